@@ -1,0 +1,106 @@
+// ESLint flat config. Formatting is Prettier's job (`prettier --check` runs in `npm run lint`);
+// eslint-config-prettier switches off every rule that would fight it.
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// Node built-ins that do I/O or reach the process: src/core/ is pure and must get these values
+// passed in by src/main.ts, src/cli.ts or src/io/ instead.
+const IMPURE_BUILTINS = [
+  'fs',
+  'fs/promises',
+  'child_process',
+  'os',
+  'process',
+  'worker_threads',
+  'cluster',
+  'net',
+  'http',
+  'https',
+  'http2',
+  'dgram',
+  'dns',
+  'dns/promises',
+  'tls',
+  'readline',
+];
+
+export default defineConfig(
+  globalIgnores(['dist/', 'node_modules/', 'coverage/', '__tests__/fixtures/']),
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+      eqeqeq: ['error', 'always'],
+    },
+  },
+  {
+    files: ['scripts/**/*.{js,mjs,cjs}', '*.{js,mjs,cjs}'],
+    languageOptions: { globals: { ...globals.node } },
+  },
+  {
+    files: ['**/*.cjs', 'jest.config.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The pure core: no GitHub toolkit, no file system, no subprocess, no environment, no clock.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: IMPURE_BUILTINS.flatMap((name) => [
+            { name, message: 'src/core is pure: pass the data in from src/io or the entry points.' },
+            {
+              name: `node:${name}`,
+              message: 'src/core is pure: pass the data in from src/io or the entry points.',
+            },
+          ]),
+          patterns: [
+            {
+              group: ['@actions/*', '@octokit/*'],
+              message: 'src/core must not depend on the GitHub toolkit; only src/main.ts and src/io may.',
+            },
+            {
+              regex: '(^|/)io(/|$)',
+              message: 'src/core must not import src/io (the shell); io depends on core, never the reverse.',
+            },
+            {
+              regex: '(^|/)(main|cli)$',
+              message: 'src/core must not import the entry points.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        {
+          name: 'process',
+          message: 'src/core must not read process state (env, argv, cwd): take it as a parameter.',
+        },
+        { name: 'require', message: 'Use import.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'globalThis', property: 'process', message: 'src/core must not read process state.' },
+        { object: 'Date', property: 'now', message: 'src/core has no clock: take the time as a parameter.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'src/core has no clock: take the time as a parameter.',
+        },
+      ],
+    },
+  },
+  prettier,
+);

@@ -1,0 +1,227 @@
+// `unitgate security`: a drop-in for `systemd-analyze security --offline=true`. Loads each unit from
+// the tree (--root, or hermetically from the unit's own directory), scores it, and prints the table
+// or JSON systemd prints, with systemd's exit status. Pure orchestration over the core plus the
+// file-tree reader; the process-level I/O lives in cli.ts.
+import { posix } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { loadUnit, type LoadedUnit } from '../core/unit/load-unit';
+import { parseUnitName, isTemplateName, replaceInstance, templateOf } from '../core/unit/unit-name';
+import { deriveSecuritySettings } from '../core/security/settings';
+import { assessUnit, AssessmentAbort, type Assessment } from '../core/security/assess';
+import { parseSecurityPolicy, type SecurityPolicy } from '../core/security/security-policy';
+import { renderJson, renderTable } from '../core/security/render-security';
+import { systemdProfile, type SystemdVersion } from '../core/security/versions';
+import { createRealTree, type RealTree } from '../io/node-unit-tree';
+import { resolvePath } from '../core/unit/unit-tree';
+
+export type JsonOutput = 'off' | 'short' | 'pretty';
+
+export interface SecurityOptions {
+  units: string[];
+  root?: string;
+  json: JsonOutput;
+  /** 0…100; a unit fails when its exposure is strictly greater. */
+  threshold: number;
+  securityPolicy?: string;
+  profile?: string;
+  instance?: string;
+  version: SystemdVersion;
+}
+
+export interface CommandEnvironment {
+  cwd: string;
+  utf8: boolean;
+  colors: boolean;
+  emoji: boolean;
+}
+
+export interface CommandResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** One analysed unit: where it came from and what it scored (for callers that want values, not text). */
+export interface UnitReport {
+  argument: string;
+  unit?: LoadedUnit;
+  assessment?: Assessment;
+  error?: string;
+}
+
+interface Prepared {
+  argument: string;
+  name: string;
+  dir: string | undefined;
+}
+
+/** verify_prepare_filename(): absolute path, valid unit name, template → instance. */
+function prepare(argument: string, cwd: string, instance: string): Prepared | { error: string } {
+  const abs = posix.resolve(cwd, argument);
+  let name = posix.basename(abs);
+  if (!parseUnitName(name)) return { error: `Failed to prepare filename ${argument}: Invalid argument` };
+  if (isTemplateName(name)) name = replaceInstance(name, instance);
+  // A bare name adds no directory to the search path.
+  const dir = argument.includes('/') ? posix.dirname(abs) : undefined;
+  return { argument, name, dir };
+}
+
+export function runSecurityCommand(
+  options: SecurityOptions,
+  env: CommandEnvironment,
+): CommandResult & { reports: UnitReport[] } {
+  const profile = systemdProfile(options.version);
+  const instance = options.instance ?? profile.traits.templateInstance;
+  let stdout = '';
+  let stderr = '';
+  let exitCode = 0;
+  const reports: UnitReport[] = [];
+
+  if (options.units.length === 0 && profile.traits.requiresUnitArguments) {
+    return {
+      exitCode: 1,
+      stdout,
+      stderr: 'Option --offline= requires one or more units to perform a security review.\n',
+      reports,
+    };
+  }
+
+  let policy: SecurityPolicy | undefined;
+  if (options.securityPolicy !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(posix.resolve(env.cwd, options.securityPolicy), 'utf8');
+    } catch (e) {
+      return {
+        exitCode: 1,
+        stdout,
+        stderr: `Failed to read '${options.securityPolicy}': ${(e as NodeJS.ErrnoException).code ?? e}\n`,
+        reports,
+      };
+    }
+    const parsed = parseSecurityPolicy(text, options.securityPolicy, options.version >= 262);
+    if (!parsed.ok) return { exitCode: 1, stdout, stderr: parsed.message + '\n', reports };
+    policy = parsed.policy;
+  }
+
+  let profileDropIn: string | undefined;
+  if (options.profile !== undefined) {
+    if (!options.profile.endsWith('.conf')) {
+      return {
+        exitCode: 1,
+        stdout,
+        stderr: `--profile= takes a path to a .conf drop-in: ${options.profile}\n`,
+        reports,
+      };
+    }
+    try {
+      profileDropIn = readFileSync(posix.resolve(env.cwd, options.profile), 'utf8');
+    } catch (e) {
+      return {
+        exitCode: 1,
+        stdout,
+        stderr: `Failed to read profile '${options.profile}': ${(e as NodeJS.ErrnoException).code ?? e}\n`,
+        reports,
+      };
+    }
+  }
+
+  const prepared: (Prepared | { error: string; argument: string })[] = options.units.map((u) => {
+    const p = prepare(u, env.cwd, instance);
+    return 'error' in p ? { ...p, argument: u } : p;
+  });
+
+  // The tree: with --root everything is looked up inside it; without, each unit is read hermetically
+  // from its own directory (never from the host's unit directories).
+  const root = options.root !== undefined ? posix.resolve(env.cwd, options.root) : undefined;
+  if (root !== undefined) {
+    try {
+      if (!statSync(root).isDirectory()) throw new Error('not a directory');
+    } catch {
+      return {
+        exitCode: 1,
+        stdout,
+        stderr: `Root directory ${options.root} does not exist or is not a directory.\n`,
+        reports,
+      };
+    }
+  }
+
+  const overlayFor = (name: string, base: string): Map<string, string> =>
+    profileDropIn === undefined
+      ? new Map()
+      : new Map([[posix.join(base, `${name}.d`, 'profile.conf'), profileDropIn]]);
+
+  const loaded: { report: UnitReport; unit: LoadedUnit }[] = [];
+  for (const p of prepared) {
+    const report: UnitReport = { argument: p.argument };
+    reports.push(report);
+    if ('error' in p) {
+      stderr += p.error + '\n';
+      report.error = p.error;
+      exitCode = 1;
+      continue;
+    }
+    let tree: RealTree;
+    let searchPath: string[];
+    if (root !== undefined) {
+      tree = createRealTree(root, overlayFor(p.name, '/run/systemd/system'));
+      // Argument directories come first, each only when the unit (or its template) is there.
+      const argDirs: string[] = [];
+      for (const q of prepared) {
+        if ('error' in q || q.dir === undefined || argDirs.includes(q.dir)) continue;
+        const candidates = [q.name, templateOf(q.name)];
+        if (candidates.some((n) => resolvePath(tree, posix.join(q.dir as string, n)).kind !== 'missing'))
+          argDirs.push(q.dir);
+      }
+      searchPath = [...argDirs, ...profile.traits.searchPath.filter((d) => !argDirs.includes(d))];
+      if (profileDropIn !== undefined && !searchPath.includes('/run/systemd/system'))
+        searchPath.push('/run/systemd/system');
+    } else {
+      const dir = p.dir ?? env.cwd;
+      tree = createRealTree(dir, overlayFor(p.name, '/'));
+      searchPath = ['/'];
+    }
+    const outcome = loadUnit(tree, p.name, { searchPath });
+    if (!outcome.ok) {
+      stderr += outcome.failure.message + '\n';
+      report.error = outcome.failure.message;
+      exitCode = 1;
+      continue;
+    }
+    loaded.push({ report, unit: outcome.unit });
+  }
+
+  for (const { report, unit } of loaded) {
+    const derived = deriveSecuritySettings(unit, profile);
+    for (const d of derived.diagnostics) {
+      if (d.severity === 'error' || d.severity === 'warning') stderr += `${d.file}:${d.line}: ${d.message}\n`;
+    }
+    report.unit = unit;
+    if (!derived.settings) {
+      const message = derived.failure?.message ?? `Unit ${unit.id} failed to load.`;
+      stderr += message + '\n';
+      report.error = message;
+      exitCode = 1;
+      continue;
+    }
+    let assessment: Assessment;
+    try {
+      assessment = assessUnit(derived.settings, profile, policy);
+    } catch (e) {
+      if (e instanceof AssessmentAbort) {
+        // systemd hits an assertion and aborts (SIGABRT, shell status 134) on such policies.
+        stderr += `${e.message}. Aborting.\n`;
+        return { exitCode: 134, stdout, stderr, reports };
+      }
+      throw e;
+    }
+    report.assessment = assessment;
+    stdout +=
+      options.json === 'off'
+        ? renderTable(assessment, { utf8: env.utf8, colors: env.colors, emoji: env.emoji })
+        : renderJson(assessment, options.json);
+    if (assessment.exposure > options.threshold) exitCode = 1;
+  }
+  return { exitCode, stdout, stderr, reports };
+}

@@ -1,0 +1,258 @@
+// What differs between the systemd versions we reproduce, as data: the generated tables (assessors,
+// syscall groups, names) plus the loader and parser switches that changed between releases.
+// Sources: systemd NEWS and src/analyze/analyze-security.c, src/core/load-fragment.c per release.
+import data252 from './data/systemd-252.json';
+import data255 from './data/systemd-255.json';
+import data257 from './data/systemd-257.json';
+import data262 from './data/systemd-262.json';
+
+export const SUPPORTED_VERSIONS = [252, 255, 257, 262] as const;
+export type SystemdVersion = (typeof SUPPORTED_VERSIONS)[number];
+export const DEFAULT_VERSION: SystemdVersion = 252;
+
+export type AssessorKind =
+  | 'user'
+  | 'supplementary_groups'
+  | 'bool'
+  | 'protect_home'
+  | 'protect_system'
+  | 'root_directory'
+  | 'capability_bounding_set'
+  | 'umask'
+  | 'keyring_mode'
+  | 'protect_proc'
+  | 'proc_subset'
+  | 'notify_access'
+  | 'remove_ipc'
+  | 'restrict_namespaces'
+  | 'system_call_architectures'
+  | 'system_call_filter'
+  | 'ip_address_allow'
+  | 'device_allow'
+  | 'ambient_capabilities';
+
+/** One row of systemd's security_assessor_table[]. */
+export interface AssessorData {
+  name: string;
+  jsonField: string;
+  weight: number;
+  range: number;
+  kind: AssessorKind;
+  defaultDependenciesOnly?: boolean;
+  capabilityBits?: number[];
+  syscallGroup?: string;
+  namespace?: string;
+  familyClass?: 'inet' | 'unix' | 'netlink' | 'packet' | 'other';
+  descriptionGood: string | null;
+  descriptionBad: string | null;
+  descriptionNa: string | null;
+  url: string;
+}
+
+export interface LevelData {
+  min: number;
+  name: string;
+  glyph: string;
+  glyphAscii: string;
+  color: string | null;
+}
+
+export interface SystemdData {
+  version: number;
+  describe: string;
+  libseccomp: string;
+  assessors: AssessorData[];
+  assessedGroups: Record<string, string[]>;
+  syscallGroups: Record<string, string[]>;
+  capabilities: Record<string, number>;
+  addressFamilies: Record<string, number>;
+  syscallArchitectures: string[];
+  levels: LevelData[];
+}
+
+/** Behaviour switches; each names the release that introduced it. */
+export interface VersionTraits {
+  /** Search path of the system manager, highest priority first (`systemd-analyze unit-paths`). */
+  searchPath: readonly string[];
+  /** Instance used when a template is analysed: `i` up to v256, `test_instance` from v257. */
+  templateInstance: string;
+  /** v254+: PrivateMounts= is a tri-state and offline treats "unset" as set. */
+  privateMountsTristate: boolean;
+  /** Extra words (besides booleans) accepted by these settings. */
+  privateTmpWords: readonly string[];
+  privateUsersWords: readonly string[];
+  protectControlGroupsWords: readonly string[];
+  /** v258+: ProtectHostname=private and `yes:NAME`/`private:NAME`; an empty value resets. */
+  protectHostnameEnum: boolean;
+  /** v262: a row without description sorts first; before, glibc's merge sort decides. */
+  emptyDescriptionSortsFirst: boolean;
+  /** v262: an unknown RestrictAddressFamilies= word stops the rest of the line. */
+  addressFamilyUnknownStopsLine: boolean;
+  /** v262: `CapabilityBoundingSet=~` alone yields "all known" capabilities, so a later line merges. */
+  capabilityTildeAloneIsKnownSet: boolean;
+  /** Highest numeric capability accepted (`CapabilityBoundingSet=63`). */
+  maxCapabilityNumber: number;
+  /** v255–v257: encrypted credentials add `char-tpm:rw` to the device ACL when a policy is active. */
+  tpmDeviceForEncryptedCredentials: boolean;
+  /** v254+: a repeated DeviceAllow= path updates its entry instead of adding another. */
+  deviceAllowMergesSamePath: boolean;
+  /** Values SuccessAction= accepts in the system manager. */
+  emergencyActions: readonly string[];
+  /** Service Type= values. */
+  serviceTypes: readonly string[];
+  /** Namespace types that `RestrictNamespaces=no` (all) includes. */
+  namespaceAllIncludesTime: boolean;
+  /** v256+: `--offline` without units is an error (before: silent success). */
+  requiresUnitArguments: boolean;
+}
+
+export interface SystemdProfile {
+  version: SystemdVersion;
+  data: SystemdData;
+  traits: VersionTraits;
+}
+
+const SEARCH_PATH_SPLIT_USR = [
+  '/etc/systemd/system.control',
+  '/run/systemd/system.control',
+  '/run/systemd/transient',
+  '/run/systemd/generator.early',
+  '/etc/systemd/system',
+  '/etc/systemd/system.attached',
+  '/run/systemd/system',
+  '/run/systemd/system.attached',
+  '/run/systemd/generator',
+  '/usr/local/lib/systemd/system',
+  '/lib/systemd/system',
+  '/usr/lib/systemd/system',
+  '/run/systemd/generator.late',
+];
+const SEARCH_PATH_MERGED_USR = SEARCH_PATH_SPLIT_USR.filter((p) => p !== '/lib/systemd/system');
+
+const EMERGENCY_ACTIONS_252 = [
+  'none',
+  'reboot',
+  'reboot-force',
+  'reboot-immediate',
+  'poweroff',
+  'poweroff-force',
+  'poweroff-immediate',
+  'exit',
+  'exit-force',
+];
+// v254 added soft-reboot, v255 kexec and halt (NEWS).
+const EMERGENCY_ACTIONS_255 = [
+  ...EMERGENCY_ACTIONS_252,
+  'soft-reboot',
+  'soft-reboot-force',
+  'kexec',
+  'kexec-force',
+  'halt',
+  'halt-force',
+  'halt-immediate',
+];
+
+const SERVICE_TYPES_252 = ['simple', 'exec', 'forking', 'oneshot', 'dbus', 'notify', 'idle'];
+const SERVICE_TYPES_253 = [...SERVICE_TYPES_252, 'notify-reload'];
+
+const TRAITS: Record<SystemdVersion, VersionTraits> = {
+  252: {
+    searchPath: SEARCH_PATH_SPLIT_USR,
+    templateInstance: 'i',
+    privateMountsTristate: false,
+    privateTmpWords: [],
+    privateUsersWords: [],
+    protectControlGroupsWords: [],
+    protectHostnameEnum: false,
+    emptyDescriptionSortsFirst: false,
+    addressFamilyUnknownStopsLine: false,
+    capabilityTildeAloneIsKnownSet: false,
+    maxCapabilityNumber: 63,
+    tpmDeviceForEncryptedCredentials: false,
+    deviceAllowMergesSamePath: false,
+    emergencyActions: EMERGENCY_ACTIONS_252,
+    serviceTypes: SERVICE_TYPES_252,
+    namespaceAllIncludesTime: false,
+    requiresUnitArguments: false,
+  },
+  255: {
+    searchPath: SEARCH_PATH_MERGED_USR,
+    templateInstance: 'i',
+    privateMountsTristate: true,
+    privateTmpWords: [],
+    privateUsersWords: [],
+    protectControlGroupsWords: [],
+    protectHostnameEnum: false,
+    emptyDescriptionSortsFirst: false,
+    addressFamilyUnknownStopsLine: false,
+    capabilityTildeAloneIsKnownSet: false,
+    maxCapabilityNumber: 63,
+    tpmDeviceForEncryptedCredentials: true,
+    deviceAllowMergesSamePath: true,
+    emergencyActions: EMERGENCY_ACTIONS_255,
+    serviceTypes: SERVICE_TYPES_253,
+    namespaceAllIncludesTime: false,
+    requiresUnitArguments: false,
+  },
+  257: {
+    searchPath: SEARCH_PATH_MERGED_USR,
+    templateInstance: 'test_instance',
+    privateMountsTristate: true,
+    privateTmpWords: ['connected', 'disconnected'],
+    privateUsersWords: ['self', 'identity'],
+    protectControlGroupsWords: ['private', 'strict'],
+    protectHostnameEnum: false,
+    emptyDescriptionSortsFirst: false,
+    addressFamilyUnknownStopsLine: false,
+    capabilityTildeAloneIsKnownSet: false,
+    maxCapabilityNumber: 63,
+    tpmDeviceForEncryptedCredentials: true,
+    deviceAllowMergesSamePath: true,
+    emergencyActions: EMERGENCY_ACTIONS_255,
+    serviceTypes: SERVICE_TYPES_253,
+    namespaceAllIncludesTime: false,
+    requiresUnitArguments: true,
+  },
+  262: {
+    searchPath: SEARCH_PATH_MERGED_USR,
+    templateInstance: 'test_instance',
+    privateMountsTristate: true,
+    privateTmpWords: ['connected', 'disconnected'],
+    privateUsersWords: ['self', 'identity', 'full', 'managed'],
+    protectControlGroupsWords: ['private', 'strict'],
+    protectHostnameEnum: true,
+    emptyDescriptionSortsFirst: true,
+    addressFamilyUnknownStopsLine: true,
+    capabilityTildeAloneIsKnownSet: true,
+    maxCapabilityNumber: 62,
+    tpmDeviceForEncryptedCredentials: false,
+    deviceAllowMergesSamePath: true,
+    emergencyActions: EMERGENCY_ACTIONS_255,
+    serviceTypes: SERVICE_TYPES_253,
+    namespaceAllIncludesTime: true,
+    requiresUnitArguments: true,
+  },
+};
+
+const DATA: Record<SystemdVersion, SystemdData> = {
+  252: data252 as SystemdData,
+  255: data255 as SystemdData,
+  257: data257 as SystemdData,
+  262: data262 as SystemdData,
+};
+
+export function isSupportedVersion(v: number): v is SystemdVersion {
+  return (SUPPORTED_VERSIONS as readonly number[]).includes(v);
+}
+
+const profiles = new Map<SystemdVersion, SystemdProfile>();
+
+/** The data and switches for one systemd version (built once, shared). */
+export function systemdProfile(version: SystemdVersion): SystemdProfile {
+  let p = profiles.get(version);
+  if (!p) {
+    p = { version, data: DATA[version], traits: TRAITS[version] };
+    profiles.set(version, p);
+  }
+  return p;
+}

@@ -1,0 +1,300 @@
+// Finds a unit's fragment and drop-ins the way systemd's offline loader does, and parses them.
+// Ported from unit_file_build_name_map(), unit_file_find_fragment(), unit_file_find_dropin_paths()
+// (src/shared/unit-file.c) and unit_load_fragment()/unit_load_dropin() (src/core/load-fragment.c,
+// src/core/load-dropin.c), v252–v262.
+import { posix } from 'path';
+import { parseUnitFile, type ParsedUnitFile } from './parse-unit-file';
+import { linkTargetPath, resolvePath, type UnitTree } from './unit-tree';
+import { parseUnitName, replaceInstance, templateOf, dropInNames, type UnitType } from './unit-name';
+
+/** The sections each unit type reads (the `sections` member of systemd's unit vtables). */
+export const UNIT_SECTIONS: Record<UnitType, readonly string[]> = {
+  service: ['Unit', 'Service', 'Install'],
+  socket: ['Unit', 'Socket', 'Install'],
+  mount: ['Unit', 'Mount', 'Install'],
+  swap: ['Unit', 'Swap', 'Install'],
+  slice: ['Unit', 'Slice', 'Install'],
+  timer: ['Unit', 'Timer', 'Install'],
+  path: ['Unit', 'Path', 'Install'],
+  target: ['Unit', 'Install'],
+  automount: ['Unit', 'Automount', 'Install'],
+  device: ['Unit', 'Install'],
+  scope: ['Unit', 'Scope', 'Install'],
+};
+
+/** Upper bound on one unit file or drop-in; larger files are refused with a message, never read. */
+export const MAX_UNIT_FILE_BYTES = 4 * 1024 * 1024;
+
+export interface LoadedUnit {
+  /** The name systemd reports: the alias target's name, or the template instance. */
+  id: string;
+  type: UnitType;
+  /** `undefined` for plain units. */
+  instance: string | undefined;
+  /** The path of the main unit file inside the tree. */
+  fragmentPath: string;
+  /** Every name the unit is known by (id first). */
+  names: string[];
+  /** Main file first, then drop-ins in the order systemd applies them. */
+  files: ParsedUnitFile[];
+}
+
+export type LoadFailureKind = 'not-found' | 'masked' | 'bad-setting' | 'error';
+
+export interface LoadFailure {
+  kind: LoadFailureKind;
+  unitName: string;
+  message: string;
+}
+
+export type LoadOutcome = { ok: true; unit: LoadedUnit } | { ok: false; failure: LoadFailure };
+
+export interface LoadOptions {
+  /** Directories searched in order, highest priority first (absolute, inside the tree). */
+  searchPath: readonly string[];
+}
+
+type NameMapEntry = { kind: 'fragment'; path: string } | { kind: 'alias'; target: string };
+
+/**
+ * The lazily built equivalent of systemd's unit id map: for a name, the first search directory
+ * that has an entry decides whether it is a unit file, a linked file, a mask or an alias.
+ */
+class NameMap {
+  private readonly cache = new Map<string, NameMapEntry | null>();
+  private aliasIndex: Map<string, string[]> | undefined;
+
+  constructor(
+    private readonly tree: UnitTree,
+    private readonly searchPath: readonly string[],
+  ) {}
+
+  get(name: string): NameMapEntry | undefined {
+    const cached = this.cache.get(name);
+    if (cached !== undefined) return cached ?? undefined;
+    let found: NameMapEntry | null = null;
+    for (const dir of this.searchPath) {
+      const entry = this.entryIn(dir, name);
+      if (entry) {
+        found = entry;
+        break;
+      }
+    }
+    this.cache.set(name, found);
+    return found ?? undefined;
+  }
+
+  private entryIn(dir: string, name: string): NameMapEntry | undefined {
+    const path = posix.join(dir, name);
+    const entry = this.tree.lstat(path);
+    if (!entry) return undefined;
+    if (entry.type !== 'symlink') return { kind: 'fragment', path };
+    const target = linkTargetPath(dir, entry.target);
+    const inSearchPath = this.searchPath.some((d) => target.startsWith(d + '/'));
+    if (!inSearchPath || target === '/dev/null') {
+      // A linked unit file or a mask: the link itself is the fragment (unit_file_resolve_symlink()).
+      return { kind: 'fragment', path };
+    }
+    const targetName = posix.basename(target);
+    if (targetName === name) return undefined; // a self-alias has no effect and is skipped
+    if (!isValidAlias(name, targetName)) return undefined;
+    return { kind: 'alias', target: targetName };
+  }
+
+  /** All names whose alias symlinks (in any search directory) point at `name`. */
+  aliasesOf(name: string): string[] {
+    if (!this.aliasIndex) {
+      this.aliasIndex = new Map();
+      for (const dir of this.searchPath) {
+        const resolved = resolvePath(this.tree, dir);
+        if (resolved.kind !== 'directory') continue;
+        for (const entryName of this.tree.readDirectory(resolved.path) ?? []) {
+          if (!parseUnitName(entryName)) continue;
+          const entry = this.get(entryName);
+          if (entry?.kind !== 'alias') continue;
+          const list = this.aliasIndex.get(entry.target) ?? [];
+          if (!list.includes(entryName)) list.push(entryName);
+          this.aliasIndex.set(entry.target, list);
+        }
+      }
+    }
+    return this.aliasIndex.get(name) ?? [];
+  }
+
+  /** Follows aliases until a fragment path (unit_ids_map_get()). */
+  fragmentOf(name: string): string | undefined {
+    let current = name;
+    for (let hops = 0; hops < 64; hops++) {
+      const entry = this.get(current);
+      if (!entry) return undefined;
+      if (entry.kind === 'fragment') return entry.path;
+      current = entry.target;
+    }
+    return undefined;
+  }
+}
+
+/** unit_validate_alias_symlink_or_warn(): same type, and template-ness must match. */
+function isValidAlias(alias: string, target: string): boolean {
+  const a = parseUnitName(alias);
+  const t = parseUnitName(target);
+  if (!a || !t || a.type !== t.type) return false;
+  const aTemplate = a.instance === '';
+  const tTemplate = t.instance === '';
+  if (aTemplate !== tTemplate) return false;
+  if (a.instance && t.instance === '') return false;
+  return true;
+}
+
+/**
+ * Loads a unit by name through the search path, like `systemd-analyze --offline` after it has put the
+ * argument's directory first in the path. Template names must already carry their instance.
+ */
+export function loadUnit(tree: UnitTree, unitName: string, options: LoadOptions): LoadOutcome {
+  const parts = parseUnitName(unitName);
+  if (!parts) return fail('error', unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
+  const names = new NameMap(tree, options.searchPath);
+
+  let fragmentPath = names.fragmentOf(unitName);
+  let instance = parts.instance === '' ? undefined : parts.instance;
+  let lookupName = unitName;
+  if (!fragmentPath && instance !== undefined) {
+    lookupName = templateOf(unitName);
+    fragmentPath = names.fragmentOf(lookupName);
+  }
+  if (!fragmentPath) return fail('not-found', unitName, `Unit ${unitName} not found.`);
+
+  const resolved = resolvePath(tree, fragmentPath);
+  if (resolved.kind === 'null' || (resolved.kind === 'file' && resolved.size === 0)) {
+    return fail('masked', unitName, `Unit ${unitName} is masked.`);
+  }
+  if (resolved.kind !== 'file') {
+    return fail('not-found', unitName, `Unit ${unitName} not found.`);
+  }
+
+  // The reported id comes from the fragment's file name (merge_by_names() in unit_load_fragment()).
+  let id = posix.basename(fragmentPath);
+  const idParts = parseUnitName(id);
+  if (!idParts || idParts.type !== parts.type) id = unitName;
+  else if (idParts.instance === '' && instance !== undefined) id = replaceInstance(id, instance);
+  else if (idParts.instance === undefined) instance = undefined;
+  const type = parts.type;
+
+  const allNames = [id];
+  const addName = (n: string): void => {
+    if (!allNames.includes(n)) allNames.push(n);
+  };
+  addName(unitName);
+  const fragmentName = posix.basename(fragmentPath);
+  for (const alias of names.aliasesOf(fragmentName)) {
+    addName(instance !== undefined && alias.includes('@') ? replaceInstance(alias, instance) : alias);
+  }
+  if (lookupName !== unitName) {
+    for (const alias of names.aliasesOf(lookupName)) addName(replaceInstance(alias, instance ?? ''));
+  }
+
+  const mainText = readUnitText(tree, resolved.path, resolved.size);
+  if ('error' in mainText) return fail('error', id, `Failed to open ${fragmentPath}: ${mainText.error}`);
+  const sections = UNIT_SECTIONS[type];
+  const files: ParsedUnitFile[] = [parseUnitFile(mainText.text, fragmentPath, sections)];
+
+  for (const dropIn of findDropIns(tree, options.searchPath, id, allNames.slice(1), type)) {
+    const r = resolvePath(tree, dropIn);
+    if (r.kind === 'null') continue;
+    if (r.kind !== 'file') continue;
+    const text = readUnitText(tree, r.path, r.size);
+    if ('error' in text) {
+      files.push({
+        file: dropIn,
+        assignments: [],
+        sections: [],
+        diagnostics: [{ file: dropIn, line: 1, column: 1, severity: 'warning', message: text.error }],
+      });
+      continue;
+    }
+    files.push(parseUnitFile(text.text, dropIn, sections));
+  }
+  return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
+}
+
+function readUnitText(tree: UnitTree, path: string, size: number): { text: string } | { error: string } {
+  if (size > MAX_UNIT_FILE_BYTES)
+    return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+  return tree.readFile(path);
+}
+
+function fail(kind: LoadFailureKind, unitName: string, message: string): LoadOutcome {
+  return { ok: false, failure: { kind, unitName, message } };
+}
+
+/** Suffixes of editor backups and package-manager leftovers that systemd never reads (hidden_or_backup_file()). */
+const BACKUP_SUFFIXES = [
+  '~',
+  '.rpmnew',
+  '.rpmsave',
+  '.rpmorig',
+  '.dpkg-old',
+  '.dpkg-new',
+  '.dpkg-tmp',
+  '.dpkg-dist',
+  '.dpkg-bak',
+  '.dpkg-backup',
+  '.dpkg-remove',
+  '.ucf-new',
+  '.ucf-old',
+  '.ucf-dist',
+  '.swp',
+  '.bak',
+  '.old',
+  '.new',
+];
+
+function isHiddenOrBackup(name: string): boolean {
+  return name.startsWith('.') || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
+}
+
+/**
+ * The drop-in files of a unit, in application order: every `*.conf` of every `NAME.d/` directory
+ * (the unit's names, their templates and dash prefixes, then the per-type directory) in every search
+ * directory, one per file name — the earliest directory wins — sorted by file name.
+ */
+export function findDropIns(
+  tree: UnitTree,
+  searchPath: readonly string[],
+  id: string,
+  aliases: readonly string[],
+  type: UnitType,
+): string[] {
+  const dirs: string[] = [];
+  const addDirsFor = (name: string): void => {
+    for (const dir of searchPath) {
+      for (const n of dropInNames(name)) {
+        const r = resolvePath(tree, posix.join(dir, `${n}.d`));
+        if (r.kind === 'directory' && !dirs.includes(r.path)) dirs.push(r.path);
+      }
+    }
+  };
+  addDirsFor(id);
+  for (const alias of aliases) addDirsFor(alias);
+  for (const dir of searchPath) {
+    const r = resolvePath(tree, posix.join(dir, `${type}.d`));
+    if (r.kind === 'directory' && !dirs.includes(r.path)) dirs.push(r.path);
+  }
+
+  const byName = new Map<string, string>();
+  for (const dir of dirs) {
+    for (const name of tree.readDirectory(dir) ?? []) {
+      if (!name.endsWith('.conf') || isHiddenOrBackup(name) || byName.has(name)) continue;
+      const path = posix.join(dir, name);
+      const entry = tree.lstat(path);
+      if (!entry || (entry.type !== 'file' && entry.type !== 'symlink')) continue;
+      byName.set(name, path);
+    }
+  }
+  return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name) as string);
+}
+
+/** strcmp() order on the UTF-8 bytes (code-unit order is identical for the ASCII names that occur). */
+export function compareBytes(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,107 @@
+// Unit specifier expansion (%i, %n, %p, …) for the directives where systemd expands them.
+// Ported from unit_full_printf() / specifier_printf() (src/core/unit-printf.c, src/shared/specifier.c).
+// Host-dependent specifiers (%H, %m, %b, …) cannot be known offline: they expand to stable placeholders,
+// which never changes a score (only "is the user root/nobody/other" and "is a path set" matter).
+import { parseUnitName, unescapeUnitNamePart, unescapeUnitNamePath } from './unit-name';
+
+export interface SpecifierContext {
+  /** The unit's id, e.g. `foo@bar.service`. */
+  unitName: string;
+  /** `system` resolves %u/%U/%h/%s for root, as PID 1 does. */
+  scope: 'system' | 'user';
+}
+
+export type SpecifierResult = { ok: true; value: string } | { ok: false; specifier: string };
+
+const SYSTEM_DIRS: Record<string, string> = {
+  t: '/run',
+  S: '/var/lib',
+  C: '/var/cache',
+  L: '/var/log',
+  E: '/etc',
+  T: '/tmp',
+  V: '/var/tmp',
+  h: '/root',
+  s: '/bin/sh',
+  u: 'root',
+  U: '0',
+  g: 'root',
+  G: '0',
+};
+
+/** Placeholders for what only the analysing host knows. */
+const HOST_VALUES: Record<string, string> = {
+  H: 'localhost',
+  l: 'localhost',
+  q: 'localhost',
+  m: '00000000000000000000000000000000',
+  b: '00000000000000000000000000000000',
+  v: 'unknown',
+  a: 'x86-64',
+  o: 'unknown',
+  w: 'unknown',
+  W: 'unknown',
+  B: 'unknown',
+  A: 'unknown',
+  M: 'unknown',
+  y: '/',
+  Y: '/',
+  d: '/run/credentials',
+};
+
+export function expandSpecifiers(value: string, ctx: SpecifierContext): SpecifierResult {
+  if (value.indexOf('%') < 0) return { ok: true, value };
+  const parts = parseUnitName(ctx.unitName);
+  const prefix = parts?.prefix ?? ctx.unitName;
+  const instance = parts?.instance ?? '';
+  const dash = prefix.lastIndexOf('-');
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c !== '%') {
+      out += c;
+      continue;
+    }
+    const s = value[i + 1];
+    i++;
+    switch (s) {
+      case '%':
+        out += '%';
+        break;
+      case 'n':
+        out += ctx.unitName;
+        break;
+      case 'N':
+        out += ctx.unitName.slice(0, ctx.unitName.lastIndexOf('.'));
+        break;
+      case 'p':
+        out += prefix;
+        break;
+      case 'P':
+        out += unescapeUnitNamePart(prefix);
+        break;
+      case 'i':
+        out += instance;
+        break;
+      case 'I':
+        out += unescapeUnitNamePart(instance);
+        break;
+      case 'j':
+        out += dash >= 0 ? prefix.slice(dash + 1) : prefix;
+        break;
+      case 'J':
+        out += unescapeUnitNamePart(dash >= 0 ? prefix.slice(dash + 1) : prefix);
+        break;
+      case 'f':
+        out += unescapeUnitNamePath(instance !== '' ? instance : prefix);
+        break;
+      default: {
+        if (s === undefined) return { ok: false, specifier: '%' };
+        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s];
+        if (known === undefined) return { ok: false, specifier: `%${s}` };
+        out += known;
+      }
+    }
+  }
+  return { ok: true, value: out };
+}

@@ -1,0 +1,94 @@
+// UnitTree over a real directory: every path the core asks for is looked up *inside* that directory,
+// symlinks are never followed by the OS (the core resolves them inside the tree), and file sizes are
+// bounded. This is what makes `--root=DIR` and the action's workspace reads safe on hostile input.
+import {
+  lstatSync,
+  readdirSync,
+  readlinkSync,
+  openSync,
+  readSync,
+  closeSync,
+  fstatSync,
+  constants,
+} from 'node:fs';
+import { posix } from 'node:path';
+import type { TreeEntry, UnitTree } from '../core/unit/unit-tree';
+import { MAX_UNIT_FILE_BYTES } from '../core/unit/load-unit';
+
+export interface RealTree extends UnitTree {
+  /** The real path of a tree path, for messages. */
+  realPath(treePath: string): string;
+}
+
+/** Extra files that exist only in memory (e.g. `--profile=` drop-ins), keyed by tree path. */
+export type Overlay = ReadonlyMap<string, string>;
+
+export function createRealTree(rootDir: string, overlay: Overlay = new Map()): RealTree {
+  const root = rootDir === '/' ? '' : rootDir.replace(/\/+$/, '');
+  const real = (p: string): string => root + posix.normalize(p);
+  const overlayDirs = new Map<string, Set<string>>();
+  for (const p of overlay.keys()) {
+    let child = p;
+    let dir = posix.dirname(p);
+    for (;;) {
+      const set = overlayDirs.get(dir) ?? new Set<string>();
+      set.add(posix.basename(child));
+      overlayDirs.set(dir, set);
+      if (dir === '/') break;
+      child = dir;
+      dir = posix.dirname(dir);
+    }
+  }
+  return {
+    realPath: real,
+    lstat(path: string): TreeEntry | undefined {
+      const o = overlay.get(path);
+      if (o !== undefined) return { type: 'file', size: Buffer.byteLength(o) };
+      try {
+        const st = lstatSync(real(path));
+        if (st.isSymbolicLink()) return { type: 'symlink', target: readlinkSync(real(path)) };
+        if (st.isFile()) return { type: 'file', size: st.size };
+        if (st.isDirectory()) return { type: 'directory' };
+        return { type: 'other' };
+      } catch {
+        return overlayDirs.has(path) ? { type: 'directory' } : undefined;
+      }
+    },
+    readDirectory(path: string): string[] | undefined {
+      let names: string[] | undefined;
+      try {
+        names = readdirSync(real(path));
+      } catch {
+        names = undefined;
+      }
+      const extra = overlayDirs.get(path);
+      if (!extra) return names;
+      return [...new Set([...(names ?? []), ...extra])];
+    },
+    readFile(path: string): { text: string } | { error: string } {
+      const o = overlay.get(path);
+      if (o !== undefined) return { text: o };
+      let fd: number | undefined;
+      try {
+        // O_NOFOLLOW: the core has already resolved every link; a link appearing now is refused.
+        fd = openSync(real(path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+        const st = fstatSync(fd);
+        if (!st.isFile()) return { error: 'not a regular file' };
+        if (st.size > MAX_UNIT_FILE_BYTES)
+          return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+        const buf = Buffer.alloc(st.size);
+        let off = 0;
+        while (off < st.size) {
+          const n = readSync(fd, buf, off, st.size - off, off);
+          if (n <= 0) break;
+          off += n;
+        }
+        return { text: buf.subarray(0, off).toString('utf8') };
+      } catch (e) {
+        return { error: (e as NodeJS.ErrnoException).code ?? String(e) };
+      } finally {
+        if (fd !== undefined) closeSync(fd);
+      }
+    },
+  };
+}
