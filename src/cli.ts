@@ -3,6 +3,7 @@
 // the exit status. `runCli()` is exported so scripts can replay many invocations in one process.
 import { Command, CommanderError, Option } from 'commander';
 import { runSecurityCommand, type CommandResult, type JsonOutput } from './cli/security-command';
+import { runCheckCommand } from './cli/check-command';
 import { parseBooleanOption, parseThreshold } from './cli/parse-values';
 import {
   DEFAULT_VERSION,
@@ -13,6 +14,8 @@ import {
 
 export interface CliEnvironment {
   cwd: string;
+  /** YYYY-MM-DD for deviation expiry (defaults to the clock). */
+  today?: string;
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;
 }
@@ -47,7 +50,7 @@ function colorsEnabled(cli: CliEnvironment): boolean {
   return cli.stdoutIsTTY && env.TERM !== 'dumb';
 }
 
-function buildProgram(cli: CliEnvironment, result: CommandResult): Command {
+function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promise<void>[]): Command {
   const program = new Command('unitgate')
     .description(
       'Score and gate systemd service hardening, exactly like systemd-analyze security --offline=true.',
@@ -148,13 +151,72 @@ function buildProgram(cli: CliEnvironment, result: CommandResult): Command {
       result.stderr += r.stderr;
       result.exitCode = r.exitCode;
     });
+  program
+    .command('check')
+    .description(
+      'Run the pull-request gate locally: compare the working tree with a base revision under the repository policy ' +
+        '(.github/unitgate.json or the built-in baseline) and exit 1 when CI would fail. For laptops and pre-commit.',
+    )
+    .argument(
+      '[paths...]',
+      'limit the check to units whose files are among these paths (pre-commit passes the changed files)',
+    )
+    .addOption(new Option('--base <ref>', 'revision to compare with (default: HEAD)'))
+    .addOption(new Option('--policy <file>', 'policy file (default: .github/unitgate.json when present)'))
+    .addOption(
+      new Option('--format <format>', 'output: text, json, sarif or markdown')
+        .choices(['text', 'json', 'sarif', 'markdown'])
+        .default('text'),
+    )
+    .action((paths: string[], opts: Record<string, string | undefined>) => {
+      pending.push(
+        runCheckCommand(
+          {
+            paths,
+            ...(opts.base !== undefined ? { base: opts.base } : {}),
+            ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
+            format: (opts.format ?? 'text') as 'text',
+            today: cli.today ?? new Date().toISOString().slice(0, 10),
+          },
+          cli.cwd,
+        ).then((r) => {
+          result.stdout += r.stdout;
+          result.stderr += r.stderr;
+          result.exitCode = r.exitCode;
+        }),
+      );
+    });
   return program;
 }
 
-/** Runs one command line (without the node/script words) and returns what it printed and its status. */
+/**
+ * Runs one command line (without the node/script words) and returns what it printed and its status.
+ * Synchronous for the commands that are (`security`), so replays of thousands of runs stay cheap;
+ * use runCliAsync for every command.
+ */
 export function runCli(argv: string[], cli: CliEnvironment): CommandResult {
+  const pending: Promise<void>[] = [];
+  const result = parseInto(argv, cli, pending);
+  if (pending.length > 0) throw new Error(`"${argv[0]}" runs asynchronously: use runCliAsync()`);
+  return result;
+}
+
+/** Runs any command line, awaiting asynchronous commands (`check`). */
+export async function runCliAsync(argv: string[], cli: CliEnvironment): Promise<CommandResult> {
+  const pending: Promise<void>[] = [];
+  const result = parseInto(argv, cli, pending);
+  try {
+    await Promise.all(pending);
+  } catch (e) {
+    result.stderr += `unitgate: internal error: ${(e as Error).message}\n`;
+    result.exitCode = 2;
+  }
+  return result;
+}
+
+function parseInto(argv: string[], cli: CliEnvironment, pending: Promise<void>[]): CommandResult {
   const result: CommandResult = { exitCode: 0, stdout: '', stderr: '' };
-  const program = buildProgram(cli, result);
+  const program = buildProgram(cli, result, pending);
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {
@@ -172,8 +234,8 @@ export function runCli(argv: string[], cli: CliEnvironment): CommandResult {
   return result;
 }
 
-function main(): void {
-  const result = runCli(process.argv.slice(2), {
+async function main(): Promise<void> {
+  const result = await runCliAsync(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
@@ -183,4 +245,4 @@ function main(): void {
   process.exitCode = result.exitCode;
 }
 
-if (require.main === module) main();
+if (require.main === module) void main();

@@ -1,0 +1,199 @@
+// renderJson()/renderTable(): `systemd-analyze security` output byte for byte — the JSON array in
+// short and pretty form, the text table's column layout, and the overall line's glyph variants.
+import { loadUnit } from '../../../src/core/unit/load-unit';
+import { memoryTree } from '../../../src/core/unit/unit-tree';
+import { deriveSecuritySettings } from '../../../src/core/security/settings';
+import { systemdProfile } from '../../../src/core/security/versions';
+import { assessUnit, type AssessedRow, type Assessment } from '../../../src/core/security/assess';
+import {
+  displayWidth,
+  formatExposure,
+  renderJson,
+  renderOverallLine,
+  renderTable,
+  type TextOptions,
+} from '../../../src/core/security/render-security';
+import type { AssessorData } from '../../../src/core/security/versions';
+
+const LEVELS = systemdProfile(252).data.levels;
+const levelFor = (exposure: number) => LEVELS.find((l) => exposure >= l.min) ?? LEVELS[LEVELS.length - 1];
+
+function row(name: string, set: boolean | null, description: string | null, exposure: string | null): AssessedRow {
+  const assessor: AssessorData = {
+    name,
+    jsonField: name.replace(/=$/, ''),
+    weight: 1000,
+    range: 1,
+    kind: 'bool',
+    descriptionGood: null,
+    descriptionBad: null,
+    descriptionNa: null,
+    url: 'https://example.invalid/',
+  };
+  const badness = set === null ? undefined : set ? 0 : 1;
+  return { assessor, index: 0, badness, description, weight: 1000, range: 1, set, exposure };
+}
+
+function assessment(rows: AssessedRow[], exposure = 96, unitId = 'x.service'): Assessment {
+  return { unitId, rows, exposure, level: levelFor(exposure) as Assessment['level'] };
+}
+
+const SAMPLE = assessment([
+  row('A=', false, 'bad thing', '0.5'),
+  row('Bee=', null, 'not applicable', null),
+  row('C=', true, 'fine', null),
+  row('D=', false, null, '10.0'),
+]);
+
+const PLAIN: TextOptions = { utf8: true, colors: false, emoji: true };
+
+describe('renderJson', () => {
+  it('short: the whole array on one line, keys in systemd order', () => {
+    expect(renderJson(assessment([row('A=', false, 'bad thing', '0.5')]), 'short')).toBe(
+      '[{"set":false,"name":"A=","json_field":"A","description":"bad thing","exposure":"0.5"}]\n',
+    );
+  });
+
+  it('short: null set, description and exposure', () => {
+    const out = renderJson(assessment([row('Bee=', null, null, null)]), 'short');
+    expect(out).toBe('[{"set":null,"name":"Bee=","json_field":"Bee","description":null,"exposure":null}]\n');
+  });
+
+  it('pretty: tab indentation and "key" : value', () => {
+    const out = renderJson(assessment([row('A=', false, 'bad thing', '0.5'), row('C=', true, 'fine', null)]), 'pretty');
+    expect(out).toBe(
+      [
+        '[',
+        '\t{',
+        '\t\t"set" : false,',
+        '\t\t"name" : "A=",',
+        '\t\t"json_field" : "A",',
+        '\t\t"description" : "bad thing",',
+        '\t\t"exposure" : "0.5"',
+        '\t},',
+        '\t{',
+        '\t\t"set" : true,',
+        '\t\t"name" : "C=",',
+        '\t\t"json_field" : "C",',
+        '\t\t"description" : "fine",',
+        '\t\t"exposure" : null',
+        '\t}',
+        ']',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it.each(['short', 'pretty'] as const)('%s: escapes like JSON and keeps UTF-8 as is', (mode) => {
+    const out = renderJson(assessment([row('R=~…', false, 'say "hi"\\', null)]), mode);
+    expect(JSON.parse(out)).toEqual([{ set: false, name: 'R=~…', json_field: 'R=~…', description: 'say "hi"\\', exposure: null }]);
+    expect(out).toContain('~…');
+  });
+
+  it.each(['short', 'pretty'] as const)('%s: an assessment without rows is an empty array', (mode) => {
+    expect(JSON.parse(renderJson(assessment([]), mode))).toEqual([]);
+  });
+
+  it('short: the real worked example parses back to 81 rows in the same order', () => {
+    const loaded = loadUnit(memoryTree({ '/u/x.service': '[Service]\nExecStart=/bin/true\n' }), 'x.service', { searchPath: ['/u'] });
+    if (!loaded.ok) throw new Error(loaded.failure.message);
+    const a = assessUnit(deriveSecuritySettings(loaded.unit, systemdProfile(252)).settings!, systemdProfile(252));
+    const parsed = JSON.parse(renderJson(a, 'short')) as { name: string }[];
+    expect(parsed.map((o) => o.name)).toEqual(a.rows.map((r) => r.assessor.name));
+    expect(JSON.parse(renderJson(a, 'pretty'))).toEqual(parsed);
+  });
+});
+
+describe('renderTable', () => {
+  it('pads columns to the widest cell, right-aligns EXPOSURE and leaves an empty last cell unpadded', () => {
+    expect(renderTable(SAMPLE, PLAIN)).toBe(
+      [
+        '  NAME DESCRIPTION    EXPOSURE',
+        '✗ A=   bad thing           0.5',
+        '  Bee= not applicable ',
+        '✓ C=   fine           ',
+        '✗ D=                      10.0',
+        '',
+        '→ Overall exposure level for x.service: 9.6 UNSAFE 😨',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('uses + and - for the check marks without UTF-8', () => {
+    const out = renderTable(SAMPLE, { utf8: false, colors: false, emoji: false }).split('\n');
+    expect(out.slice(1, 5).map((l) => l[0])).toEqual(['-', ' ', '+', '-']);
+    expect(out[6]).toBe('-> Overall exposure level for x.service: 9.6 UNSAFE :-{');
+  });
+
+  it('measures wide characters by their display width', () => {
+    const out = renderTable(assessment([row('日本=', false, 'x', '0.1'), row('A=', true, '😀', null)]), PLAIN).split('\n');
+    expect(out.slice(0, 3)).toEqual(['  NAME  DESCRIPTION EXPOSURE', '✗ 日本= x                0.1', '✓ A=    😀          ']);
+  });
+
+  it('grows the EXPOSURE column for wider values', () => {
+    const out = renderTable(assessment([row('A=', false, 'd', '123456789.0')]), PLAIN).split('\n');
+    expect(out.slice(0, 2)).toEqual(['  NAME DESCRIPTION    EXPOSURE', '✗ A=   d           123456789.0']);
+  });
+
+  it('colours the header, the marks and the overall line on a terminal', () => {
+    const out = renderTable(SAMPLE, { utf8: true, colors: true, emoji: true });
+    const lines = out.split('\n');
+    expect(lines[0]).toBe('\x1b[4m  NAME DESCRIPTION    EXPOSURE\x1b[0m');
+    expect(lines[1]).toBe('\x1b[0;1;31m✗\x1b[0m A=   bad thing           0.5');
+    expect(lines[2]).toBe('  Bee= not applicable ');
+    expect(lines[3]).toBe('\x1b[0;1;32m✓\x1b[0m C=   fine           ');
+    expect(lines[6]).toBe('→ \x1b[0;1;39mOverall exposure level for x.service\x1b[0m: \x1b[0;1;31m9.6 UNSAFE\x1b[0m 😨');
+  });
+});
+
+describe('renderOverallLine', () => {
+  it.each([
+    [0, '0.0 PERFECT', '😇', ':-]'],
+    [1, '0.1 SAFE', '😀', ':-}'],
+    [10, '1.0 OK', '🙂', ':-)'],
+    [50, '5.0 MEDIUM', '😐', ':-|'],
+    [75, '7.5 EXPOSED', '🙁', ':-('],
+    [96, '9.6 UNSAFE', '😨', ':-{'],
+    [100, '10.0 DANGEROUS', '🤢', ':-['],
+  ])('exposure %d → %s %s / %s', (exposure, text, emoji, ascii) => {
+    const a = assessment([], exposure, 'web@blue.service');
+    expect(renderOverallLine(a, { utf8: true, colors: false, emoji: true })).toBe(`\n→ Overall exposure level for web@blue.service: ${text} ${emoji}\n`);
+    expect(renderOverallLine(a, { utf8: true, colors: false, emoji: false })).toBe(`\n→ Overall exposure level for web@blue.service: ${text} ${ascii}\n`);
+    expect(renderOverallLine(a, { utf8: false, colors: false, emoji: true })).toBe(`\n-> Overall exposure level for web@blue.service: ${text} ${ascii}\n`);
+  });
+
+  it('leaves a level without colour uncoloured (MEDIUM)', () => {
+    const line = renderOverallLine(assessment([], 50), { utf8: true, colors: true, emoji: false });
+    expect(line).toBe('\n→ \x1b[0;1;39mOverall exposure level for x.service\x1b[0m: 5.0 MEDIUM\x1b[0m :-|\n');
+  });
+});
+
+describe('formatExposure', () => {
+  it.each([
+    [0, '0.0'],
+    [1, '0.1'],
+    [9, '0.9'],
+    [10, '1.0'],
+    [96, '9.6'],
+    [100, '10.0'],
+  ])('%d → %s', (n, s) => {
+    expect(formatExposure(n)).toBe(s);
+  });
+});
+
+describe('displayWidth', () => {
+  it.each([
+    ['', 0],
+    ['abc', 3],
+    ['✓✗→…', 4],
+    ['😀', 2],
+    ['日本', 4],
+    ['한', 2],
+    ['e\u0301', 1],
+    ['\x1b', 0],
+    ['a\u200bb', 2],
+  ])('%j → %d', (s, w) => {
+    expect(displayWidth(s)).toBe(w);
+  });
+});

@@ -1,0 +1,1117 @@
+// deriveSecuritySettings(): each directive's parser, the implied settings of unit_patch_contexts(),
+// the load checks that refuse a unit, and the version switches (spec §4.3, §4.5, §4.6).
+import { loadUnit } from '../../../src/core/unit/load-unit';
+import { memoryTree } from '../../../src/core/unit/unit-tree';
+import {
+  CAP_ALL,
+  NAMESPACE_FLAGS,
+  NAMESPACES_UNSET,
+  deriveSecuritySettings,
+  parseAddressPrefix,
+  parseBoolean,
+  simplifyPath,
+  type Derivation,
+  type SecuritySettings,
+} from '../../../src/core/security/settings';
+import { systemdProfile, type SystemdVersion } from '../../../src/core/security/versions';
+
+const ETC = '/etc/systemd/system';
+
+interface DeriveOptions {
+  version?: SystemdVersion;
+  name?: string;
+  /** Drop-ins of the unit, by file name (placed in ETC/NAME.d/). */
+  dropIns?: Record<string, string>;
+}
+
+/** Loads `text` as ETC/NAME (plus drop-ins) and derives its settings. */
+function derive(
+  text: string,
+  { version = 252, name = 'x.service', dropIns = {} }: DeriveOptions = {},
+): Derivation {
+  const files: Record<string, string> = { [`${ETC}/${name}`]: text };
+  for (const [file, content] of Object.entries(dropIns)) files[`${ETC}/${name}.d/${file}`] = content;
+  const loaded = loadUnit(memoryTree(files), name, { searchPath: [ETC] });
+  if (!loaded.ok) throw new Error(loaded.failure.message);
+  return deriveSecuritySettings(loaded.unit, systemdProfile(version));
+}
+
+function settingsOf(text: string, options?: DeriveOptions): SecuritySettings {
+  const d = derive(text, options);
+  if (!d.settings) throw new Error(`unexpected load failure: ${d.failure?.message}`);
+  return d.settings;
+}
+
+/** A simple service with these extra `[Service]` lines. */
+const service = (lines: readonly string[], version: SystemdVersion = 252): SecuritySettings =>
+  settingsOf(['[Service]', 'ExecStart=/bin/true', ...lines, ''].join('\n'), { version });
+
+const CAPS = systemdProfile(252).data.capabilities;
+const cap = (...names: string[]): bigint =>
+  names.reduce((mask, n) => mask | (1n << BigInt(CAPS[n] as number)), 0n);
+const allBut = (...names: string[]): bigint => CAP_ALL & ~cap(...names);
+const knownCaps = (version: SystemdVersion): bigint =>
+  Object.values(systemdProfile(version).data.capabilities).reduce((m, bit) => m | (1n << BigInt(bit)), 0n);
+
+describe('parseBoolean', () => {
+  it.each(['1', 'yes', 'y', 'true', 't', 'on', 'YES', 'Yes', 'TRUE', 'On', 'Y', 'T'])('%j is true', (v) => {
+    expect(parseBoolean(v)).toBe(true);
+  });
+  it.each(['0', 'no', 'n', 'false', 'f', 'off', 'NO', 'False', 'OFF', 'N', 'F'])('%j is false', (v) => {
+    expect(parseBoolean(v)).toBe(false);
+  });
+  it.each(['', '2', 'yess', 'enable', 'o', '-1', ' yes', 'ja'])('%j is not a boolean', (v) => {
+    expect(parseBoolean(v)).toBeUndefined();
+  });
+});
+
+describe('boolean directives', () => {
+  const BOOLEANS: [string, keyof SecuritySettings][] = [
+    ['LockPersonality', 'lockPersonality'],
+    ['MemoryDenyWriteExecute', 'memoryDenyWriteExecute'],
+    ['NoNewPrivileges', 'noNewPrivileges'],
+    ['PrivateDevices', 'privateDevices'],
+    ['PrivateNetwork', 'privateNetwork'],
+    ['ProtectKernelModules', 'protectKernelModules'],
+    ['ProtectKernelTunables', 'protectKernelTunables'],
+    ['ProtectKernelLogs', 'protectKernelLogs'],
+    ['ProtectClock', 'protectClock'],
+    ['RemoveIPC', 'removeIpc'],
+    ['RestrictRealtime', 'restrictRealtime'],
+    ['RestrictSUIDSGID', 'restrictSuidSgid'],
+  ];
+
+  describe.each(BOOLEANS)('%s=', (directive, field) => {
+    it('defaults to false', () => {
+      expect(service([])[field]).toBe(false);
+    });
+    it.each(['1', 'yes', 'y', 'true', 't', 'on', 'YES', 'True', 'ON'])('%j sets it', (v) => {
+      expect(service([`${directive}=${v}`])[field]).toBe(true);
+    });
+    it.each(['0', 'no', 'n', 'false', 'f', 'off', 'No', 'FALSE', 'Off'])('%j clears it', (v) => {
+      expect(service([`${directive}=yes`, `${directive}=${v}`])[field]).toBe(false);
+    });
+    it.each(['', 'maybe', '2', 'yess'])('%j is ignored with a warning, keeping the previous value', (v) => {
+      const d = derive(`[Service]\nExecStart=/bin/true\n${directive}=yes\n${directive}=${v}\n`);
+      expect(d.settings?.[field]).toBe(true);
+      expect(d.diagnostics).toContainEqual(expect.objectContaining({ line: 4, severity: 'warning' }));
+    });
+    it('is read only from the [Service] section, with a case-sensitive key', () => {
+      expect(settingsOf(`[Unit]\n${directive}=yes\n[Service]\nExecStart=/bin/true\n`)[field]).toBe(false);
+      expect(service([`${directive.toLowerCase()}=yes`])[field]).toBe(false);
+    });
+  });
+
+  it.each([
+    ['yes', true],
+    ['no', false],
+    ['bogus', true],
+  ])('DefaultDependencies=yes then %s ([Unit]) → %s', (v, expected) => {
+    const s = settingsOf(
+      `[Unit]\nDefaultDependencies=yes\nDefaultDependencies=${v}\n[Service]\nExecStart=/bin/true\n`,
+    );
+    expect(s.defaultDependencies).toBe(expected);
+  });
+
+  it('DefaultDependencies= is ignored in [Service]', () => {
+    expect(service(['DefaultDependencies=no']).defaultDependencies).toBe(true);
+  });
+});
+
+describe('enum directives (words are case-sensitive, invalid words keep the previous value)', () => {
+  it.each([
+    [['KeyringMode=shared'], 'keyringMode', 'shared'],
+    [['KeyringMode=inherit'], 'keyringMode', 'inherit'],
+    [['KeyringMode=shared', 'KeyringMode=private'], 'keyringMode', 'private'],
+    [['KeyringMode=Shared'], 'keyringMode', 'private'],
+    [['KeyringMode='], 'keyringMode', 'private'],
+    [[], 'protectProc', 'default'],
+    [['ProtectProc=noaccess'], 'protectProc', 'noaccess'],
+    [['ProtectProc=invisible'], 'protectProc', 'invisible'],
+    [['ProtectProc=ptraceable'], 'protectProc', 'ptraceable'],
+    [['ProtectProc=invisible', 'ProtectProc=default'], 'protectProc', 'default'],
+    [['ProtectProc=NoAccess'], 'protectProc', 'default'],
+    [[], 'procSubset', 'all'],
+    [['ProcSubset=pid'], 'procSubset', 'pid'],
+    [['ProcSubset=PID'], 'procSubset', 'all'],
+    [[], 'notifyAccess', 'none'],
+    [['NotifyAccess=all'], 'notifyAccess', 'all'],
+    [['NotifyAccess=main'], 'notifyAccess', 'main'],
+    [['NotifyAccess=exec'], 'notifyAccess', 'exec'],
+    [['NotifyAccess=ALL'], 'notifyAccess', 'none'],
+    [[], 'protectHome', 'no'],
+    [['ProtectHome=yes'], 'protectHome', 'yes'],
+    [['ProtectHome=true'], 'protectHome', 'yes'],
+    [['ProtectHome=1'], 'protectHome', 'yes'],
+    [['ProtectHome=yes', 'ProtectHome=off'], 'protectHome', 'no'],
+    [['ProtectHome=read-only'], 'protectHome', 'read-only'],
+    [['ProtectHome=tmpfs'], 'protectHome', 'tmpfs'],
+    [['ProtectHome=Read-Only'], 'protectHome', 'no'],
+    [['ProtectHome=tmpfs', 'ProtectHome='], 'protectHome', 'tmpfs'],
+    [[], 'protectSystem', 'no'],
+    [['ProtectSystem=yes'], 'protectSystem', 'yes'],
+    [['ProtectSystem=on'], 'protectSystem', 'yes'],
+    [['ProtectSystem=full'], 'protectSystem', 'full'],
+    [['ProtectSystem=strict'], 'protectSystem', 'strict'],
+    [['ProtectSystem=strict', 'ProtectSystem=false'], 'protectSystem', 'no'],
+    [['ProtectSystem=Strict'], 'protectSystem', 'no'],
+    [[], 'devicePolicy', 'auto'],
+    [['DevicePolicy=closed'], 'devicePolicy', 'closed'],
+    [['DevicePolicy=strict'], 'devicePolicy', 'strict'],
+    [['DevicePolicy=strict', 'DevicePolicy=auto'], 'devicePolicy', 'auto'],
+    [['DevicePolicy=Closed'], 'devicePolicy', 'auto'],
+  ] as const)('%j → %s = %j', (lines, field, expected) => {
+    expect(service(lines)[field]).toBe(expected);
+  });
+});
+
+describe('boolean-or-enum directives per version', () => {
+  it.each([
+    [252, ['PrivateTmp=yes'], 'privateTmp', 'yes'],
+    [252, ['PrivateTmp=on', 'PrivateTmp=0'], 'privateTmp', 'no'],
+    [252, ['PrivateTmp=disconnected'], 'privateTmp', 'no'],
+    [257, ['PrivateTmp=disconnected'], 'privateTmp', 'disconnected'],
+    [257, ['PrivateTmp=connected'], 'privateTmp', 'connected'],
+    [257, ['PrivateTmp=Disconnected'], 'privateTmp', 'no'],
+    [262, ['PrivateTmp=disconnected'], 'privateTmp', 'disconnected'],
+    [252, ['PrivateUsers=self'], 'privateUsers', 'no'],
+    [257, ['PrivateUsers=self'], 'privateUsers', 'self'],
+    [257, ['PrivateUsers=identity'], 'privateUsers', 'identity'],
+    [257, ['PrivateUsers=full'], 'privateUsers', 'no'],
+    [262, ['PrivateUsers=full'], 'privateUsers', 'full'],
+    [262, ['PrivateUsers=managed'], 'privateUsers', 'managed'],
+    [252, ['ProtectControlGroups=strict'], 'protectControlGroups', 'no'],
+    [257, ['ProtectControlGroups=strict'], 'protectControlGroups', 'strict'],
+    [257, ['ProtectControlGroups=private'], 'protectControlGroups', 'private'],
+    [257, ['ProtectControlGroups=yes'], 'protectControlGroups', 'yes'],
+    [252, ['ProtectHostname=yes'], 'protectHostname', 'yes'],
+    [257, ['ProtectHostname=private'], 'protectHostname', 'no'],
+    [257, ['ProtectHostname=yes', 'ProtectHostname='], 'protectHostname', 'yes'],
+    [262, ['ProtectHostname=private'], 'protectHostname', 'private'],
+    [262, ['ProtectHostname=yes:myhost'], 'protectHostname', 'yes'],
+    [262, ['ProtectHostname=private:myhost'], 'protectHostname', 'private'],
+    [262, ['ProtectHostname=no:myhost'], 'protectHostname', 'no'],
+    [262, ['ProtectHostname=yes', 'ProtectHostname=no:myhost'], 'protectHostname', 'yes'],
+    [262, ['ProtectHostname=yes', 'ProtectHostname='], 'protectHostname', 'no'],
+  ] as const)('v%d %j → %s = %j', (version, lines, field, expected) => {
+    expect(service(lines, version)[field]).toBe(expected);
+  });
+
+  it.each([
+    [252, [], false],
+    [252, ['PrivateMounts=yes'], true],
+    [252, ['PrivateMounts=yes', 'PrivateMounts='], true],
+    [255, [], undefined],
+    [257, [], undefined],
+    [257, ['PrivateMounts=no'], false],
+    [257, ['PrivateMounts=yes', 'PrivateMounts='], undefined],
+    [262, [], undefined],
+  ] as const)('v%d %j → PrivateMounts %s (tri-state from v254)', (version, lines, expected) => {
+    expect(service(lines, version).privateMounts).toBe(expected);
+  });
+});
+
+describe('User=, Group=, SupplementaryGroups=', () => {
+  it.each([
+    [[], undefined],
+    [['User=web'], 'web'],
+    [['User=1000'], '1000'],
+    [['User=0'], '0'],
+    [['User=foo bar'], 'foo bar'],
+    [['User=web', 'User='], undefined],
+    [['User=a', 'User=b'], 'b'],
+    [['User=%u'], 'root'],
+    [['user=nobody'], undefined],
+  ] as const)('%j → user %j', (lines, user) => {
+    expect(service(lines).user).toBe(user);
+  });
+
+  it.each([
+    ['web@alice.service', 'User=%i', 'alice'],
+    ['web@alice.service', 'User=%p-%i', 'web-alice'],
+    ['db-main.service', 'User=%j', 'main'],
+  ])('%s: %s expands to %j', (name, line, user) => {
+    expect(settingsOf(`[Service]\nExecStart=/bin/true\n${line}\n`, { name }).user).toBe(user);
+  });
+
+  it.each([
+    [['SupplementaryGroups=a b'], ['a', 'b']],
+    [
+      ['SupplementaryGroups=a', 'SupplementaryGroups=b c'],
+      ['a', 'b', 'c'],
+    ],
+    [['SupplementaryGroups=a', 'SupplementaryGroups='], []],
+    [['SupplementaryGroups=%p'], ['x']],
+  ] as const)('%j → supplementary groups %j', (lines, groups) => {
+    expect(service(lines).supplementaryGroups).toEqual(groups);
+  });
+});
+
+describe('CapabilityBoundingSet= (replace, merge, ~, empty)', () => {
+  it.each([
+    [252, [], CAP_ALL],
+    [252, ['CapabilityBoundingSet=CAP_SYS_ADMIN'], cap('CAP_SYS_ADMIN')],
+    [252, ['CapabilityBoundingSet=cap_sys_admin'], cap('CAP_SYS_ADMIN')],
+    [252, ['CapabilityBoundingSet=21'], cap('CAP_SYS_ADMIN')],
+    [252, ['CapabilityBoundingSet=CAP_SYS_ADMIN CAP_SETUID'], cap('CAP_SYS_ADMIN', 'CAP_SETUID')],
+    [
+      252,
+      ['CapabilityBoundingSet=CAP_SYS_ADMIN', 'CapabilityBoundingSet=CAP_SETUID'],
+      cap('CAP_SYS_ADMIN', 'CAP_SETUID'),
+    ],
+    [252, ['CapabilityBoundingSet=~CAP_SYS_ADMIN'], allBut('CAP_SYS_ADMIN')],
+    [
+      252,
+      ['CapabilityBoundingSet=~CAP_SYS_ADMIN', 'CapabilityBoundingSet=~CAP_SETUID'],
+      allBut('CAP_SYS_ADMIN', 'CAP_SETUID'),
+    ],
+    [
+      252,
+      ['CapabilityBoundingSet=CAP_SYS_ADMIN CAP_SETUID', 'CapabilityBoundingSet=~CAP_SETUID'],
+      cap('CAP_SYS_ADMIN'),
+    ],
+    [252, ['CapabilityBoundingSet=~CAP_SYS_ADMIN', 'CapabilityBoundingSet=CAP_SYS_ADMIN'], CAP_ALL],
+    [252, ['CapabilityBoundingSet='], 0n],
+    [252, ['CapabilityBoundingSet=CAP_SYS_ADMIN', 'CapabilityBoundingSet='], 0n],
+    [252, ['CapabilityBoundingSet=', 'CapabilityBoundingSet=CAP_SETUID'], cap('CAP_SETUID')],
+    [252, ['CapabilityBoundingSet=CAP_SYS_ADMIN CAP_BOGUS'], cap('CAP_SYS_ADMIN')],
+    // Only unknown names: S = 0, which replaces the set (config_parse_capability_set()).
+    [252, ['CapabilityBoundingSet=CAP_BOGUS'], 0n],
+    [252, ['CapabilityBoundingSet=CAP_SYS_ADMIN', 'CapabilityBoundingSet=CAP_BOGUS'], 0n],
+    [252, ['CapabilityBoundingSet=63'], 1n << 63n],
+    [252, ['CapabilityBoundingSet=64'], 0n],
+    [252, ['CapabilityBoundingSet="CAP_SYS_ADMIN CAP_SETUID"'], 0n],
+    // `~` alone: "all" in v252–v257, "all known capabilities" in v262 — so a later line merges there.
+    [252, ['CapabilityBoundingSet=~'], CAP_ALL],
+    [252, ['CapabilityBoundingSet=~', 'CapabilityBoundingSet=CAP_SYS_ADMIN'], cap('CAP_SYS_ADMIN')],
+    [257, ['CapabilityBoundingSet=~', 'CapabilityBoundingSet=CAP_SYS_ADMIN'], cap('CAP_SYS_ADMIN')],
+    [262, ['CapabilityBoundingSet=~'], knownCaps(262)],
+    [262, ['CapabilityBoundingSet=~', 'CapabilityBoundingSet=CAP_SYS_ADMIN'], knownCaps(262)],
+    [262, ['CapabilityBoundingSet=63'], 0n],
+    [262, ['CapabilityBoundingSet=62'], 1n << 62n],
+  ] as const)('v%d %j', (version, lines, expected) => {
+    expect(service(lines, version).capabilityBoundingSet).toBe(expected);
+  });
+
+  it('ignores a line with bad quoting, with a warning', () => {
+    const d = derive('[Service]\nExecStart=/bin/true\nCapabilityBoundingSet="CAP_SYS_ADMIN\n');
+    expect(d.settings?.capabilityBoundingSet).toBe(CAP_ALL);
+    expect(d.diagnostics.map((x) => x.line)).toEqual([3]);
+  });
+});
+
+describe('AmbientCapabilities= (initial value 0)', () => {
+  it.each([
+    [[], 0n],
+    [['AmbientCapabilities=CAP_NET_BIND_SERVICE'], cap('CAP_NET_BIND_SERVICE')],
+    [
+      ['AmbientCapabilities=CAP_NET_BIND_SERVICE', 'AmbientCapabilities=CAP_NET_RAW'],
+      cap('CAP_NET_BIND_SERVICE', 'CAP_NET_RAW'),
+    ],
+    [['AmbientCapabilities=~CAP_SYS_ADMIN'], allBut('CAP_SYS_ADMIN')],
+    [
+      ['AmbientCapabilities=CAP_NET_RAW CAP_SYS_ADMIN', 'AmbientCapabilities=~CAP_SYS_ADMIN'],
+      cap('CAP_NET_RAW'),
+    ],
+    [['AmbientCapabilities=CAP_NET_RAW', 'AmbientCapabilities='], 0n],
+    [['AmbientCapabilities=CAP_BOGUS'], 0n],
+  ] as const)('%j', (lines, expected) => {
+    expect(service(lines).ambientCapabilities).toBe(expected);
+  });
+
+  it('is not touched by the implied capability drops', () => {
+    expect(service(['AmbientCapabilities=CAP_MKNOD', 'PrivateDevices=yes']).ambientCapabilities).toBe(
+      cap('CAP_MKNOD'),
+    );
+  });
+});
+
+describe('RestrictAddressFamilies=', () => {
+  const AF_UNIX = 1;
+  const AF_INET = 2;
+  const AF_INET6 = 10;
+  const AF_NETLINK = 16;
+  const view = (s: SecuritySettings) => ({
+    allowList: s.addressFamiliesAllowList,
+    families: s.addressFamilies ? [...s.addressFamilies.families].sort((a, b) => a - b) : null,
+  });
+
+  it.each([
+    [252, [], { allowList: false, families: null }],
+    [252, ['RestrictAddressFamilies=none'], { allowList: true, families: null }],
+    [252, ['RestrictAddressFamilies=AF_INET AF_UNIX'], { allowList: true, families: [AF_UNIX, AF_INET] }],
+    [252, ['RestrictAddressFamilies=~AF_INET'], { allowList: false, families: [AF_INET] }],
+    [252, ['RestrictAddressFamilies=af_inet6'], { allowList: true, families: [AF_INET6] }],
+    [252, ['RestrictAddressFamilies=AF_LOCAL AF_FILE'], { allowList: true, families: [AF_UNIX] }],
+    [252, ['RestrictAddressFamilies=AF_ROUTE'], { allowList: true, families: [AF_NETLINK] }],
+    [
+      252,
+      ['RestrictAddressFamilies=AF_INET', 'RestrictAddressFamilies=AF_UNIX'],
+      { allowList: true, families: [AF_UNIX, AF_INET] },
+    ],
+    [
+      252,
+      ['RestrictAddressFamilies=AF_INET AF_UNIX', 'RestrictAddressFamilies=~AF_INET'],
+      { allowList: true, families: [AF_UNIX] },
+    ],
+    [
+      252,
+      ['RestrictAddressFamilies=~AF_INET AF_UNIX', 'RestrictAddressFamilies=AF_INET'],
+      { allowList: false, families: [AF_UNIX] },
+    ],
+    [
+      252,
+      ['RestrictAddressFamilies=AF_INET', 'RestrictAddressFamilies='],
+      { allowList: false, families: null },
+    ],
+    [
+      252,
+      ['RestrictAddressFamilies=AF_INET', 'RestrictAddressFamilies=none'],
+      { allowList: true, families: null },
+    ],
+    [
+      252,
+      ['RestrictAddressFamilies=none', 'RestrictAddressFamilies=~AF_INET'],
+      { allowList: false, families: [AF_INET] },
+    ],
+    [252, ['RestrictAddressFamilies=~'], { allowList: false, families: [] }],
+    // An unknown word is skipped up to v257; v262 stops processing the rest of the line.
+    [
+      252,
+      ['RestrictAddressFamilies=AF_INET AF_BOGUS AF_UNIX'],
+      { allowList: true, families: [AF_UNIX, AF_INET] },
+    ],
+    [
+      257,
+      ['RestrictAddressFamilies=AF_INET AF_BOGUS AF_UNIX'],
+      { allowList: true, families: [AF_UNIX, AF_INET] },
+    ],
+    [262, ['RestrictAddressFamilies=AF_INET AF_BOGUS AF_UNIX'], { allowList: true, families: [AF_INET] }],
+    [
+      262,
+      ['RestrictAddressFamilies=AF_BOGUS AF_UNIX', 'RestrictAddressFamilies=AF_INET'],
+      { allowList: true, families: [AF_INET] },
+    ],
+  ] as const)('v%d %j', (version, lines, expected) => {
+    expect(view(service(lines, version))).toEqual(expected);
+  });
+
+  it('warns about an unknown family', () => {
+    const d = derive('[Service]\nExecStart=/bin/true\nRestrictAddressFamilies=AF_BOGUS\n');
+    expect(d.diagnostics).toEqual([
+      expect.objectContaining({ line: 3, message: expect.stringContaining('AF_BOGUS') }),
+    ]);
+  });
+});
+
+describe('RestrictNamespaces=', () => {
+  const ns = (...names: string[]) => names.reduce((m, n) => m | (NAMESPACE_FLAGS[n] as number), 0);
+  const ALL = ns('cgroup', 'ipc', 'net', 'mnt', 'pid', 'user', 'uts');
+  const ALL_WITH_TIME = ALL | ns('time');
+
+  it.each([
+    [252, [], NAMESPACES_UNSET],
+    [252, ['RestrictNamespaces=yes'], 0],
+    [252, ['RestrictNamespaces=no'], ALL],
+    [262, ['RestrictNamespaces=no'], ALL_WITH_TIME],
+    [252, ['RestrictNamespaces=user net'], ns('user', 'net')],
+    [252, ['RestrictNamespaces=~user net'], ALL & ~ns('user', 'net')],
+    [262, ['RestrictNamespaces=~user net'], ALL_WITH_TIME & ~ns('user', 'net')],
+    [252, ['RestrictNamespaces=~user net', 'RestrictNamespaces=net'], ALL & ~ns('user')],
+    [252, ['RestrictNamespaces=user', 'RestrictNamespaces=net'], ns('user', 'net')],
+    [252, ['RestrictNamespaces=yes', 'RestrictNamespaces=~net'], 0],
+    [252, ['RestrictNamespaces=user net', 'RestrictNamespaces=yes'], 0],
+    [252, ['RestrictNamespaces=user', 'RestrictNamespaces=no'], ALL],
+    [252, ['RestrictNamespaces=user', 'RestrictNamespaces='], NAMESPACES_UNSET],
+    [252, ['RestrictNamespaces=~'], ALL],
+    [252, ['RestrictNamespaces=time'], ns('time')],
+    // One unknown word and the whole line is ignored; words are case-sensitive.
+    [252, ['RestrictNamespaces=user bogus'], NAMESPACES_UNSET],
+    [252, ['RestrictNamespaces=user', 'RestrictNamespaces=net bogus'], ns('user')],
+    [252, ['RestrictNamespaces=USER'], NAMESPACES_UNSET],
+  ] as const)('v%d %j', (version, lines, expected) => {
+    expect(service(lines, version).restrictNamespaces).toBe(expected);
+  });
+});
+
+describe('SystemCallFilter=', () => {
+  const groups = systemdProfile(252).data.syscallGroups;
+  const group = (name: string): string[] => groups[name] as string[];
+  const union = (...lists: string[][]) => new Set(lists.flat());
+  const minus = (set: Set<string>, ...lists: string[][]) => {
+    const out = new Set(set);
+    for (const n of lists.flat()) out.delete(n);
+    return out;
+  };
+
+  it.each([
+    [[], undefined],
+    [['SystemCallFilter=@clock'], { allowList: true, names: union(group('@default'), group('@clock')) }],
+    [['SystemCallFilter=~@clock'], { allowList: false, names: union(group('@clock')) }],
+    [['SystemCallFilter=~@clock', 'SystemCallFilter='], undefined],
+    [
+      ['SystemCallFilter=~@mount @clock', 'SystemCallFilter=mount'],
+      { allowList: false, names: minus(union(group('@mount'), group('@clock')), ['mount']) },
+    ],
+    [
+      ['SystemCallFilter=@system-service', 'SystemCallFilter=~@privileged @resources'],
+      {
+        allowList: true,
+        names: minus(
+          union(group('@default'), group('@system-service')),
+          group('@privileged'),
+          group('@resources'),
+        ),
+      },
+    ],
+    [['SystemCallFilter=@default', 'SystemCallFilter=~@default'], { allowList: true, names: new Set() }],
+    [['SystemCallFilter=~@clock', 'SystemCallFilter=@clock'], { allowList: false, names: new Set() }],
+    [['SystemCallFilter=~reboot:EPERM'], { allowList: false, names: new Set(['reboot']) }],
+    [['SystemCallFilter=~reboot:13'], { allowList: false, names: new Set(['reboot']) }],
+    [['SystemCallFilter=~reboot:4095'], { allowList: false, names: new Set(['reboot']) }],
+    [['SystemCallFilter=~reboot:kill'], { allowList: false, names: new Set(['reboot']) }],
+    [['SystemCallFilter=~@swap:EACCES'], { allowList: false, names: union(group('@swap')) }],
+    // A bad errno drops the word; the line still fixes the mode.
+    [['SystemCallFilter=~reboot:EBOGUS'], { allowList: false, names: new Set() }],
+    [['SystemCallFilter=~reboot:4096'], { allowList: false, names: new Set() }],
+    // `:errno` is refused on an allow-list line.
+    [['SystemCallFilter=reboot:EPERM'], { allowList: true, names: union(group('@default')) }],
+    [['SystemCallFilter=~@bogus'], { allowList: false, names: new Set() }],
+  ] as const)('%j', (lines, expected) => {
+    expect(service(lines).systemCallFilter).toEqual(expected);
+  });
+});
+
+describe('SystemCallArchitectures=', () => {
+  it.each([
+    [252, [], []],
+    [252, ['SystemCallArchitectures=native'], ['native']],
+    [252, ['SystemCallArchitectures=native native'], ['native']],
+    [252, ['SystemCallArchitectures=native x86'], ['native', 'x86']],
+    [252, ['SystemCallArchitectures=native', 'SystemCallArchitectures=x86-64'], ['native', 'x86-64']],
+    [252, ['SystemCallArchitectures=bogus native'], ['native']],
+    [252, ['SystemCallArchitectures=native', 'SystemCallArchitectures='], []],
+    [252, ['SystemCallArchitectures=Native'], []],
+    [252, ['SystemCallArchitectures=loongarch64'], []],
+    [257, ['SystemCallArchitectures=loongarch64'], ['loongarch64']],
+  ] as const)('v%d %j', (version, lines, expected) => {
+    expect([...service(lines, version).systemCallArchitectures]).toEqual(expected);
+  });
+});
+
+describe('UMask= (always octal)', () => {
+  it.each([
+    [[], 0o022],
+    [['UMask=0077'], 0o077],
+    [['UMask=077'], 0o077],
+    [['UMask=77'], 0o077],
+    [['UMask=22'], 0o022],
+    [['UMask=0'], 0],
+    [['UMask=7777'], 0o7777],
+    [['UMask=0027', 'UMask=0007'], 0o007],
+    [['UMask=0077', 'UMask=10000'], 0o077],
+    [['UMask=0077', 'UMask=8'], 0o077],
+    [['UMask=0077', 'UMask=0x1f'], 0o077],
+    [['UMask=0077', 'UMask=-1'], 0o077],
+    [['UMask=0077', 'UMask='], 0o077],
+    [['UMask=0077', 'UMask=0o22'], 0o077],
+  ] as const)('%j → %o', (lines, expected) => {
+    expect(service(lines).umask).toBe(expected);
+  });
+});
+
+describe('RootDirectory=, RootImage=', () => {
+  it.each([
+    [['RootDirectory=/srv/root'], '/srv/root', undefined],
+    [['RootDirectory=//srv/./root/'], '/srv/root', undefined],
+    [['RootDirectory=/srv', 'RootDirectory='], undefined, undefined],
+    [['RootImage=/var/lib/x.raw'], undefined, '/var/lib/x.raw'],
+    [['RootDirectory=/srv/%p'], '/srv/x', undefined],
+  ] as const)('%j', (lines, rootDirectory, rootImage) => {
+    const s = service(lines);
+    expect([s.rootDirectory, s.rootImage]).toEqual([rootDirectory, rootImage]);
+  });
+});
+
+describe('implied settings (unit_patch_contexts())', () => {
+  it.each([
+    [['PrivateDevices=yes'], allBut('CAP_MKNOD', 'CAP_SYS_RAWIO')],
+    [['ProtectKernelModules=yes'], allBut('CAP_SYS_MODULE')],
+    [['ProtectKernelLogs=yes'], allBut('CAP_SYSLOG')],
+    [['ProtectClock=yes'], allBut('CAP_SYS_TIME', 'CAP_WAKE_ALARM')],
+    [['PrivateDevices=yes', 'PrivateDevices=no'], CAP_ALL],
+    [['ProtectKernelTunables=yes'], CAP_ALL],
+    [['PrivateDevices=yes', 'CapabilityBoundingSet=CAP_MKNOD CAP_CHOWN'], cap('CAP_CHOWN')],
+    [['ProtectClock=yes', 'CapabilityBoundingSet=CAP_SYS_TIME'], 0n],
+  ] as const)('%j drops capabilities from the bounding set', (lines, expected) => {
+    expect(service(lines).capabilityBoundingSet).toBe(expected);
+  });
+
+  describe('DynamicUser=yes', () => {
+    const HARDENED = {
+      dynamicUser: true,
+      removeIpc: true,
+      protectSystem: 'strict',
+      noNewPrivileges: true,
+      restrictSuidSgid: true,
+    };
+    it.each([
+      [252, 'x.service', [], { ...HARDENED, user: 'x', privateTmp: 'yes', protectHome: 'read-only' }],
+      [
+        257,
+        'x.service',
+        [],
+        { ...HARDENED, user: 'x', privateTmp: 'disconnected', protectHome: 'read-only' },
+      ],
+      [257, 'x.service', ['PrivateTmp=yes'], { privateTmp: 'yes' }],
+      [252, 'x.service', ['ProtectSystem=full'], { protectSystem: 'strict' }],
+      [252, 'x.service', ['ProtectSystem=no'], { protectSystem: 'strict' }],
+      [252, 'x.service', ['ProtectHome=no'], { protectHome: 'read-only' }],
+      [252, 'x.service', ['ProtectHome=tmpfs'], { protectHome: 'tmpfs' }],
+      [252, 'x.service', ['ProtectHome=yes'], { protectHome: 'yes' }],
+      [252, 'x.service', ['User=web'], { user: 'web' }],
+      [252, 'x.service', ['User=root'], { user: 'root' }],
+      [252, 'my-app@blue.service', [], { user: 'my-app' }],
+      [252, 'nobody.service', [], { user: 'nobody' }],
+    ] as const)('v%d %s %j', (version, name, lines, expected) => {
+      const text = ['[Service]', 'ExecStart=/bin/true', 'DynamicUser=yes', ...lines, ''].join('\n');
+      expect(settingsOf(text, { version, name })).toMatchObject(expected);
+    });
+
+    it('makes up a _du… user when the unit name is not a valid user name', () => {
+      const s = settingsOf('[Service]\nExecStart=/bin/true\nDynamicUser=yes\n', { name: '1app.service' });
+      expect(s.user).toMatch(/^_du[0-9a-f]{16}$/);
+    });
+
+    it('records DynamicUser= as the cause of what it implied', () => {
+      const s = service(['DynamicUser=yes']);
+      for (const setting of [
+        'PrivateTmp',
+        'RemoveIPC',
+        'ProtectSystem',
+        'ProtectHome',
+        'NoNewPrivileges',
+        'RestrictSUIDSGID',
+      ]) {
+        expect(s.implied.get(setting)).toMatchObject({ key: 'DynamicUser', line: 3 });
+      }
+    });
+
+    it('implies nothing when off', () => {
+      expect(service(['DynamicUser=no'])).toMatchObject({
+        dynamicUser: false,
+        user: undefined,
+        protectSystem: 'no',
+        privateTmp: 'no',
+      });
+    });
+  });
+});
+
+describe('DevicePolicy=, DeviceAllow= (prepended; implied entries)', () => {
+  const view = (s: SecuritySettings) => ({
+    policy: s.devicePolicy,
+    allow: s.deviceAllow.map((e) => `${e.path}:${e.permissions}`),
+  });
+
+  it.each([
+    [252, [], 'auto', []],
+    [252, ['DeviceAllow=/dev/null rw', 'DeviceAllow=/dev/zero r'], 'auto', ['/dev/zero:r', '/dev/null:rw']],
+    [252, ['DeviceAllow=/dev/null'], 'auto', ['/dev/null:rwm']],
+    [252, ['DeviceAllow=/dev/null mr'], 'auto', ['/dev/null:rm']],
+    [252, ['DeviceAllow=/dev//null r'], 'auto', ['/dev/null:r']],
+    [252, ['DeviceAllow=char-pts rw'], 'auto', ['char-pts:rw']],
+    [252, ['DeviceAllow=block-loop'], 'auto', ['block-loop:rwm']],
+    [252, ['DeviceAllow="/dev/null" rw'], 'auto', ['/dev/null:rw']],
+    [252, ['DeviceAllow=/run/systemd/inaccessible/chr r'], 'auto', ['/run/systemd/inaccessible/chr:r']],
+    [252, ['DeviceAllow=foo r'], 'auto', []],
+    [252, ['DeviceAllow=/tmp/x r'], 'auto', []],
+    [252, ['DeviceAllow=/dev/null rx'], 'auto', []],
+    [252, ['DeviceAllow=/dev/null r w'], 'auto', []],
+    [252, ['DeviceAllow="/dev/null'], 'auto', []],
+    [252, ['DeviceAllow=/dev/null r', 'DeviceAllow='], 'auto', []],
+    // The same path again: a second entry in v252, merged permissions from v254.
+    [252, ['DeviceAllow=/dev/null r', 'DeviceAllow=/dev/null w'], 'auto', ['/dev/null:w', '/dev/null:r']],
+    [257, ['DeviceAllow=/dev/null r', 'DeviceAllow=/dev/null w'], 'auto', ['/dev/null:rw']],
+    [252, ['PrivateDevices=yes'], 'closed', []],
+    [252, ['PrivateDevices=yes', 'DevicePolicy=strict'], 'strict', []],
+    [252, ['PrivateDevices=yes', 'ProtectClock=yes'], 'closed', ['char-rtc:r']],
+    [252, ['ProtectClock=yes'], 'auto', []],
+    [252, ['ProtectClock=yes', 'DeviceAllow=/dev/null rw'], 'auto', ['char-rtc:r', '/dev/null:rw']],
+    [
+      252,
+      ['DevicePolicy=closed', 'RootImage=/img.raw', 'ProtectClock=yes'],
+      'closed',
+      [
+        'char-rtc:r',
+        'block-device-mapper:rwm',
+        'block-blkext:rwm',
+        'block-loop:rwm',
+        '/dev/mapper/control:rw',
+        '/dev/loop-control:rw',
+      ],
+    ],
+    [252, ['RootImage=/img.raw'], 'auto', []],
+    // v255–v257: encrypted credentials add the TPM when a device policy is active.
+    [252, ['DevicePolicy=closed', 'LoadCredentialEncrypted=a:/x'], 'closed', []],
+    [257, ['DevicePolicy=closed', 'LoadCredentialEncrypted=a:/x'], 'closed', ['char-tpm:rw']],
+    [257, ['DevicePolicy=closed', 'SetCredentialEncrypted=a:xyz'], 'closed', ['char-tpm:rw']],
+    [257, ['LoadCredentialEncrypted=a:/x'], 'auto', []],
+    [262, ['DevicePolicy=closed', 'LoadCredentialEncrypted=a:/x'], 'closed', []],
+  ] as const)('v%d %j', (version, lines, policy, allow) => {
+    expect(view(service(lines, version))).toEqual({ policy, allow });
+  });
+
+  it('expands specifiers in the path', () => {
+    const s = settingsOf('[Service]\nExecStart=/bin/true\nDeviceAllow=/dev/%i r\n', {
+      name: 'tty@ttyS0.service',
+    });
+    expect(view(s).allow).toEqual(['/dev/ttyS0:r']);
+  });
+
+  it('points each entry at the line that added it', () => {
+    const s = service(['PrivateDevices=yes', 'ProtectClock=yes', 'DeviceAllow=/dev/null r']);
+    expect(s.deviceAllow.map((e) => e.location?.line)).toEqual([4, 5]);
+  });
+});
+
+describe('IPAddressAllow=, IPAddressDeny=, IP*FilterPath=', () => {
+  const view = (s: SecuritySettings) =>
+    [
+      s.ipAddressDenyAll && 'deny-all',
+      s.ipAddressAllowLocalhost && 'allow-localhost',
+      s.ipAddressAllowOther && 'allow-other',
+      s.ipCustomFilters && 'custom',
+    ].filter(Boolean);
+
+  it.each([
+    [[], []],
+    [['IPAddressDeny=any'], ['deny-all']],
+    [['IPAddressDeny=0.0.0.0/0 ::/0'], ['deny-all']],
+    [['IPAddressDeny=0.0.0.0/0', 'IPAddressDeny=::/0'], ['deny-all']],
+    [['IPAddressDeny=1.2.3.4/0 ::5/0'], ['deny-all']],
+    [['IPAddressDeny=0.0.0.0/0'], []],
+    [['IPAddressDeny=::/0'], []],
+    [['IPAddressDeny=any', 'IPAddressDeny='], []],
+    [['IPAddressDeny=ANY'], []],
+    [['IPAddressDeny=0/0 ::/0'], []],
+    [['IPAddressDeny=link-local multicast'], []],
+    [['IPAddressAllow=localhost'], ['allow-localhost']],
+    [['IPAddressAllow=LOCALHOST'], ['allow-localhost']],
+    [['IPAddressAllow=localhost.localdomain'], ['allow-localhost']],
+    [['IPAddressAllow=foo.localhost'], ['allow-localhost']],
+    [['IPAddressAllow=127.0.0.1'], ['allow-localhost']],
+    [['IPAddressAllow=127.1.2.3/8'], ['allow-localhost']],
+    [['IPAddressAllow=::1'], ['allow-localhost']],
+    [['IPAddressAllow=::1/128'], ['allow-localhost']],
+    [['IPAddressAllow=::2'], ['allow-other']],
+    [['IPAddressAllow=::ffff:127.0.0.1'], ['allow-other']],
+    [['IPAddressAllow=127.0.0.0/4'], ['allow-other']],
+    [['IPAddressAllow=10.0.0.0/8'], ['allow-other']],
+    [['IPAddressAllow=link-local'], ['allow-other']],
+    [['IPAddressAllow=multicast'], ['allow-other']],
+    [['IPAddressAllow=any'], ['allow-other']],
+    [['IPAddressAllow=localhost 10.0.0.1'], ['allow-localhost', 'allow-other']],
+    [['IPAddressAllow=127.0.0.1/33'], []],
+    [['IPAddressAllow=300.0.0.1'], []],
+    [['IPAddressAllow=localhost', 'IPAddressAllow='], []],
+    [
+      ['IPAddressDeny=any', 'IPAddressAllow=localhost'],
+      ['deny-all', 'allow-localhost'],
+    ],
+    [['IPIngressFilterPath=/sys/fs/bpf/in'], ['custom']],
+    [['IPEgressFilterPath=/sys/fs/bpf/out'], ['custom']],
+    [['IPIngressFilterPath=/sys/fs/bpf/in', 'IPIngressFilterPath='], []],
+    [['IPEgressFilterPath=relative'], []],
+  ] as const)('%j → %j', (lines, expected) => {
+    expect(view(service(lines))).toEqual(expected);
+  });
+});
+
+describe('parseAddressPrefix', () => {
+  it.each([
+    ['10.1.2.3', { family: 4, bytes: [10, 1, 2, 3], prefixLength: 32 }],
+    ['10.1.2.3/8', { family: 4, bytes: [10, 0, 0, 0], prefixLength: 8 }],
+    ['10.1.255.3/20', { family: 4, bytes: [10, 1, 240, 0], prefixLength: 20 }],
+    ['0.0.0.0/0', { family: 4, bytes: [0, 0, 0, 0], prefixLength: 0 }],
+    ['::1', { family: 6, bytes: [...new Array(15).fill(0), 1], prefixLength: 128 }],
+    ['fe80::1/64', { family: 6, bytes: [0xfe, 0x80, ...new Array(14).fill(0)], prefixLength: 64 }],
+    [
+      '::ffff:1.2.3.4',
+      { family: 6, bytes: [...new Array(10).fill(0), 0xff, 0xff, 1, 2, 3, 4], prefixLength: 128 },
+    ],
+    [
+      '1:2:3:4:5:6:7:8',
+      { family: 6, bytes: [0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8], prefixLength: 128 },
+    ],
+  ])('%s', (word, expected) => {
+    expect(parseAddressPrefix(word)).toEqual(expected);
+  });
+
+  it.each([
+    '',
+    'localhost',
+    '1.2.3',
+    '1.2.3.4.5',
+    '256.0.0.1',
+    '1.2.3.4/33',
+    '::/129',
+    '1.2.3.4/',
+    '1.2.3.4/x',
+    ':::',
+    '1::2::3',
+    '1:2:3:4:5:6:7:8:9',
+    '12345::',
+  ])('%j is invalid', (word) => {
+    expect(parseAddressPrefix(word)).toBeUndefined();
+  });
+});
+
+describe('simplifyPath', () => {
+  it.each([
+    ['/', '/'],
+    ['//a//b/', '/a/b'],
+    ['/a/./b/.', '/a/b'],
+    ['/a/../b', '/a/../b'],
+  ])('%j → %j', (p, expected) => {
+    expect(simplifyPath(p)).toBe(expected);
+  });
+});
+
+describe('Delegate=', () => {
+  it.each([
+    [[], false],
+    [['Delegate=yes'], true],
+    [['Delegate=no'], false],
+    [['Delegate='], true],
+    [['Delegate=cpu memory'], true],
+    [['Delegate=yes', 'Delegate=no'], false],
+  ] as const)('%j → %s', (lines, expected) => {
+    expect(service(lines).delegate).toBe(expected);
+  });
+
+  it('is refused (with a warning) outside services and scopes', () => {
+    const d = derive('[Socket]\nListenStream=80\nDelegate=yes\n', { name: 'x.socket' });
+    expect(d.settings?.delegate).toBe(false);
+    expect(d.diagnostics).toEqual([
+      expect.objectContaining({ line: 3, message: expect.stringContaining('Delegate=') }),
+    ]);
+  });
+});
+
+describe('unit types', () => {
+  it.each([
+    [
+      'x.service',
+      '[Service]\nExecStart=/bin/true\n',
+      {
+        hasExecContext: true,
+        hasCgroupContext: true,
+        keyringMode: 'private',
+        umask: 0o022,
+        devicePolicy: 'auto',
+      },
+    ],
+    [
+      'x.socket',
+      '[Socket]\nListenStream=80\n',
+      {
+        hasExecContext: true,
+        hasCgroupContext: true,
+        keyringMode: 'shared',
+        umask: 0o022,
+        devicePolicy: 'auto',
+      },
+    ],
+    [
+      'b.mount',
+      '[Mount]\nWhat=/a\nWhere=/b\n',
+      { hasExecContext: true, hasCgroupContext: true, keyringMode: 'shared' },
+    ],
+    [
+      'dev-sda2.swap',
+      '[Swap]\nWhat=/dev/sda2\n',
+      { hasExecContext: true, hasCgroupContext: true, keyringMode: 'shared' },
+    ],
+    [
+      'x.slice',
+      '[Slice]\n',
+      {
+        hasExecContext: false,
+        hasCgroupContext: true,
+        keyringMode: 'inherit',
+        umask: 0o002,
+        devicePolicy: 'auto',
+      },
+    ],
+    [
+      'x.timer',
+      '[Timer]\nOnCalendar=daily\n',
+      {
+        hasExecContext: false,
+        hasCgroupContext: false,
+        keyringMode: 'inherit',
+        umask: 0o002,
+        devicePolicy: undefined,
+      },
+    ],
+    ['x.target', '[Unit]\nDescription=x\n', { hasExecContext: false, hasCgroupContext: false }],
+    ['x.path', '[Path]\nPathExists=/x\n', { hasExecContext: false, hasCgroupContext: false }],
+  ])('%s', (name, text, expected) => {
+    expect(settingsOf(text, { name })).toMatchObject({ unitId: name, ...expected });
+  });
+
+  it.each([
+    ['x.socket', '[Socket]\nListenStream=80\nPrivateNetwork=yes\n', true],
+    ['b.mount', '[Mount]\nWhat=/a\nWhere=/b\nPrivateNetwork=yes\n', true],
+    ['x.socket', '[Socket]\nListenStream=80\n[Service]\nPrivateNetwork=yes\n', false],
+    ['x.timer', '[Timer]\nOnCalendar=daily\nPrivateNetwork=yes\n', false],
+    ['x.service', '[Service]\nExecStart=/bin/true\n[Unit]\nPrivateNetwork=yes\n', false],
+  ])('%s reads exec settings only from its own section: %j', (name, text, expected) => {
+    expect(settingsOf(text, { name }).privateNetwork).toBe(expected);
+  });
+
+  it('keeps PrivateMounts unset-is-false for units without exec context, even on v257', () => {
+    expect(settingsOf('[Timer]\nOnCalendar=daily\n', { name: 'x.timer', version: 257 }).privateMounts).toBe(
+      false,
+    );
+  });
+
+  it('reads DevicePolicy= in a slice', () => {
+    expect(settingsOf('[Slice]\nDevicePolicy=closed\n', { name: 'x.slice' }).devicePolicy).toBe('closed');
+  });
+
+  it('reads NotifyAccess= only in services', () => {
+    expect(
+      settingsOf('[Socket]\nListenStream=80\nNotifyAccess=all\n', { name: 'x.socket' }).notifyAccess,
+    ).toBe('none');
+  });
+});
+
+describe('load failures', () => {
+  it.each([
+    ['no ExecStart=', '[Service]\n', 'Service has no ExecStart=, ExecStop=, or SuccessAction='],
+    [
+      'only Description=',
+      '[Unit]\nDescription=x\n',
+      'Service has no ExecStart=, ExecStop=, or SuccessAction=',
+    ],
+    [
+      'two ExecStart= in a simple service',
+      '[Service]\nExecStart=/bin/a\nExecStart=/bin/b\n',
+      'more than one ExecStart=',
+    ],
+    [
+      'two commands on one ExecStart= line',
+      '[Service]\nExecStart=/bin/a ; /bin/b\n',
+      'more than one ExecStart=',
+    ],
+    [
+      'two ExecStart= in Type=exec',
+      '[Service]\nType=exec\nExecStart=/bin/a\nExecStart=/bin/b\n',
+      'more than one ExecStart=',
+    ],
+    ['only ExecStop= in Type=simple', '[Service]\nType=simple\nExecStop=/bin/a\n', 'no ExecStart= setting'],
+    ['a relative ExecStart= path (ignored, so none left)', '[Service]\nExecStart=a/b\n', 'no ExecStart='],
+    [
+      'Restart=always in a oneshot service',
+      '[Service]\nType=oneshot\nRestart=always\nExecStart=/bin/a\n',
+      'Restart= set to either always or on-success',
+    ],
+    ['Type=dbus without BusName=', '[Service]\nType=dbus\nExecStart=/bin/a\n', 'no D-Bus service name'],
+    [
+      'PAMName= with KillMode=process',
+      '[Service]\nPAMName=login\nKillMode=process\nExecStart=/bin/a\n',
+      'PAM enabled',
+    ],
+    ['an invalid User=', '[Service]\nExecStart=/bin/true\nUser=-1\n', 'bad unit file setting'],
+    [
+      'an all-digit User= that is no UID',
+      '[Service]\nExecStart=/bin/true\nUser=00\n',
+      'bad unit file setting',
+    ],
+    ['User= with a colon', '[Service]\nExecStart=/bin/true\nUser=a:b\n', 'bad unit file setting'],
+    ['User= with an unknown specifier', '[Service]\nExecStart=/bin/true\nUser=%z\n', 'bad unit file setting'],
+    [
+      'User= expanding to an invalid name',
+      '[Service]\nExecStart=/bin/true\nUser=%f\n',
+      'bad unit file setting',
+    ],
+    ['an invalid Group=', '[Service]\nExecStart=/bin/true\nGroup=65535\n', 'bad unit file setting'],
+    [
+      'an invalid SupplementaryGroups= word',
+      '[Service]\nExecStart=/bin/true\nSupplementaryGroups=ok ..\n',
+      'bad unit file setting',
+    ],
+    [
+      'DynamicUser= not a boolean',
+      '[Service]\nExecStart=/bin/true\nDynamicUser=maybe\n',
+      'bad unit file setting',
+    ],
+    ['DynamicUser= empty', '[Service]\nExecStart=/bin/true\nDynamicUser=\n', 'bad unit file setting'],
+    [
+      'a relative RootDirectory=',
+      '[Service]\nExecStart=/bin/true\nRootDirectory=srv\n',
+      'bad unit file setting',
+    ],
+    ['a relative RootImage=', '[Service]\nExecStart=/bin/true\nRootImage=x.raw\n', 'bad unit file setting'],
+    ['an invalid section header', '[Service]\nExecStart=/bin/true\n[Install\n', 'bad unit file setting'],
+  ])('%s', (_name, text, message) => {
+    const d = derive(text);
+    expect(d.settings).toBeUndefined();
+    expect(d.failure).toMatchObject({ kind: 'bad-setting', unitName: 'x.service' });
+    expect(d.failure?.message).toContain(message);
+  });
+
+  it.each([
+    ['x.socket', '[Socket]\nAccept=yes\n', 'no Listen setting'],
+    ['x.timer', '[Timer]\nPersistent=yes\n', 'Timer unit lacks value setting'],
+    ['x.path', '[Path]\nUnit=y.service\n', 'Path unit lacks path setting'],
+  ])('%s without a trigger', (name, text, message) => {
+    expect(derive(text, { name }).failure?.message).toContain(message);
+  });
+
+  it.each([
+    ['Type=oneshot with two ExecStart=', '[Service]\nType=oneshot\nExecStart=/bin/a\nExecStart=/bin/b\n'],
+    ['an ExecStart= reset in between', '[Service]\nExecStart=/bin/a\nExecStart=\nExecStart=/bin/b\n'],
+    ['a bare executable name', '[Service]\nExecStart=true\n'],
+    ['the - and @ prefixes', '[Service]\nExecStart=-@/bin/true x\n'],
+    ['the + prefix', '[Service]\nExecStart=+/bin/true\n'],
+    ['the !! prefix', '[Service]\nExecStart=!!/bin/true\n'],
+    ['the : and - prefixes', '[Service]\nExecStart=:-/bin/true\n'],
+    ['a trailing ;', '[Service]\nExecStart=/bin/a ;\n'],
+    ['a ; glued to a word', '[Service]\nExecStart=/bin/a ;/bin/b\n'],
+    ['only ExecStop= with RemainAfterExit=', '[Service]\nExecStop=/bin/a\nRemainAfterExit=yes\n'],
+    ['only SuccessAction=', '[Unit]\nSuccessAction=reboot\n[Service]\n'],
+    ['Type=dbus with BusName=', '[Service]\nType=dbus\nBusName=org.example.X\nExecStart=/bin/a\n'],
+    ['PAMName= with KillMode=mixed', '[Service]\nPAMName=login\nKillMode=mixed\nExecStart=/bin/a\n'],
+    [
+      'Restart=on-failure in a oneshot service',
+      '[Service]\nType=oneshot\nRestart=on-failure\nExecStart=/bin/a\n',
+    ],
+    ['an invalid Type= (ignored)', '[Service]\nType=bogus\nExecStart=/bin/a\n'],
+    ['a valid numeric User=', '[Service]\nExecStart=/bin/a\nUser=4294967294\n'],
+  ])('loads: %s', (_name, text) => {
+    expect(derive(text).failure).toBeUndefined();
+  });
+
+  it('ignores the rest of a drop-in after an invalid User=, and still loads the unit', () => {
+    const d = derive('[Service]\nExecStart=/bin/true\n', {
+      dropIns: {
+        'a.conf': '[Service]\nPrivateDevices=yes\nUser=-1\nPrivateNetwork=yes\n',
+        'b.conf': '[Service]\nProtectClock=yes\n',
+      },
+    });
+    expect(d.failure).toBeUndefined();
+    expect(d.settings).toMatchObject({
+      privateDevices: true,
+      user: undefined,
+      privateNetwork: false,
+      protectClock: true,
+    });
+    expect(d.diagnostics).toContainEqual(
+      expect.objectContaining({ file: `${ETC}/x.service.d/a.conf`, line: 3, severity: 'error' }),
+    );
+  });
+
+  it('keeps what came before an invalid section header in a drop-in, and still loads the unit', () => {
+    const d = derive('[Service]\nExecStart=/bin/true\n', {
+      dropIns: { 'a.conf': '[Service]\nPrivateDevices=yes\n[Broken\nPrivateNetwork=yes\n' },
+    });
+    expect(d.failure).toBeUndefined();
+    expect(d.settings).toMatchObject({ privateDevices: true, privateNetwork: false });
+    expect(d.diagnostics).toContainEqual(
+      expect.objectContaining({ line: 3, message: "Invalid section header '[Broken'" }),
+    );
+  });
+
+  it('lets a drop-in supply the ExecStart= the main file lacks', () => {
+    expect(
+      derive('[Service]\nUser=a\n', { dropIns: { 'a.conf': '[Service]\nExecStart=/bin/true\n' } }).failure,
+    ).toBeUndefined();
+  });
+
+  it('lets a drop-in add the second ExecStart= that refuses the unit', () => {
+    const d = derive('[Service]\nExecStart=/bin/a\n', {
+      dropIns: { 'a.conf': '[Service]\nExecStart=/bin/b\n' },
+    });
+    expect(d.failure?.message).toContain('more than one ExecStart=');
+  });
+});
+
+describe('merging drop-ins', () => {
+  it('applies drop-ins after the main file, in order', () => {
+    const s = settingsOf('[Service]\nExecStart=/bin/true\nUser=main\nProtectSystem=full\n', {
+      dropIns: {
+        '10-a.conf': '[Service]\nUser=a\n',
+        '20-b.conf': '[Service]\nProtectSystem=strict\nUser=\n',
+      },
+    });
+    expect(s).toMatchObject({ user: undefined, protectSystem: 'strict' });
+  });
+
+  it('accumulates list directives across files', () => {
+    const s = settingsOf(
+      '[Service]\nExecStart=/bin/true\nSystemCallArchitectures=native\nSupplementaryGroups=a\n',
+      {
+        dropIns: { 'a.conf': '[Service]\nSystemCallArchitectures=x86\nSupplementaryGroups=b\n' },
+      },
+    );
+    expect([...s.systemCallArchitectures]).toEqual(['native', 'x86']);
+    expect(s.supplementaryGroups).toEqual(['a', 'b']);
+  });
+});
+
+describe('provenance', () => {
+  it('keeps every assignment of a directive, in application order, with its file and line', () => {
+    const s = settingsOf('[Service]\nExecStart=/bin/true\nUser=a\n', {
+      dropIns: { 'a.conf': '\n[Service]\nUser=b\n' },
+    });
+    expect(s.provenance.get('User')?.map((a) => [a.file, a.line, a.value])).toEqual([
+      [`${ETC}/x.service`, 3, 'a'],
+      [`${ETC}/x.service.d/a.conf`, 3, 'b'],
+    ]);
+    expect(s.provenance.has('PrivateNetwork')).toBe(false);
+  });
+
+  it('records assignments that were ignored as invalid, too', () => {
+    expect(
+      service(['ProtectSystem=Strict'])
+        .provenance.get('ProtectSystem')
+        ?.map((a) => a.value),
+    ).toEqual(['Strict']);
+  });
+
+  it('does not record keys that are not scored', () => {
+    expect(service(['Description=x', 'Environment=A=B']).provenance.size).toBe(1); // ExecStart only
+  });
+
+  it("points at the main file's [Service] header for missing directives", () => {
+    const s = settingsOf(
+      '# hi\n[Unit]\nDescription=x\n\n[Service]\nExecStart=/bin/true\n[Service]\nUser=a\n',
+    );
+    expect(s.typeSection).toEqual({ file: `${ETC}/x.service`, line: 5, column: 1 });
+  });
+
+  it('has no type section when only a drop-in has one', () => {
+    const s = settingsOf('[Unit]\nDescription=x\n', {
+      dropIns: { 'a.conf': '[Service]\nExecStart=/bin/true\n' },
+    });
+    expect(s.typeSection).toBeUndefined();
+  });
+
+  it('records PrivateDevices= as the cause of DevicePolicy=closed', () => {
+    expect(service(['PrivateDevices=yes']).implied.get('DevicePolicy')).toMatchObject({
+      key: 'PrivateDevices',
+      line: 3,
+    });
+  });
+
+  it('passes the parser diagnostics of every file through', () => {
+    const d = derive('[Service]\nExecStart=/bin/true\nBogus\n', { dropIns: { 'a.conf': '[Foo]\n' } });
+    expect(d.diagnostics.map((x) => `${x.file}:${x.line}: ${x.message}`)).toEqual([
+      `${ETC}/x.service:3: Missing '=', ignoring line.`,
+      `${ETC}/x.service.d/a.conf:1: Unknown section 'Foo'. Ignoring.`,
+    ]);
+  });
+});

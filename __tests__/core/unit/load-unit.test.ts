@@ -1,0 +1,385 @@
+// loadUnit() over a memoryTree: which fragment systemd picks for a name (search-path precedence,
+// masks, aliases, templates) and which drop-ins it applies, in which order (spec §4.1).
+import { compareBytes, findDropIns, loadUnit, type LoadOutcome } from '../../../src/core/unit/load-unit';
+import { memoryTree } from '../../../src/core/unit/unit-tree';
+
+const ETC = '/etc/systemd/system';
+const RUN = '/run/systemd/system';
+const LIB = '/usr/lib/systemd/system';
+const SEARCH_PATH = [ETC, RUN, LIB];
+const SERVICE = '[Service]\nExecStart=/bin/true\n';
+const CONF = '[Service]\nUser=a\n';
+
+type Files = Record<string, string | { symlink: string }>;
+
+const load = (files: Files, name: string): LoadOutcome =>
+  loadUnit(memoryTree(files), name, { searchPath: SEARCH_PATH });
+
+function loaded(files: Files, name: string) {
+  const r = load(files, name);
+  if (!r.ok) throw new Error(`expected ${name} to load: ${r.failure.message}`);
+  return r.unit;
+}
+
+/** The drop-in paths applied, in order (files[0] is the main file). */
+const dropIns = (files: Files, name: string): string[] =>
+  loaded(files, name)
+    .files.slice(1)
+    .map((f) => f.file);
+
+describe('fragment', () => {
+  it.each([
+    [
+      '/etc wins over /usr/lib',
+      { [`${LIB}/x.service`]: SERVICE, [`${ETC}/x.service`]: SERVICE },
+      `${ETC}/x.service`,
+    ],
+    [
+      '/run wins over /usr/lib',
+      { [`${LIB}/x.service`]: SERVICE, [`${RUN}/x.service`]: SERVICE },
+      `${RUN}/x.service`,
+    ],
+    [
+      '/etc wins over /run',
+      { [`${RUN}/x.service`]: SERVICE, [`${ETC}/x.service`]: SERVICE },
+      `${ETC}/x.service`,
+    ],
+    ['the only one', { [`${LIB}/x.service`]: SERVICE }, `${LIB}/x.service`],
+    [
+      'a link to a file outside the search path is a linked unit file',
+      { [`${ETC}/x.service`]: { symlink: '/opt/app/x.service' }, '/opt/app/x.service': SERVICE },
+      `${ETC}/x.service`,
+    ],
+  ])('%s', (_name, files, fragmentPath) => {
+    const unit = loaded(files, 'x.service');
+    expect(unit).toMatchObject({ id: 'x.service', type: 'service', instance: undefined, fragmentPath });
+    expect(unit.files[0]?.file).toBe(fragmentPath);
+    expect(unit.files[0]?.assignments.map((a) => a.key)).toEqual(['ExecStart']);
+  });
+
+  it('parses the main file with the sections of its unit type', () => {
+    const unit = loaded({ [`${ETC}/x.socket`]: '[Socket]\nListenStream=1\n[Service]\nUser=a\n' }, 'x.socket');
+    expect(unit.type).toBe('socket');
+    expect(unit.files[0]?.assignments.map((a) => a.key)).toEqual(['ListenStream']);
+  });
+});
+
+describe('load failures', () => {
+  it.each([
+    ['a link to /dev/null', { [`${ETC}/x.service`]: { symlink: '/dev/null' } }, 'masked'],
+    [
+      'a /dev/null link in /etc masks /usr/lib',
+      { [`${ETC}/x.service`]: { symlink: '/dev/null' }, [`${LIB}/x.service`]: SERVICE },
+      'masked',
+    ],
+    ['an empty file', { [`${ETC}/x.service`]: '' }, 'masked'],
+    [
+      'an empty file in /etc masks /usr/lib',
+      { [`${ETC}/x.service`]: '', [`${LIB}/x.service`]: SERVICE },
+      'masked',
+    ],
+    [
+      'an alias to a masked unit',
+      {
+        [`${ETC}/a.service`]: { symlink: `${LIB}/x.service` },
+        [`${LIB}/x.service`]: { symlink: '/dev/null' },
+      },
+      'masked',
+    ],
+    ['no file at all', { [`${ETC}/y.service`]: SERVICE }, 'not-found'],
+    ['a file outside the search path', { '/opt/x.service': SERVICE }, 'not-found'],
+    ['a dangling link', { [`${ETC}/x.service`]: { symlink: '/opt/gone.service' } }, 'not-found'],
+    ['a directory named like the unit', { [`${ETC}/x.service/file`]: 'x' }, 'not-found'],
+    [
+      'a symlink loop',
+      {
+        [`${ETC}/x.service`]: { symlink: '/opt/a' },
+        '/opt/a': { symlink: '/opt/b' },
+        '/opt/b': { symlink: '/opt/a' },
+      },
+      'not-found',
+    ],
+  ])('%s → %s', (_name, files, kind) => {
+    const r = load(files as Files, 'x.service');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.failure).toMatchObject({ kind, unitName: 'x.service' });
+  });
+
+  it.each([
+    ['masked', { [`${ETC}/x.service`]: { symlink: '/dev/null' } }, 'Unit x.service is masked.'],
+    ['not found', {}, 'Unit x.service not found.'],
+  ])('says %s like systemd', (_name, files, message) => {
+    const r = load(files as Files, 'x.service');
+    expect(!r.ok && r.failure.message).toBe(message);
+  });
+
+  it.each(['x', 'x.conf', '@x.service', 'x y.service'])('refuses the invalid unit name %j', (name) => {
+    const r = load({ [`${ETC}/${name}`]: SERVICE }, name);
+    expect(!r.ok && r.failure.kind).toBe('error');
+  });
+});
+
+describe('aliases', () => {
+  const files: Files = {
+    [`${LIB}/real.service`]: SERVICE,
+    [`${ETC}/alias.service`]: { symlink: `${LIB}/real.service` },
+    [`${ETC}/alias.service.d/10-alias.conf`]: CONF,
+    [`${LIB}/real.service.d/20-real.conf`]: CONF,
+  };
+
+  it('loads an alias as its target, reported under the target name', () => {
+    const unit = loaded(files, 'alias.service');
+    expect(unit).toMatchObject({ id: 'real.service', fragmentPath: `${LIB}/real.service` });
+    expect(unit.names).toEqual(['real.service', 'alias.service']);
+  });
+
+  it.each(['alias.service', 'real.service'])(
+    'applies the drop-ins of every name when loaded as %s',
+    (name) => {
+      expect(dropIns(files, name)).toEqual([
+        `${ETC}/alias.service.d/10-alias.conf`,
+        `${LIB}/real.service.d/20-real.conf`,
+      ]);
+    },
+  );
+
+  it('follows a relative alias link by name through the search path', () => {
+    const unit = loaded(
+      { [`${LIB}/real.service`]: SERVICE, [`${ETC}/alias.service`]: { symlink: 'real.service' } },
+      'alias.service',
+    );
+    expect(unit).toMatchObject({ id: 'real.service', fragmentPath: `${LIB}/real.service` });
+  });
+
+  it('ignores an alias to a unit of another type', () => {
+    const r = load(
+      { [`${LIB}/real.socket`]: SERVICE, [`${ETC}/alias.service`]: { symlink: `${LIB}/real.socket` } },
+      'alias.service',
+    );
+    expect(!r.ok && r.failure.kind).toBe('not-found');
+  });
+
+  it('ignores a self-alias and uses the next directory', () => {
+    const unit = loaded(
+      { [`${ETC}/x.service`]: { symlink: `${LIB}/x.service` }, [`${LIB}/x.service`]: SERVICE },
+      'x.service',
+    );
+    expect(unit.fragmentPath).toBe(`${LIB}/x.service`);
+  });
+});
+
+describe('templates and instances', () => {
+  const files: Files = {
+    [`${LIB}/foo@.service`]: SERVICE,
+    [`${LIB}/foo@.service.d/10-template.conf`]: CONF,
+    [`${ETC}/foo@bar.service.d/20-instance.conf`]: CONF,
+    [`${ETC}/foo@other.service.d/30-other.conf`]: CONF,
+  };
+
+  it('loads an instance from its template file', () => {
+    const unit = loaded(files, 'foo@bar.service');
+    expect(unit).toMatchObject({
+      id: 'foo@bar.service',
+      instance: 'bar',
+      fragmentPath: `${LIB}/foo@.service`,
+    });
+  });
+
+  it('applies the drop-ins of the template and of the instance only', () => {
+    expect(dropIns(files, 'foo@bar.service')).toEqual([
+      `${LIB}/foo@.service.d/10-template.conf`,
+      `${ETC}/foo@bar.service.d/20-instance.conf`,
+    ]);
+  });
+
+  it('prefers an instance file over the template', () => {
+    const unit = loaded({ ...files, [`${LIB}/foo@bar.service`]: SERVICE }, 'foo@bar.service');
+    expect(unit).toMatchObject({
+      id: 'foo@bar.service',
+      instance: 'bar',
+      fragmentPath: `${LIB}/foo@bar.service`,
+    });
+  });
+
+  it('does not find an instance without a template', () => {
+    const r = load({ [`${LIB}/foo.service`]: SERVICE }, 'foo@bar.service');
+    expect(!r.ok && r.failure.kind).toBe('not-found');
+  });
+});
+
+describe('drop-in directories', () => {
+  it('reads the dash-prefix directories of a-b-c.service', () => {
+    const files: Files = {
+      [`${LIB}/a-b-c.service`]: SERVICE,
+      [`${ETC}/a-.service.d/10-a.conf`]: CONF,
+      [`${RUN}/a-b-.service.d/20-ab.conf`]: CONF,
+      [`${LIB}/a-b-c.service.d/30-abc.conf`]: CONF,
+      [`${ETC}/a-b.service.d/40-not-a-prefix.conf`]: CONF,
+      [`${ETC}/b-.service.d/50-not-a-prefix.conf`]: CONF,
+    };
+    expect(dropIns(files, 'a-b-c.service')).toEqual([
+      `${ETC}/a-.service.d/10-a.conf`,
+      `${RUN}/a-b-.service.d/20-ab.conf`,
+      `${LIB}/a-b-c.service.d/30-abc.conf`,
+    ]);
+  });
+
+  it('reads the dash-prefix directories of an instance, with and without its instance', () => {
+    const files: Files = {
+      [`${LIB}/web-app@.service`]: SERVICE,
+      [`${ETC}/web-.service.d/10.conf`]: CONF,
+      [`${ETC}/web-@blue.service.d/20.conf`]: CONF,
+      [`${ETC}/web-@.service.d/30.conf`]: CONF,
+      [`${ETC}/web-@green.service.d/40-other-instance.conf`]: CONF,
+    };
+    expect(dropIns(files, 'web-app@blue.service')).toEqual([
+      `${ETC}/web-.service.d/10.conf`,
+      `${ETC}/web-@blue.service.d/20.conf`,
+      `${ETC}/web-@.service.d/30.conf`,
+    ]);
+  });
+
+  it('reads the per-type directory, only for units of that type', () => {
+    const files: Files = {
+      [`${LIB}/x.service`]: SERVICE,
+      [`${LIB}/x.socket`]: '[Socket]\nListenStream=1\n',
+      [`${ETC}/service.d/10-all-services.conf`]: CONF,
+      [`${ETC}/socket.d/20-all-sockets.conf`]: '[Socket]\nListenStream=2\n',
+    };
+    expect(dropIns(files, 'x.service')).toEqual([`${ETC}/service.d/10-all-services.conf`]);
+    expect(dropIns(files, 'x.socket')).toEqual([`${ETC}/socket.d/20-all-sockets.conf`]);
+  });
+
+  it('sorts drop-ins by file name across all directories', () => {
+    const files: Files = {
+      [`${LIB}/x.service`]: SERVICE,
+      [`${LIB}/x.service.d/10-a.conf`]: CONF,
+      [`${ETC}/service.d/50-z.conf`]: CONF,
+      [`${RUN}/x.service.d/a.conf`]: CONF,
+      [`${ETC}/x.service.d/99-last.conf`]: CONF,
+      [`${ETC}/x.service.d/00-first.conf`]: CONF,
+      [`${LIB}/x.service.d/Z.conf`]: CONF,
+    };
+    expect(dropIns(files, 'x.service')).toEqual([
+      `${ETC}/x.service.d/00-first.conf`,
+      `${LIB}/x.service.d/10-a.conf`,
+      `${ETC}/service.d/50-z.conf`,
+      `${ETC}/x.service.d/99-last.conf`,
+      `${LIB}/x.service.d/Z.conf`,
+      `${RUN}/x.service.d/a.conf`,
+    ]);
+  });
+
+  it.each([
+    ['/etc masks /usr/lib', 'x.service', [`${ETC}/x.service.d/a.conf`, `${LIB}/x.service.d/a.conf`], 0],
+    ['/run masks /usr/lib', 'x.service', [`${LIB}/x.service.d/a.conf`, `${RUN}/x.service.d/a.conf`], 1],
+    // The unit's names come before the per-type directory, whatever the search directory.
+    [
+      'a unit directory masks the per-type directory',
+      'x.service',
+      [`${ETC}/service.d/a.conf`, `${LIB}/x.service.d/a.conf`],
+      1,
+    ],
+    // Search directories are the outer loop: /etc's shorter prefix beats /run's own name.
+    [
+      '/etc/x-.service.d masks /run/x-y.service.d',
+      'x-y.service',
+      [`${RUN}/x-y.service.d/a.conf`, `${ETC}/x-.service.d/a.conf`],
+      1,
+    ],
+    [
+      'the template masks a prefix in the same directory',
+      'p-q@i.service',
+      [`${ETC}/p-.service.d/a.conf`, `${ETC}/p-q@.service.d/a.conf`],
+      1,
+    ],
+  ] as const)('a same-named drop-in: %s', (_name, unitName, paths, winner) => {
+    const files: Files = { [`${LIB}/${unitName.replace(/@.*\./, '@.')}`]: SERVICE };
+    for (const p of paths) files[p] = CONF;
+    expect(dropIns(files, unitName)).toEqual([paths[winner]]);
+  });
+
+  it('a drop-in linked to /dev/null masks the same name in lower directories', () => {
+    const files: Files = {
+      [`${LIB}/x.service`]: SERVICE,
+      [`${ETC}/x.service.d/a.conf`]: { symlink: '/dev/null' },
+      [`${LIB}/x.service.d/a.conf`]: CONF,
+      [`${LIB}/x.service.d/b.conf`]: CONF,
+    };
+    expect(dropIns(files, 'x.service')).toEqual([`${LIB}/x.service.d/b.conf`]);
+  });
+
+  it('follows a drop-in symlink to its file', () => {
+    const files: Files = {
+      [`${LIB}/x.service`]: SERVICE,
+      [`${ETC}/x.service.d/a.conf`]: { symlink: '/opt/shared.conf' },
+      '/opt/shared.conf': CONF,
+    };
+    const unit = loaded(files, 'x.service');
+    expect(unit.files[1]?.assignments.map((a) => `${a.key}=${a.value}`)).toEqual(['User=a']);
+    expect(unit.files[1]?.file).toBe(`${ETC}/x.service.d/a.conf`);
+  });
+
+  it.each([
+    ['a.txt', 'not .conf'],
+    ['a.conf.bak', 'not .conf'],
+    ['a.conf~', 'not .conf'],
+    ['a.CONF', 'suffix is case-sensitive'],
+    ['.hidden.conf', 'hidden'],
+    ['conf', 'no dot'],
+  ])('ignores %j (%s)', (name) => {
+    const files: Files = {
+      [`${LIB}/x.service`]: SERVICE,
+      [`${ETC}/x.service.d/${name}`]: CONF,
+      [`${ETC}/x.service.d/ok.conf`]: CONF,
+    };
+    expect(dropIns(files, 'x.service')).toEqual([`${ETC}/x.service.d/ok.conf`]);
+  });
+
+  it('ignores a directory named like a drop-in', () => {
+    const files: Files = { [`${LIB}/x.service`]: SERVICE, [`${ETC}/x.service.d/dir.conf/inner.conf`]: CONF };
+    expect(dropIns(files, 'x.service')).toEqual([]);
+  });
+
+  it('follows a symlinked drop-in directory', () => {
+    const files: Files = {
+      [`${LIB}/x.service`]: SERVICE,
+      [`${ETC}/x.service.d`]: { symlink: '/opt/dropins' },
+      '/opt/dropins/a.conf': CONF,
+    };
+    expect(dropIns(files, 'x.service')).toEqual(['/opt/dropins/a.conf']);
+  });
+
+  it('parses each drop-in with its own provenance', () => {
+    const files: Files = {
+      [`${LIB}/x.service`]: SERVICE,
+      [`${ETC}/x.service.d/a.conf`]: '\n[Service]\nUser=a\n',
+    };
+    const [main, dropIn] = loaded(files, 'x.service').files;
+    expect(main?.assignments[0]).toMatchObject({ file: `${LIB}/x.service`, line: 2 });
+    expect(dropIn?.assignments[0]).toMatchObject({
+      file: `${ETC}/x.service.d/a.conf`,
+      line: 3,
+      sectionLine: 2,
+    });
+  });
+});
+
+describe('findDropIns', () => {
+  it('finds nothing when there are no directories', () => {
+    expect(findDropIns(memoryTree({}), SEARCH_PATH, 'x.service', [], 'service')).toEqual([]);
+  });
+});
+
+describe('compareBytes', () => {
+  it.each([
+    ['a', 'b', -1],
+    ['b', 'a', 1],
+    ['a', 'a', 0],
+    ['Z', 'a', -1],
+    ['10', '9', -1],
+    ['a', 'a.conf', -1],
+  ])('%j vs %j → %d', (a, b, sign) => {
+    expect(Math.sign(compareBytes(a, b))).toBe(sign);
+  });
+});

@@ -1,0 +1,79 @@
+// expandSpecifiers(): unit_full_printf() / specifier_printf() for the directives where systemd expands
+// specifiers; the analysing host's values (%H, %m, …) become fixed placeholders.
+import { expandSpecifiers, type SpecifierContext } from '../../../src/core/unit/specifiers';
+
+const expand = (value: string, unitName: string) => expandSpecifiers(value, { unitName, scope: 'system' });
+
+describe('unit-name specifiers', () => {
+  it.each([
+    ['%n', 'foo-bar@baz-qux.service', 'foo-bar@baz-qux.service'],
+    ['%N', 'foo-bar@baz-qux.service', 'foo-bar@baz-qux'],
+    ['%N', 'a.b.socket', 'a.b'],
+    ['%p', 'foo-bar@baz-qux.service', 'foo-bar'],
+    ['%P', 'foo-bar@baz-qux.service', 'foo/bar'],
+    ['%i', 'foo-bar@baz-qux.service', 'baz-qux'],
+    ['%I', 'foo-bar@baz-qux.service', 'baz/qux'],
+    ['%I', 'foo@a\\x2db.service', 'a-b'],
+    ['%i', 'foo.service', ''],
+    ['%i', 'foo@.service', ''],
+    ['%j', 'foo-bar-baz.service', 'baz'],
+    ['%j', 'foo.service', 'foo'],
+    ['%J', 'foo-bar\\x2dbaz.service', 'bar-baz'],
+    ['%f', 'foo@dev-sda1.service', '/dev/sda1'],
+    ['%f', 'home-user.mount', '/home/user'],
+    ['%f', '-.mount', '/'],
+  ])('%s in %s → %j', (value, unitName, expected) => {
+    expect(expand(value, unitName)).toEqual({ ok: true, value: expected });
+  });
+});
+
+describe('system-manager and host specifiers', () => {
+  it.each([
+    ['%u', 'root'],
+    ['%U', '0'],
+    ['%g', 'root'],
+    ['%G', '0'],
+    ['%h', '/root'],
+    ['%s', '/bin/sh'],
+    ['%t', '/run'],
+    ['%S', '/var/lib'],
+    ['%C', '/var/cache'],
+    ['%L', '/var/log'],
+    ['%E', '/etc'],
+    ['%T', '/tmp'],
+    ['%V', '/var/tmp'],
+    ['%H', 'localhost'],
+    ['%m', '0'.repeat(32)],
+    ['%b', '0'.repeat(32)],
+    ['%a', 'x86-64'],
+    ['%d', '/run/credentials'],
+  ])('%s → %j', (value, expected) => {
+    expect(expand(value, 'x.service')).toEqual({ ok: true, value: expected });
+  });
+});
+
+describe('text around specifiers', () => {
+  it.each([
+    ['no specifiers', 'plain', 'plain'],
+    ['%% is a literal %', '100%%', '100%'],
+    ['%%i is not a specifier', '%%i', '%i'],
+    ['mixed', '/srv/%p/%i.d', '/srv/web/a.d'],
+    ['adjacent', '%p%i', 'weba'],
+    ['specifiers are case-sensitive', '%I-%i', 'a-a'],
+  ])('%s', (_name, value, expected) => {
+    expect(expand(value, 'web@a.service')).toEqual({ ok: true, value: expected });
+  });
+
+  it.each([
+    ['%z', '%z'],
+    ['a%Qb', '%Q'],
+    ['%!', '%!'],
+  ])('an unknown specifier in %j is an error naming %s', (value, specifier) => {
+    expect(expand(value, 'x.service')).toEqual({ ok: false, specifier });
+  });
+
+  it('does not depend on the scope for the unit-name specifiers', () => {
+    const ctx: SpecifierContext = { unitName: 'a@b.service', scope: 'user' };
+    expect(expandSpecifiers('%p:%i', ctx)).toEqual({ ok: true, value: 'a:b' });
+  });
+});

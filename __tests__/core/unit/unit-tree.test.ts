@@ -1,0 +1,191 @@
+// resolvePath() over a memoryTree: chase_symlinks() confined to the tree's root — relative and absolute
+// links, `..` clamped at the root, /dev/null masks, loops — plus the in-memory tree itself.
+import { linkTargetPath, memoryTree, resolvePath, type UnitTree } from '../../../src/core/unit/unit-tree';
+
+const tree = memoryTree({
+  '/etc/systemd/system/real.service': 'abc',
+  '/etc/systemd/system/empty.service': '',
+  '/etc/systemd/system/rel.service': { symlink: 'real.service' },
+  '/etc/systemd/system/up.service': { symlink: '../../../usr/lib/systemd/system/lib.service' },
+  '/etc/systemd/system/abs.service': { symlink: '/usr/lib/systemd/system/lib.service' },
+  '/etc/systemd/system/escape.service': {
+    symlink: '../../../../../../../usr/lib/systemd/system/lib.service',
+  },
+  '/etc/systemd/system/chain.service': { symlink: 'rel.service' },
+  '/etc/systemd/system/masked.service': { symlink: '/dev/null' },
+  '/etc/systemd/system/masked-rel.service': { symlink: '../../../dev/null' },
+  '/etc/systemd/system/masked-dots.service': { symlink: '/dev/./null' },
+  '/etc/systemd/system/dangling.service': { symlink: 'nowhere.service' },
+  '/etc/systemd/system/loop-a.service': { symlink: 'loop-b.service' },
+  '/etc/systemd/system/loop-b.service': { symlink: 'loop-a.service' },
+  '/etc/systemd/system/self.service': { symlink: 'self.service' },
+  '/etc/systemd/system/dirlink': { symlink: '/usr/lib/systemd/system' },
+  '/etc/systemd/system/x.service.d/10-a.conf': 'x',
+  '/usr/lib/systemd/system/lib.service': 'hello',
+  '/usr/lib/systemd/system/über.service': 'ü',
+  '/srv/root-link': { symlink: '/' },
+  '/srv/dotdot': { symlink: '..' },
+});
+
+describe('resolvePath', () => {
+  it.each([
+    [
+      'a regular file',
+      '/etc/systemd/system/real.service',
+      { kind: 'file', path: '/etc/systemd/system/real.service', size: 3 },
+    ],
+    [
+      'an empty file',
+      '/etc/systemd/system/empty.service',
+      { kind: 'file', path: '/etc/systemd/system/empty.service', size: 0 },
+    ],
+    [
+      'the size in UTF-8 bytes',
+      '/usr/lib/systemd/system/über.service',
+      { kind: 'file', path: '/usr/lib/systemd/system/über.service', size: 2 },
+    ],
+    ['a directory', '/etc/systemd/system', { kind: 'directory', path: '/etc/systemd/system' }],
+    ['the root', '/', { kind: 'directory', path: '/' }],
+    [
+      'a relative symlink',
+      '/etc/systemd/system/rel.service',
+      { kind: 'file', path: '/etc/systemd/system/real.service', size: 3 },
+    ],
+    [
+      'a relative symlink with ..',
+      '/etc/systemd/system/up.service',
+      { kind: 'file', path: '/usr/lib/systemd/system/lib.service', size: 5 },
+    ],
+    [
+      'an absolute symlink (restarts at the root)',
+      '/etc/systemd/system/abs.service',
+      { kind: 'file', path: '/usr/lib/systemd/system/lib.service', size: 5 },
+    ],
+    [
+      '.. never climbs above the root',
+      '/etc/systemd/system/escape.service',
+      { kind: 'file', path: '/usr/lib/systemd/system/lib.service', size: 5 },
+    ],
+    [
+      '.. in the path itself is clamped too',
+      '/../../etc/systemd/system/real.service',
+      { kind: 'file', path: '/etc/systemd/system/real.service', size: 3 },
+    ],
+    [
+      '. and // in the path',
+      '/etc//systemd/./system/real.service',
+      { kind: 'file', path: '/etc/systemd/system/real.service', size: 3 },
+    ],
+    [
+      'a chain of symlinks',
+      '/etc/systemd/system/chain.service',
+      { kind: 'file', path: '/etc/systemd/system/real.service', size: 3 },
+    ],
+    [
+      'a symlinked directory in the middle',
+      '/etc/systemd/system/dirlink/lib.service',
+      { kind: 'file', path: '/usr/lib/systemd/system/lib.service', size: 5 },
+    ],
+    [
+      'a symlink to a directory',
+      '/etc/systemd/system/dirlink',
+      { kind: 'directory', path: '/usr/lib/systemd/system' },
+    ],
+    [
+      'a link to / then a path',
+      '/srv/root-link/etc/systemd/system/real.service',
+      { kind: 'file', path: '/etc/systemd/system/real.service', size: 3 },
+    ],
+    ['a link to ..', '/srv/dotdot/srv/dotdot/etc', { kind: 'directory', path: '/etc' }],
+  ])('%s', (_name, path, expected) => {
+    expect(resolvePath(tree, path)).toEqual(expected);
+  });
+
+  it.each([
+    ['an absolute link to /dev/null', '/etc/systemd/system/masked.service'],
+    ['a link to a non-normalised /dev/null', '/etc/systemd/system/masked-dots.service'],
+  ])('%s is a mask (kind null)', (_name, path) => {
+    expect(resolvePath(tree, path)).toEqual({ kind: 'null' });
+  });
+
+  it.each([
+    ['a missing file', '/etc/systemd/system/nope.service'],
+    ['a missing directory', '/nope/x'],
+    ['a dangling symlink', '/etc/systemd/system/dangling.service'],
+    ['a file used as a directory', '/etc/systemd/system/real.service/x'],
+    ['a path below a /dev/null mask', '/etc/systemd/system/masked.service/x'],
+    // Only a link whose target *is* /dev/null masks; a relative one is looked up inside the tree,
+    // as `systemd-analyze --root=DIR` does (252.38 reports such a unit as "not found").
+    ['a relative link reaching /dev/null', '/etc/systemd/system/masked-rel.service'],
+    ['/dev/null itself when the tree has no /dev', '/dev/null'],
+  ])('%s is missing', (_name, path) => {
+    expect(resolvePath(tree, path)).toEqual({ kind: 'missing' });
+  });
+
+  it.each([
+    ['two links pointing at each other', '/etc/systemd/system/loop-a.service'],
+    ['a link to itself', '/etc/systemd/system/self.service'],
+  ])('%s is a loop', (_name, path) => {
+    expect(resolvePath(tree, path)).toEqual({ kind: 'loop' });
+  });
+
+  it('follows 32 links (CHASE_SYMLINKS_MAX) but not 33', () => {
+    const chain = (n: number): UnitTree => {
+      const files: Record<string, string | { symlink: string }> = { '/d/target': 'x' };
+      for (let i = 1; i <= n; i++) files[`/d/l${i}`] = { symlink: i === n ? 'target' : `l${i + 1}` };
+      return memoryTree(files);
+    };
+    expect(resolvePath(chain(32), '/d/l1')).toMatchObject({ kind: 'file', path: '/d/target' });
+    expect(resolvePath(chain(33), '/d/l1')).toEqual({ kind: 'loop' });
+  });
+
+  it('reports entries that are neither file, directory nor link as other', () => {
+    const fifoTree: UnitTree = {
+      lstat: (p) => (p === '/fifo' ? { type: 'other' } : p === '/' ? { type: 'directory' } : undefined),
+      readDirectory: () => [],
+      readFile: () => ({ error: 'not a file' }),
+    };
+    expect(resolvePath(fifoTree, '/fifo')).toEqual({ kind: 'other', path: '/fifo' });
+    expect(resolvePath(fifoTree, '/fifo/x')).toEqual({ kind: 'missing' });
+  });
+});
+
+describe('linkTargetPath', () => {
+  it.each([
+    ['/etc/systemd/system', 'real.service', '/etc/systemd/system/real.service'],
+    ['/etc/systemd/system', '../x.service', '/etc/systemd/x.service'],
+    ['/etc/systemd/system', '/usr/lib/systemd/system/a.service', '/usr/lib/systemd/system/a.service'],
+    ['/etc/systemd/system', '/usr//lib/./systemd/system/a.service', '/usr/lib/systemd/system/a.service'],
+    ['/etc/systemd/system', '/dev/null', '/dev/null'],
+  ])('%s + %s → %s', (dir, target, expected) => {
+    expect(linkTargetPath(dir, target)).toBe(expected);
+  });
+});
+
+describe('memoryTree', () => {
+  it('creates parent directories and lists them sorted', () => {
+    expect(tree.readDirectory('/')).toEqual(['etc', 'srv', 'usr']);
+    expect(tree.readDirectory('/etc/systemd/system/x.service.d')).toEqual(['10-a.conf']);
+    expect(tree.readDirectory('/nope')).toBeUndefined();
+  });
+
+  it('accepts paths without a leading slash', () => {
+    const t = memoryTree({ 'a/b.service': 'x' });
+    expect(t.lstat('/a/b.service')).toEqual({ type: 'file', size: 1 });
+  });
+
+  it('reports symlinks without following them', () => {
+    expect(tree.lstat('/etc/systemd/system/rel.service')).toEqual({
+      type: 'symlink',
+      target: 'real.service',
+    });
+    expect(tree.lstat('/etc/systemd/system')).toEqual({ type: 'directory' });
+    expect(tree.lstat('/etc/systemd/system/nope')).toBeUndefined();
+  });
+
+  it('reads file contents, and errors for anything else', () => {
+    expect(tree.readFile('/usr/lib/systemd/system/lib.service')).toEqual({ text: 'hello' });
+    expect(tree.readFile('/etc/systemd/system')).toEqual({ error: 'No such file or directory' });
+    expect(tree.readFile('/etc/systemd/system/rel.service')).toEqual({ error: 'No such file or directory' });
+  });
+});

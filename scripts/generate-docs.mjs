@@ -1,0 +1,199 @@
+#!/usr/bin/env node
+// Writes docs/policy.md, the policy file reference, from policies/schema.json (one table per object:
+// key, type, default, description) and the built-in profiles in policies/profiles/*.json.
+//   node scripts/generate-docs.mjs           rewrite docs/policy.md
+//   node scripts/generate-docs.mjs --check   exit 1 when docs/policy.md is not what this script writes
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const DOC_PATH = path.join(ROOT, 'docs', 'policy.md');
+/** Built-in profiles in the order the docs list them (the same order as BUILT_IN_PROFILES). */
+const BUILT_IN_PROFILES = ['baseline', 'api-service', 'worker', 'scheduler'];
+
+function readJson(relative) {
+  return JSON.parse(readFileSync(path.join(ROOT, relative), 'utf8'));
+}
+
+/** `#/definitions/profile` → the schema object. */
+function deref(schema, root) {
+  if (schema && typeof schema.$ref === 'string') {
+    const name = schema.$ref.replace('#/definitions/', '');
+    return { ...root.definitions[name], definitionName: name };
+  }
+  return schema;
+}
+
+/** Table cells must not contain a bare `|` or a line break. */
+function cell(text) {
+  return String(text).replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+function code(value) {
+  return `\`${typeof value === 'string' ? value : JSON.stringify(value)}\``;
+}
+
+function range(schema) {
+  const hasMin = schema.minimum !== undefined;
+  const hasMax = schema.maximum !== undefined;
+  if (hasMin && hasMax) return ` ${schema.minimum}–${schema.maximum}`;
+  if (hasMin) return ` ≥ ${schema.minimum}`;
+  if (hasMax) return ` ≤ ${schema.maximum}`;
+  return '';
+}
+
+/** A short type: `number 0–10`, `"enforce" | "report"`, `array of string`, a link to an object's section. */
+function typeOf(schema, root, sectionOf) {
+  const s = deref(schema, root);
+  if (s.enum) return s.enum.map((v) => code(v)).join(' | ');
+  if (s.type === 'array') return `array of ${typeOf(s.items, root, sectionOf)}`;
+  if (s.type === 'object' && s.definitionName && sectionOf.has(s.definitionName)) {
+    const section = sectionOf.get(s.definitionName);
+    return `[object](#${section.anchor})`;
+  }
+  if (s.type === 'object' && s.additionalProperties && typeof s.additionalProperties === 'object') {
+    return `object of ${typeOf(s.additionalProperties, root, sectionOf)}`;
+  }
+  if (s.type === 'string' && s.pattern) return `string \`${s.pattern}\``;
+  return `${s.type}${range(s)}`;
+}
+
+function anchorOf(title) {
+  return title
+    .toLowerCase()
+    .replace(/[^a-z0-9 _-]/g, '')
+    .replace(/ /g, '-');
+}
+
+/**
+ * The objects that get a table, in document order: the top level, then every object reached through a
+ * property (directly, as array items, or as the values of a map), each once.
+ */
+function collectSections(root) {
+  const sections = [{ title: 'Top level', schema: root, keyPrefix: '' }];
+  const seen = new Set();
+  for (let k = 0; k < sections.length; k++) {
+    const { schema, keyPrefix } = sections[k];
+    for (const [key, property] of Object.entries(schema.properties ?? {})) {
+      let target = deref(property, root);
+      let suffix = '';
+      if (target.type === 'array' && target.items) {
+        target = deref(target.items, root);
+        suffix = '[]';
+      } else if (
+        target.type === 'object' &&
+        target.additionalProperties &&
+        typeof target.additionalProperties === 'object'
+      ) {
+        const placeholder = target.propertyNames?.enum ? '<json_field>' : '<name>';
+        target = deref(target.additionalProperties, root);
+        suffix = `.${placeholder}`;
+      }
+      if (target.type !== 'object' || !target.properties || !target.definitionName) continue;
+      if (seen.has(target.definitionName)) continue;
+      seen.add(target.definitionName);
+      const keyPath = `${keyPrefix}${key}${suffix}`;
+      sections.push({ title: `\`${keyPath}\``, schema: target, keyPrefix: `${keyPath}.` });
+    }
+  }
+  for (const s of sections) s.anchor = anchorOf(s.title);
+  return sections;
+}
+
+function renderTable(section, root, sectionOf) {
+  const required = new Set(section.schema.required ?? []);
+  const lines = ['| key | type | default | description |', '|---|---|---|---|'];
+  for (const [key, property] of Object.entries(section.schema.properties)) {
+    const s = deref(property, root);
+    const fallback = required.has(key) ? 'required' : '—';
+    const def = property.default !== undefined ? property.default : s.default;
+    lines.push(
+      `| \`${key}\` | ${cell(typeOf(property, root, sectionOf))} | ${cell(def !== undefined ? code(def) : fallback)} | ${cell(s.description ?? '')} |`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function renderProfile(name, profile) {
+  const list = (values, none, absent) =>
+    values === undefined ? absent : values.length === 0 ? none : values.map((v) => code(v)).join(', ');
+  const threshold =
+    profile.threshold !== undefined ? String(profile.threshold) : "the policy's `threshold` (default 9.6)";
+  return [
+    `### \`${name}\``,
+    '',
+    profile.description,
+    '',
+    `- threshold: ${threshold}`,
+    `- required directives: ${list(profile.requiredDirectives, 'none', 'none')}`,
+    `- allowed capabilities: ${list(profile.allowedCapabilities, 'none (empty bounding and ambient sets)', 'not checked')}`,
+    `- allowed address families: ${list(profile.allowedAddressFamilies, 'none', 'not checked')}`,
+  ].join('\n');
+}
+
+/** The whole of docs/policy.md. */
+export function renderPolicyDocs() {
+  const root = readJson('policies/schema.json');
+  const sections = collectSections(root);
+  const sectionOf = new Map(
+    sections.filter((s) => s.schema.definitionName).map((s) => [s.schema.definitionName, s]),
+  );
+  const out = [
+    '<!-- Generated by scripts/generate-docs.mjs from policies/schema.json and policies/profiles/*.json.',
+    '     Do not edit: change those files and run `node scripts/generate-docs.mjs`. -->',
+    '',
+    '# Policy file reference',
+    '',
+    root.description,
+    '',
+    `Schema: [\`policies/schema.json\`](../policies/schema.json), \`$id\` \`${root.$id}\`. Add`,
+    `\`"$schema": "${root.$id}"\` to the file for completion in editors.`,
+    '',
+    'Thresholds are written on the 0.0–10.0 scale `systemd-analyze security` prints; unitgate compares them with',
+    "systemd's internal 0–100 exposure, so `3.5` means 35 and a unit fails when its exposure is greater.",
+    '',
+  ];
+  for (const section of sections) {
+    out.push(`## ${section.title}`, '');
+    if (section.schema.description && section !== sections[0]) out.push(section.schema.description, '');
+    out.push(renderTable(section, root, sectionOf), '');
+  }
+  const fields = root.properties.assessorOverrides.propertyNames.enum;
+  out.push(
+    '## Assessor JSON field names',
+    '',
+    `The keys \`assessorOverrides\` accepts, in systemd's order (${fields.length}, the same in every supported release;`,
+    "the stray `)` is systemd's own):",
+    '',
+    ...fields.map((f) => `- \`${f}\``),
+    '',
+    '## Built-in profiles',
+    '',
+    'The hardened template matrix of the article this project grew from, plus `baseline`. A profile in the policy',
+    'file with the same name changes a built-in profile; `extends` builds on one. Each threshold is the score of a',
+    'unit with exactly the required directives (plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and',
+    '`RestrictAddressFamilies=` matching the allow-lists) on systemd 252, rounded up with a margin of at least 0.4.',
+    '',
+  );
+  for (const name of BUILT_IN_PROFILES) {
+    out.push(renderProfile(name, readJson(`policies/profiles/${name}.json`)), '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const expected = renderPolicyDocs();
+  if (process.argv.includes('--check')) {
+    const actual = existsSync(DOC_PATH) ? readFileSync(DOC_PATH, 'utf8') : '';
+    if (actual !== expected) {
+      console.error('docs/policy.md is stale: run `node scripts/generate-docs.mjs` and commit the result.');
+      process.exit(1);
+    }
+    console.log('docs/policy.md is up to date.');
+  } else {
+    mkdirSync(path.dirname(DOC_PATH), { recursive: true });
+    writeFileSync(DOC_PATH, expected);
+    console.log(`wrote ${path.relative(ROOT, DOC_PATH)}`);
+  }
+}

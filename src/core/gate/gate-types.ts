@@ -1,0 +1,111 @@
+// Values that flow from the gate to the reports: per-unit results, violations and accepted
+// deviations, each tied to the file and line that caused it.
+import type { SourceLocation } from '../unit/parse-unit-file';
+import type { GateMode } from '../policy/policy-types';
+
+export type ViolationKind =
+  | 'threshold' // exposure above the profile's threshold
+  | 'regression-exposure' // exposure rose compared with the base commit
+  | 'regression-row' // one assessor row got worse compared with the base commit
+  | 'missing-directive' // a directive the profile requires is missing or weaker
+  | 'forbidden-capability' // a capability outside the profile's allowed set
+  | 'forbidden-address-family' // an address family outside the profile's allowed set
+  | 'signoff-required' // a guarded directive changed without an approving review
+  | 'load-error' // systemd would refuse the unit at head
+  | 'invalid-deviation'; // a deviation note that is expired, incomplete or not allowed
+
+export interface Fix {
+  /** The lines to add, e.g. `ProtectSystem=strict`, ready to paste into `[Service]` or a drop-in. */
+  directives: string[];
+  /** One sentence a reviewer can read. */
+  explanation: string;
+}
+
+export interface Violation {
+  kind: ViolationKind;
+  /** The check this is about: an assessor json_field, a directive name, or `exposure`. */
+  check: string;
+  /** Directive names involved (for deviation matching and sign-off). */
+  directives: string[];
+  message: string;
+  /** Where it happened: the line that set a value, or the `[Service]` header when one is missing. */
+  location: SourceLocation;
+  /** Exposure points (0…100 scale) this costs, for ordering; 0 when unknown. */
+  weight: number;
+  fix?: Fix;
+  /** Reported but not failing (profile rules in `report` and `ratchet` modes). */
+  advisory: boolean;
+}
+
+export interface DeviationNote {
+  source: 'pr-body' | 'unit-file';
+  unit: string;
+  check?: string;
+  reason?: string;
+  owner?: string;
+  expires?: string;
+  ticket?: string;
+  /** Where the note is written (unit-file notes), or undefined for the PR body. */
+  location?: SourceLocation;
+  /** Problems that make the note invalid (expired, missing fields, source not allowed…). */
+  problems: string[];
+}
+
+export interface AcceptedDeviation {
+  violation: Violation;
+  note: DeviationNote;
+}
+
+export interface RowChange {
+  jsonField: string;
+  name: string;
+  baseBadness: number | undefined;
+  headBadness: number | undefined;
+  /** Exposure delta of this row on the 0…100 scale (head minus base share), may be 0. */
+  delta: number;
+  /** The line at head that caused the change (or where the removed directive's section is). */
+  location: SourceLocation;
+  /** What changed, e.g. "`ProtectSystem=strict` removed". */
+  summary: string;
+}
+
+export type UnitStatus = 'pass' | 'fail' | 'accepted' | 'excluded' | 'deleted' | 'error';
+
+export interface ScoredSide {
+  exposure: number;
+  level: string;
+  /** json_field → badness (undefined = N/A). */
+  badness: Record<string, number | null>;
+}
+
+export interface UnitResult {
+  /** Repository path of the main unit file at head (or at base for deleted units). */
+  path: string;
+  /** Previous path when the unit was renamed. */
+  previousPath?: string;
+  unitId: string;
+  profile: string;
+  /** 0…100 scale. */
+  threshold: number;
+  base?: ScoredSide;
+  head?: ScoredSide;
+  status: UnitStatus;
+  violations: Violation[];
+  accepted: AcceptedDeviation[];
+  changes: RowChange[];
+  /** Why the unit is excluded, failed to load, etc. */
+  note?: string;
+}
+
+export interface GateVerdict {
+  result: 'pass' | 'fail';
+  mode: GateMode;
+  systemdVersion: number;
+  /** Highest head exposure among scored units (0…100), or undefined when none was scored. */
+  maxExposure?: number;
+  units: UnitResult[];
+  /** Deviation notes found anywhere, valid or not. */
+  notes: DeviationNote[];
+  /** Messages about the run itself (fallbacks, skipped writes). */
+  messages: string[];
+}

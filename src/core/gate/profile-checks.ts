@@ -1,0 +1,200 @@
+// Checks a unit's effective settings against a profile: required directives (`ProtectSystem=strict`
+// is met by the setting systemd would apply, whichever line or implication produced it), allowed
+// capabilities and allowed address families.
+import type { SecuritySettings } from '../security/settings';
+import { NAMESPACES_UNSET, parseBoolean } from '../security/settings';
+import type { SystemdProfile } from '../security/versions';
+import { extractWords } from '../unit/extract-word';
+
+export interface RequirementResult {
+  met: boolean;
+  /** What the unit has instead, for the message (e.g. `ProtectSystem=full`). */
+  actual: string;
+}
+
+const BOOLEAN_SETTINGS: Record<string, (s: SecuritySettings) => boolean> = {
+  NoNewPrivileges: (s) => s.noNewPrivileges,
+  PrivateTmp: (s) => s.privateTmp !== 'no',
+  PrivateDevices: (s) => s.privateDevices,
+  PrivateNetwork: (s) => s.privateNetwork,
+  PrivateUsers: (s) => s.privateUsers !== 'no',
+  PrivateMounts: (s) => s.privateMounts !== false,
+  ProtectKernelModules: (s) => s.protectKernelModules,
+  ProtectKernelTunables: (s) => s.protectKernelTunables,
+  ProtectKernelLogs: (s) => s.protectKernelLogs,
+  ProtectClock: (s) => s.protectClock,
+  ProtectControlGroups: (s) => s.protectControlGroups !== 'no',
+  ProtectHostname: (s) => s.protectHostname !== 'no',
+  LockPersonality: (s) => s.lockPersonality,
+  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
+  RestrictRealtime: (s) => s.restrictRealtime,
+  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
+  RemoveIPC: (s) => s.removeIpc,
+  DynamicUser: (s) => s.dynamicUser,
+  Delegate: (s) => s.delegate,
+};
+
+/** Strength order of enum settings: a stronger value satisfies a weaker requirement. */
+const RANKS: Record<string, { of: (s: SecuritySettings) => string; order: string[] }> = {
+  ProtectSystem: { of: (s) => s.protectSystem, order: ['no', 'yes', 'full', 'strict'] },
+  ProtectHome: { of: (s) => s.protectHome, order: ['no', 'read-only', 'tmpfs', 'yes'] },
+  ProtectProc: { of: (s) => s.protectProc, order: ['default', 'noaccess', 'ptraceable', 'invisible'] },
+  ProcSubset: { of: (s) => s.procSubset, order: ['all', 'pid'] },
+  KeyringMode: { of: (s) => s.keyringMode, order: ['shared', 'inherit', 'private'] },
+  NotifyAccess: { of: (s) => s.notifyAccess, order: ['all', 'exec', 'main', 'none'] },
+  DevicePolicy: { of: (s) => s.devicePolicy ?? 'auto', order: ['auto', 'closed', 'strict'] },
+};
+
+function capabilityMask(words: string[], profile: SystemdProfile): bigint {
+  let mask = 0n;
+  for (const w of words) {
+    const bit = profile.data.capabilities[w.toUpperCase()];
+    if (bit !== undefined) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+
+export function capabilityNames(mask: bigint, profile: SystemdProfile): string[] {
+  return Object.entries(profile.data.capabilities)
+    .filter(([, bit]) => (mask & (1n << BigInt(bit))) !== 0n)
+    .sort((a, b) => a[1] - b[1])
+    .map(([name]) => name);
+}
+
+function lastValue(s: SecuritySettings, key: string): string | undefined {
+  return s.provenance.get(key)?.at(-1)?.value;
+}
+
+/** Evaluates one `Key=value` requirement against the effective settings. */
+export function checkRequirement(
+  requirement: string,
+  s: SecuritySettings,
+  profile: SystemdProfile,
+): RequirementResult {
+  const eq = requirement.indexOf('=');
+  const key = requirement.slice(0, eq);
+  const want = requirement.slice(eq + 1).trim();
+  const boolGetter = BOOLEAN_SETTINGS[key];
+  if (boolGetter) {
+    const b = parseBoolean(want);
+    const have = boolGetter(s);
+    return {
+      met: b === undefined ? lastValue(s, key) === want : have === b,
+      actual: `${key}=${have ? 'yes' : 'no'}`,
+    };
+  }
+  const rank = RANKS[key];
+  if (rank) {
+    const have = rank.of(s);
+    const wanted = parseBoolean(want) === true ? 'yes' : parseBoolean(want) === false ? 'no' : want;
+    const hi = rank.order.indexOf(have);
+    const wi = rank.order.indexOf(wanted);
+    return { met: wi >= 0 && hi >= wi, actual: `${key}=${have}` };
+  }
+  switch (key) {
+    case 'SystemCallArchitectures': {
+      const want = new Set(extractWords(requirement.slice(eq + 1), true).words);
+      const have = s.systemCallArchitectures;
+      const met = have.size > 0 && [...have].every((a) => want.has(a));
+      return { met, actual: `${key}=${[...have].join(' ')}` };
+    }
+    case 'SystemCallFilter': {
+      const filter = s.systemCallFilter;
+      const groups = profile.data.syscallGroups;
+      const deny = want.startsWith('~');
+      const names = extractWords(deny ? want.slice(1) : want, false).words;
+      const wanted = new Set<string>();
+      for (const n of names) for (const m of n.startsWith('@') ? (groups[n] ?? []) : [n]) wanted.add(m);
+      const actual = !filter
+        ? `${key}= (no filter)`
+        : `${key}=${filter.allowList ? 'allow list' : 'deny list'} of ${filter.names.size}`;
+      if (!filter) return { met: false, actual };
+      if (deny) {
+        // Every named call must be blocked: in the deny list, or absent from the allow list.
+        const met = [...wanted].every((n) => (filter.allowList ? !filter.names.has(n) : filter.names.has(n)));
+        return { met, actual };
+      }
+      const allowed = new Set([...wanted, ...(groups['@default'] ?? [])]);
+      const met = filter.allowList && [...filter.names].every((n) => allowed.has(n));
+      return { met, actual };
+    }
+    case 'CapabilityBoundingSet':
+    case 'AmbientCapabilities': {
+      const have = key === 'CapabilityBoundingSet' ? s.capabilityBoundingSet : s.ambientCapabilities;
+      const allowed = capabilityMask(extractWords(want, true).words, profile);
+      const extra = have & ~allowed;
+      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, profile).join(' ')}` };
+    }
+    case 'RestrictNamespaces': {
+      const b = parseBoolean(want);
+      const have = s.restrictNamespaces;
+      if (b === true) return { met: have === 0, actual: `${key}=${have === 0 ? 'yes' : 'partly or no'}` };
+      return {
+        met: have !== NAMESPACES_UNSET,
+        actual: `${key}=${have === NAMESPACES_UNSET ? '(unset)' : 'set'}`,
+      };
+    }
+    case 'RestrictAddressFamilies': {
+      const allowedFamilies = want === 'none' ? [] : extractWords(want, true).words;
+      const allowed = new Set(
+        allowedFamilies
+          .map((f) => profile.data.addressFamilies[f.toUpperCase()])
+          .filter((n) => n !== undefined),
+      );
+      const af = s.addressFamilies;
+      if (!s.addressFamiliesAllowList)
+        return { met: false, actual: `${key}= (${af ? 'deny list' : 'not restricted'})` };
+      const have = [...(af?.families ?? [])];
+      return {
+        met: have.every((f) => allowed.has(f)),
+        actual: `${key}=${familyNames(have, profile).join(' ') || 'none'}`,
+      };
+    }
+    case 'UMask': {
+      const wantMask = /^[0-7]+$/.test(want) ? parseInt(want, 8) : NaN;
+      return {
+        met: Number.isFinite(wantMask) && (s.umask & wantMask) === wantMask,
+        actual: `${key}=${s.umask.toString(8).padStart(4, '0')}`,
+      };
+    }
+    default: {
+      const have = lastValue(s, key);
+      return { met: have === want, actual: have === undefined ? `${key} not set` : `${key}=${have}` };
+    }
+  }
+}
+
+export function familyNames(families: number[], profile: SystemdProfile): string[] {
+  const byNumber = new Map<number, string>();
+  for (const [name, n] of Object.entries(profile.data.addressFamilies)) {
+    if (!byNumber.has(n) || name === 'AF_UNIX' || name === 'AF_NETLINK') byNumber.set(n, name);
+  }
+  return families.map((f) => byNumber.get(f) ?? String(f)).sort();
+}
+
+/** Capabilities the unit keeps (bounding ∪ ambient) that the allowed list does not contain. */
+export function forbiddenCapabilities(
+  s: SecuritySettings,
+  allowed: string[],
+  profile: SystemdProfile,
+): string[] {
+  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, profile);
+  return capabilityNames(keep, profile);
+}
+
+/**
+ * Address families the unit may use beyond the allowed list; `['(any)']` when it does not restrict
+ * them with an allow list at all.
+ */
+export function forbiddenAddressFamilies(
+  s: SecuritySettings,
+  allowed: string[],
+  profile: SystemdProfile,
+): string[] {
+  if (!s.addressFamiliesAllowList) return ['(any)'];
+  const ok = new Set(allowed.map((f) => profile.data.addressFamilies[f.toUpperCase()]));
+  return familyNames(
+    [...(s.addressFamilies?.families ?? [])].filter((f) => !ok.has(f)),
+    profile,
+  );
+}

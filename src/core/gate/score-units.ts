@@ -1,0 +1,91 @@
+// Loads and scores located units from a tree (a commit or a working directory): the gate's view of
+// one side of a change. Pure over the UnitTree interface.
+import { loadUnit } from '../unit/load-unit';
+import { resolvePath, type UnitTree } from '../unit/unit-tree';
+import { deriveSecuritySettings } from '../security/settings';
+import { assessUnit, AssessmentAbort } from '../security/assess';
+import type { SecurityPolicy } from '../security/security-policy';
+import type { SystemdProfile } from '../security/versions';
+import { repoPathOf, type UnitLocator } from './discover-units';
+import type { UnitSide } from './evaluate-gate';
+
+export interface ScoredUnit {
+  locator: UnitLocator;
+  side: UnitSide;
+  /** Repository paths of every file that went into the unit (main file and drop-ins). */
+  files: string[];
+}
+
+/** Maps tree paths in a side's provenance to repository paths (they differ only by the leading `/`). */
+function toRepoPaths(side: UnitSide): void {
+  for (const file of side.unit?.files ?? []) {
+    file.file = repoPathOf(file.file);
+    for (const a of file.assignments) a.file = repoPathOf(a.file);
+    for (const d of file.diagnostics) d.file = repoPathOf(d.file);
+  }
+  if (side.settings?.typeSection) side.settings.typeSection.file = repoPathOf(side.settings.typeSection.file);
+}
+
+/** A unit file that is a symlink leaving the repository is refused, never followed. */
+function escapingSymlink(tree: UnitTree, repoPath: string): string | undefined {
+  const entry = tree.lstat('/' + repoPath);
+  if (entry?.type !== 'symlink') return undefined;
+  const r = resolvePath(tree, '/' + repoPath);
+  if (r.kind === 'missing' || r.kind === 'loop' || r.kind === 'other') {
+    return `${repoPath} is a symlink to ${entry.target}, which is not a file in this repository; refused`;
+  }
+  return undefined;
+}
+
+export function scoreUnit(
+  tree: UnitTree,
+  locator: UnitLocator,
+  systemd: SystemdProfile,
+  overrides?: SecurityPolicy,
+): ScoredUnit {
+  const refused = escapingSymlink(tree, locator.repoPath);
+  if (refused)
+    return {
+      locator,
+      side: { path: locator.repoPath, error: refused, texts: [] },
+      files: [locator.repoPath],
+    };
+  const loaded = loadUnit(tree, locator.unitName, { searchPath: locator.searchPath });
+  if (!loaded.ok) {
+    return {
+      locator,
+      side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
+      files: [locator.repoPath],
+    };
+  }
+  const unit = loaded.unit;
+  const texts: { path: string; text: string }[] = [];
+  for (const f of unit.files) {
+    const read = tree.readFile(f.file);
+    // Symlinked files were resolved by the loader; read through it for the comment scan.
+    const r =
+      'text' in read
+        ? read
+        : (() => {
+            const resolved = resolvePath(tree, f.file);
+            return resolved.kind === 'file' ? tree.readFile(resolved.path) : read;
+          })();
+    if ('text' in r) texts.push({ path: repoPathOf(f.file), text: r.text });
+  }
+  const files = unit.files.map((f) => repoPathOf(f.file));
+  const side: UnitSide = { path: repoPathOf(unit.fragmentPath), unit, texts };
+  const derived = deriveSecuritySettings(unit, systemd);
+  if (!derived.settings) {
+    side.error = derived.failure?.message.split('\n')[0] ?? 'the unit failed to load';
+  } else {
+    side.settings = derived.settings;
+    try {
+      side.assessment = assessUnit(derived.settings, systemd, overrides);
+    } catch (e) {
+      if (!(e instanceof AssessmentAbort)) throw e;
+      side.error = `the assessor overrides cannot be applied: ${e.message}`;
+    }
+  }
+  toRepoPaths(side);
+  return { locator, side, files };
+}

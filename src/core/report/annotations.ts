@@ -1,0 +1,237 @@
+// Verdict → annotations on the exact lines that caused each finding: as workflow commands within the
+// runner's per-level budget, and as Checks API annotations in batches of 50. Escaping follows
+// @actions/core's command.ts (escapeData/escapeProperty), so the runner parses exactly what we mean.
+import type { GateVerdict, UnitResult, Violation, ViolationKind } from '../gate/gate-types';
+import { fixForViolation } from './fixes';
+import { truncateText } from './escape-markdown';
+import { truncateUtf8 } from './utf8';
+
+export type AnnotationLevel = 'failure' | 'warning' | 'notice';
+
+/** One finding on one line, in the Checks API's words; plain text (annotations render no Markdown). */
+export interface Annotation {
+  level: AnnotationLevel;
+  /** Repository-relative path, `/`-separated. */
+  path: string;
+  startLine: number;
+  endLine: number;
+  startColumn?: number;
+  title: string;
+  message: string;
+  /** The fix's directive lines, one per line, when there is one. */
+  rawDetails?: string;
+}
+
+/** The Checks API's annotation object (`output.annotations[]` of POST/PATCH check-runs). */
+export interface CheckRunAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: AnnotationLevel;
+  title: string;
+  message: string;
+  raw_details?: string;
+}
+
+/** What `selectWithinBudget()` keeps for workflow commands and what it leaves to the other reports. */
+export interface BudgetSelection {
+  /** In input order: at most `perLevel` of each level. */
+  printed: Annotation[];
+  /** How many were left out in all. */
+  omitted: number;
+  omittedByLevel: Record<AnnotationLevel, number>;
+}
+
+/** GitHub shows at most 10 error and 10 warning annotations per step (and drops the rest silently). */
+export const RUNNER_ANNOTATIONS_PER_LEVEL = 10;
+/** The Checks API accepts at most 50 annotations per request. */
+export const CHECK_RUN_BATCH_SIZE = 50;
+/** Checks API: title up to 255 characters, message and raw_details up to 64 KB. */
+const MAX_TITLE_CHARS = 255;
+const MAX_TEXT_BYTES = 64 * 1024 - 1;
+
+const KIND_TITLES: Record<ViolationKind, string> = {
+  threshold: 'Exposure above threshold',
+  'regression-exposure': 'Exposure rose',
+  'regression-row': 'Hardening regressed',
+  'missing-directive': 'Required directive missing',
+  'forbidden-capability': 'Capability not allowed',
+  'forbidden-address-family': 'Address family not allowed',
+  'signoff-required': 'Sign-off required',
+  'load-error': 'Unit fails to load',
+  'invalid-deviation': 'Invalid deviation note',
+};
+
+/** A short title for a violation kind, e.g. `Exposure above threshold`. */
+export function titleOfKind(kind: ViolationKind): string {
+  return KIND_TITLES[kind];
+}
+
+const LEVEL_RANK: Record<AnnotationLevel, number> = { failure: 0, warning: 1, notice: 2 };
+
+function normalizePath(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
+}
+
+function violationTitle(u: UnitResult, v: Violation): string {
+  const what =
+    v.kind === 'regression-row' || v.kind === 'missing-directive'
+      ? `${KIND_TITLES[v.kind]}: ${v.check}`
+      : KIND_TITLES[v.kind];
+  return `${what} (${u.unitId})`;
+}
+
+function fixText(v: Violation): { text: string; raw?: string } {
+  const fix = fixForViolation(v);
+  if (!fix || fix.directives.length === 0) return { text: '' };
+  const lines = fix.directives.join('\n');
+  return { text: `\n\nFix — add to [Service] (or a drop-in):\n${lines}\n${fix.explanation}`, raw: lines };
+}
+
+interface Ranked {
+  annotation: Annotation;
+  weight: number;
+}
+
+function fromViolation(u: UnitResult, v: Violation, level: AnnotationLevel): Ranked {
+  const fix = fixText(v);
+  const annotation: Annotation = {
+    level,
+    path: normalizePath(v.location.file),
+    startLine: Math.max(1, v.location.line),
+    endLine: Math.max(1, v.location.line),
+    ...(v.location.column > 0 ? { startColumn: v.location.column } : {}),
+    title: violationTitle(u, v),
+    message: v.message + fix.text,
+    ...(fix.raw ? { rawDetails: fix.raw } : {}),
+  };
+  return { annotation, weight: v.weight };
+}
+
+/** "owner @a, expires 2030-01-31, ticket X; reason: …" — the fields the note has. */
+export function describeNote(note: {
+  owner?: string;
+  expires?: string;
+  ticket?: string;
+  reason?: string;
+}): string {
+  const parts = [
+    `owner ${note.owner || 'unknown'}`,
+    `expires ${note.expires || 'never'}`,
+    ...(note.ticket ? [`ticket ${note.ticket}`] : []),
+  ];
+  return parts.join(', ') + (note.reason ? `; reason: ${note.reason}` : '');
+}
+
+/**
+ * Every finding of the verdict as an annotation, most important first: failures, then warnings
+ * (advisory findings, and every finding in `report` mode, which never fails), then notices for
+ * accepted deviations; within a level by weight (exposure points), then path, line and column.
+ */
+export function buildAnnotations(verdict: GateVerdict): Annotation[] {
+  const ranked: Ranked[] = [];
+  for (const u of verdict.units) {
+    for (const v of u.violations) {
+      const level: AnnotationLevel = v.advisory || verdict.mode === 'report' ? 'warning' : 'failure';
+      ranked.push(fromViolation(u, v, level));
+    }
+    for (const a of u.accepted) {
+      const r = fromViolation(u, a.violation, 'notice');
+      r.annotation.title = `Accepted deviation: ${KIND_TITLES[a.violation.kind]} (${u.unitId})`;
+      r.annotation.message = `accepted deviation: ${a.violation.message} — ${describeNote(a.note)}`;
+      delete r.annotation.rawDetails;
+      ranked.push(r);
+    }
+  }
+  ranked.sort((x, y) => {
+    const a = x.annotation;
+    const b = y.annotation;
+    return (
+      LEVEL_RANK[a.level] - LEVEL_RANK[b.level] ||
+      y.weight - x.weight ||
+      (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) ||
+      a.startLine - b.startLine ||
+      (a.startColumn ?? 0) - (b.startColumn ?? 0) ||
+      (a.title < b.title ? -1 : a.title > b.title ? 1 : 0)
+    );
+  });
+  return ranked.map((r) => r.annotation);
+}
+
+/**
+ * The annotations to print as workflow commands: the first `perLevel` of each level, in order. The
+ * runner would drop the rest without a word; the caller says how many are only in the other reports.
+ */
+export function selectWithinBudget(
+  annotations: readonly Annotation[],
+  perLevel: number = RUNNER_ANNOTATIONS_PER_LEVEL,
+): BudgetSelection {
+  const used: Record<AnnotationLevel, number> = { failure: 0, warning: 0, notice: 0 };
+  const omittedByLevel: Record<AnnotationLevel, number> = { failure: 0, warning: 0, notice: 0 };
+  const printed: Annotation[] = [];
+  for (const a of annotations) {
+    if (used[a.level] < perLevel) {
+      used[a.level]++;
+      printed.push(a);
+    } else omittedByLevel[a.level]++;
+  }
+  const omitted = omittedByLevel.failure + omittedByLevel.warning + omittedByLevel.notice;
+  return { printed, omitted, omittedByLevel };
+}
+
+/** escapeData() of @actions/core: the message part of a workflow command. */
+export function escapeCommandData(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** escapeProperty() of @actions/core: a `key=value` property of a workflow command. */
+export function escapeCommandProperty(text: string): string {
+  return escapeCommandData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+const COMMANDS: Record<AnnotationLevel, string> = { failure: 'error', warning: 'warning', notice: 'notice' };
+
+/** `::error file=…,line=…,endLine=…,col=…,title=…::message`, escaped as @actions/core escapes it. */
+export function toWorkflowCommand(annotation: Annotation): string {
+  const props: [string, string | number | undefined][] = [
+    ['file', annotation.path],
+    ['line', annotation.startLine],
+    ['endLine', annotation.endLine],
+    ['col', annotation.startColumn],
+    ['title', annotation.title],
+  ];
+  // Like the toolkit, leave out empty properties.
+  const list = props
+    .filter(([, v]) => v !== undefined && v !== '' && v !== 0)
+    .map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`)
+    .join(',');
+  return `::${COMMANDS[annotation.level]}${list ? ' ' + list : ''}::${escapeCommandData(annotation.message)}`;
+}
+
+/**
+ * One annotation in the Checks API's shape, cut to its size limits. Columns are left out: the API takes
+ * them only as a start/end pair on one line, and a whole-line annotation reads the same.
+ */
+export function toCheckRunAnnotation(a: Annotation): CheckRunAnnotation {
+  return {
+    path: a.path,
+    start_line: a.startLine,
+    end_line: a.endLine,
+    annotation_level: a.level,
+    title: truncateText(a.title, MAX_TITLE_CHARS),
+    message: truncateUtf8(a.message, MAX_TEXT_BYTES),
+    ...(a.rawDetails ? { raw_details: truncateUtf8(a.rawDetails, MAX_TEXT_BYTES) } : {}),
+  };
+}
+
+/** Every annotation for a check run, in requests of at most 50 (the first creates, the rest update). */
+export function checkRunBatches(
+  annotations: readonly Annotation[],
+  size: number = CHECK_RUN_BATCH_SIZE,
+): CheckRunAnnotation[][] {
+  const batches: CheckRunAnnotation[][] = [];
+  for (let i = 0; i < annotations.length; i += size) {
+    batches.push(annotations.slice(i, i + size).map(toCheckRunAnnotation));
+  }
+  return batches;
+}

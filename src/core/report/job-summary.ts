@@ -1,0 +1,377 @@
+// Verdict → the job summary (GitHub Markdown): a headline, one table row per unit, then per-unit details
+// with the fix to paste, "why it moved", invalid deviation notes and run messages. Always under the
+// runner's 1 MiB summary limit: details are dropped (with a line saying so) before the table is touched.
+import type {
+  DeviationNote,
+  GateVerdict,
+  RowChange,
+  UnitResult,
+  UnitStatus,
+  Violation,
+} from '../gate/gate-types';
+import { formatExposure } from '../security/render-security';
+import { describeNote, titleOfKind } from './annotations';
+import {
+  codeBlock,
+  encodeUriPath,
+  escapeHtml,
+  escapeMarkdown,
+  escapeMarkdownKeepingCode,
+  inlineCode,
+  truncateText,
+} from './escape-markdown';
+import { fixForViolation, mergeFixes } from './fixes';
+import { utf8ByteLength } from './utf8';
+
+/** The runner refuses a step summary over 1 MiB (1,048,576 bytes). */
+export const JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+/** Default cap: 1 KiB under the limit, for the newline the toolkit appends and anything else on the page. */
+export const JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
+
+export interface JobSummaryOptions {
+  /** Hard cap on the summary's UTF-8 size (default 1,047,552: 1 MiB minus 1 KiB). */
+  maxBytes?: number;
+  /** Base of file links, e.g. `https://github.com/o/r/blob/<sha>/`; without it locations are plain code. */
+  blobUrl?: string;
+  /** Findings the runner could not show as annotations (`selectWithinBudget().omitted`). */
+  omittedAnnotations?: number;
+  /** Violations listed per unit before "… and N more" (default 100). */
+  maxViolationsPerUnit?: number;
+}
+
+const STATUS_ICON: Record<UnitStatus, string> = {
+  fail: '❌',
+  error: '💥',
+  accepted: '⚠️',
+  pass: '✅',
+  excluded: '⏭️',
+  deleted: '🗑️',
+};
+
+/** Failing units first: they are what the reader came for. */
+const STATUS_RANK: Record<UnitStatus, number> = {
+  error: 0,
+  fail: 1,
+  accepted: 2,
+  pass: 3,
+  excluded: 4,
+  deleted: 5,
+};
+
+/** Longest unit-supplied string a cell or line shows; whole values are in the JSON report. */
+const MAX_FIELD_CHARS = 500;
+const MAX_MESSAGE_CHARS = 4000;
+
+function md(text: string): string {
+  return escapeMarkdown(truncateText(text, MAX_MESSAGE_CHARS));
+}
+
+function mdCode(text: string): string {
+  return escapeMarkdownKeepingCode(truncateText(text, MAX_MESSAGE_CHARS));
+}
+
+function cell(text: string): string {
+  return escapeMarkdownKeepingCode(truncateText(text, MAX_FIELD_CHARS), { table: true });
+}
+
+function codeCell(text: string): string {
+  return inlineCode(truncateText(text, MAX_FIELD_CHARS), { table: true });
+}
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+function exposureText(side: { exposure: number; level: string } | undefined): string {
+  return side ? `${formatExposure(side.exposure)} ${side.level}` : '';
+}
+
+function signedExposure(delta: number): string {
+  if (delta === 0) return '±0.0';
+  return `${delta > 0 ? '+' : '−'}${formatExposure(Math.abs(delta))}`;
+}
+
+/** A row's share of the exposure (fractional points on the 0…100 scale) as X.Y with a sign. */
+function signedShare(points: number): string {
+  const tenths = Math.abs(points) / 10;
+  if (points === 0) return '±0.0';
+  const shown = tenths < 0.05 ? '<0.1' : tenths.toFixed(1);
+  return `${points > 0 ? '+' : '−'}${shown}`;
+}
+
+function location(file: string, line: number, options: JobSummaryOptions, table = false): string {
+  const text = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`, { table });
+  if (!options.blobUrl) return text;
+  return `[${text}](${options.blobUrl}${encodeUriPath(file)}#L${line})`;
+}
+
+function acceptedText(u: UnitResult): string[] {
+  return u.accepted.map(
+    (a) =>
+      `⚠️ accepted: ${cell(a.violation.check)} — ${cell(describeNote({ owner: a.note.owner, expires: a.note.expires }))}`,
+  );
+}
+
+function verdictCell(u: UnitResult): string {
+  const open = u.violations.filter((v) => !v.advisory).length;
+  const advisory = u.violations.length - open;
+  const parts: string[] = [];
+  switch (u.status) {
+    case 'fail':
+      parts.push(`❌ fail — ${plural(open, 'violation')}${advisory ? `, ${advisory} advisory` : ''}`);
+      break;
+    case 'error':
+      parts.push(`💥 error${u.note ? `: ${cell(u.note)}` : ''}`);
+      break;
+    case 'excluded':
+      parts.push(`⏭️ excluded${u.note ? `: ${cell(u.note)}` : ''}`);
+      break;
+    case 'deleted':
+      parts.push('🗑️ deleted');
+      break;
+    case 'accepted':
+    case 'pass':
+      parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ''}`);
+      break;
+  }
+  parts.push(...acceptedText(u));
+  return parts.join('<br>');
+}
+
+function tableRow(u: UnitResult): string {
+  const unitName = u.previousPath
+    ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})`
+    : codeCell(u.path);
+  const exposure =
+    u.base && u.head
+      ? `${exposureText(u.base)} → ${exposureText(u.head)}`
+      : u.head
+        ? `new → ${exposureText(u.head)}`
+        : u.base
+          ? `${exposureText(u.base)} → —`
+          : '—';
+  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : '—';
+  return `| ${unitName} | ${cell(u.profile)} | ${exposure} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
+}
+
+const TABLE_HEADER = [
+  '| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |',
+  '|---|---|---|---:|---:|---|',
+];
+
+function indent(block: string, spaces = 2): string {
+  const pad = ' '.repeat(spaces);
+  return block
+    .split('\n')
+    .map((l) => (l === '' ? l : pad + l))
+    .join('\n');
+}
+
+function violationItem(v: Violation, options: JobSummaryOptions): string {
+  const title =
+    v.kind === 'regression-row' || v.kind === 'missing-directive'
+      ? `${titleOfKind(v.kind)}: ${v.check}`
+      : titleOfKind(v.kind);
+  const lines = [
+    `- **${md(title)}**${v.advisory ? ' (advisory)' : ''} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`,
+  ];
+  const fix = fixForViolation(v);
+  if (fix && fix.directives.length > 0) {
+    lines.push('', indent(`Fix: ${mdCode(fix.explanation)}`), '', indent(codeBlock(fix.directives, 'ini')));
+  }
+  return lines.join('\n');
+}
+
+function acceptedItem(v: Violation, note: DeviationNote, options: JobSummaryOptions): string {
+  return (
+    `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}` +
+    ` — ${md(describeNote(note))} (noted in the ${note.source === 'pr-body' ? 'PR description' : 'unit file'})`
+  );
+}
+
+function changeRow(c: RowChange, options: JobSummaryOptions): string {
+  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
+}
+
+function unitDetails(u: UnitResult, options: JobSummaryOptions): string | undefined {
+  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0 && !u.note)
+    return undefined;
+  const max = options.maxViolationsPerUnit ?? 100;
+  const counts = [
+    u.violations.length > 0 ? plural(u.violations.length, 'violation') : '',
+    u.accepted.length > 0 ? `${u.accepted.length} accepted` : '',
+    u.changes.length > 0 ? plural(u.changes.length, 'row change') : '',
+  ].filter(Boolean);
+  const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${
+    counts.length > 0 ? ` — ${counts.join(', ')}` : ''
+  }`;
+  const out = [`<details><summary>${summary}</summary>`, ''];
+  if (u.note) out.push(`${md(u.note)}`, '');
+  if (u.violations.length > 0) {
+    out.push('#### Violations', '');
+    for (const v of u.violations.slice(0, max)) out.push(violationItem(v, options));
+    if (u.violations.length > max)
+      out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
+    out.push('');
+  }
+  if (u.accepted.length > 0) {
+    out.push('#### Accepted deviations', '');
+    for (const a of u.accepted.slice(0, max)) out.push(acceptedItem(a.violation, a.note, options));
+    if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
+    out.push('');
+  }
+  if (u.changes.length > 0) {
+    out.push('#### Why it moved', '', '| Row | Change | Δ | Where |', '|---|---|---:|---|');
+    for (const c of u.changes.slice(0, max)) out.push(changeRow(c, options));
+    if (u.changes.length > max)
+      out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
+    out.push('');
+  }
+  const fixes = u.violations.map((v) => fixForViolation(v)).filter((f) => f !== undefined);
+  const all = mergeFixes(fixes);
+  if (fixes.length > 1 && all.length > 0) {
+    out.push(
+      `#### All fixes for ${inlineCode(truncateText(u.unitId, MAX_FIELD_CHARS))}`,
+      '',
+      codeBlock(all, 'ini'),
+      '',
+    );
+  }
+  out.push('</details>', '');
+  return out.join('\n');
+}
+
+function headline(verdict: GateVerdict): string[] {
+  const failing = verdict.units.filter((u) => u.status === 'fail' || u.status === 'error').length;
+  const accepted = verdict.units.filter((u) => u.accepted.length > 0).length;
+  const findings = verdict.units.reduce((n, u) => n + u.violations.length, 0);
+  let title: string;
+  if (verdict.result === 'fail')
+    title = `❌ unitgate: hardening gate failed — ${plural(failing, 'unit')} of ${verdict.units.length}`;
+  else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, 'finding')}`;
+  else title = '✅ unitgate: hardening gate passed';
+  const top = verdict.units.find((u) => u.head && u.head.exposure === verdict.maxExposure);
+  const facts = [
+    `mode ${inlineCode(verdict.mode)}${verdict.mode === 'report' ? ' (never fails)' : ''}`,
+    `systemd ${verdict.systemdVersion}`,
+    verdict.maxExposure !== undefined
+      ? `highest exposure **${formatExposure(verdict.maxExposure)}${top ? ` ${md(top.head?.level ?? '')}` : ''}**`
+      : 'no unit scored',
+    `${plural(verdict.units.length, 'unit')} checked`,
+    ...(accepted > 0 ? [`${plural(accepted, 'unit')} with accepted deviations`] : []),
+  ];
+  return [`## ${title}`, '', facts.join(' · '), ''];
+}
+
+function notesSection(verdict: GateVerdict): string[] {
+  const invalid = verdict.notes.filter((n) => n.problems.length > 0);
+  if (invalid.length === 0) return [];
+  const out = ['### Invalid deviation notes', ''];
+  for (const n of invalid.slice(0, 200)) {
+    const where = n.location
+      ? `${inlineCode(`${n.location.file}:${n.location.line}`)}`
+      : 'the PR description';
+    out.push(
+      `- ${where}: note for ${inlineCode(truncateText(n.unit || '(no unit)', MAX_FIELD_CHARS))}${
+        n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ''
+      } — ${md(n.problems.join('; '))}`,
+    );
+  }
+  if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
+  out.push('');
+  return out;
+}
+
+function messagesSection(verdict: GateVerdict, options: JobSummaryOptions): string[] {
+  const lines = verdict.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
+  if (verdict.messages.length > 200)
+    lines.push(`- … and ${verdict.messages.length - 200} more (see the JSON report)`);
+  if (options.omittedAnnotations) {
+    lines.push(
+      `- ${plural(options.omittedAnnotations, 'finding')} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`,
+    );
+  }
+  return lines.length > 0 ? ['### Messages', '', ...lines, ''] : [];
+}
+
+function joined(parts: readonly string[]): string {
+  return parts.join('\n');
+}
+
+/**
+ * The job summary: headline (result, mode, systemd version, highest exposure), the per-unit table, then
+ * per-unit `<details>` (violations at file:line with an ```ini fix to paste, accepted deviations, why the
+ * score moved), invalid deviation notes and messages. Never larger than `maxBytes` (UTF-8): unit details
+ * are dropped from the end first, then messages; only a table that alone exceeds the cap loses rows.
+ */
+export function renderJobSummary(verdict: GateVerdict, options: JobSummaryOptions = {}): string {
+  const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
+  const units = [...verdict.units].sort(
+    (a, b) =>
+      STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
+  // Room kept for the omission lines, so adding them cannot break the cap.
+  const reserve = 512;
+
+  const head = joined(headline(verdict));
+  let table = joined([...TABLE_HEADER, ...units.map(tableRow)]) + '\n';
+  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
+    // Only for absurd unit counts: keep as many rows as fit, failing units first.
+    const rows: string[] = [];
+    let size = utf8ByteLength(head) + utf8ByteLength(joined(TABLE_HEADER)) + reserve + 2;
+    for (const u of units) {
+      const row = tableRow(u);
+      const n = utf8ByteLength(row) + 1;
+      if (size + n > maxBytes) break;
+      rows.push(row);
+      size += n;
+    }
+    table =
+      joined([...TABLE_HEADER, ...rows]) +
+      `\n\n_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._\n`;
+  }
+
+  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
+  const details: string[] = [];
+  let omittedDetails = 0;
+  for (const u of units) {
+    const d = unitDetails(u, options);
+    if (d === undefined) continue;
+    const n = utf8ByteLength(d) + 1;
+    if (omittedDetails === 0 && used + n <= maxBytes) {
+      details.push(d);
+      used += n;
+    } else omittedDetails++;
+  }
+
+  const tail: string[] = [];
+  let omittedSections = 0;
+  for (const section of [notesSection(verdict), messagesSection(verdict, options)]) {
+    if (section.length === 0) continue;
+    const text = joined(section);
+    const n = utf8ByteLength(text) + 1;
+    if (used + n <= maxBytes) {
+      tail.push(text);
+      used += n;
+    } else omittedSections++;
+  }
+
+  const parts = [head, table];
+  if (details.length > 0) parts.push('### Details', '', ...details);
+  if (omittedDetails > 0) {
+    parts.push(
+      `_Details of ${plural(omittedDetails, 'unit')} omitted to keep this summary under 1 MiB; the JSON report and SARIF have every finding._`,
+      '',
+    );
+  }
+  parts.push(...tail);
+  if (omittedSections > 0) {
+    parts.push(
+      '_Deviation notes or messages omitted to keep this summary under 1 MiB; see the JSON report._',
+      '',
+    );
+  }
+  let out = joined(parts).replace(/\n{3,}/g, '\n\n');
+  if (!out.endsWith('\n')) out += '\n';
+  return out;
+}

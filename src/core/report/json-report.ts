@@ -1,0 +1,268 @@
+// Verdict → the JSON report (`unitgate-report/1`): everything the gate decided, in a stable shape for
+// other tools. Every field is always present (null when unknown); keys of badness maps are sorted;
+// fields are only ever added within a major version.
+import type {
+  DeviationNote,
+  GateVerdict,
+  RowChange,
+  ScoredSide,
+  UnitResult,
+  UnitStatus,
+  Violation,
+  ViolationKind,
+} from '../gate/gate-types';
+import type { GateMode } from '../policy/policy-types';
+import type { SourceLocation } from '../unit/parse-unit-file';
+import { formatExposure } from '../security/render-security';
+import { fixForViolation } from './fixes';
+
+export const JSON_REPORT_VERSION = 'unitgate-report/1';
+
+/** Facts about the run that the verdict does not hold (the shell knows them). */
+export interface JsonReportMeta {
+  toolVersion: string;
+  /** ISO 8601 time of the run (the core has no clock). */
+  generatedAt?: string;
+  /** `owner/name`. */
+  repository?: string;
+  /** Head commit SHA. */
+  commit?: string;
+  /** Base commit SHA, when the run compared against one. */
+  baseCommit?: string;
+  pullRequest?: number;
+  /** Where the policy came from (a path or `built-in baseline`). */
+  policy?: string;
+}
+
+/** An exposure on systemd's 0…100 scale, with the `X.Y` systemd prints. */
+export interface JsonExposure {
+  /** 0…100 (96 = 9.6). */
+  value: number;
+  /** `9.6`. */
+  display: string;
+}
+
+export interface JsonScore extends JsonExposure {
+  /** systemd's level name: PERFECT, SAFE, OK, MEDIUM, EXPOSED, UNSAFE, DANGEROUS. */
+  level: string;
+  /** json_field → badness (0 = passes; null = not applicable), keys sorted. */
+  badness: Record<string, number | null>;
+}
+
+export interface JsonFix {
+  /** Lines to paste into `[Service]` or a drop-in. */
+  directives: string[];
+  explanation: string;
+}
+
+export interface JsonViolation {
+  kind: ViolationKind;
+  /** An assessor json_field, a directive name, or `exposure`. */
+  check: string;
+  directives: string[];
+  message: string;
+  /** Reported but not failing. */
+  advisory: boolean;
+  /** Exposure points (0…100 scale) it costs; orders findings. */
+  weight: number;
+  /** The line that set the value, or the `[Service]` header when a directive is missing. */
+  location: SourceLocation;
+  /** What to add; null when no directive fixes it (sign-off, load errors, invalid notes). */
+  fix: JsonFix | null;
+}
+
+export interface JsonNote {
+  source: 'pr-body' | 'unit-file';
+  unit: string;
+  check: string | null;
+  reason: string | null;
+  owner: string | null;
+  /** YYYY-MM-DD. */
+  expires: string | null;
+  ticket: string | null;
+  location: SourceLocation | null;
+  /** Empty when the note is valid. */
+  problems: string[];
+  valid: boolean;
+}
+
+export interface JsonRowChange {
+  jsonField: string;
+  name: string;
+  baseBadness: number | null;
+  headBadness: number | null;
+  /** Exposure points (0…100 scale, fractional) this row added (+) or removed (−). */
+  delta: number;
+  location: SourceLocation;
+  summary: string;
+}
+
+export interface JsonUnit {
+  path: string;
+  previousPath: string | null;
+  unitId: string;
+  profile: string;
+  status: UnitStatus;
+  threshold: JsonExposure;
+  base: JsonScore | null;
+  head: JsonScore | null;
+  /** head − base exposure (0…100 scale), null unless both were scored. */
+  delta: number | null;
+  note: string | null;
+  /** Open findings (not covered by a deviation note), most important first. */
+  violations: JsonViolation[];
+  /** Findings covered by a valid deviation note. */
+  accepted: { violation: JsonViolation; note: JsonNote }[];
+  /** Assessor rows whose badness differs between base and head. */
+  changes: JsonRowChange[];
+}
+
+export interface JsonReport {
+  version: typeof JSON_REPORT_VERSION;
+  tool: { name: 'unitgate'; version: string };
+  run: {
+    generatedAt: string | null;
+    repository: string | null;
+    commit: string | null;
+    baseCommit: string | null;
+    pullRequest: number | null;
+    policy: string | null;
+  };
+  result: 'pass' | 'fail';
+  mode: GateMode;
+  systemdVersion: number;
+  maxExposure: (JsonExposure & { level: string | null }) | null;
+  counts: {
+    units: number;
+    pass: number;
+    fail: number;
+    accepted: number;
+    excluded: number;
+    deleted: number;
+    error: number;
+    violations: number;
+    advisory: number;
+    acceptedDeviations: number;
+    invalidNotes: number;
+  };
+  units: JsonUnit[];
+  /** Every deviation note found, valid or not. */
+  notes: JsonNote[];
+  messages: string[];
+}
+
+function exposure(value: number): JsonExposure {
+  return { value, display: formatExposure(value) };
+}
+
+function score(side: ScoredSide | undefined): JsonScore | null {
+  if (!side) return null;
+  const badness: Record<string, number | null> = {};
+  for (const key of Object.keys(side.badness).sort()) badness[key] = side.badness[key] ?? null;
+  return { ...exposure(side.exposure), level: side.level, badness };
+}
+
+function where(l: SourceLocation): SourceLocation {
+  return { file: l.file, line: l.line, column: l.column };
+}
+
+function violation(v: Violation): JsonViolation {
+  const fix = fixForViolation(v);
+  return {
+    kind: v.kind,
+    check: v.check,
+    directives: [...v.directives],
+    message: v.message,
+    advisory: v.advisory,
+    weight: v.weight,
+    location: where(v.location),
+    fix: fix ? { directives: [...fix.directives], explanation: fix.explanation } : null,
+  };
+}
+
+function note(n: DeviationNote): JsonNote {
+  return {
+    source: n.source,
+    unit: n.unit,
+    check: n.check ?? null,
+    reason: n.reason ?? null,
+    owner: n.owner ?? null,
+    expires: n.expires ?? null,
+    ticket: n.ticket ?? null,
+    location: n.location ? where(n.location) : null,
+    problems: [...n.problems],
+    valid: n.problems.length === 0,
+  };
+}
+
+function change(c: RowChange): JsonRowChange {
+  return {
+    jsonField: c.jsonField,
+    name: c.name,
+    baseBadness: c.baseBadness ?? null,
+    headBadness: c.headBadness ?? null,
+    delta: c.delta,
+    location: where(c.location),
+    summary: c.summary,
+  };
+}
+
+function unit(u: UnitResult): JsonUnit {
+  return {
+    path: u.path,
+    previousPath: u.previousPath ?? null,
+    unitId: u.unitId,
+    profile: u.profile,
+    status: u.status,
+    threshold: exposure(u.threshold),
+    base: score(u.base),
+    head: score(u.head),
+    delta: u.base && u.head ? u.head.exposure - u.base.exposure : null,
+    note: u.note ?? null,
+    violations: u.violations.map(violation),
+    accepted: u.accepted.map((a) => ({ violation: violation(a.violation), note: note(a.note) })),
+    changes: u.changes.map(change),
+  };
+}
+
+/** The JSON report: a plain object (serialise with JSON.stringify) in the `unitgate-report/1` shape. */
+export function renderJsonReport(verdict: GateVerdict, meta: JsonReportMeta): JsonReport {
+  const count = (s: UnitStatus): number => verdict.units.filter((u) => u.status === s).length;
+  const top = verdict.units.find((u) => u.head && u.head.exposure === verdict.maxExposure);
+  const all = verdict.units.flatMap((u) => u.violations);
+  return {
+    version: JSON_REPORT_VERSION,
+    tool: { name: 'unitgate', version: meta.toolVersion },
+    run: {
+      generatedAt: meta.generatedAt ?? null,
+      repository: meta.repository ?? null,
+      commit: meta.commit ?? null,
+      baseCommit: meta.baseCommit ?? null,
+      pullRequest: meta.pullRequest ?? null,
+      policy: meta.policy ?? null,
+    },
+    result: verdict.result,
+    mode: verdict.mode,
+    systemdVersion: verdict.systemdVersion,
+    maxExposure:
+      verdict.maxExposure === undefined
+        ? null
+        : { ...exposure(verdict.maxExposure), level: top?.head?.level ?? null },
+    counts: {
+      units: verdict.units.length,
+      pass: count('pass'),
+      fail: count('fail'),
+      accepted: count('accepted'),
+      excluded: count('excluded'),
+      deleted: count('deleted'),
+      error: count('error'),
+      violations: all.filter((v) => !v.advisory).length,
+      advisory: all.filter((v) => v.advisory).length,
+      acceptedDeviations: verdict.units.reduce((n, u) => n + u.accepted.length, 0),
+      invalidNotes: verdict.notes.filter((n) => n.problems.length > 0).length,
+    },
+    units: verdict.units.map(unit),
+    notes: verdict.notes.map(note),
+    messages: [...verdict.messages],
+  };
+}

@@ -1,0 +1,318 @@
+// Verdict → a SARIF 2.1.0 log for GitHub code scanning: one run, one rule per violation kind plus one
+// per assessor row a finding is about, results on the exact lines, accepted deviations as suppressed
+// notes, fingerprints that survive line moves. A clean verdict is a valid log with no results.
+import type { GateVerdict, UnitResult, Violation, ViolationKind } from '../gate/gate-types';
+import { isSupportedVersion, systemdProfile, type AssessorData } from '../security/versions';
+import { describeNote, titleOfKind } from './annotations';
+import { codeBlock, encodeUriPath } from './escape-markdown';
+import { fixForRow, fixForViolation } from './fixes';
+import { utf8Bytes } from './utf8';
+
+export const SARIF_SCHEMA_URI =
+  'https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json';
+/** The base every result URI is relative to: the repository root. */
+export const SRCROOT = '%SRCROOT%';
+/** Key of our entry in `partialFingerprints`. */
+export const FINGERPRINT_KEY = 'unitgate/v1';
+
+export interface SarifOptions {
+  toolVersion: string;
+  /** Code scanning category (`runs[0].automationDetails.id` is `<category>/`), e.g. `unitgate`. */
+  category: string;
+  /** Where the tool is documented (tool.driver.informationUri and each unitgate rule's helpUri). */
+  informationUri: string;
+  /** Absolute `file:` URI of the checkout, if known; otherwise %SRCROOT% is only described. */
+  srcRoot?: string;
+}
+
+export type SarifLevel = 'error' | 'warning' | 'note' | 'none';
+
+export interface SarifMessage {
+  text: string;
+  markdown?: string;
+}
+
+export interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: SarifMessage;
+  fullDescription: SarifMessage;
+  help: SarifMessage;
+  helpUri: string;
+  defaultConfiguration: { level: SarifLevel };
+  properties: { tags: string[] };
+}
+
+export interface SarifResult {
+  ruleId: string;
+  ruleIndex: number;
+  level: SarifLevel;
+  message: SarifMessage;
+  locations: {
+    physicalLocation: {
+      artifactLocation: { uri: string; uriBaseId: string };
+      region: { startLine: number; startColumn?: number };
+    };
+  }[];
+  partialFingerprints: Record<string, string>;
+  suppressions?: { kind: 'external'; status: 'accepted'; justification: string }[];
+  properties: Record<string, unknown>;
+}
+
+export interface SarifLog {
+  $schema: string;
+  version: '2.1.0';
+  runs: {
+    tool: {
+      driver: {
+        name: string;
+        version: string;
+        semanticVersion?: string;
+        informationUri: string;
+        rules: SarifRule[];
+      };
+    };
+    automationDetails: { id: string };
+    originalUriBaseIds: Record<string, { uri?: string; description?: SarifMessage }>;
+    invocations: {
+      executionSuccessful: boolean;
+      toolExecutionNotifications?: { level: SarifLevel; message: SarifMessage }[];
+    }[];
+    columnKind: 'utf16CodeUnits';
+    results: SarifResult[];
+    properties: Record<string, unknown>;
+  }[];
+}
+
+/** Every kind, in a fixed order so rule indices are stable. */
+const KINDS: readonly ViolationKind[] = [
+  'threshold',
+  'regression-exposure',
+  'regression-row',
+  'missing-directive',
+  'forbidden-capability',
+  'forbidden-address-family',
+  'signoff-required',
+  'load-error',
+  'invalid-deviation',
+];
+
+const KIND_RULES: Record<ViolationKind, { name: string; full: string; help: string }> = {
+  threshold: {
+    name: 'ExposureAboveThreshold',
+    full: "The unit's exposure score (systemd-analyze security, 0.0 best to 10.0 worst) is above the threshold of its profile.",
+    help: 'Add the hardening directives the finding lists until the exposure is at or below the threshold, or record an accepted deviation.',
+  },
+  'regression-exposure': {
+    name: 'ExposureRegressed',
+    full: "The unit's exposure score rose compared with the base commit.",
+    help: 'Restore the hardening the change removed (the finding lists the directives), or record an accepted deviation.',
+  },
+  'regression-row': {
+    name: 'AssessorRowRegressed',
+    full: 'One systemd-analyze security row got worse compared with the base commit.',
+    help: 'Restore the directive the finding names, or record an accepted deviation.',
+  },
+  'missing-directive': {
+    name: 'RequiredDirectiveMissing',
+    full: "A directive the unit's profile requires is missing or weaker than required.",
+    help: 'Add the required directive to the [Service] section or a drop-in.',
+  },
+  'forbidden-capability': {
+    name: 'CapabilityNotAllowed',
+    full: "The unit keeps capabilities outside its profile's allowed set.",
+    help: 'Limit CapabilityBoundingSet= (and AmbientCapabilities=) to the capabilities the profile allows.',
+  },
+  'forbidden-address-family': {
+    name: 'AddressFamilyNotAllowed',
+    full: "The unit may open sockets of address families outside its profile's allowed set.",
+    help: 'Restrict RestrictAddressFamilies= to the families the profile allows.',
+  },
+  'signoff-required': {
+    name: 'SignoffRequired',
+    full: 'A guarded directive changed without an approving review from the people the policy names.',
+    help: 'Ask one of the approvers named in the finding for an approving review.',
+  },
+  'load-error': {
+    name: 'UnitFailsToLoad',
+    full: 'systemd would refuse to load the unit as it is at the head commit.',
+    help: 'Fix the unit file syntax or the directive the finding names.',
+  },
+  'invalid-deviation': {
+    name: 'InvalidDeviationNote',
+    full: 'A deviation note is expired, incomplete or from a source the policy does not accept.',
+    help: 'Complete the note (reason, owner, expiry within the allowed window) or remove it.',
+  },
+};
+
+const U64 = (1n << 64n) - 1n;
+
+/** FNV-1a, 64 bit, over the UTF-8 bytes of `text`: 16 lowercase hex digits. */
+export function fnv1a64(text: string): string {
+  let h = 0xcbf29ce484222325n;
+  for (const b of utf8Bytes(text)) {
+    h ^= BigInt(b);
+    h = (h * 0x100000001b3n) & U64;
+  }
+  return h.toString(16).padStart(16, '0');
+}
+
+/** Rule id of a finding: its assessor row (`systemd/ProtectSystem`) when it is about one, else its kind. */
+function ruleIdOf(v: Violation, assessors: Map<string, AssessorData>): string {
+  if (v.kind === 'regression-row' && assessors.has(v.check)) return `systemd/${v.check}`;
+  return `unitgate/${v.kind}`;
+}
+
+function kindRule(kind: ViolationKind, informationUri: string): SarifRule {
+  const r = KIND_RULES[kind];
+  return {
+    id: `unitgate/${kind}`,
+    name: r.name,
+    shortDescription: { text: titleOfKind(kind) },
+    fullDescription: { text: r.full },
+    help: { text: `${r.full} ${r.help}`, markdown: `${r.full}\n\n**Fix:** ${r.help}` },
+    helpUri: informationUri,
+    defaultConfiguration: { level: 'error' },
+    properties: { tags: ['security', 'systemd', 'hardening', kind] },
+  };
+}
+
+function assessorRule(a: AssessorData): SarifRule {
+  const fix = fixForRow(a.jsonField);
+  const full =
+    `systemd-analyze security row ${a.name} (weight ${a.weight}, range ${a.range})` +
+    (a.descriptionBad ? `: fails when "${a.descriptionBad}".` : '.');
+  const fixText = fix ? ` Fix: add ${fix.directives.join(' and ')}. ${fix.explanation}` : '';
+  const fixMarkdown = fix ? `\n\n**Fix:** ${fix.explanation}\n\n${codeBlock(fix.directives, 'ini')}` : '';
+  return {
+    id: `systemd/${a.jsonField}`,
+    name: a.jsonField.replace(/[^A-Za-z0-9_]/g, ''),
+    shortDescription: { text: `${a.name} hardening` },
+    fullDescription: { text: full },
+    help: { text: full + fixText, markdown: `${full}${fixMarkdown}\n\nSee [${a.name}](${a.url}).` },
+    helpUri: a.url,
+    defaultConfiguration: { level: 'error' },
+    properties: { tags: ['security', 'systemd', 'hardening', 'assessor'] },
+  };
+}
+
+function messageText(v: Violation): string {
+  const fix = fixForViolation(v);
+  if (!fix || fix.directives.length === 0) return v.message;
+  return `${v.message}\nFix — add to [Service] (or a drop-in):\n${fix.directives.join('\n')}\n${fix.explanation}`;
+}
+
+/**
+ * The verdict as a SARIF 2.1.0 log (an object; serialise with JSON.stringify). Results: `error` for
+ * failing findings, `warning` for advisory ones (and all in `report` mode), `note` with an accepted
+ * external suppression for accepted deviations.
+ */
+export function renderSarif(verdict: GateVerdict, options: SarifOptions): SarifLog {
+  const version = isSupportedVersion(verdict.systemdVersion) ? verdict.systemdVersion : 252;
+  const assessors = new Map(systemdProfile(version).data.assessors.map((a) => [a.jsonField, a]));
+
+  const findings: { u: UnitResult; v: Violation; accepted?: { justification: string } }[] = [];
+  for (const u of verdict.units) {
+    for (const v of u.violations) findings.push({ u, v });
+    for (const a of u.accepted) {
+      findings.push({ u, v: a.violation, accepted: { justification: describeNote(a.note) } });
+    }
+  }
+
+  const rules: SarifRule[] = KINDS.map((k) => kindRule(k, options.informationUri));
+  const assessorIds = [
+    ...new Set(findings.map((f) => ruleIdOf(f.v, assessors)).filter((id) => id.startsWith('systemd/'))),
+  ].sort();
+  for (const id of assessorIds)
+    rules.push(assessorRule(assessors.get(id.slice('systemd/'.length)) as AssessorData));
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+
+  const results: SarifResult[] = findings.map(({ u, v, accepted }) => {
+    const ruleId = ruleIdOf(v, assessors);
+    const level: SarifLevel = accepted
+      ? 'note'
+      : v.advisory || verdict.mode === 'report'
+        ? 'warning'
+        : 'error';
+    const region: { startLine: number; startColumn?: number } = { startLine: Math.max(1, v.location.line) };
+    if (v.location.column > 0) region.startColumn = v.location.column;
+    const result: SarifResult = {
+      ruleId,
+      ruleIndex: index.get(ruleId) as number,
+      level,
+      message: {
+        text: accepted ? `accepted deviation: ${v.message} — ${accepted.justification}` : messageText(v),
+      },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: {
+              uri: encodeUriPath(v.location.file.replace(/^(\.\/)+/, '')),
+              uriBaseId: SRCROOT,
+            },
+            region,
+          },
+        },
+      ],
+      // Stable across line moves: the unit, the check and the kind, never a line number.
+      partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64(`${u.path}\0${v.check}\0${v.kind}`) },
+      properties: {
+        unit: u.path,
+        unitId: u.unitId,
+        profile: u.profile,
+        kind: v.kind,
+        check: v.check,
+        directives: v.directives,
+        advisory: v.advisory,
+        weight: v.weight,
+      },
+    };
+    if (accepted)
+      result.suppressions = [{ kind: 'external', status: 'accepted', justification: accepted.justification }];
+    return result;
+  });
+
+  const srcRoot = options.srcRoot
+    ? options.srcRoot.endsWith('/')
+      ? options.srcRoot
+      : options.srcRoot + '/'
+    : undefined;
+  const notifications = verdict.messages.map((m) => ({ level: 'note' as const, message: { text: m } }));
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'unitgate',
+            version: options.toolVersion,
+            ...(/^\d+\.\d+\.\d+/.test(options.toolVersion) ? { semanticVersion: options.toolVersion } : {}),
+            informationUri: options.informationUri,
+            rules,
+          },
+        },
+        automationDetails: { id: `${options.category}/` },
+        originalUriBaseIds: {
+          [SRCROOT]: srcRoot
+            ? { uri: srcRoot }
+            : { description: { text: 'The root of the repository checkout.' } },
+        },
+        invocations: [
+          {
+            executionSuccessful: true,
+            ...(notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}),
+          },
+        ],
+        columnKind: 'utf16CodeUnits',
+        results,
+        properties: {
+          result: verdict.result,
+          mode: verdict.mode,
+          systemdVersion: verdict.systemdVersion,
+          ...(verdict.maxExposure !== undefined ? { maxExposure: verdict.maxExposure } : {}),
+        },
+      },
+    ],
+  };
+}

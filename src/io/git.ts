@@ -1,0 +1,224 @@
+// Git access for the gate: trees of commits as UnitTrees (read through git, never through the
+// working tree, so a hostile checkout cannot make us follow a symlink), changed files, merge bases and
+// fetching a missing base commit. Nothing from the repository is ever executed.
+import { execFile, spawn } from 'node:child_process';
+import { posix } from 'node:path';
+import type { TreeEntry, UnitTree } from '../core/unit/unit-tree';
+import { MAX_UNIT_FILE_BYTES } from '../core/unit/load-unit';
+
+export class GitError extends Error {}
+
+/** Runs git with a fixed, safe environment (no pager, no prompts, no hooks that run repository code). */
+export function git(
+  cwd: string,
+  args: string[],
+  options: { input?: string; allowFailure?: boolean } = {},
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'git',
+      [
+        '-c',
+        'core.hooksPath=/dev/null',
+        '-c',
+        'core.fsmonitor=false',
+        '-c',
+        'protocol.file.allow=always',
+        ...args,
+      ],
+      {
+        cwd,
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_PAGER: 'cat', LC_ALL: 'C' },
+        encoding: 'utf8',
+      },
+      (error, stdout, stderr) => {
+        if (error && !options.allowFailure)
+          reject(new GitError(`git ${args.join(' ')} failed: ${(stderr || error.message).trim()}`));
+        else resolve(error ? '' : stdout);
+      },
+    );
+    if (options.input !== undefined) child.stdin?.end(options.input);
+  });
+}
+
+export interface TreeListingEntry {
+  mode: string;
+  type: 'blob' | 'tree' | 'commit';
+  oid: string;
+  size: number;
+  path: string;
+}
+
+/** Every file of a commit (`git ls-tree -r -l -z`). */
+export async function listTree(cwd: string, commit: string): Promise<TreeListingEntry[]> {
+  const out = await git(cwd, ['ls-tree', '-r', '-l', '-z', '--full-tree', commit]);
+  const entries: TreeListingEntry[] = [];
+  for (const record of out.split('\0')) {
+    if (!record) continue;
+    const tab = record.indexOf('\t');
+    const [mode, type, oid, size] = record.slice(0, tab).split(/\s+/) as [string, string, string, string];
+    entries.push({
+      mode,
+      type: type as TreeListingEntry['type'],
+      oid,
+      size: size === '-' ? 0 : Number(size),
+      path: record.slice(tab + 1),
+    });
+  }
+  return entries;
+}
+
+/** Reads many blobs with one `git cat-file --batch` process. */
+export function readBlobs(cwd: string, oids: string[]): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    const result = new Map<string, Buffer>();
+    if (oids.length === 0) return resolve(result);
+    const child = spawn('git', ['cat-file', '--batch'], { cwd, env: { ...process.env, LC_ALL: 'C' } });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new GitError(`git cat-file --batch exited with ${code}`));
+      const data = Buffer.concat(chunks);
+      let pos = 0;
+      for (const oid of oids) {
+        const nl = data.indexOf(0x0a, pos);
+        if (nl < 0) break;
+        const header = data.subarray(pos, nl).toString('utf8').split(' ');
+        pos = nl + 1;
+        if (header[1] === 'missing') continue;
+        const size = Number(header[2]);
+        result.set(oid, data.subarray(pos, pos + size));
+        pos += size + 1;
+      }
+      resolve(result);
+    });
+    child.stdin.end(oids.join('\n') + '\n');
+  });
+}
+
+export interface GitTree extends UnitTree {
+  /** Repository paths of every file (blobs and symlinks) in the commit. */
+  paths: string[];
+  commit: string;
+}
+
+/**
+ * A UnitTree over one commit. Blobs whose path may matter to unit loading (unit files, drop-ins, and
+ * symlinks) are read up front with one git process; everything is then served from memory.
+ */
+export async function gitTree(
+  cwd: string,
+  commit: string,
+  wanted: (path: string) => boolean,
+): Promise<GitTree> {
+  const listing = await listTree(cwd, commit);
+  const entries = new Map<string, TreeEntry>();
+  const children = new Map<string, Set<string>>();
+  const addChild = (dir: string, name: string): void => {
+    let set = children.get(dir);
+    if (!set) {
+      set = new Set();
+      children.set(dir, set);
+      if (dir !== '/') {
+        entries.set(dir, { type: 'directory' });
+        addChild(posix.dirname(dir), posix.basename(dir));
+      }
+    }
+    set.add(name);
+  };
+  children.set('/', new Set());
+  entries.set('/', { type: 'directory' });
+  const toRead: TreeListingEntry[] = [];
+  for (const e of listing) {
+    if (e.type !== 'blob') continue;
+    const p = '/' + e.path;
+    addChild(posix.dirname(p), posix.basename(p));
+    if (e.mode === '120000') toRead.push(e);
+    else if (wanted(e.path) && e.size <= MAX_UNIT_FILE_BYTES) toRead.push(e);
+    entries.set(p, { type: 'file', size: e.size });
+  }
+  const blobs = await readBlobs(cwd, [...new Set(toRead.map((e) => e.oid))]);
+  const contents = new Map<string, string>();
+  for (const e of toRead) {
+    const blob = blobs.get(e.oid);
+    if (!blob) continue;
+    if (e.mode === '120000') entries.set('/' + e.path, { type: 'symlink', target: blob.toString('utf8') });
+    else contents.set('/' + e.path, blob.toString('utf8'));
+  }
+  return {
+    commit,
+    paths: listing.filter((e) => e.type === 'blob').map((e) => e.path),
+    lstat: (p) => entries.get(p),
+    readDirectory: (p) => (children.has(p) ? [...(children.get(p) as Set<string>)].sort() : undefined),
+    readFile: (p) => {
+      const text = contents.get(p);
+      if (text !== undefined) return { text };
+      const entry = entries.get(p);
+      if (entry?.type === 'file' && entry.size > MAX_UNIT_FILE_BYTES)
+        return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+      return { error: 'not a unit file or drop-in' };
+    },
+  };
+}
+
+export async function hasCommit(cwd: string, sha: string): Promise<boolean> {
+  const out = await git(cwd, ['cat-file', '-t', sha], { allowFailure: true });
+  return out.trim() === 'commit';
+}
+
+/** Makes sure a commit is available locally, fetching it (and enough history) in a shallow clone. */
+export async function ensureCommit(cwd: string, sha: string, remote = 'origin'): Promise<void> {
+  if (await hasCommit(cwd, sha)) return;
+  await git(cwd, ['fetch', '--no-tags', '--no-recurse-submodules', '--depth=100', remote, sha], {
+    allowFailure: true,
+  });
+  if (await hasCommit(cwd, sha)) return;
+  throw new GitError(
+    `the base commit ${sha.slice(0, 12)} is not in this checkout and could not be fetched from ${remote}. ` +
+      'Check out with `fetch-depth: 0` (actions/checkout) or give the job `contents: read` so the base can be fetched.',
+  );
+}
+
+export async function mergeBase(cwd: string, a: string, b: string): Promise<string | undefined> {
+  const out = await git(cwd, ['merge-base', a, b], { allowFailure: true });
+  return out.trim() || undefined;
+}
+
+export interface ChangedFile {
+  path: string;
+  status: 'added' | 'modified' | 'removed' | 'renamed';
+  previousPath?: string;
+}
+
+/** `git diff --name-status -M` between two commits, or between a commit and the working tree. */
+export async function diffNames(cwd: string, base: string, head?: string): Promise<ChangedFile[]> {
+  const out = await git(cwd, [
+    'diff',
+    '--no-ext-diff',
+    '--no-textconv',
+    '--name-status',
+    '-M',
+    '-z',
+    base,
+    ...(head ? [head] : []),
+  ]);
+  const parts = out.split('\0').filter((p) => p !== '');
+  const files: ChangedFile[] = [];
+  for (let i = 0; i < parts.length;) {
+    const status = parts[i++] as string;
+    if (status.startsWith('R')) {
+      const from = parts[i++] as string;
+      const to = parts[i++] as string;
+      files.push({ path: to, status: 'renamed', previousPath: from });
+    } else {
+      const path = parts[i++] as string;
+      files.push({
+        path,
+        status: status.startsWith('A') ? 'added' : status.startsWith('D') ? 'removed' : 'modified',
+      });
+    }
+  }
+  return files;
+}

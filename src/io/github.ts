@@ -1,0 +1,188 @@
+// The only module that talks to GitHub. Every call retries with backoff on 5xx/429 (octokit's retry
+// and throttling plugins); writes that the token may not make (fork pull requests get a read-only
+// token) are reported as warnings by the caller, never as gate failures.
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import type { ChangedFile } from './git';
+
+export type Octokit = ReturnType<typeof getOctokit>;
+
+/** GitHub stops listing a pull request's files at this many. */
+export const PULL_FILES_LIMIT = 3000;
+
+export function createOctokit(token: string, log: (message: string) => void): Octokit {
+  return getOctokit(
+    token,
+    {
+      request: { retries: 3, retryAfter: 1 },
+      throttle: {
+        onRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
+          log(`rate limited on ${options.method} ${options.url}; retrying in ${retryAfter}s`);
+          return retryCount < 3;
+        },
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          options: { method: string; url: string },
+          _o: unknown,
+          retryCount: number,
+        ) => {
+          log(`secondary rate limit on ${options.method} ${options.url}; retrying in ${retryAfter}s`);
+          return retryCount < 2;
+        },
+      },
+    },
+    retry,
+    throttling,
+  );
+}
+
+export interface RepoRef {
+  owner: string;
+  repo: string;
+}
+
+export interface PullInfo {
+  number: number;
+  body: string;
+  baseSha: string;
+  headSha: string;
+  changedFiles: number;
+  author: string;
+}
+
+export async function getPull(octokit: Octokit, ref: RepoRef, number: number): Promise<PullInfo> {
+  const { data } = await octokit.rest.pulls.get({ ...ref, pull_number: number });
+  return {
+    number,
+    body: data.body ?? '',
+    baseSha: data.base.sha,
+    headSha: data.head.sha,
+    changedFiles: data.changed_files,
+    author: data.user.login,
+  };
+}
+
+/**
+ * The files of a pull request, or `undefined` when GitHub cannot list them all (it stops at 3,000),
+ * so the caller falls back to `git diff`.
+ */
+export async function listPullFiles(
+  octokit: Octokit,
+  ref: RepoRef,
+  number: number,
+  expected: number,
+): Promise<ChangedFile[] | undefined> {
+  if (expected >= PULL_FILES_LIMIT) return undefined;
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+    ...ref,
+    pull_number: number,
+    per_page: 100,
+  });
+  if (files.length >= PULL_FILES_LIMIT) return undefined;
+  return files.map((f) => {
+    const status =
+      f.status === 'removed'
+        ? 'removed'
+        : f.status === 'added'
+          ? 'added'
+          : f.status === 'renamed'
+            ? 'renamed'
+            : 'modified';
+    return {
+      path: f.filename,
+      status,
+      ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),
+    };
+  });
+}
+
+/** Logins whose latest review of the pull request is an approval, with the teams we could verify. */
+export async function listApprovals(
+  octokit: Octokit,
+  ref: RepoRef,
+  number: number,
+  teamsToCheck: string[],
+  log: (message: string) => void,
+): Promise<{ login: string; teams: string[] }[]> {
+  const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
+    ...ref,
+    pull_number: number,
+    per_page: 100,
+  });
+  const latest = new Map<string, string>();
+  for (const r of reviews) {
+    if (!r.user || r.state === 'COMMENTED' || r.state === 'PENDING') continue;
+    latest.set(r.user.login, r.state);
+  }
+  const approvers = [...latest].filter(([, state]) => state === 'APPROVED').map(([login]) => login);
+  const out: { login: string; teams: string[] }[] = [];
+  for (const login of approvers) {
+    const teams: string[] = [];
+    for (const team of teamsToCheck) {
+      const [org, slug] = team.split('/') as [string, string];
+      try {
+        const { data } = await octokit.rest.teams.getMembershipForUserInOrg({
+          org,
+          team_slug: slug,
+          username: login,
+        });
+        if (data.state === 'active') teams.push(team);
+      } catch (e) {
+        const status = (e as { status?: number }).status;
+        if (status !== 404)
+          log(
+            `could not check whether @${login} is in @${team} (HTTP ${status ?? '?'}); the token may lack read:org`,
+          );
+      }
+    }
+    out.push({ login, teams });
+  }
+  return out;
+}
+
+export interface CheckAnnotation {
+  path: string;
+  start_line: number;
+  end_line: number;
+  annotation_level: 'notice' | 'warning' | 'failure';
+  title?: string;
+  message: string;
+  raw_details?: string;
+}
+
+/** Creates a completed check run and adds its annotations in batches of 50 (the Checks API limit). */
+export async function publishCheckRun(
+  octokit: Octokit,
+  ref: RepoRef,
+  headSha: string,
+  conclusion: 'success' | 'failure' | 'neutral',
+  title: string,
+  summary: string,
+  batches: CheckAnnotation[][],
+): Promise<number> {
+  const first = batches[0] ?? [];
+  const { data } = await octokit.rest.checks.create({
+    ...ref,
+    name: 'unitgate',
+    head_sha: headSha,
+    status: batches.length > 1 ? 'in_progress' : 'completed',
+    ...(batches.length > 1 ? {} : { conclusion }),
+    output: { title, summary, annotations: first },
+  });
+  for (let i = 1; i < batches.length; i++) {
+    const last = i === batches.length - 1;
+    await octokit.rest.checks.update({
+      ...ref,
+      check_run_id: data.id,
+      ...(last ? { status: 'completed' as const, conclusion } : {}),
+      output: { title, summary, annotations: batches[i] },
+    });
+  }
+  return data.id;
+}

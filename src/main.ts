@@ -1,0 +1,371 @@
+// The GitHub Action: reads inputs and the event, runs the gate over the pull request (or the whole
+// repository), and publishes annotations, a job summary, SARIF, a JSON report, outputs and a check
+// run. Exit status: 0 pass, 1 gate failed, 2 tool or configuration error. Optional writes (check run,
+// comment) that the token cannot make are warnings, never failures.
+import * as core from '@actions/core';
+import * as github from '@actions/github';
+import { existsSync, readFileSync, writeFileSync, mkdirSync, lstatSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { loadPolicy, builtInPolicy } from './core/policy/load-policy';
+import type { GatePolicy, GateMode } from './core/policy/policy-types';
+import { isSupportedVersion, type SystemdVersion } from './core/security/versions';
+import { buildAnnotations, selectWithinBudget, checkRunBatches } from './core/report/annotations';
+import { renderJobSummary } from './core/report/job-summary';
+import { renderSarif } from './core/report/sarif';
+import { renderJsonReport } from './core/report/json-report';
+import { formatExposure } from './core/security/render-security';
+import type { GateVerdict } from './core/gate/gate-types';
+import { commitSource, runGatePipeline, type TreeSource } from './io/gate-pipeline';
+import { diffNames, ensureCommit, GitError, hasCommit, mergeBase, type ChangedFile } from './io/git';
+import {
+  createOctokit,
+  getPull,
+  listApprovals,
+  listPullFiles,
+  publishCheckRun,
+  type Octokit,
+  type RepoRef,
+} from './io/github';
+
+const VERSION = '0.1.0';
+const DEFAULT_POLICY_PATH = '.github/unitgate.json';
+const MAX_POLICY_BYTES = 1024 * 1024;
+
+class ConfigError extends Error {}
+
+interface Inputs {
+  policy: string;
+  mode: string;
+  threshold: string;
+  systemdVersion: string;
+  comment: boolean;
+  checkRun: boolean;
+  sarif: string;
+  report: string;
+  token: string;
+}
+
+function readInputs(): Inputs {
+  const bool = (name: string, fallback: boolean): boolean => {
+    const v = core.getInput(name).trim().toLowerCase();
+    if (v === '') return fallback;
+    if (['true', 'yes', '1', 'on'].includes(v)) return true;
+    if (['false', 'no', '0', 'off'].includes(v)) return false;
+    throw new ConfigError(`input "${name}" must be true or false, not "${v}"`);
+  };
+  return {
+    policy: core.getInput('policy').trim(),
+    mode: core.getInput('mode').trim(),
+    threshold: core.getInput('threshold').trim(),
+    systemdVersion: core.getInput('systemd-version').trim(),
+    comment: bool('comment', true),
+    checkRun: bool('check-run', true),
+    sarif: core.getInput('sarif').trim(),
+    report: core.getInput('report').trim(),
+    token: core.getInput('token').trim(),
+  };
+}
+
+/** A path inside the workspace, or a ConfigError: nothing outside the workspace is read or written. */
+function insideWorkspace(workspace: string, path: string, what: string): string {
+  const full = resolve(workspace, path);
+  const rel = relative(workspace, full);
+  if (rel.startsWith('..') || isAbsolute(rel))
+    throw new ConfigError(`${what} "${path}" is outside the workspace`);
+  return full;
+}
+
+function readPolicy(workspace: string, inputs: Inputs): { policy: GatePolicy; path?: string } {
+  let path = inputs.policy;
+  if (path === '' && existsSync(join(workspace, DEFAULT_POLICY_PATH))) path = DEFAULT_POLICY_PATH;
+  let policy: GatePolicy;
+  if (path === '') policy = builtInPolicy();
+  else {
+    const full = insideWorkspace(workspace, path, 'policy');
+    let text: string;
+    try {
+      const st = lstatSync(full);
+      if (st.isSymbolicLink()) throw new ConfigError(`policy "${path}" is a symlink; refusing to follow it`);
+      if (st.size > MAX_POLICY_BYTES) throw new ConfigError(`policy "${path}" is larger than 1 MiB`);
+      text = readFileSync(full, 'utf8');
+    } catch (e) {
+      if (e instanceof ConfigError) throw e;
+      throw new ConfigError(
+        `cannot read policy "${path}": ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+      );
+    }
+    const loaded = loadPolicy(text, path);
+    if (!loaded.ok)
+      throw new ConfigError(
+        `invalid policy ${path}:\n${loaded.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
+      );
+    policy = loaded.policy;
+  }
+  if (inputs.mode !== '') {
+    if (!['enforce', 'report', 'ratchet'].includes(inputs.mode))
+      throw new ConfigError(`input "mode" must be enforce, report or ratchet, not "${inputs.mode}"`);
+    policy.mode = inputs.mode as GateMode;
+  }
+  if (inputs.systemdVersion !== '') {
+    const v = Number(inputs.systemdVersion);
+    if (!isSupportedVersion(v))
+      throw new ConfigError(
+        `input "systemd-version" must be 252, 255, 257 or 262, not "${inputs.systemdVersion}"`,
+      );
+    policy.systemdVersion = v as SystemdVersion;
+  }
+  if (inputs.threshold !== '') {
+    const t = Number(inputs.threshold);
+    if (!/^\d+(\.\d+)?$/.test(inputs.threshold) || t < 0 || t > 10) {
+      throw new ConfigError(`input "threshold" must be a number from 0.0 to 10.0, not "${inputs.threshold}"`);
+    }
+    for (const p of policy.profiles.values()) p.threshold = Math.round(t * 10);
+  }
+  return { policy, ...(path !== '' ? { path } : {}) };
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+function isWriteDenied(e: unknown): boolean {
+  const status = (e as { status?: number }).status;
+  return status === 403 || status === 404 || status === 401;
+}
+
+interface EventScope {
+  headSha: string;
+  baseSha?: string;
+  pullNumber?: number;
+  pullBody?: string;
+  changed?: ChangedFile[];
+}
+
+async function resolveScope(
+  workspace: string,
+  octokit: Octokit | undefined,
+  ref: RepoRef,
+  messages: string[],
+): Promise<EventScope> {
+  const ctx = github.context;
+  const payload = ctx.payload as Record<string, unknown>;
+  const pr = payload.pull_request as
+    | {
+        number: number;
+        body?: string | null;
+        base: { sha: string };
+        head: { sha: string };
+        changed_files?: number;
+      }
+    | undefined;
+  if (pr && ['pull_request', 'pull_request_target', 'pull_request_review'].includes(ctx.eventName)) {
+    let headSha = ctx.sha;
+    if (!headSha || !(await hasCommit(workspace, headSha))) headSha = pr.head.sha;
+    await ensureCommit(workspace, headSha);
+    await ensureCommit(workspace, pr.base.sha);
+    const baseSha = (await mergeBase(workspace, pr.base.sha, headSha)) ?? pr.base.sha;
+    let body = pr.body ?? '';
+    let changed: ChangedFile[] | undefined;
+    if (octokit) {
+      try {
+        const info = await getPull(octokit, ref, pr.number);
+        body = info.body;
+        const expected = info.changedFiles;
+        changed = await listPullFiles(octokit, ref, pr.number, expected);
+        if (!changed)
+          messages.push(
+            `The pull request changes ${expected} files or more; GitHub lists at most 3,000, so the changed files come from git diff.`,
+          );
+      } catch (e) {
+        messages.push(
+          `Could not list the pull request's files through the API (${(e as Error).message}); using git diff.`,
+        );
+      }
+    }
+    if (!changed) changed = await diffNames(workspace, baseSha, headSha);
+    return { headSha, baseSha, pullNumber: pr.number, pullBody: body, changed };
+  }
+  if (ctx.eventName === 'push') {
+    const before = String(payload.before ?? '');
+    const headSha = ctx.sha;
+    if (/^[0-9a-f]{40}$/.test(before) && !/^0+$/.test(before)) {
+      try {
+        await ensureCommit(workspace, before);
+        return { headSha, baseSha: before };
+      } catch (e) {
+        messages.push(
+          `Could not fetch the previous commit ${before.slice(0, 12)}: ${(e as Error).message}; scanning without a base.`,
+        );
+      }
+    }
+    return { headSha };
+  }
+  // workflow_dispatch, schedule and anything else: a whole-repository scan of the checked-out commit.
+  return { headSha: ctx.sha };
+}
+
+async function publish(
+  verdict: GateVerdict,
+  inputs: Inputs,
+  workspace: string,
+  octokit: Octokit | undefined,
+  ref: RepoRef,
+  scope: EventScope,
+): Promise<void> {
+  const annotations = buildAnnotations(verdict);
+  const selected = selectWithinBudget(annotations, 10);
+  for (const a of selected.printed) {
+    const props = {
+      file: a.path,
+      startLine: a.startLine,
+      endLine: a.endLine,
+      title: a.title,
+      ...(a.startColumn ? { startColumn: a.startColumn } : {}),
+    };
+    if (a.level === 'failure') core.error(a.message, props);
+    else if (a.level === 'warning') core.warning(a.message, props);
+    else core.notice(a.message, props);
+  }
+  if (selected.omitted > 0)
+    core.info(`${selected.omitted} more findings are in the job summary, the check run and the reports.`);
+
+  const summary = renderJobSummary(verdict);
+  await core.summary.addRaw(summary, true).write();
+
+  const reportPath = insideWorkspace(workspace, inputs.report || 'unitgate-report.json', 'report');
+  mkdirSync(dirname(reportPath), { recursive: true });
+  writeFileSync(
+    reportPath,
+    JSON.stringify(
+      renderJsonReport(verdict, {
+        toolVersion: VERSION,
+        commit: scope.headSha,
+        ...(scope.baseSha ? { baseCommit: scope.baseSha } : {}),
+      }),
+      null,
+      2,
+    ) + '\n',
+  );
+  core.setOutput('report', reportPath);
+
+  let sarifPath = '';
+  if (inputs.sarif !== '') {
+    sarifPath = insideWorkspace(workspace, inputs.sarif, 'sarif');
+    mkdirSync(dirname(sarifPath), { recursive: true });
+    const sarif = renderSarif(verdict, {
+      toolVersion: VERSION,
+      category: 'unitgate',
+      informationUri: 'https://github.com/unitgate/unitgate',
+    });
+    writeFileSync(sarifPath, JSON.stringify(sarif, null, 2) + '\n');
+  }
+  core.setOutput('sarif-file', sarifPath);
+
+  if (inputs.checkRun && octokit) {
+    try {
+      const conclusion =
+        verdict.result === 'fail' ? 'failure' : verdict.mode === 'report' ? 'neutral' : 'success';
+      const title =
+        verdict.result === 'fail' ? 'Service hardening gate failed' : 'Service hardening gate passed';
+      const text = summary.length > 65000 ? summary.slice(0, 65000) + '\n…' : summary;
+      await publishCheckRun(
+        octokit,
+        ref,
+        scope.headSha,
+        conclusion,
+        title,
+        text,
+        checkRunBatches(annotations),
+      );
+    } catch (e) {
+      if (isWriteDenied(e))
+        core.warning(
+          `Could not create the check run (the token may be read-only, as on fork pull requests): ${(e as Error).message}`,
+        );
+      else core.warning(`Could not create the check run: ${(e as Error).message}`);
+    }
+  }
+}
+
+export async function run(): Promise<number> {
+  try {
+    const inputs = readInputs();
+    const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const { policy, path: policyPath } = readPolicy(workspace, inputs);
+    const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '/').split('/') as [string, string];
+    const ref = { owner, repo };
+    const octokit = inputs.token ? createOctokit(inputs.token, (m) => core.info(m)) : undefined;
+    const messages: string[] = [];
+    const scope = await resolveScope(workspace, octokit, ref, messages);
+    const head: TreeSource = await commitSource(workspace, scope.headSha);
+    const base = scope.baseSha ? await commitSource(workspace, scope.baseSha) : undefined;
+
+    let approvals: { login: string; teams: string[] }[] = [];
+    if (octokit && scope.pullNumber !== undefined && policy.signoff.length > 0) {
+      const teams = [
+        ...new Set(
+          policy.signoff
+            .flatMap((r) => r.approvers)
+            .filter((a) => a.includes('/'))
+            .map((a) => a.replace(/^@/, '')),
+        ),
+      ];
+      try {
+        approvals = await listApprovals(octokit, ref, scope.pullNumber, teams, (m) => messages.push(m));
+      } catch (e) {
+        messages.push(`Could not read the pull request's reviews: ${(e as Error).message}`);
+      }
+    }
+
+    const { verdict } = runGatePipeline({
+      head,
+      ...(base ? { base } : {}),
+      ...(scope.changed ? { changed: scope.changed } : {}),
+      policy,
+      ...(policyPath ? { policyPath } : {}),
+      ...(scope.pullBody !== undefined ? { pullRequestBody: scope.pullBody } : {}),
+      approvals,
+      today: today(),
+      messages,
+    });
+
+    await publish(verdict, inputs, workspace, octokit, ref, scope);
+    const failed = verdict.units
+      .filter((u) => u.status === 'fail' || u.status === 'error')
+      .map((u) => u.path);
+    core.setOutput('result', verdict.result);
+    core.setOutput(
+      'max-exposure',
+      verdict.maxExposure !== undefined ? formatExposure(verdict.maxExposure) : '',
+    );
+    core.setOutput('failed-units', JSON.stringify(failed));
+    for (const m of verdict.messages) core.info(m);
+    if (verdict.result === 'fail') {
+      core.setFailed(
+        `unitgate: ${failed.length} unit${failed.length === 1 ? '' : 's'} failed the hardening gate: ${failed.join(', ')}`,
+      );
+      return 1;
+    }
+    core.info(
+      `unitgate: ${verdict.units.length} unit${verdict.units.length === 1 ? '' : 's'} in scope, gate ${verdict.result === 'pass' ? 'passed' : 'failed'} (${verdict.mode}).`,
+    );
+    return 0;
+  } catch (e) {
+    const known = e instanceof ConfigError || e instanceof GitError;
+    const message = known
+      ? (e as Error).message
+      : `internal error: ${(e as Error).message ?? String(e)} (set ACTIONS_STEP_DEBUG for details)`;
+    if (!known) core.debug((e as Error).stack ?? String(e));
+    // A configuration or tool error is not a gate verdict: report it plainly and exit 2.
+    core.setOutput('result', 'fail');
+    core.error(message);
+    process.exitCode = 2;
+    return 2;
+  }
+}
+
+if (require.main === module) {
+  void run().then((code) => {
+    process.exitCode = code;
+  });
+}
