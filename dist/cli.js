@@ -23357,6 +23357,10 @@ function directiveName(line) {
   const eq = line.indexOf("=");
   return eq === -1 ? line : line.slice(0, eq);
 }
+function formatPolicyError(error) {
+  const where2 = error.line !== void 0 ? `${error.file}:${error.line}:${error.column ?? 1}` : error.file;
+  return `${where2}: ${error.path}: ${error.message}`;
+}
 function sortByPosition(errors) {
   const key = (e) => (e.line ?? 0) * 1e6 + (e.column ?? 0);
   return errors.map((e, i) => ({ e, i })).sort((a, b) => key(a.e) - key(b.e) || a.i - b.i).map((x) => x.e);
@@ -24561,8 +24565,7 @@ function changeRow(c, options) {
   return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
 }
 function unitDetails(u, options) {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0 && !u.note)
-    return void 0;
+  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
   const max = options.maxViolationsPerUnit ?? 100;
   const counts = [
     u.violations.length > 0 ? plural(u.violations.length, "violation") : "",
@@ -25974,7 +25977,7 @@ async function runCheckCommand(options, cwd) {
         exitCode: 2,
         stdout: "",
         stderr: `unitgate check: invalid policy ${policyPath}:
-${loaded.errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}
+${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
 `
       };
     }

@@ -43347,6 +43347,10 @@ function directiveName(line) {
   const eq = line.indexOf("=");
   return eq === -1 ? line : line.slice(0, eq);
 }
+function formatPolicyError(error2) {
+  const where2 = error2.line !== void 0 ? `${error2.file}:${error2.line}:${error2.column ?? 1}` : error2.file;
+  return `${where2}: ${error2.path}: ${error2.message}`;
+}
 function sortByPosition(errors) {
   const key = (e) => (e.line ?? 0) * 1e6 + (e.column ?? 0);
   return errors.map((e, i) => ({ e, i })).sort((a, b) => key(a.e) - key(b.e) || a.i - b.i).map((x) => x.e);
@@ -44334,8 +44338,7 @@ function changeRow(c, options) {
   return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
 }
 function unitDetails(u, options) {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0 && !u.note)
-    return void 0;
+  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
   const max = options.maxViolationsPerUnit ?? 100;
   const counts = [
     u.violations.length > 0 ? plural(u.violations.length, "violation") : "",
@@ -48551,7 +48554,7 @@ function readPolicy(workspace, inputs) {
     if (!loaded.ok)
       throw new ConfigError(
         `invalid policy ${path}:
-${loaded.errors.map((e) => `  ${e.path}: ${e.message}`).join("\n")}`
+${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}`
       );
     policy = loaded.policy;
   }
@@ -48649,7 +48652,9 @@ async function publish(verdict, inputs, workspace, octokit, ref, scope) {
   }
   if (selected.omitted > 0)
     info(`${selected.omitted} more findings are in the job summary, the check run and the reports.`);
-  const summary2 = renderJobSummary(verdict);
+  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
+  const blobUrl = `${server}/${ref.owner}/${ref.repo}/blob/${scope.headSha}/`;
+  const summary2 = renderJobSummary(verdict, { omittedAnnotations: selected.omitted, blobUrl });
   await summary.addRaw(summary2, true).write();
   const reportPath = insideWorkspace(workspace, inputs.report || "unitgate-report.json", "report");
   (0, import_node_fs.mkdirSync)((0, import_node_path2.dirname)(reportPath), { recursive: true });
@@ -48682,7 +48687,7 @@ async function publish(verdict, inputs, workspace, octokit, ref, scope) {
     try {
       const conclusion = verdict.result === "fail" ? "failure" : verdict.mode === "report" ? "neutral" : "success";
       const title = verdict.result === "fail" ? "Service hardening gate failed" : "Service hardening gate passed";
-      const text = summary2.length > 65e3 ? summary2.slice(0, 65e3) + "\n…" : summary2;
+      const text = renderJobSummary(verdict, { maxBytes: 65e3, blobUrl });
       await publishCheckRun(
         octokit,
         ref,

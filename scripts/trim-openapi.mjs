@@ -3,7 +3,8 @@
 // (@octokit/openapi, generated/api.github.com.json) cut down to the operations unitgate calls and
 // the components they reference, with the fixes ajv needs. The fake GitHub of the end-to-end tests
 // (__tests__/e2e/fake-github.ts) validates every request and response against it.
-// usage: node scripts/trim-openapi.mjs          (after upgrading @octokit/openapi; commit the output)
+// usage: npm install --no-save @octokit/openapi && node scripts/trim-openapi.mjs   (commit the output)
+// @octokit/openapi unpacks to ~385 MB, so it is not a dependency: install it only to regenerate.
 //        node scripts/trim-openapi.mjs --check  (exit 1 if the committed file is not what it would write)
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

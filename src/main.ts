@@ -6,7 +6,7 @@ import * as core from '@actions/core';
 import * as github from '@actions/github';
 import { existsSync, readFileSync, writeFileSync, mkdirSync, lstatSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { loadPolicy, builtInPolicy } from './core/policy/load-policy';
+import { loadPolicy, builtInPolicy, formatPolicyError } from './core/policy/load-policy';
 import type { GatePolicy, GateMode } from './core/policy/policy-types';
 import { isSupportedVersion, type SystemdVersion } from './core/security/versions';
 import { buildAnnotations, selectWithinBudget, checkRunBatches } from './core/report/annotations';
@@ -97,7 +97,7 @@ function readPolicy(workspace: string, inputs: Inputs): { policy: GatePolicy; pa
     const loaded = loadPolicy(text, path);
     if (!loaded.ok)
       throw new ConfigError(
-        `invalid policy ${path}:\n${loaded.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}`,
+        `invalid policy ${path}:\n${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join('\n')}`,
       );
     policy = loaded.policy;
   }
@@ -229,7 +229,9 @@ async function publish(
   if (selected.omitted > 0)
     core.info(`${selected.omitted} more findings are in the job summary, the check run and the reports.`);
 
-  const summary = renderJobSummary(verdict);
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const blobUrl = `${server}/${ref.owner}/${ref.repo}/blob/${scope.headSha}/`;
+  const summary = renderJobSummary(verdict, { omittedAnnotations: selected.omitted, blobUrl });
   await core.summary.addRaw(summary, true).write();
 
   const reportPath = insideWorkspace(workspace, inputs.report || 'unitgate-report.json', 'report');
@@ -267,7 +269,7 @@ async function publish(
         verdict.result === 'fail' ? 'failure' : verdict.mode === 'report' ? 'neutral' : 'success';
       const title =
         verdict.result === 'fail' ? 'Service hardening gate failed' : 'Service hardening gate passed';
-      const text = summary.length > 65000 ? summary.slice(0, 65000) + '\n…' : summary;
+      const text = renderJobSummary(verdict, { maxBytes: 65000, blobUrl });
       await publishCheckRun(
         octokit,
         ref,

@@ -2,7 +2,7 @@
 // base revision (default HEAD) under the repository's policy and prints what would fail in CI.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { builtInPolicy, loadPolicy } from '../core/policy/load-policy';
+import { builtInPolicy, formatPolicyError, loadPolicy } from '../core/policy/load-policy';
 import type { GatePolicy } from '../core/policy/policy-types';
 import type { GateVerdict } from '../core/gate/gate-types';
 import { formatExposure } from '../core/security/render-security';
@@ -82,7 +82,7 @@ export async function runCheckCommand(options: CheckOptions, cwd: string): Promi
       return {
         exitCode: 2,
         stdout: '',
-        stderr: `unitgate check: invalid policy ${policyPath}:\n${loaded.errors.map((e) => `  ${e.path}: ${e.message}`).join('\n')}\n`,
+        stderr: `unitgate check: invalid policy ${policyPath}:\n${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join('\n')}\n`,
       };
     }
     policy = loaded.policy;

@@ -194,8 +194,8 @@ function changeRow(c: RowChange, options: JobSummaryOptions): string {
 }
 
 function unitDetails(u: UnitResult, options: JobSummaryOptions): string | undefined {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0 && !u.note)
-    return undefined;
+  // A note alone (excluded, deleted, load error) is already in the table.
+  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return undefined;
   const max = options.maxViolationsPerUnit ?? 100;
   const counts = [
     u.violations.length > 0 ? plural(u.violations.length, 'violation') : '',
