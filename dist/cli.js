@@ -6413,7 +6413,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve2.call(this, root, ref);
+      let _sch = resolve3.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -6440,7 +6440,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve2(root, ref) {
+    function resolve3(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -7304,7 +7304,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve2(baseURI, relativeURI, options) {
+    function resolve3(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -7340,50 +7340,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative2, options, skipNormalization) {
+    function resolveComponent(base, relative3, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative2 = parse(serialize(relative2, options), options);
+        relative3 = parse(serialize(relative3, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative2.scheme) {
-        target.scheme = relative2.scheme;
-        target.userinfo = relative2.userinfo;
-        target.host = relative2.host;
-        target.port = relative2.port;
-        target.path = removeDotSegments(relative2.path || "");
-        target.query = relative2.query;
+      if (!options.tolerant && relative3.scheme) {
+        target.scheme = relative3.scheme;
+        target.userinfo = relative3.userinfo;
+        target.host = relative3.host;
+        target.port = relative3.port;
+        target.path = removeDotSegments(relative3.path || "");
+        target.query = relative3.query;
       } else {
-        if (relative2.userinfo !== void 0 || relative2.host !== void 0 || relative2.port !== void 0) {
-          target.userinfo = relative2.userinfo;
-          target.host = relative2.host;
-          target.port = relative2.port;
-          target.path = removeDotSegments(relative2.path || "");
-          target.query = relative2.query;
+        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
+          target.userinfo = relative3.userinfo;
+          target.host = relative3.host;
+          target.port = relative3.port;
+          target.path = removeDotSegments(relative3.path || "");
+          target.query = relative3.query;
         } else {
-          if (!relative2.path) {
+          if (!relative3.path) {
             target.path = base.path;
-            if (relative2.query !== void 0) {
-              target.query = relative2.query;
+            if (relative3.query !== void 0) {
+              target.query = relative3.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative2.path[0] === "/") {
-              target.path = removeDotSegments(relative2.path);
+            if (relative3.path[0] === "/") {
+              target.path = removeDotSegments(relative3.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative2.path;
+                target.path = "/" + relative3.path;
               } else if (!base.path) {
-                target.path = relative2.path;
+                target.path = relative3.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative2.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative2.query;
+            target.query = relative3.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -7391,7 +7391,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative2.fragment;
+      target.fragment = relative3.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -7695,7 +7695,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve2,
+      resolve: resolve3,
       resolveComponent,
       equal,
       serialize,
@@ -10374,6 +10374,7 @@ __export(cli_exports, {
   runCliAsync: () => runCliAsync
 });
 module.exports = __toCommonJS(cli_exports);
+var import_node_fs6 = require("node:fs");
 
 // node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
@@ -10417,10 +10418,31 @@ function leadingBlanks(s) {
   while (i < s.length && isBlank(s.charCodeAt(i))) i++;
   return i;
 }
+function isSafeString(s) {
+  return !/[\x01-\x1f"'\\\x7f]/.test(s);
+}
 function endsEscaped(s) {
   let n = 0;
   for (let i = s.length - 1; i >= 0 && s.charCodeAt(i) === 92; i--) n++;
   return n % 2 === 1;
+}
+function splitLines(text) {
+  const lines = [];
+  const n = text.length;
+  let pos = 0;
+  while (pos < n) {
+    let line = "";
+    let seen = 0;
+    for (; pos < n; pos++) {
+      const c = text.charCodeAt(pos);
+      const eol = c === 10 ? 1 : c === 13 ? 2 : c === 0 ? 4 : 0;
+      if (seen & 4 || eol === 0 && seen !== 0 || eol !== 0 && seen & eol) break;
+      if (eol !== 0) seen |= eol;
+      else line += text[pos];
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 function parseUnitFile(text, file, knownSections) {
   const result = { file, assignments: [], sections: [], diagnostics: [] };
@@ -10430,26 +10452,77 @@ function parseUnitFile(text, file, knownSections) {
   let continuation = null;
   let continuationLine = 0;
   let continuationColumn = 0;
-  let lineNo = 0;
-  let pos = 0;
-  const length = text.length;
+  let bomSeen = false;
   const warn2 = (line, column, message) => {
     result.diagnostics.push({ file, line, column, severity: "warning", message });
   };
-  while (pos < length) {
-    let eol = text.indexOf("\n", pos);
-    if (eol < 0) eol = length;
-    let raw = text.slice(pos, eol);
-    pos = eol + 1;
-    lineNo++;
-    if (raw.length > 0 && raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
-    if (raw.indexOf("\0") >= 0) raw = raw.slice(0, raw.indexOf("\0"));
+  const parseLine = (logical, startLine, startColumn) => {
+    const lineOffset = leadingBlanks(logical);
+    const l = stripWhitespace(logical);
+    if (l.length === 0) return true;
+    const column = startColumn + lineOffset;
+    if (l.indexOf("�") >= 0) {
+      warn2(startLine, column, "Line is not valid UTF-8, ignoring.");
+      return true;
+    }
+    if (l.charCodeAt(0) === 91) {
+      const fatal2 = (message) => {
+        result.fatal = { file, line: startLine, column, severity: "error", message };
+        result.fatalReason = "Bad message";
+        return false;
+      };
+      if (l.charCodeAt(l.length - 1) !== 93) return fatal2(`Invalid section header '${l}'`);
+      const name = l.slice(1, -1);
+      if (!isSafeString(name)) return fatal2(`Bad characters in section header '${l}'`);
+      if (knownSections.includes(name)) {
+        section = name;
+        sectionLine = startLine;
+        sectionIgnored = false;
+        result.sections.push({ name, line: startLine });
+      } else {
+        if (!name.startsWith("X-")) warn2(startLine, column, `Unknown section '${name}'. Ignoring.`);
+        section = null;
+        sectionIgnored = true;
+      }
+      return true;
+    }
+    if (section === null) {
+      if (!sectionIgnored) warn2(startLine, column, "Assignment outside of section. Ignoring.");
+      return true;
+    }
+    const eq = l.indexOf("=");
+    if (eq < 0) {
+      warn2(startLine, column, "Missing '=', ignoring line.");
+      return true;
+    }
+    if (eq === 0) {
+      warn2(startLine, column, "Missing key name before '=', ignoring line.");
+      return true;
+    }
+    result.assignments.push({
+      file,
+      line: startLine,
+      column,
+      section,
+      sectionLine,
+      key: stripWhitespace(l.slice(0, eq)),
+      value: stripWhitespace(l.slice(eq + 1))
+    });
+    return true;
+  };
+  const lines = splitLines(text);
+  for (let index = 0; index < lines.length; index++) {
+    const lineNo = index + 1;
+    let raw = lines[index];
     const lead = leadingBlanks(raw);
     if (lead < raw.length) {
       const c = raw.charCodeAt(lead);
       if (c === 35 || c === 59) continue;
     }
-    if (lineNo === 1 && raw.startsWith(UTF8_BOM)) raw = raw.slice(1);
+    if (!bomSeen && raw.startsWith(UTF8_BOM)) {
+      raw = raw.slice(1);
+      bomSeen = true;
+    }
     let logical;
     let startLine;
     let startColumn;
@@ -10462,6 +10535,7 @@ function parseUnitFile(text, file, knownSections) {
           severity: "error",
           message: "Continuation line too long"
         };
+        result.fatalReason = "No buffer space available";
         return result;
       }
       logical = continuation + raw;
@@ -10470,6 +10544,7 @@ function parseUnitFile(text, file, knownSections) {
     } else {
       if (raw.length > LONG_LINE_MAX) {
         result.fatal = { file, line: lineNo, column: 1, severity: "error", message: "Line too long" };
+        result.fatalReason = "No buffer space available";
         return result;
       }
       logical = raw;
@@ -10483,78 +10558,9 @@ function parseUnitFile(text, file, knownSections) {
       continue;
     }
     continuation = null;
-    const lineOffset = leadingBlanks(logical);
-    const l = stripWhitespace(logical);
-    if (l.length === 0) continue;
-    const column = startColumn + lineOffset;
-    if (l.indexOf("�") >= 0) {
-      warn2(startLine, column, "Line is not valid UTF-8, ignoring.");
-      continue;
-    }
-    if (l.charCodeAt(0) === 91) {
-      if (l.charCodeAt(l.length - 1) !== 93) {
-        result.fatal = {
-          file,
-          line: startLine,
-          column,
-          severity: "error",
-          message: `Invalid section header '${l}'`
-        };
-        return result;
-      }
-      const name = l.slice(1, -1);
-      if (knownSections.includes(name)) {
-        section = name;
-        sectionLine = startLine;
-        sectionIgnored = false;
-        result.sections.push({ name, line: startLine });
-      } else {
-        if (!name.startsWith("X-")) warn2(startLine, column, `Unknown section '${name}'. Ignoring.`);
-        section = null;
-        sectionIgnored = true;
-      }
-      continue;
-    }
-    if (section === null) {
-      if (!sectionIgnored) warn2(startLine, column, "Assignment outside of section. Ignoring.");
-      continue;
-    }
-    const eq = l.indexOf("=");
-    if (eq < 0) {
-      warn2(startLine, column, "Missing '=', ignoring line.");
-      continue;
-    }
-    if (eq === 0) {
-      warn2(startLine, column, "Missing key name before '=', ignoring line.");
-      continue;
-    }
-    result.assignments.push({
-      file,
-      line: startLine,
-      column,
-      section,
-      sectionLine,
-      key: stripWhitespace(l.slice(0, eq)),
-      value: stripWhitespace(l.slice(eq + 1))
-    });
+    if (!parseLine(logical, startLine, startColumn)) return result;
   }
-  if (continuation !== null) {
-    const l = stripWhitespace(continuation);
-    if (l.length > 0 && section !== null) {
-      const eq = l.indexOf("=");
-      if (eq > 0) {
-        result.assignments.push({
-          file,
-          line: continuationLine,
-          column: continuationColumn + leadingBlanks(continuation),
-          section,
-          sectionLine,
-          key: stripWhitespace(l.slice(0, eq)),
-          value: stripWhitespace(l.slice(eq + 1))
-        });
-      }
-    }
-  }
+  if (continuation !== null) parseLine(continuation, continuationLine, continuationColumn);
   return result;
 }
 
@@ -10562,8 +10568,11 @@ function parseUnitFile(text, file, knownSections) {
 var import_path = require("path");
 var MAX_SYMLINK_HOPS = 32;
 function resolvePath(tree, path) {
-  let pending = import_path.posix.normalize(path).split("/").filter((c) => c.length > 0);
-  const done = [];
+  const split = (p) => p.split("/").filter((c) => c.length > 0);
+  const base = tree.hostDirectory === void 0 ? [] : split(import_path.posix.normalize(tree.hostDirectory));
+  const host = tree.hostDirectory !== void 0;
+  let pending = split(import_path.posix.normalize(path));
+  const done = [...base];
   let hops = 0;
   while (pending.length > 0) {
     const component = pending.shift();
@@ -10572,17 +10581,26 @@ function resolvePath(tree, path) {
       done.pop();
       continue;
     }
-    const current = "/" + [...done, component].join("/");
-    const entry = tree.lstat(current);
+    const current = [...done, component];
+    if (host && current.some((c, i) => i < base.length && base[i] !== c)) {
+      const hostPath = import_path.posix.normalize("/" + [...current, ...pending].join("/"));
+      return hostPath === "/dev/null" ? { kind: "null" } : { kind: "missing" };
+    }
+    if (current.length < base.length) {
+      done.push(component);
+      continue;
+    }
+    const treePath = "/" + current.slice(base.length).join("/");
+    const entry = tree.lstat(treePath);
     if (!entry) {
-      if (current === "/dev/null") return { kind: "null" };
+      if (treePath === "/dev/null" && !host) return { kind: "null" };
       return { kind: "missing" };
     }
     if (entry.type === "symlink") {
       if (++hops > MAX_SYMLINK_HOPS) return { kind: "loop" };
       const target = entry.target;
       if (import_path.posix.normalize(target) === "/dev/null" && pending.length === 0) return { kind: "null" };
-      const rest = target.split("/").filter((c) => c.length > 0);
+      const rest = split(target);
       if (target.startsWith("/")) done.length = 0;
       pending = [...rest, ...pending];
       continue;
@@ -10590,16 +10608,117 @@ function resolvePath(tree, path) {
     if (pending.length > 0 && entry.type !== "directory") return { kind: "missing" };
     done.push(component);
     if (pending.length === 0) {
-      const p = "/" + done.join("/");
+      const p = "/" + done.slice(base.length).join("/");
       if (entry.type === "file") return { kind: "file", path: p, size: entry.size };
       if (entry.type === "directory") return { kind: "directory", path: p };
       return { kind: "other", path: p };
     }
   }
-  return { kind: "directory", path: "/" + done.join("/") };
+  if (host && done.length < base.length) return { kind: "missing" };
+  return { kind: "directory", path: "/" + done.slice(base.length).join("/") };
+}
+function memoizeTree(tree) {
+  const lstats = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
+  const files = /* @__PURE__ */ new Map();
+  return {
+    lstat(path) {
+      if (lstats.has(path)) return lstats.get(path);
+      const e = tree.lstat(path);
+      lstats.set(path, e);
+      return e;
+    },
+    readDirectory(path) {
+      if (listings.has(path)) return listings.get(path);
+      const l = tree.readDirectory(path);
+      listings.set(path, l);
+      return l;
+    },
+    readFile(path) {
+      let f = files.get(path);
+      if (!f) {
+        f = tree.readFile(path);
+        files.set(path, f);
+      }
+      return f;
+    },
+    // Resolution depends on where the tree sits on the host; the cache must not hide it.
+    ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {}
+  };
 }
 function linkTargetPath(linkDir, target) {
   return import_path.posix.normalize(target.startsWith("/") ? target : import_path.posix.join(linkDir, target));
+}
+
+// src/core/unit/path-util.ts
+var NAME_MAX = 255;
+var PATH_MAX = 4096;
+var encoder = new TextEncoder();
+var byteLength = (s) => encoder.encode(s).length;
+function components(p) {
+  return p.split("/").filter((c) => c !== "" && c !== ".");
+}
+function simplifyPath(p) {
+  if (p === "") return p;
+  const absolute = p.startsWith("/");
+  const out = [];
+  const parts = p.split("/");
+  for (let i = 0; i < parts.length; i++) {
+    const c = parts[i];
+    if (c === "" || c === ".") continue;
+    if (byteLength(c) > NAME_MAX) {
+      const rest = parts.slice(i).join("/");
+      return (absolute ? "/" : "") + [...out, rest].join("/");
+    }
+    out.push(c);
+  }
+  if (out.length === 0) return absolute ? "/" : ".";
+  return (absolute ? "/" : "") + out.join("/");
+}
+function isValidPath(p, acceptDotDot = true) {
+  if (p === "") return false;
+  if (byteLength(p) >= PATH_MAX) return false;
+  for (const c of components(p)) {
+    if (byteLength(c) > NAME_MAX) return false;
+    if (!acceptDotDot && c === "..") return false;
+  }
+  return true;
+}
+function isNormalizedPath(p) {
+  if (!isValidPath(p, false)) return false;
+  if (p === "." || p.startsWith("./") || p.endsWith("/.") || p.includes("/./")) return false;
+  if (p.includes("//")) return false;
+  return true;
+}
+function isValidFilename(p) {
+  if (p === "" || p === "." || p === "..") return false;
+  if (p.includes("/")) return false;
+  return byteLength(p) <= NAME_MAX;
+}
+function pathStartsWith(path, prefix) {
+  if (path.startsWith("/") !== prefix.startsWith("/")) return void 0;
+  const a = components(path);
+  const b = components(prefix);
+  if (b.length > a.length) return void 0;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return void 0;
+  return a.slice(b.length).join("/");
+}
+function pathEqual(a, b) {
+  return pathStartsWith(a, b) === "" && pathStartsWith(b, a) === "";
+}
+function simplifyAndCheckPath(path, key, check) {
+  if (path.includes("�")) return { ok: false, message: `${key}= path is not valid UTF-8: ${path}` };
+  if (check === "absolute" && !path.startsWith("/"))
+    return { ok: false, message: `${key}= path is not absolute: ${path}` };
+  const simplified = simplifyPath(path);
+  if (!isValidPath(simplified))
+    return {
+      ok: false,
+      message: `${key}= path has invalid length (${byteLength(simplified)} bytes)`
+    };
+  if (!isNormalizedPath(simplified))
+    return { ok: false, message: `${key}= path is not normalized: ${simplified}` };
+  return { ok: true, path: simplified };
 }
 
 // src/core/unit/unit-name.ts
@@ -10673,6 +10792,57 @@ function unescapeUnitNamePath(s) {
   const u = unescapeUnitNamePart(s);
   return u.startsWith("/") ? u : `/${u}`;
 }
+var HASH_CHARS = 16;
+function isHashedUnitName(name) {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance !== void 0) return false;
+  return /_[0-9a-f]{16}$/.test(parts.prefix) && parts.prefix.length > HASH_CHARS;
+}
+function escapeUnitNamePart(s) {
+  let out = "";
+  const bytes = new TextEncoder().encode(s);
+  bytes.forEach((b, i) => {
+    const c = String.fromCharCode(b);
+    const plain = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
+    if (c === "/") out += "-";
+    else if (plain) out += c;
+    else out += `\\x${b.toString(16).padStart(2, "0")}`;
+  });
+  return out;
+}
+function unitNameFromPath(path, type) {
+  const p = simplifyPath(path);
+  let escaped;
+  if (p === "" || pathEqual(p, "/")) escaped = "-";
+  else {
+    if (!isNormalizedPath(p)) return void 0;
+    escaped = escapeUnitNamePart(p.replace(/\/+$/, "").replace(/^\/+/, ""));
+  }
+  const name = `${escaped}.${type}`;
+  if (new TextEncoder().encode(name).length >= UNIT_NAME_MAX) return "hashed";
+  const parts = parseUnitName(name);
+  return parts && parts.instance === void 0 ? name : void 0;
+}
+function unitNameToPath(name) {
+  const parts = parseUnitName(name);
+  if (!parts || isHashedUnitName(name)) return void 0;
+  const f = parts.prefix;
+  if (f === "") return void 0;
+  if (f === "-") return "/";
+  let w = "";
+  for (let i = 0; i < f.length; i++) {
+    const c = f[i];
+    if (c === "-") w += "/";
+    else if (c === "\\") {
+      if (f[i + 1] !== "x" || !/^[0-9a-fA-F]{2}$/.test(f.slice(i + 2, i + 4))) return void 0;
+      w += String.fromCharCode(parseInt(f.slice(i + 2, i + 4), 16));
+      i += 3;
+    } else w += c;
+  }
+  if (w.startsWith("/") || w.endsWith("/")) return void 0;
+  const s = `/${w}`;
+  return isNormalizedPath(s) ? s : void 0;
+}
 function dropInNames(name) {
   const out = [];
   const visit = (current) => {
@@ -10715,7 +10885,7 @@ function isValidRelaxedUserName(u) {
   if (parseUid(u) !== void 0) return true;
   if (u.startsWith(" ") || u.endsWith(" ")) return false;
   if (/^[0-9]+$/.test(u)) return false;
-  if (/^-[0-9]+$/.test(u)) return false;
+  if (/^-[0-9]*$/.test(u)) return false;
   if (u === "." || u === "..") return false;
   if (u.indexOf("�") >= 0) return false;
   if (/[\x00-\x1f\x7f]/.test(u)) return false;
@@ -10817,64 +10987,95 @@ function isValidAlias(alias, target) {
   if (a.instance && t.instance === "") return false;
   return true;
 }
-function loadUnit(tree, unitName, options) {
-  const parts = parseUnitName(unitName);
-  if (!parts) return fail("error", unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
-  const names = new NameMap(tree, options.searchPath);
-  let fragmentPath = names.fragmentOf(unitName);
-  let instance = parts.instance === "" ? void 0 : parts.instance;
-  let lookupName = unitName;
-  if (!fragmentPath && instance !== void 0) {
-    lookupName = templateOf(unitName);
-    fragmentPath = names.fragmentOf(lookupName);
+var UnitLoader = class {
+  constructor(tree, searchPath) {
+    this.searchPath = searchPath;
+    this.tree = memoizeTree(tree);
+    this.names = new NameMap(this.tree, searchPath);
   }
-  if (!fragmentPath) return fail("not-found", unitName, `Unit ${unitName} not found.`);
-  const resolved = resolvePath(tree, fragmentPath);
-  if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) {
-    return fail("masked", unitName, `Unit ${unitName} is masked.`);
-  }
-  if (resolved.kind !== "file") {
-    return fail("not-found", unitName, `Unit ${unitName} not found.`);
-  }
-  let id = import_path2.posix.basename(fragmentPath);
-  const idParts = parseUnitName(id);
-  if (!idParts || idParts.type !== parts.type) id = unitName;
-  else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
-  else if (idParts.instance === void 0) instance = void 0;
-  const type = parts.type;
-  const allNames = [id];
-  const addName = (n) => {
-    if (!allNames.includes(n)) allNames.push(n);
-  };
-  addName(unitName);
-  const fragmentName = import_path2.posix.basename(fragmentPath);
-  for (const alias of names.aliasesOf(fragmentName)) {
-    addName(instance !== void 0 && alias.includes("@") ? replaceInstance(alias, instance) : alias);
-  }
-  if (lookupName !== unitName) {
-    for (const alias of names.aliasesOf(lookupName)) addName(replaceInstance(alias, instance ?? ""));
-  }
-  const mainText = readUnitText(tree, resolved.path, resolved.size);
-  if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
-  const sections = UNIT_SECTIONS[type];
-  const files = [parseUnitFile(mainText.text, fragmentPath, sections)];
-  for (const dropIn of findDropIns(tree, options.searchPath, id, allNames.slice(1), type)) {
-    const r = resolvePath(tree, dropIn);
-    if (r.kind === "null") continue;
-    if (r.kind !== "file") continue;
-    const text = readUnitText(tree, r.path, r.size);
-    if ("error" in text) {
-      files.push({
-        file: dropIn,
-        assignments: [],
-        sections: [],
-        diagnostics: [{ file: dropIn, line: 1, column: 1, severity: "warning", message: text.error }]
-      });
-      continue;
+  searchPath;
+  tree;
+  names;
+  resolved = /* @__PURE__ */ new Map();
+  resolve(path) {
+    let r = this.resolved.get(path);
+    if (!r) {
+      r = resolvePath(this.tree, path);
+      this.resolved.set(path, r);
     }
-    files.push(parseUnitFile(text.text, dropIn, sections));
+    return r;
   }
-  return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
+  /** Loads one unit; template names must already carry their instance. */
+  load(unitName) {
+    const tree = this.tree;
+    const names = this.names;
+    const parts = parseUnitName(unitName);
+    if (!parts) return fail("error", unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
+    let fragmentPath = names.fragmentOf(unitName);
+    let instance = parts.instance === "" ? void 0 : parts.instance;
+    let lookupName = unitName;
+    if (!fragmentPath && instance !== void 0) {
+      lookupName = templateOf(unitName);
+      fragmentPath = names.fragmentOf(lookupName);
+    }
+    if (!fragmentPath) return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    const resolved = this.resolve(fragmentPath);
+    if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) {
+      return fail("masked", unitName, `Unit ${unitName} is masked.`);
+    }
+    if (resolved.kind !== "file") {
+      return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    }
+    let id = import_path2.posix.basename(fragmentPath);
+    const idParts = parseUnitName(id);
+    if (!idParts || idParts.type !== parts.type) id = unitName;
+    else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
+    else if (idParts.instance === void 0) instance = void 0;
+    const type = parts.type;
+    const allNames = [id];
+    const addName = (n) => {
+      if (!allNames.includes(n)) allNames.push(n);
+    };
+    addName(unitName);
+    const fragmentName = import_path2.posix.basename(fragmentPath);
+    for (const alias of names.aliasesOf(fragmentName)) {
+      addName(instance !== void 0 && alias.includes("@") ? replaceInstance(alias, instance) : alias);
+    }
+    if (lookupName !== unitName) {
+      for (const alias of names.aliasesOf(lookupName)) addName(replaceInstance(alias, instance ?? ""));
+    }
+    const mainText = readUnitText(tree, resolved.path, resolved.size);
+    if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
+    const sections = UNIT_SECTIONS[type];
+    const files = [parseUnitFile(mainText.text, fragmentPath, sections)];
+    for (const dropIn of findDropIns(
+      tree,
+      this.searchPath,
+      id,
+      allNames.slice(1),
+      type,
+      (p) => this.resolve(p)
+    )) {
+      const r = this.resolve(dropIn);
+      if (r.kind === "null") continue;
+      if (r.kind !== "file") continue;
+      const text = readUnitText(tree, r.path, r.size);
+      if ("error" in text) {
+        files.push({
+          file: dropIn,
+          assignments: [],
+          sections: [],
+          diagnostics: [{ file: dropIn, line: 1, column: 1, severity: "warning", message: text.error }]
+        });
+        continue;
+      }
+      files.push(parseUnitFile(text.text, dropIn, sections));
+    }
+    return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
+  }
+};
+function loadUnit(tree, unitName, options) {
+  return new UnitLoader(tree, options.searchPath).load(unitName);
 }
 function readUnitText(tree, path, size) {
   if (size > MAX_UNIT_FILE_BYTES)
@@ -10907,22 +11108,33 @@ var BACKUP_SUFFIXES = [
 function isHiddenOrBackup(name) {
   return name.startsWith(".") || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
 }
-function findDropIns(tree, searchPath, id, aliases, type) {
+var LISTING_SETS = /* @__PURE__ */ new WeakMap();
+function findDropIns(tree, searchPath, id, aliases, type, resolve3 = (p) => resolvePath(tree, p)) {
   const dirs = [];
-  const addDirsFor = (name) => {
-    for (const dir of searchPath) {
-      for (const n of dropInNames(name)) {
-        const r = resolvePath(tree, import_path2.posix.join(dir, `${n}.d`));
-        if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
-      }
+  const listed = (dir, name) => {
+    const r = resolve3(dir);
+    if (r.kind !== "directory") return false;
+    const entries = tree.readDirectory(r.path);
+    if (entries === void 0) return false;
+    let set = LISTING_SETS.get(entries);
+    if (!set) {
+      set = new Set(entries);
+      LISTING_SETS.set(entries, set);
     }
+    return set.has(name);
+  };
+  const addDir = (dir, name) => {
+    if (!listed(dir, name)) return;
+    const r = resolve3(dir + "/" + name);
+    if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
+  };
+  const addDirsFor = (name) => {
+    const candidates = dropInNames(name);
+    for (const dir of searchPath) for (const n of candidates) addDir(dir, `${n}.d`);
   };
   addDirsFor(id);
   for (const alias of aliases) addDirsFor(alias);
-  for (const dir of searchPath) {
-    const r = resolvePath(tree, import_path2.posix.join(dir, `${type}.d`));
-    if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
-  }
+  for (const dir of searchPath) addDir(dir, `${type}.d`);
   const byName = /* @__PURE__ */ new Map();
   for (const dir of dirs) {
     for (const name of tree.readDirectory(dir) ?? []) {
@@ -10971,8 +11183,12 @@ var HOST_VALUES = {
   M: "unknown",
   y: "/",
   Y: "/",
-  d: "/run/credentials"
+  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
+  c: "/system.slice",
+  r: "/system.slice",
+  R: "/"
 };
+var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
 function expandSpecifiers(value, ctx) {
   if (value.indexOf("%") < 0) return { ok: true, value };
   const parts = parseUnitName(ctx.unitName);
@@ -11019,11 +11235,18 @@ function expandSpecifiers(value, ctx) {
       case "f":
         out += unescapeUnitNamePath(instance !== "" ? instance : prefix);
         break;
+      case "d":
+        out += `/run/credentials/${ctx.unitName}`;
+        break;
       default: {
-        if (s === void 0) return { ok: false, specifier: "%" };
-        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s];
-        if (known === void 0) return { ok: false, specifier: `%${s}` };
-        out += known;
+        if (s === void 0) {
+          out += "%";
+          break;
+        }
+        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
+        if (known !== void 0) out += known;
+        else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
+        else out += `%${s}`;
       }
     }
   }
@@ -11031,81 +11254,311 @@ function expandSpecifiers(value, ctx) {
 }
 
 // src/core/unit/extract-word.ts
-function isSeparator(c) {
-  return c === " " || c === "	" || c === "\n" || c === "\r";
-}
-function extractWords(value, unquote) {
-  const words = [];
-  let i = 0;
-  const n = value.length;
-  for (; ; ) {
-    while (i < n && isSeparator(value[i])) i++;
-    if (i >= n) return { words, invalid: false };
-    let word = "";
-    let quote2 = null;
-    for (; ; ) {
-      if (i >= n) {
-        if (quote2 !== null) return { words, invalid: true };
-        break;
-      }
-      const c = value[i];
-      if (c === "\\") {
-        if (i + 1 >= n) return { words, invalid: true };
-        word += value[i + 1];
-        i += 2;
-        continue;
-      }
-      if (quote2 !== null) {
-        if (c === quote2) quote2 = null;
-        else word += c;
-        i++;
-        continue;
-      }
-      if (unquote && (c === '"' || c === "'")) {
-        quote2 = c;
-        i++;
-        continue;
-      }
-      if (isSeparator(c)) break;
-      word += c;
-      i++;
-    }
-    words.push(word);
+var EXTRACT_RELAX = 1 << 0;
+var EXTRACT_CUNESCAPE = 1 << 1;
+var EXTRACT_UNESCAPE_RELAX = 1 << 2;
+var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
+var EXTRACT_UNQUOTE = 1 << 5;
+var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
+var WHITESPACE = " 	\n\r";
+var HEX = "0123456789abcdefABCDEF";
+function cunescapeOne(s, at, acceptNul = false) {
+  const c = s[at];
+  const simple = {
+    a: "\x07",
+    b: "\b",
+    f: "\f",
+    n: "\n",
+    r: "\r",
+    t: "	",
+    v: "\v",
+    "\\": "\\",
+    '"': '"',
+    "'": "'",
+    s: " "
+  };
+  if (c === void 0) return void 0;
+  const one = simple[c];
+  if (one !== void 0) return { char: one, length: 1 };
+  const hexRun = (n) => {
+    const digits = s.slice(at + 1, at + 1 + n);
+    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
+    return parseInt(digits, 16);
+  };
+  if (c === "x") {
+    const v = hexRun(2);
+    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
   }
+  if (c === "u" || c === "U") {
+    const n = c === "u" ? 4 : 8;
+    const v = hexRun(n);
+    if (v === void 0 || v === 0 && !acceptNul) return void 0;
+    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
+    return { char: String.fromCodePoint(v), length: n + 1 };
+  }
+  if (c >= "0" && c <= "7") {
+    const digits = s.slice(at, at + 3);
+    if (!/^[0-7]{3}$/.test(digits)) return void 0;
+    const v = parseInt(digits, 8);
+    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  return void 0;
 }
-function extractFirstWord(value, unquote) {
-  const { words, invalid } = extractWords(value, unquote);
-  if (invalid && words.length === 0) return void 0;
-  const first = words[0];
-  if (first === void 0) return void 0;
+function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
+  const n = input.length;
+  const isSep = (c) => separators.includes(c);
   let i = 0;
-  const n = value.length;
-  while (i < n && isSeparator(value[i])) i++;
+  for (; ; i++) {
+    if (i >= n)
+      return flags & EXTRACT_DONT_COALESCE_SEPARATORS ? { kind: "word", word: "", rest: void 0 } : { kind: "end" };
+    const c = input[i];
+    if (!isSep(c)) break;
+    if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return { kind: "word", word: "", rest: input.slice(i + 1) };
+  }
+  let word = "";
   let quote2 = null;
-  for (; i < n; i++) {
-    const c = value[i];
-    if (c === "\\") {
+  let backslash = false;
+  const done = (rest) => ({ kind: "word", word, rest });
+  for (; ; ) {
+    const c = input[i];
+    if (backslash) {
+      if (c === void 0) {
+        if (flags & EXTRACT_UNESCAPE_RELAX && (quote2 === null || flags & EXTRACT_RELAX)) {
+          word += "\\";
+          return done(void 0);
+        }
+        if (flags & EXTRACT_RELAX) return done(void 0);
+        return { kind: "error" };
+      }
+      if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
+        const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
+        if (u) {
+          word += u.char;
+          i += u.length - 1;
+        } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSep(c) || c === "\\")) word += c;
+        else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
+        else return { kind: "error" };
+      } else word += c;
+      backslash = false;
       i++;
       continue;
     }
     if (quote2 !== null) {
+      if (c === void 0) return flags & EXTRACT_RELAX ? done(void 0) : { kind: "error" };
+      i++;
       if (c === quote2) quote2 = null;
+      else if (c === "\\") backslash = true;
+      else word += c;
       continue;
     }
-    if (unquote && (c === '"' || c === "'")) {
-      quote2 = c;
-      continue;
-    }
-    if (isSeparator(c)) break;
+    if (c === void 0) return done(void 0);
+    i++;
+    if ((c === '"' || c === "'") && flags & EXTRACT_UNQUOTE) quote2 = c;
+    else if (c === "\\") backslash = true;
+    else if (isSep(c)) {
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return done(input.slice(i));
+      while (i < n && isSep(input[i])) i++;
+      return done(i >= n ? void 0 : input.slice(i));
+    } else word += c;
   }
-  while (i < n && isSeparator(value[i])) i++;
-  return { word: first, rest: value.slice(i) };
+}
+function extractAllWords(value, flags) {
+  const words = [];
+  let rest = value;
+  while (rest !== void 0) {
+    const step = extractFirstWordRaw(rest, flags);
+    if (step.kind === "end") break;
+    if (step.kind === "error") return { words, invalid: true };
+    words.push(step.word);
+    rest = step.rest;
+  }
+  return { words, invalid: false };
+}
+function extractWords(value, unquote) {
+  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
+}
+function hasValidCEscapes(s) {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] !== "\\") continue;
+    const u = cunescapeOne(s, i + 1, true);
+    if (!u) return false;
+    i += u.length;
+  }
+  return true;
 }
 
 // src/core/security/errno-names.ts
 var ERRNO_NAMES = new Set(
   "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP EWOULDBLOCK ENOMSG EIDRM ECHRNG EL2NSYNC EL3HLT EL3RST ELNRNG EUNATCH ENOCSI EL2HLT EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT EDEADLOCK EBFONT ENOSTR ENODATA ETIME ENOSR ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG EOVERFLOW ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ ERESTART ESTRPIPE EUSERS ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP ENOTSUP EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY EINPROGRESS ESTALE EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE ECANCELED ENOKEY EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL EHWPOISON".split(" ")
 );
+
+// src/core/security/exec-command.ts
+var isWhitespace = (c) => c !== void 0 && WHITESPACE.includes(c);
+function isSafeString2(s) {
+  return !/[\x01-\x1f"'\\\x7f]/.test(s);
+}
+function extractExecWord(p, messages, rvalue) {
+  const step = extractFirstWordRaw(p, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+  if (step.kind !== "error") return step;
+  const relaxed = extractFirstWordRaw(p, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX);
+  if (relaxed.kind === "word") {
+    messages.push({ severity: "warning", message: `Ignoring unknown escape sequences: "${relaxed.word}"` });
+    return relaxed;
+  }
+  messages.push({ severity: "error", message: `Unbalanced quoting, ignoring: "${rvalue}"` });
+  return { kind: "error" };
+}
+function parseExecLine(rvalue, options) {
+  const result = { commands: 0, fatal: false, messages: [] };
+  const { messages } = result;
+  let p = rvalue;
+  let semicolon;
+  do {
+    semicolon = false;
+    const first = extractExecWord(p ?? "", messages, rvalue);
+    if (first.kind !== "word") return result;
+    p = first.rest;
+    if (first.word === ";") {
+      semicolon = true;
+      continue;
+    }
+    let ignore = false;
+    let separateArgv0 = false;
+    let noEnvExpand = false;
+    let privileged = "";
+    let viaShell = false;
+    let f = first.word;
+    for (; ; f = f.slice(1)) {
+      const c = f[0];
+      if (c === "-" && !ignore) ignore = true;
+      else if (c === "@" && !separateArgv0) separateArgv0 = true;
+      else if (c === ":" && !noEnvExpand) noEnvExpand = true;
+      else if (c === "+" && privileged === "") privileged = "+";
+      else if (c === "!" && privileged === "") privileged = "!";
+      else if (c === "!" && privileged === "!") privileged = "!!";
+      else if (c === "|" && options.extraPrefixes.includes("|") && !viaShell) viaShell = true;
+      else break;
+    }
+    const refuse = (what, detail) => {
+      messages.push({
+        severity: ignore ? "warning" : "error",
+        message: `${what}${ignore ? ", ignoring" : ""}: ${detail}`
+      });
+      result.fatal = !ignore;
+      return result;
+    };
+    const expanded = options.expand(f);
+    if (!expanded.ok) return refuse(`Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
+    const path = expanded.value;
+    if (!viaShell) {
+      if (path === "") return refuse("Empty path in command line", `'${rvalue}'`);
+      if (!isSafeString2(path)) return refuse("Executable name contains special characters", path);
+      if (path.endsWith("/")) return refuse("Executable path specifies a directory", path);
+      if (!(path.startsWith("/") ? isValidPath(path) : isValidFilename(path)))
+        return refuse("Neither a valid executable name nor an absolute path", path);
+    }
+    let argc = separateArgv0 ? 0 : 1;
+    while (p !== void 0 && p !== "") {
+      if (p[0] === ";" && (p.length === 1 || isWhitespace(p[1]))) {
+        p = skipWhitespace(p.slice(1));
+        semicolon = true;
+        break;
+      }
+      if (p[0] === "\\" && p[1] === ";" && (p.length === 2 || isWhitespace(p[2]))) {
+        p = skipWhitespace(p.slice(2));
+        argc++;
+        continue;
+      }
+      const word = extractExecWord(p, messages, rvalue);
+      if (word.kind === "end") break;
+      if (word.kind === "error") {
+        result.fatal = !ignore;
+        return result;
+      }
+      p = word.rest;
+      if (!options.expand(word.word).ok)
+        return refuse(`Failed to resolve unit specifiers in ${word.word}`, "unknown specifier");
+      argc++;
+    }
+    if (argc === 0) return refuse("Empty executable name or zeroeth argument", rvalue);
+    result.commands++;
+  } while (semicolon);
+  return result;
+}
+function skipWhitespace(s) {
+  let i = 0;
+  while (i < s.length && isWhitespace(s[i])) i++;
+  return s.slice(i);
+}
+
+// src/core/security/credentials.ts
+function isValidCredentialName(s) {
+  return isValidFilename(s) && !/[\x00-\x1f\x7f-\uffff:]/.test(s) && s.length <= 255;
+}
+function isValidBase64(s) {
+  const chars = [...s].filter((c) => !" 	\n\r".includes(c));
+  const value = (c) => c === void 0 ? void 0 : c === "=" ? "pad" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) >= 0 ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) : -1;
+  for (let i = 0; i < chars.length; i += 4) {
+    const [a, b, c, d2] = [0, 1, 2, 3].map((k) => value(chars[i + k]));
+    if (a === void 0) break;
+    if (a === -1 || b === -1 || c === -1 || d2 === -1) return false;
+    if (b === void 0 || c === void 0 || d2 === void 0) return false;
+    if (a === "pad" || b === "pad") return false;
+    const last = i + 4 >= chars.length;
+    if (c === "pad") {
+      if (d2 !== "pad" || b & 15 || !last) return false;
+      break;
+    }
+    if (d2 === "pad") {
+      if (c & 3 || !last) return false;
+      break;
+    }
+  }
+  return true;
+}
+function applyLoadCredential(map, value, encrypted, expand2) {
+  if (value === "") {
+    map.clear();
+    return { ok: true };
+  }
+  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
+  if (first.kind !== "word") return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
+  const id = expand2(first.word);
+  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
+  if (!isValidCredentialName(id.value))
+    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
+  const rest = first.rest ?? "";
+  if (rest !== "") {
+    const source = expand2(rest);
+    if (!source.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${rest}", ignoring` };
+    const q = source.value;
+    if (q.startsWith("/") ? !isNormalizedPath(q) : !isValidCredentialName(q))
+      return { ok: false, message: `Credential source "${q}" not valid, ignoring.` };
+  }
+  map.set(id.value, encrypted);
+  return { ok: true };
+}
+function applySetCredential(map, value, encrypted, expand2) {
+  if (value === "") {
+    map.clear();
+    return { ok: true };
+  }
+  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
+  if (first.kind === "error") return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
+  if (first.kind === "end" || first.rest === void 0 || first.rest === "")
+    return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
+  const id = expand2(first.word);
+  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
+  if (!isValidCredentialName(id.value))
+    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
+  if (encrypted ? !isValidBase64(first.rest) : !hasValidCEscapes(first.rest))
+    return {
+      ok: false,
+      message: encrypted ? "Encrypted credential data not valid Base64 data, ignoring." : `Can't unescape "${first.rest}", ignoring`
+    };
+  map.set(id.value, encrypted);
+  return { ok: true };
+}
 
 // src/core/security/settings.ts
 var CAP_ALL = 0xffffffffffffffffn;
@@ -11148,8 +11601,15 @@ function fatal(ctx, a, message) {
   ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: "error", message });
   return "fatal";
 }
+function expand(ctx, value) {
+  return expandSpecifiers(value, {
+    unitName: ctx.unit.id,
+    scope: "system",
+    extra: ctx.traits.extraSpecifiers
+  });
+}
 function specifiers(ctx, a, value) {
-  const r = expandSpecifiers(value, { unitName: ctx.unit.id, scope: "system" });
+  const r = expand(ctx, value);
   if (r.ok) return r.value;
   ctx.diagnostics.push({
     file: a.file,
@@ -11205,7 +11665,7 @@ var handleUser = (ctx, a) => {
     ctx.s.user = void 0;
     return "ok";
   }
-  const r = expandSpecifiers(a.value, { unitName: ctx.unit.id, scope: "system" });
+  const r = expand(ctx, a.value);
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
@@ -11214,7 +11674,7 @@ var handleUser = (ctx, a) => {
 };
 var handleGroup = (ctx, a) => {
   if (a.value === "") return "ok";
-  const r = expandSpecifiers(a.value, { unitName: ctx.unit.id, scope: "system" });
+  const r = expand(ctx, a.value);
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
@@ -11227,7 +11687,7 @@ var handleSupplementaryGroups = (ctx, a) => {
   }
   const { words, invalid } = extractWords(a.value, false);
   for (const word of words) {
-    const r = expandSpecifiers(word, { unitName: ctx.unit.id, scope: "system" });
+    const r = expand(ctx, word);
     if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
     if (!isValidRelaxedUserName(r.value))
       return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
@@ -11237,8 +11697,10 @@ var handleSupplementaryGroups = (ctx, a) => {
   return "ok";
 };
 function parseCapabilities(ctx, value) {
-  const { words, invalid } = extractWords(value, true);
-  if (invalid) return void 0;
+  const { words } = extractAllWords(
+    value,
+    EXTRACT_UNQUOTE | (ctx.traits.capabilityListRelaxed ? EXTRACT_RELAX : 0)
+  );
   let sum = 0n;
   for (const word of words) {
     let bit;
@@ -11260,7 +11722,6 @@ function capabilitySet(field) {
       value = value.slice(1);
     }
     const sum = parseCapabilities(ctx, value);
-    if (sum === void 0) return warn(ctx, a, `Failed to parse ${a.key}= specifier '${value}', ignoring`);
     const current = ctx.s[field];
     if (sum === 0n || current === initial) {
       let next = invert ? ~sum & U64 : sum;
@@ -11333,7 +11794,9 @@ var handleRestrictNamespaces = (ctx, a) => {
     value = value.slice(1);
   }
   let flags = 0;
-  for (const word of extractWords(value, false).words) {
+  const { words: nsWords, invalid: nsInvalid } = extractWords(value, false);
+  if (nsInvalid) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${a.value}`);
+  for (const word of nsWords) {
     const flag = NAMESPACE_FLAGS[word];
     if (flag === void 0)
       return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${a.value}`);
@@ -11423,16 +11886,17 @@ function rootPath(field) {
       ctx.s[field] = void 0;
       return "ok";
     }
-    const r = expandSpecifiers(a.value, { unitName: ctx.unit.id, scope: "system" });
-    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
-    if (!r.value.startsWith("/")) return fatal(ctx, a, `${a.key}= path is not absolute: ${r.value}`);
-    ctx.s[field] = simplifyPath(r.value);
+    const r = expand(ctx, a.value);
+    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in '${a.value}'`);
+    if (r.value === "") {
+      ctx.s[field] = void 0;
+      return "ok";
+    }
+    const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+    if (!checked.ok) return fatal(ctx, a, checked.message);
+    ctx.s[field] = checked.path;
     return "ok";
   };
-}
-function simplifyPath(p) {
-  const parts = p.split("/").filter((c) => c !== "" && c !== ".");
-  return "/" + parts.join("/");
 }
 var handleDelegate = (ctx, a) => {
   if (!CAN_DELEGATE.has(ctx.unit.type))
@@ -11467,22 +11931,29 @@ var handleDeviceAllow = (ctx, a) => {
     ctx.s.deviceAllow = [];
     return "ok";
   }
-  const first = extractFirstWord(a.value, true);
-  if (!first) return warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  const first = extractFirstWordRaw(a.value, EXTRACT_UNQUOTE);
+  if (first.kind !== "word")
+    return warn(ctx, a, `Failed to extract device path and rights from '${a.value}', ignoring.`);
   const resolved = specifiers(ctx, a, first.word);
   if (resolved === void 0) return "ok";
   let path = resolved;
   if (!path.startsWith("block-") && !path.startsWith("char-")) {
-    path = simplifyPath(path);
-    if (!resolved.startsWith("/") || !(path.startsWith("/dev/") || path.startsWith("/run/systemd/inaccessible/"))) {
-      return warn(ctx, a, `Invalid device node path '${resolved}', ignoring.`);
-    }
+    const checked = simplifyAndCheckPath(path, a.key, "any");
+    if (!checked.ok) return warn(ctx, a, `${checked.message.replace(/: /, ", ignoring: ")}`);
+    path = checked.path;
+    if (!isValidDeviceNodePath(path)) return warn(ctx, a, `Invalid device node path '${path}', ignoring.`);
   }
-  if (first.rest !== "" && !/^[rwm]+$/.test(first.rest))
-    return warn(ctx, a, `Invalid device rights '${first.rest}', ignoring.`);
-  addDeviceAllow(ctx, path, first.rest, a);
+  const rights = first.rest ?? "";
+  if (rights !== "" && !/^[rwm]+$/.test(rights))
+    return warn(ctx, a, `Invalid device rights '${rights}', ignoring.`);
+  addDeviceAllow(ctx, path, rights, a);
   return "ok";
 };
+function isValidDeviceNodePath(path) {
+  if (pathStartsWith(path, "/dev/") === void 0 && pathStartsWith(path, "/run/systemd/inaccessible/") === void 0)
+    return false;
+  return !path.endsWith("/");
+}
 function parseIPv4(s) {
   const parts = s.split(".");
   if (parts.length !== 4) return void 0;
@@ -11591,7 +12062,8 @@ function ipFilterPath(field) {
     }
     const v = specifiers(ctx, a, a.value);
     if (v === void 0) return "ok";
-    if (!v.startsWith("/")) return warn(ctx, a, `${a.key}= path is not absolute, ignoring: ${v}`);
+    const checked = simplifyAndCheckPath(v, a.key, "absolute");
+    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
     ctx.ipFilterPaths[field]++;
     return "ok";
   };
@@ -11599,27 +12071,19 @@ function ipFilterPath(field) {
 function execCommands(field) {
   return (ctx, a) => {
     if (a.value === "") {
-      ctx.facts[field] = 0;
+      if (field) ctx.facts[field] = 0;
       return "ok";
     }
-    let count = 0;
-    let expectCommand = true;
-    for (const word of extractWords(a.value, true).words) {
-      if (word === ";") {
-        expectCommand = true;
-        continue;
-      }
-      if (expectCommand) {
-        const path = word.replace(/^[-@:+!|]+/, "");
-        if (path.length > 0 && !path.includes("%") && path.includes("/") && !path.startsWith("/")) {
-          return warn(ctx, a, `Neither a valid executable name nor an absolute path, ignoring: ${word}`);
-        }
-        count++;
-        expectCommand = false;
-      }
+    const r = parseExecLine(a.value, {
+      extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+      expand: (text) => expand(ctx, text)
+    });
+    for (const m of r.messages) {
+      if (m.severity === "error") fatal(ctx, a, m.message);
+      else warn(ctx, a, m.message);
     }
-    ctx.facts[field] += count;
-    return "ok";
+    if (field) ctx.facts[field] += r.commands;
+    return r.fatal ? "fatal" : "ok";
   };
 }
 function factEnum(field, words) {
@@ -11634,6 +12098,44 @@ function factString(field) {
   return (ctx, a) => {
     ctx.facts[field] = a.value === "" ? void 0 : a.value;
     return "ok";
+  };
+}
+function factPrintfString(field) {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === void 0) return "ok";
+    ctx.facts[field] = v === "" ? void 0 : v;
+    return "ok";
+  };
+}
+function factPath(field) {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === void 0) return "ok";
+    if (v === "") {
+      ctx.facts[field] = void 0;
+      return "ok";
+    }
+    const checked = simplifyAndCheckPath(v, a.key, "absolute");
+    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    ctx.facts[field] = checked.path;
+    return "ok";
+  };
+}
+function factBoolean(field) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === void 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    ctx.facts[field] = b;
+    return "ok";
+  };
+}
+function credential(kind, encrypted) {
+  return (ctx, a) => {
+    const map = kind === "load" ? ctx.facts.loadCredentials : ctx.facts.setCredentials;
+    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
+    const r = apply(map, a.value, encrypted, (text) => expand(ctx, text));
+    return r.ok ? "ok" : warn(ctx, a, r.message);
   };
 }
 function factCounter(field) {
@@ -11723,8 +12225,10 @@ var DIRECTIVES = {
   RestrictNamespaces: d("exec", handleRestrictNamespaces),
   SystemCallArchitectures: d("exec", handleSystemCallArchitectures),
   SystemCallFilter: d("exec", handleSystemCallFilter),
-  LoadCredentialEncrypted: d("exec", factCounter("encryptedCredentials")),
-  SetCredentialEncrypted: d("exec", factCounter("encryptedCredentials")),
+  LoadCredential: d("exec", credential("load", false)),
+  LoadCredentialEncrypted: d("exec", credential("load", true)),
+  SetCredential: d("exec", credential("set", false)),
+  SetCredentialEncrypted: d("exec", credential("set", true)),
   PAMName: d("exec", factString("pamName")),
   Delegate: d("cgroup", handleDelegate),
   DevicePolicy: d("cgroup", handleDevicePolicy),
@@ -11737,13 +12241,26 @@ var DIRECTIVES = {
     "kill",
     factEnum("killMode", () => ["control-group", "process", "mixed", "none"])
   ),
+  // Service Type= is an enum; Mount Type= the file system type (a string with specifiers).
   Type: d(
-    "service",
-    factEnum("type", (c) => c.traits.serviceTypes)
+    "service-or-mount",
+    (ctx, a) => ctx.unit.type === "service" ? factEnum("type", (c) => c.traits.serviceTypes)(ctx, a) : factPrintfString("fstype")(ctx, a)
   ),
+  Options: d("mount", (ctx, a) => ctx.unit.type === "mount" ? factPrintfString("options")(ctx, a) : "ok"),
   NotifyAccess: d("service", enumSetting("notifyAccess", ["none", "main", "exec", "all"])),
   ExecStart: d("service", execCommands("execStart")),
   ExecStop: d("service", execCommands("execStop")),
+  ExecStartPre: d("service-or-socket", execCommands()),
+  ExecStartPost: d("service-or-socket", execCommands()),
+  ExecCondition: d("service", execCommands()),
+  ExecReload: d("service", execCommands()),
+  ExecStopPost: d("service-or-socket", execCommands()),
+  ExecStopPre: d("socket", execCommands()),
+  RemainAfterExit: d("service", factBoolean("remainAfterExit")),
+  ExitType: d(
+    "service",
+    factEnum("exitType", () => ["main", "cgroup"])
+  ),
   Restart: d(
     "service",
     factEnum("restart", () => [
@@ -11778,8 +12295,13 @@ var DIRECTIVES = {
   PathChanged: d("path", factCounter("pathTriggers")),
   PathModified: d("path", factCounter("pathTriggers")),
   DirectoryNotEmpty: d("path", factCounter("pathTriggers")),
-  What: d("mount", factString("what")),
-  Where: d("mount", factString("where"))
+  // Mount What= is a plain string; Swap What= a path.
+  What: d(
+    "mount",
+    (ctx, a) => ctx.unit.type === "mount" ? factPrintfString("what")(ctx, a) : factPath("what")(ctx, a)
+  ),
+  Where: d("mount", factPath("where")),
+  ExtraOptions: d("automount", factPrintfString("extraOptions"))
 };
 function inScope(scope, section, type) {
   const own = TYPE_SECTION[type];
@@ -11796,6 +12318,12 @@ function inScope(scope, section, type) {
       return type === "service" && section === "Service";
     case "socket":
       return type === "socket" && section === "Socket";
+    case "service-or-mount":
+      return type === "service" && section === "Service" || type === "mount" && section === "Mount";
+    case "service-or-socket":
+      return type === "service" && section === "Service" || type === "socket" && section === "Socket";
+    case "automount":
+      return type === "automount" && section === "Automount";
     case "timer":
       return type === "timer" && section === "Timer";
     case "path":
@@ -11836,6 +12364,7 @@ function profileCache(profile) {
   }
   return c;
 }
+var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
 function defaultSettings(unit2, traits) {
   const type = unit2.type;
   const exec = HAS_EXEC_CONTEXT.has(type);
@@ -11844,7 +12373,7 @@ function defaultSettings(unit2, traits) {
     unitType: type,
     hasExecContext: exec,
     hasCgroupContext: HAS_CGROUP_CONTEXT.has(type),
-    defaultDependencies: true,
+    defaultDependencies: !PERPETUAL_UNITS.some((n) => unit2.names.includes(n) && n.endsWith(`.${type}`)),
     notifyAccess: "none",
     user: void 0,
     dynamicUser: false,
@@ -11909,16 +12438,22 @@ function deriveSecuritySettings(unit2, profile) {
       execStop: 0,
       successAction: "none",
       restart: "no",
+      remainAfterExit: false,
+      exitType: "main",
       busName: void 0,
       pamName: void 0,
       killMode: "control-group",
-      encryptedCredentials: 0,
+      loadCredentials: /* @__PURE__ */ new Map(),
+      setCredentials: /* @__PURE__ */ new Map(),
       mountImages: 0,
       listens: 0,
       timerTriggers: 0,
       pathTriggers: 0,
       what: void 0,
-      where: void 0
+      where: void 0,
+      extraOptions: void 0,
+      options: void 0,
+      fstype: void 0
     },
     diagnostics: [],
     capabilityNames: cache2.capabilityNames,
@@ -11951,14 +12486,22 @@ function deriveSecuritySettings(unit2, profile) {
         break;
       }
     }
-    if (fileIndex === 0 && (stopped || file.fatal)) {
-      if (file.fatal) ctx.diagnostics.push(file.fatal);
-      return badSetting(ctx, `Unit ${unit2.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit2.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && file.fatal) {
+      ctx.diagnostics.push(file.fatal);
+      return {
+        failure: {
+          kind: "error",
+          unitName: unit2.id,
+          message: `Unit ${unit2.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
+        },
+        diagnostics: ctx.diagnostics
+      };
     }
     if (file.fatal) ctx.diagnostics.push(file.fatal);
   }
   const verifyError = verifyUnit(ctx);
-  if (verifyError) return badSetting(ctx, verifyError);
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
   if (s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
   return { settings: s, diagnostics: ctx.diagnostics };
@@ -11969,48 +12512,194 @@ function badSetting(ctx, message) {
     diagnostics: ctx.diagnostics
   };
 }
+var API_MOUNT_POINTS = [
+  "/proc",
+  "/sys",
+  "/dev",
+  "/sys/kernel/security",
+  "/sys/fs/smackfs",
+  "/dev/shm",
+  "/dev/pts",
+  "/run",
+  "/sys/fs/cgroup",
+  "/sys/fs/pstore",
+  "/sys/firmware/efi/efivars",
+  "/sys/fs/bpf",
+  // mount_point_ignore()
+  "/sys/fs/selinux",
+  "/dev/console",
+  "/proc/kmsg",
+  "/proc/sys",
+  "/proc/sys/kernel/random/boot_id"
+];
+function isApiMountPoint(path) {
+  if (API_MOUNT_POINTS.some((p) => pathEqual(path, p))) return true;
+  return pathStartsWith(path, "/sys/fs/cgroup/") !== void 0 || pathStartsWith(path, "/run/host") !== void 0;
+}
+var NETWORK_FILE_SYSTEMS = [
+  "afs",
+  "ceph",
+  "cifs",
+  "gfs",
+  "gfs2",
+  "ncp",
+  "ncpfs",
+  "nfs",
+  "nfs4",
+  "ocfs2",
+  "orangefs",
+  "pvfs2",
+  "smb3",
+  "smbfs",
+  "davfs",
+  "glusterfs",
+  "lustre",
+  "sshfs"
+];
+function fstabTestOption(options, names) {
+  if (options === void 0) return false;
+  const words = [];
+  let word = "";
+  for (let i = 0; i < options.length; i++) {
+    const c = options[i];
+    if (c === "\\") {
+      word += c + (options[i + 1] ?? "");
+      i++;
+    } else if (c === ",") {
+      words.push(word);
+      word = "";
+    } else word += c;
+  }
+  words.push(word);
+  return words.some((w) => names.some((n) => w === n || w.startsWith(`${n}=`)));
+}
+function mountDependencyError(facts, where2) {
+  const what = facts.what;
+  if (what === void 0) return void 0;
+  const bind = fstabTestOption(facts.options, ["bind", "rbind"]) || ["bind", "rbind"].includes(facts.fstype ?? "");
+  const isDevicePath = ["/dev/", "/sys/"].some((p) => {
+    const rest = pathStartsWith(what, p);
+    return rest !== void 0 && rest !== "";
+  });
+  if (!bind && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where2, "/")) {
+    if (unitNameFromPath(what, "device") === void 0) return "EINVAL";
+  }
+  const fstype = facts.fstype?.replace(/^fuse\./, "");
+  const network = fstabTestOption(facts.options, ["_netdev"]) || NETWORK_FILE_SYSTEMS.includes(fstype ?? "");
+  const loop = fstabTestOption(facts.options, ["loop"]);
+  if (what.startsWith("/") && (bind || loop || !network)) {
+    if (!isNormalizedPath(simplifyPath(what))) return "EPERM";
+  }
+  return void 0;
+}
+var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct", "indirect"];
 function verifyUnit(ctx) {
   const { unit: unit2, facts } = ctx;
   const id = unit2.id;
-  const refuse = (why) => `${id}: ${why} Refusing.
-Unit ${id} has a bad unit file setting.`;
+  const refuse = (why) => ({
+    kind: "bad-setting",
+    unitName: id,
+    message: `${id}: ${why}
+Unit ${id} has a bad unit file setting.`
+  });
+  const loadError = (reason) => ({
+    kind: "error",
+    unitName: id,
+    message: `Unit ${id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
+  });
+  const hasNameFor = (path) => {
+    const name = unitNameFromPath(path, unit2.type);
+    if (name === void 0) return void 0;
+    if (name === "hashed") return unit2.names.some(isHashedUnitName);
+    return unit2.names.includes(name);
+  };
   switch (unit2.type) {
     case "service": {
       let type = facts.type;
       if (type === void 0) type = facts.busName ? "dbus" : facts.execStart > 0 ? "simple" : "oneshot";
-      if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === "none") {
-        return refuse("Service has no ExecStart=, ExecStop=, or SuccessAction=.");
-      }
-      if (type !== "oneshot" && facts.execStart === 0) {
-        return refuse("Service has no ExecStart= setting, which is only allowed for Type=oneshot services.");
-      }
-      if (type !== "oneshot" && facts.execStart > 1) {
+      if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === "none")
+        return refuse("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
+      if (type !== "oneshot" && facts.execStart === 0)
         return refuse(
-          "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services."
+          "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
         );
-      }
-      if (type === "oneshot" && ["always", "on-success"].includes(facts.restart)) {
+      if (!facts.remainAfterExit && facts.execStart === 0 && facts.successAction === "none")
         return refuse(
-          "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services."
+          "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing."
         );
-      }
-      if (type === "dbus" && !facts.busName) {
-        return refuse("Service is of type D-Bus but no D-Bus service name has been specified.");
-      }
-      if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode)) {
-        return refuse("Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'.");
-      }
+      if (type !== "oneshot" && facts.execStart > 1)
+        return refuse(
+          "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "oneshot" && ["always", "on-success"].includes(facts.restart))
+        return refuse(
+          "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "oneshot" && facts.exitType === "cgroup")
+        return refuse(
+          "Service has ExitType=cgroup set, which isn't allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "dbus" && !facts.busName)
+        return refuse("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
+      if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode))
+        return refuse("Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing.");
       return void 0;
     }
+    case "mount": {
+      const where2 = facts.where ?? unitNameToPath(id);
+      if (where2 === void 0) return loadError("Invalid argument");
+      const extrasError = mountDependencyError(facts, where2);
+      if (extrasError === "EINVAL") return loadError("Invalid argument");
+      if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
+      const matches = hasNameFor(where2);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse("Where= setting doesn't match unit name. Refusing.");
+      if (isApiMountPoint(where2))
+        return refuse(`Cannot create mount unit for API file system ${where2}. Refusing.`);
+      const perpetual = unit2.names.includes("-.mount");
+      if (facts.what === void 0 && !perpetual) return refuse("What= setting is missing. Refusing.");
+      if (facts.pamName && facts.killMode !== "control-group")
+        return refuse("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
+      return void 0;
+    }
+    case "swap": {
+      const what = facts.what ?? unitNameToPath(id);
+      if (what === void 0) return loadError("Invalid argument");
+      const matches = hasNameFor(what);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse("Value of What= and unit name do not match, not loading.");
+      if (facts.pamName && facts.killMode !== "control-group")
+        return refuse("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
+      return void 0;
+    }
+    case "automount": {
+      const where2 = facts.where ?? unitNameToPath(id);
+      if (where2 === void 0) return loadError("Invalid argument");
+      if (pathEqual(where2, "/")) return loadError("Cannot assign requested address");
+      const matches = hasNameFor(where2);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse("Where= setting doesn't match unit name. Refusing.");
+      const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
+      if (reserved) return refuse(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
+      return void 0;
+    }
+    case "slice":
+      return isValidSliceName(id) ? void 0 : loadError("Invalid argument");
     case "socket":
-      return facts.listens === 0 ? refuse("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...).") : void 0;
+      return facts.listens === 0 ? refuse("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
     case "timer":
-      return facts.timerTriggers === 0 ? refuse("Timer unit lacks value setting.") : void 0;
+      return facts.timerTriggers === 0 ? refuse("Timer unit lacks value setting. Refusing.") : void 0;
     case "path":
-      return facts.pathTriggers === 0 ? refuse("Path unit lacks path setting.") : void 0;
+      return facts.pathTriggers === 0 ? refuse("Path unit lacks path setting. Refusing.") : void 0;
     default:
       return void 0;
   }
+}
+function isValidSliceName(name) {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance !== void 0 || parts.type !== "slice") return false;
+  if (name === "-.slice") return true;
+  return !parts.prefix.split("-").some((p) => p === "");
 }
 var CAP = (n) => 1n << BigInt(n);
 var CAP_SYS_RAWIO = 17;
@@ -12066,8 +12755,9 @@ function patchExecContext(ctx) {
       addDeviceAllow(ctx, "block-device-mapper", "rwm");
     }
     if (s.protectClock) addDeviceAllow(ctx, "char-rtc", "r", s.provenance.get("ProtectClock")?.at(-1));
-    if (traits.tpmDeviceForEncryptedCredentials && facts.encryptedCredentials > 0)
-      addDeviceAllow(ctx, "char-tpm", "rw");
+    const tpm = traits.tpmDeviceAllow;
+    const encrypted = [...facts.loadCredentials.values(), ...facts.setCredentials.values()].some((e) => e);
+    if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
   }
 }
 function isLocalhostPrefix(p) {
@@ -12315,8 +13005,8 @@ function needsBigArithmetic(rows) {
   return weightSum > 4294967295;
 }
 function formatTenths(x) {
-  const n = typeof x === "bigint" ? x : BigInt(x);
-  return `${n / 10n}.${n % 10n}`;
+  if (typeof x === "number") return `${Math.floor(x / 10)}.${x % 10}`;
+  return `${x / 10n}.${x % 10n}`;
 }
 function assessUnit(s, profile, policy) {
   const assessors = profile.data.assessors;
@@ -12362,7 +13052,7 @@ function assessUnit(s, profile, policy) {
       exposure: null
     });
   }
-  let exposure2;
+  let exposure3;
   if (!needsBigArithmetic(rows)) {
     let badnessSum = 0;
     let weightSum = 0;
@@ -12376,7 +13066,7 @@ function assessUnit(s, profile, policy) {
       if (r.badness === void 0 || r.badness === 0) continue;
       r.exposure = formatTenths(divRoundUp(divRoundUp(r.badness * r.weight * 100, r.range), weightSum));
     }
-    exposure2 = divRoundUp(badnessSum * 100, weightSum);
+    exposure3 = divRoundUp(badnessSum * 100, weightSum);
   } else {
     const up = (x, y) => (x + y - 1n & U642) / y;
     let badnessSum = 0n;
@@ -12392,21 +13082,41 @@ function assessUnit(s, profile, policy) {
       const x = up(up(BigInt(r.badness) * BigInt(r.weight) * 100n & U642, BigInt(r.range)), weightSum);
       r.exposure = formatTenths(x);
     }
-    exposure2 = Number(up(badnessSum * 100n & U642, weightSum));
+    exposure3 = Number(up(badnessSum * 100n & U642, weightSum));
   }
   const levels = profile.data.levels;
-  const level = levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
+  const level = levels.find((l) => exposure3 >= l.min) ?? levels[levels.length - 1];
   return {
     unitId: s.unitId,
     rows: sortRows(rows, profile.traits.emptyDescriptionSortsFirst),
-    exposure: exposure2,
+    exposure: exposure3,
     level
   };
 }
 function strcmp(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+var ORDER_CACHE = /* @__PURE__ */ new Map();
+var ORDER_CACHE_LIMIT = 4096;
 function sortRows(rows, emptyDescriptionFirst) {
+  if (rows.every((r) => r.description !== null)) {
+    let signature = emptyDescriptionFirst ? "1" : "0";
+    for (const r of rows) signature += "\0" + r.description;
+    const cached = ORDER_CACHE.get(signature);
+    if (cached && cached.length === rows.length) return cached.map((i) => rows[i]);
+    const sorted = [...rows].sort((a, b) => {
+      const da = a.description;
+      const db = b.description;
+      if (da !== db) return da < db ? 1 : -1;
+      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
+    });
+    if (ORDER_CACHE.size >= ORDER_CACHE_LIMIT) ORDER_CACHE.clear();
+    ORDER_CACHE.set(
+      signature,
+      sorted.map((r) => rows.indexOf(r))
+    );
+    return sorted;
+  }
   const compare = (x, y) => {
     if (x === 0 && y === 0) return 0;
     if (x === 0) return -1;
@@ -12569,11 +13279,11 @@ function renderTable(assessment, options) {
     (h, i) => Math.max(displayWidth(h), ...cells.map((c) => displayWidth(c[i])))
   );
   const line = (row, markColor) => {
-    const [mark, name, description, exposure2] = row;
+    const [mark, name, description, exposure3] = row;
     let out = markColor && mark ? `${markColor}${padRight(mark, widths[0])}${ANSI.normal}` : padRight(mark, widths[0]);
     out += " " + padRight(name, widths[1]);
     out += " " + padRight(description, widths[2]);
-    out += " " + (exposure2 === "" ? "" : padLeft(exposure2, widths[3]));
+    out += " " + (exposure3 === "" ? "" : padLeft(exposure3, widths[3]));
     return out;
   };
   const lines = [];
@@ -12586,21 +13296,21 @@ function renderTable(assessment, options) {
   return lines.join("\n") + "\n" + renderOverallLine(assessment, options);
 }
 function renderOverallLine(assessment, options) {
-  const { exposure: exposure2, level } = assessment;
+  const { exposure: exposure3, level } = assessment;
   const arrow = options.utf8 ? "→" : "->";
   const glyph = options.utf8 && options.emoji ? level.glyph : level.glyphAscii;
-  const score2 = `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
+  const score3 = `${Math.floor(exposure3 / 10)}.${exposure3 % 10}`;
   if (!options.colors)
     return `
-${arrow} Overall exposure level for ${assessment.unitId}: ${score2} ${level.name} ${glyph}
+${arrow} Overall exposure level for ${assessment.unitId}: ${score3} ${level.name} ${glyph}
 `;
   const color = level.color ? ANSI[level.color] ?? "" : "";
   return `
-${arrow} ${ANSI.highlight}Overall exposure level for ${assessment.unitId}${ANSI.normal}: ${color}${score2} ${level.name}${ANSI.normal} ${glyph}
+${arrow} ${ANSI.highlight}Overall exposure level for ${assessment.unitId}${ANSI.normal}: ${color}${score3} ${level.name}${ANSI.normal} ${glyph}
 `;
 }
-function formatExposure(exposure2) {
-  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
+function formatExposure(exposure3) {
+  return `${Math.floor(exposure3 / 10)}.${exposure3 % 10}`;
 }
 
 // src/core/security/data/systemd-252.json
@@ -22272,7 +22982,10 @@ var TRAITS = {
     addressFamilyUnknownStopsLine: false,
     capabilityTildeAloneIsKnownSet: false,
     maxCapabilityNumber: 63,
-    tpmDeviceForEncryptedCredentials: false,
+    tpmDeviceAllow: { path: "/dev/tpmrm0", permissions: "rw" },
+    capabilityListRelaxed: false,
+    execCommandExtraPrefixes: "",
+    extraSpecifiers: {},
     deviceAllowMergesSamePath: false,
     emergencyActions: EMERGENCY_ACTIONS_252,
     serviceTypes: SERVICE_TYPES_252,
@@ -22291,7 +23004,10 @@ var TRAITS = {
     addressFamilyUnknownStopsLine: false,
     capabilityTildeAloneIsKnownSet: false,
     maxCapabilityNumber: 63,
-    tpmDeviceForEncryptedCredentials: true,
+    tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
+    capabilityListRelaxed: true,
+    execCommandExtraPrefixes: "",
+    extraSpecifiers: {},
     deviceAllowMergesSamePath: true,
     emergencyActions: EMERGENCY_ACTIONS_255,
     serviceTypes: SERVICE_TYPES_253,
@@ -22310,7 +23026,10 @@ var TRAITS = {
     addressFamilyUnknownStopsLine: false,
     capabilityTildeAloneIsKnownSet: false,
     maxCapabilityNumber: 63,
-    tpmDeviceForEncryptedCredentials: true,
+    tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
+    capabilityListRelaxed: true,
+    execCommandExtraPrefixes: "",
+    extraSpecifiers: { D: "/usr/share" },
     deviceAllowMergesSamePath: true,
     emergencyActions: EMERGENCY_ACTIONS_255,
     serviceTypes: SERVICE_TYPES_253,
@@ -22329,7 +23048,10 @@ var TRAITS = {
     addressFamilyUnknownStopsLine: true,
     capabilityTildeAloneIsKnownSet: true,
     maxCapabilityNumber: 62,
-    tpmDeviceForEncryptedCredentials: false,
+    tpmDeviceAllow: void 0,
+    capabilityListRelaxed: true,
+    execCommandExtraPrefixes: "|",
+    extraSpecifiers: { D: "/usr/share" },
     deviceAllowMergesSamePath: true,
     emergencyActions: EMERGENCY_ACTIONS_255,
     serviceTypes: SERVICE_TYPES_253,
@@ -22359,8 +23081,16 @@ function systemdProfile(version) {
 // src/io/node-unit-tree.ts
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
-function createRealTree(rootDir, overlay = /* @__PURE__ */ new Map()) {
+function createRealTree(rootDir, overlay = /* @__PURE__ */ new Map(), options = {}) {
   const root = rootDir === "/" ? "" : rootDir.replace(/\/+$/, "");
+  let hostDirectory;
+  if (options.hostView) {
+    try {
+      hostDirectory = (0, import_node_fs.realpathSync)(rootDir);
+    } catch {
+      hostDirectory = import_node_path.posix.resolve(rootDir);
+    }
+  }
   const real = (p) => root + import_node_path.posix.normalize(p);
   const overlayDirs = /* @__PURE__ */ new Map();
   for (const p of overlay.keys()) {
@@ -22376,19 +23106,22 @@ function createRealTree(rootDir, overlay = /* @__PURE__ */ new Map()) {
     }
   }
   return {
+    ...hostDirectory !== void 0 ? { hostDirectory } : {},
     realPath: real,
     lstat(path) {
       const o = overlay.get(path);
       if (o !== void 0) return { type: "file", size: Buffer.byteLength(o) };
+      let st;
       try {
-        const st = (0, import_node_fs.lstatSync)(real(path));
-        if (st.isSymbolicLink()) return { type: "symlink", target: (0, import_node_fs.readlinkSync)(real(path)) };
-        if (st.isFile()) return { type: "file", size: st.size };
-        if (st.isDirectory()) return { type: "directory" };
-        return { type: "other" };
+        st = (0, import_node_fs.lstatSync)(real(path), { throwIfNoEntry: false });
       } catch {
-        return overlayDirs.has(path) ? { type: "directory" } : void 0;
+        st = void 0;
       }
+      if (!st) return overlayDirs.has(path) ? { type: "directory" } : void 0;
+      if (st.isSymbolicLink()) return { type: "symlink", target: (0, import_node_fs.readlinkSync)(real(path)) };
+      if (st.isFile()) return { type: "file", size: st.size };
+      if (st.isDirectory()) return { type: "directory" };
+      return { type: "other" };
     },
     readDirectory(path) {
       let names;
@@ -22429,6 +23162,7 @@ function createRealTree(rootDir, overlay = /* @__PURE__ */ new Map()) {
 }
 
 // src/cli/security-command.ts
+var PROFILE_DIR = "/run/systemd/system";
 function prepare(argument, cwd, instance) {
   const abs = import_node_path2.posix.resolve(cwd, argument);
   let name = import_node_path2.posix.basename(abs);
@@ -22511,52 +23245,65 @@ function runSecurityCommand(options, env) {
       };
     }
   }
-  const overlayFor = (name, base) => profileDropIn === void 0 ? /* @__PURE__ */ new Map() : /* @__PURE__ */ new Map([[import_node_path2.posix.join(base, `${name}.d`, "profile.conf"), profileDropIn]]);
-  const loaded = [];
+  const overlay = /* @__PURE__ */ new Map();
+  const loaders = /* @__PURE__ */ new Map();
+  const loaderFor = (dir) => {
+    const key = root ?? dir ?? env.cwd;
+    let l = loaders.get(key);
+    if (!l) {
+      let tree;
+      let searchPath;
+      if (root !== void 0) {
+        tree = createRealTree(root, overlay);
+        const argDirs = [];
+        for (const q of prepared) {
+          if ("error" in q || q.dir === void 0 || argDirs.includes(q.dir)) continue;
+          const candidates = [q.name, templateOf(q.name)];
+          if (candidates.some((n) => tree.lstat(import_node_path2.posix.join(q.dir, n)) !== void 0))
+            argDirs.push(q.dir);
+        }
+        searchPath = [...argDirs, ...profile.traits.searchPath.filter((d2) => !argDirs.includes(d2))];
+        if (profileDropIn !== void 0 && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
+      } else {
+        tree = createRealTree(key, overlay, { hostView: true });
+        searchPath = ["/"];
+      }
+      l = { loader: new UnitLoader(tree, searchPath), tree };
+      loaders.set(key, l);
+    }
+    return l;
+  };
+  if (profileDropIn !== void 0) {
+    for (const p of prepared) {
+      if ("error" in p) continue;
+      overlay.set(
+        import_node_path2.posix.join(root !== void 0 ? PROFILE_DIR : "/", `${p.name}.d`, "profile.conf"),
+        profileDropIn
+      );
+    }
+  }
   for (const p of prepared) {
     const report = { argument: p.argument };
-    reports.push(report);
+    if (options.collectReports) reports.push(report);
     if ("error" in p) {
       stderr += p.error + "\n";
       report.error = p.error;
       exitCode = 1;
       continue;
     }
-    let tree;
-    let searchPath;
-    if (root !== void 0) {
-      tree = createRealTree(root, overlayFor(p.name, "/run/systemd/system"));
-      const argDirs = [];
-      for (const q of prepared) {
-        if ("error" in q || q.dir === void 0 || argDirs.includes(q.dir)) continue;
-        const candidates = [q.name, templateOf(q.name)];
-        if (candidates.some((n) => resolvePath(tree, import_node_path2.posix.join(q.dir, n)).kind !== "missing"))
-          argDirs.push(q.dir);
-      }
-      searchPath = [...argDirs, ...profile.traits.searchPath.filter((d2) => !argDirs.includes(d2))];
-      if (profileDropIn !== void 0 && !searchPath.includes("/run/systemd/system"))
-        searchPath.push("/run/systemd/system");
-    } else {
-      const dir = p.dir ?? env.cwd;
-      tree = createRealTree(dir, overlayFor(p.name, "/"));
-      searchPath = ["/"];
-    }
-    const outcome = loadUnit(tree, p.name, { searchPath });
+    const outcome = loaderFor(p.dir).loader.load(p.name);
     if (!outcome.ok) {
       stderr += outcome.failure.message + "\n";
       report.error = outcome.failure.message;
       exitCode = 1;
       continue;
     }
-    loaded.push({ report, unit: outcome.unit });
-  }
-  for (const { report, unit: unit2 } of loaded) {
+    const unit2 = outcome.unit;
     const derived = deriveSecuritySettings(unit2, profile);
     for (const d2 of derived.diagnostics) {
       if (d2.severity === "error" || d2.severity === "warning") stderr += `${d2.file}:${d2.line}: ${d2.message}
 `;
     }
-    report.unit = unit2;
     if (!derived.settings) {
       const message = derived.failure?.message ?? `Unit ${unit2.id} failed to load.`;
       stderr += message + "\n";
@@ -22575,8 +23322,13 @@ function runSecurityCommand(options, env) {
       }
       throw e;
     }
-    report.assessment = assessment;
-    stdout += options.json === "off" ? renderTable(assessment, { utf8: env.utf8, colors: env.colors, emoji: env.emoji }) : renderJson(assessment, options.json);
+    if (options.collectReports) {
+      report.unit = unit2;
+      report.assessment = assessment;
+    }
+    const out = options.json === "off" ? renderTable(assessment, { utf8: env.utf8, colors: env.colors, emoji: env.emoji }) : renderJson(assessment, options.json);
+    if (options.write) options.write(out);
+    else stdout += out;
     if (assessment.exposure > options.threshold) exitCode = 1;
   }
   return { exitCode, stdout, stderr, reports };
@@ -24035,8 +24787,9 @@ function inlineCode(text, context = {}) {
   const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
   return `${fence}${pad}${body}${pad}${fence}`;
 }
-function codeBlock(lines, language = "") {
-  const body = lines.map((l) => stripControls(l)).join("\n");
+function codeBlock(lines, language = "", options = {}) {
+  const clean = (l) => options.keepTabs ? l.split("	").map(stripControls).join("	") : stripControls(l);
+  const body = lines.map(clean).join("\n");
   const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
   return `${fence}${language}
 ${body}
@@ -24533,13 +25286,13 @@ function verdictCell(u) {
   parts.push(...acceptedText(u));
   return parts.join("<br>");
 }
-function tableRow(u) {
+function renderUnitRow(u) {
   const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
-  const exposure2 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
+  const exposure3 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
   const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
-  return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
+  return `| ${unitName} | ${cell(u.profile)} | ${exposure3} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
 }
-var TABLE_HEADER = [
+var UNIT_TABLE_HEADER = [
   "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
   "|---|---|---|---:|---:|---|"
 ];
@@ -24547,7 +25300,7 @@ function indent(block, spaces = 2) {
   const pad = " ".repeat(spaces);
   return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
 }
-function violationItem(v, options) {
+function renderViolationItem(v, options) {
   const title = v.kind === "regression-row" || v.kind === "missing-directive" ? `${titleOfKind(v.kind)}: ${v.check}` : titleOfKind(v.kind);
   const lines = [
     `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`
@@ -24558,7 +25311,7 @@ function violationItem(v, options) {
   }
   return lines.join("\n");
 }
-function acceptedItem(v, note2, options) {
+function renderAcceptedItem(v, note2, options) {
   return `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)} — ${md(describeNote(note2))} (noted in the ${note2.source === "pr-body" ? "PR description" : "unit file"})`;
 }
 function changeRow(c, options) {
@@ -24577,14 +25330,14 @@ function unitDetails(u, options) {
   if (u.note) out.push(`${md(u.note)}`, "");
   if (u.violations.length > 0) {
     out.push("#### Violations", "");
-    for (const v of u.violations.slice(0, max)) out.push(violationItem(v, options));
+    for (const v of u.violations.slice(0, max)) out.push(renderViolationItem(v, options));
     if (u.violations.length > max)
       out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
     out.push("");
   }
   if (u.accepted.length > 0) {
     out.push("#### Accepted deviations", "");
-    for (const a of u.accepted.slice(0, max)) out.push(acceptedItem(a.violation, a.note, options));
+    for (const a of u.accepted.slice(0, max)) out.push(renderAcceptedItem(a.violation, a.note, options));
     if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
     out.push("");
   }
@@ -24608,7 +25361,7 @@ function unitDetails(u, options) {
   out.push("</details>", "");
   return out.join("\n");
 }
-function headline(verdict) {
+function renderHeadline(verdict) {
   const failing = verdict.units.filter((u) => u.status === "fail" || u.status === "error").length;
   const accepted = verdict.units.filter((u) => u.accepted.length > 0).length;
   const findings = verdict.units.reduce((n, u) => n + u.violations.length, 0);
@@ -24661,19 +25414,19 @@ function renderJobSummary(verdict, options = {}) {
     (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
   );
   const reserve = 512;
-  const head = joined(headline(verdict));
-  let table = joined([...TABLE_HEADER, ...units.map(tableRow)]) + "\n";
+  const head = joined(renderHeadline(verdict));
+  let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
   if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
     const rows = [];
-    let size = utf8ByteLength(head) + utf8ByteLength(joined(TABLE_HEADER)) + reserve + 2;
+    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
     for (const u of units) {
-      const row = tableRow(u);
+      const row = renderUnitRow(u);
       const n = utf8ByteLength(row) + 1;
       if (size + n > maxBytes) break;
       rows.push(row);
       size += n;
     }
-    table = joined([...TABLE_HEADER, ...rows]) + `
+    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
 
 _${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
 `;
@@ -24958,7 +25711,24 @@ function escapingSymlink(tree, repoPath) {
   }
   return void 0;
 }
-function scoreUnit(tree, locator, systemd, overrides) {
+function escapingDropIns(tree, searchPath, unit2) {
+  const candidates = [];
+  for (const dir of searchPath) {
+    for (const name of unit2.names) for (const n of dropInNames(name)) candidates.push(`${dir}/${n}.d`);
+    candidates.push(`${dir}/${unit2.type}.d`);
+  }
+  candidates.push(...findDropIns(tree, searchPath, unit2.id, unit2.names.slice(1), unit2.type));
+  const refused = [];
+  for (const path of new Set(candidates)) {
+    const entry = tree.lstat(path);
+    if (entry?.type !== "symlink") continue;
+    const r = resolvePath(tree, path);
+    if (r.kind === "missing" || r.kind === "loop" || r.kind === "other")
+      refused.push({ path: repoPathOf(path), target: entry.target });
+  }
+  return refused;
+}
+function scoreUnit(tree, locator, systemd, overrides, loader) {
   const refused = escapingSymlink(tree, locator.repoPath);
   if (refused)
     return {
@@ -24966,7 +25736,7 @@ function scoreUnit(tree, locator, systemd, overrides) {
       side: { path: locator.repoPath, error: refused, texts: [] },
       files: [locator.repoPath]
     };
-  const loaded = loadUnit(tree, locator.unitName, { searchPath: locator.searchPath });
+  const loaded = (loader ?? new UnitLoader(tree, locator.searchPath)).load(locator.unitName);
   if (!loaded.ok) {
     return {
       locator,
@@ -24975,6 +25745,17 @@ function scoreUnit(tree, locator, systemd, overrides) {
     };
   }
   const unit2 = loaded.unit;
+  const escaping = escapingDropIns(tree, locator.searchPath, unit2);
+  if (escaping.length > 0) {
+    const error = escaping.map(
+      (d2) => `the drop-in ${d2.path} is a symlink to ${d2.target}, which is not in this repository; refused`
+    ).join("; ");
+    return {
+      locator,
+      side: { path: locator.repoPath, error, texts: [] },
+      files: [locator.repoPath, ...escaping.map((d2) => d2.path)]
+    };
+  }
   const texts = [];
   for (const f of unit2.files) {
     const read = tree.readFile(f.file);
@@ -25344,6 +26125,19 @@ function summarizeChange(directives, base, head) {
   }
   return parts.length > 0 ? parts.join(", ") : `\`${directives[0] ?? "?"}\` changed (implied or inherited)`;
 }
+function removedAssignments(directives, base, head) {
+  const out = [];
+  for (const d2 of directives) {
+    const left = describeValues(head, d2);
+    for (const a of base?.provenance.get(d2) ?? []) {
+      const text = `${a.key}=${a.value}`;
+      const i = left.indexOf(text);
+      if (i >= 0) left.splice(i, 1);
+      else out.push({ key: a.key, assignment: text, location: locate(a) });
+    }
+  }
+  return out;
+}
 function rowChanges(base, head) {
   const b = base.assessment;
   const h = head.assessment;
@@ -25356,6 +26150,7 @@ function rowChanges(base, head) {
     if ((before?.badness ?? null) === (row.badness ?? null)) continue;
     const directives = directivesOfAssessor(row.assessor);
     const at = lastAssignment(head.settings, directives);
+    const removed = removedAssignments(directives, base.settings, head.settings);
     changes.push({
       jsonField: row.assessor.jsonField,
       name: row.assessor.name,
@@ -25363,7 +26158,8 @@ function rowChanges(base, head) {
       headBadness: row.badness,
       delta: rowShare(row, hw) - rowShare(before, bw),
       location: at ? locate(at) : fallbackLocation(head),
-      summary: summarizeChange(directives, base.settings, head.settings)
+      summary: summarizeChange(directives, base.settings, head.settings),
+      ...removed.length > 0 ? { removed } : {}
     });
   }
   return changes.sort((x, y) => y.delta - x.delta);
@@ -25671,7 +26467,7 @@ var import_node_path3 = require("node:path");
 var GitError = class extends Error {
 };
 function git(cwd, args, options = {}) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const child = (0, import_node_child_process.execFile)(
       "git",
       [
@@ -25692,7 +26488,7 @@ function git(cwd, args, options = {}) {
       (error, stdout, stderr) => {
         if (error && !options.allowFailure)
           reject(new GitError(`git ${args.join(" ")} failed: ${(stderr || error.message).trim()}`));
-        else resolve2(error ? "" : stdout);
+        else resolve3(error ? "" : stdout);
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -25716,9 +26512,9 @@ async function listTree(cwd, commit) {
   return entries;
 }
 function readBlobs(cwd, oids) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const result = /* @__PURE__ */ new Map();
-    if (oids.length === 0) return resolve2(result);
+    if (oids.length === 0) return resolve3(result);
     const child = (0, import_node_child_process.spawn)("git", ["cat-file", "--batch"], { cwd, env: { ...process.env, LC_ALL: "C" } });
     const chunks = [];
     child.stdout.on("data", (c) => chunks.push(c));
@@ -25737,7 +26533,7 @@ function readBlobs(cwd, oids) {
         result.set(oid, data.subarray(pos, pos + size));
         pos += size + 1;
       }
-      resolve2(result);
+      resolve3(result);
     });
     child.stdin.end(oids.join("\n") + "\n");
   });
@@ -25836,7 +26632,7 @@ async function worktreeSource(repoDir) {
 function keyOf(l) {
   return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
 }
-function scoreAll(source, policy) {
+function scoreAll(source, policy, score3 = scoreUnit) {
   const systemd = systemdProfile(policy.systemdVersion);
   const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
   const locators = discoverUnits(
@@ -25846,7 +26642,20 @@ function scoreAll(source, policy) {
     systemd.traits.templateInstance
   );
   const out = /* @__PURE__ */ new Map();
-  for (const l of locators) out.set(keyOf(l), scoreUnit(source.tree, l, systemd, overrides));
+  const loaders = /* @__PURE__ */ new Map();
+  for (const l of locators) {
+    if (score3 !== scoreUnit) {
+      out.set(keyOf(l), score3(source.tree, l, systemd, overrides));
+      continue;
+    }
+    const key = l.searchPath.join("\0");
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = new UnitLoader(source.tree, l.searchPath);
+      loaders.set(key, loader);
+    }
+    out.set(keyOf(l), scoreUnit(source.tree, l, systemd, overrides, loader));
+  }
   return out;
 }
 function runGatePipeline(input) {
@@ -25869,7 +26678,9 @@ function runGatePipeline(input) {
   const touches = (u) => !!u && u.files.some((f) => changedPaths.has(f));
   const scope = [];
   const usedBase = /* @__PURE__ */ new Set();
+  const wanted = (path) => !input.pathFilters || input.pathFilters.length === 0 || input.pathFilters.some((g) => matchesGlob(g, path));
   for (const [key, head] of heads) {
+    if (!wanted(head.locator.repoPath)) continue;
     const previous = renamedFrom.get(head.locator.repoPath);
     const baseKey = previous !== void 0 && !bases.has(key) ? previous : key;
     const base = bases.get(baseKey);
@@ -25898,7 +26709,7 @@ function runGatePipeline(input) {
     });
   }
   for (const [key, base] of bases) {
-    if (usedBase.has(key) || heads.has(key)) continue;
+    if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
     if (changed !== void 0 && !touches(base)) continue;
     if (changed === void 0) continue;
     const profile = policy.profiles.get(policy.defaultProfile);
@@ -26047,6 +26858,899 @@ ${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
   }
 }
 
+// src/cli/suggest-command.ts
+var import_node_fs4 = require("node:fs");
+var import_node_path5 = require("node:path");
+
+// src/core/report/hardening-drop-in.ts
+var import_path4 = require("path");
+var HARDENING_DROP_IN_NAME = "50-unitgate-hardening.conf";
+var JUDGEMENT_ROWS = /* @__PURE__ */ new Set([
+  "RootDirectoryOrRootImage",
+  "UserOrDynamicUser",
+  "PrivateNetwork",
+  "IPAddressDeny",
+  "RestrictAddressFamilies_AF_INET_INET6",
+  "RestrictAddressFamilies_AF_UNIX"
+]);
+var RESETTABLE = /* @__PURE__ */ new Set(["SystemCallFilter", "RestrictAddressFamilies", "SystemCallArchitectures"]);
+function withFile(tree, path, text) {
+  const dir = import_path4.posix.dirname(path);
+  const name = import_path4.posix.basename(path);
+  const parent = import_path4.posix.dirname(dir);
+  const dirName = import_path4.posix.basename(dir);
+  const size = new TextEncoder().encode(text).length;
+  return {
+    // Every other property of the tree (e.g. the host directory it is a window onto) stays.
+    ...tree,
+    lstat(p) {
+      if (p === path) return { type: "file", size };
+      if (p === dir) return tree.lstat(p) ?? { type: "directory" };
+      return tree.lstat(p);
+    },
+    readDirectory(p) {
+      const names = tree.readDirectory(p);
+      if (p === dir) return [.../* @__PURE__ */ new Set([...names ?? [], name])].sort();
+      if (p === parent && names && !names.includes(dirName)) return [...names, dirName].sort();
+      return names;
+    },
+    readFile: (p) => p === path ? { text } : tree.readFile(p)
+  };
+}
+function score2(input, dropIn) {
+  const tree = dropIn === void 0 ? input.tree : withFile(input.tree, input.dropInPath, dropIn);
+  const loaded = loadUnit(tree, input.unitName, { searchPath: input.searchPath });
+  if (!loaded.ok) return { error: loaded.failure.message };
+  const derived = deriveSecuritySettings(loaded.unit, input.systemd);
+  if (!derived.settings)
+    return { error: derived.failure?.message ?? `Unit ${input.unitName} failed to load.` };
+  return {
+    settings: derived.settings,
+    assessment: assessUnit(derived.settings, input.systemd, input.overrides)
+  };
+}
+function dropInText(lines) {
+  return ["[Service]", ...lines, ""].join("\n");
+}
+function keyOf2(line) {
+  return line.slice(0, line.indexOf("="));
+}
+function profileListFixes(s, profile, systemd) {
+  const fixes = [];
+  if (profile.allowedCapabilities && forbiddenCapabilities(s, profile.allowedCapabilities, systemd).length > 0) {
+    const allowed = new Set(profile.allowedCapabilities.map((c) => c.toUpperCase()));
+    const keep = (mask) => capabilityNames(mask, systemd).filter((c) => allowed.has(c));
+    const bounding = keep(s.capabilityBoundingSet);
+    const ambient = keep(s.ambientCapabilities);
+    fixes.push({
+      directives: [
+        "CapabilityBoundingSet=",
+        ...bounding.length > 0 ? [`CapabilityBoundingSet=${bounding.join(" ")}`] : [],
+        ...s.ambientCapabilities !== 0n ? ["AmbientCapabilities="] : [],
+        ...ambient.length > 0 ? [`AmbientCapabilities=${ambient.join(" ")}`] : []
+      ],
+      explanation: `Keeps only the capabilities the ${profile.name} profile allows${bounding.length > 0 ? ` (${bounding.join(", ")})` : " (none)"}.`
+    });
+  }
+  if (profile.allowedAddressFamilies && forbiddenAddressFamilies(s, profile.allowedAddressFamilies, systemd).length > 0) {
+    const list = profile.allowedAddressFamilies.join(" ") || "none";
+    fixes.push({
+      directives: ["RestrictAddressFamilies=", `RestrictAddressFamilies=${list}`],
+      explanation: `Allows only the socket address families the ${profile.name} profile allows (${list}).`
+    });
+  }
+  return fixes;
+}
+function profileForbids(jsonField, profile) {
+  const families = profile.allowedAddressFamilies;
+  if (!families) return false;
+  const ip = !families.includes("AF_INET") && !families.includes("AF_INET6");
+  if (jsonField === "RestrictAddressFamilies_AF_INET_INET6" || jsonField === "PrivateNetwork") return ip;
+  if (jsonField === "RestrictAddressFamilies_AF_UNIX") return !families.includes("AF_UNIX");
+  return false;
+}
+function coveredByProfileLists(jsonField, profile) {
+  if (profile.allowedCapabilities && jsonField.startsWith("CapabilityBoundingSet_")) return true;
+  if (profile.allowedAddressFamilies && jsonField.startsWith("RestrictAddressFamilies_") && !JUDGEMENT_ROWS.has(jsonField))
+    return true;
+  return false;
+}
+var JOINED_EXPLANATIONS = {
+  CapabilityBoundingSet: "Drops capabilities the service should not need from the bounding set; if it needs one, take it off this line and record an accepted deviation.",
+  RestrictNamespaces: "Forbids the service to create these kinds of namespaces (`RestrictNamespaces=yes` forbids all)."
+};
+function joinDenyLines(lines, explanations) {
+  const out = [];
+  for (const line of lines) {
+    const key = keyOf2(line);
+    const value = line.slice(key.length + 1);
+    const last = out.at(-1);
+    if (last !== void 0 && value.startsWith("~") && last.startsWith(`${key}=~`)) {
+      const joined2 = `${last} ${value.slice(1)}`;
+      explanations.set(joined2, JOINED_EXPLANATIONS[key] ?? explanations.get(last) ?? "");
+      out[out.length - 1] = joined2;
+    } else out.push(line);
+  }
+  return out;
+}
+function firstSentence(text) {
+  const m = /^.*?[.!?](?=\s|$)/.exec(text);
+  return (m ? m[0] : text).trim();
+}
+function planHardeningDropIn(input) {
+  const { profile, systemd } = input;
+  const before = score2(input, void 0);
+  if ("error" in before) return before;
+  const s = before.settings;
+  const fixes = [];
+  const requirements = profile.requiredDirectives;
+  for (const r of requirements) {
+    if (!checkRequirement(r, s, systemd).met)
+      fixes.push({ directives: [r], explanation: `The ${profile.name} profile requires it.` });
+  }
+  fixes.push(...profileListFixes(s, profile, systemd));
+  const judgementFixes = [];
+  for (const row of before.assessment.rows) {
+    if (row.badness === void 0 || row.badness === 0) continue;
+    const field = row.assessor.jsonField;
+    if (coveredByProfileLists(field, profile)) continue;
+    const fix = fixForRow(
+      field,
+      profile.allowedAddressFamilies ? { addressFamilies: profile.allowedAddressFamilies } : void 0
+    );
+    if (!fix) continue;
+    if (JUDGEMENT_ROWS.has(field) && !profileForbids(field, profile)) judgementFixes.push(fix);
+    else fixes.push(fix);
+  }
+  const explanations = /* @__PURE__ */ new Map();
+  for (const f of [...fixes, ...judgementFixes])
+    for (const d2 of f.directives) if (!explanations.has(d2)) explanations.set(d2, firstSentence(f.explanation));
+  const failing = (scored2) => ({
+    rows: new Set(
+      scored2.assessment.rows.filter((r) => (r.badness ?? 0) > 0).map((r) => r.assessor.jsonField)
+    ),
+    unmet: requirements.filter((r) => !checkRequirement(r, scored2.settings, systemd).met)
+  });
+  let lines = mergeFixes(fixes);
+  let after = lines.length > 0 ? score2(input, dropInText(lines)) : before;
+  if ("error" in after) return after;
+  const resets = failing(after).unmet.map(keyOf2).filter((k) => RESETTABLE.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`));
+  if (resets.length > 0) {
+    for (const k of resets)
+      explanations.set(`${k}=`, `Resets the unit's own ${k}= lines, so the list below replaces them.`);
+    lines = mergeFixes([
+      { directives: resets.map((k) => `${k}=`), explanation: "" },
+      { directives: lines, explanation: "" }
+    ]);
+    after = score2(input, dropInText(lines));
+    if ("error" in after) return after;
+  }
+  const target = failing(after);
+  const badness = (scored2) => scored2.assessment.rows.map((r) => r.badness ?? "x").join(",");
+  const goal = badness(after);
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const trial = lines.filter((_, j) => j !== i);
+    const scored2 = trial.length > 0 ? score2(input, dropInText(trial)) : before;
+    if ("error" in scored2) continue;
+    if (badness(scored2) === goal && failing(scored2).unmet.length <= target.unmet.length) lines = trial;
+  }
+  lines = joinDenyLines(lines, explanations);
+  if (lines.length > 0) {
+    const final = score2(input, dropInText(lines));
+    if ("error" in final) return final;
+    after = final;
+  } else after = before;
+  const judgement = mergeFixes(judgementFixes).filter((l) => !lines.includes(l));
+  let afterAll = after;
+  if (judgement.length > 0) {
+    const all = score2(
+      input,
+      dropInText(
+        mergeFixes([
+          { directives: lines, explanation: "" },
+          { directives: judgement, explanation: "" }
+        ])
+      )
+    );
+    if (!("error" in all)) afterAll = all;
+  }
+  const beforeRows = new Map(before.assessment.rows.map((r) => [r.assessor.jsonField, r.badness ?? 0]));
+  const worse = after.assessment.rows.filter((r) => (r.badness ?? 0) > (beforeRows.get(r.assessor.jsonField) ?? 0)).map((r) => r.assessor.jsonField);
+  const line = (d2) => ({ directive: d2, explanation: explanations.get(d2) ?? "" });
+  return {
+    unitId: s.unitId,
+    lines: lines.map(line),
+    judgement: judgement.map(line),
+    before: before.assessment,
+    after: after.assessment,
+    afterAll: afterAll.assessment,
+    unmet: failing(after).unmet,
+    worse
+  };
+}
+function exposure2(a) {
+  return `${formatExposure(a.exposure)} ${a.level.name}`;
+}
+function renderHardeningDropIn(plan, options) {
+  const { profile } = options;
+  const threshold = formatExposure(profile.threshold);
+  const reaches = plan.after.exposure <= profile.threshold ? `at or below the ${profile.name} threshold ${threshold}` : `still above the ${profile.name} threshold ${threshold}`;
+  const out = [
+    `# Hardened drop-in for ${plan.unitId}, written by \`unitgate suggest\` (profile ${profile.name}, systemd ${options.systemdVersion}).`,
+    `# Save it as ${options.savePath}`,
+    `#   (on a host: /etc/systemd/system/${options.unitFileName}.d/${HARDENING_DROP_IN_NAME}, then \`systemctl daemon-reload\`).`,
+    `# Exposure: ${exposure2(plan.before)} → ${exposure2(plan.after)}, ${reaches}.`
+  ];
+  if (plan.judgement.length > 0 && plan.afterAll.exposure < plan.after.exposure) {
+    out.push(`# With the commented-out lines at the end too: ${exposure2(plan.afterAll)}.`);
+  }
+  if (plan.unmet.length > 0) {
+    out.push(
+      `# A drop-in cannot meet these requirements here (edit the unit itself): ${plan.unmet.join(", ")}.`
+    );
+  }
+  if (plan.worse.length > 0) {
+    out.push(
+      `# Worse as a side effect of another line (e.g. ProtectClock=yes adds the RTC to DeviceAllow=): ${plan.worse.join(", ")}.`
+    );
+  }
+  out.push("# Restart the service and test it: each line says what it takes away.");
+  if (plan.lines.length === 0 && plan.judgement.length === 0) {
+    out.push("# Nothing to add: every requirement is met and every row with a fix passes.");
+    return out.join("\n") + "\n";
+  }
+  out.push("", "[Service]");
+  let said = "";
+  const explain = (l) => {
+    if (l.explanation && l.explanation !== said) out.push(`# ${l.explanation}`);
+    said = l.explanation;
+  };
+  for (const l of plan.lines) {
+    explain(l);
+    out.push(l.directive);
+  }
+  if (plan.judgement.length > 0) {
+    out.push("", "# Needs a judgement: uncomment only what the service can live without.");
+    for (const l of plan.judgement) {
+      explain(l);
+      out.push(`#${l.directive}`);
+    }
+  }
+  return out.join("\n") + "\n";
+}
+
+// src/cli/suggest-command.ts
+var DEFAULT_POLICY_PATH2 = ".github/unitgate.json";
+function fail2(message) {
+  return { exitCode: 2, stdout: "", stderr: `unitgate suggest: ${message}
+` };
+}
+function readPolicy(options, cwd) {
+  const path = options.policy ?? ((0, import_node_fs4.existsSync)(import_node_path5.posix.join(cwd, DEFAULT_POLICY_PATH2)) ? DEFAULT_POLICY_PATH2 : void 0);
+  if (path === void 0) return builtInPolicy();
+  let text;
+  try {
+    text = (0, import_node_fs4.readFileSync)(import_node_path5.posix.resolve(cwd, path), "utf8");
+  } catch (e) {
+    return fail2(`cannot read policy ${path}: ${e.code ?? e}`);
+  }
+  const loaded = loadPolicy(text, path);
+  if (!loaded.ok) {
+    return fail2(
+      `invalid policy ${path}:
+${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}`
+    );
+  }
+  return loaded.policy;
+}
+function runSuggestCommand(options, cwd) {
+  const policy = readPolicy(options, cwd);
+  if ("exitCode" in policy) return policy;
+  const version = options.systemdVersion ?? policy.systemdVersion;
+  const systemd = systemdProfile(version);
+  const abs = import_node_path5.posix.resolve(cwd, options.unit);
+  const fileName = import_node_path5.posix.basename(abs);
+  if (!parseUnitName(fileName)) return fail2(`${options.unit} is not a unit file name`);
+  const unitName = isTemplateName(fileName) ? replaceInstance(fileName, systemd.traits.templateInstance) : fileName;
+  const tree = createRealTree(import_node_path5.posix.dirname(abs));
+  const dropInPath = `/${fileName}.d/${HARDENING_DROP_IN_NAME}`;
+  let profile;
+  if (options.profile !== void 0) {
+    const p = policy.profiles.get(options.profile);
+    if (!p) {
+      return fail2(
+        `unknown profile '${options.profile}' (the policy has: ${[...policy.profiles.keys()].join(", ")})`
+      );
+    }
+    profile = p;
+  } else {
+    let text;
+    try {
+      text = (0, import_node_fs4.readFileSync)(abs, "utf8");
+    } catch (e) {
+      return fail2(`cannot read ${options.unit}: ${e.code ?? e}`);
+    }
+    const relative3 = import_node_path5.posix.relative(cwd, abs);
+    const resolved = resolveProfile(policy, relative3, unitName, [{ path: relative3, text }]);
+    if ("error" in resolved) return fail2(`${options.unit}: ${resolved.error}`);
+    profile = resolved.profile;
+  }
+  const plan = planHardeningDropIn({
+    tree,
+    unitName,
+    searchPath: ["/"],
+    dropInPath,
+    profile,
+    systemd,
+    ...policy.assessorOverrides.size > 0 ? { overrides: policy.assessorOverrides } : {}
+  });
+  if ("error" in plan) return fail2(plan.error);
+  const savePath = import_node_path5.posix.join(import_node_path5.posix.dirname(options.unit), `${fileName}.d`, HARDENING_DROP_IN_NAME);
+  return {
+    exitCode: 0,
+    stdout: renderHardeningDropIn(plan, {
+      savePath,
+      unitFileName: fileName,
+      profile,
+      systemdVersion: version
+    }),
+    stderr: ""
+  };
+}
+
+// src/cli/trend-command.ts
+var import_node_fs5 = require("node:fs");
+var import_node_path6 = require("node:path");
+
+// src/core/trend/trend.ts
+var byCodeUnit = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+function buildTrend(pattern, snapshots) {
+  const versions = [];
+  for (const s of snapshots) if (!versions.includes(s.systemdVersion)) versions.push(s.systemdVersion);
+  const paths = /* @__PURE__ */ new Set();
+  for (const s of snapshots) for (const p of s.units.keys()) paths.add(p);
+  const units = [...paths].sort(byCodeUnit).map((unitPath) => {
+    let unitId = "";
+    const points = snapshots.map((s) => {
+      const u = s.units.get(unitPath);
+      if (u) unitId = u.unitId;
+      return {
+        label: s.label,
+        commit: s.commit,
+        exposure: u?.exposure ?? null,
+        level: u?.exposure === null || u === void 0 ? null : u.level,
+        systemdVersion: s.systemdVersion,
+        ...u?.error !== void 0 && u.exposure === null ? { error: u.error } : {}
+      };
+    });
+    return { unitPath, unitId, points };
+  });
+  return {
+    pattern,
+    versions,
+    releases: snapshots.map((s) => ({
+      kind: s.kind,
+      label: s.label,
+      commit: s.commit,
+      systemdVersion: s.systemdVersion
+    })),
+    units
+  };
+}
+var MARKS = ["†", "‡", "§", "¶"];
+function versionChangeMarks(trend) {
+  let n = 0;
+  return trend.releases.map((r, i) => {
+    const previous = trend.releases[i - 1];
+    if (!previous || previous.systemdVersion === r.systemdVersion) return void 0;
+    const mark = MARKS[n % MARKS.length].repeat(Math.floor(n / MARKS.length) + 1);
+    n++;
+    return mark;
+  });
+}
+function movement(u, countGaps) {
+  const values = u.points.map((p) => p.exposure);
+  const scored2 = values.filter((v) => v !== null);
+  if (scored2.length === 0) return 0;
+  const spread = Math.max(...scored2) - Math.min(...scored2);
+  return countGaps && scored2.length < values.length ? Math.max(spread, 100) : spread;
+}
+function mermaidLabel(text, max = 40) {
+  return truncateText(stripControls(text).replace(/[^\p{L}\p{N} ._:@+\-/=,()]/gu, "_"), max);
+}
+function pickUnits(units, max, charts) {
+  const ranked = units.map((u, i) => ({ u, i, m: movement(u, !charts) })).filter((x) => !charts || x.m > 0).sort((a, b) => b.m - a.m || a.i - b.i).slice(0, Math.max(0, max));
+  return ranked.sort((a, b) => a.i - b.i).map((x) => x.u);
+}
+function renderChart(u, trend) {
+  const showVersion = trend.versions.length > 1;
+  const scored2 = u.points.filter((p) => p.exposure !== null);
+  const x = scored2.map(
+    (p) => `"${mermaidLabel(showVersion ? `${p.label} (${p.systemdVersion})` : p.label)}"`
+  );
+  const y = scored2.map((p) => formatExposure(p.exposure));
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${mermaidLabel(u.unitId || u.unitPath, 60)}"`,
+    `  x-axis [${x.join(", ")}]`,
+    '  y-axis "exposure" 0 --> 10',
+    `  line [${y.join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function renderTrendMarkdown(trend, options = {}) {
+  const maxUnits = options.maxUnits ?? 30;
+  const maxCharts = options.maxCharts ?? 6;
+  const headingLevel = options.headingLevel ?? 3;
+  const out = [];
+  const n = trend.releases.filter((r) => r.kind === "tag").length;
+  if (headingLevel > 0) out.push(`${"#".repeat(headingLevel)} Exposure trend`, "");
+  const extra = ["base", "head"].filter((k) => trend.releases.some((r) => r.kind === k)).map((k) => `\`${k}\``);
+  out.push(
+    `Overall exposure (0.0–10.0, lower is better) over the last ${n} release${n === 1 ? "" : "s"} (tags matching ${inlineCode(trend.pattern)})${extra.length > 0 ? `, then ${extra.join(" and ")}` : ""}.`,
+    ""
+  );
+  if (trend.units.length === 0) {
+    out.push("No units found in these commits.");
+    return out.join("\n") + "\n";
+  }
+  const marks = versionChangeMarks(trend);
+  const header = trend.releases.map((r, i) => {
+    const label = inlineCode(truncateText(r.label, 40), { table: true });
+    return marks[i] ? `${label} ${marks[i]}` : label;
+  });
+  out.push(`| Unit | ${header.join(" | ")} |`);
+  out.push(`|---|${trend.releases.map(() => "---:").join("|")}|`);
+  const shown = pickUnits(trend.units, maxUnits, false);
+  for (const u of shown) {
+    const cells = u.points.map((p, i) => {
+      if (p.exposure === null) return p.error !== void 0 ? "failed" : "—";
+      const before = u.points[i - 1];
+      const mark = marks[i] && before?.exposure !== null && before !== void 0 ? ` ${marks[i]}` : "";
+      return `${formatExposure(p.exposure)}${mark}`;
+    });
+    const name = u.unitId && u.unitId !== u.unitPath.split("/").at(-1) ? `${inlineCode(u.unitPath, { table: true })} (${inlineCode(u.unitId, { table: true })})` : inlineCode(u.unitPath, { table: true });
+    out.push(`| ${name} | ${cells.join(" | ")} |`);
+  }
+  out.push("");
+  const hidden = trend.units.length - shown.length;
+  if (hidden > 0)
+    out.push(
+      `${hidden} more unit${hidden === 1 ? "" : "s"} moved less and ${hidden === 1 ? "is" : "are"} not shown; \`unitgate trend --format csv\` lists every unit.`,
+      ""
+    );
+  const first = trend.releases[0];
+  if (first) {
+    const notes = [
+      `Scored as systemd ${first.systemdVersion} would (\`systemd-analyze security --offline=true\`)`
+    ];
+    trend.releases.forEach((r, i) => {
+      const mark = marks[i];
+      const previous = trend.releases[i - 1];
+      if (mark && previous)
+        notes.push(
+          `${mark} from ${inlineCode(truncateText(r.label, 40))} on, scored with systemd ${r.systemdVersion} (before: ${previous.systemdVersion}): a change of scoring version, not of the units`
+        );
+    });
+    out.push(notes.length === 1 ? `${notes[0]}.` : `${notes[0]}, except:`, "");
+    if (notes.length > 1) out.push(...notes.slice(1).map((t) => `- ${t}.`), "");
+  }
+  const charted = pickUnits(trend.units, maxCharts, true);
+  for (const u of charted) out.push(renderChart(u, trend), "");
+  return out.join("\n").replace(/\n+$/, "\n");
+}
+function renderTrendJson(trend) {
+  const doc = {
+    pattern: trend.pattern,
+    versions: trend.versions,
+    releases: trend.releases,
+    units: trend.units.map((u) => ({
+      unitPath: u.unitPath,
+      unitId: u.unitId,
+      points: u.points.map((p) => ({
+        label: p.label,
+        commit: p.commit,
+        systemdVersion: p.systemdVersion,
+        exposure: p.exposure,
+        score: p.exposure === null ? null : formatExposure(p.exposure),
+        level: p.level,
+        ...p.error !== void 0 ? { error: p.error } : {}
+      }))
+    }))
+  };
+  return JSON.stringify(doc, null, 2) + "\n";
+}
+function csvField(value) {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+function renderTrendCsv(trend) {
+  const rows = [
+    ["unit_path", "unit_id", "release", "commit", "systemd_version", "exposure", "level", "error"]
+  ];
+  for (const u of trend.units) {
+    for (const p of u.points) {
+      rows.push([
+        u.unitPath,
+        u.unitId,
+        p.label,
+        p.commit,
+        String(p.systemdVersion),
+        p.exposure === null ? "" : formatExposure(p.exposure),
+        p.level ?? "",
+        p.error ?? ""
+      ]);
+    }
+  }
+  return rows.map((r) => r.map(csvField).join(",") + "\r\n").join("");
+}
+
+// src/core/trend/score-cache.ts
+var LSTAT = "l";
+var LIST = "d";
+var READ = "r";
+var SHAPE = "s";
+var UNUSUAL_PATH = /\/\.{0,2}(\/|$)/;
+function lstatAnswer(tree, path) {
+  const e = tree.lstat(path);
+  if (!e) return "-";
+  switch (e.type) {
+    case "symlink":
+      return `l${e.target}`;
+    case "file":
+      return e.size === 0 ? "f0" : e.size > MAX_UNIT_FILE_BYTES ? `f${e.size}` : "f";
+    default:
+      return e.type;
+  }
+}
+var TreeAnswers = class {
+  constructor(tree) {
+    this.tree = tree;
+  }
+  tree;
+  memo = /* @__PURE__ */ new Map();
+  get(key) {
+    let a = this.memo.get(key);
+    if (a === void 0) {
+      a = this.compute(key[0], key.slice(1));
+      this.memo.set(key, a);
+    }
+    return a;
+  }
+  compute(op, path) {
+    switch (op) {
+      case LIST: {
+        const names = this.tree.readDirectory(path);
+        return names ? JSON.stringify(names) : "-";
+      }
+      case READ: {
+        const r = this.tree.readFile(path);
+        return "text" in r ? `t${r.text}` : `e${r.error}`;
+      }
+      case SHAPE: {
+        const self = this.get(LSTAT + path);
+        const names = self === "directory" ? this.tree.readDirectory(path) : void 0;
+        if (!names) return `!${self}`;
+        const prefix = path === "/" ? "/" : `${path}/`;
+        return JSON.stringify(names.map((n) => [n, this.get(LSTAT + prefix + n)]));
+      }
+      default:
+        return lstatAnswer(this.tree, path);
+    }
+  }
+  lstatDeps = /* @__PURE__ */ new Map();
+  /**
+   * What can decide lstat(path). A load looks at every entry of the search directories it lists (the
+   * alias scan), so those lstats fold into the directory's shape once the directory has been listed;
+   * and nothing exists under a missing directory, so a lookup there depends only on its absence.
+   */
+  lstatDependencies(path) {
+    let d2 = this.lstatDeps.get(path);
+    if (d2) return d2;
+    d2 = { own: LSTAT + path };
+    const slash = path.lastIndexOf("/");
+    if (slash >= 0 && path !== "/" && !UNUSUAL_PATH.test(path)) {
+      const parent = slash === 0 ? "/" : path.slice(0, slash);
+      const parentAnswer = this.get(LSTAT + parent);
+      if (parentAnswer === "-") d2.missingParent = LSTAT + parent;
+      else if (parentAnswer === "directory" && this.get(SHAPE + parent)[0] === "[") {
+        d2.parentListing = LIST + parent;
+        d2.parentShape = SHAPE + parent;
+      }
+    }
+    this.lstatDeps.set(path, d2);
+    return d2;
+  }
+};
+function createScoreCache(variants = 4) {
+  const trees = /* @__PURE__ */ new WeakMap();
+  const overrideIds = /* @__PURE__ */ new WeakMap();
+  const entries = /* @__PURE__ */ new Map();
+  const stats = { scored: 0, reused: 0 };
+  const answersOf = (tree) => {
+    let a = trees.get(tree);
+    if (!a) {
+      a = new TreeAnswers(tree);
+      trees.set(tree, a);
+    }
+    return a;
+  };
+  let nextId = 1;
+  const overridesId = (o) => {
+    if (!o) return 0;
+    let id = overrideIds.get(o);
+    if (id === void 0) {
+      id = nextId++;
+      overrideIds.set(o, id);
+    }
+    return id;
+  };
+  const score3 = (tree, locator, systemd, overrides) => {
+    const key = [
+      tree.hostDirectory ?? "",
+      systemd.version,
+      overridesId(overrides),
+      locator.unitName,
+      locator.fileName,
+      locator.repoPath,
+      locator.root ?? "",
+      ...locator.searchPath
+    ].join("\0");
+    const answers = answersOf(tree);
+    const list = entries.get(key) ?? [];
+    for (const e of list) {
+      let same = true;
+      for (const [k, a] of e.reads) {
+        if (answers.get(k) !== a) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        stats.reused++;
+        return e.result;
+      }
+    }
+    const reads = /* @__PURE__ */ new Map();
+    const note2 = (key2) => {
+      if (!reads.has(key2)) reads.set(key2, answers.get(key2));
+    };
+    const recording = {
+      ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {},
+      lstat: (p) => {
+        const d2 = answers.lstatDependencies(p);
+        const listed = d2.parentListing !== void 0 && reads.has(d2.parentListing);
+        note2(d2.missingParent ?? (listed ? d2.parentShape : d2.own));
+        return tree.lstat(p);
+      },
+      readDirectory: (p) => (note2(LIST + p), tree.readDirectory(p)),
+      readFile: (p) => (note2(READ + p), tree.readFile(p))
+    };
+    const result = scoreUnit(recording, locator, systemd, overrides);
+    stats.scored++;
+    list.unshift({ reads, result });
+    if (list.length > variants) list.length = variants;
+    entries.set(key, list);
+    return result;
+  };
+  return { score: score3, stats };
+}
+
+// src/io/trend-history.ts
+var DEFAULT_TAG_PATTERN = "v*";
+var DEFAULT_TAG_LIMIT = 10;
+var GIT_READS_IN_FLIGHT = 4;
+function checkTagPattern(pattern) {
+  if (pattern === "" || /[\u0000-\u0020\u007f~^:\\]/.test(pattern) || pattern.includes(".."))
+    return `invalid tag pattern ${JSON.stringify(pattern)}: a glob over tag names such as v* or release-*`;
+  return void 0;
+}
+async function listReleaseTags(repoDir, pattern = DEFAULT_TAG_PATTERN, limit = DEFAULT_TAG_LIMIT) {
+  const problem = checkTagPattern(pattern);
+  if (problem) throw new GitError(problem);
+  const out = await git(repoDir, [
+    "-c",
+    "versionsort.suffix=-",
+    "for-each-ref",
+    "--sort=version:refname",
+    "--format=%(refname)",
+    `refs/tags/${pattern}`
+  ]);
+  const refs = out.split("\n").filter((r) => r.startsWith("refs/tags/"));
+  if (refs.length === 0 || limit <= 0) return [];
+  const peeled = await git(repoDir, ["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
+    input: refs.map((r) => `${r}^{commit}`).join("\n") + "\n"
+  });
+  const tags = [];
+  peeled.split("\n").forEach((line, i) => {
+    const ref = refs[i];
+    const [oid, type] = line.split(" ");
+    if (ref !== void 0 && type === "commit" && oid) tags.push({ name: ref.slice(10), commit: oid });
+  });
+  return tags.slice(-limit);
+}
+async function resolveCommit(repoDir, rev) {
+  const out = await git(
+    repoDir,
+    ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`],
+    {
+      allowFailure: true
+    }
+  );
+  return out.trim() || void 0;
+}
+async function policiesAt(repoDir, commits, options) {
+  const result = /* @__PURE__ */ new Map();
+  const path = options.policyPath;
+  if (path === void 0 || /[\s]/.test(path)) {
+    for (const c of commits) result.set(c, options.policy);
+    return result;
+  }
+  const names = commits.map((c) => `${c}:${path}`);
+  const blobs = await readBlobs(repoDir, [...new Set(names)]);
+  const loaded = /* @__PURE__ */ new Map();
+  for (const [i, c] of commits.entries()) {
+    const blob = blobs.get(names[i]);
+    if (!blob) {
+      result.set(c, options.policy);
+      continue;
+    }
+    const text = blob.toString("utf8");
+    if (!loaded.has(text)) {
+      const r = loadPolicy(text, path);
+      if (!r.ok)
+        options.messages?.push(
+          `${path} at ${c.slice(0, 12)} is not a valid policy (${r.errors.map(formatPolicyError).join("; ")}); scored under ${options.policy.source} there.`
+        );
+      loaded.set(text, r.ok ? r.policy : void 0);
+    }
+    result.set(c, loaded.get(text) ?? options.policy);
+  }
+  return result;
+}
+function inFlight(items, limit, start) {
+  const out = [];
+  items.forEach((item, i) => {
+    const before = out[i - limit];
+    const p = before ? before.then(
+      () => start(item),
+      () => start(item)
+    ) : start(item);
+    p.catch(() => void 0);
+    out.push(p);
+  });
+  return out;
+}
+function selects(paths, files) {
+  return files.some((f) => paths.some((p) => f === p || f.startsWith(p.endsWith("/") ? p : `${p}/`)));
+}
+async function collectTrend(repoDir, options) {
+  const pattern = options.pattern ?? DEFAULT_TAG_PATTERN;
+  const tags = await listReleaseTags(repoDir, pattern, options.limit ?? DEFAULT_TAG_LIMIT);
+  if (tags.length === 0) options.messages?.push(`No tag matches ${pattern}: the trend has no releases.`);
+  const columns = tags.map((t) => ({
+    kind: "tag",
+    label: t.name,
+    commit: t.commit
+  }));
+  const head = await resolveCommit(repoDir, options.head ?? "HEAD");
+  if (options.head !== void 0 && !head) throw new GitError(`unknown revision ${options.head}`);
+  if (options.base !== void 0) {
+    const base = await resolveCommit(repoDir, options.base);
+    if (!base) throw new GitError(`unknown revision ${options.base}`);
+    if (base !== head) columns.push({ kind: "base", label: "base", commit: base });
+  }
+  if (head) columns.push({ kind: "head", label: "head", commit: head });
+  const policies = await policiesAt(
+    repoDir,
+    columns.map((c) => c.commit),
+    options
+  );
+  const commits = [...new Set(columns.map((c) => c.commit))];
+  const reads = inFlight(commits, GIT_READS_IN_FLIGHT, (c) => commitSource(repoDir, c));
+  const sources = new Map(commits.map((c, i) => [c, reads[i]]));
+  const cache2 = createScoreCache();
+  const byCommit = /* @__PURE__ */ new Map();
+  const scored2 = [];
+  for (const column of columns) {
+    const policy = policies.get(column.commit) ?? options.policy;
+    let units = byCommit.get(column.commit);
+    if (!units) {
+      let source;
+      try {
+        source = await sources.get(column.commit);
+      } catch (e) {
+        if (!(e instanceof GitError) || column.kind !== "tag") throw e;
+        options.messages?.push(`${column.label} left out: ${e.message}`);
+        continue;
+      }
+      units = scoreAll(source, policy, cache2.score);
+      byCommit.set(column.commit, units);
+    }
+    scored2.push({ column, policy, units });
+  }
+  const wanted = options.unitPaths;
+  let keep;
+  if (wanted !== void 0) {
+    keep = /* @__PURE__ */ new Set();
+    for (const s of scored2)
+      for (const u of s.units.values())
+        if (selects(wanted, [u.locator.repoPath, ...u.files])) keep.add(u.locator.repoPath);
+  }
+  const snapshots = scored2.map(({ column, policy, units }) => {
+    const map = /* @__PURE__ */ new Map();
+    for (const u of units.values()) {
+      const path = u.locator.repoPath;
+      if (keep && !keep.has(path)) continue;
+      const a = u.side.assessment;
+      map.set(path, {
+        unitId: a?.unitId ?? u.side.unit?.id ?? u.locator.unitName,
+        exposure: a ? a.exposure : null,
+        level: a ? a.level.name : null,
+        ...!a ? { error: u.side.error ?? "not scored" } : {}
+      });
+    }
+    return { ...column, systemdVersion: policy.systemdVersion, units: map };
+  });
+  return buildTrend(pattern, snapshots);
+}
+
+// src/cli/trend-command.ts
+var DEFAULT_POLICY_PATH3 = ".github/unitgate.json";
+async function runTrendCommand(options, cwd) {
+  let repoDir;
+  try {
+    repoDir = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    return { exitCode: 2, stdout: "", stderr: "unitgate trend: not inside a git repository.\n" };
+  }
+  let policy = builtInPolicy();
+  if (options.policy !== void 0) {
+    let text;
+    try {
+      text = (0, import_node_fs5.readFileSync)((0, import_node_path6.resolve)(cwd, options.policy), "utf8");
+    } catch (e) {
+      return {
+        exitCode: 2,
+        stdout: "",
+        stderr: `unitgate trend: cannot read policy ${options.policy}: ${e.code ?? e}
+`
+      };
+    }
+    const loaded = loadPolicy(text, options.policy);
+    if (!loaded.ok) {
+      return {
+        exitCode: 2,
+        stdout: "",
+        stderr: `unitgate trend: invalid policy ${options.policy}:
+${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
+`
+      };
+    }
+    policy = loaded.policy;
+  }
+  const unitPaths = options.paths.map((p) => (0, import_node_path6.relative)(repoDir, (0, import_node_path6.resolve)(cwd, p)));
+  const messages = [];
+  try {
+    const trend = await collectTrend(repoDir, {
+      pattern: options.tags,
+      limit: options.limit,
+      policy,
+      ...options.policy === void 0 ? { policyPath: DEFAULT_POLICY_PATH3 } : {},
+      ...unitPaths.length > 0 && !unitPaths.includes("") ? { unitPaths } : {},
+      messages
+    });
+    const stdout = options.format === "json" ? renderTrendJson(trend) : options.format === "csv" ? renderTrendCsv(trend) : renderTrendMarkdown(trend, { maxUnits: Number.POSITIVE_INFINITY });
+    return { exitCode: 0, stdout, stderr: messages.map((m) => `unitgate trend: ${m}
+`).join("") };
+  } catch (e) {
+    if (e instanceof GitError) return { exitCode: 2, stdout: "", stderr: `unitgate trend: ${e.message}
+` };
+    throw e;
+  }
+}
+
 // src/cli/parse-values.ts
 function parseUnsignedAuto(value) {
   const v = value.replace(/^[ \t\n\r]+/, "");
@@ -26166,7 +27870,8 @@ function buildProgram(cli, result, pending) {
         securityPolicy: opts.securityPolicy,
         profile: opts.profile,
         instance: opts.instance,
-        version
+        version,
+        ...cli.write ? { write: cli.write } : {}
       },
       {
         cwd: cli.cwd,
@@ -26174,6 +27879,42 @@ function buildProgram(cli, result, pending) {
         colors: json === "off" && colorsEnabled(cli),
         emoji: emojiEnabled(cli.env)
       }
+    );
+    result.stdout += r.stdout;
+    result.stderr += r.stderr;
+    result.exitCode = r.exitCode;
+  });
+  program2.command("suggest").description(
+    "Print a hardened drop-in for a unit file: the directives that fix every failing assessor row and every requirement of the unit's profile, with where to save it and the exposure before and after."
+  ).argument("<unit>", "the unit file (its NAME.d/ drop-ins beside it are applied)").addOption(
+    new Option(
+      "--profile <name>",
+      "profile of the policy to harden for (default: the unit's profile comment, a units glob, the default)"
+    )
+  ).addOption(new Option("--policy <file>", "policy file (default: .github/unitgate.json when present)")).addOption(
+    new Option(
+      "--systemd-version <version>",
+      `systemd version to score for (${SUPPORTED_VERSIONS.join(", ")}; default: the policy's)`
+    )
+  ).action((unit2, opts) => {
+    let systemdVersion;
+    if (opts.systemdVersion !== void 0) {
+      const version = Number(opts.systemdVersion);
+      if (!isSupportedVersion(version)) {
+        throw new UsageError(
+          `Unsupported --systemd-version=${opts.systemdVersion}; choose one of ${SUPPORTED_VERSIONS.join(", ")}.`
+        );
+      }
+      systemdVersion = version;
+    }
+    const r = runSuggestCommand(
+      {
+        unit: unit2,
+        ...opts.profile !== void 0 ? { profile: opts.profile } : {},
+        ...opts.policy !== void 0 ? { policy: opts.policy } : {},
+        ...systemdVersion !== void 0 ? { systemdVersion } : {}
+      },
+      cli.cwd
     );
     result.stdout += r.stdout;
     result.stderr += r.stderr;
@@ -26195,6 +27936,36 @@ function buildProgram(cli, result, pending) {
           ...opts.policy !== void 0 ? { policy: opts.policy } : {},
           format: opts.format ?? "text",
           today: cli.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
+        },
+        cli.cwd
+      ).then((r) => {
+        result.stdout += r.stdout;
+        result.stderr += r.stderr;
+        result.exitCode = r.exitCode;
+      })
+    );
+  });
+  program2.command("trend").description(
+    "Show each unit's exposure across the last release tags and HEAD, computed from git history: every tag is scored as the gate scores it (under the policy committed there), labelled with its systemd version."
+  ).argument("[paths...]", "only units whose files are these paths or lie under these directories").addOption(new Option("--tags <pattern>", "glob over tag names that mark releases").default("v*")).addOption(new Option("--limit <n>", "how many of the newest matching tags").default("10")).addOption(
+    new Option("--format <format>", "output: markdown, json or csv").choices(["markdown", "json", "csv"]).default("markdown")
+  ).addOption(
+    new Option(
+      "--policy <file>",
+      "policy file for every commit (default: each commit's own .github/unitgate.json, else the built-in baseline)"
+    )
+  ).action((paths, opts) => {
+    const limit = Number(opts.limit);
+    if (!/^\d+$/.test(opts.limit ?? "") || limit < 1 || limit > 1e3)
+      throw new UsageError(`--limit takes a number of tags from 1 to 1000, not ${opts.limit}`);
+    pending.push(
+      runTrendCommand(
+        {
+          paths,
+          tags: opts.tags ?? "v*",
+          limit,
+          format: opts.format ?? "markdown",
+          ...opts.policy !== void 0 ? { policy: opts.policy } : {}
         },
         cli.cwd
       ).then((r) => {
@@ -26243,13 +28014,31 @@ function parseInto(argv, cli, pending) {
   }
   return result;
 }
+var outputClosed = false;
+function writeAll(fd, text) {
+  let buf = Buffer.from(text, "utf8");
+  while (buf.length > 0 && !outputClosed) {
+    try {
+      const n = (0, import_node_fs6.writeSync)(fd, buf);
+      buf = buf.subarray(n);
+    } catch (e) {
+      const code = e.code;
+      if (code === "EPIPE") outputClosed = true;
+      else if (code !== "EAGAIN") throw e;
+    }
+  }
+}
 async function main() {
   const result = await runCliAsync(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
-    stdoutIsTTY: Boolean(process.stdout.isTTY)
+    stdoutIsTTY: Boolean(process.stdout.isTTY),
+    // Synchronous writes: a big run must not pile its output up in memory behind a slow pipe.
+    write: (chunk) => {
+      writeAll(1, chunk);
+    }
   });
-  process.stdout.write(result.stdout);
+  writeAll(1, result.stdout);
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
 }

@@ -3306,7 +3306,7 @@ var require_data_url = __commonJS({
   "node_modules/undici/lib/web/fetch/data-url.js"(exports2, module2) {
     "use strict";
     var assert = require("node:assert");
-    var encoder = new TextEncoder();
+    var encoder2 = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
@@ -3379,7 +3379,7 @@ var require_data_url = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes = encoder.encode(input);
+      const bytes = encoder2.encode(input);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -4658,17 +4658,17 @@ var require_util2 = __commonJS({
     }
     async function readAllBytes(reader) {
       const bytes = [];
-      let byteLength = 0;
+      let byteLength2 = 0;
       while (true) {
         const { done, value: chunk } = await reader.read();
         if (done) {
-          return Buffer.concat(bytes, byteLength);
+          return Buffer.concat(bytes, byteLength2);
         }
         if (!isUint8Array(chunk)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
         bytes.push(chunk);
-        byteLength += chunk.length;
+        byteLength2 += chunk.length;
       }
     }
     function urlIsLocal(url) {
@@ -5785,7 +5785,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants2();
+    var constants4 = require_constants2();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -5860,7 +5860,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -5955,11 +5955,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -5982,10 +5982,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -6002,7 +6002,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -6182,7 +6182,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -6204,7 +6204,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -6240,13 +6240,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -20298,11 +20298,11 @@ var require_codegen = __commonJS({
         const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
         return `${varKind} ${this.name}${rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (!names[this.name.str])
           return;
         if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants3);
+          this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -20319,10 +20319,10 @@ var require_codegen = __commonJS({
       render({ _n }) {
         return `${this.lhs} = ${this.rhs};` + _n;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
           return;
-        this.rhs = optimizeExpr(this.rhs, names, constants3);
+        this.rhs = optimizeExpr(this.rhs, names, constants4);
         return this;
       }
       get names() {
@@ -20383,8 +20383,8 @@ var require_codegen = __commonJS({
       optimizeNodes() {
         return `${this.code}` ? this : void 0;
       }
-      optimizeNames(names, constants3) {
-        this.code = optimizeExpr(this.code, names, constants3);
+      optimizeNames(names, constants4) {
+        this.code = optimizeExpr(this.code, names, constants4);
         return this;
       }
       get names() {
@@ -20413,12 +20413,12 @@ var require_codegen = __commonJS({
         }
         return nodes.length > 0 ? this : void 0;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         const { nodes } = this;
         let i = nodes.length;
         while (i--) {
           const n = nodes[i];
-          if (n.optimizeNames(names, constants3))
+          if (n.optimizeNames(names, constants4))
             continue;
           subtractNames(names, n.names);
           nodes.splice(i, 1);
@@ -20471,12 +20471,12 @@ var require_codegen = __commonJS({
           return void 0;
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        if (!(super.optimizeNames(names, constants3) || this.else))
+        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        if (!(super.optimizeNames(names, constants4) || this.else))
           return;
-        this.condition = optimizeExpr(this.condition, names, constants3);
+        this.condition = optimizeExpr(this.condition, names, constants4);
         return this;
       }
       get names() {
@@ -20499,10 +20499,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.iteration})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iteration = optimizeExpr(this.iteration, names, constants3);
+        this.iteration = optimizeExpr(this.iteration, names, constants4);
         return this;
       }
       get names() {
@@ -20538,10 +20538,10 @@ var require_codegen = __commonJS({
       render(opts) {
         return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
       }
-      optimizeNames(names, constants3) {
-        if (!super.optimizeNames(names, constants3))
+      optimizeNames(names, constants4) {
+        if (!super.optimizeNames(names, constants4))
           return;
-        this.iterable = optimizeExpr(this.iterable, names, constants3);
+        this.iterable = optimizeExpr(this.iterable, names, constants4);
         return this;
       }
       get names() {
@@ -20583,11 +20583,11 @@ var require_codegen = __commonJS({
         (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
         return this;
       }
-      optimizeNames(names, constants3) {
+      optimizeNames(names, constants4) {
         var _a, _b;
-        super.optimizeNames(names, constants3);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants3);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants3);
+        super.optimizeNames(names, constants4);
+        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants4);
+        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants4);
         return this;
       }
       get names() {
@@ -20888,7 +20888,7 @@ var require_codegen = __commonJS({
     function addExprNames(names, from) {
       return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
     }
-    function optimizeExpr(expr, names, constants3) {
+    function optimizeExpr(expr, names, constants4) {
       if (expr instanceof code_1.Name)
         return replaceName(expr);
       if (!canOptimize(expr))
@@ -20903,14 +20903,14 @@ var require_codegen = __commonJS({
         return items;
       }, []));
       function replaceName(n) {
-        const c = constants3[n.str];
+        const c = constants4[n.str];
         if (c === void 0 || names[n.str] !== 1)
           return n;
         delete names[n.str];
         return c;
       }
       function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants3[c.str] !== void 0);
+        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants4[c.str] !== void 0);
       }
     }
     function subtractNames(names, from) {
@@ -43002,7 +43002,10 @@ var TRAITS = {
     addressFamilyUnknownStopsLine: false,
     capabilityTildeAloneIsKnownSet: false,
     maxCapabilityNumber: 63,
-    tpmDeviceForEncryptedCredentials: false,
+    tpmDeviceAllow: { path: "/dev/tpmrm0", permissions: "rw" },
+    capabilityListRelaxed: false,
+    execCommandExtraPrefixes: "",
+    extraSpecifiers: {},
     deviceAllowMergesSamePath: false,
     emergencyActions: EMERGENCY_ACTIONS_252,
     serviceTypes: SERVICE_TYPES_252,
@@ -43021,7 +43024,10 @@ var TRAITS = {
     addressFamilyUnknownStopsLine: false,
     capabilityTildeAloneIsKnownSet: false,
     maxCapabilityNumber: 63,
-    tpmDeviceForEncryptedCredentials: true,
+    tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
+    capabilityListRelaxed: true,
+    execCommandExtraPrefixes: "",
+    extraSpecifiers: {},
     deviceAllowMergesSamePath: true,
     emergencyActions: EMERGENCY_ACTIONS_255,
     serviceTypes: SERVICE_TYPES_253,
@@ -43040,7 +43046,10 @@ var TRAITS = {
     addressFamilyUnknownStopsLine: false,
     capabilityTildeAloneIsKnownSet: false,
     maxCapabilityNumber: 63,
-    tpmDeviceForEncryptedCredentials: true,
+    tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
+    capabilityListRelaxed: true,
+    execCommandExtraPrefixes: "",
+    extraSpecifiers: { D: "/usr/share" },
     deviceAllowMergesSamePath: true,
     emergencyActions: EMERGENCY_ACTIONS_255,
     serviceTypes: SERVICE_TYPES_253,
@@ -43059,7 +43068,10 @@ var TRAITS = {
     addressFamilyUnknownStopsLine: true,
     capabilityTildeAloneIsKnownSet: true,
     maxCapabilityNumber: 62,
-    tpmDeviceForEncryptedCredentials: false,
+    tpmDeviceAllow: void 0,
+    capabilityListRelaxed: true,
+    execCommandExtraPrefixes: "|",
+    extraSpecifiers: { D: "/usr/share" },
     deviceAllowMergesSamePath: true,
     emergencyActions: EMERGENCY_ACTIONS_255,
     serviceTypes: SERVICE_TYPES_253,
@@ -44025,8 +44037,9 @@ function inlineCode(text, context3 = {}) {
   const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
   return `${fence}${pad}${body}${pad}${fence}`;
 }
-function codeBlock(lines, language = "") {
-  const body = lines.map((l) => stripControls(l)).join("\n");
+function codeBlock(lines, language = "", options = {}) {
+  const clean = (l) => options.keepTabs ? l.split("	").map(stripControls).join("	") : stripControls(l);
+  const body = lines.map(clean).join("\n");
   const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
   return `${fence}${language}
 ${body}
@@ -44306,13 +44319,13 @@ function verdictCell(u) {
   parts.push(...acceptedText(u));
   return parts.join("<br>");
 }
-function tableRow(u) {
+function renderUnitRow(u) {
   const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
   const exposure2 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
   const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
   return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
 }
-var TABLE_HEADER = [
+var UNIT_TABLE_HEADER = [
   "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
   "|---|---|---|---:|---:|---|"
 ];
@@ -44320,7 +44333,7 @@ function indent(block, spaces = 2) {
   const pad = " ".repeat(spaces);
   return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
 }
-function violationItem(v, options) {
+function renderViolationItem(v, options) {
   const title = v.kind === "regression-row" || v.kind === "missing-directive" ? `${titleOfKind(v.kind)}: ${v.check}` : titleOfKind(v.kind);
   const lines = [
     `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`
@@ -44331,7 +44344,7 @@ function violationItem(v, options) {
   }
   return lines.join("\n");
 }
-function acceptedItem(v, note2, options) {
+function renderAcceptedItem(v, note2, options) {
   return `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)} — ${md(describeNote(note2))} (noted in the ${note2.source === "pr-body" ? "PR description" : "unit file"})`;
 }
 function changeRow(c, options) {
@@ -44350,14 +44363,14 @@ function unitDetails(u, options) {
   if (u.note) out.push(`${md(u.note)}`, "");
   if (u.violations.length > 0) {
     out.push("#### Violations", "");
-    for (const v of u.violations.slice(0, max)) out.push(violationItem(v, options));
+    for (const v of u.violations.slice(0, max)) out.push(renderViolationItem(v, options));
     if (u.violations.length > max)
       out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
     out.push("");
   }
   if (u.accepted.length > 0) {
     out.push("#### Accepted deviations", "");
-    for (const a of u.accepted.slice(0, max)) out.push(acceptedItem(a.violation, a.note, options));
+    for (const a of u.accepted.slice(0, max)) out.push(renderAcceptedItem(a.violation, a.note, options));
     if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
     out.push("");
   }
@@ -44381,7 +44394,7 @@ function unitDetails(u, options) {
   out.push("</details>", "");
   return out.join("\n");
 }
-function headline(verdict) {
+function renderHeadline(verdict) {
   const failing = verdict.units.filter((u) => u.status === "fail" || u.status === "error").length;
   const accepted = verdict.units.filter((u) => u.accepted.length > 0).length;
   const findings = verdict.units.reduce((n, u) => n + u.violations.length, 0);
@@ -44434,19 +44447,19 @@ function renderJobSummary(verdict, options = {}) {
     (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
   );
   const reserve = 512;
-  const head = joined(headline(verdict));
-  let table = joined([...TABLE_HEADER, ...units.map(tableRow)]) + "\n";
+  const head = joined(renderHeadline(verdict));
+  let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
   if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
     const rows = [];
-    let size = utf8ByteLength(head) + utf8ByteLength(joined(TABLE_HEADER)) + reserve + 2;
+    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
     for (const u of units) {
-      const row = tableRow(u);
+      const row = renderUnitRow(u);
       const n = utf8ByteLength(row) + 1;
       if (size + n > maxBytes) break;
       rows.push(row);
       size += n;
     }
-    table = joined([...TABLE_HEADER, ...rows]) + `
+    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
 
 _${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
 `;
@@ -44984,6 +44997,77 @@ function matchesUnit(glob, repoPath, unitName) {
 // src/core/gate/discover-units.ts
 var import_path = require("path");
 
+// src/core/unit/path-util.ts
+var NAME_MAX = 255;
+var PATH_MAX = 4096;
+var encoder = new TextEncoder();
+var byteLength = (s) => encoder.encode(s).length;
+function components(p) {
+  return p.split("/").filter((c) => c !== "" && c !== ".");
+}
+function simplifyPath(p) {
+  if (p === "") return p;
+  const absolute = p.startsWith("/");
+  const out = [];
+  const parts = p.split("/");
+  for (let i = 0; i < parts.length; i++) {
+    const c = parts[i];
+    if (c === "" || c === ".") continue;
+    if (byteLength(c) > NAME_MAX) {
+      const rest = parts.slice(i).join("/");
+      return (absolute ? "/" : "") + [...out, rest].join("/");
+    }
+    out.push(c);
+  }
+  if (out.length === 0) return absolute ? "/" : ".";
+  return (absolute ? "/" : "") + out.join("/");
+}
+function isValidPath(p, acceptDotDot = true) {
+  if (p === "") return false;
+  if (byteLength(p) >= PATH_MAX) return false;
+  for (const c of components(p)) {
+    if (byteLength(c) > NAME_MAX) return false;
+    if (!acceptDotDot && c === "..") return false;
+  }
+  return true;
+}
+function isNormalizedPath(p) {
+  if (!isValidPath(p, false)) return false;
+  if (p === "." || p.startsWith("./") || p.endsWith("/.") || p.includes("/./")) return false;
+  if (p.includes("//")) return false;
+  return true;
+}
+function isValidFilename(p) {
+  if (p === "" || p === "." || p === "..") return false;
+  if (p.includes("/")) return false;
+  return byteLength(p) <= NAME_MAX;
+}
+function pathStartsWith(path, prefix) {
+  if (path.startsWith("/") !== prefix.startsWith("/")) return void 0;
+  const a = components(path);
+  const b = components(prefix);
+  if (b.length > a.length) return void 0;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return void 0;
+  return a.slice(b.length).join("/");
+}
+function pathEqual(a, b) {
+  return pathStartsWith(a, b) === "" && pathStartsWith(b, a) === "";
+}
+function simplifyAndCheckPath(path, key, check) {
+  if (path.includes("�")) return { ok: false, message: `${key}= path is not valid UTF-8: ${path}` };
+  if (check === "absolute" && !path.startsWith("/"))
+    return { ok: false, message: `${key}= path is not absolute: ${path}` };
+  const simplified = simplifyPath(path);
+  if (!isValidPath(simplified))
+    return {
+      ok: false,
+      message: `${key}= path has invalid length (${byteLength(simplified)} bytes)`
+    };
+  if (!isNormalizedPath(simplified))
+    return { ok: false, message: `${key}= path is not normalized: ${simplified}` };
+  return { ok: true, path: simplified };
+}
+
 // src/core/unit/unit-name.ts
 var UNIT_TYPES = [
   "service",
@@ -45052,6 +45136,57 @@ function unescapeUnitNamePath(s) {
   const u = unescapeUnitNamePart(s);
   return u.startsWith("/") ? u : `/${u}`;
 }
+var HASH_CHARS = 16;
+function isHashedUnitName(name) {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance !== void 0) return false;
+  return /_[0-9a-f]{16}$/.test(parts.prefix) && parts.prefix.length > HASH_CHARS;
+}
+function escapeUnitNamePart(s) {
+  let out = "";
+  const bytes = new TextEncoder().encode(s);
+  bytes.forEach((b, i) => {
+    const c = String.fromCharCode(b);
+    const plain = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
+    if (c === "/") out += "-";
+    else if (plain) out += c;
+    else out += `\\x${b.toString(16).padStart(2, "0")}`;
+  });
+  return out;
+}
+function unitNameFromPath(path, type) {
+  const p = simplifyPath(path);
+  let escaped;
+  if (p === "" || pathEqual(p, "/")) escaped = "-";
+  else {
+    if (!isNormalizedPath(p)) return void 0;
+    escaped = escapeUnitNamePart(p.replace(/\/+$/, "").replace(/^\/+/, ""));
+  }
+  const name = `${escaped}.${type}`;
+  if (new TextEncoder().encode(name).length >= UNIT_NAME_MAX) return "hashed";
+  const parts = parseUnitName(name);
+  return parts && parts.instance === void 0 ? name : void 0;
+}
+function unitNameToPath(name) {
+  const parts = parseUnitName(name);
+  if (!parts || isHashedUnitName(name)) return void 0;
+  const f = parts.prefix;
+  if (f === "") return void 0;
+  if (f === "-") return "/";
+  let w = "";
+  for (let i = 0; i < f.length; i++) {
+    const c = f[i];
+    if (c === "-") w += "/";
+    else if (c === "\\") {
+      if (f[i + 1] !== "x" || !/^[0-9a-fA-F]{2}$/.test(f.slice(i + 2, i + 4))) return void 0;
+      w += String.fromCharCode(parseInt(f.slice(i + 2, i + 4), 16));
+      i += 3;
+    } else w += c;
+  }
+  if (w.startsWith("/") || w.endsWith("/")) return void 0;
+  const s = `/${w}`;
+  return isNormalizedPath(s) ? s : void 0;
+}
 function dropInNames(name) {
   const out = [];
   const visit = (current) => {
@@ -45094,7 +45229,7 @@ function isValidRelaxedUserName(u) {
   if (parseUid(u) !== void 0) return true;
   if (u.startsWith(" ") || u.endsWith(" ")) return false;
   if (/^[0-9]+$/.test(u)) return false;
-  if (/^-[0-9]+$/.test(u)) return false;
+  if (/^-[0-9]*$/.test(u)) return false;
   if (u === "." || u === "..") return false;
   if (u.indexOf("�") >= 0) return false;
   if (/[\x00-\x1f\x7f]/.test(u)) return false;
@@ -45177,10 +45312,31 @@ function leadingBlanks(s) {
   while (i < s.length && isBlank(s.charCodeAt(i))) i++;
   return i;
 }
+function isSafeString(s) {
+  return !/[\x01-\x1f"'\\\x7f]/.test(s);
+}
 function endsEscaped(s) {
   let n = 0;
   for (let i = s.length - 1; i >= 0 && s.charCodeAt(i) === 92; i--) n++;
   return n % 2 === 1;
+}
+function splitLines(text) {
+  const lines = [];
+  const n = text.length;
+  let pos = 0;
+  while (pos < n) {
+    let line = "";
+    let seen = 0;
+    for (; pos < n; pos++) {
+      const c = text.charCodeAt(pos);
+      const eol = c === 10 ? 1 : c === 13 ? 2 : c === 0 ? 4 : 0;
+      if (seen & 4 || eol === 0 && seen !== 0 || eol !== 0 && seen & eol) break;
+      if (eol !== 0) seen |= eol;
+      else line += text[pos];
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 function parseUnitFile(text, file, knownSections) {
   const result = { file, assignments: [], sections: [], diagnostics: [] };
@@ -45190,26 +45346,77 @@ function parseUnitFile(text, file, knownSections) {
   let continuation = null;
   let continuationLine = 0;
   let continuationColumn = 0;
-  let lineNo = 0;
-  let pos = 0;
-  const length = text.length;
+  let bomSeen = false;
   const warn2 = (line, column, message) => {
     result.diagnostics.push({ file, line, column, severity: "warning", message });
   };
-  while (pos < length) {
-    let eol = text.indexOf("\n", pos);
-    if (eol < 0) eol = length;
-    let raw = text.slice(pos, eol);
-    pos = eol + 1;
-    lineNo++;
-    if (raw.length > 0 && raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
-    if (raw.indexOf("\0") >= 0) raw = raw.slice(0, raw.indexOf("\0"));
+  const parseLine = (logical, startLine, startColumn) => {
+    const lineOffset = leadingBlanks(logical);
+    const l = stripWhitespace(logical);
+    if (l.length === 0) return true;
+    const column = startColumn + lineOffset;
+    if (l.indexOf("�") >= 0) {
+      warn2(startLine, column, "Line is not valid UTF-8, ignoring.");
+      return true;
+    }
+    if (l.charCodeAt(0) === 91) {
+      const fatal2 = (message) => {
+        result.fatal = { file, line: startLine, column, severity: "error", message };
+        result.fatalReason = "Bad message";
+        return false;
+      };
+      if (l.charCodeAt(l.length - 1) !== 93) return fatal2(`Invalid section header '${l}'`);
+      const name = l.slice(1, -1);
+      if (!isSafeString(name)) return fatal2(`Bad characters in section header '${l}'`);
+      if (knownSections.includes(name)) {
+        section = name;
+        sectionLine = startLine;
+        sectionIgnored = false;
+        result.sections.push({ name, line: startLine });
+      } else {
+        if (!name.startsWith("X-")) warn2(startLine, column, `Unknown section '${name}'. Ignoring.`);
+        section = null;
+        sectionIgnored = true;
+      }
+      return true;
+    }
+    if (section === null) {
+      if (!sectionIgnored) warn2(startLine, column, "Assignment outside of section. Ignoring.");
+      return true;
+    }
+    const eq = l.indexOf("=");
+    if (eq < 0) {
+      warn2(startLine, column, "Missing '=', ignoring line.");
+      return true;
+    }
+    if (eq === 0) {
+      warn2(startLine, column, "Missing key name before '=', ignoring line.");
+      return true;
+    }
+    result.assignments.push({
+      file,
+      line: startLine,
+      column,
+      section,
+      sectionLine,
+      key: stripWhitespace(l.slice(0, eq)),
+      value: stripWhitespace(l.slice(eq + 1))
+    });
+    return true;
+  };
+  const lines = splitLines(text);
+  for (let index = 0; index < lines.length; index++) {
+    const lineNo = index + 1;
+    let raw = lines[index];
     const lead = leadingBlanks(raw);
     if (lead < raw.length) {
       const c = raw.charCodeAt(lead);
       if (c === 35 || c === 59) continue;
     }
-    if (lineNo === 1 && raw.startsWith(UTF8_BOM)) raw = raw.slice(1);
+    if (!bomSeen && raw.startsWith(UTF8_BOM)) {
+      raw = raw.slice(1);
+      bomSeen = true;
+    }
     let logical;
     let startLine;
     let startColumn;
@@ -45222,6 +45429,7 @@ function parseUnitFile(text, file, knownSections) {
           severity: "error",
           message: "Continuation line too long"
         };
+        result.fatalReason = "No buffer space available";
         return result;
       }
       logical = continuation + raw;
@@ -45230,6 +45438,7 @@ function parseUnitFile(text, file, knownSections) {
     } else {
       if (raw.length > LONG_LINE_MAX) {
         result.fatal = { file, line: lineNo, column: 1, severity: "error", message: "Line too long" };
+        result.fatalReason = "No buffer space available";
         return result;
       }
       logical = raw;
@@ -45243,78 +45452,9 @@ function parseUnitFile(text, file, knownSections) {
       continue;
     }
     continuation = null;
-    const lineOffset = leadingBlanks(logical);
-    const l = stripWhitespace(logical);
-    if (l.length === 0) continue;
-    const column = startColumn + lineOffset;
-    if (l.indexOf("�") >= 0) {
-      warn2(startLine, column, "Line is not valid UTF-8, ignoring.");
-      continue;
-    }
-    if (l.charCodeAt(0) === 91) {
-      if (l.charCodeAt(l.length - 1) !== 93) {
-        result.fatal = {
-          file,
-          line: startLine,
-          column,
-          severity: "error",
-          message: `Invalid section header '${l}'`
-        };
-        return result;
-      }
-      const name = l.slice(1, -1);
-      if (knownSections.includes(name)) {
-        section = name;
-        sectionLine = startLine;
-        sectionIgnored = false;
-        result.sections.push({ name, line: startLine });
-      } else {
-        if (!name.startsWith("X-")) warn2(startLine, column, `Unknown section '${name}'. Ignoring.`);
-        section = null;
-        sectionIgnored = true;
-      }
-      continue;
-    }
-    if (section === null) {
-      if (!sectionIgnored) warn2(startLine, column, "Assignment outside of section. Ignoring.");
-      continue;
-    }
-    const eq = l.indexOf("=");
-    if (eq < 0) {
-      warn2(startLine, column, "Missing '=', ignoring line.");
-      continue;
-    }
-    if (eq === 0) {
-      warn2(startLine, column, "Missing key name before '=', ignoring line.");
-      continue;
-    }
-    result.assignments.push({
-      file,
-      line: startLine,
-      column,
-      section,
-      sectionLine,
-      key: stripWhitespace(l.slice(0, eq)),
-      value: stripWhitespace(l.slice(eq + 1))
-    });
+    if (!parseLine(logical, startLine, startColumn)) return result;
   }
-  if (continuation !== null) {
-    const l = stripWhitespace(continuation);
-    if (l.length > 0 && section !== null) {
-      const eq = l.indexOf("=");
-      if (eq > 0) {
-        result.assignments.push({
-          file,
-          line: continuationLine,
-          column: continuationColumn + leadingBlanks(continuation),
-          section,
-          sectionLine,
-          key: stripWhitespace(l.slice(0, eq)),
-          value: stripWhitespace(l.slice(eq + 1))
-        });
-      }
-    }
-  }
+  if (continuation !== null) parseLine(continuation, continuationLine, continuationColumn);
   return result;
 }
 
@@ -45322,8 +45462,11 @@ function parseUnitFile(text, file, knownSections) {
 var import_path2 = require("path");
 var MAX_SYMLINK_HOPS = 32;
 function resolvePath(tree, path) {
-  let pending = import_path2.posix.normalize(path).split("/").filter((c) => c.length > 0);
-  const done = [];
+  const split = (p) => p.split("/").filter((c) => c.length > 0);
+  const base = tree.hostDirectory === void 0 ? [] : split(import_path2.posix.normalize(tree.hostDirectory));
+  const host = tree.hostDirectory !== void 0;
+  let pending = split(import_path2.posix.normalize(path));
+  const done = [...base];
   let hops = 0;
   while (pending.length > 0) {
     const component = pending.shift();
@@ -45332,17 +45475,26 @@ function resolvePath(tree, path) {
       done.pop();
       continue;
     }
-    const current = "/" + [...done, component].join("/");
-    const entry = tree.lstat(current);
+    const current = [...done, component];
+    if (host && current.some((c, i) => i < base.length && base[i] !== c)) {
+      const hostPath = import_path2.posix.normalize("/" + [...current, ...pending].join("/"));
+      return hostPath === "/dev/null" ? { kind: "null" } : { kind: "missing" };
+    }
+    if (current.length < base.length) {
+      done.push(component);
+      continue;
+    }
+    const treePath = "/" + current.slice(base.length).join("/");
+    const entry = tree.lstat(treePath);
     if (!entry) {
-      if (current === "/dev/null") return { kind: "null" };
+      if (treePath === "/dev/null" && !host) return { kind: "null" };
       return { kind: "missing" };
     }
     if (entry.type === "symlink") {
       if (++hops > MAX_SYMLINK_HOPS) return { kind: "loop" };
       const target = entry.target;
       if (import_path2.posix.normalize(target) === "/dev/null" && pending.length === 0) return { kind: "null" };
-      const rest = target.split("/").filter((c) => c.length > 0);
+      const rest = split(target);
       if (target.startsWith("/")) done.length = 0;
       pending = [...rest, ...pending];
       continue;
@@ -45350,13 +45502,43 @@ function resolvePath(tree, path) {
     if (pending.length > 0 && entry.type !== "directory") return { kind: "missing" };
     done.push(component);
     if (pending.length === 0) {
-      const p = "/" + done.join("/");
+      const p = "/" + done.slice(base.length).join("/");
       if (entry.type === "file") return { kind: "file", path: p, size: entry.size };
       if (entry.type === "directory") return { kind: "directory", path: p };
       return { kind: "other", path: p };
     }
   }
-  return { kind: "directory", path: "/" + done.join("/") };
+  if (host && done.length < base.length) return { kind: "missing" };
+  return { kind: "directory", path: "/" + done.slice(base.length).join("/") };
+}
+function memoizeTree(tree) {
+  const lstats = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
+  const files = /* @__PURE__ */ new Map();
+  return {
+    lstat(path) {
+      if (lstats.has(path)) return lstats.get(path);
+      const e = tree.lstat(path);
+      lstats.set(path, e);
+      return e;
+    },
+    readDirectory(path) {
+      if (listings.has(path)) return listings.get(path);
+      const l = tree.readDirectory(path);
+      listings.set(path, l);
+      return l;
+    },
+    readFile(path) {
+      let f = files.get(path);
+      if (!f) {
+        f = tree.readFile(path);
+        files.set(path, f);
+      }
+      return f;
+    },
+    // Resolution depends on where the tree sits on the host; the cache must not hide it.
+    ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {}
+  };
 }
 function linkTargetPath(linkDir, target) {
   return import_path2.posix.normalize(target.startsWith("/") ? target : import_path2.posix.join(linkDir, target));
@@ -45456,65 +45638,93 @@ function isValidAlias(alias, target) {
   if (a.instance && t.instance === "") return false;
   return true;
 }
-function loadUnit(tree, unitName, options) {
-  const parts = parseUnitName(unitName);
-  if (!parts) return fail("error", unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
-  const names = new NameMap(tree, options.searchPath);
-  let fragmentPath = names.fragmentOf(unitName);
-  let instance = parts.instance === "" ? void 0 : parts.instance;
-  let lookupName = unitName;
-  if (!fragmentPath && instance !== void 0) {
-    lookupName = templateOf(unitName);
-    fragmentPath = names.fragmentOf(lookupName);
+var UnitLoader = class {
+  constructor(tree, searchPath) {
+    this.searchPath = searchPath;
+    this.tree = memoizeTree(tree);
+    this.names = new NameMap(this.tree, searchPath);
   }
-  if (!fragmentPath) return fail("not-found", unitName, `Unit ${unitName} not found.`);
-  const resolved = resolvePath(tree, fragmentPath);
-  if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) {
-    return fail("masked", unitName, `Unit ${unitName} is masked.`);
-  }
-  if (resolved.kind !== "file") {
-    return fail("not-found", unitName, `Unit ${unitName} not found.`);
-  }
-  let id = import_path3.posix.basename(fragmentPath);
-  const idParts = parseUnitName(id);
-  if (!idParts || idParts.type !== parts.type) id = unitName;
-  else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
-  else if (idParts.instance === void 0) instance = void 0;
-  const type = parts.type;
-  const allNames = [id];
-  const addName = (n) => {
-    if (!allNames.includes(n)) allNames.push(n);
-  };
-  addName(unitName);
-  const fragmentName = import_path3.posix.basename(fragmentPath);
-  for (const alias of names.aliasesOf(fragmentName)) {
-    addName(instance !== void 0 && alias.includes("@") ? replaceInstance(alias, instance) : alias);
-  }
-  if (lookupName !== unitName) {
-    for (const alias of names.aliasesOf(lookupName)) addName(replaceInstance(alias, instance ?? ""));
-  }
-  const mainText = readUnitText(tree, resolved.path, resolved.size);
-  if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
-  const sections = UNIT_SECTIONS[type];
-  const files = [parseUnitFile(mainText.text, fragmentPath, sections)];
-  for (const dropIn of findDropIns(tree, options.searchPath, id, allNames.slice(1), type)) {
-    const r = resolvePath(tree, dropIn);
-    if (r.kind === "null") continue;
-    if (r.kind !== "file") continue;
-    const text = readUnitText(tree, r.path, r.size);
-    if ("error" in text) {
-      files.push({
-        file: dropIn,
-        assignments: [],
-        sections: [],
-        diagnostics: [{ file: dropIn, line: 1, column: 1, severity: "warning", message: text.error }]
-      });
-      continue;
+  searchPath;
+  tree;
+  names;
+  resolved = /* @__PURE__ */ new Map();
+  resolve(path) {
+    let r = this.resolved.get(path);
+    if (!r) {
+      r = resolvePath(this.tree, path);
+      this.resolved.set(path, r);
     }
-    files.push(parseUnitFile(text.text, dropIn, sections));
+    return r;
   }
-  return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
-}
+  /** Loads one unit; template names must already carry their instance. */
+  load(unitName) {
+    const tree = this.tree;
+    const names = this.names;
+    const parts = parseUnitName(unitName);
+    if (!parts) return fail("error", unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
+    let fragmentPath = names.fragmentOf(unitName);
+    let instance = parts.instance === "" ? void 0 : parts.instance;
+    let lookupName = unitName;
+    if (!fragmentPath && instance !== void 0) {
+      lookupName = templateOf(unitName);
+      fragmentPath = names.fragmentOf(lookupName);
+    }
+    if (!fragmentPath) return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    const resolved = this.resolve(fragmentPath);
+    if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) {
+      return fail("masked", unitName, `Unit ${unitName} is masked.`);
+    }
+    if (resolved.kind !== "file") {
+      return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    }
+    let id = import_path3.posix.basename(fragmentPath);
+    const idParts = parseUnitName(id);
+    if (!idParts || idParts.type !== parts.type) id = unitName;
+    else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
+    else if (idParts.instance === void 0) instance = void 0;
+    const type = parts.type;
+    const allNames = [id];
+    const addName = (n) => {
+      if (!allNames.includes(n)) allNames.push(n);
+    };
+    addName(unitName);
+    const fragmentName = import_path3.posix.basename(fragmentPath);
+    for (const alias of names.aliasesOf(fragmentName)) {
+      addName(instance !== void 0 && alias.includes("@") ? replaceInstance(alias, instance) : alias);
+    }
+    if (lookupName !== unitName) {
+      for (const alias of names.aliasesOf(lookupName)) addName(replaceInstance(alias, instance ?? ""));
+    }
+    const mainText = readUnitText(tree, resolved.path, resolved.size);
+    if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
+    const sections = UNIT_SECTIONS[type];
+    const files = [parseUnitFile(mainText.text, fragmentPath, sections)];
+    for (const dropIn of findDropIns(
+      tree,
+      this.searchPath,
+      id,
+      allNames.slice(1),
+      type,
+      (p) => this.resolve(p)
+    )) {
+      const r = this.resolve(dropIn);
+      if (r.kind === "null") continue;
+      if (r.kind !== "file") continue;
+      const text = readUnitText(tree, r.path, r.size);
+      if ("error" in text) {
+        files.push({
+          file: dropIn,
+          assignments: [],
+          sections: [],
+          diagnostics: [{ file: dropIn, line: 1, column: 1, severity: "warning", message: text.error }]
+        });
+        continue;
+      }
+      files.push(parseUnitFile(text.text, dropIn, sections));
+    }
+    return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
+  }
+};
 function readUnitText(tree, path, size) {
   if (size > MAX_UNIT_FILE_BYTES)
     return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
@@ -45546,22 +45756,33 @@ var BACKUP_SUFFIXES = [
 function isHiddenOrBackup(name) {
   return name.startsWith(".") || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
 }
-function findDropIns(tree, searchPath, id, aliases, type) {
+var LISTING_SETS = /* @__PURE__ */ new WeakMap();
+function findDropIns(tree, searchPath, id, aliases, type, resolve2 = (p) => resolvePath(tree, p)) {
   const dirs = [];
-  const addDirsFor = (name) => {
-    for (const dir of searchPath) {
-      for (const n of dropInNames(name)) {
-        const r = resolvePath(tree, import_path3.posix.join(dir, `${n}.d`));
-        if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
-      }
+  const listed = (dir, name) => {
+    const r = resolve2(dir);
+    if (r.kind !== "directory") return false;
+    const entries = tree.readDirectory(r.path);
+    if (entries === void 0) return false;
+    let set = LISTING_SETS.get(entries);
+    if (!set) {
+      set = new Set(entries);
+      LISTING_SETS.set(entries, set);
     }
+    return set.has(name);
+  };
+  const addDir = (dir, name) => {
+    if (!listed(dir, name)) return;
+    const r = resolve2(dir + "/" + name);
+    if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
+  };
+  const addDirsFor = (name) => {
+    const candidates = dropInNames(name);
+    for (const dir of searchPath) for (const n of candidates) addDir(dir, `${n}.d`);
   };
   addDirsFor(id);
   for (const alias of aliases) addDirsFor(alias);
-  for (const dir of searchPath) {
-    const r = resolvePath(tree, import_path3.posix.join(dir, `${type}.d`));
-    if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
-  }
+  for (const dir of searchPath) addDir(dir, `${type}.d`);
   const byName = /* @__PURE__ */ new Map();
   for (const dir of dirs) {
     for (const name of tree.readDirectory(dir) ?? []) {
@@ -45610,8 +45831,12 @@ var HOST_VALUES = {
   M: "unknown",
   y: "/",
   Y: "/",
-  d: "/run/credentials"
+  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
+  c: "/system.slice",
+  r: "/system.slice",
+  R: "/"
 };
+var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
 function expandSpecifiers(value, ctx) {
   if (value.indexOf("%") < 0) return { ok: true, value };
   const parts = parseUnitName(ctx.unitName);
@@ -45658,11 +45883,18 @@ function expandSpecifiers(value, ctx) {
       case "f":
         out += unescapeUnitNamePath(instance !== "" ? instance : prefix);
         break;
+      case "d":
+        out += `/run/credentials/${ctx.unitName}`;
+        break;
       default: {
-        if (s === void 0) return { ok: false, specifier: "%" };
-        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s];
-        if (known === void 0) return { ok: false, specifier: `%${s}` };
-        out += known;
+        if (s === void 0) {
+          out += "%";
+          break;
+        }
+        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
+        if (known !== void 0) out += known;
+        else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
+        else out += `%${s}`;
       }
     }
   }
@@ -45670,81 +45902,311 @@ function expandSpecifiers(value, ctx) {
 }
 
 // src/core/unit/extract-word.ts
-function isSeparator(c) {
-  return c === " " || c === "	" || c === "\n" || c === "\r";
-}
-function extractWords(value, unquote) {
-  const words = [];
-  let i = 0;
-  const n = value.length;
-  for (; ; ) {
-    while (i < n && isSeparator(value[i])) i++;
-    if (i >= n) return { words, invalid: false };
-    let word = "";
-    let quote2 = null;
-    for (; ; ) {
-      if (i >= n) {
-        if (quote2 !== null) return { words, invalid: true };
-        break;
-      }
-      const c = value[i];
-      if (c === "\\") {
-        if (i + 1 >= n) return { words, invalid: true };
-        word += value[i + 1];
-        i += 2;
-        continue;
-      }
-      if (quote2 !== null) {
-        if (c === quote2) quote2 = null;
-        else word += c;
-        i++;
-        continue;
-      }
-      if (unquote && (c === '"' || c === "'")) {
-        quote2 = c;
-        i++;
-        continue;
-      }
-      if (isSeparator(c)) break;
-      word += c;
-      i++;
-    }
-    words.push(word);
+var EXTRACT_RELAX = 1 << 0;
+var EXTRACT_CUNESCAPE = 1 << 1;
+var EXTRACT_UNESCAPE_RELAX = 1 << 2;
+var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
+var EXTRACT_UNQUOTE = 1 << 5;
+var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
+var WHITESPACE = " 	\n\r";
+var HEX = "0123456789abcdefABCDEF";
+function cunescapeOne(s, at, acceptNul = false) {
+  const c = s[at];
+  const simple = {
+    a: "\x07",
+    b: "\b",
+    f: "\f",
+    n: "\n",
+    r: "\r",
+    t: "	",
+    v: "\v",
+    "\\": "\\",
+    '"': '"',
+    "'": "'",
+    s: " "
+  };
+  if (c === void 0) return void 0;
+  const one = simple[c];
+  if (one !== void 0) return { char: one, length: 1 };
+  const hexRun = (n) => {
+    const digits = s.slice(at + 1, at + 1 + n);
+    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
+    return parseInt(digits, 16);
+  };
+  if (c === "x") {
+    const v = hexRun(2);
+    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
   }
+  if (c === "u" || c === "U") {
+    const n = c === "u" ? 4 : 8;
+    const v = hexRun(n);
+    if (v === void 0 || v === 0 && !acceptNul) return void 0;
+    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
+    return { char: String.fromCodePoint(v), length: n + 1 };
+  }
+  if (c >= "0" && c <= "7") {
+    const digits = s.slice(at, at + 3);
+    if (!/^[0-7]{3}$/.test(digits)) return void 0;
+    const v = parseInt(digits, 8);
+    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  return void 0;
 }
-function extractFirstWord(value, unquote) {
-  const { words, invalid } = extractWords(value, unquote);
-  if (invalid && words.length === 0) return void 0;
-  const first = words[0];
-  if (first === void 0) return void 0;
+function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
+  const n = input.length;
+  const isSep = (c) => separators.includes(c);
   let i = 0;
-  const n = value.length;
-  while (i < n && isSeparator(value[i])) i++;
+  for (; ; i++) {
+    if (i >= n)
+      return flags & EXTRACT_DONT_COALESCE_SEPARATORS ? { kind: "word", word: "", rest: void 0 } : { kind: "end" };
+    const c = input[i];
+    if (!isSep(c)) break;
+    if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return { kind: "word", word: "", rest: input.slice(i + 1) };
+  }
+  let word = "";
   let quote2 = null;
-  for (; i < n; i++) {
-    const c = value[i];
-    if (c === "\\") {
+  let backslash = false;
+  const done = (rest) => ({ kind: "word", word, rest });
+  for (; ; ) {
+    const c = input[i];
+    if (backslash) {
+      if (c === void 0) {
+        if (flags & EXTRACT_UNESCAPE_RELAX && (quote2 === null || flags & EXTRACT_RELAX)) {
+          word += "\\";
+          return done(void 0);
+        }
+        if (flags & EXTRACT_RELAX) return done(void 0);
+        return { kind: "error" };
+      }
+      if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
+        const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
+        if (u) {
+          word += u.char;
+          i += u.length - 1;
+        } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSep(c) || c === "\\")) word += c;
+        else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
+        else return { kind: "error" };
+      } else word += c;
+      backslash = false;
       i++;
       continue;
     }
     if (quote2 !== null) {
+      if (c === void 0) return flags & EXTRACT_RELAX ? done(void 0) : { kind: "error" };
+      i++;
       if (c === quote2) quote2 = null;
+      else if (c === "\\") backslash = true;
+      else word += c;
       continue;
     }
-    if (unquote && (c === '"' || c === "'")) {
-      quote2 = c;
-      continue;
-    }
-    if (isSeparator(c)) break;
+    if (c === void 0) return done(void 0);
+    i++;
+    if ((c === '"' || c === "'") && flags & EXTRACT_UNQUOTE) quote2 = c;
+    else if (c === "\\") backslash = true;
+    else if (isSep(c)) {
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return done(input.slice(i));
+      while (i < n && isSep(input[i])) i++;
+      return done(i >= n ? void 0 : input.slice(i));
+    } else word += c;
   }
-  while (i < n && isSeparator(value[i])) i++;
-  return { word: first, rest: value.slice(i) };
+}
+function extractAllWords(value, flags) {
+  const words = [];
+  let rest = value;
+  while (rest !== void 0) {
+    const step = extractFirstWordRaw(rest, flags);
+    if (step.kind === "end") break;
+    if (step.kind === "error") return { words, invalid: true };
+    words.push(step.word);
+    rest = step.rest;
+  }
+  return { words, invalid: false };
+}
+function extractWords(value, unquote) {
+  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
+}
+function hasValidCEscapes(s) {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] !== "\\") continue;
+    const u = cunescapeOne(s, i + 1, true);
+    if (!u) return false;
+    i += u.length;
+  }
+  return true;
 }
 
 // src/core/security/errno-names.ts
 var ERRNO_NAMES = new Set(
   "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP EWOULDBLOCK ENOMSG EIDRM ECHRNG EL2NSYNC EL3HLT EL3RST ELNRNG EUNATCH ENOCSI EL2HLT EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT EDEADLOCK EBFONT ENOSTR ENODATA ETIME ENOSR ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG EOVERFLOW ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ ERESTART ESTRPIPE EUSERS ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP ENOTSUP EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY EINPROGRESS ESTALE EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE ECANCELED ENOKEY EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL EHWPOISON".split(" ")
 );
+
+// src/core/security/exec-command.ts
+var isWhitespace = (c) => c !== void 0 && WHITESPACE.includes(c);
+function isSafeString2(s) {
+  return !/[\x01-\x1f"'\\\x7f]/.test(s);
+}
+function extractExecWord(p, messages, rvalue) {
+  const step = extractFirstWordRaw(p, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+  if (step.kind !== "error") return step;
+  const relaxed = extractFirstWordRaw(p, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX);
+  if (relaxed.kind === "word") {
+    messages.push({ severity: "warning", message: `Ignoring unknown escape sequences: "${relaxed.word}"` });
+    return relaxed;
+  }
+  messages.push({ severity: "error", message: `Unbalanced quoting, ignoring: "${rvalue}"` });
+  return { kind: "error" };
+}
+function parseExecLine(rvalue, options) {
+  const result = { commands: 0, fatal: false, messages: [] };
+  const { messages } = result;
+  let p = rvalue;
+  let semicolon;
+  do {
+    semicolon = false;
+    const first = extractExecWord(p ?? "", messages, rvalue);
+    if (first.kind !== "word") return result;
+    p = first.rest;
+    if (first.word === ";") {
+      semicolon = true;
+      continue;
+    }
+    let ignore = false;
+    let separateArgv0 = false;
+    let noEnvExpand = false;
+    let privileged = "";
+    let viaShell = false;
+    let f = first.word;
+    for (; ; f = f.slice(1)) {
+      const c = f[0];
+      if (c === "-" && !ignore) ignore = true;
+      else if (c === "@" && !separateArgv0) separateArgv0 = true;
+      else if (c === ":" && !noEnvExpand) noEnvExpand = true;
+      else if (c === "+" && privileged === "") privileged = "+";
+      else if (c === "!" && privileged === "") privileged = "!";
+      else if (c === "!" && privileged === "!") privileged = "!!";
+      else if (c === "|" && options.extraPrefixes.includes("|") && !viaShell) viaShell = true;
+      else break;
+    }
+    const refuse = (what, detail) => {
+      messages.push({
+        severity: ignore ? "warning" : "error",
+        message: `${what}${ignore ? ", ignoring" : ""}: ${detail}`
+      });
+      result.fatal = !ignore;
+      return result;
+    };
+    const expanded = options.expand(f);
+    if (!expanded.ok) return refuse(`Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
+    const path = expanded.value;
+    if (!viaShell) {
+      if (path === "") return refuse("Empty path in command line", `'${rvalue}'`);
+      if (!isSafeString2(path)) return refuse("Executable name contains special characters", path);
+      if (path.endsWith("/")) return refuse("Executable path specifies a directory", path);
+      if (!(path.startsWith("/") ? isValidPath(path) : isValidFilename(path)))
+        return refuse("Neither a valid executable name nor an absolute path", path);
+    }
+    let argc = separateArgv0 ? 0 : 1;
+    while (p !== void 0 && p !== "") {
+      if (p[0] === ";" && (p.length === 1 || isWhitespace(p[1]))) {
+        p = skipWhitespace(p.slice(1));
+        semicolon = true;
+        break;
+      }
+      if (p[0] === "\\" && p[1] === ";" && (p.length === 2 || isWhitespace(p[2]))) {
+        p = skipWhitespace(p.slice(2));
+        argc++;
+        continue;
+      }
+      const word = extractExecWord(p, messages, rvalue);
+      if (word.kind === "end") break;
+      if (word.kind === "error") {
+        result.fatal = !ignore;
+        return result;
+      }
+      p = word.rest;
+      if (!options.expand(word.word).ok)
+        return refuse(`Failed to resolve unit specifiers in ${word.word}`, "unknown specifier");
+      argc++;
+    }
+    if (argc === 0) return refuse("Empty executable name or zeroeth argument", rvalue);
+    result.commands++;
+  } while (semicolon);
+  return result;
+}
+function skipWhitespace(s) {
+  let i = 0;
+  while (i < s.length && isWhitespace(s[i])) i++;
+  return s.slice(i);
+}
+
+// src/core/security/credentials.ts
+function isValidCredentialName(s) {
+  return isValidFilename(s) && !/[\x00-\x1f\x7f-\uffff:]/.test(s) && s.length <= 255;
+}
+function isValidBase64(s) {
+  const chars = [...s].filter((c) => !" 	\n\r".includes(c));
+  const value = (c) => c === void 0 ? void 0 : c === "=" ? "pad" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) >= 0 ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) : -1;
+  for (let i = 0; i < chars.length; i += 4) {
+    const [a, b, c, d2] = [0, 1, 2, 3].map((k) => value(chars[i + k]));
+    if (a === void 0) break;
+    if (a === -1 || b === -1 || c === -1 || d2 === -1) return false;
+    if (b === void 0 || c === void 0 || d2 === void 0) return false;
+    if (a === "pad" || b === "pad") return false;
+    const last = i + 4 >= chars.length;
+    if (c === "pad") {
+      if (d2 !== "pad" || b & 15 || !last) return false;
+      break;
+    }
+    if (d2 === "pad") {
+      if (c & 3 || !last) return false;
+      break;
+    }
+  }
+  return true;
+}
+function applyLoadCredential(map, value, encrypted, expand3) {
+  if (value === "") {
+    map.clear();
+    return { ok: true };
+  }
+  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
+  if (first.kind !== "word") return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
+  const id = expand3(first.word);
+  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
+  if (!isValidCredentialName(id.value))
+    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
+  const rest = first.rest ?? "";
+  if (rest !== "") {
+    const source = expand3(rest);
+    if (!source.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${rest}", ignoring` };
+    const q = source.value;
+    if (q.startsWith("/") ? !isNormalizedPath(q) : !isValidCredentialName(q))
+      return { ok: false, message: `Credential source "${q}" not valid, ignoring.` };
+  }
+  map.set(id.value, encrypted);
+  return { ok: true };
+}
+function applySetCredential(map, value, encrypted, expand3) {
+  if (value === "") {
+    map.clear();
+    return { ok: true };
+  }
+  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
+  if (first.kind === "error") return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
+  if (first.kind === "end" || first.rest === void 0 || first.rest === "")
+    return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
+  const id = expand3(first.word);
+  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
+  if (!isValidCredentialName(id.value))
+    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
+  if (encrypted ? !isValidBase64(first.rest) : !hasValidCEscapes(first.rest))
+    return {
+      ok: false,
+      message: encrypted ? "Encrypted credential data not valid Base64 data, ignoring." : `Can't unescape "${first.rest}", ignoring`
+    };
+  map.set(id.value, encrypted);
+  return { ok: true };
+}
 
 // src/core/security/settings.ts
 var CAP_ALL = 0xffffffffffffffffn;
@@ -45787,8 +46249,15 @@ function fatal(ctx, a, message) {
   ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: "error", message });
   return "fatal";
 }
+function expand2(ctx, value) {
+  return expandSpecifiers(value, {
+    unitName: ctx.unit.id,
+    scope: "system",
+    extra: ctx.traits.extraSpecifiers
+  });
+}
 function specifiers(ctx, a, value) {
-  const r = expandSpecifiers(value, { unitName: ctx.unit.id, scope: "system" });
+  const r = expand2(ctx, value);
   if (r.ok) return r.value;
   ctx.diagnostics.push({
     file: a.file,
@@ -45844,7 +46313,7 @@ var handleUser = (ctx, a) => {
     ctx.s.user = void 0;
     return "ok";
   }
-  const r = expandSpecifiers(a.value, { unitName: ctx.unit.id, scope: "system" });
+  const r = expand2(ctx, a.value);
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
@@ -45853,7 +46322,7 @@ var handleUser = (ctx, a) => {
 };
 var handleGroup = (ctx, a) => {
   if (a.value === "") return "ok";
-  const r = expandSpecifiers(a.value, { unitName: ctx.unit.id, scope: "system" });
+  const r = expand2(ctx, a.value);
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
@@ -45866,7 +46335,7 @@ var handleSupplementaryGroups = (ctx, a) => {
   }
   const { words, invalid } = extractWords(a.value, false);
   for (const word of words) {
-    const r = expandSpecifiers(word, { unitName: ctx.unit.id, scope: "system" });
+    const r = expand2(ctx, word);
     if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
     if (!isValidRelaxedUserName(r.value))
       return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
@@ -45876,8 +46345,10 @@ var handleSupplementaryGroups = (ctx, a) => {
   return "ok";
 };
 function parseCapabilities(ctx, value) {
-  const { words, invalid } = extractWords(value, true);
-  if (invalid) return void 0;
+  const { words } = extractAllWords(
+    value,
+    EXTRACT_UNQUOTE | (ctx.traits.capabilityListRelaxed ? EXTRACT_RELAX : 0)
+  );
   let sum = 0n;
   for (const word of words) {
     let bit;
@@ -45899,7 +46370,6 @@ function capabilitySet(field) {
       value = value.slice(1);
     }
     const sum = parseCapabilities(ctx, value);
-    if (sum === void 0) return warn(ctx, a, `Failed to parse ${a.key}= specifier '${value}', ignoring`);
     const current = ctx.s[field];
     if (sum === 0n || current === initial) {
       let next = invert ? ~sum & U642 : sum;
@@ -45972,7 +46442,9 @@ var handleRestrictNamespaces = (ctx, a) => {
     value = value.slice(1);
   }
   let flags = 0;
-  for (const word of extractWords(value, false).words) {
+  const { words: nsWords, invalid: nsInvalid } = extractWords(value, false);
+  if (nsInvalid) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${a.value}`);
+  for (const word of nsWords) {
     const flag = NAMESPACE_FLAGS[word];
     if (flag === void 0)
       return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${a.value}`);
@@ -46062,16 +46534,17 @@ function rootPath(field) {
       ctx.s[field] = void 0;
       return "ok";
     }
-    const r = expandSpecifiers(a.value, { unitName: ctx.unit.id, scope: "system" });
-    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
-    if (!r.value.startsWith("/")) return fatal(ctx, a, `${a.key}= path is not absolute: ${r.value}`);
-    ctx.s[field] = simplifyPath(r.value);
+    const r = expand2(ctx, a.value);
+    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in '${a.value}'`);
+    if (r.value === "") {
+      ctx.s[field] = void 0;
+      return "ok";
+    }
+    const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+    if (!checked.ok) return fatal(ctx, a, checked.message);
+    ctx.s[field] = checked.path;
     return "ok";
   };
-}
-function simplifyPath(p) {
-  const parts = p.split("/").filter((c) => c !== "" && c !== ".");
-  return "/" + parts.join("/");
 }
 var handleDelegate = (ctx, a) => {
   if (!CAN_DELEGATE.has(ctx.unit.type))
@@ -46106,22 +46579,29 @@ var handleDeviceAllow = (ctx, a) => {
     ctx.s.deviceAllow = [];
     return "ok";
   }
-  const first = extractFirstWord(a.value, true);
-  if (!first) return warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  const first = extractFirstWordRaw(a.value, EXTRACT_UNQUOTE);
+  if (first.kind !== "word")
+    return warn(ctx, a, `Failed to extract device path and rights from '${a.value}', ignoring.`);
   const resolved = specifiers(ctx, a, first.word);
   if (resolved === void 0) return "ok";
   let path = resolved;
   if (!path.startsWith("block-") && !path.startsWith("char-")) {
-    path = simplifyPath(path);
-    if (!resolved.startsWith("/") || !(path.startsWith("/dev/") || path.startsWith("/run/systemd/inaccessible/"))) {
-      return warn(ctx, a, `Invalid device node path '${resolved}', ignoring.`);
-    }
+    const checked = simplifyAndCheckPath(path, a.key, "any");
+    if (!checked.ok) return warn(ctx, a, `${checked.message.replace(/: /, ", ignoring: ")}`);
+    path = checked.path;
+    if (!isValidDeviceNodePath(path)) return warn(ctx, a, `Invalid device node path '${path}', ignoring.`);
   }
-  if (first.rest !== "" && !/^[rwm]+$/.test(first.rest))
-    return warn(ctx, a, `Invalid device rights '${first.rest}', ignoring.`);
-  addDeviceAllow(ctx, path, first.rest, a);
+  const rights = first.rest ?? "";
+  if (rights !== "" && !/^[rwm]+$/.test(rights))
+    return warn(ctx, a, `Invalid device rights '${rights}', ignoring.`);
+  addDeviceAllow(ctx, path, rights, a);
   return "ok";
 };
+function isValidDeviceNodePath(path) {
+  if (pathStartsWith(path, "/dev/") === void 0 && pathStartsWith(path, "/run/systemd/inaccessible/") === void 0)
+    return false;
+  return !path.endsWith("/");
+}
 function parseIPv4(s) {
   const parts = s.split(".");
   if (parts.length !== 4) return void 0;
@@ -46230,7 +46710,8 @@ function ipFilterPath(field) {
     }
     const v = specifiers(ctx, a, a.value);
     if (v === void 0) return "ok";
-    if (!v.startsWith("/")) return warn(ctx, a, `${a.key}= path is not absolute, ignoring: ${v}`);
+    const checked = simplifyAndCheckPath(v, a.key, "absolute");
+    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
     ctx.ipFilterPaths[field]++;
     return "ok";
   };
@@ -46238,27 +46719,19 @@ function ipFilterPath(field) {
 function execCommands(field) {
   return (ctx, a) => {
     if (a.value === "") {
-      ctx.facts[field] = 0;
+      if (field) ctx.facts[field] = 0;
       return "ok";
     }
-    let count = 0;
-    let expectCommand = true;
-    for (const word of extractWords(a.value, true).words) {
-      if (word === ";") {
-        expectCommand = true;
-        continue;
-      }
-      if (expectCommand) {
-        const path = word.replace(/^[-@:+!|]+/, "");
-        if (path.length > 0 && !path.includes("%") && path.includes("/") && !path.startsWith("/")) {
-          return warn(ctx, a, `Neither a valid executable name nor an absolute path, ignoring: ${word}`);
-        }
-        count++;
-        expectCommand = false;
-      }
+    const r = parseExecLine(a.value, {
+      extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+      expand: (text) => expand2(ctx, text)
+    });
+    for (const m of r.messages) {
+      if (m.severity === "error") fatal(ctx, a, m.message);
+      else warn(ctx, a, m.message);
     }
-    ctx.facts[field] += count;
-    return "ok";
+    if (field) ctx.facts[field] += r.commands;
+    return r.fatal ? "fatal" : "ok";
   };
 }
 function factEnum(field, words) {
@@ -46273,6 +46746,44 @@ function factString(field) {
   return (ctx, a) => {
     ctx.facts[field] = a.value === "" ? void 0 : a.value;
     return "ok";
+  };
+}
+function factPrintfString(field) {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === void 0) return "ok";
+    ctx.facts[field] = v === "" ? void 0 : v;
+    return "ok";
+  };
+}
+function factPath(field) {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === void 0) return "ok";
+    if (v === "") {
+      ctx.facts[field] = void 0;
+      return "ok";
+    }
+    const checked = simplifyAndCheckPath(v, a.key, "absolute");
+    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    ctx.facts[field] = checked.path;
+    return "ok";
+  };
+}
+function factBoolean(field) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === void 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    ctx.facts[field] = b;
+    return "ok";
+  };
+}
+function credential(kind, encrypted) {
+  return (ctx, a) => {
+    const map = kind === "load" ? ctx.facts.loadCredentials : ctx.facts.setCredentials;
+    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
+    const r = apply(map, a.value, encrypted, (text) => expand2(ctx, text));
+    return r.ok ? "ok" : warn(ctx, a, r.message);
   };
 }
 function factCounter(field) {
@@ -46362,8 +46873,10 @@ var DIRECTIVES = {
   RestrictNamespaces: d("exec", handleRestrictNamespaces),
   SystemCallArchitectures: d("exec", handleSystemCallArchitectures),
   SystemCallFilter: d("exec", handleSystemCallFilter),
-  LoadCredentialEncrypted: d("exec", factCounter("encryptedCredentials")),
-  SetCredentialEncrypted: d("exec", factCounter("encryptedCredentials")),
+  LoadCredential: d("exec", credential("load", false)),
+  LoadCredentialEncrypted: d("exec", credential("load", true)),
+  SetCredential: d("exec", credential("set", false)),
+  SetCredentialEncrypted: d("exec", credential("set", true)),
   PAMName: d("exec", factString("pamName")),
   Delegate: d("cgroup", handleDelegate),
   DevicePolicy: d("cgroup", handleDevicePolicy),
@@ -46376,13 +46889,26 @@ var DIRECTIVES = {
     "kill",
     factEnum("killMode", () => ["control-group", "process", "mixed", "none"])
   ),
+  // Service Type= is an enum; Mount Type= the file system type (a string with specifiers).
   Type: d(
-    "service",
-    factEnum("type", (c) => c.traits.serviceTypes)
+    "service-or-mount",
+    (ctx, a) => ctx.unit.type === "service" ? factEnum("type", (c) => c.traits.serviceTypes)(ctx, a) : factPrintfString("fstype")(ctx, a)
   ),
+  Options: d("mount", (ctx, a) => ctx.unit.type === "mount" ? factPrintfString("options")(ctx, a) : "ok"),
   NotifyAccess: d("service", enumSetting("notifyAccess", ["none", "main", "exec", "all"])),
   ExecStart: d("service", execCommands("execStart")),
   ExecStop: d("service", execCommands("execStop")),
+  ExecStartPre: d("service-or-socket", execCommands()),
+  ExecStartPost: d("service-or-socket", execCommands()),
+  ExecCondition: d("service", execCommands()),
+  ExecReload: d("service", execCommands()),
+  ExecStopPost: d("service-or-socket", execCommands()),
+  ExecStopPre: d("socket", execCommands()),
+  RemainAfterExit: d("service", factBoolean("remainAfterExit")),
+  ExitType: d(
+    "service",
+    factEnum("exitType", () => ["main", "cgroup"])
+  ),
   Restart: d(
     "service",
     factEnum("restart", () => [
@@ -46417,8 +46943,13 @@ var DIRECTIVES = {
   PathChanged: d("path", factCounter("pathTriggers")),
   PathModified: d("path", factCounter("pathTriggers")),
   DirectoryNotEmpty: d("path", factCounter("pathTriggers")),
-  What: d("mount", factString("what")),
-  Where: d("mount", factString("where"))
+  // Mount What= is a plain string; Swap What= a path.
+  What: d(
+    "mount",
+    (ctx, a) => ctx.unit.type === "mount" ? factPrintfString("what")(ctx, a) : factPath("what")(ctx, a)
+  ),
+  Where: d("mount", factPath("where")),
+  ExtraOptions: d("automount", factPrintfString("extraOptions"))
 };
 function inScope(scope, section, type) {
   const own = TYPE_SECTION[type];
@@ -46435,6 +46966,12 @@ function inScope(scope, section, type) {
       return type === "service" && section === "Service";
     case "socket":
       return type === "socket" && section === "Socket";
+    case "service-or-mount":
+      return type === "service" && section === "Service" || type === "mount" && section === "Mount";
+    case "service-or-socket":
+      return type === "service" && section === "Service" || type === "socket" && section === "Socket";
+    case "automount":
+      return type === "automount" && section === "Automount";
     case "timer":
       return type === "timer" && section === "Timer";
     case "path":
@@ -46475,6 +47012,7 @@ function profileCache(profile) {
   }
   return c;
 }
+var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
 function defaultSettings(unit2, traits) {
   const type = unit2.type;
   const exec = HAS_EXEC_CONTEXT.has(type);
@@ -46483,7 +47021,7 @@ function defaultSettings(unit2, traits) {
     unitType: type,
     hasExecContext: exec,
     hasCgroupContext: HAS_CGROUP_CONTEXT.has(type),
-    defaultDependencies: true,
+    defaultDependencies: !PERPETUAL_UNITS.some((n) => unit2.names.includes(n) && n.endsWith(`.${type}`)),
     notifyAccess: "none",
     user: void 0,
     dynamicUser: false,
@@ -46548,16 +47086,22 @@ function deriveSecuritySettings(unit2, profile) {
       execStop: 0,
       successAction: "none",
       restart: "no",
+      remainAfterExit: false,
+      exitType: "main",
       busName: void 0,
       pamName: void 0,
       killMode: "control-group",
-      encryptedCredentials: 0,
+      loadCredentials: /* @__PURE__ */ new Map(),
+      setCredentials: /* @__PURE__ */ new Map(),
       mountImages: 0,
       listens: 0,
       timerTriggers: 0,
       pathTriggers: 0,
       what: void 0,
-      where: void 0
+      where: void 0,
+      extraOptions: void 0,
+      options: void 0,
+      fstype: void 0
     },
     diagnostics: [],
     capabilityNames: cache2.capabilityNames,
@@ -46590,14 +47134,22 @@ function deriveSecuritySettings(unit2, profile) {
         break;
       }
     }
-    if (fileIndex === 0 && (stopped || file.fatal)) {
-      if (file.fatal) ctx.diagnostics.push(file.fatal);
-      return badSetting(ctx, `Unit ${unit2.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit2.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && file.fatal) {
+      ctx.diagnostics.push(file.fatal);
+      return {
+        failure: {
+          kind: "error",
+          unitName: unit2.id,
+          message: `Unit ${unit2.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
+        },
+        diagnostics: ctx.diagnostics
+      };
     }
     if (file.fatal) ctx.diagnostics.push(file.fatal);
   }
   const verifyError = verifyUnit(ctx);
-  if (verifyError) return badSetting(ctx, verifyError);
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
   if (s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
   return { settings: s, diagnostics: ctx.diagnostics };
@@ -46608,48 +47160,194 @@ function badSetting(ctx, message) {
     diagnostics: ctx.diagnostics
   };
 }
+var API_MOUNT_POINTS = [
+  "/proc",
+  "/sys",
+  "/dev",
+  "/sys/kernel/security",
+  "/sys/fs/smackfs",
+  "/dev/shm",
+  "/dev/pts",
+  "/run",
+  "/sys/fs/cgroup",
+  "/sys/fs/pstore",
+  "/sys/firmware/efi/efivars",
+  "/sys/fs/bpf",
+  // mount_point_ignore()
+  "/sys/fs/selinux",
+  "/dev/console",
+  "/proc/kmsg",
+  "/proc/sys",
+  "/proc/sys/kernel/random/boot_id"
+];
+function isApiMountPoint(path) {
+  if (API_MOUNT_POINTS.some((p) => pathEqual(path, p))) return true;
+  return pathStartsWith(path, "/sys/fs/cgroup/") !== void 0 || pathStartsWith(path, "/run/host") !== void 0;
+}
+var NETWORK_FILE_SYSTEMS = [
+  "afs",
+  "ceph",
+  "cifs",
+  "gfs",
+  "gfs2",
+  "ncp",
+  "ncpfs",
+  "nfs",
+  "nfs4",
+  "ocfs2",
+  "orangefs",
+  "pvfs2",
+  "smb3",
+  "smbfs",
+  "davfs",
+  "glusterfs",
+  "lustre",
+  "sshfs"
+];
+function fstabTestOption(options, names) {
+  if (options === void 0) return false;
+  const words = [];
+  let word = "";
+  for (let i = 0; i < options.length; i++) {
+    const c = options[i];
+    if (c === "\\") {
+      word += c + (options[i + 1] ?? "");
+      i++;
+    } else if (c === ",") {
+      words.push(word);
+      word = "";
+    } else word += c;
+  }
+  words.push(word);
+  return words.some((w) => names.some((n) => w === n || w.startsWith(`${n}=`)));
+}
+function mountDependencyError(facts, where2) {
+  const what = facts.what;
+  if (what === void 0) return void 0;
+  const bind2 = fstabTestOption(facts.options, ["bind", "rbind"]) || ["bind", "rbind"].includes(facts.fstype ?? "");
+  const isDevicePath = ["/dev/", "/sys/"].some((p) => {
+    const rest = pathStartsWith(what, p);
+    return rest !== void 0 && rest !== "";
+  });
+  if (!bind2 && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where2, "/")) {
+    if (unitNameFromPath(what, "device") === void 0) return "EINVAL";
+  }
+  const fstype = facts.fstype?.replace(/^fuse\./, "");
+  const network = fstabTestOption(facts.options, ["_netdev"]) || NETWORK_FILE_SYSTEMS.includes(fstype ?? "");
+  const loop = fstabTestOption(facts.options, ["loop"]);
+  if (what.startsWith("/") && (bind2 || loop || !network)) {
+    if (!isNormalizedPath(simplifyPath(what))) return "EPERM";
+  }
+  return void 0;
+}
+var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct", "indirect"];
 function verifyUnit(ctx) {
   const { unit: unit2, facts } = ctx;
   const id = unit2.id;
-  const refuse = (why) => `${id}: ${why} Refusing.
-Unit ${id} has a bad unit file setting.`;
+  const refuse = (why) => ({
+    kind: "bad-setting",
+    unitName: id,
+    message: `${id}: ${why}
+Unit ${id} has a bad unit file setting.`
+  });
+  const loadError = (reason) => ({
+    kind: "error",
+    unitName: id,
+    message: `Unit ${id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
+  });
+  const hasNameFor = (path) => {
+    const name = unitNameFromPath(path, unit2.type);
+    if (name === void 0) return void 0;
+    if (name === "hashed") return unit2.names.some(isHashedUnitName);
+    return unit2.names.includes(name);
+  };
   switch (unit2.type) {
     case "service": {
       let type = facts.type;
       if (type === void 0) type = facts.busName ? "dbus" : facts.execStart > 0 ? "simple" : "oneshot";
-      if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === "none") {
-        return refuse("Service has no ExecStart=, ExecStop=, or SuccessAction=.");
-      }
-      if (type !== "oneshot" && facts.execStart === 0) {
-        return refuse("Service has no ExecStart= setting, which is only allowed for Type=oneshot services.");
-      }
-      if (type !== "oneshot" && facts.execStart > 1) {
+      if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === "none")
+        return refuse("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
+      if (type !== "oneshot" && facts.execStart === 0)
         return refuse(
-          "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services."
+          "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
         );
-      }
-      if (type === "oneshot" && ["always", "on-success"].includes(facts.restart)) {
+      if (!facts.remainAfterExit && facts.execStart === 0 && facts.successAction === "none")
         return refuse(
-          "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services."
+          "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing."
         );
-      }
-      if (type === "dbus" && !facts.busName) {
-        return refuse("Service is of type D-Bus but no D-Bus service name has been specified.");
-      }
-      if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode)) {
-        return refuse("Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'.");
-      }
+      if (type !== "oneshot" && facts.execStart > 1)
+        return refuse(
+          "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "oneshot" && ["always", "on-success"].includes(facts.restart))
+        return refuse(
+          "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "oneshot" && facts.exitType === "cgroup")
+        return refuse(
+          "Service has ExitType=cgroup set, which isn't allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "dbus" && !facts.busName)
+        return refuse("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
+      if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode))
+        return refuse("Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing.");
       return void 0;
     }
+    case "mount": {
+      const where2 = facts.where ?? unitNameToPath(id);
+      if (where2 === void 0) return loadError("Invalid argument");
+      const extrasError = mountDependencyError(facts, where2);
+      if (extrasError === "EINVAL") return loadError("Invalid argument");
+      if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
+      const matches = hasNameFor(where2);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse("Where= setting doesn't match unit name. Refusing.");
+      if (isApiMountPoint(where2))
+        return refuse(`Cannot create mount unit for API file system ${where2}. Refusing.`);
+      const perpetual = unit2.names.includes("-.mount");
+      if (facts.what === void 0 && !perpetual) return refuse("What= setting is missing. Refusing.");
+      if (facts.pamName && facts.killMode !== "control-group")
+        return refuse("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
+      return void 0;
+    }
+    case "swap": {
+      const what = facts.what ?? unitNameToPath(id);
+      if (what === void 0) return loadError("Invalid argument");
+      const matches = hasNameFor(what);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse("Value of What= and unit name do not match, not loading.");
+      if (facts.pamName && facts.killMode !== "control-group")
+        return refuse("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
+      return void 0;
+    }
+    case "automount": {
+      const where2 = facts.where ?? unitNameToPath(id);
+      if (where2 === void 0) return loadError("Invalid argument");
+      if (pathEqual(where2, "/")) return loadError("Cannot assign requested address");
+      const matches = hasNameFor(where2);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse("Where= setting doesn't match unit name. Refusing.");
+      const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
+      if (reserved) return refuse(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
+      return void 0;
+    }
+    case "slice":
+      return isValidSliceName(id) ? void 0 : loadError("Invalid argument");
     case "socket":
-      return facts.listens === 0 ? refuse("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...).") : void 0;
+      return facts.listens === 0 ? refuse("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
     case "timer":
-      return facts.timerTriggers === 0 ? refuse("Timer unit lacks value setting.") : void 0;
+      return facts.timerTriggers === 0 ? refuse("Timer unit lacks value setting. Refusing.") : void 0;
     case "path":
-      return facts.pathTriggers === 0 ? refuse("Path unit lacks path setting.") : void 0;
+      return facts.pathTriggers === 0 ? refuse("Path unit lacks path setting. Refusing.") : void 0;
     default:
       return void 0;
   }
+}
+function isValidSliceName(name) {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance !== void 0 || parts.type !== "slice") return false;
+  if (name === "-.slice") return true;
+  return !parts.prefix.split("-").some((p) => p === "");
 }
 var CAP = (n) => 1n << BigInt(n);
 var CAP_SYS_RAWIO = 17;
@@ -46705,8 +47403,9 @@ function patchExecContext(ctx) {
       addDeviceAllow(ctx, "block-device-mapper", "rwm");
     }
     if (s.protectClock) addDeviceAllow(ctx, "char-rtc", "r", s.provenance.get("ProtectClock")?.at(-1));
-    if (traits.tpmDeviceForEncryptedCredentials && facts.encryptedCredentials > 0)
-      addDeviceAllow(ctx, "char-tpm", "rw");
+    const tpm = traits.tpmDeviceAllow;
+    const encrypted = [...facts.loadCredentials.values(), ...facts.setCredentials.values()].some((e) => e);
+    if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
   }
 }
 function isLocalhostPrefix(p) {
@@ -46954,8 +47653,8 @@ function needsBigArithmetic(rows) {
   return weightSum > 4294967295;
 }
 function formatTenths(x) {
-  const n = typeof x === "bigint" ? x : BigInt(x);
-  return `${n / 10n}.${n % 10n}`;
+  if (typeof x === "number") return `${Math.floor(x / 10)}.${x % 10}`;
+  return `${x / 10n}.${x % 10n}`;
 }
 function assessUnit(s, profile, policy) {
   const assessors = profile.data.assessors;
@@ -47045,7 +47744,27 @@ function assessUnit(s, profile, policy) {
 function strcmp(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+var ORDER_CACHE = /* @__PURE__ */ new Map();
+var ORDER_CACHE_LIMIT = 4096;
 function sortRows(rows, emptyDescriptionFirst) {
+  if (rows.every((r) => r.description !== null)) {
+    let signature = emptyDescriptionFirst ? "1" : "0";
+    for (const r of rows) signature += "\0" + r.description;
+    const cached = ORDER_CACHE.get(signature);
+    if (cached && cached.length === rows.length) return cached.map((i) => rows[i]);
+    const sorted = [...rows].sort((a, b) => {
+      const da = a.description;
+      const db = b.description;
+      if (da !== db) return da < db ? 1 : -1;
+      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
+    });
+    if (ORDER_CACHE.size >= ORDER_CACHE_LIMIT) ORDER_CACHE.clear();
+    ORDER_CACHE.set(
+      signature,
+      sorted.map((r) => rows.indexOf(r))
+    );
+    return sorted;
+  }
   const compare = (x, y) => {
     if (x === 0 && y === 0) return 0;
     if (x === 0) return -1;
@@ -47114,7 +47833,24 @@ function escapingSymlink(tree, repoPath) {
   }
   return void 0;
 }
-function scoreUnit(tree, locator, systemd, overrides) {
+function escapingDropIns(tree, searchPath, unit2) {
+  const candidates = [];
+  for (const dir of searchPath) {
+    for (const name of unit2.names) for (const n of dropInNames(name)) candidates.push(`${dir}/${n}.d`);
+    candidates.push(`${dir}/${unit2.type}.d`);
+  }
+  candidates.push(...findDropIns(tree, searchPath, unit2.id, unit2.names.slice(1), unit2.type));
+  const refused = [];
+  for (const path of new Set(candidates)) {
+    const entry = tree.lstat(path);
+    if (entry?.type !== "symlink") continue;
+    const r = resolvePath(tree, path);
+    if (r.kind === "missing" || r.kind === "loop" || r.kind === "other")
+      refused.push({ path: repoPathOf(path), target: entry.target });
+  }
+  return refused;
+}
+function scoreUnit(tree, locator, systemd, overrides, loader) {
   const refused = escapingSymlink(tree, locator.repoPath);
   if (refused)
     return {
@@ -47122,7 +47858,7 @@ function scoreUnit(tree, locator, systemd, overrides) {
       side: { path: locator.repoPath, error: refused, texts: [] },
       files: [locator.repoPath]
     };
-  const loaded = loadUnit(tree, locator.unitName, { searchPath: locator.searchPath });
+  const loaded = (loader ?? new UnitLoader(tree, locator.searchPath)).load(locator.unitName);
   if (!loaded.ok) {
     return {
       locator,
@@ -47131,6 +47867,17 @@ function scoreUnit(tree, locator, systemd, overrides) {
     };
   }
   const unit2 = loaded.unit;
+  const escaping = escapingDropIns(tree, locator.searchPath, unit2);
+  if (escaping.length > 0) {
+    const error2 = escaping.map(
+      (d2) => `the drop-in ${d2.path} is a symlink to ${d2.target}, which is not in this repository; refused`
+    ).join("; ");
+    return {
+      locator,
+      side: { path: locator.repoPath, error: error2, texts: [] },
+      files: [locator.repoPath, ...escaping.map((d2) => d2.path)]
+    };
+  }
   const texts = [];
   for (const f of unit2.files) {
     const read = tree.readFile(f.file);
@@ -47500,6 +48247,19 @@ function summarizeChange(directives, base, head) {
   }
   return parts.length > 0 ? parts.join(", ") : `\`${directives[0] ?? "?"}\` changed (implied or inherited)`;
 }
+function removedAssignments(directives, base, head) {
+  const out = [];
+  for (const d2 of directives) {
+    const left = describeValues(head, d2);
+    for (const a of base?.provenance.get(d2) ?? []) {
+      const text = `${a.key}=${a.value}`;
+      const i = left.indexOf(text);
+      if (i >= 0) left.splice(i, 1);
+      else out.push({ key: a.key, assignment: text, location: locate(a) });
+    }
+  }
+  return out;
+}
 function rowChanges(base, head) {
   const b = base.assessment;
   const h = head.assessment;
@@ -47512,6 +48272,7 @@ function rowChanges(base, head) {
     if ((before?.badness ?? null) === (row.badness ?? null)) continue;
     const directives = directivesOfAssessor(row.assessor);
     const at = lastAssignment(head.settings, directives);
+    const removed = removedAssignments(directives, base.settings, head.settings);
     changes.push({
       jsonField: row.assessor.jsonField,
       name: row.assessor.name,
@@ -47519,7 +48280,8 @@ function rowChanges(base, head) {
       headBadness: row.badness,
       delta: rowShare(row, hw) - rowShare(before, bw),
       location: at ? locate(at) : fallbackLocation(head),
-      summary: summarizeChange(directives, base.settings, head.settings)
+      summary: summarizeChange(directives, base.settings, head.settings),
+      ...removed.length > 0 ? { removed } : {}
     });
   }
   return changes.sort((x, y) => y.delta - x.delta);
@@ -48005,7 +48767,7 @@ async function commitSource(repoDir, sha) {
 function keyOf(l) {
   return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
 }
-function scoreAll(source, policy) {
+function scoreAll(source, policy, score2 = scoreUnit) {
   const systemd = systemdProfile(policy.systemdVersion);
   const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
   const locators = discoverUnits(
@@ -48015,7 +48777,20 @@ function scoreAll(source, policy) {
     systemd.traits.templateInstance
   );
   const out = /* @__PURE__ */ new Map();
-  for (const l of locators) out.set(keyOf(l), scoreUnit(source.tree, l, systemd, overrides));
+  const loaders = /* @__PURE__ */ new Map();
+  for (const l of locators) {
+    if (score2 !== scoreUnit) {
+      out.set(keyOf(l), score2(source.tree, l, systemd, overrides));
+      continue;
+    }
+    const key = l.searchPath.join("\0");
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = new UnitLoader(source.tree, l.searchPath);
+      loaders.set(key, loader);
+    }
+    out.set(keyOf(l), scoreUnit(source.tree, l, systemd, overrides, loader));
+  }
   return out;
 }
 function runGatePipeline(input) {
@@ -48038,7 +48813,9 @@ function runGatePipeline(input) {
   const touches = (u) => !!u && u.files.some((f) => changedPaths.has(f));
   const scope = [];
   const usedBase = /* @__PURE__ */ new Set();
+  const wanted = (path) => !input.pathFilters || input.pathFilters.length === 0 || input.pathFilters.some((g) => matchesGlob(g, path));
   for (const [key, head] of heads) {
+    if (!wanted(head.locator.repoPath)) continue;
     const previous = renamedFrom.get(head.locator.repoPath);
     const baseKey = previous !== void 0 && !bases.has(key) ? previous : key;
     const base = bases.get(baseKey);
@@ -48067,7 +48844,7 @@ function runGatePipeline(input) {
     });
   }
   for (const [key, base] of bases) {
-    if (usedBase.has(key) || heads.has(key)) continue;
+    if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
     if (changed !== void 0 && !touches(base)) continue;
     if (changed === void 0) continue;
     const profile = policy.profiles.get(policy.defaultProfile);
@@ -48396,7 +49173,10 @@ function createOctokit(token, log) {
   return getOctokit(
     token,
     {
-      request: { retries: 3, retryAfter: 1 },
+      // 3 retries of 5xx/429 with growing waits (@octokit/plugin-retry's defaults). Not as `request`
+      // options: those apply to every failed request, so 401/403/404/422 would be retried too (a
+      // read-only token's refused write cost 3 more requests and 3 seconds).
+      retry: { retries: 3 },
       throttle: {
         onRateLimit: (retryAfter, options, _o, retryCount) => {
           log(`rate limited on ${options.method} ${options.url}; retrying in ${retryAfter}s`);
@@ -48440,7 +49220,7 @@ async function listPullFiles(octokit, ref, number, expected) {
     };
   });
 }
-async function listApprovals(octokit, ref, number, teamsToCheck, log) {
+async function listApprovals(octokit, ref, number, teamsToCheck, log, headSha) {
   const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
     ...ref,
     pull_number: number,
@@ -48449,7 +49229,8 @@ async function listApprovals(octokit, ref, number, teamsToCheck, log) {
   const latest = /* @__PURE__ */ new Map();
   for (const r of reviews) {
     if (!r.user || r.state === "COMMENTED" || r.state === "PENDING") continue;
-    latest.set(r.user.login, r.state);
+    const stale = headSha !== void 0 && r.state === "APPROVED" && r.commit_id !== headSha;
+    latest.set(r.user.login, stale ? "STALE" : r.state);
   }
   const approvers = [...latest].filter(([, state]) => state === "APPROVED").map(([login]) => login);
   const out = [];
@@ -48521,7 +49302,8 @@ function readInputs() {
     checkRun: bool("check-run", true),
     sarif: getInput("sarif").trim(),
     report: getInput("report").trim(),
-    token: getInput("token").trim()
+    token: getInput("token").trim(),
+    paths: getInput("paths").split(/[\n,]/).map((p) => p.trim()).filter((p) => p !== "")
   };
 }
 function insideWorkspace(workspace, path, what) {
@@ -48531,44 +49313,99 @@ function insideWorkspace(workspace, path, what) {
     throw new ConfigError(`${what} "${path}" is outside the workspace`);
   return full;
 }
+function writeInsideWorkspace(workspace, path, what, text) {
+  const full = insideWorkspace(workspace, path, what);
+  const root = (0, import_node_fs.realpathSync)(workspace);
+  const outside = (dir2) => {
+    const rel = (0, import_node_path2.relative)(root, (0, import_node_fs.realpathSync)(dir2));
+    return rel.startsWith("..") || (0, import_node_path2.isAbsolute)(rel);
+  };
+  let existing = (0, import_node_path2.dirname)(full);
+  while (!(0, import_node_fs.existsSync)(existing)) existing = (0, import_node_path2.dirname)(existing);
+  if (outside(existing))
+    throw new ConfigError(`${what} "${path}" leads outside the workspace through a symlink`);
+  let dir;
+  try {
+    (0, import_node_fs.mkdirSync)((0, import_node_path2.dirname)(full), { recursive: true });
+    dir = (0, import_node_fs.realpathSync)((0, import_node_path2.dirname)(full));
+  } catch (e) {
+    throw new ConfigError(
+      `cannot write ${what} "${path}": ${e.code ?? String(e)}`
+    );
+  }
+  if (outside(dir)) throw new ConfigError(`${what} "${path}" leads outside the workspace through a symlink`);
+  let fd;
+  try {
+    fd = (0, import_node_fs.openSync)(
+      (0, import_node_path2.join)(dir, (0, import_node_path2.basename)(full)),
+      import_node_fs.constants.O_WRONLY | import_node_fs.constants.O_CREAT | import_node_fs.constants.O_TRUNC | import_node_fs.constants.O_NOFOLLOW,
+      420
+    );
+  } catch (e) {
+    const code = e.code;
+    if (code === "ELOOP")
+      throw new ConfigError(`${what} "${path}" is a symlink; refusing to write through it`);
+    throw new ConfigError(`cannot write ${what} "${path}": ${code ?? String(e)}`);
+  }
+  try {
+    (0, import_node_fs.writeSync)(fd, text);
+  } finally {
+    (0, import_node_fs.closeSync)(fd);
+  }
+  return full;
+}
+function parsePolicy(text, path) {
+  const loaded = loadPolicy(text, path);
+  if (!loaded.ok) {
+    throw new ConfigError(
+      `invalid policy ${path}:
+${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}`
+    );
+  }
+  return loaded.policy;
+}
 function readPolicy(workspace, inputs) {
   let path = inputs.policy;
   if (path === "" && (0, import_node_fs.existsSync)((0, import_node_path2.join)(workspace, DEFAULT_POLICY_PATH))) path = DEFAULT_POLICY_PATH;
-  let policy;
-  if (path === "") policy = builtInPolicy();
-  else {
-    const full = insideWorkspace(workspace, path, "policy");
-    let text;
-    try {
-      const st = (0, import_node_fs.lstatSync)(full);
-      if (st.isSymbolicLink()) throw new ConfigError(`policy "${path}" is a symlink; refusing to follow it`);
-      if (st.size > MAX_POLICY_BYTES) throw new ConfigError(`policy "${path}" is larger than 1 MiB`);
-      text = (0, import_node_fs.readFileSync)(full, "utf8");
-    } catch (e) {
-      if (e instanceof ConfigError) throw e;
-      throw new ConfigError(
-        `cannot read policy "${path}": ${e.code ?? String(e)}`
-      );
-    }
-    const loaded = loadPolicy(text, path);
-    if (!loaded.ok)
-      throw new ConfigError(
-        `invalid policy ${path}:
-${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}`
-      );
-    policy = loaded.policy;
+  if (path === "") return { policy: builtInPolicy() };
+  const full = insideWorkspace(workspace, path, "policy");
+  let text;
+  try {
+    const st = (0, import_node_fs.lstatSync)(full);
+    if (st.isSymbolicLink()) throw new ConfigError(`policy "${path}" is a symlink; refusing to follow it`);
+    if (st.size > MAX_POLICY_BYTES) throw new ConfigError(`policy "${path}" is larger than 1 MiB`);
+    text = (0, import_node_fs.readFileSync)(full, "utf8");
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`cannot read policy "${path}": ${e.code ?? String(e)}`);
   }
+  return { policy: parsePolicy(text, path), path, text };
+}
+async function basePolicy(workspace, baseSha, path) {
+  const listing = await git(workspace, ["ls-tree", "-l", baseSha, "--", path], { allowFailure: true });
+  const m = /^(\d+) blob [0-9a-f]+\s+(\d+)\t/.exec(listing);
+  if (!m) return { policy: builtInPolicy() };
+  if (m[1] === "120000")
+    throw new ConfigError(`policy "${path}" is a symlink at the base commit; refusing to follow it`);
+  if (Number(m[2]) > MAX_POLICY_BYTES)
+    throw new ConfigError(`policy "${path}" is larger than 1 MiB at the base commit`);
+  const text = await git(workspace, ["show", `${baseSha}:${path}`]);
+  return { policy: parsePolicy(text, `${path} (base ${baseSha.slice(0, 12)})`), text };
+}
+function applyInputOverrides(policy, inputs) {
   if (inputs.mode !== "") {
-    if (!["enforce", "report", "ratchet"].includes(inputs.mode))
+    if (!["enforce", "report", "ratchet"].includes(inputs.mode)) {
       throw new ConfigError(`input "mode" must be enforce, report or ratchet, not "${inputs.mode}"`);
+    }
     policy.mode = inputs.mode;
   }
   if (inputs.systemdVersion !== "") {
     const v = Number(inputs.systemdVersion);
-    if (!isSupportedVersion(v))
+    if (!isSupportedVersion(v)) {
       throw new ConfigError(
         `input "systemd-version" must be 252, 255, 257 or 262, not "${inputs.systemdVersion}"`
       );
+    }
     policy.systemdVersion = v;
   }
   if (inputs.threshold !== "") {
@@ -48578,7 +49415,6 @@ ${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}`
     }
     for (const p of policy.profiles.values()) p.threshold = Math.round(t * 10);
   }
-  return { policy, ...path !== "" ? { path } : {} };
 }
 function today() {
   return (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
@@ -48592,7 +49428,7 @@ async function resolveScope(workspace, octokit, ref, messages) {
   const payload = ctx.payload;
   const pr = payload.pull_request;
   if (pr && ["pull_request", "pull_request_target", "pull_request_review"].includes(ctx.eventName)) {
-    let headSha = ctx.sha;
+    let headSha = ctx.eventName === "pull_request_target" ? pr.head.sha : ctx.sha;
     if (!headSha || !await hasCommit(workspace, headSha)) headSha = pr.head.sha;
     await ensureCommit(workspace, headSha);
     await ensureCommit(workspace, pr.base.sha);
@@ -48616,7 +49452,7 @@ async function resolveScope(workspace, octokit, ref, messages) {
       }
     }
     if (!changed) changed = await diffNames(workspace, baseSha, headSha);
-    return { headSha, baseSha, pullNumber: pr.number, pullBody: body, changed };
+    return { headSha, checkSha: pr.head.sha, baseSha, pullNumber: pr.number, pullBody: body, changed };
   }
   if (ctx.eventName === "push") {
     const before = String(payload.before ?? "");
@@ -48635,7 +49471,7 @@ async function resolveScope(workspace, octokit, ref, messages) {
   }
   return { headSha: ctx.sha };
 }
-async function publish(verdict, inputs, workspace, octokit, ref, scope) {
+async function publish(verdict, inputs, workspace, octokit, ref, scope, policySource) {
   const annotations = buildAnnotations(verdict);
   const selected = selectWithinBudget(annotations, 10);
   for (const a of selected.printed) {
@@ -48656,15 +49492,19 @@ async function publish(verdict, inputs, workspace, octokit, ref, scope) {
   const blobUrl = `${server}/${ref.owner}/${ref.repo}/blob/${scope.headSha}/`;
   const summary2 = renderJobSummary(verdict, { omittedAnnotations: selected.omitted, blobUrl });
   await summary.addRaw(summary2, true).write();
-  const reportPath = insideWorkspace(workspace, inputs.report || "unitgate-report.json", "report");
-  (0, import_node_fs.mkdirSync)((0, import_node_path2.dirname)(reportPath), { recursive: true });
-  (0, import_node_fs.writeFileSync)(
-    reportPath,
+  const reportPath = writeInsideWorkspace(
+    workspace,
+    inputs.report || "unitgate-report.json",
+    "report",
     JSON.stringify(
       renderJsonReport(verdict, {
         toolVersion: VERSION9,
+        generatedAt: (/* @__PURE__ */ new Date()).toISOString(),
+        repository: `${ref.owner}/${ref.repo}`,
         commit: scope.headSha,
-        ...scope.baseSha ? { baseCommit: scope.baseSha } : {}
+        ...scope.baseSha ? { baseCommit: scope.baseSha } : {},
+        ...scope.pullNumber !== void 0 ? { pullRequest: scope.pullNumber } : {},
+        policy: policySource
       }),
       null,
       2
@@ -48673,14 +49513,12 @@ async function publish(verdict, inputs, workspace, octokit, ref, scope) {
   setOutput("report", reportPath);
   let sarifPath = "";
   if (inputs.sarif !== "") {
-    sarifPath = insideWorkspace(workspace, inputs.sarif, "sarif");
-    (0, import_node_fs.mkdirSync)((0, import_node_path2.dirname)(sarifPath), { recursive: true });
     const sarif = renderSarif(verdict, {
       toolVersion: VERSION9,
       category: "unitgate",
       informationUri: "https://github.com/unitgate/unitgate"
     });
-    (0, import_node_fs.writeFileSync)(sarifPath, JSON.stringify(sarif, null, 2) + "\n");
+    sarifPath = writeInsideWorkspace(workspace, inputs.sarif, "sarif", JSON.stringify(sarif, null, 2) + "\n");
   }
   setOutput("sarif-file", sarifPath);
   if (inputs.checkRun && octokit) {
@@ -48691,7 +49529,7 @@ async function publish(verdict, inputs, workspace, octokit, ref, scope) {
       await publishCheckRun(
         octokit,
         ref,
-        scope.headSha,
+        scope.checkSha ?? scope.headSha,
         conclusion,
         title,
         text,
@@ -48710,12 +49548,26 @@ async function run() {
   try {
     const inputs = readInputs();
     const workspace = (0, import_node_path2.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const { policy, path: policyPath } = readPolicy(workspace, inputs);
+    const headPolicy = readPolicy(workspace, inputs);
+    const policyPath = headPolicy.path ?? (inputs.policy || DEFAULT_POLICY_PATH);
     const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "/").split("/");
     const ref = { owner, repo };
     const octokit = inputs.token ? createOctokit(inputs.token, (m) => info(m)) : void 0;
     const messages = [];
     const scope = await resolveScope(workspace, octokit, ref, messages);
+    let policy = headPolicy.policy;
+    let policySource = headPolicy.path ?? "built-in baseline";
+    if (scope.pullNumber !== void 0 && scope.baseSha) {
+      const base2 = await basePolicy(workspace, scope.baseSha, policyPath);
+      policy = base2.policy;
+      policySource = base2.text !== void 0 ? `${policyPath} at the base commit` : "built-in baseline (no policy at the base commit)";
+      if ((base2.text ?? "") !== (headPolicy.text ?? "")) {
+        messages.push(
+          `This pull request changes ${policyPath}; it is judged by the base branch's policy, and the new policy applies once merged.`
+        );
+      }
+    }
+    applyInputOverrides(policy, inputs);
     const head = await commitSource(workspace, scope.headSha);
     const base = scope.baseSha ? await commitSource(workspace, scope.baseSha) : void 0;
     let approvals = [];
@@ -48726,7 +49578,14 @@ async function run() {
         )
       ];
       try {
-        approvals = await listApprovals(octokit, ref, scope.pullNumber, teams, (m) => messages.push(m));
+        approvals = await listApprovals(
+          octokit,
+          ref,
+          scope.pullNumber,
+          teams,
+          (m) => messages.push(m),
+          scope.checkSha
+        );
       } catch (e) {
         messages.push(`Could not read the pull request's reviews: ${e.message}`);
       }
@@ -48736,13 +49595,14 @@ async function run() {
       ...base ? { base } : {},
       ...scope.changed ? { changed: scope.changed } : {},
       policy,
-      ...policyPath ? { policyPath } : {},
+      policyPath,
       ...scope.pullBody !== void 0 ? { pullRequestBody: scope.pullBody } : {},
       approvals,
       today: today(),
-      messages
+      messages,
+      pathFilters: inputs.paths
     });
-    await publish(verdict, inputs, workspace, octokit, ref, scope);
+    await publish(verdict, inputs, workspace, octokit, ref, scope, policySource);
     const failed = verdict.units.filter((u) => u.status === "fail" || u.status === "error").map((u) => u.path);
     setOutput("result", verdict.result);
     setOutput(

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Benchmarks: prints numbers and ratios, never fails (exit 0 whatever the figures). Not part of the tests.
 //
-// usage: npm run bench -- [--only security,engine] [--units 2000] [--per-unit-sample 200]
+// usage: npm run bench -- [--only security,engine,trend] [--units 2000] [--per-unit-sample 200]
 //                         [--repeat 3] [--timeout 120] [--engine-ms 1000] [--profile | --no-profile]
+//                         [--trend-units 200] [--trend-tags 20]
 //                         [--profile-stages pipeline,assess,render] [--profile-cli] [--corpus DIR]
 //                         [--json-out FILE] [--no-gnu-time] [--keep] [--list]
 //
@@ -14,6 +15,11 @@
 //             assess, and each stage alone (parse, load, derive, assess, renderJson). When it misses
 //             its goal, the measured passes are profiled (V8's CPU profiler, as node --cpu-prof) and the
 //             hottest functions are printed (--profile-stages picks other stages).
+//   trend     `unitgate trend --format json` over scratch git repositories: --trend-units units (from
+//             the same unit set, root-tree layout) and --trend-tags annotated/lightweight release tags,
+//             each changing a few units (hardened or weakened); then the same with a unit added every
+//             4th tag and one removed every 5th. Whole processes, git reads included, against the 5 s
+//             goal. The head points are checked against `unitgate security --root=REPO`.
 //
 // Units: the first N distinct *.service files of ../shared/corpus that the real systemd-analyze scores
 // (exit 0 in the oracle of the local systemd version, re-checked with systemd-analyze when it is on
@@ -56,6 +62,7 @@ delete SPAWN_ENV.NODE_OPTIONS; // the children are measured as a user would run 
 const SECTIONS = [
   { name: 'security', run: securitySection, about: 'unitgate vs systemd-analyze, whole processes' },
   { name: 'engine', run: engineSection, about: 'scoring engine in process, per stage' },
+  { name: 'trend', run: trendSection, about: '`unitgate trend` over a git history (units × tags)' },
 ];
 
 function parseOptions(argv) {
@@ -66,6 +73,8 @@ function parseOptions(argv) {
     repeat: 3,
     timeoutS: 120,
     engineMs: 1000,
+    trendUnits: 200,
+    trendTags: 20,
     profile: 'auto',
     profileStages: ['pipeline'],
     profileCli: false,
@@ -100,6 +109,12 @@ function parseOptions(argv) {
         break;
       case '--timeout':
         o.timeoutS = number('timeout', value());
+        break;
+      case '--trend-units':
+        o.trendUnits = Math.floor(number('trend-units', value()));
+        break;
+      case '--trend-tags':
+        o.trendTags = Math.floor(number('trend-tags', value()));
         break;
       case '--engine-ms':
         o.engineMs = number('engine-ms', value());
@@ -917,7 +932,7 @@ const ENGINE_ENTRY = `
 import { readFileSync, readdirSync, lstatSync, readlinkSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { memoryTree } from './src/core/unit/unit-tree';
-import { loadUnit, UNIT_SECTIONS, type LoadedUnit } from './src/core/unit/load-unit';
+import { UnitLoader, UNIT_SECTIONS, type LoadedUnit } from './src/core/unit/load-unit';
 import { parseUnitFile } from './src/core/unit/parse-unit-file';
 import { isTemplateName, replaceInstance } from './src/core/unit/unit-name';
 import { deriveSecuritySettings, type SecuritySettings } from './src/core/security/settings';
@@ -954,8 +969,9 @@ const texts: { text: string; file: string }[][] = [];
 const settings: SecuritySettings[] = [];
 const assessments: Assessment[] = [];
 let failures = 0;
+const firstLoader = new UnitLoader(tree, searchPath);
 for (const name of names) {
-  const o = loadUnit(tree, name, { searchPath });
+  const o = firstLoader.load(name);
   if (!o.ok) { failures++; continue; }
   loaded.push(o.unit);
   texts.push(o.unit.files.map((f) => ({ file: f.file, text: (tree.readFile(f.file) as { text: string }).text ?? '' })));
@@ -966,24 +982,28 @@ for (const name of names) {
 }
 
 const stages: Record<string, { units: number; pass: () => void }> = {
+  // Each pass uses a fresh UnitLoader (one CLI run has one), so its caches start empty every pass.
   pipeline: { units: names.length, pass: () => {
+    const loader = new UnitLoader(tree, searchPath);
     for (const name of names) {
-      const o = loadUnit(tree, name, { searchPath });
+      const o = loader.load(name);
       if (!o.ok) continue;
       const d = deriveSecuritySettings(o.unit, profile);
       if (d.settings) sink += assessUnit(d.settings, profile).exposure;
     }
   } },
   'pipeline+render': { units: names.length, pass: () => {
+    const loader = new UnitLoader(tree, searchPath);
     for (const name of names) {
-      const o = loadUnit(tree, name, { searchPath });
+      const o = loader.load(name);
       if (!o.ok) continue;
       const d = deriveSecuritySettings(o.unit, profile);
       if (d.settings) sink += renderJson(assessUnit(d.settings, profile), 'short').length;
     }
   } },
   load: { units: names.length, pass: () => {
-    for (const name of names) sink += loadUnit(tree, name, { searchPath }).ok ? 1 : 0;
+    const loader = new UnitLoader(tree, searchPath);
+    for (const name of names) sink += loader.load(name).ok ? 1 : 0;
   } },
   parse: { units: texts.length, pass: () => {
     for (const unit of texts)
@@ -1137,6 +1157,164 @@ async function engineSection(ctx) {
         );
     }
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Section: trend (a git history, whole process)
+
+const GIT_BENCH_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'bench',
+  GIT_AUTHOR_EMAIL: 'bench@example.invalid',
+  GIT_COMMITTER_NAME: 'bench',
+  GIT_COMMITTER_EMAIL: 'bench@example.invalid',
+};
+
+function benchGit(cwd, args) {
+  return execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'core.autocrlf=false', ...args], {
+    cwd,
+    env: GIT_BENCH_ENV,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+}
+
+const HARDEN = '\n[Service]\nProtectSystem=strict\nPrivateTmp=yes\nNoNewPrivileges=yes\n';
+const WEAKEN = '\n[Service]\nProtectSystem=no\nPrivateNetwork=no\n';
+
+/**
+ * A git repository whose first commit holds the unit set (root-tree layout) and which then gets `tags`
+ * releases: each changes 3 units (hardened on even tags, weakened on odd ones); with `churn`, every 4th
+ * also adds a unit and every 5th removes one. Tags alternate lightweight and annotated.
+ */
+function makeTrendRepo(work, set, tags, churn) {
+  const dir = join(work, `trend-repo-${set.names.length}x${tags}${churn ? '-churn' : ''}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, UNIT_DIR), { recursive: true });
+  for (const n of set.names) copyFileSync(join(set.root, UNIT_DIR, n), join(dir, UNIT_DIR, n));
+  benchGit(dir, ['init', '-q', '-b', 'main']);
+  benchGit(dir, ['add', '-A']);
+  benchGit(dir, ['commit', '-q', '-m', 'units']);
+  const live = [...set.names];
+  let edits = 0;
+  let added = 0;
+  let removed = 0;
+  for (let t = 1; t <= tags; t++) {
+    for (let k = 0; k < 3; k++) {
+      const name = live[(t * 37 + k * 11) % live.length];
+      const file = join(dir, UNIT_DIR, name);
+      writeFileSync(file, readFileSync(file, 'utf8') + (t % 2 ? WEAKEN : HARDEN));
+      edits++;
+    }
+    if (churn && t % 4 === 0) {
+      const name = `added-${t}.service`;
+      writeFileSync(join(dir, UNIT_DIR, name), `[Service]\nExecStart=/usr/bin/added-${t}\n` + HARDEN);
+      live.push(name);
+      added++;
+    }
+    if (churn && t % 5 === 0) {
+      const [name] = live.splice((t * 53) % live.length, 1);
+      rmSync(join(dir, UNIT_DIR, name));
+      removed++;
+    }
+    benchGit(dir, ['add', '-A']);
+    benchGit(dir, ['commit', '-q', '-m', `release ${t}`]);
+    const tag = `v1.${t}.0`;
+    benchGit(dir, t % 2 ? ['tag', tag] : ['tag', '-a', '-m', tag, tag]);
+  }
+  const about =
+    `${edits} unit edits` +
+    (churn ? `, ${added} units added, ${removed} removed` : '') +
+    `, ${live.length} units at HEAD`;
+  return { dir, about };
+}
+
+async function trendSection(ctx) {
+  const { opts, work } = ctx;
+  if (!existsSync(CLI)) {
+    ctx.note(`${relative(REPO, CLI)} is missing: run \`npm run bundle\` first`);
+    return;
+  }
+  const set = await ctx.unitSet(opts.trendUnits);
+  const tags = opts.trendTags;
+  const args = [CLI, 'trend', '--limit', String(tags), '--format', 'json'];
+  const timeoutMs = opts.timeoutS * 1000;
+  const goalMs = 5000;
+  ctx.note(`units: ${set.description.join('; ')}`);
+  ctx.note(`command (cwd = the repository): node ${args.join(' ').replace(CLI, 'dist/cli.js')}`);
+  for (const churn of [false, true]) {
+    log(
+      `building a git history of ${set.names.length} units and ${tags} tags${churn ? ' (with churn)' : ''}…`,
+    );
+    const repo = makeTrendRepo(work, set, tags, churn);
+    const label = churn ? 'edits + units added/removed' : 'a few units edited per tag';
+    // The first run reads everything from disk once (and warms node); measured runs follow.
+    const cold = await timeProcess('node', args, { work, node: true, cwd: repo.dir, timeoutMs });
+    log(`unitgate trend, ${tags} tags × ${set.names.length} units, ${label} (up to ${opts.repeat} runs)…`);
+    const runs = await repeatWithin(opts.repeat, 20000, () =>
+      timeProcess('node', args, { work, node: true, cwd: repo.dir, timeoutMs }),
+    );
+    const good = runs.filter((r) => !r.timedOut && !r.error && r.code === 0);
+    const metric = `trend, ${set.names.length} units × ${tags} tags + HEAD: ${label}`;
+    if (good.length === 0) {
+      const last = runs.at(-1);
+      ctx.row(metric, last.timedOut ? 'timed out' : `failed (exit ${last.code})`, {
+        goal: '< 5 s',
+        ok: false,
+      });
+      ctx.note(last.stderr.slice(0, 2000));
+      continue;
+    }
+    const wallMs = median(good.map((r) => r.wallMs));
+    ctx.row(metric, `${fmtSec(wallMs)}${good.length > 1 ? ` (median of ${good.length})` : ''}`, {
+      goal: '< 5 s',
+      ratio: fmtRatio(wallMs / goalMs),
+      ok: wallMs < goalMs,
+      data: { wallMs, runs: good.length, coldMs: cold.wallMs, churn },
+    });
+    const peaks = good.map((r) => r.peakKiB).filter((x) => x !== undefined);
+    ctx.row(
+      '  first run (cold caches, not in the median); peak RSS',
+      `${fmtSec(cold.wallMs)}; ${peaks.length ? fmtMiB(Math.max(...peaks)) : '?'}`,
+      { data: { coldMs: cold.wallMs, peakKiB: peaks.length ? Math.max(...peaks) : undefined } },
+    );
+    ctx.note(
+      `${label}: ${repo.about}; ${await checkTrendHead(ctx, repo.dir, good.at(-1).stdout, timeoutMs)}`,
+    );
+  }
+}
+
+/** The shape of a trend's output, and its head points against `unitgate security --root` on the same files. */
+async function checkTrendHead(ctx, dir, stdout, timeoutMs) {
+  const trend = JSON.parse(stdout.toString('utf8'));
+  const scored = trend.units.reduce((n, u) => n + u.points.filter((p) => p.exposure !== null).length, 0);
+  const files = readdirSync(join(dir, UNIT_DIR)).filter((n) => n.endsWith('.service'));
+  const version = trend.versions.at(-1) ?? 252;
+  const sec = await timeBatched(
+    'node',
+    [CLI, 'security', '--offline=true', `--root=${dir}`, `--systemd-version=${version}`],
+    files.map((n) => `${UNIT_DIR}/${n}`),
+    { work: ctx.work, node: true, timeoutMs },
+  );
+  const expected = new Map();
+  for (const m of sec.stdout.toString('utf8').matchAll(/Overall exposure level for (\S+): (\d+)\.(\d) /g))
+    expected.set(m[1], Number(m[2]) * 10 + Number(m[3]));
+  const head = trend.releases.length - 1;
+  let same = 0;
+  let differ = 0;
+  for (const u of trend.units) {
+    const p = u.points[head];
+    if (!p || p.exposure === null) continue;
+    if (expected.get(u.unitId) === p.exposure) same++;
+    else differ++;
+  }
+  const shape =
+    `output ${trend.releases.length} columns (${trend.releases[0]?.label} … ${trend.releases.at(-1)?.label}), ` +
+    `${trend.units.length} units, ${scored} scored points, systemd ${trend.versions.join(', ')}`;
+  return differ === 0 && same === expected.size
+    ? `${shape}; head points agree with \`unitgate security --root=REPO\` on all ${same} scored units`
+    : `${shape}; HEAD POINTS: ${same} agree, ${differ} differ from \`unitgate security --root=REPO\` (${expected.size} scored there)`;
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,9 +1,12 @@
 // The unitgate command line: `unitgate security …` (a drop-in for `systemd-analyze security
 // --offline=true`). Parses arguments with commander, runs the command, writes stdout/stderr and sets
 // the exit status. `runCli()` is exported so scripts can replay many invocations in one process.
+import { writeSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { runSecurityCommand, type CommandResult, type JsonOutput } from './cli/security-command';
 import { runCheckCommand } from './cli/check-command';
+import { runSuggestCommand } from './cli/suggest-command';
+import { runTrendCommand, type TrendFormat } from './cli/trend-command';
 import { parseBooleanOption, parseThreshold } from './cli/parse-values';
 import {
   DEFAULT_VERSION,
@@ -16,6 +19,8 @@ export interface CliEnvironment {
   cwd: string;
   /** YYYY-MM-DD for deviation expiry (defaults to the clock). */
   today?: string;
+  /** Streams command output (large `security` runs) instead of collecting it in the result. */
+  write?: (chunk: string) => void;
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;
 }
@@ -139,6 +144,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
           profile: opts.profile,
           instance: opts.instance,
           version: version as SystemdVersion,
+          ...(cli.write ? { write: cli.write } : {}),
         },
         {
           cwd: cli.cwd,
@@ -146,6 +152,50 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
           colors: json === 'off' && colorsEnabled(cli),
           emoji: emojiEnabled(cli.env),
         },
+      );
+      result.stdout += r.stdout;
+      result.stderr += r.stderr;
+      result.exitCode = r.exitCode;
+    });
+  program
+    .command('suggest')
+    .description(
+      'Print a hardened drop-in for a unit file: the directives that fix every failing assessor row and every ' +
+        "requirement of the unit's profile, with where to save it and the exposure before and after.",
+    )
+    .argument('<unit>', 'the unit file (its NAME.d/ drop-ins beside it are applied)')
+    .addOption(
+      new Option(
+        '--profile <name>',
+        "profile of the policy to harden for (default: the unit's profile comment, a units glob, the default)",
+      ),
+    )
+    .addOption(new Option('--policy <file>', 'policy file (default: .github/unitgate.json when present)'))
+    .addOption(
+      new Option(
+        '--systemd-version <version>',
+        `systemd version to score for (${SUPPORTED_VERSIONS.join(', ')}; default: the policy's)`,
+      ),
+    )
+    .action((unit: string, opts: Record<string, string | undefined>) => {
+      let systemdVersion: SystemdVersion | undefined;
+      if (opts.systemdVersion !== undefined) {
+        const version = Number(opts.systemdVersion);
+        if (!isSupportedVersion(version)) {
+          throw new UsageError(
+            `Unsupported --systemd-version=${opts.systemdVersion}; choose one of ${SUPPORTED_VERSIONS.join(', ')}.`,
+          );
+        }
+        systemdVersion = version;
+      }
+      const r = runSuggestCommand(
+        {
+          unit,
+          ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+          ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
+          ...(systemdVersion !== undefined ? { systemdVersion } : {}),
+        },
+        cli.cwd,
       );
       result.stdout += r.stdout;
       result.stderr += r.stderr;
@@ -186,6 +236,47 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
         }),
       );
     });
+  program
+    .command('trend')
+    .description(
+      "Show each unit's exposure across the last release tags and HEAD, computed from git history: every tag " +
+        'is scored as the gate scores it (under the policy committed there), labelled with its systemd version.',
+    )
+    .argument('[paths...]', 'only units whose files are these paths or lie under these directories')
+    .addOption(new Option('--tags <pattern>', 'glob over tag names that mark releases').default('v*'))
+    .addOption(new Option('--limit <n>', 'how many of the newest matching tags').default('10'))
+    .addOption(
+      new Option('--format <format>', 'output: markdown, json or csv')
+        .choices(['markdown', 'json', 'csv'])
+        .default('markdown'),
+    )
+    .addOption(
+      new Option(
+        '--policy <file>',
+        "policy file for every commit (default: each commit's own .github/unitgate.json, else the built-in baseline)",
+      ),
+    )
+    .action((paths: string[], opts: Record<string, string | undefined>) => {
+      const limit = Number(opts.limit);
+      if (!/^\d+$/.test(opts.limit ?? '') || limit < 1 || limit > 1000)
+        throw new UsageError(`--limit takes a number of tags from 1 to 1000, not ${opts.limit}`);
+      pending.push(
+        runTrendCommand(
+          {
+            paths,
+            tags: opts.tags ?? 'v*',
+            limit,
+            format: (opts.format ?? 'markdown') as TrendFormat,
+            ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
+          },
+          cli.cwd,
+        ).then((r) => {
+          result.stdout += r.stdout;
+          result.stderr += r.stderr;
+          result.exitCode = r.exitCode;
+        }),
+      );
+    });
   return program;
 }
 
@@ -201,7 +292,7 @@ export function runCli(argv: string[], cli: CliEnvironment): CommandResult {
   return result;
 }
 
-/** Runs any command line, awaiting asynchronous commands (`check`). */
+/** Runs any command line, awaiting asynchronous commands (`check`, `trend`). */
 export async function runCliAsync(argv: string[], cli: CliEnvironment): Promise<CommandResult> {
   const pending: Promise<void>[] = [];
   const result = parseInto(argv, cli, pending);
@@ -234,13 +325,37 @@ function parseInto(argv: string[], cli: CliEnvironment, pending: Promise<void>[]
   return result;
 }
 
+let outputClosed = false;
+
+/**
+ * Writes a whole string to a file descriptor, waiting out EAGAIN on non-blocking pipes. When the
+ * reader has gone (`unitgate … | head`), the rest of the output is dropped quietly.
+ */
+function writeAll(fd: number, text: string): void {
+  let buf = Buffer.from(text, 'utf8');
+  while (buf.length > 0 && !outputClosed) {
+    try {
+      const n = writeSync(fd, buf);
+      buf = buf.subarray(n);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') outputClosed = true;
+      else if (code !== 'EAGAIN') throw e;
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const result = await runCliAsync(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
+    // Synchronous writes: a big run must not pile its output up in memory behind a slow pipe.
+    write: (chunk) => {
+      writeAll(1, chunk);
+    },
   });
-  process.stdout.write(result.stdout);
+  writeAll(1, result.stdout);
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
 }

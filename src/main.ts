@@ -4,8 +4,18 @@
 // comment) that the token cannot make are warnings, never failures.
 import * as core from '@actions/core';
 import * as github from '@actions/github';
-import { existsSync, readFileSync, writeFileSync, mkdirSync, lstatSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  writeSync,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { loadPolicy, builtInPolicy, formatPolicyError } from './core/policy/load-policy';
 import type { GatePolicy, GateMode } from './core/policy/policy-types';
 import { isSupportedVersion, type SystemdVersion } from './core/security/versions';
@@ -16,7 +26,7 @@ import { renderJsonReport } from './core/report/json-report';
 import { formatExposure } from './core/security/render-security';
 import type { GateVerdict } from './core/gate/gate-types';
 import { commitSource, runGatePipeline, type TreeSource } from './io/gate-pipeline';
-import { diffNames, ensureCommit, GitError, hasCommit, mergeBase, type ChangedFile } from './io/git';
+import { diffNames, ensureCommit, git, GitError, hasCommit, mergeBase, type ChangedFile } from './io/git';
 import {
   createOctokit,
   getPull,
@@ -43,6 +53,7 @@ interface Inputs {
   sarif: string;
   report: string;
   token: string;
+  paths: string[];
 }
 
 function readInputs(): Inputs {
@@ -63,6 +74,11 @@ function readInputs(): Inputs {
     sarif: core.getInput('sarif').trim(),
     report: core.getInput('report').trim(),
     token: core.getInput('token').trim(),
+    paths: core
+      .getInput('paths')
+      .split(/[\n,]/)
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
   };
 }
 
@@ -75,43 +91,117 @@ function insideWorkspace(workspace: string, path: string, what: string): string 
   return full;
 }
 
-function readPolicy(workspace: string, inputs: Inputs): { policy: GatePolicy; path?: string } {
+/**
+ * Writes `text` to `path` inside the workspace, never through a symlink: the checkout is the pull
+ * request's, and a `unitgate.sarif -> ~/.bashrc` link in it must not make us write outside.
+ */
+function writeInsideWorkspace(workspace: string, path: string, what: string, text: string): string {
+  const full = insideWorkspace(workspace, path, what);
+  const root = realpathSync(workspace);
+  const outside = (dir: string): boolean => {
+    const rel = relative(root, realpathSync(dir));
+    return rel.startsWith('..') || isAbsolute(rel);
+  };
+  // The nearest existing directory first, so that mkdir cannot create directories outside either.
+  let existing = dirname(full);
+  while (!existsSync(existing)) existing = dirname(existing);
+  if (outside(existing))
+    throw new ConfigError(`${what} "${path}" leads outside the workspace through a symlink`);
+  let dir: string;
+  try {
+    mkdirSync(dirname(full), { recursive: true });
+    dir = realpathSync(dirname(full));
+  } catch (e) {
+    throw new ConfigError(
+      `cannot write ${what} "${path}": ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
+  }
+  if (outside(dir)) throw new ConfigError(`${what} "${path}" leads outside the workspace through a symlink`);
+  let fd: number;
+  try {
+    fd = openSync(
+      join(dir, basename(full)),
+      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+      0o644,
+    );
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP')
+      throw new ConfigError(`${what} "${path}" is a symlink; refusing to write through it`);
+    throw new ConfigError(`cannot write ${what} "${path}": ${code ?? String(e)}`);
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  return full;
+}
+
+function parsePolicy(text: string, path: string): GatePolicy {
+  const loaded = loadPolicy(text, path);
+  if (!loaded.ok) {
+    throw new ConfigError(
+      `invalid policy ${path}:\n${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join('\n')}`,
+    );
+  }
+  return loaded.policy;
+}
+
+/** The policy as checked out (head), validated: a pull request that breaks the policy file fails with exit 2. */
+function readPolicy(workspace: string, inputs: Inputs): { policy: GatePolicy; path?: string; text?: string } {
   let path = inputs.policy;
   if (path === '' && existsSync(join(workspace, DEFAULT_POLICY_PATH))) path = DEFAULT_POLICY_PATH;
-  let policy: GatePolicy;
-  if (path === '') policy = builtInPolicy();
-  else {
-    const full = insideWorkspace(workspace, path, 'policy');
-    let text: string;
-    try {
-      const st = lstatSync(full);
-      if (st.isSymbolicLink()) throw new ConfigError(`policy "${path}" is a symlink; refusing to follow it`);
-      if (st.size > MAX_POLICY_BYTES) throw new ConfigError(`policy "${path}" is larger than 1 MiB`);
-      text = readFileSync(full, 'utf8');
-    } catch (e) {
-      if (e instanceof ConfigError) throw e;
-      throw new ConfigError(
-        `cannot read policy "${path}": ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
-      );
-    }
-    const loaded = loadPolicy(text, path);
-    if (!loaded.ok)
-      throw new ConfigError(
-        `invalid policy ${path}:\n${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join('\n')}`,
-      );
-    policy = loaded.policy;
+  if (path === '') return { policy: builtInPolicy() };
+  const full = insideWorkspace(workspace, path, 'policy');
+  let text: string;
+  try {
+    const st = lstatSync(full);
+    if (st.isSymbolicLink()) throw new ConfigError(`policy "${path}" is a symlink; refusing to follow it`);
+    if (st.size > MAX_POLICY_BYTES) throw new ConfigError(`policy "${path}" is larger than 1 MiB`);
+    text = readFileSync(full, 'utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(`cannot read policy "${path}": ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
+  return { policy: parsePolicy(text, path), path, text };
+}
+
+/**
+ * The policy that governs a pull request: the base commit's. A pull request must not be able to
+ * loosen the rules it is judged by (raise a threshold, switch to report mode, drop a sign-off rule);
+ * its policy changes take effect once merged. Without a policy at the base, the built-in one applies.
+ */
+async function basePolicy(
+  workspace: string,
+  baseSha: string,
+  path: string,
+): Promise<{ policy: GatePolicy; text?: string }> {
+  const listing = await git(workspace, ['ls-tree', '-l', baseSha, '--', path], { allowFailure: true });
+  const m = /^(\d+) blob [0-9a-f]+\s+(\d+)\t/.exec(listing);
+  if (!m) return { policy: builtInPolicy() };
+  if (m[1] === '120000')
+    throw new ConfigError(`policy "${path}" is a symlink at the base commit; refusing to follow it`);
+  if (Number(m[2]) > MAX_POLICY_BYTES)
+    throw new ConfigError(`policy "${path}" is larger than 1 MiB at the base commit`);
+  const text = await git(workspace, ['show', `${baseSha}:${path}`]);
+  return { policy: parsePolicy(text, `${path} (base ${baseSha.slice(0, 12)})`), text };
+}
+
+function applyInputOverrides(policy: GatePolicy, inputs: Inputs): void {
   if (inputs.mode !== '') {
-    if (!['enforce', 'report', 'ratchet'].includes(inputs.mode))
+    if (!['enforce', 'report', 'ratchet'].includes(inputs.mode)) {
       throw new ConfigError(`input "mode" must be enforce, report or ratchet, not "${inputs.mode}"`);
+    }
     policy.mode = inputs.mode as GateMode;
   }
   if (inputs.systemdVersion !== '') {
     const v = Number(inputs.systemdVersion);
-    if (!isSupportedVersion(v))
+    if (!isSupportedVersion(v)) {
       throw new ConfigError(
         `input "systemd-version" must be 252, 255, 257 or 262, not "${inputs.systemdVersion}"`,
       );
+    }
     policy.systemdVersion = v as SystemdVersion;
   }
   if (inputs.threshold !== '') {
@@ -121,7 +211,6 @@ function readPolicy(workspace: string, inputs: Inputs): { policy: GatePolicy; pa
     }
     for (const p of policy.profiles.values()) p.threshold = Math.round(t * 10);
   }
-  return { policy, ...(path !== '' ? { path } : {}) };
 }
 
 function today(): string {
@@ -135,6 +224,11 @@ function isWriteDenied(e: unknown): boolean {
 
 interface EventScope {
   headSha: string;
+  /**
+   * The commit the check run is attached to: a pull request's head commit (GitHub lists on a pull
+   * request only check runs of its head sha, not of the test merge commit that is scored).
+   */
+  checkSha?: string;
   baseSha?: string;
   pullNumber?: number;
   pullBody?: string;
@@ -159,7 +253,9 @@ async function resolveScope(
       }
     | undefined;
   if (pr && ['pull_request', 'pull_request_target', 'pull_request_review'].includes(ctx.eventName)) {
-    let headSha = ctx.sha;
+    // GITHUB_SHA is the test merge commit on pull_request(_review), but the base branch's tip on
+    // pull_request_target: scoring that would compare the base with itself and pass every change.
+    let headSha = ctx.eventName === 'pull_request_target' ? pr.head.sha : ctx.sha;
     if (!headSha || !(await hasCommit(workspace, headSha))) headSha = pr.head.sha;
     await ensureCommit(workspace, headSha);
     await ensureCommit(workspace, pr.base.sha);
@@ -183,7 +279,7 @@ async function resolveScope(
       }
     }
     if (!changed) changed = await diffNames(workspace, baseSha, headSha);
-    return { headSha, baseSha, pullNumber: pr.number, pullBody: body, changed };
+    return { headSha, checkSha: pr.head.sha, baseSha, pullNumber: pr.number, pullBody: body, changed };
   }
   if (ctx.eventName === 'push') {
     const before = String(payload.before ?? '');
@@ -211,6 +307,7 @@ async function publish(
   octokit: Octokit | undefined,
   ref: RepoRef,
   scope: EventScope,
+  policySource: string,
 ): Promise<void> {
   const annotations = buildAnnotations(verdict);
   const selected = selectWithinBudget(annotations, 10);
@@ -234,15 +331,19 @@ async function publish(
   const summary = renderJobSummary(verdict, { omittedAnnotations: selected.omitted, blobUrl });
   await core.summary.addRaw(summary, true).write();
 
-  const reportPath = insideWorkspace(workspace, inputs.report || 'unitgate-report.json', 'report');
-  mkdirSync(dirname(reportPath), { recursive: true });
-  writeFileSync(
-    reportPath,
+  const reportPath = writeInsideWorkspace(
+    workspace,
+    inputs.report || 'unitgate-report.json',
+    'report',
     JSON.stringify(
       renderJsonReport(verdict, {
         toolVersion: VERSION,
+        generatedAt: new Date().toISOString(),
+        repository: `${ref.owner}/${ref.repo}`,
         commit: scope.headSha,
         ...(scope.baseSha ? { baseCommit: scope.baseSha } : {}),
+        ...(scope.pullNumber !== undefined ? { pullRequest: scope.pullNumber } : {}),
+        policy: policySource,
       }),
       null,
       2,
@@ -252,14 +353,12 @@ async function publish(
 
   let sarifPath = '';
   if (inputs.sarif !== '') {
-    sarifPath = insideWorkspace(workspace, inputs.sarif, 'sarif');
-    mkdirSync(dirname(sarifPath), { recursive: true });
     const sarif = renderSarif(verdict, {
       toolVersion: VERSION,
       category: 'unitgate',
       informationUri: 'https://github.com/unitgate/unitgate',
     });
-    writeFileSync(sarifPath, JSON.stringify(sarif, null, 2) + '\n');
+    sarifPath = writeInsideWorkspace(workspace, inputs.sarif, 'sarif', JSON.stringify(sarif, null, 2) + '\n');
   }
   core.setOutput('sarif-file', sarifPath);
 
@@ -273,7 +372,7 @@ async function publish(
       await publishCheckRun(
         octokit,
         ref,
-        scope.headSha,
+        scope.checkSha ?? scope.headSha,
         conclusion,
         title,
         text,
@@ -293,12 +392,29 @@ export async function run(): Promise<number> {
   try {
     const inputs = readInputs();
     const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    const { policy, path: policyPath } = readPolicy(workspace, inputs);
+    const headPolicy = readPolicy(workspace, inputs);
+    const policyPath = headPolicy.path ?? (inputs.policy || DEFAULT_POLICY_PATH);
     const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '/').split('/') as [string, string];
     const ref = { owner, repo };
     const octokit = inputs.token ? createOctokit(inputs.token, (m) => core.info(m)) : undefined;
     const messages: string[] = [];
     const scope = await resolveScope(workspace, octokit, ref, messages);
+    let policy = headPolicy.policy;
+    let policySource = headPolicy.path ?? 'built-in baseline';
+    if (scope.pullNumber !== undefined && scope.baseSha) {
+      const base = await basePolicy(workspace, scope.baseSha, policyPath);
+      policy = base.policy;
+      policySource =
+        base.text !== undefined
+          ? `${policyPath} at the base commit`
+          : 'built-in baseline (no policy at the base commit)';
+      if ((base.text ?? '') !== (headPolicy.text ?? '')) {
+        messages.push(
+          `This pull request changes ${policyPath}; it is judged by the base branch's policy, and the new policy applies once merged.`,
+        );
+      }
+    }
+    applyInputOverrides(policy, inputs);
     const head: TreeSource = await commitSource(workspace, scope.headSha);
     const base = scope.baseSha ? await commitSource(workspace, scope.baseSha) : undefined;
 
@@ -313,7 +429,14 @@ export async function run(): Promise<number> {
         ),
       ];
       try {
-        approvals = await listApprovals(octokit, ref, scope.pullNumber, teams, (m) => messages.push(m));
+        approvals = await listApprovals(
+          octokit,
+          ref,
+          scope.pullNumber,
+          teams,
+          (m) => messages.push(m),
+          scope.checkSha,
+        );
       } catch (e) {
         messages.push(`Could not read the pull request's reviews: ${(e as Error).message}`);
       }
@@ -324,14 +447,15 @@ export async function run(): Promise<number> {
       ...(base ? { base } : {}),
       ...(scope.changed ? { changed: scope.changed } : {}),
       policy,
-      ...(policyPath ? { policyPath } : {}),
+      policyPath,
       ...(scope.pullBody !== undefined ? { pullRequestBody: scope.pullBody } : {}),
       approvals,
       today: today(),
       messages,
+      pathFilters: inputs.paths,
     });
 
-    await publish(verdict, inputs, workspace, octokit, ref, scope);
+    await publish(verdict, inputs, workspace, octokit, ref, scope, policySource);
     const failed = verdict.units
       .filter((u) => u.status === 'fail' || u.status === 'error')
       .map((u) => u.path);

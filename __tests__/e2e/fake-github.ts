@@ -144,8 +144,16 @@ export interface InjectedFailure {
   status: number;
   /** How many of the next matching requests fail (default 1). */
   times?: number;
-  /** Seconds, sent as `retry-after` (with 429 and 403 rate limits). */
+  /**
+   * Seconds, sent as `retry-after`: a secondary rate limit (use with 429 or 403; its message says
+   * "secondary rate limit"). Use ≥ 1: @octokit/plugin-throttling treats 0 as absent and waits 60 s.
+   */
   retryAfter?: number;
+  /**
+   * A primary rate limit (429 or 403 without `retryAfter`): `x-ratelimit-remaining: 0` and
+   * `x-ratelimit-reset` this many seconds from now (default 0; a throttling client waits until then + 1 s).
+   */
+  rateLimitReset?: number;
   message?: string;
   headers?: Record<string, string>;
 }
@@ -614,12 +622,18 @@ export class FakeGitHub {
 
     const failure = this.takeFailure(operationId);
     if (failure) {
-      const failHeaders: Record<string, string> = { ...failure.headers };
-      if (failure.retryAfter !== undefined) failHeaders['retry-after'] = String(failure.retryAfter);
-      if (failure.status === 429 || (failure.status === 403 && failure.retryAfter !== undefined)) {
-        failHeaders['x-ratelimit-remaining'] ??= failure.retryAfter === undefined ? '0' : '4990';
+      const failHeaders: Record<string, string> = {};
+      const rateLimited = failure.status === 429 || failure.status === 403;
+      if (failure.retryAfter !== undefined) {
+        failHeaders['retry-after'] = String(failure.retryAfter);
+      } else if (rateLimited) {
+        const reset = Math.floor(Date.now() / 1000) + (failure.rateLimitReset ?? 0);
+        failHeaders['x-ratelimit-remaining'] = '0';
+        failHeaders['x-ratelimit-reset'] = String(reset);
       }
-      const message = failure.message ?? defaultFailureMessage(failure.status);
+      Object.assign(failHeaders, failure.headers);
+      const message =
+        failure.message ?? defaultFailureMessage(failure.status, failure.retryAfter !== undefined);
       return send(
         { status: failure.status, body: errorBody(failure.status, message), headers: failHeaders },
         operation,
@@ -1081,10 +1095,11 @@ function errorsAsDeclared(
   return error.errors.map((e) => String(e.message ?? e.code));
 }
 
-function defaultFailureMessage(status: number): string {
-  if (status === 429 || status === 403) {
+function defaultFailureMessage(status: number, secondary: boolean): string {
+  if (secondary) {
     return 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
   }
+  if (status === 429 || status === 403) return 'API rate limit exceeded for installation ID 4242.';
   if (status === 502) return 'Server Error';
   if (status === 503) return 'Service Unavailable';
   return 'Internal Server Error';

@@ -132,23 +132,26 @@ async function diffFiles(cwd: string, base: string, head: string): Promise<FakeF
       deletions: match[2] === '-' ? 0 : Number(match[2]),
     });
   }
-  const files: FakeFile[] = [];
+  const entries: Array<{ letter: string; previous: string | undefined; filename: string }> = [];
   for (let i = 0; i < nameStatus.length;) {
     const code = nameStatus[i++] ?? '';
     if (code === '') continue;
     const letter = code[0] ?? 'M';
     const twoNames = letter === 'R' || letter === 'C';
     const previous = twoNames ? nameStatus[i++] : undefined;
-    const filename = nameStatus[i++] ?? '';
-    const diff = await runGit(cwd, [
-      'diff',
-      '-M',
-      base,
-      head,
-      '--',
-      ...(previous ? [previous] : []),
-      filename,
-    ]);
+    entries.push({ letter, previous, filename: nameStatus[i++] ?? '' });
+  }
+  // One `git diff` for every file (a process per file takes half a minute for 3,000 files): its
+  // sections come in the order of --name-status, the same diff queue. Per-file diffs if they do not.
+  const sections = (await runGit(cwd, ['diff', '-M', base, head]))
+    .split(/^(?=diff --git )/m)
+    .filter((section) => section.startsWith('diff --git '));
+  const together = sections.length === entries.length;
+  const files: FakeFile[] = [];
+  for (const [index, { letter, previous, filename }] of entries.entries()) {
+    const diff = together
+      ? (sections[index] ?? '')
+      : await runGit(cwd, ['diff', '-M', base, head, '--', ...(previous ? [previous] : []), filename]);
     const hunkStart = diff.search(/^@@ /m);
     const file: FakeFile = {
       filename,

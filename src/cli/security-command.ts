@@ -4,7 +4,7 @@
 // file-tree reader; the process-level I/O lives in cli.ts.
 import { posix } from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
-import { loadUnit, type LoadedUnit } from '../core/unit/load-unit';
+import { UnitLoader, type LoadedUnit } from '../core/unit/load-unit';
 import { parseUnitName, isTemplateName, replaceInstance, templateOf } from '../core/unit/unit-name';
 import { deriveSecuritySettings } from '../core/security/settings';
 import { assessUnit, AssessmentAbort, type Assessment } from '../core/security/assess';
@@ -12,7 +12,6 @@ import { parseSecurityPolicy, type SecurityPolicy } from '../core/security/secur
 import { renderJson, renderTable } from '../core/security/render-security';
 import { systemdProfile, type SystemdVersion } from '../core/security/versions';
 import { createRealTree, type RealTree } from '../io/node-unit-tree';
-import { resolvePath } from '../core/unit/unit-tree';
 
 export type JsonOutput = 'off' | 'short' | 'pretty';
 
@@ -26,7 +25,14 @@ export interface SecurityOptions {
   profile?: string;
   instance?: string;
   version: SystemdVersion;
+  /** Keep every unit's load result and assessment in `reports` (costs memory on big runs). */
+  collectReports?: boolean;
+  /** Receives output as it is produced instead of collecting it in `stdout`. */
+  write?: (chunk: string) => void;
 }
+
+/** Where `--profile=` puts its drop-in (a runtime unit directory, as systemd-analyze does). */
+const PROFILE_DIR = '/run/systemd/system';
 
 export interface CommandEnvironment {
   cwd: string;
@@ -147,57 +153,72 @@ export function runSecurityCommand(
     }
   }
 
-  const overlayFor = (name: string, base: string): Map<string, string> =>
-    profileDropIn === undefined
-      ? new Map()
-      : new Map([[posix.join(base, `${name}.d`, 'profile.conf'), profileDropIn]]);
+  // One tree and one loader for all units that share a root (the search path is the same for all
+  // of them), so loading N units costs N, not N².
+  const overlay = new Map<string, string>();
+  const loaders = new Map<string, { loader: UnitLoader; tree: RealTree }>();
+  const loaderFor = (dir: string | undefined): { loader: UnitLoader; tree: RealTree } => {
+    const key = root ?? dir ?? env.cwd;
+    let l = loaders.get(key);
+    if (!l) {
+      let tree: RealTree;
+      let searchPath: string[];
+      if (root !== undefined) {
+        tree = createRealTree(root, overlay);
+        // Argument directories come first, each only when a unit (or its template) is there.
+        const argDirs: string[] = [];
+        for (const q of prepared) {
+          if ('error' in q || q.dir === undefined || argDirs.includes(q.dir)) continue;
+          const candidates = [q.name, templateOf(q.name)];
+          if (candidates.some((n) => tree.lstat(posix.join(q.dir as string, n)) !== undefined))
+            argDirs.push(q.dir);
+        }
+        searchPath = [...argDirs, ...profile.traits.searchPath.filter((d) => !argDirs.includes(d))];
+        if (profileDropIn !== undefined && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
+      } else {
+        // Hermetic: the unit's own directory is the whole tree, never the host's unit directories.
+        tree = createRealTree(key, overlay, { hostView: true });
+        searchPath = ['/'];
+      }
+      l = { loader: new UnitLoader(tree, searchPath), tree };
+      loaders.set(key, l);
+    }
+    return l;
+  };
+  if (profileDropIn !== undefined) {
+    for (const p of prepared) {
+      if ('error' in p) continue;
+      overlay.set(
+        posix.join(root !== undefined ? PROFILE_DIR : '/', `${p.name}.d`, 'profile.conf'),
+        profileDropIn,
+      );
+    }
+  }
 
-  const loaded: { report: UnitReport; unit: LoadedUnit }[] = [];
+  // systemd-analyze loads every unit before it prints any table; only the order of messages on
+  // stderr could tell the difference, so each unit is scored and printed as soon as it is loaded and
+  // then dropped (large runs stay small in memory).
   for (const p of prepared) {
     const report: UnitReport = { argument: p.argument };
-    reports.push(report);
+    if (options.collectReports) reports.push(report);
     if ('error' in p) {
       stderr += p.error + '\n';
       report.error = p.error;
       exitCode = 1;
       continue;
     }
-    let tree: RealTree;
-    let searchPath: string[];
-    if (root !== undefined) {
-      tree = createRealTree(root, overlayFor(p.name, '/run/systemd/system'));
-      // Argument directories come first, each only when the unit (or its template) is there.
-      const argDirs: string[] = [];
-      for (const q of prepared) {
-        if ('error' in q || q.dir === undefined || argDirs.includes(q.dir)) continue;
-        const candidates = [q.name, templateOf(q.name)];
-        if (candidates.some((n) => resolvePath(tree, posix.join(q.dir as string, n)).kind !== 'missing'))
-          argDirs.push(q.dir);
-      }
-      searchPath = [...argDirs, ...profile.traits.searchPath.filter((d) => !argDirs.includes(d))];
-      if (profileDropIn !== undefined && !searchPath.includes('/run/systemd/system'))
-        searchPath.push('/run/systemd/system');
-    } else {
-      const dir = p.dir ?? env.cwd;
-      tree = createRealTree(dir, overlayFor(p.name, '/'));
-      searchPath = ['/'];
-    }
-    const outcome = loadUnit(tree, p.name, { searchPath });
+    const outcome = loaderFor(p.dir).loader.load(p.name);
     if (!outcome.ok) {
       stderr += outcome.failure.message + '\n';
       report.error = outcome.failure.message;
       exitCode = 1;
       continue;
     }
-    loaded.push({ report, unit: outcome.unit });
-  }
-
-  for (const { report, unit } of loaded) {
+    const unit = outcome.unit;
     const derived = deriveSecuritySettings(unit, profile);
     for (const d of derived.diagnostics) {
       if (d.severity === 'error' || d.severity === 'warning') stderr += `${d.file}:${d.line}: ${d.message}\n`;
     }
-    report.unit = unit;
     if (!derived.settings) {
       const message = derived.failure?.message ?? `Unit ${unit.id} failed to load.`;
       stderr += message + '\n';
@@ -216,11 +237,16 @@ export function runSecurityCommand(
       }
       throw e;
     }
-    report.assessment = assessment;
-    stdout +=
+    if (options.collectReports) {
+      report.unit = unit;
+      report.assessment = assessment;
+    }
+    const out =
       options.json === 'off'
         ? renderTable(assessment, { utf8: env.utf8, colors: env.colors, emoji: env.emoji })
         : renderJson(assessment, options.json);
+    if (options.write) options.write(out);
+    else stdout += out;
     if (assessment.exposure > options.threshold) exitCode = 1;
   }
   return { exitCode, stdout, stderr, reports };

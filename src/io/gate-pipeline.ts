@@ -3,8 +3,10 @@
 // head and base, and runs the pure gate.
 import type { GatePolicy } from '../core/policy/policy-types';
 import { resolveProfile, isExcluded } from '../core/policy/resolve-profile';
+import { matchesGlob } from '../core/policy/match-glob';
 import { discoverUnits, type UnitLocator } from '../core/gate/discover-units';
 import { scoreUnit, type ScoredUnit } from '../core/gate/score-units';
+import { UnitLoader } from '../core/unit/load-unit';
 import { evaluateGate, type Approval, type GateUnitInput } from '../core/gate/evaluate-gate';
 import type { GateVerdict } from '../core/gate/gate-types';
 import { systemdProfile } from '../core/security/versions';
@@ -44,13 +46,23 @@ export interface PipelineInput {
   approvals: Approval[];
   today: string;
   messages: string[];
+  /** Globs over repository paths; when given, only units whose main file matches one are considered. */
+  pathFilters?: string[];
 }
 
 function keyOf(l: UnitLocator): string {
   return l.root !== undefined ? `${l.root}\0${l.fileName}` : l.repoPath;
 }
 
-function scoreAll(source: TreeSource, policy: GatePolicy): Map<string, ScoredUnit> {
+/**
+ * Every unit of a tree, found by discoverUnits and scored under the policy, keyed as the gate pairs
+ * base and head units. `score` is scoreUnit, or a drop-in with its signature (the trend's cache).
+ */
+export function scoreAll(
+  source: TreeSource,
+  policy: GatePolicy,
+  score: typeof scoreUnit = scoreUnit,
+): Map<string, ScoredUnit> {
   const systemd = systemdProfile(policy.systemdVersion);
   const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : undefined;
   const locators = discoverUnits(
@@ -60,7 +72,21 @@ function scoreAll(source: TreeSource, policy: GatePolicy): Map<string, ScoredUni
     systemd.traits.templateInstance,
   );
   const out = new Map<string, ScoredUnit>();
-  for (const l of locators) out.set(keyOf(l), scoreUnit(source.tree, l, systemd, overrides));
+  // One loader per search path: units of one directory (or root tree) share directory reads.
+  const loaders = new Map<string, UnitLoader>();
+  for (const l of locators) {
+    if (score !== scoreUnit) {
+      out.set(keyOf(l), score(source.tree, l, systemd, overrides));
+      continue;
+    }
+    const key = l.searchPath.join('\0');
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = new UnitLoader(source.tree, l.searchPath);
+      loaders.set(key, loader);
+    }
+    out.set(keyOf(l), scoreUnit(source.tree, l, systemd, overrides, loader));
+  }
   return out;
 }
 
@@ -86,7 +112,12 @@ export function runGatePipeline(input: PipelineInput): { verdict: GateVerdict; s
 
   const scope: GateUnitInput[] = [];
   const usedBase = new Set<string>();
+  const wanted = (path: string): boolean =>
+    !input.pathFilters ||
+    input.pathFilters.length === 0 ||
+    input.pathFilters.some((g) => matchesGlob(g, path));
   for (const [key, head] of heads) {
+    if (!wanted(head.locator.repoPath)) continue;
     const previous = renamedFrom.get(head.locator.repoPath);
     const baseKey = previous !== undefined && !bases.has(key) ? previous : key;
     const base = bases.get(baseKey);
@@ -125,7 +156,7 @@ export function runGatePipeline(input: PipelineInput): { verdict: GateVerdict; s
   }
   // Units that exist only at base and whose file the change removed.
   for (const [key, base] of bases) {
-    if (usedBase.has(key) || heads.has(key)) continue;
+    if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
     if (changed !== undefined && !touches(base)) continue;
     if (changed === undefined) continue;
     const profile = policy.profiles.get(policy.defaultProfile) as GateUnitInput['profile'];

@@ -15,7 +15,10 @@ export function createOctokit(token: string, log: (message: string) => void): Oc
   return getOctokit(
     token,
     {
-      request: { retries: 3, retryAfter: 1 },
+      // 3 retries of 5xx/429 with growing waits (@octokit/plugin-retry's defaults). Not as `request`
+      // options: those apply to every failed request, so 401/403/404/422 would be retried too (a
+      // read-only token's refused write cost 3 more requests and 3 seconds).
+      retry: { retries: 3 },
       throttle: {
         onRateLimit: (
           retryAfter: number,
@@ -109,6 +112,8 @@ export async function listApprovals(
   number: number,
   teamsToCheck: string[],
   log: (message: string) => void,
+  /** Only approvals of this commit count: an approval given before the change is no sign-off. */
+  headSha?: string,
 ): Promise<{ login: string; teams: string[] }[]> {
   const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
     ...ref,
@@ -118,7 +123,8 @@ export async function listApprovals(
   const latest = new Map<string, string>();
   for (const r of reviews) {
     if (!r.user || r.state === 'COMMENTED' || r.state === 'PENDING') continue;
-    latest.set(r.user.login, r.state);
+    const stale = headSha !== undefined && r.state === 'APPROVED' && r.commit_id !== headSha;
+    latest.set(r.user.login, stale ? 'STALE' : r.state);
   }
   const approvers = [...latest].filter(([, state]) => state === 'APPROVED').map(([login]) => login);
   const out: { login: string; teams: string[] }[] = [];

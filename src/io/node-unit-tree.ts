@@ -9,6 +9,7 @@ import {
   readSync,
   closeSync,
   fstatSync,
+  realpathSync,
   constants,
 } from 'node:fs';
 import { posix } from 'node:path';
@@ -23,8 +24,30 @@ export interface RealTree extends UnitTree {
 /** Extra files that exist only in memory (e.g. `--profile=` drop-ins), keyed by tree path. */
 export type Overlay = ReadonlyMap<string, string>;
 
-export function createRealTree(rootDir: string, overlay: Overlay = new Map()): RealTree {
+export interface RealTreeOptions {
+  /**
+   * The directory is a window onto the host, not a root of its own (units given without --root):
+   * symlinks resolve against the host file system, so a relative link reaching /dev/null is a mask —
+   * but nothing outside the directory is read (see UnitTree.hostDirectory).
+   */
+  hostView?: boolean;
+}
+
+export function createRealTree(
+  rootDir: string,
+  overlay: Overlay = new Map(),
+  options: RealTreeOptions = {},
+): RealTree {
   const root = rootDir === '/' ? '' : rootDir.replace(/\/+$/, '');
+  let hostDirectory: string | undefined;
+  if (options.hostView) {
+    try {
+      // Links are resolved from the canonical location, as the kernel would.
+      hostDirectory = realpathSync(rootDir);
+    } catch {
+      hostDirectory = posix.resolve(rootDir);
+    }
+  }
   const real = (p: string): string => root + posix.normalize(p);
   const overlayDirs = new Map<string, Set<string>>();
   for (const p of overlay.keys()) {
@@ -40,19 +63,22 @@ export function createRealTree(rootDir: string, overlay: Overlay = new Map()): R
     }
   }
   return {
+    ...(hostDirectory !== undefined ? { hostDirectory } : {}),
     realPath: real,
     lstat(path: string): TreeEntry | undefined {
       const o = overlay.get(path);
       if (o !== undefined) return { type: 'file', size: Buffer.byteLength(o) };
+      let st;
       try {
-        const st = lstatSync(real(path));
-        if (st.isSymbolicLink()) return { type: 'symlink', target: readlinkSync(real(path)) };
-        if (st.isFile()) return { type: 'file', size: st.size };
-        if (st.isDirectory()) return { type: 'directory' };
-        return { type: 'other' };
+        st = lstatSync(real(path), { throwIfNoEntry: false });
       } catch {
-        return overlayDirs.has(path) ? { type: 'directory' } : undefined;
+        st = undefined; // e.g. ENOTDIR: a component is a file
       }
+      if (!st) return overlayDirs.has(path) ? { type: 'directory' } : undefined;
+      if (st.isSymbolicLink()) return { type: 'symlink', target: readlinkSync(real(path)) };
+      if (st.isFile()) return { type: 'file', size: st.size };
+      if (st.isDirectory()) return { type: 'directory' };
+      return { type: 'other' };
     },
     readDirectory(path: string): string[] | undefined {
       let names: string[] | undefined;

@@ -18,7 +18,12 @@ import type { AssessorData } from '../../../src/core/security/versions';
 const LEVELS = systemdProfile(252).data.levels;
 const levelFor = (exposure: number) => LEVELS.find((l) => exposure >= l.min) ?? LEVELS[LEVELS.length - 1];
 
-function row(name: string, set: boolean | null, description: string | null, exposure: string | null): AssessedRow {
+function row(
+  name: string,
+  set: boolean | null,
+  description: string | null,
+  exposure: string | null,
+): AssessedRow {
   const assessor: AssessorData = {
     name,
     jsonField: name.replace(/=$/, ''),
@@ -60,7 +65,10 @@ describe('renderJson', () => {
   });
 
   it('pretty: tab indentation and "key" : value', () => {
-    const out = renderJson(assessment([row('A=', false, 'bad thing', '0.5'), row('C=', true, 'fine', null)]), 'pretty');
+    const out = renderJson(
+      assessment([row('A=', false, 'bad thing', '0.5'), row('C=', true, 'fine', null)]),
+      'pretty',
+    );
     expect(out).toBe(
       [
         '[',
@@ -86,7 +94,9 @@ describe('renderJson', () => {
 
   it.each(['short', 'pretty'] as const)('%s: escapes like JSON and keeps UTF-8 as is', (mode) => {
     const out = renderJson(assessment([row('R=~…', false, 'say "hi"\\', null)]), mode);
-    expect(JSON.parse(out)).toEqual([{ set: false, name: 'R=~…', json_field: 'R=~…', description: 'say "hi"\\', exposure: null }]);
+    expect(JSON.parse(out)).toEqual([
+      { set: false, name: 'R=~…', json_field: 'R=~…', description: 'say "hi"\\', exposure: null },
+    ]);
     expect(out).toContain('~…');
   });
 
@@ -95,9 +105,14 @@ describe('renderJson', () => {
   });
 
   it('short: the real worked example parses back to 81 rows in the same order', () => {
-    const loaded = loadUnit(memoryTree({ '/u/x.service': '[Service]\nExecStart=/bin/true\n' }), 'x.service', { searchPath: ['/u'] });
+    const loaded = loadUnit(memoryTree({ '/u/x.service': '[Service]\nExecStart=/bin/true\n' }), 'x.service', {
+      searchPath: ['/u'],
+    });
     if (!loaded.ok) throw new Error(loaded.failure.message);
-    const a = assessUnit(deriveSecuritySettings(loaded.unit, systemdProfile(252)).settings!, systemdProfile(252));
+    const a = assessUnit(
+      deriveSecuritySettings(loaded.unit, systemdProfile(252)).settings!,
+      systemdProfile(252),
+    );
     const parsed = JSON.parse(renderJson(a, 'short')) as { name: string }[];
     expect(parsed.map((o) => o.name)).toEqual(a.rows.map((r) => r.assessor.name));
     expect(JSON.parse(renderJson(a, 'pretty'))).toEqual(parsed);
@@ -127,8 +142,15 @@ describe('renderTable', () => {
   });
 
   it('measures wide characters by their display width', () => {
-    const out = renderTable(assessment([row('日本=', false, 'x', '0.1'), row('A=', true, '😀', null)]), PLAIN).split('\n');
-    expect(out.slice(0, 3)).toEqual(['  NAME  DESCRIPTION EXPOSURE', '✗ 日本= x                0.1', '✓ A=    😀          ']);
+    const out = renderTable(
+      assessment([row('日本=', false, 'x', '0.1'), row('A=', true, '😀', null)]),
+      PLAIN,
+    ).split('\n');
+    expect(out.slice(0, 3)).toEqual([
+      '  NAME  DESCRIPTION EXPOSURE',
+      '✗ 日本= x                0.1',
+      '✓ A=    😀          ',
+    ]);
   });
 
   it('grows the EXPOSURE column for wider values', () => {
@@ -143,7 +165,9 @@ describe('renderTable', () => {
     expect(lines[1]).toBe('\x1b[0;1;31m✗\x1b[0m A=   bad thing           0.5');
     expect(lines[2]).toBe('  Bee= not applicable ');
     expect(lines[3]).toBe('\x1b[0;1;32m✓\x1b[0m C=   fine           ');
-    expect(lines[6]).toBe('→ \x1b[0;1;39mOverall exposure level for x.service\x1b[0m: \x1b[0;1;31m9.6 UNSAFE\x1b[0m 😨');
+    expect(lines[6]).toBe(
+      '→ \x1b[0;1;39mOverall exposure level for x.service\x1b[0m: \x1b[0;1;31m9.6 UNSAFE\x1b[0m 😨',
+    );
   });
 });
 
@@ -158,9 +182,15 @@ describe('renderOverallLine', () => {
     [100, '10.0 DANGEROUS', '🤢', ':-['],
   ])('exposure %d → %s %s / %s', (exposure, text, emoji, ascii) => {
     const a = assessment([], exposure, 'web@blue.service');
-    expect(renderOverallLine(a, { utf8: true, colors: false, emoji: true })).toBe(`\n→ Overall exposure level for web@blue.service: ${text} ${emoji}\n`);
-    expect(renderOverallLine(a, { utf8: true, colors: false, emoji: false })).toBe(`\n→ Overall exposure level for web@blue.service: ${text} ${ascii}\n`);
-    expect(renderOverallLine(a, { utf8: false, colors: false, emoji: true })).toBe(`\n-> Overall exposure level for web@blue.service: ${text} ${ascii}\n`);
+    expect(renderOverallLine(a, { utf8: true, colors: false, emoji: true })).toBe(
+      `\n→ Overall exposure level for web@blue.service: ${text} ${emoji}\n`,
+    );
+    expect(renderOverallLine(a, { utf8: true, colors: false, emoji: false })).toBe(
+      `\n→ Overall exposure level for web@blue.service: ${text} ${ascii}\n`,
+    );
+    expect(renderOverallLine(a, { utf8: false, colors: false, emoji: true })).toBe(
+      `\n-> Overall exposure level for web@blue.service: ${text} ${ascii}\n`,
+    );
   });
 
   it('leaves a level without colour uncoloured (MEDIUM)', () => {

@@ -292,12 +292,6 @@ describe('CapabilityBoundingSet= (replace, merge, ~, empty)', () => {
   ] as const)('v%d %j', (version, lines, expected) => {
     expect(service(lines, version).capabilityBoundingSet).toBe(expected);
   });
-
-  it('ignores a line with bad quoting, with a warning', () => {
-    const d = derive('[Service]\nExecStart=/bin/true\nCapabilityBoundingSet="CAP_SYS_ADMIN\n');
-    expect(d.settings?.capabilityBoundingSet).toBe(CAP_ALL);
-    expect(d.diagnostics.map((x) => x.line)).toEqual([3]);
-  });
 });
 
 describe('AmbientCapabilities= (initial value 0)', () => {
@@ -652,10 +646,9 @@ describe('DevicePolicy=, DeviceAllow= (prepended; implied entries)', () => {
       ],
     ],
     [252, ['RootImage=/img.raw'], 'auto', []],
-    // v255–v257: encrypted credentials add the TPM when a device policy is active.
-    [252, ['DevicePolicy=closed', 'LoadCredentialEncrypted=a:/x'], 'closed', []],
+    // v255–v257: encrypted credentials add the TPM when a device policy is active (gone in v258).
     [257, ['DevicePolicy=closed', 'LoadCredentialEncrypted=a:/x'], 'closed', ['char-tpm:rw']],
-    [257, ['DevicePolicy=closed', 'SetCredentialEncrypted=a:xyz'], 'closed', ['char-tpm:rw']],
+    [257, ['DevicePolicy=closed', 'SetCredentialEncrypted=a:eHl6'], 'closed', ['char-tpm:rw']],
     [257, ['LoadCredentialEncrypted=a:/x'], 'auto', []],
     [262, ['DevicePolicy=closed', 'LoadCredentialEncrypted=a:/x'], 'closed', []],
   ] as const)('v%d %j', (version, lines, policy, allow) => {
@@ -912,7 +905,7 @@ describe('load failures', () => {
       'more than one ExecStart=',
     ],
     ['only ExecStop= in Type=simple', '[Service]\nType=simple\nExecStop=/bin/a\n', 'no ExecStart= setting'],
-    ['a relative ExecStart= path (ignored, so none left)', '[Service]\nExecStart=a/b\n', 'no ExecStart='],
+    ['a relative ExecStart= path', '[Service]\nExecStart=a/b\n', 'bad unit file setting'],
     [
       'Restart=always in a oneshot service',
       '[Service]\nType=oneshot\nRestart=always\nExecStart=/bin/a\n',
@@ -955,12 +948,21 @@ describe('load failures', () => {
       'bad unit file setting',
     ],
     ['a relative RootImage=', '[Service]\nExecStart=/bin/true\nRootImage=x.raw\n', 'bad unit file setting'],
-    ['an invalid section header', '[Service]\nExecStart=/bin/true\n[Install\n', 'bad unit file setting'],
   ])('%s', (_name, text, message) => {
     const d = derive(text);
     expect(d.settings).toBeUndefined();
     expect(d.failure).toMatchObject({ kind: 'bad-setting', unitName: 'x.service' });
     expect(d.failure?.message).toContain(message);
+  });
+
+  it('an invalid section header in the main file is a load error (-EBADMSG), not a bad setting', () => {
+    const d = derive('[Service]\nExecStart=/bin/true\n[Install\n');
+    expect(d.failure).toEqual({
+      kind: 'error',
+      unitName: 'x.service',
+      message:
+        'Unit x.service failed to load properly, please adjust/correct and reload service manager: Bad message',
+    });
   });
 
   it.each([
@@ -1113,5 +1115,238 @@ describe('provenance', () => {
       `${ETC}/x.service:3: Missing '=', ignoring line.`,
       `${ETC}/x.service.d/a.conf:1: Unknown section 'Foo'. Ignoring.`,
     ]);
+  });
+});
+
+// Regressions found by comparing with the real systemd-analyze 252.38; every row was run there.
+describe('regressions against systemd-analyze 252.38', () => {
+  const refused = (d: Derivation): string | undefined => d.failure?.message;
+
+  // Bug 4: valid_user_group_name() refuses "-" (a dash followed by nothing but digits).
+  it.each([
+    ['User=-', '[Service]\nExecStart=/bin/true\nUser=-\n'],
+    ['Group=-', '[Service]\nExecStart=/bin/true\nGroup=-\n'],
+    ['SupplementaryGroups=-', '[Service]\nExecStart=/bin/true\nUser=foo\nSupplementaryGroups=a -\n'],
+  ])('%s refuses the unit', (_name, text) => {
+    expect(refused(derive(text))).toBe('Unit x.service has a bad unit file setting.');
+  });
+
+  // Bug 5: a stray `%` is kept, so these load with the literal value.
+  it.each([
+    ['User=foo%', 'foo%'],
+    ['User=foo%-x', 'foo%-x'],
+    ['User=%%', '%'],
+  ])('%s loads as %j', (line, user) => {
+    expect(service([line]).user).toBe(user);
+  });
+
+  // Bug 6: path_simplify_and_warn() refuses paths with `..` (fatal for RootDirectory=/RootImage=).
+  it.each([
+    ['RootDirectory=/a/../b'],
+    ['RootImage=/a/./b/../c.img'],
+    ['RootDirectory=/..'],
+  ])('%s refuses the unit', (line) => {
+    expect(refused(derive(`[Service]\nExecStart=/bin/true\n${line}\n`))).toBe(
+      'Unit x.service has a bad unit file setting.',
+    );
+  });
+
+  it.each([
+    ['RootDirectory=/srv//a/./b/', 'rootDirectory', '/srv/a/b'],
+    ['RootDirectory=%i', 'rootDirectory', undefined],
+    ['RootImage=/a.img', 'rootImage', '/a.img'],
+  ] as const)('%s → %j', (line, field, value) => {
+    expect(service([line])[field]).toBe(value);
+  });
+
+  it.each([
+    ['DeviceAllow=/dev/../tmp/x', []],
+    ['DeviceAllow=/dev/./null r', ['/dev/null:r']],
+    // Bug 7: `/dev` itself is a valid device node path (path_startswith() is component-wise).
+    ['DeviceAllow=/dev r', ['/dev:r']],
+    ['DeviceAllow=/dev/ r', ['/dev:r']],
+    ['DeviceAllow=//dev r', ['/dev:r']],
+    ['DeviceAllow=/run/systemd/inaccessible r', ['/run/systemd/inaccessible:r']],
+    ['DeviceAllow=/devices r', []],
+    ['DeviceAllow=dev/null r', []],
+  ])('%s → %j', (line, allow) => {
+    expect(service(['DevicePolicy=closed', line]).deviceAllow.map((e) => `${e.path}:${e.permissions}`)).toEqual(
+      allow,
+    );
+  });
+
+  it.each([
+    ['IPIngressFilterPath=/sys/../x', false],
+    ['IPEgressFilterPath=/sys/fs/bpf/../x', false],
+    ['IPIngressFilterPath=sys/x', false],
+    ['IPIngressFilterPath=/sys/fs/bpf//x/', true],
+  ])('%s → custom filters %s', (line, custom) => {
+    const d = derive(`[Service]\nExecStart=/bin/true\n${line}\n`);
+    expect(d.failure).toBeUndefined();
+    expect(d.settings?.ipCustomFilters).toBe(custom);
+  });
+
+  // Bug 8: capability_set_from_string() stops at a word it cannot extract but keeps what it had
+  // (v252); from v254 EXTRACT_RELAX keeps the unterminated word too.
+  it.each([
+    [252, ['CapabilityBoundingSet=CAP_SYS_ADMIN "CAP_SETUID'], cap('CAP_SYS_ADMIN')],
+    [252, ['CapabilityBoundingSet="CAP_SYS_ADMIN'], 0n],
+    [252, ['CapabilityBoundingSet=~"CAP_SYS_ADMIN'], CAP_ALL],
+    [252, ['CapabilityBoundingSet=CAP_KILL', 'CapabilityBoundingSet="CAP_SYS_ADMIN'], 0n],
+    [257, ['CapabilityBoundingSet=CAP_SYS_ADMIN "CAP_SETUID'], cap('CAP_SYS_ADMIN', 'CAP_SETUID')],
+    [257, ['CapabilityBoundingSet="CAP_SYS_ADMIN'], cap('CAP_SYS_ADMIN')],
+  ] as const)('v%d %j', (version, lines, expected) => {
+    const d = derive(['[Service]', 'ExecStart=/bin/true', ...lines, ''].join('\n'), { version });
+    expect(d.settings?.capabilityBoundingSet).toBe(expected);
+    expect(d.diagnostics).toEqual([]);
+  });
+
+  it.each([
+    [252, 'AmbientCapabilities=CAP_SYS_ADMIN "CAP_SETUID', cap('CAP_SYS_ADMIN')],
+    [257, 'AmbientCapabilities=CAP_SYS_ADMIN "CAP_SETUID', cap('CAP_SYS_ADMIN', 'CAP_SETUID')],
+  ] as const)('v%d %s', (version, line, expected) => {
+    expect(service([line], version).ambientCapabilities).toBe(expected);
+  });
+
+  // The other list parsers keep the words before a bad one (checked against 252.38 too).
+  it.each([
+    [['RestrictAddressFamilies=AF_INET "AF_UNIX'], (s: SecuritySettings) => [...(s.addressFamilies?.families ?? [])], [2]],
+    [['SystemCallArchitectures=x86 "native'], (s: SecuritySettings) => [...s.systemCallArchitectures], ['x86']],
+    // No unquoting here: `"10.0.0.1` is one (invalid) word, skipped.
+    [['IPAddressDeny=any', 'IPAddressAllow=127.0.0.1 "10.0.0.1'], (s: SecuritySettings) => [s.ipAddressAllowLocalhost, s.ipAddressAllowOther], [true, false]],
+    [['RestrictNamespaces=net "ipc'], (s: SecuritySettings) => s.restrictNamespaces, NAMESPACES_UNSET],
+  ] as const)('%j', (lines, pick, expected) => {
+    expect(pick(service(lines))).toEqual(expected);
+  });
+
+  // Bug 9: service_verify(): without ExecStart= a service needs RemainAfterExit=yes or SuccessAction=.
+  it.each([
+    ['[Service]\nExecStop=/bin/a\n'],
+    ['[Service]\nType=oneshot\nExecStop=/bin/a\n'],
+    ['[Service]\nType=oneshot\nExecStop=/bin/a\nRemainAfterExit=yes\nRemainAfterExit=no\n'],
+    ['[Service]\nType=oneshot\nExecStop=/bin/a\nRemainAfterExit=bogus\n'],
+  ])('%j is refused', (text) => {
+    expect(refused(derive(text))).toContain(
+      'Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.',
+    );
+  });
+
+  it.each([
+    ['[Service]\nType=oneshot\nExecStop=/bin/a\nRemainAfterExit=yes\n'],
+    ['[Service]\nExecStop=/bin/a\nRemainAfterExit=true\n'],
+    ['[Unit]\nSuccessAction=exit\n[Service]\nExecStop=/bin/a\n'],
+  ])('%j loads', (text) => {
+    expect(derive(text).failure).toBeUndefined();
+  });
+
+  it('refuses ExitType=cgroup in a oneshot service', () => {
+    expect(refused(derive('[Service]\nType=oneshot\nExitType=cgroup\nExecStart=/bin/a\n'))).toContain(
+      "ExitType=cgroup set, which isn't allowed for Type=oneshot services",
+    );
+  });
+
+  // Bugs 10 and 11: config_parse_exec()'s splitting and prefixes.
+  it.each([
+    ['[Service]\nExecStart=/bin/a \\; /bin/b\n', undefined],
+    ['[Service]\nExecStart=/bin/a ";" /bin/b\n', undefined],
+    ['[Service]\nExecStart=/bin/a ; /bin/b\n', 'more than one ExecStart='],
+    ['[Service]\nExecStart=--/bin/true\n', 'Service has no ExecStart=, ExecStop=, or SuccessAction='],
+    ['[Service]\nExecStart=-+!!@/bin/true\n', 'Service has no ExecStart=, ExecStop=, or SuccessAction='],
+    ['[Service]\nExecStart=@@/bin/true x\n', 'Unit x.service has a bad unit file setting.'],
+    ['[Service]\nExecStart=!!!/bin/true\n', 'Unit x.service has a bad unit file setting.'],
+    ['[Service]\nExecStart=!+/bin/true\n', 'Unit x.service has a bad unit file setting.'],
+    ['[Service]\nExecStart=|/bin/true\n', 'Unit x.service has a bad unit file setting.'],
+    ['[Service]\nExecStart=%sbindir%/usbguard-daemon -f\n', undefined],
+    ['[Service]\nExecStart=/bin/true\nExecStartPre=a/b\n', 'Unit x.service has a bad unit file setting.'],
+    ['[Service]\nExecStart=/bin/true\nExecReload=-a/b\n', undefined],
+  ])('%j → %j', (text, message) => {
+    const failure = refused(derive(text));
+    if (message === undefined) expect(failure).toBeUndefined();
+    else expect(failure).toContain(message);
+  });
+
+  it('a relative ExecStart= in a drop-in skips the rest of that drop-in', () => {
+    const d = derive('[Service]\nType=oneshot\nExecStart=/bin/true\n', {
+      dropIns: { 'a.conf': '[Service]\nExecStart=a/b\nPrivateNetwork=yes\n' },
+    });
+    expect(d.failure).toBeUndefined();
+    expect(d.settings?.privateNetwork).toBe(false);
+    expect(d.diagnostics).toContainEqual(
+      expect.objectContaining({
+        severity: 'error',
+        message: 'Neither a valid executable name nor an absolute path: a/b',
+      }),
+    );
+  });
+
+  it('v262 accepts the | prefix (v258+)', () => {
+    expect(derive('[Service]\nExecStart=|/bin/true\n', { version: 262 }).failure).toBeUndefined();
+    expect(derive('[Service]\nExecStart=|/bin/true\n', { version: 257 }).failure).toBeDefined();
+  });
+
+  // Bug 12: mount_verify(), swap_verify(), automount_verify() and the extras before them.
+  it.each([
+    ['x.mount', '[Mount]\nWhat=/a\nWhere=/b\n', "x.mount: Where= setting doesn't match unit name. Refusing."],
+    ['x.mount', '[Mount]\nWhere=/x\n', 'x.mount: What= setting is missing. Refusing.'],
+    ['proc.mount', '[Mount]\nWhat=proc\n', 'proc.mount: Cannot create mount unit for API file system /proc. Refusing.'],
+    ['sys-fs-cgroup-x.mount', '[Mount]\nWhat=x\n', 'API file system /sys/fs/cgroup/x'],
+    ['run-host-x.mount', '[Mount]\nWhat=x\n', 'API file system /run/host/x'],
+    ['a.mount', '[Mount]\nWhat=/dev/sda\nPAMName=x\nKillMode=mixed\n', 'Unit has PAM enabled'],
+    ['a-.mount', '[Mount]\nWhat=/dev/sda\n', 'failed to load properly, please adjust/correct and reload service manager: Invalid argument'],
+    ['x.swap', '[Swap]\nWhat=/dev/sda2\n', 'x.swap: Value of What= and unit name do not match, not loading.'],
+    ['x.automount', '[Automount]\nWhere=/y\n', "x.automount: Where= setting doesn't match unit name. Refusing."],
+    ['-.automount', '[Automount]\n', 'reload service manager: Cannot assign requested address'],
+    ['a.automount', '[Automount]\nExtraOptions=ro,fd\n', 'ExtraOptions= setting may not contain reserved option fd.'],
+    ['a-.slice', '[Slice]\n', 'reload service manager: Invalid argument'],
+    ['-a.slice', '[Slice]\n', 'reload service manager: Invalid argument'],
+  ])('%s %j is refused', (name, text, message) => {
+    expect(refused(derive(text, { name }))).toContain(message);
+  });
+
+  it.each([
+    ['home-a\\x2db.mount', '[Mount]\nWhat=/dev/sda\nWhere=/home/a-b/\n'],
+    ['home.mount', '[Mount]\nWhat=/dev/sda\nWhere=/home/../x\n'],
+    ['-.mount', '[Mount]\nType=ext4\n'],
+    ['dev-sda2.swap', '[Swap]\n'],
+    ['dev-sda2.swap', '[Swap]\nWhat=/dev//sda2\n'],
+    ['srv.automount', '[Automount]\nWhere=/srv\nExtraOptions=ro,fdx\n'],
+    ['a-b.slice', '[Slice]\n'],
+    ['-.slice', '[Slice]\n'],
+  ])('%s %j loads', (name, text) => {
+    expect(derive(text, { name }).failure).toBeUndefined();
+  });
+
+  it.each([
+    ['-.mount', '[Mount]\nWhat=/dev/sda\n', false],
+    ['-.mount', '[Unit]\nDefaultDependencies=yes\n[Mount]\nWhat=/dev/sda\n', true],
+    ['-.slice', '[Slice]\n', false],
+    ['system.slice', '[Slice]\n', false],
+    ['a.slice', '[Slice]\n', true],
+  ])('%s: perpetual units default to DefaultDependencies=no', (name, text, deps) => {
+    expect(settingsOf(text, { name }).defaultDependencies).toBe(deps);
+  });
+
+  // Bug 14: the TPM entry for encrypted credentials is data per version.
+  const allow = (lines: string[], version: SystemdVersion) =>
+    service(['DevicePolicy=closed', ...lines], version).deviceAllow.map((e) => `${e.path}:${e.permissions}`);
+  it.each([
+    [252, ['LoadCredentialEncrypted=a:/x'], ['/dev/tpmrm0:rw']],
+    [252, ['SetCredentialEncrypted=a:eHl6'], ['/dev/tpmrm0:rw']],
+    [252, ['LoadCredentialEncrypted=a'], ['/dev/tpmrm0:rw']],
+    [252, ['LoadCredential=a:/x'], []],
+    [252, ['LoadCredentialEncrypted=a:/x', 'LoadCredential=a:/y'], []],
+    [252, ['LoadCredentialEncrypted=a:/x', 'LoadCredential=b:/y'], ['/dev/tpmrm0:rw']],
+    [252, ['LoadCredentialEncrypted=a:/x', 'LoadCredential='], []],
+    [252, ['LoadCredentialEncrypted=a:/x', 'SetCredential='], ['/dev/tpmrm0:rw']],
+    [252, ['LoadCredentialEncrypted=a:/x/../y'], []],
+    [252, ['LoadCredentialEncrypted=a/b:/x'], []],
+    [252, ['SetCredentialEncrypted=a:xyz'], []],
+    [252, ['SetCredentialEncrypted=a:'], []],
+    [252, ['DeviceAllow=/dev/tpmrm0 r', 'LoadCredentialEncrypted=a:/x'], ['/dev/tpmrm0:rw', '/dev/tpmrm0:r']],
+    [255, ['LoadCredentialEncrypted=a:/x'], ['char-tpm:rw']],
+    [257, ['SetCredentialEncrypted=a:eHl6'], ['char-tpm:rw']],
+    [262, ['LoadCredentialEncrypted=a:/x'], []],
+  ] as const)('v%d %j → %j', (version, lines, expected) => {
+    expect(allow([...lines], version)).toEqual(expected);
   });
 });

@@ -1,6 +1,6 @@
 // parseUnitFile(): systemd's config_parse()/parse_line() syntax (spec §4.4) — comments, continuations,
 // sections, `Key=Value` splitting, and the file/line/column provenance every later stage relies on.
-import { LONG_LINE_MAX, parseUnitFile, stripWhitespace } from '../../../src/core/unit/parse-unit-file';
+import { LONG_LINE_MAX, parseUnitFile, splitLines, stripWhitespace } from '../../../src/core/unit/parse-unit-file';
 
 const FILE = '/etc/systemd/system/x.service';
 const SECTIONS = ['Unit', 'Service', 'Install'];
@@ -255,5 +255,96 @@ describe('stripWhitespace', () => {
     ['\va\f', '\va\f'],
   ])('%j → %j', (input, expected) => {
     expect(stripWhitespace(input)).toBe(expected);
+  });
+});
+
+// Regressions found by comparing with the real systemd-analyze 252.38 (each row was run there).
+describe('a UTF-8 BOM is stripped once, on the first line that has one (config_parse(): bom_seen)', () => {
+  it.each([
+    ['a BOM in the middle of the file', '[Service]\nExecStart=/bin/true\n\uFEFFUser=foo\n', ['ExecStart=/bin/true', 'User=foo']],
+    [
+      'only the first BOM: a second one stays part of the key',
+      '\uFEFF[Service]\n\uFEFFUser=foo\n',
+      ['\uFEFFUser=foo'],
+    ],
+    [
+      'a comment line does not use up the BOM',
+      '[Service]\n# c\n\uFEFFUser=foo\n\uFEFFGroup=g\n',
+      ['User=foo', '\uFEFFGroup=g'],
+    ],
+    ['a BOM inside a continuation', '[Service]\nUser=a\\\n\uFEFFb\n', ['User=a b']],
+  ])('%s', (_name, text, expected) => {
+    expect(pairs(text)).toEqual(expected);
+  });
+});
+
+describe('line endings as read_line() sees them: \\n, \\r and NUL, one of each per line end', () => {
+  it.each([
+    ['a lone CR ends the line', '[Service]\nUser=a\rb\n', ['User=a'], ["3: Missing '=', ignoring line."]],
+    ['NUL ends the line', '[Service]\nUser=foo\0PrivateNetwork=yes\n', ['User=foo', 'PrivateNetwork=yes'], []],
+    ['CR CR is two line ends', '[Service]\nUser=a\r\rGroup=b\n', ['User=a', 'Group=b'], []],
+    ['LF CR is one line end', '[Service]\nUser=a\n\rGroup=b\n\r', ['User=a', 'Group=b'], []],
+    ['CR LF NUL is one line end', '[Service]\r\n\0User=a\r\n\0', ['User=a'], []],
+    ['a NUL then LF is two line ends', '[Service]\nUser=a\0\nGroup=b\n', ['User=a', 'Group=b'], []],
+    ['no line end at EOF', '[Service]\nUser=a', ['User=a'], []],
+  ])('%s', (_name, text, expected, msgs) => {
+    expect(pairs(text)).toEqual(expected);
+    expect(messages(text)).toEqual(msgs);
+  });
+
+  it.each([
+    ['\\r\\n counts once', '[Service]\r\nUser=a\r\nGroup=b\r\n', 3],
+    ['\\n\\r counts once', '[Service]\n\rUser=a\n\rGroup=b\n\r', 3],
+    ['\\n\\n counts twice', '[Service]\n\nUser=a\n\nGroup=b\n', 5],
+    ['\\r\\n\\r\\n counts twice', '[Service]\r\n\r\nUser=a\r\n\r\nGroup=b\r\n', 5],
+    ['\\n\\r\\n counts twice', '[Service]\n\r\nUser=a\n\r\nGroup=b\n', 5],
+    ['a lone \\r counts once', '[Service]\rUser=a\rGroup=b\r', 3],
+  ])('line numbers: %s', (_name, text, groupLine) => {
+    expect(parse(text).assignments.find((a) => a.key === 'Group')?.line).toBe(groupLine);
+  });
+
+  it.each([
+    ['a', ['a']],
+    ['a\n', ['a']],
+    ['a\n\n', ['a', '']],
+    ['a\r\nb', ['a', 'b']],
+    ['a\n\rb', ['a', 'b']],
+    ['a\n\r\nb', ['a', '', 'b']],
+    ['a\r\rb', ['a', '', 'b']],
+    ['a\0b', ['a', 'b']],
+    ['a\0\0b', ['a', '', 'b']],
+    ['a\r\n\0b', ['a', 'b']],
+    ['\n', ['']],
+    ['', []],
+  ])('splitLines(%j) → %j', (text, lines) => {
+    expect(splitLines(text)).toEqual(lines);
+  });
+});
+
+describe('a continuation open at end of file goes through the same line parser', () => {
+  it.each([
+    ['an unterminated section header is fatal', '[Service]\nExecStart=/bin/true\n[Foo\\', "Invalid section header '[Foo'"],
+    ['bad characters in a section header are fatal', '[Service]\nUser=a\n[Fo"o]\\', `Bad characters in section header '[Fo"o]'`],
+  ])('%s', (_name, text, message) => {
+    const r = parse(text);
+    expect(r.fatal).toMatchObject({ severity: 'error', message });
+    expect(r.fatalReason).toBe('Bad message');
+  });
+
+  it.each([
+    ['a section header', '[Unit]\nDescription=x\n[Service]\\', [], ['Unit', 'Service']],
+    ['a line without =', '[Service]\nUser=a\nbogus\\', ["3: Missing '=', ignoring line."], ['Service']],
+    ['an unknown section', '[Service]\n[Foo]\\', ["2: Unknown section 'Foo'. Ignoring."], ['Service']],
+  ])('%s', (_name, text, msgs, sections) => {
+    const r = parse(text);
+    expect(r.fatal).toBeUndefined();
+    expect(messages(text)).toEqual(msgs);
+    expect(r.sections.map((s) => s.name)).toEqual(sections);
+  });
+
+  it('a bad character in a section header in the middle of the file is fatal too', () => {
+    const r = parse("[Service]\nUser=a\n[Ser'vice]\nGroup=b\n");
+    expect(r.fatal).toMatchObject({ line: 3, message: "Bad characters in section header '[Ser'vice]'" });
+    expect(pairs("[Service]\nUser=a\n[Ser'vice]\nGroup=b\n")).toEqual(['User=a']);
   });
 });

@@ -46,7 +46,10 @@ describe('system-manager and host specifiers', () => {
     ['%m', '0'.repeat(32)],
     ['%b', '0'.repeat(32)],
     ['%a', 'x86-64'],
-    ['%d', '/run/credentials'],
+    ['%d', '/run/credentials/x.service'],
+    ['%c', '/system.slice'],
+    ['%r', '/system.slice'],
+    ['%R', '/'],
   ])('%s → %j', (value, expected) => {
     expect(expand(value, 'x.service')).toEqual({ ok: true, value: expected });
   });
@@ -67,13 +70,36 @@ describe('text around specifiers', () => {
   it.each([
     ['%z', '%z'],
     ['a%Qb', '%Q'],
-    ['%!', '%!'],
-  ])('an unknown specifier in %j is an error naming %s', (value, specifier) => {
+    ['%0', '%0'],
+    ['%D', '%D'],
+  ])('an unknown letter or digit specifier in %j is an error naming %s', (value, specifier) => {
     expect(expand(value, 'x.service')).toEqual({ ok: false, specifier });
   });
 
   it('does not depend on the scope for the unit-name specifiers', () => {
     const ctx: SpecifierContext = { unitName: 'a@b.service', scope: 'user' };
     expect(expandSpecifiers('%p:%i', ctx)).toEqual({ ok: true, value: 'a:b' });
+  });
+});
+
+// Regression (252.38): `User=foo%` loaded as "foo%". specifier_printf() keeps a stray final `%` and any
+// `%` followed by something that cannot be a specifier (not a letter, digit or `%`).
+describe('characters that cannot be specifiers are kept', () => {
+  it.each([
+    ['foo%', 'foo%'],
+    ['%', '%'],
+    ['100%%%', '100%%'],
+    ['%!', '%!'],
+    ['a%-b', 'a%-b'],
+    ['%/x', '%/x'],
+    ['% ', '% '],
+    ['%sbindir%/usbguard-daemon', '/bin/shbindir%/usbguard-daemon'],
+  ])('%j → %j', (value, expected) => {
+    expect(expand(value, 'x.service')).toEqual({ ok: true, value: expected });
+  });
+
+  it('a version can add specifiers (v256+: %D)', () => {
+    const ctx: SpecifierContext = { unitName: 'x.service', scope: 'system', extra: { D: '/usr/share' } };
+    expect(expandSpecifiers('%D/x', ctx)).toEqual({ ok: true, value: '/usr/share/x' });
   });
 });

@@ -14,6 +14,10 @@ import {
   templateOf,
   unescapeUnitNamePart,
   unescapeUnitNamePath,
+  escapeUnitNamePart,
+  isHashedUnitName,
+  unitNameFromPath,
+  unitNameToPath,
 } from '../../../src/core/unit/unit-name';
 
 describe('parseUnitName', () => {
@@ -249,5 +253,80 @@ describe('isValidRelaxedUserName (User=, Group=, SupplementaryGroups=)', () => {
     ['a\uFFFDb', 'invalid UTF-8'],
   ])('%j is refused (%s)', (u) => {
     expect(isValidRelaxedUserName(u)).toBe(false);
+  });
+});
+
+// Regression (252.38): `User=-` loaded; valid_user_group_name()'s relaxed rule refuses a '-' followed by
+// nothing but digits, and "nothing" counts (in_charset("") is true).
+describe('isValidRelaxedUserName: a lone or numeric-negative dash', () => {
+  it.each([
+    ['-', false],
+    ['-0', false],
+    ['-65535', false],
+    ['--', true],
+    ['-a', true],
+    ['a-', true],
+    ['-1a', true],
+  ])('%j → %s', (u, ok) => {
+    expect(isValidRelaxedUserName(u)).toBe(ok);
+  });
+});
+
+// mount_verify()/swap_verify()/automount_verify() compare the unit name with unit_name_from_path().
+describe('unitNameFromPath / unitNameToPath (unit_name_from_path(), unit_name_to_path())', () => {
+  it.each([
+    ['/', 'mount', '-.mount'],
+    ['/home', 'mount', 'home.mount'],
+    ['/home/a-b', 'mount', 'home-a\\x2db.mount'],
+    ['/home//user/', 'mount', 'home-user.mount'],
+    ['/home/./user', 'mount', 'home-user.mount'],
+    ['/.hidden/x', 'automount', '\\x2ehidden-x.automount'],
+    ['/a.b/c.d', 'mount', 'a.b-c.d.mount'],
+    ['/dev/sda2', 'swap', 'dev-sda2.swap'],
+    ['/dev/disk/by-uuid/ab-cd', 'swap', 'dev-disk-by\\x2duuid-ab\\x2dcd.swap'],
+    ['/srv/a b', 'mount', 'srv-a\\x20b.mount'],
+    ['/srv/é', 'mount', 'srv-\\xc3\\xa9.mount'],
+    ['/srv/a\\b', 'mount', 'srv-a\\x5cb.mount'],
+    ['/srv/a:b_c', 'mount', 'srv-a:b_c.mount'],
+  ] as const)('%j (%s) → %j', (path, type, name) => {
+    expect(unitNameFromPath(path, type)).toBe(name);
+  });
+
+  it.each(['/a/../b', '/..'])('%j is not normalized: no name', (path) => {
+    expect(unitNameFromPath(path, 'mount')).toBeUndefined();
+  });
+
+  it('a name of 256 characters or more would be hashed', () => {
+    expect(unitNameFromPath(('/' + 'a'.repeat(50)).repeat(6), 'mount')).toBe('hashed');
+  });
+
+  it.each([
+    ['-.mount', '/'],
+    ['home.mount', '/home'],
+    ['home-a\\x2db.mount', '/home/a-b'],
+    ['dev-sda2.swap', '/dev/sda2'],
+    ['a-.mount', undefined],
+    ['-a.mount', undefined],
+    ['a--b.mount', undefined],
+    ['a-\\x2e\\x2e-b.mount', undefined],
+    ['a\\x2fb.mount', '/a/b'],
+    ['a\\q.mount', undefined],
+    [`a_${'0123456789abcdef'}.mount`, undefined],
+  ])('unitNameToPath(%j) → %j', (name, path) => {
+    expect(unitNameToPath(name)).toBe(path);
+  });
+
+  it.each([
+    ['foo_0123456789abcdef.mount', true],
+    ['foo_0123456789ABCDEF.mount', false],
+    ['_0123456789abcdef.mount', true],
+    ['0123456789abcdef.mount', false],
+    ['foo.mount', false],
+  ])('isHashedUnitName(%j) → %s', (name, hashed) => {
+    expect(isHashedUnitName(name)).toBe(hashed);
+  });
+
+  it('escapeUnitNamePart escapes per UTF-8 byte, a leading dot, dashes and backslashes', () => {
+    expect(escapeUnitNamePart('.a-b\\c/d')).toBe('\\x2ea\\x2db\\x5cc-d');
   });
 });

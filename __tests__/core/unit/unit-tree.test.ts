@@ -1,6 +1,12 @@
 // resolvePath() over a memoryTree: chase_symlinks() confined to the tree's root — relative and absolute
 // links, `..` clamped at the root, /dev/null masks, loops — plus the in-memory tree itself.
-import { linkTargetPath, memoryTree, resolvePath, type UnitTree } from '../../../src/core/unit/unit-tree';
+import {
+  linkTargetPath,
+  memoizeTree,
+  memoryTree,
+  resolvePath,
+  type UnitTree,
+} from '../../../src/core/unit/unit-tree';
 
 const tree = memoryTree({
   '/etc/systemd/system/real.service': 'abc',
@@ -187,5 +193,62 @@ describe('memoryTree', () => {
     expect(tree.readFile('/usr/lib/systemd/system/lib.service')).toEqual({ text: 'hello' });
     expect(tree.readFile('/etc/systemd/system')).toEqual({ error: 'No such file or directory' });
     expect(tree.readFile('/etc/systemd/system/rel.service')).toEqual({ error: 'No such file or directory' });
+  });
+});
+
+// Regression (252.38): `ln -s ../../../../../../../dev/null d/y.service` analysed as `d/y.service`
+// (no --root) is masked for systemd, but was "not found": `..` was clamped at the unit's directory.
+// A host-directory tree resolves links as the host does, yet reads nothing outside the directory.
+describe('resolvePath in a host-directory tree (no --root)', () => {
+  const hostTree: UnitTree = {
+    ...memoryTree({
+      '/real.service': 'abc',
+      '/deep-null.service': { symlink: '../../../../../../../dev/null' },
+      '/exact-null.service': { symlink: '../../../dev/null' },
+      '/short-null.service': { symlink: '../../dev/null' },
+      '/abs-null.service': { symlink: '/dev/null' },
+      '/back-in.service': { symlink: '../d/real.service' },
+      '/abs-in.service': { symlink: '/tmp/x/d/real.service' },
+      '/abs-out.service': { symlink: '/etc/passwd' },
+      '/sibling.service': { symlink: '../other/x.service' },
+      '/sub': { symlink: '../../../../dev/null' },
+      '/up': { symlink: '..' },
+    }),
+    hostDirectory: '/tmp/x/d',
+  };
+
+  it.each([
+    ['a relative link climbing to /dev/null', '/deep-null.service'],
+    ['a relative link reaching exactly /dev/null', '/exact-null.service'],
+    ['an absolute link to /dev/null', '/abs-null.service'],
+  ])('%s is a mask', (_name, path) => {
+    expect(resolvePath(hostTree, path)).toEqual({ kind: 'null' });
+  });
+
+  it.each([
+    ['a link leaving the directory for another file', '/short-null.service'],
+    ['an absolute link outside the directory (never read)', '/abs-out.service'],
+    ['a link to a sibling directory (never read)', '/sibling.service'],
+    ['a path below a /dev/null link', '/sub/x'],
+    ['the parent directory itself', '/up'],
+  ])('%s is missing', (_name, path) => {
+    expect(resolvePath(hostTree, path)).toEqual({ kind: 'missing' });
+  });
+
+  it.each([
+    ['a link leaving and re-entering the directory', '/back-in.service'],
+    ['an absolute link into the directory', '/abs-in.service'],
+  ])('%s resolves inside the tree', (_name, path) => {
+    expect(resolvePath(hostTree, path)).toEqual({ kind: 'file', path: '/real.service', size: 3 });
+  });
+
+  it('memoizeTree keeps the host directory', () => {
+    expect(resolvePath(memoizeTree(hostTree), '/deep-null.service')).toEqual({ kind: 'null' });
+  });
+
+  it('a tree with its own root still clamps `..` (as systemd-analyze --root=DIR)', () => {
+    const { hostDirectory: _ignored, ...rooted } = hostTree;
+    expect(resolvePath(rooted, '/deep-null.service')).toEqual({ kind: 'missing' });
+    expect(resolvePath(rooted, '/abs-null.service')).toEqual({ kind: 'null' });
   });
 });

@@ -17,6 +17,7 @@ import type {
   DeviationNote,
   Fix,
   GateVerdict,
+  RemovedAssignment,
   RowChange,
   ScoredSide,
   UnitResult,
@@ -126,6 +127,25 @@ function summarizeChange(
   return parts.length > 0 ? parts.join(', ') : `\`${directives[0] ?? '?'}\` changed (implied or inherited)`;
 }
 
+/** Base assignments of `directives` whose `Key=value` head does not have (as often), in base order. */
+function removedAssignments(
+  directives: string[],
+  base: SecuritySettings | undefined,
+  head: SecuritySettings | undefined,
+): RemovedAssignment[] {
+  const out: RemovedAssignment[] = [];
+  for (const d of directives) {
+    const left = describeValues(head, d);
+    for (const a of base?.provenance.get(d) ?? []) {
+      const text = `${a.key}=${a.value}`;
+      const i = left.indexOf(text);
+      if (i >= 0) left.splice(i, 1);
+      else out.push({ key: a.key, assignment: text, location: locate(a) });
+    }
+  }
+  return out;
+}
+
 function rowChanges(base: UnitSide, head: UnitSide): RowChange[] {
   const b = base.assessment as Assessment;
   const h = head.assessment as Assessment;
@@ -138,6 +158,7 @@ function rowChanges(base: UnitSide, head: UnitSide): RowChange[] {
     if ((before?.badness ?? null) === (row.badness ?? null)) continue;
     const directives = directivesOfAssessor(row.assessor);
     const at = lastAssignment(head.settings, directives);
+    const removed = removedAssignments(directives, base.settings, head.settings);
     changes.push({
       jsonField: row.assessor.jsonField,
       name: row.assessor.name,
@@ -146,6 +167,7 @@ function rowChanges(base: UnitSide, head: UnitSide): RowChange[] {
       delta: rowShare(row, hw) - rowShare(before, bw),
       location: at ? locate(at) : fallbackLocation(head),
       summary: summarizeChange(directives, base.settings, head.settings),
+      ...(removed.length > 0 ? { removed } : {}),
     });
   }
   return changes.sort((x, y) => y.delta - x.delta);

@@ -56,6 +56,16 @@ export interface AcceptedDeviation {
   note: DeviationNote;
 }
 
+/** An assignment the base commit had and head no longer has (a removed or replaced directive line). */
+export interface RemovedAssignment {
+  /** The directive, e.g. `ProtectSystem`. */
+  key: string;
+  /** `Key=value` as systemd parsed it (continuations joined, whitespace around `=` stripped). */
+  assignment: string;
+  /** Where the line was at the base commit (repository path and line of the base side). */
+  location: SourceLocation;
+}
+
 export interface RowChange {
   jsonField: string;
   name: string;
@@ -67,6 +77,11 @@ export interface RowChange {
   location: SourceLocation;
   /** What changed, e.g. "`ProtectSystem=strict` removed". */
   summary: string;
+  /**
+   * Assignments of the row's directives that were at base and are not at head (compared as `Key=value`
+   * per directive), in base order. Absent when nothing was removed. Suggestions restore these lines.
+   */
+  removed?: RemovedAssignment[];
 }
 
 export type UnitStatus = 'pass' | 'fail' | 'accepted' | 'excluded' | 'deleted' | 'error';

@@ -1,6 +1,7 @@
 // Loads and scores located units from a tree (a commit or a working directory): the gate's view of
 // one side of a change. Pure over the UnitTree interface.
-import { loadUnit } from '../unit/load-unit';
+import { findDropIns, UnitLoader, type LoadedUnit } from '../unit/load-unit';
+import { dropInNames } from '../unit/unit-name';
 import { resolvePath, type UnitTree } from '../unit/unit-tree';
 import { deriveSecuritySettings } from '../security/settings';
 import { assessUnit, AssessmentAbort } from '../security/assess';
@@ -37,11 +38,40 @@ function escapingSymlink(tree: UnitTree, repoPath: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Drop-ins (and `NAME.d/` directories) that are symlinks leaving the repository. The loader skips
+ * them, as systemd-analyze --offline --root would; on a host, systemd would read whatever they point
+ * at, so the gate cannot score the unit systemd would run and refuses it instead of ignoring them.
+ */
+function escapingDropIns(
+  tree: UnitTree,
+  searchPath: readonly string[],
+  unit: LoadedUnit,
+): { path: string; target: string }[] {
+  const candidates: string[] = [];
+  for (const dir of searchPath) {
+    for (const name of unit.names) for (const n of dropInNames(name)) candidates.push(`${dir}/${n}.d`);
+    candidates.push(`${dir}/${unit.type}.d`);
+  }
+  candidates.push(...findDropIns(tree, searchPath, unit.id, unit.names.slice(1), unit.type));
+  const refused: { path: string; target: string }[] = [];
+  for (const path of new Set(candidates)) {
+    const entry = tree.lstat(path);
+    if (entry?.type !== 'symlink') continue;
+    const r = resolvePath(tree, path);
+    if (r.kind === 'missing' || r.kind === 'loop' || r.kind === 'other')
+      refused.push({ path: repoPathOf(path), target: entry.target });
+  }
+  return refused;
+}
+
 export function scoreUnit(
   tree: UnitTree,
   locator: UnitLocator,
   systemd: SystemdProfile,
   overrides?: SecurityPolicy,
+  /** A loader shared by all units with this search path (keeps scoring a tree linear). */
+  loader?: UnitLoader,
 ): ScoredUnit {
   const refused = escapingSymlink(tree, locator.repoPath);
   if (refused)
@@ -50,7 +80,7 @@ export function scoreUnit(
       side: { path: locator.repoPath, error: refused, texts: [] },
       files: [locator.repoPath],
     };
-  const loaded = loadUnit(tree, locator.unitName, { searchPath: locator.searchPath });
+  const loaded = (loader ?? new UnitLoader(tree, locator.searchPath)).load(locator.unitName);
   if (!loaded.ok) {
     return {
       locator,
@@ -59,6 +89,19 @@ export function scoreUnit(
     };
   }
   const unit = loaded.unit;
+  const escaping = escapingDropIns(tree, locator.searchPath, unit);
+  if (escaping.length > 0) {
+    const error = escaping
+      .map(
+        (d) => `the drop-in ${d.path} is a symlink to ${d.target}, which is not in this repository; refused`,
+      )
+      .join('; ');
+    return {
+      locator,
+      side: { path: locator.repoPath, error, texts: [] },
+      files: [locator.repoPath, ...escaping.map((d) => d.path)],
+    };
+  }
   const texts: { path: string; text: string }[] = [];
   for (const f of unit.files) {
     const read = tree.readFile(f.file);

@@ -96,10 +96,17 @@ export function inlineCode(text: string, context: MarkdownContext = {}): string 
 
 /**
  * Lines → a fenced code block (```` ```ini ````), fenced by more backticks than any run inside, so no line
- * can end the block. Control characters other than newlines become spaces.
+ * can end the block. Control characters other than newlines become spaces (tabs too, unless `keepTabs`:
+ * a ```` ```suggestion ```` block must hold the file's lines byte for byte).
  */
-export function codeBlock(lines: readonly string[], language = ''): string {
-  const body = lines.map((l) => stripControls(l)).join('\n');
+export function codeBlock(
+  lines: readonly string[],
+  language = '',
+  options: { keepTabs?: boolean } = {},
+): string {
+  const clean = (l: string): string =>
+    options.keepTabs ? l.split('\t').map(stripControls).join('\t') : stripControls(l);
+  const body = lines.map(clean).join('\n');
   const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
   return `${fence}${language}\n${body}\n${fence}`;
 }

@@ -39,7 +39,8 @@ export interface JobSummaryOptions {
   maxViolationsPerUnit?: number;
 }
 
-const STATUS_ICON: Record<UnitStatus, string> = {
+/** The icon each unit status is shown with (shared with the PR comment). */
+export const STATUS_ICON: Record<UnitStatus, string> = {
   fail: '❌',
   error: '💥',
   accepted: '⚠️',
@@ -49,7 +50,7 @@ const STATUS_ICON: Record<UnitStatus, string> = {
 };
 
 /** Failing units first: they are what the reader came for. */
-const STATUS_RANK: Record<UnitStatus, number> = {
+export const STATUS_RANK: Record<UnitStatus, number> = {
   error: 0,
   fail: 1,
   accepted: 2,
@@ -86,13 +87,14 @@ function exposureText(side: { exposure: number; level: string } | undefined): st
   return side ? `${formatExposure(side.exposure)} ${side.level}` : '';
 }
 
-function signedExposure(delta: number): string {
+/** An exposure difference (0…100 scale) as X.Y with a sign: `+0.9`, `−0.3`, `±0.0`. */
+export function signedExposure(delta: number): string {
   if (delta === 0) return '±0.0';
   return `${delta > 0 ? '+' : '−'}${formatExposure(Math.abs(delta))}`;
 }
 
 /** A row's share of the exposure (fractional points on the 0…100 scale) as X.Y with a sign. */
-function signedShare(points: number): string {
+export function signedShare(points: number): string {
   const tenths = Math.abs(points) / 10;
   if (points === 0) return '±0.0';
   const shown = tenths < 0.05 ? '<0.1' : tenths.toFixed(1);
@@ -138,7 +140,8 @@ function verdictCell(u: UnitResult): string {
   return parts.join('<br>');
 }
 
-function tableRow(u: UnitResult): string {
+/** One row of the per-unit table (unit, profile, base → head, Δ, threshold, verdict), escaped. */
+export function renderUnitRow(u: UnitResult): string {
   const unitName = u.previousPath
     ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})`
     : codeCell(u.path);
@@ -154,7 +157,8 @@ function tableRow(u: UnitResult): string {
   return `| ${unitName} | ${cell(u.profile)} | ${exposure} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
 }
 
-const TABLE_HEADER = [
+/** Header and alignment lines of the per-unit table. */
+export const UNIT_TABLE_HEADER: readonly string[] = [
   '| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |',
   '|---|---|---|---:|---:|---|',
 ];
@@ -167,7 +171,8 @@ function indent(block: string, spaces = 2): string {
     .join('\n');
 }
 
-function violationItem(v: Violation, options: JobSummaryOptions): string {
+/** A violation as a list item: title, linked location, message, and the fix to paste as an ```ini block. */
+export function renderViolationItem(v: Violation, options: JobSummaryOptions): string {
   const title =
     v.kind === 'regression-row' || v.kind === 'missing-directive'
       ? `${titleOfKind(v.kind)}: ${v.check}`
@@ -182,7 +187,8 @@ function violationItem(v: Violation, options: JobSummaryOptions): string {
   return lines.join('\n');
 }
 
-function acceptedItem(v: Violation, note: DeviationNote, options: JobSummaryOptions): string {
+/** An accepted deviation as a list item: what it covers, owner, expiry, ticket, reason and where it is noted. */
+export function renderAcceptedItem(v: Violation, note: DeviationNote, options: JobSummaryOptions): string {
   return (
     `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}` +
     ` — ${md(describeNote(note))} (noted in the ${note.source === 'pr-body' ? 'PR description' : 'unit file'})`
@@ -209,14 +215,14 @@ function unitDetails(u: UnitResult, options: JobSummaryOptions): string | undefi
   if (u.note) out.push(`${md(u.note)}`, '');
   if (u.violations.length > 0) {
     out.push('#### Violations', '');
-    for (const v of u.violations.slice(0, max)) out.push(violationItem(v, options));
+    for (const v of u.violations.slice(0, max)) out.push(renderViolationItem(v, options));
     if (u.violations.length > max)
       out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
     out.push('');
   }
   if (u.accepted.length > 0) {
     out.push('#### Accepted deviations', '');
-    for (const a of u.accepted.slice(0, max)) out.push(acceptedItem(a.violation, a.note, options));
+    for (const a of u.accepted.slice(0, max)) out.push(renderAcceptedItem(a.violation, a.note, options));
     if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
     out.push('');
   }
@@ -241,7 +247,8 @@ function unitDetails(u: UnitResult, options: JobSummaryOptions): string | undefi
   return out.join('\n');
 }
 
-function headline(verdict: GateVerdict): string[] {
+/** The headline (result, counts) and the facts line (mode, systemd version, highest exposure), as lines. */
+export function renderHeadline(verdict: GateVerdict): string[] {
   const failing = verdict.units.filter((u) => u.status === 'fail' || u.status === 'error').length;
   const accepted = verdict.units.filter((u) => u.accepted.length > 0).length;
   const findings = verdict.units.reduce((n, u) => n + u.violations.length, 0);
@@ -313,21 +320,21 @@ export function renderJobSummary(verdict: GateVerdict, options: JobSummaryOption
   // Room kept for the omission lines, so adding them cannot break the cap.
   const reserve = 512;
 
-  const head = joined(headline(verdict));
-  let table = joined([...TABLE_HEADER, ...units.map(tableRow)]) + '\n';
+  const head = joined(renderHeadline(verdict));
+  let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + '\n';
   if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
     // Only for absurd unit counts: keep as many rows as fit, failing units first.
     const rows: string[] = [];
-    let size = utf8ByteLength(head) + utf8ByteLength(joined(TABLE_HEADER)) + reserve + 2;
+    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
     for (const u of units) {
-      const row = tableRow(u);
+      const row = renderUnitRow(u);
       const n = utf8ByteLength(row) + 1;
       if (size + n > maxBytes) break;
       rows.push(row);
       size += n;
     }
     table =
-      joined([...TABLE_HEADER, ...rows]) +
+      joined([...UNIT_TABLE_HEADER, ...rows]) +
       `\n\n_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._\n`;
   }
 

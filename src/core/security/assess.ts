@@ -293,8 +293,8 @@ function needsBigArithmetic(rows: { weight: number; range: number }[]): boolean 
 }
 
 function formatTenths(x: number | bigint): string {
-  const n = typeof x === 'bigint' ? x : BigInt(x);
-  return `${n / 10n}.${n % 10n}`;
+  if (typeof x === 'number') return `${Math.floor(x / 10)}.${x % 10}`;
+  return `${x / 10n}.${x % 10n}`;
 }
 
 /**
@@ -397,6 +397,9 @@ function strcmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+const ORDER_CACHE = new Map<string, number[]>();
+const ORDER_CACHE_LIMIT = 4096;
+
 /**
  * The order systemd prints rows in: description descending, then name, then table position
  * (table_set_sort(3, 1) + table_set_reverse(3) in assess()). Before v262 a row without description
@@ -404,6 +407,27 @@ function strcmp(a: string, b: string): number {
  * we run exactly that algorithm over [header, rows…] with the same comparator.
  */
 export function sortRows(rows: AssessedRow[], emptyDescriptionFirst: boolean): AssessedRow[] {
+  // With every description present the comparator is a consistent total order (names are unique), so
+  // any correct sort gives systemd's order; only a missing description needs the merge-sort emulation.
+  if (rows.every((r) => r.description !== null)) {
+    // Many units share the same row texts; their order is then the same permutation.
+    let signature = emptyDescriptionFirst ? '1' : '0';
+    for (const r of rows) signature += '\0' + (r.description as string);
+    const cached = ORDER_CACHE.get(signature);
+    if (cached && cached.length === rows.length) return cached.map((i) => rows[i] as AssessedRow);
+    const sorted = [...rows].sort((a, b) => {
+      const da = a.description as string;
+      const db = b.description as string;
+      if (da !== db) return da < db ? 1 : -1;
+      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
+    });
+    if (ORDER_CACHE.size >= ORDER_CACHE_LIMIT) ORDER_CACHE.clear();
+    ORDER_CACHE.set(
+      signature,
+      sorted.map((r) => rows.indexOf(r)),
+    );
+    return sorted;
+  }
   // Index 0 is the header row, pinned first; row i is at index i + 1.
   const compare = (x: number, y: number): number => {
     if (x === 0 && y === 0) return 0;

@@ -5,11 +5,35 @@
 import type { Assignment, Diagnostic, SourceLocation } from '../unit/parse-unit-file';
 import type { LoadedUnit, LoadFailure } from '../unit/load-unit';
 import type { UnitType } from '../unit/unit-name';
-import { isStrictUserName, isValidRelaxedUserName, parseUnitName } from '../unit/unit-name';
-import { expandSpecifiers } from '../unit/specifiers';
-import { extractFirstWord, extractWords } from '../unit/extract-word';
+import {
+  isHashedUnitName,
+  isStrictUserName,
+  isValidRelaxedUserName,
+  parseUnitName,
+  unitNameFromPath,
+  unitNameToPath,
+} from '../unit/unit-name';
+import { expandSpecifiers, type SpecifierResult } from '../unit/specifiers';
+import {
+  EXTRACT_RELAX,
+  EXTRACT_UNQUOTE,
+  extractAllWords,
+  extractFirstWordRaw,
+  extractWords,
+} from '../unit/extract-word';
+import {
+  isNormalizedPath,
+  pathEqual,
+  pathStartsWith,
+  simplifyAndCheckPath,
+  simplifyPath,
+} from '../unit/path-util';
 import type { SystemdProfile, VersionTraits } from './versions';
 import { ERRNO_NAMES } from './errno-names';
+import { parseExecLine } from './exec-command';
+import { applyLoadCredential, applySetCredential, type CredentialMap } from './credentials';
+
+export { simplifyPath } from '../unit/path-util';
 
 /** A 64-bit capability mask. */
 export type CapabilityMask = bigint;
@@ -132,16 +156,25 @@ interface ServiceFacts {
   execStop: number;
   successAction: string;
   restart: string;
+  remainAfterExit: boolean;
+  exitType: string;
   busName: string | undefined;
   pamName: string | undefined;
   killMode: string;
-  encryptedCredentials: number;
+  /** Credential name → encrypted, for LoadCredential*= and SetCredential*= (two separate lists). */
+  loadCredentials: CredentialMap;
+  setCredentials: CredentialMap;
   mountImages: number;
   listens: number;
   timerTriggers: number;
   pathTriggers: number;
+  /** Mount/Swap What=, Mount/Automount Where= (as parsed; undefined when unset). */
   what: string | undefined;
   where: string | undefined;
+  /** Automount ExtraOptions=, Mount Options= and Type=. */
+  extraOptions: string | undefined;
+  options: string | undefined;
+  fstype: string | undefined;
 }
 
 type Outcome = 'ok' | 'fatal';
@@ -173,8 +206,17 @@ function fatal(ctx: Context, a: Assignment, message: string): Outcome {
   return 'fatal';
 }
 
+/** unit_full_printf() for this unit and version. */
+function expand(ctx: Context, value: string): SpecifierResult {
+  return expandSpecifiers(value, {
+    unitName: ctx.unit.id,
+    scope: 'system',
+    extra: ctx.traits.extraSpecifiers,
+  });
+}
+
 function specifiers(ctx: Context, a: Assignment, value: string): string | undefined {
-  const r = expandSpecifiers(value, { unitName: ctx.unit.id, scope: 'system' });
+  const r = expand(ctx, value);
   if (r.ok) return r.value;
   ctx.diagnostics.push({
     file: a.file,
@@ -238,7 +280,7 @@ const handleUser: Handler = (ctx, a) => {
     ctx.s.user = undefined;
     return 'ok';
   }
-  const r = expandSpecifiers(a.value, { unitName: ctx.unit.id, scope: 'system' });
+  const r = expand(ctx, a.value);
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
@@ -248,7 +290,7 @@ const handleUser: Handler = (ctx, a) => {
 
 const handleGroup: Handler = (ctx, a) => {
   if (a.value === '') return 'ok';
-  const r = expandSpecifiers(a.value, { unitName: ctx.unit.id, scope: 'system' });
+  const r = expand(ctx, a.value);
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
@@ -262,7 +304,7 @@ const handleSupplementaryGroups: Handler = (ctx, a) => {
   }
   const { words, invalid } = extractWords(a.value, false);
   for (const word of words) {
-    const r = expandSpecifiers(word, { unitName: ctx.unit.id, scope: 'system' });
+    const r = expand(ctx, word);
     if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
     if (!isValidRelaxedUserName(r.value))
       return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
@@ -272,10 +314,16 @@ const handleSupplementaryGroups: Handler = (ctx, a) => {
   return 'ok';
 };
 
-/** capability_set_from_string(): names (case-insensitive, CAP_ prefix) or numbers; unknown ones skipped. */
-function parseCapabilities(ctx: Context, value: string): CapabilityMask | undefined {
-  const { words, invalid } = extractWords(value, true);
-  if (invalid) return undefined;
+/**
+ * capability_set_from_string() (src/basic/cap-list.c): names (case-insensitive, CAP_ prefix) or numbers;
+ * unknown ones skipped. A word that cannot be extracted (unbalanced quote) ends the list silently and
+ * the words before it count (v252); from v254 (EXTRACT_RELAX) the unterminated word itself counts too.
+ */
+function parseCapabilities(ctx: Context, value: string): CapabilityMask {
+  const { words } = extractAllWords(
+    value,
+    EXTRACT_UNQUOTE | (ctx.traits.capabilityListRelaxed ? EXTRACT_RELAX : 0),
+  );
   let sum = 0n;
   for (const word of words) {
     let bit: number | undefined;
@@ -298,7 +346,6 @@ function capabilitySet(field: 'capabilityBoundingSet' | 'ambientCapabilities'): 
       value = value.slice(1);
     }
     const sum = parseCapabilities(ctx, value);
-    if (sum === undefined) return warn(ctx, a, `Failed to parse ${a.key}= specifier '${value}', ignoring`);
     const current = ctx.s[field];
     if (sum === 0n || current === initial) {
       // "", "~" or still the initial value: replace (config_parse_capability_set()).
@@ -376,7 +423,9 @@ const handleRestrictNamespaces: Handler = (ctx, a) => {
     value = value.slice(1);
   }
   let flags = 0;
-  for (const word of extractWords(value, false).words) {
+  const { words: nsWords, invalid: nsInvalid } = extractWords(value, false);
+  if (nsInvalid) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${a.value}`);
+  for (const word of nsWords) {
     const flag = NAMESPACE_FLAGS[word];
     if (flag === undefined)
       return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${a.value}`);
@@ -474,18 +523,19 @@ function rootPath(field: 'rootDirectory' | 'rootImage'): Handler {
       ctx.s[field] = undefined;
       return 'ok';
     }
-    const r = expandSpecifiers(a.value, { unitName: ctx.unit.id, scope: 'system' });
-    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
-    if (!r.value.startsWith('/')) return fatal(ctx, a, `${a.key}= path is not absolute: ${r.value}`);
-    ctx.s[field] = simplifyPath(r.value);
+    // config_parse_unit_path_printf() with `fatal`: config_parse_path() refuses a relative or
+    // non-normalized path (`..`) with PATH_CHECK_FATAL, which makes the unit fail to load.
+    const r = expand(ctx, a.value);
+    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in '${a.value}'`);
+    if (r.value === '') {
+      ctx.s[field] = undefined;
+      return 'ok';
+    }
+    const checked = simplifyAndCheckPath(r.value, a.key, 'absolute');
+    if (!checked.ok) return fatal(ctx, a, checked.message);
+    ctx.s[field] = checked.path;
     return 'ok';
   };
-}
-
-/** path_simplify(): collapse `//`, drop `.` components and a trailing slash. */
-export function simplifyPath(p: string): string {
-  const parts = p.split('/').filter((c) => c !== '' && c !== '.');
-  return '/' + parts.join('/');
 }
 
 const handleDelegate: Handler = (ctx, a) => {
@@ -527,25 +577,35 @@ const handleDeviceAllow: Handler = (ctx, a) => {
     ctx.s.deviceAllow = [];
     return 'ok';
   }
-  const first = extractFirstWord(a.value, true);
-  if (!first) return warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  // config_parse_device_allow(): the path (unquoted, specifiers expanded) then the rights.
+  const first = extractFirstWordRaw(a.value, EXTRACT_UNQUOTE);
+  if (first.kind !== 'word')
+    return warn(ctx, a, `Failed to extract device path and rights from '${a.value}', ignoring.`);
   const resolved = specifiers(ctx, a, first.word);
   if (resolved === undefined) return 'ok';
   let path = resolved;
   if (!path.startsWith('block-') && !path.startsWith('char-')) {
-    path = simplifyPath(path);
-    if (
-      !resolved.startsWith('/') ||
-      !(path.startsWith('/dev/') || path.startsWith('/run/systemd/inaccessible/'))
-    ) {
-      return warn(ctx, a, `Invalid device node path '${resolved}', ignoring.`);
-    }
+    const checked = simplifyAndCheckPath(path, a.key, 'any');
+    if (!checked.ok) return warn(ctx, a, `${checked.message.replace(/: /, ', ignoring: ')}`);
+    path = checked.path;
+    if (!isValidDeviceNodePath(path)) return warn(ctx, a, `Invalid device node path '${path}', ignoring.`);
   }
-  if (first.rest !== '' && !/^[rwm]+$/.test(first.rest))
-    return warn(ctx, a, `Invalid device rights '${first.rest}', ignoring.`);
-  addDeviceAllow(ctx, path, first.rest, a);
+  const rights = first.rest ?? '';
+  if (rights !== '' && !/^[rwm]+$/.test(rights))
+    return warn(ctx, a, `Invalid device rights '${rights}', ignoring.`);
+  addDeviceAllow(ctx, path, rights, a);
   return 'ok';
 };
+
+/**
+ * valid_device_node_path() (src/basic/path-util.c): below `/dev` or `/run/systemd/inaccessible`
+ * component-wise — so `/dev` itself qualifies — no trailing slash, normalized.
+ */
+function isValidDeviceNodePath(path: string): boolean {
+  if (pathStartsWith(path, '/dev/') === undefined && pathStartsWith(path, '/run/systemd/inaccessible/') === undefined)
+    return false;
+  return !path.endsWith('/');
+}
 
 interface PrefixEntry {
   family: 4 | 6;
@@ -676,43 +736,40 @@ function ipFilterPath(field: 'ingress' | 'egress'): Handler {
     }
     const v = specifiers(ctx, a, a.value);
     if (v === undefined) return 'ok';
-    if (!v.startsWith('/')) return warn(ctx, a, `${a.key}= path is not absolute, ignoring: ${v}`);
+    // path_simplify_and_warn(PATH_CHECK_ABSOLUTE): relative or non-normalized paths are ignored.
+    const checked = simplifyAndCheckPath(v, a.key, 'absolute');
+    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
     ctx.ipFilterPaths[field]++;
     return 'ok';
   };
 }
 
-/** Counts commands on an Exec*= line (config_parse_exec(): `;` separates commands; empty resets). */
-function execCommands(field: 'execStart' | 'execStop'): Handler {
+/**
+ * An Exec*= directive (config_parse_exec()): an empty value resets the list, otherwise the line's
+ * commands are appended; a bad command is fatal unless prefixed with `-`. Only ExecStart= and
+ * ExecStop= are counted, for the service checks.
+ */
+function execCommands(field?: 'execStart' | 'execStop'): Handler {
   return (ctx, a) => {
     if (a.value === '') {
-      ctx.facts[field] = 0;
+      if (field) ctx.facts[field] = 0;
       return 'ok';
     }
-    let count = 0;
-    let expectCommand = true;
-    for (const word of extractWords(a.value, true).words) {
-      if (word === ';') {
-        expectCommand = true;
-        continue;
-      }
-      if (expectCommand) {
-        const path = word.replace(/^[-@:+!|]+/, '');
-        // Specifiers are expanded before this check in systemd; a word with `%` is left to that.
-        if (path.length > 0 && !path.includes('%') && path.includes('/') && !path.startsWith('/')) {
-          return warn(ctx, a, `Neither a valid executable name nor an absolute path, ignoring: ${word}`);
-        }
-        count++;
-        expectCommand = false;
-      }
+    const r = parseExecLine(a.value, {
+      extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+      expand: (text) => expand(ctx, text),
+    });
+    for (const m of r.messages) {
+      if (m.severity === 'error') fatal(ctx, a, m.message);
+      else warn(ctx, a, m.message);
     }
-    ctx.facts[field] += count;
-    return 'ok';
+    if (field) ctx.facts[field] += r.commands;
+    return r.fatal ? 'fatal' : 'ok';
   };
 }
 
 function factEnum(
-  field: 'type' | 'restart' | 'killMode' | 'successAction',
+  field: 'type' | 'restart' | 'killMode' | 'successAction' | 'exitType',
   words: (c: Context) => readonly string[],
 ): Handler {
   return (ctx, a) => {
@@ -723,16 +780,61 @@ function factEnum(
   };
 }
 
-function factString(field: 'busName' | 'pamName' | 'what' | 'where'): Handler {
+function factString(field: 'busName' | 'pamName'): Handler {
   return (ctx, a) => {
     ctx.facts[field] = a.value === '' ? undefined : a.value;
     return 'ok';
   };
 }
 
-function factCounter(
-  field: 'encryptedCredentials' | 'mountImages' | 'listens' | 'timerTriggers' | 'pathTriggers',
-): Handler {
+/** config_parse_unit_string_printf() (Mount What=, Automount ExtraOptions=): specifiers, empty unsets. */
+function factPrintfString(field: 'what' | 'extraOptions' | 'options' | 'fstype'): Handler {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === undefined) return 'ok';
+    ctx.facts[field] = v === '' ? undefined : v;
+    return 'ok';
+  };
+}
+
+/**
+ * config_parse_unit_path_printf() without `fatal` (Mount/Automount Where=, Swap What=): specifiers,
+ * empty unsets, a relative or non-normalized path is ignored with a warning.
+ */
+function factPath(field: 'what' | 'where'): Handler {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === undefined) return 'ok';
+    if (v === '') {
+      ctx.facts[field] = undefined;
+      return 'ok';
+    }
+    const checked = simplifyAndCheckPath(v, a.key, 'absolute');
+    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+    ctx.facts[field] = checked.path;
+    return 'ok';
+  };
+}
+
+function factBoolean(field: 'remainAfterExit'): Handler {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === undefined) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    ctx.facts[field] = b;
+    return 'ok';
+  };
+}
+
+function credential(kind: 'load' | 'set', encrypted: boolean): Handler {
+  return (ctx, a) => {
+    const map = kind === 'load' ? ctx.facts.loadCredentials : ctx.facts.setCredentials;
+    const apply = kind === 'load' ? applyLoadCredential : applySetCredential;
+    const r = apply(map, a.value, encrypted, (text) => expand(ctx, text));
+    return r.ok ? 'ok' : warn(ctx, a, r.message);
+  };
+}
+
+function factCounter(field: 'mountImages' | 'listens' | 'timerTriggers' | 'pathTriggers'): Handler {
   return (ctx, a) => {
     if (a.value === '') ctx.facts[field] = 0;
     else ctx.facts[field]++;
@@ -763,6 +865,8 @@ type Scope =
   | 'kill'
   | 'unit'
   | 'socket'
+  | 'service-or-socket'
+  | 'service-or-mount'
   | 'timer'
   | 'path'
   | 'mount'
@@ -842,8 +946,10 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   RestrictNamespaces: d('exec', handleRestrictNamespaces),
   SystemCallArchitectures: d('exec', handleSystemCallArchitectures),
   SystemCallFilter: d('exec', handleSystemCallFilter),
-  LoadCredentialEncrypted: d('exec', factCounter('encryptedCredentials')),
-  SetCredentialEncrypted: d('exec', factCounter('encryptedCredentials')),
+  LoadCredential: d('exec', credential('load', false)),
+  LoadCredentialEncrypted: d('exec', credential('load', true)),
+  SetCredential: d('exec', credential('set', false)),
+  SetCredentialEncrypted: d('exec', credential('set', true)),
   PAMName: d('exec', factString('pamName')),
   Delegate: d('cgroup', handleDelegate),
   DevicePolicy: d('cgroup', handleDevicePolicy),
@@ -856,13 +962,27 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
     'kill',
     factEnum('killMode', () => ['control-group', 'process', 'mixed', 'none']),
   ),
-  Type: d(
-    'service',
-    factEnum('type', (c) => c.traits.serviceTypes),
+  // Service Type= is an enum; Mount Type= the file system type (a string with specifiers).
+  Type: d('service-or-mount', (ctx, a) =>
+    ctx.unit.type === 'service'
+      ? factEnum('type', (c) => c.traits.serviceTypes)(ctx, a)
+      : factPrintfString('fstype')(ctx, a),
   ),
+  Options: d('mount', (ctx, a) => (ctx.unit.type === 'mount' ? factPrintfString('options')(ctx, a) : 'ok')),
   NotifyAccess: d('service', enumSetting('notifyAccess', ['none', 'main', 'exec', 'all'])),
   ExecStart: d('service', execCommands('execStart')),
   ExecStop: d('service', execCommands('execStop')),
+  ExecStartPre: d('service-or-socket', execCommands()),
+  ExecStartPost: d('service-or-socket', execCommands()),
+  ExecCondition: d('service', execCommands()),
+  ExecReload: d('service', execCommands()),
+  ExecStopPost: d('service-or-socket', execCommands()),
+  ExecStopPre: d('socket', execCommands()),
+  RemainAfterExit: d('service', factBoolean('remainAfterExit')),
+  ExitType: d(
+    'service',
+    factEnum('exitType', () => ['main', 'cgroup']),
+  ),
   Restart: d(
     'service',
     factEnum('restart', () => [
@@ -897,8 +1017,12 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   PathChanged: d('path', factCounter('pathTriggers')),
   PathModified: d('path', factCounter('pathTriggers')),
   DirectoryNotEmpty: d('path', factCounter('pathTriggers')),
-  What: d('mount', factString('what')),
-  Where: d('mount', factString('where')),
+  // Mount What= is a plain string; Swap What= a path.
+  What: d('mount', (ctx, a) =>
+    ctx.unit.type === 'mount' ? factPrintfString('what')(ctx, a) : factPath('what')(ctx, a),
+  ),
+  Where: d('mount', factPath('where')),
+  ExtraOptions: d('automount', factPrintfString('extraOptions')),
 };
 
 /** Does a directive of this scope belong to the given section of this unit type? */
@@ -917,6 +1041,12 @@ function inScope(scope: Scope, section: string, type: UnitType): boolean {
       return type === 'service' && section === 'Service';
     case 'socket':
       return type === 'socket' && section === 'Socket';
+    case 'service-or-mount':
+      return (type === 'service' && section === 'Service') || (type === 'mount' && section === 'Mount');
+    case 'service-or-socket':
+      return (type === 'service' && section === 'Service') || (type === 'socket' && section === 'Socket');
+    case 'automount':
+      return type === 'automount' && section === 'Automount';
     case 'timer':
       return type === 'timer' && section === 'Timer';
     case 'path':
@@ -974,6 +1104,12 @@ function profileCache(profile: SystemdProfile) {
   return c;
 }
 
+/**
+ * Units the manager synthesises and marks perpetual before reading their file, with
+ * DefaultDependencies=no (mount_load_root_mount(), slice_load_root_slice(), slice_load_system_slice()).
+ */
+const PERPETUAL_UNITS = ['-.mount', '-.slice', 'system.slice'];
+
 function defaultSettings(unit: LoadedUnit, traits: VersionTraits): SecuritySettings {
   const type = unit.type;
   const exec = HAS_EXEC_CONTEXT.has(type);
@@ -982,7 +1118,7 @@ function defaultSettings(unit: LoadedUnit, traits: VersionTraits): SecuritySetti
     unitType: type,
     hasExecContext: exec,
     hasCgroupContext: HAS_CGROUP_CONTEXT.has(type),
-    defaultDependencies: true,
+    defaultDependencies: !PERPETUAL_UNITS.some((n) => unit.names.includes(n) && n.endsWith(`.${type}`)),
     notifyAccess: 'none',
     user: undefined,
     dynamicUser: false,
@@ -1052,16 +1188,22 @@ export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile
       execStop: 0,
       successAction: 'none',
       restart: 'no',
+      remainAfterExit: false,
+      exitType: 'main',
       busName: undefined,
       pamName: undefined,
       killMode: 'control-group',
-      encryptedCredentials: 0,
+      loadCredentials: new Map(),
+      setCredentials: new Map(),
       mountImages: 0,
       listens: 0,
       timerTriggers: 0,
       pathTriggers: 0,
       what: undefined,
       where: undefined,
+      extraOptions: undefined,
+      options: undefined,
+      fstype: undefined,
     },
     diagnostics: [],
     capabilityNames: cache.capabilityNames,
@@ -1096,15 +1238,27 @@ export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile
       }
     }
     // systemd refuses a unit whose main file has a fatal error, but ignores the rest of a broken drop-in.
-    if (fileIndex === 0 && (stopped || file.fatal)) {
-      if (file.fatal) ctx.diagnostics.push(file.fatal);
-      return badSetting(ctx, `Unit ${unit.id} has a bad unit file setting.`);
+    // A fatal directive (-ENOEXEC) is a "bad setting"; a file config_parse() cannot read (-EBADMSG for
+    // a bad section header) a load error. Assignments stop at the bad line, so `stopped` came first.
+    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && file.fatal) {
+      ctx.diagnostics.push(file.fatal);
+      return {
+        failure: {
+          kind: 'error',
+          unitName: unit.id,
+          message:
+            `Unit ${unit.id} failed to load properly, please adjust/correct and reload service manager: ` +
+            (file.fatalReason ?? 'Bad message'),
+        },
+        diagnostics: ctx.diagnostics,
+      };
     }
     if (file.fatal) ctx.diagnostics.push(file.fatal);
   }
 
   const verifyError = verifyUnit(ctx);
-  if (verifyError) return badSetting(ctx, verifyError);
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
 
   if (s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
@@ -1118,50 +1272,230 @@ function badSetting(ctx: Context, message: string): Derivation {
   };
 }
 
-/** The load checks that make systemd refuse a unit (service_verify() and friends). */
-function verifyUnit(ctx: Context): string | undefined {
+/**
+ * API file systems no mount unit may be created for (mount_point_is_api() and mount_point_ignore(),
+ * src/shared/mount-setup.c, v252–v256, as Debian builds it: with SMACK, pstore and EFI).
+ */
+const API_MOUNT_POINTS = [
+  '/proc',
+  '/sys',
+  '/dev',
+  '/sys/kernel/security',
+  '/sys/fs/smackfs',
+  '/dev/shm',
+  '/dev/pts',
+  '/run',
+  '/sys/fs/cgroup',
+  '/sys/fs/pstore',
+  '/sys/firmware/efi/efivars',
+  '/sys/fs/bpf',
+  // mount_point_ignore()
+  '/sys/fs/selinux',
+  '/dev/console',
+  '/proc/kmsg',
+  '/proc/sys',
+  '/proc/sys/kernel/random/boot_id',
+];
+
+function isApiMountPoint(path: string): boolean {
+  if (API_MOUNT_POINTS.some((p) => pathEqual(path, p))) return true;
+  return pathStartsWith(path, '/sys/fs/cgroup/') !== undefined || pathStartsWith(path, '/run/host') !== undefined;
+}
+
+/** FILESYSTEM_SET_NETWORK (src/basic/filesystems.c) plus the extra names of fstype_is_network(). */
+const NETWORK_FILE_SYSTEMS = [
+  'afs',
+  'ceph',
+  'cifs',
+  'gfs',
+  'gfs2',
+  'ncp',
+  'ncpfs',
+  'nfs',
+  'nfs4',
+  'ocfs2',
+  'orangefs',
+  'pvfs2',
+  'smb3',
+  'smbfs',
+  'davfs',
+  'glusterfs',
+  'lustre',
+  'sshfs',
+];
+
+/**
+ * fstab_test_option(): whether a comma-separated option string (`\,` escapes a comma) has one of
+ * `names`, alone or as `name=value`.
+ */
+function fstabTestOption(options: string | undefined, names: readonly string[]): boolean {
+  if (options === undefined) return false;
+  const words: string[] = [];
+  let word = '';
+  for (let i = 0; i < options.length; i++) {
+    const c = options[i] as string;
+    if (c === '\\') {
+      word += c + (options[i + 1] ?? '');
+      i++;
+    } else if (c === ',') {
+      words.push(word);
+      word = '';
+    } else word += c;
+  }
+  words.push(word);
+  return words.some((w) => names.some((n) => w === n || w.startsWith(`${n}=`)));
+}
+
+/**
+ * The errors mount_add_non_exec_dependencies() can hit before mount_verify() (src/core/mount.c, v252):
+ * a device path as What= must map to a device unit name (unit_add_node_dependency(), else -EINVAL), and
+ * an absolute What= of a local, bind or loop mount must be normalized (unit_require_mounts_for(), else
+ * -EPERM).
+ */
+function mountDependencyError(facts: ServiceFacts, where: string): 'EINVAL' | 'EPERM' | undefined {
+  const what = facts.what;
+  if (what === undefined) return undefined;
+  const bind = fstabTestOption(facts.options, ['bind', 'rbind']) || ['bind', 'rbind'].includes(facts.fstype ?? '');
+  const isDevicePath = ['/dev/', '/sys/'].some((p) => {
+    const rest = pathStartsWith(what, p);
+    return rest !== undefined && rest !== '';
+  });
+  if (!bind && isDevicePath && !['/dev/root', '/dev/nfs'].some((p) => pathEqual(what, p)) && !pathEqual(where, '/')) {
+    if (unitNameFromPath(what, 'device') === undefined) return 'EINVAL';
+  }
+  const fstype = facts.fstype?.replace(/^fuse\./, '');
+  const network = fstabTestOption(facts.options, ['_netdev']) || NETWORK_FILE_SYSTEMS.includes(fstype ?? '');
+  const loop = fstabTestOption(facts.options, ['loop']);
+  if (what.startsWith('/') && (bind || loop || !network)) {
+    if (!isNormalizedPath(simplifyPath(what))) return 'EPERM';
+  }
+  return undefined;
+}
+
+/** automount_verify()'s reserved ExtraOptions= words (fstab_test_option()). */
+const AUTOMOUNT_RESERVED_OPTIONS = ['fd', 'pgrp', 'minproto', 'maxproto', 'direct', 'indirect'];
+
+/**
+ * The load checks that make systemd refuse a unit: service_verify() (src/core/service.c),
+ * mount_load()/mount_verify() (mount.c), swap_load()/swap_verify() (swap.c),
+ * automount_load()/automount_verify() (automount.c), slice_load() (slice.c), socket_verify(), …, v252–v256.
+ * A failed check is "bad setting" (-ENOEXEC); an error while adding the type's extras is a load error.
+ */
+function verifyUnit(ctx: Context): LoadFailure | undefined {
   const { unit, facts } = ctx;
   const id = unit.id;
-  const refuse = (why: string): string => `${id}: ${why} Refusing.\nUnit ${id} has a bad unit file setting.`;
+  const refuse = (why: string): LoadFailure => ({
+    kind: 'bad-setting',
+    unitName: id,
+    message: `${id}: ${why}\nUnit ${id} has a bad unit file setting.`,
+  });
+  const loadError = (reason: string): LoadFailure => ({
+    kind: 'error',
+    unitName: id,
+    message: `Unit ${id} failed to load properly, please adjust/correct and reload service manager: ${reason}`,
+  });
+  /** unit_has_name() for the name a path maps to (hashed names cannot be recomputed here: accepted). */
+  const hasNameFor = (path: string): boolean | undefined => {
+    const name = unitNameFromPath(path, unit.type);
+    if (name === undefined) return undefined;
+    if (name === 'hashed') return unit.names.some(isHashedUnitName);
+    return unit.names.includes(name);
+  };
   switch (unit.type) {
     case 'service': {
       let type = facts.type;
       if (type === undefined) type = facts.busName ? 'dbus' : facts.execStart > 0 ? 'simple' : 'oneshot';
-      if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === 'none') {
-        return refuse('Service has no ExecStart=, ExecStop=, or SuccessAction=.');
-      }
-      if (type !== 'oneshot' && facts.execStart === 0) {
-        return refuse('Service has no ExecStart= setting, which is only allowed for Type=oneshot services.');
-      }
-      if (type !== 'oneshot' && facts.execStart > 1) {
+      if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === 'none')
+        return refuse('Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.');
+      if (type !== 'oneshot' && facts.execStart === 0)
         return refuse(
-          'Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services.',
+          'Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.',
         );
-      }
-      if (type === 'oneshot' && ['always', 'on-success'].includes(facts.restart)) {
+      if (!facts.remainAfterExit && facts.execStart === 0 && facts.successAction === 'none')
         return refuse(
-          "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services.",
+          'Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.',
         );
-      }
-      if (type === 'dbus' && !facts.busName) {
-        return refuse('Service is of type D-Bus but no D-Bus service name has been specified.');
-      }
-      if (facts.pamName && !['control-group', 'mixed'].includes(facts.killMode)) {
-        return refuse("Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'.");
-      }
+      if (type !== 'oneshot' && facts.execStart > 1)
+        return refuse(
+          'Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.',
+        );
+      if (type === 'oneshot' && ['always', 'on-success'].includes(facts.restart))
+        return refuse(
+          "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing.",
+        );
+      if (type === 'oneshot' && facts.exitType === 'cgroup')
+        return refuse(
+          "Service has ExitType=cgroup set, which isn't allowed for Type=oneshot services. Refusing.",
+        );
+      if (type === 'dbus' && !facts.busName)
+        return refuse('Service is of type D-Bus but no D-Bus service name has been specified. Refusing.');
+      if (facts.pamName && !['control-group', 'mixed'].includes(facts.killMode))
+        return refuse("Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing.");
       return undefined;
     }
+    case 'mount': {
+      // mount_add_extras(): without Where= the path comes from the unit name.
+      const where = facts.where ?? unitNameToPath(id);
+      if (where === undefined) return loadError('Invalid argument');
+      const extrasError = mountDependencyError(facts, where);
+      if (extrasError === 'EINVAL') return loadError('Invalid argument');
+      // bus_unit_validate_load_state() reports -EPERM as the D-Bus error "Access denied" alone.
+      if (extrasError === 'EPERM') return { kind: 'error', unitName: id, message: 'Access denied' };
+      const matches = hasNameFor(where);
+      if (matches === undefined) return loadError('Invalid argument');
+      if (!matches) return refuse("Where= setting doesn't match unit name. Refusing.");
+      if (isApiMountPoint(where))
+        return refuse(`Cannot create mount unit for API file system ${where}. Refusing.`);
+      const perpetual = unit.names.includes('-.mount');
+      if (facts.what === undefined && !perpetual) return refuse('What= setting is missing. Refusing.');
+      if (facts.pamName && facts.killMode !== 'control-group')
+        return refuse("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
+      return undefined;
+    }
+    case 'swap': {
+      const what = facts.what ?? unitNameToPath(id);
+      if (what === undefined) return loadError('Invalid argument');
+      const matches = hasNameFor(what);
+      if (matches === undefined) return loadError('Invalid argument');
+      if (!matches) return refuse('Value of What= and unit name do not match, not loading.');
+      if (facts.pamName && facts.killMode !== 'control-group')
+        return refuse("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
+      return undefined;
+    }
+    case 'automount': {
+      const where = facts.where ?? unitNameToPath(id);
+      if (where === undefined) return loadError('Invalid argument');
+      // automount_add_mount_dependencies(): "/" has no parent directory (-EADDRNOTAVAIL).
+      if (pathEqual(where, '/')) return loadError('Cannot assign requested address');
+      const matches = hasNameFor(where);
+      if (matches === undefined) return loadError('Invalid argument');
+      if (!matches) return refuse("Where= setting doesn't match unit name. Refusing.");
+      const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
+      if (reserved) return refuse(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
+      return undefined;
+    }
+    case 'slice':
+      // slice_add_parent_slice() → slice_build_parent_slice(): the name must be a valid slice name.
+      return isValidSliceName(id) ? undefined : loadError('Invalid argument');
     case 'socket':
       return facts.listens === 0
-        ? refuse('Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...).')
+        ? refuse('Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.')
         : undefined;
     case 'timer':
-      return facts.timerTriggers === 0 ? refuse('Timer unit lacks value setting.') : undefined;
+      return facts.timerTriggers === 0 ? refuse('Timer unit lacks value setting. Refusing.') : undefined;
     case 'path':
-      return facts.pathTriggers === 0 ? refuse('Path unit lacks path setting.') : undefined;
+      return facts.pathTriggers === 0 ? refuse('Path unit lacks path setting. Refusing.') : undefined;
     default:
       return undefined;
   }
+}
+
+/** slice_name_is_valid(): `-.slice`, or dash-separated non-empty parts (no leading, trailing or double dash). */
+function isValidSliceName(name: string): boolean {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance !== undefined || parts.type !== 'slice') return false;
+  if (name === '-.slice') return true;
+  return !parts.prefix.split('-').some((p) => p === '');
 }
 
 const CAP = (n: number): CapabilityMask => 1n << BigInt(n);
@@ -1220,8 +1554,11 @@ function patchExecContext(ctx: Context): void {
       addDeviceAllow(ctx, 'block-device-mapper', 'rwm');
     }
     if (s.protectClock) addDeviceAllow(ctx, 'char-rtc', 'r', s.provenance.get('ProtectClock')?.at(-1));
-    if (traits.tpmDeviceForEncryptedCredentials && facts.encryptedCredentials > 0)
-      addDeviceAllow(ctx, 'char-tpm', 'rw');
+    // "If there are encrypted credentials we might need to access the TPM" (unit_patch_contexts(),
+    // 252.6+: /dev/tpmrm0; v255–v257: char-tpm; gone in v258).
+    const tpm = traits.tpmDeviceAllow;
+    const encrypted = [...facts.loadCredentials.values(), ...facts.setCredentials.values()].some((e) => e);
+    if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
   }
 }
 

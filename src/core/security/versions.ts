@@ -92,8 +92,21 @@ export interface VersionTraits {
   capabilityTildeAloneIsKnownSet: boolean;
   /** Highest numeric capability accepted (`CapabilityBoundingSet=63`). */
   maxCapabilityNumber: number;
-  /** v255–v257: encrypted credentials add `char-tpm:rw` to the device ACL when a policy is active. */
-  tpmDeviceForEncryptedCredentials: boolean;
+  /**
+   * The device ACL entry encrypted credentials (LoadCredentialEncrypted=, SetCredentialEncrypted=) add
+   * when a device policy is active (unit_patch_contexts()): `/dev/tpmrm0:rw` from 252.6 (back-port of
+   * 398dc7d39b), `char-tpm:rw` in v255–v257, none from v258.
+   */
+  tpmDeviceAllow: { path: string; permissions: string } | undefined;
+  /**
+   * v254+ (3f444e94f5): capability lists are split with EXTRACT_RELAX, so an unterminated quote keeps
+   * its word; v252 stops at it (keeping the words before).
+   */
+  capabilityListRelaxed: boolean;
+  /** Exec*= command prefixes beyond `-@:+!` (v258+: `|`, run via the shell). */
+  execCommandExtraPrefixes: string;
+  /** Specifiers added after v252, with the value they expand to (v256+: `%D`, the shared data dir). */
+  extraSpecifiers: Readonly<Record<string, string>>;
   /** v254+: a repeated DeviceAllow= path updates its entry instead of adding another. */
   deviceAllowMergesSamePath: boolean;
   /** Values SuccessAction= accepts in the system manager. */
@@ -168,7 +181,10 @@ const TRAITS: Record<SystemdVersion, VersionTraits> = {
     addressFamilyUnknownStopsLine: false,
     capabilityTildeAloneIsKnownSet: false,
     maxCapabilityNumber: 63,
-    tpmDeviceForEncryptedCredentials: false,
+    tpmDeviceAllow: { path: '/dev/tpmrm0', permissions: 'rw' },
+    capabilityListRelaxed: false,
+    execCommandExtraPrefixes: '',
+    extraSpecifiers: {},
     deviceAllowMergesSamePath: false,
     emergencyActions: EMERGENCY_ACTIONS_252,
     serviceTypes: SERVICE_TYPES_252,
@@ -187,7 +203,10 @@ const TRAITS: Record<SystemdVersion, VersionTraits> = {
     addressFamilyUnknownStopsLine: false,
     capabilityTildeAloneIsKnownSet: false,
     maxCapabilityNumber: 63,
-    tpmDeviceForEncryptedCredentials: true,
+    tpmDeviceAllow: { path: 'char-tpm', permissions: 'rw' },
+    capabilityListRelaxed: true,
+    execCommandExtraPrefixes: '',
+    extraSpecifiers: {},
     deviceAllowMergesSamePath: true,
     emergencyActions: EMERGENCY_ACTIONS_255,
     serviceTypes: SERVICE_TYPES_253,
@@ -206,7 +225,10 @@ const TRAITS: Record<SystemdVersion, VersionTraits> = {
     addressFamilyUnknownStopsLine: false,
     capabilityTildeAloneIsKnownSet: false,
     maxCapabilityNumber: 63,
-    tpmDeviceForEncryptedCredentials: true,
+    tpmDeviceAllow: { path: 'char-tpm', permissions: 'rw' },
+    capabilityListRelaxed: true,
+    execCommandExtraPrefixes: '',
+    extraSpecifiers: { D: '/usr/share' },
     deviceAllowMergesSamePath: true,
     emergencyActions: EMERGENCY_ACTIONS_255,
     serviceTypes: SERVICE_TYPES_253,
@@ -225,7 +247,10 @@ const TRAITS: Record<SystemdVersion, VersionTraits> = {
     addressFamilyUnknownStopsLine: true,
     capabilityTildeAloneIsKnownSet: true,
     maxCapabilityNumber: 62,
-    tpmDeviceForEncryptedCredentials: false,
+    tpmDeviceAllow: undefined,
+    capabilityListRelaxed: true,
+    execCommandExtraPrefixes: '|',
+    extraSpecifiers: { D: '/usr/share' },
     deviceAllowMergesSamePath: true,
     emergencyActions: EMERGENCY_ACTIONS_255,
     serviceTypes: SERVICE_TYPES_253,

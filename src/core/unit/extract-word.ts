@@ -1,55 +1,170 @@
-// Word splitting as systemd's extract_first_word() does it (src/basic/extract-word.c): whitespace
-// separators, backslash escapes, and with `unquote` single/double quotes removed.
+// Word splitting as systemd's extract_first_word() does it (src/basic/extract-word.c, v252–v256):
+// separators, backslash escapes, optional C unescaping and quote removal, each directive picking its
+// own flags — which decide what happens to a stray quote or backslash, and so which words survive.
+
+/** ExtractFlags of src/basic/extract-word.h (only the ones unit-file parsers use). */
+export const EXTRACT_RELAX = 1 << 0;
+export const EXTRACT_CUNESCAPE = 1 << 1;
+export const EXTRACT_UNESCAPE_RELAX = 1 << 2;
+export const EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
+export const EXTRACT_UNQUOTE = 1 << 5;
+export const EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
+
+/** WHITESPACE in systemd. */
+export const WHITESPACE = ' \t\n\r';
+
+/**
+ * One extract_first_word() call: `word` plus the unparsed `rest` (`undefined` where systemd sets the
+ * cursor to NULL: the input is used up), `end` when no word is left (return value 0), or `error`
+ * (-EINVAL: unbalanced quote, trailing backslash, bad escape) with the words before it intact.
+ */
+export type ExtractStep =
+  | { kind: 'word'; word: string; rest: string | undefined }
+  | { kind: 'end' }
+  | { kind: 'error' };
+
+const HEX = '0123456789abcdefABCDEF';
+
+/** cunescape_one() (src/basic/escape.c): the decoded character and how many chars it used. */
+function cunescapeOne(
+  s: string,
+  at: number,
+  acceptNul = false,
+): { char: string; length: number } | undefined {
+  const c = s[at];
+  const simple: Record<string, string> = {
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    v: '\v',
+    '\\': '\\',
+    '"': '"',
+    "'": "'",
+    s: ' ',
+  };
+  if (c === undefined) return undefined;
+  const one = simple[c];
+  if (one !== undefined) return { char: one, length: 1 };
+  const hexRun = (n: number): number | undefined => {
+    const digits = s.slice(at + 1, at + 1 + n);
+    if (digits.length !== n || [...digits].some((d) => !HEX.includes(d))) return undefined;
+    return parseInt(digits, 16);
+  };
+  if (c === 'x') {
+    const v = hexRun(2);
+    return v === undefined || (v === 0 && !acceptNul) ? undefined : { char: String.fromCharCode(v), length: 3 };
+  }
+  if (c === 'u' || c === 'U') {
+    const n = c === 'u' ? 4 : 8;
+    const v = hexRun(n);
+    if (v === undefined || (v === 0 && !acceptNul)) return undefined;
+    // Only \U checks for a valid code point (unichar_is_valid()).
+    if (c === 'U' && (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))) return undefined;
+    return { char: String.fromCodePoint(v), length: n + 1 };
+  }
+  if (c >= '0' && c <= '7') {
+    const digits = s.slice(at, at + 3);
+    if (!/^[0-7]{3}$/.test(digits)) return undefined;
+    const v = parseInt(digits, 8);
+    return (v === 0 && !acceptNul) || v > 255 ? undefined : { char: String.fromCharCode(v), length: 3 };
+  }
+  return undefined;
+}
+
+/**
+ * extract_first_word(): takes the first word off `input` under `flags`, exactly as systemd does,
+ * including its treatment of an unbalanced quote (error, or with EXTRACT_RELAX the word so far).
+ */
+export function extractFirstWordRaw(input: string, flags = 0, separators = WHITESPACE): ExtractStep {
+  const n = input.length;
+  const isSep = (c: string): boolean => separators.includes(c);
+  let i = 0;
+  // Skip leading separators (or, without coalescing, stop at the first one with an empty word).
+  for (; ; i++) {
+    // Without coalescing systemd has already allocated the word, so even "" yields one (empty) word.
+    if (i >= n)
+      return flags & EXTRACT_DONT_COALESCE_SEPARATORS
+        ? { kind: 'word', word: '', rest: undefined }
+        : { kind: 'end' };
+    const c = input[i] as string;
+    if (!isSep(c)) break;
+    if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return { kind: 'word', word: '', rest: input.slice(i + 1) };
+  }
+
+  let word = '';
+  let quote: string | null = null;
+  let backslash = false;
+  const done = (rest: string | undefined): ExtractStep => ({ kind: 'word', word, rest });
+  for (;;) {
+    const c = input[i];
+    if (backslash) {
+      if (c === undefined) {
+        if (flags & EXTRACT_UNESCAPE_RELAX && (quote === null || flags & EXTRACT_RELAX)) {
+          word += '\\';
+          return done(undefined);
+        }
+        if (flags & EXTRACT_RELAX) return done(undefined);
+        return { kind: 'error' };
+      }
+      if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
+        const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : undefined;
+        if (u) {
+          word += u.char;
+          i += u.length - 1;
+        } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSep(c) || c === '\\')) word += c;
+        else if (flags & EXTRACT_UNESCAPE_RELAX) word += '\\' + c;
+        else return { kind: 'error' };
+      } else word += c;
+      backslash = false;
+      i++;
+      continue;
+    }
+    if (quote !== null) {
+      if (c === undefined) return flags & EXTRACT_RELAX ? done(undefined) : { kind: 'error' };
+      i++;
+      if (c === quote) quote = null;
+      else if (c === '\\') backslash = true;
+      else word += c;
+      continue;
+    }
+    if (c === undefined) return done(undefined);
+    i++;
+    if ((c === '"' || c === "'") && flags & EXTRACT_UNQUOTE) quote = c;
+    else if (c === '\\') backslash = true;
+    else if (isSep(c)) {
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return done(input.slice(i));
+      while (i < n && isSep(input[i] as string)) i++;
+      return done(i >= n ? undefined : input.slice(i));
+    } else word += c;
+  }
+}
 
 export interface ExtractResult {
   words: string[];
-  /** Set when the value has bad syntax (unbalanced quote, trailing backslash); `words` holds what came before. */
+  /** Set when extraction failed (unbalanced quote, trailing backslash); `words` holds what came before. */
   invalid: boolean;
 }
 
-function isSeparator(c: string): boolean {
-  return c === ' ' || c === '\t' || c === '\n' || c === '\r';
+/** Splits a whole value into words with the given flags, stopping at the first error. */
+export function extractAllWords(value: string, flags: number): ExtractResult {
+  const words: string[] = [];
+  let rest: string | undefined = value;
+  while (rest !== undefined) {
+    const step = extractFirstWordRaw(rest, flags);
+    if (step.kind === 'end') break;
+    if (step.kind === 'error') return { words, invalid: true };
+    words.push(step.word);
+    rest = step.rest;
+  }
+  return { words, invalid: false };
 }
 
-/** Splits a whole value into words. */
+/** Splits a whole value into words (whitespace separators; quotes removed when `unquote`). */
 export function extractWords(value: string, unquote: boolean): ExtractResult {
-  const words: string[] = [];
-  let i = 0;
-  const n = value.length;
-  for (;;) {
-    while (i < n && isSeparator(value[i] as string)) i++;
-    if (i >= n) return { words, invalid: false };
-    let word = '';
-    let quote: string | null = null;
-    for (;;) {
-      if (i >= n) {
-        if (quote !== null) return { words, invalid: true };
-        break;
-      }
-      const c = value[i] as string;
-      if (c === '\\') {
-        if (i + 1 >= n) return { words, invalid: true };
-        word += value[i + 1];
-        i += 2;
-        continue;
-      }
-      if (quote !== null) {
-        if (c === quote) quote = null;
-        else word += c;
-        i++;
-        continue;
-      }
-      if (unquote && (c === '"' || c === "'")) {
-        quote = c;
-        i++;
-        continue;
-      }
-      if (isSeparator(c)) break;
-      word += c;
-      i++;
-    }
-    words.push(word);
-  }
+  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
 }
 
 /**
@@ -60,31 +175,18 @@ export function extractFirstWord(
   value: string,
   unquote: boolean,
 ): { word: string; rest: string } | undefined {
-  const { words, invalid } = extractWords(value, unquote);
-  if (invalid && words.length === 0) return undefined;
-  const first = words[0];
-  if (first === undefined) return undefined;
-  // Find where the first word ends in the raw text to return the remainder verbatim.
-  let i = 0;
-  const n = value.length;
-  while (i < n && isSeparator(value[i] as string)) i++;
-  let quote: string | null = null;
-  for (; i < n; i++) {
-    const c = value[i] as string;
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (quote !== null) {
-      if (c === quote) quote = null;
-      continue;
-    }
-    if (unquote && (c === '"' || c === "'")) {
-      quote = c;
-      continue;
-    }
-    if (isSeparator(c)) break;
+  const step = extractFirstWordRaw(value, unquote ? EXTRACT_UNQUOTE : 0);
+  if (step.kind !== 'word') return undefined;
+  return { word: step.word, rest: step.rest ?? '' };
+}
+
+/** Whether cunescape() accepts the string (every backslash starts a valid C escape; NUL allowed). */
+export function hasValidCEscapes(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] !== '\\') continue;
+    const u = cunescapeOne(s, i + 1, true);
+    if (!u) return false;
+    i += u.length;
   }
-  while (i < n && isSeparator(value[i] as string)) i++;
-  return { word: first, rest: value.slice(i) };
+  return true;
 }

@@ -4,7 +4,7 @@
 // src/core/load-dropin.c), v252–v262.
 import { posix } from 'path';
 import { parseUnitFile, type ParsedUnitFile } from './parse-unit-file';
-import { linkTargetPath, resolvePath, type UnitTree } from './unit-tree';
+import { linkTargetPath, memoizeTree, resolvePath, type Resolved, type UnitTree } from './unit-tree';
 import { parseUnitName, replaceInstance, templateOf, dropInNames, type UnitType } from './unit-name';
 
 /** The sections each unit type reads (the `sections` member of systemd's unit vtables). */
@@ -147,74 +147,107 @@ function isValidAlias(alias: string, target: string): boolean {
 }
 
 /**
- * Loads a unit by name through the search path, like `systemd-analyze --offline` after it has put the
- * argument's directory first in the path. Template names must already carry their instance.
+ * Loads units by name through one search path, like `systemd-analyze --offline` after it has put the
+ * arguments' directories first in the path. Directory lookups, the alias index and path resolution
+ * are shared between the units it loads, so loading N units from one tree stays linear in N.
  */
-export function loadUnit(tree: UnitTree, unitName: string, options: LoadOptions): LoadOutcome {
-  const parts = parseUnitName(unitName);
-  if (!parts) return fail('error', unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
-  const names = new NameMap(tree, options.searchPath);
+export class UnitLoader {
+  private readonly tree: UnitTree;
+  private readonly names: NameMap;
+  private readonly resolved = new Map<string, Resolved>();
 
-  let fragmentPath = names.fragmentOf(unitName);
-  let instance = parts.instance === '' ? undefined : parts.instance;
-  let lookupName = unitName;
-  if (!fragmentPath && instance !== undefined) {
-    lookupName = templateOf(unitName);
-    fragmentPath = names.fragmentOf(lookupName);
-  }
-  if (!fragmentPath) return fail('not-found', unitName, `Unit ${unitName} not found.`);
-
-  const resolved = resolvePath(tree, fragmentPath);
-  if (resolved.kind === 'null' || (resolved.kind === 'file' && resolved.size === 0)) {
-    return fail('masked', unitName, `Unit ${unitName} is masked.`);
-  }
-  if (resolved.kind !== 'file') {
-    return fail('not-found', unitName, `Unit ${unitName} not found.`);
+  constructor(
+    tree: UnitTree,
+    private readonly searchPath: readonly string[],
+  ) {
+    this.tree = memoizeTree(tree);
+    this.names = new NameMap(this.tree, searchPath);
   }
 
-  // The reported id comes from the fragment's file name (merge_by_names() in unit_load_fragment()).
-  let id = posix.basename(fragmentPath);
-  const idParts = parseUnitName(id);
-  if (!idParts || idParts.type !== parts.type) id = unitName;
-  else if (idParts.instance === '' && instance !== undefined) id = replaceInstance(id, instance);
-  else if (idParts.instance === undefined) instance = undefined;
-  const type = parts.type;
-
-  const allNames = [id];
-  const addName = (n: string): void => {
-    if (!allNames.includes(n)) allNames.push(n);
-  };
-  addName(unitName);
-  const fragmentName = posix.basename(fragmentPath);
-  for (const alias of names.aliasesOf(fragmentName)) {
-    addName(instance !== undefined && alias.includes('@') ? replaceInstance(alias, instance) : alias);
-  }
-  if (lookupName !== unitName) {
-    for (const alias of names.aliasesOf(lookupName)) addName(replaceInstance(alias, instance ?? ''));
-  }
-
-  const mainText = readUnitText(tree, resolved.path, resolved.size);
-  if ('error' in mainText) return fail('error', id, `Failed to open ${fragmentPath}: ${mainText.error}`);
-  const sections = UNIT_SECTIONS[type];
-  const files: ParsedUnitFile[] = [parseUnitFile(mainText.text, fragmentPath, sections)];
-
-  for (const dropIn of findDropIns(tree, options.searchPath, id, allNames.slice(1), type)) {
-    const r = resolvePath(tree, dropIn);
-    if (r.kind === 'null') continue;
-    if (r.kind !== 'file') continue;
-    const text = readUnitText(tree, r.path, r.size);
-    if ('error' in text) {
-      files.push({
-        file: dropIn,
-        assignments: [],
-        sections: [],
-        diagnostics: [{ file: dropIn, line: 1, column: 1, severity: 'warning', message: text.error }],
-      });
-      continue;
+  private resolve(path: string): Resolved {
+    let r = this.resolved.get(path);
+    if (!r) {
+      r = resolvePath(this.tree, path);
+      this.resolved.set(path, r);
     }
-    files.push(parseUnitFile(text.text, dropIn, sections));
+    return r;
   }
-  return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
+
+  /** Loads one unit; template names must already carry their instance. */
+  load(unitName: string): LoadOutcome {
+    const tree = this.tree;
+    const names = this.names;
+    const parts = parseUnitName(unitName);
+    if (!parts) return fail('error', unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
+
+    let fragmentPath = names.fragmentOf(unitName);
+    let instance = parts.instance === '' ? undefined : parts.instance;
+    let lookupName = unitName;
+    if (!fragmentPath && instance !== undefined) {
+      lookupName = templateOf(unitName);
+      fragmentPath = names.fragmentOf(lookupName);
+    }
+    if (!fragmentPath) return fail('not-found', unitName, `Unit ${unitName} not found.`);
+
+    const resolved = this.resolve(fragmentPath);
+    if (resolved.kind === 'null' || (resolved.kind === 'file' && resolved.size === 0)) {
+      return fail('masked', unitName, `Unit ${unitName} is masked.`);
+    }
+    if (resolved.kind !== 'file') {
+      return fail('not-found', unitName, `Unit ${unitName} not found.`);
+    }
+
+    // The reported id comes from the fragment's file name (merge_by_names() in unit_load_fragment()).
+    let id = posix.basename(fragmentPath);
+    const idParts = parseUnitName(id);
+    if (!idParts || idParts.type !== parts.type) id = unitName;
+    else if (idParts.instance === '' && instance !== undefined) id = replaceInstance(id, instance);
+    else if (idParts.instance === undefined) instance = undefined;
+    const type = parts.type;
+
+    const allNames = [id];
+    const addName = (n: string): void => {
+      if (!allNames.includes(n)) allNames.push(n);
+    };
+    addName(unitName);
+    const fragmentName = posix.basename(fragmentPath);
+    for (const alias of names.aliasesOf(fragmentName)) {
+      addName(instance !== undefined && alias.includes('@') ? replaceInstance(alias, instance) : alias);
+    }
+    if (lookupName !== unitName) {
+      for (const alias of names.aliasesOf(lookupName)) addName(replaceInstance(alias, instance ?? ''));
+    }
+
+    const mainText = readUnitText(tree, resolved.path, resolved.size);
+    if ('error' in mainText) return fail('error', id, `Failed to open ${fragmentPath}: ${mainText.error}`);
+    const sections = UNIT_SECTIONS[type];
+    const files: ParsedUnitFile[] = [parseUnitFile(mainText.text, fragmentPath, sections)];
+
+    for (const dropIn of findDropIns(tree, this.searchPath, id, allNames.slice(1), type, (p) =>
+      this.resolve(p),
+    )) {
+      const r = this.resolve(dropIn);
+      if (r.kind === 'null') continue;
+      if (r.kind !== 'file') continue;
+      const text = readUnitText(tree, r.path, r.size);
+      if ('error' in text) {
+        files.push({
+          file: dropIn,
+          assignments: [],
+          sections: [],
+          diagnostics: [{ file: dropIn, line: 1, column: 1, severity: 'warning', message: text.error }],
+        });
+        continue;
+      }
+      files.push(parseUnitFile(text.text, dropIn, sections));
+    }
+    return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
+  }
+}
+
+/** Loads one unit by name (see UnitLoader; use a UnitLoader to load many units from one tree). */
+export function loadUnit(tree: UnitTree, unitName: string, options: LoadOptions): LoadOutcome {
+  return new UnitLoader(tree, options.searchPath).load(unitName);
 }
 
 function readUnitText(tree: UnitTree, path: string, size: number): { text: string } | { error: string } {
@@ -253,6 +286,9 @@ function isHiddenOrBackup(name: string): boolean {
   return name.startsWith('.') || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
 }
 
+/** Sets over directory listings (a memoised tree returns the same array for the same directory). */
+const LISTING_SETS = new WeakMap<string[], Set<string>>();
+
 /**
  * The drop-in files of a unit, in application order: every `*.conf` of every `NAME.d/` directory
  * (the unit's names, their templates and dash prefixes, then the per-type directory) in every search
@@ -264,22 +300,35 @@ export function findDropIns(
   id: string,
   aliases: readonly string[],
   type: UnitType,
+  resolve: (path: string) => Resolved = (p) => resolvePath(tree, p),
 ): string[] {
   const dirs: string[] = [];
-  const addDirsFor = (name: string): void => {
-    for (const dir of searchPath) {
-      for (const n of dropInNames(name)) {
-        const r = resolvePath(tree, posix.join(dir, `${n}.d`));
-        if (r.kind === 'directory' && !dirs.includes(r.path)) dirs.push(r.path);
-      }
+  // A drop-in directory can only exist where its search directory lists it: look names up in the
+  // (memoised) listing first and resolve only the ones that are there.
+  const listed = (dir: string, name: string): boolean => {
+    const r = resolve(dir);
+    if (r.kind !== 'directory') return false;
+    const entries = tree.readDirectory(r.path);
+    if (entries === undefined) return false;
+    let set = LISTING_SETS.get(entries);
+    if (!set) {
+      set = new Set(entries);
+      LISTING_SETS.set(entries, set);
     }
+    return set.has(name);
+  };
+  const addDir = (dir: string, name: string): void => {
+    if (!listed(dir, name)) return;
+    const r = resolve(dir + '/' + name);
+    if (r.kind === 'directory' && !dirs.includes(r.path)) dirs.push(r.path);
+  };
+  const addDirsFor = (name: string): void => {
+    const candidates = dropInNames(name);
+    for (const dir of searchPath) for (const n of candidates) addDir(dir, `${n}.d`);
   };
   addDirsFor(id);
   for (const alias of aliases) addDirsFor(alias);
-  for (const dir of searchPath) {
-    const r = resolvePath(tree, posix.join(dir, `${type}.d`));
-    if (r.kind === 'directory' && !dirs.includes(r.path)) dirs.push(r.path);
-  }
+  for (const dir of searchPath) addDir(dir, `${type}.d`);
 
   const byName = new Map<string, string>();
   for (const dir of dirs) {

@@ -1,6 +1,7 @@
 // systemd unit-file syntax → ordered assignments with file/line/column provenance.
-// Ported from systemd's config_parse() and parse_line() (src/shared/conf-parser.c, v252–v262):
-// comments only at line start, backslash continuations, case-sensitive keys, sections.
+// Ported from systemd's config_parse() and parse_line() (src/shared/conf-parser.c) and read_line()
+// (src/basic/fileio.c), v252–v262: `\n`/`\r`/NUL line endings, comments only at line start,
+// backslash continuations, case-sensitive keys, sections, a byte order mark stripped once.
 
 /** Where a value came from. Lines and columns are 1-based. */
 export interface SourceLocation {
@@ -38,6 +39,8 @@ export interface ParsedUnitFile {
   diagnostics: Diagnostic[];
   /** Set when systemd refuses the whole file (e.g. a malformed section header): the unit fails to load. */
   fatal?: Diagnostic;
+  /** With `fatal`: the strerror() text of the error config_parse() returns (EBADMSG, ENOBUFS). */
+  fatalReason?: string;
 }
 
 /** Longest logical line systemd accepts (LONG_LINE_MAX in conf-parser.c). */
@@ -65,11 +68,42 @@ function leadingBlanks(s: string): number {
   return i;
 }
 
+/** string_is_safe(): no control characters, quotes, backslashes or DEL. */
+function isSafeString(s: string): boolean {
+  // eslint-disable-next-line no-control-regex
+  return !/[\x01-\x1f"'\\\x7f]/.test(s);
+}
+
 /** True when the string ends in an odd number of backslashes (systemd's "escaped" scan). */
 function endsEscaped(s: string): boolean {
   let n = 0;
   for (let i = s.length - 1; i >= 0 && s.charCodeAt(i) === 0x5c; i--) n++;
   return n % 2 === 1;
+}
+
+/**
+ * Splits text into lines the way read_line() does (read_line_full(), src/basic/fileio.c, v252–v262):
+ * a line ends at `\n`, `\r` or NUL, and one line ending may combine up to one of each (`\r\n`, `\n\r`,
+ * `\r\n\0`, …) — a repeated marker starts the next line, and nothing follows a NUL. So `a\rb` is two
+ * lines, `a\r\nb` two, `a\n\nb` three (with an empty one), and `a\n\r\nb` three as well.
+ */
+export function splitLines(text: string): string[] {
+  const lines: string[] = [];
+  const n = text.length;
+  let pos = 0;
+  while (pos < n) {
+    let line = '';
+    let seen = 0; // bit 1: \n, 2: \r, 4: NUL
+    for (; pos < n; pos++) {
+      const c = text.charCodeAt(pos);
+      const eol = c === 0x0a ? 1 : c === 0x0d ? 2 : c === 0 ? 4 : 0;
+      if (seen & 4 || (eol === 0 && seen !== 0) || (eol !== 0 && seen & eol)) break;
+      if (eol !== 0) seen |= eol;
+      else line += text[pos];
+    }
+    lines.push(line);
+  }
+  return lines;
 }
 
 /**
@@ -89,23 +123,76 @@ export function parseUnitFile(text: string, file: string, knownSections: readonl
   let continuation: string | null = null;
   let continuationLine = 0;
   let continuationColumn = 0;
-  let lineNo = 0;
-  let pos = 0;
-  const length = text.length;
+  let bomSeen = false;
 
   const warn = (line: number, column: number, message: string): void => {
     result.diagnostics.push({ file, line, column, severity: 'warning', message });
   };
 
-  while (pos < length) {
-    let eol = text.indexOf('\n', pos);
-    if (eol < 0) eol = length;
-    let raw = text.slice(pos, eol);
-    pos = eol + 1;
-    lineNo++;
-    // read_line() treats "\r\n" and a lone "\r" before "\n" as the line ending.
-    if (raw.length > 0 && raw.charCodeAt(raw.length - 1) === 0x0d) raw = raw.slice(0, -1);
-    if (raw.indexOf('\0') >= 0) raw = raw.slice(0, raw.indexOf('\0'));
+  /** parse_line(): one logical line; false when it makes systemd refuse the whole file. */
+  const parseLine = (logical: string, startLine: number, startColumn: number): boolean => {
+    const lineOffset = leadingBlanks(logical);
+    const l = stripWhitespace(logical);
+    if (l.length === 0) return true;
+    const column = startColumn + lineOffset;
+
+    if (l.indexOf('\uFFFD') >= 0) {
+      warn(startLine, column, 'Line is not valid UTF-8, ignoring.');
+      return true;
+    }
+
+    if (l.charCodeAt(0) === 0x5b /* [ */) {
+      const fatal = (message: string): false => {
+        result.fatal = { file, line: startLine, column, severity: 'error', message };
+        result.fatalReason = 'Bad message';
+        return false;
+      };
+      if (l.charCodeAt(l.length - 1) !== 0x5d /* ] */) return fatal(`Invalid section header '${l}'`);
+      const name = l.slice(1, -1);
+      if (!isSafeString(name)) return fatal(`Bad characters in section header '${l}'`);
+      if (knownSections.includes(name)) {
+        section = name;
+        sectionLine = startLine;
+        sectionIgnored = false;
+        result.sections.push({ name, line: startLine });
+      } else {
+        if (!name.startsWith('X-')) warn(startLine, column, `Unknown section '${name}'. Ignoring.`);
+        section = null;
+        sectionIgnored = true;
+      }
+      return true;
+    }
+
+    if (section === null) {
+      if (!sectionIgnored) warn(startLine, column, 'Assignment outside of section. Ignoring.');
+      return true;
+    }
+
+    const eq = l.indexOf('=');
+    if (eq < 0) {
+      warn(startLine, column, "Missing '=', ignoring line.");
+      return true;
+    }
+    if (eq === 0) {
+      warn(startLine, column, "Missing key name before '=', ignoring line.");
+      return true;
+    }
+    result.assignments.push({
+      file,
+      line: startLine,
+      column,
+      section,
+      sectionLine,
+      key: stripWhitespace(l.slice(0, eq)),
+      value: stripWhitespace(l.slice(eq + 1)),
+    });
+    return true;
+  };
+
+  const lines = splitLines(text);
+  for (let index = 0; index < lines.length; index++) {
+    const lineNo = index + 1;
+    let raw = lines[index] as string;
 
     // Comment lines are dropped before continuation handling, also in the middle of a continuation.
     const lead = leadingBlanks(raw);
@@ -113,7 +200,12 @@ export function parseUnitFile(text: string, file: string, knownSections: readonl
       const c = raw.charCodeAt(lead);
       if (c === 0x23 /* # */ || c === 0x3b /* ; */) continue;
     }
-    if (lineNo === 1 && raw.startsWith(UTF8_BOM)) raw = raw.slice(1);
+    // config_parse() strips a UTF-8 byte order mark once: at the start of the first line that has one
+    // (which need not be line 1), after the comment check — so a BOM before `#` makes no comment.
+    if (!bomSeen && raw.startsWith(UTF8_BOM)) {
+      raw = raw.slice(1);
+      bomSeen = true;
+    }
 
     let logical: string;
     let startLine: number;
@@ -127,6 +219,7 @@ export function parseUnitFile(text: string, file: string, knownSections: readonl
           severity: 'error',
           message: 'Continuation line too long',
         };
+        result.fatalReason = 'No buffer space available';
         return result;
       }
       logical = continuation + raw;
@@ -135,6 +228,7 @@ export function parseUnitFile(text: string, file: string, knownSections: readonl
     } else {
       if (raw.length > LONG_LINE_MAX) {
         result.fatal = { file, line: lineNo, column: 1, severity: 'error', message: 'Line too long' };
+        result.fatalReason = 'No buffer space available';
         return result;
       }
       logical = raw;
@@ -150,83 +244,10 @@ export function parseUnitFile(text: string, file: string, knownSections: readonl
       continue;
     }
     continuation = null;
-
-    const lineOffset = leadingBlanks(logical);
-    const l = stripWhitespace(logical);
-    if (l.length === 0) continue;
-    const column = startColumn + lineOffset;
-
-    if (l.indexOf('\uFFFD') >= 0) {
-      warn(startLine, column, 'Line is not valid UTF-8, ignoring.');
-      continue;
-    }
-
-    if (l.charCodeAt(0) === 0x5b /* [ */) {
-      if (l.charCodeAt(l.length - 1) !== 0x5d /* ] */) {
-        result.fatal = {
-          file,
-          line: startLine,
-          column,
-          severity: 'error',
-          message: `Invalid section header '${l}'`,
-        };
-        return result;
-      }
-      const name = l.slice(1, -1);
-      if (knownSections.includes(name)) {
-        section = name;
-        sectionLine = startLine;
-        sectionIgnored = false;
-        result.sections.push({ name, line: startLine });
-      } else {
-        if (!name.startsWith('X-')) warn(startLine, column, `Unknown section '${name}'. Ignoring.`);
-        section = null;
-        sectionIgnored = true;
-      }
-      continue;
-    }
-
-    if (section === null) {
-      if (!sectionIgnored) warn(startLine, column, 'Assignment outside of section. Ignoring.');
-      continue;
-    }
-
-    const eq = l.indexOf('=');
-    if (eq < 0) {
-      warn(startLine, column, "Missing '=', ignoring line.");
-      continue;
-    }
-    if (eq === 0) {
-      warn(startLine, column, "Missing key name before '=', ignoring line.");
-      continue;
-    }
-    result.assignments.push({
-      file,
-      line: startLine,
-      column,
-      section,
-      sectionLine,
-      key: stripWhitespace(l.slice(0, eq)),
-      value: stripWhitespace(l.slice(eq + 1)),
-    });
+    if (!parseLine(logical, startLine, startColumn)) return result;
   }
-  // A continuation still open at end of file is parsed as it stands (config_parse() flushes it).
-  if (continuation !== null) {
-    const l = stripWhitespace(continuation);
-    if (l.length > 0 && section !== null) {
-      const eq = l.indexOf('=');
-      if (eq > 0) {
-        result.assignments.push({
-          file,
-          line: continuationLine,
-          column: continuationColumn + leadingBlanks(continuation),
-          section,
-          sectionLine,
-          key: stripWhitespace(l.slice(0, eq)),
-          value: stripWhitespace(l.slice(eq + 1)),
-        });
-      }
-    }
-  }
+  // A continuation still open at end of file goes through parse_line() like any other line
+  // (config_parse() flushes it), so it can still be a section header, a bad one, or lack its '='.
+  if (continuation !== null) parseLine(continuation, continuationLine, continuationColumn);
   return result;
 }

@@ -9,6 +9,8 @@ export interface SpecifierContext {
   unitName: string;
   /** `system` resolves %u/%U/%h/%s for root, as PID 1 does. */
   scope: 'system' | 'user';
+  /** Specifiers a newer release added (e.g. v256's `%D`), with the value they expand to. */
+  extra?: Readonly<Record<string, string>>;
 }
 
 export type SpecifierResult = { ok: true; value: string } | { ok: false; specifier: string };
@@ -46,9 +48,20 @@ const HOST_VALUES: Record<string, string> = {
   M: 'unknown',
   y: '/',
   Y: '/',
-  d: '/run/credentials',
+  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
+  c: '/system.slice',
+  r: '/system.slice',
+  R: '/',
 };
 
+/** POSSIBLE_SPECIFIERS in src/shared/specifier.c: an unknown one of these is an error. */
+const POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
+
+/**
+ * specifier_printf() (src/shared/specifier.c, v252–v262): `%%` is `%`; a known specifier expands;
+ * an unknown letter or digit is an error (-EBADSLT); any other character after `%` — and a `%` at the
+ * very end — is kept literally (`foo%` stays `foo%`, `%/` stays `%/`).
+ */
 export function expandSpecifiers(value: string, ctx: SpecifierContext): SpecifierResult {
   if (value.indexOf('%') < 0) return { ok: true, value };
   const parts = parseUnitName(ctx.unitName);
@@ -95,11 +108,20 @@ export function expandSpecifiers(value: string, ctx: SpecifierContext): Specifie
       case 'f':
         out += unescapeUnitNamePath(instance !== '' ? instance : prefix);
         break;
+      case 'd':
+        // specifier_credentials_dir(): the runtime directory's credentials/ plus the unit id.
+        out += `/run/credentials/${ctx.unitName}`;
+        break;
       default: {
-        if (s === undefined) return { ok: false, specifier: '%' };
-        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s];
-        if (known === undefined) return { ok: false, specifier: `%${s}` };
-        out += known;
+        if (s === undefined) {
+          // "If string ended with a stray %, also end with %".
+          out += '%';
+          break;
+        }
+        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
+        if (known !== undefined) out += known;
+        else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
+        else out += `%${s}`;
       }
     }
   }

@@ -1,5 +1,6 @@
 // Unit names: validation, type, template/instance and prefix handling, escaping.
 // Ported from systemd's src/basic/unit-name.c (unit_name_is_valid, unit_name_to_prefix, …), v252–v262.
+import { isNormalizedPath, pathEqual, simplifyPath } from './path-util';
 
 export const UNIT_TYPES = [
   'service',
@@ -116,6 +117,77 @@ export function unescapeUnitNamePath(s: string): string {
   return u.startsWith('/') ? u : `/${u}`;
 }
 
+const HASH_CHARS = 16;
+
+/** unit_name_is_hashed(): a plain name whose prefix ends in `_` and 16 lowercase hex digits. */
+export function isHashedUnitName(name: string): boolean {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance !== undefined) return false;
+  return /_[0-9a-f]{16}$/.test(parts.prefix) && parts.prefix.length > HASH_CHARS;
+}
+
+/**
+ * unit_name_escape() (do_escape(), src/basic/unit-name.c): `/` → `-`; `-`, `\\`, a leading `.` and
+ * every byte outside `[0-9A-Za-z:_.]` → `\xNN` (per UTF-8 byte).
+ */
+export function escapeUnitNamePart(s: string): string {
+  let out = '';
+  const bytes = new TextEncoder().encode(s);
+  bytes.forEach((b, i) => {
+    const c = String.fromCharCode(b);
+    const plain =
+      b < 0x80 && b !== 0x2d && b !== 0x5c && isValidNameChar(b) && !(i === 0 && c === '.');
+    if (c === '/') out += '-';
+    else if (plain) out += c;
+    else out += `\\x${b.toString(16).padStart(2, '0')}`;
+  });
+  return out;
+}
+
+/**
+ * unit_name_from_path(): the unit name a path maps to (`/home/a-b` + `mount` → `home-a\\x2db.mount`,
+ * `/` → `-.mount`). `undefined` when systemd refuses the path (not normalized, e.g. with `..`) or the
+ * name is not valid; `'hashed'` when the name is too long and systemd would hash it.
+ */
+export function unitNameFromPath(path: string, type: UnitType): string | 'hashed' | undefined {
+  const p = simplifyPath(path);
+  let escaped: string;
+  if (p === '' || pathEqual(p, '/')) escaped = '-';
+  else {
+    if (!isNormalizedPath(p)) return undefined;
+    escaped = escapeUnitNamePart(p.replace(/\/+$/, '').replace(/^\/+/, ''));
+  }
+  const name = `${escaped}.${type}`;
+  if (new TextEncoder().encode(name).length >= UNIT_NAME_MAX) return 'hashed';
+  const parts = parseUnitName(name);
+  return parts && parts.instance === undefined ? name : undefined;
+}
+
+/**
+ * unit_name_to_path(): the path a unit name stands for (`home-a\\x2db.mount` → `/home/a-b`), or
+ * `undefined` when the prefix does not unescape to a normalized absolute path (or the name is hashed).
+ */
+export function unitNameToPath(name: string): string | undefined {
+  const parts = parseUnitName(name);
+  if (!parts || isHashedUnitName(name)) return undefined;
+  const f = parts.prefix;
+  if (f === '') return undefined;
+  if (f === '-') return '/';
+  let w = '';
+  for (let i = 0; i < f.length; i++) {
+    const c = f[i] as string;
+    if (c === '-') w += '/';
+    else if (c === '\\') {
+      if (f[i + 1] !== 'x' || !/^[0-9a-fA-F]{2}$/.test(f.slice(i + 2, i + 4))) return undefined;
+      w += String.fromCharCode(parseInt(f.slice(i + 2, i + 4), 16));
+      i += 3;
+    } else w += c;
+  }
+  if (w.startsWith('/') || w.endsWith('/')) return undefined;
+  const s = `/${w}`;
+  return isNormalizedPath(s) ? s : undefined;
+}
+
 /**
  * The names whose `NAME.d/` drop-in directories systemd consults for a unit, in its visiting order
  * (unit_file_find_dirs(), src/shared/unit-file.c): the name itself, its template when it is an
@@ -175,7 +247,8 @@ export function isValidRelaxedUserName(u: string): boolean {
   if (parseUid(u) !== undefined) return true;
   if (u.startsWith(' ') || u.endsWith(' ')) return false;
   if (/^[0-9]+$/.test(u)) return false;
-  if (/^-[0-9]+$/.test(u)) return false;
+  // A leading '-' followed only by digits — including nothing at all: `-` is refused too.
+  if (/^-[0-9]*$/.test(u)) return false;
   if (u === '.' || u === '..') return false;
   if (u.indexOf('\uFFFD') >= 0) return false;
   // eslint-disable-next-line no-control-regex

@@ -2,6 +2,9 @@
 // The shell (src/io) implements UnitTree over a real directory; tests implement it over a plain object.
 // Resolution follows chase_symlinks() with a root (src/basic/chase-symlinks.c): absolute link targets
 // restart at the tree's root and `..` never climbs above it, so nothing outside the tree is ever read.
+// A tree can instead be a window onto one directory of the host (`hostDirectory`, for units analysed
+// without --root): links then resolve as on the host, and only a link that lands on /dev/null (a mask)
+// may leave the window — every other path outside it is missing, never read.
 import { posix } from 'path';
 
 export type TreeEntry =
@@ -17,6 +20,12 @@ export interface UnitTree {
   readDirectory(path: string): string[] | undefined;
   /** The contents of a regular file (the path is already resolved). */
   readFile(path: string): { text: string } | { error: string };
+  /**
+   * Set when the tree is not a root of its own but the host directory at this absolute, canonical
+   * path: tree path `/x` is host path `<hostDirectory>/x`, and `..` or absolute link targets are
+   * resolved against the host file system (as systemd does without --root).
+   */
+  hostDirectory?: string;
 }
 
 /** How many symlinks resolution follows before giving up (CHASE_SYMLINKS_MAX). */
@@ -32,33 +41,49 @@ export type Resolved =
 
 /**
  * Follows every symlink in `path` inside the tree. A link to `/dev/null` resolves to `null` without
- * touching anything (masking); every other target is looked up inside the tree.
+ * touching anything (masking); every other target is looked up inside the tree. In a host-directory
+ * tree, a path that leaves the directory is `null` when it is /dev/null on the host, else missing.
  */
 export function resolvePath(tree: UnitTree, path: string): Resolved {
-  let pending = posix
-    .normalize(path)
-    .split('/')
-    .filter((c) => c.length > 0);
-  const done: string[] = [];
+  const split = (p: string): string[] => p.split('/').filter((c) => c.length > 0);
+  // Components are tracked in host coordinates when the tree is a host directory, so that `..` can
+  // climb out of it; `base` is the part that maps to the tree's root.
+  const base = tree.hostDirectory === undefined ? [] : split(posix.normalize(tree.hostDirectory));
+  const host = tree.hostDirectory !== undefined;
+  let pending = split(posix.normalize(path));
+  const done: string[] = [...base];
   let hops = 0;
   while (pending.length > 0) {
     const component = pending.shift() as string;
     if (component === '.') continue;
     if (component === '..') {
+      // With a root, `..` stops at the root (chase_symlinks() with CHASE_PREFIX_ROOT).
       done.pop();
       continue;
     }
-    const current = '/' + [...done, component].join('/');
-    const entry = tree.lstat(current);
+    const current = [...done, component];
+    if (host && current.some((c, i) => i < base.length && base[i] !== c)) {
+      // Outside the host directory: only a mask is recognised, nothing is read.
+      const hostPath = posix.normalize('/' + [...current, ...pending].join('/'));
+      return hostPath === '/dev/null' ? { kind: 'null' } : { kind: 'missing' };
+    }
+    if (current.length < base.length) {
+      // An ancestor of the (canonical) host directory: a real directory on the way back in.
+      done.push(component);
+      continue;
+    }
+    const treePath = '/' + current.slice(base.length).join('/');
+    const entry = tree.lstat(treePath);
     if (!entry) {
-      if (current === '/dev/null') return { kind: 'null' };
+      if (treePath === '/dev/null' && !host) return { kind: 'null' };
       return { kind: 'missing' };
     }
     if (entry.type === 'symlink') {
       if (++hops > MAX_SYMLINK_HOPS) return { kind: 'loop' };
       const target = entry.target;
       if (posix.normalize(target) === '/dev/null' && pending.length === 0) return { kind: 'null' };
-      const rest = target.split('/').filter((c) => c.length > 0);
+      const rest = split(target);
+      // An absolute target restarts at the root: the tree's, or the host's for a host directory.
       if (target.startsWith('/')) done.length = 0;
       pending = [...rest, ...pending];
       continue;
@@ -66,13 +91,48 @@ export function resolvePath(tree: UnitTree, path: string): Resolved {
     if (pending.length > 0 && entry.type !== 'directory') return { kind: 'missing' };
     done.push(component);
     if (pending.length === 0) {
-      const p = '/' + done.join('/');
+      const p = '/' + done.slice(base.length).join('/');
       if (entry.type === 'file') return { kind: 'file', path: p, size: entry.size };
       if (entry.type === 'directory') return { kind: 'directory', path: p };
       return { kind: 'other', path: p };
     }
   }
-  return { kind: 'directory', path: '/' + done.join('/') };
+  if (host && done.length < base.length) return { kind: 'missing' };
+  return { kind: 'directory', path: '/' + done.slice(base.length).join('/') };
+}
+
+/**
+ * A UnitTree that asks the underlying tree at most once per path (lstat, directory listing, file
+ * contents), for loaders that resolve the same directories for many units.
+ */
+export function memoizeTree(tree: UnitTree): UnitTree {
+  const lstats = new Map<string, TreeEntry | undefined>();
+  const listings = new Map<string, string[] | undefined>();
+  const files = new Map<string, { text: string } | { error: string }>();
+  return {
+    lstat(path) {
+      if (lstats.has(path)) return lstats.get(path);
+      const e = tree.lstat(path);
+      lstats.set(path, e);
+      return e;
+    },
+    readDirectory(path) {
+      if (listings.has(path)) return listings.get(path);
+      const l = tree.readDirectory(path);
+      listings.set(path, l);
+      return l;
+    },
+    readFile(path) {
+      let f = files.get(path);
+      if (!f) {
+        f = tree.readFile(path);
+        files.set(path, f);
+      }
+      return f;
+    },
+    // Resolution depends on where the tree sits on the host; the cache must not hide it.
+    ...(tree.hostDirectory !== undefined ? { hostDirectory: tree.hostDirectory } : {}),
+  };
 }
 
 /** Normalises a link target the way systemd's name map does (relative to the link's directory). */

@@ -1,0 +1,289 @@
+// Verdict → the one sticky pull request comment: a hidden marker (how later runs find it), the
+// headline and per-unit table, "why it moved" per unit with links to the lines, violations with fixes,
+// the release trend, all collapsible. Always under GitHub's 65,536-character comment limit: the table
+// comes first, then per-unit details until the budget is spent, then a pointer to the job summary.
+import type { DeviationNote, GateVerdict, RowChange, UnitResult } from '../gate/gate-types';
+import { formatExposure } from '../security/render-security';
+import {
+  encodeUriPath,
+  escapeHtml,
+  escapeMarkdown,
+  escapeMarkdownKeepingCode,
+  inlineCode,
+  neutralizeMentions,
+  truncateText,
+} from './escape-markdown';
+import {
+  STATUS_ICON,
+  STATUS_RANK,
+  UNIT_TABLE_HEADER,
+  renderAcceptedItem,
+  renderHeadline,
+  renderUnitRow,
+  renderViolationItem,
+  signedExposure,
+  signedShare,
+} from './job-summary';
+
+/** Starts every sticky comment unitgate writes; the shell finds its comment by it. Never change it. */
+export const STICKY_MARKER = '<!-- unitgate:sticky v1 -->';
+
+/** GitHub refuses an issue comment longer than this many characters (code points). */
+export const GITHUB_COMMENT_LIMIT = 65536;
+
+/** Default cap: well under the limit, for the revision stamp the shell adds and for safety. */
+export const PR_COMMENT_DEFAULT_MAX_CHARS = 60000;
+
+export interface PullRequestCommentOptions {
+  /** The workflow run (its page shows the job summary with every finding). */
+  runUrl?: string;
+  /** Base of file links at the head commit, e.g. `https://github.com/o/r/blob/<headSha>/`. */
+  blobUrl?: string;
+  /** The trend section, already rendered (`renderTrendMarkdown()`); shown collapsed after the table. */
+  trendMarkdown?: string;
+  /** Hard cap in characters (code points); default 60,000, never above 65,536. */
+  maxChars?: number;
+}
+
+export interface ResolvedCommentOptions {
+  runUrl?: string;
+}
+
+/** Per unit, this many "why it moved" rows, violations and accepted deviations before "… and N more". */
+const MAX_CHANGES_PER_UNIT = 20;
+const MAX_ITEMS_PER_UNIT = 10;
+/** Longest unit-supplied string a line shows. */
+const MAX_FIELD_CHARS = 300;
+/** Room kept for the omission notes and the footer, so adding them cannot break the cap. */
+const RESERVE_CHARS = 1200;
+/** Open the details of failing units when there are at most this many detail blocks. */
+const OPEN_DETAILS_UP_TO = 3;
+
+/** Characters as GitHub counts them: code points, not UTF-16 units. */
+function charCount(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    n++;
+  }
+  return n;
+}
+
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+function mdCode(text: string): string {
+  return escapeMarkdownKeepingCode(truncateText(text, MAX_FIELD_CHARS));
+}
+
+function fileLink(file: string, line: number, blobUrl: string | undefined): string {
+  const text = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`);
+  return blobUrl ? `[${text}](${blobUrl}${encodeUriPath(file)}#L${line})` : text;
+}
+
+/**
+ * "`ProtectSystem=strict` removed in [`deploy/api.service.d/override.conf:3`](…) → +0.9": what changed,
+ * where (the removed line's place, else the line at head that set the new value), and the row's share.
+ */
+function movedLine(c: RowChange, blobUrl: string | undefined): string {
+  const removed = c.removed?.[0];
+  const where = removed
+    ? `in ${fileLink(removed.location.file, removed.location.line, blobUrl)}`
+    : `at ${fileLink(c.location.file, c.location.line, blobUrl)}`;
+  return `- ${mdCode(c.summary)} ${where} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS))})`;
+}
+
+function moreLine(n: number, what: string): string {
+  return `- … and ${n} more ${what} in the job summary`;
+}
+
+function unitDetails(u: UnitResult, options: PullRequestCommentOptions, open: boolean): string | undefined {
+  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return undefined;
+  const counts = [
+    u.changes.length > 0 ? plural(u.changes.length, 'row change') : '',
+    u.violations.length > 0 ? plural(u.violations.length, 'violation') : '',
+    u.accepted.length > 0 ? `${u.accepted.length} accepted` : '',
+  ].filter(Boolean);
+  const exposure =
+    u.base && u.head
+      ? ` · ${formatExposure(u.base.exposure)} → ${formatExposure(u.head.exposure)} (${signedExposure(
+          u.head.exposure - u.base.exposure,
+        )})`
+      : '';
+  const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${escapeHtml(
+    exposure,
+  )} — ${counts.join(', ')}`;
+  const linkOptions = options.blobUrl ? { blobUrl: options.blobUrl } : {};
+  const out = [`<details${open ? ' open' : ''}><summary>${summary}</summary>`, ''];
+  if (u.changes.length > 0) {
+    out.push('**Why it moved**', '');
+    // The gate orders changes by delta, largest rise first.
+    for (const c of u.changes.slice(0, MAX_CHANGES_PER_UNIT)) out.push(movedLine(c, options.blobUrl));
+    if (u.changes.length > MAX_CHANGES_PER_UNIT)
+      out.push(moreLine(u.changes.length - MAX_CHANGES_PER_UNIT, 'rows'));
+    out.push('');
+  }
+  if (u.violations.length > 0) {
+    out.push('**Violations**', '');
+    for (const v of u.violations.slice(0, MAX_ITEMS_PER_UNIT)) out.push(renderViolationItem(v, linkOptions));
+    if (u.violations.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(u.violations.length - MAX_ITEMS_PER_UNIT, 'violations'));
+    out.push('');
+  }
+  if (u.accepted.length > 0) {
+    out.push('**Accepted deviations**', '');
+    for (const a of u.accepted.slice(0, MAX_ITEMS_PER_UNIT))
+      out.push(renderAcceptedItem(a.violation, a.note, linkOptions));
+    if (u.accepted.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(u.accepted.length - MAX_ITEMS_PER_UNIT, 'accepted deviations'));
+    out.push('');
+  }
+  out.push('</details>', '');
+  return out.join('\n');
+}
+
+function invalidNotes(notes: readonly DeviationNote[]): string | undefined {
+  const invalid = notes.filter((n) => n.problems.length > 0);
+  if (invalid.length === 0) return undefined;
+  const out = ['**Invalid deviation notes**', ''];
+  for (const n of invalid.slice(0, MAX_ITEMS_PER_UNIT)) {
+    const where = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : 'the PR description';
+    out.push(
+      `- ${where}: note for ${inlineCode(truncateText(n.unit || '(no unit)', MAX_FIELD_CHARS))} — ${escapeMarkdown(
+        truncateText(n.problems.join('; '), MAX_FIELD_CHARS * 2),
+      )}`,
+    );
+  }
+  if (invalid.length > MAX_ITEMS_PER_UNIT) out.push(moreLine(invalid.length - MAX_ITEMS_PER_UNIT, 'notes'));
+  out.push('');
+  return out.join('\n');
+}
+
+function trendSection(markdown: string): string {
+  // Rendered (and escaped) by the trend renderer; mentions are neutralised once more, as a belt.
+  return [
+    '<details><summary>📈 Trend across releases</summary>',
+    '',
+    neutralizeMentions(markdown.trim()),
+    '',
+    '</details>',
+    '',
+  ].join('\n');
+}
+
+function pointer(options: { runUrl?: string }): string {
+  return options.runUrl
+    ? `[the job summary of this run](${encodeURI(options.runUrl)})`
+    : 'the job summary of the workflow run';
+}
+
+function sortUnits(units: readonly UnitResult[]): UnitResult[] {
+  return [...units].sort(
+    (a, b) =>
+      STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+  );
+}
+
+/**
+ * The sticky comment for a verdict, starting with STICKY_MARKER. Order and degradation: the headline
+ * and facts always; the per-unit table (failing units first; rows that do not fit are counted and left
+ * to the job summary); the trend (collapsed, when it fits whole); per-unit `<details>` with "why it
+ * moved" (each row linked to its file and line), violations with fixes and accepted deviations, until
+ * the budget is spent; invalid deviation notes; a footer pointing at the job summary. Every string
+ * from a unit file, policy or PR body is escaped: no markup, HTML or @-mention gets through.
+ */
+export function renderPullRequestComment(
+  verdict: GateVerdict,
+  options: PullRequestCommentOptions = {},
+): string {
+  const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
+  const budget = maxChars - RESERVE_CHARS;
+  const units = sortUnits(verdict.units);
+  const parts: string[] = [STICKY_MARKER, ...renderHeadline(verdict)];
+  let used = charCount(parts.join('\n')) + 1;
+  const notes: string[] = [];
+
+  const rows: string[] = [];
+  let tableSize = charCount(UNIT_TABLE_HEADER.join('\n')) + 1;
+  for (const u of units) {
+    const row = renderUnitRow(u);
+    const n = charCount(row) + 1;
+    if (used + tableSize + n > budget) break;
+    rows.push(row);
+    tableSize += n;
+  }
+  if (units.length > 0) {
+    parts.push([...UNIT_TABLE_HEADER, ...rows].join('\n'), '');
+    used += tableSize + 1;
+  }
+  if (rows.length < units.length) {
+    const left = units.length - rows.length;
+    notes.push(
+      `${plural(left, 'more unit')} (failing units come first) ${left === 1 ? 'is' : 'are'} listed in`,
+    );
+  }
+
+  if (options.trendMarkdown && options.trendMarkdown.trim() !== '') {
+    const trend = trendSection(options.trendMarkdown);
+    const n = charCount(trend) + 1;
+    if (used + n <= budget) {
+      parts.push(trend);
+      used += n;
+    } else notes.push('The release trend is left out here; it is in');
+  }
+
+  const details = units
+    .map((u) => ({ u, d: unitDetails(u, options, false) }))
+    .filter((x) => x.d !== undefined);
+  const open = details.length <= OPEN_DETAILS_UP_TO;
+  let omitted = 0;
+  for (const { u } of details) {
+    const text = unitDetails(u, options, open && (u.status === 'fail' || u.status === 'error')) as string;
+    const n = charCount(text) + 1;
+    if (omitted === 0 && used + n <= budget) {
+      parts.push(text);
+      used += n;
+    } else omitted++;
+  }
+  if (omitted > 0) notes.push(`Details of ${plural(omitted, 'unit')} are cut to fit this comment; see`);
+
+  const invalid = invalidNotes(verdict.notes);
+  if (invalid !== undefined) {
+    const n = charCount(invalid) + 1;
+    if (used + n <= budget) parts.push(invalid);
+    else notes.push('Invalid deviation notes are listed in');
+  }
+
+  for (const note of notes) parts.push(`_${note} ${pointer(options)}._`, '');
+  parts.push(`<sub>unitgate · every finding, fix and message: ${pointer(options)}</sub>`, '');
+  let out = parts.join('\n').replace(/\n{3,}/g, '\n\n');
+  if (charCount(out) > maxChars) {
+    // Only reachable with a tiny maxChars: keep the marker and headline, drop the rest.
+    out = [
+      STICKY_MARKER,
+      ...renderHeadline(verdict),
+      `_The report does not fit here; see ${pointer(options)}._`,
+      '',
+    ].join('\n');
+  }
+  return out;
+}
+
+/** The sticky comment once no unit is in scope any more: earlier findings are resolved. */
+export function renderResolvedComment(options: ResolvedCommentOptions = {}): string {
+  return [
+    STICKY_MARKER,
+    '## ✅ unitgate: nothing to check any more',
+    '',
+    'This pull request no longer changes a systemd unit, drop-in or policy that unitgate checks, so earlier ' +
+      'findings are resolved.',
+    '',
+    `<sub>unitgate · ${options.runUrl ? `[latest run](${encodeURI(options.runUrl)})` : 'latest run'}</sub>`,
+    '',
+  ].join('\n');
+}
