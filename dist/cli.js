@@ -26162,22 +26162,23 @@ function rowChanges(base, head) {
       ...removed.length > 0 ? { removed } : {}
     });
   }
-  return changes.sort((x, y) => y.delta - x.delta);
+  return changes.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || y.delta - x.delta);
 }
 function thresholdFix(a, threshold) {
   const ws = weightSumOf(a);
   const failing = a.rows.filter((r) => r.badness !== void 0 && r.badness > 0).map((r) => ({ r, share: rowShare(r, ws) })).sort((x, y) => y.share - x.share);
   let estimate = a.exposure;
-  const directives = [];
+  const fixes = [];
   for (const { r, share } of failing) {
     if (estimate <= threshold) break;
     const fix = fixForRow(r.assessor.jsonField);
     if (!fix) continue;
-    for (const d2 of fix.directives) if (!directives.includes(d2)) directives.push(d2);
+    fixes.push(fix);
     estimate -= share;
   }
   return {
-    directives,
+    // Merged so that the lines work pasted together (resets, then allow lists, then deny lists).
+    directives: mergeFixes(fixes),
     explanation: `Adding these settings removes the largest contributions to the exposure (estimated ${formatExposure(
       Math.max(0, Math.ceil(estimate))
     )} afterwards, threshold ${formatExposure(threshold)}).`
@@ -26280,7 +26281,9 @@ function evaluateRegression(u, policy, changes) {
       location: first?.location ?? fallbackLocation(head),
       weight: h.exposure - b.exposure,
       fix: {
-        directives: worse.flatMap((c) => fixForRow(c.jsonField)?.directives ?? []).filter((d2, i, all) => all.indexOf(d2) === i),
+        directives: mergeFixes(
+          worse.map((c) => fixForRow(c.jsonField)).filter((f) => f !== void 0)
+        ),
         explanation: "Restore the hardening the change removed."
       },
       advisory: false
@@ -26362,7 +26365,6 @@ function noteCovers(note2, v) {
 function evaluateGate(input) {
   const { policy } = input;
   const mode = policy.mode;
-  const advisoryProfile = mode !== "enforce";
   const messages = [...input.messages ?? []];
   const rawNotes = [];
   if (input.pullRequestBody) rawNotes.push(...parsePullRequestNotes(input.pullRequestBody));
@@ -26410,7 +26412,14 @@ function evaluateGate(input) {
       });
     } else {
       if (u.base?.assessment) result.changes = rowChanges(u.base, u.head);
-      result.violations.push(...evaluateProfile(u, u.head, input.systemd, advisoryProfile));
+      const profileViolations = evaluateProfile(u, u.head, input.systemd, mode === "report");
+      if (mode === "ratchet") {
+        const before = new Set(
+          u.base?.assessment && u.base.settings ? evaluateProfile(u, u.base, input.systemd, true).map((v) => `${v.kind}\0${v.check}`) : []
+        );
+        for (const v of profileViolations) v.advisory = before.has(`${v.kind}\0${v.check}`);
+      }
+      result.violations.push(...profileViolations);
       if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
       const signoff = evaluateSignoff(u, input);
       result.violations.push(...signoff.violations);
@@ -26434,6 +26443,12 @@ function evaluateGate(input) {
       const note2 = v.kind === "invalid-deviation" || v.kind === "load-error" ? void 0 : valid.find((n) => noteCovers(n, v));
       if (note2) result.accepted.push({ violation: v, note: note2 });
       else open.push(v);
+    }
+    const rise = open.find((v) => v.kind === "regression-exposure");
+    const rowsAccepted = result.accepted.filter((a) => a.violation.kind === "regression-row");
+    if (rise && rowsAccepted.length > 0 && !open.some((v) => v.kind === "regression-row")) {
+      result.accepted.push({ violation: rise, note: rowsAccepted[0].note });
+      open.splice(open.indexOf(rise), 1);
     }
     result.violations = open.sort((a, b) => b.weight - a.weight);
     const failing = open.some((v) => !v.advisory);
@@ -26711,7 +26726,6 @@ function runGatePipeline(input) {
   for (const [key, base] of bases) {
     if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
     if (changed !== void 0 && !touches(base)) continue;
-    if (changed === void 0) continue;
     const profile = policy.profiles.get(policy.defaultProfile);
     scope.push({ path: base.locator.repoPath, change: "deleted", profile, base: base.side });
   }

@@ -3668,8 +3668,8 @@ var require_webidl = __commonJS({
       return new TypeError(`${message.header}: ${message.message}`);
     };
     webidl.errors.conversionFailed = function(context3) {
-      const plural2 = context3.types.length === 1 ? "" : " one of";
-      const message = `${context3.argument} could not be converted to${plural2}: ${context3.types.join(", ")}.`;
+      const plural3 = context3.types.length === 1 ? "" : " one of";
+      const message = `${context3.argument} could not be converted to${plural3}: ${context3.types.join(", ")}.`;
       return webidl.errors.exception({
         header: context3.prefix,
         message
@@ -4103,17 +4103,17 @@ var require_util2 = __commonJS({
       if (!redirectStatusSet.has(response.status)) {
         return null;
       }
-      let location2 = response.headersList.get("location", true);
-      if (location2 !== null && isValidHeaderValue(location2)) {
-        if (!isValidEncodedURL(location2)) {
-          location2 = normalizeBinaryStringToUtf8(location2);
+      let location3 = response.headersList.get("location", true);
+      if (location3 !== null && isValidHeaderValue(location3)) {
+        if (!isValidEncodedURL(location3)) {
+          location3 = normalizeBinaryStringToUtf8(location3);
         }
-        location2 = new URL(location2, responseURL(response));
+        location3 = new URL(location3, responseURL(response));
       }
-      if (location2 && !location2.hash) {
-        location2.hash = requestFragment;
+      if (location3 && !location3.hash) {
+        location3.hash = requestFragment;
       }
-      return location2;
+      return location3;
     }
     function isValidEncodedURL(url) {
       for (let i = 0; i < url.length; ++i) {
@@ -11232,9 +11232,9 @@ var require_pluralizer = __commonJS({
       this: "these"
     };
     module2.exports = class Pluralizer {
-      constructor(singular, plural2) {
+      constructor(singular, plural3) {
         this.singular = singular;
-        this.plural = plural2;
+        this.plural = plural3;
       }
       pluralize(count) {
         const one = count === 1;
@@ -14461,14 +14461,14 @@ var require_fetch = __commonJS({
               if (status < 200) {
                 return;
               }
-              let location2 = "";
+              let location3 = "";
               const headersList = new HeadersList();
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              location2 = headersList.get("location", true);
+              location3 = headersList.get("location", true);
               const decoders = [];
-              const willFollow = location2 && request2.redirect === "follow" && redirectStatusSet.has(status);
+              const willFollow = location3 && request2.redirect === "follow" && redirectStatusSet.has(status);
               if (request2.method !== "HEAD" && request2.method !== "CONNECT" && !nullBodyStatus.includes(status) && !willFollow) {
                 const contentEncoding = headersList.get("content-encoding", true);
                 const codings = contentEncoding ? contentEncoding.toLowerCase().split(",") : [];
@@ -20955,52 +20955,52 @@ var require_util9 = __commonJS({
       return hash;
     }
     exports2.toHash = toHash;
-    function alwaysValidSchema(it, schema) {
-      if (typeof schema == "boolean")
-        return schema;
-      if (Object.keys(schema).length === 0)
+    function alwaysValidSchema(it, schema2) {
+      if (typeof schema2 == "boolean")
+        return schema2;
+      if (Object.keys(schema2).length === 0)
         return true;
-      checkUnknownRules(it, schema);
-      return !schemaHasRules(schema, it.self.RULES.all);
+      checkUnknownRules(it, schema2);
+      return !schemaHasRules(schema2, it.self.RULES.all);
     }
     exports2.alwaysValidSchema = alwaysValidSchema;
-    function checkUnknownRules(it, schema = it.schema) {
+    function checkUnknownRules(it, schema2 = it.schema) {
       const { opts, self: self2 } = it;
       if (!opts.strictSchema)
         return;
-      if (typeof schema === "boolean")
+      if (typeof schema2 === "boolean")
         return;
       const rules = self2.RULES.keywords;
-      for (const key in schema) {
+      for (const key in schema2) {
         if (!rules[key])
           checkStrictMode(it, `unknown keyword: "${key}"`);
       }
     }
     exports2.checkUnknownRules = checkUnknownRules;
-    function schemaHasRules(schema, rules) {
-      if (typeof schema == "boolean")
-        return !schema;
-      for (const key in schema)
+    function schemaHasRules(schema2, rules) {
+      if (typeof schema2 == "boolean")
+        return !schema2;
+      for (const key in schema2)
         if (rules[key])
           return true;
       return false;
     }
     exports2.schemaHasRules = schemaHasRules;
-    function schemaHasRulesButRef(schema, RULES2) {
-      if (typeof schema == "boolean")
-        return !schema;
-      for (const key in schema)
+    function schemaHasRulesButRef(schema2, RULES2) {
+      if (typeof schema2 == "boolean")
+        return !schema2;
+      for (const key in schema2)
         if (key !== "$ref" && RULES2.all[key])
           return true;
       return false;
     }
     exports2.schemaHasRulesButRef = schemaHasRulesButRef;
-    function schemaRefOrVal({ topSchemaRef, schemaPath }, schema, keyword, $data) {
+    function schemaRefOrVal({ topSchemaRef, schemaPath }, schema2, keyword, $data) {
       if (!$data) {
-        if (typeof schema == "number" || typeof schema == "boolean")
-          return schema;
-        if (typeof schema == "string")
-          return (0, codegen_1._)`${schema}`;
+        if (typeof schema2 == "number" || typeof schema2 == "boolean")
+          return schema2;
+        if (typeof schema2 == "string")
+          return (0, codegen_1._)`${schema2}`;
       }
       return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
     }
@@ -21281,10 +21281,10 @@ var require_boolSchema = __commonJS({
       message: "boolean schema is false"
     };
     function topBoolOrEmptySchema(it) {
-      const { gen, schema, validateName } = it;
-      if (schema === false) {
+      const { gen, schema: schema2, validateName } = it;
+      if (schema2 === false) {
         falseSchemaError(it, false);
-      } else if (typeof schema == "object" && schema.$async === true) {
+      } else if (typeof schema2 == "object" && schema2.$async === true) {
         gen.return(names_1.default.data);
       } else {
         gen.assign((0, codegen_1._)`${validateName}.errors`, null);
@@ -21293,8 +21293,8 @@ var require_boolSchema = __commonJS({
     }
     exports2.topBoolOrEmptySchema = topBoolOrEmptySchema;
     function boolOrEmptySchema(it, valid) {
-      const { gen, schema } = it;
-      if (schema === false) {
+      const { gen, schema: schema2 } = it;
+      if (schema2 === false) {
         gen.var(valid, false);
         falseSchemaError(it);
       } else {
@@ -21356,18 +21356,18 @@ var require_applicability = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
-    function schemaHasRulesForType({ schema, self: self2 }, type) {
+    function schemaHasRulesForType({ schema: schema2, self: self2 }, type) {
       const group = self2.RULES.types[type];
-      return group && group !== true && shouldUseGroup(schema, group);
+      return group && group !== true && shouldUseGroup(schema2, group);
     }
     exports2.schemaHasRulesForType = schemaHasRulesForType;
-    function shouldUseGroup(schema, group) {
-      return group.rules.some((rule) => shouldUseRule(schema, rule));
+    function shouldUseGroup(schema2, group) {
+      return group.rules.some((rule) => shouldUseRule(schema2, rule));
     }
     exports2.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule) {
+    function shouldUseRule(schema2, rule) {
       var _a;
-      return schema[rule.keyword] !== void 0 || ((_a = rule.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
+      return schema2[rule.keyword] !== void 0 || ((_a = rule.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema2[kwd] !== void 0));
     }
     exports2.shouldUseRule = shouldUseRule;
   }
@@ -21389,17 +21389,17 @@ var require_dataType = __commonJS({
       DataType2[DataType2["Correct"] = 0] = "Correct";
       DataType2[DataType2["Wrong"] = 1] = "Wrong";
     })(DataType || (exports2.DataType = DataType = {}));
-    function getSchemaTypes(schema) {
-      const types = getJSONTypes(schema.type);
+    function getSchemaTypes(schema2) {
+      const types = getJSONTypes(schema2.type);
       const hasNull = types.includes("null");
       if (hasNull) {
-        if (schema.nullable === false)
+        if (schema2.nullable === false)
           throw new Error("type: null contradicts nullable: false");
       } else {
-        if (!types.length && schema.nullable !== void 0) {
+        if (!types.length && schema2.nullable !== void 0) {
           throw new Error('"nullable" cannot be used without "type"');
         }
-        if (schema.nullable === true)
+        if (schema2.nullable === true)
           types.push("null");
       }
       return types;
@@ -21531,8 +21531,8 @@ var require_dataType = __commonJS({
     }
     exports2.checkDataTypes = checkDataTypes;
     var typeError = {
-      message: ({ schema }) => `must be ${schema}`,
-      params: ({ schema, schemaValue }) => typeof schema == "string" ? (0, codegen_1._)`{type: ${schema}}` : (0, codegen_1._)`{type: ${schemaValue}}`
+      message: ({ schema: schema2 }) => `must be ${schema2}`,
+      params: ({ schema: schema2, schemaValue }) => typeof schema2 == "string" ? (0, codegen_1._)`{type: ${schema2}}` : (0, codegen_1._)`{type: ${schemaValue}}`
     };
     function reportTypeError(it) {
       const cxt = getTypeErrorContext(it);
@@ -21540,16 +21540,16 @@ var require_dataType = __commonJS({
     }
     exports2.reportTypeError = reportTypeError;
     function getTypeErrorContext(it) {
-      const { gen, data, schema } = it;
-      const schemaCode = (0, util_1.schemaRefOrVal)(it, schema, "type");
+      const { gen, data, schema: schema2 } = it;
+      const schemaCode = (0, util_1.schemaRefOrVal)(it, schema2, "type");
       return {
         gen,
         keyword: "type",
         data,
-        schema: schema.type,
+        schema: schema2.type,
         schemaCode,
         schemaValue: schemaCode,
-        parentSchema: schema,
+        parentSchema: schema2,
         params: {},
         it
       };
@@ -21702,15 +21702,15 @@ var require_code2 = __commonJS({
     }
     exports2.validateArray = validateArray;
     function validateUnion(cxt) {
-      const { gen, schema, keyword, it } = cxt;
-      if (!Array.isArray(schema))
+      const { gen, schema: schema2, keyword, it } = cxt;
+      if (!Array.isArray(schema2))
         throw new Error("ajv implementation error");
-      const alwaysValid = schema.some((sch) => (0, util_1.alwaysValidSchema)(it, sch));
+      const alwaysValid = schema2.some((sch) => (0, util_1.alwaysValidSchema)(it, sch));
       if (alwaysValid && !it.opts.unevaluated)
         return;
       const valid = gen.let("valid", false);
       const schValid = gen.name("_valid");
-      gen.block(() => schema.forEach((_sch, i) => {
+      gen.block(() => schema2.forEach((_sch, i) => {
         const schCxt = cxt.subschema({
           keyword,
           schemaProp: i,
@@ -21738,8 +21738,8 @@ var require_keyword = __commonJS({
     var code_1 = require_code2();
     var errors_1 = require_errors2();
     function macroKeywordCode(cxt, def) {
-      const { gen, keyword, schema, parentSchema, it } = cxt;
-      const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
+      const { gen, keyword, schema: schema2, parentSchema, it } = cxt;
+      const macroSchema = def.macro.call(it.self, schema2, parentSchema, it);
       const schemaRef = useKeyword(gen, keyword, macroSchema);
       if (it.opts.validateSchema !== false)
         it.self.validateSchema(macroSchema, true);
@@ -21756,10 +21756,10 @@ var require_keyword = __commonJS({
     exports2.macroKeywordCode = macroKeywordCode;
     function funcKeywordCode(cxt, def) {
       var _a;
-      const { gen, keyword, schema, parentSchema, $data, it } = cxt;
+      const { gen, keyword, schema: schema2, parentSchema, $data, it } = cxt;
       checkAsyncKeyword(it, def);
-      const validate = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
-      const validateRef = useKeyword(gen, keyword, validate);
+      const validate2 = !$data && def.compile ? def.compile.call(it.self, schema2, parentSchema, it) : def.validate;
+      const validateRef = useKeyword(gen, keyword, validate2);
       const valid = gen.let("valid");
       cxt.block$data(valid, validateKeyword);
       cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
@@ -21818,20 +21818,20 @@ var require_keyword = __commonJS({
         throw new Error(`keyword "${keyword}" failed to compile`);
       return gen.scopeValue("keyword", typeof result == "function" ? { ref: result } : { ref: result, code: (0, codegen_1.stringify)(result) });
     }
-    function validSchemaType(schema, schemaType, allowUndefined = false) {
-      return !schemaType.length || schemaType.some((st) => st === "array" ? Array.isArray(schema) : st === "object" ? schema && typeof schema == "object" && !Array.isArray(schema) : typeof schema == st || allowUndefined && typeof schema == "undefined");
+    function validSchemaType(schema2, schemaType, allowUndefined = false) {
+      return !schemaType.length || schemaType.some((st) => st === "array" ? Array.isArray(schema2) : st === "object" ? schema2 && typeof schema2 == "object" && !Array.isArray(schema2) : typeof schema2 == st || allowUndefined && typeof schema2 == "undefined");
     }
     exports2.validSchemaType = validSchemaType;
-    function validateKeywordUsage({ schema, opts, self: self2, errSchemaPath }, def, keyword) {
+    function validateKeywordUsage({ schema: schema2, opts, self: self2, errSchemaPath }, def, keyword) {
       if (Array.isArray(def.keyword) ? !def.keyword.includes(keyword) : def.keyword !== keyword) {
         throw new Error("ajv implementation error");
       }
       const deps = def.dependencies;
-      if (deps === null || deps === void 0 ? void 0 : deps.some((kwd) => !Object.prototype.hasOwnProperty.call(schema, kwd))) {
+      if (deps === null || deps === void 0 ? void 0 : deps.some((kwd) => !Object.prototype.hasOwnProperty.call(schema2, kwd))) {
         throw new Error(`parent schema must have dependencies of ${keyword}: ${deps.join(",")}`);
       }
       if (def.validateSchema) {
-        const valid = def.validateSchema(schema[keyword]);
+        const valid = def.validateSchema(schema2[keyword]);
         if (!valid) {
           const msg = `keyword "${keyword}" value is invalid at path "${errSchemaPath}": ` + self2.errorsText(def.validateSchema.errors);
           if (opts.validateSchema === "log")
@@ -21853,8 +21853,8 @@ var require_subschema = __commonJS({
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
-      if (keyword !== void 0 && schema !== void 0) {
+    function getSubschema(it, { keyword, schemaProp, schema: schema2, schemaPath, errSchemaPath, topSchemaRef }) {
+      if (keyword !== void 0 && schema2 !== void 0) {
         throw new Error('both "keyword" and "schema" passed, only one allowed');
       }
       if (keyword !== void 0) {
@@ -21869,12 +21869,12 @@ var require_subschema = __commonJS({
           errSchemaPath: `${it.errSchemaPath}/${keyword}/${(0, util_1.escapeFragment)(schemaProp)}`
         };
       }
-      if (schema !== void 0) {
+      if (schema2 !== void 0) {
         if (schemaPath === void 0 || errSchemaPath === void 0 || topSchemaRef === void 0) {
           throw new Error('"schemaPath", "errSchemaPath" and "topSchemaRef" are required with "schema"');
         }
         return {
-          schema,
+          schema: schema2,
           schemaPath,
           topSchemaRef,
           errSchemaPath
@@ -21967,7 +21967,7 @@ var require_fast_deep_equal = __commonJS({
 var require_json_schema_traverse = __commonJS({
   "node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
-    var traverse = module2.exports = function(schema, opts, cb) {
+    var traverse = module2.exports = function(schema2, opts, cb) {
       if (typeof opts == "function") {
         cb = opts;
         opts = {};
@@ -21977,7 +21977,7 @@ var require_json_schema_traverse = __commonJS({
       };
       var post = cb.post || function() {
       };
-      _traverse(opts, pre, post, schema, "", schema);
+      _traverse(opts, pre, post, schema2, "", schema2);
     };
     traverse.keywords = {
       additionalItems: true,
@@ -22023,26 +22023,26 @@ var require_json_schema_traverse = __commonJS({
       maxProperties: true,
       minProperties: true
     };
-    function _traverse(opts, pre, post, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
-      if (schema && typeof schema == "object" && !Array.isArray(schema)) {
-        pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key in schema) {
-          var sch = schema[key];
+    function _traverse(opts, pre, post, schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
+      if (schema2 && typeof schema2 == "object" && !Array.isArray(schema2)) {
+        pre(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
+        for (var key in schema2) {
+          var sch = schema2[key];
           if (Array.isArray(sch)) {
             if (key in traverse.arrayKeywords) {
               for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema, i);
+                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema2, i);
             }
           } else if (key in traverse.propsKeywords) {
             if (sch && typeof sch == "object") {
               for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
+                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema2, prop);
             }
           } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema);
+            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema2);
           }
         }
-        post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
+        post(schema2, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
       }
     }
     function escapeJsonPtr(str) {
@@ -22078,14 +22078,14 @@ var require_resolve = __commonJS({
       "enum",
       "const"
     ]);
-    function inlineRef(schema, limit = true) {
-      if (typeof schema == "boolean")
+    function inlineRef(schema2, limit = true) {
+      if (typeof schema2 == "boolean")
         return true;
       if (limit === true)
-        return !hasRef(schema);
+        return !hasRef(schema2);
       if (!limit)
         return false;
-      return countKeys(schema) <= limit;
+      return countKeys(schema2) <= limit;
     }
     exports2.inlineRef = inlineRef;
     var REF_KEYWORDS = /* @__PURE__ */ new Set([
@@ -22095,11 +22095,11 @@ var require_resolve = __commonJS({
       "$dynamicRef",
       "$dynamicAnchor"
     ]);
-    function hasRef(schema) {
-      for (const key in schema) {
+    function hasRef(schema2) {
+      for (const key in schema2) {
         if (REF_KEYWORDS.has(key))
           return true;
-        const sch = schema[key];
+        const sch = schema2[key];
         if (Array.isArray(sch) && sch.some(hasRef))
           return true;
         if (typeof sch == "object" && hasRef(sch))
@@ -22107,16 +22107,16 @@ var require_resolve = __commonJS({
       }
       return false;
     }
-    function countKeys(schema) {
+    function countKeys(schema2) {
       let count = 0;
-      for (const key in schema) {
+      for (const key in schema2) {
         if (key === "$ref")
           return Infinity;
         count++;
         if (SIMPLE_INLINED.has(key))
           continue;
-        if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count += countKeys(sch));
+        if (typeof schema2[key] == "object") {
+          (0, util_1.eachItem)(schema2[key], (sch) => count += countKeys(sch));
         }
         if (count === Infinity)
           return Infinity;
@@ -22146,16 +22146,16 @@ var require_resolve = __commonJS({
     }
     exports2.resolveUrl = resolveUrl;
     var ANCHOR = /^[a-z_][-a-z0-9._]*$/i;
-    function getSchemaRefs(schema, baseId) {
-      if (typeof schema == "boolean")
+    function getSchemaRefs(schema2, baseId) {
+      if (typeof schema2 == "boolean")
         return {};
       const { schemaId, uriResolver } = this.opts;
-      const schId = normalizeId(schema[schemaId] || baseId);
+      const schId = normalizeId(schema2[schemaId] || baseId);
       const baseIds = { "": schId };
       const pathPrefix = getFullPath(uriResolver, schId, false);
       const localRefs = {};
       const schemaRefs = /* @__PURE__ */ new Set();
-      traverse(schema, { allKeys: true }, (sch, jsonPtr, _, parentJsonPtr) => {
+      traverse(schema2, { allKeys: true }, (sch, jsonPtr, _, parentJsonPtr) => {
         if (parentJsonPtr === void 0)
           return;
         const fullPath = pathPrefix + jsonPtr;
@@ -22236,15 +22236,15 @@ var require_validate = __commonJS({
       validateFunction(it, () => (0, boolSchema_1.topBoolOrEmptySchema)(it));
     }
     exports2.validateFunctionCode = validateFunctionCode;
-    function validateFunction({ gen, validateName, schema, schemaEnv, opts }, body) {
+    function validateFunction({ gen, validateName, schema: schema2, schemaEnv, opts }, body) {
       if (opts.code.es5) {
         gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${names_1.default.valCxt}`, schemaEnv.$async, () => {
-          gen.code((0, codegen_1._)`"use strict"; ${funcSourceUrl(schema, opts)}`);
+          gen.code((0, codegen_1._)`"use strict"; ${funcSourceUrl(schema2, opts)}`);
           destructureValCxtES5(gen, opts);
           gen.code(body);
         });
       } else {
-        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema, opts)).code(body));
+        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema2, opts)).code(body));
       }
     }
     function destructureValCxt(opts) {
@@ -22268,9 +22268,9 @@ var require_validate = __commonJS({
       });
     }
     function topSchemaObjCode(it) {
-      const { schema, opts, gen } = it;
+      const { schema: schema2, opts, gen } = it;
       validateFunction(it, () => {
-        if (opts.$comment && schema.$comment)
+        if (opts.$comment && schema2.$comment)
           commentKeyword(it);
         checkNoDefault(it);
         gen.let(names_1.default.vErrors, null);
@@ -22288,8 +22288,8 @@ var require_validate = __commonJS({
       gen.if((0, codegen_1._)`${it.evaluated}.dynamicProps`, () => gen.assign((0, codegen_1._)`${it.evaluated}.props`, (0, codegen_1._)`undefined`));
       gen.if((0, codegen_1._)`${it.evaluated}.dynamicItems`, () => gen.assign((0, codegen_1._)`${it.evaluated}.items`, (0, codegen_1._)`undefined`));
     }
-    function funcSourceUrl(schema, opts) {
-      const schId = typeof schema == "object" && schema[opts.schemaId];
+    function funcSourceUrl(schema2, opts) {
+      const schId = typeof schema2 == "object" && schema2[opts.schemaId];
       return schId && (opts.code.source || opts.code.process) ? (0, codegen_1._)`/*# sourceURL=${schId} */` : codegen_1.nil;
     }
     function subschemaCode(it, valid) {
@@ -22302,10 +22302,10 @@ var require_validate = __commonJS({
       }
       (0, boolSchema_1.boolOrEmptySchema)(it, valid);
     }
-    function schemaCxtHasRules({ schema, self: self2 }) {
-      if (typeof schema == "boolean")
-        return !schema;
-      for (const key in schema)
+    function schemaCxtHasRules({ schema: schema2, self: self2 }) {
+      if (typeof schema2 == "boolean")
+        return !schema2;
+      for (const key in schema2)
         if (self2.RULES.all[key])
           return true;
       return false;
@@ -22314,8 +22314,8 @@ var require_validate = __commonJS({
       return typeof it.schema != "boolean";
     }
     function subSchemaObjCode(it, valid) {
-      const { schema, gen, opts } = it;
-      if (opts.$comment && schema.$comment)
+      const { schema: schema2, gen, opts } = it;
+      if (opts.$comment && schema2.$comment)
         commentKeyword(it);
       updateContext(it);
       checkAsyncSchema(it);
@@ -22335,14 +22335,14 @@ var require_validate = __commonJS({
       schemaKeywords(it, types, !checkedTypes, errsCount);
     }
     function checkRefsAndKeywords(it) {
-      const { schema, errSchemaPath, opts, self: self2 } = it;
-      if (schema.$ref && opts.ignoreKeywordsWithRef && (0, util_1.schemaHasRulesButRef)(schema, self2.RULES)) {
+      const { schema: schema2, errSchemaPath, opts, self: self2 } = it;
+      if (schema2.$ref && opts.ignoreKeywordsWithRef && (0, util_1.schemaHasRulesButRef)(schema2, self2.RULES)) {
         self2.logger.warn(`$ref: keywords ignored in schema at path "${errSchemaPath}"`);
       }
     }
     function checkNoDefault(it) {
-      const { schema, opts } = it;
-      if (schema.default !== void 0 && opts.useDefaults && opts.strictSchema) {
+      const { schema: schema2, opts } = it;
+      if (schema2.default !== void 0 && opts.useDefaults && opts.strictSchema) {
         (0, util_1.checkStrictMode)(it, "default is ignored in the schema root");
       }
     }
@@ -22355,8 +22355,8 @@ var require_validate = __commonJS({
       if (it.schema.$async && !it.schemaEnv.$async)
         throw new Error("async schema in sync schema");
     }
-    function commentKeyword({ gen, schemaEnv, schema, errSchemaPath, opts }) {
-      const msg = schema.$comment;
+    function commentKeyword({ gen, schemaEnv, schema: schema2, errSchemaPath, opts }) {
+      const msg = schema2.$comment;
       if (opts.$comment === true) {
         gen.code((0, codegen_1._)`${names_1.default.self}.logger.log(${msg})`);
       } else if (typeof opts.$comment == "function") {
@@ -22383,9 +22383,9 @@ var require_validate = __commonJS({
         gen.assign((0, codegen_1._)`${evaluated}.items`, items);
     }
     function schemaKeywords(it, types, typeErrors, errsCount) {
-      const { gen, schema, data, allErrors, opts, self: self2 } = it;
+      const { gen, schema: schema2, data, allErrors, opts, self: self2 } = it;
       const { RULES: RULES2 } = self2;
-      if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES2))) {
+      if (schema2.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema2, RULES2))) {
         gen.block(() => keywordCode(it, "$ref", RULES2.all.$ref.definition));
         return;
       }
@@ -22397,7 +22397,7 @@ var require_validate = __commonJS({
         groupKeywords(RULES2.post);
       });
       function groupKeywords(group) {
-        if (!(0, applicability_1.shouldUseGroup)(schema, group))
+        if (!(0, applicability_1.shouldUseGroup)(schema2, group))
           return;
         if (group.type) {
           gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
@@ -22415,12 +22415,12 @@ var require_validate = __commonJS({
       }
     }
     function iterateKeywords(it, group) {
-      const { gen, schema, opts: { useDefaults } } = it;
+      const { gen, schema: schema2, opts: { useDefaults } } = it;
       if (useDefaults)
         (0, defaults_1.assignDefaults)(it, group.type);
       gen.block(() => {
         for (const rule of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule)) {
+          if ((0, applicability_1.shouldUseRule)(schema2, rule)) {
             keywordCode(it, rule.keyword, rule.definition, group.type);
           }
         }
@@ -22765,17 +22765,17 @@ var require_compile = __commonJS({
         var _a;
         this.refs = {};
         this.dynamicAnchors = {};
-        let schema;
+        let schema2;
         if (typeof env.schema == "object")
-          schema = env.schema;
+          schema2 = env.schema;
         this.schema = env.schema;
         this.schemaId = env.schemaId;
         this.root = env.root || this;
-        this.baseId = (_a = env.baseId) !== null && _a !== void 0 ? _a : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env.schemaId || "$id"]);
+        this.baseId = (_a = env.baseId) !== null && _a !== void 0 ? _a : (0, resolve_1.normalizeId)(schema2 === null || schema2 === void 0 ? void 0 : schema2[env.schemaId || "$id"]);
         this.schemaPath = env.schemaPath;
         this.localRefs = env.localRefs;
         this.meta = env.meta;
-        this.$async = schema === null || schema === void 0 ? void 0 : schema.$async;
+        this.$async = schema2 === null || schema2 === void 0 ? void 0 : schema2.$async;
         this.refs = {};
       }
     };
@@ -22832,28 +22832,28 @@ var require_compile = __commonJS({
         if (this.opts.code.process)
           sourceCode = this.opts.code.process(sourceCode, sch);
         const makeValidate = new Function(`${names_1.default.self}`, `${names_1.default.scope}`, sourceCode);
-        const validate = makeValidate(this, this.scope.get());
-        this.scope.value(validateName, { ref: validate });
-        validate.errors = null;
-        validate.schema = sch.schema;
-        validate.schemaEnv = sch;
+        const validate2 = makeValidate(this, this.scope.get());
+        this.scope.value(validateName, { ref: validate2 });
+        validate2.errors = null;
+        validate2.schema = sch.schema;
+        validate2.schemaEnv = sch;
         if (sch.$async)
-          validate.$async = true;
+          validate2.$async = true;
         if (this.opts.code.source === true) {
-          validate.source = { validateName, validateCode, scopeValues: gen._values };
+          validate2.source = { validateName, validateCode, scopeValues: gen._values };
         }
         if (this.opts.unevaluated) {
           const { props, items } = schemaCxt;
-          validate.evaluated = {
+          validate2.evaluated = {
             props: props instanceof codegen_1.Name ? void 0 : props,
             items: items instanceof codegen_1.Name ? void 0 : items,
             dynamicProps: props instanceof codegen_1.Name,
             dynamicItems: items instanceof codegen_1.Name
           };
-          if (validate.source)
-            validate.source.evaluated = (0, codegen_1.stringify)(validate.evaluated);
+          if (validate2.source)
+            validate2.source.evaluated = (0, codegen_1.stringify)(validate2.evaluated);
         }
-        sch.validate = validate;
+        sch.validate = validate2;
         return sch;
       } catch (e) {
         delete sch.validate;
@@ -22874,10 +22874,10 @@ var require_compile = __commonJS({
         return schOrFunc;
       let _sch = resolve2.call(this, root, ref);
       if (_sch === void 0) {
-        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
+        const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
-        if (schema)
-          _sch = new SchemaEnv({ schema, schemaId, root, baseId });
+        if (schema2)
+          _sch = new SchemaEnv({ schema: schema2, schemaId, root, baseId });
       }
       if (_sch === void 0)
         return;
@@ -22925,12 +22925,12 @@ var require_compile = __commonJS({
       if (!schOrRef.validate)
         compileSchema.call(this, schOrRef);
       if (id === (0, resolve_1.normalizeId)(ref)) {
-        const { schema } = schOrRef;
+        const { schema: schema2 } = schOrRef;
         const { schemaId } = this.opts;
-        const schId = schema[schemaId];
+        const schId = schema2[schemaId];
         if (schId)
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
-        return new SchemaEnv({ schema, schemaId, root, baseId });
+        return new SchemaEnv({ schema: schema2, schemaId, root, baseId });
       }
       return getJsonPointer.call(this, p, schOrRef);
     }
@@ -22942,29 +22942,29 @@ var require_compile = __commonJS({
       "dependencies",
       "definitions"
     ]);
-    function getJsonPointer(parsedRef, { baseId, schema, root }) {
+    function getJsonPointer(parsedRef, { baseId, schema: schema2, root }) {
       var _a;
       if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
         return;
       for (const part of parsedRef.fragment.slice(1).split("/")) {
-        if (typeof schema === "boolean")
+        if (typeof schema2 === "boolean")
           return;
-        const partSchema = schema[(0, util_1.unescapeFragment)(part)];
+        const partSchema = schema2[(0, util_1.unescapeFragment)(part)];
         if (partSchema === void 0)
           return;
-        schema = partSchema;
-        const schId = typeof schema === "object" && schema[this.opts.schemaId];
+        schema2 = partSchema;
+        const schId = typeof schema2 === "object" && schema2[this.opts.schemaId];
         if (!PREVENT_SCOPE_CHANGE.has(part) && schId) {
           baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
         }
       }
       let env;
-      if (typeof schema != "boolean" && schema.$ref && !(0, util_1.schemaHasRulesButRef)(schema, this.RULES)) {
-        const $ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schema.$ref);
+      if (typeof schema2 != "boolean" && schema2.$ref && !(0, util_1.schemaHasRulesButRef)(schema2, this.RULES)) {
+        const $ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schema2.$ref);
         env = resolveSchema.call(this, root, $ref);
       }
       const { schemaId } = this.opts;
-      env = env || new SchemaEnv({ schema, schemaId, root, baseId });
+      env = env || new SchemaEnv({ schema: schema2, schemaId, root, baseId });
       if (env.schema !== env.root.schema)
         return env;
       return void 0;
@@ -24285,7 +24285,7 @@ var require_core = __commonJS({
         uriResolver
       };
     }
-    var Ajv2 = class {
+    var Ajv3 = class {
       constructor(opts = {}) {
         this.schemas = {};
         this.refs = {};
@@ -24346,16 +24346,16 @@ var require_core = __commonJS({
           this.errors = v.errors;
         return valid;
       }
-      compile(schema, _meta) {
-        const sch = this._addSchema(schema, _meta);
+      compile(schema2, _meta) {
+        const sch = this._addSchema(schema2, _meta);
         return sch.validate || this._compileSchemaEnv(sch);
       }
-      compileAsync(schema, meta) {
+      compileAsync(schema2, meta) {
         if (typeof this.opts.loadSchema != "function") {
           throw new Error("options.loadSchema should be a function");
         }
         const { loadSchema } = this.opts;
-        return runCompileAsync.call(this, schema, meta);
+        return runCompileAsync.call(this, schema2, meta);
         async function runCompileAsync(_schema, _meta) {
           await loadMetaSchema.call(this, _schema.$schema);
           const sch = this._addSchema(_schema, _meta);
@@ -24401,37 +24401,37 @@ var require_core = __commonJS({
         }
       }
       // Adds schema to the instance
-      addSchema(schema, key, _meta, _validateSchema = this.opts.validateSchema) {
-        if (Array.isArray(schema)) {
-          for (const sch of schema)
+      addSchema(schema2, key, _meta, _validateSchema = this.opts.validateSchema) {
+        if (Array.isArray(schema2)) {
+          for (const sch of schema2)
             this.addSchema(sch, void 0, _meta, _validateSchema);
           return this;
         }
         let id;
-        if (typeof schema === "object") {
+        if (typeof schema2 === "object") {
           const { schemaId } = this.opts;
-          id = schema[schemaId];
+          id = schema2[schemaId];
           if (id !== void 0 && typeof id != "string") {
             throw new Error(`schema ${schemaId} must be string`);
           }
         }
         key = (0, resolve_1.normalizeId)(key || id);
         this._checkUnique(key);
-        this.schemas[key] = this._addSchema(schema, _meta, key, _validateSchema, true);
+        this.schemas[key] = this._addSchema(schema2, _meta, key, _validateSchema, true);
         return this;
       }
       // Add schema that will be used to validate other schemas
       // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema, key, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema, key, true, _validateSchema);
+      addMetaSchema(schema2, key, _validateSchema = this.opts.validateSchema) {
+        this.addSchema(schema2, key, true, _validateSchema);
         return this;
       }
       //  Validate schema against its meta-schema
-      validateSchema(schema, throwOrLogError) {
-        if (typeof schema == "boolean")
+      validateSchema(schema2, throwOrLogError) {
+        if (typeof schema2 == "boolean")
           return true;
         let $schema;
-        $schema = schema.$schema;
+        $schema = schema2.$schema;
         if ($schema !== void 0 && typeof $schema != "string") {
           throw new Error("$schema must be a string");
         }
@@ -24441,7 +24441,7 @@ var require_core = __commonJS({
           this.errors = null;
           return true;
         }
-        const valid = this.validate($schema, schema);
+        const valid = this.validate($schema, schema2);
         if (!valid && throwOrLogError) {
           const message = "schema is invalid: " + this.errorsText();
           if (this.opts.validateSchema === "log")
@@ -24569,7 +24569,7 @@ var require_core = __commonJS({
       errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
         if (!errors || errors.length === 0)
           return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
+        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text2, msg) => text2 + separator + msg);
       }
       $dataMetaSchema(metaSchema, keywordsJsonPointers) {
         const rules = this.RULES.all;
@@ -24584,9 +24584,9 @@ var require_core = __commonJS({
             if (typeof rule != "object")
               continue;
             const { $data } = rule.definition;
-            const schema = keywords[key];
-            if ($data && schema)
-              keywords[key] = schemaOrData(schema);
+            const schema2 = keywords[key];
+            if ($data && schema2)
+              keywords[key] = schemaOrData(schema2);
           }
         }
         return metaSchema;
@@ -24604,23 +24604,23 @@ var require_core = __commonJS({
           }
         }
       }
-      _addSchema(schema, meta, baseId, validateSchema = this.opts.validateSchema, addSchema = this.opts.addUsedSchema) {
+      _addSchema(schema2, meta, baseId, validateSchema = this.opts.validateSchema, addSchema = this.opts.addUsedSchema) {
         let id;
         const { schemaId } = this.opts;
-        if (typeof schema == "object") {
-          id = schema[schemaId];
+        if (typeof schema2 == "object") {
+          id = schema2[schemaId];
         } else {
           if (this.opts.jtd)
             throw new Error("schema must be object");
-          else if (typeof schema != "boolean")
+          else if (typeof schema2 != "boolean")
             throw new Error("schema must be object or boolean");
         }
-        let sch = this._cache.get(schema);
+        let sch = this._cache.get(schema2);
         if (sch !== void 0)
           return sch;
         baseId = (0, resolve_1.normalizeId)(id || baseId);
-        const localRefs = resolve_1.getSchemaRefs.call(this, schema, baseId);
-        sch = new compile_1.SchemaEnv({ schema, schemaId, meta, baseId, localRefs });
+        const localRefs = resolve_1.getSchemaRefs.call(this, schema2, baseId);
+        sch = new compile_1.SchemaEnv({ schema: schema2, schemaId, meta, baseId, localRefs });
         this._cache.set(sch.schema, sch);
         if (addSchema && !baseId.startsWith("#")) {
           if (baseId)
@@ -24628,7 +24628,7 @@ var require_core = __commonJS({
           this.refs[baseId] = sch;
         }
         if (validateSchema)
-          this.validateSchema(schema, true);
+          this.validateSchema(schema2, true);
         return sch;
       }
       _checkUnique(id) {
@@ -24655,9 +24655,9 @@ var require_core = __commonJS({
         }
       }
     };
-    Ajv2.ValidationError = validation_error_1.default;
-    Ajv2.MissingRefError = ref_error_1.default;
-    exports2.default = Ajv2;
+    Ajv3.ValidationError = validation_error_1.default;
+    Ajv3.MissingRefError = ref_error_1.default;
+    exports2.default = Ajv3;
     function checkOptions(checkOpts, options, msg, log = "error") {
       for (const key in checkOpts) {
         const opt = key;
@@ -24782,8 +24782,8 @@ var require_core = __commonJS({
     var $dataRef = {
       $ref: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#"
     };
-    function schemaOrData(schema) {
-      return { anyOf: [schema, $dataRef] };
+    function schemaOrData(schema2) {
+      return { anyOf: [schema2, $dataRef] };
     }
   }
 });
@@ -25083,7 +25083,7 @@ var require_pattern = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
         const u = it.opts.unicodeRegExp ? "u" : "";
         if ($data) {
           const { regExp } = it.opts.code;
@@ -25092,7 +25092,7 @@ var require_pattern = __commonJS({
           gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data})`), () => gen.assign(valid, false));
           cxt.fail$data((0, codegen_1._)`!${valid}`);
         } else {
-          const regExp = (0, code_1.usePattern)(cxt, schema);
+          const regExp = (0, code_1.usePattern)(cxt, schema2);
           cxt.fail$data((0, codegen_1._)`!${regExp}.test(${data})`);
         }
       }
@@ -25149,11 +25149,11 @@ var require_required = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, schemaCode, data, $data, it } = cxt;
+        const { gen, schema: schema2, schemaCode, data, $data, it } = cxt;
         const { opts } = it;
-        if (!$data && schema.length === 0)
+        if (!$data && schema2.length === 0)
           return;
-        const useLoop = schema.length >= opts.loopRequired;
+        const useLoop = schema2.length >= opts.loopRequired;
         if (it.allErrors)
           allErrorsMode();
         else
@@ -25161,7 +25161,7 @@ var require_required = __commonJS({
         if (opts.strictRequired) {
           const props = cxt.parentSchema.properties;
           const { definedProperties } = cxt.it;
-          for (const requiredKey of schema) {
+          for (const requiredKey of schema2) {
             if ((props === null || props === void 0 ? void 0 : props[requiredKey]) === void 0 && !definedProperties.has(requiredKey)) {
               const schemaPath = it.schemaEnv.baseId + it.errSchemaPath;
               const msg = `required property "${requiredKey}" is not defined at "${schemaPath}" (strictRequired)`;
@@ -25173,7 +25173,7 @@ var require_required = __commonJS({
           if (useLoop || $data) {
             cxt.block$data(codegen_1.nil, loopAllRequired);
           } else {
-            for (const prop of schema) {
+            for (const prop of schema2) {
               (0, code_1.checkReportMissingProp)(cxt, prop);
             }
           }
@@ -25185,7 +25185,7 @@ var require_required = __commonJS({
             cxt.block$data(valid, () => loopUntilMissing(missing, valid));
             cxt.ok(valid);
           } else {
-            gen.if((0, code_1.checkMissingProp)(cxt, schema, missing));
+            gen.if((0, code_1.checkMissingProp)(cxt, schema2, missing));
             (0, code_1.reportMissingProp)(cxt, missing);
             gen.else();
           }
@@ -25272,8 +25272,8 @@ var require_uniqueItems = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schema, parentSchema, schemaCode, it } = cxt;
-        if (!$data && !schema)
+        const { gen, data, $data, schema: schema2, parentSchema, schemaCode, it } = cxt;
+        if (!$data && !schema2)
           return;
         const valid = gen.let("valid");
         const itemTypes = parentSchema.items ? (0, dataType_1.getSchemaTypes)(parentSchema.items) : [];
@@ -25336,11 +25336,11 @@ var require_const = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schemaCode, schema } = cxt;
-        if ($data || schema && typeof schema == "object") {
+        const { gen, data, $data, schemaCode, schema: schema2 } = cxt;
+        if ($data || schema2 && typeof schema2 == "object") {
           cxt.fail$data((0, codegen_1._)`!${(0, util_1.useFunc)(gen, equal_1.default)}(${data}, ${schemaCode})`);
         } else {
-          cxt.fail((0, codegen_1._)`${schema} !== ${data}`);
+          cxt.fail((0, codegen_1._)`${schema2} !== ${data}`);
         }
       }
     };
@@ -25366,10 +25366,10 @@ var require_enum = __commonJS({
       $data: true,
       error: error2,
       code(cxt) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
-        if (!$data && schema.length === 0)
+        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
+        if (!$data && schema2.length === 0)
           throw new Error("enum must have non-empty array");
-        const useLoop = schema.length >= it.opts.loopEnum;
+        const useLoop = schema2.length >= it.opts.loopEnum;
         let eql;
         const getEql = () => eql !== null && eql !== void 0 ? eql : eql = (0, util_1.useFunc)(gen, equal_1.default);
         let valid;
@@ -25377,10 +25377,10 @@ var require_enum = __commonJS({
           valid = gen.let("valid");
           cxt.block$data(valid, loopEnum);
         } else {
-          if (!Array.isArray(schema))
+          if (!Array.isArray(schema2))
             throw new Error("ajv implementation error");
           const vSchema = gen.const("vSchema", schemaCode);
-          valid = (0, codegen_1.or)(...schema.map((_x, i) => equalCode(vSchema, i)));
+          valid = (0, codegen_1.or)(...schema2.map((_x, i) => equalCode(vSchema, i)));
         }
         cxt.pass(valid);
         function loopEnum() {
@@ -25388,7 +25388,7 @@ var require_enum = __commonJS({
           gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
         }
         function equalCode(vSchema, i) {
-          const sch = schema[i];
+          const sch = schema2[i];
           return typeof sch === "object" && sch !== null ? (0, codegen_1._)`${getEql()}(${data}, ${vSchema}[${i}])` : (0, codegen_1._)`${data} === ${sch}`;
         }
       }
@@ -25464,13 +25464,13 @@ var require_additionalItems = __commonJS({
       }
     };
     function validateAdditionalItems(cxt, items) {
-      const { gen, schema, data, keyword, it } = cxt;
+      const { gen, schema: schema2, data, keyword, it } = cxt;
       it.items = true;
       const len = gen.const("len", (0, codegen_1._)`${data}.length`);
-      if (schema === false) {
+      if (schema2 === false) {
         cxt.setParams({ len: items.length });
         cxt.pass((0, codegen_1._)`${len} <= ${items.length}`);
-      } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+      } else if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
         const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items.length}`);
         gen.if((0, codegen_1.not)(valid), () => validateItems(valid));
         cxt.ok(valid);
@@ -25503,11 +25503,11 @@ var require_items = __commonJS({
       schemaType: ["object", "array", "boolean"],
       before: "uniqueItems",
       code(cxt) {
-        const { schema, it } = cxt;
-        if (Array.isArray(schema))
-          return validateTuple(cxt, "additionalItems", schema);
+        const { schema: schema2, it } = cxt;
+        if (Array.isArray(schema2))
+          return validateTuple(cxt, "additionalItems", schema2);
         it.items = true;
-        if ((0, util_1.alwaysValidSchema)(it, schema))
+        if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         cxt.ok((0, code_1.validateArray)(cxt));
       }
@@ -25582,10 +25582,10 @@ var require_items2020 = __commonJS({
       before: "uniqueItems",
       error: error2,
       code(cxt) {
-        const { schema, parentSchema, it } = cxt;
+        const { schema: schema2, parentSchema, it } = cxt;
         const { prefixItems } = parentSchema;
         it.items = true;
-        if ((0, util_1.alwaysValidSchema)(it, schema))
+        if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         if (prefixItems)
           (0, additionalItems_1.validateAdditionalItems)(cxt, prefixItems);
@@ -25616,7 +25616,7 @@ var require_contains = __commonJS({
       trackErrors: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, parentSchema, data, it } = cxt;
+        const { gen, schema: schema2, parentSchema, data, it } = cxt;
         let min;
         let max;
         const { minContains, maxContains } = parentSchema;
@@ -25637,7 +25637,7 @@ var require_contains = __commonJS({
           cxt.fail();
           return;
         }
-        if ((0, util_1.alwaysValidSchema)(it, schema)) {
+        if ((0, util_1.alwaysValidSchema)(it, schema2)) {
           let cond = (0, codegen_1._)`${len} >= ${min}`;
           if (max !== void 0)
             cond = (0, codegen_1._)`${cond} && ${len} <= ${max}`;
@@ -25722,14 +25722,14 @@ var require_dependencies = __commonJS({
         validateSchemaDeps(cxt, schDeps);
       }
     };
-    function splitDependencies({ schema }) {
+    function splitDependencies({ schema: schema2 }) {
       const propertyDeps = {};
       const schemaDeps = {};
-      for (const key in schema) {
+      for (const key in schema2) {
         if (key === "__proto__")
           continue;
-        const deps = Array.isArray(schema[key]) ? propertyDeps : schemaDeps;
-        deps[key] = schema[key];
+        const deps = Array.isArray(schema2[key]) ? propertyDeps : schemaDeps;
+        deps[key] = schema2[key];
       }
       return [propertyDeps, schemaDeps];
     }
@@ -25802,8 +25802,8 @@ var require_propertyNames = __commonJS({
       schemaType: ["object", "boolean"],
       error: error2,
       code(cxt) {
-        const { gen, schema, data, it } = cxt;
-        if ((0, util_1.alwaysValidSchema)(it, schema))
+        const { gen, schema: schema2, data, it } = cxt;
+        if ((0, util_1.alwaysValidSchema)(it, schema2))
           return;
         const valid = gen.name("valid");
         gen.forIn("key", data, (key) => {
@@ -25849,12 +25849,12 @@ var require_additionalProperties = __commonJS({
       trackErrors: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, parentSchema, data, errsCount, it } = cxt;
+        const { gen, schema: schema2, parentSchema, data, errsCount, it } = cxt;
         if (!errsCount)
           throw new Error("ajv implementation error");
         const { allErrors, opts } = it;
         it.props = true;
-        if (opts.removeAdditional !== "all" && (0, util_1.alwaysValidSchema)(it, schema))
+        if (opts.removeAdditional !== "all" && (0, util_1.alwaysValidSchema)(it, schema2))
           return;
         const props = (0, code_1.allSchemaProperties)(parentSchema.properties);
         const patProps = (0, code_1.allSchemaProperties)(parentSchema.patternProperties);
@@ -25887,18 +25887,18 @@ var require_additionalProperties = __commonJS({
           gen.code((0, codegen_1._)`delete ${data}[${key}]`);
         }
         function additionalPropertyCode(key) {
-          if (opts.removeAdditional === "all" || opts.removeAdditional && schema === false) {
+          if (opts.removeAdditional === "all" || opts.removeAdditional && schema2 === false) {
             deleteAdditional(key);
             return;
           }
-          if (schema === false) {
+          if (schema2 === false) {
             cxt.setParams({ additionalProperty: key });
             cxt.error();
             if (!allErrors)
               gen.break();
             return;
           }
-          if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
+          if (typeof schema2 == "object" && !(0, util_1.alwaysValidSchema)(it, schema2)) {
             const valid = gen.name("valid");
             if (opts.removeAdditional === "failing") {
               applyAdditionalSchema(key, valid, false);
@@ -25948,18 +25948,18 @@ var require_properties = __commonJS({
       type: "object",
       schemaType: "object",
       code(cxt) {
-        const { gen, schema, parentSchema, data, it } = cxt;
+        const { gen, schema: schema2, parentSchema, data, it } = cxt;
         if (it.opts.removeAdditional === "all" && parentSchema.additionalProperties === void 0) {
           additionalProperties_1.default.code(new validate_1.KeywordCxt(it, additionalProperties_1.default, "additionalProperties"));
         }
-        const allProps = (0, code_1.allSchemaProperties)(schema);
+        const allProps = (0, code_1.allSchemaProperties)(schema2);
         for (const prop of allProps) {
           it.definedProperties.add(prop);
         }
         if (it.opts.unevaluated && allProps.length && it.props !== true) {
           it.props = util_1.mergeEvaluated.props(gen, (0, util_1.toHash)(allProps), it.props);
         }
-        const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema[p]));
+        const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema2[p]));
         if (properties.length === 0)
           return;
         const valid = gen.name("valid");
@@ -25977,7 +25977,7 @@ var require_properties = __commonJS({
           cxt.ok(valid);
         }
         function hasDefault(prop) {
-          return it.opts.useDefaults && !it.compositeRule && schema[prop].default !== void 0;
+          return it.opts.useDefaults && !it.compositeRule && schema2[prop].default !== void 0;
         }
         function applyPropertySchema(prop) {
           cxt.subschema({
@@ -26006,10 +26006,10 @@ var require_patternProperties = __commonJS({
       type: "object",
       schemaType: "object",
       code(cxt) {
-        const { gen, schema, data, parentSchema, it } = cxt;
+        const { gen, schema: schema2, data, parentSchema, it } = cxt;
         const { opts } = it;
-        const patterns = (0, code_1.allSchemaProperties)(schema);
-        const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema[p]));
+        const patterns = (0, code_1.allSchemaProperties)(schema2);
+        const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema2[p]));
         if (patterns.length === 0 || alwaysValidPatterns.length === patterns.length && (!it.opts.unevaluated || it.props === true)) {
           return;
         }
@@ -26077,8 +26077,8 @@ var require_not = __commonJS({
       schemaType: ["object", "boolean"],
       trackErrors: true,
       code(cxt) {
-        const { gen, schema, it } = cxt;
-        if ((0, util_1.alwaysValidSchema)(it, schema)) {
+        const { gen, schema: schema2, it } = cxt;
+        if ((0, util_1.alwaysValidSchema)(it, schema2)) {
           cxt.fail();
           return;
         }
@@ -26131,12 +26131,12 @@ var require_oneOf = __commonJS({
       trackErrors: true,
       error: error2,
       code(cxt) {
-        const { gen, schema, parentSchema, it } = cxt;
-        if (!Array.isArray(schema))
+        const { gen, schema: schema2, parentSchema, it } = cxt;
+        if (!Array.isArray(schema2))
           throw new Error("ajv implementation error");
         if (it.opts.discriminator && parentSchema.discriminator)
           return;
-        const schArr = schema;
+        const schArr = schema2;
         const valid = gen.let("valid", false);
         const passing = gen.let("passing", null);
         const schValid = gen.name("_valid");
@@ -26182,11 +26182,11 @@ var require_allOf = __commonJS({
       keyword: "allOf",
       schemaType: "array",
       code(cxt) {
-        const { gen, schema, it } = cxt;
-        if (!Array.isArray(schema))
+        const { gen, schema: schema2, it } = cxt;
+        if (!Array.isArray(schema2))
           throw new Error("ajv implementation error");
         const valid = gen.name("valid");
-        schema.forEach((sch, i) => {
+        schema2.forEach((sch, i) => {
           if ((0, util_1.alwaysValidSchema)(it, sch))
             return;
           const schCxt = cxt.subschema({ keyword: "allOf", schemaProp: i }, valid);
@@ -26261,8 +26261,8 @@ var require_if = __commonJS({
       }
     };
     function hasSchema(it, keyword) {
-      const schema = it.schema[keyword];
-      return schema !== void 0 && !(0, util_1.alwaysValidSchema)(it, schema);
+      const schema2 = it.schema[keyword];
+      return schema2 !== void 0 && !(0, util_1.alwaysValidSchema)(it, schema2);
     }
     exports2.default = def;
   }
@@ -26351,7 +26351,7 @@ var require_format = __commonJS({
       $data: true,
       error: error2,
       code(cxt, ruleType) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
+        const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
         const { opts, errSchemaPath, schemaEnv, self: self2 } = it;
         if (!opts.validateFormats)
           return;
@@ -26381,7 +26381,7 @@ var require_format = __commonJS({
           }
         }
         function validateFormat() {
-          const formatDef = self2.formats[schema];
+          const formatDef = self2.formats[schema2];
           if (!formatDef) {
             unknownFormat();
             return;
@@ -26398,12 +26398,12 @@ var require_format = __commonJS({
             }
             throw new Error(unknownMsg());
             function unknownMsg() {
-              return `unknown format "${schema}" ignored in schema at path "${errSchemaPath}"`;
+              return `unknown format "${schema2}" ignored in schema at path "${errSchemaPath}"`;
             }
           }
           function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
+            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema2)}` : void 0;
+            const fmt = gen.scopeValue("formats", { key: schema2, ref: fmtDef, code });
             if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
               return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
             }
@@ -26514,17 +26514,17 @@ var require_discriminator = __commonJS({
       schemaType: "object",
       error: error2,
       code(cxt) {
-        const { gen, data, schema, parentSchema, it } = cxt;
-        const { oneOf } = parentSchema;
+        const { gen, data, schema: schema2, parentSchema, it } = cxt;
+        const { oneOf: oneOf2 } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
-        const tagName = schema.propertyName;
+        const tagName = schema2.propertyName;
         if (typeof tagName != "string")
           throw new Error("discriminator: requires propertyName");
-        if (schema.mapping)
+        if (schema2.mapping)
           throw new Error("discriminator: mapping is not supported");
-        if (!oneOf)
+        if (!oneOf2)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
         const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
@@ -26552,8 +26552,8 @@ var require_discriminator = __commonJS({
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
-          for (let i = 0; i < oneOf.length; i++) {
-            let sch = oneOf[i];
+          for (let i = 0; i < oneOf2.length; i++) {
+            let sch = oneOf2[i];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
               const ref = sch.$ref;
               sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
@@ -26768,7 +26768,7 @@ var require_ajv = __commonJS({
     var draft7MetaSchema = require_json_schema_draft_07();
     var META_SUPPORT_DATA = ["/properties"];
     var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv2 = class extends core_1.default {
+    var Ajv3 = class extends core_1.default {
       _addVocabularies() {
         super._addVocabularies();
         draft7_1.default.forEach((v) => this.addVocabulary(v));
@@ -26787,11 +26787,11 @@ var require_ajv = __commonJS({
         return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
       }
     };
-    exports2.Ajv = Ajv2;
-    module2.exports = exports2 = Ajv2;
-    module2.exports.Ajv = Ajv2;
+    exports2.Ajv = Ajv3;
+    module2.exports = exports2 = Ajv3;
+    module2.exports.Ajv = Ajv3;
     Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.default = Ajv2;
+    exports2.default = Ajv3;
     var validate_1 = require_validate();
     Object.defineProperty(exports2, "KeywordCxt", { enumerable: true, get: function() {
       return validate_1.KeywordCxt;
@@ -28444,8 +28444,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addRaw(text, addEOL = false) {
-    this._buffer += text;
+  addRaw(text2, addEOL = false) {
+    this._buffer += text2;
     return addEOL ? this.addEOL() : this;
   }
   /**
@@ -28479,8 +28479,8 @@ var Summary = class {
    */
   addList(items, ordered = false) {
     const tag = ordered ? "ol" : "ul";
-    const listItems = items.map((item) => this.wrap("li", item)).join("");
-    const element = this.wrap(tag, listItems);
+    const listItems2 = items.map((item) => this.wrap("li", item)).join("");
+    const element = this.wrap(tag, listItems2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -28541,10 +28541,10 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addHeading(text, level) {
+  addHeading(text2, level) {
     const tag = `h${level}`;
     const allowedTag = ["h1", "h2", "h3", "h4", "h5", "h6"].includes(tag) ? tag : "h1";
-    const element = this.wrap(allowedTag, text);
+    const element = this.wrap(allowedTag, text2);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -28573,9 +28573,9 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addQuote(text, cite) {
+  addQuote(text2, cite) {
     const attrs = Object.assign({}, cite && { cite });
-    const element = this.wrap("blockquote", text, attrs);
+    const element = this.wrap("blockquote", text2, attrs);
     return this.addRaw(element).addEOL();
   }
   /**
@@ -28586,8 +28586,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addLink(text, href) {
-    const element = this.wrap("a", text, { href });
+  addLink(text2, href) {
+    const element = this.wrap("a", text2, { href });
     return this.addRaw(element).addEOL();
   }
 };
@@ -29631,8 +29631,8 @@ var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
   if (!hasUserReviver) return value;
   return userReviver(key, value, context3);
 };
-var JSONParseV2 = (text, reviver) => {
-  return JSON.parse(text, (key, value, context3) => {
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context3) => {
     const isNumber = typeof value === "number";
     const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
     const isBigNumber = isNumber && isOutOfBounds;
@@ -29690,8 +29690,8 @@ var applyReviverIteratively = (parsed, userReviver) => {
   }
   return rootHolder[""];
 };
-var serializeBigInts = (text) => {
-  return text.replace(
+var serializeBigInts = (text2) => {
+  return text2.replace(
     stringsOrLargeNumbers,
     (match, digits, fractional, exponential) => {
       const isString = match[0] === '"';
@@ -29705,18 +29705,18 @@ var serializeBigInts = (text) => {
     }
   );
 };
-var JSONParse = (text, reviver) => {
-  if (!text) return originalParse(text, reviver);
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
   try {
-    if (isContextSourceSupported()) return JSONParseV2(text, reviver);
-    const serializedData = serializeBigInts(text);
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
     return originalParse(
       serializedData,
       (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
   } catch (error2) {
     if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text);
+      const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
@@ -29884,12 +29884,12 @@ async function getResponseData(response) {
   }
   const mimetype = parse2(contentType);
   if (isJSONResponse(mimetype)) {
-    let text = "";
+    let text2 = "";
     try {
-      text = await response.text();
-      return JSONParse(text);
+      text2 = await response.text();
+      return JSONParse(text2);
     } catch (err) {
-      return text;
+      return text2;
     }
   } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
   // (RFC 2046) and must never be decoded as text, even when the response
@@ -43119,9 +43119,9 @@ var JsonSyntaxError = class {
   offset;
 };
 var Parser = class {
-  constructor(text) {
-    this.text = text;
-    for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
+  constructor(text2) {
+    this.text = text2;
+    for (let k = 0; k < text2.length; k++) if (text2.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
   }
   text;
   i = 0;
@@ -43279,8 +43279,8 @@ var Parser = class {
     return JSON.parse(this.text.slice(start, this.i));
   }
 };
-function parseJsonDocument(text) {
-  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+function parseJsonDocument(text2) {
+  const body = text2.startsWith("\uFEFF") ? text2.slice(1) : text2;
   const parser = new Parser(body);
   try {
     const value = parser.parseDocument();
@@ -43321,8 +43321,8 @@ var validateDocument = ajv.compile(schema_default);
 function thresholdToExposure(threshold) {
   return Math.round(Number((threshold * 10).toFixed(6)));
 }
-function loadPolicy(text, file) {
-  const parsed = parseJsonDocument(text);
+function loadPolicy(text2, file) {
+  const parsed = parseJsonDocument(text2);
   if (!parsed.ok) {
     return {
       ok: false,
@@ -43370,11 +43370,11 @@ function sortByPosition(errors) {
 function isRecord(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
-function pointerToPath(pointer, data) {
-  if (pointer === "") return [];
+function pointerToPath(pointer2, data) {
+  if (pointer2 === "") return [];
   const path = [];
   let node = data;
-  for (const raw of pointer.slice(1).split("/")) {
+  for (const raw of pointer2.slice(1).split("/")) {
     const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     if (Array.isArray(node)) {
       path.push(Number(key));
@@ -43933,12 +43933,12 @@ for (const suffix of SYSCALL_GROUPS) {
   };
 }
 var FIXED_ROWS = Object.freeze(Object.keys(FIXED));
-function copy(fix) {
-  return { directives: [...fix.directives], explanation: fix.explanation };
+function copy(fix2) {
+  return { directives: [...fix2.directives], explanation: fix2.explanation };
 }
 function fixForRow(jsonField, hint2) {
-  const fix = FIXED[jsonField];
-  if (!fix) return void 0;
+  const fix2 = FIXED[jsonField];
+  if (!fix2) return void 0;
   if (jsonField === "RestrictAddressFamilies_OTHER" && hint2?.addressFamilies) {
     const families = hint2.addressFamilies.filter((f) => NON_EXOTIC_FAMILIES.has(f));
     if (families.length > 0) {
@@ -43948,28 +43948,28 @@ function fixForRow(jsonField, hint2) {
       };
     }
   }
-  return copy(fix);
+  return copy(fix2);
 }
-function fixForViolation(violation2, hint2) {
-  if (violation2.fix && violation2.fix.directives.length > 0) return violation2.fix;
-  const row = fixForRow(violation2.check, hint2);
+function fixForViolation(violation3, hint2) {
+  if (violation3.fix && violation3.fix.directives.length > 0) return violation3.fix;
+  const row = fixForRow(violation3.check, hint2);
   if (row) return row;
-  if (violation2.kind === "missing-directive" && violation2.check.includes("=")) {
-    return { directives: [violation2.check], explanation: `The profile requires \`${violation2.check}\`.` };
+  if (violation3.kind === "missing-directive" && violation3.check.includes("=")) {
+    return { directives: [violation3.check], explanation: `The profile requires \`${violation3.check}\`.` };
   }
-  if (violation2.kind === "forbidden-capability" && /^CAP_[A-Z_]+$/.test(violation2.check)) {
+  if (violation3.kind === "forbidden-capability" && /^CAP_[A-Z_]+$/.test(violation3.check)) {
     return {
-      directives: [`CapabilityBoundingSet=~${violation2.check}`, `AmbientCapabilities=~${violation2.check}`],
-      explanation: `Drops ${violation2.check}, which the profile does not allow.`
+      directives: [`CapabilityBoundingSet=~${violation3.check}`, `AmbientCapabilities=~${violation3.check}`],
+      explanation: `Drops ${violation3.check}, which the profile does not allow.`
     };
   }
-  if (violation2.kind === "forbidden-address-family" && /^AF_[A-Z0-9_]+$/.test(violation2.check)) {
+  if (violation3.kind === "forbidden-address-family" && /^AF_[A-Z0-9_]+$/.test(violation3.check)) {
     return {
-      directives: [`RestrictAddressFamilies=~${violation2.check}`],
-      explanation: `Forbids ${violation2.check} sockets, which the profile does not allow.`
+      directives: [`RestrictAddressFamilies=~${violation3.check}`],
+      explanation: `Forbids ${violation3.check} sockets, which the profile does not allow.`
     };
   }
-  return violation2.fix;
+  return violation3.fix;
 }
 function pasteRank(line) {
   const value = line.slice(line.indexOf("=") + 1);
@@ -43990,11 +43990,11 @@ function mergeFixes(fixes) {
 // src/core/report/escape-markdown.ts
 var ZWSP = "​";
 var INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-function stripControls(text) {
-  return text.replace(INVISIBLE, " ");
+function stripControls(text2) {
+  return text2.replace(INVISIBLE, " ");
 }
-function neutralizeMentions(text) {
-  return text.replace(/@/g, `@${ZWSP}`);
+function neutralizeMentions(text2) {
+  return text2.replace(/@/g, `@${ZWSP}`);
 }
 var MARKDOWN_ESCAPES = {
   "\\": "\\\\",
@@ -44012,25 +44012,25 @@ var MARKDOWN_ESCAPES = {
   ">": "&gt;"
 };
 var LINE_START = /^(\s*)([-+=]|\d+(?=[.)]))/;
-function escapeMarkdown(text) {
+function escapeMarkdown(text2) {
   let out = "";
-  for (const ch of neutralizeMentions(stripControls(text))) out += MARKDOWN_ESCAPES[ch] ?? ch;
+  for (const ch of neutralizeMentions(stripControls(text2))) out += MARKDOWN_ESCAPES[ch] ?? ch;
   return out.replace(
     LINE_START,
     (_m, space, mark) => /^\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`
   );
 }
-function longestRun(text, ch) {
+function longestRun(text2, ch) {
   let best = 0;
   let run2 = 0;
-  for (const c of text) {
+  for (const c of text2) {
     run2 = c === ch ? run2 + 1 : 0;
     if (run2 > best) best = run2;
   }
   return best;
 }
-function inlineCode(text, context3 = {}) {
-  let body = stripControls(text);
+function inlineCode(text2, context3 = {}) {
+  let body = stripControls(text2);
   if (context3.table) body = body.replace(/\\(?=\|)/g, `\\${ZWSP}`).replace(/\|/g, "\\|");
   const fence = "`".repeat(longestRun(body, "`") + 1);
   if (/^ *$/.test(body)) return `\`${body || " "}\``;
@@ -44045,11 +44045,11 @@ function codeBlock(lines, language = "", options = {}) {
 ${body}
 ${fence}`;
 }
-function escapeHtml(text) {
-  return neutralizeMentions(stripControls(text)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+function escapeHtml(text2) {
+  return neutralizeMentions(stripControls(text2)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
-function escapeMarkdownKeepingCode(text, context3 = {}) {
-  const parts = text.split("`");
+function escapeMarkdownKeepingCode(text2, context3 = {}) {
+  const parts = text2.split("`");
   let out = "";
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
@@ -44060,12 +44060,12 @@ function escapeMarkdownKeepingCode(text, context3 = {}) {
   }
   return out;
 }
-function truncateText(text, max) {
-  if (text.length <= max) return text;
+function truncateText(text2, max) {
+  if (text2.length <= max) return text2;
   let end = Math.max(0, max - 1);
-  const code = text.charCodeAt(end - 1);
+  const code = text2.charCodeAt(end - 1);
   if (code >= 55296 && code <= 56319) end--;
-  return text.slice(0, end) + "…";
+  return text2.slice(0, end) + "…";
 }
 var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 function encodeUriPath(path) {
@@ -44075,14 +44075,14 @@ function encodeUriPath(path) {
 }
 
 // src/core/report/utf8.ts
-function utf8ByteLength(text) {
+function utf8ByteLength(text2) {
   let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
     if (c < 128) n += 1;
     else if (c < 2048) n += 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
-      const d2 = text.charCodeAt(i + 1);
+    else if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
+      const d2 = text2.charCodeAt(i + 1);
       if (d2 >= 56320 && d2 <= 57343) {
         n += 4;
         i++;
@@ -44091,22 +44091,22 @@ function utf8ByteLength(text) {
   }
   return n;
 }
-function truncateUtf8(text, maxBytes) {
-  if (utf8ByteLength(text) <= maxBytes) return text;
+function truncateUtf8(text2, maxBytes) {
+  if (utf8ByteLength(text2) <= maxBytes) return text2;
   const budget = maxBytes - 3;
   let n = 0;
   let end = 0;
-  for (const ch of text) {
+  for (const ch of text2) {
     const size = utf8ByteLength(ch);
     if (n + size > budget) break;
     n += size;
     end += ch.length;
   }
-  return text.slice(0, end) + "…";
+  return text2.slice(0, end) + "…";
 }
-function utf8Bytes(text) {
+function utf8Bytes(text2) {
   const out = [];
-  for (const ch of text) {
+  for (const ch of text2) {
     let c = ch.codePointAt(0);
     if (c >= 55296 && c <= 57343) c = 65533;
     if (c < 128) out.push(c);
@@ -44145,17 +44145,17 @@ function violationTitle(u, v) {
   return `${what} (${u.unitId})`;
 }
 function fixText(v) {
-  const fix = fixForViolation(v);
-  if (!fix || fix.directives.length === 0) return { text: "" };
-  const lines = fix.directives.join("\n");
+  const fix2 = fixForViolation(v);
+  if (!fix2 || fix2.directives.length === 0) return { text: "" };
+  const lines = fix2.directives.join("\n");
   return { text: `
 
 Fix — add to [Service] (or a drop-in):
 ${lines}
-${fix.explanation}`, raw: lines };
+${fix2.explanation}`, raw: lines };
 }
 function fromViolation(u, v, level) {
-  const fix = fixText(v);
+  const fix2 = fixText(v);
   const annotation = {
     level,
     path: normalizePath(v.location.file),
@@ -44163,18 +44163,18 @@ function fromViolation(u, v, level) {
     endLine: Math.max(1, v.location.line),
     ...v.location.column > 0 ? { startColumn: v.location.column } : {},
     title: violationTitle(u, v),
-    message: v.message + fix.text,
-    ...fix.raw ? { rawDetails: fix.raw } : {}
+    message: v.message + fix2.text,
+    ...fix2.raw ? { rawDetails: fix2.raw } : {}
   };
   return { annotation, weight: v.weight };
 }
-function describeNote(note2) {
+function describeNote(note3) {
   const parts = [
-    `owner ${note2.owner || "unknown"}`,
-    `expires ${note2.expires || "never"}`,
-    ...note2.ticket ? [`ticket ${note2.ticket}`] : []
+    `owner ${note3.owner || "unknown"}`,
+    `expires ${note3.expires || "never"}`,
+    ...note3.ticket ? [`ticket ${note3.ticket}`] : []
   ];
-  return parts.join(", ") + (note2.reason ? `; reason: ${note2.reason}` : "");
+  return parts.join(", ") + (note3.reason ? `; reason: ${note3.reason}` : "");
 }
 function buildAnnotations(verdict) {
   const ranked = [];
@@ -44256,23 +44256,23 @@ var STATUS_RANK = {
 };
 var MAX_FIELD_CHARS = 500;
 var MAX_MESSAGE_CHARS = 4e3;
-function md(text) {
-  return escapeMarkdown(truncateText(text, MAX_MESSAGE_CHARS));
+function md(text2) {
+  return escapeMarkdown(truncateText(text2, MAX_MESSAGE_CHARS));
 }
-function mdCode(text) {
-  return escapeMarkdownKeepingCode(truncateText(text, MAX_MESSAGE_CHARS));
+function mdCode(text2) {
+  return escapeMarkdownKeepingCode(truncateText(text2, MAX_MESSAGE_CHARS));
 }
-function cell(text) {
-  return escapeMarkdownKeepingCode(truncateText(text, MAX_FIELD_CHARS), { table: true });
+function cell(text2) {
+  return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
 }
-function codeCell(text) {
-  return inlineCode(truncateText(text, MAX_FIELD_CHARS), { table: true });
+function codeCell(text2) {
+  return inlineCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
 }
 function plural(n, word, many = `${word}s`) {
   return `${n} ${n === 1 ? word : many}`;
 }
-function exposureText(side) {
-  return side ? `${formatExposure(side.exposure)} ${side.level}` : "";
+function exposureText(side2) {
+  return side2 ? `${formatExposure(side2.exposure)} ${side2.level}` : "";
 }
 function signedExposure(delta) {
   if (delta === 0) return "±0.0";
@@ -44285,9 +44285,9 @@ function signedShare(points) {
   return `${points > 0 ? "+" : "−"}${shown}`;
 }
 function location(file, line, options, table = false) {
-  const text = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`, { table });
-  if (!options.blobUrl) return text;
-  return `[${text}](${options.blobUrl}${encodeUriPath(file)}#L${line})`;
+  const text2 = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`, { table });
+  if (!options.blobUrl) return text2;
+  return `[${text2}](${options.blobUrl}${encodeUriPath(file)}#L${line})`;
 }
 function acceptedText(u) {
   return u.accepted.map(
@@ -44338,14 +44338,14 @@ function renderViolationItem(v, options) {
   const lines = [
     `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`
   ];
-  const fix = fixForViolation(v);
-  if (fix && fix.directives.length > 0) {
-    lines.push("", indent(`Fix: ${mdCode(fix.explanation)}`), "", indent(codeBlock(fix.directives, "ini")));
+  const fix2 = fixForViolation(v);
+  if (fix2 && fix2.directives.length > 0) {
+    lines.push("", indent(`Fix: ${mdCode(fix2.explanation)}`), "", indent(codeBlock(fix2.directives, "ini")));
   }
   return lines.join("\n");
 }
-function renderAcceptedItem(v, note2, options) {
-  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)} — ${md(describeNote(note2))} (noted in the ${note2.source === "pr-body" ? "PR description" : "unit file"})`;
+function renderAcceptedItem(v, note3, options) {
+  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)} — ${md(describeNote(note3))} (noted in the ${note3.source === "pr-body" ? "PR description" : "unit file"})`;
 }
 function changeRow(c, options) {
   return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
@@ -44480,10 +44480,10 @@ _${units.length - rows.length} more units are not shown: the summary is limited 
   let omittedSections = 0;
   for (const section of [notesSection(verdict), messagesSection(verdict, options)]) {
     if (section.length === 0) continue;
-    const text = joined(section);
-    const n = utf8ByteLength(text) + 1;
+    const text2 = joined(section);
+    const n = utf8ByteLength(text2) + 1;
     if (used + n <= maxBytes) {
-      tail.push(text);
+      tail.push(text2);
       used += n;
     } else omittedSections++;
   }
@@ -44570,9 +44570,9 @@ var KIND_RULES = {
   }
 };
 var U64 = (1n << 64n) - 1n;
-function fnv1a64(text) {
+function fnv1a64(text2) {
   let h = 0xcbf29ce484222325n;
-  for (const b of utf8Bytes(text)) {
+  for (const b of utf8Bytes(text2)) {
     h ^= BigInt(b);
     h = h * 0x100000001b3n & U64;
   }
@@ -44598,14 +44598,14 @@ function kindRule(kind, informationUri) {
   };
 }
 function assessorRule(a) {
-  const fix = fixForRow(a.jsonField);
+  const fix2 = fixForRow(a.jsonField);
   const full = `systemd-analyze security row ${a.name} (weight ${a.weight}, range ${a.range})` + (a.descriptionBad ? `: fails when "${a.descriptionBad}".` : ".");
-  const fixText2 = fix ? ` Fix: add ${fix.directives.join(" and ")}. ${fix.explanation}` : "";
-  const fixMarkdown = fix ? `
+  const fixText2 = fix2 ? ` Fix: add ${fix2.directives.join(" and ")}. ${fix2.explanation}` : "";
+  const fixMarkdown = fix2 ? `
 
-**Fix:** ${fix.explanation}
+**Fix:** ${fix2.explanation}
 
-${codeBlock(fix.directives, "ini")}` : "";
+${codeBlock(fix2.directives, "ini")}` : "";
   return {
     id: `systemd/${a.jsonField}`,
     name: a.jsonField.replace(/[^A-Za-z0-9_]/g, ""),
@@ -44620,12 +44620,12 @@ See [${a.name}](${a.url}).` },
   };
 }
 function messageText(v) {
-  const fix = fixForViolation(v);
-  if (!fix || fix.directives.length === 0) return v.message;
+  const fix2 = fixForViolation(v);
+  if (!fix2 || fix2.directives.length === 0) return v.message;
   return `${v.message}
 Fix — add to [Service] (or a drop-in):
-${fix.directives.join("\n")}
-${fix.explanation}`;
+${fix2.directives.join("\n")}
+${fix2.explanation}`;
 }
 function renderSarif(verdict, options) {
   const version = isSupportedVersion(verdict.systemdVersion) ? verdict.systemdVersion : 252;
@@ -44728,17 +44728,17 @@ var JSON_REPORT_VERSION = "unitgate-report/1";
 function exposure(value) {
   return { value, display: formatExposure(value) };
 }
-function score(side) {
-  if (!side) return null;
+function score(side2) {
+  if (!side2) return null;
   const badness = {};
-  for (const key of Object.keys(side.badness).sort()) badness[key] = side.badness[key] ?? null;
-  return { ...exposure(side.exposure), level: side.level, badness };
+  for (const key of Object.keys(side2.badness).sort()) badness[key] = side2.badness[key] ?? null;
+  return { ...exposure(side2.exposure), level: side2.level, badness };
 }
 function where(l) {
   return { file: l.file, line: l.line, column: l.column };
 }
 function violation(v) {
-  const fix = fixForViolation(v);
+  const fix2 = fixForViolation(v);
   return {
     kind: v.kind,
     check: v.check,
@@ -44747,7 +44747,7 @@ function violation(v) {
     advisory: v.advisory,
     weight: v.weight,
     location: where(v.location),
-    fix: fix ? { directives: [...fix.directives], explanation: fix.explanation } : null
+    fix: fix2 ? { directives: [...fix2.directives], explanation: fix2.explanation } : null
   };
 }
 function note(n) {
@@ -44830,172 +44830,226 @@ function renderJsonReport(verdict, meta) {
   };
 }
 
-// src/core/policy/match-glob.ts
-var REGEXP_SPECIAL = /[.*+?^${}()|[\]\\/]/;
-function quote(c) {
-  return REGEXP_SPECIAL.test(c) ? `\\${c}` : c;
+// src/core/report/badge.ts
+function levelOf(exposure2) {
+  if (exposure2 >= 100) return "DANGEROUS";
+  if (exposure2 >= 90) return "UNSAFE";
+  if (exposure2 >= 75) return "EXPOSED";
+  if (exposure2 >= 50) return "MEDIUM";
+  if (exposure2 >= 10) return "OK";
+  if (exposure2 >= 1) return "SAFE";
+  return "PERFECT";
 }
-function classEnd(glob, open2) {
-  let k = open2 + 1;
-  if (glob[k] === "!" || glob[k] === "^") k++;
-  if (glob[k] === "]") k++;
-  for (; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "]") return k;
-  }
-  return -1;
-}
-function groupEnd(glob, open2) {
-  let depth = 0;
-  for (let k = open2; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "{") depth++;
-    else if (glob[k] === "}" && --depth === 0) return k;
-  }
-  return -1;
-}
-function alternatives(body) {
-  const out = [];
-  let depth = 0;
-  let start = 0;
-  for (let k = 0; k < body.length; k++) {
-    if (body[k] === "\\") k++;
-    else if (body[k] === "{") depth++;
-    else if (body[k] === "}") depth--;
-    else if (body[k] === "," && depth === 0) {
-      out.push(body.slice(start, k));
-      start = k + 1;
-    }
-  }
-  out.push(body.slice(start));
-  return out;
-}
-function translate(glob, segmentStart) {
-  let out = "";
-  for (let k = 0; k < glob.length; k++) {
-    const c = glob[k];
-    const atSegmentStart = k === 0 ? segmentStart : glob[k - 1] === "/";
-    if (c === "\\") {
-      k++;
-      out += quote(glob[k] ?? "\\");
-    } else if (c === "*") {
-      let run2 = 1;
-      while (glob[k + run2] === "*") run2++;
-      const next = glob[k + run2];
-      if (run2 === 2 && atSegmentStart && next === "/") {
-        out += "(?:.*/)?";
-        k += run2;
-      } else if (run2 === 2 && atSegmentStart && next === void 0) {
-        out += ".*";
-        k += run2 - 1;
-      } else {
-        out += "[^/]*";
-        k += run2 - 1;
-      }
-    } else if (c === "?") {
-      out += "[^/]";
-    } else if (c === "[" && classEnd(glob, k) !== -1) {
-      const end = classEnd(glob, k);
-      let body = glob.slice(k + 1, end);
-      const negated = body.startsWith("!") || body.startsWith("^");
-      if (negated) body = body.slice(1);
-      let members = "";
-      for (let m = 0; m < body.length; m++) {
-        const b = body[m];
-        if (b === "\\") members += `\\${body[++m] ?? "\\"}`;
-        else members += b === "-" ? "-" : /[\]\\^[]/.test(b) ? `\\${b}` : b;
-      }
-      out += negated ? `[^/${members}]` : `[${members}]`;
-      k = end;
-    } else if (c === "{" && groupEnd(glob, k) !== -1) {
-      const end = groupEnd(glob, k);
-      const options = alternatives(glob.slice(k + 1, end));
-      if (options.length < 2) out += quote("{");
-      else {
-        out += `(?:${options.map((o) => translate(o, atSegmentStart)).join("|")})`;
-        k = end;
-      }
-    } else {
-      out += quote(c);
-    }
-  }
-  return out;
-}
-function globToRegExp(glob) {
-  const rooted = glob.replace(/^(?:\.\/|\/)+/, "");
-  return new RegExp(`^${translate(rooted, true)}$`);
-}
-var cache = /* @__PURE__ */ new Map();
-function matchesGlob(glob, subject) {
-  let re = cache.get(glob);
-  if (!re) {
-    re = globToRegExp(glob);
-    cache.set(glob, re);
-  }
-  return re.test(subject.replace(/^(?:\.\/)+/, ""));
+var COLORS = {
+  DANGEROUS: "red",
+  UNSAFE: "red",
+  EXPOSED: "orange",
+  MEDIUM: "yellow",
+  OK: "yellowgreen",
+  SAFE: "green",
+  PERFECT: "brightgreen"
+};
+function renderBadge(verdict, label = "unit exposure") {
+  if (verdict.maxExposure === void 0)
+    return { schemaVersion: 1, label, message: "no units", color: "lightgrey" };
+  const level = levelOf(verdict.maxExposure);
+  return {
+    schemaVersion: 1,
+    label,
+    message: `${formatExposure(verdict.maxExposure)} ${level}`,
+    color: COLORS[level]
+  };
 }
 
-// src/core/policy/resolve-profile.ts
-var PROFILE_COMMENT = /^([ \t]*[#;][ \t]*unitgate:[ \t]*profile\b)(.*)$/;
-var PROFILE_VALUE = /^[ \t]*=[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*$/;
-function findProfileComments(repoPath, files) {
-  const found = [];
-  for (const f of files) {
-    const { path, text } = typeof f === "string" ? { path: repoPath, text: f } : f;
-    text.split("\n").forEach((raw, index) => {
-      const line = raw.replace(/\r$/, "");
-      const m = PROFILE_COMMENT.exec(line);
-      if (!m) return;
-      const prefix = m[1];
-      const value = PROFILE_VALUE.exec(m[2]);
-      const name = value?.[1];
-      const column = name !== void 0 ? line.indexOf(name, prefix.length) + 1 : prefix.length + 1;
-      found.push({
-        ...name !== void 0 ? { name } : {},
-        location: { file: path, line: index + 1, column }
-      });
-    });
-  }
-  return found;
-}
-function resolveProfile(policy, repoPath, unitName, files) {
-  const comment = findProfileComments(repoPath, files).pop();
-  if (comment) {
-    if (comment.name === void 0) {
-      return {
-        error: "malformed profile comment: write `# unitgate: profile=NAME`",
-        location: comment.location
-      };
+// src/core/report/pr-comment.ts
+var STICKY_MARKER = "<!-- unitgate:sticky v1 -->";
+var GITHUB_COMMENT_LIMIT = 65536;
+var PR_COMMENT_DEFAULT_MAX_CHARS = 6e4;
+var MAX_CHANGES_PER_UNIT = 20;
+var MAX_ITEMS_PER_UNIT = 10;
+var MAX_FIELD_CHARS2 = 300;
+var RESERVE_CHARS = 1200;
+var OPEN_DETAILS_UP_TO = 3;
+function charCount(text2) {
+  let n = 0;
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
+    if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
+      const d2 = text2.charCodeAt(i + 1);
+      if (d2 >= 56320 && d2 <= 57343) i++;
     }
-    const profile2 = policy.profiles.get(comment.name);
-    if (!profile2) {
-      const known = [...policy.profiles.keys()].join(", ");
-      return {
-        error: `unknown profile '${comment.name}' in the unit's profile comment (the policy has: ${known})`,
-        location: comment.location
-      };
-    }
-    return { profile: profile2, how: "comment", location: comment.location };
+    n++;
   }
-  for (const assignment of policy.units) {
-    if (!matchesUnit(assignment.match, repoPath, unitName)) continue;
-    const profile2 = policy.profiles.get(assignment.profile);
-    if (!profile2) throw new Error(`policy assigns unknown profile '${assignment.profile}'`);
-    return { profile: profile2, how: "glob", match: assignment.match };
+  return n;
+}
+function plural2(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+function mdCode2(text2) {
+  return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS2));
+}
+function fileLink(file, line, blobUrl) {
+  const text2 = inlineCode(`${truncateText(file, MAX_FIELD_CHARS2)}:${line}`);
+  return blobUrl ? `[${text2}](${blobUrl}${encodeUriPath(file)}#L${line})` : text2;
+}
+function movedLine(c, blobUrl) {
+  const removed = c.removed?.[0];
+  const where2 = removed ? `in ${fileLink(removed.location.file, removed.location.line, blobUrl)}` : `at ${fileLink(c.location.file, c.location.line, blobUrl)}`;
+  return `- ${mdCode2(c.summary)} ${where2} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
+}
+function moreLine(n, what) {
+  return `- … and ${n} more ${what} in the job summary`;
+}
+function unitDetails2(u, options, open2) {
+  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
+  const counts = [
+    u.changes.length > 0 ? plural2(u.changes.length, "row change") : "",
+    u.violations.length > 0 ? plural2(u.violations.length, "violation") : "",
+    u.accepted.length > 0 ? `${u.accepted.length} accepted` : ""
+  ].filter(Boolean);
+  const exposure2 = u.base && u.head ? ` · ${formatExposure(u.base.exposure)} → ${formatExposure(u.head.exposure)} (${signedExposure(
+    u.head.exposure - u.base.exposure
+  )})` : "";
+  const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS2))}</code>${escapeHtml(
+    exposure2
+  )} — ${counts.join(", ")}`;
+  const linkOptions = options.blobUrl ? { blobUrl: options.blobUrl } : {};
+  const out = [`<details${open2 ? " open" : ""}><summary>${summary2}</summary>`, ""];
+  if (u.changes.length > 0) {
+    out.push("**Why it moved**", "");
+    for (const c of u.changes.slice(0, MAX_CHANGES_PER_UNIT)) out.push(movedLine(c, options.blobUrl));
+    if (u.changes.length > MAX_CHANGES_PER_UNIT)
+      out.push(moreLine(u.changes.length - MAX_CHANGES_PER_UNIT, "rows"));
+    out.push("");
   }
-  const profile = policy.profiles.get(policy.defaultProfile);
-  if (!profile) throw new Error(`policy's default profile '${policy.defaultProfile}' does not exist`);
-  return { profile, how: "default" };
+  if (u.violations.length > 0) {
+    out.push("**Violations**", "");
+    for (const v of u.violations.slice(0, MAX_ITEMS_PER_UNIT)) out.push(renderViolationItem(v, linkOptions));
+    if (u.violations.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(u.violations.length - MAX_ITEMS_PER_UNIT, "violations"));
+    out.push("");
+  }
+  if (u.accepted.length > 0) {
+    out.push("**Accepted deviations**", "");
+    for (const a of u.accepted.slice(0, MAX_ITEMS_PER_UNIT))
+      out.push(renderAcceptedItem(a.violation, a.note, linkOptions));
+    if (u.accepted.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(u.accepted.length - MAX_ITEMS_PER_UNIT, "accepted deviations"));
+    out.push("");
+  }
+  out.push("</details>", "");
+  return out.join("\n");
 }
-function isExcluded(policy, repoPath, unitName) {
-  return policy.exclude.find((x) => matchesUnit(x.match, repoPath, unitName));
+function invalidNotes(notes) {
+  const invalid = notes.filter((n) => n.problems.length > 0);
+  if (invalid.length === 0) return void 0;
+  const out = ["**Invalid deviation notes**", ""];
+  for (const n of invalid.slice(0, MAX_ITEMS_PER_UNIT)) {
+    const where2 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
+    out.push(
+      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
+        truncateText(n.problems.join("; "), MAX_FIELD_CHARS2 * 2)
+      )}`
+    );
+  }
+  if (invalid.length > MAX_ITEMS_PER_UNIT) out.push(moreLine(invalid.length - MAX_ITEMS_PER_UNIT, "notes"));
+  out.push("");
+  return out.join("\n");
 }
-function matchesUnit(glob, repoPath, unitName) {
-  return matchesGlob(glob, repoPath) || matchesGlob(glob, unitName);
+function trendSection(markdown) {
+  return [
+    "<details><summary>📈 Trend across releases</summary>",
+    "",
+    neutralizeMentions(markdown.trim()),
+    "",
+    "</details>",
+    ""
+  ].join("\n");
 }
-
-// src/core/gate/discover-units.ts
-var import_path = require("path");
+function pointer(options) {
+  return options.runUrl ? `[the job summary of this run](${encodeURI(options.runUrl)})` : "the job summary of the workflow run";
+}
+function sortUnits(units) {
+  return [...units].sort(
+    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  );
+}
+function renderPullRequestComment(verdict, options = {}) {
+  const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
+  const budget = maxChars - RESERVE_CHARS;
+  const units = sortUnits(verdict.units);
+  const parts = [STICKY_MARKER, ...renderHeadline(verdict)];
+  let used = charCount(parts.join("\n")) + 1;
+  const notes = [];
+  const rows = [];
+  let tableSize = charCount(UNIT_TABLE_HEADER.join("\n")) + 1;
+  for (const u of units) {
+    const row = renderUnitRow(u);
+    const n = charCount(row) + 1;
+    if (used + tableSize + n > budget) break;
+    rows.push(row);
+    tableSize += n;
+  }
+  if (units.length > 0) {
+    parts.push([...UNIT_TABLE_HEADER, ...rows].join("\n"), "");
+    used += tableSize + 1;
+  }
+  if (rows.length < units.length) {
+    const left = units.length - rows.length;
+    notes.push(
+      `${plural2(left, "more unit")} (failing units come first) ${left === 1 ? "is" : "are"} listed in`
+    );
+  }
+  if (options.trendMarkdown && options.trendMarkdown.trim() !== "") {
+    const trend = trendSection(options.trendMarkdown);
+    const n = charCount(trend) + 1;
+    if (used + n <= budget) {
+      parts.push(trend);
+      used += n;
+    } else notes.push("The release trend is left out here; it is in");
+  }
+  const details = units.map((u) => ({ u, d: unitDetails2(u, options, false) })).filter((x) => x.d !== void 0);
+  const open2 = details.length <= OPEN_DETAILS_UP_TO;
+  let omitted = 0;
+  for (const { u } of details) {
+    const text2 = unitDetails2(u, options, open2 && (u.status === "fail" || u.status === "error"));
+    const n = charCount(text2) + 1;
+    if (omitted === 0 && used + n <= budget) {
+      parts.push(text2);
+      used += n;
+    } else omitted++;
+  }
+  if (omitted > 0) notes.push(`Details of ${plural2(omitted, "unit")} are cut to fit this comment; see`);
+  const invalid = invalidNotes(verdict.notes);
+  if (invalid !== void 0) {
+    const n = charCount(invalid) + 1;
+    if (used + n <= budget) parts.push(invalid);
+    else notes.push("Invalid deviation notes are listed in");
+  }
+  for (const note3 of notes) parts.push(`_${note3} ${pointer(options)}._`, "");
+  parts.push(`<sub>unitgate · every finding, fix and message: ${pointer(options)}</sub>`, "");
+  let out = parts.join("\n").replace(/\n{3,}/g, "\n\n");
+  if (charCount(out) > maxChars) {
+    out = [
+      STICKY_MARKER,
+      ...renderHeadline(verdict),
+      `_The report does not fit here; see ${pointer(options)}._`,
+      ""
+    ].join("\n");
+  }
+  return out;
+}
+function renderResolvedComment(options = {}) {
+  return [
+    STICKY_MARKER,
+    "## ✅ unitgate: nothing to check any more",
+    "",
+    "This pull request no longer changes a systemd unit, drop-in or policy that unitgate checks, so earlier findings are resolved.",
+    "",
+    `<sub>unitgate · ${options.runUrl ? `[latest run](${encodeURI(options.runUrl)})` : "latest run"}</sub>`,
+    ""
+  ].join("\n");
+}
 
 // src/core/unit/path-util.ts
 var NAME_MAX = 255;
@@ -45235,568 +45289,6 @@ function isValidRelaxedUserName(u) {
   if (/[\x00-\x1f\x7f]/.test(u)) return false;
   if (u.indexOf(":") >= 0 || u.indexOf("/") >= 0) return false;
   return true;
-}
-
-// src/core/gate/discover-units.ts
-var ROOT_UNIT_DIRS = [
-  "/etc/systemd/system/",
-  "/run/systemd/system/",
-  "/usr/local/lib/systemd/system/",
-  "/usr/lib/systemd/system/",
-  "/lib/systemd/system/"
-];
-function rootOf(repoPath) {
-  const p = "/" + repoPath;
-  for (const dir of ROOT_UNIT_DIRS) {
-    const i = p.lastIndexOf(dir);
-    if (i >= 0 && !p.slice(i + dir.length).includes("/"))
-      return { root: p.slice(0, i), unitDir: dir.slice(0, -1) };
-  }
-  return void 0;
-}
-function isIgnoredDirectory(repoPath) {
-  return repoPath.split("/").some((c) => c === "node_modules" || c === ".git");
-}
-function discoverUnits(paths, unitTypes, searchPath, templateInstance) {
-  const found = [];
-  const seenInRoot = /* @__PURE__ */ new Set();
-  for (const repoPath of paths) {
-    if (isIgnoredDirectory(repoPath)) continue;
-    const fileName = import_path.posix.basename(repoPath);
-    if (!unitTypes.some((t) => fileName.endsWith(t))) continue;
-    const parts = parseUnitName(fileName);
-    if (!parts) continue;
-    const dir = import_path.posix.dirname("/" + repoPath);
-    if (import_path.posix.basename(dir).endsWith(".d")) continue;
-    const unitName = parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : fileName;
-    const layout = rootOf(repoPath);
-    if (layout) {
-      const key = `${layout.root}\0${fileName}`;
-      if (seenInRoot.has(key)) continue;
-      seenInRoot.add(key);
-      found.push({
-        unitName,
-        fileName,
-        repoPath,
-        root: layout.root,
-        searchPath: searchPath.map((d2) => layout.root + d2)
-      });
-    } else {
-      found.push({ unitName, fileName, repoPath, searchPath: [dir] });
-    }
-  }
-  return found;
-}
-function repoPathOf(treePath) {
-  return treePath.replace(/^\/+/, "");
-}
-
-// src/core/unit/load-unit.ts
-var import_path3 = require("path");
-
-// src/core/unit/parse-unit-file.ts
-var LONG_LINE_MAX = 1024 * 1024;
-var UTF8_BOM = "\uFEFF";
-function isBlank(c) {
-  return c === 32 || c === 9 || c === 10 || c === 13;
-}
-function stripWhitespace(s) {
-  let start = 0;
-  let end = s.length;
-  while (start < end && isBlank(s.charCodeAt(start))) start++;
-  while (end > start && isBlank(s.charCodeAt(end - 1))) end--;
-  return start === 0 && end === s.length ? s : s.slice(start, end);
-}
-function leadingBlanks(s) {
-  let i = 0;
-  while (i < s.length && isBlank(s.charCodeAt(i))) i++;
-  return i;
-}
-function isSafeString(s) {
-  return !/[\x01-\x1f"'\\\x7f]/.test(s);
-}
-function endsEscaped(s) {
-  let n = 0;
-  for (let i = s.length - 1; i >= 0 && s.charCodeAt(i) === 92; i--) n++;
-  return n % 2 === 1;
-}
-function splitLines(text) {
-  const lines = [];
-  const n = text.length;
-  let pos = 0;
-  while (pos < n) {
-    let line = "";
-    let seen = 0;
-    for (; pos < n; pos++) {
-      const c = text.charCodeAt(pos);
-      const eol = c === 10 ? 1 : c === 13 ? 2 : c === 0 ? 4 : 0;
-      if (seen & 4 || eol === 0 && seen !== 0 || eol !== 0 && seen & eol) break;
-      if (eol !== 0) seen |= eol;
-      else line += text[pos];
-    }
-    lines.push(line);
-  }
-  return lines;
-}
-function parseUnitFile(text, file, knownSections) {
-  const result = { file, assignments: [], sections: [], diagnostics: [] };
-  let section = null;
-  let sectionLine = 0;
-  let sectionIgnored = false;
-  let continuation = null;
-  let continuationLine = 0;
-  let continuationColumn = 0;
-  let bomSeen = false;
-  const warn2 = (line, column, message) => {
-    result.diagnostics.push({ file, line, column, severity: "warning", message });
-  };
-  const parseLine = (logical, startLine, startColumn) => {
-    const lineOffset = leadingBlanks(logical);
-    const l = stripWhitespace(logical);
-    if (l.length === 0) return true;
-    const column = startColumn + lineOffset;
-    if (l.indexOf("�") >= 0) {
-      warn2(startLine, column, "Line is not valid UTF-8, ignoring.");
-      return true;
-    }
-    if (l.charCodeAt(0) === 91) {
-      const fatal2 = (message) => {
-        result.fatal = { file, line: startLine, column, severity: "error", message };
-        result.fatalReason = "Bad message";
-        return false;
-      };
-      if (l.charCodeAt(l.length - 1) !== 93) return fatal2(`Invalid section header '${l}'`);
-      const name = l.slice(1, -1);
-      if (!isSafeString(name)) return fatal2(`Bad characters in section header '${l}'`);
-      if (knownSections.includes(name)) {
-        section = name;
-        sectionLine = startLine;
-        sectionIgnored = false;
-        result.sections.push({ name, line: startLine });
-      } else {
-        if (!name.startsWith("X-")) warn2(startLine, column, `Unknown section '${name}'. Ignoring.`);
-        section = null;
-        sectionIgnored = true;
-      }
-      return true;
-    }
-    if (section === null) {
-      if (!sectionIgnored) warn2(startLine, column, "Assignment outside of section. Ignoring.");
-      return true;
-    }
-    const eq = l.indexOf("=");
-    if (eq < 0) {
-      warn2(startLine, column, "Missing '=', ignoring line.");
-      return true;
-    }
-    if (eq === 0) {
-      warn2(startLine, column, "Missing key name before '=', ignoring line.");
-      return true;
-    }
-    result.assignments.push({
-      file,
-      line: startLine,
-      column,
-      section,
-      sectionLine,
-      key: stripWhitespace(l.slice(0, eq)),
-      value: stripWhitespace(l.slice(eq + 1))
-    });
-    return true;
-  };
-  const lines = splitLines(text);
-  for (let index = 0; index < lines.length; index++) {
-    const lineNo = index + 1;
-    let raw = lines[index];
-    const lead = leadingBlanks(raw);
-    if (lead < raw.length) {
-      const c = raw.charCodeAt(lead);
-      if (c === 35 || c === 59) continue;
-    }
-    if (!bomSeen && raw.startsWith(UTF8_BOM)) {
-      raw = raw.slice(1);
-      bomSeen = true;
-    }
-    let logical;
-    let startLine;
-    let startColumn;
-    if (continuation !== null) {
-      if (raw.length > LONG_LINE_MAX - continuation.length) {
-        result.fatal = {
-          file,
-          line: lineNo,
-          column: 1,
-          severity: "error",
-          message: "Continuation line too long"
-        };
-        result.fatalReason = "No buffer space available";
-        return result;
-      }
-      logical = continuation + raw;
-      startLine = continuationLine;
-      startColumn = continuationColumn;
-    } else {
-      if (raw.length > LONG_LINE_MAX) {
-        result.fatal = { file, line: lineNo, column: 1, severity: "error", message: "Line too long" };
-        result.fatalReason = "No buffer space available";
-        return result;
-      }
-      logical = raw;
-      startLine = lineNo;
-      startColumn = 1;
-    }
-    if (endsEscaped(logical)) {
-      continuation = logical.slice(0, -1) + " ";
-      continuationLine = startLine;
-      continuationColumn = startColumn;
-      continue;
-    }
-    continuation = null;
-    if (!parseLine(logical, startLine, startColumn)) return result;
-  }
-  if (continuation !== null) parseLine(continuation, continuationLine, continuationColumn);
-  return result;
-}
-
-// src/core/unit/unit-tree.ts
-var import_path2 = require("path");
-var MAX_SYMLINK_HOPS = 32;
-function resolvePath(tree, path) {
-  const split = (p) => p.split("/").filter((c) => c.length > 0);
-  const base = tree.hostDirectory === void 0 ? [] : split(import_path2.posix.normalize(tree.hostDirectory));
-  const host = tree.hostDirectory !== void 0;
-  let pending = split(import_path2.posix.normalize(path));
-  const done = [...base];
-  let hops = 0;
-  while (pending.length > 0) {
-    const component = pending.shift();
-    if (component === ".") continue;
-    if (component === "..") {
-      done.pop();
-      continue;
-    }
-    const current = [...done, component];
-    if (host && current.some((c, i) => i < base.length && base[i] !== c)) {
-      const hostPath = import_path2.posix.normalize("/" + [...current, ...pending].join("/"));
-      return hostPath === "/dev/null" ? { kind: "null" } : { kind: "missing" };
-    }
-    if (current.length < base.length) {
-      done.push(component);
-      continue;
-    }
-    const treePath = "/" + current.slice(base.length).join("/");
-    const entry = tree.lstat(treePath);
-    if (!entry) {
-      if (treePath === "/dev/null" && !host) return { kind: "null" };
-      return { kind: "missing" };
-    }
-    if (entry.type === "symlink") {
-      if (++hops > MAX_SYMLINK_HOPS) return { kind: "loop" };
-      const target = entry.target;
-      if (import_path2.posix.normalize(target) === "/dev/null" && pending.length === 0) return { kind: "null" };
-      const rest = split(target);
-      if (target.startsWith("/")) done.length = 0;
-      pending = [...rest, ...pending];
-      continue;
-    }
-    if (pending.length > 0 && entry.type !== "directory") return { kind: "missing" };
-    done.push(component);
-    if (pending.length === 0) {
-      const p = "/" + done.slice(base.length).join("/");
-      if (entry.type === "file") return { kind: "file", path: p, size: entry.size };
-      if (entry.type === "directory") return { kind: "directory", path: p };
-      return { kind: "other", path: p };
-    }
-  }
-  if (host && done.length < base.length) return { kind: "missing" };
-  return { kind: "directory", path: "/" + done.slice(base.length).join("/") };
-}
-function memoizeTree(tree) {
-  const lstats = /* @__PURE__ */ new Map();
-  const listings = /* @__PURE__ */ new Map();
-  const files = /* @__PURE__ */ new Map();
-  return {
-    lstat(path) {
-      if (lstats.has(path)) return lstats.get(path);
-      const e = tree.lstat(path);
-      lstats.set(path, e);
-      return e;
-    },
-    readDirectory(path) {
-      if (listings.has(path)) return listings.get(path);
-      const l = tree.readDirectory(path);
-      listings.set(path, l);
-      return l;
-    },
-    readFile(path) {
-      let f = files.get(path);
-      if (!f) {
-        f = tree.readFile(path);
-        files.set(path, f);
-      }
-      return f;
-    },
-    // Resolution depends on where the tree sits on the host; the cache must not hide it.
-    ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {}
-  };
-}
-function linkTargetPath(linkDir, target) {
-  return import_path2.posix.normalize(target.startsWith("/") ? target : import_path2.posix.join(linkDir, target));
-}
-
-// src/core/unit/load-unit.ts
-var UNIT_SECTIONS = {
-  service: ["Unit", "Service", "Install"],
-  socket: ["Unit", "Socket", "Install"],
-  mount: ["Unit", "Mount", "Install"],
-  swap: ["Unit", "Swap", "Install"],
-  slice: ["Unit", "Slice", "Install"],
-  timer: ["Unit", "Timer", "Install"],
-  path: ["Unit", "Path", "Install"],
-  target: ["Unit", "Install"],
-  automount: ["Unit", "Automount", "Install"],
-  device: ["Unit", "Install"],
-  scope: ["Unit", "Scope", "Install"]
-};
-var MAX_UNIT_FILE_BYTES = 4 * 1024 * 1024;
-var NameMap = class {
-  constructor(tree, searchPath) {
-    this.tree = tree;
-    this.searchPath = searchPath;
-  }
-  tree;
-  searchPath;
-  cache = /* @__PURE__ */ new Map();
-  aliasIndex;
-  get(name) {
-    const cached = this.cache.get(name);
-    if (cached !== void 0) return cached ?? void 0;
-    let found = null;
-    for (const dir of this.searchPath) {
-      const entry = this.entryIn(dir, name);
-      if (entry) {
-        found = entry;
-        break;
-      }
-    }
-    this.cache.set(name, found);
-    return found ?? void 0;
-  }
-  entryIn(dir, name) {
-    const path = import_path3.posix.join(dir, name);
-    const entry = this.tree.lstat(path);
-    if (!entry) return void 0;
-    if (entry.type !== "symlink") return { kind: "fragment", path };
-    const target = linkTargetPath(dir, entry.target);
-    const inSearchPath = this.searchPath.some((d2) => target.startsWith(d2 + "/"));
-    if (!inSearchPath || target === "/dev/null") {
-      return { kind: "fragment", path };
-    }
-    const targetName = import_path3.posix.basename(target);
-    if (targetName === name) return void 0;
-    if (!isValidAlias(name, targetName)) return void 0;
-    return { kind: "alias", target: targetName };
-  }
-  /** All names whose alias symlinks (in any search directory) point at `name`. */
-  aliasesOf(name) {
-    if (!this.aliasIndex) {
-      this.aliasIndex = /* @__PURE__ */ new Map();
-      for (const dir of this.searchPath) {
-        const resolved = resolvePath(this.tree, dir);
-        if (resolved.kind !== "directory") continue;
-        for (const entryName of this.tree.readDirectory(resolved.path) ?? []) {
-          if (!parseUnitName(entryName)) continue;
-          const entry = this.get(entryName);
-          if (entry?.kind !== "alias") continue;
-          const list = this.aliasIndex.get(entry.target) ?? [];
-          if (!list.includes(entryName)) list.push(entryName);
-          this.aliasIndex.set(entry.target, list);
-        }
-      }
-    }
-    return this.aliasIndex.get(name) ?? [];
-  }
-  /** Follows aliases until a fragment path (unit_ids_map_get()). */
-  fragmentOf(name) {
-    let current = name;
-    for (let hops = 0; hops < 64; hops++) {
-      const entry = this.get(current);
-      if (!entry) return void 0;
-      if (entry.kind === "fragment") return entry.path;
-      current = entry.target;
-    }
-    return void 0;
-  }
-};
-function isValidAlias(alias, target) {
-  const a = parseUnitName(alias);
-  const t = parseUnitName(target);
-  if (!a || !t || a.type !== t.type) return false;
-  const aTemplate = a.instance === "";
-  const tTemplate = t.instance === "";
-  if (aTemplate !== tTemplate) return false;
-  if (a.instance && t.instance === "") return false;
-  return true;
-}
-var UnitLoader = class {
-  constructor(tree, searchPath) {
-    this.searchPath = searchPath;
-    this.tree = memoizeTree(tree);
-    this.names = new NameMap(this.tree, searchPath);
-  }
-  searchPath;
-  tree;
-  names;
-  resolved = /* @__PURE__ */ new Map();
-  resolve(path) {
-    let r = this.resolved.get(path);
-    if (!r) {
-      r = resolvePath(this.tree, path);
-      this.resolved.set(path, r);
-    }
-    return r;
-  }
-  /** Loads one unit; template names must already carry their instance. */
-  load(unitName) {
-    const tree = this.tree;
-    const names = this.names;
-    const parts = parseUnitName(unitName);
-    if (!parts) return fail("error", unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
-    let fragmentPath = names.fragmentOf(unitName);
-    let instance = parts.instance === "" ? void 0 : parts.instance;
-    let lookupName = unitName;
-    if (!fragmentPath && instance !== void 0) {
-      lookupName = templateOf(unitName);
-      fragmentPath = names.fragmentOf(lookupName);
-    }
-    if (!fragmentPath) return fail("not-found", unitName, `Unit ${unitName} not found.`);
-    const resolved = this.resolve(fragmentPath);
-    if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) {
-      return fail("masked", unitName, `Unit ${unitName} is masked.`);
-    }
-    if (resolved.kind !== "file") {
-      return fail("not-found", unitName, `Unit ${unitName} not found.`);
-    }
-    let id = import_path3.posix.basename(fragmentPath);
-    const idParts = parseUnitName(id);
-    if (!idParts || idParts.type !== parts.type) id = unitName;
-    else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
-    else if (idParts.instance === void 0) instance = void 0;
-    const type = parts.type;
-    const allNames = [id];
-    const addName = (n) => {
-      if (!allNames.includes(n)) allNames.push(n);
-    };
-    addName(unitName);
-    const fragmentName = import_path3.posix.basename(fragmentPath);
-    for (const alias of names.aliasesOf(fragmentName)) {
-      addName(instance !== void 0 && alias.includes("@") ? replaceInstance(alias, instance) : alias);
-    }
-    if (lookupName !== unitName) {
-      for (const alias of names.aliasesOf(lookupName)) addName(replaceInstance(alias, instance ?? ""));
-    }
-    const mainText = readUnitText(tree, resolved.path, resolved.size);
-    if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
-    const sections = UNIT_SECTIONS[type];
-    const files = [parseUnitFile(mainText.text, fragmentPath, sections)];
-    for (const dropIn of findDropIns(
-      tree,
-      this.searchPath,
-      id,
-      allNames.slice(1),
-      type,
-      (p) => this.resolve(p)
-    )) {
-      const r = this.resolve(dropIn);
-      if (r.kind === "null") continue;
-      if (r.kind !== "file") continue;
-      const text = readUnitText(tree, r.path, r.size);
-      if ("error" in text) {
-        files.push({
-          file: dropIn,
-          assignments: [],
-          sections: [],
-          diagnostics: [{ file: dropIn, line: 1, column: 1, severity: "warning", message: text.error }]
-        });
-        continue;
-      }
-      files.push(parseUnitFile(text.text, dropIn, sections));
-    }
-    return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
-  }
-};
-function readUnitText(tree, path, size) {
-  if (size > MAX_UNIT_FILE_BYTES)
-    return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
-  return tree.readFile(path);
-}
-function fail(kind, unitName, message) {
-  return { ok: false, failure: { kind, unitName, message } };
-}
-var BACKUP_SUFFIXES = [
-  "~",
-  ".rpmnew",
-  ".rpmsave",
-  ".rpmorig",
-  ".dpkg-old",
-  ".dpkg-new",
-  ".dpkg-tmp",
-  ".dpkg-dist",
-  ".dpkg-bak",
-  ".dpkg-backup",
-  ".dpkg-remove",
-  ".ucf-new",
-  ".ucf-old",
-  ".ucf-dist",
-  ".swp",
-  ".bak",
-  ".old",
-  ".new"
-];
-function isHiddenOrBackup(name) {
-  return name.startsWith(".") || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
-}
-var LISTING_SETS = /* @__PURE__ */ new WeakMap();
-function findDropIns(tree, searchPath, id, aliases, type, resolve2 = (p) => resolvePath(tree, p)) {
-  const dirs = [];
-  const listed = (dir, name) => {
-    const r = resolve2(dir);
-    if (r.kind !== "directory") return false;
-    const entries = tree.readDirectory(r.path);
-    if (entries === void 0) return false;
-    let set = LISTING_SETS.get(entries);
-    if (!set) {
-      set = new Set(entries);
-      LISTING_SETS.set(entries, set);
-    }
-    return set.has(name);
-  };
-  const addDir = (dir, name) => {
-    if (!listed(dir, name)) return;
-    const r = resolve2(dir + "/" + name);
-    if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
-  };
-  const addDirsFor = (name) => {
-    const candidates = dropInNames(name);
-    for (const dir of searchPath) for (const n of candidates) addDir(dir, `${n}.d`);
-  };
-  addDirsFor(id);
-  for (const alias of aliases) addDirsFor(alias);
-  for (const dir of searchPath) addDir(dir, `${type}.d`);
-  const byName = /* @__PURE__ */ new Map();
-  for (const dir of dirs) {
-    for (const name of tree.readDirectory(dir) ?? []) {
-      if (!name.endsWith(".conf") || isHiddenOrBackup(name) || byName.has(name)) continue;
-      const path = import_path3.posix.join(dir, name);
-      const entry = tree.lstat(path);
-      if (!entry || entry.type !== "file" && entry.type !== "symlink") continue;
-      byName.set(name, path);
-    }
-  }
-  return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name));
-}
-function compareBytes(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 // src/core/unit/specifiers.ts
@@ -46042,7 +45534,7 @@ var ERRNO_NAMES = new Set(
 
 // src/core/security/exec-command.ts
 var isWhitespace = (c) => c !== void 0 && WHITESPACE.includes(c);
-function isSafeString2(s) {
+function isSafeString(s) {
   return !/[\x01-\x1f"'\\\x7f]/.test(s);
 }
 function extractExecWord(p, messages, rvalue) {
@@ -46100,7 +45592,7 @@ function parseExecLine(rvalue, options) {
     const path = expanded.value;
     if (!viaShell) {
       if (path === "") return refuse("Empty path in command line", `'${rvalue}'`);
-      if (!isSafeString2(path)) return refuse("Executable name contains special characters", path);
+      if (!isSafeString(path)) return refuse("Executable name contains special characters", path);
       if (path.endsWith("/")) return refuse("Executable path specifies a directory", path);
       if (!(path.startsWith("/") ? isValidPath(path) : isValidFilename(path)))
         return refuse("Neither a valid executable name nor an absolute path", path);
@@ -46563,7 +46055,7 @@ var handleDevicePolicy = (ctx, a) => {
   ctx.s.devicePolicy = a.value;
   return "ok";
 };
-function addDeviceAllow(ctx, path, permissions, location2) {
+function addDeviceAllow(ctx, path, permissions, location3) {
   const perms = permissions === "" ? "rwm" : ["r", "w", "m"].filter((c) => permissions.includes(c)).join("");
   if (ctx.traits.deviceAllowMergesSamePath) {
     const existing = ctx.s.deviceAllow.find((e) => e.path === path);
@@ -46572,7 +46064,7 @@ function addDeviceAllow(ctx, path, permissions, location2) {
       return;
     }
   }
-  ctx.s.deviceAllow.unshift(location2 ? { path, permissions: perms, location: location2 } : { path, permissions: perms });
+  ctx.s.deviceAllow.unshift(location3 ? { path, permissions: perms, location: location3 } : { path, permissions: perms });
 }
 var handleDeviceAllow = (ctx, a) => {
   if (a.value === "") {
@@ -46724,7 +46216,7 @@ function execCommands(field) {
     }
     const r = parseExecLine(a.value, {
       extraPrefixes: ctx.traits.execCommandExtraPrefixes,
-      expand: (text) => expand2(ctx, text)
+      expand: (text2) => expand2(ctx, text2)
     });
     for (const m of r.messages) {
       if (m.severity === "error") fatal(ctx, a, m.message);
@@ -46782,7 +46274,7 @@ function credential(kind, encrypted) {
   return (ctx, a) => {
     const map = kind === "load" ? ctx.facts.loadCredentials : ctx.facts.setCredentials;
     const apply = kind === "load" ? applyLoadCredential : applySetCredential;
-    const r = apply(map, a.value, encrypted, (text) => expand2(ctx, text));
+    const r = apply(map, a.value, encrypted, (text2) => expand2(ctx, text2));
     return r.ok ? "ok" : warn(ctx, a, r.message);
   };
 }
@@ -47013,15 +46505,15 @@ function profileCache(profile) {
   return c;
 }
 var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
-function defaultSettings(unit2, traits) {
-  const type = unit2.type;
+function defaultSettings(unit3, traits) {
+  const type = unit3.type;
   const exec = HAS_EXEC_CONTEXT.has(type);
   return {
-    unitId: unit2.id,
+    unitId: unit3.id,
     unitType: type,
     hasExecContext: exec,
     hasCgroupContext: HAS_CGROUP_CONTEXT.has(type),
-    defaultDependencies: !PERPETUAL_UNITS.some((n) => unit2.names.includes(n) && n.endsWith(`.${type}`)),
+    defaultDependencies: !PERPETUAL_UNITS.some((n) => unit3.names.includes(n) && n.endsWith(`.${type}`)),
     notifyAccess: "none",
     user: void 0,
     dynamicUser: false,
@@ -47071,12 +46563,12 @@ function defaultSettings(unit2, traits) {
     typeSection: void 0
   };
 }
-function deriveSecuritySettings(unit2, profile) {
+function deriveSecuritySettings(unit3, profile) {
   const traits = profile.traits;
   const cache2 = profileCache(profile);
-  const s = defaultSettings(unit2, traits);
+  const s = defaultSettings(unit3, traits);
   const ctx = {
-    unit: unit2,
+    unit: unit3,
     traits,
     profile,
     s,
@@ -47111,9 +46603,9 @@ function deriveSecuritySettings(unit2, profile) {
     ipPrefixes: { allow: [], deny: [] },
     ipFilterPaths: { ingress: 0, egress: 0 }
   };
-  const ownSection = TYPE_SECTION[unit2.type];
-  for (let fileIndex = 0; fileIndex < unit2.files.length; fileIndex++) {
-    const file = unit2.files[fileIndex];
+  const ownSection = TYPE_SECTION[unit3.type];
+  for (let fileIndex = 0; fileIndex < unit3.files.length; fileIndex++) {
+    const file = unit3.files[fileIndex];
     if (!file) continue;
     ctx.diagnostics.push(...file.diagnostics);
     if (fileIndex === 0 && ownSection) {
@@ -47123,7 +46615,7 @@ function deriveSecuritySettings(unit2, profile) {
     let stopped = false;
     for (const a of file.assignments) {
       const spec = DIRECTIVES[a.key];
-      if (!spec || !inScope(spec.scope, a.section, unit2.type)) continue;
+      if (!spec || !inScope(spec.scope, a.section, unit3.type)) continue;
       const handler2 = handlerFor(a.key, traits);
       if (!handler2) continue;
       const list = s.provenance.get(a.key);
@@ -47134,14 +46626,14 @@ function deriveSecuritySettings(unit2, profile) {
         break;
       }
     }
-    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit2.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit3.id} has a bad unit file setting.`);
     if (fileIndex === 0 && file.fatal) {
       ctx.diagnostics.push(file.fatal);
       return {
         failure: {
           kind: "error",
-          unitName: unit2.id,
-          message: `Unit ${unit2.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
+          unitName: unit3.id,
+          message: `Unit ${unit3.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
         },
         diagnostics: ctx.diagnostics
       };
@@ -47242,8 +46734,8 @@ function mountDependencyError(facts, where2) {
 }
 var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct", "indirect"];
 function verifyUnit(ctx) {
-  const { unit: unit2, facts } = ctx;
-  const id = unit2.id;
+  const { unit: unit3, facts } = ctx;
+  const id = unit3.id;
   const refuse = (why) => ({
     kind: "bad-setting",
     unitName: id,
@@ -47256,12 +46748,12 @@ Unit ${id} has a bad unit file setting.`
     message: `Unit ${id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
   });
   const hasNameFor = (path) => {
-    const name = unitNameFromPath(path, unit2.type);
+    const name = unitNameFromPath(path, unit3.type);
     if (name === void 0) return void 0;
-    if (name === "hashed") return unit2.names.some(isHashedUnitName);
-    return unit2.names.includes(name);
+    if (name === "hashed") return unit3.names.some(isHashedUnitName);
+    return unit3.names.includes(name);
   };
-  switch (unit2.type) {
+  switch (unit3.type) {
     case "service": {
       let type = facts.type;
       if (type === void 0) type = facts.busName ? "dbus" : facts.execStart > 0 ? "simple" : "oneshot";
@@ -47304,7 +46796,7 @@ Unit ${id} has a bad unit file setting.`
       if (!matches) return refuse("Where= setting doesn't match unit name. Refusing.");
       if (isApiMountPoint(where2))
         return refuse(`Cannot create mount unit for API file system ${where2}. Refusing.`);
-      const perpetual = unit2.names.includes("-.mount");
+      const perpetual = unit3.names.includes("-.mount");
       if (facts.what === void 0 && !perpetual) return refuse("What= setting is missing. Refusing.");
       if (facts.pamName && facts.killMode !== "control-group")
         return refuse("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
@@ -47425,6 +46917,159 @@ function finishRecord(ctx) {
   }
   s.ipCustomFilters = ctx.ipFilterPaths.ingress > 0 || ctx.ipFilterPaths.egress > 0;
   if (s.protectSystem === void 0) s.protectSystem = "no";
+}
+
+// src/core/gate/profile-checks.ts
+var BOOLEAN_SETTINGS = {
+  NoNewPrivileges: (s) => s.noNewPrivileges,
+  PrivateTmp: (s) => s.privateTmp !== "no",
+  PrivateDevices: (s) => s.privateDevices,
+  PrivateNetwork: (s) => s.privateNetwork,
+  PrivateUsers: (s) => s.privateUsers !== "no",
+  PrivateMounts: (s) => s.privateMounts !== false,
+  ProtectKernelModules: (s) => s.protectKernelModules,
+  ProtectKernelTunables: (s) => s.protectKernelTunables,
+  ProtectKernelLogs: (s) => s.protectKernelLogs,
+  ProtectClock: (s) => s.protectClock,
+  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
+  ProtectHostname: (s) => s.protectHostname !== "no",
+  LockPersonality: (s) => s.lockPersonality,
+  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
+  RestrictRealtime: (s) => s.restrictRealtime,
+  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
+  RemoveIPC: (s) => s.removeIpc,
+  DynamicUser: (s) => s.dynamicUser,
+  Delegate: (s) => s.delegate
+};
+var RANKS = {
+  ProtectSystem: { of: (s) => s.protectSystem, order: ["no", "yes", "full", "strict"] },
+  ProtectHome: { of: (s) => s.protectHome, order: ["no", "read-only", "tmpfs", "yes"] },
+  ProtectProc: { of: (s) => s.protectProc, order: ["default", "noaccess", "ptraceable", "invisible"] },
+  ProcSubset: { of: (s) => s.procSubset, order: ["all", "pid"] },
+  KeyringMode: { of: (s) => s.keyringMode, order: ["shared", "inherit", "private"] },
+  NotifyAccess: { of: (s) => s.notifyAccess, order: ["all", "exec", "main", "none"] },
+  DevicePolicy: { of: (s) => s.devicePolicy ?? "auto", order: ["auto", "closed", "strict"] }
+};
+function capabilityMask(words, profile) {
+  let mask = 0n;
+  for (const w of words) {
+    const bit = profile.data.capabilities[w.toUpperCase()];
+    if (bit !== void 0) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+function capabilityNames(mask, profile) {
+  return Object.entries(profile.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+}
+function lastValue(s, key) {
+  return s.provenance.get(key)?.at(-1)?.value;
+}
+function checkRequirement(requirement, s, profile) {
+  const eq = requirement.indexOf("=");
+  const key = requirement.slice(0, eq);
+  const want = requirement.slice(eq + 1).trim();
+  const boolGetter = BOOLEAN_SETTINGS[key];
+  if (boolGetter) {
+    const b = parseBoolean(want);
+    const have = boolGetter(s);
+    return {
+      met: b === void 0 ? lastValue(s, key) === want : have === b,
+      actual: `${key}=${have ? "yes" : "no"}`
+    };
+  }
+  const rank = RANKS[key];
+  if (rank) {
+    const have = rank.of(s);
+    const wanted = parseBoolean(want) === true ? "yes" : parseBoolean(want) === false ? "no" : want;
+    const hi = rank.order.indexOf(have);
+    const wi = rank.order.indexOf(wanted);
+    return { met: wi >= 0 && hi >= wi, actual: `${key}=${have}` };
+  }
+  switch (key) {
+    case "SystemCallArchitectures": {
+      const want2 = new Set(extractWords(requirement.slice(eq + 1), true).words);
+      const have = s.systemCallArchitectures;
+      const met = have.size > 0 && [...have].every((a) => want2.has(a));
+      return { met, actual: `${key}=${[...have].join(" ")}` };
+    }
+    case "SystemCallFilter": {
+      const filter = s.systemCallFilter;
+      const groups2 = profile.data.syscallGroups;
+      const deny = want.startsWith("~");
+      const names = extractWords(deny ? want.slice(1) : want, false).words;
+      const wanted = /* @__PURE__ */ new Set();
+      for (const n of names) for (const m of n.startsWith("@") ? groups2[n] ?? [] : [n]) wanted.add(m);
+      const actual = !filter ? `${key}= (no filter)` : `${key}=${filter.allowList ? "allow list" : "deny list"} of ${filter.names.size}`;
+      if (!filter) return { met: false, actual };
+      if (deny) {
+        const met2 = [...wanted].every((n) => filter.allowList ? !filter.names.has(n) : filter.names.has(n));
+        return { met: met2, actual };
+      }
+      const allowed = /* @__PURE__ */ new Set([...wanted, ...groups2["@default"] ?? []]);
+      const met = filter.allowList && [...filter.names].every((n) => allowed.has(n));
+      return { met, actual };
+    }
+    case "CapabilityBoundingSet":
+    case "AmbientCapabilities": {
+      const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
+      const allowed = capabilityMask(extractWords(want, true).words, profile);
+      const extra = have & ~allowed;
+      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, profile).join(" ")}` };
+    }
+    case "RestrictNamespaces": {
+      const b = parseBoolean(want);
+      const have = s.restrictNamespaces;
+      if (b === true) return { met: have === 0, actual: `${key}=${have === 0 ? "yes" : "partly or no"}` };
+      return {
+        met: have !== NAMESPACES_UNSET,
+        actual: `${key}=${have === NAMESPACES_UNSET ? "(unset)" : "set"}`
+      };
+    }
+    case "RestrictAddressFamilies": {
+      const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
+      const allowed = new Set(
+        allowedFamilies.map((f) => profile.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
+      );
+      const af = s.addressFamilies;
+      if (!s.addressFamiliesAllowList)
+        return { met: false, actual: `${key}= (${af ? "deny list" : "not restricted"})` };
+      const have = [...af?.families ?? []];
+      return {
+        met: have.every((f) => allowed.has(f)),
+        actual: `${key}=${familyNames(have, profile).join(" ") || "none"}`
+      };
+    }
+    case "UMask": {
+      const wantMask = /^[0-7]+$/.test(want) ? parseInt(want, 8) : NaN;
+      return {
+        met: Number.isFinite(wantMask) && (s.umask & wantMask) === wantMask,
+        actual: `${key}=${s.umask.toString(8).padStart(4, "0")}`
+      };
+    }
+    default: {
+      const have = lastValue(s, key);
+      return { met: have === want, actual: have === void 0 ? `${key} not set` : `${key}=${have}` };
+    }
+  }
+}
+function familyNames(families, profile) {
+  const byNumber = /* @__PURE__ */ new Map();
+  for (const [name, n] of Object.entries(profile.data.addressFamilies)) {
+    if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
+  }
+  return families.map((f) => byNumber.get(f) ?? String(f)).sort();
+}
+function forbiddenCapabilities(s, allowed, profile) {
+  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, profile);
+  return capabilityNames(keep, profile);
+}
+function forbiddenAddressFamilies(s, allowed, profile) {
+  if (!s.addressFamiliesAllowList) return ["(any)"];
+  const ok = new Set(allowed.map((f) => profile.data.addressFamilies[f.toUpperCase()]));
+  return familyNames(
+    [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
+    profile
+  );
 }
 
 // src/core/security/assess.ts
@@ -47815,14 +47460,1306 @@ function mergeSort(items, compare) {
   sort(0, items.length);
 }
 
+// src/core/unit/load-unit.ts
+var import_path2 = require("path");
+
+// src/core/unit/parse-unit-file.ts
+var LONG_LINE_MAX = 1024 * 1024;
+var UTF8_BOM = "\uFEFF";
+function isBlank(c) {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+function stripWhitespace(s) {
+  let start = 0;
+  let end = s.length;
+  while (start < end && isBlank(s.charCodeAt(start))) start++;
+  while (end > start && isBlank(s.charCodeAt(end - 1))) end--;
+  return start === 0 && end === s.length ? s : s.slice(start, end);
+}
+function leadingBlanks(s) {
+  let i = 0;
+  while (i < s.length && isBlank(s.charCodeAt(i))) i++;
+  return i;
+}
+function isSafeString2(s) {
+  return !/[\x01-\x1f"'\\\x7f]/.test(s);
+}
+function endsEscaped(s) {
+  let n = 0;
+  for (let i = s.length - 1; i >= 0 && s.charCodeAt(i) === 92; i--) n++;
+  return n % 2 === 1;
+}
+function splitLines(text2) {
+  const lines = [];
+  const n = text2.length;
+  let pos = 0;
+  while (pos < n) {
+    let line = "";
+    let seen = 0;
+    for (; pos < n; pos++) {
+      const c = text2.charCodeAt(pos);
+      const eol = c === 10 ? 1 : c === 13 ? 2 : c === 0 ? 4 : 0;
+      if (seen & 4 || eol === 0 && seen !== 0 || eol !== 0 && seen & eol) break;
+      if (eol !== 0) seen |= eol;
+      else line += text2[pos];
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+function parseUnitFile(text2, file, knownSections) {
+  const result = { file, assignments: [], sections: [], diagnostics: [] };
+  let section = null;
+  let sectionLine = 0;
+  let sectionIgnored = false;
+  let continuation = null;
+  let continuationLine = 0;
+  let continuationColumn = 0;
+  let bomSeen = false;
+  const warn2 = (line, column, message) => {
+    result.diagnostics.push({ file, line, column, severity: "warning", message });
+  };
+  const parseLine = (logical, startLine, startColumn) => {
+    const lineOffset = leadingBlanks(logical);
+    const l = stripWhitespace(logical);
+    if (l.length === 0) return true;
+    const column = startColumn + lineOffset;
+    if (l.indexOf("�") >= 0) {
+      warn2(startLine, column, "Line is not valid UTF-8, ignoring.");
+      return true;
+    }
+    if (l.charCodeAt(0) === 91) {
+      const fatal2 = (message) => {
+        result.fatal = { file, line: startLine, column, severity: "error", message };
+        result.fatalReason = "Bad message";
+        return false;
+      };
+      if (l.charCodeAt(l.length - 1) !== 93) return fatal2(`Invalid section header '${l}'`);
+      const name = l.slice(1, -1);
+      if (!isSafeString2(name)) return fatal2(`Bad characters in section header '${l}'`);
+      if (knownSections.includes(name)) {
+        section = name;
+        sectionLine = startLine;
+        sectionIgnored = false;
+        result.sections.push({ name, line: startLine });
+      } else {
+        if (!name.startsWith("X-")) warn2(startLine, column, `Unknown section '${name}'. Ignoring.`);
+        section = null;
+        sectionIgnored = true;
+      }
+      return true;
+    }
+    if (section === null) {
+      if (!sectionIgnored) warn2(startLine, column, "Assignment outside of section. Ignoring.");
+      return true;
+    }
+    const eq = l.indexOf("=");
+    if (eq < 0) {
+      warn2(startLine, column, "Missing '=', ignoring line.");
+      return true;
+    }
+    if (eq === 0) {
+      warn2(startLine, column, "Missing key name before '=', ignoring line.");
+      return true;
+    }
+    result.assignments.push({
+      file,
+      line: startLine,
+      column,
+      section,
+      sectionLine,
+      key: stripWhitespace(l.slice(0, eq)),
+      value: stripWhitespace(l.slice(eq + 1))
+    });
+    return true;
+  };
+  const lines = splitLines(text2);
+  for (let index = 0; index < lines.length; index++) {
+    const lineNo = index + 1;
+    let raw = lines[index];
+    const lead = leadingBlanks(raw);
+    if (lead < raw.length) {
+      const c = raw.charCodeAt(lead);
+      if (c === 35 || c === 59) continue;
+    }
+    if (!bomSeen && raw.startsWith(UTF8_BOM)) {
+      raw = raw.slice(1);
+      bomSeen = true;
+    }
+    let logical;
+    let startLine;
+    let startColumn;
+    if (continuation !== null) {
+      if (raw.length > LONG_LINE_MAX - continuation.length) {
+        result.fatal = {
+          file,
+          line: lineNo,
+          column: 1,
+          severity: "error",
+          message: "Continuation line too long"
+        };
+        result.fatalReason = "No buffer space available";
+        return result;
+      }
+      logical = continuation + raw;
+      startLine = continuationLine;
+      startColumn = continuationColumn;
+    } else {
+      if (raw.length > LONG_LINE_MAX) {
+        result.fatal = { file, line: lineNo, column: 1, severity: "error", message: "Line too long" };
+        result.fatalReason = "No buffer space available";
+        return result;
+      }
+      logical = raw;
+      startLine = lineNo;
+      startColumn = 1;
+    }
+    if (endsEscaped(logical)) {
+      continuation = logical.slice(0, -1) + " ";
+      continuationLine = startLine;
+      continuationColumn = startColumn;
+      continue;
+    }
+    continuation = null;
+    if (!parseLine(logical, startLine, startColumn)) return result;
+  }
+  if (continuation !== null) parseLine(continuation, continuationLine, continuationColumn);
+  return result;
+}
+
+// src/core/unit/unit-tree.ts
+var import_path = require("path");
+var MAX_SYMLINK_HOPS = 32;
+function resolvePath(tree, path) {
+  const split = (p) => p.split("/").filter((c) => c.length > 0);
+  const base = tree.hostDirectory === void 0 ? [] : split(import_path.posix.normalize(tree.hostDirectory));
+  const host = tree.hostDirectory !== void 0;
+  let pending = split(import_path.posix.normalize(path));
+  const done = [...base];
+  let hops = 0;
+  while (pending.length > 0) {
+    const component = pending.shift();
+    if (component === ".") continue;
+    if (component === "..") {
+      done.pop();
+      continue;
+    }
+    const current = [...done, component];
+    if (host && current.some((c, i) => i < base.length && base[i] !== c)) {
+      const hostPath = import_path.posix.normalize("/" + [...current, ...pending].join("/"));
+      return hostPath === "/dev/null" ? { kind: "null" } : { kind: "missing" };
+    }
+    if (current.length < base.length) {
+      done.push(component);
+      continue;
+    }
+    const treePath = "/" + current.slice(base.length).join("/");
+    const entry = tree.lstat(treePath);
+    if (!entry) {
+      if (treePath === "/dev/null" && !host) return { kind: "null" };
+      return { kind: "missing" };
+    }
+    if (entry.type === "symlink") {
+      if (++hops > MAX_SYMLINK_HOPS) return { kind: "loop" };
+      const target = entry.target;
+      if (import_path.posix.normalize(target) === "/dev/null" && pending.length === 0) return { kind: "null" };
+      const rest = split(target);
+      if (target.startsWith("/")) done.length = 0;
+      pending = [...rest, ...pending];
+      continue;
+    }
+    if (pending.length > 0 && entry.type !== "directory") return { kind: "missing" };
+    done.push(component);
+    if (pending.length === 0) {
+      const p = "/" + done.slice(base.length).join("/");
+      if (entry.type === "file") return { kind: "file", path: p, size: entry.size };
+      if (entry.type === "directory") return { kind: "directory", path: p };
+      return { kind: "other", path: p };
+    }
+  }
+  if (host && done.length < base.length) return { kind: "missing" };
+  return { kind: "directory", path: "/" + done.slice(base.length).join("/") };
+}
+function memoizeTree(tree) {
+  const lstats = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
+  const files = /* @__PURE__ */ new Map();
+  return {
+    lstat(path) {
+      if (lstats.has(path)) return lstats.get(path);
+      const e = tree.lstat(path);
+      lstats.set(path, e);
+      return e;
+    },
+    readDirectory(path) {
+      if (listings.has(path)) return listings.get(path);
+      const l = tree.readDirectory(path);
+      listings.set(path, l);
+      return l;
+    },
+    readFile(path) {
+      let f = files.get(path);
+      if (!f) {
+        f = tree.readFile(path);
+        files.set(path, f);
+      }
+      return f;
+    },
+    // Resolution depends on where the tree sits on the host; the cache must not hide it.
+    ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {}
+  };
+}
+function linkTargetPath(linkDir, target) {
+  return import_path.posix.normalize(target.startsWith("/") ? target : import_path.posix.join(linkDir, target));
+}
+
+// src/core/unit/load-unit.ts
+var UNIT_SECTIONS = {
+  service: ["Unit", "Service", "Install"],
+  socket: ["Unit", "Socket", "Install"],
+  mount: ["Unit", "Mount", "Install"],
+  swap: ["Unit", "Swap", "Install"],
+  slice: ["Unit", "Slice", "Install"],
+  timer: ["Unit", "Timer", "Install"],
+  path: ["Unit", "Path", "Install"],
+  target: ["Unit", "Install"],
+  automount: ["Unit", "Automount", "Install"],
+  device: ["Unit", "Install"],
+  scope: ["Unit", "Scope", "Install"]
+};
+var MAX_UNIT_FILE_BYTES = 4 * 1024 * 1024;
+var NameMap = class {
+  constructor(tree, searchPath) {
+    this.tree = tree;
+    this.searchPath = searchPath;
+  }
+  tree;
+  searchPath;
+  cache = /* @__PURE__ */ new Map();
+  aliasIndex;
+  get(name) {
+    const cached = this.cache.get(name);
+    if (cached !== void 0) return cached ?? void 0;
+    let found = null;
+    for (const dir of this.searchPath) {
+      const entry = this.entryIn(dir, name);
+      if (entry) {
+        found = entry;
+        break;
+      }
+    }
+    this.cache.set(name, found);
+    return found ?? void 0;
+  }
+  entryIn(dir, name) {
+    const path = import_path2.posix.join(dir, name);
+    const entry = this.tree.lstat(path);
+    if (!entry) return void 0;
+    if (entry.type !== "symlink") return { kind: "fragment", path };
+    const target = linkTargetPath(dir, entry.target);
+    const inSearchPath = this.searchPath.some((d2) => target.startsWith(d2 + "/"));
+    if (!inSearchPath || target === "/dev/null") {
+      return { kind: "fragment", path };
+    }
+    const targetName = import_path2.posix.basename(target);
+    if (targetName === name) return void 0;
+    if (!isValidAlias(name, targetName)) return void 0;
+    return { kind: "alias", target: targetName };
+  }
+  /** All names whose alias symlinks (in any search directory) point at `name`. */
+  aliasesOf(name) {
+    if (!this.aliasIndex) {
+      this.aliasIndex = /* @__PURE__ */ new Map();
+      for (const dir of this.searchPath) {
+        const resolved = resolvePath(this.tree, dir);
+        if (resolved.kind !== "directory") continue;
+        for (const entryName of this.tree.readDirectory(resolved.path) ?? []) {
+          if (!parseUnitName(entryName)) continue;
+          const entry = this.get(entryName);
+          if (entry?.kind !== "alias") continue;
+          const list = this.aliasIndex.get(entry.target) ?? [];
+          if (!list.includes(entryName)) list.push(entryName);
+          this.aliasIndex.set(entry.target, list);
+        }
+      }
+    }
+    return this.aliasIndex.get(name) ?? [];
+  }
+  /** Follows aliases until a fragment path (unit_ids_map_get()). */
+  fragmentOf(name) {
+    let current = name;
+    for (let hops = 0; hops < 64; hops++) {
+      const entry = this.get(current);
+      if (!entry) return void 0;
+      if (entry.kind === "fragment") return entry.path;
+      current = entry.target;
+    }
+    return void 0;
+  }
+};
+function isValidAlias(alias, target) {
+  const a = parseUnitName(alias);
+  const t = parseUnitName(target);
+  if (!a || !t || a.type !== t.type) return false;
+  const aTemplate = a.instance === "";
+  const tTemplate = t.instance === "";
+  if (aTemplate !== tTemplate) return false;
+  if (a.instance && t.instance === "") return false;
+  return true;
+}
+var UnitLoader = class {
+  constructor(tree, searchPath) {
+    this.searchPath = searchPath;
+    this.tree = memoizeTree(tree);
+    this.names = new NameMap(this.tree, searchPath);
+  }
+  searchPath;
+  tree;
+  names;
+  resolved = /* @__PURE__ */ new Map();
+  resolve(path) {
+    let r = this.resolved.get(path);
+    if (!r) {
+      r = resolvePath(this.tree, path);
+      this.resolved.set(path, r);
+    }
+    return r;
+  }
+  /** Loads one unit; template names must already carry their instance. */
+  load(unitName) {
+    const tree = this.tree;
+    const names = this.names;
+    const parts = parseUnitName(unitName);
+    if (!parts) return fail("error", unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
+    let fragmentPath = names.fragmentOf(unitName);
+    let instance = parts.instance === "" ? void 0 : parts.instance;
+    let lookupName = unitName;
+    if (!fragmentPath && instance !== void 0) {
+      lookupName = templateOf(unitName);
+      fragmentPath = names.fragmentOf(lookupName);
+    }
+    if (!fragmentPath) return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    const resolved = this.resolve(fragmentPath);
+    if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) {
+      return fail("masked", unitName, `Unit ${unitName} is masked.`);
+    }
+    if (resolved.kind !== "file") {
+      return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    }
+    let id = import_path2.posix.basename(fragmentPath);
+    const idParts = parseUnitName(id);
+    if (!idParts || idParts.type !== parts.type) id = unitName;
+    else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
+    else if (idParts.instance === void 0) instance = void 0;
+    const type = parts.type;
+    const allNames = [id];
+    const addName = (n) => {
+      if (!allNames.includes(n)) allNames.push(n);
+    };
+    addName(unitName);
+    const fragmentName = import_path2.posix.basename(fragmentPath);
+    for (const alias of names.aliasesOf(fragmentName)) {
+      addName(instance !== void 0 && alias.includes("@") ? replaceInstance(alias, instance) : alias);
+    }
+    if (lookupName !== unitName) {
+      for (const alias of names.aliasesOf(lookupName)) addName(replaceInstance(alias, instance ?? ""));
+    }
+    const mainText = readUnitText(tree, resolved.path, resolved.size);
+    if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
+    const sections = UNIT_SECTIONS[type];
+    const files = [parseUnitFile(mainText.text, fragmentPath, sections)];
+    for (const dropIn of findDropIns(
+      tree,
+      this.searchPath,
+      id,
+      allNames.slice(1),
+      type,
+      (p) => this.resolve(p)
+    )) {
+      const r = this.resolve(dropIn);
+      if (r.kind === "null") continue;
+      if (r.kind !== "file") continue;
+      const text2 = readUnitText(tree, r.path, r.size);
+      if ("error" in text2) {
+        files.push({
+          file: dropIn,
+          assignments: [],
+          sections: [],
+          diagnostics: [{ file: dropIn, line: 1, column: 1, severity: "warning", message: text2.error }]
+        });
+        continue;
+      }
+      files.push(parseUnitFile(text2.text, dropIn, sections));
+    }
+    return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
+  }
+};
+function readUnitText(tree, path, size) {
+  if (size > MAX_UNIT_FILE_BYTES)
+    return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+  return tree.readFile(path);
+}
+function fail(kind, unitName, message) {
+  return { ok: false, failure: { kind, unitName, message } };
+}
+var BACKUP_SUFFIXES = [
+  "~",
+  ".rpmnew",
+  ".rpmsave",
+  ".rpmorig",
+  ".dpkg-old",
+  ".dpkg-new",
+  ".dpkg-tmp",
+  ".dpkg-dist",
+  ".dpkg-bak",
+  ".dpkg-backup",
+  ".dpkg-remove",
+  ".ucf-new",
+  ".ucf-old",
+  ".ucf-dist",
+  ".swp",
+  ".bak",
+  ".old",
+  ".new"
+];
+function isHiddenOrBackup(name) {
+  return name.startsWith(".") || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
+}
+var LISTING_SETS = /* @__PURE__ */ new WeakMap();
+function findDropIns(tree, searchPath, id, aliases, type, resolve2 = (p) => resolvePath(tree, p)) {
+  const dirs = [];
+  const listed = (dir, name) => {
+    const r = resolve2(dir);
+    if (r.kind !== "directory") return false;
+    const entries = tree.readDirectory(r.path);
+    if (entries === void 0) return false;
+    let set = LISTING_SETS.get(entries);
+    if (!set) {
+      set = new Set(entries);
+      LISTING_SETS.set(entries, set);
+    }
+    return set.has(name);
+  };
+  const addDir = (dir, name) => {
+    if (!listed(dir, name)) return;
+    const r = resolve2(dir + "/" + name);
+    if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
+  };
+  const addDirsFor = (name) => {
+    const candidates = dropInNames(name);
+    for (const dir of searchPath) for (const n of candidates) addDir(dir, `${n}.d`);
+  };
+  addDirsFor(id);
+  for (const alias of aliases) addDirsFor(alias);
+  for (const dir of searchPath) addDir(dir, `${type}.d`);
+  const byName = /* @__PURE__ */ new Map();
+  for (const dir of dirs) {
+    for (const name of tree.readDirectory(dir) ?? []) {
+      if (!name.endsWith(".conf") || isHiddenOrBackup(name) || byName.has(name)) continue;
+      const path = import_path2.posix.join(dir, name);
+      const entry = tree.lstat(path);
+      if (!entry || entry.type !== "file" && entry.type !== "symlink") continue;
+      byName.set(name, path);
+    }
+  }
+  return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name));
+}
+function compareBytes(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/core/report/suggestions.ts
+var SUGGESTION_MARKER = "<!-- unitgate:suggestion -->";
+var DEFAULT_MAX_SUGGESTIONS = 20;
+var HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+var DIRECTIVE_KEY = /^[ \t]*([A-Za-z0-9_]+)[ \t]*=/;
+var SECTION_HEADER = /^[ \t]*\[(Service|Socket|Mount|Swap)\][ \t]*$/;
+var UNSAFE_LINE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+function parsePatch(patch) {
+  const hunks = [];
+  let hunk;
+  let oldLeft = 0;
+  let newLeft = 0;
+  let oldLine = 0;
+  let newLine = 0;
+  for (const raw of patch.split("\n")) {
+    const header = HUNK_HEADER.exec(raw);
+    if (header) {
+      oldLine = Number(header[1]);
+      newLine = Number(header[3]);
+      oldLeft = header[2] === void 0 ? 1 : Number(header[2]);
+      newLeft = header[4] === void 0 ? 1 : Number(header[4]);
+      hunk = { oldStart: oldLine, oldLines: oldLeft, newStart: newLine, newLines: newLeft, lines: [] };
+      hunks.push(hunk);
+      continue;
+    }
+    if (!hunk || raw.startsWith("\\") || oldLeft <= 0 && newLeft <= 0) continue;
+    const mark = raw[0];
+    const text2 = raw.slice(1);
+    if (mark === "+" && newLeft > 0) {
+      hunk.lines.push({ kind: "added", text: text2, newLine: newLine++ });
+      newLeft--;
+    } else if (mark === "-" && oldLeft > 0) {
+      hunk.lines.push({ kind: "removed", text: text2, oldLine: oldLine++ });
+      oldLeft--;
+    } else if ((mark === " " || raw === "") && oldLeft > 0 && newLeft > 0) {
+      hunk.lines.push({ kind: "context", text: text2, oldLine: oldLine++, newLine: newLine++ });
+      oldLeft--;
+      newLeft--;
+    }
+  }
+  return hunks;
+}
+function applySuggestion(text2, s) {
+  const lines = text2.split("\n");
+  const start = s.startLine ?? s.line;
+  lines.splice(start - 1, s.line - start + 1, ...s.replacement);
+  return lines.join("\n");
+}
+function keyOf(line) {
+  return DIRECTIVE_KEY.exec(line)?.[1];
+}
+function openRegressions(u) {
+  const open2 = u.violations.filter((v) => !v.advisory);
+  const all = open2.some((v) => v.kind === "regression-exposure");
+  const rows = new Set(open2.filter((v) => v.kind === "regression-row").map((v) => v.check));
+  return u.changes.filter(
+    (c) => (c.headBadness ?? 0) > (c.baseBadness ?? 0) && (all || rows.has(c.jsonField))
+  );
+}
+function addPurpose(edit, purpose) {
+  const same = edit.purposes.find((p) => p.unit === purpose.unit);
+  if (!same) {
+    edit.purposes.push(purpose);
+    return;
+  }
+  for (const r of purpose.rows) if (!same.rows.includes(r)) same.rows.push(r);
+  for (const r of purpose.restored) if (!same.restored.includes(r)) same.restored.push(r);
+  for (const r of purpose.required) if (!same.required.includes(r)) same.required.push(r);
+}
+function restorationEdits(path, hunks, wanted) {
+  const byOldLine = /* @__PURE__ */ new Map();
+  for (const r of wanted) byOldLine.set(r.oldLine, [...byOldLine.get(r.oldLine) ?? [], r]);
+  const edits = [];
+  for (const hunk of hunks) {
+    const lines = hunk.lines;
+    for (let start = 0; start < lines.length; ) {
+      if (lines[start].kind === "context") {
+        start++;
+        continue;
+      }
+      let end = start;
+      while (end < lines.length && lines[end].kind !== "context") end++;
+      const run2 = lines.slice(start, end);
+      const before = start > 0 ? lines[start - 1] : void 0;
+      const after = lines[end];
+      start = end;
+      const restored = [];
+      const hits = [];
+      const removed = run2.filter((l) => l.kind === "removed");
+      for (let i = 0; i < removed.length; i++) {
+        const l = removed[i];
+        const found = byOldLine.get(l.oldLine);
+        if (!found) continue;
+        hits.push(...found);
+        restored.push(l.text);
+        while (restored.at(-1)?.endsWith("\\") && i + 1 < removed.length)
+          restored.push(removed[++i].text);
+      }
+      if (hits.length === 0) continue;
+      const keys = new Set(hits.map((h) => h.key));
+      const added = run2.filter((l) => l.kind === "added");
+      const sameKey = added.map((l, i) => keys.has(keyOf(l.text) ?? "") ? i : -1).filter((i) => i >= 0);
+      let edit;
+      if (sameKey.length > 0) {
+        const range = added.slice(sameKey[0], sameKey.at(-1) + 1);
+        const replacement = [];
+        let placed = false;
+        for (const l of range) {
+          if (!keys.has(keyOf(l.text) ?? "")) replacement.push(l.text);
+          else if (!placed) {
+            replacement.push(...restored);
+            placed = true;
+          }
+        }
+        edit = {
+          path,
+          startLine: range[0].newLine,
+          line: range.at(-1).newLine,
+          replacement,
+          replaced: range.map((l) => l.text),
+          kind: "restore"
+        };
+      } else if (before?.newLine !== void 0) {
+        edit = {
+          path,
+          startLine: before.newLine,
+          line: before.newLine,
+          replacement: [before.text, ...restored],
+          replaced: [before.text],
+          kind: "restore"
+        };
+      } else if (added.length > 0) {
+        const last = added.at(-1);
+        edit = {
+          path,
+          startLine: last.newLine,
+          line: last.newLine,
+          replacement: [last.text, ...restored],
+          replaced: [last.text],
+          kind: "restore"
+        };
+      } else {
+        if (after?.newLine === void 0) continue;
+        edit = {
+          path,
+          startLine: after.newLine,
+          line: after.newLine,
+          replacement: [...restored, after.text],
+          replaced: [after.text],
+          kind: "restore"
+        };
+      }
+      const full = { ...edit, purposes: [] };
+      for (const h of hits) {
+        addPurpose(full, { unit: h.unit, rows: [h.change], restored: [h.assignment], required: [] });
+      }
+      edits.push(full);
+    }
+  }
+  return edits;
+}
+function findHeadLine(hunks, line) {
+  for (const h of hunks) for (const l of h.lines) if (l.newLine === line) return l;
+  return void 0;
+}
+function overlaps(a, b) {
+  return a.path === b.path && a.startLine <= b.line && b.startLine <= a.line;
+}
+function rescore(unit3, path, text2, systemd) {
+  const files = unit3.files.map(
+    (f) => f.file === path ? parseUnitFile(text2, path, UNIT_SECTIONS[unit3.type]) : f
+  );
+  const derived = deriveSecuritySettings({ ...unit3, files }, systemd);
+  if (!derived.settings) return void 0;
+  return { settings: derived.settings, assessment: assessUnit(derived.settings, systemd) };
+}
+function verified(edit, scope, systemd) {
+  if (edit.replacement.some((l) => UNSAFE_LINE.test(l))) return false;
+  for (const p of edit.purposes) {
+    const input = scope.get(p.unit.path);
+    const unit3 = input?.head?.unit;
+    const text2 = input?.head?.texts.find((t) => t.path === edit.path)?.text;
+    const head = input?.head?.assessment;
+    if (!unit3 || text2 === void 0 || !head) return false;
+    const current = text2.split("\n").slice(edit.startLine - 1, edit.line);
+    if (current.join("\n") !== edit.replaced.join("\n")) return false;
+    if (!unit3.files.some((f) => f.file === edit.path)) return false;
+    const after = rescore(unit3, edit.path, applySuggestion(text2, edit), systemd);
+    if (!after || after.assessment.exposure > head.exposure) return false;
+    const rows = new Map(after.assessment.rows.map((r) => [r.assessor.jsonField, r]));
+    for (const c of p.rows) {
+      const badness = rows.get(c.jsonField)?.badness ?? 0;
+      if (badness > (c.baseBadness ?? 0) && badness >= (c.headBadness ?? 0)) return false;
+    }
+    for (const r of p.required) if (!checkRequirement(r, after.settings, systemd).met) return false;
+  }
+  return true;
+}
+function listItems(items, max = 10) {
+  const shown = items.slice(0, max).map((i) => `- ${i}`);
+  if (items.length > max) shown.push(`- … and ${items.length - max} more`);
+  return shown;
+}
+function describe(edit) {
+  const code = (t) => inlineCode(truncateText(t, 200));
+  const out = [SUGGESTION_MARKER];
+  for (const p of edit.purposes) {
+    if (edit.kind === "restore") {
+      out.push(
+        `**unitgate:** this change removed hardening from ${code(p.unit.unitId)}; restore it:`,
+        "",
+        ...listItems(p.restored.map(code)),
+        "",
+        `Rows back to their base score: ${p.rows.slice(0, 10).map((c) => `${code(c.name)} ${signedShare(-c.delta)}`).join(", ")}${p.rows.length > 10 ? ", …" : ""}.`
+      );
+    } else {
+      out.push(
+        `**unitgate:** the ${code(p.unit.profile)} profile requires these settings, which ${code(p.unit.unitId)} lacks:`,
+        "",
+        ...listItems(p.required.map(code))
+      );
+    }
+    out.push("");
+  }
+  out.push(codeBlock(edit.replacement, "suggestion", { keepTabs: true }));
+  return out.join("\n");
+}
+function planSuggestions(verdict, scope, patches, options = {}) {
+  const max = options.max ?? DEFAULT_MAX_SUGGESTIONS;
+  const systemd = systemdProfile(verdict.systemdVersion);
+  const inputs = new Map(scope.map((s) => [s.path, s]));
+  const headPathOf = /* @__PURE__ */ new Map();
+  for (const [head, base] of options.renames ?? []) headPathOf.set(base, head);
+  for (const s of scope) if (s.previousPath) headPathOf.set(s.previousPath, s.path);
+  const hunksOf = /* @__PURE__ */ new Map();
+  const hunks = (path) => {
+    let h = hunksOf.get(path);
+    if (!h) {
+      const patch = patches.get(path);
+      h = patch === void 0 ? [] : parsePatch(patch);
+      hunksOf.set(path, h);
+    }
+    return h;
+  };
+  const wanted = /* @__PURE__ */ new Map();
+  const restoredKeys = /* @__PURE__ */ new Map();
+  for (const u of verdict.units) {
+    if (!u.head || !u.base) continue;
+    for (const c of openRegressions(u)) {
+      for (const r of c.removed ?? []) {
+        const path = headPathOf.get(r.location.file) ?? r.location.file;
+        const list = wanted.get(path) ?? [];
+        list.push({ oldLine: r.location.line, key: r.key, unit: u, change: c, assignment: r.assignment });
+        wanted.set(path, list);
+      }
+    }
+  }
+  const edits = [];
+  for (const [path, list] of wanted) {
+    for (const e of restorationEdits(path, hunks(path), list)) {
+      if (!verified(e, inputs, systemd)) continue;
+      edits.push(e);
+      for (const p of e.purposes) {
+        const keys = restoredKeys.get(p.unit) ?? /* @__PURE__ */ new Set();
+        for (const a of p.restored) keys.add(a.slice(0, a.indexOf("=")));
+        restoredKeys.set(p.unit, keys);
+      }
+    }
+  }
+  const required = /* @__PURE__ */ new Map();
+  for (const u of verdict.units) {
+    if (!u.head) continue;
+    for (const v of u.violations) {
+      if (v.kind !== "missing-directive" || v.advisory) continue;
+      if (restoredKeys.get(u)?.has(v.check)) continue;
+      const fix2 = fixForViolation(v);
+      if (!fix2 || fix2.directives.length === 0) continue;
+      const at = findHeadLine(hunks(v.location.file), v.location.line);
+      if (!at || !SECTION_HEADER.test(at.text)) continue;
+      const id = `${v.location.file}\0${v.location.line}`;
+      let edit = required.get(id);
+      if (!edit) {
+        edit = {
+          path: v.location.file,
+          startLine: v.location.line,
+          line: v.location.line,
+          replacement: [at.text],
+          replaced: [at.text],
+          purposes: [],
+          kind: "require"
+        };
+        required.set(id, edit);
+      }
+      for (const d2 of fix2.directives) if (!edit.replacement.includes(d2)) edit.replacement.push(d2);
+      addPurpose(edit, { unit: u, rows: [], restored: [], required: fix2.directives });
+    }
+  }
+  for (const e of required.values()) {
+    if (edits.some((other) => overlaps(other, e))) continue;
+    if (verified(e, inputs, systemd)) edits.push(e);
+  }
+  const kept = [];
+  for (const e of edits) {
+    if (kept.some((k) => overlaps(k, e))) continue;
+    kept.push(e);
+    if (kept.length >= max) break;
+  }
+  const out = kept.map((e) => ({
+    path: e.path,
+    line: e.line,
+    ...e.startLine !== e.line ? { startLine: e.startLine } : {},
+    side: "RIGHT",
+    body: describe(e),
+    replacement: e.replacement
+  }));
+  return out;
+}
+
+// src/core/report/publish-bundle.ts
+var import_ajv2 = __toESM(require_ajv());
+var PUBLISH_BUNDLE_VERSION = "unitgate-publish/1";
+var PUBLISH_BUNDLE_FILE = "unitgate-publish.json";
+var MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
+var text = (max = 4e3) => ({ type: "string", maxLength: max });
+var location2 = {
+  type: "object",
+  required: ["file", "line", "column"],
+  properties: {
+    file: text(1024),
+    line: { type: "integer", minimum: 0 },
+    column: { type: "integer", minimum: 0 }
+  },
+  additionalProperties: false
+};
+var fix = {
+  type: "object",
+  required: ["directives", "explanation"],
+  properties: { directives: { type: "array", maxItems: 200, items: text(1e3) }, explanation: text() },
+  additionalProperties: false
+};
+var violation2 = {
+  type: "object",
+  required: ["kind", "check", "directives", "message", "location", "weight", "advisory"],
+  properties: {
+    kind: {
+      enum: [
+        "threshold",
+        "regression-exposure",
+        "regression-row",
+        "missing-directive",
+        "forbidden-capability",
+        "forbidden-address-family",
+        "signoff-required",
+        "load-error",
+        "invalid-deviation"
+      ]
+    },
+    check: text(200),
+    directives: { type: "array", maxItems: 50, items: text(200) },
+    message: text(),
+    location: location2,
+    weight: { type: "number" },
+    fix,
+    advisory: { type: "boolean" }
+  },
+  additionalProperties: false
+};
+var note2 = {
+  type: "object",
+  required: ["source", "unit", "problems"],
+  properties: {
+    source: { enum: ["pr-body", "unit-file"] },
+    unit: text(1024),
+    check: text(200),
+    reason: text(),
+    owner: text(200),
+    expires: text(40),
+    ticket: text(200),
+    location: location2,
+    problems: { type: "array", maxItems: 50, items: text() }
+  },
+  additionalProperties: false
+};
+var side = {
+  type: "object",
+  required: ["exposure", "level", "badness"],
+  properties: {
+    exposure: { type: "integer", minimum: 0, maximum: 100 },
+    level: text(20),
+    badness: { type: "object", maxProperties: 200, additionalProperties: { type: ["integer", "null"] } }
+  },
+  additionalProperties: false
+};
+var change2 = {
+  type: "object",
+  required: ["jsonField", "name", "delta", "location", "summary"],
+  properties: {
+    jsonField: text(200),
+    name: text(200),
+    baseBadness: { type: "integer" },
+    headBadness: { type: "integer" },
+    delta: { type: "number" },
+    location: location2,
+    summary: text()
+  },
+  additionalProperties: true
+};
+var unit2 = {
+  type: "object",
+  required: ["path", "unitId", "profile", "threshold", "status", "violations", "accepted", "changes"],
+  properties: {
+    path: text(1024),
+    previousPath: text(1024),
+    unitId: text(512),
+    profile: text(200),
+    threshold: { type: "integer", minimum: 0, maximum: 100 },
+    base: side,
+    head: side,
+    status: { enum: ["pass", "fail", "accepted", "excluded", "deleted", "error"] },
+    violations: { type: "array", maxItems: 500, items: violation2 },
+    accepted: {
+      type: "array",
+      maxItems: 500,
+      items: {
+        type: "object",
+        required: ["violation", "note"],
+        properties: { violation: violation2, note: note2 },
+        additionalProperties: false
+      }
+    },
+    changes: { type: "array", maxItems: 200, items: change2 },
+    note: text()
+  },
+  additionalProperties: false
+};
+var schema = {
+  type: "object",
+  required: ["version", "repository", "pullNumber", "headSha", "verdict"],
+  properties: {
+    version: { const: PUBLISH_BUNDLE_VERSION },
+    repository: { type: "string", pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$" },
+    pullNumber: { type: "integer", minimum: 1 },
+    headSha: { type: "string", pattern: "^[0-9a-f]{40}$" },
+    runUrl: {
+      type: "string",
+      maxLength: 500,
+      pattern: "^https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+$"
+    },
+    runId: { type: "integer", minimum: 1 },
+    trend: {
+      type: "object",
+      required: ["pattern", "versions", "releases", "units"],
+      properties: {
+        pattern: text(200),
+        versions: { type: "array", maxItems: 10, items: { enum: [252, 255, 257, 262] } },
+        releases: {
+          type: "array",
+          maxItems: 60,
+          items: {
+            type: "object",
+            required: ["kind", "label", "commit", "systemdVersion"],
+            properties: {
+              kind: { enum: ["tag", "base", "head"] },
+              label: text(200),
+              commit: { type: "string", pattern: "^[0-9a-f]{40}$" },
+              systemdVersion: { enum: [252, 255, 257, 262] }
+            },
+            additionalProperties: false
+          }
+        },
+        units: {
+          type: "array",
+          maxItems: 2e3,
+          items: {
+            type: "object",
+            required: ["unitPath", "unitId", "points"],
+            properties: {
+              unitPath: text(1024),
+              unitId: text(512),
+              points: {
+                type: "array",
+                maxItems: 60,
+                items: {
+                  type: "object",
+                  required: ["label", "commit", "exposure", "level", "systemdVersion"],
+                  properties: {
+                    label: text(200),
+                    commit: { type: "string", pattern: "^[0-9a-f]{40}$" },
+                    exposure: { type: ["integer", "null"], minimum: 0, maximum: 100 },
+                    level: { type: ["string", "null"], maxLength: 20 },
+                    systemdVersion: { enum: [252, 255, 257, 262] },
+                    error: text()
+                  },
+                  additionalProperties: false
+                }
+              }
+            },
+            additionalProperties: false
+          }
+        }
+      },
+      additionalProperties: false
+    },
+    verdict: {
+      type: "object",
+      required: ["result", "mode", "systemdVersion", "units", "notes", "messages"],
+      properties: {
+        result: { enum: ["pass", "fail"] },
+        mode: { enum: ["enforce", "report", "ratchet"] },
+        systemdVersion: { enum: [252, 255, 257, 262] },
+        maxExposure: { type: "integer", minimum: 0, maximum: 100 },
+        units: { type: "array", maxItems: 5e3, items: unit2 },
+        notes: { type: "array", maxItems: 1e3, items: note2 },
+        messages: { type: "array", maxItems: 1e3, items: text() }
+      },
+      additionalProperties: false
+    }
+  },
+  additionalProperties: false
+};
+var validate = new import_ajv2.default({ allErrors: false, strict: true, allowUnionTypes: true }).compile(schema);
+function createPublishBundle(verdict, meta) {
+  return {
+    version: PUBLISH_BUNDLE_VERSION,
+    repository: meta.repository,
+    pullNumber: meta.pullNumber,
+    headSha: meta.headSha,
+    ...meta.trend ? { trend: meta.trend } : {},
+    verdict
+  };
+}
+function parsePublishBundle(text2, expected) {
+  if (text2.length > MAX_BUNDLE_BYTES)
+    return { ok: false, error: `the bundle is larger than ${MAX_BUNDLE_BYTES} bytes` };
+  let doc;
+  try {
+    doc = JSON.parse(text2);
+  } catch (e) {
+    return { ok: false, error: `the bundle is not JSON: ${e.message}` };
+  }
+  if (!validate(doc)) {
+    const first = validate.errors?.[0];
+    return {
+      ok: false,
+      error: `the bundle is malformed at ${first?.instancePath || "/"}: ${first?.message ?? "invalid"}`
+    };
+  }
+  const bundle = doc;
+  if (bundle.repository.toLowerCase() !== expected.repository.toLowerCase()) {
+    return { ok: false, error: `the bundle is for ${bundle.repository}, not ${expected.repository}` };
+  }
+  if (bundle.runUrl && !bundle.runUrl.toLowerCase().includes(`/${expected.repository.toLowerCase()}/actions/runs/`)) {
+    return { ok: false, error: `the bundle's run link is not a run of ${expected.repository}` };
+  }
+  if (!expected.pullNumbers.includes(bundle.pullNumber)) {
+    return {
+      ok: false,
+      error: `the bundle is for pull request #${bundle.pullNumber}, which did not trigger this run`
+    };
+  }
+  if (expected.headSha && bundle.headSha !== expected.headSha) {
+    return {
+      ok: false,
+      error: `the bundle is for commit ${bundle.headSha.slice(0, 12)}, the run is for ${expected.headSha.slice(0, 12)}`
+    };
+  }
+  return { ok: true, bundle };
+}
+
+// src/core/trend/trend.ts
+var byCodeUnit = (a, b) => a < b ? -1 : a > b ? 1 : 0;
+function buildTrend(pattern, snapshots) {
+  const versions = [];
+  for (const s of snapshots) if (!versions.includes(s.systemdVersion)) versions.push(s.systemdVersion);
+  const paths = /* @__PURE__ */ new Set();
+  for (const s of snapshots) for (const p of s.units.keys()) paths.add(p);
+  const units = [...paths].sort(byCodeUnit).map((unitPath) => {
+    let unitId = "";
+    const points = snapshots.map((s) => {
+      const u = s.units.get(unitPath);
+      if (u) unitId = u.unitId;
+      return {
+        label: s.label,
+        commit: s.commit,
+        exposure: u?.exposure ?? null,
+        level: u?.exposure === null || u === void 0 ? null : u.level,
+        systemdVersion: s.systemdVersion,
+        ...u?.error !== void 0 && u.exposure === null ? { error: u.error } : {}
+      };
+    });
+    return { unitPath, unitId, points };
+  });
+  return {
+    pattern,
+    versions,
+    releases: snapshots.map((s) => ({
+      kind: s.kind,
+      label: s.label,
+      commit: s.commit,
+      systemdVersion: s.systemdVersion
+    })),
+    units
+  };
+}
+var MARKS = ["†", "‡", "§", "¶"];
+function versionChangeMarks(trend) {
+  let n = 0;
+  return trend.releases.map((r, i) => {
+    const previous = trend.releases[i - 1];
+    if (!previous || previous.systemdVersion === r.systemdVersion) return void 0;
+    const mark = MARKS[n % MARKS.length].repeat(Math.floor(n / MARKS.length) + 1);
+    n++;
+    return mark;
+  });
+}
+function movement(u, countGaps) {
+  const values = u.points.map((p) => p.exposure);
+  const scored2 = values.filter((v) => v !== null);
+  if (scored2.length === 0) return 0;
+  const spread = Math.max(...scored2) - Math.min(...scored2);
+  return countGaps && scored2.length < values.length ? Math.max(spread, 100) : spread;
+}
+function mermaidLabel(text2, max = 40) {
+  return truncateText(stripControls(text2).replace(/[^\p{L}\p{N} ._:@+\-/=,()]/gu, "_"), max);
+}
+function pickUnits(units, max, charts) {
+  const ranked = units.map((u, i) => ({ u, i, m: movement(u, !charts) })).filter((x) => !charts || x.m > 0).sort((a, b) => b.m - a.m || a.i - b.i).slice(0, Math.max(0, max));
+  return ranked.sort((a, b) => a.i - b.i).map((x) => x.u);
+}
+function renderChart(u, trend) {
+  const showVersion = trend.versions.length > 1;
+  const scored2 = u.points.filter((p) => p.exposure !== null);
+  const x = scored2.map(
+    (p) => `"${mermaidLabel(showVersion ? `${p.label} (${p.systemdVersion})` : p.label)}"`
+  );
+  const y = scored2.map((p) => formatExposure(p.exposure));
+  return [
+    "```mermaid",
+    "xychart-beta",
+    `  title "${mermaidLabel(u.unitId || u.unitPath, 60)}"`,
+    `  x-axis [${x.join(", ")}]`,
+    '  y-axis "exposure" 0 --> 10',
+    `  line [${y.join(", ")}]`,
+    "```"
+  ].join("\n");
+}
+function renderTrendMarkdown(trend, options = {}) {
+  const maxUnits = options.maxUnits ?? 30;
+  const maxCharts = options.maxCharts ?? 6;
+  const headingLevel = options.headingLevel ?? 3;
+  const out = [];
+  const n = trend.releases.filter((r) => r.kind === "tag").length;
+  if (headingLevel > 0) out.push(`${"#".repeat(headingLevel)} Exposure trend`, "");
+  const extra = ["base", "head"].filter((k) => trend.releases.some((r) => r.kind === k)).map((k) => `\`${k}\``);
+  out.push(
+    `Overall exposure (0.0–10.0, lower is better) over the last ${n} release${n === 1 ? "" : "s"} (tags matching ${inlineCode(trend.pattern)})${extra.length > 0 ? `, then ${extra.join(" and ")}` : ""}.`,
+    ""
+  );
+  if (trend.units.length === 0) {
+    out.push("No units found in these commits.");
+    return out.join("\n") + "\n";
+  }
+  const marks = versionChangeMarks(trend);
+  const header = trend.releases.map((r, i) => {
+    const label = inlineCode(truncateText(r.label, 40), { table: true });
+    return marks[i] ? `${label} ${marks[i]}` : label;
+  });
+  out.push(`| Unit | ${header.join(" | ")} |`);
+  out.push(`|---|${trend.releases.map(() => "---:").join("|")}|`);
+  const shown = pickUnits(trend.units, maxUnits, false);
+  for (const u of shown) {
+    const cells = u.points.map((p, i) => {
+      if (p.exposure === null) return p.error !== void 0 ? "failed" : "—";
+      const before = u.points[i - 1];
+      const mark = marks[i] && before?.exposure !== null && before !== void 0 ? ` ${marks[i]}` : "";
+      return `${formatExposure(p.exposure)}${mark}`;
+    });
+    const name = u.unitId && u.unitId !== u.unitPath.split("/").at(-1) ? `${inlineCode(u.unitPath, { table: true })} (${inlineCode(u.unitId, { table: true })})` : inlineCode(u.unitPath, { table: true });
+    out.push(`| ${name} | ${cells.join(" | ")} |`);
+  }
+  out.push("");
+  const hidden = trend.units.length - shown.length;
+  if (hidden > 0)
+    out.push(
+      `${hidden} more unit${hidden === 1 ? "" : "s"} moved less and ${hidden === 1 ? "is" : "are"} not shown; \`unitgate trend --format csv\` lists every unit.`,
+      ""
+    );
+  const first = trend.releases[0];
+  if (first) {
+    const notes = [
+      `Scored as systemd ${first.systemdVersion} would (\`systemd-analyze security --offline=true\`)`
+    ];
+    trend.releases.forEach((r, i) => {
+      const mark = marks[i];
+      const previous = trend.releases[i - 1];
+      if (mark && previous)
+        notes.push(
+          `${mark} from ${inlineCode(truncateText(r.label, 40))} on, scored with systemd ${r.systemdVersion} (before: ${previous.systemdVersion}): a change of scoring version, not of the units`
+        );
+    });
+    out.push(notes.length === 1 ? `${notes[0]}.` : `${notes[0]}, except:`, "");
+    if (notes.length > 1) out.push(...notes.slice(1).map((t) => `- ${t}.`), "");
+  }
+  const charted = pickUnits(trend.units, maxCharts, true);
+  for (const u of charted) out.push(renderChart(u, trend), "");
+  return out.join("\n").replace(/\n+$/, "\n");
+}
+function renderTrendJson(trend) {
+  const doc = {
+    pattern: trend.pattern,
+    versions: trend.versions,
+    releases: trend.releases,
+    units: trend.units.map((u) => ({
+      unitPath: u.unitPath,
+      unitId: u.unitId,
+      points: u.points.map((p) => ({
+        label: p.label,
+        commit: p.commit,
+        systemdVersion: p.systemdVersion,
+        exposure: p.exposure,
+        score: p.exposure === null ? null : formatExposure(p.exposure),
+        level: p.level,
+        ...p.error !== void 0 ? { error: p.error } : {}
+      }))
+    }))
+  };
+  return JSON.stringify(doc, null, 2) + "\n";
+}
+
+// src/core/gate/discover-units.ts
+var import_path3 = require("path");
+var ROOT_UNIT_DIRS = [
+  "/etc/systemd/system/",
+  "/run/systemd/system/",
+  "/usr/local/lib/systemd/system/",
+  "/usr/lib/systemd/system/",
+  "/lib/systemd/system/"
+];
+function rootOf(repoPath) {
+  const p = "/" + repoPath;
+  for (const dir of ROOT_UNIT_DIRS) {
+    const i = p.lastIndexOf(dir);
+    if (i >= 0 && !p.slice(i + dir.length).includes("/"))
+      return { root: p.slice(0, i), unitDir: dir.slice(0, -1) };
+  }
+  return void 0;
+}
+function isIgnoredDirectory(repoPath) {
+  return repoPath.split("/").some((c) => c === "node_modules" || c === ".git");
+}
+function discoverUnits(paths, unitTypes, searchPath, templateInstance) {
+  const found = [];
+  const seenInRoot = /* @__PURE__ */ new Set();
+  for (const repoPath of paths) {
+    if (isIgnoredDirectory(repoPath)) continue;
+    const fileName = import_path3.posix.basename(repoPath);
+    if (!unitTypes.some((t) => fileName.endsWith(t))) continue;
+    const parts = parseUnitName(fileName);
+    if (!parts) continue;
+    const dir = import_path3.posix.dirname("/" + repoPath);
+    if (import_path3.posix.basename(dir).endsWith(".d")) continue;
+    const unitName = parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : fileName;
+    const layout = rootOf(repoPath);
+    if (layout) {
+      const key = `${layout.root}\0${fileName}`;
+      if (seenInRoot.has(key)) continue;
+      seenInRoot.add(key);
+      found.push({
+        unitName,
+        fileName,
+        repoPath,
+        root: layout.root,
+        searchPath: searchPath.map((d2) => layout.root + d2)
+      });
+    } else {
+      found.push({ unitName, fileName, repoPath, searchPath: [dir] });
+    }
+  }
+  return found;
+}
+function repoPathOf(treePath) {
+  return treePath.replace(/^\/+/, "");
+}
+
 // src/core/gate/score-units.ts
-function toRepoPaths(side) {
-  for (const file of side.unit?.files ?? []) {
+function toRepoPaths(side2) {
+  for (const file of side2.unit?.files ?? []) {
     file.file = repoPathOf(file.file);
     for (const a of file.assignments) a.file = repoPathOf(a.file);
     for (const d2 of file.diagnostics) d2.file = repoPathOf(d2.file);
   }
-  if (side.settings?.typeSection) side.settings.typeSection.file = repoPathOf(side.settings.typeSection.file);
+  if (side2.settings?.typeSection) side2.settings.typeSection.file = repoPathOf(side2.settings.typeSection.file);
 }
 function escapingSymlink(tree, repoPath) {
   const entry = tree.lstat("/" + repoPath);
@@ -47833,13 +48770,13 @@ function escapingSymlink(tree, repoPath) {
   }
   return void 0;
 }
-function escapingDropIns(tree, searchPath, unit2) {
+function escapingDropIns(tree, searchPath, unit3) {
   const candidates = [];
   for (const dir of searchPath) {
-    for (const name of unit2.names) for (const n of dropInNames(name)) candidates.push(`${dir}/${n}.d`);
-    candidates.push(`${dir}/${unit2.type}.d`);
+    for (const name of unit3.names) for (const n of dropInNames(name)) candidates.push(`${dir}/${n}.d`);
+    candidates.push(`${dir}/${unit3.type}.d`);
   }
-  candidates.push(...findDropIns(tree, searchPath, unit2.id, unit2.names.slice(1), unit2.type));
+  candidates.push(...findDropIns(tree, searchPath, unit3.id, unit3.names.slice(1), unit3.type));
   const refused = [];
   for (const path of new Set(candidates)) {
     const entry = tree.lstat(path);
@@ -47866,8 +48803,8 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
       files: [locator.repoPath]
     };
   }
-  const unit2 = loaded.unit;
-  const escaping = escapingDropIns(tree, locator.searchPath, unit2);
+  const unit3 = loaded.unit;
+  const escaping = escapingDropIns(tree, locator.searchPath, unit3);
   if (escaping.length > 0) {
     const error2 = escaping.map(
       (d2) => `the drop-in ${d2.path} is a symlink to ${d2.target}, which is not in this repository; refused`
@@ -47879,7 +48816,7 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
     };
   }
   const texts = [];
-  for (const f of unit2.files) {
+  for (const f of unit3.files) {
     const read = tree.readFile(f.file);
     const r = "text" in read ? read : (() => {
       const resolved = resolvePath(tree, f.file);
@@ -47887,22 +48824,337 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
     })();
     if ("text" in r) texts.push({ path: repoPathOf(f.file), text: r.text });
   }
-  const files = unit2.files.map((f) => repoPathOf(f.file));
-  const side = { path: repoPathOf(unit2.fragmentPath), unit: unit2, texts };
-  const derived = deriveSecuritySettings(unit2, systemd);
+  const files = unit3.files.map((f) => repoPathOf(f.file));
+  const side2 = { path: repoPathOf(unit3.fragmentPath), unit: unit3, texts };
+  const derived = deriveSecuritySettings(unit3, systemd);
   if (!derived.settings) {
-    side.error = derived.failure?.message.split("\n")[0] ?? "the unit failed to load";
+    side2.error = derived.failure?.message.split("\n")[0] ?? "the unit failed to load";
   } else {
-    side.settings = derived.settings;
+    side2.settings = derived.settings;
     try {
-      side.assessment = assessUnit(derived.settings, systemd, overrides);
+      side2.assessment = assessUnit(derived.settings, systemd, overrides);
     } catch (e) {
       if (!(e instanceof AssessmentAbort)) throw e;
-      side.error = `the assessor overrides cannot be applied: ${e.message}`;
+      side2.error = `the assessor overrides cannot be applied: ${e.message}`;
     }
   }
-  toRepoPaths(side);
-  return { locator, side, files };
+  toRepoPaths(side2);
+  return { locator, side: side2, files };
+}
+
+// src/core/trend/score-cache.ts
+var LSTAT = "l";
+var LIST = "d";
+var READ = "r";
+var SHAPE = "s";
+var UNUSUAL_PATH = /\/\.{0,2}(\/|$)/;
+function lstatAnswer(tree, path) {
+  const e = tree.lstat(path);
+  if (!e) return "-";
+  switch (e.type) {
+    case "symlink":
+      return `l${e.target}`;
+    case "file":
+      return e.size === 0 ? "f0" : e.size > MAX_UNIT_FILE_BYTES ? `f${e.size}` : "f";
+    default:
+      return e.type;
+  }
+}
+var TreeAnswers = class {
+  constructor(tree) {
+    this.tree = tree;
+  }
+  tree;
+  memo = /* @__PURE__ */ new Map();
+  get(key) {
+    let a = this.memo.get(key);
+    if (a === void 0) {
+      a = this.compute(key[0], key.slice(1));
+      this.memo.set(key, a);
+    }
+    return a;
+  }
+  compute(op, path) {
+    switch (op) {
+      case LIST: {
+        const names = this.tree.readDirectory(path);
+        return names ? JSON.stringify(names) : "-";
+      }
+      case READ: {
+        const r = this.tree.readFile(path);
+        return "text" in r ? `t${r.text}` : `e${r.error}`;
+      }
+      case SHAPE: {
+        const self2 = this.get(LSTAT + path);
+        const names = self2 === "directory" ? this.tree.readDirectory(path) : void 0;
+        if (!names) return `!${self2}`;
+        const prefix = path === "/" ? "/" : `${path}/`;
+        return JSON.stringify(names.map((n) => [n, this.get(LSTAT + prefix + n)]));
+      }
+      default:
+        return lstatAnswer(this.tree, path);
+    }
+  }
+  lstatDeps = /* @__PURE__ */ new Map();
+  /**
+   * What can decide lstat(path). A load looks at every entry of the search directories it lists (the
+   * alias scan), so those lstats fold into the directory's shape once the directory has been listed;
+   * and nothing exists under a missing directory, so a lookup there depends only on its absence.
+   */
+  lstatDependencies(path) {
+    let d2 = this.lstatDeps.get(path);
+    if (d2) return d2;
+    d2 = { own: LSTAT + path };
+    const slash = path.lastIndexOf("/");
+    if (slash >= 0 && path !== "/" && !UNUSUAL_PATH.test(path)) {
+      const parent = slash === 0 ? "/" : path.slice(0, slash);
+      const parentAnswer = this.get(LSTAT + parent);
+      if (parentAnswer === "-") d2.missingParent = LSTAT + parent;
+      else if (parentAnswer === "directory" && this.get(SHAPE + parent)[0] === "[") {
+        d2.parentListing = LIST + parent;
+        d2.parentShape = SHAPE + parent;
+      }
+    }
+    this.lstatDeps.set(path, d2);
+    return d2;
+  }
+};
+function createScoreCache(variants = 4) {
+  const trees = /* @__PURE__ */ new WeakMap();
+  const overrideIds = /* @__PURE__ */ new WeakMap();
+  const entries = /* @__PURE__ */ new Map();
+  const stats = { scored: 0, reused: 0 };
+  const answersOf = (tree) => {
+    let a = trees.get(tree);
+    if (!a) {
+      a = new TreeAnswers(tree);
+      trees.set(tree, a);
+    }
+    return a;
+  };
+  let nextId = 1;
+  const overridesId = (o) => {
+    if (!o) return 0;
+    let id = overrideIds.get(o);
+    if (id === void 0) {
+      id = nextId++;
+      overrideIds.set(o, id);
+    }
+    return id;
+  };
+  const score2 = (tree, locator, systemd, overrides) => {
+    const key = [
+      tree.hostDirectory ?? "",
+      systemd.version,
+      overridesId(overrides),
+      locator.unitName,
+      locator.fileName,
+      locator.repoPath,
+      locator.root ?? "",
+      ...locator.searchPath
+    ].join("\0");
+    const answers = answersOf(tree);
+    const list = entries.get(key) ?? [];
+    for (const e of list) {
+      let same = true;
+      for (const [k, a] of e.reads) {
+        if (answers.get(k) !== a) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        stats.reused++;
+        return e.result;
+      }
+    }
+    const reads = /* @__PURE__ */ new Map();
+    const note3 = (key2) => {
+      if (!reads.has(key2)) reads.set(key2, answers.get(key2));
+    };
+    const recording = {
+      ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {},
+      lstat: (p) => {
+        const d2 = answers.lstatDependencies(p);
+        const listed = d2.parentListing !== void 0 && reads.has(d2.parentListing);
+        note3(d2.missingParent ?? (listed ? d2.parentShape : d2.own));
+        return tree.lstat(p);
+      },
+      readDirectory: (p) => (note3(LIST + p), tree.readDirectory(p)),
+      readFile: (p) => (note3(READ + p), tree.readFile(p))
+    };
+    const result = scoreUnit(recording, locator, systemd, overrides);
+    stats.scored++;
+    list.unshift({ reads, result });
+    if (list.length > variants) list.length = variants;
+    entries.set(key, list);
+    return result;
+  };
+  return { score: score2, stats };
+}
+
+// src/core/policy/match-glob.ts
+var REGEXP_SPECIAL = /[.*+?^${}()|[\]\\/]/;
+function quote(c) {
+  return REGEXP_SPECIAL.test(c) ? `\\${c}` : c;
+}
+function classEnd(glob, open2) {
+  let k = open2 + 1;
+  if (glob[k] === "!" || glob[k] === "^") k++;
+  if (glob[k] === "]") k++;
+  for (; k < glob.length; k++) {
+    if (glob[k] === "\\") k++;
+    else if (glob[k] === "]") return k;
+  }
+  return -1;
+}
+function groupEnd(glob, open2) {
+  let depth = 0;
+  for (let k = open2; k < glob.length; k++) {
+    if (glob[k] === "\\") k++;
+    else if (glob[k] === "{") depth++;
+    else if (glob[k] === "}" && --depth === 0) return k;
+  }
+  return -1;
+}
+function alternatives(body) {
+  const out = [];
+  let depth = 0;
+  let start = 0;
+  for (let k = 0; k < body.length; k++) {
+    if (body[k] === "\\") k++;
+    else if (body[k] === "{") depth++;
+    else if (body[k] === "}") depth--;
+    else if (body[k] === "," && depth === 0) {
+      out.push(body.slice(start, k));
+      start = k + 1;
+    }
+  }
+  out.push(body.slice(start));
+  return out;
+}
+function translate(glob, segmentStart) {
+  let out = "";
+  for (let k = 0; k < glob.length; k++) {
+    const c = glob[k];
+    const atSegmentStart = k === 0 ? segmentStart : glob[k - 1] === "/";
+    if (c === "\\") {
+      k++;
+      out += quote(glob[k] ?? "\\");
+    } else if (c === "*") {
+      let run2 = 1;
+      while (glob[k + run2] === "*") run2++;
+      const next = glob[k + run2];
+      if (run2 === 2 && atSegmentStart && next === "/") {
+        out += "(?:.*/)?";
+        k += run2;
+      } else if (run2 === 2 && atSegmentStart && next === void 0) {
+        out += ".*";
+        k += run2 - 1;
+      } else {
+        out += "[^/]*";
+        k += run2 - 1;
+      }
+    } else if (c === "?") {
+      out += "[^/]";
+    } else if (c === "[" && classEnd(glob, k) !== -1) {
+      const end = classEnd(glob, k);
+      let body = glob.slice(k + 1, end);
+      const negated = body.startsWith("!") || body.startsWith("^");
+      if (negated) body = body.slice(1);
+      let members = "";
+      for (let m = 0; m < body.length; m++) {
+        const b = body[m];
+        if (b === "\\") members += `\\${body[++m] ?? "\\"}`;
+        else members += b === "-" ? "-" : /[\]\\^[]/.test(b) ? `\\${b}` : b;
+      }
+      out += negated ? `[^/${members}]` : `[${members}]`;
+      k = end;
+    } else if (c === "{" && groupEnd(glob, k) !== -1) {
+      const end = groupEnd(glob, k);
+      const options = alternatives(glob.slice(k + 1, end));
+      if (options.length < 2) out += quote("{");
+      else {
+        out += `(?:${options.map((o) => translate(o, atSegmentStart)).join("|")})`;
+        k = end;
+      }
+    } else {
+      out += quote(c);
+    }
+  }
+  return out;
+}
+function globToRegExp(glob) {
+  const rooted = glob.replace(/^(?:\.\/|\/)+/, "");
+  return new RegExp(`^${translate(rooted, true)}$`);
+}
+var cache = /* @__PURE__ */ new Map();
+function matchesGlob(glob, subject) {
+  let re = cache.get(glob);
+  if (!re) {
+    re = globToRegExp(glob);
+    cache.set(glob, re);
+  }
+  return re.test(subject.replace(/^(?:\.\/)+/, ""));
+}
+
+// src/core/policy/resolve-profile.ts
+var PROFILE_COMMENT = /^([ \t]*[#;][ \t]*unitgate:[ \t]*profile\b)(.*)$/;
+var PROFILE_VALUE = /^[ \t]*=[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*$/;
+function findProfileComments(repoPath, files) {
+  const found = [];
+  for (const f of files) {
+    const { path, text: text2 } = typeof f === "string" ? { path: repoPath, text: f } : f;
+    text2.split("\n").forEach((raw, index) => {
+      const line = raw.replace(/\r$/, "");
+      const m = PROFILE_COMMENT.exec(line);
+      if (!m) return;
+      const prefix = m[1];
+      const value = PROFILE_VALUE.exec(m[2]);
+      const name = value?.[1];
+      const column = name !== void 0 ? line.indexOf(name, prefix.length) + 1 : prefix.length + 1;
+      found.push({
+        ...name !== void 0 ? { name } : {},
+        location: { file: path, line: index + 1, column }
+      });
+    });
+  }
+  return found;
+}
+function resolveProfile(policy, repoPath, unitName, files) {
+  const comment = findProfileComments(repoPath, files).pop();
+  if (comment) {
+    if (comment.name === void 0) {
+      return {
+        error: "malformed profile comment: write `# unitgate: profile=NAME`",
+        location: comment.location
+      };
+    }
+    const profile2 = policy.profiles.get(comment.name);
+    if (!profile2) {
+      const known = [...policy.profiles.keys()].join(", ");
+      return {
+        error: `unknown profile '${comment.name}' in the unit's profile comment (the policy has: ${known})`,
+        location: comment.location
+      };
+    }
+    return { profile: profile2, how: "comment", location: comment.location };
+  }
+  for (const assignment of policy.units) {
+    if (!matchesUnit(assignment.match, repoPath, unitName)) continue;
+    const profile2 = policy.profiles.get(assignment.profile);
+    if (!profile2) throw new Error(`policy assigns unknown profile '${assignment.profile}'`);
+    return { profile: profile2, how: "glob", match: assignment.match };
+  }
+  const profile = policy.profiles.get(policy.defaultProfile);
+  if (!profile) throw new Error(`policy's default profile '${policy.defaultProfile}' does not exist`);
+  return { profile, how: "default" };
+}
+function isExcluded(policy, repoPath, unitName) {
+  return policy.exclude.find((x) => matchesUnit(x.match, repoPath, unitName));
+}
+function matchesUnit(glob, repoPath, unitName) {
+  return matchesGlob(glob, repoPath) || matchesGlob(glob, unitName);
 }
 
 // src/core/security/assessor-directives.ts
@@ -47939,159 +49191,6 @@ function directivesOfAssessor(a) {
   return [base];
 }
 
-// src/core/gate/profile-checks.ts
-var BOOLEAN_SETTINGS = {
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  PrivateTmp: (s) => s.privateTmp !== "no",
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateUsers: (s) => s.privateUsers !== "no",
-  PrivateMounts: (s) => s.privateMounts !== false,
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
-  ProtectHostname: (s) => s.protectHostname !== "no",
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  RemoveIPC: (s) => s.removeIpc,
-  DynamicUser: (s) => s.dynamicUser,
-  Delegate: (s) => s.delegate
-};
-var RANKS = {
-  ProtectSystem: { of: (s) => s.protectSystem, order: ["no", "yes", "full", "strict"] },
-  ProtectHome: { of: (s) => s.protectHome, order: ["no", "read-only", "tmpfs", "yes"] },
-  ProtectProc: { of: (s) => s.protectProc, order: ["default", "noaccess", "ptraceable", "invisible"] },
-  ProcSubset: { of: (s) => s.procSubset, order: ["all", "pid"] },
-  KeyringMode: { of: (s) => s.keyringMode, order: ["shared", "inherit", "private"] },
-  NotifyAccess: { of: (s) => s.notifyAccess, order: ["all", "exec", "main", "none"] },
-  DevicePolicy: { of: (s) => s.devicePolicy ?? "auto", order: ["auto", "closed", "strict"] }
-};
-function capabilityMask(words, profile) {
-  let mask = 0n;
-  for (const w of words) {
-    const bit = profile.data.capabilities[w.toUpperCase()];
-    if (bit !== void 0) mask |= 1n << BigInt(bit);
-  }
-  return mask;
-}
-function capabilityNames(mask, profile) {
-  return Object.entries(profile.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
-}
-function lastValue(s, key) {
-  return s.provenance.get(key)?.at(-1)?.value;
-}
-function checkRequirement(requirement, s, profile) {
-  const eq = requirement.indexOf("=");
-  const key = requirement.slice(0, eq);
-  const want = requirement.slice(eq + 1).trim();
-  const boolGetter = BOOLEAN_SETTINGS[key];
-  if (boolGetter) {
-    const b = parseBoolean(want);
-    const have = boolGetter(s);
-    return {
-      met: b === void 0 ? lastValue(s, key) === want : have === b,
-      actual: `${key}=${have ? "yes" : "no"}`
-    };
-  }
-  const rank = RANKS[key];
-  if (rank) {
-    const have = rank.of(s);
-    const wanted = parseBoolean(want) === true ? "yes" : parseBoolean(want) === false ? "no" : want;
-    const hi = rank.order.indexOf(have);
-    const wi = rank.order.indexOf(wanted);
-    return { met: wi >= 0 && hi >= wi, actual: `${key}=${have}` };
-  }
-  switch (key) {
-    case "SystemCallArchitectures": {
-      const want2 = new Set(extractWords(requirement.slice(eq + 1), true).words);
-      const have = s.systemCallArchitectures;
-      const met = have.size > 0 && [...have].every((a) => want2.has(a));
-      return { met, actual: `${key}=${[...have].join(" ")}` };
-    }
-    case "SystemCallFilter": {
-      const filter = s.systemCallFilter;
-      const groups2 = profile.data.syscallGroups;
-      const deny = want.startsWith("~");
-      const names = extractWords(deny ? want.slice(1) : want, false).words;
-      const wanted = /* @__PURE__ */ new Set();
-      for (const n of names) for (const m of n.startsWith("@") ? groups2[n] ?? [] : [n]) wanted.add(m);
-      const actual = !filter ? `${key}= (no filter)` : `${key}=${filter.allowList ? "allow list" : "deny list"} of ${filter.names.size}`;
-      if (!filter) return { met: false, actual };
-      if (deny) {
-        const met2 = [...wanted].every((n) => filter.allowList ? !filter.names.has(n) : filter.names.has(n));
-        return { met: met2, actual };
-      }
-      const allowed = /* @__PURE__ */ new Set([...wanted, ...groups2["@default"] ?? []]);
-      const met = filter.allowList && [...filter.names].every((n) => allowed.has(n));
-      return { met, actual };
-    }
-    case "CapabilityBoundingSet":
-    case "AmbientCapabilities": {
-      const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
-      const allowed = capabilityMask(extractWords(want, true).words, profile);
-      const extra = have & ~allowed;
-      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, profile).join(" ")}` };
-    }
-    case "RestrictNamespaces": {
-      const b = parseBoolean(want);
-      const have = s.restrictNamespaces;
-      if (b === true) return { met: have === 0, actual: `${key}=${have === 0 ? "yes" : "partly or no"}` };
-      return {
-        met: have !== NAMESPACES_UNSET,
-        actual: `${key}=${have === NAMESPACES_UNSET ? "(unset)" : "set"}`
-      };
-    }
-    case "RestrictAddressFamilies": {
-      const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
-      const allowed = new Set(
-        allowedFamilies.map((f) => profile.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
-      );
-      const af = s.addressFamilies;
-      if (!s.addressFamiliesAllowList)
-        return { met: false, actual: `${key}= (${af ? "deny list" : "not restricted"})` };
-      const have = [...af?.families ?? []];
-      return {
-        met: have.every((f) => allowed.has(f)),
-        actual: `${key}=${familyNames(have, profile).join(" ") || "none"}`
-      };
-    }
-    case "UMask": {
-      const wantMask = /^[0-7]+$/.test(want) ? parseInt(want, 8) : NaN;
-      return {
-        met: Number.isFinite(wantMask) && (s.umask & wantMask) === wantMask,
-        actual: `${key}=${s.umask.toString(8).padStart(4, "0")}`
-      };
-    }
-    default: {
-      const have = lastValue(s, key);
-      return { met: have === want, actual: have === void 0 ? `${key} not set` : `${key}=${have}` };
-    }
-  }
-}
-function familyNames(families, profile) {
-  const byNumber = /* @__PURE__ */ new Map();
-  for (const [name, n] of Object.entries(profile.data.addressFamilies)) {
-    if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
-  }
-  return families.map((f) => byNumber.get(f) ?? String(f)).sort();
-}
-function forbiddenCapabilities(s, allowed, profile) {
-  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, profile);
-  return capabilityNames(keep, profile);
-}
-function forbiddenAddressFamilies(s, allowed, profile) {
-  if (!s.addressFamiliesAllowList) return ["(any)"];
-  const ok = new Set(allowed.map((f) => profile.data.addressFamilies[f.toUpperCase()]));
-  return familyNames(
-    [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
-    profile
-  );
-}
-
 // src/core/gate/deviation-notes.ts
 var FENCE = /^(\s*)(`{3,}|~{3,})\s*unitgate-deviation\s*$/;
 var KEYS = /* @__PURE__ */ new Set(["unit", "check", "reason", "owner", "expires", "ticket"]);
@@ -48124,44 +49223,44 @@ function parsePullRequestNotes(body) {
   }
   return notes;
 }
-function parsePairs(text) {
+function parsePairs(text2) {
   const fields = {};
   const problems = [];
   const re = /\s*([A-Za-z_-]+)=("((?:[^"\\]|\\.)*)"|(\S*))/gy;
   let m;
   let last = 0;
-  while ((m = re.exec(text)) !== null) {
+  while ((m = re.exec(text2)) !== null) {
     const key = m[1].toLowerCase();
     const value = m[3] !== void 0 ? m[3].replace(/\\(.)/g, "$1") : m[4];
     if (!KEYS.has(key) || key === "unit") problems.push(`unknown field "${key}"`);
     else fields[key] = value;
     last = re.lastIndex;
   }
-  if (text.slice(last).trim() !== "") problems.push(`cannot read "${text.slice(last).trim().slice(0, 40)}"`);
+  if (text2.slice(last).trim() !== "") problems.push(`cannot read "${text2.slice(last).trim().slice(0, 40)}"`);
   return { fields, problems };
 }
-function parseUnitFileNotes(text, file, unit2) {
+function parseUnitFileNotes(text2, file, unit3) {
   const notes = [];
-  const lines = text.split("\n");
+  const lines = text2.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const m = /^\s*[#;]\s*unitgate-deviation\s*:(.*)$/.exec(lines[i]);
     if (!m) continue;
     const { fields, problems } = parsePairs(m[1].replace(/\r$/, ""));
-    fields.unit = unit2;
-    const note2 = noteFrom("unit-file", fields, problems);
-    note2.location = { file, line: i + 1, column: 1 };
-    notes.push(note2);
+    fields.unit = unit3;
+    const note3 = noteFrom("unit-file", fields, problems);
+    note3.location = { file, line: i + 1, column: 1 };
+    notes.push(note3);
   }
   return notes;
 }
 function noteFrom(source, f, problems) {
-  const note2 = { source, unit: f.unit ?? "", problems };
-  if (f.check) note2.check = f.check.replace(/=$/, "");
-  if (f.reason) note2.reason = f.reason;
-  if (f.owner) note2.owner = f.owner;
-  if (f.expires) note2.expires = f.expires;
-  if (f.ticket) note2.ticket = f.ticket;
-  return note2;
+  const note3 = { source, unit: f.unit ?? "", problems };
+  if (f.check) note3.check = f.check.replace(/=$/, "");
+  if (f.reason) note3.reason = f.reason;
+  if (f.owner) note3.owner = f.owner;
+  if (f.expires) note3.expires = f.expires;
+  if (f.ticket) note3.ticket = f.ticket;
+  return note3;
 }
 var DAY_MS = 864e5;
 function daysBetween(from, to) {
@@ -48170,27 +49269,27 @@ function daysBetween(from, to) {
   if (!Number.isFinite(a) || !Number.isFinite(b)) return void 0;
   return Math.round((b - a) / DAY_MS);
 }
-function validateNote(note2, policy, today2) {
-  const problems = [...note2.problems];
-  if (!policy.sources.includes(note2.source)) {
+function validateNote(note3, policy, today2) {
+  const problems = [...note3.problems];
+  if (!policy.sources.includes(note3.source)) {
     problems.push(
-      note2.source === "unit-file" ? "the policy does not accept deviation notes written in unit files (a change cannot approve itself)" : "the policy does not accept deviation notes from the pull request description"
+      note3.source === "unit-file" ? "the policy does not accept deviation notes written in unit files (a change cannot approve itself)" : "the policy does not accept deviation notes from the pull request description"
     );
   }
-  if (!note2.unit) problems.push("it names no unit");
+  if (!note3.unit) problems.push("it names no unit");
   for (const field of policy.requiredFields) {
-    if (note2[field] === void 0 || note2[field] === "")
+    if (note3[field] === void 0 || note3[field] === "")
       problems.push(`the required field "${field}" is missing`);
   }
-  if (note2.owner !== void 0 && !/^@[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/.test(note2.owner)) {
-    problems.push(`owner "${note2.owner}" is not a GitHub @user or @org/team`);
+  if (note3.owner !== void 0 && !/^@[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/.test(note3.owner)) {
+    problems.push(`owner "${note3.owner}" is not a GitHub @user or @org/team`);
   }
-  if (note2.expires !== void 0) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(note2.expires) || daysBetween(today2, note2.expires) === void 0) {
-      problems.push(`expires "${note2.expires}" is not a date (YYYY-MM-DD)`);
+  if (note3.expires !== void 0) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(note3.expires) || daysBetween(today2, note3.expires) === void 0) {
+      problems.push(`expires "${note3.expires}" is not a date (YYYY-MM-DD)`);
     } else {
-      const days = daysBetween(today2, note2.expires);
-      if (days < 0) problems.push(`it expired on ${note2.expires}`);
+      const days = daysBetween(today2, note3.expires);
+      if (days < 0) problems.push(`it expired on ${note3.expires}`);
       else if (days > policy.maxExpiryDays) {
         problems.push(
           `it expires ${days} days from today, more than the ${policy.maxExpiryDays} days the policy allows`
@@ -48198,12 +49297,12 @@ function validateNote(note2, policy, today2) {
       }
     }
   }
-  return { ...note2, problems };
+  return { ...note3, problems };
 }
 
 // src/core/gate/evaluate-gate.ts
-function fallbackLocation(side) {
-  return side?.settings?.typeSection ?? { file: side?.path ?? "", line: 1, column: 1 };
+function fallbackLocation(side2) {
+  return side2?.settings?.typeSection ?? { file: side2?.path ?? "", line: 1, column: 1 };
 }
 function lastAssignment(s, directives) {
   let best;
@@ -48252,10 +49351,10 @@ function removedAssignments(directives, base, head) {
   for (const d2 of directives) {
     const left = describeValues(head, d2);
     for (const a of base?.provenance.get(d2) ?? []) {
-      const text = `${a.key}=${a.value}`;
-      const i = left.indexOf(text);
+      const text2 = `${a.key}=${a.value}`;
+      const i = left.indexOf(text2);
       if (i >= 0) left.splice(i, 1);
-      else out.push({ key: a.key, assignment: text, location: locate(a) });
+      else out.push({ key: a.key, assignment: text2, location: locate(a) });
     }
   }
   return out;
@@ -48284,22 +49383,23 @@ function rowChanges(base, head) {
       ...removed.length > 0 ? { removed } : {}
     });
   }
-  return changes.sort((x, y) => y.delta - x.delta);
+  return changes.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || y.delta - x.delta);
 }
 function thresholdFix(a, threshold) {
   const ws = weightSumOf(a);
   const failing = a.rows.filter((r) => r.badness !== void 0 && r.badness > 0).map((r) => ({ r, share: rowShare(r, ws) })).sort((x, y) => y.share - x.share);
   let estimate = a.exposure;
-  const directives = [];
+  const fixes = [];
   for (const { r, share } of failing) {
     if (estimate <= threshold) break;
-    const fix = fixForRow(r.assessor.jsonField);
-    if (!fix) continue;
-    for (const d2 of fix.directives) if (!directives.includes(d2)) directives.push(d2);
+    const fix2 = fixForRow(r.assessor.jsonField);
+    if (!fix2) continue;
+    fixes.push(fix2);
     estimate -= share;
   }
   return {
-    directives,
+    // Merged so that the lines work pasted together (resets, then allow lists, then deny lists).
+    directives: mergeFixes(fixes),
     explanation: `Adding these settings removes the largest contributions to the exposure (estimated ${formatExposure(
       Math.max(0, Math.ceil(estimate))
     )} afterwards, threshold ${formatExposure(threshold)}).`
@@ -48402,7 +49502,9 @@ function evaluateRegression(u, policy, changes) {
       location: first?.location ?? fallbackLocation(head),
       weight: h.exposure - b.exposure,
       fix: {
-        directives: worse.flatMap((c) => fixForRow(c.jsonField)?.directives ?? []).filter((d2, i, all) => all.indexOf(d2) === i),
+        directives: mergeFixes(
+          worse.map((c) => fixForRow(c.jsonField)).filter((f) => f !== void 0)
+        ),
         explanation: "Restore the hardening the change removed."
       },
       advisory: false
@@ -48412,7 +49514,7 @@ function evaluateRegression(u, policy, changes) {
     const rows = new Map(h.rows.map((r) => [r.assessor.jsonField, r]));
     for (const c of worse) {
       const row = rows.get(c.jsonField);
-      const fix = fixForRow(c.jsonField);
+      const fix2 = fixForRow(c.jsonField);
       out.push({
         kind: "regression-row",
         check: c.jsonField,
@@ -48420,15 +49522,15 @@ function evaluateRegression(u, policy, changes) {
         message: `${h.unitId}: ${c.name} got worse: ${c.summary}${row?.description ? ` — ${row.description}` : ""}`,
         location: c.location,
         weight: Math.max(c.delta, 0.01),
-        ...fix ? { fix } : {},
+        ...fix2 ? { fix: fix2 } : {},
         advisory: false
       });
     }
   }
   return out;
 }
-function assignmentsOf(side, directive) {
-  return (side?.settings?.provenance.get(directive) ?? []).map((a) => `${a.section}.${a.key}=${a.value}`).join("\n");
+function assignmentsOf(side2, directive) {
+  return (side2?.settings?.provenance.get(directive) ?? []).map((a) => `${a.section}.${a.key}=${a.value}`).join("\n");
 }
 function approvedBy(approvers, approvals) {
   for (const who of approvers) {
@@ -48470,21 +49572,20 @@ function evaluateSignoff(u, input) {
   }
   return { violations, approvedMessages };
 }
-function noteMatchesUnit(note2, u) {
-  const target = note2.unit.replace(/^\.\//, "");
+function noteMatchesUnit(note3, u) {
+  const target = note3.unit.replace(/^\.\//, "");
   const id = u.head?.settings?.unitId ?? u.base?.settings?.unitId;
   const base = u.path.split("/").at(-1);
   return target === u.path || target === u.previousPath || target === id || target === base;
 }
-function noteCovers(note2, v) {
-  if (note2.check === void 0 || note2.check === "") return true;
-  const c = note2.check.replace(/=$/, "");
+function noteCovers(note3, v) {
+  if (note3.check === void 0 || note3.check === "") return true;
+  const c = note3.check.replace(/=$/, "");
   return c === v.check || v.directives.includes(c) || c === "exposure" && (v.kind === "threshold" || v.kind === "regression-exposure");
 }
 function evaluateGate(input) {
   const { policy } = input;
   const mode = policy.mode;
-  const advisoryProfile = mode !== "enforce";
   const messages = [...input.messages ?? []];
   const rawNotes = [];
   if (input.pullRequestBody) rawNotes.push(...parsePullRequestNotes(input.pullRequestBody));
@@ -48532,7 +49633,14 @@ function evaluateGate(input) {
       });
     } else {
       if (u.base?.assessment) result.changes = rowChanges(u.base, u.head);
-      result.violations.push(...evaluateProfile(u, u.head, input.systemd, advisoryProfile));
+      const profileViolations = evaluateProfile(u, u.head, input.systemd, mode === "report");
+      if (mode === "ratchet") {
+        const before = new Set(
+          u.base?.assessment && u.base.settings ? evaluateProfile(u, u.base, input.systemd, true).map((v) => `${v.kind}\0${v.check}`) : []
+        );
+        for (const v of profileViolations) v.advisory = before.has(`${v.kind}\0${v.check}`);
+      }
+      result.violations.push(...profileViolations);
       if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
       const signoff = evaluateSignoff(u, input);
       result.violations.push(...signoff.violations);
@@ -48553,9 +49661,15 @@ function evaluateGate(input) {
     const valid = unitNotes.filter((n) => n.problems.length === 0);
     const open2 = [];
     for (const v of result.violations) {
-      const note2 = v.kind === "invalid-deviation" || v.kind === "load-error" ? void 0 : valid.find((n) => noteCovers(n, v));
-      if (note2) result.accepted.push({ violation: v, note: note2 });
+      const note3 = v.kind === "invalid-deviation" || v.kind === "load-error" ? void 0 : valid.find((n) => noteCovers(n, v));
+      if (note3) result.accepted.push({ violation: v, note: note3 });
       else open2.push(v);
+    }
+    const rise = open2.find((v) => v.kind === "regression-exposure");
+    const rowsAccepted = result.accepted.filter((a) => a.violation.kind === "regression-row");
+    if (rise && rowsAccepted.length > 0 && !open2.some((v) => v.kind === "regression-row")) {
+      result.accepted.push({ violation: rise, note: rowsAccepted[0].note });
+      open2.splice(open2.indexOf(rise), 1);
     }
     result.violations = open2.sort((a, b) => b.weight - a.weight);
     const failing = open2.some((v) => !v.advisory);
@@ -48701,8 +49815,8 @@ async function gitTree(cwd, commit, wanted) {
     lstat: (p) => entries.get(p),
     readDirectory: (p) => children.has(p) ? [...children.get(p)].sort() : void 0,
     readFile: (p) => {
-      const text = contents.get(p);
-      if (text !== void 0) return { text };
+      const text2 = contents.get(p);
+      if (text2 !== void 0) return { text: text2 };
       const entry = entries.get(p);
       if (entry?.type === "file" && entry.size > MAX_UNIT_FILE_BYTES)
         return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
@@ -48764,7 +49878,7 @@ async function commitSource(repoDir, sha) {
   const t = await gitTree(repoDir, sha, (p) => UNIT_RELATED.test(p));
   return { tree: t, paths: t.paths };
 }
-function keyOf(l) {
+function keyOf2(l) {
   return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
 }
 function scoreAll(source, policy, score2 = scoreUnit) {
@@ -48780,7 +49894,7 @@ function scoreAll(source, policy, score2 = scoreUnit) {
   const loaders = /* @__PURE__ */ new Map();
   for (const l of locators) {
     if (score2 !== scoreUnit) {
-      out.set(keyOf(l), score2(source.tree, l, systemd, overrides));
+      out.set(keyOf2(l), score2(source.tree, l, systemd, overrides));
       continue;
     }
     const key = l.searchPath.join("\0");
@@ -48789,7 +49903,7 @@ function scoreAll(source, policy, score2 = scoreUnit) {
       loader = new UnitLoader(source.tree, l.searchPath);
       loaders.set(key, loader);
     }
-    out.set(keyOf(l), scoreUnit(source.tree, l, systemd, overrides, loader));
+    out.set(keyOf2(l), scoreUnit(source.tree, l, systemd, overrides, loader));
   }
   return out;
 }
@@ -48846,7 +49960,6 @@ function runGatePipeline(input) {
   for (const [key, base] of bases) {
     if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
     if (changed !== void 0 && !touches(base)) continue;
-    if (changed === void 0) continue;
     const profile = policy.profiles.get(policy.defaultProfile);
     scope.push({ path: base.locator.repoPath, change: "deleted", profile, base: base.side });
   }
@@ -48861,6 +49974,390 @@ function runGatePipeline(input) {
     messages: input.messages
   });
   return { verdict, scope };
+}
+
+// src/io/trend-history.ts
+var DEFAULT_TAG_PATTERN = "v*";
+var DEFAULT_TAG_LIMIT = 10;
+var GIT_READS_IN_FLIGHT = 4;
+function checkTagPattern(pattern) {
+  if (pattern === "" || /[\u0000-\u0020\u007f~^:\\]/.test(pattern) || pattern.includes(".."))
+    return `invalid tag pattern ${JSON.stringify(pattern)}: a glob over tag names such as v* or release-*`;
+  return void 0;
+}
+async function listReleaseTags(repoDir, pattern = DEFAULT_TAG_PATTERN, limit = DEFAULT_TAG_LIMIT) {
+  const problem = checkTagPattern(pattern);
+  if (problem) throw new GitError(problem);
+  const out = await git(repoDir, [
+    "-c",
+    "versionsort.suffix=-",
+    "for-each-ref",
+    "--sort=version:refname",
+    "--format=%(refname)",
+    `refs/tags/${pattern}`
+  ]);
+  const refs = out.split("\n").filter((r) => r.startsWith("refs/tags/"));
+  if (refs.length === 0 || limit <= 0) return [];
+  const peeled = await git(repoDir, ["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
+    input: refs.map((r) => `${r}^{commit}`).join("\n") + "\n"
+  });
+  const tags = [];
+  peeled.split("\n").forEach((line, i) => {
+    const ref = refs[i];
+    const [oid, type] = line.split(" ");
+    if (ref !== void 0 && type === "commit" && oid) tags.push({ name: ref.slice(10), commit: oid });
+  });
+  return tags.slice(-limit);
+}
+async function resolveCommit(repoDir, rev) {
+  const out = await git(
+    repoDir,
+    ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`],
+    {
+      allowFailure: true
+    }
+  );
+  return out.trim() || void 0;
+}
+async function policiesAt(repoDir, commits, options) {
+  const result = /* @__PURE__ */ new Map();
+  const path = options.policyPath;
+  if (path === void 0 || /[\s]/.test(path)) {
+    for (const c of commits) result.set(c, options.policy);
+    return result;
+  }
+  const names = commits.map((c) => `${c}:${path}`);
+  const blobs = await readBlobs(repoDir, [...new Set(names)]);
+  const loaded = /* @__PURE__ */ new Map();
+  for (const [i, c] of commits.entries()) {
+    const blob = blobs.get(names[i]);
+    if (!blob) {
+      result.set(c, options.policy);
+      continue;
+    }
+    const text2 = blob.toString("utf8");
+    if (!loaded.has(text2)) {
+      const r = loadPolicy(text2, path);
+      if (!r.ok)
+        options.messages?.push(
+          `${path} at ${c.slice(0, 12)} is not a valid policy (${r.errors.map(formatPolicyError).join("; ")}); scored under ${options.policy.source} there.`
+        );
+      loaded.set(text2, r.ok ? r.policy : void 0);
+    }
+    result.set(c, loaded.get(text2) ?? options.policy);
+  }
+  return result;
+}
+function inFlight(items, limit, start) {
+  const out = [];
+  items.forEach((item, i) => {
+    const before = out[i - limit];
+    const p = before ? before.then(
+      () => start(item),
+      () => start(item)
+    ) : start(item);
+    p.catch(() => void 0);
+    out.push(p);
+  });
+  return out;
+}
+function selects(paths, files) {
+  return files.some((f) => paths.some((p) => f === p || f.startsWith(p.endsWith("/") ? p : `${p}/`)));
+}
+async function collectTrend(repoDir, options) {
+  const pattern = options.pattern ?? DEFAULT_TAG_PATTERN;
+  const tags = await listReleaseTags(repoDir, pattern, options.limit ?? DEFAULT_TAG_LIMIT);
+  if (tags.length === 0) options.messages?.push(`No tag matches ${pattern}: the trend has no releases.`);
+  const columns = tags.map((t) => ({
+    kind: "tag",
+    label: t.name,
+    commit: t.commit
+  }));
+  const head = await resolveCommit(repoDir, options.head ?? "HEAD");
+  if (options.head !== void 0 && !head) throw new GitError(`unknown revision ${options.head}`);
+  if (options.base !== void 0) {
+    const base = await resolveCommit(repoDir, options.base);
+    if (!base) throw new GitError(`unknown revision ${options.base}`);
+    if (base !== head) columns.push({ kind: "base", label: "base", commit: base });
+  }
+  if (head) columns.push({ kind: "head", label: "head", commit: head });
+  const policies = await policiesAt(
+    repoDir,
+    columns.map((c) => c.commit),
+    options
+  );
+  const commits = [...new Set(columns.map((c) => c.commit))];
+  const reads = inFlight(commits, GIT_READS_IN_FLIGHT, (c) => commitSource(repoDir, c));
+  const sources = new Map(commits.map((c, i) => [c, reads[i]]));
+  const cache2 = createScoreCache();
+  const byCommit = /* @__PURE__ */ new Map();
+  const scored2 = [];
+  for (const column of columns) {
+    const policy = policies.get(column.commit) ?? options.policy;
+    let units = byCommit.get(column.commit);
+    if (!units) {
+      let source;
+      try {
+        source = await sources.get(column.commit);
+      } catch (e) {
+        if (!(e instanceof GitError) || column.kind !== "tag") throw e;
+        options.messages?.push(`${column.label} left out: ${e.message}`);
+        continue;
+      }
+      units = scoreAll(source, policy, cache2.score);
+      byCommit.set(column.commit, units);
+    }
+    scored2.push({ column, policy, units });
+  }
+  const wanted = options.unitPaths;
+  let keep;
+  if (wanted !== void 0) {
+    keep = /* @__PURE__ */ new Set();
+    for (const s of scored2)
+      for (const u of s.units.values())
+        if (selects(wanted, [u.locator.repoPath, ...u.files])) keep.add(u.locator.repoPath);
+  }
+  const snapshots = scored2.map(({ column, policy, units }) => {
+    const map = /* @__PURE__ */ new Map();
+    for (const u of units.values()) {
+      const path = u.locator.repoPath;
+      if (keep && !keep.has(path)) continue;
+      const a = u.side.assessment;
+      map.set(path, {
+        unitId: a?.unitId ?? u.side.unit?.id ?? u.locator.unitName,
+        exposure: a ? a.exposure : null,
+        level: a ? a.level.name : null,
+        ...!a ? { error: u.side.error ?? "not scored" } : {}
+      });
+    }
+    return { ...column, systemdVersion: policy.systemdVersion, units: map };
+  });
+  return buildTrend(pattern, snapshots);
+}
+
+// src/io/pr-comment.ts
+var REVISION = /^<!-- unitgate:revision (\d+) -->$/m;
+function statusOf(e) {
+  const status = e.status;
+  return typeof status === "number" ? status : void 0;
+}
+function describeFailure(what, e) {
+  const status = statusOf(e);
+  const message = e instanceof Error ? e.message : String(e);
+  const readOnly = status === 403 || status === 404 ? " The token cannot write here: on pull requests from forks GITHUB_TOKEN is read-only (grant `pull-requests: write`, or run the comment step from a `workflow_run` workflow)." : "";
+  return `Could not ${what} (HTTP ${status ?? "?"}: ${message}).${readOnly}`;
+}
+function stamped(body, revision) {
+  if (revision === void 0 || !body.startsWith(STICKY_MARKER)) return body;
+  return `${STICKY_MARKER}
+<!-- unitgate:revision ${revision} -->${body.slice(STICKY_MARKER.length)}`;
+}
+function revisionOf(body) {
+  const m = REVISION.exec(body ?? "");
+  return m ? Number(m[1]) : void 0;
+}
+function isOurs(c, options) {
+  if (!c.body?.startsWith(STICKY_MARKER) || !c.user) return false;
+  return options.author !== void 0 ? c.user.login === options.author : c.user.type === "Bot";
+}
+function oldestFirst(a, b) {
+  return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id - b.id;
+}
+async function listSticky(octokit, ref, prNumber, options) {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    ...ref,
+    issue_number: prNumber,
+    per_page: 100
+  });
+  return comments.filter((c) => isOurs(c, options)).sort(oldestFirst);
+}
+async function deleteComment(octokit, ref, id) {
+  try {
+    await octokit.rest.issues.deleteComment({ ...ref, comment_id: id });
+  } catch (e) {
+    if (statusOf(e) !== 404) throw e;
+  }
+}
+async function removeDuplicates(octokit, ref, prNumber, body, options, log) {
+  const ours = await listSticky(octokit, ref, prNumber, options);
+  const [keep, ...others] = ours;
+  if (!keep || others.length === 0) return { ...keep ? { keep } : {}, removed: 0 };
+  let newest = body;
+  let newestRevision = revisionOf(body) ?? -1;
+  for (const c of ours) {
+    const r = revisionOf(c.body);
+    if (r !== void 0 && r > newestRevision) {
+      newest = c.body ?? body;
+      newestRevision = r;
+    }
+  }
+  if (keep.body !== newest) {
+    await octokit.rest.issues.updateComment({ ...ref, comment_id: keep.id, body: newest });
+    keep.body = newest;
+  }
+  for (const c of others) await deleteComment(octokit, ref, c.id);
+  log(`removed ${others.length} duplicate unitgate comment(s) left by concurrent runs`);
+  return { keep, removed: others.length };
+}
+async function upsertStickyComment(octokit, ref, prNumber, body, log, options = {}) {
+  if (!body.startsWith(STICKY_MARKER))
+    throw new Error("the sticky comment body must start with STICKY_MARKER");
+  const text2 = stamped(body, options.revision);
+  let step = "list the pull request comments";
+  try {
+    const ours = await listSticky(octokit, ref, prNumber, options);
+    const existing = ours[0];
+    let action;
+    let commentId;
+    if (!existing) {
+      step = "create the pull request comment";
+      const { data } = await octokit.rest.issues.createComment({
+        ...ref,
+        issue_number: prNumber,
+        body: text2
+      });
+      action = "created";
+      commentId = data.id;
+    } else {
+      commentId = existing.id;
+      const theirs = revisionOf(existing.body);
+      if (existing.body === text2) action = "unchanged";
+      else if (options.revision !== void 0 && theirs !== void 0 && theirs > options.revision)
+        action = "older";
+      else {
+        step = "update the pull request comment";
+        await octokit.rest.issues.updateComment({ ...ref, comment_id: existing.id, body: text2 });
+        action = "updated";
+      }
+    }
+    let removed = 0;
+    if (action === "created" || ours.length > 1) {
+      step = "remove duplicate pull request comments";
+      const deduped = await removeDuplicates(octokit, ref, prNumber, text2, options, log);
+      removed = deduped.removed;
+      if (deduped.keep) commentId = deduped.keep.id;
+    }
+    log(`unitgate comment ${action} (id ${commentId})`);
+    return { action, commentId, removedDuplicates: removed };
+  } catch (e) {
+    return { action: "failed", removedDuplicates: 0, warning: describeFailure(step, e) };
+  }
+}
+async function resolveStickyComment(octokit, ref, prNumber, body, log, options = {}) {
+  const text2 = stamped(body, options.revision);
+  let step = "list the pull request comments";
+  try {
+    const ours = await listSticky(octokit, ref, prNumber, options);
+    const [keep, ...others] = ours;
+    if (!keep) return { action: "none", removedDuplicates: 0 };
+    if (options.delete) {
+      step = "delete the pull request comment";
+      for (const c of ours) await deleteComment(octokit, ref, c.id);
+      log(`unitgate comment deleted: nothing is in scope any more`);
+      return { action: "deleted", removedDuplicates: others.length };
+    }
+    const theirs = revisionOf(keep.body);
+    let action = "unchanged";
+    if (options.revision !== void 0 && theirs !== void 0 && theirs > options.revision) action = "older";
+    else if (keep.body !== text2) {
+      step = "update the pull request comment";
+      await octokit.rest.issues.updateComment({ ...ref, comment_id: keep.id, body: text2 });
+      action = "updated";
+    }
+    step = "remove duplicate pull request comments";
+    for (const c of others) await deleteComment(octokit, ref, c.id);
+    log(`unitgate comment marked resolved (${action})`);
+    return { action, commentId: keep.id, removedDuplicates: others.length };
+  } catch (e) {
+    return { action: "failed", removedDuplicates: 0, warning: describeFailure(step, e) };
+  }
+}
+async function listPullPatches(octokit, ref, prNumber) {
+  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+    ...ref,
+    pull_number: prNumber,
+    per_page: 100
+  });
+  const patches = /* @__PURE__ */ new Map();
+  const renames = /* @__PURE__ */ new Map();
+  for (const f of files) {
+    if (f.patch !== void 0 && f.status !== "removed") patches.set(f.filename, f.patch);
+    if (f.previous_filename) renames.set(f.filename, f.previous_filename);
+  }
+  return { patches, renames };
+}
+function reviewComment(s) {
+  return {
+    path: s.path,
+    line: s.line,
+    side: "RIGHT",
+    body: s.body,
+    ...s.startLine !== void 0 ? { start_line: s.startLine, start_side: "RIGHT" } : {}
+  };
+}
+async function postSuggestions(octokit, ref, prNumber, headSha, suggestions, log = () => void 0) {
+  if (suggestions.length === 0) return { posted: 0, skipped: 0, failed: 0 };
+  let existing;
+  try {
+    const comments = await octokit.paginate(octokit.rest.pulls.listReviewComments, {
+      ...ref,
+      pull_number: prNumber,
+      per_page: 100
+    });
+    existing = new Set(comments.map((c) => `${c.path}\0${c.line ?? c.original_line ?? ""}\0${c.body}`));
+  } catch (e) {
+    return {
+      posted: 0,
+      skipped: 0,
+      failed: suggestions.length,
+      warning: describeFailure("list the review comments", e)
+    };
+  }
+  const fresh = suggestions.filter((s) => !existing.has(`${s.path}\0${s.line}\0${s.body}`));
+  const skipped = suggestions.length - fresh.length;
+  if (fresh.length === 0) return { posted: 0, skipped, failed: 0 };
+  const n = fresh.length;
+  const reviewBody = `**unitgate** suggests ${n === 1 ? "a fix" : `${n} fixes`} for the hardening findings on the changed lines; each applies with one click (“Commit suggestion”).`;
+  try {
+    await octokit.rest.pulls.createReview({
+      ...ref,
+      pull_number: prNumber,
+      commit_id: headSha,
+      event: "COMMENT",
+      body: reviewBody,
+      comments: fresh.map(reviewComment)
+    });
+    log(`posted ${n} review suggestion(s)`);
+    return { posted: n, skipped, failed: 0 };
+  } catch (e) {
+    if (statusOf(e) !== 422) {
+      return { posted: 0, skipped, failed: n, warning: describeFailure("post the review suggestions", e) };
+    }
+  }
+  let posted = 0;
+  const refused = [];
+  for (const s of fresh) {
+    try {
+      await octokit.rest.pulls.createReviewComment({
+        ...ref,
+        pull_number: prNumber,
+        commit_id: headSha,
+        ...reviewComment(s)
+      });
+      posted++;
+    } catch (e) {
+      refused.push(`${s.path}:${s.line} (HTTP ${statusOf(e) ?? "?"})`);
+    }
+  }
+  log(`posted ${posted} review suggestion(s) one by one; ${refused.length} refused`);
+  return {
+    posted,
+    skipped,
+    failed: refused.length,
+    ...refused.length > 0 ? {
+      warning: `GitHub refused ${refused.length} review suggestion(s): ${refused.slice(0, 10).join(", ")}`
+    } : {}
+  };
 }
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -49285,6 +50782,20 @@ var DEFAULT_POLICY_PATH = ".github/unitgate.json";
 var MAX_POLICY_BYTES = 1024 * 1024;
 var ConfigError = class extends Error {
 };
+function positiveInt(name, fallback) {
+  const v = getInput(name).trim();
+  if (v === "") return fallback;
+  if (!/^[1-9][0-9]{0,2}$/.test(v))
+    throw new ConfigError(`input "${name}" must be a number from 1 to 999, not "${v}"`);
+  return Number(v);
+}
+function oneOf(name, values, fallback) {
+  const v = getInput(name).trim();
+  if (v === "") return fallback;
+  if (!values.includes(v))
+    throw new ConfigError(`input "${name}" must be one of ${values.join(", ")}, not "${v}"`);
+  return v;
+}
 function readInputs() {
   const bool = (name, fallback) => {
     const v = getInput(name).trim().toLowerCase();
@@ -49303,7 +50814,14 @@ function readInputs() {
     sarif: getInput("sarif").trim(),
     report: getInput("report").trim(),
     token: getInput("token").trim(),
-    paths: getInput("paths").split(/[\n,]/).map((p) => p.trim()).filter((p) => p !== "")
+    paths: getInput("paths").split(/[\n,]/).map((p) => p.trim()).filter((p) => p !== ""),
+    suggestions: bool("suggestions", false),
+    trend: bool("trend", true),
+    trendTags: getInput("trend-tags").trim() || "v*",
+    trendLimit: positiveInt("trend-limit", 5),
+    badge: getInput("badge").trim(),
+    publish: oneOf("publish", ["direct", "artifact", "from-artifact"], "direct"),
+    publishDir: getInput("publish-dir").trim() || "unitgate-publish"
   };
 }
 function insideWorkspace(workspace, path, what) {
@@ -49313,7 +50831,7 @@ function insideWorkspace(workspace, path, what) {
     throw new ConfigError(`${what} "${path}" is outside the workspace`);
   return full;
 }
-function writeInsideWorkspace(workspace, path, what, text) {
+function writeInsideWorkspace(workspace, path, what, text2) {
   const full = insideWorkspace(workspace, path, what);
   const root = (0, import_node_fs.realpathSync)(workspace);
   const outside = (dir2) => {
@@ -49348,14 +50866,14 @@ function writeInsideWorkspace(workspace, path, what, text) {
     throw new ConfigError(`cannot write ${what} "${path}": ${code ?? String(e)}`);
   }
   try {
-    (0, import_node_fs.writeSync)(fd, text);
+    (0, import_node_fs.writeSync)(fd, text2);
   } finally {
     (0, import_node_fs.closeSync)(fd);
   }
   return full;
 }
-function parsePolicy(text, path) {
-  const loaded = loadPolicy(text, path);
+function parsePolicy(text2, path) {
+  const loaded = loadPolicy(text2, path);
   if (!loaded.ok) {
     throw new ConfigError(
       `invalid policy ${path}:
@@ -49369,17 +50887,17 @@ function readPolicy(workspace, inputs) {
   if (path === "" && (0, import_node_fs.existsSync)((0, import_node_path2.join)(workspace, DEFAULT_POLICY_PATH))) path = DEFAULT_POLICY_PATH;
   if (path === "") return { policy: builtInPolicy() };
   const full = insideWorkspace(workspace, path, "policy");
-  let text;
+  let text2;
   try {
     const st = (0, import_node_fs.lstatSync)(full);
     if (st.isSymbolicLink()) throw new ConfigError(`policy "${path}" is a symlink; refusing to follow it`);
     if (st.size > MAX_POLICY_BYTES) throw new ConfigError(`policy "${path}" is larger than 1 MiB`);
-    text = (0, import_node_fs.readFileSync)(full, "utf8");
+    text2 = (0, import_node_fs.readFileSync)(full, "utf8");
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(`cannot read policy "${path}": ${e.code ?? String(e)}`);
   }
-  return { policy: parsePolicy(text, path), path, text };
+  return { policy: parsePolicy(text2, path), path, text: text2 };
 }
 async function basePolicy(workspace, baseSha, path) {
   const listing = await git(workspace, ["ls-tree", "-l", baseSha, "--", path], { allowFailure: true });
@@ -49389,8 +50907,8 @@ async function basePolicy(workspace, baseSha, path) {
     throw new ConfigError(`policy "${path}" is a symlink at the base commit; refusing to follow it`);
   if (Number(m[2]) > MAX_POLICY_BYTES)
     throw new ConfigError(`policy "${path}" is larger than 1 MiB at the base commit`);
-  const text = await git(workspace, ["show", `${baseSha}:${path}`]);
-  return { policy: parsePolicy(text, `${path} (base ${baseSha.slice(0, 12)})`), text };
+  const text2 = await git(workspace, ["show", `${baseSha}:${path}`]);
+  return { policy: parsePolicy(text2, `${path} (base ${baseSha.slice(0, 12)})`), text: text2 };
 }
 function applyInputOverrides(policy, inputs) {
   if (inputs.mode !== "") {
@@ -49454,6 +50972,11 @@ async function resolveScope(workspace, octokit, ref, messages) {
     if (!changed) changed = await diffNames(workspace, baseSha, headSha);
     return { headSha, checkSha: pr.head.sha, baseSha, pullNumber: pr.number, pullBody: body, changed };
   }
+  const tag = ctx.ref?.startsWith("refs/tags/") ? ctx.ref.slice("refs/tags/".length) : void 0;
+  const release = payload.release?.tag_name;
+  if (ctx.eventName === "release" || ctx.eventName === "push" && tag !== void 0) {
+    return { headSha: ctx.sha, release: release ?? tag ?? ctx.sha.slice(0, 12) };
+  }
   if (ctx.eventName === "push") {
     const before = String(payload.before ?? "");
     const headSha = ctx.sha;
@@ -49471,7 +50994,18 @@ async function resolveScope(workspace, octokit, ref, messages) {
   }
   return { headSha: ctx.sha };
 }
-async function publish(verdict, inputs, workspace, octokit, ref, scope, policySource) {
+function currentRunUrl() {
+  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
+  const repo = process.env.GITHUB_REPOSITORY;
+  const id = process.env.GITHUB_RUN_ID;
+  return repo && id && /^\d+$/.test(id) ? `${server}/${repo}/actions/runs/${id}` : void 0;
+}
+function blobUrlFor(ref, sha) {
+  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
+  return `${server}/${ref.owner}/${ref.repo}/blob/${sha}/`;
+}
+async function writeRunnerReports(c) {
+  const { verdict, inputs, workspace, ref, scope } = c;
   const annotations = buildAnnotations(verdict);
   const selected = selectWithinBudget(annotations, 10);
   for (const a of selected.printed) {
@@ -49488,27 +51022,32 @@ async function publish(verdict, inputs, workspace, octokit, ref, scope, policySo
   }
   if (selected.omitted > 0)
     info(`${selected.omitted} more findings are in the job summary, the check run and the reports.`);
-  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
-  const blobUrl = `${server}/${ref.owner}/${ref.repo}/blob/${scope.headSha}/`;
-  const summary2 = renderJobSummary(verdict, { omittedAnnotations: selected.omitted, blobUrl });
+  const blobUrl = blobUrlFor(ref, scope.checkSha ?? scope.headSha);
+  let summary2 = renderJobSummary(verdict, { omittedAnnotations: selected.omitted, blobUrl });
+  if (c.trend && c.trend.units.length > 0) {
+    const trendMarkdown = renderTrendMarkdown(c.trend, { headingLevel: 2 });
+    if (summary2.length + trendMarkdown.length < 1e6) summary2 += `
+${trendMarkdown}
+`;
+  }
   await summary.addRaw(summary2, true).write();
+  const report = {
+    ...renderJsonReport(verdict, {
+      toolVersion: VERSION9,
+      generatedAt: (/* @__PURE__ */ new Date()).toISOString(),
+      repository: `${ref.owner}/${ref.repo}`,
+      commit: scope.headSha,
+      ...scope.baseSha ? { baseCommit: scope.baseSha } : {},
+      ...scope.pullNumber !== void 0 ? { pullRequest: scope.pullNumber } : {},
+      policy: c.policySource
+    }),
+    ...c.trend ? { trend: JSON.parse(renderTrendJson(c.trend)) } : {}
+  };
   const reportPath = writeInsideWorkspace(
     workspace,
     inputs.report || "unitgate-report.json",
     "report",
-    JSON.stringify(
-      renderJsonReport(verdict, {
-        toolVersion: VERSION9,
-        generatedAt: (/* @__PURE__ */ new Date()).toISOString(),
-        repository: `${ref.owner}/${ref.repo}`,
-        commit: scope.headSha,
-        ...scope.baseSha ? { baseCommit: scope.baseSha } : {},
-        ...scope.pullNumber !== void 0 ? { pullRequest: scope.pullNumber } : {},
-        policy: policySource
-      }),
-      null,
-      2
-    ) + "\n"
+    JSON.stringify(report, null, 2) + "\n"
   );
   setOutput("report", reportPath);
   let sarifPath = "";
@@ -49521,33 +51060,143 @@ async function publish(verdict, inputs, workspace, octokit, ref, scope, policySo
     sarifPath = writeInsideWorkspace(workspace, inputs.sarif, "sarif", JSON.stringify(sarif, null, 2) + "\n");
   }
   setOutput("sarif-file", sarifPath);
-  if (inputs.checkRun && octokit) {
+  if (inputs.badge !== "") {
+    writeInsideWorkspace(workspace, inputs.badge, "badge", JSON.stringify(renderBadge(verdict)) + "\n");
+  }
+  return annotations;
+}
+async function publishToGitHub(c) {
+  const { verdict, inputs, octokit, ref } = c;
+  if (!octokit) return;
+  const annotations = buildAnnotations(verdict);
+  const blobUrl = blobUrlFor(ref, c.checkSha);
+  if (inputs.checkRun) {
     try {
       const conclusion = verdict.result === "fail" ? "failure" : verdict.mode === "report" ? "neutral" : "success";
       const title = verdict.result === "fail" ? "Service hardening gate failed" : "Service hardening gate passed";
-      const text = renderJobSummary(verdict, { maxBytes: 65e3, blobUrl });
-      await publishCheckRun(
-        octokit,
-        ref,
-        scope.checkSha ?? scope.headSha,
-        conclusion,
-        title,
-        text,
-        checkRunBatches(annotations)
-      );
+      const text2 = renderJobSummary(verdict, { maxBytes: 65e3, blobUrl });
+      await publishCheckRun(octokit, ref, c.checkSha, conclusion, title, text2, checkRunBatches(annotations));
     } catch (e) {
-      if (isWriteDenied(e))
+      if (isWriteDenied(e)) {
         warning(
           `Could not create the check run (the token may be read-only, as on fork pull requests): ${e.message}`
         );
-      else warning(`Could not create the check run: ${e.message}`);
+      } else warning(`Could not create the check run: ${e.message}`);
     }
   }
+  if (c.pullNumber === void 0) return;
+  const log = (m) => info(m);
+  const stamp = c.revision !== void 0 ? { revision: c.revision } : {};
+  if (inputs.comment) {
+    const result = verdict.units.length === 0 ? await resolveStickyComment(
+      octokit,
+      ref,
+      c.pullNumber,
+      renderResolvedComment(c.runUrl ? { runUrl: c.runUrl } : {}),
+      log,
+      stamp
+    ) : await upsertStickyComment(
+      octokit,
+      ref,
+      c.pullNumber,
+      renderPullRequestComment(verdict, {
+        ...c.runUrl ? { runUrl: c.runUrl } : {},
+        blobUrl,
+        ...c.trend && c.trend.units.length > 0 ? { trendMarkdown: renderTrendMarkdown(c.trend, { headingLevel: 3 }) } : {}
+      }),
+      log,
+      stamp
+    );
+    if (result.warning) warning(`Could not write the pull request comment: ${result.warning}`);
+  }
+  if (inputs.suggestions && c.gateScope) {
+    try {
+      const { patches, renames } = await listPullPatches(octokit, ref, c.pullNumber);
+      const planned = planSuggestions(verdict, c.gateScope, patches, { renames });
+      if (planned.length > 0) {
+        const posted = await postSuggestions(octokit, ref, c.pullNumber, c.checkSha, planned, log);
+        if (posted.warning) warning(`Could not post review suggestions: ${posted.warning}`);
+      }
+    } catch (e) {
+      warning(`Could not prepare review suggestions: ${e.message}`);
+    }
+  }
+}
+async function publishFromArtifact(inputs, workspace, octokit, ref) {
+  const run2 = context2.payload.workflow_run;
+  if (!run2?.head_sha)
+    throw new ConfigError(
+      "publish: from-artifact runs on the workflow_run event (the event has no workflow_run)"
+    );
+  const file = (0, import_node_path2.join)(insideWorkspace(workspace, inputs.publishDir, "publish-dir"), PUBLISH_BUNDLE_FILE);
+  let text2;
+  try {
+    const st = (0, import_node_fs.lstatSync)(file);
+    if (!st.isFile()) throw new ConfigError(`${file} is not a regular file`);
+    if (st.size > MAX_BUNDLE_BYTES)
+      throw new ConfigError(`the publish bundle is larger than ${MAX_BUNDLE_BYTES} bytes`);
+    text2 = (0, import_node_fs.readFileSync)(file, "utf8");
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(
+      `cannot read the publish bundle ${inputs.publishDir}/${PUBLISH_BUNDLE_FILE}: ${e.code ?? e}`
+    );
+  }
+  const listed = (run2.pull_requests ?? []).map((p) => p.number);
+  let pullNumbers = listed;
+  if (pullNumbers.length === 0 && octokit) {
+    const claimed = JSON.parse(text2).pullNumber;
+    if (typeof claimed === "number" && Number.isInteger(claimed) && claimed > 0) {
+      const pull = await getPull(octokit, ref, claimed).catch(() => void 0);
+      if (pull && pull.headSha === run2.head_sha) pullNumbers = [claimed];
+    }
+  }
+  const checked = parsePublishBundle(text2, {
+    repository: `${ref.owner}/${ref.repo}`,
+    pullNumbers,
+    headSha: run2.head_sha
+  });
+  if (!checked.ok) throw new ConfigError(`refusing the publish bundle: ${checked.error}`);
+  const b = checked.bundle;
+  await summary.addRaw(renderJobSummary(b.verdict, { blobUrl: blobUrlFor(ref, b.headSha) }), true).write();
+  await publishToGitHub({
+    verdict: b.verdict,
+    inputs,
+    octokit,
+    ref,
+    ...b.trend ? { trend: b.trend } : {},
+    checkSha: b.headSha,
+    pullNumber: b.pullNumber,
+    ...b.runUrl ? { runUrl: b.runUrl } : {},
+    ...b.runId !== void 0 ? { revision: b.runId } : {}
+  });
+  setOutput("result", b.verdict.result);
+  setOutput(
+    "max-exposure",
+    b.verdict.maxExposure !== void 0 ? formatExposure(b.verdict.maxExposure) : ""
+  );
+  setOutput(
+    "failed-units",
+    JSON.stringify(
+      b.verdict.units.filter((u) => u.status === "fail" || u.status === "error").map((u) => u.path)
+    )
+  );
+  info(`Published the unitgate results of pull request #${b.pullNumber} (${b.verdict.result}).`);
+  return 0;
 }
 async function run() {
   try {
     const inputs = readInputs();
     const workspace = (0, import_node_path2.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    if (inputs.publish === "from-artifact") {
+      const [o, r] = (process.env.GITHUB_REPOSITORY ?? "/").split("/");
+      return await publishFromArtifact(
+        inputs,
+        workspace,
+        inputs.token ? createOctokit(inputs.token, (m) => info(m)) : void 0,
+        { owner: o, repo: r }
+      );
+    }
     const headPolicy = readPolicy(workspace, inputs);
     const policyPath = headPolicy.path ?? (inputs.policy || DEFAULT_POLICY_PATH);
     const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "/").split("/");
@@ -49590,7 +51239,7 @@ async function run() {
         messages.push(`Could not read the pull request's reviews: ${e.message}`);
       }
     }
-    const { verdict } = runGatePipeline({
+    const { verdict, scope: gateScope } = runGatePipeline({
       head,
       ...base ? { base } : {},
       ...scope.changed ? { changed: scope.changed } : {},
@@ -49602,7 +51251,69 @@ async function run() {
       messages,
       pathFilters: inputs.paths
     });
-    await publish(verdict, inputs, workspace, octokit, ref, scope, policySource);
+    const runId = Number(process.env.GITHUB_RUN_ID);
+    const runUrl = currentRunUrl();
+    let trend;
+    const trendMessages = [];
+    if (inputs.trend && (scope.pullNumber !== void 0 || scope.release)) {
+      try {
+        trend = await collectTrend(workspace, {
+          pattern: inputs.trendTags,
+          limit: inputs.trendLimit,
+          policy,
+          head: scope.headSha,
+          ...scope.baseSha ? { base: scope.baseSha } : {},
+          ...scope.release ? {} : { unitPaths: verdict.units.map((u) => u.path) },
+          messages: trendMessages
+        });
+        verdict.messages.push(...trendMessages.filter((m) => !m.startsWith("No tag matches")));
+      } catch (e) {
+        verdict.messages.push(`The trend across releases is not available: ${e.message}`);
+      }
+    }
+    const context3 = {
+      verdict,
+      inputs,
+      workspace,
+      octokit,
+      ref,
+      scope,
+      policySource,
+      gateScope,
+      ...trend ? { trend } : {}
+    };
+    await writeRunnerReports(context3);
+    if (inputs.publish === "artifact") {
+      if (scope.pullNumber === void 0) throw new ConfigError("publish: artifact is for pull_request runs");
+      const bundle = createPublishBundle(verdict, {
+        repository: `${ref.owner}/${ref.repo}`,
+        pullNumber: scope.pullNumber,
+        headSha: scope.checkSha ?? scope.headSha,
+        ...trend ? { trend } : {},
+        ...runUrl ? { runUrl } : {},
+        ...Number.isInteger(runId) && runId > 0 ? { runId } : {}
+      });
+      const written = writeInsideWorkspace(
+        workspace,
+        (0, import_node_path2.join)(inputs.publishDir, PUBLISH_BUNDLE_FILE),
+        "publish bundle",
+        JSON.stringify(bundle) + "\n"
+      );
+      info(`Wrote ${written} for the workflow_run side to publish.`);
+    } else {
+      await publishToGitHub({
+        verdict,
+        inputs,
+        octokit,
+        ref,
+        ...trend ? { trend } : {},
+        checkSha: scope.checkSha ?? scope.headSha,
+        ...scope.pullNumber !== void 0 ? { pullNumber: scope.pullNumber } : {},
+        ...runUrl ? { runUrl } : {},
+        ...Number.isInteger(runId) && runId > 0 ? { revision: runId } : {},
+        gateScope
+      });
+    }
     const failed = verdict.units.filter((u) => u.status === "fail" || u.status === "error").map((u) => u.path);
     setOutput("result", verdict.result);
     setOutput(

@@ -23,6 +23,19 @@ import { buildAnnotations, selectWithinBudget, checkRunBatches } from './core/re
 import { renderJobSummary } from './core/report/job-summary';
 import { renderSarif } from './core/report/sarif';
 import { renderJsonReport } from './core/report/json-report';
+import { renderBadge } from './core/report/badge';
+import { renderPullRequestComment, renderResolvedComment } from './core/report/pr-comment';
+import { planSuggestions } from './core/report/suggestions';
+import {
+  createPublishBundle,
+  parsePublishBundle,
+  PUBLISH_BUNDLE_FILE,
+  MAX_BUNDLE_BYTES,
+} from './core/report/publish-bundle';
+import { renderTrendJson, renderTrendMarkdown, type Trend } from './core/trend/trend';
+import type { GateUnitInput } from './core/gate/evaluate-gate';
+import { collectTrend } from './io/trend-history';
+import { listPullPatches, postSuggestions, resolveStickyComment, upsertStickyComment } from './io/pr-comment';
 import { formatExposure } from './core/security/render-security';
 import type { GateVerdict } from './core/gate/gate-types';
 import { commitSource, runGatePipeline, type TreeSource } from './io/gate-pipeline';
@@ -54,6 +67,29 @@ interface Inputs {
   report: string;
   token: string;
   paths: string[];
+  suggestions: boolean;
+  trend: boolean;
+  trendTags: string;
+  trendLimit: number;
+  badge: string;
+  publish: 'direct' | 'artifact' | 'from-artifact';
+  publishDir: string;
+}
+
+function positiveInt(name: string, fallback: number): number {
+  const v = core.getInput(name).trim();
+  if (v === '') return fallback;
+  if (!/^[1-9][0-9]{0,2}$/.test(v))
+    throw new ConfigError(`input "${name}" must be a number from 1 to 999, not "${v}"`);
+  return Number(v);
+}
+
+function oneOf<T extends string>(name: string, values: readonly T[], fallback: T): T {
+  const v = core.getInput(name).trim();
+  if (v === '') return fallback;
+  if (!(values as readonly string[]).includes(v))
+    throw new ConfigError(`input "${name}" must be one of ${values.join(', ')}, not "${v}"`);
+  return v as T;
 }
 
 function readInputs(): Inputs {
@@ -79,6 +115,13 @@ function readInputs(): Inputs {
       .split(/[\n,]/)
       .map((p) => p.trim())
       .filter((p) => p !== ''),
+    suggestions: bool('suggestions', false),
+    trend: bool('trend', true),
+    trendTags: core.getInput('trend-tags').trim() || 'v*',
+    trendLimit: positiveInt('trend-limit', 5),
+    badge: core.getInput('badge').trim(),
+    publish: oneOf('publish', ['direct', 'artifact', 'from-artifact'], 'direct'),
+    publishDir: core.getInput('publish-dir').trim() || 'unitgate-publish',
   };
 }
 
@@ -233,6 +276,8 @@ interface EventScope {
   pullNumber?: number;
   pullBody?: string;
   changed?: ChangedFile[];
+  /** A release: a pushed tag or a `release` event (the scores are recorded for the release). */
+  release?: string;
 }
 
 async function resolveScope(
@@ -281,6 +326,12 @@ async function resolveScope(
     if (!changed) changed = await diffNames(workspace, baseSha, headSha);
     return { headSha, checkSha: pr.head.sha, baseSha, pullNumber: pr.number, pullBody: body, changed };
   }
+  const tag = ctx.ref?.startsWith('refs/tags/') ? ctx.ref.slice('refs/tags/'.length) : undefined;
+  const release = (payload.release as { tag_name?: string } | undefined)?.tag_name;
+  if (ctx.eventName === 'release' || (ctx.eventName === 'push' && tag !== undefined)) {
+    // A release: score every unit at the tagged commit; the trend puts it next to earlier releases.
+    return { headSha: ctx.sha, release: release ?? tag ?? ctx.sha.slice(0, 12) };
+  }
   if (ctx.eventName === 'push') {
     const before = String(payload.before ?? '');
     const headSha = ctx.sha;
@@ -300,15 +351,33 @@ async function resolveScope(
   return { headSha: ctx.sha };
 }
 
-async function publish(
-  verdict: GateVerdict,
-  inputs: Inputs,
-  workspace: string,
-  octokit: Octokit | undefined,
-  ref: RepoRef,
-  scope: EventScope,
-  policySource: string,
-): Promise<void> {
+function currentRunUrl(): string | undefined {
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const repo = process.env.GITHUB_REPOSITORY;
+  const id = process.env.GITHUB_RUN_ID;
+  return repo && id && /^\d+$/.test(id) ? `${server}/${repo}/actions/runs/${id}` : undefined;
+}
+
+function blobUrlFor(ref: RepoRef, sha: string): string {
+  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
+  return `${server}/${ref.owner}/${ref.repo}/blob/${sha}/`;
+}
+
+interface PublishContext {
+  verdict: GateVerdict;
+  inputs: Inputs;
+  workspace: string;
+  octokit: Octokit | undefined;
+  ref: RepoRef;
+  scope: EventScope;
+  policySource: string;
+  gateScope: GateUnitInput[];
+  trend?: Trend;
+}
+
+/** Annotations, job summary, JSON report, SARIF, badge: what every run writes on the runner. */
+async function writeRunnerReports(c: PublishContext): Promise<ReturnType<typeof buildAnnotations>> {
+  const { verdict, inputs, workspace, ref, scope } = c;
   const annotations = buildAnnotations(verdict);
   const selected = selectWithinBudget(annotations, 10);
   for (const a of selected.printed) {
@@ -326,28 +395,32 @@ async function publish(
   if (selected.omitted > 0)
     core.info(`${selected.omitted} more findings are in the job summary, the check run and the reports.`);
 
-  const server = process.env.GITHUB_SERVER_URL ?? 'https://github.com';
-  const blobUrl = `${server}/${ref.owner}/${ref.repo}/blob/${scope.headSha}/`;
-  const summary = renderJobSummary(verdict, { omittedAnnotations: selected.omitted, blobUrl });
+  const blobUrl = blobUrlFor(ref, scope.checkSha ?? scope.headSha);
+  let summary = renderJobSummary(verdict, { omittedAnnotations: selected.omitted, blobUrl });
+  if (c.trend && c.trend.units.length > 0) {
+    const trendMarkdown = renderTrendMarkdown(c.trend, { headingLevel: 2 });
+    // The summary's own cap leaves the trend room only when it is small; the report always has it.
+    if (summary.length + trendMarkdown.length < 1_000_000) summary += `\n${trendMarkdown}\n`;
+  }
   await core.summary.addRaw(summary, true).write();
 
+  const report = {
+    ...renderJsonReport(verdict, {
+      toolVersion: VERSION,
+      generatedAt: new Date().toISOString(),
+      repository: `${ref.owner}/${ref.repo}`,
+      commit: scope.headSha,
+      ...(scope.baseSha ? { baseCommit: scope.baseSha } : {}),
+      ...(scope.pullNumber !== undefined ? { pullRequest: scope.pullNumber } : {}),
+      policy: c.policySource,
+    }),
+    ...(c.trend ? { trend: JSON.parse(renderTrendJson(c.trend)) as unknown } : {}),
+  };
   const reportPath = writeInsideWorkspace(
     workspace,
     inputs.report || 'unitgate-report.json',
     'report',
-    JSON.stringify(
-      renderJsonReport(verdict, {
-        toolVersion: VERSION,
-        generatedAt: new Date().toISOString(),
-        repository: `${ref.owner}/${ref.repo}`,
-        commit: scope.headSha,
-        ...(scope.baseSha ? { baseCommit: scope.baseSha } : {}),
-        ...(scope.pullNumber !== undefined ? { pullRequest: scope.pullNumber } : {}),
-        policy: policySource,
-      }),
-      null,
-      2,
-    ) + '\n',
+    JSON.stringify(report, null, 2) + '\n',
   );
   core.setOutput('report', reportPath);
 
@@ -362,36 +435,180 @@ async function publish(
   }
   core.setOutput('sarif-file', sarifPath);
 
-  if (inputs.checkRun && octokit) {
+  if (inputs.badge !== '') {
+    writeInsideWorkspace(workspace, inputs.badge, 'badge', JSON.stringify(renderBadge(verdict)) + '\n');
+  }
+  return annotations;
+}
+
+/** The writes to GitHub: check run, sticky comment, review suggestions. Each failure is a warning. */
+async function publishToGitHub(
+  c: Pick<PublishContext, 'verdict' | 'inputs' | 'octokit' | 'ref' | 'trend'> & {
+    checkSha: string;
+    pullNumber?: number;
+    runUrl?: string;
+    revision?: number;
+    gateScope?: GateUnitInput[];
+  },
+): Promise<void> {
+  const { verdict, inputs, octokit, ref } = c;
+  if (!octokit) return;
+  const annotations = buildAnnotations(verdict);
+  const blobUrl = blobUrlFor(ref, c.checkSha);
+  if (inputs.checkRun) {
     try {
       const conclusion =
         verdict.result === 'fail' ? 'failure' : verdict.mode === 'report' ? 'neutral' : 'success';
       const title =
         verdict.result === 'fail' ? 'Service hardening gate failed' : 'Service hardening gate passed';
       const text = renderJobSummary(verdict, { maxBytes: 65000, blobUrl });
-      await publishCheckRun(
-        octokit,
-        ref,
-        scope.checkSha ?? scope.headSha,
-        conclusion,
-        title,
-        text,
-        checkRunBatches(annotations),
-      );
+      await publishCheckRun(octokit, ref, c.checkSha, conclusion, title, text, checkRunBatches(annotations));
     } catch (e) {
-      if (isWriteDenied(e))
+      if (isWriteDenied(e)) {
         core.warning(
           `Could not create the check run (the token may be read-only, as on fork pull requests): ${(e as Error).message}`,
         );
-      else core.warning(`Could not create the check run: ${(e as Error).message}`);
+      } else core.warning(`Could not create the check run: ${(e as Error).message}`);
     }
   }
+  if (c.pullNumber === undefined) return;
+  const log = (m: string): void => core.info(m);
+  const stamp = c.revision !== undefined ? { revision: c.revision } : {};
+  if (inputs.comment) {
+    const result =
+      verdict.units.length === 0
+        ? await resolveStickyComment(
+            octokit,
+            ref,
+            c.pullNumber,
+            renderResolvedComment(c.runUrl ? { runUrl: c.runUrl } : {}),
+            log,
+            stamp,
+          )
+        : await upsertStickyComment(
+            octokit,
+            ref,
+            c.pullNumber,
+            renderPullRequestComment(verdict, {
+              ...(c.runUrl ? { runUrl: c.runUrl } : {}),
+              blobUrl,
+              ...(c.trend && c.trend.units.length > 0
+                ? { trendMarkdown: renderTrendMarkdown(c.trend, { headingLevel: 3 }) }
+                : {}),
+            }),
+            log,
+            stamp,
+          );
+    if (result.warning) core.warning(`Could not write the pull request comment: ${result.warning}`);
+  }
+  if (inputs.suggestions && c.gateScope) {
+    try {
+      const { patches, renames } = await listPullPatches(octokit, ref, c.pullNumber);
+      const planned = planSuggestions(verdict, c.gateScope, patches, { renames });
+      if (planned.length > 0) {
+        const posted = await postSuggestions(octokit, ref, c.pullNumber, c.checkSha, planned, log);
+        if (posted.warning) core.warning(`Could not post review suggestions: ${posted.warning}`);
+      }
+    } catch (e) {
+      core.warning(`Could not prepare review suggestions: ${(e as Error).message}`);
+    }
+  }
+}
+
+/**
+ * The `workflow_run` side of the fork-safe pattern: publishes the bundle a `pull_request` run left as an
+ * artifact. Runs no gate and reads no pull request code; the bundle is validated before anything is
+ * written, and everything in it is rendered (and escaped) again.
+ */
+async function publishFromArtifact(
+  inputs: Inputs,
+  workspace: string,
+  octokit: Octokit | undefined,
+  ref: RepoRef,
+): Promise<number> {
+  const run = (
+    github.context.payload as {
+      workflow_run?: { head_sha?: string; html_url?: string; pull_requests?: { number: number }[] };
+    }
+  ).workflow_run;
+  if (!run?.head_sha)
+    throw new ConfigError(
+      'publish: from-artifact runs on the workflow_run event (the event has no workflow_run)',
+    );
+  const file = join(insideWorkspace(workspace, inputs.publishDir, 'publish-dir'), PUBLISH_BUNDLE_FILE);
+  let text: string;
+  try {
+    const st = lstatSync(file);
+    if (!st.isFile()) throw new ConfigError(`${file} is not a regular file`);
+    if (st.size > MAX_BUNDLE_BYTES)
+      throw new ConfigError(`the publish bundle is larger than ${MAX_BUNDLE_BYTES} bytes`);
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(
+      `cannot read the publish bundle ${inputs.publishDir}/${PUBLISH_BUNDLE_FILE}: ${(e as NodeJS.ErrnoException).code ?? e}`,
+    );
+  }
+  const listed = (run.pull_requests ?? []).map((p) => p.number);
+  let pullNumbers = listed;
+  if (pullNumbers.length === 0 && octokit) {
+    // GitHub leaves workflow_run.pull_requests empty for forks: trust the bundle's number only when that
+    // pull request's head really is the commit this run is about.
+    const claimed = (JSON.parse(text) as { pullNumber?: unknown }).pullNumber;
+    if (typeof claimed === 'number' && Number.isInteger(claimed) && claimed > 0) {
+      const pull = await getPull(octokit, ref, claimed).catch(() => undefined);
+      if (pull && pull.headSha === run.head_sha) pullNumbers = [claimed];
+    }
+  }
+  const checked = parsePublishBundle(text, {
+    repository: `${ref.owner}/${ref.repo}`,
+    pullNumbers,
+    headSha: run.head_sha,
+  });
+  if (!checked.ok) throw new ConfigError(`refusing the publish bundle: ${checked.error}`);
+  const b = checked.bundle;
+  await core.summary
+    .addRaw(renderJobSummary(b.verdict, { blobUrl: blobUrlFor(ref, b.headSha) }), true)
+    .write();
+  await publishToGitHub({
+    verdict: b.verdict,
+    inputs,
+    octokit,
+    ref,
+    ...(b.trend ? { trend: b.trend } : {}),
+    checkSha: b.headSha,
+    pullNumber: b.pullNumber,
+    ...(b.runUrl ? { runUrl: b.runUrl } : {}),
+    ...(b.runId !== undefined ? { revision: b.runId } : {}),
+  });
+  core.setOutput('result', b.verdict.result);
+  core.setOutput(
+    'max-exposure',
+    b.verdict.maxExposure !== undefined ? formatExposure(b.verdict.maxExposure) : '',
+  );
+  core.setOutput(
+    'failed-units',
+    JSON.stringify(
+      b.verdict.units.filter((u) => u.status === 'fail' || u.status === 'error').map((u) => u.path),
+    ),
+  );
+  core.info(`Published the unitgate results of pull request #${b.pullNumber} (${b.verdict.result}).`);
+  return 0;
 }
 
 export async function run(): Promise<number> {
   try {
     const inputs = readInputs();
     const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    if (inputs.publish === 'from-artifact') {
+      const [o, r] = (process.env.GITHUB_REPOSITORY ?? '/').split('/') as [string, string];
+      return await publishFromArtifact(
+        inputs,
+        workspace,
+        inputs.token ? createOctokit(inputs.token, (m) => core.info(m)) : undefined,
+        { owner: o, repo: r },
+      );
+    }
     const headPolicy = readPolicy(workspace, inputs);
     const policyPath = headPolicy.path ?? (inputs.policy || DEFAULT_POLICY_PATH);
     const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '/').split('/') as [string, string];
@@ -442,7 +659,7 @@ export async function run(): Promise<number> {
       }
     }
 
-    const { verdict } = runGatePipeline({
+    const { verdict, scope: gateScope } = runGatePipeline({
       head,
       ...(base ? { base } : {}),
       ...(scope.changed ? { changed: scope.changed } : {}),
@@ -455,7 +672,70 @@ export async function run(): Promise<number> {
       pathFilters: inputs.paths,
     });
 
-    await publish(verdict, inputs, workspace, octokit, ref, scope, policySource);
+    const runId = Number(process.env.GITHUB_RUN_ID);
+    const runUrl = currentRunUrl();
+    let trend: Trend | undefined;
+    const trendMessages: string[] = [];
+    if (inputs.trend && (scope.pullNumber !== undefined || scope.release)) {
+      try {
+        trend = await collectTrend(workspace, {
+          pattern: inputs.trendTags,
+          limit: inputs.trendLimit,
+          policy,
+          head: scope.headSha,
+          ...(scope.baseSha ? { base: scope.baseSha } : {}),
+          ...(scope.release ? {} : { unitPaths: verdict.units.map((u) => u.path) }),
+          messages: trendMessages,
+        });
+        // A repository without release tags is normal: only say something when a tag could not be used.
+        verdict.messages.push(...trendMessages.filter((m) => !m.startsWith('No tag matches')));
+      } catch (e) {
+        verdict.messages.push(`The trend across releases is not available: ${(e as Error).message}`);
+      }
+    }
+    const context: PublishContext = {
+      verdict,
+      inputs,
+      workspace,
+      octokit,
+      ref,
+      scope,
+      policySource,
+      gateScope,
+      ...(trend ? { trend } : {}),
+    };
+    await writeRunnerReports(context);
+    if (inputs.publish === 'artifact') {
+      if (scope.pullNumber === undefined) throw new ConfigError('publish: artifact is for pull_request runs');
+      const bundle = createPublishBundle(verdict, {
+        repository: `${ref.owner}/${ref.repo}`,
+        pullNumber: scope.pullNumber,
+        headSha: scope.checkSha ?? scope.headSha,
+        ...(trend ? { trend } : {}),
+        ...(runUrl ? { runUrl } : {}),
+        ...(Number.isInteger(runId) && runId > 0 ? { runId } : {}),
+      });
+      const written = writeInsideWorkspace(
+        workspace,
+        join(inputs.publishDir, PUBLISH_BUNDLE_FILE),
+        'publish bundle',
+        JSON.stringify(bundle) + '\n',
+      );
+      core.info(`Wrote ${written} for the workflow_run side to publish.`);
+    } else {
+      await publishToGitHub({
+        verdict,
+        inputs,
+        octokit,
+        ref,
+        ...(trend ? { trend } : {}),
+        checkSha: scope.checkSha ?? scope.headSha,
+        ...(scope.pullNumber !== undefined ? { pullNumber: scope.pullNumber } : {}),
+        ...(runUrl ? { runUrl } : {}),
+        ...(Number.isInteger(runId) && runId > 0 ? { revision: runId } : {}),
+        gateScope,
+      });
+    }
     const failed = verdict.units
       .filter((u) => u.status === 'fail' || u.status === 'error')
       .map((u) => u.path);

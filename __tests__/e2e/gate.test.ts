@@ -559,8 +559,9 @@ describe('unitgate end to end', () => {
           expect(forked.run.summary).toBe(own.run.summary);
           // The refused write is a warning, and the only difference in the annotations.
           const warning = forked.run.annotations.filter((a) => a.level === 'warning');
-          expect(warning).toHaveLength(1);
+          expect(warning).toHaveLength(2);
           expect(warning[0]?.message).toMatch(/^Could not create the check run \(the token may be read-only/);
+          expect(warning[1]?.message).toMatch(/^Could not write the pull request comment: .*read-only/);
           expect(forked.run.annotations.filter((a) => a.level !== 'warning')).toEqual(own.run.annotations);
         }),
       );
@@ -977,7 +978,10 @@ describe('unitgate end to end', () => {
           const api = unitOf(run, F.API_PATH);
           expect(api.status).toBe('fail');
           const failing = api.violations.filter((v) => !v.advisory).map((v) => v.kind);
-          expect(new Set(failing)).toEqual(new Set(['regression-row', 'regression-exposure']));
+          // The capability the pull request adds is also a violation the base did not have.
+          expect(new Set(failing)).toEqual(
+            new Set(['regression-row', 'regression-exposure', 'forbidden-capability']),
+          );
           expect(
             annotationTitled(run, 'Hardening regressed: CapabilityBoundingSet_CAP_SYS_ADMIN'),
           ).toMatchObject({

@@ -157,8 +157,8 @@ export function runGatePipeline(input: PipelineInput): { verdict: GateVerdict; s
   // Units that exist only at base and whose file the change removed.
   for (const [key, base] of bases) {
     if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
+    // A whole-repository scan with a base (push) reports every unit that is gone; a change only those it removed.
     if (changed !== undefined && !touches(base)) continue;
-    if (changed === undefined) continue;
     const profile = policy.profiles.get(policy.defaultProfile) as GateUnitInput['profile'];
     scope.push({ path: base.locator.repoPath, change: 'deleted', profile, base: base.side });
   }

@@ -9,7 +9,7 @@ import type { SystemdProfile } from '../security/versions';
 import type { GatePolicy, Profile } from '../policy/policy-types';
 import { directivesOfAssessor } from '../security/assessor-directives';
 import { formatExposure } from '../security/render-security';
-import { fixForRow } from '../report/fixes';
+import { fixForRow, mergeFixes } from '../report/fixes';
 import { checkRequirement, forbiddenAddressFamilies, forbiddenCapabilities } from './profile-checks';
 import { parsePullRequestNotes, parseUnitFileNotes, validateNote } from './deviation-notes';
 import type {
@@ -170,7 +170,8 @@ function rowChanges(base: UnitSide, head: UnitSide): RowChange[] {
       ...(removed.length > 0 ? { removed } : {}),
     });
   }
-  return changes.sort((x, y) => y.delta - x.delta);
+  // Biggest movements first, whichever way they go.
+  return changes.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || y.delta - x.delta);
 }
 
 /** Fixes for the worst rows, enough to bring the exposure under the threshold (estimated). */
@@ -181,16 +182,17 @@ function thresholdFix(a: Assessment, threshold: number): Fix {
     .map((r) => ({ r, share: rowShare(r, ws) }))
     .sort((x, y) => y.share - x.share);
   let estimate = a.exposure;
-  const directives: string[] = [];
+  const fixes: Fix[] = [];
   for (const { r, share } of failing) {
     if (estimate <= threshold) break;
     const fix = fixForRow(r.assessor.jsonField);
     if (!fix) continue;
-    for (const d of fix.directives) if (!directives.includes(d)) directives.push(d);
+    fixes.push(fix);
     estimate -= share;
   }
   return {
-    directives,
+    // Merged so that the lines work pasted together (resets, then allow lists, then deny lists).
+    directives: mergeFixes(fixes),
     explanation: `Adding these settings removes the largest contributions to the exposure (estimated ${formatExposure(
       Math.max(0, Math.ceil(estimate)),
     )} afterwards, threshold ${formatExposure(threshold)}).`,
@@ -309,9 +311,9 @@ function evaluateRegression(u: GateUnitInput, policy: GatePolicy, changes: RowCh
       location: first?.location ?? fallbackLocation(head),
       weight: h.exposure - b.exposure,
       fix: {
-        directives: worse
-          .flatMap((c) => fixForRow(c.jsonField)?.directives ?? [])
-          .filter((d, i, all) => all.indexOf(d) === i),
+        directives: mergeFixes(
+          worse.map((c) => fixForRow(c.jsonField)).filter((f): f is Fix => f !== undefined),
+        ),
         explanation: 'Restore the hardening the change removed.',
       },
       advisory: false,
@@ -409,7 +411,6 @@ function noteCovers(note: DeviationNote, v: Violation): boolean {
 export function evaluateGate(input: GateInput): GateVerdict {
   const { policy } = input;
   const mode = policy.mode;
-  const advisoryProfile = mode !== 'enforce';
   const messages = [...(input.messages ?? [])];
 
   // Deviation notes from both sources, validated against the policy.
@@ -465,7 +466,18 @@ export function evaluateGate(input: GateInput): GateVerdict {
       });
     } else {
       if (u.base?.assessment) result.changes = rowChanges(u.base, u.head);
-      result.violations.push(...evaluateProfile(u, u.head, input.systemd, advisoryProfile));
+      const profileViolations = evaluateProfile(u, u.head, input.systemd, mode === 'report');
+      if (mode === 'ratchet') {
+        // Ratchet: what the base already violated is reported, only new violations fail (a new unit
+        // has no base, so all of its violations are new).
+        const before = new Set(
+          u.base?.assessment && u.base.settings
+            ? evaluateProfile(u, u.base, input.systemd, true).map((v) => `${v.kind}\0${v.check}`)
+            : [],
+        );
+        for (const v of profileViolations) v.advisory = before.has(`${v.kind}\0${v.check}`);
+      }
+      result.violations.push(...profileViolations);
       if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
       const signoff = evaluateSignoff(u, input);
       result.violations.push(...signoff.violations);
@@ -494,6 +506,14 @@ export function evaluateGate(input: GateInput): GateVerdict {
           : valid.find((n) => noteCovers(n, v));
       if (note) result.accepted.push({ violation: v, note } satisfies AcceptedDeviation);
       else open.push(v);
+    }
+    // The exposure rise is the sum of the rows that got worse: when notes accept every one of those
+    // rows, they accept the rise too.
+    const rise = open.find((v) => v.kind === 'regression-exposure');
+    const rowsAccepted = result.accepted.filter((a) => a.violation.kind === 'regression-row');
+    if (rise && rowsAccepted.length > 0 && !open.some((v) => v.kind === 'regression-row')) {
+      result.accepted.push({ violation: rise, note: (rowsAccepted[0] as AcceptedDeviation).note });
+      open.splice(open.indexOf(rise), 1);
     }
     result.violations = open.sort((a, b) => b.weight - a.weight);
     const failing = open.some((v) => !v.advisory);

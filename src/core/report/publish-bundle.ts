@@ -5,6 +5,7 @@
 // in it is escaped again when the comment and check run are rendered from it.
 import Ajv from 'ajv';
 import type { GateVerdict } from '../gate/gate-types';
+import type { Trend } from '../trend/trend';
 
 export const PUBLISH_BUNDLE_VERSION = 'unitgate-publish/1';
 export const PUBLISH_BUNDLE_FILE = 'unitgate-publish.json';
@@ -16,8 +17,12 @@ export interface PublishBundle {
   repository: string;
   pullNumber: number;
   headSha: string;
-  /** Already-rendered trend markdown is not trusted; the trend travels as rows and is re-rendered. */
-  trend?: { labels: string[]; units: { unit: string; values: (number | null)[] }[] };
+  /** The `pull_request` run whose job summary has every finding. */
+  runUrl?: string;
+  /** That run's id: stamps the comment so an older run never overwrites a newer one. */
+  runId?: number;
+  /** Rendered markdown would not be trusted: the trend travels as data and is rendered again. */
+  trend?: Trend;
   verdict: GateVerdict;
 }
 
@@ -141,20 +146,59 @@ const schema = {
     repository: { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' },
     pullNumber: { type: 'integer', minimum: 1 },
     headSha: { type: 'string', pattern: '^[0-9a-f]{40}$' },
+    runUrl: {
+      type: 'string',
+      maxLength: 500,
+      pattern: '^https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+$',
+    },
+    runId: { type: 'integer', minimum: 1 },
     trend: {
       type: 'object',
-      required: ['labels', 'units'],
+      required: ['pattern', 'versions', 'releases', 'units'],
       properties: {
-        labels: { type: 'array', maxItems: 50, items: text(200) },
+        pattern: text(200),
+        versions: { type: 'array', maxItems: 10, items: { enum: [252, 255, 257, 262] } },
+        releases: {
+          type: 'array',
+          maxItems: 60,
+          items: {
+            type: 'object',
+            required: ['kind', 'label', 'commit', 'systemdVersion'],
+            properties: {
+              kind: { enum: ['tag', 'base', 'head'] },
+              label: text(200),
+              commit: { type: 'string', pattern: '^[0-9a-f]{40}$' },
+              systemdVersion: { enum: [252, 255, 257, 262] },
+            },
+            additionalProperties: false,
+          },
+        },
         units: {
           type: 'array',
           maxItems: 2000,
           items: {
             type: 'object',
-            required: ['unit', 'values'],
+            required: ['unitPath', 'unitId', 'points'],
             properties: {
-              unit: text(1024),
-              values: { type: 'array', maxItems: 50, items: { type: ['integer', 'null'] } },
+              unitPath: text(1024),
+              unitId: text(512),
+              points: {
+                type: 'array',
+                maxItems: 60,
+                items: {
+                  type: 'object',
+                  required: ['label', 'commit', 'exposure', 'level', 'systemdVersion'],
+                  properties: {
+                    label: text(200),
+                    commit: { type: 'string', pattern: '^[0-9a-f]{40}$' },
+                    exposure: { type: ['integer', 'null'], minimum: 0, maximum: 100 },
+                    level: { type: ['string', 'null'], maxLength: 20 },
+                    systemdVersion: { enum: [252, 255, 257, 262] },
+                    error: text(),
+                  },
+                  additionalProperties: false,
+                },
+              },
             },
             additionalProperties: false,
           },
@@ -224,6 +268,12 @@ export function parsePublishBundle(
   const bundle = doc as unknown as PublishBundle;
   if (bundle.repository.toLowerCase() !== expected.repository.toLowerCase()) {
     return { ok: false, error: `the bundle is for ${bundle.repository}, not ${expected.repository}` };
+  }
+  if (
+    bundle.runUrl &&
+    !bundle.runUrl.toLowerCase().includes(`/${expected.repository.toLowerCase()}/actions/runs/`)
+  ) {
+    return { ok: false, error: `the bundle's run link is not a run of ${expected.repository}` };
   }
   if (!expected.pullNumbers.includes(bundle.pullNumber)) {
     return {
