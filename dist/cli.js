@@ -12419,6 +12419,7 @@ function defaultSettings(unit2, traits) {
     ipAddressAllowOther: false,
     ipCustomFilters: false,
     provenance: /* @__PURE__ */ new Map(),
+    applied: /* @__PURE__ */ new Map(),
     implied: /* @__PURE__ */ new Map(),
     typeSection: void 0
   };
@@ -12479,6 +12480,7 @@ function deriveSecuritySettings(unit2, profile) {
       const handler = handlerFor(a.key, traits);
       if (!handler) continue;
       const list = s.provenance.get(a.key);
+      s.applied.set(a, s.applied.size);
       if (list) list.push(a);
       else s.provenance.set(a.key, [a]);
       if (handler(ctx, a) === "fatal") {
@@ -12642,7 +12644,9 @@ Unit ${id} has a bad unit file setting.`
       if (type === "dbus" && !facts.busName)
         return refuse("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
       if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode))
-        return refuse("Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing.");
+        return refuse(
+          "Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing."
+        );
       return void 0;
     }
     case "mount": {
@@ -13225,7 +13229,30 @@ var ANSI = {
   "highlight green": "\x1B[0;1;32m",
   "highlight yellow": "\x1B[0;1;33m"
 };
+var JSON_HEADS = /* @__PURE__ */ new WeakMap();
+var JSON_STRINGS = /* @__PURE__ */ new Map();
+function jsonString(s) {
+  let e = JSON_STRINGS.get(s);
+  if (e === void 0) {
+    e = JSON.stringify(s);
+    if (JSON_STRINGS.size < 1e4) JSON_STRINGS.set(s, e);
+  }
+  return e;
+}
 function renderJson(assessment, mode) {
+  if (mode === "short") {
+    let out = "[";
+    for (let i = 0; i < assessment.rows.length; i++) {
+      const r = assessment.rows[i];
+      let head = JSON_HEADS.get(r.assessor);
+      if (head === void 0) {
+        head = `,"name":${JSON.stringify(r.assessor.name)},"json_field":${JSON.stringify(r.assessor.jsonField)},"description":`;
+        JSON_HEADS.set(r.assessor, head);
+      }
+      out += `${i === 0 ? "" : ","}{"set":${r.set === null ? "null" : r.set ? "true" : "false"}${head}${r.description === null ? "null" : jsonString(r.description)},"exposure":${r.exposure === null ? "null" : `"${r.exposure}"`}}`;
+    }
+    return out + "]\n";
+  }
   const objects = assessment.rows.map((r) => ({
     set: r.set,
     name: r.assessor.name,
@@ -13233,7 +13260,6 @@ function renderJson(assessment, mode) {
     description: r.description,
     exposure: r.exposure
   }));
-  if (mode === "short") return JSON.stringify(objects) + "\n";
   const lines = ["["];
   objects.forEach((o, i) => {
     lines.push("	{");
@@ -24066,8 +24092,14 @@ var POLICY_DEFAULTS = {
   unitTypes: [".service"]
 };
 var BUILT_IN_POLICY_SOURCE = "built-in baseline";
-var ajv = new import_ajv.default({ allErrors: true, verbose: true, strict: true });
-var validateDocument = ajv.compile(schema_default);
+var compiled;
+function validateDocument(doc) {
+  compiled ??= new import_ajv.default({ allErrors: true, verbose: true, strict: true }).compile(schema_default);
+  const ok = compiled(doc);
+  validateDocument.errors = compiled.errors;
+  return ok;
+}
+validateDocument.errors = void 0;
 function thresholdToExposure(threshold) {
   return Math.round(Number((threshold * 10).toFixed(6)));
 }
@@ -24120,11 +24152,11 @@ function sortByPosition(errors) {
 function isRecord(v) {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
-function pointerToPath(pointer, data) {
-  if (pointer === "") return [];
+function pointerToPath(pointer2, data) {
+  if (pointer2 === "") return [];
   const path = [];
   let node = data;
-  for (const raw of pointer.slice(1).split("/")) {
+  for (const raw of pointer2.slice(1).split("/")) {
     const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
     if (Array.isArray(node)) {
       path.push(Number(key));
@@ -25474,6 +25506,185 @@ _${units.length - rows.length} more units are not shown: the summary is limited 
   return out;
 }
 
+// src/core/report/pr-comment.ts
+var STICKY_MARKER = "<!-- unitgate:sticky v1 -->";
+var GITHUB_COMMENT_LIMIT = 65536;
+var PR_COMMENT_DEFAULT_MAX_CHARS = 6e4;
+var MAX_CHANGES_PER_UNIT = 20;
+var MAX_ITEMS_PER_UNIT = 10;
+var MAX_FIELD_CHARS2 = 300;
+var RESERVE_CHARS = 1200;
+var OPEN_DETAILS_UP_TO = 3;
+function charCount(text) {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
+      const d2 = text.charCodeAt(i + 1);
+      if (d2 >= 56320 && d2 <= 57343) i++;
+    }
+    n++;
+  }
+  return n;
+}
+function plural2(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+function mdCode2(text) {
+  return escapeMarkdownKeepingCode(truncateText(text, MAX_FIELD_CHARS2));
+}
+function fileLink(file, line, blobUrl) {
+  const text = inlineCode(`${truncateText(file, MAX_FIELD_CHARS2)}:${line}`);
+  return blobUrl ? `[${text}](${blobUrl}${encodeUriPath(file)}#L${line})` : text;
+}
+function movedLine(c, blobUrl) {
+  const removed = c.removed?.[0];
+  const where2 = removed ? `in ${fileLink(removed.location.file, removed.location.line, blobUrl)}` : `at ${fileLink(c.location.file, c.location.line, blobUrl)}`;
+  return `- ${mdCode2(c.summary)} ${where2} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
+}
+function moreLine(n, what) {
+  return `- … and ${n} more ${what} in the job summary`;
+}
+function unitDetails2(u, options, open) {
+  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
+  const counts = [
+    u.changes.length > 0 ? plural2(u.changes.length, "row change") : "",
+    u.violations.length > 0 ? plural2(u.violations.length, "violation") : "",
+    u.accepted.length > 0 ? `${u.accepted.length} accepted` : ""
+  ].filter(Boolean);
+  const exposure3 = u.base && u.head ? ` · ${formatExposure(u.base.exposure)} → ${formatExposure(u.head.exposure)} (${signedExposure(
+    u.head.exposure - u.base.exposure
+  )})` : "";
+  const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS2))}</code>${escapeHtml(
+    exposure3
+  )} — ${counts.join(", ")}`;
+  const linkOptions = options.blobUrl ? { blobUrl: options.blobUrl } : {};
+  const out = [`<details${open ? " open" : ""}><summary>${summary}</summary>`, ""];
+  if (u.changes.length > 0) {
+    out.push("**Why it moved**", "");
+    for (const c of u.changes.slice(0, MAX_CHANGES_PER_UNIT)) out.push(movedLine(c, options.blobUrl));
+    if (u.changes.length > MAX_CHANGES_PER_UNIT)
+      out.push(moreLine(u.changes.length - MAX_CHANGES_PER_UNIT, "rows"));
+    out.push("");
+  }
+  if (u.violations.length > 0) {
+    out.push("**Violations**", "");
+    for (const v of u.violations.slice(0, MAX_ITEMS_PER_UNIT)) out.push(renderViolationItem(v, linkOptions));
+    if (u.violations.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(u.violations.length - MAX_ITEMS_PER_UNIT, "violations"));
+    out.push("");
+  }
+  if (u.accepted.length > 0) {
+    out.push("**Accepted deviations**", "");
+    for (const a of u.accepted.slice(0, MAX_ITEMS_PER_UNIT))
+      out.push(renderAcceptedItem(a.violation, a.note, linkOptions));
+    if (u.accepted.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(u.accepted.length - MAX_ITEMS_PER_UNIT, "accepted deviations"));
+    out.push("");
+  }
+  out.push("</details>", "");
+  return out.join("\n");
+}
+function invalidNotes(notes) {
+  const invalid = notes.filter((n) => n.problems.length > 0);
+  if (invalid.length === 0) return void 0;
+  const out = ["**Invalid deviation notes**", ""];
+  for (const n of invalid.slice(0, MAX_ITEMS_PER_UNIT)) {
+    const where2 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
+    out.push(
+      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
+        truncateText(n.problems.join("; "), MAX_FIELD_CHARS2 * 2)
+      )}`
+    );
+  }
+  if (invalid.length > MAX_ITEMS_PER_UNIT) out.push(moreLine(invalid.length - MAX_ITEMS_PER_UNIT, "notes"));
+  out.push("");
+  return out.join("\n");
+}
+function trendSection(markdown) {
+  return [
+    "<details><summary>📈 Trend across releases</summary>",
+    "",
+    neutralizeMentions(markdown.trim()),
+    "",
+    "</details>",
+    ""
+  ].join("\n");
+}
+function pointer(options) {
+  return options.runUrl ? `[the job summary of this run](${encodeURI(options.runUrl)})` : "the job summary of the workflow run";
+}
+function sortUnits(units) {
+  return [...units].sort(
+    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  );
+}
+function renderPullRequestComment(verdict, options = {}) {
+  const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
+  const budget = maxChars - RESERVE_CHARS;
+  const units = sortUnits(verdict.units);
+  const parts = [STICKY_MARKER, ...renderHeadline(verdict)];
+  let used = charCount(parts.join("\n")) + 1;
+  const notes = [];
+  const rows = [];
+  let tableSize = charCount(UNIT_TABLE_HEADER.join("\n")) + 1;
+  for (const u of units) {
+    const row = renderUnitRow(u);
+    const n = charCount(row) + 1;
+    if (used + tableSize + n > budget) break;
+    rows.push(row);
+    tableSize += n;
+  }
+  if (units.length > 0) {
+    parts.push([...UNIT_TABLE_HEADER, ...rows].join("\n"), "");
+    used += tableSize + 1;
+  }
+  if (rows.length < units.length) {
+    const left = units.length - rows.length;
+    notes.push(
+      `${plural2(left, "more unit")} (failing units come first) ${left === 1 ? "is" : "are"} listed in`
+    );
+  }
+  if (options.trendMarkdown && options.trendMarkdown.trim() !== "") {
+    const trend = trendSection(options.trendMarkdown);
+    const n = charCount(trend) + 1;
+    if (used + n <= budget) {
+      parts.push(trend);
+      used += n;
+    } else notes.push("The release trend is left out here; it is in");
+  }
+  const details = units.map((u) => ({ u, d: unitDetails2(u, options, false) })).filter((x) => x.d !== void 0);
+  const open = details.length <= OPEN_DETAILS_UP_TO;
+  let omitted = 0;
+  for (const { u } of details) {
+    const text = unitDetails2(u, options, open && (u.status === "fail" || u.status === "error"));
+    const n = charCount(text) + 1;
+    if (omitted === 0 && used + n <= budget) {
+      parts.push(text);
+      used += n;
+    } else omitted++;
+  }
+  if (omitted > 0) notes.push(`Details of ${plural2(omitted, "unit")} are cut to fit this comment; see`);
+  const invalid = invalidNotes(verdict.notes);
+  if (invalid !== void 0) {
+    const n = charCount(invalid) + 1;
+    if (used + n <= budget) parts.push(invalid);
+    else notes.push("Invalid deviation notes are listed in");
+  }
+  for (const note2 of notes) parts.push(`_${note2} ${pointer(options)}._`, "");
+  parts.push(`<sub>unitgate · every finding, fix and message: ${pointer(options)}</sub>`, "");
+  let out = parts.join("\n").replace(/\n{3,}/g, "\n\n");
+  if (charCount(out) > maxChars) {
+    out = [
+      STICKY_MARKER,
+      ...renderHeadline(verdict),
+      `_The report does not fit here; see ${pointer(options)}._`,
+      ""
+    ].join("\n");
+  }
+  return out;
+}
+
 // src/core/policy/match-glob.ts
 var REGEXP_SPECIAL = /[.*+?^${}()|[\]\\/]/;
 function quote(c) {
@@ -26088,7 +26299,7 @@ function lastAssignment(s, directives) {
   for (const d2 of directives) {
     const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
     if (!a) continue;
-    if (!best || a.line > best.line || a.file !== best.file) best = a;
+    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
   }
   return best;
 }
@@ -26860,6 +27071,9 @@ ${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
         break;
       case "markdown":
         stdout = renderJobSummary(verdict);
+        break;
+      case "comment":
+        stdout = renderPullRequestComment(verdict, {}) + "\n";
         break;
       default:
         stdout = renderText(verdict);
@@ -27940,7 +28154,10 @@ function buildProgram(cli, result, pending) {
     "[paths...]",
     "limit the check to units whose files are among these paths (pre-commit passes the changed files)"
   ).addOption(new Option("--base <ref>", "revision to compare with (default: HEAD)")).addOption(new Option("--policy <file>", "policy file (default: .github/unitgate.json when present)")).addOption(
-    new Option("--format <format>", "output: text, json, sarif or markdown").choices(["text", "json", "sarif", "markdown"]).default("text")
+    new Option(
+      "--format <format>",
+      "output: text, json, sarif, markdown (the job summary) or comment (the pull request comment)"
+    ).choices(["text", "json", "sarif", "markdown", "comment"]).default("text")
   ).action((paths, opts) => {
     pending.push(
       runCheckCommand(
@@ -28029,6 +28246,7 @@ function parseInto(argv, cli, pending) {
   return result;
 }
 var outputClosed = false;
+var pendingOutput = "";
 function writeAll(fd, text) {
   let buf = Buffer.from(text, "utf8");
   while (buf.length > 0 && !outputClosed) {
@@ -28047,12 +28265,18 @@ async function main() {
     cwd: process.cwd(),
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
-    // Synchronous writes: a big run must not pile its output up in memory behind a slow pipe.
+    // Synchronous writes in 256 KiB batches: a big run must not pile its output up in memory behind a
+    // slow pipe, nor pay a system call per unit.
     write: (chunk) => {
-      writeAll(1, chunk);
+      pendingOutput += chunk;
+      if (pendingOutput.length >= 256 * 1024) {
+        writeAll(1, pendingOutput);
+        pendingOutput = "";
+      }
     }
   });
-  writeAll(1, result.stdout);
+  writeAll(1, pendingOutput + result.stdout);
+  pendingOutput = "";
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
 }

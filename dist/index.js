@@ -43316,8 +43316,14 @@ var POLICY_DEFAULTS = {
   unitTypes: [".service"]
 };
 var BUILT_IN_POLICY_SOURCE = "built-in baseline";
-var ajv = new import_ajv.default({ allErrors: true, verbose: true, strict: true });
-var validateDocument = ajv.compile(schema_default);
+var compiled;
+function validateDocument(doc) {
+  compiled ??= new import_ajv.default({ allErrors: true, verbose: true, strict: true }).compile(schema_default);
+  const ok = compiled(doc);
+  validateDocument.errors = compiled.errors;
+  return ok;
+}
+validateDocument.errors = void 0;
 function thresholdToExposure(threshold) {
   return Math.round(Number((threshold * 10).toFixed(6)));
 }
@@ -46559,6 +46565,7 @@ function defaultSettings(unit3, traits) {
     ipAddressAllowOther: false,
     ipCustomFilters: false,
     provenance: /* @__PURE__ */ new Map(),
+    applied: /* @__PURE__ */ new Map(),
     implied: /* @__PURE__ */ new Map(),
     typeSection: void 0
   };
@@ -46619,6 +46626,7 @@ function deriveSecuritySettings(unit3, profile) {
       const handler2 = handlerFor(a.key, traits);
       if (!handler2) continue;
       const list = s.provenance.get(a.key);
+      s.applied.set(a, s.applied.size);
       if (list) list.push(a);
       else s.provenance.set(a.key, [a]);
       if (handler2(ctx, a) === "fatal") {
@@ -46782,7 +46790,9 @@ Unit ${id} has a bad unit file setting.`
       if (type === "dbus" && !facts.busName)
         return refuse("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
       if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode))
-        return refuse("Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing.");
+        return refuse(
+          "Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing."
+        );
       return void 0;
     }
     case "mount": {
@@ -49309,7 +49319,7 @@ function lastAssignment(s, directives) {
   for (const d2 of directives) {
     const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
     if (!a) continue;
-    if (!best || a.line > best.line || a.file !== best.file) best = a;
+    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
   }
   return best;
 }

@@ -214,8 +214,11 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     .addOption(new Option('--base <ref>', 'revision to compare with (default: HEAD)'))
     .addOption(new Option('--policy <file>', 'policy file (default: .github/unitgate.json when present)'))
     .addOption(
-      new Option('--format <format>', 'output: text, json, sarif or markdown')
-        .choices(['text', 'json', 'sarif', 'markdown'])
+      new Option(
+        '--format <format>',
+        'output: text, json, sarif, markdown (the job summary) or comment (the pull request comment)',
+      )
+        .choices(['text', 'json', 'sarif', 'markdown', 'comment'])
         .default('text'),
     )
     .action((paths: string[], opts: Record<string, string | undefined>) => {
@@ -326,6 +329,7 @@ function parseInto(argv: string[], cli: CliEnvironment, pending: Promise<void>[]
 }
 
 let outputClosed = false;
+let pendingOutput = '';
 
 /**
  * Writes a whole string to a file descriptor, waiting out EAGAIN on non-blocking pipes. When the
@@ -350,12 +354,18 @@ async function main(): Promise<void> {
     cwd: process.cwd(),
     env: process.env,
     stdoutIsTTY: Boolean(process.stdout.isTTY),
-    // Synchronous writes: a big run must not pile its output up in memory behind a slow pipe.
+    // Synchronous writes in 256 KiB batches: a big run must not pile its output up in memory behind a
+    // slow pipe, nor pay a system call per unit.
     write: (chunk) => {
-      writeAll(1, chunk);
+      pendingOutput += chunk;
+      if (pendingOutput.length >= 256 * 1024) {
+        writeAll(1, pendingOutput);
+        pendingOutput = '';
+      }
     },
   });
-  writeAll(1, result.stdout);
+  writeAll(1, pendingOutput + result.stdout);
+  pendingOutput = '';
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
 }

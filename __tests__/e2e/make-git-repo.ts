@@ -1,6 +1,7 @@
 // Real git repositories for end-to-end tests: a base commit, a head commit on a branch, the test
 // merge commit GitHub makes for a pull request, a bare "origin" to fetch from, and a workspace checked
-// out the way actions/checkout does it (the merge commit, shallow by default).
+// out the way actions/checkout does it (the merge commit, shallow by default). Optionally a history of
+// (tagged) release commits before the base, for the trend across releases.
 import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -22,6 +23,18 @@ export interface GitRepoOptions {
   baseRef?: string;
   headRef?: string;
   pullNumber?: number;
+  /**
+   * Commits on the base branch before the base commit, oldest first, each holding exactly its `tree`;
+   * `tag` names a release tag on it (annotated with `annotated`). The tags are pushed to origin, and a
+   * full checkout (`shallow: false`) fetches them, as actions/checkout does with `fetch-depth: 0`.
+   */
+  history?: HistoryCommit[];
+}
+
+export interface HistoryCommit {
+  tree: FileTree;
+  tag?: string;
+  annotated?: boolean;
 }
 
 export interface GitRepo {
@@ -39,6 +52,8 @@ export interface GitRepo {
   pullNumber: number;
   /** The files that differ between base and head, as `pulls/list-files` reports them (with patches). */
   changedFiles: FakeFile[];
+  /** The `history` commits, oldest first: their shas and tags. */
+  history: Array<{ sha: string; tag?: string }>;
   /** Ready for `fake.addPullRequest(repo.pullRequest)`: number, head, base, merge sha, files. */
   pullRequest: {
     number: number;
@@ -186,6 +201,19 @@ export async function makeGitRepo(
 
   await mkdir(seed);
   await runGit(seed, ['init', '-q', '-b', baseRef]);
+  const history: GitRepo['history'] = [];
+  for (const [index, commit] of (options.history ?? []).entries()) {
+    await clearWorkTree(seed);
+    await writeTree(seed, commit.tree);
+    await runGit(seed, ['add', '-A']);
+    await runGit(seed, ['commit', '-q', '--allow-empty', '-m', commit.tag ?? `history ${index + 1}`]);
+    const sha = (await runGit(seed, ['rev-parse', 'HEAD'])).trim();
+    if (commit.tag !== undefined) {
+      await runGit(seed, commit.annotated ? ['tag', '-a', '-m', commit.tag, commit.tag] : ['tag', commit.tag]);
+    }
+    history.push({ sha, ...(commit.tag !== undefined ? { tag: commit.tag } : {}) });
+  }
+  await clearWorkTree(seed);
   await writeTree(seed, base);
   await runGit(seed, ['add', '-A']);
   await runGit(seed, ['commit', '-q', '--allow-empty', '-m', 'base']);
@@ -224,6 +252,7 @@ export async function makeGitRepo(
     `${headSha}:refs/heads/${headRef}`,
     `${headSha}:refs/pull/${pullNumber}/head`,
     `${mergeSha}:refs/pull/${pullNumber}/merge`,
+    ...history.flatMap(({ tag }) => (tag !== undefined ? [`refs/tags/${tag}:refs/tags/${tag}`] : [])),
   ]);
   await runGit(origin, ['symbolic-ref', 'HEAD', `refs/heads/${baseRef}`]);
 
@@ -243,7 +272,7 @@ export async function makeGitRepo(
     ...(shallow ? ['--depth=1'] : []),
     'origin',
     `+${sourceRef}:${remoteRef}`,
-    ...(shallow ? [] : ['+refs/heads/*:refs/remotes/origin/*']),
+    ...(shallow ? [] : ['+refs/heads/*:refs/remotes/origin/*', '+refs/tags/*:refs/tags/*']),
   ]);
   await runGit(workspace, ['checkout', '-q', '--force', '--detach', remoteRef]);
 
@@ -258,6 +287,7 @@ export async function makeGitRepo(
     headRef,
     pullNumber,
     changedFiles,
+    history,
     pullRequest: {
       number: pullNumber,
       head: { sha: headSha, ref: headRef },

@@ -9,6 +9,7 @@ import { formatExposure } from '../core/security/render-security';
 import { renderSarif } from '../core/report/sarif';
 import { renderJsonReport } from '../core/report/json-report';
 import { renderJobSummary } from '../core/report/job-summary';
+import { renderPullRequestComment } from '../core/report/pr-comment';
 import { commitSource, runGatePipeline, worktreeSource } from '../io/gate-pipeline';
 import { diffNames, git, GitError, type ChangedFile } from '../io/git';
 import type { CommandResult } from './security-command';
@@ -16,7 +17,7 @@ import type { CommandResult } from './security-command';
 export interface CheckOptions {
   base?: string;
   policy?: string;
-  format: 'text' | 'json' | 'sarif' | 'markdown';
+  format: 'text' | 'json' | 'sarif' | 'markdown' | 'comment';
   paths: string[];
   /** YYYY-MM-DD; deviation expiry is judged against it. */
   today: string;
@@ -145,6 +146,10 @@ export async function runCheckCommand(options: CheckOptions, cwd: string): Promi
         break;
       case 'markdown':
         stdout = renderJobSummary(verdict);
+        break;
+      case 'comment':
+        // The sticky pull request comment the action would post, to preview it locally.
+        stdout = renderPullRequestComment(verdict, {}) + '\n';
         break;
       default:
         stdout = renderText(verdict);

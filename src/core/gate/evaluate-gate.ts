@@ -76,7 +76,8 @@ function lastAssignment(s: SecuritySettings | undefined, directives: string[]): 
   for (const d of directives) {
     const a = s?.provenance.get(d)?.at(-1) ?? s?.implied.get(d);
     if (!a) continue;
-    if (!best || a.line > best.line || a.file !== best.file) best = a;
+    // The line systemd applied last decides (a drop-in's line beats the main file's).
+    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
   }
   return best;
 }

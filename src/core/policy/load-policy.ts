@@ -1,7 +1,7 @@
 // Turns the text of a policy file into a GatePolicy: JSON with positions, ajv validation against
 // policies/schema.json, the checks a schema cannot express (profile names, extends cycles, capability
 // and address family names), then defaults and the merge of the user's profiles over the built-in ones.
-import Ajv, { type ErrorObject } from 'ajv';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import schema from '../../../policies/schema.json';
 import baselineProfile from '../../../policies/profiles/baseline.json';
 import apiServiceProfile from '../../../policies/profiles/api-service.json';
@@ -60,10 +60,17 @@ export const POLICY_DEFAULTS = {
 
 export const BUILT_IN_POLICY_SOURCE = 'built-in baseline';
 
-// Compiled once: validating is then a plain function call. `verbose` gives each error its schema and
-// data, which the messages below use (allowed keys, examples, the offending value).
-const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
-const validateDocument = ajv.compile<PolicyDocument>(schema);
+// Compiled once, on first use (commands that never read a policy do not pay for it): validating is then
+// a plain function call. `verbose` gives each error its schema and data, which the messages below use
+// (allowed keys, examples, the offending value).
+let compiled: ValidateFunction<PolicyDocument> | undefined;
+function validateDocument(doc: unknown): doc is PolicyDocument {
+  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile<PolicyDocument>(schema);
+  const ok = compiled(doc);
+  validateDocument.errors = compiled.errors;
+  return ok;
+}
+validateDocument.errors = undefined as ValidateFunction['errors'];
 
 /** The policy's 0.0–10.0 threshold on systemd's 0…100 exposure scale, rounded to the nearest tenth. */
 export function thresholdToExposure(threshold: number): number {

@@ -21,8 +21,38 @@ const ANSI = {
   'highlight yellow': '\x1b[0;1;33m',
 } as const;
 
+/** `"name":…,"json_field":…,"description":` per assessor: the same for every unit, encoded once. */
+const JSON_HEADS = new WeakMap<object, string>();
+/** Descriptions repeat across units; encode each distinct one once. */
+const JSON_STRINGS = new Map<string, string>();
+
+function jsonString(s: string): string {
+  let e = JSON_STRINGS.get(s);
+  if (e === undefined) {
+    e = JSON.stringify(s);
+    if (JSON_STRINGS.size < 10_000) JSON_STRINGS.set(s, e);
+  }
+  return e;
+}
+
 /** One unit's JSON array (`--json=short|pretty`), newline-terminated. */
 export function renderJson(assessment: Assessment, mode: JsonMode): string {
+  if (mode === 'short') {
+    // Built from pre-encoded pieces; the same bytes JSON.stringify() gives for these objects.
+    let out = '[';
+    for (let i = 0; i < assessment.rows.length; i++) {
+      const r = assessment.rows[i] as (typeof assessment.rows)[number];
+      let head = JSON_HEADS.get(r.assessor);
+      if (head === undefined) {
+        head = `,"name":${JSON.stringify(r.assessor.name)},"json_field":${JSON.stringify(r.assessor.jsonField)},"description":`;
+        JSON_HEADS.set(r.assessor, head);
+      }
+      out += `${i === 0 ? '' : ','}{"set":${r.set === null ? 'null' : r.set ? 'true' : 'false'}${head}${
+        r.description === null ? 'null' : jsonString(r.description)
+      },"exposure":${r.exposure === null ? 'null' : `"${r.exposure}"`}}`;
+    }
+    return out + ']\n';
+  }
   const objects = assessment.rows.map((r) => ({
     set: r.set,
     name: r.assessor.name,
@@ -30,7 +60,6 @@ export function renderJson(assessment: Assessment, mode: JsonMode): string {
     description: r.description,
     exposure: r.exposure,
   }));
-  if (mode === 'short') return JSON.stringify(objects) + '\n';
   // systemd's pretty form: tab indentation and `"key" : value`.
   const lines = ['['];
   objects.forEach((o, i) => {

@@ -114,6 +114,8 @@ export interface SecuritySettings {
   ipCustomFilters: boolean;
   /** Every assignment that touched a directive, in application order (key = directive name). */
   provenance: Map<string, Assignment[]>;
+  /** The order assignments were applied in (across files): which of two lines systemd applied last. */
+  applied: Map<Assignment, number>;
   /** Settings changed by another directive (e.g. DynamicUser= forcing ProtectSystem=strict). */
   implied: Map<string, Assignment>;
   /** The `[Service]`-type section header of the main file, where a missing directive belongs. */
@@ -602,7 +604,10 @@ const handleDeviceAllow: Handler = (ctx, a) => {
  * component-wise — so `/dev` itself qualifies — no trailing slash, normalized.
  */
 function isValidDeviceNodePath(path: string): boolean {
-  if (pathStartsWith(path, '/dev/') === undefined && pathStartsWith(path, '/run/systemd/inaccessible/') === undefined)
+  if (
+    pathStartsWith(path, '/dev/') === undefined &&
+    pathStartsWith(path, '/run/systemd/inaccessible/') === undefined
+  )
     return false;
   return !path.endsWith('/');
 }
@@ -1164,6 +1169,7 @@ function defaultSettings(unit: LoadedUnit, traits: VersionTraits): SecuritySetti
     ipAddressAllowOther: false,
     ipCustomFilters: false,
     provenance: new Map(),
+    applied: new Map(),
     implied: new Map(),
     typeSection: undefined,
   };
@@ -1230,6 +1236,7 @@ export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile
       const handler = handlerFor(a.key, traits);
       if (!handler) continue;
       const list = s.provenance.get(a.key);
+      s.applied.set(a, s.applied.size);
       if (list) list.push(a);
       else s.provenance.set(a.key, [a]);
       if (handler(ctx, a) === 'fatal') {
@@ -1299,7 +1306,9 @@ const API_MOUNT_POINTS = [
 
 function isApiMountPoint(path: string): boolean {
   if (API_MOUNT_POINTS.some((p) => pathEqual(path, p))) return true;
-  return pathStartsWith(path, '/sys/fs/cgroup/') !== undefined || pathStartsWith(path, '/run/host') !== undefined;
+  return (
+    pathStartsWith(path, '/sys/fs/cgroup/') !== undefined || pathStartsWith(path, '/run/host') !== undefined
+  );
 }
 
 /** FILESYSTEM_SET_NETWORK (src/basic/filesystems.c) plus the extra names of fstype_is_network(). */
@@ -1355,12 +1364,18 @@ function fstabTestOption(options: string | undefined, names: readonly string[]):
 function mountDependencyError(facts: ServiceFacts, where: string): 'EINVAL' | 'EPERM' | undefined {
   const what = facts.what;
   if (what === undefined) return undefined;
-  const bind = fstabTestOption(facts.options, ['bind', 'rbind']) || ['bind', 'rbind'].includes(facts.fstype ?? '');
+  const bind =
+    fstabTestOption(facts.options, ['bind', 'rbind']) || ['bind', 'rbind'].includes(facts.fstype ?? '');
   const isDevicePath = ['/dev/', '/sys/'].some((p) => {
     const rest = pathStartsWith(what, p);
     return rest !== undefined && rest !== '';
   });
-  if (!bind && isDevicePath && !['/dev/root', '/dev/nfs'].some((p) => pathEqual(what, p)) && !pathEqual(where, '/')) {
+  if (
+    !bind &&
+    isDevicePath &&
+    !['/dev/root', '/dev/nfs'].some((p) => pathEqual(what, p)) &&
+    !pathEqual(where, '/')
+  ) {
     if (unitNameFromPath(what, 'device') === undefined) return 'EINVAL';
   }
   const fstype = facts.fstype?.replace(/^fuse\./, '');
@@ -1430,7 +1445,9 @@ function verifyUnit(ctx: Context): LoadFailure | undefined {
       if (type === 'dbus' && !facts.busName)
         return refuse('Service is of type D-Bus but no D-Bus service name has been specified. Refusing.');
       if (facts.pamName && !['control-group', 'mixed'].includes(facts.killMode))
-        return refuse("Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing.");
+        return refuse(
+          "Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing.",
+        );
       return undefined;
     }
     case 'mount': {
