@@ -11544,7 +11544,8 @@ function applySetCredential(map, value, encrypted, expand2) {
     return { ok: true };
   }
   const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
-  if (first.kind === "error") return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
+  if (first.kind === "error")
+    return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
   if (first.kind === "end" || first.rest === void 0 || first.rest === "")
     return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
   const id = expand2(first.word);

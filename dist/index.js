@@ -45690,7 +45690,8 @@ function applySetCredential(map, value, encrypted, expand3) {
     return { ok: true };
   }
   const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
-  if (first.kind === "error") return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
+  if (first.kind === "error")
+    return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
   if (first.kind === "end" || first.rest === void 0 || first.rest === "")
     return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
   const id = expand3(first.word);

@@ -59,11 +59,15 @@ describe('prefixes: each at most once, + and !/!! exclusive', () => {
     ['/bin/', 'Executable path specifies a directory: /bin/'],
     ['@/bin/true', 'Empty executable name or zeroeth argument: @/bin/true'],
     ['@', "Empty path in command line: '@'"],
-    ["/bin/a\\x27b", "Executable name contains special characters: /bin/a'b"],
+    ['/bin/a\\x27b', "Executable name contains special characters: /bin/a'b"],
     ['/bin/%z', "Failed to resolve unit specifiers in '/bin/%z': unknown specifier"],
     ['/bin/a %z', 'Failed to resolve unit specifiers in %z: unknown specifier'],
   ])('%j is fatal: %s', (value, message) => {
-    expect(parse(value)).toMatchObject({ commands: 0, fatal: true, messages: [{ severity: 'error', message }] });
+    expect(parse(value)).toMatchObject({
+      commands: 0,
+      fatal: true,
+      messages: [{ severity: 'error', message }],
+    });
   });
 
   it.each([
@@ -72,7 +76,11 @@ describe('prefixes: each at most once, + and !/!! exclusive', () => {
     ['-a/b', 'Neither a valid executable name nor an absolute path, ignoring: a/b'],
     ['-', "Empty path in command line, ignoring: '-'"],
   ])('%j is dropped with a warning (the `-` prefix): %s', (value, message) => {
-    expect(parse(value)).toMatchObject({ commands: 0, fatal: false, messages: [{ severity: 'warning', message }] });
+    expect(parse(value)).toMatchObject({
+      commands: 0,
+      fatal: false,
+      messages: [{ severity: 'warning', message }],
+    });
   });
 
   it('a refused command after a separator keeps the ones before it', () => {

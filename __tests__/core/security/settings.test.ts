@@ -1141,15 +1141,14 @@ describe('regressions against systemd-analyze 252.38', () => {
   });
 
   // Bug 6: path_simplify_and_warn() refuses paths with `..` (fatal for RootDirectory=/RootImage=).
-  it.each([
-    ['RootDirectory=/a/../b'],
-    ['RootImage=/a/./b/../c.img'],
-    ['RootDirectory=/..'],
-  ])('%s refuses the unit', (line) => {
-    expect(refused(derive(`[Service]\nExecStart=/bin/true\n${line}\n`))).toBe(
-      'Unit x.service has a bad unit file setting.',
-    );
-  });
+  it.each([['RootDirectory=/a/../b'], ['RootImage=/a/./b/../c.img'], ['RootDirectory=/..']])(
+    '%s refuses the unit',
+    (line) => {
+      expect(refused(derive(`[Service]\nExecStart=/bin/true\n${line}\n`))).toBe(
+        'Unit x.service has a bad unit file setting.',
+      );
+    },
+  );
 
   it.each([
     ['RootDirectory=/srv//a/./b/', 'rootDirectory', '/srv/a/b'],
@@ -1170,9 +1169,9 @@ describe('regressions against systemd-analyze 252.38', () => {
     ['DeviceAllow=/devices r', []],
     ['DeviceAllow=dev/null r', []],
   ])('%s → %j', (line, allow) => {
-    expect(service(['DevicePolicy=closed', line]).deviceAllow.map((e) => `${e.path}:${e.permissions}`)).toEqual(
-      allow,
-    );
+    expect(
+      service(['DevicePolicy=closed', line]).deviceAllow.map((e) => `${e.path}:${e.permissions}`),
+    ).toEqual(allow);
   });
 
   it.each([
@@ -1210,10 +1209,22 @@ describe('regressions against systemd-analyze 252.38', () => {
 
   // The other list parsers keep the words before a bad one (checked against 252.38 too).
   it.each([
-    [['RestrictAddressFamilies=AF_INET "AF_UNIX'], (s: SecuritySettings) => [...(s.addressFamilies?.families ?? [])], [2]],
-    [['SystemCallArchitectures=x86 "native'], (s: SecuritySettings) => [...s.systemCallArchitectures], ['x86']],
+    [
+      ['RestrictAddressFamilies=AF_INET "AF_UNIX'],
+      (s: SecuritySettings) => [...(s.addressFamilies?.families ?? [])],
+      [2],
+    ],
+    [
+      ['SystemCallArchitectures=x86 "native'],
+      (s: SecuritySettings) => [...s.systemCallArchitectures],
+      ['x86'],
+    ],
     // No unquoting here: `"10.0.0.1` is one (invalid) word, skipped.
-    [['IPAddressDeny=any', 'IPAddressAllow=127.0.0.1 "10.0.0.1'], (s: SecuritySettings) => [s.ipAddressAllowLocalhost, s.ipAddressAllowOther], [true, false]],
+    [
+      ['IPAddressDeny=any', 'IPAddressAllow=127.0.0.1 "10.0.0.1'],
+      (s: SecuritySettings) => [s.ipAddressAllowLocalhost, s.ipAddressAllowOther],
+      [true, false],
+    ],
     [['RestrictNamespaces=net "ipc'], (s: SecuritySettings) => s.restrictNamespaces, NAMESPACES_UNSET],
   ] as const)('%j', (lines, pick, expected) => {
     expect(pick(service(lines))).toEqual(expected);
@@ -1288,15 +1299,31 @@ describe('regressions against systemd-analyze 252.38', () => {
   it.each([
     ['x.mount', '[Mount]\nWhat=/a\nWhere=/b\n', "x.mount: Where= setting doesn't match unit name. Refusing."],
     ['x.mount', '[Mount]\nWhere=/x\n', 'x.mount: What= setting is missing. Refusing.'],
-    ['proc.mount', '[Mount]\nWhat=proc\n', 'proc.mount: Cannot create mount unit for API file system /proc. Refusing.'],
+    [
+      'proc.mount',
+      '[Mount]\nWhat=proc\n',
+      'proc.mount: Cannot create mount unit for API file system /proc. Refusing.',
+    ],
     ['sys-fs-cgroup-x.mount', '[Mount]\nWhat=x\n', 'API file system /sys/fs/cgroup/x'],
     ['run-host-x.mount', '[Mount]\nWhat=x\n', 'API file system /run/host/x'],
     ['a.mount', '[Mount]\nWhat=/dev/sda\nPAMName=x\nKillMode=mixed\n', 'Unit has PAM enabled'],
-    ['a-.mount', '[Mount]\nWhat=/dev/sda\n', 'failed to load properly, please adjust/correct and reload service manager: Invalid argument'],
+    [
+      'a-.mount',
+      '[Mount]\nWhat=/dev/sda\n',
+      'failed to load properly, please adjust/correct and reload service manager: Invalid argument',
+    ],
     ['x.swap', '[Swap]\nWhat=/dev/sda2\n', 'x.swap: Value of What= and unit name do not match, not loading.'],
-    ['x.automount', '[Automount]\nWhere=/y\n', "x.automount: Where= setting doesn't match unit name. Refusing."],
+    [
+      'x.automount',
+      '[Automount]\nWhere=/y\n',
+      "x.automount: Where= setting doesn't match unit name. Refusing.",
+    ],
     ['-.automount', '[Automount]\n', 'reload service manager: Cannot assign requested address'],
-    ['a.automount', '[Automount]\nExtraOptions=ro,fd\n', 'ExtraOptions= setting may not contain reserved option fd.'],
+    [
+      'a.automount',
+      '[Automount]\nExtraOptions=ro,fd\n',
+      'ExtraOptions= setting may not contain reserved option fd.',
+    ],
     ['a-.slice', '[Slice]\n', 'reload service manager: Invalid argument'],
     ['-a.slice', '[Slice]\n', 'reload service manager: Invalid argument'],
   ])('%s %j is refused', (name, text, message) => {

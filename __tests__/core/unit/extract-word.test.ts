@@ -73,18 +73,48 @@ describe('extractFirstWordRaw (extract_first_word() with flags)', () => {
   const U = EXTRACT_UNQUOTE;
   it.each([
     ['an unbalanced quote is an error', '"CAP_A', U, { kind: 'error' }],
-    ['with EXTRACT_RELAX the quoted rest is the word', '"CAP_A', U | EXTRACT_RELAX, { kind: 'word', word: 'CAP_A', rest: undefined }],
+    [
+      'with EXTRACT_RELAX the quoted rest is the word',
+      '"CAP_A',
+      U | EXTRACT_RELAX,
+      { kind: 'word', word: 'CAP_A', rest: undefined },
+    ],
     ['a trailing backslash is an error', 'a\\', 0, { kind: 'error' }],
-    ['with EXTRACT_RELAX a trailing backslash is dropped', 'a\\', EXTRACT_RELAX, { kind: 'word', word: 'a', rest: undefined }],
+    [
+      'with EXTRACT_RELAX a trailing backslash is dropped',
+      'a\\',
+      EXTRACT_RELAX,
+      { kind: 'word', word: 'a', rest: undefined },
+    ],
     ['no flags: quotes are plain characters', '"a b"', 0, { kind: 'word', word: '"a', rest: 'b"' }],
-    ['no flags: a backslash escapes the next character', '\\n\\;x', 0, { kind: 'word', word: 'n;x', rest: undefined }],
-    ['C escapes with EXTRACT_CUNESCAPE', 'a\\tb\\x41\\101\\u00e9', EXTRACT_CUNESCAPE, { kind: 'word', word: 'a\tbAA\u00e9', rest: undefined }],
+    [
+      'no flags: a backslash escapes the next character',
+      '\\n\\;x',
+      0,
+      { kind: 'word', word: 'n;x', rest: undefined },
+    ],
+    [
+      'C escapes with EXTRACT_CUNESCAPE',
+      'a\\tb\\x41\\101\\u00e9',
+      EXTRACT_CUNESCAPE,
+      { kind: 'word', word: 'a\tbAA\u00e9', rest: undefined },
+    ],
     ['an unknown C escape is an error', 'a\\;', EXTRACT_CUNESCAPE, { kind: 'error' }],
-    ['…kept verbatim with EXTRACT_UNESCAPE_RELAX', 'a\\; b', EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX, { kind: 'word', word: 'a\\;', rest: 'b' }],
+    [
+      '…kept verbatim with EXTRACT_UNESCAPE_RELAX',
+      'a\\; b',
+      EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX,
+      { kind: 'word', word: 'a\\;', rest: 'b' },
+    ],
     ['\\x00 is refused', 'a\\x00', EXTRACT_CUNESCAPE, { kind: 'error' }],
     ['separators are coalesced', 'a   b', 0, { kind: 'word', word: 'a', rest: 'b' }],
     ['trailing separators end the input', 'a   ', 0, { kind: 'word', word: 'a', rest: undefined }],
-    ['custom separators without coalescing', 'a::b', EXTRACT_DONT_COALESCE_SEPARATORS, { kind: 'word', word: 'a::b', rest: undefined }],
+    [
+      'custom separators without coalescing',
+      'a::b',
+      EXTRACT_DONT_COALESCE_SEPARATORS,
+      { kind: 'word', word: 'a::b', rest: undefined },
+    ],
     ['only blanks: no word', '  \t ', U, { kind: 'end' }],
   ] as const)('%s: %j', (_name, input, flags, expected) => {
     expect(extractFirstWordRaw(input, flags)).toEqual(expected);

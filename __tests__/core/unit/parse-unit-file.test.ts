@@ -1,6 +1,11 @@
 // parseUnitFile(): systemd's config_parse()/parse_line() syntax (spec §4.4) — comments, continuations,
 // sections, `Key=Value` splitting, and the file/line/column provenance every later stage relies on.
-import { LONG_LINE_MAX, parseUnitFile, splitLines, stripWhitespace } from '../../../src/core/unit/parse-unit-file';
+import {
+  LONG_LINE_MAX,
+  parseUnitFile,
+  splitLines,
+  stripWhitespace,
+} from '../../../src/core/unit/parse-unit-file';
 
 const FILE = '/etc/systemd/system/x.service';
 const SECTIONS = ['Unit', 'Service', 'Install'];
@@ -261,7 +266,11 @@ describe('stripWhitespace', () => {
 // Regressions found by comparing with the real systemd-analyze 252.38 (each row was run there).
 describe('a UTF-8 BOM is stripped once, on the first line that has one (config_parse(): bom_seen)', () => {
   it.each([
-    ['a BOM in the middle of the file', '[Service]\nExecStart=/bin/true\n\uFEFFUser=foo\n', ['ExecStart=/bin/true', 'User=foo']],
+    [
+      'a BOM in the middle of the file',
+      '[Service]\nExecStart=/bin/true\n\uFEFFUser=foo\n',
+      ['ExecStart=/bin/true', 'User=foo'],
+    ],
     [
       'only the first BOM: a second one stays part of the key',
       '\uFEFF[Service]\n\uFEFFUser=foo\n',
@@ -281,7 +290,12 @@ describe('a UTF-8 BOM is stripped once, on the first line that has one (config_p
 describe('line endings as read_line() sees them: \\n, \\r and NUL, one of each per line end', () => {
   it.each([
     ['a lone CR ends the line', '[Service]\nUser=a\rb\n', ['User=a'], ["3: Missing '=', ignoring line."]],
-    ['NUL ends the line', '[Service]\nUser=foo\0PrivateNetwork=yes\n', ['User=foo', 'PrivateNetwork=yes'], []],
+    [
+      'NUL ends the line',
+      '[Service]\nUser=foo\0PrivateNetwork=yes\n',
+      ['User=foo', 'PrivateNetwork=yes'],
+      [],
+    ],
     ['CR CR is two line ends', '[Service]\nUser=a\r\rGroup=b\n', ['User=a', 'Group=b'], []],
     ['LF CR is one line end', '[Service]\nUser=a\n\rGroup=b\n\r', ['User=a', 'Group=b'], []],
     ['CR LF NUL is one line end', '[Service]\r\n\0User=a\r\n\0', ['User=a'], []],
@@ -323,8 +337,16 @@ describe('line endings as read_line() sees them: \\n, \\r and NUL, one of each p
 
 describe('a continuation open at end of file goes through the same line parser', () => {
   it.each([
-    ['an unterminated section header is fatal', '[Service]\nExecStart=/bin/true\n[Foo\\', "Invalid section header '[Foo'"],
-    ['bad characters in a section header are fatal', '[Service]\nUser=a\n[Fo"o]\\', `Bad characters in section header '[Fo"o]'`],
+    [
+      'an unterminated section header is fatal',
+      '[Service]\nExecStart=/bin/true\n[Foo\\',
+      "Invalid section header '[Foo'",
+    ],
+    [
+      'bad characters in a section header are fatal',
+      '[Service]\nUser=a\n[Fo"o]\\',
+      `Bad characters in section header '[Fo"o]'`,
+    ],
   ])('%s', (_name, text, message) => {
     const r = parse(text);
     expect(r.fatal).toMatchObject({ severity: 'error', message });

@@ -94,7 +94,11 @@ describe('simplifyAndCheckPath (path_simplify_and_warn())', () => {
     ['/dev/', 'any', { ok: true, path: '/dev' }],
     ['dev/null', 'any', { ok: true, path: 'dev/null' }],
     ['/a/../b', 'absolute', { ok: false, message: 'RootDirectory= path is not normalized: /a/../b' }],
-    ['/a/./b/../c.img', 'absolute', { ok: false, message: 'RootDirectory= path is not normalized: /a/b/../c.img' }],
+    [
+      '/a/./b/../c.img',
+      'absolute',
+      { ok: false, message: 'RootDirectory= path is not normalized: /a/b/../c.img' },
+    ],
     ['a/b', 'absolute', { ok: false, message: 'RootDirectory= path is not absolute: a/b' }],
   ] as const)('%j (%s) → %j', (path, check, expected) => {
     expect(simplifyAndCheckPath(path, 'RootDirectory', check)).toEqual(expected);

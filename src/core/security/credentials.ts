@@ -3,7 +3,11 @@
 // config_parse_load_credential() and config_parse_set_credential() (src/core/load-fragment.c, v252–v256):
 // credentials are keyed by name, a later line for the same name replaces the earlier one (and its
 // "encrypted" flag), an empty value clears the list, invalid lines are ignored with a warning.
-import { extractFirstWordRaw, EXTRACT_DONT_COALESCE_SEPARATORS, hasValidCEscapes } from '../unit/extract-word';
+import {
+  extractFirstWordRaw,
+  EXTRACT_DONT_COALESCE_SEPARATORS,
+  hasValidCEscapes,
+} from '../unit/extract-word';
 import { isNormalizedPath, isValidFilename } from '../unit/path-util';
 import type { SpecifierResult } from '../unit/specifiers';
 
@@ -90,7 +94,8 @@ export function applySetCredential(
     return { ok: true };
   }
   const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ':');
-  if (first.kind === 'error') return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
+  if (first.kind === 'error')
+    return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
   if (first.kind === 'end' || first.rest === undefined || first.rest === '')
     return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
   const id = expand(first.word);

@@ -78,7 +78,7 @@ export function parseExecLine(rvalue: string, options: ExecLineOptions): ExecLin
     let privileged: '' | '+' | '!' | '!!' = '';
     let viaShell = false;
     let f = first.word;
-    for (;; f = f.slice(1)) {
+    for (; ; f = f.slice(1)) {
       const c = f[0];
       if (c === '-' && !ignore) ignore = true;
       else if (c === '@' && !separateArgv0) separateArgv0 = true;

@@ -19,9 +19,7 @@ export const WHITESPACE = ' \t\n\r';
  * (-EINVAL: unbalanced quote, trailing backslash, bad escape) with the words before it intact.
  */
 export type ExtractStep =
-  | { kind: 'word'; word: string; rest: string | undefined }
-  | { kind: 'end' }
-  | { kind: 'error' };
+  { kind: 'word'; word: string; rest: string | undefined } | { kind: 'end' } | { kind: 'error' };
 
 const HEX = '0123456789abcdefABCDEF';
 
@@ -55,7 +53,9 @@ function cunescapeOne(
   };
   if (c === 'x') {
     const v = hexRun(2);
-    return v === undefined || (v === 0 && !acceptNul) ? undefined : { char: String.fromCharCode(v), length: 3 };
+    return v === undefined || (v === 0 && !acceptNul)
+      ? undefined
+      : { char: String.fromCharCode(v), length: 3 };
   }
   if (c === 'u' || c === 'U') {
     const n = c === 'u' ? 4 : 8;

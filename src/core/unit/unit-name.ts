@@ -135,8 +135,7 @@ export function escapeUnitNamePart(s: string): string {
   const bytes = new TextEncoder().encode(s);
   bytes.forEach((b, i) => {
     const c = String.fromCharCode(b);
-    const plain =
-      b < 0x80 && b !== 0x2d && b !== 0x5c && isValidNameChar(b) && !(i === 0 && c === '.');
+    const plain = b < 0x80 && b !== 0x2d && b !== 0x5c && isValidNameChar(b) && !(i === 0 && c === '.');
     if (c === '/') out += '-';
     else if (plain) out += c;
     else out += `\\x${b.toString(16).padStart(2, '0')}`;

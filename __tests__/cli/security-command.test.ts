@@ -1,0 +1,64 @@
+// `unitgate security` over real directories: without --root a unit's directory is a window onto the
+// host (links resolve as there, nothing outside is read); with --root the tree is a root of its own.
+import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli';
+
+let dir: string;
+beforeAll(() => {
+  dir = realpathSync(mkdtempSync(join(tmpdir(), 'unitgate-security-cli-')));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const security = (args: string[]) =>
+  runCli(['security', '--offline=true', ...args], { cwd: dir, env: {}, stdoutIsTTY: false });
+
+/** A relative link from `linkDir` that climbs to the file system root and on to `target`. */
+const climbTo = (linkDir: string, target: string): string =>
+  '../'.repeat(linkDir.split('/').filter(Boolean).length + 2) + target.replace(/^\//, '');
+
+// Regression (252.38): `ln -s ../../../../../../../dev/null d/y.service` then `systemd-analyze security
+// --offline=true d/y.service` says "masked"; unitgate said "not found" because `..` stopped at d/.
+describe('symlinks of a unit analysed without --root', () => {
+  it.each([
+    [
+      'a relative link climbing to /dev/null masks the unit',
+      (d: string) => climbTo(d, '/dev/null'),
+      'Unit y.service is masked.',
+    ],
+    ['an absolute link to /dev/null masks the unit', () => '/dev/null', 'Unit y.service is masked.'],
+    [
+      'a link to a file outside the directory is not followed',
+      () => '../outside.service',
+      'Unit y.service not found.',
+    ],
+  ])('%s', (_name, target, message) => {
+    const d = mkdtempSync(join(dir, 'case-'));
+    writeFileSync(join(d, 'outside.service'), '[Service]\nExecStart=/bin/true\n');
+    mkdirSync(join(d, 'units'));
+    symlinkSync(target(join(d, 'units')), join(d, 'units', 'y.service'));
+    const r = security([join(d, 'units', 'y.service')]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain(message);
+  });
+
+  it('a link that leaves the directory and comes back is followed', () => {
+    const d = mkdtempSync(join(dir, 'case-'));
+    mkdirSync(join(d, 'units'));
+    writeFileSync(join(d, 'units', 'real.service'), '[Service]\nExecStart=/bin/true\n');
+    symlinkSync('../units/real.service', join(d, 'units', 'y.service'));
+    expect(security(['--json=short', join(d, 'units', 'y.service')]).exitCode).toBe(0);
+  });
+
+  it("with --root, a link reaching the root's /dev/null is looked up inside the root: not found", () => {
+    // systemd-analyze 252.38 --root=DIR: "Failed to open …/y.service", "Unit y.service not found."
+    const root = mkdtempSync(join(dir, 'root-'));
+    const units = join(root, 'etc/systemd/system');
+    mkdirSync(units, { recursive: true });
+    symlinkSync('../../../dev/null', join(units, 'y.service'));
+    const r = security([`--root=${root}`, 'y.service']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toContain('Unit y.service not found.');
+  });
+});
