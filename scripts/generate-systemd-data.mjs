@@ -94,6 +94,11 @@ for (const [version, v] of Object.entries(VERSIONS)) {
     // Walk order used by the assessor (nested groups inlined, duplicates kept, non-existent calls dropped).
     assessedGroups,
     syscallGroups: expanded,
+    // Every name this libseccomp knows on x86-64, real or pseudo (seccomp_syscall_resolve_name() != -1):
+    // the parser keeps these and drops the rest (seccomp_parse_syscall_filter()).
+    knownSyscalls: Object.keys(resolution)
+      .filter((name) => (resolution[name]?.[v.libseccomp] ?? -1) !== -1)
+      .sort(),
     capabilities,
     addressFamilies: families,
     syscallArchitectures:

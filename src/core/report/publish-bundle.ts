@@ -228,13 +228,17 @@ const validate = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true
 
 export function createPublishBundle(
   verdict: GateVerdict,
-  meta: { repository: string; pullNumber: number; headSha: string; trend?: PublishBundle['trend'] },
+  meta: Pick<PublishBundle, 'repository' | 'pullNumber' | 'headSha' | 'runUrl' | 'runId' | 'trend'>,
 ): PublishBundle {
   return {
     version: PUBLISH_BUNDLE_VERSION,
     repository: meta.repository,
     pullNumber: meta.pullNumber,
     headSha: meta.headSha,
+    // Without them the published comment would lose its run link and its revision stamp (so an older
+    // run's bundle could overwrite a newer comment), and differ from the one the direct mode posts.
+    ...(meta.runUrl !== undefined ? { runUrl: meta.runUrl } : {}),
+    ...(meta.runId !== undefined ? { runId: meta.runId } : {}),
     ...(meta.trend ? { trend: meta.trend } : {}),
     verdict,
   };

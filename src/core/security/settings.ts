@@ -192,6 +192,7 @@ interface Context {
   knownCapabilityMask: CapabilityMask;
   familyNames: Map<string, number>;
   syscallArchitectures: Set<string>;
+  knownSyscalls: Set<string>;
   ipPrefixes: { allow: PrefixEntry[]; deny: PrefixEntry[] };
   ipFilterPaths: { ingress: number; egress: number };
 }
@@ -496,6 +497,11 @@ const handleSystemCallFilter: Handler = (ctx, a) => {
       continue;
     }
     // Names that do not resolve to a real x86-64 syscall can never be counted: they are not in the data.
+    if (!parsed.name.startsWith('@') && !ctx.knownSyscalls.has(parsed.name)) {
+      // Unknown to libseccomp: skipped (seccomp_parse_syscall_filter() with SECCOMP_PARSE_PERMISSIVE).
+      warn(ctx, a, `Failed to parse system call, ignoring: ${parsed.name}`);
+      continue;
+    }
     const members = parsed.name.startsWith('@') ? groups[parsed.name] : [parsed.name];
     if (!members) {
       warn(ctx, a, `Unknown system call group, ignoring: ${parsed.name}`);
@@ -1088,6 +1094,7 @@ const profileCaches = new WeakMap<
     known: CapabilityMask;
     families: Map<string, number>;
     archs: Set<string>;
+    syscalls: Set<string>;
   }
 >();
 
@@ -1103,7 +1110,13 @@ function profileCache(profile: SystemdProfile) {
     const families = new Map<string, number>();
     for (const [name, af] of Object.entries(profile.data.addressFamilies))
       families.set(name.toUpperCase(), af);
-    c = { capabilityNames, known, families, archs: new Set(profile.data.syscallArchitectures) };
+    c = {
+      capabilityNames,
+      known,
+      families,
+      archs: new Set(profile.data.syscallArchitectures),
+      syscalls: new Set(profile.data.knownSyscalls),
+    };
     profileCaches.set(profile, c);
   }
   return c;
@@ -1216,6 +1229,7 @@ export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile
     knownCapabilityMask: cache.known,
     familyNames: cache.families,
     syscallArchitectures: cache.archs,
+    knownSyscalls: cache.syscalls,
     ipPrefixes: { allow: [], deny: [] },
     ipFilterPaths: { ingress: 0, egress: 0 },
   };

@@ -64,6 +64,8 @@ export interface SystemdData {
   assessors: AssessorData[];
   assessedGroups: Record<string, string[]>;
   syscallGroups: Record<string, string[]>;
+  /** Syscall names the version's libseccomp resolves on x86-64 (real or pseudo numbers). */
+  knownSyscalls: string[];
   capabilities: Record<string, number>;
   addressFamilies: Record<string, number>;
   syscallArchitectures: string[];
