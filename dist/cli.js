@@ -30032,7 +30032,7 @@ function colorsEnabled(cli) {
 function buildProgram(cli, result, pending) {
   const program2 = new Command("unitgate").description(
     "Score and gate systemd service hardening, exactly like systemd-analyze security --offline=true."
-  ).exitOverride().configureOutput({
+  ).version("0.1.0", "-V, --version", "print the unitgate version").exitOverride().configureOutput({
     writeOut: (s) => {
       result.stdout += s;
     },

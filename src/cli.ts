@@ -60,6 +60,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     .description(
       'Score and gate systemd service hardening, exactly like systemd-analyze security --offline=true.',
     )
+    .version('0.1.0', '-V, --version', 'print the unitgate version')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => {
