@@ -682,11 +682,14 @@ export async function run(): Promise<number> {
           pattern: inputs.trendTags,
           limit: inputs.trendLimit,
           policy,
-          head: scope.headSha,
+          // A release's own tag is already a column; a pull request adds its base and head.
+          ...(scope.release ? {} : { head: scope.headSha }),
           ...(scope.baseSha ? { base: scope.baseSha } : {}),
           ...(scope.release ? {} : { unitPaths: verdict.units.map((u) => u.path) }),
           messages: trendMessages,
         });
+        // Without release tags there is no trend to show (base and head are in the table already).
+        if (!trend.releases.some((r) => r.kind === 'tag')) trend = undefined;
         // A repository without release tags is normal: only say something when a tag could not be used.
         verdict.messages.push(...trendMessages.filter((m) => !m.startsWith('No tag matches')));
       } catch (e) {

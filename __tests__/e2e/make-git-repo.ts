@@ -209,7 +209,10 @@ export async function makeGitRepo(
     await runGit(seed, ['commit', '-q', '--allow-empty', '-m', commit.tag ?? `history ${index + 1}`]);
     const sha = (await runGit(seed, ['rev-parse', 'HEAD'])).trim();
     if (commit.tag !== undefined) {
-      await runGit(seed, commit.annotated ? ['tag', '-a', '-m', commit.tag, commit.tag] : ['tag', commit.tag]);
+      await runGit(
+        seed,
+        commit.annotated ? ['tag', '-a', '-m', commit.tag, commit.tag] : ['tag', commit.tag],
+      );
     }
     history.push({ sha, ...(commit.tag !== undefined ? { tag: commit.tag } : {}) });
   }
