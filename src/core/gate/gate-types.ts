@@ -3,16 +3,20 @@
 import type { SourceLocation } from '../unit/parse-unit-file';
 import type { GateMode } from '../policy/policy-types';
 
-export type ViolationKind =
-  | 'threshold' // exposure above the profile's threshold
-  | 'regression-exposure' // exposure rose compared with the base commit
-  | 'regression-row' // one assessor row got worse compared with the base commit
-  | 'missing-directive' // a directive the profile requires is missing or weaker
-  | 'forbidden-capability' // a capability outside the profile's allowed set
-  | 'forbidden-address-family' // an address family outside the profile's allowed set
-  | 'signoff-required' // a guarded directive changed without an approving review
-  | 'load-error' // systemd would refuse the unit at head
-  | 'invalid-deviation'; // a deviation note that is expired, incomplete or not allowed
+/** Every kind of violation, in a fixed order (SARIF rule indices depend on it). */
+export const VIOLATION_KINDS = [
+  'threshold', // exposure above the profile's threshold
+  'regression-exposure', // exposure rose compared with the base commit
+  'regression-row', // one assessor row got worse compared with the base commit
+  'missing-directive', // a directive the profile requires is missing or weaker
+  'forbidden-capability', // a capability outside the profile's allowed set
+  'forbidden-address-family', // an address family outside the profile's allowed set
+  'signoff-required', // a guarded directive changed without an approving review
+  'load-error', // systemd would refuse the unit at head
+  'invalid-deviation', // a deviation note that is expired, incomplete or not allowed
+] as const;
+
+export type ViolationKind = (typeof VIOLATION_KINDS)[number];
 
 export interface Fix {
   /** The lines to add, e.g. `ProtectSystem=strict`, ready to paste into `[Service]` or a drop-in. */

@@ -4,7 +4,7 @@
 // there, so it is validated strictly (types, sizes, repository, pull request, commit) and every text
 // in it is escaped again when the comment and check run are rendered from it.
 import Ajv from 'ajv';
-import type { GateVerdict } from '../gate/gate-types';
+import { VIOLATION_KINDS, type GateVerdict } from '../gate/gate-types';
 import type { Trend } from '../trend/trend';
 
 export const PUBLISH_BUNDLE_VERSION = 'unitgate-publish/1';
@@ -47,19 +47,7 @@ const violation = {
   type: 'object',
   required: ['kind', 'check', 'directives', 'message', 'location', 'weight', 'advisory'],
   properties: {
-    kind: {
-      enum: [
-        'threshold',
-        'regression-exposure',
-        'regression-row',
-        'missing-directive',
-        'forbidden-capability',
-        'forbidden-address-family',
-        'signoff-required',
-        'load-error',
-        'invalid-deviation',
-      ],
-    },
+    kind: { enum: [...VIOLATION_KINDS] },
     check: text(200),
     directives: { type: 'array', maxItems: 50, items: text(200) },
     message: text(),

@@ -1,7 +1,13 @@
 // Verdict → a SARIF 2.1.0 log for GitHub code scanning: one run, one rule per violation kind plus one
 // per assessor row a finding is about, results on the exact lines, accepted deviations as suppressed
 // notes, fingerprints that survive line moves. A clean verdict is a valid log with no results.
-import type { GateVerdict, UnitResult, Violation, ViolationKind } from '../gate/gate-types';
+import {
+  VIOLATION_KINDS,
+  type GateVerdict,
+  type UnitResult,
+  type Violation,
+  type ViolationKind,
+} from '../gate/gate-types';
 import { isSupportedVersion, systemdProfile, type AssessorData } from '../security/versions';
 import { describeNote, titleOfKind } from './annotations';
 import { codeBlock, encodeUriPath } from './escape-markdown';
@@ -85,17 +91,7 @@ export interface SarifLog {
 }
 
 /** Every kind, in a fixed order so rule indices are stable. */
-const KINDS: readonly ViolationKind[] = [
-  'threshold',
-  'regression-exposure',
-  'regression-row',
-  'missing-directive',
-  'forbidden-capability',
-  'forbidden-address-family',
-  'signoff-required',
-  'load-error',
-  'invalid-deviation',
-];
+const KINDS: readonly ViolationKind[] = VIOLATION_KINDS;
 
 const KIND_RULES: Record<ViolationKind, { name: string; full: string; help: string }> = {
   threshold: {
