@@ -3306,7 +3306,7 @@ var require_data_url = __commonJS({
   "node_modules/undici/lib/web/fetch/data-url.js"(exports2, module2) {
     "use strict";
     var assert = require("node:assert");
-    var encoder2 = new TextEncoder();
+    var encoder = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
@@ -3379,7 +3379,7 @@ var require_data_url = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes = encoder2.encode(input);
+      const bytes = encoder.encode(input);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -4658,17 +4658,17 @@ var require_util2 = __commonJS({
     }
     async function readAllBytes(reader) {
       const bytes = [];
-      let byteLength2 = 0;
+      let byteLength = 0;
       while (true) {
         const { done, value: chunk } = await reader.read();
         if (done) {
-          return Buffer.concat(bytes, byteLength2);
+          return Buffer.concat(bytes, byteLength);
         }
         if (!isUint8Array(chunk)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
         bytes.push(chunk);
-        byteLength2 += chunk.length;
+        byteLength += chunk.length;
       }
     }
     function urlIsLocal(url) {
@@ -46170,11 +46170,11 @@ function describeNote(note3) {
   ];
   return parts.join(", ") + (note3.reason ? `; reason: ${note3.reason}` : "");
 }
-function buildAnnotations(verdict) {
+function buildAnnotations(verdict2) {
   const ranked = [];
-  for (const u of verdict.units) {
+  for (const u of verdict2.units) {
     for (const v of u.violations) {
-      const level = v.advisory || verdict.mode === "report" ? "warning" : "failure";
+      const level = v.advisory || verdict2.mode === "report" ? "warning" : "failure";
       ranked.push(fromViolation(u, v, level));
     }
     for (const a of u.accepted) {
@@ -46225,6 +46225,8 @@ function checkRunBatches(annotations, size = CHECK_RUN_BATCH_SIZE) {
 }
 
 // src/core/security/render-security.ts
+var utf8 = new TextEncoder();
+var UTF8_NULL = utf8.encode("null");
 function formatExposure(exposure2) {
   return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
 }
@@ -46388,27 +46390,27 @@ function unitDetails(u, options) {
   out.push("</details>", "");
   return out.join("\n");
 }
-function renderHeadline(verdict) {
-  const failing = verdict.units.filter((u) => u.status === "fail" || u.status === "error").length;
-  const accepted = verdict.units.filter((u) => u.accepted.length > 0).length;
-  const findings = verdict.units.reduce((n, u) => n + u.violations.length, 0);
+function renderHeadline(verdict2) {
+  const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
+  const accepted = verdict2.units.filter((u) => u.accepted.length > 0).length;
+  const findings = verdict2.units.reduce((n, u) => n + u.violations.length, 0);
   let title;
-  if (verdict.result === "fail")
-    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict.units.length}`;
+  if (verdict2.result === "fail")
+    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
   else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
   else title = "✅ unitgate: hardening gate passed";
-  const top = verdict.units.find((u) => u.head && u.head.exposure === verdict.maxExposure);
+  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
   const facts = [
-    `mode ${inlineCode(verdict.mode)}${verdict.mode === "report" ? " (never fails)" : ""}`,
-    `systemd ${verdict.systemdVersion}`,
-    verdict.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
-    `${plural(verdict.units.length, "unit")} checked`,
+    `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
+    `systemd ${verdict2.systemdVersion}`,
+    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
+    `${plural(verdict2.units.length, "unit")} checked`,
     ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
   ];
   return [`## ${title}`, "", facts.join(" · "), ""];
 }
-function notesSection(verdict) {
-  const invalid = verdict.notes.filter((n) => n.problems.length > 0);
+function notesSection(verdict2) {
+  const invalid = verdict2.notes.filter((n) => n.problems.length > 0);
   if (invalid.length === 0) return [];
   const out = ["### Invalid deviation notes", ""];
   for (const n of invalid.slice(0, 200)) {
@@ -46421,10 +46423,10 @@ function notesSection(verdict) {
   out.push("");
   return out;
 }
-function messagesSection(verdict, options) {
-  const lines = verdict.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
-  if (verdict.messages.length > 200)
-    lines.push(`- … and ${verdict.messages.length - 200} more (see the JSON report)`);
+function messagesSection(verdict2, options) {
+  const lines = verdict2.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
+  if (verdict2.messages.length > 200)
+    lines.push(`- … and ${verdict2.messages.length - 200} more (see the JSON report)`);
   if (options.omittedAnnotations) {
     lines.push(
       `- ${plural(options.omittedAnnotations, "finding")} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`
@@ -46435,13 +46437,13 @@ function messagesSection(verdict, options) {
 function joined(parts) {
   return parts.join("\n");
 }
-function renderJobSummary(verdict, options = {}) {
+function renderJobSummary(verdict2, options = {}) {
   const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
-  const units = [...verdict.units].sort(
+  const units = [...verdict2.units].sort(
     (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
   );
   const reserve = 512;
-  const head = joined(renderHeadline(verdict));
+  const head = joined(renderHeadline(verdict2));
   let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
   if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
     const rows = [];
@@ -46472,7 +46474,7 @@ _${units.length - rows.length} more units are not shown: the summary is limited 
   }
   const tail = [];
   let omittedSections = 0;
-  for (const section of [notesSection(verdict), messagesSection(verdict, options)]) {
+  for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
     if (section.length === 0) continue;
     const text2 = joined(section);
     const n = utf8ByteLength(text2) + 1;
@@ -46501,21 +46503,33 @@ _${units.length - rows.length} more units are not shown: the summary is limited 
   return out;
 }
 
+// src/core/gate/gate-types.ts
+var VIOLATION_KINDS = [
+  "threshold",
+  // exposure above the profile's threshold
+  "regression-exposure",
+  // exposure rose compared with the base commit
+  "regression-row",
+  // one assessor row got worse compared with the base commit
+  "missing-directive",
+  // a directive the profile requires is missing or weaker
+  "forbidden-capability",
+  // a capability outside the profile's allowed set
+  "forbidden-address-family",
+  // an address family outside the profile's allowed set
+  "signoff-required",
+  // a guarded directive changed without an approving review
+  "load-error",
+  // systemd would refuse the unit at head
+  "invalid-deviation"
+  // a deviation note that is expired, incomplete or not allowed
+];
+
 // src/core/report/sarif.ts
 var SARIF_SCHEMA_URI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
 var SRCROOT = "%SRCROOT%";
 var FINGERPRINT_KEY = "unitgate/v1";
-var KINDS = [
-  "threshold",
-  "regression-exposure",
-  "regression-row",
-  "missing-directive",
-  "forbidden-capability",
-  "forbidden-address-family",
-  "signoff-required",
-  "load-error",
-  "invalid-deviation"
-];
+var KINDS = VIOLATION_KINDS;
 var KIND_RULES = {
   threshold: {
     name: "ExposureAboveThreshold",
@@ -46621,11 +46635,11 @@ Fix — add to [Service] (or a drop-in):
 ${fix2.directives.join("\n")}
 ${fix2.explanation}`;
 }
-function renderSarif(verdict, options) {
-  const version = isSupportedVersion(verdict.systemdVersion) ? verdict.systemdVersion : 252;
+function renderSarif(verdict2, options) {
+  const version = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
   const assessors = new Map(systemdProfile(version).data.assessors.map((a) => [a.jsonField, a]));
   const findings = [];
-  for (const u of verdict.units) {
+  for (const u of verdict2.units) {
     for (const v of u.violations) findings.push({ u, v });
     for (const a of u.accepted) {
       findings.push({ u, v: a.violation, accepted: { justification: describeNote(a.note) } });
@@ -46640,7 +46654,7 @@ function renderSarif(verdict, options) {
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const results = findings.map(({ u, v, accepted }) => {
     const ruleId = ruleIdOf(v, assessors);
-    const level = accepted ? "note" : v.advisory || verdict.mode === "report" ? "warning" : "error";
+    const level = accepted ? "note" : v.advisory || verdict2.mode === "report" ? "warning" : "error";
     const region = { startLine: Math.max(1, v.location.line) };
     if (v.location.column > 0) region.startColumn = v.location.column;
     const result = {
@@ -46679,7 +46693,7 @@ function renderSarif(verdict, options) {
     return result;
   });
   const srcRoot = options.srcRoot ? options.srcRoot.endsWith("/") ? options.srcRoot : options.srcRoot + "/" : void 0;
-  const notifications = verdict.messages.map((m) => ({ level: "note", message: { text: m } }));
+  const notifications = verdict2.messages.map((m) => ({ level: "note", message: { text: m } }));
   return {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",
@@ -46707,10 +46721,10 @@ function renderSarif(verdict, options) {
         columnKind: "utf16CodeUnits",
         results,
         properties: {
-          result: verdict.result,
-          mode: verdict.mode,
-          systemdVersion: verdict.systemdVersion,
-          ...verdict.maxExposure !== void 0 ? { maxExposure: verdict.maxExposure } : {}
+          result: verdict2.result,
+          mode: verdict2.mode,
+          systemdVersion: verdict2.systemdVersion,
+          ...verdict2.maxExposure !== void 0 ? { maxExposure: verdict2.maxExposure } : {}
         }
       }
     ]
@@ -46786,10 +46800,10 @@ function unit(u) {
     changes: u.changes.map(change)
   };
 }
-function renderJsonReport(verdict, meta) {
-  const count = (s) => verdict.units.filter((u) => u.status === s).length;
-  const top = verdict.units.find((u) => u.head && u.head.exposure === verdict.maxExposure);
-  const all = verdict.units.flatMap((u) => u.violations);
+function renderJsonReport(verdict2, meta) {
+  const count = (s) => verdict2.units.filter((u) => u.status === s).length;
+  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
+  const all = verdict2.units.flatMap((u) => u.violations);
   return {
     version: JSON_REPORT_VERSION,
     tool: { name: "unitgate", version: meta.toolVersion },
@@ -46801,12 +46815,12 @@ function renderJsonReport(verdict, meta) {
       pullRequest: meta.pullRequest ?? null,
       policy: meta.policy ?? null
     },
-    result: verdict.result,
-    mode: verdict.mode,
-    systemdVersion: verdict.systemdVersion,
-    maxExposure: verdict.maxExposure === void 0 ? null : { ...exposure(verdict.maxExposure), level: top?.head?.level ?? null },
+    result: verdict2.result,
+    mode: verdict2.mode,
+    systemdVersion: verdict2.systemdVersion,
+    maxExposure: verdict2.maxExposure === void 0 ? null : { ...exposure(verdict2.maxExposure), level: top?.head?.level ?? null },
     counts: {
-      units: verdict.units.length,
+      units: verdict2.units.length,
       pass: count("pass"),
       fail: count("fail"),
       accepted: count("accepted"),
@@ -46815,12 +46829,12 @@ function renderJsonReport(verdict, meta) {
       error: count("error"),
       violations: all.filter((v) => !v.advisory).length,
       advisory: all.filter((v) => v.advisory).length,
-      acceptedDeviations: verdict.units.reduce((n, u) => n + u.accepted.length, 0),
-      invalidNotes: verdict.notes.filter((n) => n.problems.length > 0).length
+      acceptedDeviations: verdict2.units.reduce((n, u) => n + u.accepted.length, 0),
+      invalidNotes: verdict2.notes.filter((n) => n.problems.length > 0).length
     },
-    units: verdict.units.map(unit),
-    notes: verdict.notes.map(note),
-    messages: [...verdict.messages]
+    units: verdict2.units.map(unit),
+    notes: verdict2.notes.map(note),
+    messages: [...verdict2.messages]
   };
 }
 
@@ -46843,14 +46857,14 @@ var COLORS = {
   SAFE: "green",
   PERFECT: "brightgreen"
 };
-function renderBadge(verdict, label = "unit exposure") {
-  if (verdict.maxExposure === void 0)
+function renderBadge(verdict2, label = "unit exposure") {
+  if (verdict2.maxExposure === void 0)
     return { schemaVersion: 1, label, message: "no units", color: "lightgrey" };
-  const level = levelOf(verdict.maxExposure);
+  const level = levelOf(verdict2.maxExposure);
   return {
     schemaVersion: 1,
     label,
-    message: `${formatExposure(verdict.maxExposure)} ${level}`,
+    message: `${formatExposure(verdict2.maxExposure)} ${level}`,
     color: COLORS[level]
   };
 }
@@ -46968,11 +46982,11 @@ function sortUnits(units) {
     (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
   );
 }
-function renderPullRequestComment(verdict, options = {}) {
+function renderPullRequestComment(verdict2, options = {}) {
   const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
   const budget = maxChars - RESERVE_CHARS;
-  const units = sortUnits(verdict.units);
-  const parts = [STICKY_MARKER, ...renderHeadline(verdict)];
+  const units = sortUnits(verdict2.units);
+  const parts = [STICKY_MARKER, ...renderHeadline(verdict2)];
   let used = charCount(parts.join("\n")) + 1;
   const notes = [];
   const rows = [];
@@ -47014,7 +47028,7 @@ function renderPullRequestComment(verdict, options = {}) {
     } else omitted++;
   }
   if (omitted > 0) notes.push(`Details of ${plural2(omitted, "unit")} are cut to fit this comment; see`);
-  const invalid = invalidNotes(verdict.notes);
+  const invalid = invalidNotes(verdict2.notes);
   if (invalid !== void 0) {
     const n = charCount(invalid) + 1;
     if (used + n <= budget) parts.push(invalid);
@@ -47026,7 +47040,7 @@ function renderPullRequestComment(verdict, options = {}) {
   if (charCount(out) > maxChars) {
     out = [
       STICKY_MARKER,
-      ...renderHeadline(verdict),
+      ...renderHeadline(verdict2),
       `_The report does not fit here; see ${pointer(options)}._`,
       ""
     ].join("\n");
@@ -47048,8 +47062,19 @@ function renderResolvedComment(options = {}) {
 // src/core/unit/path-util.ts
 var NAME_MAX = 255;
 var PATH_MAX = 4096;
-var encoder = new TextEncoder();
-var byteLength = (s) => encoder.encode(s).length;
+function utf8Length(s, from = 0, to = s.length) {
+  let n = to - from;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128) continue;
+    if (c < 2048) n += 1;
+    else if (c >= 55296 && c <= 56319 && i + 1 < to && (s.charCodeAt(i + 1) & 64512) === 56320) {
+      n += 2;
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
 function components(p) {
   return p.split("/").filter((c) => c !== "" && c !== ".");
 }
@@ -47061,7 +47086,7 @@ function simplifyPath(p) {
   for (let i = 0; i < parts.length; i++) {
     const c = parts[i];
     if (c === "" || c === ".") continue;
-    if (byteLength(c) > NAME_MAX) {
+    if (utf8Length(c) > NAME_MAX) {
       const rest = parts.slice(i).join("/");
       return (absolute ? "/" : "") + [...out, rest].join("/");
     }
@@ -47072,10 +47097,12 @@ function simplifyPath(p) {
 }
 function isValidPath(p, acceptDotDot = true) {
   if (p === "") return false;
-  if (byteLength(p) >= PATH_MAX) return false;
-  for (const c of components(p)) {
-    if (byteLength(c) > NAME_MAX) return false;
-    if (!acceptDotDot && c === "..") return false;
+  if (utf8Length(p) >= PATH_MAX) return false;
+  for (let start = 0, i = 0; i <= p.length; i++) {
+    if (i < p.length && p.charCodeAt(i) !== 47) continue;
+    if (i - start > NAME_MAX / 3 && utf8Length(p, start, i) > NAME_MAX) return false;
+    if (!acceptDotDot && i - start === 2 && p.startsWith("..", start)) return false;
+    start = i + 1;
   }
   return true;
 }
@@ -47088,7 +47115,7 @@ function isNormalizedPath(p) {
 function isValidFilename(p) {
   if (p === "" || p === "." || p === "..") return false;
   if (p.includes("/")) return false;
-  return byteLength(p) <= NAME_MAX;
+  return utf8Length(p) <= NAME_MAX;
 }
 function pathStartsWith(path, prefix) {
   if (path.startsWith("/") !== prefix.startsWith("/")) return void 0;
@@ -47109,7 +47136,7 @@ function simplifyAndCheckPath(path, key, check) {
   if (!isValidPath(simplified))
     return {
       ok: false,
-      message: `${key}= path has invalid length (${byteLength(simplified)} bytes)`
+      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes)`
     };
   if (!isNormalizedPath(simplified))
     return { ok: false, message: `${key}= path is not normalized: ${simplified}` };
@@ -47130,6 +47157,7 @@ var UNIT_TYPES = [
   "slice",
   "scope"
 ];
+var UNIT_TYPE_SET = new Set(UNIT_TYPES);
 var UNIT_NAME_MAX = 256;
 function isValidNameChar(c) {
   return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 58 || c === 45 || c === 95 || c === 46 || c === 92;
@@ -47142,7 +47170,7 @@ function parseUnitName(name) {
   const dot = name.lastIndexOf(".");
   if (dot <= 0) return void 0;
   const type = name.slice(dot + 1);
-  if (!UNIT_TYPES.includes(type)) return void 0;
+  if (!UNIT_TYPE_SET.has(type)) return void 0;
   const at = name.indexOf("@");
   if (at === 0) return void 0;
   if (at < 0) {
@@ -47211,7 +47239,7 @@ function unitNameFromPath(path, type) {
     escaped = escapeUnitNamePart(p.replace(/\/+$/, "").replace(/^\/+/, ""));
   }
   const name = `${escaped}.${type}`;
-  if (new TextEncoder().encode(name).length >= UNIT_NAME_MAX) return "hashed";
+  if (utf8Length(name) >= UNIT_NAME_MAX) return "hashed";
   const parts = parseUnitName(name);
   return parts && parts.instance === void 0 ? name : void 0;
 }
@@ -47396,23 +47424,23 @@ var EXTRACT_UNQUOTE = 1 << 5;
 var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
 var WHITESPACE = " 	\n\r";
 var HEX = "0123456789abcdefABCDEF";
+var SIMPLE_ESCAPES = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "	",
+  v: "\v",
+  "\\": "\\",
+  '"': '"',
+  "'": "'",
+  s: " "
+};
 function cunescapeOne(s, at, acceptNul = false) {
   const c = s[at];
-  const simple = {
-    a: "\x07",
-    b: "\b",
-    f: "\f",
-    n: "\n",
-    r: "\r",
-    t: "	",
-    v: "\v",
-    "\\": "\\",
-    '"': '"',
-    "'": "'",
-    s: " "
-  };
   if (c === void 0) return void 0;
-  const one = simple[c];
+  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
   if (one !== void 0) return { char: one, length: 1 };
   const hexRun = (n) => {
     const digits = s.slice(at + 1, at + 1 + n);
@@ -47440,28 +47468,43 @@ function cunescapeOne(s, at, acceptNul = false) {
 }
 function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
   const n = input.length;
-  const isSep = (c) => separators.includes(c);
+  const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
   let i = 0;
   for (; ; i++) {
     if (i >= n)
       return flags & EXTRACT_DONT_COALESCE_SEPARATORS ? { kind: "word", word: "", rest: void 0 } : { kind: "end" };
-    const c = input[i];
-    if (!isSep(c)) break;
+    if (!isSeparator(separators, input.charCodeAt(i))) break;
     if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return { kind: "word", word: "", rest: input.slice(i + 1) };
   }
   let word = "";
   let quote2 = null;
   let backslash = false;
-  const done = (rest) => ({ kind: "word", word, rest });
   for (; ; ) {
+    if (!backslash) {
+      const start = i;
+      if (quote2 === null) {
+        for (; i < n; i++) {
+          const code = input.charCodeAt(i);
+          if (code === 92 || isSeparator(separators, code)) break;
+          if (unquote && (code === 34 || code === 39)) break;
+        }
+      } else {
+        const q = quote2.charCodeAt(0);
+        for (; i < n; i++) {
+          const code = input.charCodeAt(i);
+          if (code === q || code === 92) break;
+        }
+      }
+      if (i > start) word += input.slice(start, i);
+    }
     const c = input[i];
     if (backslash) {
       if (c === void 0) {
         if (flags & EXTRACT_UNESCAPE_RELAX && (quote2 === null || flags & EXTRACT_RELAX)) {
           word += "\\";
-          return done(void 0);
+          return { kind: "word", word, rest: void 0 };
         }
-        if (flags & EXTRACT_RELAX) return done(void 0);
+        if (flags & EXTRACT_RELAX) return { kind: "word", word, rest: void 0 };
         return { kind: "error" };
       }
       if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
@@ -47469,7 +47512,8 @@ function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
         if (u) {
           word += u.char;
           i += u.length - 1;
-        } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSep(c) || c === "\\")) word += c;
+        } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
+          word += c;
         else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
         else return { kind: "error" };
       } else word += c;
@@ -47478,23 +47522,27 @@ function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
       continue;
     }
     if (quote2 !== null) {
-      if (c === void 0) return flags & EXTRACT_RELAX ? done(void 0) : { kind: "error" };
+      if (c === void 0)
+        return flags & EXTRACT_RELAX ? { kind: "word", word, rest: void 0 } : { kind: "error" };
       i++;
       if (c === quote2) quote2 = null;
-      else if (c === "\\") backslash = true;
-      else word += c;
+      else backslash = true;
       continue;
     }
-    if (c === void 0) return done(void 0);
+    if (c === void 0) return { kind: "word", word, rest: void 0 };
     i++;
-    if ((c === '"' || c === "'") && flags & EXTRACT_UNQUOTE) quote2 = c;
+    if ((c === '"' || c === "'") && unquote) quote2 = c;
     else if (c === "\\") backslash = true;
-    else if (isSep(c)) {
-      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return done(input.slice(i));
-      while (i < n && isSep(input[i])) i++;
-      return done(i >= n ? void 0 : input.slice(i));
-    } else word += c;
+    else {
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return { kind: "word", word, rest: input.slice(i) };
+      while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
+      return { kind: "word", word, rest: i >= n ? void 0 : input.slice(i) };
+    }
   }
+}
+function isSeparator(separators, code) {
+  if (separators === WHITESPACE) return code === 32 || code === 9 || code === 10 || code === 13;
+  return separators.indexOf(String.fromCharCode(code)) >= 0;
 }
 function extractAllWords(value, flags) {
   const words = [];
@@ -47737,11 +47785,7 @@ function fatal(ctx, a, message) {
   return "fatal";
 }
 function expand2(ctx, value) {
-  return expandSpecifiers(value, {
-    unitName: ctx.unit.id,
-    scope: "system",
-    extra: ctx.traits.extraSpecifiers
-  });
+  return expandSpecifiers(value, ctx.specifierContext);
 }
 function specifiers(ctx, a, value) {
   const r = expand2(ctx, value);
@@ -48299,6 +48343,11 @@ var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
   else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
   return "ok";
 };
+var SERVICE_TYPE = factEnum("type", (c) => c.traits.serviceTypes);
+var MOUNT_FSTYPE = factPrintfString("fstype");
+var MOUNT_OPTIONS = factPrintfString("options");
+var MOUNT_WHAT = factPrintfString("what");
+var SWAP_WHAT = factPath("what");
 var d = (scope, handler2) => ({ scope, handler: () => handler2 });
 var dv = (scope, handler2) => ({ scope, handler: handler2 });
 var DIRECTIVES = {
@@ -48328,16 +48377,16 @@ var DIRECTIVES = {
   RemoveIPC: d("exec", boolSetting("removeIpc")),
   RestrictRealtime: d("exec", boolSetting("restrictRealtime")),
   RestrictSUIDSGID: d("exec", boolSetting("restrictSuidSgid")),
-  PrivateMounts: dv(
-    "exec",
-    (t) => t.privateMountsTristate ? (ctx, a) => {
+  PrivateMounts: dv("exec", (t) => {
+    const parse3 = boolSetting("privateMounts");
+    return t.privateMountsTristate ? (ctx, a) => {
       if (a.value === "") {
         ctx.s.privateMounts = void 0;
         return "ok";
       }
-      return boolSetting("privateMounts")(ctx, a);
-    } : boolSetting("privateMounts")
-  ),
+      return parse3(ctx, a);
+    } : parse3;
+  }),
   PrivateTmp: d(
     "exec",
     boolOrWords("privateTmp", (t) => t.privateTmpWords)
@@ -48383,9 +48432,9 @@ var DIRECTIVES = {
   // Service Type= is an enum; Mount Type= the file system type (a string with specifiers).
   Type: d(
     "service-or-mount",
-    (ctx, a) => ctx.unit.type === "service" ? factEnum("type", (c) => c.traits.serviceTypes)(ctx, a) : factPrintfString("fstype")(ctx, a)
+    (ctx, a) => ctx.unit.type === "service" ? SERVICE_TYPE(ctx, a) : MOUNT_FSTYPE(ctx, a)
   ),
-  Options: d("mount", (ctx, a) => ctx.unit.type === "mount" ? factPrintfString("options")(ctx, a) : "ok"),
+  Options: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_OPTIONS(ctx, a) : "ok"),
   NotifyAccess: d("service", enumSetting("notifyAccess", ["none", "main", "exec", "all"])),
   ExecStart: d("service", execCommands("execStart")),
   ExecStop: d("service", execCommands("execStop")),
@@ -48435,10 +48484,7 @@ var DIRECTIVES = {
   PathModified: d("path", factCounter("pathTriggers")),
   DirectoryNotEmpty: d("path", factCounter("pathTriggers")),
   // Mount What= is a plain string; Swap What= a path.
-  What: d(
-    "mount",
-    (ctx, a) => ctx.unit.type === "mount" ? factPrintfString("what")(ctx, a) : factPath("what")(ctx, a)
-  ),
+  What: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a)),
   Where: d("mount", factPath("where")),
   ExtraOptions: d("automount", factPrintfString("extraOptions"))
 };
@@ -48473,17 +48519,16 @@ function inScope(scope, section, type) {
       return false;
   }
 }
-var handlerCache = /* @__PURE__ */ new WeakMap();
-function handlerFor(key, traits) {
-  let cache2 = handlerCache.get(traits);
-  if (!cache2) {
-    cache2 = /* @__PURE__ */ new Map();
-    for (const [name, spec] of Object.entries(DIRECTIVES)) {
-      cache2.set(name, spec.handler(traits));
-    }
-    handlerCache.set(traits, cache2);
+var directiveTables = /* @__PURE__ */ new WeakMap();
+function directivesFor(traits) {
+  let table = directiveTables.get(traits);
+  if (!table) {
+    table = /* @__PURE__ */ new Map();
+    for (const [name, spec] of Object.entries(DIRECTIVES))
+      table.set(name, { scope: spec.scope, handler: spec.handler(traits) });
+    directiveTables.set(traits, table);
   }
-  return cache2.get(key);
+  return table;
 }
 var profileCaches = /* @__PURE__ */ new WeakMap();
 function profileCache(profile) {
@@ -48510,6 +48555,10 @@ function profileCache(profile) {
   return c;
 }
 var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
+function isPerpetual(unit3) {
+  if (unit3.type !== "mount" && unit3.type !== "slice") return false;
+  return PERPETUAL_UNITS.some((n) => unit3.names.includes(n) && n.endsWith(`.${unit3.type}`));
+}
 function defaultSettings(unit3, traits) {
   const type = unit3.type;
   const exec = HAS_EXEC_CONTEXT.has(type);
@@ -48518,7 +48567,7 @@ function defaultSettings(unit3, traits) {
     unitType: type,
     hasExecContext: exec,
     hasCgroupContext: HAS_CGROUP_CONTEXT.has(type),
-    defaultDependencies: !PERPETUAL_UNITS.some((n) => unit3.names.includes(n) && n.endsWith(`.${type}`)),
+    defaultDependencies: !isPerpetual(unit3),
     notifyAccess: "none",
     user: void 0,
     dynamicUser: false,
@@ -48608,28 +48657,31 @@ function deriveSecuritySettings(unit3, profile) {
     syscallArchitectures: cache2.archs,
     knownSyscalls: cache2.syscalls,
     ipPrefixes: { allow: [], deny: [] },
-    ipFilterPaths: { ingress: 0, egress: 0 }
+    ipFilterPaths: { ingress: 0, egress: 0 },
+    specifierContext: { unitName: unit3.id, scope: "system", extra: traits.extraSpecifiers }
   };
   const ownSection = TYPE_SECTION[unit3.type];
+  const directives = directivesFor(traits);
   for (let fileIndex = 0; fileIndex < unit3.files.length; fileIndex++) {
     const file = unit3.files[fileIndex];
     if (!file) continue;
-    ctx.diagnostics.push(...file.diagnostics);
+    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
     if (fileIndex === 0 && ownSection) {
-      const header = file.sections.find((h) => h.name === ownSection);
-      if (header) s.typeSection = { file: file.file, line: header.line, column: 1 };
+      for (const header of file.sections) {
+        if (header.name !== ownSection) continue;
+        s.typeSection = { file: file.file, line: header.line, column: 1 };
+        break;
+      }
     }
     let stopped = false;
     for (const a of file.assignments) {
-      const spec = DIRECTIVES[a.key];
-      if (!spec || !inScope(spec.scope, a.section, unit3.type)) continue;
-      const handler2 = handlerFor(a.key, traits);
-      if (!handler2) continue;
+      const directive = directives.get(a.key);
+      if (!directive || !inScope(directive.scope, a.section, unit3.type)) continue;
       const list = s.provenance.get(a.key);
       s.applied.set(a, s.applied.size);
       if (list) list.push(a);
       else s.provenance.set(a.key, [a]);
-      if (handler2(ctx, a) === "fatal") {
+      if (directive.handler(ctx, a) === "fatal") {
         stopped = true;
         break;
       }
@@ -49086,6 +49138,16 @@ function forbiddenAddressFamilies(s, allowed, profile) {
 var AssessmentAbort = class extends Error {
 };
 var NOBODY = "nobody";
+var CONSTANT_TEXTS = [];
+function verdict(badness, description) {
+  if (description === void 0) return { badness };
+  CONSTANT_TEXTS.push(description);
+  return { badness, description };
+}
+var NOT_APPLICABLE = verdict(void 0);
+var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
+var GOOD = BADNESS[0];
+var BAD = BADNESS[1];
 function runsPrivileged(s) {
   if (s.user === "0" || s.user === "root") return true;
   if (s.dynamicUser) return false;
@@ -49113,175 +49175,179 @@ var boolFlag = {
 function familyClassRestricted(s, cls) {
   const allowList = s.addressFamiliesAllowList;
   let restricted = allowList;
-  for (const af of s.addressFamilies?.families ?? []) {
+  const families = s.addressFamilies?.families;
+  if (families === void 0) return restricted;
+  for (const af of families) {
     if (af === 0) continue;
     const c = af === 2 || af === 10 ? "inet" : af === 1 ? "unix" : af === 16 ? "netlink" : af === 17 ? "packet" : "other";
     if (c === cls) restricted = !allowList;
   }
   return restricted;
 }
+var USER_NOBODY = verdict(
+  9,
+  `Service runs under as '${NOBODY}' user, which should not be used for services`
+);
+var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
+var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
+var HOME_YES = verdict(0, "Service has no access to home directories");
+var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
+var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
+var HOME_NO = verdict(10, "Service has full access to home directories");
+var SYSTEM_STRICT = verdict(0, "Service has strict read-only access to the OS file hierarchy");
+var SYSTEM_FULL = verdict(3, "Service has very limited write access to the OS file hierarchy");
+var SYSTEM_YES = verdict(5, "Service has limited write access to the OS file hierarchy");
+var SYSTEM_NO = verdict(10, "Service has full access to the OS file hierarchy");
+var UMASK_VERDICTS = [
+  verdict(10, "Files created by service are world-writable by default"),
+  verdict(5, "Files created by service are world-readable by default"),
+  verdict(2, "Files created by service are group-writable by default"),
+  verdict(1, "Files created by service are group-readable by default"),
+  verdict(0, "Files created by service are accessible only by service's own user by default")
+];
+var ABI_ALL = verdict(10, "Service may execute system calls with all ABIs");
+var ABI_NATIVE = verdict(0, "Service may execute system calls only with native ABI");
+var ABI_MULTIPLE = verdict(8, "Service may execute system calls with multiple ABIs");
+var SYSCALLS_UNFILTERED = verdict(10, "Service does not filter system calls");
+var IP_CUSTOM = verdict(0, "Service defines custom ingress/egress IP filters with BPF programs");
+var IP_NO_ALLOW_LIST = verdict(10, "Service does not define an IP address allow list");
+var IP_ALLOW_OTHER = verdict(5, "Service defines IP address allow list with non-localhost entries");
+var IP_ALLOW_LOCALHOST = verdict(2, "Service defines IP address allow list with only localhost entries");
+var IP_BLOCK_ALL = verdict(0, "Service blocks all IP address ranges");
+var DEVICE_MINIMAL_ACL = verdict(0, "Service has a minimal device ACL");
+var DEVICE_NO_ACL = verdict(10, "Service has no device ACL");
+var BOOT_PHASE = verdict(void 0, "Service runs in special boot phase, option is not appropriate");
+var EXCLUDED = verdict(void 0, "Option excluded by policy, skipping");
+function capabilityHalves(bits) {
+  let lo = 0;
+  let hi = 0;
+  for (const bit of bits) {
+    if (bit < 32) lo |= 1 << bit;
+    else if (bit < 64) hi |= 1 << bit - 32;
+  }
+  return { lo, hi };
+}
 var RULES = {
-  bool: (a, s) => {
-    if (a.familyClass) return { badness: familyClassRestricted(s, a.familyClass) ? 0 : 1 };
-    const flag = boolFlag[a.jsonField];
-    const value = flag ? flag(s) : false;
-    if (a.jsonField === "Delegate") return { badness: value ? 1 : 0 };
-    return { badness: value ? 0 : 1 };
+  bool: (a) => {
+    const cls = a.familyClass;
+    if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
+    const flag = boolFlag[a.jsonField] ?? (() => false);
+    if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
+    return (s) => flag(s) ? GOOD : BAD;
   },
-  user: (_a, s) => {
-    if (s.user === NOBODY) {
-      return {
-        badness: 9,
-        description: `Service runs under as '${NOBODY}' user, which should not be used for services`
-      };
-    }
+  user: () => (s) => {
+    if (s.user === NOBODY) return USER_NOBODY;
     const isRoot = s.user === "0" || s.user === "root";
-    if (s.dynamicUser && !isRoot)
-      return { badness: 0, description: "Service runs under a transient non-root user identity" };
-    if (s.user !== void 0 && s.user !== "" && !isRoot) {
-      return { badness: 0, description: "Service runs under a static non-root user identity" };
-    }
-    return { badness: 10 };
+    if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
+    if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
+    return BADNESS[10];
   },
-  supplementary_groups: (_a, s) => {
-    if (runsPrivileged(s)) return { badness: void 0 };
-    return { badness: s.supplementaryGroups.length > 0 ? 1 : 0 };
+  supplementary_groups: () => (s) => {
+    if (runsPrivileged(s)) return NOT_APPLICABLE;
+    return s.supplementaryGroups.length > 0 ? BAD : GOOD;
   },
-  remove_ipc: (_a, s) => {
-    if (runsPrivileged(s)) return { badness: void 0 };
-    return { badness: s.removeIpc ? 0 : 1 };
+  remove_ipc: () => (s) => {
+    if (runsPrivileged(s)) return NOT_APPLICABLE;
+    return s.removeIpc ? GOOD : BAD;
   },
-  protect_home: (_a, s) => {
+  protect_home: () => (s) => {
     switch (s.protectHome) {
       case "yes":
-        return { badness: 0, description: "Service has no access to home directories" };
+        return HOME_YES;
       case "read-only":
-        return { badness: 5, description: "Service has read-only access to home directories" };
+        return HOME_READ_ONLY;
       case "tmpfs":
-        return { badness: 1, description: "Service has access to fake empty home directories" };
+        return HOME_TMPFS;
       default:
-        return { badness: 10, description: "Service has full access to home directories" };
+        return HOME_NO;
     }
   },
-  protect_system: (_a, s) => {
+  protect_system: () => (s) => {
     switch (s.protectSystem) {
       case "strict":
-        return { badness: 0, description: "Service has strict read-only access to the OS file hierarchy" };
+        return SYSTEM_STRICT;
       case "full":
-        return { badness: 3, description: "Service has very limited write access to the OS file hierarchy" };
+        return SYSTEM_FULL;
       case "yes":
-        return { badness: 5, description: "Service has limited write access to the OS file hierarchy" };
+        return SYSTEM_YES;
       default:
-        return { badness: 10, description: "Service has full access to the OS file hierarchy" };
+        return SYSTEM_NO;
     }
   },
-  root_directory: (_a, s) => {
+  root_directory: () => (s) => {
     const unset = (p) => p === void 0 || p === "" || p === "/";
-    return { badness: unset(s.rootDirectory) && unset(s.rootImage) ? 1 : 0 };
+    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
   },
-  capability_bounding_set: (a, s) => {
-    const has = (a.capabilityBits ?? []).some(
-      (bit) => (s.capabilityBoundingSet & 1n << BigInt(bit)) !== 0n
-    );
-    return { badness: has ? 1 : 0 };
+  capability_bounding_set: (a) => {
+    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
+    return (_s, c) => (c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD;
   },
-  ambient_capabilities: (_a, s) => ({ badness: s.ambientCapabilities !== 0n ? 1 : 0 }),
-  umask: (_a, s) => {
+  ambient_capabilities: () => (s) => s.ambientCapabilities !== 0n ? BAD : GOOD,
+  umask: () => (s) => {
     const m = s.umask;
-    if (!(m & 2))
-      return { badness: 10, description: "Files created by service are world-writable by default" };
-    if (!(m & 4))
-      return { badness: 5, description: "Files created by service are world-readable by default" };
-    if (!(m & 16))
-      return { badness: 2, description: "Files created by service are group-writable by default" };
-    if (!(m & 32))
-      return { badness: 1, description: "Files created by service are group-readable by default" };
-    return {
-      badness: 0,
-      description: "Files created by service are accessible only by service's own user by default"
-    };
+    if (!(m & 2)) return UMASK_VERDICTS[0];
+    if (!(m & 4)) return UMASK_VERDICTS[1];
+    if (!(m & 16)) return UMASK_VERDICTS[2];
+    if (!(m & 32)) return UMASK_VERDICTS[3];
+    return UMASK_VERDICTS[4];
   },
-  keyring_mode: (_a, s) => ({ badness: s.keyringMode === "private" ? 0 : 1 }),
-  protect_proc: (_a, s) => {
+  keyring_mode: () => (s) => s.keyringMode === "private" ? GOOD : BAD,
+  protect_proc: () => (s) => {
     switch (s.protectProc) {
       case "noaccess":
-        return { badness: 1 };
+        return BAD;
       case "invisible":
       case "ptraceable":
-        return { badness: 0 };
+        return GOOD;
       default:
-        return { badness: 3 };
+        return BADNESS[3];
     }
   },
-  proc_subset: (_a, s) => ({ badness: s.procSubset === "pid" ? 0 : 1 }),
-  notify_access: (_a, s) => ({ badness: s.notifyAccess === "all" ? 1 : 0 }),
-  restrict_namespaces: (a, s, profile) => {
-    void profile;
+  proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
+  notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
+  restrict_namespaces: (a) => {
     const flag = NAMESPACE_BITS[a.namespace ?? ""] ?? 0;
-    const allowed = s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0;
-    return { badness: allowed ? 1 : 0 };
+    return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
   },
-  system_call_architectures: (_a, s) => {
+  system_call_architectures: () => (s) => {
     const archs = s.systemCallArchitectures;
-    if (archs.size === 0)
-      return { badness: 10, description: "Service may execute system calls with all ABIs" };
-    if (archs.size === 1 && archs.has("native")) {
-      return { badness: 0, description: "Service may execute system calls only with native ABI" };
-    }
-    return { badness: 8, description: "Service may execute system calls with multiple ABIs" };
+    if (archs.size === 0) return ABI_ALL;
+    if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
+    return ABI_MULTIPLE;
   },
-  system_call_filter: (a, s, profile) => {
-    const filter = s.systemCallFilter;
-    if (!filter || !filter.allowList && filter.names.size === 0) {
-      return { badness: 10, description: "Service does not filter system calls" };
-    }
-    const group = a.syscallGroup ?? "";
-    const members = profile.data.assessedGroups[group] ?? [];
-    let offender;
-    for (const name of members) {
-      const inFilter = filter.names.has(name);
-      if (filter.allowList ? inFilter : !inFilter) {
-        offender = name;
-        break;
+  system_call_filter: (a, profile) => {
+    const v = groupVerdicts(profile, a.syscallGroup ?? "");
+    const members = v.members;
+    return (s) => {
+      const filter = s.systemCallFilter;
+      if (!filter || !filter.allowList && filter.names.size === 0) return SYSCALLS_UNFILTERED;
+      const names = filter.names;
+      if (filter.allowList) {
+        for (let i = 0; i < members.length; i++)
+          if (names.has(members[i])) return v.allowIncluded[i];
+        return v.allowExcluded;
       }
-    }
-    if (filter.allowList) {
-      return offender !== void 0 ? {
-        badness: 9,
-        description: `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
-      } : {
-        badness: 0,
-        description: `System call allow list defined for service, and ${group} is not included`
-      };
-    }
-    return offender !== void 0 ? {
-      badness: 10,
-      description: `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
-    } : { badness: 0, description: `System call deny list defined for service, and ${group} is included` };
+      for (let i = 0; i < members.length; i++)
+        if (!names.has(members[i])) return v.denyExcluded[i];
+      return v.denyIncluded;
+    };
   },
-  ip_address_allow: (_a, s) => {
-    if (s.ipCustomFilters)
-      return {
-        badness: 0,
-        description: "Service defines custom ingress/egress IP filters with BPF programs"
-      };
-    if (!s.ipAddressDenyAll)
-      return { badness: 10, description: "Service does not define an IP address allow list" };
-    if (s.ipAddressAllowOther)
-      return { badness: 5, description: "Service defines IP address allow list with non-localhost entries" };
-    if (s.ipAddressAllowLocalhost)
-      return { badness: 2, description: "Service defines IP address allow list with only localhost entries" };
-    return { badness: 0, description: "Service blocks all IP address ranges" };
+  ip_address_allow: () => (s) => {
+    if (s.ipCustomFilters) return IP_CUSTOM;
+    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
+    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
+    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
+    return IP_BLOCK_ALL;
   },
-  device_allow: (_a, s) => {
+  device_allow: () => (s) => {
     if (s.devicePolicy === "strict" || s.devicePolicy === "closed") {
       if (s.deviceAllow.length > 0) {
         const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(" ");
         return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
       }
-      return { badness: 0, description: "Service has a minimal device ACL" };
+      return DEVICE_MINIMAL_ACL;
     }
-    return { badness: 10, description: "Service has no device ACL" };
+    return DEVICE_NO_ACL;
   }
 };
 var NAMESPACE_BITS = {
@@ -49293,105 +49359,230 @@ var NAMESPACE_BITS = {
   user: 268435456,
   uts: 67108864
 };
-var BOOT_PHASE = "Service runs in special boot phase, option is not appropriate";
-var EXCLUDED = "Option excluded by policy, skipping";
+function syscallGroupVerdicts(group, members) {
+  return {
+    members,
+    allowIncluded: members.map((offender) => ({
+      badness: 9,
+      description: `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
+    })),
+    allowExcluded: {
+      badness: 0,
+      description: `System call allow list defined for service, and ${group} is not included`
+    },
+    denyExcluded: members.map((offender) => ({
+      badness: 10,
+      description: `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
+    })),
+    denyIncluded: {
+      badness: 0,
+      description: `System call deny list defined for service, and ${group} is included`
+    }
+  };
+}
+var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
+function groupVerdicts(profile, group) {
+  let byGroup = GROUP_VERDICTS.get(profile);
+  if (!byGroup) {
+    byGroup = /* @__PURE__ */ new Map();
+    GROUP_VERDICTS.set(profile, byGroup);
+  }
+  let v = byGroup.get(group);
+  if (!v) {
+    v = syscallGroupVerdicts(group, profile.data.assessedGroups[group] ?? []);
+    byGroup.set(group, v);
+  }
+  return v;
+}
+var TABLES = /* @__PURE__ */ new WeakMap();
+var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
+function assessTable(profile, policy) {
+  if (policy === void 0 || policy.size === 0) {
+    let t2 = TABLES.get(profile);
+    if (!t2) {
+      t2 = buildTable(profile, void 0);
+      TABLES.set(profile, t2);
+    }
+    return t2;
+  }
+  let byPolicy = POLICY_TABLES.get(profile);
+  if (!byPolicy) {
+    byPolicy = /* @__PURE__ */ new WeakMap();
+    POLICY_TABLES.set(profile, byPolicy);
+  }
+  let t = byPolicy.get(policy);
+  if (!t) {
+    t = buildTable(profile, policy);
+    byPolicy.set(policy, t);
+  }
+  return t;
+}
+function buildTable(profile, policy) {
+  const assessors = profile.data.assessors;
+  const n = assessors.length;
+  const overrides = assessors.map((a) => policy?.get(a.jsonField));
+  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
+  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
+  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
+  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
+  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
+  const texts = new Set(CONSTANT_TEXTS);
+  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
+  for (const a of assessors) {
+    if (a.kind !== "system_call_filter") continue;
+    const v = groupVerdicts(profile, a.syscallGroup ?? "");
+    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
+      if (x.description !== void 0) texts.add(x.description);
+  }
+  const sortedTexts = [...texts].sort(strcmp);
+  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
+  const rankOf = (t) => t === null ? -1 : textRank.get(t);
+  let weightSum = 0;
+  let bigArithmetic = false;
+  for (let i = 0; i < n; i++) {
+    if (weight[i] > 4294967295 || range[i] > 4294967295) bigArithmetic = true;
+    weightSum += weight[i];
+  }
+  if (weightSum > 4294967295) bigArithmetic = true;
+  const byNameRank = assessors.map((_a, i) => i).sort(
+    (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
+  );
+  const nameRank = new Array(n);
+  byNameRank.forEach((index, rank) => nameRank[index] = rank);
+  const levels = profile.data.levels;
+  const levelOf2 = [];
+  for (let e = 0; e <= 100; e++)
+    levelOf2.push(levels.find((l) => e >= l.min) ?? levels[levels.length - 1]);
+  return {
+    assessors,
+    rule: assessors.map((a) => RULES[a.kind](a, profile)),
+    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
+    weight,
+    range,
+    builtinRange: assessors.map((a) => a.range),
+    good,
+    bad,
+    na,
+    goodRank: good.map(rankOf),
+    badRank: bad.map(rankOf),
+    naRank: na.map(rankOf),
+    bigArithmetic,
+    texts: sortedTexts,
+    textRank,
+    nameRank,
+    byNameRank,
+    levelOf: levelOf2
+  };
+}
 function divRoundUp(a, b) {
   return Math.floor((a + b - 1) / b);
 }
 var U643 = (1n << 64n) - 1n;
-function needsBigArithmetic(rows) {
-  let weightSum = 0;
-  for (const r of rows) {
-    if (r.weight > 4294967295 || r.range > 4294967295) return true;
-    weightSum += r.weight;
-  }
-  return weightSum > 4294967295;
-}
+var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
 function formatTenths(x) {
-  if (typeof x === "number") return `${Math.floor(x / 10)}.${x % 10}`;
+  if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
   return `${x / 10n}.${x % 10n}`;
 }
 function assessUnit(s, profile, policy) {
-  const assessors = profile.data.assessors;
-  const rows = [];
-  for (let index = 0; index < assessors.length; index++) {
+  const t = assessTable(profile, policy);
+  const assessors = t.assessors;
+  const cap = s.capabilityBoundingSet;
+  const c = {
+    capLo: Number(cap & 0xffffffffn),
+    capHi: Number(cap >> 32n & 0xffffffffn)
+  };
+  const n = assessors.length;
+  const rows = new Array(n);
+  if (orderKeys.length < n) orderKeys = new Float64Array(n);
+  const keys = orderKeys;
+  let keyed = n <= MAX_KEYED_ROWS;
+  let unitTexts;
+  let badnessSum = 0;
+  let weightSum = 0;
+  for (let index = 0; index < n; index++) {
     const a = assessors[index];
-    const override = policy?.get(a.jsonField);
-    const weight = override?.weight ?? a.weight;
-    const range = override?.range ?? a.range;
-    let verdict;
-    if (a.defaultDependenciesOnly && !s.defaultDependencies)
-      verdict = { badness: void 0, description: BOOT_PHASE };
-    else if (weight === 0) verdict = { badness: void 0, description: EXCLUDED };
-    else verdict = RULES[a.kind](a, s, profile);
+    const weight = t.weight[index];
+    const range = t.range[index];
+    let v;
+    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
+    else if (weight === 0) v = EXCLUDED;
+    else v = t.rule[index](s, c);
     if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
-    if (verdict.badness !== void 0 && verdict.badness > range) {
+    const badness = v.badness;
+    if (badness !== void 0 && badness > range) {
       throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
     }
     let description;
+    let rank;
     let set;
-    if (verdict.badness === void 0) {
+    if (badness === void 0) {
       set = null;
-      description = override?.descriptionNa ?? a.descriptionNa;
-    } else if (verdict.badness === a.range) {
-      set = false;
-      description = override?.descriptionBad ?? a.descriptionBad;
-    } else if (verdict.badness === 0) {
-      set = true;
-      description = override?.descriptionGood ?? a.descriptionGood;
+      description = t.na[index];
+      rank = t.naRank[index];
     } else {
-      set = false;
-      description = null;
+      if (badness === t.builtinRange[index]) {
+        set = false;
+        description = t.bad[index];
+        rank = t.badRank[index];
+      } else if (badness === 0) {
+        set = true;
+        description = t.good[index];
+        rank = t.goodRank[index];
+      } else {
+        set = false;
+        description = null;
+        rank = -1;
+      }
+      badnessSum += divRoundUp(badness * weight, range);
+      weightSum += weight;
     }
-    if (verdict.description !== void 0) description = verdict.description;
-    rows.push({
-      assessor: a,
-      index,
-      badness: verdict.badness,
-      description,
-      weight,
-      range,
-      set,
-      exposure: null
-    });
+    if (v.description !== void 0) {
+      description = v.description;
+      rank = t.textRank.get(description) ?? -1;
+      if (rank < 0 && keyed) {
+        rank = gapRank(t.texts, description);
+        unitTexts ??= /* @__PURE__ */ new Map();
+        const other = unitTexts.get(rank);
+        if (other === void 0) unitTexts.set(rank, description);
+        else if (other !== description) keyed = false;
+      }
+    }
+    if (rank < 0) keyed = false;
+    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
+    rows[index] = { assessor: a, index, badness, description, weight, range, set, exposure: null };
   }
   let exposure2;
-  if (!needsBigArithmetic(rows)) {
-    let badnessSum = 0;
-    let weightSum = 0;
-    for (const r of rows) {
-      if (r.badness === void 0) continue;
-      badnessSum += divRoundUp(r.badness * r.weight, r.range);
-      weightSum += r.weight;
-    }
+  if (!t.bigArithmetic) {
     if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
-    for (const r of rows) {
-      if (r.badness === void 0 || r.badness === 0) continue;
-      r.exposure = formatTenths(divRoundUp(divRoundUp(r.badness * r.weight * 100, r.range), weightSum));
+    for (let i = 0; i < n; i++) {
+      const r = rows[i];
+      const b = r.badness;
+      if (b === void 0 || b === 0) continue;
+      r.exposure = formatTenths(divRoundUp(divRoundUp(b * r.weight * 100, r.range), weightSum));
     }
     exposure2 = divRoundUp(badnessSum * 100, weightSum);
   } else {
     const up = (x, y) => (x + y - 1n & U643) / y;
-    let badnessSum = 0n;
-    let weightSum = 0n;
+    let badnessSum2 = 0n;
+    let weightSum2 = 0n;
     for (const r of rows) {
       if (r.badness === void 0) continue;
-      badnessSum = badnessSum + up(BigInt(r.badness) * BigInt(r.weight) & U643, BigInt(r.range)) & U643;
-      weightSum = weightSum + BigInt(r.weight) & U643;
+      badnessSum2 = badnessSum2 + up(BigInt(r.badness) * BigInt(r.weight) & U643, BigInt(r.range)) & U643;
+      weightSum2 = weightSum2 + BigInt(r.weight) & U643;
     }
-    if (weightSum === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
     for (const r of rows) {
       if (r.badness === void 0 || r.badness === 0) continue;
-      const x = up(up(BigInt(r.badness) * BigInt(r.weight) * 100n & U643, BigInt(r.range)), weightSum);
+      const x = up(up(BigInt(r.badness) * BigInt(r.weight) * 100n & U643, BigInt(r.range)), weightSum2);
       r.exposure = formatTenths(x);
     }
-    exposure2 = Number(up(badnessSum * 100n & U643, weightSum));
+    exposure2 = Number(up(badnessSum2 * 100n & U643, weightSum2));
   }
   const levels = profile.data.levels;
-  const level = levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
+  const level = t.levelOf[exposure2] ?? levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
   return {
     unitId: s.unitId,
-    rows: sortRows(rows, profile.traits.emptyDescriptionSortsFirst),
+    rows: keyed ? orderByKeys(rows, keys, t) : sortRows(rows, profile.traits.emptyDescriptionSortsFirst),
     exposure: exposure2,
     level
   };
@@ -49399,26 +49590,42 @@ function assessUnit(s, profile, policy) {
 function strcmp(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-var ORDER_CACHE = /* @__PURE__ */ new Map();
-var ORDER_CACHE_LIMIT = 4096;
+var MAX_KEYED_ROWS = 65536;
+var orderKeys = new Float64Array(128);
+function gapRank(texts, text2) {
+  let lo = 0;
+  let hi = texts.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (texts[mid] < text2) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo + 1;
+}
+var lastOrder = new Int32Array(0);
+function orderByKeys(rows, keys, t) {
+  const n = rows.length;
+  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
+  const order = lastOrder;
+  for (let i = 1; i < n; i++) {
+    const row = order[i];
+    const key = keys[row];
+    let j = i - 1;
+    for (; j >= 0 && keys[order[j]] > key; j--) order[j + 1] = order[j];
+    order[j + 1] = row;
+  }
+  const out = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = rows[order[k]];
+  return out;
+}
 function sortRows(rows, emptyDescriptionFirst) {
   if (rows.every((r) => r.description !== null)) {
-    let signature = emptyDescriptionFirst ? "1" : "0";
-    for (const r of rows) signature += "\0" + r.description;
-    const cached = ORDER_CACHE.get(signature);
-    if (cached && cached.length === rows.length) return cached.map((i) => rows[i]);
-    const sorted = [...rows].sort((a, b) => {
+    return [...rows].sort((a, b) => {
       const da = a.description;
       const db = b.description;
       if (da !== db) return da < db ? 1 : -1;
       return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
     });
-    if (ORDER_CACHE.size >= ORDER_CACHE_LIMIT) ORDER_CACHE.clear();
-    ORDER_CACHE.set(
-      signature,
-      sorted.map((r) => rows.indexOf(r))
-    );
-    return sorted;
   }
   const compare = (x, y) => {
     if (x === 0 && y === 0) return 0;
@@ -49479,18 +49686,6 @@ var UTF8_BOM = "\uFEFF";
 function isBlank(c) {
   return c === 32 || c === 9 || c === 10 || c === 13;
 }
-function stripWhitespace(s) {
-  let start = 0;
-  let end = s.length;
-  while (start < end && isBlank(s.charCodeAt(start))) start++;
-  while (end > start && isBlank(s.charCodeAt(end - 1))) end--;
-  return start === 0 && end === s.length ? s : s.slice(start, end);
-}
-function leadingBlanks(s) {
-  let i = 0;
-  while (i < s.length && isBlank(s.charCodeAt(i))) i++;
-  return i;
-}
 function isSafeString2(s) {
   return !/[\x01-\x1f"'\\\x7f]/.test(s);
 }
@@ -49499,23 +49694,24 @@ function endsEscaped(s) {
   for (let i = s.length - 1; i >= 0 && s.charCodeAt(i) === 92; i--) n++;
   return n % 2 === 1;
 }
-function splitLines(text2) {
-  const lines = [];
+function lineContentEnd(text2, pos) {
   const n = text2.length;
-  let pos = 0;
-  while (pos < n) {
-    let line = "";
-    let seen = 0;
-    for (; pos < n; pos++) {
-      const c = text2.charCodeAt(pos);
-      const eol = c === 10 ? 1 : c === 13 ? 2 : c === 0 ? 4 : 0;
-      if (seen & 4 || eol === 0 && seen !== 0 || eol !== 0 && seen & eol) break;
-      if (eol !== 0) seen |= eol;
-      else line += text2[pos];
-    }
-    lines.push(line);
+  for (; pos < n; pos++) {
+    const c = text2.charCodeAt(pos);
+    if (c === 10 || c === 13 || c === 0) break;
   }
-  return lines;
+  return pos;
+}
+function skipLineEnding(text2, pos) {
+  const n = text2.length;
+  let seen = 0;
+  for (; pos < n; pos++) {
+    const c = text2.charCodeAt(pos);
+    const eol = c === 10 ? 1 : c === 13 ? 2 : c === 0 ? 4 : 0;
+    if (eol === 0 || seen & 4 || seen & eol) break;
+    seen |= eol;
+  }
+  return pos;
 }
 function parseUnitFile(text2, file, knownSections) {
   const result = { file, assignments: [], sections: [], diagnostics: [] };
@@ -49529,16 +49725,20 @@ function parseUnitFile(text2, file, knownSections) {
   const warn2 = (line, column, message) => {
     result.diagnostics.push({ file, line, column, severity: "warning", message });
   };
+  const mayHaveInvalidUtf8 = text2.indexOf("�") >= 0;
   const parseLine = (logical, startLine, startColumn) => {
-    const lineOffset = leadingBlanks(logical);
-    const l = stripWhitespace(logical);
-    if (l.length === 0) return true;
-    const column = startColumn + lineOffset;
-    if (l.indexOf("�") >= 0) {
+    let begin = 0;
+    let end = logical.length;
+    while (begin < end && isBlank(logical.charCodeAt(begin))) begin++;
+    if (begin === end) return true;
+    while (isBlank(logical.charCodeAt(end - 1))) end--;
+    const column = startColumn + begin;
+    if (mayHaveInvalidUtf8 && logical.indexOf("�", begin) >= 0) {
       warn2(startLine, column, "Line is not valid UTF-8, ignoring.");
       return true;
     }
-    if (l.charCodeAt(0) === 91) {
+    if (logical.charCodeAt(begin) === 91) {
+      const l = logical.slice(begin, end);
       const fatal2 = (message) => {
         result.fatal = { file, line: startLine, column, severity: "error", message };
         result.fatalReason = "Bad message";
@@ -49563,35 +49763,52 @@ function parseUnitFile(text2, file, knownSections) {
       if (!sectionIgnored) warn2(startLine, column, "Assignment outside of section. Ignoring.");
       return true;
     }
-    const eq = l.indexOf("=");
+    const eq = logical.indexOf("=", begin);
     if (eq < 0) {
       warn2(startLine, column, "Missing '=', ignoring line.");
       return true;
     }
-    if (eq === 0) {
+    if (eq === begin) {
       warn2(startLine, column, "Missing key name before '=', ignoring line.");
       return true;
     }
+    let keyEnd = eq;
+    while (isBlank(logical.charCodeAt(keyEnd - 1))) keyEnd--;
+    let valueBegin = eq + 1;
+    while (valueBegin < end && isBlank(logical.charCodeAt(valueBegin))) valueBegin++;
     result.assignments.push({
       file,
       line: startLine,
       column,
       section,
       sectionLine,
-      key: stripWhitespace(l.slice(0, eq)),
-      value: stripWhitespace(l.slice(eq + 1))
+      key: logical.slice(begin, keyEnd),
+      value: logical.slice(valueBegin, end)
     });
     return true;
   };
-  const lines = splitLines(text2);
-  for (let index = 0; index < lines.length; index++) {
-    const lineNo = index + 1;
-    let raw = lines[index];
-    const lead = leadingBlanks(raw);
-    if (lead < raw.length) {
-      const c = raw.charCodeAt(lead);
+  const n = text2.length;
+  const onlyNewlines = text2.indexOf("\r") < 0 && text2.indexOf("\0") < 0;
+  let lineCount = 0;
+  for (let pos = 0; pos < n; ) {
+    const start = pos;
+    let lineEnd;
+    if (onlyNewlines) {
+      lineEnd = text2.indexOf("\n", pos);
+      if (lineEnd < 0) lineEnd = n;
+      pos = lineEnd + 1;
+    } else {
+      lineEnd = lineContentEnd(text2, pos);
+      pos = skipLineEnding(text2, lineEnd);
+    }
+    const lineNo = ++lineCount;
+    let lead = start;
+    while (lead < lineEnd && isBlank(text2.charCodeAt(lead))) lead++;
+    if (lead < lineEnd) {
+      const c = text2.charCodeAt(lead);
       if (c === 35 || c === 59) continue;
     }
+    let raw = text2.slice(start, lineEnd);
     if (!bomSeen && raw.startsWith(UTF8_BOM)) {
       raw = raw.slice(1);
       bomSeen = true;
@@ -49690,22 +49907,46 @@ function resolvePath(tree, path) {
   if (host && done.length < base.length) return { kind: "missing" };
   return { kind: "directory", path: "/" + done.slice(base.length).join("/") };
 }
+function resolveEntryIn(tree, path) {
+  const slash = path.lastIndexOf("/");
+  const name = path.slice(slash + 1);
+  if (name === "" || name === "." || name === "..") return void 0;
+  const entry = tree.lstat(path);
+  if (!entry) {
+    if (path === "/dev/null" && tree.hostDirectory === void 0) return { kind: "null" };
+    return { kind: "missing" };
+  }
+  switch (entry.type) {
+    case "file":
+      return { kind: "file", path, size: entry.size };
+    case "directory":
+      return { kind: "directory", path };
+    case "symlink":
+      return void 0;
+    default:
+      return { kind: "other", path };
+  }
+}
 function memoizeTree(tree) {
   const lstats = /* @__PURE__ */ new Map();
   const listings = /* @__PURE__ */ new Map();
   const files = /* @__PURE__ */ new Map();
   return {
     lstat(path) {
-      if (lstats.has(path)) return lstats.get(path);
-      const e = tree.lstat(path);
-      lstats.set(path, e);
-      return e;
+      let e = lstats.get(path);
+      if (e === void 0) {
+        e = tree.lstat(path) ?? null;
+        lstats.set(path, e);
+      }
+      return e ?? void 0;
     },
     readDirectory(path) {
-      if (listings.has(path)) return listings.get(path);
-      const l = tree.readDirectory(path);
-      listings.set(path, l);
-      return l;
+      let l = listings.get(path);
+      if (l === void 0) {
+        l = tree.readDirectory(path) ?? null;
+        listings.set(path, l);
+      }
+      return l ?? void 0;
     },
     readFile(path) {
       let f = files.get(path);
@@ -49747,6 +49988,7 @@ var NameMap = class {
   searchPath;
   cache = /* @__PURE__ */ new Map();
   aliasIndex;
+  listings = /* @__PURE__ */ new Map();
   get(name) {
     const cached = this.cache.get(name);
     if (cached !== void 0) return cached ?? void 0;
@@ -49762,7 +50004,9 @@ var NameMap = class {
     return found ?? void 0;
   }
   entryIn(dir, name) {
-    const path = import_path2.posix.join(dir, name);
+    const listing = this.listingOf(dir);
+    if (listing === null || listing !== void 0 && !listing.has(name)) return void 0;
+    const path = joinName(dir, name);
     const entry = this.tree.lstat(path);
     if (!entry) return void 0;
     if (entry.type !== "symlink") return { kind: "fragment", path };
@@ -49775,6 +50019,37 @@ var NameMap = class {
     if (targetName === name) return void 0;
     if (!isValidAlias(name, targetName)) return void 0;
     return { kind: "alias", target: targetName };
+  }
+  /**
+   * The names in a search directory when its listing tells whether `dir/name` exists: `null` when it
+   * does not exist (or is no directory), its names when it is a directory reached without a symlink.
+   * `undefined` when the path has a symlink on it: then each name is looked up as it is.
+   */
+  listingOf(dir) {
+    if (this.listings.has(dir)) return this.listings.get(dir);
+    let listing;
+    const normalized = dir === "/" || dir.startsWith("/") && !dir.endsWith("/") && import_path2.posix.normalize(dir) === dir;
+    if (normalized) {
+      listing = null;
+      let prefix = "";
+      let plain = true;
+      for (const component of dir.split("/")) {
+        if (component === "") continue;
+        prefix += "/" + component;
+        const entry = this.tree.lstat(prefix);
+        if (entry?.type === "symlink") listing = void 0;
+        if (entry?.type !== "directory") {
+          plain = false;
+          break;
+        }
+      }
+      if (plain) {
+        const names = this.tree.readDirectory(dir);
+        listing = names === void 0 ? void 0 : new Set(names);
+      }
+    }
+    this.listings.set(dir, listing);
+    return listing;
   }
   /** All names whose alias symlinks (in any search directory) point at `name`. */
   aliasesOf(name) {
@@ -49827,14 +50102,24 @@ var UnitLoader = class {
   tree;
   names;
   resolved = /* @__PURE__ */ new Map();
-  resolve(path) {
+  dropIns;
+  resolve = (path) => {
     let r = this.resolved.get(path);
     if (!r) {
-      r = resolvePath(this.tree, path);
+      const slash = path.lastIndexOf("/");
+      if (slash >= 0 && path !== "/") {
+        const dir = slash === 0 ? "/" : path.slice(0, slash);
+        const parent = this.resolve(dir);
+        if (parent.kind === "directory") {
+          const exact = parent.path === dir && (slash === 0 || dir !== "/");
+          r = resolveEntryIn(this.tree, exact ? path : joinName(parent.path, path.slice(slash + 1)));
+        }
+      }
+      r ??= resolvePath(this.tree, path);
       this.resolved.set(path, r);
     }
     return r;
-  }
+  };
   /** Loads one unit; template names must already carry their instance. */
   load(unitName) {
     const tree = this.tree;
@@ -49856,36 +50141,31 @@ var UnitLoader = class {
     if (resolved.kind !== "file") {
       return fail("not-found", unitName, `Unit ${unitName} not found.`);
     }
-    let id = import_path2.posix.basename(fragmentPath);
-    const idParts = parseUnitName(id);
+    const fragmentName = fragmentPath.slice(fragmentPath.lastIndexOf("/") + 1);
+    let id = fragmentName;
+    const idParts = id === unitName ? parts : parseUnitName(id);
     if (!idParts || idParts.type !== parts.type) id = unitName;
     else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
     else if (idParts.instance === void 0) instance = void 0;
     const type = parts.type;
     const allNames = [id];
-    const addName = (n) => {
-      if (!allNames.includes(n)) allNames.push(n);
-    };
-    addName(unitName);
-    const fragmentName = import_path2.posix.basename(fragmentPath);
+    if (unitName !== id) allNames.push(unitName);
     for (const alias of names.aliasesOf(fragmentName)) {
-      addName(instance !== void 0 && alias.includes("@") ? replaceInstance(alias, instance) : alias);
+      addName(
+        allNames,
+        instance !== void 0 && alias.includes("@") ? replaceInstance(alias, instance) : alias
+      );
     }
     if (lookupName !== unitName) {
-      for (const alias of names.aliasesOf(lookupName)) addName(replaceInstance(alias, instance ?? ""));
+      for (const alias of names.aliasesOf(lookupName))
+        addName(allNames, replaceInstance(alias, instance ?? ""));
     }
     const mainText = readUnitText(tree, resolved.path, resolved.size);
     if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
     const sections = UNIT_SECTIONS[type];
     const files = [parseUnitFile(mainText.text, fragmentPath, sections)];
-    for (const dropIn of findDropIns(
-      tree,
-      this.searchPath,
-      id,
-      allNames.slice(1),
-      type,
-      (p) => this.resolve(p)
-    )) {
+    this.dropIns ??= new DropInFinder(tree, this.searchPath, this.resolve);
+    for (const dropIn of this.dropIns.find(id, allNames.slice(1), type)) {
       const r = this.resolve(dropIn);
       if (r.kind === "null") continue;
       if (r.kind !== "file") continue;
@@ -49904,6 +50184,15 @@ var UnitLoader = class {
     return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
   }
 };
+function addName(names, name) {
+  if (!names.includes(name)) names.push(name);
+}
+function joinName(dir, name) {
+  if (dir === "/") return "/" + name;
+  if (dir.startsWith("/") && !dir.endsWith("/") && !dir.includes("//") && !dir.includes("/."))
+    return dir + "/" + name;
+  return import_path2.posix.join(dir, name);
+}
 function readUnitText(tree, path, size) {
   if (size > MAX_UNIT_FILE_BYTES)
     return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
@@ -49935,45 +50224,57 @@ var BACKUP_SUFFIXES = [
 function isHiddenOrBackup(name) {
   return name.startsWith(".") || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
 }
-var LISTING_SETS = /* @__PURE__ */ new WeakMap();
 function findDropIns(tree, searchPath, id, aliases, type, resolve2 = (p) => resolvePath(tree, p)) {
-  const dirs = [];
-  const listed = (dir, name) => {
-    const r = resolve2(dir);
-    if (r.kind !== "directory") return false;
-    const entries = tree.readDirectory(r.path);
-    if (entries === void 0) return false;
-    let set = LISTING_SETS.get(entries);
-    if (!set) {
-      set = new Set(entries);
-      LISTING_SETS.set(entries, set);
-    }
-    return set.has(name);
-  };
-  const addDir = (dir, name) => {
-    if (!listed(dir, name)) return;
-    const r = resolve2(dir + "/" + name);
-    if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
-  };
-  const addDirsFor = (name) => {
-    const candidates = dropInNames(name);
-    for (const dir of searchPath) for (const n of candidates) addDir(dir, `${n}.d`);
-  };
-  addDirsFor(id);
-  for (const alias of aliases) addDirsFor(alias);
-  for (const dir of searchPath) addDir(dir, `${type}.d`);
-  const byName = /* @__PURE__ */ new Map();
-  for (const dir of dirs) {
-    for (const name of tree.readDirectory(dir) ?? []) {
-      if (!name.endsWith(".conf") || isHiddenOrBackup(name) || byName.has(name)) continue;
-      const path = import_path2.posix.join(dir, name);
-      const entry = tree.lstat(path);
-      if (!entry || entry.type !== "file" && entry.type !== "symlink") continue;
-      byName.set(name, path);
+  return new DropInFinder(tree, searchPath, resolve2).find(id, aliases, type);
+}
+var DropInFinder = class {
+  constructor(tree, searchPath, resolve2) {
+    this.tree = tree;
+    this.resolve = resolve2;
+    for (const dir of searchPath) {
+      const r = resolve2(dir);
+      if (r.kind !== "directory") continue;
+      const entries = tree.readDirectory(r.path);
+      if (entries !== void 0) this.roots.push({ dir, entries: new Set(entries) });
     }
   }
-  return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name));
-}
+  tree;
+  resolve;
+  /**
+   * The search directories that exist, with the names they hold: a drop-in directory can only exist
+   * where its search directory lists it, so only listed names are resolved.
+   */
+  roots = [];
+  find(id, aliases, type) {
+    if (this.roots.length === 0) return [];
+    const dirs = [];
+    const addDirsFor = (name) => {
+      const candidates = dropInNames(name).map((n) => `${n}.d`);
+      for (const root of this.roots) for (const n of candidates) this.addDir(dirs, root, n);
+    };
+    addDirsFor(id);
+    for (const alias of aliases) addDirsFor(alias);
+    for (const root of this.roots) this.addDir(dirs, root, `${type}.d`);
+    if (dirs.length === 0) return [];
+    const tree = this.tree;
+    const byName = /* @__PURE__ */ new Map();
+    for (const dir of dirs) {
+      for (const name of tree.readDirectory(dir) ?? []) {
+        if (!name.endsWith(".conf") || isHiddenOrBackup(name) || byName.has(name)) continue;
+        const path = joinName(dir, name);
+        const entry = tree.lstat(path);
+        if (!entry || entry.type !== "file" && entry.type !== "symlink") continue;
+        byName.set(name, path);
+      }
+    }
+    return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name));
+  }
+  addDir(dirs, root, name) {
+    if (!root.entries.has(name)) return;
+    const r = this.resolve(root.dir + "/" + name);
+    if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
+  }
+};
 function compareBytes(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -50205,9 +50506,9 @@ function describe(edit) {
   out.push(codeBlock(edit.replacement, "suggestion", { keepTabs: true }));
   return out.join("\n");
 }
-function planSuggestions(verdict, scope, patches, options = {}) {
+function planSuggestions(verdict2, scope, patches, options = {}) {
   const max = options.max ?? DEFAULT_MAX_SUGGESTIONS;
-  const systemd = systemdProfile(verdict.systemdVersion);
+  const systemd = systemdProfile(verdict2.systemdVersion);
   const inputs = new Map(scope.map((s) => [s.path, s]));
   const headPathOf = /* @__PURE__ */ new Map();
   for (const [head, base] of options.renames ?? []) headPathOf.set(base, head);
@@ -50224,7 +50525,7 @@ function planSuggestions(verdict, scope, patches, options = {}) {
   };
   const wanted = /* @__PURE__ */ new Map();
   const restoredKeys = /* @__PURE__ */ new Map();
-  for (const u of verdict.units) {
+  for (const u of verdict2.units) {
     if (!u.head || !u.base) continue;
     for (const c of openRegressions(u)) {
       for (const r of c.removed ?? []) {
@@ -50248,7 +50549,7 @@ function planSuggestions(verdict, scope, patches, options = {}) {
     }
   }
   const required = /* @__PURE__ */ new Map();
-  for (const u of verdict.units) {
+  for (const u of verdict2.units) {
     if (!u.head) continue;
     for (const v of u.violations) {
       if (v.kind !== "missing-directive" || v.advisory) continue;
@@ -50322,19 +50623,7 @@ var violation2 = {
   type: "object",
   required: ["kind", "check", "directives", "message", "location", "weight", "advisory"],
   properties: {
-    kind: {
-      enum: [
-        "threshold",
-        "regression-exposure",
-        "regression-row",
-        "missing-directive",
-        "forbidden-capability",
-        "forbidden-address-family",
-        "signoff-required",
-        "load-error",
-        "invalid-deviation"
-      ]
-    },
+    kind: { enum: [...VIOLATION_KINDS] },
     check: text(200),
     directives: { type: "array", maxItems: 50, items: text(200) },
     message: text(),
@@ -50499,7 +50788,7 @@ var schema = {
   additionalProperties: false
 };
 var validate = new import_ajv2.default({ allErrors: false, strict: true, allowUnionTypes: true }).compile(schema);
-function createPublishBundle(verdict, meta) {
+function createPublishBundle(verdict2, meta) {
   return {
     version: PUBLISH_BUNDLE_VERSION,
     repository: meta.repository,
@@ -50510,7 +50799,7 @@ function createPublishBundle(verdict, meta) {
     ...meta.runUrl !== void 0 ? { runUrl: meta.runUrl } : {},
     ...meta.runId !== void 0 ? { runId: meta.runId } : {},
     ...meta.trend ? { trend: meta.trend } : {},
-    verdict
+    verdict: verdict2
   };
 }
 function parsePublishBundle(text2, expected) {
@@ -51978,7 +52267,7 @@ function runGatePipeline(input) {
     scope.push({ path: base.locator.repoPath, change: "deleted", profile, base: base.side });
   }
   scope.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  const verdict = evaluateGate({
+  const verdict2 = evaluateGate({
     policy,
     systemd,
     units: scope,
@@ -51987,7 +52276,7 @@ function runGatePipeline(input) {
     today: input.today,
     messages: input.messages
   });
-  return { verdict, scope };
+  return { verdict: verdict2, scope };
 }
 
 // src/io/trend-history.ts
@@ -53019,8 +53308,8 @@ function blobUrlFor(ref, sha) {
   return `${server}/${ref.owner}/${ref.repo}/blob/${sha}/`;
 }
 async function writeRunnerReports(c) {
-  const { verdict, inputs, workspace, ref, scope } = c;
-  const annotations = buildAnnotations(verdict);
+  const { verdict: verdict2, inputs, workspace, ref, scope } = c;
+  const annotations = buildAnnotations(verdict2);
   const selected = selectWithinBudget(annotations, 10);
   for (const a of selected.printed) {
     const props = {
@@ -53037,7 +53326,7 @@ async function writeRunnerReports(c) {
   if (selected.omitted > 0)
     info(`${selected.omitted} more findings are in the job summary, the check run and the reports.`);
   const blobUrl = blobUrlFor(ref, scope.checkSha ?? scope.headSha);
-  let summary2 = renderJobSummary(verdict, { omittedAnnotations: selected.omitted, blobUrl });
+  let summary2 = renderJobSummary(verdict2, { omittedAnnotations: selected.omitted, blobUrl });
   if (c.trend && c.trend.units.length > 0) {
     const trendMarkdown = renderTrendMarkdown(c.trend, { headingLevel: 2 });
     if (summary2.length + trendMarkdown.length < 1e6) summary2 += `
@@ -53046,7 +53335,7 @@ ${trendMarkdown}
   }
   await summary.addRaw(summary2, true).write();
   const report = {
-    ...renderJsonReport(verdict, {
+    ...renderJsonReport(verdict2, {
       toolVersion: VERSION9,
       generatedAt: (/* @__PURE__ */ new Date()).toISOString(),
       repository: `${ref.owner}/${ref.repo}`,
@@ -53066,7 +53355,7 @@ ${trendMarkdown}
   setOutput("report", reportPath);
   let sarifPath = "";
   if (inputs.sarif !== "") {
-    const sarif = renderSarif(verdict, {
+    const sarif = renderSarif(verdict2, {
       toolVersion: VERSION9,
       category: "unitgate",
       informationUri: "https://github.com/unitgate/unitgate"
@@ -53075,20 +53364,20 @@ ${trendMarkdown}
   }
   setOutput("sarif-file", sarifPath);
   if (inputs.badge !== "") {
-    writeInsideWorkspace(workspace, inputs.badge, "badge", JSON.stringify(renderBadge(verdict)) + "\n");
+    writeInsideWorkspace(workspace, inputs.badge, "badge", JSON.stringify(renderBadge(verdict2)) + "\n");
   }
   return annotations;
 }
 async function publishToGitHub(c) {
-  const { verdict, inputs, octokit, ref } = c;
+  const { verdict: verdict2, inputs, octokit, ref } = c;
   if (!octokit) return;
-  const annotations = buildAnnotations(verdict);
+  const annotations = buildAnnotations(verdict2);
   const blobUrl = blobUrlFor(ref, c.checkSha);
   if (inputs.checkRun) {
     try {
-      const conclusion = verdict.result === "fail" ? "failure" : verdict.mode === "report" ? "neutral" : "success";
-      const title = verdict.result === "fail" ? "Service hardening gate failed" : "Service hardening gate passed";
-      const text2 = renderJobSummary(verdict, { maxBytes: 65e3, blobUrl });
+      const conclusion = verdict2.result === "fail" ? "failure" : verdict2.mode === "report" ? "neutral" : "success";
+      const title = verdict2.result === "fail" ? "Service hardening gate failed" : "Service hardening gate passed";
+      const text2 = renderJobSummary(verdict2, { maxBytes: 65e3, blobUrl });
       await publishCheckRun(octokit, ref, c.checkSha, conclusion, title, text2, checkRunBatches(annotations));
     } catch (e) {
       if (isWriteDenied(e)) {
@@ -53102,7 +53391,7 @@ async function publishToGitHub(c) {
   const log = (m) => info(m);
   const stamp = c.revision !== void 0 ? { revision: c.revision } : {};
   if (inputs.comment) {
-    const result = verdict.units.length === 0 ? await resolveStickyComment(
+    const result = verdict2.units.length === 0 ? await resolveStickyComment(
       octokit,
       ref,
       c.pullNumber,
@@ -53113,7 +53402,7 @@ async function publishToGitHub(c) {
       octokit,
       ref,
       c.pullNumber,
-      renderPullRequestComment(verdict, {
+      renderPullRequestComment(verdict2, {
         ...c.runUrl ? { runUrl: c.runUrl } : {},
         blobUrl,
         ...c.trend && c.trend.units.length > 0 ? { trendMarkdown: renderTrendMarkdown(c.trend, { headingLevel: 3 }) } : {}
@@ -53126,7 +53415,7 @@ async function publishToGitHub(c) {
   if (inputs.suggestions && c.gateScope) {
     try {
       const { patches, renames } = await listPullPatches(octokit, ref, c.pullNumber);
-      const planned = planSuggestions(verdict, c.gateScope, patches, { renames });
+      const planned = planSuggestions(verdict2, c.gateScope, patches, { renames });
       if (planned.length > 0) {
         const posted = await postSuggestions(octokit, ref, c.pullNumber, c.checkSha, planned, log);
         if (posted.warning) warning(`Could not post review suggestions: ${posted.warning}`);
@@ -53253,7 +53542,7 @@ async function run() {
         messages.push(`Could not read the pull request's reviews: ${e.message}`);
       }
     }
-    const { verdict, scope: gateScope } = runGatePipeline({
+    const { verdict: verdict2, scope: gateScope } = runGatePipeline({
       head,
       ...base ? { base } : {},
       ...scope.changed ? { changed: scope.changed } : {},
@@ -53275,18 +53564,20 @@ async function run() {
           pattern: inputs.trendTags,
           limit: inputs.trendLimit,
           policy,
-          head: scope.headSha,
+          // A release's own tag is already a column; a pull request adds its base and head.
+          ...scope.release ? {} : { head: scope.headSha },
           ...scope.baseSha ? { base: scope.baseSha } : {},
-          ...scope.release ? {} : { unitPaths: verdict.units.map((u) => u.path) },
+          ...scope.release ? {} : { unitPaths: verdict2.units.map((u) => u.path) },
           messages: trendMessages
         });
-        verdict.messages.push(...trendMessages.filter((m) => !m.startsWith("No tag matches")));
+        if (!trend.releases.some((r) => r.kind === "tag")) trend = void 0;
+        verdict2.messages.push(...trendMessages.filter((m) => !m.startsWith("No tag matches")));
       } catch (e) {
-        verdict.messages.push(`The trend across releases is not available: ${e.message}`);
+        verdict2.messages.push(`The trend across releases is not available: ${e.message}`);
       }
     }
     const context3 = {
-      verdict,
+      verdict: verdict2,
       inputs,
       workspace,
       octokit,
@@ -53299,7 +53590,7 @@ async function run() {
     await writeRunnerReports(context3);
     if (inputs.publish === "artifact") {
       if (scope.pullNumber === void 0) throw new ConfigError("publish: artifact is for pull_request runs");
-      const bundle = createPublishBundle(verdict, {
+      const bundle = createPublishBundle(verdict2, {
         repository: `${ref.owner}/${ref.repo}`,
         pullNumber: scope.pullNumber,
         headSha: scope.checkSha ?? scope.headSha,
@@ -53316,7 +53607,7 @@ async function run() {
       info(`Wrote ${written} for the workflow_run side to publish.`);
     } else {
       await publishToGitHub({
-        verdict,
+        verdict: verdict2,
         inputs,
         octokit,
         ref,
@@ -53328,22 +53619,22 @@ async function run() {
         gateScope
       });
     }
-    const failed = verdict.units.filter((u) => u.status === "fail" || u.status === "error").map((u) => u.path);
-    setOutput("result", verdict.result);
+    const failed = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").map((u) => u.path);
+    setOutput("result", verdict2.result);
     setOutput(
       "max-exposure",
-      verdict.maxExposure !== void 0 ? formatExposure(verdict.maxExposure) : ""
+      verdict2.maxExposure !== void 0 ? formatExposure(verdict2.maxExposure) : ""
     );
     setOutput("failed-units", JSON.stringify(failed));
-    for (const m of verdict.messages) info(m);
-    if (verdict.result === "fail") {
+    for (const m of verdict2.messages) info(m);
+    if (verdict2.result === "fail") {
       setFailed(
         `unitgate: ${failed.length} unit${failed.length === 1 ? "" : "s"} failed the hardening gate: ${failed.join(", ")}`
       );
       return 1;
     }
     info(
-      `unitgate: ${verdict.units.length} unit${verdict.units.length === 1 ? "" : "s"} in scope, gate ${verdict.result === "pass" ? "passed" : "failed"} (${verdict.mode}).`
+      `unitgate: ${verdict2.units.length} unit${verdict2.units.length === 1 ? "" : "s"} in scope, gate ${verdict2.result === "pass" ? "passed" : "failed"} (${verdict2.mode}).`
     );
     return 0;
   } catch (e) {

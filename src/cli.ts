@@ -2,6 +2,7 @@
 // --offline=true`). Parses arguments with commander, runs the command, writes stdout/stderr and sets
 // the exit status. `runCli()` is exported so scripts can replay many invocations in one process.
 import { writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
 import { Command, CommanderError, Option } from 'commander';
 import { runSecurityCommand, type CommandResult, type JsonOutput } from './cli/security-command';
 import { runCheckCommand } from './cli/check-command';
@@ -21,6 +22,8 @@ export interface CliEnvironment {
   today?: string;
   /** Streams command output (large `security` runs) instead of collecting it in the result. */
   write?: (chunk: string) => void;
+  /** With `write`: streams output given as bytes (see SecurityOptions.writeEncoded). */
+  writeEncoded?: (encode: (into: Uint8Array, at: number) => number) => void;
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;
 }
@@ -146,6 +149,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
           instance: opts.instance,
           version: version as SystemdVersion,
           ...(cli.write ? { write: cli.write } : {}),
+          ...(cli.write && cli.writeEncoded ? { writeEncoded: cli.writeEncoded } : {}),
         },
         {
           cwd: cli.cwd,
@@ -330,14 +334,13 @@ function parseInto(argv: string[], cli: CliEnvironment, pending: Promise<void>[]
 }
 
 let outputClosed = false;
-let pendingOutput = '';
 
 /**
- * Writes a whole string to a file descriptor, waiting out EAGAIN on non-blocking pipes. When the
+ * Writes a whole buffer to a file descriptor, waiting out EAGAIN on non-blocking pipes. When the
  * reader has gone (`unitgate … | head`), the rest of the output is dropped quietly.
  */
-function writeAll(fd: number, text: string): void {
-  let buf = Buffer.from(text, 'utf8');
+function writeAll(fd: number, data: Uint8Array): void {
+  let buf = data;
   while (buf.length > 0 && !outputClosed) {
     try {
       const n = writeSync(fd, buf);
@@ -350,23 +353,78 @@ function writeAll(fd: number, text: string): void {
   }
 }
 
+/**
+ * Synchronous output in batches: a big run must not pile its output up in memory behind a slow pipe,
+ * nor pay a system call per unit. Each chunk is encoded into the batch as it comes, so no large string
+ * is ever built. A batch is written once it holds what a pipe holds (64 KiB on Linux): the write then
+ * rarely waits, and the reader works on one batch while the next is made.
+ */
+class BatchedOutput {
+  private static readonly BATCH = 64 * 1024;
+  private readonly buffer = Buffer.allocUnsafe(1024 * 1024);
+  private used = 0;
+
+  constructor(private readonly fd: number) {}
+
+  write(chunk: string): void {
+    // One UTF-16 code unit is at most three bytes of UTF-8.
+    if (chunk.length * 3 > this.buffer.length - this.used) {
+      this.flush();
+      if (chunk.length * 3 > this.buffer.length) {
+        writeAll(this.fd, Buffer.from(chunk, 'utf8'));
+        return;
+      }
+    }
+    this.used += this.buffer.write(chunk, this.used, 'utf8');
+    if (this.used >= BatchedOutput.BATCH) this.flush();
+  }
+
+  /**
+   * Appends what `encode` writes into the batch (see SecurityOptions.writeEncoded). A failed attempt
+   * leaves nothing behind: only `used` bytes count.
+   */
+  writeEncoded(encode: (into: Uint8Array, at: number) => number): void {
+    let end = encode(this.buffer, this.used);
+    if (end < 0) {
+      this.flush();
+      end = encode(this.buffer, 0);
+    }
+    if (end >= 0) {
+      this.used = end;
+      if (this.used >= BatchedOutput.BATCH) this.flush();
+      return;
+    }
+    // Larger than a whole batch: encoded into a buffer of its own.
+    for (let size = this.buffer.length * 2; ; size *= 2) {
+      const own = Buffer.allocUnsafe(size);
+      end = encode(own, 0);
+      if (end >= 0) {
+        writeAll(this.fd, own.subarray(0, end));
+        return;
+      }
+    }
+  }
+
+  flush(): void {
+    if (this.used === 0) return;
+    writeAll(this.fd, this.buffer.subarray(0, this.used));
+    this.used = 0;
+  }
+}
+
 async function main(): Promise<void> {
+  const stdout = new BatchedOutput(1);
   const result = await runCliAsync(process.argv.slice(2), {
     cwd: process.cwd(),
     env: process.env,
-    stdoutIsTTY: Boolean(process.stdout.isTTY),
-    // Synchronous writes in 256 KiB batches: a big run must not pile its output up in memory behind a
-    // slow pipe, nor pay a system call per unit.
-    write: (chunk) => {
-      pendingOutput += chunk;
-      if (pendingOutput.length >= 256 * 1024) {
-        writeAll(1, pendingOutput);
-        pendingOutput = '';
-      }
-    },
+    // isatty() rather than process.stdout.isTTY: creating process.stdout would make a pipe on fd 1
+    // non-blocking, and every full pipe a thrown EAGAIN.
+    stdoutIsTTY: isatty(1),
+    write: (chunk) => stdout.write(chunk),
+    writeEncoded: (encode) => stdout.writeEncoded(encode),
   });
-  writeAll(1, pendingOutput + result.stdout);
-  pendingOutput = '';
+  stdout.write(result.stdout);
+  stdout.flush();
   process.stderr.write(result.stderr);
   process.exitCode = result.exitCode;
 }

@@ -9,7 +9,7 @@ import { parseUnitName, isTemplateName, replaceInstance, templateOf } from '../c
 import { deriveSecuritySettings } from '../core/security/settings';
 import { assessUnit, AssessmentAbort, type Assessment } from '../core/security/assess';
 import { parseSecurityPolicy, type SecurityPolicy } from '../core/security/security-policy';
-import { renderJson, renderTable } from '../core/security/render-security';
+import { encodeJsonShort, renderJson, renderTable } from '../core/security/render-security';
 import { systemdProfile, type SystemdVersion } from '../core/security/versions';
 import { createRealTree, type RealTree } from '../io/node-unit-tree';
 
@@ -29,6 +29,11 @@ export interface SecurityOptions {
   collectReports?: boolean;
   /** Receives output as it is produced instead of collecting it in `stdout`. */
   write?: (chunk: string) => void;
+  /**
+   * With `write`: takes output as bytes instead, from `encode`, which writes them into `into` from
+   * `at` and returns where they end, or -1 when they do not fit (used for `--json=short`).
+   */
+  writeEncoded?: (encode: (into: Uint8Array, at: number) => number) => void;
 }
 
 /** Where `--profile=` puts its drop-in (a runtime unit directory, as systemd-analyze does). */
@@ -241,12 +246,17 @@ export function runSecurityCommand(
       report.unit = unit;
       report.assessment = assessment;
     }
-    const out =
-      options.json === 'off'
-        ? renderTable(assessment, { utf8: env.utf8, colors: env.colors, emoji: env.emoji })
-        : renderJson(assessment, options.json);
-    if (options.write) options.write(out);
-    else stdout += out;
+    if (options.json === 'short' && options.writeEncoded) {
+      const scored = assessment;
+      options.writeEncoded((into, at) => encodeJsonShort(scored, into, at));
+    } else {
+      const out =
+        options.json === 'off'
+          ? renderTable(assessment, { utf8: env.utf8, colors: env.colors, emoji: env.emoji })
+          : renderJson(assessment, options.json);
+      if (options.write) options.write(out);
+      else stdout += out;
+    }
     if (assessment.exposure > options.threshold) exitCode = 1;
   }
   return { exitCode, stdout, stderr, reports };

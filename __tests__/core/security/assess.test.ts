@@ -3,7 +3,7 @@
 import { loadUnit } from '../../../src/core/unit/load-unit';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
 import { deriveSecuritySettings, type SecuritySettings } from '../../../src/core/security/settings';
-import { systemdProfile, type SystemdVersion } from '../../../src/core/security/versions';
+import { SUPPORTED_VERSIONS, systemdProfile, type SystemdVersion } from '../../../src/core/security/versions';
 import {
   AssessmentAbort,
   assessUnit,
@@ -848,6 +848,50 @@ describe('row order (description descending, then name, then table order)', () =
     // The input order only matters for ties, which names resolve.
     expect(sortRows(shuffled, false).map((r) => r.assessor.name)).toEqual(ORDER_252);
   });
+});
+
+describe('row order from precomputed ranks', () => {
+  // assessUnit() orders rows by numeric keys (text rank, name rank) and an insertion sort that starts
+  // from the previous unit's order; sortRows() is the comparator itself. They must always agree.
+  const policy = policyOf({
+    PrivateNetwork: { description_good: 'Zzz custom good text', description_bad: 'Aaa custom bad text' },
+    // The known text just after the device ACL list of the cases below.
+    PrivateTmp: { description_bad: 'Service has a minimal device ACL' },
+    UMask: { description_na: 'Üñïçødé text ✓', weight: 0 },
+  });
+  const cases: [string, readonly string[], SecurityPolicy | undefined][] = [
+    ['no settings', [], undefined],
+    ['the hardened vector', HARDENED, undefined],
+    [
+      'a device ACL list',
+      ['DevicePolicy=strict', 'DeviceAllow=/dev/null rw', 'DeviceAllow=char-rtc r'],
+      undefined,
+    ],
+    ['a device ACL list that sorts first', ['DevicePolicy=closed', 'DeviceAllow=/dev/zzz rw'], undefined],
+    ['allow-list offenders', ['SystemCallFilter=@system-service @mount @clock @debug'], undefined],
+    ['deny-list offenders', ['SystemCallFilter=~@mount', 'SystemCallFilter=~ioperm'], undefined],
+    ['policy texts', ['PrivateNetwork=yes'], policy],
+    ['policy texts, unhardened', [], policy],
+    [
+      'DynamicUser and a device list',
+      ['DynamicUser=yes', 'DevicePolicy=strict', 'DeviceAllow=/dev/a r'],
+      policy,
+    ],
+    ['a device list next to a policy text', ['DevicePolicy=strict', 'DeviceAllow=/dev/null rw'], policy],
+    ['ProtectProc=noaccess (no text)', ['ProtectProc=noaccess'], undefined],
+  ];
+  it.each([...SUPPORTED_VERSIONS])(
+    'v%d: the same order as sortRows() for every case, in any sequence',
+    (version) => {
+      const emptyFirst = systemdProfile(version).traits.emptyDescriptionSortsFirst;
+      // Twice over, forwards then backwards, so each case starts from different previous orders.
+      for (const [, lines, p] of [...cases, ...[...cases].reverse()]) {
+        const rows = assess(lines, version, p).rows;
+        const expected = sortRows([...rows].reverse(), emptyFirst).map((r) => r.index);
+        expect(rows.map((r) => r.index)).toEqual(expected);
+      }
+    },
+  );
 });
 
 describe('security policy overrides (spec §5)', () => {

@@ -7,6 +7,7 @@ import { systemdProfile } from '../../../src/core/security/versions';
 import { assessUnit, type AssessedRow, type Assessment } from '../../../src/core/security/assess';
 import {
   displayWidth,
+  encodeJsonShort,
   formatExposure,
   renderJson,
   renderOverallLine,
@@ -116,6 +117,54 @@ describe('renderJson', () => {
     const parsed = JSON.parse(renderJson(a, 'short')) as { name: string }[];
     expect(parsed.map((o) => o.name)).toEqual(a.rows.map((r) => r.assessor.name));
     expect(JSON.parse(renderJson(a, 'pretty'))).toEqual(parsed);
+  });
+});
+
+describe('encodeJsonShort', () => {
+  const encoded = (a: Assessment, size = 1 << 16, offset = 0): Uint8Array | -1 => {
+    const out = new Uint8Array(size);
+    const end = encodeJsonShort(a, out, offset);
+    return end < 0 ? -1 : out.subarray(offset, end);
+  };
+  const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+  const loaded = loadUnit(memoryTree({ '/u/x.service': '[Service]\nExecStart=/bin/true\n' }), 'x.service', {
+    searchPath: ['/u'],
+  });
+  if (!loaded.ok) throw new Error(loaded.failure.message);
+  const real = assessUnit(
+    deriveSecuritySettings(loaded.unit, systemdProfile(262)).settings!,
+    systemdProfile(262),
+  );
+
+  it.each([
+    ['the sample', SAMPLE],
+    ['no rows', assessment([])],
+    ['a real unit (v262, with `…` in names and texts)', real],
+    [
+      'texts that need escaping or are not ASCII',
+      assessment([
+        row('Q"=', true, 'a "quoted" \\ back\tslash\u0001', null),
+        row('Ü=', false, 'ünïcødé ✓ 😀 and a lone \ud800 surrogate', '1.0'),
+      ]),
+    ],
+  ])('%s: the UTF-8 of renderJson(…, "short")', (_name, a) => {
+    expect(encoded(a)).toEqual(utf8(renderJson(a, 'short')));
+  });
+
+  it('writes from the offset it is given, and only reports the end', () => {
+    const out = new Uint8Array(4096).fill(0x7e);
+    const end = encodeJsonShort(SAMPLE, out, 100);
+    const expected = utf8(renderJson(SAMPLE, 'short'));
+    expect(end).toBe(100 + expected.length);
+    expect(out.subarray(100, end)).toEqual(expected);
+    expect(out.subarray(0, 100).every((b) => b === 0x7e)).toBe(true);
+  });
+
+  it('returns -1 when the buffer cannot hold it all', () => {
+    const size = utf8(renderJson(SAMPLE, 'short')).length;
+    expect(encoded(SAMPLE, size - 1)).toBe(-1);
+    expect(encoded(SAMPLE, size + 10, 11)).toBe(-1);
+    expect(encoded(SAMPLE, size)).toEqual(utf8(renderJson(SAMPLE, 'short')));
   });
 });
 

@@ -1,7 +1,7 @@
 // loadUnit() over a memoryTree: which fragment systemd picks for a name (search-path precedence,
 // masks, aliases, templates) and which drop-ins it applies, in which order (spec §4.1).
 import { compareBytes, findDropIns, loadUnit, type LoadOutcome } from '../../../src/core/unit/load-unit';
-import { memoryTree } from '../../../src/core/unit/unit-tree';
+import { memoryTree, type UnitTree } from '../../../src/core/unit/unit-tree';
 
 const ETC = '/etc/systemd/system';
 const RUN = '/run/systemd/system';
@@ -362,6 +362,54 @@ describe('drop-in directories', () => {
       line: 3,
       sectionLine: 2,
     });
+  });
+});
+
+describe('search directories', () => {
+  it.each([
+    ['missing', {}],
+    ['a file', { '/etc/systemd': 'not a directory' }],
+    ['below a file', { '/etc': 'not a directory' }],
+  ] as const)('a search directory that is %s is passed over', (_what, files) => {
+    expect(loaded({ ...files, [`${LIB}/x.service`]: SERVICE }, 'x.service').fragmentPath).toBe(
+      `${LIB}/x.service`,
+    );
+  });
+
+  it.each([`${ETC}/`, '/etc//systemd/system', '/etc/systemd/./system'])(
+    'a search directory written as %s is looked into as it is written',
+    (dir) => {
+      const r = loadUnit(memoryTree({ [`${ETC}/x.service`]: SERVICE }), 'x.service', {
+        searchPath: [dir, LIB],
+      });
+      expect(r.ok && r.unit.fragmentPath).toBe(`${ETC}/x.service`);
+    },
+  );
+
+  it('asks for each name in a search directory behind a symlink (the host follows it)', () => {
+    // A tree whose lstat() follows the link on the way, as lstat(2) does for a real directory.
+    const inner = memoryTree({ [`/opt/units/x.service`]: SERVICE, [ETC]: { symlink: '/opt/units' } });
+    const asked: string[] = [];
+    const tree: UnitTree = {
+      lstat: (p) => {
+        asked.push(p);
+        return inner.lstat(p.startsWith(`${ETC}/`) ? p.replace(ETC, '/opt/units') : p);
+      },
+      readDirectory: (p) => inner.readDirectory(p),
+      readFile: (p) => inner.readFile(p.startsWith(`${ETC}/`) ? p.replace(ETC, '/opt/units') : p),
+    };
+    const r = loadUnit(tree, 'x.service', { searchPath: [ETC, LIB] });
+    expect(r.ok && r.unit.fragmentPath).toBe(`${ETC}/x.service`);
+    expect(asked).toContain(`${ETC}/x.service`);
+  });
+
+  it('does not look up names its listing of a plain directory does not have', () => {
+    const inner = memoryTree({ [`${LIB}/x.service`]: SERVICE, [`${ETC}/other.service`]: SERVICE });
+    const asked: string[] = [];
+    const tree: UnitTree = { ...inner, lstat: (p) => (asked.push(p), inner.lstat(p)) };
+    expect(loadUnit(tree, 'x.service', { searchPath: SEARCH_PATH }).ok).toBe(true);
+    expect(asked).not.toContain(`${ETC}/x.service`);
+    expect(asked).not.toContain(`${RUN}/x.service`);
   });
 });
 

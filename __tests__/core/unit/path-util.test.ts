@@ -8,6 +8,7 @@ import {
   pathStartsWith,
   simplifyAndCheckPath,
   simplifyPath,
+  utf8Length,
 } from '../../../src/core/unit/path-util';
 
 describe('simplifyPath (path_simplify())', () => {
@@ -102,5 +103,52 @@ describe('simplifyAndCheckPath (path_simplify_and_warn())', () => {
     ['a/b', 'absolute', { ok: false, message: 'RootDirectory= path is not absolute: a/b' }],
   ] as const)('%j (%s) → %j', (path, check, expected) => {
     expect(simplifyAndCheckPath(path, 'RootDirectory', check)).toEqual(expected);
+  });
+});
+
+describe('utf8Length', () => {
+  it.each([
+    '',
+    'abc',
+    'ü',
+    'ünïcødé',
+    '✓ €',
+    '😀',
+    'a😀b',
+    'lone \ud800 high',
+    'lone \udc00 low',
+    '\udc00\ud800',
+    'x\ud83d',
+  ])('%j: as many bytes as TextEncoder writes', (s) => {
+    expect(utf8Length(s)).toBe(new TextEncoder().encode(s).length);
+  });
+
+  it('counts a range of the string', () => {
+    expect(utf8Length('aü😀b', 1, 4)).toBe(new TextEncoder().encode('ü😀').length);
+    expect(utf8Length('a😀', 0, 2)).toBe(4); // a lone high surrogate at the end of the range: U+FFFD
+  });
+});
+
+describe('isValidPath component lengths (UTF-8 bytes)', () => {
+  it.each([
+    ['/' + 'a'.repeat(255), true],
+    ['/' + 'a'.repeat(256), false],
+    ['/' + 'ü'.repeat(127) + 'a', true],
+    ['/' + 'ü'.repeat(128), false],
+    ['/x/' + '€'.repeat(85) + '/y', true],
+    ['/x/' + '€'.repeat(86) + '/y', false],
+    ['/' + 'a'.repeat(4095), false],
+  ])('%#: %s', (p, valid) => {
+    expect(isValidPath(p)).toBe(valid);
+  });
+
+  it.each([
+    ['/a/../b', true, false],
+    ['..', true, false],
+    ['/a/..b/c', true, true],
+    ['/a/b..', true, true],
+  ])('%s: with `..` %s, without %s', (p, withDotDot, without) => {
+    expect(isValidPath(p, true)).toBe(withDotDot);
+    expect(isValidPath(p, false)).toBe(without);
   });
 });

@@ -4,6 +4,7 @@ import {
   linkTargetPath,
   memoizeTree,
   memoryTree,
+  resolveEntryIn,
   resolvePath,
   type UnitTree,
 } from '../../../src/core/unit/unit-tree';
@@ -153,6 +154,40 @@ describe('resolvePath', () => {
     };
     expect(resolvePath(fifoTree, '/fifo')).toEqual({ kind: 'other', path: '/fifo' });
     expect(resolvePath(fifoTree, '/fifo/x')).toEqual({ kind: 'missing' });
+  });
+});
+
+describe('resolveEntryIn', () => {
+  const dirs = [
+    '/',
+    '/etc/systemd/system',
+    '/etc/systemd/system/x.service.d',
+    '/usr/lib/systemd/system',
+    '/srv',
+  ];
+  const entries = dirs.flatMap((dir) =>
+    [...(tree.readDirectory(dir) ?? []), 'missing.service'].map(
+      (name) => (dir === '/' ? '' : dir) + '/' + name,
+    ),
+  );
+
+  it.each(entries)('%s: what resolvePath() gives, or undefined for a link to follow', (path) => {
+    const r = resolveEntryIn(tree, path);
+    if (tree.lstat(path)?.type === 'symlink') expect(r).toBeUndefined();
+    else expect(r).toEqual(resolvePath(tree, path));
+  });
+
+  it('leaves `.` and `..` to resolvePath()', () => {
+    expect(resolveEntryIn(tree, '/etc/.')).toBeUndefined();
+    expect(resolveEntryIn(tree, '/etc/..')).toBeUndefined();
+  });
+
+  it('knows a missing /dev/null as the mask, except in a host-directory tree', () => {
+    const t = memoryTree({ '/dev/zero': '' });
+    expect(resolveEntryIn(t, '/dev/null')).toEqual(resolvePath(t, '/dev/null'));
+    expect(resolveEntryIn(t, '/dev/null')).toEqual({ kind: 'null' });
+    const host: UnitTree = { ...t, hostDirectory: '/srv/units' };
+    expect(resolveEntryIn(host, '/dev/null')).toEqual({ kind: 'missing' });
   });
 });
 

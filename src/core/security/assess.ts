@@ -40,9 +40,32 @@ export interface Assessment {
 /** A policy that cannot be applied: systemd aborts on these (exit status 134). */
 export class AssessmentAbort extends Error {}
 
-type Rule = (a: AssessorData, s: SecuritySettings, profile: SystemdProfile) => Verdict;
+/** What a rule reads besides the settings: per-unit values computed once for all rows. */
+interface RuleContext {
+  /** The capability bounding set as two 32-bit halves (bits 0–31, 32–63): no BigInt per row. */
+  capLo: number;
+  capHi: number;
+}
+
+/** One row's assessment of a unit (an assess_*() function with its row's parameters bound). */
+type Rule = (s: SecuritySettings, c: RuleContext) => Readonly<Verdict>;
 
 const NOBODY = 'nobody';
+
+// Verdicts are shared constants (a rule allocates nothing). Every constant description is also
+// registered, so that the printing order of all texts a rule can produce is known in advance.
+const CONSTANT_TEXTS: string[] = [];
+
+function verdict(badness: number | undefined, description?: string): Readonly<Verdict> {
+  if (description === undefined) return { badness };
+  CONSTANT_TEXTS.push(description);
+  return { badness, description };
+}
+
+const NOT_APPLICABLE = verdict(undefined);
+const BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
+const GOOD = BADNESS[0] as Readonly<Verdict>;
+const BAD = BADNESS[1] as Readonly<Verdict>;
 
 /** security_info_runs_privileged(). */
 export function runsPrivileged(s: SecuritySettings): boolean {
@@ -75,7 +98,9 @@ const boolFlag: Record<string, (s: SecuritySettings) => boolean> = {
 function familyClassRestricted(s: SecuritySettings, cls: string): boolean {
   const allowList = s.addressFamiliesAllowList;
   let restricted = allowList;
-  for (const af of s.addressFamilies?.families ?? []) {
+  const families = s.addressFamilies?.families;
+  if (families === undefined) return restricted;
+  for (const af of families) {
     if (af === 0) continue;
     const c =
       af === 2 || af === 10
@@ -92,173 +117,180 @@ function familyClassRestricted(s: SecuritySettings, cls: string): boolean {
   return restricted;
 }
 
-const RULES: Record<AssessorData['kind'], Rule> = {
-  bool: (a, s) => {
-    if (a.familyClass) return { badness: familyClassRestricted(s, a.familyClass) ? 0 : 1 };
-    const flag = boolFlag[a.jsonField];
-    const value = flag ? flag(s) : false;
+const USER_NOBODY = verdict(
+  9,
+  `Service runs under as '${NOBODY}' user, which should not be used for services`,
+);
+const USER_DYNAMIC = verdict(0, 'Service runs under a transient non-root user identity');
+const USER_STATIC = verdict(0, 'Service runs under a static non-root user identity');
+const HOME_YES = verdict(0, 'Service has no access to home directories');
+const HOME_READ_ONLY = verdict(5, 'Service has read-only access to home directories');
+const HOME_TMPFS = verdict(1, 'Service has access to fake empty home directories');
+const HOME_NO = verdict(10, 'Service has full access to home directories');
+const SYSTEM_STRICT = verdict(0, 'Service has strict read-only access to the OS file hierarchy');
+const SYSTEM_FULL = verdict(3, 'Service has very limited write access to the OS file hierarchy');
+const SYSTEM_YES = verdict(5, 'Service has limited write access to the OS file hierarchy');
+const SYSTEM_NO = verdict(10, 'Service has full access to the OS file hierarchy');
+const UMASK_VERDICTS = [
+  verdict(10, 'Files created by service are world-writable by default'),
+  verdict(5, 'Files created by service are world-readable by default'),
+  verdict(2, 'Files created by service are group-writable by default'),
+  verdict(1, 'Files created by service are group-readable by default'),
+  verdict(0, "Files created by service are accessible only by service's own user by default"),
+] as const;
+const ABI_ALL = verdict(10, 'Service may execute system calls with all ABIs');
+const ABI_NATIVE = verdict(0, 'Service may execute system calls only with native ABI');
+const ABI_MULTIPLE = verdict(8, 'Service may execute system calls with multiple ABIs');
+const SYSCALLS_UNFILTERED = verdict(10, 'Service does not filter system calls');
+const IP_CUSTOM = verdict(0, 'Service defines custom ingress/egress IP filters with BPF programs');
+const IP_NO_ALLOW_LIST = verdict(10, 'Service does not define an IP address allow list');
+const IP_ALLOW_OTHER = verdict(5, 'Service defines IP address allow list with non-localhost entries');
+const IP_ALLOW_LOCALHOST = verdict(2, 'Service defines IP address allow list with only localhost entries');
+const IP_BLOCK_ALL = verdict(0, 'Service blocks all IP address ranges');
+const DEVICE_MINIMAL_ACL = verdict(0, 'Service has a minimal device ACL');
+const DEVICE_NO_ACL = verdict(10, 'Service has no device ACL');
+const BOOT_PHASE = verdict(undefined, 'Service runs in special boot phase, option is not appropriate');
+const EXCLUDED = verdict(undefined, 'Option excluded by policy, skipping');
+
+/** A row's capability bits, as the two 32-bit halves RuleContext holds. */
+function capabilityHalves(bits: readonly number[]): { lo: number; hi: number } {
+  let lo = 0;
+  let hi = 0;
+  for (const bit of bits) {
+    if (bit < 32) lo |= 1 << bit;
+    else if (bit < 64) hi |= 1 << (bit - 32);
+  }
+  return { lo, hi };
+}
+
+/**
+ * The rule of each assessor kind, specialised once per table row (its flag, capability bits, syscall
+ * group, …), so that scoring a unit reads nothing but the settings.
+ */
+const RULES: Record<AssessorData['kind'], (a: AssessorData, profile: SystemdProfile) => Rule> = {
+  bool: (a) => {
+    const cls = a.familyClass;
+    if (cls) return (s) => (familyClassRestricted(s, cls) ? GOOD : BAD);
+    const flag = boolFlag[a.jsonField] ?? ((): boolean => false);
     // Delegate= is the one inverted flag: having it is bad.
-    if (a.jsonField === 'Delegate') return { badness: value ? 1 : 0 };
-    return { badness: value ? 0 : 1 };
+    if (a.jsonField === 'Delegate') return (s) => (flag(s) ? BAD : GOOD);
+    return (s) => (flag(s) ? GOOD : BAD);
   },
-  user: (_a, s) => {
-    if (s.user === NOBODY) {
-      return {
-        badness: 9,
-        description: `Service runs under as '${NOBODY}' user, which should not be used for services`,
-      };
-    }
+  user: () => (s) => {
+    if (s.user === NOBODY) return USER_NOBODY;
     const isRoot = s.user === '0' || s.user === 'root';
-    if (s.dynamicUser && !isRoot)
-      return { badness: 0, description: 'Service runs under a transient non-root user identity' };
-    if (s.user !== undefined && s.user !== '' && !isRoot) {
-      return { badness: 0, description: 'Service runs under a static non-root user identity' };
-    }
-    return { badness: 10 };
+    if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
+    if (s.user !== undefined && s.user !== '' && !isRoot) return USER_STATIC;
+    return BADNESS[10] as Readonly<Verdict>;
   },
-  supplementary_groups: (_a, s) => {
-    if (runsPrivileged(s)) return { badness: undefined };
-    return { badness: s.supplementaryGroups.length > 0 ? 1 : 0 };
+  supplementary_groups: () => (s) => {
+    if (runsPrivileged(s)) return NOT_APPLICABLE;
+    return s.supplementaryGroups.length > 0 ? BAD : GOOD;
   },
-  remove_ipc: (_a, s) => {
-    if (runsPrivileged(s)) return { badness: undefined };
-    return { badness: s.removeIpc ? 0 : 1 };
+  remove_ipc: () => (s) => {
+    if (runsPrivileged(s)) return NOT_APPLICABLE;
+    return s.removeIpc ? GOOD : BAD;
   },
-  protect_home: (_a, s) => {
+  protect_home: () => (s) => {
     switch (s.protectHome) {
       case 'yes':
-        return { badness: 0, description: 'Service has no access to home directories' };
+        return HOME_YES;
       case 'read-only':
-        return { badness: 5, description: 'Service has read-only access to home directories' };
+        return HOME_READ_ONLY;
       case 'tmpfs':
-        return { badness: 1, description: 'Service has access to fake empty home directories' };
+        return HOME_TMPFS;
       default:
-        return { badness: 10, description: 'Service has full access to home directories' };
+        return HOME_NO;
     }
   },
-  protect_system: (_a, s) => {
+  protect_system: () => (s) => {
     switch (s.protectSystem) {
       case 'strict':
-        return { badness: 0, description: 'Service has strict read-only access to the OS file hierarchy' };
+        return SYSTEM_STRICT;
       case 'full':
-        return { badness: 3, description: 'Service has very limited write access to the OS file hierarchy' };
+        return SYSTEM_FULL;
       case 'yes':
-        return { badness: 5, description: 'Service has limited write access to the OS file hierarchy' };
+        return SYSTEM_YES;
       default:
-        return { badness: 10, description: 'Service has full access to the OS file hierarchy' };
+        return SYSTEM_NO;
     }
   },
-  root_directory: (_a, s) => {
+  root_directory: () => (s) => {
     const unset = (p: string | undefined): boolean => p === undefined || p === '' || p === '/';
-    return { badness: unset(s.rootDirectory) && unset(s.rootImage) ? 1 : 0 };
+    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
   },
-  capability_bounding_set: (a, s) => {
-    const has = (a.capabilityBits ?? []).some(
-      (bit) => (s.capabilityBoundingSet & (1n << BigInt(bit))) !== 0n,
-    );
-    return { badness: has ? 1 : 0 };
+  capability_bounding_set: (a) => {
+    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
+    return (_s, c) => ((c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD);
   },
-  ambient_capabilities: (_a, s) => ({ badness: s.ambientCapabilities !== 0n ? 1 : 0 }),
-  umask: (_a, s) => {
+  ambient_capabilities: () => (s) => (s.ambientCapabilities !== 0n ? BAD : GOOD),
+  umask: () => (s) => {
     const m = s.umask;
-    if (!(m & 0o002))
-      return { badness: 10, description: 'Files created by service are world-writable by default' };
-    if (!(m & 0o004))
-      return { badness: 5, description: 'Files created by service are world-readable by default' };
-    if (!(m & 0o020))
-      return { badness: 2, description: 'Files created by service are group-writable by default' };
-    if (!(m & 0o040))
-      return { badness: 1, description: 'Files created by service are group-readable by default' };
-    return {
-      badness: 0,
-      description: "Files created by service are accessible only by service's own user by default",
-    };
+    if (!(m & 0o002)) return UMASK_VERDICTS[0];
+    if (!(m & 0o004)) return UMASK_VERDICTS[1];
+    if (!(m & 0o020)) return UMASK_VERDICTS[2];
+    if (!(m & 0o040)) return UMASK_VERDICTS[3];
+    return UMASK_VERDICTS[4];
   },
-  keyring_mode: (_a, s) => ({ badness: s.keyringMode === 'private' ? 0 : 1 }),
-  protect_proc: (_a, s) => {
+  keyring_mode: () => (s) => (s.keyringMode === 'private' ? GOOD : BAD),
+  protect_proc: () => (s) => {
     switch (s.protectProc) {
       case 'noaccess':
-        return { badness: 1 };
+        return BAD;
       case 'invisible':
       case 'ptraceable':
-        return { badness: 0 };
+        return GOOD;
       default:
-        return { badness: 3 };
+        return BADNESS[3] as Readonly<Verdict>;
     }
   },
-  proc_subset: (_a, s) => ({ badness: s.procSubset === 'pid' ? 0 : 1 }),
-  notify_access: (_a, s) => ({ badness: s.notifyAccess === 'all' ? 1 : 0 }),
-  restrict_namespaces: (a, s, profile) => {
-    void profile;
+  proc_subset: () => (s) => (s.procSubset === 'pid' ? GOOD : BAD),
+  notify_access: () => (s) => (s.notifyAccess === 'all' ? BAD : GOOD),
+  restrict_namespaces: (a) => {
     const flag = NAMESPACE_BITS[a.namespace ?? ''] ?? 0;
-    const allowed = s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0;
-    return { badness: allowed ? 1 : 0 };
+    return (s) =>
+      s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
   },
-  system_call_architectures: (_a, s) => {
+  system_call_architectures: () => (s) => {
     const archs = s.systemCallArchitectures;
-    if (archs.size === 0)
-      return { badness: 10, description: 'Service may execute system calls with all ABIs' };
-    if (archs.size === 1 && archs.has('native')) {
-      return { badness: 0, description: 'Service may execute system calls only with native ABI' };
-    }
-    return { badness: 8, description: 'Service may execute system calls with multiple ABIs' };
+    if (archs.size === 0) return ABI_ALL;
+    if (archs.size === 1 && archs.has('native')) return ABI_NATIVE;
+    return ABI_MULTIPLE;
   },
-  system_call_filter: (a, s, profile) => {
-    const filter = s.systemCallFilter;
-    if (!filter || (!filter.allowList && filter.names.size === 0)) {
-      return { badness: 10, description: 'Service does not filter system calls' };
-    }
-    const group = a.syscallGroup ?? '';
-    const members = profile.data.assessedGroups[group] ?? [];
-    let offender: string | undefined;
-    for (const name of members) {
-      const inFilter = filter.names.has(name);
-      if (filter.allowList ? inFilter : !inFilter) {
-        offender = name;
-        break;
+  system_call_filter: (a, profile) => {
+    const v = groupVerdicts(profile, a.syscallGroup ?? '');
+    const members = v.members;
+    return (s) => {
+      const filter = s.systemCallFilter;
+      if (!filter || (!filter.allowList && filter.names.size === 0)) return SYSCALLS_UNFILTERED;
+      // The first member the filter lets through is named in the text.
+      const names = filter.names;
+      if (filter.allowList) {
+        for (let i = 0; i < members.length; i++)
+          if (names.has(members[i] as string)) return v.allowIncluded[i] as Readonly<Verdict>;
+        return v.allowExcluded;
       }
-    }
-    if (filter.allowList) {
-      return offender !== undefined
-        ? {
-            badness: 9,
-            description: `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`,
-          }
-        : {
-            badness: 0,
-            description: `System call allow list defined for service, and ${group} is not included`,
-          };
-    }
-    return offender !== undefined
-      ? {
-          badness: 10,
-          description: `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`,
-        }
-      : { badness: 0, description: `System call deny list defined for service, and ${group} is included` };
+      for (let i = 0; i < members.length; i++)
+        if (!names.has(members[i] as string)) return v.denyExcluded[i] as Readonly<Verdict>;
+      return v.denyIncluded;
+    };
   },
-  ip_address_allow: (_a, s) => {
-    if (s.ipCustomFilters)
-      return {
-        badness: 0,
-        description: 'Service defines custom ingress/egress IP filters with BPF programs',
-      };
-    if (!s.ipAddressDenyAll)
-      return { badness: 10, description: 'Service does not define an IP address allow list' };
-    if (s.ipAddressAllowOther)
-      return { badness: 5, description: 'Service defines IP address allow list with non-localhost entries' };
-    if (s.ipAddressAllowLocalhost)
-      return { badness: 2, description: 'Service defines IP address allow list with only localhost entries' };
-    return { badness: 0, description: 'Service blocks all IP address ranges' };
+  ip_address_allow: () => (s) => {
+    if (s.ipCustomFilters) return IP_CUSTOM;
+    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
+    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
+    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
+    return IP_BLOCK_ALL;
   },
-  device_allow: (_a, s) => {
+  device_allow: () => (s) => {
     if (s.devicePolicy === 'strict' || s.devicePolicy === 'closed') {
       if (s.deviceAllow.length > 0) {
         const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(' ');
         return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
       }
-      return { badness: 0, description: 'Service has a minimal device ACL' };
+      return DEVICE_MINIMAL_ACL;
     }
-    return { badness: 10, description: 'Service has no device ACL' };
+    return DEVICE_NO_ACL;
   },
 };
 
@@ -272,8 +304,182 @@ const NAMESPACE_BITS: Record<string, number> = {
   uts: 0x04000000,
 };
 
-const BOOT_PHASE = 'Service runs in special boot phase, option is not appropriate';
-const EXCLUDED = 'Option excluded by policy, skipping';
+/** A SystemCallFilter= row's group and every verdict it can give (the texts name the group and the offender). */
+interface SyscallGroupVerdicts {
+  members: readonly string[];
+  /** By member index: the allow list includes this member (the first one found is the offender). */
+  allowIncluded: Readonly<Verdict>[];
+  allowExcluded: Readonly<Verdict>;
+  /** By member index: the deny list leaves this member allowed. */
+  denyExcluded: Readonly<Verdict>[];
+  denyIncluded: Readonly<Verdict>;
+}
+
+function syscallGroupVerdicts(group: string, members: readonly string[]): SyscallGroupVerdicts {
+  return {
+    members,
+    allowIncluded: members.map((offender) => ({
+      badness: 9,
+      description: `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`,
+    })),
+    allowExcluded: {
+      badness: 0,
+      description: `System call allow list defined for service, and ${group} is not included`,
+    },
+    denyExcluded: members.map((offender) => ({
+      badness: 10,
+      description: `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`,
+    })),
+    denyIncluded: {
+      badness: 0,
+      description: `System call deny list defined for service, and ${group} is included`,
+    },
+  };
+}
+
+const GROUP_VERDICTS = new WeakMap<SystemdProfile, Map<string, SyscallGroupVerdicts>>();
+
+/** The verdicts of a SystemCallFilter= row, made once per profile and group. */
+function groupVerdicts(profile: SystemdProfile, group: string): SyscallGroupVerdicts {
+  let byGroup = GROUP_VERDICTS.get(profile);
+  if (!byGroup) {
+    byGroup = new Map();
+    GROUP_VERDICTS.set(profile, byGroup);
+  }
+  let v = byGroup.get(group);
+  if (!v) {
+    v = syscallGroupVerdicts(group, profile.data.assessedGroups[group] ?? []);
+    byGroup.set(group, v);
+  }
+  return v;
+}
+
+/**
+ * What assessUnit() needs of a profile and a policy, worked out once per pair: each row's rule, its
+ * effective weight, range and texts (access_weight(), access_range(), access_description_*()), and
+ * the printing order of every text a row can show that is known in advance.
+ */
+interface AssessTable {
+  assessors: readonly AssessorData[];
+  rule: Rule[];
+  /** The row only applies to units with default dependencies (not in a special boot phase). */
+  defaultDependenciesOnly: boolean[];
+  weight: number[];
+  range: number[];
+  /** The table's own range: a badness equal to it is "bad" whatever the policy says. */
+  builtinRange: number[];
+  good: (string | null)[];
+  bad: (string | null)[];
+  na: (string | null)[];
+  /** The ranks (see textRank) of good, bad and na; -1 for no text. */
+  goodRank: number[];
+  badRank: number[];
+  naRank: number[];
+  /** Some weight, range or the weight sum is beyond 2^32: systemd's uint64_t arithmetic is needed. */
+  bigArithmetic: boolean;
+  /** Every text known in advance, in ascending string order. */
+  texts: string[];
+  /** Every known text → its rank (see textRank()). */
+  textRank: Map<string, number>;
+  /** The rows ordered by (name, index): the tie-breakers after the description. */
+  nameRank: number[];
+  byNameRank: number[];
+  /** The level of each exposure 0…100. */
+  levelOf: LevelData[];
+}
+
+const TABLES = new WeakMap<SystemdProfile, AssessTable>();
+const POLICY_TABLES = new WeakMap<SystemdProfile, WeakMap<SecurityPolicy, AssessTable>>();
+
+/** The table for a profile and policy; a policy map is read once, when first used (treat it as immutable). */
+function assessTable(profile: SystemdProfile, policy: SecurityPolicy | undefined): AssessTable {
+  if (policy === undefined || policy.size === 0) {
+    let t = TABLES.get(profile);
+    if (!t) {
+      t = buildTable(profile, undefined);
+      TABLES.set(profile, t);
+    }
+    return t;
+  }
+  let byPolicy = POLICY_TABLES.get(profile);
+  if (!byPolicy) {
+    byPolicy = new WeakMap();
+    POLICY_TABLES.set(profile, byPolicy);
+  }
+  let t = byPolicy.get(policy);
+  if (!t) {
+    t = buildTable(profile, policy);
+    byPolicy.set(policy, t);
+  }
+  return t;
+}
+
+function buildTable(profile: SystemdProfile, policy: SecurityPolicy | undefined): AssessTable {
+  const assessors = profile.data.assessors;
+  const n = assessors.length;
+  const overrides = assessors.map((a) => policy?.get(a.jsonField));
+  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
+  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
+  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
+  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
+  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
+
+  // Every text known in advance: the rows' own, the rules' constants, the system call filter texts.
+  const texts = new Set<string>(CONSTANT_TEXTS);
+  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
+  for (const a of assessors) {
+    if (a.kind !== 'system_call_filter') continue;
+    const v = groupVerdicts(profile, a.syscallGroup ?? '');
+    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
+      if (x.description !== undefined) texts.add(x.description);
+  }
+  const sortedTexts = [...texts].sort(strcmp);
+  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
+  const rankOf = (t: string | null): number => (t === null ? -1 : (textRank.get(t) as number));
+
+  // needsBigArithmetic(): every row's weight and range count, applicable or not.
+  let weightSum = 0;
+  let bigArithmetic = false;
+  for (let i = 0; i < n; i++) {
+    if ((weight[i] as number) > 0xffffffff || (range[i] as number) > 0xffffffff) bigArithmetic = true;
+    weightSum += weight[i] as number;
+  }
+  if (weightSum > 0xffffffff) bigArithmetic = true;
+
+  const byNameRank = assessors
+    .map((_a, i) => i)
+    .sort(
+      (x, y) => strcmp((assessors[x] as AssessorData).name, (assessors[y] as AssessorData).name) || x - y,
+    );
+  const nameRank = new Array<number>(n);
+  byNameRank.forEach((index, rank) => (nameRank[index] = rank));
+
+  const levels = profile.data.levels;
+  const levelOf: LevelData[] = [];
+  for (let e = 0; e <= 100; e++)
+    levelOf.push(levels.find((l) => e >= l.min) ?? (levels[levels.length - 1] as LevelData));
+
+  return {
+    assessors,
+    rule: assessors.map((a) => RULES[a.kind](a, profile)),
+    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
+    weight,
+    range,
+    builtinRange: assessors.map((a) => a.range),
+    good,
+    bad,
+    na,
+    goodRank: good.map(rankOf),
+    badRank: bad.map(rankOf),
+    naRank: na.map(rankOf),
+    bigArithmetic,
+    texts: sortedTexts,
+    textRank,
+    nameRank,
+    byNameRank,
+    levelOf,
+  };
+}
 
 /** Integer round-up division on non-negative numbers (DIV_ROUND_UP). */
 function divRoundUp(a: number, b: number): number {
@@ -282,18 +488,11 @@ function divRoundUp(a: number, b: number): number {
 
 const U64 = (1n << 64n) - 1n;
 
-/** systemd computes in uint64_t; only absurd policy weights leave the exact range of doubles. */
-function needsBigArithmetic(rows: { weight: number; range: number }[]): boolean {
-  let weightSum = 0;
-  for (const r of rows) {
-    if (r.weight > 0xffffffff || r.range > 0xffffffff) return true;
-    weightSum += r.weight;
-  }
-  return weightSum > 0xffffffff;
-}
+/** `X.Y` for 0…100 tenths (a row's share never exceeds 100). */
+const TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
 
 function formatTenths(x: number | bigint): string {
-  if (typeof x === 'number') return `${Math.floor(x / 10)}.${x % 10}`;
+  if (typeof x === 'number') return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
   return `${x / 10n}.${x % 10n}`;
 }
 
@@ -306,63 +505,87 @@ export function assessUnit(
   profile: SystemdProfile,
   policy?: SecurityPolicy,
 ): Assessment {
-  const assessors = profile.data.assessors;
-  const rows: AssessedRow[] = [];
-  for (let index = 0; index < assessors.length; index++) {
+  const t = assessTable(profile, policy);
+  const assessors = t.assessors;
+  const cap = s.capabilityBoundingSet;
+  const c: RuleContext = {
+    capLo: Number(cap & 0xffffffffn),
+    capHi: Number((cap >> 32n) & 0xffffffffn),
+  };
+  const n = assessors.length;
+  const rows = new Array<AssessedRow>(n);
+  // The sort keys of orderByKeys(), while every row has a text and they can be ranked.
+  if (orderKeys.length < n) orderKeys = new Float64Array(n);
+  const keys = orderKeys;
+  let keyed = n <= MAX_KEYED_ROWS;
+  /** Texts made for this unit, by their gap rank. */
+  let unitTexts: Map<number, string> | undefined;
+  let badnessSum = 0;
+  let weightSum = 0;
+  for (let index = 0; index < n; index++) {
     const a = assessors[index] as AssessorData;
-    const override = policy?.get(a.jsonField);
-    const weight = override?.weight ?? a.weight;
-    const range = override?.range ?? a.range;
-    let verdict: Verdict;
-    if (a.defaultDependenciesOnly && !s.defaultDependencies)
-      verdict = { badness: undefined, description: BOOT_PHASE };
-    else if (weight === 0) verdict = { badness: undefined, description: EXCLUDED };
-    else verdict = RULES[a.kind](a, s, profile);
+    const weight = t.weight[index] as number;
+    const range = t.range[index] as number;
+    let v: Readonly<Verdict>;
+    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
+    else if (weight === 0) v = EXCLUDED;
+    else v = (t.rule[index] as Rule)(s, c);
     if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
-    if (verdict.badness !== undefined && verdict.badness > range) {
+    const badness = v.badness;
+    if (badness !== undefined && badness > range) {
       throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
     }
     let description: string | null;
+    let rank: number;
     let set: boolean | null;
-    if (verdict.badness === undefined) {
+    if (badness === undefined) {
       set = null;
-      description = override?.descriptionNa ?? a.descriptionNa;
-    } else if (verdict.badness === a.range) {
-      set = false;
-      description = override?.descriptionBad ?? a.descriptionBad;
-    } else if (verdict.badness === 0) {
-      set = true;
-      description = override?.descriptionGood ?? a.descriptionGood;
+      description = t.na[index] as string | null;
+      rank = t.naRank[index] as number;
     } else {
-      set = false;
-      description = null;
+      if (badness === t.builtinRange[index]) {
+        set = false;
+        description = t.bad[index] as string | null;
+        rank = t.badRank[index] as number;
+      } else if (badness === 0) {
+        set = true;
+        description = t.good[index] as string | null;
+        rank = t.goodRank[index] as number;
+      } else {
+        set = false;
+        description = null;
+        rank = -1;
+      }
+      badnessSum += divRoundUp(badness * weight, range);
+      weightSum += weight;
     }
-    if (verdict.description !== undefined) description = verdict.description;
-    rows.push({
-      assessor: a,
-      index,
-      badness: verdict.badness,
-      description,
-      weight,
-      range,
-      set,
-      exposure: null,
-    });
+    if (v.description !== undefined) {
+      description = v.description;
+      rank = t.textRank.get(description) ?? -1;
+      if (rank < 0 && keyed) {
+        // A text made for this unit (a device ACL list): ranked between its known neighbours, which
+        // orders it unless a second such text falls between the same two.
+        rank = gapRank(t.texts, description);
+        unitTexts ??= new Map();
+        const other = unitTexts.get(rank);
+        if (other === undefined) unitTexts.set(rank, description);
+        else if (other !== description) keyed = false;
+      }
+    }
+    if (rank < 0) keyed = false;
+    // Description descending, then (name, index) ascending.
+    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + (t.nameRank[index] as number);
+    rows[index] = { assessor: a, index, badness, description, weight, range, set, exposure: null };
   }
 
   let exposure: number;
-  if (!needsBigArithmetic(rows)) {
-    let badnessSum = 0;
-    let weightSum = 0;
-    for (const r of rows) {
-      if (r.badness === undefined) continue;
-      badnessSum += divRoundUp(r.badness * r.weight, r.range);
-      weightSum += r.weight;
-    }
+  if (!t.bigArithmetic) {
     if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
-    for (const r of rows) {
-      if (r.badness === undefined || r.badness === 0) continue;
-      r.exposure = formatTenths(divRoundUp(divRoundUp(r.badness * r.weight * 100, r.range), weightSum));
+    for (let i = 0; i < n; i++) {
+      const r = rows[i] as AssessedRow;
+      const b = r.badness;
+      if (b === undefined || b === 0) continue;
+      r.exposure = formatTenths(divRoundUp(divRoundUp(b * r.weight * 100, r.range), weightSum));
     }
     exposure = divRoundUp(badnessSum * 100, weightSum);
   } else {
@@ -384,10 +607,11 @@ export function assessUnit(
   }
 
   const levels = profile.data.levels;
-  const level = levels.find((l) => exposure >= l.min) ?? (levels[levels.length - 1] as LevelData);
+  const level =
+    t.levelOf[exposure] ?? levels.find((l) => exposure >= l.min) ?? (levels[levels.length - 1] as LevelData);
   return {
     unitId: s.unitId,
-    rows: sortRows(rows, profile.traits.emptyDescriptionSortsFirst),
+    rows: keyed ? orderByKeys(rows, keys, t) : sortRows(rows, profile.traits.emptyDescriptionSortsFirst),
     exposure,
     level,
   };
@@ -397,8 +621,52 @@ function strcmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const ORDER_CACHE = new Map<string, number[]>();
-const ORDER_CACHE_LIMIT = 4096;
+/** Keys pack a text rank and a name rank; this bounds the name rank (and so the rows). */
+const MAX_KEYED_ROWS = 0x10000;
+
+/** Scratch space for the sort keys (grown as needed; every call overwrites what it uses). */
+let orderKeys = new Float64Array(128);
+
+/**
+ * The rank of a text that is not among the known `texts` (which have the even ranks 2, 4, …): the odd
+ * rank between the known texts just below and just above it.
+ */
+function gapRank(texts: readonly string[], text: string): number {
+  let lo = 0;
+  let hi = texts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((texts[mid] as string) < text) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo + 1;
+}
+
+/** The row order of the last unit, where the next sort starts (see orderByKeys()). */
+let lastOrder = new Int32Array(0);
+
+/**
+ * sortRows() for the usual case, without comparing a single string: when every row's text has a
+ * rank (see textRank and gapRank()), a row's place is given by its text's rank (descending) and its
+ * (name, index) rank, packed into one number per row. Units are alike, so their orders are too: an
+ * insertion sort that starts from the previous unit's order moves few rows. A row without text
+ * (ProtectProc=noaccess) is left to sortRows().
+ */
+function orderByKeys(rows: AssessedRow[], keys: Float64Array, t: AssessTable): AssessedRow[] {
+  const n = rows.length;
+  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
+  const order = lastOrder;
+  for (let i = 1; i < n; i++) {
+    const row = order[i] as number;
+    const key = keys[row] as number;
+    let j = i - 1;
+    for (; j >= 0 && (keys[order[j] as number] as number) > key; j--) order[j + 1] = order[j] as number;
+    order[j + 1] = row;
+  }
+  const out = new Array<AssessedRow>(n);
+  for (let k = 0; k < n; k++) out[k] = rows[order[k] as number] as AssessedRow;
+  return out;
+}
 
 /**
  * The order systemd prints rows in: description descending, then name, then table position
@@ -410,23 +678,12 @@ export function sortRows(rows: AssessedRow[], emptyDescriptionFirst: boolean): A
   // With every description present the comparator is a consistent total order (names are unique), so
   // any correct sort gives systemd's order; only a missing description needs the merge-sort emulation.
   if (rows.every((r) => r.description !== null)) {
-    // Many units share the same row texts; their order is then the same permutation.
-    let signature = emptyDescriptionFirst ? '1' : '0';
-    for (const r of rows) signature += '\0' + (r.description as string);
-    const cached = ORDER_CACHE.get(signature);
-    if (cached && cached.length === rows.length) return cached.map((i) => rows[i] as AssessedRow);
-    const sorted = [...rows].sort((a, b) => {
+    return [...rows].sort((a, b) => {
       const da = a.description as string;
       const db = b.description as string;
       if (da !== db) return da < db ? 1 : -1;
       return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
     });
-    if (ORDER_CACHE.size >= ORDER_CACHE_LIMIT) ORDER_CACHE.clear();
-    ORDER_CACHE.set(
-      signature,
-      sorted.map((r) => rows.indexOf(r)),
-    );
-    return sorted;
   }
   // Index 0 is the header row, pinned first; row i is at index i + 1.
   const compare = (x: number, y: number): number => {

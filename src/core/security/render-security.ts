@@ -1,6 +1,7 @@
 // Text and JSON output of an assessment, byte for byte as `systemd-analyze security` prints it
 // (format-table.c table_print()/table_print_json() and the summary printf() of assess(), v252–v262).
 import type { Assessment } from './assess';
+import type { AssessorData } from './versions';
 
 export type JsonMode = 'short' | 'pretty';
 
@@ -21,10 +22,15 @@ const ANSI = {
   'highlight yellow': '\x1b[0;1;33m',
 } as const;
 
-/** `"name":…,"json_field":…,"description":` per assessor: the same for every unit, encoded once. */
-const JSON_HEADS = new WeakMap<object, string>();
+/**
+ * Per assessor, the start of its JSON object up to `"description":`, for `set` true, false and null:
+ * the same for every unit, encoded once.
+ */
+const JSON_ROW_STARTS = new WeakMap<object, readonly [string, string, string]>();
 /** Descriptions repeat across units; encode each distinct one once. */
 const JSON_STRINGS = new Map<string, string>();
+/** `,"exposure":…}` for each exposure (`"X.Y"` or null). */
+const JSON_ROW_ENDS = new Map<string | null, string>();
 
 function jsonString(s: string): string {
   let e = JSON_STRINGS.get(s);
@@ -35,21 +41,37 @@ function jsonString(s: string): string {
   return e;
 }
 
+function jsonRowStart(assessor: AssessorData, set: boolean | null): string {
+  let starts = JSON_ROW_STARTS.get(assessor);
+  if (starts === undefined) {
+    const rest = `,"name":${JSON.stringify(assessor.name)},"json_field":${JSON.stringify(assessor.jsonField)},"description":`;
+    starts = [`{"set":true${rest}`, `{"set":false${rest}`, `{"set":null${rest}`];
+    JSON_ROW_STARTS.set(assessor, starts);
+  }
+  return starts[set === true ? 0 : set === false ? 1 : 2];
+}
+
+function jsonRowEnd(exposure: string | null): string {
+  let e = JSON_ROW_ENDS.get(exposure);
+  if (e === undefined) {
+    e = `,"exposure":${exposure === null ? 'null' : JSON.stringify(exposure)}}`;
+    if (JSON_ROW_ENDS.size < 1_000) JSON_ROW_ENDS.set(exposure, e);
+  }
+  return e;
+}
+
 /** One unit's JSON array (`--json=short|pretty`), newline-terminated. */
 export function renderJson(assessment: Assessment, mode: JsonMode): string {
   if (mode === 'short') {
     // Built from pre-encoded pieces; the same bytes JSON.stringify() gives for these objects.
+    const rows = assessment.rows;
     let out = '[';
-    for (let i = 0; i < assessment.rows.length; i++) {
-      const r = assessment.rows[i] as (typeof assessment.rows)[number];
-      let head = JSON_HEADS.get(r.assessor);
-      if (head === undefined) {
-        head = `,"name":${JSON.stringify(r.assessor.name)},"json_field":${JSON.stringify(r.assessor.jsonField)},"description":`;
-        JSON_HEADS.set(r.assessor, head);
-      }
-      out += `${i === 0 ? '' : ','}{"set":${r.set === null ? 'null' : r.set ? 'true' : 'false'}${head}${
-        r.description === null ? 'null' : jsonString(r.description)
-      },"exposure":${r.exposure === null ? 'null' : `"${r.exposure}"`}}`;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i] as (typeof rows)[number];
+      if (i > 0) out += ',';
+      out += jsonRowStart(r.assessor, r.set);
+      out += r.description === null ? 'null' : jsonString(r.description);
+      out += jsonRowEnd(r.exposure);
     }
     return out + ']\n';
   }
@@ -72,6 +94,76 @@ export function renderJson(assessment: Assessment, mode: JsonMode): string {
   });
   lines.push(']');
   return lines.join('\n') + '\n';
+}
+
+const utf8 = new TextEncoder();
+/** The UTF-8 of jsonRowStart(), jsonString() and jsonRowEnd() (encodeJsonShort()'s pieces). */
+const UTF8_ROW_STARTS = new WeakMap<object, readonly [Uint8Array, Uint8Array, Uint8Array]>();
+const UTF8_STRINGS = new Map<string, Uint8Array>();
+const UTF8_ROW_ENDS = new Map<string | null, Uint8Array>();
+const UTF8_NULL = utf8.encode('null');
+
+function utf8RowStart(assessor: AssessorData, set: boolean | null): Uint8Array {
+  let starts = UTF8_ROW_STARTS.get(assessor);
+  if (starts === undefined) {
+    starts = [
+      utf8.encode(jsonRowStart(assessor, true)),
+      utf8.encode(jsonRowStart(assessor, false)),
+      utf8.encode(jsonRowStart(assessor, null)),
+    ];
+    UTF8_ROW_STARTS.set(assessor, starts);
+  }
+  return starts[set === true ? 0 : set === false ? 1 : 2];
+}
+
+function utf8String(s: string): Uint8Array {
+  let e = UTF8_STRINGS.get(s);
+  if (e === undefined) {
+    e = utf8.encode(JSON.stringify(s));
+    if (UTF8_STRINGS.size < 10_000) UTF8_STRINGS.set(s, e);
+  }
+  return e;
+}
+
+function utf8RowEnd(exposure: string | null): Uint8Array {
+  let e = UTF8_ROW_ENDS.get(exposure);
+  if (e === undefined) {
+    e = utf8.encode(jsonRowEnd(exposure));
+    if (UTF8_ROW_ENDS.size < 1_000) UTF8_ROW_ENDS.set(exposure, e);
+  }
+  return e;
+}
+
+/**
+ * renderJson(assessment, 'short') as UTF-8, written into `out` from `offset`: the same bytes, copied
+ * from pieces encoded once (for output that goes straight to a file, where encoding the text of
+ * every unit would cost more than making it). Returns the offset after the last byte, or -1 when
+ * `out` has no room for all of it.
+ */
+export function encodeJsonShort(assessment: Assessment, out: Uint8Array, offset: number): number {
+  const rows = assessment.rows;
+  let p = offset;
+  if (p >= out.length) return -1;
+  out[p++] = 0x5b; // [
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as (typeof rows)[number];
+    const start = utf8RowStart(r.assessor, r.set);
+    const description = r.description === null ? UTF8_NULL : utf8String(r.description);
+    const end = utf8RowEnd(r.exposure);
+    // The row, its comma, and room for the closing `]\n`.
+    if (p + 1 + start.length + description.length + end.length + 2 > out.length) return -1;
+    if (i > 0) out[p++] = 0x2c; // ,
+    out.set(start, p);
+    p += start.length;
+    out.set(description, p);
+    p += description.length;
+    out.set(end, p);
+    p += end.length;
+  }
+  if (p + 2 > out.length) return -1;
+  out[p++] = 0x5d; // ]
+  out[p++] = 0x0a; // \n
+  return p;
 }
 
 /** Terminal cell width of a string (wide East Asian and emoji code points take two cells). */

@@ -13,7 +13,7 @@ import {
   unitNameFromPath,
   unitNameToPath,
 } from '../unit/unit-name';
-import { expandSpecifiers, type SpecifierResult } from '../unit/specifiers';
+import { expandSpecifiers, type SpecifierContext, type SpecifierResult } from '../unit/specifiers';
 import {
   EXTRACT_RELAX,
   EXTRACT_UNQUOTE,
@@ -195,6 +195,8 @@ interface Context {
   knownSyscalls: Set<string>;
   ipPrefixes: { allow: PrefixEntry[]; deny: PrefixEntry[] };
   ipFilterPaths: { ingress: number; egress: number };
+  /** unit_full_printf()'s view of this unit. */
+  specifierContext: SpecifierContext;
 }
 
 type Handler = (ctx: Context, a: Assignment) => Outcome;
@@ -211,11 +213,7 @@ function fatal(ctx: Context, a: Assignment, message: string): Outcome {
 
 /** unit_full_printf() for this unit and version. */
 function expand(ctx: Context, value: string): SpecifierResult {
-  return expandSpecifiers(value, {
-    unitName: ctx.unit.id,
-    scope: 'system',
-    extra: ctx.traits.extraSpecifiers,
-  });
+  return expandSpecifiers(value, ctx.specifierContext);
 }
 
 function specifiers(ctx: Context, a: Assignment, value: string): string | undefined {
@@ -869,6 +867,13 @@ const PROTECT_HOSTNAME_ENUM: Handler = (ctx, a) => {
   return 'ok';
 };
 
+// The parsers of the directives whose meaning depends on the unit type (Type=, Options=, What=).
+const SERVICE_TYPE = factEnum('type', (c) => c.traits.serviceTypes);
+const MOUNT_FSTYPE = factPrintfString('fstype');
+const MOUNT_OPTIONS = factPrintfString('options');
+const MOUNT_WHAT = factPrintfString('what');
+const SWAP_WHAT = factPath('what');
+
 type Scope =
   | 'exec'
   | 'cgroup'
@@ -921,17 +926,18 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   RemoveIPC: d('exec', boolSetting('removeIpc')),
   RestrictRealtime: d('exec', boolSetting('restrictRealtime')),
   RestrictSUIDSGID: d('exec', boolSetting('restrictSuidSgid')),
-  PrivateMounts: dv('exec', (t) =>
-    t.privateMountsTristate
+  PrivateMounts: dv('exec', (t) => {
+    const parse = boolSetting('privateMounts');
+    return t.privateMountsTristate
       ? (ctx, a) => {
           if (a.value === '') {
             ctx.s.privateMounts = undefined;
             return 'ok';
           }
-          return boolSetting('privateMounts')(ctx, a);
+          return parse(ctx, a);
         }
-      : boolSetting('privateMounts'),
-  ),
+      : parse;
+  }),
   PrivateTmp: d(
     'exec',
     boolOrWords('privateTmp', (t) => t.privateTmpWords),
@@ -975,11 +981,9 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   ),
   // Service Type= is an enum; Mount Type= the file system type (a string with specifiers).
   Type: d('service-or-mount', (ctx, a) =>
-    ctx.unit.type === 'service'
-      ? factEnum('type', (c) => c.traits.serviceTypes)(ctx, a)
-      : factPrintfString('fstype')(ctx, a),
+    ctx.unit.type === 'service' ? SERVICE_TYPE(ctx, a) : MOUNT_FSTYPE(ctx, a),
   ),
-  Options: d('mount', (ctx, a) => (ctx.unit.type === 'mount' ? factPrintfString('options')(ctx, a) : 'ok')),
+  Options: d('mount', (ctx, a) => (ctx.unit.type === 'mount' ? MOUNT_OPTIONS(ctx, a) : 'ok')),
   NotifyAccess: d('service', enumSetting('notifyAccess', ['none', 'main', 'exec', 'all'])),
   ExecStart: d('service', execCommands('execStart')),
   ExecStop: d('service', execCommands('execStop')),
@@ -1029,9 +1033,7 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   PathModified: d('path', factCounter('pathTriggers')),
   DirectoryNotEmpty: d('path', factCounter('pathTriggers')),
   // Mount What= is a plain string; Swap What= a path.
-  What: d('mount', (ctx, a) =>
-    ctx.unit.type === 'mount' ? factPrintfString('what')(ctx, a) : factPath('what')(ctx, a),
-  ),
+  What: d('mount', (ctx, a) => (ctx.unit.type === 'mount' ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a))),
   Where: d('mount', factPath('where')),
   ExtraOptions: d('automount', factPrintfString('extraOptions')),
 };
@@ -1073,18 +1075,24 @@ function inScope(scope: Scope, section: string, type: UnitType): boolean {
   }
 }
 
-const handlerCache = new WeakMap<VersionTraits, Map<string, Handler>>();
+/** A directive as one version parses it: where it applies and its handler. */
+interface Directive {
+  scope: Scope;
+  handler: Handler;
+}
 
-function handlerFor(key: string, traits: VersionTraits): Handler | undefined {
-  let cache = handlerCache.get(traits);
-  if (!cache) {
-    cache = new Map();
-    for (const [name, spec] of Object.entries(DIRECTIVES)) {
-      cache.set(name, spec.handler(traits));
-    }
-    handlerCache.set(traits, cache);
+const directiveTables = new WeakMap<VersionTraits, Map<string, Directive>>();
+
+/** DIRECTIVES with each handler chosen for a version, by directive name (built once per version). */
+function directivesFor(traits: VersionTraits): Map<string, Directive> {
+  let table = directiveTables.get(traits);
+  if (!table) {
+    table = new Map();
+    for (const [name, spec] of Object.entries(DIRECTIVES))
+      table.set(name, { scope: spec.scope, handler: spec.handler(traits) });
+    directiveTables.set(traits, table);
   }
-  return cache.get(key);
+  return table;
 }
 
 const profileCaches = new WeakMap<
@@ -1128,6 +1136,11 @@ function profileCache(profile: SystemdProfile) {
  */
 const PERPETUAL_UNITS = ['-.mount', '-.slice', 'system.slice'];
 
+function isPerpetual(unit: LoadedUnit): boolean {
+  if (unit.type !== 'mount' && unit.type !== 'slice') return false;
+  return PERPETUAL_UNITS.some((n) => unit.names.includes(n) && n.endsWith(`.${unit.type}`));
+}
+
 function defaultSettings(unit: LoadedUnit, traits: VersionTraits): SecuritySettings {
   const type = unit.type;
   const exec = HAS_EXEC_CONTEXT.has(type);
@@ -1136,7 +1149,7 @@ function defaultSettings(unit: LoadedUnit, traits: VersionTraits): SecuritySetti
     unitType: type,
     hasExecContext: exec,
     hasCgroupContext: HAS_CGROUP_CONTEXT.has(type),
-    defaultDependencies: !PERPETUAL_UNITS.some((n) => unit.names.includes(n) && n.endsWith(`.${type}`)),
+    defaultDependencies: !isPerpetual(unit),
     notifyAccess: 'none',
     user: undefined,
     dynamicUser: false,
@@ -1232,28 +1245,31 @@ export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile
     knownSyscalls: cache.syscalls,
     ipPrefixes: { allow: [], deny: [] },
     ipFilterPaths: { ingress: 0, egress: 0 },
+    specifierContext: { unitName: unit.id, scope: 'system', extra: traits.extraSpecifiers },
   };
   const ownSection = TYPE_SECTION[unit.type];
+  const directives = directivesFor(traits);
 
   for (let fileIndex = 0; fileIndex < unit.files.length; fileIndex++) {
     const file = unit.files[fileIndex];
     if (!file) continue;
-    ctx.diagnostics.push(...file.diagnostics);
+    for (const d of file.diagnostics) ctx.diagnostics.push(d);
     if (fileIndex === 0 && ownSection) {
-      const header = file.sections.find((h) => h.name === ownSection);
-      if (header) s.typeSection = { file: file.file, line: header.line, column: 1 };
+      for (const header of file.sections) {
+        if (header.name !== ownSection) continue;
+        s.typeSection = { file: file.file, line: header.line, column: 1 };
+        break;
+      }
     }
     let stopped = false;
     for (const a of file.assignments) {
-      const spec = DIRECTIVES[a.key];
-      if (!spec || !inScope(spec.scope, a.section, unit.type)) continue;
-      const handler = handlerFor(a.key, traits);
-      if (!handler) continue;
+      const directive = directives.get(a.key);
+      if (!directive || !inScope(directive.scope, a.section, unit.type)) continue;
       const list = s.provenance.get(a.key);
       s.applied.set(a, s.applied.size);
       if (list) list.push(a);
       else s.provenance.set(a.key, [a]);
-      if (handler(ctx, a) === 'fatal') {
+      if (directive.handler(ctx, a) === 'fatal') {
         stopped = true;
         break;
       }

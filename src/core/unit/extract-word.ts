@@ -23,6 +23,21 @@ export type ExtractStep =
 
 const HEX = '0123456789abcdefABCDEF';
 
+/** The one-character escapes of cunescape_one(). */
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+  s: ' ',
+};
+
 /** cunescape_one() (src/basic/escape.c): the decoded character and how many chars it used. */
 function cunescapeOne(
   s: string,
@@ -30,21 +45,8 @@ function cunescapeOne(
   acceptNul = false,
 ): { char: string; length: number } | undefined {
   const c = s[at];
-  const simple: Record<string, string> = {
-    a: '\x07',
-    b: '\b',
-    f: '\f',
-    n: '\n',
-    r: '\r',
-    t: '\t',
-    v: '\v',
-    '\\': '\\',
-    '"': '"',
-    "'": "'",
-    s: ' ',
-  };
   if (c === undefined) return undefined;
-  const one = simple[c];
+  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : undefined;
   if (one !== undefined) return { char: one, length: 1 };
   const hexRun = (n: number): number | undefined => {
     const digits = s.slice(at + 1, at + 1 + n);
@@ -80,7 +82,7 @@ function cunescapeOne(
  */
 export function extractFirstWordRaw(input: string, flags = 0, separators = WHITESPACE): ExtractStep {
   const n = input.length;
-  const isSep = (c: string): boolean => separators.includes(c);
+  const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
   let i = 0;
   // Skip leading separators (or, without coalescing, stop at the first one with an empty word).
   for (; ; i++) {
@@ -89,24 +91,40 @@ export function extractFirstWordRaw(input: string, flags = 0, separators = WHITE
       return flags & EXTRACT_DONT_COALESCE_SEPARATORS
         ? { kind: 'word', word: '', rest: undefined }
         : { kind: 'end' };
-    const c = input[i] as string;
-    if (!isSep(c)) break;
+    if (!isSeparator(separators, input.charCodeAt(i))) break;
     if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return { kind: 'word', word: '', rest: input.slice(i + 1) };
   }
 
   let word = '';
   let quote: string | null = null;
   let backslash = false;
-  const done = (rest: string | undefined): ExtractStep => ({ kind: 'word', word, rest });
   for (;;) {
+    if (!backslash) {
+      // A run of ordinary characters is taken as it is, in one piece.
+      const start = i;
+      if (quote === null) {
+        for (; i < n; i++) {
+          const code = input.charCodeAt(i);
+          if (code === 0x5c /* \\ */ || isSeparator(separators, code)) break;
+          if (unquote && (code === 0x22 /* " */ || code === 0x27) /* ' */) break;
+        }
+      } else {
+        const q = quote.charCodeAt(0);
+        for (; i < n; i++) {
+          const code = input.charCodeAt(i);
+          if (code === q || code === 0x5c) break;
+        }
+      }
+      if (i > start) word += input.slice(start, i);
+    }
     const c = input[i];
     if (backslash) {
       if (c === undefined) {
         if (flags & EXTRACT_UNESCAPE_RELAX && (quote === null || flags & EXTRACT_RELAX)) {
           word += '\\';
-          return done(undefined);
+          return { kind: 'word', word, rest: undefined };
         }
-        if (flags & EXTRACT_RELAX) return done(undefined);
+        if (flags & EXTRACT_RELAX) return { kind: 'word', word, rest: undefined };
         return { kind: 'error' };
       }
       if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
@@ -114,7 +132,11 @@ export function extractFirstWordRaw(input: string, flags = 0, separators = WHITE
         if (u) {
           word += u.char;
           i += u.length - 1;
-        } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSep(c) || c === '\\')) word += c;
+        } else if (
+          flags & EXTRACT_UNESCAPE_SEPARATORS &&
+          (isSeparator(separators, input.charCodeAt(i)) || c === '\\')
+        )
+          word += c;
         else if (flags & EXTRACT_UNESCAPE_RELAX) word += '\\' + c;
         else return { kind: 'error' };
       } else word += c;
@@ -123,23 +145,30 @@ export function extractFirstWordRaw(input: string, flags = 0, separators = WHITE
       continue;
     }
     if (quote !== null) {
-      if (c === undefined) return flags & EXTRACT_RELAX ? done(undefined) : { kind: 'error' };
+      if (c === undefined)
+        return flags & EXTRACT_RELAX ? { kind: 'word', word, rest: undefined } : { kind: 'error' };
       i++;
       if (c === quote) quote = null;
-      else if (c === '\\') backslash = true;
-      else word += c;
+      else backslash = true; // the run above stopped at the quote or a backslash
       continue;
     }
-    if (c === undefined) return done(undefined);
+    if (c === undefined) return { kind: 'word', word, rest: undefined };
     i++;
-    if ((c === '"' || c === "'") && flags & EXTRACT_UNQUOTE) quote = c;
+    if ((c === '"' || c === "'") && unquote) quote = c;
     else if (c === '\\') backslash = true;
-    else if (isSep(c)) {
-      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return done(input.slice(i));
-      while (i < n && isSep(input[i] as string)) i++;
-      return done(i >= n ? undefined : input.slice(i));
-    } else word += c;
+    else {
+      // A separator (the run above stopped at it).
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return { kind: 'word', word, rest: input.slice(i) };
+      while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
+      return { kind: 'word', word, rest: i >= n ? undefined : input.slice(i) };
+    }
   }
+}
+
+/** Is this UTF-16 code unit one of `separators`? (WHITESPACE, the usual set, without a search.) */
+function isSeparator(separators: string, code: number): boolean {
+  if (separators === WHITESPACE) return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+  return separators.indexOf(String.fromCharCode(code)) >= 0;
 }
 
 export interface ExtractResult {

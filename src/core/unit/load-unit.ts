@@ -4,7 +4,14 @@
 // src/core/load-dropin.c), v252–v262.
 import { posix } from 'path';
 import { parseUnitFile, type ParsedUnitFile } from './parse-unit-file';
-import { linkTargetPath, memoizeTree, resolvePath, type Resolved, type UnitTree } from './unit-tree';
+import {
+  linkTargetPath,
+  memoizeTree,
+  resolveEntryIn,
+  resolvePath,
+  type Resolved,
+  type UnitTree,
+} from './unit-tree';
 import { parseUnitName, replaceInstance, templateOf, dropInNames, type UnitType } from './unit-name';
 
 /** The sections each unit type reads (the `sections` member of systemd's unit vtables). */
@@ -63,6 +70,7 @@ type NameMapEntry = { kind: 'fragment'; path: string } | { kind: 'alias'; target
 class NameMap {
   private readonly cache = new Map<string, NameMapEntry | null>();
   private aliasIndex: Map<string, string[]> | undefined;
+  private readonly listings = new Map<string, ReadonlySet<string> | null | undefined>();
 
   constructor(
     private readonly tree: UnitTree,
@@ -85,7 +93,10 @@ class NameMap {
   }
 
   private entryIn(dir: string, name: string): NameMapEntry | undefined {
-    const path = posix.join(dir, name);
+    // Most names are in none or one of the search directories: their listings answer without a look.
+    const listing = this.listingOf(dir);
+    if (listing === null || (listing !== undefined && !listing.has(name))) return undefined;
+    const path = joinName(dir, name);
     const entry = this.tree.lstat(path);
     if (!entry) return undefined;
     if (entry.type !== 'symlink') return { kind: 'fragment', path };
@@ -99,6 +110,39 @@ class NameMap {
     if (targetName === name) return undefined; // a self-alias has no effect and is skipped
     if (!isValidAlias(name, targetName)) return undefined;
     return { kind: 'alias', target: targetName };
+  }
+
+  /**
+   * The names in a search directory when its listing tells whether `dir/name` exists: `null` when it
+   * does not exist (or is no directory), its names when it is a directory reached without a symlink.
+   * `undefined` when the path has a symlink on it: then each name is looked up as it is.
+   */
+  private listingOf(dir: string): ReadonlySet<string> | null | undefined {
+    if (this.listings.has(dir)) return this.listings.get(dir);
+    let listing: ReadonlySet<string> | null | undefined;
+    const normalized =
+      dir === '/' || (dir.startsWith('/') && !dir.endsWith('/') && posix.normalize(dir) === dir);
+    if (normalized) {
+      listing = null;
+      let prefix = '';
+      let plain = true;
+      for (const component of dir.split('/')) {
+        if (component === '') continue;
+        prefix += '/' + component;
+        const entry = this.tree.lstat(prefix);
+        if (entry?.type === 'symlink') listing = undefined;
+        if (entry?.type !== 'directory') {
+          plain = false;
+          break;
+        }
+      }
+      if (plain) {
+        const names = this.tree.readDirectory(dir);
+        listing = names === undefined ? undefined : new Set(names);
+      }
+    }
+    this.listings.set(dir, listing);
+    return listing;
   }
 
   /** All names whose alias symlinks (in any search directory) point at `name`. */
@@ -155,6 +199,7 @@ export class UnitLoader {
   private readonly tree: UnitTree;
   private readonly names: NameMap;
   private readonly resolved = new Map<string, Resolved>();
+  private dropIns: DropInFinder | undefined;
 
   constructor(
     tree: UnitTree,
@@ -164,14 +209,25 @@ export class UnitLoader {
     this.names = new NameMap(this.tree, searchPath);
   }
 
-  private resolve(path: string): Resolved {
+  private readonly resolve = (path: string): Resolved => {
     let r = this.resolved.get(path);
     if (!r) {
-      r = resolvePath(this.tree, path);
+      // Most paths are an entry of a directory resolved before: only their last component is new.
+      const slash = path.lastIndexOf('/');
+      if (slash >= 0 && path !== '/') {
+        const dir = slash === 0 ? '/' : path.slice(0, slash);
+        const parent = this.resolve(dir);
+        if (parent.kind === 'directory') {
+          // `path` itself when it already is `<parent>/<name>` (`//name` is not).
+          const exact = parent.path === dir && (slash === 0 || dir !== '/');
+          r = resolveEntryIn(this.tree, exact ? path : joinName(parent.path, path.slice(slash + 1)));
+        }
+      }
+      r ??= resolvePath(this.tree, path);
       this.resolved.set(path, r);
     }
     return r;
-  }
+  };
 
   /** Loads one unit; template names must already carry their instance. */
   load(unitName: string): LoadOutcome {
@@ -198,24 +254,25 @@ export class UnitLoader {
     }
 
     // The reported id comes from the fragment's file name (merge_by_names() in unit_load_fragment()).
-    let id = posix.basename(fragmentPath);
-    const idParts = parseUnitName(id);
+    const fragmentName = fragmentPath.slice(fragmentPath.lastIndexOf('/') + 1);
+    let id = fragmentName;
+    const idParts = id === unitName ? parts : parseUnitName(id);
     if (!idParts || idParts.type !== parts.type) id = unitName;
     else if (idParts.instance === '' && instance !== undefined) id = replaceInstance(id, instance);
     else if (idParts.instance === undefined) instance = undefined;
     const type = parts.type;
 
     const allNames = [id];
-    const addName = (n: string): void => {
-      if (!allNames.includes(n)) allNames.push(n);
-    };
-    addName(unitName);
-    const fragmentName = posix.basename(fragmentPath);
+    if (unitName !== id) allNames.push(unitName);
     for (const alias of names.aliasesOf(fragmentName)) {
-      addName(instance !== undefined && alias.includes('@') ? replaceInstance(alias, instance) : alias);
+      addName(
+        allNames,
+        instance !== undefined && alias.includes('@') ? replaceInstance(alias, instance) : alias,
+      );
     }
     if (lookupName !== unitName) {
-      for (const alias of names.aliasesOf(lookupName)) addName(replaceInstance(alias, instance ?? ''));
+      for (const alias of names.aliasesOf(lookupName))
+        addName(allNames, replaceInstance(alias, instance ?? ''));
     }
 
     const mainText = readUnitText(tree, resolved.path, resolved.size);
@@ -223,9 +280,8 @@ export class UnitLoader {
     const sections = UNIT_SECTIONS[type];
     const files: ParsedUnitFile[] = [parseUnitFile(mainText.text, fragmentPath, sections)];
 
-    for (const dropIn of findDropIns(tree, this.searchPath, id, allNames.slice(1), type, (p) =>
-      this.resolve(p),
-    )) {
+    this.dropIns ??= new DropInFinder(tree, this.searchPath, this.resolve);
+    for (const dropIn of this.dropIns.find(id, allNames.slice(1), type)) {
       const r = this.resolve(dropIn);
       if (r.kind === 'null') continue;
       if (r.kind !== 'file') continue;
@@ -243,6 +299,21 @@ export class UnitLoader {
     }
     return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
   }
+}
+
+function addName(names: string[], name: string): void {
+  if (!names.includes(name)) names.push(name);
+}
+
+/**
+ * posix.join(dir, name) for one file name `name` (no `/`, not `.` or `..`), without parsing `dir`
+ * when it is plainly absolute and normalized.
+ */
+function joinName(dir: string, name: string): string {
+  if (dir === '/') return '/' + name;
+  if (dir.startsWith('/') && !dir.endsWith('/') && !dir.includes('//') && !dir.includes('/.'))
+    return dir + '/' + name;
+  return posix.join(dir, name);
 }
 
 /** Loads one unit by name (see UnitLoader; use a UnitLoader to load many units from one tree). */
@@ -286,9 +357,6 @@ function isHiddenOrBackup(name: string): boolean {
   return name.startsWith('.') || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
 }
 
-/** Sets over directory listings (a memoised tree returns the same array for the same directory). */
-const LISTING_SETS = new WeakMap<string[], Set<string>>();
-
 /**
  * The drop-in files of a unit, in application order: every `*.conf` of every `NAME.d/` directory
  * (the unit's names, their templates and dash prefixes, then the per-type directory) in every search
@@ -302,45 +370,61 @@ export function findDropIns(
   type: UnitType,
   resolve: (path: string) => Resolved = (p) => resolvePath(tree, p),
 ): string[] {
-  const dirs: string[] = [];
-  // A drop-in directory can only exist where its search directory lists it: look names up in the
-  // (memoised) listing first and resolve only the ones that are there.
-  const listed = (dir: string, name: string): boolean => {
-    const r = resolve(dir);
-    if (r.kind !== 'directory') return false;
-    const entries = tree.readDirectory(r.path);
-    if (entries === undefined) return false;
-    let set = LISTING_SETS.get(entries);
-    if (!set) {
-      set = new Set(entries);
-      LISTING_SETS.set(entries, set);
-    }
-    return set.has(name);
-  };
-  const addDir = (dir: string, name: string): void => {
-    if (!listed(dir, name)) return;
-    const r = resolve(dir + '/' + name);
-    if (r.kind === 'directory' && !dirs.includes(r.path)) dirs.push(r.path);
-  };
-  const addDirsFor = (name: string): void => {
-    const candidates = dropInNames(name);
-    for (const dir of searchPath) for (const n of candidates) addDir(dir, `${n}.d`);
-  };
-  addDirsFor(id);
-  for (const alias of aliases) addDirsFor(alias);
-  for (const dir of searchPath) addDir(dir, `${type}.d`);
+  return new DropInFinder(tree, searchPath, resolve).find(id, aliases, type);
+}
 
-  const byName = new Map<string, string>();
-  for (const dir of dirs) {
-    for (const name of tree.readDirectory(dir) ?? []) {
-      if (!name.endsWith('.conf') || isHiddenOrBackup(name) || byName.has(name)) continue;
-      const path = posix.join(dir, name);
-      const entry = tree.lstat(path);
-      if (!entry || (entry.type !== 'file' && entry.type !== 'symlink')) continue;
-      byName.set(name, path);
+/** findDropIns() for many units of one tree: the search directories are listed once. */
+class DropInFinder {
+  /**
+   * The search directories that exist, with the names they hold: a drop-in directory can only exist
+   * where its search directory lists it, so only listed names are resolved.
+   */
+  private readonly roots: { dir: string; entries: Set<string> }[] = [];
+
+  constructor(
+    private readonly tree: UnitTree,
+    searchPath: readonly string[],
+    private readonly resolve: (path: string) => Resolved,
+  ) {
+    for (const dir of searchPath) {
+      const r = resolve(dir);
+      if (r.kind !== 'directory') continue;
+      const entries = tree.readDirectory(r.path);
+      if (entries !== undefined) this.roots.push({ dir, entries: new Set(entries) });
     }
   }
-  return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name) as string);
+
+  find(id: string, aliases: readonly string[], type: UnitType): string[] {
+    if (this.roots.length === 0) return [];
+    const dirs: string[] = [];
+    const addDirsFor = (name: string): void => {
+      const candidates = dropInNames(name).map((n) => `${n}.d`);
+      for (const root of this.roots) for (const n of candidates) this.addDir(dirs, root, n);
+    };
+    addDirsFor(id);
+    for (const alias of aliases) addDirsFor(alias);
+    for (const root of this.roots) this.addDir(dirs, root, `${type}.d`);
+    if (dirs.length === 0) return [];
+
+    const tree = this.tree;
+    const byName = new Map<string, string>();
+    for (const dir of dirs) {
+      for (const name of tree.readDirectory(dir) ?? []) {
+        if (!name.endsWith('.conf') || isHiddenOrBackup(name) || byName.has(name)) continue;
+        const path = joinName(dir, name);
+        const entry = tree.lstat(path);
+        if (!entry || (entry.type !== 'file' && entry.type !== 'symlink')) continue;
+        byName.set(name, path);
+      }
+    }
+    return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name) as string);
+  }
+
+  private addDir(dirs: string[], root: { dir: string; entries: Set<string> }, name: string): void {
+    if (!root.entries.has(name)) return;
+    const r = this.resolve(root.dir + '/' + name);
+    if (r.kind === 'directory' && !dirs.includes(r.path)) dirs.push(r.path);
+  }
 }
 
 /** strcmp() order on the UTF-8 bytes (code-unit order is identical for the ASCII names that occur). */

@@ -62,12 +62,6 @@ export function stripWhitespace(s: string): string {
   return start === 0 && end === s.length ? s : s.slice(start, end);
 }
 
-function leadingBlanks(s: string): number {
-  let i = 0;
-  while (i < s.length && isBlank(s.charCodeAt(i))) i++;
-  return i;
-}
-
 /** string_is_safe(): no control characters, quotes, backslashes or DEL. */
 function isSafeString(s: string): boolean {
   // eslint-disable-next-line no-control-regex
@@ -81,6 +75,32 @@ function endsEscaped(s: string): boolean {
   return n % 2 === 1;
 }
 
+/** Where the line starting at `pos` ends: its first `\n`, `\r` or NUL, or the end of the text. */
+function lineContentEnd(text: string, pos: number): number {
+  const n = text.length;
+  for (; pos < n; pos++) {
+    const c = text.charCodeAt(pos);
+    if (c === 0x0a || c === 0x0d || c === 0) break;
+  }
+  return pos;
+}
+
+/**
+ * Skips the line ending at `pos`: one ending may combine up to one each of `\n`, `\r` and NUL — a
+ * repeated marker starts the next line, and nothing follows a NUL.
+ */
+function skipLineEnding(text: string, pos: number): number {
+  const n = text.length;
+  let seen = 0; // bit 1: \n, 2: \r, 4: NUL
+  for (; pos < n; pos++) {
+    const c = text.charCodeAt(pos);
+    const eol = c === 0x0a ? 1 : c === 0x0d ? 2 : c === 0 ? 4 : 0;
+    if (eol === 0 || seen & 4 || seen & eol) break;
+    seen |= eol;
+  }
+  return pos;
+}
+
 /**
  * Splits text into lines the way read_line() does (read_line_full(), src/basic/fileio.c, v252–v262):
  * a line ends at `\n`, `\r` or NUL, and one line ending may combine up to one of each (`\r\n`, `\n\r`,
@@ -89,19 +109,11 @@ function endsEscaped(s: string): boolean {
  */
 export function splitLines(text: string): string[] {
   const lines: string[] = [];
-  const n = text.length;
   let pos = 0;
-  while (pos < n) {
-    let line = '';
-    let seen = 0; // bit 1: \n, 2: \r, 4: NUL
-    for (; pos < n; pos++) {
-      const c = text.charCodeAt(pos);
-      const eol = c === 0x0a ? 1 : c === 0x0d ? 2 : c === 0 ? 4 : 0;
-      if (seen & 4 || (eol === 0 && seen !== 0) || (eol !== 0 && seen & eol)) break;
-      if (eol !== 0) seen |= eol;
-      else line += text[pos];
-    }
-    lines.push(line);
+  while (pos < text.length) {
+    const end = lineContentEnd(text, pos);
+    lines.push(text.slice(pos, end));
+    pos = skipLineEnding(text, end);
   }
   return lines;
 }
@@ -129,19 +141,26 @@ export function parseUnitFile(text: string, file: string, knownSections: readonl
     result.diagnostics.push({ file, line, column, severity: 'warning', message });
   };
 
+  // Invalid UTF-8 was decoded as U+FFFD: look for it in the lines only when the file has one.
+  const mayHaveInvalidUtf8 = text.indexOf('\uFFFD') >= 0;
+
   /** parse_line(): one logical line; false when it makes systemd refuse the whole file. */
   const parseLine = (logical: string, startLine: number, startColumn: number): boolean => {
-    const lineOffset = leadingBlanks(logical);
-    const l = stripWhitespace(logical);
-    if (l.length === 0) return true;
-    const column = startColumn + lineOffset;
+    // The line without systemd's WHITESPACE at either end is logical[begin, end).
+    let begin = 0;
+    let end = logical.length;
+    while (begin < end && isBlank(logical.charCodeAt(begin))) begin++;
+    if (begin === end) return true;
+    while (isBlank(logical.charCodeAt(end - 1))) end--;
+    const column = startColumn + begin;
 
-    if (l.indexOf('\uFFFD') >= 0) {
+    if (mayHaveInvalidUtf8 && logical.indexOf('\uFFFD', begin) >= 0) {
       warn(startLine, column, 'Line is not valid UTF-8, ignoring.');
       return true;
     }
 
-    if (l.charCodeAt(0) === 0x5b /* [ */) {
+    if (logical.charCodeAt(begin) === 0x5b /* [ */) {
+      const l = logical.slice(begin, end);
       const fatal = (message: string): false => {
         result.fatal = { file, line: startLine, column, severity: 'error', message };
         result.fatalReason = 'Bad message';
@@ -168,38 +187,57 @@ export function parseUnitFile(text: string, file: string, knownSections: readonl
       return true;
     }
 
-    const eq = l.indexOf('=');
+    const eq = logical.indexOf('=', begin);
     if (eq < 0) {
       warn(startLine, column, "Missing '=', ignoring line.");
       return true;
     }
-    if (eq === 0) {
+    if (eq === begin) {
       warn(startLine, column, "Missing key name before '=', ignoring line.");
       return true;
     }
+    // Both sides stripped (the key starts at `begin`, the value ends at `end`).
+    let keyEnd = eq;
+    while (isBlank(logical.charCodeAt(keyEnd - 1))) keyEnd--;
+    let valueBegin = eq + 1;
+    while (valueBegin < end && isBlank(logical.charCodeAt(valueBegin))) valueBegin++;
     result.assignments.push({
       file,
       line: startLine,
       column,
       section,
       sectionLine,
-      key: stripWhitespace(l.slice(0, eq)),
-      value: stripWhitespace(l.slice(eq + 1)),
+      key: logical.slice(begin, keyEnd),
+      value: logical.slice(valueBegin, end),
     });
     return true;
   };
 
-  const lines = splitLines(text);
-  for (let index = 0; index < lines.length; index++) {
-    const lineNo = index + 1;
-    let raw = lines[index] as string;
+  // Most files end their lines with `\n` alone: then a line is simply everything up to the next one.
+  const n = text.length;
+  const onlyNewlines = text.indexOf('\r') < 0 && text.indexOf('\0') < 0;
+  let lineCount = 0;
+  for (let pos = 0; pos < n;) {
+    const start = pos;
+    let lineEnd: number;
+    if (onlyNewlines) {
+      lineEnd = text.indexOf('\n', pos);
+      if (lineEnd < 0) lineEnd = n;
+      pos = lineEnd + 1;
+    } else {
+      lineEnd = lineContentEnd(text, pos);
+      pos = skipLineEnding(text, lineEnd);
+    }
+    const lineNo = ++lineCount;
 
     // Comment lines are dropped before continuation handling, also in the middle of a continuation.
-    const lead = leadingBlanks(raw);
-    if (lead < raw.length) {
-      const c = raw.charCodeAt(lead);
+    let lead = start;
+    while (lead < lineEnd && isBlank(text.charCodeAt(lead))) lead++;
+    if (lead < lineEnd) {
+      const c = text.charCodeAt(lead);
       if (c === 0x23 /* # */ || c === 0x3b /* ; */) continue;
     }
+    let raw = text.slice(start, lineEnd);
     // config_parse() strips a UTF-8 byte order mark once: at the start of the first line that has one
     // (which need not be line 1), after the comment check — so a BOM before `#` makes no comment.
     if (!bomSeen && raw.startsWith(UTF8_BOM)) {

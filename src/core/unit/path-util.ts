@@ -7,8 +7,23 @@
 const NAME_MAX = 255;
 const PATH_MAX = 4096;
 
-const encoder = new TextEncoder();
-const byteLength = (s: string): number => encoder.encode(s).length;
+/**
+ * The length of `s[from, to)` in UTF-8 bytes, as TextEncoder would encode it (a lone surrogate
+ * becomes U+FFFD, three bytes) — counted without encoding anything.
+ */
+export function utf8Length(s: string, from = 0, to = s.length): number {
+  let n = to - from;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < to && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a surrogate pair: two code units, four bytes
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
 
 /** The components of a path, as path_find_first_component() yields them (`.` and empty ones skipped). */
 function components(p: string): string[] {
@@ -28,7 +43,7 @@ export function simplifyPath(p: string): string {
   for (let i = 0; i < parts.length; i++) {
     const c = parts[i] as string;
     if (c === '' || c === '.') continue;
-    if (byteLength(c) > NAME_MAX) {
+    if (utf8Length(c) > NAME_MAX) {
       // The invalid remainder is kept verbatim from this component on.
       const rest = parts.slice(i).join('/');
       return (absolute ? '/' : '') + [...out, rest].join('/');
@@ -42,10 +57,13 @@ export function simplifyPath(p: string): string {
 /** path_is_valid_full(): non-empty, every component ≤ NAME_MAX, shorter than PATH_MAX; `..` optional. */
 export function isValidPath(p: string, acceptDotDot = true): boolean {
   if (p === '') return false;
-  if (byteLength(p) >= PATH_MAX) return false;
-  for (const c of components(p)) {
-    if (byteLength(c) > NAME_MAX) return false;
-    if (!acceptDotDot && c === '..') return false;
+  if (utf8Length(p) >= PATH_MAX) return false;
+  // Each component p[start, i) between slashes (empty ones and `.` cannot be too long or `..`).
+  for (let start = 0, i = 0; i <= p.length; i++) {
+    if (i < p.length && p.charCodeAt(i) !== 0x2f /* / */) continue;
+    if (i - start > NAME_MAX / 3 && utf8Length(p, start, i) > NAME_MAX) return false;
+    if (!acceptDotDot && i - start === 2 && p.startsWith('..', start)) return false;
+    start = i + 1;
   }
   return true;
 }
@@ -62,7 +80,7 @@ export function isNormalizedPath(p: string): boolean {
 export function isValidFilename(p: string): boolean {
   if (p === '' || p === '.' || p === '..') return false;
   if (p.includes('/')) return false;
-  return byteLength(p) <= NAME_MAX;
+  return utf8Length(p) <= NAME_MAX;
 }
 
 /**
@@ -101,7 +119,7 @@ export function simplifyAndCheckPath(
   if (!isValidPath(simplified))
     return {
       ok: false,
-      message: `${key}= path has invalid length (${byteLength(simplified)} bytes)`,
+      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes)`,
     };
   if (!isNormalizedPath(simplified))
     return { ok: false, message: `${key}= path is not normalized: ${simplified}` };

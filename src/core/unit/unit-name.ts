@@ -1,6 +1,6 @@
 // Unit names: validation, type, template/instance and prefix handling, escaping.
 // Ported from systemd's src/basic/unit-name.c (unit_name_is_valid, unit_name_to_prefix, …), v252–v262.
-import { isNormalizedPath, pathEqual, simplifyPath } from './path-util';
+import { isNormalizedPath, pathEqual, simplifyPath, utf8Length } from './path-util';
 
 export const UNIT_TYPES = [
   'service',
@@ -16,6 +16,8 @@ export const UNIT_TYPES = [
   'scope',
 ] as const;
 export type UnitType = (typeof UNIT_TYPES)[number];
+
+const UNIT_TYPE_SET: ReadonlySet<string> = new Set(UNIT_TYPES);
 
 /** UNIT_NAME_MAX in systemd. */
 const UNIT_NAME_MAX = 256;
@@ -52,7 +54,7 @@ export function parseUnitName(name: string): UnitNameParts | undefined {
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return undefined;
   const type = name.slice(dot + 1) as UnitType;
-  if (!UNIT_TYPES.includes(type)) return undefined;
+  if (!UNIT_TYPE_SET.has(type)) return undefined;
   const at = name.indexOf('@');
   if (at === 0) return undefined;
   if (at < 0) {
@@ -157,7 +159,7 @@ export function unitNameFromPath(path: string, type: UnitType): string | 'hashed
     escaped = escapeUnitNamePart(p.replace(/\/+$/, '').replace(/^\/+/, ''));
   }
   const name = `${escaped}.${type}`;
-  if (new TextEncoder().encode(name).length >= UNIT_NAME_MAX) return 'hashed';
+  if (utf8Length(name) >= UNIT_NAME_MAX) return 'hashed';
   const parts = parseUnitName(name);
   return parts && parts.instance === undefined ? name : undefined;
 }

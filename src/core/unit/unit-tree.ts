@@ -102,25 +102,58 @@ export function resolvePath(tree: UnitTree, path: string): Resolved {
 }
 
 /**
+ * resolvePath() of `path` = `<dir>/<name>` for a directory `dir` that resolvePath() has already
+ * resolved (a tree path without symlinks) and a plain file name, when only the last component needs a
+ * look: it is not a symlink. `undefined` when that shortcut does not apply (a symlink to follow, `.`
+ * or `..`): then resolve the whole path. Following the same steps as resolvePath() would from `dir`
+ * on, the result is the same — a last component that is no link adds no hop.
+ */
+export function resolveEntryIn(tree: UnitTree, path: string): Resolved | undefined {
+  const slash = path.lastIndexOf('/');
+  const name = path.slice(slash + 1);
+  if (name === '' || name === '.' || name === '..') return undefined;
+  const entry = tree.lstat(path);
+  if (!entry) {
+    if (path === '/dev/null' && tree.hostDirectory === undefined) return { kind: 'null' };
+    return { kind: 'missing' };
+  }
+  switch (entry.type) {
+    case 'file':
+      return { kind: 'file', path, size: entry.size };
+    case 'directory':
+      return { kind: 'directory', path };
+    case 'symlink':
+      return undefined;
+    default:
+      return { kind: 'other', path };
+  }
+}
+
+/**
  * A UnitTree that asks the underlying tree at most once per path (lstat, directory listing, file
  * contents), for loaders that resolve the same directories for many units.
  */
 export function memoizeTree(tree: UnitTree): UnitTree {
-  const lstats = new Map<string, TreeEntry | undefined>();
-  const listings = new Map<string, string[] | undefined>();
+  // `null` records "asked, and there is nothing": one map lookup answers both questions.
+  const lstats = new Map<string, TreeEntry | null>();
+  const listings = new Map<string, string[] | null>();
   const files = new Map<string, { text: string } | { error: string }>();
   return {
     lstat(path) {
-      if (lstats.has(path)) return lstats.get(path);
-      const e = tree.lstat(path);
-      lstats.set(path, e);
-      return e;
+      let e = lstats.get(path);
+      if (e === undefined) {
+        e = tree.lstat(path) ?? null;
+        lstats.set(path, e);
+      }
+      return e ?? undefined;
     },
     readDirectory(path) {
-      if (listings.has(path)) return listings.get(path);
-      const l = tree.readDirectory(path);
-      listings.set(path, l);
-      return l;
+      let l = listings.get(path);
+      if (l === undefined) {
+        l = tree.readDirectory(path) ?? null;
+        listings.set(path, l);
+      }
+      return l ?? undefined;
     },
     readFile(path) {
       let f = files.get(path);
