@@ -11073,10 +11073,12 @@ function isValidAlias(alias, target) {
 var UnitLoader = class {
   constructor(tree, searchPath) {
     this.searchPath = searchPath;
+    this.source = tree;
     this.tree = memoizeTree(tree);
     this.names = new NameMap(this.tree, searchPath);
   }
   searchPath;
+  source;
   tree;
   names;
   resolved = /* @__PURE__ */ new Map();
@@ -11138,7 +11140,7 @@ var UnitLoader = class {
       for (const alias of names.aliasesOf(lookupName))
         addName(allNames, replaceInstance(alias, instance ?? ""));
     }
-    const mainText = readUnitText(tree, resolved.path, resolved.size);
+    const mainText = readUnitText(this.source, resolved.path, resolved.size);
     if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
     const sections = UNIT_SECTIONS[type];
     const files = [parseUnitFile(mainText.text, fragmentPath, sections)];

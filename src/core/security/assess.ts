@@ -379,7 +379,7 @@ interface AssessTable {
   bigArithmetic: boolean;
   /** Every text known in advance, in ascending string order. */
   texts: string[];
-  /** Every known text → its rank (see textRank()). */
+  /** Every known text → its rank: 2, 4, 6, … in ascending string order (gapRank() gives the odd ones). */
   textRank: Map<string, number>;
   /** The rows ordered by (name, index): the tie-breakers after the description. */
   nameRank: number[];

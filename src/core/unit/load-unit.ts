@@ -196,6 +196,7 @@ function isValidAlias(alias: string, target: string): boolean {
  * are shared between the units it loads, so loading N units from one tree stays linear in N.
  */
 export class UnitLoader {
+  private readonly source: UnitTree;
   private readonly tree: UnitTree;
   private readonly names: NameMap;
   private readonly resolved = new Map<string, Resolved>();
@@ -205,6 +206,7 @@ export class UnitLoader {
     tree: UnitTree,
     private readonly searchPath: readonly string[],
   ) {
+    this.source = tree;
     this.tree = memoizeTree(tree);
     this.names = new NameMap(this.tree, searchPath);
   }
@@ -275,7 +277,8 @@ export class UnitLoader {
         addName(allNames, replaceInstance(alias, instance ?? ''));
     }
 
-    const mainText = readUnitText(tree, resolved.path, resolved.size);
+    // A unit's own file is read for it alone: not kept (drop-ins, which units share, are).
+    const mainText = readUnitText(this.source, resolved.path, resolved.size);
     if ('error' in mainText) return fail('error', id, `Failed to open ${fragmentPath}: ${mainText.error}`);
     const sections = UNIT_SECTIONS[type];
     const files: ParsedUnitFile[] = [parseUnitFile(mainText.text, fragmentPath, sections)];
