@@ -11706,6 +11706,27 @@ var NAMESPACE_FLAGS = {
   time: 128
 };
 var NAMESPACES_UNSET = -1;
+var EFFECTIVE_FLAGS = {
+  NoNewPrivileges: (s) => s.noNewPrivileges,
+  PrivateTmp: (s) => s.privateTmp !== "no",
+  PrivateDevices: (s) => s.privateDevices,
+  PrivateNetwork: (s) => s.privateNetwork,
+  PrivateUsers: (s) => s.privateUsers !== "no",
+  PrivateMounts: (s) => s.privateMounts !== false,
+  ProtectKernelModules: (s) => s.protectKernelModules,
+  ProtectKernelTunables: (s) => s.protectKernelTunables,
+  ProtectKernelLogs: (s) => s.protectKernelLogs,
+  ProtectClock: (s) => s.protectClock,
+  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
+  ProtectHostname: (s) => s.protectHostname !== "no",
+  LockPersonality: (s) => s.lockPersonality,
+  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
+  RestrictRealtime: (s) => s.restrictRealtime,
+  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
+  RemoveIPC: (s) => s.removeIpc,
+  DynamicUser: (s) => s.dynamicUser,
+  Delegate: (s) => s.delegate
+};
 var TYPE_SECTION = {
   service: "Service",
   socket: "Socket",
@@ -12949,25 +12970,6 @@ function runsPrivileged(s) {
   if (s.dynamicUser) return false;
   return s.user === void 0 || s.user === "";
 }
-var boolFlag = {
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateMounts: (s) => s.privateMounts !== false,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateTmp: (s) => s.privateTmp !== "no",
-  PrivateUsers: (s) => s.privateUsers !== "no",
-  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectHostname: (s) => s.protectHostname !== "no",
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  Delegate: (s) => s.delegate
-};
 function familyClassRestricted(s, cls) {
   const allowList = s.addressFamiliesAllowList;
   let restricted = allowList;
@@ -13027,7 +13029,7 @@ var RULES = {
   bool: (a) => {
     const cls = a.familyClass;
     if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
-    const flag = boolFlag[a.jsonField] ?? (() => false);
+    const flag = EFFECTIVE_FLAGS[a.jsonField] ?? (() => false);
     if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
     return (s) => flag(s) ? GOOD : BAD;
   },
@@ -28410,27 +28412,6 @@ function directivesOfAssessor(a) {
 }
 
 // src/core/gate/profile-checks.ts
-var BOOLEAN_SETTINGS = {
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  PrivateTmp: (s) => s.privateTmp !== "no",
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateUsers: (s) => s.privateUsers !== "no",
-  PrivateMounts: (s) => s.privateMounts !== false,
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
-  ProtectHostname: (s) => s.protectHostname !== "no",
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  RemoveIPC: (s) => s.removeIpc,
-  DynamicUser: (s) => s.dynamicUser,
-  Delegate: (s) => s.delegate
-};
 var RANKS = {
   ProtectSystem: { of: (s) => s.protectSystem, order: ["no", "yes", "full", "strict"] },
   ProtectHome: { of: (s) => s.protectHome, order: ["no", "read-only", "tmpfs", "yes"] },
@@ -28458,7 +28439,7 @@ function checkRequirement(requirement, s, profile) {
   const eq = requirement.indexOf("=");
   const key = requirement.slice(0, eq);
   const want = requirement.slice(eq + 1).trim();
-  const boolGetter = BOOLEAN_SETTINGS[key];
+  const boolGetter = EFFECTIVE_FLAGS[key];
   if (boolGetter) {
     const b = parseBoolean(want);
     const have = boolGetter(s);

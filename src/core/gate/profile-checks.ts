@@ -2,7 +2,7 @@
 // is met by the setting systemd would apply, whichever line or implication produced it), allowed
 // capabilities and allowed address families.
 import type { SecuritySettings } from '../security/settings';
-import { NAMESPACES_UNSET, parseBoolean } from '../security/settings';
+import { EFFECTIVE_FLAGS, NAMESPACES_UNSET, parseBoolean } from '../security/settings';
 import type { SystemdProfile } from '../security/versions';
 import { extractWords } from '../unit/extract-word';
 
@@ -11,28 +11,6 @@ export interface RequirementResult {
   /** What the unit has instead, for the message (e.g. `ProtectSystem=full`). */
   actual: string;
 }
-
-const BOOLEAN_SETTINGS: Record<string, (s: SecuritySettings) => boolean> = {
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  PrivateTmp: (s) => s.privateTmp !== 'no',
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateUsers: (s) => s.privateUsers !== 'no',
-  PrivateMounts: (s) => s.privateMounts !== false,
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectControlGroups: (s) => s.protectControlGroups !== 'no',
-  ProtectHostname: (s) => s.protectHostname !== 'no',
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  RemoveIPC: (s) => s.removeIpc,
-  DynamicUser: (s) => s.dynamicUser,
-  Delegate: (s) => s.delegate,
-};
 
 /** Strength order of enum settings: a stronger value satisfies a weaker requirement. */
 const RANKS: Record<string, { of: (s: SecuritySettings) => string; order: string[] }> = {
@@ -74,7 +52,7 @@ export function checkRequirement(
   const eq = requirement.indexOf('=');
   const key = requirement.slice(0, eq);
   const want = requirement.slice(eq + 1).trim();
-  const boolGetter = BOOLEAN_SETTINGS[key];
+  const boolGetter = EFFECTIVE_FLAGS[key];
   if (boolGetter) {
     const b = parseBoolean(want);
     const have = boolGetter(s);

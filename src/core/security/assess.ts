@@ -3,7 +3,7 @@
 // Ported from the assess_*() functions and assess() of src/analyze/analyze-security.c (v250–v262).
 import type { AssessorData, LevelData, SystemdProfile } from './versions';
 import type { SecuritySettings } from './settings';
-import { NAMESPACES_UNSET } from './settings';
+import { EFFECTIVE_FLAGS, NAMESPACES_UNSET } from './settings';
 import type { SecurityPolicy } from './security-policy';
 
 /** What one assessor concludes: a badness (0…range) or "not applicable", and maybe its own text. */
@@ -73,26 +73,6 @@ export function runsPrivileged(s: SecuritySettings): boolean {
   if (s.dynamicUser) return false;
   return s.user === undefined || s.user === '';
 }
-
-const boolFlag: Record<string, (s: SecuritySettings) => boolean> = {
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateMounts: (s) => s.privateMounts !== false,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateTmp: (s) => s.privateTmp !== 'no',
-  PrivateUsers: (s) => s.privateUsers !== 'no',
-  ProtectControlGroups: (s) => s.protectControlGroups !== 'no',
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectHostname: (s) => s.protectHostname !== 'no',
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  Delegate: (s) => s.delegate,
-};
 
 /** Does the unit deny this class of address families? (get_security_info(), offline) */
 function familyClassRestricted(s: SecuritySettings, cls: string): boolean {
@@ -171,7 +151,7 @@ const RULES: Record<AssessorData['kind'], (a: AssessorData, profile: SystemdProf
   bool: (a) => {
     const cls = a.familyClass;
     if (cls) return (s) => (familyClassRestricted(s, cls) ? GOOD : BAD);
-    const flag = boolFlag[a.jsonField] ?? ((): boolean => false);
+    const flag = EFFECTIVE_FLAGS[a.jsonField] ?? ((): boolean => false);
     // Delegate= is the one inverted flag: having it is bad.
     if (a.jsonField === 'Delegate') return (s) => (flag(s) ? BAD : GOOD);
     return (s) => (flag(s) ? GOOD : BAD);
