@@ -12952,6 +12952,10 @@ function finishRecord(ctx) {
 }
 
 // src/core/security/assess.ts
+function levelFor(exposure3, profile) {
+  const levels = profile.data.levels;
+  return levels.find((l) => exposure3 >= l.min) ?? levels[levels.length - 1];
+}
 var AssessmentAbort = class extends Error {
 };
 var NOBODY = "nobody";
@@ -13247,10 +13251,8 @@ function buildTable(profile, policy) {
   );
   const nameRank = new Array(n);
   byNameRank.forEach((index, rank) => nameRank[index] = rank);
-  const levels = profile.data.levels;
   const levelOf = [];
-  for (let e = 0; e <= 100; e++)
-    levelOf.push(levels.find((l) => e >= l.min) ?? levels[levels.length - 1]);
+  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, profile));
   return {
     assessors,
     rule: assessors.map((a) => RULES[a.kind](a, profile)),
@@ -13376,8 +13378,7 @@ function assessUnit(s, profile, policy) {
     }
     exposure3 = Number(up(badnessSum2 * 100n & U642, weightSum2));
   }
-  const levels = profile.data.levels;
-  const level = t.levelOf[exposure3] ?? levels.find((l) => exposure3 >= l.min) ?? levels[levels.length - 1];
+  const level = t.levelOf[exposure3] ?? levelFor(exposure3, profile);
   return {
     unitId: s.unitId,
     rows: keyed ? orderByKeys(rows, keys, t) : sortRows(rows, profile.traits.emptyDescriptionSortsFirst),
@@ -30355,27 +30356,19 @@ function parseThreshold(value) {
   const n = parseUnsignedAuto(value);
   return n === void 0 || n > 100 ? void 0 : n;
 }
-var TRUE = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
-var FALSE = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
-function parseBooleanOption(value) {
-  const v = value.toLowerCase();
-  if (TRUE.has(v)) return true;
-  if (FALSE.has(v)) return false;
-  return void 0;
-}
 
 // src/cli.ts
 var UsageError = class extends Error {
 };
 function isUtf8Locale(env) {
-  if (env.SYSTEMD_UTF8 !== void 0) return parseBooleanOption(env.SYSTEMD_UTF8) !== false;
+  if (env.SYSTEMD_UTF8 !== void 0) return parseBoolean(env.SYSTEMD_UTF8) !== false;
   const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || "";
   if (locale === "" || locale === "C" || locale === "POSIX") return true;
   return /utf-?8/i.test(locale);
 }
 function emojiEnabled(env) {
   if (env.SYSTEMD_EMOJI !== void 0) {
-    const b = parseBooleanOption(env.SYSTEMD_EMOJI);
+    const b = parseBoolean(env.SYSTEMD_EMOJI);
     if (b !== void 0) return b;
   }
   const term = env.TERM;
@@ -30386,7 +30379,7 @@ function colorsEnabled(cli) {
   const env = cli.env;
   if (env.NO_COLOR !== void 0 && env.NO_COLOR !== "") return false;
   if (env.SYSTEMD_COLORS !== void 0) {
-    const b = parseBooleanOption(env.SYSTEMD_COLORS);
+    const b = parseBoolean(env.SYSTEMD_COLORS);
     if (b !== void 0) return b;
   }
   return cli.stdoutIsTTY && env.TERM !== "dumb";
@@ -30434,7 +30427,7 @@ function buildProgram(cli, result, pending) {
       `systemd version whose behaviour to reproduce (${SUPPORTED_VERSIONS.join(", ")})`
     ).default(String(DEFAULT_VERSION))
   ).addOption(new Option("--no-pager", "accepted for compatibility; output is never paged")).action((units, opts) => {
-    const offline = parseBooleanOption(opts.offline ?? "true");
+    const offline = parseBoolean(opts.offline ?? "true");
     if (offline === void 0) throw new UsageError(`Failed to parse --offline= argument: ${opts.offline}`);
     if (!offline)
       throw new UsageError(

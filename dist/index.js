@@ -46838,227 +46838,6 @@ function renderJsonReport(verdict2, meta) {
   };
 }
 
-// src/core/report/badge.ts
-function levelOf(exposure2) {
-  if (exposure2 >= 100) return "DANGEROUS";
-  if (exposure2 >= 90) return "UNSAFE";
-  if (exposure2 >= 75) return "EXPOSED";
-  if (exposure2 >= 50) return "MEDIUM";
-  if (exposure2 >= 10) return "OK";
-  if (exposure2 >= 1) return "SAFE";
-  return "PERFECT";
-}
-var COLORS = {
-  DANGEROUS: "red",
-  UNSAFE: "red",
-  EXPOSED: "orange",
-  MEDIUM: "yellow",
-  OK: "yellowgreen",
-  SAFE: "green",
-  PERFECT: "brightgreen"
-};
-function renderBadge(verdict2, label = "unit exposure") {
-  if (verdict2.maxExposure === void 0)
-    return { schemaVersion: 1, label, message: "no units", color: "lightgrey" };
-  const level = levelOf(verdict2.maxExposure);
-  return {
-    schemaVersion: 1,
-    label,
-    message: `${formatExposure(verdict2.maxExposure)} ${level}`,
-    color: COLORS[level]
-  };
-}
-
-// src/core/report/pr-comment.ts
-var STICKY_MARKER = "<!-- unitgate:sticky v1 -->";
-var GITHUB_COMMENT_LIMIT = 65536;
-var PR_COMMENT_DEFAULT_MAX_CHARS = 6e4;
-var MAX_CHANGES_PER_UNIT = 20;
-var MAX_ITEMS_PER_UNIT = 10;
-var MAX_FIELD_CHARS2 = 300;
-var RESERVE_CHARS = 1200;
-var OPEN_DETAILS_UP_TO = 3;
-function charCount(text2) {
-  let n = 0;
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2.charCodeAt(i);
-    if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
-      const d2 = text2.charCodeAt(i + 1);
-      if (d2 >= 56320 && d2 <= 57343) i++;
-    }
-    n++;
-  }
-  return n;
-}
-function plural2(n, word, many = `${word}s`) {
-  return `${n} ${n === 1 ? word : many}`;
-}
-function mdCode2(text2) {
-  return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS2));
-}
-function fileLink(file, line, blobUrl) {
-  const text2 = inlineCode(`${truncateText(file, MAX_FIELD_CHARS2)}:${line}`);
-  return blobUrl ? `[${text2}](${blobUrl}${encodeUriPath(file)}#L${line})` : text2;
-}
-function movedLine(c, blobUrl) {
-  const removed = c.removed?.[0];
-  const where2 = removed ? `in ${fileLink(removed.location.file, removed.location.line, blobUrl)}` : `at ${fileLink(c.location.file, c.location.line, blobUrl)}`;
-  return `- ${mdCode2(c.summary)} ${where2} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
-}
-function moreLine(n, what) {
-  return `- … and ${n} more ${what} in the job summary`;
-}
-function unitDetails2(u, options, open2) {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
-  const counts = [
-    u.changes.length > 0 ? plural2(u.changes.length, "row change") : "",
-    u.violations.length > 0 ? plural2(u.violations.length, "violation") : "",
-    u.accepted.length > 0 ? `${u.accepted.length} accepted` : ""
-  ].filter(Boolean);
-  const exposure2 = u.base && u.head ? ` · ${formatExposure(u.base.exposure)} → ${formatExposure(u.head.exposure)} (${signedExposure(
-    u.head.exposure - u.base.exposure
-  )})` : "";
-  const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS2))}</code>${escapeHtml(
-    exposure2
-  )} — ${counts.join(", ")}`;
-  const linkOptions = options.blobUrl ? { blobUrl: options.blobUrl } : {};
-  const out = [`<details${open2 ? " open" : ""}><summary>${summary2}</summary>`, ""];
-  if (u.changes.length > 0) {
-    out.push("**Why it moved**", "");
-    for (const c of u.changes.slice(0, MAX_CHANGES_PER_UNIT)) out.push(movedLine(c, options.blobUrl));
-    if (u.changes.length > MAX_CHANGES_PER_UNIT)
-      out.push(moreLine(u.changes.length - MAX_CHANGES_PER_UNIT, "rows"));
-    out.push("");
-  }
-  if (u.violations.length > 0) {
-    out.push("**Violations**", "");
-    for (const v of u.violations.slice(0, MAX_ITEMS_PER_UNIT)) out.push(renderViolationItem(v, linkOptions));
-    if (u.violations.length > MAX_ITEMS_PER_UNIT)
-      out.push(moreLine(u.violations.length - MAX_ITEMS_PER_UNIT, "violations"));
-    out.push("");
-  }
-  if (u.accepted.length > 0) {
-    out.push("**Accepted deviations**", "");
-    for (const a of u.accepted.slice(0, MAX_ITEMS_PER_UNIT))
-      out.push(renderAcceptedItem(a.violation, a.note, linkOptions));
-    if (u.accepted.length > MAX_ITEMS_PER_UNIT)
-      out.push(moreLine(u.accepted.length - MAX_ITEMS_PER_UNIT, "accepted deviations"));
-    out.push("");
-  }
-  out.push("</details>", "");
-  return out.join("\n");
-}
-function invalidNotes(notes) {
-  const invalid = notes.filter((n) => n.problems.length > 0);
-  if (invalid.length === 0) return void 0;
-  const out = ["**Invalid deviation notes**", ""];
-  for (const n of invalid.slice(0, MAX_ITEMS_PER_UNIT)) {
-    const where2 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
-    out.push(
-      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
-        truncateText(n.problems.join("; "), MAX_FIELD_CHARS2 * 2)
-      )}`
-    );
-  }
-  if (invalid.length > MAX_ITEMS_PER_UNIT) out.push(moreLine(invalid.length - MAX_ITEMS_PER_UNIT, "notes"));
-  out.push("");
-  return out.join("\n");
-}
-function trendSection(markdown) {
-  return [
-    "<details><summary>📈 Trend across releases</summary>",
-    "",
-    neutralizeMentions(markdown.trim()),
-    "",
-    "</details>",
-    ""
-  ].join("\n");
-}
-function pointer(options) {
-  return options.runUrl ? `[the job summary of this run](${encodeURI(options.runUrl)})` : "the job summary of the workflow run";
-}
-function sortUnits(units) {
-  return [...units].sort(
-    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
-  );
-}
-function renderPullRequestComment(verdict2, options = {}) {
-  const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
-  const budget = maxChars - RESERVE_CHARS;
-  const units = sortUnits(verdict2.units);
-  const parts = [STICKY_MARKER, ...renderHeadline(verdict2)];
-  let used = charCount(parts.join("\n")) + 1;
-  const notes = [];
-  const rows = [];
-  let tableSize = charCount(UNIT_TABLE_HEADER.join("\n")) + 1;
-  for (const u of units) {
-    const row = renderUnitRow(u);
-    const n = charCount(row) + 1;
-    if (used + tableSize + n > budget) break;
-    rows.push(row);
-    tableSize += n;
-  }
-  if (units.length > 0) {
-    parts.push([...UNIT_TABLE_HEADER, ...rows].join("\n"), "");
-    used += tableSize + 1;
-  }
-  if (rows.length < units.length) {
-    const left = units.length - rows.length;
-    notes.push(
-      `${plural2(left, "more unit")} (failing units come first) ${left === 1 ? "is" : "are"} listed in`
-    );
-  }
-  if (options.trendMarkdown && options.trendMarkdown.trim() !== "") {
-    const trend = trendSection(options.trendMarkdown);
-    const n = charCount(trend) + 1;
-    if (used + n <= budget) {
-      parts.push(trend);
-      used += n;
-    } else notes.push("The release trend is left out here; it is in");
-  }
-  const details = units.map((u) => ({ u, d: unitDetails2(u, options, false) })).filter((x) => x.d !== void 0);
-  const open2 = details.length <= OPEN_DETAILS_UP_TO;
-  let omitted = 0;
-  for (const { u } of details) {
-    const text2 = unitDetails2(u, options, open2 && (u.status === "fail" || u.status === "error"));
-    const n = charCount(text2) + 1;
-    if (omitted === 0 && used + n <= budget) {
-      parts.push(text2);
-      used += n;
-    } else omitted++;
-  }
-  if (omitted > 0) notes.push(`Details of ${plural2(omitted, "unit")} are cut to fit this comment; see`);
-  const invalid = invalidNotes(verdict2.notes);
-  if (invalid !== void 0) {
-    const n = charCount(invalid) + 1;
-    if (used + n <= budget) parts.push(invalid);
-    else notes.push("Invalid deviation notes are listed in");
-  }
-  for (const note3 of notes) parts.push(`_${note3} ${pointer(options)}._`, "");
-  parts.push(`<sub>unitgate · every finding, fix and message: ${pointer(options)}</sub>`, "");
-  let out = parts.join("\n").replace(/\n{3,}/g, "\n\n");
-  if (charCount(out) > maxChars) {
-    out = [
-      STICKY_MARKER,
-      ...renderHeadline(verdict2),
-      `_The report does not fit here; see ${pointer(options)}._`,
-      ""
-    ].join("\n");
-  }
-  return out;
-}
-function renderResolvedComment(options = {}) {
-  return [
-    STICKY_MARKER,
-    "## ✅ unitgate: nothing to check any more",
-    "",
-    "This pull request no longer changes a systemd unit, drop-in or policy that unitgate checks, so earlier findings are resolved.",
-    "",
-    `<sub>unitgate · ${options.runUrl ? `[latest run](${encodeURI(options.runUrl)})` : "latest run"}</sub>`,
-    ""
-  ].join("\n");
-}
-
 // src/core/unit/path-util.ts
 var NAME_MAX = 255;
 var PATH_MAX = 4096;
@@ -49002,139 +48781,11 @@ function finishRecord(ctx) {
   if (s.protectSystem === void 0) s.protectSystem = "no";
 }
 
-// src/core/gate/profile-checks.ts
-var RANKS = {
-  ProtectSystem: { of: (s) => s.protectSystem, order: ["no", "yes", "full", "strict"] },
-  ProtectHome: { of: (s) => s.protectHome, order: ["no", "read-only", "tmpfs", "yes"] },
-  ProtectProc: { of: (s) => s.protectProc, order: ["default", "noaccess", "ptraceable", "invisible"] },
-  ProcSubset: { of: (s) => s.procSubset, order: ["all", "pid"] },
-  KeyringMode: { of: (s) => s.keyringMode, order: ["shared", "inherit", "private"] },
-  NotifyAccess: { of: (s) => s.notifyAccess, order: ["all", "exec", "main", "none"] },
-  DevicePolicy: { of: (s) => s.devicePolicy ?? "auto", order: ["auto", "closed", "strict"] }
-};
-function capabilityMask(words, profile) {
-  let mask = 0n;
-  for (const w of words) {
-    const bit = profile.data.capabilities[w.toUpperCase()];
-    if (bit !== void 0) mask |= 1n << BigInt(bit);
-  }
-  return mask;
-}
-function capabilityNames(mask, profile) {
-  return Object.entries(profile.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
-}
-function lastValue(s, key) {
-  return s.provenance.get(key)?.at(-1)?.value;
-}
-function checkRequirement(requirement, s, profile) {
-  const eq = requirement.indexOf("=");
-  const key = requirement.slice(0, eq);
-  const want = requirement.slice(eq + 1).trim();
-  const boolGetter = EFFECTIVE_FLAGS[key];
-  if (boolGetter) {
-    const b = parseBoolean(want);
-    const have = boolGetter(s);
-    return {
-      met: b === void 0 ? lastValue(s, key) === want : have === b,
-      actual: `${key}=${have ? "yes" : "no"}`
-    };
-  }
-  const rank = RANKS[key];
-  if (rank) {
-    const have = rank.of(s);
-    const wanted = parseBoolean(want) === true ? "yes" : parseBoolean(want) === false ? "no" : want;
-    const hi = rank.order.indexOf(have);
-    const wi = rank.order.indexOf(wanted);
-    return { met: wi >= 0 && hi >= wi, actual: `${key}=${have}` };
-  }
-  switch (key) {
-    case "SystemCallArchitectures": {
-      const want2 = new Set(extractWords(requirement.slice(eq + 1), true).words);
-      const have = s.systemCallArchitectures;
-      const met = have.size > 0 && [...have].every((a) => want2.has(a));
-      return { met, actual: `${key}=${[...have].join(" ")}` };
-    }
-    case "SystemCallFilter": {
-      const filter = s.systemCallFilter;
-      const groups2 = profile.data.syscallGroups;
-      const deny = want.startsWith("~");
-      const names = extractWords(deny ? want.slice(1) : want, false).words;
-      const wanted = /* @__PURE__ */ new Set();
-      for (const n of names) for (const m of n.startsWith("@") ? groups2[n] ?? [] : [n]) wanted.add(m);
-      const actual = !filter ? `${key}= (no filter)` : `${key}=${filter.allowList ? "allow list" : "deny list"} of ${filter.names.size}`;
-      if (!filter) return { met: false, actual };
-      if (deny) {
-        const met2 = [...wanted].every((n) => filter.allowList ? !filter.names.has(n) : filter.names.has(n));
-        return { met: met2, actual };
-      }
-      const allowed = /* @__PURE__ */ new Set([...wanted, ...groups2["@default"] ?? []]);
-      const met = filter.allowList && [...filter.names].every((n) => allowed.has(n));
-      return { met, actual };
-    }
-    case "CapabilityBoundingSet":
-    case "AmbientCapabilities": {
-      const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
-      const allowed = capabilityMask(extractWords(want, true).words, profile);
-      const extra = have & ~allowed;
-      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, profile).join(" ")}` };
-    }
-    case "RestrictNamespaces": {
-      const b = parseBoolean(want);
-      const have = s.restrictNamespaces;
-      if (b === true) return { met: have === 0, actual: `${key}=${have === 0 ? "yes" : "partly or no"}` };
-      return {
-        met: have !== NAMESPACES_UNSET,
-        actual: `${key}=${have === NAMESPACES_UNSET ? "(unset)" : "set"}`
-      };
-    }
-    case "RestrictAddressFamilies": {
-      const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
-      const allowed = new Set(
-        allowedFamilies.map((f) => profile.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
-      );
-      const af = s.addressFamilies;
-      if (!s.addressFamiliesAllowList)
-        return { met: false, actual: `${key}= (${af ? "deny list" : "not restricted"})` };
-      const have = [...af?.families ?? []];
-      return {
-        met: have.every((f) => allowed.has(f)),
-        actual: `${key}=${familyNames(have, profile).join(" ") || "none"}`
-      };
-    }
-    case "UMask": {
-      const wantMask = /^[0-7]+$/.test(want) ? parseInt(want, 8) : NaN;
-      return {
-        met: Number.isFinite(wantMask) && (s.umask & wantMask) === wantMask,
-        actual: `${key}=${s.umask.toString(8).padStart(4, "0")}`
-      };
-    }
-    default: {
-      const have = lastValue(s, key);
-      return { met: have === want, actual: have === void 0 ? `${key} not set` : `${key}=${have}` };
-    }
-  }
-}
-function familyNames(families, profile) {
-  const byNumber = /* @__PURE__ */ new Map();
-  for (const [name, n] of Object.entries(profile.data.addressFamilies)) {
-    if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
-  }
-  return families.map((f) => byNumber.get(f) ?? String(f)).sort();
-}
-function forbiddenCapabilities(s, allowed, profile) {
-  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, profile);
-  return capabilityNames(keep, profile);
-}
-function forbiddenAddressFamilies(s, allowed, profile) {
-  if (!s.addressFamiliesAllowList) return ["(any)"];
-  const ok = new Set(allowed.map((f) => profile.data.addressFamilies[f.toUpperCase()]));
-  return familyNames(
-    [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
-    profile
-  );
-}
-
 // src/core/security/assess.ts
+function levelFor(exposure2, profile) {
+  const levels = profile.data.levels;
+  return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
+}
 var AssessmentAbort = class extends Error {
 };
 var NOBODY = "nobody";
@@ -49430,10 +49081,8 @@ function buildTable(profile, policy) {
   );
   const nameRank = new Array(n);
   byNameRank.forEach((index, rank) => nameRank[index] = rank);
-  const levels = profile.data.levels;
-  const levelOf2 = [];
-  for (let e = 0; e <= 100; e++)
-    levelOf2.push(levels.find((l) => e >= l.min) ?? levels[levels.length - 1]);
+  const levelOf = [];
+  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, profile));
   return {
     assessors,
     rule: assessors.map((a) => RULES[a.kind](a, profile)),
@@ -49452,7 +49101,7 @@ function buildTable(profile, policy) {
     textRank,
     nameRank,
     byNameRank,
-    levelOf: levelOf2
+    levelOf
   };
 }
 function divRoundUp(a, b) {
@@ -49559,8 +49208,7 @@ function assessUnit(s, profile, policy) {
     }
     exposure2 = Number(up(badnessSum2 * 100n & U643, weightSum2));
   }
-  const levels = profile.data.levels;
-  const level = t.levelOf[exposure2] ?? levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
+  const level = t.levelOf[exposure2] ?? levelFor(exposure2, profile);
   return {
     unitId: s.unitId,
     rows: keyed ? orderByKeys(rows, keys, t) : sortRows(rows, profile.traits.emptyDescriptionSortsFirst),
@@ -49656,6 +49304,350 @@ function mergeSort(items, compare) {
     for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
   };
   sort(0, items.length);
+}
+
+// src/core/report/badge.ts
+var COLORS = {
+  DANGEROUS: "red",
+  UNSAFE: "red",
+  EXPOSED: "orange",
+  MEDIUM: "yellow",
+  OK: "yellowgreen",
+  SAFE: "green",
+  PERFECT: "brightgreen"
+};
+function renderBadge(verdict2, label = "unit exposure") {
+  if (verdict2.maxExposure === void 0)
+    return { schemaVersion: 1, label, message: "no units", color: "lightgrey" };
+  const level = levelFor(verdict2.maxExposure, systemdProfile(verdict2.systemdVersion)).name;
+  return {
+    schemaVersion: 1,
+    label,
+    message: `${formatExposure(verdict2.maxExposure)} ${level}`,
+    color: COLORS[level]
+  };
+}
+
+// src/core/report/pr-comment.ts
+var STICKY_MARKER = "<!-- unitgate:sticky v1 -->";
+var GITHUB_COMMENT_LIMIT = 65536;
+var PR_COMMENT_DEFAULT_MAX_CHARS = 6e4;
+var MAX_CHANGES_PER_UNIT = 20;
+var MAX_ITEMS_PER_UNIT = 10;
+var MAX_FIELD_CHARS2 = 300;
+var RESERVE_CHARS = 1200;
+var OPEN_DETAILS_UP_TO = 3;
+function charCount(text2) {
+  let n = 0;
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
+    if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
+      const d2 = text2.charCodeAt(i + 1);
+      if (d2 >= 56320 && d2 <= 57343) i++;
+    }
+    n++;
+  }
+  return n;
+}
+function plural2(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+function mdCode2(text2) {
+  return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS2));
+}
+function fileLink(file, line, blobUrl) {
+  const text2 = inlineCode(`${truncateText(file, MAX_FIELD_CHARS2)}:${line}`);
+  return blobUrl ? `[${text2}](${blobUrl}${encodeUriPath(file)}#L${line})` : text2;
+}
+function movedLine(c, blobUrl) {
+  const removed = c.removed?.[0];
+  const where2 = removed ? `in ${fileLink(removed.location.file, removed.location.line, blobUrl)}` : `at ${fileLink(c.location.file, c.location.line, blobUrl)}`;
+  return `- ${mdCode2(c.summary)} ${where2} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
+}
+function moreLine(n, what) {
+  return `- … and ${n} more ${what} in the job summary`;
+}
+function unitDetails2(u, options, open2) {
+  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
+  const counts = [
+    u.changes.length > 0 ? plural2(u.changes.length, "row change") : "",
+    u.violations.length > 0 ? plural2(u.violations.length, "violation") : "",
+    u.accepted.length > 0 ? `${u.accepted.length} accepted` : ""
+  ].filter(Boolean);
+  const exposure2 = u.base && u.head ? ` · ${formatExposure(u.base.exposure)} → ${formatExposure(u.head.exposure)} (${signedExposure(
+    u.head.exposure - u.base.exposure
+  )})` : "";
+  const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS2))}</code>${escapeHtml(
+    exposure2
+  )} — ${counts.join(", ")}`;
+  const linkOptions = options.blobUrl ? { blobUrl: options.blobUrl } : {};
+  const out = [`<details${open2 ? " open" : ""}><summary>${summary2}</summary>`, ""];
+  if (u.changes.length > 0) {
+    out.push("**Why it moved**", "");
+    for (const c of u.changes.slice(0, MAX_CHANGES_PER_UNIT)) out.push(movedLine(c, options.blobUrl));
+    if (u.changes.length > MAX_CHANGES_PER_UNIT)
+      out.push(moreLine(u.changes.length - MAX_CHANGES_PER_UNIT, "rows"));
+    out.push("");
+  }
+  if (u.violations.length > 0) {
+    out.push("**Violations**", "");
+    for (const v of u.violations.slice(0, MAX_ITEMS_PER_UNIT)) out.push(renderViolationItem(v, linkOptions));
+    if (u.violations.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(u.violations.length - MAX_ITEMS_PER_UNIT, "violations"));
+    out.push("");
+  }
+  if (u.accepted.length > 0) {
+    out.push("**Accepted deviations**", "");
+    for (const a of u.accepted.slice(0, MAX_ITEMS_PER_UNIT))
+      out.push(renderAcceptedItem(a.violation, a.note, linkOptions));
+    if (u.accepted.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(u.accepted.length - MAX_ITEMS_PER_UNIT, "accepted deviations"));
+    out.push("");
+  }
+  out.push("</details>", "");
+  return out.join("\n");
+}
+function invalidNotes(notes) {
+  const invalid = notes.filter((n) => n.problems.length > 0);
+  if (invalid.length === 0) return void 0;
+  const out = ["**Invalid deviation notes**", ""];
+  for (const n of invalid.slice(0, MAX_ITEMS_PER_UNIT)) {
+    const where2 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
+    out.push(
+      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
+        truncateText(n.problems.join("; "), MAX_FIELD_CHARS2 * 2)
+      )}`
+    );
+  }
+  if (invalid.length > MAX_ITEMS_PER_UNIT) out.push(moreLine(invalid.length - MAX_ITEMS_PER_UNIT, "notes"));
+  out.push("");
+  return out.join("\n");
+}
+function trendSection(markdown) {
+  return [
+    "<details><summary>📈 Trend across releases</summary>",
+    "",
+    neutralizeMentions(markdown.trim()),
+    "",
+    "</details>",
+    ""
+  ].join("\n");
+}
+function pointer(options) {
+  return options.runUrl ? `[the job summary of this run](${encodeURI(options.runUrl)})` : "the job summary of the workflow run";
+}
+function sortUnits(units) {
+  return [...units].sort(
+    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  );
+}
+function renderPullRequestComment(verdict2, options = {}) {
+  const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
+  const budget = maxChars - RESERVE_CHARS;
+  const units = sortUnits(verdict2.units);
+  const parts = [STICKY_MARKER, ...renderHeadline(verdict2)];
+  let used = charCount(parts.join("\n")) + 1;
+  const notes = [];
+  const rows = [];
+  let tableSize = charCount(UNIT_TABLE_HEADER.join("\n")) + 1;
+  for (const u of units) {
+    const row = renderUnitRow(u);
+    const n = charCount(row) + 1;
+    if (used + tableSize + n > budget) break;
+    rows.push(row);
+    tableSize += n;
+  }
+  if (units.length > 0) {
+    parts.push([...UNIT_TABLE_HEADER, ...rows].join("\n"), "");
+    used += tableSize + 1;
+  }
+  if (rows.length < units.length) {
+    const left = units.length - rows.length;
+    notes.push(
+      `${plural2(left, "more unit")} (failing units come first) ${left === 1 ? "is" : "are"} listed in`
+    );
+  }
+  if (options.trendMarkdown && options.trendMarkdown.trim() !== "") {
+    const trend = trendSection(options.trendMarkdown);
+    const n = charCount(trend) + 1;
+    if (used + n <= budget) {
+      parts.push(trend);
+      used += n;
+    } else notes.push("The release trend is left out here; it is in");
+  }
+  const details = units.map((u) => ({ u, d: unitDetails2(u, options, false) })).filter((x) => x.d !== void 0);
+  const open2 = details.length <= OPEN_DETAILS_UP_TO;
+  let omitted = 0;
+  for (const { u } of details) {
+    const text2 = unitDetails2(u, options, open2 && (u.status === "fail" || u.status === "error"));
+    const n = charCount(text2) + 1;
+    if (omitted === 0 && used + n <= budget) {
+      parts.push(text2);
+      used += n;
+    } else omitted++;
+  }
+  if (omitted > 0) notes.push(`Details of ${plural2(omitted, "unit")} are cut to fit this comment; see`);
+  const invalid = invalidNotes(verdict2.notes);
+  if (invalid !== void 0) {
+    const n = charCount(invalid) + 1;
+    if (used + n <= budget) parts.push(invalid);
+    else notes.push("Invalid deviation notes are listed in");
+  }
+  for (const note3 of notes) parts.push(`_${note3} ${pointer(options)}._`, "");
+  parts.push(`<sub>unitgate · every finding, fix and message: ${pointer(options)}</sub>`, "");
+  let out = parts.join("\n").replace(/\n{3,}/g, "\n\n");
+  if (charCount(out) > maxChars) {
+    out = [
+      STICKY_MARKER,
+      ...renderHeadline(verdict2),
+      `_The report does not fit here; see ${pointer(options)}._`,
+      ""
+    ].join("\n");
+  }
+  return out;
+}
+function renderResolvedComment(options = {}) {
+  return [
+    STICKY_MARKER,
+    "## ✅ unitgate: nothing to check any more",
+    "",
+    "This pull request no longer changes a systemd unit, drop-in or policy that unitgate checks, so earlier findings are resolved.",
+    "",
+    `<sub>unitgate · ${options.runUrl ? `[latest run](${encodeURI(options.runUrl)})` : "latest run"}</sub>`,
+    ""
+  ].join("\n");
+}
+
+// src/core/gate/profile-checks.ts
+var RANKS = {
+  ProtectSystem: { of: (s) => s.protectSystem, order: ["no", "yes", "full", "strict"] },
+  ProtectHome: { of: (s) => s.protectHome, order: ["no", "read-only", "tmpfs", "yes"] },
+  ProtectProc: { of: (s) => s.protectProc, order: ["default", "noaccess", "ptraceable", "invisible"] },
+  ProcSubset: { of: (s) => s.procSubset, order: ["all", "pid"] },
+  KeyringMode: { of: (s) => s.keyringMode, order: ["shared", "inherit", "private"] },
+  NotifyAccess: { of: (s) => s.notifyAccess, order: ["all", "exec", "main", "none"] },
+  DevicePolicy: { of: (s) => s.devicePolicy ?? "auto", order: ["auto", "closed", "strict"] }
+};
+function capabilityMask(words, profile) {
+  let mask = 0n;
+  for (const w of words) {
+    const bit = profile.data.capabilities[w.toUpperCase()];
+    if (bit !== void 0) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+function capabilityNames(mask, profile) {
+  return Object.entries(profile.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+}
+function lastValue(s, key) {
+  return s.provenance.get(key)?.at(-1)?.value;
+}
+function checkRequirement(requirement, s, profile) {
+  const eq = requirement.indexOf("=");
+  const key = requirement.slice(0, eq);
+  const want = requirement.slice(eq + 1).trim();
+  const boolGetter = EFFECTIVE_FLAGS[key];
+  if (boolGetter) {
+    const b = parseBoolean(want);
+    const have = boolGetter(s);
+    return {
+      met: b === void 0 ? lastValue(s, key) === want : have === b,
+      actual: `${key}=${have ? "yes" : "no"}`
+    };
+  }
+  const rank = RANKS[key];
+  if (rank) {
+    const have = rank.of(s);
+    const wanted = parseBoolean(want) === true ? "yes" : parseBoolean(want) === false ? "no" : want;
+    const hi = rank.order.indexOf(have);
+    const wi = rank.order.indexOf(wanted);
+    return { met: wi >= 0 && hi >= wi, actual: `${key}=${have}` };
+  }
+  switch (key) {
+    case "SystemCallArchitectures": {
+      const want2 = new Set(extractWords(requirement.slice(eq + 1), true).words);
+      const have = s.systemCallArchitectures;
+      const met = have.size > 0 && [...have].every((a) => want2.has(a));
+      return { met, actual: `${key}=${[...have].join(" ")}` };
+    }
+    case "SystemCallFilter": {
+      const filter = s.systemCallFilter;
+      const groups2 = profile.data.syscallGroups;
+      const deny = want.startsWith("~");
+      const names = extractWords(deny ? want.slice(1) : want, false).words;
+      const wanted = /* @__PURE__ */ new Set();
+      for (const n of names) for (const m of n.startsWith("@") ? groups2[n] ?? [] : [n]) wanted.add(m);
+      const actual = !filter ? `${key}= (no filter)` : `${key}=${filter.allowList ? "allow list" : "deny list"} of ${filter.names.size}`;
+      if (!filter) return { met: false, actual };
+      if (deny) {
+        const met2 = [...wanted].every((n) => filter.allowList ? !filter.names.has(n) : filter.names.has(n));
+        return { met: met2, actual };
+      }
+      const allowed = /* @__PURE__ */ new Set([...wanted, ...groups2["@default"] ?? []]);
+      const met = filter.allowList && [...filter.names].every((n) => allowed.has(n));
+      return { met, actual };
+    }
+    case "CapabilityBoundingSet":
+    case "AmbientCapabilities": {
+      const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
+      const allowed = capabilityMask(extractWords(want, true).words, profile);
+      const extra = have & ~allowed;
+      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, profile).join(" ")}` };
+    }
+    case "RestrictNamespaces": {
+      const b = parseBoolean(want);
+      const have = s.restrictNamespaces;
+      if (b === true) return { met: have === 0, actual: `${key}=${have === 0 ? "yes" : "partly or no"}` };
+      return {
+        met: have !== NAMESPACES_UNSET,
+        actual: `${key}=${have === NAMESPACES_UNSET ? "(unset)" : "set"}`
+      };
+    }
+    case "RestrictAddressFamilies": {
+      const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
+      const allowed = new Set(
+        allowedFamilies.map((f) => profile.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
+      );
+      const af = s.addressFamilies;
+      if (!s.addressFamiliesAllowList)
+        return { met: false, actual: `${key}= (${af ? "deny list" : "not restricted"})` };
+      const have = [...af?.families ?? []];
+      return {
+        met: have.every((f) => allowed.has(f)),
+        actual: `${key}=${familyNames(have, profile).join(" ") || "none"}`
+      };
+    }
+    case "UMask": {
+      const wantMask = /^[0-7]+$/.test(want) ? parseInt(want, 8) : NaN;
+      return {
+        met: Number.isFinite(wantMask) && (s.umask & wantMask) === wantMask,
+        actual: `${key}=${s.umask.toString(8).padStart(4, "0")}`
+      };
+    }
+    default: {
+      const have = lastValue(s, key);
+      return { met: have === want, actual: have === void 0 ? `${key} not set` : `${key}=${have}` };
+    }
+  }
+}
+function familyNames(families, profile) {
+  const byNumber = /* @__PURE__ */ new Map();
+  for (const [name, n] of Object.entries(profile.data.addressFamilies)) {
+    if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
+  }
+  return families.map((f) => byNumber.get(f) ?? String(f)).sort();
+}
+function forbiddenCapabilities(s, allowed, profile) {
+  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, profile);
+  return capabilityNames(keep, profile);
+}
+function forbiddenAddressFamilies(s, allowed, profile) {
+  if (!s.addressFamiliesAllowList) return ["(any)"];
+  const ok = new Set(allowed.map((f) => profile.data.addressFamilies[f.toUpperCase()]));
+  return familyNames(
+    [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
+    profile
+  );
 }
 
 // src/core/unit/load-unit.ts

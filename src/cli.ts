@@ -8,7 +8,8 @@ import { runSecurityCommand, type CommandResult, type JsonOutput } from './cli/s
 import { runCheckCommand } from './cli/check-command';
 import { runSuggestCommand } from './cli/suggest-command';
 import { runTrendCommand, type TrendFormat } from './cli/trend-command';
-import { parseBooleanOption, parseThreshold } from './cli/parse-values';
+import { parseThreshold } from './cli/parse-values';
+import { parseBoolean } from './core/security/settings';
 import {
   DEFAULT_VERSION,
   SUPPORTED_VERSIONS,
@@ -31,7 +32,7 @@ export interface CliEnvironment {
 class UsageError extends Error {}
 
 function isUtf8Locale(env: Record<string, string | undefined>): boolean {
-  if (env.SYSTEMD_UTF8 !== undefined) return parseBooleanOption(env.SYSTEMD_UTF8) !== false;
+  if (env.SYSTEMD_UTF8 !== undefined) return parseBoolean(env.SYSTEMD_UTF8) !== false;
   const locale = env.LC_ALL || env.LC_CTYPE || env.LANG || '';
   if (locale === '' || locale === 'C' || locale === 'POSIX') return true;
   return /utf-?8/i.test(locale);
@@ -40,7 +41,7 @@ function isUtf8Locale(env: Record<string, string | undefined>): boolean {
 /** emoji_enabled() (src/basic/glyph-util.c): $SYSTEMD_EMOJI, else a real TERM and a UTF-8 locale. */
 function emojiEnabled(env: Record<string, string | undefined>): boolean {
   if (env.SYSTEMD_EMOJI !== undefined) {
-    const b = parseBooleanOption(env.SYSTEMD_EMOJI);
+    const b = parseBoolean(env.SYSTEMD_EMOJI);
     if (b !== undefined) return b;
   }
   const term = env.TERM;
@@ -52,7 +53,7 @@ function colorsEnabled(cli: CliEnvironment): boolean {
   const env = cli.env;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.SYSTEMD_COLORS !== undefined) {
-    const b = parseBooleanOption(env.SYSTEMD_COLORS);
+    const b = parseBoolean(env.SYSTEMD_COLORS);
     if (b !== undefined) return b;
   }
   return cli.stdoutIsTTY && env.TERM !== 'dumb';
@@ -121,7 +122,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     )
     .addOption(new Option('--no-pager', 'accepted for compatibility; output is never paged'))
     .action((units: string[], opts: Record<string, string | undefined>) => {
-      const offline = parseBooleanOption(opts.offline ?? 'true');
+      const offline = parseBoolean(opts.offline ?? 'true');
       if (offline === undefined) throw new UsageError(`Failed to parse --offline= argument: ${opts.offline}`);
       if (!offline)
         throw new UsageError(

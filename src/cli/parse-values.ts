@@ -16,13 +16,3 @@ export function parseThreshold(value: string): number | undefined {
   const n = parseUnsignedAuto(value);
   return n === undefined || n > 100 ? undefined : n;
 }
-
-const TRUE = new Set(['1', 'yes', 'y', 'true', 't', 'on']);
-const FALSE = new Set(['0', 'no', 'n', 'false', 'f', 'off']);
-
-export function parseBooleanOption(value: string): boolean | undefined {
-  const v = value.toLowerCase();
-  if (TRUE.has(v)) return true;
-  if (FALSE.has(v)) return false;
-  return undefined;
-}

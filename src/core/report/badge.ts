@@ -2,23 +2,14 @@
 // the scored units, so a README can show the repository's service hardening at a glance.
 import type { GateVerdict } from '../gate/gate-types';
 import { formatExposure } from '../security/render-security';
+import { levelFor } from '../security/assess';
+import { systemdProfile, type SystemdVersion } from '../security/versions';
 
 export interface EndpointBadge {
   schemaVersion: 1;
   label: string;
   message: string;
   color: string;
-}
-
-/** systemd's level names for the 0…100 exposure (analyze-security.c badness_table[]). */
-function levelOf(exposure: number): string {
-  if (exposure >= 100) return 'DANGEROUS';
-  if (exposure >= 90) return 'UNSAFE';
-  if (exposure >= 75) return 'EXPOSED';
-  if (exposure >= 50) return 'MEDIUM';
-  if (exposure >= 10) return 'OK';
-  if (exposure >= 1) return 'SAFE';
-  return 'PERFECT';
 }
 
 const COLORS: Record<string, string> = {
@@ -35,7 +26,7 @@ const COLORS: Record<string, string> = {
 export function renderBadge(verdict: GateVerdict, label = 'unit exposure'): EndpointBadge {
   if (verdict.maxExposure === undefined)
     return { schemaVersion: 1, label, message: 'no units', color: 'lightgrey' };
-  const level = levelOf(verdict.maxExposure);
+  const level = levelFor(verdict.maxExposure, systemdProfile(verdict.systemdVersion as SystemdVersion)).name;
   return {
     schemaVersion: 1,
     label,

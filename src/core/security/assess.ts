@@ -37,6 +37,12 @@ export interface Assessment {
   level: LevelData;
 }
 
+/** systemd's level for an exposure (0…100): the first row of badness_table[] whose minimum it reaches. */
+export function levelFor(exposure: number, profile: SystemdProfile): LevelData {
+  const levels = profile.data.levels;
+  return levels.find((l) => exposure >= l.min) ?? (levels[levels.length - 1] as LevelData);
+}
+
 /** A policy that cannot be applied: systemd aborts on these (exit status 134). */
 export class AssessmentAbort extends Error {}
 
@@ -434,10 +440,8 @@ function buildTable(profile: SystemdProfile, policy: SecurityPolicy | undefined)
   const nameRank = new Array<number>(n);
   byNameRank.forEach((index, rank) => (nameRank[index] = rank));
 
-  const levels = profile.data.levels;
   const levelOf: LevelData[] = [];
-  for (let e = 0; e <= 100; e++)
-    levelOf.push(levels.find((l) => e >= l.min) ?? (levels[levels.length - 1] as LevelData));
+  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, profile));
 
   return {
     assessors,
@@ -586,9 +590,7 @@ export function assessUnit(
     exposure = Number(up((badnessSum * 100n) & U64, weightSum));
   }
 
-  const levels = profile.data.levels;
-  const level =
-    t.levelOf[exposure] ?? levels.find((l) => exposure >= l.min) ?? (levels[levels.length - 1] as LevelData);
+  const level = t.levelOf[exposure] ?? levelFor(exposure, profile);
   return {
     unitId: s.unitId,
     rows: keyed ? orderByKeys(rows, keys, t) : sortRows(rows, profile.traits.emptyDescriptionSortsFirst),
