@@ -25733,7 +25733,7 @@ function runSecurityCommand(options, env) {
 }
 
 // src/cli/check-command.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 var import_node_path4 = require("node:path");
 
 // src/core/policy/load-policy.ts
@@ -29316,6 +29316,25 @@ function runGatePipeline(input) {
   return { verdict: verdict2, scope };
 }
 
+// src/io/read-policy-file.ts
+var import_node_fs3 = require("node:fs");
+var MAX_POLICY_BYTES = 1024 * 1024;
+function readPolicyFile(full, shown) {
+  try {
+    const st = (0, import_node_fs3.lstatSync)(full);
+    if (st.isSymbolicLink())
+      return { ok: false, message: `policy ${shown} is a symlink; refusing to follow it` };
+    if (!st.isFile()) return { ok: false, message: `policy ${shown} is not a regular file` };
+    if (st.size > MAX_POLICY_BYTES) return { ok: false, message: `policy ${shown} is larger than 1 MiB` };
+    return { ok: true, text: (0, import_node_fs3.readFileSync)(full, "utf8") };
+  } catch (e) {
+    return {
+      ok: false,
+      message: `cannot read policy ${shown}: ${e.code ?? String(e)}`
+    };
+  }
+}
+
 // src/cli/check-command.ts
 var DEFAULT_POLICY_PATH = ".github/unitgate.json";
 function renderText(verdict2) {
@@ -29356,21 +29375,13 @@ async function runCheckCommand(options, cwd) {
   }
   let policy;
   let policyPath = options.policy !== void 0 ? (0, import_node_path4.relative)(repoDir, (0, import_node_path4.resolve)(cwd, options.policy)) : void 0;
-  if (policyPath === void 0 && (0, import_node_fs3.existsSync)((0, import_node_path4.join)(repoDir, DEFAULT_POLICY_PATH)))
+  if (policyPath === void 0 && (0, import_node_fs4.existsSync)((0, import_node_path4.join)(repoDir, DEFAULT_POLICY_PATH)))
     policyPath = DEFAULT_POLICY_PATH;
   if (policyPath !== void 0) {
-    let text;
-    try {
-      text = (0, import_node_fs3.readFileSync)((0, import_node_path4.join)(repoDir, policyPath), "utf8");
-    } catch (e) {
-      return {
-        exitCode: 2,
-        stdout: "",
-        stderr: `unitgate check: cannot read policy ${policyPath}: ${e.code ?? e}
-`
-      };
-    }
-    const loaded = loadPolicy(text, policyPath);
+    const read = readPolicyFile((0, import_node_path4.join)(repoDir, policyPath), policyPath);
+    if (!read.ok) return { exitCode: 2, stdout: "", stderr: `unitgate check: ${read.message}
+` };
+    const loaded = loadPolicy(read.text, policyPath);
     if (!loaded.ok) {
       return {
         exitCode: 2,
@@ -29450,7 +29461,7 @@ ${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
 }
 
 // src/cli/suggest-command.ts
-var import_node_fs4 = require("node:fs");
+var import_node_fs5 = require("node:fs");
 var import_node_path5 = require("node:path");
 
 // src/core/report/hardening-drop-in.ts
@@ -29717,15 +29728,11 @@ function fail2(message) {
 ` };
 }
 function readPolicy(options, cwd) {
-  const path = options.policy ?? ((0, import_node_fs4.existsSync)(import_node_path5.posix.join(cwd, DEFAULT_POLICY_PATH2)) ? DEFAULT_POLICY_PATH2 : void 0);
+  const path = options.policy ?? ((0, import_node_fs5.existsSync)(import_node_path5.posix.join(cwd, DEFAULT_POLICY_PATH2)) ? DEFAULT_POLICY_PATH2 : void 0);
   if (path === void 0) return builtInPolicy();
-  let text;
-  try {
-    text = (0, import_node_fs4.readFileSync)(import_node_path5.posix.resolve(cwd, path), "utf8");
-  } catch (e) {
-    return fail2(`cannot read policy ${path}: ${e.code ?? e}`);
-  }
-  const loaded = loadPolicy(text, path);
+  const read = readPolicyFile(import_node_path5.posix.resolve(cwd, path), path);
+  if (!read.ok) return fail2(read.message);
+  const loaded = loadPolicy(read.text, path);
   if (!loaded.ok) {
     return fail2(
       `invalid policy ${path}:
@@ -29757,7 +29764,7 @@ function runSuggestCommand(options, cwd) {
   } else {
     let text;
     try {
-      text = (0, import_node_fs4.readFileSync)(abs, "utf8");
+      text = (0, import_node_fs5.readFileSync)(abs, "utf8");
     } catch (e) {
       return fail2(`cannot read ${options.unit}: ${e.code ?? e}`);
     }
@@ -29790,7 +29797,6 @@ function runSuggestCommand(options, cwd) {
 }
 
 // src/cli/trend-command.ts
-var import_node_fs5 = require("node:fs");
 var import_node_path6 = require("node:path");
 
 // src/core/trend/trend.ts
@@ -30298,18 +30304,10 @@ async function runTrendCommand(options, cwd) {
   }
   let policy = builtInPolicy();
   if (options.policy !== void 0) {
-    let text;
-    try {
-      text = (0, import_node_fs5.readFileSync)((0, import_node_path6.resolve)(cwd, options.policy), "utf8");
-    } catch (e) {
-      return {
-        exitCode: 2,
-        stdout: "",
-        stderr: `unitgate trend: cannot read policy ${options.policy}: ${e.code ?? e}
-`
-      };
-    }
-    const loaded = loadPolicy(text, options.policy);
+    const read = readPolicyFile((0, import_node_path6.resolve)(cwd, options.policy), options.policy);
+    if (!read.ok) return { exitCode: 2, stdout: "", stderr: `unitgate trend: ${read.message}
+` };
+    const loaded = loadPolicy(read.text, options.policy);
     if (!loaded.ok) {
       return {
         exitCode: 2,

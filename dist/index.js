@@ -32820,7 +32820,7 @@ function getOctokit(token, options, ...additionalPlugins) {
 }
 
 // src/main.ts
-var import_node_fs = require("node:fs");
+var import_node_fs2 = require("node:fs");
 var import_node_path2 = require("node:path");
 
 // src/core/policy/load-policy.ts
@@ -52413,6 +52413,25 @@ async function collectTrend(repoDir, options) {
   return buildTrend(pattern, snapshots);
 }
 
+// src/io/read-policy-file.ts
+var import_node_fs = require("node:fs");
+var MAX_POLICY_BYTES = 1024 * 1024;
+function readPolicyFile(full, shown) {
+  try {
+    const st = (0, import_node_fs.lstatSync)(full);
+    if (st.isSymbolicLink())
+      return { ok: false, message: `policy ${shown} is a symlink; refusing to follow it` };
+    if (!st.isFile()) return { ok: false, message: `policy ${shown} is not a regular file` };
+    if (st.size > MAX_POLICY_BYTES) return { ok: false, message: `policy ${shown} is larger than 1 MiB` };
+    return { ok: true, text: (0, import_node_fs.readFileSync)(full, "utf8") };
+  } catch (e) {
+    return {
+      ok: false,
+      message: `cannot read policy ${shown}: ${e.code ?? String(e)}`
+    };
+  }
+}
+
 // src/io/pr-comment.ts
 var REVISION = /^<!-- unitgate:revision (\d+) -->$/m;
 function statusOf(e) {
@@ -53057,7 +53076,6 @@ async function publishCheckRun(octokit, ref, headSha, conclusion, title, summary
 // src/main.ts
 var VERSION9 = "0.1.0";
 var DEFAULT_POLICY_PATH = ".github/unitgate.json";
-var MAX_POLICY_BYTES = 1024 * 1024;
 var ConfigError = class extends Error {
 };
 function positiveInt(name, fallback) {
@@ -53111,19 +53129,19 @@ function insideWorkspace(workspace, path, what) {
 }
 function writeInsideWorkspace(workspace, path, what, text2) {
   const full = insideWorkspace(workspace, path, what);
-  const root = (0, import_node_fs.realpathSync)(workspace);
+  const root = (0, import_node_fs2.realpathSync)(workspace);
   const outside = (dir2) => {
-    const rel = (0, import_node_path2.relative)(root, (0, import_node_fs.realpathSync)(dir2));
+    const rel = (0, import_node_path2.relative)(root, (0, import_node_fs2.realpathSync)(dir2));
     return rel.startsWith("..") || (0, import_node_path2.isAbsolute)(rel);
   };
   let existing = (0, import_node_path2.dirname)(full);
-  while (!(0, import_node_fs.existsSync)(existing)) existing = (0, import_node_path2.dirname)(existing);
+  while (!(0, import_node_fs2.existsSync)(existing)) existing = (0, import_node_path2.dirname)(existing);
   if (outside(existing))
     throw new ConfigError(`${what} "${path}" leads outside the workspace through a symlink`);
   let dir;
   try {
-    (0, import_node_fs.mkdirSync)((0, import_node_path2.dirname)(full), { recursive: true });
-    dir = (0, import_node_fs.realpathSync)((0, import_node_path2.dirname)(full));
+    (0, import_node_fs2.mkdirSync)((0, import_node_path2.dirname)(full), { recursive: true });
+    dir = (0, import_node_fs2.realpathSync)((0, import_node_path2.dirname)(full));
   } catch (e) {
     throw new ConfigError(
       `cannot write ${what} "${path}": ${e.code ?? String(e)}`
@@ -53132,9 +53150,9 @@ function writeInsideWorkspace(workspace, path, what, text2) {
   if (outside(dir)) throw new ConfigError(`${what} "${path}" leads outside the workspace through a symlink`);
   let fd;
   try {
-    fd = (0, import_node_fs.openSync)(
+    fd = (0, import_node_fs2.openSync)(
       (0, import_node_path2.join)(dir, (0, import_node_path2.basename)(full)),
-      import_node_fs.constants.O_WRONLY | import_node_fs.constants.O_CREAT | import_node_fs.constants.O_TRUNC | import_node_fs.constants.O_NOFOLLOW,
+      import_node_fs2.constants.O_WRONLY | import_node_fs2.constants.O_CREAT | import_node_fs2.constants.O_TRUNC | import_node_fs2.constants.O_NOFOLLOW,
       420
     );
   } catch (e) {
@@ -53144,9 +53162,9 @@ function writeInsideWorkspace(workspace, path, what, text2) {
     throw new ConfigError(`cannot write ${what} "${path}": ${code ?? String(e)}`);
   }
   try {
-    (0, import_node_fs.writeSync)(fd, text2);
+    (0, import_node_fs2.writeSync)(fd, text2);
   } finally {
-    (0, import_node_fs.closeSync)(fd);
+    (0, import_node_fs2.closeSync)(fd);
   }
   return full;
 }
@@ -53162,19 +53180,11 @@ ${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}`
 }
 function readPolicy(workspace, inputs) {
   let path = inputs.policy;
-  if (path === "" && (0, import_node_fs.existsSync)((0, import_node_path2.join)(workspace, DEFAULT_POLICY_PATH))) path = DEFAULT_POLICY_PATH;
+  if (path === "" && (0, import_node_fs2.existsSync)((0, import_node_path2.join)(workspace, DEFAULT_POLICY_PATH))) path = DEFAULT_POLICY_PATH;
   if (path === "") return { policy: builtInPolicy() };
-  const full = insideWorkspace(workspace, path, "policy");
-  let text2;
-  try {
-    const st = (0, import_node_fs.lstatSync)(full);
-    if (st.isSymbolicLink()) throw new ConfigError(`policy "${path}" is a symlink; refusing to follow it`);
-    if (st.size > MAX_POLICY_BYTES) throw new ConfigError(`policy "${path}" is larger than 1 MiB`);
-    text2 = (0, import_node_fs.readFileSync)(full, "utf8");
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`cannot read policy "${path}": ${e.code ?? String(e)}`);
-  }
+  const read = readPolicyFile(insideWorkspace(workspace, path, "policy"), path);
+  if (!read.ok) throw new ConfigError(read.message);
+  const text2 = read.text;
   return { policy: parsePolicy(text2, path), path, text: text2 };
 }
 async function basePolicy(workspace, baseSha, path) {
@@ -53409,11 +53419,11 @@ async function publishFromArtifact(inputs, workspace, octokit, ref) {
   const file = (0, import_node_path2.join)(insideWorkspace(workspace, inputs.publishDir, "publish-dir"), PUBLISH_BUNDLE_FILE);
   let text2;
   try {
-    const st = (0, import_node_fs.lstatSync)(file);
+    const st = (0, import_node_fs2.lstatSync)(file);
     if (!st.isFile()) throw new ConfigError(`${file} is not a regular file`);
     if (st.size > MAX_BUNDLE_BYTES)
       throw new ConfigError(`the publish bundle is larger than ${MAX_BUNDLE_BYTES} bytes`);
-    text2 = (0, import_node_fs.readFileSync)(file, "utf8");
+    text2 = (0, import_node_fs2.readFileSync)(file, "utf8");
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(

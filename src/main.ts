@@ -35,6 +35,7 @@ import {
 import { renderTrendJson, renderTrendMarkdown, type Trend } from './core/trend/trend';
 import type { GateUnitInput } from './core/gate/evaluate-gate';
 import { collectTrend } from './io/trend-history';
+import { MAX_POLICY_BYTES, readPolicyFile } from './io/read-policy-file';
 import { listPullPatches, postSuggestions, resolveStickyComment, upsertStickyComment } from './io/pr-comment';
 import { formatExposure } from './core/security/render-security';
 import type { GateVerdict } from './core/gate/gate-types';
@@ -52,7 +53,6 @@ import {
 
 const VERSION = '0.1.0';
 const DEFAULT_POLICY_PATH = '.github/unitgate.json';
-const MAX_POLICY_BYTES = 1024 * 1024;
 
 class ConfigError extends Error {}
 
@@ -196,17 +196,9 @@ function readPolicy(workspace: string, inputs: Inputs): { policy: GatePolicy; pa
   let path = inputs.policy;
   if (path === '' && existsSync(join(workspace, DEFAULT_POLICY_PATH))) path = DEFAULT_POLICY_PATH;
   if (path === '') return { policy: builtInPolicy() };
-  const full = insideWorkspace(workspace, path, 'policy');
-  let text: string;
-  try {
-    const st = lstatSync(full);
-    if (st.isSymbolicLink()) throw new ConfigError(`policy "${path}" is a symlink; refusing to follow it`);
-    if (st.size > MAX_POLICY_BYTES) throw new ConfigError(`policy "${path}" is larger than 1 MiB`);
-    text = readFileSync(full, 'utf8');
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    throw new ConfigError(`cannot read policy "${path}": ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  const read = readPolicyFile(insideWorkspace(workspace, path, 'policy'), path);
+  if (!read.ok) throw new ConfigError(read.message);
+  const text = read.text;
   return { policy: parsePolicy(text, path), path, text };
 }
 

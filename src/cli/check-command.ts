@@ -1,6 +1,6 @@
 // `unitgate check`: the pull-request gate for laptops and pre-commit. Compares the working tree with a
 // base revision (default HEAD) under the repository's policy and prints what would fail in CI.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { builtInPolicy, formatPolicyError, loadPolicy } from '../core/policy/load-policy';
 import type { GatePolicy } from '../core/policy/policy-types';
@@ -12,6 +12,7 @@ import { renderJobSummary } from '../core/report/job-summary';
 import { renderPullRequestComment } from '../core/report/pr-comment';
 import { commitSource, runGatePipeline, worktreeSource } from '../io/gate-pipeline';
 import { diffNames, git, GitError, type ChangedFile } from '../io/git';
+import { readPolicyFile } from '../io/read-policy-file';
 import type { CommandResult } from './security-command';
 
 export interface CheckOptions {
@@ -68,17 +69,9 @@ export async function runCheckCommand(options: CheckOptions, cwd: string): Promi
   if (policyPath === undefined && existsSync(join(repoDir, DEFAULT_POLICY_PATH)))
     policyPath = DEFAULT_POLICY_PATH;
   if (policyPath !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(join(repoDir, policyPath), 'utf8');
-    } catch (e) {
-      return {
-        exitCode: 2,
-        stdout: '',
-        stderr: `unitgate check: cannot read policy ${policyPath}: ${(e as NodeJS.ErrnoException).code ?? e}\n`,
-      };
-    }
-    const loaded = loadPolicy(text, policyPath);
+    const read = readPolicyFile(join(repoDir, policyPath), policyPath);
+    if (!read.ok) return { exitCode: 2, stdout: '', stderr: `unitgate check: ${read.message}\n` };
+    const loaded = loadPolicy(read.text, policyPath);
     if (!loaded.ok) {
       return {
         exitCode: 2,

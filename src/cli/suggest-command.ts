@@ -2,6 +2,7 @@
 // failing row and every missing requirement of its profile — with where to save it and the score
 // before → after, computed by loading the unit with the drop-in in place.
 import { existsSync, readFileSync } from 'node:fs';
+import { readPolicyFile } from '../io/read-policy-file';
 import { posix } from 'node:path';
 import { builtInPolicy, formatPolicyError, loadPolicy } from '../core/policy/load-policy';
 import type { GatePolicy, Profile } from '../core/policy/policy-types';
@@ -37,13 +38,9 @@ function readPolicy(options: SuggestOptions, cwd: string): GatePolicy | CommandR
   const path =
     options.policy ?? (existsSync(posix.join(cwd, DEFAULT_POLICY_PATH)) ? DEFAULT_POLICY_PATH : undefined);
   if (path === undefined) return builtInPolicy();
-  let text: string;
-  try {
-    text = readFileSync(posix.resolve(cwd, path), 'utf8');
-  } catch (e) {
-    return fail(`cannot read policy ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
-  }
-  const loaded = loadPolicy(text, path);
+  const read = readPolicyFile(posix.resolve(cwd, path), path);
+  if (!read.ok) return fail(read.message);
+  const loaded = loadPolicy(read.text, path);
   if (!loaded.ok) {
     return fail(
       `invalid policy ${path}:\n${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join('\n')}`,

@@ -1,6 +1,6 @@
 // `unitgate trend`: each unit's exposure across the last release tags and HEAD, computed from git
 // history (every tag scored as the gate scores it), printed as Markdown, JSON or CSV.
-import { readFileSync } from 'node:fs';
+import { readPolicyFile } from '../io/read-policy-file';
 import { relative, resolve } from 'node:path';
 import { builtInPolicy, formatPolicyError, loadPolicy } from '../core/policy/load-policy';
 import type { GatePolicy } from '../core/policy/policy-types';
@@ -35,17 +35,9 @@ export async function runTrendCommand(options: TrendOptions, cwd: string): Promi
   }
   let policy: GatePolicy = builtInPolicy();
   if (options.policy !== undefined) {
-    let text: string;
-    try {
-      text = readFileSync(resolve(cwd, options.policy), 'utf8');
-    } catch (e) {
-      return {
-        exitCode: 2,
-        stdout: '',
-        stderr: `unitgate trend: cannot read policy ${options.policy}: ${(e as NodeJS.ErrnoException).code ?? e}\n`,
-      };
-    }
-    const loaded = loadPolicy(text, options.policy);
+    const read = readPolicyFile(resolve(cwd, options.policy), options.policy);
+    if (!read.ok) return { exitCode: 2, stdout: '', stderr: `unitgate trend: ${read.message}\n` };
+    const loaded = loadPolicy(read.text, options.policy);
     if (!loaded.ok) {
       return {
         exitCode: 2,
