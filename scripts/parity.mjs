@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Replays a corpus of real `systemd-analyze security --offline` runs through unitgate, in process and
 // through the same code path as the CLI (dist/cli.js's runCli), and reports exact parity per version.
-// usage: npm run parity -- <corpus dir> [--version 252] [--show 15]
+// usage: npm run parity -- <corpus dir> [--version 252] [--show 15] [--cli FILE]
+// (--cli: another bundle of src/cli.ts to replay through instead of dist/cli.js, e.g. one made with
+// `npx esbuild src/cli.ts --bundle --platform=node --format=cjs --outfile=FILE` while dist/ is stale)
 // The corpus dir holds units/ and oracle-<version>.jsonl.gz; each record names the argument vectors
 // systemd-analyze ran (with $ROOT for a scratch root) and what it printed.
 import { createRequire } from 'node:module';
@@ -18,13 +20,12 @@ import {
   unlinkSync,
 } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
-const { runCli } = require(join(here, '..', 'dist', 'cli.js'));
 
 const args = process.argv.slice(2);
 const corpus = args.find((a) => !a.startsWith('--'));
@@ -36,6 +37,7 @@ if (!corpus || !existsSync(join(corpus, 'units'))) {
   console.error('usage: npm run parity -- <corpus dir> [--version N] [--show N]');
   process.exit(2);
 }
+const { runCli } = require(opt('cli') ? resolve(opt('cli')) : join(here, '..', 'dist', 'cli.js'));
 const versions = opt('version') ? [opt('version')] : ['252', '255', '257', '262'];
 const show = Number(opt('show', '15'));
 const work = mkdtempSync(join(tmpdir(), 'unitgate-parity-'));
