@@ -12952,6 +12952,49 @@ function finishRecord(ctx) {
 }
 
 // src/core/security/assess.ts
+function columnsOf(a) {
+  if (a.columns) return a.columns;
+  const rows = a.rows;
+  return {
+    assessors: rows.map((r) => r.assessor),
+    weight: rows.map((r) => r.weight),
+    range: rows.map((r) => r.range),
+    order: rows.map((_r, i) => i),
+    badness: rows.map((r) => r.badness),
+    description: rows.map((r) => r.description),
+    set: rows.map((r) => r.set),
+    exposure: rows.map((r) => r.exposure)
+  };
+}
+var ScoredAssessment = class {
+  constructor(unitId, exposure3, level, columns) {
+    this.unitId = unitId;
+    this.exposure = exposure3;
+    this.level = level;
+    this.columns = columns;
+  }
+  unitId;
+  exposure;
+  level;
+  columns;
+  madeRows;
+  get rows() {
+    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
+    return this.madeRows;
+  }
+};
+function rowAt(c, index) {
+  return {
+    assessor: c.assessors[index],
+    index,
+    badness: c.badness[index],
+    description: c.description[index],
+    weight: c.weight[index],
+    range: c.range[index],
+    set: c.set[index],
+    exposure: c.exposure[index]
+  };
+}
 function levelFor(exposure3, profile) {
   const levels = profile.data.levels;
   return levels.find((l) => exposure3 >= l.min) ?? levels[levels.length - 1];
@@ -13292,7 +13335,10 @@ function assessUnit(s, profile, policy) {
     capHi: Number(cap >> 32n & 0xffffffffn)
   };
   const n = assessors.length;
-  const rows = new Array(n);
+  const badnessColumn = new Array(n);
+  const descriptionColumn = new Array(n);
+  const setColumn = new Array(n);
+  const exposureColumn = new Array(n);
   if (orderKeys.length < n) orderKeys = new Float64Array(n);
   const keys = orderKeys;
   let keyed = n <= MAX_KEYED_ROWS;
@@ -13349,42 +13395,61 @@ function assessUnit(s, profile, policy) {
     }
     if (rank < 0) keyed = false;
     else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
-    rows[index] = { assessor: a, index, badness, description, weight, range, set, exposure: null };
+    badnessColumn[index] = badness;
+    descriptionColumn[index] = description;
+    setColumn[index] = set;
+    exposureColumn[index] = null;
   }
   let exposure3;
   if (!t.bigArithmetic) {
     if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
     for (let i = 0; i < n; i++) {
-      const r = rows[i];
-      const b = r.badness;
+      const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
-      r.exposure = formatTenths(divRoundUp(divRoundUp(b * r.weight * 100, r.range), weightSum));
+      const share = divRoundUp(
+        divRoundUp(b * t.weight[i] * 100, t.range[i]),
+        weightSum
+      );
+      exposureColumn[i] = formatTenths(share);
     }
     exposure3 = divRoundUp(badnessSum * 100, weightSum);
   } else {
     const up = (x, y) => (x + y - 1n & U642) / y;
     let badnessSum2 = 0n;
     let weightSum2 = 0n;
-    for (const r of rows) {
-      if (r.badness === void 0) continue;
-      badnessSum2 = badnessSum2 + up(BigInt(r.badness) * BigInt(r.weight) & U642, BigInt(r.range)) & U642;
-      weightSum2 = weightSum2 + BigInt(r.weight) & U642;
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0) continue;
+      const weight = BigInt(t.weight[i]);
+      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, BigInt(t.range[i])) & U642;
+      weightSum2 = weightSum2 + weight & U642;
     }
     if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
-    for (const r of rows) {
-      if (r.badness === void 0 || r.badness === 0) continue;
-      const x = up(up(BigInt(r.badness) * BigInt(r.weight) * 100n & U642, BigInt(r.range)), weightSum2);
-      r.exposure = formatTenths(x);
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const weight = BigInt(t.weight[i]);
+      const x = up(up(BigInt(b) * weight * 100n & U642, BigInt(t.range[i])), weightSum2);
+      exposureColumn[i] = formatTenths(x);
     }
     exposure3 = Number(up(badnessSum2 * 100n & U642, weightSum2));
   }
-  const level = t.levelOf[exposure3] ?? levelFor(exposure3, profile);
-  return {
-    unitId: s.unitId,
-    rows: keyed ? orderByKeys(rows, keys, t) : sortRows(rows, profile.traits.emptyDescriptionSortsFirst),
-    exposure: exposure3,
-    level
+  const columns = {
+    assessors,
+    weight: t.weight,
+    range: t.range,
+    order: [],
+    badness: badnessColumn,
+    description: descriptionColumn,
+    set: setColumn,
+    exposure: exposureColumn
   };
+  columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
+    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
+    profile.traits.emptyDescriptionSortsFirst
+  ).map((r) => r.index);
+  const level = t.levelOf[exposure3] ?? levelFor(exposure3, profile);
+  return new ScoredAssessment(s.unitId, exposure3, level, columns);
 }
 function strcmp(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -13402,8 +13467,7 @@ function gapRank(texts, text) {
   return 2 * lo + 1;
 }
 var lastOrder = new Int32Array(0);
-function orderByKeys(rows, keys, t) {
-  const n = rows.length;
+function orderByKeys(n, keys, t) {
   if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
   const order = lastOrder;
   for (let i = 1; i < n; i++) {
@@ -13414,7 +13478,7 @@ function orderByKeys(rows, keys, t) {
     order[j + 1] = row;
   }
   const out = new Array(n);
-  for (let k = 0; k < n; k++) out[k] = rows[order[k]];
+  for (let k = 0; k < n; k++) out[k] = order[k];
   return out;
 }
 function sortRows(rows, emptyDescriptionFirst) {
@@ -13564,14 +13628,15 @@ function jsonRowEnd(exposure3) {
 }
 function renderJson(assessment, mode) {
   if (mode === "short") {
-    const rows = assessment.rows;
+    const c = columnsOf(assessment);
     let out = "[";
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
+    for (let i = 0; i < c.order.length; i++) {
+      const index = c.order[i];
+      const description = c.description[index];
       if (i > 0) out += ",";
-      out += jsonRowStart(r.assessor, r.set);
-      out += r.description === null ? "null" : jsonString(r.description);
-      out += jsonRowEnd(r.exposure);
+      out += jsonRowStart(c.assessors[index], c.set[index]);
+      out += description === null ? "null" : jsonString(description);
+      out += jsonRowEnd(c.exposure[index]);
     }
     return out + "]\n";
   }
@@ -13595,29 +13660,25 @@ function renderJson(assessment, mode) {
   return lines.join("\n") + "\n";
 }
 var utf8 = new TextEncoder();
-var UTF8_ROW_STARTS = /* @__PURE__ */ new WeakMap();
-var UTF8_STRINGS = /* @__PURE__ */ new Map();
+var UTF8_ROW_HEADS = /* @__PURE__ */ new WeakMap();
 var UTF8_ROW_ENDS = /* @__PURE__ */ new Map();
-var UTF8_NULL = utf8.encode("null");
-function utf8RowStart(assessor, set) {
-  let starts = UTF8_ROW_STARTS.get(assessor);
-  if (starts === void 0) {
-    starts = [
-      utf8.encode(jsonRowStart(assessor, true)),
-      utf8.encode(jsonRowStart(assessor, false)),
-      utf8.encode(jsonRowStart(assessor, null))
-    ];
-    UTF8_ROW_STARTS.set(assessor, starts);
+function utf8RowHeads(assessors) {
+  let heads = UTF8_ROW_HEADS.get(assessors);
+  if (heads === void 0) {
+    heads = Array.from({ length: assessors.length * 3 }, () => /* @__PURE__ */ new Map());
+    UTF8_ROW_HEADS.set(assessors, heads);
   }
-  return starts[set === true ? 0 : set === false ? 1 : 2];
+  return heads;
 }
-function utf8String(s) {
-  let e = UTF8_STRINGS.get(s);
-  if (e === void 0) {
-    e = utf8.encode(JSON.stringify(s));
-    if (UTF8_STRINGS.size < 1e4) UTF8_STRINGS.set(s, e);
+function utf8RowHead(heads, assessor, index, set, description) {
+  const bySet = heads[index * 3 + (set === true ? 0 : set === false ? 1 : 2)];
+  let head = bySet.get(description);
+  if (head === void 0) {
+    const text = description === null ? "null" : jsonString(description);
+    head = utf8.encode(jsonRowStart(assessor, set) + text);
+    if (bySet.size < 64) bySet.set(description, head);
   }
-  return e;
+  return head;
 }
 function utf8RowEnd(exposure3) {
   let e = UTF8_ROW_ENDS.get(exposure3);
@@ -13628,21 +13689,25 @@ function utf8RowEnd(exposure3) {
   return e;
 }
 function encodeJsonShort(assessment, out, offset) {
-  const rows = assessment.rows;
+  const c = columnsOf(assessment);
+  const heads = utf8RowHeads(c.assessors);
   let p = offset;
   if (p >= out.length) return -1;
   out[p++] = 91;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    const start = utf8RowStart(r.assessor, r.set);
-    const description = r.description === null ? UTF8_NULL : utf8String(r.description);
-    const end = utf8RowEnd(r.exposure);
-    if (p + 1 + start.length + description.length + end.length + 2 > out.length) return -1;
+  for (let i = 0; i < c.order.length; i++) {
+    const index = c.order[i];
+    const head = utf8RowHead(
+      heads,
+      c.assessors[index],
+      index,
+      c.set[index],
+      c.description[index]
+    );
+    const end = utf8RowEnd(c.exposure[index]);
+    if (p + 1 + head.length + end.length + 2 > out.length) return -1;
     if (i > 0) out[p++] = 44;
-    out.set(start, p);
-    p += start.length;
-    out.set(description, p);
-    p += description.length;
+    out.set(head, p);
+    p += head.length;
     out.set(end, p);
     p += end.length;
   }

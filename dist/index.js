@@ -46224,620 +46224,6 @@ function checkRunBatches(annotations, size = CHECK_RUN_BATCH_SIZE) {
   return batches;
 }
 
-// src/core/security/render-security.ts
-var utf8 = new TextEncoder();
-var UTF8_NULL = utf8.encode("null");
-function formatExposure(exposure2) {
-  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
-}
-
-// src/core/report/job-summary.ts
-var JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
-var JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
-var STATUS_ICON = {
-  fail: "❌",
-  error: "💥",
-  accepted: "⚠️",
-  pass: "✅",
-  excluded: "⏭️",
-  deleted: "🗑️"
-};
-var STATUS_RANK = {
-  error: 0,
-  fail: 1,
-  accepted: 2,
-  pass: 3,
-  excluded: 4,
-  deleted: 5
-};
-var MAX_FIELD_CHARS = 500;
-var MAX_MESSAGE_CHARS = 4e3;
-function md(text2) {
-  return escapeMarkdown(truncateText(text2, MAX_MESSAGE_CHARS));
-}
-function mdCode(text2) {
-  return escapeMarkdownKeepingCode(truncateText(text2, MAX_MESSAGE_CHARS));
-}
-function cell(text2) {
-  return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
-}
-function codeCell(text2) {
-  return inlineCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
-}
-function plural(n, word, many = `${word}s`) {
-  return `${n} ${n === 1 ? word : many}`;
-}
-function exposureText(side2) {
-  return side2 ? `${formatExposure(side2.exposure)} ${side2.level}` : "";
-}
-function signedExposure(delta) {
-  if (delta === 0) return "±0.0";
-  return `${delta > 0 ? "+" : "−"}${formatExposure(Math.abs(delta))}`;
-}
-function signedShare(points) {
-  const tenths = Math.abs(points) / 10;
-  if (points === 0) return "±0.0";
-  const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
-  return `${points > 0 ? "+" : "−"}${shown}`;
-}
-function location(file, line, options, table = false) {
-  const text2 = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`, { table });
-  if (!options.blobUrl) return text2;
-  return `[${text2}](${options.blobUrl}${encodeUriPath(file)}#L${line})`;
-}
-function acceptedText(u) {
-  return u.accepted.map(
-    (a) => `⚠️ accepted: ${cell(a.violation.check)} — ${cell(describeNote({ owner: a.note.owner, expires: a.note.expires }))}`
-  );
-}
-function verdictCell(u) {
-  const open2 = u.violations.filter((v) => !v.advisory).length;
-  const advisory = u.violations.length - open2;
-  const parts = [];
-  switch (u.status) {
-    case "fail":
-      parts.push(`❌ fail — ${plural(open2, "violation")}${advisory ? `, ${advisory} advisory` : ""}`);
-      break;
-    case "error":
-      parts.push(`💥 error${u.note ? `: ${cell(u.note)}` : ""}`);
-      break;
-    case "excluded":
-      parts.push(`⏭️ excluded${u.note ? `: ${cell(u.note)}` : ""}`);
-      break;
-    case "deleted":
-      parts.push("🗑️ deleted");
-      break;
-    case "accepted":
-    case "pass":
-      parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ""}`);
-      break;
-  }
-  parts.push(...acceptedText(u));
-  return parts.join("<br>");
-}
-function renderUnitRow(u) {
-  const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
-  const exposure2 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
-  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
-  return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
-}
-var UNIT_TABLE_HEADER = [
-  "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
-  "|---|---|---|---:|---:|---|"
-];
-function indent(block, spaces = 2) {
-  const pad = " ".repeat(spaces);
-  return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
-}
-function renderViolationItem(v, options) {
-  const title = v.kind === "regression-row" || v.kind === "missing-directive" ? `${titleOfKind(v.kind)}: ${v.check}` : titleOfKind(v.kind);
-  const lines = [
-    `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`
-  ];
-  const fix2 = fixForViolation(v);
-  if (fix2 && fix2.directives.length > 0) {
-    lines.push("", indent(`Fix: ${mdCode(fix2.explanation)}`), "", indent(codeBlock(fix2.directives, "ini")));
-  }
-  return lines.join("\n");
-}
-function renderAcceptedItem(v, note3, options) {
-  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)} — ${md(describeNote(note3))} (noted in the ${note3.source === "pr-body" ? "PR description" : "unit file"})`;
-}
-function changeRow(c, options) {
-  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
-}
-function unitDetails(u, options) {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
-  const max = options.maxViolationsPerUnit ?? 100;
-  const counts = [
-    u.violations.length > 0 ? plural(u.violations.length, "violation") : "",
-    u.accepted.length > 0 ? `${u.accepted.length} accepted` : "",
-    u.changes.length > 0 ? plural(u.changes.length, "row change") : ""
-  ].filter(Boolean);
-  const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${counts.length > 0 ? ` — ${counts.join(", ")}` : ""}`;
-  const out = [`<details><summary>${summary2}</summary>`, ""];
-  if (u.note) out.push(`${md(u.note)}`, "");
-  if (u.violations.length > 0) {
-    out.push("#### Violations", "");
-    for (const v of u.violations.slice(0, max)) out.push(renderViolationItem(v, options));
-    if (u.violations.length > max)
-      out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
-    out.push("");
-  }
-  if (u.accepted.length > 0) {
-    out.push("#### Accepted deviations", "");
-    for (const a of u.accepted.slice(0, max)) out.push(renderAcceptedItem(a.violation, a.note, options));
-    if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
-    out.push("");
-  }
-  if (u.changes.length > 0) {
-    out.push("#### Why it moved", "", "| Row | Change | Δ | Where |", "|---|---|---:|---|");
-    for (const c of u.changes.slice(0, max)) out.push(changeRow(c, options));
-    if (u.changes.length > max)
-      out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
-    out.push("");
-  }
-  const fixes = u.violations.map((v) => fixForViolation(v)).filter((f) => f !== void 0);
-  const all = mergeFixes(fixes);
-  if (fixes.length > 1 && all.length > 0) {
-    out.push(
-      `#### All fixes for ${inlineCode(truncateText(u.unitId, MAX_FIELD_CHARS))}`,
-      "",
-      codeBlock(all, "ini"),
-      ""
-    );
-  }
-  out.push("</details>", "");
-  return out.join("\n");
-}
-function renderHeadline(verdict2) {
-  const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
-  const accepted = verdict2.units.filter((u) => u.accepted.length > 0).length;
-  const findings = verdict2.units.reduce((n, u) => n + u.violations.length, 0);
-  let title;
-  if (verdict2.result === "fail")
-    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
-  else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
-  else title = "✅ unitgate: hardening gate passed";
-  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
-  const facts = [
-    `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
-    `systemd ${verdict2.systemdVersion}`,
-    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
-    `${plural(verdict2.units.length, "unit")} checked`,
-    ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
-  ];
-  return [`## ${title}`, "", facts.join(" · "), ""];
-}
-function notesSection(verdict2) {
-  const invalid = verdict2.notes.filter((n) => n.problems.length > 0);
-  if (invalid.length === 0) return [];
-  const out = ["### Invalid deviation notes", ""];
-  for (const n of invalid.slice(0, 200)) {
-    const where2 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
-    out.push(
-      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
-    );
-  }
-  if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
-  out.push("");
-  return out;
-}
-function messagesSection(verdict2, options) {
-  const lines = verdict2.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
-  if (verdict2.messages.length > 200)
-    lines.push(`- … and ${verdict2.messages.length - 200} more (see the JSON report)`);
-  if (options.omittedAnnotations) {
-    lines.push(
-      `- ${plural(options.omittedAnnotations, "finding")} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`
-    );
-  }
-  return lines.length > 0 ? ["### Messages", "", ...lines, ""] : [];
-}
-function joined(parts) {
-  return parts.join("\n");
-}
-function renderJobSummary(verdict2, options = {}) {
-  const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
-  const units = [...verdict2.units].sort(
-    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
-  );
-  const reserve = 512;
-  const head = joined(renderHeadline(verdict2));
-  let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
-  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
-    const rows = [];
-    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
-    for (const u of units) {
-      const row = renderUnitRow(u);
-      const n = utf8ByteLength(row) + 1;
-      if (size + n > maxBytes) break;
-      rows.push(row);
-      size += n;
-    }
-    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
-
-_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
-`;
-  }
-  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
-  const details = [];
-  let omittedDetails = 0;
-  for (const u of units) {
-    const d2 = unitDetails(u, options);
-    if (d2 === void 0) continue;
-    const n = utf8ByteLength(d2) + 1;
-    if (omittedDetails === 0 && used + n <= maxBytes) {
-      details.push(d2);
-      used += n;
-    } else omittedDetails++;
-  }
-  const tail = [];
-  let omittedSections = 0;
-  for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
-    if (section.length === 0) continue;
-    const text2 = joined(section);
-    const n = utf8ByteLength(text2) + 1;
-    if (used + n <= maxBytes) {
-      tail.push(text2);
-      used += n;
-    } else omittedSections++;
-  }
-  const parts = [head, table];
-  if (details.length > 0) parts.push("### Details", "", ...details);
-  if (omittedDetails > 0) {
-    parts.push(
-      `_Details of ${plural(omittedDetails, "unit")} omitted to keep this summary under 1 MiB; the JSON report and SARIF have every finding._`,
-      ""
-    );
-  }
-  parts.push(...tail);
-  if (omittedSections > 0) {
-    parts.push(
-      "_Deviation notes or messages omitted to keep this summary under 1 MiB; see the JSON report._",
-      ""
-    );
-  }
-  let out = joined(parts).replace(/\n{3,}/g, "\n\n");
-  if (!out.endsWith("\n")) out += "\n";
-  return out;
-}
-
-// src/core/gate/gate-types.ts
-var VIOLATION_KINDS = [
-  "threshold",
-  // exposure above the profile's threshold
-  "regression-exposure",
-  // exposure rose compared with the base commit
-  "regression-row",
-  // one assessor row got worse compared with the base commit
-  "missing-directive",
-  // a directive the profile requires is missing or weaker
-  "forbidden-capability",
-  // a capability outside the profile's allowed set
-  "forbidden-address-family",
-  // an address family outside the profile's allowed set
-  "signoff-required",
-  // a guarded directive changed without an approving review
-  "load-error",
-  // systemd would refuse the unit at head
-  "invalid-deviation"
-  // a deviation note that is expired, incomplete or not allowed
-];
-
-// src/core/report/sarif.ts
-var SARIF_SCHEMA_URI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
-var SRCROOT = "%SRCROOT%";
-var FINGERPRINT_KEY = "unitgate/v1";
-var KINDS = VIOLATION_KINDS;
-var KIND_RULES = {
-  threshold: {
-    name: "ExposureAboveThreshold",
-    full: "The unit's exposure score (systemd-analyze security, 0.0 best to 10.0 worst) is above the threshold of its profile.",
-    help: "Add the hardening directives the finding lists until the exposure is at or below the threshold, or record an accepted deviation."
-  },
-  "regression-exposure": {
-    name: "ExposureRegressed",
-    full: "The unit's exposure score rose compared with the base commit.",
-    help: "Restore the hardening the change removed (the finding lists the directives), or record an accepted deviation."
-  },
-  "regression-row": {
-    name: "AssessorRowRegressed",
-    full: "One systemd-analyze security row got worse compared with the base commit.",
-    help: "Restore the directive the finding names, or record an accepted deviation."
-  },
-  "missing-directive": {
-    name: "RequiredDirectiveMissing",
-    full: "A directive the unit's profile requires is missing or weaker than required.",
-    help: "Add the required directive to the [Service] section or a drop-in."
-  },
-  "forbidden-capability": {
-    name: "CapabilityNotAllowed",
-    full: "The unit keeps capabilities outside its profile's allowed set.",
-    help: "Limit CapabilityBoundingSet= (and AmbientCapabilities=) to the capabilities the profile allows."
-  },
-  "forbidden-address-family": {
-    name: "AddressFamilyNotAllowed",
-    full: "The unit may open sockets of address families outside its profile's allowed set.",
-    help: "Restrict RestrictAddressFamilies= to the families the profile allows."
-  },
-  "signoff-required": {
-    name: "SignoffRequired",
-    full: "A guarded directive changed without an approving review from the people the policy names.",
-    help: "Ask one of the approvers named in the finding for an approving review."
-  },
-  "load-error": {
-    name: "UnitFailsToLoad",
-    full: "systemd would refuse to load the unit as it is at the head commit.",
-    help: "Fix the unit file syntax or the directive the finding names."
-  },
-  "invalid-deviation": {
-    name: "InvalidDeviationNote",
-    full: "A deviation note is expired, incomplete or from a source the policy does not accept.",
-    help: "Complete the note (reason, owner, expiry within the allowed window) or remove it."
-  }
-};
-var U64 = (1n << 64n) - 1n;
-function fnv1a64(text2) {
-  let h = 0xcbf29ce484222325n;
-  for (const b of utf8Bytes(text2)) {
-    h ^= BigInt(b);
-    h = h * 0x100000001b3n & U64;
-  }
-  return h.toString(16).padStart(16, "0");
-}
-function ruleIdOf(v, assessors) {
-  if (v.kind === "regression-row" && assessors.has(v.check)) return `systemd/${v.check}`;
-  return `unitgate/${v.kind}`;
-}
-function kindRule(kind, informationUri) {
-  const r = KIND_RULES[kind];
-  return {
-    id: `unitgate/${kind}`,
-    name: r.name,
-    shortDescription: { text: titleOfKind(kind) },
-    fullDescription: { text: r.full },
-    help: { text: `${r.full} ${r.help}`, markdown: `${r.full}
-
-**Fix:** ${r.help}` },
-    helpUri: informationUri,
-    defaultConfiguration: { level: "error" },
-    properties: { tags: ["security", "systemd", "hardening", kind] }
-  };
-}
-function assessorRule(a) {
-  const fix2 = fixForRow(a.jsonField);
-  const full = `systemd-analyze security row ${a.name} (weight ${a.weight}, range ${a.range})` + (a.descriptionBad ? `: fails when "${a.descriptionBad}".` : ".");
-  const fixText2 = fix2 ? ` Fix: add ${fix2.directives.join(" and ")}. ${fix2.explanation}` : "";
-  const fixMarkdown = fix2 ? `
-
-**Fix:** ${fix2.explanation}
-
-${codeBlock(fix2.directives, "ini")}` : "";
-  return {
-    id: `systemd/${a.jsonField}`,
-    name: a.jsonField.replace(/[^A-Za-z0-9_]/g, ""),
-    shortDescription: { text: `${a.name} hardening` },
-    fullDescription: { text: full },
-    help: { text: full + fixText2, markdown: `${full}${fixMarkdown}
-
-See [${a.name}](${a.url}).` },
-    helpUri: a.url,
-    defaultConfiguration: { level: "error" },
-    properties: { tags: ["security", "systemd", "hardening", "assessor"] }
-  };
-}
-function messageText(v) {
-  const fix2 = fixForViolation(v);
-  if (!fix2 || fix2.directives.length === 0) return v.message;
-  return `${v.message}
-Fix — add to [Service] (or a drop-in):
-${fix2.directives.join("\n")}
-${fix2.explanation}`;
-}
-function renderSarif(verdict2, options) {
-  const version = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
-  const assessors = new Map(systemdProfile(version).data.assessors.map((a) => [a.jsonField, a]));
-  const findings = [];
-  for (const u of verdict2.units) {
-    for (const v of u.violations) findings.push({ u, v });
-    for (const a of u.accepted) {
-      findings.push({ u, v: a.violation, accepted: { justification: describeNote(a.note) } });
-    }
-  }
-  const rules = KINDS.map((k) => kindRule(k, options.informationUri));
-  const assessorIds = [
-    ...new Set(findings.map((f) => ruleIdOf(f.v, assessors)).filter((id) => id.startsWith("systemd/")))
-  ].sort();
-  for (const id of assessorIds)
-    rules.push(assessorRule(assessors.get(id.slice("systemd/".length))));
-  const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results = findings.map(({ u, v, accepted }) => {
-    const ruleId = ruleIdOf(v, assessors);
-    const level = accepted ? "note" : v.advisory || verdict2.mode === "report" ? "warning" : "error";
-    const region = { startLine: Math.max(1, v.location.line) };
-    if (v.location.column > 0) region.startColumn = v.location.column;
-    const result = {
-      ruleId,
-      ruleIndex: index.get(ruleId),
-      level,
-      message: {
-        text: accepted ? `accepted deviation: ${v.message} — ${accepted.justification}` : messageText(v)
-      },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: {
-              uri: encodeUriPath(v.location.file.replace(/^(\.\/)+/, "")),
-              uriBaseId: SRCROOT
-            },
-            region
-          }
-        }
-      ],
-      // Stable across line moves: the unit, the check and the kind, never a line number.
-      partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64(`${u.path}\0${v.check}\0${v.kind}`) },
-      properties: {
-        unit: u.path,
-        unitId: u.unitId,
-        profile: u.profile,
-        kind: v.kind,
-        check: v.check,
-        directives: v.directives,
-        advisory: v.advisory,
-        weight: v.weight
-      }
-    };
-    if (accepted)
-      result.suppressions = [{ kind: "external", status: "accepted", justification: accepted.justification }];
-    return result;
-  });
-  const srcRoot = options.srcRoot ? options.srcRoot.endsWith("/") ? options.srcRoot : options.srcRoot + "/" : void 0;
-  const notifications = verdict2.messages.map((m) => ({ level: "note", message: { text: m } }));
-  return {
-    $schema: SARIF_SCHEMA_URI,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "unitgate",
-            version: options.toolVersion,
-            .../^\d+\.\d+\.\d+/.test(options.toolVersion) ? { semanticVersion: options.toolVersion } : {},
-            informationUri: options.informationUri,
-            rules
-          }
-        },
-        automationDetails: { id: `${options.category}/` },
-        originalUriBaseIds: {
-          [SRCROOT]: srcRoot ? { uri: srcRoot } : { description: { text: "The root of the repository checkout." } }
-        },
-        invocations: [
-          {
-            executionSuccessful: true,
-            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
-          }
-        ],
-        columnKind: "utf16CodeUnits",
-        results,
-        properties: {
-          result: verdict2.result,
-          mode: verdict2.mode,
-          systemdVersion: verdict2.systemdVersion,
-          ...verdict2.maxExposure !== void 0 ? { maxExposure: verdict2.maxExposure } : {}
-        }
-      }
-    ]
-  };
-}
-
-// src/core/report/json-report.ts
-var JSON_REPORT_VERSION = "unitgate-report/1";
-function exposure(value) {
-  return { value, display: formatExposure(value) };
-}
-function score(side2) {
-  if (!side2) return null;
-  const badness = {};
-  for (const key of Object.keys(side2.badness).sort()) badness[key] = side2.badness[key] ?? null;
-  return { ...exposure(side2.exposure), level: side2.level, badness };
-}
-function where(l) {
-  return { file: l.file, line: l.line, column: l.column };
-}
-function violation(v) {
-  const fix2 = fixForViolation(v);
-  return {
-    kind: v.kind,
-    check: v.check,
-    directives: [...v.directives],
-    message: v.message,
-    advisory: v.advisory,
-    weight: v.weight,
-    location: where(v.location),
-    fix: fix2 ? { directives: [...fix2.directives], explanation: fix2.explanation } : null
-  };
-}
-function note(n) {
-  return {
-    source: n.source,
-    unit: n.unit,
-    check: n.check ?? null,
-    reason: n.reason ?? null,
-    owner: n.owner ?? null,
-    expires: n.expires ?? null,
-    ticket: n.ticket ?? null,
-    location: n.location ? where(n.location) : null,
-    problems: [...n.problems],
-    valid: n.problems.length === 0
-  };
-}
-function change(c) {
-  return {
-    jsonField: c.jsonField,
-    name: c.name,
-    baseBadness: c.baseBadness ?? null,
-    headBadness: c.headBadness ?? null,
-    delta: c.delta,
-    location: where(c.location),
-    summary: c.summary
-  };
-}
-function unit(u) {
-  return {
-    path: u.path,
-    previousPath: u.previousPath ?? null,
-    unitId: u.unitId,
-    profile: u.profile,
-    status: u.status,
-    threshold: exposure(u.threshold),
-    base: score(u.base),
-    head: score(u.head),
-    delta: u.base && u.head ? u.head.exposure - u.base.exposure : null,
-    note: u.note ?? null,
-    violations: u.violations.map(violation),
-    accepted: u.accepted.map((a) => ({ violation: violation(a.violation), note: note(a.note) })),
-    changes: u.changes.map(change)
-  };
-}
-function renderJsonReport(verdict2, meta) {
-  const count = (s) => verdict2.units.filter((u) => u.status === s).length;
-  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
-  const all = verdict2.units.flatMap((u) => u.violations);
-  return {
-    version: JSON_REPORT_VERSION,
-    tool: { name: "unitgate", version: meta.toolVersion },
-    run: {
-      generatedAt: meta.generatedAt ?? null,
-      repository: meta.repository ?? null,
-      commit: meta.commit ?? null,
-      baseCommit: meta.baseCommit ?? null,
-      pullRequest: meta.pullRequest ?? null,
-      policy: meta.policy ?? null
-    },
-    result: verdict2.result,
-    mode: verdict2.mode,
-    systemdVersion: verdict2.systemdVersion,
-    maxExposure: verdict2.maxExposure === void 0 ? null : { ...exposure(verdict2.maxExposure), level: top?.head?.level ?? null },
-    counts: {
-      units: verdict2.units.length,
-      pass: count("pass"),
-      fail: count("fail"),
-      accepted: count("accepted"),
-      excluded: count("excluded"),
-      deleted: count("deleted"),
-      error: count("error"),
-      violations: all.filter((v) => !v.advisory).length,
-      advisory: all.filter((v) => v.advisory).length,
-      acceptedDeviations: verdict2.units.reduce((n, u) => n + u.accepted.length, 0),
-      invalidNotes: verdict2.notes.filter((n) => n.problems.length > 0).length
-    },
-    units: verdict2.units.map(unit),
-    notes: verdict2.notes.map(note),
-    messages: [...verdict2.messages]
-  };
-}
-
 // src/core/unit/path-util.ts
 var NAME_MAX = 255;
 var PATH_MAX = 4096;
@@ -47524,7 +46910,7 @@ function applySetCredential(map, value, encrypted, expand3) {
 
 // src/core/security/settings.ts
 var CAP_ALL = 0xffffffffffffffffn;
-var U642 = 0xffffffffffffffffn;
+var U64 = 0xffffffffffffffffn;
 var NAMESPACE_FLAGS = {
   cgroup: 33554432,
   ipc: 134217728,
@@ -47703,10 +47089,10 @@ function capabilitySet(field) {
     const sum = parseCapabilities(ctx, value);
     const current = ctx.s[field];
     if (sum === 0n || current === initial) {
-      let next = invert ? ~sum & U642 : sum;
+      let next = invert ? ~sum & U64 : sum;
       if (invert && sum === 0n && ctx.traits.capabilityTildeAloneIsKnownSet) next = ctx.knownCapabilityMask;
       ctx.s[field] = next;
-    } else ctx.s[field] = invert ? current & ~sum & U642 : current | sum;
+    } else ctx.s[field] = invert ? current & ~sum & U64 : current | sum;
     return "ok";
   };
 }
@@ -48716,10 +48102,10 @@ function patchExecContext(ctx) {
     const by = s.provenance.get(cause)?.at(-1);
     if (by) s.implied.set(setting, by);
   };
-  if (s.privateDevices) s.capabilityBoundingSet &= ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U642;
-  if (s.protectKernelModules) s.capabilityBoundingSet &= ~CAP(CAP_SYS_MODULE) & U642;
-  if (s.protectKernelLogs) s.capabilityBoundingSet &= ~CAP(CAP_SYSLOG) & U642;
-  if (s.protectClock) s.capabilityBoundingSet &= ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U642;
+  if (s.privateDevices) s.capabilityBoundingSet &= ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
+  if (s.protectKernelModules) s.capabilityBoundingSet &= ~CAP(CAP_SYS_MODULE) & U64;
+  if (s.protectKernelLogs) s.capabilityBoundingSet &= ~CAP(CAP_SYSLOG) & U64;
+  if (s.protectClock) s.capabilityBoundingSet &= ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
   if (s.dynamicUser) {
     if (s.user === void 0) {
       const prefix = parseUnitName(s.unitId)?.prefix ?? s.unitId;
@@ -48782,6 +48168,35 @@ function finishRecord(ctx) {
 }
 
 // src/core/security/assess.ts
+var ScoredAssessment = class {
+  constructor(unitId, exposure2, level, columns) {
+    this.unitId = unitId;
+    this.exposure = exposure2;
+    this.level = level;
+    this.columns = columns;
+  }
+  unitId;
+  exposure;
+  level;
+  columns;
+  madeRows;
+  get rows() {
+    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
+    return this.madeRows;
+  }
+};
+function rowAt(c, index) {
+  return {
+    assessor: c.assessors[index],
+    index,
+    badness: c.badness[index],
+    description: c.description[index],
+    weight: c.weight[index],
+    range: c.range[index],
+    set: c.set[index],
+    exposure: c.exposure[index]
+  };
+}
 function levelFor(exposure2, profile) {
   const levels = profile.data.levels;
   return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
@@ -49107,7 +48522,7 @@ function buildTable(profile, policy) {
 function divRoundUp(a, b) {
   return Math.floor((a + b - 1) / b);
 }
-var U643 = (1n << 64n) - 1n;
+var U642 = (1n << 64n) - 1n;
 var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
 function formatTenths(x) {
   if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
@@ -49122,7 +48537,10 @@ function assessUnit(s, profile, policy) {
     capHi: Number(cap >> 32n & 0xffffffffn)
   };
   const n = assessors.length;
-  const rows = new Array(n);
+  const badnessColumn = new Array(n);
+  const descriptionColumn = new Array(n);
+  const setColumn = new Array(n);
+  const exposureColumn = new Array(n);
   if (orderKeys.length < n) orderKeys = new Float64Array(n);
   const keys = orderKeys;
   let keyed = n <= MAX_KEYED_ROWS;
@@ -49179,42 +48597,61 @@ function assessUnit(s, profile, policy) {
     }
     if (rank < 0) keyed = false;
     else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
-    rows[index] = { assessor: a, index, badness, description, weight, range, set, exposure: null };
+    badnessColumn[index] = badness;
+    descriptionColumn[index] = description;
+    setColumn[index] = set;
+    exposureColumn[index] = null;
   }
   let exposure2;
   if (!t.bigArithmetic) {
     if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
     for (let i = 0; i < n; i++) {
-      const r = rows[i];
-      const b = r.badness;
+      const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
-      r.exposure = formatTenths(divRoundUp(divRoundUp(b * r.weight * 100, r.range), weightSum));
+      const share = divRoundUp(
+        divRoundUp(b * t.weight[i] * 100, t.range[i]),
+        weightSum
+      );
+      exposureColumn[i] = formatTenths(share);
     }
     exposure2 = divRoundUp(badnessSum * 100, weightSum);
   } else {
-    const up = (x, y) => (x + y - 1n & U643) / y;
+    const up = (x, y) => (x + y - 1n & U642) / y;
     let badnessSum2 = 0n;
     let weightSum2 = 0n;
-    for (const r of rows) {
-      if (r.badness === void 0) continue;
-      badnessSum2 = badnessSum2 + up(BigInt(r.badness) * BigInt(r.weight) & U643, BigInt(r.range)) & U643;
-      weightSum2 = weightSum2 + BigInt(r.weight) & U643;
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0) continue;
+      const weight = BigInt(t.weight[i]);
+      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, BigInt(t.range[i])) & U642;
+      weightSum2 = weightSum2 + weight & U642;
     }
     if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
-    for (const r of rows) {
-      if (r.badness === void 0 || r.badness === 0) continue;
-      const x = up(up(BigInt(r.badness) * BigInt(r.weight) * 100n & U643, BigInt(r.range)), weightSum2);
-      r.exposure = formatTenths(x);
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const weight = BigInt(t.weight[i]);
+      const x = up(up(BigInt(b) * weight * 100n & U642, BigInt(t.range[i])), weightSum2);
+      exposureColumn[i] = formatTenths(x);
     }
-    exposure2 = Number(up(badnessSum2 * 100n & U643, weightSum2));
+    exposure2 = Number(up(badnessSum2 * 100n & U642, weightSum2));
   }
-  const level = t.levelOf[exposure2] ?? levelFor(exposure2, profile);
-  return {
-    unitId: s.unitId,
-    rows: keyed ? orderByKeys(rows, keys, t) : sortRows(rows, profile.traits.emptyDescriptionSortsFirst),
-    exposure: exposure2,
-    level
+  const columns = {
+    assessors,
+    weight: t.weight,
+    range: t.range,
+    order: [],
+    badness: badnessColumn,
+    description: descriptionColumn,
+    set: setColumn,
+    exposure: exposureColumn
   };
+  columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
+    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
+    profile.traits.emptyDescriptionSortsFirst
+  ).map((r) => r.index);
+  const level = t.levelOf[exposure2] ?? levelFor(exposure2, profile);
+  return new ScoredAssessment(s.unitId, exposure2, level, columns);
 }
 function strcmp(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -49232,8 +48669,7 @@ function gapRank(texts, text2) {
   return 2 * lo + 1;
 }
 var lastOrder = new Int32Array(0);
-function orderByKeys(rows, keys, t) {
-  const n = rows.length;
+function orderByKeys(n, keys, t) {
   if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
   const order = lastOrder;
   for (let i = 1; i < n; i++) {
@@ -49244,7 +48680,7 @@ function orderByKeys(rows, keys, t) {
     order[j + 1] = row;
   }
   const out = new Array(n);
-  for (let k = 0; k < n; k++) out[k] = rows[order[k]];
+  for (let k = 0; k < n; k++) out[k] = order[k];
   return out;
 }
 function sortRows(rows, emptyDescriptionFirst) {
@@ -49304,6 +48740,619 @@ function mergeSort(items, compare) {
     for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
   };
   sort(0, items.length);
+}
+
+// src/core/security/render-security.ts
+var utf8 = new TextEncoder();
+function formatExposure(exposure2) {
+  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
+}
+
+// src/core/report/job-summary.ts
+var JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+var JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
+var STATUS_ICON = {
+  fail: "❌",
+  error: "💥",
+  accepted: "⚠️",
+  pass: "✅",
+  excluded: "⏭️",
+  deleted: "🗑️"
+};
+var STATUS_RANK = {
+  error: 0,
+  fail: 1,
+  accepted: 2,
+  pass: 3,
+  excluded: 4,
+  deleted: 5
+};
+var MAX_FIELD_CHARS = 500;
+var MAX_MESSAGE_CHARS = 4e3;
+function md(text2) {
+  return escapeMarkdown(truncateText(text2, MAX_MESSAGE_CHARS));
+}
+function mdCode(text2) {
+  return escapeMarkdownKeepingCode(truncateText(text2, MAX_MESSAGE_CHARS));
+}
+function cell(text2) {
+  return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
+}
+function codeCell(text2) {
+  return inlineCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
+}
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+function exposureText(side2) {
+  return side2 ? `${formatExposure(side2.exposure)} ${side2.level}` : "";
+}
+function signedExposure(delta) {
+  if (delta === 0) return "±0.0";
+  return `${delta > 0 ? "+" : "−"}${formatExposure(Math.abs(delta))}`;
+}
+function signedShare(points) {
+  const tenths = Math.abs(points) / 10;
+  if (points === 0) return "±0.0";
+  const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
+  return `${points > 0 ? "+" : "−"}${shown}`;
+}
+function location(file, line, options, table = false) {
+  const text2 = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`, { table });
+  if (!options.blobUrl) return text2;
+  return `[${text2}](${options.blobUrl}${encodeUriPath(file)}#L${line})`;
+}
+function acceptedText(u) {
+  return u.accepted.map(
+    (a) => `⚠️ accepted: ${cell(a.violation.check)} — ${cell(describeNote({ owner: a.note.owner, expires: a.note.expires }))}`
+  );
+}
+function verdictCell(u) {
+  const open2 = u.violations.filter((v) => !v.advisory).length;
+  const advisory = u.violations.length - open2;
+  const parts = [];
+  switch (u.status) {
+    case "fail":
+      parts.push(`❌ fail — ${plural(open2, "violation")}${advisory ? `, ${advisory} advisory` : ""}`);
+      break;
+    case "error":
+      parts.push(`💥 error${u.note ? `: ${cell(u.note)}` : ""}`);
+      break;
+    case "excluded":
+      parts.push(`⏭️ excluded${u.note ? `: ${cell(u.note)}` : ""}`);
+      break;
+    case "deleted":
+      parts.push("🗑️ deleted");
+      break;
+    case "accepted":
+    case "pass":
+      parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ""}`);
+      break;
+  }
+  parts.push(...acceptedText(u));
+  return parts.join("<br>");
+}
+function renderUnitRow(u) {
+  const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
+  const exposure2 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
+  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
+  return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
+}
+var UNIT_TABLE_HEADER = [
+  "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
+  "|---|---|---|---:|---:|---|"
+];
+function indent(block, spaces = 2) {
+  const pad = " ".repeat(spaces);
+  return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
+}
+function renderViolationItem(v, options) {
+  const title = v.kind === "regression-row" || v.kind === "missing-directive" ? `${titleOfKind(v.kind)}: ${v.check}` : titleOfKind(v.kind);
+  const lines = [
+    `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`
+  ];
+  const fix2 = fixForViolation(v);
+  if (fix2 && fix2.directives.length > 0) {
+    lines.push("", indent(`Fix: ${mdCode(fix2.explanation)}`), "", indent(codeBlock(fix2.directives, "ini")));
+  }
+  return lines.join("\n");
+}
+function renderAcceptedItem(v, note3, options) {
+  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)} — ${md(describeNote(note3))} (noted in the ${note3.source === "pr-body" ? "PR description" : "unit file"})`;
+}
+function changeRow(c, options) {
+  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
+}
+function unitDetails(u, options) {
+  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
+  const max = options.maxViolationsPerUnit ?? 100;
+  const counts = [
+    u.violations.length > 0 ? plural(u.violations.length, "violation") : "",
+    u.accepted.length > 0 ? `${u.accepted.length} accepted` : "",
+    u.changes.length > 0 ? plural(u.changes.length, "row change") : ""
+  ].filter(Boolean);
+  const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${counts.length > 0 ? ` — ${counts.join(", ")}` : ""}`;
+  const out = [`<details><summary>${summary2}</summary>`, ""];
+  if (u.note) out.push(`${md(u.note)}`, "");
+  if (u.violations.length > 0) {
+    out.push("#### Violations", "");
+    for (const v of u.violations.slice(0, max)) out.push(renderViolationItem(v, options));
+    if (u.violations.length > max)
+      out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
+    out.push("");
+  }
+  if (u.accepted.length > 0) {
+    out.push("#### Accepted deviations", "");
+    for (const a of u.accepted.slice(0, max)) out.push(renderAcceptedItem(a.violation, a.note, options));
+    if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
+    out.push("");
+  }
+  if (u.changes.length > 0) {
+    out.push("#### Why it moved", "", "| Row | Change | Δ | Where |", "|---|---|---:|---|");
+    for (const c of u.changes.slice(0, max)) out.push(changeRow(c, options));
+    if (u.changes.length > max)
+      out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
+    out.push("");
+  }
+  const fixes = u.violations.map((v) => fixForViolation(v)).filter((f) => f !== void 0);
+  const all = mergeFixes(fixes);
+  if (fixes.length > 1 && all.length > 0) {
+    out.push(
+      `#### All fixes for ${inlineCode(truncateText(u.unitId, MAX_FIELD_CHARS))}`,
+      "",
+      codeBlock(all, "ini"),
+      ""
+    );
+  }
+  out.push("</details>", "");
+  return out.join("\n");
+}
+function renderHeadline(verdict2) {
+  const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
+  const accepted = verdict2.units.filter((u) => u.accepted.length > 0).length;
+  const findings = verdict2.units.reduce((n, u) => n + u.violations.length, 0);
+  let title;
+  if (verdict2.result === "fail")
+    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
+  else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
+  else title = "✅ unitgate: hardening gate passed";
+  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
+  const facts = [
+    `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
+    `systemd ${verdict2.systemdVersion}`,
+    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
+    `${plural(verdict2.units.length, "unit")} checked`,
+    ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
+  ];
+  return [`## ${title}`, "", facts.join(" · "), ""];
+}
+function notesSection(verdict2) {
+  const invalid = verdict2.notes.filter((n) => n.problems.length > 0);
+  if (invalid.length === 0) return [];
+  const out = ["### Invalid deviation notes", ""];
+  for (const n of invalid.slice(0, 200)) {
+    const where2 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
+    out.push(
+      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
+    );
+  }
+  if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
+  out.push("");
+  return out;
+}
+function messagesSection(verdict2, options) {
+  const lines = verdict2.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
+  if (verdict2.messages.length > 200)
+    lines.push(`- … and ${verdict2.messages.length - 200} more (see the JSON report)`);
+  if (options.omittedAnnotations) {
+    lines.push(
+      `- ${plural(options.omittedAnnotations, "finding")} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`
+    );
+  }
+  return lines.length > 0 ? ["### Messages", "", ...lines, ""] : [];
+}
+function joined(parts) {
+  return parts.join("\n");
+}
+function renderJobSummary(verdict2, options = {}) {
+  const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
+  const units = [...verdict2.units].sort(
+    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  );
+  const reserve = 512;
+  const head = joined(renderHeadline(verdict2));
+  let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
+  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
+    const rows = [];
+    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
+    for (const u of units) {
+      const row = renderUnitRow(u);
+      const n = utf8ByteLength(row) + 1;
+      if (size + n > maxBytes) break;
+      rows.push(row);
+      size += n;
+    }
+    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
+
+_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
+`;
+  }
+  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
+  const details = [];
+  let omittedDetails = 0;
+  for (const u of units) {
+    const d2 = unitDetails(u, options);
+    if (d2 === void 0) continue;
+    const n = utf8ByteLength(d2) + 1;
+    if (omittedDetails === 0 && used + n <= maxBytes) {
+      details.push(d2);
+      used += n;
+    } else omittedDetails++;
+  }
+  const tail = [];
+  let omittedSections = 0;
+  for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
+    if (section.length === 0) continue;
+    const text2 = joined(section);
+    const n = utf8ByteLength(text2) + 1;
+    if (used + n <= maxBytes) {
+      tail.push(text2);
+      used += n;
+    } else omittedSections++;
+  }
+  const parts = [head, table];
+  if (details.length > 0) parts.push("### Details", "", ...details);
+  if (omittedDetails > 0) {
+    parts.push(
+      `_Details of ${plural(omittedDetails, "unit")} omitted to keep this summary under 1 MiB; the JSON report and SARIF have every finding._`,
+      ""
+    );
+  }
+  parts.push(...tail);
+  if (omittedSections > 0) {
+    parts.push(
+      "_Deviation notes or messages omitted to keep this summary under 1 MiB; see the JSON report._",
+      ""
+    );
+  }
+  let out = joined(parts).replace(/\n{3,}/g, "\n\n");
+  if (!out.endsWith("\n")) out += "\n";
+  return out;
+}
+
+// src/core/gate/gate-types.ts
+var VIOLATION_KINDS = [
+  "threshold",
+  // exposure above the profile's threshold
+  "regression-exposure",
+  // exposure rose compared with the base commit
+  "regression-row",
+  // one assessor row got worse compared with the base commit
+  "missing-directive",
+  // a directive the profile requires is missing or weaker
+  "forbidden-capability",
+  // a capability outside the profile's allowed set
+  "forbidden-address-family",
+  // an address family outside the profile's allowed set
+  "signoff-required",
+  // a guarded directive changed without an approving review
+  "load-error",
+  // systemd would refuse the unit at head
+  "invalid-deviation"
+  // a deviation note that is expired, incomplete or not allowed
+];
+
+// src/core/report/sarif.ts
+var SARIF_SCHEMA_URI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
+var SRCROOT = "%SRCROOT%";
+var FINGERPRINT_KEY = "unitgate/v1";
+var KINDS = VIOLATION_KINDS;
+var KIND_RULES = {
+  threshold: {
+    name: "ExposureAboveThreshold",
+    full: "The unit's exposure score (systemd-analyze security, 0.0 best to 10.0 worst) is above the threshold of its profile.",
+    help: "Add the hardening directives the finding lists until the exposure is at or below the threshold, or record an accepted deviation."
+  },
+  "regression-exposure": {
+    name: "ExposureRegressed",
+    full: "The unit's exposure score rose compared with the base commit.",
+    help: "Restore the hardening the change removed (the finding lists the directives), or record an accepted deviation."
+  },
+  "regression-row": {
+    name: "AssessorRowRegressed",
+    full: "One systemd-analyze security row got worse compared with the base commit.",
+    help: "Restore the directive the finding names, or record an accepted deviation."
+  },
+  "missing-directive": {
+    name: "RequiredDirectiveMissing",
+    full: "A directive the unit's profile requires is missing or weaker than required.",
+    help: "Add the required directive to the [Service] section or a drop-in."
+  },
+  "forbidden-capability": {
+    name: "CapabilityNotAllowed",
+    full: "The unit keeps capabilities outside its profile's allowed set.",
+    help: "Limit CapabilityBoundingSet= (and AmbientCapabilities=) to the capabilities the profile allows."
+  },
+  "forbidden-address-family": {
+    name: "AddressFamilyNotAllowed",
+    full: "The unit may open sockets of address families outside its profile's allowed set.",
+    help: "Restrict RestrictAddressFamilies= to the families the profile allows."
+  },
+  "signoff-required": {
+    name: "SignoffRequired",
+    full: "A guarded directive changed without an approving review from the people the policy names.",
+    help: "Ask one of the approvers named in the finding for an approving review."
+  },
+  "load-error": {
+    name: "UnitFailsToLoad",
+    full: "systemd would refuse to load the unit as it is at the head commit.",
+    help: "Fix the unit file syntax or the directive the finding names."
+  },
+  "invalid-deviation": {
+    name: "InvalidDeviationNote",
+    full: "A deviation note is expired, incomplete or from a source the policy does not accept.",
+    help: "Complete the note (reason, owner, expiry within the allowed window) or remove it."
+  }
+};
+var U643 = (1n << 64n) - 1n;
+function fnv1a64(text2) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of utf8Bytes(text2)) {
+    h ^= BigInt(b);
+    h = h * 0x100000001b3n & U643;
+  }
+  return h.toString(16).padStart(16, "0");
+}
+function ruleIdOf(v, assessors) {
+  if (v.kind === "regression-row" && assessors.has(v.check)) return `systemd/${v.check}`;
+  return `unitgate/${v.kind}`;
+}
+function kindRule(kind, informationUri) {
+  const r = KIND_RULES[kind];
+  return {
+    id: `unitgate/${kind}`,
+    name: r.name,
+    shortDescription: { text: titleOfKind(kind) },
+    fullDescription: { text: r.full },
+    help: { text: `${r.full} ${r.help}`, markdown: `${r.full}
+
+**Fix:** ${r.help}` },
+    helpUri: informationUri,
+    defaultConfiguration: { level: "error" },
+    properties: { tags: ["security", "systemd", "hardening", kind] }
+  };
+}
+function assessorRule(a) {
+  const fix2 = fixForRow(a.jsonField);
+  const full = `systemd-analyze security row ${a.name} (weight ${a.weight}, range ${a.range})` + (a.descriptionBad ? `: fails when "${a.descriptionBad}".` : ".");
+  const fixText2 = fix2 ? ` Fix: add ${fix2.directives.join(" and ")}. ${fix2.explanation}` : "";
+  const fixMarkdown = fix2 ? `
+
+**Fix:** ${fix2.explanation}
+
+${codeBlock(fix2.directives, "ini")}` : "";
+  return {
+    id: `systemd/${a.jsonField}`,
+    name: a.jsonField.replace(/[^A-Za-z0-9_]/g, ""),
+    shortDescription: { text: `${a.name} hardening` },
+    fullDescription: { text: full },
+    help: { text: full + fixText2, markdown: `${full}${fixMarkdown}
+
+See [${a.name}](${a.url}).` },
+    helpUri: a.url,
+    defaultConfiguration: { level: "error" },
+    properties: { tags: ["security", "systemd", "hardening", "assessor"] }
+  };
+}
+function messageText(v) {
+  const fix2 = fixForViolation(v);
+  if (!fix2 || fix2.directives.length === 0) return v.message;
+  return `${v.message}
+Fix — add to [Service] (or a drop-in):
+${fix2.directives.join("\n")}
+${fix2.explanation}`;
+}
+function renderSarif(verdict2, options) {
+  const version = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
+  const assessors = new Map(systemdProfile(version).data.assessors.map((a) => [a.jsonField, a]));
+  const findings = [];
+  for (const u of verdict2.units) {
+    for (const v of u.violations) findings.push({ u, v });
+    for (const a of u.accepted) {
+      findings.push({ u, v: a.violation, accepted: { justification: describeNote(a.note) } });
+    }
+  }
+  const rules = KINDS.map((k) => kindRule(k, options.informationUri));
+  const assessorIds = [
+    ...new Set(findings.map((f) => ruleIdOf(f.v, assessors)).filter((id) => id.startsWith("systemd/")))
+  ].sort();
+  for (const id of assessorIds)
+    rules.push(assessorRule(assessors.get(id.slice("systemd/".length))));
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const results = findings.map(({ u, v, accepted }) => {
+    const ruleId = ruleIdOf(v, assessors);
+    const level = accepted ? "note" : v.advisory || verdict2.mode === "report" ? "warning" : "error";
+    const region = { startLine: Math.max(1, v.location.line) };
+    if (v.location.column > 0) region.startColumn = v.location.column;
+    const result = {
+      ruleId,
+      ruleIndex: index.get(ruleId),
+      level,
+      message: {
+        text: accepted ? `accepted deviation: ${v.message} — ${accepted.justification}` : messageText(v)
+      },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: {
+              uri: encodeUriPath(v.location.file.replace(/^(\.\/)+/, "")),
+              uriBaseId: SRCROOT
+            },
+            region
+          }
+        }
+      ],
+      // Stable across line moves: the unit, the check and the kind, never a line number.
+      partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64(`${u.path}\0${v.check}\0${v.kind}`) },
+      properties: {
+        unit: u.path,
+        unitId: u.unitId,
+        profile: u.profile,
+        kind: v.kind,
+        check: v.check,
+        directives: v.directives,
+        advisory: v.advisory,
+        weight: v.weight
+      }
+    };
+    if (accepted)
+      result.suppressions = [{ kind: "external", status: "accepted", justification: accepted.justification }];
+    return result;
+  });
+  const srcRoot = options.srcRoot ? options.srcRoot.endsWith("/") ? options.srcRoot : options.srcRoot + "/" : void 0;
+  const notifications = verdict2.messages.map((m) => ({ level: "note", message: { text: m } }));
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "unitgate",
+            version: options.toolVersion,
+            .../^\d+\.\d+\.\d+/.test(options.toolVersion) ? { semanticVersion: options.toolVersion } : {},
+            informationUri: options.informationUri,
+            rules
+          }
+        },
+        automationDetails: { id: `${options.category}/` },
+        originalUriBaseIds: {
+          [SRCROOT]: srcRoot ? { uri: srcRoot } : { description: { text: "The root of the repository checkout." } }
+        },
+        invocations: [
+          {
+            executionSuccessful: true,
+            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
+          }
+        ],
+        columnKind: "utf16CodeUnits",
+        results,
+        properties: {
+          result: verdict2.result,
+          mode: verdict2.mode,
+          systemdVersion: verdict2.systemdVersion,
+          ...verdict2.maxExposure !== void 0 ? { maxExposure: verdict2.maxExposure } : {}
+        }
+      }
+    ]
+  };
+}
+
+// src/core/report/json-report.ts
+var JSON_REPORT_VERSION = "unitgate-report/1";
+function exposure(value) {
+  return { value, display: formatExposure(value) };
+}
+function score(side2) {
+  if (!side2) return null;
+  const badness = {};
+  for (const key of Object.keys(side2.badness).sort()) badness[key] = side2.badness[key] ?? null;
+  return { ...exposure(side2.exposure), level: side2.level, badness };
+}
+function where(l) {
+  return { file: l.file, line: l.line, column: l.column };
+}
+function violation(v) {
+  const fix2 = fixForViolation(v);
+  return {
+    kind: v.kind,
+    check: v.check,
+    directives: [...v.directives],
+    message: v.message,
+    advisory: v.advisory,
+    weight: v.weight,
+    location: where(v.location),
+    fix: fix2 ? { directives: [...fix2.directives], explanation: fix2.explanation } : null
+  };
+}
+function note(n) {
+  return {
+    source: n.source,
+    unit: n.unit,
+    check: n.check ?? null,
+    reason: n.reason ?? null,
+    owner: n.owner ?? null,
+    expires: n.expires ?? null,
+    ticket: n.ticket ?? null,
+    location: n.location ? where(n.location) : null,
+    problems: [...n.problems],
+    valid: n.problems.length === 0
+  };
+}
+function change(c) {
+  return {
+    jsonField: c.jsonField,
+    name: c.name,
+    baseBadness: c.baseBadness ?? null,
+    headBadness: c.headBadness ?? null,
+    delta: c.delta,
+    location: where(c.location),
+    summary: c.summary
+  };
+}
+function unit(u) {
+  return {
+    path: u.path,
+    previousPath: u.previousPath ?? null,
+    unitId: u.unitId,
+    profile: u.profile,
+    status: u.status,
+    threshold: exposure(u.threshold),
+    base: score(u.base),
+    head: score(u.head),
+    delta: u.base && u.head ? u.head.exposure - u.base.exposure : null,
+    note: u.note ?? null,
+    violations: u.violations.map(violation),
+    accepted: u.accepted.map((a) => ({ violation: violation(a.violation), note: note(a.note) })),
+    changes: u.changes.map(change)
+  };
+}
+function renderJsonReport(verdict2, meta) {
+  const count = (s) => verdict2.units.filter((u) => u.status === s).length;
+  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
+  const all = verdict2.units.flatMap((u) => u.violations);
+  return {
+    version: JSON_REPORT_VERSION,
+    tool: { name: "unitgate", version: meta.toolVersion },
+    run: {
+      generatedAt: meta.generatedAt ?? null,
+      repository: meta.repository ?? null,
+      commit: meta.commit ?? null,
+      baseCommit: meta.baseCommit ?? null,
+      pullRequest: meta.pullRequest ?? null,
+      policy: meta.policy ?? null
+    },
+    result: verdict2.result,
+    mode: verdict2.mode,
+    systemdVersion: verdict2.systemdVersion,
+    maxExposure: verdict2.maxExposure === void 0 ? null : { ...exposure(verdict2.maxExposure), level: top?.head?.level ?? null },
+    counts: {
+      units: verdict2.units.length,
+      pass: count("pass"),
+      fail: count("fail"),
+      accepted: count("accepted"),
+      excluded: count("excluded"),
+      deleted: count("deleted"),
+      error: count("error"),
+      violations: all.filter((v) => !v.advisory).length,
+      advisory: all.filter((v) => v.advisory).length,
+      acceptedDeviations: verdict2.units.reduce((n, u) => n + u.accepted.length, 0),
+      invalidNotes: verdict2.notes.filter((n) => n.problems.length > 0).length
+    },
+    units: verdict2.units.map(unit),
+    notes: verdict2.notes.map(note),
+    messages: [...verdict2.messages]
+  };
 }
 
 // src/core/report/badge.ts

@@ -35,6 +35,72 @@ export interface Assessment {
   /** 0…100 (printed as `X.Y`). */
   exposure: number;
   level: LevelData;
+  /** The same rows without an object per row, as assessUnit() computes them (renderers read this). */
+  columns?: AssessmentColumns;
+}
+
+/**
+ * A unit's rows as columns indexed by table position, with the printing order apart. Scoring 2,000
+ * units makes 160,000 rows: one object each costs more than everything else the scoring does (the
+ * allocation and the garbage collection it brings), and the CLI only reads them once, to print.
+ */
+export interface AssessmentColumns {
+  /** The assessor table (position → assessor) with the weights and ranges in effect. */
+  assessors: readonly AssessorData[];
+  weight: readonly number[];
+  range: readonly number[];
+  /** Table positions in systemd's printing order. */
+  order: readonly number[];
+  badness: readonly (number | undefined)[];
+  description: readonly (string | null)[];
+  set: readonly (boolean | null)[];
+  exposure: readonly (string | null)[];
+}
+
+/** The columns of an assessment, made from its rows when it has none (hand-made assessments). */
+export function columnsOf(a: Assessment): AssessmentColumns {
+  if (a.columns) return a.columns;
+  const rows = a.rows;
+  return {
+    assessors: rows.map((r) => r.assessor),
+    weight: rows.map((r) => r.weight),
+    range: rows.map((r) => r.range),
+    order: rows.map((_r, i) => i),
+    badness: rows.map((r) => r.badness),
+    description: rows.map((r) => r.description),
+    set: rows.map((r) => r.set),
+    exposure: rows.map((r) => r.exposure),
+  };
+}
+
+/** assessUnit()'s result: the rows are made from the columns when first asked for. */
+class ScoredAssessment implements Assessment {
+  private madeRows: AssessedRow[] | undefined;
+
+  constructor(
+    readonly unitId: string,
+    readonly exposure: number,
+    readonly level: LevelData,
+    readonly columns: AssessmentColumns,
+  ) {}
+
+  get rows(): AssessedRow[] {
+    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
+    return this.madeRows;
+  }
+}
+
+function rowAt(c: AssessmentColumns, index: number): AssessedRow {
+  return {
+    assessor: c.assessors[index] as AssessorData,
+    index,
+    badness: c.badness[index],
+    description: c.description[index] as string | null,
+    weight: c.weight[index] as number,
+    range: c.range[index] as number,
+    set: c.set[index] as boolean | null,
+    exposure: c.exposure[index] as string | null,
+  };
 }
 
 /** systemd's level for an exposure (0…100): the first row of badness_table[] whose minimum it reaches. */
@@ -497,7 +563,10 @@ export function assessUnit(
     capHi: Number((cap >> 32n) & 0xffffffffn),
   };
   const n = assessors.length;
-  const rows = new Array<AssessedRow>(n);
+  const badnessColumn = new Array<number | undefined>(n);
+  const descriptionColumn = new Array<string | null>(n);
+  const setColumn = new Array<boolean | null>(n);
+  const exposureColumn = new Array<string | null>(n);
   // The sort keys of orderByKeys(), while every row has a text and they can be ranked.
   if (orderKeys.length < n) orderKeys = new Float64Array(n);
   const keys = orderKeys;
@@ -559,44 +628,65 @@ export function assessUnit(
     if (rank < 0) keyed = false;
     // Description descending, then (name, index) ascending.
     else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + (t.nameRank[index] as number);
-    rows[index] = { assessor: a, index, badness, description, weight, range, set, exposure: null };
+    badnessColumn[index] = badness;
+    descriptionColumn[index] = description;
+    setColumn[index] = set;
+    exposureColumn[index] = null;
   }
 
   let exposure: number;
   if (!t.bigArithmetic) {
     if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
     for (let i = 0; i < n; i++) {
-      const r = rows[i] as AssessedRow;
-      const b = r.badness;
+      const b = badnessColumn[i];
       if (b === undefined || b === 0) continue;
-      r.exposure = formatTenths(divRoundUp(divRoundUp(b * r.weight * 100, r.range), weightSum));
+      const share = divRoundUp(
+        divRoundUp(b * (t.weight[i] as number) * 100, t.range[i] as number),
+        weightSum,
+      );
+      exposureColumn[i] = formatTenths(share);
     }
     exposure = divRoundUp(badnessSum * 100, weightSum);
   } else {
     const up = (x: bigint, y: bigint): bigint => ((x + y - 1n) & U64) / y;
     let badnessSum = 0n;
     let weightSum = 0n;
-    for (const r of rows) {
-      if (r.badness === undefined) continue;
-      badnessSum = (badnessSum + up((BigInt(r.badness) * BigInt(r.weight)) & U64, BigInt(r.range))) & U64;
-      weightSum = (weightSum + BigInt(r.weight)) & U64;
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === undefined) continue;
+      const weight = BigInt(t.weight[i] as number);
+      badnessSum = (badnessSum + up((BigInt(b) * weight) & U64, BigInt(t.range[i] as number))) & U64;
+      weightSum = (weightSum + weight) & U64;
     }
     if (weightSum === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
-    for (const r of rows) {
-      if (r.badness === undefined || r.badness === 0) continue;
-      const x = up(up((BigInt(r.badness) * BigInt(r.weight) * 100n) & U64, BigInt(r.range)), weightSum);
-      r.exposure = formatTenths(x);
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === undefined || b === 0) continue;
+      const weight = BigInt(t.weight[i] as number);
+      const x = up(up((BigInt(b) * weight * 100n) & U64, BigInt(t.range[i] as number)), weightSum);
+      exposureColumn[i] = formatTenths(x);
     }
     exposure = Number(up((badnessSum * 100n) & U64, weightSum));
   }
 
-  const level = t.levelOf[exposure] ?? levelFor(exposure, profile);
-  return {
-    unitId: s.unitId,
-    rows: keyed ? orderByKeys(rows, keys, t) : sortRows(rows, profile.traits.emptyDescriptionSortsFirst),
-    exposure,
-    level,
+  const columns: AssessmentColumns = {
+    assessors,
+    weight: t.weight,
+    range: t.range,
+    order: [],
+    badness: badnessColumn,
+    description: descriptionColumn,
+    set: setColumn,
+    exposure: exposureColumn,
   };
+  columns.order = keyed
+    ? orderByKeys(n, keys, t)
+    : sortRows(
+        Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
+        profile.traits.emptyDescriptionSortsFirst,
+      ).map((r) => r.index);
+  const level = t.levelOf[exposure] ?? levelFor(exposure, profile);
+  return new ScoredAssessment(s.unitId, exposure, level, columns);
 }
 
 function strcmp(a: string, b: string): number {
@@ -634,8 +724,7 @@ let lastOrder = new Int32Array(0);
  * insertion sort that starts from the previous unit's order moves few rows. A row without text
  * (ProtectProc=noaccess) is left to sortRows().
  */
-function orderByKeys(rows: AssessedRow[], keys: Float64Array, t: AssessTable): AssessedRow[] {
-  const n = rows.length;
+function orderByKeys(n: number, keys: Float64Array, t: AssessTable): number[] {
   if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
   const order = lastOrder;
   for (let i = 1; i < n; i++) {
@@ -645,8 +734,8 @@ function orderByKeys(rows: AssessedRow[], keys: Float64Array, t: AssessTable): A
     for (; j >= 0 && (keys[order[j] as number] as number) > key; j--) order[j + 1] = order[j] as number;
     order[j + 1] = row;
   }
-  const out = new Array<AssessedRow>(n);
-  for (let k = 0; k < n; k++) out[k] = rows[order[k] as number] as AssessedRow;
+  const out = new Array<number>(n);
+  for (let k = 0; k < n; k++) out[k] = order[k] as number;
   return out;
 }
 

@@ -1,6 +1,6 @@
 // Text and JSON output of an assessment, byte for byte as `systemd-analyze security` prints it
 // (format-table.c table_print()/table_print_json() and the summary printf() of assess(), v252–v262).
-import type { Assessment } from './assess';
+import { columnsOf, type Assessment } from './assess';
 import type { AssessorData } from './versions';
 
 export type JsonMode = 'short' | 'pretty';
@@ -64,14 +64,15 @@ function jsonRowEnd(exposure: string | null): string {
 export function renderJson(assessment: Assessment, mode: JsonMode): string {
   if (mode === 'short') {
     // Built from pre-encoded pieces; the same bytes JSON.stringify() gives for these objects.
-    const rows = assessment.rows;
+    const c = columnsOf(assessment);
     let out = '[';
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i] as (typeof rows)[number];
+    for (let i = 0; i < c.order.length; i++) {
+      const index = c.order[i] as number;
+      const description = c.description[index] as string | null;
       if (i > 0) out += ',';
-      out += jsonRowStart(r.assessor, r.set);
-      out += r.description === null ? 'null' : jsonString(r.description);
-      out += jsonRowEnd(r.exposure);
+      out += jsonRowStart(c.assessors[index] as AssessorData, c.set[index] as boolean | null);
+      out += description === null ? 'null' : jsonString(description);
+      out += jsonRowEnd(c.exposure[index] as string | null);
     }
     return out + ']\n';
   }
@@ -97,32 +98,45 @@ export function renderJson(assessment: Assessment, mode: JsonMode): string {
 }
 
 const utf8 = new TextEncoder();
-/** The UTF-8 of jsonRowStart(), jsonString() and jsonRowEnd() (encodeJsonShort()'s pieces). */
-const UTF8_ROW_STARTS = new WeakMap<object, readonly [Uint8Array, Uint8Array, Uint8Array]>();
-const UTF8_STRINGS = new Map<string, Uint8Array>();
-const UTF8_ROW_ENDS = new Map<string | null, Uint8Array>();
-const UTF8_NULL = utf8.encode('null');
 
-function utf8RowStart(assessor: AssessorData, set: boolean | null): Uint8Array {
-  let starts = UTF8_ROW_STARTS.get(assessor);
-  if (starts === undefined) {
-    starts = [
-      utf8.encode(jsonRowStart(assessor, true)),
-      utf8.encode(jsonRowStart(assessor, false)),
-      utf8.encode(jsonRowStart(assessor, null)),
-    ];
-    UTF8_ROW_STARTS.set(assessor, starts);
+/**
+ * Per assessor table, per row: the UTF-8 of the row's start and description for each text it has
+ * shown (`{"set":…,"name":…,"json_field":…,"description":"…"`), by `set` (true, false, null). Units
+ * are alike, so a row shows few distinct texts; copying one piece per text is what makes the output
+ * of a big run cheap.
+ */
+const UTF8_ROW_HEADS = new WeakMap<readonly AssessorData[], Map<string | null, Uint8Array>[]>();
+/** `,"exposure":…}` for each exposure (`"X.Y"` or null). */
+const UTF8_ROW_ENDS = new Map<string | null, Uint8Array>();
+
+function utf8RowHeads(assessors: readonly AssessorData[]): Map<string | null, Uint8Array>[] {
+  let heads = UTF8_ROW_HEADS.get(assessors);
+  if (heads === undefined) {
+    heads = Array.from({ length: assessors.length * 3 }, () => new Map());
+    UTF8_ROW_HEADS.set(assessors, heads);
   }
-  return starts[set === true ? 0 : set === false ? 1 : 2];
+  return heads;
 }
 
-function utf8String(s: string): Uint8Array {
-  let e = UTF8_STRINGS.get(s);
-  if (e === undefined) {
-    e = utf8.encode(JSON.stringify(s));
-    if (UTF8_STRINGS.size < 10_000) UTF8_STRINGS.set(s, e);
+function utf8RowHead(
+  heads: Map<string | null, Uint8Array>[],
+  assessor: AssessorData,
+  index: number,
+  set: boolean | null,
+  description: string | null,
+): Uint8Array {
+  const bySet = heads[index * 3 + (set === true ? 0 : set === false ? 1 : 2)] as Map<
+    string | null,
+    Uint8Array
+  >;
+  let head = bySet.get(description);
+  if (head === undefined) {
+    const text = description === null ? 'null' : jsonString(description);
+    head = utf8.encode(jsonRowStart(assessor, set) + text);
+    // Texts made for one unit (device ACL lists) are not kept beyond a bound.
+    if (bySet.size < 64) bySet.set(description, head);
   }
-  return e;
+  return head;
 }
 
 function utf8RowEnd(exposure: string | null): Uint8Array {
@@ -141,22 +155,26 @@ function utf8RowEnd(exposure: string | null): Uint8Array {
  * `out` has no room for all of it.
  */
 export function encodeJsonShort(assessment: Assessment, out: Uint8Array, offset: number): number {
-  const rows = assessment.rows;
+  const c = columnsOf(assessment);
+  const heads = utf8RowHeads(c.assessors);
   let p = offset;
   if (p >= out.length) return -1;
   out[p++] = 0x5b; // [
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as (typeof rows)[number];
-    const start = utf8RowStart(r.assessor, r.set);
-    const description = r.description === null ? UTF8_NULL : utf8String(r.description);
-    const end = utf8RowEnd(r.exposure);
+  for (let i = 0; i < c.order.length; i++) {
+    const index = c.order[i] as number;
+    const head = utf8RowHead(
+      heads,
+      c.assessors[index] as AssessorData,
+      index,
+      c.set[index] as boolean | null,
+      c.description[index] as string | null,
+    );
+    const end = utf8RowEnd(c.exposure[index] as string | null);
     // The row, its comma, and room for the closing `]\n`.
-    if (p + 1 + start.length + description.length + end.length + 2 > out.length) return -1;
+    if (p + 1 + head.length + end.length + 2 > out.length) return -1;
     if (i > 0) out[p++] = 0x2c; // ,
-    out.set(start, p);
-    p += start.length;
-    out.set(description, p);
-    p += description.length;
+    out.set(head, p);
+    p += head.length;
     out.set(end, p);
     p += end.length;
   }
