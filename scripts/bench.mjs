@@ -1084,7 +1084,7 @@ for (const name of cfg.stages as string[]) {
     });
     session.disconnect();
   }
-  results[name] = { units: stage.units(), passes, ms: elapsed, unitsPerSecond: (stage.units * passes) / (elapsed / 1000) };
+  results[name] = { units: stage.units(), passes, ms: elapsed, unitsPerSecond: (stage.units() * passes) / (elapsed / 1000) };
 }
 prepare(); // for the counts below
 process.stdout.write(JSON.stringify({

@@ -429,6 +429,13 @@ interface AssessTable {
   naRank: number[];
   /** Some weight, range or the weight sum is beyond 2^32: systemd's uint64_t arithmetic is needed. */
   bigArithmetic: boolean;
+  /**
+   * By row × badness (0…10, the badnesses rules give): DIV_ROUND_UP(badness * weight, range), the
+   * row's part of the badness sum, and DIV_ROUND_UP(badness * weight * 100, range), its share before
+   * the division by the weight sum.
+   */
+  badnessShare: Float64Array;
+  scaledShare: Float64Array;
   /** Every text known in advance, in ascending string order. */
   texts: string[];
   /** Every known text → its rank: 2, 4, 6, … in ascending string order (gapRank() gives the odd ones). */
@@ -498,6 +505,17 @@ function buildTable(profile: SystemdProfile, policy: SecurityPolicy | undefined)
   }
   if (weightSum > 0xffffffff) bigArithmetic = true;
 
+  // Each row's two divisions for every badness a rule can give: a table lookup instead of two
+  // divisions per row and unit.
+  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
+  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
+  for (let i = 0; i < n; i++) {
+    for (let b = 0; b < BADNESS_SLOTS; b++) {
+      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * (weight[i] as number), range[i] as number);
+      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * (weight[i] as number) * 100, range[i] as number);
+    }
+  }
+
   const byNameRank = assessors
     .map((_a, i) => i)
     .sort(
@@ -523,6 +541,8 @@ function buildTable(profile: SystemdProfile, policy: SecurityPolicy | undefined)
     badRank: bad.map(rankOf),
     naRank: na.map(rankOf),
     bigArithmetic,
+    badnessShare,
+    scaledShare,
     texts: sortedTexts,
     textRank,
     nameRank,
@@ -530,6 +550,9 @@ function buildTable(profile: SystemdProfile, policy: SecurityPolicy | undefined)
     levelOf,
   };
 }
+
+/** Rules give badnesses 0…10 (a policy changes ranges and weights, not what rules give). */
+const BADNESS_SLOTS = 11;
 
 /** Integer round-up division on non-negative numbers (DIV_ROUND_UP). */
 function divRoundUp(a: number, b: number): number {
@@ -609,7 +632,10 @@ export function assessUnit(
         description = null;
         rank = -1;
       }
-      badnessSum += divRoundUp(badness * weight, range);
+      badnessSum +=
+        badness < BADNESS_SLOTS
+          ? (t.badnessShare[index * BADNESS_SLOTS + badness] as number)
+          : divRoundUp(badness * weight, range);
       weightSum += weight;
     }
     if (v.description !== undefined) {
@@ -640,10 +666,11 @@ export function assessUnit(
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === undefined || b === 0) continue;
-      const share = divRoundUp(
-        divRoundUp(b * (t.weight[i] as number) * 100, t.range[i] as number),
-        weightSum,
-      );
+      const scaled =
+        b < BADNESS_SLOTS
+          ? (t.scaledShare[i * BADNESS_SLOTS + b] as number)
+          : divRoundUp(b * (t.weight[i] as number) * 100, t.range[i] as number);
+      const share = divRoundUp(scaled, weightSum);
       exposureColumn[i] = formatTenths(share);
     }
     exposure = divRoundUp(badnessSum * 100, weightSum);
