@@ -206,6 +206,8 @@ class UnitFileParser {
   private readonly mayHaveInvalidUtf8: boolean;
   /** Where the next U+FFFD in the text is, at or after the line last looked at. */
   private nextInvalid: number;
+  /** Where the next `=` in the text is, at or after the assignment last looked at (see firstEquals()). */
+  private nextEquals = -1;
 
   constructor(
     private readonly text: string,
@@ -264,9 +266,7 @@ class UnitFileParser {
       return true;
     }
 
-    // The first '=' of the line (searched within it: a line without one must not cost a scan of the rest).
-    let eq = begin;
-    while (eq < end && src.charCodeAt(eq) !== 0x3d /* = */) eq++;
+    const eq = this.firstEquals(src, begin, end);
     if (eq === end) {
       this.warn(startLine, column, "Missing '=', ignoring line.");
       return true;
@@ -292,6 +292,22 @@ class UnitFileParser {
       ),
     );
     return true;
+  }
+
+  /**
+   * The first `=` in `src[from, to)`, or `to`. In the text itself, lines come in order: the next `=`
+   * is looked for again only once a line is past it, so lines without one cost no scan of the rest.
+   */
+  private firstEquals(src: string, from: number, to: number): number {
+    if (src !== this.text) {
+      const eq = src.indexOf('=', from);
+      return eq < 0 || eq > to ? to : eq;
+    }
+    if (this.nextEquals < from) {
+      this.nextEquals = src.indexOf('=', from);
+      if (this.nextEquals < 0) this.nextEquals = src.length;
+    }
+    return this.nextEquals < to ? this.nextEquals : to;
   }
 
   /** A `[Section]` line `l` (stripped); false when systemd refuses the file for it. */
