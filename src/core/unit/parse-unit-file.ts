@@ -230,8 +230,8 @@ class UnitFileParser {
   }
 
   /** Whether `src[from, to)` holds a U+FFFD; for the text itself, without scanning it again. */
-  private hasInvalidUtf8(src: string, from: number, to: number): boolean {
-    if (src !== this.text) return src.indexOf('\uFFFD', from) >= 0;
+  private hasInvalidUtf8(src: string, inText: boolean, from: number, to: number): boolean {
+    if (!inText) return indexOfCode(src, 0xfffd, from, to) < to;
     // Lines come in text order: the next U+FFFD is looked for again only once a line is past it.
     if (this.nextInvalid < from) {
       this.nextInvalid = src.indexOf('\uFFFD', from);
@@ -240,11 +240,29 @@ class UnitFileParser {
     return this.nextInvalid < to;
   }
 
+  /** parseLine() of the physical line `text[from, to)`, line `line`, in place. */
+  parseTextLine(from: number, to: number, line: number): boolean {
+    return this.parseLine(this.text, true, from, to, line, 1);
+  }
+
+  /** parseLine() of a line joined from continued ones, which starts at `startLine`:`startColumn`. */
+  parseJoinedLine(logical: string, startLine: number, startColumn: number): boolean {
+    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn);
+  }
+
   /**
    * parse_line() (src/shared/conf-parser.c, v252–v262) on the logical line `src[from, to)`, which
-   * starts at `startLine`:`startColumn`; false when the line makes systemd refuse the whole file.
+   * starts at `startLine`:`startColumn`; `inText` when `src` is the file's text (the line is in
+   * place), not a joined line. False when the line makes systemd refuse the whole file.
    */
-  parseLine(src: string, from: number, to: number, startLine: number, startColumn: number): boolean {
+  private parseLine(
+    src: string,
+    inText: boolean,
+    from: number,
+    to: number,
+    startLine: number,
+    startColumn: number,
+  ): boolean {
     // The line without systemd's WHITESPACE at either end is src[begin, end).
     let begin = from;
     let end = to;
@@ -253,7 +271,7 @@ class UnitFileParser {
     while (isBlank(src.charCodeAt(end - 1))) end--;
     const column = startColumn + (begin - from);
 
-    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, begin, to)) {
+    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to)) {
       this.warn(startLine, column, 'Line is not valid UTF-8, ignoring.');
       return true;
     }
@@ -266,7 +284,7 @@ class UnitFileParser {
       return true;
     }
 
-    const eq = this.firstEquals(src, begin, end);
+    const eq = this.firstEquals(src, inText, begin, end);
     if (eq === end) {
       this.warn(startLine, column, "Missing '=', ignoring line.");
       return true;
@@ -298,11 +316,8 @@ class UnitFileParser {
    * The first `=` in `src[from, to)`, or `to`. In the text itself, lines come in order: the next `=`
    * is looked for again only once a line is past it, so lines without one cost no scan of the rest.
    */
-  private firstEquals(src: string, from: number, to: number): number {
-    if (src !== this.text) {
-      const eq = src.indexOf('=', from);
-      return eq < 0 || eq > to ? to : eq;
-    }
+  private firstEquals(src: string, inText: boolean, from: number, to: number): number {
+    if (!inText) return indexOfCode(src, 0x3d /* = */, from, to);
     if (this.nextEquals < from) {
       this.nextEquals = src.indexOf('=', from);
       if (this.nextEquals < 0) this.nextEquals = src.length;
@@ -329,6 +344,18 @@ class UnitFileParser {
     }
     return true;
   }
+}
+
+/**
+ * The first `code` in `s[from, to)`, or `to`. Joined lines are searched with this loop, not with
+ * indexOf(): were the same `s.indexOf(c, from)` written in both branches of hasInvalidUtf8() or
+ * firstEquals(), TurboFan would compute it once ahead of the branch — for every line of the text,
+ * up to the next match however far — and parsing would turn quadratic.
+ */
+function indexOfCode(s: string, code: number, from: number, to: number): number {
+  let i = from;
+  while (i < to && s.charCodeAt(i) !== code) i++;
+  return i;
 }
 
 /** Whether `text[start, end)` ends in an odd number of backslashes (systemd's "escaped" scan). */
@@ -394,14 +421,17 @@ export function parseUnitFile(text: string, file: string, knownSections: readonl
         parser.fail(lineNo, 1, 'Continuation line too long', 'No buffer space available');
         return result;
       }
-      const logical: string = continuation + text.slice(start, lineEnd);
-      if (rangeEndsEscaped(logical, 0, logical.length)) {
+      // The joined line so far ends in the space that replaced a backslash, so whether the line
+      // is escaped again depends on this piece alone. Pieces are only appended (and the joined line
+      // read once it is complete): a long continuation costs its length, not its length squared.
+      if (rangeEndsEscaped(text, start, lineEnd)) {
         // The trailing backslash becomes a space and the next line is appended verbatim.
-        continuation = logical.slice(0, -1) + ' ';
+        continuation = continuation + text.slice(start, lineEnd - 1) + ' ';
         continue;
       }
+      const logical: string = continuation + text.slice(start, lineEnd);
       continuation = null;
-      if (!parser.parseLine(logical, 0, logical.length, continuationLine, continuationColumn)) return result;
+      if (!parser.parseJoinedLine(logical, continuationLine, continuationColumn)) return result;
       continue;
     }
     if (length > LONG_LINE_MAX) {
@@ -414,11 +444,10 @@ export function parseUnitFile(text: string, file: string, knownSections: readonl
       continuationColumn = 1;
       continue;
     }
-    if (!parser.parseLine(text, start, lineEnd, lineNo, 1)) return result;
+    if (!parser.parseTextLine(start, lineEnd, lineNo)) return result;
   }
   // A continuation still open at end of file goes through parse_line() like any other line
   // (config_parse() flushes it), so it can still be a section header, a bad one, or lack its '='.
-  if (continuation !== null)
-    parser.parseLine(continuation, 0, continuation.length, continuationLine, continuationColumn);
+  if (continuation !== null) parser.parseJoinedLine(continuation, continuationLine, continuationColumn);
   return result;
 }
