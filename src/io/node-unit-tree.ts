@@ -11,9 +11,10 @@ import {
   fstatSync,
   realpathSync,
   constants,
+  type Dirent,
 } from 'node:fs';
 import { posix } from 'node:path';
-import type { TreeEntry, UnitTree } from '../core/unit/unit-tree';
+import type { EntryType, TreeEntry, UnitTree } from '../core/unit/unit-tree';
 import { MAX_UNIT_FILE_BYTES } from '../core/unit/load-unit';
 
 export interface RealTree extends UnitTree {
@@ -91,6 +92,26 @@ export function createRealTree(
       if (!extra) return names;
       return [...new Set([...(names ?? []), ...extra])];
     },
+    // The listing's d_type gives each entry's type with the names, so the loader need not lstat()
+    // every unit file of a search directory (node looks at an entry itself only when the file
+    // system reports DT_UNKNOWN). In-memory files take the place of real ones, as in lstat().
+    listDirectory(path: string): ReadonlyMap<string, EntryType> | undefined {
+      let entries: Dirent[] | undefined;
+      try {
+        entries = readdirSync(real(path), { withFileTypes: true });
+      } catch {
+        entries = undefined;
+      }
+      const extra = overlayDirs.get(path);
+      if (!entries && !extra) return undefined;
+      const types = new Map<string, EntryType>();
+      for (const d of entries ?? []) types.set(d.name, direntType(d));
+      for (const name of extra ?? []) {
+        if (overlay.has(path === '/' ? `/${name}` : `${path}/${name}`)) types.set(name, 'file');
+        else if (!types.has(name)) types.set(name, 'directory');
+      }
+      return types;
+    },
     readFile(path: string): { text: string } | { error: string } {
       const o = overlay.get(path);
       if (o !== undefined) return { text: o };
@@ -117,4 +138,11 @@ export function createRealTree(
       }
     },
   };
+}
+
+function direntType(d: Dirent): EntryType {
+  if (d.isFile()) return 'file';
+  if (d.isDirectory()) return 'directory';
+  if (d.isSymbolicLink()) return 'symlink';
+  return 'other';
 }

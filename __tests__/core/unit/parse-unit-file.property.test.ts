@@ -214,4 +214,24 @@ describe('large input', () => {
     expect(r.fatal?.message).toBe('Line too long');
     expect(r.assignments).toEqual([]);
   });
+
+  it('joins 150,000 continued lines in linear time', () => {
+    const started = Date.now();
+    const r = parseUnitFile(
+      `[Service]\nEnvironment=${'A=1 \\\n'.repeat(150_000)}B=2\n`,
+      '/big.service',
+      SECTIONS,
+    );
+    expect(r.fatal).toBeUndefined();
+    expect(r.assignments).toHaveLength(1);
+    expect(r.assignments[0]?.value).toHaveLength(150_000 * 5 + 3);
+    expect(Date.now() - started).toBeLessThan(5000); // quadratic work takes tens of seconds
+  });
+
+  it('parses 10 MB of lines without a "=" before the only one, at the end, in linear time', () => {
+    const started = Date.now();
+    const r = parseUnitFile(`[Service]\n${'abcdefgh\n'.repeat(1_100_000)}A=\uFFFD`, '/big.service', SECTIONS);
+    expect(r.diagnostics).toHaveLength(1_100_001);
+    expect(Date.now() - started).toBeLessThan(5000); // quadratic work takes tens of seconds
+  });
 });

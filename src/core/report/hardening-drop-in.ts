@@ -85,8 +85,10 @@ function withFile(tree: UnitTree, path: string, text: string): UnitTree {
   const dirName = posix.basename(dir);
   const size = new TextEncoder().encode(text).length;
   return {
-    // Every other property of the tree (e.g. the host directory it is a window onto) stays.
+    // Every other property of the tree (e.g. the host directory it is a window onto) stays, but not
+    // its typed listings, which would not list the added file: without them the loader lstat()s.
     ...tree,
+    listDirectory: undefined,
     lstat(p: string): TreeEntry | undefined {
       if (p === path) return { type: 'file', size };
       if (p === dir) return tree.lstat(p) ?? { type: 'directory' };

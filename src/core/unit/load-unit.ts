@@ -3,16 +3,25 @@
 // (src/shared/unit-file.c) and unit_load_fragment()/unit_load_dropin() (src/core/load-fragment.c,
 // src/core/load-dropin.c), v252–v262.
 import { posix } from 'path';
-import { parseUnitFile, type ParsedUnitFile } from './parse-unit-file';
+import { parseUnitFile, unreadableFile, type ParsedUnitFile } from './parse-unit-file';
 import {
   linkTargetPath,
   memoizeTree,
+  resolvedEntry,
   resolveEntryIn,
   resolvePath,
+  type EntryType,
   type Resolved,
   type UnitTree,
 } from './unit-tree';
-import { parseUnitName, replaceInstance, templateOf, dropInNames, type UnitType } from './unit-name';
+import {
+  addDropInNames,
+  parseUnitName,
+  replaceInstance,
+  templateOf,
+  type UnitNameParts,
+  type UnitType,
+} from './unit-name';
 
 /** The sections each unit type reads (the `sections` member of systemd's unit vtables). */
 export const UNIT_SECTIONS: Record<UnitType, readonly string[]> = {
@@ -61,7 +70,32 @@ export interface LoadOptions {
   searchPath: readonly string[];
 }
 
-type NameMapEntry = { kind: 'fragment'; path: string } | { kind: 'alias'; target: string };
+/**
+ * A name's entry in the first search directory that has one, when it is a unit file (or a linked file,
+ * or a mask). `resolved` is what resolving `path` gives when the lookup already told it (no symlink on
+ * the way); `regularFile` says the directory listing reported a regular file whose size is not known
+ * yet (see UnitLoader.readFragment()).
+ */
+interface FragmentEntry {
+  kind: 'fragment';
+  path: string;
+  resolved: Resolved | undefined;
+  regularFile: boolean;
+}
+
+type NameMapEntry = FragmentEntry | { kind: 'alias'; target: string };
+
+/**
+ * One search directory as the name map looks into it. `listing` tells whether `dir/NAME` exists:
+ * `null` when the directory does not exist (or is no directory), its entries when it is a directory
+ * reached without a symlink — with their types when the tree lists types — and `undefined` when the
+ * path has a symlink on it: then each name is looked up as it is. Computed on first use.
+ */
+interface SearchDirectory {
+  dir: string;
+  listing: ReadonlySet<string> | ReadonlyMap<string, EntryType> | null | undefined;
+  listed: boolean;
+}
 
 /**
  * The lazily built equivalent of systemd's unit id map: for a name, the first search directory
@@ -70,18 +104,23 @@ type NameMapEntry = { kind: 'fragment'; path: string } | { kind: 'alias'; target
 class NameMap {
   private readonly cache = new Map<string, NameMapEntry | null>();
   private aliasIndex: Map<string, string[]> | undefined;
-  private readonly listings = new Map<string, ReadonlySet<string> | null | undefined>();
+  private readonly dirs: SearchDirectory[];
+  /** `dir + '/'` of each search directory, for the "does the link stay in the search path" test. */
+  private readonly dirPrefixes: string[];
 
   constructor(
     private readonly tree: UnitTree,
     private readonly searchPath: readonly string[],
-  ) {}
+  ) {
+    this.dirs = searchPath.map((dir) => ({ dir, listing: undefined, listed: false }));
+    this.dirPrefixes = searchPath.map((d) => d + '/');
+  }
 
   get(name: string): NameMapEntry | undefined {
     const cached = this.cache.get(name);
     if (cached !== undefined) return cached ?? undefined;
     let found: NameMapEntry | null = null;
-    for (const dir of this.searchPath) {
+    for (const dir of this.dirs) {
       const entry = this.entryIn(dir, name);
       if (entry) {
         found = entry;
@@ -92,19 +131,28 @@ class NameMap {
     return found ?? undefined;
   }
 
-  private entryIn(dir: string, name: string): NameMapEntry | undefined {
+  private entryIn(searchDir: SearchDirectory, name: string): NameMapEntry | undefined {
     // Most names are in none or one of the search directories: their listings answer without a look.
-    const listing = this.listingOf(dir);
+    const listing = searchDir.listed ? searchDir.listing : this.list(searchDir);
     if (listing === null || (listing !== undefined && !listing.has(name))) return undefined;
-    const path = joinName(dir, name);
+    const dir = searchDir.dir;
+    // A listed directory is normalized and absolute: the path is a plain concatenation.
+    const path = listing === undefined ? joinName(dir, name) : dir === '/' ? '/' + name : dir + '/' + name;
+    const type = listing instanceof Map ? listing.get(name) : undefined;
+    if (type === 'file') return { kind: 'fragment', path, resolved: undefined, regularFile: true };
+    // (The memoized tree answers a directory or anything else from the typed listing too.)
     const entry = this.tree.lstat(path);
     if (!entry) return undefined;
-    if (entry.type !== 'symlink') return { kind: 'fragment', path };
+    if (entry.type !== 'symlink') {
+      // Below a listed directory nothing on the path is a symlink: its resolution is the entry itself.
+      const resolved = listing === undefined ? undefined : resolvedEntry(path, entry);
+      return { kind: 'fragment', path, resolved, regularFile: false };
+    }
     const target = linkTargetPath(dir, entry.target);
-    const inSearchPath = this.searchPath.some((d) => target.startsWith(d + '/'));
+    const inSearchPath = this.dirPrefixes.some((d) => target.startsWith(d));
     if (!inSearchPath || target === '/dev/null') {
       // A linked unit file or a mask: the link itself is the fragment (unit_file_resolve_symlink()).
-      return { kind: 'fragment', path };
+      return { kind: 'fragment', path, resolved: undefined, regularFile: false };
     }
     const targetName = posix.basename(target);
     if (targetName === name) return undefined; // a self-alias has no effect and is skipped
@@ -112,14 +160,10 @@ class NameMap {
     return { kind: 'alias', target: targetName };
   }
 
-  /**
-   * The names in a search directory when its listing tells whether `dir/name` exists: `null` when it
-   * does not exist (or is no directory), its names when it is a directory reached without a symlink.
-   * `undefined` when the path has a symlink on it: then each name is looked up as it is.
-   */
-  private listingOf(dir: string): ReadonlySet<string> | null | undefined {
-    if (this.listings.has(dir)) return this.listings.get(dir);
-    let listing: ReadonlySet<string> | null | undefined;
+  /** Computes a search directory's `listing` (see SearchDirectory). */
+  private list(searchDir: SearchDirectory): SearchDirectory['listing'] {
+    const dir = searchDir.dir;
+    let listing: SearchDirectory['listing'];
     const normalized =
       dir === '/' || (dir.startsWith('/') && !dir.endsWith('/') && posix.normalize(dir) === dir);
     if (normalized) {
@@ -137,16 +181,21 @@ class NameMap {
         }
       }
       if (plain) {
-        const names = this.tree.readDirectory(dir);
-        listing = names === undefined ? undefined : new Set(names);
+        const typed = this.tree.listDirectory?.(dir);
+        if (typed) listing = typed;
+        else {
+          const names = this.tree.readDirectory(dir);
+          listing = names === undefined ? undefined : new Set(names);
+        }
       }
     }
-    this.listings.set(dir, listing);
+    searchDir.listing = listing;
+    searchDir.listed = true;
     return listing;
   }
 
   /** All names whose alias symlinks (in any search directory) point at `name`. */
-  aliasesOf(name: string): string[] {
+  aliasesOf(name: string): readonly string[] {
     if (!this.aliasIndex) {
       this.aliasIndex = new Map();
       for (const dir of this.searchPath) {
@@ -162,21 +211,23 @@ class NameMap {
         }
       }
     }
-    return this.aliasIndex.get(name) ?? [];
+    return this.aliasIndex.get(name) ?? NO_NAMES;
   }
 
-  /** Follows aliases until a fragment path (unit_ids_map_get()). */
-  fragmentOf(name: string): string | undefined {
+  /** Follows aliases until a fragment (unit_ids_map_get()). */
+  fragmentOf(name: string): FragmentEntry | undefined {
     let current = name;
     for (let hops = 0; hops < 64; hops++) {
       const entry = this.get(current);
       if (!entry) return undefined;
-      if (entry.kind === 'fragment') return entry.path;
+      if (entry.kind === 'fragment') return entry;
       current = entry.target;
     }
     return undefined;
   }
 }
+
+const NO_NAMES: readonly string[] = [];
 
 /** unit_validate_alias_symlink_or_warn(): same type, and template-ness must match. */
 function isValidAlias(alias: string, target: string): boolean {
@@ -189,6 +240,37 @@ function isValidAlias(alias: string, target: string): boolean {
   if (a.instance && t.instance === '') return false;
   return true;
 }
+
+/**
+ * A loaded unit. Built by a constructor, not a literal, like the parser's records (see
+ * parse-unit-file.ts): callers that keep many units must not make V8 pretenure every later one.
+ */
+class LoadedUnitRecord implements LoadedUnit {
+  id: string;
+  type: UnitType;
+  instance: string | undefined;
+  fragmentPath: string;
+  names: string[];
+  files: ParsedUnitFile[];
+  constructor(
+    id: string,
+    type: UnitType,
+    instance: string | undefined,
+    fragmentPath: string,
+    names: string[],
+    files: ParsedUnitFile[],
+  ) {
+    this.id = id;
+    this.type = type;
+    this.instance = instance;
+    this.fragmentPath = fragmentPath;
+    this.names = names;
+    this.files = files;
+  }
+}
+
+/** The outcome of reading a fragment, before the unit's names are known. */
+type FragmentText = { text: string } | { error: string } | 'masked' | 'not-found';
 
 /**
  * Loads units by name through one search path, like `systemd-analyze --offline` after it has put the
@@ -231,29 +313,44 @@ export class UnitLoader {
     return r;
   };
 
+  /**
+   * Resolves and reads a unit's fragment (unit_load_fragment()): a link to /dev/null or an empty
+   * file is a mask, anything but a regular file is not found.
+   */
+  private readFragment(fragment: FragmentEntry): FragmentText {
+    if (fragment.regularFile) {
+      // The listing says "regular file" but not how large: read it, and an empty read is the empty
+      // file that masks. Should the read fail or be too large to be surely under the limit (at most
+      // 3 UTF-8 bytes per UTF-16 unit), the size from lstat() decides as below.
+      const read = this.source.readFile(fragment.path);
+      if ('text' in read && read.text.length <= MAX_UNIT_FILE_BYTES / 3)
+        return read.text === '' ? 'masked' : read;
+    }
+    const resolved = fragment.resolved ?? this.resolve(fragment.path);
+    if (resolved.kind === 'null' || (resolved.kind === 'file' && resolved.size === 0)) return 'masked';
+    if (resolved.kind !== 'file') return 'not-found';
+    // A unit's own file is read for it alone: not kept (drop-ins, which units share, are).
+    return readUnitText(this.source, resolved.path, resolved.size);
+  }
+
   /** Loads one unit; template names must already carry their instance. */
   load(unitName: string): LoadOutcome {
-    const tree = this.tree;
     const names = this.names;
     const parts = parseUnitName(unitName);
     if (!parts) return fail('error', unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
 
-    let fragmentPath = names.fragmentOf(unitName);
+    let fragment = names.fragmentOf(unitName);
     let instance = parts.instance === '' ? undefined : parts.instance;
     let lookupName = unitName;
-    if (!fragmentPath && instance !== undefined) {
+    if (!fragment && instance !== undefined) {
       lookupName = templateOf(unitName);
-      fragmentPath = names.fragmentOf(lookupName);
+      fragment = names.fragmentOf(lookupName);
     }
-    if (!fragmentPath) return fail('not-found', unitName, `Unit ${unitName} not found.`);
-
-    const resolved = this.resolve(fragmentPath);
-    if (resolved.kind === 'null' || (resolved.kind === 'file' && resolved.size === 0)) {
-      return fail('masked', unitName, `Unit ${unitName} is masked.`);
-    }
-    if (resolved.kind !== 'file') {
-      return fail('not-found', unitName, `Unit ${unitName} not found.`);
-    }
+    if (!fragment) return fail('not-found', unitName, `Unit ${unitName} not found.`);
+    const fragmentPath = fragment.path;
+    const mainText = this.readFragment(fragment);
+    if (mainText === 'masked') return fail('masked', unitName, `Unit ${unitName} is masked.`);
+    if (mainText === 'not-found') return fail('not-found', unitName, `Unit ${unitName} not found.`);
 
     // The reported id comes from the fragment's file name (merge_by_names() in unit_load_fragment()).
     const fragmentName = fragmentPath.slice(fragmentPath.lastIndexOf('/') + 1);
@@ -264,7 +361,8 @@ export class UnitLoader {
     else if (idParts.instance === undefined) instance = undefined;
     const type = parts.type;
 
-    const allNames = [id];
+    const allNames = new Array<string>();
+    allNames.push(id);
     if (unitName !== id) allNames.push(unitName);
     for (const alias of names.aliasesOf(fragmentName)) {
       addName(
@@ -277,30 +375,35 @@ export class UnitLoader {
         addName(allNames, replaceInstance(alias, instance ?? ''));
     }
 
-    // A unit's own file is read for it alone: not kept (drop-ins, which units share, are).
-    const mainText = readUnitText(this.source, resolved.path, resolved.size);
     if ('error' in mainText) return fail('error', id, `Failed to open ${fragmentPath}: ${mainText.error}`);
     const sections = UNIT_SECTIONS[type];
-    const files: ParsedUnitFile[] = [parseUnitFile(mainText.text, fragmentPath, sections)];
+    const files = new Array<ParsedUnitFile>();
+    files.push(parseUnitFile(mainText.text, fragmentPath, sections));
 
-    this.dropIns ??= new DropInFinder(tree, this.searchPath, this.resolve);
-    for (const dropIn of this.dropIns.find(id, allNames.slice(1), type)) {
-      const r = this.resolve(dropIn);
-      if (r.kind === 'null') continue;
-      if (r.kind !== 'file') continue;
-      const text = readUnitText(tree, r.path, r.size);
-      if ('error' in text) {
-        files.push({
-          file: dropIn,
-          assignments: [],
-          sections: [],
-          diagnostics: [{ file: dropIn, line: 1, column: 1, severity: 'warning', message: text.error }],
-        });
-        continue;
-      }
-      files.push(parseUnitFile(text.text, dropIn, sections));
+    this.dropIns ??= new DropInFinder(this.tree, this.searchPath, this.resolve);
+    for (const dropIn of this.dropIns.findFiles(id, id === unitName ? parts : undefined, allNames, type)) {
+      const text = this.readDropIn(dropIn);
+      if (text === undefined) continue;
+      files.push(
+        'error' in text
+          ? unreadableFile(dropIn.path, text.error)
+          : parseUnitFile(text.text, dropIn.path, sections),
+      );
     }
-    return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
+    return { ok: true, unit: new LoadedUnitRecord(id, type, instance, fragmentPath, allNames, files) };
+  }
+
+  /** A drop-in's text; `undefined` when it is masked (a link to /dev/null) or no regular file. */
+  private readDropIn(dropIn: DropInFile): { text: string } | { error: string } | undefined {
+    const tree = this.tree;
+    if (dropIn.regularFile) {
+      // As for fragments (readFragment()): the listing said "regular file", its size is unknown.
+      const read = tree.readFile(dropIn.path);
+      if ('text' in read && read.text.length <= MAX_UNIT_FILE_BYTES / 3) return read;
+    }
+    const r = dropIn.resolved ?? this.resolve(dropIn.path);
+    if (r.kind !== 'file') return undefined;
+    return readUnitText(tree, r.path, r.size);
   }
 }
 
@@ -373,16 +476,55 @@ export function findDropIns(
   type: UnitType,
   resolve: (path: string) => Resolved = (p) => resolvePath(tree, p),
 ): string[] {
-  return new DropInFinder(tree, searchPath, resolve).find(id, aliases, type);
+  return new DropInFinder(tree, searchPath, resolve)
+    .findFiles(id, undefined, [id, ...aliases], type)
+    .map((f) => f.path);
+}
+
+/**
+ * A drop-in file found in a drop-in directory (a resolved path, without symlinks): `resolved` when
+ * its lstat() already told what it resolves to, `regularFile` when the listing reported a regular
+ * file (size unknown), neither for a symlink, which is resolved when read.
+ */
+interface DropInFile {
+  path: string;
+  resolved: Resolved | undefined;
+  regularFile: boolean;
+}
+
+/** A search directory that exists, with the names of the `NAME.d` entries it holds (without `.d`). */
+interface DropInRoot {
+  dir: string;
+  dropInDirs: ReadonlySet<string>;
+}
+
+const NO_DROP_INS: readonly DropInFile[] = [];
+
+/**
+ * A name up to the first `-`, `@` or `.` after its first character. Every name dropInNames() derives
+ * from a unit name has the unit name's head: templates keep the prefix, and dash prefixes are cut at
+ * a dash no earlier than the prefix's first `-`, which comes after the head ends (or is where it
+ * ends); so a unit whose head no `NAME.d` entry has needs no look at its drop-in names at all.
+ */
+function nameHead(name: string): string {
+  for (let i = 1; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 0x2d /* - */ || c === 0x40 /* @ */ || c === 0x2e /* . */) return name.slice(0, i);
+  }
+  return name;
 }
 
 /** findDropIns() for many units of one tree: the search directories are listed once. */
 class DropInFinder {
   /**
-   * The search directories that exist, with the names they hold: a drop-in directory can only exist
-   * where its search directory lists it, so only listed names are resolved.
+   * The search directories that exist: a drop-in directory can only exist where its search
+   * directory lists it, so only listed names are resolved.
    */
-  private readonly roots: { dir: string; entries: Set<string> }[] = [];
+  private readonly roots: DropInRoot[] = [];
+  /** Every `NAME` with a `NAME.d` entry in some root: the only names worth looking for. */
+  private readonly anyDropInDir = new Set<string>();
+  /** nameHead() of each of those: a unit whose name has another head has no drop-in directory. */
+  private readonly dropInHeads = new Set<string>();
 
   constructor(
     private readonly tree: UnitTree,
@@ -393,39 +535,72 @@ class DropInFinder {
       const r = resolve(dir);
       if (r.kind !== 'directory') continue;
       const entries = tree.readDirectory(r.path);
-      if (entries !== undefined) this.roots.push({ dir, entries: new Set(entries) });
+      if (entries === undefined) continue;
+      const dropInDirs = new Set<string>();
+      for (const e of entries) {
+        if (e.endsWith('.d')) {
+          const name = e.slice(0, -2);
+          dropInDirs.add(name);
+          this.anyDropInDir.add(name);
+          this.dropInHeads.add(nameHead(name));
+        }
+      }
+      this.roots.push({ dir, dropInDirs });
     }
   }
 
-  find(id: string, aliases: readonly string[], type: UnitType): string[] {
-    if (this.roots.length === 0) return [];
+  /**
+   * The drop-ins of a unit known by `names` (its id first; `idParts` when already parsed), in
+   * application order.
+   */
+  findFiles(
+    id: string,
+    idParts: UnitNameParts | undefined,
+    names: readonly string[],
+    type: UnitType,
+  ): readonly DropInFile[] {
+    if (this.roots.length === 0) return NO_DROP_INS;
     const dirs: string[] = [];
-    const addDirsFor = (name: string): void => {
-      const candidates = dropInNames(name).map((n) => `${n}.d`);
-      for (const root of this.roots) for (const n of candidates) this.addDir(dirs, root, n);
-    };
-    addDirsFor(id);
-    for (const alias of aliases) addDirsFor(alias);
-    for (const root of this.roots) this.addDir(dirs, root, `${type}.d`);
-    if (dirs.length === 0) return [];
+    const candidates: string[] = [];
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      if (!this.dropInHeads.has(nameHead(name))) continue;
+      candidates.length = 0;
+      addDropInNames(name, i === 0 && idParts && name === id ? idParts : parseUnitName(name), candidates);
+      // Root by root, name by name (unit_file_find_dirs() for each search directory in turn).
+      for (const root of this.roots)
+        for (const n of candidates) if (this.anyDropInDir.has(n)) this.addDir(dirs, root, n);
+    }
+    for (const root of this.roots) this.addDir(dirs, root, type);
+    if (dirs.length === 0) return NO_DROP_INS;
 
     const tree = this.tree;
-    const byName = new Map<string, string>();
+    const byName = new Map<string, DropInFile>();
     for (const dir of dirs) {
-      for (const name of tree.readDirectory(dir) ?? []) {
+      const typed = tree.listDirectory?.(dir);
+      for (const name of typed ? typed.keys() : (tree.readDirectory(dir) ?? [])) {
         if (!name.endsWith('.conf') || isHiddenOrBackup(name) || byName.has(name)) continue;
         const path = joinName(dir, name);
-        const entry = tree.lstat(path);
-        if (!entry || (entry.type !== 'file' && entry.type !== 'symlink')) continue;
-        byName.set(name, path);
+        const listed = typed?.get(name);
+        if (listed === 'file') byName.set(name, { path, resolved: undefined, regularFile: true });
+        else if (listed === 'symlink') byName.set(name, { path, resolved: undefined, regularFile: false });
+        else if (listed === undefined) {
+          const entry = tree.lstat(path);
+          // In a resolved directory a file resolves to itself; a symlink is followed when read.
+          if (entry?.type === 'file')
+            byName.set(name, { path, resolved: resolvedEntry(path, entry), regularFile: false });
+          else if (entry?.type === 'symlink')
+            byName.set(name, { path, resolved: undefined, regularFile: false });
+        }
       }
     }
-    return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name) as string);
+    return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name) as DropInFile);
   }
 
-  private addDir(dirs: string[], root: { dir: string; entries: Set<string> }, name: string): void {
-    if (!root.entries.has(name)) return;
-    const r = this.resolve(root.dir + '/' + name);
+  /** Adds the directory `root/NAME.d` when the root has it and it resolves to a directory. */
+  private addDir(dirs: string[], root: DropInRoot, name: string): void {
+    if (!root.dropInDirs.has(name)) return;
+    const r = this.resolve(root.dir + '/' + name + '.d');
     if (r.kind === 'directory' && !dirs.includes(r.path)) dirs.push(r.path);
   }
 }

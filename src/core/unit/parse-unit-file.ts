@@ -68,13 +68,6 @@ function isSafeString(s: string): boolean {
   return !/[\x01-\x1f"'\\\x7f]/.test(s);
 }
 
-/** True when the string ends in an odd number of backslashes (systemd's "escaped" scan). */
-function endsEscaped(s: string): boolean {
-  let n = 0;
-  for (let i = s.length - 1; i >= 0 && s.charCodeAt(i) === 0x5c; i--) n++;
-  return n % 2 === 1;
-}
-
 /** Where the line starting at `pos` ends: its first `\n`, `\r` or NUL, or the end of the text. */
 function lineContentEnd(text: string, pos: number): number {
   const n = text.length;
@@ -118,6 +111,260 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+// The records below are built by constructors, not object or array literals, on purpose: V8 pretenures
+// the objects of a literal allocation site once most of them have outlived a scavenge (which they do
+// when a caller keeps many parsed units), and from then on every later parse — kept or not — goes
+// straight to the old generation and drags its strings along. Constructor-made objects start young.
+
+// Fields are assigned in the constructors, in the order the literals used to list them (JSON output
+// and key order stay the same); `fatal` and `fatalReason` exist only once set.
+
+class AssignmentRecord implements Assignment {
+  file: string;
+  line: number;
+  column: number;
+  section: string;
+  sectionLine: number;
+  key: string;
+  value: string;
+  constructor(
+    file: string,
+    line: number,
+    column: number,
+    section: string,
+    sectionLine: number,
+    key: string,
+    value: string,
+  ) {
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.section = section;
+    this.sectionLine = sectionLine;
+    this.key = key;
+    this.value = value;
+  }
+}
+
+class DiagnosticRecord implements Diagnostic {
+  file: string;
+  line: number;
+  column: number;
+  severity: DiagnosticSeverity;
+  message: string;
+  constructor(file: string, line: number, column: number, severity: DiagnosticSeverity, message: string) {
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.severity = severity;
+    this.message = message;
+  }
+}
+
+class SectionRecord implements SectionHeader {
+  name: string;
+  line: number;
+  constructor(name: string, line: number) {
+    this.name = name;
+    this.line = line;
+  }
+}
+
+class ParsedUnitFileRecord implements ParsedUnitFile {
+  file: string;
+  assignments: Assignment[];
+  sections: SectionHeader[];
+  diagnostics: Diagnostic[];
+  declare fatal?: Diagnostic;
+  declare fatalReason?: string;
+  constructor(file: string) {
+    this.file = file;
+    this.assignments = new Array<Assignment>();
+    this.sections = new Array<SectionHeader>();
+    this.diagnostics = new Array<Diagnostic>();
+  }
+}
+
+/** A file's diagnostics when it could not be read: one warning on its first line. */
+export function unreadableFile(file: string, message: string): ParsedUnitFile {
+  const result = new ParsedUnitFileRecord(file);
+  result.diagnostics.push(new DiagnosticRecord(file, 1, 1, 'warning', message));
+  return result;
+}
+
+/**
+ * The state of config_parse() over one file. Physical lines are handed to parse_line() as ranges of
+ * the text itself whenever they need no joining (no continuation, no byte order mark): only keys and
+ * values are ever copied out of the text.
+ */
+class UnitFileParser {
+  readonly result: ParsedUnitFileRecord;
+  private section: string | null = null;
+  private sectionLine = 0;
+  private sectionIgnored = false;
+  /** Whether the text has a U+FFFD (an invalid UTF-8 sequence) at all. */
+  private readonly mayHaveInvalidUtf8: boolean;
+  /** Where the next U+FFFD in the text is, at or after the line last looked at. */
+  private nextInvalid: number;
+  /** Where the next `=` in the text is, at or after the assignment last looked at (see firstEquals()). */
+  private nextEquals = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly file: string,
+    private readonly knownSections: readonly string[],
+  ) {
+    this.result = new ParsedUnitFileRecord(file);
+    this.nextInvalid = text.indexOf('\uFFFD');
+    this.mayHaveInvalidUtf8 = this.nextInvalid >= 0;
+  }
+
+  private warn(line: number, column: number, message: string): void {
+    this.result.diagnostics.push(new DiagnosticRecord(this.file, line, column, 'warning', message));
+  }
+
+  fail(line: number, column: number, message: string, reason: string): false {
+    this.result.fatal = new DiagnosticRecord(this.file, line, column, 'error', message);
+    this.result.fatalReason = reason;
+    return false;
+  }
+
+  /** Whether `src[from, to)` holds a U+FFFD; for the text itself, without scanning it again. */
+  private hasInvalidUtf8(src: string, inText: boolean, from: number, to: number): boolean {
+    if (!inText) return indexOfCode(src, 0xfffd, from, to) < to;
+    // Lines come in text order: the next U+FFFD is looked for again only once a line is past it.
+    if (this.nextInvalid < from) {
+      this.nextInvalid = src.indexOf('\uFFFD', from);
+      if (this.nextInvalid < 0) this.nextInvalid = src.length;
+    }
+    return this.nextInvalid < to;
+  }
+
+  /** parseLine() of the physical line `text[from, to)`, line `line`, in place. */
+  parseTextLine(from: number, to: number, line: number): boolean {
+    return this.parseLine(this.text, true, from, to, line, 1);
+  }
+
+  /** parseLine() of a line joined from continued ones, which starts at `startLine`:`startColumn`. */
+  parseJoinedLine(logical: string, startLine: number, startColumn: number): boolean {
+    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn);
+  }
+
+  /**
+   * parse_line() (src/shared/conf-parser.c, v252–v262) on the logical line `src[from, to)`, which
+   * starts at `startLine`:`startColumn`; `inText` when `src` is the file's text (the line is in
+   * place), not a joined line. False when the line makes systemd refuse the whole file.
+   */
+  private parseLine(
+    src: string,
+    inText: boolean,
+    from: number,
+    to: number,
+    startLine: number,
+    startColumn: number,
+  ): boolean {
+    // The line without systemd's WHITESPACE at either end is src[begin, end).
+    let begin = from;
+    let end = to;
+    while (begin < end && isBlank(src.charCodeAt(begin))) begin++;
+    if (begin === end) return true;
+    while (isBlank(src.charCodeAt(end - 1))) end--;
+    const column = startColumn + (begin - from);
+
+    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to)) {
+      this.warn(startLine, column, 'Line is not valid UTF-8, ignoring.');
+      return true;
+    }
+
+    if (src.charCodeAt(begin) === 0x5b /* [ */)
+      return this.sectionHeader(src.slice(begin, end), startLine, column);
+
+    if (this.section === null) {
+      if (!this.sectionIgnored) this.warn(startLine, column, 'Assignment outside of section. Ignoring.');
+      return true;
+    }
+
+    const eq = this.firstEquals(src, inText, begin, end);
+    if (eq === end) {
+      this.warn(startLine, column, "Missing '=', ignoring line.");
+      return true;
+    }
+    if (eq === begin) {
+      this.warn(startLine, column, "Missing key name before '=', ignoring line.");
+      return true;
+    }
+    // Both sides stripped (the key starts at `begin`, the value ends at `end`).
+    let keyEnd = eq;
+    while (isBlank(src.charCodeAt(keyEnd - 1))) keyEnd--;
+    let valueBegin = eq + 1;
+    while (valueBegin < end && isBlank(src.charCodeAt(valueBegin))) valueBegin++;
+    this.result.assignments.push(
+      new AssignmentRecord(
+        this.file,
+        startLine,
+        column,
+        this.section,
+        this.sectionLine,
+        src.slice(begin, keyEnd),
+        src.slice(valueBegin, end),
+      ),
+    );
+    return true;
+  }
+
+  /**
+   * The first `=` in `src[from, to)`, or `to`. In the text itself, lines come in order: the next `=`
+   * is looked for again only once a line is past it, so lines without one cost no scan of the rest.
+   */
+  private firstEquals(src: string, inText: boolean, from: number, to: number): number {
+    if (!inText) return indexOfCode(src, 0x3d /* = */, from, to);
+    if (this.nextEquals < from) {
+      this.nextEquals = src.indexOf('=', from);
+      if (this.nextEquals < 0) this.nextEquals = src.length;
+    }
+    return this.nextEquals < to ? this.nextEquals : to;
+  }
+
+  /** A `[Section]` line `l` (stripped); false when systemd refuses the file for it. */
+  private sectionHeader(l: string, line: number, column: number): boolean {
+    if (l.charCodeAt(l.length - 1) !== 0x5d /* ] */)
+      return this.fail(line, column, `Invalid section header '${l}'`, 'Bad message');
+    const name = l.slice(1, -1);
+    if (!isSafeString(name))
+      return this.fail(line, column, `Bad characters in section header '${l}'`, 'Bad message');
+    if (this.knownSections.includes(name)) {
+      this.section = name;
+      this.sectionLine = line;
+      this.sectionIgnored = false;
+      this.result.sections.push(new SectionRecord(name, line));
+    } else {
+      if (!name.startsWith('X-')) this.warn(line, column, `Unknown section '${name}'. Ignoring.`);
+      this.section = null;
+      this.sectionIgnored = true;
+    }
+    return true;
+  }
+}
+
+/**
+ * The first `code` in `s[from, to)`, or `to`. Joined lines are searched with this loop, not with
+ * indexOf(): were the same `s.indexOf(c, from)` written in both branches of hasInvalidUtf8() or
+ * firstEquals(), TurboFan would compute it once ahead of the branch — for every line of the text,
+ * up to the next match however far — and parsing would turn quadratic.
+ */
+function indexOfCode(s: string, code: number, from: number, to: number): number {
+  let i = from;
+  while (i < to && s.charCodeAt(i) !== code) i++;
+  return i;
+}
+
+/** Whether `text[start, end)` ends in an odd number of backslashes (systemd's "escaped" scan). */
+function rangeEndsEscaped(text: string, start: number, end: number): boolean {
+  let n = 0;
+  for (let i = end - 1; i >= start && text.charCodeAt(i) === 0x5c; i--) n++;
+  return n % 2 === 1;
+}
+
 /**
  * Parses one unit file or drop-in. Never throws: problems become diagnostics, and the few that make
  * systemd refuse the file become `fatal`.
@@ -128,97 +375,21 @@ export function splitLines(text: string): string[] {
  *   `X-` sections silently), as in the unit vtable's `sections` list.
  */
 export function parseUnitFile(text: string, file: string, knownSections: readonly string[]): ParsedUnitFile {
-  const result: ParsedUnitFile = { file, assignments: [], sections: [], diagnostics: [] };
-  let section: string | null = null;
-  let sectionLine = 0;
-  let sectionIgnored = false;
+  const parser = new UnitFileParser(text, file, knownSections);
+  const result = parser.result;
+  // config_parse() (src/shared/conf-parser.c): a logical line continued with a trailing backslash.
   let continuation: string | null = null;
   let continuationLine = 0;
   let continuationColumn = 0;
-  let bomSeen = false;
-
-  const warn = (line: number, column: number, message: string): void => {
-    result.diagnostics.push({ file, line, column, severity: 'warning', message });
-  };
-
-  // Invalid UTF-8 was decoded as U+FFFD: look for it in the lines only when the file has one.
-  const mayHaveInvalidUtf8 = text.indexOf('\uFFFD') >= 0;
-
-  /** parse_line(): one logical line; false when it makes systemd refuse the whole file. */
-  const parseLine = (logical: string, startLine: number, startColumn: number): boolean => {
-    // The line without systemd's WHITESPACE at either end is logical[begin, end).
-    let begin = 0;
-    let end = logical.length;
-    while (begin < end && isBlank(logical.charCodeAt(begin))) begin++;
-    if (begin === end) return true;
-    while (isBlank(logical.charCodeAt(end - 1))) end--;
-    const column = startColumn + begin;
-
-    if (mayHaveInvalidUtf8 && logical.indexOf('\uFFFD', begin) >= 0) {
-      warn(startLine, column, 'Line is not valid UTF-8, ignoring.');
-      return true;
-    }
-
-    if (logical.charCodeAt(begin) === 0x5b /* [ */) {
-      const l = logical.slice(begin, end);
-      const fatal = (message: string): false => {
-        result.fatal = { file, line: startLine, column, severity: 'error', message };
-        result.fatalReason = 'Bad message';
-        return false;
-      };
-      if (l.charCodeAt(l.length - 1) !== 0x5d /* ] */) return fatal(`Invalid section header '${l}'`);
-      const name = l.slice(1, -1);
-      if (!isSafeString(name)) return fatal(`Bad characters in section header '${l}'`);
-      if (knownSections.includes(name)) {
-        section = name;
-        sectionLine = startLine;
-        sectionIgnored = false;
-        result.sections.push({ name, line: startLine });
-      } else {
-        if (!name.startsWith('X-')) warn(startLine, column, `Unknown section '${name}'. Ignoring.`);
-        section = null;
-        sectionIgnored = true;
-      }
-      return true;
-    }
-
-    if (section === null) {
-      if (!sectionIgnored) warn(startLine, column, 'Assignment outside of section. Ignoring.');
-      return true;
-    }
-
-    const eq = logical.indexOf('=', begin);
-    if (eq < 0) {
-      warn(startLine, column, "Missing '=', ignoring line.");
-      return true;
-    }
-    if (eq === begin) {
-      warn(startLine, column, "Missing key name before '=', ignoring line.");
-      return true;
-    }
-    // Both sides stripped (the key starts at `begin`, the value ends at `end`).
-    let keyEnd = eq;
-    while (isBlank(logical.charCodeAt(keyEnd - 1))) keyEnd--;
-    let valueBegin = eq + 1;
-    while (valueBegin < end && isBlank(logical.charCodeAt(valueBegin))) valueBegin++;
-    result.assignments.push({
-      file,
-      line: startLine,
-      column,
-      section,
-      sectionLine,
-      key: logical.slice(begin, keyEnd),
-      value: logical.slice(valueBegin, end),
-    });
-    return true;
-  };
+  // Before the first line that starts with a byte order mark, each line is checked for one.
+  let bomPending = text.indexOf(UTF8_BOM) >= 0;
 
   // Most files end their lines with `\n` alone: then a line is simply everything up to the next one.
   const n = text.length;
   const onlyNewlines = text.indexOf('\r') < 0 && text.indexOf('\0') < 0;
   let lineCount = 0;
   for (let pos = 0; pos < n;) {
-    const start = pos;
+    let start = pos;
     let lineEnd: number;
     if (onlyNewlines) {
       lineEnd = text.indexOf('\n', pos);
@@ -237,55 +408,46 @@ export function parseUnitFile(text: string, file: string, knownSections: readonl
       const c = text.charCodeAt(lead);
       if (c === 0x23 /* # */ || c === 0x3b /* ; */) continue;
     }
-    let raw = text.slice(start, lineEnd);
     // config_parse() strips a UTF-8 byte order mark once: at the start of the first line that has one
     // (which need not be line 1), after the comment check — so a BOM before `#` makes no comment.
-    if (!bomSeen && raw.startsWith(UTF8_BOM)) {
-      raw = raw.slice(1);
-      bomSeen = true;
+    if (bomPending && text.charCodeAt(start) === 0xfeff) {
+      start++;
+      bomPending = false;
     }
+    const length = lineEnd - start;
 
-    let logical: string;
-    let startLine: number;
-    let startColumn: number;
     if (continuation !== null) {
-      if (raw.length > LONG_LINE_MAX - continuation.length) {
-        result.fatal = {
-          file,
-          line: lineNo,
-          column: 1,
-          severity: 'error',
-          message: 'Continuation line too long',
-        };
-        result.fatalReason = 'No buffer space available';
+      if (length > LONG_LINE_MAX - continuation.length) {
+        parser.fail(lineNo, 1, 'Continuation line too long', 'No buffer space available');
         return result;
       }
-      logical = continuation + raw;
-      startLine = continuationLine;
-      startColumn = continuationColumn;
-    } else {
-      if (raw.length > LONG_LINE_MAX) {
-        result.fatal = { file, line: lineNo, column: 1, severity: 'error', message: 'Line too long' };
-        result.fatalReason = 'No buffer space available';
-        return result;
+      // The joined line so far ends in the space that replaced a backslash, so whether the line
+      // is escaped again depends on this piece alone. Pieces are only appended (and the joined line
+      // read once it is complete): a long continuation costs its length, not its length squared.
+      if (rangeEndsEscaped(text, start, lineEnd)) {
+        // The trailing backslash becomes a space and the next line is appended verbatim.
+        continuation = continuation + text.slice(start, lineEnd - 1) + ' ';
+        continue;
       }
-      logical = raw;
-      startLine = lineNo;
-      startColumn = 1;
-    }
-
-    if (endsEscaped(logical)) {
-      // The trailing backslash becomes a space and the next line is appended verbatim.
-      continuation = logical.slice(0, -1) + ' ';
-      continuationLine = startLine;
-      continuationColumn = startColumn;
+      const logical: string = continuation + text.slice(start, lineEnd);
+      continuation = null;
+      if (!parser.parseJoinedLine(logical, continuationLine, continuationColumn)) return result;
       continue;
     }
-    continuation = null;
-    if (!parseLine(logical, startLine, startColumn)) return result;
+    if (length > LONG_LINE_MAX) {
+      parser.fail(lineNo, 1, 'Line too long', 'No buffer space available');
+      return result;
+    }
+    if (rangeEndsEscaped(text, start, lineEnd)) {
+      continuation = text.slice(start, lineEnd - 1) + ' ';
+      continuationLine = lineNo;
+      continuationColumn = 1;
+      continue;
+    }
+    if (!parser.parseTextLine(start, lineEnd, lineNo)) return result;
   }
   // A continuation still open at end of file goes through parse_line() like any other line
   // (config_parse() flushes it), so it can still be a section header, a bad one, or lack its '='.
-  if (continuation !== null) parseLine(continuation, continuationLine, continuationColumn);
+  if (continuation !== null) parser.parseJoinedLine(continuation, continuationLine, continuationColumn);
   return result;
 }

@@ -197,29 +197,36 @@ export function unitNameToPath(name: string): string | undefined {
  */
 export function dropInNames(name: string): string[] {
   const out: string[] = [];
-  const visit = (current: string): void => {
-    out.push(current);
-    const parts = parseUnitName(current);
-    if (!parts) return;
-    const isInstance = parts.instance !== undefined && parts.instance !== '';
-    if (isInstance) visit(`${parts.prefix}@.${parts.type}`);
-    let prefix = parts.prefix;
-    let chopped = false;
-    for (;;) {
-      const dash = prefix.lastIndexOf('-');
-      if (dash <= 0) return; // no dash, or only a leading one: done
-      if (dash + 1 < prefix.length || chopped) {
-        prefix = prefix.slice(0, dash + 1);
-        break;
-      }
-      // Trailing dash: chop it off and try again, but only once.
-      prefix = prefix.slice(0, dash);
-      chopped = true;
-    }
-    visit(buildUnitName(prefix, isInstance ? parts.instance : undefined, parts.type));
-  };
-  visit(name);
+  addDropInNames(name, parseUnitName(name), out);
   return out;
+}
+
+/**
+ * dropInNames() of `name` whose parts (from parseUnitName()) are `parts`, appended to `out`. The
+ * names derived from a valid name are valid too and their parts are known, so none is parsed again.
+ */
+export function addDropInNames(name: string, parts: UnitNameParts | undefined, out: string[]): void {
+  out.push(name);
+  if (!parts) return;
+  const { type } = parts;
+  const instance = parts.instance !== undefined && parts.instance !== '' ? parts.instance : undefined;
+  if (instance !== undefined) {
+    addDropInNames(`${parts.prefix}@.${type}`, { prefix: parts.prefix, instance: '', type }, out);
+  }
+  let prefix = parts.prefix;
+  let chopped = false;
+  for (;;) {
+    const dash = prefix.lastIndexOf('-');
+    if (dash <= 0) return; // no dash, or only a leading one: done
+    if (dash + 1 < prefix.length || chopped) {
+      prefix = prefix.slice(0, dash + 1);
+      break;
+    }
+    // Trailing dash: chop it off and try again, but only once.
+    prefix = prefix.slice(0, dash);
+    chopped = true;
+  }
+  addDropInNames(buildUnitName(prefix, instance, type), { prefix, instance, type }, out);
 }
 
 /** Strict user-name rules (valid_user_group_name() without VALID_USER_RELAX). */

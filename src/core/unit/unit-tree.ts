@@ -13,11 +13,21 @@ export type TreeEntry =
   | { type: 'symlink'; target: string }
   | { type: 'other' };
 
+export type EntryType = TreeEntry['type'];
+
 export interface UnitTree {
   /** The entry at an absolute path inside the tree, without following a final symlink. */
   lstat(path: string): TreeEntry | undefined;
   /** Names inside a directory (the path is already resolved). */
   readDirectory(path: string): string[] | undefined;
+  /**
+   * Optional, for trees that learn the type of each entry from the listing itself (the d_type that
+   * getdents(2) returns): the names readDirectory() gives, in its order, each with the type lstat()
+   * would give it. A file's size is not part of a listing (lstat() tells it). Without this method,
+   * the loader asks lstat() about each entry it needs. A wrapper that changes what readDirectory()
+   * or lstat() answer must not pass the wrapped tree's listDirectory() on unchanged.
+   */
+  listDirectory?(path: string): ReadonlyMap<string, EntryType> | undefined;
   /** The contents of a regular file (the path is already resolved). */
   readFile(path: string): { text: string } | { error: string };
   /**
@@ -117,13 +127,16 @@ export function resolveEntryIn(tree: UnitTree, path: string): Resolved | undefin
     if (path === '/dev/null' && tree.hostDirectory === undefined) return { kind: 'null' };
     return { kind: 'missing' };
   }
+  return entry.type === 'symlink' ? undefined : resolvedEntry(path, entry);
+}
+
+/** What resolvePath() gives for a path whose every component, `entry` included, is no symlink. */
+export function resolvedEntry(path: string, entry: Exclude<TreeEntry, { type: 'symlink' }>): Resolved {
   switch (entry.type) {
     case 'file':
       return { kind: 'file', path, size: entry.size };
     case 'directory':
       return { kind: 'directory', path };
-    case 'symlink':
-      return undefined;
     default:
       return { kind: 'other', path };
   }
@@ -131,18 +144,47 @@ export function resolveEntryIn(tree: UnitTree, path: string): Resolved | undefin
 
 /**
  * A UnitTree that asks the underlying tree at most once per path (lstat, directory listing, file
- * contents), for loaders that resolve the same directories for many units.
+ * contents), for loaders that resolve the same directories for many units. When the tree lists
+ * directories with types, an lstat() inside a directory already listed is answered from the listing
+ * where it can be (nothing there, a directory, something else): only files and symlinks, whose size
+ * or target the listing lacks, are looked at.
  */
 export function memoizeTree(tree: UnitTree): UnitTree {
   // `null` records "asked, and there is nothing": one map lookup answers both questions.
   const lstats = new Map<string, TreeEntry | null>();
   const listings = new Map<string, string[] | null>();
+  const typedListings = new Map<string, ReadonlyMap<string, EntryType> | null>();
   const files = new Map<string, { text: string } | { error: string }>();
+  const listDirectory = tree.listDirectory?.bind(tree);
+
+  const typedListing = (path: string): ReadonlyMap<string, EntryType> | undefined => {
+    let l = typedListings.get(path);
+    if (l === undefined) {
+      l = (listDirectory as (p: string) => ReadonlyMap<string, EntryType> | undefined)(path) ?? null;
+      typedListings.set(path, l);
+    }
+    return l ?? undefined;
+  };
+
+  /** lstat() of `path` from the listing of its directory, when that was listed and tells enough. */
+  const fromListing = (path: string): TreeEntry | null | undefined => {
+    const slash = path.lastIndexOf('/');
+    const name = path.slice(slash + 1);
+    if (name === '' || name === '.' || name === '..') return undefined;
+    const listing = typedListings.get(slash === 0 ? '/' : path.slice(0, slash));
+    if (!listing) return undefined;
+    const type = listing.get(name);
+    if (type === undefined) return null;
+    if (type === 'directory' || type === 'other') return { type };
+    return undefined;
+  };
+
   return {
     lstat(path) {
       let e = lstats.get(path);
       if (e === undefined) {
-        e = tree.lstat(path) ?? null;
+        if (listDirectory) e = fromListing(path);
+        if (e === undefined) e = tree.lstat(path) ?? null;
         lstats.set(path, e);
       }
       return e ?? undefined;
@@ -150,11 +192,16 @@ export function memoizeTree(tree: UnitTree): UnitTree {
     readDirectory(path) {
       let l = listings.get(path);
       if (l === undefined) {
-        l = tree.readDirectory(path) ?? null;
+        if (listDirectory) {
+          // One listing answers both readDirectory() and listDirectory().
+          const typed = typedListing(path);
+          l = typed ? [...typed.keys()] : null;
+        } else l = tree.readDirectory(path) ?? null;
         listings.set(path, l);
       }
       return l ?? undefined;
     },
+    ...(listDirectory ? { listDirectory: typedListing } : {}),
     readFile(path) {
       let f = files.get(path);
       if (!f) {
