@@ -100,52 +100,71 @@ export function renderJson(assessment: Assessment, mode: JsonMode): string {
 const utf8 = new TextEncoder();
 
 /**
- * Per assessor table, per row: the UTF-8 of the row's start and description for each text it has
- * shown (`{"set":…,"name":…,"json_field":…,"description":"…"`), by `set` (true, false, null). Units
- * are alike, so a row shows few distinct texts; copying one piece per text is what makes the output
- * of a big run cheap.
+ * The UTF-8 of whole JSON rows (`{"set":…,"description":…,"exposure":…},`), per assessor table and
+ * row, encoded once per distinct (set, description, exposure) a row shows. Units are alike: most of
+ * a run's rows repeat the row the previous unit printed (the memo), and the rest a row seen before
+ * (the map), so a big run's output is mostly one copy per row.
  */
-const UTF8_ROW_HEADS = new WeakMap<readonly AssessorData[], Map<string | null, Uint8Array>[]>();
-/** `,"exposure":…}` for each exposure (`"X.Y"` or null). */
-const UTF8_ROW_ENDS = new Map<string | null, Uint8Array>();
-
-function utf8RowHeads(assessors: readonly AssessorData[]): Map<string | null, Uint8Array>[] {
-  let heads = UTF8_ROW_HEADS.get(assessors);
-  if (heads === undefined) {
-    heads = Array.from({ length: assessors.length * 3 }, () => new Map());
-    UTF8_ROW_HEADS.set(assessors, heads);
-  }
-  return heads;
+interface RowPieces {
+  /** Per row: what it printed last, and those bytes. */
+  lastSet: (boolean | null | undefined)[];
+  lastDescription: (string | null | undefined)[];
+  lastExposure: (string | null | undefined)[];
+  lastBytes: (Uint8Array | undefined)[];
+  /** Per row: every piece made so far, by `set|description|exposure`. */
+  seen: Map<string, Uint8Array>[];
 }
 
-function utf8RowHead(
-  heads: Map<string | null, Uint8Array>[],
+const ROW_PIECES = new WeakMap<readonly AssessorData[], RowPieces>();
+/** A row's distinct pieces kept (texts made for one unit, like device ACL lists, are not kept beyond it). */
+const MAX_PIECES_PER_ROW = 256;
+
+function rowPieces(assessors: readonly AssessorData[]): RowPieces {
+  let pieces = ROW_PIECES.get(assessors);
+  if (pieces === undefined) {
+    const n = assessors.length;
+    pieces = {
+      lastSet: new Array<undefined>(n).fill(undefined),
+      lastDescription: new Array<undefined>(n).fill(undefined),
+      lastExposure: new Array<undefined>(n).fill(undefined),
+      lastBytes: new Array<undefined>(n).fill(undefined),
+      seen: Array.from({ length: n }, () => new Map<string, Uint8Array>()),
+    };
+    ROW_PIECES.set(assessors, pieces);
+  }
+  return pieces;
+}
+
+/** One row's JSON object and its trailing comma, as UTF-8. */
+function rowBytes(
+  pieces: RowPieces,
   assessor: AssessorData,
   index: number,
   set: boolean | null,
   description: string | null,
+  exposure: string | null,
 ): Uint8Array {
-  const bySet = heads[index * 3 + (set === true ? 0 : set === false ? 1 : 2)] as Map<
-    string | null,
-    Uint8Array
-  >;
-  let head = bySet.get(description);
-  if (head === undefined) {
+  if (
+    pieces.lastDescription[index] === description &&
+    pieces.lastExposure[index] === exposure &&
+    pieces.lastSet[index] === set
+  ) {
+    return pieces.lastBytes[index] as Uint8Array;
+  }
+  const seen = pieces.seen[index] as Map<string, Uint8Array>;
+  // set and exposure never contain `|`; a description (last, and only when there is one) may.
+  const key = description === null ? `${set}|${exposure}` : `${set}|${exposure}|${description}`;
+  let bytes = seen.get(key);
+  if (bytes === undefined) {
     const text = description === null ? 'null' : jsonString(description);
-    head = utf8.encode(jsonRowStart(assessor, set) + text);
-    // Texts made for one unit (device ACL lists) are not kept beyond a bound.
-    if (bySet.size < 64) bySet.set(description, head);
+    bytes = utf8.encode(jsonRowStart(assessor, set) + text + jsonRowEnd(exposure) + ',');
+    if (seen.size < MAX_PIECES_PER_ROW) seen.set(key, bytes);
   }
-  return head;
-}
-
-function utf8RowEnd(exposure: string | null): Uint8Array {
-  let e = UTF8_ROW_ENDS.get(exposure);
-  if (e === undefined) {
-    e = utf8.encode(jsonRowEnd(exposure));
-    if (UTF8_ROW_ENDS.size < 1_000) UTF8_ROW_ENDS.set(exposure, e);
-  }
-  return e;
+  pieces.lastSet[index] = set;
+  pieces.lastDescription[index] = description;
+  pieces.lastExposure[index] = exposure;
+  pieces.lastBytes[index] = bytes;
+  return bytes;
 }
 
 /**
@@ -156,29 +175,27 @@ function utf8RowEnd(exposure: string | null): Uint8Array {
  */
 export function encodeJsonShort(assessment: Assessment, out: Uint8Array, offset: number): number {
   const c = columnsOf(assessment);
-  const heads = utf8RowHeads(c.assessors);
+  const pieces = rowPieces(c.assessors);
   let p = offset;
-  if (p >= out.length) return -1;
+  if (p + 3 > out.length) return -1;
   out[p++] = 0x5b; // [
   for (let i = 0; i < c.order.length; i++) {
     const index = c.order[i] as number;
-    const head = utf8RowHead(
-      heads,
+    const bytes = rowBytes(
+      pieces,
       c.assessors[index] as AssessorData,
       index,
       c.set[index] as boolean | null,
       c.description[index] as string | null,
+      c.exposure[index] as string | null,
     );
-    const end = utf8RowEnd(c.exposure[index] as string | null);
-    // The row, its comma, and room for the closing `]\n`.
-    if (p + 1 + head.length + end.length + 2 > out.length) return -1;
-    if (i > 0) out[p++] = 0x2c; // ,
-    out.set(head, p);
-    p += head.length;
-    out.set(end, p);
-    p += end.length;
+    // The row with its comma, and room for the closing `]\n` (one more byte than the comma).
+    if (p + bytes.length + 1 > out.length) return -1;
+    out.set(bytes, p);
+    p += bytes.length;
   }
-  if (p + 2 > out.length) return -1;
+  // Every row ends in a comma: the last one's becomes the closing bracket.
+  if (c.order.length > 0) p--;
   out[p++] = 0x5d; // ]
   out[p++] = 0x0a; // \n
   return p;
