@@ -106,7 +106,8 @@ export function parseExecLine(rvalue: string, options: ExecLineOptions): ExecLin
   let semicolon: boolean;
   do {
     semicolon = false;
-    if (extractExecWord(reader, messages, rvalue) !== 'word') return result;
+    const first = plain ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
+    if (first !== 'word') return result;
     // A lone ";" is a separator, never an executable name.
     if (reader.word === ';') {
       semicolon = true;
