@@ -1225,64 +1225,81 @@ function isPerpetual(unit: LoadedUnit): boolean {
   return PERPETUAL_UNITS.some((n) => unit.names.includes(n) && n.endsWith(`.${unit.type}`));
 }
 
-function defaultSettings(unit: LoadedUnit, traits: VersionTraits): SecuritySettings {
-  const type = unit.type;
-  const exec = HAS_EXEC_CONTEXT.has(type);
-  return {
-    unitId: unit.id,
-    unitType: type,
-    hasExecContext: exec,
-    hasCgroupContext: HAS_CGROUP_CONTEXT.has(type),
-    defaultDependencies: !isPerpetual(unit),
-    notifyAccess: 'none',
-    user: undefined,
-    dynamicUser: false,
-    supplementaryGroups: [],
-    ambientCapabilities: 0n,
-    capabilityBoundingSet: CAP_ALL,
+/**
+ * A unit's SecuritySettings with systemd's defaults, made by a constructor rather than an object literal.
+ * V8 keeps an allocation site per literal and, once it sees the records from one survive (callers keep
+ * them to assess and render), allocates every later one straight into the old generation (allocation-site
+ * pretenuring), where records dropped after one unit are only reclaimed by full mark-compacts. Objects
+ * made by `new` have no allocation site. (The bench's derive stage, which keeps one pass of settings
+ * alive, measured 13–14 ms per pass with the literal and 7–8 ms with this class.)
+ * Its fields are SecuritySettings' own (declaration merging), every one assigned in the constructor, in
+ * the order the literal had.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+interface SettingsRecord extends SecuritySettings {}
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+class SettingsRecord {
+  constructor(unit: LoadedUnit, traits: VersionTraits) {
+    const type = unit.type;
+    const exec = HAS_EXEC_CONTEXT.has(type);
+    this.unitId = unit.id;
+    this.unitType = type;
+    this.hasExecContext = exec;
+    this.hasCgroupContext = HAS_CGROUP_CONTEXT.has(type);
+    this.defaultDependencies = !isPerpetual(unit);
+    this.notifyAccess = 'none';
+    this.user = undefined;
+    this.dynamicUser = false;
+    this.supplementaryGroups = [];
+    this.ambientCapabilities = 0n;
+    this.capabilityBoundingSet = CAP_ALL;
     // service_init() makes system services private; exec_context_init() leaves others shared.
-    keyringMode: exec ? (type === 'service' ? 'private' : 'shared') : 'inherit',
-    protectProc: 'default',
-    procSubset: 'all',
-    privateDevices: false,
-    privateMounts: exec && traits.privateMountsTristate ? undefined : false,
-    privateNetwork: false,
-    privateTmp: 'no',
-    privateUsers: 'no',
-    protectControlGroups: 'no',
-    protectHostname: 'no',
-    protectKernelModules: false,
-    protectKernelTunables: false,
-    protectKernelLogs: false,
-    protectClock: false,
-    lockPersonality: false,
-    memoryDenyWriteExecute: false,
-    noNewPrivileges: false,
-    removeIpc: false,
-    restrictRealtime: false,
-    restrictSuidSgid: false,
-    protectHome: 'no',
-    protectSystem: 'no',
-    rootDirectory: undefined,
-    rootImage: undefined,
-    umask: exec ? 0o022 : 0o002,
-    addressFamilies: undefined,
-    addressFamiliesAllowList: false,
-    restrictNamespaces: NAMESPACES_UNSET,
-    systemCallArchitectures: new Set(),
-    systemCallFilter: undefined,
-    delegate: false,
-    devicePolicy: HAS_CGROUP_CONTEXT.has(type) ? 'auto' : undefined,
-    deviceAllow: [],
-    ipAddressDenyAll: false,
-    ipAddressAllowLocalhost: false,
-    ipAddressAllowOther: false,
-    ipCustomFilters: false,
-    provenance: new Map(),
-    applied: new Map(),
-    implied: new Map(),
-    typeSection: undefined,
-  };
+    this.keyringMode = exec ? (type === 'service' ? 'private' : 'shared') : 'inherit';
+    this.protectProc = 'default';
+    this.procSubset = 'all';
+    this.privateDevices = false;
+    this.privateMounts = exec && traits.privateMountsTristate ? undefined : false;
+    this.privateNetwork = false;
+    this.privateTmp = 'no';
+    this.privateUsers = 'no';
+    this.protectControlGroups = 'no';
+    this.protectHostname = 'no';
+    this.protectKernelModules = false;
+    this.protectKernelTunables = false;
+    this.protectKernelLogs = false;
+    this.protectClock = false;
+    this.lockPersonality = false;
+    this.memoryDenyWriteExecute = false;
+    this.noNewPrivileges = false;
+    this.removeIpc = false;
+    this.restrictRealtime = false;
+    this.restrictSuidSgid = false;
+    this.protectHome = 'no';
+    this.protectSystem = 'no';
+    this.rootDirectory = undefined;
+    this.rootImage = undefined;
+    this.umask = exec ? 0o022 : 0o002;
+    this.addressFamilies = undefined;
+    this.addressFamiliesAllowList = false;
+    this.restrictNamespaces = NAMESPACES_UNSET;
+    this.systemCallArchitectures = new Set();
+    this.systemCallFilter = undefined;
+    this.delegate = false;
+    this.devicePolicy = HAS_CGROUP_CONTEXT.has(type) ? 'auto' : undefined;
+    this.deviceAllow = [];
+    this.ipAddressDenyAll = false;
+    this.ipAddressAllowLocalhost = false;
+    this.ipAddressAllowOther = false;
+    this.ipCustomFilters = false;
+    this.provenance = new Map();
+    this.applied = new Map();
+    this.implied = new Map();
+    this.typeSection = undefined;
+  }
+}
+
+function defaultSettings(unit: LoadedUnit, traits: VersionTraits): SecuritySettings {
+  return new SettingsRecord(unit, traits);
 }
 
 /**
