@@ -76,98 +76,179 @@ function cunescapeOne(
   return undefined;
 }
 
+/** What one extract_first_word() call found: a word, no word left (0), or an error (-EINVAL). */
+export type ExtractKind = 'word' | 'end' | 'error';
+
+/**
+ * extract_first_word() as a cursor over one string: each read() takes the next word off the unparsed
+ * rest, exactly as systemd does, without allocating a result object or a copy of the rest per word
+ * (the Exec*= parser and the list directives take many words per line).
+ */
+export class WordReader {
+  /**
+   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
+   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
+   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
+   */
+  pos: number;
+  /** The word of the last read() that returned `word`. */
+  word = '';
+
+  constructor(
+    readonly input: string,
+    pos = 0,
+  ) {
+    this.pos = pos;
+  }
+
+  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
+  hasRest(): boolean {
+    return this.pos >= 0 && this.pos < this.input.length;
+  }
+
+  /** The unparsed rest as a string (`undefined` for NULL). */
+  rest(): string | undefined {
+    return this.pos < 0 ? undefined : this.input.slice(this.pos);
+  }
+
+  /**
+   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
+   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
+   */
+  read(flags = 0, separators = WHITESPACE): ExtractKind {
+    const input = this.input;
+    const n = input.length;
+    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
+    let i = this.pos;
+    // "Bail early if called after last value or with no input."
+    if (i < 0) return 'end';
+    // Skip leading separators (or, without coalescing, stop at the first one with an empty word).
+    for (; ; i++) {
+      // Without coalescing systemd has already allocated the word, so even "" yields one (empty) word.
+      if (i >= n) {
+        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return 'end';
+        return this.found('', -1);
+      }
+      if (!isSeparator(separators, input.charCodeAt(i))) break;
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found('', i + 1);
+    }
+
+    let word = '';
+    let quote: string | null = null;
+    let backslash = false;
+    for (;;) {
+      if (!backslash) {
+        // A run of ordinary characters is taken as it is, in one piece.
+        const start = i;
+        if (quote === null) {
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === 0x5c /* \\ */ || isSeparator(separators, code)) break;
+            if (unquote && (code === 0x22 /* " */ || code === 0x27) /* ' */) break;
+          }
+        } else {
+          const q = quote.charCodeAt(0);
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === q || code === 0x5c) break;
+          }
+        }
+        if (i > start) word += input.slice(start, i);
+      }
+      const c = input[i];
+      if (backslash) {
+        if (c === undefined) {
+          if (flags & EXTRACT_UNESCAPE_RELAX && (quote === null || flags & EXTRACT_RELAX))
+            return this.found(word + '\\', -1);
+          if (flags & EXTRACT_RELAX) return this.found(word, -1);
+          return 'error';
+        }
+        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
+          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : undefined;
+          if (u) {
+            word += u.char;
+            i += u.length - 1;
+          } else if (
+            flags & EXTRACT_UNESCAPE_SEPARATORS &&
+            (isSeparator(separators, input.charCodeAt(i)) || c === '\\')
+          )
+            word += c;
+          else if (flags & EXTRACT_UNESCAPE_RELAX) word += '\\' + c;
+          else return 'error';
+        } else word += c;
+        backslash = false;
+        i++;
+        continue;
+      }
+      if (quote !== null) {
+        if (c === undefined) return flags & EXTRACT_RELAX ? this.found(word, -1) : 'error';
+        i++;
+        if (c === quote) quote = null;
+        else backslash = true; // the run above stopped at the quote or a backslash
+        continue;
+      }
+      if (c === undefined) return this.found(word, -1);
+      i++;
+      if ((c === '"' || c === "'") && unquote) quote = c;
+      else if (c === '\\') backslash = true;
+      else {
+        // A separator (the run above stopped at it).
+        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
+        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
+        return this.found(word, i >= n ? -1 : i);
+      }
+    }
+  }
+
+  /**
+   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
+   * whatever the other flags, a word is then just a run of other characters, and this scans it with
+   * fewer checks per character.
+   */
+  readPlain(): 'word' | 'end' {
+    const input = this.input;
+    const n = input.length;
+    let i = this.pos;
+    if (i < 0) return 'end';
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    if (i >= n) return 'end';
+    const start = i;
+    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
+    const word = input.slice(start, i);
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    return this.found(word, i >= n ? -1 : i);
+  }
+
+  private found(word: string, pos: number): 'word' {
+    this.word = word;
+    this.pos = pos;
+    return 'word';
+  }
+}
+
+const END_STEP: ExtractStep = Object.freeze({ kind: 'end' });
+const ERROR_STEP: ExtractStep = Object.freeze({ kind: 'error' });
+
 /**
  * extract_first_word(): takes the first word off `input` under `flags`, exactly as systemd does,
  * including its treatment of an unbalanced quote (error, or with EXTRACT_RELAX the word so far).
  */
 export function extractFirstWordRaw(input: string, flags = 0, separators = WHITESPACE): ExtractStep {
-  const n = input.length;
-  const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
-  let i = 0;
-  // Skip leading separators (or, without coalescing, stop at the first one with an empty word).
-  for (; ; i++) {
-    // Without coalescing systemd has already allocated the word, so even "" yields one (empty) word.
-    if (i >= n)
-      return flags & EXTRACT_DONT_COALESCE_SEPARATORS
-        ? { kind: 'word', word: '', rest: undefined }
-        : { kind: 'end' };
-    if (!isSeparator(separators, input.charCodeAt(i))) break;
-    if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return { kind: 'word', word: '', rest: input.slice(i + 1) };
-  }
+  const reader = new WordReader(input);
+  const kind = reader.read(flags, separators);
+  if (kind === 'end') return END_STEP;
+  if (kind === 'error') return ERROR_STEP;
+  return { kind: 'word', word: reader.word, rest: reader.rest() };
+}
 
-  let word = '';
-  let quote: string | null = null;
-  let backslash = false;
-  for (;;) {
-    if (!backslash) {
-      // A run of ordinary characters is taken as it is, in one piece.
-      const start = i;
-      if (quote === null) {
-        for (; i < n; i++) {
-          const code = input.charCodeAt(i);
-          if (code === 0x5c /* \\ */ || isSeparator(separators, code)) break;
-          if (unquote && (code === 0x22 /* " */ || code === 0x27) /* ' */) break;
-        }
-      } else {
-        const q = quote.charCodeAt(0);
-        for (; i < n; i++) {
-          const code = input.charCodeAt(i);
-          if (code === q || code === 0x5c) break;
-        }
-      }
-      if (i > start) word += input.slice(start, i);
-    }
-    const c = input[i];
-    if (backslash) {
-      if (c === undefined) {
-        if (flags & EXTRACT_UNESCAPE_RELAX && (quote === null || flags & EXTRACT_RELAX)) {
-          word += '\\';
-          return { kind: 'word', word, rest: undefined };
-        }
-        if (flags & EXTRACT_RELAX) return { kind: 'word', word, rest: undefined };
-        return { kind: 'error' };
-      }
-      if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
-        const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : undefined;
-        if (u) {
-          word += u.char;
-          i += u.length - 1;
-        } else if (
-          flags & EXTRACT_UNESCAPE_SEPARATORS &&
-          (isSeparator(separators, input.charCodeAt(i)) || c === '\\')
-        )
-          word += c;
-        else if (flags & EXTRACT_UNESCAPE_RELAX) word += '\\' + c;
-        else return { kind: 'error' };
-      } else word += c;
-      backslash = false;
-      i++;
-      continue;
-    }
-    if (quote !== null) {
-      if (c === undefined)
-        return flags & EXTRACT_RELAX ? { kind: 'word', word, rest: undefined } : { kind: 'error' };
-      i++;
-      if (c === quote) quote = null;
-      else backslash = true; // the run above stopped at the quote or a backslash
-      continue;
-    }
-    if (c === undefined) return { kind: 'word', word, rest: undefined };
-    i++;
-    if ((c === '"' || c === "'") && unquote) quote = c;
-    else if (c === '\\') backslash = true;
-    else {
-      // A separator (the run above stopped at it).
-      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return { kind: 'word', word, rest: input.slice(i) };
-      while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
-      return { kind: 'word', word, rest: i >= n ? undefined : input.slice(i) };
-    }
-  }
+/** Is this UTF-16 code unit one of WHITESPACE? */
+export function isWhitespaceCode(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
 /** Is this UTF-16 code unit one of `separators`? (WHITESPACE, the usual set, without a search.) */
 function isSeparator(separators: string, code: number): boolean {
-  if (separators === WHITESPACE) return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+  if (separators === WHITESPACE) return isWhitespaceCode(code);
   return separators.indexOf(String.fromCharCode(code)) >= 0;
 }
 
@@ -180,13 +261,12 @@ export interface ExtractResult {
 /** Splits a whole value into words with the given flags, stopping at the first error. */
 export function extractAllWords(value: string, flags: number): ExtractResult {
   const words: string[] = [];
-  let rest: string | undefined = value;
-  while (rest !== undefined) {
-    const step = extractFirstWordRaw(rest, flags);
-    if (step.kind === 'end') break;
-    if (step.kind === 'error') return { words, invalid: true };
-    words.push(step.word);
-    rest = step.rest;
+  const reader = new WordReader(value);
+  for (;;) {
+    const kind = reader.read(flags);
+    if (kind === 'end') break;
+    if (kind === 'error') return { words, invalid: true };
+    words.push(reader.word);
   }
   return { words, invalid: false };
 }

@@ -63,20 +63,17 @@ const POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
  * very end — is kept literally (`foo%` stays `foo%`, `%/` stays `%/`).
  */
 export function expandSpecifiers(value: string, ctx: SpecifierContext): SpecifierResult {
-  if (value.indexOf('%') < 0) return { ok: true, value };
-  const parts = parseUnitName(ctx.unitName);
-  const prefix = parts?.prefix ?? ctx.unitName;
-  const instance = parts?.instance ?? '';
-  const dash = prefix.lastIndexOf('-');
+  let next = value.indexOf('%');
+  if (next < 0) return { ok: true, value };
+  // The unit name's parts, worked out at the first specifier that needs them.
+  let name: UnitNameParts | undefined;
   let out = '';
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c !== '%') {
-      out += c;
-      continue;
-    }
-    const s = value[i + 1];
-    i++;
+  let from = 0;
+  for (; next >= 0; next = value.indexOf('%', from)) {
+    // The text up to the `%` is copied as it is, in one piece.
+    out += value.slice(from, next);
+    const s = value[next + 1];
+    from = next + 2;
     switch (s) {
       case '%':
         out += '%';
@@ -88,26 +85,28 @@ export function expandSpecifiers(value: string, ctx: SpecifierContext): Specifie
         out += ctx.unitName.slice(0, ctx.unitName.lastIndexOf('.'));
         break;
       case 'p':
-        out += prefix;
+        out += (name ??= unitNameParts(ctx.unitName)).prefix;
         break;
       case 'P':
-        out += unescapeUnitNamePart(prefix);
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).prefix);
         break;
       case 'i':
-        out += instance;
+        out += (name ??= unitNameParts(ctx.unitName)).instance;
         break;
       case 'I':
-        out += unescapeUnitNamePart(instance);
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).instance);
         break;
       case 'j':
-        out += dash >= 0 ? prefix.slice(dash + 1) : prefix;
+        out += (name ??= unitNameParts(ctx.unitName)).lastComponent;
         break;
       case 'J':
-        out += unescapeUnitNamePart(dash >= 0 ? prefix.slice(dash + 1) : prefix);
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).lastComponent);
         break;
-      case 'f':
+      case 'f': {
+        const { prefix, instance } = (name ??= unitNameParts(ctx.unitName));
         out += unescapeUnitNamePath(instance !== '' ? instance : prefix);
         break;
+      }
       case 'd':
         // specifier_credentials_dir(): the runtime directory's credentials/ plus the unit id.
         out += `/run/credentials/${ctx.unitName}`;
@@ -125,5 +124,25 @@ export function expandSpecifiers(value: string, ctx: SpecifierContext): Specifie
       }
     }
   }
+  if (from < value.length) out += value.slice(from);
   return { ok: true, value: out };
+}
+
+interface UnitNameParts {
+  prefix: string;
+  instance: string;
+  /** The prefix after its last `-` (%j). */
+  lastComponent: string;
+}
+
+/** The parts of the unit name the specifiers use (a name that does not parse is its own prefix). */
+function unitNameParts(unitName: string): UnitNameParts {
+  const parts = parseUnitName(unitName);
+  const prefix = parts?.prefix ?? unitName;
+  const dash = prefix.lastIndexOf('-');
+  return {
+    prefix,
+    instance: parts?.instance ?? '',
+    lastComponent: dash >= 0 ? prefix.slice(dash + 1) : prefix,
+  };
 }
