@@ -1118,7 +1118,7 @@ var require_option = __commonJS({
 var require_suggestSimilar = __commonJS({
   "node_modules/commander/lib/suggestSimilar.js"(exports2) {
     var maxDistance = 3;
-    function editDistance2(a, b) {
+    function editDistance(a, b) {
       if (Math.abs(a.length - b.length) > maxDistance)
         return Math.max(a.length, b.length);
       const d2 = [];
@@ -1164,7 +1164,7 @@ var require_suggestSimilar = __commonJS({
       const minSimilarity = 0.4;
       candidates.forEach((candidate) => {
         if (candidate.length <= 1) return;
-        const distance = editDistance2(word, candidate);
+        const distance = editDistance(word, candidate);
         const length = Math.max(word.length, candidate.length);
         const similarity = (length - distance) / length;
         if (similarity > minSimilarity) {
@@ -3462,6911 +3462,6 @@ var require_commander = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
-var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
-    var _CodeOrName = class {
-    };
-    exports2._CodeOrName = _CodeOrName;
-    exports2.IDENTIFIER = /^[a-z$_][a-z$_0-9]*$/i;
-    var Name = class extends _CodeOrName {
-      constructor(s) {
-        super();
-        if (!exports2.IDENTIFIER.test(s))
-          throw new Error("CodeGen: name must be a valid identifier");
-        this.str = s;
-      }
-      toString() {
-        return this.str;
-      }
-      emptyStr() {
-        return false;
-      }
-      get names() {
-        return { [this.str]: 1 };
-      }
-    };
-    exports2.Name = Name;
-    var _Code = class extends _CodeOrName {
-      constructor(code) {
-        super();
-        this._items = typeof code === "string" ? [code] : code;
-      }
-      toString() {
-        return this.str;
-      }
-      emptyStr() {
-        if (this._items.length > 1)
-          return false;
-        const item = this._items[0];
-        return item === "" || item === '""';
-      }
-      get str() {
-        var _a;
-        return (_a = this._str) !== null && _a !== void 0 ? _a : this._str = this._items.reduce((s, c) => `${s}${c}`, "");
-      }
-      get names() {
-        var _a;
-        return (_a = this._names) !== null && _a !== void 0 ? _a : this._names = this._items.reduce((names, c) => {
-          if (c instanceof Name)
-            names[c.str] = (names[c.str] || 0) + 1;
-          return names;
-        }, {});
-      }
-    };
-    exports2._Code = _Code;
-    exports2.nil = new _Code("");
-    function _(strs, ...args) {
-      const code = [strs[0]];
-      let i = 0;
-      while (i < args.length) {
-        addCodeArg(code, args[i]);
-        code.push(strs[++i]);
-      }
-      return new _Code(code);
-    }
-    exports2._ = _;
-    var plus = new _Code("+");
-    function str(strs, ...args) {
-      const expr = [safeStringify(strs[0])];
-      let i = 0;
-      while (i < args.length) {
-        expr.push(plus);
-        addCodeArg(expr, args[i]);
-        expr.push(plus, safeStringify(strs[++i]));
-      }
-      optimize(expr);
-      return new _Code(expr);
-    }
-    exports2.str = str;
-    function addCodeArg(code, arg) {
-      if (arg instanceof _Code)
-        code.push(...arg._items);
-      else if (arg instanceof Name)
-        code.push(arg);
-      else
-        code.push(interpolate(arg));
-    }
-    exports2.addCodeArg = addCodeArg;
-    function optimize(expr) {
-      let i = 1;
-      while (i < expr.length - 1) {
-        if (expr[i] === plus) {
-          const res = mergeExprItems(expr[i - 1], expr[i + 1]);
-          if (res !== void 0) {
-            expr.splice(i - 1, 3, res);
-            continue;
-          }
-          expr[i++] = "+";
-        }
-        i++;
-      }
-    }
-    function mergeExprItems(a, b) {
-      if (b === '""')
-        return a;
-      if (a === '""')
-        return b;
-      if (typeof a == "string") {
-        if (b instanceof Name || a[a.length - 1] !== '"')
-          return;
-        if (typeof b != "string")
-          return `${a.slice(0, -1)}${b}"`;
-        if (b[0] === '"')
-          return a.slice(0, -1) + b.slice(1);
-        return;
-      }
-      if (typeof b == "string" && b[0] === '"' && !(a instanceof Name))
-        return `"${a}${b.slice(1)}`;
-      return;
-    }
-    function strConcat(c1, c2) {
-      return c2.emptyStr() ? c1 : c1.emptyStr() ? c2 : str`${c1}${c2}`;
-    }
-    exports2.strConcat = strConcat;
-    function interpolate(x) {
-      return typeof x == "number" || typeof x == "boolean" || x === null ? x : safeStringify(Array.isArray(x) ? x.join(",") : x);
-    }
-    function stringify(x) {
-      return new _Code(safeStringify(x));
-    }
-    exports2.stringify = stringify;
-    function safeStringify(x) {
-      return JSON.stringify(x).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
-    }
-    exports2.safeStringify = safeStringify;
-    function getProperty(key) {
-      return typeof key == "string" && exports2.IDENTIFIER.test(key) ? new _Code(`.${key}`) : _`[${key}]`;
-    }
-    exports2.getProperty = getProperty;
-    function getEsmExportName(key) {
-      if (typeof key == "string" && exports2.IDENTIFIER.test(key)) {
-        return new _Code(`${key}`);
-      }
-      throw new Error(`CodeGen: invalid export name: ${key}, use explicit $id name mapping`);
-    }
-    exports2.getEsmExportName = getEsmExportName;
-    function regexpCode(rx) {
-      return new _Code(rx.toString());
-    }
-    exports2.regexpCode = regexpCode;
-  }
-});
-
-// node_modules/ajv/dist/compile/codegen/scope.js
-var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
-    var code_1 = require_code();
-    var ValueError = class extends Error {
-      constructor(name) {
-        super(`CodeGen: "code" for ${name} not defined`);
-        this.value = name.value;
-      }
-    };
-    var UsedValueState;
-    (function(UsedValueState2) {
-      UsedValueState2[UsedValueState2["Started"] = 0] = "Started";
-      UsedValueState2[UsedValueState2["Completed"] = 1] = "Completed";
-    })(UsedValueState || (exports2.UsedValueState = UsedValueState = {}));
-    exports2.varKinds = {
-      const: new code_1.Name("const"),
-      let: new code_1.Name("let"),
-      var: new code_1.Name("var")
-    };
-    var Scope = class {
-      constructor({ prefixes, parent } = {}) {
-        this._names = {};
-        this._prefixes = prefixes;
-        this._parent = parent;
-      }
-      toName(nameOrPrefix) {
-        return nameOrPrefix instanceof code_1.Name ? nameOrPrefix : this.name(nameOrPrefix);
-      }
-      name(prefix) {
-        return new code_1.Name(this._newName(prefix));
-      }
-      _newName(prefix) {
-        const ng = this._names[prefix] || this._nameGroup(prefix);
-        return `${prefix}${ng.index++}`;
-      }
-      _nameGroup(prefix) {
-        var _a, _b;
-        if (((_b = (_a = this._parent) === null || _a === void 0 ? void 0 : _a._prefixes) === null || _b === void 0 ? void 0 : _b.has(prefix)) || this._prefixes && !this._prefixes.has(prefix)) {
-          throw new Error(`CodeGen: prefix "${prefix}" is not allowed in this scope`);
-        }
-        return this._names[prefix] = { prefix, index: 0 };
-      }
-    };
-    exports2.Scope = Scope;
-    var ValueScopeName = class extends code_1.Name {
-      constructor(prefix, nameStr) {
-        super(nameStr);
-        this.prefix = prefix;
-      }
-      setValue(value, { property, itemIndex }) {
-        this.value = value;
-        this.scopePath = (0, code_1._)`.${new code_1.Name(property)}[${itemIndex}]`;
-      }
-    };
-    exports2.ValueScopeName = ValueScopeName;
-    var line = (0, code_1._)`\n`;
-    var ValueScope = class extends Scope {
-      constructor(opts) {
-        super(opts);
-        this._values = {};
-        this._scope = opts.scope;
-        this.opts = { ...opts, _n: opts.lines ? line : code_1.nil };
-      }
-      get() {
-        return this._scope;
-      }
-      name(prefix) {
-        return new ValueScopeName(prefix, this._newName(prefix));
-      }
-      value(nameOrPrefix, value) {
-        var _a;
-        if (value.ref === void 0)
-          throw new Error("CodeGen: ref must be passed in value");
-        const name = this.toName(nameOrPrefix);
-        const { prefix } = name;
-        const valueKey = (_a = value.key) !== null && _a !== void 0 ? _a : value.ref;
-        let vs = this._values[prefix];
-        if (vs) {
-          const _name = vs.get(valueKey);
-          if (_name)
-            return _name;
-        } else {
-          vs = this._values[prefix] = /* @__PURE__ */ new Map();
-        }
-        vs.set(valueKey, name);
-        const s = this._scope[prefix] || (this._scope[prefix] = []);
-        const itemIndex = s.length;
-        s[itemIndex] = value.ref;
-        name.setValue(value, { property: prefix, itemIndex });
-        return name;
-      }
-      getValue(prefix, keyOrRef) {
-        const vs = this._values[prefix];
-        if (!vs)
-          return;
-        return vs.get(keyOrRef);
-      }
-      scopeRefs(scopeName, values = this._values) {
-        return this._reduceValues(values, (name) => {
-          if (name.scopePath === void 0)
-            throw new Error(`CodeGen: name "${name}" has no value`);
-          return (0, code_1._)`${scopeName}${name.scopePath}`;
-        });
-      }
-      scopeCode(values = this._values, usedValues, getCode) {
-        return this._reduceValues(values, (name) => {
-          if (name.value === void 0)
-            throw new Error(`CodeGen: name "${name}" has no value`);
-          return name.value.code;
-        }, usedValues, getCode);
-      }
-      _reduceValues(values, valueCode, usedValues = {}, getCode) {
-        let code = code_1.nil;
-        for (const prefix in values) {
-          const vs = values[prefix];
-          if (!vs)
-            continue;
-          const nameSet = usedValues[prefix] = usedValues[prefix] || /* @__PURE__ */ new Map();
-          vs.forEach((name) => {
-            if (nameSet.has(name))
-              return;
-            nameSet.set(name, UsedValueState.Started);
-            let c = valueCode(name);
-            if (c) {
-              const def = this.opts.es5 ? exports2.varKinds.var : exports2.varKinds.const;
-              code = (0, code_1._)`${code}${def} ${name} = ${c};${this.opts._n}`;
-            } else if (c = getCode === null || getCode === void 0 ? void 0 : getCode(name)) {
-              code = (0, code_1._)`${code}${c}${this.opts._n}`;
-            } else {
-              throw new ValueError(name);
-            }
-            nameSet.set(name, UsedValueState.Completed);
-          });
-        }
-        return code;
-      }
-    };
-    exports2.ValueScope = ValueScope;
-  }
-});
-
-// node_modules/ajv/dist/compile/codegen/index.js
-var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
-    var code_1 = require_code();
-    var scope_1 = require_scope();
-    var code_2 = require_code();
-    Object.defineProperty(exports2, "_", { enumerable: true, get: function() {
-      return code_2._;
-    } });
-    Object.defineProperty(exports2, "str", { enumerable: true, get: function() {
-      return code_2.str;
-    } });
-    Object.defineProperty(exports2, "strConcat", { enumerable: true, get: function() {
-      return code_2.strConcat;
-    } });
-    Object.defineProperty(exports2, "nil", { enumerable: true, get: function() {
-      return code_2.nil;
-    } });
-    Object.defineProperty(exports2, "getProperty", { enumerable: true, get: function() {
-      return code_2.getProperty;
-    } });
-    Object.defineProperty(exports2, "stringify", { enumerable: true, get: function() {
-      return code_2.stringify;
-    } });
-    Object.defineProperty(exports2, "regexpCode", { enumerable: true, get: function() {
-      return code_2.regexpCode;
-    } });
-    Object.defineProperty(exports2, "Name", { enumerable: true, get: function() {
-      return code_2.Name;
-    } });
-    var scope_2 = require_scope();
-    Object.defineProperty(exports2, "Scope", { enumerable: true, get: function() {
-      return scope_2.Scope;
-    } });
-    Object.defineProperty(exports2, "ValueScope", { enumerable: true, get: function() {
-      return scope_2.ValueScope;
-    } });
-    Object.defineProperty(exports2, "ValueScopeName", { enumerable: true, get: function() {
-      return scope_2.ValueScopeName;
-    } });
-    Object.defineProperty(exports2, "varKinds", { enumerable: true, get: function() {
-      return scope_2.varKinds;
-    } });
-    exports2.operators = {
-      GT: new code_1._Code(">"),
-      GTE: new code_1._Code(">="),
-      LT: new code_1._Code("<"),
-      LTE: new code_1._Code("<="),
-      EQ: new code_1._Code("==="),
-      NEQ: new code_1._Code("!=="),
-      NOT: new code_1._Code("!"),
-      OR: new code_1._Code("||"),
-      AND: new code_1._Code("&&"),
-      ADD: new code_1._Code("+")
-    };
-    var Node = class {
-      optimizeNodes() {
-        return this;
-      }
-      optimizeNames(_names, _constants) {
-        return this;
-      }
-    };
-    var Def = class extends Node {
-      constructor(varKind, name, rhs) {
-        super();
-        this.varKind = varKind;
-        this.name = name;
-        this.rhs = rhs;
-      }
-      render({ es5, _n }) {
-        const varKind = es5 ? scope_1.varKinds.var : this.varKind;
-        const rhs = this.rhs === void 0 ? "" : ` = ${this.rhs}`;
-        return `${varKind} ${this.name}${rhs};` + _n;
-      }
-      optimizeNames(names, constants2) {
-        if (!names[this.name.str])
-          return;
-        if (this.rhs)
-          this.rhs = optimizeExpr(this.rhs, names, constants2);
-        return this;
-      }
-      get names() {
-        return this.rhs instanceof code_1._CodeOrName ? this.rhs.names : {};
-      }
-    };
-    var Assign = class extends Node {
-      constructor(lhs, rhs, sideEffects) {
-        super();
-        this.lhs = lhs;
-        this.rhs = rhs;
-        this.sideEffects = sideEffects;
-      }
-      render({ _n }) {
-        return `${this.lhs} = ${this.rhs};` + _n;
-      }
-      optimizeNames(names, constants2) {
-        if (this.lhs instanceof code_1.Name && !names[this.lhs.str] && !this.sideEffects)
-          return;
-        this.rhs = optimizeExpr(this.rhs, names, constants2);
-        return this;
-      }
-      get names() {
-        const names = this.lhs instanceof code_1.Name ? {} : { ...this.lhs.names };
-        return addExprNames(names, this.rhs);
-      }
-    };
-    var AssignOp = class extends Assign {
-      constructor(lhs, op, rhs, sideEffects) {
-        super(lhs, rhs, sideEffects);
-        this.op = op;
-      }
-      render({ _n }) {
-        return `${this.lhs} ${this.op}= ${this.rhs};` + _n;
-      }
-    };
-    var Label = class extends Node {
-      constructor(label) {
-        super();
-        this.label = label;
-        this.names = {};
-      }
-      render({ _n }) {
-        return `${this.label}:` + _n;
-      }
-    };
-    var Break = class extends Node {
-      constructor(label) {
-        super();
-        this.label = label;
-        this.names = {};
-      }
-      render({ _n }) {
-        const label = this.label ? ` ${this.label}` : "";
-        return `break${label};` + _n;
-      }
-    };
-    var Throw = class extends Node {
-      constructor(error) {
-        super();
-        this.error = error;
-      }
-      render({ _n }) {
-        return `throw ${this.error};` + _n;
-      }
-      get names() {
-        return this.error.names;
-      }
-    };
-    var AnyCode = class extends Node {
-      constructor(code) {
-        super();
-        this.code = code;
-      }
-      render({ _n }) {
-        return `${this.code};` + _n;
-      }
-      optimizeNodes() {
-        return `${this.code}` ? this : void 0;
-      }
-      optimizeNames(names, constants2) {
-        this.code = optimizeExpr(this.code, names, constants2);
-        return this;
-      }
-      get names() {
-        return this.code instanceof code_1._CodeOrName ? this.code.names : {};
-      }
-    };
-    var ParentNode = class extends Node {
-      constructor(nodes = []) {
-        super();
-        this.nodes = nodes;
-      }
-      render(opts) {
-        return this.nodes.reduce((code, n) => code + n.render(opts), "");
-      }
-      optimizeNodes() {
-        const { nodes } = this;
-        let i = nodes.length;
-        while (i--) {
-          const n = nodes[i].optimizeNodes();
-          if (Array.isArray(n))
-            nodes.splice(i, 1, ...n);
-          else if (n)
-            nodes[i] = n;
-          else
-            nodes.splice(i, 1);
-        }
-        return nodes.length > 0 ? this : void 0;
-      }
-      optimizeNames(names, constants2) {
-        const { nodes } = this;
-        let i = nodes.length;
-        while (i--) {
-          const n = nodes[i];
-          if (n.optimizeNames(names, constants2))
-            continue;
-          subtractNames(names, n.names);
-          nodes.splice(i, 1);
-        }
-        return nodes.length > 0 ? this : void 0;
-      }
-      get names() {
-        return this.nodes.reduce((names, n) => addNames(names, n.names), {});
-      }
-    };
-    var BlockNode = class extends ParentNode {
-      render(opts) {
-        return "{" + opts._n + super.render(opts) + "}" + opts._n;
-      }
-    };
-    var Root = class extends ParentNode {
-    };
-    var Else = class extends BlockNode {
-    };
-    Else.kind = "else";
-    var If = class _If extends BlockNode {
-      constructor(condition, nodes) {
-        super(nodes);
-        this.condition = condition;
-      }
-      render(opts) {
-        let code = `if(${this.condition})` + super.render(opts);
-        if (this.else)
-          code += "else " + this.else.render(opts);
-        return code;
-      }
-      optimizeNodes() {
-        super.optimizeNodes();
-        const cond = this.condition;
-        if (cond === true)
-          return this.nodes;
-        let e = this.else;
-        if (e) {
-          const ns = e.optimizeNodes();
-          e = this.else = Array.isArray(ns) ? new Else(ns) : ns;
-        }
-        if (e) {
-          if (cond === false)
-            return e instanceof _If ? e : e.nodes;
-          if (this.nodes.length)
-            return this;
-          return new _If(not(cond), e instanceof _If ? [e] : e.nodes);
-        }
-        if (cond === false || !this.nodes.length)
-          return void 0;
-        return this;
-      }
-      optimizeNames(names, constants2) {
-        var _a;
-        this.else = (_a = this.else) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        if (!(super.optimizeNames(names, constants2) || this.else))
-          return;
-        this.condition = optimizeExpr(this.condition, names, constants2);
-        return this;
-      }
-      get names() {
-        const names = super.names;
-        addExprNames(names, this.condition);
-        if (this.else)
-          addNames(names, this.else.names);
-        return names;
-      }
-    };
-    If.kind = "if";
-    var For = class extends BlockNode {
-    };
-    For.kind = "for";
-    var ForLoop = class extends For {
-      constructor(iteration) {
-        super();
-        this.iteration = iteration;
-      }
-      render(opts) {
-        return `for(${this.iteration})` + super.render(opts);
-      }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
-          return;
-        this.iteration = optimizeExpr(this.iteration, names, constants2);
-        return this;
-      }
-      get names() {
-        return addNames(super.names, this.iteration.names);
-      }
-    };
-    var ForRange = class extends For {
-      constructor(varKind, name, from, to) {
-        super();
-        this.varKind = varKind;
-        this.name = name;
-        this.from = from;
-        this.to = to;
-      }
-      render(opts) {
-        const varKind = opts.es5 ? scope_1.varKinds.var : this.varKind;
-        const { name, from, to } = this;
-        return `for(${varKind} ${name}=${from}; ${name}<${to}; ${name}++)` + super.render(opts);
-      }
-      get names() {
-        const names = addExprNames(super.names, this.from);
-        return addExprNames(names, this.to);
-      }
-    };
-    var ForIter = class extends For {
-      constructor(loop, varKind, name, iterable) {
-        super();
-        this.loop = loop;
-        this.varKind = varKind;
-        this.name = name;
-        this.iterable = iterable;
-      }
-      render(opts) {
-        return `for(${this.varKind} ${this.name} ${this.loop} ${this.iterable})` + super.render(opts);
-      }
-      optimizeNames(names, constants2) {
-        if (!super.optimizeNames(names, constants2))
-          return;
-        this.iterable = optimizeExpr(this.iterable, names, constants2);
-        return this;
-      }
-      get names() {
-        return addNames(super.names, this.iterable.names);
-      }
-    };
-    var Func = class extends BlockNode {
-      constructor(name, args, async) {
-        super();
-        this.name = name;
-        this.args = args;
-        this.async = async;
-      }
-      render(opts) {
-        const _async = this.async ? "async " : "";
-        return `${_async}function ${this.name}(${this.args})` + super.render(opts);
-      }
-    };
-    Func.kind = "func";
-    var Return = class extends ParentNode {
-      render(opts) {
-        return "return " + super.render(opts);
-      }
-    };
-    Return.kind = "return";
-    var Try = class extends BlockNode {
-      render(opts) {
-        let code = "try" + super.render(opts);
-        if (this.catch)
-          code += this.catch.render(opts);
-        if (this.finally)
-          code += this.finally.render(opts);
-        return code;
-      }
-      optimizeNodes() {
-        var _a, _b;
-        super.optimizeNodes();
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNodes();
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNodes();
-        return this;
-      }
-      optimizeNames(names, constants2) {
-        var _a, _b;
-        super.optimizeNames(names, constants2);
-        (_a = this.catch) === null || _a === void 0 ? void 0 : _a.optimizeNames(names, constants2);
-        (_b = this.finally) === null || _b === void 0 ? void 0 : _b.optimizeNames(names, constants2);
-        return this;
-      }
-      get names() {
-        const names = super.names;
-        if (this.catch)
-          addNames(names, this.catch.names);
-        if (this.finally)
-          addNames(names, this.finally.names);
-        return names;
-      }
-    };
-    var Catch = class extends BlockNode {
-      constructor(error) {
-        super();
-        this.error = error;
-      }
-      render(opts) {
-        return `catch(${this.error})` + super.render(opts);
-      }
-    };
-    Catch.kind = "catch";
-    var Finally = class extends BlockNode {
-      render(opts) {
-        return "finally" + super.render(opts);
-      }
-    };
-    Finally.kind = "finally";
-    var CodeGen = class {
-      constructor(extScope, opts = {}) {
-        this._values = {};
-        this._blockStarts = [];
-        this._constants = {};
-        this.opts = { ...opts, _n: opts.lines ? "\n" : "" };
-        this._extScope = extScope;
-        this._scope = new scope_1.Scope({ parent: extScope });
-        this._nodes = [new Root()];
-      }
-      toString() {
-        return this._root.render(this.opts);
-      }
-      // returns unique name in the internal scope
-      name(prefix) {
-        return this._scope.name(prefix);
-      }
-      // reserves unique name in the external scope
-      scopeName(prefix) {
-        return this._extScope.name(prefix);
-      }
-      // reserves unique name in the external scope and assigns value to it
-      scopeValue(prefixOrName, value) {
-        const name = this._extScope.value(prefixOrName, value);
-        const vs = this._values[name.prefix] || (this._values[name.prefix] = /* @__PURE__ */ new Set());
-        vs.add(name);
-        return name;
-      }
-      getScopeValue(prefix, keyOrRef) {
-        return this._extScope.getValue(prefix, keyOrRef);
-      }
-      // return code that assigns values in the external scope to the names that are used internally
-      // (same names that were returned by gen.scopeName or gen.scopeValue)
-      scopeRefs(scopeName) {
-        return this._extScope.scopeRefs(scopeName, this._values);
-      }
-      scopeCode() {
-        return this._extScope.scopeCode(this._values);
-      }
-      _def(varKind, nameOrPrefix, rhs, constant) {
-        const name = this._scope.toName(nameOrPrefix);
-        if (rhs !== void 0 && constant)
-          this._constants[name.str] = rhs;
-        this._leafNode(new Def(varKind, name, rhs));
-        return name;
-      }
-      // `const` declaration (`var` in es5 mode)
-      const(nameOrPrefix, rhs, _constant) {
-        return this._def(scope_1.varKinds.const, nameOrPrefix, rhs, _constant);
-      }
-      // `let` declaration with optional assignment (`var` in es5 mode)
-      let(nameOrPrefix, rhs, _constant) {
-        return this._def(scope_1.varKinds.let, nameOrPrefix, rhs, _constant);
-      }
-      // `var` declaration with optional assignment
-      var(nameOrPrefix, rhs, _constant) {
-        return this._def(scope_1.varKinds.var, nameOrPrefix, rhs, _constant);
-      }
-      // assignment code
-      assign(lhs, rhs, sideEffects) {
-        return this._leafNode(new Assign(lhs, rhs, sideEffects));
-      }
-      // `+=` code
-      add(lhs, rhs) {
-        return this._leafNode(new AssignOp(lhs, exports2.operators.ADD, rhs));
-      }
-      // appends passed SafeExpr to code or executes Block
-      code(c) {
-        if (typeof c == "function")
-          c();
-        else if (c !== code_1.nil)
-          this._leafNode(new AnyCode(c));
-        return this;
-      }
-      // returns code for object literal for the passed argument list of key-value pairs
-      object(...keyValues) {
-        const code = ["{"];
-        for (const [key, value] of keyValues) {
-          if (code.length > 1)
-            code.push(",");
-          code.push(key);
-          if (key !== value || this.opts.es5) {
-            code.push(":");
-            (0, code_1.addCodeArg)(code, value);
-          }
-        }
-        code.push("}");
-        return new code_1._Code(code);
-      }
-      // `if` clause (or statement if `thenBody` and, optionally, `elseBody` are passed)
-      if(condition, thenBody, elseBody) {
-        this._blockNode(new If(condition));
-        if (thenBody && elseBody) {
-          this.code(thenBody).else().code(elseBody).endIf();
-        } else if (thenBody) {
-          this.code(thenBody).endIf();
-        } else if (elseBody) {
-          throw new Error('CodeGen: "else" body without "then" body');
-        }
-        return this;
-      }
-      // `else if` clause - invalid without `if` or after `else` clauses
-      elseIf(condition) {
-        return this._elseNode(new If(condition));
-      }
-      // `else` clause - only valid after `if` or `else if` clauses
-      else() {
-        return this._elseNode(new Else());
-      }
-      // end `if` statement (needed if gen.if was used only with condition)
-      endIf() {
-        return this._endBlockNode(If, Else);
-      }
-      _for(node, forBody) {
-        this._blockNode(node);
-        if (forBody)
-          this.code(forBody).endFor();
-        return this;
-      }
-      // a generic `for` clause (or statement if `forBody` is passed)
-      for(iteration, forBody) {
-        return this._for(new ForLoop(iteration), forBody);
-      }
-      // `for` statement for a range of values
-      forRange(nameOrPrefix, from, to, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.let) {
-        const name = this._scope.toName(nameOrPrefix);
-        return this._for(new ForRange(varKind, name, from, to), () => forBody(name));
-      }
-      // `for-of` statement (in es5 mode replace with a normal for loop)
-      forOf(nameOrPrefix, iterable, forBody, varKind = scope_1.varKinds.const) {
-        const name = this._scope.toName(nameOrPrefix);
-        if (this.opts.es5) {
-          const arr = iterable instanceof code_1.Name ? iterable : this.var("_arr", iterable);
-          return this.forRange("_i", 0, (0, code_1._)`${arr}.length`, (i) => {
-            this.var(name, (0, code_1._)`${arr}[${i}]`);
-            forBody(name);
-          });
-        }
-        return this._for(new ForIter("of", varKind, name, iterable), () => forBody(name));
-      }
-      // `for-in` statement.
-      // With option `ownProperties` replaced with a `for-of` loop for object keys
-      forIn(nameOrPrefix, obj, forBody, varKind = this.opts.es5 ? scope_1.varKinds.var : scope_1.varKinds.const) {
-        if (this.opts.ownProperties) {
-          return this.forOf(nameOrPrefix, (0, code_1._)`Object.keys(${obj})`, forBody);
-        }
-        const name = this._scope.toName(nameOrPrefix);
-        return this._for(new ForIter("in", varKind, name, obj), () => forBody(name));
-      }
-      // end `for` loop
-      endFor() {
-        return this._endBlockNode(For);
-      }
-      // `label` statement
-      label(label) {
-        return this._leafNode(new Label(label));
-      }
-      // `break` statement
-      break(label) {
-        return this._leafNode(new Break(label));
-      }
-      // `return` statement
-      return(value) {
-        const node = new Return();
-        this._blockNode(node);
-        this.code(value);
-        if (node.nodes.length !== 1)
-          throw new Error('CodeGen: "return" should have one node');
-        return this._endBlockNode(Return);
-      }
-      // `try` statement
-      try(tryBody, catchCode, finallyCode) {
-        if (!catchCode && !finallyCode)
-          throw new Error('CodeGen: "try" without "catch" and "finally"');
-        const node = new Try();
-        this._blockNode(node);
-        this.code(tryBody);
-        if (catchCode) {
-          const error = this.name("e");
-          this._currNode = node.catch = new Catch(error);
-          catchCode(error);
-        }
-        if (finallyCode) {
-          this._currNode = node.finally = new Finally();
-          this.code(finallyCode);
-        }
-        return this._endBlockNode(Catch, Finally);
-      }
-      // `throw` statement
-      throw(error) {
-        return this._leafNode(new Throw(error));
-      }
-      // start self-balancing block
-      block(body, nodeCount) {
-        this._blockStarts.push(this._nodes.length);
-        if (body)
-          this.code(body).endBlock(nodeCount);
-        return this;
-      }
-      // end the current self-balancing block
-      endBlock(nodeCount) {
-        const len = this._blockStarts.pop();
-        if (len === void 0)
-          throw new Error("CodeGen: not in self-balancing block");
-        const toClose = this._nodes.length - len;
-        if (toClose < 0 || nodeCount !== void 0 && toClose !== nodeCount) {
-          throw new Error(`CodeGen: wrong number of nodes: ${toClose} vs ${nodeCount} expected`);
-        }
-        this._nodes.length = len;
-        return this;
-      }
-      // `function` heading (or definition if funcBody is passed)
-      func(name, args = code_1.nil, async, funcBody) {
-        this._blockNode(new Func(name, args, async));
-        if (funcBody)
-          this.code(funcBody).endFunc();
-        return this;
-      }
-      // end function definition
-      endFunc() {
-        return this._endBlockNode(Func);
-      }
-      optimize(n = 1) {
-        while (n-- > 0) {
-          this._root.optimizeNodes();
-          this._root.optimizeNames(this._root.names, this._constants);
-        }
-      }
-      _leafNode(node) {
-        this._currNode.nodes.push(node);
-        return this;
-      }
-      _blockNode(node) {
-        this._currNode.nodes.push(node);
-        this._nodes.push(node);
-      }
-      _endBlockNode(N1, N2) {
-        const n = this._currNode;
-        if (n instanceof N1 || N2 && n instanceof N2) {
-          this._nodes.pop();
-          return this;
-        }
-        throw new Error(`CodeGen: not in block "${N2 ? `${N1.kind}/${N2.kind}` : N1.kind}"`);
-      }
-      _elseNode(node) {
-        const n = this._currNode;
-        if (!(n instanceof If)) {
-          throw new Error('CodeGen: "else" without "if"');
-        }
-        this._currNode = n.else = node;
-        return this;
-      }
-      get _root() {
-        return this._nodes[0];
-      }
-      get _currNode() {
-        const ns = this._nodes;
-        return ns[ns.length - 1];
-      }
-      set _currNode(node) {
-        const ns = this._nodes;
-        ns[ns.length - 1] = node;
-      }
-    };
-    exports2.CodeGen = CodeGen;
-    function addNames(names, from) {
-      for (const n in from)
-        names[n] = (names[n] || 0) + (from[n] || 0);
-      return names;
-    }
-    function addExprNames(names, from) {
-      return from instanceof code_1._CodeOrName ? addNames(names, from.names) : names;
-    }
-    function optimizeExpr(expr, names, constants2) {
-      if (expr instanceof code_1.Name)
-        return replaceName(expr);
-      if (!canOptimize(expr))
-        return expr;
-      return new code_1._Code(expr._items.reduce((items, c) => {
-        if (c instanceof code_1.Name)
-          c = replaceName(c);
-        if (c instanceof code_1._Code)
-          items.push(...c._items);
-        else
-          items.push(c);
-        return items;
-      }, []));
-      function replaceName(n) {
-        const c = constants2[n.str];
-        if (c === void 0 || names[n.str] !== 1)
-          return n;
-        delete names[n.str];
-        return c;
-      }
-      function canOptimize(e) {
-        return e instanceof code_1._Code && e._items.some((c) => c instanceof code_1.Name && names[c.str] === 1 && constants2[c.str] !== void 0);
-      }
-    }
-    function subtractNames(names, from) {
-      for (const n in from)
-        names[n] = (names[n] || 0) - (from[n] || 0);
-    }
-    function not(x) {
-      return typeof x == "boolean" || typeof x == "number" || x === null ? !x : (0, code_1._)`!${par(x)}`;
-    }
-    exports2.not = not;
-    var andCode = mappend(exports2.operators.AND);
-    function and(...args) {
-      return args.reduce(andCode);
-    }
-    exports2.and = and;
-    var orCode = mappend(exports2.operators.OR);
-    function or(...args) {
-      return args.reduce(orCode);
-    }
-    exports2.or = or;
-    function mappend(op) {
-      return (x, y) => x === code_1.nil ? y : y === code_1.nil ? x : (0, code_1._)`${par(x)} ${op} ${par(y)}`;
-    }
-    function par(x) {
-      return x instanceof code_1.Name ? x : (0, code_1._)`(${x})`;
-    }
-  }
-});
-
-// node_modules/ajv/dist/compile/util.js
-var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
-    var codegen_1 = require_codegen();
-    var code_1 = require_code();
-    function toHash(arr) {
-      const hash = {};
-      for (const item of arr)
-        hash[item] = true;
-      return hash;
-    }
-    exports2.toHash = toHash;
-    function alwaysValidSchema(it, schema) {
-      if (typeof schema == "boolean")
-        return schema;
-      if (Object.keys(schema).length === 0)
-        return true;
-      checkUnknownRules(it, schema);
-      return !schemaHasRules(schema, it.self.RULES.all);
-    }
-    exports2.alwaysValidSchema = alwaysValidSchema;
-    function checkUnknownRules(it, schema = it.schema) {
-      const { opts, self } = it;
-      if (!opts.strictSchema)
-        return;
-      if (typeof schema === "boolean")
-        return;
-      const rules = self.RULES.keywords;
-      for (const key in schema) {
-        if (!rules[key])
-          checkStrictMode(it, `unknown keyword: "${key}"`);
-      }
-    }
-    exports2.checkUnknownRules = checkUnknownRules;
-    function schemaHasRules(schema, rules) {
-      if (typeof schema == "boolean")
-        return !schema;
-      for (const key in schema)
-        if (rules[key])
-          return true;
-      return false;
-    }
-    exports2.schemaHasRules = schemaHasRules;
-    function schemaHasRulesButRef(schema, RULES2) {
-      if (typeof schema == "boolean")
-        return !schema;
-      for (const key in schema)
-        if (key !== "$ref" && RULES2.all[key])
-          return true;
-      return false;
-    }
-    exports2.schemaHasRulesButRef = schemaHasRulesButRef;
-    function schemaRefOrVal({ topSchemaRef, schemaPath }, schema, keyword, $data) {
-      if (!$data) {
-        if (typeof schema == "number" || typeof schema == "boolean")
-          return schema;
-        if (typeof schema == "string")
-          return (0, codegen_1._)`${schema}`;
-      }
-      return (0, codegen_1._)`${topSchemaRef}${schemaPath}${(0, codegen_1.getProperty)(keyword)}`;
-    }
-    exports2.schemaRefOrVal = schemaRefOrVal;
-    function unescapeFragment(str) {
-      return unescapeJsonPointer(decodeURIComponent(str));
-    }
-    exports2.unescapeFragment = unescapeFragment;
-    function escapeFragment(str) {
-      return encodeURIComponent(escapeJsonPointer(str));
-    }
-    exports2.escapeFragment = escapeFragment;
-    function escapeJsonPointer(str) {
-      if (typeof str == "number")
-        return `${str}`;
-      return str.replace(/~/g, "~0").replace(/\//g, "~1");
-    }
-    exports2.escapeJsonPointer = escapeJsonPointer;
-    function unescapeJsonPointer(str) {
-      return str.replace(/~1/g, "/").replace(/~0/g, "~");
-    }
-    exports2.unescapeJsonPointer = unescapeJsonPointer;
-    function eachItem(xs, f) {
-      if (Array.isArray(xs)) {
-        for (const x of xs)
-          f(x);
-      } else {
-        f(xs);
-      }
-    }
-    exports2.eachItem = eachItem;
-    function makeMergeEvaluated({ mergeNames, mergeToName, mergeValues, resultToName }) {
-      return (gen, from, to, toName) => {
-        const res = to === void 0 ? from : to instanceof codegen_1.Name ? (from instanceof codegen_1.Name ? mergeNames(gen, from, to) : mergeToName(gen, from, to), to) : from instanceof codegen_1.Name ? (mergeToName(gen, to, from), from) : mergeValues(from, to);
-        return toName === codegen_1.Name && !(res instanceof codegen_1.Name) ? resultToName(gen, res) : res;
-      };
-    }
-    exports2.mergeEvaluated = {
-      props: makeMergeEvaluated({
-        mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => {
-          gen.if((0, codegen_1._)`${from} === true`, () => gen.assign(to, true), () => gen.assign(to, (0, codegen_1._)`${to} || {}`).code((0, codegen_1._)`Object.assign(${to}, ${from})`));
-        }),
-        mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => {
-          if (from === true) {
-            gen.assign(to, true);
-          } else {
-            gen.assign(to, (0, codegen_1._)`${to} || {}`);
-            setEvaluated(gen, to, from);
-          }
-        }),
-        mergeValues: (from, to) => from === true ? true : { ...from, ...to },
-        resultToName: evaluatedPropsToName
-      }),
-      items: makeMergeEvaluated({
-        mergeNames: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true && ${from} !== undefined`, () => gen.assign(to, (0, codegen_1._)`${from} === true ? true : ${to} > ${from} ? ${to} : ${from}`)),
-        mergeToName: (gen, from, to) => gen.if((0, codegen_1._)`${to} !== true`, () => gen.assign(to, from === true ? true : (0, codegen_1._)`${to} > ${from} ? ${to} : ${from}`)),
-        mergeValues: (from, to) => from === true ? true : Math.max(from, to),
-        resultToName: (gen, items) => gen.var("items", items)
-      })
-    };
-    function evaluatedPropsToName(gen, ps) {
-      if (ps === true)
-        return gen.var("props", true);
-      const props = gen.var("props", (0, codegen_1._)`{}`);
-      if (ps !== void 0)
-        setEvaluated(gen, props, ps);
-      return props;
-    }
-    exports2.evaluatedPropsToName = evaluatedPropsToName;
-    function setEvaluated(gen, props, ps) {
-      Object.keys(ps).forEach((p) => gen.assign((0, codegen_1._)`${props}${(0, codegen_1.getProperty)(p)}`, true));
-    }
-    exports2.setEvaluated = setEvaluated;
-    var snippets = {};
-    function useFunc(gen, f) {
-      return gen.scopeValue("func", {
-        ref: f,
-        code: snippets[f.code] || (snippets[f.code] = new code_1._Code(f.code))
-      });
-    }
-    exports2.useFunc = useFunc;
-    var Type;
-    (function(Type2) {
-      Type2[Type2["Num"] = 0] = "Num";
-      Type2[Type2["Str"] = 1] = "Str";
-    })(Type || (exports2.Type = Type = {}));
-    function getErrorPath(dataProp, dataPropType, jsPropertySyntax) {
-      if (dataProp instanceof codegen_1.Name) {
-        const isNumber = dataPropType === Type.Num;
-        return jsPropertySyntax ? isNumber ? (0, codegen_1._)`"[" + ${dataProp} + "]"` : (0, codegen_1._)`"['" + ${dataProp} + "']"` : isNumber ? (0, codegen_1._)`"/" + ${dataProp}` : (0, codegen_1._)`"/" + ${dataProp}.replace(/~/g, "~0").replace(/\\//g, "~1")`;
-      }
-      return jsPropertySyntax ? (0, codegen_1.getProperty)(dataProp).toString() : "/" + escapeJsonPointer(dataProp);
-    }
-    exports2.getErrorPath = getErrorPath;
-    function checkStrictMode(it, msg, mode = it.opts.strictSchema) {
-      if (!mode)
-        return;
-      msg = `strict mode: ${msg}`;
-      if (mode === true)
-        throw new Error(msg);
-      it.self.logger.warn(msg);
-    }
-    exports2.checkStrictMode = checkStrictMode;
-  }
-});
-
-// node_modules/ajv/dist/compile/names.js
-var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var names = {
-      // validation function arguments
-      data: new codegen_1.Name("data"),
-      // data passed to validation function
-      // args passed from referencing schema
-      valCxt: new codegen_1.Name("valCxt"),
-      // validation/data context - should not be used directly, it is destructured to the names below
-      instancePath: new codegen_1.Name("instancePath"),
-      parentData: new codegen_1.Name("parentData"),
-      parentDataProperty: new codegen_1.Name("parentDataProperty"),
-      rootData: new codegen_1.Name("rootData"),
-      // root data - same as the data passed to the first/top validation function
-      dynamicAnchors: new codegen_1.Name("dynamicAnchors"),
-      // used to support recursiveRef and dynamicRef
-      // function scoped variables
-      vErrors: new codegen_1.Name("vErrors"),
-      // null or array of validation errors
-      errors: new codegen_1.Name("errors"),
-      // counter of validation errors
-      this: new codegen_1.Name("this"),
-      // "globals"
-      self: new codegen_1.Name("self"),
-      scope: new codegen_1.Name("scope"),
-      // JTD serialize/parse name for JSON string and position
-      json: new codegen_1.Name("json"),
-      jsonPos: new codegen_1.Name("jsonPos"),
-      jsonLen: new codegen_1.Name("jsonLen"),
-      jsonPart: new codegen_1.Name("jsonPart")
-    };
-    exports2.default = names;
-  }
-});
-
-// node_modules/ajv/dist/compile/errors.js
-var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var names_1 = require_names();
-    exports2.keywordError = {
-      message: ({ keyword }) => (0, codegen_1.str)`must pass "${keyword}" keyword validation`
-    };
-    exports2.keyword$DataError = {
-      message: ({ keyword, schemaType }) => schemaType ? (0, codegen_1.str)`"${keyword}" keyword must be ${schemaType} ($data)` : (0, codegen_1.str)`"${keyword}" keyword is invalid ($data)`
-    };
-    function reportError(cxt, error = exports2.keywordError, errorPaths, overrideAllErrors) {
-      const { it } = cxt;
-      const { gen, compositeRule, allErrors } = it;
-      const errObj = errorObjectCode(cxt, error, errorPaths);
-      if (overrideAllErrors !== null && overrideAllErrors !== void 0 ? overrideAllErrors : compositeRule || allErrors) {
-        addError(gen, errObj);
-      } else {
-        returnErrors(it, (0, codegen_1._)`[${errObj}]`);
-      }
-    }
-    exports2.reportError = reportError;
-    function reportExtraError(cxt, error = exports2.keywordError, errorPaths) {
-      const { it } = cxt;
-      const { gen, compositeRule, allErrors } = it;
-      const errObj = errorObjectCode(cxt, error, errorPaths);
-      addError(gen, errObj);
-      if (!(compositeRule || allErrors)) {
-        returnErrors(it, names_1.default.vErrors);
-      }
-    }
-    exports2.reportExtraError = reportExtraError;
-    function resetErrorsCount(gen, errsCount) {
-      gen.assign(names_1.default.errors, errsCount);
-      gen.if((0, codegen_1._)`${names_1.default.vErrors} !== null`, () => gen.if(errsCount, () => gen.assign((0, codegen_1._)`${names_1.default.vErrors}.length`, errsCount), () => gen.assign(names_1.default.vErrors, null)));
-    }
-    exports2.resetErrorsCount = resetErrorsCount;
-    function extendErrors({ gen, keyword, schemaValue, data, errsCount, it }) {
-      if (errsCount === void 0)
-        throw new Error("ajv implementation error");
-      const err = gen.name("err");
-      gen.forRange("i", errsCount, names_1.default.errors, (i) => {
-        gen.const(err, (0, codegen_1._)`${names_1.default.vErrors}[${i}]`);
-        gen.if((0, codegen_1._)`${err}.instancePath === undefined`, () => gen.assign((0, codegen_1._)`${err}.instancePath`, (0, codegen_1.strConcat)(names_1.default.instancePath, it.errorPath)));
-        gen.assign((0, codegen_1._)`${err}.schemaPath`, (0, codegen_1.str)`${it.errSchemaPath}/${keyword}`);
-        if (it.opts.verbose) {
-          gen.assign((0, codegen_1._)`${err}.schema`, schemaValue);
-          gen.assign((0, codegen_1._)`${err}.data`, data);
-        }
-      });
-    }
-    exports2.extendErrors = extendErrors;
-    function addError(gen, errObj) {
-      const err = gen.const("err", errObj);
-      gen.if((0, codegen_1._)`${names_1.default.vErrors} === null`, () => gen.assign(names_1.default.vErrors, (0, codegen_1._)`[${err}]`), (0, codegen_1._)`${names_1.default.vErrors}.push(${err})`);
-      gen.code((0, codegen_1._)`${names_1.default.errors}++`);
-    }
-    function returnErrors(it, errs) {
-      const { gen, validateName, schemaEnv } = it;
-      if (schemaEnv.$async) {
-        gen.throw((0, codegen_1._)`new ${it.ValidationError}(${errs})`);
-      } else {
-        gen.assign((0, codegen_1._)`${validateName}.errors`, errs);
-        gen.return(false);
-      }
-    }
-    var E = {
-      keyword: new codegen_1.Name("keyword"),
-      schemaPath: new codegen_1.Name("schemaPath"),
-      // also used in JTD errors
-      params: new codegen_1.Name("params"),
-      propertyName: new codegen_1.Name("propertyName"),
-      message: new codegen_1.Name("message"),
-      schema: new codegen_1.Name("schema"),
-      parentSchema: new codegen_1.Name("parentSchema")
-    };
-    function errorObjectCode(cxt, error, errorPaths) {
-      const { createErrors } = cxt.it;
-      if (createErrors === false)
-        return (0, codegen_1._)`{}`;
-      return errorObject(cxt, error, errorPaths);
-    }
-    function errorObject(cxt, error, errorPaths = {}) {
-      const { gen, it } = cxt;
-      const keyValues = [
-        errorInstancePath(it, errorPaths),
-        errorSchemaPath(cxt, errorPaths)
-      ];
-      extraErrorProps(cxt, error, keyValues);
-      return gen.object(...keyValues);
-    }
-    function errorInstancePath({ errorPath }, { instancePath }) {
-      const instPath = instancePath ? (0, codegen_1.str)`${errorPath}${(0, util_1.getErrorPath)(instancePath, util_1.Type.Str)}` : errorPath;
-      return [names_1.default.instancePath, (0, codegen_1.strConcat)(names_1.default.instancePath, instPath)];
-    }
-    function errorSchemaPath({ keyword, it: { errSchemaPath } }, { schemaPath, parentSchema }) {
-      let schPath = parentSchema ? errSchemaPath : (0, codegen_1.str)`${errSchemaPath}/${keyword}`;
-      if (schemaPath) {
-        schPath = (0, codegen_1.str)`${schPath}${(0, util_1.getErrorPath)(schemaPath, util_1.Type.Str)}`;
-      }
-      return [E.schemaPath, schPath];
-    }
-    function extraErrorProps(cxt, { params, message }, keyValues) {
-      const { keyword, data, schemaValue, it } = cxt;
-      const { opts, propertyName, topSchemaRef, schemaPath } = it;
-      keyValues.push([E.keyword, keyword], [E.params, typeof params == "function" ? params(cxt) : params || (0, codegen_1._)`{}`]);
-      if (opts.messages) {
-        keyValues.push([E.message, typeof message == "function" ? message(cxt) : message]);
-      }
-      if (opts.verbose) {
-        keyValues.push([E.schema, schemaValue], [E.parentSchema, (0, codegen_1._)`${topSchemaRef}${schemaPath}`], [names_1.default.data, data]);
-      }
-      if (propertyName)
-        keyValues.push([E.propertyName, propertyName]);
-    }
-  }
-});
-
-// node_modules/ajv/dist/compile/validate/boolSchema.js
-var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
-    var errors_1 = require_errors();
-    var codegen_1 = require_codegen();
-    var names_1 = require_names();
-    var boolError = {
-      message: "boolean schema is false"
-    };
-    function topBoolOrEmptySchema(it) {
-      const { gen, schema, validateName } = it;
-      if (schema === false) {
-        falseSchemaError(it, false);
-      } else if (typeof schema == "object" && schema.$async === true) {
-        gen.return(names_1.default.data);
-      } else {
-        gen.assign((0, codegen_1._)`${validateName}.errors`, null);
-        gen.return(true);
-      }
-    }
-    exports2.topBoolOrEmptySchema = topBoolOrEmptySchema;
-    function boolOrEmptySchema(it, valid) {
-      const { gen, schema } = it;
-      if (schema === false) {
-        gen.var(valid, false);
-        falseSchemaError(it);
-      } else {
-        gen.var(valid, true);
-      }
-    }
-    exports2.boolOrEmptySchema = boolOrEmptySchema;
-    function falseSchemaError(it, overrideAllErrors) {
-      const { gen, data } = it;
-      const cxt = {
-        gen,
-        keyword: "false schema",
-        data,
-        schema: false,
-        schemaCode: false,
-        schemaValue: false,
-        params: {},
-        it
-      };
-      (0, errors_1.reportError)(cxt, boolError, void 0, overrideAllErrors);
-    }
-  }
-});
-
-// node_modules/ajv/dist/compile/rules.js
-var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.getRules = exports2.isJSONType = void 0;
-    var _jsonTypes = ["string", "number", "integer", "boolean", "null", "object", "array"];
-    var jsonTypes = new Set(_jsonTypes);
-    function isJSONType(x) {
-      return typeof x == "string" && jsonTypes.has(x);
-    }
-    exports2.isJSONType = isJSONType;
-    function getRules() {
-      const groups = {
-        number: { type: "number", rules: [] },
-        string: { type: "string", rules: [] },
-        array: { type: "array", rules: [] },
-        object: { type: "object", rules: [] }
-      };
-      return {
-        types: { ...groups, integer: true, boolean: true, null: true },
-        rules: [{ rules: [] }, groups.number, groups.string, groups.array, groups.object],
-        post: { rules: [] },
-        all: {},
-        keywords: {}
-      };
-    }
-    exports2.getRules = getRules;
-  }
-});
-
-// node_modules/ajv/dist/compile/validate/applicability.js
-var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
-    function schemaHasRulesForType({ schema, self }, type) {
-      const group = self.RULES.types[type];
-      return group && group !== true && shouldUseGroup(schema, group);
-    }
-    exports2.schemaHasRulesForType = schemaHasRulesForType;
-    function shouldUseGroup(schema, group) {
-      return group.rules.some((rule) => shouldUseRule(schema, rule));
-    }
-    exports2.shouldUseGroup = shouldUseGroup;
-    function shouldUseRule(schema, rule) {
-      var _a;
-      return schema[rule.keyword] !== void 0 || ((_a = rule.definition.implements) === null || _a === void 0 ? void 0 : _a.some((kwd) => schema[kwd] !== void 0));
-    }
-    exports2.shouldUseRule = shouldUseRule;
-  }
-});
-
-// node_modules/ajv/dist/compile/validate/dataType.js
-var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
-    var rules_1 = require_rules();
-    var applicability_1 = require_applicability();
-    var errors_1 = require_errors();
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var DataType;
-    (function(DataType2) {
-      DataType2[DataType2["Correct"] = 0] = "Correct";
-      DataType2[DataType2["Wrong"] = 1] = "Wrong";
-    })(DataType || (exports2.DataType = DataType = {}));
-    function getSchemaTypes(schema) {
-      const types = getJSONTypes(schema.type);
-      const hasNull = types.includes("null");
-      if (hasNull) {
-        if (schema.nullable === false)
-          throw new Error("type: null contradicts nullable: false");
-      } else {
-        if (!types.length && schema.nullable !== void 0) {
-          throw new Error('"nullable" cannot be used without "type"');
-        }
-        if (schema.nullable === true)
-          types.push("null");
-      }
-      return types;
-    }
-    exports2.getSchemaTypes = getSchemaTypes;
-    function getJSONTypes(ts) {
-      const types = Array.isArray(ts) ? ts : ts ? [ts] : [];
-      if (types.every(rules_1.isJSONType))
-        return types;
-      throw new Error("type must be JSONType or JSONType[]: " + types.join(","));
-    }
-    exports2.getJSONTypes = getJSONTypes;
-    function coerceAndCheckDataType(it, types) {
-      const { gen, data, opts } = it;
-      const coerceTo = coerceToTypes(types, opts.coerceTypes);
-      const checkTypes = types.length > 0 && !(coerceTo.length === 0 && types.length === 1 && (0, applicability_1.schemaHasRulesForType)(it, types[0]));
-      if (checkTypes) {
-        const wrongType = checkDataTypes(types, data, opts.strictNumbers, DataType.Wrong);
-        gen.if(wrongType, () => {
-          if (coerceTo.length)
-            coerceData(it, types, coerceTo);
-          else
-            reportTypeError(it);
-        });
-      }
-      return checkTypes;
-    }
-    exports2.coerceAndCheckDataType = coerceAndCheckDataType;
-    var COERCIBLE = /* @__PURE__ */ new Set(["string", "number", "integer", "boolean", "null"]);
-    function coerceToTypes(types, coerceTypes) {
-      return coerceTypes ? types.filter((t) => COERCIBLE.has(t) || coerceTypes === "array" && t === "array") : [];
-    }
-    function coerceData(it, types, coerceTo) {
-      const { gen, data, opts } = it;
-      const dataType = gen.let("dataType", (0, codegen_1._)`typeof ${data}`);
-      const coerced = gen.let("coerced", (0, codegen_1._)`undefined`);
-      if (opts.coerceTypes === "array") {
-        gen.if((0, codegen_1._)`${dataType} == 'object' && Array.isArray(${data}) && ${data}.length == 1`, () => gen.assign(data, (0, codegen_1._)`${data}[0]`).assign(dataType, (0, codegen_1._)`typeof ${data}`).if(checkDataTypes(types, data, opts.strictNumbers), () => gen.assign(coerced, data)));
-      }
-      gen.if((0, codegen_1._)`${coerced} !== undefined`);
-      for (const t of coerceTo) {
-        if (COERCIBLE.has(t) || t === "array" && opts.coerceTypes === "array") {
-          coerceSpecificType(t);
-        }
-      }
-      gen.else();
-      reportTypeError(it);
-      gen.endIf();
-      gen.if((0, codegen_1._)`${coerced} !== undefined`, () => {
-        gen.assign(data, coerced);
-        assignParentData(it, coerced);
-      });
-      function coerceSpecificType(t) {
-        switch (t) {
-          case "string":
-            gen.elseIf((0, codegen_1._)`${dataType} == "number" || ${dataType} == "boolean"`).assign(coerced, (0, codegen_1._)`"" + ${data}`).elseIf((0, codegen_1._)`${data} === null`).assign(coerced, (0, codegen_1._)`""`);
-            return;
-          case "number":
-            gen.elseIf((0, codegen_1._)`${dataType} == "boolean" || ${data} === null
-              || (${dataType} == "string" && ${data} && ${data} == +${data})`).assign(coerced, (0, codegen_1._)`+${data}`);
-            return;
-          case "integer":
-            gen.elseIf((0, codegen_1._)`${dataType} === "boolean" || ${data} === null
-              || (${dataType} === "string" && ${data} && ${data} == +${data} && !(${data} % 1))`).assign(coerced, (0, codegen_1._)`+${data}`);
-            return;
-          case "boolean":
-            gen.elseIf((0, codegen_1._)`${data} === "false" || ${data} === 0 || ${data} === null`).assign(coerced, false).elseIf((0, codegen_1._)`${data} === "true" || ${data} === 1`).assign(coerced, true);
-            return;
-          case "null":
-            gen.elseIf((0, codegen_1._)`${data} === "" || ${data} === 0 || ${data} === false`);
-            gen.assign(coerced, null);
-            return;
-          case "array":
-            gen.elseIf((0, codegen_1._)`${dataType} === "string" || ${dataType} === "number"
-              || ${dataType} === "boolean" || ${data} === null`).assign(coerced, (0, codegen_1._)`[${data}]`);
-        }
-      }
-    }
-    function assignParentData({ gen, parentData, parentDataProperty }, expr) {
-      gen.if((0, codegen_1._)`${parentData} !== undefined`, () => gen.assign((0, codegen_1._)`${parentData}[${parentDataProperty}]`, expr));
-    }
-    function checkDataType(dataType, data, strictNums, correct = DataType.Correct) {
-      const EQ = correct === DataType.Correct ? codegen_1.operators.EQ : codegen_1.operators.NEQ;
-      let cond;
-      switch (dataType) {
-        case "null":
-          return (0, codegen_1._)`${data} ${EQ} null`;
-        case "array":
-          cond = (0, codegen_1._)`Array.isArray(${data})`;
-          break;
-        case "object":
-          cond = (0, codegen_1._)`${data} && typeof ${data} == "object" && !Array.isArray(${data})`;
-          break;
-        case "integer":
-          cond = numCond((0, codegen_1._)`!(${data} % 1) && !isNaN(${data})`);
-          break;
-        case "number":
-          cond = numCond();
-          break;
-        default:
-          return (0, codegen_1._)`typeof ${data} ${EQ} ${dataType}`;
-      }
-      return correct === DataType.Correct ? cond : (0, codegen_1.not)(cond);
-      function numCond(_cond = codegen_1.nil) {
-        return (0, codegen_1.and)((0, codegen_1._)`typeof ${data} == "number"`, _cond, strictNums ? (0, codegen_1._)`isFinite(${data})` : codegen_1.nil);
-      }
-    }
-    exports2.checkDataType = checkDataType;
-    function checkDataTypes(dataTypes, data, strictNums, correct) {
-      if (dataTypes.length === 1) {
-        return checkDataType(dataTypes[0], data, strictNums, correct);
-      }
-      let cond;
-      const types = (0, util_1.toHash)(dataTypes);
-      if (types.array && types.object) {
-        const notObj = (0, codegen_1._)`typeof ${data} != "object"`;
-        cond = types.null ? notObj : (0, codegen_1._)`!${data} || ${notObj}`;
-        delete types.null;
-        delete types.array;
-        delete types.object;
-      } else {
-        cond = codegen_1.nil;
-      }
-      if (types.number)
-        delete types.integer;
-      for (const t in types)
-        cond = (0, codegen_1.and)(cond, checkDataType(t, data, strictNums, correct));
-      return cond;
-    }
-    exports2.checkDataTypes = checkDataTypes;
-    var typeError = {
-      message: ({ schema }) => `must be ${schema}`,
-      params: ({ schema, schemaValue }) => typeof schema == "string" ? (0, codegen_1._)`{type: ${schema}}` : (0, codegen_1._)`{type: ${schemaValue}}`
-    };
-    function reportTypeError(it) {
-      const cxt = getTypeErrorContext(it);
-      (0, errors_1.reportError)(cxt, typeError);
-    }
-    exports2.reportTypeError = reportTypeError;
-    function getTypeErrorContext(it) {
-      const { gen, data, schema } = it;
-      const schemaCode = (0, util_1.schemaRefOrVal)(it, schema, "type");
-      return {
-        gen,
-        keyword: "type",
-        data,
-        schema: schema.type,
-        schemaCode,
-        schemaValue: schemaCode,
-        parentSchema: schema,
-        params: {},
-        it
-      };
-    }
-  }
-});
-
-// node_modules/ajv/dist/compile/validate/defaults.js
-var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.assignDefaults = void 0;
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    function assignDefaults(it, ty) {
-      const { properties, items } = it.schema;
-      if (ty === "object" && properties) {
-        for (const key in properties) {
-          assignDefault(it, key, properties[key].default);
-        }
-      } else if (ty === "array" && Array.isArray(items)) {
-        items.forEach((sch, i) => assignDefault(it, i, sch.default));
-      }
-    }
-    exports2.assignDefaults = assignDefaults;
-    function assignDefault(it, prop, defaultValue) {
-      const { gen, compositeRule, data, opts } = it;
-      if (defaultValue === void 0)
-        return;
-      const childData = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(prop)}`;
-      if (compositeRule) {
-        (0, util_1.checkStrictMode)(it, `default is ignored for: ${childData}`);
-        return;
-      }
-      let condition = (0, codegen_1._)`${childData} === undefined`;
-      if (opts.useDefaults === "empty") {
-        condition = (0, codegen_1._)`${condition} || ${childData} === null || ${childData} === ""`;
-      }
-      gen.if(condition, (0, codegen_1._)`${childData} = ${(0, codegen_1.stringify)(defaultValue)}`);
-    }
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/code.js
-var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var names_1 = require_names();
-    var util_2 = require_util();
-    function checkReportMissingProp(cxt, prop) {
-      const { gen, data, it } = cxt;
-      gen.if(noPropertyInData(gen, data, prop, it.opts.ownProperties), () => {
-        cxt.setParams({ missingProperty: (0, codegen_1._)`${prop}` }, true);
-        cxt.error();
-      });
-    }
-    exports2.checkReportMissingProp = checkReportMissingProp;
-    function checkMissingProp({ gen, data, it: { opts } }, properties, missing) {
-      return (0, codegen_1.or)(...properties.map((prop) => (0, codegen_1.and)(noPropertyInData(gen, data, prop, opts.ownProperties), (0, codegen_1._)`${missing} = ${prop}`)));
-    }
-    exports2.checkMissingProp = checkMissingProp;
-    function reportMissingProp(cxt, missing) {
-      cxt.setParams({ missingProperty: missing }, true);
-      cxt.error();
-    }
-    exports2.reportMissingProp = reportMissingProp;
-    function hasPropFunc(gen) {
-      return gen.scopeValue("func", {
-        // eslint-disable-next-line @typescript-eslint/unbound-method
-        ref: Object.prototype.hasOwnProperty,
-        code: (0, codegen_1._)`Object.prototype.hasOwnProperty`
-      });
-    }
-    exports2.hasPropFunc = hasPropFunc;
-    function isOwnProperty(gen, data, property) {
-      return (0, codegen_1._)`${hasPropFunc(gen)}.call(${data}, ${property})`;
-    }
-    exports2.isOwnProperty = isOwnProperty;
-    function propertyInData(gen, data, property, ownProperties) {
-      const cond = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(property)} !== undefined`;
-      return ownProperties ? (0, codegen_1._)`${cond} && ${isOwnProperty(gen, data, property)}` : cond;
-    }
-    exports2.propertyInData = propertyInData;
-    function noPropertyInData(gen, data, property, ownProperties) {
-      const cond = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(property)} === undefined`;
-      return ownProperties ? (0, codegen_1.or)(cond, (0, codegen_1.not)(isOwnProperty(gen, data, property))) : cond;
-    }
-    exports2.noPropertyInData = noPropertyInData;
-    function allSchemaProperties(schemaMap) {
-      return schemaMap ? Object.keys(schemaMap).filter((p) => p !== "__proto__") : [];
-    }
-    exports2.allSchemaProperties = allSchemaProperties;
-    function schemaProperties(it, schemaMap) {
-      return allSchemaProperties(schemaMap).filter((p) => !(0, util_1.alwaysValidSchema)(it, schemaMap[p]));
-    }
-    exports2.schemaProperties = schemaProperties;
-    function callValidateCode({ schemaCode, data, it: { gen, topSchemaRef, schemaPath, errorPath }, it }, func, context, passSchema) {
-      const dataAndSchema = passSchema ? (0, codegen_1._)`${schemaCode}, ${data}, ${topSchemaRef}${schemaPath}` : data;
-      const valCxt = [
-        [names_1.default.instancePath, (0, codegen_1.strConcat)(names_1.default.instancePath, errorPath)],
-        [names_1.default.parentData, it.parentData],
-        [names_1.default.parentDataProperty, it.parentDataProperty],
-        [names_1.default.rootData, names_1.default.rootData]
-      ];
-      if (it.opts.dynamicRef)
-        valCxt.push([names_1.default.dynamicAnchors, names_1.default.dynamicAnchors]);
-      const args = (0, codegen_1._)`${dataAndSchema}, ${gen.object(...valCxt)}`;
-      return context !== codegen_1.nil ? (0, codegen_1._)`${func}.call(${context}, ${args})` : (0, codegen_1._)`${func}(${args})`;
-    }
-    exports2.callValidateCode = callValidateCode;
-    var newRegExp = (0, codegen_1._)`new RegExp`;
-    function usePattern({ gen, it: { opts } }, pattern) {
-      const u = opts.unicodeRegExp ? "u" : "";
-      const { regExp } = opts.code;
-      const rx = regExp(pattern, u);
-      return gen.scopeValue("pattern", {
-        key: rx.toString(),
-        ref: rx,
-        code: (0, codegen_1._)`${regExp.code === "new RegExp" ? newRegExp : (0, util_2.useFunc)(gen, regExp)}(${pattern}, ${u})`
-      });
-    }
-    exports2.usePattern = usePattern;
-    function validateArray(cxt) {
-      const { gen, data, keyword, it } = cxt;
-      const valid = gen.name("valid");
-      if (it.allErrors) {
-        const validArr = gen.let("valid", true);
-        validateItems(() => gen.assign(validArr, false));
-        return validArr;
-      }
-      gen.var(valid, true);
-      validateItems(() => gen.break());
-      return valid;
-      function validateItems(notValid) {
-        const len = gen.const("len", (0, codegen_1._)`${data}.length`);
-        gen.forRange("i", 0, len, (i) => {
-          cxt.subschema({
-            keyword,
-            dataProp: i,
-            dataPropType: util_1.Type.Num
-          }, valid);
-          gen.if((0, codegen_1.not)(valid), notValid);
-        });
-      }
-    }
-    exports2.validateArray = validateArray;
-    function validateUnion(cxt) {
-      const { gen, schema, keyword, it } = cxt;
-      if (!Array.isArray(schema))
-        throw new Error("ajv implementation error");
-      const alwaysValid = schema.some((sch) => (0, util_1.alwaysValidSchema)(it, sch));
-      if (alwaysValid && !it.opts.unevaluated)
-        return;
-      const valid = gen.let("valid", false);
-      const schValid = gen.name("_valid");
-      gen.block(() => schema.forEach((_sch, i) => {
-        const schCxt = cxt.subschema({
-          keyword,
-          schemaProp: i,
-          compositeRule: true
-        }, schValid);
-        gen.assign(valid, (0, codegen_1._)`${valid} || ${schValid}`);
-        const merged = cxt.mergeValidEvaluated(schCxt, schValid);
-        if (!merged)
-          gen.if((0, codegen_1.not)(valid));
-      }));
-      cxt.result(valid, () => cxt.reset(), () => cxt.error(true));
-    }
-    exports2.validateUnion = validateUnion;
-  }
-});
-
-// node_modules/ajv/dist/compile/validate/keyword.js
-var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
-    var codegen_1 = require_codegen();
-    var names_1 = require_names();
-    var code_1 = require_code2();
-    var errors_1 = require_errors();
-    function macroKeywordCode(cxt, def) {
-      const { gen, keyword, schema, parentSchema, it } = cxt;
-      const macroSchema = def.macro.call(it.self, schema, parentSchema, it);
-      const schemaRef = useKeyword(gen, keyword, macroSchema);
-      if (it.opts.validateSchema !== false)
-        it.self.validateSchema(macroSchema, true);
-      const valid = gen.name("valid");
-      cxt.subschema({
-        schema: macroSchema,
-        schemaPath: codegen_1.nil,
-        errSchemaPath: `${it.errSchemaPath}/${keyword}`,
-        topSchemaRef: schemaRef,
-        compositeRule: true
-      }, valid);
-      cxt.pass(valid, () => cxt.error(true));
-    }
-    exports2.macroKeywordCode = macroKeywordCode;
-    function funcKeywordCode(cxt, def) {
-      var _a;
-      const { gen, keyword, schema, parentSchema, $data, it } = cxt;
-      checkAsyncKeyword(it, def);
-      const validate = !$data && def.compile ? def.compile.call(it.self, schema, parentSchema, it) : def.validate;
-      const validateRef = useKeyword(gen, keyword, validate);
-      const valid = gen.let("valid");
-      cxt.block$data(valid, validateKeyword);
-      cxt.ok((_a = def.valid) !== null && _a !== void 0 ? _a : valid);
-      function validateKeyword() {
-        if (def.errors === false) {
-          assignValid();
-          if (def.modifying)
-            modifyData(cxt);
-          reportErrs(() => cxt.error());
-        } else {
-          const ruleErrs = def.async ? validateAsync() : validateSync();
-          if (def.modifying)
-            modifyData(cxt);
-          reportErrs(() => addErrs(cxt, ruleErrs));
-        }
-      }
-      function validateAsync() {
-        const ruleErrs = gen.let("ruleErrs", null);
-        gen.try(() => assignValid((0, codegen_1._)`await `), (e) => gen.assign(valid, false).if((0, codegen_1._)`${e} instanceof ${it.ValidationError}`, () => gen.assign(ruleErrs, (0, codegen_1._)`${e}.errors`), () => gen.throw(e)));
-        return ruleErrs;
-      }
-      function validateSync() {
-        const validateErrs = (0, codegen_1._)`${validateRef}.errors`;
-        gen.assign(validateErrs, null);
-        assignValid(codegen_1.nil);
-        return validateErrs;
-      }
-      function assignValid(_await = def.async ? (0, codegen_1._)`await ` : codegen_1.nil) {
-        const passCxt = it.opts.passContext ? names_1.default.this : names_1.default.self;
-        const passSchema = !("compile" in def && !$data || def.schema === false);
-        gen.assign(valid, (0, codegen_1._)`${_await}${(0, code_1.callValidateCode)(cxt, validateRef, passCxt, passSchema)}`, def.modifying);
-      }
-      function reportErrs(errors) {
-        var _a2;
-        gen.if((0, codegen_1.not)((_a2 = def.valid) !== null && _a2 !== void 0 ? _a2 : valid), errors);
-      }
-    }
-    exports2.funcKeywordCode = funcKeywordCode;
-    function modifyData(cxt) {
-      const { gen, data, it } = cxt;
-      gen.if(it.parentData, () => gen.assign(data, (0, codegen_1._)`${it.parentData}[${it.parentDataProperty}]`));
-    }
-    function addErrs(cxt, errs) {
-      const { gen } = cxt;
-      gen.if((0, codegen_1._)`Array.isArray(${errs})`, () => {
-        gen.assign(names_1.default.vErrors, (0, codegen_1._)`${names_1.default.vErrors} === null ? ${errs} : ${names_1.default.vErrors}.concat(${errs})`).assign(names_1.default.errors, (0, codegen_1._)`${names_1.default.vErrors}.length`);
-        (0, errors_1.extendErrors)(cxt);
-      }, () => cxt.error());
-    }
-    function checkAsyncKeyword({ schemaEnv }, def) {
-      if (def.async && !schemaEnv.$async)
-        throw new Error("async keyword in sync schema");
-    }
-    function useKeyword(gen, keyword, result) {
-      if (result === void 0)
-        throw new Error(`keyword "${keyword}" failed to compile`);
-      return gen.scopeValue("keyword", typeof result == "function" ? { ref: result } : { ref: result, code: (0, codegen_1.stringify)(result) });
-    }
-    function validSchemaType(schema, schemaType, allowUndefined = false) {
-      return !schemaType.length || schemaType.some((st) => st === "array" ? Array.isArray(schema) : st === "object" ? schema && typeof schema == "object" && !Array.isArray(schema) : typeof schema == st || allowUndefined && typeof schema == "undefined");
-    }
-    exports2.validSchemaType = validSchemaType;
-    function validateKeywordUsage({ schema, opts, self, errSchemaPath }, def, keyword) {
-      if (Array.isArray(def.keyword) ? !def.keyword.includes(keyword) : def.keyword !== keyword) {
-        throw new Error("ajv implementation error");
-      }
-      const deps = def.dependencies;
-      if (deps === null || deps === void 0 ? void 0 : deps.some((kwd) => !Object.prototype.hasOwnProperty.call(schema, kwd))) {
-        throw new Error(`parent schema must have dependencies of ${keyword}: ${deps.join(",")}`);
-      }
-      if (def.validateSchema) {
-        const valid = def.validateSchema(schema[keyword]);
-        if (!valid) {
-          const msg = `keyword "${keyword}" value is invalid at path "${errSchemaPath}": ` + self.errorsText(def.validateSchema.errors);
-          if (opts.validateSchema === "log")
-            self.logger.error(msg);
-          else
-            throw new Error(msg);
-        }
-      }
-    }
-    exports2.validateKeywordUsage = validateKeywordUsage;
-  }
-});
-
-// node_modules/ajv/dist/compile/validate/subschema.js
-var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    function getSubschema(it, { keyword, schemaProp, schema, schemaPath, errSchemaPath, topSchemaRef }) {
-      if (keyword !== void 0 && schema !== void 0) {
-        throw new Error('both "keyword" and "schema" passed, only one allowed');
-      }
-      if (keyword !== void 0) {
-        const sch = it.schema[keyword];
-        return schemaProp === void 0 ? {
-          schema: sch,
-          schemaPath: (0, codegen_1._)`${it.schemaPath}${(0, codegen_1.getProperty)(keyword)}`,
-          errSchemaPath: `${it.errSchemaPath}/${keyword}`
-        } : {
-          schema: sch[schemaProp],
-          schemaPath: (0, codegen_1._)`${it.schemaPath}${(0, codegen_1.getProperty)(keyword)}${(0, codegen_1.getProperty)(schemaProp)}`,
-          errSchemaPath: `${it.errSchemaPath}/${keyword}/${(0, util_1.escapeFragment)(schemaProp)}`
-        };
-      }
-      if (schema !== void 0) {
-        if (schemaPath === void 0 || errSchemaPath === void 0 || topSchemaRef === void 0) {
-          throw new Error('"schemaPath", "errSchemaPath" and "topSchemaRef" are required with "schema"');
-        }
-        return {
-          schema,
-          schemaPath,
-          topSchemaRef,
-          errSchemaPath
-        };
-      }
-      throw new Error('either "keyword" or "schema" must be passed');
-    }
-    exports2.getSubschema = getSubschema;
-    function extendSubschemaData(subschema, it, { dataProp, dataPropType: dpType, data, dataTypes, propertyName }) {
-      if (data !== void 0 && dataProp !== void 0) {
-        throw new Error('both "data" and "dataProp" passed, only one allowed');
-      }
-      const { gen } = it;
-      if (dataProp !== void 0) {
-        const { errorPath, dataPathArr, opts } = it;
-        const nextData = gen.let("data", (0, codegen_1._)`${it.data}${(0, codegen_1.getProperty)(dataProp)}`, true);
-        dataContextProps(nextData);
-        subschema.errorPath = (0, codegen_1.str)`${errorPath}${(0, util_1.getErrorPath)(dataProp, dpType, opts.jsPropertySyntax)}`;
-        subschema.parentDataProperty = (0, codegen_1._)`${dataProp}`;
-        subschema.dataPathArr = [...dataPathArr, subschema.parentDataProperty];
-      }
-      if (data !== void 0) {
-        const nextData = data instanceof codegen_1.Name ? data : gen.let("data", data, true);
-        dataContextProps(nextData);
-        if (propertyName !== void 0)
-          subschema.propertyName = propertyName;
-      }
-      if (dataTypes)
-        subschema.dataTypes = dataTypes;
-      function dataContextProps(_nextData) {
-        subschema.data = _nextData;
-        subschema.dataLevel = it.dataLevel + 1;
-        subschema.dataTypes = [];
-        it.definedProperties = /* @__PURE__ */ new Set();
-        subschema.parentData = it.data;
-        subschema.dataNames = [...it.dataNames, _nextData];
-      }
-    }
-    exports2.extendSubschemaData = extendSubschemaData;
-    function extendSubschemaMode(subschema, { jtdDiscriminator, jtdMetadata, compositeRule, createErrors, allErrors }) {
-      if (compositeRule !== void 0)
-        subschema.compositeRule = compositeRule;
-      if (createErrors !== void 0)
-        subschema.createErrors = createErrors;
-      if (allErrors !== void 0)
-        subschema.allErrors = allErrors;
-      subschema.jtdDiscriminator = jtdDiscriminator;
-      subschema.jtdMetadata = jtdMetadata;
-    }
-    exports2.extendSubschemaMode = extendSubschemaMode;
-  }
-});
-
-// node_modules/fast-deep-equal/index.js
-var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
-    "use strict";
-    module2.exports = function equal(a, b) {
-      if (a === b) return true;
-      if (a && b && typeof a == "object" && typeof b == "object") {
-        if (a.constructor !== b.constructor) return false;
-        var length, i, keys;
-        if (Array.isArray(a)) {
-          length = a.length;
-          if (length != b.length) return false;
-          for (i = length; i-- !== 0; )
-            if (!equal(a[i], b[i])) return false;
-          return true;
-        }
-        if (a.constructor === RegExp) return a.source === b.source && a.flags === b.flags;
-        if (a.valueOf !== Object.prototype.valueOf) return a.valueOf() === b.valueOf();
-        if (a.toString !== Object.prototype.toString) return a.toString() === b.toString();
-        keys = Object.keys(a);
-        length = keys.length;
-        if (length !== Object.keys(b).length) return false;
-        for (i = length; i-- !== 0; )
-          if (!Object.prototype.hasOwnProperty.call(b, keys[i])) return false;
-        for (i = length; i-- !== 0; ) {
-          var key = keys[i];
-          if (!equal(a[key], b[key])) return false;
-        }
-        return true;
-      }
-      return a !== a && b !== b;
-    };
-  }
-});
-
-// node_modules/json-schema-traverse/index.js
-var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
-    "use strict";
-    var traverse = module2.exports = function(schema, opts, cb) {
-      if (typeof opts == "function") {
-        cb = opts;
-        opts = {};
-      }
-      cb = opts.cb || cb;
-      var pre = typeof cb == "function" ? cb : cb.pre || function() {
-      };
-      var post = cb.post || function() {
-      };
-      _traverse(opts, pre, post, schema, "", schema);
-    };
-    traverse.keywords = {
-      additionalItems: true,
-      items: true,
-      contains: true,
-      additionalProperties: true,
-      propertyNames: true,
-      not: true,
-      if: true,
-      then: true,
-      else: true
-    };
-    traverse.arrayKeywords = {
-      items: true,
-      allOf: true,
-      anyOf: true,
-      oneOf: true
-    };
-    traverse.propsKeywords = {
-      $defs: true,
-      definitions: true,
-      properties: true,
-      patternProperties: true,
-      dependencies: true
-    };
-    traverse.skipKeywords = {
-      default: true,
-      enum: true,
-      const: true,
-      required: true,
-      maximum: true,
-      minimum: true,
-      exclusiveMaximum: true,
-      exclusiveMinimum: true,
-      multipleOf: true,
-      maxLength: true,
-      minLength: true,
-      pattern: true,
-      format: true,
-      maxItems: true,
-      minItems: true,
-      uniqueItems: true,
-      maxProperties: true,
-      minProperties: true
-    };
-    function _traverse(opts, pre, post, schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex) {
-      if (schema && typeof schema == "object" && !Array.isArray(schema)) {
-        pre(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-        for (var key in schema) {
-          var sch = schema[key];
-          if (Array.isArray(sch)) {
-            if (key in traverse.arrayKeywords) {
-              for (var i = 0; i < sch.length; i++)
-                _traverse(opts, pre, post, sch[i], jsonPtr + "/" + key + "/" + i, rootSchema, jsonPtr, key, schema, i);
-            }
-          } else if (key in traverse.propsKeywords) {
-            if (sch && typeof sch == "object") {
-              for (var prop in sch)
-                _traverse(opts, pre, post, sch[prop], jsonPtr + "/" + key + "/" + escapeJsonPtr(prop), rootSchema, jsonPtr, key, schema, prop);
-            }
-          } else if (key in traverse.keywords || opts.allKeys && !(key in traverse.skipKeywords)) {
-            _traverse(opts, pre, post, sch, jsonPtr + "/" + key, rootSchema, jsonPtr, key, schema);
-          }
-        }
-        post(schema, jsonPtr, rootSchema, parentJsonPtr, parentKeyword, parentSchema, keyIndex);
-      }
-    }
-    function escapeJsonPtr(str) {
-      return str.replace(/~/g, "~0").replace(/\//g, "~1");
-    }
-  }
-});
-
-// node_modules/ajv/dist/compile/resolve.js
-var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
-    var util_1 = require_util();
-    var equal = require_fast_deep_equal();
-    var traverse = require_json_schema_traverse();
-    var SIMPLE_INLINED = /* @__PURE__ */ new Set([
-      "type",
-      "format",
-      "pattern",
-      "maxLength",
-      "minLength",
-      "maxProperties",
-      "minProperties",
-      "maxItems",
-      "minItems",
-      "maximum",
-      "minimum",
-      "uniqueItems",
-      "multipleOf",
-      "required",
-      "enum",
-      "const"
-    ]);
-    function inlineRef(schema, limit = true) {
-      if (typeof schema == "boolean")
-        return true;
-      if (limit === true)
-        return !hasRef(schema);
-      if (!limit)
-        return false;
-      return countKeys(schema) <= limit;
-    }
-    exports2.inlineRef = inlineRef;
-    var REF_KEYWORDS = /* @__PURE__ */ new Set([
-      "$ref",
-      "$recursiveRef",
-      "$recursiveAnchor",
-      "$dynamicRef",
-      "$dynamicAnchor"
-    ]);
-    function hasRef(schema) {
-      for (const key in schema) {
-        if (REF_KEYWORDS.has(key))
-          return true;
-        const sch = schema[key];
-        if (Array.isArray(sch) && sch.some(hasRef))
-          return true;
-        if (typeof sch == "object" && hasRef(sch))
-          return true;
-      }
-      return false;
-    }
-    function countKeys(schema) {
-      let count = 0;
-      for (const key in schema) {
-        if (key === "$ref")
-          return Infinity;
-        count++;
-        if (SIMPLE_INLINED.has(key))
-          continue;
-        if (typeof schema[key] == "object") {
-          (0, util_1.eachItem)(schema[key], (sch) => count += countKeys(sch));
-        }
-        if (count === Infinity)
-          return Infinity;
-      }
-      return count;
-    }
-    function getFullPath(resolver, id = "", normalize) {
-      if (normalize !== false)
-        id = normalizeId(id);
-      const p = resolver.parse(id);
-      return _getFullPath(resolver, p);
-    }
-    exports2.getFullPath = getFullPath;
-    function _getFullPath(resolver, p) {
-      const serialized = resolver.serialize(p);
-      return serialized.split("#")[0] + "#";
-    }
-    exports2._getFullPath = _getFullPath;
-    var TRAILING_SLASH_HASH = /#\/?$/;
-    function normalizeId(id) {
-      return id ? id.replace(TRAILING_SLASH_HASH, "") : "";
-    }
-    exports2.normalizeId = normalizeId;
-    function resolveUrl(resolver, baseId, id) {
-      id = normalizeId(id);
-      return resolver.resolve(baseId, id);
-    }
-    exports2.resolveUrl = resolveUrl;
-    var ANCHOR = /^[a-z_][-a-z0-9._]*$/i;
-    function getSchemaRefs(schema, baseId) {
-      if (typeof schema == "boolean")
-        return {};
-      const { schemaId, uriResolver } = this.opts;
-      const schId = normalizeId(schema[schemaId] || baseId);
-      const baseIds = { "": schId };
-      const pathPrefix = getFullPath(uriResolver, schId, false);
-      const localRefs = {};
-      const schemaRefs = /* @__PURE__ */ new Set();
-      traverse(schema, { allKeys: true }, (sch, jsonPtr, _, parentJsonPtr) => {
-        if (parentJsonPtr === void 0)
-          return;
-        const fullPath = pathPrefix + jsonPtr;
-        let innerBaseId = baseIds[parentJsonPtr];
-        if (typeof sch[schemaId] == "string")
-          innerBaseId = addRef.call(this, sch[schemaId]);
-        addAnchor.call(this, sch.$anchor);
-        addAnchor.call(this, sch.$dynamicAnchor);
-        baseIds[jsonPtr] = innerBaseId;
-        function addRef(ref) {
-          const _resolve = this.opts.uriResolver.resolve;
-          ref = normalizeId(innerBaseId ? _resolve(innerBaseId, ref) : ref);
-          if (schemaRefs.has(ref))
-            throw ambiguos(ref);
-          schemaRefs.add(ref);
-          let schOrRef = this.refs[ref];
-          if (typeof schOrRef == "string")
-            schOrRef = this.refs[schOrRef];
-          if (typeof schOrRef == "object") {
-            checkAmbiguosRef(sch, schOrRef.schema, ref);
-          } else if (ref !== normalizeId(fullPath)) {
-            if (ref[0] === "#") {
-              checkAmbiguosRef(sch, localRefs[ref], ref);
-              localRefs[ref] = sch;
-            } else {
-              this.refs[ref] = fullPath;
-            }
-          }
-          return ref;
-        }
-        function addAnchor(anchor) {
-          if (typeof anchor == "string") {
-            if (!ANCHOR.test(anchor))
-              throw new Error(`invalid anchor "${anchor}"`);
-            addRef.call(this, `#${anchor}`);
-          }
-        }
-      });
-      return localRefs;
-      function checkAmbiguosRef(sch1, sch2, ref) {
-        if (sch2 !== void 0 && !equal(sch1, sch2))
-          throw ambiguos(ref);
-      }
-      function ambiguos(ref) {
-        return new Error(`reference "${ref}" resolves to more than one schema`);
-      }
-    }
-    exports2.getSchemaRefs = getSchemaRefs;
-  }
-});
-
-// node_modules/ajv/dist/compile/validate/index.js
-var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
-    var boolSchema_1 = require_boolSchema();
-    var dataType_1 = require_dataType();
-    var applicability_1 = require_applicability();
-    var dataType_2 = require_dataType();
-    var defaults_1 = require_defaults();
-    var keyword_1 = require_keyword();
-    var subschema_1 = require_subschema();
-    var codegen_1 = require_codegen();
-    var names_1 = require_names();
-    var resolve_1 = require_resolve();
-    var util_1 = require_util();
-    var errors_1 = require_errors();
-    function validateFunctionCode(it) {
-      if (isSchemaObj(it)) {
-        checkKeywords(it);
-        if (schemaCxtHasRules(it)) {
-          topSchemaObjCode(it);
-          return;
-        }
-      }
-      validateFunction(it, () => (0, boolSchema_1.topBoolOrEmptySchema)(it));
-    }
-    exports2.validateFunctionCode = validateFunctionCode;
-    function validateFunction({ gen, validateName, schema, schemaEnv, opts }, body) {
-      if (opts.code.es5) {
-        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${names_1.default.valCxt}`, schemaEnv.$async, () => {
-          gen.code((0, codegen_1._)`"use strict"; ${funcSourceUrl(schema, opts)}`);
-          destructureValCxtES5(gen, opts);
-          gen.code(body);
-        });
-      } else {
-        gen.func(validateName, (0, codegen_1._)`${names_1.default.data}, ${destructureValCxt(opts)}`, schemaEnv.$async, () => gen.code(funcSourceUrl(schema, opts)).code(body));
-      }
-    }
-    function destructureValCxt(opts) {
-      return (0, codegen_1._)`{${names_1.default.instancePath}="", ${names_1.default.parentData}, ${names_1.default.parentDataProperty}, ${names_1.default.rootData}=${names_1.default.data}${opts.dynamicRef ? (0, codegen_1._)`, ${names_1.default.dynamicAnchors}={}` : codegen_1.nil}}={}`;
-    }
-    function destructureValCxtES5(gen, opts) {
-      gen.if(names_1.default.valCxt, () => {
-        gen.var(names_1.default.instancePath, (0, codegen_1._)`${names_1.default.valCxt}.${names_1.default.instancePath}`);
-        gen.var(names_1.default.parentData, (0, codegen_1._)`${names_1.default.valCxt}.${names_1.default.parentData}`);
-        gen.var(names_1.default.parentDataProperty, (0, codegen_1._)`${names_1.default.valCxt}.${names_1.default.parentDataProperty}`);
-        gen.var(names_1.default.rootData, (0, codegen_1._)`${names_1.default.valCxt}.${names_1.default.rootData}`);
-        if (opts.dynamicRef)
-          gen.var(names_1.default.dynamicAnchors, (0, codegen_1._)`${names_1.default.valCxt}.${names_1.default.dynamicAnchors}`);
-      }, () => {
-        gen.var(names_1.default.instancePath, (0, codegen_1._)`""`);
-        gen.var(names_1.default.parentData, (0, codegen_1._)`undefined`);
-        gen.var(names_1.default.parentDataProperty, (0, codegen_1._)`undefined`);
-        gen.var(names_1.default.rootData, names_1.default.data);
-        if (opts.dynamicRef)
-          gen.var(names_1.default.dynamicAnchors, (0, codegen_1._)`{}`);
-      });
-    }
-    function topSchemaObjCode(it) {
-      const { schema, opts, gen } = it;
-      validateFunction(it, () => {
-        if (opts.$comment && schema.$comment)
-          commentKeyword(it);
-        checkNoDefault(it);
-        gen.let(names_1.default.vErrors, null);
-        gen.let(names_1.default.errors, 0);
-        if (opts.unevaluated)
-          resetEvaluated(it);
-        typeAndKeywords(it);
-        returnResults(it);
-      });
-      return;
-    }
-    function resetEvaluated(it) {
-      const { gen, validateName } = it;
-      it.evaluated = gen.const("evaluated", (0, codegen_1._)`${validateName}.evaluated`);
-      gen.if((0, codegen_1._)`${it.evaluated}.dynamicProps`, () => gen.assign((0, codegen_1._)`${it.evaluated}.props`, (0, codegen_1._)`undefined`));
-      gen.if((0, codegen_1._)`${it.evaluated}.dynamicItems`, () => gen.assign((0, codegen_1._)`${it.evaluated}.items`, (0, codegen_1._)`undefined`));
-    }
-    function funcSourceUrl(schema, opts) {
-      const schId = typeof schema == "object" && schema[opts.schemaId];
-      return schId && (opts.code.source || opts.code.process) ? (0, codegen_1._)`/*# sourceURL=${schId} */` : codegen_1.nil;
-    }
-    function subschemaCode(it, valid) {
-      if (isSchemaObj(it)) {
-        checkKeywords(it);
-        if (schemaCxtHasRules(it)) {
-          subSchemaObjCode(it, valid);
-          return;
-        }
-      }
-      (0, boolSchema_1.boolOrEmptySchema)(it, valid);
-    }
-    function schemaCxtHasRules({ schema, self }) {
-      if (typeof schema == "boolean")
-        return !schema;
-      for (const key in schema)
-        if (self.RULES.all[key])
-          return true;
-      return false;
-    }
-    function isSchemaObj(it) {
-      return typeof it.schema != "boolean";
-    }
-    function subSchemaObjCode(it, valid) {
-      const { schema, gen, opts } = it;
-      if (opts.$comment && schema.$comment)
-        commentKeyword(it);
-      updateContext(it);
-      checkAsyncSchema(it);
-      const errsCount = gen.const("_errs", names_1.default.errors);
-      typeAndKeywords(it, errsCount);
-      gen.var(valid, (0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
-    }
-    function checkKeywords(it) {
-      (0, util_1.checkUnknownRules)(it);
-      checkRefsAndKeywords(it);
-    }
-    function typeAndKeywords(it, errsCount) {
-      if (it.opts.jtd)
-        return schemaKeywords(it, [], false, errsCount);
-      const types = (0, dataType_1.getSchemaTypes)(it.schema);
-      const checkedTypes = (0, dataType_1.coerceAndCheckDataType)(it, types);
-      schemaKeywords(it, types, !checkedTypes, errsCount);
-    }
-    function checkRefsAndKeywords(it) {
-      const { schema, errSchemaPath, opts, self } = it;
-      if (schema.$ref && opts.ignoreKeywordsWithRef && (0, util_1.schemaHasRulesButRef)(schema, self.RULES)) {
-        self.logger.warn(`$ref: keywords ignored in schema at path "${errSchemaPath}"`);
-      }
-    }
-    function checkNoDefault(it) {
-      const { schema, opts } = it;
-      if (schema.default !== void 0 && opts.useDefaults && opts.strictSchema) {
-        (0, util_1.checkStrictMode)(it, "default is ignored in the schema root");
-      }
-    }
-    function updateContext(it) {
-      const schId = it.schema[it.opts.schemaId];
-      if (schId)
-        it.baseId = (0, resolve_1.resolveUrl)(it.opts.uriResolver, it.baseId, schId);
-    }
-    function checkAsyncSchema(it) {
-      if (it.schema.$async && !it.schemaEnv.$async)
-        throw new Error("async schema in sync schema");
-    }
-    function commentKeyword({ gen, schemaEnv, schema, errSchemaPath, opts }) {
-      const msg = schema.$comment;
-      if (opts.$comment === true) {
-        gen.code((0, codegen_1._)`${names_1.default.self}.logger.log(${msg})`);
-      } else if (typeof opts.$comment == "function") {
-        const schemaPath = (0, codegen_1.str)`${errSchemaPath}/$comment`;
-        const rootName = gen.scopeValue("root", { ref: schemaEnv.root });
-        gen.code((0, codegen_1._)`${names_1.default.self}.opts.$comment(${msg}, ${schemaPath}, ${rootName}.schema)`);
-      }
-    }
-    function returnResults(it) {
-      const { gen, schemaEnv, validateName, ValidationError, opts } = it;
-      if (schemaEnv.$async) {
-        gen.if((0, codegen_1._)`${names_1.default.errors} === 0`, () => gen.return(names_1.default.data), () => gen.throw((0, codegen_1._)`new ${ValidationError}(${names_1.default.vErrors})`));
-      } else {
-        gen.assign((0, codegen_1._)`${validateName}.errors`, names_1.default.vErrors);
-        if (opts.unevaluated)
-          assignEvaluated(it);
-        gen.return((0, codegen_1._)`${names_1.default.errors} === 0`);
-      }
-    }
-    function assignEvaluated({ gen, evaluated, props, items }) {
-      if (props instanceof codegen_1.Name)
-        gen.assign((0, codegen_1._)`${evaluated}.props`, props);
-      if (items instanceof codegen_1.Name)
-        gen.assign((0, codegen_1._)`${evaluated}.items`, items);
-    }
-    function schemaKeywords(it, types, typeErrors, errsCount) {
-      const { gen, schema, data, allErrors, opts, self } = it;
-      const { RULES: RULES2 } = self;
-      if (schema.$ref && (opts.ignoreKeywordsWithRef || !(0, util_1.schemaHasRulesButRef)(schema, RULES2))) {
-        gen.block(() => keywordCode(it, "$ref", RULES2.all.$ref.definition));
-        return;
-      }
-      if (!opts.jtd)
-        checkStrictTypes(it, types);
-      gen.block(() => {
-        for (const group of RULES2.rules)
-          groupKeywords(group);
-        groupKeywords(RULES2.post);
-      });
-      function groupKeywords(group) {
-        if (!(0, applicability_1.shouldUseGroup)(schema, group))
-          return;
-        if (group.type) {
-          gen.if((0, dataType_2.checkDataType)(group.type, data, opts.strictNumbers));
-          iterateKeywords(it, group);
-          if (types.length === 1 && types[0] === group.type && typeErrors) {
-            gen.else();
-            (0, dataType_2.reportTypeError)(it);
-          }
-          gen.endIf();
-        } else {
-          iterateKeywords(it, group);
-        }
-        if (!allErrors)
-          gen.if((0, codegen_1._)`${names_1.default.errors} === ${errsCount || 0}`);
-      }
-    }
-    function iterateKeywords(it, group) {
-      const { gen, schema, opts: { useDefaults } } = it;
-      if (useDefaults)
-        (0, defaults_1.assignDefaults)(it, group.type);
-      gen.block(() => {
-        for (const rule of group.rules) {
-          if ((0, applicability_1.shouldUseRule)(schema, rule)) {
-            keywordCode(it, rule.keyword, rule.definition, group.type);
-          }
-        }
-      });
-    }
-    function checkStrictTypes(it, types) {
-      if (it.schemaEnv.meta || !it.opts.strictTypes)
-        return;
-      checkContextTypes(it, types);
-      if (!it.opts.allowUnionTypes)
-        checkMultipleTypes(it, types);
-      checkKeywordTypes(it, it.dataTypes);
-    }
-    function checkContextTypes(it, types) {
-      if (!types.length)
-        return;
-      if (!it.dataTypes.length) {
-        it.dataTypes = types;
-        return;
-      }
-      types.forEach((t) => {
-        if (!includesType(it.dataTypes, t)) {
-          strictTypesError(it, `type "${t}" not allowed by context "${it.dataTypes.join(",")}"`);
-        }
-      });
-      narrowSchemaTypes(it, types);
-    }
-    function checkMultipleTypes(it, ts) {
-      if (ts.length > 1 && !(ts.length === 2 && ts.includes("null"))) {
-        strictTypesError(it, "use allowUnionTypes to allow union type keyword");
-      }
-    }
-    function checkKeywordTypes(it, ts) {
-      const rules = it.self.RULES.all;
-      for (const keyword in rules) {
-        const rule = rules[keyword];
-        if (typeof rule == "object" && (0, applicability_1.shouldUseRule)(it.schema, rule)) {
-          const { type } = rule.definition;
-          if (type.length && !type.some((t) => hasApplicableType(ts, t))) {
-            strictTypesError(it, `missing type "${type.join(",")}" for keyword "${keyword}"`);
-          }
-        }
-      }
-    }
-    function hasApplicableType(schTs, kwdT) {
-      return schTs.includes(kwdT) || kwdT === "number" && schTs.includes("integer");
-    }
-    function includesType(ts, t) {
-      return ts.includes(t) || t === "integer" && ts.includes("number");
-    }
-    function narrowSchemaTypes(it, withTypes) {
-      const ts = [];
-      for (const t of it.dataTypes) {
-        if (includesType(withTypes, t))
-          ts.push(t);
-        else if (withTypes.includes("integer") && t === "number")
-          ts.push("integer");
-      }
-      it.dataTypes = ts;
-    }
-    function strictTypesError(it, msg) {
-      const schemaPath = it.schemaEnv.baseId + it.errSchemaPath;
-      msg += ` at "${schemaPath}" (strictTypes)`;
-      (0, util_1.checkStrictMode)(it, msg, it.opts.strictTypes);
-    }
-    var KeywordCxt = class {
-      constructor(it, def, keyword) {
-        (0, keyword_1.validateKeywordUsage)(it, def, keyword);
-        this.gen = it.gen;
-        this.allErrors = it.allErrors;
-        this.keyword = keyword;
-        this.data = it.data;
-        this.schema = it.schema[keyword];
-        this.$data = def.$data && it.opts.$data && this.schema && this.schema.$data;
-        this.schemaValue = (0, util_1.schemaRefOrVal)(it, this.schema, keyword, this.$data);
-        this.schemaType = def.schemaType;
-        this.parentSchema = it.schema;
-        this.params = {};
-        this.it = it;
-        this.def = def;
-        if (this.$data) {
-          this.schemaCode = it.gen.const("vSchema", getData(this.$data, it));
-        } else {
-          this.schemaCode = this.schemaValue;
-          if (!(0, keyword_1.validSchemaType)(this.schema, def.schemaType, def.allowUndefined)) {
-            throw new Error(`${keyword} value must be ${JSON.stringify(def.schemaType)}`);
-          }
-        }
-        if ("code" in def ? def.trackErrors : def.errors !== false) {
-          this.errsCount = it.gen.const("_errs", names_1.default.errors);
-        }
-      }
-      result(condition, successAction, failAction) {
-        this.failResult((0, codegen_1.not)(condition), successAction, failAction);
-      }
-      failResult(condition, successAction, failAction) {
-        this.gen.if(condition);
-        if (failAction)
-          failAction();
-        else
-          this.error();
-        if (successAction) {
-          this.gen.else();
-          successAction();
-          if (this.allErrors)
-            this.gen.endIf();
-        } else {
-          if (this.allErrors)
-            this.gen.endIf();
-          else
-            this.gen.else();
-        }
-      }
-      pass(condition, failAction) {
-        this.failResult((0, codegen_1.not)(condition), void 0, failAction);
-      }
-      fail(condition) {
-        if (condition === void 0) {
-          this.error();
-          if (!this.allErrors)
-            this.gen.if(false);
-          return;
-        }
-        this.gen.if(condition);
-        this.error();
-        if (this.allErrors)
-          this.gen.endIf();
-        else
-          this.gen.else();
-      }
-      fail$data(condition) {
-        if (!this.$data)
-          return this.fail(condition);
-        const { schemaCode } = this;
-        this.fail((0, codegen_1._)`${schemaCode} !== undefined && (${(0, codegen_1.or)(this.invalid$data(), condition)})`);
-      }
-      error(append, errorParams, errorPaths) {
-        if (errorParams) {
-          this.setParams(errorParams);
-          this._error(append, errorPaths);
-          this.setParams({});
-          return;
-        }
-        this._error(append, errorPaths);
-      }
-      _error(append, errorPaths) {
-        ;
-        (append ? errors_1.reportExtraError : errors_1.reportError)(this, this.def.error, errorPaths);
-      }
-      $dataError() {
-        (0, errors_1.reportError)(this, this.def.$dataError || errors_1.keyword$DataError);
-      }
-      reset() {
-        if (this.errsCount === void 0)
-          throw new Error('add "trackErrors" to keyword definition');
-        (0, errors_1.resetErrorsCount)(this.gen, this.errsCount);
-      }
-      ok(cond) {
-        if (!this.allErrors)
-          this.gen.if(cond);
-      }
-      setParams(obj, assign) {
-        if (assign)
-          Object.assign(this.params, obj);
-        else
-          this.params = obj;
-      }
-      block$data(valid, codeBlock2, $dataValid = codegen_1.nil) {
-        this.gen.block(() => {
-          this.check$data(valid, $dataValid);
-          codeBlock2();
-        });
-      }
-      check$data(valid = codegen_1.nil, $dataValid = codegen_1.nil) {
-        if (!this.$data)
-          return;
-        const { gen, schemaCode, schemaType, def } = this;
-        gen.if((0, codegen_1.or)((0, codegen_1._)`${schemaCode} === undefined`, $dataValid));
-        if (valid !== codegen_1.nil)
-          gen.assign(valid, true);
-        if (schemaType.length || def.validateSchema) {
-          gen.elseIf(this.invalid$data());
-          this.$dataError();
-          if (valid !== codegen_1.nil)
-            gen.assign(valid, false);
-        }
-        gen.else();
-      }
-      invalid$data() {
-        const { gen, schemaCode, schemaType, def, it } = this;
-        return (0, codegen_1.or)(wrong$DataType(), invalid$DataSchema());
-        function wrong$DataType() {
-          if (schemaType.length) {
-            if (!(schemaCode instanceof codegen_1.Name))
-              throw new Error("ajv implementation error");
-            const st = Array.isArray(schemaType) ? schemaType : [schemaType];
-            return (0, codegen_1._)`${(0, dataType_2.checkDataTypes)(st, schemaCode, it.opts.strictNumbers, dataType_2.DataType.Wrong)}`;
-          }
-          return codegen_1.nil;
-        }
-        function invalid$DataSchema() {
-          if (def.validateSchema) {
-            const validateSchemaRef = gen.scopeValue("validate$data", { ref: def.validateSchema });
-            return (0, codegen_1._)`!${validateSchemaRef}(${schemaCode})`;
-          }
-          return codegen_1.nil;
-        }
-      }
-      subschema(appl, valid) {
-        const subschema = (0, subschema_1.getSubschema)(this.it, appl);
-        (0, subschema_1.extendSubschemaData)(subschema, this.it, appl);
-        (0, subschema_1.extendSubschemaMode)(subschema, appl);
-        const nextContext = { ...this.it, ...subschema, items: void 0, props: void 0 };
-        subschemaCode(nextContext, valid);
-        return nextContext;
-      }
-      mergeEvaluated(schemaCxt, toName) {
-        const { it, gen } = this;
-        if (!it.opts.unevaluated)
-          return;
-        if (it.props !== true && schemaCxt.props !== void 0) {
-          it.props = util_1.mergeEvaluated.props(gen, schemaCxt.props, it.props, toName);
-        }
-        if (it.items !== true && schemaCxt.items !== void 0) {
-          it.items = util_1.mergeEvaluated.items(gen, schemaCxt.items, it.items, toName);
-        }
-      }
-      mergeValidEvaluated(schemaCxt, valid) {
-        const { it, gen } = this;
-        if (it.opts.unevaluated && (it.props !== true || it.items !== true)) {
-          gen.if(valid, () => this.mergeEvaluated(schemaCxt, codegen_1.Name));
-          return true;
-        }
-      }
-    };
-    exports2.KeywordCxt = KeywordCxt;
-    function keywordCode(it, keyword, def, ruleType) {
-      const cxt = new KeywordCxt(it, def, keyword);
-      if ("code" in def) {
-        def.code(cxt, ruleType);
-      } else if (cxt.$data && def.validate) {
-        (0, keyword_1.funcKeywordCode)(cxt, def);
-      } else if ("macro" in def) {
-        (0, keyword_1.macroKeywordCode)(cxt, def);
-      } else if (def.compile || def.validate) {
-        (0, keyword_1.funcKeywordCode)(cxt, def);
-      }
-    }
-    var JSON_POINTER = /^\/(?:[^~]|~0|~1)*$/;
-    var RELATIVE_JSON_POINTER = /^([0-9]+)(#|\/(?:[^~]|~0|~1)*)?$/;
-    function getData($data, { dataLevel, dataNames, dataPathArr }) {
-      let jsonPointer;
-      let data;
-      if ($data === "")
-        return names_1.default.rootData;
-      if ($data[0] === "/") {
-        if (!JSON_POINTER.test($data))
-          throw new Error(`Invalid JSON-pointer: ${$data}`);
-        jsonPointer = $data;
-        data = names_1.default.rootData;
-      } else {
-        const matches = RELATIVE_JSON_POINTER.exec($data);
-        if (!matches)
-          throw new Error(`Invalid JSON-pointer: ${$data}`);
-        const up = +matches[1];
-        jsonPointer = matches[2];
-        if (jsonPointer === "#") {
-          if (up >= dataLevel)
-            throw new Error(errorMsg("property/index", up));
-          return dataPathArr[dataLevel - up];
-        }
-        if (up > dataLevel)
-          throw new Error(errorMsg("data", up));
-        data = dataNames[dataLevel - up];
-        if (!jsonPointer)
-          return data;
-      }
-      let expr = data;
-      const segments = jsonPointer.split("/");
-      for (const segment of segments) {
-        if (segment) {
-          data = (0, codegen_1._)`${data}${(0, codegen_1.getProperty)((0, util_1.unescapeJsonPointer)(segment))}`;
-          expr = (0, codegen_1._)`${expr} && ${data}`;
-        }
-      }
-      return expr;
-      function errorMsg(pointerType, up) {
-        return `Cannot access ${pointerType} ${up} levels up, current level is ${dataLevel}`;
-      }
-    }
-    exports2.getData = getData;
-  }
-});
-
-// node_modules/ajv/dist/runtime/validation_error.js
-var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var ValidationError = class extends Error {
-      constructor(errors) {
-        super("validation failed");
-        this.errors = errors;
-        this.ajv = this.validation = true;
-      }
-    };
-    exports2.default = ValidationError;
-  }
-});
-
-// node_modules/ajv/dist/compile/ref_error.js
-var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var resolve_1 = require_resolve();
-    var MissingRefError = class extends Error {
-      constructor(resolver, baseId, ref, msg) {
-        super(msg || `can't resolve reference ${ref} from id ${baseId}`);
-        this.missingRef = (0, resolve_1.resolveUrl)(resolver, baseId, ref);
-        this.missingSchema = (0, resolve_1.normalizeId)((0, resolve_1.getFullPath)(resolver, this.missingRef));
-      }
-    };
-    exports2.default = MissingRefError;
-  }
-});
-
-// node_modules/ajv/dist/compile/index.js
-var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
-    var codegen_1 = require_codegen();
-    var validation_error_1 = require_validation_error();
-    var names_1 = require_names();
-    var resolve_1 = require_resolve();
-    var util_1 = require_util();
-    var validate_1 = require_validate();
-    var SchemaEnv = class {
-      constructor(env) {
-        var _a;
-        this.refs = {};
-        this.dynamicAnchors = {};
-        let schema;
-        if (typeof env.schema == "object")
-          schema = env.schema;
-        this.schema = env.schema;
-        this.schemaId = env.schemaId;
-        this.root = env.root || this;
-        this.baseId = (_a = env.baseId) !== null && _a !== void 0 ? _a : (0, resolve_1.normalizeId)(schema === null || schema === void 0 ? void 0 : schema[env.schemaId || "$id"]);
-        this.schemaPath = env.schemaPath;
-        this.localRefs = env.localRefs;
-        this.meta = env.meta;
-        this.$async = schema === null || schema === void 0 ? void 0 : schema.$async;
-        this.refs = {};
-      }
-    };
-    exports2.SchemaEnv = SchemaEnv;
-    function compileSchema(sch) {
-      const _sch = getCompilingSchema.call(this, sch);
-      if (_sch)
-        return _sch;
-      const rootId = (0, resolve_1.getFullPath)(this.opts.uriResolver, sch.root.baseId);
-      const { es5, lines } = this.opts.code;
-      const { ownProperties } = this.opts;
-      const gen = new codegen_1.CodeGen(this.scope, { es5, lines, ownProperties });
-      let _ValidationError;
-      if (sch.$async) {
-        _ValidationError = gen.scopeValue("Error", {
-          ref: validation_error_1.default,
-          code: (0, codegen_1._)`require("ajv/dist/runtime/validation_error").default`
-        });
-      }
-      const validateName = gen.scopeName("validate");
-      sch.validateName = validateName;
-      const schemaCxt = {
-        gen,
-        allErrors: this.opts.allErrors,
-        data: names_1.default.data,
-        parentData: names_1.default.parentData,
-        parentDataProperty: names_1.default.parentDataProperty,
-        dataNames: [names_1.default.data],
-        dataPathArr: [codegen_1.nil],
-        // TODO can its length be used as dataLevel if nil is removed?
-        dataLevel: 0,
-        dataTypes: [],
-        definedProperties: /* @__PURE__ */ new Set(),
-        topSchemaRef: gen.scopeValue("schema", this.opts.code.source === true ? { ref: sch.schema, code: (0, codegen_1.stringify)(sch.schema) } : { ref: sch.schema }),
-        validateName,
-        ValidationError: _ValidationError,
-        schema: sch.schema,
-        schemaEnv: sch,
-        rootId,
-        baseId: sch.baseId || rootId,
-        schemaPath: codegen_1.nil,
-        errSchemaPath: sch.schemaPath || (this.opts.jtd ? "" : "#"),
-        errorPath: (0, codegen_1._)`""`,
-        opts: this.opts,
-        self: this
-      };
-      let sourceCode;
-      try {
-        this._compilations.add(sch);
-        (0, validate_1.validateFunctionCode)(schemaCxt);
-        gen.optimize(this.opts.code.optimize);
-        const validateCode = gen.toString();
-        sourceCode = `${gen.scopeRefs(names_1.default.scope)}return ${validateCode}`;
-        if (this.opts.code.process)
-          sourceCode = this.opts.code.process(sourceCode, sch);
-        const makeValidate = new Function(`${names_1.default.self}`, `${names_1.default.scope}`, sourceCode);
-        const validate = makeValidate(this, this.scope.get());
-        this.scope.value(validateName, { ref: validate });
-        validate.errors = null;
-        validate.schema = sch.schema;
-        validate.schemaEnv = sch;
-        if (sch.$async)
-          validate.$async = true;
-        if (this.opts.code.source === true) {
-          validate.source = { validateName, validateCode, scopeValues: gen._values };
-        }
-        if (this.opts.unevaluated) {
-          const { props, items } = schemaCxt;
-          validate.evaluated = {
-            props: props instanceof codegen_1.Name ? void 0 : props,
-            items: items instanceof codegen_1.Name ? void 0 : items,
-            dynamicProps: props instanceof codegen_1.Name,
-            dynamicItems: items instanceof codegen_1.Name
-          };
-          if (validate.source)
-            validate.source.evaluated = (0, codegen_1.stringify)(validate.evaluated);
-        }
-        sch.validate = validate;
-        return sch;
-      } catch (e) {
-        delete sch.validate;
-        delete sch.validateName;
-        if (sourceCode)
-          this.logger.error("Error compiling schema, function code:", sourceCode);
-        throw e;
-      } finally {
-        this._compilations.delete(sch);
-      }
-    }
-    exports2.compileSchema = compileSchema;
-    function resolveRef(root, baseId, ref) {
-      var _a;
-      ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, ref);
-      const schOrFunc = root.refs[ref];
-      if (schOrFunc)
-        return schOrFunc;
-      let _sch = resolve3.call(this, root, ref);
-      if (_sch === void 0) {
-        const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
-        const { schemaId } = this.opts;
-        if (schema)
-          _sch = new SchemaEnv({ schema, schemaId, root, baseId });
-      }
-      if (_sch === void 0)
-        return;
-      return root.refs[ref] = inlineOrCompile.call(this, _sch);
-    }
-    exports2.resolveRef = resolveRef;
-    function inlineOrCompile(sch) {
-      if ((0, resolve_1.inlineRef)(sch.schema, this.opts.inlineRefs))
-        return sch.schema;
-      return sch.validate ? sch : compileSchema.call(this, sch);
-    }
-    function getCompilingSchema(schEnv) {
-      for (const sch of this._compilations) {
-        if (sameSchemaEnv(sch, schEnv))
-          return sch;
-      }
-    }
-    exports2.getCompilingSchema = getCompilingSchema;
-    function sameSchemaEnv(s1, s2) {
-      return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
-    }
-    function resolve3(root, ref) {
-      let sch;
-      while (typeof (sch = this.refs[ref]) == "string")
-        ref = sch;
-      return sch || this.schemas[ref] || resolveSchema.call(this, root, ref);
-    }
-    function resolveSchema(root, ref) {
-      const p = this.opts.uriResolver.parse(ref);
-      const refPath = (0, resolve_1._getFullPath)(this.opts.uriResolver, p);
-      let baseId = (0, resolve_1.getFullPath)(this.opts.uriResolver, root.baseId, void 0);
-      if (Object.keys(root.schema).length > 0 && refPath === baseId) {
-        return getJsonPointer.call(this, p, root);
-      }
-      const id = (0, resolve_1.normalizeId)(refPath);
-      const schOrRef = this.refs[id] || this.schemas[id];
-      if (typeof schOrRef == "string") {
-        const sch = resolveSchema.call(this, root, schOrRef);
-        if (typeof (sch === null || sch === void 0 ? void 0 : sch.schema) !== "object")
-          return;
-        return getJsonPointer.call(this, p, sch);
-      }
-      if (typeof (schOrRef === null || schOrRef === void 0 ? void 0 : schOrRef.schema) !== "object")
-        return;
-      if (!schOrRef.validate)
-        compileSchema.call(this, schOrRef);
-      if (id === (0, resolve_1.normalizeId)(ref)) {
-        const { schema } = schOrRef;
-        const { schemaId } = this.opts;
-        const schId = schema[schemaId];
-        if (schId)
-          baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
-        return new SchemaEnv({ schema, schemaId, root, baseId });
-      }
-      return getJsonPointer.call(this, p, schOrRef);
-    }
-    exports2.resolveSchema = resolveSchema;
-    var PREVENT_SCOPE_CHANGE = /* @__PURE__ */ new Set([
-      "properties",
-      "patternProperties",
-      "enum",
-      "dependencies",
-      "definitions"
-    ]);
-    function getJsonPointer(parsedRef, { baseId, schema, root }) {
-      var _a;
-      if (((_a = parsedRef.fragment) === null || _a === void 0 ? void 0 : _a[0]) !== "/")
-        return;
-      for (const part of parsedRef.fragment.slice(1).split("/")) {
-        if (typeof schema === "boolean")
-          return;
-        const partSchema = schema[(0, util_1.unescapeFragment)(part)];
-        if (partSchema === void 0)
-          return;
-        schema = partSchema;
-        const schId = typeof schema === "object" && schema[this.opts.schemaId];
-        if (!PREVENT_SCOPE_CHANGE.has(part) && schId) {
-          baseId = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schId);
-        }
-      }
-      let env;
-      if (typeof schema != "boolean" && schema.$ref && !(0, util_1.schemaHasRulesButRef)(schema, this.RULES)) {
-        const $ref = (0, resolve_1.resolveUrl)(this.opts.uriResolver, baseId, schema.$ref);
-        env = resolveSchema.call(this, root, $ref);
-      }
-      const { schemaId } = this.opts;
-      env = env || new SchemaEnv({ schema, schemaId, root, baseId });
-      if (env.schema !== env.root.schema)
-        return env;
-      return void 0;
-    }
-  }
-});
-
-// node_modules/ajv/dist/refs/data.json
-var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
-    module2.exports = {
-      $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
-      description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
-      type: "object",
-      required: ["$data"],
-      properties: {
-        $data: {
-          type: "string",
-          anyOf: [{ format: "relative-json-pointer" }, { format: "json-pointer" }]
-        }
-      },
-      additionalProperties: false
-    };
-  }
-});
-
-// node_modules/fast-uri/lib/utils.js
-var require_utils = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
-    "use strict";
-    var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
-    var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
-    var isPort = RegExp.prototype.test.bind(/^\d*$/u);
-    var isHexPair = RegExp.prototype.test.bind(/^[\da-f]{2}$/iu);
-    var isUnreserved = RegExp.prototype.test.bind(/^[\da-z\-._~]$/iu);
-    var isPathCharacter = RegExp.prototype.test.bind(/^[A-Za-z0-9\-._~!$&'()*+,;=:@/]$/u);
-    var isQueryFragmentCharacter = RegExp.prototype.test.bind(/^[A-Za-z0-9\-._~!$&'()*+,;=:@/?]$/u);
-    var isUserinfoCharacter = RegExp.prototype.test.bind(/^[A-Za-z0-9\-._~!$&'()*+,;=:]$/u);
-    var BYTE_HEX = new Array(256);
-    {
-      const HEX_DIGITS = "0123456789ABCDEF";
-      for (let i = 0; i < 256; i++) {
-        BYTE_HEX[i] = "%" + HEX_DIGITS[i >> 4] + HEX_DIGITS[i & 15];
-      }
-    }
-    function percentEncodeNonAscii(cp) {
-      if (cp < 2048) {
-        return BYTE_HEX[192 | cp >> 6] + BYTE_HEX[128 | cp & 63];
-      }
-      if (cp < 65536) {
-        return BYTE_HEX[224 | cp >> 12] + BYTE_HEX[128 | cp >> 6 & 63] + BYTE_HEX[128 | cp & 63];
-      }
-      return BYTE_HEX[240 | cp >> 18] + BYTE_HEX[128 | cp >> 12 & 63] + BYTE_HEX[128 | cp >> 6 & 63] + BYTE_HEX[128 | cp & 63];
-    }
-    function stringArrayToHexStripped(input) {
-      let acc = "";
-      let code = 0;
-      let i = 0;
-      for (i = 0; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
-        if (code === 48) {
-          continue;
-        }
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
-          return "";
-        }
-        acc += input[i];
-        break;
-      }
-      for (i += 1; i < input.length; i++) {
-        code = input[i].charCodeAt(0);
-        if (!(code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102)) {
-          return "";
-        }
-        acc += input[i];
-      }
-      return acc;
-    }
-    var isHextet = RegExp.prototype.test.bind(/^[\dA-Fa-f]{1,4}$/);
-    var isIPvFuture = RegExp.prototype.test.bind(/^[vV][\dA-Fa-f]+\.[A-Za-z\d\-._~!$&'()*+,;=:]+$/);
-    var isZoneCharacter = RegExp.prototype.test.bind(/^[A-Za-z\d\-._~]$/);
-    var nonSimpleDomain = RegExp.prototype.test.bind(/[^!"$&'()*+,\-.;=_`a-z{}~]/u);
-    function isZoneIdentifier(zone) {
-      if (zone.length === 0) return false;
-      for (let i = 0; i < zone.length; i++) {
-        if (isZoneCharacter(zone[i])) continue;
-        if (zone[i] === "%" && i + 2 < zone.length && isHexPair(zone.slice(i + 1, i + 3))) {
-          i += 2;
-          continue;
-        }
-        return false;
-      }
-      return true;
-    }
-    function compressIPv6ZeroRun(hextets) {
-      let bestStart = -1;
-      let bestLength = 0;
-      let runStart = -1;
-      let runLength = 0;
-      for (let i = 0; i < hextets.length; i++) {
-        if (hextets[i] === "0") {
-          if (runStart === -1) runStart = i;
-          runLength++;
-          if (runLength > bestLength) {
-            bestLength = runLength;
-            bestStart = runStart;
-          }
-        } else {
-          runStart = -1;
-          runLength = 0;
-        }
-      }
-      if (bestLength < 2) return hextets.join(":");
-      const head = hextets.slice(0, bestStart).join(":");
-      const tail = hextets.slice(bestStart + bestLength).join(":");
-      return head + "::" + tail;
-    }
-    function normalizeIPv6Address(input) {
-      const compression = input.indexOf("::");
-      if (compression !== -1 && input.indexOf("::", compression + 1) !== -1) return void 0;
-      const left = compression === -1 ? input.split(":") : input.slice(0, compression).split(":");
-      const right = compression === -1 ? [] : input.slice(compression + 2).split(":");
-      if (compression !== -1) {
-        if (left.length === 1 && left[0] === "") left.length = 0;
-        if (right.length === 1 && right[0] === "") right.length = 0;
-      }
-      const parts = left.concat(right);
-      let hextetCount = 0;
-      for (let i = 0; i < parts.length; i++) {
-        const part = parts[i];
-        if (part === "") return void 0;
-        if (part.indexOf(".") !== -1) {
-          if (i !== parts.length - 1 || compression !== -1 && right.length === 0 || !isIPv4(part)) return void 0;
-          hextetCount += 2;
-          continue;
-        }
-        if (!isHextet(part)) return void 0;
-        parts[i] = parseInt(part, 16).toString(16);
-        hextetCount++;
-      }
-      if (compression === -1) {
-        if (hextetCount !== 8) return void 0;
-        return compressIPv6ZeroRun(parts);
-      }
-      if (hextetCount >= 8) return void 0;
-      const expanded = parts.slice(0, left.length);
-      for (let i = hextetCount; i < 8; i++) expanded.push("0");
-      for (let i = left.length; i < parts.length; i++) expanded.push(parts[i]);
-      return compressIPv6ZeroRun(expanded);
-    }
-    function normalizeIPv6(host) {
-      const bracketed = host[0] === "[" && host[host.length - 1] === "]";
-      const hasBracket = host[0] === "[" || host[host.length - 1] === "]";
-      if (hasBracket && !bracketed) return { host, isIPV6: false, error: true };
-      let input = bracketed ? host.slice(1, -1) : host;
-      if (bracketed && isIPvFuture(input)) {
-        input = input.toLowerCase();
-        return { host: `[${input}]`, escapedHost: input, isIPV6: false, isIPVFuture: true };
-      }
-      if (findToken(input, ":") < 2) {
-        return { host, isIPV6: false, error: bracketed };
-      }
-      let zoneIdentifier = "";
-      const zoneSeparator = input.indexOf("%");
-      if (zoneSeparator !== -1) {
-        const separatorLength = input.slice(zoneSeparator, zoneSeparator + 3).toLowerCase() === "%25" ? 3 : 1;
-        zoneIdentifier = input.slice(zoneSeparator + separatorLength);
-        if (!isZoneIdentifier(zoneIdentifier)) return { host, isIPV6: false, error: true };
-        input = input.slice(0, zoneSeparator);
-      }
-      const address = normalizeIPv6Address(input);
-      if (address === void 0) return { host, isIPV6: false, error: true };
-      return {
-        host: address + (zoneIdentifier ? "%" + zoneIdentifier : ""),
-        escapedHost: address + (zoneIdentifier ? "%25" + zoneIdentifier : ""),
-        isIPV6: true
-      };
-    }
-    function findToken(str, token) {
-      let ind = 0;
-      for (let i = 0; i < str.length; i++) {
-        if (str[i] === token) ind++;
-      }
-      return ind;
-    }
-    function removeDotSegments(path) {
-      let input = path;
-      const output = [];
-      let nextSlash = -1;
-      let len = 0;
-      while (len = input.length) {
-        if (len === 1) {
-          if (input === ".") {
-            break;
-          } else if (input === "/") {
-            output.push("/");
-            break;
-          } else {
-            output.push(input);
-            break;
-          }
-        } else if (len === 2) {
-          if (input[0] === ".") {
-            if (input[1] === ".") {
-              break;
-            } else if (input[1] === "/") {
-              input = input.slice(2);
-              continue;
-            }
-          } else if (input[0] === "/") {
-            if (input[1] === "." || input[1] === "/") {
-              output.push("/");
-              break;
-            }
-          }
-        } else if (len === 3) {
-          if (input === "/..") {
-            if (output.length !== 0) {
-              output.pop();
-            }
-            output.push("/");
-            break;
-          }
-        }
-        if (input[0] === ".") {
-          if (input[1] === ".") {
-            if (input[2] === "/") {
-              input = input.slice(3);
-              continue;
-            }
-          } else if (input[1] === "/") {
-            input = input.slice(2);
-            continue;
-          }
-        } else if (input[0] === "/") {
-          if (input[1] === ".") {
-            if (input[2] === "/") {
-              input = input.slice(2);
-              continue;
-            } else if (input[2] === ".") {
-              if (input[3] === "/") {
-                input = input.slice(3);
-                if (output.length !== 0) {
-                  output.pop();
-                }
-                continue;
-              }
-            }
-          }
-        }
-        if ((nextSlash = input.indexOf("/", 1)) === -1) {
-          output.push(input);
-          break;
-        } else {
-          output.push(input.slice(0, nextSlash));
-          input = input.slice(nextSlash);
-        }
-      }
-      return output.join("");
-    }
-    function removeDotSegmentsRelative(path) {
-      if (path === "" || path[0] === "/") {
-        return removeDotSegments(path);
-      }
-      const segments = path.split("/");
-      const last = segments.length - 1;
-      const output = [];
-      let trailingDirectory = false;
-      for (let i = 0; i <= last; i++) {
-        const segment = segments[i];
-        if (segment === "." || segment === "..") {
-          if (segment === "..") {
-            if (output.length !== 0 && output[output.length - 1] !== "..") {
-              output.pop();
-            } else {
-              output.push("..");
-            }
-          }
-          trailingDirectory = i === last;
-        } else {
-          output.push(segment);
-        }
-      }
-      if (trailingDirectory && output[output.length - 1] !== "..") {
-        output.push("");
-      }
-      if (output.length === 0 || output[0] === "" || output[0].includes(":")) {
-        output.unshift(".");
-      }
-      return output.join("/");
-    }
-    var HOST_DELIMS = { "@": "%40", "/": "%2F", "?": "%3F", "#": "%23", ":": "%3A" };
-    var HOST_DELIM_RE = /[@/?#:]/g;
-    var HOST_DELIM_NO_COLON_RE = /[@/?#]/g;
-    function reescapeHostDelimiters(host, isIP) {
-      const re = isIP ? HOST_DELIM_NO_COLON_RE : HOST_DELIM_RE;
-      re.lastIndex = 0;
-      return host.replace(re, (ch) => HOST_DELIMS[ch]);
-    }
-    function normalizePercentEncoding(input, decodeUnreserved = false) {
-      if (input.indexOf("%") === -1) {
-        return input;
-      }
-      let output = "";
-      for (let i = 0; i < input.length; i++) {
-        if (input[i] === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            const normalizedHex = hex.toUpperCase();
-            const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
-            if (decodeUnreserved && isUnreserved(decoded)) {
-              output += decoded;
-            } else {
-              output += "%" + normalizedHex;
-            }
-            i += 2;
-            continue;
-          }
-        }
-        output += input[i];
-      }
-      return output;
-    }
-    function normalizePathEncoding(input) {
-      let output = "";
-      for (let i = 0; i < input.length; i++) {
-        const ch = input[i];
-        if (ch === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            const normalizedHex = hex.toUpperCase();
-            const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
-            if (decoded !== "." && isUnreserved(decoded)) {
-              output += decoded;
-            } else {
-              output += "%" + normalizedHex;
-            }
-            i += 2;
-            continue;
-          }
-        }
-        if (isPathCharacter(ch)) {
-          output += ch;
-        } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
-            const low = input.charCodeAt(i + 1);
-            if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
-              i++;
-            } else {
-              output += percentEncodeNonAscii(65533);
-            }
-          } else {
-            output += percentEncodeNonAscii(65533);
-          }
-        }
-      }
-      return output;
-    }
-    function serializePathEncoding(input, pathNoScheme = false) {
-      let output = "";
-      let firstSegment = pathNoScheme && input[0] !== "/";
-      for (let i = 0; i < input.length; i++) {
-        const ch = input[i];
-        if (ch === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            output += "%" + hex.toUpperCase();
-            i += 2;
-            continue;
-          }
-        }
-        if (ch === "/") {
-          firstSegment = false;
-        }
-        if (isPathCharacter(ch) && (ch !== ":" || !firstSegment)) {
-          output += ch;
-        } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
-            const low = input.charCodeAt(i + 1);
-            if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
-              i++;
-            } else {
-              output += percentEncodeNonAscii(65533);
-            }
-          } else {
-            output += percentEncodeNonAscii(65533);
-          }
-        }
-      }
-      return output;
-    }
-    function encodeComponent(input, isAllowed) {
-      let output = "";
-      for (let i = 0; i < input.length; i++) {
-        const ch = input[i];
-        if (ch === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            output += "%" + hex.toUpperCase();
-            i += 2;
-            continue;
-          }
-        }
-        if (isAllowed(ch)) {
-          output += ch;
-        } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
-            const low = input.charCodeAt(i + 1);
-            if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
-              i++;
-            } else {
-              output += percentEncodeNonAscii(65533);
-            }
-          } else {
-            output += percentEncodeNonAscii(65533);
-          }
-        }
-      }
-      return output;
-    }
-    function encodeUserinfo(input) {
-      return encodeComponent(input, isUserinfoCharacter);
-    }
-    function encodeQuery(input) {
-      return encodeComponent(input, isQueryFragmentCharacter);
-    }
-    function encodeFragment(input) {
-      return encodeComponent(input, isQueryFragmentCharacter);
-    }
-    function isEscapeSafe(cp) {
-      return cp >= 48 && cp <= 57 || cp >= 65 && cp <= 90 || cp >= 97 && cp <= 122 || cp === 42 || cp === 43 || cp === 45 || cp === 46 || cp === 47 || cp === 64 || cp === 95;
-    }
-    function normalizeQueryFragmentEncoding(input) {
-      let output = "";
-      for (let i = 0; i < input.length; i++) {
-        const ch = input[i];
-        if (ch === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            const normalizedHex = hex.toUpperCase();
-            const decoded = String.fromCharCode(parseInt(normalizedHex, 16));
-            if (isUnreserved(decoded)) {
-              output += decoded;
-            } else {
-              output += "%" + normalizedHex;
-            }
-            i += 2;
-            continue;
-          }
-        }
-        if (isQueryFragmentCharacter(ch)) {
-          output += ch;
-        } else {
-          const code = input.charCodeAt(i);
-          if (code < 128) {
-            output += isEscapeSafe(code) ? ch : BYTE_HEX[code];
-          } else if (code < 55296 || code > 57343) {
-            output += percentEncodeNonAscii(code);
-          } else if (code <= 56319 && i + 1 < input.length) {
-            const low = input.charCodeAt(i + 1);
-            if (low >= 56320 && low <= 57343) {
-              output += percentEncodeNonAscii(65536 + (code - 55296 << 10) + (low - 56320));
-              i++;
-            } else {
-              output += percentEncodeNonAscii(65533);
-            }
-          } else {
-            output += percentEncodeNonAscii(65533);
-          }
-        }
-      }
-      return output;
-    }
-    function escapePreservingEscapes(input) {
-      let output = "";
-      for (let i = 0; i < input.length; i++) {
-        if (input[i] === "%" && i + 2 < input.length) {
-          const hex = input.slice(i + 1, i + 3);
-          if (isHexPair(hex)) {
-            output += "%" + hex.toUpperCase();
-            i += 2;
-            continue;
-          }
-        }
-        output += escape(input[i]);
-      }
-      return output;
-    }
-    function recomposeAuthority(component) {
-      const uriTokens = [];
-      if (component.userinfo !== void 0) {
-        uriTokens.push(encodeUserinfo(component.userinfo));
-        uriTokens.push("@");
-      }
-      if (component.host !== void 0) {
-        let host = component.host;
-        if (!isIPv4(host)) {
-          let ipV6res = normalizeIPv6(host);
-          if (ipV6res.isIPV6 !== true && ipV6res.isIPVFuture !== true) {
-            host = normalizePercentEncoding(host, true);
-            ipV6res = normalizeIPv6(host);
-          }
-          if (ipV6res.isIPV6 === true || ipV6res.isIPVFuture === true) {
-            host = `[${ipV6res.escapedHost}]`;
-          } else {
-            host = reescapeHostDelimiters(host, false);
-          }
-        }
-        uriTokens.push(host);
-      }
-      if (typeof component.port === "number" || typeof component.port === "string") {
-        const port = String(component.port);
-        if (!isPort(port)) {
-          throw new TypeError("URI port is malformed.");
-        }
-        uriTokens.push(":");
-        uriTokens.push(port);
-      }
-      return uriTokens.length ? uriTokens.join("") : void 0;
-    }
-    module2.exports = {
-      nonSimpleDomain,
-      recomposeAuthority,
-      reescapeHostDelimiters,
-      normalizePercentEncoding,
-      normalizePathEncoding,
-      serializePathEncoding,
-      normalizeQueryFragmentEncoding,
-      encodeUserinfo,
-      encodeQuery,
-      encodeFragment,
-      escapePreservingEscapes,
-      removeDotSegments,
-      removeDotSegmentsRelative,
-      isIPv4,
-      isUUID,
-      normalizeIPv6,
-      stringArrayToHexStripped
-    };
-  }
-});
-
-// node_modules/fast-uri/lib/schemes.js
-var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
-    "use strict";
-    var { isUUID } = require_utils();
-    var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
-    var supportedSchemeNames = (
-      /** @type {const} */
-      [
-        "http",
-        "https",
-        "ws",
-        "wss",
-        "urn",
-        "urn:uuid"
-      ]
-    );
-    function isValidSchemeName(name) {
-      return supportedSchemeNames.indexOf(
-        /** @type {*} */
-        name
-      ) !== -1;
-    }
-    function wsIsSecure(wsComponent) {
-      if (wsComponent.secure === true) {
-        return true;
-      } else if (wsComponent.secure === false) {
-        return false;
-      } else if (wsComponent.scheme) {
-        return wsComponent.scheme.length === 3 && (wsComponent.scheme[0] === "w" || wsComponent.scheme[0] === "W") && (wsComponent.scheme[1] === "s" || wsComponent.scheme[1] === "S") && (wsComponent.scheme[2] === "s" || wsComponent.scheme[2] === "S");
-      } else {
-        return false;
-      }
-    }
-    function httpParse(component) {
-      if (!component.host) {
-        component.error = component.error || "HTTP URIs must have a host.";
-      }
-      return component;
-    }
-    function httpSerialize(component) {
-      const secure = String(component.scheme).toLowerCase() === "https";
-      if (component.port === (secure ? 443 : 80) || component.port === "") {
-        component.port = void 0;
-      }
-      if (!component.path) {
-        component.path = "/";
-      }
-      return component;
-    }
-    function wsParse(wsComponent) {
-      wsComponent.secure = wsIsSecure(wsComponent);
-      wsComponent.resourceName = (wsComponent.path || "/") + (wsComponent.query ? "?" + wsComponent.query : "");
-      wsComponent.path = void 0;
-      wsComponent.query = void 0;
-      return wsComponent;
-    }
-    function wsSerialize(wsComponent) {
-      if (wsComponent.port === (wsIsSecure(wsComponent) ? 443 : 80) || wsComponent.port === "") {
-        wsComponent.port = void 0;
-      }
-      if (typeof wsComponent.secure === "boolean") {
-        wsComponent.scheme = wsComponent.secure ? "wss" : "ws";
-        wsComponent.secure = void 0;
-      }
-      if (wsComponent.resourceName) {
-        const queryIndex = wsComponent.resourceName.indexOf("?");
-        const path = queryIndex === -1 ? wsComponent.resourceName : wsComponent.resourceName.slice(0, queryIndex);
-        wsComponent.path = path && path !== "/" ? path : void 0;
-        wsComponent.query = queryIndex === -1 ? void 0 : wsComponent.resourceName.slice(queryIndex + 1);
-        wsComponent.resourceName = void 0;
-      }
-      wsComponent.fragment = void 0;
-      return wsComponent;
-    }
-    function urnParse(urnComponent, options) {
-      if (!urnComponent.path) {
-        urnComponent.error = "URN can not be parsed";
-        return urnComponent;
-      }
-      const matches = urnComponent.path.match(URN_REG);
-      if (matches && matches[0] === urnComponent.path) {
-        const scheme = options.scheme || urnComponent.scheme || "urn";
-        urnComponent.nid = matches[1].toLowerCase();
-        urnComponent.nss = matches[2];
-        const urnScheme = `${scheme}:${options.nid || urnComponent.nid}`;
-        const schemeHandler = getSchemeHandler(urnScheme);
-        urnComponent.path = void 0;
-        if (schemeHandler) {
-          urnComponent = schemeHandler.parse(urnComponent, options);
-        }
-      } else {
-        urnComponent.error = urnComponent.error || "URN can not be parsed.";
-      }
-      return urnComponent;
-    }
-    function urnSerialize(urnComponent, options) {
-      if (urnComponent.nid === void 0) {
-        throw new Error("URN without nid cannot be serialized");
-      }
-      const scheme = options.scheme || urnComponent.scheme || "urn";
-      const nid = urnComponent.nid.toLowerCase();
-      const urnScheme = `${scheme}:${options.nid || nid}`;
-      const schemeHandler = getSchemeHandler(urnScheme);
-      if (schemeHandler) {
-        urnComponent = schemeHandler.serialize(urnComponent, options);
-      }
-      const uriComponent = urnComponent;
-      const nss = urnComponent.nss;
-      uriComponent.path = `${nid || options.nid}:${nss}`;
-      options.skipEscape = true;
-      return uriComponent;
-    }
-    function urnuuidParse(urnComponent, options) {
-      const uuidComponent = urnComponent;
-      uuidComponent.uuid = uuidComponent.nss;
-      uuidComponent.nss = void 0;
-      if (!options.tolerant && (!uuidComponent.uuid || !isUUID(uuidComponent.uuid))) {
-        uuidComponent.error = uuidComponent.error || "UUID is not valid.";
-      }
-      return uuidComponent;
-    }
-    function urnuuidSerialize(uuidComponent) {
-      const urnComponent = uuidComponent;
-      urnComponent.nss = (uuidComponent.uuid || "").toLowerCase();
-      return urnComponent;
-    }
-    var http = (
-      /** @type {SchemeHandler} */
-      {
-        scheme: "http",
-        domainHost: true,
-        parse: httpParse,
-        serialize: httpSerialize
-      }
-    );
-    var https = (
-      /** @type {SchemeHandler} */
-      {
-        scheme: "https",
-        domainHost: http.domainHost,
-        parse: httpParse,
-        serialize: httpSerialize
-      }
-    );
-    var ws = (
-      /** @type {SchemeHandler} */
-      {
-        scheme: "ws",
-        domainHost: true,
-        parse: wsParse,
-        serialize: wsSerialize
-      }
-    );
-    var wss = (
-      /** @type {SchemeHandler} */
-      {
-        scheme: "wss",
-        domainHost: ws.domainHost,
-        parse: ws.parse,
-        serialize: ws.serialize
-      }
-    );
-    var urn = (
-      /** @type {SchemeHandler} */
-      {
-        scheme: "urn",
-        parse: urnParse,
-        serialize: urnSerialize,
-        skipNormalize: true
-      }
-    );
-    var urnuuid = (
-      /** @type {SchemeHandler} */
-      {
-        scheme: "urn:uuid",
-        parse: urnuuidParse,
-        serialize: urnuuidSerialize,
-        skipNormalize: true
-      }
-    );
-    var SCHEMES = (
-      /** @type {Record<SchemeName, SchemeHandler>} */
-      {
-        http,
-        https,
-        ws,
-        wss,
-        urn,
-        "urn:uuid": urnuuid
-      }
-    );
-    Object.setPrototypeOf(SCHEMES, null);
-    function getSchemeHandler(scheme) {
-      return scheme && (SCHEMES[
-        /** @type {SchemeName} */
-        scheme
-      ] || SCHEMES[
-        /** @type {SchemeName} */
-        scheme.toLowerCase()
-      ]) || void 0;
-    }
-    module2.exports = {
-      wsIsSecure,
-      SCHEMES,
-      isValidSchemeName,
-      getSchemeHandler
-    };
-  }
-});
-
-// node_modules/fast-uri/index.js
-var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
-    "use strict";
-    var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils();
-    var { SCHEMES, getSchemeHandler } = require_schemes();
-    var VALID_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*$/u;
-    var MALFORMED_SCHEME_ERROR = "URI scheme is malformed.";
-    var MALFORMED_HOST_ERROR = "URI host is malformed.";
-    var FORBIDDEN_DOMAIN_HOST_CHARACTER = /[\0-\x20"#/:<>?@[\\\]^`{|}\x7F]/u;
-    function validateScheme(scheme) {
-      const stringScheme = String(scheme);
-      if (!VALID_SCHEME.test(stringScheme)) {
-        throw new TypeError(MALFORMED_SCHEME_ERROR);
-      }
-      return stringScheme;
-    }
-    function normalize(uri, options) {
-      if (typeof uri === "string") {
-        uri = /** @type {T} */
-        normalizeString(uri, options);
-      } else if (typeof uri === "object") {
-        uri = /** @type {T} */
-        parse(serialize(uri, options), options);
-      }
-      return uri;
-    }
-    function resolve3(baseURI, relativeURI, options) {
-      const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
-      const {
-        parsed: baseParsed,
-        malformedAuthorityOrPort: baseMalformed,
-        malformedPercentEncoding: baseMalformedPercentEncoding,
-        malformedSchemeSpecific: baseMalformedSchemeSpecific,
-        malformedHost: baseMalformedHost,
-        malformedScheme: baseMalformedScheme
-      } = parseWithStatus(baseURI, schemelessOptions);
-      const {
-        parsed: relativeParsed,
-        malformedAuthorityOrPort: relativeMalformed,
-        malformedPercentEncoding: relativeMalformedPercentEncoding,
-        malformedSchemeSpecific: relativeMalformedSchemeSpecific,
-        malformedHost: relativeMalformedHost,
-        malformedScheme: relativeMalformedScheme
-      } = parseWithStatus(relativeURI, schemelessOptions);
-      if (baseMalformed || relativeMalformed || baseMalformedPercentEncoding || relativeMalformedPercentEncoding || baseMalformedSchemeSpecific || relativeMalformedSchemeSpecific || baseMalformedHost || relativeMalformedHost || baseMalformedScheme || relativeMalformedScheme) {
-        throw new Error(baseParsed.error || relativeParsed.error || "URI is malformed.");
-      }
-      const resolved = resolveComponent(baseParsed, relativeParsed, schemelessOptions, true);
-      const resolvedSchemeHandler = getSchemeHandler(options && options.scheme || resolved.scheme);
-      const resolvedHost = resolved.host;
-      const resolvedHostIsIP = resolvedHost !== void 0 && resolvedHost !== "" && (isIPv4(resolvedHost) || normalizeIPv6(resolvedHost).isIPV6);
-      if (hasForbiddenDomainHost(resolved, options || {}, resolvedSchemeHandler, resolvedHostIsIP)) {
-        throw new Error(MALFORMED_HOST_ERROR);
-      }
-      canonicalizeHost(resolved, options || {}, resolvedSchemeHandler, resolvedHostIsIP);
-      const encodedASCIIHost = resolvedHost && resolvedHost.indexOf("%") !== -1 && !new RegExp("\\P{ASCII}", "u").test(resolvedHost);
-      if (resolved.error && !encodedASCIIHost) {
-        throw new Error(resolved.error);
-      }
-      schemelessOptions.skipEscape = true;
-      return serialize(resolved, schemelessOptions);
-    }
-    function resolveComponent(base, relative3, options, skipNormalization) {
-      const target = {};
-      if (!skipNormalization) {
-        base = parse(serialize(base, options), options);
-        relative3 = parse(serialize(relative3, options), options);
-      }
-      options = options || {};
-      if (!options.tolerant && relative3.scheme) {
-        target.scheme = relative3.scheme;
-        target.userinfo = relative3.userinfo;
-        target.host = relative3.host;
-        target.port = relative3.port;
-        target.path = removeDotSegments(relative3.path || "");
-        target.query = relative3.query;
-      } else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
-          target.userinfo = relative3.userinfo;
-          target.host = relative3.host;
-          target.port = relative3.port;
-          target.path = removeDotSegments(relative3.path || "");
-          target.query = relative3.query;
-        } else {
-          if (!relative3.path) {
-            target.path = base.path;
-            if (relative3.query !== void 0) {
-              target.query = relative3.query;
-            } else {
-              target.query = base.query;
-            }
-          } else {
-            if (relative3.path[0] === "/") {
-              target.path = removeDotSegments(relative3.path);
-            } else {
-              const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
-              if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative3.path;
-              } else if (!base.path) {
-                target.path = relative3.path;
-              } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
-              }
-              target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
-            }
-            target.query = relative3.query;
-          }
-          target.userinfo = base.userinfo;
-          target.host = base.host;
-          target.port = base.port;
-        }
-        target.scheme = base.scheme;
-      }
-      target.fragment = relative3.fragment;
-      return target;
-    }
-    function equal(uriA, uriB, options) {
-      const normalizedA = normalizeComparableURI(uriA, options);
-      const normalizedB = normalizeComparableURI(uriB, options);
-      return normalizedA !== void 0 && normalizedB !== void 0 && normalizedA === normalizedB;
-    }
-    function serialize(cmpts, opts) {
-      const component = {
-        host: cmpts.host,
-        scheme: cmpts.scheme,
-        userinfo: cmpts.userinfo,
-        port: cmpts.port,
-        path: cmpts.path,
-        query: cmpts.query,
-        nid: cmpts.nid,
-        nss: cmpts.nss,
-        uuid: cmpts.uuid,
-        fragment: cmpts.fragment,
-        reference: cmpts.reference,
-        resourceName: cmpts.resourceName,
-        secure: cmpts.secure,
-        error: ""
-      };
-      const options = Object.assign({}, opts);
-      const uriTokens = [];
-      if (component.scheme) {
-        component.scheme = validateScheme(component.scheme);
-      }
-      const schemeHandler = getSchemeHandler(options.scheme || component.scheme);
-      if (schemeHandler && schemeHandler.serialize) schemeHandler.serialize(component, options);
-      const hasAuthority = component.userinfo !== void 0 || component.host !== void 0 || component.port !== void 0;
-      const schemelessReference = (component.scheme === void 0 || options.reference === "suffix") && !hasAuthority;
-      const pathNoScheme = !options.skipEscape && schemelessReference;
-      if (component.path !== void 0) {
-        if (!options.skipEscape) {
-          component.path = serializePathEncoding(component.path, pathNoScheme);
-        } else {
-          component.path = normalizePercentEncoding(component.path);
-        }
-      }
-      if (options.reference !== "suffix" && component.scheme) {
-        component.scheme = validateScheme(component.scheme);
-        uriTokens.push(component.scheme, ":");
-      }
-      const authority = recomposeAuthority(component);
-      if (authority !== void 0) {
-        if (options.reference !== "suffix") {
-          uriTokens.push("//");
-        }
-        uriTokens.push(authority);
-        if (component.path && component.path[0] !== "/") {
-          uriTokens.push("/");
-        }
-      }
-      if (component.path !== void 0) {
-        let s = component.path;
-        if (!options.absolutePath && (!schemeHandler || !schemeHandler.absolutePath)) {
-          s = schemelessReference && s[0] !== "/" ? removeDotSegmentsRelative(s) : removeDotSegments(s);
-        }
-        if (schemelessReference) {
-          s = serializePathEncoding(s, true);
-        }
-        if (authority === void 0 && s[0] === "/" && s[1] === "/") {
-          s = "/%2F" + s.slice(2);
-        }
-        uriTokens.push(s);
-      }
-      if (component.query !== void 0) {
-        uriTokens.push("?", encodeQuery(component.query));
-      }
-      if (component.fragment !== void 0) {
-        uriTokens.push("#", encodeFragment(component.fragment));
-      }
-      return uriTokens.join("");
-    }
-    var URI_PARSE = /^(?:([^#/:?]+):)?(?:\/\/((?:([^#/?@]*)@)?(\[[^#/?\]]+\]|[^#/:?]*)(?::(\d*))?))?([^#?]*)(?:\?([^#]*))?(?:#((?:.|[\n\r])*))?/u;
-    var AUTHORITY_PREFIX = /^(?:[^#/:?]+:)?\/\/([^/?#]*)/;
-    var AUTHORITY_INTRODUCER_REGION = /^(?:[^#/:?]+:)?([/\\\t\n\r]*)/;
-    function getParseError(parsed, matches) {
-      if (matches[2] !== void 0 && parsed.path && parsed.path[0] !== "/") {
-        return 'URI path must start with "/" when authority is present.';
-      }
-      if (typeof parsed.port === "number" && (parsed.port < 0 || parsed.port > 65535)) {
-        return "URI port is malformed.";
-      }
-      return void 0;
-    }
-    function hasMalformedPercentEncoding(component) {
-      if (component === void 0) return false;
-      let percent = component.indexOf("%");
-      while (percent !== -1) {
-        if (percent + 2 >= component.length || !/^[\da-f]{2}$/iu.test(component.slice(percent + 1, percent + 3))) {
-          return true;
-        }
-        percent = component.indexOf("%", percent + 3);
-      }
-      return false;
-    }
-    function isIPLiteral(host) {
-      return host[0] === "[" && host[host.length - 1] === "]";
-    }
-    function hasMalformedComponentPercentEncoding(matches) {
-      const host = matches[4];
-      return hasMalformedPercentEncoding(matches[3]) || host !== void 0 && !isIPLiteral(host) && hasMalformedPercentEncoding(host) || hasMalformedPercentEncoding(matches[6]) || hasMalformedPercentEncoding(matches[7]) || hasMalformedPercentEncoding(matches[8]);
-    }
-    function canonicalizeHost(parsed, options, schemeHandler, isIP) {
-      if (hasForbiddenDomainHost(parsed, options, schemeHandler, isIP)) {
-        parsed.error = parsed.error || MALFORMED_HOST_ERROR;
-        return true;
-      }
-      if (!options.unicodeSupport && (!schemeHandler || !schemeHandler.unicodeSupport) && parsed.host && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && isIP === false && nonSimpleDomain(parsed.host)) {
-        let url;
-        try {
-          url = new URL("http://" + parsed.host);
-        } catch (e) {
-          parsed.error = parsed.error || "Host's domain name can not be converted to ASCII: " + e;
-          return true;
-        }
-        if (!isHostOnlyURL(url)) {
-          parsed.error = parsed.error || MALFORMED_HOST_ERROR;
-          return true;
-        }
-        parsed.host = url.hostname;
-      }
-      return false;
-    }
-    function hasForbiddenDomainHost(parsed, options, schemeHandler, isIP) {
-      return Boolean(
-        parsed.host && isIP === false && !isIPLiteral(parsed.host) && (options.domainHost || schemeHandler && schemeHandler.domainHost) && FORBIDDEN_DOMAIN_HOST_CHARACTER.test(parsed.host)
-      );
-    }
-    function isHostOnlyURL(url) {
-      return url.username === "" && url.password === "" && url.port === "" && url.pathname === "/" && url.search === "" && url.hash === "" && url.hostname !== "";
-    }
-    function parseWithStatus(uri, opts) {
-      const options = Object.assign({}, opts);
-      const parsed = {
-        scheme: void 0,
-        userinfo: void 0,
-        host: "",
-        port: void 0,
-        path: "",
-        query: void 0,
-        fragment: void 0
-      };
-      let malformedAuthorityOrPort = false;
-      let malformedPercentEncoding = false;
-      let malformedSchemeSpecific = false;
-      let malformedHost = false;
-      let malformedIPLiteral = false;
-      let malformedScheme = false;
-      let isIP = false;
-      if (options.reference === "suffix") {
-        if (options.scheme) {
-          uri = options.scheme + ":" + uri;
-        } else {
-          uri = "//" + uri;
-        }
-      }
-      const authorityMatch = uri.match(AUTHORITY_PREFIX);
-      if (authorityMatch !== null && authorityMatch[1].indexOf("\\") !== -1) {
-        parsed.error = "URI authority must not contain a literal backslash.";
-        malformedAuthorityOrPort = true;
-      }
-      const introducerMatch = uri.match(AUTHORITY_INTRODUCER_REGION);
-      if (introducerMatch !== null) {
-        const region = introducerMatch[1];
-        const normalizedRegion = region.replace(/[\t\n\r]/g, "");
-        if (normalizedRegion.length >= 2) {
-          if (normalizedRegion.slice(0, 2) !== "//") {
-            parsed.error = parsed.error || "URI authority must not contain a literal backslash.";
-            malformedAuthorityOrPort = true;
-          } else if (region.length !== normalizedRegion.length) {
-            parsed.error = parsed.error || "URI authority introducer must not contain whitespace.";
-            malformedAuthorityOrPort = true;
-          }
-        }
-      }
-      const matches = uri.match(URI_PARSE);
-      if (matches) {
-        parsed.scheme = matches[1];
-        parsed.userinfo = matches[3];
-        parsed.host = matches[4];
-        parsed.port = parseInt(matches[5], 10);
-        parsed.path = matches[6] || "";
-        parsed.query = matches[7];
-        parsed.fragment = matches[8];
-        if (parsed.scheme !== void 0) {
-          if (VALID_SCHEME.test(parsed.scheme)) {
-            parsed.scheme = parsed.scheme.toLowerCase();
-          } else {
-            parsed.error = parsed.error || MALFORMED_SCHEME_ERROR;
-            malformedScheme = true;
-          }
-        }
-        malformedPercentEncoding = hasMalformedComponentPercentEncoding(matches);
-        if (malformedPercentEncoding) {
-          parsed.error = parsed.error || "URI contains malformed percent-encoding.";
-        }
-        if (isNaN(parsed.port)) {
-          parsed.port = matches[5];
-        }
-        const parseError = getParseError(parsed, matches);
-        if (parseError !== void 0) {
-          parsed.error = parsed.error || parseError;
-          malformedAuthorityOrPort = true;
-        }
-        if (parsed.host) {
-          const ipv4result = isIPv4(parsed.host);
-          if (ipv4result === false) {
-            const bracketedIPLiteral = isIPLiteral(parsed.host);
-            const hasIPLiteralBracket = parsed.host.indexOf("[") !== -1 || parsed.host.indexOf("]") !== -1;
-            const ipv6result = normalizeIPv6(parsed.host);
-            isIP = ipv6result.isIPV6 || ipv6result.isIPVFuture === true;
-            malformedIPLiteral = hasIPLiteralBracket && (!bracketedIPLiteral || ipv6result.error === true);
-            parsed.host = isIP ? ipv6result.host : ipv6result.host.toLowerCase();
-            if (malformedIPLiteral) {
-              parsed.error = parsed.error || MALFORMED_HOST_ERROR;
-              malformedAuthorityOrPort = true;
-            }
-          } else {
-            isIP = true;
-          }
-        }
-        if (parsed.scheme === void 0 && parsed.userinfo === void 0 && parsed.host === void 0 && parsed.port === void 0 && parsed.query === void 0 && !parsed.path) {
-          parsed.reference = "same-document";
-        } else if (parsed.scheme === void 0) {
-          parsed.reference = "relative";
-        } else if (parsed.fragment === void 0) {
-          parsed.reference = "absolute";
-        } else {
-          parsed.reference = "uri";
-        }
-        if (options.reference && options.reference !== "suffix" && options.reference !== parsed.reference) {
-          parsed.error = parsed.error || "URI is not a " + options.reference + " reference.";
-        }
-        const schemeHandler = getSchemeHandler(options.scheme || parsed.scheme);
-        if (!malformedIPLiteral) {
-          malformedHost = canonicalizeHost(parsed, options, schemeHandler, isIP);
-        }
-        if (uri.indexOf("%") !== -1 && parsed.host !== void 0 && !malformedIPLiteral) {
-          let host = isIP ? parsed.host : normalizePercentEncoding(parsed.host, true);
-          if (!isIP) {
-            host = normalizePercentEncoding(host.toLowerCase());
-          }
-          parsed.host = isIP || options.scheme !== "null" ? reescapeHostDelimiters(host, isIP) : host;
-        }
-        if (!schemeHandler || schemeHandler && !schemeHandler.skipNormalize) {
-          if (parsed.path) {
-            parsed.path = normalizePathEncoding(parsed.path);
-          }
-          if (parsed.query) {
-            parsed.query = normalizeQueryFragmentEncoding(parsed.query);
-          }
-          if (parsed.fragment) {
-            parsed.fragment = normalizeQueryFragmentEncoding(parsed.fragment);
-          }
-        }
-        if (schemeHandler && schemeHandler.parse) {
-          schemeHandler.parse(parsed, options);
-          if (schemeHandler === SCHEMES.urn && parsed.nid === void 0) {
-            malformedSchemeSpecific = true;
-          }
-        }
-      } else {
-        parsed.error = parsed.error || "URI can not be parsed.";
-      }
-      return { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme };
-    }
-    function parse(uri, opts) {
-      return parseWithStatus(uri, opts).parsed;
-    }
-    function normalizeString(uri, opts) {
-      return normalizeStringWithStatus(uri, opts).normalized;
-    }
-    function normalizeStringWithStatus(uri, opts) {
-      const { parsed, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = parseWithStatus(uri, opts);
-      return {
-        normalized: malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? uri : serialize(parsed, opts),
-        malformedAuthorityOrPort,
-        malformedPercentEncoding,
-        malformedSchemeSpecific,
-        malformedHost,
-        malformedScheme
-      };
-    }
-    function normalizeComparableURI(uri, opts) {
-      if (typeof uri !== "string" && typeof uri !== "object") {
-        return void 0;
-      }
-      let value;
-      try {
-        value = typeof uri === "string" ? uri : serialize(uri, opts);
-      } catch {
-        return void 0;
-      }
-      const { normalized, malformedAuthorityOrPort, malformedPercentEncoding, malformedSchemeSpecific, malformedHost, malformedScheme } = normalizeStringWithStatus(value, opts);
-      return malformedAuthorityOrPort || malformedPercentEncoding || malformedSchemeSpecific || malformedHost || malformedScheme ? void 0 : normalized;
-    }
-    var fastUri = {
-      SCHEMES,
-      normalize,
-      resolve: resolve3,
-      resolveComponent,
-      equal,
-      serialize,
-      parse
-    };
-    module2.exports = fastUri;
-    module2.exports.default = fastUri;
-    module2.exports.fastUri = fastUri;
-  }
-});
-
-// node_modules/ajv/dist/runtime/uri.js
-var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var uri = require_fast_uri();
-    uri.code = 'require("ajv/dist/runtime/uri").default';
-    exports2.default = uri;
-  }
-});
-
-// node_modules/ajv/dist/core.js
-var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports2, "KeywordCxt", { enumerable: true, get: function() {
-      return validate_1.KeywordCxt;
-    } });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports2, "_", { enumerable: true, get: function() {
-      return codegen_1._;
-    } });
-    Object.defineProperty(exports2, "str", { enumerable: true, get: function() {
-      return codegen_1.str;
-    } });
-    Object.defineProperty(exports2, "stringify", { enumerable: true, get: function() {
-      return codegen_1.stringify;
-    } });
-    Object.defineProperty(exports2, "nil", { enumerable: true, get: function() {
-      return codegen_1.nil;
-    } });
-    Object.defineProperty(exports2, "Name", { enumerable: true, get: function() {
-      return codegen_1.Name;
-    } });
-    Object.defineProperty(exports2, "CodeGen", { enumerable: true, get: function() {
-      return codegen_1.CodeGen;
-    } });
-    var validation_error_1 = require_validation_error();
-    var ref_error_1 = require_ref_error();
-    var rules_1 = require_rules();
-    var compile_1 = require_compile();
-    var codegen_2 = require_codegen();
-    var resolve_1 = require_resolve();
-    var dataType_1 = require_dataType();
-    var util_1 = require_util();
-    var $dataRefSchema = require_data();
-    var uri_1 = require_uri();
-    var defaultRegExp = (str, flags) => new RegExp(str, flags);
-    defaultRegExp.code = "new RegExp";
-    var META_IGNORE_OPTIONS = ["removeAdditional", "useDefaults", "coerceTypes"];
-    var EXT_SCOPE_NAMES = /* @__PURE__ */ new Set([
-      "validate",
-      "serialize",
-      "parse",
-      "wrapper",
-      "root",
-      "schema",
-      "keyword",
-      "pattern",
-      "formats",
-      "validate$data",
-      "func",
-      "obj",
-      "Error"
-    ]);
-    var removedOptions = {
-      errorDataPath: "",
-      format: "`validateFormats: false` can be used instead.",
-      nullable: '"nullable" keyword is supported by default.',
-      jsonPointers: "Deprecated jsPropertySyntax can be used instead.",
-      extendRefs: "Deprecated ignoreKeywordsWithRef can be used instead.",
-      missingRefs: "Pass empty schema with $id that should be ignored to ajv.addSchema.",
-      processCode: "Use option `code: {process: (code, schemaEnv: object) => string}`",
-      sourceCode: "Use option `code: {source: true}`",
-      strictDefaults: "It is default now, see option `strict`.",
-      strictKeywords: "It is default now, see option `strict`.",
-      uniqueItems: '"uniqueItems" keyword is always validated.',
-      unknownFormats: "Disable strict mode or pass `true` to `ajv.addFormat` (or `formats` option).",
-      cache: "Map is used as cache, schema object as key.",
-      serialize: "Map is used as cache, schema object as key.",
-      ajvErrors: "It is default now."
-    };
-    var deprecatedOptions = {
-      ignoreKeywordsWithRef: "",
-      jsPropertySyntax: "",
-      unicode: '"minLength"/"maxLength" account for unicode characters by default.'
-    };
-    var MAX_EXPRESSION = 200;
-    function requiredOptions(o) {
-      var _a, _b, _c, _d, _e, _f, _g, _h, _j, _k, _l, _m, _o, _p, _q, _r, _s, _t, _u, _v, _w, _x, _y, _z, _0;
-      const s = o.strict;
-      const _optz = (_a = o.code) === null || _a === void 0 ? void 0 : _a.optimize;
-      const optimize = _optz === true || _optz === void 0 ? 1 : _optz || 0;
-      const regExp = (_c = (_b = o.code) === null || _b === void 0 ? void 0 : _b.regExp) !== null && _c !== void 0 ? _c : defaultRegExp;
-      const uriResolver = (_d = o.uriResolver) !== null && _d !== void 0 ? _d : uri_1.default;
-      return {
-        strictSchema: (_f = (_e = o.strictSchema) !== null && _e !== void 0 ? _e : s) !== null && _f !== void 0 ? _f : true,
-        strictNumbers: (_h = (_g = o.strictNumbers) !== null && _g !== void 0 ? _g : s) !== null && _h !== void 0 ? _h : true,
-        strictTypes: (_k = (_j = o.strictTypes) !== null && _j !== void 0 ? _j : s) !== null && _k !== void 0 ? _k : "log",
-        strictTuples: (_m = (_l = o.strictTuples) !== null && _l !== void 0 ? _l : s) !== null && _m !== void 0 ? _m : "log",
-        strictRequired: (_p = (_o = o.strictRequired) !== null && _o !== void 0 ? _o : s) !== null && _p !== void 0 ? _p : false,
-        code: o.code ? { ...o.code, optimize, regExp } : { optimize, regExp },
-        loopRequired: (_q = o.loopRequired) !== null && _q !== void 0 ? _q : MAX_EXPRESSION,
-        loopEnum: (_r = o.loopEnum) !== null && _r !== void 0 ? _r : MAX_EXPRESSION,
-        meta: (_s = o.meta) !== null && _s !== void 0 ? _s : true,
-        messages: (_t = o.messages) !== null && _t !== void 0 ? _t : true,
-        inlineRefs: (_u = o.inlineRefs) !== null && _u !== void 0 ? _u : true,
-        schemaId: (_v = o.schemaId) !== null && _v !== void 0 ? _v : "$id",
-        addUsedSchema: (_w = o.addUsedSchema) !== null && _w !== void 0 ? _w : true,
-        validateSchema: (_x = o.validateSchema) !== null && _x !== void 0 ? _x : true,
-        validateFormats: (_y = o.validateFormats) !== null && _y !== void 0 ? _y : true,
-        unicodeRegExp: (_z = o.unicodeRegExp) !== null && _z !== void 0 ? _z : true,
-        int32range: (_0 = o.int32range) !== null && _0 !== void 0 ? _0 : true,
-        uriResolver
-      };
-    }
-    var Ajv2 = class {
-      constructor(opts = {}) {
-        this.schemas = {};
-        this.refs = {};
-        this.formats = /* @__PURE__ */ Object.create(null);
-        this._compilations = /* @__PURE__ */ new Set();
-        this._loading = {};
-        this._cache = /* @__PURE__ */ new Map();
-        opts = this.opts = { ...opts, ...requiredOptions(opts) };
-        const { es5, lines } = this.opts.code;
-        this.scope = new codegen_2.ValueScope({ scope: {}, prefixes: EXT_SCOPE_NAMES, es5, lines });
-        this.logger = getLogger(opts.logger);
-        const formatOpt = opts.validateFormats;
-        opts.validateFormats = false;
-        this.RULES = (0, rules_1.getRules)();
-        checkOptions.call(this, removedOptions, opts, "NOT SUPPORTED");
-        checkOptions.call(this, deprecatedOptions, opts, "DEPRECATED", "warn");
-        this._metaOpts = getMetaSchemaOptions.call(this);
-        if (opts.formats)
-          addInitialFormats.call(this);
-        this._addVocabularies();
-        this._addDefaultMetaSchema();
-        if (opts.keywords)
-          addInitialKeywords.call(this, opts.keywords);
-        if (typeof opts.meta == "object")
-          this.addMetaSchema(opts.meta);
-        addInitialSchemas.call(this);
-        opts.validateFormats = formatOpt;
-      }
-      _addVocabularies() {
-        this.addKeyword("$async");
-      }
-      _addDefaultMetaSchema() {
-        const { $data, meta, schemaId } = this.opts;
-        let _dataRefSchema = $dataRefSchema;
-        if (schemaId === "id") {
-          _dataRefSchema = { ...$dataRefSchema };
-          _dataRefSchema.id = _dataRefSchema.$id;
-          delete _dataRefSchema.$id;
-        }
-        if (meta && $data)
-          this.addMetaSchema(_dataRefSchema, _dataRefSchema[schemaId], false);
-      }
-      defaultMeta() {
-        const { meta, schemaId } = this.opts;
-        return this.opts.defaultMeta = typeof meta == "object" ? meta[schemaId] || meta : void 0;
-      }
-      validate(schemaKeyRef, data) {
-        let v;
-        if (typeof schemaKeyRef == "string") {
-          v = this.getSchema(schemaKeyRef);
-          if (!v)
-            throw new Error(`no schema with key or ref "${schemaKeyRef}"`);
-        } else {
-          v = this.compile(schemaKeyRef);
-        }
-        const valid = v(data);
-        if (!("$async" in v))
-          this.errors = v.errors;
-        return valid;
-      }
-      compile(schema, _meta) {
-        const sch = this._addSchema(schema, _meta);
-        return sch.validate || this._compileSchemaEnv(sch);
-      }
-      compileAsync(schema, meta) {
-        if (typeof this.opts.loadSchema != "function") {
-          throw new Error("options.loadSchema should be a function");
-        }
-        const { loadSchema } = this.opts;
-        return runCompileAsync.call(this, schema, meta);
-        async function runCompileAsync(_schema, _meta) {
-          await loadMetaSchema.call(this, _schema.$schema);
-          const sch = this._addSchema(_schema, _meta);
-          return sch.validate || _compileAsync.call(this, sch);
-        }
-        async function loadMetaSchema($ref) {
-          if ($ref && !this.getSchema($ref)) {
-            await runCompileAsync.call(this, { $ref }, true);
-          }
-        }
-        async function _compileAsync(sch) {
-          try {
-            return this._compileSchemaEnv(sch);
-          } catch (e) {
-            if (!(e instanceof ref_error_1.default))
-              throw e;
-            checkLoaded.call(this, e);
-            await loadMissingSchema.call(this, e.missingSchema);
-            return _compileAsync.call(this, sch);
-          }
-        }
-        function checkLoaded({ missingSchema: ref, missingRef }) {
-          if (this.refs[ref]) {
-            throw new Error(`AnySchema ${ref} is loaded but ${missingRef} cannot be resolved`);
-          }
-        }
-        async function loadMissingSchema(ref) {
-          const _schema = await _loadSchema.call(this, ref);
-          if (!this.refs[ref])
-            await loadMetaSchema.call(this, _schema.$schema);
-          if (!this.refs[ref])
-            this.addSchema(_schema, ref, meta);
-        }
-        async function _loadSchema(ref) {
-          const p = this._loading[ref];
-          if (p)
-            return p;
-          try {
-            return await (this._loading[ref] = loadSchema(ref));
-          } finally {
-            delete this._loading[ref];
-          }
-        }
-      }
-      // Adds schema to the instance
-      addSchema(schema, key, _meta, _validateSchema = this.opts.validateSchema) {
-        if (Array.isArray(schema)) {
-          for (const sch of schema)
-            this.addSchema(sch, void 0, _meta, _validateSchema);
-          return this;
-        }
-        let id;
-        if (typeof schema === "object") {
-          const { schemaId } = this.opts;
-          id = schema[schemaId];
-          if (id !== void 0 && typeof id != "string") {
-            throw new Error(`schema ${schemaId} must be string`);
-          }
-        }
-        key = (0, resolve_1.normalizeId)(key || id);
-        this._checkUnique(key);
-        this.schemas[key] = this._addSchema(schema, _meta, key, _validateSchema, true);
-        return this;
-      }
-      // Add schema that will be used to validate other schemas
-      // options in META_IGNORE_OPTIONS are alway set to false
-      addMetaSchema(schema, key, _validateSchema = this.opts.validateSchema) {
-        this.addSchema(schema, key, true, _validateSchema);
-        return this;
-      }
-      //  Validate schema against its meta-schema
-      validateSchema(schema, throwOrLogError) {
-        if (typeof schema == "boolean")
-          return true;
-        let $schema;
-        $schema = schema.$schema;
-        if ($schema !== void 0 && typeof $schema != "string") {
-          throw new Error("$schema must be a string");
-        }
-        $schema = $schema || this.opts.defaultMeta || this.defaultMeta();
-        if (!$schema) {
-          this.logger.warn("meta-schema not available");
-          this.errors = null;
-          return true;
-        }
-        const valid = this.validate($schema, schema);
-        if (!valid && throwOrLogError) {
-          const message = "schema is invalid: " + this.errorsText();
-          if (this.opts.validateSchema === "log")
-            this.logger.error(message);
-          else
-            throw new Error(message);
-        }
-        return valid;
-      }
-      // Get compiled schema by `key` or `ref`.
-      // (`key` that was passed to `addSchema` or full schema reference - `schema.$id` or resolved id)
-      getSchema(keyRef) {
-        let sch;
-        while (typeof (sch = getSchEnv.call(this, keyRef)) == "string")
-          keyRef = sch;
-        if (sch === void 0) {
-          const { schemaId } = this.opts;
-          const root = new compile_1.SchemaEnv({ schema: {}, schemaId });
-          sch = compile_1.resolveSchema.call(this, root, keyRef);
-          if (!sch)
-            return;
-          this.refs[keyRef] = sch;
-        }
-        return sch.validate || this._compileSchemaEnv(sch);
-      }
-      // Remove cached schema(s).
-      // If no parameter is passed all schemas but meta-schemas are removed.
-      // If RegExp is passed all schemas with key/id matching pattern but meta-schemas are removed.
-      // Even if schema is referenced by other schemas it still can be removed as other schemas have local references.
-      removeSchema(schemaKeyRef) {
-        if (schemaKeyRef instanceof RegExp) {
-          this._removeAllSchemas(this.schemas, schemaKeyRef);
-          this._removeAllSchemas(this.refs, schemaKeyRef);
-          return this;
-        }
-        switch (typeof schemaKeyRef) {
-          case "undefined":
-            this._removeAllSchemas(this.schemas);
-            this._removeAllSchemas(this.refs);
-            this._cache.clear();
-            return this;
-          case "string": {
-            const sch = getSchEnv.call(this, schemaKeyRef);
-            if (typeof sch == "object")
-              this._cache.delete(sch.schema);
-            delete this.schemas[schemaKeyRef];
-            delete this.refs[schemaKeyRef];
-            return this;
-          }
-          case "object": {
-            const cacheKey = schemaKeyRef;
-            this._cache.delete(cacheKey);
-            let id = schemaKeyRef[this.opts.schemaId];
-            if (id) {
-              id = (0, resolve_1.normalizeId)(id);
-              delete this.schemas[id];
-              delete this.refs[id];
-            }
-            return this;
-          }
-          default:
-            throw new Error("ajv.removeSchema: invalid parameter");
-        }
-      }
-      // add "vocabulary" - a collection of keywords
-      addVocabulary(definitions) {
-        for (const def of definitions)
-          this.addKeyword(def);
-        return this;
-      }
-      addKeyword(kwdOrDef, def) {
-        let keyword;
-        if (typeof kwdOrDef == "string") {
-          keyword = kwdOrDef;
-          if (typeof def == "object") {
-            this.logger.warn("these parameters are deprecated, see docs for addKeyword");
-            def.keyword = keyword;
-          }
-        } else if (typeof kwdOrDef == "object" && def === void 0) {
-          def = kwdOrDef;
-          keyword = def.keyword;
-          if (Array.isArray(keyword) && !keyword.length) {
-            throw new Error("addKeywords: keyword must be string or non-empty array");
-          }
-        } else {
-          throw new Error("invalid addKeywords parameters");
-        }
-        checkKeyword.call(this, keyword, def);
-        if (!def) {
-          (0, util_1.eachItem)(keyword, (kwd) => addRule.call(this, kwd));
-          return this;
-        }
-        keywordMetaschema.call(this, def);
-        const definition = {
-          ...def,
-          type: (0, dataType_1.getJSONTypes)(def.type),
-          schemaType: (0, dataType_1.getJSONTypes)(def.schemaType)
-        };
-        (0, util_1.eachItem)(keyword, definition.type.length === 0 ? (k) => addRule.call(this, k, definition) : (k) => definition.type.forEach((t) => addRule.call(this, k, definition, t)));
-        return this;
-      }
-      getKeyword(keyword) {
-        const rule = this.RULES.all[keyword];
-        return typeof rule == "object" ? rule.definition : !!rule;
-      }
-      // Remove keyword
-      removeKeyword(keyword) {
-        const { RULES: RULES2 } = this;
-        delete RULES2.keywords[keyword];
-        delete RULES2.all[keyword];
-        for (const group of RULES2.rules) {
-          const i = group.rules.findIndex((rule) => rule.keyword === keyword);
-          if (i >= 0)
-            group.rules.splice(i, 1);
-        }
-        return this;
-      }
-      // Add format
-      addFormat(name, format) {
-        if (typeof format == "string")
-          format = new RegExp(format);
-        this.formats[name] = format;
-        return this;
-      }
-      errorsText(errors = this.errors, { separator = ", ", dataVar = "data" } = {}) {
-        if (!errors || errors.length === 0)
-          return "No errors";
-        return errors.map((e) => `${dataVar}${e.instancePath} ${e.message}`).reduce((text, msg) => text + separator + msg);
-      }
-      $dataMetaSchema(metaSchema, keywordsJsonPointers) {
-        const rules = this.RULES.all;
-        metaSchema = JSON.parse(JSON.stringify(metaSchema));
-        for (const jsonPointer of keywordsJsonPointers) {
-          const segments = jsonPointer.split("/").slice(1);
-          let keywords = metaSchema;
-          for (const seg of segments)
-            keywords = keywords[seg];
-          for (const key in rules) {
-            const rule = rules[key];
-            if (typeof rule != "object")
-              continue;
-            const { $data } = rule.definition;
-            const schema = keywords[key];
-            if ($data && schema)
-              keywords[key] = schemaOrData(schema);
-          }
-        }
-        return metaSchema;
-      }
-      _removeAllSchemas(schemas, regex) {
-        for (const keyRef in schemas) {
-          const sch = schemas[keyRef];
-          if (!regex || regex.test(keyRef)) {
-            if (typeof sch == "string") {
-              delete schemas[keyRef];
-            } else if (sch && !sch.meta) {
-              this._cache.delete(sch.schema);
-              delete schemas[keyRef];
-            }
-          }
-        }
-      }
-      _addSchema(schema, meta, baseId, validateSchema = this.opts.validateSchema, addSchema = this.opts.addUsedSchema) {
-        let id;
-        const { schemaId } = this.opts;
-        if (typeof schema == "object") {
-          id = schema[schemaId];
-        } else {
-          if (this.opts.jtd)
-            throw new Error("schema must be object");
-          else if (typeof schema != "boolean")
-            throw new Error("schema must be object or boolean");
-        }
-        let sch = this._cache.get(schema);
-        if (sch !== void 0)
-          return sch;
-        baseId = (0, resolve_1.normalizeId)(id || baseId);
-        const localRefs = resolve_1.getSchemaRefs.call(this, schema, baseId);
-        sch = new compile_1.SchemaEnv({ schema, schemaId, meta, baseId, localRefs });
-        this._cache.set(sch.schema, sch);
-        if (addSchema && !baseId.startsWith("#")) {
-          if (baseId)
-            this._checkUnique(baseId);
-          this.refs[baseId] = sch;
-        }
-        if (validateSchema)
-          this.validateSchema(schema, true);
-        return sch;
-      }
-      _checkUnique(id) {
-        if (this.schemas[id] || this.refs[id]) {
-          throw new Error(`schema with key or id "${id}" already exists`);
-        }
-      }
-      _compileSchemaEnv(sch) {
-        if (sch.meta)
-          this._compileMetaSchema(sch);
-        else
-          compile_1.compileSchema.call(this, sch);
-        if (!sch.validate)
-          throw new Error("ajv implementation error");
-        return sch.validate;
-      }
-      _compileMetaSchema(sch) {
-        const currentOpts = this.opts;
-        this.opts = this._metaOpts;
-        try {
-          compile_1.compileSchema.call(this, sch);
-        } finally {
-          this.opts = currentOpts;
-        }
-      }
-    };
-    Ajv2.ValidationError = validation_error_1.default;
-    Ajv2.MissingRefError = ref_error_1.default;
-    exports2.default = Ajv2;
-    function checkOptions(checkOpts, options, msg, log = "error") {
-      for (const key in checkOpts) {
-        const opt = key;
-        if (opt in options)
-          this.logger[log](`${msg}: option ${key}. ${checkOpts[opt]}`);
-      }
-    }
-    function getSchEnv(keyRef) {
-      keyRef = (0, resolve_1.normalizeId)(keyRef);
-      return this.schemas[keyRef] || this.refs[keyRef];
-    }
-    function addInitialSchemas() {
-      const optsSchemas = this.opts.schemas;
-      if (!optsSchemas)
-        return;
-      if (Array.isArray(optsSchemas))
-        this.addSchema(optsSchemas);
-      else
-        for (const key in optsSchemas)
-          this.addSchema(optsSchemas[key], key);
-    }
-    function addInitialFormats() {
-      for (const name in this.opts.formats) {
-        const format = this.opts.formats[name];
-        if (format)
-          this.addFormat(name, format);
-      }
-    }
-    function addInitialKeywords(defs) {
-      if (Array.isArray(defs)) {
-        this.addVocabulary(defs);
-        return;
-      }
-      this.logger.warn("keywords option as map is deprecated, pass array");
-      for (const keyword in defs) {
-        const def = defs[keyword];
-        if (!def.keyword)
-          def.keyword = keyword;
-        this.addKeyword(def);
-      }
-    }
-    function getMetaSchemaOptions() {
-      const metaOpts = { ...this.opts };
-      for (const opt of META_IGNORE_OPTIONS)
-        delete metaOpts[opt];
-      return metaOpts;
-    }
-    var noLogs = { log() {
-    }, warn() {
-    }, error() {
-    } };
-    function getLogger(logger) {
-      if (logger === false)
-        return noLogs;
-      if (logger === void 0)
-        return console;
-      if (logger.log && logger.warn && logger.error)
-        return logger;
-      throw new Error("logger must implement log, warn and error methods");
-    }
-    var KEYWORD_NAME = /^[a-z_$][a-z0-9_$:-]*$/i;
-    function checkKeyword(keyword, def) {
-      const { RULES: RULES2 } = this;
-      (0, util_1.eachItem)(keyword, (kwd) => {
-        if (RULES2.keywords[kwd])
-          throw new Error(`Keyword ${kwd} is already defined`);
-        if (!KEYWORD_NAME.test(kwd))
-          throw new Error(`Keyword ${kwd} has invalid name`);
-      });
-      if (!def)
-        return;
-      if (def.$data && !("code" in def || "validate" in def)) {
-        throw new Error('$data keyword must have "code" or "validate" function');
-      }
-    }
-    function addRule(keyword, definition, dataType) {
-      var _a;
-      const post = definition === null || definition === void 0 ? void 0 : definition.post;
-      if (dataType && post)
-        throw new Error('keyword with "post" flag cannot have "type"');
-      const { RULES: RULES2 } = this;
-      let ruleGroup = post ? RULES2.post : RULES2.rules.find(({ type: t }) => t === dataType);
-      if (!ruleGroup) {
-        ruleGroup = { type: dataType, rules: [] };
-        RULES2.rules.push(ruleGroup);
-      }
-      RULES2.keywords[keyword] = true;
-      if (!definition)
-        return;
-      const rule = {
-        keyword,
-        definition: {
-          ...definition,
-          type: (0, dataType_1.getJSONTypes)(definition.type),
-          schemaType: (0, dataType_1.getJSONTypes)(definition.schemaType)
-        }
-      };
-      if (definition.before)
-        addBeforeRule.call(this, ruleGroup, rule, definition.before);
-      else
-        ruleGroup.rules.push(rule);
-      RULES2.all[keyword] = rule;
-      (_a = definition.implements) === null || _a === void 0 ? void 0 : _a.forEach((kwd) => this.addKeyword(kwd));
-    }
-    function addBeforeRule(ruleGroup, rule, before) {
-      const i = ruleGroup.rules.findIndex((_rule) => _rule.keyword === before);
-      if (i >= 0) {
-        ruleGroup.rules.splice(i, 0, rule);
-      } else {
-        ruleGroup.rules.push(rule);
-        this.logger.warn(`rule ${before} is not defined`);
-      }
-    }
-    function keywordMetaschema(def) {
-      let { metaSchema } = def;
-      if (metaSchema === void 0)
-        return;
-      if (def.$data && this.opts.$data)
-        metaSchema = schemaOrData(metaSchema);
-      def.validateSchema = this.compile(metaSchema, true);
-    }
-    var $dataRef = {
-      $ref: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#"
-    };
-    function schemaOrData(schema) {
-      return { anyOf: [schema, $dataRef] };
-    }
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/core/id.js
-var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var def = {
-      keyword: "id",
-      code() {
-        throw new Error('NOT SUPPORTED: keyword "id", use "$id" for schema ID');
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/core/ref.js
-var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.callRef = exports2.getValidate = void 0;
-    var ref_error_1 = require_ref_error();
-    var code_1 = require_code2();
-    var codegen_1 = require_codegen();
-    var names_1 = require_names();
-    var compile_1 = require_compile();
-    var util_1 = require_util();
-    var def = {
-      keyword: "$ref",
-      schemaType: "string",
-      code(cxt) {
-        const { gen, schema: $ref, it } = cxt;
-        const { baseId, schemaEnv: env, validateName, opts, self } = it;
-        const { root } = env;
-        if (($ref === "#" || $ref === "#/") && baseId === root.baseId)
-          return callRootRef();
-        const schOrEnv = compile_1.resolveRef.call(self, root, baseId, $ref);
-        if (schOrEnv === void 0)
-          throw new ref_error_1.default(it.opts.uriResolver, baseId, $ref);
-        if (schOrEnv instanceof compile_1.SchemaEnv)
-          return callValidate(schOrEnv);
-        return inlineRefSchema(schOrEnv);
-        function callRootRef() {
-          if (env === root)
-            return callRef(cxt, validateName, env, env.$async);
-          const rootName = gen.scopeValue("root", { ref: root });
-          return callRef(cxt, (0, codegen_1._)`${rootName}.validate`, root, root.$async);
-        }
-        function callValidate(sch) {
-          const v = getValidate(cxt, sch);
-          callRef(cxt, v, sch, sch.$async);
-        }
-        function inlineRefSchema(sch) {
-          const schName = gen.scopeValue("schema", opts.code.source === true ? { ref: sch, code: (0, codegen_1.stringify)(sch) } : { ref: sch });
-          const valid = gen.name("valid");
-          const schCxt = cxt.subschema({
-            schema: sch,
-            dataTypes: [],
-            schemaPath: codegen_1.nil,
-            topSchemaRef: schName,
-            errSchemaPath: $ref
-          }, valid);
-          cxt.mergeEvaluated(schCxt);
-          cxt.ok(valid);
-        }
-      }
-    };
-    function getValidate(cxt, sch) {
-      const { gen } = cxt;
-      return sch.validate ? gen.scopeValue("validate", { ref: sch.validate }) : (0, codegen_1._)`${gen.scopeValue("wrapper", { ref: sch })}.validate`;
-    }
-    exports2.getValidate = getValidate;
-    function callRef(cxt, v, sch, $async) {
-      const { gen, it } = cxt;
-      const { allErrors, schemaEnv: env, opts } = it;
-      const passCxt = opts.passContext ? names_1.default.this : codegen_1.nil;
-      if ($async)
-        callAsyncRef();
-      else
-        callSyncRef();
-      function callAsyncRef() {
-        if (!env.$async)
-          throw new Error("async schema referenced by sync schema");
-        const valid = gen.let("valid");
-        gen.try(() => {
-          gen.code((0, codegen_1._)`await ${(0, code_1.callValidateCode)(cxt, v, passCxt)}`);
-          addEvaluatedFrom(v);
-          if (!allErrors)
-            gen.assign(valid, true);
-        }, (e) => {
-          gen.if((0, codegen_1._)`!(${e} instanceof ${it.ValidationError})`, () => gen.throw(e));
-          addErrorsFrom(e);
-          if (!allErrors)
-            gen.assign(valid, false);
-        });
-        cxt.ok(valid);
-      }
-      function callSyncRef() {
-        cxt.result((0, code_1.callValidateCode)(cxt, v, passCxt), () => addEvaluatedFrom(v), () => addErrorsFrom(v));
-      }
-      function addErrorsFrom(source) {
-        const errs = (0, codegen_1._)`${source}.errors`;
-        gen.assign(names_1.default.vErrors, (0, codegen_1._)`${names_1.default.vErrors} === null ? ${errs} : ${names_1.default.vErrors}.concat(${errs})`);
-        gen.assign(names_1.default.errors, (0, codegen_1._)`${names_1.default.vErrors}.length`);
-      }
-      function addEvaluatedFrom(source) {
-        var _a;
-        if (!it.opts.unevaluated)
-          return;
-        const schEvaluated = (_a = sch === null || sch === void 0 ? void 0 : sch.validate) === null || _a === void 0 ? void 0 : _a.evaluated;
-        if (it.props !== true) {
-          if (schEvaluated && !schEvaluated.dynamicProps) {
-            if (schEvaluated.props !== void 0) {
-              it.props = util_1.mergeEvaluated.props(gen, schEvaluated.props, it.props);
-            }
-          } else {
-            const props = gen.var("props", (0, codegen_1._)`${source}.evaluated.props`);
-            it.props = util_1.mergeEvaluated.props(gen, props, it.props, codegen_1.Name);
-          }
-        }
-        if (it.items !== true) {
-          if (schEvaluated && !schEvaluated.dynamicItems) {
-            if (schEvaluated.items !== void 0) {
-              it.items = util_1.mergeEvaluated.items(gen, schEvaluated.items, it.items);
-            }
-          } else {
-            const items = gen.var("items", (0, codegen_1._)`${source}.evaluated.items`);
-            it.items = util_1.mergeEvaluated.items(gen, items, it.items, codegen_1.Name);
-          }
-        }
-      }
-    }
-    exports2.callRef = callRef;
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/core/index.js
-var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var id_1 = require_id();
-    var ref_1 = require_ref();
-    var core = [
-      "$schema",
-      "$id",
-      "$defs",
-      "$vocabulary",
-      { keyword: "$comment" },
-      "definitions",
-      id_1.default,
-      ref_1.default
-    ];
-    exports2.default = core;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
-var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var ops = codegen_1.operators;
-    var KWDs = {
-      maximum: { okStr: "<=", ok: ops.LTE, fail: ops.GT },
-      minimum: { okStr: ">=", ok: ops.GTE, fail: ops.LT },
-      exclusiveMaximum: { okStr: "<", ok: ops.LT, fail: ops.GTE },
-      exclusiveMinimum: { okStr: ">", ok: ops.GT, fail: ops.LTE }
-    };
-    var error = {
-      message: ({ keyword, schemaCode }) => (0, codegen_1.str)`must be ${KWDs[keyword].okStr} ${schemaCode}`,
-      params: ({ keyword, schemaCode }) => (0, codegen_1._)`{comparison: ${KWDs[keyword].okStr}, limit: ${schemaCode}}`
-    };
-    var def = {
-      keyword: Object.keys(KWDs),
-      type: "number",
-      schemaType: "number",
-      $data: true,
-      error,
-      code(cxt) {
-        const { keyword, data, schemaCode } = cxt;
-        cxt.fail$data((0, codegen_1._)`${data} ${KWDs[keyword].fail} ${schemaCode} || isNaN(${data})`);
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
-var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var error = {
-      message: ({ schemaCode }) => (0, codegen_1.str)`must be multiple of ${schemaCode}`,
-      params: ({ schemaCode }) => (0, codegen_1._)`{multipleOf: ${schemaCode}}`
-    };
-    var def = {
-      keyword: "multipleOf",
-      type: "number",
-      schemaType: "number",
-      $data: true,
-      error,
-      code(cxt) {
-        const { gen, data, schemaCode, it } = cxt;
-        const prec = it.opts.multipleOfPrecision;
-        const res = gen.let("res");
-        const invalid = prec ? (0, codegen_1._)`Math.abs(Math.round(${res}) - ${res}) > 1e-${prec}` : (0, codegen_1._)`${res} !== parseInt(${res})`;
-        cxt.fail$data((0, codegen_1._)`(${schemaCode} === 0 || (${res} = ${data}/${schemaCode}, ${invalid}))`);
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/runtime/ucs2length.js
-var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
-      let length = 0;
-      let pos = 0;
-      let value;
-      while (pos < len) {
-        length++;
-        value = str.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
-          if ((value & 64512) === 56320)
-            pos++;
-        }
-      }
-      return length;
-    }
-    exports2.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
-var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var ucs2length_1 = require_ucs2length();
-    var error = {
-      message({ keyword, schemaCode }) {
-        const comp = keyword === "maxLength" ? "more" : "fewer";
-        return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} characters`;
-      },
-      params: ({ schemaCode }) => (0, codegen_1._)`{limit: ${schemaCode}}`
-    };
-    var def = {
-      keyword: ["maxLength", "minLength"],
-      type: "string",
-      schemaType: "number",
-      $data: true,
-      error,
-      code(cxt) {
-        const { keyword, data, schemaCode, it } = cxt;
-        const op = keyword === "maxLength" ? codegen_1.operators.GT : codegen_1.operators.LT;
-        const len = it.opts.unicode === false ? (0, codegen_1._)`${data}.length` : (0, codegen_1._)`${(0, util_1.useFunc)(cxt.gen, ucs2length_1.default)}(${data})`;
-        cxt.fail$data((0, codegen_1._)`${len} ${op} ${schemaCode}`);
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
-var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var code_1 = require_code2();
-    var util_1 = require_util();
-    var codegen_1 = require_codegen();
-    var error = {
-      message: ({ schemaCode }) => (0, codegen_1.str)`must match pattern "${schemaCode}"`,
-      params: ({ schemaCode }) => (0, codegen_1._)`{pattern: ${schemaCode}}`
-    };
-    var def = {
-      keyword: "pattern",
-      type: "string",
-      schemaType: "string",
-      $data: true,
-      error,
-      code(cxt) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
-        const u = it.opts.unicodeRegExp ? "u" : "";
-        if ($data) {
-          const { regExp } = it.opts.code;
-          const regExpCode = regExp.code === "new RegExp" ? (0, codegen_1._)`new RegExp` : (0, util_1.useFunc)(gen, regExp);
-          const valid = gen.let("valid");
-          gen.try(() => gen.assign(valid, (0, codegen_1._)`${regExpCode}(${schemaCode}, ${u}).test(${data})`), () => gen.assign(valid, false));
-          cxt.fail$data((0, codegen_1._)`!${valid}`);
-        } else {
-          const regExp = (0, code_1.usePattern)(cxt, schema);
-          cxt.fail$data((0, codegen_1._)`!${regExp}.test(${data})`);
-        }
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
-var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var error = {
-      message({ keyword, schemaCode }) {
-        const comp = keyword === "maxProperties" ? "more" : "fewer";
-        return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} properties`;
-      },
-      params: ({ schemaCode }) => (0, codegen_1._)`{limit: ${schemaCode}}`
-    };
-    var def = {
-      keyword: ["maxProperties", "minProperties"],
-      type: "object",
-      schemaType: "number",
-      $data: true,
-      error,
-      code(cxt) {
-        const { keyword, data, schemaCode } = cxt;
-        const op = keyword === "maxProperties" ? codegen_1.operators.GT : codegen_1.operators.LT;
-        cxt.fail$data((0, codegen_1._)`Object.keys(${data}).length ${op} ${schemaCode}`);
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/required.js
-var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var code_1 = require_code2();
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var error = {
-      message: ({ params: { missingProperty } }) => (0, codegen_1.str)`must have required property '${missingProperty}'`,
-      params: ({ params: { missingProperty } }) => (0, codegen_1._)`{missingProperty: ${missingProperty}}`
-    };
-    var def = {
-      keyword: "required",
-      type: "object",
-      schemaType: "array",
-      $data: true,
-      error,
-      code(cxt) {
-        const { gen, schema, schemaCode, data, $data, it } = cxt;
-        const { opts } = it;
-        if (!$data && schema.length === 0)
-          return;
-        const useLoop = schema.length >= opts.loopRequired;
-        if (it.allErrors)
-          allErrorsMode();
-        else
-          exitOnErrorMode();
-        if (opts.strictRequired) {
-          const props = cxt.parentSchema.properties;
-          const { definedProperties } = cxt.it;
-          for (const requiredKey of schema) {
-            if ((props === null || props === void 0 ? void 0 : props[requiredKey]) === void 0 && !definedProperties.has(requiredKey)) {
-              const schemaPath = it.schemaEnv.baseId + it.errSchemaPath;
-              const msg = `required property "${requiredKey}" is not defined at "${schemaPath}" (strictRequired)`;
-              (0, util_1.checkStrictMode)(it, msg, it.opts.strictRequired);
-            }
-          }
-        }
-        function allErrorsMode() {
-          if (useLoop || $data) {
-            cxt.block$data(codegen_1.nil, loopAllRequired);
-          } else {
-            for (const prop of schema) {
-              (0, code_1.checkReportMissingProp)(cxt, prop);
-            }
-          }
-        }
-        function exitOnErrorMode() {
-          const missing = gen.let("missing");
-          if (useLoop || $data) {
-            const valid = gen.let("valid", true);
-            cxt.block$data(valid, () => loopUntilMissing(missing, valid));
-            cxt.ok(valid);
-          } else {
-            gen.if((0, code_1.checkMissingProp)(cxt, schema, missing));
-            (0, code_1.reportMissingProp)(cxt, missing);
-            gen.else();
-          }
-        }
-        function loopAllRequired() {
-          gen.forOf("prop", schemaCode, (prop) => {
-            cxt.setParams({ missingProperty: prop });
-            gen.if((0, code_1.noPropertyInData)(gen, data, prop, opts.ownProperties), () => cxt.error());
-          });
-        }
-        function loopUntilMissing(missing, valid) {
-          cxt.setParams({ missingProperty: missing });
-          gen.forOf(missing, schemaCode, () => {
-            gen.assign(valid, (0, code_1.propertyInData)(gen, data, missing, opts.ownProperties));
-            gen.if((0, codegen_1.not)(valid), () => {
-              cxt.error();
-              gen.break();
-            });
-          }, codegen_1.nil);
-        }
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
-var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var error = {
-      message({ keyword, schemaCode }) {
-        const comp = keyword === "maxItems" ? "more" : "fewer";
-        return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} items`;
-      },
-      params: ({ schemaCode }) => (0, codegen_1._)`{limit: ${schemaCode}}`
-    };
-    var def = {
-      keyword: ["maxItems", "minItems"],
-      type: "array",
-      schemaType: "number",
-      $data: true,
-      error,
-      code(cxt) {
-        const { keyword, data, schemaCode } = cxt;
-        const op = keyword === "maxItems" ? codegen_1.operators.GT : codegen_1.operators.LT;
-        cxt.fail$data((0, codegen_1._)`${data}.length ${op} ${schemaCode}`);
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/runtime/equal.js
-var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var equal = require_fast_deep_equal();
-    equal.code = 'require("ajv/dist/runtime/equal").default';
-    exports2.default = equal;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
-var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var dataType_1 = require_dataType();
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var equal_1 = require_equal();
-    var error = {
-      message: ({ params: { i, j } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
-      params: ({ params: { i, j } }) => (0, codegen_1._)`{i: ${i}, j: ${j}}`
-    };
-    var def = {
-      keyword: "uniqueItems",
-      type: "array",
-      schemaType: "boolean",
-      $data: true,
-      error,
-      code(cxt) {
-        const { gen, data, $data, schema, parentSchema, schemaCode, it } = cxt;
-        if (!$data && !schema)
-          return;
-        const valid = gen.let("valid");
-        const itemTypes = parentSchema.items ? (0, dataType_1.getSchemaTypes)(parentSchema.items) : [];
-        cxt.block$data(valid, validateUniqueItems, (0, codegen_1._)`${schemaCode} === false`);
-        cxt.ok(valid);
-        function validateUniqueItems() {
-          const i = gen.let("i", (0, codegen_1._)`${data}.length`);
-          const j = gen.let("j");
-          cxt.setParams({ i, j });
-          gen.assign(valid, true);
-          gen.if((0, codegen_1._)`${i} > 1`, () => (canOptimize() ? loopN : loopN2)(i, j));
-        }
-        function canOptimize() {
-          return itemTypes.length > 0 && !itemTypes.some((t) => t === "object" || t === "array");
-        }
-        function loopN(i, j) {
-          const item = gen.name("item");
-          const wrongType = (0, dataType_1.checkDataTypes)(itemTypes, item, it.opts.strictNumbers, dataType_1.DataType.Wrong);
-          const indices = gen.const("indices", (0, codegen_1._)`{}`);
-          gen.for((0, codegen_1._)`;${i}--;`, () => {
-            gen.let(item, (0, codegen_1._)`${data}[${i}]`);
-            gen.if(wrongType, (0, codegen_1._)`continue`);
-            if (itemTypes.length > 1)
-              gen.if((0, codegen_1._)`typeof ${item} == "string"`, (0, codegen_1._)`${item} += "_"`);
-            gen.if((0, codegen_1._)`typeof ${indices}[${item}] == "number"`, () => {
-              gen.assign(j, (0, codegen_1._)`${indices}[${item}]`);
-              cxt.error();
-              gen.assign(valid, false).break();
-            }).code((0, codegen_1._)`${indices}[${item}] = ${i}`);
-          });
-        }
-        function loopN2(i, j) {
-          const eql = (0, util_1.useFunc)(gen, equal_1.default);
-          const outer = gen.name("outer");
-          gen.label(outer).for((0, codegen_1._)`;${i}--;`, () => gen.for((0, codegen_1._)`${j} = ${i}; ${j}--;`, () => gen.if((0, codegen_1._)`${eql}(${data}[${i}], ${data}[${j}])`, () => {
-            cxt.error();
-            gen.assign(valid, false).break(outer);
-          })));
-        }
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/const.js
-var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var equal_1 = require_equal();
-    var error = {
-      message: "must be equal to constant",
-      params: ({ schemaCode }) => (0, codegen_1._)`{allowedValue: ${schemaCode}}`
-    };
-    var def = {
-      keyword: "const",
-      $data: true,
-      error,
-      code(cxt) {
-        const { gen, data, $data, schemaCode, schema } = cxt;
-        if ($data || schema && typeof schema == "object") {
-          cxt.fail$data((0, codegen_1._)`!${(0, util_1.useFunc)(gen, equal_1.default)}(${data}, ${schemaCode})`);
-        } else {
-          cxt.fail((0, codegen_1._)`${schema} !== ${data}`);
-        }
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/enum.js
-var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var equal_1 = require_equal();
-    var error = {
-      message: "must be equal to one of the allowed values",
-      params: ({ schemaCode }) => (0, codegen_1._)`{allowedValues: ${schemaCode}}`
-    };
-    var def = {
-      keyword: "enum",
-      schemaType: "array",
-      $data: true,
-      error,
-      code(cxt) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
-        if (!$data && schema.length === 0)
-          throw new Error("enum must have non-empty array");
-        const useLoop = schema.length >= it.opts.loopEnum;
-        let eql;
-        const getEql = () => eql !== null && eql !== void 0 ? eql : eql = (0, util_1.useFunc)(gen, equal_1.default);
-        let valid;
-        if (useLoop || $data) {
-          valid = gen.let("valid");
-          cxt.block$data(valid, loopEnum);
-        } else {
-          if (!Array.isArray(schema))
-            throw new Error("ajv implementation error");
-          const vSchema = gen.const("vSchema", schemaCode);
-          valid = (0, codegen_1.or)(...schema.map((_x, i) => equalCode(vSchema, i)));
-        }
-        cxt.pass(valid);
-        function loopEnum() {
-          gen.assign(valid, false);
-          gen.forOf("v", schemaCode, (v) => gen.if((0, codegen_1._)`${getEql()}(${data}, ${v})`, () => gen.assign(valid, true).break()));
-        }
-        function equalCode(vSchema, i) {
-          const sch = schema[i];
-          return typeof sch === "object" && sch !== null ? (0, codegen_1._)`${getEql()}(${data}, ${vSchema}[${i}])` : (0, codegen_1._)`${data} === ${sch}`;
-        }
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/validation/index.js
-var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var limitNumber_1 = require_limitNumber();
-    var multipleOf_1 = require_multipleOf();
-    var limitLength_1 = require_limitLength();
-    var pattern_1 = require_pattern();
-    var limitProperties_1 = require_limitProperties();
-    var required_1 = require_required();
-    var limitItems_1 = require_limitItems();
-    var uniqueItems_1 = require_uniqueItems();
-    var const_1 = require_const();
-    var enum_1 = require_enum();
-    var validation = [
-      // number
-      limitNumber_1.default,
-      multipleOf_1.default,
-      // string
-      limitLength_1.default,
-      pattern_1.default,
-      // object
-      limitProperties_1.default,
-      required_1.default,
-      // array
-      limitItems_1.default,
-      uniqueItems_1.default,
-      // any
-      { keyword: "type", schemaType: ["string", "array"] },
-      { keyword: "nullable", schemaType: "boolean" },
-      const_1.default,
-      enum_1.default
-    ];
-    exports2.default = validation;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
-var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.validateAdditionalItems = void 0;
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var error = {
-      message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
-      params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
-    };
-    var def = {
-      keyword: "additionalItems",
-      type: "array",
-      schemaType: ["boolean", "object"],
-      before: "uniqueItems",
-      error,
-      code(cxt) {
-        const { parentSchema, it } = cxt;
-        const { items } = parentSchema;
-        if (!Array.isArray(items)) {
-          (0, util_1.checkStrictMode)(it, '"additionalItems" is ignored when "items" is not an array of schemas');
-          return;
-        }
-        validateAdditionalItems(cxt, items);
-      }
-    };
-    function validateAdditionalItems(cxt, items) {
-      const { gen, schema, data, keyword, it } = cxt;
-      it.items = true;
-      const len = gen.const("len", (0, codegen_1._)`${data}.length`);
-      if (schema === false) {
-        cxt.setParams({ len: items.length });
-        cxt.pass((0, codegen_1._)`${len} <= ${items.length}`);
-      } else if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
-        const valid = gen.var("valid", (0, codegen_1._)`${len} <= ${items.length}`);
-        gen.if((0, codegen_1.not)(valid), () => validateItems(valid));
-        cxt.ok(valid);
-      }
-      function validateItems(valid) {
-        gen.forRange("i", items.length, len, (i) => {
-          cxt.subschema({ keyword, dataProp: i, dataPropType: util_1.Type.Num }, valid);
-          if (!it.allErrors)
-            gen.if((0, codegen_1.not)(valid), () => gen.break());
-        });
-      }
-    }
-    exports2.validateAdditionalItems = validateAdditionalItems;
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/items.js
-var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.validateTuple = void 0;
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var code_1 = require_code2();
-    var def = {
-      keyword: "items",
-      type: "array",
-      schemaType: ["object", "array", "boolean"],
-      before: "uniqueItems",
-      code(cxt) {
-        const { schema, it } = cxt;
-        if (Array.isArray(schema))
-          return validateTuple(cxt, "additionalItems", schema);
-        it.items = true;
-        if ((0, util_1.alwaysValidSchema)(it, schema))
-          return;
-        cxt.ok((0, code_1.validateArray)(cxt));
-      }
-    };
-    function validateTuple(cxt, extraItems, schArr = cxt.schema) {
-      const { gen, parentSchema, data, keyword, it } = cxt;
-      checkStrictTuple(parentSchema);
-      if (it.opts.unevaluated && schArr.length && it.items !== true) {
-        it.items = util_1.mergeEvaluated.items(gen, schArr.length, it.items);
-      }
-      const valid = gen.name("valid");
-      const len = gen.const("len", (0, codegen_1._)`${data}.length`);
-      schArr.forEach((sch, i) => {
-        if ((0, util_1.alwaysValidSchema)(it, sch))
-          return;
-        gen.if((0, codegen_1._)`${len} > ${i}`, () => cxt.subschema({
-          keyword,
-          schemaProp: i,
-          dataProp: i
-        }, valid));
-        cxt.ok(valid);
-      });
-      function checkStrictTuple(sch) {
-        const { opts, errSchemaPath } = it;
-        const l = schArr.length;
-        const fullTuple = l === sch.minItems && (l === sch.maxItems || sch[extraItems] === false);
-        if (opts.strictTuples && !fullTuple) {
-          const msg = `"${keyword}" is ${l}-tuple, but minItems or maxItems/${extraItems} are not specified or different at path "${errSchemaPath}"`;
-          (0, util_1.checkStrictMode)(it, msg, opts.strictTuples);
-        }
-      }
-    }
-    exports2.validateTuple = validateTuple;
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
-var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var items_1 = require_items();
-    var def = {
-      keyword: "prefixItems",
-      type: "array",
-      schemaType: ["array"],
-      before: "uniqueItems",
-      code: (cxt) => (0, items_1.validateTuple)(cxt, "items")
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
-var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var code_1 = require_code2();
-    var additionalItems_1 = require_additionalItems();
-    var error = {
-      message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
-      params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
-    };
-    var def = {
-      keyword: "items",
-      type: "array",
-      schemaType: ["object", "boolean"],
-      before: "uniqueItems",
-      error,
-      code(cxt) {
-        const { schema, parentSchema, it } = cxt;
-        const { prefixItems } = parentSchema;
-        it.items = true;
-        if ((0, util_1.alwaysValidSchema)(it, schema))
-          return;
-        if (prefixItems)
-          (0, additionalItems_1.validateAdditionalItems)(cxt, prefixItems);
-        else
-          cxt.ok((0, code_1.validateArray)(cxt));
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
-var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var error = {
-      message: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1.str)`must contain at least ${min} valid item(s)` : (0, codegen_1.str)`must contain at least ${min} and no more than ${max} valid item(s)`,
-      params: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1._)`{minContains: ${min}}` : (0, codegen_1._)`{minContains: ${min}, maxContains: ${max}}`
-    };
-    var def = {
-      keyword: "contains",
-      type: "array",
-      schemaType: ["object", "boolean"],
-      before: "uniqueItems",
-      trackErrors: true,
-      error,
-      code(cxt) {
-        const { gen, schema, parentSchema, data, it } = cxt;
-        let min;
-        let max;
-        const { minContains, maxContains } = parentSchema;
-        if (it.opts.next) {
-          min = minContains === void 0 ? 1 : minContains;
-          max = maxContains;
-        } else {
-          min = 1;
-        }
-        const len = gen.const("len", (0, codegen_1._)`${data}.length`);
-        cxt.setParams({ min, max });
-        if (max === void 0 && min === 0) {
-          (0, util_1.checkStrictMode)(it, `"minContains" == 0 without "maxContains": "contains" keyword ignored`);
-          return;
-        }
-        if (max !== void 0 && min > max) {
-          (0, util_1.checkStrictMode)(it, `"minContains" > "maxContains" is always invalid`);
-          cxt.fail();
-          return;
-        }
-        if ((0, util_1.alwaysValidSchema)(it, schema)) {
-          let cond = (0, codegen_1._)`${len} >= ${min}`;
-          if (max !== void 0)
-            cond = (0, codegen_1._)`${cond} && ${len} <= ${max}`;
-          cxt.pass(cond);
-          return;
-        }
-        it.items = true;
-        const valid = gen.name("valid");
-        if (max === void 0 && min === 1) {
-          validateItems(valid, () => gen.if(valid, () => gen.break()));
-        } else if (min === 0) {
-          gen.let(valid, true);
-          if (max !== void 0)
-            gen.if((0, codegen_1._)`${data}.length > 0`, validateItemsWithCount);
-        } else {
-          gen.let(valid, false);
-          validateItemsWithCount();
-        }
-        cxt.result(valid, () => cxt.reset());
-        function validateItemsWithCount() {
-          const schValid = gen.name("_valid");
-          const count = gen.let("count", 0);
-          validateItems(schValid, () => gen.if(schValid, () => checkLimits(count)));
-        }
-        function validateItems(_valid, block) {
-          gen.forRange("i", 0, len, (i) => {
-            cxt.subschema({
-              keyword: "contains",
-              dataProp: i,
-              dataPropType: util_1.Type.Num,
-              compositeRule: true
-            }, _valid);
-            block();
-          });
-        }
-        function checkLimits(count) {
-          gen.code((0, codegen_1._)`${count}++`);
-          if (max === void 0) {
-            gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true).break());
-          } else {
-            gen.if((0, codegen_1._)`${count} > ${max}`, () => gen.assign(valid, false).break());
-            if (min === 1)
-              gen.assign(valid, true);
-            else
-              gen.if((0, codegen_1._)`${count} >= ${min}`, () => gen.assign(valid, true));
-          }
-        }
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
-var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var code_1 = require_code2();
-    exports2.error = {
-      message: ({ params: { property, depsCount, deps } }) => {
-        const property_ies = depsCount === 1 ? "property" : "properties";
-        return (0, codegen_1.str)`must have ${property_ies} ${deps} when property ${property} is present`;
-      },
-      params: ({ params: { property, depsCount, deps, missingProperty } }) => (0, codegen_1._)`{property: ${property},
-    missingProperty: ${missingProperty},
-    depsCount: ${depsCount},
-    deps: ${deps}}`
-      // TODO change to reference
-    };
-    var def = {
-      keyword: "dependencies",
-      type: "object",
-      schemaType: "object",
-      error: exports2.error,
-      code(cxt) {
-        const [propDeps, schDeps] = splitDependencies(cxt);
-        validatePropertyDeps(cxt, propDeps);
-        validateSchemaDeps(cxt, schDeps);
-      }
-    };
-    function splitDependencies({ schema }) {
-      const propertyDeps = {};
-      const schemaDeps = {};
-      for (const key in schema) {
-        if (key === "__proto__")
-          continue;
-        const deps = Array.isArray(schema[key]) ? propertyDeps : schemaDeps;
-        deps[key] = schema[key];
-      }
-      return [propertyDeps, schemaDeps];
-    }
-    function validatePropertyDeps(cxt, propertyDeps = cxt.schema) {
-      const { gen, data, it } = cxt;
-      if (Object.keys(propertyDeps).length === 0)
-        return;
-      const missing = gen.let("missing");
-      for (const prop in propertyDeps) {
-        const deps = propertyDeps[prop];
-        if (deps.length === 0)
-          continue;
-        const hasProperty = (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties);
-        cxt.setParams({
-          property: prop,
-          depsCount: deps.length,
-          deps: deps.join(", ")
-        });
-        if (it.allErrors) {
-          gen.if(hasProperty, () => {
-            for (const depProp of deps) {
-              (0, code_1.checkReportMissingProp)(cxt, depProp);
-            }
-          });
-        } else {
-          gen.if((0, codegen_1._)`${hasProperty} && (${(0, code_1.checkMissingProp)(cxt, deps, missing)})`);
-          (0, code_1.reportMissingProp)(cxt, missing);
-          gen.else();
-        }
-      }
-    }
-    exports2.validatePropertyDeps = validatePropertyDeps;
-    function validateSchemaDeps(cxt, schemaDeps = cxt.schema) {
-      const { gen, data, keyword, it } = cxt;
-      const valid = gen.name("valid");
-      for (const prop in schemaDeps) {
-        if ((0, util_1.alwaysValidSchema)(it, schemaDeps[prop]))
-          continue;
-        gen.if(
-          (0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties),
-          () => {
-            const schCxt = cxt.subschema({ keyword, schemaProp: prop }, valid);
-            cxt.mergeValidEvaluated(schCxt, valid);
-          },
-          () => gen.var(valid, true)
-          // TODO var
-        );
-        cxt.ok(valid);
-      }
-    }
-    exports2.validateSchemaDeps = validateSchemaDeps;
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
-var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var error = {
-      message: "property name must be valid",
-      params: ({ params }) => (0, codegen_1._)`{propertyName: ${params.propertyName}}`
-    };
-    var def = {
-      keyword: "propertyNames",
-      type: "object",
-      schemaType: ["object", "boolean"],
-      error,
-      code(cxt) {
-        const { gen, schema, data, it } = cxt;
-        if ((0, util_1.alwaysValidSchema)(it, schema))
-          return;
-        const valid = gen.name("valid");
-        gen.forIn("key", data, (key) => {
-          cxt.setParams({ propertyName: key });
-          cxt.subschema({
-            keyword: "propertyNames",
-            data: key,
-            dataTypes: ["string"],
-            propertyName: key,
-            compositeRule: true
-          }, valid);
-          gen.if((0, codegen_1.not)(valid), () => {
-            cxt.error(true);
-            if (!it.allErrors)
-              gen.break();
-          });
-        });
-        cxt.ok(valid);
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
-var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var code_1 = require_code2();
-    var codegen_1 = require_codegen();
-    var names_1 = require_names();
-    var util_1 = require_util();
-    var error = {
-      message: "must NOT have additional properties",
-      params: ({ params }) => (0, codegen_1._)`{additionalProperty: ${params.additionalProperty}}`
-    };
-    var def = {
-      keyword: "additionalProperties",
-      type: ["object"],
-      schemaType: ["boolean", "object"],
-      allowUndefined: true,
-      trackErrors: true,
-      error,
-      code(cxt) {
-        const { gen, schema, parentSchema, data, errsCount, it } = cxt;
-        if (!errsCount)
-          throw new Error("ajv implementation error");
-        const { allErrors, opts } = it;
-        it.props = true;
-        if (opts.removeAdditional !== "all" && (0, util_1.alwaysValidSchema)(it, schema))
-          return;
-        const props = (0, code_1.allSchemaProperties)(parentSchema.properties);
-        const patProps = (0, code_1.allSchemaProperties)(parentSchema.patternProperties);
-        checkAdditionalProperties();
-        cxt.ok((0, codegen_1._)`${errsCount} === ${names_1.default.errors}`);
-        function checkAdditionalProperties() {
-          gen.forIn("key", data, (key) => {
-            if (!props.length && !patProps.length)
-              additionalPropertyCode(key);
-            else
-              gen.if(isAdditional(key), () => additionalPropertyCode(key));
-          });
-        }
-        function isAdditional(key) {
-          let definedProp;
-          if (props.length > 8) {
-            const propsSchema = (0, util_1.schemaRefOrVal)(it, parentSchema.properties, "properties");
-            definedProp = (0, code_1.isOwnProperty)(gen, propsSchema, key);
-          } else if (props.length) {
-            definedProp = (0, codegen_1.or)(...props.map((p) => (0, codegen_1._)`${key} === ${p}`));
-          } else {
-            definedProp = codegen_1.nil;
-          }
-          if (patProps.length) {
-            definedProp = (0, codegen_1.or)(definedProp, ...patProps.map((p) => (0, codegen_1._)`${(0, code_1.usePattern)(cxt, p)}.test(${key})`));
-          }
-          return (0, codegen_1.not)(definedProp);
-        }
-        function deleteAdditional(key) {
-          gen.code((0, codegen_1._)`delete ${data}[${key}]`);
-        }
-        function additionalPropertyCode(key) {
-          if (opts.removeAdditional === "all" || opts.removeAdditional && schema === false) {
-            deleteAdditional(key);
-            return;
-          }
-          if (schema === false) {
-            cxt.setParams({ additionalProperty: key });
-            cxt.error();
-            if (!allErrors)
-              gen.break();
-            return;
-          }
-          if (typeof schema == "object" && !(0, util_1.alwaysValidSchema)(it, schema)) {
-            const valid = gen.name("valid");
-            if (opts.removeAdditional === "failing") {
-              applyAdditionalSchema(key, valid, false);
-              gen.if((0, codegen_1.not)(valid), () => {
-                cxt.reset();
-                deleteAdditional(key);
-              });
-            } else {
-              applyAdditionalSchema(key, valid);
-              if (!allErrors)
-                gen.if((0, codegen_1.not)(valid), () => gen.break());
-            }
-          }
-        }
-        function applyAdditionalSchema(key, valid, errors) {
-          const subschema = {
-            keyword: "additionalProperties",
-            dataProp: key,
-            dataPropType: util_1.Type.Str
-          };
-          if (errors === false) {
-            Object.assign(subschema, {
-              compositeRule: true,
-              createErrors: false,
-              allErrors: false
-            });
-          }
-          cxt.subschema(subschema, valid);
-        }
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
-var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var validate_1 = require_validate();
-    var code_1 = require_code2();
-    var util_1 = require_util();
-    var additionalProperties_1 = require_additionalProperties();
-    var def = {
-      keyword: "properties",
-      type: "object",
-      schemaType: "object",
-      code(cxt) {
-        const { gen, schema, parentSchema, data, it } = cxt;
-        if (it.opts.removeAdditional === "all" && parentSchema.additionalProperties === void 0) {
-          additionalProperties_1.default.code(new validate_1.KeywordCxt(it, additionalProperties_1.default, "additionalProperties"));
-        }
-        const allProps = (0, code_1.allSchemaProperties)(schema);
-        for (const prop of allProps) {
-          it.definedProperties.add(prop);
-        }
-        if (it.opts.unevaluated && allProps.length && it.props !== true) {
-          it.props = util_1.mergeEvaluated.props(gen, (0, util_1.toHash)(allProps), it.props);
-        }
-        const properties = allProps.filter((p) => !(0, util_1.alwaysValidSchema)(it, schema[p]));
-        if (properties.length === 0)
-          return;
-        const valid = gen.name("valid");
-        for (const prop of properties) {
-          if (hasDefault(prop)) {
-            applyPropertySchema(prop);
-          } else {
-            gen.if((0, code_1.propertyInData)(gen, data, prop, it.opts.ownProperties));
-            applyPropertySchema(prop);
-            if (!it.allErrors)
-              gen.else().var(valid, true);
-            gen.endIf();
-          }
-          cxt.it.definedProperties.add(prop);
-          cxt.ok(valid);
-        }
-        function hasDefault(prop) {
-          return it.opts.useDefaults && !it.compositeRule && schema[prop].default !== void 0;
-        }
-        function applyPropertySchema(prop) {
-          cxt.subschema({
-            keyword: "properties",
-            schemaProp: prop,
-            dataProp: prop
-          }, valid);
-        }
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
-var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var code_1 = require_code2();
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var util_2 = require_util();
-    var def = {
-      keyword: "patternProperties",
-      type: "object",
-      schemaType: "object",
-      code(cxt) {
-        const { gen, schema, data, parentSchema, it } = cxt;
-        const { opts } = it;
-        const patterns = (0, code_1.allSchemaProperties)(schema);
-        const alwaysValidPatterns = patterns.filter((p) => (0, util_1.alwaysValidSchema)(it, schema[p]));
-        if (patterns.length === 0 || alwaysValidPatterns.length === patterns.length && (!it.opts.unevaluated || it.props === true)) {
-          return;
-        }
-        const checkProperties = opts.strictSchema && !opts.allowMatchingProperties && parentSchema.properties;
-        const valid = gen.name("valid");
-        if (it.props !== true && !(it.props instanceof codegen_1.Name)) {
-          it.props = (0, util_2.evaluatedPropsToName)(gen, it.props);
-        }
-        const { props } = it;
-        validatePatternProperties();
-        function validatePatternProperties() {
-          for (const pat of patterns) {
-            if (checkProperties)
-              checkMatchingProperties(pat);
-            if (it.allErrors) {
-              validateProperties(pat);
-            } else {
-              gen.var(valid, true);
-              validateProperties(pat);
-              gen.if(valid);
-            }
-          }
-        }
-        function checkMatchingProperties(pat) {
-          for (const prop in checkProperties) {
-            if (new RegExp(pat).test(prop)) {
-              (0, util_1.checkStrictMode)(it, `property ${prop} matches pattern ${pat} (use allowMatchingProperties)`);
-            }
-          }
-        }
-        function validateProperties(pat) {
-          gen.forIn("key", data, (key) => {
-            gen.if((0, codegen_1._)`${(0, code_1.usePattern)(cxt, pat)}.test(${key})`, () => {
-              const alwaysValid = alwaysValidPatterns.includes(pat);
-              if (!alwaysValid) {
-                cxt.subschema({
-                  keyword: "patternProperties",
-                  schemaProp: pat,
-                  dataProp: key,
-                  dataPropType: util_2.Type.Str
-                }, valid);
-              }
-              if (it.opts.unevaluated && props !== true) {
-                gen.assign((0, codegen_1._)`${props}[${key}]`, true);
-              } else if (!alwaysValid && !it.allErrors) {
-                gen.if((0, codegen_1.not)(valid), () => gen.break());
-              }
-            });
-          });
-        }
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/not.js
-var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var util_1 = require_util();
-    var def = {
-      keyword: "not",
-      schemaType: ["object", "boolean"],
-      trackErrors: true,
-      code(cxt) {
-        const { gen, schema, it } = cxt;
-        if ((0, util_1.alwaysValidSchema)(it, schema)) {
-          cxt.fail();
-          return;
-        }
-        const valid = gen.name("valid");
-        cxt.subschema({
-          keyword: "not",
-          compositeRule: true,
-          createErrors: false,
-          allErrors: false
-        }, valid);
-        cxt.failResult(valid, () => cxt.reset(), () => cxt.error());
-      },
-      error: { message: "must NOT be valid" }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
-var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var code_1 = require_code2();
-    var def = {
-      keyword: "anyOf",
-      schemaType: "array",
-      trackErrors: true,
-      code: code_1.validateUnion,
-      error: { message: "must match a schema in anyOf" }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
-var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var error = {
-      message: "must match exactly one schema in oneOf",
-      params: ({ params }) => (0, codegen_1._)`{passingSchemas: ${params.passing}}`
-    };
-    var def = {
-      keyword: "oneOf",
-      schemaType: "array",
-      trackErrors: true,
-      error,
-      code(cxt) {
-        const { gen, schema, parentSchema, it } = cxt;
-        if (!Array.isArray(schema))
-          throw new Error("ajv implementation error");
-        if (it.opts.discriminator && parentSchema.discriminator)
-          return;
-        const schArr = schema;
-        const valid = gen.let("valid", false);
-        const passing = gen.let("passing", null);
-        const schValid = gen.name("_valid");
-        cxt.setParams({ passing });
-        gen.block(validateOneOf);
-        cxt.result(valid, () => cxt.reset(), () => cxt.error(true));
-        function validateOneOf() {
-          schArr.forEach((sch, i) => {
-            let schCxt;
-            if ((0, util_1.alwaysValidSchema)(it, sch)) {
-              gen.var(schValid, true);
-            } else {
-              schCxt = cxt.subschema({
-                keyword: "oneOf",
-                schemaProp: i,
-                compositeRule: true
-              }, schValid);
-            }
-            if (i > 0) {
-              gen.if((0, codegen_1._)`${schValid} && ${valid}`).assign(valid, false).assign(passing, (0, codegen_1._)`[${passing}, ${i}]`).else();
-            }
-            gen.if(schValid, () => {
-              gen.assign(valid, true);
-              gen.assign(passing, i);
-              if (schCxt)
-                cxt.mergeEvaluated(schCxt, codegen_1.Name);
-            });
-          });
-        }
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
-var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var util_1 = require_util();
-    var def = {
-      keyword: "allOf",
-      schemaType: "array",
-      code(cxt) {
-        const { gen, schema, it } = cxt;
-        if (!Array.isArray(schema))
-          throw new Error("ajv implementation error");
-        const valid = gen.name("valid");
-        schema.forEach((sch, i) => {
-          if ((0, util_1.alwaysValidSchema)(it, sch))
-            return;
-          const schCxt = cxt.subschema({ keyword: "allOf", schemaProp: i }, valid);
-          cxt.ok(valid);
-          cxt.mergeEvaluated(schCxt);
-        });
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/if.js
-var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var util_1 = require_util();
-    var error = {
-      message: ({ params }) => (0, codegen_1.str)`must match "${params.ifClause}" schema`,
-      params: ({ params }) => (0, codegen_1._)`{failingKeyword: ${params.ifClause}}`
-    };
-    var def = {
-      keyword: "if",
-      schemaType: ["object", "boolean"],
-      trackErrors: true,
-      error,
-      code(cxt) {
-        const { gen, parentSchema, it } = cxt;
-        if (parentSchema.then === void 0 && parentSchema.else === void 0) {
-          (0, util_1.checkStrictMode)(it, '"if" without "then" and "else" is ignored');
-        }
-        const hasThen = hasSchema(it, "then");
-        const hasElse = hasSchema(it, "else");
-        if (!hasThen && !hasElse)
-          return;
-        const valid = gen.let("valid", true);
-        const schValid = gen.name("_valid");
-        validateIf();
-        cxt.reset();
-        if (hasThen && hasElse) {
-          const ifClause = gen.let("ifClause");
-          cxt.setParams({ ifClause });
-          gen.if(schValid, validateClause("then", ifClause), validateClause("else", ifClause));
-        } else if (hasThen) {
-          gen.if(schValid, validateClause("then"));
-        } else {
-          gen.if((0, codegen_1.not)(schValid), validateClause("else"));
-        }
-        cxt.pass(valid, () => cxt.error(true));
-        function validateIf() {
-          const schCxt = cxt.subschema({
-            keyword: "if",
-            compositeRule: true,
-            createErrors: false,
-            allErrors: false
-          }, schValid);
-          cxt.mergeEvaluated(schCxt);
-        }
-        function validateClause(keyword, ifClause) {
-          return () => {
-            const schCxt = cxt.subschema({ keyword }, schValid);
-            gen.assign(valid, schValid);
-            cxt.mergeValidEvaluated(schCxt, valid);
-            if (ifClause)
-              gen.assign(ifClause, (0, codegen_1._)`${keyword}`);
-            else
-              cxt.setParams({ ifClause: keyword });
-          };
-        }
-      }
-    };
-    function hasSchema(it, keyword) {
-      const schema = it.schema[keyword];
-      return schema !== void 0 && !(0, util_1.alwaysValidSchema)(it, schema);
-    }
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
-var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var util_1 = require_util();
-    var def = {
-      keyword: ["then", "else"],
-      schemaType: ["object", "boolean"],
-      code({ keyword, parentSchema, it }) {
-        if (parentSchema.if === void 0)
-          (0, util_1.checkStrictMode)(it, `"${keyword}" without "if" is ignored`);
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/applicator/index.js
-var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var additionalItems_1 = require_additionalItems();
-    var prefixItems_1 = require_prefixItems();
-    var items_1 = require_items();
-    var items2020_1 = require_items2020();
-    var contains_1 = require_contains();
-    var dependencies_1 = require_dependencies();
-    var propertyNames_1 = require_propertyNames();
-    var additionalProperties_1 = require_additionalProperties();
-    var properties_1 = require_properties();
-    var patternProperties_1 = require_patternProperties();
-    var not_1 = require_not();
-    var anyOf_1 = require_anyOf();
-    var oneOf_1 = require_oneOf();
-    var allOf_1 = require_allOf();
-    var if_1 = require_if();
-    var thenElse_1 = require_thenElse();
-    function getApplicator(draft2020 = false) {
-      const applicator = [
-        // any
-        not_1.default,
-        anyOf_1.default,
-        oneOf_1.default,
-        allOf_1.default,
-        if_1.default,
-        thenElse_1.default,
-        // object
-        propertyNames_1.default,
-        additionalProperties_1.default,
-        dependencies_1.default,
-        properties_1.default,
-        patternProperties_1.default
-      ];
-      if (draft2020)
-        applicator.push(prefixItems_1.default, items2020_1.default);
-      else
-        applicator.push(additionalItems_1.default, items_1.default);
-      applicator.push(contains_1.default);
-      return applicator;
-    }
-    exports2.default = getApplicator;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/format/format.js
-var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var error = {
-      message: ({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`,
-      params: ({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`
-    };
-    var def = {
-      keyword: "format",
-      type: ["number", "string"],
-      schemaType: "string",
-      $data: true,
-      error,
-      code(cxt, ruleType) {
-        const { gen, data, $data, schema, schemaCode, it } = cxt;
-        const { opts, errSchemaPath, schemaEnv, self } = it;
-        if (!opts.validateFormats)
-          return;
-        if ($data)
-          validate$DataFormat();
-        else
-          validateFormat();
-        function validate$DataFormat() {
-          const fmts = gen.scopeValue("formats", {
-            ref: self.formats,
-            code: opts.code.formats
-          });
-          const fDef = gen.const("fDef", (0, codegen_1._)`${fmts}[${schemaCode}]`);
-          const fType = gen.let("fType");
-          const format = gen.let("format");
-          gen.if((0, codegen_1._)`typeof ${fDef} == "object" && !(${fDef} instanceof RegExp)`, () => gen.assign(fType, (0, codegen_1._)`${fDef}.type || "string"`).assign(format, (0, codegen_1._)`${fDef}.validate`), () => gen.assign(fType, (0, codegen_1._)`"string"`).assign(format, fDef));
-          cxt.fail$data((0, codegen_1.or)(unknownFmt(), invalidFmt()));
-          function unknownFmt() {
-            if (opts.strictSchema === false)
-              return codegen_1.nil;
-            return (0, codegen_1._)`${schemaCode} && !${format}`;
-          }
-          function invalidFmt() {
-            const callFormat = schemaEnv.$async ? (0, codegen_1._)`(${fDef}.async ? await ${format}(${data}) : ${format}(${data}))` : (0, codegen_1._)`${format}(${data})`;
-            const validData = (0, codegen_1._)`(typeof ${format} == "function" ? ${callFormat} : ${format}.test(${data}))`;
-            return (0, codegen_1._)`${format} && ${format} !== true && ${fType} === ${ruleType} && !${validData}`;
-          }
-        }
-        function validateFormat() {
-          const formatDef = self.formats[schema];
-          if (!formatDef) {
-            unknownFormat();
-            return;
-          }
-          if (formatDef === true)
-            return;
-          const [fmtType, format, fmtRef] = getFormat(formatDef);
-          if (fmtType === ruleType)
-            cxt.pass(validCondition());
-          function unknownFormat() {
-            if (opts.strictSchema === false) {
-              self.logger.warn(unknownMsg());
-              return;
-            }
-            throw new Error(unknownMsg());
-            function unknownMsg() {
-              return `unknown format "${schema}" ignored in schema at path "${errSchemaPath}"`;
-            }
-          }
-          function getFormat(fmtDef) {
-            const code = fmtDef instanceof RegExp ? (0, codegen_1.regexpCode)(fmtDef) : opts.code.formats ? (0, codegen_1._)`${opts.code.formats}${(0, codegen_1.getProperty)(schema)}` : void 0;
-            const fmt = gen.scopeValue("formats", { key: schema, ref: fmtDef, code });
-            if (typeof fmtDef == "object" && !(fmtDef instanceof RegExp)) {
-              return [fmtDef.type || "string", fmtDef.validate, (0, codegen_1._)`${fmt}.validate`];
-            }
-            return ["string", fmtDef, fmt];
-          }
-          function validCondition() {
-            if (typeof formatDef == "object" && !(formatDef instanceof RegExp) && formatDef.async) {
-              if (!schemaEnv.$async)
-                throw new Error("async format in sync schema");
-              return (0, codegen_1._)`await ${fmtRef}(${data})`;
-            }
-            return typeof format == "function" ? (0, codegen_1._)`${fmtRef}(${data})` : (0, codegen_1._)`${fmtRef}.test(${data})`;
-          }
-        }
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/format/index.js
-var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var format_1 = require_format();
-    var format = [format_1.default];
-    exports2.default = format;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/metadata.js
-var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
-    exports2.metadataVocabulary = [
-      "title",
-      "description",
-      "default",
-      "deprecated",
-      "readOnly",
-      "writeOnly",
-      "examples"
-    ];
-    exports2.contentVocabulary = [
-      "contentMediaType",
-      "contentEncoding",
-      "contentSchema"
-    ];
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/draft7.js
-var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var core_1 = require_core2();
-    var validation_1 = require_validation();
-    var applicator_1 = require_applicator();
-    var format_1 = require_format2();
-    var metadata_1 = require_metadata();
-    var draft7Vocabularies = [
-      core_1.default,
-      validation_1.default,
-      (0, applicator_1.default)(),
-      format_1.default,
-      metadata_1.metadataVocabulary,
-      metadata_1.contentVocabulary
-    ];
-    exports2.default = draft7Vocabularies;
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
-var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.DiscrError = void 0;
-    var DiscrError;
-    (function(DiscrError2) {
-      DiscrError2["Tag"] = "tag";
-      DiscrError2["Mapping"] = "mapping";
-    })(DiscrError || (exports2.DiscrError = DiscrError = {}));
-  }
-});
-
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
-var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    var codegen_1 = require_codegen();
-    var types_1 = require_types();
-    var compile_1 = require_compile();
-    var ref_error_1 = require_ref_error();
-    var util_1 = require_util();
-    var error = {
-      message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`,
-      params: ({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`
-    };
-    var def = {
-      keyword: "discriminator",
-      type: "object",
-      schemaType: "object",
-      error,
-      code(cxt) {
-        const { gen, data, schema, parentSchema, it } = cxt;
-        const { oneOf } = parentSchema;
-        if (!it.opts.discriminator) {
-          throw new Error("discriminator: requires discriminator option");
-        }
-        const tagName = schema.propertyName;
-        if (typeof tagName != "string")
-          throw new Error("discriminator: requires propertyName");
-        if (schema.mapping)
-          throw new Error("discriminator: mapping is not supported");
-        if (!oneOf)
-          throw new Error("discriminator: requires oneOf keyword");
-        const valid = gen.let("valid", false);
-        const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
-        gen.if((0, codegen_1._)`typeof ${tag} == "string"`, () => validateMapping(), () => cxt.error(false, { discrError: types_1.DiscrError.Tag, tag, tagName }));
-        cxt.ok(valid);
-        function validateMapping() {
-          const mapping = getMapping();
-          gen.if(false);
-          for (const tagValue in mapping) {
-            gen.elseIf((0, codegen_1._)`${tag} === ${tagValue}`);
-            gen.assign(valid, applyTagSchema(mapping[tagValue]));
-          }
-          gen.else();
-          cxt.error(false, { discrError: types_1.DiscrError.Mapping, tag, tagName });
-          gen.endIf();
-        }
-        function applyTagSchema(schemaProp) {
-          const _valid = gen.name("valid");
-          const schCxt = cxt.subschema({ keyword: "oneOf", schemaProp }, _valid);
-          cxt.mergeEvaluated(schCxt, codegen_1.Name);
-          return _valid;
-        }
-        function getMapping() {
-          var _a;
-          const oneOfMapping = {};
-          const topRequired = hasRequired(parentSchema);
-          let tagRequired = true;
-          for (let i = 0; i < oneOf.length; i++) {
-            let sch = oneOf[i];
-            if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
-              const ref = sch.$ref;
-              sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
-              if (sch instanceof compile_1.SchemaEnv)
-                sch = sch.schema;
-              if (sch === void 0)
-                throw new ref_error_1.default(it.opts.uriResolver, it.baseId, ref);
-            }
-            const propSch = (_a = sch === null || sch === void 0 ? void 0 : sch.properties) === null || _a === void 0 ? void 0 : _a[tagName];
-            if (typeof propSch != "object") {
-              throw new Error(`discriminator: oneOf subschemas (or referenced schemas) must have "properties/${tagName}"`);
-            }
-            tagRequired = tagRequired && (topRequired || hasRequired(sch));
-            addMappings(propSch, i);
-          }
-          if (!tagRequired)
-            throw new Error(`discriminator: "${tagName}" must be required`);
-          return oneOfMapping;
-          function hasRequired({ required }) {
-            return Array.isArray(required) && required.includes(tagName);
-          }
-          function addMappings(sch, i) {
-            if (sch.const) {
-              addMapping(sch.const, i);
-            } else if (sch.enum) {
-              for (const tagValue of sch.enum) {
-                addMapping(tagValue, i);
-              }
-            } else {
-              throw new Error(`discriminator: "properties/${tagName}" must have "const" or "enum"`);
-            }
-          }
-          function addMapping(tagValue, i) {
-            if (typeof tagValue != "string" || tagValue in oneOfMapping) {
-              throw new Error(`discriminator: "${tagName}" values must be unique strings`);
-            }
-            oneOfMapping[tagValue] = i;
-          }
-        }
-      }
-    };
-    exports2.default = def;
-  }
-});
-
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
-var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
-    module2.exports = {
-      $schema: "http://json-schema.org/draft-07/schema#",
-      $id: "http://json-schema.org/draft-07/schema#",
-      title: "Core schema meta-schema",
-      definitions: {
-        schemaArray: {
-          type: "array",
-          minItems: 1,
-          items: { $ref: "#" }
-        },
-        nonNegativeInteger: {
-          type: "integer",
-          minimum: 0
-        },
-        nonNegativeIntegerDefault0: {
-          allOf: [{ $ref: "#/definitions/nonNegativeInteger" }, { default: 0 }]
-        },
-        simpleTypes: {
-          enum: ["array", "boolean", "integer", "null", "number", "object", "string"]
-        },
-        stringArray: {
-          type: "array",
-          items: { type: "string" },
-          uniqueItems: true,
-          default: []
-        }
-      },
-      type: ["object", "boolean"],
-      properties: {
-        $id: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $schema: {
-          type: "string",
-          format: "uri"
-        },
-        $ref: {
-          type: "string",
-          format: "uri-reference"
-        },
-        $comment: {
-          type: "string"
-        },
-        title: {
-          type: "string"
-        },
-        description: {
-          type: "string"
-        },
-        default: true,
-        readOnly: {
-          type: "boolean",
-          default: false
-        },
-        examples: {
-          type: "array",
-          items: true
-        },
-        multipleOf: {
-          type: "number",
-          exclusiveMinimum: 0
-        },
-        maximum: {
-          type: "number"
-        },
-        exclusiveMaximum: {
-          type: "number"
-        },
-        minimum: {
-          type: "number"
-        },
-        exclusiveMinimum: {
-          type: "number"
-        },
-        maxLength: { $ref: "#/definitions/nonNegativeInteger" },
-        minLength: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        pattern: {
-          type: "string",
-          format: "regex"
-        },
-        additionalItems: { $ref: "#" },
-        items: {
-          anyOf: [{ $ref: "#" }, { $ref: "#/definitions/schemaArray" }],
-          default: true
-        },
-        maxItems: { $ref: "#/definitions/nonNegativeInteger" },
-        minItems: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        uniqueItems: {
-          type: "boolean",
-          default: false
-        },
-        contains: { $ref: "#" },
-        maxProperties: { $ref: "#/definitions/nonNegativeInteger" },
-        minProperties: { $ref: "#/definitions/nonNegativeIntegerDefault0" },
-        required: { $ref: "#/definitions/stringArray" },
-        additionalProperties: { $ref: "#" },
-        definitions: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        properties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          default: {}
-        },
-        patternProperties: {
-          type: "object",
-          additionalProperties: { $ref: "#" },
-          propertyNames: { format: "regex" },
-          default: {}
-        },
-        dependencies: {
-          type: "object",
-          additionalProperties: {
-            anyOf: [{ $ref: "#" }, { $ref: "#/definitions/stringArray" }]
-          }
-        },
-        propertyNames: { $ref: "#" },
-        const: true,
-        enum: {
-          type: "array",
-          items: true,
-          minItems: 1,
-          uniqueItems: true
-        },
-        type: {
-          anyOf: [
-            { $ref: "#/definitions/simpleTypes" },
-            {
-              type: "array",
-              items: { $ref: "#/definitions/simpleTypes" },
-              minItems: 1,
-              uniqueItems: true
-            }
-          ]
-        },
-        format: { type: "string" },
-        contentMediaType: { type: "string" },
-        contentEncoding: { type: "string" },
-        if: { $ref: "#" },
-        then: { $ref: "#" },
-        else: { $ref: "#" },
-        allOf: { $ref: "#/definitions/schemaArray" },
-        anyOf: { $ref: "#/definitions/schemaArray" },
-        oneOf: { $ref: "#/definitions/schemaArray" },
-        not: { $ref: "#" }
-      },
-      default: true
-    };
-  }
-});
-
-// node_modules/ajv/dist/ajv.js
-var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
-    var core_1 = require_core();
-    var draft7_1 = require_draft7();
-    var discriminator_1 = require_discriminator();
-    var draft7MetaSchema = require_json_schema_draft_07();
-    var META_SUPPORT_DATA = ["/properties"];
-    var META_SCHEMA_ID = "http://json-schema.org/draft-07/schema";
-    var Ajv2 = class extends core_1.default {
-      _addVocabularies() {
-        super._addVocabularies();
-        draft7_1.default.forEach((v) => this.addVocabulary(v));
-        if (this.opts.discriminator)
-          this.addKeyword(discriminator_1.default);
-      }
-      _addDefaultMetaSchema() {
-        super._addDefaultMetaSchema();
-        if (!this.opts.meta)
-          return;
-        const metaSchema = this.opts.$data ? this.$dataMetaSchema(draft7MetaSchema, META_SUPPORT_DATA) : draft7MetaSchema;
-        this.addMetaSchema(metaSchema, META_SCHEMA_ID, false);
-        this.refs["http://json-schema.org/schema"] = META_SCHEMA_ID;
-      }
-      defaultMeta() {
-        return this.opts.defaultMeta = super.defaultMeta() || (this.getSchema(META_SCHEMA_ID) ? META_SCHEMA_ID : void 0);
-      }
-    };
-    exports2.Ajv = Ajv2;
-    module2.exports = exports2 = Ajv2;
-    module2.exports.Ajv = Ajv2;
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.default = Ajv2;
-    var validate_1 = require_validate();
-    Object.defineProperty(exports2, "KeywordCxt", { enumerable: true, get: function() {
-      return validate_1.KeywordCxt;
-    } });
-    var codegen_1 = require_codegen();
-    Object.defineProperty(exports2, "_", { enumerable: true, get: function() {
-      return codegen_1._;
-    } });
-    Object.defineProperty(exports2, "str", { enumerable: true, get: function() {
-      return codegen_1.str;
-    } });
-    Object.defineProperty(exports2, "stringify", { enumerable: true, get: function() {
-      return codegen_1.stringify;
-    } });
-    Object.defineProperty(exports2, "nil", { enumerable: true, get: function() {
-      return codegen_1.nil;
-    } });
-    Object.defineProperty(exports2, "Name", { enumerable: true, get: function() {
-      return codegen_1.Name;
-    } });
-    Object.defineProperty(exports2, "CodeGen", { enumerable: true, get: function() {
-      return codegen_1.CodeGen;
-    } });
-    var validation_error_1 = require_validation_error();
-    Object.defineProperty(exports2, "ValidationError", { enumerable: true, get: function() {
-      return validation_error_1.default;
-    } });
-    var ref_error_1 = require_ref_error();
-    Object.defineProperty(exports2, "MissingRefError", { enumerable: true, get: function() {
-      return ref_error_1.default;
-    } });
-  }
-});
-
 // src/cli.ts
 var cli_exports = {};
 __export(cli_exports, {
@@ -10374,7 +3469,7 @@ __export(cli_exports, {
   runCliAsync: () => runCliAsync
 });
 module.exports = __toCommonJS(cli_exports);
-var import_node_fs6 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var import_node_tty = require("node:tty");
 
 // node_modules/commander/esm.mjs
@@ -10410,11 +3505,6 @@ function isBlank(c) {
 function isSafeString(s) {
   return !/[\x01-\x1f"'\\\x7f]/.test(s);
 }
-function endsEscaped(s) {
-  let n = 0;
-  for (let i = s.length - 1; i >= 0 && s.charCodeAt(i) === 92; i--) n++;
-  return n % 2 === 1;
-}
 function lineContentEnd(text, pos) {
   const n = text.length;
   for (; pos < n; pos++) {
@@ -10434,85 +3524,212 @@ function skipLineEnding(text, pos) {
   }
   return pos;
 }
-function parseUnitFile(text, file, knownSections) {
-  const result = { file, assignments: [], sections: [], diagnostics: [] };
-  let section = null;
-  let sectionLine = 0;
-  let sectionIgnored = false;
-  let continuation = null;
-  let continuationLine = 0;
-  let continuationColumn = 0;
-  let bomSeen = false;
-  const warn2 = (line, column, message) => {
-    result.diagnostics.push({ file, line, column, severity: "warning", message });
-  };
-  const mayHaveInvalidUtf8 = text.indexOf("�") >= 0;
-  const parseLine = (logical, startLine, startColumn) => {
-    let begin = 0;
-    let end = logical.length;
-    while (begin < end && isBlank(logical.charCodeAt(begin))) begin++;
+var AssignmentRecord = class {
+  file;
+  line;
+  column;
+  section;
+  sectionLine;
+  key;
+  value;
+  constructor(file, line, column, section, sectionLine, key, value) {
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.section = section;
+    this.sectionLine = sectionLine;
+    this.key = key;
+    this.value = value;
+  }
+};
+var DiagnosticRecord = class {
+  file;
+  line;
+  column;
+  severity;
+  message;
+  constructor(file, line, column, severity, message) {
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.severity = severity;
+    this.message = message;
+  }
+};
+var SectionRecord = class {
+  name;
+  line;
+  constructor(name, line) {
+    this.name = name;
+    this.line = line;
+  }
+};
+var ParsedUnitFileRecord = class {
+  file;
+  assignments;
+  sections;
+  diagnostics;
+  constructor(file) {
+    this.file = file;
+    this.assignments = new Array();
+    this.sections = new Array();
+    this.diagnostics = new Array();
+  }
+};
+function unreadableFile(file, message) {
+  const result = new ParsedUnitFileRecord(file);
+  result.diagnostics.push(new DiagnosticRecord(file, 1, 1, "warning", message));
+  return result;
+}
+var UnitFileParser = class {
+  constructor(text, file, knownSections) {
+    this.text = text;
+    this.file = file;
+    this.knownSections = knownSections;
+    this.result = new ParsedUnitFileRecord(file);
+    this.nextInvalid = text.indexOf("�");
+    this.mayHaveInvalidUtf8 = this.nextInvalid >= 0;
+  }
+  text;
+  file;
+  knownSections;
+  result;
+  section = null;
+  sectionLine = 0;
+  sectionIgnored = false;
+  /** Whether the text has a U+FFFD (an invalid UTF-8 sequence) at all. */
+  mayHaveInvalidUtf8;
+  /** Where the next U+FFFD in the text is, at or after the line last looked at. */
+  nextInvalid;
+  /** Where the next `=` in the text is, at or after the assignment last looked at (see firstEquals()). */
+  nextEquals = -1;
+  warn(line, column, message) {
+    this.result.diagnostics.push(new DiagnosticRecord(this.file, line, column, "warning", message));
+  }
+  fail(line, column, message, reason) {
+    this.result.fatal = new DiagnosticRecord(this.file, line, column, "error", message);
+    this.result.fatalReason = reason;
+    return false;
+  }
+  /** Whether `src[from, to)` holds a U+FFFD; for the text itself, without scanning it again. */
+  hasInvalidUtf8(src, inText, from, to) {
+    if (!inText) return indexOfCode(src, 65533, from, to) < to;
+    if (this.nextInvalid < from) {
+      this.nextInvalid = src.indexOf("�", from);
+      if (this.nextInvalid < 0) this.nextInvalid = src.length;
+    }
+    return this.nextInvalid < to;
+  }
+  /** parseLine() of the physical line `text[from, to)`, line `line`, in place. */
+  parseTextLine(from, to, line) {
+    return this.parseLine(this.text, true, from, to, line, 1);
+  }
+  /** parseLine() of a line joined from continued ones, which starts at `startLine`:`startColumn`. */
+  parseJoinedLine(logical, startLine, startColumn) {
+    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn);
+  }
+  /**
+   * parse_line() (src/shared/conf-parser.c, v252–v262) on the logical line `src[from, to)`, which
+   * starts at `startLine`:`startColumn`; `inText` when `src` is the file's text (the line is in
+   * place), not a joined line. False when the line makes systemd refuse the whole file.
+   */
+  parseLine(src, inText, from, to, startLine, startColumn) {
+    let begin = from;
+    let end = to;
+    while (begin < end && isBlank(src.charCodeAt(begin))) begin++;
     if (begin === end) return true;
-    while (isBlank(logical.charCodeAt(end - 1))) end--;
-    const column = startColumn + begin;
-    if (mayHaveInvalidUtf8 && logical.indexOf("�", begin) >= 0) {
-      warn2(startLine, column, "Line is not valid UTF-8, ignoring.");
+    while (isBlank(src.charCodeAt(end - 1))) end--;
+    const column = startColumn + (begin - from);
+    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to)) {
+      this.warn(startLine, column, "Line is not valid UTF-8, ignoring.");
       return true;
     }
-    if (logical.charCodeAt(begin) === 91) {
-      const l = logical.slice(begin, end);
-      const fatal2 = (message) => {
-        result.fatal = { file, line: startLine, column, severity: "error", message };
-        result.fatalReason = "Bad message";
-        return false;
-      };
-      if (l.charCodeAt(l.length - 1) !== 93) return fatal2(`Invalid section header '${l}'`);
-      const name = l.slice(1, -1);
-      if (!isSafeString(name)) return fatal2(`Bad characters in section header '${l}'`);
-      if (knownSections.includes(name)) {
-        section = name;
-        sectionLine = startLine;
-        sectionIgnored = false;
-        result.sections.push({ name, line: startLine });
-      } else {
-        if (!name.startsWith("X-")) warn2(startLine, column, `Unknown section '${name}'. Ignoring.`);
-        section = null;
-        sectionIgnored = true;
-      }
+    if (src.charCodeAt(begin) === 91)
+      return this.sectionHeader(src.slice(begin, end), startLine, column);
+    if (this.section === null) {
+      if (!this.sectionIgnored) this.warn(startLine, column, "Assignment outside of section. Ignoring.");
       return true;
     }
-    if (section === null) {
-      if (!sectionIgnored) warn2(startLine, column, "Assignment outside of section. Ignoring.");
-      return true;
-    }
-    const eq = logical.indexOf("=", begin);
-    if (eq < 0) {
-      warn2(startLine, column, "Missing '=', ignoring line.");
+    const eq = this.firstEquals(src, inText, begin, end);
+    if (eq === end) {
+      this.warn(startLine, column, "Missing '=', ignoring line.");
       return true;
     }
     if (eq === begin) {
-      warn2(startLine, column, "Missing key name before '=', ignoring line.");
+      this.warn(startLine, column, "Missing key name before '=', ignoring line.");
       return true;
     }
     let keyEnd = eq;
-    while (isBlank(logical.charCodeAt(keyEnd - 1))) keyEnd--;
+    while (isBlank(src.charCodeAt(keyEnd - 1))) keyEnd--;
     let valueBegin = eq + 1;
-    while (valueBegin < end && isBlank(logical.charCodeAt(valueBegin))) valueBegin++;
-    result.assignments.push({
-      file,
-      line: startLine,
-      column,
-      section,
-      sectionLine,
-      key: logical.slice(begin, keyEnd),
-      value: logical.slice(valueBegin, end)
-    });
+    while (valueBegin < end && isBlank(src.charCodeAt(valueBegin))) valueBegin++;
+    this.result.assignments.push(
+      new AssignmentRecord(
+        this.file,
+        startLine,
+        column,
+        this.section,
+        this.sectionLine,
+        src.slice(begin, keyEnd),
+        src.slice(valueBegin, end)
+      )
+    );
     return true;
-  };
+  }
+  /**
+   * The first `=` in `src[from, to)`, or `to`. In the text itself, lines come in order: the next `=`
+   * is looked for again only once a line is past it, so lines without one cost no scan of the rest.
+   */
+  firstEquals(src, inText, from, to) {
+    if (!inText) return indexOfCode(src, 61, from, to);
+    if (this.nextEquals < from) {
+      this.nextEquals = src.indexOf("=", from);
+      if (this.nextEquals < 0) this.nextEquals = src.length;
+    }
+    return this.nextEquals < to ? this.nextEquals : to;
+  }
+  /** A `[Section]` line `l` (stripped); false when systemd refuses the file for it. */
+  sectionHeader(l, line, column) {
+    if (l.charCodeAt(l.length - 1) !== 93)
+      return this.fail(line, column, `Invalid section header '${l}'`, "Bad message");
+    const name = l.slice(1, -1);
+    if (!isSafeString(name))
+      return this.fail(line, column, `Bad characters in section header '${l}'`, "Bad message");
+    if (this.knownSections.includes(name)) {
+      this.section = name;
+      this.sectionLine = line;
+      this.sectionIgnored = false;
+      this.result.sections.push(new SectionRecord(name, line));
+    } else {
+      if (!name.startsWith("X-")) this.warn(line, column, `Unknown section '${name}'. Ignoring.`);
+      this.section = null;
+      this.sectionIgnored = true;
+    }
+    return true;
+  }
+};
+function indexOfCode(s, code, from, to) {
+  let i = from;
+  while (i < to && s.charCodeAt(i) !== code) i++;
+  return i;
+}
+function rangeEndsEscaped(text, start, end) {
+  let n = 0;
+  for (let i = end - 1; i >= start && text.charCodeAt(i) === 92; i--) n++;
+  return n % 2 === 1;
+}
+function parseUnitFile(text, file, knownSections) {
+  const parser = new UnitFileParser(text, file, knownSections);
+  const result = parser.result;
+  let continuation = null;
+  let continuationLine = 0;
+  let continuationColumn = 0;
+  let bomPending = text.indexOf(UTF8_BOM) >= 0;
   const n = text.length;
   const onlyNewlines = text.indexOf("\r") < 0 && text.indexOf("\0") < 0;
   let lineCount = 0;
   for (let pos = 0; pos < n; ) {
-    const start = pos;
+    let start = pos;
     let lineEnd;
     if (onlyNewlines) {
       lineEnd = text.indexOf("\n", pos);
@@ -10529,49 +3746,38 @@ function parseUnitFile(text, file, knownSections) {
       const c = text.charCodeAt(lead);
       if (c === 35 || c === 59) continue;
     }
-    let raw = text.slice(start, lineEnd);
-    if (!bomSeen && raw.startsWith(UTF8_BOM)) {
-      raw = raw.slice(1);
-      bomSeen = true;
+    if (bomPending && text.charCodeAt(start) === 65279) {
+      start++;
+      bomPending = false;
     }
-    let logical;
-    let startLine;
-    let startColumn;
+    const length = lineEnd - start;
     if (continuation !== null) {
-      if (raw.length > LONG_LINE_MAX - continuation.length) {
-        result.fatal = {
-          file,
-          line: lineNo,
-          column: 1,
-          severity: "error",
-          message: "Continuation line too long"
-        };
-        result.fatalReason = "No buffer space available";
+      if (length > LONG_LINE_MAX - continuation.length) {
+        parser.fail(lineNo, 1, "Continuation line too long", "No buffer space available");
         return result;
       }
-      logical = continuation + raw;
-      startLine = continuationLine;
-      startColumn = continuationColumn;
-    } else {
-      if (raw.length > LONG_LINE_MAX) {
-        result.fatal = { file, line: lineNo, column: 1, severity: "error", message: "Line too long" };
-        result.fatalReason = "No buffer space available";
-        return result;
+      if (rangeEndsEscaped(text, start, lineEnd)) {
+        continuation = continuation + text.slice(start, lineEnd - 1) + " ";
+        continue;
       }
-      logical = raw;
-      startLine = lineNo;
-      startColumn = 1;
-    }
-    if (endsEscaped(logical)) {
-      continuation = logical.slice(0, -1) + " ";
-      continuationLine = startLine;
-      continuationColumn = startColumn;
+      const logical = continuation + text.slice(start, lineEnd);
+      continuation = null;
+      if (!parser.parseJoinedLine(logical, continuationLine, continuationColumn)) return result;
       continue;
     }
-    continuation = null;
-    if (!parseLine(logical, startLine, startColumn)) return result;
+    if (length > LONG_LINE_MAX) {
+      parser.fail(lineNo, 1, "Line too long", "No buffer space available");
+      return result;
+    }
+    if (rangeEndsEscaped(text, start, lineEnd)) {
+      continuation = text.slice(start, lineEnd - 1) + " ";
+      continuationLine = lineNo;
+      continuationColumn = 1;
+      continue;
+    }
+    if (!parser.parseTextLine(start, lineEnd, lineNo)) return result;
   }
-  if (continuation !== null) parseLine(continuation, continuationLine, continuationColumn);
+  if (continuation !== null) parser.parseJoinedLine(continuation, continuationLine, continuationColumn);
   return result;
 }
 
@@ -10637,13 +3843,14 @@ function resolveEntryIn(tree, path) {
     if (path === "/dev/null" && tree.hostDirectory === void 0) return { kind: "null" };
     return { kind: "missing" };
   }
+  return entry.type === "symlink" ? void 0 : resolvedEntry(path, entry);
+}
+function resolvedEntry(path, entry) {
   switch (entry.type) {
     case "file":
       return { kind: "file", path, size: entry.size };
     case "directory":
       return { kind: "directory", path };
-    case "symlink":
-      return void 0;
     default:
       return { kind: "other", path };
   }
@@ -10651,12 +3858,34 @@ function resolveEntryIn(tree, path) {
 function memoizeTree(tree) {
   const lstats = /* @__PURE__ */ new Map();
   const listings = /* @__PURE__ */ new Map();
+  const typedListings = /* @__PURE__ */ new Map();
   const files = /* @__PURE__ */ new Map();
+  const listDirectory = tree.listDirectory?.bind(tree);
+  const typedListing = (path) => {
+    let l = typedListings.get(path);
+    if (l === void 0) {
+      l = listDirectory(path) ?? null;
+      typedListings.set(path, l);
+    }
+    return l ?? void 0;
+  };
+  const fromListing = (path) => {
+    const slash = path.lastIndexOf("/");
+    const name = path.slice(slash + 1);
+    if (name === "" || name === "." || name === "..") return void 0;
+    const listing = typedListings.get(slash === 0 ? "/" : path.slice(0, slash));
+    if (!listing) return void 0;
+    const type = listing.get(name);
+    if (type === void 0) return null;
+    if (type === "directory" || type === "other") return { type };
+    return void 0;
+  };
   return {
     lstat(path) {
       let e = lstats.get(path);
       if (e === void 0) {
-        e = tree.lstat(path) ?? null;
+        if (listDirectory) e = fromListing(path);
+        if (e === void 0) e = tree.lstat(path) ?? null;
         lstats.set(path, e);
       }
       return e ?? void 0;
@@ -10664,11 +3893,15 @@ function memoizeTree(tree) {
     readDirectory(path) {
       let l = listings.get(path);
       if (l === void 0) {
-        l = tree.readDirectory(path) ?? null;
+        if (listDirectory) {
+          const typed = typedListing(path);
+          l = typed ? [...typed.keys()] : null;
+        } else l = tree.readDirectory(path) ?? null;
         listings.set(path, l);
       }
       return l ?? void 0;
     },
+    ...listDirectory ? { listDirectory: typedListing } : {},
     readFile(path) {
       let f = files.get(path);
       if (!f) {
@@ -10892,30 +4125,27 @@ function unitNameToPath(name) {
   const s = `/${w}`;
   return isNormalizedPath(s) ? s : void 0;
 }
-function dropInNames(name) {
-  const out = [];
-  const visit = (current) => {
-    out.push(current);
-    const parts = parseUnitName(current);
-    if (!parts) return;
-    const isInstance = parts.instance !== void 0 && parts.instance !== "";
-    if (isInstance) visit(`${parts.prefix}@.${parts.type}`);
-    let prefix = parts.prefix;
-    let chopped = false;
-    for (; ; ) {
-      const dash = prefix.lastIndexOf("-");
-      if (dash <= 0) return;
-      if (dash + 1 < prefix.length || chopped) {
-        prefix = prefix.slice(0, dash + 1);
-        break;
-      }
-      prefix = prefix.slice(0, dash);
-      chopped = true;
+function addDropInNames(name, parts, out) {
+  out.push(name);
+  if (!parts) return;
+  const { type } = parts;
+  const instance = parts.instance !== void 0 && parts.instance !== "" ? parts.instance : void 0;
+  if (instance !== void 0) {
+    addDropInNames(`${parts.prefix}@.${type}`, { prefix: parts.prefix, instance: "", type }, out);
+  }
+  let prefix = parts.prefix;
+  let chopped = false;
+  for (; ; ) {
+    const dash = prefix.lastIndexOf("-");
+    if (dash <= 0) return;
+    if (dash + 1 < prefix.length || chopped) {
+      prefix = prefix.slice(0, dash + 1);
+      break;
     }
-    visit(buildUnitName(prefix, isInstance ? parts.instance : void 0, parts.type));
-  };
-  visit(name);
-  return out;
+    prefix = prefix.slice(0, dash);
+    chopped = true;
+  }
+  addDropInNames(buildUnitName(prefix, instance, type), { prefix, instance, type }, out);
 }
 function isStrictUserName(u) {
   if (u.length === 0 || u.length > 31) return false;
@@ -10961,17 +4191,21 @@ var NameMap = class {
   constructor(tree, searchPath) {
     this.tree = tree;
     this.searchPath = searchPath;
+    this.dirs = searchPath.map((dir) => ({ dir, listing: void 0, listed: false }));
+    this.dirPrefixes = searchPath.map((d2) => d2 + "/");
   }
   tree;
   searchPath;
   cache = /* @__PURE__ */ new Map();
   aliasIndex;
-  listings = /* @__PURE__ */ new Map();
+  dirs;
+  /** `dir + '/'` of each search directory, for the "does the link stay in the search path" test. */
+  dirPrefixes;
   get(name) {
     const cached = this.cache.get(name);
     if (cached !== void 0) return cached ?? void 0;
     let found = null;
-    for (const dir of this.searchPath) {
+    for (const dir of this.dirs) {
       const entry = this.entryIn(dir, name);
       if (entry) {
         found = entry;
@@ -10981,30 +4215,32 @@ var NameMap = class {
     this.cache.set(name, found);
     return found ?? void 0;
   }
-  entryIn(dir, name) {
-    const listing = this.listingOf(dir);
+  entryIn(searchDir, name) {
+    const listing = searchDir.listed ? searchDir.listing : this.list(searchDir);
     if (listing === null || listing !== void 0 && !listing.has(name)) return void 0;
-    const path = joinName(dir, name);
+    const dir = searchDir.dir;
+    const path = listing === void 0 ? joinName(dir, name) : dir === "/" ? "/" + name : dir + "/" + name;
+    const type = listing instanceof Map ? listing.get(name) : void 0;
+    if (type === "file") return { kind: "fragment", path, resolved: void 0, regularFile: true };
     const entry = this.tree.lstat(path);
     if (!entry) return void 0;
-    if (entry.type !== "symlink") return { kind: "fragment", path };
+    if (entry.type !== "symlink") {
+      const resolved = listing === void 0 ? void 0 : resolvedEntry(path, entry);
+      return { kind: "fragment", path, resolved, regularFile: false };
+    }
     const target = linkTargetPath(dir, entry.target);
-    const inSearchPath = this.searchPath.some((d2) => target.startsWith(d2 + "/"));
+    const inSearchPath = this.dirPrefixes.some((d2) => target.startsWith(d2));
     if (!inSearchPath || target === "/dev/null") {
-      return { kind: "fragment", path };
+      return { kind: "fragment", path, resolved: void 0, regularFile: false };
     }
     const targetName = import_path2.posix.basename(target);
     if (targetName === name) return void 0;
     if (!isValidAlias(name, targetName)) return void 0;
     return { kind: "alias", target: targetName };
   }
-  /**
-   * The names in a search directory when its listing tells whether `dir/name` exists: `null` when it
-   * does not exist (or is no directory), its names when it is a directory reached without a symlink.
-   * `undefined` when the path has a symlink on it: then each name is looked up as it is.
-   */
-  listingOf(dir) {
-    if (this.listings.has(dir)) return this.listings.get(dir);
+  /** Computes a search directory's `listing` (see SearchDirectory). */
+  list(searchDir) {
+    const dir = searchDir.dir;
     let listing;
     const normalized = dir === "/" || dir.startsWith("/") && !dir.endsWith("/") && import_path2.posix.normalize(dir) === dir;
     if (normalized) {
@@ -11022,11 +4258,16 @@ var NameMap = class {
         }
       }
       if (plain) {
-        const names = this.tree.readDirectory(dir);
-        listing = names === void 0 ? void 0 : new Set(names);
+        const typed = this.tree.listDirectory?.(dir);
+        if (typed) listing = typed;
+        else {
+          const names = this.tree.readDirectory(dir);
+          listing = names === void 0 ? void 0 : new Set(names);
+        }
       }
     }
-    this.listings.set(dir, listing);
+    searchDir.listing = listing;
+    searchDir.listed = true;
     return listing;
   }
   /** All names whose alias symlinks (in any search directory) point at `name`. */
@@ -11046,20 +4287,21 @@ var NameMap = class {
         }
       }
     }
-    return this.aliasIndex.get(name) ?? [];
+    return this.aliasIndex.get(name) ?? NO_NAMES;
   }
-  /** Follows aliases until a fragment path (unit_ids_map_get()). */
+  /** Follows aliases until a fragment (unit_ids_map_get()). */
   fragmentOf(name) {
     let current = name;
     for (let hops = 0; hops < 64; hops++) {
       const entry = this.get(current);
       if (!entry) return void 0;
-      if (entry.kind === "fragment") return entry.path;
+      if (entry.kind === "fragment") return entry;
       current = entry.target;
     }
     return void 0;
   }
 };
+var NO_NAMES = [];
 function isValidAlias(alias, target) {
   const a = parseUnitName(alias);
   const t = parseUnitName(target);
@@ -11070,6 +4312,22 @@ function isValidAlias(alias, target) {
   if (a.instance && t.instance === "") return false;
   return true;
 }
+var LoadedUnitRecord = class {
+  id;
+  type;
+  instance;
+  fragmentPath;
+  names;
+  files;
+  constructor(id, type, instance, fragmentPath, names, files) {
+    this.id = id;
+    this.type = type;
+    this.instance = instance;
+    this.fragmentPath = fragmentPath;
+    this.names = names;
+    this.files = files;
+  }
+};
 var UnitLoader = class {
   constructor(tree, searchPath) {
     this.searchPath = searchPath;
@@ -11100,27 +4358,38 @@ var UnitLoader = class {
     }
     return r;
   };
+  /**
+   * Resolves and reads a unit's fragment (unit_load_fragment()): a link to /dev/null or an empty
+   * file is a mask, anything but a regular file is not found.
+   */
+  readFragment(fragment) {
+    if (fragment.regularFile) {
+      const read = this.source.readFile(fragment.path);
+      if ("text" in read && read.text.length <= MAX_UNIT_FILE_BYTES / 3)
+        return read.text === "" ? "masked" : read;
+    }
+    const resolved = fragment.resolved ?? this.resolve(fragment.path);
+    if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) return "masked";
+    if (resolved.kind !== "file") return "not-found";
+    return readUnitText(this.source, resolved.path, resolved.size);
+  }
   /** Loads one unit; template names must already carry their instance. */
   load(unitName) {
-    const tree = this.tree;
     const names = this.names;
     const parts = parseUnitName(unitName);
     if (!parts) return fail("error", unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
-    let fragmentPath = names.fragmentOf(unitName);
+    let fragment = names.fragmentOf(unitName);
     let instance = parts.instance === "" ? void 0 : parts.instance;
     let lookupName = unitName;
-    if (!fragmentPath && instance !== void 0) {
+    if (!fragment && instance !== void 0) {
       lookupName = templateOf(unitName);
-      fragmentPath = names.fragmentOf(lookupName);
+      fragment = names.fragmentOf(lookupName);
     }
-    if (!fragmentPath) return fail("not-found", unitName, `Unit ${unitName} not found.`);
-    const resolved = this.resolve(fragmentPath);
-    if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) {
-      return fail("masked", unitName, `Unit ${unitName} is masked.`);
-    }
-    if (resolved.kind !== "file") {
-      return fail("not-found", unitName, `Unit ${unitName} not found.`);
-    }
+    if (!fragment) return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    const fragmentPath = fragment.path;
+    const mainText = this.readFragment(fragment);
+    if (mainText === "masked") return fail("masked", unitName, `Unit ${unitName} is masked.`);
+    if (mainText === "not-found") return fail("not-found", unitName, `Unit ${unitName} not found.`);
     const fragmentName = fragmentPath.slice(fragmentPath.lastIndexOf("/") + 1);
     let id = fragmentName;
     const idParts = id === unitName ? parts : parseUnitName(id);
@@ -11128,7 +4397,8 @@ var UnitLoader = class {
     else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
     else if (idParts.instance === void 0) instance = void 0;
     const type = parts.type;
-    const allNames = [id];
+    const allNames = new Array();
+    allNames.push(id);
     if (unitName !== id) allNames.push(unitName);
     for (const alias of names.aliasesOf(fragmentName)) {
       addName(
@@ -11140,28 +4410,30 @@ var UnitLoader = class {
       for (const alias of names.aliasesOf(lookupName))
         addName(allNames, replaceInstance(alias, instance ?? ""));
     }
-    const mainText = readUnitText(this.source, resolved.path, resolved.size);
     if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
     const sections = UNIT_SECTIONS[type];
-    const files = [parseUnitFile(mainText.text, fragmentPath, sections)];
-    this.dropIns ??= new DropInFinder(tree, this.searchPath, this.resolve);
-    for (const dropIn of this.dropIns.find(id, allNames.slice(1), type)) {
-      const r = this.resolve(dropIn);
-      if (r.kind === "null") continue;
-      if (r.kind !== "file") continue;
-      const text = readUnitText(tree, r.path, r.size);
-      if ("error" in text) {
-        files.push({
-          file: dropIn,
-          assignments: [],
-          sections: [],
-          diagnostics: [{ file: dropIn, line: 1, column: 1, severity: "warning", message: text.error }]
-        });
-        continue;
-      }
-      files.push(parseUnitFile(text.text, dropIn, sections));
+    const files = new Array();
+    files.push(parseUnitFile(mainText.text, fragmentPath, sections));
+    this.dropIns ??= new DropInFinder(this.tree, this.searchPath, this.resolve);
+    for (const dropIn of this.dropIns.findFiles(id, id === unitName ? parts : void 0, allNames, type)) {
+      const text = this.readDropIn(dropIn);
+      if (text === void 0) continue;
+      files.push(
+        "error" in text ? unreadableFile(dropIn.path, text.error) : parseUnitFile(text.text, dropIn.path, sections)
+      );
     }
-    return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
+    return { ok: true, unit: new LoadedUnitRecord(id, type, instance, fragmentPath, allNames, files) };
+  }
+  /** A drop-in's text; `undefined` when it is masked (a link to /dev/null) or no regular file. */
+  readDropIn(dropIn) {
+    const tree = this.tree;
+    if (dropIn.regularFile) {
+      const read = tree.readFile(dropIn.path);
+      if ("text" in read && read.text.length <= MAX_UNIT_FILE_BYTES / 3) return read;
+    }
+    const r = dropIn.resolved ?? this.resolve(dropIn.path);
+    if (r.kind !== "file") return void 0;
+    return readUnitText(tree, r.path, r.size);
   }
 };
 function addName(names, name) {
@@ -11172,9 +4444,6 @@ function joinName(dir, name) {
   if (dir.startsWith("/") && !dir.endsWith("/") && !dir.includes("//") && !dir.includes("/."))
     return dir + "/" + name;
   return import_path2.posix.join(dir, name);
-}
-function loadUnit(tree, unitName, options) {
-  return new UnitLoader(tree, options.searchPath).load(unitName);
 }
 function readUnitText(tree, path, size) {
   if (size > MAX_UNIT_FILE_BYTES)
@@ -11207,54 +4476,89 @@ var BACKUP_SUFFIXES = [
 function isHiddenOrBackup(name) {
   return name.startsWith(".") || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
 }
-function findDropIns(tree, searchPath, id, aliases, type, resolve3 = (p) => resolvePath(tree, p)) {
-  return new DropInFinder(tree, searchPath, resolve3).find(id, aliases, type);
+var NO_DROP_INS = [];
+function nameHead(name) {
+  for (let i = 1; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 45 || c === 64 || c === 46) return name.slice(0, i);
+  }
+  return name;
 }
 var DropInFinder = class {
-  constructor(tree, searchPath, resolve3) {
+  constructor(tree, searchPath, resolve) {
     this.tree = tree;
-    this.resolve = resolve3;
+    this.resolve = resolve;
     for (const dir of searchPath) {
-      const r = resolve3(dir);
+      const r = resolve(dir);
       if (r.kind !== "directory") continue;
       const entries = tree.readDirectory(r.path);
-      if (entries !== void 0) this.roots.push({ dir, entries: new Set(entries) });
+      if (entries === void 0) continue;
+      const dropInDirs = /* @__PURE__ */ new Set();
+      for (const e of entries) {
+        if (e.endsWith(".d")) {
+          const name = e.slice(0, -2);
+          dropInDirs.add(name);
+          this.anyDropInDir.add(name);
+          this.dropInHeads.add(nameHead(name));
+        }
+      }
+      this.roots.push({ dir, dropInDirs });
     }
   }
   tree;
   resolve;
   /**
-   * The search directories that exist, with the names they hold: a drop-in directory can only exist
-   * where its search directory lists it, so only listed names are resolved.
+   * The search directories that exist: a drop-in directory can only exist where its search
+   * directory lists it, so only listed names are resolved.
    */
   roots = [];
-  find(id, aliases, type) {
-    if (this.roots.length === 0) return [];
+  /** Every `NAME` with a `NAME.d` entry in some root: the only names worth looking for. */
+  anyDropInDir = /* @__PURE__ */ new Set();
+  /** nameHead() of each of those: a unit whose name has another head has no drop-in directory. */
+  dropInHeads = /* @__PURE__ */ new Set();
+  /**
+   * The drop-ins of a unit known by `names` (its id first; `idParts` when already parsed), in
+   * application order.
+   */
+  findFiles(id, idParts, names, type) {
+    if (this.roots.length === 0) return NO_DROP_INS;
     const dirs = [];
-    const addDirsFor = (name) => {
-      const candidates = dropInNames(name).map((n) => `${n}.d`);
-      for (const root of this.roots) for (const n of candidates) this.addDir(dirs, root, n);
-    };
-    addDirsFor(id);
-    for (const alias of aliases) addDirsFor(alias);
-    for (const root of this.roots) this.addDir(dirs, root, `${type}.d`);
-    if (dirs.length === 0) return [];
+    const candidates = [];
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (!this.dropInHeads.has(nameHead(name))) continue;
+      candidates.length = 0;
+      addDropInNames(name, i === 0 && idParts && name === id ? idParts : parseUnitName(name), candidates);
+      for (const root of this.roots)
+        for (const n of candidates) if (this.anyDropInDir.has(n)) this.addDir(dirs, root, n);
+    }
+    for (const root of this.roots) this.addDir(dirs, root, type);
+    if (dirs.length === 0) return NO_DROP_INS;
     const tree = this.tree;
     const byName = /* @__PURE__ */ new Map();
     for (const dir of dirs) {
-      for (const name of tree.readDirectory(dir) ?? []) {
+      const typed = tree.listDirectory?.(dir);
+      for (const name of typed ? typed.keys() : tree.readDirectory(dir) ?? []) {
         if (!name.endsWith(".conf") || isHiddenOrBackup(name) || byName.has(name)) continue;
         const path = joinName(dir, name);
-        const entry = tree.lstat(path);
-        if (!entry || entry.type !== "file" && entry.type !== "symlink") continue;
-        byName.set(name, path);
+        const listed = typed?.get(name);
+        if (listed === "file") byName.set(name, { path, resolved: void 0, regularFile: true });
+        else if (listed === "symlink") byName.set(name, { path, resolved: void 0, regularFile: false });
+        else if (listed === void 0) {
+          const entry = tree.lstat(path);
+          if (entry?.type === "file")
+            byName.set(name, { path, resolved: resolvedEntry(path, entry), regularFile: false });
+          else if (entry?.type === "symlink")
+            byName.set(name, { path, resolved: void 0, regularFile: false });
+        }
       }
     }
     return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name));
   }
+  /** Adds the directory `root/NAME.d` when the root has it and it resolves to a directory. */
   addDir(dirs, root, name) {
-    if (!root.entries.has(name)) return;
-    const r = this.resolve(root.dir + "/" + name);
+    if (!root.dropInDirs.has(name)) return;
+    const r = this.resolve(root.dir + "/" + name + ".d");
     if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
   }
 };
@@ -11301,20 +4605,15 @@ var HOST_VALUES = {
 };
 var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
 function expandSpecifiers(value, ctx) {
-  if (value.indexOf("%") < 0) return { ok: true, value };
-  const parts = parseUnitName(ctx.unitName);
-  const prefix = parts?.prefix ?? ctx.unitName;
-  const instance = parts?.instance ?? "";
-  const dash = prefix.lastIndexOf("-");
+  let next = value.indexOf("%");
+  if (next < 0) return { ok: true, value };
+  let name;
   let out = "";
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c !== "%") {
-      out += c;
-      continue;
-    }
-    const s = value[i + 1];
-    i++;
+  let from = 0;
+  for (; next >= 0; next = value.indexOf("%", from)) {
+    out += value.slice(from, next);
+    const s = value[next + 1];
+    from = next + 2;
     switch (s) {
       case "%":
         out += "%";
@@ -11326,26 +4625,28 @@ function expandSpecifiers(value, ctx) {
         out += ctx.unitName.slice(0, ctx.unitName.lastIndexOf("."));
         break;
       case "p":
-        out += prefix;
+        out += (name ??= unitNameParts(ctx.unitName)).prefix;
         break;
       case "P":
-        out += unescapeUnitNamePart(prefix);
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).prefix);
         break;
       case "i":
-        out += instance;
+        out += (name ??= unitNameParts(ctx.unitName)).instance;
         break;
       case "I":
-        out += unescapeUnitNamePart(instance);
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).instance);
         break;
       case "j":
-        out += dash >= 0 ? prefix.slice(dash + 1) : prefix;
+        out += (name ??= unitNameParts(ctx.unitName)).lastComponent;
         break;
       case "J":
-        out += unescapeUnitNamePart(dash >= 0 ? prefix.slice(dash + 1) : prefix);
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).lastComponent);
         break;
-      case "f":
+      case "f": {
+        const { prefix, instance } = name ??= unitNameParts(ctx.unitName);
         out += unescapeUnitNamePath(instance !== "" ? instance : prefix);
         break;
+      }
       case "d":
         out += `/run/credentials/${ctx.unitName}`;
         break;
@@ -11361,7 +4662,18 @@ function expandSpecifiers(value, ctx) {
       }
     }
   }
+  if (from < value.length) out += value.slice(from);
   return { ok: true, value: out };
+}
+function unitNameParts(unitName) {
+  const parts = parseUnitName(unitName);
+  const prefix = parts?.prefix ?? unitName;
+  const dash = prefix.lastIndexOf("-");
+  return {
+    prefix,
+    instance: parts?.instance ?? "",
+    lastComponent: dash >= 0 ? prefix.slice(dash + 1) : prefix
+  };
 }
 
 // src/core/unit/extract-word.ts
@@ -11415,93 +4727,155 @@ function cunescapeOne(s, at, acceptNul = false) {
   }
   return void 0;
 }
+var WordReader = class {
+  constructor(input, pos = 0) {
+    this.input = input;
+    this.pos = pos;
+  }
+  input;
+  /**
+   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
+   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
+   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
+   */
+  pos;
+  /** The word of the last read() that returned `word`. */
+  word = "";
+  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
+  hasRest() {
+    return this.pos >= 0 && this.pos < this.input.length;
+  }
+  /** The unparsed rest as a string (`undefined` for NULL). */
+  rest() {
+    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
+  }
+  /**
+   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
+   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
+   */
+  read(flags = 0, separators = WHITESPACE) {
+    const input = this.input;
+    const n = input.length;
+    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
+    let i = this.pos;
+    if (i < 0) return "end";
+    for (; ; i++) {
+      if (i >= n) {
+        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
+        return this.found("", -1);
+      }
+      if (!isSeparator(separators, input.charCodeAt(i))) break;
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
+    }
+    let word = "";
+    let quote = null;
+    let backslash = false;
+    for (; ; ) {
+      if (!backslash) {
+        const start = i;
+        if (quote === null) {
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === 92 || isSeparator(separators, code)) break;
+            if (unquote && (code === 34 || code === 39)) break;
+          }
+        } else {
+          const q = quote.charCodeAt(0);
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === q || code === 92) break;
+          }
+        }
+        if (i > start) word += input.slice(start, i);
+      }
+      const c = input[i];
+      if (backslash) {
+        if (c === void 0) {
+          if (flags & EXTRACT_UNESCAPE_RELAX && (quote === null || flags & EXTRACT_RELAX))
+            return this.found(word + "\\", -1);
+          if (flags & EXTRACT_RELAX) return this.found(word, -1);
+          return "error";
+        }
+        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
+          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
+          if (u) {
+            word += u.char;
+            i += u.length - 1;
+          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
+            word += c;
+          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
+          else return "error";
+        } else word += c;
+        backslash = false;
+        i++;
+        continue;
+      }
+      if (quote !== null) {
+        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
+        i++;
+        if (c === quote) quote = null;
+        else backslash = true;
+        continue;
+      }
+      if (c === void 0) return this.found(word, -1);
+      i++;
+      if ((c === '"' || c === "'") && unquote) quote = c;
+      else if (c === "\\") backslash = true;
+      else {
+        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
+        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
+        return this.found(word, i >= n ? -1 : i);
+      }
+    }
+  }
+  /**
+   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
+   * whatever the other flags, a word is then just a run of other characters, and this scans it with
+   * fewer checks per character.
+   */
+  readPlain() {
+    const input = this.input;
+    const n = input.length;
+    let i = this.pos;
+    if (i < 0) return "end";
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    if (i >= n) return "end";
+    const start = i;
+    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
+    const word = input.slice(start, i);
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    return this.found(word, i >= n ? -1 : i);
+  }
+  found(word, pos) {
+    this.word = word;
+    this.pos = pos;
+    return "word";
+  }
+};
+var END_STEP = Object.freeze({ kind: "end" });
+var ERROR_STEP = Object.freeze({ kind: "error" });
 function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
-  const n = input.length;
-  const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
-  let i = 0;
-  for (; ; i++) {
-    if (i >= n)
-      return flags & EXTRACT_DONT_COALESCE_SEPARATORS ? { kind: "word", word: "", rest: void 0 } : { kind: "end" };
-    if (!isSeparator(separators, input.charCodeAt(i))) break;
-    if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return { kind: "word", word: "", rest: input.slice(i + 1) };
-  }
-  let word = "";
-  let quote2 = null;
-  let backslash = false;
-  for (; ; ) {
-    if (!backslash) {
-      const start = i;
-      if (quote2 === null) {
-        for (; i < n; i++) {
-          const code = input.charCodeAt(i);
-          if (code === 92 || isSeparator(separators, code)) break;
-          if (unquote && (code === 34 || code === 39)) break;
-        }
-      } else {
-        const q = quote2.charCodeAt(0);
-        for (; i < n; i++) {
-          const code = input.charCodeAt(i);
-          if (code === q || code === 92) break;
-        }
-      }
-      if (i > start) word += input.slice(start, i);
-    }
-    const c = input[i];
-    if (backslash) {
-      if (c === void 0) {
-        if (flags & EXTRACT_UNESCAPE_RELAX && (quote2 === null || flags & EXTRACT_RELAX)) {
-          word += "\\";
-          return { kind: "word", word, rest: void 0 };
-        }
-        if (flags & EXTRACT_RELAX) return { kind: "word", word, rest: void 0 };
-        return { kind: "error" };
-      }
-      if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
-        const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
-        if (u) {
-          word += u.char;
-          i += u.length - 1;
-        } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
-          word += c;
-        else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
-        else return { kind: "error" };
-      } else word += c;
-      backslash = false;
-      i++;
-      continue;
-    }
-    if (quote2 !== null) {
-      if (c === void 0)
-        return flags & EXTRACT_RELAX ? { kind: "word", word, rest: void 0 } : { kind: "error" };
-      i++;
-      if (c === quote2) quote2 = null;
-      else backslash = true;
-      continue;
-    }
-    if (c === void 0) return { kind: "word", word, rest: void 0 };
-    i++;
-    if ((c === '"' || c === "'") && unquote) quote2 = c;
-    else if (c === "\\") backslash = true;
-    else {
-      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return { kind: "word", word, rest: input.slice(i) };
-      while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
-      return { kind: "word", word, rest: i >= n ? void 0 : input.slice(i) };
-    }
-  }
+  const reader = new WordReader(input);
+  const kind = reader.read(flags, separators);
+  if (kind === "end") return END_STEP;
+  if (kind === "error") return ERROR_STEP;
+  return { kind: "word", word: reader.word, rest: reader.rest() };
+}
+function isWhitespaceCode(code) {
+  return code === 32 || code === 9 || code === 10 || code === 13;
 }
 function isSeparator(separators, code) {
-  if (separators === WHITESPACE) return code === 32 || code === 9 || code === 10 || code === 13;
+  if (separators === WHITESPACE) return isWhitespaceCode(code);
   return separators.indexOf(String.fromCharCode(code)) >= 0;
 }
 function extractAllWords(value, flags) {
   const words = [];
-  let rest = value;
-  while (rest !== void 0) {
-    const step = extractFirstWordRaw(rest, flags);
-    if (step.kind === "end") break;
-    if (step.kind === "error") return { words, invalid: true };
-    words.push(step.word);
-    rest = step.rest;
+  const reader = new WordReader(value);
+  for (; ; ) {
+    const kind = reader.read(flags);
+    if (kind === "end") break;
+    if (kind === "error") return { words, invalid: true };
+    words.push(reader.word);
   }
   return { words, invalid: false };
 }
@@ -11524,32 +4898,49 @@ var ERRNO_NAMES = new Set(
 );
 
 // src/core/security/exec-command.ts
-var isWhitespace = (c) => c !== void 0 && WHITESPACE.includes(c);
 function isSafeString2(s) {
   return !/[\x01-\x1f"'\\\x7f]/.test(s);
 }
-function extractExecWord(p, messages, rvalue) {
-  const step = extractFirstWordRaw(p, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
-  if (step.kind !== "error") return step;
-  const relaxed = extractFirstWordRaw(p, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX);
-  if (relaxed.kind === "word") {
-    messages.push({ severity: "warning", message: `Ignoring unknown escape sequences: "${relaxed.word}"` });
-    return relaxed;
+function extractExecWord(reader, messages, rvalue) {
+  const kind = reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+  if (kind !== "error") return kind;
+  if (reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX) === "word") {
+    messages.push({ severity: "warning", message: `Ignoring unknown escape sequences: "${reader.word}"` });
+    return "word";
   }
   messages.push({ severity: "error", message: `Unbalanced quoting, ignoring: "${rvalue}"` });
-  return { kind: "error" };
+  return "error";
 }
+function expandWord(text, options) {
+  return text.indexOf("%") < 0 ? void 0 : options.expand(text);
+}
+function isValidExecutablePath(path) {
+  return path.length <= SHORT_PATH_UNITS || isValidPath(path);
+}
+var SHORT_PATH_UNITS = Math.floor(255 / 3);
+function refuse(result, ignore, what, detail) {
+  result.messages.push({
+    severity: ignore ? "warning" : "error",
+    message: `${what}${ignore ? ", ignoring" : ""}: ${detail}`
+  });
+  result.fatal = !ignore;
+  return result;
+}
+function isLoneAt(input, at) {
+  return at === input.length || isWhitespaceCode(input.charCodeAt(at));
+}
+var SPECIAL_CHARACTERS = /["'\\%;]/;
 function parseExecLine(rvalue, options) {
   const result = { commands: 0, fatal: false, messages: [] };
   const { messages } = result;
-  let p = rvalue;
+  const reader = new WordReader(rvalue);
+  const plain = !SPECIAL_CHARACTERS.test(rvalue);
   let semicolon;
   do {
     semicolon = false;
-    const first = extractExecWord(p ?? "", messages, rvalue);
-    if (first.kind !== "word") return result;
-    p = first.rest;
-    if (first.word === ";") {
+    const first = plain ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
+    if (first !== "word") return result;
+    if (reader.word === ";") {
       semicolon = true;
       continue;
     }
@@ -11558,7 +4949,7 @@ function parseExecLine(rvalue, options) {
     let noEnvExpand = false;
     let privileged = "";
     let viaShell = false;
-    let f = first.word;
+    let f = reader.word;
     for (; ; f = f.slice(1)) {
       const c = f[0];
       if (c === "-" && !ignore) ignore = true;
@@ -11570,56 +4961,73 @@ function parseExecLine(rvalue, options) {
       else if (c === "|" && options.extraPrefixes.includes("|") && !viaShell) viaShell = true;
       else break;
     }
-    const refuse = (what, detail) => {
-      messages.push({
-        severity: ignore ? "warning" : "error",
-        message: `${what}${ignore ? ", ignoring" : ""}: ${detail}`
-      });
-      result.fatal = !ignore;
-      return result;
-    };
-    const expanded = options.expand(f);
-    if (!expanded.ok) return refuse(`Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
-    const path = expanded.value;
+    const expanded = plain ? void 0 : expandWord(f, options);
+    if (expanded !== void 0 && !expanded.ok)
+      return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
+    const path = expanded === void 0 ? f : expanded.value;
     if (!viaShell) {
-      if (path === "") return refuse("Empty path in command line", `'${rvalue}'`);
-      if (!isSafeString2(path)) return refuse("Executable name contains special characters", path);
-      if (path.endsWith("/")) return refuse("Executable path specifies a directory", path);
-      if (!(path.startsWith("/") ? isValidPath(path) : isValidFilename(path)))
-        return refuse("Neither a valid executable name nor an absolute path", path);
+      if (path === "") return refuse(result, ignore, "Empty path in command line", `'${rvalue}'`);
+      if (!isSafeString2(path))
+        return refuse(result, ignore, "Executable name contains special characters", path);
+      if (path.endsWith("/")) return refuse(result, ignore, "Executable path specifies a directory", path);
+      if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
+        return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
+    }
+    if (plain) {
+      if (separateArgv0 && !reader.hasRest())
+        return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
+      result.commands++;
+      return result;
     }
     let argc = separateArgv0 ? 0 : 1;
-    while (p !== void 0 && p !== "") {
-      if (p[0] === ";" && (p.length === 1 || isWhitespace(p[1]))) {
-        p = skipWhitespace(p.slice(1));
+    while (reader.hasRest()) {
+      const at = reader.pos;
+      const c = rvalue.charCodeAt(at);
+      if (c === 59 && isLoneAt(rvalue, at + 1)) {
+        reader.pos = skipWhitespace(rvalue, at + 1);
         semicolon = true;
         break;
       }
-      if (p[0] === "\\" && p[1] === ";" && (p.length === 2 || isWhitespace(p[2]))) {
-        p = skipWhitespace(p.slice(2));
+      if (c === 92 && rvalue.charCodeAt(at + 1) === 59 && isLoneAt(rvalue, at + 2)) {
+        reader.pos = skipWhitespace(rvalue, at + 2);
         argc++;
         continue;
       }
-      const word = extractExecWord(p, messages, rvalue);
-      if (word.kind === "end") break;
-      if (word.kind === "error") {
+      const end = plainWordEnd(rvalue, at);
+      if (end >= 0) {
+        reader.pos = skipWhitespace(rvalue, end);
+        argc++;
+        continue;
+      }
+      const kind = extractExecWord(reader, messages, rvalue);
+      if (kind === "end") break;
+      if (kind === "error") {
         result.fatal = !ignore;
         return result;
       }
-      p = word.rest;
-      if (!options.expand(word.word).ok)
-        return refuse(`Failed to resolve unit specifiers in ${word.word}`, "unknown specifier");
+      const word = reader.word;
+      const r = expandWord(word, options);
+      if (r !== void 0 && !r.ok)
+        return refuse(result, ignore, `Failed to resolve unit specifiers in ${word}`, "unknown specifier");
       argc++;
     }
-    if (argc === 0) return refuse("Empty executable name or zeroeth argument", rvalue);
+    if (argc === 0) return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
     result.commands++;
   } while (semicolon);
   return result;
 }
-function skipWhitespace(s) {
-  let i = 0;
-  while (i < s.length && isWhitespace(s[i])) i++;
-  return s.slice(i);
+function plainWordEnd(s, at) {
+  for (let i = at; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isWhitespaceCode(c)) return i;
+    if (c === 34 || c === 39 || c === 92 || c === 37) return -1;
+  }
+  return s.length;
+}
+function skipWhitespace(s, from) {
+  let i = from;
+  while (i < s.length && isWhitespaceCode(s.charCodeAt(i))) i++;
+  return i;
 }
 
 // src/core/security/credentials.ts
@@ -11740,7 +5148,13 @@ var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", 
 var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
 var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
 var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
+var BOOLEAN_WORDS = new Map([
+  ...[...TRUE_WORDS].map((w) => [w, true]),
+  ...[...FALSE_WORDS].map((w) => [w, false])
+]);
 function parseBoolean(value) {
+  const exact = BOOLEAN_WORDS.get(value);
+  if (exact !== void 0) return exact;
   const v = value.toLowerCase();
   if (TRUE_WORDS.has(v)) return true;
   if (FALSE_WORDS.has(v)) return false;
@@ -11850,16 +5264,22 @@ function parseCapabilities(ctx, value) {
     value,
     EXTRACT_UNQUOTE | (ctx.traits.capabilityListRelaxed ? EXTRACT_RELAX : 0)
   );
-  let sum = 0n;
+  let low = 0;
+  let high = 0;
   for (const word of words) {
     let bit;
-    if (/^[0-9]+$/.test(word)) {
+    if (isDigit(word.charCodeAt(0)) && /^[0-9]+$/.test(word)) {
       const n = Number(word);
       if (n <= ctx.traits.maxCapabilityNumber) bit = n;
     } else bit = ctx.capabilityNames.get(word.toUpperCase());
-    if (bit !== void 0) sum |= 1n << BigInt(bit);
+    if (bit === void 0) continue;
+    if (bit < 32) low |= 1 << bit;
+    else high |= 1 << bit - 32;
   }
-  return sum;
+  return BigInt(high >>> 0) << 32n | BigInt(low >>> 0);
+}
+function isDigit(code) {
+  return code >= 48 && code <= 57;
 }
 function capabilitySet(field) {
   const initial = field === "capabilityBoundingSet" ? CAP_ALL : 0n;
@@ -11916,7 +5336,16 @@ var handleRestrictAddressFamilies = (ctx, a) => {
   if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
   return "ok";
 };
+var namespaceAllMasks = /* @__PURE__ */ new WeakMap();
 function namespaceAllMask(traits) {
+  let mask = namespaceAllMasks.get(traits);
+  if (mask === void 0) {
+    mask = computeNamespaceAllMask(traits);
+    namespaceAllMasks.set(traits, mask);
+  }
+  return mask;
+}
+function computeNamespaceAllMask(traits) {
   let mask = 0;
   for (const [name, flag] of Object.entries(NAMESPACE_FLAGS)) {
     if (name === "time" && !traits.namespaceAllIncludesTime) continue;
@@ -11991,10 +5420,10 @@ var handleSystemCallFilter = (ctx, a) => {
     invert = true;
     value = value.slice(1);
   }
-  const groups = ctx.profile.data.syscallGroups;
+  const groups = ctx.syscallGroups;
   if (!s.systemCallFilter) {
     s.systemCallFilter = { allowList: !invert, names: /* @__PURE__ */ new Set() };
-    if (!invert) for (const name of groups["@default"] ?? []) s.systemCallFilter.names.add(name);
+    if (!invert) for (const name of groups.get("@default") ?? []) s.systemCallFilter.names.add(name);
   }
   const filter = s.systemCallFilter;
   const { words, invalid } = extractWords(value, false);
@@ -12012,7 +5441,7 @@ var handleSystemCallFilter = (ctx, a) => {
       warn(ctx, a, `Failed to parse system call, ignoring: ${parsed.name}`);
       continue;
     }
-    const members = parsed.name.startsWith("@") ? groups[parsed.name] : [parsed.name];
+    const members = parsed.name.startsWith("@") ? groups.get(parsed.name) : [parsed.name];
     if (!members) {
       warn(ctx, a, `Unknown system call group, ignoring: ${parsed.name}`);
       continue;
@@ -12068,7 +5497,7 @@ var handleDevicePolicy = (ctx, a) => {
   ctx.s.devicePolicy = a.value;
   return "ok";
 };
-function addDeviceAllow(ctx, path, permissions, location2) {
+function addDeviceAllow(ctx, path, permissions, location) {
   const perms = permissions === "" ? "rwm" : ["r", "w", "m"].filter((c) => permissions.includes(c)).join("");
   if (ctx.traits.deviceAllowMergesSamePath) {
     const existing = ctx.s.deviceAllow.find((e) => e.path === path);
@@ -12077,7 +5506,7 @@ function addDeviceAllow(ctx, path, permissions, location2) {
       return;
     }
   }
-  ctx.s.deviceAllow.unshift(location2 ? { path, permissions: perms, location: location2 } : { path, permissions: perms });
+  ctx.s.deviceAllow.unshift(location ? { path, permissions: perms, location } : { path, permissions: perms });
 }
 var handleDeviceAllow = (ctx, a) => {
   if (a.value === "") {
@@ -12221,16 +5650,19 @@ function ipFilterPath(field) {
     return "ok";
   };
 }
+function execOptions(ctx) {
+  return ctx.execOptions ??= {
+    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+    expand: (text) => expand(ctx, text)
+  };
+}
 function execCommands(field) {
   return (ctx, a) => {
     if (a.value === "") {
       if (field) ctx.facts[field] = 0;
       return "ok";
     }
-    const r = parseExecLine(a.value, {
-      extraPrefixes: ctx.traits.execCommandExtraPrefixes,
-      expand: (text) => expand(ctx, text)
-    });
+    const r = parseExecLine(a.value, execOptions(ctx));
     for (const m of r.messages) {
       if (m.severity === "error") fatal(ctx, a, m.message);
       else warn(ctx, a, m.message);
@@ -12285,9 +5717,9 @@ function factBoolean(field) {
 }
 function credential(kind, encrypted) {
   return (ctx, a) => {
-    const map = kind === "load" ? ctx.facts.loadCredentials : ctx.facts.setCredentials;
+    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
     const apply = kind === "load" ? applyLoadCredential : applySetCredential;
-    const r = apply(map, a.value, encrypted, (text) => expand(ctx, text));
+    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
     return r.ok ? "ok" : warn(ctx, a, r.message);
   };
 }
@@ -12458,45 +5890,51 @@ var DIRECTIVES = {
   Where: d("mount", factPath("where")),
   ExtraOptions: d("automount", factPrintfString("extraOptions"))
 };
-function inScope(scope, section, type) {
+function scopeSection(scope, type) {
   const own = TYPE_SECTION[type];
   switch (scope) {
     case "unit":
-      return section === "Unit";
+      return "Unit";
     case "exec":
-      return HAS_EXEC_CONTEXT.has(type) && section === own;
-    case "cgroup":
-      return HAS_CGROUP_CONTEXT.has(type) && section === own;
     case "kill":
-      return HAS_EXEC_CONTEXT.has(type) && section === own;
+      return HAS_EXEC_CONTEXT.has(type) ? own : void 0;
+    case "cgroup":
+      return HAS_CGROUP_CONTEXT.has(type) ? own : void 0;
     case "service":
-      return type === "service" && section === "Service";
+      return type === "service" ? "Service" : void 0;
     case "socket":
-      return type === "socket" && section === "Socket";
+      return type === "socket" ? "Socket" : void 0;
     case "service-or-mount":
-      return type === "service" && section === "Service" || type === "mount" && section === "Mount";
+      return type === "service" ? "Service" : type === "mount" ? "Mount" : void 0;
     case "service-or-socket":
-      return type === "service" && section === "Service" || type === "socket" && section === "Socket";
+      return type === "service" ? "Service" : type === "socket" ? "Socket" : void 0;
     case "automount":
-      return type === "automount" && section === "Automount";
+      return type === "automount" ? "Automount" : void 0;
     case "timer":
-      return type === "timer" && section === "Timer";
+      return type === "timer" ? "Timer" : void 0;
     case "path":
-      return type === "path" && section === "Path";
+      return type === "path" ? "Path" : void 0;
     case "mount":
-      return type === "mount" && section === "Mount" || type === "swap" && section === "Swap" || type === "automount" && section === "Automount";
+      return type === "mount" ? "Mount" : type === "swap" ? "Swap" : type === "automount" ? "Automount" : void 0;
     default:
-      return false;
+      return void 0;
   }
 }
 var directiveTables = /* @__PURE__ */ new WeakMap();
-function directivesFor(traits) {
-  let table = directiveTables.get(traits);
+function directivesFor(traits, type) {
+  let byType = directiveTables.get(traits);
+  if (!byType) {
+    byType = /* @__PURE__ */ new Map();
+    directiveTables.set(traits, byType);
+  }
+  let table = byType.get(type);
   if (!table) {
     table = /* @__PURE__ */ new Map();
-    for (const [name, spec] of Object.entries(DIRECTIVES))
-      table.set(name, { scope: spec.scope, handler: spec.handler(traits) });
-    directiveTables.set(traits, table);
+    for (const [name, spec] of Object.entries(DIRECTIVES)) {
+      const section = scopeSection(spec.scope, type);
+      if (section !== void 0) table.set(name, { name, section, handler: spec.handler(traits) });
+    }
+    byType.set(type, table);
   }
   return table;
 }
@@ -12504,96 +5942,99 @@ var profileCaches = /* @__PURE__ */ new WeakMap();
 function profileCache(profile) {
   let c = profileCaches.get(profile);
   if (!c) {
-    const capabilityNames2 = /* @__PURE__ */ new Map();
+    const capabilityNames = /* @__PURE__ */ new Map();
     let known = 0n;
     for (const [name, bit] of Object.entries(profile.data.capabilities)) {
-      capabilityNames2.set(name.toUpperCase(), bit);
+      capabilityNames.set(name.toUpperCase(), bit);
       known |= 1n << BigInt(bit);
     }
     const families = /* @__PURE__ */ new Map();
     for (const [name, af] of Object.entries(profile.data.addressFamilies))
       families.set(name.toUpperCase(), af);
     c = {
-      capabilityNames: capabilityNames2,
+      capabilityNames,
       known,
       families,
       archs: new Set(profile.data.syscallArchitectures),
-      syscalls: new Set(profile.data.knownSyscalls)
+      syscalls: new Set(profile.data.knownSyscalls),
+      groups: new Map(Object.entries(profile.data.syscallGroups))
     };
     profileCaches.set(profile, c);
   }
   return c;
 }
 var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
-function isPerpetual(unit2) {
-  if (unit2.type !== "mount" && unit2.type !== "slice") return false;
-  return PERPETUAL_UNITS.some((n) => unit2.names.includes(n) && n.endsWith(`.${unit2.type}`));
+function isPerpetual(unit) {
+  if (unit.type !== "mount" && unit.type !== "slice") return false;
+  return PERPETUAL_UNITS.some((n) => unit.names.includes(n) && n.endsWith(`.${unit.type}`));
 }
-function defaultSettings(unit2, traits) {
-  const type = unit2.type;
-  const exec = HAS_EXEC_CONTEXT.has(type);
-  return {
-    unitId: unit2.id,
-    unitType: type,
-    hasExecContext: exec,
-    hasCgroupContext: HAS_CGROUP_CONTEXT.has(type),
-    defaultDependencies: !isPerpetual(unit2),
-    notifyAccess: "none",
-    user: void 0,
-    dynamicUser: false,
-    supplementaryGroups: [],
-    ambientCapabilities: 0n,
-    capabilityBoundingSet: CAP_ALL,
-    // service_init() makes system services private; exec_context_init() leaves others shared.
-    keyringMode: exec ? type === "service" ? "private" : "shared" : "inherit",
-    protectProc: "default",
-    procSubset: "all",
-    privateDevices: false,
-    privateMounts: exec && traits.privateMountsTristate ? void 0 : false,
-    privateNetwork: false,
-    privateTmp: "no",
-    privateUsers: "no",
-    protectControlGroups: "no",
-    protectHostname: "no",
-    protectKernelModules: false,
-    protectKernelTunables: false,
-    protectKernelLogs: false,
-    protectClock: false,
-    lockPersonality: false,
-    memoryDenyWriteExecute: false,
-    noNewPrivileges: false,
-    removeIpc: false,
-    restrictRealtime: false,
-    restrictSuidSgid: false,
-    protectHome: "no",
-    protectSystem: "no",
-    rootDirectory: void 0,
-    rootImage: void 0,
-    umask: exec ? 18 : 2,
-    addressFamilies: void 0,
-    addressFamiliesAllowList: false,
-    restrictNamespaces: NAMESPACES_UNSET,
-    systemCallArchitectures: /* @__PURE__ */ new Set(),
-    systemCallFilter: void 0,
-    delegate: false,
-    devicePolicy: HAS_CGROUP_CONTEXT.has(type) ? "auto" : void 0,
-    deviceAllow: [],
-    ipAddressDenyAll: false,
-    ipAddressAllowLocalhost: false,
-    ipAddressAllowOther: false,
-    ipCustomFilters: false,
-    provenance: /* @__PURE__ */ new Map(),
-    applied: /* @__PURE__ */ new Map(),
-    implied: /* @__PURE__ */ new Map(),
-    typeSection: void 0
-  };
+var SettingsRecord = class {
+  constructor(unit, traits) {
+    const type = unit.type;
+    const exec = HAS_EXEC_CONTEXT.has(type);
+    this.unitId = unit.id;
+    this.unitType = type;
+    this.hasExecContext = exec;
+    this.hasCgroupContext = HAS_CGROUP_CONTEXT.has(type);
+    this.defaultDependencies = !isPerpetual(unit);
+    this.notifyAccess = "none";
+    this.user = void 0;
+    this.dynamicUser = false;
+    this.supplementaryGroups = [];
+    this.ambientCapabilities = 0n;
+    this.capabilityBoundingSet = CAP_ALL;
+    this.keyringMode = exec ? type === "service" ? "private" : "shared" : "inherit";
+    this.protectProc = "default";
+    this.procSubset = "all";
+    this.privateDevices = false;
+    this.privateMounts = exec && traits.privateMountsTristate ? void 0 : false;
+    this.privateNetwork = false;
+    this.privateTmp = "no";
+    this.privateUsers = "no";
+    this.protectControlGroups = "no";
+    this.protectHostname = "no";
+    this.protectKernelModules = false;
+    this.protectKernelTunables = false;
+    this.protectKernelLogs = false;
+    this.protectClock = false;
+    this.lockPersonality = false;
+    this.memoryDenyWriteExecute = false;
+    this.noNewPrivileges = false;
+    this.removeIpc = false;
+    this.restrictRealtime = false;
+    this.restrictSuidSgid = false;
+    this.protectHome = "no";
+    this.protectSystem = "no";
+    this.rootDirectory = void 0;
+    this.rootImage = void 0;
+    this.umask = exec ? 18 : 2;
+    this.addressFamilies = void 0;
+    this.addressFamiliesAllowList = false;
+    this.restrictNamespaces = NAMESPACES_UNSET;
+    this.systemCallArchitectures = /* @__PURE__ */ new Set();
+    this.systemCallFilter = void 0;
+    this.delegate = false;
+    this.devicePolicy = HAS_CGROUP_CONTEXT.has(type) ? "auto" : void 0;
+    this.deviceAllow = [];
+    this.ipAddressDenyAll = false;
+    this.ipAddressAllowLocalhost = false;
+    this.ipAddressAllowOther = false;
+    this.ipCustomFilters = false;
+    this.provenance = /* @__PURE__ */ new Map();
+    this.applied = /* @__PURE__ */ new Map();
+    this.implied = /* @__PURE__ */ new Map();
+    this.typeSection = void 0;
+  }
+};
+function defaultSettings(unit, traits) {
+  return new SettingsRecord(unit, traits);
 }
-function deriveSecuritySettings(unit2, profile) {
+function deriveSecuritySettings(unit, profile) {
   const traits = profile.traits;
-  const cache2 = profileCache(profile);
-  const s = defaultSettings(unit2, traits);
+  const cache = profileCache(profile);
+  const s = defaultSettings(unit, traits);
   const ctx = {
-    unit: unit2,
+    unit,
     traits,
     profile,
     s,
@@ -12608,8 +6049,6 @@ function deriveSecuritySettings(unit2, profile) {
       busName: void 0,
       pamName: void 0,
       killMode: "control-group",
-      loadCredentials: /* @__PURE__ */ new Map(),
-      setCredentials: /* @__PURE__ */ new Map(),
       mountImages: 0,
       listens: 0,
       timerTriggers: 0,
@@ -12621,19 +6060,20 @@ function deriveSecuritySettings(unit2, profile) {
       fstype: void 0
     },
     diagnostics: [],
-    capabilityNames: cache2.capabilityNames,
-    knownCapabilityMask: cache2.known,
-    familyNames: cache2.families,
-    syscallArchitectures: cache2.archs,
-    knownSyscalls: cache2.syscalls,
+    capabilityNames: cache.capabilityNames,
+    knownCapabilityMask: cache.known,
+    familyNames: cache.families,
+    syscallArchitectures: cache.archs,
+    knownSyscalls: cache.syscalls,
+    syscallGroups: cache.groups,
     ipPrefixes: { allow: [], deny: [] },
     ipFilterPaths: { ingress: 0, egress: 0 },
-    specifierContext: { unitName: unit2.id, scope: "system", extra: traits.extraSpecifiers }
+    specifierContext: { unitName: unit.id, scope: "system", extra: traits.extraSpecifiers }
   };
-  const ownSection = TYPE_SECTION[unit2.type];
-  const directives = directivesFor(traits);
-  for (let fileIndex = 0; fileIndex < unit2.files.length; fileIndex++) {
-    const file = unit2.files[fileIndex];
+  const ownSection = TYPE_SECTION[unit.type];
+  const directives = directivesFor(traits, unit.type);
+  for (let fileIndex = 0; fileIndex < unit.files.length; fileIndex++) {
+    const file = unit.files[fileIndex];
     if (!file) continue;
     for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
     if (fileIndex === 0 && ownSection) {
@@ -12646,24 +6086,24 @@ function deriveSecuritySettings(unit2, profile) {
     let stopped = false;
     for (const a of file.assignments) {
       const directive = directives.get(a.key);
-      if (!directive || !inScope(directive.scope, a.section, unit2.type)) continue;
-      const list = s.provenance.get(a.key);
+      if (directive === void 0 || a.section !== directive.section) continue;
+      const list = s.provenance.get(directive.name);
       s.applied.set(a, s.applied.size);
       if (list) list.push(a);
-      else s.provenance.set(a.key, [a]);
+      else s.provenance.set(directive.name, [a]);
       if (directive.handler(ctx, a) === "fatal") {
         stopped = true;
         break;
       }
     }
-    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit2.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit.id} has a bad unit file setting.`);
     if (fileIndex === 0 && file.fatal) {
       ctx.diagnostics.push(file.fatal);
       return {
         failure: {
           kind: "error",
-          unitName: unit2.id,
-          message: `Unit ${unit2.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
+          unitName: unit.id,
+          message: `Unit ${unit.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
         },
         diagnostics: ctx.diagnostics
       };
@@ -12743,7 +6183,7 @@ function fstabTestOption(options, names) {
   words.push(word);
   return words.some((w) => names.some((n) => w === n || w.startsWith(`${n}=`)));
 }
-function mountDependencyError(facts, where2) {
+function mountDependencyError(facts, where) {
   const what = facts.what;
   if (what === void 0) return void 0;
   const bind = fstabTestOption(facts.options, ["bind", "rbind"]) || ["bind", "rbind"].includes(facts.fstype ?? "");
@@ -12751,7 +6191,7 @@ function mountDependencyError(facts, where2) {
     const rest = pathStartsWith(what, p);
     return rest !== void 0 && rest !== "";
   });
-  if (!bind && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where2, "/")) {
+  if (!bind && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where, "/")) {
     if (unitNameFromPath(what, "device") === void 0) return "EINVAL";
   }
   const fstype = facts.fstype?.replace(/^fuse\./, "");
@@ -12764,9 +6204,9 @@ function mountDependencyError(facts, where2) {
 }
 var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct", "indirect"];
 function verifyUnit(ctx) {
-  const { unit: unit2, facts } = ctx;
-  const id = unit2.id;
-  const refuse = (why) => ({
+  const { unit, facts } = ctx;
+  const id = unit.id;
+  const refuse2 = (why) => ({
     kind: "bad-setting",
     unitName: id,
     message: `${id}: ${why}
@@ -12778,60 +6218,60 @@ Unit ${id} has a bad unit file setting.`
     message: `Unit ${id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
   });
   const hasNameFor = (path) => {
-    const name = unitNameFromPath(path, unit2.type);
+    const name = unitNameFromPath(path, unit.type);
     if (name === void 0) return void 0;
-    if (name === "hashed") return unit2.names.some(isHashedUnitName);
-    return unit2.names.includes(name);
+    if (name === "hashed") return unit.names.some(isHashedUnitName);
+    return unit.names.includes(name);
   };
-  switch (unit2.type) {
+  switch (unit.type) {
     case "service": {
       let type = facts.type;
       if (type === void 0) type = facts.busName ? "dbus" : facts.execStart > 0 ? "simple" : "oneshot";
       if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === "none")
-        return refuse("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
+        return refuse2("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
       if (type !== "oneshot" && facts.execStart === 0)
-        return refuse(
+        return refuse2(
           "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
         );
       if (!facts.remainAfterExit && facts.execStart === 0 && facts.successAction === "none")
-        return refuse(
+        return refuse2(
           "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing."
         );
       if (type !== "oneshot" && facts.execStart > 1)
-        return refuse(
+        return refuse2(
           "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
         );
       if (type === "oneshot" && ["always", "on-success"].includes(facts.restart))
-        return refuse(
+        return refuse2(
           "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing."
         );
       if (type === "oneshot" && facts.exitType === "cgroup")
-        return refuse(
+        return refuse2(
           "Service has ExitType=cgroup set, which isn't allowed for Type=oneshot services. Refusing."
         );
       if (type === "dbus" && !facts.busName)
-        return refuse("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
+        return refuse2("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
       if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode))
-        return refuse(
+        return refuse2(
           "Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing."
         );
       return void 0;
     }
     case "mount": {
-      const where2 = facts.where ?? unitNameToPath(id);
-      if (where2 === void 0) return loadError("Invalid argument");
-      const extrasError = mountDependencyError(facts, where2);
+      const where = facts.where ?? unitNameToPath(id);
+      if (where === void 0) return loadError("Invalid argument");
+      const extrasError = mountDependencyError(facts, where);
       if (extrasError === "EINVAL") return loadError("Invalid argument");
       if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
-      const matches = hasNameFor(where2);
+      const matches = hasNameFor(where);
       if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse("Where= setting doesn't match unit name. Refusing.");
-      if (isApiMountPoint(where2))
-        return refuse(`Cannot create mount unit for API file system ${where2}. Refusing.`);
-      const perpetual = unit2.names.includes("-.mount");
-      if (facts.what === void 0 && !perpetual) return refuse("What= setting is missing. Refusing.");
+      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
+      if (isApiMountPoint(where))
+        return refuse2(`Cannot create mount unit for API file system ${where}. Refusing.`);
+      const perpetual = unit.names.includes("-.mount");
+      if (facts.what === void 0 && !perpetual) return refuse2("What= setting is missing. Refusing.");
       if (facts.pamName && facts.killMode !== "control-group")
-        return refuse("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
+        return refuse2("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
       return void 0;
     }
     case "swap": {
@@ -12839,30 +6279,30 @@ Unit ${id} has a bad unit file setting.`
       if (what === void 0) return loadError("Invalid argument");
       const matches = hasNameFor(what);
       if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse("Value of What= and unit name do not match, not loading.");
+      if (!matches) return refuse2("Value of What= and unit name do not match, not loading.");
       if (facts.pamName && facts.killMode !== "control-group")
-        return refuse("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
+        return refuse2("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
       return void 0;
     }
     case "automount": {
-      const where2 = facts.where ?? unitNameToPath(id);
-      if (where2 === void 0) return loadError("Invalid argument");
-      if (pathEqual(where2, "/")) return loadError("Cannot assign requested address");
-      const matches = hasNameFor(where2);
+      const where = facts.where ?? unitNameToPath(id);
+      if (where === void 0) return loadError("Invalid argument");
+      if (pathEqual(where, "/")) return loadError("Cannot assign requested address");
+      const matches = hasNameFor(where);
       if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse("Where= setting doesn't match unit name. Refusing.");
+      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
       const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
-      if (reserved) return refuse(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
+      if (reserved) return refuse2(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
       return void 0;
     }
     case "slice":
       return isValidSliceName(id) ? void 0 : loadError("Invalid argument");
     case "socket":
-      return facts.listens === 0 ? refuse("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
+      return facts.listens === 0 ? refuse2("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
     case "timer":
-      return facts.timerTriggers === 0 ? refuse("Timer unit lacks value setting. Refusing.") : void 0;
+      return facts.timerTriggers === 0 ? refuse2("Timer unit lacks value setting. Refusing.") : void 0;
     case "path":
-      return facts.pathTriggers === 0 ? refuse("Path unit lacks path setting. Refusing.") : void 0;
+      return facts.pathTriggers === 0 ? refuse2("Path unit lacks path setting. Refusing.") : void 0;
     default:
       return void 0;
   }
@@ -12880,16 +6320,20 @@ var CAP_SYS_MODULE = 16;
 var CAP_SYSLOG = 34;
 var CAP_SYS_TIME = 25;
 var CAP_WAKE_ALARM = 35;
+var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
+var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U64;
+var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U64;
+var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
 function patchExecContext(ctx) {
   const { s, traits, facts } = ctx;
   const imply = (setting, cause) => {
     const by = s.provenance.get(cause)?.at(-1);
     if (by) s.implied.set(setting, by);
   };
-  if (s.privateDevices) s.capabilityBoundingSet &= ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
-  if (s.protectKernelModules) s.capabilityBoundingSet &= ~CAP(CAP_SYS_MODULE) & U64;
-  if (s.protectKernelLogs) s.capabilityBoundingSet &= ~CAP(CAP_SYSLOG) & U64;
-  if (s.protectClock) s.capabilityBoundingSet &= ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
+  if (s.privateDevices) s.capabilityBoundingSet &= KEEP_WITHOUT_DEVICES;
+  if (s.protectKernelModules) s.capabilityBoundingSet &= KEEP_WITHOUT_MODULES;
+  if (s.protectKernelLogs) s.capabilityBoundingSet &= KEEP_WITHOUT_SYSLOG;
+  if (s.protectClock) s.capabilityBoundingSet &= KEEP_WITHOUT_CLOCK;
   if (s.dynamicUser) {
     if (s.user === void 0) {
       const prefix = parseUnitName(s.unitId)?.prefix ?? s.unitId;
@@ -12928,7 +6372,9 @@ function patchExecContext(ctx) {
     }
     if (s.protectClock) addDeviceAllow(ctx, "char-rtc", "r", s.provenance.get("ProtectClock")?.at(-1));
     const tpm = traits.tpmDeviceAllow;
-    const encrypted = [...facts.loadCredentials.values(), ...facts.setCredentials.values()].some((e) => e);
+    const encrypted = [facts.loadCredentials, facts.setCredentials].some(
+      (map) => map !== void 0 && [...map.values()].some((e) => e)
+    );
     if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
   }
 }
@@ -12967,9 +6413,9 @@ function columnsOf(a) {
   };
 }
 var ScoredAssessment = class {
-  constructor(unitId, exposure3, level, columns) {
+  constructor(unitId, exposure, level, columns) {
     this.unitId = unitId;
-    this.exposure = exposure3;
+    this.exposure = exposure;
     this.level = level;
     this.columns = columns;
   }
@@ -12995,9 +6441,9 @@ function rowAt(c, index) {
     exposure: c.exposure[index]
   };
 }
-function levelFor(exposure3, profile) {
+function levelFor(exposure, profile) {
   const levels = profile.data.levels;
-  return levels.find((l) => exposure3 >= l.min) ?? levels[levels.length - 1];
+  return levels.find((l) => exposure >= l.min) ?? levels[levels.length - 1];
 }
 var AssessmentAbort = class extends Error {
 };
@@ -13289,6 +6735,14 @@ function buildTable(profile, policy) {
     weightSum += weight[i];
   }
   if (weightSum > 4294967295) bigArithmetic = true;
+  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
+  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
+  for (let i = 0; i < n; i++) {
+    for (let b = 0; b < BADNESS_SLOTS; b++) {
+      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i], range[i]);
+      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i] * 100, range[i]);
+    }
+  }
   const byNameRank = assessors.map((_a, i) => i).sort(
     (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
   );
@@ -13310,6 +6764,8 @@ function buildTable(profile, policy) {
     badRank: bad.map(rankOf),
     naRank: na.map(rankOf),
     bigArithmetic,
+    badnessShare,
+    scaledShare,
     texts: sortedTexts,
     textRank,
     nameRank,
@@ -13317,6 +6773,7 @@ function buildTable(profile, policy) {
     levelOf
   };
 }
+var BADNESS_SLOTS = 11;
 function divRoundUp(a, b) {
   return Math.floor((a + b - 1) / b);
 }
@@ -13379,7 +6836,7 @@ function assessUnit(s, profile, policy) {
         description = null;
         rank = -1;
       }
-      badnessSum += divRoundUp(badness * weight, range);
+      badnessSum += badness < BADNESS_SLOTS ? t.badnessShare[index * BADNESS_SLOTS + badness] : divRoundUp(badness * weight, range);
       weightSum += weight;
     }
     if (v.description !== void 0) {
@@ -13400,19 +6857,17 @@ function assessUnit(s, profile, policy) {
     setColumn[index] = set;
     exposureColumn[index] = null;
   }
-  let exposure3;
+  let exposure;
   if (!t.bigArithmetic) {
     if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
-      const share = divRoundUp(
-        divRoundUp(b * t.weight[i] * 100, t.range[i]),
-        weightSum
-      );
+      const scaled = b < BADNESS_SLOTS ? t.scaledShare[i * BADNESS_SLOTS + b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
+      const share = divRoundUp(scaled, weightSum);
       exposureColumn[i] = formatTenths(share);
     }
-    exposure3 = divRoundUp(badnessSum * 100, weightSum);
+    exposure = divRoundUp(badnessSum * 100, weightSum);
   } else {
     const up = (x, y) => (x + y - 1n & U642) / y;
     let badnessSum2 = 0n;
@@ -13432,7 +6887,7 @@ function assessUnit(s, profile, policy) {
       const x = up(up(BigInt(b) * weight * 100n & U642, BigInt(t.range[i])), weightSum2);
       exposureColumn[i] = formatTenths(x);
     }
-    exposure3 = Number(up(badnessSum2 * 100n & U642, weightSum2));
+    exposure = Number(up(badnessSum2 * 100n & U642, weightSum2));
   }
   const columns = {
     assessors,
@@ -13448,8 +6903,8 @@ function assessUnit(s, profile, policy) {
     Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
     profile.traits.emptyDescriptionSortsFirst
   ).map((r) => r.index);
-  const level = t.levelOf[exposure3] ?? levelFor(exposure3, profile);
-  return new ScoredAssessment(s.unitId, exposure3, level, columns);
+  const level = t.levelOf[exposure] ?? levelFor(exposure, profile);
+  return new ScoredAssessment(s.unitId, exposure, level, columns);
 }
 function strcmp(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -13618,11 +7073,11 @@ function jsonRowStart(assessor, set) {
   }
   return starts[set === true ? 0 : set === false ? 1 : 2];
 }
-function jsonRowEnd(exposure3) {
-  let e = JSON_ROW_ENDS.get(exposure3);
+function jsonRowEnd(exposure) {
+  let e = JSON_ROW_ENDS.get(exposure);
   if (e === void 0) {
-    e = `,"exposure":${exposure3 === null ? "null" : JSON.stringify(exposure3)}}`;
-    if (JSON_ROW_ENDS.size < 1e3) JSON_ROW_ENDS.set(exposure3, e);
+    e = `,"exposure":${exposure === null ? "null" : JSON.stringify(exposure)}}`;
+    if (JSON_ROW_ENDS.size < 1e3) JSON_ROW_ENDS.set(exposure, e);
   }
   return e;
 }
@@ -13660,58 +7115,62 @@ function renderJson(assessment, mode) {
   return lines.join("\n") + "\n";
 }
 var utf8 = new TextEncoder();
-var UTF8_ROW_HEADS = /* @__PURE__ */ new WeakMap();
-var UTF8_ROW_ENDS = /* @__PURE__ */ new Map();
-function utf8RowHeads(assessors) {
-  let heads = UTF8_ROW_HEADS.get(assessors);
-  if (heads === void 0) {
-    heads = Array.from({ length: assessors.length * 3 }, () => /* @__PURE__ */ new Map());
-    UTF8_ROW_HEADS.set(assessors, heads);
+var ROW_PIECES = /* @__PURE__ */ new WeakMap();
+var MAX_PIECES_PER_ROW = 256;
+function rowPieces(assessors) {
+  let pieces = ROW_PIECES.get(assessors);
+  if (pieces === void 0) {
+    const n = assessors.length;
+    pieces = {
+      lastSet: new Array(n).fill(void 0),
+      lastDescription: new Array(n).fill(void 0),
+      lastExposure: new Array(n).fill(void 0),
+      lastBytes: new Array(n).fill(void 0),
+      seen: Array.from({ length: n }, () => /* @__PURE__ */ new Map())
+    };
+    ROW_PIECES.set(assessors, pieces);
   }
-  return heads;
+  return pieces;
 }
-function utf8RowHead(heads, assessor, index, set, description) {
-  const bySet = heads[index * 3 + (set === true ? 0 : set === false ? 1 : 2)];
-  let head = bySet.get(description);
-  if (head === void 0) {
+function rowBytes(pieces, assessor, index, set, description, exposure) {
+  if (pieces.lastDescription[index] === description && pieces.lastExposure[index] === exposure && pieces.lastSet[index] === set) {
+    return pieces.lastBytes[index];
+  }
+  const seen = pieces.seen[index];
+  const key = description === null ? `${set}|${exposure}` : `${set}|${exposure}|${description}`;
+  let bytes = seen.get(key);
+  if (bytes === void 0) {
     const text = description === null ? "null" : jsonString(description);
-    head = utf8.encode(jsonRowStart(assessor, set) + text);
-    if (bySet.size < 64) bySet.set(description, head);
+    bytes = utf8.encode(jsonRowStart(assessor, set) + text + jsonRowEnd(exposure) + ",");
+    if (seen.size < MAX_PIECES_PER_ROW) seen.set(key, bytes);
   }
-  return head;
-}
-function utf8RowEnd(exposure3) {
-  let e = UTF8_ROW_ENDS.get(exposure3);
-  if (e === void 0) {
-    e = utf8.encode(jsonRowEnd(exposure3));
-    if (UTF8_ROW_ENDS.size < 1e3) UTF8_ROW_ENDS.set(exposure3, e);
-  }
-  return e;
+  pieces.lastSet[index] = set;
+  pieces.lastDescription[index] = description;
+  pieces.lastExposure[index] = exposure;
+  pieces.lastBytes[index] = bytes;
+  return bytes;
 }
 function encodeJsonShort(assessment, out, offset) {
   const c = columnsOf(assessment);
-  const heads = utf8RowHeads(c.assessors);
+  const pieces = rowPieces(c.assessors);
   let p = offset;
-  if (p >= out.length) return -1;
+  if (p + 3 > out.length) return -1;
   out[p++] = 91;
   for (let i = 0; i < c.order.length; i++) {
     const index = c.order[i];
-    const head = utf8RowHead(
-      heads,
+    const bytes = rowBytes(
+      pieces,
       c.assessors[index],
       index,
       c.set[index],
-      c.description[index]
+      c.description[index],
+      c.exposure[index]
     );
-    const end = utf8RowEnd(c.exposure[index]);
-    if (p + 1 + head.length + end.length + 2 > out.length) return -1;
-    if (i > 0) out[p++] = 44;
-    out.set(head, p);
-    p += head.length;
-    out.set(end, p);
-    p += end.length;
+    if (p + bytes.length + 1 > out.length) return -1;
+    out.set(bytes, p);
+    p += bytes.length;
   }
-  if (p + 2 > out.length) return -1;
+  if (c.order.length > 0) p--;
   out[p++] = 93;
   out[p++] = 10;
   return p;
@@ -13749,11 +7208,11 @@ function renderTable(assessment, options) {
     (h, i) => Math.max(displayWidth(h), ...cells.map((c) => displayWidth(c[i])))
   );
   const line = (row, markColor) => {
-    const [mark, name, description, exposure3] = row;
+    const [mark, name, description, exposure] = row;
     let out = markColor && mark ? `${markColor}${padRight(mark, widths[0])}${ANSI.normal}` : padRight(mark, widths[0]);
     out += " " + padRight(name, widths[1]);
     out += " " + padRight(description, widths[2]);
-    out += " " + (exposure3 === "" ? "" : padLeft(exposure3, widths[3]));
+    out += " " + (exposure === "" ? "" : padLeft(exposure, widths[3]));
     return out;
   };
   const lines = [];
@@ -13766,21 +7225,18 @@ function renderTable(assessment, options) {
   return lines.join("\n") + "\n" + renderOverallLine(assessment, options);
 }
 function renderOverallLine(assessment, options) {
-  const { exposure: exposure3, level } = assessment;
+  const { exposure, level } = assessment;
   const arrow = options.utf8 ? "→" : "->";
   const glyph = options.utf8 && options.emoji ? level.glyph : level.glyphAscii;
-  const score3 = `${Math.floor(exposure3 / 10)}.${exposure3 % 10}`;
+  const score = `${Math.floor(exposure / 10)}.${exposure % 10}`;
   if (!options.colors)
     return `
-${arrow} Overall exposure level for ${assessment.unitId}: ${score3} ${level.name} ${glyph}
+${arrow} Overall exposure level for ${assessment.unitId}: ${score} ${level.name} ${glyph}
 `;
   const color = level.color ? ANSI[level.color] ?? "" : "";
   return `
-${arrow} ${ANSI.highlight}Overall exposure level for ${assessment.unitId}${ANSI.normal}: ${color}${score3} ${level.name}${ANSI.normal} ${glyph}
+${arrow} ${ANSI.highlight}Overall exposure level for ${assessment.unitId}${ANSI.normal}: ${color}${score} ${level.name}${ANSI.normal} ${glyph}
 `;
-}
-function formatExposure(exposure3) {
-  return `${Math.floor(exposure3 / 10)}.${exposure3 % 10}`;
 }
 
 // src/core/security/data/systemd-252.json
@@ -25592,6 +19048,26 @@ function createRealTree(rootDir, overlay = /* @__PURE__ */ new Map(), options = 
       if (!extra) return names;
       return [.../* @__PURE__ */ new Set([...names ?? [], ...extra])];
     },
+    // The listing's d_type gives each entry's type with the names, so the loader need not lstat()
+    // every unit file of a search directory (node looks at an entry itself only when the file
+    // system reports DT_UNKNOWN). In-memory files take the place of real ones, as in lstat().
+    listDirectory(path) {
+      let entries;
+      try {
+        entries = (0, import_node_fs.readdirSync)(real(path), { withFileTypes: true });
+      } catch {
+        entries = void 0;
+      }
+      const extra = overlayDirs.get(path);
+      if (!entries && !extra) return void 0;
+      const types = /* @__PURE__ */ new Map();
+      for (const d2 of entries ?? []) types.set(d2.name, direntType(d2));
+      for (const name of extra ?? []) {
+        if (overlay.has(path === "/" ? `/${name}` : `${path}/${name}`)) types.set(name, "file");
+        else if (!types.has(name)) types.set(name, "directory");
+      }
+      return types;
+    },
     readFile(path) {
       const o = overlay.get(path);
       if (o !== void 0) return { text: o };
@@ -25617,6 +19093,12 @@ function createRealTree(rootDir, overlay = /* @__PURE__ */ new Map(), options = 
       }
     }
   };
+}
+function direntType(d2) {
+  if (d2.isFile()) return "file";
+  if (d2.isDirectory()) return "directory";
+  if (d2.isSymbolicLink()) return "symlink";
+  return "other";
 }
 
 // src/cli/security-command.ts
@@ -25756,14 +19238,14 @@ function runSecurityCommand(options, env) {
       exitCode = 1;
       continue;
     }
-    const unit2 = outcome.unit;
-    const derived = deriveSecuritySettings(unit2, profile);
+    const unit = outcome.unit;
+    const derived = deriveSecuritySettings(unit, profile);
     for (const d2 of derived.diagnostics) {
       if (d2.severity === "error" || d2.severity === "warning") stderr += `${d2.file}:${d2.line}: ${d2.message}
 `;
     }
     if (!derived.settings) {
-      const message = derived.failure?.message ?? `Unit ${unit2.id} failed to load.`;
+      const message = derived.failure?.message ?? `Unit ${unit.id} failed to load.`;
       stderr += message + "\n";
       report.error = message;
       exitCode = 1;
@@ -25781,12 +19263,12 @@ function runSecurityCommand(options, env) {
       throw e;
     }
     if (options.collectReports) {
-      report.unit = unit2;
+      report.unit = unit;
       report.assessment = assessment;
     }
     if (options.json === "short" && options.writeEncoded) {
-      const scored2 = assessment;
-      options.writeEncoded((into, at) => encodeJsonShort(scored2, into, at));
+      const scored = assessment;
+      options.writeEncoded((into, at) => encodeJsonShort(scored, into, at));
     } else {
       const out = options.json === "off" ? renderTable(assessment, { utf8: env.utf8, colors: env.colors, emoji: env.emoji }) : renderJson(assessment, options.json);
       if (options.write) options.write(out);
@@ -25795,4614 +19277,6 @@ function runSecurityCommand(options, env) {
     if (assessment.exposure > options.threshold) exitCode = 1;
   }
   return { exitCode, stdout, stderr, reports };
-}
-
-// src/cli/check-command.ts
-var import_node_fs4 = require("node:fs");
-var import_node_path4 = require("node:path");
-
-// src/core/policy/load-policy.ts
-var import_ajv = __toESM(require_ajv());
-
-// policies/schema.json
-var schema_default = {
-  $schema: "http://json-schema.org/draft-07/schema#",
-  $id: "https://github.com/unitgate/unitgate/blob/main/policies/schema.json",
-  title: "unitgate policy",
-  description: "The policy file of unitgate (`.github/unitgate.json`): which hardening profile each systemd unit must follow, what counts as a regression, which deviations may be accepted and who must approve changes to sensitive directives. Every key is optional; a missing policy file means the built-in defaults.",
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    $schema: {
-      type: "string",
-      description: "The schema this file follows, for editors: `https://github.com/unitgate/unitgate/blob/main/policies/schema.json`. Ignored by unitgate."
-    },
-    systemdVersion: {
-      enum: [252, 255, 257, 262],
-      default: 252,
-      description: "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run."
-    },
-    mode: {
-      enum: ["enforce", "report", "ratchet"],
-      default: "enforce",
-      description: "`enforce`: every violation without an accepted deviation note fails the check. `report`: violations are reported (annotations, comment, summary) but the check never fails. `ratchet`: only what the pull request makes worse fails (regressions, and violations the base commit did not have); existing violations are reported."
-    },
-    threshold: {
-      type: "number",
-      minimum: 0,
-      maximum: 10,
-      description: "Highest allowed exposure for profiles that set no `threshold` along their `extends` chain: `baseline` and the profiles built on it. On the 0.0 (best) to 10.0 (worst) scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth. The default, 9.6, lets a unit without any hardening pass (systemd 252 rates a bare root service 9.6), so only regressions fail it. The built-in `api-service`, `worker` and `scheduler` profiles have their own thresholds.",
-      examples: [3.5],
-      default: 9.6
-    },
-    defaultProfile: {
-      type: "string",
-      minLength: 1,
-      default: "baseline",
-      description: "The profile for units that neither a `# unitgate: profile=NAME` comment nor an entry of `units` assigns. A built-in profile name or a key of `profiles`."
-    },
-    profiles: {
-      type: "object",
-      description: "Hardening profiles by name, in addition to the built-in `baseline`, `api-service`, `worker` and `scheduler`. A profile named like a built-in one changes that built-in profile.",
-      propertyNames: {
-        pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$",
-        description: "A profile name: letters, digits, `.`, `_` and `-`, starting with a letter or digit.",
-        examples: ["api-internal"]
-      },
-      additionalProperties: {
-        $ref: "#/definitions/profile"
-      },
-      default: {}
-    },
-    units: {
-      type: "array",
-      description: "Assigns profiles to units by glob, first match wins. A `# unitgate: profile=NAME` comment in the unit file or a drop-in takes precedence over this list.",
-      items: {
-        $ref: "#/definitions/unitAssignment"
-      },
-      default: []
-    },
-    exclude: {
-      type: "array",
-      description: "Units the gate does not score, each with the reason why (shown in the report).",
-      items: {
-        $ref: "#/definitions/exclusion"
-      },
-      default: []
-    },
-    regression: {
-      $ref: "#/definitions/regression"
-    },
-    deviations: {
-      $ref: "#/definitions/deviations"
-    },
-    signoff: {
-      type: "array",
-      description: "Owner sign-off rules: a change to one of the listed directives passes only with an approving review from one of the listed users or teams.",
-      items: {
-        $ref: "#/definitions/signoffRule"
-      },
-      default: []
-    },
-    unitTypes: {
-      type: "array",
-      description: "Unit file name suffixes the gate scores.",
-      items: {
-        enum: [
-          ".service",
-          ".socket",
-          ".mount",
-          ".swap",
-          ".timer",
-          ".path",
-          ".slice",
-          ".scope",
-          ".target",
-          ".device",
-          ".automount"
-        ],
-        description: "A unit type suffix, with its dot."
-      },
-      minItems: 1,
-      uniqueItems: true,
-      default: [".service"]
-    },
-    assessorOverrides: {
-      type: "object",
-      description: "Changes to assessor weights, ranges and texts in the format of systemd's `systemd-analyze security --security-policy=FILE`, keyed by the assessor's JSON field name (the `json_field` of `--json` output). A weight of 0 turns an assessor off.",
-      propertyNames: {
-        description: "An assessor's JSON field name, as in the `json_field` of `--json` output.",
-        enum: [
-          "UserOrDynamicUser",
-          "SupplementaryGroups",
-          "PrivateDevices",
-          "PrivateMounts",
-          "PrivateNetwork",
-          "PrivateTmp",
-          "PrivateUsers",
-          "ProtectControlGroups",
-          "ProtectKernelModules",
-          "ProtectKernelTunables",
-          "ProtectKernelLogs",
-          "ProtectClock",
-          "ProtectHome",
-          "ProtectHostname",
-          "ProtectSystem",
-          "RootDirectoryOrRootImage",
-          "LockPersonality",
-          "MemoryDenyWriteExecute",
-          "NoNewPrivileges",
-          "CapabilityBoundingSet_CAP_SYS_ADMIN",
-          "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP",
-          "CapabilityBoundingSet_CAP_SYS_PTRACE",
-          "CapabilityBoundingSet_CAP_SYS_TIME",
-          "CapabilityBoundingSet_CAP_NET_ADMIN",
-          "CapabilityBoundingSet_CAP_SYS_RAWIO",
-          "CapabilityBoundingSet_CAP_SYS_MODULE",
-          "CapabilityBoundingSet_CAP_AUDIT",
-          "CapabilityBoundingSet_CAP_SYSLOG",
-          "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE",
-          "CapabilityBoundingSet_CAP_MKNOD",
-          "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP",
-          "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER",
-          "CapabilityBoundingSet_CAP_KILL",
-          "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)",
-          "CapabilityBoundingSet_CAP_SYS_BOOT",
-          "CapabilityBoundingSet_CAP_MAC",
-          "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE",
-          "CapabilityBoundingSet_CAP_IPC_LOCK",
-          "CapabilityBoundingSet_CAP_SYS_CHROOT",
-          "CapabilityBoundingSet_CAP_BLOCK_SUSPEND",
-          "CapabilityBoundingSet_CAP_WAKE_ALARM",
-          "CapabilityBoundingSet_CAP_LEASE",
-          "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG",
-          "CapabilityBoundingSet_CAP_SYS_PACCT",
-          "CapabilityBoundingSet_CAP_BPF",
-          "UMask",
-          "KeyringMode",
-          "ProtectProc",
-          "ProcSubset",
-          "NotifyAccess",
-          "RemoveIPC",
-          "Delegate",
-          "RestrictRealtime",
-          "RestrictSUIDSGID",
-          "RestrictNamespaces_user",
-          "RestrictNamespaces_mnt",
-          "RestrictNamespaces_ipc",
-          "RestrictNamespaces_pid",
-          "RestrictNamespaces_cgroup",
-          "RestrictNamespaces_net",
-          "RestrictNamespaces_uts",
-          "RestrictAddressFamilies_AF_INET_INET6",
-          "RestrictAddressFamilies_AF_UNIX",
-          "RestrictAddressFamilies_AF_NETLINK",
-          "RestrictAddressFamilies_AF_PACKET",
-          "RestrictAddressFamilies_OTHER",
-          "SystemCallArchitectures",
-          "SystemCallFilter_swap",
-          "SystemCallFilter_obsolete",
-          "SystemCallFilter_clock",
-          "SystemCallFilter_cpu_emulation",
-          "SystemCallFilter_debug",
-          "SystemCallFilter_mount",
-          "SystemCallFilter_module",
-          "SystemCallFilter_raw_io",
-          "SystemCallFilter_reboot",
-          "SystemCallFilter_privileged",
-          "SystemCallFilter_resources",
-          "IPAddressDeny",
-          "DeviceAllow",
-          "AmbientCapabilities"
-        ]
-      },
-      additionalProperties: {
-        $ref: "#/definitions/assessorOverride"
-      },
-      default: {}
-    }
-  },
-  definitions: {
-    profile: {
-      type: "object",
-      description: "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.",
-      additionalProperties: false,
-      properties: {
-        extends: {
-          type: "string",
-          minLength: 1,
-          description: "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)."
-        },
-        description: {
-          type: "string",
-          description: "What kind of unit the profile is for; shown in reports."
-        },
-        threshold: {
-          type: "number",
-          minimum: 0,
-          maximum: 10,
-          description: "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.",
-          examples: [3.5]
-        },
-        requiredDirectives: {
-          type: "array",
-          description: "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.",
-          items: {
-            type: "string",
-            pattern: "^[A-Za-z]+=.*$",
-            description: "A `Directive=value` line.",
-            examples: ["ProtectSystem=strict"]
-          },
-          uniqueItems: true
-        },
-        removeDirectives: {
-          type: "array",
-          description: "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.",
-          items: {
-            type: "string",
-            pattern: "^[A-Za-z]+$",
-            description: "A directive name, without `=`.",
-            examples: ["MemoryDenyWriteExecute"]
-          },
-          uniqueItems: true
-        },
-        allowedCapabilities: {
-          type: "array",
-          description: "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.",
-          items: {
-            type: "string",
-            pattern: "^CAP_[A-Z_]+$",
-            description: "A capability name as in capabilities(7).",
-            examples: ["CAP_NET_BIND_SERVICE"]
-          },
-          uniqueItems: true
-        },
-        allowedAddressFamilies: {
-          type: "array",
-          description: "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.",
-          items: {
-            type: "string",
-            pattern: "^AF_[A-Za-z0-9]+$",
-            description: "An address family name as in address_families(7).",
-            examples: ["AF_UNIX"]
-          },
-          uniqueItems: true
-        }
-      }
-    },
-    unitAssignment: {
-      type: "object",
-      description: "Assigns a profile to the units a glob matches.",
-      additionalProperties: false,
-      required: ["match", "profile"],
-      properties: {
-        match: {
-          type: "string",
-          minLength: 1,
-          description: "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.",
-          examples: ["deploy/api/**"]
-        },
-        profile: {
-          type: "string",
-          minLength: 1,
-          description: "The profile name (built-in or from `profiles`)."
-        }
-      }
-    },
-    exclusion: {
-      type: "object",
-      description: "A unit, or units, the gate does not score.",
-      additionalProperties: false,
-      required: ["match", "reason"],
-      properties: {
-        match: {
-          type: "string",
-          minLength: 1,
-          description: "A glob over repository paths and unit names, as in `units`.",
-          examples: ["vendor/**"]
-        },
-        reason: {
-          type: "string",
-          minLength: 1,
-          description: "Why the unit is not scored; shown in the report."
-        }
-      }
-    },
-    regression: {
-      type: "object",
-      description: "What counts as a regression compared with the base commit of the pull request.",
-      additionalProperties: false,
-      properties: {
-        exposure: {
-          type: "boolean",
-          default: true,
-          description: "Fail when a unit's overall exposure rises."
-        },
-        rows: {
-          type: "boolean",
-          default: true,
-          description: "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)."
-        }
-      },
-      default: {
-        exposure: true,
-        rows: true
-      }
-    },
-    deviations: {
-      type: "object",
-      description: "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file.",
-      additionalProperties: false,
-      properties: {
-        sources: {
-          type: "array",
-          description: "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.",
-          items: {
-            enum: ["pr-body", "unit-file"],
-            description: "A place deviation notes are read from."
-          },
-          uniqueItems: true,
-          default: ["pr-body", "unit-file"]
-        },
-        requiredFields: {
-          type: "array",
-          description: "Fields a note must have to be valid, besides the unit it is about.",
-          items: {
-            enum: ["reason", "owner", "expires", "ticket", "check"],
-            description: "A deviation note field."
-          },
-          uniqueItems: true,
-          default: ["reason", "owner", "expires"]
-        },
-        maxExpiryDays: {
-          type: "integer",
-          minimum: 1,
-          maximum: 3650,
-          default: 180,
-          description: "Longest allowed time, in days, between the run's date and a note's `expires` date."
-        }
-      },
-      default: {
-        sources: ["pr-body", "unit-file"],
-        requiredFields: ["reason", "owner", "expires"],
-        maxExpiryDays: 180
-      }
-    },
-    signoffRule: {
-      type: "object",
-      description: "Directives whose changes need an approving review from a listed owner.",
-      additionalProperties: false,
-      required: ["directives", "approvers"],
-      properties: {
-        directives: {
-          type: "array",
-          minItems: 1,
-          uniqueItems: true,
-          description: "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).",
-          items: {
-            type: "string",
-            pattern: "^[A-Za-z]+=?$",
-            description: "A directive name (a trailing `=` is allowed).",
-            examples: ["SystemCallFilter"]
-          }
-        },
-        approvers: {
-          type: "array",
-          minItems: 1,
-          uniqueItems: true,
-          description: "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts.",
-          items: {
-            type: "string",
-            pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
-            description: "A GitHub user (`@alice`) or team (`@org/team`).",
-            examples: ["@platform/runtime-owners"]
-          }
-        }
-      }
-    },
-    assessorOverride: {
-      type: "object",
-      description: "One assessor's changes, as in systemd's `--security-policy` file.",
-      additionalProperties: false,
-      properties: {
-        weight: {
-          type: "integer",
-          minimum: 0,
-          description: "The assessor's weight in the exposure sum; 0 makes the row N/A."
-        },
-        range: {
-          type: "integer",
-          minimum: 1,
-          description: "The highest badness the assessor can report; its badness is divided by this."
-        },
-        description_good: {
-          type: "string",
-          description: "Text shown when the setting is good."
-        },
-        description_bad: {
-          type: "string",
-          description: "Text shown when the setting is bad."
-        },
-        description_na: {
-          type: "string",
-          description: "Text shown when the assessor does not apply."
-        }
-      }
-    }
-  }
-};
-
-// policies/profiles/baseline.json
-var baseline_default = {
-  description: "The default for units no profile is assigned to: no required directives, no capability or address family checks, and the policy's top-level threshold (default 9.6). An unhardened unit passes (systemd 252 rates `ExecStart=` alone 9.6, with `User=` 9.2; 9.4 and 9.0 on 255, 257 and 262), so the gate catches regressions without blocking existing units.",
-  requiredDirectives: []
-};
-
-// policies/profiles/api-service.json
-var api_service_default = {
-  description: 'Long-running network service (HTTP or gRPC API): the article\'s hardened template as written. No capabilities: prefer a socket unit or a reverse proxy over CAP_NET_BIND_SERVICE; a service that must bind a port below 1024 itself extends this profile with `allowedCapabilities: ["CAP_NET_BIND_SERVICE"]` (+0.1). Local and Internet sockets only. Runtimes with a JIT compiler (Node.js, Java) need `removeDirectives: ["MemoryDenyWriteExecute"]` (score unchanged at one decimal). Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 3.1 on systemd 252 (real `systemd-analyze` and unitgate agree) and 2.9 on 255, 257 and 262; the threshold 3.5 leaves 0.4.',
-  threshold: 3.5,
-  requiredDirectives: [
-    "NoNewPrivileges=yes",
-    "PrivateTmp=yes",
-    "ProtectSystem=strict",
-    "ProtectHome=yes",
-    "RestrictSUIDSGID=yes",
-    "LockPersonality=yes",
-    "MemoryDenyWriteExecute=yes",
-    "RestrictNamespaces=yes",
-    "SystemCallArchitectures=native",
-    "SystemCallFilter=@system-service"
-  ],
-  allowedCapabilities: [],
-  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
-};
-
-// policies/profiles/worker.json
-var worker_default = {
-  description: "Long-running background worker (queue consumer, stream processor): no inbound connections, outbound local and Internet sockets only. The api-service template plus the kernel, device, clock, hostname and realtime protections a worker never needs to give up. No capabilities. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 1.8 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.7 on 255, 257 and 262; the threshold 2.5 leaves 0.7.",
-  threshold: 2.5,
-  requiredDirectives: [
-    "NoNewPrivileges=yes",
-    "PrivateTmp=yes",
-    "ProtectSystem=strict",
-    "ProtectHome=yes",
-    "PrivateDevices=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "ProtectClock=yes",
-    "ProtectHostname=yes",
-    "RestrictSUIDSGID=yes",
-    "RestrictRealtime=yes",
-    "LockPersonality=yes",
-    "MemoryDenyWriteExecute=yes",
-    "RestrictNamespaces=yes",
-    "SystemCallArchitectures=native",
-    "SystemCallFilter=@system-service"
-  ],
-  allowedCapabilities: [],
-  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
-};
-
-// policies/profiles/scheduler.json
-var scheduler_default = {
-  description: "Job started by a timer (`Type=oneshot`: backups, cleanups, reports): the worker protections without `MemoryDenyWriteExecute=`, `ProtectClock=` and `ProtectHostname=`, because jobs often run interpreters and tools whose needs vary; no network isolation (`PrivateNetwork=` is not required, jobs often upload or fetch). No capabilities; local and Internet sockets only. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 2.0 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.8 on 255, 257 and 262; the threshold 2.5 leaves 0.5.",
-  threshold: 2.5,
-  requiredDirectives: [
-    "NoNewPrivileges=yes",
-    "PrivateTmp=yes",
-    "ProtectSystem=strict",
-    "ProtectHome=yes",
-    "PrivateDevices=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "RestrictSUIDSGID=yes",
-    "RestrictRealtime=yes",
-    "LockPersonality=yes",
-    "RestrictNamespaces=yes",
-    "SystemCallArchitectures=native",
-    "SystemCallFilter=@system-service"
-  ],
-  allowedCapabilities: [],
-  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
-};
-
-// src/core/policy/parse-json-document.ts
-var MAX_DEPTH = 256;
-var IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-function formatJsonPath(path) {
-  let out = "$";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else out += IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-var JsonSyntaxError = class {
-  constructor(message, offset) {
-    this.message = message;
-    this.offset = offset;
-  }
-  message;
-  offset;
-};
-var Parser = class {
-  constructor(text) {
-    this.text = text;
-    for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
-  }
-  text;
-  i = 0;
-  lineStarts = [0];
-  positions = /* @__PURE__ */ new Map();
-  duplicateKeys = [];
-  position(offset) {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
-  }
-  parseDocument() {
-    this.skipWhitespace();
-    if (this.i >= this.text.length) throw new JsonSyntaxError("the file is empty; expected a JSON object", 0);
-    const value = this.parseValue([], 0, this.i);
-    this.skipWhitespace();
-    if (this.i < this.text.length) {
-      throw new JsonSyntaxError("unexpected content after the end of the JSON value", this.i);
-    }
-    return value;
-  }
-  skipWhitespace() {
-    while (this.i < this.text.length) {
-      const c = this.text[this.i];
-      if (c === " " || c === "	" || c === "\n" || c === "\r") this.i++;
-      else break;
-    }
-  }
-  unexpected(expected) {
-    const c = this.text[this.i];
-    if (c === void 0) throw new JsonSyntaxError(`unexpected end of file; expected ${expected}`, this.i);
-    if (c === "/") throw new JsonSyntaxError("comments are not allowed in JSON", this.i);
-    if (c === "'") throw new JsonSyntaxError('strings and keys need double quotes (") in JSON', this.i);
-    const shown = /[\x20-\x7e]/.test(c) ? `'${c}'` : `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-    throw new JsonSyntaxError(`unexpected character ${shown}; expected ${expected}`, this.i);
-  }
-  /** `at` is where the position of this value is recorded (the key of an object member). */
-  parseValue(path, depth, at) {
-    this.positions.set(formatJsonPath(path), this.position(at));
-    const c = this.text[this.i];
-    if (c === "{" || c === "[") {
-      if (depth >= MAX_DEPTH) throw new JsonSyntaxError(`nested deeper than ${MAX_DEPTH} levels`, this.i);
-      return c === "{" ? this.parseObject(path, depth + 1) : this.parseArray(path, depth + 1);
-    }
-    if (c === '"') return this.parseString();
-    for (const [word, value] of [
-      ["true", true],
-      ["false", false],
-      ["null", null]
-    ]) {
-      if (this.text.startsWith(word, this.i)) {
-        this.i += word.length;
-        return value;
-      }
-    }
-    NUMBER.lastIndex = this.i;
-    const m = NUMBER.exec(this.text);
-    if (m) {
-      this.i += m[0].length;
-      return Number(m[0]);
-    }
-    return this.unexpected("a value");
-  }
-  parseObject(path, depth) {
-    const object = {};
-    const seen = /* @__PURE__ */ new Set();
-    this.i++;
-    this.skipWhitespace();
-    if (this.text[this.i] === "}") {
-      this.i++;
-      return object;
-    }
-    for (; ; ) {
-      if (this.text[this.i] !== '"') this.unexpected("a key in double quotes");
-      const keyOffset = this.i;
-      const key = this.parseString();
-      const memberPath = [...path, key];
-      if (seen.has(key)) {
-        this.duplicateKeys.push({ path: memberPath, position: this.position(keyOffset) });
-      }
-      seen.add(key);
-      this.skipWhitespace();
-      if (this.text[this.i] !== ":") this.unexpected(`':' after the key "${key}"`);
-      this.i++;
-      this.skipWhitespace();
-      Object.defineProperty(object, key, {
-        value: this.parseValue(memberPath, depth, keyOffset),
-        enumerable: true,
-        writable: true,
-        configurable: true
-      });
-      this.skipWhitespace();
-      if (this.text[this.i] === "}") {
-        this.i++;
-        return object;
-      }
-      if (this.text[this.i] !== ",") this.unexpected("',' or '}'");
-      const comma = this.i;
-      this.i++;
-      this.skipWhitespace();
-      if (this.text[this.i] === "}") throw new JsonSyntaxError("trailing comma before '}'", comma);
-    }
-  }
-  parseArray(path, depth) {
-    const array = [];
-    this.i++;
-    this.skipWhitespace();
-    if (this.text[this.i] === "]") {
-      this.i++;
-      return array;
-    }
-    for (; ; ) {
-      array.push(this.parseValue([...path, array.length], depth, this.i));
-      this.skipWhitespace();
-      if (this.text[this.i] === "]") {
-        this.i++;
-        return array;
-      }
-      if (this.text[this.i] !== ",") this.unexpected("',' or ']'");
-      const comma = this.i;
-      this.i++;
-      this.skipWhitespace();
-      if (this.text[this.i] === "]") throw new JsonSyntaxError("trailing comma before ']'", comma);
-    }
-  }
-  parseString() {
-    const start = this.i;
-    this.i++;
-    for (; ; ) {
-      const c = this.text[this.i];
-      if (c === void 0 || c === "\n" || c === "\r") {
-        throw new JsonSyntaxError("string not closed before the end of the line", start);
-      }
-      if (c === '"') break;
-      if (c === "\\") {
-        const e = this.text[this.i + 1] ?? "";
-        if (e === "u" && /^[0-9a-fA-F]{4}$/.test(this.text.slice(this.i + 2, this.i + 6))) this.i += 6;
-        else if ('"\\/bfnrt'.includes(e) && e !== "") this.i += 2;
-        else throw new JsonSyntaxError(`invalid escape sequence '\\${e}' in string`, this.i);
-        continue;
-      }
-      if (c < " ")
-        throw new JsonSyntaxError(
-          "control character in string; write it as an escape (\\t, \\u0000)",
-          this.i
-        );
-      this.i++;
-    }
-    this.i++;
-    return JSON.parse(this.text.slice(start, this.i));
-  }
-};
-function parseJsonDocument(text) {
-  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  const parser = new Parser(body);
-  try {
-    const value = parser.parseDocument();
-    return {
-      ok: true,
-      document: { value, positions: parser.positions, duplicateKeys: parser.duplicateKeys }
-    };
-  } catch (e) {
-    if (!(e instanceof JsonSyntaxError)) throw e;
-    return { ok: false, message: e.message, position: parser.position(e.offset) };
-  }
-}
-
-// src/core/policy/load-policy.ts
-var BUILT_IN_PROFILES = /* @__PURE__ */ new Map([
-  ["baseline", baseline_default],
-  ["api-service", api_service_default],
-  ["worker", worker_default],
-  ["scheduler", scheduler_default]
-]);
-var POLICY_DEFAULTS = {
-  systemdVersion: DEFAULT_VERSION,
-  mode: "enforce",
-  /** 0.0–10.0 scale, like the file. */
-  threshold: 9.6,
-  defaultProfile: "baseline",
-  regression: { exposure: true, rows: true },
-  deviations: {
-    sources: ["pr-body", "unit-file"],
-    requiredFields: ["reason", "owner", "expires"],
-    maxExpiryDays: 180
-  },
-  unitTypes: [".service"]
-};
-var BUILT_IN_POLICY_SOURCE = "built-in baseline";
-var compiled;
-function validateDocument(doc) {
-  compiled ??= new import_ajv.default({ allErrors: true, verbose: true, strict: true }).compile(schema_default);
-  const ok = compiled(doc);
-  validateDocument.errors = compiled.errors;
-  return ok;
-}
-validateDocument.errors = void 0;
-function thresholdToExposure(threshold) {
-  return Math.round(Number((threshold * 10).toFixed(6)));
-}
-function loadPolicy(text, file) {
-  const parsed = parseJsonDocument(text);
-  if (!parsed.ok) {
-    return {
-      ok: false,
-      errors: [{ file, path: "$", message: `not valid JSON: ${parsed.message}`, ...parsed.position }]
-    };
-  }
-  const { value, positions, duplicateKeys } = parsed.document;
-  const located = (path, message) => {
-    for (let n = path.length; n >= 0; n--) {
-      const position = positions.get(formatJsonPath(path.slice(0, n)));
-      if (position) return { file, path: formatJsonPath(path), message, ...position };
-    }
-    return { file, path: formatJsonPath(path), message };
-  };
-  const problems = duplicateKeys.map((d2) => ({
-    path: d2.path,
-    message: `duplicate key '${String(d2.path[d2.path.length - 1])}': JSON keeps only the last one, so remove one of them`
-  }));
-  if (!validateDocument(value)) {
-    problems.push(...(validateDocument.errors ?? []).flatMap((e) => describeAjvError(e, value)));
-  } else {
-    const built = buildPolicy(value, file);
-    if ("problems" in built) problems.push(...built.problems);
-    else if (problems.length === 0) return { ok: true, policy: built.policy };
-  }
-  return { ok: false, errors: sortByPosition(problems.map((p) => located(p.path, p.message))) };
-}
-function builtInPolicy() {
-  const built = buildPolicy({}, BUILT_IN_POLICY_SOURCE);
-  if ("problems" in built) throw new Error(`the built-in policy is invalid: ${built.problems[0]?.message}`);
-  return built.policy;
-}
-function directiveName(line) {
-  const eq = line.indexOf("=");
-  return eq === -1 ? line : line.slice(0, eq);
-}
-function formatPolicyError(error) {
-  const where2 = error.line !== void 0 ? `${error.file}:${error.line}:${error.column ?? 1}` : error.file;
-  return `${where2}: ${error.path}: ${error.message}`;
-}
-function sortByPosition(errors) {
-  const key = (e) => (e.line ?? 0) * 1e6 + (e.column ?? 0);
-  return errors.map((e, i) => ({ e, i })).sort((a, b) => key(a.e) - key(b.e) || a.i - b.i).map((x) => x.e);
-}
-function isRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function pointerToPath(pointer2, data) {
-  if (pointer2 === "") return [];
-  const path = [];
-  let node = data;
-  for (const raw of pointer2.slice(1).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(node)) {
-      path.push(Number(key));
-      node = node[Number(key)];
-    } else {
-      path.push(key);
-      node = isRecord(node) ? node[key] : void 0;
-    }
-  }
-  return path;
-}
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-function closest(word, candidates) {
-  const lower = word.toLowerCase();
-  const same = candidates.find((c) => c.toLowerCase() === lower);
-  if (same !== void 0) return same;
-  if (lower.length >= 3) {
-    const extended = candidates.filter((c) => c.toLowerCase().startsWith(lower)).sort((a, b) => a.length - b.length);
-    if (extended[0] !== void 0) return extended[0];
-  }
-  let best;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d2 = editDistance(word, c);
-    if (d2 < bestDistance) {
-      best = c;
-      bestDistance = d2;
-    }
-  }
-  return best;
-}
-function hint(word, candidates) {
-  const guess = closest(word, candidates);
-  if (guess !== void 0) return ` (did you mean '${guess}'?)`;
-  if (candidates.length > 0 && candidates.length <= 14) return ` (allowed: ${candidates.join(", ")})`;
-  return "";
-}
-function show(value) {
-  return typeof value === "string" ? `'${value}'` : JSON.stringify(value);
-}
-function kindOf(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "string") return `the string ${show(value)}`;
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-var TYPE_NOUNS = {
-  number: "a number",
-  integer: "a whole number",
-  string: "a string",
-  boolean: "true or false",
-  array: "a list ([…])",
-  object: "an object ({…})"
-};
-function lowerFirst(s) {
-  return s.charAt(0).toLowerCase() + s.slice(1);
-}
-function expectation(schemaOfValue) {
-  if (!isRecord(schemaOfValue) || typeof schemaOfValue.description !== "string") return "";
-  const description = lowerFirst(schemaOfValue.description.replace(/\.$/, ""));
-  const example = Array.isArray(schemaOfValue.examples) ? schemaOfValue.examples[0] : void 0;
-  return example === void 0 ? description : `${description}, e.g. ${show(example)}`;
-}
-function describeAjvError(e, data) {
-  const path = pointerToPath(e.instancePath, data);
-  const parent = isRecord(e.parentSchema) ? e.parentSchema : {};
-  const params = e.params;
-  if (e.keyword === "propertyNames") return [];
-  if (e.propertyName !== void 0) {
-    const key = e.propertyName;
-    if (e.keyword === "enum") {
-      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(String);
-      return [{ path: [...path, key], message: `unknown key '${key}'${hint(key, allowed)}` }];
-    }
-    return [
-      { path: [...path, key], message: `the key '${key}' is not valid: it must be ${expectation(parent)}` }
-    ];
-  }
-  switch (e.keyword) {
-    case "additionalProperties": {
-      const key = String(params.additionalProperty);
-      const allowed = isRecord(parent.properties) ? Object.keys(parent.properties) : [];
-      return [{ path: [...path, key], message: `unknown key '${key}'${hint(key, allowed)}` }];
-    }
-    case "required":
-      return [{ path, message: `missing required key '${String(params.missingProperty)}'` }];
-    case "type":
-      return [
-        {
-          path,
-          message: `must be ${TYPE_NOUNS[String(params.type)] ?? String(params.type)}, not ${kindOf(e.data)}`
-        }
-      ];
-    case "enum": {
-      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(show);
-      return [{ path, message: `must be one of ${allowed.join(", ")}, not ${show(e.data)}` }];
-    }
-    case "minimum":
-    case "maximum": {
-      const bound = e.keyword === "minimum" ? "at least" : "at most";
-      let message = `must be ${bound} ${String(params.limit)}, not ${show(e.data)}`;
-      const last = path[path.length - 1];
-      if (last === "threshold" && typeof e.data === "number" && e.data > 10 && e.data <= 100) {
-        message += ` (thresholds use the 0.0–10.0 scale systemd-analyze prints; for ${e.data} on the 0–100 scale write ${e.data / 10})`;
-      }
-      return [{ path, message }];
-    }
-    case "minLength":
-      return [{ path, message: "must not be empty" }];
-    case "minItems":
-      return [
-        { path, message: `must list at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}` }
-      ];
-    case "uniqueItems":
-      return [{ path: [...path, Number(params.j)], message: `duplicate of item ${String(params.i)}` }];
-    case "pattern":
-      return [{ path, message: `${show(e.data)} is not valid: it must be ${expectation(parent)}` }];
-    default:
-      return [{ path, message: e.message ?? `fails the schema keyword '${e.keyword}'` }];
-  }
-}
-function profileFromBuiltIn(name, doc, defaultThreshold) {
-  return {
-    name,
-    description: doc.description ?? "",
-    threshold: doc.threshold !== void 0 ? thresholdToExposure(doc.threshold) : defaultThreshold,
-    requiredDirectives: [...doc.requiredDirectives ?? []],
-    ...doc.allowedCapabilities ? { allowedCapabilities: [...doc.allowedCapabilities] } : {},
-    ...doc.allowedAddressFamilies ? { allowedAddressFamilies: [...doc.allowedAddressFamilies] } : {}
-  };
-}
-function buildPolicy(doc, source) {
-  const problems = [];
-  const systemdVersion = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
-  const names = systemdProfile(systemdVersion).data;
-  const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
-  const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
-  const builtIns = /* @__PURE__ */ new Map();
-  for (const [name, d2] of BUILT_IN_PROFILES)
-    builtIns.set(name, profileFromBuiltIn(name, d2, defaultThreshold));
-  for (const [name, p] of userProfiles) {
-    p.allowedCapabilities?.forEach((cap, i) => {
-      if (!(cap in names.capabilities)) {
-        const message = `unknown capability '${cap}' in systemd ${systemdVersion}${hint(cap, Object.keys(names.capabilities))}`;
-        problems.push({ path: ["profiles", name, "allowedCapabilities", i], message });
-      }
-    });
-    p.allowedAddressFamilies?.forEach((family, i) => {
-      if (!(family in names.addressFamilies)) {
-        const message = `unknown address family '${family}' in systemd ${systemdVersion}${hint(family, Object.keys(names.addressFamilies))}`;
-        problems.push({ path: ["profiles", name, "allowedAddressFamilies", i], message });
-      }
-    });
-  }
-  const parentOf = (name, p) => {
-    const target = p.extends;
-    if (target === void 0) {
-      if (builtIns.has(name) || !userProfiles.has("baseline")) {
-        return { kind: "built-in", name: builtIns.has(name) ? name : "baseline" };
-      }
-      return { kind: "user", name: "baseline" };
-    }
-    if (target === name) return builtIns.has(name) ? { kind: "built-in", name } : { kind: "user", name };
-    if (userProfiles.has(target)) return { kind: "user", name: target };
-    if (builtIns.has(target)) return { kind: "built-in", name: target };
-    return { kind: "unknown", name: target };
-  };
-  const knownNames = [.../* @__PURE__ */ new Set([...builtIns.keys(), ...userProfiles.keys()])];
-  const broken = /* @__PURE__ */ new Set();
-  const reportedCycles = /* @__PURE__ */ new Set();
-  for (const [name, p] of userProfiles) {
-    const parent = parentOf(name, p);
-    if (parent.kind === "unknown") {
-      problems.push({
-        path: ["profiles", name, "extends"],
-        message: `unknown profile '${parent.name}'${hint(parent.name, knownNames)}`
-      });
-      broken.add(name);
-      continue;
-    }
-    const chain = [name];
-    for (let at = parent; at.kind === "user"; ) {
-      const seen = chain.indexOf(at.name);
-      if (seen !== -1) {
-        const cycle = [...chain.slice(seen), at.name];
-        cycle.slice(0, -1).forEach((n) => broken.add(n));
-        const key = [...new Set(cycle)].sort().join("\n");
-        if (!reportedCycles.has(key)) {
-          reportedCycles.add(key);
-          const first = cycle[0];
-          const implicit = userProfiles.get(first)?.extends === void 0;
-          problems.push({
-            path: implicit ? ["profiles", first] : ["profiles", first, "extends"],
-            message: `profiles extend each other in a cycle: ${cycle.join(" → ")}` + (cycle.some((n) => userProfiles.get(n)?.extends === void 0) ? " (a profile without `extends` starts from `baseline`)" : "")
-          });
-        }
-        break;
-      }
-      chain.push(at.name);
-      const next = userProfiles.get(at.name);
-      if (!next) break;
-      at = parentOf(at.name, next);
-    }
-  }
-  const resolved = new Map(builtIns);
-  const resolving = /* @__PURE__ */ new Map();
-  const resolveUser = (name) => {
-    if (resolving.has(name)) return resolving.get(name);
-    const p = userProfiles.get(name);
-    if (!p || broken.has(name)) {
-      resolving.set(name, void 0);
-      return void 0;
-    }
-    const parentRef = parentOf(name, p);
-    const parent = parentRef.kind === "built-in" ? builtIns.get(parentRef.name) : resolveUser(parentRef.name);
-    if (!parent) {
-      resolving.set(name, void 0);
-      return void 0;
-    }
-    const profile = mergeProfile(
-      name,
-      p,
-      parent,
-      parentRef.kind === "built-in" && parentRef.name === name,
-      problems
-    );
-    resolving.set(name, profile);
-    return profile;
-  };
-  for (const name of userProfiles.keys()) {
-    const profile = resolveUser(name);
-    if (profile) resolved.set(name, profile);
-  }
-  const defaultProfile = doc.defaultProfile ?? POLICY_DEFAULTS.defaultProfile;
-  if (!knownNames.includes(defaultProfile)) {
-    problems.push({
-      path: ["defaultProfile"],
-      message: `unknown profile '${defaultProfile}'${hint(defaultProfile, knownNames)}`
-    });
-  }
-  doc.units?.forEach((u, i) => {
-    if (!knownNames.includes(u.profile)) {
-      problems.push({
-        path: ["units", i, "profile"],
-        message: `unknown profile '${u.profile}'${hint(u.profile, knownNames)}`
-      });
-    }
-  });
-  if (problems.length > 0) return { problems };
-  const assessorOverrides = /* @__PURE__ */ new Map();
-  for (const [field, o] of Object.entries(doc.assessorOverrides ?? {})) {
-    assessorOverrides.set(field, {
-      ...o.weight !== void 0 ? { weight: o.weight } : {},
-      ...o.range !== void 0 ? { range: o.range } : {},
-      ...o.description_good !== void 0 ? { descriptionGood: o.description_good } : {},
-      ...o.description_bad !== void 0 ? { descriptionBad: o.description_bad } : {},
-      ...o.description_na !== void 0 ? { descriptionNa: o.description_na } : {}
-    });
-  }
-  return {
-    policy: {
-      source,
-      systemdVersion,
-      mode: doc.mode ?? POLICY_DEFAULTS.mode,
-      defaultProfile,
-      profiles: resolved,
-      units: (doc.units ?? []).map((u) => ({ ...u })),
-      exclude: (doc.exclude ?? []).map((x) => ({ ...x })),
-      regression: { ...POLICY_DEFAULTS.regression, ...doc.regression },
-      deviations: {
-        sources: [...doc.deviations?.sources ?? POLICY_DEFAULTS.deviations.sources],
-        requiredFields: [...doc.deviations?.requiredFields ?? POLICY_DEFAULTS.deviations.requiredFields],
-        maxExpiryDays: doc.deviations?.maxExpiryDays ?? POLICY_DEFAULTS.deviations.maxExpiryDays
-      },
-      signoff: (doc.signoff ?? []).map((rule) => ({
-        directives: [...new Set(rule.directives.map((d2) => d2.replace(/=$/, "")))],
-        approvers: [...rule.approvers]
-      })),
-      unitTypes: [...doc.unitTypes ?? POLICY_DEFAULTS.unitTypes],
-      assessorOverrides
-    }
-  };
-}
-function mergeProfile(name, p, parent, overridesBuiltIn, problems) {
-  const removed = new Set(p.removeDirectives ?? []);
-  p.removeDirectives?.forEach((d2, i) => {
-    if (!parent.requiredDirectives.some((r) => directiveName(r) === d2)) {
-      problems.push({
-        path: ["profiles", name, "removeDirectives", i],
-        message: `'${d2}' is not among the required directives of '${parent.name}'${hint(
-          d2,
-          parent.requiredDirectives.map(directiveName)
-        )}`
-      });
-    }
-  });
-  const own = p.requiredDirectives ?? [];
-  const replaced = new Set(own.map(directiveName));
-  const inherited = parent.requiredDirectives.filter(
-    (d2) => !removed.has(directiveName(d2)) && !replaced.has(directiveName(d2))
-  );
-  const allowedCapabilities = p.allowedCapabilities ?? parent.allowedCapabilities;
-  const allowedAddressFamilies = p.allowedAddressFamilies ?? parent.allowedAddressFamilies;
-  return {
-    name,
-    description: p.description ?? (overridesBuiltIn ? parent.description : `Based on the '${parent.name}' profile.`),
-    threshold: p.threshold !== void 0 ? thresholdToExposure(p.threshold) : parent.threshold,
-    requiredDirectives: [...inherited, ...own],
-    ...allowedCapabilities ? { allowedCapabilities: [...allowedCapabilities] } : {},
-    ...allowedAddressFamilies ? { allowedAddressFamilies: [...allowedAddressFamilies] } : {}
-  };
-}
-
-// src/core/gate/gate-types.ts
-var VIOLATION_KINDS = [
-  "threshold",
-  // exposure above the profile's threshold
-  "regression-exposure",
-  // exposure rose compared with the base commit
-  "regression-row",
-  // one assessor row got worse compared with the base commit
-  "missing-directive",
-  // a directive the profile requires is missing or weaker
-  "forbidden-capability",
-  // a capability outside the profile's allowed set
-  "forbidden-address-family",
-  // an address family outside the profile's allowed set
-  "signoff-required",
-  // a guarded directive changed without an approving review
-  "load-error",
-  // systemd would refuse the unit at head
-  "invalid-deviation"
-  // a deviation note that is expired, incomplete or not allowed
-];
-
-// src/core/report/fixes.ts
-var yes = (directive, explanation) => ({
-  directives: [`${directive}=yes`],
-  explanation
-});
-var CAPABILITY_ROWS = {
-  CapabilityBoundingSet_CAP_SYS_ADMIN: ["CAP_SYS_ADMIN"],
-  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"],
-  CapabilityBoundingSet_CAP_SYS_PTRACE: ["CAP_SYS_PTRACE"],
-  CapabilityBoundingSet_CAP_SYS_TIME: ["CAP_SYS_TIME"],
-  CapabilityBoundingSet_CAP_NET_ADMIN: ["CAP_NET_ADMIN"],
-  CapabilityBoundingSet_CAP_SYS_RAWIO: ["CAP_SYS_RAWIO"],
-  CapabilityBoundingSet_CAP_SYS_MODULE: ["CAP_SYS_MODULE"],
-  CapabilityBoundingSet_CAP_AUDIT: ["CAP_AUDIT_CONTROL", "CAP_AUDIT_READ", "CAP_AUDIT_WRITE"],
-  CapabilityBoundingSet_CAP_SYSLOG: ["CAP_SYSLOG"],
-  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: ["CAP_SYS_NICE", "CAP_SYS_RESOURCE"],
-  CapabilityBoundingSet_CAP_MKNOD: ["CAP_MKNOD"],
-  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: ["CAP_CHOWN", "CAP_FSETID", "CAP_SETFCAP"],
-  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: [
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_IPC_OWNER"
-  ],
-  CapabilityBoundingSet_CAP_KILL: ["CAP_KILL"],
-  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
-  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": [
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_RAW"
-  ],
-  CapabilityBoundingSet_CAP_SYS_BOOT: ["CAP_SYS_BOOT"],
-  CapabilityBoundingSet_CAP_MAC: ["CAP_MAC_ADMIN", "CAP_MAC_OVERRIDE"],
-  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: ["CAP_LINUX_IMMUTABLE"],
-  CapabilityBoundingSet_CAP_IPC_LOCK: ["CAP_IPC_LOCK"],
-  CapabilityBoundingSet_CAP_SYS_CHROOT: ["CAP_SYS_CHROOT"],
-  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: ["CAP_BLOCK_SUSPEND"],
-  CapabilityBoundingSet_CAP_WAKE_ALARM: ["CAP_WAKE_ALARM"],
-  CapabilityBoundingSet_CAP_LEASE: ["CAP_LEASE"],
-  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: ["CAP_SYS_TTY_CONFIG"],
-  CapabilityBoundingSet_CAP_SYS_PACCT: ["CAP_SYS_PACCT"],
-  CapabilityBoundingSet_CAP_BPF: ["CAP_BPF"]
-};
-var NAMESPACES = ["user", "mnt", "ipc", "pid", "cgroup", "net", "uts"];
-var SYSCALL_GROUPS = [
-  "swap",
-  "obsolete",
-  "clock",
-  "cpu_emulation",
-  "debug",
-  "mount",
-  "module",
-  "raw_io",
-  "reboot",
-  "privileged",
-  "resources"
-];
-var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
-  "AF_UNIX",
-  "AF_LOCAL",
-  "AF_FILE",
-  "AF_INET",
-  "AF_INET6",
-  "AF_NETLINK",
-  "AF_PACKET"
-]);
-var SYSTEM_SERVICE_FILTER = {
-  directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
-  explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
-};
-var FIXED = {
-  UserOrDynamicUser: {
-    directives: ["DynamicUser=yes"],
-    explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
-  },
-  SupplementaryGroups: {
-    directives: ["SupplementaryGroups="],
-    explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
-  },
-  RemoveIPC: yes(
-    "RemoveIPC",
-    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops."
-  ),
-  PrivateDevices: yes(
-    "PrivateDevices",
-    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
-  ),
-  PrivateMounts: yes(
-    "PrivateMounts",
-    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
-  ),
-  PrivateNetwork: yes(
-    "PrivateNetwork",
-    "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
-  ),
-  PrivateTmp: yes(
-    "PrivateTmp",
-    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files."
-  ),
-  PrivateUsers: yes(
-    "PrivateUsers",
-    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
-  ),
-  ProtectControlGroups: yes(
-    "ProtectControlGroups",
-    "Makes the control group file system read-only for the service."
-  ),
-  ProtectKernelModules: yes(
-    "ProtectKernelModules",
-    "Forbids loading kernel modules and hides their files from the service."
-  ),
-  ProtectKernelTunables: yes(
-    "ProtectKernelTunables",
-    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
-  ),
-  ProtectKernelLogs: yes("ProtectKernelLogs", "Denies the service access to the kernel log ring buffer."),
-  ProtectClock: yes("ProtectClock", "Denies the service writes to the system and hardware clock."),
-  ProtectHome: {
-    directives: ["ProtectHome=yes"],
-    explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
-  },
-  ProtectHostname: yes("ProtectHostname", "Stops the service from changing the host or domain name."),
-  ProtectSystem: {
-    directives: ["ProtectSystem=strict"],
-    explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
-  },
-  RootDirectoryOrRootImage: {
-    directives: ["RootDirectory=/path/to/service/root"],
-    explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
-  },
-  LockPersonality: yes(
-    "LockPersonality",
-    "Stops the service from switching its execution domain (personality())."
-  ),
-  MemoryDenyWriteExecute: yes(
-    "MemoryDenyWriteExecute",
-    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
-  ),
-  NoNewPrivileges: yes(
-    "NoNewPrivileges",
-    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities."
-  ),
-  UMask: {
-    directives: ["UMask=0077"],
-    explanation: "Makes files the service creates readable and writable by its own user only."
-  },
-  KeyringMode: {
-    directives: ["KeyringMode=private"],
-    explanation: "Gives the service its own kernel session keyring, not linked to any other."
-  },
-  ProtectProc: {
-    directives: ["ProtectProc=invisible"],
-    explanation: "Hides the processes of other users in /proc from the service."
-  },
-  ProcSubset: {
-    directives: ["ProcSubset=pid"],
-    explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
-  },
-  NotifyAccess: {
-    directives: ["NotifyAccess=main"],
-    explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
-  },
-  Delegate: {
-    directives: ["Delegate=no"],
-    explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
-  },
-  RestrictRealtime: yes(
-    "RestrictRealtime",
-    "Denies the service realtime scheduling, which could starve the system."
-  ),
-  RestrictSUIDSGID: yes("RestrictSUIDSGID", "Forbids the service to create setuid or setgid files."),
-  RestrictAddressFamilies_AF_INET_INET6: {
-    directives: ["RestrictAddressFamilies=~AF_INET AF_INET6"],
-    explanation: "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation)."
-  },
-  RestrictAddressFamilies_AF_UNIX: {
-    directives: ["RestrictAddressFamilies=~AF_UNIX"],
-    explanation: "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation."
-  },
-  RestrictAddressFamilies_AF_NETLINK: {
-    directives: ["RestrictAddressFamilies=~AF_NETLINK"],
-    explanation: "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
-  },
-  RestrictAddressFamilies_AF_PACKET: {
-    directives: ["RestrictAddressFamilies=~AF_PACKET"],
-    explanation: "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
-  },
-  RestrictAddressFamilies_OTHER: {
-    directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
-    explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
-  },
-  SystemCallArchitectures: {
-    directives: ["SystemCallArchitectures=native"],
-    explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
-  },
-  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER,
-  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER,
-  IPAddressDeny: {
-    directives: ["IPAddressDeny=any"],
-    explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
-  },
-  DeviceAllow: {
-    directives: ["DevicePolicy=closed"],
-    explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
-  },
-  AmbientCapabilities: {
-    directives: ["AmbientCapabilities="],
-    explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
-  }
-};
-for (const [field, caps] of Object.entries(CAPABILITY_ROWS)) {
-  const list = caps.join(" ");
-  FIXED[field] = {
-    directives: [`CapabilityBoundingSet=~${list}`],
-    explanation: `Drops ${caps.join(", ")} from the capability bounding set; if the service really needs ${caps.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
-  };
-}
-for (const ns of NAMESPACES) {
-  FIXED[`RestrictNamespaces_${ns}`] = {
-    directives: [`RestrictNamespaces=~${ns}`],
-    explanation: `Forbids the service to create ${ns} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
-  };
-}
-for (const suffix of SYSCALL_GROUPS) {
-  const field = `SystemCallFilter_${suffix}`;
-  if (FIXED[field]) continue;
-  const group = `@${suffix.replace(/_/g, "-")}`;
-  FIXED[field] = {
-    directives: [`SystemCallFilter=~${group}`],
-    explanation: `Denies the ${group} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
-  };
-}
-var FIXED_ROWS = Object.freeze(Object.keys(FIXED));
-function copy(fix) {
-  return { directives: [...fix.directives], explanation: fix.explanation };
-}
-function fixForRow(jsonField, hint2) {
-  const fix = FIXED[jsonField];
-  if (!fix) return void 0;
-  if (jsonField === "RestrictAddressFamilies_OTHER" && hint2?.addressFamilies) {
-    const families = hint2.addressFamilies.filter((f) => NON_EXOTIC_FAMILIES.has(f));
-    if (families.length > 0) {
-      return {
-        directives: [`RestrictAddressFamilies=${families.join(" ")}`],
-        explanation: `An allow list of the families the profile allows; it must replace any deny-list (\`RestrictAddressFamilies=~…\`) line, which an allow list after it cannot undo.`
-      };
-    }
-  }
-  return copy(fix);
-}
-function fixForViolation(violation2, hint2) {
-  if (violation2.fix && violation2.fix.directives.length > 0) return violation2.fix;
-  const row = fixForRow(violation2.check, hint2);
-  if (row) return row;
-  if (violation2.kind === "missing-directive" && violation2.check.includes("=")) {
-    return { directives: [violation2.check], explanation: `The profile requires \`${violation2.check}\`.` };
-  }
-  if (violation2.kind === "forbidden-capability" && /^CAP_[A-Z_]+$/.test(violation2.check)) {
-    return {
-      directives: [`CapabilityBoundingSet=~${violation2.check}`, `AmbientCapabilities=~${violation2.check}`],
-      explanation: `Drops ${violation2.check}, which the profile does not allow.`
-    };
-  }
-  if (violation2.kind === "forbidden-address-family" && /^AF_[A-Z0-9_]+$/.test(violation2.check)) {
-    return {
-      directives: [`RestrictAddressFamilies=~${violation2.check}`],
-      explanation: `Forbids ${violation2.check} sockets, which the profile does not allow.`
-    };
-  }
-  return violation2.fix;
-}
-function pasteRank(line) {
-  const value = line.slice(line.indexOf("=") + 1);
-  if (value === "") return 0;
-  return value.startsWith("~") ? 2 : 1;
-}
-function mergeFixes(fixes) {
-  const lines = [];
-  for (const f of fixes) for (const d2 of f.directives) if (!lines.includes(d2)) lines.push(d2);
-  const firstSeen = /* @__PURE__ */ new Map();
-  lines.forEach((l, i) => {
-    const key = l.slice(0, l.indexOf("="));
-    if (!firstSeen.has(key)) firstSeen.set(key, i);
-  });
-  return lines.map((line, i) => ({ line, i, key: firstSeen.get(line.slice(0, line.indexOf("="))) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
-}
-
-// src/core/report/escape-markdown.ts
-var ZWSP = "​";
-var INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-function stripControls(text) {
-  return text.replace(INVISIBLE, " ");
-}
-function neutralizeMentions(text) {
-  return text.replace(/@/g, `@${ZWSP}`);
-}
-var MARKDOWN_ESCAPES = {
-  "\\": "\\\\",
-  "`": "\\`",
-  "*": "\\*",
-  _: "\\_",
-  "[": "\\[",
-  "]": "\\]",
-  "|": "\\|",
-  "#": "\\#",
-  "~": "\\~",
-  $: "\\$",
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;"
-};
-var LINE_START = /^(\s*)([-+=]|\d+(?=[.)]))/;
-function escapeMarkdown(text) {
-  let out = "";
-  for (const ch of neutralizeMentions(stripControls(text))) out += MARKDOWN_ESCAPES[ch] ?? ch;
-  return out.replace(
-    LINE_START,
-    (_m, space, mark) => /^\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`
-  );
-}
-function longestRun(text, ch) {
-  let best = 0;
-  let run = 0;
-  for (const c of text) {
-    run = c === ch ? run + 1 : 0;
-    if (run > best) best = run;
-  }
-  return best;
-}
-function inlineCode(text, context = {}) {
-  let body = stripControls(text);
-  if (context.table) body = body.replace(/\\(?=\|)/g, `\\${ZWSP}`).replace(/\|/g, "\\|");
-  const fence = "`".repeat(longestRun(body, "`") + 1);
-  if (/^ *$/.test(body)) return `\`${body || " "}\``;
-  const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
-function codeBlock(lines, language = "", options = {}) {
-  const clean = (l) => options.keepTabs ? l.split("	").map(stripControls).join("	") : stripControls(l);
-  const body = lines.map(clean).join("\n");
-  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
-  return `${fence}${language}
-${body}
-${fence}`;
-}
-function escapeHtml(text) {
-  return neutralizeMentions(stripControls(text)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-function escapeMarkdownKeepingCode(text, context = {}) {
-  const parts = text.split("`");
-  let out = "";
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    const closed = i % 2 === 1 && i < parts.length - 1;
-    if (closed) out += part === "" ? "\\`\\`" : inlineCode(part, context);
-    else if (i % 2 === 1) out += escapeMarkdown("`" + part);
-    else out += escapeMarkdown(part);
-  }
-  return out;
-}
-function truncateText(text, max) {
-  if (text.length <= max) return text;
-  let end = Math.max(0, max - 1);
-  const code = text.charCodeAt(end - 1);
-  if (code >= 55296 && code <= 56319) end--;
-  return text.slice(0, end) + "…";
-}
-var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-function encodeUriPath(path) {
-  return path.replace(LONE_SURROGATE, "�").split("/").map(
-    (segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%40/g, "@")
-  ).join("/");
-}
-
-// src/core/report/utf8.ts
-function utf8ByteLength(text) {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128) n += 1;
-    else if (c < 2048) n += 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
-      const d2 = text.charCodeAt(i + 1);
-      if (d2 >= 56320 && d2 <= 57343) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
-}
-function utf8Bytes(text) {
-  const out = [];
-  for (const ch of text) {
-    let c = ch.codePointAt(0);
-    if (c >= 55296 && c <= 57343) c = 65533;
-    if (c < 128) out.push(c);
-    else if (c < 2048) out.push(192 | c >> 6, 128 | c & 63);
-    else if (c < 65536) out.push(224 | c >> 12, 128 | c >> 6 & 63, 128 | c & 63);
-    else out.push(240 | c >> 18, 128 | c >> 12 & 63, 128 | c >> 6 & 63, 128 | c & 63);
-  }
-  return out;
-}
-
-// src/core/report/annotations.ts
-var MAX_TEXT_BYTES = 64 * 1024 - 1;
-var KIND_TITLES = {
-  threshold: "Exposure above threshold",
-  "regression-exposure": "Exposure rose",
-  "regression-row": "Hardening regressed",
-  "missing-directive": "Required directive missing",
-  "forbidden-capability": "Capability not allowed",
-  "forbidden-address-family": "Address family not allowed",
-  "signoff-required": "Sign-off required",
-  "load-error": "Unit fails to load",
-  "invalid-deviation": "Invalid deviation note"
-};
-function titleOfKind(kind) {
-  return KIND_TITLES[kind];
-}
-function describeNote(note2) {
-  const parts = [
-    `owner ${note2.owner || "unknown"}`,
-    `expires ${note2.expires || "never"}`,
-    ...note2.ticket ? [`ticket ${note2.ticket}`] : []
-  ];
-  return parts.join(", ") + (note2.reason ? `; reason: ${note2.reason}` : "");
-}
-
-// src/core/report/sarif.ts
-var SARIF_SCHEMA_URI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
-var SRCROOT = "%SRCROOT%";
-var FINGERPRINT_KEY = "unitgate/v1";
-var KINDS = VIOLATION_KINDS;
-var KIND_RULES = {
-  threshold: {
-    name: "ExposureAboveThreshold",
-    full: "The unit's exposure score (systemd-analyze security, 0.0 best to 10.0 worst) is above the threshold of its profile.",
-    help: "Add the hardening directives the finding lists until the exposure is at or below the threshold, or record an accepted deviation."
-  },
-  "regression-exposure": {
-    name: "ExposureRegressed",
-    full: "The unit's exposure score rose compared with the base commit.",
-    help: "Restore the hardening the change removed (the finding lists the directives), or record an accepted deviation."
-  },
-  "regression-row": {
-    name: "AssessorRowRegressed",
-    full: "One systemd-analyze security row got worse compared with the base commit.",
-    help: "Restore the directive the finding names, or record an accepted deviation."
-  },
-  "missing-directive": {
-    name: "RequiredDirectiveMissing",
-    full: "A directive the unit's profile requires is missing or weaker than required.",
-    help: "Add the required directive to the [Service] section or a drop-in."
-  },
-  "forbidden-capability": {
-    name: "CapabilityNotAllowed",
-    full: "The unit keeps capabilities outside its profile's allowed set.",
-    help: "Limit CapabilityBoundingSet= (and AmbientCapabilities=) to the capabilities the profile allows."
-  },
-  "forbidden-address-family": {
-    name: "AddressFamilyNotAllowed",
-    full: "The unit may open sockets of address families outside its profile's allowed set.",
-    help: "Restrict RestrictAddressFamilies= to the families the profile allows."
-  },
-  "signoff-required": {
-    name: "SignoffRequired",
-    full: "A guarded directive changed without an approving review from the people the policy names.",
-    help: "Ask one of the approvers named in the finding for an approving review."
-  },
-  "load-error": {
-    name: "UnitFailsToLoad",
-    full: "systemd would refuse to load the unit as it is at the head commit.",
-    help: "Fix the unit file syntax or the directive the finding names."
-  },
-  "invalid-deviation": {
-    name: "InvalidDeviationNote",
-    full: "A deviation note is expired, incomplete or from a source the policy does not accept.",
-    help: "Complete the note (reason, owner, expiry within the allowed window) or remove it."
-  }
-};
-var U643 = (1n << 64n) - 1n;
-function fnv1a64(text) {
-  let h = 0xcbf29ce484222325n;
-  for (const b of utf8Bytes(text)) {
-    h ^= BigInt(b);
-    h = h * 0x100000001b3n & U643;
-  }
-  return h.toString(16).padStart(16, "0");
-}
-function ruleIdOf(v, assessors) {
-  if (v.kind === "regression-row" && assessors.has(v.check)) return `systemd/${v.check}`;
-  return `unitgate/${v.kind}`;
-}
-function kindRule(kind, informationUri) {
-  const r = KIND_RULES[kind];
-  return {
-    id: `unitgate/${kind}`,
-    name: r.name,
-    shortDescription: { text: titleOfKind(kind) },
-    fullDescription: { text: r.full },
-    help: { text: `${r.full} ${r.help}`, markdown: `${r.full}
-
-**Fix:** ${r.help}` },
-    helpUri: informationUri,
-    defaultConfiguration: { level: "error" },
-    properties: { tags: ["security", "systemd", "hardening", kind] }
-  };
-}
-function assessorRule(a) {
-  const fix = fixForRow(a.jsonField);
-  const full = `systemd-analyze security row ${a.name} (weight ${a.weight}, range ${a.range})` + (a.descriptionBad ? `: fails when "${a.descriptionBad}".` : ".");
-  const fixText = fix ? ` Fix: add ${fix.directives.join(" and ")}. ${fix.explanation}` : "";
-  const fixMarkdown = fix ? `
-
-**Fix:** ${fix.explanation}
-
-${codeBlock(fix.directives, "ini")}` : "";
-  return {
-    id: `systemd/${a.jsonField}`,
-    name: a.jsonField.replace(/[^A-Za-z0-9_]/g, ""),
-    shortDescription: { text: `${a.name} hardening` },
-    fullDescription: { text: full },
-    help: { text: full + fixText, markdown: `${full}${fixMarkdown}
-
-See [${a.name}](${a.url}).` },
-    helpUri: a.url,
-    defaultConfiguration: { level: "error" },
-    properties: { tags: ["security", "systemd", "hardening", "assessor"] }
-  };
-}
-function messageText(v) {
-  const fix = fixForViolation(v);
-  if (!fix || fix.directives.length === 0) return v.message;
-  return `${v.message}
-Fix — add to [Service] (or a drop-in):
-${fix.directives.join("\n")}
-${fix.explanation}`;
-}
-function renderSarif(verdict2, options) {
-  const version = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
-  const assessors = new Map(systemdProfile(version).data.assessors.map((a) => [a.jsonField, a]));
-  const findings = [];
-  for (const u of verdict2.units) {
-    for (const v of u.violations) findings.push({ u, v });
-    for (const a of u.accepted) {
-      findings.push({ u, v: a.violation, accepted: { justification: describeNote(a.note) } });
-    }
-  }
-  const rules = KINDS.map((k) => kindRule(k, options.informationUri));
-  const assessorIds = [
-    ...new Set(findings.map((f) => ruleIdOf(f.v, assessors)).filter((id) => id.startsWith("systemd/")))
-  ].sort();
-  for (const id of assessorIds)
-    rules.push(assessorRule(assessors.get(id.slice("systemd/".length))));
-  const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results = findings.map(({ u, v, accepted }) => {
-    const ruleId = ruleIdOf(v, assessors);
-    const level = accepted ? "note" : v.advisory || verdict2.mode === "report" ? "warning" : "error";
-    const region = { startLine: Math.max(1, v.location.line) };
-    if (v.location.column > 0) region.startColumn = v.location.column;
-    const result = {
-      ruleId,
-      ruleIndex: index.get(ruleId),
-      level,
-      message: {
-        text: accepted ? `accepted deviation: ${v.message} — ${accepted.justification}` : messageText(v)
-      },
-      locations: [
-        {
-          physicalLocation: {
-            artifactLocation: {
-              uri: encodeUriPath(v.location.file.replace(/^(\.\/)+/, "")),
-              uriBaseId: SRCROOT
-            },
-            region
-          }
-        }
-      ],
-      // Stable across line moves: the unit, the check and the kind, never a line number.
-      partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64(`${u.path}\0${v.check}\0${v.kind}`) },
-      properties: {
-        unit: u.path,
-        unitId: u.unitId,
-        profile: u.profile,
-        kind: v.kind,
-        check: v.check,
-        directives: v.directives,
-        advisory: v.advisory,
-        weight: v.weight
-      }
-    };
-    if (accepted)
-      result.suppressions = [{ kind: "external", status: "accepted", justification: accepted.justification }];
-    return result;
-  });
-  const srcRoot = options.srcRoot ? options.srcRoot.endsWith("/") ? options.srcRoot : options.srcRoot + "/" : void 0;
-  const notifications = verdict2.messages.map((m) => ({ level: "note", message: { text: m } }));
-  return {
-    $schema: SARIF_SCHEMA_URI,
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: "unitgate",
-            version: options.toolVersion,
-            .../^\d+\.\d+\.\d+/.test(options.toolVersion) ? { semanticVersion: options.toolVersion } : {},
-            informationUri: options.informationUri,
-            rules
-          }
-        },
-        automationDetails: { id: `${options.category}/` },
-        originalUriBaseIds: {
-          [SRCROOT]: srcRoot ? { uri: srcRoot } : { description: { text: "The root of the repository checkout." } }
-        },
-        invocations: [
-          {
-            executionSuccessful: true,
-            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
-          }
-        ],
-        columnKind: "utf16CodeUnits",
-        results,
-        properties: {
-          result: verdict2.result,
-          mode: verdict2.mode,
-          systemdVersion: verdict2.systemdVersion,
-          ...verdict2.maxExposure !== void 0 ? { maxExposure: verdict2.maxExposure } : {}
-        }
-      }
-    ]
-  };
-}
-
-// src/core/report/json-report.ts
-var JSON_REPORT_VERSION = "unitgate-report/1";
-function exposure(value) {
-  return { value, display: formatExposure(value) };
-}
-function score(side) {
-  if (!side) return null;
-  const badness = {};
-  for (const key of Object.keys(side.badness).sort()) badness[key] = side.badness[key] ?? null;
-  return { ...exposure(side.exposure), level: side.level, badness };
-}
-function where(l) {
-  return { file: l.file, line: l.line, column: l.column };
-}
-function violation(v) {
-  const fix = fixForViolation(v);
-  return {
-    kind: v.kind,
-    check: v.check,
-    directives: [...v.directives],
-    message: v.message,
-    advisory: v.advisory,
-    weight: v.weight,
-    location: where(v.location),
-    fix: fix ? { directives: [...fix.directives], explanation: fix.explanation } : null
-  };
-}
-function note(n) {
-  return {
-    source: n.source,
-    unit: n.unit,
-    check: n.check ?? null,
-    reason: n.reason ?? null,
-    owner: n.owner ?? null,
-    expires: n.expires ?? null,
-    ticket: n.ticket ?? null,
-    location: n.location ? where(n.location) : null,
-    problems: [...n.problems],
-    valid: n.problems.length === 0
-  };
-}
-function change(c) {
-  return {
-    jsonField: c.jsonField,
-    name: c.name,
-    baseBadness: c.baseBadness ?? null,
-    headBadness: c.headBadness ?? null,
-    delta: c.delta,
-    location: where(c.location),
-    summary: c.summary
-  };
-}
-function unit(u) {
-  return {
-    path: u.path,
-    previousPath: u.previousPath ?? null,
-    unitId: u.unitId,
-    profile: u.profile,
-    status: u.status,
-    threshold: exposure(u.threshold),
-    base: score(u.base),
-    head: score(u.head),
-    delta: u.base && u.head ? u.head.exposure - u.base.exposure : null,
-    note: u.note ?? null,
-    violations: u.violations.map(violation),
-    accepted: u.accepted.map((a) => ({ violation: violation(a.violation), note: note(a.note) })),
-    changes: u.changes.map(change)
-  };
-}
-function renderJsonReport(verdict2, meta) {
-  const count = (s) => verdict2.units.filter((u) => u.status === s).length;
-  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
-  const all = verdict2.units.flatMap((u) => u.violations);
-  return {
-    version: JSON_REPORT_VERSION,
-    tool: { name: "unitgate", version: meta.toolVersion },
-    run: {
-      generatedAt: meta.generatedAt ?? null,
-      repository: meta.repository ?? null,
-      commit: meta.commit ?? null,
-      baseCommit: meta.baseCommit ?? null,
-      pullRequest: meta.pullRequest ?? null,
-      policy: meta.policy ?? null
-    },
-    result: verdict2.result,
-    mode: verdict2.mode,
-    systemdVersion: verdict2.systemdVersion,
-    maxExposure: verdict2.maxExposure === void 0 ? null : { ...exposure(verdict2.maxExposure), level: top?.head?.level ?? null },
-    counts: {
-      units: verdict2.units.length,
-      pass: count("pass"),
-      fail: count("fail"),
-      accepted: count("accepted"),
-      excluded: count("excluded"),
-      deleted: count("deleted"),
-      error: count("error"),
-      violations: all.filter((v) => !v.advisory).length,
-      advisory: all.filter((v) => v.advisory).length,
-      acceptedDeviations: verdict2.units.reduce((n, u) => n + u.accepted.length, 0),
-      invalidNotes: verdict2.notes.filter((n) => n.problems.length > 0).length
-    },
-    units: verdict2.units.map(unit),
-    notes: verdict2.notes.map(note),
-    messages: [...verdict2.messages]
-  };
-}
-
-// src/core/report/job-summary.ts
-var JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
-var JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
-var STATUS_ICON = {
-  fail: "❌",
-  error: "💥",
-  accepted: "⚠️",
-  pass: "✅",
-  excluded: "⏭️",
-  deleted: "🗑️"
-};
-var STATUS_RANK = {
-  error: 0,
-  fail: 1,
-  accepted: 2,
-  pass: 3,
-  excluded: 4,
-  deleted: 5
-};
-var MAX_FIELD_CHARS = 500;
-var MAX_MESSAGE_CHARS = 4e3;
-function md(text) {
-  return escapeMarkdown(truncateText(text, MAX_MESSAGE_CHARS));
-}
-function mdCode(text) {
-  return escapeMarkdownKeepingCode(truncateText(text, MAX_MESSAGE_CHARS));
-}
-function cell(text) {
-  return escapeMarkdownKeepingCode(truncateText(text, MAX_FIELD_CHARS), { table: true });
-}
-function codeCell(text) {
-  return inlineCode(truncateText(text, MAX_FIELD_CHARS), { table: true });
-}
-function plural(n, word, many = `${word}s`) {
-  return `${n} ${n === 1 ? word : many}`;
-}
-function exposureText(side) {
-  return side ? `${formatExposure(side.exposure)} ${side.level}` : "";
-}
-function signedExposure(delta) {
-  if (delta === 0) return "±0.0";
-  return `${delta > 0 ? "+" : "−"}${formatExposure(Math.abs(delta))}`;
-}
-function signedShare(points) {
-  const tenths = Math.abs(points) / 10;
-  if (points === 0) return "±0.0";
-  const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
-  return `${points > 0 ? "+" : "−"}${shown}`;
-}
-function location(file, line, options, table = false) {
-  const text = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`, { table });
-  if (!options.blobUrl) return text;
-  return `[${text}](${options.blobUrl}${encodeUriPath(file)}#L${line})`;
-}
-function acceptedText(u) {
-  return u.accepted.map(
-    (a) => `⚠️ accepted: ${cell(a.violation.check)} — ${cell(describeNote({ owner: a.note.owner, expires: a.note.expires }))}`
-  );
-}
-function verdictCell(u) {
-  const open = u.violations.filter((v) => !v.advisory).length;
-  const advisory = u.violations.length - open;
-  const parts = [];
-  switch (u.status) {
-    case "fail":
-      parts.push(`❌ fail — ${plural(open, "violation")}${advisory ? `, ${advisory} advisory` : ""}`);
-      break;
-    case "error":
-      parts.push(`💥 error${u.note ? `: ${cell(u.note)}` : ""}`);
-      break;
-    case "excluded":
-      parts.push(`⏭️ excluded${u.note ? `: ${cell(u.note)}` : ""}`);
-      break;
-    case "deleted":
-      parts.push("🗑️ deleted");
-      break;
-    case "accepted":
-    case "pass":
-      parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ""}`);
-      break;
-  }
-  parts.push(...acceptedText(u));
-  return parts.join("<br>");
-}
-function renderUnitRow(u) {
-  const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
-  const exposure3 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
-  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
-  return `| ${unitName} | ${cell(u.profile)} | ${exposure3} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
-}
-var UNIT_TABLE_HEADER = [
-  "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
-  "|---|---|---|---:|---:|---|"
-];
-function indent(block, spaces = 2) {
-  const pad = " ".repeat(spaces);
-  return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
-}
-function renderViolationItem(v, options) {
-  const title = v.kind === "regression-row" || v.kind === "missing-directive" ? `${titleOfKind(v.kind)}: ${v.check}` : titleOfKind(v.kind);
-  const lines = [
-    `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`
-  ];
-  const fix = fixForViolation(v);
-  if (fix && fix.directives.length > 0) {
-    lines.push("", indent(`Fix: ${mdCode(fix.explanation)}`), "", indent(codeBlock(fix.directives, "ini")));
-  }
-  return lines.join("\n");
-}
-function renderAcceptedItem(v, note2, options) {
-  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)} — ${md(describeNote(note2))} (noted in the ${note2.source === "pr-body" ? "PR description" : "unit file"})`;
-}
-function changeRow(c, options) {
-  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
-}
-function unitDetails(u, options) {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
-  const max = options.maxViolationsPerUnit ?? 100;
-  const counts = [
-    u.violations.length > 0 ? plural(u.violations.length, "violation") : "",
-    u.accepted.length > 0 ? `${u.accepted.length} accepted` : "",
-    u.changes.length > 0 ? plural(u.changes.length, "row change") : ""
-  ].filter(Boolean);
-  const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${counts.length > 0 ? ` — ${counts.join(", ")}` : ""}`;
-  const out = [`<details><summary>${summary}</summary>`, ""];
-  if (u.note) out.push(`${md(u.note)}`, "");
-  if (u.violations.length > 0) {
-    out.push("#### Violations", "");
-    for (const v of u.violations.slice(0, max)) out.push(renderViolationItem(v, options));
-    if (u.violations.length > max)
-      out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
-    out.push("");
-  }
-  if (u.accepted.length > 0) {
-    out.push("#### Accepted deviations", "");
-    for (const a of u.accepted.slice(0, max)) out.push(renderAcceptedItem(a.violation, a.note, options));
-    if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
-    out.push("");
-  }
-  if (u.changes.length > 0) {
-    out.push("#### Why it moved", "", "| Row | Change | Δ | Where |", "|---|---|---:|---|");
-    for (const c of u.changes.slice(0, max)) out.push(changeRow(c, options));
-    if (u.changes.length > max)
-      out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
-    out.push("");
-  }
-  const fixes = u.violations.map((v) => fixForViolation(v)).filter((f) => f !== void 0);
-  const all = mergeFixes(fixes);
-  if (fixes.length > 1 && all.length > 0) {
-    out.push(
-      `#### All fixes for ${inlineCode(truncateText(u.unitId, MAX_FIELD_CHARS))}`,
-      "",
-      codeBlock(all, "ini"),
-      ""
-    );
-  }
-  out.push("</details>", "");
-  return out.join("\n");
-}
-function renderHeadline(verdict2) {
-  const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
-  const accepted = verdict2.units.filter((u) => u.accepted.length > 0).length;
-  const findings = verdict2.units.reduce((n, u) => n + u.violations.length, 0);
-  let title;
-  if (verdict2.result === "fail")
-    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
-  else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
-  else title = "✅ unitgate: hardening gate passed";
-  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
-  const facts = [
-    `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
-    `systemd ${verdict2.systemdVersion}`,
-    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
-    `${plural(verdict2.units.length, "unit")} checked`,
-    ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
-  ];
-  return [`## ${title}`, "", facts.join(" · "), ""];
-}
-function notesSection(verdict2) {
-  const invalid = verdict2.notes.filter((n) => n.problems.length > 0);
-  if (invalid.length === 0) return [];
-  const out = ["### Invalid deviation notes", ""];
-  for (const n of invalid.slice(0, 200)) {
-    const where2 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
-    out.push(
-      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
-    );
-  }
-  if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
-  out.push("");
-  return out;
-}
-function messagesSection(verdict2, options) {
-  const lines = verdict2.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
-  if (verdict2.messages.length > 200)
-    lines.push(`- … and ${verdict2.messages.length - 200} more (see the JSON report)`);
-  if (options.omittedAnnotations) {
-    lines.push(
-      `- ${plural(options.omittedAnnotations, "finding")} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`
-    );
-  }
-  return lines.length > 0 ? ["### Messages", "", ...lines, ""] : [];
-}
-function joined(parts) {
-  return parts.join("\n");
-}
-function renderJobSummary(verdict2, options = {}) {
-  const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
-  const units = [...verdict2.units].sort(
-    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
-  );
-  const reserve = 512;
-  const head = joined(renderHeadline(verdict2));
-  let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
-  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
-    const rows = [];
-    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
-    for (const u of units) {
-      const row = renderUnitRow(u);
-      const n = utf8ByteLength(row) + 1;
-      if (size + n > maxBytes) break;
-      rows.push(row);
-      size += n;
-    }
-    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
-
-_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
-`;
-  }
-  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
-  const details = [];
-  let omittedDetails = 0;
-  for (const u of units) {
-    const d2 = unitDetails(u, options);
-    if (d2 === void 0) continue;
-    const n = utf8ByteLength(d2) + 1;
-    if (omittedDetails === 0 && used + n <= maxBytes) {
-      details.push(d2);
-      used += n;
-    } else omittedDetails++;
-  }
-  const tail = [];
-  let omittedSections = 0;
-  for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
-    if (section.length === 0) continue;
-    const text = joined(section);
-    const n = utf8ByteLength(text) + 1;
-    if (used + n <= maxBytes) {
-      tail.push(text);
-      used += n;
-    } else omittedSections++;
-  }
-  const parts = [head, table];
-  if (details.length > 0) parts.push("### Details", "", ...details);
-  if (omittedDetails > 0) {
-    parts.push(
-      `_Details of ${plural(omittedDetails, "unit")} omitted to keep this summary under 1 MiB; the JSON report and SARIF have every finding._`,
-      ""
-    );
-  }
-  parts.push(...tail);
-  if (omittedSections > 0) {
-    parts.push(
-      "_Deviation notes or messages omitted to keep this summary under 1 MiB; see the JSON report._",
-      ""
-    );
-  }
-  let out = joined(parts).replace(/\n{3,}/g, "\n\n");
-  if (!out.endsWith("\n")) out += "\n";
-  return out;
-}
-
-// src/core/report/pr-comment.ts
-var STICKY_MARKER = "<!-- unitgate:sticky v1 -->";
-var GITHUB_COMMENT_LIMIT = 65536;
-var PR_COMMENT_DEFAULT_MAX_CHARS = 6e4;
-var MAX_CHANGES_PER_UNIT = 20;
-var MAX_ITEMS_PER_UNIT = 10;
-var MAX_FIELD_CHARS2 = 300;
-var RESERVE_CHARS = 1200;
-var OPEN_DETAILS_UP_TO = 3;
-function charCount(text) {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
-      const d2 = text.charCodeAt(i + 1);
-      if (d2 >= 56320 && d2 <= 57343) i++;
-    }
-    n++;
-  }
-  return n;
-}
-function plural2(n, word, many = `${word}s`) {
-  return `${n} ${n === 1 ? word : many}`;
-}
-function mdCode2(text) {
-  return escapeMarkdownKeepingCode(truncateText(text, MAX_FIELD_CHARS2));
-}
-function fileLink(file, line, blobUrl) {
-  const text = inlineCode(`${truncateText(file, MAX_FIELD_CHARS2)}:${line}`);
-  return blobUrl ? `[${text}](${blobUrl}${encodeUriPath(file)}#L${line})` : text;
-}
-function movedLine(c, blobUrl) {
-  const removed = c.removed?.[0];
-  const where2 = removed ? `in ${fileLink(removed.location.file, removed.location.line, blobUrl)}` : `at ${fileLink(c.location.file, c.location.line, blobUrl)}`;
-  return `- ${mdCode2(c.summary)} ${where2} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
-}
-function moreLine(n, what) {
-  return `- … and ${n} more ${what} in the job summary`;
-}
-function unitDetails2(u, options, open) {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
-  const counts = [
-    u.changes.length > 0 ? plural2(u.changes.length, "row change") : "",
-    u.violations.length > 0 ? plural2(u.violations.length, "violation") : "",
-    u.accepted.length > 0 ? `${u.accepted.length} accepted` : ""
-  ].filter(Boolean);
-  const exposure3 = u.base && u.head ? ` · ${formatExposure(u.base.exposure)} → ${formatExposure(u.head.exposure)} (${signedExposure(
-    u.head.exposure - u.base.exposure
-  )})` : "";
-  const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS2))}</code>${escapeHtml(
-    exposure3
-  )} — ${counts.join(", ")}`;
-  const linkOptions = options.blobUrl ? { blobUrl: options.blobUrl } : {};
-  const out = [`<details${open ? " open" : ""}><summary>${summary}</summary>`, ""];
-  if (u.changes.length > 0) {
-    out.push("**Why it moved**", "");
-    for (const c of u.changes.slice(0, MAX_CHANGES_PER_UNIT)) out.push(movedLine(c, options.blobUrl));
-    if (u.changes.length > MAX_CHANGES_PER_UNIT)
-      out.push(moreLine(u.changes.length - MAX_CHANGES_PER_UNIT, "rows"));
-    out.push("");
-  }
-  if (u.violations.length > 0) {
-    out.push("**Violations**", "");
-    for (const v of u.violations.slice(0, MAX_ITEMS_PER_UNIT)) out.push(renderViolationItem(v, linkOptions));
-    if (u.violations.length > MAX_ITEMS_PER_UNIT)
-      out.push(moreLine(u.violations.length - MAX_ITEMS_PER_UNIT, "violations"));
-    out.push("");
-  }
-  if (u.accepted.length > 0) {
-    out.push("**Accepted deviations**", "");
-    for (const a of u.accepted.slice(0, MAX_ITEMS_PER_UNIT))
-      out.push(renderAcceptedItem(a.violation, a.note, linkOptions));
-    if (u.accepted.length > MAX_ITEMS_PER_UNIT)
-      out.push(moreLine(u.accepted.length - MAX_ITEMS_PER_UNIT, "accepted deviations"));
-    out.push("");
-  }
-  out.push("</details>", "");
-  return out.join("\n");
-}
-function invalidNotes(notes) {
-  const invalid = notes.filter((n) => n.problems.length > 0);
-  if (invalid.length === 0) return void 0;
-  const out = ["**Invalid deviation notes**", ""];
-  for (const n of invalid.slice(0, MAX_ITEMS_PER_UNIT)) {
-    const where2 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
-    out.push(
-      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
-        truncateText(n.problems.join("; "), MAX_FIELD_CHARS2 * 2)
-      )}`
-    );
-  }
-  if (invalid.length > MAX_ITEMS_PER_UNIT) out.push(moreLine(invalid.length - MAX_ITEMS_PER_UNIT, "notes"));
-  out.push("");
-  return out.join("\n");
-}
-function trendSection(markdown) {
-  return [
-    "<details><summary>📈 Trend across releases</summary>",
-    "",
-    neutralizeMentions(markdown.trim()),
-    "",
-    "</details>",
-    ""
-  ].join("\n");
-}
-function pointer(options) {
-  return options.runUrl ? `[the job summary of this run](${encodeURI(options.runUrl)})` : "the job summary of the workflow run";
-}
-function sortUnits(units) {
-  return [...units].sort(
-    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
-  );
-}
-function renderPullRequestComment(verdict2, options = {}) {
-  const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
-  const budget = maxChars - RESERVE_CHARS;
-  const units = sortUnits(verdict2.units);
-  const parts = [STICKY_MARKER, ...renderHeadline(verdict2)];
-  let used = charCount(parts.join("\n")) + 1;
-  const notes = [];
-  const rows = [];
-  let tableSize = charCount(UNIT_TABLE_HEADER.join("\n")) + 1;
-  for (const u of units) {
-    const row = renderUnitRow(u);
-    const n = charCount(row) + 1;
-    if (used + tableSize + n > budget) break;
-    rows.push(row);
-    tableSize += n;
-  }
-  if (units.length > 0) {
-    parts.push([...UNIT_TABLE_HEADER, ...rows].join("\n"), "");
-    used += tableSize + 1;
-  }
-  if (rows.length < units.length) {
-    const left = units.length - rows.length;
-    notes.push(
-      `${plural2(left, "more unit")} (failing units come first) ${left === 1 ? "is" : "are"} listed in`
-    );
-  }
-  if (options.trendMarkdown && options.trendMarkdown.trim() !== "") {
-    const trend = trendSection(options.trendMarkdown);
-    const n = charCount(trend) + 1;
-    if (used + n <= budget) {
-      parts.push(trend);
-      used += n;
-    } else notes.push("The release trend is left out here; it is in");
-  }
-  const details = units.map((u) => ({ u, d: unitDetails2(u, options, false) })).filter((x) => x.d !== void 0);
-  const open = details.length <= OPEN_DETAILS_UP_TO;
-  let omitted = 0;
-  for (const { u } of details) {
-    const text = unitDetails2(u, options, open && (u.status === "fail" || u.status === "error"));
-    const n = charCount(text) + 1;
-    if (omitted === 0 && used + n <= budget) {
-      parts.push(text);
-      used += n;
-    } else omitted++;
-  }
-  if (omitted > 0) notes.push(`Details of ${plural2(omitted, "unit")} are cut to fit this comment; see`);
-  const invalid = invalidNotes(verdict2.notes);
-  if (invalid !== void 0) {
-    const n = charCount(invalid) + 1;
-    if (used + n <= budget) parts.push(invalid);
-    else notes.push("Invalid deviation notes are listed in");
-  }
-  for (const note2 of notes) parts.push(`_${note2} ${pointer(options)}._`, "");
-  parts.push(`<sub>unitgate · every finding, fix and message: ${pointer(options)}</sub>`, "");
-  let out = parts.join("\n").replace(/\n{3,}/g, "\n\n");
-  if (charCount(out) > maxChars) {
-    out = [
-      STICKY_MARKER,
-      ...renderHeadline(verdict2),
-      `_The report does not fit here; see ${pointer(options)}._`,
-      ""
-    ].join("\n");
-  }
-  return out;
-}
-
-// src/core/policy/match-glob.ts
-var REGEXP_SPECIAL = /[.*+?^${}()|[\]\\/]/;
-function quote(c) {
-  return REGEXP_SPECIAL.test(c) ? `\\${c}` : c;
-}
-function classEnd(glob, open) {
-  let k = open + 1;
-  if (glob[k] === "!" || glob[k] === "^") k++;
-  if (glob[k] === "]") k++;
-  for (; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "]") return k;
-  }
-  return -1;
-}
-function groupEnd(glob, open) {
-  let depth = 0;
-  for (let k = open; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "{") depth++;
-    else if (glob[k] === "}" && --depth === 0) return k;
-  }
-  return -1;
-}
-function alternatives(body) {
-  const out = [];
-  let depth = 0;
-  let start = 0;
-  for (let k = 0; k < body.length; k++) {
-    if (body[k] === "\\") k++;
-    else if (body[k] === "{") depth++;
-    else if (body[k] === "}") depth--;
-    else if (body[k] === "," && depth === 0) {
-      out.push(body.slice(start, k));
-      start = k + 1;
-    }
-  }
-  out.push(body.slice(start));
-  return out;
-}
-function translate(glob, segmentStart) {
-  let out = "";
-  for (let k = 0; k < glob.length; k++) {
-    const c = glob[k];
-    const atSegmentStart = k === 0 ? segmentStart : glob[k - 1] === "/";
-    if (c === "\\") {
-      k++;
-      out += quote(glob[k] ?? "\\");
-    } else if (c === "*") {
-      let run = 1;
-      while (glob[k + run] === "*") run++;
-      const next = glob[k + run];
-      if (run === 2 && atSegmentStart && next === "/") {
-        out += "(?:.*/)?";
-        k += run;
-      } else if (run === 2 && atSegmentStart && next === void 0) {
-        out += ".*";
-        k += run - 1;
-      } else {
-        out += "[^/]*";
-        k += run - 1;
-      }
-    } else if (c === "?") {
-      out += "[^/]";
-    } else if (c === "[" && classEnd(glob, k) !== -1) {
-      const end = classEnd(glob, k);
-      let body = glob.slice(k + 1, end);
-      const negated = body.startsWith("!") || body.startsWith("^");
-      if (negated) body = body.slice(1);
-      let members = "";
-      for (let m = 0; m < body.length; m++) {
-        const b = body[m];
-        if (b === "\\") members += `\\${body[++m] ?? "\\"}`;
-        else members += b === "-" ? "-" : /[\]\\^[]/.test(b) ? `\\${b}` : b;
-      }
-      out += negated ? `[^/${members}]` : `[${members}]`;
-      k = end;
-    } else if (c === "{" && groupEnd(glob, k) !== -1) {
-      const end = groupEnd(glob, k);
-      const options = alternatives(glob.slice(k + 1, end));
-      if (options.length < 2) out += quote("{");
-      else {
-        out += `(?:${options.map((o) => translate(o, atSegmentStart)).join("|")})`;
-        k = end;
-      }
-    } else {
-      out += quote(c);
-    }
-  }
-  return out;
-}
-function globToRegExp(glob) {
-  const rooted = glob.replace(/^(?:\.\/|\/)+/, "");
-  return new RegExp(`^${translate(rooted, true)}$`);
-}
-var cache = /* @__PURE__ */ new Map();
-function matchesGlob(glob, subject) {
-  let re = cache.get(glob);
-  if (!re) {
-    re = globToRegExp(glob);
-    cache.set(glob, re);
-  }
-  return re.test(subject.replace(/^(?:\.\/)+/, ""));
-}
-
-// src/core/policy/resolve-profile.ts
-var PROFILE_COMMENT = /^([ \t]*[#;][ \t]*unitgate:[ \t]*profile\b)(.*)$/;
-var PROFILE_VALUE = /^[ \t]*=[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*$/;
-function findProfileComments(repoPath, files) {
-  const found = [];
-  for (const f of files) {
-    const { path, text } = typeof f === "string" ? { path: repoPath, text: f } : f;
-    text.split("\n").forEach((raw, index) => {
-      const line = raw.replace(/\r$/, "");
-      const m = PROFILE_COMMENT.exec(line);
-      if (!m) return;
-      const prefix = m[1];
-      const value = PROFILE_VALUE.exec(m[2]);
-      const name = value?.[1];
-      const column = name !== void 0 ? line.indexOf(name, prefix.length) + 1 : prefix.length + 1;
-      found.push({
-        ...name !== void 0 ? { name } : {},
-        location: { file: path, line: index + 1, column }
-      });
-    });
-  }
-  return found;
-}
-function resolveProfile(policy, repoPath, unitName, files) {
-  const comment = findProfileComments(repoPath, files).pop();
-  if (comment) {
-    if (comment.name === void 0) {
-      return {
-        error: "malformed profile comment: write `# unitgate: profile=NAME`",
-        location: comment.location
-      };
-    }
-    const profile2 = policy.profiles.get(comment.name);
-    if (!profile2) {
-      const known = [...policy.profiles.keys()].join(", ");
-      return {
-        error: `unknown profile '${comment.name}' in the unit's profile comment (the policy has: ${known})`,
-        location: comment.location
-      };
-    }
-    return { profile: profile2, how: "comment", location: comment.location };
-  }
-  for (const assignment of policy.units) {
-    if (!matchesUnit(assignment.match, repoPath, unitName)) continue;
-    const profile2 = policy.profiles.get(assignment.profile);
-    if (!profile2) throw new Error(`policy assigns unknown profile '${assignment.profile}'`);
-    return { profile: profile2, how: "glob", match: assignment.match };
-  }
-  const profile = policy.profiles.get(policy.defaultProfile);
-  if (!profile) throw new Error(`policy's default profile '${policy.defaultProfile}' does not exist`);
-  return { profile, how: "default" };
-}
-function isExcluded(policy, repoPath, unitName) {
-  return policy.exclude.find((x) => matchesUnit(x.match, repoPath, unitName));
-}
-function matchesUnit(glob, repoPath, unitName) {
-  return matchesGlob(glob, repoPath) || matchesGlob(glob, unitName);
-}
-
-// src/core/gate/discover-units.ts
-var import_path3 = require("path");
-var ROOT_UNIT_DIRS = [
-  "/etc/systemd/system/",
-  "/run/systemd/system/",
-  "/usr/local/lib/systemd/system/",
-  "/usr/lib/systemd/system/",
-  "/lib/systemd/system/"
-];
-function rootOf(repoPath) {
-  const p = "/" + repoPath;
-  for (const dir of ROOT_UNIT_DIRS) {
-    const i = p.lastIndexOf(dir);
-    if (i >= 0 && !p.slice(i + dir.length).includes("/"))
-      return { root: p.slice(0, i), unitDir: dir.slice(0, -1) };
-  }
-  return void 0;
-}
-function isIgnoredDirectory(repoPath) {
-  return repoPath.split("/").some((c) => c === "node_modules" || c === ".git");
-}
-function discoverUnits(paths, unitTypes, searchPath, templateInstance) {
-  const found = [];
-  const seenInRoot = /* @__PURE__ */ new Set();
-  for (const repoPath of paths) {
-    if (isIgnoredDirectory(repoPath)) continue;
-    const fileName = import_path3.posix.basename(repoPath);
-    if (!unitTypes.some((t) => fileName.endsWith(t))) continue;
-    const parts = parseUnitName(fileName);
-    if (!parts) continue;
-    const dir = import_path3.posix.dirname("/" + repoPath);
-    if (import_path3.posix.basename(dir).endsWith(".d")) continue;
-    const unitName = parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : fileName;
-    const layout = rootOf(repoPath);
-    if (layout) {
-      const key = `${layout.root}\0${fileName}`;
-      if (seenInRoot.has(key)) continue;
-      seenInRoot.add(key);
-      found.push({
-        unitName,
-        fileName,
-        repoPath,
-        root: layout.root,
-        searchPath: searchPath.map((d2) => layout.root + d2)
-      });
-    } else {
-      found.push({ unitName, fileName, repoPath, searchPath: [dir] });
-    }
-  }
-  return found;
-}
-function repoPathOf(treePath) {
-  return treePath.replace(/^\/+/, "");
-}
-
-// src/core/gate/score-units.ts
-function toRepoPaths(side) {
-  for (const file of side.unit?.files ?? []) {
-    file.file = repoPathOf(file.file);
-    for (const a of file.assignments) a.file = repoPathOf(a.file);
-    for (const d2 of file.diagnostics) d2.file = repoPathOf(d2.file);
-  }
-  if (side.settings?.typeSection) side.settings.typeSection.file = repoPathOf(side.settings.typeSection.file);
-}
-function escapingSymlink(tree, repoPath) {
-  const entry = tree.lstat("/" + repoPath);
-  if (entry?.type !== "symlink") return void 0;
-  const r = resolvePath(tree, "/" + repoPath);
-  if (r.kind === "missing" || r.kind === "loop" || r.kind === "other") {
-    return `${repoPath} is a symlink to ${entry.target}, which is not a file in this repository; refused`;
-  }
-  return void 0;
-}
-function escapingDropIns(tree, searchPath, unit2) {
-  const candidates = [];
-  for (const dir of searchPath) {
-    for (const name of unit2.names) for (const n of dropInNames(name)) candidates.push(`${dir}/${n}.d`);
-    candidates.push(`${dir}/${unit2.type}.d`);
-  }
-  candidates.push(...findDropIns(tree, searchPath, unit2.id, unit2.names.slice(1), unit2.type));
-  const refused = [];
-  for (const path of new Set(candidates)) {
-    const entry = tree.lstat(path);
-    if (entry?.type !== "symlink") continue;
-    const r = resolvePath(tree, path);
-    if (r.kind === "missing" || r.kind === "loop" || r.kind === "other")
-      refused.push({ path: repoPathOf(path), target: entry.target });
-  }
-  return refused;
-}
-function scoreUnit(tree, locator, systemd, overrides, loader) {
-  const refused = escapingSymlink(tree, locator.repoPath);
-  if (refused)
-    return {
-      locator,
-      side: { path: locator.repoPath, error: refused, texts: [] },
-      files: [locator.repoPath]
-    };
-  const loaded = (loader ?? new UnitLoader(tree, locator.searchPath)).load(locator.unitName);
-  if (!loaded.ok) {
-    return {
-      locator,
-      side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
-      files: [locator.repoPath]
-    };
-  }
-  const unit2 = loaded.unit;
-  const escaping = escapingDropIns(tree, locator.searchPath, unit2);
-  if (escaping.length > 0) {
-    const error = escaping.map(
-      (d2) => `the drop-in ${d2.path} is a symlink to ${d2.target}, which is not in this repository; refused`
-    ).join("; ");
-    return {
-      locator,
-      side: { path: locator.repoPath, error, texts: [] },
-      files: [locator.repoPath, ...escaping.map((d2) => d2.path)]
-    };
-  }
-  const texts = [];
-  for (const f of unit2.files) {
-    const read = tree.readFile(f.file);
-    const r = "text" in read ? read : (() => {
-      const resolved = resolvePath(tree, f.file);
-      return resolved.kind === "file" ? tree.readFile(resolved.path) : read;
-    })();
-    if ("text" in r) texts.push({ path: repoPathOf(f.file), text: r.text });
-  }
-  const files = unit2.files.map((f) => repoPathOf(f.file));
-  const side = { path: repoPathOf(unit2.fragmentPath), unit: unit2, texts };
-  const derived = deriveSecuritySettings(unit2, systemd);
-  if (!derived.settings) {
-    side.error = derived.failure?.message.split("\n")[0] ?? "the unit failed to load";
-  } else {
-    side.settings = derived.settings;
-    try {
-      side.assessment = assessUnit(derived.settings, systemd, overrides);
-    } catch (e) {
-      if (!(e instanceof AssessmentAbort)) throw e;
-      side.error = `the assessor overrides cannot be applied: ${e.message}`;
-    }
-  }
-  toRepoPaths(side);
-  return { locator, side, files };
-}
-
-// src/core/security/assessor-directives.ts
-var BY_FIELD = {
-  UserOrDynamicUser: ["User", "DynamicUser"],
-  SupplementaryGroups: ["SupplementaryGroups", "User", "DynamicUser"],
-  RemoveIPC: ["RemoveIPC", "User", "DynamicUser"],
-  RootDirectoryOrRootImage: ["RootDirectory", "RootImage"],
-  IPAddressDeny: ["IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath"],
-  DeviceAllow: ["DevicePolicy", "DeviceAllow", "PrivateDevices", "ProtectClock", "RootImage"],
-  NotifyAccess: ["NotifyAccess"],
-  PrivateTmp: ["PrivateTmp", "DynamicUser"],
-  ProtectSystem: ["ProtectSystem", "DynamicUser"],
-  ProtectHome: ["ProtectHome", "DynamicUser"],
-  NoNewPrivileges: ["NoNewPrivileges", "DynamicUser"],
-  RestrictSUIDSGID: ["RestrictSUIDSGID", "DynamicUser"]
-};
-var CAPABILITY_DROPPED_BY = {
-  27: "PrivateDevices",
-  17: "PrivateDevices",
-  16: "ProtectKernelModules",
-  34: "ProtectKernelLogs",
-  25: "ProtectClock",
-  35: "ProtectClock"
-};
-function directivesOfAssessor(a) {
-  const known = BY_FIELD[a.jsonField];
-  if (known) return known;
-  if (a.kind === "capability_bounding_set") {
-    const implied = (a.capabilityBits ?? []).map((b) => CAPABILITY_DROPPED_BY[b]).filter((d2) => !!d2);
-    return ["CapabilityBoundingSet", ...new Set(implied)];
-  }
-  const base = a.name.split("=")[0];
-  return [base];
-}
-
-// src/core/gate/profile-checks.ts
-var RANKS = {
-  ProtectSystem: { of: (s) => s.protectSystem, order: ["no", "yes", "full", "strict"] },
-  ProtectHome: { of: (s) => s.protectHome, order: ["no", "read-only", "tmpfs", "yes"] },
-  ProtectProc: { of: (s) => s.protectProc, order: ["default", "noaccess", "ptraceable", "invisible"] },
-  ProcSubset: { of: (s) => s.procSubset, order: ["all", "pid"] },
-  KeyringMode: { of: (s) => s.keyringMode, order: ["shared", "inherit", "private"] },
-  NotifyAccess: { of: (s) => s.notifyAccess, order: ["all", "exec", "main", "none"] },
-  DevicePolicy: { of: (s) => s.devicePolicy ?? "auto", order: ["auto", "closed", "strict"] }
-};
-function capabilityMask(words, profile) {
-  let mask = 0n;
-  for (const w of words) {
-    const bit = profile.data.capabilities[w.toUpperCase()];
-    if (bit !== void 0) mask |= 1n << BigInt(bit);
-  }
-  return mask;
-}
-function capabilityNames(mask, profile) {
-  return Object.entries(profile.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
-}
-function lastValue(s, key) {
-  return s.provenance.get(key)?.at(-1)?.value;
-}
-function checkRequirement(requirement, s, profile) {
-  const eq = requirement.indexOf("=");
-  const key = requirement.slice(0, eq);
-  const want = requirement.slice(eq + 1).trim();
-  const boolGetter = EFFECTIVE_FLAGS[key];
-  if (boolGetter) {
-    const b = parseBoolean(want);
-    const have = boolGetter(s);
-    return {
-      met: b === void 0 ? lastValue(s, key) === want : have === b,
-      actual: `${key}=${have ? "yes" : "no"}`
-    };
-  }
-  const rank = RANKS[key];
-  if (rank) {
-    const have = rank.of(s);
-    const wanted = parseBoolean(want) === true ? "yes" : parseBoolean(want) === false ? "no" : want;
-    const hi = rank.order.indexOf(have);
-    const wi = rank.order.indexOf(wanted);
-    return { met: wi >= 0 && hi >= wi, actual: `${key}=${have}` };
-  }
-  switch (key) {
-    case "SystemCallArchitectures": {
-      const want2 = new Set(extractWords(requirement.slice(eq + 1), true).words);
-      const have = s.systemCallArchitectures;
-      const met = have.size > 0 && [...have].every((a) => want2.has(a));
-      return { met, actual: `${key}=${[...have].join(" ")}` };
-    }
-    case "SystemCallFilter": {
-      const filter = s.systemCallFilter;
-      const groups = profile.data.syscallGroups;
-      const deny = want.startsWith("~");
-      const names = extractWords(deny ? want.slice(1) : want, false).words;
-      const wanted = /* @__PURE__ */ new Set();
-      for (const n of names) for (const m of n.startsWith("@") ? groups[n] ?? [] : [n]) wanted.add(m);
-      const actual = !filter ? `${key}= (no filter)` : `${key}=${filter.allowList ? "allow list" : "deny list"} of ${filter.names.size}`;
-      if (!filter) return { met: false, actual };
-      if (deny) {
-        const met2 = [...wanted].every((n) => filter.allowList ? !filter.names.has(n) : filter.names.has(n));
-        return { met: met2, actual };
-      }
-      const allowed = /* @__PURE__ */ new Set([...wanted, ...groups["@default"] ?? []]);
-      const met = filter.allowList && [...filter.names].every((n) => allowed.has(n));
-      return { met, actual };
-    }
-    case "CapabilityBoundingSet":
-    case "AmbientCapabilities": {
-      const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
-      const allowed = capabilityMask(extractWords(want, true).words, profile);
-      const extra = have & ~allowed;
-      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, profile).join(" ")}` };
-    }
-    case "RestrictNamespaces": {
-      const b = parseBoolean(want);
-      const have = s.restrictNamespaces;
-      if (b === true) return { met: have === 0, actual: `${key}=${have === 0 ? "yes" : "partly or no"}` };
-      return {
-        met: have !== NAMESPACES_UNSET,
-        actual: `${key}=${have === NAMESPACES_UNSET ? "(unset)" : "set"}`
-      };
-    }
-    case "RestrictAddressFamilies": {
-      const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
-      const allowed = new Set(
-        allowedFamilies.map((f) => profile.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
-      );
-      const af = s.addressFamilies;
-      if (!s.addressFamiliesAllowList)
-        return { met: false, actual: `${key}= (${af ? "deny list" : "not restricted"})` };
-      const have = [...af?.families ?? []];
-      return {
-        met: have.every((f) => allowed.has(f)),
-        actual: `${key}=${familyNames(have, profile).join(" ") || "none"}`
-      };
-    }
-    case "UMask": {
-      const wantMask = /^[0-7]+$/.test(want) ? parseInt(want, 8) : NaN;
-      return {
-        met: Number.isFinite(wantMask) && (s.umask & wantMask) === wantMask,
-        actual: `${key}=${s.umask.toString(8).padStart(4, "0")}`
-      };
-    }
-    default: {
-      const have = lastValue(s, key);
-      return { met: have === want, actual: have === void 0 ? `${key} not set` : `${key}=${have}` };
-    }
-  }
-}
-function familyNames(families, profile) {
-  const byNumber = /* @__PURE__ */ new Map();
-  for (const [name, n] of Object.entries(profile.data.addressFamilies)) {
-    if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
-  }
-  return families.map((f) => byNumber.get(f) ?? String(f)).sort();
-}
-function forbiddenCapabilities(s, allowed, profile) {
-  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, profile);
-  return capabilityNames(keep, profile);
-}
-function forbiddenAddressFamilies(s, allowed, profile) {
-  if (!s.addressFamiliesAllowList) return ["(any)"];
-  const ok = new Set(allowed.map((f) => profile.data.addressFamilies[f.toUpperCase()]));
-  return familyNames(
-    [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
-    profile
-  );
-}
-
-// src/core/gate/deviation-notes.ts
-var FENCE = /^(\s*)(`{3,}|~{3,})\s*unitgate-deviation\s*$/;
-var KEYS = /* @__PURE__ */ new Set(["unit", "check", "reason", "owner", "expires", "ticket"]);
-function parsePullRequestNotes(body) {
-  const notes = [];
-  const lines = body.replace(/\r\n?/g, "\n").split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const open = FENCE.exec(lines[i]);
-    if (!open) continue;
-    const fence = open[2];
-    const fields = {};
-    const problems = [];
-    let j = i + 1;
-    for (; j < lines.length; j++) {
-      const line = lines[j];
-      if (line.trim().startsWith(fence[0].repeat(fence.length))) break;
-      if (line.trim() === "" || line.trim().startsWith("#")) continue;
-      const m = /^\s*([A-Za-z_-]+)\s*:\s*(.*?)\s*$/.exec(line);
-      if (!m) {
-        problems.push(`line "${line.trim().slice(0, 60)}" is not "key: value"`);
-        continue;
-      }
-      const key = m[1].toLowerCase();
-      if (!KEYS.has(key)) problems.push(`unknown field "${key}"`);
-      else fields[key] = m[2];
-    }
-    if (j >= lines.length) problems.push("the block is not closed");
-    notes.push(noteFrom("pr-body", fields, problems));
-    i = j;
-  }
-  return notes;
-}
-function parsePairs(text) {
-  const fields = {};
-  const problems = [];
-  const re = /\s*([A-Za-z_-]+)=("((?:[^"\\]|\\.)*)"|(\S*))/gy;
-  let m;
-  let last = 0;
-  while ((m = re.exec(text)) !== null) {
-    const key = m[1].toLowerCase();
-    const value = m[3] !== void 0 ? m[3].replace(/\\(.)/g, "$1") : m[4];
-    if (!KEYS.has(key) || key === "unit") problems.push(`unknown field "${key}"`);
-    else fields[key] = value;
-    last = re.lastIndex;
-  }
-  if (text.slice(last).trim() !== "") problems.push(`cannot read "${text.slice(last).trim().slice(0, 40)}"`);
-  return { fields, problems };
-}
-function parseUnitFileNotes(text, file, unit2) {
-  const notes = [];
-  const lines = text.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^\s*[#;]\s*unitgate-deviation\s*:(.*)$/.exec(lines[i]);
-    if (!m) continue;
-    const { fields, problems } = parsePairs(m[1].replace(/\r$/, ""));
-    fields.unit = unit2;
-    const note2 = noteFrom("unit-file", fields, problems);
-    note2.location = { file, line: i + 1, column: 1 };
-    notes.push(note2);
-  }
-  return notes;
-}
-function noteFrom(source, f, problems) {
-  const note2 = { source, unit: f.unit ?? "", problems };
-  if (f.check) note2.check = f.check.replace(/=$/, "");
-  if (f.reason) note2.reason = f.reason;
-  if (f.owner) note2.owner = f.owner;
-  if (f.expires) note2.expires = f.expires;
-  if (f.ticket) note2.ticket = f.ticket;
-  return note2;
-}
-var DAY_MS = 864e5;
-function daysBetween(from, to) {
-  const a = Date.parse(`${from}T00:00:00Z`);
-  const b = Date.parse(`${to}T00:00:00Z`);
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return void 0;
-  return Math.round((b - a) / DAY_MS);
-}
-function validateNote(note2, policy, today) {
-  const problems = [...note2.problems];
-  if (!policy.sources.includes(note2.source)) {
-    problems.push(
-      note2.source === "unit-file" ? "the policy does not accept deviation notes written in unit files (a change cannot approve itself)" : "the policy does not accept deviation notes from the pull request description"
-    );
-  }
-  if (!note2.unit) problems.push("it names no unit");
-  for (const field of policy.requiredFields) {
-    if (note2[field] === void 0 || note2[field] === "")
-      problems.push(`the required field "${field}" is missing`);
-  }
-  if (note2.owner !== void 0 && !/^@[A-Za-z0-9-]+(\/[A-Za-z0-9._-]+)?$/.test(note2.owner)) {
-    problems.push(`owner "${note2.owner}" is not a GitHub @user or @org/team`);
-  }
-  if (note2.expires !== void 0) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(note2.expires) || daysBetween(today, note2.expires) === void 0) {
-      problems.push(`expires "${note2.expires}" is not a date (YYYY-MM-DD)`);
-    } else {
-      const days = daysBetween(today, note2.expires);
-      if (days < 0) problems.push(`it expired on ${note2.expires}`);
-      else if (days > policy.maxExpiryDays) {
-        problems.push(
-          `it expires ${days} days from today, more than the ${policy.maxExpiryDays} days the policy allows`
-        );
-      }
-    }
-  }
-  return { ...note2, problems };
-}
-
-// src/core/gate/evaluate-gate.ts
-function fallbackLocation(side) {
-  return side?.settings?.typeSection ?? { file: side?.path ?? "", line: 1, column: 1 };
-}
-function lastAssignment(s, directives) {
-  let best;
-  for (const d2 of directives) {
-    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
-    if (!a) continue;
-    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
-  }
-  return best;
-}
-function locate(a) {
-  return { file: a.file, line: a.line, column: a.column };
-}
-function scored(a) {
-  const badness = {};
-  for (const r of a.rows) badness[r.assessor.jsonField] = r.badness ?? null;
-  return { exposure: a.exposure, level: a.level.name, badness };
-}
-function rowShare(row, weightSum) {
-  if (!row || row.badness === void 0 || weightSum === 0) return 0;
-  return row.badness * row.weight * 100 / row.range / weightSum;
-}
-function weightSumOf(a) {
-  return a.rows.reduce((sum, r) => r.badness === void 0 ? sum : sum + r.weight, 0);
-}
-function describeValues(s, directive) {
-  return (s?.provenance.get(directive) ?? []).map((a) => `${a.key}=${a.value}`);
-}
-function summarizeChange(directives, base, head) {
-  const parts = [];
-  for (const d2 of directives) {
-    const before = describeValues(base, d2);
-    const after = describeValues(head, d2);
-    if (before.join("\n") === after.join("\n")) continue;
-    const b = before.at(-1);
-    const a = after.at(-1);
-    if (b && !a) parts.push(`\`${b}\` removed`);
-    else if (!b && a) parts.push(`\`${a}\` added`);
-    else if (b && a && b !== a) parts.push(`\`${b}\` → \`${a}\``);
-    else if (a) parts.push(`\`${d2}=\` changed`);
-  }
-  return parts.length > 0 ? parts.join(", ") : `\`${directives[0] ?? "?"}\` changed (implied or inherited)`;
-}
-function removedAssignments(directives, base, head) {
-  const out = [];
-  for (const d2 of directives) {
-    const left = describeValues(head, d2);
-    for (const a of base?.provenance.get(d2) ?? []) {
-      const text = `${a.key}=${a.value}`;
-      const i = left.indexOf(text);
-      if (i >= 0) left.splice(i, 1);
-      else out.push({ key: a.key, assignment: text, location: locate(a) });
-    }
-  }
-  return out;
-}
-function rowChanges(base, head) {
-  const b = base.assessment;
-  const h = head.assessment;
-  const baseRows = new Map(b.rows.map((r) => [r.assessor.jsonField, r]));
-  const bw = weightSumOf(b);
-  const hw = weightSumOf(h);
-  const changes = [];
-  for (const row of h.rows) {
-    const before = baseRows.get(row.assessor.jsonField);
-    if ((before?.badness ?? null) === (row.badness ?? null)) continue;
-    const directives = directivesOfAssessor(row.assessor);
-    const at = lastAssignment(head.settings, directives);
-    const removed = removedAssignments(directives, base.settings, head.settings);
-    changes.push({
-      jsonField: row.assessor.jsonField,
-      name: row.assessor.name,
-      baseBadness: before?.badness,
-      headBadness: row.badness,
-      delta: rowShare(row, hw) - rowShare(before, bw),
-      location: at ? locate(at) : fallbackLocation(head),
-      summary: summarizeChange(directives, base.settings, head.settings),
-      ...removed.length > 0 ? { removed } : {}
-    });
-  }
-  return changes.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || y.delta - x.delta);
-}
-function thresholdFix(a, threshold) {
-  const ws = weightSumOf(a);
-  const failing = a.rows.filter((r) => r.badness !== void 0 && r.badness > 0).map((r) => ({ r, share: rowShare(r, ws) })).sort((x, y) => y.share - x.share);
-  let estimate = a.exposure;
-  const fixes = [];
-  for (const { r, share } of failing) {
-    if (estimate <= threshold) break;
-    const fix = fixForRow(r.assessor.jsonField);
-    if (!fix) continue;
-    fixes.push(fix);
-    estimate -= share;
-  }
-  return {
-    // Merged so that the lines work pasted together (resets, then allow lists, then deny lists).
-    directives: mergeFixes(fixes),
-    explanation: `Adding these settings removes the largest contributions to the exposure (estimated ${formatExposure(
-      Math.max(0, Math.ceil(estimate))
-    )} afterwards, threshold ${formatExposure(threshold)}).`
-  };
-}
-function evaluateProfile(u, head, systemd, advisory) {
-  const s = head.settings;
-  const a = head.assessment;
-  const out = [];
-  const at = fallbackLocation(head);
-  if (a.exposure > u.profile.threshold) {
-    out.push({
-      kind: "threshold",
-      check: "exposure",
-      directives: [],
-      message: `${s.unitId}: exposure ${formatExposure(a.exposure)} ${a.level.name} is above the ${u.profile.name} threshold ${formatExposure(
-        u.profile.threshold
-      )}`,
-      location: at,
-      weight: a.exposure - u.profile.threshold,
-      fix: thresholdFix(a, u.profile.threshold),
-      advisory
-    });
-  }
-  for (const requirement of u.profile.requiredDirectives) {
-    const r = checkRequirement(requirement, s, systemd);
-    if (r.met) continue;
-    const key = requirement.slice(0, requirement.indexOf("="));
-    const where2 = lastAssignment(s, [key]);
-    out.push({
-      kind: "missing-directive",
-      check: key,
-      directives: [key],
-      message: `${s.unitId}: the ${u.profile.name} profile requires \`${requirement}\`, the unit has ${where2 ? `\`${r.actual}\`` : "no such setting"}`,
-      location: where2 ? locate(where2) : at,
-      weight: 5,
-      fix: {
-        directives: [requirement],
-        explanation: `Add \`${requirement}\` to the [Service] section (or a drop-in).`
-      },
-      advisory
-    });
-  }
-  if (u.profile.allowedCapabilities) {
-    const extra = forbiddenCapabilities(s, u.profile.allowedCapabilities, systemd);
-    if (extra.length > 0) {
-      const where2 = lastAssignment(s, ["CapabilityBoundingSet", "AmbientCapabilities"]);
-      const list = u.profile.allowedCapabilities.join(" ");
-      out.push({
-        kind: "forbidden-capability",
-        check: "CapabilityBoundingSet",
-        directives: ["CapabilityBoundingSet", "AmbientCapabilities"],
-        message: `${s.unitId}: keeps ${extra.length} capabilit${extra.length === 1 ? "y" : "ies"} the ${u.profile.name} profile does not allow: ${extra.slice(0, 8).join(", ")}${extra.length > 8 ? ", …" : ""}`,
-        location: where2 ? locate(where2) : at,
-        weight: Math.min(extra.length, 20),
-        fix: {
-          directives: [
-            `CapabilityBoundingSet=${list}`,
-            ...s.ambientCapabilities !== 0n ? [`AmbientCapabilities=${list}`] : []
-          ],
-          explanation: list ? `Limit capabilities to ${list}.` : "Drop every capability: an empty CapabilityBoundingSet= keeps none."
-        },
-        advisory
-      });
-    }
-  }
-  if (u.profile.allowedAddressFamilies) {
-    const extra = forbiddenAddressFamilies(s, u.profile.allowedAddressFamilies, systemd);
-    if (extra.length > 0) {
-      const where2 = lastAssignment(s, ["RestrictAddressFamilies"]);
-      const list = u.profile.allowedAddressFamilies.join(" ") || "none";
-      out.push({
-        kind: "forbidden-address-family",
-        check: "RestrictAddressFamilies",
-        directives: ["RestrictAddressFamilies"],
-        message: extra[0] === "(any)" ? `${s.unitId}: may open sockets of any address family; the ${u.profile.name} profile allows ${list}` : `${s.unitId}: may use address families the ${u.profile.name} profile does not allow: ${extra.join(", ")}`,
-        location: where2 ? locate(where2) : at,
-        weight: 3,
-        fix: { directives: [`RestrictAddressFamilies=${list}`], explanation: `Allow only ${list}.` },
-        advisory
-      });
-    }
-  }
-  return out;
-}
-function evaluateRegression(u, policy, changes) {
-  const base = u.base;
-  const head = u.head;
-  const b = base.assessment;
-  const h = head.assessment;
-  const out = [];
-  const worse = changes.filter((c) => (c.headBadness ?? 0) > (c.baseBadness ?? 0));
-  if (policy.regression.exposure && h.exposure > b.exposure) {
-    const first = worse[0];
-    out.push({
-      kind: "regression-exposure",
-      check: "exposure",
-      directives: [],
-      message: `${h.unitId}: exposure rose from ${formatExposure(b.exposure)} to ${formatExposure(h.exposure)} ${h.level.name}${first ? ` (${first.summary})` : ""}`,
-      location: first?.location ?? fallbackLocation(head),
-      weight: h.exposure - b.exposure,
-      fix: {
-        directives: mergeFixes(
-          worse.map((c) => fixForRow(c.jsonField)).filter((f) => f !== void 0)
-        ),
-        explanation: "Restore the hardening the change removed."
-      },
-      advisory: false
-    });
-  }
-  if (policy.regression.rows) {
-    const rows = new Map(h.rows.map((r) => [r.assessor.jsonField, r]));
-    for (const c of worse) {
-      const row = rows.get(c.jsonField);
-      const fix = fixForRow(c.jsonField);
-      out.push({
-        kind: "regression-row",
-        check: c.jsonField,
-        directives: row ? directivesOfAssessor(row.assessor) : [],
-        message: `${h.unitId}: ${c.name} got worse: ${c.summary}${row?.description ? ` — ${row.description}` : ""}`,
-        location: c.location,
-        weight: Math.max(c.delta, 0.01),
-        ...fix ? { fix } : {},
-        advisory: false
-      });
-    }
-  }
-  return out;
-}
-function assignmentsOf(side, directive) {
-  return (side?.settings?.provenance.get(directive) ?? []).map((a) => `${a.section}.${a.key}=${a.value}`).join("\n");
-}
-function approvedBy(approvers, approvals) {
-  for (const who of approvers) {
-    const name = who.replace(/^@/, "");
-    if (name.includes("/")) {
-      const hit = approvals.find((a) => a.teams.some((t) => t.toLowerCase() === name.toLowerCase()));
-      if (hit) return `@${hit.login} (${who})`;
-    } else {
-      const hit = approvals.find((a) => a.login.toLowerCase() === name.toLowerCase());
-      if (hit) return `@${hit.login}`;
-    }
-  }
-  return void 0;
-}
-function evaluateSignoff(u, input) {
-  const violations = [];
-  const approvedMessages = [];
-  for (const rule of input.policy.signoff) {
-    const changed = rule.directives.filter((d2) => assignmentsOf(u.base, d2) !== assignmentsOf(u.head, d2));
-    if (changed.length === 0) continue;
-    const by = approvedBy(rule.approvers, input.approvals);
-    const id = u.head?.settings?.unitId ?? u.path;
-    if (by) {
-      approvedMessages.push(`${id}: change to ${changed.join(", ")} approved by ${by}`);
-      continue;
-    }
-    const where2 = lastAssignment(u.head?.settings, changed);
-    violations.push({
-      kind: "signoff-required",
-      check: changed[0],
-      directives: changed,
-      message: `${id}: ${changed.map((d2) => `${d2}=`).join(", ")} changed; the policy requires an approving review from ${rule.approvers.join(
-        " or "
-      )}`,
-      location: where2 ? locate(where2) : fallbackLocation(u.head ?? u.base),
-      weight: 50,
-      advisory: false
-    });
-  }
-  return { violations, approvedMessages };
-}
-function noteMatchesUnit(note2, u) {
-  const target = note2.unit.replace(/^\.\//, "");
-  const id = u.head?.settings?.unitId ?? u.base?.settings?.unitId;
-  const base = u.path.split("/").at(-1);
-  return target === u.path || target === u.previousPath || target === id || target === base;
-}
-function noteCovers(note2, v) {
-  if (note2.check === void 0 || note2.check === "") return true;
-  const c = note2.check.replace(/=$/, "");
-  return c === v.check || v.directives.includes(c) || c === "exposure" && (v.kind === "threshold" || v.kind === "regression-exposure");
-}
-function evaluateGate(input) {
-  const { policy } = input;
-  const mode = policy.mode;
-  const messages = [...input.messages ?? []];
-  const rawNotes = [];
-  if (input.pullRequestBody) rawNotes.push(...parsePullRequestNotes(input.pullRequestBody));
-  for (const u of input.units) {
-    for (const t of u.head?.texts ?? []) rawNotes.push(...parseUnitFileNotes(t.text, t.path, u.path));
-  }
-  const notes = rawNotes.map((n) => validateNote(n, policy.deviations, input.today));
-  const results = [];
-  for (const u of input.units) {
-    const result = {
-      path: u.path,
-      ...u.previousPath ? { previousPath: u.previousPath } : {},
-      unitId: u.head?.settings?.unitId ?? u.head?.unit?.id ?? u.base?.settings?.unitId ?? u.path.split("/").at(-1),
-      profile: u.profile.name,
-      threshold: u.profile.threshold,
-      status: "pass",
-      violations: [],
-      accepted: [],
-      changes: []
-    };
-    if (u.base?.assessment) result.base = scored(u.base.assessment);
-    if (u.head?.assessment) result.head = scored(u.head.assessment);
-    results.push(result);
-    if (u.excluded) {
-      result.status = "excluded";
-      result.note = u.excluded.reason;
-      continue;
-    }
-    if (u.change === "deleted" || !u.head) {
-      result.status = "deleted";
-      result.note = "the unit was removed";
-      continue;
-    }
-    if (!u.head.assessment || !u.head.settings) {
-      result.status = "error";
-      result.note = u.head.error ?? "the unit could not be scored";
-      result.violations.push({
-        kind: "load-error",
-        check: "load",
-        directives: [],
-        message: `${result.unitId}: systemd would refuse this unit: ${result.note}`,
-        location: { file: u.head.path, line: 1, column: 1 },
-        weight: 100,
-        advisory: false
-      });
-    } else {
-      if (u.base?.assessment) result.changes = rowChanges(u.base, u.head);
-      const profileViolations = evaluateProfile(u, u.head, input.systemd, mode === "report");
-      if (mode === "ratchet") {
-        const before = new Set(
-          u.base?.assessment && u.base.settings ? evaluateProfile(u, u.base, input.systemd, true).map((v) => `${v.kind}\0${v.check}`) : []
-        );
-        for (const v of profileViolations) v.advisory = before.has(`${v.kind}\0${v.check}`);
-      }
-      result.violations.push(...profileViolations);
-      if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
-      const signoff = evaluateSignoff(u, input);
-      result.violations.push(...signoff.violations);
-      messages.push(...signoff.approvedMessages);
-    }
-    const unitNotes = notes.filter((n) => noteMatchesUnit(n, u));
-    for (const n of unitNotes.filter((n2) => n2.problems.length > 0)) {
-      result.violations.push({
-        kind: "invalid-deviation",
-        check: n.check ?? "deviation",
-        directives: [],
-        message: `${result.unitId}: deviation note${n.check ? ` for ${n.check}` : ""} is not valid: ${n.problems.join("; ")}`,
-        location: n.location ?? fallbackLocation(u.head),
-        weight: 10,
-        advisory: false
-      });
-    }
-    const valid = unitNotes.filter((n) => n.problems.length === 0);
-    const open = [];
-    for (const v of result.violations) {
-      const note2 = v.kind === "invalid-deviation" || v.kind === "load-error" ? void 0 : valid.find((n) => noteCovers(n, v));
-      if (note2) result.accepted.push({ violation: v, note: note2 });
-      else open.push(v);
-    }
-    const rise = open.find((v) => v.kind === "regression-exposure");
-    const rowsAccepted = result.accepted.filter((a) => a.violation.kind === "regression-row");
-    if (rise && rowsAccepted.length > 0 && !open.some((v) => v.kind === "regression-row")) {
-      result.accepted.push({ violation: rise, note: rowsAccepted[0].note });
-      open.splice(open.indexOf(rise), 1);
-    }
-    result.violations = open.sort((a, b) => b.weight - a.weight);
-    const failing = open.some((v) => !v.advisory);
-    let status = failing ? "fail" : result.accepted.length > 0 ? "accepted" : "pass";
-    if (result.status === "error") status = "error";
-    result.status = status;
-  }
-  for (const n of notes) {
-    if (!input.units.some((u) => noteMatchesUnit(n, u))) {
-      messages.push(
-        `A deviation note names ${n.unit || "(no unit)"}, which is not a unit this change touches.`
-      );
-    }
-  }
-  const heads = results.map((r) => r.head?.exposure).filter((e) => e !== void 0);
-  const anyFailure = results.some((r) => r.status === "fail" || r.status === "error");
-  return {
-    result: mode === "report" ? "pass" : anyFailure ? "fail" : "pass",
-    mode,
-    systemdVersion: input.systemd.version,
-    ...heads.length > 0 ? { maxExposure: Math.max(...heads) } : {},
-    units: results,
-    notes,
-    messages
-  };
-}
-
-// src/io/git.ts
-var import_node_child_process = require("node:child_process");
-var import_node_path3 = require("node:path");
-var GitError = class extends Error {
-};
-function git(cwd, args, options = {}) {
-  return new Promise((resolve3, reject) => {
-    const child = (0, import_node_child_process.execFile)(
-      "git",
-      [
-        "-c",
-        "core.hooksPath=/dev/null",
-        "-c",
-        "core.fsmonitor=false",
-        "-c",
-        "protocol.file.allow=always",
-        ...args
-      ],
-      {
-        cwd,
-        maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat", LC_ALL: "C" },
-        encoding: "utf8"
-      },
-      (error, stdout, stderr) => {
-        if (error && !options.allowFailure)
-          reject(new GitError(`git ${args.join(" ")} failed: ${(stderr || error.message).trim()}`));
-        else resolve3(error ? "" : stdout);
-      }
-    );
-    if (options.input !== void 0) child.stdin?.end(options.input);
-  });
-}
-async function listTree(cwd, commit) {
-  const out = await git(cwd, ["ls-tree", "-r", "-l", "-z", "--full-tree", commit]);
-  const entries = [];
-  for (const record of out.split("\0")) {
-    if (!record) continue;
-    const tab = record.indexOf("	");
-    const [mode, type, oid, size] = record.slice(0, tab).split(/\s+/);
-    entries.push({
-      mode,
-      type,
-      oid,
-      size: size === "-" ? 0 : Number(size),
-      path: record.slice(tab + 1)
-    });
-  }
-  return entries;
-}
-function readBlobs(cwd, oids) {
-  return new Promise((resolve3, reject) => {
-    const result = /* @__PURE__ */ new Map();
-    if (oids.length === 0) return resolve3(result);
-    const child = (0, import_node_child_process.spawn)("git", ["cat-file", "--batch"], { cwd, env: { ...process.env, LC_ALL: "C" } });
-    const chunks = [];
-    child.stdout.on("data", (c) => chunks.push(c));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new GitError(`git cat-file --batch exited with ${code}`));
-      const data = Buffer.concat(chunks);
-      let pos = 0;
-      for (const oid of oids) {
-        const nl = data.indexOf(10, pos);
-        if (nl < 0) break;
-        const header = data.subarray(pos, nl).toString("utf8").split(" ");
-        pos = nl + 1;
-        if (header[1] === "missing") continue;
-        const size = Number(header[2]);
-        result.set(oid, data.subarray(pos, pos + size));
-        pos += size + 1;
-      }
-      resolve3(result);
-    });
-    child.stdin.end(oids.join("\n") + "\n");
-  });
-}
-async function gitTree(cwd, commit, wanted) {
-  const listing = await listTree(cwd, commit);
-  const entries = /* @__PURE__ */ new Map();
-  const children = /* @__PURE__ */ new Map();
-  const addChild = (dir, name) => {
-    let set = children.get(dir);
-    if (!set) {
-      set = /* @__PURE__ */ new Set();
-      children.set(dir, set);
-      if (dir !== "/") {
-        entries.set(dir, { type: "directory" });
-        addChild(import_node_path3.posix.dirname(dir), import_node_path3.posix.basename(dir));
-      }
-    }
-    set.add(name);
-  };
-  children.set("/", /* @__PURE__ */ new Set());
-  entries.set("/", { type: "directory" });
-  const toRead = [];
-  for (const e of listing) {
-    if (e.type !== "blob") continue;
-    const p = "/" + e.path;
-    addChild(import_node_path3.posix.dirname(p), import_node_path3.posix.basename(p));
-    if (e.mode === "120000") toRead.push(e);
-    else if (wanted(e.path) && e.size <= MAX_UNIT_FILE_BYTES) toRead.push(e);
-    entries.set(p, { type: "file", size: e.size });
-  }
-  const blobs = await readBlobs(cwd, [...new Set(toRead.map((e) => e.oid))]);
-  const contents = /* @__PURE__ */ new Map();
-  for (const e of toRead) {
-    const blob = blobs.get(e.oid);
-    if (!blob) continue;
-    if (e.mode === "120000") entries.set("/" + e.path, { type: "symlink", target: blob.toString("utf8") });
-    else contents.set("/" + e.path, blob.toString("utf8"));
-  }
-  return {
-    commit,
-    paths: listing.filter((e) => e.type === "blob").map((e) => e.path),
-    lstat: (p) => entries.get(p),
-    readDirectory: (p) => children.has(p) ? [...children.get(p)].sort() : void 0,
-    readFile: (p) => {
-      const text = contents.get(p);
-      if (text !== void 0) return { text };
-      const entry = entries.get(p);
-      if (entry?.type === "file" && entry.size > MAX_UNIT_FILE_BYTES)
-        return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
-      return { error: "not a unit file or drop-in" };
-    }
-  };
-}
-async function diffNames(cwd, base, head) {
-  const out = await git(cwd, [
-    "diff",
-    "--no-ext-diff",
-    "--no-textconv",
-    "--name-status",
-    "-M",
-    "-z",
-    base,
-    ...head ? [head] : []
-  ]);
-  const parts = out.split("\0").filter((p) => p !== "");
-  const files = [];
-  for (let i = 0; i < parts.length; ) {
-    const status = parts[i++];
-    if (status.startsWith("R")) {
-      const from = parts[i++];
-      const to = parts[i++];
-      files.push({ path: to, status: "renamed", previousPath: from });
-    } else {
-      const path = parts[i++];
-      files.push({
-        path,
-        status: status.startsWith("A") ? "added" : status.startsWith("D") ? "removed" : "modified"
-      });
-    }
-  }
-  return files;
-}
-
-// src/io/gate-pipeline.ts
-var UNIT_RELATED = /\.(service|socket|mount|swap|slice|timer|path|target|automount|scope|conf)$/;
-async function commitSource(repoDir, sha) {
-  const t = await gitTree(repoDir, sha, (p) => UNIT_RELATED.test(p));
-  return { tree: t, paths: t.paths };
-}
-async function worktreeSource(repoDir) {
-  const out = await git(repoDir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
-  const paths = out.split("\0").filter((p) => p !== "");
-  return { tree: createRealTree(repoDir), paths: [...new Set(paths)] };
-}
-function keyOf(l) {
-  return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
-}
-function scoreAll(source, policy, score3 = scoreUnit) {
-  const systemd = systemdProfile(policy.systemdVersion);
-  const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
-  const locators = discoverUnits(
-    source.paths,
-    policy.unitTypes,
-    systemd.traits.searchPath,
-    systemd.traits.templateInstance
-  );
-  const out = /* @__PURE__ */ new Map();
-  const loaders = /* @__PURE__ */ new Map();
-  for (const l of locators) {
-    if (score3 !== scoreUnit) {
-      out.set(keyOf(l), score3(source.tree, l, systemd, overrides));
-      continue;
-    }
-    const key = l.searchPath.join("\0");
-    let loader = loaders.get(key);
-    if (!loader) {
-      loader = new UnitLoader(source.tree, l.searchPath);
-      loaders.set(key, loader);
-    }
-    out.set(keyOf(l), scoreUnit(source.tree, l, systemd, overrides, loader));
-  }
-  return out;
-}
-function runGatePipeline(input) {
-  const { policy } = input;
-  const systemd = systemdProfile(policy.systemdVersion);
-  const heads = scoreAll(input.head, policy);
-  const bases = input.base ? scoreAll(input.base, policy) : /* @__PURE__ */ new Map();
-  const changed = input.changed;
-  const changedPaths = /* @__PURE__ */ new Set();
-  const renamedFrom = /* @__PURE__ */ new Map();
-  for (const f of changed ?? []) {
-    changedPaths.add(f.path);
-    if (f.previousPath) {
-      changedPaths.add(f.previousPath);
-      renamedFrom.set(f.path, f.previousPath);
-    }
-  }
-  const policyChanged = input.policyPath !== void 0 && changedPaths.has(input.policyPath);
-  if (policyChanged) input.messages.push(`The policy ${input.policyPath} changed: every unit is in scope.`);
-  const touches = (u) => !!u && u.files.some((f) => changedPaths.has(f));
-  const scope = [];
-  const usedBase = /* @__PURE__ */ new Set();
-  const wanted = (path) => !input.pathFilters || input.pathFilters.length === 0 || input.pathFilters.some((g) => matchesGlob(g, path));
-  for (const [key, head] of heads) {
-    if (!wanted(head.locator.repoPath)) continue;
-    const previous = renamedFrom.get(head.locator.repoPath);
-    const baseKey = previous !== void 0 && !bases.has(key) ? previous : key;
-    const base = bases.get(baseKey);
-    const inScope2 = changed === void 0 || policyChanged || touches(head) || touches(base);
-    if (!inScope2) continue;
-    if (base) usedBase.add(baseKey);
-    const unitName = head.side.unit?.id ?? head.locator.unitName;
-    const resolved = resolveProfile(
-      policy,
-      head.locator.repoPath,
-      unitName,
-      head.side.texts.map((t) => t.text)
-    );
-    if ("error" in resolved) input.messages.push(`${head.locator.repoPath}: ${resolved.error}`);
-    const profile = "error" in resolved ? policy.profiles.get(policy.defaultProfile) : resolved.profile;
-    const exclusion = isExcluded(policy, head.locator.repoPath, unitName);
-    scope.push({
-      path: head.locator.repoPath,
-      ...previous !== void 0 && base ? { previousPath: previous } : {},
-      change: !base ? "added" : previous !== void 0 ? "renamed" : touches(head) || touches(base) ? "modified" : "policy",
-      profile,
-      ..."how" in resolved ? { profileSource: resolved.how } : {},
-      ...exclusion ? { excluded: { reason: exclusion.reason } } : {},
-      head: head.side,
-      ...base ? { base: base.side } : {}
-    });
-  }
-  for (const [key, base] of bases) {
-    if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
-    if (changed !== void 0 && !touches(base)) continue;
-    const profile = policy.profiles.get(policy.defaultProfile);
-    scope.push({ path: base.locator.repoPath, change: "deleted", profile, base: base.side });
-  }
-  scope.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  const verdict2 = evaluateGate({
-    policy,
-    systemd,
-    units: scope,
-    ...input.pullRequestBody !== void 0 ? { pullRequestBody: input.pullRequestBody } : {},
-    approvals: input.approvals,
-    today: input.today,
-    messages: input.messages
-  });
-  return { verdict: verdict2, scope };
-}
-
-// src/io/read-policy-file.ts
-var import_node_fs3 = require("node:fs");
-var MAX_POLICY_BYTES = 1024 * 1024;
-function readPolicyFile(full, shown) {
-  try {
-    const st = (0, import_node_fs3.lstatSync)(full);
-    if (st.isSymbolicLink())
-      return { ok: false, message: `policy ${shown} is a symlink; refusing to follow it` };
-    if (!st.isFile()) return { ok: false, message: `policy ${shown} is not a regular file` };
-    if (st.size > MAX_POLICY_BYTES) return { ok: false, message: `policy ${shown} is larger than 1 MiB` };
-    return { ok: true, text: (0, import_node_fs3.readFileSync)(full, "utf8") };
-  } catch (e) {
-    return {
-      ok: false,
-      message: `cannot read policy ${shown}: ${e.code ?? String(e)}`
-    };
-  }
-}
-
-// src/cli/check-command.ts
-var DEFAULT_POLICY_PATH = ".github/unitgate.json";
-function renderText(verdict2) {
-  const lines = [];
-  for (const u of verdict2.units) {
-    const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : "—";
-    const base = u.base ? `${formatExposure(u.base.exposure)} → ` : "";
-    lines.push(
-      `${u.status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ""}`
-    );
-    for (const v of u.violations) {
-      lines.push(
-        `  ${v.location.file}:${v.location.line}: ${v.advisory ? "warning" : "error"}: ${v.message}`
-      );
-      if (v.fix && v.fix.directives.length > 0) lines.push(`    fix: ${v.fix.directives.join("  ")}`);
-    }
-    for (const a of u.accepted) {
-      lines.push(
-        `  accepted deviation (${a.note.owner ?? "no owner"}, expires ${a.note.expires ?? "?"}): ${a.violation.message}`
-      );
-    }
-  }
-  for (const n of verdict2.notes.filter((n2) => n2.problems.length > 0))
-    lines.push(`invalid deviation note for ${n.unit || "?"}: ${n.problems.join("; ")}`);
-  for (const m of verdict2.messages) lines.push(m);
-  const scored2 = verdict2.units.length;
-  lines.push(
-    `${verdict2.result === "pass" ? "PASS" : "FAIL"}: ${scored2} unit${scored2 === 1 ? "" : "s"} in scope (mode ${verdict2.mode}, systemd ${verdict2.systemdVersion})`
-  );
-  return lines.join("\n") + "\n";
-}
-async function runCheckCommand(options, cwd) {
-  let repoDir;
-  try {
-    repoDir = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
-  } catch {
-    return { exitCode: 2, stdout: "", stderr: "unitgate check: not inside a git repository.\n" };
-  }
-  let policy;
-  let policyPath = options.policy !== void 0 ? (0, import_node_path4.relative)(repoDir, (0, import_node_path4.resolve)(cwd, options.policy)) : void 0;
-  if (policyPath === void 0 && (0, import_node_fs4.existsSync)((0, import_node_path4.join)(repoDir, DEFAULT_POLICY_PATH)))
-    policyPath = DEFAULT_POLICY_PATH;
-  if (policyPath !== void 0) {
-    const read = readPolicyFile((0, import_node_path4.join)(repoDir, policyPath), policyPath);
-    if (!read.ok) return { exitCode: 2, stdout: "", stderr: `unitgate check: ${read.message}
-` };
-    const loaded = loadPolicy(read.text, policyPath);
-    if (!loaded.ok) {
-      return {
-        exitCode: 2,
-        stdout: "",
-        stderr: `unitgate check: invalid policy ${policyPath}:
-${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
-`
-      };
-    }
-    policy = loaded.policy;
-  } else policy = builtInPolicy();
-  const messages = [];
-  try {
-    const head = await worktreeSource(repoDir);
-    const baseRef = options.base ?? "HEAD";
-    let base;
-    let changed;
-    const baseSha = (await git(repoDir, ["rev-parse", "--verify", "--quiet", `${baseRef}^{commit}`], { allowFailure: true })).trim();
-    if (baseSha) {
-      base = await commitSource(repoDir, baseSha);
-      changed = await diffNames(repoDir, baseSha);
-      const untracked = (await git(repoDir, ["ls-files", "-z", "--others", "--exclude-standard"])).split("\0").filter(Boolean);
-      for (const p of untracked) changed.push({ path: p, status: "added" });
-    } else if (options.base !== void 0) {
-      return { exitCode: 2, stdout: "", stderr: `unitgate check: unknown revision ${options.base}
-` };
-    } else messages.push("No commit yet: every unit is checked without a base.");
-    if (options.paths.length > 0) {
-      const wanted = new Set(options.paths.map((p) => (0, import_node_path4.relative)(repoDir, (0, import_node_path4.resolve)(cwd, p))));
-      changed = (changed ?? head.paths.map((p) => ({ path: p, status: "modified" }))).filter(
-        (f) => wanted.has(f.path) || f.previousPath !== void 0 && wanted.has(f.previousPath)
-      );
-      for (const p of wanted)
-        if (!changed.some((f) => f.path === p)) changed.push({ path: p, status: "modified" });
-    }
-    const { verdict: verdict2 } = runGatePipeline({
-      head,
-      ...base ? { base } : {},
-      ...changed ? { changed } : {},
-      policy,
-      ...policyPath ? { policyPath } : {},
-      approvals: [],
-      today: options.today,
-      messages
-    });
-    let stdout;
-    switch (options.format) {
-      case "json":
-        stdout = JSON.stringify(renderJsonReport(verdict2, { toolVersion: "0.1.0" }), null, 2) + "\n";
-        break;
-      case "sarif":
-        stdout = JSON.stringify(
-          renderSarif(verdict2, {
-            toolVersion: "0.1.0",
-            category: "unitgate",
-            informationUri: "https://github.com/unitgate/unitgate"
-          }),
-          null,
-          2
-        ) + "\n";
-        break;
-      case "markdown":
-        stdout = renderJobSummary(verdict2);
-        break;
-      case "comment":
-        stdout = renderPullRequestComment(verdict2, {}) + "\n";
-        break;
-      default:
-        stdout = renderText(verdict2);
-    }
-    return { exitCode: verdict2.result === "fail" ? 1 : 0, stdout, stderr: "" };
-  } catch (e) {
-    if (e instanceof GitError) return { exitCode: 2, stdout: "", stderr: `unitgate check: ${e.message}
-` };
-    throw e;
-  }
-}
-
-// src/cli/suggest-command.ts
-var import_node_fs5 = require("node:fs");
-var import_node_path5 = require("node:path");
-
-// src/core/report/hardening-drop-in.ts
-var import_path4 = require("path");
-var HARDENING_DROP_IN_NAME = "50-unitgate-hardening.conf";
-var JUDGEMENT_ROWS = /* @__PURE__ */ new Set([
-  "RootDirectoryOrRootImage",
-  "UserOrDynamicUser",
-  "PrivateNetwork",
-  "IPAddressDeny",
-  "RestrictAddressFamilies_AF_INET_INET6",
-  "RestrictAddressFamilies_AF_UNIX"
-]);
-var RESETTABLE = /* @__PURE__ */ new Set(["SystemCallFilter", "RestrictAddressFamilies", "SystemCallArchitectures"]);
-function withFile(tree, path, text) {
-  const dir = import_path4.posix.dirname(path);
-  const name = import_path4.posix.basename(path);
-  const parent = import_path4.posix.dirname(dir);
-  const dirName = import_path4.posix.basename(dir);
-  const size = new TextEncoder().encode(text).length;
-  return {
-    // Every other property of the tree (e.g. the host directory it is a window onto) stays.
-    ...tree,
-    lstat(p) {
-      if (p === path) return { type: "file", size };
-      if (p === dir) return tree.lstat(p) ?? { type: "directory" };
-      return tree.lstat(p);
-    },
-    readDirectory(p) {
-      const names = tree.readDirectory(p);
-      if (p === dir) return [.../* @__PURE__ */ new Set([...names ?? [], name])].sort();
-      if (p === parent && names && !names.includes(dirName)) return [...names, dirName].sort();
-      return names;
-    },
-    readFile: (p) => p === path ? { text } : tree.readFile(p)
-  };
-}
-function score2(input, dropIn) {
-  const tree = dropIn === void 0 ? input.tree : withFile(input.tree, input.dropInPath, dropIn);
-  const loaded = loadUnit(tree, input.unitName, { searchPath: input.searchPath });
-  if (!loaded.ok) return { error: loaded.failure.message };
-  const derived = deriveSecuritySettings(loaded.unit, input.systemd);
-  if (!derived.settings)
-    return { error: derived.failure?.message ?? `Unit ${input.unitName} failed to load.` };
-  return {
-    settings: derived.settings,
-    assessment: assessUnit(derived.settings, input.systemd, input.overrides)
-  };
-}
-function dropInText(lines) {
-  return ["[Service]", ...lines, ""].join("\n");
-}
-function keyOf2(line) {
-  return line.slice(0, line.indexOf("="));
-}
-function profileListFixes(s, profile, systemd) {
-  const fixes = [];
-  if (profile.allowedCapabilities && forbiddenCapabilities(s, profile.allowedCapabilities, systemd).length > 0) {
-    const allowed = new Set(profile.allowedCapabilities.map((c) => c.toUpperCase()));
-    const keep = (mask) => capabilityNames(mask, systemd).filter((c) => allowed.has(c));
-    const bounding = keep(s.capabilityBoundingSet);
-    const ambient = keep(s.ambientCapabilities);
-    fixes.push({
-      directives: [
-        "CapabilityBoundingSet=",
-        ...bounding.length > 0 ? [`CapabilityBoundingSet=${bounding.join(" ")}`] : [],
-        ...s.ambientCapabilities !== 0n ? ["AmbientCapabilities="] : [],
-        ...ambient.length > 0 ? [`AmbientCapabilities=${ambient.join(" ")}`] : []
-      ],
-      explanation: `Keeps only the capabilities the ${profile.name} profile allows${bounding.length > 0 ? ` (${bounding.join(", ")})` : " (none)"}.`
-    });
-  }
-  if (profile.allowedAddressFamilies && forbiddenAddressFamilies(s, profile.allowedAddressFamilies, systemd).length > 0) {
-    const list = profile.allowedAddressFamilies.join(" ") || "none";
-    fixes.push({
-      directives: ["RestrictAddressFamilies=", `RestrictAddressFamilies=${list}`],
-      explanation: `Allows only the socket address families the ${profile.name} profile allows (${list}).`
-    });
-  }
-  return fixes;
-}
-function profileForbids(jsonField, profile) {
-  const families = profile.allowedAddressFamilies;
-  if (!families) return false;
-  const ip = !families.includes("AF_INET") && !families.includes("AF_INET6");
-  if (jsonField === "RestrictAddressFamilies_AF_INET_INET6" || jsonField === "PrivateNetwork") return ip;
-  if (jsonField === "RestrictAddressFamilies_AF_UNIX") return !families.includes("AF_UNIX");
-  return false;
-}
-function coveredByProfileLists(jsonField, profile) {
-  if (profile.allowedCapabilities && jsonField.startsWith("CapabilityBoundingSet_")) return true;
-  if (profile.allowedAddressFamilies && jsonField.startsWith("RestrictAddressFamilies_") && !JUDGEMENT_ROWS.has(jsonField))
-    return true;
-  return false;
-}
-var JOINED_EXPLANATIONS = {
-  CapabilityBoundingSet: "Drops capabilities the service should not need from the bounding set; if it needs one, take it off this line and record an accepted deviation.",
-  RestrictNamespaces: "Forbids the service to create these kinds of namespaces (`RestrictNamespaces=yes` forbids all)."
-};
-function joinDenyLines(lines, explanations) {
-  const out = [];
-  for (const line of lines) {
-    const key = keyOf2(line);
-    const value = line.slice(key.length + 1);
-    const last = out.at(-1);
-    if (last !== void 0 && value.startsWith("~") && last.startsWith(`${key}=~`)) {
-      const joined2 = `${last} ${value.slice(1)}`;
-      explanations.set(joined2, JOINED_EXPLANATIONS[key] ?? explanations.get(last) ?? "");
-      out[out.length - 1] = joined2;
-    } else out.push(line);
-  }
-  return out;
-}
-function firstSentence(text) {
-  const m = /^.*?[.!?](?=\s|$)/.exec(text);
-  return (m ? m[0] : text).trim();
-}
-function planHardeningDropIn(input) {
-  const { profile, systemd } = input;
-  const before = score2(input, void 0);
-  if ("error" in before) return before;
-  const s = before.settings;
-  const fixes = [];
-  const requirements = profile.requiredDirectives;
-  for (const r of requirements) {
-    if (!checkRequirement(r, s, systemd).met)
-      fixes.push({ directives: [r], explanation: `The ${profile.name} profile requires it.` });
-  }
-  fixes.push(...profileListFixes(s, profile, systemd));
-  const judgementFixes = [];
-  for (const row of before.assessment.rows) {
-    if (row.badness === void 0 || row.badness === 0) continue;
-    const field = row.assessor.jsonField;
-    if (coveredByProfileLists(field, profile)) continue;
-    const fix = fixForRow(
-      field,
-      profile.allowedAddressFamilies ? { addressFamilies: profile.allowedAddressFamilies } : void 0
-    );
-    if (!fix) continue;
-    if (JUDGEMENT_ROWS.has(field) && !profileForbids(field, profile)) judgementFixes.push(fix);
-    else fixes.push(fix);
-  }
-  const explanations = /* @__PURE__ */ new Map();
-  for (const f of [...fixes, ...judgementFixes])
-    for (const d2 of f.directives) if (!explanations.has(d2)) explanations.set(d2, firstSentence(f.explanation));
-  const failing = (scored2) => ({
-    rows: new Set(
-      scored2.assessment.rows.filter((r) => (r.badness ?? 0) > 0).map((r) => r.assessor.jsonField)
-    ),
-    unmet: requirements.filter((r) => !checkRequirement(r, scored2.settings, systemd).met)
-  });
-  let lines = mergeFixes(fixes);
-  let after = lines.length > 0 ? score2(input, dropInText(lines)) : before;
-  if ("error" in after) return after;
-  const resets = failing(after).unmet.map(keyOf2).filter((k) => RESETTABLE.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`));
-  if (resets.length > 0) {
-    for (const k of resets)
-      explanations.set(`${k}=`, `Resets the unit's own ${k}= lines, so the list below replaces them.`);
-    lines = mergeFixes([
-      { directives: resets.map((k) => `${k}=`), explanation: "" },
-      { directives: lines, explanation: "" }
-    ]);
-    after = score2(input, dropInText(lines));
-    if ("error" in after) return after;
-  }
-  const target = failing(after);
-  const badness = (scored2) => scored2.assessment.rows.map((r) => r.badness ?? "x").join(",");
-  const goal = badness(after);
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const trial = lines.filter((_, j) => j !== i);
-    const scored2 = trial.length > 0 ? score2(input, dropInText(trial)) : before;
-    if ("error" in scored2) continue;
-    if (badness(scored2) === goal && failing(scored2).unmet.length <= target.unmet.length) lines = trial;
-  }
-  lines = joinDenyLines(lines, explanations);
-  if (lines.length > 0) {
-    const final = score2(input, dropInText(lines));
-    if ("error" in final) return final;
-    after = final;
-  } else after = before;
-  const judgement = mergeFixes(judgementFixes).filter((l) => !lines.includes(l));
-  let afterAll = after;
-  if (judgement.length > 0) {
-    const all = score2(
-      input,
-      dropInText(
-        mergeFixes([
-          { directives: lines, explanation: "" },
-          { directives: judgement, explanation: "" }
-        ])
-      )
-    );
-    if (!("error" in all)) afterAll = all;
-  }
-  const beforeRows = new Map(before.assessment.rows.map((r) => [r.assessor.jsonField, r.badness ?? 0]));
-  const worse = after.assessment.rows.filter((r) => (r.badness ?? 0) > (beforeRows.get(r.assessor.jsonField) ?? 0)).map((r) => r.assessor.jsonField);
-  const line = (d2) => ({ directive: d2, explanation: explanations.get(d2) ?? "" });
-  return {
-    unitId: s.unitId,
-    lines: lines.map(line),
-    judgement: judgement.map(line),
-    before: before.assessment,
-    after: after.assessment,
-    afterAll: afterAll.assessment,
-    unmet: failing(after).unmet,
-    worse
-  };
-}
-function exposure2(a) {
-  return `${formatExposure(a.exposure)} ${a.level.name}`;
-}
-function renderHardeningDropIn(plan, options) {
-  const { profile } = options;
-  const threshold = formatExposure(profile.threshold);
-  const reaches = plan.after.exposure <= profile.threshold ? `at or below the ${profile.name} threshold ${threshold}` : `still above the ${profile.name} threshold ${threshold}`;
-  const out = [
-    `# Hardened drop-in for ${plan.unitId}, written by \`unitgate suggest\` (profile ${profile.name}, systemd ${options.systemdVersion}).`,
-    `# Save it as ${options.savePath}`,
-    `#   (on a host: /etc/systemd/system/${options.unitFileName}.d/${HARDENING_DROP_IN_NAME}, then \`systemctl daemon-reload\`).`,
-    `# Exposure: ${exposure2(plan.before)} → ${exposure2(plan.after)}, ${reaches}.`
-  ];
-  if (plan.judgement.length > 0 && plan.afterAll.exposure < plan.after.exposure) {
-    out.push(`# With the commented-out lines at the end too: ${exposure2(plan.afterAll)}.`);
-  }
-  if (plan.unmet.length > 0) {
-    out.push(
-      `# A drop-in cannot meet these requirements here (edit the unit itself): ${plan.unmet.join(", ")}.`
-    );
-  }
-  if (plan.worse.length > 0) {
-    out.push(
-      `# Worse as a side effect of another line (e.g. ProtectClock=yes adds the RTC to DeviceAllow=): ${plan.worse.join(", ")}.`
-    );
-  }
-  out.push("# Restart the service and test it: each line says what it takes away.");
-  if (plan.lines.length === 0 && plan.judgement.length === 0) {
-    out.push("# Nothing to add: every requirement is met and every row with a fix passes.");
-    return out.join("\n") + "\n";
-  }
-  out.push("", "[Service]");
-  let said = "";
-  const explain = (l) => {
-    if (l.explanation && l.explanation !== said) out.push(`# ${l.explanation}`);
-    said = l.explanation;
-  };
-  for (const l of plan.lines) {
-    explain(l);
-    out.push(l.directive);
-  }
-  if (plan.judgement.length > 0) {
-    out.push("", "# Needs a judgement: uncomment only what the service can live without.");
-    for (const l of plan.judgement) {
-      explain(l);
-      out.push(`#${l.directive}`);
-    }
-  }
-  return out.join("\n") + "\n";
-}
-
-// src/cli/suggest-command.ts
-var DEFAULT_POLICY_PATH2 = ".github/unitgate.json";
-function fail2(message) {
-  return { exitCode: 2, stdout: "", stderr: `unitgate suggest: ${message}
-` };
-}
-function readPolicy(options, cwd) {
-  const path = options.policy ?? ((0, import_node_fs5.existsSync)(import_node_path5.posix.join(cwd, DEFAULT_POLICY_PATH2)) ? DEFAULT_POLICY_PATH2 : void 0);
-  if (path === void 0) return builtInPolicy();
-  const read = readPolicyFile(import_node_path5.posix.resolve(cwd, path), path);
-  if (!read.ok) return fail2(read.message);
-  const loaded = loadPolicy(read.text, path);
-  if (!loaded.ok) {
-    return fail2(
-      `invalid policy ${path}:
-${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}`
-    );
-  }
-  return loaded.policy;
-}
-function runSuggestCommand(options, cwd) {
-  const policy = readPolicy(options, cwd);
-  if ("exitCode" in policy) return policy;
-  const version = options.systemdVersion ?? policy.systemdVersion;
-  const systemd = systemdProfile(version);
-  const abs = import_node_path5.posix.resolve(cwd, options.unit);
-  const fileName = import_node_path5.posix.basename(abs);
-  if (!parseUnitName(fileName)) return fail2(`${options.unit} is not a unit file name`);
-  const unitName = isTemplateName(fileName) ? replaceInstance(fileName, systemd.traits.templateInstance) : fileName;
-  const tree = createRealTree(import_node_path5.posix.dirname(abs));
-  const dropInPath = `/${fileName}.d/${HARDENING_DROP_IN_NAME}`;
-  let profile;
-  if (options.profile !== void 0) {
-    const p = policy.profiles.get(options.profile);
-    if (!p) {
-      return fail2(
-        `unknown profile '${options.profile}' (the policy has: ${[...policy.profiles.keys()].join(", ")})`
-      );
-    }
-    profile = p;
-  } else {
-    let text;
-    try {
-      text = (0, import_node_fs5.readFileSync)(abs, "utf8");
-    } catch (e) {
-      return fail2(`cannot read ${options.unit}: ${e.code ?? e}`);
-    }
-    const relative3 = import_node_path5.posix.relative(cwd, abs);
-    const resolved = resolveProfile(policy, relative3, unitName, [{ path: relative3, text }]);
-    if ("error" in resolved) return fail2(`${options.unit}: ${resolved.error}`);
-    profile = resolved.profile;
-  }
-  const plan = planHardeningDropIn({
-    tree,
-    unitName,
-    searchPath: ["/"],
-    dropInPath,
-    profile,
-    systemd,
-    ...policy.assessorOverrides.size > 0 ? { overrides: policy.assessorOverrides } : {}
-  });
-  if ("error" in plan) return fail2(plan.error);
-  const savePath = import_node_path5.posix.join(import_node_path5.posix.dirname(options.unit), `${fileName}.d`, HARDENING_DROP_IN_NAME);
-  return {
-    exitCode: 0,
-    stdout: renderHardeningDropIn(plan, {
-      savePath,
-      unitFileName: fileName,
-      profile,
-      systemdVersion: version
-    }),
-    stderr: ""
-  };
-}
-
-// src/cli/trend-command.ts
-var import_node_path6 = require("node:path");
-
-// src/core/trend/trend.ts
-var byCodeUnit = (a, b) => a < b ? -1 : a > b ? 1 : 0;
-function buildTrend(pattern, snapshots) {
-  const versions = [];
-  for (const s of snapshots) if (!versions.includes(s.systemdVersion)) versions.push(s.systemdVersion);
-  const paths = /* @__PURE__ */ new Set();
-  for (const s of snapshots) for (const p of s.units.keys()) paths.add(p);
-  const units = [...paths].sort(byCodeUnit).map((unitPath) => {
-    let unitId = "";
-    const points = snapshots.map((s) => {
-      const u = s.units.get(unitPath);
-      if (u) unitId = u.unitId;
-      return {
-        label: s.label,
-        commit: s.commit,
-        exposure: u?.exposure ?? null,
-        level: u?.exposure === null || u === void 0 ? null : u.level,
-        systemdVersion: s.systemdVersion,
-        ...u?.error !== void 0 && u.exposure === null ? { error: u.error } : {}
-      };
-    });
-    return { unitPath, unitId, points };
-  });
-  return {
-    pattern,
-    versions,
-    releases: snapshots.map((s) => ({
-      kind: s.kind,
-      label: s.label,
-      commit: s.commit,
-      systemdVersion: s.systemdVersion
-    })),
-    units
-  };
-}
-var MARKS = ["†", "‡", "§", "¶"];
-function versionChangeMarks(trend) {
-  let n = 0;
-  return trend.releases.map((r, i) => {
-    const previous = trend.releases[i - 1];
-    if (!previous || previous.systemdVersion === r.systemdVersion) return void 0;
-    const mark = MARKS[n % MARKS.length].repeat(Math.floor(n / MARKS.length) + 1);
-    n++;
-    return mark;
-  });
-}
-function movement(u, countGaps) {
-  const values = u.points.map((p) => p.exposure);
-  const scored2 = values.filter((v) => v !== null);
-  if (scored2.length === 0) return 0;
-  const spread = Math.max(...scored2) - Math.min(...scored2);
-  return countGaps && scored2.length < values.length ? Math.max(spread, 100) : spread;
-}
-function mermaidLabel(text, max = 40) {
-  return truncateText(stripControls(text).replace(/[^\p{L}\p{N} ._:@+\-/=,()]/gu, "_"), max);
-}
-function pickUnits(units, max, charts) {
-  const ranked = units.map((u, i) => ({ u, i, m: movement(u, !charts) })).filter((x) => !charts || x.m > 0).sort((a, b) => b.m - a.m || a.i - b.i).slice(0, Math.max(0, max));
-  return ranked.sort((a, b) => a.i - b.i).map((x) => x.u);
-}
-function renderChart(u, trend) {
-  const showVersion = trend.versions.length > 1;
-  const scored2 = u.points.filter((p) => p.exposure !== null);
-  const x = scored2.map(
-    (p) => `"${mermaidLabel(showVersion ? `${p.label} (${p.systemdVersion})` : p.label)}"`
-  );
-  const y = scored2.map((p) => formatExposure(p.exposure));
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `  title "${mermaidLabel(u.unitId || u.unitPath, 60)}"`,
-    `  x-axis [${x.join(", ")}]`,
-    '  y-axis "exposure" 0 --> 10',
-    `  line [${y.join(", ")}]`,
-    "```"
-  ].join("\n");
-}
-function renderTrendMarkdown(trend, options = {}) {
-  const maxUnits = options.maxUnits ?? 30;
-  const maxCharts = options.maxCharts ?? 6;
-  const headingLevel = options.headingLevel ?? 3;
-  const out = [];
-  const n = trend.releases.filter((r) => r.kind === "tag").length;
-  if (headingLevel > 0) out.push(`${"#".repeat(headingLevel)} Exposure trend`, "");
-  const extra = ["base", "head"].filter((k) => trend.releases.some((r) => r.kind === k)).map((k) => `\`${k}\``);
-  out.push(
-    `Overall exposure (0.0–10.0, lower is better) over the last ${n} release${n === 1 ? "" : "s"} (tags matching ${inlineCode(trend.pattern)})${extra.length > 0 ? `, then ${extra.join(" and ")}` : ""}.`,
-    ""
-  );
-  if (trend.units.length === 0) {
-    out.push("No units found in these commits.");
-    return out.join("\n") + "\n";
-  }
-  const marks = versionChangeMarks(trend);
-  const header = trend.releases.map((r, i) => {
-    const label = inlineCode(truncateText(r.label, 40), { table: true });
-    return marks[i] ? `${label} ${marks[i]}` : label;
-  });
-  out.push(`| Unit | ${header.join(" | ")} |`);
-  out.push(`|---|${trend.releases.map(() => "---:").join("|")}|`);
-  const shown = pickUnits(trend.units, maxUnits, false);
-  for (const u of shown) {
-    const cells = u.points.map((p, i) => {
-      if (p.exposure === null) return p.error !== void 0 ? "failed" : "—";
-      const before = u.points[i - 1];
-      const mark = marks[i] && before?.exposure !== null && before !== void 0 ? ` ${marks[i]}` : "";
-      return `${formatExposure(p.exposure)}${mark}`;
-    });
-    const name = u.unitId && u.unitId !== u.unitPath.split("/").at(-1) ? `${inlineCode(u.unitPath, { table: true })} (${inlineCode(u.unitId, { table: true })})` : inlineCode(u.unitPath, { table: true });
-    out.push(`| ${name} | ${cells.join(" | ")} |`);
-  }
-  out.push("");
-  const hidden = trend.units.length - shown.length;
-  if (hidden > 0)
-    out.push(
-      `${hidden} more unit${hidden === 1 ? "" : "s"} moved less and ${hidden === 1 ? "is" : "are"} not shown; \`unitgate trend --format csv\` lists every unit.`,
-      ""
-    );
-  const first = trend.releases[0];
-  if (first) {
-    const notes = [
-      `Scored as systemd ${first.systemdVersion} would (\`systemd-analyze security --offline=true\`)`
-    ];
-    trend.releases.forEach((r, i) => {
-      const mark = marks[i];
-      const previous = trend.releases[i - 1];
-      if (mark && previous)
-        notes.push(
-          `${mark} from ${inlineCode(truncateText(r.label, 40))} on, scored with systemd ${r.systemdVersion} (before: ${previous.systemdVersion}): a change of scoring version, not of the units`
-        );
-    });
-    out.push(notes.length === 1 ? `${notes[0]}.` : `${notes[0]}, except:`, "");
-    if (notes.length > 1) out.push(...notes.slice(1).map((t) => `- ${t}.`), "");
-  }
-  const charted = pickUnits(trend.units, maxCharts, true);
-  for (const u of charted) out.push(renderChart(u, trend), "");
-  return out.join("\n").replace(/\n+$/, "\n");
-}
-function renderTrendJson(trend) {
-  const doc = {
-    pattern: trend.pattern,
-    versions: trend.versions,
-    releases: trend.releases,
-    units: trend.units.map((u) => ({
-      unitPath: u.unitPath,
-      unitId: u.unitId,
-      points: u.points.map((p) => ({
-        label: p.label,
-        commit: p.commit,
-        systemdVersion: p.systemdVersion,
-        exposure: p.exposure,
-        score: p.exposure === null ? null : formatExposure(p.exposure),
-        level: p.level,
-        ...p.error !== void 0 ? { error: p.error } : {}
-      }))
-    }))
-  };
-  return JSON.stringify(doc, null, 2) + "\n";
-}
-function csvField(value) {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-function renderTrendCsv(trend) {
-  const rows = [
-    ["unit_path", "unit_id", "release", "commit", "systemd_version", "exposure", "level", "error"]
-  ];
-  for (const u of trend.units) {
-    for (const p of u.points) {
-      rows.push([
-        u.unitPath,
-        u.unitId,
-        p.label,
-        p.commit,
-        String(p.systemdVersion),
-        p.exposure === null ? "" : formatExposure(p.exposure),
-        p.level ?? "",
-        p.error ?? ""
-      ]);
-    }
-  }
-  return rows.map((r) => r.map(csvField).join(",") + "\r\n").join("");
-}
-
-// src/core/trend/score-cache.ts
-var LSTAT = "l";
-var LIST = "d";
-var READ = "r";
-var SHAPE = "s";
-var UNUSUAL_PATH = /\/\.{0,2}(\/|$)/;
-function lstatAnswer(tree, path) {
-  const e = tree.lstat(path);
-  if (!e) return "-";
-  switch (e.type) {
-    case "symlink":
-      return `l${e.target}`;
-    case "file":
-      return e.size === 0 ? "f0" : e.size > MAX_UNIT_FILE_BYTES ? `f${e.size}` : "f";
-    default:
-      return e.type;
-  }
-}
-var TreeAnswers = class {
-  constructor(tree) {
-    this.tree = tree;
-  }
-  tree;
-  memo = /* @__PURE__ */ new Map();
-  get(key) {
-    let a = this.memo.get(key);
-    if (a === void 0) {
-      a = this.compute(key[0], key.slice(1));
-      this.memo.set(key, a);
-    }
-    return a;
-  }
-  compute(op, path) {
-    switch (op) {
-      case LIST: {
-        const names = this.tree.readDirectory(path);
-        return names ? JSON.stringify(names) : "-";
-      }
-      case READ: {
-        const r = this.tree.readFile(path);
-        return "text" in r ? `t${r.text}` : `e${r.error}`;
-      }
-      case SHAPE: {
-        const self = this.get(LSTAT + path);
-        const names = self === "directory" ? this.tree.readDirectory(path) : void 0;
-        if (!names) return `!${self}`;
-        const prefix = path === "/" ? "/" : `${path}/`;
-        return JSON.stringify(names.map((n) => [n, this.get(LSTAT + prefix + n)]));
-      }
-      default:
-        return lstatAnswer(this.tree, path);
-    }
-  }
-  lstatDeps = /* @__PURE__ */ new Map();
-  /**
-   * What can decide lstat(path). A load looks at every entry of the search directories it lists (the
-   * alias scan), so those lstats fold into the directory's shape once the directory has been listed;
-   * and nothing exists under a missing directory, so a lookup there depends only on its absence.
-   */
-  lstatDependencies(path) {
-    let d2 = this.lstatDeps.get(path);
-    if (d2) return d2;
-    d2 = { own: LSTAT + path };
-    const slash = path.lastIndexOf("/");
-    if (slash >= 0 && path !== "/" && !UNUSUAL_PATH.test(path)) {
-      const parent = slash === 0 ? "/" : path.slice(0, slash);
-      const parentAnswer = this.get(LSTAT + parent);
-      if (parentAnswer === "-") d2.missingParent = LSTAT + parent;
-      else if (parentAnswer === "directory" && this.get(SHAPE + parent)[0] === "[") {
-        d2.parentListing = LIST + parent;
-        d2.parentShape = SHAPE + parent;
-      }
-    }
-    this.lstatDeps.set(path, d2);
-    return d2;
-  }
-};
-function createScoreCache(variants = 4) {
-  const trees = /* @__PURE__ */ new WeakMap();
-  const overrideIds = /* @__PURE__ */ new WeakMap();
-  const entries = /* @__PURE__ */ new Map();
-  const stats = { scored: 0, reused: 0 };
-  const answersOf = (tree) => {
-    let a = trees.get(tree);
-    if (!a) {
-      a = new TreeAnswers(tree);
-      trees.set(tree, a);
-    }
-    return a;
-  };
-  let nextId = 1;
-  const overridesId = (o) => {
-    if (!o) return 0;
-    let id = overrideIds.get(o);
-    if (id === void 0) {
-      id = nextId++;
-      overrideIds.set(o, id);
-    }
-    return id;
-  };
-  const score3 = (tree, locator, systemd, overrides) => {
-    const key = [
-      tree.hostDirectory ?? "",
-      systemd.version,
-      overridesId(overrides),
-      locator.unitName,
-      locator.fileName,
-      locator.repoPath,
-      locator.root ?? "",
-      ...locator.searchPath
-    ].join("\0");
-    const answers = answersOf(tree);
-    const list = entries.get(key) ?? [];
-    for (const e of list) {
-      let same = true;
-      for (const [k, a] of e.reads) {
-        if (answers.get(k) !== a) {
-          same = false;
-          break;
-        }
-      }
-      if (same) {
-        stats.reused++;
-        return e.result;
-      }
-    }
-    const reads = /* @__PURE__ */ new Map();
-    const note2 = (key2) => {
-      if (!reads.has(key2)) reads.set(key2, answers.get(key2));
-    };
-    const recording = {
-      ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {},
-      lstat: (p) => {
-        const d2 = answers.lstatDependencies(p);
-        const listed = d2.parentListing !== void 0 && reads.has(d2.parentListing);
-        note2(d2.missingParent ?? (listed ? d2.parentShape : d2.own));
-        return tree.lstat(p);
-      },
-      readDirectory: (p) => (note2(LIST + p), tree.readDirectory(p)),
-      readFile: (p) => (note2(READ + p), tree.readFile(p))
-    };
-    const result = scoreUnit(recording, locator, systemd, overrides);
-    stats.scored++;
-    list.unshift({ reads, result });
-    if (list.length > variants) list.length = variants;
-    entries.set(key, list);
-    return result;
-  };
-  return { score: score3, stats };
-}
-
-// src/io/trend-history.ts
-var DEFAULT_TAG_PATTERN = "v*";
-var DEFAULT_TAG_LIMIT = 10;
-var GIT_READS_IN_FLIGHT = 4;
-function checkTagPattern(pattern) {
-  if (pattern === "" || /[\u0000-\u0020\u007f~^:\\]/.test(pattern) || pattern.includes(".."))
-    return `invalid tag pattern ${JSON.stringify(pattern)}: a glob over tag names such as v* or release-*`;
-  return void 0;
-}
-async function listReleaseTags(repoDir, pattern = DEFAULT_TAG_PATTERN, limit = DEFAULT_TAG_LIMIT) {
-  const problem = checkTagPattern(pattern);
-  if (problem) throw new GitError(problem);
-  const out = await git(repoDir, [
-    "-c",
-    "versionsort.suffix=-",
-    "for-each-ref",
-    "--sort=version:refname",
-    "--format=%(refname)",
-    `refs/tags/${pattern}`
-  ]);
-  const refs = out.split("\n").filter((r) => r.startsWith("refs/tags/"));
-  if (refs.length === 0 || limit <= 0) return [];
-  const peeled = await git(repoDir, ["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
-    input: refs.map((r) => `${r}^{commit}`).join("\n") + "\n"
-  });
-  const tags = [];
-  peeled.split("\n").forEach((line, i) => {
-    const ref = refs[i];
-    const [oid, type] = line.split(" ");
-    if (ref !== void 0 && type === "commit" && oid) tags.push({ name: ref.slice(10), commit: oid });
-  });
-  return tags.slice(-limit);
-}
-async function resolveCommit(repoDir, rev) {
-  const out = await git(
-    repoDir,
-    ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`],
-    {
-      allowFailure: true
-    }
-  );
-  return out.trim() || void 0;
-}
-async function policiesAt(repoDir, commits, options) {
-  const result = /* @__PURE__ */ new Map();
-  const path = options.policyPath;
-  if (path === void 0 || /[\s]/.test(path)) {
-    for (const c of commits) result.set(c, options.policy);
-    return result;
-  }
-  const names = commits.map((c) => `${c}:${path}`);
-  const blobs = await readBlobs(repoDir, [...new Set(names)]);
-  const loaded = /* @__PURE__ */ new Map();
-  for (const [i, c] of commits.entries()) {
-    const blob = blobs.get(names[i]);
-    if (!blob) {
-      result.set(c, options.policy);
-      continue;
-    }
-    const text = blob.toString("utf8");
-    if (!loaded.has(text)) {
-      const r = loadPolicy(text, path);
-      if (!r.ok)
-        options.messages?.push(
-          `${path} at ${c.slice(0, 12)} is not a valid policy (${r.errors.map(formatPolicyError).join("; ")}); scored under ${options.policy.source} there.`
-        );
-      loaded.set(text, r.ok ? r.policy : void 0);
-    }
-    result.set(c, loaded.get(text) ?? options.policy);
-  }
-  return result;
-}
-function inFlight(items, limit, start) {
-  const out = [];
-  items.forEach((item, i) => {
-    const before = out[i - limit];
-    const p = before ? before.then(
-      () => start(item),
-      () => start(item)
-    ) : start(item);
-    p.catch(() => void 0);
-    out.push(p);
-  });
-  return out;
-}
-function selects(paths, files) {
-  return files.some((f) => paths.some((p) => f === p || f.startsWith(p.endsWith("/") ? p : `${p}/`)));
-}
-async function collectTrend(repoDir, options) {
-  const pattern = options.pattern ?? DEFAULT_TAG_PATTERN;
-  const tags = await listReleaseTags(repoDir, pattern, options.limit ?? DEFAULT_TAG_LIMIT);
-  if (tags.length === 0) options.messages?.push(`No tag matches ${pattern}: the trend has no releases.`);
-  const columns = tags.map((t) => ({
-    kind: "tag",
-    label: t.name,
-    commit: t.commit
-  }));
-  const head = await resolveCommit(repoDir, options.head ?? "HEAD");
-  if (options.head !== void 0 && !head) throw new GitError(`unknown revision ${options.head}`);
-  if (options.base !== void 0) {
-    const base = await resolveCommit(repoDir, options.base);
-    if (!base) throw new GitError(`unknown revision ${options.base}`);
-    if (base !== head) columns.push({ kind: "base", label: "base", commit: base });
-  }
-  if (head) columns.push({ kind: "head", label: "head", commit: head });
-  const policies = await policiesAt(
-    repoDir,
-    columns.map((c) => c.commit),
-    options
-  );
-  const commits = [...new Set(columns.map((c) => c.commit))];
-  const reads = inFlight(commits, GIT_READS_IN_FLIGHT, (c) => commitSource(repoDir, c));
-  const sources = new Map(commits.map((c, i) => [c, reads[i]]));
-  const cache2 = createScoreCache();
-  const byCommit = /* @__PURE__ */ new Map();
-  const scored2 = [];
-  for (const column of columns) {
-    const policy = policies.get(column.commit) ?? options.policy;
-    let units = byCommit.get(column.commit);
-    if (!units) {
-      let source;
-      try {
-        source = await sources.get(column.commit);
-      } catch (e) {
-        if (!(e instanceof GitError) || column.kind !== "tag") throw e;
-        options.messages?.push(`${column.label} left out: ${e.message}`);
-        continue;
-      }
-      units = scoreAll(source, policy, cache2.score);
-      byCommit.set(column.commit, units);
-    }
-    scored2.push({ column, policy, units });
-  }
-  const wanted = options.unitPaths;
-  let keep;
-  if (wanted !== void 0) {
-    keep = /* @__PURE__ */ new Set();
-    for (const s of scored2)
-      for (const u of s.units.values())
-        if (selects(wanted, [u.locator.repoPath, ...u.files])) keep.add(u.locator.repoPath);
-  }
-  const snapshots = scored2.map(({ column, policy, units }) => {
-    const map = /* @__PURE__ */ new Map();
-    for (const u of units.values()) {
-      const path = u.locator.repoPath;
-      if (keep && !keep.has(path)) continue;
-      const a = u.side.assessment;
-      map.set(path, {
-        unitId: a?.unitId ?? u.side.unit?.id ?? u.locator.unitName,
-        exposure: a ? a.exposure : null,
-        level: a ? a.level.name : null,
-        ...!a ? { error: u.side.error ?? "not scored" } : {}
-      });
-    }
-    return { ...column, systemdVersion: policy.systemdVersion, units: map };
-  });
-  return buildTrend(pattern, snapshots);
-}
-
-// src/cli/trend-command.ts
-var DEFAULT_POLICY_PATH3 = ".github/unitgate.json";
-async function runTrendCommand(options, cwd) {
-  let repoDir;
-  try {
-    repoDir = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
-  } catch {
-    return { exitCode: 2, stdout: "", stderr: "unitgate trend: not inside a git repository.\n" };
-  }
-  let policy = builtInPolicy();
-  if (options.policy !== void 0) {
-    const read = readPolicyFile((0, import_node_path6.resolve)(cwd, options.policy), options.policy);
-    if (!read.ok) return { exitCode: 2, stdout: "", stderr: `unitgate trend: ${read.message}
-` };
-    const loaded = loadPolicy(read.text, options.policy);
-    if (!loaded.ok) {
-      return {
-        exitCode: 2,
-        stdout: "",
-        stderr: `unitgate trend: invalid policy ${options.policy}:
-${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
-`
-      };
-    }
-    policy = loaded.policy;
-  }
-  const unitPaths = options.paths.map((p) => (0, import_node_path6.relative)(repoDir, (0, import_node_path6.resolve)(cwd, p)));
-  const messages = [];
-  try {
-    const trend = await collectTrend(repoDir, {
-      pattern: options.tags,
-      limit: options.limit,
-      policy,
-      ...options.policy === void 0 ? { policyPath: DEFAULT_POLICY_PATH3 } : {},
-      ...unitPaths.length > 0 && !unitPaths.includes("") ? { unitPaths } : {},
-      messages
-    });
-    const stdout = options.format === "json" ? renderTrendJson(trend) : options.format === "csv" ? renderTrendCsv(trend) : renderTrendMarkdown(trend, { maxUnits: Number.POSITIVE_INFINITY });
-    return { exitCode: 0, stdout, stderr: messages.map((m) => `unitgate trend: ${m}
-`).join("") };
-  } catch (e) {
-    if (e instanceof GitError) return { exitCode: 2, stdout: "", stderr: `unitgate trend: ${e.message}
-` };
-    throw e;
-  }
 }
 
 // src/cli/parse-values.ts
@@ -30421,6 +19295,9 @@ function parseThreshold(value) {
 }
 
 // src/cli.ts
+function reviewCommands() {
+  return require("./cli-review.js");
+}
 var UsageError = class extends Error {
 };
 function isUtf8Locale(env) {
@@ -30543,7 +19420,7 @@ function buildProgram(cli, result, pending) {
       "--systemd-version <version>",
       `systemd version to score for (${SUPPORTED_VERSIONS.join(", ")}; default: the policy's)`
     )
-  ).action((unit2, opts) => {
+  ).action((unit, opts) => {
     let systemdVersion;
     if (opts.systemdVersion !== void 0) {
       const version = Number(opts.systemdVersion);
@@ -30554,9 +19431,9 @@ function buildProgram(cli, result, pending) {
       }
       systemdVersion = version;
     }
-    const r = runSuggestCommand(
+    const r = reviewCommands().runSuggestCommand(
       {
-        unit: unit2,
+        unit,
         ...opts.profile !== void 0 ? { profile: opts.profile } : {},
         ...opts.policy !== void 0 ? { policy: opts.policy } : {},
         ...systemdVersion !== void 0 ? { systemdVersion } : {}
@@ -30579,7 +19456,7 @@ function buildProgram(cli, result, pending) {
     ).choices(["text", "json", "sarif", "markdown", "comment"]).default("text")
   ).action((paths, opts) => {
     pending.push(
-      runCheckCommand(
+      reviewCommands().runCheckCommand(
         {
           paths,
           ...opts.base !== void 0 ? { base: opts.base } : {},
@@ -30609,7 +19486,7 @@ function buildProgram(cli, result, pending) {
     if (!/^\d+$/.test(opts.limit ?? "") || limit < 1 || limit > 1e3)
       throw new UsageError(`--limit takes a number of tags from 1 to 1000, not ${opts.limit}`);
     pending.push(
-      runTrendCommand(
+      reviewCommands().runTrendCommand(
         {
           paths,
           tags: opts.tags ?? "v*",
@@ -30669,7 +19546,7 @@ function writeAll(fd, data) {
   let buf = data;
   while (buf.length > 0 && !outputClosed) {
     try {
-      const n = (0, import_node_fs6.writeSync)(fd, buf);
+      const n = (0, import_node_fs3.writeSync)(fd, buf);
       buf = buf.subarray(n);
     } catch (e) {
       const code = e.code;

@@ -46430,28 +46430,30 @@ function unitNameToPath(name) {
 }
 function dropInNames(name) {
   const out = [];
-  const visit = (current) => {
-    out.push(current);
-    const parts = parseUnitName(current);
-    if (!parts) return;
-    const isInstance = parts.instance !== void 0 && parts.instance !== "";
-    if (isInstance) visit(`${parts.prefix}@.${parts.type}`);
-    let prefix = parts.prefix;
-    let chopped = false;
-    for (; ; ) {
-      const dash = prefix.lastIndexOf("-");
-      if (dash <= 0) return;
-      if (dash + 1 < prefix.length || chopped) {
-        prefix = prefix.slice(0, dash + 1);
-        break;
-      }
-      prefix = prefix.slice(0, dash);
-      chopped = true;
-    }
-    visit(buildUnitName(prefix, isInstance ? parts.instance : void 0, parts.type));
-  };
-  visit(name);
+  addDropInNames(name, parseUnitName(name), out);
   return out;
+}
+function addDropInNames(name, parts, out) {
+  out.push(name);
+  if (!parts) return;
+  const { type } = parts;
+  const instance = parts.instance !== void 0 && parts.instance !== "" ? parts.instance : void 0;
+  if (instance !== void 0) {
+    addDropInNames(`${parts.prefix}@.${type}`, { prefix: parts.prefix, instance: "", type }, out);
+  }
+  let prefix = parts.prefix;
+  let chopped = false;
+  for (; ; ) {
+    const dash = prefix.lastIndexOf("-");
+    if (dash <= 0) return;
+    if (dash + 1 < prefix.length || chopped) {
+      prefix = prefix.slice(0, dash + 1);
+      break;
+    }
+    prefix = prefix.slice(0, dash);
+    chopped = true;
+  }
+  addDropInNames(buildUnitName(prefix, instance, type), { prefix, instance, type }, out);
 }
 function isStrictUserName(u) {
   if (u.length === 0 || u.length > 31) return false;
@@ -46517,20 +46519,15 @@ var HOST_VALUES = {
 };
 var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
 function expandSpecifiers(value, ctx) {
-  if (value.indexOf("%") < 0) return { ok: true, value };
-  const parts = parseUnitName(ctx.unitName);
-  const prefix = parts?.prefix ?? ctx.unitName;
-  const instance = parts?.instance ?? "";
-  const dash = prefix.lastIndexOf("-");
+  let next = value.indexOf("%");
+  if (next < 0) return { ok: true, value };
+  let name;
   let out = "";
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c !== "%") {
-      out += c;
-      continue;
-    }
-    const s = value[i + 1];
-    i++;
+  let from = 0;
+  for (; next >= 0; next = value.indexOf("%", from)) {
+    out += value.slice(from, next);
+    const s = value[next + 1];
+    from = next + 2;
     switch (s) {
       case "%":
         out += "%";
@@ -46542,26 +46539,28 @@ function expandSpecifiers(value, ctx) {
         out += ctx.unitName.slice(0, ctx.unitName.lastIndexOf("."));
         break;
       case "p":
-        out += prefix;
+        out += (name ??= unitNameParts(ctx.unitName)).prefix;
         break;
       case "P":
-        out += unescapeUnitNamePart(prefix);
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).prefix);
         break;
       case "i":
-        out += instance;
+        out += (name ??= unitNameParts(ctx.unitName)).instance;
         break;
       case "I":
-        out += unescapeUnitNamePart(instance);
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).instance);
         break;
       case "j":
-        out += dash >= 0 ? prefix.slice(dash + 1) : prefix;
+        out += (name ??= unitNameParts(ctx.unitName)).lastComponent;
         break;
       case "J":
-        out += unescapeUnitNamePart(dash >= 0 ? prefix.slice(dash + 1) : prefix);
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).lastComponent);
         break;
-      case "f":
+      case "f": {
+        const { prefix, instance } = name ??= unitNameParts(ctx.unitName);
         out += unescapeUnitNamePath(instance !== "" ? instance : prefix);
         break;
+      }
       case "d":
         out += `/run/credentials/${ctx.unitName}`;
         break;
@@ -46577,7 +46576,18 @@ function expandSpecifiers(value, ctx) {
       }
     }
   }
+  if (from < value.length) out += value.slice(from);
   return { ok: true, value: out };
+}
+function unitNameParts(unitName) {
+  const parts = parseUnitName(unitName);
+  const prefix = parts?.prefix ?? unitName;
+  const dash = prefix.lastIndexOf("-");
+  return {
+    prefix,
+    instance: parts?.instance ?? "",
+    lastComponent: dash >= 0 ? prefix.slice(dash + 1) : prefix
+  };
 }
 
 // src/core/unit/extract-word.ts
@@ -46631,93 +46641,155 @@ function cunescapeOne(s, at, acceptNul = false) {
   }
   return void 0;
 }
+var WordReader = class {
+  constructor(input, pos = 0) {
+    this.input = input;
+    this.pos = pos;
+  }
+  input;
+  /**
+   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
+   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
+   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
+   */
+  pos;
+  /** The word of the last read() that returned `word`. */
+  word = "";
+  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
+  hasRest() {
+    return this.pos >= 0 && this.pos < this.input.length;
+  }
+  /** The unparsed rest as a string (`undefined` for NULL). */
+  rest() {
+    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
+  }
+  /**
+   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
+   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
+   */
+  read(flags = 0, separators = WHITESPACE) {
+    const input = this.input;
+    const n = input.length;
+    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
+    let i = this.pos;
+    if (i < 0) return "end";
+    for (; ; i++) {
+      if (i >= n) {
+        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
+        return this.found("", -1);
+      }
+      if (!isSeparator(separators, input.charCodeAt(i))) break;
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
+    }
+    let word = "";
+    let quote2 = null;
+    let backslash = false;
+    for (; ; ) {
+      if (!backslash) {
+        const start = i;
+        if (quote2 === null) {
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === 92 || isSeparator(separators, code)) break;
+            if (unquote && (code === 34 || code === 39)) break;
+          }
+        } else {
+          const q = quote2.charCodeAt(0);
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === q || code === 92) break;
+          }
+        }
+        if (i > start) word += input.slice(start, i);
+      }
+      const c = input[i];
+      if (backslash) {
+        if (c === void 0) {
+          if (flags & EXTRACT_UNESCAPE_RELAX && (quote2 === null || flags & EXTRACT_RELAX))
+            return this.found(word + "\\", -1);
+          if (flags & EXTRACT_RELAX) return this.found(word, -1);
+          return "error";
+        }
+        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
+          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
+          if (u) {
+            word += u.char;
+            i += u.length - 1;
+          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
+            word += c;
+          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
+          else return "error";
+        } else word += c;
+        backslash = false;
+        i++;
+        continue;
+      }
+      if (quote2 !== null) {
+        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
+        i++;
+        if (c === quote2) quote2 = null;
+        else backslash = true;
+        continue;
+      }
+      if (c === void 0) return this.found(word, -1);
+      i++;
+      if ((c === '"' || c === "'") && unquote) quote2 = c;
+      else if (c === "\\") backslash = true;
+      else {
+        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
+        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
+        return this.found(word, i >= n ? -1 : i);
+      }
+    }
+  }
+  /**
+   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
+   * whatever the other flags, a word is then just a run of other characters, and this scans it with
+   * fewer checks per character.
+   */
+  readPlain() {
+    const input = this.input;
+    const n = input.length;
+    let i = this.pos;
+    if (i < 0) return "end";
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    if (i >= n) return "end";
+    const start = i;
+    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
+    const word = input.slice(start, i);
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    return this.found(word, i >= n ? -1 : i);
+  }
+  found(word, pos) {
+    this.word = word;
+    this.pos = pos;
+    return "word";
+  }
+};
+var END_STEP = Object.freeze({ kind: "end" });
+var ERROR_STEP = Object.freeze({ kind: "error" });
 function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
-  const n = input.length;
-  const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
-  let i = 0;
-  for (; ; i++) {
-    if (i >= n)
-      return flags & EXTRACT_DONT_COALESCE_SEPARATORS ? { kind: "word", word: "", rest: void 0 } : { kind: "end" };
-    if (!isSeparator(separators, input.charCodeAt(i))) break;
-    if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return { kind: "word", word: "", rest: input.slice(i + 1) };
-  }
-  let word = "";
-  let quote2 = null;
-  let backslash = false;
-  for (; ; ) {
-    if (!backslash) {
-      const start = i;
-      if (quote2 === null) {
-        for (; i < n; i++) {
-          const code = input.charCodeAt(i);
-          if (code === 92 || isSeparator(separators, code)) break;
-          if (unquote && (code === 34 || code === 39)) break;
-        }
-      } else {
-        const q = quote2.charCodeAt(0);
-        for (; i < n; i++) {
-          const code = input.charCodeAt(i);
-          if (code === q || code === 92) break;
-        }
-      }
-      if (i > start) word += input.slice(start, i);
-    }
-    const c = input[i];
-    if (backslash) {
-      if (c === void 0) {
-        if (flags & EXTRACT_UNESCAPE_RELAX && (quote2 === null || flags & EXTRACT_RELAX)) {
-          word += "\\";
-          return { kind: "word", word, rest: void 0 };
-        }
-        if (flags & EXTRACT_RELAX) return { kind: "word", word, rest: void 0 };
-        return { kind: "error" };
-      }
-      if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
-        const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
-        if (u) {
-          word += u.char;
-          i += u.length - 1;
-        } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
-          word += c;
-        else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
-        else return { kind: "error" };
-      } else word += c;
-      backslash = false;
-      i++;
-      continue;
-    }
-    if (quote2 !== null) {
-      if (c === void 0)
-        return flags & EXTRACT_RELAX ? { kind: "word", word, rest: void 0 } : { kind: "error" };
-      i++;
-      if (c === quote2) quote2 = null;
-      else backslash = true;
-      continue;
-    }
-    if (c === void 0) return { kind: "word", word, rest: void 0 };
-    i++;
-    if ((c === '"' || c === "'") && unquote) quote2 = c;
-    else if (c === "\\") backslash = true;
-    else {
-      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return { kind: "word", word, rest: input.slice(i) };
-      while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
-      return { kind: "word", word, rest: i >= n ? void 0 : input.slice(i) };
-    }
-  }
+  const reader = new WordReader(input);
+  const kind = reader.read(flags, separators);
+  if (kind === "end") return END_STEP;
+  if (kind === "error") return ERROR_STEP;
+  return { kind: "word", word: reader.word, rest: reader.rest() };
+}
+function isWhitespaceCode(code) {
+  return code === 32 || code === 9 || code === 10 || code === 13;
 }
 function isSeparator(separators, code) {
-  if (separators === WHITESPACE) return code === 32 || code === 9 || code === 10 || code === 13;
+  if (separators === WHITESPACE) return isWhitespaceCode(code);
   return separators.indexOf(String.fromCharCode(code)) >= 0;
 }
 function extractAllWords(value, flags) {
   const words = [];
-  let rest = value;
-  while (rest !== void 0) {
-    const step = extractFirstWordRaw(rest, flags);
-    if (step.kind === "end") break;
-    if (step.kind === "error") return { words, invalid: true };
-    words.push(step.word);
-    rest = step.rest;
+  const reader = new WordReader(value);
+  for (; ; ) {
+    const kind = reader.read(flags);
+    if (kind === "end") break;
+    if (kind === "error") return { words, invalid: true };
+    words.push(reader.word);
   }
   return { words, invalid: false };
 }
@@ -46740,32 +46812,49 @@ var ERRNO_NAMES = new Set(
 );
 
 // src/core/security/exec-command.ts
-var isWhitespace = (c) => c !== void 0 && WHITESPACE.includes(c);
 function isSafeString(s) {
   return !/[\x01-\x1f"'\\\x7f]/.test(s);
 }
-function extractExecWord(p, messages, rvalue) {
-  const step = extractFirstWordRaw(p, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
-  if (step.kind !== "error") return step;
-  const relaxed = extractFirstWordRaw(p, EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX);
-  if (relaxed.kind === "word") {
-    messages.push({ severity: "warning", message: `Ignoring unknown escape sequences: "${relaxed.word}"` });
-    return relaxed;
+function extractExecWord(reader, messages, rvalue) {
+  const kind = reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+  if (kind !== "error") return kind;
+  if (reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX) === "word") {
+    messages.push({ severity: "warning", message: `Ignoring unknown escape sequences: "${reader.word}"` });
+    return "word";
   }
   messages.push({ severity: "error", message: `Unbalanced quoting, ignoring: "${rvalue}"` });
-  return { kind: "error" };
+  return "error";
 }
+function expandWord(text2, options) {
+  return text2.indexOf("%") < 0 ? void 0 : options.expand(text2);
+}
+function isValidExecutablePath(path) {
+  return path.length <= SHORT_PATH_UNITS || isValidPath(path);
+}
+var SHORT_PATH_UNITS = Math.floor(255 / 3);
+function refuse(result, ignore, what, detail) {
+  result.messages.push({
+    severity: ignore ? "warning" : "error",
+    message: `${what}${ignore ? ", ignoring" : ""}: ${detail}`
+  });
+  result.fatal = !ignore;
+  return result;
+}
+function isLoneAt(input, at) {
+  return at === input.length || isWhitespaceCode(input.charCodeAt(at));
+}
+var SPECIAL_CHARACTERS = /["'\\%;]/;
 function parseExecLine(rvalue, options) {
   const result = { commands: 0, fatal: false, messages: [] };
   const { messages } = result;
-  let p = rvalue;
+  const reader = new WordReader(rvalue);
+  const plain = !SPECIAL_CHARACTERS.test(rvalue);
   let semicolon;
   do {
     semicolon = false;
-    const first = extractExecWord(p ?? "", messages, rvalue);
-    if (first.kind !== "word") return result;
-    p = first.rest;
-    if (first.word === ";") {
+    const first = plain ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
+    if (first !== "word") return result;
+    if (reader.word === ";") {
       semicolon = true;
       continue;
     }
@@ -46774,7 +46863,7 @@ function parseExecLine(rvalue, options) {
     let noEnvExpand = false;
     let privileged = "";
     let viaShell = false;
-    let f = first.word;
+    let f = reader.word;
     for (; ; f = f.slice(1)) {
       const c = f[0];
       if (c === "-" && !ignore) ignore = true;
@@ -46786,56 +46875,73 @@ function parseExecLine(rvalue, options) {
       else if (c === "|" && options.extraPrefixes.includes("|") && !viaShell) viaShell = true;
       else break;
     }
-    const refuse = (what, detail) => {
-      messages.push({
-        severity: ignore ? "warning" : "error",
-        message: `${what}${ignore ? ", ignoring" : ""}: ${detail}`
-      });
-      result.fatal = !ignore;
-      return result;
-    };
-    const expanded = options.expand(f);
-    if (!expanded.ok) return refuse(`Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
-    const path = expanded.value;
+    const expanded = plain ? void 0 : expandWord(f, options);
+    if (expanded !== void 0 && !expanded.ok)
+      return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
+    const path = expanded === void 0 ? f : expanded.value;
     if (!viaShell) {
-      if (path === "") return refuse("Empty path in command line", `'${rvalue}'`);
-      if (!isSafeString(path)) return refuse("Executable name contains special characters", path);
-      if (path.endsWith("/")) return refuse("Executable path specifies a directory", path);
-      if (!(path.startsWith("/") ? isValidPath(path) : isValidFilename(path)))
-        return refuse("Neither a valid executable name nor an absolute path", path);
+      if (path === "") return refuse(result, ignore, "Empty path in command line", `'${rvalue}'`);
+      if (!isSafeString(path))
+        return refuse(result, ignore, "Executable name contains special characters", path);
+      if (path.endsWith("/")) return refuse(result, ignore, "Executable path specifies a directory", path);
+      if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
+        return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
+    }
+    if (plain) {
+      if (separateArgv0 && !reader.hasRest())
+        return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
+      result.commands++;
+      return result;
     }
     let argc = separateArgv0 ? 0 : 1;
-    while (p !== void 0 && p !== "") {
-      if (p[0] === ";" && (p.length === 1 || isWhitespace(p[1]))) {
-        p = skipWhitespace(p.slice(1));
+    while (reader.hasRest()) {
+      const at = reader.pos;
+      const c = rvalue.charCodeAt(at);
+      if (c === 59 && isLoneAt(rvalue, at + 1)) {
+        reader.pos = skipWhitespace(rvalue, at + 1);
         semicolon = true;
         break;
       }
-      if (p[0] === "\\" && p[1] === ";" && (p.length === 2 || isWhitespace(p[2]))) {
-        p = skipWhitespace(p.slice(2));
+      if (c === 92 && rvalue.charCodeAt(at + 1) === 59 && isLoneAt(rvalue, at + 2)) {
+        reader.pos = skipWhitespace(rvalue, at + 2);
         argc++;
         continue;
       }
-      const word = extractExecWord(p, messages, rvalue);
-      if (word.kind === "end") break;
-      if (word.kind === "error") {
+      const end = plainWordEnd(rvalue, at);
+      if (end >= 0) {
+        reader.pos = skipWhitespace(rvalue, end);
+        argc++;
+        continue;
+      }
+      const kind = extractExecWord(reader, messages, rvalue);
+      if (kind === "end") break;
+      if (kind === "error") {
         result.fatal = !ignore;
         return result;
       }
-      p = word.rest;
-      if (!options.expand(word.word).ok)
-        return refuse(`Failed to resolve unit specifiers in ${word.word}`, "unknown specifier");
+      const word = reader.word;
+      const r = expandWord(word, options);
+      if (r !== void 0 && !r.ok)
+        return refuse(result, ignore, `Failed to resolve unit specifiers in ${word}`, "unknown specifier");
       argc++;
     }
-    if (argc === 0) return refuse("Empty executable name or zeroeth argument", rvalue);
+    if (argc === 0) return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
     result.commands++;
   } while (semicolon);
   return result;
 }
-function skipWhitespace(s) {
-  let i = 0;
-  while (i < s.length && isWhitespace(s[i])) i++;
-  return s.slice(i);
+function plainWordEnd(s, at) {
+  for (let i = at; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isWhitespaceCode(c)) return i;
+    if (c === 34 || c === 39 || c === 92 || c === 37) return -1;
+  }
+  return s.length;
+}
+function skipWhitespace(s, from) {
+  let i = from;
+  while (i < s.length && isWhitespaceCode(s.charCodeAt(i))) i++;
+  return i;
 }
 
 // src/core/security/credentials.ts
@@ -46956,7 +47062,13 @@ var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", 
 var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
 var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
 var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
+var BOOLEAN_WORDS = new Map([
+  ...[...TRUE_WORDS].map((w) => [w, true]),
+  ...[...FALSE_WORDS].map((w) => [w, false])
+]);
 function parseBoolean(value) {
+  const exact = BOOLEAN_WORDS.get(value);
+  if (exact !== void 0) return exact;
   const v = value.toLowerCase();
   if (TRUE_WORDS.has(v)) return true;
   if (FALSE_WORDS.has(v)) return false;
@@ -47066,16 +47178,22 @@ function parseCapabilities(ctx, value) {
     value,
     EXTRACT_UNQUOTE | (ctx.traits.capabilityListRelaxed ? EXTRACT_RELAX : 0)
   );
-  let sum = 0n;
+  let low = 0;
+  let high = 0;
   for (const word of words) {
     let bit;
-    if (/^[0-9]+$/.test(word)) {
+    if (isDigit(word.charCodeAt(0)) && /^[0-9]+$/.test(word)) {
       const n = Number(word);
       if (n <= ctx.traits.maxCapabilityNumber) bit = n;
     } else bit = ctx.capabilityNames.get(word.toUpperCase());
-    if (bit !== void 0) sum |= 1n << BigInt(bit);
+    if (bit === void 0) continue;
+    if (bit < 32) low |= 1 << bit;
+    else high |= 1 << bit - 32;
   }
-  return sum;
+  return BigInt(high >>> 0) << 32n | BigInt(low >>> 0);
+}
+function isDigit(code) {
+  return code >= 48 && code <= 57;
 }
 function capabilitySet(field) {
   const initial = field === "capabilityBoundingSet" ? CAP_ALL : 0n;
@@ -47132,7 +47250,16 @@ var handleRestrictAddressFamilies = (ctx, a) => {
   if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
   return "ok";
 };
+var namespaceAllMasks = /* @__PURE__ */ new WeakMap();
 function namespaceAllMask(traits) {
+  let mask = namespaceAllMasks.get(traits);
+  if (mask === void 0) {
+    mask = computeNamespaceAllMask(traits);
+    namespaceAllMasks.set(traits, mask);
+  }
+  return mask;
+}
+function computeNamespaceAllMask(traits) {
   let mask = 0;
   for (const [name, flag] of Object.entries(NAMESPACE_FLAGS)) {
     if (name === "time" && !traits.namespaceAllIncludesTime) continue;
@@ -47207,10 +47334,10 @@ var handleSystemCallFilter = (ctx, a) => {
     invert = true;
     value = value.slice(1);
   }
-  const groups2 = ctx.profile.data.syscallGroups;
+  const groups2 = ctx.syscallGroups;
   if (!s.systemCallFilter) {
     s.systemCallFilter = { allowList: !invert, names: /* @__PURE__ */ new Set() };
-    if (!invert) for (const name of groups2["@default"] ?? []) s.systemCallFilter.names.add(name);
+    if (!invert) for (const name of groups2.get("@default") ?? []) s.systemCallFilter.names.add(name);
   }
   const filter = s.systemCallFilter;
   const { words, invalid } = extractWords(value, false);
@@ -47228,7 +47355,7 @@ var handleSystemCallFilter = (ctx, a) => {
       warn(ctx, a, `Failed to parse system call, ignoring: ${parsed.name}`);
       continue;
     }
-    const members = parsed.name.startsWith("@") ? groups2[parsed.name] : [parsed.name];
+    const members = parsed.name.startsWith("@") ? groups2.get(parsed.name) : [parsed.name];
     if (!members) {
       warn(ctx, a, `Unknown system call group, ignoring: ${parsed.name}`);
       continue;
@@ -47437,16 +47564,19 @@ function ipFilterPath(field) {
     return "ok";
   };
 }
+function execOptions(ctx) {
+  return ctx.execOptions ??= {
+    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+    expand: (text2) => expand2(ctx, text2)
+  };
+}
 function execCommands(field) {
   return (ctx, a) => {
     if (a.value === "") {
       if (field) ctx.facts[field] = 0;
       return "ok";
     }
-    const r = parseExecLine(a.value, {
-      extraPrefixes: ctx.traits.execCommandExtraPrefixes,
-      expand: (text2) => expand2(ctx, text2)
-    });
+    const r = parseExecLine(a.value, execOptions(ctx));
     for (const m of r.messages) {
       if (m.severity === "error") fatal(ctx, a, m.message);
       else warn(ctx, a, m.message);
@@ -47501,9 +47631,9 @@ function factBoolean(field) {
 }
 function credential(kind, encrypted) {
   return (ctx, a) => {
-    const map = kind === "load" ? ctx.facts.loadCredentials : ctx.facts.setCredentials;
+    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
     const apply = kind === "load" ? applyLoadCredential : applySetCredential;
-    const r = apply(map, a.value, encrypted, (text2) => expand2(ctx, text2));
+    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
     return r.ok ? "ok" : warn(ctx, a, r.message);
   };
 }
@@ -47674,45 +47804,51 @@ var DIRECTIVES = {
   Where: d("mount", factPath("where")),
   ExtraOptions: d("automount", factPrintfString("extraOptions"))
 };
-function inScope(scope, section, type) {
+function scopeSection(scope, type) {
   const own = TYPE_SECTION[type];
   switch (scope) {
     case "unit":
-      return section === "Unit";
+      return "Unit";
     case "exec":
-      return HAS_EXEC_CONTEXT.has(type) && section === own;
-    case "cgroup":
-      return HAS_CGROUP_CONTEXT.has(type) && section === own;
     case "kill":
-      return HAS_EXEC_CONTEXT.has(type) && section === own;
+      return HAS_EXEC_CONTEXT.has(type) ? own : void 0;
+    case "cgroup":
+      return HAS_CGROUP_CONTEXT.has(type) ? own : void 0;
     case "service":
-      return type === "service" && section === "Service";
+      return type === "service" ? "Service" : void 0;
     case "socket":
-      return type === "socket" && section === "Socket";
+      return type === "socket" ? "Socket" : void 0;
     case "service-or-mount":
-      return type === "service" && section === "Service" || type === "mount" && section === "Mount";
+      return type === "service" ? "Service" : type === "mount" ? "Mount" : void 0;
     case "service-or-socket":
-      return type === "service" && section === "Service" || type === "socket" && section === "Socket";
+      return type === "service" ? "Service" : type === "socket" ? "Socket" : void 0;
     case "automount":
-      return type === "automount" && section === "Automount";
+      return type === "automount" ? "Automount" : void 0;
     case "timer":
-      return type === "timer" && section === "Timer";
+      return type === "timer" ? "Timer" : void 0;
     case "path":
-      return type === "path" && section === "Path";
+      return type === "path" ? "Path" : void 0;
     case "mount":
-      return type === "mount" && section === "Mount" || type === "swap" && section === "Swap" || type === "automount" && section === "Automount";
+      return type === "mount" ? "Mount" : type === "swap" ? "Swap" : type === "automount" ? "Automount" : void 0;
     default:
-      return false;
+      return void 0;
   }
 }
 var directiveTables = /* @__PURE__ */ new WeakMap();
-function directivesFor(traits) {
-  let table = directiveTables.get(traits);
+function directivesFor(traits, type) {
+  let byType = directiveTables.get(traits);
+  if (!byType) {
+    byType = /* @__PURE__ */ new Map();
+    directiveTables.set(traits, byType);
+  }
+  let table = byType.get(type);
   if (!table) {
     table = /* @__PURE__ */ new Map();
-    for (const [name, spec] of Object.entries(DIRECTIVES))
-      table.set(name, { scope: spec.scope, handler: spec.handler(traits) });
-    directiveTables.set(traits, table);
+    for (const [name, spec] of Object.entries(DIRECTIVES)) {
+      const section = scopeSection(spec.scope, type);
+      if (section !== void 0) table.set(name, { name, section, handler: spec.handler(traits) });
+    }
+    byType.set(type, table);
   }
   return table;
 }
@@ -47734,7 +47870,8 @@ function profileCache(profile) {
       known,
       families,
       archs: new Set(profile.data.syscallArchitectures),
-      syscalls: new Set(profile.data.knownSyscalls)
+      syscalls: new Set(profile.data.knownSyscalls),
+      groups: new Map(Object.entries(profile.data.syscallGroups))
     };
     profileCaches.set(profile, c);
   }
@@ -47745,64 +47882,66 @@ function isPerpetual(unit3) {
   if (unit3.type !== "mount" && unit3.type !== "slice") return false;
   return PERPETUAL_UNITS.some((n) => unit3.names.includes(n) && n.endsWith(`.${unit3.type}`));
 }
+var SettingsRecord = class {
+  constructor(unit3, traits) {
+    const type = unit3.type;
+    const exec = HAS_EXEC_CONTEXT.has(type);
+    this.unitId = unit3.id;
+    this.unitType = type;
+    this.hasExecContext = exec;
+    this.hasCgroupContext = HAS_CGROUP_CONTEXT.has(type);
+    this.defaultDependencies = !isPerpetual(unit3);
+    this.notifyAccess = "none";
+    this.user = void 0;
+    this.dynamicUser = false;
+    this.supplementaryGroups = [];
+    this.ambientCapabilities = 0n;
+    this.capabilityBoundingSet = CAP_ALL;
+    this.keyringMode = exec ? type === "service" ? "private" : "shared" : "inherit";
+    this.protectProc = "default";
+    this.procSubset = "all";
+    this.privateDevices = false;
+    this.privateMounts = exec && traits.privateMountsTristate ? void 0 : false;
+    this.privateNetwork = false;
+    this.privateTmp = "no";
+    this.privateUsers = "no";
+    this.protectControlGroups = "no";
+    this.protectHostname = "no";
+    this.protectKernelModules = false;
+    this.protectKernelTunables = false;
+    this.protectKernelLogs = false;
+    this.protectClock = false;
+    this.lockPersonality = false;
+    this.memoryDenyWriteExecute = false;
+    this.noNewPrivileges = false;
+    this.removeIpc = false;
+    this.restrictRealtime = false;
+    this.restrictSuidSgid = false;
+    this.protectHome = "no";
+    this.protectSystem = "no";
+    this.rootDirectory = void 0;
+    this.rootImage = void 0;
+    this.umask = exec ? 18 : 2;
+    this.addressFamilies = void 0;
+    this.addressFamiliesAllowList = false;
+    this.restrictNamespaces = NAMESPACES_UNSET;
+    this.systemCallArchitectures = /* @__PURE__ */ new Set();
+    this.systemCallFilter = void 0;
+    this.delegate = false;
+    this.devicePolicy = HAS_CGROUP_CONTEXT.has(type) ? "auto" : void 0;
+    this.deviceAllow = [];
+    this.ipAddressDenyAll = false;
+    this.ipAddressAllowLocalhost = false;
+    this.ipAddressAllowOther = false;
+    this.ipCustomFilters = false;
+    this.provenance = /* @__PURE__ */ new Map();
+    this.applied = /* @__PURE__ */ new Map();
+    this.implied = /* @__PURE__ */ new Map();
+    this.typeSection = void 0;
+  }
+};
 function defaultSettings(unit3, traits) {
-  const type = unit3.type;
-  const exec = HAS_EXEC_CONTEXT.has(type);
-  return {
-    unitId: unit3.id,
-    unitType: type,
-    hasExecContext: exec,
-    hasCgroupContext: HAS_CGROUP_CONTEXT.has(type),
-    defaultDependencies: !isPerpetual(unit3),
-    notifyAccess: "none",
-    user: void 0,
-    dynamicUser: false,
-    supplementaryGroups: [],
-    ambientCapabilities: 0n,
-    capabilityBoundingSet: CAP_ALL,
-    // service_init() makes system services private; exec_context_init() leaves others shared.
-    keyringMode: exec ? type === "service" ? "private" : "shared" : "inherit",
-    protectProc: "default",
-    procSubset: "all",
-    privateDevices: false,
-    privateMounts: exec && traits.privateMountsTristate ? void 0 : false,
-    privateNetwork: false,
-    privateTmp: "no",
-    privateUsers: "no",
-    protectControlGroups: "no",
-    protectHostname: "no",
-    protectKernelModules: false,
-    protectKernelTunables: false,
-    protectKernelLogs: false,
-    protectClock: false,
-    lockPersonality: false,
-    memoryDenyWriteExecute: false,
-    noNewPrivileges: false,
-    removeIpc: false,
-    restrictRealtime: false,
-    restrictSuidSgid: false,
-    protectHome: "no",
-    protectSystem: "no",
-    rootDirectory: void 0,
-    rootImage: void 0,
-    umask: exec ? 18 : 2,
-    addressFamilies: void 0,
-    addressFamiliesAllowList: false,
-    restrictNamespaces: NAMESPACES_UNSET,
-    systemCallArchitectures: /* @__PURE__ */ new Set(),
-    systemCallFilter: void 0,
-    delegate: false,
-    devicePolicy: HAS_CGROUP_CONTEXT.has(type) ? "auto" : void 0,
-    deviceAllow: [],
-    ipAddressDenyAll: false,
-    ipAddressAllowLocalhost: false,
-    ipAddressAllowOther: false,
-    ipCustomFilters: false,
-    provenance: /* @__PURE__ */ new Map(),
-    applied: /* @__PURE__ */ new Map(),
-    implied: /* @__PURE__ */ new Map(),
-    typeSection: void 0
-  };
+  return new SettingsRecord(unit3, traits);
 }
 function deriveSecuritySettings(unit3, profile) {
   const traits = profile.traits;
@@ -47824,8 +47963,6 @@ function deriveSecuritySettings(unit3, profile) {
       busName: void 0,
       pamName: void 0,
       killMode: "control-group",
-      loadCredentials: /* @__PURE__ */ new Map(),
-      setCredentials: /* @__PURE__ */ new Map(),
       mountImages: 0,
       listens: 0,
       timerTriggers: 0,
@@ -47842,12 +47979,13 @@ function deriveSecuritySettings(unit3, profile) {
     familyNames: cache2.families,
     syscallArchitectures: cache2.archs,
     knownSyscalls: cache2.syscalls,
+    syscallGroups: cache2.groups,
     ipPrefixes: { allow: [], deny: [] },
     ipFilterPaths: { ingress: 0, egress: 0 },
     specifierContext: { unitName: unit3.id, scope: "system", extra: traits.extraSpecifiers }
   };
   const ownSection = TYPE_SECTION[unit3.type];
-  const directives = directivesFor(traits);
+  const directives = directivesFor(traits, unit3.type);
   for (let fileIndex = 0; fileIndex < unit3.files.length; fileIndex++) {
     const file = unit3.files[fileIndex];
     if (!file) continue;
@@ -47862,11 +48000,11 @@ function deriveSecuritySettings(unit3, profile) {
     let stopped = false;
     for (const a of file.assignments) {
       const directive = directives.get(a.key);
-      if (!directive || !inScope(directive.scope, a.section, unit3.type)) continue;
-      const list = s.provenance.get(a.key);
+      if (directive === void 0 || a.section !== directive.section) continue;
+      const list = s.provenance.get(directive.name);
       s.applied.set(a, s.applied.size);
       if (list) list.push(a);
-      else s.provenance.set(a.key, [a]);
+      else s.provenance.set(directive.name, [a]);
       if (directive.handler(ctx, a) === "fatal") {
         stopped = true;
         break;
@@ -47982,7 +48120,7 @@ var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct"
 function verifyUnit(ctx) {
   const { unit: unit3, facts } = ctx;
   const id = unit3.id;
-  const refuse = (why) => ({
+  const refuse2 = (why) => ({
     kind: "bad-setting",
     unitName: id,
     message: `${id}: ${why}
@@ -48004,31 +48142,31 @@ Unit ${id} has a bad unit file setting.`
       let type = facts.type;
       if (type === void 0) type = facts.busName ? "dbus" : facts.execStart > 0 ? "simple" : "oneshot";
       if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === "none")
-        return refuse("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
+        return refuse2("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
       if (type !== "oneshot" && facts.execStart === 0)
-        return refuse(
+        return refuse2(
           "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
         );
       if (!facts.remainAfterExit && facts.execStart === 0 && facts.successAction === "none")
-        return refuse(
+        return refuse2(
           "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing."
         );
       if (type !== "oneshot" && facts.execStart > 1)
-        return refuse(
+        return refuse2(
           "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
         );
       if (type === "oneshot" && ["always", "on-success"].includes(facts.restart))
-        return refuse(
+        return refuse2(
           "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing."
         );
       if (type === "oneshot" && facts.exitType === "cgroup")
-        return refuse(
+        return refuse2(
           "Service has ExitType=cgroup set, which isn't allowed for Type=oneshot services. Refusing."
         );
       if (type === "dbus" && !facts.busName)
-        return refuse("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
+        return refuse2("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
       if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode))
-        return refuse(
+        return refuse2(
           "Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing."
         );
       return void 0;
@@ -48041,13 +48179,13 @@ Unit ${id} has a bad unit file setting.`
       if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
       const matches = hasNameFor(where2);
       if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse("Where= setting doesn't match unit name. Refusing.");
+      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
       if (isApiMountPoint(where2))
-        return refuse(`Cannot create mount unit for API file system ${where2}. Refusing.`);
+        return refuse2(`Cannot create mount unit for API file system ${where2}. Refusing.`);
       const perpetual = unit3.names.includes("-.mount");
-      if (facts.what === void 0 && !perpetual) return refuse("What= setting is missing. Refusing.");
+      if (facts.what === void 0 && !perpetual) return refuse2("What= setting is missing. Refusing.");
       if (facts.pamName && facts.killMode !== "control-group")
-        return refuse("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
+        return refuse2("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
       return void 0;
     }
     case "swap": {
@@ -48055,9 +48193,9 @@ Unit ${id} has a bad unit file setting.`
       if (what === void 0) return loadError("Invalid argument");
       const matches = hasNameFor(what);
       if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse("Value of What= and unit name do not match, not loading.");
+      if (!matches) return refuse2("Value of What= and unit name do not match, not loading.");
       if (facts.pamName && facts.killMode !== "control-group")
-        return refuse("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
+        return refuse2("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
       return void 0;
     }
     case "automount": {
@@ -48066,19 +48204,19 @@ Unit ${id} has a bad unit file setting.`
       if (pathEqual(where2, "/")) return loadError("Cannot assign requested address");
       const matches = hasNameFor(where2);
       if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse("Where= setting doesn't match unit name. Refusing.");
+      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
       const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
-      if (reserved) return refuse(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
+      if (reserved) return refuse2(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
       return void 0;
     }
     case "slice":
       return isValidSliceName(id) ? void 0 : loadError("Invalid argument");
     case "socket":
-      return facts.listens === 0 ? refuse("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
+      return facts.listens === 0 ? refuse2("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
     case "timer":
-      return facts.timerTriggers === 0 ? refuse("Timer unit lacks value setting. Refusing.") : void 0;
+      return facts.timerTriggers === 0 ? refuse2("Timer unit lacks value setting. Refusing.") : void 0;
     case "path":
-      return facts.pathTriggers === 0 ? refuse("Path unit lacks path setting. Refusing.") : void 0;
+      return facts.pathTriggers === 0 ? refuse2("Path unit lacks path setting. Refusing.") : void 0;
     default:
       return void 0;
   }
@@ -48096,16 +48234,20 @@ var CAP_SYS_MODULE = 16;
 var CAP_SYSLOG = 34;
 var CAP_SYS_TIME = 25;
 var CAP_WAKE_ALARM = 35;
+var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
+var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U64;
+var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U64;
+var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
 function patchExecContext(ctx) {
   const { s, traits, facts } = ctx;
   const imply = (setting, cause) => {
     const by = s.provenance.get(cause)?.at(-1);
     if (by) s.implied.set(setting, by);
   };
-  if (s.privateDevices) s.capabilityBoundingSet &= ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
-  if (s.protectKernelModules) s.capabilityBoundingSet &= ~CAP(CAP_SYS_MODULE) & U64;
-  if (s.protectKernelLogs) s.capabilityBoundingSet &= ~CAP(CAP_SYSLOG) & U64;
-  if (s.protectClock) s.capabilityBoundingSet &= ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
+  if (s.privateDevices) s.capabilityBoundingSet &= KEEP_WITHOUT_DEVICES;
+  if (s.protectKernelModules) s.capabilityBoundingSet &= KEEP_WITHOUT_MODULES;
+  if (s.protectKernelLogs) s.capabilityBoundingSet &= KEEP_WITHOUT_SYSLOG;
+  if (s.protectClock) s.capabilityBoundingSet &= KEEP_WITHOUT_CLOCK;
   if (s.dynamicUser) {
     if (s.user === void 0) {
       const prefix = parseUnitName(s.unitId)?.prefix ?? s.unitId;
@@ -48144,7 +48286,9 @@ function patchExecContext(ctx) {
     }
     if (s.protectClock) addDeviceAllow(ctx, "char-rtc", "r", s.provenance.get("ProtectClock")?.at(-1));
     const tpm = traits.tpmDeviceAllow;
-    const encrypted = [...facts.loadCredentials.values(), ...facts.setCredentials.values()].some((e) => e);
+    const encrypted = [facts.loadCredentials, facts.setCredentials].some(
+      (map) => map !== void 0 && [...map.values()].some((e) => e)
+    );
     if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
   }
 }
@@ -48491,6 +48635,14 @@ function buildTable(profile, policy) {
     weightSum += weight[i];
   }
   if (weightSum > 4294967295) bigArithmetic = true;
+  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
+  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
+  for (let i = 0; i < n; i++) {
+    for (let b = 0; b < BADNESS_SLOTS; b++) {
+      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i], range[i]);
+      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i] * 100, range[i]);
+    }
+  }
   const byNameRank = assessors.map((_a, i) => i).sort(
     (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
   );
@@ -48512,6 +48664,8 @@ function buildTable(profile, policy) {
     badRank: bad.map(rankOf),
     naRank: na.map(rankOf),
     bigArithmetic,
+    badnessShare,
+    scaledShare,
     texts: sortedTexts,
     textRank,
     nameRank,
@@ -48519,6 +48673,7 @@ function buildTable(profile, policy) {
     levelOf
   };
 }
+var BADNESS_SLOTS = 11;
 function divRoundUp(a, b) {
   return Math.floor((a + b - 1) / b);
 }
@@ -48581,7 +48736,7 @@ function assessUnit(s, profile, policy) {
         description = null;
         rank = -1;
       }
-      badnessSum += divRoundUp(badness * weight, range);
+      badnessSum += badness < BADNESS_SLOTS ? t.badnessShare[index * BADNESS_SLOTS + badness] : divRoundUp(badness * weight, range);
       weightSum += weight;
     }
     if (v.description !== void 0) {
@@ -48608,10 +48763,8 @@ function assessUnit(s, profile, policy) {
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
-      const share = divRoundUp(
-        divRoundUp(b * t.weight[i] * 100, t.range[i]),
-        weightSum
-      );
+      const scaled = b < BADNESS_SLOTS ? t.scaledShare[i * BADNESS_SLOTS + b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
+      const share = divRoundUp(scaled, weightSum);
       exposureColumn[i] = formatTenths(share);
     }
     exposure2 = divRoundUp(badnessSum * 100, weightSum);
@@ -49711,11 +49864,6 @@ function isBlank(c) {
 function isSafeString2(s) {
   return !/[\x01-\x1f"'\\\x7f]/.test(s);
 }
-function endsEscaped(s) {
-  let n = 0;
-  for (let i = s.length - 1; i >= 0 && s.charCodeAt(i) === 92; i--) n++;
-  return n % 2 === 1;
-}
 function lineContentEnd(text2, pos) {
   const n = text2.length;
   for (; pos < n; pos++) {
@@ -49735,85 +49883,212 @@ function skipLineEnding(text2, pos) {
   }
   return pos;
 }
-function parseUnitFile(text2, file, knownSections) {
-  const result = { file, assignments: [], sections: [], diagnostics: [] };
-  let section = null;
-  let sectionLine = 0;
-  let sectionIgnored = false;
-  let continuation = null;
-  let continuationLine = 0;
-  let continuationColumn = 0;
-  let bomSeen = false;
-  const warn2 = (line, column, message) => {
-    result.diagnostics.push({ file, line, column, severity: "warning", message });
-  };
-  const mayHaveInvalidUtf8 = text2.indexOf("�") >= 0;
-  const parseLine = (logical, startLine, startColumn) => {
-    let begin = 0;
-    let end = logical.length;
-    while (begin < end && isBlank(logical.charCodeAt(begin))) begin++;
+var AssignmentRecord = class {
+  file;
+  line;
+  column;
+  section;
+  sectionLine;
+  key;
+  value;
+  constructor(file, line, column, section, sectionLine, key, value) {
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.section = section;
+    this.sectionLine = sectionLine;
+    this.key = key;
+    this.value = value;
+  }
+};
+var DiagnosticRecord = class {
+  file;
+  line;
+  column;
+  severity;
+  message;
+  constructor(file, line, column, severity, message) {
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.severity = severity;
+    this.message = message;
+  }
+};
+var SectionRecord = class {
+  name;
+  line;
+  constructor(name, line) {
+    this.name = name;
+    this.line = line;
+  }
+};
+var ParsedUnitFileRecord = class {
+  file;
+  assignments;
+  sections;
+  diagnostics;
+  constructor(file) {
+    this.file = file;
+    this.assignments = new Array();
+    this.sections = new Array();
+    this.diagnostics = new Array();
+  }
+};
+function unreadableFile(file, message) {
+  const result = new ParsedUnitFileRecord(file);
+  result.diagnostics.push(new DiagnosticRecord(file, 1, 1, "warning", message));
+  return result;
+}
+var UnitFileParser = class {
+  constructor(text2, file, knownSections) {
+    this.text = text2;
+    this.file = file;
+    this.knownSections = knownSections;
+    this.result = new ParsedUnitFileRecord(file);
+    this.nextInvalid = text2.indexOf("�");
+    this.mayHaveInvalidUtf8 = this.nextInvalid >= 0;
+  }
+  text;
+  file;
+  knownSections;
+  result;
+  section = null;
+  sectionLine = 0;
+  sectionIgnored = false;
+  /** Whether the text has a U+FFFD (an invalid UTF-8 sequence) at all. */
+  mayHaveInvalidUtf8;
+  /** Where the next U+FFFD in the text is, at or after the line last looked at. */
+  nextInvalid;
+  /** Where the next `=` in the text is, at or after the assignment last looked at (see firstEquals()). */
+  nextEquals = -1;
+  warn(line, column, message) {
+    this.result.diagnostics.push(new DiagnosticRecord(this.file, line, column, "warning", message));
+  }
+  fail(line, column, message, reason) {
+    this.result.fatal = new DiagnosticRecord(this.file, line, column, "error", message);
+    this.result.fatalReason = reason;
+    return false;
+  }
+  /** Whether `src[from, to)` holds a U+FFFD; for the text itself, without scanning it again. */
+  hasInvalidUtf8(src, inText, from, to) {
+    if (!inText) return indexOfCode(src, 65533, from, to) < to;
+    if (this.nextInvalid < from) {
+      this.nextInvalid = src.indexOf("�", from);
+      if (this.nextInvalid < 0) this.nextInvalid = src.length;
+    }
+    return this.nextInvalid < to;
+  }
+  /** parseLine() of the physical line `text[from, to)`, line `line`, in place. */
+  parseTextLine(from, to, line) {
+    return this.parseLine(this.text, true, from, to, line, 1);
+  }
+  /** parseLine() of a line joined from continued ones, which starts at `startLine`:`startColumn`. */
+  parseJoinedLine(logical, startLine, startColumn) {
+    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn);
+  }
+  /**
+   * parse_line() (src/shared/conf-parser.c, v252–v262) on the logical line `src[from, to)`, which
+   * starts at `startLine`:`startColumn`; `inText` when `src` is the file's text (the line is in
+   * place), not a joined line. False when the line makes systemd refuse the whole file.
+   */
+  parseLine(src, inText, from, to, startLine, startColumn) {
+    let begin = from;
+    let end = to;
+    while (begin < end && isBlank(src.charCodeAt(begin))) begin++;
     if (begin === end) return true;
-    while (isBlank(logical.charCodeAt(end - 1))) end--;
-    const column = startColumn + begin;
-    if (mayHaveInvalidUtf8 && logical.indexOf("�", begin) >= 0) {
-      warn2(startLine, column, "Line is not valid UTF-8, ignoring.");
+    while (isBlank(src.charCodeAt(end - 1))) end--;
+    const column = startColumn + (begin - from);
+    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to)) {
+      this.warn(startLine, column, "Line is not valid UTF-8, ignoring.");
       return true;
     }
-    if (logical.charCodeAt(begin) === 91) {
-      const l = logical.slice(begin, end);
-      const fatal2 = (message) => {
-        result.fatal = { file, line: startLine, column, severity: "error", message };
-        result.fatalReason = "Bad message";
-        return false;
-      };
-      if (l.charCodeAt(l.length - 1) !== 93) return fatal2(`Invalid section header '${l}'`);
-      const name = l.slice(1, -1);
-      if (!isSafeString2(name)) return fatal2(`Bad characters in section header '${l}'`);
-      if (knownSections.includes(name)) {
-        section = name;
-        sectionLine = startLine;
-        sectionIgnored = false;
-        result.sections.push({ name, line: startLine });
-      } else {
-        if (!name.startsWith("X-")) warn2(startLine, column, `Unknown section '${name}'. Ignoring.`);
-        section = null;
-        sectionIgnored = true;
-      }
+    if (src.charCodeAt(begin) === 91)
+      return this.sectionHeader(src.slice(begin, end), startLine, column);
+    if (this.section === null) {
+      if (!this.sectionIgnored) this.warn(startLine, column, "Assignment outside of section. Ignoring.");
       return true;
     }
-    if (section === null) {
-      if (!sectionIgnored) warn2(startLine, column, "Assignment outside of section. Ignoring.");
-      return true;
-    }
-    const eq = logical.indexOf("=", begin);
-    if (eq < 0) {
-      warn2(startLine, column, "Missing '=', ignoring line.");
+    const eq = this.firstEquals(src, inText, begin, end);
+    if (eq === end) {
+      this.warn(startLine, column, "Missing '=', ignoring line.");
       return true;
     }
     if (eq === begin) {
-      warn2(startLine, column, "Missing key name before '=', ignoring line.");
+      this.warn(startLine, column, "Missing key name before '=', ignoring line.");
       return true;
     }
     let keyEnd = eq;
-    while (isBlank(logical.charCodeAt(keyEnd - 1))) keyEnd--;
+    while (isBlank(src.charCodeAt(keyEnd - 1))) keyEnd--;
     let valueBegin = eq + 1;
-    while (valueBegin < end && isBlank(logical.charCodeAt(valueBegin))) valueBegin++;
-    result.assignments.push({
-      file,
-      line: startLine,
-      column,
-      section,
-      sectionLine,
-      key: logical.slice(begin, keyEnd),
-      value: logical.slice(valueBegin, end)
-    });
+    while (valueBegin < end && isBlank(src.charCodeAt(valueBegin))) valueBegin++;
+    this.result.assignments.push(
+      new AssignmentRecord(
+        this.file,
+        startLine,
+        column,
+        this.section,
+        this.sectionLine,
+        src.slice(begin, keyEnd),
+        src.slice(valueBegin, end)
+      )
+    );
     return true;
-  };
+  }
+  /**
+   * The first `=` in `src[from, to)`, or `to`. In the text itself, lines come in order: the next `=`
+   * is looked for again only once a line is past it, so lines without one cost no scan of the rest.
+   */
+  firstEquals(src, inText, from, to) {
+    if (!inText) return indexOfCode(src, 61, from, to);
+    if (this.nextEquals < from) {
+      this.nextEquals = src.indexOf("=", from);
+      if (this.nextEquals < 0) this.nextEquals = src.length;
+    }
+    return this.nextEquals < to ? this.nextEquals : to;
+  }
+  /** A `[Section]` line `l` (stripped); false when systemd refuses the file for it. */
+  sectionHeader(l, line, column) {
+    if (l.charCodeAt(l.length - 1) !== 93)
+      return this.fail(line, column, `Invalid section header '${l}'`, "Bad message");
+    const name = l.slice(1, -1);
+    if (!isSafeString2(name))
+      return this.fail(line, column, `Bad characters in section header '${l}'`, "Bad message");
+    if (this.knownSections.includes(name)) {
+      this.section = name;
+      this.sectionLine = line;
+      this.sectionIgnored = false;
+      this.result.sections.push(new SectionRecord(name, line));
+    } else {
+      if (!name.startsWith("X-")) this.warn(line, column, `Unknown section '${name}'. Ignoring.`);
+      this.section = null;
+      this.sectionIgnored = true;
+    }
+    return true;
+  }
+};
+function indexOfCode(s, code, from, to) {
+  let i = from;
+  while (i < to && s.charCodeAt(i) !== code) i++;
+  return i;
+}
+function rangeEndsEscaped(text2, start, end) {
+  let n = 0;
+  for (let i = end - 1; i >= start && text2.charCodeAt(i) === 92; i--) n++;
+  return n % 2 === 1;
+}
+function parseUnitFile(text2, file, knownSections) {
+  const parser = new UnitFileParser(text2, file, knownSections);
+  const result = parser.result;
+  let continuation = null;
+  let continuationLine = 0;
+  let continuationColumn = 0;
+  let bomPending = text2.indexOf(UTF8_BOM) >= 0;
   const n = text2.length;
   const onlyNewlines = text2.indexOf("\r") < 0 && text2.indexOf("\0") < 0;
   let lineCount = 0;
   for (let pos = 0; pos < n; ) {
-    const start = pos;
+    let start = pos;
     let lineEnd;
     if (onlyNewlines) {
       lineEnd = text2.indexOf("\n", pos);
@@ -49830,49 +50105,38 @@ function parseUnitFile(text2, file, knownSections) {
       const c = text2.charCodeAt(lead);
       if (c === 35 || c === 59) continue;
     }
-    let raw = text2.slice(start, lineEnd);
-    if (!bomSeen && raw.startsWith(UTF8_BOM)) {
-      raw = raw.slice(1);
-      bomSeen = true;
+    if (bomPending && text2.charCodeAt(start) === 65279) {
+      start++;
+      bomPending = false;
     }
-    let logical;
-    let startLine;
-    let startColumn;
+    const length = lineEnd - start;
     if (continuation !== null) {
-      if (raw.length > LONG_LINE_MAX - continuation.length) {
-        result.fatal = {
-          file,
-          line: lineNo,
-          column: 1,
-          severity: "error",
-          message: "Continuation line too long"
-        };
-        result.fatalReason = "No buffer space available";
+      if (length > LONG_LINE_MAX - continuation.length) {
+        parser.fail(lineNo, 1, "Continuation line too long", "No buffer space available");
         return result;
       }
-      logical = continuation + raw;
-      startLine = continuationLine;
-      startColumn = continuationColumn;
-    } else {
-      if (raw.length > LONG_LINE_MAX) {
-        result.fatal = { file, line: lineNo, column: 1, severity: "error", message: "Line too long" };
-        result.fatalReason = "No buffer space available";
-        return result;
+      if (rangeEndsEscaped(text2, start, lineEnd)) {
+        continuation = continuation + text2.slice(start, lineEnd - 1) + " ";
+        continue;
       }
-      logical = raw;
-      startLine = lineNo;
-      startColumn = 1;
-    }
-    if (endsEscaped(logical)) {
-      continuation = logical.slice(0, -1) + " ";
-      continuationLine = startLine;
-      continuationColumn = startColumn;
+      const logical = continuation + text2.slice(start, lineEnd);
+      continuation = null;
+      if (!parser.parseJoinedLine(logical, continuationLine, continuationColumn)) return result;
       continue;
     }
-    continuation = null;
-    if (!parseLine(logical, startLine, startColumn)) return result;
+    if (length > LONG_LINE_MAX) {
+      parser.fail(lineNo, 1, "Line too long", "No buffer space available");
+      return result;
+    }
+    if (rangeEndsEscaped(text2, start, lineEnd)) {
+      continuation = text2.slice(start, lineEnd - 1) + " ";
+      continuationLine = lineNo;
+      continuationColumn = 1;
+      continue;
+    }
+    if (!parser.parseTextLine(start, lineEnd, lineNo)) return result;
   }
-  if (continuation !== null) parseLine(continuation, continuationLine, continuationColumn);
+  if (continuation !== null) parser.parseJoinedLine(continuation, continuationLine, continuationColumn);
   return result;
 }
 
@@ -49938,13 +50202,14 @@ function resolveEntryIn(tree, path) {
     if (path === "/dev/null" && tree.hostDirectory === void 0) return { kind: "null" };
     return { kind: "missing" };
   }
+  return entry.type === "symlink" ? void 0 : resolvedEntry(path, entry);
+}
+function resolvedEntry(path, entry) {
   switch (entry.type) {
     case "file":
       return { kind: "file", path, size: entry.size };
     case "directory":
       return { kind: "directory", path };
-    case "symlink":
-      return void 0;
     default:
       return { kind: "other", path };
   }
@@ -49952,12 +50217,34 @@ function resolveEntryIn(tree, path) {
 function memoizeTree(tree) {
   const lstats = /* @__PURE__ */ new Map();
   const listings = /* @__PURE__ */ new Map();
+  const typedListings = /* @__PURE__ */ new Map();
   const files = /* @__PURE__ */ new Map();
+  const listDirectory = tree.listDirectory?.bind(tree);
+  const typedListing = (path) => {
+    let l = typedListings.get(path);
+    if (l === void 0) {
+      l = listDirectory(path) ?? null;
+      typedListings.set(path, l);
+    }
+    return l ?? void 0;
+  };
+  const fromListing = (path) => {
+    const slash = path.lastIndexOf("/");
+    const name = path.slice(slash + 1);
+    if (name === "" || name === "." || name === "..") return void 0;
+    const listing = typedListings.get(slash === 0 ? "/" : path.slice(0, slash));
+    if (!listing) return void 0;
+    const type = listing.get(name);
+    if (type === void 0) return null;
+    if (type === "directory" || type === "other") return { type };
+    return void 0;
+  };
   return {
     lstat(path) {
       let e = lstats.get(path);
       if (e === void 0) {
-        e = tree.lstat(path) ?? null;
+        if (listDirectory) e = fromListing(path);
+        if (e === void 0) e = tree.lstat(path) ?? null;
         lstats.set(path, e);
       }
       return e ?? void 0;
@@ -49965,11 +50252,15 @@ function memoizeTree(tree) {
     readDirectory(path) {
       let l = listings.get(path);
       if (l === void 0) {
-        l = tree.readDirectory(path) ?? null;
+        if (listDirectory) {
+          const typed = typedListing(path);
+          l = typed ? [...typed.keys()] : null;
+        } else l = tree.readDirectory(path) ?? null;
         listings.set(path, l);
       }
       return l ?? void 0;
     },
+    ...listDirectory ? { listDirectory: typedListing } : {},
     readFile(path) {
       let f = files.get(path);
       if (!f) {
@@ -50005,17 +50296,21 @@ var NameMap = class {
   constructor(tree, searchPath) {
     this.tree = tree;
     this.searchPath = searchPath;
+    this.dirs = searchPath.map((dir) => ({ dir, listing: void 0, listed: false }));
+    this.dirPrefixes = searchPath.map((d2) => d2 + "/");
   }
   tree;
   searchPath;
   cache = /* @__PURE__ */ new Map();
   aliasIndex;
-  listings = /* @__PURE__ */ new Map();
+  dirs;
+  /** `dir + '/'` of each search directory, for the "does the link stay in the search path" test. */
+  dirPrefixes;
   get(name) {
     const cached = this.cache.get(name);
     if (cached !== void 0) return cached ?? void 0;
     let found = null;
-    for (const dir of this.searchPath) {
+    for (const dir of this.dirs) {
       const entry = this.entryIn(dir, name);
       if (entry) {
         found = entry;
@@ -50025,30 +50320,32 @@ var NameMap = class {
     this.cache.set(name, found);
     return found ?? void 0;
   }
-  entryIn(dir, name) {
-    const listing = this.listingOf(dir);
+  entryIn(searchDir, name) {
+    const listing = searchDir.listed ? searchDir.listing : this.list(searchDir);
     if (listing === null || listing !== void 0 && !listing.has(name)) return void 0;
-    const path = joinName(dir, name);
+    const dir = searchDir.dir;
+    const path = listing === void 0 ? joinName(dir, name) : dir === "/" ? "/" + name : dir + "/" + name;
+    const type = listing instanceof Map ? listing.get(name) : void 0;
+    if (type === "file") return { kind: "fragment", path, resolved: void 0, regularFile: true };
     const entry = this.tree.lstat(path);
     if (!entry) return void 0;
-    if (entry.type !== "symlink") return { kind: "fragment", path };
+    if (entry.type !== "symlink") {
+      const resolved = listing === void 0 ? void 0 : resolvedEntry(path, entry);
+      return { kind: "fragment", path, resolved, regularFile: false };
+    }
     const target = linkTargetPath(dir, entry.target);
-    const inSearchPath = this.searchPath.some((d2) => target.startsWith(d2 + "/"));
+    const inSearchPath = this.dirPrefixes.some((d2) => target.startsWith(d2));
     if (!inSearchPath || target === "/dev/null") {
-      return { kind: "fragment", path };
+      return { kind: "fragment", path, resolved: void 0, regularFile: false };
     }
     const targetName = import_path2.posix.basename(target);
     if (targetName === name) return void 0;
     if (!isValidAlias(name, targetName)) return void 0;
     return { kind: "alias", target: targetName };
   }
-  /**
-   * The names in a search directory when its listing tells whether `dir/name` exists: `null` when it
-   * does not exist (or is no directory), its names when it is a directory reached without a symlink.
-   * `undefined` when the path has a symlink on it: then each name is looked up as it is.
-   */
-  listingOf(dir) {
-    if (this.listings.has(dir)) return this.listings.get(dir);
+  /** Computes a search directory's `listing` (see SearchDirectory). */
+  list(searchDir) {
+    const dir = searchDir.dir;
     let listing;
     const normalized = dir === "/" || dir.startsWith("/") && !dir.endsWith("/") && import_path2.posix.normalize(dir) === dir;
     if (normalized) {
@@ -50066,11 +50363,16 @@ var NameMap = class {
         }
       }
       if (plain) {
-        const names = this.tree.readDirectory(dir);
-        listing = names === void 0 ? void 0 : new Set(names);
+        const typed = this.tree.listDirectory?.(dir);
+        if (typed) listing = typed;
+        else {
+          const names = this.tree.readDirectory(dir);
+          listing = names === void 0 ? void 0 : new Set(names);
+        }
       }
     }
-    this.listings.set(dir, listing);
+    searchDir.listing = listing;
+    searchDir.listed = true;
     return listing;
   }
   /** All names whose alias symlinks (in any search directory) point at `name`. */
@@ -50090,20 +50392,21 @@ var NameMap = class {
         }
       }
     }
-    return this.aliasIndex.get(name) ?? [];
+    return this.aliasIndex.get(name) ?? NO_NAMES;
   }
-  /** Follows aliases until a fragment path (unit_ids_map_get()). */
+  /** Follows aliases until a fragment (unit_ids_map_get()). */
   fragmentOf(name) {
     let current = name;
     for (let hops = 0; hops < 64; hops++) {
       const entry = this.get(current);
       if (!entry) return void 0;
-      if (entry.kind === "fragment") return entry.path;
+      if (entry.kind === "fragment") return entry;
       current = entry.target;
     }
     return void 0;
   }
 };
+var NO_NAMES = [];
 function isValidAlias(alias, target) {
   const a = parseUnitName(alias);
   const t = parseUnitName(target);
@@ -50114,6 +50417,22 @@ function isValidAlias(alias, target) {
   if (a.instance && t.instance === "") return false;
   return true;
 }
+var LoadedUnitRecord = class {
+  id;
+  type;
+  instance;
+  fragmentPath;
+  names;
+  files;
+  constructor(id, type, instance, fragmentPath, names, files) {
+    this.id = id;
+    this.type = type;
+    this.instance = instance;
+    this.fragmentPath = fragmentPath;
+    this.names = names;
+    this.files = files;
+  }
+};
 var UnitLoader = class {
   constructor(tree, searchPath) {
     this.searchPath = searchPath;
@@ -50144,27 +50463,38 @@ var UnitLoader = class {
     }
     return r;
   };
+  /**
+   * Resolves and reads a unit's fragment (unit_load_fragment()): a link to /dev/null or an empty
+   * file is a mask, anything but a regular file is not found.
+   */
+  readFragment(fragment) {
+    if (fragment.regularFile) {
+      const read = this.source.readFile(fragment.path);
+      if ("text" in read && read.text.length <= MAX_UNIT_FILE_BYTES / 3)
+        return read.text === "" ? "masked" : read;
+    }
+    const resolved = fragment.resolved ?? this.resolve(fragment.path);
+    if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) return "masked";
+    if (resolved.kind !== "file") return "not-found";
+    return readUnitText(this.source, resolved.path, resolved.size);
+  }
   /** Loads one unit; template names must already carry their instance. */
   load(unitName) {
-    const tree = this.tree;
     const names = this.names;
     const parts = parseUnitName(unitName);
     if (!parts) return fail("error", unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
-    let fragmentPath = names.fragmentOf(unitName);
+    let fragment = names.fragmentOf(unitName);
     let instance = parts.instance === "" ? void 0 : parts.instance;
     let lookupName = unitName;
-    if (!fragmentPath && instance !== void 0) {
+    if (!fragment && instance !== void 0) {
       lookupName = templateOf(unitName);
-      fragmentPath = names.fragmentOf(lookupName);
+      fragment = names.fragmentOf(lookupName);
     }
-    if (!fragmentPath) return fail("not-found", unitName, `Unit ${unitName} not found.`);
-    const resolved = this.resolve(fragmentPath);
-    if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) {
-      return fail("masked", unitName, `Unit ${unitName} is masked.`);
-    }
-    if (resolved.kind !== "file") {
-      return fail("not-found", unitName, `Unit ${unitName} not found.`);
-    }
+    if (!fragment) return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    const fragmentPath = fragment.path;
+    const mainText = this.readFragment(fragment);
+    if (mainText === "masked") return fail("masked", unitName, `Unit ${unitName} is masked.`);
+    if (mainText === "not-found") return fail("not-found", unitName, `Unit ${unitName} not found.`);
     const fragmentName = fragmentPath.slice(fragmentPath.lastIndexOf("/") + 1);
     let id = fragmentName;
     const idParts = id === unitName ? parts : parseUnitName(id);
@@ -50172,7 +50502,8 @@ var UnitLoader = class {
     else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
     else if (idParts.instance === void 0) instance = void 0;
     const type = parts.type;
-    const allNames = [id];
+    const allNames = new Array();
+    allNames.push(id);
     if (unitName !== id) allNames.push(unitName);
     for (const alias of names.aliasesOf(fragmentName)) {
       addName(
@@ -50184,28 +50515,30 @@ var UnitLoader = class {
       for (const alias of names.aliasesOf(lookupName))
         addName(allNames, replaceInstance(alias, instance ?? ""));
     }
-    const mainText = readUnitText(this.source, resolved.path, resolved.size);
     if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
     const sections = UNIT_SECTIONS[type];
-    const files = [parseUnitFile(mainText.text, fragmentPath, sections)];
-    this.dropIns ??= new DropInFinder(tree, this.searchPath, this.resolve);
-    for (const dropIn of this.dropIns.find(id, allNames.slice(1), type)) {
-      const r = this.resolve(dropIn);
-      if (r.kind === "null") continue;
-      if (r.kind !== "file") continue;
-      const text2 = readUnitText(tree, r.path, r.size);
-      if ("error" in text2) {
-        files.push({
-          file: dropIn,
-          assignments: [],
-          sections: [],
-          diagnostics: [{ file: dropIn, line: 1, column: 1, severity: "warning", message: text2.error }]
-        });
-        continue;
-      }
-      files.push(parseUnitFile(text2.text, dropIn, sections));
+    const files = new Array();
+    files.push(parseUnitFile(mainText.text, fragmentPath, sections));
+    this.dropIns ??= new DropInFinder(this.tree, this.searchPath, this.resolve);
+    for (const dropIn of this.dropIns.findFiles(id, id === unitName ? parts : void 0, allNames, type)) {
+      const text2 = this.readDropIn(dropIn);
+      if (text2 === void 0) continue;
+      files.push(
+        "error" in text2 ? unreadableFile(dropIn.path, text2.error) : parseUnitFile(text2.text, dropIn.path, sections)
+      );
     }
-    return { ok: true, unit: { id, type, instance, fragmentPath, names: allNames, files } };
+    return { ok: true, unit: new LoadedUnitRecord(id, type, instance, fragmentPath, allNames, files) };
+  }
+  /** A drop-in's text; `undefined` when it is masked (a link to /dev/null) or no regular file. */
+  readDropIn(dropIn) {
+    const tree = this.tree;
+    if (dropIn.regularFile) {
+      const read = tree.readFile(dropIn.path);
+      if ("text" in read && read.text.length <= MAX_UNIT_FILE_BYTES / 3) return read;
+    }
+    const r = dropIn.resolved ?? this.resolve(dropIn.path);
+    if (r.kind !== "file") return void 0;
+    return readUnitText(tree, r.path, r.size);
   }
 };
 function addName(names, name) {
@@ -50249,7 +50582,15 @@ function isHiddenOrBackup(name) {
   return name.startsWith(".") || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
 }
 function findDropIns(tree, searchPath, id, aliases, type, resolve2 = (p) => resolvePath(tree, p)) {
-  return new DropInFinder(tree, searchPath, resolve2).find(id, aliases, type);
+  return new DropInFinder(tree, searchPath, resolve2).findFiles(id, void 0, [id, ...aliases], type).map((f) => f.path);
+}
+var NO_DROP_INS = [];
+function nameHead(name) {
+  for (let i = 1; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 45 || c === 64 || c === 46) return name.slice(0, i);
+  }
+  return name;
 }
 var DropInFinder = class {
   constructor(tree, searchPath, resolve2) {
@@ -50259,43 +50600,73 @@ var DropInFinder = class {
       const r = resolve2(dir);
       if (r.kind !== "directory") continue;
       const entries = tree.readDirectory(r.path);
-      if (entries !== void 0) this.roots.push({ dir, entries: new Set(entries) });
+      if (entries === void 0) continue;
+      const dropInDirs = /* @__PURE__ */ new Set();
+      for (const e of entries) {
+        if (e.endsWith(".d")) {
+          const name = e.slice(0, -2);
+          dropInDirs.add(name);
+          this.anyDropInDir.add(name);
+          this.dropInHeads.add(nameHead(name));
+        }
+      }
+      this.roots.push({ dir, dropInDirs });
     }
   }
   tree;
   resolve;
   /**
-   * The search directories that exist, with the names they hold: a drop-in directory can only exist
-   * where its search directory lists it, so only listed names are resolved.
+   * The search directories that exist: a drop-in directory can only exist where its search
+   * directory lists it, so only listed names are resolved.
    */
   roots = [];
-  find(id, aliases, type) {
-    if (this.roots.length === 0) return [];
+  /** Every `NAME` with a `NAME.d` entry in some root: the only names worth looking for. */
+  anyDropInDir = /* @__PURE__ */ new Set();
+  /** nameHead() of each of those: a unit whose name has another head has no drop-in directory. */
+  dropInHeads = /* @__PURE__ */ new Set();
+  /**
+   * The drop-ins of a unit known by `names` (its id first; `idParts` when already parsed), in
+   * application order.
+   */
+  findFiles(id, idParts, names, type) {
+    if (this.roots.length === 0) return NO_DROP_INS;
     const dirs = [];
-    const addDirsFor = (name) => {
-      const candidates = dropInNames(name).map((n) => `${n}.d`);
-      for (const root of this.roots) for (const n of candidates) this.addDir(dirs, root, n);
-    };
-    addDirsFor(id);
-    for (const alias of aliases) addDirsFor(alias);
-    for (const root of this.roots) this.addDir(dirs, root, `${type}.d`);
-    if (dirs.length === 0) return [];
+    const candidates = [];
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (!this.dropInHeads.has(nameHead(name))) continue;
+      candidates.length = 0;
+      addDropInNames(name, i === 0 && idParts && name === id ? idParts : parseUnitName(name), candidates);
+      for (const root of this.roots)
+        for (const n of candidates) if (this.anyDropInDir.has(n)) this.addDir(dirs, root, n);
+    }
+    for (const root of this.roots) this.addDir(dirs, root, type);
+    if (dirs.length === 0) return NO_DROP_INS;
     const tree = this.tree;
     const byName = /* @__PURE__ */ new Map();
     for (const dir of dirs) {
-      for (const name of tree.readDirectory(dir) ?? []) {
+      const typed = tree.listDirectory?.(dir);
+      for (const name of typed ? typed.keys() : tree.readDirectory(dir) ?? []) {
         if (!name.endsWith(".conf") || isHiddenOrBackup(name) || byName.has(name)) continue;
         const path = joinName(dir, name);
-        const entry = tree.lstat(path);
-        if (!entry || entry.type !== "file" && entry.type !== "symlink") continue;
-        byName.set(name, path);
+        const listed = typed?.get(name);
+        if (listed === "file") byName.set(name, { path, resolved: void 0, regularFile: true });
+        else if (listed === "symlink") byName.set(name, { path, resolved: void 0, regularFile: false });
+        else if (listed === void 0) {
+          const entry = tree.lstat(path);
+          if (entry?.type === "file")
+            byName.set(name, { path, resolved: resolvedEntry(path, entry), regularFile: false });
+          else if (entry?.type === "symlink")
+            byName.set(name, { path, resolved: void 0, regularFile: false });
+        }
       }
     }
     return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name));
   }
+  /** Adds the directory `root/NAME.d` when the root has it and it resolves to a directory. */
   addDir(dirs, root, name) {
-    if (!root.entries.has(name)) return;
-    const r = this.resolve(root.dir + "/" + name);
+    if (!root.dropInDirs.has(name)) return;
+    const r = this.resolve(root.dir + "/" + name + ".d");
     if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
   }
 };
@@ -52260,8 +52631,8 @@ function runGatePipeline(input) {
     const previous = renamedFrom.get(head.locator.repoPath);
     const baseKey = previous !== void 0 && !bases.has(key) ? previous : key;
     const base = bases.get(baseKey);
-    const inScope2 = changed === void 0 || policyChanged || touches(head) || touches(base);
-    if (!inScope2) continue;
+    const inScope = changed === void 0 || policyChanged || touches(head) || touches(base);
+    if (!inScope) continue;
     if (base) usedBase.add(baseKey);
     const unitName = head.side.unit?.id ?? head.locator.unitName;
     const resolved = resolveProfile(

@@ -5,9 +5,8 @@ import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { Command, CommanderError, Option } from 'commander';
 import { runSecurityCommand, type CommandResult, type JsonOutput } from './cli/security-command';
-import { runCheckCommand } from './cli/check-command';
-import { runSuggestCommand } from './cli/suggest-command';
-import { runTrendCommand, type TrendFormat } from './cli/trend-command';
+import type * as ReviewCommands from './cli/review-commands';
+import type { TrendFormat } from './cli/trend-command';
 import { parseThreshold } from './cli/parse-values';
 import { parseBoolean } from './core/security/settings';
 import {
@@ -16,6 +15,16 @@ import {
   isSupportedVersion,
   type SystemdVersion,
 } from './core/security/versions';
+
+/**
+ * The `check`, `trend` and `suggest` commands, loaded when one of them runs (see
+ * src/cli/review-commands.ts): `unitgate security` then compiles half the code at start-up.
+ */
+function reviewCommands(): typeof ReviewCommands {
+  // A require() that the bundler keeps (scripts/bundle.mjs points it at dist/cli-review.js).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./cli/review-commands') as typeof ReviewCommands;
+}
 
 export interface CliEnvironment {
   cwd: string;
@@ -194,7 +203,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
         }
         systemdVersion = version;
       }
-      const r = runSuggestCommand(
+      const r = reviewCommands().runSuggestCommand(
         {
           unit,
           ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
@@ -229,20 +238,22 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     )
     .action((paths: string[], opts: Record<string, string | undefined>) => {
       pending.push(
-        runCheckCommand(
-          {
-            paths,
-            ...(opts.base !== undefined ? { base: opts.base } : {}),
-            ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
-            format: (opts.format ?? 'text') as 'text',
-            today: cli.today ?? new Date().toISOString().slice(0, 10),
-          },
-          cli.cwd,
-        ).then((r) => {
-          result.stdout += r.stdout;
-          result.stderr += r.stderr;
-          result.exitCode = r.exitCode;
-        }),
+        reviewCommands()
+          .runCheckCommand(
+            {
+              paths,
+              ...(opts.base !== undefined ? { base: opts.base } : {}),
+              ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
+              format: (opts.format ?? 'text') as 'text',
+              today: cli.today ?? new Date().toISOString().slice(0, 10),
+            },
+            cli.cwd,
+          )
+          .then((r) => {
+            result.stdout += r.stdout;
+            result.stderr += r.stderr;
+            result.exitCode = r.exitCode;
+          }),
       );
     });
   program
@@ -270,20 +281,22 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
       if (!/^\d+$/.test(opts.limit ?? '') || limit < 1 || limit > 1000)
         throw new UsageError(`--limit takes a number of tags from 1 to 1000, not ${opts.limit}`);
       pending.push(
-        runTrendCommand(
-          {
-            paths,
-            tags: opts.tags ?? 'v*',
-            limit,
-            format: (opts.format ?? 'markdown') as TrendFormat,
-            ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
-          },
-          cli.cwd,
-        ).then((r) => {
-          result.stdout += r.stdout;
-          result.stderr += r.stderr;
-          result.exitCode = r.exitCode;
-        }),
+        reviewCommands()
+          .runTrendCommand(
+            {
+              paths,
+              tags: opts.tags ?? 'v*',
+              limit,
+              format: (opts.format ?? 'markdown') as TrendFormat,
+              ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
+            },
+            cli.cwd,
+          )
+          .then((r) => {
+            result.stdout += r.stdout;
+            result.stderr += r.stderr;
+            result.exitCode = r.exitCode;
+          }),
       );
     });
   return program;
