@@ -21955,7 +21955,7 @@ var CONSTANT_TEXTS = [];
 function verdict(badness, description) {
   if (description === void 0) return { badness };
   CONSTANT_TEXTS.push(description);
-  return { badness, description };
+  return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
 }
 var NOT_APPLICABLE = verdict(void 0);
 var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
@@ -22156,22 +22156,20 @@ var NAMESPACE_BITS = {
 function syscallGroupVerdicts(group, members) {
   return {
     members,
-    allowIncluded: members.map((offender) => ({
-      badness: 9,
-      description: `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
-    })),
-    allowExcluded: {
-      badness: 0,
-      description: `System call allow list defined for service, and ${group} is not included`
-    },
-    denyExcluded: members.map((offender) => ({
-      badness: 10,
-      description: `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
-    })),
-    denyIncluded: {
-      badness: 0,
-      description: `System call deny list defined for service, and ${group} is included`
-    }
+    allowIncluded: members.map(
+      (offender) => verdict(
+        9,
+        `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
+      )
+    ),
+    allowExcluded: verdict(0, `System call allow list defined for service, and ${group} is not included`),
+    denyExcluded: members.map(
+      (offender) => verdict(
+        10,
+        `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
+      )
+    ),
+    denyIncluded: verdict(0, `System call deny list defined for service, and ${group} is included`)
   };
 }
 var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
@@ -22271,6 +22269,7 @@ function buildTable(profile, policy) {
     scaledShare,
     texts: sortedTexts,
     textRank,
+    textIdRank: Int32Array.from(CONSTANT_TEXTS, (text) => textRank.get(text)),
     nameRank,
     byNameRank,
     levelOf
@@ -22344,7 +22343,8 @@ function assessUnit(s, profile, policy) {
     }
     if (v.description !== void 0) {
       description = v.description;
-      rank = t.textRank.get(description) ?? -1;
+      const id = v.textId;
+      rank = id !== void 0 && id < t.textIdRank.length ? t.textIdRank[id] : t.textRank.get(description) ?? -1;
       if (rank < 0 && keyed) {
         rank = gapRank(t.texts, description);
         unitTexts ??= /* @__PURE__ */ new Map();
