@@ -220,7 +220,7 @@ interface Context {
   unit: LoadedUnit;
   traits: VersionTraits;
   profile: SystemdProfile;
-  s: SecuritySettings;
+  s: SettingsRecord;
   facts: ServiceFacts;
   diagnostics: Diagnostic[];
   capabilityNames: Map<string, number>;
@@ -1291,14 +1291,74 @@ class SettingsRecord {
     this.ipAddressAllowLocalhost = false;
     this.ipAddressAllowOther = false;
     this.ipCustomFilters = false;
-    this.provenance = new Map();
-    this.applied = new Map();
-    this.implied = new Map();
     this.typeSection = undefined;
+  }
+
+  // provenance, applied and implied are only read by the gate and report code, never by the assessment,
+  // and filling two Maps per assignment was ~10% of deriving a unit. Derivation logs the applied
+  // assignments in one array and the Maps are built from it on first read, with the contents and key
+  // order eager filling gave; each is then kept, so every read returns the same (writable) Map.
+  // Private (#) fields are not own enumerable properties, so the record's visible shape is unchanged.
+  /** Every assignment applied, in application order (across files). */
+  readonly #log: Assignment[] = [];
+  #provenance: Map<string, Assignment[]> | undefined;
+  #applied: Map<Assignment, number> | undefined;
+  #implied: Map<string, Assignment> | undefined;
+
+  /** Notes that an assignment to a directive (named by its key) was applied. */
+  record(a: Assignment): void {
+    this.#log.push(a);
+    // Keep Maps that were already read in step (nothing reads them mid-derivation today).
+    if (this.#provenance !== undefined) this.#index(a);
+  }
+
+  /** The last applied assignment to a directive: provenance.get(key)?.at(-1) without building the Maps. */
+  lastApplied(key: string): Assignment | undefined {
+    const log = this.#log;
+    for (let i = log.length - 1; i >= 0; i--) {
+      const a = log[i] as Assignment;
+      if (a.key === key) return a;
+    }
+    return undefined;
+  }
+
+  /** Notes that `setting` was changed by another directive's assignment (unit_patch_contexts()). */
+  imply(setting: string, by: Assignment): void {
+    (this.#implied ??= new Map()).set(setting, by);
+  }
+
+  get provenance(): Map<string, Assignment[]> {
+    if (this.#provenance === undefined) this.#build();
+    return this.#provenance as Map<string, Assignment[]>;
+  }
+
+  get applied(): Map<Assignment, number> {
+    if (this.#applied === undefined) this.#build();
+    return this.#applied as Map<Assignment, number>;
+  }
+
+  get implied(): Map<string, Assignment> {
+    return (this.#implied ??= new Map());
+  }
+
+  #build(): void {
+    this.#provenance = new Map();
+    this.#applied = new Map();
+    for (const a of this.#log) this.#index(a);
+  }
+
+  /** What eager derivation did per assignment. A directive's name is the assignment's key. */
+  #index(a: Assignment): void {
+    const provenance = this.#provenance as Map<string, Assignment[]>;
+    const applied = this.#applied as Map<Assignment, number>;
+    const list = provenance.get(a.key);
+    applied.set(a, applied.size);
+    if (list) list.push(a);
+    else provenance.set(a.key, [a]);
   }
 }
 
-function defaultSettings(unit: LoadedUnit, traits: VersionTraits): SecuritySettings {
+function defaultSettings(unit: LoadedUnit, traits: VersionTraits): SettingsRecord {
   return new SettingsRecord(unit, traits);
 }
 
@@ -1365,11 +1425,7 @@ export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile
     for (const a of file.assignments) {
       const directive = directives.get(a.key);
       if (directive === undefined || a.section !== directive.section) continue;
-      // Keyed by the table's own copy of the name, which the map hashes and compares fastest.
-      const list = s.provenance.get(directive.name);
-      s.applied.set(a, s.applied.size);
-      if (list) list.push(a);
-      else s.provenance.set(directive.name, [a]);
+      s.record(a);
       if (directive.handler(ctx, a) === 'fatal') {
         stopped = true;
         break;
@@ -1664,8 +1720,8 @@ const KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
 function patchExecContext(ctx: Context): void {
   const { s, traits, facts } = ctx;
   const imply = (setting: string, cause: string): void => {
-    const by = s.provenance.get(cause)?.at(-1);
-    if (by) s.implied.set(setting, by);
+    const by = s.lastApplied(cause);
+    if (by) s.imply(setting, by);
   };
   if (s.privateDevices) s.capabilityBoundingSet &= KEEP_WITHOUT_DEVICES;
   if (s.protectKernelModules) s.capabilityBoundingSet &= KEEP_WITHOUT_MODULES;
@@ -1707,7 +1763,7 @@ function patchExecContext(ctx: Context): void {
       addDeviceAllow(ctx, 'block-blkext', 'rwm');
       addDeviceAllow(ctx, 'block-device-mapper', 'rwm');
     }
-    if (s.protectClock) addDeviceAllow(ctx, 'char-rtc', 'r', s.provenance.get('ProtectClock')?.at(-1));
+    if (s.protectClock) addDeviceAllow(ctx, 'char-rtc', 'r', s.lastApplied('ProtectClock'));
     // "If there are encrypted credentials we might need to access the TPM" (unit_patch_contexts(),
     // 252.6+: /dev/tpmrm0; v255–v257: char-tpm; gone in v258).
     const tpm = traits.tpmDeviceAllow;
