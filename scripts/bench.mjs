@@ -10,7 +10,8 @@
 // Sections (run in this order; --only picks some):
 //   security  `unitgate security` against `systemd-analyze security --offline=true` on the same units,
 //             whole processes (node start-up included): all units in one process, one process per
-//             unit (a sample, extrapolated), peak RSS.
+//             unit (a sample, extrapolated), peak RSS; and the floor of any Node.js implementation:
+//             node reading the same unit files and writing as many bytes, scoring nothing.
 //   engine    the scoring engine in process (src/ bundled on the fly with esbuild): load + derive +
 //             assess, and each stage alone (parse, load, derive, assess, render). When it misses
 //             its goal, the measured passes are profiled (V8's CPU profiler, as node --cpu-prof) and the
@@ -805,6 +806,33 @@ async function securitySection(ctx) {
   log(`unitgate, ${n} units in one process (up to ${opts.repeat} runs)…`);
   const ugAll = summarize(await batchRuns('node', ugFixed, true), n);
 
+  // The floor of any Node.js implementation: a process that reads the same unit files and writes as
+  // many bytes as unitgate printed, scoring nothing (what node start-up, file reads and the output
+  // pipe cost alone).
+  let floor;
+  if (ugAll.ok) {
+    const floorScript = join(work, 'node-floor.cjs');
+    writeFileSync(
+      floorScript,
+      `const fs = require('fs');
+const [root, bytes, ...paths] = process.argv.slice(2);
+let read = 0;
+for (const p of paths) if (p.startsWith('/')) read += fs.readFileSync(root + p).length;
+const chunk = Buffer.alloc(64 * 1024, 0x20);
+for (let n = 0, total = Number(bytes); n < total; n += chunk.length)
+  fs.writeSync(1, chunk, 0, Math.min(chunk.length, total - n));
+`,
+    );
+    const floorFixed = [floorScript, set.root, String(ugAll.last.stdout.length)];
+    log(`node floor (read the ${n} units, write the same output, no scoring; up to ${opts.repeat} runs)…`);
+    floor = summarize(
+      await repeatWithin(opts.repeat, 15000, () =>
+        timeBatched('node', floorFixed, set.paths, { work, node: true, timeoutMs }),
+      ),
+      n,
+    );
+  }
+
   // 3 + 4: one process per unit, on an even sample.
   const sampleSize = Math.min(opts.perUnitSample, n);
   const step = n / sampleSize;
@@ -846,9 +874,16 @@ async function securitySection(ctx) {
     `${fmtRate(r.unitsPerSecond)} units/s (${r.done} runs in ${fmtSec(r.wallMs)}; ${n} ≈ ${fmtSec((r.wallMs / r.done) * n)})` +
     (r.failures ? `, ${r.failures} failed` : '') +
     (r.timedOut ? ', stopped at timeout' : '');
+  if (floor?.ok)
+    ctx.row(`node alone: read ${n} units + write the output`, allLabel(floor), { data: floor.data });
   if (saEach) ctx.row(`systemd-analyze, 1 process per unit`, eachLabel(saEach), { data: saEach });
   ctx.row(`unitgate, 1 process per unit`, eachLabel(ugEach), { data: ugEach });
 
+  if (saAll?.ok && floor?.ok)
+    ctx.note(
+      `the 10× goal means ${fmtSec(saAll.wallMs / 10)} for all units; node reading the units and writing the ` +
+        `output, with no scoring at all, takes ${fmtSec(floor.wallMs)} (${fmtRatio(floor.unitsPerSecond / saAll.unitsPerSecond)} systemd-analyze)`,
+    );
   if (saAll?.ok && ugAll.ok) {
     const r = ugAll.unitsPerSecond / saAll.unitsPerSecond;
     ctx.row(`unitgate (1 proc) ÷ systemd-analyze (1 proc)`, `${fmtRate(ugAll.unitsPerSecond)} units/s`, {
