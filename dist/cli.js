@@ -19255,7 +19255,7 @@ function runSecurityCommand(options, env) {
         tree = createRealTree(key, overlay, { hostView: true });
         searchPath = ["/"];
       }
-      l = { loader: new UnitLoader(tree, searchPath), tree };
+      l = { loader: new UnitLoader(tree, searchPath), tree, hostPrefix: key === "/" ? "" : key };
       loaders.set(key, l);
     }
     return l;
@@ -19278,7 +19278,8 @@ function runSecurityCommand(options, env) {
       exitCode = 1;
       continue;
     }
-    const outcome = loaderFor(p.dir).loader.load(p.name);
+    const { loader, hostPrefix } = loaderFor(p.dir);
+    const outcome = loader.load(p.name);
     if (!outcome.ok) {
       stderr += outcome.failure.message + "\n";
       report.error = outcome.failure.message;
@@ -19288,7 +19289,8 @@ function runSecurityCommand(options, env) {
     const unit = outcome.unit;
     const derived = deriveSecuritySettings(unit, profile);
     for (const d2 of derived.diagnostics) {
-      if (d2.severity === "error" || d2.severity === "warning") stderr += `${d2.file}:${d2.line}: ${d2.message}
+      if (d2.severity === "error" || d2.severity === "warning")
+        stderr += `${hostPrefix}${d2.file}:${d2.line}: ${d2.message}
 `;
     }
     if (!derived.settings) {

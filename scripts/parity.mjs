@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Replays a corpus of real `systemd-analyze security --offline` runs through unitgate, in process and
-// through the same code path as the CLI (dist/cli.js's runCli), and reports exact parity per version.
+// through the same code path as the CLI (dist/cli.js's runCli), and reports exact parity per version:
+// the JSON array, the table, the exit statuses (these decide the exit status of this script), and
+// apart from them the warnings and errors on stderr (reported, not yet required).
 // usage: npm run parity -- <corpus dir> [--version 252] [--show 15] [--cli FILE]
 // (--cli: another bundle of src/cli.ts to replay through instead of dist/cli.js, e.g. one made with
 // `npx esbuild src/cli.ts --bundle --platform=node --format=cjs --outfile=FILE` while dist/ is stale)
@@ -123,6 +125,10 @@ for (const version of versions) {
   );
   let exact = 0;
   const diffs = [];
+  // stderr (warnings and errors) of the JSON run, counted apart: the recordings name the scratch
+  // root $ROOT.
+  let stderrExact = 0;
+  const stderrDiffs = [];
   for (const r of records) {
     const root = rootFor(r);
     const problems = [];
@@ -153,6 +159,19 @@ for (const version of versions) {
         } else problems.push(`json: got ${String(got).slice(0, 80)}`);
       }
     }
+    if (typeof r.stderr === 'string') {
+      const got = j.stderr.replaceAll(root, '$ROOT');
+      if (got === r.stderr) stderrExact++;
+      else {
+        const a = got.split('\n');
+        const b = r.stderr.split('\n');
+        let i = 0;
+        while (i < a.length && i < b.length && a[i] === b[i]) i++;
+        stderrDiffs.push(
+          `  ${r.path}: stderr line ${i + 1}: got ${JSON.stringify((a[i] ?? '<end>').slice(0, 110))} want ${JSON.stringify((b[i] ?? '<end>').slice(0, 110))}`,
+        );
+      }
+    }
     const p = run(r.command_plain, root, version);
     runs++;
     const wantPlainExit = r.exit_code_plain ?? r.exit_code;
@@ -174,6 +193,8 @@ for (const version of versions) {
   }
   for (const line of diffs.slice(0, show)) console.log(line);
   console.log(`parity ${version}: ${exact}/${records.length} exact`);
+  for (const line of stderrDiffs.slice(0, show)) console.log(line);
+  console.log(`parity ${version} stderr: ${stderrExact}/${records.length} exact`);
   if (exact !== records.length) failed = true;
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;

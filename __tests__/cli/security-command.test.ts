@@ -62,3 +62,30 @@ describe('symlinks of a unit analysed without --root', () => {
     expect(r.stderr).toContain('Unit y.service not found.');
   });
 });
+
+// systemd names the file on this machine in a setting's warning: with --root the root is part of it,
+// without it the unit's own directory (recorded with systemd-analyze 252.38).
+describe('the file a warning names', () => {
+  const unit = '[Service]\nExecStart=/bin/true\nType=no-such-type\n';
+
+  it('is the path under --root', () => {
+    const root = mkdtempSync(join(dir, 'root-'));
+    mkdirSync(join(root, 'usr/lib/systemd/system'), { recursive: true });
+    writeFileSync(join(root, 'usr/lib/systemd/system/w.service'), unit);
+    const r = security([`--root=${root}`, '--json=short', 'w.service']);
+    expect(r.stderr).toMatch(new RegExp(`^${root}/usr/lib/systemd/system/w\\.service:3: `, 'm'));
+  });
+
+  it("is the unit's own path without --root, given relative or absolute", () => {
+    const d = mkdtempSync(join(dir, 'case-'));
+    writeFileSync(join(d, 'w.service'), unit);
+    for (const argument of [join(d, 'w.service'), 'w.service']) {
+      const r = runCli(['security', '--offline=true', '--json=short', argument], {
+        cwd: d,
+        env: {},
+        stdoutIsTTY: false,
+      });
+      expect(r.stderr).toMatch(new RegExp(`^${d}/w\\.service:3: `, 'm'));
+    }
+  });
+});

@@ -161,8 +161,10 @@ export function runSecurityCommand(
   // One tree and one loader for all units that share a root (the search path is the same for all
   // of them), so loading N units costs N, not N².
   const overlay = new Map<string, string>();
-  const loaders = new Map<string, { loader: UnitLoader; tree: RealTree }>();
-  const loaderFor = (dir: string | undefined): { loader: UnitLoader; tree: RealTree } => {
+  // hostPrefix: what turns a path in the tree into the path on this machine that systemd names in
+  // its messages (the root, or the unit's own directory in the hermetic tree).
+  const loaders = new Map<string, { loader: UnitLoader; tree: RealTree; hostPrefix: string }>();
+  const loaderFor = (dir: string | undefined): { loader: UnitLoader; tree: RealTree; hostPrefix: string } => {
     const key = root ?? dir ?? env.cwd;
     let l = loaders.get(key);
     if (!l) {
@@ -185,7 +187,7 @@ export function runSecurityCommand(
         tree = createRealTree(key, overlay, { hostView: true });
         searchPath = ['/'];
       }
-      l = { loader: new UnitLoader(tree, searchPath), tree };
+      l = { loader: new UnitLoader(tree, searchPath), tree, hostPrefix: key === '/' ? '' : key };
       loaders.set(key, l);
     }
     return l;
@@ -212,7 +214,8 @@ export function runSecurityCommand(
       exitCode = 1;
       continue;
     }
-    const outcome = loaderFor(p.dir).loader.load(p.name);
+    const { loader, hostPrefix } = loaderFor(p.dir);
+    const outcome = loader.load(p.name);
     if (!outcome.ok) {
       stderr += outcome.failure.message + '\n';
       report.error = outcome.failure.message;
@@ -222,7 +225,8 @@ export function runSecurityCommand(
     const unit = outcome.unit;
     const derived = deriveSecuritySettings(unit, profile);
     for (const d of derived.diagnostics) {
-      if (d.severity === 'error' || d.severity === 'warning') stderr += `${d.file}:${d.line}: ${d.message}\n`;
+      if (d.severity === 'error' || d.severity === 'warning')
+        stderr += `${hostPrefix}${d.file}:${d.line}: ${d.message}\n`;
     }
     if (!derived.settings) {
       const message = derived.failure?.message ?? `Unit ${unit.id} failed to load.`;
