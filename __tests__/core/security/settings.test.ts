@@ -1377,3 +1377,95 @@ describe('regressions against systemd-analyze 252.38', () => {
     expect(allow([...lines], version)).toEqual(expected);
   });
 });
+
+// Warnings systemd logs while parsing settings that change no score; each row's text is the one the
+// recorded systemd-analyze output (corpus oracles of 252, 257 and 262) shows for such a line.
+describe('parse-time warnings', () => {
+  /** The warnings of a service whose [Service] section has these lines (from line 3 on). */
+  const warnings = (lines: readonly string[], version: SystemdVersion): string[] =>
+    derive(['[Service]', 'ExecStart=/bin/true', ...lines, ''].join('\n'), { version }).diagnostics.map(
+      (x) => `${x.line}: ${x.message}`,
+    );
+  const OBSOLETE = 'Please update your unit file, and consider removing the setting altogether.';
+  const KILL_NONE =
+    "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle management for " +
+    "the service. Please update the service to use a safer KillMode=, such as 'mixed' or 'control-group'. " +
+    'Support for KillMode=none is deprecated and will eventually be removed.';
+  const ALL = [252, 257, 262] as const;
+
+  it.each([
+    ...ALL.map((v) => [v, 'User=nobody', 'Special user nobody configured, this is not safe!'] as const),
+    ...ALL.map((v) => [v, 'Group=nogroup', undefined] as const),
+    ...ALL.map((v) => [v, 'User=65534', undefined] as const),
+    ...ALL.map(
+      (v) =>
+        [
+          v,
+          'StandardOutput=syslog',
+          `Standard output type syslog is obsolete, automatically updating to journal. ${OBSOLETE}`,
+        ] as const,
+    ),
+    [
+      257,
+      'StandardError=syslog+console',
+      `Standard output type syslog+console is obsolete, automatically updating to journal+console. ${OBSOLETE}`,
+    ],
+    [252, 'StandardOutput=kmsg', undefined],
+    ...ALL.map((v) => [v, 'KillMode=none', KILL_NONE] as const),
+    [252, 'PIDFile=/var/run/a.pid', undefined],
+    [
+      257,
+      'PIDFile=/var/run/a/b.pid',
+      'PIDFile= references a path below legacy directory /var/run/, updating /var/run/a/b.pid → /run/a/b.pid; please update the unit file accordingly.',
+    ],
+    [262, 'PIDFile=a.pid', undefined],
+    [262, 'PIDFile=/run/a.pid', undefined],
+    [262, 'ExecStartPre=!/bin/true', undefined],
+    [
+      262,
+      'ExecStartPost=!!/bin/true',
+      'The !! modifier for ExecStartPost= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.',
+    ],
+    [257, 'ExecStartPost=!!/bin/true', undefined],
+    [252, 'Type=notify-reload', 'Failed to parse service type, ignoring: notify-reload'],
+    [252, 'Type=bogus', 'Failed to parse service type, ignoring: bogus'],
+    [257, 'Type=bogus', 'Failed to parse Type= value, ignoring: bogus'],
+    [252, 'PrivateTmp=disconnect', 'Failed to parse boolean value, ignoring: disconnect'],
+    [257, 'PrivateTmp=disconnect', 'Failed to parse PrivateTmp= value, ignoring: disconnect'],
+    [252, 'Personality=ppc64', 'Failed to parse personality, ignoring: ppc64'],
+    [262, 'Personality=s390', 'Failed to parse Personality=s390, ignoring.'],
+    [262, 'Personality=x86', undefined],
+    [252, 'SystemCallFilter=fexecve', 'Failed to parse system call, ignoring: fexecve'],
+    [257, 'SystemCallFilter=fexecve', 'System call fexecve is not known, ignoring.'],
+    ...ALL.map(
+      (v) =>
+        [v, 'CPUSchedulingPriority=100', 'CPU scheduling priority is out of range, ignoring: 100'] as const,
+    ),
+    [252, 'CPUSchedulingPriority=0', undefined],
+    [252, 'Environment=$A=', 'Invalid environment assignment, ignoring: $A='],
+    [262, 'Environment="A=1" B', 'Invalid environment assignment, ignoring: B'],
+    [257, 'Environment=A_1=x', undefined],
+    [252, 'ReadWritePaths=-/tmp -a/b', 'ReadWritePaths= path is not absolute, ignoring: a/b'],
+    [
+      252,
+      'MemoryLimit=1G',
+      'Unit uses MemoryLimit=; please use MemoryMax= instead. Support for MemoryLimit= will be removed soon.',
+    ],
+    [262, 'CPUShares=100', 'Support for option CPUShares= has been removed and it is ignored'],
+    [257, 'CPUAccounting=yes', undefined],
+    [262, 'CPUAccounting=yes', 'Support for option CPUAccounting= has been removed and it is ignored'],
+    [252, 'ImportCredential=a', "Unknown key 'ImportCredential' in section [Service], ignoring."],
+    [257, 'ImportCredential=a', undefined],
+    [262, 'ConditionSecurity=selinux', "Unknown key 'ConditionSecurity' in section [Service], ignoring."],
+    [252, 'X-Foo=bar', undefined],
+    [252, 'RestrictNamespaces=~mnt usr', 'Failed to parse namespace type string, ignoring: mnt usr'],
+  ] as const)('v%d %s → %j', (version, line, expected) => {
+    expect(warnings([line], version)).toEqual(expected === undefined ? [] : [`3: ${expected}`]);
+  });
+
+  it('prints the warnings in line order', () => {
+    expect(
+      warnings(['KillMode=none', 'User=nobody', 'StandardOutput=syslog'], 257).map((x) => x.slice(0, 2)),
+    ).toEqual(['3:', '4:', '5:']);
+  });
+});

@@ -22,6 +22,8 @@ export interface ExecLineResult {
   fatal: boolean;
   /** What systemd logs, in order. */
   messages: { severity: 'warning' | 'error'; message: string }[];
+  /** Commands with the `!!` prefix (v258+ warns about each: config_parse_exec(), load-fragment.c). */
+  doubleBang: number;
 }
 
 export interface ExecLineOptions {
@@ -98,7 +100,7 @@ const SPECIAL_CHARACTERS = /["'\\%;]/;
 
 /** Parses one non-empty Exec*= value. */
 export function parseExecLine(rvalue: string, options: ExecLineOptions): ExecLineResult {
-  const result: ExecLineResult = { commands: 0, fatal: false, messages: [] };
+  const result: ExecLineResult = { commands: 0, fatal: false, messages: [], doubleBang: 0 };
   const { messages } = result;
   // One cursor over the whole line: words are taken off it in place (systemd's `p`).
   const reader = new WordReader(rvalue);
@@ -131,6 +133,7 @@ export function parseExecLine(rvalue: string, options: ExecLineOptions): ExecLin
       else if (c === '|' && options.extraPrefixes.includes('|') && !viaShell) viaShell = true;
       else break;
     }
+    if (privileged === '!!') result.doubleBang++;
 
     // A plain line has no `%`: the word is its own expansion.
     const expanded = plain ? undefined : expandWord(f, options);

@@ -15,6 +15,7 @@ import {
 } from '../unit/unit-name';
 import { expandSpecifiers, type SpecifierContext, type SpecifierResult } from '../unit/specifiers';
 import {
+  EXTRACT_CUNESCAPE,
   EXTRACT_RELAX,
   EXTRACT_UNQUOTE,
   extractAllWords,
@@ -291,10 +292,14 @@ function boolOrWords(field: keyof SecuritySettings, words: (t: VersionTraits) =>
       (ctx.s as unknown as Record<string, unknown>)[field] = b ? 'yes' : 'no';
       return 'ok';
     }
-    if (words(ctx.traits).includes(a.value)) {
+    const extra = words(ctx.traits);
+    if (extra.includes(a.value)) {
       (ctx.s as unknown as Record<string, unknown>)[field] = a.value;
       return 'ok';
     }
+    // Where the version has no extra words the setting is a plain config_parse_bool() (e.g. PrivateTmp=
+    // in v252), which words its failure as any boolean does.
+    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
     return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
   };
 }
@@ -324,6 +329,9 @@ const handleUser: Handler = (ctx, a) => {
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  // config_parse_user_group_compat() (load-fragment.c, v252–v262) warns about User=nobody, by name only:
+  // neither a numeric 65534 nor Group=nobody/nogroup is warned about.
+  if (r.value === 'nobody') warn(ctx, a, 'Special user nobody configured, this is not safe!');
   ctx.s.user = r.value;
   return 'ok';
 };
@@ -484,11 +492,11 @@ const handleRestrictNamespaces: Handler = (ctx, a) => {
   }
   let flags = 0;
   const { words: nsWords, invalid: nsInvalid } = extractWords(value, false);
-  if (nsInvalid) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${a.value}`);
+  // config_parse_restrict_namespaces() logs the value after the `~` it stepped over.
+  if (nsInvalid) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
   for (const word of nsWords) {
     const flag = NAMESPACE_FLAGS[word];
-    if (flag === undefined)
-      return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${a.value}`);
+    if (flag === undefined) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
     flags |= flag;
   }
   if (s.restrictNamespaces === NAMESPACES_UNSET) s.restrictNamespaces = invert ? ~flags & all : flags;
@@ -555,8 +563,15 @@ const handleSystemCallFilter: Handler = (ctx, a) => {
     }
     // Names that do not resolve to a real x86-64 syscall can never be counted: they are not in the data.
     if (!parsed.name.startsWith('@') && !ctx.knownSyscalls.has(parsed.name)) {
-      // Unknown to libseccomp: skipped (seccomp_parse_syscall_filter() with SECCOMP_PARSE_PERMISSIVE).
-      warn(ctx, a, `Failed to parse system call, ignoring: ${parsed.name}`);
+      // Unknown to libseccomp: skipped (seccomp_parse_syscall_filter() with SECCOMP_PARSE_PERMISSIVE),
+      // worded per version.
+      warn(
+        ctx,
+        a,
+        ctx.traits.syscallUnknownLegacyMessage
+          ? `Failed to parse system call, ignoring: ${parsed.name}`
+          : `System call ${parsed.name} is not known, ignoring.`,
+      );
       continue;
     }
     const members = parsed.name.startsWith('@') ? groups.get(parsed.name) : [parsed.name];
@@ -832,6 +847,15 @@ function execCommands(field?: 'execStart' | 'execStop'): Handler {
       return 'ok';
     }
     const r = parseExecLine(a.value, execOptions(ctx));
+    // v258+ (config_parse_exec(), load-fragment.c): `!!` is parsed and ignored, with a warning per command.
+    if (ctx.traits.execDoubleBangObsolete)
+      for (let i = 0; i < r.doubleBang; i++)
+        warn(
+          ctx,
+          a,
+          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. ` +
+            'Please update your unit files and remove the modifier.',
+        );
     for (const m of r.messages) {
       if (m.severity === 'error') fatal(ctx, a, m.message);
       else warn(ctx, a, m.message);
@@ -846,11 +870,29 @@ function factEnum(
   words: (c: Context) => readonly string[],
 ): Handler {
   return (ctx, a) => {
-    if (!words(ctx).includes(a.value))
-      return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+    if (!words(ctx).includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
     ctx.facts[field] = a.value;
+    // config_parse_kill_mode() (load-fragment.c, v252–v262) accepts KillMode=none with a warning.
+    if (field === 'killMode' && a.value === 'none')
+      warn(
+        ctx,
+        a,
+        "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle management " +
+          "for the service. Please update the service to use a safer KillMode=, such as 'mixed' or " +
+          "'control-group'. Support for KillMode=none is deprecated and will eventually be removed.",
+      );
     return 'ok';
   };
+}
+
+/** What an enum directive logs for a value it does not know, as each version words it. */
+function enumParseFailure(ctx: Context, a: Assignment): string {
+  // v252: DEFINE_CONFIG_PARSE_ENUM(config_parse_service_type, …, "Failed to parse service type").
+  if (a.key === 'Type' && ctx.traits.serviceTypeLegacyMessage)
+    return `Failed to parse service type, ignoring: ${a.value}`;
+  // config_parse_emergency_action() (load-fragment.c): "Failed to parse %s=, ignoring: %s".
+  if (a.key === 'SuccessAction') return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
+  return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
 }
 
 function factString(field: 'busName' | 'pamName'): Handler {
@@ -934,6 +976,139 @@ const PROTECT_HOSTNAME_ENUM: Handler = (ctx, a) => {
 };
 
 // The parsers of the directives whose meaning depends on the unit type (Type=, Options=, What=).
+// ---------------------------------------------------------------------------------------------
+// Directives that change no score but make systemd warn while parsing (their assignments are not
+// recorded as applied settings).
+
+/**
+ * StandardOutput=/StandardError= (config_parse_exec_output(), load-fragment.c, v252–v262): the obsolete
+ * syslog types are turned into their journal counterparts, with a warning (worded "Standard output" for
+ * both keys).
+ */
+const handleStandardOutput: Handler = (ctx, a) => {
+  const journal = a.value === 'syslog' ? 'journal' : a.value === 'syslog+console' ? 'journal+console' : '';
+  if (journal === '') return 'ok';
+  return warn(
+    ctx,
+    a,
+    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. ` +
+      'Please update your unit file, and consider removing the setting altogether.',
+  );
+};
+
+/**
+ * PIDFile= (config_parse_pid_file() and patch_var_run(), load-fragment.c): a relative path is taken
+ * below /run (path_make_absolute()), a path below /var/run/ is moved to /run/, logged at LOG_WARNING
+ * from v257 (at LOG_NOTICE, not shown, in v252).
+ */
+const handlePidFile: Handler = (ctx, a) => {
+  if (a.value === '' || !ctx.traits.pidFileVarRunWarns) return 'ok';
+  const r = expand(ctx, a.value);
+  // A relative path ends up below /run, never below /var/run.
+  if (!r.ok || !r.value.startsWith('/')) return 'ok';
+  const checked = simplifyAndCheckPath(r.value, a.key, 'absolute');
+  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+  const rest = pathStartsWith(checked.path, '/var/run');
+  if (rest === undefined || rest === '') return 'ok';
+  return warn(
+    ctx,
+    a,
+    `PIDFile= references a path below legacy directory /var/run/, updating ${checked.path} → /run/${rest}; ` +
+      'please update the unit file accordingly.',
+  );
+};
+
+/**
+ * Personality= (config_parse_personality(), load-fragment.c): personality_from_string() accepts the
+ * native and secondary architecture only (x86-64 and x86 on the x86-64 build the oracle ran).
+ */
+const handlePersonality: Handler = (ctx, a) => {
+  if (a.value === '' || a.value === 'x86-64' || a.value === 'x86') return 'ok';
+  return warn(
+    ctx,
+    a,
+    ctx.traits.personalityLegacyMessage
+      ? `Failed to parse personality, ignoring: ${a.value}`
+      : `Failed to parse ${a.key}=${a.value}, ignoring.`,
+  );
+};
+
+/**
+ * CPUSchedulingPriority= (config_parse_exec_cpu_sched_prio(), load-fragment.c, v252–v262): only the
+ * outer bounds of all policies are checked, 0 (SCHED_OTHER) to 99 (SCHED_RR).
+ */
+const handleCpuSchedulingPriority: Handler = (ctx, a) => {
+  if (!/^-?\d+$/.test(a.value)) return 'ok';
+  const prio = Number(a.value);
+  if (prio >= 0 && prio <= 99) return 'ok';
+  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
+};
+
+/**
+ * cgroup v1 settings: v252–v257 still parse CPUShares= and MemoryLimit= with a warning naming the
+ * replacement (config_parse_cg_cpu_weight(), config_parse_memory_limit()); v262 ignores removed options
+ * (config_parse_warn_compat() with DISABLED_LEGACY).
+ */
+const handleLegacyCgroupOption: Handler = (ctx, a) => {
+  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
+    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
+  const replacement = ctx.traits.cgroupDeprecated[a.key];
+  if (replacement === undefined || a.value === '') return 'ok';
+  return warn(
+    ctx,
+    a,
+    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`,
+  );
+};
+
+/** env_name_is_valid() (src/basic/env-util.c, v252): shell variable characters, not starting with a digit. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** string_has_cc(value, "\t\n"): control characters other than tab and newline. */
+// eslint-disable-next-line no-control-regex
+const ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+
+/**
+ * Environment= (config_parse_environ(), load-fragment.c, v252–v262): each word (unquoted, C escapes
+ * resolved, specifiers expanded) must be a NAME=value assignment (env_assignment_is_valid()); others are
+ * skipped with a warning.
+ */
+const handleEnvironment: Handler = (ctx, a) => {
+  if (a.value === '') return 'ok';
+  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
+  for (const word of words) {
+    const r = expand(ctx, word);
+    if (!r.ok) continue;
+    const eq = r.value.indexOf('=');
+    const valid =
+      eq >= 0 &&
+      ENV_NAME.test(r.value.slice(0, eq)) &&
+      !r.value.includes('\uFFFD') &&
+      !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
+    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
+  }
+  return 'ok';
+};
+
+/**
+ * ReadWritePaths= and the other namespace path lists (config_parse_namespace_path_strv(),
+ * load-fragment.c, v252–v262): each word, after its `-` and `+` prefixes and specifier expansion, must be
+ * an absolute, normalized path (path_simplify_and_warn(PATH_CHECK_ABSOLUTE)); others are skipped.
+ */
+const handleNamespacePaths: Handler = (ctx, a) => {
+  if (a.value === '') return 'ok';
+  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const word of words) {
+    let w = word;
+    if (w.startsWith('-')) w = w.slice(1);
+    if (w.startsWith('+')) w = w.slice(1);
+    const resolved = specifiers(ctx, a, w);
+    if (resolved === undefined) continue;
+    const checked = simplifyAndCheckPath(resolved, a.key, 'absolute');
+    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+  }
+  return 'ok';
+};
+
 const SERVICE_TYPE = factEnum('type', (c) => c.traits.serviceTypes);
 const MOUNT_FSTYPE = factPrintfString('fstype');
 const MOUNT_OPTIONS = factPrintfString('options');
@@ -959,10 +1134,26 @@ interface DirectiveSpec {
   scope: Scope;
   /** The parser, chosen per version where the parser changed between releases. */
   handler: (t: VersionTraits) => Handler;
+  /** Whether an assignment counts as an applied setting (false: parsed only for its warnings). */
+  record: boolean;
 }
 
-const d = (scope: Scope, handler: Handler): DirectiveSpec => ({ scope, handler: () => handler });
-const dv = (scope: Scope, handler: (t: VersionTraits) => Handler): DirectiveSpec => ({ scope, handler });
+const d = (scope: Scope, handler: Handler): DirectiveSpec => ({
+  scope,
+  handler: () => handler,
+  record: true,
+});
+const dv = (scope: Scope, handler: (t: VersionTraits) => Handler): DirectiveSpec => ({
+  scope,
+  handler,
+  record: true,
+});
+/** A directive parsed only for the warnings systemd logs about it. */
+const w = (scope: Scope, handler: Handler): DirectiveSpec => ({
+  scope,
+  handler: () => handler,
+  record: false,
+});
 
 /** Every directive that can change a score or the load result. Unlisted keys are not scored. */
 const DIRECTIVES: Record<string, DirectiveSpec> = {
@@ -1102,6 +1293,21 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   What: d('mount', (ctx, a) => (ctx.unit.type === 'mount' ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a))),
   Where: d('mount', factPath('where')),
   ExtraOptions: d('automount', factPrintfString('extraOptions')),
+  StandardOutput: w('exec', handleStandardOutput),
+  Environment: w('exec', handleEnvironment),
+  ReadWritePaths: w('exec', handleNamespacePaths),
+  ReadOnlyPaths: w('exec', handleNamespacePaths),
+  InaccessiblePaths: w('exec', handleNamespacePaths),
+  ExecPaths: w('exec', handleNamespacePaths),
+  NoExecPaths: w('exec', handleNamespacePaths),
+  StandardError: w('exec', handleStandardOutput),
+  PIDFile: w('service', handlePidFile),
+  Personality: w('exec', handlePersonality),
+  CPUSchedulingPriority: w('exec', handleCpuSchedulingPriority),
+  CPUShares: w('cgroup', handleLegacyCgroupOption),
+  MemoryLimit: w('cgroup', handleLegacyCgroupOption),
+  CPUAccounting: w('cgroup', handleLegacyCgroupOption),
+  DefaultMemoryLow: w('cgroup', handleLegacyCgroupOption),
 };
 
 /**
@@ -1150,6 +1356,7 @@ interface Directive {
   name: string;
   section: string;
   handler: Handler;
+  record: boolean;
 }
 
 const directiveTables = new WeakMap<VersionTraits, Map<UnitType, Map<string, Directive>>>();
@@ -1170,7 +1377,8 @@ function directivesFor(traits: VersionTraits, type: UnitType): Map<string, Direc
     table = new Map();
     for (const [name, spec] of Object.entries(DIRECTIVES)) {
       const section = scopeSection(spec.scope, type);
-      if (section !== undefined) table.set(name, { name, section, handler: spec.handler(traits) });
+      if (section !== undefined)
+        table.set(name, { name, section, handler: spec.handler(traits), record: spec.record });
     }
     byType.set(type, table);
   }
@@ -1424,8 +1632,12 @@ export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile
     let stopped = false;
     for (const a of file.assignments) {
       const directive = directives.get(a.key);
-      if (directive === undefined || a.section !== directive.section) continue;
-      s.record(a);
+      if (directive === undefined || a.section !== directive.section) {
+        if (a.section === ownSection && isUnknownKey(traits, a.key))
+          warn(ctx, a, `Unknown key '${a.key}' in section [${a.section}], ignoring.`);
+        continue;
+      }
+      if (directive.record) s.record(a);
       if (directive.handler(ctx, a) === 'fatal') {
         stopped = true;
         break;
@@ -1457,6 +1669,17 @@ export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile
   if (s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
   return { settings: s, diagnostics: ctx.diagnostics };
+}
+
+/**
+ * Whether config_parse() finds no parser for a key of the unit type's own section (it then warns "Unknown
+ * key", config_parse_line(), conf-parser.c): keys of later releases, and [Unit] conditions and asserts,
+ * which load-fragment-gperf.gperf.in lists under [Unit] only. Other keys unitgate does not parse are
+ * taken as known.
+ */
+function isUnknownKey(traits: VersionTraits, key: string): boolean {
+  if (traits.keysAddedLater.includes(key)) return true;
+  return /^(Condition|Assert)[A-Z]/.test(key);
 }
 
 function badSetting(ctx: Context, message: string): Derivation {

@@ -119,6 +119,42 @@ export interface VersionTraits {
   namespaceAllIncludesTime: boolean;
   /** v256+: `--offline` without units is an error (before: silent success). */
   requiresUnitArguments: boolean;
+  /**
+   * v252: Type= is parsed by DEFINE_CONFIG_PARSE_ENUM() with its own message ("Failed to parse service
+   * type, ignoring: …"); later releases log "Failed to parse Type= value, ignoring: …".
+   */
+  serviceTypeLegacyMessage: boolean;
+  /**
+   * Personality= (config_parse_personality(), load-fragment.c): v252 logs "Failed to parse personality,
+   * ignoring: X", later releases "Failed to parse Personality=X, ignoring.".
+   */
+  personalityLegacyMessage: boolean;
+  /**
+   * An unknown system call in SystemCallFilter=: v252 logs "Failed to parse system call, ignoring: X",
+   * later releases "System call X is not known, ignoring." (seccomp_parse_syscall_filter()).
+   */
+  syscallUnknownLegacyMessage: boolean;
+  /**
+   * v257+: patch_var_run() (load-fragment.c) logs a PIDFile= below /var/run/ at LOG_WARNING (v252: at
+   * LOG_NOTICE, which `systemd-analyze` does not show).
+   */
+  pidFileVarRunWarns: boolean;
+  /** v258+: the `!!` Exec*= prefix is ignored with a warning (config_parse_exec()). */
+  execDoubleBangObsolete: boolean;
+  /**
+   * cgroup settings the version no longer supports (config_parse_warn_compat(), DISABLED_LEGACY): v262
+   * logs "Support for option X= has been removed and it is ignored"; before, the ones listed in
+   * `cgroupDeprecated` were still parsed with a "please use" warning.
+   */
+  cgroupRemovedOptions: readonly string[];
+  /** Deprecated cgroup v1 settings still parsed, with the one to use instead (config_parse_*(), v252–v257). */
+  cgroupDeprecated: Readonly<Record<string, string>>;
+  /**
+   * Exec/service keys of later releases this version does not know yet, so config_parse() warns
+   * "Unknown key 'X' in section [S], ignoring." (load-fragment-gperf.gperf.in; NEWS of v253–v255).
+   * Only the ones units are seen to use: a key missing here is skipped silently, as before.
+   */
+  keysAddedLater: readonly string[];
 }
 
 export interface SystemdProfile {
@@ -170,6 +206,26 @@ const EMERGENCY_ACTIONS_255 = [
 const SERVICE_TYPES_252 = ['simple', 'exec', 'forking', 'oneshot', 'dbus', 'notify', 'idle'];
 const SERVICE_TYPES_253 = [...SERVICE_TYPES_252, 'notify-reload'];
 
+// v252–v257 still parse these cgroup v1 settings, with a warning naming the replacement
+// (config_parse_cg_cpu_weight()/config_parse_memory_limit(), load-fragment.c).
+const CGROUP_V1_DEPRECATED: Readonly<Record<string, string>> = {
+  CPUShares: 'CPUWeight',
+  MemoryLimit: 'MemoryMax',
+};
+// v262: removed settings parsed by config_parse_warn_compat(DISABLED_LEGACY) (as the oracle shows them).
+const CGROUP_REMOVED_262 = ['CPUShares', 'MemoryLimit', 'CPUAccounting', 'DefaultMemoryLow'];
+// Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
+// DelegateSubgroup=, MemoryPressureWatch= (v254), CoredumpReceive= (v255).
+const KEYS_ADDED_AFTER_252 = [
+  'OpenFile',
+  'ImportCredential',
+  'RestartSteps',
+  'RestartMaxDelaySec',
+  'DelegateSubgroup',
+  'MemoryPressureWatch',
+  'CoredumpReceive',
+];
+
 const TRAITS: Record<SystemdVersion, VersionTraits> = {
   252: {
     searchPath: SEARCH_PATH_SPLIT_USR,
@@ -192,6 +248,14 @@ const TRAITS: Record<SystemdVersion, VersionTraits> = {
     serviceTypes: SERVICE_TYPES_252,
     namespaceAllIncludesTime: false,
     requiresUnitArguments: false,
+    serviceTypeLegacyMessage: true,
+    personalityLegacyMessage: true,
+    syscallUnknownLegacyMessage: true,
+    pidFileVarRunWarns: false,
+    execDoubleBangObsolete: false,
+    cgroupRemovedOptions: [],
+    cgroupDeprecated: CGROUP_V1_DEPRECATED,
+    keysAddedLater: KEYS_ADDED_AFTER_252,
   },
   255: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -214,6 +278,14 @@ const TRAITS: Record<SystemdVersion, VersionTraits> = {
     serviceTypes: SERVICE_TYPES_253,
     namespaceAllIncludesTime: false,
     requiresUnitArguments: false,
+    serviceTypeLegacyMessage: false,
+    personalityLegacyMessage: false,
+    syscallUnknownLegacyMessage: false,
+    pidFileVarRunWarns: false,
+    execDoubleBangObsolete: false,
+    cgroupRemovedOptions: [],
+    cgroupDeprecated: CGROUP_V1_DEPRECATED,
+    keysAddedLater: [],
   },
   257: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -236,6 +308,14 @@ const TRAITS: Record<SystemdVersion, VersionTraits> = {
     serviceTypes: SERVICE_TYPES_253,
     namespaceAllIncludesTime: false,
     requiresUnitArguments: true,
+    serviceTypeLegacyMessage: false,
+    personalityLegacyMessage: false,
+    syscallUnknownLegacyMessage: false,
+    pidFileVarRunWarns: true,
+    execDoubleBangObsolete: false,
+    cgroupRemovedOptions: [],
+    cgroupDeprecated: CGROUP_V1_DEPRECATED,
+    keysAddedLater: [],
   },
   262: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -258,6 +338,14 @@ const TRAITS: Record<SystemdVersion, VersionTraits> = {
     serviceTypes: SERVICE_TYPES_253,
     namespaceAllIncludesTime: true,
     requiresUnitArguments: true,
+    serviceTypeLegacyMessage: false,
+    personalityLegacyMessage: false,
+    syscallUnknownLegacyMessage: false,
+    pidFileVarRunWarns: true,
+    execDoubleBangObsolete: true,
+    cgroupRemovedOptions: CGROUP_REMOVED_262,
+    cgroupDeprecated: {},
+    keysAddedLater: [],
   },
 };
 
