@@ -19107,6 +19107,20 @@ var EMERGENCY_ACTIONS_255 = [
 ];
 var SERVICE_TYPES_252 = ["simple", "exec", "forking", "oneshot", "dbus", "notify", "idle"];
 var SERVICE_TYPES_253 = [...SERVICE_TYPES_252, "notify-reload"];
+var CGROUP_V1_DEPRECATED = {
+  CPUShares: "CPUWeight",
+  MemoryLimit: "MemoryMax"
+};
+var CGROUP_REMOVED_262 = ["CPUShares", "MemoryLimit", "CPUAccounting", "DefaultMemoryLow"];
+var KEYS_ADDED_AFTER_252 = [
+  "OpenFile",
+  "ImportCredential",
+  "RestartSteps",
+  "RestartMaxDelaySec",
+  "DelegateSubgroup",
+  "MemoryPressureWatch",
+  "CoredumpReceive"
+];
 var TRAITS = {
   252: {
     searchPath: SEARCH_PATH_SPLIT_USR,
@@ -19128,7 +19142,15 @@ var TRAITS = {
     emergencyActions: EMERGENCY_ACTIONS_252,
     serviceTypes: SERVICE_TYPES_252,
     namespaceAllIncludesTime: false,
-    requiresUnitArguments: false
+    requiresUnitArguments: false,
+    serviceTypeLegacyMessage: true,
+    personalityLegacyMessage: true,
+    syscallUnknownLegacyMessage: true,
+    pidFileVarRunWarns: false,
+    execDoubleBangObsolete: false,
+    cgroupRemovedOptions: [],
+    cgroupDeprecated: CGROUP_V1_DEPRECATED,
+    keysAddedLater: KEYS_ADDED_AFTER_252
   },
   255: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -19150,7 +19172,15 @@ var TRAITS = {
     emergencyActions: EMERGENCY_ACTIONS_255,
     serviceTypes: SERVICE_TYPES_253,
     namespaceAllIncludesTime: false,
-    requiresUnitArguments: false
+    requiresUnitArguments: false,
+    serviceTypeLegacyMessage: false,
+    personalityLegacyMessage: false,
+    syscallUnknownLegacyMessage: false,
+    pidFileVarRunWarns: false,
+    execDoubleBangObsolete: false,
+    cgroupRemovedOptions: [],
+    cgroupDeprecated: CGROUP_V1_DEPRECATED,
+    keysAddedLater: []
   },
   257: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -19172,7 +19202,15 @@ var TRAITS = {
     emergencyActions: EMERGENCY_ACTIONS_255,
     serviceTypes: SERVICE_TYPES_253,
     namespaceAllIncludesTime: false,
-    requiresUnitArguments: true
+    requiresUnitArguments: true,
+    serviceTypeLegacyMessage: false,
+    personalityLegacyMessage: false,
+    syscallUnknownLegacyMessage: false,
+    pidFileVarRunWarns: true,
+    execDoubleBangObsolete: false,
+    cgroupRemovedOptions: [],
+    cgroupDeprecated: CGROUP_V1_DEPRECATED,
+    keysAddedLater: []
   },
   262: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -19194,7 +19232,15 @@ var TRAITS = {
     emergencyActions: EMERGENCY_ACTIONS_255,
     serviceTypes: SERVICE_TYPES_253,
     namespaceAllIncludesTime: true,
-    requiresUnitArguments: true
+    requiresUnitArguments: true,
+    serviceTypeLegacyMessage: false,
+    personalityLegacyMessage: false,
+    syscallUnknownLegacyMessage: false,
+    pidFileVarRunWarns: true,
+    execDoubleBangObsolete: true,
+    cgroupRemovedOptions: CGROUP_REMOVED_262,
+    cgroupDeprecated: {},
+    keysAddedLater: []
   }
 };
 var DATA = {
@@ -20017,18 +20063,18 @@ function unitNameToPath(name) {
   const f = parts.prefix;
   if (f === "") return void 0;
   if (f === "-") return "/";
-  let w = "";
+  let w2 = "";
   for (let i = 0; i < f.length; i++) {
     const c = f[i];
-    if (c === "-") w += "/";
+    if (c === "-") w2 += "/";
     else if (c === "\\") {
       if (f[i + 1] !== "x" || !/^[0-9a-fA-F]{2}$/.test(f.slice(i + 2, i + 4))) return void 0;
-      w += String.fromCharCode(parseInt(f.slice(i + 2, i + 4), 16));
+      w2 += String.fromCharCode(parseInt(f.slice(i + 2, i + 4), 16));
       i += 3;
-    } else w += c;
+    } else w2 += c;
   }
-  if (w.startsWith("/") || w.endsWith("/")) return void 0;
-  const s = `/${w}`;
+  if (w2.startsWith("/") || w2.endsWith("/")) return void 0;
+  const s = `/${w2}`;
   return isNormalizedPath(s) ? s : void 0;
 }
 function dropInNames(name) {
@@ -20448,7 +20494,7 @@ function isLoneAt(input, at) {
 }
 var SPECIAL_CHARACTERS = /["'\\%;]/;
 function parseExecLine(rvalue, options) {
-  const result = { commands: 0, fatal: false, messages: [] };
+  const result = { commands: 0, fatal: false, messages: [], doubleBang: 0 };
   const { messages } = result;
   const reader = new WordReader(rvalue);
   const plain = !SPECIAL_CHARACTERS.test(rvalue);
@@ -20478,6 +20524,7 @@ function parseExecLine(rvalue, options) {
       else if (c === "|" && options.extraPrefixes.includes("|") && !viaShell) viaShell = true;
       else break;
     }
+    if (privileged === "!!") result.doubleBang++;
     const expanded = plain ? void 0 : expandWord(f, options);
     if (expanded !== void 0 && !expanded.ok)
       return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
@@ -20666,8 +20713,8 @@ var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
 var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
 var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
 var BOOLEAN_WORDS = new Map([
-  ...[...TRUE_WORDS].map((w) => [w, true]),
-  ...[...FALSE_WORDS].map((w) => [w, false])
+  ...[...TRUE_WORDS].map((w2) => [w2, true]),
+  ...[...FALSE_WORDS].map((w2) => [w2, false])
 ]);
 function parseBoolean(value) {
   const exact = BOOLEAN_WORDS.get(value);
@@ -20679,6 +20726,17 @@ function parseBoolean(value) {
 }
 function warn(ctx, a, message) {
   ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: "warning", message });
+  return "ok";
+}
+function handleOnFailureIsolate(ctx, a) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
+    unlocated: true
+  });
   return "ok";
 }
 function fatal(ctx, a, message) {
@@ -20718,10 +20776,12 @@ function boolOrWords(field, words) {
       ctx.s[field] = b ? "yes" : "no";
       return "ok";
     }
-    if (words(ctx.traits).includes(a.value)) {
+    const extra = words(ctx.traits);
+    if (extra.includes(a.value)) {
       ctx.s[field] = a.value;
       return "ok";
     }
+    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
     return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
   };
 }
@@ -20749,6 +20809,7 @@ var handleUser = (ctx, a) => {
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  if (r.value === "nobody") warn(ctx, a, "Special user nobody configured, this is not safe!");
   ctx.s.user = r.value;
   return "ok";
 };
@@ -20890,11 +20951,10 @@ var handleRestrictNamespaces = (ctx, a) => {
   }
   let flags = 0;
   const { words: nsWords, invalid: nsInvalid } = extractWords(value, false);
-  if (nsInvalid) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${a.value}`);
+  if (nsInvalid) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
   for (const word of nsWords) {
     const flag = NAMESPACE_FLAGS[word];
-    if (flag === void 0)
-      return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${a.value}`);
+    if (flag === void 0) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
     flags |= flag;
   }
   if (s.restrictNamespaces === NAMESPACES_UNSET) s.restrictNamespaces = invert ? ~flags & all : flags;
@@ -20955,7 +21015,11 @@ var handleSystemCallFilter = (ctx, a) => {
       continue;
     }
     if (!parsed.name.startsWith("@") && !ctx.knownSyscalls.has(parsed.name)) {
-      warn(ctx, a, `Failed to parse system call, ignoring: ${parsed.name}`);
+      warn(
+        ctx,
+        a,
+        ctx.traits.syscallUnknownLegacyMessage ? `Failed to parse system call, ignoring: ${parsed.name}` : `System call ${parsed.name} is not known, ignoring.`
+      );
       continue;
     }
     const members = parsed.name.startsWith("@") ? groups.get(parsed.name) : [parsed.name];
@@ -21122,8 +21186,8 @@ function parseAddressPrefix(word) {
   return { family, bytes: maskBytes(v4 ?? v6, prefixLength), prefixLength };
 }
 function isLocalhostName(word) {
-  const w = word.toLowerCase().replace(/\.$/, "");
-  return w === "localhost" || w.endsWith(".localhost") || w === "localhost.localdomain" || w.endsWith(".localhost.localdomain");
+  const w2 = word.toLowerCase().replace(/\.$/, "");
+  return w2 === "localhost" || w2.endsWith(".localhost") || w2 === "localhost.localdomain" || w2.endsWith(".localhost.localdomain");
 }
 var KEYWORD_PREFIXES = {
   any: ["0.0.0.0/0", "::/0"],
@@ -21140,10 +21204,10 @@ function ipPrefixList(field) {
     const { words, invalid } = extractWords(a.value, false);
     for (const word of words) {
       const expanded = KEYWORD_PREFIXES[word] ?? (isLocalhostName(word) ? ["127.0.0.0/8", "::1/128"] : [word]);
-      for (const w of expanded) {
-        const p = parseAddressPrefix(w);
+      for (const w2 of expanded) {
+        const p = parseAddressPrefix(w2);
         if (!p) {
-          warn(ctx, a, `Address prefix is invalid, ignoring assignment: ${w}`);
+          warn(ctx, a, `Address prefix is invalid, ignoring assignment: ${w2}`);
           continue;
         }
         list.push(p);
@@ -21180,6 +21244,13 @@ function execCommands(field) {
       return "ok";
     }
     const r = parseExecLine(a.value, execOptions(ctx));
+    if (ctx.traits.execDoubleBangObsolete)
+      for (let i = 0; i < r.doubleBang; i++)
+        warn(
+          ctx,
+          a,
+          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.`
+        );
     for (const m of r.messages) {
       if (m.severity === "error") fatal(ctx, a, m.message);
       else warn(ctx, a, m.message);
@@ -21190,11 +21261,22 @@ function execCommands(field) {
 }
 function factEnum(field, words) {
   return (ctx, a) => {
-    if (!words(ctx).includes(a.value))
-      return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+    if (!words(ctx).includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
     ctx.facts[field] = a.value;
+    if (field === "killMode" && a.value === "none")
+      warn(
+        ctx,
+        a,
+        "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle management for the service. Please update the service to use a safer KillMode=, such as 'mixed' or 'control-group'. Support for KillMode=none is deprecated and will eventually be removed."
+      );
     return "ok";
   };
+}
+function enumParseFailure(ctx, a) {
+  if (a.key === "Type" && ctx.traits.serviceTypeLegacyMessage)
+    return `Failed to parse service type, ignoring: ${a.value}`;
+  if (a.key === "SuccessAction") return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
+  return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
 }
 function factString(field) {
   return (ctx, a) => {
@@ -21262,13 +21344,102 @@ var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
   else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
   return "ok";
 };
+var handleStandardOutput = (ctx, a) => {
+  const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
+  if (journal === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. Please update your unit file, and consider removing the setting altogether.`
+  );
+};
+var handlePidFile = (ctx, a) => {
+  if (a.value === "" || !ctx.traits.pidFileVarRunWarns) return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok || !r.value.startsWith("/")) return "ok";
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  const rest = pathStartsWith(checked.path, "/var/run");
+  if (rest === void 0 || rest === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `PIDFile= references a path below legacy directory /var/run/, updating ${checked.path} → /run/${rest}; please update the unit file accordingly.`
+  );
+};
+var handlePersonality = (ctx, a) => {
+  if (a.value === "" || a.value === "x86-64" || a.value === "x86") return "ok";
+  return warn(
+    ctx,
+    a,
+    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
+  );
+};
+var handleCpuSchedulingPriority = (ctx, a) => {
+  if (!/^-?\d+$/.test(a.value)) return "ok";
+  const prio = Number(a.value);
+  if (prio >= 0 && prio <= 99) return "ok";
+  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
+};
+var handleLegacyCgroupOption = (ctx, a) => {
+  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
+    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
+  const replacement = ctx.traits.cgroupDeprecated[a.key];
+  if (replacement === void 0 || a.value === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`
+  );
+};
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+var handleEnvironment = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
+  for (const word of words) {
+    const r = expand(ctx, word);
+    if (!r.ok) continue;
+    const eq = r.value.indexOf("=");
+    const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
+    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
+  }
+  return "ok";
+};
+var handleNamespacePaths = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const word of words) {
+    let w2 = word;
+    if (w2.startsWith("-")) w2 = w2.slice(1);
+    if (w2.startsWith("+")) w2 = w2.slice(1);
+    const resolved = specifiers(ctx, a, w2);
+    if (resolved === void 0) continue;
+    const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
+    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  }
+  return "ok";
+};
 var SERVICE_TYPE = factEnum("type", (c) => c.traits.serviceTypes);
 var MOUNT_FSTYPE = factPrintfString("fstype");
 var MOUNT_OPTIONS = factPrintfString("options");
 var MOUNT_WHAT = factPrintfString("what");
 var SWAP_WHAT = factPath("what");
-var d = (scope, handler) => ({ scope, handler: () => handler });
-var dv = (scope, handler) => ({ scope, handler });
+var d = (scope, handler) => ({
+  scope,
+  handler: () => handler,
+  record: true
+});
+var dv = (scope, handler) => ({
+  scope,
+  handler,
+  record: true
+});
+var w = (scope, handler) => ({
+  scope,
+  handler: () => handler,
+  record: false
+});
 var DIRECTIVES = {
   DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
   SuccessAction: d(
@@ -21405,7 +21576,23 @@ var DIRECTIVES = {
   // Mount What= is a plain string; Swap What= a path.
   What: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a)),
   Where: d("mount", factPath("where")),
-  ExtraOptions: d("automount", factPrintfString("extraOptions"))
+  ExtraOptions: d("automount", factPrintfString("extraOptions")),
+  OnFailureIsolate: w("unit", handleOnFailureIsolate),
+  StandardOutput: w("exec", handleStandardOutput),
+  Environment: w("exec", handleEnvironment),
+  ReadWritePaths: w("exec", handleNamespacePaths),
+  ReadOnlyPaths: w("exec", handleNamespacePaths),
+  InaccessiblePaths: w("exec", handleNamespacePaths),
+  ExecPaths: w("exec", handleNamespacePaths),
+  NoExecPaths: w("exec", handleNamespacePaths),
+  StandardError: w("exec", handleStandardOutput),
+  PIDFile: w("service", handlePidFile),
+  Personality: w("exec", handlePersonality),
+  CPUSchedulingPriority: w("exec", handleCpuSchedulingPriority),
+  CPUShares: w("cgroup", handleLegacyCgroupOption),
+  MemoryLimit: w("cgroup", handleLegacyCgroupOption),
+  CPUAccounting: w("cgroup", handleLegacyCgroupOption),
+  DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption)
 };
 function scopeSection(scope, type) {
   const own = TYPE_SECTION[type];
@@ -21449,7 +21636,8 @@ function directivesFor(traits, type) {
     table = /* @__PURE__ */ new Map();
     for (const [name, spec] of Object.entries(DIRECTIVES)) {
       const section = scopeSection(spec.scope, type);
-      if (section !== void 0) table.set(name, { name, section, handler: spec.handler(traits) });
+      if (section !== void 0)
+        table.set(name, { name, section, handler: spec.handler(traits), record: spec.record });
     }
     byType.set(type, table);
   }
@@ -21653,8 +21841,12 @@ function deriveSecuritySettings(unit2, profile) {
     let stopped = false;
     for (const a of file.assignments) {
       const directive = directives.get(a.key);
-      if (directive === void 0 || a.section !== directive.section) continue;
-      s.record(a);
+      if (directive === void 0 || a.section !== directive.section) {
+        if (a.section === ownSection && isUnknownKey(traits, a.key))
+          warn(ctx, a, `Unknown key '${a.key}' in section [${a.section}], ignoring.`);
+        continue;
+      }
+      if (directive.record) s.record(a);
       if (directive.handler(ctx, a) === "fatal") {
         stopped = true;
         break;
@@ -21679,6 +21871,10 @@ function deriveSecuritySettings(unit2, profile) {
   if (s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
   return { settings: s, diagnostics: ctx.diagnostics };
+}
+function isUnknownKey(traits, key) {
+  if (traits.keysAddedLater.includes(key)) return true;
+  return /^(Condition|Assert)[A-Z]/.test(key);
 }
 function badSetting(ctx, message) {
   return {
@@ -21745,7 +21941,7 @@ function fstabTestOption(options, names) {
     } else word += c;
   }
   words.push(word);
-  return words.some((w) => names.some((n) => w === n || w.startsWith(`${n}=`)));
+  return words.some((w2) => names.some((n) => w2 === n || w2.startsWith(`${n}=`)));
 }
 function mountDependencyError(facts, where2) {
   const what = facts.what;
@@ -24946,8 +25142,8 @@ var RANKS = {
 };
 function capabilityMask(words, profile) {
   let mask = 0n;
-  for (const w of words) {
-    const bit = profile.data.capabilities[w.toUpperCase()];
+  for (const w2 of words) {
+    const bit = profile.data.capabilities[w2.toUpperCase()];
     if (bit !== void 0) mask |= 1n << BigInt(bit);
   }
   return mask;

@@ -128,6 +128,7 @@ for (const version of versions) {
   // stderr (warnings and errors) of the JSON run, counted apart: the recordings name the scratch
   // root $ROOT.
   let stderrExact = 0;
+  let stderrTruncated = 0;
   const stderrDiffs = [];
   for (const r of records) {
     const root = rootFor(r);
@@ -161,7 +162,10 @@ for (const version of versions) {
     }
     if (typeof r.stderr === 'string') {
       const got = j.stderr.replaceAll(root, '$ROOT');
-      if (got === r.stderr) stderrExact++;
+      // A few recordings cut stderr short (it then ends without a newline): their part must match.
+      const truncated = r.stderr !== '' && !r.stderr.endsWith('\n');
+      if (truncated) stderrTruncated++;
+      if (got === r.stderr || (truncated && got.startsWith(r.stderr))) stderrExact++;
       else {
         const a = got.split('\n');
         const b = r.stderr.split('\n');
@@ -194,7 +198,10 @@ for (const version of versions) {
   for (const line of diffs.slice(0, show)) console.log(line);
   console.log(`parity ${version}: ${exact}/${records.length} exact`);
   for (const line of stderrDiffs.slice(0, show)) console.log(line);
-  console.log(`parity ${version} stderr: ${stderrExact}/${records.length} exact`);
+  console.log(
+    `parity ${version} stderr: ${stderrExact}/${records.length} exact` +
+      (stderrTruncated ? ` (${stderrTruncated} recorded cut short: their recorded part)` : ''),
+  );
   if (exact !== records.length) failed = true;
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;

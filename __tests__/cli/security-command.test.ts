@@ -76,6 +76,13 @@ describe('the file a warning names', () => {
     expect(r.stderr).toMatch(new RegExp(`^${root}/usr/lib/systemd/system/w\\.service:3: `, 'm'));
   });
 
+  it('is left out where systemd logs without one (OnFailureIsolate=, log_notice())', () => {
+    const d = mkdtempSync(join(dir, 'case-'));
+    writeFileSync(join(d, 'i.service'), '[Unit]\nOnFailureIsolate=false\n[Service]\nExecStart=/bin/true\n');
+    const r = security(['--json=short', join(d, 'i.service')]);
+    expect(r.stderr).toBe('OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead\n');
+  });
+
   it("is the unit's own path without --root, given relative or absolute", () => {
     const d = mkdtempSync(join(dir, 'case-'));
     writeFileSync(join(d, 'w.service'), unit);

@@ -226,7 +226,7 @@ export function runSecurityCommand(
     const derived = deriveSecuritySettings(unit, profile);
     for (const d of derived.diagnostics) {
       if (d.severity === 'error' || d.severity === 'warning')
-        stderr += `${hostPrefix}${d.file}:${d.line}: ${d.message}\n`;
+        stderr += d.unlocated ? `${d.message}\n` : `${hostPrefix}${d.file}:${d.line}: ${d.message}\n`;
     }
     if (!derived.settings) {
       const message = derived.failure?.message ?? `Unit ${unit.id} failed to load.`;

@@ -246,6 +246,22 @@ function warn(ctx: Context, a: Assignment, message: string): Outcome {
   return 'ok';
 }
 
+/**
+ * config_parse_job_mode_isolate() (load-fragment.c, v252–v262) logs a notice, whatever the value,
+ * with log_notice(): no file and line in front of it.
+ */
+function handleOnFailureIsolate(ctx: Context, a: Assignment): Outcome {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: 'warning',
+    message: 'OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead',
+    unlocated: true,
+  });
+  return 'ok';
+}
+
 function fatal(ctx: Context, a: Assignment, message: string): Outcome {
   ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: 'error', message });
   return 'fatal';
@@ -1293,6 +1309,7 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   What: d('mount', (ctx, a) => (ctx.unit.type === 'mount' ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a))),
   Where: d('mount', factPath('where')),
   ExtraOptions: d('automount', factPrintfString('extraOptions')),
+  OnFailureIsolate: w('unit', handleOnFailureIsolate),
   StandardOutput: w('exec', handleStandardOutput),
   Environment: w('exec', handleEnvironment),
   ReadWritePaths: w('exec', handleNamespacePaths),

@@ -25,6 +25,8 @@ export type DiagnosticSeverity = 'error' | 'warning' | 'notice';
 export interface Diagnostic extends SourceLocation {
   severity: DiagnosticSeverity;
   message: string;
+  /** systemd logs it without the file and line (log_notice(), not log_syntax()); the location is ours. */
+  unlocated?: true;
 }
 
 export interface SectionHeader {
