@@ -6311,7 +6311,8 @@ function deriveSecuritySettings(unit, profile) {
 }
 function isUnknownKey(traits, key) {
   if (traits.keysAddedLater.includes(key)) return true;
-  return /^(Condition|Assert)[A-Z]/.test(key);
+  const first = key.charCodeAt(0);
+  return (first === 67 || first === 65) && /^(Condition|Assert)[A-Z]/.test(key);
 }
 function badSetting(ctx, message) {
   return {

@@ -1696,7 +1696,9 @@ export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile
  */
 function isUnknownKey(traits: VersionTraits, key: string): boolean {
   if (traits.keysAddedLater.includes(key)) return true;
-  return /^(Condition|Assert)[A-Z]/.test(key);
+  // Most keys get here (every [Service] key that is not scored): the regex only for C… and A….
+  const first = key.charCodeAt(0);
+  return (first === 0x43 || first === 0x41) && /^(Condition|Assert)[A-Z]/.test(key);
 }
 
 function badSetting(ctx: Context, message: string): Derivation {
