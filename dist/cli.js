@@ -4370,8 +4370,13 @@ var UnitLoader = class {
     }
     const resolved = fragment.resolved ?? this.resolve(fragment.path);
     if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) return "masked";
+    if ((resolved.kind === "missing" || resolved.kind === "directory") && this.isLink(fragment.path))
+      return resolved.kind === "missing" ? "dangling" : "directory";
     if (resolved.kind !== "file") return "not-found";
     return readUnitText(this.source, resolved.path, resolved.size);
+  }
+  isLink(path) {
+    return this.tree.lstat(path)?.type === "symlink";
   }
   /** Loads one unit; template names must already carry their instance. */
   load(unitName) {
@@ -4390,6 +4395,22 @@ var UnitLoader = class {
     const mainText = this.readFragment(fragment);
     if (mainText === "masked") return fail("masked", unitName, `Unit ${unitName} is masked.`);
     if (mainText === "not-found") return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    if (mainText === "dangling") {
+      const failure = {
+        kind: "not-found",
+        unitName,
+        message: `Unit ${unitName} not found.`,
+        openFailure: { path: fragmentPath, reason: "No such file or directory" }
+      };
+      return { ok: false, failure };
+    }
+    if (mainText === "directory") {
+      return fail(
+        "error",
+        unitName,
+        `Unit ${unitName} failed to load properly, please adjust/correct and reload service manager: Is a directory`
+      );
+    }
     const fragmentName = fragmentPath.slice(fragmentPath.lastIndexOf("/") + 1);
     let id = fragmentName;
     const idParts = id === unitName ? parts : parseUnitName(id);
@@ -19438,7 +19459,7 @@ function runSecurityCommand(options, env) {
       let tree;
       let searchPath;
       if (root !== void 0) {
-        tree = createRealTree(root, overlay);
+        tree = createRealTree(root, overlay, { hostView: true });
         const argDirs = [];
         for (const q of prepared) {
           if ("error" in q || q.dir === void 0 || argDirs.includes(q.dir)) continue;
@@ -19478,6 +19499,9 @@ function runSecurityCommand(options, env) {
     const { loader, hostPrefix } = loaderFor(p.dir);
     const outcome = loader.load(p.name);
     if (!outcome.ok) {
+      const open = root !== void 0 ? outcome.failure.openFailure : void 0;
+      if (open) stderr += `${p.name}: Failed to open ${hostPrefix}${open.path}: ${open.reason}
+`;
       stderr += outcome.failure.message + "\n";
       report.error = outcome.failure.message;
       exitCode = 1;

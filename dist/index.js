@@ -50719,8 +50719,13 @@ var UnitLoader = class {
     }
     const resolved = fragment.resolved ?? this.resolve(fragment.path);
     if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) return "masked";
+    if ((resolved.kind === "missing" || resolved.kind === "directory") && this.isLink(fragment.path))
+      return resolved.kind === "missing" ? "dangling" : "directory";
     if (resolved.kind !== "file") return "not-found";
     return readUnitText(this.source, resolved.path, resolved.size);
+  }
+  isLink(path) {
+    return this.tree.lstat(path)?.type === "symlink";
   }
   /** Loads one unit; template names must already carry their instance. */
   load(unitName) {
@@ -50739,6 +50744,22 @@ var UnitLoader = class {
     const mainText = this.readFragment(fragment);
     if (mainText === "masked") return fail("masked", unitName, `Unit ${unitName} is masked.`);
     if (mainText === "not-found") return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    if (mainText === "dangling") {
+      const failure = {
+        kind: "not-found",
+        unitName,
+        message: `Unit ${unitName} not found.`,
+        openFailure: { path: fragmentPath, reason: "No such file or directory" }
+      };
+      return { ok: false, failure };
+    }
+    if (mainText === "directory") {
+      return fail(
+        "error",
+        unitName,
+        `Unit ${unitName} failed to load properly, please adjust/correct and reload service manager: Is a directory`
+      );
+    }
     const fragmentName = fragmentPath.slice(fragmentPath.lastIndexOf("/") + 1);
     let id = fragmentName;
     const idParts = id === unitName ? parts : parseUnitName(id);

@@ -96,3 +96,72 @@ describe('the file a warning names', () => {
     }
   });
 });
+
+// With --root, systemd opens unit files and drop-ins with a plain open() of the root-prefixed path,
+// so their links resolve on the host: only the name map's alias check resolves inside the root
+// (unit_file_resolve_symlink()). unitgate reads nothing outside the root: there, only /dev/null counts.
+// Each expectation was recorded with systemd-analyze 252.38.
+describe('--root: links of unit files resolve as on the host', () => {
+  const makeRoot = (): { root: string; units: string } => {
+    const root = mkdtempSync(join(dir, 'root-'));
+    const units = join(root, 'etc/systemd/system');
+    mkdirSync(units, { recursive: true });
+    mkdirSync(join(root, 'opt'));
+    return { root, units };
+  };
+
+  it('a relative link climbing past the root onto /dev/null masks the unit', () => {
+    const { root, units } = makeRoot();
+    symlinkSync(climbTo(units, '/dev/null'), join(units, 'y.service'));
+    const r = security([`--root=${root}`, 'y.service']);
+    expect([r.exitCode, r.stderr]).toEqual([1, 'Unit y.service is masked.\n']);
+  });
+
+  it('an absolute link is followed on the host, never into the root: the file cannot be opened', () => {
+    const { root, units } = makeRoot();
+    const name = `unitgate-test-${process.pid}-${Date.now()}.service`;
+    writeFileSync(join(root, 'opt', name), '[Service]\nExecStart=/bin/true\n');
+    symlinkSync(`/opt/${name}`, join(units, 'y.service'));
+    const r = security([`--root=${root}`, 'y.service']);
+    expect([r.exitCode, r.stdout, r.stderr]).toEqual([
+      1,
+      '',
+      `y.service: Failed to open ${units}/y.service: No such file or directory\nUnit y.service not found.\n`,
+    ]);
+  });
+
+  it('a relative link that stays inside the root is followed', () => {
+    const { root, units } = makeRoot();
+    writeFileSync(join(root, 'opt', 'there.service'), '[Service]\nExecStart=/bin/true\n');
+    symlinkSync('../../../opt/there.service', join(units, 'y.service'));
+    expect(security([`--root=${root}`, '--json=short', 'y.service']).exitCode).toBe(0);
+  });
+
+  it('a link to a directory fails to load', () => {
+    const { root, units } = makeRoot();
+    symlinkSync('../../../opt', join(units, 'y.service'));
+    const r = security([`--root=${root}`, 'y.service']);
+    expect([r.exitCode, r.stderr]).toEqual([
+      1,
+      'Unit y.service failed to load properly, please adjust/correct and reload service manager: Is a directory\n',
+    ]);
+  });
+
+  it('a drop-in linked to an absolute path is not read; one linked inside the root is', () => {
+    const { root, units } = makeRoot();
+    mkdirSync(join(root, 'usr/lib/systemd/system'), { recursive: true });
+    writeFileSync(join(root, 'usr/lib/systemd/system/ok.service'), '[Service]\nExecStart=/bin/true\n');
+    writeFileSync(join(root, 'opt', 'user.conf'), '[Service]\nUser=nobody\n');
+    writeFileSync(join(root, 'opt', 'private.conf'), '[Service]\nPrivateTmp=yes\n');
+    mkdirSync(join(units, 'ok.service.d'));
+    symlinkSync('/opt/private.conf', join(units, 'ok.service.d', 'abs.conf'));
+    symlinkSync('../../../../opt/user.conf', join(units, 'ok.service.d', 'rel.conf'));
+    const r = security([`--root=${root}`, '--json=short', 'ok.service']);
+    const rows = JSON.parse(r.stdout) as { json_field: string; set: boolean | null }[];
+    const set = (field: string): boolean | null | undefined => rows.find((x) => x.json_field === field)?.set;
+    expect([set('UserOrDynamicUser'), set('PrivateTmp')]).toEqual([false, false]);
+    expect(r.stderr).toBe(
+      `${units}/ok.service.d/rel.conf:2: Special user nobody configured, this is not safe!\n`,
+    );
+  });
+});

@@ -171,7 +171,11 @@ export function runSecurityCommand(
       let tree: RealTree;
       let searchPath: string[];
       if (root !== undefined) {
-        tree = createRealTree(root, overlay);
+        // A host view of the root, not a root of its own: systemd opens unit files and drop-ins with a
+        // plain open() of the root-prefixed path, so their links resolve on the host (only the alias
+        // check of the name map resolves inside the root; see NameMap). Outside the root, unitgate
+        // reads nothing: there only /dev/null counts (a mask).
+        tree = createRealTree(root, overlay, { hostView: true });
         // Argument directories come first, each only when a unit (or its template) is there.
         const argDirs: string[] = [];
         for (const q of prepared) {
@@ -217,6 +221,9 @@ export function runSecurityCommand(
     const { loader, hostPrefix } = loaderFor(p.dir);
     const outcome = loader.load(p.name);
     if (!outcome.ok) {
+      // Only with --root: without it, systemd-analyze (252.38) says "not found" alone.
+      const open = root !== undefined ? outcome.failure.openFailure : undefined;
+      if (open) stderr += `${p.name}: Failed to open ${hostPrefix}${open.path}: ${open.reason}\n`;
       stderr += outcome.failure.message + '\n';
       report.error = outcome.failure.message;
       exitCode = 1;

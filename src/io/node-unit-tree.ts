@@ -27,9 +27,9 @@ export type Overlay = ReadonlyMap<string, string>;
 
 export interface RealTreeOptions {
   /**
-   * The directory is a window onto the host, not a root of its own (units given without --root):
-   * symlinks resolve against the host file system, so a relative link reaching /dev/null is a mask —
-   * but nothing outside the directory is read (see UnitTree.hostDirectory).
+   * The directory is a window onto the host, not a root of its own (the CLI's trees, with and
+   * without --root): symlinks resolve against the host file system, so a link reaching /dev/null is
+   * a mask — but nothing outside the directory is read (see UnitTree.hostDirectory).
    */
   hostView?: boolean;
 }

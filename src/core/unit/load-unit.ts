@@ -61,6 +61,11 @@ export interface LoadFailure {
   kind: LoadFailureKind;
   unitName: string;
   message: string;
+  /**
+   * The unit file could not be opened (a link to nothing): systemd logs `NAME: Failed to open PATH:
+   * REASON` before the message (unit_load_fragment(), log_unit_notice_errno()). `path` is in the tree.
+   */
+  openFailure?: { path: string; reason: string };
 }
 
 export type LoadOutcome = { ok: true; unit: LoadedUnit } | { ok: false; failure: LoadFailure };
@@ -270,7 +275,7 @@ class LoadedUnitRecord implements LoadedUnit {
 }
 
 /** The outcome of reading a fragment, before the unit's names are known. */
-type FragmentText = { text: string } | { error: string } | 'masked' | 'not-found';
+type FragmentText = { text: string } | { error: string } | 'masked' | 'not-found' | 'dangling' | 'directory';
 
 /**
  * Loads units by name through one search path, like `systemd-analyze --offline` after it has put the
@@ -328,9 +333,16 @@ export class UnitLoader {
     }
     const resolved = fragment.resolved ?? this.resolve(fragment.path);
     if (resolved.kind === 'null' || (resolved.kind === 'file' && resolved.size === 0)) return 'masked';
+    // A link (a linked unit file) that leads nowhere, or to a directory, which systemd opens.
+    if ((resolved.kind === 'missing' || resolved.kind === 'directory') && this.isLink(fragment.path))
+      return resolved.kind === 'missing' ? 'dangling' : 'directory';
     if (resolved.kind !== 'file') return 'not-found';
     // A unit's own file is read for it alone: not kept (drop-ins, which units share, are).
     return readUnitText(this.source, resolved.path, resolved.size);
+  }
+
+  private isLink(path: string): boolean {
+    return this.tree.lstat(path)?.type === 'symlink';
   }
 
   /** Loads one unit; template names must already carry their instance. */
@@ -351,6 +363,23 @@ export class UnitLoader {
     const mainText = this.readFragment(fragment);
     if (mainText === 'masked') return fail('masked', unitName, `Unit ${unitName} is masked.`);
     if (mainText === 'not-found') return fail('not-found', unitName, `Unit ${unitName} not found.`);
+    if (mainText === 'dangling') {
+      const failure: LoadFailure = {
+        kind: 'not-found',
+        unitName,
+        message: `Unit ${unitName} not found.`,
+        openFailure: { path: fragmentPath, reason: 'No such file or directory' },
+      };
+      return { ok: false, failure };
+    }
+    if (mainText === 'directory') {
+      // fopen() of a directory works; stat_verify_regular() then refuses it (EISDIR).
+      return fail(
+        'error',
+        unitName,
+        `Unit ${unitName} failed to load properly, please adjust/correct and reload service manager: Is a directory`,
+      );
+    }
 
     // The reported id comes from the fragment's file name (merge_by_names() in unit_load_fragment()).
     const fragmentName = fragmentPath.slice(fragmentPath.lastIndexOf('/') + 1);

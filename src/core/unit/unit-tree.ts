@@ -2,9 +2,10 @@
 // The shell (src/io) implements UnitTree over a real directory; tests implement it over a plain object.
 // Resolution follows chase_symlinks() with a root (src/basic/chase-symlinks.c): absolute link targets
 // restart at the tree's root and `..` never climbs above it, so nothing outside the tree is ever read.
-// A tree can instead be a window onto one directory of the host (`hostDirectory`, for units analysed
-// without --root): links then resolve as on the host, and only a link that lands on /dev/null (a mask)
-// may leave the window — every other path outside it is missing, never read.
+// A tree can instead be a window onto one directory of the host (`hostDirectory`: the CLI's trees,
+// since systemd-analyze opens files with plain open() calls, with or without --root): links then
+// resolve as on the host, and only a link that lands on /dev/null (a mask) may leave the window —
+// every other path outside it is missing, never read.
 import { posix } from 'path';
 
 export type TreeEntry =
@@ -33,7 +34,7 @@ export interface UnitTree {
   /**
    * Set when the tree is not a root of its own but the host directory at this absolute, canonical
    * path: tree path `/x` is host path `<hostDirectory>/x`, and `..` or absolute link targets are
-   * resolved against the host file system (as systemd does without --root).
+   * resolved against the host file system (as systemd's open() calls do).
    */
   hostDirectory?: string;
 }
