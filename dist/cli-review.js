@@ -21425,21 +21425,13 @@ var MOUNT_FSTYPE = factPrintfString("fstype");
 var MOUNT_OPTIONS = factPrintfString("options");
 var MOUNT_WHAT = factPrintfString("what");
 var SWAP_WHAT = factPath("what");
-var d = (scope, handler) => ({
-  scope,
-  handler: () => handler,
-  record: true
-});
 var dv = (scope, handler) => ({
   scope,
   handler,
   record: true
 });
-var w = (scope, handler) => ({
-  scope,
-  handler: () => handler,
-  record: false
-});
+var d = (scope, handler) => dv(scope, () => handler);
+var w = (scope, handler) => ({ ...d(scope, handler), record: false });
 var DIRECTIVES = {
   DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
   SuccessAction: d(
@@ -22159,6 +22151,11 @@ function finishRecord(ctx) {
 }
 
 // src/core/security/assess.ts
+function setOf(c, index) {
+  if (c.set) return c.set[index];
+  const badness = c.badness[index];
+  return badness === void 0 ? null : badness === 0;
+}
 var ScoredAssessment = class {
   constructor(unitId, exposure3, level, columns) {
     this.unitId = unitId;
@@ -22184,7 +22181,7 @@ function rowAt(c, index) {
     description: c.description[index],
     weight: c.weight[index],
     range: c.range[index],
-    set: c.set[index],
+    set: setOf(c, index),
     exposure: c.exposure[index]
   };
 }
@@ -22540,7 +22537,6 @@ function assessUnit(s, profile, policy) {
   const n = assessors.length;
   const badnessColumn = new Array(n);
   const descriptionColumn = new Array(n);
-  const setColumn = new Array(n);
   const exposureColumn = new Array(n);
   if (orderKeys.length < n) orderKeys = new Float64Array(n);
   const keys = orderKeys;
@@ -22563,22 +22559,17 @@ function assessUnit(s, profile, policy) {
     }
     let description;
     let rank;
-    let set;
     if (badness === void 0) {
-      set = null;
       description = t.na[index];
       rank = t.naRank[index];
     } else {
       if (badness === t.builtinRange[index]) {
-        set = false;
         description = t.bad[index];
         rank = t.badRank[index];
       } else if (badness === 0) {
-        set = true;
         description = t.good[index];
         rank = t.goodRank[index];
       } else {
-        set = false;
         description = null;
         rank = -1;
       }
@@ -22601,7 +22592,6 @@ function assessUnit(s, profile, policy) {
     else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
     badnessColumn[index] = badness;
     descriptionColumn[index] = description;
-    setColumn[index] = set;
     exposureColumn[index] = null;
   }
   let exposure3;
@@ -22643,7 +22633,6 @@ function assessUnit(s, profile, policy) {
     order: [],
     badness: badnessColumn,
     description: descriptionColumn,
-    set: setColumn,
     exposure: exposureColumn
   };
   columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
@@ -24214,13 +24203,6 @@ function skipLineEnding(text, pos) {
   return pos;
 }
 var AssignmentRecord = class {
-  file;
-  line;
-  column;
-  section;
-  sectionLine;
-  key;
-  value;
   constructor(file, line, column, section, sectionLine, key, value) {
     this.file = file;
     this.line = line;
@@ -24230,13 +24212,15 @@ var AssignmentRecord = class {
     this.key = key;
     this.value = value;
   }
-};
-var DiagnosticRecord = class {
   file;
   line;
   column;
-  severity;
-  message;
+  section;
+  sectionLine;
+  key;
+  value;
+};
+var DiagnosticRecord = class {
   constructor(file, line, column, severity, message) {
     this.file = file;
     this.line = line;
@@ -24244,14 +24228,19 @@ var DiagnosticRecord = class {
     this.severity = severity;
     this.message = message;
   }
+  file;
+  line;
+  column;
+  severity;
+  message;
 };
 var SectionRecord = class {
-  name;
-  line;
   constructor(name, line) {
     this.name = name;
     this.line = line;
   }
+  name;
+  line;
 };
 var ParsedUnitFileRecord = class {
   file;
@@ -24603,6 +24592,54 @@ function memoizeTree(tree) {
     ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {}
   };
 }
+function withFiles(tree, files) {
+  if (files.size === 0) return tree;
+  const added = /* @__PURE__ */ new Map();
+  for (const path of files.keys()) {
+    let child = path;
+    let dir = import_path2.posix.dirname(path);
+    for (; ; ) {
+      let names = added.get(dir);
+      if (!names) added.set(dir, names = /* @__PURE__ */ new Set());
+      names.add(import_path2.posix.basename(child));
+      if (dir === "/") break;
+      child = dir;
+      dir = import_path2.posix.dirname(dir);
+    }
+  }
+  const utf82 = new TextEncoder();
+  const listDirectory = tree.listDirectory?.bind(tree);
+  return {
+    lstat(path) {
+      const text = files.get(path);
+      if (text !== void 0) return { type: "file", size: utf82.encode(text).length };
+      return tree.lstat(path) ?? (added.has(path) ? { type: "directory" } : void 0);
+    },
+    readDirectory(path) {
+      const names = tree.readDirectory(path);
+      const extra = added.get(path);
+      return extra ? [.../* @__PURE__ */ new Set([...names ?? [], ...extra])].sort() : names;
+    },
+    ...listDirectory ? {
+      listDirectory(path) {
+        const types = listDirectory(path);
+        const extra = added.get(path);
+        if (!extra) return types;
+        const merged = new Map(types ?? []);
+        for (const name of extra) {
+          if (files.has(path === "/" ? `/${name}` : `${path}/${name}`)) merged.set(name, "file");
+          else if (!merged.has(name)) merged.set(name, "directory");
+        }
+        return merged;
+      }
+    } : {},
+    readFile: (path) => {
+      const text = files.get(path);
+      return text !== void 0 ? { text } : tree.readFile(path);
+    },
+    ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {}
+  };
+}
 function linkTargetPath(linkDir, target) {
   return import_path2.posix.normalize(target.startsWith("/") ? target : import_path2.posix.join(linkDir, target));
 }
@@ -24666,7 +24703,7 @@ var NameMap = class {
     const target = linkTargetPath(dir, entry.target);
     const inSearchPath = this.dirPrefixes.some((d2) => target.startsWith(d2));
     if (!inSearchPath || target === "/dev/null") {
-      return { kind: "fragment", path, resolved: void 0, regularFile: false };
+      return { kind: "fragment", path, resolved: void 0, regularFile: false, link: true };
     }
     const targetName = import_path3.posix.basename(target);
     if (targetName === name) return void 0;
@@ -24748,12 +24785,6 @@ function isValidAlias(alias, target) {
   return true;
 }
 var LoadedUnitRecord = class {
-  id;
-  type;
-  instance;
-  fragmentPath;
-  names;
-  files;
   constructor(id, type, instance, fragmentPath, names, files) {
     this.id = id;
     this.type = type;
@@ -24762,6 +24793,12 @@ var LoadedUnitRecord = class {
     this.names = names;
     this.files = files;
   }
+  id;
+  type;
+  instance;
+  fragmentPath;
+  names;
+  files;
 };
 var UnitLoader = class {
   constructor(tree, searchPath) {
@@ -24805,13 +24842,10 @@ var UnitLoader = class {
     }
     const resolved = fragment.resolved ?? this.resolve(fragment.path);
     if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) return "masked";
-    if ((resolved.kind === "missing" || resolved.kind === "directory") && this.isLink(fragment.path))
+    if ((resolved.kind === "missing" || resolved.kind === "directory") && fragment.link)
       return resolved.kind === "missing" ? "dangling" : "directory";
     if (resolved.kind !== "file") return "not-found";
     return readUnitText(this.source, resolved.path, resolved.size);
-  }
-  isLink(path) {
-    return this.tree.lstat(path)?.type === "symlink";
   }
   /** Loads one unit; template names must already carry their instance. */
   load(unitName) {
@@ -25950,7 +25984,7 @@ async function diffNames(cwd, base, head) {
 // src/io/node-unit-tree.ts
 var import_node_fs = require("node:fs");
 var import_node_path2 = require("node:path");
-function createRealTree(rootDir, overlay = /* @__PURE__ */ new Map(), options = {}) {
+function createRealTree(rootDir, options = {}) {
   const root = rootDir === "/" ? "" : rootDir.replace(/\/+$/, "");
   let hostDirectory;
   if (options.hostView) {
@@ -25961,71 +25995,43 @@ function createRealTree(rootDir, overlay = /* @__PURE__ */ new Map(), options = 
     }
   }
   const real = (p) => root + import_node_path2.posix.normalize(p);
-  const overlayDirs = /* @__PURE__ */ new Map();
-  for (const p of overlay.keys()) {
-    let child = p;
-    let dir = import_node_path2.posix.dirname(p);
-    for (; ; ) {
-      const set = overlayDirs.get(dir) ?? /* @__PURE__ */ new Set();
-      set.add(import_node_path2.posix.basename(child));
-      overlayDirs.set(dir, set);
-      if (dir === "/") break;
-      child = dir;
-      dir = import_node_path2.posix.dirname(dir);
-    }
-  }
   return {
     ...hostDirectory !== void 0 ? { hostDirectory } : {},
-    realPath: real,
     lstat(path) {
-      const o = overlay.get(path);
-      if (o !== void 0) return { type: "file", size: Buffer.byteLength(o) };
       let st;
       try {
         st = (0, import_node_fs.lstatSync)(real(path), { throwIfNoEntry: false });
       } catch {
         st = void 0;
       }
-      if (!st) return overlayDirs.has(path) ? { type: "directory" } : void 0;
+      if (!st) return void 0;
       if (st.isSymbolicLink()) return { type: "symlink", target: (0, import_node_fs.readlinkSync)(real(path)) };
       if (st.isFile()) return { type: "file", size: st.size };
       if (st.isDirectory()) return { type: "directory" };
       return { type: "other" };
     },
     readDirectory(path) {
-      let names;
       try {
-        names = (0, import_node_fs.readdirSync)(real(path));
+        return (0, import_node_fs.readdirSync)(real(path));
       } catch {
-        names = void 0;
+        return void 0;
       }
-      const extra = overlayDirs.get(path);
-      if (!extra) return names;
-      return [.../* @__PURE__ */ new Set([...names ?? [], ...extra])];
     },
     // The listing's d_type gives each entry's type with the names, so the loader need not lstat()
     // every unit file of a search directory (node looks at an entry itself only when the file
-    // system reports DT_UNKNOWN). In-memory files take the place of real ones, as in lstat().
+    // system reports DT_UNKNOWN).
     listDirectory(path) {
       let entries;
       try {
         entries = (0, import_node_fs.readdirSync)(real(path), { withFileTypes: true });
       } catch {
-        entries = void 0;
+        return void 0;
       }
-      const extra = overlayDirs.get(path);
-      if (!entries && !extra) return void 0;
       const types = /* @__PURE__ */ new Map();
-      for (const d2 of entries ?? []) types.set(d2.name, direntType(d2));
-      for (const name of extra ?? []) {
-        if (overlay.has(path === "/" ? `/${name}` : `${path}/${name}`)) types.set(name, "file");
-        else if (!types.has(name)) types.set(name, "directory");
-      }
+      for (const d2 of entries) types.set(d2.name, direntType(d2));
       return types;
     },
     readFile(path) {
-      const o = overlay.get(path);
-      if (o !== void 0) return { text: o };
       let fd;
       try {
         fd = (0, import_node_fs.openSync)(real(path), import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NOFOLLOW | import_node_fs.constants.O_NONBLOCK);
@@ -26314,7 +26320,6 @@ var import_node_fs4 = require("node:fs");
 var import_node_path4 = require("node:path");
 
 // src/core/report/hardening-drop-in.ts
-var import_path4 = require("path");
 var HARDENING_DROP_IN_NAME = "50-unitgate-hardening.conf";
 var JUDGEMENT_ROWS = /* @__PURE__ */ new Set([
   "RootDirectoryOrRootImage",
@@ -26325,33 +26330,8 @@ var JUDGEMENT_ROWS = /* @__PURE__ */ new Set([
   "RestrictAddressFamilies_AF_UNIX"
 ]);
 var RESETTABLE = /* @__PURE__ */ new Set(["SystemCallFilter", "RestrictAddressFamilies", "SystemCallArchitectures"]);
-function withFile(tree, path, text) {
-  const dir = import_path4.posix.dirname(path);
-  const name = import_path4.posix.basename(path);
-  const parent = import_path4.posix.dirname(dir);
-  const dirName = import_path4.posix.basename(dir);
-  const size = new TextEncoder().encode(text).length;
-  return {
-    // Every other property of the tree (e.g. the host directory it is a window onto) stays, but not
-    // its typed listings, which would not list the added file: without them the loader lstat()s.
-    ...tree,
-    listDirectory: void 0,
-    lstat(p) {
-      if (p === path) return { type: "file", size };
-      if (p === dir) return tree.lstat(p) ?? { type: "directory" };
-      return tree.lstat(p);
-    },
-    readDirectory(p) {
-      const names = tree.readDirectory(p);
-      if (p === dir) return [.../* @__PURE__ */ new Set([...names ?? [], name])].sort();
-      if (p === parent && names && !names.includes(dirName)) return [...names, dirName].sort();
-      return names;
-    },
-    readFile: (p) => p === path ? { text } : tree.readFile(p)
-  };
-}
 function score2(input, dropIn) {
-  const tree = dropIn === void 0 ? input.tree : withFile(input.tree, input.dropInPath, dropIn);
+  const tree = dropIn === void 0 ? input.tree : withFiles(input.tree, /* @__PURE__ */ new Map([[input.dropInPath, dropIn]]));
   const loaded = loadUnit(tree, input.unitName, { searchPath: input.searchPath });
   if (!loaded.ok) return { error: loaded.failure.message };
   const derived = deriveSecuritySettings(loaded.unit, input.systemd);

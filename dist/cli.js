@@ -3525,13 +3525,6 @@ function skipLineEnding(text, pos) {
   return pos;
 }
 var AssignmentRecord = class {
-  file;
-  line;
-  column;
-  section;
-  sectionLine;
-  key;
-  value;
   constructor(file, line, column, section, sectionLine, key, value) {
     this.file = file;
     this.line = line;
@@ -3541,13 +3534,15 @@ var AssignmentRecord = class {
     this.key = key;
     this.value = value;
   }
-};
-var DiagnosticRecord = class {
   file;
   line;
   column;
-  severity;
-  message;
+  section;
+  sectionLine;
+  key;
+  value;
+};
+var DiagnosticRecord = class {
   constructor(file, line, column, severity, message) {
     this.file = file;
     this.line = line;
@@ -3555,14 +3550,19 @@ var DiagnosticRecord = class {
     this.severity = severity;
     this.message = message;
   }
+  file;
+  line;
+  column;
+  severity;
+  message;
 };
 var SectionRecord = class {
-  name;
-  line;
   constructor(name, line) {
     this.name = name;
     this.line = line;
   }
+  name;
+  line;
 };
 var ParsedUnitFileRecord = class {
   file;
@@ -3914,6 +3914,54 @@ function memoizeTree(tree) {
     ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {}
   };
 }
+function withFiles(tree, files) {
+  if (files.size === 0) return tree;
+  const added = /* @__PURE__ */ new Map();
+  for (const path of files.keys()) {
+    let child = path;
+    let dir = import_path.posix.dirname(path);
+    for (; ; ) {
+      let names = added.get(dir);
+      if (!names) added.set(dir, names = /* @__PURE__ */ new Set());
+      names.add(import_path.posix.basename(child));
+      if (dir === "/") break;
+      child = dir;
+      dir = import_path.posix.dirname(dir);
+    }
+  }
+  const utf82 = new TextEncoder();
+  const listDirectory = tree.listDirectory?.bind(tree);
+  return {
+    lstat(path) {
+      const text = files.get(path);
+      if (text !== void 0) return { type: "file", size: utf82.encode(text).length };
+      return tree.lstat(path) ?? (added.has(path) ? { type: "directory" } : void 0);
+    },
+    readDirectory(path) {
+      const names = tree.readDirectory(path);
+      const extra = added.get(path);
+      return extra ? [.../* @__PURE__ */ new Set([...names ?? [], ...extra])].sort() : names;
+    },
+    ...listDirectory ? {
+      listDirectory(path) {
+        const types = listDirectory(path);
+        const extra = added.get(path);
+        if (!extra) return types;
+        const merged = new Map(types ?? []);
+        for (const name of extra) {
+          if (files.has(path === "/" ? `/${name}` : `${path}/${name}`)) merged.set(name, "file");
+          else if (!merged.has(name)) merged.set(name, "directory");
+        }
+        return merged;
+      }
+    } : {},
+    readFile: (path) => {
+      const text = files.get(path);
+      return text !== void 0 ? { text } : tree.readFile(path);
+    },
+    ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {}
+  };
+}
 function linkTargetPath(linkDir, target) {
   return import_path.posix.normalize(target.startsWith("/") ? target : import_path.posix.join(linkDir, target));
 }
@@ -4231,7 +4279,7 @@ var NameMap = class {
     const target = linkTargetPath(dir, entry.target);
     const inSearchPath = this.dirPrefixes.some((d2) => target.startsWith(d2));
     if (!inSearchPath || target === "/dev/null") {
-      return { kind: "fragment", path, resolved: void 0, regularFile: false };
+      return { kind: "fragment", path, resolved: void 0, regularFile: false, link: true };
     }
     const targetName = import_path2.posix.basename(target);
     if (targetName === name) return void 0;
@@ -4313,12 +4361,6 @@ function isValidAlias(alias, target) {
   return true;
 }
 var LoadedUnitRecord = class {
-  id;
-  type;
-  instance;
-  fragmentPath;
-  names;
-  files;
   constructor(id, type, instance, fragmentPath, names, files) {
     this.id = id;
     this.type = type;
@@ -4327,6 +4369,12 @@ var LoadedUnitRecord = class {
     this.names = names;
     this.files = files;
   }
+  id;
+  type;
+  instance;
+  fragmentPath;
+  names;
+  files;
 };
 var UnitLoader = class {
   constructor(tree, searchPath) {
@@ -4370,13 +4418,10 @@ var UnitLoader = class {
     }
     const resolved = fragment.resolved ?? this.resolve(fragment.path);
     if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) return "masked";
-    if ((resolved.kind === "missing" || resolved.kind === "directory") && this.isLink(fragment.path))
+    if ((resolved.kind === "missing" || resolved.kind === "directory") && fragment.link)
       return resolved.kind === "missing" ? "dangling" : "directory";
     if (resolved.kind !== "file") return "not-found";
     return readUnitText(this.source, resolved.path, resolved.size);
-  }
-  isLink(path) {
-    return this.tree.lstat(path)?.type === "symlink";
   }
   /** Loads one unit; template names must already carry their instance. */
   load(unitName) {
@@ -5883,21 +5928,13 @@ var MOUNT_FSTYPE = factPrintfString("fstype");
 var MOUNT_OPTIONS = factPrintfString("options");
 var MOUNT_WHAT = factPrintfString("what");
 var SWAP_WHAT = factPath("what");
-var d = (scope, handler) => ({
-  scope,
-  handler: () => handler,
-  record: true
-});
 var dv = (scope, handler) => ({
   scope,
   handler,
   record: true
 });
-var w = (scope, handler) => ({
-  scope,
-  handler: () => handler,
-  record: false
-});
+var d = (scope, handler) => dv(scope, () => handler);
+var w = (scope, handler) => ({ ...d(scope, handler), record: false });
 var DIRECTIVES = {
   DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
   SuccessAction: d(
@@ -6617,6 +6654,11 @@ function finishRecord(ctx) {
 }
 
 // src/core/security/assess.ts
+function setOf(c, index) {
+  if (c.set) return c.set[index];
+  const badness = c.badness[index];
+  return badness === void 0 ? null : badness === 0;
+}
 function columnsOf(a) {
   if (a.columns) return a.columns;
   const rows = a.rows;
@@ -6656,7 +6698,7 @@ function rowAt(c, index) {
     description: c.description[index],
     weight: c.weight[index],
     range: c.range[index],
-    set: c.set[index],
+    set: setOf(c, index),
     exposure: c.exposure[index]
   };
 }
@@ -7012,7 +7054,6 @@ function assessUnit(s, profile, policy) {
   const n = assessors.length;
   const badnessColumn = new Array(n);
   const descriptionColumn = new Array(n);
-  const setColumn = new Array(n);
   const exposureColumn = new Array(n);
   if (orderKeys.length < n) orderKeys = new Float64Array(n);
   const keys = orderKeys;
@@ -7035,22 +7076,17 @@ function assessUnit(s, profile, policy) {
     }
     let description;
     let rank;
-    let set;
     if (badness === void 0) {
-      set = null;
       description = t.na[index];
       rank = t.naRank[index];
     } else {
       if (badness === t.builtinRange[index]) {
-        set = false;
         description = t.bad[index];
         rank = t.badRank[index];
       } else if (badness === 0) {
-        set = true;
         description = t.good[index];
         rank = t.goodRank[index];
       } else {
-        set = false;
         description = null;
         rank = -1;
       }
@@ -7073,7 +7109,6 @@ function assessUnit(s, profile, policy) {
     else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
     badnessColumn[index] = badness;
     descriptionColumn[index] = description;
-    setColumn[index] = set;
     exposureColumn[index] = null;
   }
   let exposure;
@@ -7115,7 +7150,6 @@ function assessUnit(s, profile, policy) {
     order: [],
     badness: badnessColumn,
     description: descriptionColumn,
-    set: setColumn,
     exposure: exposureColumn
   };
   columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
@@ -7308,7 +7342,7 @@ function renderJson(assessment, mode) {
       const index = c.order[i];
       const description = c.description[index];
       if (i > 0) out += ",";
-      out += jsonRowStart(c.assessors[index], c.set[index]);
+      out += jsonRowStart(c.assessors[index], setOf(c, index));
       out += description === null ? "null" : jsonString(description);
       out += jsonRowEnd(c.exposure[index]);
     }
@@ -7381,7 +7415,7 @@ function encodeJsonShort(assessment, out, offset) {
       pieces,
       c.assessors[index],
       index,
-      c.set[index],
+      setOf(c, index),
       c.description[index],
       c.exposure[index]
     );
@@ -19260,7 +19294,7 @@ function systemdProfile(version) {
 // src/io/node-unit-tree.ts
 var import_node_fs = require("node:fs");
 var import_node_path = require("node:path");
-function createRealTree(rootDir, overlay = /* @__PURE__ */ new Map(), options = {}) {
+function createRealTree(rootDir, options = {}) {
   const root = rootDir === "/" ? "" : rootDir.replace(/\/+$/, "");
   let hostDirectory;
   if (options.hostView) {
@@ -19271,71 +19305,43 @@ function createRealTree(rootDir, overlay = /* @__PURE__ */ new Map(), options = 
     }
   }
   const real = (p) => root + import_node_path.posix.normalize(p);
-  const overlayDirs = /* @__PURE__ */ new Map();
-  for (const p of overlay.keys()) {
-    let child = p;
-    let dir = import_node_path.posix.dirname(p);
-    for (; ; ) {
-      const set = overlayDirs.get(dir) ?? /* @__PURE__ */ new Set();
-      set.add(import_node_path.posix.basename(child));
-      overlayDirs.set(dir, set);
-      if (dir === "/") break;
-      child = dir;
-      dir = import_node_path.posix.dirname(dir);
-    }
-  }
   return {
     ...hostDirectory !== void 0 ? { hostDirectory } : {},
-    realPath: real,
     lstat(path) {
-      const o = overlay.get(path);
-      if (o !== void 0) return { type: "file", size: Buffer.byteLength(o) };
       let st;
       try {
         st = (0, import_node_fs.lstatSync)(real(path), { throwIfNoEntry: false });
       } catch {
         st = void 0;
       }
-      if (!st) return overlayDirs.has(path) ? { type: "directory" } : void 0;
+      if (!st) return void 0;
       if (st.isSymbolicLink()) return { type: "symlink", target: (0, import_node_fs.readlinkSync)(real(path)) };
       if (st.isFile()) return { type: "file", size: st.size };
       if (st.isDirectory()) return { type: "directory" };
       return { type: "other" };
     },
     readDirectory(path) {
-      let names;
       try {
-        names = (0, import_node_fs.readdirSync)(real(path));
+        return (0, import_node_fs.readdirSync)(real(path));
       } catch {
-        names = void 0;
+        return void 0;
       }
-      const extra = overlayDirs.get(path);
-      if (!extra) return names;
-      return [.../* @__PURE__ */ new Set([...names ?? [], ...extra])];
     },
     // The listing's d_type gives each entry's type with the names, so the loader need not lstat()
     // every unit file of a search directory (node looks at an entry itself only when the file
-    // system reports DT_UNKNOWN). In-memory files take the place of real ones, as in lstat().
+    // system reports DT_UNKNOWN).
     listDirectory(path) {
       let entries;
       try {
         entries = (0, import_node_fs.readdirSync)(real(path), { withFileTypes: true });
       } catch {
-        entries = void 0;
+        return void 0;
       }
-      const extra = overlayDirs.get(path);
-      if (!entries && !extra) return void 0;
       const types = /* @__PURE__ */ new Map();
-      for (const d2 of entries ?? []) types.set(d2.name, direntType(d2));
-      for (const name of extra ?? []) {
-        if (overlay.has(path === "/" ? `/${name}` : `${path}/${name}`)) types.set(name, "file");
-        else if (!types.has(name)) types.set(name, "directory");
-      }
+      for (const d2 of entries) types.set(d2.name, direntType(d2));
       return types;
     },
     readFile(path) {
-      const o = overlay.get(path);
-      if (o !== void 0) return { text: o };
       let fd;
       try {
         fd = (0, import_node_fs.openSync)(real(path), import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NOFOLLOW | import_node_fs.constants.O_NONBLOCK);
@@ -19459,7 +19465,7 @@ function runSecurityCommand(options, env) {
       let tree;
       let searchPath;
       if (root !== void 0) {
-        tree = createRealTree(root, overlay, { hostView: true });
+        tree = withFiles(createRealTree(root, { hostView: true }), overlay);
         const argDirs = [];
         for (const q of prepared) {
           if ("error" in q || q.dir === void 0 || argDirs.includes(q.dir)) continue;
@@ -19470,7 +19476,7 @@ function runSecurityCommand(options, env) {
         searchPath = [...argDirs, ...profile.traits.searchPath.filter((d2) => !argDirs.includes(d2))];
         if (profileDropIn !== void 0 && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
       } else {
-        tree = createRealTree(key, overlay, { hostView: true });
+        tree = withFiles(createRealTree(key, { hostView: true }), overlay);
         searchPath = ["/"];
       }
       l = { loader: new UnitLoader(tree, searchPath), tree, hostPrefix: key === "/" ? "" : key };

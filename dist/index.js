@@ -47822,21 +47822,13 @@ var MOUNT_FSTYPE = factPrintfString("fstype");
 var MOUNT_OPTIONS = factPrintfString("options");
 var MOUNT_WHAT = factPrintfString("what");
 var SWAP_WHAT = factPath("what");
-var d = (scope, handler2) => ({
-  scope,
-  handler: () => handler2,
-  record: true
-});
 var dv = (scope, handler2) => ({
   scope,
   handler: handler2,
   record: true
 });
-var w = (scope, handler2) => ({
-  scope,
-  handler: () => handler2,
-  record: false
-});
+var d = (scope, handler2) => dv(scope, () => handler2);
+var w = (scope, handler2) => ({ ...d(scope, handler2), record: false });
 var DIRECTIVES = {
   DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
   SuccessAction: d(
@@ -48556,6 +48548,11 @@ function finishRecord(ctx) {
 }
 
 // src/core/security/assess.ts
+function setOf(c, index) {
+  if (c.set) return c.set[index];
+  const badness = c.badness[index];
+  return badness === void 0 ? null : badness === 0;
+}
 var ScoredAssessment = class {
   constructor(unitId, exposure2, level, columns) {
     this.unitId = unitId;
@@ -48581,7 +48578,7 @@ function rowAt(c, index) {
     description: c.description[index],
     weight: c.weight[index],
     range: c.range[index],
-    set: c.set[index],
+    set: setOf(c, index),
     exposure: c.exposure[index]
   };
 }
@@ -48937,7 +48934,6 @@ function assessUnit(s, profile, policy) {
   const n = assessors.length;
   const badnessColumn = new Array(n);
   const descriptionColumn = new Array(n);
-  const setColumn = new Array(n);
   const exposureColumn = new Array(n);
   if (orderKeys.length < n) orderKeys = new Float64Array(n);
   const keys = orderKeys;
@@ -48960,22 +48956,17 @@ function assessUnit(s, profile, policy) {
     }
     let description;
     let rank;
-    let set;
     if (badness === void 0) {
-      set = null;
       description = t.na[index];
       rank = t.naRank[index];
     } else {
       if (badness === t.builtinRange[index]) {
-        set = false;
         description = t.bad[index];
         rank = t.badRank[index];
       } else if (badness === 0) {
-        set = true;
         description = t.good[index];
         rank = t.goodRank[index];
       } else {
-        set = false;
         description = null;
         rank = -1;
       }
@@ -48998,7 +48989,6 @@ function assessUnit(s, profile, policy) {
     else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
     badnessColumn[index] = badness;
     descriptionColumn[index] = description;
-    setColumn[index] = set;
     exposureColumn[index] = null;
   }
   let exposure2;
@@ -49040,7 +49030,6 @@ function assessUnit(s, profile, policy) {
     order: [],
     badness: badnessColumn,
     description: descriptionColumn,
-    set: setColumn,
     exposure: exposureColumn
   };
   columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
@@ -50128,13 +50117,6 @@ function skipLineEnding(text2, pos) {
   return pos;
 }
 var AssignmentRecord = class {
-  file;
-  line;
-  column;
-  section;
-  sectionLine;
-  key;
-  value;
   constructor(file, line, column, section, sectionLine, key, value) {
     this.file = file;
     this.line = line;
@@ -50144,13 +50126,15 @@ var AssignmentRecord = class {
     this.key = key;
     this.value = value;
   }
-};
-var DiagnosticRecord = class {
   file;
   line;
   column;
-  severity;
-  message;
+  section;
+  sectionLine;
+  key;
+  value;
+};
+var DiagnosticRecord = class {
   constructor(file, line, column, severity, message) {
     this.file = file;
     this.line = line;
@@ -50158,14 +50142,19 @@ var DiagnosticRecord = class {
     this.severity = severity;
     this.message = message;
   }
+  file;
+  line;
+  column;
+  severity;
+  message;
 };
 var SectionRecord = class {
-  name;
-  line;
   constructor(name, line) {
     this.name = name;
     this.line = line;
   }
+  name;
+  line;
 };
 var ParsedUnitFileRecord = class {
   file;
@@ -50580,7 +50569,7 @@ var NameMap = class {
     const target = linkTargetPath(dir, entry.target);
     const inSearchPath = this.dirPrefixes.some((d2) => target.startsWith(d2));
     if (!inSearchPath || target === "/dev/null") {
-      return { kind: "fragment", path, resolved: void 0, regularFile: false };
+      return { kind: "fragment", path, resolved: void 0, regularFile: false, link: true };
     }
     const targetName = import_path2.posix.basename(target);
     if (targetName === name) return void 0;
@@ -50662,12 +50651,6 @@ function isValidAlias(alias, target) {
   return true;
 }
 var LoadedUnitRecord = class {
-  id;
-  type;
-  instance;
-  fragmentPath;
-  names;
-  files;
   constructor(id, type, instance, fragmentPath, names, files) {
     this.id = id;
     this.type = type;
@@ -50676,6 +50659,12 @@ var LoadedUnitRecord = class {
     this.names = names;
     this.files = files;
   }
+  id;
+  type;
+  instance;
+  fragmentPath;
+  names;
+  files;
 };
 var UnitLoader = class {
   constructor(tree, searchPath) {
@@ -50719,13 +50708,10 @@ var UnitLoader = class {
     }
     const resolved = fragment.resolved ?? this.resolve(fragment.path);
     if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) return "masked";
-    if ((resolved.kind === "missing" || resolved.kind === "directory") && this.isLink(fragment.path))
+    if ((resolved.kind === "missing" || resolved.kind === "directory") && fragment.link)
       return resolved.kind === "missing" ? "dangling" : "directory";
     if (resolved.kind !== "file") return "not-found";
     return readUnitText(this.source, resolved.path, resolved.size);
-  }
-  isLink(path) {
-    return this.tree.lstat(path)?.type === "symlink";
   }
   /** Loads one unit; template names must already carry their instance. */
   load(unitName) {

@@ -11,7 +11,8 @@ import { assessUnit, AssessmentAbort, type Assessment } from '../core/security/a
 import { parseSecurityPolicy, type SecurityPolicy } from '../core/security/security-policy';
 import { encodeJsonShort, renderJson, renderTable } from '../core/security/render-security';
 import { systemdProfile, type SystemdVersion } from '../core/security/versions';
-import { createRealTree, type RealTree } from '../io/node-unit-tree';
+import { createRealTree } from '../io/node-unit-tree';
+import { withFiles, type UnitTree } from '../core/unit/unit-tree';
 
 export type JsonOutput = 'off' | 'short' | 'pretty';
 
@@ -163,19 +164,19 @@ export function runSecurityCommand(
   const overlay = new Map<string, string>();
   // hostPrefix: what turns a path in the tree into the path on this machine that systemd names in
   // its messages (the root, or the unit's own directory in the hermetic tree).
-  const loaders = new Map<string, { loader: UnitLoader; tree: RealTree; hostPrefix: string }>();
-  const loaderFor = (dir: string | undefined): { loader: UnitLoader; tree: RealTree; hostPrefix: string } => {
+  const loaders = new Map<string, { loader: UnitLoader; tree: UnitTree; hostPrefix: string }>();
+  const loaderFor = (dir: string | undefined): { loader: UnitLoader; tree: UnitTree; hostPrefix: string } => {
     const key = root ?? dir ?? env.cwd;
     let l = loaders.get(key);
     if (!l) {
-      let tree: RealTree;
+      let tree: UnitTree;
       let searchPath: string[];
       if (root !== undefined) {
         // A host view of the root, not a root of its own: systemd opens unit files and drop-ins with a
         // plain open() of the root-prefixed path, so their links resolve on the host (only the alias
         // check of the name map resolves inside the root; see NameMap). Outside the root, unitgate
         // reads nothing: there only /dev/null counts (a mask).
-        tree = createRealTree(root, overlay, { hostView: true });
+        tree = withFiles(createRealTree(root, { hostView: true }), overlay);
         // Argument directories come first, each only when a unit (or its template) is there.
         const argDirs: string[] = [];
         for (const q of prepared) {
@@ -188,7 +189,7 @@ export function runSecurityCommand(
         if (profileDropIn !== undefined && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
       } else {
         // Hermetic: the unit's own directory is the whole tree, never the host's unit directories.
-        tree = createRealTree(key, overlay, { hostView: true });
+        tree = withFiles(createRealTree(key, { hostView: true }), overlay);
         searchPath = ['/'];
       }
       l = { loader: new UnitLoader(tree, searchPath), tree, hostPrefix: key === '/' ? '' : key };

@@ -6,6 +6,8 @@ import {
   memoryTree,
   resolveEntryIn,
   resolvePath,
+  withFiles,
+  type EntryType,
   type UnitTree,
 } from '../../../src/core/unit/unit-tree';
 
@@ -285,5 +287,36 @@ describe('resolvePath in a host-directory tree (no --root)', () => {
     const { hostDirectory: _ignored, ...rooted } = hostTree;
     expect(resolvePath(rooted, '/deep-null.service')).toEqual({ kind: 'missing' });
     expect(resolvePath(rooted, '/abs-null.service')).toEqual({ kind: 'null' });
+  });
+});
+
+describe('withFiles', () => {
+  // A tree with typed listings, like the node tree: in-memory files must show in them too.
+  const base = memoryTree({ '/etc/systemd/system/a.service': '[Service]\n' });
+  const typed: UnitTree = {
+    ...base,
+    listDirectory: (p) => {
+      const names = base.readDirectory(p);
+      if (!names) return undefined;
+      const dir = p === '/' ? '' : p;
+      return new Map(names.map((n): [string, EntryType] => [n, base.lstat(`${dir}/${n}`)?.type ?? 'other']));
+    },
+  };
+  const tree = withFiles(typed, new Map([['/etc/systemd/system/a.service.d/x.conf', '[Service]\nUser=u\n']]));
+
+  it('adds the file and its directories to every view of the tree', () => {
+    expect(tree.lstat('/etc/systemd/system/a.service.d/x.conf')).toEqual({ type: 'file', size: 17 });
+    expect(tree.lstat('/etc/systemd/system/a.service.d')).toEqual({ type: 'directory' });
+    expect(tree.readDirectory('/etc/systemd/system')).toEqual(['a.service', 'a.service.d']);
+    expect([...(tree.listDirectory?.('/etc/systemd/system') ?? [])]).toEqual([
+      ['a.service', 'file'],
+      ['a.service.d', 'directory'],
+    ]);
+    expect(tree.readFile('/etc/systemd/system/a.service.d/x.conf')).toEqual({ text: '[Service]\nUser=u\n' });
+    expect(tree.readFile('/etc/systemd/system/a.service')).toEqual({ text: '[Service]\n' });
+  });
+
+  it('is the tree itself when there is nothing to add', () => {
+    expect(withFiles(typed, new Map())).toBe(typed);
   });
 });

@@ -2,7 +2,6 @@
 // requirement it can, scored with the drop-in in place (loaded as systemd would load it, drop-in order
 // included) before it is offered. Lines that would cut a typical service off (its network, its root
 // directory, its user) are printed commented out, for a person to decide.
-import { posix } from 'path';
 import type { Fix } from '../gate/gate-types';
 import {
   capabilityNames,
@@ -17,7 +16,7 @@ import { deriveSecuritySettings, type SecuritySettings } from '../security/setti
 import { formatExposure } from '../security/render-security';
 import type { SystemdProfile } from '../security/versions';
 import { loadUnit } from '../unit/load-unit';
-import type { TreeEntry, UnitTree } from '../unit/unit-tree';
+import { withFiles, type UnitTree } from '../unit/unit-tree';
 import { fixForRow, mergeFixes } from './fixes';
 
 /** The drop-in's file name: after most packaged drop-ins (`10-…`), before local overrides (`override.conf`). */
@@ -77,35 +76,9 @@ interface Scored {
   assessment: Assessment;
 }
 
-/** The tree with one more file (creating its directory when needed), for scoring a drop-in in place. */
-function withFile(tree: UnitTree, path: string, text: string): UnitTree {
-  const dir = posix.dirname(path);
-  const name = posix.basename(path);
-  const parent = posix.dirname(dir);
-  const dirName = posix.basename(dir);
-  const size = new TextEncoder().encode(text).length;
-  return {
-    // Every other property of the tree (e.g. the host directory it is a window onto) stays, but not
-    // its typed listings, which would not list the added file: without them the loader lstat()s.
-    ...tree,
-    listDirectory: undefined,
-    lstat(p: string): TreeEntry | undefined {
-      if (p === path) return { type: 'file', size };
-      if (p === dir) return tree.lstat(p) ?? { type: 'directory' };
-      return tree.lstat(p);
-    },
-    readDirectory(p: string): string[] | undefined {
-      const names = tree.readDirectory(p);
-      if (p === dir) return [...new Set([...(names ?? []), name])].sort();
-      if (p === parent && names && !names.includes(dirName)) return [...names, dirName].sort();
-      return names;
-    },
-    readFile: (p: string) => (p === path ? { text } : tree.readFile(p)),
-  };
-}
-
 function score(input: HardeningInput, dropIn: string | undefined): Scored | { error: string } {
-  const tree = dropIn === undefined ? input.tree : withFile(input.tree, input.dropInPath, dropIn);
+  const tree =
+    dropIn === undefined ? input.tree : withFiles(input.tree, new Map([[input.dropInPath, dropIn]]));
   const loaded = loadUnit(tree, input.unitName, { searchPath: input.searchPath });
   if (!loaded.ok) return { error: loaded.failure.message };
   const derived = deriveSecuritySettings(loaded.unit, input.systemd);

@@ -55,8 +55,22 @@ export interface AssessmentColumns {
   order: readonly number[];
   badness: readonly (number | undefined)[];
   description: readonly (string | null)[];
-  set: readonly (boolean | null)[];
+  /**
+   * ✓/✗ by position, only for hand-made rows (columnsOf()); assessUnit() leaves it out, as it
+   * follows from the badness (see setOf()).
+   */
+  set?: readonly (boolean | null)[];
   exposure: readonly (string | null)[];
+}
+
+/**
+ * A row's ✓ (true), ✗ (false) or not applicable (null): ✓ exactly when its badness is 0, since a rule
+ * gives either the table's full range (✗), 0 (✓) or a part of it (✗, ProtectProc=noaccess).
+ */
+export function setOf(c: AssessmentColumns, index: number): boolean | null {
+  if (c.set) return c.set[index] as boolean | null;
+  const badness = c.badness[index];
+  return badness === undefined ? null : badness === 0;
 }
 
 /** The columns of an assessment, made from its rows when it has none (hand-made assessments). */
@@ -100,7 +114,7 @@ function rowAt(c: AssessmentColumns, index: number): AssessedRow {
     description: c.description[index] as string | null,
     weight: c.weight[index] as number,
     range: c.range[index] as number,
-    set: c.set[index] as boolean | null,
+    set: setOf(c, index),
     exposure: c.exposure[index] as string | null,
   };
 }
@@ -591,7 +605,6 @@ export function assessUnit(
   const n = assessors.length;
   const badnessColumn = new Array<number | undefined>(n);
   const descriptionColumn = new Array<string | null>(n);
-  const setColumn = new Array<boolean | null>(n);
   const exposureColumn = new Array<string | null>(n);
   // The sort keys of orderByKeys(), while every row has a text and they can be ranked.
   if (orderKeys.length < n) orderKeys = new Float64Array(n);
@@ -616,22 +629,17 @@ export function assessUnit(
     }
     let description: string | null;
     let rank: number;
-    let set: boolean | null;
     if (badness === undefined) {
-      set = null;
       description = t.na[index] as string | null;
       rank = t.naRank[index] as number;
     } else {
       if (badness === t.builtinRange[index]) {
-        set = false;
         description = t.bad[index] as string | null;
         rank = t.badRank[index] as number;
       } else if (badness === 0) {
-        set = true;
         description = t.good[index] as string | null;
         rank = t.goodRank[index] as number;
       } else {
-        set = false;
         description = null;
         rank = -1;
       }
@@ -663,7 +671,6 @@ export function assessUnit(
     else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + (t.nameRank[index] as number);
     badnessColumn[index] = badness;
     descriptionColumn[index] = description;
-    setColumn[index] = set;
     exposureColumn[index] = null;
   }
 
@@ -710,7 +717,6 @@ export function assessUnit(
     order: [],
     badness: badnessColumn,
     description: descriptionColumn,
-    set: setColumn,
     exposure: exposureColumn,
   };
   columns.order = keyed

@@ -1,6 +1,6 @@
 // Text and JSON output of an assessment, byte for byte as `systemd-analyze security` prints it
 // (format-table.c table_print()/table_print_json() and the summary printf() of assess(), v252–v262).
-import { columnsOf, type Assessment } from './assess';
+import { columnsOf, setOf, type Assessment } from './assess';
 import type { AssessorData } from './versions';
 
 export type JsonMode = 'short' | 'pretty';
@@ -70,7 +70,7 @@ export function renderJson(assessment: Assessment, mode: JsonMode): string {
       const index = c.order[i] as number;
       const description = c.description[index] as string | null;
       if (i > 0) out += ',';
-      out += jsonRowStart(c.assessors[index] as AssessorData, c.set[index] as boolean | null);
+      out += jsonRowStart(c.assessors[index] as AssessorData, setOf(c, index));
       out += description === null ? 'null' : jsonString(description);
       out += jsonRowEnd(c.exposure[index] as string | null);
     }
@@ -185,7 +185,7 @@ export function encodeJsonShort(assessment: Assessment, out: Uint8Array, offset:
       pieces,
       c.assessors[index] as AssessorData,
       index,
-      c.set[index] as boolean | null,
+      setOf(c, index),
       c.description[index] as string | null,
       c.exposure[index] as string | null,
     );

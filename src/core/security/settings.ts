@@ -1154,22 +1154,14 @@ interface DirectiveSpec {
   record: boolean;
 }
 
-const d = (scope: Scope, handler: Handler): DirectiveSpec => ({
-  scope,
-  handler: () => handler,
-  record: true,
-});
 const dv = (scope: Scope, handler: (t: VersionTraits) => Handler): DirectiveSpec => ({
   scope,
   handler,
   record: true,
 });
+const d = (scope: Scope, handler: Handler): DirectiveSpec => dv(scope, () => handler);
 /** A directive parsed only for the warnings systemd logs about it. */
-const w = (scope: Scope, handler: Handler): DirectiveSpec => ({
-  scope,
-  handler: () => handler,
-  record: false,
-});
+const w = (scope: Scope, handler: Handler): DirectiveSpec => ({ ...d(scope, handler), record: false });
 
 /** Every directive that can change a score or the load result. Unlisted keys are not scored. */
 const DIRECTIVES: Record<string, DirectiveSpec> = {

@@ -86,6 +86,8 @@ interface FragmentEntry {
   path: string;
   resolved: Resolved | undefined;
   regularFile: boolean;
+  /** The entry is a link (a linked unit file or a mask): systemd opens it, following the link. */
+  link?: true;
 }
 
 type NameMapEntry = FragmentEntry | { kind: 'alias'; target: string };
@@ -157,7 +159,7 @@ class NameMap {
     const inSearchPath = this.dirPrefixes.some((d) => target.startsWith(d));
     if (!inSearchPath || target === '/dev/null') {
       // A linked unit file or a mask: the link itself is the fragment (unit_file_resolve_symlink()).
-      return { kind: 'fragment', path, resolved: undefined, regularFile: false };
+      return { kind: 'fragment', path, resolved: undefined, regularFile: false, link: true };
     }
     const targetName = posix.basename(target);
     if (targetName === name) return undefined; // a self-alias has no effect and is skipped
@@ -251,27 +253,14 @@ function isValidAlias(alias: string, target: string): boolean {
  * parse-unit-file.ts): callers that keep many units must not make V8 pretenure every later one.
  */
 class LoadedUnitRecord implements LoadedUnit {
-  id: string;
-  type: UnitType;
-  instance: string | undefined;
-  fragmentPath: string;
-  names: string[];
-  files: ParsedUnitFile[];
   constructor(
-    id: string,
-    type: UnitType,
-    instance: string | undefined,
-    fragmentPath: string,
-    names: string[],
-    files: ParsedUnitFile[],
-  ) {
-    this.id = id;
-    this.type = type;
-    this.instance = instance;
-    this.fragmentPath = fragmentPath;
-    this.names = names;
-    this.files = files;
-  }
+    public id: string,
+    public type: UnitType,
+    public instance: string | undefined,
+    public fragmentPath: string,
+    public names: string[],
+    public files: ParsedUnitFile[],
+  ) {}
 }
 
 /** The outcome of reading a fragment, before the unit's names are known. */
@@ -334,15 +323,11 @@ export class UnitLoader {
     const resolved = fragment.resolved ?? this.resolve(fragment.path);
     if (resolved.kind === 'null' || (resolved.kind === 'file' && resolved.size === 0)) return 'masked';
     // A link (a linked unit file) that leads nowhere, or to a directory, which systemd opens.
-    if ((resolved.kind === 'missing' || resolved.kind === 'directory') && this.isLink(fragment.path))
+    if ((resolved.kind === 'missing' || resolved.kind === 'directory') && fragment.link)
       return resolved.kind === 'missing' ? 'dangling' : 'directory';
     if (resolved.kind !== 'file') return 'not-found';
     // A unit's own file is read for it alone: not kept (drop-ins, which units share, are).
     return readUnitText(this.source, resolved.path, resolved.size);
-  }
-
-  private isLink(path: string): boolean {
-    return this.tree.lstat(path)?.type === 'symlink';
   }
 
   /** Loads one unit; template names must already carry their instance. */

@@ -118,58 +118,37 @@ export function splitLines(text: string): string[] {
 // when a caller keeps many parsed units), and from then on every later parse — kept or not — goes
 // straight to the old generation and drags its strings along. Constructor-made objects start young.
 
-// Fields are assigned in the constructors, in the order the literals used to list them (JSON output
-// and key order stay the same); `fatal` and `fatalReason` exist only once set.
+// Fields are assigned in the constructors (parameter properties, in parameter order), in the order the
+// literals used to list them (JSON output and key order stay the same); `fatal` and `fatalReason`
+// exist only once set.
 
 class AssignmentRecord implements Assignment {
-  file: string;
-  line: number;
-  column: number;
-  section: string;
-  sectionLine: number;
-  key: string;
-  value: string;
   constructor(
-    file: string,
-    line: number,
-    column: number,
-    section: string,
-    sectionLine: number,
-    key: string,
-    value: string,
-  ) {
-    this.file = file;
-    this.line = line;
-    this.column = column;
-    this.section = section;
-    this.sectionLine = sectionLine;
-    this.key = key;
-    this.value = value;
-  }
+    public file: string,
+    public line: number,
+    public column: number,
+    public section: string,
+    public sectionLine: number,
+    public key: string,
+    public value: string,
+  ) {}
 }
 
 class DiagnosticRecord implements Diagnostic {
-  file: string;
-  line: number;
-  column: number;
-  severity: DiagnosticSeverity;
-  message: string;
-  constructor(file: string, line: number, column: number, severity: DiagnosticSeverity, message: string) {
-    this.file = file;
-    this.line = line;
-    this.column = column;
-    this.severity = severity;
-    this.message = message;
-  }
+  constructor(
+    public file: string,
+    public line: number,
+    public column: number,
+    public severity: DiagnosticSeverity,
+    public message: string,
+  ) {}
 }
 
 class SectionRecord implements SectionHeader {
-  name: string;
-  line: number;
-  constructor(name: string, line: number) {
-    this.name = name;
-    this.line = line;
-  }
+  constructor(
+    public name: string,
+    public line: number,
+  ) {}
 }
 
 class ParsedUnitFileRecord implements ParsedUnitFile {

@@ -216,6 +216,63 @@ export function memoizeTree(tree: UnitTree): UnitTree {
   };
 }
 
+/**
+ * `tree` with files that exist only in memory laid over it (`--profile=`'s drop-in, a suggested
+ * drop-in): each takes the place of whatever is at its path, and its directories exist. Every way of
+ * looking at the tree sees them, the typed listings included.
+ */
+export function withFiles(tree: UnitTree, files: ReadonlyMap<string, string>): UnitTree {
+  if (files.size === 0) return tree;
+  /** Directory → the names the extra files add to it (their own, or a directory on their way). */
+  const added = new Map<string, Set<string>>();
+  for (const path of files.keys()) {
+    let child = path;
+    let dir = posix.dirname(path);
+    for (;;) {
+      let names = added.get(dir);
+      if (!names) added.set(dir, (names = new Set()));
+      names.add(posix.basename(child));
+      if (dir === '/') break;
+      child = dir;
+      dir = posix.dirname(dir);
+    }
+  }
+  const utf8 = new TextEncoder();
+  const listDirectory = tree.listDirectory?.bind(tree);
+  return {
+    lstat(path) {
+      const text = files.get(path);
+      if (text !== undefined) return { type: 'file', size: utf8.encode(text).length };
+      return tree.lstat(path) ?? (added.has(path) ? { type: 'directory' } : undefined);
+    },
+    readDirectory(path) {
+      const names = tree.readDirectory(path);
+      const extra = added.get(path);
+      return extra ? [...new Set([...(names ?? []), ...extra])].sort() : names;
+    },
+    ...(listDirectory
+      ? {
+          listDirectory(path: string): ReadonlyMap<string, EntryType> | undefined {
+            const types = listDirectory(path);
+            const extra = added.get(path);
+            if (!extra) return types;
+            const merged = new Map(types ?? []);
+            for (const name of extra) {
+              if (files.has(path === '/' ? `/${name}` : `${path}/${name}`)) merged.set(name, 'file');
+              else if (!merged.has(name)) merged.set(name, 'directory');
+            }
+            return merged;
+          },
+        }
+      : {}),
+    readFile: (path) => {
+      const text = files.get(path);
+      return text !== undefined ? { text } : tree.readFile(path);
+    },
+    ...(tree.hostDirectory !== undefined ? { hostDirectory: tree.hostDirectory } : {}),
+  };
+}
+
 /** Normalises a link target the way systemd's name map does (relative to the link's directory). */
 export function linkTargetPath(linkDir: string, target: string): string {
   return posix.normalize(target.startsWith('/') ? target : posix.join(linkDir, target));
