@@ -27,6 +27,40 @@ const IMPURE_BUILTINS = [
   'readline',
 ];
 
+const PURE_MESSAGE = 'src/core is pure: pass the data in from src/io or the entry points.';
+const PURE_PATHS = IMPURE_BUILTINS.flatMap((name) => [
+  { name, message: PURE_MESSAGE },
+  { name: `node:${name}`, message: PURE_MESSAGE },
+]);
+const PURE_PATTERNS = [
+  {
+    group: ['@actions/*', '@octokit/*'],
+    message: 'src/core must not depend on the GitHub toolkit; only src/main.ts and src/io may.',
+  },
+  {
+    regex: '(^|/)io(/|$)',
+    message: 'src/core must not import src/io (the shell); io depends on core, never the reverse.',
+  },
+  {
+    regex: '(^|/)(main|cli)$',
+    message: 'src/core must not import the entry points.',
+  },
+];
+const ONE_WAY_TO_SCORE = [
+  {
+    group: ['**/security/settings'],
+    importNames: ['deriveSecuritySettings'],
+    message:
+      'Score through src/core/engine.ts (scoreUnitInTree / scoreLoadedUnit): there is one way to score.',
+  },
+  {
+    group: ['**/security/assess'],
+    importNames: ['assessUnit'],
+    message:
+      'Score through src/core/engine.ts (scoreUnitInTree / scoreLoadedUnit): there is one way to score.',
+  },
+];
+
 export default defineConfig(
   globalIgnores(['dist/', 'node_modules/', 'coverage/', '__tests__/fixtures/']),
   js.configs.recommended,
@@ -51,35 +85,32 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    // One way to score (src/core/engine.ts): nothing else derives settings or assesses a unit, or
+    // results drift apart between the CLI, the gate, suggestions and the trend.
+    files: ['src/**/*.ts'],
+    ignores: ['src/core/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ONE_WAY_TO_SCORE }] },
+  },
+  {
     // The pure core: no GitHub toolkit, no file system, no subprocess, no environment, no clock.
     files: ['src/core/**/*.ts'],
     rules: {
+      'no-restricted-imports': ['error', { paths: PURE_PATHS, patterns: PURE_PATTERNS }],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/core/engine.ts', 'src/core/security/**'],
+    rules: {
       'no-restricted-imports': [
         'error',
-        {
-          paths: IMPURE_BUILTINS.flatMap((name) => [
-            { name, message: 'src/core is pure: pass the data in from src/io or the entry points.' },
-            {
-              name: `node:${name}`,
-              message: 'src/core is pure: pass the data in from src/io or the entry points.',
-            },
-          ]),
-          patterns: [
-            {
-              group: ['@actions/*', '@octokit/*'],
-              message: 'src/core must not depend on the GitHub toolkit; only src/main.ts and src/io may.',
-            },
-            {
-              regex: '(^|/)io(/|$)',
-              message: 'src/core must not import src/io (the shell); io depends on core, never the reverse.',
-            },
-            {
-              regex: '(^|/)(main|cli)$',
-              message: 'src/core must not import the entry points.',
-            },
-          ],
-        },
+        { paths: PURE_PATHS, patterns: [...PURE_PATTERNS, ...ONE_WAY_TO_SCORE] },
       ],
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    rules: {
       'no-restricted-globals': [
         'error',
         {

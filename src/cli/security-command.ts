@@ -6,8 +6,8 @@ import { posix } from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
 import { UnitLoader, type LoadedUnit } from '../core/unit/load-unit';
 import { parseUnitName, isTemplateName, replaceInstance, templateOf } from '../core/unit/unit-name';
-import { deriveSecuritySettings } from '../core/security/settings';
-import { assessUnit, AssessmentAbort, type Assessment } from '../core/security/assess';
+import { scoreUnitInTree } from '../core/engine';
+import type { Assessment } from '../core/security/assess';
 import { parseSecurityPolicy, type SecurityPolicy } from '../core/security/security-policy';
 import { encodeJsonShort, renderJson, renderTable } from '../core/security/render-security';
 import { systemdProfile, type SystemdVersion } from '../core/security/versions';
@@ -219,41 +219,40 @@ export function runSecurityCommand(
       exitCode = 1;
       continue;
     }
-    const { loader, hostPrefix } = loaderFor(p.dir);
-    const outcome = loader.load(p.name);
-    if (!outcome.ok) {
+    const { loader, tree: unitTree, hostPrefix } = loaderFor(p.dir);
+    const outcome = scoreUnitInTree({
+      tree: unitTree,
+      unitName: p.name,
+      searchPath: [],
+      systemd: profile,
+      overrides: policy,
+      loader,
+    });
+    if (!outcome.ok && outcome.stage === 'load') {
       // Only with --root: without it, systemd-analyze (252.38) says "not found" alone.
-      const open = root !== undefined ? outcome.failure.openFailure : undefined;
+      const open = root !== undefined ? outcome.failure?.openFailure : undefined;
       if (open) stderr += `${p.name}: Failed to open ${hostPrefix}${open.path}: ${open.reason}\n`;
-      stderr += outcome.failure.message + '\n';
-      report.error = outcome.failure.message;
+      stderr += outcome.message + '\n';
+      report.error = outcome.message;
       exitCode = 1;
       continue;
     }
-    const unit = outcome.unit;
-    const derived = deriveSecuritySettings(unit, profile);
-    for (const d of derived.diagnostics) {
+    for (const d of outcome.diagnostics) {
       if (d.severity === 'error' || d.severity === 'warning')
         stderr += d.unlocated ? `${d.message}\n` : `${hostPrefix}${d.file}:${d.line}: ${d.message}\n`;
     }
-    if (!derived.settings) {
-      const message = derived.failure?.message ?? `Unit ${unit.id} failed to load.`;
-      stderr += message + '\n';
-      report.error = message;
+    if (!outcome.ok && outcome.stage === 'overrides') {
+      // systemd hits an assertion and aborts (SIGABRT, shell status 134) on such policies.
+      stderr += `${outcome.message}. Aborting.\n`;
+      return { exitCode: 134, stdout, stderr, reports };
+    }
+    if (!outcome.ok) {
+      stderr += outcome.message + '\n';
+      report.error = outcome.message;
       exitCode = 1;
       continue;
     }
-    let assessment: Assessment;
-    try {
-      assessment = assessUnit(derived.settings, profile, policy);
-    } catch (e) {
-      if (e instanceof AssessmentAbort) {
-        // systemd hits an assertion and aborts (SIGABRT, shell status 134) on such policies.
-        stderr += `${e.message}. Aborting.\n`;
-        return { exitCode: 134, stdout, stderr, reports };
-      }
-      throw e;
-    }
+    const { unit, assessment } = outcome;
     if (options.collectReports) {
       report.unit = unit;
       report.assessment = assessment;

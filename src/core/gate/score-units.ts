@@ -1,10 +1,9 @@
 // Loads and scores located units from a tree (a commit or a working directory): the gate's view of
 // one side of a change. Pure over the UnitTree interface.
-import { findDropIns, UnitLoader, type LoadedUnit } from '../unit/load-unit';
+import { findDropIns, type UnitLoader, type LoadedUnit } from '../unit/load-unit';
 import { dropInNames } from '../unit/unit-name';
 import { resolvePath, type UnitTree } from '../unit/unit-tree';
-import { deriveSecuritySettings } from '../security/settings';
-import { assessUnit, AssessmentAbort } from '../security/assess';
+import { scoreUnitInTree } from '../engine';
 import type { SecurityPolicy } from '../security/security-policy';
 import type { SystemdProfile } from '../security/versions';
 import { repoPathOf, type UnitLocator } from './discover-units';
@@ -80,15 +79,22 @@ export function scoreUnit(
       side: { path: locator.repoPath, error: refused, texts: [] },
       files: [locator.repoPath],
     };
-  const loaded = (loader ?? new UnitLoader(tree, locator.searchPath)).load(locator.unitName);
-  if (!loaded.ok) {
+  const outcome = scoreUnitInTree({
+    tree,
+    unitName: locator.unitName,
+    searchPath: locator.searchPath,
+    systemd,
+    overrides,
+    loader,
+  });
+  if (!outcome.ok && outcome.stage === 'load') {
     return {
       locator,
-      side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
+      side: { path: locator.repoPath, error: outcome.message, texts: [] },
       files: [locator.repoPath],
     };
   }
-  const unit = loaded.unit;
+  const unit = outcome.unit as LoadedUnit;
   const escaping = escapingDropIns(tree, locator.searchPath, unit);
   if (escaping.length > 0) {
     const error = escaping
@@ -117,17 +123,13 @@ export function scoreUnit(
   }
   const files = unit.files.map((f) => repoPathOf(f.file));
   const side: UnitSide = { path: repoPathOf(unit.fragmentPath), unit, texts };
-  const derived = deriveSecuritySettings(unit, systemd);
-  if (!derived.settings) {
-    side.error = derived.failure?.message.split('\n')[0] ?? 'the unit failed to load';
+  if (outcome.ok) {
+    side.settings = outcome.settings;
+    side.assessment = outcome.assessment;
+  } else if (outcome.stage === 'overrides') {
+    side.error = `the assessor overrides cannot be applied: ${outcome.message}`;
   } else {
-    side.settings = derived.settings;
-    try {
-      side.assessment = assessUnit(derived.settings, systemd, overrides);
-    } catch (e) {
-      if (!(e instanceof AssessmentAbort)) throw e;
-      side.error = `the assessor overrides cannot be applied: ${e.message}`;
-    }
+    side.error = outcome.message.split('\n')[0] ?? 'the unit failed to load';
   }
   toRepoPaths(side);
   return { locator, side, files };

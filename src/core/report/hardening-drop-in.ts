@@ -10,12 +10,12 @@ import {
   forbiddenCapabilities,
 } from '../gate/profile-checks';
 import type { Profile } from '../policy/policy-types';
-import { assessUnit, type Assessment } from '../security/assess';
+import type { Assessment } from '../security/assess';
 import type { SecurityPolicy } from '../security/security-policy';
-import { deriveSecuritySettings, type SecuritySettings } from '../security/settings';
+import type { SecuritySettings } from '../security/settings';
 import { formatExposure } from '../security/render-security';
 import type { SystemdProfile } from '../security/versions';
-import { loadUnit } from '../unit/load-unit';
+import { scoreUnitInTree } from '../engine';
 import { withFiles, type UnitTree } from '../unit/unit-tree';
 import { fixForRow, mergeFixes } from './fixes';
 
@@ -79,15 +79,15 @@ interface Scored {
 function score(input: HardeningInput, dropIn: string | undefined): Scored | { error: string } {
   const tree =
     dropIn === undefined ? input.tree : withFiles(input.tree, new Map([[input.dropInPath, dropIn]]));
-  const loaded = loadUnit(tree, input.unitName, { searchPath: input.searchPath });
-  if (!loaded.ok) return { error: loaded.failure.message };
-  const derived = deriveSecuritySettings(loaded.unit, input.systemd);
-  if (!derived.settings)
-    return { error: derived.failure?.message ?? `Unit ${input.unitName} failed to load.` };
-  return {
-    settings: derived.settings,
-    assessment: assessUnit(derived.settings, input.systemd, input.overrides),
-  };
+  const outcome = scoreUnitInTree({
+    tree,
+    unitName: input.unitName,
+    searchPath: input.searchPath,
+    systemd: input.systemd,
+    overrides: input.overrides,
+  });
+  if (!outcome.ok) return { error: outcome.message };
+  return { settings: outcome.settings, assessment: outcome.assessment };
 }
 
 /** The drop-in text for some lines (no header comments): what gets scored. */

@@ -5,8 +5,9 @@
 import type { GateUnitInput } from '../gate/evaluate-gate';
 import type { GateVerdict, RowChange, UnitResult } from '../gate/gate-types';
 import { checkRequirement } from '../gate/profile-checks';
-import { assessUnit, type Assessment } from '../security/assess';
-import { deriveSecuritySettings, type SecuritySettings } from '../security/settings';
+import type { Assessment } from '../security/assess';
+import { scoreLoadedUnit } from '../engine';
+import type { SecuritySettings } from '../security/settings';
 import { systemdProfile, type SystemdProfile, type SystemdVersion } from '../security/versions';
 import { UNIT_SECTIONS, type LoadedUnit } from '../unit/load-unit';
 import { parseUnitFile } from '../unit/parse-unit-file';
@@ -298,9 +299,8 @@ function rescore(unit: LoadedUnit, path: string, text: string, systemd: SystemdP
   const files = unit.files.map((f) =>
     f.file === path ? parseUnitFile(text, path, UNIT_SECTIONS[unit.type]) : f,
   );
-  const derived = deriveSecuritySettings({ ...unit, files }, systemd);
-  if (!derived.settings) return undefined;
-  return { settings: derived.settings, assessment: assessUnit(derived.settings, systemd) };
+  const outcome = scoreLoadedUnit({ ...unit, files }, systemd);
+  return outcome.ok ? { settings: outcome.settings, assessment: outcome.assessment } : undefined;
 }
 
 /**
