@@ -24935,9 +24935,6 @@ function joinName(dir, name) {
     return dir + "/" + name;
   return import_path3.posix.join(dir, name);
 }
-function loadUnit(tree, unitName, options) {
-  return new UnitLoader(tree, options.searchPath).load(unitName);
-}
 function readUnitText(tree, path, size) {
   if (size > MAX_UNIT_FILE_BYTES)
     return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
@@ -25062,6 +25059,41 @@ function compareBytes(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// src/core/engine.ts
+function scoreUnitInTree(request) {
+  const loader = request.loader ?? new UnitLoader(request.tree, request.searchPath);
+  const loaded = loader.load(request.unitName);
+  if (!loaded.ok)
+    return {
+      ok: false,
+      stage: "load",
+      message: loaded.failure.message,
+      failure: loaded.failure,
+      diagnostics: []
+    };
+  return scoreLoadedUnit(loaded.unit, request.systemd, request.overrides);
+}
+function scoreLoadedUnit(unit2, systemd, overrides) {
+  const derived = deriveSecuritySettings(unit2, systemd);
+  if (!derived.settings) {
+    return {
+      ok: false,
+      stage: "settings",
+      message: derived.failure?.message ?? `Unit ${unit2.id} failed to load.`,
+      unit: unit2,
+      ...derived.failure ? { failure: derived.failure } : {},
+      diagnostics: derived.diagnostics
+    };
+  }
+  try {
+    const assessment = assessUnit(derived.settings, systemd, overrides);
+    return { ok: true, unit: unit2, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
+  } catch (e) {
+    if (!(e instanceof AssessmentAbort)) throw e;
+    return { ok: false, stage: "overrides", message: e.message, unit: unit2, diagnostics: derived.diagnostics };
+  }
+}
+
 // src/core/gate/score-units.ts
 function toRepoPaths(side) {
   for (const file of side.unit?.files ?? []) {
@@ -25105,15 +25137,22 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
       side: { path: locator.repoPath, error: refused, texts: [] },
       files: [locator.repoPath]
     };
-  const loaded = (loader ?? new UnitLoader(tree, locator.searchPath)).load(locator.unitName);
-  if (!loaded.ok) {
+  const outcome = scoreUnitInTree({
+    tree,
+    unitName: locator.unitName,
+    searchPath: locator.searchPath,
+    systemd,
+    overrides,
+    loader
+  });
+  if (!outcome.ok && outcome.stage === "load") {
     return {
       locator,
-      side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
+      side: { path: locator.repoPath, error: outcome.message, texts: [] },
       files: [locator.repoPath]
     };
   }
-  const unit2 = loaded.unit;
+  const unit2 = outcome.unit;
   const escaping = escapingDropIns(tree, locator.searchPath, unit2);
   if (escaping.length > 0) {
     const error = escaping.map(
@@ -25136,17 +25175,13 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
   }
   const files = unit2.files.map((f) => repoPathOf(f.file));
   const side = { path: repoPathOf(unit2.fragmentPath), unit: unit2, texts };
-  const derived = deriveSecuritySettings(unit2, systemd);
-  if (!derived.settings) {
-    side.error = derived.failure?.message.split("\n")[0] ?? "the unit failed to load";
+  if (outcome.ok) {
+    side.settings = outcome.settings;
+    side.assessment = outcome.assessment;
+  } else if (outcome.stage === "overrides") {
+    side.error = `the assessor overrides cannot be applied: ${outcome.message}`;
   } else {
-    side.settings = derived.settings;
-    try {
-      side.assessment = assessUnit(derived.settings, systemd, overrides);
-    } catch (e) {
-      if (!(e instanceof AssessmentAbort)) throw e;
-      side.error = `the assessor overrides cannot be applied: ${e.message}`;
-    }
+    side.error = outcome.message.split("\n")[0] ?? "the unit failed to load";
   }
   toRepoPaths(side);
   return { locator, side, files };
@@ -26332,15 +26367,15 @@ var JUDGEMENT_ROWS = /* @__PURE__ */ new Set([
 var RESETTABLE = /* @__PURE__ */ new Set(["SystemCallFilter", "RestrictAddressFamilies", "SystemCallArchitectures"]);
 function score2(input, dropIn) {
   const tree = dropIn === void 0 ? input.tree : withFiles(input.tree, /* @__PURE__ */ new Map([[input.dropInPath, dropIn]]));
-  const loaded = loadUnit(tree, input.unitName, { searchPath: input.searchPath });
-  if (!loaded.ok) return { error: loaded.failure.message };
-  const derived = deriveSecuritySettings(loaded.unit, input.systemd);
-  if (!derived.settings)
-    return { error: derived.failure?.message ?? `Unit ${input.unitName} failed to load.` };
-  return {
-    settings: derived.settings,
-    assessment: assessUnit(derived.settings, input.systemd, input.overrides)
-  };
+  const outcome = scoreUnitInTree({
+    tree,
+    unitName: input.unitName,
+    searchPath: input.searchPath,
+    systemd: input.systemd,
+    overrides: input.overrides
+  });
+  if (!outcome.ok) return { error: outcome.message };
+  return { settings: outcome.settings, assessment: outcome.assessment };
 }
 function dropInText(lines) {
   return ["[Service]", ...lines, ""].join("\n");

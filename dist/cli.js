@@ -7248,6 +7248,41 @@ function mergeSort(items, compare) {
   sort(0, items.length);
 }
 
+// src/core/engine.ts
+function scoreUnitInTree(request) {
+  const loader = request.loader ?? new UnitLoader(request.tree, request.searchPath);
+  const loaded = loader.load(request.unitName);
+  if (!loaded.ok)
+    return {
+      ok: false,
+      stage: "load",
+      message: loaded.failure.message,
+      failure: loaded.failure,
+      diagnostics: []
+    };
+  return scoreLoadedUnit(loaded.unit, request.systemd, request.overrides);
+}
+function scoreLoadedUnit(unit, systemd, overrides) {
+  const derived = deriveSecuritySettings(unit, systemd);
+  if (!derived.settings) {
+    return {
+      ok: false,
+      stage: "settings",
+      message: derived.failure?.message ?? `Unit ${unit.id} failed to load.`,
+      unit,
+      ...derived.failure ? { failure: derived.failure } : {},
+      diagnostics: derived.diagnostics
+    };
+  }
+  try {
+    const assessment = assessUnit(derived.settings, systemd, overrides);
+    return { ok: true, unit, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
+  } catch (e) {
+    if (!(e instanceof AssessmentAbort)) throw e;
+    return { ok: false, stage: "overrides", message: e.message, unit, diagnostics: derived.diagnostics };
+  }
+}
+
 // src/core/security/security-policy.ts
 var MAX_U64 = 2 ** 64;
 function asUnsigned(v) {
@@ -19502,43 +19537,42 @@ function runSecurityCommand(options, env) {
       exitCode = 1;
       continue;
     }
-    const { loader, hostPrefix } = loaderFor(p.dir);
-    const outcome = loader.load(p.name);
-    if (!outcome.ok) {
-      const open = root !== void 0 ? outcome.failure.openFailure : void 0;
+    const { loader, tree: unitTree, hostPrefix } = loaderFor(p.dir);
+    const outcome = scoreUnitInTree({
+      tree: unitTree,
+      unitName: p.name,
+      searchPath: [],
+      systemd: profile,
+      overrides: policy,
+      loader
+    });
+    if (!outcome.ok && outcome.stage === "load") {
+      const open = root !== void 0 ? outcome.failure?.openFailure : void 0;
       if (open) stderr += `${p.name}: Failed to open ${hostPrefix}${open.path}: ${open.reason}
 `;
-      stderr += outcome.failure.message + "\n";
-      report.error = outcome.failure.message;
+      stderr += outcome.message + "\n";
+      report.error = outcome.message;
       exitCode = 1;
       continue;
     }
-    const unit = outcome.unit;
-    const derived = deriveSecuritySettings(unit, profile);
-    for (const d2 of derived.diagnostics) {
+    for (const d2 of outcome.diagnostics) {
       if (d2.severity === "error" || d2.severity === "warning")
         stderr += d2.unlocated ? `${d2.message}
 ` : `${hostPrefix}${d2.file}:${d2.line}: ${d2.message}
 `;
     }
-    if (!derived.settings) {
-      const message = derived.failure?.message ?? `Unit ${unit.id} failed to load.`;
-      stderr += message + "\n";
-      report.error = message;
+    if (!outcome.ok && outcome.stage === "overrides") {
+      stderr += `${outcome.message}. Aborting.
+`;
+      return { exitCode: 134, stdout, stderr, reports };
+    }
+    if (!outcome.ok) {
+      stderr += outcome.message + "\n";
+      report.error = outcome.message;
       exitCode = 1;
       continue;
     }
-    let assessment;
-    try {
-      assessment = assessUnit(derived.settings, profile, policy);
-    } catch (e) {
-      if (e instanceof AssessmentAbort) {
-        stderr += `${e.message}. Aborting.
-`;
-        return { exitCode: 134, stdout, stderr, reports };
-      }
-      throw e;
-    }
+    const { unit, assessment } = outcome;
     if (options.collectReports) {
       report.unit = unit;
       report.assessment = assessment;

@@ -13,10 +13,6 @@ var __commonJS = (cb, mod) => function __require() {
     throw mod = 0, e;
   }
 };
-var __export = (target, all) => {
-  for (var name in all)
-    __defProp(target, name, { get: all[name], enumerable: true });
-};
 var __copyProps = (to, from, except, desc) => {
   if (from && typeof from === "object" || typeof from === "function") {
     for (let key of __getOwnPropNames(from))
@@ -33,7 +29,6 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
-var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({
@@ -2160,9 +2155,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve2(data);
+              return err ? reject(err) : resolve3(data);
             });
           });
         }
@@ -2200,12 +2195,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve2, reject) => {
+          return new Promise((resolve3, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve2(data);
+              ) : resolve3(data);
             });
           });
         }
@@ -4472,8 +4467,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve2, reject) => {
-        res = resolve2;
+      const promise = new Promise((resolve3, reject) => {
+        res = resolve3;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -6724,12 +6719,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7399,12 +7394,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve2, reject) => {
+      const waitForDrain = () => new Promise((resolve3, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve2;
+          callback = resolve3;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7883,16 +7878,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve2;
+            this[kClosedResolve] = resolve3;
           } else {
-            resolve2(null);
+            resolve3(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve2) => {
+        return new Promise((resolve3) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7903,7 +7898,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve2(null);
+            resolve3(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7954,7 +7949,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve2, reject) => {
+        const socket = await new Promise((resolve3, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -7966,7 +7961,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve2(socket2);
+              resolve3(socket2);
             }
           });
         });
@@ -8302,8 +8297,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve2) => {
-            this[kClosedResolve] = resolve2;
+          await new Promise((resolve3) => {
+            this[kClosedResolve] = resolve3;
           });
         }
       }
@@ -9572,7 +9567,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve2, reject) => {
+        return await new Promise((resolve3, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9585,7 +9580,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve2(null);
+              resolve3(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9604,7 +9599,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve2, reject) => {
+      return new Promise((resolve3, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9621,7 +9616,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve2,
+              resolve: resolve3,
               reject,
               length: 0,
               body: []
@@ -9691,18 +9686,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve2, stream, length } = consume2;
+      const { type, body, resolve: resolve3, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve2(chunksDecode(body, length));
+          resolve3(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve2(JSON.parse(chunksDecode(body, length)));
+          resolve3(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve2(chunksConcat(body, length).buffer);
+          resolve3(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve2(new Blob(body, { type: stream[kContentType] }));
+          resolve3(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve2(chunksConcat(body, length));
+          resolve3(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9959,9 +9954,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10184,9 +10179,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10471,9 +10466,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -10565,9 +10560,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve2, reject) => {
+        return new Promise((resolve3, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve2(data);
+            return err ? reject(err) : resolve3(data);
           });
         });
       }
@@ -14430,7 +14425,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve2, reject) => agent.dispatch(
+        return new Promise((resolve3, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -14506,7 +14501,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve2({
+              resolve3({
                 status,
                 statusText,
                 headersList,
@@ -14549,7 +14544,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve2({
+              resolve3({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -18290,8 +18285,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve2) => {
-        setTimeout(resolve2, ms).unref();
+      return new Promise((resolve3) => {
+        setTimeout(resolve3, ms).unref();
       });
     }
     module2.exports = {
@@ -19146,778 +19141,6 @@ var require_undici = __commonJS({
     module2.exports.mockErrors = mockErrors;
     var { EventSource } = require_eventsource();
     module2.exports.EventSource = EventSource;
-  }
-});
-
-// node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
-var require_proxy = __commonJS({
-  "node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.getProxyUrl = getProxyUrl2;
-    exports2.checkBypass = checkBypass;
-    function getProxyUrl2(reqUrl) {
-      const usingSsl = reqUrl.protocol === "https:";
-      if (checkBypass(reqUrl)) {
-        return void 0;
-      }
-      const proxyVar = (() => {
-        if (usingSsl) {
-          return process.env["https_proxy"] || process.env["HTTPS_PROXY"];
-        } else {
-          return process.env["http_proxy"] || process.env["HTTP_PROXY"];
-        }
-      })();
-      if (proxyVar) {
-        try {
-          return new DecodedURL(proxyVar);
-        } catch (_a) {
-          if (!proxyVar.startsWith("http://") && !proxyVar.startsWith("https://"))
-            return new DecodedURL(`http://${proxyVar}`);
-        }
-      } else {
-        return void 0;
-      }
-    }
-    function checkBypass(reqUrl) {
-      if (!reqUrl.hostname) {
-        return false;
-      }
-      const reqHost = reqUrl.hostname;
-      if (isLoopbackAddress(reqHost)) {
-        return true;
-      }
-      const noProxy = process.env["no_proxy"] || process.env["NO_PROXY"] || "";
-      if (!noProxy) {
-        return false;
-      }
-      let reqPort;
-      if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-      } else if (reqUrl.protocol === "http:") {
-        reqPort = 80;
-      } else if (reqUrl.protocol === "https:") {
-        reqPort = 443;
-      }
-      const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-      if (typeof reqPort === "number") {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-      }
-      for (const upperNoProxyItem of noProxy.split(",").map((x) => x.trim().toUpperCase()).filter((x) => x)) {
-        if (upperNoProxyItem === "*" || upperReqHosts.some((x) => x === upperNoProxyItem || x.endsWith(`.${upperNoProxyItem}`) || upperNoProxyItem.startsWith(".") && x.endsWith(`${upperNoProxyItem}`))) {
-          return true;
-        }
-      }
-      return false;
-    }
-    function isLoopbackAddress(host) {
-      const hostLower = host.toLowerCase();
-      return hostLower === "localhost" || hostLower.startsWith("127.") || hostLower.startsWith("[::1]") || hostLower.startsWith("[0:0:0:0:0:0:0:1]");
-    }
-    var DecodedURL = class extends URL {
-      constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-      }
-      get username() {
-        return this._decodedUsername;
-      }
-      get password() {
-        return this._decodedPassword;
-      }
-    };
-  }
-});
-
-// node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
-var require_lib = __commonJS({
-  "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports2) {
-    "use strict";
-    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      var desc = Object.getOwnPropertyDescriptor(m, k);
-      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
-        desc = { enumerable: true, get: function() {
-          return m[k];
-        } };
-      }
-      Object.defineProperty(o, k2, desc);
-    }) : (function(o, m, k, k2) {
-      if (k2 === void 0) k2 = k;
-      o[k2] = m[k];
-    }));
-    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
-      Object.defineProperty(o, "default", { enumerable: true, value: v });
-    }) : function(o, v) {
-      o["default"] = v;
-    });
-    var __importStar = exports2 && exports2.__importStar || /* @__PURE__ */ (function() {
-      var ownKeys = function(o) {
-        ownKeys = Object.getOwnPropertyNames || function(o2) {
-          var ar = [];
-          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
-          return ar;
-        };
-        return ownKeys(o);
-      };
-      return function(mod) {
-        if (mod && mod.__esModule) return mod;
-        var result = {};
-        if (mod != null) {
-          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
-        }
-        __setModuleDefault(result, mod);
-        return result;
-      };
-    })();
-    var __awaiter3 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
-      function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve2) {
-          resolve2(value);
-        });
-      }
-      return new (P || (P = Promise))(function(resolve2, reject) {
-        function fulfilled(value) {
-          try {
-            step(generator.next(value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        function rejected(value) {
-          try {
-            step(generator["throw"](value));
-          } catch (e) {
-            reject(e);
-          }
-        }
-        function step(result) {
-          result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-        }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-      });
-    };
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    exports2.HttpClient = exports2.HttpClientResponse = exports2.HttpClientError = exports2.MediaTypes = exports2.Headers = exports2.HttpCodes = void 0;
-    exports2.getProxyUrl = getProxyUrl2;
-    exports2.isHttps = isHttps;
-    var http = __importStar(require("http"));
-    var https = __importStar(require("https"));
-    var pm = __importStar(require_proxy());
-    var tunnel2 = __importStar(require_tunnel2());
-    var undici_1 = require_undici();
-    var HttpCodes2;
-    (function(HttpCodes3) {
-      HttpCodes3[HttpCodes3["OK"] = 200] = "OK";
-      HttpCodes3[HttpCodes3["MultipleChoices"] = 300] = "MultipleChoices";
-      HttpCodes3[HttpCodes3["MovedPermanently"] = 301] = "MovedPermanently";
-      HttpCodes3[HttpCodes3["ResourceMoved"] = 302] = "ResourceMoved";
-      HttpCodes3[HttpCodes3["SeeOther"] = 303] = "SeeOther";
-      HttpCodes3[HttpCodes3["NotModified"] = 304] = "NotModified";
-      HttpCodes3[HttpCodes3["UseProxy"] = 305] = "UseProxy";
-      HttpCodes3[HttpCodes3["SwitchProxy"] = 306] = "SwitchProxy";
-      HttpCodes3[HttpCodes3["TemporaryRedirect"] = 307] = "TemporaryRedirect";
-      HttpCodes3[HttpCodes3["PermanentRedirect"] = 308] = "PermanentRedirect";
-      HttpCodes3[HttpCodes3["BadRequest"] = 400] = "BadRequest";
-      HttpCodes3[HttpCodes3["Unauthorized"] = 401] = "Unauthorized";
-      HttpCodes3[HttpCodes3["PaymentRequired"] = 402] = "PaymentRequired";
-      HttpCodes3[HttpCodes3["Forbidden"] = 403] = "Forbidden";
-      HttpCodes3[HttpCodes3["NotFound"] = 404] = "NotFound";
-      HttpCodes3[HttpCodes3["MethodNotAllowed"] = 405] = "MethodNotAllowed";
-      HttpCodes3[HttpCodes3["NotAcceptable"] = 406] = "NotAcceptable";
-      HttpCodes3[HttpCodes3["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
-      HttpCodes3[HttpCodes3["RequestTimeout"] = 408] = "RequestTimeout";
-      HttpCodes3[HttpCodes3["Conflict"] = 409] = "Conflict";
-      HttpCodes3[HttpCodes3["Gone"] = 410] = "Gone";
-      HttpCodes3[HttpCodes3["TooManyRequests"] = 429] = "TooManyRequests";
-      HttpCodes3[HttpCodes3["InternalServerError"] = 500] = "InternalServerError";
-      HttpCodes3[HttpCodes3["NotImplemented"] = 501] = "NotImplemented";
-      HttpCodes3[HttpCodes3["BadGateway"] = 502] = "BadGateway";
-      HttpCodes3[HttpCodes3["ServiceUnavailable"] = 503] = "ServiceUnavailable";
-      HttpCodes3[HttpCodes3["GatewayTimeout"] = 504] = "GatewayTimeout";
-    })(HttpCodes2 || (exports2.HttpCodes = HttpCodes2 = {}));
-    var Headers2;
-    (function(Headers3) {
-      Headers3["Accept"] = "accept";
-      Headers3["ContentType"] = "content-type";
-    })(Headers2 || (exports2.Headers = Headers2 = {}));
-    var MediaTypes2;
-    (function(MediaTypes3) {
-      MediaTypes3["ApplicationJson"] = "application/json";
-    })(MediaTypes2 || (exports2.MediaTypes = MediaTypes2 = {}));
-    function getProxyUrl2(serverUrl) {
-      const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
-      return proxyUrl ? proxyUrl.href : "";
-    }
-    var HttpRedirectCodes2 = [
-      HttpCodes2.MovedPermanently,
-      HttpCodes2.ResourceMoved,
-      HttpCodes2.SeeOther,
-      HttpCodes2.TemporaryRedirect,
-      HttpCodes2.PermanentRedirect
-    ];
-    var HttpResponseRetryCodes2 = [
-      HttpCodes2.BadGateway,
-      HttpCodes2.ServiceUnavailable,
-      HttpCodes2.GatewayTimeout
-    ];
-    var RetryableHttpVerbs = ["OPTIONS", "GET", "DELETE", "HEAD"];
-    var ExponentialBackoffCeiling = 10;
-    var ExponentialBackoffTimeSlice = 5;
-    var HttpClientError = class _HttpClientError extends Error {
-      constructor(message, statusCode) {
-        super(message);
-        this.name = "HttpClientError";
-        this.statusCode = statusCode;
-        Object.setPrototypeOf(this, _HttpClientError.prototype);
-      }
-    };
-    exports2.HttpClientError = HttpClientError;
-    var HttpClientResponse = class {
-      constructor(message) {
-        this.message = message;
-      }
-      readBody() {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve2) => __awaiter3(this, void 0, void 0, function* () {
-            let output = Buffer.alloc(0);
-            this.message.on("data", (chunk) => {
-              output = Buffer.concat([output, chunk]);
-            });
-            this.message.on("end", () => {
-              resolve2(output.toString());
-            });
-          }));
-        });
-      }
-      readBodyBuffer() {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve2) => __awaiter3(this, void 0, void 0, function* () {
-            const chunks = [];
-            this.message.on("data", (chunk) => {
-              chunks.push(chunk);
-            });
-            this.message.on("end", () => {
-              resolve2(Buffer.concat(chunks));
-            });
-          }));
-        });
-      }
-    };
-    exports2.HttpClientResponse = HttpClientResponse;
-    function isHttps(requestUrl) {
-      const parsedUrl = new URL(requestUrl);
-      return parsedUrl.protocol === "https:";
-    }
-    var HttpClient3 = class {
-      constructor(userAgent2, handlers, requestOptions) {
-        this._ignoreSslError = false;
-        this._allowRedirects = true;
-        this._allowRedirectDowngrade = false;
-        this._maxRedirects = 50;
-        this._allowRetries = false;
-        this._maxRetries = 1;
-        this._keepAlive = false;
-        this._disposed = false;
-        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent2);
-        this.handlers = handlers || [];
-        this.requestOptions = requestOptions;
-        if (requestOptions) {
-          if (requestOptions.ignoreSslError != null) {
-            this._ignoreSslError = requestOptions.ignoreSslError;
-          }
-          this._socketTimeout = requestOptions.socketTimeout;
-          if (requestOptions.allowRedirects != null) {
-            this._allowRedirects = requestOptions.allowRedirects;
-          }
-          if (requestOptions.allowRedirectDowngrade != null) {
-            this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
-          }
-          if (requestOptions.maxRedirects != null) {
-            this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
-          }
-          if (requestOptions.keepAlive != null) {
-            this._keepAlive = requestOptions.keepAlive;
-          }
-          if (requestOptions.allowRetries != null) {
-            this._allowRetries = requestOptions.allowRetries;
-          }
-          if (requestOptions.maxRetries != null) {
-            this._maxRetries = requestOptions.maxRetries;
-          }
-        }
-      }
-      options(requestUrl, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return this.request("OPTIONS", requestUrl, null, additionalHeaders || {});
-        });
-      }
-      get(requestUrl, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return this.request("GET", requestUrl, null, additionalHeaders || {});
-        });
-      }
-      del(requestUrl, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return this.request("DELETE", requestUrl, null, additionalHeaders || {});
-        });
-      }
-      post(requestUrl, data, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return this.request("POST", requestUrl, data, additionalHeaders || {});
-        });
-      }
-      patch(requestUrl, data, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return this.request("PATCH", requestUrl, data, additionalHeaders || {});
-        });
-      }
-      put(requestUrl, data, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return this.request("PUT", requestUrl, data, additionalHeaders || {});
-        });
-      }
-      head(requestUrl, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return this.request("HEAD", requestUrl, null, additionalHeaders || {});
-        });
-      }
-      sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return this.request(verb, requestUrl, stream, additionalHeaders);
-        });
-      }
-      /**
-       * Gets a typed object from an endpoint
-       * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
-       */
-      getJson(requestUrl_1) {
-        return __awaiter3(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
-          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
-          const res = yield this.get(requestUrl, additionalHeaders);
-          return this._processResponse(res, this.requestOptions);
-        });
-      }
-      postJson(requestUrl_1, obj_1) {
-        return __awaiter3(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-          const data = JSON.stringify(obj, null, 2);
-          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
-          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
-          const res = yield this.post(requestUrl, data, additionalHeaders);
-          return this._processResponse(res, this.requestOptions);
-        });
-      }
-      putJson(requestUrl_1, obj_1) {
-        return __awaiter3(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-          const data = JSON.stringify(obj, null, 2);
-          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
-          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
-          const res = yield this.put(requestUrl, data, additionalHeaders);
-          return this._processResponse(res, this.requestOptions);
-        });
-      }
-      patchJson(requestUrl_1, obj_1) {
-        return __awaiter3(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
-          const data = JSON.stringify(obj, null, 2);
-          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
-          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
-          const res = yield this.patch(requestUrl, data, additionalHeaders);
-          return this._processResponse(res, this.requestOptions);
-        });
-      }
-      /**
-       * Makes a raw http request.
-       * All other methods such as get, post, patch, and request ultimately call this.
-       * Prefer get, del, post and patch
-       */
-      request(verb, requestUrl, data, headers) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          if (this._disposed) {
-            throw new Error("Client has already been disposed.");
-          }
-          const parsedUrl = new URL(requestUrl);
-          let info2 = this._prepareRequest(verb, parsedUrl, headers);
-          const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
-          let numTries = 0;
-          let response;
-          do {
-            response = yield this.requestRaw(info2, data);
-            if (response && response.message && response.message.statusCode === HttpCodes2.Unauthorized) {
-              let authenticationHandler;
-              for (const handler2 of this.handlers) {
-                if (handler2.canHandleAuthentication(response)) {
-                  authenticationHandler = handler2;
-                  break;
-                }
-              }
-              if (authenticationHandler) {
-                return authenticationHandler.handleAuthentication(this, info2, data);
-              } else {
-                return response;
-              }
-            }
-            let redirectsRemaining = this._maxRedirects;
-            while (response.message.statusCode && HttpRedirectCodes2.includes(response.message.statusCode) && this._allowRedirects && redirectsRemaining > 0) {
-              const redirectUrl = response.message.headers["location"];
-              if (!redirectUrl) {
-                break;
-              }
-              const parsedRedirectUrl = new URL(redirectUrl);
-              if (parsedUrl.protocol === "https:" && parsedUrl.protocol !== parsedRedirectUrl.protocol && !this._allowRedirectDowngrade) {
-                throw new Error("Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.");
-              }
-              yield response.readBody();
-              if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
-                for (const header in headers) {
-                  if (header.toLowerCase() === "authorization") {
-                    delete headers[header];
-                  }
-                }
-              }
-              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-              response = yield this.requestRaw(info2, data);
-              redirectsRemaining--;
-            }
-            if (!response.message.statusCode || !HttpResponseRetryCodes2.includes(response.message.statusCode)) {
-              return response;
-            }
-            numTries += 1;
-            if (numTries < maxTries) {
-              yield response.readBody();
-              yield this._performExponentialBackoff(numTries);
-            }
-          } while (numTries < maxTries);
-          return response;
-        });
-      }
-      /**
-       * Needs to be called if keepAlive is set to true in request options.
-       */
-      dispose() {
-        if (this._agent) {
-          this._agent.destroy();
-        }
-        this._disposed = true;
-      }
-      /**
-       * Raw request.
-       * @param info
-       * @param data
-       */
-      requestRaw(info2, data) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve2, reject) => {
-            function callbackForResult(err, res) {
-              if (err) {
-                reject(err);
-              } else if (!res) {
-                reject(new Error("Unknown error"));
-              } else {
-                resolve2(res);
-              }
-            }
-            this.requestRawWithCallback(info2, data, callbackForResult);
-          });
-        });
-      }
-      /**
-       * Raw request with callback.
-       * @param info
-       * @param data
-       * @param onResult
-       */
-      requestRawWithCallback(info2, data, onResult) {
-        if (typeof data === "string") {
-          if (!info2.options.headers) {
-            info2.options.headers = {};
-          }
-          info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
-        }
-        let callbackCalled = false;
-        function handleResult(err, res) {
-          if (!callbackCalled) {
-            callbackCalled = true;
-            onResult(err, res);
-          }
-        }
-        const req = info2.httpModule.request(info2.options, (msg) => {
-          const res = new HttpClientResponse(msg);
-          handleResult(void 0, res);
-        });
-        let socket;
-        req.on("socket", (sock) => {
-          socket = sock;
-        });
-        req.setTimeout(this._socketTimeout || 3 * 6e4, () => {
-          if (socket) {
-            socket.end();
-          }
-          handleResult(new Error(`Request timeout: ${info2.options.path}`));
-        });
-        req.on("error", function(err) {
-          handleResult(err);
-        });
-        if (data && typeof data === "string") {
-          req.write(data, "utf8");
-        }
-        if (data && typeof data !== "string") {
-          data.on("close", function() {
-            req.end();
-          });
-          data.pipe(req);
-        } else {
-          req.end();
-        }
-      }
-      /**
-       * Gets an http agent. This function is useful when you need an http agent that handles
-       * routing through a proxy server - depending upon the url and proxy environment variables.
-       * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
-       */
-      getAgent(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        return this._getAgent(parsedUrl);
-      }
-      getAgentDispatcher(serverUrl) {
-        const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (!useProxy) {
-          return;
-        }
-        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
-      }
-      _prepareRequest(method, requestUrl, headers) {
-        const info2 = {};
-        info2.parsedUrl = requestUrl;
-        const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https : http;
-        const defaultPort = usingSsl ? 443 : 80;
-        info2.options = {};
-        info2.options.host = info2.parsedUrl.hostname;
-        info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
-        info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
-        info2.options.method = method;
-        info2.options.headers = this._mergeHeaders(headers);
-        if (this.userAgent != null) {
-          info2.options.headers["user-agent"] = this.userAgent;
-        }
-        info2.options.agent = this._getAgent(info2.parsedUrl);
-        if (this.handlers) {
-          for (const handler2 of this.handlers) {
-            handler2.prepareRequest(info2.options);
-          }
-        }
-        return info2;
-      }
-      _mergeHeaders(headers) {
-        if (this.requestOptions && this.requestOptions.headers) {
-          return Object.assign({}, lowercaseKeys2(this.requestOptions.headers), lowercaseKeys2(headers || {}));
-        }
-        return lowercaseKeys2(headers || {});
-      }
-      /**
-       * Gets an existing header value or returns a default.
-       * Handles converting number header values to strings since HTTP headers must be strings.
-       * Note: This returns string | string[] since some headers can have multiple values.
-       * For headers that must always be a single string (like Content-Type), use the
-       * specialized _getExistingOrDefaultContentTypeHeader method instead.
-       */
-      _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-          const headerValue = lowercaseKeys2(this.requestOptions.headers)[header];
-          if (headerValue) {
-            clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
-          }
-        }
-        const additionalValue = additionalHeaders[header];
-        if (additionalValue !== void 0) {
-          return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
-        }
-        if (clientHeader !== void 0) {
-          return clientHeader;
-        }
-        return _default;
-      }
-      /**
-       * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
-       * Always returns a single string (not an array) since Content-Type should be a single value.
-       * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
-       * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
-       * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
-       */
-      _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
-        let clientHeader;
-        if (this.requestOptions && this.requestOptions.headers) {
-          const headerValue = lowercaseKeys2(this.requestOptions.headers)[Headers2.ContentType];
-          if (headerValue) {
-            if (typeof headerValue === "number") {
-              clientHeader = String(headerValue);
-            } else if (Array.isArray(headerValue)) {
-              clientHeader = headerValue.join(", ");
-            } else {
-              clientHeader = headerValue;
-            }
-          }
-        }
-        const additionalValue = additionalHeaders[Headers2.ContentType];
-        if (additionalValue !== void 0) {
-          if (typeof additionalValue === "number") {
-            return String(additionalValue);
-          } else if (Array.isArray(additionalValue)) {
-            return additionalValue.join(", ");
-          } else {
-            return additionalValue;
-          }
-        }
-        if (clientHeader !== void 0) {
-          return clientHeader;
-        }
-        return _default;
-      }
-      _getAgent(parsedUrl) {
-        let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
-        const useProxy = proxyUrl && proxyUrl.hostname;
-        if (this._keepAlive && useProxy) {
-          agent = this._proxyAgent;
-        }
-        if (!useProxy) {
-          agent = this._agent;
-        }
-        if (agent) {
-          return agent;
-        }
-        const usingSsl = parsedUrl.protocol === "https:";
-        let maxSockets = 100;
-        if (this.requestOptions) {
-          maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
-        }
-        if (proxyUrl && proxyUrl.hostname) {
-          const agentOptions = {
-            maxSockets,
-            keepAlive: this._keepAlive,
-            proxy: Object.assign(Object.assign({}, (proxyUrl.username || proxyUrl.password) && {
-              proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
-            }), { host: proxyUrl.hostname, port: proxyUrl.port })
-          };
-          let tunnelAgent;
-          const overHttps = proxyUrl.protocol === "https:";
-          if (usingSsl) {
-            tunnelAgent = overHttps ? tunnel2.httpsOverHttps : tunnel2.httpsOverHttp;
-          } else {
-            tunnelAgent = overHttps ? tunnel2.httpOverHttps : tunnel2.httpOverHttp;
-          }
-          agent = tunnelAgent(agentOptions);
-          this._proxyAgent = agent;
-        }
-        if (!agent) {
-          const options = { keepAlive: this._keepAlive, maxSockets };
-          agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
-          this._agent = agent;
-        }
-        if (usingSsl && this._ignoreSslError) {
-          agent.options = Object.assign(agent.options || {}, {
-            rejectUnauthorized: false
-          });
-        }
-        return agent;
-      }
-      _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
-        let proxyAgent;
-        if (this._keepAlive) {
-          proxyAgent = this._proxyAgentDispatcher;
-        }
-        if (proxyAgent) {
-          return proxyAgent;
-        }
-        const usingSsl = parsedUrl.protocol === "https:";
-        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, (proxyUrl.username || proxyUrl.password) && {
-          token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString("base64")}`
-        }));
-        this._proxyAgentDispatcher = proxyAgent;
-        if (usingSsl && this._ignoreSslError) {
-          proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
-            rejectUnauthorized: false
-          });
-        }
-        return proxyAgent;
-      }
-      _getUserAgentWithOrchestrationId(userAgent2) {
-        const baseUserAgent = userAgent2 || "actions/http-client";
-        const orchId = process.env["ACTIONS_ORCHESTRATION_ID"];
-        if (orchId) {
-          const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, "_");
-          return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
-        }
-        return baseUserAgent;
-      }
-      _performExponentialBackoff(retryNumber) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
-          const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve2) => setTimeout(() => resolve2(), ms));
-        });
-      }
-      _processResponse(res, options) {
-        return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve2, reject) => __awaiter3(this, void 0, void 0, function* () {
-            const statusCode = res.message.statusCode || 0;
-            const response = {
-              statusCode,
-              result: null,
-              headers: {}
-            };
-            if (statusCode === HttpCodes2.NotFound) {
-              resolve2(response);
-            }
-            function dateTimeDeserializer(key, value) {
-              if (typeof value === "string") {
-                const a = new Date(value);
-                if (!isNaN(a.valueOf())) {
-                  return a;
-                }
-              }
-              return value;
-            }
-            let obj;
-            let contents;
-            try {
-              contents = yield res.readBody();
-              if (contents && contents.length > 0) {
-                if (options && options.deserializeDates) {
-                  obj = JSON.parse(contents, dateTimeDeserializer);
-                } else {
-                  obj = JSON.parse(contents);
-                }
-                response.result = obj;
-              }
-              response.headers = res.message.headers;
-            } catch (err) {
-            }
-            if (statusCode > 299) {
-              let msg;
-              if (obj && obj.message) {
-                msg = obj.message;
-              } else if (contents && contents.length > 0) {
-                msg = contents;
-              } else {
-                msg = `Failed request: (${statusCode})`;
-              }
-              const err = new HttpClientError(msg, statusCode);
-              err.result = response.result;
-              reject(err);
-            } else {
-              resolve2(response);
-            }
-          }));
-        });
-      }
-    };
-    exports2.HttpClient = HttpClient3;
-    var lowercaseKeys2 = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
   }
 });
 
@@ -22872,7 +22095,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve2.call(this, root, ref);
+      let _sch = resolve3.call(this, root, ref);
       if (_sch === void 0) {
         const schema2 = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -22899,7 +22122,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve2(root, ref) {
+    function resolve3(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -23763,7 +22986,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve2(baseURI, relativeURI, options) {
+    function resolve3(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -24154,7 +23377,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve2,
+      resolve: resolve3,
       resolveComponent,
       equal,
       serialize,
@@ -26515,7 +25738,7 @@ var require_discriminator = __commonJS({
       error: error2,
       code(cxt) {
         const { gen, data, schema: schema2, parentSchema, it } = cxt;
-        const { oneOf: oneOf2 } = parentSchema;
+        const { oneOf } = parentSchema;
         if (!it.opts.discriminator) {
           throw new Error("discriminator: requires discriminator option");
         }
@@ -26524,7 +25747,7 @@ var require_discriminator = __commonJS({
           throw new Error("discriminator: requires propertyName");
         if (schema2.mapping)
           throw new Error("discriminator: mapping is not supported");
-        if (!oneOf2)
+        if (!oneOf)
           throw new Error("discriminator: requires oneOf keyword");
         const valid = gen.let("valid", false);
         const tag = gen.const("tag", (0, codegen_1._)`${data}${(0, codegen_1.getProperty)(tagName)}`);
@@ -26552,8 +25775,8 @@ var require_discriminator = __commonJS({
           const oneOfMapping = {};
           const topRequired = hasRequired(parentSchema);
           let tagRequired = true;
-          for (let i = 0; i < oneOf2.length; i++) {
-            let sch = oneOf2[i];
+          for (let i = 0; i < oneOf.length; i++) {
+            let sch = oneOf[i];
             if ((sch === null || sch === void 0 ? void 0 : sch.$ref) && !(0, util_1.schemaHasRulesButRef)(sch, it.self.RULES)) {
               const ref = sch.$ref;
               sch = compile_1.resolveRef.call(it.self, it.schemaEnv.root, it.baseId, ref);
@@ -26823,6 +26046,778 @@ var require_ajv = __commonJS({
     Object.defineProperty(exports2, "MissingRefError", { enumerable: true, get: function() {
       return ref_error_1.default;
     } });
+  }
+});
+
+// node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js
+var require_proxy = __commonJS({
+  "node_modules/@actions/github/node_modules/@actions/http-client/lib/proxy.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.getProxyUrl = getProxyUrl2;
+    exports2.checkBypass = checkBypass;
+    function getProxyUrl2(reqUrl) {
+      const usingSsl = reqUrl.protocol === "https:";
+      if (checkBypass(reqUrl)) {
+        return void 0;
+      }
+      const proxyVar = (() => {
+        if (usingSsl) {
+          return process.env["https_proxy"] || process.env["HTTPS_PROXY"];
+        } else {
+          return process.env["http_proxy"] || process.env["HTTP_PROXY"];
+        }
+      })();
+      if (proxyVar) {
+        try {
+          return new DecodedURL(proxyVar);
+        } catch (_a) {
+          if (!proxyVar.startsWith("http://") && !proxyVar.startsWith("https://"))
+            return new DecodedURL(`http://${proxyVar}`);
+        }
+      } else {
+        return void 0;
+      }
+    }
+    function checkBypass(reqUrl) {
+      if (!reqUrl.hostname) {
+        return false;
+      }
+      const reqHost = reqUrl.hostname;
+      if (isLoopbackAddress(reqHost)) {
+        return true;
+      }
+      const noProxy = process.env["no_proxy"] || process.env["NO_PROXY"] || "";
+      if (!noProxy) {
+        return false;
+      }
+      let reqPort;
+      if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+      } else if (reqUrl.protocol === "http:") {
+        reqPort = 80;
+      } else if (reqUrl.protocol === "https:") {
+        reqPort = 443;
+      }
+      const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+      if (typeof reqPort === "number") {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+      }
+      for (const upperNoProxyItem of noProxy.split(",").map((x) => x.trim().toUpperCase()).filter((x) => x)) {
+        if (upperNoProxyItem === "*" || upperReqHosts.some((x) => x === upperNoProxyItem || x.endsWith(`.${upperNoProxyItem}`) || upperNoProxyItem.startsWith(".") && x.endsWith(`${upperNoProxyItem}`))) {
+          return true;
+        }
+      }
+      return false;
+    }
+    function isLoopbackAddress(host) {
+      const hostLower = host.toLowerCase();
+      return hostLower === "localhost" || hostLower.startsWith("127.") || hostLower.startsWith("[::1]") || hostLower.startsWith("[0:0:0:0:0:0:0:1]");
+    }
+    var DecodedURL = class extends URL {
+      constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+      }
+      get username() {
+        return this._decodedUsername;
+      }
+      get password() {
+        return this._decodedPassword;
+      }
+    };
+  }
+});
+
+// node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js
+var require_lib = __commonJS({
+  "node_modules/@actions/github/node_modules/@actions/http-client/lib/index.js"(exports2) {
+    "use strict";
+    var __createBinding = exports2 && exports2.__createBinding || (Object.create ? (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      var desc = Object.getOwnPropertyDescriptor(m, k);
+      if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+        desc = { enumerable: true, get: function() {
+          return m[k];
+        } };
+      }
+      Object.defineProperty(o, k2, desc);
+    }) : (function(o, m, k, k2) {
+      if (k2 === void 0) k2 = k;
+      o[k2] = m[k];
+    }));
+    var __setModuleDefault = exports2 && exports2.__setModuleDefault || (Object.create ? (function(o, v) {
+      Object.defineProperty(o, "default", { enumerable: true, value: v });
+    }) : function(o, v) {
+      o["default"] = v;
+    });
+    var __importStar = exports2 && exports2.__importStar || /* @__PURE__ */ (function() {
+      var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function(o2) {
+          var ar = [];
+          for (var k in o2) if (Object.prototype.hasOwnProperty.call(o2, k)) ar[ar.length] = k;
+          return ar;
+        };
+        return ownKeys(o);
+      };
+      return function(mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) {
+          for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        }
+        __setModuleDefault(result, mod);
+        return result;
+      };
+    })();
+    var __awaiter3 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
+      function adopt(value) {
+        return value instanceof P ? value : new P(function(resolve3) {
+          resolve3(value);
+        });
+      }
+      return new (P || (P = Promise))(function(resolve3, reject) {
+        function fulfilled(value) {
+          try {
+            step(generator.next(value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function rejected(value) {
+          try {
+            step(generator["throw"](value));
+          } catch (e) {
+            reject(e);
+          }
+        }
+        function step(result) {
+          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+        }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+      });
+    };
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.HttpClient = exports2.HttpClientResponse = exports2.HttpClientError = exports2.MediaTypes = exports2.Headers = exports2.HttpCodes = void 0;
+    exports2.getProxyUrl = getProxyUrl2;
+    exports2.isHttps = isHttps;
+    var http = __importStar(require("http"));
+    var https = __importStar(require("https"));
+    var pm = __importStar(require_proxy());
+    var tunnel2 = __importStar(require_tunnel2());
+    var undici_1 = require_undici();
+    var HttpCodes2;
+    (function(HttpCodes3) {
+      HttpCodes3[HttpCodes3["OK"] = 200] = "OK";
+      HttpCodes3[HttpCodes3["MultipleChoices"] = 300] = "MultipleChoices";
+      HttpCodes3[HttpCodes3["MovedPermanently"] = 301] = "MovedPermanently";
+      HttpCodes3[HttpCodes3["ResourceMoved"] = 302] = "ResourceMoved";
+      HttpCodes3[HttpCodes3["SeeOther"] = 303] = "SeeOther";
+      HttpCodes3[HttpCodes3["NotModified"] = 304] = "NotModified";
+      HttpCodes3[HttpCodes3["UseProxy"] = 305] = "UseProxy";
+      HttpCodes3[HttpCodes3["SwitchProxy"] = 306] = "SwitchProxy";
+      HttpCodes3[HttpCodes3["TemporaryRedirect"] = 307] = "TemporaryRedirect";
+      HttpCodes3[HttpCodes3["PermanentRedirect"] = 308] = "PermanentRedirect";
+      HttpCodes3[HttpCodes3["BadRequest"] = 400] = "BadRequest";
+      HttpCodes3[HttpCodes3["Unauthorized"] = 401] = "Unauthorized";
+      HttpCodes3[HttpCodes3["PaymentRequired"] = 402] = "PaymentRequired";
+      HttpCodes3[HttpCodes3["Forbidden"] = 403] = "Forbidden";
+      HttpCodes3[HttpCodes3["NotFound"] = 404] = "NotFound";
+      HttpCodes3[HttpCodes3["MethodNotAllowed"] = 405] = "MethodNotAllowed";
+      HttpCodes3[HttpCodes3["NotAcceptable"] = 406] = "NotAcceptable";
+      HttpCodes3[HttpCodes3["ProxyAuthenticationRequired"] = 407] = "ProxyAuthenticationRequired";
+      HttpCodes3[HttpCodes3["RequestTimeout"] = 408] = "RequestTimeout";
+      HttpCodes3[HttpCodes3["Conflict"] = 409] = "Conflict";
+      HttpCodes3[HttpCodes3["Gone"] = 410] = "Gone";
+      HttpCodes3[HttpCodes3["TooManyRequests"] = 429] = "TooManyRequests";
+      HttpCodes3[HttpCodes3["InternalServerError"] = 500] = "InternalServerError";
+      HttpCodes3[HttpCodes3["NotImplemented"] = 501] = "NotImplemented";
+      HttpCodes3[HttpCodes3["BadGateway"] = 502] = "BadGateway";
+      HttpCodes3[HttpCodes3["ServiceUnavailable"] = 503] = "ServiceUnavailable";
+      HttpCodes3[HttpCodes3["GatewayTimeout"] = 504] = "GatewayTimeout";
+    })(HttpCodes2 || (exports2.HttpCodes = HttpCodes2 = {}));
+    var Headers2;
+    (function(Headers3) {
+      Headers3["Accept"] = "accept";
+      Headers3["ContentType"] = "content-type";
+    })(Headers2 || (exports2.Headers = Headers2 = {}));
+    var MediaTypes2;
+    (function(MediaTypes3) {
+      MediaTypes3["ApplicationJson"] = "application/json";
+    })(MediaTypes2 || (exports2.MediaTypes = MediaTypes2 = {}));
+    function getProxyUrl2(serverUrl) {
+      const proxyUrl = pm.getProxyUrl(new URL(serverUrl));
+      return proxyUrl ? proxyUrl.href : "";
+    }
+    var HttpRedirectCodes2 = [
+      HttpCodes2.MovedPermanently,
+      HttpCodes2.ResourceMoved,
+      HttpCodes2.SeeOther,
+      HttpCodes2.TemporaryRedirect,
+      HttpCodes2.PermanentRedirect
+    ];
+    var HttpResponseRetryCodes2 = [
+      HttpCodes2.BadGateway,
+      HttpCodes2.ServiceUnavailable,
+      HttpCodes2.GatewayTimeout
+    ];
+    var RetryableHttpVerbs = ["OPTIONS", "GET", "DELETE", "HEAD"];
+    var ExponentialBackoffCeiling = 10;
+    var ExponentialBackoffTimeSlice = 5;
+    var HttpClientError = class _HttpClientError extends Error {
+      constructor(message, statusCode) {
+        super(message);
+        this.name = "HttpClientError";
+        this.statusCode = statusCode;
+        Object.setPrototypeOf(this, _HttpClientError.prototype);
+      }
+    };
+    exports2.HttpClientError = HttpClientError;
+    var HttpClientResponse = class {
+      constructor(message) {
+        this.message = message;
+      }
+      readBody() {
+        return __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+            let output = Buffer.alloc(0);
+            this.message.on("data", (chunk) => {
+              output = Buffer.concat([output, chunk]);
+            });
+            this.message.on("end", () => {
+              resolve3(output.toString());
+            });
+          }));
+        });
+      }
+      readBodyBuffer() {
+        return __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+            const chunks = [];
+            this.message.on("data", (chunk) => {
+              chunks.push(chunk);
+            });
+            this.message.on("end", () => {
+              resolve3(Buffer.concat(chunks));
+            });
+          }));
+        });
+      }
+    };
+    exports2.HttpClientResponse = HttpClientResponse;
+    function isHttps(requestUrl) {
+      const parsedUrl = new URL(requestUrl);
+      return parsedUrl.protocol === "https:";
+    }
+    var HttpClient3 = class {
+      constructor(userAgent2, handlers, requestOptions) {
+        this._ignoreSslError = false;
+        this._allowRedirects = true;
+        this._allowRedirectDowngrade = false;
+        this._maxRedirects = 50;
+        this._allowRetries = false;
+        this._maxRetries = 1;
+        this._keepAlive = false;
+        this._disposed = false;
+        this.userAgent = this._getUserAgentWithOrchestrationId(userAgent2);
+        this.handlers = handlers || [];
+        this.requestOptions = requestOptions;
+        if (requestOptions) {
+          if (requestOptions.ignoreSslError != null) {
+            this._ignoreSslError = requestOptions.ignoreSslError;
+          }
+          this._socketTimeout = requestOptions.socketTimeout;
+          if (requestOptions.allowRedirects != null) {
+            this._allowRedirects = requestOptions.allowRedirects;
+          }
+          if (requestOptions.allowRedirectDowngrade != null) {
+            this._allowRedirectDowngrade = requestOptions.allowRedirectDowngrade;
+          }
+          if (requestOptions.maxRedirects != null) {
+            this._maxRedirects = Math.max(requestOptions.maxRedirects, 0);
+          }
+          if (requestOptions.keepAlive != null) {
+            this._keepAlive = requestOptions.keepAlive;
+          }
+          if (requestOptions.allowRetries != null) {
+            this._allowRetries = requestOptions.allowRetries;
+          }
+          if (requestOptions.maxRetries != null) {
+            this._maxRetries = requestOptions.maxRetries;
+          }
+        }
+      }
+      options(requestUrl, additionalHeaders) {
+        return __awaiter3(this, void 0, void 0, function* () {
+          return this.request("OPTIONS", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      get(requestUrl, additionalHeaders) {
+        return __awaiter3(this, void 0, void 0, function* () {
+          return this.request("GET", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      del(requestUrl, additionalHeaders) {
+        return __awaiter3(this, void 0, void 0, function* () {
+          return this.request("DELETE", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      post(requestUrl, data, additionalHeaders) {
+        return __awaiter3(this, void 0, void 0, function* () {
+          return this.request("POST", requestUrl, data, additionalHeaders || {});
+        });
+      }
+      patch(requestUrl, data, additionalHeaders) {
+        return __awaiter3(this, void 0, void 0, function* () {
+          return this.request("PATCH", requestUrl, data, additionalHeaders || {});
+        });
+      }
+      put(requestUrl, data, additionalHeaders) {
+        return __awaiter3(this, void 0, void 0, function* () {
+          return this.request("PUT", requestUrl, data, additionalHeaders || {});
+        });
+      }
+      head(requestUrl, additionalHeaders) {
+        return __awaiter3(this, void 0, void 0, function* () {
+          return this.request("HEAD", requestUrl, null, additionalHeaders || {});
+        });
+      }
+      sendStream(verb, requestUrl, stream, additionalHeaders) {
+        return __awaiter3(this, void 0, void 0, function* () {
+          return this.request(verb, requestUrl, stream, additionalHeaders);
+        });
+      }
+      /**
+       * Gets a typed object from an endpoint
+       * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
+       */
+      getJson(requestUrl_1) {
+        return __awaiter3(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
+          const res = yield this.get(requestUrl, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      postJson(requestUrl_1, obj_1) {
+        return __awaiter3(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+          const data = JSON.stringify(obj, null, 2);
+          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
+          const res = yield this.post(requestUrl, data, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      putJson(requestUrl_1, obj_1) {
+        return __awaiter3(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+          const data = JSON.stringify(obj, null, 2);
+          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
+          const res = yield this.put(requestUrl, data, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      patchJson(requestUrl_1, obj_1) {
+        return __awaiter3(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+          const data = JSON.stringify(obj, null, 2);
+          additionalHeaders[Headers2.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers2.Accept, MediaTypes2.ApplicationJson);
+          additionalHeaders[Headers2.ContentType] = this._getExistingOrDefaultContentTypeHeader(additionalHeaders, MediaTypes2.ApplicationJson);
+          const res = yield this.patch(requestUrl, data, additionalHeaders);
+          return this._processResponse(res, this.requestOptions);
+        });
+      }
+      /**
+       * Makes a raw http request.
+       * All other methods such as get, post, patch, and request ultimately call this.
+       * Prefer get, del, post and patch
+       */
+      request(verb, requestUrl, data, headers) {
+        return __awaiter3(this, void 0, void 0, function* () {
+          if (this._disposed) {
+            throw new Error("Client has already been disposed.");
+          }
+          const parsedUrl = new URL(requestUrl);
+          let info2 = this._prepareRequest(verb, parsedUrl, headers);
+          const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
+          let numTries = 0;
+          let response;
+          do {
+            response = yield this.requestRaw(info2, data);
+            if (response && response.message && response.message.statusCode === HttpCodes2.Unauthorized) {
+              let authenticationHandler;
+              for (const handler2 of this.handlers) {
+                if (handler2.canHandleAuthentication(response)) {
+                  authenticationHandler = handler2;
+                  break;
+                }
+              }
+              if (authenticationHandler) {
+                return authenticationHandler.handleAuthentication(this, info2, data);
+              } else {
+                return response;
+              }
+            }
+            let redirectsRemaining = this._maxRedirects;
+            while (response.message.statusCode && HttpRedirectCodes2.includes(response.message.statusCode) && this._allowRedirects && redirectsRemaining > 0) {
+              const redirectUrl = response.message.headers["location"];
+              if (!redirectUrl) {
+                break;
+              }
+              const parsedRedirectUrl = new URL(redirectUrl);
+              if (parsedUrl.protocol === "https:" && parsedUrl.protocol !== parsedRedirectUrl.protocol && !this._allowRedirectDowngrade) {
+                throw new Error("Redirect from HTTPS to HTTP protocol. This downgrade is not allowed for security reasons. If you want to allow this behavior, set the allowRedirectDowngrade option to true.");
+              }
+              yield response.readBody();
+              if (parsedRedirectUrl.hostname !== parsedUrl.hostname) {
+                for (const header in headers) {
+                  if (header.toLowerCase() === "authorization") {
+                    delete headers[header];
+                  }
+                }
+              }
+              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
+              response = yield this.requestRaw(info2, data);
+              redirectsRemaining--;
+            }
+            if (!response.message.statusCode || !HttpResponseRetryCodes2.includes(response.message.statusCode)) {
+              return response;
+            }
+            numTries += 1;
+            if (numTries < maxTries) {
+              yield response.readBody();
+              yield this._performExponentialBackoff(numTries);
+            }
+          } while (numTries < maxTries);
+          return response;
+        });
+      }
+      /**
+       * Needs to be called if keepAlive is set to true in request options.
+       */
+      dispose() {
+        if (this._agent) {
+          this._agent.destroy();
+        }
+        this._disposed = true;
+      }
+      /**
+       * Raw request.
+       * @param info
+       * @param data
+       */
+      requestRaw(info2, data) {
+        return __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve3, reject) => {
+            function callbackForResult(err, res) {
+              if (err) {
+                reject(err);
+              } else if (!res) {
+                reject(new Error("Unknown error"));
+              } else {
+                resolve3(res);
+              }
+            }
+            this.requestRawWithCallback(info2, data, callbackForResult);
+          });
+        });
+      }
+      /**
+       * Raw request with callback.
+       * @param info
+       * @param data
+       * @param onResult
+       */
+      requestRawWithCallback(info2, data, onResult) {
+        if (typeof data === "string") {
+          if (!info2.options.headers) {
+            info2.options.headers = {};
+          }
+          info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+        }
+        let callbackCalled = false;
+        function handleResult(err, res) {
+          if (!callbackCalled) {
+            callbackCalled = true;
+            onResult(err, res);
+          }
+        }
+        const req = info2.httpModule.request(info2.options, (msg) => {
+          const res = new HttpClientResponse(msg);
+          handleResult(void 0, res);
+        });
+        let socket;
+        req.on("socket", (sock) => {
+          socket = sock;
+        });
+        req.setTimeout(this._socketTimeout || 3 * 6e4, () => {
+          if (socket) {
+            socket.end();
+          }
+          handleResult(new Error(`Request timeout: ${info2.options.path}`));
+        });
+        req.on("error", function(err) {
+          handleResult(err);
+        });
+        if (data && typeof data === "string") {
+          req.write(data, "utf8");
+        }
+        if (data && typeof data !== "string") {
+          data.on("close", function() {
+            req.end();
+          });
+          data.pipe(req);
+        } else {
+          req.end();
+        }
+      }
+      /**
+       * Gets an http agent. This function is useful when you need an http agent that handles
+       * routing through a proxy server - depending upon the url and proxy environment variables.
+       * @param serverUrl  The server URL where the request will be sent. For example, https://api.github.com
+       */
+      getAgent(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        return this._getAgent(parsedUrl);
+      }
+      getAgentDispatcher(serverUrl) {
+        const parsedUrl = new URL(serverUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (!useProxy) {
+          return;
+        }
+        return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
+      }
+      _prepareRequest(method, requestUrl, headers) {
+        const info2 = {};
+        info2.parsedUrl = requestUrl;
+        const usingSsl = info2.parsedUrl.protocol === "https:";
+        info2.httpModule = usingSsl ? https : http;
+        const defaultPort = usingSsl ? 443 : 80;
+        info2.options = {};
+        info2.options.host = info2.parsedUrl.hostname;
+        info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
+        info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
+        info2.options.method = method;
+        info2.options.headers = this._mergeHeaders(headers);
+        if (this.userAgent != null) {
+          info2.options.headers["user-agent"] = this.userAgent;
+        }
+        info2.options.agent = this._getAgent(info2.parsedUrl);
+        if (this.handlers) {
+          for (const handler2 of this.handlers) {
+            handler2.prepareRequest(info2.options);
+          }
+        }
+        return info2;
+      }
+      _mergeHeaders(headers) {
+        if (this.requestOptions && this.requestOptions.headers) {
+          return Object.assign({}, lowercaseKeys2(this.requestOptions.headers), lowercaseKeys2(headers || {}));
+        }
+        return lowercaseKeys2(headers || {});
+      }
+      /**
+       * Gets an existing header value or returns a default.
+       * Handles converting number header values to strings since HTTP headers must be strings.
+       * Note: This returns string | string[] since some headers can have multiple values.
+       * For headers that must always be a single string (like Content-Type), use the
+       * specialized _getExistingOrDefaultContentTypeHeader method instead.
+       */
+      _getExistingOrDefaultHeader(additionalHeaders, header, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+          const headerValue = lowercaseKeys2(this.requestOptions.headers)[header];
+          if (headerValue) {
+            clientHeader = typeof headerValue === "number" ? headerValue.toString() : headerValue;
+          }
+        }
+        const additionalValue = additionalHeaders[header];
+        if (additionalValue !== void 0) {
+          return typeof additionalValue === "number" ? additionalValue.toString() : additionalValue;
+        }
+        if (clientHeader !== void 0) {
+          return clientHeader;
+        }
+        return _default;
+      }
+      /**
+       * Specialized version of _getExistingOrDefaultHeader for Content-Type header.
+       * Always returns a single string (not an array) since Content-Type should be a single value.
+       * Converts arrays to comma-separated strings and numbers to strings to ensure type safety.
+       * This was split from _getExistingOrDefaultHeader to provide stricter typing for callers
+       * that assign the result to places expecting a string (e.g., additionalHeaders[Headers.ContentType]).
+       */
+      _getExistingOrDefaultContentTypeHeader(additionalHeaders, _default) {
+        let clientHeader;
+        if (this.requestOptions && this.requestOptions.headers) {
+          const headerValue = lowercaseKeys2(this.requestOptions.headers)[Headers2.ContentType];
+          if (headerValue) {
+            if (typeof headerValue === "number") {
+              clientHeader = String(headerValue);
+            } else if (Array.isArray(headerValue)) {
+              clientHeader = headerValue.join(", ");
+            } else {
+              clientHeader = headerValue;
+            }
+          }
+        }
+        const additionalValue = additionalHeaders[Headers2.ContentType];
+        if (additionalValue !== void 0) {
+          if (typeof additionalValue === "number") {
+            return String(additionalValue);
+          } else if (Array.isArray(additionalValue)) {
+            return additionalValue.join(", ");
+          } else {
+            return additionalValue;
+          }
+        }
+        if (clientHeader !== void 0) {
+          return clientHeader;
+        }
+        return _default;
+      }
+      _getAgent(parsedUrl) {
+        let agent;
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const useProxy = proxyUrl && proxyUrl.hostname;
+        if (this._keepAlive && useProxy) {
+          agent = this._proxyAgent;
+        }
+        if (!useProxy) {
+          agent = this._agent;
+        }
+        if (agent) {
+          return agent;
+        }
+        const usingSsl = parsedUrl.protocol === "https:";
+        let maxSockets = 100;
+        if (this.requestOptions) {
+          maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+        }
+        if (proxyUrl && proxyUrl.hostname) {
+          const agentOptions = {
+            maxSockets,
+            keepAlive: this._keepAlive,
+            proxy: Object.assign(Object.assign({}, (proxyUrl.username || proxyUrl.password) && {
+              proxyAuth: `${proxyUrl.username}:${proxyUrl.password}`
+            }), { host: proxyUrl.hostname, port: proxyUrl.port })
+          };
+          let tunnelAgent;
+          const overHttps = proxyUrl.protocol === "https:";
+          if (usingSsl) {
+            tunnelAgent = overHttps ? tunnel2.httpsOverHttps : tunnel2.httpsOverHttp;
+          } else {
+            tunnelAgent = overHttps ? tunnel2.httpOverHttps : tunnel2.httpOverHttp;
+          }
+          agent = tunnelAgent(agentOptions);
+          this._proxyAgent = agent;
+        }
+        if (!agent) {
+          const options = { keepAlive: this._keepAlive, maxSockets };
+          agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+          this._agent = agent;
+        }
+        if (usingSsl && this._ignoreSslError) {
+          agent.options = Object.assign(agent.options || {}, {
+            rejectUnauthorized: false
+          });
+        }
+        return agent;
+      }
+      _getProxyAgentDispatcher(parsedUrl, proxyUrl) {
+        let proxyAgent;
+        if (this._keepAlive) {
+          proxyAgent = this._proxyAgentDispatcher;
+        }
+        if (proxyAgent) {
+          return proxyAgent;
+        }
+        const usingSsl = parsedUrl.protocol === "https:";
+        proxyAgent = new undici_1.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, (proxyUrl.username || proxyUrl.password) && {
+          token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString("base64")}`
+        }));
+        this._proxyAgentDispatcher = proxyAgent;
+        if (usingSsl && this._ignoreSslError) {
+          proxyAgent.options = Object.assign(proxyAgent.options.requestTls || {}, {
+            rejectUnauthorized: false
+          });
+        }
+        return proxyAgent;
+      }
+      _getUserAgentWithOrchestrationId(userAgent2) {
+        const baseUserAgent = userAgent2 || "actions/http-client";
+        const orchId = process.env["ACTIONS_ORCHESTRATION_ID"];
+        if (orchId) {
+          const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, "_");
+          return `${baseUserAgent} actions_orchestration_id/${sanitizedId}`;
+        }
+        return baseUserAgent;
+      }
+      _performExponentialBackoff(retryNumber) {
+        return __awaiter3(this, void 0, void 0, function* () {
+          retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
+          const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
+          return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
+        });
+      }
+      _processResponse(res, options) {
+        return __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve3, reject) => __awaiter3(this, void 0, void 0, function* () {
+            const statusCode = res.message.statusCode || 0;
+            const response = {
+              statusCode,
+              result: null,
+              headers: {}
+            };
+            if (statusCode === HttpCodes2.NotFound) {
+              resolve3(response);
+            }
+            function dateTimeDeserializer(key, value) {
+              if (typeof value === "string") {
+                const a = new Date(value);
+                if (!isNaN(a.valueOf())) {
+                  return a;
+                }
+              }
+              return value;
+            }
+            let obj;
+            let contents;
+            try {
+              contents = yield res.readBody();
+              if (contents && contents.length > 0) {
+                if (options && options.deserializeDates) {
+                  obj = JSON.parse(contents, dateTimeDeserializer);
+                } else {
+                  obj = JSON.parse(contents);
+                }
+                response.result = obj;
+              }
+              response.headers = res.message.headers;
+            } catch (err) {
+            }
+            if (statusCode > 299) {
+              let msg;
+              if (obj && obj.message) {
+                msg = obj.message;
+              } else if (contents && contents.length > 0) {
+                msg = contents;
+              } else {
+                msg = `Failed request: (${statusCode})`;
+              }
+              const err = new HttpClientError(msg, statusCode);
+              err.result = response.result;
+              reject(err);
+            } else {
+              resolve3(response);
+            }
+          }));
+        });
+      }
+    };
+    exports2.HttpClient = HttpClient3;
+    var lowercaseKeys2 = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase()] = obj[k], c), {});
   }
 });
 
@@ -27279,8 +27274,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve2, reject) {
-            return setTimeout(resolve2, t);
+          return new this.Promise(function(resolve3, reject) {
+            return setTimeout(resolve3, t);
           });
         }
         computePenalty() {
@@ -27491,15 +27486,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve2, returned, task;
+          var args, cb, error2, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve2, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve2(returned);
+                  return resolve3(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -27514,13 +27509,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve2;
-          resolve2 = reject = null;
+          var promise, reject, resolve3;
+          resolve3 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve2 = _resolve;
+            resolve3 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve2, reject });
+          this._queue.push({ task, args, resolve: resolve3, reject });
           this._tryToRun();
           return promise;
         }
@@ -27921,14 +27916,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve2, reject) => {
+              return new this.Promise((resolve3, reject) => {
                 if (finished()) {
-                  return resolve2();
+                  return resolve3();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve2();
+                      return resolve3();
                     }
                   });
                 }
@@ -28021,9 +28016,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve2, reject) {
+              return new this.Promise(function(resolve3, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve2)(args3);
+                  return (args3[0] != null ? reject : resolve3)(args3);
                 });
               });
             };
@@ -28144,13 +28139,6 @@ var require_light = __commonJS({
     }));
   }
 });
-
-// src/main.ts
-var main_exports = {};
-__export(main_exports, {
-  run: () => run
-});
-module.exports = __toCommonJS(main_exports);
 
 // node_modules/@actions/core/lib/command.js
 var os = __toESM(require("os"), 1);
@@ -28314,11 +28302,11 @@ var import_os = require("os");
 var import_fs = require("fs");
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve2, reject) {
+  return new (P || (P = Promise))(function(resolve3, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28334,7 +28322,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -28634,10 +28622,6 @@ function setOutput(name, value) {
   process.stdout.write(os4.EOL);
   issueCommand("set-output", { name }, toCommandValue(value));
 }
-function setFailed(message) {
-  process.exitCode = ExitCode.Failure;
-  error(message);
-}
 function debug(message) {
   issueCommand("debug", {}, message);
 }
@@ -28654,4684 +28638,3709 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
-// node_modules/@actions/github/lib/context.js
-var import_fs2 = require("fs");
-var import_os3 = require("os");
-var Context = class {
-  /**
-   * Hydrate the context from the environment
-   */
-  constructor() {
-    var _a, _b, _c;
-    this.payload = {};
-    if (process.env.GITHUB_EVENT_PATH) {
-      if ((0, import_fs2.existsSync)(process.env.GITHUB_EVENT_PATH)) {
-        this.payload = JSON.parse((0, import_fs2.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
-      } else {
-        const path = process.env.GITHUB_EVENT_PATH;
-        process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${import_os3.EOL}`);
-      }
-    }
-    this.eventName = process.env.GITHUB_EVENT_NAME;
-    this.sha = process.env.GITHUB_SHA;
-    this.ref = process.env.GITHUB_REF;
-    this.workflow = process.env.GITHUB_WORKFLOW;
-    this.action = process.env.GITHUB_ACTION;
-    this.actor = process.env.GITHUB_ACTOR;
-    this.job = process.env.GITHUB_JOB;
-    this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
-    this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
-    this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
-    this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
-    this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
-    this.graphqlUrl = (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+// src/main.ts
+var import_node_fs4 = require("node:fs");
+var import_node_path5 = require("node:path");
+
+// src/action/run.ts
+var import_node_fs3 = require("node:fs");
+var import_node_path4 = require("node:path");
+
+// src/core/report/fixes.ts
+var yes = (directive, explanation) => ({
+  directives: [`${directive}=yes`],
+  explanation
+});
+var CAPABILITY_ROWS = {
+  CapabilityBoundingSet_CAP_SYS_ADMIN: ["CAP_SYS_ADMIN"],
+  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"],
+  CapabilityBoundingSet_CAP_SYS_PTRACE: ["CAP_SYS_PTRACE"],
+  CapabilityBoundingSet_CAP_SYS_TIME: ["CAP_SYS_TIME"],
+  CapabilityBoundingSet_CAP_NET_ADMIN: ["CAP_NET_ADMIN"],
+  CapabilityBoundingSet_CAP_SYS_RAWIO: ["CAP_SYS_RAWIO"],
+  CapabilityBoundingSet_CAP_SYS_MODULE: ["CAP_SYS_MODULE"],
+  CapabilityBoundingSet_CAP_AUDIT: ["CAP_AUDIT_CONTROL", "CAP_AUDIT_READ", "CAP_AUDIT_WRITE"],
+  CapabilityBoundingSet_CAP_SYSLOG: ["CAP_SYSLOG"],
+  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: ["CAP_SYS_NICE", "CAP_SYS_RESOURCE"],
+  CapabilityBoundingSet_CAP_MKNOD: ["CAP_MKNOD"],
+  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: ["CAP_CHOWN", "CAP_FSETID", "CAP_SETFCAP"],
+  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: [
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_IPC_OWNER"
+  ],
+  CapabilityBoundingSet_CAP_KILL: ["CAP_KILL"],
+  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
+  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": [
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_RAW"
+  ],
+  CapabilityBoundingSet_CAP_SYS_BOOT: ["CAP_SYS_BOOT"],
+  CapabilityBoundingSet_CAP_MAC: ["CAP_MAC_ADMIN", "CAP_MAC_OVERRIDE"],
+  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: ["CAP_LINUX_IMMUTABLE"],
+  CapabilityBoundingSet_CAP_IPC_LOCK: ["CAP_IPC_LOCK"],
+  CapabilityBoundingSet_CAP_SYS_CHROOT: ["CAP_SYS_CHROOT"],
+  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: ["CAP_BLOCK_SUSPEND"],
+  CapabilityBoundingSet_CAP_WAKE_ALARM: ["CAP_WAKE_ALARM"],
+  CapabilityBoundingSet_CAP_LEASE: ["CAP_LEASE"],
+  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: ["CAP_SYS_TTY_CONFIG"],
+  CapabilityBoundingSet_CAP_SYS_PACCT: ["CAP_SYS_PACCT"],
+  CapabilityBoundingSet_CAP_BPF: ["CAP_BPF"]
+};
+var NAMESPACES = ["user", "mnt", "ipc", "pid", "cgroup", "net", "uts"];
+var SYSCALL_GROUPS = [
+  "swap",
+  "obsolete",
+  "clock",
+  "cpu_emulation",
+  "debug",
+  "mount",
+  "module",
+  "raw_io",
+  "reboot",
+  "privileged",
+  "resources"
+];
+var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
+  "AF_UNIX",
+  "AF_LOCAL",
+  "AF_FILE",
+  "AF_INET",
+  "AF_INET6",
+  "AF_NETLINK",
+  "AF_PACKET"
+]);
+var SYSTEM_SERVICE_FILTER = {
+  directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
+  explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
+};
+var FIXED = {
+  UserOrDynamicUser: {
+    directives: ["DynamicUser=yes"],
+    explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
+  },
+  SupplementaryGroups: {
+    directives: ["SupplementaryGroups="],
+    explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
+  },
+  RemoveIPC: yes(
+    "RemoveIPC",
+    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops."
+  ),
+  PrivateDevices: yes(
+    "PrivateDevices",
+    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
+  ),
+  PrivateMounts: yes(
+    "PrivateMounts",
+    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
+  ),
+  PrivateNetwork: yes(
+    "PrivateNetwork",
+    "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
+  ),
+  PrivateTmp: yes(
+    "PrivateTmp",
+    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files."
+  ),
+  PrivateUsers: yes(
+    "PrivateUsers",
+    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
+  ),
+  ProtectControlGroups: yes(
+    "ProtectControlGroups",
+    "Makes the control group file system read-only for the service."
+  ),
+  ProtectKernelModules: yes(
+    "ProtectKernelModules",
+    "Forbids loading kernel modules and hides their files from the service."
+  ),
+  ProtectKernelTunables: yes(
+    "ProtectKernelTunables",
+    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
+  ),
+  ProtectKernelLogs: yes("ProtectKernelLogs", "Denies the service access to the kernel log ring buffer."),
+  ProtectClock: yes("ProtectClock", "Denies the service writes to the system and hardware clock."),
+  ProtectHome: {
+    directives: ["ProtectHome=yes"],
+    explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
+  },
+  ProtectHostname: yes("ProtectHostname", "Stops the service from changing the host or domain name."),
+  ProtectSystem: {
+    directives: ["ProtectSystem=strict"],
+    explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
+  },
+  RootDirectoryOrRootImage: {
+    directives: ["RootDirectory=/path/to/service/root"],
+    explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
+  },
+  LockPersonality: yes(
+    "LockPersonality",
+    "Stops the service from switching its execution domain (personality())."
+  ),
+  MemoryDenyWriteExecute: yes(
+    "MemoryDenyWriteExecute",
+    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
+  ),
+  NoNewPrivileges: yes(
+    "NoNewPrivileges",
+    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities."
+  ),
+  UMask: {
+    directives: ["UMask=0077"],
+    explanation: "Makes files the service creates readable and writable by its own user only."
+  },
+  KeyringMode: {
+    directives: ["KeyringMode=private"],
+    explanation: "Gives the service its own kernel session keyring, not linked to any other."
+  },
+  ProtectProc: {
+    directives: ["ProtectProc=invisible"],
+    explanation: "Hides the processes of other users in /proc from the service."
+  },
+  ProcSubset: {
+    directives: ["ProcSubset=pid"],
+    explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
+  },
+  NotifyAccess: {
+    directives: ["NotifyAccess=main"],
+    explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
+  },
+  Delegate: {
+    directives: ["Delegate=no"],
+    explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
+  },
+  RestrictRealtime: yes(
+    "RestrictRealtime",
+    "Denies the service realtime scheduling, which could starve the system."
+  ),
+  RestrictSUIDSGID: yes("RestrictSUIDSGID", "Forbids the service to create setuid or setgid files."),
+  RestrictAddressFamilies_AF_INET_INET6: {
+    directives: ["RestrictAddressFamilies=~AF_INET AF_INET6"],
+    explanation: "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation)."
+  },
+  RestrictAddressFamilies_AF_UNIX: {
+    directives: ["RestrictAddressFamilies=~AF_UNIX"],
+    explanation: "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation."
+  },
+  RestrictAddressFamilies_AF_NETLINK: {
+    directives: ["RestrictAddressFamilies=~AF_NETLINK"],
+    explanation: "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
+  },
+  RestrictAddressFamilies_AF_PACKET: {
+    directives: ["RestrictAddressFamilies=~AF_PACKET"],
+    explanation: "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
+  },
+  RestrictAddressFamilies_OTHER: {
+    directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
+    explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
+  },
+  SystemCallArchitectures: {
+    directives: ["SystemCallArchitectures=native"],
+    explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
+  },
+  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER,
+  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER,
+  IPAddressDeny: {
+    directives: ["IPAddressDeny=any"],
+    explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
+  },
+  DeviceAllow: {
+    directives: ["DevicePolicy=closed"],
+    explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
+  },
+  AmbientCapabilities: {
+    directives: ["AmbientCapabilities="],
+    explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
   }
-  get issue() {
-    const payload = this.payload;
-    return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
-  }
-  get repo() {
-    if (process.env.GITHUB_REPOSITORY) {
-      const [owner, repo] = process.env.GITHUB_REPOSITORY.split("/");
-      return { owner, repo };
-    }
-    if (this.payload.repository) {
+};
+for (const [field, caps] of Object.entries(CAPABILITY_ROWS)) {
+  const list = caps.join(" ");
+  FIXED[field] = {
+    directives: [`CapabilityBoundingSet=~${list}`],
+    explanation: `Drops ${caps.join(", ")} from the capability bounding set; if the service really needs ${caps.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
+  };
+}
+for (const ns of NAMESPACES) {
+  FIXED[`RestrictNamespaces_${ns}`] = {
+    directives: [`RestrictNamespaces=~${ns}`],
+    explanation: `Forbids the service to create ${ns} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
+  };
+}
+for (const suffix of SYSCALL_GROUPS) {
+  const field = `SystemCallFilter_${suffix}`;
+  if (FIXED[field]) continue;
+  const group = `@${suffix.replace(/_/g, "-")}`;
+  FIXED[field] = {
+    directives: [`SystemCallFilter=~${group}`],
+    explanation: `Denies the ${group} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
+  };
+}
+var FIXED_ROWS = Object.freeze(Object.keys(FIXED));
+function copy(fix2) {
+  return { directives: [...fix2.directives], explanation: fix2.explanation };
+}
+function fixForRow(jsonField, hint2) {
+  const fix2 = FIXED[jsonField];
+  if (!fix2) return void 0;
+  if (jsonField === "RestrictAddressFamilies_OTHER" && hint2?.addressFamilies) {
+    const families = hint2.addressFamilies.filter((f) => NON_EXOTIC_FAMILIES.has(f));
+    if (families.length > 0) {
       return {
-        owner: this.payload.repository.owner.login,
-        repo: this.payload.repository.name
+        directives: [`RestrictAddressFamilies=${families.join(" ")}`],
+        explanation: `An allow list of the families the profile allows; it must replace any deny-list (\`RestrictAddressFamilies=~…\`) line, which an allow list after it cannot undo.`
       };
     }
-    throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
   }
+  return copy(fix2);
+}
+function fixForViolation(violation3, hint2) {
+  if (violation3.fix && violation3.fix.directives.length > 0) return violation3.fix;
+  const row = fixForRow(violation3.check, hint2);
+  if (row) return row;
+  if (violation3.kind === "missing-directive" && violation3.check.includes("=")) {
+    return { directives: [violation3.check], explanation: `The profile requires \`${violation3.check}\`.` };
+  }
+  if (violation3.kind === "forbidden-capability" && /^CAP_[A-Z_]+$/.test(violation3.check)) {
+    return {
+      directives: [`CapabilityBoundingSet=~${violation3.check}`, `AmbientCapabilities=~${violation3.check}`],
+      explanation: `Drops ${violation3.check}, which the profile does not allow.`
+    };
+  }
+  if (violation3.kind === "forbidden-address-family" && /^AF_[A-Z0-9_]+$/.test(violation3.check)) {
+    return {
+      directives: [`RestrictAddressFamilies=~${violation3.check}`],
+      explanation: `Forbids ${violation3.check} sockets, which the profile does not allow.`
+    };
+  }
+  return violation3.fix;
+}
+function pasteRank(line) {
+  const value = line.slice(line.indexOf("=") + 1);
+  if (value === "") return 0;
+  return value.startsWith("~") ? 2 : 1;
+}
+function mergeFixes(fixes) {
+  const lines = [];
+  for (const f of fixes) for (const d2 of f.directives) if (!lines.includes(d2)) lines.push(d2);
+  const firstSeen = /* @__PURE__ */ new Map();
+  lines.forEach((l, i) => {
+    const key = l.slice(0, l.indexOf("="));
+    if (!firstSeen.has(key)) firstSeen.set(key, i);
+  });
+  return lines.map((line, i) => ({ line, i, key: firstSeen.get(line.slice(0, line.indexOf("="))) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
+}
+
+// src/core/report/escape-markdown.ts
+var ZWSP = "​";
+var INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function stripControls(text2) {
+  return text2.replace(INVISIBLE, " ");
+}
+function neutralizeMentions(text2) {
+  return text2.replace(/@/g, `@${ZWSP}`);
+}
+var MARKDOWN_ESCAPES = {
+  "\\": "\\\\",
+  "`": "\\`",
+  "*": "\\*",
+  _: "\\_",
+  "[": "\\[",
+  "]": "\\]",
+  "|": "\\|",
+  "#": "\\#",
+  "~": "\\~",
+  $: "\\$",
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;"
 };
-
-// node_modules/@actions/github/lib/internal/utils.js
-var httpClient = __toESM(require_lib(), 1);
-var import_undici2 = __toESM(require_undici(), 1);
-var __awaiter2 = function(thisArg, _arguments, P, generator) {
-  function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve2) {
-      resolve2(value);
-    });
-  }
-  return new (P || (P = Promise))(function(resolve2, reject) {
-    function fulfilled(value) {
-      try {
-        step(generator.next(value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function rejected(value) {
-      try {
-        step(generator["throw"](value));
-      } catch (e) {
-        reject(e);
-      }
-    }
-    function step(result) {
-      result.done ? resolve2(result.value) : adopt(result.value).then(fulfilled, rejected);
-    }
-    step((generator = generator.apply(thisArg, _arguments || [])).next());
-  });
-};
-function getAuthString(token, options) {
-  if (!token && !options.auth) {
-    throw new Error("Parameter token or opts.auth is required");
-  } else if (token && options.auth) {
-    throw new Error("Parameters token and opts.auth may not both be specified");
-  }
-  return typeof options.auth === "string" ? options.auth : `token ${token}`;
-}
-function getProxyAgent(destinationUrl) {
-  const hc = new httpClient.HttpClient();
-  return hc.getAgent(destinationUrl);
-}
-function getProxyAgentDispatcher(destinationUrl) {
-  const hc = new httpClient.HttpClient();
-  return hc.getAgentDispatcher(destinationUrl);
-}
-function getProxyFetch(destinationUrl) {
-  const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
-  const proxyFetch = (url, opts) => __awaiter2(this, void 0, void 0, function* () {
-    return (0, import_undici2.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
-  });
-  return proxyFetch;
-}
-function getApiBaseUrl() {
-  return process.env["GITHUB_API_URL"] || "https://api.github.com";
-}
-function getUserAgentWithOrchestrationId(baseUserAgent) {
-  var _a;
-  const orchId = (_a = process.env["ACTIONS_ORCHESTRATION_ID"]) === null || _a === void 0 ? void 0 : _a.trim();
-  if (orchId) {
-    const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, "_");
-    const tag = `actions_orchestration_id/${sanitizedId}`;
-    if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
-      return baseUserAgent;
-    const ua = baseUserAgent ? `${baseUserAgent} ` : "";
-    return `${ua}${tag}`;
-  }
-  return baseUserAgent;
-}
-
-// node_modules/universal-user-agent/index.js
-function getUserAgent() {
-  if (typeof navigator === "object" && "userAgent" in navigator) {
-    return navigator.userAgent;
-  }
-  if (typeof process === "object" && process.version !== void 0) {
-    return `Node.js/${process.version.substr(1)} (${process.platform}; ${process.arch})`;
-  }
-  return "<environment undetectable>";
-}
-
-// node_modules/before-after-hook/lib/register.js
-function register(state, name, method, options) {
-  if (typeof method !== "function") {
-    throw new Error("method for before hook must be a function");
-  }
-  if (!options) {
-    options = {};
-  }
-  if (Array.isArray(name)) {
-    return name.reverse().reduce((callback, name2) => {
-      return register.bind(null, state, name2, callback, options);
-    }, method)();
-  }
-  return Promise.resolve().then(() => {
-    if (!state.registry[name]) {
-      return method(options);
-    }
-    return state.registry[name].reduce((method2, registered) => {
-      return registered.hook.bind(null, method2, options);
-    }, method)();
-  });
-}
-
-// node_modules/before-after-hook/lib/add.js
-function addHook(state, kind, name, hook2) {
-  const orig = hook2;
-  if (!state.registry[name]) {
-    state.registry[name] = [];
-  }
-  if (kind === "before") {
-    hook2 = (method, options) => {
-      return Promise.resolve().then(orig.bind(null, options)).then(method.bind(null, options));
-    };
-  }
-  if (kind === "after") {
-    hook2 = (method, options) => {
-      let result;
-      return Promise.resolve().then(method.bind(null, options)).then((result_) => {
-        result = result_;
-        return orig(result, options);
-      }).then(() => {
-        return result;
-      });
-    };
-  }
-  if (kind === "error") {
-    hook2 = (method, options) => {
-      return Promise.resolve().then(method.bind(null, options)).catch((error2) => {
-        return orig(error2, options);
-      });
-    };
-  }
-  state.registry[name].push({
-    hook: hook2,
-    orig
-  });
-}
-
-// node_modules/before-after-hook/lib/remove.js
-function removeHook(state, name, method) {
-  if (!state.registry[name]) {
-    return;
-  }
-  const index = state.registry[name].map((registered) => {
-    return registered.orig;
-  }).indexOf(method);
-  if (index === -1) {
-    return;
-  }
-  state.registry[name].splice(index, 1);
-}
-
-// node_modules/before-after-hook/index.js
-var bind = Function.bind;
-var bindable = bind.bind(bind);
-function bindApi(hook2, state, name) {
-  const removeHookRef = bindable(removeHook, null).apply(
-    null,
-    name ? [state, name] : [state]
+var LINE_START = /^(\s*)([-+=]|\d+(?=[.)]))/;
+function escapeMarkdown(text2) {
+  let out = "";
+  for (const ch of neutralizeMentions(stripControls(text2))) out += MARKDOWN_ESCAPES[ch] ?? ch;
+  return out.replace(
+    LINE_START,
+    (_m, space, mark) => /^\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`
   );
-  hook2.api = { remove: removeHookRef };
-  hook2.remove = removeHookRef;
-  ["before", "error", "after", "wrap"].forEach((kind) => {
-    const args = name ? [state, kind, name] : [state, kind];
-    hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
-  });
 }
-function Singular() {
-  const singularHookName = /* @__PURE__ */ Symbol("Singular");
-  const singularHookState = {
-    registry: {}
-  };
-  const singularHook = register.bind(null, singularHookState, singularHookName);
-  bindApi(singularHook, singularHookState, singularHookName);
-  return singularHook;
+function longestRun(text2, ch) {
+  let best = 0;
+  let run2 = 0;
+  for (const c of text2) {
+    run2 = c === ch ? run2 + 1 : 0;
+    if (run2 > best) best = run2;
+  }
+  return best;
 }
-function Collection() {
-  const state = {
-    registry: {}
-  };
-  const hook2 = register.bind(null, state);
-  bindApi(hook2, state);
-  return hook2;
+function inlineCode(text2, context3 = {}) {
+  let body = stripControls(text2);
+  if (context3.table) body = body.replace(/\\(?=\|)/g, `\\${ZWSP}`).replace(/\|/g, "\\|");
+  const fence = "`".repeat(longestRun(body, "`") + 1);
+  if (/^ *$/.test(body)) return `\`${body || " "}\``;
+  const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
+  return `${fence}${pad}${body}${pad}${fence}`;
 }
-var before_after_hook_default = { Singular, Collection };
+function codeBlock(lines, language = "", options = {}) {
+  const clean = (l) => options.keepTabs ? l.split("	").map(stripControls).join("	") : stripControls(l);
+  const body = lines.map(clean).join("\n");
+  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
+  return `${fence}${language}
+${body}
+${fence}`;
+}
+function escapeHtml(text2) {
+  return neutralizeMentions(stripControls(text2)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+function escapeMarkdownKeepingCode(text2, context3 = {}) {
+  const parts = text2.split("`");
+  let out = "";
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const closed = i % 2 === 1 && i < parts.length - 1;
+    if (closed) out += part === "" ? "\\`\\`" : inlineCode(part, context3);
+    else if (i % 2 === 1) out += escapeMarkdown("`" + part);
+    else out += escapeMarkdown(part);
+  }
+  return out;
+}
+function truncateText(text2, max) {
+  if (text2.length <= max) return text2;
+  let end = Math.max(0, max - 1);
+  const code = text2.charCodeAt(end - 1);
+  if (code >= 55296 && code <= 56319) end--;
+  return text2.slice(0, end) + "…";
+}
+var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function encodeUriPath(path) {
+  return path.replace(LONE_SURROGATE, "�").split("/").map(
+    (segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%40/g, "@")
+  ).join("/");
+}
 
-// node_modules/@octokit/endpoint/dist-bundle/index.js
-var VERSION = "0.0.0-development";
-var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
-var DEFAULTS = {
-  method: "GET",
-  baseUrl: "https://api.github.com",
-  headers: {
-    accept: "application/vnd.github.v3+json",
-    "user-agent": userAgent
-  },
-  mediaType: {
-    format: ""
+// src/core/report/utf8.ts
+function utf8ByteLength(text2) {
+  let n = 0;
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
+    if (c < 128) n += 1;
+    else if (c < 2048) n += 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
+      const d2 = text2.charCodeAt(i + 1);
+      if (d2 >= 56320 && d2 <= 57343) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
   }
+  return n;
+}
+function truncateUtf8(text2, maxBytes) {
+  if (utf8ByteLength(text2) <= maxBytes) return text2;
+  const budget = maxBytes - 3;
+  let n = 0;
+  let end = 0;
+  for (const ch of text2) {
+    const size = utf8ByteLength(ch);
+    if (n + size > budget) break;
+    n += size;
+    end += ch.length;
+  }
+  return text2.slice(0, end) + "…";
+}
+function utf8Bytes(text2) {
+  const out = [];
+  for (const ch of text2) {
+    let c = ch.codePointAt(0);
+    if (c >= 55296 && c <= 57343) c = 65533;
+    if (c < 128) out.push(c);
+    else if (c < 2048) out.push(192 | c >> 6, 128 | c & 63);
+    else if (c < 65536) out.push(224 | c >> 12, 128 | c >> 6 & 63, 128 | c & 63);
+    else out.push(240 | c >> 18, 128 | c >> 12 & 63, 128 | c >> 6 & 63, 128 | c & 63);
+  }
+  return out;
+}
+
+// src/core/report/annotations.ts
+var RUNNER_ANNOTATIONS_PER_LEVEL = 10;
+var CHECK_RUN_BATCH_SIZE = 50;
+var MAX_TITLE_CHARS = 255;
+var MAX_TEXT_BYTES = 64 * 1024 - 1;
+var KIND_TITLES = {
+  threshold: "Exposure above threshold",
+  "regression-exposure": "Exposure rose",
+  "regression-row": "Hardening regressed",
+  "missing-directive": "Required directive missing",
+  "forbidden-capability": "Capability not allowed",
+  "forbidden-address-family": "Address family not allowed",
+  "signoff-required": "Sign-off required",
+  "load-error": "Unit fails to load",
+  "invalid-deviation": "Invalid deviation note"
 };
-function lowercaseKeys(object) {
-  if (!object) {
-    return {};
-  }
-  return Object.keys(object).reduce((newObj, key) => {
-    newObj[key.toLowerCase()] = object[key];
-    return newObj;
-  }, {});
+function titleOfKind(kind) {
+  return KIND_TITLES[kind];
 }
-function isPlainObject(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+var LEVEL_RANK = { failure: 0, warning: 1, notice: 2 };
+function normalizePath(path) {
+  return path.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
 }
-function mergeDeep(defaults2, options) {
-  const result = Object.assign({}, defaults2);
-  Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
-      if (!(key in defaults2)) Object.assign(result, { [key]: options[key] });
-      else result[key] = mergeDeep(defaults2[key], options[key]);
-    } else {
-      Object.assign(result, { [key]: options[key] });
+function violationTitle(u, v) {
+  const what = v.kind === "regression-row" || v.kind === "missing-directive" ? `${KIND_TITLES[v.kind]}: ${v.check}` : KIND_TITLES[v.kind];
+  return `${what} (${u.unitId})`;
+}
+function fixText(v) {
+  const fix2 = fixForViolation(v);
+  if (!fix2 || fix2.directives.length === 0) return { text: "" };
+  const lines = fix2.directives.join("\n");
+  return { text: `
+
+Fix — add to [Service] (or a drop-in):
+${lines}
+${fix2.explanation}`, raw: lines };
+}
+function fromViolation(u, v, level) {
+  const fix2 = fixText(v);
+  const annotation = {
+    level,
+    path: normalizePath(v.location.file),
+    startLine: Math.max(1, v.location.line),
+    endLine: Math.max(1, v.location.line),
+    ...v.location.column > 0 ? { startColumn: v.location.column } : {},
+    title: violationTitle(u, v),
+    message: v.message + fix2.text,
+    ...fix2.raw ? { rawDetails: fix2.raw } : {}
+  };
+  return { annotation, weight: v.weight };
+}
+function describeNote(note3) {
+  const parts = [
+    `owner ${note3.owner || "unknown"}`,
+    `expires ${note3.expires || "never"}`,
+    ...note3.ticket ? [`ticket ${note3.ticket}`] : []
+  ];
+  return parts.join(", ") + (note3.reason ? `; reason: ${note3.reason}` : "");
+}
+function buildAnnotations(verdict2) {
+  const ranked = [];
+  for (const u of verdict2.units) {
+    for (const v of u.violations) {
+      const level = v.advisory || verdict2.mode === "report" ? "warning" : "failure";
+      ranked.push(fromViolation(u, v, level));
     }
+    for (const a of u.accepted) {
+      const r = fromViolation(u, a.violation, "notice");
+      r.annotation.title = `Accepted deviation: ${KIND_TITLES[a.violation.kind]} (${u.unitId})`;
+      r.annotation.message = `accepted deviation: ${a.violation.message} — ${describeNote(a.note)}`;
+      delete r.annotation.rawDetails;
+      ranked.push(r);
+    }
+  }
+  ranked.sort((x, y) => {
+    const a = x.annotation;
+    const b = y.annotation;
+    return LEVEL_RANK[a.level] - LEVEL_RANK[b.level] || y.weight - x.weight || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.startLine - b.startLine || (a.startColumn ?? 0) - (b.startColumn ?? 0) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
   });
-  return result;
+  return ranked.map((r) => r.annotation);
 }
-function removeUndefinedProperties(obj) {
-  for (const key in obj) {
-    if (obj[key] === void 0) {
-      delete obj[key];
-    }
+function selectWithinBudget(annotations, perLevel = RUNNER_ANNOTATIONS_PER_LEVEL) {
+  const used = { failure: 0, warning: 0, notice: 0 };
+  const omittedByLevel = { failure: 0, warning: 0, notice: 0 };
+  const printed = [];
+  for (const a of annotations) {
+    if (used[a.level] < perLevel) {
+      used[a.level]++;
+      printed.push(a);
+    } else omittedByLevel[a.level]++;
   }
-  return obj;
+  const omitted = omittedByLevel.failure + omittedByLevel.warning + omittedByLevel.notice;
+  return { printed, omitted, omittedByLevel };
 }
-function merge(defaults2, route, options) {
-  if (typeof route === "string") {
-    let [method, url] = route.split(" ");
-    options = Object.assign(url ? { method, url } : { url: method }, options);
-  } else {
-    options = Object.assign({}, route);
-  }
-  options.headers = lowercaseKeys(options.headers);
-  removeUndefinedProperties(options);
-  removeUndefinedProperties(options.headers);
-  const mergedOptions = mergeDeep(defaults2 || {}, options);
-  if (options.url === "/graphql") {
-    if (defaults2 && defaults2.mediaType.previews?.length) {
-      mergedOptions.mediaType.previews = defaults2.mediaType.previews.filter(
-        (preview) => !mergedOptions.mediaType.previews.includes(preview)
-      ).concat(mergedOptions.mediaType.previews);
-    }
-    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
-  }
-  return mergedOptions;
-}
-function addQueryParameters(url, parameters) {
-  const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
-    return url;
-  }
-  return url + separator + names.map((name) => {
-    if (name === "q") {
-      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
-    }
-    return `${name}=${encodeURIComponent(parameters[name])}`;
-  }).join("&");
-}
-var urlVariableRegex = /\{[^{}}]+\}/g;
-function removeNonChars(variableName) {
-  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
-}
-function extractUrlVariableNames(url) {
-  const matches = url.match(urlVariableRegex);
-  if (!matches) {
-    return [];
-  }
-  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
-}
-function omit(object, keysToOmit) {
-  const result = { __proto__: null };
-  for (const key of Object.keys(object)) {
-    if (keysToOmit.indexOf(key) === -1) {
-      result[key] = object[key];
-    }
-  }
-  return result;
-}
-function encodeReserved(str) {
-  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
-    if (!/%[0-9A-Fa-f]/.test(part)) {
-      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
-    }
-    return part;
-  }).join("");
-}
-function encodeUnreserved(str) {
-  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
-    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
-  });
-}
-function encodeValue(operator, value, key) {
-  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
-  if (key) {
-    return encodeUnreserved(key) + "=" + value;
-  } else {
-    return value;
-  }
-}
-function isDefined(value) {
-  return value !== void 0 && value !== null;
-}
-function isKeyOperator(operator) {
-  return operator === ";" || operator === "&" || operator === "?";
-}
-function getValues(context3, operator, key, modifier) {
-  var value = context3[key], result = [];
-  if (isDefined(value) && value !== "") {
-    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
-      value = value.toString();
-      if (modifier && modifier !== "*") {
-        value = value.substring(0, parseInt(modifier, 10));
-      }
-      result.push(
-        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
-      );
-    } else {
-      if (modifier === "*") {
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            result.push(
-              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
-            );
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              result.push(encodeValue(operator, value[k], k));
-            }
-          });
-        }
-      } else {
-        const tmp = [];
-        if (Array.isArray(value)) {
-          value.filter(isDefined).forEach(function(value2) {
-            tmp.push(encodeValue(operator, value2));
-          });
-        } else {
-          Object.keys(value).forEach(function(k) {
-            if (isDefined(value[k])) {
-              tmp.push(encodeUnreserved(k));
-              tmp.push(encodeValue(operator, value[k].toString()));
-            }
-          });
-        }
-        if (isKeyOperator(operator)) {
-          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
-        } else if (tmp.length !== 0) {
-          result.push(tmp.join(","));
-        }
-      }
-    }
-  } else {
-    if (operator === ";") {
-      if (isDefined(value)) {
-        result.push(encodeUnreserved(key));
-      }
-    } else if (value === "" && (operator === "&" || operator === "?")) {
-      result.push(encodeUnreserved(key) + "=");
-    } else if (value === "") {
-      result.push("");
-    }
-  }
-  return result;
-}
-function parseUrl(template) {
+function toCheckRunAnnotation(a) {
   return {
-    expand: expand.bind(null, template)
+    path: a.path,
+    start_line: a.startLine,
+    end_line: a.endLine,
+    annotation_level: a.level,
+    title: truncateText(a.title, MAX_TITLE_CHARS),
+    message: truncateUtf8(a.message, MAX_TEXT_BYTES),
+    ...a.rawDetails ? { raw_details: truncateUtf8(a.rawDetails, MAX_TEXT_BYTES) } : {}
   };
 }
-function expand(template, context3) {
-  var operators = ["+", "#", ".", "/", ";", "?", "&"];
-  template = template.replace(
-    /\{([^\{\}]+)\}|([^\{\}]+)/g,
-    function(_, expression, literal) {
-      if (expression) {
-        let operator = "";
-        const values = [];
-        if (operators.indexOf(expression.charAt(0)) !== -1) {
-          operator = expression.charAt(0);
-          expression = expression.substr(1);
-        }
-        expression.split(/,/g).forEach(function(variable) {
-          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
-          values.push(getValues(context3, operator, tmp[1], tmp[2] || tmp[3]));
-        });
-        if (operator && operator !== "+") {
-          var separator = ",";
-          if (operator === "?") {
-            separator = "&";
-          } else if (operator !== "#") {
-            separator = operator;
-          }
-          return (values.length !== 0 ? operator : "") + values.join(separator);
-        } else {
-          return values.join(",");
-        }
-      } else {
-        return encodeReserved(literal);
-      }
-    }
-  );
-  if (template === "/") {
-    return template;
-  } else {
-    return template.replace(/\/$/, "");
+function checkRunBatches(annotations, size = CHECK_RUN_BATCH_SIZE) {
+  const batches = [];
+  for (let i = 0; i < annotations.length; i += size) {
+    batches.push(annotations.slice(i, i + size).map(toCheckRunAnnotation));
   }
+  return batches;
 }
-function parse(options) {
-  let method = options.method.toUpperCase();
-  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
-  let headers = Object.assign({}, options.headers);
-  let body;
-  let parameters = omit(options, [
-    "method",
-    "baseUrl",
-    "url",
-    "headers",
-    "request",
-    "mediaType"
-  ]);
-  const urlVariableNames = extractUrlVariableNames(url);
-  url = parseUrl(url).expand(parameters);
-  if (!/^http/.test(url)) {
-    url = options.baseUrl + url;
-  }
-  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
-  const remainingParameters = omit(parameters, omittedParameters);
-  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
-  if (!isBinaryRequest) {
-    if (options.mediaType.format) {
-      headers.accept = headers.accept.split(/,/).map(
-        (format) => format.replace(
-          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
-          `application/vnd$1$2.${options.mediaType.format}`
-        )
-      ).join(",");
-    }
-    if (url.endsWith("/graphql")) {
-      if (options.mediaType.previews?.length) {
-        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
-        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
-          return `application/vnd.github.${preview}-preview${format}`;
-        }).join(",");
-      }
-    }
-  }
-  if (["GET", "HEAD"].includes(method)) {
-    url = addQueryParameters(url, remainingParameters);
-  } else {
-    if ("data" in remainingParameters) {
-      body = remainingParameters.data;
-    } else {
-      if (Object.keys(remainingParameters).length) {
-        body = remainingParameters;
-      }
-    }
-  }
-  if (!headers["content-type"] && typeof body !== "undefined") {
-    headers["content-type"] = "application/json; charset=utf-8";
-  }
-  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
-    body = "";
-  }
-  return Object.assign(
-    { method, url, headers },
-    typeof body !== "undefined" ? { body } : null,
-    options.request ? { request: options.request } : null
-  );
-}
-function endpointWithDefaults(defaults2, route, options) {
-  return parse(merge(defaults2, route, options));
-}
-function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
-  return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS2,
-    defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge.bind(null, DEFAULTS2),
-    parse
-  });
-}
-var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/content-type/dist/index.js
-var SP = 32;
-var HTAB = 9;
-var SEMI = 59;
-var EQ = 61;
-var DQUOTE = 34;
-var BSLASH = 92;
-var COMMA = 44;
-var LOWER_CASE = 1;
-var OWS = 2;
-var SEMI_FLAG = 4;
-var COMMA_FLAG = 8;
-var TOKEN_FLAG = 16;
-var NON_ASCII = 65280;
-var CASE_FLAGS = LOWER_CASE | NON_ASCII;
-var CHAR_MAP = new Uint8Array(256);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 128; code <= 255; code++) {
-  CHAR_MAP[code] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-  CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 48; code <= 57; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 65; code <= 90; code++) {
-  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 97; code <= 122; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
-}
-var NullObject = /* @__PURE__ */ (() => {
-  const C = function() {
-  };
-  C.prototype = /* @__PURE__ */ Object.create(null);
-  return C;
-})();
-function parse2(header, options) {
-  const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
-  let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-    valueStart++;
+// src/core/unit/path-util.ts
+var NAME_MAX = 255;
+var PATH_MAX = 4096;
+function utf8Length(s, from = 0, to = s.length) {
+  let n = to - from;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128) continue;
+    if (c < 2048) n += 1;
+    else if (c >= 55296 && c <= 56319 && i + 1 < to && (s.charCodeAt(i + 1) & 64512) === 56320) {
+      n += 2;
+      i++;
+    } else n += 2;
   }
-  let index = valueStart;
-  let typeFlags = 0;
-  let whitespace = -1;
-  let stop = options?.parameters === false ? COMMA_FLAG : 0;
-  while (index < len) {
-    const code = header.charCodeAt(index);
-    const flags = CHAR_MAP[code];
-    if ((flags & stopFlags) !== 0) {
-      stop |= flags & COMMA_FLAG;
+  return n;
+}
+function components(p) {
+  return p.split("/").filter((c) => c !== "" && c !== ".");
+}
+function simplifyPath(p) {
+  if (p === "") return p;
+  const absolute = p.startsWith("/");
+  const out = [];
+  const parts = p.split("/");
+  for (let i = 0; i < parts.length; i++) {
+    const c = parts[i];
+    if (c === "" || c === ".") continue;
+    if (utf8Length(c) > NAME_MAX) {
+      const rest = parts.slice(i).join("/");
+      return (absolute ? "/" : "") + [...out, rest].join("/");
+    }
+    out.push(c);
+  }
+  if (out.length === 0) return absolute ? "/" : ".";
+  return (absolute ? "/" : "") + out.join("/");
+}
+function isValidPath(p, acceptDotDot = true) {
+  if (p === "") return false;
+  if (utf8Length(p) >= PATH_MAX) return false;
+  for (let start = 0, i = 0; i <= p.length; i++) {
+    if (i < p.length && p.charCodeAt(i) !== 47) continue;
+    if (i - start > NAME_MAX / 3 && utf8Length(p, start, i) > NAME_MAX) return false;
+    if (!acceptDotDot && i - start === 2 && p.startsWith("..", start)) return false;
+    start = i + 1;
+  }
+  return true;
+}
+function isNormalizedPath(p) {
+  if (!isValidPath(p, false)) return false;
+  if (p === "." || p.startsWith("./") || p.endsWith("/.") || p.includes("/./")) return false;
+  if (p.includes("//")) return false;
+  return true;
+}
+function isValidFilename(p) {
+  if (p === "" || p === "." || p === "..") return false;
+  if (p.includes("/")) return false;
+  return utf8Length(p) <= NAME_MAX;
+}
+function pathStartsWith(path, prefix) {
+  if (path.startsWith("/") !== prefix.startsWith("/")) return void 0;
+  const a = components(path);
+  const b = components(prefix);
+  if (b.length > a.length) return void 0;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return void 0;
+  return a.slice(b.length).join("/");
+}
+function pathEqual(a, b) {
+  return pathStartsWith(a, b) === "" && pathStartsWith(b, a) === "";
+}
+function simplifyAndCheckPath(path, key, check) {
+  if (path.includes("�")) return { ok: false, message: `${key}= path is not valid UTF-8: ${path}` };
+  if (check === "absolute" && !path.startsWith("/"))
+    return { ok: false, message: `${key}= path is not absolute: ${path}` };
+  const simplified = simplifyPath(path);
+  if (!isValidPath(simplified))
+    return {
+      ok: false,
+      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes)`
+    };
+  if (!isNormalizedPath(simplified))
+    return { ok: false, message: `${key}= path is not normalized: ${simplified}` };
+  return { ok: true, path: simplified };
+}
+
+// src/core/unit/unit-name.ts
+var UNIT_TYPES = [
+  "service",
+  "mount",
+  "swap",
+  "socket",
+  "target",
+  "device",
+  "automount",
+  "timer",
+  "path",
+  "slice",
+  "scope"
+];
+var UNIT_TYPE_SET = new Set(UNIT_TYPES);
+var UNIT_NAME_MAX = 256;
+function isValidNameChar(c) {
+  return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 58 || c === 45 || c === 95 || c === 46 || c === 92;
+}
+function isValidInstanceChar(c) {
+  return isValidNameChar(c) || c === 64;
+}
+function parseUnitName(name) {
+  if (name.length === 0 || name.length >= UNIT_NAME_MAX) return void 0;
+  const dot = name.lastIndexOf(".");
+  if (dot <= 0) return void 0;
+  const type = name.slice(dot + 1);
+  if (!UNIT_TYPE_SET.has(type)) return void 0;
+  const at = name.indexOf("@");
+  if (at === 0) return void 0;
+  if (at < 0) {
+    for (let i = 0; i < dot; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
+    return { prefix: name.slice(0, dot), instance: void 0, type };
+  }
+  if (at > dot) return void 0;
+  for (let i = 0; i < at; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
+  for (let i = at + 1; i < dot; i++) if (!isValidInstanceChar(name.charCodeAt(i))) return void 0;
+  return { prefix: name.slice(0, at), instance: name.slice(at + 1, dot), type };
+}
+function templateOf(name) {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance === void 0) return name;
+  return `${parts.prefix}@.${parts.type}`;
+}
+function replaceInstance(name, instance) {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance === void 0) return name;
+  return `${parts.prefix}@${instance}.${parts.type}`;
+}
+function buildUnitName(prefix, instance, type) {
+  return instance === void 0 ? `${prefix}.${type}` : `${prefix}@${instance}.${type}`;
+}
+function unescapeUnitNamePart(s) {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === "-") out += "/";
+    else if (c === "\\" && s[i + 1] === "x" && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 2, i + 4))) {
+      out += String.fromCharCode(parseInt(s.slice(i + 2, i + 4), 16));
+      i += 3;
+    } else out += c;
+  }
+  return out;
+}
+function unescapeUnitNamePath(s) {
+  if (s === "-" || s === "") return "/";
+  const u = unescapeUnitNamePart(s);
+  return u.startsWith("/") ? u : `/${u}`;
+}
+var HASH_CHARS = 16;
+function isHashedUnitName(name) {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance !== void 0) return false;
+  return /_[0-9a-f]{16}$/.test(parts.prefix) && parts.prefix.length > HASH_CHARS;
+}
+function escapeUnitNamePart(s) {
+  let out = "";
+  const bytes = new TextEncoder().encode(s);
+  bytes.forEach((b, i) => {
+    const c = String.fromCharCode(b);
+    const plain = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
+    if (c === "/") out += "-";
+    else if (plain) out += c;
+    else out += `\\x${b.toString(16).padStart(2, "0")}`;
+  });
+  return out;
+}
+function unitNameFromPath(path, type) {
+  const p = simplifyPath(path);
+  let escaped;
+  if (p === "" || pathEqual(p, "/")) escaped = "-";
+  else {
+    if (!isNormalizedPath(p)) return void 0;
+    escaped = escapeUnitNamePart(p.replace(/\/+$/, "").replace(/^\/+/, ""));
+  }
+  const name = `${escaped}.${type}`;
+  if (utf8Length(name) >= UNIT_NAME_MAX) return "hashed";
+  const parts = parseUnitName(name);
+  return parts && parts.instance === void 0 ? name : void 0;
+}
+function unitNameToPath(name) {
+  const parts = parseUnitName(name);
+  if (!parts || isHashedUnitName(name)) return void 0;
+  const f = parts.prefix;
+  if (f === "") return void 0;
+  if (f === "-") return "/";
+  let w2 = "";
+  for (let i = 0; i < f.length; i++) {
+    const c = f[i];
+    if (c === "-") w2 += "/";
+    else if (c === "\\") {
+      if (f[i + 1] !== "x" || !/^[0-9a-fA-F]{2}$/.test(f.slice(i + 2, i + 4))) return void 0;
+      w2 += String.fromCharCode(parseInt(f.slice(i + 2, i + 4), 16));
+      i += 3;
+    } else w2 += c;
+  }
+  if (w2.startsWith("/") || w2.endsWith("/")) return void 0;
+  const s = `/${w2}`;
+  return isNormalizedPath(s) ? s : void 0;
+}
+function dropInNames(name) {
+  const out = [];
+  addDropInNames(name, parseUnitName(name), out);
+  return out;
+}
+function addDropInNames(name, parts, out) {
+  out.push(name);
+  if (!parts) return;
+  const { type } = parts;
+  const instance = parts.instance !== void 0 && parts.instance !== "" ? parts.instance : void 0;
+  if (instance !== void 0) {
+    addDropInNames(`${parts.prefix}@.${type}`, { prefix: parts.prefix, instance: "", type }, out);
+  }
+  let prefix = parts.prefix;
+  let chopped = false;
+  for (; ; ) {
+    const dash = prefix.lastIndexOf("-");
+    if (dash <= 0) return;
+    if (dash + 1 < prefix.length || chopped) {
+      prefix = prefix.slice(0, dash + 1);
       break;
     }
-    if ((flags & OWS) !== 0) {
-      if (whitespace === -1)
-        whitespace = index;
-    } else {
-      whitespace = -1;
-    }
-    typeFlags |= code & NON_ASCII | flags;
-    index++;
+    prefix = prefix.slice(0, dash);
+    chopped = true;
   }
-  const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
-  const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-  if (index === len || stop !== 0) {
-    return { type, index, parameters: new NullObject() };
-  }
-  return parseParameters(header, type, index, len, stopFlags);
+  addDropInNames(buildUnitName(prefix, instance, type), { prefix, instance, type }, out);
 }
-function parseParameters(header, type, index, len, stopFlags) {
-  const parameters = new NullObject();
-  parameter: while (index < len) {
-    index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-      index++;
-    }
-    const keyStart = index;
-    let keyFlags = 0;
-    let keyWhitespace = -1;
-    while (index < len) {
-      const code = header.charCodeAt(index);
-      const flags = CHAR_MAP[code];
-      if ((flags & stopFlags) !== 0) {
-        if ((flags & COMMA_FLAG) !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if (code === EQ) {
-        const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
-        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-        index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-          index++;
-        }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
-          const quotedStart = ++index;
-          let escaped = false;
-          while (index < len) {
-            const code2 = header.charCodeAt(index);
-            if (code2 === DQUOTE) {
-              if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
-              }
-              index++;
-              let stop2 = 0;
-              while (index < len) {
-                const code3 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code3];
-                if ((flags2 & stopFlags) !== 0) {
-                  stop2 = flags2 & COMMA_FLAG;
-                  break;
-                }
-                index++;
-              }
-              if (stop2 !== 0)
-                break parameter;
-              continue parameter;
-            }
-            if (code2 === BSLASH && index + 1 < len) {
-              escaped = true;
-              index += 2;
-              continue;
-            }
-            index++;
-          }
-          continue parameter;
-        }
-        const valueStart = index;
-        let stop = 0;
-        let valueWhitespace = -1;
-        while (index < len) {
-          const code2 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code2];
-          if ((flags2 & stopFlags) !== 0) {
-            stop = flags2 & COMMA_FLAG;
-            break;
-          }
-          if ((flags2 & OWS) !== 0) {
-            if (valueWhitespace === -1)
-              valueWhitespace = index;
-          } else {
-            valueWhitespace = -1;
-          }
-          index++;
-        }
-        if (parameters[key] === void 0) {
-          const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
-        }
-        if (stop !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if ((flags & OWS) !== 0) {
-        if (keyWhitespace === -1)
-          keyWhitespace = index;
-      } else {
-        keyWhitespace = -1;
-      }
-      keyFlags |= code & NON_ASCII | flags;
-      index++;
-    }
-  }
-  return { type, index, parameters };
+function isStrictUserName(u) {
+  if (u.length === 0 || u.length > 31) return false;
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(u)) return false;
+  return true;
 }
-function unescapeQuotedPairs(str, start, end) {
-  let result = "";
-  for (let index = start; index < end; index++) {
-    if (str.charCodeAt(index) === BSLASH) {
-      result += str.slice(start, index);
-      start = ++index;
-    }
-  }
-  return result + str.slice(start, end);
+var UID_INVALID = 4294967295;
+function parseUid(s) {
+  if (!/^(0|[1-9][0-9]*)$/.test(s) || s.length > 10) return void 0;
+  const n = Number(s);
+  if (n >= UID_INVALID || n === 65535) return void 0;
+  return n;
+}
+function isValidRelaxedUserName(u) {
+  if (u.length === 0) return false;
+  if (parseUid(u) !== void 0) return true;
+  if (u.startsWith(" ") || u.endsWith(" ")) return false;
+  if (/^[0-9]+$/.test(u)) return false;
+  if (/^-[0-9]*$/.test(u)) return false;
+  if (u === "." || u === "..") return false;
+  if (u.indexOf("�") >= 0) return false;
+  if (/[\x00-\x1f\x7f]/.test(u)) return false;
+  if (u.indexOf(":") >= 0 || u.indexOf("/") >= 0) return false;
+  return true;
 }
 
-// node_modules/json-with-bigint/json-with-bigint.js
-var intRegex = /^-?\d+$/;
-var noiseValue = /^-?\d+n+$/;
-var originalStringify = JSON.stringify;
-var originalParse = JSON.parse;
-var customFormat = /^-?\d+n$/;
-var bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
-var noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
-var isUnstringifiable = (val) => val === void 0 || typeof val === "function" || typeof val === "symbol";
-var isRawJSON = (val) => val !== null && typeof val === "object" && val.constructor && val.constructor.name === "RawJSON";
-var stringifyIteratively = (rootValue, replacer, spaceParam) => {
-  let space = "";
-  if (typeof spaceParam === "number") {
-    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
-  } else if (typeof spaceParam === "string") {
-    space = spaceParam.slice(0, 10);
-  }
-  const isFunctionReplacer = typeof replacer === "function";
-  const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
-  const prepareVal = (parent, key, val) => {
-    const isObject = val !== null && typeof val === "object";
-    const hasToJSON = isObject && typeof val.toJSON === "function";
-    if (hasToJSON) {
-      val = val.toJSON(key);
-    }
-    const isNoise = typeof val === "string" && noiseValue.test(val);
-    if (isNoise) return val + "n";
-    const isBigInt = typeof val === "bigint";
-    if (isBigInt) {
-      const supportsRawJSON = "rawJSON" in JSON;
-      if (supportsRawJSON) return JSON.rawJSON(val.toString());
-      return val.toString() + "n";
-    }
-    if (isFunctionReplacer) {
-      val = replacer.call(parent, key, val);
-    }
-    const isPostReplacerObject = val !== null && typeof val === "object";
-    if (isPostReplacerObject) {
-      const isPrimitiveWrapper = val instanceof Number || val instanceof String || val instanceof Boolean;
-      if (isPrimitiveWrapper) {
-        val = val.valueOf();
+// src/core/unit/specifiers.ts
+var SYSTEM_DIRS = {
+  t: "/run",
+  S: "/var/lib",
+  C: "/var/cache",
+  L: "/var/log",
+  E: "/etc",
+  T: "/tmp",
+  V: "/var/tmp",
+  h: "/root",
+  s: "/bin/sh",
+  u: "root",
+  U: "0",
+  g: "root",
+  G: "0"
+};
+var HOST_VALUES = {
+  H: "localhost",
+  l: "localhost",
+  q: "localhost",
+  m: "00000000000000000000000000000000",
+  b: "00000000000000000000000000000000",
+  v: "unknown",
+  a: "x86-64",
+  o: "unknown",
+  w: "unknown",
+  W: "unknown",
+  B: "unknown",
+  A: "unknown",
+  M: "unknown",
+  y: "/",
+  Y: "/",
+  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
+  c: "/system.slice",
+  r: "/system.slice",
+  R: "/"
+};
+var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
+function expandSpecifiers(value, ctx) {
+  let next = value.indexOf("%");
+  if (next < 0) return { ok: true, value };
+  let name;
+  let out = "";
+  let from = 0;
+  for (; next >= 0; next = value.indexOf("%", from)) {
+    out += value.slice(from, next);
+    const s = value[next + 1];
+    from = next + 2;
+    switch (s) {
+      case "%":
+        out += "%";
+        break;
+      case "n":
+        out += ctx.unitName;
+        break;
+      case "N":
+        out += ctx.unitName.slice(0, ctx.unitName.lastIndexOf("."));
+        break;
+      case "p":
+        out += (name ??= unitNameParts(ctx.unitName)).prefix;
+        break;
+      case "P":
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).prefix);
+        break;
+      case "i":
+        out += (name ??= unitNameParts(ctx.unitName)).instance;
+        break;
+      case "I":
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).instance);
+        break;
+      case "j":
+        out += (name ??= unitNameParts(ctx.unitName)).lastComponent;
+        break;
+      case "J":
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).lastComponent);
+        break;
+      case "f": {
+        const { prefix, instance } = name ??= unitNameParts(ctx.unitName);
+        out += unescapeUnitNamePath(instance !== "" ? instance : prefix);
+        break;
       }
-    }
-    return val;
-  };
-  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
-  if (isUnstringifiable(rootProcessed)) {
-    return void 0;
-  }
-  const isRootPrimitive = rootProcessed === null || typeof rootProcessed !== "object";
-  const isRootNativeRawJSON = isRawJSON(rootProcessed);
-  if (isRootPrimitive || isRootNativeRawJSON) {
-    return originalStringify(rootProcessed);
-  }
-  const chunks = [];
-  let level = 0;
-  const stack = [
-    {
-      parent: { "": rootProcessed },
-      key: "",
-      val: rootProcessed,
-      isArray: Array.isArray(rootProcessed),
-      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
-      index: 0,
-      first: true
-    }
-  ];
-  const visited = new WeakSet([rootProcessed]);
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-    if (node.index === 0) {
-      chunks.push(node.isArray ? "[" : "{");
-      level++;
-    }
-    let isDone = false;
-    if (node.isArray) {
-      if (node.index < node.val.length) {
-        if (!node.first) chunks.push(",");
-        if (space) chunks.push("\n" + space.repeat(level));
-        const childRaw = node.val[node.index];
-        const childVal = prepareVal(node.val, String(node.index), childRaw);
-        if (isUnstringifiable(childVal)) {
-          chunks.push("null");
-          node.first = false;
-          node.index++;
-        } else {
-          const isComplexObject = childVal !== null && typeof childVal === "object";
-          const isNativeRaw = isRawJSON(childVal);
-          if (isComplexObject && !isNativeRaw) {
-            if (visited.has(childVal)) {
-              throw new TypeError("Converting circular structure to JSON");
-            }
-            visited.add(childVal);
-            stack.push({
-              parent: node.val,
-              key: String(node.index),
-              val: childVal,
-              isArray: Array.isArray(childVal),
-              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-              index: 0,
-              first: true
-            });
-            node.first = false;
-            node.index++;
-          } else {
-            chunks.push(originalStringify(childVal));
-            node.first = false;
-            node.index++;
-          }
-        }
-      } else {
-        isDone = true;
-      }
-    } else {
-      while (node.index < node.keys.length) {
-        const k = node.keys[node.index++];
-        const isFilteredOutByArray = propertyList && !propertyList.has(k);
-        if (isFilteredOutByArray) continue;
-        const childRaw = node.val[k];
-        const childVal = prepareVal(node.val, k, childRaw);
-        if (isUnstringifiable(childVal)) continue;
-        if (!node.first) chunks.push(",");
-        if (space) {
-          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
-        } else {
-          chunks.push(originalStringify(k) + ":");
-        }
-        const isComplexObject = childVal !== null && typeof childVal === "object";
-        const isNativeRaw = isRawJSON(childVal);
-        if (isComplexObject && !isNativeRaw) {
-          if (visited.has(childVal)) {
-            throw new TypeError("Converting circular structure to JSON");
-          }
-          visited.add(childVal);
-          stack.push({
-            parent: node.val,
-            key: k,
-            val: childVal,
-            isArray: Array.isArray(childVal),
-            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
-            index: 0,
-            first: true
-          });
-          node.first = false;
+      case "d":
+        out += `/run/credentials/${ctx.unitName}`;
+        break;
+      default: {
+        if (s === void 0) {
+          out += "%";
           break;
-        } else {
-          chunks.push(originalStringify(childVal));
-          node.first = false;
         }
+        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
+        if (known !== void 0) out += known;
+        else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
+        else out += `%${s}`;
       }
-      const isNodeFullyProcessed = node.index >= node.keys.length && stack[stack.length - 1] === node;
-      if (isNodeFullyProcessed) {
-        isDone = true;
-      }
-    }
-    if (isDone) {
-      level--;
-      if (!node.first && space) chunks.push("\n" + space.repeat(level));
-      chunks.push(node.isArray ? "]" : "}");
-      visited.delete(node.val);
-      stack.pop();
     }
   }
-  return chunks.join("");
-};
-var JSONStringify = (value, replacer, space) => {
-  try {
-    const supportsRawJSON = "rawJSON" in JSON;
-    if (supportsRawJSON) {
-      return originalStringify(
-        value,
-        (key, val) => {
-          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
-          const hasFunctionReplacer = typeof replacer === "function";
-          if (hasFunctionReplacer) return replacer(key, val);
-          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
-          if (isKeyInArrayReplacer) return val;
-          return val;
-        },
-        space
-      );
-    }
-    if (!value) return originalStringify(value, replacer, space);
-    const convertedToCustomJSON = originalStringify(
-      value,
-      (key, val) => {
-        const isNoise = typeof val === "string" && noiseValue.test(val);
-        if (isNoise) return val.toString() + "n";
-        if (typeof val === "bigint") return val.toString() + "n";
-        const hasFunctionReplacer = typeof replacer === "function";
-        if (hasFunctionReplacer) return replacer(key, val);
-        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
-        if (isKeyInArrayReplacer) return val;
-        return val;
-      },
-      space
-    );
-    const processedJSON = convertedToCustomJSON.replace(
-      bigIntsStringify,
-      "$1$2$3"
-    );
-    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3");
-    return denoisedJSON;
-  } catch (error2) {
-    if (error2 instanceof RangeError) {
-      const convertedJSON = stringifyIteratively(value, replacer, space);
-      if (convertedJSON === void 0) return void 0;
-      const supportsRawJSON = "rawJSON" in JSON;
-      if (supportsRawJSON) return convertedJSON;
-      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
-      return processedJSON.replace(noiseStringify, "$1$2$3");
-    }
-    throw error2;
-  }
-};
-var featureCache = /* @__PURE__ */ new Map();
-var isContextSourceSupported = () => {
-  const parseFingerprint = JSON.parse.toString();
-  if (featureCache.has(parseFingerprint)) {
-    return featureCache.get(parseFingerprint);
-  }
-  try {
-    const result = JSON.parse(
-      "1",
-      (_, __, context3) => !!context3?.source && context3.source === "1"
-    );
-    featureCache.set(parseFingerprint, result);
-    return result;
-  } catch {
-    featureCache.set(parseFingerprint, false);
-    return false;
-  }
-};
-var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
-  const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
-  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
-  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
-  if (isNoiseValue) return value.slice(0, -1);
-  const hasUserReviver = typeof userReviver === "function";
-  if (!hasUserReviver) return value;
-  return userReviver(key, value, context3);
-};
-var JSONParseV2 = (text2, reviver) => {
-  return JSON.parse(text2, (key, value, context3) => {
-    const isNumber = typeof value === "number";
-    const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
-    const isBigNumber = isNumber && isOutOfBounds;
-    const isInt = context3 && intRegex.test(context3.source);
-    const isBigInt = isBigNumber && isInt;
-    if (isBigInt) return BigInt(context3.source);
-    const hasCustomReviver = typeof reviver === "function";
-    if (!hasCustomReviver) return value;
-    return reviver(key, value, context3);
-  });
-};
-var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
-var MAX_DIGITS = MAX_INT.length;
-var stringsOrLargeNumbers = /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
-var noiseValueWithQuotes = /^"-?\d+n+"$/;
-var applyReviverIteratively = (parsed, userReviver) => {
-  const rootHolder = { "": parsed };
-  const stack = [{ parent: rootHolder, key: "", visited: false }];
-  while (stack.length > 0) {
-    const node = stack[stack.length - 1];
-    if (!node.visited) {
-      node.visited = true;
-      const value = node.parent[node.key];
-      const isComplexObject = value !== null && typeof value === "object";
-      if (isComplexObject) {
-        const keys = Object.keys(value);
-        for (let i = keys.length - 1; i >= 0; i--) {
-          stack.push({ parent: value, key: keys[i], visited: false });
-        }
-      }
-    } else {
-      const { parent, key } = node;
-      let value = parent[key];
-      if (typeof value === "string") {
-        const isCustomFormatBigInt = customFormat.test(value);
-        if (isCustomFormatBigInt) {
-          value = BigInt(value.slice(0, -1));
-        } else {
-          const isNoise = noiseValue.test(value);
-          if (isNoise) value = value.slice(0, -1);
-        }
-      }
-      const hasUserReviver = typeof userReviver === "function";
-      if (hasUserReviver) {
-        value = userReviver.call(parent, key, value);
-      }
-      const isDeleted = value === void 0;
-      if (isDeleted) {
-        delete parent[key];
-      } else {
-        parent[key] = value;
-      }
-      stack.pop();
-    }
-  }
-  return rootHolder[""];
-};
-var serializeBigInts = (text2) => {
-  return text2.replace(
-    stringsOrLargeNumbers,
-    (match, digits, fractional, exponential) => {
-      const isString = match[0] === '"';
-      const isNoise = isString && noiseValueWithQuotes.test(match);
-      if (isNoise) return match.substring(0, match.length - 1) + 'n"';
-      const hasFractionalOrExponential = fractional || exponential;
-      const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
-      const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
-      if (isStandardValue) return match;
-      return '"' + match + 'n"';
-    }
-  );
-};
-var JSONParse = (text2, reviver) => {
-  if (!text2) return originalParse(text2, reviver);
-  try {
-    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
-    const serializedData = serializeBigInts(text2);
-    return originalParse(
-      serializedData,
-      (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
-    );
-  } catch (error2) {
-    if (error2 instanceof RangeError) {
-      const serializedData = serializeBigInts(text2);
-      const parsed = originalParse(serializedData);
-      return applyReviverIteratively(parsed, reviver);
-    }
-    throw error2;
-  }
-};
-
-// node_modules/@octokit/request-error/dist-src/index.js
-var RequestError = class extends Error {
-  name;
-  /**
-   * http status code
-   */
-  status;
-  /**
-   * Request options that lead to the error.
-   */
-  request;
-  /**
-   * Response object if a response was received
-   */
-  response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
-    this.name = "HttpError";
-    this.status = Number.parseInt(statusCode);
-    if (Number.isNaN(this.status)) {
-      this.status = 0;
-    }
-    if ("response" in options) {
-      this.response = options.response;
-    }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
-          /(?<! ) .*$/,
-          " [REDACTED]"
-        )
-      });
-    }
-    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
-    this.request = requestCopy;
-  }
-};
-
-// node_modules/@octokit/request/dist-bundle/index.js
-var VERSION2 = "10.0.16";
-var defaults_default = {
-  headers: {
-    "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
-  }
-};
-function isPlainObject2(value) {
-  if (typeof value !== "object" || value === null) return false;
-  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
-  const proto = Object.getPrototypeOf(value);
-  if (proto === null) return true;
-  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
-  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+  if (from < value.length) out += value.slice(from);
+  return { ok: true, value: out };
 }
-var noop = () => "";
-async function fetchWrapper(requestOptions) {
-  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch2) {
-    throw new Error(
-      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
-    );
-  }
-  const log = requestOptions.request?.log || console;
-  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
-  const body = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
-  const requestHeaders = Object.fromEntries(
-    Object.entries(requestOptions.headers).map(([name, value]) => [
-      name,
-      String(value)
-    ])
-  );
-  let fetchResponse;
-  try {
-    fetchResponse = await fetch2(requestOptions.url, {
-      method: requestOptions.method,
-      body,
-      redirect: requestOptions.request?.redirect,
-      headers: requestHeaders,
-      signal: requestOptions.request?.signal,
-      // duplex must be set if request.body is ReadableStream or Async Iterables.
-      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
-      ...requestOptions.body && { duplex: "half" }
-    });
-  } catch (error2) {
-    let message = "Unknown Error";
-    if (error2 instanceof Error) {
-      if (error2.name === "AbortError") {
-        error2.status = 500;
-        throw error2;
-      }
-      message = error2.message;
-      if (error2.name === "TypeError" && "cause" in error2) {
-        if (error2.cause instanceof Error) {
-          message = error2.cause.message;
-        } else if (typeof error2.cause === "string") {
-          message = error2.cause;
-        }
-      }
-    }
-    const requestError = new RequestError(message, 500, {
-      request: requestOptions
-    });
-    requestError.cause = error2;
-    throw requestError;
-  }
-  const status = fetchResponse.status;
-  const url = fetchResponse.url;
-  const responseHeaders = {};
-  for (const [key, value] of fetchResponse.headers) {
-    responseHeaders[key] = value;
-  }
-  const octokitResponse = {
-    url,
-    status,
-    headers: responseHeaders,
-    data: ""
+function unitNameParts(unitName) {
+  const parts = parseUnitName(unitName);
+  const prefix = parts?.prefix ?? unitName;
+  const dash = prefix.lastIndexOf("-");
+  return {
+    prefix,
+    instance: parts?.instance ?? "",
+    lastComponent: dash >= 0 ? prefix.slice(dash + 1) : prefix
   };
-  if ("deprecation" in responseHeaders) {
-    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
-    const deprecationLink = matches && matches.pop();
-    log.warn(
-      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
-    );
-  }
-  if (status === 204 || status === 205) {
-    return octokitResponse;
-  }
-  if (requestOptions.method === "HEAD") {
-    if (status < 400) {
-      return octokitResponse;
-    }
-    throw new RequestError(fetchResponse.statusText, status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status === 304) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError("Not modified", status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  if (status >= 400) {
-    octokitResponse.data = await getResponseData(fetchResponse);
-    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
-      response: octokitResponse,
-      request: requestOptions
-    });
-  }
-  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
-  return octokitResponse;
 }
-async function getResponseData(response) {
-  const contentType = response.headers.get("content-type");
-  if (!contentType) {
-    return response.text().catch(noop);
-  }
-  const mimetype = parse2(contentType);
-  if (isJSONResponse(mimetype)) {
-    let text2 = "";
-    try {
-      text2 = await response.text();
-      return JSONParse(text2);
-    } catch (err) {
-      return text2;
-    }
-  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
-  // (RFC 2046) and must never be decoded as text, even when the response
-  // carries a (misleading) `charset=utf-8` parameter — see #751.
-  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
-    return response.text().catch(noop);
-  } else {
-    return response.arrayBuffer().catch(
-      /* v8 ignore next -- @preserve */
-      () => new ArrayBuffer(0)
-    );
-  }
-}
-function isJSONResponse(mimetype) {
-  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
-}
-function toErrorMessage(data) {
-  if (typeof data === "string") {
-    return data;
-  }
-  if (data instanceof ArrayBuffer) {
-    return "Unknown error";
-  }
-  if (typeof data === "object" && data !== null && "message" in data) {
-    const objectData = data;
-    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
-    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
-  }
-  return `Unknown error: ${JSON.stringify(data)}`;
-}
-function withDefaults2(oldEndpoint, newDefaults) {
-  const endpoint2 = oldEndpoint.defaults(newDefaults);
-  const newApi = function(route, parameters) {
-    const endpointOptions = endpoint2.merge(route, parameters);
-    if (!endpointOptions.request || !endpointOptions.request.hook) {
-      return fetchWrapper(endpoint2.parse(endpointOptions));
-    }
-    const request2 = (route2, parameters2) => {
-      return fetchWrapper(
-        endpoint2.parse(endpoint2.merge(route2, parameters2))
-      );
-    };
-    Object.assign(request2, {
-      endpoint: endpoint2,
-      defaults: withDefaults2.bind(null, endpoint2)
-    });
-    return endpointOptions.request.hook(request2, endpointOptions);
-  };
-  return Object.assign(newApi, {
-    endpoint: endpoint2,
-    defaults: withDefaults2.bind(null, endpoint2)
-  });
-}
-var request = withDefaults2(endpoint, defaults_default);
 
-// node_modules/@octokit/graphql/dist-bundle/index.js
-var VERSION3 = "0.0.0-development";
-function _buildMessageForResponseErrors(data) {
-  return `Request failed due to following response errors:
-` + data.errors.map((e) => ` - ${e.message}`).join("\n");
-}
-var GraphqlResponseError = class extends Error {
-  constructor(request2, headers, response) {
-    super(_buildMessageForResponseErrors(response));
-    this.request = request2;
-    this.headers = headers;
-    this.response = response;
-    this.errors = response.errors;
-    this.data = response.data;
-    if (Error.captureStackTrace) {
-      Error.captureStackTrace(this, this.constructor);
-    }
-  }
-  request;
-  headers;
-  response;
-  name = "GraphqlResponseError";
-  errors;
-  data;
+// src/core/unit/extract-word.ts
+var EXTRACT_RELAX = 1 << 0;
+var EXTRACT_CUNESCAPE = 1 << 1;
+var EXTRACT_UNESCAPE_RELAX = 1 << 2;
+var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
+var EXTRACT_UNQUOTE = 1 << 5;
+var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
+var WHITESPACE = " 	\n\r";
+var HEX = "0123456789abcdefABCDEF";
+var SIMPLE_ESCAPES = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "	",
+  v: "\v",
+  "\\": "\\",
+  '"': '"',
+  "'": "'",
+  s: " "
 };
-var NON_VARIABLE_OPTIONS = [
-  "method",
-  "baseUrl",
-  "url",
-  "headers",
-  "request",
-  "query",
-  "mediaType",
-  "operationName"
-];
-var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
-var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options) {
-  if (options) {
-    if (typeof query === "string" && "query" in options) {
-      return Promise.reject(
-        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
-      );
+function cunescapeOne(s, at, acceptNul = false) {
+  const c = s[at];
+  if (c === void 0) return void 0;
+  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
+  if (one !== void 0) return { char: one, length: 1 };
+  const hexRun = (n) => {
+    const digits = s.slice(at + 1, at + 1 + n);
+    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
+    return parseInt(digits, 16);
+  };
+  if (c === "x") {
+    const v = hexRun(2);
+    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  if (c === "u" || c === "U") {
+    const n = c === "u" ? 4 : 8;
+    const v = hexRun(n);
+    if (v === void 0 || v === 0 && !acceptNul) return void 0;
+    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
+    return { char: String.fromCodePoint(v), length: n + 1 };
+  }
+  if (c >= "0" && c <= "7") {
+    const digits = s.slice(at, at + 3);
+    if (!/^[0-7]{3}$/.test(digits)) return void 0;
+    const v = parseInt(digits, 8);
+    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  return void 0;
+}
+var WordReader = class {
+  constructor(input, pos = 0) {
+    this.input = input;
+    this.pos = pos;
+  }
+  input;
+  /**
+   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
+   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
+   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
+   */
+  pos;
+  /** The word of the last read() that returned `word`. */
+  word = "";
+  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
+  hasRest() {
+    return this.pos >= 0 && this.pos < this.input.length;
+  }
+  /** The unparsed rest as a string (`undefined` for NULL). */
+  rest() {
+    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
+  }
+  /**
+   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
+   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
+   */
+  read(flags = 0, separators = WHITESPACE) {
+    const input = this.input;
+    const n = input.length;
+    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
+    let i = this.pos;
+    if (i < 0) return "end";
+    for (; ; i++) {
+      if (i >= n) {
+        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
+        return this.found("", -1);
+      }
+      if (!isSeparator(separators, input.charCodeAt(i))) break;
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
     }
-    for (const key in options) {
-      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
-      return Promise.reject(
-        new Error(
-          `[@octokit/graphql] "${key}" cannot be used as variable name`
-        )
-      );
+    let word = "";
+    let quote2 = null;
+    let backslash = false;
+    for (; ; ) {
+      if (!backslash) {
+        const start = i;
+        if (quote2 === null) {
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === 92 || isSeparator(separators, code)) break;
+            if (unquote && (code === 34 || code === 39)) break;
+          }
+        } else {
+          const q = quote2.charCodeAt(0);
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === q || code === 92) break;
+          }
+        }
+        if (i > start) word += input.slice(start, i);
+      }
+      const c = input[i];
+      if (backslash) {
+        if (c === void 0) {
+          if (flags & EXTRACT_UNESCAPE_RELAX && (quote2 === null || flags & EXTRACT_RELAX))
+            return this.found(word + "\\", -1);
+          if (flags & EXTRACT_RELAX) return this.found(word, -1);
+          return "error";
+        }
+        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
+          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
+          if (u) {
+            word += u.char;
+            i += u.length - 1;
+          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
+            word += c;
+          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
+          else return "error";
+        } else word += c;
+        backslash = false;
+        i++;
+        continue;
+      }
+      if (quote2 !== null) {
+        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
+        i++;
+        if (c === quote2) quote2 = null;
+        else backslash = true;
+        continue;
+      }
+      if (c === void 0) return this.found(word, -1);
+      i++;
+      if ((c === '"' || c === "'") && unquote) quote2 = c;
+      else if (c === "\\") backslash = true;
+      else {
+        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
+        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
+        return this.found(word, i >= n ? -1 : i);
+      }
     }
   }
-  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
-  const requestOptions = Object.keys(
-    parsedOptions
-  ).reduce((result, key) => {
-    if (NON_VARIABLE_OPTIONS.includes(key)) {
-      result[key] = parsedOptions[key];
+  /**
+   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
+   * whatever the other flags, a word is then just a run of other characters, and this scans it with
+   * fewer checks per character.
+   */
+  readPlain() {
+    const input = this.input;
+    const n = input.length;
+    let i = this.pos;
+    if (i < 0) return "end";
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    if (i >= n) return "end";
+    const start = i;
+    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
+    const word = input.slice(start, i);
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    return this.found(word, i >= n ? -1 : i);
+  }
+  found(word, pos) {
+    this.word = word;
+    this.pos = pos;
+    return "word";
+  }
+};
+var END_STEP = Object.freeze({ kind: "end" });
+var ERROR_STEP = Object.freeze({ kind: "error" });
+function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
+  const reader = new WordReader(input);
+  const kind = reader.read(flags, separators);
+  if (kind === "end") return END_STEP;
+  if (kind === "error") return ERROR_STEP;
+  return { kind: "word", word: reader.word, rest: reader.rest() };
+}
+function isWhitespaceCode(code) {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+function isSeparator(separators, code) {
+  if (separators === WHITESPACE) return isWhitespaceCode(code);
+  return separators.indexOf(String.fromCharCode(code)) >= 0;
+}
+function extractAllWords(value, flags) {
+  const words = [];
+  const reader = new WordReader(value);
+  for (; ; ) {
+    const kind = reader.read(flags);
+    if (kind === "end") break;
+    if (kind === "error") return { words, invalid: true };
+    words.push(reader.word);
+  }
+  return { words, invalid: false };
+}
+function extractWords(value, unquote) {
+  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
+}
+function hasValidCEscapes(s) {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] !== "\\") continue;
+    const u = cunescapeOne(s, i + 1, true);
+    if (!u) return false;
+    i += u.length;
+  }
+  return true;
+}
+
+// src/core/security/errno-names.ts
+var ERRNO_NAMES = new Set(
+  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP EWOULDBLOCK ENOMSG EIDRM ECHRNG EL2NSYNC EL3HLT EL3RST ELNRNG EUNATCH ENOCSI EL2HLT EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT EDEADLOCK EBFONT ENOSTR ENODATA ETIME ENOSR ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG EOVERFLOW ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ ERESTART ESTRPIPE EUSERS ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP ENOTSUP EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY EINPROGRESS ESTALE EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE ECANCELED ENOKEY EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL EHWPOISON".split(" ")
+);
+
+// src/core/security/exec-command.ts
+function isSafeString(s) {
+  return !/[\x01-\x1f"'\\\x7f]/.test(s);
+}
+function extractExecWord(reader, messages, rvalue) {
+  const kind = reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+  if (kind !== "error") return kind;
+  if (reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX) === "word") {
+    messages.push({ severity: "warning", message: `Ignoring unknown escape sequences: "${reader.word}"` });
+    return "word";
+  }
+  messages.push({ severity: "error", message: `Unbalanced quoting, ignoring: "${rvalue}"` });
+  return "error";
+}
+function expandWord(text2, options) {
+  return text2.indexOf("%") < 0 ? void 0 : options.expand(text2);
+}
+function isValidExecutablePath(path) {
+  return path.length <= SHORT_PATH_UNITS || isValidPath(path);
+}
+var SHORT_PATH_UNITS = Math.floor(255 / 3);
+function refuse(result, ignore, what, detail) {
+  result.messages.push({
+    severity: ignore ? "warning" : "error",
+    message: `${what}${ignore ? ", ignoring" : ""}: ${detail}`
+  });
+  result.fatal = !ignore;
+  return result;
+}
+function isLoneAt(input, at) {
+  return at === input.length || isWhitespaceCode(input.charCodeAt(at));
+}
+var SPECIAL_CHARACTERS = /["'\\%;]/;
+function parseExecLine(rvalue, options) {
+  const result = { commands: 0, fatal: false, messages: [], doubleBang: 0 };
+  const { messages } = result;
+  const reader = new WordReader(rvalue);
+  const plain = !SPECIAL_CHARACTERS.test(rvalue);
+  let semicolon;
+  do {
+    semicolon = false;
+    const first = plain ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
+    if (first !== "word") return result;
+    if (reader.word === ";") {
+      semicolon = true;
+      continue;
+    }
+    let ignore = false;
+    let separateArgv0 = false;
+    let noEnvExpand = false;
+    let privileged = "";
+    let viaShell = false;
+    let f = reader.word;
+    for (; ; f = f.slice(1)) {
+      const c = f[0];
+      if (c === "-" && !ignore) ignore = true;
+      else if (c === "@" && !separateArgv0) separateArgv0 = true;
+      else if (c === ":" && !noEnvExpand) noEnvExpand = true;
+      else if (c === "+" && privileged === "") privileged = "+";
+      else if (c === "!" && privileged === "") privileged = "!";
+      else if (c === "!" && privileged === "!") privileged = "!!";
+      else if (c === "|" && options.extraPrefixes.includes("|") && !viaShell) viaShell = true;
+      else break;
+    }
+    if (privileged === "!!") result.doubleBang++;
+    const expanded = plain ? void 0 : expandWord(f, options);
+    if (expanded !== void 0 && !expanded.ok)
+      return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
+    const path = expanded === void 0 ? f : expanded.value;
+    if (!viaShell) {
+      if (path === "") return refuse(result, ignore, "Empty path in command line", `'${rvalue}'`);
+      if (!isSafeString(path))
+        return refuse(result, ignore, "Executable name contains special characters", path);
+      if (path.endsWith("/")) return refuse(result, ignore, "Executable path specifies a directory", path);
+      if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
+        return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
+    }
+    if (plain) {
+      if (separateArgv0 && !reader.hasRest())
+        return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
+      result.commands++;
       return result;
     }
-    if (!result.variables) {
-      result.variables = {};
-    }
-    result.variables[key] = parsedOptions[key];
-    return result;
-  }, {});
-  const baseUrl2 = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
-  if (GHES_V3_SUFFIX_REGEX.test(baseUrl2)) {
-    requestOptions.url = baseUrl2.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
-  }
-  return request2(requestOptions).then((response) => {
-    if (response.data.errors) {
-      const headers = {};
-      for (const key of Object.keys(response.headers)) {
-        headers[key] = response.headers[key];
+    let argc = separateArgv0 ? 0 : 1;
+    while (reader.hasRest()) {
+      const at = reader.pos;
+      const c = rvalue.charCodeAt(at);
+      if (c === 59 && isLoneAt(rvalue, at + 1)) {
+        reader.pos = skipWhitespace(rvalue, at + 1);
+        semicolon = true;
+        break;
       }
-      throw new GraphqlResponseError(
-        requestOptions,
-        headers,
-        response.data
-      );
+      if (c === 92 && rvalue.charCodeAt(at + 1) === 59 && isLoneAt(rvalue, at + 2)) {
+        reader.pos = skipWhitespace(rvalue, at + 2);
+        argc++;
+        continue;
+      }
+      const end = plainWordEnd(rvalue, at);
+      if (end >= 0) {
+        reader.pos = skipWhitespace(rvalue, end);
+        argc++;
+        continue;
+      }
+      const kind = extractExecWord(reader, messages, rvalue);
+      if (kind === "end") break;
+      if (kind === "error") {
+        result.fatal = !ignore;
+        return result;
+      }
+      const word = reader.word;
+      const r = expandWord(word, options);
+      if (r !== void 0 && !r.ok)
+        return refuse(result, ignore, `Failed to resolve unit specifiers in ${word}`, "unknown specifier");
+      argc++;
     }
-    return response.data.data;
-  });
+    if (argc === 0) return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
+    result.commands++;
+  } while (semicolon);
+  return result;
 }
-function withDefaults3(request2, newDefaults) {
-  const newRequest = request2.defaults(newDefaults);
-  const newApi = (query, options) => {
-    return graphql(newRequest, query, options);
-  };
-  return Object.assign(newApi, {
-    defaults: withDefaults3.bind(null, newRequest),
-    endpoint: newRequest.endpoint
-  });
+function plainWordEnd(s, at) {
+  for (let i = at; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isWhitespaceCode(c)) return i;
+    if (c === 34 || c === 39 || c === 92 || c === 37) return -1;
+  }
+  return s.length;
 }
-var graphql2 = withDefaults3(request, {
-  headers: {
-    "user-agent": `octokit-graphql.js/${VERSION3} ${getUserAgent()}`
-  },
-  method: "POST",
-  url: "/graphql"
-});
-function withCustomRequest(customRequest) {
-  return withDefaults3(customRequest, {
-    method: "POST",
-    url: "/graphql"
-  });
+function skipWhitespace(s, from) {
+  let i = from;
+  while (i < s.length && isWhitespaceCode(s.charCodeAt(i))) i++;
+  return i;
 }
 
-// node_modules/@octokit/auth-token/dist-bundle/index.js
-var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
-var isJWT = jwtRE.test.bind(jwtRE);
-async function auth(token) {
-  const isApp = isJWT(token);
-  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
-  const isUserToServer = token.startsWith("ghu_");
-  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
-  return {
-    type: "token",
-    token,
-    tokenType
-  };
+// src/core/security/credentials.ts
+function isValidCredentialName(s) {
+  return isValidFilename(s) && !/[\x00-\x1f\x7f-\uffff:]/.test(s) && s.length <= 255;
 }
-function withAuthorizationPrefix(token) {
-  if (token.split(/\./).length === 3) {
-    return `bearer ${token}`;
+function isValidBase64(s) {
+  const chars = [...s].filter((c) => !" 	\n\r".includes(c));
+  const value = (c) => c === void 0 ? void 0 : c === "=" ? "pad" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) >= 0 ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) : -1;
+  for (let i = 0; i < chars.length; i += 4) {
+    const [a, b, c, d2] = [0, 1, 2, 3].map((k) => value(chars[i + k]));
+    if (a === void 0) break;
+    if (a === -1 || b === -1 || c === -1 || d2 === -1) return false;
+    if (b === void 0 || c === void 0 || d2 === void 0) return false;
+    if (a === "pad" || b === "pad") return false;
+    const last = i + 4 >= chars.length;
+    if (c === "pad") {
+      if (d2 !== "pad" || b & 15 || !last) return false;
+      break;
+    }
+    if (d2 === "pad") {
+      if (c & 3 || !last) return false;
+      break;
+    }
   }
-  return `token ${token}`;
+  return true;
 }
-async function hook(token, request2, route, parameters) {
-  const endpoint2 = request2.endpoint.merge(
-    route,
-    parameters
-  );
-  endpoint2.headers.authorization = withAuthorizationPrefix(token);
-  return request2(endpoint2);
+function applyLoadCredential(map, value, encrypted, expand3) {
+  if (value === "") {
+    map.clear();
+    return { ok: true };
+  }
+  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
+  if (first.kind !== "word") return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
+  const id = expand3(first.word);
+  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
+  if (!isValidCredentialName(id.value))
+    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
+  const rest = first.rest ?? "";
+  if (rest !== "") {
+    const source = expand3(rest);
+    if (!source.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${rest}", ignoring` };
+    const q = source.value;
+    if (q.startsWith("/") ? !isNormalizedPath(q) : !isValidCredentialName(q))
+      return { ok: false, message: `Credential source "${q}" not valid, ignoring.` };
+  }
+  map.set(id.value, encrypted);
+  return { ok: true };
 }
-var createTokenAuth = function createTokenAuth2(token) {
-  if (!token) {
-    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+function applySetCredential(map, value, encrypted, expand3) {
+  if (value === "") {
+    map.clear();
+    return { ok: true };
   }
-  if (typeof token !== "string") {
-    throw new Error(
-      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
-    );
-  }
-  token = token.replace(/^(token|bearer) +/i, "");
-  return Object.assign(auth.bind(null, token), {
-    hook: hook.bind(null, token)
-  });
-};
-
-// node_modules/@octokit/core/dist-src/version.js
-var VERSION4 = "7.0.8";
-
-// node_modules/@octokit/core/dist-src/index.js
-var noop2 = () => {
-};
-var consoleWarn = console.warn.bind(console);
-var consoleError = console.error.bind(console);
-function createLogger(logger = {}) {
-  if (typeof logger.debug !== "function") {
-    logger.debug = noop2;
-  }
-  if (typeof logger.info !== "function") {
-    logger.info = noop2;
-  }
-  if (typeof logger.warn !== "function") {
-    logger.warn = consoleWarn;
-  }
-  if (typeof logger.error !== "function") {
-    logger.error = consoleError;
-  }
-  return logger;
-}
-var userAgentTrail = `octokit-core.js/${VERSION4} ${getUserAgent()}`;
-var Octokit = class {
-  static VERSION = VERSION4;
-  static defaults(defaults2) {
-    const OctokitWithDefaults = class extends this {
-      constructor(...args) {
-        const options = args[0] || {};
-        if (typeof defaults2 === "function") {
-          super(defaults2(options));
-          return;
-        }
-        super(
-          Object.assign(
-            {},
-            defaults2,
-            options,
-            options.userAgent && defaults2.userAgent ? {
-              userAgent: `${options.userAgent} ${defaults2.userAgent}`
-            } : null
-          )
-        );
-      }
-    };
-    return OctokitWithDefaults;
-  }
-  static plugins = [];
-  /**
-   * Attach a plugin (or many) to your Octokit instance.
-   *
-   * @example
-   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
-   */
-  static plugin(...newPlugins) {
-    const currentPlugins = this.plugins;
-    const NewOctokit = class extends this {
-      static plugins = currentPlugins.concat(
-        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
-      );
-    };
-    return NewOctokit;
-  }
-  constructor(options = {}) {
-    const hook2 = new before_after_hook_default.Collection();
-    const requestDefaults = {
-      baseUrl: request.endpoint.DEFAULTS.baseUrl,
-      headers: {},
-      request: Object.assign({}, options.request, {
-        // @ts-ignore internal usage only, no need to type
-        hook: hook2.bind(null, "request")
-      }),
-      mediaType: {
-        previews: [],
-        format: ""
-      }
-    };
-    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
-    if (options.baseUrl) {
-      requestDefaults.baseUrl = options.baseUrl;
-    }
-    if (options.previews) {
-      requestDefaults.mediaType.previews = options.previews;
-    }
-    if (options.timeZone) {
-      requestDefaults.headers["time-zone"] = options.timeZone;
-    }
-    this.request = request.defaults(requestDefaults);
-    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
-    this.log = createLogger(options.log);
-    this.hook = hook2;
-    if (!options.authStrategy) {
-      if (!options.auth) {
-        this.auth = async () => ({
-          type: "unauthenticated"
-        });
-      } else {
-        const auth2 = createTokenAuth(options.auth);
-        hook2.wrap("request", auth2.hook);
-        this.auth = auth2;
-      }
-    } else {
-      const { authStrategy, ...otherOptions } = options;
-      const auth2 = authStrategy(
-        Object.assign(
-          {
-            request: this.request,
-            log: this.log,
-            // we pass the current octokit instance as well as its constructor options
-            // to allow for authentication strategies that return a new octokit instance
-            // that shares the same internal state as the current one. The original
-            // requirement for this was the "event-octokit" authentication strategy
-            // of https://github.com/probot/octokit-auth-probot.
-            octokit: this,
-            octokitOptions: otherOptions
-          },
-          options.auth
-        )
-      );
-      hook2.wrap("request", auth2.hook);
-      this.auth = auth2;
-    }
-    const classConstructor = this.constructor;
-    for (let i = 0; i < classConstructor.plugins.length; ++i) {
-      Object.assign(this, classConstructor.plugins[i](this, options));
-    }
-  }
-  // assigned during constructor
-  request;
-  graphql;
-  log;
-  hook;
-  // TODO: type `octokit.auth` based on passed options.authStrategy
-  auth;
-};
-
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
-var VERSION5 = "17.0.0";
-
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
-var Endpoints = {
-  actions: {
-    addCustomLabelsToSelfHostedRunnerForOrg: [
-      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    addCustomLabelsToSelfHostedRunnerForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    addRepoAccessToSelfHostedRunnerGroupInOrg: [
-      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    approveWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
-    ],
-    cancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
-    ],
-    createEnvironmentVariable: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
-    createOrUpdateEnvironmentSecret: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
-    createRegistrationTokenForOrg: [
-      "POST /orgs/{org}/actions/runners/registration-token"
-    ],
-    createRegistrationTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
-    ],
-    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
-    createRemoveTokenForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
-    ],
-    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
-    createWorkflowDispatch: [
-      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
-    ],
-    deleteActionsCacheById: [
-      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
-    ],
-    deleteActionsCacheByKey: [
-      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
-    ],
-    deleteArtifact: [
-      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
-    ],
-    deleteCustomImageFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    deleteCustomImageVersionFromOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    deleteEnvironmentSecret: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    deleteEnvironmentVariable: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    deleteHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
-    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
-    ],
-    deleteRepoVariable: [
-      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
-    ],
-    deleteSelfHostedRunnerFromOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}"
-    ],
-    deleteSelfHostedRunnerFromRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    deleteWorkflowRunLogs: [
-      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    disableSelectedRepositoryGithubActionsOrganization: [
-      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    disableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
-    ],
-    downloadArtifact: [
-      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
-    ],
-    downloadJobLogsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
-    ],
-    downloadWorkflowRunAttemptLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
-    ],
-    downloadWorkflowRunLogs: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
-    ],
-    enableSelectedRepositoryGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
-    ],
-    enableWorkflow: [
-      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
-    ],
-    forceCancelWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
-    ],
-    generateRunnerJitconfigForOrg: [
-      "POST /orgs/{org}/actions/runners/generate-jitconfig"
-    ],
-    generateRunnerJitconfigForRepo: [
-      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
-    ],
-    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
-    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
-    getActionsCacheUsageByRepoForOrg: [
-      "GET /orgs/{org}/actions/cache/usage-by-repository"
-    ],
-    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
-    getAllowedActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    getAllowedActionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
-    getCustomImageForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
-    ],
-    getCustomImageVersionForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
-    ],
-    getCustomOidcSubClaimForRepo: [
-      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    getEnvironmentPublicKey: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
-    ],
-    getEnvironmentSecret: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
-    ],
-    getEnvironmentVariable: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/workflow"
-    ],
-    getGithubActionsDefaultWorkflowPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    getGithubActionsPermissionsOrganization: [
-      "GET /orgs/{org}/actions/permissions"
-    ],
-    getGithubActionsPermissionsRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions"
-    ],
-    getHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    getHostedRunnersGithubOwnedImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
-    ],
-    getHostedRunnersLimitsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/limits"
-    ],
-    getHostedRunnersMachineSpecsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
-    ],
-    getHostedRunnersPartnerImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/partner"
-    ],
-    getHostedRunnersPlatformsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/platforms"
-    ],
-    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
-    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
-    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
-    getPendingDeploymentsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    getRepoPermissions: [
-      "GET /repos/{owner}/{repo}/actions/permissions",
-      {},
-      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
-    ],
-    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
-    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
-    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
-    getReviewsForRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
-    ],
-    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
-    getSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
-    ],
-    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
-    getWorkflowAccessToRepository: [
-      "GET /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
-    getWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
-    ],
-    getWorkflowRunUsage: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
-    ],
-    getWorkflowUsage: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
-    ],
-    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
-    listCustomImageVersionsForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
-    ],
-    listCustomImagesForOrg: [
-      "GET /orgs/{org}/actions/hosted-runners/images/custom"
-    ],
-    listEnvironmentSecrets: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
-    ],
-    listEnvironmentVariables: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
-    ],
-    listGithubHostedRunnersInGroupForOrg: [
-      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
-    ],
-    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
-    listJobsForWorkflowRun: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
-    ],
-    listJobsForWorkflowRunAttempt: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
-    ],
-    listLabelsForSelfHostedRunnerForOrg: [
-      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    listLabelsForSelfHostedRunnerForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
-    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
-    listRepoOrganizationSecrets: [
-      "GET /repos/{owner}/{repo}/actions/organization-secrets"
-    ],
-    listRepoOrganizationVariables: [
-      "GET /repos/{owner}/{repo}/actions/organization-variables"
-    ],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
-    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
-    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
-    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
-    listRunnerApplicationsForRepo: [
-      "GET /repos/{owner}/{repo}/actions/runners/downloads"
-    ],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    listSelectedReposForOrgVariable: [
-      "GET /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    listSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "GET /orgs/{org}/actions/permissions/repositories"
-    ],
-    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
-    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
-    listWorkflowRunArtifacts: [
-      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
-    ],
-    listWorkflowRuns: [
-      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
-    ],
-    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
-    reRunJobForWorkflowRun: [
-      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
-    ],
-    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
-    reRunWorkflowFailedJobs: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForOrg: [
-      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeCustomLabelFromSelfHostedRunnerForRepo: [
-      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgVariable: [
-      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
-    ],
-    reviewCustomGatesForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
-    ],
-    reviewPendingDeploymentsForRun: [
-      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
-    ],
-    setAllowedActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/selected-actions"
-    ],
-    setAllowedActionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
-    ],
-    setCustomLabelsForSelfHostedRunnerForOrg: [
-      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomLabelsForSelfHostedRunnerForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
-    ],
-    setCustomOidcSubClaimForRepo: [
-      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/workflow"
-    ],
-    setGithubActionsDefaultWorkflowPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
-    ],
-    setGithubActionsPermissionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions"
-    ],
-    setGithubActionsPermissionsRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgVariable: [
-      "PUT /orgs/{org}/actions/variables/{name}/repositories"
-    ],
-    setSelectedRepositoriesEnabledGithubActionsOrganization: [
-      "PUT /orgs/{org}/actions/permissions/repositories"
-    ],
-    setWorkflowAccessToRepository: [
-      "PUT /repos/{owner}/{repo}/actions/permissions/access"
-    ],
-    updateEnvironmentVariable: [
-      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
-    ],
-    updateHostedRunnerForOrg: [
-      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
-    ],
-    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
-    updateRepoVariable: [
-      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
-    ]
-  },
-  activity: {
-    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
-    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
-    deleteThreadSubscription: [
-      "DELETE /notifications/threads/{thread_id}/subscription"
-    ],
-    getFeeds: ["GET /feeds"],
-    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
-    getThread: ["GET /notifications/threads/{thread_id}"],
-    getThreadSubscriptionForAuthenticatedUser: [
-      "GET /notifications/threads/{thread_id}/subscription"
-    ],
-    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
-    listNotificationsForAuthenticatedUser: ["GET /notifications"],
-    listOrgEventsForAuthenticatedUser: [
-      "GET /users/{username}/events/orgs/{org}"
-    ],
-    listPublicEvents: ["GET /events"],
-    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
-    listPublicEventsForUser: ["GET /users/{username}/events/public"],
-    listPublicOrgEvents: ["GET /orgs/{org}/events"],
-    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
-    listReceivedPublicEventsForUser: [
-      "GET /users/{username}/received_events/public"
-    ],
-    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
-    listRepoNotificationsForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/notifications"
-    ],
-    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
-    listReposStarredByUser: ["GET /users/{username}/starred"],
-    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
-    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
-    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
-    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
-    markNotificationsAsRead: ["PUT /notifications"],
-    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
-    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
-    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
-    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
-    setThreadSubscription: [
-      "PUT /notifications/threads/{thread_id}/subscription"
-    ],
-    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
-    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
-  },
-  apps: {
-    addRepoToInstallation: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
-    ],
-    addRepoToInstallationForAuthenticatedUser: [
-      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    checkToken: ["POST /applications/{client_id}/token"],
-    createFromManifest: ["POST /app-manifests/{code}/conversions"],
-    createInstallationAccessToken: [
-      "POST /app/installations/{installation_id}/access_tokens"
-    ],
-    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
-    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
-    deleteToken: ["DELETE /applications/{client_id}/token"],
-    getAuthenticated: ["GET /app"],
-    getBySlug: ["GET /apps/{app_slug}"],
-    getInstallation: ["GET /app/installations/{installation_id}"],
-    getOrgInstallation: ["GET /orgs/{org}/installation"],
-    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
-    getSubscriptionPlanForAccount: [
-      "GET /marketplace_listing/accounts/{account_id}"
-    ],
-    getSubscriptionPlanForAccountStubbed: [
-      "GET /marketplace_listing/stubbed/accounts/{account_id}"
-    ],
-    getUserInstallation: ["GET /users/{username}/installation"],
-    getWebhookConfigForApp: ["GET /app/hook/config"],
-    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
-    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
-    listAccountsForPlanStubbed: [
-      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
-    ],
-    listInstallationReposForAuthenticatedUser: [
-      "GET /user/installations/{installation_id}/repositories"
-    ],
-    listInstallationRequestsForAuthenticatedApp: [
-      "GET /app/installation-requests"
-    ],
-    listInstallations: ["GET /app/installations"],
-    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
-    listPlans: ["GET /marketplace_listing/plans"],
-    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
-    listReposAccessibleToInstallation: ["GET /installation/repositories"],
-    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
-    listSubscriptionsForAuthenticatedUserStubbed: [
-      "GET /user/marketplace_purchases/stubbed"
-    ],
-    listWebhookDeliveries: ["GET /app/hook/deliveries"],
-    redeliverWebhookDelivery: [
-      "POST /app/hook/deliveries/{delivery_id}/attempts"
-    ],
-    removeRepoFromInstallation: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
-      {},
-      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
-    ],
-    removeRepoFromInstallationForAuthenticatedUser: [
-      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
-    ],
-    resetToken: ["PATCH /applications/{client_id}/token"],
-    revokeInstallationAccessToken: ["DELETE /installation/token"],
-    scopeToken: ["POST /applications/{client_id}/token/scoped"],
-    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
-    unsuspendInstallation: [
-      "DELETE /app/installations/{installation_id}/suspended"
-    ],
-    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
-  },
-  billing: {
-    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
-    getGithubActionsBillingUser: [
-      "GET /users/{username}/settings/billing/actions"
-    ],
-    getGithubBillingPremiumRequestUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingPremiumRequestUsageReportUser: [
-      "GET /users/{username}/settings/billing/premium_request/usage"
-    ],
-    getGithubBillingUsageReportOrg: [
-      "GET /organizations/{org}/settings/billing/usage"
-    ],
-    getGithubBillingUsageReportUser: [
-      "GET /users/{username}/settings/billing/usage"
-    ],
-    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
-    getGithubPackagesBillingUser: [
-      "GET /users/{username}/settings/billing/packages"
-    ],
-    getSharedStorageBillingOrg: [
-      "GET /orgs/{org}/settings/billing/shared-storage"
-    ],
-    getSharedStorageBillingUser: [
-      "GET /users/{username}/settings/billing/shared-storage"
-    ]
-  },
-  campaigns: {
-    createCampaign: ["POST /orgs/{org}/campaigns"],
-    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
-    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
-    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
-    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
-  },
-  checks: {
-    create: ["POST /repos/{owner}/{repo}/check-runs"],
-    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
-    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
-    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
-    listAnnotations: [
-      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
-    ],
-    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
-    listForSuite: [
-      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
-    ],
-    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
-    rerequestRun: [
-      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
-    ],
-    rerequestSuite: [
-      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
-    ],
-    setSuitesPreferences: [
-      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
-  },
-  codeScanning: {
-    commitAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
-    ],
-    createAutofix: [
-      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    createVariantAnalysis: [
-      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
-    ],
-    deleteAnalysis: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
-    ],
-    deleteCodeqlDatabase: [
-      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
-      {},
-      { renamedParameters: { alert_id: "alert_number" } }
-    ],
-    getAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
-    ],
-    getAutofix: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
-    ],
-    getCodeqlDatabase: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
-    ],
-    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
-    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
-    getVariantAnalysis: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
-    ],
-    getVariantAnalysisRepoTask: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
-    ],
-    listAlertInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
-    listAlertsInstances: [
-      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
-      {},
-      { renamed: ["codeScanning", "listAlertInstances"] }
-    ],
-    listCodeqlDatabases: [
-      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
-    ],
-    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
-    ],
-    updateDefaultSetup: [
-      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
-    ],
-    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
-  },
-  codeSecurity: {
-    attachConfiguration: [
-      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
-    ],
-    attachEnterpriseConfiguration: [
-      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
-    ],
-    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
-    createConfigurationForEnterprise: [
-      "POST /enterprises/{enterprise}/code-security/configurations"
-    ],
-    deleteConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    deleteConfigurationForEnterprise: [
-      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    detachConfiguration: [
-      "DELETE /orgs/{org}/code-security/configurations/detach"
-    ],
-    getConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    getConfigurationForRepository: [
-      "GET /repos/{owner}/{repo}/code-security-configuration"
-    ],
-    getConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations"
-    ],
-    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
-    getDefaultConfigurations: [
-      "GET /orgs/{org}/code-security/configurations/defaults"
-    ],
-    getDefaultConfigurationsForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
-    ],
-    getRepositoriesForConfiguration: [
-      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getRepositoriesForEnterpriseConfiguration: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
-    ],
-    getSingleConfigurationForEnterprise: [
-      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ],
-    setConfigurationAsDefault: [
-      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    setConfigurationAsDefaultForEnterprise: [
-      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
-    ],
-    updateConfiguration: [
-      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
-    ],
-    updateEnterpriseConfiguration: [
-      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
-    ]
-  },
-  codesOfConduct: {
-    getAllCodesOfConduct: ["GET /codes_of_conduct"],
-    getConductCode: ["GET /codes_of_conduct/{key}"]
-  },
-  codespaces: {
-    addRepositoryForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    checkPermissionsForDevcontainer: [
-      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
-    ],
-    codespaceMachinesForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/machines"
-    ],
-    createForAuthenticatedUser: ["POST /user/codespaces"],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    createOrUpdateSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}"
-    ],
-    createWithPrForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
-    ],
-    createWithRepoForAuthenticatedUser: [
-      "POST /repos/{owner}/{repo}/codespaces"
-    ],
-    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
-    deleteFromOrganization: [
-      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    deleteSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}"
-    ],
-    exportForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/exports"
-    ],
-    getCodespacesForUserInOrg: [
-      "GET /orgs/{org}/members/{username}/codespaces"
-    ],
-    getExportDetailsForAuthenticatedUser: [
-      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
-    ],
-    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
-    getPublicKeyForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/public-key"
-    ],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
-    ],
-    getSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}"
-    ],
-    listDevcontainersInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
-    ],
-    listForAuthenticatedUser: ["GET /user/codespaces"],
-    listInOrganization: [
-      "GET /orgs/{org}/codespaces",
-      {},
-      { renamedParameters: { org_id: "org" } }
-    ],
-    listInRepositoryForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces"
-    ],
-    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
-    listRepositoriesForSecretForAuthenticatedUser: [
-      "GET /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    preFlightWithRepoForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/new"
-    ],
-    publishForAuthenticatedUser: [
-      "POST /user/codespaces/{codespace_name}/publish"
-    ],
-    removeRepositoryForSecretForAuthenticatedUser: [
-      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repoMachinesForAuthenticatedUser: [
-      "GET /repos/{owner}/{repo}/codespaces/machines"
-    ],
-    setRepositoriesForSecretForAuthenticatedUser: [
-      "PUT /user/codespaces/secrets/{secret_name}/repositories"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
-    ],
-    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
-    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
-    stopInOrganization: [
-      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
-    ],
-    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
-  },
-  copilot: {
-    addCopilotSeatsForTeams: [
-      "POST /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    addCopilotSeatsForUsers: [
-      "POST /orgs/{org}/copilot/billing/selected_users"
-    ],
-    cancelCopilotSeatAssignmentForTeams: [
-      "DELETE /orgs/{org}/copilot/billing/selected_teams"
-    ],
-    cancelCopilotSeatAssignmentForUsers: [
-      "DELETE /orgs/{org}/copilot/billing/selected_users"
-    ],
-    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
-    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
-    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
-    getCopilotSeatDetailsForUser: [
-      "GET /orgs/{org}/members/{username}/copilot"
-    ],
-    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
-  },
-  credentials: { revoke: ["POST /credentials/revoke"] },
-  dependabot: {
-    addSelectedRepoToOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    createOrUpdateOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
-    ],
-    createOrUpdateRepoSecret: [
-      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
-    deleteRepoSecret: [
-      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
-    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
-    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
-    getRepoPublicKey: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
-    ],
-    getRepoSecret: [
-      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
-    ],
-    listAlertsForEnterprise: [
-      "GET /enterprises/{enterprise}/dependabot/alerts"
-    ],
-    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
-    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
-    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
-    listSelectedReposForOrgSecret: [
-      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    removeSelectedRepoFromOrgSecret: [
-      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
-    ],
-    repositoryAccessForOrg: [
-      "GET /organizations/{org}/dependabot/repository-access"
-    ],
-    setRepositoryAccessDefaultLevel: [
-      "PUT /organizations/{org}/dependabot/repository-access/default-level"
-    ],
-    setSelectedReposForOrgSecret: [
-      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
-    ],
-    updateRepositoryAccessForOrg: [
-      "PATCH /organizations/{org}/dependabot/repository-access"
-    ]
-  },
-  dependencyGraph: {
-    createRepositorySnapshot: [
-      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
-    ],
-    diffRange: [
-      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
-    ],
-    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
-  },
-  emojis: { get: ["GET /emojis"] },
-  enterpriseTeamMemberships: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
-    ],
-    get: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ],
-    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
-    remove: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
-    ]
-  },
-  enterpriseTeamOrganizations: {
-    add: [
-      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    bulkAdd: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
-    ],
-    bulkRemove: [
-      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
-    ],
-    delete: [
-      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignment: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
-    ],
-    getAssignments: [
-      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
-    ]
-  },
-  enterpriseTeams: {
-    create: ["POST /enterprises/{enterprise}/teams"],
-    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
-    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
-    list: ["GET /enterprises/{enterprise}/teams"],
-    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
-  },
-  gists: {
-    checkIsStarred: ["GET /gists/{gist_id}/star"],
-    create: ["POST /gists"],
-    createComment: ["POST /gists/{gist_id}/comments"],
-    delete: ["DELETE /gists/{gist_id}"],
-    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
-    fork: ["POST /gists/{gist_id}/forks"],
-    get: ["GET /gists/{gist_id}"],
-    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
-    getRevision: ["GET /gists/{gist_id}/{sha}"],
-    list: ["GET /gists"],
-    listComments: ["GET /gists/{gist_id}/comments"],
-    listCommits: ["GET /gists/{gist_id}/commits"],
-    listForUser: ["GET /users/{username}/gists"],
-    listForks: ["GET /gists/{gist_id}/forks"],
-    listPublic: ["GET /gists/public"],
-    listStarred: ["GET /gists/starred"],
-    star: ["PUT /gists/{gist_id}/star"],
-    unstar: ["DELETE /gists/{gist_id}/star"],
-    update: ["PATCH /gists/{gist_id}"],
-    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
-  },
-  git: {
-    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
-    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
-    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
-    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
-    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
-    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
-    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
-    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
-    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
-    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
-    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
-    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
-    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
-  },
-  gitignore: {
-    getAllTemplates: ["GET /gitignore/templates"],
-    getTemplate: ["GET /gitignore/templates/{name}"]
-  },
-  hostedCompute: {
-    createNetworkConfigurationForOrg: [
-      "POST /orgs/{org}/settings/network-configurations"
-    ],
-    deleteNetworkConfigurationFromOrg: [
-      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkConfigurationForOrg: [
-      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ],
-    getNetworkSettingsForOrg: [
-      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
-    ],
-    listNetworkConfigurationsForOrg: [
-      "GET /orgs/{org}/settings/network-configurations"
-    ],
-    updateNetworkConfigurationForOrg: [
-      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
-    ]
-  },
-  interactions: {
-    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
-    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
-    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
-    getRestrictionsForYourPublicRepos: [
-      "GET /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
-    ],
-    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
-    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
-    removeRestrictionsForRepo: [
-      "DELETE /repos/{owner}/{repo}/interaction-limits"
-    ],
-    removeRestrictionsForYourPublicRepos: [
-      "DELETE /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
-    ],
-    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
-    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
-    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
-    setRestrictionsForYourPublicRepos: [
-      "PUT /user/interaction-limits",
-      {},
-      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
-    ]
-  },
-  issues: {
-    addAssignees: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    addBlockedByDependency: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    addSubIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
-    checkUserCanBeAssignedToIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
-    ],
-    create: ["POST /repos/{owner}/{repo}/issues"],
-    createComment: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
-    ],
-    createLabel: ["POST /repos/{owner}/{repo}/labels"],
-    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
-    deleteComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
-    ],
-    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
-    deleteMilestone: [
-      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ],
-    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
-    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
-    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
-    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
-    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
-    list: ["GET /issues"],
-    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
-    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
-    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
-    listDependenciesBlockedBy: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
-    ],
-    listDependenciesBlocking: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
-    ],
-    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
-    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
-    listEventsForTimeline: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
-    ],
-    listForAuthenticatedUser: ["GET /user/issues"],
-    listForOrg: ["GET /orgs/{org}/issues"],
-    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
-    listLabelsForMilestone: [
-      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
-    ],
-    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
-    listLabelsOnIssue: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
-    listSubIssues: [
-      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
-    ],
-    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    removeAllLabels: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
-    ],
-    removeAssignees: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
-    ],
-    removeDependencyBlockedBy: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
-    ],
-    removeLabel: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
-    ],
-    removeSubIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
-    ],
-    reprioritizeSubIssue: [
-      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
-    ],
-    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
-    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
-    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
-    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
-    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
-    updateMilestone: [
-      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
-    ]
-  },
-  licenses: {
-    get: ["GET /licenses/{license}"],
-    getAllCommonlyUsed: ["GET /licenses"],
-    getForRepo: ["GET /repos/{owner}/{repo}/license"]
-  },
-  markdown: {
-    render: ["POST /markdown"],
-    renderRaw: [
-      "POST /markdown/raw",
-      { headers: { "content-type": "text/plain; charset=utf-8" } }
-    ]
-  },
-  meta: {
-    get: ["GET /meta"],
-    getAllVersions: ["GET /versions"],
-    getOctocat: ["GET /octocat"],
-    getZen: ["GET /zen"],
-    root: ["GET /"]
-  },
-  migrations: {
-    deleteArchiveForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/archive"
-    ],
-    deleteArchiveForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    downloadArchiveForOrg: [
-      "GET /orgs/{org}/migrations/{migration_id}/archive"
-    ],
-    getArchiveForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/archive"
-    ],
-    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
-    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
-    listForAuthenticatedUser: ["GET /user/migrations"],
-    listForOrg: ["GET /orgs/{org}/migrations"],
-    listReposForAuthenticatedUser: [
-      "GET /user/migrations/{migration_id}/repositories"
-    ],
-    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
-    listReposForUser: [
-      "GET /user/migrations/{migration_id}/repositories",
-      {},
-      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
-    ],
-    startForAuthenticatedUser: ["POST /user/migrations"],
-    startForOrg: ["POST /orgs/{org}/migrations"],
-    unlockRepoForAuthenticatedUser: [
-      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
-    ],
-    unlockRepoForOrg: [
-      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
-    ]
-  },
-  oidc: {
-    getOidcCustomSubTemplateForOrg: [
-      "GET /orgs/{org}/actions/oidc/customization/sub"
-    ],
-    updateOidcCustomSubTemplateForOrg: [
-      "PUT /orgs/{org}/actions/oidc/customization/sub"
-    ]
-  },
-  orgs: {
-    addSecurityManagerTeam: [
-      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
-      }
-    ],
-    assignTeamToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    assignUserToOrgRole: [
-      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
-    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
-    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
-    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
-    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
-    convertMemberToOutsideCollaborator: [
-      "PUT /orgs/{org}/outside_collaborators/{username}"
-    ],
-    createArtifactStorageRecord: [
-      "POST /orgs/{org}/artifacts/metadata/storage-record"
-    ],
-    createInvitation: ["POST /orgs/{org}/invitations"],
-    createIssueType: ["POST /orgs/{org}/issue-types"],
-    createWebhook: ["POST /orgs/{org}/hooks"],
-    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
-      "PATCH /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForOrgsGetOrganizationValues: [
-      "GET /organizations/{org}/org-properties/values"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
-      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
-      "PATCH /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposCreateOrUpdateOrganizationValues: [
-      "PATCH /orgs/{org}/properties/values"
-    ],
-    customPropertiesForReposDeleteOrganizationDefinition: [
-      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinition: [
-      "GET /orgs/{org}/properties/schema/{custom_property_name}"
-    ],
-    customPropertiesForReposGetOrganizationDefinitions: [
-      "GET /orgs/{org}/properties/schema"
-    ],
-    customPropertiesForReposGetOrganizationValues: [
-      "GET /orgs/{org}/properties/values"
-    ],
-    delete: ["DELETE /orgs/{org}"],
-    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
-    deleteAttestationsById: [
-      "DELETE /orgs/{org}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
-    ],
-    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
-    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
-    disableSelectedRepositoryImmutableReleasesOrganization: [
-      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    enableSelectedRepositoryImmutableReleasesOrganization: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
-    ],
-    get: ["GET /orgs/{org}"],
-    getImmutableReleasesSettings: [
-      "GET /orgs/{org}/settings/immutable-releases"
-    ],
-    getImmutableReleasesSettingsRepositories: [
-      "GET /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
-    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
-    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
-    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
-    getOrgRulesetVersion: [
-      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
-    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
-    getWebhookDelivery: [
-      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    list: ["GET /organizations"],
-    listAppInstallations: ["GET /orgs/{org}/installations"],
-    listArtifactStorageRecords: [
-      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
-    ],
-    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
-    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedUsers: ["GET /orgs/{org}/blocks"],
-    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
-    listForAuthenticatedUser: ["GET /user/orgs"],
-    listForUser: ["GET /users/{username}/orgs"],
-    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
-    listIssueTypes: ["GET /orgs/{org}/issue-types"],
-    listMembers: ["GET /orgs/{org}/members"],
-    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
-    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
-    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
-    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
-    listOrganizationFineGrainedPermissions: [
-      "GET /orgs/{org}/organization-fine-grained-permissions"
-    ],
-    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
-    listPatGrantRepositories: [
-      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
-    ],
-    listPatGrantRequestRepositories: [
-      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
-    ],
-    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
-    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
-    listPendingInvitations: ["GET /orgs/{org}/invitations"],
-    listPublicMembers: ["GET /orgs/{org}/public_members"],
-    listSecurityManagerTeams: [
-      "GET /orgs/{org}/security-managers",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
-      }
-    ],
-    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
-    listWebhooks: ["GET /orgs/{org}/hooks"],
-    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeMember: ["DELETE /orgs/{org}/members/{username}"],
-    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
-    removeOutsideCollaborator: [
-      "DELETE /orgs/{org}/outside_collaborators/{username}"
-    ],
-    removePublicMembershipForAuthenticatedUser: [
-      "DELETE /orgs/{org}/public_members/{username}"
-    ],
-    removeSecurityManagerTeam: [
-      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
-      {},
-      {
-        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
-      }
-    ],
-    reviewPatGrantRequest: [
-      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
-    ],
-    reviewPatGrantRequestsInBulk: [
-      "POST /orgs/{org}/personal-access-token-requests"
-    ],
-    revokeAllOrgRolesTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
-    ],
-    revokeAllOrgRolesUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}"
-    ],
-    revokeOrgRoleTeam: [
-      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
-    ],
-    revokeOrgRoleUser: [
-      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
-    ],
-    setImmutableReleasesSettings: [
-      "PUT /orgs/{org}/settings/immutable-releases"
-    ],
-    setImmutableReleasesSettingsRepositories: [
-      "PUT /orgs/{org}/settings/immutable-releases/repositories"
-    ],
-    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
-    setPublicMembershipForAuthenticatedUser: [
-      "PUT /orgs/{org}/public_members/{username}"
-    ],
-    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
-    update: ["PATCH /orgs/{org}"],
-    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
-    updateMembershipForAuthenticatedUser: [
-      "PATCH /user/memberships/orgs/{org}"
-    ],
-    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
-    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
-    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
-    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
-  },
-  packages: {
-    deletePackageForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    deletePackageVersionForAuthenticatedUser: [
-      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForOrg: [
-      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    deletePackageVersionForUser: [
-      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getAllPackageVersionsForAPackageOwnedByAnOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
-      {},
-      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
-    ],
-    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions",
-      {},
-      {
-        renamed: [
-          "packages",
-          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
-        ]
-      }
-    ],
-    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByOrg: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
-    ],
-    getAllPackageVersionsForPackageOwnedByUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
-    ],
-    getPackageForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}"
-    ],
-    getPackageForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}"
-    ],
-    getPackageForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}"
-    ],
-    getPackageVersionForAuthenticatedUser: [
-      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForOrganization: [
-      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    getPackageVersionForUser: [
-      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
-    ],
-    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
-      "GET /user/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForOrganization: [
-      "GET /orgs/{org}/docker/conflicts"
-    ],
-    listDockerMigrationConflictingPackagesForUser: [
-      "GET /users/{username}/docker/conflicts"
-    ],
-    listPackagesForAuthenticatedUser: ["GET /user/packages"],
-    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
-    listPackagesForUser: ["GET /users/{username}/packages"],
-    restorePackageForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
-    ],
-    restorePackageVersionForAuthenticatedUser: [
-      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForOrg: [
-      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ],
-    restorePackageVersionForUser: [
-      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
-    ]
-  },
-  privateRegistries: {
-    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
-    deleteOrgPrivateRegistry: [
-      "DELETE /orgs/{org}/private-registries/{secret_name}"
-    ],
-    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
-    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
-    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
-    updateOrgPrivateRegistry: [
-      "PATCH /orgs/{org}/private-registries/{secret_name}"
-    ]
-  },
-  projects: {
-    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
-    addItemForUser: [
-      "POST /users/{username}/projectsV2/{project_number}/items"
-    ],
-    deleteItemForOrg: [
-      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    deleteItemForUser: [
-      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    getFieldForOrg: [
-      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getFieldForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
-    ],
-    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
-    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
-    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
-    getUserItem: [
-      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
-    listFieldsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/fields"
-    ],
-    listForOrg: ["GET /orgs/{org}/projectsV2"],
-    listForUser: ["GET /users/{username}/projectsV2"],
-    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
-    listItemsForUser: [
-      "GET /users/{username}/projectsV2/{project_number}/items"
-    ],
-    updateItemForOrg: [
-      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
-    ],
-    updateItemForUser: [
-      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
-    ]
-  },
-  pulls: {
-    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    create: ["POST /repos/{owner}/{repo}/pulls"],
-    createReplyForReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
-    ],
-    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    createReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    deletePendingReview: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    deleteReviewComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ],
-    dismissReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
-    ],
-    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
-    getReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
-    list: ["GET /repos/{owner}/{repo}/pulls"],
-    listCommentsForReview: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
-    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
-    listRequestedReviewers: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    listReviewComments: [
-      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
-    ],
-    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
-    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
-    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
-    removeRequestedReviewers: [
-      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    requestReviewers: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
-    ],
-    submitReview: [
-      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
-    ],
-    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
-    updateBranch: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
-    ],
-    updateReview: [
-      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
-    ],
-    updateReviewComment: [
-      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
-    ]
-  },
-  rateLimit: { get: ["GET /rate_limit"] },
-  reactions: {
-    createForCommitComment: [
-      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    createForIssue: [
-      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
-    ],
-    createForIssueComment: [
-      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    createForPullRequestReviewComment: [
-      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    createForRelease: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    createForTeamDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    createForTeamDiscussionInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ],
-    deleteForCommitComment: [
-      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForIssue: [
-      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
-    ],
-    deleteForIssueComment: [
-      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForPullRequestComment: [
-      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
-    ],
-    deleteForRelease: [
-      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussion: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
-    ],
-    deleteForTeamDiscussionComment: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
-    ],
-    listForCommitComment: [
-      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
-    ],
-    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
-    listForIssueComment: [
-      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
-    ],
-    listForPullRequestReviewComment: [
-      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
-    ],
-    listForRelease: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
-    ],
-    listForTeamDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
-    ],
-    listForTeamDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
-    ]
-  },
-  repos: {
-    acceptInvitation: [
-      "PATCH /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
-    ],
-    acceptInvitationForAuthenticatedUser: [
-      "PATCH /user/repository_invitations/{invitation_id}"
-    ],
-    addAppAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
-    addStatusCheckContexts: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    addTeamAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    addUserAccessRestrictions: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    cancelPagesDeployment: [
-      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
-    ],
-    checkAutomatedSecurityFixes: [
-      "GET /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
-    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
-    checkPrivateVulnerabilityReporting: [
-      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    checkVulnerabilityAlerts: [
-      "GET /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
-    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
-    compareCommitsWithBasehead: [
-      "GET /repos/{owner}/{repo}/compare/{basehead}"
-    ],
-    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
-    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
-    createCommitComment: [
-      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    createCommitSignatureProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
-    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
-    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
-    createDeploymentBranchPolicy: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    createDeploymentProtectionRule: [
-      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    createDeploymentStatus: [
-      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
-    createForAuthenticatedUser: ["POST /user/repos"],
-    createFork: ["POST /repos/{owner}/{repo}/forks"],
-    createInOrg: ["POST /orgs/{org}/repos"],
-    createOrUpdateEnvironment: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
-    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
-    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
-    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
-    createRelease: ["POST /repos/{owner}/{repo}/releases"],
-    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
-    createUsingTemplate: [
-      "POST /repos/{template_owner}/{template_repo}/generate"
-    ],
-    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
-    customPropertiesForReposCreateOrUpdateRepositoryValues: [
-      "PATCH /repos/{owner}/{repo}/properties/values"
-    ],
-    customPropertiesForReposGetRepositoryValues: [
-      "GET /repos/{owner}/{repo}/properties/values"
-    ],
-    declineInvitation: [
-      "DELETE /user/repository_invitations/{invitation_id}",
-      {},
-      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
-    ],
-    declineInvitationForAuthenticatedUser: [
-      "DELETE /user/repository_invitations/{invitation_id}"
-    ],
-    delete: ["DELETE /repos/{owner}/{repo}"],
-    deleteAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    deleteAdminBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    deleteAnEnvironment: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    deleteBranchProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
-    deleteCommitSignatureProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
-    deleteDeployment: [
-      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
-    ],
-    deleteDeploymentBranchPolicy: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
-    deleteInvitation: [
-      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
-    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
-    deletePullRequestReviewProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
-    deleteReleaseAsset: [
-      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
-    disableAutomatedSecurityFixes: [
-      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    disableDeploymentProtectionRule: [
-      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    disableImmutableReleases: [
-      "DELETE /repos/{owner}/{repo}/immutable-releases"
-    ],
-    disablePrivateVulnerabilityReporting: [
-      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    disableVulnerabilityAlerts: [
-      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    downloadArchive: [
-      "GET /repos/{owner}/{repo}/zipball/{ref}",
-      {},
-      { renamed: ["repos", "downloadZipballArchive"] }
-    ],
-    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
-    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
-    enableAutomatedSecurityFixes: [
-      "PUT /repos/{owner}/{repo}/automated-security-fixes"
-    ],
-    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
-    enablePrivateVulnerabilityReporting: [
-      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
-    ],
-    enableVulnerabilityAlerts: [
-      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
-    ],
-    generateReleaseNotes: [
-      "POST /repos/{owner}/{repo}/releases/generate-notes"
-    ],
-    get: ["GET /repos/{owner}/{repo}"],
-    getAccessRestrictions: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
-    ],
-    getAdminBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    getAllDeploymentProtectionRules: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
-    ],
-    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
-    getAllStatusCheckContexts: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
-    ],
-    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
-    getAppsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
-    ],
-    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
-    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
-    getBranchProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
-    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
-    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
-    getCollaboratorPermissionLevel: [
-      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
-    ],
-    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
-    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
-    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
-    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
-    getCommitSignatureProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
-    ],
-    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
-    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
-    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
-    getCustomDeploymentProtectionRule: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
-    ],
-    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
-    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
-    getDeploymentBranchPolicy: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    getDeploymentStatus: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
-    ],
-    getEnvironment: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}"
-    ],
-    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
-    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
-    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
-    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
-    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
-    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
-    getPages: ["GET /repos/{owner}/{repo}/pages"],
-    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
-    getPagesDeployment: [
-      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
-    ],
-    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
-    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
-    getPullRequestReviewProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
-    getReadme: ["GET /repos/{owner}/{repo}/readme"],
-    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
-    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
-    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
-    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
-    getRepoRuleSuite: [
-      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
-    ],
-    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
-    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    getRepoRulesetHistory: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
-    ],
-    getRepoRulesetVersion: [
-      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
-    ],
-    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
-    getStatusChecksProtection: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    getTeamsWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
-    ],
-    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
-    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
-    getUsersWithAccessToProtectedBranch: [
-      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
-    ],
-    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
-    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
-    getWebhookConfigForRepo: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    getWebhookDelivery: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
-    ],
-    listActivities: ["GET /repos/{owner}/{repo}/activity"],
-    listAttestations: [
-      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
-    ],
-    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
-    listBranches: ["GET /repos/{owner}/{repo}/branches"],
-    listBranchesForHeadCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
-    ],
-    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
-    listCommentsForCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
-    ],
-    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
-    listCommitStatusesForRef: [
-      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
-    ],
-    listCommits: ["GET /repos/{owner}/{repo}/commits"],
-    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
-    listCustomDeploymentRuleIntegrations: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
-    ],
-    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
-    listDeploymentBranchPolicies: [
-      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
-    ],
-    listDeploymentStatuses: [
-      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
-    ],
-    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
-    listForAuthenticatedUser: ["GET /user/repos"],
-    listForOrg: ["GET /orgs/{org}/repos"],
-    listForUser: ["GET /users/{username}/repos"],
-    listForks: ["GET /repos/{owner}/{repo}/forks"],
-    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
-    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
-    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
-    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
-    listPublic: ["GET /repositories"],
-    listPullRequestsAssociatedWithCommit: [
-      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
-    ],
-    listReleaseAssets: [
-      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
-    ],
-    listReleases: ["GET /repos/{owner}/{repo}/releases"],
-    listTags: ["GET /repos/{owner}/{repo}/tags"],
-    listTeams: ["GET /repos/{owner}/{repo}/teams"],
-    listWebhookDeliveries: [
-      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
-    ],
-    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
-    merge: ["POST /repos/{owner}/{repo}/merges"],
-    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
-    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
-    redeliverWebhookDelivery: [
-      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
-    ],
-    removeAppAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    removeCollaborator: [
-      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
-    ],
-    removeStatusCheckContexts: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    removeStatusCheckProtection: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    removeTeamAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    removeUserAccessRestrictions: [
-      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
-    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
-    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
-    setAdminBranchProtection: [
-      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
-    ],
-    setAppAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
-      {},
-      { mapToData: "apps" }
-    ],
-    setStatusCheckContexts: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
-      {},
-      { mapToData: "contexts" }
-    ],
-    setTeamAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
-      {},
-      { mapToData: "teams" }
-    ],
-    setUserAccessRestrictions: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
-      {},
-      { mapToData: "users" }
-    ],
-    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
-    transfer: ["POST /repos/{owner}/{repo}/transfer"],
-    update: ["PATCH /repos/{owner}/{repo}"],
-    updateBranchProtection: [
-      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
-    ],
-    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
-    updateDeploymentBranchPolicy: [
-      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
-    ],
-    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
-    updateInvitation: [
-      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
-    ],
-    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
-    updatePullRequestReviewProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
-    ],
-    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
-    updateReleaseAsset: [
-      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
-    ],
-    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
-    updateStatusCheckPotection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
-      {},
-      { renamed: ["repos", "updateStatusCheckProtection"] }
-    ],
-    updateStatusCheckProtection: [
-      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
-    ],
-    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
-    updateWebhookConfigForRepo: [
-      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
-    ],
-    uploadReleaseAsset: [
-      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
-      { baseUrl: "https://uploads.github.com" }
-    ]
-  },
-  search: {
-    code: ["GET /search/code"],
-    commits: ["GET /search/commits"],
-    issuesAndPullRequests: ["GET /search/issues"],
-    labels: ["GET /search/labels"],
-    repos: ["GET /search/repositories"],
-    topics: ["GET /search/topics"],
-    users: ["GET /search/users"]
-  },
-  secretScanning: {
-    createPushProtectionBypass: [
-      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
-    ],
-    getAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
-    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
-    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
-    listLocationsForAlert: [
-      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
-    ],
-    listOrgPatternConfigs: [
-      "GET /orgs/{org}/secret-scanning/pattern-configurations"
-    ],
-    updateAlert: [
-      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
-    ],
-    updateOrgPatternConfigs: [
-      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
-    ]
-  },
-  securityAdvisories: {
-    createFork: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
-    ],
-    createPrivateVulnerabilityReport: [
-      "POST /repos/{owner}/{repo}/security-advisories/reports"
-    ],
-    createRepositoryAdvisory: [
-      "POST /repos/{owner}/{repo}/security-advisories"
-    ],
-    createRepositoryAdvisoryCveRequest: [
-      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
-    ],
-    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
-    getRepositoryAdvisory: [
-      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ],
-    listGlobalAdvisories: ["GET /advisories"],
-    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
-    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
-    updateRepositoryAdvisory: [
-      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
-    ]
-  },
-  teams: {
-    addOrUpdateMembershipForUserInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    addOrUpdateRepoPermissionsInOrg: [
-      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    checkPermissionsForRepoInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    create: ["POST /orgs/{org}/teams"],
-    createDiscussionCommentInOrg: [
-      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
-    deleteDiscussionCommentInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    deleteDiscussionInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
-    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
-    getDiscussionCommentInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    getDiscussionInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    getMembershipForUserInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    list: ["GET /orgs/{org}/teams"],
-    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
-    listDiscussionCommentsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
-    ],
-    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
-    listForAuthenticatedUser: ["GET /user/teams"],
-    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
-    listPendingInvitationsInOrg: [
-      "GET /orgs/{org}/teams/{team_slug}/invitations"
-    ],
-    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
-    removeMembershipForUserInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
-    ],
-    removeRepoInOrg: [
-      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
-    ],
-    updateDiscussionCommentInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
-    ],
-    updateDiscussionInOrg: [
-      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
-    ],
-    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
-  },
-  users: {
-    addEmailForAuthenticated: [
-      "POST /user/emails",
-      {},
-      { renamed: ["users", "addEmailForAuthenticatedUser"] }
-    ],
-    addEmailForAuthenticatedUser: ["POST /user/emails"],
-    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
-    block: ["PUT /user/blocks/{username}"],
-    checkBlocked: ["GET /user/blocks/{username}"],
-    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
-    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
-    createGpgKeyForAuthenticated: [
-      "POST /user/gpg_keys",
-      {},
-      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
-    ],
-    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
-    createPublicSshKeyForAuthenticated: [
-      "POST /user/keys",
-      {},
-      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
-    ],
-    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
-    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
-    deleteAttestationsBulk: [
-      "POST /users/{username}/attestations/delete-request"
-    ],
-    deleteAttestationsById: [
-      "DELETE /users/{username}/attestations/{attestation_id}"
-    ],
-    deleteAttestationsBySubjectDigest: [
-      "DELETE /users/{username}/attestations/digest/{subject_digest}"
-    ],
-    deleteEmailForAuthenticated: [
-      "DELETE /user/emails",
-      {},
-      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
-    ],
-    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
-    deleteGpgKeyForAuthenticated: [
-      "DELETE /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
-    ],
-    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
-    deletePublicSshKeyForAuthenticated: [
-      "DELETE /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
-    ],
-    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
-    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
-    deleteSshSigningKeyForAuthenticatedUser: [
-      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    follow: ["PUT /user/following/{username}"],
-    getAuthenticated: ["GET /user"],
-    getById: ["GET /user/{account_id}"],
-    getByUsername: ["GET /users/{username}"],
-    getContextForUser: ["GET /users/{username}/hovercard"],
-    getGpgKeyForAuthenticated: [
-      "GET /user/gpg_keys/{gpg_key_id}",
-      {},
-      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
-    ],
-    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
-    getPublicSshKeyForAuthenticated: [
-      "GET /user/keys/{key_id}",
-      {},
-      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
-    ],
-    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
-    getSshSigningKeyForAuthenticatedUser: [
-      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
-    ],
-    list: ["GET /users"],
-    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
-    listAttestationsBulk: [
-      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
-    ],
-    listBlockedByAuthenticated: [
-      "GET /user/blocks",
-      {},
-      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
-    ],
-    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
-    listEmailsForAuthenticated: [
-      "GET /user/emails",
-      {},
-      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
-    ],
-    listEmailsForAuthenticatedUser: ["GET /user/emails"],
-    listFollowedByAuthenticated: [
-      "GET /user/following",
-      {},
-      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
-    ],
-    listFollowedByAuthenticatedUser: ["GET /user/following"],
-    listFollowersForAuthenticatedUser: ["GET /user/followers"],
-    listFollowersForUser: ["GET /users/{username}/followers"],
-    listFollowingForUser: ["GET /users/{username}/following"],
-    listGpgKeysForAuthenticated: [
-      "GET /user/gpg_keys",
-      {},
-      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
-    ],
-    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
-    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
-    listPublicEmailsForAuthenticated: [
-      "GET /user/public_emails",
-      {},
-      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
-    ],
-    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
-    listPublicKeysForUser: ["GET /users/{username}/keys"],
-    listPublicSshKeysForAuthenticated: [
-      "GET /user/keys",
-      {},
-      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
-    ],
-    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
-    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
-    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
-    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
-    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
-    setPrimaryEmailVisibilityForAuthenticated: [
-      "PATCH /user/email/visibility",
-      {},
-      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
-    ],
-    setPrimaryEmailVisibilityForAuthenticatedUser: [
-      "PATCH /user/email/visibility"
-    ],
-    unblock: ["DELETE /user/blocks/{username}"],
-    unfollow: ["DELETE /user/following/{username}"],
-    updateAuthenticated: ["PATCH /user"]
-  }
-};
-var endpoints_default = Endpoints;
-
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
-var endpointMethodsMap = /* @__PURE__ */ new Map();
-for (const [scope, endpoints] of Object.entries(endpoints_default)) {
-  for (const [methodName, endpoint2] of Object.entries(endpoints)) {
-    const [route, defaults2, decorations] = endpoint2;
-    const [method, url] = route.split(/ /);
-    const endpointDefaults = Object.assign(
-      {
-        method,
-        url
-      },
-      defaults2
-    );
-    if (!endpointMethodsMap.has(scope)) {
-      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
-    }
-    endpointMethodsMap.get(scope).set(methodName, {
-      scope,
-      methodName,
-      endpointDefaults,
-      decorations
-    });
-  }
-}
-var handler = {
-  has({ scope }, methodName) {
-    return endpointMethodsMap.get(scope).has(methodName);
-  },
-  getOwnPropertyDescriptor(target, methodName) {
+  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
+  if (first.kind === "error")
+    return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
+  if (first.kind === "end" || first.rest === void 0 || first.rest === "")
+    return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
+  const id = expand3(first.word);
+  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
+  if (!isValidCredentialName(id.value))
+    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
+  if (encrypted ? !isValidBase64(first.rest) : !hasValidCEscapes(first.rest))
     return {
-      value: this.get(target, methodName),
-      // ensures method is in the cache
-      configurable: true,
-      writable: true,
-      enumerable: true
+      ok: false,
+      message: encrypted ? "Encrypted credential data not valid Base64 data, ignoring." : `Can't unescape "${first.rest}", ignoring`
     };
-  },
-  defineProperty(target, methodName, descriptor) {
-    Object.defineProperty(target.cache, methodName, descriptor);
-    return true;
-  },
-  deleteProperty(target, methodName) {
-    delete target.cache[methodName];
-    return true;
-  },
-  ownKeys({ scope }) {
-    return [...endpointMethodsMap.get(scope).keys()];
-  },
-  set(target, methodName, value) {
-    return target.cache[methodName] = value;
-  },
-  get({ octokit, scope, cache: cache2 }, methodName) {
-    if (cache2[methodName]) {
-      return cache2[methodName];
+  map.set(id.value, encrypted);
+  return { ok: true };
+}
+
+// src/core/security/settings.ts
+var CAP_ALL = 0xffffffffffffffffn;
+var U64 = 0xffffffffffffffffn;
+var NAMESPACE_FLAGS = {
+  cgroup: 33554432,
+  ipc: 134217728,
+  net: 1073741824,
+  mnt: 131072,
+  pid: 536870912,
+  user: 268435456,
+  uts: 67108864,
+  time: 128
+};
+var NAMESPACES_UNSET = -1;
+var EFFECTIVE_FLAGS = {
+  NoNewPrivileges: (s) => s.noNewPrivileges,
+  PrivateTmp: (s) => s.privateTmp !== "no",
+  PrivateDevices: (s) => s.privateDevices,
+  PrivateNetwork: (s) => s.privateNetwork,
+  PrivateUsers: (s) => s.privateUsers !== "no",
+  PrivateMounts: (s) => s.privateMounts !== false,
+  ProtectKernelModules: (s) => s.protectKernelModules,
+  ProtectKernelTunables: (s) => s.protectKernelTunables,
+  ProtectKernelLogs: (s) => s.protectKernelLogs,
+  ProtectClock: (s) => s.protectClock,
+  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
+  ProtectHostname: (s) => s.protectHostname !== "no",
+  LockPersonality: (s) => s.lockPersonality,
+  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
+  RestrictRealtime: (s) => s.restrictRealtime,
+  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
+  RemoveIPC: (s) => s.removeIpc,
+  DynamicUser: (s) => s.dynamicUser,
+  Delegate: (s) => s.delegate
+};
+var TYPE_SECTION = {
+  service: "Service",
+  socket: "Socket",
+  mount: "Mount",
+  swap: "Swap",
+  slice: "Slice",
+  scope: "Scope"
+};
+var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
+var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
+var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
+var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
+var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
+var BOOLEAN_WORDS = new Map([
+  ...[...TRUE_WORDS].map((w2) => [w2, true]),
+  ...[...FALSE_WORDS].map((w2) => [w2, false])
+]);
+function parseBoolean(value) {
+  const exact = BOOLEAN_WORDS.get(value);
+  if (exact !== void 0) return exact;
+  const v = value.toLowerCase();
+  if (TRUE_WORDS.has(v)) return true;
+  if (FALSE_WORDS.has(v)) return false;
+  return void 0;
+}
+function warn(ctx, a, message) {
+  ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: "warning", message });
+  return "ok";
+}
+function handleOnFailureIsolate(ctx, a) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
+    unlocated: true
+  });
+  return "ok";
+}
+function fatal(ctx, a, message) {
+  ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: "error", message });
+  return "fatal";
+}
+function expand(ctx, value) {
+  return expandSpecifiers(value, ctx.specifierContext);
+}
+function specifiers(ctx, a, value) {
+  const r = expand(ctx, value);
+  if (r.ok) return r.value;
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message: `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`
+  });
+  return void 0;
+}
+function boolSetting(field, fatalOnError = false) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === void 0) {
+      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
+      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
     }
-    const method = endpointMethodsMap.get(scope).get(methodName);
-    if (!method) {
+    ctx.s[field] = b;
+    return "ok";
+  };
+}
+function boolOrWords(field, words) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b !== void 0) {
+      ctx.s[field] = b ? "yes" : "no";
+      return "ok";
+    }
+    const extra = words(ctx.traits);
+    if (extra.includes(a.value)) {
+      ctx.s[field] = a.value;
+      return "ok";
+    }
+    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+  };
+}
+function enumSetting(field, words, booleans = false) {
+  return (ctx, a) => {
+    if (booleans) {
+      const b = parseBoolean(a.value);
+      if (b !== void 0) {
+        ctx.s[field] = b ? "yes" : "no";
+        return "ok";
+      }
+    }
+    if (!words.includes(a.value))
+      return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+    ctx.s[field] = a.value;
+    return "ok";
+  };
+}
+var handleUser = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.user = void 0;
+    return "ok";
+  }
+  const r = expand(ctx, a.value);
+  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
+  if (!isValidRelaxedUserName(r.value))
+    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  if (r.value === "nobody") warn(ctx, a, "Special user nobody configured, this is not safe!");
+  ctx.s.user = r.value;
+  return "ok";
+};
+var handleGroup = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
+  if (!isValidRelaxedUserName(r.value))
+    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  return "ok";
+};
+var handleSupplementaryGroups = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.supplementaryGroups = [];
+    return "ok";
+  }
+  const { words, invalid } = extractWords(a.value, false);
+  for (const word of words) {
+    const r = expand(ctx, word);
+    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
+    if (!isValidRelaxedUserName(r.value))
+      return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+    ctx.s.supplementaryGroups.push(r.value);
+  }
+  if (invalid) return fatal(ctx, a, `Invalid syntax: ${a.value}`);
+  return "ok";
+};
+function parseCapabilities(ctx, value) {
+  const { words } = extractAllWords(
+    value,
+    EXTRACT_UNQUOTE | (ctx.traits.capabilityListRelaxed ? EXTRACT_RELAX : 0)
+  );
+  let low = 0;
+  let high = 0;
+  for (const word of words) {
+    let bit;
+    if (isDigit(word.charCodeAt(0)) && /^[0-9]+$/.test(word)) {
+      const n = Number(word);
+      if (n <= ctx.traits.maxCapabilityNumber) bit = n;
+    } else bit = ctx.capabilityNames.get(word.toUpperCase());
+    if (bit === void 0) continue;
+    if (bit < 32) low |= 1 << bit;
+    else high |= 1 << bit - 32;
+  }
+  return BigInt(high >>> 0) << 32n | BigInt(low >>> 0);
+}
+function isDigit(code) {
+  return code >= 48 && code <= 57;
+}
+function capabilitySet(field) {
+  const initial = field === "capabilityBoundingSet" ? CAP_ALL : 0n;
+  return (ctx, a) => {
+    let value = a.value;
+    let invert = false;
+    if (value.startsWith("~")) {
+      invert = true;
+      value = value.slice(1);
+    }
+    const sum = parseCapabilities(ctx, value);
+    const current = ctx.s[field];
+    if (sum === 0n || current === initial) {
+      let next = invert ? ~sum & U64 : sum;
+      if (invert && sum === 0n && ctx.traits.capabilityTildeAloneIsKnownSet) next = ctx.knownCapabilityMask;
+      ctx.s[field] = next;
+    } else ctx.s[field] = invert ? current & ~sum & U64 : current | sum;
+    return "ok";
+  };
+}
+var handleRestrictAddressFamilies = (ctx, a) => {
+  const s = ctx.s;
+  if (a.value === "") {
+    s.addressFamilies = void 0;
+    s.addressFamiliesAllowList = false;
+    return "ok";
+  }
+  if (a.value === "none") {
+    s.addressFamilies = void 0;
+    s.addressFamiliesAllowList = true;
+    return "ok";
+  }
+  let value = a.value;
+  let invert = false;
+  if (value.startsWith("~")) {
+    invert = true;
+    value = value.slice(1);
+  }
+  if (!s.addressFamilies) {
+    s.addressFamilies = { allowList: !invert, families: /* @__PURE__ */ new Set() };
+    s.addressFamiliesAllowList = !invert;
+  }
+  const { words, invalid } = extractWords(value, true);
+  for (const word of words) {
+    const af = ctx.familyNames.get(word.toUpperCase());
+    if (af === void 0) {
+      warn(ctx, a, `Failed to parse address family, ignoring: ${word}`);
+      if (ctx.traits.addressFamilyUnknownStopsLine) return "ok";
+      continue;
+    }
+    if (!invert === s.addressFamiliesAllowList) s.addressFamilies.families.add(af);
+    else s.addressFamilies.families.delete(af);
+  }
+  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  return "ok";
+};
+var namespaceAllMasks = /* @__PURE__ */ new WeakMap();
+function namespaceAllMask(traits) {
+  let mask = namespaceAllMasks.get(traits);
+  if (mask === void 0) {
+    mask = computeNamespaceAllMask(traits);
+    namespaceAllMasks.set(traits, mask);
+  }
+  return mask;
+}
+function computeNamespaceAllMask(traits) {
+  let mask = 0;
+  for (const [name, flag] of Object.entries(NAMESPACE_FLAGS)) {
+    if (name === "time" && !traits.namespaceAllIncludesTime) continue;
+    mask |= flag;
+  }
+  return mask;
+}
+var handleRestrictNamespaces = (ctx, a) => {
+  const s = ctx.s;
+  if (a.value === "") {
+    s.restrictNamespaces = NAMESPACES_UNSET;
+    return "ok";
+  }
+  const all = namespaceAllMask(ctx.traits);
+  const b = parseBoolean(a.value);
+  if (b !== void 0) {
+    s.restrictNamespaces = b ? 0 : all;
+    return "ok";
+  }
+  let value = a.value;
+  let invert = false;
+  if (value.startsWith("~")) {
+    invert = true;
+    value = value.slice(1);
+  }
+  let flags = 0;
+  const { words: nsWords, invalid: nsInvalid } = extractWords(value, false);
+  if (nsInvalid) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
+  for (const word of nsWords) {
+    const flag = NAMESPACE_FLAGS[word];
+    if (flag === void 0) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
+    flags |= flag;
+  }
+  if (s.restrictNamespaces === NAMESPACES_UNSET) s.restrictNamespaces = invert ? ~flags & all : flags;
+  else s.restrictNamespaces = invert ? s.restrictNamespaces & ~flags : s.restrictNamespaces | flags;
+  return "ok";
+};
+var handleSystemCallArchitectures = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.systemCallArchitectures = /* @__PURE__ */ new Set();
+    return "ok";
+  }
+  const { words, invalid } = extractWords(a.value, true);
+  for (const word of words) {
+    if (!ctx.syscallArchitectures.has(word)) {
+      warn(ctx, a, `Failed to parse system call architecture, ignoring: ${word}`);
+      continue;
+    }
+    ctx.s.systemCallArchitectures.add(word);
+  }
+  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  return "ok";
+};
+function parseSyscallAndErrno(word) {
+  const colon = word.indexOf(":");
+  if (colon < 0) return { name: word, hasErrno: false };
+  const err = word.slice(colon + 1);
+  const ok = err === "kill" || /^[0-9]+$/.test(err) && Number(err) <= 4095 || ERRNO_NAMES.has(err);
+  if (!ok) return void 0;
+  return { name: word.slice(0, colon), hasErrno: true };
+}
+var handleSystemCallFilter = (ctx, a) => {
+  const s = ctx.s;
+  if (a.value === "") {
+    s.systemCallFilter = void 0;
+    return "ok";
+  }
+  let value = a.value;
+  let invert = false;
+  if (value.startsWith("~")) {
+    invert = true;
+    value = value.slice(1);
+  }
+  const groups2 = ctx.syscallGroups;
+  if (!s.systemCallFilter) {
+    s.systemCallFilter = { allowList: !invert, names: /* @__PURE__ */ new Set() };
+    if (!invert) for (const name of groups2.get("@default") ?? []) s.systemCallFilter.names.add(name);
+  }
+  const filter = s.systemCallFilter;
+  const { words, invalid } = extractWords(value, false);
+  for (const word of words) {
+    const parsed = parseSyscallAndErrno(word);
+    if (!parsed) {
+      warn(ctx, a, `Failed to parse syscall:errno, ignoring: ${word}`);
+      continue;
+    }
+    if (!invert && parsed.hasErrno) {
+      warn(ctx, a, `Allow-listed system calls cannot take error number, ignoring: ${word}`);
+      continue;
+    }
+    if (!parsed.name.startsWith("@") && !ctx.knownSyscalls.has(parsed.name)) {
+      warn(
+        ctx,
+        a,
+        ctx.traits.syscallUnknownLegacyMessage ? `Failed to parse system call, ignoring: ${parsed.name}` : `System call ${parsed.name} is not known, ignoring.`
+      );
+      continue;
+    }
+    const members = parsed.name.startsWith("@") ? groups2.get(parsed.name) : [parsed.name];
+    if (!members) {
+      warn(ctx, a, `Unknown system call group, ignoring: ${parsed.name}`);
+      continue;
+    }
+    const add = !invert === filter.allowList;
+    for (const name of members) {
+      if (add) filter.names.add(name);
+      else filter.names.delete(name);
+    }
+  }
+  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  return "ok";
+};
+var handleUMask = (ctx, a) => {
+  if (!/^[0-7]+$/.test(a.value) || parseInt(a.value, 8) > 4095) {
+    return warn(ctx, a, `Failed to parse mode value, ignoring: ${a.value}`);
+  }
+  ctx.s.umask = parseInt(a.value, 8);
+  return "ok";
+};
+function rootPath(field) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      ctx.s[field] = void 0;
+      return "ok";
+    }
+    const r = expand(ctx, a.value);
+    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in '${a.value}'`);
+    if (r.value === "") {
+      ctx.s[field] = void 0;
+      return "ok";
+    }
+    const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+    if (!checked.ok) return fatal(ctx, a, checked.message);
+    ctx.s[field] = checked.path;
+    return "ok";
+  };
+}
+var handleDelegate = (ctx, a) => {
+  if (!CAN_DELEGATE.has(ctx.unit.type))
+    return warn(ctx, a, "Delegate= setting not supported for this unit type, ignoring.");
+  if (a.value === "") {
+    ctx.s.delegate = true;
+    return "ok";
+  }
+  const b = parseBoolean(a.value);
+  ctx.s.delegate = b === void 0 ? true : b;
+  return "ok";
+};
+var handleDevicePolicy = (ctx, a) => {
+  if (!["auto", "closed", "strict"].includes(a.value))
+    return warn(ctx, a, `Failed to parse device policy, ignoring: ${a.value}`);
+  ctx.s.devicePolicy = a.value;
+  return "ok";
+};
+function addDeviceAllow(ctx, path, permissions, location3) {
+  const perms = permissions === "" ? "rwm" : ["r", "w", "m"].filter((c) => permissions.includes(c)).join("");
+  if (ctx.traits.deviceAllowMergesSamePath) {
+    const existing = ctx.s.deviceAllow.find((e) => e.path === path);
+    if (existing) {
+      existing.permissions = ["r", "w", "m"].filter((c) => existing.permissions.includes(c) || perms.includes(c)).join("");
+      return;
+    }
+  }
+  ctx.s.deviceAllow.unshift(location3 ? { path, permissions: perms, location: location3 } : { path, permissions: perms });
+}
+var handleDeviceAllow = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.deviceAllow = [];
+    return "ok";
+  }
+  const first = extractFirstWordRaw(a.value, EXTRACT_UNQUOTE);
+  if (first.kind !== "word")
+    return warn(ctx, a, `Failed to extract device path and rights from '${a.value}', ignoring.`);
+  const resolved = specifiers(ctx, a, first.word);
+  if (resolved === void 0) return "ok";
+  let path = resolved;
+  if (!path.startsWith("block-") && !path.startsWith("char-")) {
+    const checked = simplifyAndCheckPath(path, a.key, "any");
+    if (!checked.ok) return warn(ctx, a, `${checked.message.replace(/: /, ", ignoring: ")}`);
+    path = checked.path;
+    if (!isValidDeviceNodePath(path)) return warn(ctx, a, `Invalid device node path '${path}', ignoring.`);
+  }
+  const rights = first.rest ?? "";
+  if (rights !== "" && !/^[rwm]+$/.test(rights))
+    return warn(ctx, a, `Invalid device rights '${rights}', ignoring.`);
+  addDeviceAllow(ctx, path, rights, a);
+  return "ok";
+};
+function isValidDeviceNodePath(path) {
+  if (pathStartsWith(path, "/dev/") === void 0 && pathStartsWith(path, "/run/systemd/inaccessible/") === void 0)
+    return false;
+  return !path.endsWith("/");
+}
+function parseIPv4(s) {
+  const parts = s.split(".");
+  if (parts.length !== 4) return void 0;
+  const bytes = [];
+  for (const p of parts) {
+    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return void 0;
+    bytes.push(Number(p));
+  }
+  return bytes;
+}
+function parseIPv6(s) {
+  if (!/^[0-9a-fA-F:.]+$/.test(s)) return void 0;
+  const halves = s.split("::");
+  if (halves.length > 2) return void 0;
+  const parseGroups = (part) => {
+    if (part === "") return [];
+    const out = [];
+    const groups3 = part.split(":");
+    for (let i = 0; i < groups3.length; i++) {
+      const g = groups3[i];
+      if (i === groups3.length - 1 && g.includes(".")) {
+        const v4 = parseIPv4(g);
+        if (!v4) return void 0;
+        out.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
+        continue;
+      }
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parseGroups(halves[0]);
+  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
+  if (!head || !tail) return void 0;
+  let groups2;
+  if (halves.length === 2) {
+    if (head.length + tail.length > 7) return void 0;
+    groups2 = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+  } else {
+    if (head.length !== 8) return void 0;
+    groups2 = head;
+  }
+  const bytes = [];
+  for (const g of groups2) bytes.push(g >> 8, g & 255);
+  return bytes;
+}
+function maskBytes(bytes, prefixLength) {
+  return bytes.map((b, i) => {
+    const bits = Math.max(0, Math.min(8, prefixLength - i * 8));
+    return bits === 0 ? 0 : b & (255 << 8 - bits & 255);
+  });
+}
+function parseAddressPrefix(word) {
+  const slash = word.indexOf("/");
+  const addr = slash < 0 ? word : word.slice(0, slash);
+  const v4 = parseIPv4(addr);
+  const v6 = v4 ? void 0 : parseIPv6(addr);
+  if (!v4 && !v6) return void 0;
+  const family = v4 ? 4 : 6;
+  const max = family === 4 ? 32 : 128;
+  let prefixLength = max;
+  if (slash >= 0) {
+    const p = word.slice(slash + 1);
+    if (!/^[0-9]+$/.test(p) || Number(p) > max) return void 0;
+    prefixLength = Number(p);
+  }
+  return { family, bytes: maskBytes(v4 ?? v6, prefixLength), prefixLength };
+}
+function isLocalhostName(word) {
+  const w2 = word.toLowerCase().replace(/\.$/, "");
+  return w2 === "localhost" || w2.endsWith(".localhost") || w2 === "localhost.localdomain" || w2.endsWith(".localhost.localdomain");
+}
+var KEYWORD_PREFIXES = {
+  any: ["0.0.0.0/0", "::/0"],
+  "link-local": ["169.254.0.0/16", "fe80::/64"],
+  multicast: ["224.0.0.0/4", "ff00::/8"]
+};
+function ipPrefixList(field) {
+  return (ctx, a) => {
+    const list = ctx.ipPrefixes[field];
+    if (a.value === "") {
+      list.length = 0;
+      return "ok";
+    }
+    const { words, invalid } = extractWords(a.value, false);
+    for (const word of words) {
+      const expanded = KEYWORD_PREFIXES[word] ?? (isLocalhostName(word) ? ["127.0.0.0/8", "::1/128"] : [word]);
+      for (const w2 of expanded) {
+        const p = parseAddressPrefix(w2);
+        if (!p) {
+          warn(ctx, a, `Address prefix is invalid, ignoring assignment: ${w2}`);
+          continue;
+        }
+        list.push(p);
+      }
+    }
+    if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+    return "ok";
+  };
+}
+function ipFilterPath(field) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      ctx.ipFilterPaths[field] = 0;
+      return "ok";
+    }
+    const v = specifiers(ctx, a, a.value);
+    if (v === void 0) return "ok";
+    const checked = simplifyAndCheckPath(v, a.key, "absolute");
+    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    ctx.ipFilterPaths[field]++;
+    return "ok";
+  };
+}
+function execOptions(ctx) {
+  return ctx.execOptions ??= {
+    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+    expand: (text2) => expand(ctx, text2)
+  };
+}
+function execCommands(field) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      if (field) ctx.facts[field] = 0;
+      return "ok";
+    }
+    const r = parseExecLine(a.value, execOptions(ctx));
+    if (ctx.traits.execDoubleBangObsolete)
+      for (let i = 0; i < r.doubleBang; i++)
+        warn(
+          ctx,
+          a,
+          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.`
+        );
+    for (const m of r.messages) {
+      if (m.severity === "error") fatal(ctx, a, m.message);
+      else warn(ctx, a, m.message);
+    }
+    if (field) ctx.facts[field] += r.commands;
+    return r.fatal ? "fatal" : "ok";
+  };
+}
+function factEnum(field, words) {
+  return (ctx, a) => {
+    if (!words(ctx).includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    ctx.facts[field] = a.value;
+    if (field === "killMode" && a.value === "none")
+      warn(
+        ctx,
+        a,
+        "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle management for the service. Please update the service to use a safer KillMode=, such as 'mixed' or 'control-group'. Support for KillMode=none is deprecated and will eventually be removed."
+      );
+    return "ok";
+  };
+}
+function enumParseFailure(ctx, a) {
+  if (a.key === "Type" && ctx.traits.serviceTypeLegacyMessage)
+    return `Failed to parse service type, ignoring: ${a.value}`;
+  if (a.key === "SuccessAction") return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
+  return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
+}
+function factString(field) {
+  return (ctx, a) => {
+    ctx.facts[field] = a.value === "" ? void 0 : a.value;
+    return "ok";
+  };
+}
+function factPrintfString(field) {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === void 0) return "ok";
+    ctx.facts[field] = v === "" ? void 0 : v;
+    return "ok";
+  };
+}
+function factPath(field) {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === void 0) return "ok";
+    if (v === "") {
+      ctx.facts[field] = void 0;
+      return "ok";
+    }
+    const checked = simplifyAndCheckPath(v, a.key, "absolute");
+    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    ctx.facts[field] = checked.path;
+    return "ok";
+  };
+}
+function factBoolean(field) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === void 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    ctx.facts[field] = b;
+    return "ok";
+  };
+}
+function credential(kind, encrypted) {
+  return (ctx, a) => {
+    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
+    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
+    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
+    return r.ok ? "ok" : warn(ctx, a, r.message);
+  };
+}
+function factCounter(field) {
+  return (ctx, a) => {
+    if (a.value === "") ctx.facts[field] = 0;
+    else ctx.facts[field]++;
+    return "ok";
+  };
+}
+var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.protectHostname = "no";
+    return "ok";
+  }
+  const colon = a.value.indexOf(":");
+  const head = colon < 0 ? a.value : a.value.slice(0, colon);
+  const b = parseBoolean(head);
+  if (b === false && colon >= 0)
+    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
+  else if (head === "private") ctx.s.protectHostname = "private";
+  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  return "ok";
+};
+var handleStandardOutput = (ctx, a) => {
+  const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
+  if (journal === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. Please update your unit file, and consider removing the setting altogether.`
+  );
+};
+var handlePidFile = (ctx, a) => {
+  if (a.value === "" || !ctx.traits.pidFileVarRunWarns) return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok || !r.value.startsWith("/")) return "ok";
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  const rest = pathStartsWith(checked.path, "/var/run");
+  if (rest === void 0 || rest === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `PIDFile= references a path below legacy directory /var/run/, updating ${checked.path} → /run/${rest}; please update the unit file accordingly.`
+  );
+};
+var handlePersonality = (ctx, a) => {
+  if (a.value === "" || a.value === "x86-64" || a.value === "x86") return "ok";
+  return warn(
+    ctx,
+    a,
+    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
+  );
+};
+var handleCpuSchedulingPriority = (ctx, a) => {
+  if (!/^-?\d+$/.test(a.value)) return "ok";
+  const prio = Number(a.value);
+  if (prio >= 0 && prio <= 99) return "ok";
+  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
+};
+var handleLegacyCgroupOption = (ctx, a) => {
+  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
+    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
+  const replacement = ctx.traits.cgroupDeprecated[a.key];
+  if (replacement === void 0 || a.value === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`
+  );
+};
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+var handleEnvironment = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
+  for (const word of words) {
+    const r = expand(ctx, word);
+    if (!r.ok) continue;
+    const eq = r.value.indexOf("=");
+    const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
+    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
+  }
+  return "ok";
+};
+var handleNamespacePaths = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const word of words) {
+    let w2 = word;
+    if (w2.startsWith("-")) w2 = w2.slice(1);
+    if (w2.startsWith("+")) w2 = w2.slice(1);
+    const resolved = specifiers(ctx, a, w2);
+    if (resolved === void 0) continue;
+    const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
+    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  }
+  return "ok";
+};
+var SERVICE_TYPE = factEnum("type", (c) => c.traits.serviceTypes);
+var MOUNT_FSTYPE = factPrintfString("fstype");
+var MOUNT_OPTIONS = factPrintfString("options");
+var MOUNT_WHAT = factPrintfString("what");
+var SWAP_WHAT = factPath("what");
+var dv = (scope, handler2) => ({
+  scope,
+  handler: handler2,
+  record: true
+});
+var d = (scope, handler2) => dv(scope, () => handler2);
+var w = (scope, handler2) => ({ ...d(scope, handler2), record: false });
+var DIRECTIVES = {
+  DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
+  SuccessAction: d(
+    "unit",
+    factEnum("successAction", (c) => c.traits.emergencyActions)
+  ),
+  User: d("exec", handleUser),
+  Group: d("exec", handleGroup),
+  DynamicUser: d("exec", boolSetting("dynamicUser", true)),
+  SupplementaryGroups: d("exec", handleSupplementaryGroups),
+  AmbientCapabilities: d("exec", capabilitySet("ambientCapabilities")),
+  CapabilityBoundingSet: d("exec", capabilitySet("capabilityBoundingSet")),
+  KeyringMode: d("exec", enumSetting("keyringMode", ["inherit", "private", "shared"])),
+  ProtectProc: d("exec", enumSetting("protectProc", ["default", "noaccess", "invisible", "ptraceable"])),
+  ProcSubset: d("exec", enumSetting("procSubset", ["all", "pid"])),
+  LockPersonality: d("exec", boolSetting("lockPersonality")),
+  MemoryDenyWriteExecute: d("exec", boolSetting("memoryDenyWriteExecute")),
+  NoNewPrivileges: d("exec", boolSetting("noNewPrivileges")),
+  PrivateDevices: d("exec", boolSetting("privateDevices")),
+  PrivateNetwork: d("exec", boolSetting("privateNetwork")),
+  ProtectKernelModules: d("exec", boolSetting("protectKernelModules")),
+  ProtectKernelTunables: d("exec", boolSetting("protectKernelTunables")),
+  ProtectKernelLogs: d("exec", boolSetting("protectKernelLogs")),
+  ProtectClock: d("exec", boolSetting("protectClock")),
+  RemoveIPC: d("exec", boolSetting("removeIpc")),
+  RestrictRealtime: d("exec", boolSetting("restrictRealtime")),
+  RestrictSUIDSGID: d("exec", boolSetting("restrictSuidSgid")),
+  PrivateMounts: dv("exec", (t) => {
+    const parse3 = boolSetting("privateMounts");
+    return t.privateMountsTristate ? (ctx, a) => {
+      if (a.value === "") {
+        ctx.s.privateMounts = void 0;
+        return "ok";
+      }
+      return parse3(ctx, a);
+    } : parse3;
+  }),
+  PrivateTmp: d(
+    "exec",
+    boolOrWords("privateTmp", (t) => t.privateTmpWords)
+  ),
+  PrivateUsers: d(
+    "exec",
+    boolOrWords("privateUsers", (t) => t.privateUsersWords)
+  ),
+  ProtectControlGroups: d(
+    "exec",
+    boolOrWords("protectControlGroups", (t) => t.protectControlGroupsWords)
+  ),
+  ProtectHostname: dv(
+    "exec",
+    (t) => t.protectHostnameEnum ? PROTECT_HOSTNAME_ENUM : boolOrWords("protectHostname", () => [])
+  ),
+  ProtectHome: d("exec", enumSetting("protectHome", ["yes", "no", "read-only", "tmpfs"], true)),
+  ProtectSystem: d("exec", enumSetting("protectSystem", ["yes", "no", "full", "strict"], true)),
+  RootDirectory: d("exec", rootPath("rootDirectory")),
+  RootImage: d("exec", rootPath("rootImage")),
+  MountImages: d("exec", factCounter("mountImages")),
+  UMask: d("exec", handleUMask),
+  RestrictAddressFamilies: d("exec", handleRestrictAddressFamilies),
+  RestrictNamespaces: d("exec", handleRestrictNamespaces),
+  SystemCallArchitectures: d("exec", handleSystemCallArchitectures),
+  SystemCallFilter: d("exec", handleSystemCallFilter),
+  LoadCredential: d("exec", credential("load", false)),
+  LoadCredentialEncrypted: d("exec", credential("load", true)),
+  SetCredential: d("exec", credential("set", false)),
+  SetCredentialEncrypted: d("exec", credential("set", true)),
+  PAMName: d("exec", factString("pamName")),
+  Delegate: d("cgroup", handleDelegate),
+  DevicePolicy: d("cgroup", handleDevicePolicy),
+  DeviceAllow: d("cgroup", handleDeviceAllow),
+  IPAddressAllow: d("cgroup", ipPrefixList("allow")),
+  IPAddressDeny: d("cgroup", ipPrefixList("deny")),
+  IPIngressFilterPath: d("cgroup", ipFilterPath("ingress")),
+  IPEgressFilterPath: d("cgroup", ipFilterPath("egress")),
+  KillMode: d(
+    "kill",
+    factEnum("killMode", () => ["control-group", "process", "mixed", "none"])
+  ),
+  // Service Type= is an enum; Mount Type= the file system type (a string with specifiers).
+  Type: d(
+    "service-or-mount",
+    (ctx, a) => ctx.unit.type === "service" ? SERVICE_TYPE(ctx, a) : MOUNT_FSTYPE(ctx, a)
+  ),
+  Options: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_OPTIONS(ctx, a) : "ok"),
+  NotifyAccess: d("service", enumSetting("notifyAccess", ["none", "main", "exec", "all"])),
+  ExecStart: d("service", execCommands("execStart")),
+  ExecStop: d("service", execCommands("execStop")),
+  ExecStartPre: d("service-or-socket", execCommands()),
+  ExecStartPost: d("service-or-socket", execCommands()),
+  ExecCondition: d("service", execCommands()),
+  ExecReload: d("service", execCommands()),
+  ExecStopPost: d("service-or-socket", execCommands()),
+  ExecStopPre: d("socket", execCommands()),
+  RemainAfterExit: d("service", factBoolean("remainAfterExit")),
+  ExitType: d(
+    "service",
+    factEnum("exitType", () => ["main", "cgroup"])
+  ),
+  Restart: d(
+    "service",
+    factEnum("restart", () => [
+      "no",
+      "on-success",
+      "on-failure",
+      "on-abnormal",
+      "on-watchdog",
+      "on-abort",
+      "always"
+    ])
+  ),
+  BusName: d("service", factString("busName")),
+  ListenStream: d("socket", factCounter("listens")),
+  ListenDatagram: d("socket", factCounter("listens")),
+  ListenSequentialPacket: d("socket", factCounter("listens")),
+  ListenFIFO: d("socket", factCounter("listens")),
+  ListenSpecial: d("socket", factCounter("listens")),
+  ListenNetlink: d("socket", factCounter("listens")),
+  ListenMessageQueue: d("socket", factCounter("listens")),
+  ListenUSBFunction: d("socket", factCounter("listens")),
+  OnActiveSec: d("timer", factCounter("timerTriggers")),
+  OnBootSec: d("timer", factCounter("timerTriggers")),
+  OnStartupSec: d("timer", factCounter("timerTriggers")),
+  OnUnitActiveSec: d("timer", factCounter("timerTriggers")),
+  OnUnitInactiveSec: d("timer", factCounter("timerTriggers")),
+  OnCalendar: d("timer", factCounter("timerTriggers")),
+  OnClockChange: d("timer", factCounter("timerTriggers")),
+  OnTimezoneChange: d("timer", factCounter("timerTriggers")),
+  PathExists: d("path", factCounter("pathTriggers")),
+  PathExistsGlob: d("path", factCounter("pathTriggers")),
+  PathChanged: d("path", factCounter("pathTriggers")),
+  PathModified: d("path", factCounter("pathTriggers")),
+  DirectoryNotEmpty: d("path", factCounter("pathTriggers")),
+  // Mount What= is a plain string; Swap What= a path.
+  What: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a)),
+  Where: d("mount", factPath("where")),
+  ExtraOptions: d("automount", factPrintfString("extraOptions")),
+  OnFailureIsolate: w("unit", handleOnFailureIsolate),
+  StandardOutput: w("exec", handleStandardOutput),
+  Environment: w("exec", handleEnvironment),
+  ReadWritePaths: w("exec", handleNamespacePaths),
+  ReadOnlyPaths: w("exec", handleNamespacePaths),
+  InaccessiblePaths: w("exec", handleNamespacePaths),
+  ExecPaths: w("exec", handleNamespacePaths),
+  NoExecPaths: w("exec", handleNamespacePaths),
+  StandardError: w("exec", handleStandardOutput),
+  PIDFile: w("service", handlePidFile),
+  Personality: w("exec", handlePersonality),
+  CPUSchedulingPriority: w("exec", handleCpuSchedulingPriority),
+  CPUShares: w("cgroup", handleLegacyCgroupOption),
+  MemoryLimit: w("cgroup", handleLegacyCgroupOption),
+  CPUAccounting: w("cgroup", handleLegacyCgroupOption),
+  DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption)
+};
+function scopeSection(scope, type) {
+  const own = TYPE_SECTION[type];
+  switch (scope) {
+    case "unit":
+      return "Unit";
+    case "exec":
+    case "kill":
+      return HAS_EXEC_CONTEXT.has(type) ? own : void 0;
+    case "cgroup":
+      return HAS_CGROUP_CONTEXT.has(type) ? own : void 0;
+    case "service":
+      return type === "service" ? "Service" : void 0;
+    case "socket":
+      return type === "socket" ? "Socket" : void 0;
+    case "service-or-mount":
+      return type === "service" ? "Service" : type === "mount" ? "Mount" : void 0;
+    case "service-or-socket":
+      return type === "service" ? "Service" : type === "socket" ? "Socket" : void 0;
+    case "automount":
+      return type === "automount" ? "Automount" : void 0;
+    case "timer":
+      return type === "timer" ? "Timer" : void 0;
+    case "path":
+      return type === "path" ? "Path" : void 0;
+    case "mount":
+      return type === "mount" ? "Mount" : type === "swap" ? "Swap" : type === "automount" ? "Automount" : void 0;
+    default:
+      return void 0;
+  }
+}
+var directiveTables = /* @__PURE__ */ new WeakMap();
+function directivesFor(traits, type) {
+  let byType = directiveTables.get(traits);
+  if (!byType) {
+    byType = /* @__PURE__ */ new Map();
+    directiveTables.set(traits, byType);
+  }
+  let table = byType.get(type);
+  if (!table) {
+    table = /* @__PURE__ */ new Map();
+    for (const [name, spec] of Object.entries(DIRECTIVES)) {
+      const section = scopeSection(spec.scope, type);
+      if (section !== void 0)
+        table.set(name, { name, section, handler: spec.handler(traits), record: spec.record });
+    }
+    byType.set(type, table);
+  }
+  return table;
+}
+var profileCaches = /* @__PURE__ */ new WeakMap();
+function profileCache(profile) {
+  let c = profileCaches.get(profile);
+  if (!c) {
+    const capabilityNames2 = /* @__PURE__ */ new Map();
+    let known = 0n;
+    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
+      capabilityNames2.set(name.toUpperCase(), bit);
+      known |= 1n << BigInt(bit);
+    }
+    const families = /* @__PURE__ */ new Map();
+    for (const [name, af] of Object.entries(profile.data.addressFamilies))
+      families.set(name.toUpperCase(), af);
+    c = {
+      capabilityNames: capabilityNames2,
+      known,
+      families,
+      archs: new Set(profile.data.syscallArchitectures),
+      syscalls: new Set(profile.data.knownSyscalls),
+      groups: new Map(Object.entries(profile.data.syscallGroups))
+    };
+    profileCaches.set(profile, c);
+  }
+  return c;
+}
+var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
+function isPerpetual(unit3) {
+  if (unit3.type !== "mount" && unit3.type !== "slice") return false;
+  return PERPETUAL_UNITS.some((n) => unit3.names.includes(n) && n.endsWith(`.${unit3.type}`));
+}
+var SettingsRecord = class {
+  constructor(unit3, traits) {
+    const type = unit3.type;
+    const exec = HAS_EXEC_CONTEXT.has(type);
+    this.unitId = unit3.id;
+    this.unitType = type;
+    this.hasExecContext = exec;
+    this.hasCgroupContext = HAS_CGROUP_CONTEXT.has(type);
+    this.defaultDependencies = !isPerpetual(unit3);
+    this.notifyAccess = "none";
+    this.user = void 0;
+    this.dynamicUser = false;
+    this.supplementaryGroups = [];
+    this.ambientCapabilities = 0n;
+    this.capabilityBoundingSet = CAP_ALL;
+    this.keyringMode = exec ? type === "service" ? "private" : "shared" : "inherit";
+    this.protectProc = "default";
+    this.procSubset = "all";
+    this.privateDevices = false;
+    this.privateMounts = exec && traits.privateMountsTristate ? void 0 : false;
+    this.privateNetwork = false;
+    this.privateTmp = "no";
+    this.privateUsers = "no";
+    this.protectControlGroups = "no";
+    this.protectHostname = "no";
+    this.protectKernelModules = false;
+    this.protectKernelTunables = false;
+    this.protectKernelLogs = false;
+    this.protectClock = false;
+    this.lockPersonality = false;
+    this.memoryDenyWriteExecute = false;
+    this.noNewPrivileges = false;
+    this.removeIpc = false;
+    this.restrictRealtime = false;
+    this.restrictSuidSgid = false;
+    this.protectHome = "no";
+    this.protectSystem = "no";
+    this.rootDirectory = void 0;
+    this.rootImage = void 0;
+    this.umask = exec ? 18 : 2;
+    this.addressFamilies = void 0;
+    this.addressFamiliesAllowList = false;
+    this.restrictNamespaces = NAMESPACES_UNSET;
+    this.systemCallArchitectures = /* @__PURE__ */ new Set();
+    this.systemCallFilter = void 0;
+    this.delegate = false;
+    this.devicePolicy = HAS_CGROUP_CONTEXT.has(type) ? "auto" : void 0;
+    this.deviceAllow = [];
+    this.ipAddressDenyAll = false;
+    this.ipAddressAllowLocalhost = false;
+    this.ipAddressAllowOther = false;
+    this.ipCustomFilters = false;
+    this.typeSection = void 0;
+  }
+  // provenance, applied and implied are only read by the gate and report code, never by the assessment,
+  // and filling two Maps per assignment was ~10% of deriving a unit. Derivation logs the applied
+  // assignments in one array and the Maps are built from it on first read, with the contents and key
+  // order eager filling gave; each is then kept, so every read returns the same (writable) Map.
+  // Private (#) fields are not own enumerable properties, so the record's visible shape is unchanged.
+  /** Every assignment applied, in application order (across files). */
+  #log = [];
+  #provenance;
+  #applied;
+  #implied;
+  /** Notes that an assignment to a directive (named by its key) was applied. */
+  record(a) {
+    this.#log.push(a);
+    if (this.#provenance !== void 0) this.#index(a);
+  }
+  /** The last applied assignment to a directive: provenance.get(key)?.at(-1) without building the Maps. */
+  lastApplied(key) {
+    const log = this.#log;
+    for (let i = log.length - 1; i >= 0; i--) {
+      const a = log[i];
+      if (a.key === key) return a;
+    }
+    return void 0;
+  }
+  /** Notes that `setting` was changed by another directive's assignment (unit_patch_contexts()). */
+  imply(setting, by) {
+    (this.#implied ??= /* @__PURE__ */ new Map()).set(setting, by);
+  }
+  get provenance() {
+    if (this.#provenance === void 0) this.#build();
+    return this.#provenance;
+  }
+  get applied() {
+    if (this.#applied === void 0) this.#build();
+    return this.#applied;
+  }
+  get implied() {
+    return this.#implied ??= /* @__PURE__ */ new Map();
+  }
+  #build() {
+    this.#provenance = /* @__PURE__ */ new Map();
+    this.#applied = /* @__PURE__ */ new Map();
+    for (const a of this.#log) this.#index(a);
+  }
+  /** What eager derivation did per assignment. A directive's name is the assignment's key. */
+  #index(a) {
+    const provenance = this.#provenance;
+    const applied = this.#applied;
+    const list = provenance.get(a.key);
+    applied.set(a, applied.size);
+    if (list) list.push(a);
+    else provenance.set(a.key, [a]);
+  }
+};
+function defaultSettings(unit3, traits) {
+  return new SettingsRecord(unit3, traits);
+}
+function deriveSecuritySettings(unit3, profile) {
+  const traits = profile.traits;
+  const cache2 = profileCache(profile);
+  const s = defaultSettings(unit3, traits);
+  const ctx = {
+    unit: unit3,
+    traits,
+    profile,
+    s,
+    facts: {
+      type: void 0,
+      execStart: 0,
+      execStop: 0,
+      successAction: "none",
+      restart: "no",
+      remainAfterExit: false,
+      exitType: "main",
+      busName: void 0,
+      pamName: void 0,
+      killMode: "control-group",
+      mountImages: 0,
+      listens: 0,
+      timerTriggers: 0,
+      pathTriggers: 0,
+      what: void 0,
+      where: void 0,
+      extraOptions: void 0,
+      options: void 0,
+      fstype: void 0
+    },
+    diagnostics: [],
+    capabilityNames: cache2.capabilityNames,
+    knownCapabilityMask: cache2.known,
+    familyNames: cache2.families,
+    syscallArchitectures: cache2.archs,
+    knownSyscalls: cache2.syscalls,
+    syscallGroups: cache2.groups,
+    ipPrefixes: { allow: [], deny: [] },
+    ipFilterPaths: { ingress: 0, egress: 0 },
+    specifierContext: { unitName: unit3.id, scope: "system", extra: traits.extraSpecifiers }
+  };
+  const ownSection = TYPE_SECTION[unit3.type];
+  const directives = directivesFor(traits, unit3.type);
+  for (let fileIndex = 0; fileIndex < unit3.files.length; fileIndex++) {
+    const file = unit3.files[fileIndex];
+    if (!file) continue;
+    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
+    if (fileIndex === 0 && ownSection) {
+      for (const header of file.sections) {
+        if (header.name !== ownSection) continue;
+        s.typeSection = { file: file.file, line: header.line, column: 1 };
+        break;
+      }
+    }
+    let stopped = false;
+    for (const a of file.assignments) {
+      const directive = directives.get(a.key);
+      if (directive === void 0 || a.section !== directive.section) {
+        if (a.section === ownSection && isUnknownKey(traits, a.key))
+          warn(ctx, a, `Unknown key '${a.key}' in section [${a.section}], ignoring.`);
+        continue;
+      }
+      if (directive.record) s.record(a);
+      if (directive.handler(ctx, a) === "fatal") {
+        stopped = true;
+        break;
+      }
+    }
+    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit3.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && file.fatal) {
+      ctx.diagnostics.push(file.fatal);
+      return {
+        failure: {
+          kind: "error",
+          unitName: unit3.id,
+          message: `Unit ${unit3.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
+        },
+        diagnostics: ctx.diagnostics
+      };
+    }
+    if (file.fatal) ctx.diagnostics.push(file.fatal);
+  }
+  const verifyError = verifyUnit(ctx);
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
+  if (s.hasExecContext) patchExecContext(ctx);
+  finishRecord(ctx);
+  return { settings: s, diagnostics: ctx.diagnostics };
+}
+function isUnknownKey(traits, key) {
+  if (traits.keysAddedLater.includes(key)) return true;
+  const first = key.charCodeAt(0);
+  return (first === 67 || first === 65) && /^(Condition|Assert)[A-Z]/.test(key);
+}
+function badSetting(ctx, message) {
+  return {
+    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
+    diagnostics: ctx.diagnostics
+  };
+}
+var API_MOUNT_POINTS = [
+  "/proc",
+  "/sys",
+  "/dev",
+  "/sys/kernel/security",
+  "/sys/fs/smackfs",
+  "/dev/shm",
+  "/dev/pts",
+  "/run",
+  "/sys/fs/cgroup",
+  "/sys/fs/pstore",
+  "/sys/firmware/efi/efivars",
+  "/sys/fs/bpf",
+  // mount_point_ignore()
+  "/sys/fs/selinux",
+  "/dev/console",
+  "/proc/kmsg",
+  "/proc/sys",
+  "/proc/sys/kernel/random/boot_id"
+];
+function isApiMountPoint(path) {
+  if (API_MOUNT_POINTS.some((p) => pathEqual(path, p))) return true;
+  return pathStartsWith(path, "/sys/fs/cgroup/") !== void 0 || pathStartsWith(path, "/run/host") !== void 0;
+}
+var NETWORK_FILE_SYSTEMS = [
+  "afs",
+  "ceph",
+  "cifs",
+  "gfs",
+  "gfs2",
+  "ncp",
+  "ncpfs",
+  "nfs",
+  "nfs4",
+  "ocfs2",
+  "orangefs",
+  "pvfs2",
+  "smb3",
+  "smbfs",
+  "davfs",
+  "glusterfs",
+  "lustre",
+  "sshfs"
+];
+function fstabTestOption(options, names) {
+  if (options === void 0) return false;
+  const words = [];
+  let word = "";
+  for (let i = 0; i < options.length; i++) {
+    const c = options[i];
+    if (c === "\\") {
+      word += c + (options[i + 1] ?? "");
+      i++;
+    } else if (c === ",") {
+      words.push(word);
+      word = "";
+    } else word += c;
+  }
+  words.push(word);
+  return words.some((w2) => names.some((n) => w2 === n || w2.startsWith(`${n}=`)));
+}
+function mountDependencyError(facts, where2) {
+  const what = facts.what;
+  if (what === void 0) return void 0;
+  const bind2 = fstabTestOption(facts.options, ["bind", "rbind"]) || ["bind", "rbind"].includes(facts.fstype ?? "");
+  const isDevicePath = ["/dev/", "/sys/"].some((p) => {
+    const rest = pathStartsWith(what, p);
+    return rest !== void 0 && rest !== "";
+  });
+  if (!bind2 && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where2, "/")) {
+    if (unitNameFromPath(what, "device") === void 0) return "EINVAL";
+  }
+  const fstype = facts.fstype?.replace(/^fuse\./, "");
+  const network = fstabTestOption(facts.options, ["_netdev"]) || NETWORK_FILE_SYSTEMS.includes(fstype ?? "");
+  const loop = fstabTestOption(facts.options, ["loop"]);
+  if (what.startsWith("/") && (bind2 || loop || !network)) {
+    if (!isNormalizedPath(simplifyPath(what))) return "EPERM";
+  }
+  return void 0;
+}
+var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct", "indirect"];
+function verifyUnit(ctx) {
+  const { unit: unit3, facts } = ctx;
+  const id = unit3.id;
+  const refuse2 = (why) => ({
+    kind: "bad-setting",
+    unitName: id,
+    message: `${id}: ${why}
+Unit ${id} has a bad unit file setting.`
+  });
+  const loadError = (reason) => ({
+    kind: "error",
+    unitName: id,
+    message: `Unit ${id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
+  });
+  const hasNameFor = (path) => {
+    const name = unitNameFromPath(path, unit3.type);
+    if (name === void 0) return void 0;
+    if (name === "hashed") return unit3.names.some(isHashedUnitName);
+    return unit3.names.includes(name);
+  };
+  switch (unit3.type) {
+    case "service": {
+      let type = facts.type;
+      if (type === void 0) type = facts.busName ? "dbus" : facts.execStart > 0 ? "simple" : "oneshot";
+      if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === "none")
+        return refuse2("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
+      if (type !== "oneshot" && facts.execStart === 0)
+        return refuse2(
+          "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
+        );
+      if (!facts.remainAfterExit && facts.execStart === 0 && facts.successAction === "none")
+        return refuse2(
+          "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing."
+        );
+      if (type !== "oneshot" && facts.execStart > 1)
+        return refuse2(
+          "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "oneshot" && ["always", "on-success"].includes(facts.restart))
+        return refuse2(
+          "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "oneshot" && facts.exitType === "cgroup")
+        return refuse2(
+          "Service has ExitType=cgroup set, which isn't allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "dbus" && !facts.busName)
+        return refuse2("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
+      if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode))
+        return refuse2(
+          "Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing."
+        );
       return void 0;
     }
-    const { endpointDefaults, decorations } = method;
-    if (decorations) {
-      cache2[methodName] = decorate(
-        octokit,
-        scope,
-        methodName,
-        endpointDefaults,
-        decorations
-      );
-    } else {
-      cache2[methodName] = octokit.request.defaults(endpointDefaults);
+    case "mount": {
+      const where2 = facts.where ?? unitNameToPath(id);
+      if (where2 === void 0) return loadError("Invalid argument");
+      const extrasError = mountDependencyError(facts, where2);
+      if (extrasError === "EINVAL") return loadError("Invalid argument");
+      if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
+      const matches = hasNameFor(where2);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
+      if (isApiMountPoint(where2))
+        return refuse2(`Cannot create mount unit for API file system ${where2}. Refusing.`);
+      const perpetual = unit3.names.includes("-.mount");
+      if (facts.what === void 0 && !perpetual) return refuse2("What= setting is missing. Refusing.");
+      if (facts.pamName && facts.killMode !== "control-group")
+        return refuse2("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
+      return void 0;
     }
-    return cache2[methodName];
+    case "swap": {
+      const what = facts.what ?? unitNameToPath(id);
+      if (what === void 0) return loadError("Invalid argument");
+      const matches = hasNameFor(what);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse2("Value of What= and unit name do not match, not loading.");
+      if (facts.pamName && facts.killMode !== "control-group")
+        return refuse2("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
+      return void 0;
+    }
+    case "automount": {
+      const where2 = facts.where ?? unitNameToPath(id);
+      if (where2 === void 0) return loadError("Invalid argument");
+      if (pathEqual(where2, "/")) return loadError("Cannot assign requested address");
+      const matches = hasNameFor(where2);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
+      const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
+      if (reserved) return refuse2(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
+      return void 0;
+    }
+    case "slice":
+      return isValidSliceName(id) ? void 0 : loadError("Invalid argument");
+    case "socket":
+      return facts.listens === 0 ? refuse2("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
+    case "timer":
+      return facts.timerTriggers === 0 ? refuse2("Timer unit lacks value setting. Refusing.") : void 0;
+    case "path":
+      return facts.pathTriggers === 0 ? refuse2("Path unit lacks path setting. Refusing.") : void 0;
+    default:
+      return void 0;
   }
-};
-function endpointsToMethods(octokit) {
-  const newMethods = {};
-  for (const scope of endpointMethodsMap.keys()) {
-    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
-  }
-  return newMethods;
 }
-function decorate(octokit, scope, methodName, defaults2, decorations) {
-  const requestWithDefaults = octokit.request.defaults(defaults2);
-  function withDecorations(...args) {
-    let options = requestWithDefaults.endpoint.merge(...args);
-    if (decorations.mapToData) {
-      options = Object.assign({}, options, {
-        data: options[decorations.mapToData],
-        [decorations.mapToData]: void 0
-      });
-      return requestWithDefaults(options);
-    }
-    if (decorations.renamed) {
-      const [newScope, newMethodName] = decorations.renamed;
-      octokit.log.warn(
-        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
-      );
-    }
-    if (decorations.deprecated) {
-      octokit.log.warn(decorations.deprecated);
-    }
-    if (decorations.renamedParameters) {
-      const options2 = requestWithDefaults.endpoint.merge(...args);
-      for (const [name, alias] of Object.entries(
-        decorations.renamedParameters
-      )) {
-        if (name in options2) {
-          octokit.log.warn(
-            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
-          );
-          if (!(alias in options2)) {
-            options2[alias] = options2[name];
-          }
-          delete options2[name];
-        }
-      }
-      return requestWithDefaults(options2);
-    }
-    return requestWithDefaults(...args);
-  }
-  return Object.assign(withDecorations, requestWithDefaults);
+function isValidSliceName(name) {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance !== void 0 || parts.type !== "slice") return false;
+  if (name === "-.slice") return true;
+  return !parts.prefix.split("-").some((p) => p === "");
 }
-
-// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
-function restEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    rest: api
+var CAP = (n) => 1n << BigInt(n);
+var CAP_SYS_RAWIO = 17;
+var CAP_MKNOD = 27;
+var CAP_SYS_MODULE = 16;
+var CAP_SYSLOG = 34;
+var CAP_SYS_TIME = 25;
+var CAP_WAKE_ALARM = 35;
+var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
+var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U64;
+var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U64;
+var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
+function patchExecContext(ctx) {
+  const { s, traits, facts } = ctx;
+  const imply = (setting, cause) => {
+    const by = s.lastApplied(cause);
+    if (by) s.imply(setting, by);
   };
-}
-restEndpointMethods.VERSION = VERSION5;
-function legacyRestEndpointMethods(octokit) {
-  const api = endpointsToMethods(octokit);
-  return {
-    ...api,
-    rest: api
-  };
-}
-legacyRestEndpointMethods.VERSION = VERSION5;
-
-// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
-var VERSION6 = "0.0.0-development";
-function normalizePaginatedListResponse(response) {
-  if (!response.data) {
-    return {
-      ...response,
-      data: []
-    };
-  }
-  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
-  if (!responseNeedsNormalization) return response;
-  const incompleteResults = response.data.incomplete_results;
-  const repositorySelection = response.data.repository_selection;
-  const totalCount = response.data.total_count;
-  const totalCommits = response.data.total_commits;
-  delete response.data.incomplete_results;
-  delete response.data.repository_selection;
-  delete response.data.total_count;
-  delete response.data.total_commits;
-  const namespaceKey = Object.keys(response.data)[0];
-  const data = response.data[namespaceKey];
-  response.data = data;
-  if (typeof incompleteResults !== "undefined") {
-    response.data.incomplete_results = incompleteResults;
-  }
-  if (typeof repositorySelection !== "undefined") {
-    response.data.repository_selection = repositorySelection;
-  }
-  response.data.total_count = totalCount;
-  response.data.total_commits = totalCommits;
-  return response;
-}
-function iterator(octokit, route, parameters) {
-  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
-  const requestMethod = typeof route === "function" ? route : octokit.request;
-  const method = options.method;
-  const headers = options.headers;
-  let url = options.url;
-  return {
-    [Symbol.asyncIterator]: () => ({
-      async next() {
-        if (!url) return { done: true };
-        try {
-          const response = await requestMethod({ method, url, headers });
-          const normalizedResponse = normalizePaginatedListResponse(response);
-          url = ((normalizedResponse.headers.link || "").match(
-            /<([^<>]+)>;\s*rel="next"/
-          ) || [])[1];
-          if (!url && "total_commits" in normalizedResponse.data) {
-            const parsedUrl = new URL(normalizedResponse.url);
-            const params = parsedUrl.searchParams;
-            const page = parseInt(params.get("page") || "1", 10);
-            const per_page = parseInt(params.get("per_page") || "250", 10);
-            if (page * per_page < normalizedResponse.data.total_commits) {
-              params.set("page", String(page + 1));
-              url = parsedUrl.toString();
-            }
-          }
-          return { value: normalizedResponse };
-        } catch (error2) {
-          if (error2.status !== 409) throw error2;
-          url = "";
-          return {
-            value: {
-              status: 200,
-              headers: {},
-              data: []
-            }
-          };
-        }
-      }
-    })
-  };
-}
-function paginate(octokit, route, parameters, mapFn) {
-  if (typeof parameters === "function") {
-    mapFn = parameters;
-    parameters = void 0;
-  }
-  return gather(
-    octokit,
-    [],
-    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
-    mapFn
-  );
-}
-function gather(octokit, results, iterator2, mapFn) {
-  return iterator2.next().then((result) => {
-    if (result.done) {
-      return results;
+  if (s.privateDevices) s.capabilityBoundingSet &= KEEP_WITHOUT_DEVICES;
+  if (s.protectKernelModules) s.capabilityBoundingSet &= KEEP_WITHOUT_MODULES;
+  if (s.protectKernelLogs) s.capabilityBoundingSet &= KEEP_WITHOUT_SYSLOG;
+  if (s.protectClock) s.capabilityBoundingSet &= KEEP_WITHOUT_CLOCK;
+  if (s.dynamicUser) {
+    if (s.user === void 0) {
+      const prefix = parseUnitName(s.unitId)?.prefix ?? s.unitId;
+      s.user = isStrictUserName(prefix) ? prefix : "_du0000000000000000";
     }
-    let earlyExit = false;
-    function done() {
-      earlyExit = true;
+    if (s.privateTmp === "no")
+      s.privateTmp = traits.privateTmpWords.includes("disconnected") ? "disconnected" : "yes";
+    s.removeIpc = true;
+    s.protectSystem = "strict";
+    if (s.protectHome === "no") s.protectHome = "read-only";
+    s.noNewPrivileges = true;
+    s.restrictSuidSgid = true;
+    for (const setting of [
+      "PrivateTmp",
+      "RemoveIPC",
+      "ProtectSystem",
+      "ProtectHome",
+      "NoNewPrivileges",
+      "RestrictSUIDSGID"
+    ]) {
+      imply(setting, "DynamicUser");
     }
-    results = results.concat(
-      mapFn ? mapFn(result.value, done) : result.value.data
+  }
+  if (!s.hasCgroupContext) return;
+  if (s.privateDevices && s.devicePolicy === "auto") {
+    s.devicePolicy = "closed";
+    imply("DevicePolicy", "PrivateDevices");
+  }
+  if (s.devicePolicy !== "auto" || s.deviceAllow.length > 0) {
+    if (s.rootImage !== void 0 || facts.mountImages > 0) {
+      addDeviceAllow(ctx, "/dev/loop-control", "rw");
+      addDeviceAllow(ctx, "/dev/mapper/control", "rw");
+      addDeviceAllow(ctx, "block-loop", "rwm");
+      addDeviceAllow(ctx, "block-blkext", "rwm");
+      addDeviceAllow(ctx, "block-device-mapper", "rwm");
+    }
+    if (s.protectClock) addDeviceAllow(ctx, "char-rtc", "r", s.lastApplied("ProtectClock"));
+    const tpm = traits.tpmDeviceAllow;
+    const encrypted = [facts.loadCredentials, facts.setCredentials].some(
+      (map) => map !== void 0 && [...map.values()].some((e) => e)
     );
-    if (earlyExit) {
-      return results;
-    }
-    return gather(octokit, results, iterator2, mapFn);
-  });
+    if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
+  }
 }
-var composePaginateRest = Object.assign(paginate, {
-  iterator
-});
-function paginateRest(octokit) {
-  return {
-    paginate: Object.assign(paginate.bind(null, octokit), {
-      iterator: iterator.bind(null, octokit)
-    })
-  };
+function isLocalhostPrefix(p) {
+  if (p.family === 4) return p.bytes[0] === 127;
+  return p.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
 }
-paginateRest.VERSION = VERSION6;
+function isAnyPrefix(p) {
+  return p.prefixLength === 0;
+}
+function finishRecord(ctx) {
+  const { s } = ctx;
+  const deny = ctx.ipPrefixes.deny;
+  s.ipAddressDenyAll = deny.some((p) => p.family === 4 && isAnyPrefix(p)) && deny.some((p) => p.family === 6 && isAnyPrefix(p));
+  for (const p of ctx.ipPrefixes.allow) {
+    if (isLocalhostPrefix(p)) s.ipAddressAllowLocalhost = true;
+    else s.ipAddressAllowOther = true;
+  }
+  s.ipCustomFilters = ctx.ipFilterPaths.ingress > 0 || ctx.ipFilterPaths.egress > 0;
+  if (s.protectSystem === void 0) s.protectSystem = "no";
+}
 
-// node_modules/@actions/github/lib/utils.js
-var context = new Context();
-var baseUrl = getApiBaseUrl();
-var defaults = {
-  baseUrl,
-  request: {
-    agent: getProxyAgent(baseUrl),
-    fetch: getProxyFetch(baseUrl)
+// src/core/security/assess.ts
+function setOf(c, index) {
+  if (c.set) return c.set[index];
+  const badness = c.badness[index];
+  return badness === void 0 ? null : badness === 0;
+}
+var ScoredAssessment = class {
+  constructor(unitId, exposure2, level, columns) {
+    this.unitId = unitId;
+    this.exposure = exposure2;
+    this.level = level;
+    this.columns = columns;
+  }
+  unitId;
+  exposure;
+  level;
+  columns;
+  madeRows;
+  get rows() {
+    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
+    return this.madeRows;
   }
 };
-var GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
-function getOctokitOptions(token, options) {
-  const opts = Object.assign({}, options || {});
-  const auth2 = getAuthString(token, opts);
-  if (auth2) {
-    opts.auth = auth2;
-  }
-  const userAgent2 = getUserAgentWithOrchestrationId(opts.userAgent);
-  if (userAgent2) {
-    opts.userAgent = userAgent2;
-  }
-  return opts;
+function rowAt(c, index) {
+  return {
+    assessor: c.assessors[index],
+    index,
+    badness: c.badness[index],
+    description: c.description[index],
+    weight: c.weight[index],
+    range: c.range[index],
+    set: setOf(c, index),
+    exposure: c.exposure[index]
+  };
 }
-
-// node_modules/@actions/github/lib/github.js
-var context2 = new Context();
-function getOctokit(token, options, ...additionalPlugins) {
-  const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
-  return new GitHubWithPlugins(getOctokitOptions(token, options));
+function levelFor(exposure2, profile) {
+  const levels = profile.data.levels;
+  return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
 }
-
-// src/main.ts
-var import_node_fs2 = require("node:fs");
-var import_node_path2 = require("node:path");
-
-// src/core/policy/load-policy.ts
-var import_ajv = __toESM(require_ajv());
-
-// policies/schema.json
-var schema_default = {
-  $schema: "http://json-schema.org/draft-07/schema#",
-  $id: "https://github.com/unitgate/unitgate/blob/main/policies/schema.json",
-  title: "unitgate policy",
-  description: "The policy file of unitgate (`.github/unitgate.json`): which hardening profile each systemd unit must follow, what counts as a regression, which deviations may be accepted and who must approve changes to sensitive directives. Every key is optional; a missing policy file means the built-in defaults.",
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    $schema: {
-      type: "string",
-      description: "The schema this file follows, for editors: `https://github.com/unitgate/unitgate/blob/main/policies/schema.json`. Ignored by unitgate."
-    },
-    systemdVersion: {
-      enum: [252, 255, 257, 262],
-      default: 252,
-      description: "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run."
-    },
-    mode: {
-      enum: ["enforce", "report", "ratchet"],
-      default: "enforce",
-      description: "`enforce`: every violation without an accepted deviation note fails the check. `report`: violations are reported (annotations, comment, summary) but the check never fails. `ratchet`: only what the pull request makes worse fails (regressions, and violations the base commit did not have); existing violations are reported."
-    },
-    threshold: {
-      type: "number",
-      minimum: 0,
-      maximum: 10,
-      description: "Highest allowed exposure for profiles that set no `threshold` along their `extends` chain: `baseline` and the profiles built on it. On the 0.0 (best) to 10.0 (worst) scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth. The default, 9.6, lets a unit without any hardening pass (systemd 252 rates a bare root service 9.6), so only regressions fail it. The built-in `api-service`, `worker` and `scheduler` profiles have their own thresholds.",
-      examples: [3.5],
-      default: 9.6
-    },
-    defaultProfile: {
-      type: "string",
-      minLength: 1,
-      default: "baseline",
-      description: "The profile for units that neither a `# unitgate: profile=NAME` comment nor an entry of `units` assigns. A built-in profile name or a key of `profiles`."
-    },
-    profiles: {
-      type: "object",
-      description: "Hardening profiles by name, in addition to the built-in `baseline`, `api-service`, `worker` and `scheduler`. A profile named like a built-in one changes that built-in profile.",
-      propertyNames: {
-        pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$",
-        description: "A profile name: letters, digits, `.`, `_` and `-`, starting with a letter or digit.",
-        examples: ["api-internal"]
-      },
-      additionalProperties: {
-        $ref: "#/definitions/profile"
-      },
-      default: {}
-    },
-    units: {
-      type: "array",
-      description: "Assigns profiles to units by glob, first match wins. A `# unitgate: profile=NAME` comment in the unit file or a drop-in takes precedence over this list.",
-      items: {
-        $ref: "#/definitions/unitAssignment"
-      },
-      default: []
-    },
-    exclude: {
-      type: "array",
-      description: "Units the gate does not score, each with the reason why (shown in the report).",
-      items: {
-        $ref: "#/definitions/exclusion"
-      },
-      default: []
-    },
-    regression: {
-      $ref: "#/definitions/regression"
-    },
-    deviations: {
-      $ref: "#/definitions/deviations"
-    },
-    signoff: {
-      type: "array",
-      description: "Owner sign-off rules: a change to one of the listed directives passes only with an approving review from one of the listed users or teams.",
-      items: {
-        $ref: "#/definitions/signoffRule"
-      },
-      default: []
-    },
-    unitTypes: {
-      type: "array",
-      description: "Unit file name suffixes the gate scores.",
-      items: {
-        enum: [
-          ".service",
-          ".socket",
-          ".mount",
-          ".swap",
-          ".timer",
-          ".path",
-          ".slice",
-          ".scope",
-          ".target",
-          ".device",
-          ".automount"
-        ],
-        description: "A unit type suffix, with its dot."
-      },
-      minItems: 1,
-      uniqueItems: true,
-      default: [".service"]
-    },
-    assessorOverrides: {
-      type: "object",
-      description: "Changes to assessor weights, ranges and texts in the format of systemd's `systemd-analyze security --security-policy=FILE`, keyed by the assessor's JSON field name (the `json_field` of `--json` output). A weight of 0 turns an assessor off.",
-      propertyNames: {
-        description: "An assessor's JSON field name, as in the `json_field` of `--json` output.",
-        enum: [
-          "UserOrDynamicUser",
-          "SupplementaryGroups",
-          "PrivateDevices",
-          "PrivateMounts",
-          "PrivateNetwork",
-          "PrivateTmp",
-          "PrivateUsers",
-          "ProtectControlGroups",
-          "ProtectKernelModules",
-          "ProtectKernelTunables",
-          "ProtectKernelLogs",
-          "ProtectClock",
-          "ProtectHome",
-          "ProtectHostname",
-          "ProtectSystem",
-          "RootDirectoryOrRootImage",
-          "LockPersonality",
-          "MemoryDenyWriteExecute",
-          "NoNewPrivileges",
-          "CapabilityBoundingSet_CAP_SYS_ADMIN",
-          "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP",
-          "CapabilityBoundingSet_CAP_SYS_PTRACE",
-          "CapabilityBoundingSet_CAP_SYS_TIME",
-          "CapabilityBoundingSet_CAP_NET_ADMIN",
-          "CapabilityBoundingSet_CAP_SYS_RAWIO",
-          "CapabilityBoundingSet_CAP_SYS_MODULE",
-          "CapabilityBoundingSet_CAP_AUDIT",
-          "CapabilityBoundingSet_CAP_SYSLOG",
-          "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE",
-          "CapabilityBoundingSet_CAP_MKNOD",
-          "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP",
-          "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER",
-          "CapabilityBoundingSet_CAP_KILL",
-          "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)",
-          "CapabilityBoundingSet_CAP_SYS_BOOT",
-          "CapabilityBoundingSet_CAP_MAC",
-          "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE",
-          "CapabilityBoundingSet_CAP_IPC_LOCK",
-          "CapabilityBoundingSet_CAP_SYS_CHROOT",
-          "CapabilityBoundingSet_CAP_BLOCK_SUSPEND",
-          "CapabilityBoundingSet_CAP_WAKE_ALARM",
-          "CapabilityBoundingSet_CAP_LEASE",
-          "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG",
-          "CapabilityBoundingSet_CAP_SYS_PACCT",
-          "CapabilityBoundingSet_CAP_BPF",
-          "UMask",
-          "KeyringMode",
-          "ProtectProc",
-          "ProcSubset",
-          "NotifyAccess",
-          "RemoveIPC",
-          "Delegate",
-          "RestrictRealtime",
-          "RestrictSUIDSGID",
-          "RestrictNamespaces_user",
-          "RestrictNamespaces_mnt",
-          "RestrictNamespaces_ipc",
-          "RestrictNamespaces_pid",
-          "RestrictNamespaces_cgroup",
-          "RestrictNamespaces_net",
-          "RestrictNamespaces_uts",
-          "RestrictAddressFamilies_AF_INET_INET6",
-          "RestrictAddressFamilies_AF_UNIX",
-          "RestrictAddressFamilies_AF_NETLINK",
-          "RestrictAddressFamilies_AF_PACKET",
-          "RestrictAddressFamilies_OTHER",
-          "SystemCallArchitectures",
-          "SystemCallFilter_swap",
-          "SystemCallFilter_obsolete",
-          "SystemCallFilter_clock",
-          "SystemCallFilter_cpu_emulation",
-          "SystemCallFilter_debug",
-          "SystemCallFilter_mount",
-          "SystemCallFilter_module",
-          "SystemCallFilter_raw_io",
-          "SystemCallFilter_reboot",
-          "SystemCallFilter_privileged",
-          "SystemCallFilter_resources",
-          "IPAddressDeny",
-          "DeviceAllow",
-          "AmbientCapabilities"
-        ]
-      },
-      additionalProperties: {
-        $ref: "#/definitions/assessorOverride"
-      },
-      default: {}
+var AssessmentAbort = class extends Error {
+};
+var NOBODY = "nobody";
+var CONSTANT_TEXTS = [];
+function verdict(badness, description) {
+  if (description === void 0) return { badness };
+  CONSTANT_TEXTS.push(description);
+  return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
+}
+var NOT_APPLICABLE = verdict(void 0);
+var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
+var GOOD = BADNESS[0];
+var BAD = BADNESS[1];
+function runsPrivileged(s) {
+  if (s.user === "0" || s.user === "root") return true;
+  if (s.dynamicUser) return false;
+  return s.user === void 0 || s.user === "";
+}
+function familyClassRestricted(s, cls) {
+  const allowList = s.addressFamiliesAllowList;
+  let restricted = allowList;
+  const families = s.addressFamilies?.families;
+  if (families === void 0) return restricted;
+  for (const af of families) {
+    if (af === 0) continue;
+    const c = af === 2 || af === 10 ? "inet" : af === 1 ? "unix" : af === 16 ? "netlink" : af === 17 ? "packet" : "other";
+    if (c === cls) restricted = !allowList;
+  }
+  return restricted;
+}
+var USER_NOBODY = verdict(
+  9,
+  `Service runs under as '${NOBODY}' user, which should not be used for services`
+);
+var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
+var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
+var HOME_YES = verdict(0, "Service has no access to home directories");
+var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
+var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
+var HOME_NO = verdict(10, "Service has full access to home directories");
+var SYSTEM_STRICT = verdict(0, "Service has strict read-only access to the OS file hierarchy");
+var SYSTEM_FULL = verdict(3, "Service has very limited write access to the OS file hierarchy");
+var SYSTEM_YES = verdict(5, "Service has limited write access to the OS file hierarchy");
+var SYSTEM_NO = verdict(10, "Service has full access to the OS file hierarchy");
+var UMASK_VERDICTS = [
+  verdict(10, "Files created by service are world-writable by default"),
+  verdict(5, "Files created by service are world-readable by default"),
+  verdict(2, "Files created by service are group-writable by default"),
+  verdict(1, "Files created by service are group-readable by default"),
+  verdict(0, "Files created by service are accessible only by service's own user by default")
+];
+var ABI_ALL = verdict(10, "Service may execute system calls with all ABIs");
+var ABI_NATIVE = verdict(0, "Service may execute system calls only with native ABI");
+var ABI_MULTIPLE = verdict(8, "Service may execute system calls with multiple ABIs");
+var SYSCALLS_UNFILTERED = verdict(10, "Service does not filter system calls");
+var IP_CUSTOM = verdict(0, "Service defines custom ingress/egress IP filters with BPF programs");
+var IP_NO_ALLOW_LIST = verdict(10, "Service does not define an IP address allow list");
+var IP_ALLOW_OTHER = verdict(5, "Service defines IP address allow list with non-localhost entries");
+var IP_ALLOW_LOCALHOST = verdict(2, "Service defines IP address allow list with only localhost entries");
+var IP_BLOCK_ALL = verdict(0, "Service blocks all IP address ranges");
+var DEVICE_MINIMAL_ACL = verdict(0, "Service has a minimal device ACL");
+var DEVICE_NO_ACL = verdict(10, "Service has no device ACL");
+var BOOT_PHASE = verdict(void 0, "Service runs in special boot phase, option is not appropriate");
+var EXCLUDED = verdict(void 0, "Option excluded by policy, skipping");
+function capabilityHalves(bits) {
+  let lo = 0;
+  let hi = 0;
+  for (const bit of bits) {
+    if (bit < 32) lo |= 1 << bit;
+    else if (bit < 64) hi |= 1 << bit - 32;
+  }
+  return { lo, hi };
+}
+var RULES = {
+  bool: (a) => {
+    const cls = a.familyClass;
+    if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
+    const flag = EFFECTIVE_FLAGS[a.jsonField] ?? (() => false);
+    if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
+    return (s) => flag(s) ? GOOD : BAD;
+  },
+  user: () => (s) => {
+    if (s.user === NOBODY) return USER_NOBODY;
+    const isRoot = s.user === "0" || s.user === "root";
+    if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
+    if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
+    return BADNESS[10];
+  },
+  supplementary_groups: () => (s) => {
+    if (runsPrivileged(s)) return NOT_APPLICABLE;
+    return s.supplementaryGroups.length > 0 ? BAD : GOOD;
+  },
+  remove_ipc: () => (s) => {
+    if (runsPrivileged(s)) return NOT_APPLICABLE;
+    return s.removeIpc ? GOOD : BAD;
+  },
+  protect_home: () => (s) => {
+    switch (s.protectHome) {
+      case "yes":
+        return HOME_YES;
+      case "read-only":
+        return HOME_READ_ONLY;
+      case "tmpfs":
+        return HOME_TMPFS;
+      default:
+        return HOME_NO;
     }
   },
-  definitions: {
-    profile: {
-      type: "object",
-      description: "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.",
-      additionalProperties: false,
-      properties: {
-        extends: {
-          type: "string",
-          minLength: 1,
-          description: "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)."
-        },
-        description: {
-          type: "string",
-          description: "What kind of unit the profile is for; shown in reports."
-        },
-        threshold: {
-          type: "number",
-          minimum: 0,
-          maximum: 10,
-          description: "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.",
-          examples: [3.5]
-        },
-        requiredDirectives: {
-          type: "array",
-          description: "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.",
-          items: {
-            type: "string",
-            pattern: "^[A-Za-z]+=.*$",
-            description: "A `Directive=value` line.",
-            examples: ["ProtectSystem=strict"]
-          },
-          uniqueItems: true
-        },
-        removeDirectives: {
-          type: "array",
-          description: "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.",
-          items: {
-            type: "string",
-            pattern: "^[A-Za-z]+$",
-            description: "A directive name, without `=`.",
-            examples: ["MemoryDenyWriteExecute"]
-          },
-          uniqueItems: true
-        },
-        allowedCapabilities: {
-          type: "array",
-          description: "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.",
-          items: {
-            type: "string",
-            pattern: "^CAP_[A-Z_]+$",
-            description: "A capability name as in capabilities(7).",
-            examples: ["CAP_NET_BIND_SERVICE"]
-          },
-          uniqueItems: true
-        },
-        allowedAddressFamilies: {
-          type: "array",
-          description: "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.",
-          items: {
-            type: "string",
-            pattern: "^AF_[A-Za-z0-9]+$",
-            description: "An address family name as in address_families(7).",
-            examples: ["AF_UNIX"]
-          },
-          uniqueItems: true
-        }
-      }
-    },
-    unitAssignment: {
-      type: "object",
-      description: "Assigns a profile to the units a glob matches.",
-      additionalProperties: false,
-      required: ["match", "profile"],
-      properties: {
-        match: {
-          type: "string",
-          minLength: 1,
-          description: "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.",
-          examples: ["deploy/api/**"]
-        },
-        profile: {
-          type: "string",
-          minLength: 1,
-          description: "The profile name (built-in or from `profiles`)."
-        }
-      }
-    },
-    exclusion: {
-      type: "object",
-      description: "A unit, or units, the gate does not score.",
-      additionalProperties: false,
-      required: ["match", "reason"],
-      properties: {
-        match: {
-          type: "string",
-          minLength: 1,
-          description: "A glob over repository paths and unit names, as in `units`.",
-          examples: ["vendor/**"]
-        },
-        reason: {
-          type: "string",
-          minLength: 1,
-          description: "Why the unit is not scored; shown in the report."
-        }
-      }
-    },
-    regression: {
-      type: "object",
-      description: "What counts as a regression compared with the base commit of the pull request.",
-      additionalProperties: false,
-      properties: {
-        exposure: {
-          type: "boolean",
-          default: true,
-          description: "Fail when a unit's overall exposure rises."
-        },
-        rows: {
-          type: "boolean",
-          default: true,
-          description: "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)."
-        }
-      },
-      default: {
-        exposure: true,
-        rows: true
-      }
-    },
-    deviations: {
-      type: "object",
-      description: "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file.",
-      additionalProperties: false,
-      properties: {
-        sources: {
-          type: "array",
-          description: "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.",
-          items: {
-            enum: ["pr-body", "unit-file"],
-            description: "A place deviation notes are read from."
-          },
-          uniqueItems: true,
-          default: ["pr-body", "unit-file"]
-        },
-        requiredFields: {
-          type: "array",
-          description: "Fields a note must have to be valid, besides the unit it is about.",
-          items: {
-            enum: ["reason", "owner", "expires", "ticket", "check"],
-            description: "A deviation note field."
-          },
-          uniqueItems: true,
-          default: ["reason", "owner", "expires"]
-        },
-        maxExpiryDays: {
-          type: "integer",
-          minimum: 1,
-          maximum: 3650,
-          default: 180,
-          description: "Longest allowed time, in days, between the run's date and a note's `expires` date."
-        }
-      },
-      default: {
-        sources: ["pr-body", "unit-file"],
-        requiredFields: ["reason", "owner", "expires"],
-        maxExpiryDays: 180
-      }
-    },
-    signoffRule: {
-      type: "object",
-      description: "Directives whose changes need an approving review from a listed owner.",
-      additionalProperties: false,
-      required: ["directives", "approvers"],
-      properties: {
-        directives: {
-          type: "array",
-          minItems: 1,
-          uniqueItems: true,
-          description: "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).",
-          items: {
-            type: "string",
-            pattern: "^[A-Za-z]+=?$",
-            description: "A directive name (a trailing `=` is allowed).",
-            examples: ["SystemCallFilter"]
-          }
-        },
-        approvers: {
-          type: "array",
-          minItems: 1,
-          uniqueItems: true,
-          description: "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts.",
-          items: {
-            type: "string",
-            pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
-            description: "A GitHub user (`@alice`) or team (`@org/team`).",
-            examples: ["@platform/runtime-owners"]
-          }
-        }
-      }
-    },
-    assessorOverride: {
-      type: "object",
-      description: "One assessor's changes, as in systemd's `--security-policy` file.",
-      additionalProperties: false,
-      properties: {
-        weight: {
-          type: "integer",
-          minimum: 0,
-          description: "The assessor's weight in the exposure sum; 0 makes the row N/A."
-        },
-        range: {
-          type: "integer",
-          minimum: 1,
-          description: "The highest badness the assessor can report; its badness is divided by this."
-        },
-        description_good: {
-          type: "string",
-          description: "Text shown when the setting is good."
-        },
-        description_bad: {
-          type: "string",
-          description: "Text shown when the setting is bad."
-        },
-        description_na: {
-          type: "string",
-          description: "Text shown when the assessor does not apply."
-        }
-      }
+  protect_system: () => (s) => {
+    switch (s.protectSystem) {
+      case "strict":
+        return SYSTEM_STRICT;
+      case "full":
+        return SYSTEM_FULL;
+      case "yes":
+        return SYSTEM_YES;
+      default:
+        return SYSTEM_NO;
     }
+  },
+  root_directory: () => (s) => {
+    const unset = (p) => p === void 0 || p === "" || p === "/";
+    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
+  },
+  capability_bounding_set: (a) => {
+    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
+    return (_s, c) => (c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD;
+  },
+  ambient_capabilities: () => (s) => s.ambientCapabilities !== 0n ? BAD : GOOD,
+  umask: () => (s) => {
+    const m = s.umask;
+    if (!(m & 2)) return UMASK_VERDICTS[0];
+    if (!(m & 4)) return UMASK_VERDICTS[1];
+    if (!(m & 16)) return UMASK_VERDICTS[2];
+    if (!(m & 32)) return UMASK_VERDICTS[3];
+    return UMASK_VERDICTS[4];
+  },
+  keyring_mode: () => (s) => s.keyringMode === "private" ? GOOD : BAD,
+  protect_proc: () => (s) => {
+    switch (s.protectProc) {
+      case "noaccess":
+        return BAD;
+      case "invisible":
+      case "ptraceable":
+        return GOOD;
+      default:
+        return BADNESS[3];
+    }
+  },
+  proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
+  notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
+  restrict_namespaces: (a) => {
+    const flag = NAMESPACE_BITS[a.namespace ?? ""] ?? 0;
+    return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
+  },
+  system_call_architectures: () => (s) => {
+    const archs = s.systemCallArchitectures;
+    if (archs.size === 0) return ABI_ALL;
+    if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
+    return ABI_MULTIPLE;
+  },
+  system_call_filter: (a, profile) => {
+    const v = groupVerdicts(profile, a.syscallGroup ?? "");
+    const members = v.members;
+    return (s) => {
+      const filter = s.systemCallFilter;
+      if (!filter || !filter.allowList && filter.names.size === 0) return SYSCALLS_UNFILTERED;
+      const names = filter.names;
+      if (filter.allowList) {
+        for (let i = 0; i < members.length; i++)
+          if (names.has(members[i])) return v.allowIncluded[i];
+        return v.allowExcluded;
+      }
+      for (let i = 0; i < members.length; i++)
+        if (!names.has(members[i])) return v.denyExcluded[i];
+      return v.denyIncluded;
+    };
+  },
+  ip_address_allow: () => (s) => {
+    if (s.ipCustomFilters) return IP_CUSTOM;
+    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
+    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
+    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
+    return IP_BLOCK_ALL;
+  },
+  device_allow: () => (s) => {
+    if (s.devicePolicy === "strict" || s.devicePolicy === "closed") {
+      if (s.deviceAllow.length > 0) {
+        const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(" ");
+        return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
+      }
+      return DEVICE_MINIMAL_ACL;
+    }
+    return DEVICE_NO_ACL;
   }
 };
-
-// policies/profiles/baseline.json
-var baseline_default = {
-  description: "The default for units no profile is assigned to: no required directives, no capability or address family checks, and the policy's top-level threshold (default 9.6). An unhardened unit passes (systemd 252 rates `ExecStart=` alone 9.6, with `User=` 9.2; 9.4 and 9.0 on 255, 257 and 262), so the gate catches regressions without blocking existing units.",
-  requiredDirectives: []
+var NAMESPACE_BITS = {
+  cgroup: 33554432,
+  ipc: 134217728,
+  net: 1073741824,
+  mnt: 131072,
+  pid: 536870912,
+  user: 268435456,
+  uts: 67108864
 };
+function syscallGroupVerdicts(group, members) {
+  return {
+    members,
+    allowIncluded: members.map(
+      (offender) => verdict(
+        9,
+        `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
+      )
+    ),
+    allowExcluded: verdict(0, `System call allow list defined for service, and ${group} is not included`),
+    denyExcluded: members.map(
+      (offender) => verdict(
+        10,
+        `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
+      )
+    ),
+    denyIncluded: verdict(0, `System call deny list defined for service, and ${group} is included`)
+  };
+}
+var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
+function groupVerdicts(profile, group) {
+  let byGroup = GROUP_VERDICTS.get(profile);
+  if (!byGroup) {
+    byGroup = /* @__PURE__ */ new Map();
+    GROUP_VERDICTS.set(profile, byGroup);
+  }
+  let v = byGroup.get(group);
+  if (!v) {
+    v = syscallGroupVerdicts(group, profile.data.assessedGroups[group] ?? []);
+    byGroup.set(group, v);
+  }
+  return v;
+}
+var TABLES = /* @__PURE__ */ new WeakMap();
+var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
+function assessTable(profile, policy) {
+  if (policy === void 0 || policy.size === 0) {
+    let t2 = TABLES.get(profile);
+    if (!t2) {
+      t2 = buildTable(profile, void 0);
+      TABLES.set(profile, t2);
+    }
+    return t2;
+  }
+  let byPolicy = POLICY_TABLES.get(profile);
+  if (!byPolicy) {
+    byPolicy = /* @__PURE__ */ new WeakMap();
+    POLICY_TABLES.set(profile, byPolicy);
+  }
+  let t = byPolicy.get(policy);
+  if (!t) {
+    t = buildTable(profile, policy);
+    byPolicy.set(policy, t);
+  }
+  return t;
+}
+function buildTable(profile, policy) {
+  const assessors = profile.data.assessors;
+  const n = assessors.length;
+  const overrides = assessors.map((a) => policy?.get(a.jsonField));
+  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
+  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
+  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
+  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
+  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
+  const texts = new Set(CONSTANT_TEXTS);
+  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
+  for (const a of assessors) {
+    if (a.kind !== "system_call_filter") continue;
+    const v = groupVerdicts(profile, a.syscallGroup ?? "");
+    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
+      if (x.description !== void 0) texts.add(x.description);
+  }
+  const sortedTexts = [...texts].sort(strcmp);
+  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
+  const rankOf = (t) => t === null ? -1 : textRank.get(t);
+  let weightSum = 0;
+  let bigArithmetic = false;
+  for (let i = 0; i < n; i++) {
+    if (weight[i] > 4294967295 || range[i] > 4294967295) bigArithmetic = true;
+    weightSum += weight[i];
+  }
+  if (weightSum > 4294967295) bigArithmetic = true;
+  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
+  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
+  for (let i = 0; i < n; i++) {
+    for (let b = 0; b < BADNESS_SLOTS; b++) {
+      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i], range[i]);
+      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i] * 100, range[i]);
+    }
+  }
+  const byNameRank = assessors.map((_a, i) => i).sort(
+    (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
+  );
+  const nameRank = new Array(n);
+  byNameRank.forEach((index, rank) => nameRank[index] = rank);
+  const levelOf = [];
+  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, profile));
+  return {
+    assessors,
+    rule: assessors.map((a) => RULES[a.kind](a, profile)),
+    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
+    weight,
+    range,
+    builtinRange: assessors.map((a) => a.range),
+    good,
+    bad,
+    na,
+    goodRank: good.map(rankOf),
+    badRank: bad.map(rankOf),
+    naRank: na.map(rankOf),
+    bigArithmetic,
+    badnessShare,
+    scaledShare,
+    texts: sortedTexts,
+    textRank,
+    textIdRank: Int32Array.from(CONSTANT_TEXTS, (text2) => textRank.get(text2)),
+    nameRank,
+    byNameRank,
+    levelOf
+  };
+}
+var BADNESS_SLOTS = 11;
+function divRoundUp(a, b) {
+  return Math.floor((a + b - 1) / b);
+}
+var U642 = (1n << 64n) - 1n;
+var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
+function formatTenths(x) {
+  if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
+  return `${x / 10n}.${x % 10n}`;
+}
+function assessUnit(s, profile, policy) {
+  const t = assessTable(profile, policy);
+  const assessors = t.assessors;
+  const cap = s.capabilityBoundingSet;
+  const c = {
+    capLo: Number(cap & 0xffffffffn),
+    capHi: Number(cap >> 32n & 0xffffffffn)
+  };
+  const n = assessors.length;
+  const badnessColumn = new Array(n);
+  const descriptionColumn = new Array(n);
+  const exposureColumn = new Array(n);
+  if (orderKeys.length < n) orderKeys = new Float64Array(n);
+  const keys = orderKeys;
+  let keyed = n <= MAX_KEYED_ROWS;
+  let unitTexts;
+  let badnessSum = 0;
+  let weightSum = 0;
+  for (let index = 0; index < n; index++) {
+    const a = assessors[index];
+    const weight = t.weight[index];
+    const range = t.range[index];
+    let v;
+    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
+    else if (weight === 0) v = EXCLUDED;
+    else v = t.rule[index](s, c);
+    if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
+    const badness = v.badness;
+    if (badness !== void 0 && badness > range) {
+      throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
+    }
+    let description;
+    let rank;
+    if (badness === void 0) {
+      description = t.na[index];
+      rank = t.naRank[index];
+    } else {
+      if (badness === t.builtinRange[index]) {
+        description = t.bad[index];
+        rank = t.badRank[index];
+      } else if (badness === 0) {
+        description = t.good[index];
+        rank = t.goodRank[index];
+      } else {
+        description = null;
+        rank = -1;
+      }
+      badnessSum += badness < BADNESS_SLOTS ? t.badnessShare[index * BADNESS_SLOTS + badness] : divRoundUp(badness * weight, range);
+      weightSum += weight;
+    }
+    if (v.description !== void 0) {
+      description = v.description;
+      const id = v.textId;
+      rank = id !== void 0 && id < t.textIdRank.length ? t.textIdRank[id] : t.textRank.get(description) ?? -1;
+      if (rank < 0 && keyed) {
+        rank = gapRank(t.texts, description);
+        unitTexts ??= /* @__PURE__ */ new Map();
+        const other = unitTexts.get(rank);
+        if (other === void 0) unitTexts.set(rank, description);
+        else if (other !== description) keyed = false;
+      }
+    }
+    if (rank < 0) keyed = false;
+    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
+    badnessColumn[index] = badness;
+    descriptionColumn[index] = description;
+    exposureColumn[index] = null;
+  }
+  let exposure2;
+  if (!t.bigArithmetic) {
+    if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const scaled = b < BADNESS_SLOTS ? t.scaledShare[i * BADNESS_SLOTS + b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
+      const share = divRoundUp(scaled, weightSum);
+      exposureColumn[i] = formatTenths(share);
+    }
+    exposure2 = divRoundUp(badnessSum * 100, weightSum);
+  } else {
+    const up = (x, y) => (x + y - 1n & U642) / y;
+    let badnessSum2 = 0n;
+    let weightSum2 = 0n;
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0) continue;
+      const weight = BigInt(t.weight[i]);
+      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, BigInt(t.range[i])) & U642;
+      weightSum2 = weightSum2 + weight & U642;
+    }
+    if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const weight = BigInt(t.weight[i]);
+      const x = up(up(BigInt(b) * weight * 100n & U642, BigInt(t.range[i])), weightSum2);
+      exposureColumn[i] = formatTenths(x);
+    }
+    exposure2 = Number(up(badnessSum2 * 100n & U642, weightSum2));
+  }
+  const columns = {
+    assessors,
+    weight: t.weight,
+    range: t.range,
+    order: [],
+    badness: badnessColumn,
+    description: descriptionColumn,
+    exposure: exposureColumn
+  };
+  columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
+    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
+    profile.traits.emptyDescriptionSortsFirst
+  ).map((r) => r.index);
+  const level = t.levelOf[exposure2] ?? levelFor(exposure2, profile);
+  return new ScoredAssessment(s.unitId, exposure2, level, columns);
+}
+function strcmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var MAX_KEYED_ROWS = 65536;
+var orderKeys = new Float64Array(128);
+function gapRank(texts, text2) {
+  let lo = 0;
+  let hi = texts.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (texts[mid] < text2) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo + 1;
+}
+var lastOrder = new Int32Array(0);
+function orderByKeys(n, keys, t) {
+  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
+  const order = lastOrder;
+  for (let i = 1; i < n; i++) {
+    const row = order[i];
+    const key = keys[row];
+    let j = i - 1;
+    for (; j >= 0 && keys[order[j]] > key; j--) order[j + 1] = order[j];
+    order[j + 1] = row;
+  }
+  const out = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = order[k];
+  return out;
+}
+function sortRows(rows, emptyDescriptionFirst) {
+  if (rows.every((r) => r.description !== null)) {
+    return [...rows].sort((a, b) => {
+      const da = a.description;
+      const db = b.description;
+      if (da !== db) return da < db ? 1 : -1;
+      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
+    });
+  }
+  const compare = (x, y) => {
+    if (x === 0 && y === 0) return 0;
+    if (x === 0) return -1;
+    if (y === 0) return 1;
+    const a = rows[x - 1];
+    const b = rows[y - 1];
+    let r;
+    if (a.description !== null && b.description !== null) r = strcmp(a.description, b.description);
+    else if (emptyDescriptionFirst) r = a.description === null ? b.description === null ? 0 : 1 : -1;
+    else r = x < y ? -1 : x > y ? 1 : 0;
+    if (r !== 0) return -r;
+    r = strcmp(a.assessor.name, b.assessor.name);
+    if (r !== 0) return r;
+    return x - y;
+  };
+  const order = Array.from({ length: rows.length + 1 }, (_, i) => i);
+  mergeSort(order, compare);
+  return order.slice(1).map((i) => rows[i - 1]);
+}
+function mergeSort(items, compare) {
+  const tmp = new Array(items.length);
+  const sort = (lo, n) => {
+    if (n <= 1) return;
+    const n1 = Math.floor(n / 2);
+    const n2 = n - n1;
+    sort(lo, n1);
+    sort(lo + n1, n2);
+    let i = lo;
+    let j = lo + n1;
+    let k = 0;
+    let left = n1;
+    let right = n2;
+    while (left > 0 && right > 0) {
+      if (compare(items[i], items[j]) <= 0) {
+        tmp[k++] = items[i++];
+        left--;
+      } else {
+        tmp[k++] = items[j++];
+        right--;
+      }
+    }
+    while (left > 0) {
+      tmp[k++] = items[i++];
+      left--;
+    }
+    for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
+  };
+  sort(0, items.length);
+}
 
-// policies/profiles/api-service.json
-var api_service_default = {
-  description: 'Long-running network service (HTTP or gRPC API): the article\'s hardened template as written. No capabilities: prefer a socket unit or a reverse proxy over CAP_NET_BIND_SERVICE; a service that must bind a port below 1024 itself extends this profile with `allowedCapabilities: ["CAP_NET_BIND_SERVICE"]` (+0.1). Local and Internet sockets only. Runtimes with a JIT compiler (Node.js, Java) need `removeDirectives: ["MemoryDenyWriteExecute"]` (score unchanged at one decimal). Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 3.1 on systemd 252 (real `systemd-analyze` and unitgate agree) and 2.9 on 255, 257 and 262; the threshold 3.5 leaves 0.4.',
-  threshold: 3.5,
-  requiredDirectives: [
-    "NoNewPrivileges=yes",
-    "PrivateTmp=yes",
-    "ProtectSystem=strict",
-    "ProtectHome=yes",
-    "RestrictSUIDSGID=yes",
-    "LockPersonality=yes",
-    "MemoryDenyWriteExecute=yes",
-    "RestrictNamespaces=yes",
-    "SystemCallArchitectures=native",
-    "SystemCallFilter=@system-service"
-  ],
-  allowedCapabilities: [],
-  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
-};
+// src/core/security/render-security.ts
+var utf8 = new TextEncoder();
+function formatExposure(exposure2) {
+  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
+}
 
-// policies/profiles/worker.json
-var worker_default = {
-  description: "Long-running background worker (queue consumer, stream processor): no inbound connections, outbound local and Internet sockets only. The api-service template plus the kernel, device, clock, hostname and realtime protections a worker never needs to give up. No capabilities. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 1.8 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.7 on 255, 257 and 262; the threshold 2.5 leaves 0.7.",
-  threshold: 2.5,
-  requiredDirectives: [
-    "NoNewPrivileges=yes",
-    "PrivateTmp=yes",
-    "ProtectSystem=strict",
-    "ProtectHome=yes",
-    "PrivateDevices=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "ProtectClock=yes",
-    "ProtectHostname=yes",
-    "RestrictSUIDSGID=yes",
-    "RestrictRealtime=yes",
-    "LockPersonality=yes",
-    "MemoryDenyWriteExecute=yes",
-    "RestrictNamespaces=yes",
-    "SystemCallArchitectures=native",
-    "SystemCallFilter=@system-service"
-  ],
-  allowedCapabilities: [],
-  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
+// src/core/report/job-summary.ts
+var JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+var JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
+var STATUS_ICON = {
+  fail: "❌",
+  error: "💥",
+  accepted: "⚠️",
+  pass: "✅",
+  excluded: "⏭️",
+  deleted: "🗑️"
 };
+var STATUS_RANK = {
+  error: 0,
+  fail: 1,
+  accepted: 2,
+  pass: 3,
+  excluded: 4,
+  deleted: 5
+};
+var MAX_FIELD_CHARS = 500;
+var MAX_MESSAGE_CHARS = 4e3;
+function md(text2) {
+  return escapeMarkdown(truncateText(text2, MAX_MESSAGE_CHARS));
+}
+function mdCode(text2) {
+  return escapeMarkdownKeepingCode(truncateText(text2, MAX_MESSAGE_CHARS));
+}
+function cell(text2) {
+  return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
+}
+function codeCell(text2) {
+  return inlineCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
+}
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+function exposureText(side2) {
+  return side2 ? `${formatExposure(side2.exposure)} ${side2.level}` : "";
+}
+function signedExposure(delta) {
+  if (delta === 0) return "±0.0";
+  return `${delta > 0 ? "+" : "−"}${formatExposure(Math.abs(delta))}`;
+}
+function signedShare(points) {
+  const tenths = Math.abs(points) / 10;
+  if (points === 0) return "±0.0";
+  const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
+  return `${points > 0 ? "+" : "−"}${shown}`;
+}
+function location(file, line, options, table = false) {
+  const text2 = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`, { table });
+  if (!options.blobUrl) return text2;
+  return `[${text2}](${options.blobUrl}${encodeUriPath(file)}#L${line})`;
+}
+function acceptedText(u) {
+  return u.accepted.map(
+    (a) => `⚠️ accepted: ${cell(a.violation.check)} — ${cell(describeNote({ owner: a.note.owner, expires: a.note.expires }))}`
+  );
+}
+function verdictCell(u) {
+  const open2 = u.violations.filter((v) => !v.advisory).length;
+  const advisory = u.violations.length - open2;
+  const parts = [];
+  switch (u.status) {
+    case "fail":
+      parts.push(`❌ fail — ${plural(open2, "violation")}${advisory ? `, ${advisory} advisory` : ""}`);
+      break;
+    case "error":
+      parts.push(`💥 error${u.note ? `: ${cell(u.note)}` : ""}`);
+      break;
+    case "excluded":
+      parts.push(`⏭️ excluded${u.note ? `: ${cell(u.note)}` : ""}`);
+      break;
+    case "deleted":
+      parts.push("🗑️ deleted");
+      break;
+    case "accepted":
+    case "pass":
+      parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ""}`);
+      break;
+  }
+  parts.push(...acceptedText(u));
+  return parts.join("<br>");
+}
+function renderUnitRow(u) {
+  const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
+  const exposure2 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
+  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
+  return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
+}
+var UNIT_TABLE_HEADER = [
+  "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
+  "|---|---|---|---:|---:|---|"
+];
+function indent(block, spaces = 2) {
+  const pad = " ".repeat(spaces);
+  return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
+}
+function renderViolationItem(v, options) {
+  const title = v.kind === "regression-row" || v.kind === "missing-directive" ? `${titleOfKind(v.kind)}: ${v.check}` : titleOfKind(v.kind);
+  const lines = [
+    `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`
+  ];
+  const fix2 = fixForViolation(v);
+  if (fix2 && fix2.directives.length > 0) {
+    lines.push("", indent(`Fix: ${mdCode(fix2.explanation)}`), "", indent(codeBlock(fix2.directives, "ini")));
+  }
+  return lines.join("\n");
+}
+function renderAcceptedItem(v, note3, options) {
+  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)} — ${md(describeNote(note3))} (noted in the ${note3.source === "pr-body" ? "PR description" : "unit file"})`;
+}
+function changeRow(c, options) {
+  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
+}
+function unitDetails(u, options) {
+  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
+  const max = options.maxViolationsPerUnit ?? 100;
+  const counts = [
+    u.violations.length > 0 ? plural(u.violations.length, "violation") : "",
+    u.accepted.length > 0 ? `${u.accepted.length} accepted` : "",
+    u.changes.length > 0 ? plural(u.changes.length, "row change") : ""
+  ].filter(Boolean);
+  const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${counts.length > 0 ? ` — ${counts.join(", ")}` : ""}`;
+  const out = [`<details><summary>${summary2}</summary>`, ""];
+  if (u.note) out.push(`${md(u.note)}`, "");
+  if (u.violations.length > 0) {
+    out.push("#### Violations", "");
+    for (const v of u.violations.slice(0, max)) out.push(renderViolationItem(v, options));
+    if (u.violations.length > max)
+      out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
+    out.push("");
+  }
+  if (u.accepted.length > 0) {
+    out.push("#### Accepted deviations", "");
+    for (const a of u.accepted.slice(0, max)) out.push(renderAcceptedItem(a.violation, a.note, options));
+    if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
+    out.push("");
+  }
+  if (u.changes.length > 0) {
+    out.push("#### Why it moved", "", "| Row | Change | Δ | Where |", "|---|---|---:|---|");
+    for (const c of u.changes.slice(0, max)) out.push(changeRow(c, options));
+    if (u.changes.length > max)
+      out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
+    out.push("");
+  }
+  const fixes = u.violations.map((v) => fixForViolation(v)).filter((f) => f !== void 0);
+  const all = mergeFixes(fixes);
+  if (fixes.length > 1 && all.length > 0) {
+    out.push(
+      `#### All fixes for ${inlineCode(truncateText(u.unitId, MAX_FIELD_CHARS))}`,
+      "",
+      codeBlock(all, "ini"),
+      ""
+    );
+  }
+  out.push("</details>", "");
+  return out.join("\n");
+}
+function renderHeadline(verdict2) {
+  const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
+  const accepted = verdict2.units.filter((u) => u.accepted.length > 0).length;
+  const findings = verdict2.units.reduce((n, u) => n + u.violations.length, 0);
+  let title;
+  if (verdict2.result === "fail")
+    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
+  else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
+  else title = "✅ unitgate: hardening gate passed";
+  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
+  const facts = [
+    `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
+    `systemd ${verdict2.systemdVersion}`,
+    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
+    `${plural(verdict2.units.length, "unit")} checked`,
+    ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
+  ];
+  return [`## ${title}`, "", facts.join(" · "), ""];
+}
+function notesSection(verdict2) {
+  const invalid = verdict2.notes.filter((n) => n.problems.length > 0);
+  if (invalid.length === 0) return [];
+  const out = ["### Invalid deviation notes", ""];
+  for (const n of invalid.slice(0, 200)) {
+    const where2 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
+    out.push(
+      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
+    );
+  }
+  if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
+  out.push("");
+  return out;
+}
+function messagesSection(verdict2, options) {
+  const lines = verdict2.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
+  if (verdict2.messages.length > 200)
+    lines.push(`- … and ${verdict2.messages.length - 200} more (see the JSON report)`);
+  if (options.omittedAnnotations) {
+    lines.push(
+      `- ${plural(options.omittedAnnotations, "finding")} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`
+    );
+  }
+  return lines.length > 0 ? ["### Messages", "", ...lines, ""] : [];
+}
+function joined(parts) {
+  return parts.join("\n");
+}
+function renderJobSummary(verdict2, options = {}) {
+  const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
+  const units = [...verdict2.units].sort(
+    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  );
+  const reserve = 512;
+  const head = joined(renderHeadline(verdict2));
+  let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
+  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
+    const rows = [];
+    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
+    for (const u of units) {
+      const row = renderUnitRow(u);
+      const n = utf8ByteLength(row) + 1;
+      if (size + n > maxBytes) break;
+      rows.push(row);
+      size += n;
+    }
+    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
 
-// policies/profiles/scheduler.json
-var scheduler_default = {
-  description: "Job started by a timer (`Type=oneshot`: backups, cleanups, reports): the worker protections without `MemoryDenyWriteExecute=`, `ProtectClock=` and `ProtectHostname=`, because jobs often run interpreters and tools whose needs vary; no network isolation (`PrivateNetwork=` is not required, jobs often upload or fetch). No capabilities; local and Internet sockets only. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 2.0 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.8 on 255, 257 and 262; the threshold 2.5 leaves 0.5.",
-  threshold: 2.5,
-  requiredDirectives: [
-    "NoNewPrivileges=yes",
-    "PrivateTmp=yes",
-    "ProtectSystem=strict",
-    "ProtectHome=yes",
-    "PrivateDevices=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "RestrictSUIDSGID=yes",
-    "RestrictRealtime=yes",
-    "LockPersonality=yes",
-    "RestrictNamespaces=yes",
-    "SystemCallArchitectures=native",
-    "SystemCallFilter=@system-service"
-  ],
-  allowedCapabilities: [],
-  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
-};
+_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
+`;
+  }
+  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
+  const details = [];
+  let omittedDetails = 0;
+  for (const u of units) {
+    const d2 = unitDetails(u, options);
+    if (d2 === void 0) continue;
+    const n = utf8ByteLength(d2) + 1;
+    if (omittedDetails === 0 && used + n <= maxBytes) {
+      details.push(d2);
+      used += n;
+    } else omittedDetails++;
+  }
+  const tail = [];
+  let omittedSections = 0;
+  for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
+    if (section.length === 0) continue;
+    const text2 = joined(section);
+    const n = utf8ByteLength(text2) + 1;
+    if (used + n <= maxBytes) {
+      tail.push(text2);
+      used += n;
+    } else omittedSections++;
+  }
+  const parts = [head, table];
+  if (details.length > 0) parts.push("### Details", "", ...details);
+  if (omittedDetails > 0) {
+    parts.push(
+      `_Details of ${plural(omittedDetails, "unit")} omitted to keep this summary under 1 MiB; the JSON report and SARIF have every finding._`,
+      ""
+    );
+  }
+  parts.push(...tail);
+  if (omittedSections > 0) {
+    parts.push(
+      "_Deviation notes or messages omitted to keep this summary under 1 MiB; see the JSON report._",
+      ""
+    );
+  }
+  let out = joined(parts).replace(/\n{3,}/g, "\n\n");
+  if (!out.endsWith("\n")) out += "\n";
+  return out;
+}
+
+// src/core/gate/gate-types.ts
+var VIOLATION_KINDS = [
+  "threshold",
+  // exposure above the profile's threshold
+  "regression-exposure",
+  // exposure rose compared with the base commit
+  "regression-row",
+  // one assessor row got worse compared with the base commit
+  "missing-directive",
+  // a directive the profile requires is missing or weaker
+  "forbidden-capability",
+  // a capability outside the profile's allowed set
+  "forbidden-address-family",
+  // an address family outside the profile's allowed set
+  "signoff-required",
+  // a guarded directive changed without an approving review
+  "load-error",
+  // systemd would refuse the unit at head
+  "invalid-deviation"
+  // a deviation note that is expired, incomplete or not allowed
+];
+var RUN_FINDING_KINDS = [
+  "input-loosens-policy",
+  // a workflow input tried to loosen the base branch's policy
+  "paths-match-nothing",
+  // a `paths` glob that matches no unit file (a typo filters out every unit)
+  "scope-incomplete"
+  // the changed files could not be verified
+];
 
 // src/core/security/data/systemd-252.json
 var systemd_252_default = {
@@ -45132,4302 +44141,6 @@ function systemdProfile(version) {
   return p;
 }
 
-// src/core/policy/parse-json-document.ts
-var MAX_DEPTH = 256;
-var IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-function formatJsonPath(path) {
-  let out = "$";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else out += IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-var JsonSyntaxError = class {
-  constructor(message, offset) {
-    this.message = message;
-    this.offset = offset;
-  }
-  message;
-  offset;
-};
-var Parser = class {
-  constructor(text2) {
-    this.text = text2;
-    for (let k = 0; k < text2.length; k++) if (text2.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
-  }
-  text;
-  i = 0;
-  lineStarts = [0];
-  positions = /* @__PURE__ */ new Map();
-  duplicateKeys = [];
-  position(offset) {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
-  }
-  parseDocument() {
-    this.skipWhitespace();
-    if (this.i >= this.text.length) throw new JsonSyntaxError("the file is empty; expected a JSON object", 0);
-    const value = this.parseValue([], 0, this.i);
-    this.skipWhitespace();
-    if (this.i < this.text.length) {
-      throw new JsonSyntaxError("unexpected content after the end of the JSON value", this.i);
-    }
-    return value;
-  }
-  skipWhitespace() {
-    while (this.i < this.text.length) {
-      const c = this.text[this.i];
-      if (c === " " || c === "	" || c === "\n" || c === "\r") this.i++;
-      else break;
-    }
-  }
-  unexpected(expected) {
-    const c = this.text[this.i];
-    if (c === void 0) throw new JsonSyntaxError(`unexpected end of file; expected ${expected}`, this.i);
-    if (c === "/") throw new JsonSyntaxError("comments are not allowed in JSON", this.i);
-    if (c === "'") throw new JsonSyntaxError('strings and keys need double quotes (") in JSON', this.i);
-    const shown = /[\x20-\x7e]/.test(c) ? `'${c}'` : `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-    throw new JsonSyntaxError(`unexpected character ${shown}; expected ${expected}`, this.i);
-  }
-  /** `at` is where the position of this value is recorded (the key of an object member). */
-  parseValue(path, depth, at) {
-    this.positions.set(formatJsonPath(path), this.position(at));
-    const c = this.text[this.i];
-    if (c === "{" || c === "[") {
-      if (depth >= MAX_DEPTH) throw new JsonSyntaxError(`nested deeper than ${MAX_DEPTH} levels`, this.i);
-      return c === "{" ? this.parseObject(path, depth + 1) : this.parseArray(path, depth + 1);
-    }
-    if (c === '"') return this.parseString();
-    for (const [word, value] of [
-      ["true", true],
-      ["false", false],
-      ["null", null]
-    ]) {
-      if (this.text.startsWith(word, this.i)) {
-        this.i += word.length;
-        return value;
-      }
-    }
-    NUMBER.lastIndex = this.i;
-    const m = NUMBER.exec(this.text);
-    if (m) {
-      this.i += m[0].length;
-      return Number(m[0]);
-    }
-    return this.unexpected("a value");
-  }
-  parseObject(path, depth) {
-    const object = {};
-    const seen = /* @__PURE__ */ new Set();
-    this.i++;
-    this.skipWhitespace();
-    if (this.text[this.i] === "}") {
-      this.i++;
-      return object;
-    }
-    for (; ; ) {
-      if (this.text[this.i] !== '"') this.unexpected("a key in double quotes");
-      const keyOffset = this.i;
-      const key = this.parseString();
-      const memberPath = [...path, key];
-      if (seen.has(key)) {
-        this.duplicateKeys.push({ path: memberPath, position: this.position(keyOffset) });
-      }
-      seen.add(key);
-      this.skipWhitespace();
-      if (this.text[this.i] !== ":") this.unexpected(`':' after the key "${key}"`);
-      this.i++;
-      this.skipWhitespace();
-      Object.defineProperty(object, key, {
-        value: this.parseValue(memberPath, depth, keyOffset),
-        enumerable: true,
-        writable: true,
-        configurable: true
-      });
-      this.skipWhitespace();
-      if (this.text[this.i] === "}") {
-        this.i++;
-        return object;
-      }
-      if (this.text[this.i] !== ",") this.unexpected("',' or '}'");
-      const comma = this.i;
-      this.i++;
-      this.skipWhitespace();
-      if (this.text[this.i] === "}") throw new JsonSyntaxError("trailing comma before '}'", comma);
-    }
-  }
-  parseArray(path, depth) {
-    const array = [];
-    this.i++;
-    this.skipWhitespace();
-    if (this.text[this.i] === "]") {
-      this.i++;
-      return array;
-    }
-    for (; ; ) {
-      array.push(this.parseValue([...path, array.length], depth, this.i));
-      this.skipWhitespace();
-      if (this.text[this.i] === "]") {
-        this.i++;
-        return array;
-      }
-      if (this.text[this.i] !== ",") this.unexpected("',' or ']'");
-      const comma = this.i;
-      this.i++;
-      this.skipWhitespace();
-      if (this.text[this.i] === "]") throw new JsonSyntaxError("trailing comma before ']'", comma);
-    }
-  }
-  parseString() {
-    const start = this.i;
-    this.i++;
-    for (; ; ) {
-      const c = this.text[this.i];
-      if (c === void 0 || c === "\n" || c === "\r") {
-        throw new JsonSyntaxError("string not closed before the end of the line", start);
-      }
-      if (c === '"') break;
-      if (c === "\\") {
-        const e = this.text[this.i + 1] ?? "";
-        if (e === "u" && /^[0-9a-fA-F]{4}$/.test(this.text.slice(this.i + 2, this.i + 6))) this.i += 6;
-        else if ('"\\/bfnrt'.includes(e) && e !== "") this.i += 2;
-        else throw new JsonSyntaxError(`invalid escape sequence '\\${e}' in string`, this.i);
-        continue;
-      }
-      if (c < " ")
-        throw new JsonSyntaxError(
-          "control character in string; write it as an escape (\\t, \\u0000)",
-          this.i
-        );
-      this.i++;
-    }
-    this.i++;
-    return JSON.parse(this.text.slice(start, this.i));
-  }
-};
-function parseJsonDocument(text2) {
-  const body = text2.startsWith("\uFEFF") ? text2.slice(1) : text2;
-  const parser = new Parser(body);
-  try {
-    const value = parser.parseDocument();
-    return {
-      ok: true,
-      document: { value, positions: parser.positions, duplicateKeys: parser.duplicateKeys }
-    };
-  } catch (e) {
-    if (!(e instanceof JsonSyntaxError)) throw e;
-    return { ok: false, message: e.message, position: parser.position(e.offset) };
-  }
-}
-
-// src/core/policy/load-policy.ts
-var BUILT_IN_PROFILES = /* @__PURE__ */ new Map([
-  ["baseline", baseline_default],
-  ["api-service", api_service_default],
-  ["worker", worker_default],
-  ["scheduler", scheduler_default]
-]);
-var POLICY_DEFAULTS = {
-  systemdVersion: DEFAULT_VERSION,
-  mode: "enforce",
-  /** 0.0–10.0 scale, like the file. */
-  threshold: 9.6,
-  defaultProfile: "baseline",
-  regression: { exposure: true, rows: true },
-  deviations: {
-    sources: ["pr-body", "unit-file"],
-    requiredFields: ["reason", "owner", "expires"],
-    maxExpiryDays: 180
-  },
-  unitTypes: [".service"]
-};
-var BUILT_IN_POLICY_SOURCE = "built-in baseline";
-var compiled;
-function validateDocument(doc) {
-  compiled ??= new import_ajv.default({ allErrors: true, verbose: true, strict: true }).compile(schema_default);
-  const ok = compiled(doc);
-  validateDocument.errors = compiled.errors;
-  return ok;
-}
-validateDocument.errors = void 0;
-function thresholdToExposure(threshold) {
-  return Math.round(Number((threshold * 10).toFixed(6)));
-}
-function loadPolicy(text2, file) {
-  const parsed = parseJsonDocument(text2);
-  if (!parsed.ok) {
-    return {
-      ok: false,
-      errors: [{ file, path: "$", message: `not valid JSON: ${parsed.message}`, ...parsed.position }]
-    };
-  }
-  const { value, positions, duplicateKeys } = parsed.document;
-  const located = (path, message) => {
-    for (let n = path.length; n >= 0; n--) {
-      const position = positions.get(formatJsonPath(path.slice(0, n)));
-      if (position) return { file, path: formatJsonPath(path), message, ...position };
-    }
-    return { file, path: formatJsonPath(path), message };
-  };
-  const problems = duplicateKeys.map((d2) => ({
-    path: d2.path,
-    message: `duplicate key '${String(d2.path[d2.path.length - 1])}': JSON keeps only the last one, so remove one of them`
-  }));
-  if (!validateDocument(value)) {
-    problems.push(...(validateDocument.errors ?? []).flatMap((e) => describeAjvError(e, value)));
-  } else {
-    const built = buildPolicy(value, file);
-    if ("problems" in built) problems.push(...built.problems);
-    else if (problems.length === 0) return { ok: true, policy: built.policy };
-  }
-  return { ok: false, errors: sortByPosition(problems.map((p) => located(p.path, p.message))) };
-}
-function builtInPolicy() {
-  const built = buildPolicy({}, BUILT_IN_POLICY_SOURCE);
-  if ("problems" in built) throw new Error(`the built-in policy is invalid: ${built.problems[0]?.message}`);
-  return built.policy;
-}
-function directiveName(line) {
-  const eq = line.indexOf("=");
-  return eq === -1 ? line : line.slice(0, eq);
-}
-function formatPolicyError(error2) {
-  const where2 = error2.line !== void 0 ? `${error2.file}:${error2.line}:${error2.column ?? 1}` : error2.file;
-  return `${where2}: ${error2.path}: ${error2.message}`;
-}
-function sortByPosition(errors) {
-  const key = (e) => (e.line ?? 0) * 1e6 + (e.column ?? 0);
-  return errors.map((e, i) => ({ e, i })).sort((a, b) => key(a.e) - key(b.e) || a.i - b.i).map((x) => x.e);
-}
-function isRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function pointerToPath(pointer2, data) {
-  if (pointer2 === "") return [];
-  const path = [];
-  let node = data;
-  for (const raw of pointer2.slice(1).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(node)) {
-      path.push(Number(key));
-      node = node[Number(key)];
-    } else {
-      path.push(key);
-      node = isRecord(node) ? node[key] : void 0;
-    }
-  }
-  return path;
-}
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-function closest(word, candidates) {
-  const lower = word.toLowerCase();
-  const same = candidates.find((c) => c.toLowerCase() === lower);
-  if (same !== void 0) return same;
-  if (lower.length >= 3) {
-    const extended = candidates.filter((c) => c.toLowerCase().startsWith(lower)).sort((a, b) => a.length - b.length);
-    if (extended[0] !== void 0) return extended[0];
-  }
-  let best;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d2 = editDistance(word, c);
-    if (d2 < bestDistance) {
-      best = c;
-      bestDistance = d2;
-    }
-  }
-  return best;
-}
-function hint(word, candidates) {
-  const guess = closest(word, candidates);
-  if (guess !== void 0) return ` (did you mean '${guess}'?)`;
-  if (candidates.length > 0 && candidates.length <= 14) return ` (allowed: ${candidates.join(", ")})`;
-  return "";
-}
-function show(value) {
-  return typeof value === "string" ? `'${value}'` : JSON.stringify(value);
-}
-function kindOf(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "string") return `the string ${show(value)}`;
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-var TYPE_NOUNS = {
-  number: "a number",
-  integer: "a whole number",
-  string: "a string",
-  boolean: "true or false",
-  array: "a list ([…])",
-  object: "an object ({…})"
-};
-function lowerFirst(s) {
-  return s.charAt(0).toLowerCase() + s.slice(1);
-}
-function expectation(schemaOfValue) {
-  if (!isRecord(schemaOfValue) || typeof schemaOfValue.description !== "string") return "";
-  const description = lowerFirst(schemaOfValue.description.replace(/\.$/, ""));
-  const example = Array.isArray(schemaOfValue.examples) ? schemaOfValue.examples[0] : void 0;
-  return example === void 0 ? description : `${description}, e.g. ${show(example)}`;
-}
-function describeAjvError(e, data) {
-  const path = pointerToPath(e.instancePath, data);
-  const parent = isRecord(e.parentSchema) ? e.parentSchema : {};
-  const params = e.params;
-  if (e.keyword === "propertyNames") return [];
-  if (e.propertyName !== void 0) {
-    const key = e.propertyName;
-    if (e.keyword === "enum") {
-      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(String);
-      return [{ path: [...path, key], message: `unknown key '${key}'${hint(key, allowed)}` }];
-    }
-    return [
-      { path: [...path, key], message: `the key '${key}' is not valid: it must be ${expectation(parent)}` }
-    ];
-  }
-  switch (e.keyword) {
-    case "additionalProperties": {
-      const key = String(params.additionalProperty);
-      const allowed = isRecord(parent.properties) ? Object.keys(parent.properties) : [];
-      return [{ path: [...path, key], message: `unknown key '${key}'${hint(key, allowed)}` }];
-    }
-    case "required":
-      return [{ path, message: `missing required key '${String(params.missingProperty)}'` }];
-    case "type":
-      return [
-        {
-          path,
-          message: `must be ${TYPE_NOUNS[String(params.type)] ?? String(params.type)}, not ${kindOf(e.data)}`
-        }
-      ];
-    case "enum": {
-      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(show);
-      return [{ path, message: `must be one of ${allowed.join(", ")}, not ${show(e.data)}` }];
-    }
-    case "minimum":
-    case "maximum": {
-      const bound = e.keyword === "minimum" ? "at least" : "at most";
-      let message = `must be ${bound} ${String(params.limit)}, not ${show(e.data)}`;
-      const last = path[path.length - 1];
-      if (last === "threshold" && typeof e.data === "number" && e.data > 10 && e.data <= 100) {
-        message += ` (thresholds use the 0.0–10.0 scale systemd-analyze prints; for ${e.data} on the 0–100 scale write ${e.data / 10})`;
-      }
-      return [{ path, message }];
-    }
-    case "minLength":
-      return [{ path, message: "must not be empty" }];
-    case "minItems":
-      return [
-        { path, message: `must list at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}` }
-      ];
-    case "uniqueItems":
-      return [{ path: [...path, Number(params.j)], message: `duplicate of item ${String(params.i)}` }];
-    case "pattern":
-      return [{ path, message: `${show(e.data)} is not valid: it must be ${expectation(parent)}` }];
-    default:
-      return [{ path, message: e.message ?? `fails the schema keyword '${e.keyword}'` }];
-  }
-}
-function profileFromBuiltIn(name, doc, defaultThreshold) {
-  return {
-    name,
-    description: doc.description ?? "",
-    threshold: doc.threshold !== void 0 ? thresholdToExposure(doc.threshold) : defaultThreshold,
-    requiredDirectives: [...doc.requiredDirectives ?? []],
-    ...doc.allowedCapabilities ? { allowedCapabilities: [...doc.allowedCapabilities] } : {},
-    ...doc.allowedAddressFamilies ? { allowedAddressFamilies: [...doc.allowedAddressFamilies] } : {}
-  };
-}
-function buildPolicy(doc, source) {
-  const problems = [];
-  const systemdVersion = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
-  const names = systemdProfile(systemdVersion).data;
-  const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
-  const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
-  const builtIns = /* @__PURE__ */ new Map();
-  for (const [name, d2] of BUILT_IN_PROFILES)
-    builtIns.set(name, profileFromBuiltIn(name, d2, defaultThreshold));
-  for (const [name, p] of userProfiles) {
-    p.allowedCapabilities?.forEach((cap, i) => {
-      if (!(cap in names.capabilities)) {
-        const message = `unknown capability '${cap}' in systemd ${systemdVersion}${hint(cap, Object.keys(names.capabilities))}`;
-        problems.push({ path: ["profiles", name, "allowedCapabilities", i], message });
-      }
-    });
-    p.allowedAddressFamilies?.forEach((family, i) => {
-      if (!(family in names.addressFamilies)) {
-        const message = `unknown address family '${family}' in systemd ${systemdVersion}${hint(family, Object.keys(names.addressFamilies))}`;
-        problems.push({ path: ["profiles", name, "allowedAddressFamilies", i], message });
-      }
-    });
-  }
-  const parentOf = (name, p) => {
-    const target = p.extends;
-    if (target === void 0) {
-      if (builtIns.has(name) || !userProfiles.has("baseline")) {
-        return { kind: "built-in", name: builtIns.has(name) ? name : "baseline" };
-      }
-      return { kind: "user", name: "baseline" };
-    }
-    if (target === name) return builtIns.has(name) ? { kind: "built-in", name } : { kind: "user", name };
-    if (userProfiles.has(target)) return { kind: "user", name: target };
-    if (builtIns.has(target)) return { kind: "built-in", name: target };
-    return { kind: "unknown", name: target };
-  };
-  const knownNames = [.../* @__PURE__ */ new Set([...builtIns.keys(), ...userProfiles.keys()])];
-  const broken = /* @__PURE__ */ new Set();
-  const reportedCycles = /* @__PURE__ */ new Set();
-  for (const [name, p] of userProfiles) {
-    const parent = parentOf(name, p);
-    if (parent.kind === "unknown") {
-      problems.push({
-        path: ["profiles", name, "extends"],
-        message: `unknown profile '${parent.name}'${hint(parent.name, knownNames)}`
-      });
-      broken.add(name);
-      continue;
-    }
-    const chain = [name];
-    for (let at = parent; at.kind === "user"; ) {
-      const seen = chain.indexOf(at.name);
-      if (seen !== -1) {
-        const cycle = [...chain.slice(seen), at.name];
-        cycle.slice(0, -1).forEach((n) => broken.add(n));
-        const key = [...new Set(cycle)].sort().join("\n");
-        if (!reportedCycles.has(key)) {
-          reportedCycles.add(key);
-          const first = cycle[0];
-          const implicit = userProfiles.get(first)?.extends === void 0;
-          problems.push({
-            path: implicit ? ["profiles", first] : ["profiles", first, "extends"],
-            message: `profiles extend each other in a cycle: ${cycle.join(" → ")}` + (cycle.some((n) => userProfiles.get(n)?.extends === void 0) ? " (a profile without `extends` starts from `baseline`)" : "")
-          });
-        }
-        break;
-      }
-      chain.push(at.name);
-      const next = userProfiles.get(at.name);
-      if (!next) break;
-      at = parentOf(at.name, next);
-    }
-  }
-  const resolved = new Map(builtIns);
-  const resolving = /* @__PURE__ */ new Map();
-  const resolveUser = (name) => {
-    if (resolving.has(name)) return resolving.get(name);
-    const p = userProfiles.get(name);
-    if (!p || broken.has(name)) {
-      resolving.set(name, void 0);
-      return void 0;
-    }
-    const parentRef = parentOf(name, p);
-    const parent = parentRef.kind === "built-in" ? builtIns.get(parentRef.name) : resolveUser(parentRef.name);
-    if (!parent) {
-      resolving.set(name, void 0);
-      return void 0;
-    }
-    const profile = mergeProfile(
-      name,
-      p,
-      parent,
-      parentRef.kind === "built-in" && parentRef.name === name,
-      problems
-    );
-    resolving.set(name, profile);
-    return profile;
-  };
-  for (const name of userProfiles.keys()) {
-    const profile = resolveUser(name);
-    if (profile) resolved.set(name, profile);
-  }
-  const defaultProfile = doc.defaultProfile ?? POLICY_DEFAULTS.defaultProfile;
-  if (!knownNames.includes(defaultProfile)) {
-    problems.push({
-      path: ["defaultProfile"],
-      message: `unknown profile '${defaultProfile}'${hint(defaultProfile, knownNames)}`
-    });
-  }
-  doc.units?.forEach((u, i) => {
-    if (!knownNames.includes(u.profile)) {
-      problems.push({
-        path: ["units", i, "profile"],
-        message: `unknown profile '${u.profile}'${hint(u.profile, knownNames)}`
-      });
-    }
-  });
-  if (problems.length > 0) return { problems };
-  const assessorOverrides = /* @__PURE__ */ new Map();
-  for (const [field, o] of Object.entries(doc.assessorOverrides ?? {})) {
-    assessorOverrides.set(field, {
-      ...o.weight !== void 0 ? { weight: o.weight } : {},
-      ...o.range !== void 0 ? { range: o.range } : {},
-      ...o.description_good !== void 0 ? { descriptionGood: o.description_good } : {},
-      ...o.description_bad !== void 0 ? { descriptionBad: o.description_bad } : {},
-      ...o.description_na !== void 0 ? { descriptionNa: o.description_na } : {}
-    });
-  }
-  return {
-    policy: {
-      source,
-      systemdVersion,
-      mode: doc.mode ?? POLICY_DEFAULTS.mode,
-      defaultProfile,
-      profiles: resolved,
-      units: (doc.units ?? []).map((u) => ({ ...u })),
-      exclude: (doc.exclude ?? []).map((x) => ({ ...x })),
-      regression: { ...POLICY_DEFAULTS.regression, ...doc.regression },
-      deviations: {
-        sources: [...doc.deviations?.sources ?? POLICY_DEFAULTS.deviations.sources],
-        requiredFields: [...doc.deviations?.requiredFields ?? POLICY_DEFAULTS.deviations.requiredFields],
-        maxExpiryDays: doc.deviations?.maxExpiryDays ?? POLICY_DEFAULTS.deviations.maxExpiryDays
-      },
-      signoff: (doc.signoff ?? []).map((rule) => ({
-        directives: [...new Set(rule.directives.map((d2) => d2.replace(/=$/, "")))],
-        approvers: [...rule.approvers]
-      })),
-      unitTypes: [...doc.unitTypes ?? POLICY_DEFAULTS.unitTypes],
-      assessorOverrides
-    }
-  };
-}
-function mergeProfile(name, p, parent, overridesBuiltIn, problems) {
-  const removed = new Set(p.removeDirectives ?? []);
-  p.removeDirectives?.forEach((d2, i) => {
-    if (!parent.requiredDirectives.some((r) => directiveName(r) === d2)) {
-      problems.push({
-        path: ["profiles", name, "removeDirectives", i],
-        message: `'${d2}' is not among the required directives of '${parent.name}'${hint(
-          d2,
-          parent.requiredDirectives.map(directiveName)
-        )}`
-      });
-    }
-  });
-  const own = p.requiredDirectives ?? [];
-  const replaced = new Set(own.map(directiveName));
-  const inherited = parent.requiredDirectives.filter(
-    (d2) => !removed.has(directiveName(d2)) && !replaced.has(directiveName(d2))
-  );
-  const allowedCapabilities = p.allowedCapabilities ?? parent.allowedCapabilities;
-  const allowedAddressFamilies = p.allowedAddressFamilies ?? parent.allowedAddressFamilies;
-  return {
-    name,
-    description: p.description ?? (overridesBuiltIn ? parent.description : `Based on the '${parent.name}' profile.`),
-    threshold: p.threshold !== void 0 ? thresholdToExposure(p.threshold) : parent.threshold,
-    requiredDirectives: [...inherited, ...own],
-    ...allowedCapabilities ? { allowedCapabilities: [...allowedCapabilities] } : {},
-    ...allowedAddressFamilies ? { allowedAddressFamilies: [...allowedAddressFamilies] } : {}
-  };
-}
-
-// src/core/report/fixes.ts
-var yes = (directive, explanation) => ({
-  directives: [`${directive}=yes`],
-  explanation
-});
-var CAPABILITY_ROWS = {
-  CapabilityBoundingSet_CAP_SYS_ADMIN: ["CAP_SYS_ADMIN"],
-  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"],
-  CapabilityBoundingSet_CAP_SYS_PTRACE: ["CAP_SYS_PTRACE"],
-  CapabilityBoundingSet_CAP_SYS_TIME: ["CAP_SYS_TIME"],
-  CapabilityBoundingSet_CAP_NET_ADMIN: ["CAP_NET_ADMIN"],
-  CapabilityBoundingSet_CAP_SYS_RAWIO: ["CAP_SYS_RAWIO"],
-  CapabilityBoundingSet_CAP_SYS_MODULE: ["CAP_SYS_MODULE"],
-  CapabilityBoundingSet_CAP_AUDIT: ["CAP_AUDIT_CONTROL", "CAP_AUDIT_READ", "CAP_AUDIT_WRITE"],
-  CapabilityBoundingSet_CAP_SYSLOG: ["CAP_SYSLOG"],
-  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: ["CAP_SYS_NICE", "CAP_SYS_RESOURCE"],
-  CapabilityBoundingSet_CAP_MKNOD: ["CAP_MKNOD"],
-  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: ["CAP_CHOWN", "CAP_FSETID", "CAP_SETFCAP"],
-  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: [
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_IPC_OWNER"
-  ],
-  CapabilityBoundingSet_CAP_KILL: ["CAP_KILL"],
-  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
-  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": [
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_RAW"
-  ],
-  CapabilityBoundingSet_CAP_SYS_BOOT: ["CAP_SYS_BOOT"],
-  CapabilityBoundingSet_CAP_MAC: ["CAP_MAC_ADMIN", "CAP_MAC_OVERRIDE"],
-  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: ["CAP_LINUX_IMMUTABLE"],
-  CapabilityBoundingSet_CAP_IPC_LOCK: ["CAP_IPC_LOCK"],
-  CapabilityBoundingSet_CAP_SYS_CHROOT: ["CAP_SYS_CHROOT"],
-  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: ["CAP_BLOCK_SUSPEND"],
-  CapabilityBoundingSet_CAP_WAKE_ALARM: ["CAP_WAKE_ALARM"],
-  CapabilityBoundingSet_CAP_LEASE: ["CAP_LEASE"],
-  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: ["CAP_SYS_TTY_CONFIG"],
-  CapabilityBoundingSet_CAP_SYS_PACCT: ["CAP_SYS_PACCT"],
-  CapabilityBoundingSet_CAP_BPF: ["CAP_BPF"]
-};
-var NAMESPACES = ["user", "mnt", "ipc", "pid", "cgroup", "net", "uts"];
-var SYSCALL_GROUPS = [
-  "swap",
-  "obsolete",
-  "clock",
-  "cpu_emulation",
-  "debug",
-  "mount",
-  "module",
-  "raw_io",
-  "reboot",
-  "privileged",
-  "resources"
-];
-var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
-  "AF_UNIX",
-  "AF_LOCAL",
-  "AF_FILE",
-  "AF_INET",
-  "AF_INET6",
-  "AF_NETLINK",
-  "AF_PACKET"
-]);
-var SYSTEM_SERVICE_FILTER = {
-  directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
-  explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
-};
-var FIXED = {
-  UserOrDynamicUser: {
-    directives: ["DynamicUser=yes"],
-    explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
-  },
-  SupplementaryGroups: {
-    directives: ["SupplementaryGroups="],
-    explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
-  },
-  RemoveIPC: yes(
-    "RemoveIPC",
-    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops."
-  ),
-  PrivateDevices: yes(
-    "PrivateDevices",
-    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
-  ),
-  PrivateMounts: yes(
-    "PrivateMounts",
-    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
-  ),
-  PrivateNetwork: yes(
-    "PrivateNetwork",
-    "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
-  ),
-  PrivateTmp: yes(
-    "PrivateTmp",
-    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files."
-  ),
-  PrivateUsers: yes(
-    "PrivateUsers",
-    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
-  ),
-  ProtectControlGroups: yes(
-    "ProtectControlGroups",
-    "Makes the control group file system read-only for the service."
-  ),
-  ProtectKernelModules: yes(
-    "ProtectKernelModules",
-    "Forbids loading kernel modules and hides their files from the service."
-  ),
-  ProtectKernelTunables: yes(
-    "ProtectKernelTunables",
-    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
-  ),
-  ProtectKernelLogs: yes("ProtectKernelLogs", "Denies the service access to the kernel log ring buffer."),
-  ProtectClock: yes("ProtectClock", "Denies the service writes to the system and hardware clock."),
-  ProtectHome: {
-    directives: ["ProtectHome=yes"],
-    explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
-  },
-  ProtectHostname: yes("ProtectHostname", "Stops the service from changing the host or domain name."),
-  ProtectSystem: {
-    directives: ["ProtectSystem=strict"],
-    explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
-  },
-  RootDirectoryOrRootImage: {
-    directives: ["RootDirectory=/path/to/service/root"],
-    explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
-  },
-  LockPersonality: yes(
-    "LockPersonality",
-    "Stops the service from switching its execution domain (personality())."
-  ),
-  MemoryDenyWriteExecute: yes(
-    "MemoryDenyWriteExecute",
-    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
-  ),
-  NoNewPrivileges: yes(
-    "NoNewPrivileges",
-    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities."
-  ),
-  UMask: {
-    directives: ["UMask=0077"],
-    explanation: "Makes files the service creates readable and writable by its own user only."
-  },
-  KeyringMode: {
-    directives: ["KeyringMode=private"],
-    explanation: "Gives the service its own kernel session keyring, not linked to any other."
-  },
-  ProtectProc: {
-    directives: ["ProtectProc=invisible"],
-    explanation: "Hides the processes of other users in /proc from the service."
-  },
-  ProcSubset: {
-    directives: ["ProcSubset=pid"],
-    explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
-  },
-  NotifyAccess: {
-    directives: ["NotifyAccess=main"],
-    explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
-  },
-  Delegate: {
-    directives: ["Delegate=no"],
-    explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
-  },
-  RestrictRealtime: yes(
-    "RestrictRealtime",
-    "Denies the service realtime scheduling, which could starve the system."
-  ),
-  RestrictSUIDSGID: yes("RestrictSUIDSGID", "Forbids the service to create setuid or setgid files."),
-  RestrictAddressFamilies_AF_INET_INET6: {
-    directives: ["RestrictAddressFamilies=~AF_INET AF_INET6"],
-    explanation: "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation)."
-  },
-  RestrictAddressFamilies_AF_UNIX: {
-    directives: ["RestrictAddressFamilies=~AF_UNIX"],
-    explanation: "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation."
-  },
-  RestrictAddressFamilies_AF_NETLINK: {
-    directives: ["RestrictAddressFamilies=~AF_NETLINK"],
-    explanation: "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
-  },
-  RestrictAddressFamilies_AF_PACKET: {
-    directives: ["RestrictAddressFamilies=~AF_PACKET"],
-    explanation: "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
-  },
-  RestrictAddressFamilies_OTHER: {
-    directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
-    explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
-  },
-  SystemCallArchitectures: {
-    directives: ["SystemCallArchitectures=native"],
-    explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
-  },
-  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER,
-  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER,
-  IPAddressDeny: {
-    directives: ["IPAddressDeny=any"],
-    explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
-  },
-  DeviceAllow: {
-    directives: ["DevicePolicy=closed"],
-    explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
-  },
-  AmbientCapabilities: {
-    directives: ["AmbientCapabilities="],
-    explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
-  }
-};
-for (const [field, caps] of Object.entries(CAPABILITY_ROWS)) {
-  const list = caps.join(" ");
-  FIXED[field] = {
-    directives: [`CapabilityBoundingSet=~${list}`],
-    explanation: `Drops ${caps.join(", ")} from the capability bounding set; if the service really needs ${caps.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
-  };
-}
-for (const ns of NAMESPACES) {
-  FIXED[`RestrictNamespaces_${ns}`] = {
-    directives: [`RestrictNamespaces=~${ns}`],
-    explanation: `Forbids the service to create ${ns} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
-  };
-}
-for (const suffix of SYSCALL_GROUPS) {
-  const field = `SystemCallFilter_${suffix}`;
-  if (FIXED[field]) continue;
-  const group = `@${suffix.replace(/_/g, "-")}`;
-  FIXED[field] = {
-    directives: [`SystemCallFilter=~${group}`],
-    explanation: `Denies the ${group} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
-  };
-}
-var FIXED_ROWS = Object.freeze(Object.keys(FIXED));
-function copy(fix2) {
-  return { directives: [...fix2.directives], explanation: fix2.explanation };
-}
-function fixForRow(jsonField, hint2) {
-  const fix2 = FIXED[jsonField];
-  if (!fix2) return void 0;
-  if (jsonField === "RestrictAddressFamilies_OTHER" && hint2?.addressFamilies) {
-    const families = hint2.addressFamilies.filter((f) => NON_EXOTIC_FAMILIES.has(f));
-    if (families.length > 0) {
-      return {
-        directives: [`RestrictAddressFamilies=${families.join(" ")}`],
-        explanation: `An allow list of the families the profile allows; it must replace any deny-list (\`RestrictAddressFamilies=~…\`) line, which an allow list after it cannot undo.`
-      };
-    }
-  }
-  return copy(fix2);
-}
-function fixForViolation(violation3, hint2) {
-  if (violation3.fix && violation3.fix.directives.length > 0) return violation3.fix;
-  const row = fixForRow(violation3.check, hint2);
-  if (row) return row;
-  if (violation3.kind === "missing-directive" && violation3.check.includes("=")) {
-    return { directives: [violation3.check], explanation: `The profile requires \`${violation3.check}\`.` };
-  }
-  if (violation3.kind === "forbidden-capability" && /^CAP_[A-Z_]+$/.test(violation3.check)) {
-    return {
-      directives: [`CapabilityBoundingSet=~${violation3.check}`, `AmbientCapabilities=~${violation3.check}`],
-      explanation: `Drops ${violation3.check}, which the profile does not allow.`
-    };
-  }
-  if (violation3.kind === "forbidden-address-family" && /^AF_[A-Z0-9_]+$/.test(violation3.check)) {
-    return {
-      directives: [`RestrictAddressFamilies=~${violation3.check}`],
-      explanation: `Forbids ${violation3.check} sockets, which the profile does not allow.`
-    };
-  }
-  return violation3.fix;
-}
-function pasteRank(line) {
-  const value = line.slice(line.indexOf("=") + 1);
-  if (value === "") return 0;
-  return value.startsWith("~") ? 2 : 1;
-}
-function mergeFixes(fixes) {
-  const lines = [];
-  for (const f of fixes) for (const d2 of f.directives) if (!lines.includes(d2)) lines.push(d2);
-  const firstSeen = /* @__PURE__ */ new Map();
-  lines.forEach((l, i) => {
-    const key = l.slice(0, l.indexOf("="));
-    if (!firstSeen.has(key)) firstSeen.set(key, i);
-  });
-  return lines.map((line, i) => ({ line, i, key: firstSeen.get(line.slice(0, line.indexOf("="))) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
-}
-
-// src/core/report/escape-markdown.ts
-var ZWSP = "​";
-var INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-function stripControls(text2) {
-  return text2.replace(INVISIBLE, " ");
-}
-function neutralizeMentions(text2) {
-  return text2.replace(/@/g, `@${ZWSP}`);
-}
-var MARKDOWN_ESCAPES = {
-  "\\": "\\\\",
-  "`": "\\`",
-  "*": "\\*",
-  _: "\\_",
-  "[": "\\[",
-  "]": "\\]",
-  "|": "\\|",
-  "#": "\\#",
-  "~": "\\~",
-  $: "\\$",
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;"
-};
-var LINE_START = /^(\s*)([-+=]|\d+(?=[.)]))/;
-function escapeMarkdown(text2) {
-  let out = "";
-  for (const ch of neutralizeMentions(stripControls(text2))) out += MARKDOWN_ESCAPES[ch] ?? ch;
-  return out.replace(
-    LINE_START,
-    (_m, space, mark) => /^\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`
-  );
-}
-function longestRun(text2, ch) {
-  let best = 0;
-  let run2 = 0;
-  for (const c of text2) {
-    run2 = c === ch ? run2 + 1 : 0;
-    if (run2 > best) best = run2;
-  }
-  return best;
-}
-function inlineCode(text2, context3 = {}) {
-  let body = stripControls(text2);
-  if (context3.table) body = body.replace(/\\(?=\|)/g, `\\${ZWSP}`).replace(/\|/g, "\\|");
-  const fence = "`".repeat(longestRun(body, "`") + 1);
-  if (/^ *$/.test(body)) return `\`${body || " "}\``;
-  const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
-function codeBlock(lines, language = "", options = {}) {
-  const clean = (l) => options.keepTabs ? l.split("	").map(stripControls).join("	") : stripControls(l);
-  const body = lines.map(clean).join("\n");
-  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
-  return `${fence}${language}
-${body}
-${fence}`;
-}
-function escapeHtml(text2) {
-  return neutralizeMentions(stripControls(text2)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-function escapeMarkdownKeepingCode(text2, context3 = {}) {
-  const parts = text2.split("`");
-  let out = "";
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    const closed = i % 2 === 1 && i < parts.length - 1;
-    if (closed) out += part === "" ? "\\`\\`" : inlineCode(part, context3);
-    else if (i % 2 === 1) out += escapeMarkdown("`" + part);
-    else out += escapeMarkdown(part);
-  }
-  return out;
-}
-function truncateText(text2, max) {
-  if (text2.length <= max) return text2;
-  let end = Math.max(0, max - 1);
-  const code = text2.charCodeAt(end - 1);
-  if (code >= 55296 && code <= 56319) end--;
-  return text2.slice(0, end) + "…";
-}
-var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-function encodeUriPath(path) {
-  return path.replace(LONE_SURROGATE, "�").split("/").map(
-    (segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%40/g, "@")
-  ).join("/");
-}
-
-// src/core/report/utf8.ts
-function utf8ByteLength(text2) {
-  let n = 0;
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2.charCodeAt(i);
-    if (c < 128) n += 1;
-    else if (c < 2048) n += 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
-      const d2 = text2.charCodeAt(i + 1);
-      if (d2 >= 56320 && d2 <= 57343) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
-}
-function truncateUtf8(text2, maxBytes) {
-  if (utf8ByteLength(text2) <= maxBytes) return text2;
-  const budget = maxBytes - 3;
-  let n = 0;
-  let end = 0;
-  for (const ch of text2) {
-    const size = utf8ByteLength(ch);
-    if (n + size > budget) break;
-    n += size;
-    end += ch.length;
-  }
-  return text2.slice(0, end) + "…";
-}
-function utf8Bytes(text2) {
-  const out = [];
-  for (const ch of text2) {
-    let c = ch.codePointAt(0);
-    if (c >= 55296 && c <= 57343) c = 65533;
-    if (c < 128) out.push(c);
-    else if (c < 2048) out.push(192 | c >> 6, 128 | c & 63);
-    else if (c < 65536) out.push(224 | c >> 12, 128 | c >> 6 & 63, 128 | c & 63);
-    else out.push(240 | c >> 18, 128 | c >> 12 & 63, 128 | c >> 6 & 63, 128 | c & 63);
-  }
-  return out;
-}
-
-// src/core/report/annotations.ts
-var RUNNER_ANNOTATIONS_PER_LEVEL = 10;
-var CHECK_RUN_BATCH_SIZE = 50;
-var MAX_TITLE_CHARS = 255;
-var MAX_TEXT_BYTES = 64 * 1024 - 1;
-var KIND_TITLES = {
-  threshold: "Exposure above threshold",
-  "regression-exposure": "Exposure rose",
-  "regression-row": "Hardening regressed",
-  "missing-directive": "Required directive missing",
-  "forbidden-capability": "Capability not allowed",
-  "forbidden-address-family": "Address family not allowed",
-  "signoff-required": "Sign-off required",
-  "load-error": "Unit fails to load",
-  "invalid-deviation": "Invalid deviation note"
-};
-function titleOfKind(kind) {
-  return KIND_TITLES[kind];
-}
-var LEVEL_RANK = { failure: 0, warning: 1, notice: 2 };
-function normalizePath(path) {
-  return path.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-}
-function violationTitle(u, v) {
-  const what = v.kind === "regression-row" || v.kind === "missing-directive" ? `${KIND_TITLES[v.kind]}: ${v.check}` : KIND_TITLES[v.kind];
-  return `${what} (${u.unitId})`;
-}
-function fixText(v) {
-  const fix2 = fixForViolation(v);
-  if (!fix2 || fix2.directives.length === 0) return { text: "" };
-  const lines = fix2.directives.join("\n");
-  return { text: `
-
-Fix — add to [Service] (or a drop-in):
-${lines}
-${fix2.explanation}`, raw: lines };
-}
-function fromViolation(u, v, level) {
-  const fix2 = fixText(v);
-  const annotation = {
-    level,
-    path: normalizePath(v.location.file),
-    startLine: Math.max(1, v.location.line),
-    endLine: Math.max(1, v.location.line),
-    ...v.location.column > 0 ? { startColumn: v.location.column } : {},
-    title: violationTitle(u, v),
-    message: v.message + fix2.text,
-    ...fix2.raw ? { rawDetails: fix2.raw } : {}
-  };
-  return { annotation, weight: v.weight };
-}
-function describeNote(note3) {
-  const parts = [
-    `owner ${note3.owner || "unknown"}`,
-    `expires ${note3.expires || "never"}`,
-    ...note3.ticket ? [`ticket ${note3.ticket}`] : []
-  ];
-  return parts.join(", ") + (note3.reason ? `; reason: ${note3.reason}` : "");
-}
-function buildAnnotations(verdict2) {
-  const ranked = [];
-  for (const u of verdict2.units) {
-    for (const v of u.violations) {
-      const level = v.advisory || verdict2.mode === "report" ? "warning" : "failure";
-      ranked.push(fromViolation(u, v, level));
-    }
-    for (const a of u.accepted) {
-      const r = fromViolation(u, a.violation, "notice");
-      r.annotation.title = `Accepted deviation: ${KIND_TITLES[a.violation.kind]} (${u.unitId})`;
-      r.annotation.message = `accepted deviation: ${a.violation.message} — ${describeNote(a.note)}`;
-      delete r.annotation.rawDetails;
-      ranked.push(r);
-    }
-  }
-  ranked.sort((x, y) => {
-    const a = x.annotation;
-    const b = y.annotation;
-    return LEVEL_RANK[a.level] - LEVEL_RANK[b.level] || y.weight - x.weight || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.startLine - b.startLine || (a.startColumn ?? 0) - (b.startColumn ?? 0) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
-  });
-  return ranked.map((r) => r.annotation);
-}
-function selectWithinBudget(annotations, perLevel = RUNNER_ANNOTATIONS_PER_LEVEL) {
-  const used = { failure: 0, warning: 0, notice: 0 };
-  const omittedByLevel = { failure: 0, warning: 0, notice: 0 };
-  const printed = [];
-  for (const a of annotations) {
-    if (used[a.level] < perLevel) {
-      used[a.level]++;
-      printed.push(a);
-    } else omittedByLevel[a.level]++;
-  }
-  const omitted = omittedByLevel.failure + omittedByLevel.warning + omittedByLevel.notice;
-  return { printed, omitted, omittedByLevel };
-}
-function toCheckRunAnnotation(a) {
-  return {
-    path: a.path,
-    start_line: a.startLine,
-    end_line: a.endLine,
-    annotation_level: a.level,
-    title: truncateText(a.title, MAX_TITLE_CHARS),
-    message: truncateUtf8(a.message, MAX_TEXT_BYTES),
-    ...a.rawDetails ? { raw_details: truncateUtf8(a.rawDetails, MAX_TEXT_BYTES) } : {}
-  };
-}
-function checkRunBatches(annotations, size = CHECK_RUN_BATCH_SIZE) {
-  const batches = [];
-  for (let i = 0; i < annotations.length; i += size) {
-    batches.push(annotations.slice(i, i + size).map(toCheckRunAnnotation));
-  }
-  return batches;
-}
-
-// src/core/unit/path-util.ts
-var NAME_MAX = 255;
-var PATH_MAX = 4096;
-function utf8Length(s, from = 0, to = s.length) {
-  let n = to - from;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 128) continue;
-    if (c < 2048) n += 1;
-    else if (c >= 55296 && c <= 56319 && i + 1 < to && (s.charCodeAt(i + 1) & 64512) === 56320) {
-      n += 2;
-      i++;
-    } else n += 2;
-  }
-  return n;
-}
-function components(p) {
-  return p.split("/").filter((c) => c !== "" && c !== ".");
-}
-function simplifyPath(p) {
-  if (p === "") return p;
-  const absolute = p.startsWith("/");
-  const out = [];
-  const parts = p.split("/");
-  for (let i = 0; i < parts.length; i++) {
-    const c = parts[i];
-    if (c === "" || c === ".") continue;
-    if (utf8Length(c) > NAME_MAX) {
-      const rest = parts.slice(i).join("/");
-      return (absolute ? "/" : "") + [...out, rest].join("/");
-    }
-    out.push(c);
-  }
-  if (out.length === 0) return absolute ? "/" : ".";
-  return (absolute ? "/" : "") + out.join("/");
-}
-function isValidPath(p, acceptDotDot = true) {
-  if (p === "") return false;
-  if (utf8Length(p) >= PATH_MAX) return false;
-  for (let start = 0, i = 0; i <= p.length; i++) {
-    if (i < p.length && p.charCodeAt(i) !== 47) continue;
-    if (i - start > NAME_MAX / 3 && utf8Length(p, start, i) > NAME_MAX) return false;
-    if (!acceptDotDot && i - start === 2 && p.startsWith("..", start)) return false;
-    start = i + 1;
-  }
-  return true;
-}
-function isNormalizedPath(p) {
-  if (!isValidPath(p, false)) return false;
-  if (p === "." || p.startsWith("./") || p.endsWith("/.") || p.includes("/./")) return false;
-  if (p.includes("//")) return false;
-  return true;
-}
-function isValidFilename(p) {
-  if (p === "" || p === "." || p === "..") return false;
-  if (p.includes("/")) return false;
-  return utf8Length(p) <= NAME_MAX;
-}
-function pathStartsWith(path, prefix) {
-  if (path.startsWith("/") !== prefix.startsWith("/")) return void 0;
-  const a = components(path);
-  const b = components(prefix);
-  if (b.length > a.length) return void 0;
-  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return void 0;
-  return a.slice(b.length).join("/");
-}
-function pathEqual(a, b) {
-  return pathStartsWith(a, b) === "" && pathStartsWith(b, a) === "";
-}
-function simplifyAndCheckPath(path, key, check) {
-  if (path.includes("�")) return { ok: false, message: `${key}= path is not valid UTF-8: ${path}` };
-  if (check === "absolute" && !path.startsWith("/"))
-    return { ok: false, message: `${key}= path is not absolute: ${path}` };
-  const simplified = simplifyPath(path);
-  if (!isValidPath(simplified))
-    return {
-      ok: false,
-      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes)`
-    };
-  if (!isNormalizedPath(simplified))
-    return { ok: false, message: `${key}= path is not normalized: ${simplified}` };
-  return { ok: true, path: simplified };
-}
-
-// src/core/unit/unit-name.ts
-var UNIT_TYPES = [
-  "service",
-  "mount",
-  "swap",
-  "socket",
-  "target",
-  "device",
-  "automount",
-  "timer",
-  "path",
-  "slice",
-  "scope"
-];
-var UNIT_TYPE_SET = new Set(UNIT_TYPES);
-var UNIT_NAME_MAX = 256;
-function isValidNameChar(c) {
-  return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 58 || c === 45 || c === 95 || c === 46 || c === 92;
-}
-function isValidInstanceChar(c) {
-  return isValidNameChar(c) || c === 64;
-}
-function parseUnitName(name) {
-  if (name.length === 0 || name.length >= UNIT_NAME_MAX) return void 0;
-  const dot = name.lastIndexOf(".");
-  if (dot <= 0) return void 0;
-  const type = name.slice(dot + 1);
-  if (!UNIT_TYPE_SET.has(type)) return void 0;
-  const at = name.indexOf("@");
-  if (at === 0) return void 0;
-  if (at < 0) {
-    for (let i = 0; i < dot; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
-    return { prefix: name.slice(0, dot), instance: void 0, type };
-  }
-  if (at > dot) return void 0;
-  for (let i = 0; i < at; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
-  for (let i = at + 1; i < dot; i++) if (!isValidInstanceChar(name.charCodeAt(i))) return void 0;
-  return { prefix: name.slice(0, at), instance: name.slice(at + 1, dot), type };
-}
-function templateOf(name) {
-  const parts = parseUnitName(name);
-  if (!parts || parts.instance === void 0) return name;
-  return `${parts.prefix}@.${parts.type}`;
-}
-function replaceInstance(name, instance) {
-  const parts = parseUnitName(name);
-  if (!parts || parts.instance === void 0) return name;
-  return `${parts.prefix}@${instance}.${parts.type}`;
-}
-function buildUnitName(prefix, instance, type) {
-  return instance === void 0 ? `${prefix}.${type}` : `${prefix}@${instance}.${type}`;
-}
-function unescapeUnitNamePart(s) {
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === "-") out += "/";
-    else if (c === "\\" && s[i + 1] === "x" && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 2, i + 4))) {
-      out += String.fromCharCode(parseInt(s.slice(i + 2, i + 4), 16));
-      i += 3;
-    } else out += c;
-  }
-  return out;
-}
-function unescapeUnitNamePath(s) {
-  if (s === "-" || s === "") return "/";
-  const u = unescapeUnitNamePart(s);
-  return u.startsWith("/") ? u : `/${u}`;
-}
-var HASH_CHARS = 16;
-function isHashedUnitName(name) {
-  const parts = parseUnitName(name);
-  if (!parts || parts.instance !== void 0) return false;
-  return /_[0-9a-f]{16}$/.test(parts.prefix) && parts.prefix.length > HASH_CHARS;
-}
-function escapeUnitNamePart(s) {
-  let out = "";
-  const bytes = new TextEncoder().encode(s);
-  bytes.forEach((b, i) => {
-    const c = String.fromCharCode(b);
-    const plain = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
-    if (c === "/") out += "-";
-    else if (plain) out += c;
-    else out += `\\x${b.toString(16).padStart(2, "0")}`;
-  });
-  return out;
-}
-function unitNameFromPath(path, type) {
-  const p = simplifyPath(path);
-  let escaped;
-  if (p === "" || pathEqual(p, "/")) escaped = "-";
-  else {
-    if (!isNormalizedPath(p)) return void 0;
-    escaped = escapeUnitNamePart(p.replace(/\/+$/, "").replace(/^\/+/, ""));
-  }
-  const name = `${escaped}.${type}`;
-  if (utf8Length(name) >= UNIT_NAME_MAX) return "hashed";
-  const parts = parseUnitName(name);
-  return parts && parts.instance === void 0 ? name : void 0;
-}
-function unitNameToPath(name) {
-  const parts = parseUnitName(name);
-  if (!parts || isHashedUnitName(name)) return void 0;
-  const f = parts.prefix;
-  if (f === "") return void 0;
-  if (f === "-") return "/";
-  let w2 = "";
-  for (let i = 0; i < f.length; i++) {
-    const c = f[i];
-    if (c === "-") w2 += "/";
-    else if (c === "\\") {
-      if (f[i + 1] !== "x" || !/^[0-9a-fA-F]{2}$/.test(f.slice(i + 2, i + 4))) return void 0;
-      w2 += String.fromCharCode(parseInt(f.slice(i + 2, i + 4), 16));
-      i += 3;
-    } else w2 += c;
-  }
-  if (w2.startsWith("/") || w2.endsWith("/")) return void 0;
-  const s = `/${w2}`;
-  return isNormalizedPath(s) ? s : void 0;
-}
-function dropInNames(name) {
-  const out = [];
-  addDropInNames(name, parseUnitName(name), out);
-  return out;
-}
-function addDropInNames(name, parts, out) {
-  out.push(name);
-  if (!parts) return;
-  const { type } = parts;
-  const instance = parts.instance !== void 0 && parts.instance !== "" ? parts.instance : void 0;
-  if (instance !== void 0) {
-    addDropInNames(`${parts.prefix}@.${type}`, { prefix: parts.prefix, instance: "", type }, out);
-  }
-  let prefix = parts.prefix;
-  let chopped = false;
-  for (; ; ) {
-    const dash = prefix.lastIndexOf("-");
-    if (dash <= 0) return;
-    if (dash + 1 < prefix.length || chopped) {
-      prefix = prefix.slice(0, dash + 1);
-      break;
-    }
-    prefix = prefix.slice(0, dash);
-    chopped = true;
-  }
-  addDropInNames(buildUnitName(prefix, instance, type), { prefix, instance, type }, out);
-}
-function isStrictUserName(u) {
-  if (u.length === 0 || u.length > 31) return false;
-  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(u)) return false;
-  return true;
-}
-var UID_INVALID = 4294967295;
-function parseUid(s) {
-  if (!/^(0|[1-9][0-9]*)$/.test(s) || s.length > 10) return void 0;
-  const n = Number(s);
-  if (n >= UID_INVALID || n === 65535) return void 0;
-  return n;
-}
-function isValidRelaxedUserName(u) {
-  if (u.length === 0) return false;
-  if (parseUid(u) !== void 0) return true;
-  if (u.startsWith(" ") || u.endsWith(" ")) return false;
-  if (/^[0-9]+$/.test(u)) return false;
-  if (/^-[0-9]*$/.test(u)) return false;
-  if (u === "." || u === "..") return false;
-  if (u.indexOf("�") >= 0) return false;
-  if (/[\x00-\x1f\x7f]/.test(u)) return false;
-  if (u.indexOf(":") >= 0 || u.indexOf("/") >= 0) return false;
-  return true;
-}
-
-// src/core/unit/specifiers.ts
-var SYSTEM_DIRS = {
-  t: "/run",
-  S: "/var/lib",
-  C: "/var/cache",
-  L: "/var/log",
-  E: "/etc",
-  T: "/tmp",
-  V: "/var/tmp",
-  h: "/root",
-  s: "/bin/sh",
-  u: "root",
-  U: "0",
-  g: "root",
-  G: "0"
-};
-var HOST_VALUES = {
-  H: "localhost",
-  l: "localhost",
-  q: "localhost",
-  m: "00000000000000000000000000000000",
-  b: "00000000000000000000000000000000",
-  v: "unknown",
-  a: "x86-64",
-  o: "unknown",
-  w: "unknown",
-  W: "unknown",
-  B: "unknown",
-  A: "unknown",
-  M: "unknown",
-  y: "/",
-  Y: "/",
-  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
-  c: "/system.slice",
-  r: "/system.slice",
-  R: "/"
-};
-var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
-function expandSpecifiers(value, ctx) {
-  let next = value.indexOf("%");
-  if (next < 0) return { ok: true, value };
-  let name;
-  let out = "";
-  let from = 0;
-  for (; next >= 0; next = value.indexOf("%", from)) {
-    out += value.slice(from, next);
-    const s = value[next + 1];
-    from = next + 2;
-    switch (s) {
-      case "%":
-        out += "%";
-        break;
-      case "n":
-        out += ctx.unitName;
-        break;
-      case "N":
-        out += ctx.unitName.slice(0, ctx.unitName.lastIndexOf("."));
-        break;
-      case "p":
-        out += (name ??= unitNameParts(ctx.unitName)).prefix;
-        break;
-      case "P":
-        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).prefix);
-        break;
-      case "i":
-        out += (name ??= unitNameParts(ctx.unitName)).instance;
-        break;
-      case "I":
-        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).instance);
-        break;
-      case "j":
-        out += (name ??= unitNameParts(ctx.unitName)).lastComponent;
-        break;
-      case "J":
-        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).lastComponent);
-        break;
-      case "f": {
-        const { prefix, instance } = name ??= unitNameParts(ctx.unitName);
-        out += unescapeUnitNamePath(instance !== "" ? instance : prefix);
-        break;
-      }
-      case "d":
-        out += `/run/credentials/${ctx.unitName}`;
-        break;
-      default: {
-        if (s === void 0) {
-          out += "%";
-          break;
-        }
-        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
-        if (known !== void 0) out += known;
-        else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
-        else out += `%${s}`;
-      }
-    }
-  }
-  if (from < value.length) out += value.slice(from);
-  return { ok: true, value: out };
-}
-function unitNameParts(unitName) {
-  const parts = parseUnitName(unitName);
-  const prefix = parts?.prefix ?? unitName;
-  const dash = prefix.lastIndexOf("-");
-  return {
-    prefix,
-    instance: parts?.instance ?? "",
-    lastComponent: dash >= 0 ? prefix.slice(dash + 1) : prefix
-  };
-}
-
-// src/core/unit/extract-word.ts
-var EXTRACT_RELAX = 1 << 0;
-var EXTRACT_CUNESCAPE = 1 << 1;
-var EXTRACT_UNESCAPE_RELAX = 1 << 2;
-var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
-var EXTRACT_UNQUOTE = 1 << 5;
-var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
-var WHITESPACE = " 	\n\r";
-var HEX = "0123456789abcdefABCDEF";
-var SIMPLE_ESCAPES = {
-  a: "\x07",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "	",
-  v: "\v",
-  "\\": "\\",
-  '"': '"',
-  "'": "'",
-  s: " "
-};
-function cunescapeOne(s, at, acceptNul = false) {
-  const c = s[at];
-  if (c === void 0) return void 0;
-  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
-  if (one !== void 0) return { char: one, length: 1 };
-  const hexRun = (n) => {
-    const digits = s.slice(at + 1, at + 1 + n);
-    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
-    return parseInt(digits, 16);
-  };
-  if (c === "x") {
-    const v = hexRun(2);
-    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
-  }
-  if (c === "u" || c === "U") {
-    const n = c === "u" ? 4 : 8;
-    const v = hexRun(n);
-    if (v === void 0 || v === 0 && !acceptNul) return void 0;
-    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
-    return { char: String.fromCodePoint(v), length: n + 1 };
-  }
-  if (c >= "0" && c <= "7") {
-    const digits = s.slice(at, at + 3);
-    if (!/^[0-7]{3}$/.test(digits)) return void 0;
-    const v = parseInt(digits, 8);
-    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
-  }
-  return void 0;
-}
-var WordReader = class {
-  constructor(input, pos = 0) {
-    this.input = input;
-    this.pos = pos;
-  }
-  input;
-  /**
-   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
-   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
-   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
-   */
-  pos;
-  /** The word of the last read() that returned `word`. */
-  word = "";
-  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
-  hasRest() {
-    return this.pos >= 0 && this.pos < this.input.length;
-  }
-  /** The unparsed rest as a string (`undefined` for NULL). */
-  rest() {
-    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
-  }
-  /**
-   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
-   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
-   */
-  read(flags = 0, separators = WHITESPACE) {
-    const input = this.input;
-    const n = input.length;
-    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
-    let i = this.pos;
-    if (i < 0) return "end";
-    for (; ; i++) {
-      if (i >= n) {
-        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
-        return this.found("", -1);
-      }
-      if (!isSeparator(separators, input.charCodeAt(i))) break;
-      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
-    }
-    let word = "";
-    let quote2 = null;
-    let backslash = false;
-    for (; ; ) {
-      if (!backslash) {
-        const start = i;
-        if (quote2 === null) {
-          for (; i < n; i++) {
-            const code = input.charCodeAt(i);
-            if (code === 92 || isSeparator(separators, code)) break;
-            if (unquote && (code === 34 || code === 39)) break;
-          }
-        } else {
-          const q = quote2.charCodeAt(0);
-          for (; i < n; i++) {
-            const code = input.charCodeAt(i);
-            if (code === q || code === 92) break;
-          }
-        }
-        if (i > start) word += input.slice(start, i);
-      }
-      const c = input[i];
-      if (backslash) {
-        if (c === void 0) {
-          if (flags & EXTRACT_UNESCAPE_RELAX && (quote2 === null || flags & EXTRACT_RELAX))
-            return this.found(word + "\\", -1);
-          if (flags & EXTRACT_RELAX) return this.found(word, -1);
-          return "error";
-        }
-        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
-          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
-          if (u) {
-            word += u.char;
-            i += u.length - 1;
-          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
-            word += c;
-          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
-          else return "error";
-        } else word += c;
-        backslash = false;
-        i++;
-        continue;
-      }
-      if (quote2 !== null) {
-        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
-        i++;
-        if (c === quote2) quote2 = null;
-        else backslash = true;
-        continue;
-      }
-      if (c === void 0) return this.found(word, -1);
-      i++;
-      if ((c === '"' || c === "'") && unquote) quote2 = c;
-      else if (c === "\\") backslash = true;
-      else {
-        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
-        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
-        return this.found(word, i >= n ? -1 : i);
-      }
-    }
-  }
-  /**
-   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
-   * whatever the other flags, a word is then just a run of other characters, and this scans it with
-   * fewer checks per character.
-   */
-  readPlain() {
-    const input = this.input;
-    const n = input.length;
-    let i = this.pos;
-    if (i < 0) return "end";
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
-    if (i >= n) return "end";
-    const start = i;
-    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
-    const word = input.slice(start, i);
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
-    return this.found(word, i >= n ? -1 : i);
-  }
-  found(word, pos) {
-    this.word = word;
-    this.pos = pos;
-    return "word";
-  }
-};
-var END_STEP = Object.freeze({ kind: "end" });
-var ERROR_STEP = Object.freeze({ kind: "error" });
-function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
-  const reader = new WordReader(input);
-  const kind = reader.read(flags, separators);
-  if (kind === "end") return END_STEP;
-  if (kind === "error") return ERROR_STEP;
-  return { kind: "word", word: reader.word, rest: reader.rest() };
-}
-function isWhitespaceCode(code) {
-  return code === 32 || code === 9 || code === 10 || code === 13;
-}
-function isSeparator(separators, code) {
-  if (separators === WHITESPACE) return isWhitespaceCode(code);
-  return separators.indexOf(String.fromCharCode(code)) >= 0;
-}
-function extractAllWords(value, flags) {
-  const words = [];
-  const reader = new WordReader(value);
-  for (; ; ) {
-    const kind = reader.read(flags);
-    if (kind === "end") break;
-    if (kind === "error") return { words, invalid: true };
-    words.push(reader.word);
-  }
-  return { words, invalid: false };
-}
-function extractWords(value, unquote) {
-  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
-}
-function hasValidCEscapes(s) {
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] !== "\\") continue;
-    const u = cunescapeOne(s, i + 1, true);
-    if (!u) return false;
-    i += u.length;
-  }
-  return true;
-}
-
-// src/core/security/errno-names.ts
-var ERRNO_NAMES = new Set(
-  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP EWOULDBLOCK ENOMSG EIDRM ECHRNG EL2NSYNC EL3HLT EL3RST ELNRNG EUNATCH ENOCSI EL2HLT EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT EDEADLOCK EBFONT ENOSTR ENODATA ETIME ENOSR ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG EOVERFLOW ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ ERESTART ESTRPIPE EUSERS ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP ENOTSUP EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY EINPROGRESS ESTALE EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE ECANCELED ENOKEY EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL EHWPOISON".split(" ")
-);
-
-// src/core/security/exec-command.ts
-function isSafeString(s) {
-  return !/[\x01-\x1f"'\\\x7f]/.test(s);
-}
-function extractExecWord(reader, messages, rvalue) {
-  const kind = reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
-  if (kind !== "error") return kind;
-  if (reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX) === "word") {
-    messages.push({ severity: "warning", message: `Ignoring unknown escape sequences: "${reader.word}"` });
-    return "word";
-  }
-  messages.push({ severity: "error", message: `Unbalanced quoting, ignoring: "${rvalue}"` });
-  return "error";
-}
-function expandWord(text2, options) {
-  return text2.indexOf("%") < 0 ? void 0 : options.expand(text2);
-}
-function isValidExecutablePath(path) {
-  return path.length <= SHORT_PATH_UNITS || isValidPath(path);
-}
-var SHORT_PATH_UNITS = Math.floor(255 / 3);
-function refuse(result, ignore, what, detail) {
-  result.messages.push({
-    severity: ignore ? "warning" : "error",
-    message: `${what}${ignore ? ", ignoring" : ""}: ${detail}`
-  });
-  result.fatal = !ignore;
-  return result;
-}
-function isLoneAt(input, at) {
-  return at === input.length || isWhitespaceCode(input.charCodeAt(at));
-}
-var SPECIAL_CHARACTERS = /["'\\%;]/;
-function parseExecLine(rvalue, options) {
-  const result = { commands: 0, fatal: false, messages: [], doubleBang: 0 };
-  const { messages } = result;
-  const reader = new WordReader(rvalue);
-  const plain = !SPECIAL_CHARACTERS.test(rvalue);
-  let semicolon;
-  do {
-    semicolon = false;
-    const first = plain ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
-    if (first !== "word") return result;
-    if (reader.word === ";") {
-      semicolon = true;
-      continue;
-    }
-    let ignore = false;
-    let separateArgv0 = false;
-    let noEnvExpand = false;
-    let privileged = "";
-    let viaShell = false;
-    let f = reader.word;
-    for (; ; f = f.slice(1)) {
-      const c = f[0];
-      if (c === "-" && !ignore) ignore = true;
-      else if (c === "@" && !separateArgv0) separateArgv0 = true;
-      else if (c === ":" && !noEnvExpand) noEnvExpand = true;
-      else if (c === "+" && privileged === "") privileged = "+";
-      else if (c === "!" && privileged === "") privileged = "!";
-      else if (c === "!" && privileged === "!") privileged = "!!";
-      else if (c === "|" && options.extraPrefixes.includes("|") && !viaShell) viaShell = true;
-      else break;
-    }
-    if (privileged === "!!") result.doubleBang++;
-    const expanded = plain ? void 0 : expandWord(f, options);
-    if (expanded !== void 0 && !expanded.ok)
-      return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
-    const path = expanded === void 0 ? f : expanded.value;
-    if (!viaShell) {
-      if (path === "") return refuse(result, ignore, "Empty path in command line", `'${rvalue}'`);
-      if (!isSafeString(path))
-        return refuse(result, ignore, "Executable name contains special characters", path);
-      if (path.endsWith("/")) return refuse(result, ignore, "Executable path specifies a directory", path);
-      if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
-        return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
-    }
-    if (plain) {
-      if (separateArgv0 && !reader.hasRest())
-        return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
-      result.commands++;
-      return result;
-    }
-    let argc = separateArgv0 ? 0 : 1;
-    while (reader.hasRest()) {
-      const at = reader.pos;
-      const c = rvalue.charCodeAt(at);
-      if (c === 59 && isLoneAt(rvalue, at + 1)) {
-        reader.pos = skipWhitespace(rvalue, at + 1);
-        semicolon = true;
-        break;
-      }
-      if (c === 92 && rvalue.charCodeAt(at + 1) === 59 && isLoneAt(rvalue, at + 2)) {
-        reader.pos = skipWhitespace(rvalue, at + 2);
-        argc++;
-        continue;
-      }
-      const end = plainWordEnd(rvalue, at);
-      if (end >= 0) {
-        reader.pos = skipWhitespace(rvalue, end);
-        argc++;
-        continue;
-      }
-      const kind = extractExecWord(reader, messages, rvalue);
-      if (kind === "end") break;
-      if (kind === "error") {
-        result.fatal = !ignore;
-        return result;
-      }
-      const word = reader.word;
-      const r = expandWord(word, options);
-      if (r !== void 0 && !r.ok)
-        return refuse(result, ignore, `Failed to resolve unit specifiers in ${word}`, "unknown specifier");
-      argc++;
-    }
-    if (argc === 0) return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
-    result.commands++;
-  } while (semicolon);
-  return result;
-}
-function plainWordEnd(s, at) {
-  for (let i = at; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (isWhitespaceCode(c)) return i;
-    if (c === 34 || c === 39 || c === 92 || c === 37) return -1;
-  }
-  return s.length;
-}
-function skipWhitespace(s, from) {
-  let i = from;
-  while (i < s.length && isWhitespaceCode(s.charCodeAt(i))) i++;
-  return i;
-}
-
-// src/core/security/credentials.ts
-function isValidCredentialName(s) {
-  return isValidFilename(s) && !/[\x00-\x1f\x7f-\uffff:]/.test(s) && s.length <= 255;
-}
-function isValidBase64(s) {
-  const chars = [...s].filter((c) => !" 	\n\r".includes(c));
-  const value = (c) => c === void 0 ? void 0 : c === "=" ? "pad" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) >= 0 ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) : -1;
-  for (let i = 0; i < chars.length; i += 4) {
-    const [a, b, c, d2] = [0, 1, 2, 3].map((k) => value(chars[i + k]));
-    if (a === void 0) break;
-    if (a === -1 || b === -1 || c === -1 || d2 === -1) return false;
-    if (b === void 0 || c === void 0 || d2 === void 0) return false;
-    if (a === "pad" || b === "pad") return false;
-    const last = i + 4 >= chars.length;
-    if (c === "pad") {
-      if (d2 !== "pad" || b & 15 || !last) return false;
-      break;
-    }
-    if (d2 === "pad") {
-      if (c & 3 || !last) return false;
-      break;
-    }
-  }
-  return true;
-}
-function applyLoadCredential(map, value, encrypted, expand3) {
-  if (value === "") {
-    map.clear();
-    return { ok: true };
-  }
-  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
-  if (first.kind !== "word") return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
-  const id = expand3(first.word);
-  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
-  if (!isValidCredentialName(id.value))
-    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
-  const rest = first.rest ?? "";
-  if (rest !== "") {
-    const source = expand3(rest);
-    if (!source.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${rest}", ignoring` };
-    const q = source.value;
-    if (q.startsWith("/") ? !isNormalizedPath(q) : !isValidCredentialName(q))
-      return { ok: false, message: `Credential source "${q}" not valid, ignoring.` };
-  }
-  map.set(id.value, encrypted);
-  return { ok: true };
-}
-function applySetCredential(map, value, encrypted, expand3) {
-  if (value === "") {
-    map.clear();
-    return { ok: true };
-  }
-  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
-  if (first.kind === "error")
-    return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
-  if (first.kind === "end" || first.rest === void 0 || first.rest === "")
-    return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
-  const id = expand3(first.word);
-  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
-  if (!isValidCredentialName(id.value))
-    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
-  if (encrypted ? !isValidBase64(first.rest) : !hasValidCEscapes(first.rest))
-    return {
-      ok: false,
-      message: encrypted ? "Encrypted credential data not valid Base64 data, ignoring." : `Can't unescape "${first.rest}", ignoring`
-    };
-  map.set(id.value, encrypted);
-  return { ok: true };
-}
-
-// src/core/security/settings.ts
-var CAP_ALL = 0xffffffffffffffffn;
-var U64 = 0xffffffffffffffffn;
-var NAMESPACE_FLAGS = {
-  cgroup: 33554432,
-  ipc: 134217728,
-  net: 1073741824,
-  mnt: 131072,
-  pid: 536870912,
-  user: 268435456,
-  uts: 67108864,
-  time: 128
-};
-var NAMESPACES_UNSET = -1;
-var EFFECTIVE_FLAGS = {
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  PrivateTmp: (s) => s.privateTmp !== "no",
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateUsers: (s) => s.privateUsers !== "no",
-  PrivateMounts: (s) => s.privateMounts !== false,
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
-  ProtectHostname: (s) => s.protectHostname !== "no",
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  RemoveIPC: (s) => s.removeIpc,
-  DynamicUser: (s) => s.dynamicUser,
-  Delegate: (s) => s.delegate
-};
-var TYPE_SECTION = {
-  service: "Service",
-  socket: "Socket",
-  mount: "Mount",
-  swap: "Swap",
-  slice: "Slice",
-  scope: "Scope"
-};
-var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
-var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
-var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
-var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
-var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
-var BOOLEAN_WORDS = new Map([
-  ...[...TRUE_WORDS].map((w2) => [w2, true]),
-  ...[...FALSE_WORDS].map((w2) => [w2, false])
-]);
-function parseBoolean(value) {
-  const exact = BOOLEAN_WORDS.get(value);
-  if (exact !== void 0) return exact;
-  const v = value.toLowerCase();
-  if (TRUE_WORDS.has(v)) return true;
-  if (FALSE_WORDS.has(v)) return false;
-  return void 0;
-}
-function warn(ctx, a, message) {
-  ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: "warning", message });
-  return "ok";
-}
-function handleOnFailureIsolate(ctx, a) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
-    unlocated: true
-  });
-  return "ok";
-}
-function fatal(ctx, a, message) {
-  ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: "error", message });
-  return "fatal";
-}
-function expand2(ctx, value) {
-  return expandSpecifiers(value, ctx.specifierContext);
-}
-function specifiers(ctx, a, value) {
-  const r = expand2(ctx, value);
-  if (r.ok) return r.value;
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message: `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`
-  });
-  return void 0;
-}
-function boolSetting(field, fatalOnError = false) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b === void 0) {
-      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
-      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    }
-    ctx.s[field] = b;
-    return "ok";
-  };
-}
-function boolOrWords(field, words) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b !== void 0) {
-      ctx.s[field] = b ? "yes" : "no";
-      return "ok";
-    }
-    const extra = words(ctx.traits);
-    if (extra.includes(a.value)) {
-      ctx.s[field] = a.value;
-      return "ok";
-    }
-    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
-  };
-}
-function enumSetting(field, words, booleans = false) {
-  return (ctx, a) => {
-    if (booleans) {
-      const b = parseBoolean(a.value);
-      if (b !== void 0) {
-        ctx.s[field] = b ? "yes" : "no";
-        return "ok";
-      }
-    }
-    if (!words.includes(a.value))
-      return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
-    ctx.s[field] = a.value;
-    return "ok";
-  };
-}
-var handleUser = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.user = void 0;
-    return "ok";
-  }
-  const r = expand2(ctx, a.value);
-  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
-  if (!isValidRelaxedUserName(r.value))
-    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-  if (r.value === "nobody") warn(ctx, a, "Special user nobody configured, this is not safe!");
-  ctx.s.user = r.value;
-  return "ok";
-};
-var handleGroup = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const r = expand2(ctx, a.value);
-  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
-  if (!isValidRelaxedUserName(r.value))
-    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-  return "ok";
-};
-var handleSupplementaryGroups = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.supplementaryGroups = [];
-    return "ok";
-  }
-  const { words, invalid } = extractWords(a.value, false);
-  for (const word of words) {
-    const r = expand2(ctx, word);
-    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
-    if (!isValidRelaxedUserName(r.value))
-      return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-    ctx.s.supplementaryGroups.push(r.value);
-  }
-  if (invalid) return fatal(ctx, a, `Invalid syntax: ${a.value}`);
-  return "ok";
-};
-function parseCapabilities(ctx, value) {
-  const { words } = extractAllWords(
-    value,
-    EXTRACT_UNQUOTE | (ctx.traits.capabilityListRelaxed ? EXTRACT_RELAX : 0)
-  );
-  let low = 0;
-  let high = 0;
-  for (const word of words) {
-    let bit;
-    if (isDigit(word.charCodeAt(0)) && /^[0-9]+$/.test(word)) {
-      const n = Number(word);
-      if (n <= ctx.traits.maxCapabilityNumber) bit = n;
-    } else bit = ctx.capabilityNames.get(word.toUpperCase());
-    if (bit === void 0) continue;
-    if (bit < 32) low |= 1 << bit;
-    else high |= 1 << bit - 32;
-  }
-  return BigInt(high >>> 0) << 32n | BigInt(low >>> 0);
-}
-function isDigit(code) {
-  return code >= 48 && code <= 57;
-}
-function capabilitySet(field) {
-  const initial = field === "capabilityBoundingSet" ? CAP_ALL : 0n;
-  return (ctx, a) => {
-    let value = a.value;
-    let invert = false;
-    if (value.startsWith("~")) {
-      invert = true;
-      value = value.slice(1);
-    }
-    const sum = parseCapabilities(ctx, value);
-    const current = ctx.s[field];
-    if (sum === 0n || current === initial) {
-      let next = invert ? ~sum & U64 : sum;
-      if (invert && sum === 0n && ctx.traits.capabilityTildeAloneIsKnownSet) next = ctx.knownCapabilityMask;
-      ctx.s[field] = next;
-    } else ctx.s[field] = invert ? current & ~sum & U64 : current | sum;
-    return "ok";
-  };
-}
-var handleRestrictAddressFamilies = (ctx, a) => {
-  const s = ctx.s;
-  if (a.value === "") {
-    s.addressFamilies = void 0;
-    s.addressFamiliesAllowList = false;
-    return "ok";
-  }
-  if (a.value === "none") {
-    s.addressFamilies = void 0;
-    s.addressFamiliesAllowList = true;
-    return "ok";
-  }
-  let value = a.value;
-  let invert = false;
-  if (value.startsWith("~")) {
-    invert = true;
-    value = value.slice(1);
-  }
-  if (!s.addressFamilies) {
-    s.addressFamilies = { allowList: !invert, families: /* @__PURE__ */ new Set() };
-    s.addressFamiliesAllowList = !invert;
-  }
-  const { words, invalid } = extractWords(value, true);
-  for (const word of words) {
-    const af = ctx.familyNames.get(word.toUpperCase());
-    if (af === void 0) {
-      warn(ctx, a, `Failed to parse address family, ignoring: ${word}`);
-      if (ctx.traits.addressFamilyUnknownStopsLine) return "ok";
-      continue;
-    }
-    if (!invert === s.addressFamiliesAllowList) s.addressFamilies.families.add(af);
-    else s.addressFamilies.families.delete(af);
-  }
-  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
-  return "ok";
-};
-var namespaceAllMasks = /* @__PURE__ */ new WeakMap();
-function namespaceAllMask(traits) {
-  let mask = namespaceAllMasks.get(traits);
-  if (mask === void 0) {
-    mask = computeNamespaceAllMask(traits);
-    namespaceAllMasks.set(traits, mask);
-  }
-  return mask;
-}
-function computeNamespaceAllMask(traits) {
-  let mask = 0;
-  for (const [name, flag] of Object.entries(NAMESPACE_FLAGS)) {
-    if (name === "time" && !traits.namespaceAllIncludesTime) continue;
-    mask |= flag;
-  }
-  return mask;
-}
-var handleRestrictNamespaces = (ctx, a) => {
-  const s = ctx.s;
-  if (a.value === "") {
-    s.restrictNamespaces = NAMESPACES_UNSET;
-    return "ok";
-  }
-  const all = namespaceAllMask(ctx.traits);
-  const b = parseBoolean(a.value);
-  if (b !== void 0) {
-    s.restrictNamespaces = b ? 0 : all;
-    return "ok";
-  }
-  let value = a.value;
-  let invert = false;
-  if (value.startsWith("~")) {
-    invert = true;
-    value = value.slice(1);
-  }
-  let flags = 0;
-  const { words: nsWords, invalid: nsInvalid } = extractWords(value, false);
-  if (nsInvalid) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
-  for (const word of nsWords) {
-    const flag = NAMESPACE_FLAGS[word];
-    if (flag === void 0) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
-    flags |= flag;
-  }
-  if (s.restrictNamespaces === NAMESPACES_UNSET) s.restrictNamespaces = invert ? ~flags & all : flags;
-  else s.restrictNamespaces = invert ? s.restrictNamespaces & ~flags : s.restrictNamespaces | flags;
-  return "ok";
-};
-var handleSystemCallArchitectures = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.systemCallArchitectures = /* @__PURE__ */ new Set();
-    return "ok";
-  }
-  const { words, invalid } = extractWords(a.value, true);
-  for (const word of words) {
-    if (!ctx.syscallArchitectures.has(word)) {
-      warn(ctx, a, `Failed to parse system call architecture, ignoring: ${word}`);
-      continue;
-    }
-    ctx.s.systemCallArchitectures.add(word);
-  }
-  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
-  return "ok";
-};
-function parseSyscallAndErrno(word) {
-  const colon = word.indexOf(":");
-  if (colon < 0) return { name: word, hasErrno: false };
-  const err = word.slice(colon + 1);
-  const ok = err === "kill" || /^[0-9]+$/.test(err) && Number(err) <= 4095 || ERRNO_NAMES.has(err);
-  if (!ok) return void 0;
-  return { name: word.slice(0, colon), hasErrno: true };
-}
-var handleSystemCallFilter = (ctx, a) => {
-  const s = ctx.s;
-  if (a.value === "") {
-    s.systemCallFilter = void 0;
-    return "ok";
-  }
-  let value = a.value;
-  let invert = false;
-  if (value.startsWith("~")) {
-    invert = true;
-    value = value.slice(1);
-  }
-  const groups2 = ctx.syscallGroups;
-  if (!s.systemCallFilter) {
-    s.systemCallFilter = { allowList: !invert, names: /* @__PURE__ */ new Set() };
-    if (!invert) for (const name of groups2.get("@default") ?? []) s.systemCallFilter.names.add(name);
-  }
-  const filter = s.systemCallFilter;
-  const { words, invalid } = extractWords(value, false);
-  for (const word of words) {
-    const parsed = parseSyscallAndErrno(word);
-    if (!parsed) {
-      warn(ctx, a, `Failed to parse syscall:errno, ignoring: ${word}`);
-      continue;
-    }
-    if (!invert && parsed.hasErrno) {
-      warn(ctx, a, `Allow-listed system calls cannot take error number, ignoring: ${word}`);
-      continue;
-    }
-    if (!parsed.name.startsWith("@") && !ctx.knownSyscalls.has(parsed.name)) {
-      warn(
-        ctx,
-        a,
-        ctx.traits.syscallUnknownLegacyMessage ? `Failed to parse system call, ignoring: ${parsed.name}` : `System call ${parsed.name} is not known, ignoring.`
-      );
-      continue;
-    }
-    const members = parsed.name.startsWith("@") ? groups2.get(parsed.name) : [parsed.name];
-    if (!members) {
-      warn(ctx, a, `Unknown system call group, ignoring: ${parsed.name}`);
-      continue;
-    }
-    const add = !invert === filter.allowList;
-    for (const name of members) {
-      if (add) filter.names.add(name);
-      else filter.names.delete(name);
-    }
-  }
-  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
-  return "ok";
-};
-var handleUMask = (ctx, a) => {
-  if (!/^[0-7]+$/.test(a.value) || parseInt(a.value, 8) > 4095) {
-    return warn(ctx, a, `Failed to parse mode value, ignoring: ${a.value}`);
-  }
-  ctx.s.umask = parseInt(a.value, 8);
-  return "ok";
-};
-function rootPath(field) {
-  return (ctx, a) => {
-    if (a.value === "") {
-      ctx.s[field] = void 0;
-      return "ok";
-    }
-    const r = expand2(ctx, a.value);
-    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in '${a.value}'`);
-    if (r.value === "") {
-      ctx.s[field] = void 0;
-      return "ok";
-    }
-    const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-    if (!checked.ok) return fatal(ctx, a, checked.message);
-    ctx.s[field] = checked.path;
-    return "ok";
-  };
-}
-var handleDelegate = (ctx, a) => {
-  if (!CAN_DELEGATE.has(ctx.unit.type))
-    return warn(ctx, a, "Delegate= setting not supported for this unit type, ignoring.");
-  if (a.value === "") {
-    ctx.s.delegate = true;
-    return "ok";
-  }
-  const b = parseBoolean(a.value);
-  ctx.s.delegate = b === void 0 ? true : b;
-  return "ok";
-};
-var handleDevicePolicy = (ctx, a) => {
-  if (!["auto", "closed", "strict"].includes(a.value))
-    return warn(ctx, a, `Failed to parse device policy, ignoring: ${a.value}`);
-  ctx.s.devicePolicy = a.value;
-  return "ok";
-};
-function addDeviceAllow(ctx, path, permissions, location3) {
-  const perms = permissions === "" ? "rwm" : ["r", "w", "m"].filter((c) => permissions.includes(c)).join("");
-  if (ctx.traits.deviceAllowMergesSamePath) {
-    const existing = ctx.s.deviceAllow.find((e) => e.path === path);
-    if (existing) {
-      existing.permissions = ["r", "w", "m"].filter((c) => existing.permissions.includes(c) || perms.includes(c)).join("");
-      return;
-    }
-  }
-  ctx.s.deviceAllow.unshift(location3 ? { path, permissions: perms, location: location3 } : { path, permissions: perms });
-}
-var handleDeviceAllow = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.deviceAllow = [];
-    return "ok";
-  }
-  const first = extractFirstWordRaw(a.value, EXTRACT_UNQUOTE);
-  if (first.kind !== "word")
-    return warn(ctx, a, `Failed to extract device path and rights from '${a.value}', ignoring.`);
-  const resolved = specifiers(ctx, a, first.word);
-  if (resolved === void 0) return "ok";
-  let path = resolved;
-  if (!path.startsWith("block-") && !path.startsWith("char-")) {
-    const checked = simplifyAndCheckPath(path, a.key, "any");
-    if (!checked.ok) return warn(ctx, a, `${checked.message.replace(/: /, ", ignoring: ")}`);
-    path = checked.path;
-    if (!isValidDeviceNodePath(path)) return warn(ctx, a, `Invalid device node path '${path}', ignoring.`);
-  }
-  const rights = first.rest ?? "";
-  if (rights !== "" && !/^[rwm]+$/.test(rights))
-    return warn(ctx, a, `Invalid device rights '${rights}', ignoring.`);
-  addDeviceAllow(ctx, path, rights, a);
-  return "ok";
-};
-function isValidDeviceNodePath(path) {
-  if (pathStartsWith(path, "/dev/") === void 0 && pathStartsWith(path, "/run/systemd/inaccessible/") === void 0)
-    return false;
-  return !path.endsWith("/");
-}
-function parseIPv4(s) {
-  const parts = s.split(".");
-  if (parts.length !== 4) return void 0;
-  const bytes = [];
-  for (const p of parts) {
-    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return void 0;
-    bytes.push(Number(p));
-  }
-  return bytes;
-}
-function parseIPv6(s) {
-  if (!/^[0-9a-fA-F:.]+$/.test(s)) return void 0;
-  const halves = s.split("::");
-  if (halves.length > 2) return void 0;
-  const parseGroups = (part) => {
-    if (part === "") return [];
-    const out = [];
-    const groups3 = part.split(":");
-    for (let i = 0; i < groups3.length; i++) {
-      const g = groups3[i];
-      if (i === groups3.length - 1 && g.includes(".")) {
-        const v4 = parseIPv4(g);
-        if (!v4) return void 0;
-        out.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
-        continue;
-      }
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = parseGroups(halves[0]);
-  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
-  if (!head || !tail) return void 0;
-  let groups2;
-  if (halves.length === 2) {
-    if (head.length + tail.length > 7) return void 0;
-    groups2 = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    if (head.length !== 8) return void 0;
-    groups2 = head;
-  }
-  const bytes = [];
-  for (const g of groups2) bytes.push(g >> 8, g & 255);
-  return bytes;
-}
-function maskBytes(bytes, prefixLength) {
-  return bytes.map((b, i) => {
-    const bits = Math.max(0, Math.min(8, prefixLength - i * 8));
-    return bits === 0 ? 0 : b & (255 << 8 - bits & 255);
-  });
-}
-function parseAddressPrefix(word) {
-  const slash = word.indexOf("/");
-  const addr = slash < 0 ? word : word.slice(0, slash);
-  const v4 = parseIPv4(addr);
-  const v6 = v4 ? void 0 : parseIPv6(addr);
-  if (!v4 && !v6) return void 0;
-  const family = v4 ? 4 : 6;
-  const max = family === 4 ? 32 : 128;
-  let prefixLength = max;
-  if (slash >= 0) {
-    const p = word.slice(slash + 1);
-    if (!/^[0-9]+$/.test(p) || Number(p) > max) return void 0;
-    prefixLength = Number(p);
-  }
-  return { family, bytes: maskBytes(v4 ?? v6, prefixLength), prefixLength };
-}
-function isLocalhostName(word) {
-  const w2 = word.toLowerCase().replace(/\.$/, "");
-  return w2 === "localhost" || w2.endsWith(".localhost") || w2 === "localhost.localdomain" || w2.endsWith(".localhost.localdomain");
-}
-var KEYWORD_PREFIXES = {
-  any: ["0.0.0.0/0", "::/0"],
-  "link-local": ["169.254.0.0/16", "fe80::/64"],
-  multicast: ["224.0.0.0/4", "ff00::/8"]
-};
-function ipPrefixList(field) {
-  return (ctx, a) => {
-    const list = ctx.ipPrefixes[field];
-    if (a.value === "") {
-      list.length = 0;
-      return "ok";
-    }
-    const { words, invalid } = extractWords(a.value, false);
-    for (const word of words) {
-      const expanded = KEYWORD_PREFIXES[word] ?? (isLocalhostName(word) ? ["127.0.0.0/8", "::1/128"] : [word]);
-      for (const w2 of expanded) {
-        const p = parseAddressPrefix(w2);
-        if (!p) {
-          warn(ctx, a, `Address prefix is invalid, ignoring assignment: ${w2}`);
-          continue;
-        }
-        list.push(p);
-      }
-    }
-    if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
-    return "ok";
-  };
-}
-function ipFilterPath(field) {
-  return (ctx, a) => {
-    if (a.value === "") {
-      ctx.ipFilterPaths[field] = 0;
-      return "ok";
-    }
-    const v = specifiers(ctx, a, a.value);
-    if (v === void 0) return "ok";
-    const checked = simplifyAndCheckPath(v, a.key, "absolute");
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-    ctx.ipFilterPaths[field]++;
-    return "ok";
-  };
-}
-function execOptions(ctx) {
-  return ctx.execOptions ??= {
-    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
-    expand: (text2) => expand2(ctx, text2)
-  };
-}
-function execCommands(field) {
-  return (ctx, a) => {
-    if (a.value === "") {
-      if (field) ctx.facts[field] = 0;
-      return "ok";
-    }
-    const r = parseExecLine(a.value, execOptions(ctx));
-    if (ctx.traits.execDoubleBangObsolete)
-      for (let i = 0; i < r.doubleBang; i++)
-        warn(
-          ctx,
-          a,
-          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.`
-        );
-    for (const m of r.messages) {
-      if (m.severity === "error") fatal(ctx, a, m.message);
-      else warn(ctx, a, m.message);
-    }
-    if (field) ctx.facts[field] += r.commands;
-    return r.fatal ? "fatal" : "ok";
-  };
-}
-function factEnum(field, words) {
-  return (ctx, a) => {
-    if (!words(ctx).includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
-    ctx.facts[field] = a.value;
-    if (field === "killMode" && a.value === "none")
-      warn(
-        ctx,
-        a,
-        "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle management for the service. Please update the service to use a safer KillMode=, such as 'mixed' or 'control-group'. Support for KillMode=none is deprecated and will eventually be removed."
-      );
-    return "ok";
-  };
-}
-function enumParseFailure(ctx, a) {
-  if (a.key === "Type" && ctx.traits.serviceTypeLegacyMessage)
-    return `Failed to parse service type, ignoring: ${a.value}`;
-  if (a.key === "SuccessAction") return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
-  return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
-}
-function factString(field) {
-  return (ctx, a) => {
-    ctx.facts[field] = a.value === "" ? void 0 : a.value;
-    return "ok";
-  };
-}
-function factPrintfString(field) {
-  return (ctx, a) => {
-    const v = specifiers(ctx, a, a.value);
-    if (v === void 0) return "ok";
-    ctx.facts[field] = v === "" ? void 0 : v;
-    return "ok";
-  };
-}
-function factPath(field) {
-  return (ctx, a) => {
-    const v = specifiers(ctx, a, a.value);
-    if (v === void 0) return "ok";
-    if (v === "") {
-      ctx.facts[field] = void 0;
-      return "ok";
-    }
-    const checked = simplifyAndCheckPath(v, a.key, "absolute");
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-    ctx.facts[field] = checked.path;
-    return "ok";
-  };
-}
-function factBoolean(field) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b === void 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    ctx.facts[field] = b;
-    return "ok";
-  };
-}
-function credential(kind, encrypted) {
-  return (ctx, a) => {
-    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
-    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
-    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
-    return r.ok ? "ok" : warn(ctx, a, r.message);
-  };
-}
-function factCounter(field) {
-  return (ctx, a) => {
-    if (a.value === "") ctx.facts[field] = 0;
-    else ctx.facts[field]++;
-    return "ok";
-  };
-}
-var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.protectHostname = "no";
-    return "ok";
-  }
-  const colon = a.value.indexOf(":");
-  const head = colon < 0 ? a.value : a.value.slice(0, colon);
-  const b = parseBoolean(head);
-  if (b === false && colon >= 0)
-    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
-  else if (head === "private") ctx.s.protectHostname = "private";
-  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  return "ok";
-};
-var handleStandardOutput = (ctx, a) => {
-  const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
-  if (journal === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. Please update your unit file, and consider removing the setting altogether.`
-  );
-};
-var handlePidFile = (ctx, a) => {
-  if (a.value === "" || !ctx.traits.pidFileVarRunWarns) return "ok";
-  const r = expand2(ctx, a.value);
-  if (!r.ok || !r.value.startsWith("/")) return "ok";
-  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-  const rest = pathStartsWith(checked.path, "/var/run");
-  if (rest === void 0 || rest === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `PIDFile= references a path below legacy directory /var/run/, updating ${checked.path} → /run/${rest}; please update the unit file accordingly.`
-  );
-};
-var handlePersonality = (ctx, a) => {
-  if (a.value === "" || a.value === "x86-64" || a.value === "x86") return "ok";
-  return warn(
-    ctx,
-    a,
-    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
-  );
-};
-var handleCpuSchedulingPriority = (ctx, a) => {
-  if (!/^-?\d+$/.test(a.value)) return "ok";
-  const prio = Number(a.value);
-  if (prio >= 0 && prio <= 99) return "ok";
-  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
-};
-var handleLegacyCgroupOption = (ctx, a) => {
-  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
-    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
-  const replacement = ctx.traits.cgroupDeprecated[a.key];
-  if (replacement === void 0 || a.value === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`
-  );
-};
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
-var handleEnvironment = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
-  for (const word of words) {
-    const r = expand2(ctx, word);
-    if (!r.ok) continue;
-    const eq = r.value.indexOf("=");
-    const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
-    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
-  }
-  return "ok";
-};
-var handleNamespacePaths = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
-  for (const word of words) {
-    let w2 = word;
-    if (w2.startsWith("-")) w2 = w2.slice(1);
-    if (w2.startsWith("+")) w2 = w2.slice(1);
-    const resolved = specifiers(ctx, a, w2);
-    if (resolved === void 0) continue;
-    const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-  }
-  return "ok";
-};
-var SERVICE_TYPE = factEnum("type", (c) => c.traits.serviceTypes);
-var MOUNT_FSTYPE = factPrintfString("fstype");
-var MOUNT_OPTIONS = factPrintfString("options");
-var MOUNT_WHAT = factPrintfString("what");
-var SWAP_WHAT = factPath("what");
-var dv = (scope, handler2) => ({
-  scope,
-  handler: handler2,
-  record: true
-});
-var d = (scope, handler2) => dv(scope, () => handler2);
-var w = (scope, handler2) => ({ ...d(scope, handler2), record: false });
-var DIRECTIVES = {
-  DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
-  SuccessAction: d(
-    "unit",
-    factEnum("successAction", (c) => c.traits.emergencyActions)
-  ),
-  User: d("exec", handleUser),
-  Group: d("exec", handleGroup),
-  DynamicUser: d("exec", boolSetting("dynamicUser", true)),
-  SupplementaryGroups: d("exec", handleSupplementaryGroups),
-  AmbientCapabilities: d("exec", capabilitySet("ambientCapabilities")),
-  CapabilityBoundingSet: d("exec", capabilitySet("capabilityBoundingSet")),
-  KeyringMode: d("exec", enumSetting("keyringMode", ["inherit", "private", "shared"])),
-  ProtectProc: d("exec", enumSetting("protectProc", ["default", "noaccess", "invisible", "ptraceable"])),
-  ProcSubset: d("exec", enumSetting("procSubset", ["all", "pid"])),
-  LockPersonality: d("exec", boolSetting("lockPersonality")),
-  MemoryDenyWriteExecute: d("exec", boolSetting("memoryDenyWriteExecute")),
-  NoNewPrivileges: d("exec", boolSetting("noNewPrivileges")),
-  PrivateDevices: d("exec", boolSetting("privateDevices")),
-  PrivateNetwork: d("exec", boolSetting("privateNetwork")),
-  ProtectKernelModules: d("exec", boolSetting("protectKernelModules")),
-  ProtectKernelTunables: d("exec", boolSetting("protectKernelTunables")),
-  ProtectKernelLogs: d("exec", boolSetting("protectKernelLogs")),
-  ProtectClock: d("exec", boolSetting("protectClock")),
-  RemoveIPC: d("exec", boolSetting("removeIpc")),
-  RestrictRealtime: d("exec", boolSetting("restrictRealtime")),
-  RestrictSUIDSGID: d("exec", boolSetting("restrictSuidSgid")),
-  PrivateMounts: dv("exec", (t) => {
-    const parse3 = boolSetting("privateMounts");
-    return t.privateMountsTristate ? (ctx, a) => {
-      if (a.value === "") {
-        ctx.s.privateMounts = void 0;
-        return "ok";
-      }
-      return parse3(ctx, a);
-    } : parse3;
-  }),
-  PrivateTmp: d(
-    "exec",
-    boolOrWords("privateTmp", (t) => t.privateTmpWords)
-  ),
-  PrivateUsers: d(
-    "exec",
-    boolOrWords("privateUsers", (t) => t.privateUsersWords)
-  ),
-  ProtectControlGroups: d(
-    "exec",
-    boolOrWords("protectControlGroups", (t) => t.protectControlGroupsWords)
-  ),
-  ProtectHostname: dv(
-    "exec",
-    (t) => t.protectHostnameEnum ? PROTECT_HOSTNAME_ENUM : boolOrWords("protectHostname", () => [])
-  ),
-  ProtectHome: d("exec", enumSetting("protectHome", ["yes", "no", "read-only", "tmpfs"], true)),
-  ProtectSystem: d("exec", enumSetting("protectSystem", ["yes", "no", "full", "strict"], true)),
-  RootDirectory: d("exec", rootPath("rootDirectory")),
-  RootImage: d("exec", rootPath("rootImage")),
-  MountImages: d("exec", factCounter("mountImages")),
-  UMask: d("exec", handleUMask),
-  RestrictAddressFamilies: d("exec", handleRestrictAddressFamilies),
-  RestrictNamespaces: d("exec", handleRestrictNamespaces),
-  SystemCallArchitectures: d("exec", handleSystemCallArchitectures),
-  SystemCallFilter: d("exec", handleSystemCallFilter),
-  LoadCredential: d("exec", credential("load", false)),
-  LoadCredentialEncrypted: d("exec", credential("load", true)),
-  SetCredential: d("exec", credential("set", false)),
-  SetCredentialEncrypted: d("exec", credential("set", true)),
-  PAMName: d("exec", factString("pamName")),
-  Delegate: d("cgroup", handleDelegate),
-  DevicePolicy: d("cgroup", handleDevicePolicy),
-  DeviceAllow: d("cgroup", handleDeviceAllow),
-  IPAddressAllow: d("cgroup", ipPrefixList("allow")),
-  IPAddressDeny: d("cgroup", ipPrefixList("deny")),
-  IPIngressFilterPath: d("cgroup", ipFilterPath("ingress")),
-  IPEgressFilterPath: d("cgroup", ipFilterPath("egress")),
-  KillMode: d(
-    "kill",
-    factEnum("killMode", () => ["control-group", "process", "mixed", "none"])
-  ),
-  // Service Type= is an enum; Mount Type= the file system type (a string with specifiers).
-  Type: d(
-    "service-or-mount",
-    (ctx, a) => ctx.unit.type === "service" ? SERVICE_TYPE(ctx, a) : MOUNT_FSTYPE(ctx, a)
-  ),
-  Options: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_OPTIONS(ctx, a) : "ok"),
-  NotifyAccess: d("service", enumSetting("notifyAccess", ["none", "main", "exec", "all"])),
-  ExecStart: d("service", execCommands("execStart")),
-  ExecStop: d("service", execCommands("execStop")),
-  ExecStartPre: d("service-or-socket", execCommands()),
-  ExecStartPost: d("service-or-socket", execCommands()),
-  ExecCondition: d("service", execCommands()),
-  ExecReload: d("service", execCommands()),
-  ExecStopPost: d("service-or-socket", execCommands()),
-  ExecStopPre: d("socket", execCommands()),
-  RemainAfterExit: d("service", factBoolean("remainAfterExit")),
-  ExitType: d(
-    "service",
-    factEnum("exitType", () => ["main", "cgroup"])
-  ),
-  Restart: d(
-    "service",
-    factEnum("restart", () => [
-      "no",
-      "on-success",
-      "on-failure",
-      "on-abnormal",
-      "on-watchdog",
-      "on-abort",
-      "always"
-    ])
-  ),
-  BusName: d("service", factString("busName")),
-  ListenStream: d("socket", factCounter("listens")),
-  ListenDatagram: d("socket", factCounter("listens")),
-  ListenSequentialPacket: d("socket", factCounter("listens")),
-  ListenFIFO: d("socket", factCounter("listens")),
-  ListenSpecial: d("socket", factCounter("listens")),
-  ListenNetlink: d("socket", factCounter("listens")),
-  ListenMessageQueue: d("socket", factCounter("listens")),
-  ListenUSBFunction: d("socket", factCounter("listens")),
-  OnActiveSec: d("timer", factCounter("timerTriggers")),
-  OnBootSec: d("timer", factCounter("timerTriggers")),
-  OnStartupSec: d("timer", factCounter("timerTriggers")),
-  OnUnitActiveSec: d("timer", factCounter("timerTriggers")),
-  OnUnitInactiveSec: d("timer", factCounter("timerTriggers")),
-  OnCalendar: d("timer", factCounter("timerTriggers")),
-  OnClockChange: d("timer", factCounter("timerTriggers")),
-  OnTimezoneChange: d("timer", factCounter("timerTriggers")),
-  PathExists: d("path", factCounter("pathTriggers")),
-  PathExistsGlob: d("path", factCounter("pathTriggers")),
-  PathChanged: d("path", factCounter("pathTriggers")),
-  PathModified: d("path", factCounter("pathTriggers")),
-  DirectoryNotEmpty: d("path", factCounter("pathTriggers")),
-  // Mount What= is a plain string; Swap What= a path.
-  What: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a)),
-  Where: d("mount", factPath("where")),
-  ExtraOptions: d("automount", factPrintfString("extraOptions")),
-  OnFailureIsolate: w("unit", handleOnFailureIsolate),
-  StandardOutput: w("exec", handleStandardOutput),
-  Environment: w("exec", handleEnvironment),
-  ReadWritePaths: w("exec", handleNamespacePaths),
-  ReadOnlyPaths: w("exec", handleNamespacePaths),
-  InaccessiblePaths: w("exec", handleNamespacePaths),
-  ExecPaths: w("exec", handleNamespacePaths),
-  NoExecPaths: w("exec", handleNamespacePaths),
-  StandardError: w("exec", handleStandardOutput),
-  PIDFile: w("service", handlePidFile),
-  Personality: w("exec", handlePersonality),
-  CPUSchedulingPriority: w("exec", handleCpuSchedulingPriority),
-  CPUShares: w("cgroup", handleLegacyCgroupOption),
-  MemoryLimit: w("cgroup", handleLegacyCgroupOption),
-  CPUAccounting: w("cgroup", handleLegacyCgroupOption),
-  DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption)
-};
-function scopeSection(scope, type) {
-  const own = TYPE_SECTION[type];
-  switch (scope) {
-    case "unit":
-      return "Unit";
-    case "exec":
-    case "kill":
-      return HAS_EXEC_CONTEXT.has(type) ? own : void 0;
-    case "cgroup":
-      return HAS_CGROUP_CONTEXT.has(type) ? own : void 0;
-    case "service":
-      return type === "service" ? "Service" : void 0;
-    case "socket":
-      return type === "socket" ? "Socket" : void 0;
-    case "service-or-mount":
-      return type === "service" ? "Service" : type === "mount" ? "Mount" : void 0;
-    case "service-or-socket":
-      return type === "service" ? "Service" : type === "socket" ? "Socket" : void 0;
-    case "automount":
-      return type === "automount" ? "Automount" : void 0;
-    case "timer":
-      return type === "timer" ? "Timer" : void 0;
-    case "path":
-      return type === "path" ? "Path" : void 0;
-    case "mount":
-      return type === "mount" ? "Mount" : type === "swap" ? "Swap" : type === "automount" ? "Automount" : void 0;
-    default:
-      return void 0;
-  }
-}
-var directiveTables = /* @__PURE__ */ new WeakMap();
-function directivesFor(traits, type) {
-  let byType = directiveTables.get(traits);
-  if (!byType) {
-    byType = /* @__PURE__ */ new Map();
-    directiveTables.set(traits, byType);
-  }
-  let table = byType.get(type);
-  if (!table) {
-    table = /* @__PURE__ */ new Map();
-    for (const [name, spec] of Object.entries(DIRECTIVES)) {
-      const section = scopeSection(spec.scope, type);
-      if (section !== void 0)
-        table.set(name, { name, section, handler: spec.handler(traits), record: spec.record });
-    }
-    byType.set(type, table);
-  }
-  return table;
-}
-var profileCaches = /* @__PURE__ */ new WeakMap();
-function profileCache(profile) {
-  let c = profileCaches.get(profile);
-  if (!c) {
-    const capabilityNames2 = /* @__PURE__ */ new Map();
-    let known = 0n;
-    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
-      capabilityNames2.set(name.toUpperCase(), bit);
-      known |= 1n << BigInt(bit);
-    }
-    const families = /* @__PURE__ */ new Map();
-    for (const [name, af] of Object.entries(profile.data.addressFamilies))
-      families.set(name.toUpperCase(), af);
-    c = {
-      capabilityNames: capabilityNames2,
-      known,
-      families,
-      archs: new Set(profile.data.syscallArchitectures),
-      syscalls: new Set(profile.data.knownSyscalls),
-      groups: new Map(Object.entries(profile.data.syscallGroups))
-    };
-    profileCaches.set(profile, c);
-  }
-  return c;
-}
-var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
-function isPerpetual(unit3) {
-  if (unit3.type !== "mount" && unit3.type !== "slice") return false;
-  return PERPETUAL_UNITS.some((n) => unit3.names.includes(n) && n.endsWith(`.${unit3.type}`));
-}
-var SettingsRecord = class {
-  constructor(unit3, traits) {
-    const type = unit3.type;
-    const exec = HAS_EXEC_CONTEXT.has(type);
-    this.unitId = unit3.id;
-    this.unitType = type;
-    this.hasExecContext = exec;
-    this.hasCgroupContext = HAS_CGROUP_CONTEXT.has(type);
-    this.defaultDependencies = !isPerpetual(unit3);
-    this.notifyAccess = "none";
-    this.user = void 0;
-    this.dynamicUser = false;
-    this.supplementaryGroups = [];
-    this.ambientCapabilities = 0n;
-    this.capabilityBoundingSet = CAP_ALL;
-    this.keyringMode = exec ? type === "service" ? "private" : "shared" : "inherit";
-    this.protectProc = "default";
-    this.procSubset = "all";
-    this.privateDevices = false;
-    this.privateMounts = exec && traits.privateMountsTristate ? void 0 : false;
-    this.privateNetwork = false;
-    this.privateTmp = "no";
-    this.privateUsers = "no";
-    this.protectControlGroups = "no";
-    this.protectHostname = "no";
-    this.protectKernelModules = false;
-    this.protectKernelTunables = false;
-    this.protectKernelLogs = false;
-    this.protectClock = false;
-    this.lockPersonality = false;
-    this.memoryDenyWriteExecute = false;
-    this.noNewPrivileges = false;
-    this.removeIpc = false;
-    this.restrictRealtime = false;
-    this.restrictSuidSgid = false;
-    this.protectHome = "no";
-    this.protectSystem = "no";
-    this.rootDirectory = void 0;
-    this.rootImage = void 0;
-    this.umask = exec ? 18 : 2;
-    this.addressFamilies = void 0;
-    this.addressFamiliesAllowList = false;
-    this.restrictNamespaces = NAMESPACES_UNSET;
-    this.systemCallArchitectures = /* @__PURE__ */ new Set();
-    this.systemCallFilter = void 0;
-    this.delegate = false;
-    this.devicePolicy = HAS_CGROUP_CONTEXT.has(type) ? "auto" : void 0;
-    this.deviceAllow = [];
-    this.ipAddressDenyAll = false;
-    this.ipAddressAllowLocalhost = false;
-    this.ipAddressAllowOther = false;
-    this.ipCustomFilters = false;
-    this.typeSection = void 0;
-  }
-  // provenance, applied and implied are only read by the gate and report code, never by the assessment,
-  // and filling two Maps per assignment was ~10% of deriving a unit. Derivation logs the applied
-  // assignments in one array and the Maps are built from it on first read, with the contents and key
-  // order eager filling gave; each is then kept, so every read returns the same (writable) Map.
-  // Private (#) fields are not own enumerable properties, so the record's visible shape is unchanged.
-  /** Every assignment applied, in application order (across files). */
-  #log = [];
-  #provenance;
-  #applied;
-  #implied;
-  /** Notes that an assignment to a directive (named by its key) was applied. */
-  record(a) {
-    this.#log.push(a);
-    if (this.#provenance !== void 0) this.#index(a);
-  }
-  /** The last applied assignment to a directive: provenance.get(key)?.at(-1) without building the Maps. */
-  lastApplied(key) {
-    const log = this.#log;
-    for (let i = log.length - 1; i >= 0; i--) {
-      const a = log[i];
-      if (a.key === key) return a;
-    }
-    return void 0;
-  }
-  /** Notes that `setting` was changed by another directive's assignment (unit_patch_contexts()). */
-  imply(setting, by) {
-    (this.#implied ??= /* @__PURE__ */ new Map()).set(setting, by);
-  }
-  get provenance() {
-    if (this.#provenance === void 0) this.#build();
-    return this.#provenance;
-  }
-  get applied() {
-    if (this.#applied === void 0) this.#build();
-    return this.#applied;
-  }
-  get implied() {
-    return this.#implied ??= /* @__PURE__ */ new Map();
-  }
-  #build() {
-    this.#provenance = /* @__PURE__ */ new Map();
-    this.#applied = /* @__PURE__ */ new Map();
-    for (const a of this.#log) this.#index(a);
-  }
-  /** What eager derivation did per assignment. A directive's name is the assignment's key. */
-  #index(a) {
-    const provenance = this.#provenance;
-    const applied = this.#applied;
-    const list = provenance.get(a.key);
-    applied.set(a, applied.size);
-    if (list) list.push(a);
-    else provenance.set(a.key, [a]);
-  }
-};
-function defaultSettings(unit3, traits) {
-  return new SettingsRecord(unit3, traits);
-}
-function deriveSecuritySettings(unit3, profile) {
-  const traits = profile.traits;
-  const cache2 = profileCache(profile);
-  const s = defaultSettings(unit3, traits);
-  const ctx = {
-    unit: unit3,
-    traits,
-    profile,
-    s,
-    facts: {
-      type: void 0,
-      execStart: 0,
-      execStop: 0,
-      successAction: "none",
-      restart: "no",
-      remainAfterExit: false,
-      exitType: "main",
-      busName: void 0,
-      pamName: void 0,
-      killMode: "control-group",
-      mountImages: 0,
-      listens: 0,
-      timerTriggers: 0,
-      pathTriggers: 0,
-      what: void 0,
-      where: void 0,
-      extraOptions: void 0,
-      options: void 0,
-      fstype: void 0
-    },
-    diagnostics: [],
-    capabilityNames: cache2.capabilityNames,
-    knownCapabilityMask: cache2.known,
-    familyNames: cache2.families,
-    syscallArchitectures: cache2.archs,
-    knownSyscalls: cache2.syscalls,
-    syscallGroups: cache2.groups,
-    ipPrefixes: { allow: [], deny: [] },
-    ipFilterPaths: { ingress: 0, egress: 0 },
-    specifierContext: { unitName: unit3.id, scope: "system", extra: traits.extraSpecifiers }
-  };
-  const ownSection = TYPE_SECTION[unit3.type];
-  const directives = directivesFor(traits, unit3.type);
-  for (let fileIndex = 0; fileIndex < unit3.files.length; fileIndex++) {
-    const file = unit3.files[fileIndex];
-    if (!file) continue;
-    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
-    if (fileIndex === 0 && ownSection) {
-      for (const header of file.sections) {
-        if (header.name !== ownSection) continue;
-        s.typeSection = { file: file.file, line: header.line, column: 1 };
-        break;
-      }
-    }
-    let stopped = false;
-    for (const a of file.assignments) {
-      const directive = directives.get(a.key);
-      if (directive === void 0 || a.section !== directive.section) {
-        if (a.section === ownSection && isUnknownKey(traits, a.key))
-          warn(ctx, a, `Unknown key '${a.key}' in section [${a.section}], ignoring.`);
-        continue;
-      }
-      if (directive.record) s.record(a);
-      if (directive.handler(ctx, a) === "fatal") {
-        stopped = true;
-        break;
-      }
-    }
-    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit3.id} has a bad unit file setting.`);
-    if (fileIndex === 0 && file.fatal) {
-      ctx.diagnostics.push(file.fatal);
-      return {
-        failure: {
-          kind: "error",
-          unitName: unit3.id,
-          message: `Unit ${unit3.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
-        },
-        diagnostics: ctx.diagnostics
-      };
-    }
-    if (file.fatal) ctx.diagnostics.push(file.fatal);
-  }
-  const verifyError = verifyUnit(ctx);
-  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
-  if (s.hasExecContext) patchExecContext(ctx);
-  finishRecord(ctx);
-  return { settings: s, diagnostics: ctx.diagnostics };
-}
-function isUnknownKey(traits, key) {
-  if (traits.keysAddedLater.includes(key)) return true;
-  const first = key.charCodeAt(0);
-  return (first === 67 || first === 65) && /^(Condition|Assert)[A-Z]/.test(key);
-}
-function badSetting(ctx, message) {
-  return {
-    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
-    diagnostics: ctx.diagnostics
-  };
-}
-var API_MOUNT_POINTS = [
-  "/proc",
-  "/sys",
-  "/dev",
-  "/sys/kernel/security",
-  "/sys/fs/smackfs",
-  "/dev/shm",
-  "/dev/pts",
-  "/run",
-  "/sys/fs/cgroup",
-  "/sys/fs/pstore",
-  "/sys/firmware/efi/efivars",
-  "/sys/fs/bpf",
-  // mount_point_ignore()
-  "/sys/fs/selinux",
-  "/dev/console",
-  "/proc/kmsg",
-  "/proc/sys",
-  "/proc/sys/kernel/random/boot_id"
-];
-function isApiMountPoint(path) {
-  if (API_MOUNT_POINTS.some((p) => pathEqual(path, p))) return true;
-  return pathStartsWith(path, "/sys/fs/cgroup/") !== void 0 || pathStartsWith(path, "/run/host") !== void 0;
-}
-var NETWORK_FILE_SYSTEMS = [
-  "afs",
-  "ceph",
-  "cifs",
-  "gfs",
-  "gfs2",
-  "ncp",
-  "ncpfs",
-  "nfs",
-  "nfs4",
-  "ocfs2",
-  "orangefs",
-  "pvfs2",
-  "smb3",
-  "smbfs",
-  "davfs",
-  "glusterfs",
-  "lustre",
-  "sshfs"
-];
-function fstabTestOption(options, names) {
-  if (options === void 0) return false;
-  const words = [];
-  let word = "";
-  for (let i = 0; i < options.length; i++) {
-    const c = options[i];
-    if (c === "\\") {
-      word += c + (options[i + 1] ?? "");
-      i++;
-    } else if (c === ",") {
-      words.push(word);
-      word = "";
-    } else word += c;
-  }
-  words.push(word);
-  return words.some((w2) => names.some((n) => w2 === n || w2.startsWith(`${n}=`)));
-}
-function mountDependencyError(facts, where2) {
-  const what = facts.what;
-  if (what === void 0) return void 0;
-  const bind2 = fstabTestOption(facts.options, ["bind", "rbind"]) || ["bind", "rbind"].includes(facts.fstype ?? "");
-  const isDevicePath = ["/dev/", "/sys/"].some((p) => {
-    const rest = pathStartsWith(what, p);
-    return rest !== void 0 && rest !== "";
-  });
-  if (!bind2 && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where2, "/")) {
-    if (unitNameFromPath(what, "device") === void 0) return "EINVAL";
-  }
-  const fstype = facts.fstype?.replace(/^fuse\./, "");
-  const network = fstabTestOption(facts.options, ["_netdev"]) || NETWORK_FILE_SYSTEMS.includes(fstype ?? "");
-  const loop = fstabTestOption(facts.options, ["loop"]);
-  if (what.startsWith("/") && (bind2 || loop || !network)) {
-    if (!isNormalizedPath(simplifyPath(what))) return "EPERM";
-  }
-  return void 0;
-}
-var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct", "indirect"];
-function verifyUnit(ctx) {
-  const { unit: unit3, facts } = ctx;
-  const id = unit3.id;
-  const refuse2 = (why) => ({
-    kind: "bad-setting",
-    unitName: id,
-    message: `${id}: ${why}
-Unit ${id} has a bad unit file setting.`
-  });
-  const loadError = (reason) => ({
-    kind: "error",
-    unitName: id,
-    message: `Unit ${id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
-  });
-  const hasNameFor = (path) => {
-    const name = unitNameFromPath(path, unit3.type);
-    if (name === void 0) return void 0;
-    if (name === "hashed") return unit3.names.some(isHashedUnitName);
-    return unit3.names.includes(name);
-  };
-  switch (unit3.type) {
-    case "service": {
-      let type = facts.type;
-      if (type === void 0) type = facts.busName ? "dbus" : facts.execStart > 0 ? "simple" : "oneshot";
-      if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === "none")
-        return refuse2("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
-      if (type !== "oneshot" && facts.execStart === 0)
-        return refuse2(
-          "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
-        );
-      if (!facts.remainAfterExit && facts.execStart === 0 && facts.successAction === "none")
-        return refuse2(
-          "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing."
-        );
-      if (type !== "oneshot" && facts.execStart > 1)
-        return refuse2(
-          "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
-        );
-      if (type === "oneshot" && ["always", "on-success"].includes(facts.restart))
-        return refuse2(
-          "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing."
-        );
-      if (type === "oneshot" && facts.exitType === "cgroup")
-        return refuse2(
-          "Service has ExitType=cgroup set, which isn't allowed for Type=oneshot services. Refusing."
-        );
-      if (type === "dbus" && !facts.busName)
-        return refuse2("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
-      if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode))
-        return refuse2(
-          "Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing."
-        );
-      return void 0;
-    }
-    case "mount": {
-      const where2 = facts.where ?? unitNameToPath(id);
-      if (where2 === void 0) return loadError("Invalid argument");
-      const extrasError = mountDependencyError(facts, where2);
-      if (extrasError === "EINVAL") return loadError("Invalid argument");
-      if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
-      const matches = hasNameFor(where2);
-      if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
-      if (isApiMountPoint(where2))
-        return refuse2(`Cannot create mount unit for API file system ${where2}. Refusing.`);
-      const perpetual = unit3.names.includes("-.mount");
-      if (facts.what === void 0 && !perpetual) return refuse2("What= setting is missing. Refusing.");
-      if (facts.pamName && facts.killMode !== "control-group")
-        return refuse2("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
-      return void 0;
-    }
-    case "swap": {
-      const what = facts.what ?? unitNameToPath(id);
-      if (what === void 0) return loadError("Invalid argument");
-      const matches = hasNameFor(what);
-      if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse2("Value of What= and unit name do not match, not loading.");
-      if (facts.pamName && facts.killMode !== "control-group")
-        return refuse2("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
-      return void 0;
-    }
-    case "automount": {
-      const where2 = facts.where ?? unitNameToPath(id);
-      if (where2 === void 0) return loadError("Invalid argument");
-      if (pathEqual(where2, "/")) return loadError("Cannot assign requested address");
-      const matches = hasNameFor(where2);
-      if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
-      const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
-      if (reserved) return refuse2(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
-      return void 0;
-    }
-    case "slice":
-      return isValidSliceName(id) ? void 0 : loadError("Invalid argument");
-    case "socket":
-      return facts.listens === 0 ? refuse2("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
-    case "timer":
-      return facts.timerTriggers === 0 ? refuse2("Timer unit lacks value setting. Refusing.") : void 0;
-    case "path":
-      return facts.pathTriggers === 0 ? refuse2("Path unit lacks path setting. Refusing.") : void 0;
-    default:
-      return void 0;
-  }
-}
-function isValidSliceName(name) {
-  const parts = parseUnitName(name);
-  if (!parts || parts.instance !== void 0 || parts.type !== "slice") return false;
-  if (name === "-.slice") return true;
-  return !parts.prefix.split("-").some((p) => p === "");
-}
-var CAP = (n) => 1n << BigInt(n);
-var CAP_SYS_RAWIO = 17;
-var CAP_MKNOD = 27;
-var CAP_SYS_MODULE = 16;
-var CAP_SYSLOG = 34;
-var CAP_SYS_TIME = 25;
-var CAP_WAKE_ALARM = 35;
-var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
-var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U64;
-var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U64;
-var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
-function patchExecContext(ctx) {
-  const { s, traits, facts } = ctx;
-  const imply = (setting, cause) => {
-    const by = s.lastApplied(cause);
-    if (by) s.imply(setting, by);
-  };
-  if (s.privateDevices) s.capabilityBoundingSet &= KEEP_WITHOUT_DEVICES;
-  if (s.protectKernelModules) s.capabilityBoundingSet &= KEEP_WITHOUT_MODULES;
-  if (s.protectKernelLogs) s.capabilityBoundingSet &= KEEP_WITHOUT_SYSLOG;
-  if (s.protectClock) s.capabilityBoundingSet &= KEEP_WITHOUT_CLOCK;
-  if (s.dynamicUser) {
-    if (s.user === void 0) {
-      const prefix = parseUnitName(s.unitId)?.prefix ?? s.unitId;
-      s.user = isStrictUserName(prefix) ? prefix : "_du0000000000000000";
-    }
-    if (s.privateTmp === "no")
-      s.privateTmp = traits.privateTmpWords.includes("disconnected") ? "disconnected" : "yes";
-    s.removeIpc = true;
-    s.protectSystem = "strict";
-    if (s.protectHome === "no") s.protectHome = "read-only";
-    s.noNewPrivileges = true;
-    s.restrictSuidSgid = true;
-    for (const setting of [
-      "PrivateTmp",
-      "RemoveIPC",
-      "ProtectSystem",
-      "ProtectHome",
-      "NoNewPrivileges",
-      "RestrictSUIDSGID"
-    ]) {
-      imply(setting, "DynamicUser");
-    }
-  }
-  if (!s.hasCgroupContext) return;
-  if (s.privateDevices && s.devicePolicy === "auto") {
-    s.devicePolicy = "closed";
-    imply("DevicePolicy", "PrivateDevices");
-  }
-  if (s.devicePolicy !== "auto" || s.deviceAllow.length > 0) {
-    if (s.rootImage !== void 0 || facts.mountImages > 0) {
-      addDeviceAllow(ctx, "/dev/loop-control", "rw");
-      addDeviceAllow(ctx, "/dev/mapper/control", "rw");
-      addDeviceAllow(ctx, "block-loop", "rwm");
-      addDeviceAllow(ctx, "block-blkext", "rwm");
-      addDeviceAllow(ctx, "block-device-mapper", "rwm");
-    }
-    if (s.protectClock) addDeviceAllow(ctx, "char-rtc", "r", s.lastApplied("ProtectClock"));
-    const tpm = traits.tpmDeviceAllow;
-    const encrypted = [facts.loadCredentials, facts.setCredentials].some(
-      (map) => map !== void 0 && [...map.values()].some((e) => e)
-    );
-    if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
-  }
-}
-function isLocalhostPrefix(p) {
-  if (p.family === 4) return p.bytes[0] === 127;
-  return p.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
-}
-function isAnyPrefix(p) {
-  return p.prefixLength === 0;
-}
-function finishRecord(ctx) {
-  const { s } = ctx;
-  const deny = ctx.ipPrefixes.deny;
-  s.ipAddressDenyAll = deny.some((p) => p.family === 4 && isAnyPrefix(p)) && deny.some((p) => p.family === 6 && isAnyPrefix(p));
-  for (const p of ctx.ipPrefixes.allow) {
-    if (isLocalhostPrefix(p)) s.ipAddressAllowLocalhost = true;
-    else s.ipAddressAllowOther = true;
-  }
-  s.ipCustomFilters = ctx.ipFilterPaths.ingress > 0 || ctx.ipFilterPaths.egress > 0;
-  if (s.protectSystem === void 0) s.protectSystem = "no";
-}
-
-// src/core/security/assess.ts
-function setOf(c, index) {
-  if (c.set) return c.set[index];
-  const badness = c.badness[index];
-  return badness === void 0 ? null : badness === 0;
-}
-var ScoredAssessment = class {
-  constructor(unitId, exposure2, level, columns) {
-    this.unitId = unitId;
-    this.exposure = exposure2;
-    this.level = level;
-    this.columns = columns;
-  }
-  unitId;
-  exposure;
-  level;
-  columns;
-  madeRows;
-  get rows() {
-    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
-    return this.madeRows;
-  }
-};
-function rowAt(c, index) {
-  return {
-    assessor: c.assessors[index],
-    index,
-    badness: c.badness[index],
-    description: c.description[index],
-    weight: c.weight[index],
-    range: c.range[index],
-    set: setOf(c, index),
-    exposure: c.exposure[index]
-  };
-}
-function levelFor(exposure2, profile) {
-  const levels = profile.data.levels;
-  return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
-}
-var AssessmentAbort = class extends Error {
-};
-var NOBODY = "nobody";
-var CONSTANT_TEXTS = [];
-function verdict(badness, description) {
-  if (description === void 0) return { badness };
-  CONSTANT_TEXTS.push(description);
-  return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
-}
-var NOT_APPLICABLE = verdict(void 0);
-var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
-var GOOD = BADNESS[0];
-var BAD = BADNESS[1];
-function runsPrivileged(s) {
-  if (s.user === "0" || s.user === "root") return true;
-  if (s.dynamicUser) return false;
-  return s.user === void 0 || s.user === "";
-}
-function familyClassRestricted(s, cls) {
-  const allowList = s.addressFamiliesAllowList;
-  let restricted = allowList;
-  const families = s.addressFamilies?.families;
-  if (families === void 0) return restricted;
-  for (const af of families) {
-    if (af === 0) continue;
-    const c = af === 2 || af === 10 ? "inet" : af === 1 ? "unix" : af === 16 ? "netlink" : af === 17 ? "packet" : "other";
-    if (c === cls) restricted = !allowList;
-  }
-  return restricted;
-}
-var USER_NOBODY = verdict(
-  9,
-  `Service runs under as '${NOBODY}' user, which should not be used for services`
-);
-var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
-var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
-var HOME_YES = verdict(0, "Service has no access to home directories");
-var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
-var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
-var HOME_NO = verdict(10, "Service has full access to home directories");
-var SYSTEM_STRICT = verdict(0, "Service has strict read-only access to the OS file hierarchy");
-var SYSTEM_FULL = verdict(3, "Service has very limited write access to the OS file hierarchy");
-var SYSTEM_YES = verdict(5, "Service has limited write access to the OS file hierarchy");
-var SYSTEM_NO = verdict(10, "Service has full access to the OS file hierarchy");
-var UMASK_VERDICTS = [
-  verdict(10, "Files created by service are world-writable by default"),
-  verdict(5, "Files created by service are world-readable by default"),
-  verdict(2, "Files created by service are group-writable by default"),
-  verdict(1, "Files created by service are group-readable by default"),
-  verdict(0, "Files created by service are accessible only by service's own user by default")
-];
-var ABI_ALL = verdict(10, "Service may execute system calls with all ABIs");
-var ABI_NATIVE = verdict(0, "Service may execute system calls only with native ABI");
-var ABI_MULTIPLE = verdict(8, "Service may execute system calls with multiple ABIs");
-var SYSCALLS_UNFILTERED = verdict(10, "Service does not filter system calls");
-var IP_CUSTOM = verdict(0, "Service defines custom ingress/egress IP filters with BPF programs");
-var IP_NO_ALLOW_LIST = verdict(10, "Service does not define an IP address allow list");
-var IP_ALLOW_OTHER = verdict(5, "Service defines IP address allow list with non-localhost entries");
-var IP_ALLOW_LOCALHOST = verdict(2, "Service defines IP address allow list with only localhost entries");
-var IP_BLOCK_ALL = verdict(0, "Service blocks all IP address ranges");
-var DEVICE_MINIMAL_ACL = verdict(0, "Service has a minimal device ACL");
-var DEVICE_NO_ACL = verdict(10, "Service has no device ACL");
-var BOOT_PHASE = verdict(void 0, "Service runs in special boot phase, option is not appropriate");
-var EXCLUDED = verdict(void 0, "Option excluded by policy, skipping");
-function capabilityHalves(bits) {
-  let lo = 0;
-  let hi = 0;
-  for (const bit of bits) {
-    if (bit < 32) lo |= 1 << bit;
-    else if (bit < 64) hi |= 1 << bit - 32;
-  }
-  return { lo, hi };
-}
-var RULES = {
-  bool: (a) => {
-    const cls = a.familyClass;
-    if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
-    const flag = EFFECTIVE_FLAGS[a.jsonField] ?? (() => false);
-    if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
-    return (s) => flag(s) ? GOOD : BAD;
-  },
-  user: () => (s) => {
-    if (s.user === NOBODY) return USER_NOBODY;
-    const isRoot = s.user === "0" || s.user === "root";
-    if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
-    if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
-    return BADNESS[10];
-  },
-  supplementary_groups: () => (s) => {
-    if (runsPrivileged(s)) return NOT_APPLICABLE;
-    return s.supplementaryGroups.length > 0 ? BAD : GOOD;
-  },
-  remove_ipc: () => (s) => {
-    if (runsPrivileged(s)) return NOT_APPLICABLE;
-    return s.removeIpc ? GOOD : BAD;
-  },
-  protect_home: () => (s) => {
-    switch (s.protectHome) {
-      case "yes":
-        return HOME_YES;
-      case "read-only":
-        return HOME_READ_ONLY;
-      case "tmpfs":
-        return HOME_TMPFS;
-      default:
-        return HOME_NO;
-    }
-  },
-  protect_system: () => (s) => {
-    switch (s.protectSystem) {
-      case "strict":
-        return SYSTEM_STRICT;
-      case "full":
-        return SYSTEM_FULL;
-      case "yes":
-        return SYSTEM_YES;
-      default:
-        return SYSTEM_NO;
-    }
-  },
-  root_directory: () => (s) => {
-    const unset = (p) => p === void 0 || p === "" || p === "/";
-    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
-  },
-  capability_bounding_set: (a) => {
-    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
-    return (_s, c) => (c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD;
-  },
-  ambient_capabilities: () => (s) => s.ambientCapabilities !== 0n ? BAD : GOOD,
-  umask: () => (s) => {
-    const m = s.umask;
-    if (!(m & 2)) return UMASK_VERDICTS[0];
-    if (!(m & 4)) return UMASK_VERDICTS[1];
-    if (!(m & 16)) return UMASK_VERDICTS[2];
-    if (!(m & 32)) return UMASK_VERDICTS[3];
-    return UMASK_VERDICTS[4];
-  },
-  keyring_mode: () => (s) => s.keyringMode === "private" ? GOOD : BAD,
-  protect_proc: () => (s) => {
-    switch (s.protectProc) {
-      case "noaccess":
-        return BAD;
-      case "invisible":
-      case "ptraceable":
-        return GOOD;
-      default:
-        return BADNESS[3];
-    }
-  },
-  proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
-  notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
-  restrict_namespaces: (a) => {
-    const flag = NAMESPACE_BITS[a.namespace ?? ""] ?? 0;
-    return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
-  },
-  system_call_architectures: () => (s) => {
-    const archs = s.systemCallArchitectures;
-    if (archs.size === 0) return ABI_ALL;
-    if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
-    return ABI_MULTIPLE;
-  },
-  system_call_filter: (a, profile) => {
-    const v = groupVerdicts(profile, a.syscallGroup ?? "");
-    const members = v.members;
-    return (s) => {
-      const filter = s.systemCallFilter;
-      if (!filter || !filter.allowList && filter.names.size === 0) return SYSCALLS_UNFILTERED;
-      const names = filter.names;
-      if (filter.allowList) {
-        for (let i = 0; i < members.length; i++)
-          if (names.has(members[i])) return v.allowIncluded[i];
-        return v.allowExcluded;
-      }
-      for (let i = 0; i < members.length; i++)
-        if (!names.has(members[i])) return v.denyExcluded[i];
-      return v.denyIncluded;
-    };
-  },
-  ip_address_allow: () => (s) => {
-    if (s.ipCustomFilters) return IP_CUSTOM;
-    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
-    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
-    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
-    return IP_BLOCK_ALL;
-  },
-  device_allow: () => (s) => {
-    if (s.devicePolicy === "strict" || s.devicePolicy === "closed") {
-      if (s.deviceAllow.length > 0) {
-        const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(" ");
-        return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
-      }
-      return DEVICE_MINIMAL_ACL;
-    }
-    return DEVICE_NO_ACL;
-  }
-};
-var NAMESPACE_BITS = {
-  cgroup: 33554432,
-  ipc: 134217728,
-  net: 1073741824,
-  mnt: 131072,
-  pid: 536870912,
-  user: 268435456,
-  uts: 67108864
-};
-function syscallGroupVerdicts(group, members) {
-  return {
-    members,
-    allowIncluded: members.map(
-      (offender) => verdict(
-        9,
-        `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
-      )
-    ),
-    allowExcluded: verdict(0, `System call allow list defined for service, and ${group} is not included`),
-    denyExcluded: members.map(
-      (offender) => verdict(
-        10,
-        `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
-      )
-    ),
-    denyIncluded: verdict(0, `System call deny list defined for service, and ${group} is included`)
-  };
-}
-var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
-function groupVerdicts(profile, group) {
-  let byGroup = GROUP_VERDICTS.get(profile);
-  if (!byGroup) {
-    byGroup = /* @__PURE__ */ new Map();
-    GROUP_VERDICTS.set(profile, byGroup);
-  }
-  let v = byGroup.get(group);
-  if (!v) {
-    v = syscallGroupVerdicts(group, profile.data.assessedGroups[group] ?? []);
-    byGroup.set(group, v);
-  }
-  return v;
-}
-var TABLES = /* @__PURE__ */ new WeakMap();
-var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
-function assessTable(profile, policy) {
-  if (policy === void 0 || policy.size === 0) {
-    let t2 = TABLES.get(profile);
-    if (!t2) {
-      t2 = buildTable(profile, void 0);
-      TABLES.set(profile, t2);
-    }
-    return t2;
-  }
-  let byPolicy = POLICY_TABLES.get(profile);
-  if (!byPolicy) {
-    byPolicy = /* @__PURE__ */ new WeakMap();
-    POLICY_TABLES.set(profile, byPolicy);
-  }
-  let t = byPolicy.get(policy);
-  if (!t) {
-    t = buildTable(profile, policy);
-    byPolicy.set(policy, t);
-  }
-  return t;
-}
-function buildTable(profile, policy) {
-  const assessors = profile.data.assessors;
-  const n = assessors.length;
-  const overrides = assessors.map((a) => policy?.get(a.jsonField));
-  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
-  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
-  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
-  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
-  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
-  const texts = new Set(CONSTANT_TEXTS);
-  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
-  for (const a of assessors) {
-    if (a.kind !== "system_call_filter") continue;
-    const v = groupVerdicts(profile, a.syscallGroup ?? "");
-    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
-      if (x.description !== void 0) texts.add(x.description);
-  }
-  const sortedTexts = [...texts].sort(strcmp);
-  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
-  const rankOf = (t) => t === null ? -1 : textRank.get(t);
-  let weightSum = 0;
-  let bigArithmetic = false;
-  for (let i = 0; i < n; i++) {
-    if (weight[i] > 4294967295 || range[i] > 4294967295) bigArithmetic = true;
-    weightSum += weight[i];
-  }
-  if (weightSum > 4294967295) bigArithmetic = true;
-  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
-  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
-  for (let i = 0; i < n; i++) {
-    for (let b = 0; b < BADNESS_SLOTS; b++) {
-      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i], range[i]);
-      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i] * 100, range[i]);
-    }
-  }
-  const byNameRank = assessors.map((_a, i) => i).sort(
-    (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
-  );
-  const nameRank = new Array(n);
-  byNameRank.forEach((index, rank) => nameRank[index] = rank);
-  const levelOf = [];
-  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, profile));
-  return {
-    assessors,
-    rule: assessors.map((a) => RULES[a.kind](a, profile)),
-    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
-    weight,
-    range,
-    builtinRange: assessors.map((a) => a.range),
-    good,
-    bad,
-    na,
-    goodRank: good.map(rankOf),
-    badRank: bad.map(rankOf),
-    naRank: na.map(rankOf),
-    bigArithmetic,
-    badnessShare,
-    scaledShare,
-    texts: sortedTexts,
-    textRank,
-    textIdRank: Int32Array.from(CONSTANT_TEXTS, (text2) => textRank.get(text2)),
-    nameRank,
-    byNameRank,
-    levelOf
-  };
-}
-var BADNESS_SLOTS = 11;
-function divRoundUp(a, b) {
-  return Math.floor((a + b - 1) / b);
-}
-var U642 = (1n << 64n) - 1n;
-var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
-function formatTenths(x) {
-  if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
-  return `${x / 10n}.${x % 10n}`;
-}
-function assessUnit(s, profile, policy) {
-  const t = assessTable(profile, policy);
-  const assessors = t.assessors;
-  const cap = s.capabilityBoundingSet;
-  const c = {
-    capLo: Number(cap & 0xffffffffn),
-    capHi: Number(cap >> 32n & 0xffffffffn)
-  };
-  const n = assessors.length;
-  const badnessColumn = new Array(n);
-  const descriptionColumn = new Array(n);
-  const exposureColumn = new Array(n);
-  if (orderKeys.length < n) orderKeys = new Float64Array(n);
-  const keys = orderKeys;
-  let keyed = n <= MAX_KEYED_ROWS;
-  let unitTexts;
-  let badnessSum = 0;
-  let weightSum = 0;
-  for (let index = 0; index < n; index++) {
-    const a = assessors[index];
-    const weight = t.weight[index];
-    const range = t.range[index];
-    let v;
-    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
-    else if (weight === 0) v = EXCLUDED;
-    else v = t.rule[index](s, c);
-    if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
-    const badness = v.badness;
-    if (badness !== void 0 && badness > range) {
-      throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
-    }
-    let description;
-    let rank;
-    if (badness === void 0) {
-      description = t.na[index];
-      rank = t.naRank[index];
-    } else {
-      if (badness === t.builtinRange[index]) {
-        description = t.bad[index];
-        rank = t.badRank[index];
-      } else if (badness === 0) {
-        description = t.good[index];
-        rank = t.goodRank[index];
-      } else {
-        description = null;
-        rank = -1;
-      }
-      badnessSum += badness < BADNESS_SLOTS ? t.badnessShare[index * BADNESS_SLOTS + badness] : divRoundUp(badness * weight, range);
-      weightSum += weight;
-    }
-    if (v.description !== void 0) {
-      description = v.description;
-      const id = v.textId;
-      rank = id !== void 0 && id < t.textIdRank.length ? t.textIdRank[id] : t.textRank.get(description) ?? -1;
-      if (rank < 0 && keyed) {
-        rank = gapRank(t.texts, description);
-        unitTexts ??= /* @__PURE__ */ new Map();
-        const other = unitTexts.get(rank);
-        if (other === void 0) unitTexts.set(rank, description);
-        else if (other !== description) keyed = false;
-      }
-    }
-    if (rank < 0) keyed = false;
-    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
-    badnessColumn[index] = badness;
-    descriptionColumn[index] = description;
-    exposureColumn[index] = null;
-  }
-  let exposure2;
-  if (!t.bigArithmetic) {
-    if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0 || b === 0) continue;
-      const scaled = b < BADNESS_SLOTS ? t.scaledShare[i * BADNESS_SLOTS + b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
-      const share = divRoundUp(scaled, weightSum);
-      exposureColumn[i] = formatTenths(share);
-    }
-    exposure2 = divRoundUp(badnessSum * 100, weightSum);
-  } else {
-    const up = (x, y) => (x + y - 1n & U642) / y;
-    let badnessSum2 = 0n;
-    let weightSum2 = 0n;
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0) continue;
-      const weight = BigInt(t.weight[i]);
-      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, BigInt(t.range[i])) & U642;
-      weightSum2 = weightSum2 + weight & U642;
-    }
-    if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0 || b === 0) continue;
-      const weight = BigInt(t.weight[i]);
-      const x = up(up(BigInt(b) * weight * 100n & U642, BigInt(t.range[i])), weightSum2);
-      exposureColumn[i] = formatTenths(x);
-    }
-    exposure2 = Number(up(badnessSum2 * 100n & U642, weightSum2));
-  }
-  const columns = {
-    assessors,
-    weight: t.weight,
-    range: t.range,
-    order: [],
-    badness: badnessColumn,
-    description: descriptionColumn,
-    exposure: exposureColumn
-  };
-  columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
-    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
-    profile.traits.emptyDescriptionSortsFirst
-  ).map((r) => r.index);
-  const level = t.levelOf[exposure2] ?? levelFor(exposure2, profile);
-  return new ScoredAssessment(s.unitId, exposure2, level, columns);
-}
-function strcmp(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-var MAX_KEYED_ROWS = 65536;
-var orderKeys = new Float64Array(128);
-function gapRank(texts, text2) {
-  let lo = 0;
-  let hi = texts.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (texts[mid] < text2) lo = mid + 1;
-    else hi = mid;
-  }
-  return 2 * lo + 1;
-}
-var lastOrder = new Int32Array(0);
-function orderByKeys(n, keys, t) {
-  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
-  const order = lastOrder;
-  for (let i = 1; i < n; i++) {
-    const row = order[i];
-    const key = keys[row];
-    let j = i - 1;
-    for (; j >= 0 && keys[order[j]] > key; j--) order[j + 1] = order[j];
-    order[j + 1] = row;
-  }
-  const out = new Array(n);
-  for (let k = 0; k < n; k++) out[k] = order[k];
-  return out;
-}
-function sortRows(rows, emptyDescriptionFirst) {
-  if (rows.every((r) => r.description !== null)) {
-    return [...rows].sort((a, b) => {
-      const da = a.description;
-      const db = b.description;
-      if (da !== db) return da < db ? 1 : -1;
-      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
-    });
-  }
-  const compare = (x, y) => {
-    if (x === 0 && y === 0) return 0;
-    if (x === 0) return -1;
-    if (y === 0) return 1;
-    const a = rows[x - 1];
-    const b = rows[y - 1];
-    let r;
-    if (a.description !== null && b.description !== null) r = strcmp(a.description, b.description);
-    else if (emptyDescriptionFirst) r = a.description === null ? b.description === null ? 0 : 1 : -1;
-    else r = x < y ? -1 : x > y ? 1 : 0;
-    if (r !== 0) return -r;
-    r = strcmp(a.assessor.name, b.assessor.name);
-    if (r !== 0) return r;
-    return x - y;
-  };
-  const order = Array.from({ length: rows.length + 1 }, (_, i) => i);
-  mergeSort(order, compare);
-  return order.slice(1).map((i) => rows[i - 1]);
-}
-function mergeSort(items, compare) {
-  const tmp = new Array(items.length);
-  const sort = (lo, n) => {
-    if (n <= 1) return;
-    const n1 = Math.floor(n / 2);
-    const n2 = n - n1;
-    sort(lo, n1);
-    sort(lo + n1, n2);
-    let i = lo;
-    let j = lo + n1;
-    let k = 0;
-    let left = n1;
-    let right = n2;
-    while (left > 0 && right > 0) {
-      if (compare(items[i], items[j]) <= 0) {
-        tmp[k++] = items[i++];
-        left--;
-      } else {
-        tmp[k++] = items[j++];
-        right--;
-      }
-    }
-    while (left > 0) {
-      tmp[k++] = items[i++];
-      left--;
-    }
-    for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
-  };
-  sort(0, items.length);
-}
-
-// src/core/security/render-security.ts
-var utf8 = new TextEncoder();
-function formatExposure(exposure2) {
-  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
-}
-
-// src/core/report/job-summary.ts
-var JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
-var JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
-var STATUS_ICON = {
-  fail: "❌",
-  error: "💥",
-  accepted: "⚠️",
-  pass: "✅",
-  excluded: "⏭️",
-  deleted: "🗑️"
-};
-var STATUS_RANK = {
-  error: 0,
-  fail: 1,
-  accepted: 2,
-  pass: 3,
-  excluded: 4,
-  deleted: 5
-};
-var MAX_FIELD_CHARS = 500;
-var MAX_MESSAGE_CHARS = 4e3;
-function md(text2) {
-  return escapeMarkdown(truncateText(text2, MAX_MESSAGE_CHARS));
-}
-function mdCode(text2) {
-  return escapeMarkdownKeepingCode(truncateText(text2, MAX_MESSAGE_CHARS));
-}
-function cell(text2) {
-  return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
-}
-function codeCell(text2) {
-  return inlineCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
-}
-function plural(n, word, many = `${word}s`) {
-  return `${n} ${n === 1 ? word : many}`;
-}
-function exposureText(side2) {
-  return side2 ? `${formatExposure(side2.exposure)} ${side2.level}` : "";
-}
-function signedExposure(delta) {
-  if (delta === 0) return "±0.0";
-  return `${delta > 0 ? "+" : "−"}${formatExposure(Math.abs(delta))}`;
-}
-function signedShare(points) {
-  const tenths = Math.abs(points) / 10;
-  if (points === 0) return "±0.0";
-  const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
-  return `${points > 0 ? "+" : "−"}${shown}`;
-}
-function location(file, line, options, table = false) {
-  const text2 = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`, { table });
-  if (!options.blobUrl) return text2;
-  return `[${text2}](${options.blobUrl}${encodeUriPath(file)}#L${line})`;
-}
-function acceptedText(u) {
-  return u.accepted.map(
-    (a) => `⚠️ accepted: ${cell(a.violation.check)} — ${cell(describeNote({ owner: a.note.owner, expires: a.note.expires }))}`
-  );
-}
-function verdictCell(u) {
-  const open2 = u.violations.filter((v) => !v.advisory).length;
-  const advisory = u.violations.length - open2;
-  const parts = [];
-  switch (u.status) {
-    case "fail":
-      parts.push(`❌ fail — ${plural(open2, "violation")}${advisory ? `, ${advisory} advisory` : ""}`);
-      break;
-    case "error":
-      parts.push(`💥 error${u.note ? `: ${cell(u.note)}` : ""}`);
-      break;
-    case "excluded":
-      parts.push(`⏭️ excluded${u.note ? `: ${cell(u.note)}` : ""}`);
-      break;
-    case "deleted":
-      parts.push("🗑️ deleted");
-      break;
-    case "accepted":
-    case "pass":
-      parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ""}`);
-      break;
-  }
-  parts.push(...acceptedText(u));
-  return parts.join("<br>");
-}
-function renderUnitRow(u) {
-  const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
-  const exposure2 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
-  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
-  return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
-}
-var UNIT_TABLE_HEADER = [
-  "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
-  "|---|---|---|---:|---:|---|"
-];
-function indent(block, spaces = 2) {
-  const pad = " ".repeat(spaces);
-  return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
-}
-function renderViolationItem(v, options) {
-  const title = v.kind === "regression-row" || v.kind === "missing-directive" ? `${titleOfKind(v.kind)}: ${v.check}` : titleOfKind(v.kind);
-  const lines = [
-    `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`
-  ];
-  const fix2 = fixForViolation(v);
-  if (fix2 && fix2.directives.length > 0) {
-    lines.push("", indent(`Fix: ${mdCode(fix2.explanation)}`), "", indent(codeBlock(fix2.directives, "ini")));
-  }
-  return lines.join("\n");
-}
-function renderAcceptedItem(v, note3, options) {
-  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)} — ${md(describeNote(note3))} (noted in the ${note3.source === "pr-body" ? "PR description" : "unit file"})`;
-}
-function changeRow(c, options) {
-  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
-}
-function unitDetails(u, options) {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
-  const max = options.maxViolationsPerUnit ?? 100;
-  const counts = [
-    u.violations.length > 0 ? plural(u.violations.length, "violation") : "",
-    u.accepted.length > 0 ? `${u.accepted.length} accepted` : "",
-    u.changes.length > 0 ? plural(u.changes.length, "row change") : ""
-  ].filter(Boolean);
-  const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${counts.length > 0 ? ` — ${counts.join(", ")}` : ""}`;
-  const out = [`<details><summary>${summary2}</summary>`, ""];
-  if (u.note) out.push(`${md(u.note)}`, "");
-  if (u.violations.length > 0) {
-    out.push("#### Violations", "");
-    for (const v of u.violations.slice(0, max)) out.push(renderViolationItem(v, options));
-    if (u.violations.length > max)
-      out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
-    out.push("");
-  }
-  if (u.accepted.length > 0) {
-    out.push("#### Accepted deviations", "");
-    for (const a of u.accepted.slice(0, max)) out.push(renderAcceptedItem(a.violation, a.note, options));
-    if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
-    out.push("");
-  }
-  if (u.changes.length > 0) {
-    out.push("#### Why it moved", "", "| Row | Change | Δ | Where |", "|---|---|---:|---|");
-    for (const c of u.changes.slice(0, max)) out.push(changeRow(c, options));
-    if (u.changes.length > max)
-      out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
-    out.push("");
-  }
-  const fixes = u.violations.map((v) => fixForViolation(v)).filter((f) => f !== void 0);
-  const all = mergeFixes(fixes);
-  if (fixes.length > 1 && all.length > 0) {
-    out.push(
-      `#### All fixes for ${inlineCode(truncateText(u.unitId, MAX_FIELD_CHARS))}`,
-      "",
-      codeBlock(all, "ini"),
-      ""
-    );
-  }
-  out.push("</details>", "");
-  return out.join("\n");
-}
-function renderHeadline(verdict2) {
-  const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
-  const accepted = verdict2.units.filter((u) => u.accepted.length > 0).length;
-  const findings = verdict2.units.reduce((n, u) => n + u.violations.length, 0);
-  let title;
-  if (verdict2.result === "fail")
-    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
-  else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
-  else title = "✅ unitgate: hardening gate passed";
-  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
-  const facts = [
-    `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
-    `systemd ${verdict2.systemdVersion}`,
-    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
-    `${plural(verdict2.units.length, "unit")} checked`,
-    ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
-  ];
-  return [`## ${title}`, "", facts.join(" · "), ""];
-}
-function notesSection(verdict2) {
-  const invalid = verdict2.notes.filter((n) => n.problems.length > 0);
-  if (invalid.length === 0) return [];
-  const out = ["### Invalid deviation notes", ""];
-  for (const n of invalid.slice(0, 200)) {
-    const where2 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
-    out.push(
-      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
-    );
-  }
-  if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
-  out.push("");
-  return out;
-}
-function messagesSection(verdict2, options) {
-  const lines = verdict2.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
-  if (verdict2.messages.length > 200)
-    lines.push(`- … and ${verdict2.messages.length - 200} more (see the JSON report)`);
-  if (options.omittedAnnotations) {
-    lines.push(
-      `- ${plural(options.omittedAnnotations, "finding")} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`
-    );
-  }
-  return lines.length > 0 ? ["### Messages", "", ...lines, ""] : [];
-}
-function joined(parts) {
-  return parts.join("\n");
-}
-function renderJobSummary(verdict2, options = {}) {
-  const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
-  const units = [...verdict2.units].sort(
-    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
-  );
-  const reserve = 512;
-  const head = joined(renderHeadline(verdict2));
-  let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
-  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
-    const rows = [];
-    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
-    for (const u of units) {
-      const row = renderUnitRow(u);
-      const n = utf8ByteLength(row) + 1;
-      if (size + n > maxBytes) break;
-      rows.push(row);
-      size += n;
-    }
-    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
-
-_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
-`;
-  }
-  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
-  const details = [];
-  let omittedDetails = 0;
-  for (const u of units) {
-    const d2 = unitDetails(u, options);
-    if (d2 === void 0) continue;
-    const n = utf8ByteLength(d2) + 1;
-    if (omittedDetails === 0 && used + n <= maxBytes) {
-      details.push(d2);
-      used += n;
-    } else omittedDetails++;
-  }
-  const tail = [];
-  let omittedSections = 0;
-  for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
-    if (section.length === 0) continue;
-    const text2 = joined(section);
-    const n = utf8ByteLength(text2) + 1;
-    if (used + n <= maxBytes) {
-      tail.push(text2);
-      used += n;
-    } else omittedSections++;
-  }
-  const parts = [head, table];
-  if (details.length > 0) parts.push("### Details", "", ...details);
-  if (omittedDetails > 0) {
-    parts.push(
-      `_Details of ${plural(omittedDetails, "unit")} omitted to keep this summary under 1 MiB; the JSON report and SARIF have every finding._`,
-      ""
-    );
-  }
-  parts.push(...tail);
-  if (omittedSections > 0) {
-    parts.push(
-      "_Deviation notes or messages omitted to keep this summary under 1 MiB; see the JSON report._",
-      ""
-    );
-  }
-  let out = joined(parts).replace(/\n{3,}/g, "\n\n");
-  if (!out.endsWith("\n")) out += "\n";
-  return out;
-}
-
-// src/core/gate/gate-types.ts
-var VIOLATION_KINDS = [
-  "threshold",
-  // exposure above the profile's threshold
-  "regression-exposure",
-  // exposure rose compared with the base commit
-  "regression-row",
-  // one assessor row got worse compared with the base commit
-  "missing-directive",
-  // a directive the profile requires is missing or weaker
-  "forbidden-capability",
-  // a capability outside the profile's allowed set
-  "forbidden-address-family",
-  // an address family outside the profile's allowed set
-  "signoff-required",
-  // a guarded directive changed without an approving review
-  "load-error",
-  // systemd would refuse the unit at head
-  "invalid-deviation"
-  // a deviation note that is expired, incomplete or not allowed
-];
-
 // src/core/report/sarif.ts
 var SARIF_SCHEMA_URI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
 var SRCROOT = "%SRCROOT%";
@@ -50832,8 +45545,8 @@ var BACKUP_SUFFIXES = [
 function isHiddenOrBackup(name) {
   return name.startsWith(".") || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
 }
-function findDropIns(tree, searchPath, id, aliases, type, resolve2 = (p) => resolvePath(tree, p)) {
-  return new DropInFinder(tree, searchPath, resolve2).findFiles(id, void 0, [id, ...aliases], type).map((f) => f.path);
+function findDropIns(tree, searchPath, id, aliases, type, resolve3 = (p) => resolvePath(tree, p)) {
+  return new DropInFinder(tree, searchPath, resolve3).findFiles(id, void 0, [id, ...aliases], type).map((f) => f.path);
 }
 var NO_DROP_INS = [];
 function nameHead(name) {
@@ -50844,11 +45557,11 @@ function nameHead(name) {
   return name;
 }
 var DropInFinder = class {
-  constructor(tree, searchPath, resolve2) {
+  constructor(tree, searchPath, resolve3) {
     this.tree = tree;
-    this.resolve = resolve2;
+    this.resolve = resolve3;
     for (const dir of searchPath) {
-      const r = resolve2(dir);
+      const r = resolve3(dir);
       if (r.kind !== "directory") continue;
       const entries = tree.readDirectory(r.path);
       if (entries === void 0) continue;
@@ -50923,6 +45636,41 @@ var DropInFinder = class {
 };
 function compareBytes(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/core/engine.ts
+function scoreUnitInTree(request2) {
+  const loader = request2.loader ?? new UnitLoader(request2.tree, request2.searchPath);
+  const loaded = loader.load(request2.unitName);
+  if (!loaded.ok)
+    return {
+      ok: false,
+      stage: "load",
+      message: loaded.failure.message,
+      failure: loaded.failure,
+      diagnostics: []
+    };
+  return scoreLoadedUnit(loaded.unit, request2.systemd, request2.overrides);
+}
+function scoreLoadedUnit(unit3, systemd, overrides) {
+  const derived = deriveSecuritySettings(unit3, systemd);
+  if (!derived.settings) {
+    return {
+      ok: false,
+      stage: "settings",
+      message: derived.failure?.message ?? `Unit ${unit3.id} failed to load.`,
+      unit: unit3,
+      ...derived.failure ? { failure: derived.failure } : {},
+      diagnostics: derived.diagnostics
+    };
+  }
+  try {
+    const assessment = assessUnit(derived.settings, systemd, overrides);
+    return { ok: true, unit: unit3, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
+  } catch (e) {
+    if (!(e instanceof AssessmentAbort)) throw e;
+    return { ok: false, stage: "overrides", message: e.message, unit: unit3, diagnostics: derived.diagnostics };
+  }
 }
 
 // src/core/report/suggestions.ts
@@ -51097,9 +45845,8 @@ function rescore(unit3, path, text2, systemd) {
   const files = unit3.files.map(
     (f) => f.file === path ? parseUnitFile(text2, path, UNIT_SECTIONS[unit3.type]) : f
   );
-  const derived = deriveSecuritySettings({ ...unit3, files }, systemd);
-  if (!derived.settings) return void 0;
-  return { settings: derived.settings, assessment: assessUnit(derived.settings, systemd) };
+  const outcome = scoreLoadedUnit({ ...unit3, files }, systemd);
+  return outcome.ok ? { settings: outcome.settings, assessment: outcome.assessment } : void 0;
 }
 function verified(edit, scope, systemd) {
   if (edit.replacement.some((l) => UNSAFE_LINE.test(l))) return false;
@@ -51244,7 +45991,7 @@ function planSuggestions(verdict2, scope, patches, options = {}) {
 }
 
 // src/core/report/publish-bundle.ts
-var import_ajv2 = __toESM(require_ajv());
+var import_ajv = __toESM(require_ajv());
 var PUBLISH_BUNDLE_VERSION = "unitgate-publish/1";
 var PUBLISH_BUNDLE_FILE = "unitgate-publish.json";
 var MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
@@ -51426,14 +46173,28 @@ var schema = {
         maxExposure: { type: "integer", minimum: 0, maximum: 100 },
         units: { type: "array", maxItems: 5e3, items: unit2 },
         notes: { type: "array", maxItems: 1e3, items: note2 },
-        messages: { type: "array", maxItems: 1e3, items: text() }
+        messages: { type: "array", maxItems: 1e3, items: text() },
+        runFindings: {
+          type: "array",
+          maxItems: 1e3,
+          items: {
+            type: "object",
+            required: ["kind", "level", "message"],
+            properties: {
+              kind: { enum: [...RUN_FINDING_KINDS] },
+              level: { enum: ["error", "warning"] },
+              message: text()
+            },
+            additionalProperties: false
+          }
+        }
       },
       additionalProperties: false
     }
   },
   additionalProperties: false
 };
-var validate = new import_ajv2.default({ allErrors: false, strict: true, allowUnionTypes: true }).compile(schema);
+var validate = new import_ajv.default({ allErrors: false, strict: true, allowUnionTypes: true }).compile(schema);
 function createPublishBundle(verdict2, meta) {
   return {
     version: PUBLISH_BUNDLE_VERSION,
@@ -51646,6 +46407,1264 @@ function renderTrendJson(trend) {
   return JSON.stringify(doc, null, 2) + "\n";
 }
 
+// src/core/policy/match-glob.ts
+var REGEXP_SPECIAL = /[.*+?^${}()|[\]\\/]/;
+function quote(c) {
+  return REGEXP_SPECIAL.test(c) ? `\\${c}` : c;
+}
+function classEnd(glob, open2) {
+  let k = open2 + 1;
+  if (glob[k] === "!" || glob[k] === "^") k++;
+  if (glob[k] === "]") k++;
+  for (; k < glob.length; k++) {
+    if (glob[k] === "\\") k++;
+    else if (glob[k] === "]") return k;
+  }
+  return -1;
+}
+function groupEnd(glob, open2) {
+  let depth = 0;
+  for (let k = open2; k < glob.length; k++) {
+    if (glob[k] === "\\") k++;
+    else if (glob[k] === "{") depth++;
+    else if (glob[k] === "}" && --depth === 0) return k;
+  }
+  return -1;
+}
+function alternatives(body) {
+  const out = [];
+  let depth = 0;
+  let start = 0;
+  for (let k = 0; k < body.length; k++) {
+    if (body[k] === "\\") k++;
+    else if (body[k] === "{") depth++;
+    else if (body[k] === "}") depth--;
+    else if (body[k] === "," && depth === 0) {
+      out.push(body.slice(start, k));
+      start = k + 1;
+    }
+  }
+  out.push(body.slice(start));
+  return out;
+}
+function translate(glob, segmentStart) {
+  let out = "";
+  for (let k = 0; k < glob.length; k++) {
+    const c = glob[k];
+    const atSegmentStart = k === 0 ? segmentStart : glob[k - 1] === "/";
+    if (c === "\\") {
+      k++;
+      out += quote(glob[k] ?? "\\");
+    } else if (c === "*") {
+      let run2 = 1;
+      while (glob[k + run2] === "*") run2++;
+      const next = glob[k + run2];
+      if (run2 === 2 && atSegmentStart && next === "/") {
+        out += "(?:.*/)?";
+        k += run2;
+      } else if (run2 === 2 && atSegmentStart && next === void 0) {
+        out += ".*";
+        k += run2 - 1;
+      } else {
+        out += "[^/]*";
+        k += run2 - 1;
+      }
+    } else if (c === "?") {
+      out += "[^/]";
+    } else if (c === "[" && classEnd(glob, k) !== -1) {
+      const end = classEnd(glob, k);
+      let body = glob.slice(k + 1, end);
+      const negated = body.startsWith("!") || body.startsWith("^");
+      if (negated) body = body.slice(1);
+      let members = "";
+      for (let m = 0; m < body.length; m++) {
+        const b = body[m];
+        if (b === "\\") members += `\\${body[++m] ?? "\\"}`;
+        else members += b === "-" ? "-" : /[\]\\^[]/.test(b) ? `\\${b}` : b;
+      }
+      out += negated ? `[^/${members}]` : `[${members}]`;
+      k = end;
+    } else if (c === "{" && groupEnd(glob, k) !== -1) {
+      const end = groupEnd(glob, k);
+      const options = alternatives(glob.slice(k + 1, end));
+      if (options.length < 2) out += quote("{");
+      else {
+        out += `(?:${options.map((o) => translate(o, atSegmentStart)).join("|")})`;
+        k = end;
+      }
+    } else {
+      out += quote(c);
+    }
+  }
+  return out;
+}
+function globToRegExp(glob) {
+  const rooted = glob.replace(/^(?:\.\/|\/)+/, "");
+  return new RegExp(`^${translate(rooted, true)}$`);
+}
+var cache = /* @__PURE__ */ new Map();
+function matchesGlob(glob, subject) {
+  let re = cache.get(glob);
+  if (!re) {
+    re = globToRegExp(glob);
+    cache.set(glob, re);
+  }
+  return re.test(subject.replace(/^(?:\.\/)+/, ""));
+}
+
+// src/core/policy/workflow-inputs.ts
+var STRICTNESS = { report: 0, ratchet: 1, enforce: 2 };
+function applyWorkflowInputs(policy, inputs, fromPullRequest) {
+  const findings = [];
+  const refuse2 = (message) => {
+    findings.push({ kind: "input-loosens-policy", level: "warning", message });
+  };
+  if (inputs.mode !== void 0 && inputs.mode !== policy.mode) {
+    if (fromPullRequest && STRICTNESS[inputs.mode] < STRICTNESS[policy.mode])
+      refuse2(
+        `The workflow input mode: ${inputs.mode} would loosen the policy's mode ${policy.mode}; a pull request's workflow may only tighten the policy, so ${policy.mode} applies. Set "mode" in the policy file on the base branch instead.`
+      );
+    else policy.mode = inputs.mode;
+  }
+  if (inputs.threshold !== void 0) {
+    for (const profile of policy.profiles.values()) {
+      if (fromPullRequest && inputs.threshold > profile.threshold) {
+        refuse2(
+          `The workflow input threshold: ${formatExposure(inputs.threshold)} would loosen the ${profile.name} profile's threshold ${formatExposure(profile.threshold)}; it stays ${formatExposure(profile.threshold)}.`
+        );
+        continue;
+      }
+      profile.threshold = inputs.threshold;
+    }
+  }
+  if (inputs.systemdVersion !== void 0 && inputs.systemdVersion !== policy.systemdVersion) {
+    if (fromPullRequest)
+      refuse2(
+        `The workflow input systemd-version: ${inputs.systemdVersion} differs from the policy's ${policy.systemdVersion}; on pull requests the policy's version applies. Set "systemdVersion" in the policy file on the base branch instead.`
+      );
+    else policy.systemdVersion = inputs.systemdVersion;
+  }
+  return findings;
+}
+
+// src/core/policy/load-policy.ts
+var import_ajv2 = __toESM(require_ajv());
+
+// policies/schema.json
+var schema_default = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "https://github.com/unitgate/unitgate/blob/main/policies/schema.json",
+  title: "unitgate policy",
+  description: "The policy file of unitgate (`.github/unitgate.json`): which hardening profile each systemd unit must follow, what counts as a regression, which deviations may be accepted and who must approve changes to sensitive directives. Every key is optional; a missing policy file means the built-in defaults.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    $schema: {
+      type: "string",
+      description: "The schema this file follows, for editors: `https://github.com/unitgate/unitgate/blob/main/policies/schema.json`. Ignored by unitgate."
+    },
+    systemdVersion: {
+      enum: [252, 255, 257, 262],
+      default: 252,
+      description: "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run."
+    },
+    mode: {
+      enum: ["enforce", "report", "ratchet"],
+      default: "enforce",
+      description: "`enforce`: every violation without an accepted deviation note fails the check. `report`: violations are reported (annotations, comment, summary) but the check never fails. `ratchet`: only what the pull request makes worse fails (regressions, and violations the base commit did not have); existing violations are reported."
+    },
+    threshold: {
+      type: "number",
+      minimum: 0,
+      maximum: 10,
+      description: "Highest allowed exposure for profiles that set no `threshold` along their `extends` chain: `baseline` and the profiles built on it. On the 0.0 (best) to 10.0 (worst) scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth. The default, 9.6, lets a unit without any hardening pass (systemd 252 rates a bare root service 9.6), so only regressions fail it. The built-in `api-service`, `worker` and `scheduler` profiles have their own thresholds.",
+      examples: [3.5],
+      default: 9.6
+    },
+    defaultProfile: {
+      type: "string",
+      minLength: 1,
+      default: "baseline",
+      description: "The profile for units that neither a `# unitgate: profile=NAME` comment nor an entry of `units` assigns. A built-in profile name or a key of `profiles`."
+    },
+    profiles: {
+      type: "object",
+      description: "Hardening profiles by name, in addition to the built-in `baseline`, `api-service`, `worker` and `scheduler`. A profile named like a built-in one changes that built-in profile.",
+      propertyNames: {
+        pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description: "A profile name: letters, digits, `.`, `_` and `-`, starting with a letter or digit.",
+        examples: ["api-internal"]
+      },
+      additionalProperties: {
+        $ref: "#/definitions/profile"
+      },
+      default: {}
+    },
+    units: {
+      type: "array",
+      description: "Assigns profiles to units by glob, first match wins. A `# unitgate: profile=NAME` comment in the unit file or a drop-in takes precedence over this list.",
+      items: {
+        $ref: "#/definitions/unitAssignment"
+      },
+      default: []
+    },
+    exclude: {
+      type: "array",
+      description: "Units the gate does not score, each with the reason why (shown in the report).",
+      items: {
+        $ref: "#/definitions/exclusion"
+      },
+      default: []
+    },
+    regression: {
+      $ref: "#/definitions/regression"
+    },
+    deviations: {
+      $ref: "#/definitions/deviations"
+    },
+    signoff: {
+      type: "array",
+      description: "Owner sign-off rules: a change to one of the listed directives passes only with an approving review from one of the listed users or teams.",
+      items: {
+        $ref: "#/definitions/signoffRule"
+      },
+      default: []
+    },
+    unitTypes: {
+      type: "array",
+      description: "Unit file name suffixes the gate scores.",
+      items: {
+        enum: [
+          ".service",
+          ".socket",
+          ".mount",
+          ".swap",
+          ".timer",
+          ".path",
+          ".slice",
+          ".scope",
+          ".target",
+          ".device",
+          ".automount"
+        ],
+        description: "A unit type suffix, with its dot."
+      },
+      minItems: 1,
+      uniqueItems: true,
+      default: [".service"]
+    },
+    assessorOverrides: {
+      type: "object",
+      description: "Changes to assessor weights, ranges and texts in the format of systemd's `systemd-analyze security --security-policy=FILE`, keyed by the assessor's JSON field name (the `json_field` of `--json` output). A weight of 0 turns an assessor off.",
+      propertyNames: {
+        description: "An assessor's JSON field name, as in the `json_field` of `--json` output.",
+        enum: [
+          "UserOrDynamicUser",
+          "SupplementaryGroups",
+          "PrivateDevices",
+          "PrivateMounts",
+          "PrivateNetwork",
+          "PrivateTmp",
+          "PrivateUsers",
+          "ProtectControlGroups",
+          "ProtectKernelModules",
+          "ProtectKernelTunables",
+          "ProtectKernelLogs",
+          "ProtectClock",
+          "ProtectHome",
+          "ProtectHostname",
+          "ProtectSystem",
+          "RootDirectoryOrRootImage",
+          "LockPersonality",
+          "MemoryDenyWriteExecute",
+          "NoNewPrivileges",
+          "CapabilityBoundingSet_CAP_SYS_ADMIN",
+          "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP",
+          "CapabilityBoundingSet_CAP_SYS_PTRACE",
+          "CapabilityBoundingSet_CAP_SYS_TIME",
+          "CapabilityBoundingSet_CAP_NET_ADMIN",
+          "CapabilityBoundingSet_CAP_SYS_RAWIO",
+          "CapabilityBoundingSet_CAP_SYS_MODULE",
+          "CapabilityBoundingSet_CAP_AUDIT",
+          "CapabilityBoundingSet_CAP_SYSLOG",
+          "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE",
+          "CapabilityBoundingSet_CAP_MKNOD",
+          "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP",
+          "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER",
+          "CapabilityBoundingSet_CAP_KILL",
+          "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)",
+          "CapabilityBoundingSet_CAP_SYS_BOOT",
+          "CapabilityBoundingSet_CAP_MAC",
+          "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE",
+          "CapabilityBoundingSet_CAP_IPC_LOCK",
+          "CapabilityBoundingSet_CAP_SYS_CHROOT",
+          "CapabilityBoundingSet_CAP_BLOCK_SUSPEND",
+          "CapabilityBoundingSet_CAP_WAKE_ALARM",
+          "CapabilityBoundingSet_CAP_LEASE",
+          "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG",
+          "CapabilityBoundingSet_CAP_SYS_PACCT",
+          "CapabilityBoundingSet_CAP_BPF",
+          "UMask",
+          "KeyringMode",
+          "ProtectProc",
+          "ProcSubset",
+          "NotifyAccess",
+          "RemoveIPC",
+          "Delegate",
+          "RestrictRealtime",
+          "RestrictSUIDSGID",
+          "RestrictNamespaces_user",
+          "RestrictNamespaces_mnt",
+          "RestrictNamespaces_ipc",
+          "RestrictNamespaces_pid",
+          "RestrictNamespaces_cgroup",
+          "RestrictNamespaces_net",
+          "RestrictNamespaces_uts",
+          "RestrictAddressFamilies_AF_INET_INET6",
+          "RestrictAddressFamilies_AF_UNIX",
+          "RestrictAddressFamilies_AF_NETLINK",
+          "RestrictAddressFamilies_AF_PACKET",
+          "RestrictAddressFamilies_OTHER",
+          "SystemCallArchitectures",
+          "SystemCallFilter_swap",
+          "SystemCallFilter_obsolete",
+          "SystemCallFilter_clock",
+          "SystemCallFilter_cpu_emulation",
+          "SystemCallFilter_debug",
+          "SystemCallFilter_mount",
+          "SystemCallFilter_module",
+          "SystemCallFilter_raw_io",
+          "SystemCallFilter_reboot",
+          "SystemCallFilter_privileged",
+          "SystemCallFilter_resources",
+          "IPAddressDeny",
+          "DeviceAllow",
+          "AmbientCapabilities"
+        ]
+      },
+      additionalProperties: {
+        $ref: "#/definitions/assessorOverride"
+      },
+      default: {}
+    }
+  },
+  definitions: {
+    profile: {
+      type: "object",
+      description: "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.",
+      additionalProperties: false,
+      properties: {
+        extends: {
+          type: "string",
+          minLength: 1,
+          description: "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)."
+        },
+        description: {
+          type: "string",
+          description: "What kind of unit the profile is for; shown in reports."
+        },
+        threshold: {
+          type: "number",
+          minimum: 0,
+          maximum: 10,
+          description: "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.",
+          examples: [3.5]
+        },
+        requiredDirectives: {
+          type: "array",
+          description: "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.",
+          items: {
+            type: "string",
+            pattern: "^[A-Za-z]+=.*$",
+            description: "A `Directive=value` line.",
+            examples: ["ProtectSystem=strict"]
+          },
+          uniqueItems: true
+        },
+        removeDirectives: {
+          type: "array",
+          description: "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.",
+          items: {
+            type: "string",
+            pattern: "^[A-Za-z]+$",
+            description: "A directive name, without `=`.",
+            examples: ["MemoryDenyWriteExecute"]
+          },
+          uniqueItems: true
+        },
+        allowedCapabilities: {
+          type: "array",
+          description: "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.",
+          items: {
+            type: "string",
+            pattern: "^CAP_[A-Z_]+$",
+            description: "A capability name as in capabilities(7).",
+            examples: ["CAP_NET_BIND_SERVICE"]
+          },
+          uniqueItems: true
+        },
+        allowedAddressFamilies: {
+          type: "array",
+          description: "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.",
+          items: {
+            type: "string",
+            pattern: "^AF_[A-Za-z0-9]+$",
+            description: "An address family name as in address_families(7).",
+            examples: ["AF_UNIX"]
+          },
+          uniqueItems: true
+        }
+      }
+    },
+    unitAssignment: {
+      type: "object",
+      description: "Assigns a profile to the units a glob matches.",
+      additionalProperties: false,
+      required: ["match", "profile"],
+      properties: {
+        match: {
+          type: "string",
+          minLength: 1,
+          description: "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.",
+          examples: ["deploy/api/**"]
+        },
+        profile: {
+          type: "string",
+          minLength: 1,
+          description: "The profile name (built-in or from `profiles`)."
+        }
+      }
+    },
+    exclusion: {
+      type: "object",
+      description: "A unit, or units, the gate does not score.",
+      additionalProperties: false,
+      required: ["match", "reason"],
+      properties: {
+        match: {
+          type: "string",
+          minLength: 1,
+          description: "A glob over repository paths and unit names, as in `units`.",
+          examples: ["vendor/**"]
+        },
+        reason: {
+          type: "string",
+          minLength: 1,
+          description: "Why the unit is not scored; shown in the report."
+        }
+      }
+    },
+    regression: {
+      type: "object",
+      description: "What counts as a regression compared with the base commit of the pull request.",
+      additionalProperties: false,
+      properties: {
+        exposure: {
+          type: "boolean",
+          default: true,
+          description: "Fail when a unit's overall exposure rises."
+        },
+        rows: {
+          type: "boolean",
+          default: true,
+          description: "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)."
+        }
+      },
+      default: {
+        exposure: true,
+        rows: true
+      }
+    },
+    deviations: {
+      type: "object",
+      description: "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file.",
+      additionalProperties: false,
+      properties: {
+        sources: {
+          type: "array",
+          description: "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.",
+          items: {
+            enum: ["pr-body", "unit-file"],
+            description: "A place deviation notes are read from."
+          },
+          uniqueItems: true,
+          default: ["pr-body", "unit-file"]
+        },
+        requiredFields: {
+          type: "array",
+          description: "Fields a note must have to be valid, besides the unit it is about.",
+          items: {
+            enum: ["reason", "owner", "expires", "ticket", "check"],
+            description: "A deviation note field."
+          },
+          uniqueItems: true,
+          default: ["reason", "owner", "expires"]
+        },
+        maxExpiryDays: {
+          type: "integer",
+          minimum: 1,
+          maximum: 3650,
+          default: 180,
+          description: "Longest allowed time, in days, between the run's date and a note's `expires` date."
+        }
+      },
+      default: {
+        sources: ["pr-body", "unit-file"],
+        requiredFields: ["reason", "owner", "expires"],
+        maxExpiryDays: 180
+      }
+    },
+    signoffRule: {
+      type: "object",
+      description: "Directives whose changes need an approving review from a listed owner.",
+      additionalProperties: false,
+      required: ["directives", "approvers"],
+      properties: {
+        directives: {
+          type: "array",
+          minItems: 1,
+          uniqueItems: true,
+          description: "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).",
+          items: {
+            type: "string",
+            pattern: "^[A-Za-z]+=?$",
+            description: "A directive name (a trailing `=` is allowed).",
+            examples: ["SystemCallFilter"]
+          }
+        },
+        approvers: {
+          type: "array",
+          minItems: 1,
+          uniqueItems: true,
+          description: "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts.",
+          items: {
+            type: "string",
+            pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
+            description: "A GitHub user (`@alice`) or team (`@org/team`).",
+            examples: ["@platform/runtime-owners"]
+          }
+        }
+      }
+    },
+    assessorOverride: {
+      type: "object",
+      description: "One assessor's changes, as in systemd's `--security-policy` file.",
+      additionalProperties: false,
+      properties: {
+        weight: {
+          type: "integer",
+          minimum: 0,
+          description: "The assessor's weight in the exposure sum; 0 makes the row N/A."
+        },
+        range: {
+          type: "integer",
+          minimum: 1,
+          description: "The highest badness the assessor can report; its badness is divided by this."
+        },
+        description_good: {
+          type: "string",
+          description: "Text shown when the setting is good."
+        },
+        description_bad: {
+          type: "string",
+          description: "Text shown when the setting is bad."
+        },
+        description_na: {
+          type: "string",
+          description: "Text shown when the assessor does not apply."
+        }
+      }
+    }
+  }
+};
+
+// policies/profiles/baseline.json
+var baseline_default = {
+  description: "The default for units no profile is assigned to: no required directives, no capability or address family checks, and the policy's top-level threshold (default 9.6). An unhardened unit passes (systemd 252 rates `ExecStart=` alone 9.6, with `User=` 9.2; 9.4 and 9.0 on 255, 257 and 262), so the gate catches regressions without blocking existing units.",
+  requiredDirectives: []
+};
+
+// policies/profiles/api-service.json
+var api_service_default = {
+  description: 'Long-running network service (HTTP or gRPC API): the article\'s hardened template as written. No capabilities: prefer a socket unit or a reverse proxy over CAP_NET_BIND_SERVICE; a service that must bind a port below 1024 itself extends this profile with `allowedCapabilities: ["CAP_NET_BIND_SERVICE"]` (+0.1). Local and Internet sockets only. Runtimes with a JIT compiler (Node.js, Java) need `removeDirectives: ["MemoryDenyWriteExecute"]` (score unchanged at one decimal). Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 3.1 on systemd 252 (real `systemd-analyze` and unitgate agree) and 2.9 on 255, 257 and 262; the threshold 3.5 leaves 0.4.',
+  threshold: 3.5,
+  requiredDirectives: [
+    "NoNewPrivileges=yes",
+    "PrivateTmp=yes",
+    "ProtectSystem=strict",
+    "ProtectHome=yes",
+    "RestrictSUIDSGID=yes",
+    "LockPersonality=yes",
+    "MemoryDenyWriteExecute=yes",
+    "RestrictNamespaces=yes",
+    "SystemCallArchitectures=native",
+    "SystemCallFilter=@system-service"
+  ],
+  allowedCapabilities: [],
+  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
+};
+
+// policies/profiles/worker.json
+var worker_default = {
+  description: "Long-running background worker (queue consumer, stream processor): no inbound connections, outbound local and Internet sockets only. The api-service template plus the kernel, device, clock, hostname and realtime protections a worker never needs to give up. No capabilities. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 1.8 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.7 on 255, 257 and 262; the threshold 2.5 leaves 0.7.",
+  threshold: 2.5,
+  requiredDirectives: [
+    "NoNewPrivileges=yes",
+    "PrivateTmp=yes",
+    "ProtectSystem=strict",
+    "ProtectHome=yes",
+    "PrivateDevices=yes",
+    "ProtectKernelTunables=yes",
+    "ProtectKernelModules=yes",
+    "ProtectKernelLogs=yes",
+    "ProtectControlGroups=yes",
+    "ProtectClock=yes",
+    "ProtectHostname=yes",
+    "RestrictSUIDSGID=yes",
+    "RestrictRealtime=yes",
+    "LockPersonality=yes",
+    "MemoryDenyWriteExecute=yes",
+    "RestrictNamespaces=yes",
+    "SystemCallArchitectures=native",
+    "SystemCallFilter=@system-service"
+  ],
+  allowedCapabilities: [],
+  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
+};
+
+// policies/profiles/scheduler.json
+var scheduler_default = {
+  description: "Job started by a timer (`Type=oneshot`: backups, cleanups, reports): the worker protections without `MemoryDenyWriteExecute=`, `ProtectClock=` and `ProtectHostname=`, because jobs often run interpreters and tools whose needs vary; no network isolation (`PrivateNetwork=` is not required, jobs often upload or fetch). No capabilities; local and Internet sockets only. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 2.0 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.8 on 255, 257 and 262; the threshold 2.5 leaves 0.5.",
+  threshold: 2.5,
+  requiredDirectives: [
+    "NoNewPrivileges=yes",
+    "PrivateTmp=yes",
+    "ProtectSystem=strict",
+    "ProtectHome=yes",
+    "PrivateDevices=yes",
+    "ProtectKernelTunables=yes",
+    "ProtectKernelModules=yes",
+    "ProtectKernelLogs=yes",
+    "ProtectControlGroups=yes",
+    "RestrictSUIDSGID=yes",
+    "RestrictRealtime=yes",
+    "LockPersonality=yes",
+    "RestrictNamespaces=yes",
+    "SystemCallArchitectures=native",
+    "SystemCallFilter=@system-service"
+  ],
+  allowedCapabilities: [],
+  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
+};
+
+// src/core/policy/parse-json-document.ts
+var MAX_DEPTH = 256;
+var IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+function formatJsonPath(path) {
+  let out = "$";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else out += IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+var JsonSyntaxError = class {
+  constructor(message, offset) {
+    this.message = message;
+    this.offset = offset;
+  }
+  message;
+  offset;
+};
+var Parser = class {
+  constructor(text2) {
+    this.text = text2;
+    for (let k = 0; k < text2.length; k++) if (text2.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
+  }
+  text;
+  i = 0;
+  lineStarts = [0];
+  positions = /* @__PURE__ */ new Map();
+  duplicateKeys = [];
+  position(offset) {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
+  }
+  parseDocument() {
+    this.skipWhitespace();
+    if (this.i >= this.text.length) throw new JsonSyntaxError("the file is empty; expected a JSON object", 0);
+    const value = this.parseValue([], 0, this.i);
+    this.skipWhitespace();
+    if (this.i < this.text.length) {
+      throw new JsonSyntaxError("unexpected content after the end of the JSON value", this.i);
+    }
+    return value;
+  }
+  skipWhitespace() {
+    while (this.i < this.text.length) {
+      const c = this.text[this.i];
+      if (c === " " || c === "	" || c === "\n" || c === "\r") this.i++;
+      else break;
+    }
+  }
+  unexpected(expected) {
+    const c = this.text[this.i];
+    if (c === void 0) throw new JsonSyntaxError(`unexpected end of file; expected ${expected}`, this.i);
+    if (c === "/") throw new JsonSyntaxError("comments are not allowed in JSON", this.i);
+    if (c === "'") throw new JsonSyntaxError('strings and keys need double quotes (") in JSON', this.i);
+    const shown = /[\x20-\x7e]/.test(c) ? `'${c}'` : `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+    throw new JsonSyntaxError(`unexpected character ${shown}; expected ${expected}`, this.i);
+  }
+  /** `at` is where the position of this value is recorded (the key of an object member). */
+  parseValue(path, depth, at) {
+    this.positions.set(formatJsonPath(path), this.position(at));
+    const c = this.text[this.i];
+    if (c === "{" || c === "[") {
+      if (depth >= MAX_DEPTH) throw new JsonSyntaxError(`nested deeper than ${MAX_DEPTH} levels`, this.i);
+      return c === "{" ? this.parseObject(path, depth + 1) : this.parseArray(path, depth + 1);
+    }
+    if (c === '"') return this.parseString();
+    for (const [word, value] of [
+      ["true", true],
+      ["false", false],
+      ["null", null]
+    ]) {
+      if (this.text.startsWith(word, this.i)) {
+        this.i += word.length;
+        return value;
+      }
+    }
+    NUMBER.lastIndex = this.i;
+    const m = NUMBER.exec(this.text);
+    if (m) {
+      this.i += m[0].length;
+      return Number(m[0]);
+    }
+    return this.unexpected("a value");
+  }
+  parseObject(path, depth) {
+    const object = {};
+    const seen = /* @__PURE__ */ new Set();
+    this.i++;
+    this.skipWhitespace();
+    if (this.text[this.i] === "}") {
+      this.i++;
+      return object;
+    }
+    for (; ; ) {
+      if (this.text[this.i] !== '"') this.unexpected("a key in double quotes");
+      const keyOffset = this.i;
+      const key = this.parseString();
+      const memberPath = [...path, key];
+      if (seen.has(key)) {
+        this.duplicateKeys.push({ path: memberPath, position: this.position(keyOffset) });
+      }
+      seen.add(key);
+      this.skipWhitespace();
+      if (this.text[this.i] !== ":") this.unexpected(`':' after the key "${key}"`);
+      this.i++;
+      this.skipWhitespace();
+      Object.defineProperty(object, key, {
+        value: this.parseValue(memberPath, depth, keyOffset),
+        enumerable: true,
+        writable: true,
+        configurable: true
+      });
+      this.skipWhitespace();
+      if (this.text[this.i] === "}") {
+        this.i++;
+        return object;
+      }
+      if (this.text[this.i] !== ",") this.unexpected("',' or '}'");
+      const comma = this.i;
+      this.i++;
+      this.skipWhitespace();
+      if (this.text[this.i] === "}") throw new JsonSyntaxError("trailing comma before '}'", comma);
+    }
+  }
+  parseArray(path, depth) {
+    const array = [];
+    this.i++;
+    this.skipWhitespace();
+    if (this.text[this.i] === "]") {
+      this.i++;
+      return array;
+    }
+    for (; ; ) {
+      array.push(this.parseValue([...path, array.length], depth, this.i));
+      this.skipWhitespace();
+      if (this.text[this.i] === "]") {
+        this.i++;
+        return array;
+      }
+      if (this.text[this.i] !== ",") this.unexpected("',' or ']'");
+      const comma = this.i;
+      this.i++;
+      this.skipWhitespace();
+      if (this.text[this.i] === "]") throw new JsonSyntaxError("trailing comma before ']'", comma);
+    }
+  }
+  parseString() {
+    const start = this.i;
+    this.i++;
+    for (; ; ) {
+      const c = this.text[this.i];
+      if (c === void 0 || c === "\n" || c === "\r") {
+        throw new JsonSyntaxError("string not closed before the end of the line", start);
+      }
+      if (c === '"') break;
+      if (c === "\\") {
+        const e = this.text[this.i + 1] ?? "";
+        if (e === "u" && /^[0-9a-fA-F]{4}$/.test(this.text.slice(this.i + 2, this.i + 6))) this.i += 6;
+        else if ('"\\/bfnrt'.includes(e) && e !== "") this.i += 2;
+        else throw new JsonSyntaxError(`invalid escape sequence '\\${e}' in string`, this.i);
+        continue;
+      }
+      if (c < " ")
+        throw new JsonSyntaxError(
+          "control character in string; write it as an escape (\\t, \\u0000)",
+          this.i
+        );
+      this.i++;
+    }
+    this.i++;
+    return JSON.parse(this.text.slice(start, this.i));
+  }
+};
+function parseJsonDocument(text2) {
+  const body = text2.startsWith("\uFEFF") ? text2.slice(1) : text2;
+  const parser = new Parser(body);
+  try {
+    const value = parser.parseDocument();
+    return {
+      ok: true,
+      document: { value, positions: parser.positions, duplicateKeys: parser.duplicateKeys }
+    };
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    return { ok: false, message: e.message, position: parser.position(e.offset) };
+  }
+}
+
+// src/core/policy/load-policy.ts
+var BUILT_IN_PROFILES = /* @__PURE__ */ new Map([
+  ["baseline", baseline_default],
+  ["api-service", api_service_default],
+  ["worker", worker_default],
+  ["scheduler", scheduler_default]
+]);
+var POLICY_DEFAULTS = {
+  systemdVersion: DEFAULT_VERSION,
+  mode: "enforce",
+  /** 0.0–10.0 scale, like the file. */
+  threshold: 9.6,
+  defaultProfile: "baseline",
+  regression: { exposure: true, rows: true },
+  deviations: {
+    sources: ["pr-body", "unit-file"],
+    requiredFields: ["reason", "owner", "expires"],
+    maxExpiryDays: 180
+  },
+  unitTypes: [".service"]
+};
+var BUILT_IN_POLICY_SOURCE = "built-in baseline";
+var compiled;
+function validateDocument(doc) {
+  compiled ??= new import_ajv2.default({ allErrors: true, verbose: true, strict: true }).compile(schema_default);
+  const ok = compiled(doc);
+  validateDocument.errors = compiled.errors;
+  return ok;
+}
+validateDocument.errors = void 0;
+function thresholdToExposure(threshold) {
+  return Math.round(Number((threshold * 10).toFixed(6)));
+}
+function loadPolicy(text2, file) {
+  const parsed = parseJsonDocument(text2);
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      errors: [{ file, path: "$", message: `not valid JSON: ${parsed.message}`, ...parsed.position }]
+    };
+  }
+  const { value, positions, duplicateKeys } = parsed.document;
+  const located = (path, message) => {
+    for (let n = path.length; n >= 0; n--) {
+      const position = positions.get(formatJsonPath(path.slice(0, n)));
+      if (position) return { file, path: formatJsonPath(path), message, ...position };
+    }
+    return { file, path: formatJsonPath(path), message };
+  };
+  const problems = duplicateKeys.map((d2) => ({
+    path: d2.path,
+    message: `duplicate key '${String(d2.path[d2.path.length - 1])}': JSON keeps only the last one, so remove one of them`
+  }));
+  if (!validateDocument(value)) {
+    problems.push(...(validateDocument.errors ?? []).flatMap((e) => describeAjvError(e, value)));
+  } else {
+    const built = buildPolicy(value, file);
+    if ("problems" in built) problems.push(...built.problems);
+    else if (problems.length === 0) return { ok: true, policy: built.policy };
+  }
+  return { ok: false, errors: sortByPosition(problems.map((p) => located(p.path, p.message))) };
+}
+function builtInPolicy() {
+  const built = buildPolicy({}, BUILT_IN_POLICY_SOURCE);
+  if ("problems" in built) throw new Error(`the built-in policy is invalid: ${built.problems[0]?.message}`);
+  return built.policy;
+}
+function directiveName(line) {
+  const eq = line.indexOf("=");
+  return eq === -1 ? line : line.slice(0, eq);
+}
+function formatPolicyError(error2) {
+  const where2 = error2.line !== void 0 ? `${error2.file}:${error2.line}:${error2.column ?? 1}` : error2.file;
+  return `${where2}: ${error2.path}: ${error2.message}`;
+}
+function sortByPosition(errors) {
+  const key = (e) => (e.line ?? 0) * 1e6 + (e.column ?? 0);
+  return errors.map((e, i) => ({ e, i })).sort((a, b) => key(a.e) - key(b.e) || a.i - b.i).map((x) => x.e);
+}
+function isRecord(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function pointerToPath(pointer2, data) {
+  if (pointer2 === "") return [];
+  const path = [];
+  let node = data;
+  for (const raw of pointer2.slice(1).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node)) {
+      path.push(Number(key));
+      node = node[Number(key)];
+    } else {
+      path.push(key);
+      node = isRecord(node) ? node[key] : void 0;
+    }
+  }
+  return path;
+}
+function editDistance(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+function closest(word, candidates) {
+  const lower = word.toLowerCase();
+  const same = candidates.find((c) => c.toLowerCase() === lower);
+  if (same !== void 0) return same;
+  if (lower.length >= 3) {
+    const extended = candidates.filter((c) => c.toLowerCase().startsWith(lower)).sort((a, b) => a.length - b.length);
+    if (extended[0] !== void 0) return extended[0];
+  }
+  let best;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d2 = editDistance(word, c);
+    if (d2 < bestDistance) {
+      best = c;
+      bestDistance = d2;
+    }
+  }
+  return best;
+}
+function hint(word, candidates) {
+  const guess = closest(word, candidates);
+  if (guess !== void 0) return ` (did you mean '${guess}'?)`;
+  if (candidates.length > 0 && candidates.length <= 14) return ` (allowed: ${candidates.join(", ")})`;
+  return "";
+}
+function show(value) {
+  return typeof value === "string" ? `'${value}'` : JSON.stringify(value);
+}
+function kindOf(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return `the string ${show(value)}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+var TYPE_NOUNS = {
+  number: "a number",
+  integer: "a whole number",
+  string: "a string",
+  boolean: "true or false",
+  array: "a list ([…])",
+  object: "an object ({…})"
+};
+function lowerFirst(s) {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+function expectation(schemaOfValue) {
+  if (!isRecord(schemaOfValue) || typeof schemaOfValue.description !== "string") return "";
+  const description = lowerFirst(schemaOfValue.description.replace(/\.$/, ""));
+  const example = Array.isArray(schemaOfValue.examples) ? schemaOfValue.examples[0] : void 0;
+  return example === void 0 ? description : `${description}, e.g. ${show(example)}`;
+}
+function describeAjvError(e, data) {
+  const path = pointerToPath(e.instancePath, data);
+  const parent = isRecord(e.parentSchema) ? e.parentSchema : {};
+  const params = e.params;
+  if (e.keyword === "propertyNames") return [];
+  if (e.propertyName !== void 0) {
+    const key = e.propertyName;
+    if (e.keyword === "enum") {
+      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(String);
+      return [{ path: [...path, key], message: `unknown key '${key}'${hint(key, allowed)}` }];
+    }
+    return [
+      { path: [...path, key], message: `the key '${key}' is not valid: it must be ${expectation(parent)}` }
+    ];
+  }
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const allowed = isRecord(parent.properties) ? Object.keys(parent.properties) : [];
+      return [{ path: [...path, key], message: `unknown key '${key}'${hint(key, allowed)}` }];
+    }
+    case "required":
+      return [{ path, message: `missing required key '${String(params.missingProperty)}'` }];
+    case "type":
+      return [
+        {
+          path,
+          message: `must be ${TYPE_NOUNS[String(params.type)] ?? String(params.type)}, not ${kindOf(e.data)}`
+        }
+      ];
+    case "enum": {
+      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(show);
+      return [{ path, message: `must be one of ${allowed.join(", ")}, not ${show(e.data)}` }];
+    }
+    case "minimum":
+    case "maximum": {
+      const bound = e.keyword === "minimum" ? "at least" : "at most";
+      let message = `must be ${bound} ${String(params.limit)}, not ${show(e.data)}`;
+      const last = path[path.length - 1];
+      if (last === "threshold" && typeof e.data === "number" && e.data > 10 && e.data <= 100) {
+        message += ` (thresholds use the 0.0–10.0 scale systemd-analyze prints; for ${e.data} on the 0–100 scale write ${e.data / 10})`;
+      }
+      return [{ path, message }];
+    }
+    case "minLength":
+      return [{ path, message: "must not be empty" }];
+    case "minItems":
+      return [
+        { path, message: `must list at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}` }
+      ];
+    case "uniqueItems":
+      return [{ path: [...path, Number(params.j)], message: `duplicate of item ${String(params.i)}` }];
+    case "pattern":
+      return [{ path, message: `${show(e.data)} is not valid: it must be ${expectation(parent)}` }];
+    default:
+      return [{ path, message: e.message ?? `fails the schema keyword '${e.keyword}'` }];
+  }
+}
+function profileFromBuiltIn(name, doc, defaultThreshold) {
+  return {
+    name,
+    description: doc.description ?? "",
+    threshold: doc.threshold !== void 0 ? thresholdToExposure(doc.threshold) : defaultThreshold,
+    requiredDirectives: [...doc.requiredDirectives ?? []],
+    ...doc.allowedCapabilities ? { allowedCapabilities: [...doc.allowedCapabilities] } : {},
+    ...doc.allowedAddressFamilies ? { allowedAddressFamilies: [...doc.allowedAddressFamilies] } : {}
+  };
+}
+function buildPolicy(doc, source) {
+  const problems = [];
+  const systemdVersion = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
+  const names = systemdProfile(systemdVersion).data;
+  const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
+  const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
+  const builtIns = /* @__PURE__ */ new Map();
+  for (const [name, d2] of BUILT_IN_PROFILES)
+    builtIns.set(name, profileFromBuiltIn(name, d2, defaultThreshold));
+  for (const [name, p] of userProfiles) {
+    p.allowedCapabilities?.forEach((cap, i) => {
+      if (!(cap in names.capabilities)) {
+        const message = `unknown capability '${cap}' in systemd ${systemdVersion}${hint(cap, Object.keys(names.capabilities))}`;
+        problems.push({ path: ["profiles", name, "allowedCapabilities", i], message });
+      }
+    });
+    p.allowedAddressFamilies?.forEach((family, i) => {
+      if (!(family in names.addressFamilies)) {
+        const message = `unknown address family '${family}' in systemd ${systemdVersion}${hint(family, Object.keys(names.addressFamilies))}`;
+        problems.push({ path: ["profiles", name, "allowedAddressFamilies", i], message });
+      }
+    });
+  }
+  const parentOf = (name, p) => {
+    const target = p.extends;
+    if (target === void 0) {
+      if (builtIns.has(name) || !userProfiles.has("baseline")) {
+        return { kind: "built-in", name: builtIns.has(name) ? name : "baseline" };
+      }
+      return { kind: "user", name: "baseline" };
+    }
+    if (target === name) return builtIns.has(name) ? { kind: "built-in", name } : { kind: "user", name };
+    if (userProfiles.has(target)) return { kind: "user", name: target };
+    if (builtIns.has(target)) return { kind: "built-in", name: target };
+    return { kind: "unknown", name: target };
+  };
+  const knownNames = [.../* @__PURE__ */ new Set([...builtIns.keys(), ...userProfiles.keys()])];
+  const broken = /* @__PURE__ */ new Set();
+  const reportedCycles = /* @__PURE__ */ new Set();
+  for (const [name, p] of userProfiles) {
+    const parent = parentOf(name, p);
+    if (parent.kind === "unknown") {
+      problems.push({
+        path: ["profiles", name, "extends"],
+        message: `unknown profile '${parent.name}'${hint(parent.name, knownNames)}`
+      });
+      broken.add(name);
+      continue;
+    }
+    const chain = [name];
+    for (let at = parent; at.kind === "user"; ) {
+      const seen = chain.indexOf(at.name);
+      if (seen !== -1) {
+        const cycle = [...chain.slice(seen), at.name];
+        cycle.slice(0, -1).forEach((n) => broken.add(n));
+        const key = [...new Set(cycle)].sort().join("\n");
+        if (!reportedCycles.has(key)) {
+          reportedCycles.add(key);
+          const first = cycle[0];
+          const implicit = userProfiles.get(first)?.extends === void 0;
+          problems.push({
+            path: implicit ? ["profiles", first] : ["profiles", first, "extends"],
+            message: `profiles extend each other in a cycle: ${cycle.join(" → ")}` + (cycle.some((n) => userProfiles.get(n)?.extends === void 0) ? " (a profile without `extends` starts from `baseline`)" : "")
+          });
+        }
+        break;
+      }
+      chain.push(at.name);
+      const next = userProfiles.get(at.name);
+      if (!next) break;
+      at = parentOf(at.name, next);
+    }
+  }
+  const resolved = new Map(builtIns);
+  const resolving = /* @__PURE__ */ new Map();
+  const resolveUser = (name) => {
+    if (resolving.has(name)) return resolving.get(name);
+    const p = userProfiles.get(name);
+    if (!p || broken.has(name)) {
+      resolving.set(name, void 0);
+      return void 0;
+    }
+    const parentRef = parentOf(name, p);
+    const parent = parentRef.kind === "built-in" ? builtIns.get(parentRef.name) : resolveUser(parentRef.name);
+    if (!parent) {
+      resolving.set(name, void 0);
+      return void 0;
+    }
+    const profile = mergeProfile(
+      name,
+      p,
+      parent,
+      parentRef.kind === "built-in" && parentRef.name === name,
+      problems
+    );
+    resolving.set(name, profile);
+    return profile;
+  };
+  for (const name of userProfiles.keys()) {
+    const profile = resolveUser(name);
+    if (profile) resolved.set(name, profile);
+  }
+  const defaultProfile = doc.defaultProfile ?? POLICY_DEFAULTS.defaultProfile;
+  if (!knownNames.includes(defaultProfile)) {
+    problems.push({
+      path: ["defaultProfile"],
+      message: `unknown profile '${defaultProfile}'${hint(defaultProfile, knownNames)}`
+    });
+  }
+  doc.units?.forEach((u, i) => {
+    if (!knownNames.includes(u.profile)) {
+      problems.push({
+        path: ["units", i, "profile"],
+        message: `unknown profile '${u.profile}'${hint(u.profile, knownNames)}`
+      });
+    }
+  });
+  if (problems.length > 0) return { problems };
+  const assessorOverrides = /* @__PURE__ */ new Map();
+  for (const [field, o] of Object.entries(doc.assessorOverrides ?? {})) {
+    assessorOverrides.set(field, {
+      ...o.weight !== void 0 ? { weight: o.weight } : {},
+      ...o.range !== void 0 ? { range: o.range } : {},
+      ...o.description_good !== void 0 ? { descriptionGood: o.description_good } : {},
+      ...o.description_bad !== void 0 ? { descriptionBad: o.description_bad } : {},
+      ...o.description_na !== void 0 ? { descriptionNa: o.description_na } : {}
+    });
+  }
+  return {
+    policy: {
+      source,
+      systemdVersion,
+      mode: doc.mode ?? POLICY_DEFAULTS.mode,
+      defaultProfile,
+      profiles: resolved,
+      units: (doc.units ?? []).map((u) => ({ ...u })),
+      exclude: (doc.exclude ?? []).map((x) => ({ ...x })),
+      regression: { ...POLICY_DEFAULTS.regression, ...doc.regression },
+      deviations: {
+        sources: [...doc.deviations?.sources ?? POLICY_DEFAULTS.deviations.sources],
+        requiredFields: [...doc.deviations?.requiredFields ?? POLICY_DEFAULTS.deviations.requiredFields],
+        maxExpiryDays: doc.deviations?.maxExpiryDays ?? POLICY_DEFAULTS.deviations.maxExpiryDays
+      },
+      signoff: (doc.signoff ?? []).map((rule) => ({
+        directives: [...new Set(rule.directives.map((d2) => d2.replace(/=$/, "")))],
+        approvers: [...rule.approvers]
+      })),
+      unitTypes: [...doc.unitTypes ?? POLICY_DEFAULTS.unitTypes],
+      assessorOverrides
+    }
+  };
+}
+function mergeProfile(name, p, parent, overridesBuiltIn, problems) {
+  const removed = new Set(p.removeDirectives ?? []);
+  p.removeDirectives?.forEach((d2, i) => {
+    if (!parent.requiredDirectives.some((r) => directiveName(r) === d2)) {
+      problems.push({
+        path: ["profiles", name, "removeDirectives", i],
+        message: `'${d2}' is not among the required directives of '${parent.name}'${hint(
+          d2,
+          parent.requiredDirectives.map(directiveName)
+        )}`
+      });
+    }
+  });
+  const own = p.requiredDirectives ?? [];
+  const replaced = new Set(own.map(directiveName));
+  const inherited = parent.requiredDirectives.filter(
+    (d2) => !removed.has(directiveName(d2)) && !replaced.has(directiveName(d2))
+  );
+  const allowedCapabilities = p.allowedCapabilities ?? parent.allowedCapabilities;
+  const allowedAddressFamilies = p.allowedAddressFamilies ?? parent.allowedAddressFamilies;
+  return {
+    name,
+    description: p.description ?? (overridesBuiltIn ? parent.description : `Based on the '${parent.name}' profile.`),
+    threshold: p.threshold !== void 0 ? thresholdToExposure(p.threshold) : parent.threshold,
+    requiredDirectives: [...inherited, ...own],
+    ...allowedCapabilities ? { allowedCapabilities: [...allowedCapabilities] } : {},
+    ...allowedAddressFamilies ? { allowedAddressFamilies: [...allowedAddressFamilies] } : {}
+  };
+}
+
 // src/core/gate/discover-units.ts
 var import_path3 = require("path");
 var ROOT_UNIT_DIRS = [
@@ -51744,15 +47763,22 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
       side: { path: locator.repoPath, error: refused, texts: [] },
       files: [locator.repoPath]
     };
-  const loaded = (loader ?? new UnitLoader(tree, locator.searchPath)).load(locator.unitName);
-  if (!loaded.ok) {
+  const outcome = scoreUnitInTree({
+    tree,
+    unitName: locator.unitName,
+    searchPath: locator.searchPath,
+    systemd,
+    overrides,
+    loader
+  });
+  if (!outcome.ok && outcome.stage === "load") {
     return {
       locator,
-      side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
+      side: { path: locator.repoPath, error: outcome.message, texts: [] },
       files: [locator.repoPath]
     };
   }
-  const unit3 = loaded.unit;
+  const unit3 = outcome.unit;
   const escaping = escapingDropIns(tree, locator.searchPath, unit3);
   if (escaping.length > 0) {
     const error2 = escaping.map(
@@ -51775,17 +47801,13 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
   }
   const files = unit3.files.map((f) => repoPathOf(f.file));
   const side2 = { path: repoPathOf(unit3.fragmentPath), unit: unit3, texts };
-  const derived = deriveSecuritySettings(unit3, systemd);
-  if (!derived.settings) {
-    side2.error = derived.failure?.message.split("\n")[0] ?? "the unit failed to load";
+  if (outcome.ok) {
+    side2.settings = outcome.settings;
+    side2.assessment = outcome.assessment;
+  } else if (outcome.stage === "overrides") {
+    side2.error = `the assessor overrides cannot be applied: ${outcome.message}`;
   } else {
-    side2.settings = derived.settings;
-    try {
-      side2.assessment = assessUnit(derived.settings, systemd, overrides);
-    } catch (e) {
-      if (!(e instanceof AssessmentAbort)) throw e;
-      side2.error = `the assessor overrides cannot be applied: ${e.message}`;
-    }
+    side2.error = outcome.message.split("\n")[0] ?? "the unit failed to load";
   }
   toRepoPaths(side2);
   return { locator, side: side2, files };
@@ -51940,111 +47962,6 @@ function createScoreCache(variants = 4) {
     return result;
   };
   return { score: score2, stats };
-}
-
-// src/core/policy/match-glob.ts
-var REGEXP_SPECIAL = /[.*+?^${}()|[\]\\/]/;
-function quote(c) {
-  return REGEXP_SPECIAL.test(c) ? `\\${c}` : c;
-}
-function classEnd(glob, open2) {
-  let k = open2 + 1;
-  if (glob[k] === "!" || glob[k] === "^") k++;
-  if (glob[k] === "]") k++;
-  for (; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "]") return k;
-  }
-  return -1;
-}
-function groupEnd(glob, open2) {
-  let depth = 0;
-  for (let k = open2; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "{") depth++;
-    else if (glob[k] === "}" && --depth === 0) return k;
-  }
-  return -1;
-}
-function alternatives(body) {
-  const out = [];
-  let depth = 0;
-  let start = 0;
-  for (let k = 0; k < body.length; k++) {
-    if (body[k] === "\\") k++;
-    else if (body[k] === "{") depth++;
-    else if (body[k] === "}") depth--;
-    else if (body[k] === "," && depth === 0) {
-      out.push(body.slice(start, k));
-      start = k + 1;
-    }
-  }
-  out.push(body.slice(start));
-  return out;
-}
-function translate(glob, segmentStart) {
-  let out = "";
-  for (let k = 0; k < glob.length; k++) {
-    const c = glob[k];
-    const atSegmentStart = k === 0 ? segmentStart : glob[k - 1] === "/";
-    if (c === "\\") {
-      k++;
-      out += quote(glob[k] ?? "\\");
-    } else if (c === "*") {
-      let run2 = 1;
-      while (glob[k + run2] === "*") run2++;
-      const next = glob[k + run2];
-      if (run2 === 2 && atSegmentStart && next === "/") {
-        out += "(?:.*/)?";
-        k += run2;
-      } else if (run2 === 2 && atSegmentStart && next === void 0) {
-        out += ".*";
-        k += run2 - 1;
-      } else {
-        out += "[^/]*";
-        k += run2 - 1;
-      }
-    } else if (c === "?") {
-      out += "[^/]";
-    } else if (c === "[" && classEnd(glob, k) !== -1) {
-      const end = classEnd(glob, k);
-      let body = glob.slice(k + 1, end);
-      const negated = body.startsWith("!") || body.startsWith("^");
-      if (negated) body = body.slice(1);
-      let members = "";
-      for (let m = 0; m < body.length; m++) {
-        const b = body[m];
-        if (b === "\\") members += `\\${body[++m] ?? "\\"}`;
-        else members += b === "-" ? "-" : /[\]\\^[]/.test(b) ? `\\${b}` : b;
-      }
-      out += negated ? `[^/${members}]` : `[${members}]`;
-      k = end;
-    } else if (c === "{" && groupEnd(glob, k) !== -1) {
-      const end = groupEnd(glob, k);
-      const options = alternatives(glob.slice(k + 1, end));
-      if (options.length < 2) out += quote("{");
-      else {
-        out += `(?:${options.map((o) => translate(o, atSegmentStart)).join("|")})`;
-        k = end;
-      }
-    } else {
-      out += quote(c);
-    }
-  }
-  return out;
-}
-function globToRegExp(glob) {
-  const rooted = glob.replace(/^(?:\.\/|\/)+/, "");
-  return new RegExp(`^${translate(rooted, true)}$`);
-}
-var cache = /* @__PURE__ */ new Map();
-function matchesGlob(glob, subject) {
-  let re = cache.get(glob);
-  if (!re) {
-    re = globToRegExp(glob);
-    cache.set(glob, re);
-  }
-  return re.test(subject.replace(/^(?:\.\/)+/, ""));
 }
 
 // src/core/policy/resolve-profile.ts
@@ -52218,7 +48135,7 @@ function daysBetween(from, to) {
   if (!Number.isFinite(a) || !Number.isFinite(b)) return void 0;
   return Math.round((b - a) / DAY_MS);
 }
-function validateNote(note3, policy, today2) {
+function validateNote(note3, policy, today) {
   const problems = [...note3.problems];
   if (!policy.sources.includes(note3.source)) {
     problems.push(
@@ -52234,10 +48151,10 @@ function validateNote(note3, policy, today2) {
     problems.push(`owner "${note3.owner}" is not a GitHub @user or @org/team`);
   }
   if (note3.expires !== void 0) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(note3.expires) || daysBetween(today2, note3.expires) === void 0) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(note3.expires) || daysBetween(today, note3.expires) === void 0) {
       problems.push(`expires "${note3.expires}" is not a date (YYYY-MM-DD)`);
     } else {
-      const days = daysBetween(today2, note3.expires);
+      const days = daysBetween(today, note3.expires);
       if (days < 0) problems.push(`it expired on ${note3.expires}`);
       else if (days > policy.maxExpiryDays) {
         problems.push(
@@ -52652,7 +48569,7 @@ var import_node_path = require("node:path");
 var GitError = class extends Error {
 };
 function git(cwd, args, options = {}) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const child = (0, import_node_child_process.execFile)(
       "git",
       [
@@ -52673,7 +48590,7 @@ function git(cwd, args, options = {}) {
       (error2, stdout, stderr) => {
         if (error2 && !options.allowFailure)
           reject(new GitError(`git ${args.join(" ")} failed: ${(stderr || error2.message).trim()}`));
-        else resolve2(error2 ? "" : stdout);
+        else resolve3(error2 ? "" : stdout);
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -52697,9 +48614,9 @@ async function listTree(cwd, commit) {
   return entries;
 }
 function readBlobs(cwd, oids) {
-  return new Promise((resolve2, reject) => {
+  return new Promise((resolve3, reject) => {
     const result = /* @__PURE__ */ new Map();
-    if (oids.length === 0) return resolve2(result);
+    if (oids.length === 0) return resolve3(result);
     const child = (0, import_node_child_process.spawn)("git", ["cat-file", "--batch"], { cwd, env: { ...process.env, LC_ALL: "C" } });
     const chunks = [];
     child.stdout.on("data", (c) => chunks.push(c));
@@ -52718,7 +48635,7 @@ function readBlobs(cwd, oids) {
         result.set(oid, data.subarray(pos, pos + size));
         pos += size + 1;
       }
-      resolve2(result);
+      resolve3(result);
     });
     child.stdin.end(oids.join("\n") + "\n");
   });
@@ -52819,6 +48736,10 @@ async function diffNames(cwd, base, head) {
     }
   }
   return files;
+}
+async function isAncestor(cwd, ancestor, descendant) {
+  const base = await mergeBase(cwd, ancestor, descendant);
+  return base === (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ancestor}^{commit}`], { allowFailure: true })).trim();
 }
 
 // src/io/gate-pipeline.ts
@@ -53084,25 +49005,6 @@ async function collectTrend(repoDir, options) {
   return buildTrend(pattern, snapshots);
 }
 
-// src/io/read-policy-file.ts
-var import_node_fs = require("node:fs");
-var MAX_POLICY_BYTES = 1024 * 1024;
-function readPolicyFile(full, shown) {
-  try {
-    const st = (0, import_node_fs.lstatSync)(full);
-    if (st.isSymbolicLink())
-      return { ok: false, message: `policy ${shown} is a symlink; refusing to follow it` };
-    if (!st.isFile()) return { ok: false, message: `policy ${shown} is not a regular file` };
-    if (st.size > MAX_POLICY_BYTES) return { ok: false, message: `policy ${shown} is larger than 1 MiB` };
-    return { ok: true, text: (0, import_node_fs.readFileSync)(full, "utf8") };
-  } catch (e) {
-    return {
-      ok: false,
-      message: `cannot read policy ${shown}: ${e.code ?? String(e)}`
-    };
-  }
-}
-
 // src/io/pr-comment.ts
 var REVISION = /^<!-- unitgate:revision (\d+) -->$/m;
 function statusOf(e) {
@@ -53326,6 +49228,4171 @@ async function postSuggestions(octokit, ref, prNumber, headSha, suggestions, log
       warning: `GitHub refused ${refused.length} review suggestion(s): ${refused.slice(0, 10).join(", ")}`
     } : {}
   };
+}
+
+// node_modules/@actions/github/lib/context.js
+var import_fs2 = require("fs");
+var import_os3 = require("os");
+var Context = class {
+  /**
+   * Hydrate the context from the environment
+   */
+  constructor() {
+    var _a, _b, _c;
+    this.payload = {};
+    if (process.env.GITHUB_EVENT_PATH) {
+      if ((0, import_fs2.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+        this.payload = JSON.parse((0, import_fs2.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: "utf8" }));
+      } else {
+        const path = process.env.GITHUB_EVENT_PATH;
+        process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${import_os3.EOL}`);
+      }
+    }
+    this.eventName = process.env.GITHUB_EVENT_NAME;
+    this.sha = process.env.GITHUB_SHA;
+    this.ref = process.env.GITHUB_REF;
+    this.workflow = process.env.GITHUB_WORKFLOW;
+    this.action = process.env.GITHUB_ACTION;
+    this.actor = process.env.GITHUB_ACTOR;
+    this.job = process.env.GITHUB_JOB;
+    this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+    this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+    this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+    this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+    this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+    this.graphqlUrl = (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+  }
+  get issue() {
+    const payload = this.payload;
+    return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+  }
+  get repo() {
+    if (process.env.GITHUB_REPOSITORY) {
+      const [owner, repo] = process.env.GITHUB_REPOSITORY.split("/");
+      return { owner, repo };
+    }
+    if (this.payload.repository) {
+      return {
+        owner: this.payload.repository.owner.login,
+        repo: this.payload.repository.name
+      };
+    }
+    throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+  }
+};
+
+// node_modules/@actions/github/lib/internal/utils.js
+var httpClient = __toESM(require_lib(), 1);
+var import_undici2 = __toESM(require_undici(), 1);
+var __awaiter2 = function(thisArg, _arguments, P, generator) {
+  function adopt(value) {
+    return value instanceof P ? value : new P(function(resolve3) {
+      resolve3(value);
+    });
+  }
+  return new (P || (P = Promise))(function(resolve3, reject) {
+    function fulfilled(value) {
+      try {
+        step(generator.next(value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function rejected(value) {
+      try {
+        step(generator["throw"](value));
+      } catch (e) {
+        reject(e);
+      }
+    }
+    function step(result) {
+      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+    }
+    step((generator = generator.apply(thisArg, _arguments || [])).next());
+  });
+};
+function getAuthString(token, options) {
+  if (!token && !options.auth) {
+    throw new Error("Parameter token or opts.auth is required");
+  } else if (token && options.auth) {
+    throw new Error("Parameters token and opts.auth may not both be specified");
+  }
+  return typeof options.auth === "string" ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+  const hc = new httpClient.HttpClient();
+  return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+  const hc = new httpClient.HttpClient();
+  return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+  const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+  const proxyFetch = (url, opts) => __awaiter2(this, void 0, void 0, function* () {
+    return (0, import_undici2.fetch)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+  });
+  return proxyFetch;
+}
+function getApiBaseUrl() {
+  return process.env["GITHUB_API_URL"] || "https://api.github.com";
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+  var _a;
+  const orchId = (_a = process.env["ACTIONS_ORCHESTRATION_ID"]) === null || _a === void 0 ? void 0 : _a.trim();
+  if (orchId) {
+    const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, "_");
+    const tag = `actions_orchestration_id/${sanitizedId}`;
+    if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+      return baseUserAgent;
+    const ua = baseUserAgent ? `${baseUserAgent} ` : "";
+    return `${ua}${tag}`;
+  }
+  return baseUserAgent;
+}
+
+// node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+  if (typeof process === "object" && process.version !== void 0) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${process.arch})`;
+  }
+  return "<environment undetectable>";
+}
+
+// node_modules/before-after-hook/lib/register.js
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+  if (!options) {
+    options = {};
+  }
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name2) => {
+      return register.bind(null, state, name2, callback, options);
+    }, method)();
+  }
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+    return state.registry[name].reduce((method2, registered) => {
+      return registered.hook.bind(null, method2, options);
+    }, method)();
+  });
+}
+
+// node_modules/before-after-hook/lib/add.js
+function addHook(state, kind, name, hook2) {
+  const orig = hook2;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+  if (kind === "before") {
+    hook2 = (method, options) => {
+      return Promise.resolve().then(orig.bind(null, options)).then(method.bind(null, options));
+    };
+  }
+  if (kind === "after") {
+    hook2 = (method, options) => {
+      let result;
+      return Promise.resolve().then(method.bind(null, options)).then((result_) => {
+        result = result_;
+        return orig(result, options);
+      }).then(() => {
+        return result;
+      });
+    };
+  }
+  if (kind === "error") {
+    hook2 = (method, options) => {
+      return Promise.resolve().then(method.bind(null, options)).catch((error2) => {
+        return orig(error2, options);
+      });
+    };
+  }
+  state.registry[name].push({
+    hook: hook2,
+    orig
+  });
+}
+
+// node_modules/before-after-hook/lib/remove.js
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+  const index = state.registry[name].map((registered) => {
+    return registered.orig;
+  }).indexOf(method);
+  if (index === -1) {
+    return;
+  }
+  state.registry[name].splice(index, 1);
+}
+
+// node_modules/before-after-hook/index.js
+var bind = Function.bind;
+var bindable = bind.bind(bind);
+function bindApi(hook2, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook2.api = { remove: removeHookRef };
+  hook2.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook2[kind] = hook2.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+function Singular() {
+  const singularHookName = /* @__PURE__ */ Symbol("Singular");
+  const singularHookState = {
+    registry: {}
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+function Collection() {
+  const state = {
+    registry: {}
+  };
+  const hook2 = register.bind(null, state);
+  bindApi(hook2, state);
+  return hook2;
+}
+var before_after_hook_default = { Singular, Collection };
+
+// node_modules/@octokit/endpoint/dist-bundle/index.js
+var VERSION = "0.0.0-development";
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+function lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+function isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+function mergeDeep(defaults2, options) {
+  const result = Object.assign({}, defaults2);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject(options[key])) {
+      if (!(key in defaults2)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults2[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+function merge(defaults2, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults2 || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults2 && defaults2.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults2.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+function omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context3, operator, key, modifier) {
+  var value = context3[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand2.bind(null, template)
+  };
+}
+function expand2(template, context3) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context3, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+function parse(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+function endpointWithDefaults(defaults2, route, options) {
+  return parse(merge(defaults2, route, options));
+}
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge.bind(null, DEFAULTS2),
+    parse
+  });
+}
+var endpoint = withDefaults(null, DEFAULTS);
+
+// node_modules/content-type/dist/index.js
+var SP = 32;
+var HTAB = 9;
+var SEMI = 59;
+var EQ = 61;
+var DQUOTE = 34;
+var BSLASH = 92;
+var COMMA = 44;
+var LOWER_CASE = 1;
+var OWS = 2;
+var SEMI_FLAG = 4;
+var COMMA_FLAG = 8;
+var TOKEN_FLAG = 16;
+var NON_ASCII = 65280;
+var CASE_FLAGS = LOWER_CASE | NON_ASCII;
+var CHAR_MAP = new Uint8Array(256);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 128; code <= 255; code++) {
+  CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+  CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 48; code <= 57; code++) {
+  CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 65; code <= 90; code++) {
+  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 97; code <= 122; code++) {
+  CHAR_MAP[code] |= TOKEN_FLAG;
+}
+var NullObject = /* @__PURE__ */ (() => {
+  const C = function() {
+  };
+  C.prototype = /* @__PURE__ */ Object.create(null);
+  return C;
+})();
+function parse2(header, options) {
+  const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+  const len = header.length;
+  let valueStart = options?.start ?? 0;
+  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+    valueStart++;
+  }
+  let index = valueStart;
+  let typeFlags = 0;
+  let whitespace = -1;
+  let stop = options?.parameters === false ? COMMA_FLAG : 0;
+  while (index < len) {
+    const code = header.charCodeAt(index);
+    const flags = CHAR_MAP[code];
+    if ((flags & stopFlags) !== 0) {
+      stop |= flags & COMMA_FLAG;
+      break;
+    }
+    if ((flags & OWS) !== 0) {
+      if (whitespace === -1)
+        whitespace = index;
+    } else {
+      whitespace = -1;
+    }
+    typeFlags |= code & NON_ASCII | flags;
+    index++;
+  }
+  const valueEnd = whitespace === -1 ? index : whitespace;
+  const value = header.slice(valueStart, valueEnd);
+  const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+  if (index === len || stop !== 0) {
+    return { type, index, parameters: new NullObject() };
+  }
+  return parseParameters(header, type, index, len, stopFlags);
+}
+function parseParameters(header, type, index, len, stopFlags) {
+  const parameters = new NullObject();
+  parameter: while (index < len) {
+    index++;
+    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+      index++;
+    }
+    const keyStart = index;
+    let keyFlags = 0;
+    let keyWhitespace = -1;
+    while (index < len) {
+      const code = header.charCodeAt(index);
+      const flags = CHAR_MAP[code];
+      if ((flags & stopFlags) !== 0) {
+        if ((flags & COMMA_FLAG) !== 0)
+          break parameter;
+        continue parameter;
+      }
+      if (code === EQ) {
+        const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+        const value = header.slice(keyStart, keyEnd);
+        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+        index++;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+          index++;
+        }
+        if (index < len && header.charCodeAt(index) === DQUOTE) {
+          const quotedStart = ++index;
+          let escaped = false;
+          while (index < len) {
+            const code2 = header.charCodeAt(index);
+            if (code2 === DQUOTE) {
+              if (parameters[key] === void 0) {
+                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
+              }
+              index++;
+              let stop2 = 0;
+              while (index < len) {
+                const code3 = header.charCodeAt(index);
+                const flags2 = CHAR_MAP[code3];
+                if ((flags2 & stopFlags) !== 0) {
+                  stop2 = flags2 & COMMA_FLAG;
+                  break;
+                }
+                index++;
+              }
+              if (stop2 !== 0)
+                break parameter;
+              continue parameter;
+            }
+            if (code2 === BSLASH && index + 1 < len) {
+              escaped = true;
+              index += 2;
+              continue;
+            }
+            index++;
+          }
+          continue parameter;
+        }
+        const valueStart = index;
+        let stop = 0;
+        let valueWhitespace = -1;
+        while (index < len) {
+          const code2 = header.charCodeAt(index);
+          const flags2 = CHAR_MAP[code2];
+          if ((flags2 & stopFlags) !== 0) {
+            stop = flags2 & COMMA_FLAG;
+            break;
+          }
+          if ((flags2 & OWS) !== 0) {
+            if (valueWhitespace === -1)
+              valueWhitespace = index;
+          } else {
+            valueWhitespace = -1;
+          }
+          index++;
+        }
+        if (parameters[key] === void 0) {
+          const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+          parameters[key] = header.slice(valueStart, valueEnd);
+        }
+        if (stop !== 0)
+          break parameter;
+        continue parameter;
+      }
+      if ((flags & OWS) !== 0) {
+        if (keyWhitespace === -1)
+          keyWhitespace = index;
+      } else {
+        keyWhitespace = -1;
+      }
+      keyFlags |= code & NON_ASCII | flags;
+      index++;
+    }
+  }
+  return { type, index, parameters };
+}
+function unescapeQuotedPairs(str, start, end) {
+  let result = "";
+  for (let index = start; index < end; index++) {
+    if (str.charCodeAt(index) === BSLASH) {
+      result += str.slice(start, index);
+      start = ++index;
+    }
+  }
+  return result + str.slice(start, end);
+}
+
+// node_modules/json-with-bigint/json-with-bigint.js
+var intRegex = /^-?\d+$/;
+var noiseValue = /^-?\d+n+$/;
+var originalStringify = JSON.stringify;
+var originalParse = JSON.parse;
+var customFormat = /^-?\d+n$/;
+var bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+var noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+var isUnstringifiable = (val) => val === void 0 || typeof val === "function" || typeof val === "symbol";
+var isRawJSON = (val) => val !== null && typeof val === "object" && val.constructor && val.constructor.name === "RawJSON";
+var stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer) ? new Set(replacer.map(String)) : null;
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+    if (isNoise) return val + "n";
+    const isBigInt = typeof val === "bigint";
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+      return val.toString() + "n";
+    }
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+    const isPostReplacerObject = val !== null && typeof val === "object";
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper = val instanceof Number || val instanceof String || val instanceof Boolean;
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+    return val;
+  };
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+  if (isUnstringifiable(rootProcessed)) {
+    return void 0;
+  }
+  const isRootPrimitive = rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+  const chunks = [];
+  let level = 0;
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true
+    }
+  ];
+  const visited = new WeakSet([rootProcessed]);
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+      level++;
+    }
+    let isDone = false;
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+        if (space) chunks.push("\n" + space.repeat(level));
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject = childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+            visited.add(childVal);
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true
+            });
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+        if (isFilteredOutByArray) continue;
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+        if (isUnstringifiable(childVal)) continue;
+        if (!node.first) chunks.push(",");
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+        const isComplexObject = childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+          visited.add(childVal);
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true
+          });
+          node.first = false;
+          break;
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+      const isNodeFullyProcessed = node.index >= node.keys.length && stack[stack.length - 1] === node;
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+    if (isDone) {
+      level--;
+      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+  return chunks.join("");
+};
+var JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+          const hasFunctionReplacer = typeof replacer === "function";
+          if (hasFunctionReplacer) return replacer(key, val);
+          const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+          if (isKeyInArrayReplacer) return val;
+          return val;
+        },
+        space
+      );
+    }
+    if (!value) return originalStringify(value, replacer, space);
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+        if (isNoise) return val.toString() + "n";
+        if (typeof val === "bigint") return val.toString() + "n";
+        const hasFunctionReplacer = typeof replacer === "function";
+        if (hasFunctionReplacer) return replacer(key, val);
+        const isKeyInArrayReplacer = Array.isArray(replacer) && replacer.includes(key);
+        if (isKeyInArrayReplacer) return val;
+        return val;
+      },
+      space
+    );
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3"
+    );
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3");
+    return denoisedJSON;
+  } catch (error2) {
+    if (error2 instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+      if (convertedJSON === void 0) return void 0;
+      const supportsRawJSON = "rawJSON" in JSON;
+      if (supportsRawJSON) return convertedJSON;
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+    throw error2;
+  }
+};
+var featureCache = /* @__PURE__ */ new Map();
+var isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context3) => !!context3?.source && context3.source === "1"
+    );
+    featureCache.set(parseFingerprint, result);
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+    return false;
+  }
+};
+var convertMarkedBigIntsReviver = (key, value, context3, userReviver) => {
+  const isCustomFormatBigInt = typeof value === "string" && customFormat.test(value);
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+  const hasUserReviver = typeof userReviver === "function";
+  if (!hasUserReviver) return value;
+  return userReviver(key, value, context3);
+};
+var JSONParseV2 = (text2, reviver) => {
+  return JSON.parse(text2, (key, value, context3) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds = value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context3 && intRegex.test(context3.source);
+    const isBigInt = isBigNumber && isInt;
+    if (isBigInt) return BigInt(context3.source);
+    const hasCustomReviver = typeof reviver === "function";
+    if (!hasCustomReviver) return value;
+    return reviver(key, value, context3);
+  });
+};
+var MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+var MAX_DIGITS = MAX_INT.length;
+var stringsOrLargeNumbers = /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+var noiseValueWithQuotes = /^"-?\d+n+"$/;
+var applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+    if (!node.visited) {
+      node.visited = true;
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+      const hasUserReviver = typeof userReviver === "function";
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+      const isDeleted = value === void 0;
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+      stack.pop();
+    }
+  }
+  return rootHolder[""];
+};
+var serializeBigInts = (text2) => {
+  return text2.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"';
+      const hasFractionalOrExponential = fractional || exponential;
+      const isLessThanMaxSafeInt = digits && (digits.length < MAX_DIGITS || digits.length === MAX_DIGITS && digits <= MAX_INT);
+      const isStandardValue = isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+      if (isStandardValue) return match;
+      return '"' + match + 'n"';
+    }
+  );
+};
+var JSONParse = (text2, reviver) => {
+  if (!text2) return originalParse(text2, reviver);
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text2, reviver);
+    const serializedData = serializeBigInts(text2);
+    return originalParse(
+      serializedData,
+      (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
+    );
+  } catch (error2) {
+    if (error2 instanceof RangeError) {
+      const serializedData = serializeBigInts(text2);
+      const parsed = originalParse(serializedData);
+      return applyReviverIteratively(parsed, reviver);
+    }
+    throw error2;
+  }
+};
+
+// node_modules/@octokit/request-error/dist-src/index.js
+var RequestError = class extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+};
+
+// node_modules/@octokit/request/dist-bundle/index.js
+var VERSION2 = "10.0.16";
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${VERSION2} ${getUserAgent()}`
+  }
+};
+function isPlainObject2(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+var noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = isPlainObject2(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch2(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error2) {
+    let message = "Unknown Error";
+    if (error2 instanceof Error) {
+      if (error2.name === "AbortError") {
+        error2.status = 500;
+        throw error2;
+      }
+      message = error2.message;
+      if (error2.name === "TypeError" && "cause" in error2) {
+        if (error2.cause instanceof Error) {
+          message = error2.cause.message;
+        } else if (typeof error2.cause === "string") {
+          message = error2.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error2;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop);
+  }
+  const mimetype = parse2(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text2 = "";
+    try {
+      text2 = await response.text();
+      return JSONParse(text2);
+    } catch (err) {
+      return text2;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+function withDefaults2(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: withDefaults2.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: withDefaults2.bind(null, endpoint2)
+  });
+}
+var request = withDefaults2(endpoint, defaults_default);
+
+// node_modules/@octokit/graphql/dist-bundle/index.js
+var VERSION3 = "0.0.0-development";
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl2 = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl2)) {
+    requestOptions.url = baseUrl2.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+function withDefaults3(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: withDefaults3.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+var graphql2 = withDefaults3(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${VERSION3} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return withDefaults3(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+// node_modules/@octokit/auth-token/dist-bundle/index.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+async function hook(token, request2, route, parameters) {
+  const endpoint2 = request2.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint2.headers.authorization = withAuthorizationPrefix(token);
+  return request2(endpoint2);
+}
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+// node_modules/@octokit/core/dist-src/version.js
+var VERSION4 = "7.0.8";
+
+// node_modules/@octokit/core/dist-src/index.js
+var noop2 = () => {
+};
+var consoleWarn = console.warn.bind(console);
+var consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = noop2;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = noop2;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+var userAgentTrail = `octokit-core.js/${VERSION4} ${getUserAgent()}`;
+var Octokit = class {
+  static VERSION = VERSION4;
+  static defaults(defaults2) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults2 === "function") {
+          super(defaults2(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults2,
+            options,
+            options.userAgent && defaults2.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults2.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook2 = new before_after_hook_default.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook2.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook2;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth2 = createTokenAuth(options.auth);
+        hook2.wrap("request", auth2.hook);
+        this.auth = auth2;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth2 = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook2.wrap("request", auth2.hook);
+      this.auth = auth2;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+};
+
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+var VERSION5 = "17.0.0";
+
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+var Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+var endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint2] of Object.entries(endpoints)) {
+    const [route, defaults2, decorations] = endpoint2;
+    const [method, url] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url
+      },
+      defaults2
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+var handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache: cache2 }, methodName) {
+    if (cache2[methodName]) {
+      return cache2[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache2[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache2[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache2[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults2, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults2);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name in options2) {
+          octokit.log.warn(
+            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name];
+          }
+          delete options2[name];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+// node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = VERSION5;
+function legacyRestEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    ...api,
+    rest: api
+  };
+}
+legacyRestEndpointMethods.VERSION = VERSION5;
+
+// node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+var VERSION6 = "0.0.0-development";
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error2) {
+          if (error2.status !== 409) throw error2;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = VERSION6;
+
+// node_modules/@actions/github/lib/utils.js
+var context = new Context();
+var baseUrl = getApiBaseUrl();
+var defaults = {
+  baseUrl,
+  request: {
+    agent: getProxyAgent(baseUrl),
+    fetch: getProxyFetch(baseUrl)
+  }
+};
+var GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+function getOctokitOptions(token, options) {
+  const opts = Object.assign({}, options || {});
+  const auth2 = getAuthString(token, opts);
+  if (auth2) {
+    opts.auth = auth2;
+  }
+  const userAgent2 = getUserAgentWithOrchestrationId(opts.userAgent);
+  if (userAgent2) {
+    opts.userAgent = userAgent2;
+  }
+  return opts;
+}
+
+// node_modules/@actions/github/lib/github.js
+var context2 = new Context();
+function getOctokit(token, options, ...additionalPlugins) {
+  const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+  return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
@@ -53633,11 +53700,12 @@ throttling.VERSION = VERSION8;
 throttling.triggersNotification = triggersNotification;
 
 // src/io/github.ts
-var PULL_FILES_LIMIT = 3e3;
-function createOctokit(token, log) {
-  return getOctokit(
+var REQUEST_TIMEOUT_MS = 3e4;
+function createOctokit(token, log, baseUrl2) {
+  const octokit = getOctokit(
     token,
     {
+      ...baseUrl2 ? { baseUrl: baseUrl2 } : {},
       // 3 retries of 5xx/429 with growing waits (@octokit/plugin-retry's defaults). Not as `request`
       // options: those apply to every failed request, so 401/403/404/422 would be retried too (a
       // read-only token's refused write cost 3 more requests and 3 seconds).
@@ -53656,6 +53724,10 @@ function createOctokit(token, log) {
     retry,
     throttling
   );
+  octokit.hook.before("request", (options) => {
+    options.request = { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
+  });
+  return octokit;
 }
 async function getPull(octokit, ref, number) {
   const { data } = await octokit.rest.pulls.get({ ...ref, pull_number: number });
@@ -53667,23 +53739,6 @@ async function getPull(octokit, ref, number) {
     changedFiles: data.changed_files,
     author: data.user.login
   };
-}
-async function listPullFiles(octokit, ref, number, expected) {
-  if (expected >= PULL_FILES_LIMIT) return void 0;
-  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
-    ...ref,
-    pull_number: number,
-    per_page: 100
-  });
-  if (files.length >= PULL_FILES_LIMIT) return void 0;
-  return files.map((f) => {
-    const status = f.status === "removed" ? "removed" : f.status === "added" ? "added" : f.status === "renamed" ? "renamed" : "modified";
-    return {
-      path: f.filename,
-      status,
-      ...f.previous_filename ? { previousPath: f.previous_filename } : {}
-    };
-  });
 }
 async function listApprovals(octokit, ref, number, teamsToCheck, log, headSha) {
   const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
@@ -53722,6 +53777,7 @@ async function listApprovals(octokit, ref, number, teamsToCheck, log, headSha) {
   }
   return out;
 }
+var MAX_CHECK_RUN_ANNOTATIONS = 1e3;
 async function publishCheckRun(octokit, ref, headSha, conclusion, title, summary2, batches) {
   const first = batches[0] ?? [];
   const { data } = await octokit.rest.checks.create({
@@ -53732,98 +53788,289 @@ async function publishCheckRun(octokit, ref, headSha, conclusion, title, summary
     ...batches.length > 1 ? {} : { conclusion },
     output: { title, summary: summary2, annotations: first }
   });
-  for (let i = 1; i < batches.length; i++) {
-    const last = i === batches.length - 1;
-    await octokit.rest.checks.update({
-      ...ref,
-      check_run_id: data.id,
-      ...last ? { status: "completed", conclusion } : {},
-      output: { title, summary: summary2, annotations: batches[i] }
-    });
+  let i = 1;
+  try {
+    for (; i < batches.length; i++) {
+      const last = i === batches.length - 1;
+      await octokit.rest.checks.update({
+        ...ref,
+        check_run_id: data.id,
+        ...last ? { status: "completed", conclusion } : {},
+        output: { title, summary: summary2, annotations: batches[i] }
+      });
+    }
+  } catch (e) {
+    if (batches.length > 1) {
+      await octokit.rest.checks.update({
+        ...ref,
+        check_run_id: data.id,
+        status: "completed",
+        conclusion,
+        output: {
+          title,
+          summary: `${summary2}
+
+Only ${i * 50} annotations could be added: ${e.message}`
+        }
+      });
+    }
+    throw e;
   }
   return data.id;
 }
 
-// src/main.ts
-var VERSION9 = "0.1.0";
-var DEFAULT_POLICY_PATH = ".github/unitgate.json";
+// src/action/settings.ts
 var ConfigError = class extends Error {
 };
-function positiveInt(name, fallback) {
-  const v = getInput(name).trim();
-  if (v === "") return fallback;
-  if (!/^[1-9][0-9]{0,2}$/.test(v))
-    throw new ConfigError(`input "${name}" must be a number from 1 to 999, not "${v}"`);
-  return Number(v);
-}
-function oneOf(name, values, fallback) {
-  const v = getInput(name).trim();
-  if (v === "") return fallback;
-  if (!values.includes(v))
-    throw new ConfigError(`input "${name}" must be one of ${values.join(", ")}, not "${v}"`);
-  return v;
-}
-function readInputs() {
+var TRUE = /* @__PURE__ */ new Set(["true", "yes", "1", "on"]);
+var FALSE = /* @__PURE__ */ new Set(["false", "no", "0", "off"]);
+var GATE_MODES = ["enforce", "ratchet", "report"];
+function parseActionSettings(getInput2) {
+  const text2 = (name) => getInput2(name).trim();
   const bool = (name, fallback) => {
-    const v = getInput(name).trim().toLowerCase();
+    const v = text2(name).toLowerCase();
     if (v === "") return fallback;
-    if (["true", "yes", "1", "on"].includes(v)) return true;
-    if (["false", "no", "0", "off"].includes(v)) return false;
+    if (TRUE.has(v)) return true;
+    if (FALSE.has(v)) return false;
     throw new ConfigError(`input "${name}" must be true or false, not "${v}"`);
   };
-  return {
-    policy: getInput("policy").trim(),
-    mode: getInput("mode").trim(),
-    threshold: getInput("threshold").trim(),
-    systemdVersion: getInput("systemd-version").trim(),
+  const oneOf = (name, values, fallback) => {
+    const v = text2(name);
+    if (v === "") return fallback;
+    if (!values.includes(v))
+      throw new ConfigError(`input "${name}" must be one of ${values.join(", ")}, not "${v}"`);
+    return v;
+  };
+  const settings = {
+    policy: text2("policy"),
+    paths: getInput2("paths").split(/[\n,]/).map((p) => p.trim()).filter((p) => p !== ""),
     comment: bool("comment", true),
     checkRun: bool("check-run", true),
-    sarif: getInput("sarif").trim(),
-    report: getInput("report").trim(),
-    token: getInput("token").trim(),
-    paths: getInput("paths").split(/[\n,]/).map((p) => p.trim()).filter((p) => p !== ""),
+    sarif: text2("sarif"),
+    report: text2("report") || "unitgate-report.json",
+    token: text2("token"),
     suggestions: bool("suggestions", false),
     trend: bool("trend", true),
-    trendTags: getInput("trend-tags").trim() || "v*",
-    trendLimit: positiveInt("trend-limit", 5),
-    badge: getInput("badge").trim(),
+    trendTags: text2("trend-tags") || "v*",
+    trendLimit: 5,
+    badge: text2("badge"),
     publish: oneOf("publish", ["direct", "artifact", "from-artifact"], "direct"),
-    publishDir: getInput("publish-dir").trim() || "unitgate-publish"
+    publishDir: text2("publish-dir") || "unitgate-publish"
   };
+  const limit = text2("trend-limit");
+  if (limit !== "") {
+    if (!/^[1-9][0-9]{0,2}$/.test(limit))
+      throw new ConfigError(`input "trend-limit" must be a number from 1 to 999, not "${limit}"`);
+    settings.trendLimit = Number(limit);
+  }
+  const mode = text2("mode");
+  if (mode !== "") settings.mode = oneOf("mode", GATE_MODES, "enforce");
+  const threshold = text2("threshold");
+  if (threshold !== "") {
+    const t = Number(threshold);
+    if (!/^\d+(\.\d+)?$/.test(threshold) || t < 0 || t > 10)
+      throw new ConfigError(`input "threshold" must be a number from 0.0 to 10.0, not "${threshold}"`);
+    settings.threshold = Math.round(t * 10);
+  }
+  const version = text2("systemd-version");
+  if (version !== "") {
+    const v = Number(version);
+    if (!isSupportedVersion(v))
+      throw new ConfigError(
+        `input "systemd-version" must be ${SUPPORTED_VERSIONS.join(", ")}, not "${version}"`
+      );
+    settings.systemdVersion = v;
+  }
+  return settings;
 }
-function insideWorkspace(workspace, path, what) {
-  const full = (0, import_node_path2.resolve)(workspace, path);
-  const rel = (0, import_node_path2.relative)(workspace, full);
-  if (rel.startsWith("..") || (0, import_node_path2.isAbsolute)(rel))
-    throw new ConfigError(`${what} "${path}" is outside the workspace`);
+
+// src/action/event-scope.ts
+var SHA = /^[0-9a-f]{40}$/;
+var ZERO_SHA = /^0+$/;
+var PULL_EVENTS = /* @__PURE__ */ new Set([
+  "pull_request",
+  "pull_request_target",
+  "pull_request_review",
+  "pull_request_review_comment"
+]);
+async function changedBetween(git2, baseSha, headSha, apiCount, messages) {
+  const changed = await git2.diffNames(baseSha, headSha);
+  if (apiCount !== void 0 && apiCount !== changed.length) {
+    messages.push(
+      `GitHub lists ${apiCount} changed files and git finds ${changed.length} between ${baseSha.slice(0, 12)} and ${headSha.slice(0, 12)}; the gate uses git's list (what it scores).`
+    );
+  }
+  return changed;
+}
+async function requireMergeBase(git2, a, b) {
+  let base = await git2.mergeBase(a, b);
+  if (!base) {
+    await git2.deepen(a);
+    await git2.deepen(b);
+    base = await git2.mergeBase(a, b);
+  }
+  if (!base)
+    throw new ConfigError(
+      `cannot find the merge base of ${a.slice(0, 12)} and ${b.slice(0, 12)}: check out with \`fetch-depth: 0\` (actions/checkout) so the history is there`
+    );
+  return base;
+}
+async function pullOfCommit(github, sha, messages) {
+  if (!github) return void 0;
+  try {
+    const numbers = await github.pullsOfCommit(sha);
+    const first = numbers[0];
+    if (first === void 0) return void 0;
+    const pull = await github.getPull(first);
+    return { pullNumber: first, pullBody: pull.body };
+  } catch (e) {
+    messages.push(
+      `Could not find the pull request of ${sha.slice(0, 12)} (${e.message}); its deviation notes do not count.`
+    );
+    return void 0;
+  }
+}
+async function resolveEventScope(event, git2, github, messages) {
+  const payload = event.payload;
+  const pr = payload.pull_request;
+  if (PULL_EVENTS.has(event.name)) {
+    if (!pr) throw new ConfigError(`the ${event.name} event has no pull_request in its payload`);
+    let headSha = event.name === "pull_request_target" ? pr.head.sha : event.sha;
+    if (!headSha || !await git2.hasCommit(headSha)) headSha = pr.head.sha;
+    await git2.ensureCommit(headSha);
+    let body = pr.body ?? "";
+    let policySha = pr.base.sha;
+    let apiCount;
+    if (github) {
+      try {
+        const info2 = await github.getPull(pr.number);
+        body = info2.body;
+        policySha = info2.baseSha;
+        apiCount = info2.changedFiles;
+      } catch (e) {
+        messages.push(
+          `Could not read pull request #${pr.number} through the API (${e.message}); using the event's copy.`
+        );
+      }
+    }
+    await git2.ensureCommit(policySha);
+    const baseSha = await requireMergeBase(git2, policySha, headSha);
+    const changed = await changedBetween(git2, baseSha, headSha, apiCount, messages);
+    return {
+      headSha,
+      checkSha: pr.head.sha,
+      baseSha,
+      policySha,
+      pullNumber: pr.number,
+      pullBody: body,
+      pullRequestEvent: true,
+      changed
+    };
+  }
+  if (event.name === "merge_group") {
+    const group = payload.merge_group;
+    const base = group?.base_sha ?? "";
+    const headSha = group?.head_sha ?? event.sha;
+    if (!SHA.test(base) || ZERO_SHA.test(base))
+      throw new ConfigError("the merge_group event has no base_sha: the change cannot be compared");
+    await git2.ensureCommit(headSha);
+    await git2.ensureCommit(base);
+    const baseSha = await requireMergeBase(git2, base, headSha);
+    const number = /\/pr-(\d+)-[0-9a-f]+$/.exec(group?.head_ref ?? "")?.[1];
+    let pull;
+    if (number !== void 0 && github) {
+      try {
+        pull = { pullNumber: Number(number), pullBody: (await github.getPull(Number(number))).body };
+      } catch (e) {
+        messages.push(
+          `Could not read pull request #${number} (${e.message}); its deviation notes do not count.`
+        );
+      }
+    }
+    return {
+      headSha,
+      baseSha,
+      policySha: base,
+      ...pull ? { pullBody: pull.pullBody, notesPull: pull.pullNumber } : {},
+      pullRequestEvent: true,
+      changed: await changedBetween(git2, baseSha, headSha, void 0, messages)
+    };
+  }
+  const tag = event.ref.startsWith("refs/tags/") ? event.ref.slice("refs/tags/".length) : void 0;
+  const release = payload.release?.tag_name;
+  if (event.name === "release" || event.name === "push" && tag !== void 0) {
+    return { headSha: event.sha, release: release ?? tag ?? event.sha.slice(0, 12), pullRequestEvent: false };
+  }
+  if (event.name === "push") {
+    const before = String(payload.before ?? "");
+    const headSha = event.sha;
+    if (!SHA.test(before) || ZERO_SHA.test(before))
+      throw new ConfigError(
+        `the push has no previous commit to compare with (before: "${before || "missing"}", as for a new branch): gate pull requests instead, or run the action on workflow_dispatch to scan the whole repository`
+      );
+    await git2.ensureCommit(before);
+    if (!await git2.isAncestor(before, headSha)) {
+      await git2.deepen(headSha);
+      await git2.deepen(before);
+    }
+    if (!await git2.isAncestor(before, headSha))
+      throw new ConfigError(
+        `the previous commit ${before.slice(0, 12)} is not an ancestor of ${headSha.slice(0, 12)} (a force push): the change cannot be compared`
+      );
+    const pull = await pullOfCommit(github, headSha, messages);
+    return {
+      headSha,
+      baseSha: before,
+      policySha: before,
+      ...pull ? { pullBody: pull.pullBody, notesPull: pull.pullNumber } : {},
+      pullRequestEvent: false,
+      changed: await changedBetween(git2, before, headSha, void 0, messages)
+    };
+  }
+  return { headSha: event.sha, pullRequestEvent: false };
+}
+
+// src/action/output-files.ts
+var import_node_fs = require("node:fs");
+var import_node_path2 = require("node:path");
+function isInside(root, path) {
+  const rel = (0, import_node_path2.relative)(root, path);
+  return rel === "" || !rel.startsWith("..") && !(0, import_node_path2.isAbsolute)(rel);
+}
+function outputRoots(workspace, runnerTemp) {
+  return runnerTemp && (0, import_node_fs.existsSync)(runnerTemp) ? [workspace, runnerTemp] : [workspace];
+}
+function confinedPath(roots, path, what) {
+  const full = (0, import_node_path2.resolve)(roots[0], path);
+  if (!roots.some((r) => isInside((0, import_node_path2.resolve)(r), full)))
+    throw new ConfigError(
+      `${what} "${path}" is outside the workspace${roots.length > 1 ? " and RUNNER_TEMP" : ""}`
+    );
   return full;
 }
-function writeInsideWorkspace(workspace, path, what, text2) {
-  const full = insideWorkspace(workspace, path, what);
-  const root = (0, import_node_fs2.realpathSync)(workspace);
-  const outside = (dir2) => {
-    const rel = (0, import_node_path2.relative)(root, (0, import_node_fs2.realpathSync)(dir2));
-    return rel.startsWith("..") || (0, import_node_path2.isAbsolute)(rel);
-  };
+function writeConfined(roots, path, what, text2) {
+  const full = confinedPath(roots, path, what);
+  const realRoots = roots.map((r) => (0, import_node_fs.realpathSync)(r));
+  const outside = (dir2) => !realRoots.some((r) => isInside(r, (0, import_node_fs.realpathSync)(dir2)));
   let existing = (0, import_node_path2.dirname)(full);
-  while (!(0, import_node_fs2.existsSync)(existing)) existing = (0, import_node_path2.dirname)(existing);
-  if (outside(existing))
-    throw new ConfigError(`${what} "${path}" leads outside the workspace through a symlink`);
+  while (!(0, import_node_fs.existsSync)(existing)) existing = (0, import_node_path2.dirname)(existing);
+  const where2 = roots.length > 1 ? "the workspace and RUNNER_TEMP" : "the workspace";
+  if (outside(existing)) throw new ConfigError(`${what} "${path}" leads outside ${where2} through a symlink`);
   let dir;
   try {
-    (0, import_node_fs2.mkdirSync)((0, import_node_path2.dirname)(full), { recursive: true });
-    dir = (0, import_node_fs2.realpathSync)((0, import_node_path2.dirname)(full));
+    (0, import_node_fs.mkdirSync)((0, import_node_path2.dirname)(full), { recursive: true });
+    dir = (0, import_node_fs.realpathSync)((0, import_node_path2.dirname)(full));
   } catch (e) {
     throw new ConfigError(
       `cannot write ${what} "${path}": ${e.code ?? String(e)}`
     );
   }
-  if (outside(dir)) throw new ConfigError(`${what} "${path}" leads outside the workspace through a symlink`);
+  if (outside(dir)) throw new ConfigError(`${what} "${path}" leads outside ${where2} through a symlink`);
   let fd;
   try {
-    fd = (0, import_node_fs2.openSync)(
+    fd = (0, import_node_fs.openSync)(
       (0, import_node_path2.join)(dir, (0, import_node_path2.basename)(full)),
-      import_node_fs2.constants.O_WRONLY | import_node_fs2.constants.O_CREAT | import_node_fs2.constants.O_TRUNC | import_node_fs2.constants.O_NOFOLLOW,
+      import_node_fs.constants.O_WRONLY | import_node_fs.constants.O_CREAT | import_node_fs.constants.O_TRUNC | import_node_fs.constants.O_NOFOLLOW,
       420
     );
   } catch (e) {
@@ -53833,141 +54080,189 @@ function writeInsideWorkspace(workspace, path, what, text2) {
     throw new ConfigError(`cannot write ${what} "${path}": ${code ?? String(e)}`);
   }
   try {
-    (0, import_node_fs2.writeSync)(fd, text2);
+    (0, import_node_fs.writeSync)(fd, text2);
   } finally {
-    (0, import_node_fs2.closeSync)(fd);
+    (0, import_node_fs.closeSync)(fd);
   }
   return full;
 }
-function parsePolicy(text2, path) {
-  const loaded = loadPolicy(text2, path);
-  if (!loaded.ok) {
+
+// src/action/policy-source.ts
+var import_node_path3 = require("node:path");
+
+// src/io/read-policy-file.ts
+var import_node_fs2 = require("node:fs");
+var MAX_POLICY_BYTES = 1024 * 1024;
+function readPolicyFile(full, shown) {
+  try {
+    const st = (0, import_node_fs2.lstatSync)(full);
+    if (st.isSymbolicLink())
+      return { ok: false, message: `policy ${shown} is a symlink; refusing to follow it` };
+    if (!st.isFile()) return { ok: false, message: `policy ${shown} is not a regular file` };
+    if (st.size > MAX_POLICY_BYTES) return { ok: false, message: `policy ${shown} is larger than 1 MiB` };
+    return { ok: true, text: (0, import_node_fs2.readFileSync)(full, "utf8") };
+  } catch (e) {
+    return {
+      ok: false,
+      message: `cannot read policy ${shown}: ${e.code ?? String(e)}`
+    };
+  }
+}
+
+// src/action/policy-source.ts
+var DEFAULT_POLICY_PATH = ".github/unitgate.json";
+function parsePolicy(text2, shown, label = "") {
+  const loaded = loadPolicy(text2, shown);
+  if (!loaded.ok)
     throw new ConfigError(
-      `invalid policy ${path}:
+      `invalid policy ${shown}${label}:
 ${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}`
     );
-  }
   return loaded.policy;
 }
-function readPolicy(workspace, inputs) {
-  let path = inputs.policy;
-  if (path === "" && (0, import_node_fs2.existsSync)((0, import_node_path2.join)(workspace, DEFAULT_POLICY_PATH))) path = DEFAULT_POLICY_PATH;
-  if (path === "") return { policy: builtInPolicy() };
-  const read = readPolicyFile(insideWorkspace(workspace, path, "policy"), path);
-  if (!read.ok) throw new ConfigError(read.message);
-  const text2 = read.text;
-  return { policy: parsePolicy(text2, path), path, text: text2 };
-}
-async function basePolicy(workspace, baseSha, path) {
-  const listing = await git(workspace, ["ls-tree", "-l", baseSha, "--", path], { allowFailure: true });
-  const m = /^(\d+) blob [0-9a-f]+\s+(\d+)\t/.exec(listing);
-  if (!m) return { policy: builtInPolicy() };
+async function policyTextAt(workspace, sha, path) {
+  const listing = await git(workspace, ["ls-tree", "-l", sha, "--", path], { allowFailure: true });
+  const m = /^(\d+) (\w+) [0-9a-f]+\s+(-|\d+)\t/.exec(listing);
+  if (!m) return void 0;
   if (m[1] === "120000")
-    throw new ConfigError(`policy "${path}" is a symlink at the base commit; refusing to follow it`);
-  if (Number(m[2]) > MAX_POLICY_BYTES)
-    throw new ConfigError(`policy "${path}" is larger than 1 MiB at the base commit`);
-  const text2 = await git(workspace, ["show", `${baseSha}:${path}`]);
-  return { policy: parsePolicy(text2, `${path} (base ${baseSha.slice(0, 12)})`), text: text2 };
+    throw new ConfigError(`policy "${path}" is a symlink at ${sha.slice(0, 12)}; refusing to follow it`);
+  if (m[2] !== "blob") throw new ConfigError(`policy "${path}" is not a file at ${sha.slice(0, 12)}`);
+  if (Number(m[3]) > MAX_POLICY_BYTES)
+    throw new ConfigError(`policy "${path}" is larger than 1 MiB at ${sha.slice(0, 12)}`);
+  return git(workspace, ["show", `${sha}:${path}`]);
 }
-function applyInputOverrides(policy, inputs) {
-  if (inputs.mode !== "") {
-    if (!["enforce", "report", "ratchet"].includes(inputs.mode)) {
-      throw new ConfigError(`input "mode" must be enforce, report or ratchet, not "${inputs.mode}"`);
+async function readGoverningPolicy(workspace, requested, policySha, fromPullRequest, findings) {
+  let path = requested === "" ? DEFAULT_POLICY_PATH : requested.replace(/^\.\//, "");
+  if (policySha === void 0) {
+    const full = confinedPath([workspace], path, "policy");
+    const read = readPolicyFile(full, path);
+    if (!read.ok) {
+      if (requested === "" && read.message.includes("ENOENT"))
+        return { policy: builtInPolicy(), path, description: "built-in baseline" };
+      throw new ConfigError(read.message);
     }
-    policy.mode = inputs.mode;
+    return { policy: parsePolicy(read.text, path), path, description: path, text: read.text };
   }
-  if (inputs.systemdVersion !== "") {
-    const v = Number(inputs.systemdVersion);
-    if (!isSupportedVersion(v)) {
-      throw new ConfigError(
-        `input "systemd-version" must be 252, 255, 257 or 262, not "${inputs.systemdVersion}"`
-      );
+  confinedPath([workspace], path, "policy");
+  const at = policySha.slice(0, 12);
+  if (fromPullRequest && path !== DEFAULT_POLICY_PATH) {
+    const governing = await policyTextAt(workspace, policySha, DEFAULT_POLICY_PATH);
+    if (governing !== void 0) {
+      findings.push({
+        kind: "input-loosens-policy",
+        level: "warning",
+        message: `The workflow input policy: ${requested} is not the base branch's policy ${DEFAULT_POLICY_PATH}; a pull request's workflow cannot choose the policy it is judged by, so ${DEFAULT_POLICY_PATH} applies.`
+      });
+      path = DEFAULT_POLICY_PATH;
     }
-    policy.systemdVersion = v;
   }
-  if (inputs.threshold !== "") {
-    const t = Number(inputs.threshold);
-    if (!/^\d+(\.\d+)?$/.test(inputs.threshold) || t < 0 || t > 10) {
-      throw new ConfigError(`input "threshold" must be a number from 0.0 to 10.0, not "${inputs.threshold}"`);
-    }
-    for (const p of policy.profiles.values()) p.threshold = Math.round(t * 10);
+  const text2 = await policyTextAt(workspace, policySha, path);
+  if (text2 === void 0) {
+    if (requested !== "" && !fromPullRequest)
+      throw new ConfigError(`policy "${path}" does not exist at ${at}`);
+    return { policy: builtInPolicy(), path, description: `built-in baseline (no ${path} at ${at})` };
   }
+  return {
+    policy: parsePolicy(text2, `${path} (at ${at})`),
+    path,
+    description: `${path} at ${at}`,
+    text: text2
+  };
 }
-function today() {
-  return (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
+function workspacePolicyText(workspace, path) {
+  const read = readPolicyFile((0, import_node_path3.join)(workspace, path), path);
+  return read.ok ? read.text : void 0;
 }
+
+// src/action/run.ts
+var ACTION_VERSION = "0.1.0";
+var ANNOTATIONS_PER_LEVEL = 10;
 function isWriteDenied(e) {
   const status = e.status;
   return status === 403 || status === 404 || status === 401;
 }
-async function resolveScope(workspace, octokit, ref, messages) {
-  const ctx = context2;
-  const payload = ctx.payload;
-  const pr = payload.pull_request;
-  if (pr && ["pull_request", "pull_request_target", "pull_request_review"].includes(ctx.eventName)) {
-    let headSha = ctx.eventName === "pull_request_target" ? pr.head.sha : ctx.sha;
-    if (!headSha || !await hasCommit(workspace, headSha)) headSha = pr.head.sha;
-    await ensureCommit(workspace, headSha);
-    await ensureCommit(workspace, pr.base.sha);
-    const baseSha = await mergeBase(workspace, pr.base.sha, headSha) ?? pr.base.sha;
-    let body = pr.body ?? "";
-    let changed;
-    if (octokit) {
-      try {
-        const info2 = await getPull(octokit, ref, pr.number);
-        body = info2.body;
-        const expected = info2.changedFiles;
-        changed = await listPullFiles(octokit, ref, pr.number, expected);
-        if (!changed)
-          messages.push(
-            `The pull request changes ${expected} files or more; GitHub lists at most 3,000, so the changed files come from git diff.`
-          );
-      } catch (e) {
-        messages.push(
-          `Could not list the pull request's files through the API (${e.message}); using git diff.`
-        );
-      }
-    }
-    if (!changed) changed = await diffNames(workspace, baseSha, headSha);
-    return { headSha, checkSha: pr.head.sha, baseSha, pullNumber: pr.number, pullBody: body, changed };
-  }
-  const tag = ctx.ref?.startsWith("refs/tags/") ? ctx.ref.slice("refs/tags/".length) : void 0;
-  const release = payload.release?.tag_name;
-  if (ctx.eventName === "release" || ctx.eventName === "push" && tag !== void 0) {
-    return { headSha: ctx.sha, release: release ?? tag ?? ctx.sha.slice(0, 12) };
-  }
-  if (ctx.eventName === "push") {
-    const before = String(payload.before ?? "");
-    const headSha = ctx.sha;
-    if (/^[0-9a-f]{40}$/.test(before) && !/^0+$/.test(before)) {
-      try {
-        await ensureCommit(workspace, before);
-        return { headSha, baseSha: before };
-      } catch (e) {
-        messages.push(
-          `Could not fetch the previous commit ${before.slice(0, 12)}: ${e.message}; scanning without a base.`
-        );
-      }
-    }
-    return { headSha };
-  }
-  return { headSha: ctx.sha };
+function repoRef(environment) {
+  const [owner = "", repo = ""] = environment.repository.split("/");
+  return { owner, repo };
 }
-function currentRunUrl() {
-  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
-  const repo = process.env.GITHUB_REPOSITORY;
-  const id = process.env.GITHUB_RUN_ID;
-  return repo && id && /^\d+$/.test(id) ? `${server}/${repo}/actions/runs/${id}` : void 0;
+function blobUrlFor(environment, sha) {
+  return `${environment.serverUrl}/${environment.repository}/blob/${sha}/`;
 }
-function blobUrlFor(ref, sha) {
-  const server = process.env.GITHUB_SERVER_URL ?? "https://github.com";
-  return `${server}/${ref.owner}/${ref.repo}/blob/${sha}/`;
+function currentRunUrl(environment) {
+  return environment.repository && environment.runId !== void 0 ? `${environment.serverUrl}/${environment.repository}/actions/runs/${environment.runId}` : void 0;
+}
+function scopeGit(workspace) {
+  return {
+    hasCommit: (sha) => hasCommit(workspace, sha),
+    ensureCommit: (sha) => ensureCommit(workspace, sha),
+    deepen: async (sha) => {
+      await git(workspace, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=100", "origin", sha], {
+        allowFailure: true
+      });
+    },
+    mergeBase: (a, b) => mergeBase(workspace, a, b),
+    isAncestor: (a, b) => isAncestor(workspace, a, b),
+    diffNames: (a, b) => diffNames(workspace, a, b)
+  };
+}
+function scopeGitHub(octokit, ref) {
+  if (!octokit) return void 0;
+  return {
+    getPull: (n) => getPull(octokit, ref, n),
+    pullsOfCommit: async (sha) => {
+      const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+        ...ref,
+        commit_sha: sha
+      });
+      return data.map((p) => p.number);
+    }
+  };
+}
+function unmatchedGlobs(globs, paths) {
+  return globs.filter((g) => !paths.some((p) => matchesGlob(g, p)));
+}
+function failedUnits(verdict2) {
+  return verdict2.units.filter((u) => u.status === "fail" || u.status === "error").map((u) => u.path);
+}
+function setResultOutputs(runner, verdict2) {
+  runner.setOutput("result", verdict2.result);
+  runner.setOutput(
+    "max-exposure",
+    verdict2.maxExposure !== void 0 ? formatExposure(verdict2.maxExposure) : ""
+  );
+  runner.setOutput("failed-units", JSON.stringify(failedUnits(verdict2)));
+}
+function verdictLine(verdict2) {
+  if (verdict2.result !== "fail") return void 0;
+  const failed = failedUnits(verdict2);
+  const runErrors = (verdict2.runFindings ?? []).filter((f) => f.level === "error").length;
+  if (failed.length === 0)
+    return `unitgate: the run has ${runErrors} error${runErrors === 1 ? "" : "s"}; the gate failed`;
+  return `unitgate: ${failed.length} unit${failed.length === 1 ? "" : "s"} failed the hardening gate: ${failed.join(", ")}`;
 }
 async function writeRunnerReports(c) {
-  const { verdict: verdict2, inputs, workspace, ref, scope } = c;
+  const { verdict: verdict2, settings, deps, scope } = c;
+  const runner = deps.runner;
+  const roots = outputRoots(deps.workspace, deps.environment.runnerTemp);
+  const runFindings = verdict2.runFindings ?? [];
+  const verdictError = verdictLine(verdict2);
+  const used = { error: verdictError ? 1 : 0, warning: 0 };
+  for (const f of runFindings) {
+    if (used[f.level] >= ANNOTATIONS_PER_LEVEL) continue;
+    used[f.level]++;
+    if (f.level === "error") runner.error(f.message, { title: "unitgate" });
+    else runner.warning(f.message, { title: "unitgate" });
+  }
   const annotations = buildAnnotations(verdict2);
-  const selected = selectWithinBudget(annotations, 10);
-  for (const a of selected.printed) {
+  const selected = selectWithinBudget(
+    annotations.filter((a) => a.level !== "failure"),
+    ANNOTATIONS_PER_LEVEL - used.warning
+  );
+  const failures = annotations.filter((a) => a.level === "failure");
+  const failureRoom = Math.max(0, ANNOTATIONS_PER_LEVEL - used.error);
+  const printed = [...failures.slice(0, failureRoom), ...selected.printed];
+  const omitted = failures.length - Math.min(failures.length, failureRoom) + selected.omitted;
+  for (const a of printed) {
     const props = {
       file: a.path,
       startLine: a.startLine,
@@ -53975,343 +54270,435 @@ async function writeRunnerReports(c) {
       title: a.title,
       ...a.startColumn ? { startColumn: a.startColumn } : {}
     };
-    if (a.level === "failure") error(a.message, props);
-    else if (a.level === "warning") warning(a.message, props);
-    else notice(a.message, props);
+    if (a.level === "failure") runner.error(a.message, props);
+    else if (a.level === "warning") runner.warning(a.message, props);
+    else runner.notice(a.message, props);
   }
-  if (selected.omitted > 0)
-    info(`${selected.omitted} more findings are in the job summary, the check run and the reports.`);
-  const blobUrl = blobUrlFor(ref, scope.checkSha ?? scope.headSha);
-  let summary2 = renderJobSummary(verdict2, { omittedAnnotations: selected.omitted, blobUrl });
+  if (omitted > 0)
+    runner.info(`${omitted} more findings are in the job summary, the check run and the reports.`);
+  const blobUrl = blobUrlFor(deps.environment, scope.checkSha ?? scope.headSha);
+  let summary2 = renderJobSummary(verdict2, { omittedAnnotations: omitted, blobUrl });
   if (c.trend && c.trend.units.length > 0) {
     const trendMarkdown = renderTrendMarkdown(c.trend, { headingLevel: 2 });
     if (summary2.length + trendMarkdown.length < 1e6) summary2 += `
 ${trendMarkdown}
 `;
   }
-  await summary.addRaw(summary2, true).write();
+  await runner.appendSummary(summary2);
   const report = {
     ...renderJsonReport(verdict2, {
-      toolVersion: VERSION9,
-      generatedAt: (/* @__PURE__ */ new Date()).toISOString(),
-      repository: `${ref.owner}/${ref.repo}`,
+      toolVersion: ACTION_VERSION,
+      generatedAt: deps.now().toISOString(),
+      repository: deps.environment.repository,
       commit: scope.headSha,
       ...scope.baseSha ? { baseCommit: scope.baseSha } : {},
       ...scope.pullNumber !== void 0 ? { pullRequest: scope.pullNumber } : {},
-      policy: c.policySource
+      policy: c.policyDescription
     }),
     ...c.trend ? { trend: JSON.parse(renderTrendJson(c.trend)) } : {}
   };
-  const reportPath = writeInsideWorkspace(
-    workspace,
-    inputs.report || "unitgate-report.json",
+  runner.setOutput(
     "report",
-    JSON.stringify(report, null, 2) + "\n"
+    writeConfined(roots, settings.report, "report", JSON.stringify(report, null, 2) + "\n")
   );
-  setOutput("report", reportPath);
   let sarifPath = "";
-  if (inputs.sarif !== "") {
+  if (settings.sarif !== "") {
     const sarif = renderSarif(verdict2, {
-      toolVersion: VERSION9,
+      toolVersion: ACTION_VERSION,
       category: "unitgate",
       informationUri: "https://github.com/unitgate/unitgate"
     });
-    sarifPath = writeInsideWorkspace(workspace, inputs.sarif, "sarif", JSON.stringify(sarif, null, 2) + "\n");
+    sarifPath = writeConfined(roots, settings.sarif, "sarif", JSON.stringify(sarif, null, 2) + "\n");
   }
-  setOutput("sarif-file", sarifPath);
-  if (inputs.badge !== "") {
-    writeInsideWorkspace(workspace, inputs.badge, "badge", JSON.stringify(renderBadge(verdict2)) + "\n");
-  }
-  return annotations;
+  runner.setOutput("sarif-file", sarifPath);
+  if (settings.badge !== "")
+    writeConfined(roots, settings.badge, "badge", JSON.stringify(renderBadge(verdict2)) + "\n");
 }
-async function publishToGitHub(c) {
-  const { verdict: verdict2, inputs, octokit, ref } = c;
+async function publishToGitHub(settings, deps, t) {
+  const { verdict: verdict2 } = t;
+  const octokit = deps.octokit;
+  const runner = deps.runner;
   if (!octokit) return;
-  const annotations = buildAnnotations(verdict2);
-  const blobUrl = blobUrlFor(ref, c.checkSha);
-  if (inputs.checkRun) {
+  const ref = repoRef(deps.environment);
+  const blobUrl = blobUrlFor(deps.environment, t.checkSha);
+  if (settings.checkRun) {
     try {
+      const annotations = buildAnnotations(verdict2);
+      const published = annotations.slice(0, MAX_CHECK_RUN_ANNOTATIONS);
       const conclusion = verdict2.result === "fail" ? "failure" : verdict2.mode === "report" ? "neutral" : "success";
       const title = verdict2.result === "fail" ? "Service hardening gate failed" : "Service hardening gate passed";
-      const text2 = renderJobSummary(verdict2, { maxBytes: 65e3, blobUrl });
-      await publishCheckRun(octokit, ref, c.checkSha, conclusion, title, text2, checkRunBatches(annotations));
+      let text2 = renderJobSummary(verdict2, { maxBytes: 64e3, blobUrl });
+      if (published.length < annotations.length)
+        text2 += `
+
+${annotations.length - published.length} more annotations are in the job summary and the reports.`;
+      await publishCheckRun(octokit, ref, t.checkSha, conclusion, title, text2, checkRunBatches(published));
     } catch (e) {
-      if (isWriteDenied(e)) {
-        warning(
+      if (isWriteDenied(e))
+        runner.warning(
           `Could not create the check run (the token may be read-only, as on fork pull requests): ${e.message}`
         );
-      } else warning(`Could not create the check run: ${e.message}`);
+      else runner.warning(`Could not create the check run: ${e.message}`);
     }
   }
-  if (c.pullNumber === void 0) return;
-  const log = (m) => info(m);
-  const stamp = c.revision !== void 0 ? { revision: c.revision } : {};
-  if (inputs.comment) {
+  if (t.pullNumber === void 0) return;
+  const log = (m) => runner.info(m);
+  const stamp = t.revision !== void 0 ? { revision: t.revision } : {};
+  if (settings.comment) {
     const result = verdict2.units.length === 0 ? await resolveStickyComment(
       octokit,
       ref,
-      c.pullNumber,
-      renderResolvedComment(c.runUrl ? { runUrl: c.runUrl } : {}),
+      t.pullNumber,
+      renderResolvedComment(t.runUrl ? { runUrl: t.runUrl } : {}),
       log,
       stamp
     ) : await upsertStickyComment(
       octokit,
       ref,
-      c.pullNumber,
+      t.pullNumber,
       renderPullRequestComment(verdict2, {
-        ...c.runUrl ? { runUrl: c.runUrl } : {},
+        ...t.runUrl ? { runUrl: t.runUrl } : {},
         blobUrl,
-        ...c.trend && c.trend.units.length > 0 ? { trendMarkdown: renderTrendMarkdown(c.trend, { headingLevel: 3 }) } : {}
+        ...t.trend && t.trend.units.length > 0 ? { trendMarkdown: renderTrendMarkdown(t.trend, { headingLevel: 3 }) } : {}
       }),
       log,
       stamp
     );
-    if (result.warning) warning(`Could not write the pull request comment: ${result.warning}`);
+    if (result.warning) runner.warning(`Could not write the pull request comment: ${result.warning}`);
   }
-  if (inputs.suggestions && c.gateScope) {
+  if (settings.suggestions && t.gateScope) {
     try {
-      const { patches, renames } = await listPullPatches(octokit, ref, c.pullNumber);
-      const planned = planSuggestions(verdict2, c.gateScope, patches, { renames });
+      const { patches, renames } = await listPullPatches(octokit, ref, t.pullNumber);
+      const planned = planSuggestions(verdict2, t.gateScope, patches, { renames });
       if (planned.length > 0) {
-        const posted = await postSuggestions(octokit, ref, c.pullNumber, c.checkSha, planned, log);
-        if (posted.warning) warning(`Could not post review suggestions: ${posted.warning}`);
+        const posted = await postSuggestions(octokit, ref, t.pullNumber, t.checkSha, planned, log);
+        if (posted.warning) runner.warning(`Could not post review suggestions: ${posted.warning}`);
       }
     } catch (e) {
-      warning(`Could not prepare review suggestions: ${e.message}`);
+      runner.warning(`Could not prepare review suggestions: ${e.message}`);
     }
   }
 }
-async function publishFromArtifact(inputs, workspace, octokit, ref) {
-  const run2 = context2.payload.workflow_run;
+async function publishFromArtifact(settings, deps) {
+  const run2 = deps.event.payload.workflow_run;
   if (!run2?.head_sha)
     throw new ConfigError(
       "publish: from-artifact runs on the workflow_run event (the event has no workflow_run)"
     );
-  const file = (0, import_node_path2.join)(insideWorkspace(workspace, inputs.publishDir, "publish-dir"), PUBLISH_BUNDLE_FILE);
+  const ref = repoRef(deps.environment);
+  const file = (0, import_node_path4.join)(confinedPath([deps.workspace], settings.publishDir, "publish-dir"), PUBLISH_BUNDLE_FILE);
   let text2;
   try {
-    const st = (0, import_node_fs2.lstatSync)(file);
+    const st = (0, import_node_fs3.lstatSync)(file);
     if (!st.isFile()) throw new ConfigError(`${file} is not a regular file`);
     if (st.size > MAX_BUNDLE_BYTES)
       throw new ConfigError(`the publish bundle is larger than ${MAX_BUNDLE_BYTES} bytes`);
-    text2 = (0, import_node_fs2.readFileSync)(file, "utf8");
+    text2 = (0, import_node_fs3.readFileSync)(file, "utf8");
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(
-      `cannot read the publish bundle ${inputs.publishDir}/${PUBLISH_BUNDLE_FILE}: ${e.code ?? e}`
+      `cannot read the publish bundle ${settings.publishDir}/${PUBLISH_BUNDLE_FILE}: ${e.code ?? e}`
     );
   }
-  const listed = (run2.pull_requests ?? []).map((p) => p.number);
-  let pullNumbers = listed;
-  if (pullNumbers.length === 0 && octokit) {
-    const claimed = JSON.parse(text2).pullNumber;
-    if (typeof claimed === "number" && Number.isInteger(claimed) && claimed > 0) {
-      const pull = await getPull(octokit, ref, claimed).catch(() => void 0);
+  let pullNumbers = (run2.pull_requests ?? []).map((p) => p.number);
+  if (pullNumbers.length === 0 && deps.octokit) {
+    let claimed;
+    try {
+      claimed = JSON.parse(text2).pullNumber;
+    } catch {
+      claimed = void 0;
+    }
+    if (typeof claimed === "number" && Number.isSafeInteger(claimed) && claimed > 0) {
+      const pull = await getPull(deps.octokit, ref, claimed).catch(() => void 0);
       if (pull && pull.headSha === run2.head_sha) pullNumbers = [claimed];
     }
   }
   const checked = parsePublishBundle(text2, {
-    repository: `${ref.owner}/${ref.repo}`,
+    repository: deps.environment.repository,
     pullNumbers,
     headSha: run2.head_sha
   });
   if (!checked.ok) throw new ConfigError(`refusing the publish bundle: ${checked.error}`);
   const b = checked.bundle;
-  await summary.addRaw(renderJobSummary(b.verdict, { blobUrl: blobUrlFor(ref, b.headSha) }), true).write();
-  await publishToGitHub({
-    verdict: b.verdict,
-    inputs,
-    octokit,
-    ref,
+  const verdict2 = b.verdict;
+  if (run2.conclusion !== "success" && verdict2.result === "pass") {
+    verdict2.result = "fail";
+    verdict2.messages.push(
+      `The pull request's workflow ended "${run2.conclusion ?? "unknown"}" while its bundle says the gate passed; published as failed.`
+    );
+  }
+  const runId = Number.isSafeInteger(run2.id) && run2.id > 0 ? run2.id : void 0;
+  const runUrl = runId !== void 0 ? `${deps.environment.serverUrl}/${deps.environment.repository}/actions/runs/${runId}` : void 0;
+  setResultOutputs(deps.runner, verdict2);
+  await deps.runner.appendSummary(
+    renderJobSummary(verdict2, { blobUrl: blobUrlFor(deps.environment, b.headSha) })
+  );
+  await publishToGitHub(settings, deps, {
+    verdict: verdict2,
     ...b.trend ? { trend: b.trend } : {},
     checkSha: b.headSha,
     pullNumber: b.pullNumber,
-    ...b.runUrl ? { runUrl: b.runUrl } : {},
-    ...b.runId !== void 0 ? { revision: b.runId } : {}
+    ...runUrl ? { runUrl } : {},
+    ...runId !== void 0 ? { revision: runId } : {}
   });
-  setOutput("result", b.verdict.result);
-  setOutput(
-    "max-exposure",
-    b.verdict.maxExposure !== void 0 ? formatExposure(b.verdict.maxExposure) : ""
-  );
-  setOutput(
-    "failed-units",
-    JSON.stringify(
-      b.verdict.units.filter((u) => u.status === "fail" || u.status === "error").map((u) => u.path)
-    )
-  );
-  info(`Published the unitgate results of pull request #${b.pullNumber} (${b.verdict.result}).`);
+  deps.runner.info(`Published the unitgate results of pull request #${b.pullNumber} (${verdict2.result}).`);
   return 0;
 }
-async function run() {
-  try {
-    const inputs = readInputs();
-    const workspace = (0, import_node_path2.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd());
-    if (inputs.publish === "from-artifact") {
-      const [o, r] = (process.env.GITHUB_REPOSITORY ?? "/").split("/");
-      return await publishFromArtifact(
-        inputs,
-        workspace,
-        inputs.token ? createOctokit(inputs.token, (m) => info(m)) : void 0,
-        { owner: o, repo: r }
+async function runGate(settings, deps) {
+  const { workspace, runner } = deps;
+  const ref = repoRef(deps.environment);
+  const messages = [];
+  const runFindings = [];
+  const scope = await resolveEventScope(
+    deps.event,
+    scopeGit(workspace),
+    scopeGitHub(deps.octokit, ref),
+    messages
+  );
+  const governing = await readGoverningPolicy(
+    workspace,
+    settings.policy,
+    scope.policySha,
+    scope.pullRequestEvent,
+    runFindings
+  );
+  const policy = governing.policy;
+  if (scope.policySha !== void 0 && scope.pullRequestEvent) {
+    const proposed = workspacePolicyText(workspace, governing.path);
+    if ((proposed ?? "") !== (governing.text ?? "")) {
+      if (proposed !== void 0) parsePolicy(proposed, governing.path, " (as this change proposes it)");
+      messages.push(
+        `This change edits ${governing.path}; it is judged by the base branch's policy, and the new policy applies once merged.`
       );
     }
-    const headPolicy = readPolicy(workspace, inputs);
-    const policyPath = headPolicy.path ?? (inputs.policy || DEFAULT_POLICY_PATH);
-    const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? "/").split("/");
-    const ref = { owner, repo };
-    const octokit = inputs.token ? createOctokit(inputs.token, (m) => info(m)) : void 0;
-    const messages = [];
-    const scope = await resolveScope(workspace, octokit, ref, messages);
-    let policy = headPolicy.policy;
-    let policySource = headPolicy.path ?? "built-in baseline";
-    if (scope.pullNumber !== void 0 && scope.baseSha) {
-      const base2 = await basePolicy(workspace, scope.baseSha, policyPath);
-      policy = base2.policy;
-      policySource = base2.text !== void 0 ? `${policyPath} at the base commit` : "built-in baseline (no policy at the base commit)";
-      if ((base2.text ?? "") !== (headPolicy.text ?? "")) {
-        messages.push(
-          `This pull request changes ${policyPath}; it is judged by the base branch's policy, and the new policy applies once merged.`
-        );
-      }
-    }
-    applyInputOverrides(policy, inputs);
-    const head = await commitSource(workspace, scope.headSha);
-    const base = scope.baseSha ? await commitSource(workspace, scope.baseSha) : void 0;
-    let approvals = [];
-    if (octokit && scope.pullNumber !== void 0 && policy.signoff.length > 0) {
-      const teams = [
-        ...new Set(
-          policy.signoff.flatMap((r) => r.approvers).filter((a) => a.includes("/")).map((a) => a.replace(/^@/, ""))
-        )
-      ];
-      try {
-        approvals = await listApprovals(
-          octokit,
-          ref,
-          scope.pullNumber,
-          teams,
-          (m) => messages.push(m),
-          scope.checkSha
-        );
-      } catch (e) {
-        messages.push(`Could not read the pull request's reviews: ${e.message}`);
-      }
-    }
-    const { verdict: verdict2, scope: gateScope } = runGatePipeline({
-      head,
-      ...base ? { base } : {},
-      ...scope.changed ? { changed: scope.changed } : {},
+  }
+  runFindings.push(
+    ...applyWorkflowInputs(
       policy,
-      policyPath,
-      ...scope.pullBody !== void 0 ? { pullRequestBody: scope.pullBody } : {},
-      approvals,
-      today: today(),
-      messages,
-      pathFilters: inputs.paths
+      {
+        ...settings.mode ? { mode: settings.mode } : {},
+        ...settings.threshold !== void 0 ? { threshold: settings.threshold } : {},
+        ...settings.systemdVersion ? { systemdVersion: settings.systemdVersion } : {}
+      },
+      scope.pullRequestEvent
+    )
+  );
+  const head = await commitSource(workspace, scope.headSha);
+  const base = scope.baseSha ? await commitSource(workspace, scope.baseSha) : void 0;
+  let pathFilters = settings.paths;
+  if (pathFilters.length > 0 && scope.pullRequestEvent) {
+    runFindings.push({
+      kind: "input-loosens-policy",
+      level: "warning",
+      message: `The workflow input paths (${pathFilters.join(", ")}) would leave units out of the gate; on pull requests every unit the change touches is gated. Use the policy's "exclude" on the base branch instead.`
     });
-    const runId = Number(process.env.GITHUB_RUN_ID);
-    const runUrl = currentRunUrl();
-    let trend;
-    const trendMessages = [];
-    if (inputs.trend && (scope.pullNumber !== void 0 || scope.release)) {
-      try {
-        trend = await collectTrend(workspace, {
-          pattern: inputs.trendTags,
-          limit: inputs.trendLimit,
-          policy,
-          // A release's own tag is already a column; a pull request adds its base and head.
-          ...scope.release ? {} : { head: scope.headSha },
-          ...scope.baseSha ? { base: scope.baseSha } : {},
-          ...scope.release ? {} : { unitPaths: verdict2.units.map((u) => u.path) },
-          messages: trendMessages
-        });
-        if (!trend.releases.some((r) => r.kind === "tag")) trend = void 0;
-        verdict2.messages.push(...trendMessages.filter((m) => !m.startsWith("No tag matches")));
-      } catch (e) {
-        verdict2.messages.push(`The trend across releases is not available: ${e.message}`);
-      }
-    }
-    const context3 = {
-      verdict: verdict2,
-      inputs,
-      workspace,
-      octokit,
-      ref,
-      scope,
-      policySource,
-      gateScope,
-      ...trend ? { trend } : {}
-    };
-    await writeRunnerReports(context3);
-    if (inputs.publish === "artifact") {
-      if (scope.pullNumber === void 0) throw new ConfigError("publish: artifact is for pull_request runs");
-      const bundle = createPublishBundle(verdict2, {
-        repository: `${ref.owner}/${ref.repo}`,
-        pullNumber: scope.pullNumber,
-        headSha: scope.checkSha ?? scope.headSha,
-        ...trend ? { trend } : {},
-        ...runUrl ? { runUrl } : {},
-        ...Number.isInteger(runId) && runId > 0 ? { runId } : {}
-      });
-      const written = writeInsideWorkspace(
-        workspace,
-        (0, import_node_path2.join)(inputs.publishDir, PUBLISH_BUNDLE_FILE),
-        "publish bundle",
-        JSON.stringify(bundle) + "\n"
-      );
-      info(`Wrote ${written} for the workflow_run side to publish.`);
-    } else {
-      await publishToGitHub({
-        verdict: verdict2,
-        inputs,
-        octokit,
+    pathFilters = [];
+  }
+  for (const glob of unmatchedGlobs(pathFilters, head.paths))
+    runFindings.push({
+      kind: "paths-match-nothing",
+      level: "error",
+      message: `The paths glob "${glob}" matches no file of the repository: check it for a typo (no unit would be gated through it).`
+    });
+  const approvalsPull = scope.pullNumber ?? scope.notesPull;
+  let approvals = [];
+  if (deps.octokit && approvalsPull !== void 0 && policy.signoff.length > 0) {
+    const teams = [
+      ...new Set(
+        policy.signoff.flatMap((r) => r.approvers).filter((a) => a.includes("/")).map((a) => a.replace(/^@/, ""))
+      )
+    ];
+    try {
+      approvals = await listApprovals(
+        deps.octokit,
         ref,
-        ...trend ? { trend } : {},
-        checkSha: scope.checkSha ?? scope.headSha,
-        ...scope.pullNumber !== void 0 ? { pullNumber: scope.pullNumber } : {},
-        ...runUrl ? { runUrl } : {},
-        ...Number.isInteger(runId) && runId > 0 ? { revision: runId } : {},
-        gateScope
-      });
-    }
-    const failed = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").map((u) => u.path);
-    setOutput("result", verdict2.result);
-    setOutput(
-      "max-exposure",
-      verdict2.maxExposure !== void 0 ? formatExposure(verdict2.maxExposure) : ""
-    );
-    setOutput("failed-units", JSON.stringify(failed));
-    for (const m of verdict2.messages) info(m);
-    if (verdict2.result === "fail") {
-      setFailed(
-        `unitgate: ${failed.length} unit${failed.length === 1 ? "" : "s"} failed the hardening gate: ${failed.join(", ")}`
+        approvalsPull,
+        teams,
+        (m) => messages.push(m),
+        scope.checkSha ?? scope.headSha
       );
-      return 1;
+    } catch (e) {
+      messages.push(`Could not read the pull request's reviews: ${e.message}`);
     }
-    info(
-      `unitgate: ${verdict2.units.length} unit${verdict2.units.length === 1 ? "" : "s"} in scope, gate ${verdict2.result === "pass" ? "passed" : "failed"} (${verdict2.mode}).`
+  }
+  const { verdict: verdict2, scope: gateScope } = runGatePipeline({
+    head,
+    ...base ? { base } : {},
+    ...scope.changed ? { changed: scope.changed } : {},
+    policy,
+    policyPath: governing.path,
+    ...scope.pullBody !== void 0 ? { pullRequestBody: scope.pullBody } : {},
+    approvals,
+    today: deps.now().toISOString().slice(0, 10),
+    messages,
+    pathFilters
+  });
+  verdict2.runFindings = runFindings;
+  if (verdict2.mode !== "report" && runFindings.some((f) => f.level === "error")) verdict2.result = "fail";
+  let trend;
+  if (settings.trend && (scope.pullNumber !== void 0 || scope.release)) {
+    const trendMessages = [];
+    try {
+      trend = await collectTrend(workspace, {
+        pattern: settings.trendTags,
+        limit: settings.trendLimit,
+        policy,
+        // A release's own tag is already a column; a pull request adds its base and head.
+        ...scope.release ? {} : { head: scope.headSha },
+        ...scope.baseSha ? { base: scope.baseSha } : {},
+        ...scope.release ? {} : { unitPaths: verdict2.units.map((u) => u.path) },
+        messages: trendMessages
+      });
+      if (!trend.releases.some((r) => r.kind === "tag")) trend = void 0;
+      verdict2.messages.push(...trendMessages.filter((m) => !m.startsWith("No tag matches")));
+    } catch (e) {
+      verdict2.messages.push(`The trend across releases is not available: ${e.message}`);
+    }
+  }
+  setResultOutputs(runner, verdict2);
+  const context3 = {
+    settings,
+    deps,
+    ref,
+    scope,
+    policyDescription: governing.description,
+    verdict: verdict2,
+    gateScope,
+    ...trend ? { trend } : {}
+  };
+  await writeRunnerReports(context3);
+  const runUrl = currentRunUrl(deps.environment);
+  const runId = deps.environment.runId;
+  if (settings.publish === "artifact") {
+    if (scope.pullNumber === void 0) throw new ConfigError("publish: artifact is for pull_request runs");
+    const bundle = createPublishBundle(verdict2, {
+      repository: deps.environment.repository,
+      pullNumber: scope.pullNumber,
+      headSha: scope.checkSha ?? scope.headSha,
+      ...trend ? { trend } : {},
+      ...runUrl ? { runUrl } : {},
+      ...runId !== void 0 ? { runId } : {}
+    });
+    const written = writeConfined(
+      outputRoots(workspace, deps.environment.runnerTemp),
+      (0, import_node_path4.join)(settings.publishDir, PUBLISH_BUNDLE_FILE),
+      "publish bundle",
+      JSON.stringify(bundle) + "\n"
     );
-    return 0;
+    runner.info(`Wrote ${written} for the workflow_run side to publish.`);
+  } else {
+    await publishToGitHub(settings, deps, {
+      verdict: verdict2,
+      ...trend ? { trend } : {},
+      checkSha: scope.checkSha ?? scope.headSha,
+      ...scope.pullNumber !== void 0 ? { pullNumber: scope.pullNumber } : {},
+      ...runUrl ? { runUrl } : {},
+      ...runId !== void 0 ? { revision: runId } : {},
+      gateScope
+    });
+  }
+  for (const m of verdict2.messages) runner.info(m);
+  const failLine = verdictLine(verdict2);
+  if (failLine) {
+    runner.error(failLine);
+    return { exitCode: 1, verdict: verdict2 };
+  }
+  runner.info(
+    `unitgate: ${verdict2.units.length} unit${verdict2.units.length === 1 ? "" : "s"} in scope, gate passed (${verdict2.mode}).`
+  );
+  return { exitCode: 0, verdict: verdict2 };
+}
+async function run(settings, deps) {
+  try {
+    if (settings.publish === "from-artifact") return { exitCode: await publishFromArtifact(settings, deps) };
+    return await runGate(settings, deps);
   } catch (e) {
     const known = e instanceof ConfigError || e instanceof GitError;
     const message = known ? e.message : `internal error: ${e.message ?? String(e)} (set ACTIONS_STEP_DEBUG for details)`;
-    if (!known) debug(e.stack ?? String(e));
-    setOutput("result", "fail");
-    error(message);
-    process.exitCode = 2;
-    return 2;
+    if (!known) deps.runner.debug(e.stack ?? String(e));
+    deps.runner.setOutput("result", "fail");
+    deps.runner.error(message);
+    return { exitCode: 2 };
   }
 }
+
+// src/io/actions-runner.ts
+var import_node_crypto = require("node:crypto");
+function printInert(message) {
+  if (!message.includes("::")) {
+    info(message);
+    return;
+  }
+  const token = (0, import_node_crypto.randomUUID)();
+  info(`::stop-commands::${token}`);
+  info(message);
+  info(`::${token}::`);
+}
+function createActionsRunner() {
+  return {
+    info: printInert,
+    debug: (m) => debug(m),
+    warning: (m, p) => warning(m, p),
+    error: (m, p) => error(m, p),
+    notice: (m, p) => notice(m, p),
+    setOutput: (name, value) => setOutput(name, value),
+    appendSummary: async (markdown) => {
+      await summary.addRaw(markdown, true).write();
+    }
+  };
+}
+
+// src/main.ts
+function readEvent() {
+  const path = process.env.GITHUB_EVENT_PATH;
+  let payload = {};
+  if (path) {
+    try {
+      payload = JSON.parse((0, import_node_fs4.readFileSync)(path, "utf8"));
+    } catch (e) {
+      throw new ConfigError(`cannot read the event payload ${path}: ${e.message}`);
+    }
+  }
+  return {
+    name: process.env.GITHUB_EVENT_NAME ?? "",
+    payload,
+    sha: process.env.GITHUB_SHA ?? "",
+    ref: process.env.GITHUB_REF ?? ""
+  };
+}
+async function main() {
+  const runner = createActionsRunner();
+  let settings;
+  let event;
+  try {
+    settings = parseActionSettings((name) => getInput(name));
+    event = readEvent();
+  } catch (e) {
+    runner.setOutput("result", "fail");
+    runner.error(e instanceof ConfigError ? e.message : `internal error: ${String(e)}`);
+    return 2;
+  }
+  const runId = Number(process.env.GITHUB_RUN_ID);
+  const result = await run(settings, {
+    workspace: (0, import_node_path5.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd()),
+    event,
+    environment: {
+      repository: process.env.GITHUB_REPOSITORY ?? "",
+      serverUrl: process.env.GITHUB_SERVER_URL ?? "https://github.com",
+      ...Number.isSafeInteger(runId) && runId > 0 ? { runId } : {},
+      ...process.env.RUNNER_TEMP ? { runnerTemp: process.env.RUNNER_TEMP } : {}
+    },
+    runner,
+    octokit: settings.token ? createOctokit(settings.token, (m) => runner.info(m)) : void 0,
+    now: () => /* @__PURE__ */ new Date()
+  });
+  return result.exitCode;
+}
 if (require.main === module) {
-  void run().then((code) => {
+  void main().then((code) => {
     process.exitCode = code;
   });
 }
-// Annotate the CommonJS export names for ESM import in node:
-0 && (module.exports = {
-  run
-});
 /*! Bundled license information:
 
 undici/lib/web/fetch/body.js:

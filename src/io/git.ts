@@ -222,3 +222,14 @@ export async function diffNames(cwd: string, base: string, head?: string): Promi
   }
   return files;
 }
+
+/** Whether `ancestor` is an ancestor of (or the same commit as) `descendant`. */
+export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
+  const base = await mergeBase(cwd, ancestor, descendant);
+  return (
+    base ===
+    (
+      await git(cwd, ['rev-parse', '--verify', '--quiet', `${ancestor}^{commit}`], { allowFailure: true })
+    ).trim()
+  );
+}

@@ -127,4 +127,22 @@ export interface GateVerdict {
   notes: DeviationNote[];
   /** Messages about the run itself (fallbacks, skipped writes). */
   messages: string[];
+  /** Findings about the run rather than a unit (inputs that loosen the policy, globs that match nothing). */
+  runFindings?: RunFinding[];
+}
+
+/** Findings about the run itself rather than one unit (its inputs, its scope). */
+export const RUN_FINDING_KINDS = [
+  'input-loosens-policy', // a workflow input tried to loosen the base branch's policy
+  'paths-match-nothing', // a `paths` glob that matches no unit file (a typo filters out every unit)
+  'scope-incomplete', // the changed files could not be verified
+] as const;
+
+export type RunFindingKind = (typeof RUN_FINDING_KINDS)[number];
+
+export interface RunFinding {
+  kind: RunFindingKind;
+  /** `error` fails the gate (in every mode but report), `warning` is said and does not. */
+  level: 'error' | 'warning';
+  message: string;
 }
