@@ -54463,6 +54463,7 @@ async function runGate(settings, deps) {
     runFindings
   );
   const policy = governing.policy;
+  runner.info(`unitgate: judged by ${governing.description}`);
   if (scope.policySha !== void 0 && scope.pullRequestEvent) {
     const proposed = workspacePolicyText(workspace, governing.path);
     if ((proposed ?? "") !== (governing.text ?? "")) {

@@ -431,6 +431,7 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
     runFindings,
   );
   const policy = governing.policy;
+  runner.info(`unitgate: judged by ${governing.description}`);
   if (scope.policySha !== undefined && scope.pullRequestEvent) {
     const proposed = workspacePolicyText(workspace, governing.path);
     if ((proposed ?? '') !== (governing.text ?? '')) {

@@ -53,6 +53,8 @@ export interface DeviationNote {
   location?: SourceLocation;
   /** Problems that make the note invalid (expired, missing fields, source not allowed…). */
   problems: string[];
+  /** The owner whose approving review makes the note count (`@login`), when one did. */
+  approvedBy?: string;
 }
 
 export interface AcceptedDeviation {
