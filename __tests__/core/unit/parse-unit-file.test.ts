@@ -90,6 +90,7 @@ describe('keys and values', () => {
   it.each([
     ['an assignment', '[Service]\nUser=a\uFFFD\nGroup=b\n', 2, 'User=a\uFFFD'],
     ['a section header', '[Serv\uFFFDice]\nUser=a\n', 1, '[Serv\uFFFDice]'],
+    // A continued line is located at its first line, as every location is (systemd logs the last one).
     ['a continued line (joined)', '[Service]\nUser=a \\\n b\uFFFD\n', 2, 'User=a   b\uFFFD'],
   ])('invalid UTF-8 in %s makes the file unreadable (Invalid argument)', (_name, text, line, shown) => {
     const r = parse(text);
