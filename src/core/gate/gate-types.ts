@@ -14,6 +14,7 @@ export const VIOLATION_KINDS = [
   'signoff-required', // a guarded directive changed without an approving review
   'load-error', // systemd would refuse the unit at head
   'invalid-deviation', // a deviation note that is expired, incomplete or not allowed
+  'phantom-setting', // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
 ] as const;
 
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];

@@ -24,6 +24,8 @@ function toRepoPaths(side: UnitSide): void {
     for (const d of file.diagnostics) d.file = repoPathOf(d.file);
   }
   if (side.settings?.typeSection) side.settings.typeSection.file = repoPathOf(side.settings.typeSection.file);
+  // Parse-time records are shared with the files above; repoPathOf() leaves a repository path as it is.
+  for (const d of side.diagnostics ?? []) d.file = repoPathOf(d.file);
 }
 
 /** A unit file that is a symlink leaving the repository is refused, never followed. */
@@ -123,6 +125,7 @@ export function scoreUnit(
   }
   const files = unit.files.map((f) => repoPathOf(f.file));
   const side: UnitSide = { path: repoPathOf(unit.fragmentPath), unit, texts };
+  side.diagnostics = outcome.diagnostics;
   if (outcome.ok) {
     side.settings = outcome.settings;
     side.assessment = outcome.assessment;
