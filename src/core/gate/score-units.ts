@@ -1,7 +1,7 @@
 // Loads and scores located units from a tree (a commit or a working directory): the gate's view of
 // one side of a change. Pure over the UnitTree interface.
 import { findDropIns, type UnitLoader, type LoadedUnit } from '../unit/load-unit';
-import { dropInNames } from '../unit/unit-name';
+import { dropInNames, parseUnitName, templateOf } from '../unit/unit-name';
 import { resolvePath, type UnitTree } from '../unit/unit-tree';
 import { scoreUnitInTree } from '../engine';
 import type { SecurityPolicy } from '../security/security-policy';
@@ -12,8 +12,55 @@ import type { UnitSide } from './evaluate-gate';
 export interface ScoredUnit {
   locator: UnitLocator;
   side: UnitSide;
-  /** Repository paths of every file that went into the unit (main file and drop-ins). */
+  /**
+   * Repository paths of every file systemd reads, or would read, to load the unit: see
+   * unitReadPaths(). A change to any of them changes the unit.
+   */
   files: string[];
+}
+
+/**
+ * Every path whose change can change how systemd loads a unit known by `names`: in each search
+ * directory, each name's entry (the fragment, an alias link, one that shadows another) and every
+ * `*.conf` entry of each drop-in directory the names have (unit_file_find_dropin_paths(), v252) —
+ * those that lose to a file of the same name elsewhere too, and `/dev/null` links that mask one —
+ * with the targets of the links among them (a linked unit file, a shared drop-in) and the drop-in
+ * directories that are links. `extra` are tree paths to count as well (the unit's loaded files).
+ */
+export function unitReadPaths(
+  tree: UnitTree,
+  searchPath: readonly string[],
+  names: readonly string[],
+  type: string,
+  extra: readonly string[] = [],
+): string[] {
+  const out = new Set<string>();
+  const withTarget = (path: string): void => {
+    const entry = tree.lstat(path);
+    if (!entry) return;
+    out.add(path);
+    if (entry.type !== 'symlink') return;
+    const r = resolvePath(tree, path);
+    if (r.kind === 'file' || r.kind === 'directory' || r.kind === 'other') out.add(r.path);
+  };
+  const dirNames = new Set<string>();
+  for (const n of names) for (const d of dropInNames(n)) dirNames.add(d);
+  dirNames.add(type);
+  for (const dir of searchPath) {
+    for (const n of names) withTarget(`${dir}/${n}`);
+    for (const d of dirNames) {
+      const path = `${dir}/${d}.d`;
+      const entry = tree.lstat(path);
+      if (!entry) continue;
+      out.add(path);
+      const r = resolvePath(tree, path);
+      if (r.kind !== 'directory') continue;
+      const prefix = r.path === '/' ? '' : r.path;
+      for (const f of tree.readDirectory(r.path) ?? []) if (f.endsWith('.conf')) withTarget(`${prefix}/${f}`);
+    }
+  }
+  for (const p of extra) withTarget(p);
+  return [...out].map(repoPathOf);
 }
 
 /** Maps tree paths in a side's provenance to repository paths (they differ only by the leading `/`). */
@@ -72,12 +119,19 @@ export function scoreUnit(
   /** A loader shared by all units with this search path (keeps scoring a tree linear). */
   loader?: UnitLoader,
 ): ScoredUnit {
+  // What a unit that did not load reads: found from the name it is asked by (and its template).
+  const readByName = (): string[] => {
+    const parts = parseUnitName(locator.unitName);
+    const names = [locator.unitName];
+    if (parts?.instance) names.push(templateOf(locator.unitName));
+    return unitReadPaths(tree, locator.searchPath, names, parts?.type ?? 'service', ['/' + locator.repoPath]);
+  };
   const refused = escapingSymlink(tree, locator.repoPath);
   if (refused)
     return {
       locator,
       side: { path: locator.repoPath, error: refused, texts: [] },
-      files: [locator.repoPath],
+      files: readByName(),
     };
   const outcome = scoreUnitInTree({
     tree,
@@ -91,7 +145,7 @@ export function scoreUnit(
     return {
       locator,
       side: { path: locator.repoPath, error: outcome.message, texts: [] },
-      files: [locator.repoPath],
+      files: readByName(),
     };
   }
   const unit = outcome.unit as LoadedUnit;
@@ -105,7 +159,7 @@ export function scoreUnit(
     return {
       locator,
       side: { path: locator.repoPath, error, texts: [] },
-      files: [locator.repoPath, ...escaping.map((d) => d.path)],
+      files: [...new Set([...readByName(), ...escaping.map((d) => d.path)])],
     };
   }
   const texts: { path: string; text: string }[] = [];
@@ -121,7 +175,13 @@ export function scoreUnit(
           })();
     if ('text' in r) texts.push({ path: repoPathOf(f.file), text: r.text });
   }
-  const files = unit.files.map((f) => repoPathOf(f.file));
+  const files = unitReadPaths(
+    tree,
+    locator.searchPath,
+    unit.names,
+    unit.type,
+    unit.files.map((f) => f.file),
+  );
   const side: UnitSide = { path: repoPathOf(unit.fragmentPath), unit, texts };
   if (outcome.ok) {
     side.settings = outcome.settings;
