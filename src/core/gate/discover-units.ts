@@ -85,7 +85,7 @@ export function discoverUnits(
     if (!parts) {
       skipped?.push({
         repoPath,
-        reason: `systemd rejects the unit name "${fileName}" (${unitNameProblem(fileName) ?? 'invalid'}) and never loads this file`,
+        reason: `systemd rejects the unit name "${fileName}" and never loads this file: ${unitNameProblem(fileName) ?? 'invalid'}`,
       });
       continue;
     }

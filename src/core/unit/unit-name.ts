@@ -84,7 +84,7 @@ export function unitNameProblem(name: string): string | undefined {
   const end = at < 0 ? dot : at;
   for (let i = 0; i < end; i++) {
     if (!isValidNameChar(name.charCodeAt(i)))
-      return `${JSON.stringify(name[i])} is not allowed in a unit name (only letters, digits and ":-_.\\")`;
+      return `${JSON.stringify(name[i])} is not allowed in a unit name, only letters, digits and ":-_.\\"`;
   }
   for (let i = at + 1; i < dot; i++) {
     if (!isValidInstanceChar(name.charCodeAt(i)))
