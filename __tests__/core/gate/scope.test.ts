@@ -178,6 +178,60 @@ describe('which units a change affects', () => {
   });
 });
 
+describe('links leaving the repository are refused, even when the repository has a file there', () => {
+  // systemd opens these on the host (systemd-analyze 252, with and without --root): not the
+  // repository's file, so the gate cannot score what systemd would run.
+  const harden = { 'hardening/strict.conf': HARD_DROP_IN };
+  it.each<[string, Files, string, RegExp | undefined]>([
+    [
+      'a drop-in linked to an absolute path',
+      { ...harden, 'd/api.service': PLAIN, 'd/api.service.d/h.conf': { symlink: '/hardening/strict.conf' } },
+      'd/api.service',
+      /the drop-in d\/api\.service\.d\/h\.conf is a symlink to \/hardening\/strict\.conf, which is not in this repository; refused/,
+    ],
+    [
+      'a drop-in whose link climbs above the repository and back',
+      {
+        ...harden,
+        'd/api.service': PLAIN,
+        'd/api.service.d/h.conf': { symlink: '../../../repo/hardening/strict.conf' },
+      },
+      'd/api.service',
+      /not in this repository; refused/,
+    ],
+    [
+      'a unit file linked to an absolute path',
+      { 'v/api.service': HARD, 'd/api.service': { symlink: '/v/api.service' } },
+      'd/api.service',
+      /d\/api\.service is a symlink to \/v\/api\.service, which is not a file in this repository; refused/,
+    ],
+    [
+      'an alias with an absolute target in a root tree is no linked file',
+      {
+        'usr/lib/systemd/system/api.service': HARD,
+        'etc/systemd/system/web.service': { symlink: '/usr/lib/systemd/system/api.service' },
+      },
+      'etc/systemd/system/web.service',
+      undefined,
+    ],
+    [
+      'a relative link inside the repository is followed',
+      {
+        ...harden,
+        'd/api.service': PLAIN,
+        'd/api.service.d/h.conf': { symlink: '../../hardening/strict.conf' },
+      },
+      'd/api.service',
+      undefined,
+    ],
+  ])('%s', (_title, head, unit, error) => {
+    const side = scope({}, head).scope.find((u) => u.path === unit)?.head;
+    expect(side).toBeDefined();
+    if (error) expect(side?.error).toMatch(error);
+    else expect(side?.error).toBeUndefined();
+  });
+});
+
 describe('unitReadPaths: the files a unit reads', () => {
   it.each<[string, Files, string[], string[], string[]]>([
     [

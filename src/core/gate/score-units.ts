@@ -2,7 +2,8 @@
 // one side of a change. Pure over the UnitTree interface.
 import { findDropIns, type UnitLoader, type LoadedUnit } from '../unit/load-unit';
 import { dropInNames, parseUnitName, templateOf } from '../unit/unit-name';
-import { resolvePath, type UnitTree } from '../unit/unit-tree';
+import { posix } from 'path';
+import { linkTargetPath, resolvePath, type UnitTree } from '../unit/unit-tree';
 import { scoreUnitInTree } from '../engine';
 import type { SecurityPolicy } from '../security/security-policy';
 import type { SystemdProfile } from '../security/versions';
@@ -73,13 +74,47 @@ function toRepoPaths(side: UnitSide): void {
   if (side.settings?.typeSection) side.settings.typeSection.file = repoPathOf(side.settings.typeSection.file);
 }
 
-/** A unit file that is a symlink leaving the repository is refused, never followed. */
-function escapingSymlink(tree: UnitTree, repoPath: string): string | undefined {
-  const entry = tree.lstat('/' + repoPath);
+/**
+ * The tree as a window onto the repository, for telling where links lead: a link that leaves it (an
+ * absolute target other than /dev/null, or `..` above the top) leads nowhere. systemd opens unit files
+ * and drop-ins with plain open() calls, so such a link reads the host's file, never the repository's
+ * (systemd-analyze 252 leaves out a drop-in linked to `/docs/x.conf`, with and without --root, although
+ * `<root>/docs/x.conf` exists): the gate cannot know that file and refuses the unit. Nothing is read
+ * through the window; the marker only stands for "somewhere on the host" (see resolvePath()).
+ */
+function repositoryWindow(tree: UnitTree): UnitTree {
+  return {
+    lstat: (p) => tree.lstat(p),
+    readDirectory: (p) => tree.readDirectory(p),
+    readFile: (p) => tree.readFile(p),
+    hostDirectory: '/\u0000repository',
+  };
+}
+
+/** Whether a link leads out of the repository, to nothing, or to no regular file or directory. */
+function leaves(window: UnitTree, path: string): boolean {
+  const r = resolvePath(window, path);
+  return r.kind === 'missing' || r.kind === 'loop' || r.kind === 'other';
+}
+
+/**
+ * A unit file that is a symlink leaving the repository is refused, never followed. An alias (a link
+ * to a unit file in the search path, which systemd resolves by name, with the root prefixed to an
+ * absolute target: unit_file_resolve_symlink()) is not followed for its content and is let through.
+ */
+function escapingSymlink(tree: UnitTree, locator: UnitLocator): string | undefined {
+  const path = '/' + locator.repoPath;
+  const entry = tree.lstat(path);
   if (entry?.type !== 'symlink') return undefined;
-  const r = resolvePath(tree, '/' + repoPath);
-  if (r.kind === 'missing' || r.kind === 'loop' || r.kind === 'other') {
-    return `${repoPath} is a symlink to ${entry.target}, which is not a file in this repository; refused`;
+  if (locator.root !== undefined) {
+    const target = entry.target.startsWith('/')
+      ? posix.normalize(locator.root + entry.target)
+      : linkTargetPath(posix.dirname(path), entry.target);
+    const alias = locator.searchPath.some((d) => target.startsWith(d + '/'));
+    if (alias && tree.lstat(target) !== undefined) return undefined;
+  }
+  if (leaves(repositoryWindow(tree), path)) {
+    return `${locator.repoPath} is a symlink to ${entry.target}, which is not a file in this repository; refused`;
   }
   return undefined;
 }
@@ -101,12 +136,11 @@ function escapingDropIns(
   }
   candidates.push(...findDropIns(tree, searchPath, unit.id, unit.names.slice(1), unit.type));
   const refused: { path: string; target: string }[] = [];
+  const window = repositoryWindow(tree);
   for (const path of new Set(candidates)) {
     const entry = tree.lstat(path);
     if (entry?.type !== 'symlink') continue;
-    const r = resolvePath(tree, path);
-    if (r.kind === 'missing' || r.kind === 'loop' || r.kind === 'other')
-      refused.push({ path: repoPathOf(path), target: entry.target });
+    if (leaves(window, path)) refused.push({ path: repoPathOf(path), target: entry.target });
   }
   return refused;
 }
@@ -126,7 +160,7 @@ export function scoreUnit(
     if (parts?.instance) names.push(templateOf(locator.unitName));
     return unitReadPaths(tree, locator.searchPath, names, parts?.type ?? 'service', ['/' + locator.repoPath]);
   };
-  const refused = escapingSymlink(tree, locator.repoPath);
+  const refused = escapingSymlink(tree, locator);
   if (refused)
     return {
       locator,
