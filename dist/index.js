@@ -29077,7 +29077,8 @@ var KIND_TITLES = {
   "forbidden-address-family": "Address family not allowed",
   "signoff-required": "Sign-off required",
   "load-error": "Unit fails to load",
-  "invalid-deviation": "Invalid deviation note"
+  "invalid-deviation": "Invalid deviation note",
+  "phantom-setting": "Setting systemd ignores"
 };
 function titleOfKind(kind) {
   return KIND_TITLES[kind];
@@ -29176,3171 +29177,1222 @@ function checkRunBatches(annotations, size = CHECK_RUN_BATCH_SIZE) {
   return batches;
 }
 
-// src/core/unit/path-util.ts
-var NAME_MAX = 255;
-var PATH_MAX = 4096;
-function utf8Length(s, from = 0, to = s.length) {
-  let n = to - from;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 128) continue;
-    if (c < 2048) n += 1;
-    else if (c >= 55296 && c <= 56319 && i + 1 < to && (s.charCodeAt(i + 1) & 64512) === 56320) {
-      n += 2;
-      i++;
-    } else n += 2;
-  }
-  return n;
-}
-function components(p) {
-  return p.split("/").filter((c) => c !== "" && c !== ".");
-}
-function simplifyPath(p) {
-  if (p === "") return p;
-  const absolute = p.startsWith("/");
-  const out = [];
-  const parts = p.split("/");
-  for (let i = 0; i < parts.length; i++) {
-    const c = parts[i];
-    if (c === "" || c === ".") continue;
-    if (utf8Length(c) > NAME_MAX) {
-      const rest = parts.slice(i).join("/");
-      return (absolute ? "/" : "") + [...out, rest].join("/");
-    }
-    out.push(c);
-  }
-  if (out.length === 0) return absolute ? "/" : ".";
-  return (absolute ? "/" : "") + out.join("/");
-}
-function isValidPath(p, acceptDotDot = true) {
-  if (p === "") return false;
-  if (utf8Length(p) >= PATH_MAX) return false;
-  for (let start = 0, i = 0; i <= p.length; i++) {
-    if (i < p.length && p.charCodeAt(i) !== 47) continue;
-    if (i - start > NAME_MAX / 3 && utf8Length(p, start, i) > NAME_MAX) return false;
-    if (!acceptDotDot && i - start === 2 && p.startsWith("..", start)) return false;
-    start = i + 1;
-  }
-  return true;
-}
-function isNormalizedPath(p) {
-  if (!isValidPath(p, false)) return false;
-  if (p === "." || p.startsWith("./") || p.endsWith("/.") || p.includes("/./")) return false;
-  if (p.includes("//")) return false;
-  return true;
-}
-function isValidFilename(p) {
-  if (p === "" || p === "." || p === "..") return false;
-  if (p.includes("/")) return false;
-  return utf8Length(p) <= NAME_MAX;
-}
-function pathStartsWith(path, prefix) {
-  if (path.startsWith("/") !== prefix.startsWith("/")) return void 0;
-  const a = components(path);
-  const b = components(prefix);
-  if (b.length > a.length) return void 0;
-  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return void 0;
-  return a.slice(b.length).join("/");
-}
-function pathEqual(a, b) {
-  return pathStartsWith(a, b) === "" && pathStartsWith(b, a) === "";
-}
-function simplifyAndCheckPath(path, key, check) {
-  if (path.includes("�")) return { ok: false, message: `${key}= path is not valid UTF-8: ${path}` };
-  if (check === "absolute" && !path.startsWith("/"))
-    return { ok: false, message: `${key}= path is not absolute: ${path}` };
-  const simplified = simplifyPath(path);
-  if (!isValidPath(simplified))
-    return {
-      ok: false,
-      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes)`
-    };
-  if (!isNormalizedPath(simplified))
-    return { ok: false, message: `${key}= path is not normalized: ${simplified}` };
-  return { ok: true, path: simplified };
-}
-
-// src/core/unit/unit-name.ts
-var UNIT_TYPES = [
-  "service",
-  "mount",
-  "swap",
-  "socket",
-  "target",
-  "device",
-  "automount",
-  "timer",
-  "path",
-  "slice",
-  "scope"
-];
-var UNIT_TYPE_SET = new Set(UNIT_TYPES);
-var UNIT_NAME_MAX = 256;
-function isValidNameChar(c) {
-  return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 58 || c === 45 || c === 95 || c === 46 || c === 92;
-}
-function isValidInstanceChar(c) {
-  return isValidNameChar(c) || c === 64;
-}
-function parseUnitName(name) {
-  if (name.length === 0 || name.length >= UNIT_NAME_MAX) return void 0;
-  const dot = name.lastIndexOf(".");
-  if (dot <= 0) return void 0;
-  const type = name.slice(dot + 1);
-  if (!UNIT_TYPE_SET.has(type)) return void 0;
-  const at = name.indexOf("@");
-  if (at === 0) return void 0;
-  if (at < 0) {
-    for (let i = 0; i < dot; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
-    return { prefix: name.slice(0, dot), instance: void 0, type };
-  }
-  if (at > dot) return void 0;
-  for (let i = 0; i < at; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
-  for (let i = at + 1; i < dot; i++) if (!isValidInstanceChar(name.charCodeAt(i))) return void 0;
-  return { prefix: name.slice(0, at), instance: name.slice(at + 1, dot), type };
-}
-function templateOf(name) {
-  const parts = parseUnitName(name);
-  if (!parts || parts.instance === void 0) return name;
-  return `${parts.prefix}@.${parts.type}`;
-}
-function replaceInstance(name, instance) {
-  const parts = parseUnitName(name);
-  if (!parts || parts.instance === void 0) return name;
-  return `${parts.prefix}@${instance}.${parts.type}`;
-}
-function buildUnitName(prefix, instance, type) {
-  return instance === void 0 ? `${prefix}.${type}` : `${prefix}@${instance}.${type}`;
-}
-function unescapeUnitNamePart(s) {
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === "-") out += "/";
-    else if (c === "\\" && s[i + 1] === "x" && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 2, i + 4))) {
-      out += String.fromCharCode(parseInt(s.slice(i + 2, i + 4), 16));
-      i += 3;
-    } else out += c;
-  }
-  return out;
-}
-function unescapeUnitNamePath(s) {
-  if (s === "-" || s === "") return "/";
-  const u = unescapeUnitNamePart(s);
-  return u.startsWith("/") ? u : `/${u}`;
-}
-var HASH_CHARS = 16;
-function isHashedUnitName(name) {
-  const parts = parseUnitName(name);
-  if (!parts || parts.instance !== void 0) return false;
-  return /_[0-9a-f]{16}$/.test(parts.prefix) && parts.prefix.length > HASH_CHARS;
-}
-function escapeUnitNamePart(s) {
-  let out = "";
-  const bytes = new TextEncoder().encode(s);
-  bytes.forEach((b, i) => {
-    const c = String.fromCharCode(b);
-    const plain = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
-    if (c === "/") out += "-";
-    else if (plain) out += c;
-    else out += `\\x${b.toString(16).padStart(2, "0")}`;
-  });
-  return out;
-}
-function unitNameFromPath(path, type) {
-  const p = simplifyPath(path);
-  let escaped;
-  if (p === "" || pathEqual(p, "/")) escaped = "-";
-  else {
-    if (!isNormalizedPath(p)) return void 0;
-    escaped = escapeUnitNamePart(p.replace(/\/+$/, "").replace(/^\/+/, ""));
-  }
-  const name = `${escaped}.${type}`;
-  if (utf8Length(name) >= UNIT_NAME_MAX) return "hashed";
-  const parts = parseUnitName(name);
-  return parts && parts.instance === void 0 ? name : void 0;
-}
-function unitNameToPath(name) {
-  const parts = parseUnitName(name);
-  if (!parts || isHashedUnitName(name)) return void 0;
-  const f = parts.prefix;
-  if (f === "") return void 0;
-  if (f === "-") return "/";
-  let w2 = "";
-  for (let i = 0; i < f.length; i++) {
-    const c = f[i];
-    if (c === "-") w2 += "/";
-    else if (c === "\\") {
-      if (f[i + 1] !== "x" || !/^[0-9a-fA-F]{2}$/.test(f.slice(i + 2, i + 4))) return void 0;
-      w2 += String.fromCharCode(parseInt(f.slice(i + 2, i + 4), 16));
-      i += 3;
-    } else w2 += c;
-  }
-  if (w2.startsWith("/") || w2.endsWith("/")) return void 0;
-  const s = `/${w2}`;
-  return isNormalizedPath(s) ? s : void 0;
-}
-function dropInNames(name) {
-  const out = [];
-  addDropInNames(name, parseUnitName(name), out);
-  return out;
-}
-function addDropInNames(name, parts, out) {
-  out.push(name);
-  if (!parts) return;
-  const { type } = parts;
-  const instance = parts.instance !== void 0 && parts.instance !== "" ? parts.instance : void 0;
-  if (instance !== void 0) {
-    addDropInNames(`${parts.prefix}@.${type}`, { prefix: parts.prefix, instance: "", type }, out);
-  }
-  let prefix = parts.prefix;
-  let chopped = false;
-  for (; ; ) {
-    const dash = prefix.lastIndexOf("-");
-    if (dash <= 0) return;
-    if (dash + 1 < prefix.length || chopped) {
-      prefix = prefix.slice(0, dash + 1);
-      break;
-    }
-    prefix = prefix.slice(0, dash);
-    chopped = true;
-  }
-  addDropInNames(buildUnitName(prefix, instance, type), { prefix, instance, type }, out);
-}
-function isStrictUserName(u) {
-  if (u.length === 0 || u.length > 31) return false;
-  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(u)) return false;
-  return true;
-}
-var UID_INVALID = 4294967295;
-function parseUid(s) {
-  if (!/^(0|[1-9][0-9]*)$/.test(s) || s.length > 10) return void 0;
-  const n = Number(s);
-  if (n >= UID_INVALID || n === 65535) return void 0;
-  return n;
-}
-function isValidRelaxedUserName(u) {
-  if (u.length === 0) return false;
-  if (parseUid(u) !== void 0) return true;
-  if (u.startsWith(" ") || u.endsWith(" ")) return false;
-  if (/^[0-9]+$/.test(u)) return false;
-  if (/^-[0-9]*$/.test(u)) return false;
-  if (u === "." || u === "..") return false;
-  if (u.indexOf("�") >= 0) return false;
-  if (/[\x00-\x1f\x7f]/.test(u)) return false;
-  if (u.indexOf(":") >= 0 || u.indexOf("/") >= 0) return false;
-  return true;
-}
-
-// src/core/unit/specifiers.ts
-var SYSTEM_DIRS = {
-  t: "/run",
-  S: "/var/lib",
-  C: "/var/cache",
-  L: "/var/log",
-  E: "/etc",
-  T: "/tmp",
-  V: "/var/tmp",
-  h: "/root",
-  s: "/bin/sh",
-  u: "root",
-  U: "0",
-  g: "root",
-  G: "0"
+// src/core/security/data/unit-keys-252.json
+var unit_keys_252_default = {
+  Unit: [
+    "After",
+    "AllowIsolate",
+    "AssertACPower",
+    "AssertArchitecture",
+    "AssertCPUFeature",
+    "AssertCPUPressure",
+    "AssertCPUs",
+    "AssertCapability",
+    "AssertControlGroupController",
+    "AssertCredential",
+    "AssertDirectoryNotEmpty",
+    "AssertEnvironment",
+    "AssertFileIsExecutable",
+    "AssertFileNotEmpty",
+    "AssertFirstBoot",
+    "AssertGroup",
+    "AssertHost",
+    "AssertIOPressure",
+    "AssertKernelCommandLine",
+    "AssertKernelVersion",
+    "AssertMemory",
+    "AssertMemoryPressure",
+    "AssertNeedsUpdate",
+    "AssertOSRelease",
+    "AssertPathExists",
+    "AssertPathExistsGlob",
+    "AssertPathIsDirectory",
+    "AssertPathIsEncrypted",
+    "AssertPathIsMountPoint",
+    "AssertPathIsReadWrite",
+    "AssertPathIsSymbolicLink",
+    "AssertSecurity",
+    "AssertUser",
+    "AssertVirtualization",
+    "Before",
+    "BindTo",
+    "BindsTo",
+    "CollectMode",
+    "ConditionACPower",
+    "ConditionArchitecture",
+    "ConditionCPUFeature",
+    "ConditionCPUPressure",
+    "ConditionCPUs",
+    "ConditionCapability",
+    "ConditionControlGroupController",
+    "ConditionCredential",
+    "ConditionDirectoryNotEmpty",
+    "ConditionEnvironment",
+    "ConditionFileIsExecutable",
+    "ConditionFileNotEmpty",
+    "ConditionFirmware",
+    "ConditionFirstBoot",
+    "ConditionGroup",
+    "ConditionHost",
+    "ConditionIOPressure",
+    "ConditionKernelCommandLine",
+    "ConditionKernelVersion",
+    "ConditionMemory",
+    "ConditionMemoryPressure",
+    "ConditionNeedsUpdate",
+    "ConditionOSRelease",
+    "ConditionPathExists",
+    "ConditionPathExistsGlob",
+    "ConditionPathIsDirectory",
+    "ConditionPathIsEncrypted",
+    "ConditionPathIsMountPoint",
+    "ConditionPathIsReadWrite",
+    "ConditionPathIsSymbolicLink",
+    "ConditionSecurity",
+    "ConditionUser",
+    "ConditionVirtualization",
+    "Conflicts",
+    "DefaultDependencies",
+    "Description",
+    "Documentation",
+    "FailureAction",
+    "FailureActionExitStatus",
+    "IgnoreOnIsolate",
+    "JobRunningTimeoutSec",
+    "JobTimeoutAction",
+    "JobTimeoutRebootArgument",
+    "JobTimeoutSec",
+    "JoinsNamespaceOf",
+    "OnFailure",
+    "OnFailureIsolate",
+    "OnFailureJobMode",
+    "OnSuccess",
+    "OnSuccessJobMode",
+    "PartOf",
+    "PropagateReloadFrom",
+    "PropagateReloadTo",
+    "PropagatesReloadTo",
+    "PropagatesStopTo",
+    "RebootArgument",
+    "RefuseManualStart",
+    "RefuseManualStop",
+    "ReloadPropagatedFrom",
+    "Requires",
+    "RequiresMountsFor",
+    "RequiresOverridable",
+    "Requisite",
+    "RequisiteOverridable",
+    "SourcePath",
+    "StartLimitAction",
+    "StartLimitBurst",
+    "StartLimitInterval",
+    "StartLimitIntervalSec",
+    "StopPropagatedFrom",
+    "StopWhenUnneeded",
+    "SuccessAction",
+    "SuccessActionExitStatus",
+    "Upholds",
+    "Wants"
+  ],
+  Service: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "BusName",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecCondition",
+    "ExecPaths",
+    "ExecReload",
+    "ExecSearchPath",
+    "ExecStart",
+    "ExecStartPost",
+    "ExecStartPre",
+    "ExecStop",
+    "ExecStopPost",
+    "ExitType",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FailureAction",
+    "FileDescriptorStoreMax",
+    "FinalKillSignal",
+    "Group",
+    "GuessMainPID",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "NonBlocking",
+    "NotifyAccess",
+    "OOMPolicy",
+    "OOMScoreAdjust",
+    "PAMName",
+    "PIDFile",
+    "PassEnvironment",
+    "PermissionsStartOnly",
+    "Personality",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "RebootArgument",
+    "RemainAfterExit",
+    "RemoveIPC",
+    "Restart",
+    "RestartForceExitStatus",
+    "RestartKillSignal",
+    "RestartPreventExitStatus",
+    "RestartSec",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootDirectoryStartOnly",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "RuntimeMaxSec",
+    "RuntimeRandomizedExtraSec",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "Sockets",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartLimitAction",
+    "StartLimitBurst",
+    "StartLimitInterval",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SuccessExitStatus",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutAbortSec",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimeoutStartFailureMode",
+    "TimeoutStartSec",
+    "TimeoutStopFailureMode",
+    "TimeoutStopSec",
+    "TimerSlackNSec",
+    "Type",
+    "UMask",
+    "USBFunctionDescriptors",
+    "USBFunctionStrings",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSec",
+    "WatchdogSignal",
+    "WorkingDirectory"
+  ],
+  Socket: [
+    "Accept",
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "Backlog",
+    "BindIPv6Only",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BindToDevice",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "Broadcast",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "DeferAcceptSec",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DirectoryMode",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExecStartPost",
+    "ExecStartPre",
+    "ExecStopPost",
+    "ExecStopPre",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FileDescriptorName",
+    "FinalKillSignal",
+    "FlushPending",
+    "FreeBind",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IPTOS",
+    "IPTTL",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeepAlive",
+    "KeepAliveIntervalSec",
+    "KeepAliveProbes",
+    "KeepAliveTimeSec",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "ListenDatagram",
+    "ListenFIFO",
+    "ListenMessageQueue",
+    "ListenNetlink",
+    "ListenSequentialPacket",
+    "ListenSpecial",
+    "ListenStream",
+    "ListenUSBFunction",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "Mark",
+    "MaxConnections",
+    "MaxConnectionsPerSource",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MessageQueueMaxMessages",
+    "MessageQueueMessageSize",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoDelay",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "PAMName",
+    "PassCredentials",
+    "PassEnvironment",
+    "PassPacketInfo",
+    "PassSecurity",
+    "Personality",
+    "PipeSize",
+    "Priority",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "ReceiveBuffer",
+    "RemoveIPC",
+    "RemoveOnStop",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "ReusePort",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SELinuxContextFromNet",
+    "SecureBits",
+    "SendBuffer",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "Service",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackLabel",
+    "SmackLabelIPIn",
+    "SmackLabelIPOut",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "SocketGroup",
+    "SocketMode",
+    "SocketProtocol",
+    "SocketUser",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "Symlinks",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TCPCongestion",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "Timestamping",
+    "Transparent",
+    "TriggerLimitBurst",
+    "TriggerLimitIntervalSec",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "WorkingDirectory",
+    "Writable"
+  ],
+  Mount: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DirectoryMode",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FinalKillSignal",
+    "ForceUnmount",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LazyUnmount",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "Options",
+    "PAMName",
+    "PassEnvironment",
+    "Personality",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWriteOnly",
+    "ReadWritePaths",
+    "RemoveIPC",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SloppyOptions",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "Type",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "What",
+    "Where",
+    "WorkingDirectory"
+  ],
+  Automount: [
+    "DirectoryMode",
+    "ExtraOptions",
+    "TimeoutIdleSec",
+    "Where"
+  ],
+  Swap: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FinalKillSignal",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "Options",
+    "PAMName",
+    "PassEnvironment",
+    "Personality",
+    "Priority",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "RemoveIPC",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "What",
+    "WorkingDirectory"
+  ],
+  Timer: [
+    "AccuracySec",
+    "FixedRandomDelay",
+    "OnActiveSec",
+    "OnBootSec",
+    "OnCalendar",
+    "OnClockChange",
+    "OnStartupSec",
+    "OnTimezoneChange",
+    "OnUnitActiveSec",
+    "OnUnitInactiveSec",
+    "Persistent",
+    "RandomizedDelaySec",
+    "RemainAfterElapse",
+    "Unit",
+    "WakeSystem"
+  ],
+  Path: [
+    "DirectoryMode",
+    "DirectoryNotEmpty",
+    "MakeDirectory",
+    "PathChanged",
+    "PathExists",
+    "PathExistsGlob",
+    "PathModified",
+    "TriggerLimitBurst",
+    "TriggerLimitIntervalSec",
+    "Unit"
+  ],
+  Slice: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "BPFProgram",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUShares",
+    "CPUWeight",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "RestrictNetworkInterfaces",
+    "Slice",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "TasksAccounting",
+    "TasksMax"
+  ],
+  Scope: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "BPFProgram",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUShares",
+    "CPUWeight",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "FinalKillSignal",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "KillMode",
+    "KillSignal",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "OOMPolicy",
+    "RestartKillSignal",
+    "RestrictNetworkInterfaces",
+    "RuntimeMaxSec",
+    "RuntimeRandomizedExtraSec",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "Slice",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "TasksAccounting",
+    "TasksMax",
+    "TimeoutStopSec",
+    "WatchdogSignal"
+  ],
+  Install: [
+    "Alias",
+    "Also",
+    "DefaultInstance",
+    "RequiredBy",
+    "WantedBy"
+  ]
 };
-var HOST_VALUES = {
-  H: "localhost",
-  l: "localhost",
-  q: "localhost",
-  m: "00000000000000000000000000000000",
-  b: "00000000000000000000000000000000",
-  v: "unknown",
-  a: "x86-64",
-  o: "unknown",
-  w: "unknown",
-  W: "unknown",
-  B: "unknown",
-  A: "unknown",
-  M: "unknown",
-  y: "/",
-  Y: "/",
-  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
-  c: "/system.slice",
-  r: "/system.slice",
-  R: "/"
-};
-var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
-function expandSpecifiers(value, ctx) {
-  let next = value.indexOf("%");
-  if (next < 0) return { ok: true, value };
-  let name;
-  let out = "";
-  let from = 0;
-  for (; next >= 0; next = value.indexOf("%", from)) {
-    out += value.slice(from, next);
-    const s = value[next + 1];
-    from = next + 2;
-    switch (s) {
-      case "%":
-        out += "%";
-        break;
-      case "n":
-        out += ctx.unitName;
-        break;
-      case "N":
-        out += ctx.unitName.slice(0, ctx.unitName.lastIndexOf("."));
-        break;
-      case "p":
-        out += (name ??= unitNameParts(ctx.unitName)).prefix;
-        break;
-      case "P":
-        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).prefix);
-        break;
-      case "i":
-        out += (name ??= unitNameParts(ctx.unitName)).instance;
-        break;
-      case "I":
-        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).instance);
-        break;
-      case "j":
-        out += (name ??= unitNameParts(ctx.unitName)).lastComponent;
-        break;
-      case "J":
-        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).lastComponent);
-        break;
-      case "f": {
-        const { prefix, instance } = name ??= unitNameParts(ctx.unitName);
-        out += unescapeUnitNamePath(instance !== "" ? instance : prefix);
-        break;
-      }
-      case "d":
-        out += `/run/credentials/${ctx.unitName}`;
-        break;
-      default: {
-        if (s === void 0) {
-          out += "%";
-          break;
-        }
-        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
-        if (known !== void 0) out += known;
-        else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
-        else out += `%${s}`;
-      }
-    }
-  }
-  if (from < value.length) out += value.slice(from);
-  return { ok: true, value: out };
-}
-function unitNameParts(unitName) {
-  const parts = parseUnitName(unitName);
-  const prefix = parts?.prefix ?? unitName;
-  const dash = prefix.lastIndexOf("-");
-  return {
-    prefix,
-    instance: parts?.instance ?? "",
-    lastComponent: dash >= 0 ? prefix.slice(dash + 1) : prefix
-  };
-}
-
-// src/core/unit/extract-word.ts
-var EXTRACT_RELAX = 1 << 0;
-var EXTRACT_CUNESCAPE = 1 << 1;
-var EXTRACT_UNESCAPE_RELAX = 1 << 2;
-var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
-var EXTRACT_UNQUOTE = 1 << 5;
-var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
-var WHITESPACE = " 	\n\r";
-var HEX = "0123456789abcdefABCDEF";
-var SIMPLE_ESCAPES = {
-  a: "\x07",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "	",
-  v: "\v",
-  "\\": "\\",
-  '"': '"',
-  "'": "'",
-  s: " "
-};
-function cunescapeOne(s, at, acceptNul = false) {
-  const c = s[at];
-  if (c === void 0) return void 0;
-  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
-  if (one !== void 0) return { char: one, length: 1 };
-  const hexRun = (n) => {
-    const digits = s.slice(at + 1, at + 1 + n);
-    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
-    return parseInt(digits, 16);
-  };
-  if (c === "x") {
-    const v = hexRun(2);
-    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
-  }
-  if (c === "u" || c === "U") {
-    const n = c === "u" ? 4 : 8;
-    const v = hexRun(n);
-    if (v === void 0 || v === 0 && !acceptNul) return void 0;
-    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
-    return { char: String.fromCodePoint(v), length: n + 1 };
-  }
-  if (c >= "0" && c <= "7") {
-    const digits = s.slice(at, at + 3);
-    if (!/^[0-7]{3}$/.test(digits)) return void 0;
-    const v = parseInt(digits, 8);
-    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
-  }
-  return void 0;
-}
-var WordReader = class {
-  constructor(input, pos = 0) {
-    this.input = input;
-    this.pos = pos;
-  }
-  input;
-  /**
-   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
-   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
-   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
-   */
-  pos;
-  /** The word of the last read() that returned `word`. */
-  word = "";
-  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
-  hasRest() {
-    return this.pos >= 0 && this.pos < this.input.length;
-  }
-  /** The unparsed rest as a string (`undefined` for NULL). */
-  rest() {
-    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
-  }
-  /**
-   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
-   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
-   */
-  read(flags = 0, separators = WHITESPACE) {
-    const input = this.input;
-    const n = input.length;
-    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
-    let i = this.pos;
-    if (i < 0) return "end";
-    for (; ; i++) {
-      if (i >= n) {
-        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
-        return this.found("", -1);
-      }
-      if (!isSeparator(separators, input.charCodeAt(i))) break;
-      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
-    }
-    let word = "";
-    let quote2 = null;
-    let backslash = false;
-    for (; ; ) {
-      if (!backslash) {
-        const start = i;
-        if (quote2 === null) {
-          for (; i < n; i++) {
-            const code = input.charCodeAt(i);
-            if (code === 92 || isSeparator(separators, code)) break;
-            if (unquote && (code === 34 || code === 39)) break;
-          }
-        } else {
-          const q = quote2.charCodeAt(0);
-          for (; i < n; i++) {
-            const code = input.charCodeAt(i);
-            if (code === q || code === 92) break;
-          }
-        }
-        if (i > start) word += input.slice(start, i);
-      }
-      const c = input[i];
-      if (backslash) {
-        if (c === void 0) {
-          if (flags & EXTRACT_UNESCAPE_RELAX && (quote2 === null || flags & EXTRACT_RELAX))
-            return this.found(word + "\\", -1);
-          if (flags & EXTRACT_RELAX) return this.found(word, -1);
-          return "error";
-        }
-        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
-          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
-          if (u) {
-            word += u.char;
-            i += u.length - 1;
-          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
-            word += c;
-          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
-          else return "error";
-        } else word += c;
-        backslash = false;
-        i++;
-        continue;
-      }
-      if (quote2 !== null) {
-        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
-        i++;
-        if (c === quote2) quote2 = null;
-        else backslash = true;
-        continue;
-      }
-      if (c === void 0) return this.found(word, -1);
-      i++;
-      if ((c === '"' || c === "'") && unquote) quote2 = c;
-      else if (c === "\\") backslash = true;
-      else {
-        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
-        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
-        return this.found(word, i >= n ? -1 : i);
-      }
-    }
-  }
-  /**
-   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
-   * whatever the other flags, a word is then just a run of other characters, and this scans it with
-   * fewer checks per character.
-   */
-  readPlain() {
-    const input = this.input;
-    const n = input.length;
-    let i = this.pos;
-    if (i < 0) return "end";
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
-    if (i >= n) return "end";
-    const start = i;
-    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
-    const word = input.slice(start, i);
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
-    return this.found(word, i >= n ? -1 : i);
-  }
-  found(word, pos) {
-    this.word = word;
-    this.pos = pos;
-    return "word";
-  }
-};
-var END_STEP = Object.freeze({ kind: "end" });
-var ERROR_STEP = Object.freeze({ kind: "error" });
-function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
-  const reader = new WordReader(input);
-  const kind = reader.read(flags, separators);
-  if (kind === "end") return END_STEP;
-  if (kind === "error") return ERROR_STEP;
-  return { kind: "word", word: reader.word, rest: reader.rest() };
-}
-function isWhitespaceCode(code) {
-  return code === 32 || code === 9 || code === 10 || code === 13;
-}
-function isSeparator(separators, code) {
-  if (separators === WHITESPACE) return isWhitespaceCode(code);
-  return separators.indexOf(String.fromCharCode(code)) >= 0;
-}
-function extractAllWords(value, flags) {
-  const words = [];
-  const reader = new WordReader(value);
-  for (; ; ) {
-    const kind = reader.read(flags);
-    if (kind === "end") break;
-    if (kind === "error") return { words, invalid: true };
-    words.push(reader.word);
-  }
-  return { words, invalid: false };
-}
-function extractWords(value, unquote) {
-  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
-}
-function hasValidCEscapes(s) {
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] !== "\\") continue;
-    const u = cunescapeOne(s, i + 1, true);
-    if (!u) return false;
-    i += u.length;
-  }
-  return true;
-}
-
-// src/core/security/errno-names.ts
-var ERRNO_NAMES = new Set(
-  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP EWOULDBLOCK ENOMSG EIDRM ECHRNG EL2NSYNC EL3HLT EL3RST ELNRNG EUNATCH ENOCSI EL2HLT EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT EDEADLOCK EBFONT ENOSTR ENODATA ETIME ENOSR ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG EOVERFLOW ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ ERESTART ESTRPIPE EUSERS ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP ENOTSUP EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY EINPROGRESS ESTALE EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE ECANCELED ENOKEY EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL EHWPOISON".split(" ")
-);
-
-// src/core/security/exec-command.ts
-function isSafeString(s) {
-  return !/[\x01-\x1f"'\\\x7f]/.test(s);
-}
-function extractExecWord(reader, messages, rvalue) {
-  const kind = reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
-  if (kind !== "error") return kind;
-  if (reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX) === "word") {
-    messages.push({ severity: "warning", message: `Ignoring unknown escape sequences: "${reader.word}"` });
-    return "word";
-  }
-  messages.push({ severity: "error", message: `Unbalanced quoting, ignoring: "${rvalue}"` });
-  return "error";
-}
-function expandWord(text2, options) {
-  return text2.indexOf("%") < 0 ? void 0 : options.expand(text2);
-}
-function isValidExecutablePath(path) {
-  return path.length <= SHORT_PATH_UNITS || isValidPath(path);
-}
-var SHORT_PATH_UNITS = Math.floor(255 / 3);
-function refuse(result, ignore, what, detail) {
-  result.messages.push({
-    severity: ignore ? "warning" : "error",
-    message: `${what}${ignore ? ", ignoring" : ""}: ${detail}`
-  });
-  result.fatal = !ignore;
-  return result;
-}
-function isLoneAt(input, at) {
-  return at === input.length || isWhitespaceCode(input.charCodeAt(at));
-}
-var SPECIAL_CHARACTERS = /["'\\%;]/;
-function parseExecLine(rvalue, options) {
-  const result = { commands: 0, fatal: false, messages: [], doubleBang: 0 };
-  const { messages } = result;
-  const reader = new WordReader(rvalue);
-  const plain = !SPECIAL_CHARACTERS.test(rvalue);
-  let semicolon;
-  do {
-    semicolon = false;
-    const first = plain ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
-    if (first !== "word") return result;
-    if (reader.word === ";") {
-      semicolon = true;
-      continue;
-    }
-    let ignore = false;
-    let separateArgv0 = false;
-    let noEnvExpand = false;
-    let privileged = "";
-    let viaShell = false;
-    let f = reader.word;
-    for (; ; f = f.slice(1)) {
-      const c = f[0];
-      if (c === "-" && !ignore) ignore = true;
-      else if (c === "@" && !separateArgv0) separateArgv0 = true;
-      else if (c === ":" && !noEnvExpand) noEnvExpand = true;
-      else if (c === "+" && privileged === "") privileged = "+";
-      else if (c === "!" && privileged === "") privileged = "!";
-      else if (c === "!" && privileged === "!") privileged = "!!";
-      else if (c === "|" && options.extraPrefixes.includes("|") && !viaShell) viaShell = true;
-      else break;
-    }
-    if (privileged === "!!") result.doubleBang++;
-    const expanded = plain ? void 0 : expandWord(f, options);
-    if (expanded !== void 0 && !expanded.ok)
-      return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
-    const path = expanded === void 0 ? f : expanded.value;
-    if (!viaShell) {
-      if (path === "") return refuse(result, ignore, "Empty path in command line", `'${rvalue}'`);
-      if (!isSafeString(path))
-        return refuse(result, ignore, "Executable name contains special characters", path);
-      if (path.endsWith("/")) return refuse(result, ignore, "Executable path specifies a directory", path);
-      if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
-        return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
-    }
-    if (plain) {
-      if (separateArgv0 && !reader.hasRest())
-        return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
-      result.commands++;
-      return result;
-    }
-    let argc = separateArgv0 ? 0 : 1;
-    while (reader.hasRest()) {
-      const at = reader.pos;
-      const c = rvalue.charCodeAt(at);
-      if (c === 59 && isLoneAt(rvalue, at + 1)) {
-        reader.pos = skipWhitespace(rvalue, at + 1);
-        semicolon = true;
-        break;
-      }
-      if (c === 92 && rvalue.charCodeAt(at + 1) === 59 && isLoneAt(rvalue, at + 2)) {
-        reader.pos = skipWhitespace(rvalue, at + 2);
-        argc++;
-        continue;
-      }
-      const end = plainWordEnd(rvalue, at);
-      if (end >= 0) {
-        reader.pos = skipWhitespace(rvalue, end);
-        argc++;
-        continue;
-      }
-      const kind = extractExecWord(reader, messages, rvalue);
-      if (kind === "end") break;
-      if (kind === "error") {
-        result.fatal = !ignore;
-        return result;
-      }
-      const word = reader.word;
-      const r = expandWord(word, options);
-      if (r !== void 0 && !r.ok)
-        return refuse(result, ignore, `Failed to resolve unit specifiers in ${word}`, "unknown specifier");
-      argc++;
-    }
-    if (argc === 0) return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
-    result.commands++;
-  } while (semicolon);
-  return result;
-}
-function plainWordEnd(s, at) {
-  for (let i = at; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (isWhitespaceCode(c)) return i;
-    if (c === 34 || c === 39 || c === 92 || c === 37) return -1;
-  }
-  return s.length;
-}
-function skipWhitespace(s, from) {
-  let i = from;
-  while (i < s.length && isWhitespaceCode(s.charCodeAt(i))) i++;
-  return i;
-}
-
-// src/core/security/credentials.ts
-function isValidCredentialName(s) {
-  return isValidFilename(s) && !/[\x00-\x1f\x7f-\uffff:]/.test(s) && s.length <= 255;
-}
-function isValidBase64(s) {
-  const chars = [...s].filter((c) => !" 	\n\r".includes(c));
-  const value = (c) => c === void 0 ? void 0 : c === "=" ? "pad" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) >= 0 ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) : -1;
-  for (let i = 0; i < chars.length; i += 4) {
-    const [a, b, c, d2] = [0, 1, 2, 3].map((k) => value(chars[i + k]));
-    if (a === void 0) break;
-    if (a === -1 || b === -1 || c === -1 || d2 === -1) return false;
-    if (b === void 0 || c === void 0 || d2 === void 0) return false;
-    if (a === "pad" || b === "pad") return false;
-    const last = i + 4 >= chars.length;
-    if (c === "pad") {
-      if (d2 !== "pad" || b & 15 || !last) return false;
-      break;
-    }
-    if (d2 === "pad") {
-      if (c & 3 || !last) return false;
-      break;
-    }
-  }
-  return true;
-}
-function applyLoadCredential(map, value, encrypted, expand3) {
-  if (value === "") {
-    map.clear();
-    return { ok: true };
-  }
-  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
-  if (first.kind !== "word") return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
-  const id = expand3(first.word);
-  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
-  if (!isValidCredentialName(id.value))
-    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
-  const rest = first.rest ?? "";
-  if (rest !== "") {
-    const source = expand3(rest);
-    if (!source.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${rest}", ignoring` };
-    const q = source.value;
-    if (q.startsWith("/") ? !isNormalizedPath(q) : !isValidCredentialName(q))
-      return { ok: false, message: `Credential source "${q}" not valid, ignoring.` };
-  }
-  map.set(id.value, encrypted);
-  return { ok: true };
-}
-function applySetCredential(map, value, encrypted, expand3) {
-  if (value === "") {
-    map.clear();
-    return { ok: true };
-  }
-  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
-  if (first.kind === "error")
-    return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
-  if (first.kind === "end" || first.rest === void 0 || first.rest === "")
-    return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
-  const id = expand3(first.word);
-  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
-  if (!isValidCredentialName(id.value))
-    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
-  if (encrypted ? !isValidBase64(first.rest) : !hasValidCEscapes(first.rest))
-    return {
-      ok: false,
-      message: encrypted ? "Encrypted credential data not valid Base64 data, ignoring." : `Can't unescape "${first.rest}", ignoring`
-    };
-  map.set(id.value, encrypted);
-  return { ok: true };
-}
-
-// src/core/security/settings.ts
-var CAP_ALL = 0xffffffffffffffffn;
-var U64 = 0xffffffffffffffffn;
-var NAMESPACE_FLAGS = {
-  cgroup: 33554432,
-  ipc: 134217728,
-  net: 1073741824,
-  mnt: 131072,
-  pid: 536870912,
-  user: 268435456,
-  uts: 67108864,
-  time: 128
-};
-var NAMESPACES_UNSET = -1;
-var EFFECTIVE_FLAGS = {
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  PrivateTmp: (s) => s.privateTmp !== "no",
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateUsers: (s) => s.privateUsers !== "no",
-  PrivateMounts: (s) => s.privateMounts !== false,
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
-  ProtectHostname: (s) => s.protectHostname !== "no",
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  RemoveIPC: (s) => s.removeIpc,
-  DynamicUser: (s) => s.dynamicUser,
-  Delegate: (s) => s.delegate
-};
-var TYPE_SECTION = {
-  service: "Service",
-  socket: "Socket",
-  mount: "Mount",
-  swap: "Swap",
-  slice: "Slice",
-  scope: "Scope"
-};
-var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
-var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
-var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
-var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
-var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
-var BOOLEAN_WORDS = new Map([
-  ...[...TRUE_WORDS].map((w2) => [w2, true]),
-  ...[...FALSE_WORDS].map((w2) => [w2, false])
-]);
-function parseBoolean(value) {
-  const exact = BOOLEAN_WORDS.get(value);
-  if (exact !== void 0) return exact;
-  const v = value.toLowerCase();
-  if (TRUE_WORDS.has(v)) return true;
-  if (FALSE_WORDS.has(v)) return false;
-  return void 0;
-}
-function warn(ctx, a, message) {
-  ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: "warning", message });
-  return "ok";
-}
-function handleOnFailureIsolate(ctx, a) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
-    unlocated: true
-  });
-  return "ok";
-}
-function fatal(ctx, a, message) {
-  ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: "error", message });
-  return "fatal";
-}
-function expand(ctx, value) {
-  return expandSpecifiers(value, ctx.specifierContext);
-}
-function specifiers(ctx, a, value) {
-  const r = expand(ctx, value);
-  if (r.ok) return r.value;
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message: `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`
-  });
-  return void 0;
-}
-function boolSetting(field, fatalOnError = false) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b === void 0) {
-      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
-      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    }
-    ctx.s[field] = b;
-    return "ok";
-  };
-}
-function boolOrWords(field, words) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b !== void 0) {
-      ctx.s[field] = b ? "yes" : "no";
-      return "ok";
-    }
-    const extra = words(ctx.traits);
-    if (extra.includes(a.value)) {
-      ctx.s[field] = a.value;
-      return "ok";
-    }
-    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
-  };
-}
-function enumSetting(field, words, booleans = false) {
-  return (ctx, a) => {
-    if (booleans) {
-      const b = parseBoolean(a.value);
-      if (b !== void 0) {
-        ctx.s[field] = b ? "yes" : "no";
-        return "ok";
-      }
-    }
-    if (!words.includes(a.value))
-      return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
-    ctx.s[field] = a.value;
-    return "ok";
-  };
-}
-var handleUser = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.user = void 0;
-    return "ok";
-  }
-  const r = expand(ctx, a.value);
-  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
-  if (!isValidRelaxedUserName(r.value))
-    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-  if (r.value === "nobody") warn(ctx, a, "Special user nobody configured, this is not safe!");
-  ctx.s.user = r.value;
-  return "ok";
-};
-var handleGroup = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const r = expand(ctx, a.value);
-  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
-  if (!isValidRelaxedUserName(r.value))
-    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-  return "ok";
-};
-var handleSupplementaryGroups = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.supplementaryGroups = [];
-    return "ok";
-  }
-  const { words, invalid } = extractWords(a.value, false);
-  for (const word of words) {
-    const r = expand(ctx, word);
-    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
-    if (!isValidRelaxedUserName(r.value))
-      return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-    ctx.s.supplementaryGroups.push(r.value);
-  }
-  if (invalid) return fatal(ctx, a, `Invalid syntax: ${a.value}`);
-  return "ok";
-};
-function parseCapabilities(ctx, value) {
-  const { words } = extractAllWords(
-    value,
-    EXTRACT_UNQUOTE | (ctx.traits.capabilityListRelaxed ? EXTRACT_RELAX : 0)
-  );
-  let low = 0;
-  let high = 0;
-  for (const word of words) {
-    let bit;
-    if (isDigit(word.charCodeAt(0)) && /^[0-9]+$/.test(word)) {
-      const n = Number(word);
-      if (n <= ctx.traits.maxCapabilityNumber) bit = n;
-    } else bit = ctx.capabilityNames.get(word.toUpperCase());
-    if (bit === void 0) continue;
-    if (bit < 32) low |= 1 << bit;
-    else high |= 1 << bit - 32;
-  }
-  return BigInt(high >>> 0) << 32n | BigInt(low >>> 0);
-}
-function isDigit(code) {
-  return code >= 48 && code <= 57;
-}
-function capabilitySet(field) {
-  const initial = field === "capabilityBoundingSet" ? CAP_ALL : 0n;
-  return (ctx, a) => {
-    let value = a.value;
-    let invert = false;
-    if (value.startsWith("~")) {
-      invert = true;
-      value = value.slice(1);
-    }
-    const sum = parseCapabilities(ctx, value);
-    const current = ctx.s[field];
-    if (sum === 0n || current === initial) {
-      let next = invert ? ~sum & U64 : sum;
-      if (invert && sum === 0n && ctx.traits.capabilityTildeAloneIsKnownSet) next = ctx.knownCapabilityMask;
-      ctx.s[field] = next;
-    } else ctx.s[field] = invert ? current & ~sum & U64 : current | sum;
-    return "ok";
-  };
-}
-var handleRestrictAddressFamilies = (ctx, a) => {
-  const s = ctx.s;
-  if (a.value === "") {
-    s.addressFamilies = void 0;
-    s.addressFamiliesAllowList = false;
-    return "ok";
-  }
-  if (a.value === "none") {
-    s.addressFamilies = void 0;
-    s.addressFamiliesAllowList = true;
-    return "ok";
-  }
-  let value = a.value;
-  let invert = false;
-  if (value.startsWith("~")) {
-    invert = true;
-    value = value.slice(1);
-  }
-  if (!s.addressFamilies) {
-    s.addressFamilies = { allowList: !invert, families: /* @__PURE__ */ new Set() };
-    s.addressFamiliesAllowList = !invert;
-  }
-  const { words, invalid } = extractWords(value, true);
-  for (const word of words) {
-    const af = ctx.familyNames.get(word.toUpperCase());
-    if (af === void 0) {
-      warn(ctx, a, `Failed to parse address family, ignoring: ${word}`);
-      if (ctx.traits.addressFamilyUnknownStopsLine) return "ok";
-      continue;
-    }
-    if (!invert === s.addressFamiliesAllowList) s.addressFamilies.families.add(af);
-    else s.addressFamilies.families.delete(af);
-  }
-  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
-  return "ok";
-};
-var namespaceAllMasks = /* @__PURE__ */ new WeakMap();
-function namespaceAllMask(traits) {
-  let mask = namespaceAllMasks.get(traits);
-  if (mask === void 0) {
-    mask = computeNamespaceAllMask(traits);
-    namespaceAllMasks.set(traits, mask);
-  }
-  return mask;
-}
-function computeNamespaceAllMask(traits) {
-  let mask = 0;
-  for (const [name, flag] of Object.entries(NAMESPACE_FLAGS)) {
-    if (name === "time" && !traits.namespaceAllIncludesTime) continue;
-    mask |= flag;
-  }
-  return mask;
-}
-var handleRestrictNamespaces = (ctx, a) => {
-  const s = ctx.s;
-  if (a.value === "") {
-    s.restrictNamespaces = NAMESPACES_UNSET;
-    return "ok";
-  }
-  const all = namespaceAllMask(ctx.traits);
-  const b = parseBoolean(a.value);
-  if (b !== void 0) {
-    s.restrictNamespaces = b ? 0 : all;
-    return "ok";
-  }
-  let value = a.value;
-  let invert = false;
-  if (value.startsWith("~")) {
-    invert = true;
-    value = value.slice(1);
-  }
-  let flags = 0;
-  const { words: nsWords, invalid: nsInvalid } = extractWords(value, false);
-  if (nsInvalid) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
-  for (const word of nsWords) {
-    const flag = NAMESPACE_FLAGS[word];
-    if (flag === void 0) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
-    flags |= flag;
-  }
-  if (s.restrictNamespaces === NAMESPACES_UNSET) s.restrictNamespaces = invert ? ~flags & all : flags;
-  else s.restrictNamespaces = invert ? s.restrictNamespaces & ~flags : s.restrictNamespaces | flags;
-  return "ok";
-};
-var handleSystemCallArchitectures = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.systemCallArchitectures = /* @__PURE__ */ new Set();
-    return "ok";
-  }
-  const { words, invalid } = extractWords(a.value, true);
-  for (const word of words) {
-    if (!ctx.syscallArchitectures.has(word)) {
-      warn(ctx, a, `Failed to parse system call architecture, ignoring: ${word}`);
-      continue;
-    }
-    ctx.s.systemCallArchitectures.add(word);
-  }
-  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
-  return "ok";
-};
-function parseSyscallAndErrno(word) {
-  const colon = word.indexOf(":");
-  if (colon < 0) return { name: word, hasErrno: false };
-  const err = word.slice(colon + 1);
-  const ok = err === "kill" || /^[0-9]+$/.test(err) && Number(err) <= 4095 || ERRNO_NAMES.has(err);
-  if (!ok) return void 0;
-  return { name: word.slice(0, colon), hasErrno: true };
-}
-var handleSystemCallFilter = (ctx, a) => {
-  const s = ctx.s;
-  if (a.value === "") {
-    s.systemCallFilter = void 0;
-    return "ok";
-  }
-  let value = a.value;
-  let invert = false;
-  if (value.startsWith("~")) {
-    invert = true;
-    value = value.slice(1);
-  }
-  const groups2 = ctx.syscallGroups;
-  if (!s.systemCallFilter) {
-    s.systemCallFilter = { allowList: !invert, names: /* @__PURE__ */ new Set() };
-    if (!invert) for (const name of groups2.get("@default") ?? []) s.systemCallFilter.names.add(name);
-  }
-  const filter = s.systemCallFilter;
-  const { words, invalid } = extractWords(value, false);
-  for (const word of words) {
-    const parsed = parseSyscallAndErrno(word);
-    if (!parsed) {
-      warn(ctx, a, `Failed to parse syscall:errno, ignoring: ${word}`);
-      continue;
-    }
-    if (!invert && parsed.hasErrno) {
-      warn(ctx, a, `Allow-listed system calls cannot take error number, ignoring: ${word}`);
-      continue;
-    }
-    if (!parsed.name.startsWith("@") && !ctx.knownSyscalls.has(parsed.name)) {
-      warn(
-        ctx,
-        a,
-        ctx.traits.syscallUnknownLegacyMessage ? `Failed to parse system call, ignoring: ${parsed.name}` : `System call ${parsed.name} is not known, ignoring.`
-      );
-      continue;
-    }
-    const members = parsed.name.startsWith("@") ? groups2.get(parsed.name) : [parsed.name];
-    if (!members) {
-      warn(ctx, a, `Unknown system call group, ignoring: ${parsed.name}`);
-      continue;
-    }
-    const add = !invert === filter.allowList;
-    for (const name of members) {
-      if (add) filter.names.add(name);
-      else filter.names.delete(name);
-    }
-  }
-  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
-  return "ok";
-};
-var handleUMask = (ctx, a) => {
-  if (!/^[0-7]+$/.test(a.value) || parseInt(a.value, 8) > 4095) {
-    return warn(ctx, a, `Failed to parse mode value, ignoring: ${a.value}`);
-  }
-  ctx.s.umask = parseInt(a.value, 8);
-  return "ok";
-};
-function rootPath(field) {
-  return (ctx, a) => {
-    if (a.value === "") {
-      ctx.s[field] = void 0;
-      return "ok";
-    }
-    const r = expand(ctx, a.value);
-    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in '${a.value}'`);
-    if (r.value === "") {
-      ctx.s[field] = void 0;
-      return "ok";
-    }
-    const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-    if (!checked.ok) return fatal(ctx, a, checked.message);
-    ctx.s[field] = checked.path;
-    return "ok";
-  };
-}
-var handleDelegate = (ctx, a) => {
-  if (!CAN_DELEGATE.has(ctx.unit.type))
-    return warn(ctx, a, "Delegate= setting not supported for this unit type, ignoring.");
-  if (a.value === "") {
-    ctx.s.delegate = true;
-    return "ok";
-  }
-  const b = parseBoolean(a.value);
-  ctx.s.delegate = b === void 0 ? true : b;
-  return "ok";
-};
-var handleDevicePolicy = (ctx, a) => {
-  if (!["auto", "closed", "strict"].includes(a.value))
-    return warn(ctx, a, `Failed to parse device policy, ignoring: ${a.value}`);
-  ctx.s.devicePolicy = a.value;
-  return "ok";
-};
-function addDeviceAllow(ctx, path, permissions, location3) {
-  const perms = permissions === "" ? "rwm" : ["r", "w", "m"].filter((c) => permissions.includes(c)).join("");
-  if (ctx.traits.deviceAllowMergesSamePath) {
-    const existing = ctx.s.deviceAllow.find((e) => e.path === path);
-    if (existing) {
-      existing.permissions = ["r", "w", "m"].filter((c) => existing.permissions.includes(c) || perms.includes(c)).join("");
-      return;
-    }
-  }
-  ctx.s.deviceAllow.unshift(location3 ? { path, permissions: perms, location: location3 } : { path, permissions: perms });
-}
-var handleDeviceAllow = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.deviceAllow = [];
-    return "ok";
-  }
-  const first = extractFirstWordRaw(a.value, EXTRACT_UNQUOTE);
-  if (first.kind !== "word")
-    return warn(ctx, a, `Failed to extract device path and rights from '${a.value}', ignoring.`);
-  const resolved = specifiers(ctx, a, first.word);
-  if (resolved === void 0) return "ok";
-  let path = resolved;
-  if (!path.startsWith("block-") && !path.startsWith("char-")) {
-    const checked = simplifyAndCheckPath(path, a.key, "any");
-    if (!checked.ok) return warn(ctx, a, `${checked.message.replace(/: /, ", ignoring: ")}`);
-    path = checked.path;
-    if (!isValidDeviceNodePath(path)) return warn(ctx, a, `Invalid device node path '${path}', ignoring.`);
-  }
-  const rights = first.rest ?? "";
-  if (rights !== "" && !/^[rwm]+$/.test(rights))
-    return warn(ctx, a, `Invalid device rights '${rights}', ignoring.`);
-  addDeviceAllow(ctx, path, rights, a);
-  return "ok";
-};
-function isValidDeviceNodePath(path) {
-  if (pathStartsWith(path, "/dev/") === void 0 && pathStartsWith(path, "/run/systemd/inaccessible/") === void 0)
-    return false;
-  return !path.endsWith("/");
-}
-function parseIPv4(s) {
-  const parts = s.split(".");
-  if (parts.length !== 4) return void 0;
-  const bytes = [];
-  for (const p of parts) {
-    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return void 0;
-    bytes.push(Number(p));
-  }
-  return bytes;
-}
-function parseIPv6(s) {
-  if (!/^[0-9a-fA-F:.]+$/.test(s)) return void 0;
-  const halves = s.split("::");
-  if (halves.length > 2) return void 0;
-  const parseGroups = (part) => {
-    if (part === "") return [];
-    const out = [];
-    const groups3 = part.split(":");
-    for (let i = 0; i < groups3.length; i++) {
-      const g = groups3[i];
-      if (i === groups3.length - 1 && g.includes(".")) {
-        const v4 = parseIPv4(g);
-        if (!v4) return void 0;
-        out.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
-        continue;
-      }
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = parseGroups(halves[0]);
-  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
-  if (!head || !tail) return void 0;
-  let groups2;
-  if (halves.length === 2) {
-    if (head.length + tail.length > 7) return void 0;
-    groups2 = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    if (head.length !== 8) return void 0;
-    groups2 = head;
-  }
-  const bytes = [];
-  for (const g of groups2) bytes.push(g >> 8, g & 255);
-  return bytes;
-}
-function maskBytes(bytes, prefixLength) {
-  return bytes.map((b, i) => {
-    const bits = Math.max(0, Math.min(8, prefixLength - i * 8));
-    return bits === 0 ? 0 : b & (255 << 8 - bits & 255);
-  });
-}
-function parseAddressPrefix(word) {
-  const slash = word.indexOf("/");
-  const addr = slash < 0 ? word : word.slice(0, slash);
-  const v4 = parseIPv4(addr);
-  const v6 = v4 ? void 0 : parseIPv6(addr);
-  if (!v4 && !v6) return void 0;
-  const family = v4 ? 4 : 6;
-  const max = family === 4 ? 32 : 128;
-  let prefixLength = max;
-  if (slash >= 0) {
-    const p = word.slice(slash + 1);
-    if (!/^[0-9]+$/.test(p) || Number(p) > max) return void 0;
-    prefixLength = Number(p);
-  }
-  return { family, bytes: maskBytes(v4 ?? v6, prefixLength), prefixLength };
-}
-function isLocalhostName(word) {
-  const w2 = word.toLowerCase().replace(/\.$/, "");
-  return w2 === "localhost" || w2.endsWith(".localhost") || w2 === "localhost.localdomain" || w2.endsWith(".localhost.localdomain");
-}
-var KEYWORD_PREFIXES = {
-  any: ["0.0.0.0/0", "::/0"],
-  "link-local": ["169.254.0.0/16", "fe80::/64"],
-  multicast: ["224.0.0.0/4", "ff00::/8"]
-};
-function ipPrefixList(field) {
-  return (ctx, a) => {
-    const list = ctx.ipPrefixes[field];
-    if (a.value === "") {
-      list.length = 0;
-      return "ok";
-    }
-    const { words, invalid } = extractWords(a.value, false);
-    for (const word of words) {
-      const expanded = KEYWORD_PREFIXES[word] ?? (isLocalhostName(word) ? ["127.0.0.0/8", "::1/128"] : [word]);
-      for (const w2 of expanded) {
-        const p = parseAddressPrefix(w2);
-        if (!p) {
-          warn(ctx, a, `Address prefix is invalid, ignoring assignment: ${w2}`);
-          continue;
-        }
-        list.push(p);
-      }
-    }
-    if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
-    return "ok";
-  };
-}
-function ipFilterPath(field) {
-  return (ctx, a) => {
-    if (a.value === "") {
-      ctx.ipFilterPaths[field] = 0;
-      return "ok";
-    }
-    const v = specifiers(ctx, a, a.value);
-    if (v === void 0) return "ok";
-    const checked = simplifyAndCheckPath(v, a.key, "absolute");
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-    ctx.ipFilterPaths[field]++;
-    return "ok";
-  };
-}
-function execOptions(ctx) {
-  return ctx.execOptions ??= {
-    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
-    expand: (text2) => expand(ctx, text2)
-  };
-}
-function execCommands(field) {
-  return (ctx, a) => {
-    if (a.value === "") {
-      if (field) ctx.facts[field] = 0;
-      return "ok";
-    }
-    const r = parseExecLine(a.value, execOptions(ctx));
-    if (ctx.traits.execDoubleBangObsolete)
-      for (let i = 0; i < r.doubleBang; i++)
-        warn(
-          ctx,
-          a,
-          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.`
-        );
-    for (const m of r.messages) {
-      if (m.severity === "error") fatal(ctx, a, m.message);
-      else warn(ctx, a, m.message);
-    }
-    if (field) ctx.facts[field] += r.commands;
-    return r.fatal ? "fatal" : "ok";
-  };
-}
-function factEnum(field, words) {
-  return (ctx, a) => {
-    if (!words(ctx).includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
-    ctx.facts[field] = a.value;
-    if (field === "killMode" && a.value === "none")
-      warn(
-        ctx,
-        a,
-        "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle management for the service. Please update the service to use a safer KillMode=, such as 'mixed' or 'control-group'. Support for KillMode=none is deprecated and will eventually be removed."
-      );
-    return "ok";
-  };
-}
-function enumParseFailure(ctx, a) {
-  if (a.key === "Type" && ctx.traits.serviceTypeLegacyMessage)
-    return `Failed to parse service type, ignoring: ${a.value}`;
-  if (a.key === "SuccessAction") return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
-  return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
-}
-function factString(field) {
-  return (ctx, a) => {
-    ctx.facts[field] = a.value === "" ? void 0 : a.value;
-    return "ok";
-  };
-}
-function factPrintfString(field) {
-  return (ctx, a) => {
-    const v = specifiers(ctx, a, a.value);
-    if (v === void 0) return "ok";
-    ctx.facts[field] = v === "" ? void 0 : v;
-    return "ok";
-  };
-}
-function factPath(field) {
-  return (ctx, a) => {
-    const v = specifiers(ctx, a, a.value);
-    if (v === void 0) return "ok";
-    if (v === "") {
-      ctx.facts[field] = void 0;
-      return "ok";
-    }
-    const checked = simplifyAndCheckPath(v, a.key, "absolute");
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-    ctx.facts[field] = checked.path;
-    return "ok";
-  };
-}
-function factBoolean(field) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b === void 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    ctx.facts[field] = b;
-    return "ok";
-  };
-}
-function credential(kind, encrypted) {
-  return (ctx, a) => {
-    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
-    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
-    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
-    return r.ok ? "ok" : warn(ctx, a, r.message);
-  };
-}
-function factCounter(field) {
-  return (ctx, a) => {
-    if (a.value === "") ctx.facts[field] = 0;
-    else ctx.facts[field]++;
-    return "ok";
-  };
-}
-var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.protectHostname = "no";
-    return "ok";
-  }
-  const colon = a.value.indexOf(":");
-  const head = colon < 0 ? a.value : a.value.slice(0, colon);
-  const b = parseBoolean(head);
-  if (b === false && colon >= 0)
-    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
-  else if (head === "private") ctx.s.protectHostname = "private";
-  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  return "ok";
-};
-var handleStandardOutput = (ctx, a) => {
-  const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
-  if (journal === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. Please update your unit file, and consider removing the setting altogether.`
-  );
-};
-var handlePidFile = (ctx, a) => {
-  if (a.value === "" || !ctx.traits.pidFileVarRunWarns) return "ok";
-  const r = expand(ctx, a.value);
-  if (!r.ok || !r.value.startsWith("/")) return "ok";
-  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-  const rest = pathStartsWith(checked.path, "/var/run");
-  if (rest === void 0 || rest === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `PIDFile= references a path below legacy directory /var/run/, updating ${checked.path} → /run/${rest}; please update the unit file accordingly.`
-  );
-};
-var handlePersonality = (ctx, a) => {
-  if (a.value === "" || a.value === "x86-64" || a.value === "x86") return "ok";
-  return warn(
-    ctx,
-    a,
-    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
-  );
-};
-var handleCpuSchedulingPriority = (ctx, a) => {
-  if (!/^-?\d+$/.test(a.value)) return "ok";
-  const prio = Number(a.value);
-  if (prio >= 0 && prio <= 99) return "ok";
-  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
-};
-var handleLegacyCgroupOption = (ctx, a) => {
-  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
-    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
-  const replacement = ctx.traits.cgroupDeprecated[a.key];
-  if (replacement === void 0 || a.value === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`
-  );
-};
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
-var handleEnvironment = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
-  for (const word of words) {
-    const r = expand(ctx, word);
-    if (!r.ok) continue;
-    const eq = r.value.indexOf("=");
-    const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
-    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
-  }
-  return "ok";
-};
-var handleNamespacePaths = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
-  for (const word of words) {
-    let w2 = word;
-    if (w2.startsWith("-")) w2 = w2.slice(1);
-    if (w2.startsWith("+")) w2 = w2.slice(1);
-    const resolved = specifiers(ctx, a, w2);
-    if (resolved === void 0) continue;
-    const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-  }
-  return "ok";
-};
-var SERVICE_TYPE = factEnum("type", (c) => c.traits.serviceTypes);
-var MOUNT_FSTYPE = factPrintfString("fstype");
-var MOUNT_OPTIONS = factPrintfString("options");
-var MOUNT_WHAT = factPrintfString("what");
-var SWAP_WHAT = factPath("what");
-var dv = (scope, handler2) => ({
-  scope,
-  handler: handler2,
-  record: true
-});
-var d = (scope, handler2) => dv(scope, () => handler2);
-var w = (scope, handler2) => ({ ...d(scope, handler2), record: false });
-var DIRECTIVES = {
-  DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
-  SuccessAction: d(
-    "unit",
-    factEnum("successAction", (c) => c.traits.emergencyActions)
-  ),
-  User: d("exec", handleUser),
-  Group: d("exec", handleGroup),
-  DynamicUser: d("exec", boolSetting("dynamicUser", true)),
-  SupplementaryGroups: d("exec", handleSupplementaryGroups),
-  AmbientCapabilities: d("exec", capabilitySet("ambientCapabilities")),
-  CapabilityBoundingSet: d("exec", capabilitySet("capabilityBoundingSet")),
-  KeyringMode: d("exec", enumSetting("keyringMode", ["inherit", "private", "shared"])),
-  ProtectProc: d("exec", enumSetting("protectProc", ["default", "noaccess", "invisible", "ptraceable"])),
-  ProcSubset: d("exec", enumSetting("procSubset", ["all", "pid"])),
-  LockPersonality: d("exec", boolSetting("lockPersonality")),
-  MemoryDenyWriteExecute: d("exec", boolSetting("memoryDenyWriteExecute")),
-  NoNewPrivileges: d("exec", boolSetting("noNewPrivileges")),
-  PrivateDevices: d("exec", boolSetting("privateDevices")),
-  PrivateNetwork: d("exec", boolSetting("privateNetwork")),
-  ProtectKernelModules: d("exec", boolSetting("protectKernelModules")),
-  ProtectKernelTunables: d("exec", boolSetting("protectKernelTunables")),
-  ProtectKernelLogs: d("exec", boolSetting("protectKernelLogs")),
-  ProtectClock: d("exec", boolSetting("protectClock")),
-  RemoveIPC: d("exec", boolSetting("removeIpc")),
-  RestrictRealtime: d("exec", boolSetting("restrictRealtime")),
-  RestrictSUIDSGID: d("exec", boolSetting("restrictSuidSgid")),
-  PrivateMounts: dv("exec", (t) => {
-    const parse3 = boolSetting("privateMounts");
-    return t.privateMountsTristate ? (ctx, a) => {
-      if (a.value === "") {
-        ctx.s.privateMounts = void 0;
-        return "ok";
-      }
-      return parse3(ctx, a);
-    } : parse3;
-  }),
-  PrivateTmp: d(
-    "exec",
-    boolOrWords("privateTmp", (t) => t.privateTmpWords)
-  ),
-  PrivateUsers: d(
-    "exec",
-    boolOrWords("privateUsers", (t) => t.privateUsersWords)
-  ),
-  ProtectControlGroups: d(
-    "exec",
-    boolOrWords("protectControlGroups", (t) => t.protectControlGroupsWords)
-  ),
-  ProtectHostname: dv(
-    "exec",
-    (t) => t.protectHostnameEnum ? PROTECT_HOSTNAME_ENUM : boolOrWords("protectHostname", () => [])
-  ),
-  ProtectHome: d("exec", enumSetting("protectHome", ["yes", "no", "read-only", "tmpfs"], true)),
-  ProtectSystem: d("exec", enumSetting("protectSystem", ["yes", "no", "full", "strict"], true)),
-  RootDirectory: d("exec", rootPath("rootDirectory")),
-  RootImage: d("exec", rootPath("rootImage")),
-  MountImages: d("exec", factCounter("mountImages")),
-  UMask: d("exec", handleUMask),
-  RestrictAddressFamilies: d("exec", handleRestrictAddressFamilies),
-  RestrictNamespaces: d("exec", handleRestrictNamespaces),
-  SystemCallArchitectures: d("exec", handleSystemCallArchitectures),
-  SystemCallFilter: d("exec", handleSystemCallFilter),
-  LoadCredential: d("exec", credential("load", false)),
-  LoadCredentialEncrypted: d("exec", credential("load", true)),
-  SetCredential: d("exec", credential("set", false)),
-  SetCredentialEncrypted: d("exec", credential("set", true)),
-  PAMName: d("exec", factString("pamName")),
-  Delegate: d("cgroup", handleDelegate),
-  DevicePolicy: d("cgroup", handleDevicePolicy),
-  DeviceAllow: d("cgroup", handleDeviceAllow),
-  IPAddressAllow: d("cgroup", ipPrefixList("allow")),
-  IPAddressDeny: d("cgroup", ipPrefixList("deny")),
-  IPIngressFilterPath: d("cgroup", ipFilterPath("ingress")),
-  IPEgressFilterPath: d("cgroup", ipFilterPath("egress")),
-  KillMode: d(
-    "kill",
-    factEnum("killMode", () => ["control-group", "process", "mixed", "none"])
-  ),
-  // Service Type= is an enum; Mount Type= the file system type (a string with specifiers).
-  Type: d(
-    "service-or-mount",
-    (ctx, a) => ctx.unit.type === "service" ? SERVICE_TYPE(ctx, a) : MOUNT_FSTYPE(ctx, a)
-  ),
-  Options: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_OPTIONS(ctx, a) : "ok"),
-  NotifyAccess: d("service", enumSetting("notifyAccess", ["none", "main", "exec", "all"])),
-  ExecStart: d("service", execCommands("execStart")),
-  ExecStop: d("service", execCommands("execStop")),
-  ExecStartPre: d("service-or-socket", execCommands()),
-  ExecStartPost: d("service-or-socket", execCommands()),
-  ExecCondition: d("service", execCommands()),
-  ExecReload: d("service", execCommands()),
-  ExecStopPost: d("service-or-socket", execCommands()),
-  ExecStopPre: d("socket", execCommands()),
-  RemainAfterExit: d("service", factBoolean("remainAfterExit")),
-  ExitType: d(
-    "service",
-    factEnum("exitType", () => ["main", "cgroup"])
-  ),
-  Restart: d(
-    "service",
-    factEnum("restart", () => [
-      "no",
-      "on-success",
-      "on-failure",
-      "on-abnormal",
-      "on-watchdog",
-      "on-abort",
-      "always"
-    ])
-  ),
-  BusName: d("service", factString("busName")),
-  ListenStream: d("socket", factCounter("listens")),
-  ListenDatagram: d("socket", factCounter("listens")),
-  ListenSequentialPacket: d("socket", factCounter("listens")),
-  ListenFIFO: d("socket", factCounter("listens")),
-  ListenSpecial: d("socket", factCounter("listens")),
-  ListenNetlink: d("socket", factCounter("listens")),
-  ListenMessageQueue: d("socket", factCounter("listens")),
-  ListenUSBFunction: d("socket", factCounter("listens")),
-  OnActiveSec: d("timer", factCounter("timerTriggers")),
-  OnBootSec: d("timer", factCounter("timerTriggers")),
-  OnStartupSec: d("timer", factCounter("timerTriggers")),
-  OnUnitActiveSec: d("timer", factCounter("timerTriggers")),
-  OnUnitInactiveSec: d("timer", factCounter("timerTriggers")),
-  OnCalendar: d("timer", factCounter("timerTriggers")),
-  OnClockChange: d("timer", factCounter("timerTriggers")),
-  OnTimezoneChange: d("timer", factCounter("timerTriggers")),
-  PathExists: d("path", factCounter("pathTriggers")),
-  PathExistsGlob: d("path", factCounter("pathTriggers")),
-  PathChanged: d("path", factCounter("pathTriggers")),
-  PathModified: d("path", factCounter("pathTriggers")),
-  DirectoryNotEmpty: d("path", factCounter("pathTriggers")),
-  // Mount What= is a plain string; Swap What= a path.
-  What: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a)),
-  Where: d("mount", factPath("where")),
-  ExtraOptions: d("automount", factPrintfString("extraOptions")),
-  OnFailureIsolate: w("unit", handleOnFailureIsolate),
-  StandardOutput: w("exec", handleStandardOutput),
-  Environment: w("exec", handleEnvironment),
-  ReadWritePaths: w("exec", handleNamespacePaths),
-  ReadOnlyPaths: w("exec", handleNamespacePaths),
-  InaccessiblePaths: w("exec", handleNamespacePaths),
-  ExecPaths: w("exec", handleNamespacePaths),
-  NoExecPaths: w("exec", handleNamespacePaths),
-  StandardError: w("exec", handleStandardOutput),
-  PIDFile: w("service", handlePidFile),
-  Personality: w("exec", handlePersonality),
-  CPUSchedulingPriority: w("exec", handleCpuSchedulingPriority),
-  CPUShares: w("cgroup", handleLegacyCgroupOption),
-  MemoryLimit: w("cgroup", handleLegacyCgroupOption),
-  CPUAccounting: w("cgroup", handleLegacyCgroupOption),
-  DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption)
-};
-function scopeSection(scope, type) {
-  const own = TYPE_SECTION[type];
-  switch (scope) {
-    case "unit":
-      return "Unit";
-    case "exec":
-    case "kill":
-      return HAS_EXEC_CONTEXT.has(type) ? own : void 0;
-    case "cgroup":
-      return HAS_CGROUP_CONTEXT.has(type) ? own : void 0;
-    case "service":
-      return type === "service" ? "Service" : void 0;
-    case "socket":
-      return type === "socket" ? "Socket" : void 0;
-    case "service-or-mount":
-      return type === "service" ? "Service" : type === "mount" ? "Mount" : void 0;
-    case "service-or-socket":
-      return type === "service" ? "Service" : type === "socket" ? "Socket" : void 0;
-    case "automount":
-      return type === "automount" ? "Automount" : void 0;
-    case "timer":
-      return type === "timer" ? "Timer" : void 0;
-    case "path":
-      return type === "path" ? "Path" : void 0;
-    case "mount":
-      return type === "mount" ? "Mount" : type === "swap" ? "Swap" : type === "automount" ? "Automount" : void 0;
-    default:
-      return void 0;
-  }
-}
-var directiveTables = /* @__PURE__ */ new WeakMap();
-function directivesFor(traits, type) {
-  let byType = directiveTables.get(traits);
-  if (!byType) {
-    byType = /* @__PURE__ */ new Map();
-    directiveTables.set(traits, byType);
-  }
-  let table = byType.get(type);
-  if (!table) {
-    table = /* @__PURE__ */ new Map();
-    for (const [name, spec] of Object.entries(DIRECTIVES)) {
-      const section = scopeSection(spec.scope, type);
-      if (section !== void 0)
-        table.set(name, { name, section, handler: spec.handler(traits), record: spec.record });
-    }
-    byType.set(type, table);
-  }
-  return table;
-}
-var profileCaches = /* @__PURE__ */ new WeakMap();
-function profileCache(profile) {
-  let c = profileCaches.get(profile);
-  if (!c) {
-    const capabilityNames2 = /* @__PURE__ */ new Map();
-    let known = 0n;
-    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
-      capabilityNames2.set(name.toUpperCase(), bit);
-      known |= 1n << BigInt(bit);
-    }
-    const families = /* @__PURE__ */ new Map();
-    for (const [name, af] of Object.entries(profile.data.addressFamilies))
-      families.set(name.toUpperCase(), af);
-    c = {
-      capabilityNames: capabilityNames2,
-      known,
-      families,
-      archs: new Set(profile.data.syscallArchitectures),
-      syscalls: new Set(profile.data.knownSyscalls),
-      groups: new Map(Object.entries(profile.data.syscallGroups))
-    };
-    profileCaches.set(profile, c);
-  }
-  return c;
-}
-var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
-function isPerpetual(unit3) {
-  if (unit3.type !== "mount" && unit3.type !== "slice") return false;
-  return PERPETUAL_UNITS.some((n) => unit3.names.includes(n) && n.endsWith(`.${unit3.type}`));
-}
-var SettingsRecord = class {
-  constructor(unit3, traits) {
-    const type = unit3.type;
-    const exec = HAS_EXEC_CONTEXT.has(type);
-    this.unitId = unit3.id;
-    this.unitType = type;
-    this.hasExecContext = exec;
-    this.hasCgroupContext = HAS_CGROUP_CONTEXT.has(type);
-    this.defaultDependencies = !isPerpetual(unit3);
-    this.notifyAccess = "none";
-    this.user = void 0;
-    this.dynamicUser = false;
-    this.supplementaryGroups = [];
-    this.ambientCapabilities = 0n;
-    this.capabilityBoundingSet = CAP_ALL;
-    this.keyringMode = exec ? type === "service" ? "private" : "shared" : "inherit";
-    this.protectProc = "default";
-    this.procSubset = "all";
-    this.privateDevices = false;
-    this.privateMounts = exec && traits.privateMountsTristate ? void 0 : false;
-    this.privateNetwork = false;
-    this.privateTmp = "no";
-    this.privateUsers = "no";
-    this.protectControlGroups = "no";
-    this.protectHostname = "no";
-    this.protectKernelModules = false;
-    this.protectKernelTunables = false;
-    this.protectKernelLogs = false;
-    this.protectClock = false;
-    this.lockPersonality = false;
-    this.memoryDenyWriteExecute = false;
-    this.noNewPrivileges = false;
-    this.removeIpc = false;
-    this.restrictRealtime = false;
-    this.restrictSuidSgid = false;
-    this.protectHome = "no";
-    this.protectSystem = "no";
-    this.rootDirectory = void 0;
-    this.rootImage = void 0;
-    this.umask = exec ? 18 : 2;
-    this.addressFamilies = void 0;
-    this.addressFamiliesAllowList = false;
-    this.restrictNamespaces = NAMESPACES_UNSET;
-    this.systemCallArchitectures = /* @__PURE__ */ new Set();
-    this.systemCallFilter = void 0;
-    this.delegate = false;
-    this.devicePolicy = HAS_CGROUP_CONTEXT.has(type) ? "auto" : void 0;
-    this.deviceAllow = [];
-    this.ipAddressDenyAll = false;
-    this.ipAddressAllowLocalhost = false;
-    this.ipAddressAllowOther = false;
-    this.ipCustomFilters = false;
-    this.typeSection = void 0;
-  }
-  // provenance, applied and implied are only read by the gate and report code, never by the assessment,
-  // and filling two Maps per assignment was ~10% of deriving a unit. Derivation logs the applied
-  // assignments in one array and the Maps are built from it on first read, with the contents and key
-  // order eager filling gave; each is then kept, so every read returns the same (writable) Map.
-  // Private (#) fields are not own enumerable properties, so the record's visible shape is unchanged.
-  /** Every assignment applied, in application order (across files). */
-  #log = [];
-  #provenance;
-  #applied;
-  #implied;
-  /** Notes that an assignment to a directive (named by its key) was applied. */
-  record(a) {
-    this.#log.push(a);
-    if (this.#provenance !== void 0) this.#index(a);
-  }
-  /** The last applied assignment to a directive: provenance.get(key)?.at(-1) without building the Maps. */
-  lastApplied(key) {
-    const log = this.#log;
-    for (let i = log.length - 1; i >= 0; i--) {
-      const a = log[i];
-      if (a.key === key) return a;
-    }
-    return void 0;
-  }
-  /** Notes that `setting` was changed by another directive's assignment (unit_patch_contexts()). */
-  imply(setting, by) {
-    (this.#implied ??= /* @__PURE__ */ new Map()).set(setting, by);
-  }
-  get provenance() {
-    if (this.#provenance === void 0) this.#build();
-    return this.#provenance;
-  }
-  get applied() {
-    if (this.#applied === void 0) this.#build();
-    return this.#applied;
-  }
-  get implied() {
-    return this.#implied ??= /* @__PURE__ */ new Map();
-  }
-  #build() {
-    this.#provenance = /* @__PURE__ */ new Map();
-    this.#applied = /* @__PURE__ */ new Map();
-    for (const a of this.#log) this.#index(a);
-  }
-  /** What eager derivation did per assignment. A directive's name is the assignment's key. */
-  #index(a) {
-    const provenance = this.#provenance;
-    const applied = this.#applied;
-    const list = provenance.get(a.key);
-    applied.set(a, applied.size);
-    if (list) list.push(a);
-    else provenance.set(a.key, [a]);
-  }
-};
-function defaultSettings(unit3, traits) {
-  return new SettingsRecord(unit3, traits);
-}
-function deriveSecuritySettings(unit3, profile) {
-  const traits = profile.traits;
-  const cache2 = profileCache(profile);
-  const s = defaultSettings(unit3, traits);
-  const ctx = {
-    unit: unit3,
-    traits,
-    profile,
-    s,
-    facts: {
-      type: void 0,
-      execStart: 0,
-      execStop: 0,
-      successAction: "none",
-      restart: "no",
-      remainAfterExit: false,
-      exitType: "main",
-      busName: void 0,
-      pamName: void 0,
-      killMode: "control-group",
-      mountImages: 0,
-      listens: 0,
-      timerTriggers: 0,
-      pathTriggers: 0,
-      what: void 0,
-      where: void 0,
-      extraOptions: void 0,
-      options: void 0,
-      fstype: void 0
-    },
-    diagnostics: [],
-    capabilityNames: cache2.capabilityNames,
-    knownCapabilityMask: cache2.known,
-    familyNames: cache2.families,
-    syscallArchitectures: cache2.archs,
-    knownSyscalls: cache2.syscalls,
-    syscallGroups: cache2.groups,
-    ipPrefixes: { allow: [], deny: [] },
-    ipFilterPaths: { ingress: 0, egress: 0 },
-    specifierContext: { unitName: unit3.id, scope: "system", extra: traits.extraSpecifiers }
-  };
-  const ownSection = TYPE_SECTION[unit3.type];
-  const directives = directivesFor(traits, unit3.type);
-  for (let fileIndex = 0; fileIndex < unit3.files.length; fileIndex++) {
-    const file = unit3.files[fileIndex];
-    if (!file) continue;
-    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
-    if (fileIndex === 0 && ownSection) {
-      for (const header of file.sections) {
-        if (header.name !== ownSection) continue;
-        s.typeSection = { file: file.file, line: header.line, column: 1 };
-        break;
-      }
-    }
-    let stopped = false;
-    for (const a of file.assignments) {
-      const directive = directives.get(a.key);
-      if (directive === void 0 || a.section !== directive.section) {
-        if (a.section === ownSection && isUnknownKey(traits, a.key))
-          warn(ctx, a, `Unknown key '${a.key}' in section [${a.section}], ignoring.`);
-        continue;
-      }
-      if (directive.record) s.record(a);
-      if (directive.handler(ctx, a) === "fatal") {
-        stopped = true;
-        break;
-      }
-    }
-    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit3.id} has a bad unit file setting.`);
-    if (fileIndex === 0 && file.fatal) {
-      ctx.diagnostics.push(file.fatal);
-      return {
-        failure: {
-          kind: "error",
-          unitName: unit3.id,
-          message: `Unit ${unit3.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
-        },
-        diagnostics: ctx.diagnostics
-      };
-    }
-    if (file.fatal) ctx.diagnostics.push(file.fatal);
-  }
-  const verifyError = verifyUnit(ctx);
-  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
-  if (s.hasExecContext) patchExecContext(ctx);
-  finishRecord(ctx);
-  return { settings: s, diagnostics: ctx.diagnostics };
-}
-function isUnknownKey(traits, key) {
-  if (traits.keysAddedLater.includes(key)) return true;
-  const first = key.charCodeAt(0);
-  return (first === 67 || first === 65) && /^(Condition|Assert)[A-Z]/.test(key);
-}
-function badSetting(ctx, message) {
-  return {
-    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
-    diagnostics: ctx.diagnostics
-  };
-}
-var API_MOUNT_POINTS = [
-  "/proc",
-  "/sys",
-  "/dev",
-  "/sys/kernel/security",
-  "/sys/fs/smackfs",
-  "/dev/shm",
-  "/dev/pts",
-  "/run",
-  "/sys/fs/cgroup",
-  "/sys/fs/pstore",
-  "/sys/firmware/efi/efivars",
-  "/sys/fs/bpf",
-  // mount_point_ignore()
-  "/sys/fs/selinux",
-  "/dev/console",
-  "/proc/kmsg",
-  "/proc/sys",
-  "/proc/sys/kernel/random/boot_id"
-];
-function isApiMountPoint(path) {
-  if (API_MOUNT_POINTS.some((p) => pathEqual(path, p))) return true;
-  return pathStartsWith(path, "/sys/fs/cgroup/") !== void 0 || pathStartsWith(path, "/run/host") !== void 0;
-}
-var NETWORK_FILE_SYSTEMS = [
-  "afs",
-  "ceph",
-  "cifs",
-  "gfs",
-  "gfs2",
-  "ncp",
-  "ncpfs",
-  "nfs",
-  "nfs4",
-  "ocfs2",
-  "orangefs",
-  "pvfs2",
-  "smb3",
-  "smbfs",
-  "davfs",
-  "glusterfs",
-  "lustre",
-  "sshfs"
-];
-function fstabTestOption(options, names) {
-  if (options === void 0) return false;
-  const words = [];
-  let word = "";
-  for (let i = 0; i < options.length; i++) {
-    const c = options[i];
-    if (c === "\\") {
-      word += c + (options[i + 1] ?? "");
-      i++;
-    } else if (c === ",") {
-      words.push(word);
-      word = "";
-    } else word += c;
-  }
-  words.push(word);
-  return words.some((w2) => names.some((n) => w2 === n || w2.startsWith(`${n}=`)));
-}
-function mountDependencyError(facts, where2) {
-  const what = facts.what;
-  if (what === void 0) return void 0;
-  const bind2 = fstabTestOption(facts.options, ["bind", "rbind"]) || ["bind", "rbind"].includes(facts.fstype ?? "");
-  const isDevicePath = ["/dev/", "/sys/"].some((p) => {
-    const rest = pathStartsWith(what, p);
-    return rest !== void 0 && rest !== "";
-  });
-  if (!bind2 && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where2, "/")) {
-    if (unitNameFromPath(what, "device") === void 0) return "EINVAL";
-  }
-  const fstype = facts.fstype?.replace(/^fuse\./, "");
-  const network = fstabTestOption(facts.options, ["_netdev"]) || NETWORK_FILE_SYSTEMS.includes(fstype ?? "");
-  const loop = fstabTestOption(facts.options, ["loop"]);
-  if (what.startsWith("/") && (bind2 || loop || !network)) {
-    if (!isNormalizedPath(simplifyPath(what))) return "EPERM";
-  }
-  return void 0;
-}
-var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct", "indirect"];
-function verifyUnit(ctx) {
-  const { unit: unit3, facts } = ctx;
-  const id = unit3.id;
-  const refuse2 = (why) => ({
-    kind: "bad-setting",
-    unitName: id,
-    message: `${id}: ${why}
-Unit ${id} has a bad unit file setting.`
-  });
-  const loadError = (reason) => ({
-    kind: "error",
-    unitName: id,
-    message: `Unit ${id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
-  });
-  const hasNameFor = (path) => {
-    const name = unitNameFromPath(path, unit3.type);
-    if (name === void 0) return void 0;
-    if (name === "hashed") return unit3.names.some(isHashedUnitName);
-    return unit3.names.includes(name);
-  };
-  switch (unit3.type) {
-    case "service": {
-      let type = facts.type;
-      if (type === void 0) type = facts.busName ? "dbus" : facts.execStart > 0 ? "simple" : "oneshot";
-      if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === "none")
-        return refuse2("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
-      if (type !== "oneshot" && facts.execStart === 0)
-        return refuse2(
-          "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
-        );
-      if (!facts.remainAfterExit && facts.execStart === 0 && facts.successAction === "none")
-        return refuse2(
-          "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing."
-        );
-      if (type !== "oneshot" && facts.execStart > 1)
-        return refuse2(
-          "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
-        );
-      if (type === "oneshot" && ["always", "on-success"].includes(facts.restart))
-        return refuse2(
-          "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing."
-        );
-      if (type === "oneshot" && facts.exitType === "cgroup")
-        return refuse2(
-          "Service has ExitType=cgroup set, which isn't allowed for Type=oneshot services. Refusing."
-        );
-      if (type === "dbus" && !facts.busName)
-        return refuse2("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
-      if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode))
-        return refuse2(
-          "Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing."
-        );
-      return void 0;
-    }
-    case "mount": {
-      const where2 = facts.where ?? unitNameToPath(id);
-      if (where2 === void 0) return loadError("Invalid argument");
-      const extrasError = mountDependencyError(facts, where2);
-      if (extrasError === "EINVAL") return loadError("Invalid argument");
-      if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
-      const matches = hasNameFor(where2);
-      if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
-      if (isApiMountPoint(where2))
-        return refuse2(`Cannot create mount unit for API file system ${where2}. Refusing.`);
-      const perpetual = unit3.names.includes("-.mount");
-      if (facts.what === void 0 && !perpetual) return refuse2("What= setting is missing. Refusing.");
-      if (facts.pamName && facts.killMode !== "control-group")
-        return refuse2("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
-      return void 0;
-    }
-    case "swap": {
-      const what = facts.what ?? unitNameToPath(id);
-      if (what === void 0) return loadError("Invalid argument");
-      const matches = hasNameFor(what);
-      if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse2("Value of What= and unit name do not match, not loading.");
-      if (facts.pamName && facts.killMode !== "control-group")
-        return refuse2("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
-      return void 0;
-    }
-    case "automount": {
-      const where2 = facts.where ?? unitNameToPath(id);
-      if (where2 === void 0) return loadError("Invalid argument");
-      if (pathEqual(where2, "/")) return loadError("Cannot assign requested address");
-      const matches = hasNameFor(where2);
-      if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
-      const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
-      if (reserved) return refuse2(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
-      return void 0;
-    }
-    case "slice":
-      return isValidSliceName(id) ? void 0 : loadError("Invalid argument");
-    case "socket":
-      return facts.listens === 0 ? refuse2("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
-    case "timer":
-      return facts.timerTriggers === 0 ? refuse2("Timer unit lacks value setting. Refusing.") : void 0;
-    case "path":
-      return facts.pathTriggers === 0 ? refuse2("Path unit lacks path setting. Refusing.") : void 0;
-    default:
-      return void 0;
-  }
-}
-function isValidSliceName(name) {
-  const parts = parseUnitName(name);
-  if (!parts || parts.instance !== void 0 || parts.type !== "slice") return false;
-  if (name === "-.slice") return true;
-  return !parts.prefix.split("-").some((p) => p === "");
-}
-var CAP = (n) => 1n << BigInt(n);
-var CAP_SYS_RAWIO = 17;
-var CAP_MKNOD = 27;
-var CAP_SYS_MODULE = 16;
-var CAP_SYSLOG = 34;
-var CAP_SYS_TIME = 25;
-var CAP_WAKE_ALARM = 35;
-var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
-var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U64;
-var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U64;
-var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
-function patchExecContext(ctx) {
-  const { s, traits, facts } = ctx;
-  const imply = (setting, cause) => {
-    const by = s.lastApplied(cause);
-    if (by) s.imply(setting, by);
-  };
-  if (s.privateDevices) s.capabilityBoundingSet &= KEEP_WITHOUT_DEVICES;
-  if (s.protectKernelModules) s.capabilityBoundingSet &= KEEP_WITHOUT_MODULES;
-  if (s.protectKernelLogs) s.capabilityBoundingSet &= KEEP_WITHOUT_SYSLOG;
-  if (s.protectClock) s.capabilityBoundingSet &= KEEP_WITHOUT_CLOCK;
-  if (s.dynamicUser) {
-    if (s.user === void 0) {
-      const prefix = parseUnitName(s.unitId)?.prefix ?? s.unitId;
-      s.user = isStrictUserName(prefix) ? prefix : "_du0000000000000000";
-    }
-    if (s.privateTmp === "no")
-      s.privateTmp = traits.privateTmpWords.includes("disconnected") ? "disconnected" : "yes";
-    s.removeIpc = true;
-    s.protectSystem = "strict";
-    if (s.protectHome === "no") s.protectHome = "read-only";
-    s.noNewPrivileges = true;
-    s.restrictSuidSgid = true;
-    for (const setting of [
-      "PrivateTmp",
-      "RemoveIPC",
-      "ProtectSystem",
-      "ProtectHome",
-      "NoNewPrivileges",
-      "RestrictSUIDSGID"
-    ]) {
-      imply(setting, "DynamicUser");
-    }
-  }
-  if (!s.hasCgroupContext) return;
-  if (s.privateDevices && s.devicePolicy === "auto") {
-    s.devicePolicy = "closed";
-    imply("DevicePolicy", "PrivateDevices");
-  }
-  if (s.devicePolicy !== "auto" || s.deviceAllow.length > 0) {
-    if (s.rootImage !== void 0 || facts.mountImages > 0) {
-      addDeviceAllow(ctx, "/dev/loop-control", "rw");
-      addDeviceAllow(ctx, "/dev/mapper/control", "rw");
-      addDeviceAllow(ctx, "block-loop", "rwm");
-      addDeviceAllow(ctx, "block-blkext", "rwm");
-      addDeviceAllow(ctx, "block-device-mapper", "rwm");
-    }
-    if (s.protectClock) addDeviceAllow(ctx, "char-rtc", "r", s.lastApplied("ProtectClock"));
-    const tpm = traits.tpmDeviceAllow;
-    const encrypted = [facts.loadCredentials, facts.setCredentials].some(
-      (map) => map !== void 0 && [...map.values()].some((e) => e)
-    );
-    if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
-  }
-}
-function isLocalhostPrefix(p) {
-  if (p.family === 4) return p.bytes[0] === 127;
-  return p.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
-}
-function isAnyPrefix(p) {
-  return p.prefixLength === 0;
-}
-function finishRecord(ctx) {
-  const { s } = ctx;
-  const deny = ctx.ipPrefixes.deny;
-  s.ipAddressDenyAll = deny.some((p) => p.family === 4 && isAnyPrefix(p)) && deny.some((p) => p.family === 6 && isAnyPrefix(p));
-  for (const p of ctx.ipPrefixes.allow) {
-    if (isLocalhostPrefix(p)) s.ipAddressAllowLocalhost = true;
-    else s.ipAddressAllowOther = true;
-  }
-  s.ipCustomFilters = ctx.ipFilterPaths.ingress > 0 || ctx.ipFilterPaths.egress > 0;
-  if (s.protectSystem === void 0) s.protectSystem = "no";
-}
-
-// src/core/security/assess.ts
-function setOf(c, index) {
-  if (c.set) return c.set[index];
-  const badness = c.badness[index];
-  return badness === void 0 ? null : badness === 0;
-}
-var ScoredAssessment = class {
-  constructor(unitId, exposure2, level, columns) {
-    this.unitId = unitId;
-    this.exposure = exposure2;
-    this.level = level;
-    this.columns = columns;
-  }
-  unitId;
-  exposure;
-  level;
-  columns;
-  madeRows;
-  get rows() {
-    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
-    return this.madeRows;
-  }
-};
-function rowAt(c, index) {
-  return {
-    assessor: c.assessors[index],
-    index,
-    badness: c.badness[index],
-    description: c.description[index],
-    weight: c.weight[index],
-    range: c.range[index],
-    set: setOf(c, index),
-    exposure: c.exposure[index]
-  };
-}
-function levelFor(exposure2, profile) {
-  const levels = profile.data.levels;
-  return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
-}
-var AssessmentAbort = class extends Error {
-};
-var NOBODY = "nobody";
-var CONSTANT_TEXTS = [];
-function verdict(badness, description) {
-  if (description === void 0) return { badness };
-  CONSTANT_TEXTS.push(description);
-  return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
-}
-var NOT_APPLICABLE = verdict(void 0);
-var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
-var GOOD = BADNESS[0];
-var BAD = BADNESS[1];
-function runsPrivileged(s) {
-  if (s.user === "0" || s.user === "root") return true;
-  if (s.dynamicUser) return false;
-  return s.user === void 0 || s.user === "";
-}
-function familyClassRestricted(s, cls) {
-  const allowList = s.addressFamiliesAllowList;
-  let restricted = allowList;
-  const families = s.addressFamilies?.families;
-  if (families === void 0) return restricted;
-  for (const af of families) {
-    if (af === 0) continue;
-    const c = af === 2 || af === 10 ? "inet" : af === 1 ? "unix" : af === 16 ? "netlink" : af === 17 ? "packet" : "other";
-    if (c === cls) restricted = !allowList;
-  }
-  return restricted;
-}
-var USER_NOBODY = verdict(
-  9,
-  `Service runs under as '${NOBODY}' user, which should not be used for services`
-);
-var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
-var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
-var HOME_YES = verdict(0, "Service has no access to home directories");
-var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
-var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
-var HOME_NO = verdict(10, "Service has full access to home directories");
-var SYSTEM_STRICT = verdict(0, "Service has strict read-only access to the OS file hierarchy");
-var SYSTEM_FULL = verdict(3, "Service has very limited write access to the OS file hierarchy");
-var SYSTEM_YES = verdict(5, "Service has limited write access to the OS file hierarchy");
-var SYSTEM_NO = verdict(10, "Service has full access to the OS file hierarchy");
-var UMASK_VERDICTS = [
-  verdict(10, "Files created by service are world-writable by default"),
-  verdict(5, "Files created by service are world-readable by default"),
-  verdict(2, "Files created by service are group-writable by default"),
-  verdict(1, "Files created by service are group-readable by default"),
-  verdict(0, "Files created by service are accessible only by service's own user by default")
-];
-var ABI_ALL = verdict(10, "Service may execute system calls with all ABIs");
-var ABI_NATIVE = verdict(0, "Service may execute system calls only with native ABI");
-var ABI_MULTIPLE = verdict(8, "Service may execute system calls with multiple ABIs");
-var SYSCALLS_UNFILTERED = verdict(10, "Service does not filter system calls");
-var IP_CUSTOM = verdict(0, "Service defines custom ingress/egress IP filters with BPF programs");
-var IP_NO_ALLOW_LIST = verdict(10, "Service does not define an IP address allow list");
-var IP_ALLOW_OTHER = verdict(5, "Service defines IP address allow list with non-localhost entries");
-var IP_ALLOW_LOCALHOST = verdict(2, "Service defines IP address allow list with only localhost entries");
-var IP_BLOCK_ALL = verdict(0, "Service blocks all IP address ranges");
-var DEVICE_MINIMAL_ACL = verdict(0, "Service has a minimal device ACL");
-var DEVICE_NO_ACL = verdict(10, "Service has no device ACL");
-var BOOT_PHASE = verdict(void 0, "Service runs in special boot phase, option is not appropriate");
-var EXCLUDED = verdict(void 0, "Option excluded by policy, skipping");
-function capabilityHalves(bits) {
-  let lo = 0;
-  let hi = 0;
-  for (const bit of bits) {
-    if (bit < 32) lo |= 1 << bit;
-    else if (bit < 64) hi |= 1 << bit - 32;
-  }
-  return { lo, hi };
-}
-var RULES = {
-  bool: (a) => {
-    const cls = a.familyClass;
-    if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
-    const flag = EFFECTIVE_FLAGS[a.jsonField] ?? (() => false);
-    if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
-    return (s) => flag(s) ? GOOD : BAD;
-  },
-  user: () => (s) => {
-    if (s.user === NOBODY) return USER_NOBODY;
-    const isRoot = s.user === "0" || s.user === "root";
-    if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
-    if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
-    return BADNESS[10];
-  },
-  supplementary_groups: () => (s) => {
-    if (runsPrivileged(s)) return NOT_APPLICABLE;
-    return s.supplementaryGroups.length > 0 ? BAD : GOOD;
-  },
-  remove_ipc: () => (s) => {
-    if (runsPrivileged(s)) return NOT_APPLICABLE;
-    return s.removeIpc ? GOOD : BAD;
-  },
-  protect_home: () => (s) => {
-    switch (s.protectHome) {
-      case "yes":
-        return HOME_YES;
-      case "read-only":
-        return HOME_READ_ONLY;
-      case "tmpfs":
-        return HOME_TMPFS;
-      default:
-        return HOME_NO;
-    }
-  },
-  protect_system: () => (s) => {
-    switch (s.protectSystem) {
-      case "strict":
-        return SYSTEM_STRICT;
-      case "full":
-        return SYSTEM_FULL;
-      case "yes":
-        return SYSTEM_YES;
-      default:
-        return SYSTEM_NO;
-    }
-  },
-  root_directory: () => (s) => {
-    const unset = (p) => p === void 0 || p === "" || p === "/";
-    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
-  },
-  capability_bounding_set: (a) => {
-    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
-    return (_s, c) => (c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD;
-  },
-  ambient_capabilities: () => (s) => s.ambientCapabilities !== 0n ? BAD : GOOD,
-  umask: () => (s) => {
-    const m = s.umask;
-    if (!(m & 2)) return UMASK_VERDICTS[0];
-    if (!(m & 4)) return UMASK_VERDICTS[1];
-    if (!(m & 16)) return UMASK_VERDICTS[2];
-    if (!(m & 32)) return UMASK_VERDICTS[3];
-    return UMASK_VERDICTS[4];
-  },
-  keyring_mode: () => (s) => s.keyringMode === "private" ? GOOD : BAD,
-  protect_proc: () => (s) => {
-    switch (s.protectProc) {
-      case "noaccess":
-        return BAD;
-      case "invisible":
-      case "ptraceable":
-        return GOOD;
-      default:
-        return BADNESS[3];
-    }
-  },
-  proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
-  notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
-  restrict_namespaces: (a) => {
-    const flag = NAMESPACE_BITS[a.namespace ?? ""] ?? 0;
-    return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
-  },
-  system_call_architectures: () => (s) => {
-    const archs = s.systemCallArchitectures;
-    if (archs.size === 0) return ABI_ALL;
-    if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
-    return ABI_MULTIPLE;
-  },
-  system_call_filter: (a, profile) => {
-    const v = groupVerdicts(profile, a.syscallGroup ?? "");
-    const members = v.members;
-    return (s) => {
-      const filter = s.systemCallFilter;
-      if (!filter || !filter.allowList && filter.names.size === 0) return SYSCALLS_UNFILTERED;
-      const names = filter.names;
-      if (filter.allowList) {
-        for (let i = 0; i < members.length; i++)
-          if (names.has(members[i])) return v.allowIncluded[i];
-        return v.allowExcluded;
-      }
-      for (let i = 0; i < members.length; i++)
-        if (!names.has(members[i])) return v.denyExcluded[i];
-      return v.denyIncluded;
-    };
-  },
-  ip_address_allow: () => (s) => {
-    if (s.ipCustomFilters) return IP_CUSTOM;
-    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
-    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
-    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
-    return IP_BLOCK_ALL;
-  },
-  device_allow: () => (s) => {
-    if (s.devicePolicy === "strict" || s.devicePolicy === "closed") {
-      if (s.deviceAllow.length > 0) {
-        const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(" ");
-        return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
-      }
-      return DEVICE_MINIMAL_ACL;
-    }
-    return DEVICE_NO_ACL;
-  }
-};
-var NAMESPACE_BITS = {
-  cgroup: 33554432,
-  ipc: 134217728,
-  net: 1073741824,
-  mnt: 131072,
-  pid: 536870912,
-  user: 268435456,
-  uts: 67108864
-};
-function syscallGroupVerdicts(group, members) {
-  return {
-    members,
-    allowIncluded: members.map(
-      (offender) => verdict(
-        9,
-        `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
-      )
-    ),
-    allowExcluded: verdict(0, `System call allow list defined for service, and ${group} is not included`),
-    denyExcluded: members.map(
-      (offender) => verdict(
-        10,
-        `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
-      )
-    ),
-    denyIncluded: verdict(0, `System call deny list defined for service, and ${group} is included`)
-  };
-}
-var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
-function groupVerdicts(profile, group) {
-  let byGroup = GROUP_VERDICTS.get(profile);
-  if (!byGroup) {
-    byGroup = /* @__PURE__ */ new Map();
-    GROUP_VERDICTS.set(profile, byGroup);
-  }
-  let v = byGroup.get(group);
-  if (!v) {
-    v = syscallGroupVerdicts(group, profile.data.assessedGroups[group] ?? []);
-    byGroup.set(group, v);
-  }
-  return v;
-}
-var TABLES = /* @__PURE__ */ new WeakMap();
-var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
-function assessTable(profile, policy) {
-  if (policy === void 0 || policy.size === 0) {
-    let t2 = TABLES.get(profile);
-    if (!t2) {
-      t2 = buildTable(profile, void 0);
-      TABLES.set(profile, t2);
-    }
-    return t2;
-  }
-  let byPolicy = POLICY_TABLES.get(profile);
-  if (!byPolicy) {
-    byPolicy = /* @__PURE__ */ new WeakMap();
-    POLICY_TABLES.set(profile, byPolicy);
-  }
-  let t = byPolicy.get(policy);
-  if (!t) {
-    t = buildTable(profile, policy);
-    byPolicy.set(policy, t);
-  }
-  return t;
-}
-function buildTable(profile, policy) {
-  const assessors = profile.data.assessors;
-  const n = assessors.length;
-  const overrides = assessors.map((a) => policy?.get(a.jsonField));
-  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
-  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
-  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
-  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
-  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
-  const texts = new Set(CONSTANT_TEXTS);
-  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
-  for (const a of assessors) {
-    if (a.kind !== "system_call_filter") continue;
-    const v = groupVerdicts(profile, a.syscallGroup ?? "");
-    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
-      if (x.description !== void 0) texts.add(x.description);
-  }
-  const sortedTexts = [...texts].sort(strcmp);
-  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
-  const rankOf = (t) => t === null ? -1 : textRank.get(t);
-  let weightSum = 0;
-  let bigArithmetic = false;
-  for (let i = 0; i < n; i++) {
-    if (weight[i] > 4294967295 || range[i] > 4294967295) bigArithmetic = true;
-    weightSum += weight[i];
-  }
-  if (weightSum > 4294967295) bigArithmetic = true;
-  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
-  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
-  for (let i = 0; i < n; i++) {
-    for (let b = 0; b < BADNESS_SLOTS; b++) {
-      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i], range[i]);
-      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i] * 100, range[i]);
-    }
-  }
-  const byNameRank = assessors.map((_a, i) => i).sort(
-    (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
-  );
-  const nameRank = new Array(n);
-  byNameRank.forEach((index, rank) => nameRank[index] = rank);
-  const levelOf = [];
-  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, profile));
-  return {
-    assessors,
-    rule: assessors.map((a) => RULES[a.kind](a, profile)),
-    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
-    weight,
-    range,
-    builtinRange: assessors.map((a) => a.range),
-    good,
-    bad,
-    na,
-    goodRank: good.map(rankOf),
-    badRank: bad.map(rankOf),
-    naRank: na.map(rankOf),
-    bigArithmetic,
-    badnessShare,
-    scaledShare,
-    texts: sortedTexts,
-    textRank,
-    textIdRank: Int32Array.from(CONSTANT_TEXTS, (text2) => textRank.get(text2)),
-    nameRank,
-    byNameRank,
-    levelOf
-  };
-}
-var BADNESS_SLOTS = 11;
-function divRoundUp(a, b) {
-  return Math.floor((a + b - 1) / b);
-}
-var U642 = (1n << 64n) - 1n;
-var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
-function formatTenths(x) {
-  if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
-  return `${x / 10n}.${x % 10n}`;
-}
-function assessUnit(s, profile, policy) {
-  const t = assessTable(profile, policy);
-  const assessors = t.assessors;
-  const cap = s.capabilityBoundingSet;
-  const c = {
-    capLo: Number(cap & 0xffffffffn),
-    capHi: Number(cap >> 32n & 0xffffffffn)
-  };
-  const n = assessors.length;
-  const badnessColumn = new Array(n);
-  const descriptionColumn = new Array(n);
-  const exposureColumn = new Array(n);
-  if (orderKeys.length < n) orderKeys = new Float64Array(n);
-  const keys = orderKeys;
-  let keyed = n <= MAX_KEYED_ROWS;
-  let unitTexts;
-  let badnessSum = 0;
-  let weightSum = 0;
-  for (let index = 0; index < n; index++) {
-    const a = assessors[index];
-    const weight = t.weight[index];
-    const range = t.range[index];
-    let v;
-    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
-    else if (weight === 0) v = EXCLUDED;
-    else v = t.rule[index](s, c);
-    if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
-    const badness = v.badness;
-    if (badness !== void 0 && badness > range) {
-      throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
-    }
-    let description;
-    let rank;
-    if (badness === void 0) {
-      description = t.na[index];
-      rank = t.naRank[index];
-    } else {
-      if (badness === t.builtinRange[index]) {
-        description = t.bad[index];
-        rank = t.badRank[index];
-      } else if (badness === 0) {
-        description = t.good[index];
-        rank = t.goodRank[index];
-      } else {
-        description = null;
-        rank = -1;
-      }
-      badnessSum += badness < BADNESS_SLOTS ? t.badnessShare[index * BADNESS_SLOTS + badness] : divRoundUp(badness * weight, range);
-      weightSum += weight;
-    }
-    if (v.description !== void 0) {
-      description = v.description;
-      const id = v.textId;
-      rank = id !== void 0 && id < t.textIdRank.length ? t.textIdRank[id] : t.textRank.get(description) ?? -1;
-      if (rank < 0 && keyed) {
-        rank = gapRank(t.texts, description);
-        unitTexts ??= /* @__PURE__ */ new Map();
-        const other = unitTexts.get(rank);
-        if (other === void 0) unitTexts.set(rank, description);
-        else if (other !== description) keyed = false;
-      }
-    }
-    if (rank < 0) keyed = false;
-    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
-    badnessColumn[index] = badness;
-    descriptionColumn[index] = description;
-    exposureColumn[index] = null;
-  }
-  let exposure2;
-  if (!t.bigArithmetic) {
-    if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0 || b === 0) continue;
-      const scaled = b < BADNESS_SLOTS ? t.scaledShare[i * BADNESS_SLOTS + b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
-      const share = divRoundUp(scaled, weightSum);
-      exposureColumn[i] = formatTenths(share);
-    }
-    exposure2 = divRoundUp(badnessSum * 100, weightSum);
-  } else {
-    const up = (x, y) => (x + y - 1n & U642) / y;
-    let badnessSum2 = 0n;
-    let weightSum2 = 0n;
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0) continue;
-      const weight = BigInt(t.weight[i]);
-      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, BigInt(t.range[i])) & U642;
-      weightSum2 = weightSum2 + weight & U642;
-    }
-    if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0 || b === 0) continue;
-      const weight = BigInt(t.weight[i]);
-      const x = up(up(BigInt(b) * weight * 100n & U642, BigInt(t.range[i])), weightSum2);
-      exposureColumn[i] = formatTenths(x);
-    }
-    exposure2 = Number(up(badnessSum2 * 100n & U642, weightSum2));
-  }
-  const columns = {
-    assessors,
-    weight: t.weight,
-    range: t.range,
-    order: [],
-    badness: badnessColumn,
-    description: descriptionColumn,
-    exposure: exposureColumn
-  };
-  columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
-    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
-    profile.traits.emptyDescriptionSortsFirst
-  ).map((r) => r.index);
-  const level = t.levelOf[exposure2] ?? levelFor(exposure2, profile);
-  return new ScoredAssessment(s.unitId, exposure2, level, columns);
-}
-function strcmp(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-var MAX_KEYED_ROWS = 65536;
-var orderKeys = new Float64Array(128);
-function gapRank(texts, text2) {
-  let lo = 0;
-  let hi = texts.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (texts[mid] < text2) lo = mid + 1;
-    else hi = mid;
-  }
-  return 2 * lo + 1;
-}
-var lastOrder = new Int32Array(0);
-function orderByKeys(n, keys, t) {
-  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
-  const order = lastOrder;
-  for (let i = 1; i < n; i++) {
-    const row = order[i];
-    const key = keys[row];
-    let j = i - 1;
-    for (; j >= 0 && keys[order[j]] > key; j--) order[j + 1] = order[j];
-    order[j + 1] = row;
-  }
-  const out = new Array(n);
-  for (let k = 0; k < n; k++) out[k] = order[k];
-  return out;
-}
-function sortRows(rows, emptyDescriptionFirst) {
-  if (rows.every((r) => r.description !== null)) {
-    return [...rows].sort((a, b) => {
-      const da = a.description;
-      const db = b.description;
-      if (da !== db) return da < db ? 1 : -1;
-      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
-    });
-  }
-  const compare = (x, y) => {
-    if (x === 0 && y === 0) return 0;
-    if (x === 0) return -1;
-    if (y === 0) return 1;
-    const a = rows[x - 1];
-    const b = rows[y - 1];
-    let r;
-    if (a.description !== null && b.description !== null) r = strcmp(a.description, b.description);
-    else if (emptyDescriptionFirst) r = a.description === null ? b.description === null ? 0 : 1 : -1;
-    else r = x < y ? -1 : x > y ? 1 : 0;
-    if (r !== 0) return -r;
-    r = strcmp(a.assessor.name, b.assessor.name);
-    if (r !== 0) return r;
-    return x - y;
-  };
-  const order = Array.from({ length: rows.length + 1 }, (_, i) => i);
-  mergeSort(order, compare);
-  return order.slice(1).map((i) => rows[i - 1]);
-}
-function mergeSort(items, compare) {
-  const tmp = new Array(items.length);
-  const sort = (lo, n) => {
-    if (n <= 1) return;
-    const n1 = Math.floor(n / 2);
-    const n2 = n - n1;
-    sort(lo, n1);
-    sort(lo + n1, n2);
-    let i = lo;
-    let j = lo + n1;
-    let k = 0;
-    let left = n1;
-    let right = n2;
-    while (left > 0 && right > 0) {
-      if (compare(items[i], items[j]) <= 0) {
-        tmp[k++] = items[i++];
-        left--;
-      } else {
-        tmp[k++] = items[j++];
-        right--;
-      }
-    }
-    while (left > 0) {
-      tmp[k++] = items[i++];
-      left--;
-    }
-    for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
-  };
-  sort(0, items.length);
-}
-
-// src/core/security/render-security.ts
-var utf8 = new TextEncoder();
-function formatExposure(exposure2) {
-  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
-}
-
-// src/core/report/job-summary.ts
-var JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
-var JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
-var STATUS_ICON = {
-  fail: "❌",
-  error: "💥",
-  accepted: "⚠️",
-  pass: "✅",
-  excluded: "⏭️",
-  deleted: "🗑️"
-};
-var STATUS_RANK = {
-  error: 0,
-  fail: 1,
-  accepted: 2,
-  pass: 3,
-  excluded: 4,
-  deleted: 5
-};
-var MAX_FIELD_CHARS = 500;
-var MAX_MESSAGE_CHARS = 4e3;
-function md(text2) {
-  return escapeMarkdown(truncateText(text2, MAX_MESSAGE_CHARS));
-}
-function mdCode(text2) {
-  return escapeMarkdownKeepingCode(truncateText(text2, MAX_MESSAGE_CHARS));
-}
-function cell(text2) {
-  return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
-}
-function codeCell(text2) {
-  return inlineCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
-}
-function plural(n, word, many = `${word}s`) {
-  return `${n} ${n === 1 ? word : many}`;
-}
-function exposureText(side2) {
-  return side2 ? `${formatExposure(side2.exposure)} ${side2.level}` : "";
-}
-function signedExposure(delta) {
-  if (delta === 0) return "±0.0";
-  return `${delta > 0 ? "+" : "−"}${formatExposure(Math.abs(delta))}`;
-}
-function signedShare(points) {
-  const tenths = Math.abs(points) / 10;
-  if (points === 0) return "±0.0";
-  const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
-  return `${points > 0 ? "+" : "−"}${shown}`;
-}
-function location(file, line, options, table = false) {
-  const text2 = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`, { table });
-  if (!options.blobUrl) return text2;
-  return `[${text2}](${options.blobUrl}${encodeUriPath(file)}#L${line})`;
-}
-function acceptedText(u) {
-  return u.accepted.map(
-    (a) => `⚠️ accepted: ${cell(a.violation.check)} — ${cell(describeNote({ owner: a.note.owner, expires: a.note.expires }))}`
-  );
-}
-function verdictCell(u) {
-  const open2 = u.violations.filter((v) => !v.advisory).length;
-  const advisory = u.violations.length - open2;
-  const parts = [];
-  switch (u.status) {
-    case "fail":
-      parts.push(`❌ fail — ${plural(open2, "violation")}${advisory ? `, ${advisory} advisory` : ""}`);
-      break;
-    case "error":
-      parts.push(`💥 error${u.note ? `: ${cell(u.note)}` : ""}`);
-      break;
-    case "excluded":
-      parts.push(`⏭️ excluded${u.note ? `: ${cell(u.note)}` : ""}`);
-      break;
-    case "deleted":
-      parts.push("🗑️ deleted");
-      break;
-    case "accepted":
-    case "pass":
-      parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ""}`);
-      break;
-  }
-  parts.push(...acceptedText(u));
-  return parts.join("<br>");
-}
-function renderUnitRow(u) {
-  const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
-  const exposure2 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
-  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
-  return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
-}
-var UNIT_TABLE_HEADER = [
-  "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
-  "|---|---|---|---:|---:|---|"
-];
-function indent(block, spaces = 2) {
-  const pad = " ".repeat(spaces);
-  return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
-}
-function renderViolationItem(v, options) {
-  const title = v.kind === "regression-row" || v.kind === "missing-directive" ? `${titleOfKind(v.kind)}: ${v.check}` : titleOfKind(v.kind);
-  const lines = [
-    `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`
-  ];
-  const fix2 = fixForViolation(v);
-  if (fix2 && fix2.directives.length > 0) {
-    lines.push("", indent(`Fix: ${mdCode(fix2.explanation)}`), "", indent(codeBlock(fix2.directives, "ini")));
-  }
-  return lines.join("\n");
-}
-function renderAcceptedItem(v, note3, options) {
-  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)} — ${md(describeNote(note3))} (noted in the ${note3.source === "pr-body" ? "PR description" : "unit file"})`;
-}
-function changeRow(c, options) {
-  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
-}
-function unitDetails(u, options) {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
-  const max = options.maxViolationsPerUnit ?? 100;
-  const counts = [
-    u.violations.length > 0 ? plural(u.violations.length, "violation") : "",
-    u.accepted.length > 0 ? `${u.accepted.length} accepted` : "",
-    u.changes.length > 0 ? plural(u.changes.length, "row change") : ""
-  ].filter(Boolean);
-  const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${counts.length > 0 ? ` — ${counts.join(", ")}` : ""}`;
-  const out = [`<details><summary>${summary2}</summary>`, ""];
-  if (u.note) out.push(`${md(u.note)}`, "");
-  if (u.violations.length > 0) {
-    out.push("#### Violations", "");
-    for (const v of u.violations.slice(0, max)) out.push(renderViolationItem(v, options));
-    if (u.violations.length > max)
-      out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
-    out.push("");
-  }
-  if (u.accepted.length > 0) {
-    out.push("#### Accepted deviations", "");
-    for (const a of u.accepted.slice(0, max)) out.push(renderAcceptedItem(a.violation, a.note, options));
-    if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
-    out.push("");
-  }
-  if (u.changes.length > 0) {
-    out.push("#### Why it moved", "", "| Row | Change | Δ | Where |", "|---|---|---:|---|");
-    for (const c of u.changes.slice(0, max)) out.push(changeRow(c, options));
-    if (u.changes.length > max)
-      out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
-    out.push("");
-  }
-  const fixes = u.violations.map((v) => fixForViolation(v)).filter((f) => f !== void 0);
-  const all = mergeFixes(fixes);
-  if (fixes.length > 1 && all.length > 0) {
-    out.push(
-      `#### All fixes for ${inlineCode(truncateText(u.unitId, MAX_FIELD_CHARS))}`,
-      "",
-      codeBlock(all, "ini"),
-      ""
-    );
-  }
-  out.push("</details>", "");
-  return out.join("\n");
-}
-function renderHeadline(verdict2) {
-  const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
-  const accepted = verdict2.units.filter((u) => u.accepted.length > 0).length;
-  const findings = verdict2.units.reduce((n, u) => n + u.violations.length, 0);
-  let title;
-  if (verdict2.result === "fail")
-    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
-  else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
-  else title = "✅ unitgate: hardening gate passed";
-  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
-  const facts = [
-    `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
-    `systemd ${verdict2.systemdVersion}`,
-    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
-    `${plural(verdict2.units.length, "unit")} checked`,
-    ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
-  ];
-  return [`## ${title}`, "", facts.join(" · "), ""];
-}
-function notesSection(verdict2) {
-  const invalid = verdict2.notes.filter((n) => n.problems.length > 0);
-  if (invalid.length === 0) return [];
-  const out = ["### Invalid deviation notes", ""];
-  for (const n of invalid.slice(0, 200)) {
-    const where2 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
-    out.push(
-      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
-    );
-  }
-  if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
-  out.push("");
-  return out;
-}
-function messagesSection(verdict2, options) {
-  const lines = verdict2.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
-  if (verdict2.messages.length > 200)
-    lines.push(`- … and ${verdict2.messages.length - 200} more (see the JSON report)`);
-  if (options.omittedAnnotations) {
-    lines.push(
-      `- ${plural(options.omittedAnnotations, "finding")} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`
-    );
-  }
-  return lines.length > 0 ? ["### Messages", "", ...lines, ""] : [];
-}
-function joined(parts) {
-  return parts.join("\n");
-}
-function renderJobSummary(verdict2, options = {}) {
-  const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
-  const units = [...verdict2.units].sort(
-    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
-  );
-  const reserve = 512;
-  const head = joined(renderHeadline(verdict2));
-  let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
-  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
-    const rows = [];
-    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
-    for (const u of units) {
-      const row = renderUnitRow(u);
-      const n = utf8ByteLength(row) + 1;
-      if (size + n > maxBytes) break;
-      rows.push(row);
-      size += n;
-    }
-    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
-
-_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
-`;
-  }
-  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
-  const details = [];
-  let omittedDetails = 0;
-  for (const u of units) {
-    const d2 = unitDetails(u, options);
-    if (d2 === void 0) continue;
-    const n = utf8ByteLength(d2) + 1;
-    if (omittedDetails === 0 && used + n <= maxBytes) {
-      details.push(d2);
-      used += n;
-    } else omittedDetails++;
-  }
-  const tail = [];
-  let omittedSections = 0;
-  for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
-    if (section.length === 0) continue;
-    const text2 = joined(section);
-    const n = utf8ByteLength(text2) + 1;
-    if (used + n <= maxBytes) {
-      tail.push(text2);
-      used += n;
-    } else omittedSections++;
-  }
-  const parts = [head, table];
-  if (details.length > 0) parts.push("### Details", "", ...details);
-  if (omittedDetails > 0) {
-    parts.push(
-      `_Details of ${plural(omittedDetails, "unit")} omitted to keep this summary under 1 MiB; the JSON report and SARIF have every finding._`,
-      ""
-    );
-  }
-  parts.push(...tail);
-  if (omittedSections > 0) {
-    parts.push(
-      "_Deviation notes or messages omitted to keep this summary under 1 MiB; see the JSON report._",
-      ""
-    );
-  }
-  let out = joined(parts).replace(/\n{3,}/g, "\n\n");
-  if (!out.endsWith("\n")) out += "\n";
-  return out;
-}
-
-// src/core/gate/gate-types.ts
-var VIOLATION_KINDS = [
-  "threshold",
-  // exposure above the profile's threshold
-  "regression-exposure",
-  // exposure rose compared with the base commit
-  "regression-row",
-  // one assessor row got worse compared with the base commit
-  "missing-directive",
-  // a directive the profile requires is missing or weaker
-  "forbidden-capability",
-  // a capability outside the profile's allowed set
-  "forbidden-address-family",
-  // an address family outside the profile's allowed set
-  "signoff-required",
-  // a guarded directive changed without an approving review
-  "load-error",
-  // systemd would refuse the unit at head
-  "invalid-deviation"
-  // a deviation note that is expired, incomplete or not allowed
-];
-var RUN_FINDING_KINDS = [
-  "input-loosens-policy",
-  // a workflow input tried to loosen the base branch's policy
-  "paths-match-nothing",
-  // a `paths` glob that matches no unit file (a typo filters out every unit)
-  "scope-incomplete"
-  // the changed files could not be verified
-];
 
 // src/core/security/data/systemd-252.json
 var systemd_252_default = {
@@ -43991,15 +42043,6 @@ var CGROUP_V1_DEPRECATED = {
   MemoryLimit: "MemoryMax"
 };
 var CGROUP_REMOVED_262 = ["CPUShares", "MemoryLimit", "CPUAccounting", "DefaultMemoryLow"];
-var KEYS_ADDED_AFTER_252 = [
-  "OpenFile",
-  "ImportCredential",
-  "RestartSteps",
-  "RestartMaxDelaySec",
-  "DelegateSubgroup",
-  "MemoryPressureWatch",
-  "CoredumpReceive"
-];
 var TRAITS = {
   252: {
     searchPath: SEARCH_PATH_SPLIT_USR,
@@ -44028,8 +42071,7 @@ var TRAITS = {
     pidFileVarRunWarns: false,
     execDoubleBangObsolete: false,
     cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED,
-    keysAddedLater: KEYS_ADDED_AFTER_252
+    cgroupDeprecated: CGROUP_V1_DEPRECATED
   },
   255: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -44058,8 +42100,7 @@ var TRAITS = {
     pidFileVarRunWarns: false,
     execDoubleBangObsolete: false,
     cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED,
-    keysAddedLater: []
+    cgroupDeprecated: CGROUP_V1_DEPRECATED
   },
   257: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -44088,8 +42129,7 @@ var TRAITS = {
     pidFileVarRunWarns: true,
     execDoubleBangObsolete: false,
     cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED,
-    keysAddedLater: []
+    cgroupDeprecated: CGROUP_V1_DEPRECATED
   },
   262: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -44118,8 +42158,7 @@ var TRAITS = {
     pidFileVarRunWarns: true,
     execDoubleBangObsolete: true,
     cgroupRemovedOptions: CGROUP_REMOVED_262,
-    cgroupDeprecated: {},
-    keysAddedLater: []
+    cgroupDeprecated: {}
   }
 };
 var DATA = {
@@ -44140,6 +42179,3319 @@ function systemdProfile(version) {
   }
   return p;
 }
+
+// src/core/security/unit-keys.ts
+var KEYS_ADDED_AFTER_252 = {
+  OpenFile: 255,
+  ImportCredential: 255,
+  RestartSteps: 255,
+  RestartMaxDelaySec: 255,
+  RestartMode: 255,
+  DelegateSubgroup: 255,
+  MemoryPressureWatch: 255,
+  MemoryPressureThresholdSec: 255,
+  CoredumpReceive: 255,
+  SetLoginEnvironment: 255,
+  RootImagePolicy: 255,
+  MountImagePolicy: 255,
+  ExtensionImagePolicy: 255,
+  PrivatePIDs: 257
+};
+var TABLE = unit_keys_252_default;
+var SETS = new Map(
+  Object.entries(TABLE).map(([section, keys]) => [section, new Set(keys)])
+);
+var TYPE_SECTIONS = new Set(Object.keys(TABLE).filter((s) => s !== "Unit" && s !== "Install"));
+function isKnownKey(version, section, key) {
+  if (SETS.get(section)?.has(key)) return true;
+  const added = KEYS_ADDED_AFTER_252[key];
+  return added !== void 0 && added <= version && TYPE_SECTIONS.has(section);
+}
+function versionAddingKey(section, key) {
+  return SUPPORTED_VERSIONS.find((v) => isKnownKey(v, section, key));
+}
+function editDistance(a, b, limit = Infinity) {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (Math.abs(x.length - y.length) > limit) return limit + 1;
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x.charCodeAt(i - 1) === y.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      row.push(v);
+      if (v < best) best = v;
+    }
+    if (best > limit) return limit + 1;
+    prev = row;
+  }
+  return prev[y.length];
+}
+function suggestKey(section, key) {
+  const limit = Math.min(2, Math.floor(key.length / 3));
+  if (limit === 0) return void 0;
+  const candidates = [...TABLE[section] ?? []];
+  if (TYPE_SECTIONS.has(section)) candidates.push(...Object.keys(KEYS_ADDED_AFTER_252));
+  let best;
+  let bestDistance = limit + 1;
+  for (const c of candidates) {
+    if (c === key) continue;
+    const d2 = editDistance(key, c, limit);
+    if (d2 < bestDistance) {
+      best = c;
+      bestDistance = d2;
+    }
+  }
+  return best;
+}
+
+// src/core/unit/path-util.ts
+var NAME_MAX = 255;
+var PATH_MAX = 4096;
+function utf8Length(s, from = 0, to = s.length) {
+  let n = to - from;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128) continue;
+    if (c < 2048) n += 1;
+    else if (c >= 55296 && c <= 56319 && i + 1 < to && (s.charCodeAt(i + 1) & 64512) === 56320) {
+      n += 2;
+      i++;
+    } else n += 2;
+  }
+  return n;
+}
+function components(p) {
+  return p.split("/").filter((c) => c !== "" && c !== ".");
+}
+function simplifyPath(p) {
+  if (p === "") return p;
+  const absolute = p.startsWith("/");
+  const out = [];
+  const parts = p.split("/");
+  for (let i = 0; i < parts.length; i++) {
+    const c = parts[i];
+    if (c === "" || c === ".") continue;
+    if (utf8Length(c) > NAME_MAX) {
+      const rest = parts.slice(i).join("/");
+      return (absolute ? "/" : "") + [...out, rest].join("/");
+    }
+    out.push(c);
+  }
+  if (out.length === 0) return absolute ? "/" : ".";
+  return (absolute ? "/" : "") + out.join("/");
+}
+function isValidPath(p, acceptDotDot = true) {
+  if (p === "") return false;
+  if (utf8Length(p) >= PATH_MAX) return false;
+  for (let start = 0, i = 0; i <= p.length; i++) {
+    if (i < p.length && p.charCodeAt(i) !== 47) continue;
+    if (i - start > NAME_MAX / 3 && utf8Length(p, start, i) > NAME_MAX) return false;
+    if (!acceptDotDot && i - start === 2 && p.startsWith("..", start)) return false;
+    start = i + 1;
+  }
+  return true;
+}
+function isNormalizedPath(p) {
+  if (!isValidPath(p, false)) return false;
+  if (p === "." || p.startsWith("./") || p.endsWith("/.") || p.includes("/./")) return false;
+  if (p.includes("//")) return false;
+  return true;
+}
+function isValidFilename(p) {
+  if (p === "" || p === "." || p === "..") return false;
+  if (p.includes("/")) return false;
+  return utf8Length(p) <= NAME_MAX;
+}
+function pathStartsWith(path, prefix) {
+  if (path.startsWith("/") !== prefix.startsWith("/")) return void 0;
+  const a = components(path);
+  const b = components(prefix);
+  if (b.length > a.length) return void 0;
+  for (let i = 0; i < b.length; i++) if (a[i] !== b[i]) return void 0;
+  return a.slice(b.length).join("/");
+}
+function pathEqual(a, b) {
+  return pathStartsWith(a, b) === "" && pathStartsWith(b, a) === "";
+}
+function simplifyAndCheckPath(path, key, check) {
+  if (path.includes("�")) return { ok: false, message: `${key}= path is not valid UTF-8: ${path}` };
+  if (check === "absolute" && !path.startsWith("/"))
+    return { ok: false, message: `${key}= path is not absolute: ${path}` };
+  const simplified = simplifyPath(path);
+  if (!isValidPath(simplified))
+    return {
+      ok: false,
+      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes)`
+    };
+  if (!isNormalizedPath(simplified))
+    return { ok: false, message: `${key}= path is not normalized: ${simplified}` };
+  return { ok: true, path: simplified };
+}
+
+// src/core/unit/unit-name.ts
+var UNIT_TYPES = [
+  "service",
+  "mount",
+  "swap",
+  "socket",
+  "target",
+  "device",
+  "automount",
+  "timer",
+  "path",
+  "slice",
+  "scope"
+];
+var UNIT_TYPE_SET = new Set(UNIT_TYPES);
+var UNIT_NAME_MAX = 256;
+function isValidNameChar(c) {
+  return c >= 48 && c <= 57 || c >= 65 && c <= 90 || c >= 97 && c <= 122 || c === 58 || c === 45 || c === 95 || c === 46 || c === 92;
+}
+function isValidInstanceChar(c) {
+  return isValidNameChar(c) || c === 64;
+}
+function parseUnitName(name) {
+  if (name.length === 0 || name.length >= UNIT_NAME_MAX) return void 0;
+  const dot = name.lastIndexOf(".");
+  if (dot <= 0) return void 0;
+  const type = name.slice(dot + 1);
+  if (!UNIT_TYPE_SET.has(type)) return void 0;
+  const at = name.indexOf("@");
+  if (at === 0) return void 0;
+  if (at < 0) {
+    for (let i = 0; i < dot; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
+    return { prefix: name.slice(0, dot), instance: void 0, type };
+  }
+  if (at > dot) return void 0;
+  for (let i = 0; i < at; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
+  for (let i = at + 1; i < dot; i++) if (!isValidInstanceChar(name.charCodeAt(i))) return void 0;
+  return { prefix: name.slice(0, at), instance: name.slice(at + 1, dot), type };
+}
+function unitNameProblem(name) {
+  if (parseUnitName(name)) return void 0;
+  if (name.length === 0) return "the name is empty";
+  if (name.length >= UNIT_NAME_MAX) return `the name is longer than ${UNIT_NAME_MAX - 1} characters`;
+  const dot = name.lastIndexOf(".");
+  if (dot <= 0) return "the name has nothing before its type suffix";
+  if (!UNIT_TYPE_SET.has(name.slice(dot + 1))) return `".${name.slice(dot + 1)}" is not a unit type`;
+  const at = name.indexOf("@");
+  if (at === 0) return 'a template or instance name needs a prefix before "@"';
+  if (at > dot) return '"@" comes after the type suffix';
+  const end = at < 0 ? dot : at;
+  for (let i = 0; i < end; i++) {
+    if (!isValidNameChar(name.charCodeAt(i)))
+      return `${JSON.stringify(name[i])} is not allowed in a unit name, only letters, digits and ":-_.\\"`;
+  }
+  for (let i = at + 1; i < dot; i++) {
+    if (!isValidInstanceChar(name.charCodeAt(i)))
+      return `${JSON.stringify(name[i])} is not allowed in an instance name`;
+  }
+  return "systemd does not accept this name";
+}
+function templateOf(name) {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance === void 0) return name;
+  return `${parts.prefix}@.${parts.type}`;
+}
+function replaceInstance(name, instance) {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance === void 0) return name;
+  return `${parts.prefix}@${instance}.${parts.type}`;
+}
+function buildUnitName(prefix, instance, type) {
+  return instance === void 0 ? `${prefix}.${type}` : `${prefix}@${instance}.${type}`;
+}
+function unescapeUnitNamePart(s) {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === "-") out += "/";
+    else if (c === "\\" && s[i + 1] === "x" && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 2, i + 4))) {
+      out += String.fromCharCode(parseInt(s.slice(i + 2, i + 4), 16));
+      i += 3;
+    } else out += c;
+  }
+  return out;
+}
+function unescapeUnitNamePath(s) {
+  if (s === "-" || s === "") return "/";
+  const u = unescapeUnitNamePart(s);
+  return u.startsWith("/") ? u : `/${u}`;
+}
+var HASH_CHARS = 16;
+function isHashedUnitName(name) {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance !== void 0) return false;
+  return /_[0-9a-f]{16}$/.test(parts.prefix) && parts.prefix.length > HASH_CHARS;
+}
+function escapeUnitNamePart(s) {
+  let out = "";
+  const bytes = new TextEncoder().encode(s);
+  bytes.forEach((b, i) => {
+    const c = String.fromCharCode(b);
+    const plain = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
+    if (c === "/") out += "-";
+    else if (plain) out += c;
+    else out += `\\x${b.toString(16).padStart(2, "0")}`;
+  });
+  return out;
+}
+function unitNameFromPath(path, type) {
+  const p = simplifyPath(path);
+  let escaped;
+  if (p === "" || pathEqual(p, "/")) escaped = "-";
+  else {
+    if (!isNormalizedPath(p)) return void 0;
+    escaped = escapeUnitNamePart(p.replace(/\/+$/, "").replace(/^\/+/, ""));
+  }
+  const name = `${escaped}.${type}`;
+  if (utf8Length(name) >= UNIT_NAME_MAX) return "hashed";
+  const parts = parseUnitName(name);
+  return parts && parts.instance === void 0 ? name : void 0;
+}
+function unitNameToPath(name) {
+  const parts = parseUnitName(name);
+  if (!parts || isHashedUnitName(name)) return void 0;
+  const f = parts.prefix;
+  if (f === "") return void 0;
+  if (f === "-") return "/";
+  let w2 = "";
+  for (let i = 0; i < f.length; i++) {
+    const c = f[i];
+    if (c === "-") w2 += "/";
+    else if (c === "\\") {
+      if (f[i + 1] !== "x" || !/^[0-9a-fA-F]{2}$/.test(f.slice(i + 2, i + 4))) return void 0;
+      w2 += String.fromCharCode(parseInt(f.slice(i + 2, i + 4), 16));
+      i += 3;
+    } else w2 += c;
+  }
+  if (w2.startsWith("/") || w2.endsWith("/")) return void 0;
+  const s = `/${w2}`;
+  return isNormalizedPath(s) ? s : void 0;
+}
+function dropInNames(name) {
+  const out = [];
+  addDropInNames(name, parseUnitName(name), out);
+  return out;
+}
+function addDropInNames(name, parts, out) {
+  out.push(name);
+  if (!parts) return;
+  const { type } = parts;
+  const instance = parts.instance !== void 0 && parts.instance !== "" ? parts.instance : void 0;
+  if (instance !== void 0) {
+    addDropInNames(`${parts.prefix}@.${type}`, { prefix: parts.prefix, instance: "", type }, out);
+  }
+  let prefix = parts.prefix;
+  let chopped = false;
+  for (; ; ) {
+    const dash = prefix.lastIndexOf("-");
+    if (dash <= 0) return;
+    if (dash + 1 < prefix.length || chopped) {
+      prefix = prefix.slice(0, dash + 1);
+      break;
+    }
+    prefix = prefix.slice(0, dash);
+    chopped = true;
+  }
+  addDropInNames(buildUnitName(prefix, instance, type), { prefix, instance, type }, out);
+}
+function isStrictUserName(u) {
+  if (u.length === 0 || u.length > 31) return false;
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(u)) return false;
+  return true;
+}
+var UID_INVALID = 4294967295;
+function parseUid(s) {
+  if (!/^(0|[1-9][0-9]*)$/.test(s) || s.length > 10) return void 0;
+  const n = Number(s);
+  if (n >= UID_INVALID || n === 65535) return void 0;
+  return n;
+}
+function isValidRelaxedUserName(u) {
+  if (u.length === 0) return false;
+  if (parseUid(u) !== void 0) return true;
+  if (u.startsWith(" ") || u.endsWith(" ")) return false;
+  if (/^[0-9]+$/.test(u)) return false;
+  if (/^-[0-9]*$/.test(u)) return false;
+  if (u === "." || u === "..") return false;
+  if (u.indexOf("�") >= 0) return false;
+  if (/[\x00-\x1f\x7f]/.test(u)) return false;
+  if (u.indexOf(":") >= 0 || u.indexOf("/") >= 0) return false;
+  return true;
+}
+
+// src/core/unit/specifiers.ts
+var SYSTEM_DIRS = {
+  t: "/run",
+  S: "/var/lib",
+  C: "/var/cache",
+  L: "/var/log",
+  E: "/etc",
+  T: "/tmp",
+  V: "/var/tmp",
+  h: "/root",
+  s: "/bin/sh",
+  u: "root",
+  U: "0",
+  g: "root",
+  G: "0"
+};
+var HOST_VALUES = {
+  H: "localhost",
+  l: "localhost",
+  q: "localhost",
+  m: "00000000000000000000000000000000",
+  b: "00000000000000000000000000000000",
+  v: "unknown",
+  a: "x86-64",
+  o: "unknown",
+  w: "unknown",
+  W: "unknown",
+  B: "unknown",
+  A: "unknown",
+  M: "unknown",
+  y: "/",
+  Y: "/",
+  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
+  c: "/system.slice",
+  r: "/system.slice",
+  R: "/"
+};
+var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
+function expandSpecifiers(value, ctx) {
+  let next = value.indexOf("%");
+  if (next < 0) return { ok: true, value };
+  let name;
+  let out = "";
+  let from = 0;
+  for (; next >= 0; next = value.indexOf("%", from)) {
+    out += value.slice(from, next);
+    const s = value[next + 1];
+    from = next + 2;
+    switch (s) {
+      case "%":
+        out += "%";
+        break;
+      case "n":
+        out += ctx.unitName;
+        break;
+      case "N":
+        out += ctx.unitName.slice(0, ctx.unitName.lastIndexOf("."));
+        break;
+      case "p":
+        out += (name ??= unitNameParts(ctx.unitName)).prefix;
+        break;
+      case "P":
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).prefix);
+        break;
+      case "i":
+        out += (name ??= unitNameParts(ctx.unitName)).instance;
+        break;
+      case "I":
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).instance);
+        break;
+      case "j":
+        out += (name ??= unitNameParts(ctx.unitName)).lastComponent;
+        break;
+      case "J":
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).lastComponent);
+        break;
+      case "f": {
+        const { prefix, instance } = name ??= unitNameParts(ctx.unitName);
+        out += unescapeUnitNamePath(instance !== "" ? instance : prefix);
+        break;
+      }
+      case "d":
+        out += `/run/credentials/${ctx.unitName}`;
+        break;
+      default: {
+        if (s === void 0) {
+          out += "%";
+          break;
+        }
+        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
+        if (known !== void 0) out += known;
+        else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
+        else out += `%${s}`;
+      }
+    }
+  }
+  if (from < value.length) out += value.slice(from);
+  return { ok: true, value: out };
+}
+function unitNameParts(unitName) {
+  const parts = parseUnitName(unitName);
+  const prefix = parts?.prefix ?? unitName;
+  const dash = prefix.lastIndexOf("-");
+  return {
+    prefix,
+    instance: parts?.instance ?? "",
+    lastComponent: dash >= 0 ? prefix.slice(dash + 1) : prefix
+  };
+}
+
+// src/core/unit/extract-word.ts
+var EXTRACT_RELAX = 1 << 0;
+var EXTRACT_CUNESCAPE = 1 << 1;
+var EXTRACT_UNESCAPE_RELAX = 1 << 2;
+var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
+var EXTRACT_UNQUOTE = 1 << 5;
+var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
+var WHITESPACE = " 	\n\r";
+var HEX = "0123456789abcdefABCDEF";
+var SIMPLE_ESCAPES = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "	",
+  v: "\v",
+  "\\": "\\",
+  '"': '"',
+  "'": "'",
+  s: " "
+};
+function cunescapeOne(s, at, acceptNul = false) {
+  const c = s[at];
+  if (c === void 0) return void 0;
+  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
+  if (one !== void 0) return { char: one, length: 1 };
+  const hexRun = (n) => {
+    const digits = s.slice(at + 1, at + 1 + n);
+    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
+    return parseInt(digits, 16);
+  };
+  if (c === "x") {
+    const v = hexRun(2);
+    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  if (c === "u" || c === "U") {
+    const n = c === "u" ? 4 : 8;
+    const v = hexRun(n);
+    if (v === void 0 || v === 0 && !acceptNul) return void 0;
+    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
+    return { char: String.fromCodePoint(v), length: n + 1 };
+  }
+  if (c >= "0" && c <= "7") {
+    const digits = s.slice(at, at + 3);
+    if (!/^[0-7]{3}$/.test(digits)) return void 0;
+    const v = parseInt(digits, 8);
+    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  return void 0;
+}
+var WordReader = class {
+  constructor(input, pos = 0) {
+    this.input = input;
+    this.pos = pos;
+  }
+  input;
+  /**
+   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
+   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
+   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
+   */
+  pos;
+  /** The word of the last read() that returned `word`. */
+  word = "";
+  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
+  hasRest() {
+    return this.pos >= 0 && this.pos < this.input.length;
+  }
+  /** The unparsed rest as a string (`undefined` for NULL). */
+  rest() {
+    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
+  }
+  /**
+   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
+   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
+   */
+  read(flags = 0, separators = WHITESPACE) {
+    const input = this.input;
+    const n = input.length;
+    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
+    let i = this.pos;
+    if (i < 0) return "end";
+    for (; ; i++) {
+      if (i >= n) {
+        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
+        return this.found("", -1);
+      }
+      if (!isSeparator(separators, input.charCodeAt(i))) break;
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
+    }
+    let word = "";
+    let quote2 = null;
+    let backslash = false;
+    for (; ; ) {
+      if (!backslash) {
+        const start = i;
+        if (quote2 === null) {
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === 92 || isSeparator(separators, code)) break;
+            if (unquote && (code === 34 || code === 39)) break;
+          }
+        } else {
+          const q = quote2.charCodeAt(0);
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === q || code === 92) break;
+          }
+        }
+        if (i > start) word += input.slice(start, i);
+      }
+      const c = input[i];
+      if (backslash) {
+        if (c === void 0) {
+          if (flags & EXTRACT_UNESCAPE_RELAX && (quote2 === null || flags & EXTRACT_RELAX))
+            return this.found(word + "\\", -1);
+          if (flags & EXTRACT_RELAX) return this.found(word, -1);
+          return "error";
+        }
+        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
+          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
+          if (u) {
+            word += u.char;
+            i += u.length - 1;
+          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
+            word += c;
+          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
+          else return "error";
+        } else word += c;
+        backslash = false;
+        i++;
+        continue;
+      }
+      if (quote2 !== null) {
+        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
+        i++;
+        if (c === quote2) quote2 = null;
+        else backslash = true;
+        continue;
+      }
+      if (c === void 0) return this.found(word, -1);
+      i++;
+      if ((c === '"' || c === "'") && unquote) quote2 = c;
+      else if (c === "\\") backslash = true;
+      else {
+        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
+        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
+        return this.found(word, i >= n ? -1 : i);
+      }
+    }
+  }
+  /**
+   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
+   * whatever the other flags, a word is then just a run of other characters, and this scans it with
+   * fewer checks per character.
+   */
+  readPlain() {
+    const input = this.input;
+    const n = input.length;
+    let i = this.pos;
+    if (i < 0) return "end";
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    if (i >= n) return "end";
+    const start = i;
+    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
+    const word = input.slice(start, i);
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    return this.found(word, i >= n ? -1 : i);
+  }
+  found(word, pos) {
+    this.word = word;
+    this.pos = pos;
+    return "word";
+  }
+};
+var END_STEP = Object.freeze({ kind: "end" });
+var ERROR_STEP = Object.freeze({ kind: "error" });
+function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
+  const reader = new WordReader(input);
+  const kind = reader.read(flags, separators);
+  if (kind === "end") return END_STEP;
+  if (kind === "error") return ERROR_STEP;
+  return { kind: "word", word: reader.word, rest: reader.rest() };
+}
+function isWhitespaceCode(code) {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+function isSeparator(separators, code) {
+  if (separators === WHITESPACE) return isWhitespaceCode(code);
+  return separators.indexOf(String.fromCharCode(code)) >= 0;
+}
+function extractAllWords(value, flags) {
+  const words = [];
+  const reader = new WordReader(value);
+  for (; ; ) {
+    const kind = reader.read(flags);
+    if (kind === "end") break;
+    if (kind === "error") return { words, invalid: true };
+    words.push(reader.word);
+  }
+  return { words, invalid: false };
+}
+function extractWords(value, unquote) {
+  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
+}
+function hasValidCEscapes(s) {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] !== "\\") continue;
+    const u = cunescapeOne(s, i + 1, true);
+    if (!u) return false;
+    i += u.length;
+  }
+  return true;
+}
+
+// src/core/security/errno-names.ts
+var ERRNO_NAMES = new Set(
+  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP EWOULDBLOCK ENOMSG EIDRM ECHRNG EL2NSYNC EL3HLT EL3RST ELNRNG EUNATCH ENOCSI EL2HLT EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT EDEADLOCK EBFONT ENOSTR ENODATA ETIME ENOSR ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG EOVERFLOW ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ ERESTART ESTRPIPE EUSERS ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP ENOTSUP EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY EINPROGRESS ESTALE EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE ECANCELED ENOKEY EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL EHWPOISON".split(" ")
+);
+
+// src/core/security/exec-command.ts
+function isSafeString(s) {
+  return !/[\x01-\x1f"'\\\x7f]/.test(s);
+}
+function extractExecWord(reader, messages, rvalue) {
+  const kind = reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+  if (kind !== "error") return kind;
+  if (reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX) === "word") {
+    messages.push({ severity: "warning", message: `Ignoring unknown escape sequences: "${reader.word}"` });
+    return "word";
+  }
+  messages.push({ severity: "error", message: `Unbalanced quoting, ignoring: "${rvalue}"` });
+  return "error";
+}
+function expandWord(text2, options) {
+  return text2.indexOf("%") < 0 ? void 0 : options.expand(text2);
+}
+function isValidExecutablePath(path) {
+  return path.length <= SHORT_PATH_UNITS || isValidPath(path);
+}
+var SHORT_PATH_UNITS = Math.floor(255 / 3);
+function refuse(result, ignore, what, detail) {
+  result.messages.push({
+    severity: ignore ? "warning" : "error",
+    message: `${what}${ignore ? ", ignoring" : ""}: ${detail}`
+  });
+  result.fatal = !ignore;
+  return result;
+}
+function isLoneAt(input, at) {
+  return at === input.length || isWhitespaceCode(input.charCodeAt(at));
+}
+var SPECIAL_CHARACTERS = /["'\\%;]/;
+function parseExecLine(rvalue, options) {
+  const result = { commands: 0, fatal: false, messages: [], doubleBang: 0 };
+  const { messages } = result;
+  const reader = new WordReader(rvalue);
+  const plain = !SPECIAL_CHARACTERS.test(rvalue);
+  let semicolon;
+  do {
+    semicolon = false;
+    const first = plain ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
+    if (first !== "word") return result;
+    if (reader.word === ";") {
+      semicolon = true;
+      continue;
+    }
+    let ignore = false;
+    let separateArgv0 = false;
+    let noEnvExpand = false;
+    let privileged = "";
+    let viaShell = false;
+    let f = reader.word;
+    for (; ; f = f.slice(1)) {
+      const c = f[0];
+      if (c === "-" && !ignore) ignore = true;
+      else if (c === "@" && !separateArgv0) separateArgv0 = true;
+      else if (c === ":" && !noEnvExpand) noEnvExpand = true;
+      else if (c === "+" && privileged === "") privileged = "+";
+      else if (c === "!" && privileged === "") privileged = "!";
+      else if (c === "!" && privileged === "!") privileged = "!!";
+      else if (c === "|" && options.extraPrefixes.includes("|") && !viaShell) viaShell = true;
+      else break;
+    }
+    if (privileged === "!!") result.doubleBang++;
+    const expanded = plain ? void 0 : expandWord(f, options);
+    if (expanded !== void 0 && !expanded.ok)
+      return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
+    const path = expanded === void 0 ? f : expanded.value;
+    if (!viaShell) {
+      if (path === "") return refuse(result, ignore, "Empty path in command line", `'${rvalue}'`);
+      if (!isSafeString(path))
+        return refuse(result, ignore, "Executable name contains special characters", path);
+      if (path.endsWith("/")) return refuse(result, ignore, "Executable path specifies a directory", path);
+      if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
+        return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
+    }
+    if (plain) {
+      if (separateArgv0 && !reader.hasRest())
+        return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
+      result.commands++;
+      return result;
+    }
+    let argc = separateArgv0 ? 0 : 1;
+    while (reader.hasRest()) {
+      const at = reader.pos;
+      const c = rvalue.charCodeAt(at);
+      if (c === 59 && isLoneAt(rvalue, at + 1)) {
+        reader.pos = skipWhitespace(rvalue, at + 1);
+        semicolon = true;
+        break;
+      }
+      if (c === 92 && rvalue.charCodeAt(at + 1) === 59 && isLoneAt(rvalue, at + 2)) {
+        reader.pos = skipWhitespace(rvalue, at + 2);
+        argc++;
+        continue;
+      }
+      const end = plainWordEnd(rvalue, at);
+      if (end >= 0) {
+        reader.pos = skipWhitespace(rvalue, end);
+        argc++;
+        continue;
+      }
+      const kind = extractExecWord(reader, messages, rvalue);
+      if (kind === "end") break;
+      if (kind === "error") {
+        result.fatal = !ignore;
+        return result;
+      }
+      const word = reader.word;
+      const r = expandWord(word, options);
+      if (r !== void 0 && !r.ok)
+        return refuse(result, ignore, `Failed to resolve unit specifiers in ${word}`, "unknown specifier");
+      argc++;
+    }
+    if (argc === 0) return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
+    result.commands++;
+  } while (semicolon);
+  return result;
+}
+function plainWordEnd(s, at) {
+  for (let i = at; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isWhitespaceCode(c)) return i;
+    if (c === 34 || c === 39 || c === 92 || c === 37) return -1;
+  }
+  return s.length;
+}
+function skipWhitespace(s, from) {
+  let i = from;
+  while (i < s.length && isWhitespaceCode(s.charCodeAt(i))) i++;
+  return i;
+}
+
+// src/core/security/credentials.ts
+function isValidCredentialName(s) {
+  return isValidFilename(s) && !/[\x00-\x1f\x7f-\uffff:]/.test(s) && s.length <= 255;
+}
+function isValidBase64(s) {
+  const chars = [...s].filter((c) => !" 	\n\r".includes(c));
+  const value = (c) => c === void 0 ? void 0 : c === "=" ? "pad" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) >= 0 ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) : -1;
+  for (let i = 0; i < chars.length; i += 4) {
+    const [a, b, c, d2] = [0, 1, 2, 3].map((k) => value(chars[i + k]));
+    if (a === void 0) break;
+    if (a === -1 || b === -1 || c === -1 || d2 === -1) return false;
+    if (b === void 0 || c === void 0 || d2 === void 0) return false;
+    if (a === "pad" || b === "pad") return false;
+    const last = i + 4 >= chars.length;
+    if (c === "pad") {
+      if (d2 !== "pad" || b & 15 || !last) return false;
+      break;
+    }
+    if (d2 === "pad") {
+      if (c & 3 || !last) return false;
+      break;
+    }
+  }
+  return true;
+}
+function applyLoadCredential(map, value, encrypted, expand3) {
+  if (value === "") {
+    map.clear();
+    return { ok: true };
+  }
+  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
+  if (first.kind !== "word") return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
+  const id = expand3(first.word);
+  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
+  if (!isValidCredentialName(id.value))
+    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
+  const rest = first.rest ?? "";
+  if (rest !== "") {
+    const source = expand3(rest);
+    if (!source.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${rest}", ignoring` };
+    const q = source.value;
+    if (q.startsWith("/") ? !isNormalizedPath(q) : !isValidCredentialName(q))
+      return { ok: false, message: `Credential source "${q}" not valid, ignoring.` };
+  }
+  map.set(id.value, encrypted);
+  return { ok: true };
+}
+function applySetCredential(map, value, encrypted, expand3) {
+  if (value === "") {
+    map.clear();
+    return { ok: true };
+  }
+  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
+  if (first.kind === "error")
+    return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
+  if (first.kind === "end" || first.rest === void 0 || first.rest === "")
+    return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
+  const id = expand3(first.word);
+  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
+  if (!isValidCredentialName(id.value))
+    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
+  if (encrypted ? !isValidBase64(first.rest) : !hasValidCEscapes(first.rest))
+    return {
+      ok: false,
+      message: encrypted ? "Encrypted credential data not valid Base64 data, ignoring." : `Can't unescape "${first.rest}", ignoring`
+    };
+  map.set(id.value, encrypted);
+  return { ok: true };
+}
+
+// src/core/security/settings.ts
+var CAP_ALL = 0xffffffffffffffffn;
+var U64 = 0xffffffffffffffffn;
+var NAMESPACE_FLAGS = {
+  cgroup: 33554432,
+  ipc: 134217728,
+  net: 1073741824,
+  mnt: 131072,
+  pid: 536870912,
+  user: 268435456,
+  uts: 67108864,
+  time: 128
+};
+var NAMESPACES_UNSET = -1;
+var EFFECTIVE_FLAGS = {
+  NoNewPrivileges: (s) => s.noNewPrivileges,
+  PrivateTmp: (s) => s.privateTmp !== "no",
+  PrivateDevices: (s) => s.privateDevices,
+  PrivateNetwork: (s) => s.privateNetwork,
+  PrivateUsers: (s) => s.privateUsers !== "no",
+  PrivateMounts: (s) => s.privateMounts !== false,
+  ProtectKernelModules: (s) => s.protectKernelModules,
+  ProtectKernelTunables: (s) => s.protectKernelTunables,
+  ProtectKernelLogs: (s) => s.protectKernelLogs,
+  ProtectClock: (s) => s.protectClock,
+  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
+  ProtectHostname: (s) => s.protectHostname !== "no",
+  LockPersonality: (s) => s.lockPersonality,
+  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
+  RestrictRealtime: (s) => s.restrictRealtime,
+  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
+  RemoveIPC: (s) => s.removeIpc,
+  DynamicUser: (s) => s.dynamicUser,
+  Delegate: (s) => s.delegate
+};
+var TYPE_SECTION = {
+  service: "Service",
+  socket: "Socket",
+  mount: "Mount",
+  swap: "Swap",
+  slice: "Slice",
+  scope: "Scope"
+};
+var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
+var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
+var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
+var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
+var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
+var BOOLEAN_WORDS = new Map([
+  ...[...TRUE_WORDS].map((w2) => [w2, true]),
+  ...[...FALSE_WORDS].map((w2) => [w2, false])
+]);
+function parseBoolean(value) {
+  const exact = BOOLEAN_WORDS.get(value);
+  if (exact !== void 0) return exact;
+  const v = value.toLowerCase();
+  if (TRUE_WORDS.has(v)) return true;
+  if (FALSE_WORDS.has(v)) return false;
+  return void 0;
+}
+function warn(ctx, a, message, kind) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message,
+    kind: kind ?? (/ignor/i.test(message) ? "invalid-value" : "other"),
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "ok";
+}
+function unknownKey(ctx, a, sections) {
+  if (a.key.startsWith("X-") || isKnownKey(ctx.profile.version, a.section, a.key)) return;
+  const message = `Unknown key '${a.key}' in section [${a.section}], ignoring.`;
+  const d2 = {
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message,
+    kind: "unknown-key",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  };
+  const addedIn = versionAddingKey(a.section, a.key);
+  const elsewhere = sections.find((s) => s !== a.section && isKnownKey(ctx.profile.version, s, a.key));
+  if (addedIn !== void 0) {
+    d2.kind = "key-unknown-to-version";
+    d2.addedIn = addedIn;
+  } else if (elsewhere !== void 0) {
+    d2.kind = "wrong-section";
+    d2.expectedSection = elsewhere;
+  } else {
+    const suggestion = suggestKey(a.section, a.key);
+    if (suggestion !== void 0) d2.suggestion = suggestion;
+  }
+  ctx.diagnostics.push(d2);
+}
+function handleOnFailureIsolate(ctx, a) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
+    unlocated: true,
+    kind: "other",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "ok";
+}
+function fatal(ctx, a, message) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "error",
+    message,
+    kind: ctx.inMainFile ? "refused-unit" : "invalid-value",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "fatal";
+}
+function expand(ctx, value) {
+  return expandSpecifiers(value, ctx.specifierContext);
+}
+function specifiers(ctx, a, value) {
+  const r = expand(ctx, value);
+  if (r.ok) return r.value;
+  warn(
+    ctx,
+    a,
+    `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`,
+    "invalid-value"
+  );
+  return void 0;
+}
+function boolSetting(field, fatalOnError = false) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === void 0) {
+      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
+      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    }
+    ctx.s[field] = b;
+    return "ok";
+  };
+}
+function boolOrWords(field, words) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b !== void 0) {
+      ctx.s[field] = b ? "yes" : "no";
+      return "ok";
+    }
+    const extra = words(ctx.traits);
+    if (extra.includes(a.value)) {
+      ctx.s[field] = a.value;
+      return "ok";
+    }
+    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+  };
+}
+function enumSetting(field, words, booleans = false) {
+  return (ctx, a) => {
+    if (booleans) {
+      const b = parseBoolean(a.value);
+      if (b !== void 0) {
+        ctx.s[field] = b ? "yes" : "no";
+        return "ok";
+      }
+    }
+    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    ctx.s[field] = a.value;
+    return "ok";
+  };
+}
+var handleUser = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.user = void 0;
+    return "ok";
+  }
+  const r = expand(ctx, a.value);
+  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
+  if (!isValidRelaxedUserName(r.value))
+    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  if (r.value === "nobody") warn(ctx, a, "Special user nobody configured, this is not safe!");
+  ctx.s.user = r.value;
+  return "ok";
+};
+var handleGroup = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
+  if (!isValidRelaxedUserName(r.value))
+    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  return "ok";
+};
+var handleSupplementaryGroups = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.supplementaryGroups = [];
+    return "ok";
+  }
+  const { words, invalid } = extractWords(a.value, false);
+  for (const word of words) {
+    const r = expand(ctx, word);
+    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
+    if (!isValidRelaxedUserName(r.value))
+      return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+    ctx.s.supplementaryGroups.push(r.value);
+  }
+  if (invalid) return fatal(ctx, a, `Invalid syntax: ${a.value}`);
+  return "ok";
+};
+function parseCapabilities(ctx, value) {
+  const { words } = extractAllWords(
+    value,
+    EXTRACT_UNQUOTE | (ctx.traits.capabilityListRelaxed ? EXTRACT_RELAX : 0)
+  );
+  let low = 0;
+  let high = 0;
+  for (const word of words) {
+    let bit;
+    if (isDigit(word.charCodeAt(0)) && /^[0-9]+$/.test(word)) {
+      const n = Number(word);
+      if (n <= ctx.traits.maxCapabilityNumber) bit = n;
+    } else bit = ctx.capabilityNames.get(word.toUpperCase());
+    if (bit === void 0) continue;
+    if (bit < 32) low |= 1 << bit;
+    else high |= 1 << bit - 32;
+  }
+  return BigInt(high >>> 0) << 32n | BigInt(low >>> 0);
+}
+function isDigit(code) {
+  return code >= 48 && code <= 57;
+}
+function capabilitySet(field) {
+  const initial = field === "capabilityBoundingSet" ? CAP_ALL : 0n;
+  return (ctx, a) => {
+    let value = a.value;
+    let invert = false;
+    if (value.startsWith("~")) {
+      invert = true;
+      value = value.slice(1);
+    }
+    const sum = parseCapabilities(ctx, value);
+    const current = ctx.s[field];
+    if (sum === 0n || current === initial) {
+      let next = invert ? ~sum & U64 : sum;
+      if (invert && sum === 0n && ctx.traits.capabilityTildeAloneIsKnownSet) next = ctx.knownCapabilityMask;
+      ctx.s[field] = next;
+    } else ctx.s[field] = invert ? current & ~sum & U64 : current | sum;
+    return "ok";
+  };
+}
+var handleRestrictAddressFamilies = (ctx, a) => {
+  const s = ctx.s;
+  if (a.value === "") {
+    s.addressFamilies = void 0;
+    s.addressFamiliesAllowList = false;
+    return "ok";
+  }
+  if (a.value === "none") {
+    s.addressFamilies = void 0;
+    s.addressFamiliesAllowList = true;
+    return "ok";
+  }
+  let value = a.value;
+  let invert = false;
+  if (value.startsWith("~")) {
+    invert = true;
+    value = value.slice(1);
+  }
+  if (!s.addressFamilies) {
+    s.addressFamilies = { allowList: !invert, families: /* @__PURE__ */ new Set() };
+    s.addressFamiliesAllowList = !invert;
+  }
+  const { words, invalid } = extractWords(value, true);
+  for (const word of words) {
+    const af = ctx.familyNames.get(word.toUpperCase());
+    if (af === void 0) {
+      warn(ctx, a, `Failed to parse address family, ignoring: ${word}`);
+      if (ctx.traits.addressFamilyUnknownStopsLine) return "ok";
+      continue;
+    }
+    if (!invert === s.addressFamiliesAllowList) s.addressFamilies.families.add(af);
+    else s.addressFamilies.families.delete(af);
+  }
+  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  return "ok";
+};
+var namespaceAllMasks = /* @__PURE__ */ new WeakMap();
+function namespaceAllMask(traits) {
+  let mask = namespaceAllMasks.get(traits);
+  if (mask === void 0) {
+    mask = computeNamespaceAllMask(traits);
+    namespaceAllMasks.set(traits, mask);
+  }
+  return mask;
+}
+function computeNamespaceAllMask(traits) {
+  let mask = 0;
+  for (const [name, flag] of Object.entries(NAMESPACE_FLAGS)) {
+    if (name === "time" && !traits.namespaceAllIncludesTime) continue;
+    mask |= flag;
+  }
+  return mask;
+}
+var handleRestrictNamespaces = (ctx, a) => {
+  const s = ctx.s;
+  if (a.value === "") {
+    s.restrictNamespaces = NAMESPACES_UNSET;
+    return "ok";
+  }
+  const all = namespaceAllMask(ctx.traits);
+  const b = parseBoolean(a.value);
+  if (b !== void 0) {
+    s.restrictNamespaces = b ? 0 : all;
+    return "ok";
+  }
+  let value = a.value;
+  let invert = false;
+  if (value.startsWith("~")) {
+    invert = true;
+    value = value.slice(1);
+  }
+  let flags = 0;
+  const { words: nsWords, invalid: nsInvalid } = extractWords(value, false);
+  if (nsInvalid) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
+  for (const word of nsWords) {
+    const flag = NAMESPACE_FLAGS[word];
+    if (flag === void 0) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
+    flags |= flag;
+  }
+  if (s.restrictNamespaces === NAMESPACES_UNSET) s.restrictNamespaces = invert ? ~flags & all : flags;
+  else s.restrictNamespaces = invert ? s.restrictNamespaces & ~flags : s.restrictNamespaces | flags;
+  return "ok";
+};
+var handleSystemCallArchitectures = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.systemCallArchitectures = /* @__PURE__ */ new Set();
+    return "ok";
+  }
+  const { words, invalid } = extractWords(a.value, true);
+  for (const word of words) {
+    if (!ctx.syscallArchitectures.has(word)) {
+      warn(ctx, a, `Failed to parse system call architecture, ignoring: ${word}`);
+      continue;
+    }
+    ctx.s.systemCallArchitectures.add(word);
+  }
+  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  return "ok";
+};
+function parseSyscallAndErrno(word) {
+  const colon = word.indexOf(":");
+  if (colon < 0) return { name: word, hasErrno: false };
+  const err = word.slice(colon + 1);
+  const ok = err === "kill" || /^[0-9]+$/.test(err) && Number(err) <= 4095 || ERRNO_NAMES.has(err);
+  if (!ok) return void 0;
+  return { name: word.slice(0, colon), hasErrno: true };
+}
+var handleSystemCallFilter = (ctx, a) => {
+  const s = ctx.s;
+  if (a.value === "") {
+    s.systemCallFilter = void 0;
+    return "ok";
+  }
+  let value = a.value;
+  let invert = false;
+  if (value.startsWith("~")) {
+    invert = true;
+    value = value.slice(1);
+  }
+  const groups2 = ctx.syscallGroups;
+  if (!s.systemCallFilter) {
+    s.systemCallFilter = { allowList: !invert, names: /* @__PURE__ */ new Set() };
+    if (!invert) for (const name of groups2.get("@default") ?? []) s.systemCallFilter.names.add(name);
+  }
+  const filter = s.systemCallFilter;
+  const { words, invalid } = extractWords(value, false);
+  for (const word of words) {
+    const parsed = parseSyscallAndErrno(word);
+    if (!parsed) {
+      warn(ctx, a, `Failed to parse syscall:errno, ignoring: ${word}`);
+      continue;
+    }
+    if (!invert && parsed.hasErrno) {
+      warn(ctx, a, `Allow-listed system calls cannot take error number, ignoring: ${word}`);
+      continue;
+    }
+    if (!parsed.name.startsWith("@") && !ctx.knownSyscalls.has(parsed.name)) {
+      warn(
+        ctx,
+        a,
+        ctx.traits.syscallUnknownLegacyMessage ? `Failed to parse system call, ignoring: ${parsed.name}` : `System call ${parsed.name} is not known, ignoring.`
+      );
+      continue;
+    }
+    const members = parsed.name.startsWith("@") ? groups2.get(parsed.name) : [parsed.name];
+    if (!members) {
+      warn(ctx, a, `Unknown system call group, ignoring: ${parsed.name}`);
+      continue;
+    }
+    const add = !invert === filter.allowList;
+    for (const name of members) {
+      if (add) filter.names.add(name);
+      else filter.names.delete(name);
+    }
+  }
+  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  return "ok";
+};
+var handleUMask = (ctx, a) => {
+  if (!/^[0-7]+$/.test(a.value) || parseInt(a.value, 8) > 4095) {
+    return warn(ctx, a, `Failed to parse mode value, ignoring: ${a.value}`);
+  }
+  ctx.s.umask = parseInt(a.value, 8);
+  return "ok";
+};
+function rootPath(field) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      ctx.s[field] = void 0;
+      return "ok";
+    }
+    const r = expand(ctx, a.value);
+    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in '${a.value}'`);
+    if (r.value === "") {
+      ctx.s[field] = void 0;
+      return "ok";
+    }
+    const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+    if (!checked.ok) return fatal(ctx, a, checked.message);
+    ctx.s[field] = checked.path;
+    return "ok";
+  };
+}
+var handleDelegate = (ctx, a) => {
+  if (!CAN_DELEGATE.has(ctx.unit.type))
+    return warn(ctx, a, "Delegate= setting not supported for this unit type, ignoring.");
+  if (a.value === "") {
+    ctx.s.delegate = true;
+    return "ok";
+  }
+  const b = parseBoolean(a.value);
+  ctx.s.delegate = b === void 0 ? true : b;
+  return "ok";
+};
+var handleDevicePolicy = (ctx, a) => {
+  if (!["auto", "closed", "strict"].includes(a.value))
+    return warn(ctx, a, `Failed to parse device policy, ignoring: ${a.value}`);
+  ctx.s.devicePolicy = a.value;
+  return "ok";
+};
+function addDeviceAllow(ctx, path, permissions, location3) {
+  const perms = permissions === "" ? "rwm" : ["r", "w", "m"].filter((c) => permissions.includes(c)).join("");
+  if (ctx.traits.deviceAllowMergesSamePath) {
+    const existing = ctx.s.deviceAllow.find((e) => e.path === path);
+    if (existing) {
+      existing.permissions = ["r", "w", "m"].filter((c) => existing.permissions.includes(c) || perms.includes(c)).join("");
+      return;
+    }
+  }
+  ctx.s.deviceAllow.unshift(location3 ? { path, permissions: perms, location: location3 } : { path, permissions: perms });
+}
+var handleDeviceAllow = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.deviceAllow = [];
+    return "ok";
+  }
+  const first = extractFirstWordRaw(a.value, EXTRACT_UNQUOTE);
+  if (first.kind !== "word")
+    return warn(ctx, a, `Failed to extract device path and rights from '${a.value}', ignoring.`);
+  const resolved = specifiers(ctx, a, first.word);
+  if (resolved === void 0) return "ok";
+  let path = resolved;
+  if (!path.startsWith("block-") && !path.startsWith("char-")) {
+    const checked = simplifyAndCheckPath(path, a.key, "any");
+    if (!checked.ok) return warn(ctx, a, `${checked.message.replace(/: /, ", ignoring: ")}`);
+    path = checked.path;
+    if (!isValidDeviceNodePath(path)) return warn(ctx, a, `Invalid device node path '${path}', ignoring.`);
+  }
+  const rights = first.rest ?? "";
+  if (rights !== "" && !/^[rwm]+$/.test(rights))
+    return warn(ctx, a, `Invalid device rights '${rights}', ignoring.`);
+  addDeviceAllow(ctx, path, rights, a);
+  return "ok";
+};
+function isValidDeviceNodePath(path) {
+  if (pathStartsWith(path, "/dev/") === void 0 && pathStartsWith(path, "/run/systemd/inaccessible/") === void 0)
+    return false;
+  return !path.endsWith("/");
+}
+function parseIPv4(s) {
+  const parts = s.split(".");
+  if (parts.length !== 4) return void 0;
+  const bytes = [];
+  for (const p of parts) {
+    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return void 0;
+    bytes.push(Number(p));
+  }
+  return bytes;
+}
+function parseIPv6(s) {
+  if (!/^[0-9a-fA-F:.]+$/.test(s)) return void 0;
+  const halves = s.split("::");
+  if (halves.length > 2) return void 0;
+  const parseGroups = (part) => {
+    if (part === "") return [];
+    const out = [];
+    const groups3 = part.split(":");
+    for (let i = 0; i < groups3.length; i++) {
+      const g = groups3[i];
+      if (i === groups3.length - 1 && g.includes(".")) {
+        const v4 = parseIPv4(g);
+        if (!v4) return void 0;
+        out.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
+        continue;
+      }
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parseGroups(halves[0]);
+  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
+  if (!head || !tail) return void 0;
+  let groups2;
+  if (halves.length === 2) {
+    if (head.length + tail.length > 7) return void 0;
+    groups2 = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+  } else {
+    if (head.length !== 8) return void 0;
+    groups2 = head;
+  }
+  const bytes = [];
+  for (const g of groups2) bytes.push(g >> 8, g & 255);
+  return bytes;
+}
+function maskBytes(bytes, prefixLength) {
+  return bytes.map((b, i) => {
+    const bits = Math.max(0, Math.min(8, prefixLength - i * 8));
+    return bits === 0 ? 0 : b & (255 << 8 - bits & 255);
+  });
+}
+function parseAddressPrefix(word) {
+  const slash = word.indexOf("/");
+  const addr = slash < 0 ? word : word.slice(0, slash);
+  const v4 = parseIPv4(addr);
+  const v6 = v4 ? void 0 : parseIPv6(addr);
+  if (!v4 && !v6) return void 0;
+  const family = v4 ? 4 : 6;
+  const max = family === 4 ? 32 : 128;
+  let prefixLength = max;
+  if (slash >= 0) {
+    const p = word.slice(slash + 1);
+    if (!/^[0-9]+$/.test(p) || Number(p) > max) return void 0;
+    prefixLength = Number(p);
+  }
+  return { family, bytes: maskBytes(v4 ?? v6, prefixLength), prefixLength };
+}
+function isLocalhostName(word) {
+  const w2 = word.toLowerCase().replace(/\.$/, "");
+  return w2 === "localhost" || w2.endsWith(".localhost") || w2 === "localhost.localdomain" || w2.endsWith(".localhost.localdomain");
+}
+var KEYWORD_PREFIXES = {
+  any: ["0.0.0.0/0", "::/0"],
+  "link-local": ["169.254.0.0/16", "fe80::/64"],
+  multicast: ["224.0.0.0/4", "ff00::/8"]
+};
+function ipPrefixList(field) {
+  return (ctx, a) => {
+    const list = ctx.ipPrefixes[field];
+    if (a.value === "") {
+      list.length = 0;
+      return "ok";
+    }
+    const { words, invalid } = extractWords(a.value, false);
+    for (const word of words) {
+      const expanded = KEYWORD_PREFIXES[word] ?? (isLocalhostName(word) ? ["127.0.0.0/8", "::1/128"] : [word]);
+      for (const w2 of expanded) {
+        const p = parseAddressPrefix(w2);
+        if (!p) {
+          warn(ctx, a, `Address prefix is invalid, ignoring assignment: ${w2}`);
+          continue;
+        }
+        list.push(p);
+      }
+    }
+    if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+    return "ok";
+  };
+}
+function ipFilterPath(field) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      ctx.ipFilterPaths[field] = 0;
+      return "ok";
+    }
+    const v = specifiers(ctx, a, a.value);
+    if (v === void 0) return "ok";
+    const checked = simplifyAndCheckPath(v, a.key, "absolute");
+    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    ctx.ipFilterPaths[field]++;
+    return "ok";
+  };
+}
+function execOptions(ctx) {
+  return ctx.execOptions ??= {
+    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+    expand: (text2) => expand(ctx, text2)
+  };
+}
+function execCommands(field) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      if (field) ctx.facts[field] = 0;
+      return "ok";
+    }
+    const r = parseExecLine(a.value, execOptions(ctx));
+    if (ctx.traits.execDoubleBangObsolete)
+      for (let i = 0; i < r.doubleBang; i++)
+        warn(
+          ctx,
+          a,
+          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.`
+        );
+    for (const m of r.messages) {
+      if (m.severity === "error") fatal(ctx, a, m.message);
+      else warn(ctx, a, m.message);
+    }
+    if (field) ctx.facts[field] += r.commands;
+    return r.fatal ? "fatal" : "ok";
+  };
+}
+function factEnum(field, words) {
+  return (ctx, a) => {
+    if (!words(ctx).includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    ctx.facts[field] = a.value;
+    if (field === "killMode" && a.value === "none")
+      warn(
+        ctx,
+        a,
+        "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle management for the service. Please update the service to use a safer KillMode=, such as 'mixed' or 'control-group'. Support for KillMode=none is deprecated and will eventually be removed."
+      );
+    return "ok";
+  };
+}
+var ENUM_MESSAGES_252 = {
+  Type: "Failed to parse service type",
+  ProtectSystem: "Failed to parse protect system value",
+  ProtectHome: "Failed to parse protect home value",
+  KeyringMode: "Failed to parse keyring mode",
+  ProtectProc: "Failed to parse /proc/ protection mode",
+  ProcSubset: "Failed to parse /proc/ subset mode",
+  NotifyAccess: "Failed to parse notify access specifier",
+  KillMode: "Failed to parse kill mode specification"
+};
+function enumParseFailure(ctx, a) {
+  const legacy = ctx.traits.serviceTypeLegacyMessage ? ENUM_MESSAGES_252[a.key] : void 0;
+  if (legacy !== void 0) return `${legacy}, ignoring: ${a.value}`;
+  if (a.key === "SuccessAction") return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
+  return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
+}
+function factString(field) {
+  return (ctx, a) => {
+    ctx.facts[field] = a.value === "" ? void 0 : a.value;
+    return "ok";
+  };
+}
+function factPrintfString(field) {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === void 0) return "ok";
+    ctx.facts[field] = v === "" ? void 0 : v;
+    return "ok";
+  };
+}
+function factPath(field) {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === void 0) return "ok";
+    if (v === "") {
+      ctx.facts[field] = void 0;
+      return "ok";
+    }
+    const checked = simplifyAndCheckPath(v, a.key, "absolute");
+    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    ctx.facts[field] = checked.path;
+    return "ok";
+  };
+}
+function factBoolean(field) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === void 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    ctx.facts[field] = b;
+    return "ok";
+  };
+}
+function credential(kind, encrypted) {
+  return (ctx, a) => {
+    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
+    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
+    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
+    return r.ok ? "ok" : warn(ctx, a, r.message);
+  };
+}
+function factCounter(field) {
+  return (ctx, a) => {
+    if (a.value === "") ctx.facts[field] = 0;
+    else ctx.facts[field]++;
+    return "ok";
+  };
+}
+var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.protectHostname = "no";
+    return "ok";
+  }
+  const colon = a.value.indexOf(":");
+  const head = colon < 0 ? a.value : a.value.slice(0, colon);
+  const b = parseBoolean(head);
+  if (b === false && colon >= 0)
+    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
+  else if (head === "private") ctx.s.protectHostname = "private";
+  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  return "ok";
+};
+var handleStandardOutput = (ctx, a) => {
+  const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
+  if (journal === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. Please update your unit file, and consider removing the setting altogether.`
+  );
+};
+var handlePidFile = (ctx, a) => {
+  if (a.value === "" || !ctx.traits.pidFileVarRunWarns) return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok || !r.value.startsWith("/")) return "ok";
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  const rest = pathStartsWith(checked.path, "/var/run");
+  if (rest === void 0 || rest === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `PIDFile= references a path below legacy directory /var/run/, updating ${checked.path} → /run/${rest}; please update the unit file accordingly.`
+  );
+};
+var handlePersonality = (ctx, a) => {
+  if (a.value === "" || a.value === "x86-64" || a.value === "x86") return "ok";
+  return warn(
+    ctx,
+    a,
+    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
+  );
+};
+var handleCpuSchedulingPriority = (ctx, a) => {
+  if (!/^-?\d+$/.test(a.value)) return "ok";
+  const prio = Number(a.value);
+  if (prio >= 0 && prio <= 99) return "ok";
+  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
+};
+var handleLegacyCgroupOption = (ctx, a) => {
+  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
+    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
+  const replacement = ctx.traits.cgroupDeprecated[a.key];
+  if (replacement === void 0 || a.value === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`
+  );
+};
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+var handleEnvironment = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
+  for (const word of words) {
+    const r = expand(ctx, word);
+    if (!r.ok) continue;
+    const eq = r.value.indexOf("=");
+    const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
+    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
+  }
+  return "ok";
+};
+var handleNamespacePaths = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const word of words) {
+    let w2 = word;
+    if (w2.startsWith("-")) w2 = w2.slice(1);
+    if (w2.startsWith("+")) w2 = w2.slice(1);
+    const resolved = specifiers(ctx, a, w2);
+    if (resolved === void 0) continue;
+    const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
+    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  }
+  return "ok";
+};
+var SERVICE_TYPE = factEnum("type", (c) => c.traits.serviceTypes);
+var MOUNT_FSTYPE = factPrintfString("fstype");
+var MOUNT_OPTIONS = factPrintfString("options");
+var MOUNT_WHAT = factPrintfString("what");
+var SWAP_WHAT = factPath("what");
+var dv = (scope, handler2) => ({
+  scope,
+  handler: handler2,
+  record: true
+});
+var d = (scope, handler2) => dv(scope, () => handler2);
+var w = (scope, handler2) => ({ ...d(scope, handler2), record: false });
+var DIRECTIVES = {
+  DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
+  SuccessAction: d(
+    "unit",
+    factEnum("successAction", (c) => c.traits.emergencyActions)
+  ),
+  User: d("exec", handleUser),
+  Group: d("exec", handleGroup),
+  DynamicUser: d("exec", boolSetting("dynamicUser", true)),
+  SupplementaryGroups: d("exec", handleSupplementaryGroups),
+  AmbientCapabilities: d("exec", capabilitySet("ambientCapabilities")),
+  CapabilityBoundingSet: d("exec", capabilitySet("capabilityBoundingSet")),
+  KeyringMode: d("exec", enumSetting("keyringMode", ["inherit", "private", "shared"])),
+  ProtectProc: d("exec", enumSetting("protectProc", ["default", "noaccess", "invisible", "ptraceable"])),
+  ProcSubset: d("exec", enumSetting("procSubset", ["all", "pid"])),
+  LockPersonality: d("exec", boolSetting("lockPersonality")),
+  MemoryDenyWriteExecute: d("exec", boolSetting("memoryDenyWriteExecute")),
+  NoNewPrivileges: d("exec", boolSetting("noNewPrivileges")),
+  PrivateDevices: d("exec", boolSetting("privateDevices")),
+  PrivateNetwork: d("exec", boolSetting("privateNetwork")),
+  ProtectKernelModules: d("exec", boolSetting("protectKernelModules")),
+  ProtectKernelTunables: d("exec", boolSetting("protectKernelTunables")),
+  ProtectKernelLogs: d("exec", boolSetting("protectKernelLogs")),
+  ProtectClock: d("exec", boolSetting("protectClock")),
+  RemoveIPC: d("exec", boolSetting("removeIpc")),
+  RestrictRealtime: d("exec", boolSetting("restrictRealtime")),
+  RestrictSUIDSGID: d("exec", boolSetting("restrictSuidSgid")),
+  PrivateMounts: dv("exec", (t) => {
+    const parse3 = boolSetting("privateMounts");
+    return t.privateMountsTristate ? (ctx, a) => {
+      if (a.value === "") {
+        ctx.s.privateMounts = void 0;
+        return "ok";
+      }
+      return parse3(ctx, a);
+    } : parse3;
+  }),
+  PrivateTmp: d(
+    "exec",
+    boolOrWords("privateTmp", (t) => t.privateTmpWords)
+  ),
+  PrivateUsers: d(
+    "exec",
+    boolOrWords("privateUsers", (t) => t.privateUsersWords)
+  ),
+  ProtectControlGroups: d(
+    "exec",
+    boolOrWords("protectControlGroups", (t) => t.protectControlGroupsWords)
+  ),
+  ProtectHostname: dv(
+    "exec",
+    (t) => t.protectHostnameEnum ? PROTECT_HOSTNAME_ENUM : boolOrWords("protectHostname", () => [])
+  ),
+  ProtectHome: d("exec", enumSetting("protectHome", ["yes", "no", "read-only", "tmpfs"], true)),
+  ProtectSystem: d("exec", enumSetting("protectSystem", ["yes", "no", "full", "strict"], true)),
+  RootDirectory: d("exec", rootPath("rootDirectory")),
+  RootImage: d("exec", rootPath("rootImage")),
+  MountImages: d("exec", factCounter("mountImages")),
+  UMask: d("exec", handleUMask),
+  RestrictAddressFamilies: d("exec", handleRestrictAddressFamilies),
+  RestrictNamespaces: d("exec", handleRestrictNamespaces),
+  SystemCallArchitectures: d("exec", handleSystemCallArchitectures),
+  SystemCallFilter: d("exec", handleSystemCallFilter),
+  LoadCredential: d("exec", credential("load", false)),
+  LoadCredentialEncrypted: d("exec", credential("load", true)),
+  SetCredential: d("exec", credential("set", false)),
+  SetCredentialEncrypted: d("exec", credential("set", true)),
+  PAMName: d("exec", factString("pamName")),
+  Delegate: d("cgroup", handleDelegate),
+  DevicePolicy: d("cgroup", handleDevicePolicy),
+  DeviceAllow: d("cgroup", handleDeviceAllow),
+  IPAddressAllow: d("cgroup", ipPrefixList("allow")),
+  IPAddressDeny: d("cgroup", ipPrefixList("deny")),
+  IPIngressFilterPath: d("cgroup", ipFilterPath("ingress")),
+  IPEgressFilterPath: d("cgroup", ipFilterPath("egress")),
+  KillMode: d(
+    "kill",
+    factEnum("killMode", () => ["control-group", "process", "mixed", "none"])
+  ),
+  // Service Type= is an enum; Mount Type= the file system type (a string with specifiers).
+  Type: d(
+    "service-or-mount",
+    (ctx, a) => ctx.unit.type === "service" ? SERVICE_TYPE(ctx, a) : MOUNT_FSTYPE(ctx, a)
+  ),
+  Options: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_OPTIONS(ctx, a) : "ok"),
+  NotifyAccess: d("service", enumSetting("notifyAccess", ["none", "main", "exec", "all"])),
+  ExecStart: d("service", execCommands("execStart")),
+  ExecStop: d("service", execCommands("execStop")),
+  ExecStartPre: d("service-or-socket", execCommands()),
+  ExecStartPost: d("service-or-socket", execCommands()),
+  ExecCondition: d("service", execCommands()),
+  ExecReload: d("service", execCommands()),
+  ExecStopPost: d("service-or-socket", execCommands()),
+  ExecStopPre: d("socket", execCommands()),
+  RemainAfterExit: d("service", factBoolean("remainAfterExit")),
+  ExitType: d(
+    "service",
+    factEnum("exitType", () => ["main", "cgroup"])
+  ),
+  Restart: d(
+    "service",
+    factEnum("restart", () => [
+      "no",
+      "on-success",
+      "on-failure",
+      "on-abnormal",
+      "on-watchdog",
+      "on-abort",
+      "always"
+    ])
+  ),
+  BusName: d("service", factString("busName")),
+  ListenStream: d("socket", factCounter("listens")),
+  ListenDatagram: d("socket", factCounter("listens")),
+  ListenSequentialPacket: d("socket", factCounter("listens")),
+  ListenFIFO: d("socket", factCounter("listens")),
+  ListenSpecial: d("socket", factCounter("listens")),
+  ListenNetlink: d("socket", factCounter("listens")),
+  ListenMessageQueue: d("socket", factCounter("listens")),
+  ListenUSBFunction: d("socket", factCounter("listens")),
+  OnActiveSec: d("timer", factCounter("timerTriggers")),
+  OnBootSec: d("timer", factCounter("timerTriggers")),
+  OnStartupSec: d("timer", factCounter("timerTriggers")),
+  OnUnitActiveSec: d("timer", factCounter("timerTriggers")),
+  OnUnitInactiveSec: d("timer", factCounter("timerTriggers")),
+  OnCalendar: d("timer", factCounter("timerTriggers")),
+  OnClockChange: d("timer", factCounter("timerTriggers")),
+  OnTimezoneChange: d("timer", factCounter("timerTriggers")),
+  PathExists: d("path", factCounter("pathTriggers")),
+  PathExistsGlob: d("path", factCounter("pathTriggers")),
+  PathChanged: d("path", factCounter("pathTriggers")),
+  PathModified: d("path", factCounter("pathTriggers")),
+  DirectoryNotEmpty: d("path", factCounter("pathTriggers")),
+  // Mount What= is a plain string; Swap What= a path.
+  What: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a)),
+  Where: d("mount", factPath("where")),
+  ExtraOptions: d("automount", factPrintfString("extraOptions")),
+  OnFailureIsolate: w("unit", handleOnFailureIsolate),
+  StandardOutput: w("exec", handleStandardOutput),
+  Environment: w("exec", handleEnvironment),
+  ReadWritePaths: w("exec", handleNamespacePaths),
+  ReadOnlyPaths: w("exec", handleNamespacePaths),
+  InaccessiblePaths: w("exec", handleNamespacePaths),
+  ExecPaths: w("exec", handleNamespacePaths),
+  NoExecPaths: w("exec", handleNamespacePaths),
+  StandardError: w("exec", handleStandardOutput),
+  PIDFile: w("service", handlePidFile),
+  Personality: w("exec", handlePersonality),
+  CPUSchedulingPriority: w("exec", handleCpuSchedulingPriority),
+  CPUShares: w("cgroup", handleLegacyCgroupOption),
+  MemoryLimit: w("cgroup", handleLegacyCgroupOption),
+  CPUAccounting: w("cgroup", handleLegacyCgroupOption),
+  DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption)
+};
+function scopeSection(scope, type) {
+  const own = TYPE_SECTION[type];
+  switch (scope) {
+    case "unit":
+      return "Unit";
+    case "exec":
+    case "kill":
+      return HAS_EXEC_CONTEXT.has(type) ? own : void 0;
+    case "cgroup":
+      return HAS_CGROUP_CONTEXT.has(type) ? own : void 0;
+    case "service":
+      return type === "service" ? "Service" : void 0;
+    case "socket":
+      return type === "socket" ? "Socket" : void 0;
+    case "service-or-mount":
+      return type === "service" ? "Service" : type === "mount" ? "Mount" : void 0;
+    case "service-or-socket":
+      return type === "service" ? "Service" : type === "socket" ? "Socket" : void 0;
+    case "automount":
+      return type === "automount" ? "Automount" : void 0;
+    case "timer":
+      return type === "timer" ? "Timer" : void 0;
+    case "path":
+      return type === "path" ? "Path" : void 0;
+    case "mount":
+      return type === "mount" ? "Mount" : type === "swap" ? "Swap" : type === "automount" ? "Automount" : void 0;
+    default:
+      return void 0;
+  }
+}
+var directiveTables = /* @__PURE__ */ new WeakMap();
+function directivesFor(traits, type) {
+  let byType = directiveTables.get(traits);
+  if (!byType) {
+    byType = /* @__PURE__ */ new Map();
+    directiveTables.set(traits, byType);
+  }
+  let table = byType.get(type);
+  if (!table) {
+    table = /* @__PURE__ */ new Map();
+    for (const [name, spec] of Object.entries(DIRECTIVES)) {
+      const section = scopeSection(spec.scope, type);
+      if (section !== void 0)
+        table.set(name, { name, section, handler: spec.handler(traits), record: spec.record });
+    }
+    byType.set(type, table);
+  }
+  return table;
+}
+var profileCaches = /* @__PURE__ */ new WeakMap();
+function profileCache(profile) {
+  let c = profileCaches.get(profile);
+  if (!c) {
+    const capabilityNames2 = /* @__PURE__ */ new Map();
+    let known = 0n;
+    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
+      capabilityNames2.set(name.toUpperCase(), bit);
+      known |= 1n << BigInt(bit);
+    }
+    const families = /* @__PURE__ */ new Map();
+    for (const [name, af] of Object.entries(profile.data.addressFamilies))
+      families.set(name.toUpperCase(), af);
+    c = {
+      capabilityNames: capabilityNames2,
+      known,
+      families,
+      archs: new Set(profile.data.syscallArchitectures),
+      syscalls: new Set(profile.data.knownSyscalls),
+      groups: new Map(Object.entries(profile.data.syscallGroups))
+    };
+    profileCaches.set(profile, c);
+  }
+  return c;
+}
+var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
+function isPerpetual(unit3) {
+  if (unit3.type !== "mount" && unit3.type !== "slice") return false;
+  return PERPETUAL_UNITS.some((n) => unit3.names.includes(n) && n.endsWith(`.${unit3.type}`));
+}
+var SettingsRecord = class {
+  constructor(unit3, traits) {
+    const type = unit3.type;
+    const exec = HAS_EXEC_CONTEXT.has(type);
+    this.unitId = unit3.id;
+    this.unitType = type;
+    this.hasExecContext = exec;
+    this.hasCgroupContext = HAS_CGROUP_CONTEXT.has(type);
+    this.defaultDependencies = !isPerpetual(unit3);
+    this.notifyAccess = "none";
+    this.user = void 0;
+    this.dynamicUser = false;
+    this.supplementaryGroups = [];
+    this.ambientCapabilities = 0n;
+    this.capabilityBoundingSet = CAP_ALL;
+    this.keyringMode = exec ? type === "service" ? "private" : "shared" : "inherit";
+    this.protectProc = "default";
+    this.procSubset = "all";
+    this.privateDevices = false;
+    this.privateMounts = exec && traits.privateMountsTristate ? void 0 : false;
+    this.privateNetwork = false;
+    this.privateTmp = "no";
+    this.privateUsers = "no";
+    this.protectControlGroups = "no";
+    this.protectHostname = "no";
+    this.protectKernelModules = false;
+    this.protectKernelTunables = false;
+    this.protectKernelLogs = false;
+    this.protectClock = false;
+    this.lockPersonality = false;
+    this.memoryDenyWriteExecute = false;
+    this.noNewPrivileges = false;
+    this.removeIpc = false;
+    this.restrictRealtime = false;
+    this.restrictSuidSgid = false;
+    this.protectHome = "no";
+    this.protectSystem = "no";
+    this.rootDirectory = void 0;
+    this.rootImage = void 0;
+    this.umask = exec ? 18 : 2;
+    this.addressFamilies = void 0;
+    this.addressFamiliesAllowList = false;
+    this.restrictNamespaces = NAMESPACES_UNSET;
+    this.systemCallArchitectures = /* @__PURE__ */ new Set();
+    this.systemCallFilter = void 0;
+    this.delegate = false;
+    this.devicePolicy = HAS_CGROUP_CONTEXT.has(type) ? "auto" : void 0;
+    this.deviceAllow = [];
+    this.ipAddressDenyAll = false;
+    this.ipAddressAllowLocalhost = false;
+    this.ipAddressAllowOther = false;
+    this.ipCustomFilters = false;
+    this.typeSection = void 0;
+  }
+  // provenance, applied and implied are only read by the gate and report code, never by the assessment,
+  // and filling two Maps per assignment was ~10% of deriving a unit. Derivation logs the applied
+  // assignments in one array and the Maps are built from it on first read, with the contents and key
+  // order eager filling gave; each is then kept, so every read returns the same (writable) Map.
+  // Private (#) fields are not own enumerable properties, so the record's visible shape is unchanged.
+  /** Every assignment applied, in application order (across files). */
+  #log = [];
+  #provenance;
+  #applied;
+  #implied;
+  /** Notes that an assignment to a directive (named by its key) was applied. */
+  record(a) {
+    this.#log.push(a);
+    if (this.#provenance !== void 0) this.#index(a);
+  }
+  /** The last applied assignment to a directive: provenance.get(key)?.at(-1) without building the Maps. */
+  lastApplied(key) {
+    const log = this.#log;
+    for (let i = log.length - 1; i >= 0; i--) {
+      const a = log[i];
+      if (a.key === key) return a;
+    }
+    return void 0;
+  }
+  /** Notes that `setting` was changed by another directive's assignment (unit_patch_contexts()). */
+  imply(setting, by) {
+    (this.#implied ??= /* @__PURE__ */ new Map()).set(setting, by);
+  }
+  get provenance() {
+    if (this.#provenance === void 0) this.#build();
+    return this.#provenance;
+  }
+  get applied() {
+    if (this.#applied === void 0) this.#build();
+    return this.#applied;
+  }
+  get implied() {
+    return this.#implied ??= /* @__PURE__ */ new Map();
+  }
+  #build() {
+    this.#provenance = /* @__PURE__ */ new Map();
+    this.#applied = /* @__PURE__ */ new Map();
+    for (const a of this.#log) this.#index(a);
+  }
+  /** What eager derivation did per assignment. A directive's name is the assignment's key. */
+  #index(a) {
+    const provenance = this.#provenance;
+    const applied = this.#applied;
+    const list = provenance.get(a.key);
+    applied.set(a, applied.size);
+    if (list) list.push(a);
+    else provenance.set(a.key, [a]);
+  }
+};
+function defaultSettings(unit3, traits) {
+  return new SettingsRecord(unit3, traits);
+}
+function deriveSecuritySettings(unit3, profile) {
+  const traits = profile.traits;
+  const cache2 = profileCache(profile);
+  const s = defaultSettings(unit3, traits);
+  const ctx = {
+    unit: unit3,
+    traits,
+    profile,
+    s,
+    facts: {
+      type: void 0,
+      execStart: 0,
+      execStop: 0,
+      successAction: "none",
+      restart: "no",
+      remainAfterExit: false,
+      exitType: "main",
+      busName: void 0,
+      pamName: void 0,
+      killMode: "control-group",
+      mountImages: 0,
+      listens: 0,
+      timerTriggers: 0,
+      pathTriggers: 0,
+      what: void 0,
+      where: void 0,
+      extraOptions: void 0,
+      options: void 0,
+      fstype: void 0
+    },
+    diagnostics: [],
+    capabilityNames: cache2.capabilityNames,
+    knownCapabilityMask: cache2.known,
+    familyNames: cache2.families,
+    syscallArchitectures: cache2.archs,
+    knownSyscalls: cache2.syscalls,
+    syscallGroups: cache2.groups,
+    ipPrefixes: { allow: [], deny: [] },
+    ipFilterPaths: { ingress: 0, egress: 0 },
+    specifierContext: { unitName: unit3.id, scope: "system", extra: traits.extraSpecifiers },
+    inMainFile: true
+  };
+  const ownSection = TYPE_SECTION[unit3.type];
+  const directives = directivesFor(traits, unit3.type);
+  const sections = ["Unit", unit3.type.charAt(0).toUpperCase() + unit3.type.slice(1), "Install"];
+  for (let fileIndex = 0; fileIndex < unit3.files.length; fileIndex++) {
+    const file = unit3.files[fileIndex];
+    if (!file) continue;
+    ctx.inMainFile = fileIndex === 0;
+    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
+    if (fileIndex === 0 && ownSection) {
+      for (const header of file.sections) {
+        if (header.name !== ownSection) continue;
+        s.typeSection = { file: file.file, line: header.line, column: 1 };
+        break;
+      }
+    }
+    let stopped = false;
+    for (const a of file.assignments) {
+      const directive = directives.get(a.key);
+      if (directive === void 0 || a.section !== directive.section) {
+        unknownKey(ctx, a, sections);
+        continue;
+      }
+      if (directive.record) s.record(a);
+      if (directive.handler(ctx, a) === "fatal") {
+        stopped = true;
+        break;
+      }
+    }
+    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit3.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && file.fatal) {
+      ctx.diagnostics.push(file.fatal);
+      return {
+        failure: {
+          kind: "error",
+          unitName: unit3.id,
+          message: `Unit ${unit3.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
+        },
+        diagnostics: ctx.diagnostics
+      };
+    }
+    if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
+  }
+  const verifyError = verifyUnit(ctx);
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
+  if (s.hasExecContext) patchExecContext(ctx);
+  finishRecord(ctx);
+  return { settings: s, diagnostics: ctx.diagnostics };
+}
+function badSetting(ctx, message) {
+  return {
+    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
+    diagnostics: ctx.diagnostics
+  };
+}
+var API_MOUNT_POINTS = [
+  "/proc",
+  "/sys",
+  "/dev",
+  "/sys/kernel/security",
+  "/sys/fs/smackfs",
+  "/dev/shm",
+  "/dev/pts",
+  "/run",
+  "/sys/fs/cgroup",
+  "/sys/fs/pstore",
+  "/sys/firmware/efi/efivars",
+  "/sys/fs/bpf",
+  // mount_point_ignore()
+  "/sys/fs/selinux",
+  "/dev/console",
+  "/proc/kmsg",
+  "/proc/sys",
+  "/proc/sys/kernel/random/boot_id"
+];
+function isApiMountPoint(path) {
+  if (API_MOUNT_POINTS.some((p) => pathEqual(path, p))) return true;
+  return pathStartsWith(path, "/sys/fs/cgroup/") !== void 0 || pathStartsWith(path, "/run/host") !== void 0;
+}
+var NETWORK_FILE_SYSTEMS = [
+  "afs",
+  "ceph",
+  "cifs",
+  "gfs",
+  "gfs2",
+  "ncp",
+  "ncpfs",
+  "nfs",
+  "nfs4",
+  "ocfs2",
+  "orangefs",
+  "pvfs2",
+  "smb3",
+  "smbfs",
+  "davfs",
+  "glusterfs",
+  "lustre",
+  "sshfs"
+];
+function fstabTestOption(options, names) {
+  if (options === void 0) return false;
+  const words = [];
+  let word = "";
+  for (let i = 0; i < options.length; i++) {
+    const c = options[i];
+    if (c === "\\") {
+      word += c + (options[i + 1] ?? "");
+      i++;
+    } else if (c === ",") {
+      words.push(word);
+      word = "";
+    } else word += c;
+  }
+  words.push(word);
+  return words.some((w2) => names.some((n) => w2 === n || w2.startsWith(`${n}=`)));
+}
+function mountDependencyError(facts, where3) {
+  const what = facts.what;
+  if (what === void 0) return void 0;
+  const bind2 = fstabTestOption(facts.options, ["bind", "rbind"]) || ["bind", "rbind"].includes(facts.fstype ?? "");
+  const isDevicePath = ["/dev/", "/sys/"].some((p) => {
+    const rest = pathStartsWith(what, p);
+    return rest !== void 0 && rest !== "";
+  });
+  if (!bind2 && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where3, "/")) {
+    if (unitNameFromPath(what, "device") === void 0) return "EINVAL";
+  }
+  const fstype = facts.fstype?.replace(/^fuse\./, "");
+  const network = fstabTestOption(facts.options, ["_netdev"]) || NETWORK_FILE_SYSTEMS.includes(fstype ?? "");
+  const loop = fstabTestOption(facts.options, ["loop"]);
+  if (what.startsWith("/") && (bind2 || loop || !network)) {
+    if (!isNormalizedPath(simplifyPath(what))) return "EPERM";
+  }
+  return void 0;
+}
+var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct", "indirect"];
+function verifyUnit(ctx) {
+  const { unit: unit3, facts } = ctx;
+  const id = unit3.id;
+  const refuse2 = (why) => ({
+    kind: "bad-setting",
+    unitName: id,
+    message: `${id}: ${why}
+Unit ${id} has a bad unit file setting.`
+  });
+  const loadError = (reason) => ({
+    kind: "error",
+    unitName: id,
+    message: `Unit ${id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
+  });
+  const hasNameFor = (path) => {
+    const name = unitNameFromPath(path, unit3.type);
+    if (name === void 0) return void 0;
+    if (name === "hashed") return unit3.names.some(isHashedUnitName);
+    return unit3.names.includes(name);
+  };
+  switch (unit3.type) {
+    case "service": {
+      let type = facts.type;
+      if (type === void 0) type = facts.busName ? "dbus" : facts.execStart > 0 ? "simple" : "oneshot";
+      if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === "none")
+        return refuse2("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
+      if (type !== "oneshot" && facts.execStart === 0)
+        return refuse2(
+          "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
+        );
+      if (!facts.remainAfterExit && facts.execStart === 0 && facts.successAction === "none")
+        return refuse2(
+          "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing."
+        );
+      if (type !== "oneshot" && facts.execStart > 1)
+        return refuse2(
+          "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "oneshot" && ["always", "on-success"].includes(facts.restart))
+        return refuse2(
+          "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "oneshot" && facts.exitType === "cgroup")
+        return refuse2(
+          "Service has ExitType=cgroup set, which isn't allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "dbus" && !facts.busName)
+        return refuse2("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
+      if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode))
+        return refuse2(
+          "Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing."
+        );
+      return void 0;
+    }
+    case "mount": {
+      const where3 = facts.where ?? unitNameToPath(id);
+      if (where3 === void 0) return loadError("Invalid argument");
+      const extrasError = mountDependencyError(facts, where3);
+      if (extrasError === "EINVAL") return loadError("Invalid argument");
+      if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
+      const matches = hasNameFor(where3);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
+      if (isApiMountPoint(where3))
+        return refuse2(`Cannot create mount unit for API file system ${where3}. Refusing.`);
+      const perpetual = unit3.names.includes("-.mount");
+      if (facts.what === void 0 && !perpetual) return refuse2("What= setting is missing. Refusing.");
+      if (facts.pamName && facts.killMode !== "control-group")
+        return refuse2("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
+      return void 0;
+    }
+    case "swap": {
+      const what = facts.what ?? unitNameToPath(id);
+      if (what === void 0) return loadError("Invalid argument");
+      const matches = hasNameFor(what);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse2("Value of What= and unit name do not match, not loading.");
+      if (facts.pamName && facts.killMode !== "control-group")
+        return refuse2("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
+      return void 0;
+    }
+    case "automount": {
+      const where3 = facts.where ?? unitNameToPath(id);
+      if (where3 === void 0) return loadError("Invalid argument");
+      if (pathEqual(where3, "/")) return loadError("Cannot assign requested address");
+      const matches = hasNameFor(where3);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
+      const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
+      if (reserved) return refuse2(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
+      return void 0;
+    }
+    case "slice":
+      return isValidSliceName(id) ? void 0 : loadError("Invalid argument");
+    case "socket":
+      return facts.listens === 0 ? refuse2("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
+    case "timer":
+      return facts.timerTriggers === 0 ? refuse2("Timer unit lacks value setting. Refusing.") : void 0;
+    case "path":
+      return facts.pathTriggers === 0 ? refuse2("Path unit lacks path setting. Refusing.") : void 0;
+    default:
+      return void 0;
+  }
+}
+function isValidSliceName(name) {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance !== void 0 || parts.type !== "slice") return false;
+  if (name === "-.slice") return true;
+  return !parts.prefix.split("-").some((p) => p === "");
+}
+var CAP = (n) => 1n << BigInt(n);
+var CAP_SYS_RAWIO = 17;
+var CAP_MKNOD = 27;
+var CAP_SYS_MODULE = 16;
+var CAP_SYSLOG = 34;
+var CAP_SYS_TIME = 25;
+var CAP_WAKE_ALARM = 35;
+var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
+var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U64;
+var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U64;
+var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
+function patchExecContext(ctx) {
+  const { s, traits, facts } = ctx;
+  const imply = (setting, cause) => {
+    const by = s.lastApplied(cause);
+    if (by) s.imply(setting, by);
+  };
+  if (s.privateDevices) s.capabilityBoundingSet &= KEEP_WITHOUT_DEVICES;
+  if (s.protectKernelModules) s.capabilityBoundingSet &= KEEP_WITHOUT_MODULES;
+  if (s.protectKernelLogs) s.capabilityBoundingSet &= KEEP_WITHOUT_SYSLOG;
+  if (s.protectClock) s.capabilityBoundingSet &= KEEP_WITHOUT_CLOCK;
+  if (s.dynamicUser) {
+    if (s.user === void 0) {
+      const prefix = parseUnitName(s.unitId)?.prefix ?? s.unitId;
+      s.user = isStrictUserName(prefix) ? prefix : "_du0000000000000000";
+    }
+    if (s.privateTmp === "no")
+      s.privateTmp = traits.privateTmpWords.includes("disconnected") ? "disconnected" : "yes";
+    s.removeIpc = true;
+    s.protectSystem = "strict";
+    if (s.protectHome === "no") s.protectHome = "read-only";
+    s.noNewPrivileges = true;
+    s.restrictSuidSgid = true;
+    for (const setting of [
+      "PrivateTmp",
+      "RemoveIPC",
+      "ProtectSystem",
+      "ProtectHome",
+      "NoNewPrivileges",
+      "RestrictSUIDSGID"
+    ]) {
+      imply(setting, "DynamicUser");
+    }
+  }
+  if (!s.hasCgroupContext) return;
+  if (s.privateDevices && s.devicePolicy === "auto") {
+    s.devicePolicy = "closed";
+    imply("DevicePolicy", "PrivateDevices");
+  }
+  if (s.devicePolicy !== "auto" || s.deviceAllow.length > 0) {
+    if (s.rootImage !== void 0 || facts.mountImages > 0) {
+      addDeviceAllow(ctx, "/dev/loop-control", "rw");
+      addDeviceAllow(ctx, "/dev/mapper/control", "rw");
+      addDeviceAllow(ctx, "block-loop", "rwm");
+      addDeviceAllow(ctx, "block-blkext", "rwm");
+      addDeviceAllow(ctx, "block-device-mapper", "rwm");
+    }
+    if (s.protectClock) addDeviceAllow(ctx, "char-rtc", "r", s.lastApplied("ProtectClock"));
+    const tpm = traits.tpmDeviceAllow;
+    const encrypted = [facts.loadCredentials, facts.setCredentials].some(
+      (map) => map !== void 0 && [...map.values()].some((e) => e)
+    );
+    if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
+  }
+}
+function isLocalhostPrefix(p) {
+  if (p.family === 4) return p.bytes[0] === 127;
+  return p.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
+}
+function isAnyPrefix(p) {
+  return p.prefixLength === 0;
+}
+function finishRecord(ctx) {
+  const { s } = ctx;
+  const deny = ctx.ipPrefixes.deny;
+  s.ipAddressDenyAll = deny.some((p) => p.family === 4 && isAnyPrefix(p)) && deny.some((p) => p.family === 6 && isAnyPrefix(p));
+  for (const p of ctx.ipPrefixes.allow) {
+    if (isLocalhostPrefix(p)) s.ipAddressAllowLocalhost = true;
+    else s.ipAddressAllowOther = true;
+  }
+  s.ipCustomFilters = ctx.ipFilterPaths.ingress > 0 || ctx.ipFilterPaths.egress > 0;
+  if (s.protectSystem === void 0) s.protectSystem = "no";
+}
+
+// src/core/security/assess.ts
+function setOf(c, index) {
+  if (c.set) return c.set[index];
+  const badness = c.badness[index];
+  return badness === void 0 ? null : badness === 0;
+}
+var ScoredAssessment = class {
+  constructor(unitId, exposure2, level, columns) {
+    this.unitId = unitId;
+    this.exposure = exposure2;
+    this.level = level;
+    this.columns = columns;
+  }
+  unitId;
+  exposure;
+  level;
+  columns;
+  madeRows;
+  get rows() {
+    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
+    return this.madeRows;
+  }
+};
+function rowAt(c, index) {
+  return {
+    assessor: c.assessors[index],
+    index,
+    badness: c.badness[index],
+    description: c.description[index],
+    weight: c.weight[index],
+    range: c.range[index],
+    set: setOf(c, index),
+    exposure: c.exposure[index]
+  };
+}
+function levelFor(exposure2, profile) {
+  const levels = profile.data.levels;
+  return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
+}
+var AssessmentAbort = class extends Error {
+};
+var NOBODY = "nobody";
+var CONSTANT_TEXTS = [];
+function verdict(badness, description) {
+  if (description === void 0) return { badness };
+  CONSTANT_TEXTS.push(description);
+  return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
+}
+var NOT_APPLICABLE = verdict(void 0);
+var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
+var GOOD = BADNESS[0];
+var BAD = BADNESS[1];
+function runsPrivileged(s) {
+  if (s.user === "0" || s.user === "root") return true;
+  if (s.dynamicUser) return false;
+  return s.user === void 0 || s.user === "";
+}
+function familyClassRestricted(s, cls) {
+  const allowList = s.addressFamiliesAllowList;
+  let restricted = allowList;
+  const families = s.addressFamilies?.families;
+  if (families === void 0) return restricted;
+  for (const af of families) {
+    if (af === 0) continue;
+    const c = af === 2 || af === 10 ? "inet" : af === 1 ? "unix" : af === 16 ? "netlink" : af === 17 ? "packet" : "other";
+    if (c === cls) restricted = !allowList;
+  }
+  return restricted;
+}
+var USER_NOBODY = verdict(
+  9,
+  `Service runs under as '${NOBODY}' user, which should not be used for services`
+);
+var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
+var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
+var HOME_YES = verdict(0, "Service has no access to home directories");
+var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
+var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
+var HOME_NO = verdict(10, "Service has full access to home directories");
+var SYSTEM_STRICT = verdict(0, "Service has strict read-only access to the OS file hierarchy");
+var SYSTEM_FULL = verdict(3, "Service has very limited write access to the OS file hierarchy");
+var SYSTEM_YES = verdict(5, "Service has limited write access to the OS file hierarchy");
+var SYSTEM_NO = verdict(10, "Service has full access to the OS file hierarchy");
+var UMASK_VERDICTS = [
+  verdict(10, "Files created by service are world-writable by default"),
+  verdict(5, "Files created by service are world-readable by default"),
+  verdict(2, "Files created by service are group-writable by default"),
+  verdict(1, "Files created by service are group-readable by default"),
+  verdict(0, "Files created by service are accessible only by service's own user by default")
+];
+var ABI_ALL = verdict(10, "Service may execute system calls with all ABIs");
+var ABI_NATIVE = verdict(0, "Service may execute system calls only with native ABI");
+var ABI_MULTIPLE = verdict(8, "Service may execute system calls with multiple ABIs");
+var SYSCALLS_UNFILTERED = verdict(10, "Service does not filter system calls");
+var IP_CUSTOM = verdict(0, "Service defines custom ingress/egress IP filters with BPF programs");
+var IP_NO_ALLOW_LIST = verdict(10, "Service does not define an IP address allow list");
+var IP_ALLOW_OTHER = verdict(5, "Service defines IP address allow list with non-localhost entries");
+var IP_ALLOW_LOCALHOST = verdict(2, "Service defines IP address allow list with only localhost entries");
+var IP_BLOCK_ALL = verdict(0, "Service blocks all IP address ranges");
+var DEVICE_MINIMAL_ACL = verdict(0, "Service has a minimal device ACL");
+var DEVICE_NO_ACL = verdict(10, "Service has no device ACL");
+var BOOT_PHASE = verdict(void 0, "Service runs in special boot phase, option is not appropriate");
+var EXCLUDED = verdict(void 0, "Option excluded by policy, skipping");
+function capabilityHalves(bits) {
+  let lo = 0;
+  let hi = 0;
+  for (const bit of bits) {
+    if (bit < 32) lo |= 1 << bit;
+    else if (bit < 64) hi |= 1 << bit - 32;
+  }
+  return { lo, hi };
+}
+var RULES = {
+  bool: (a) => {
+    const cls = a.familyClass;
+    if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
+    const flag = EFFECTIVE_FLAGS[a.jsonField] ?? (() => false);
+    if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
+    return (s) => flag(s) ? GOOD : BAD;
+  },
+  user: () => (s) => {
+    if (s.user === NOBODY) return USER_NOBODY;
+    const isRoot = s.user === "0" || s.user === "root";
+    if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
+    if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
+    return BADNESS[10];
+  },
+  supplementary_groups: () => (s) => {
+    if (runsPrivileged(s)) return NOT_APPLICABLE;
+    return s.supplementaryGroups.length > 0 ? BAD : GOOD;
+  },
+  remove_ipc: () => (s) => {
+    if (runsPrivileged(s)) return NOT_APPLICABLE;
+    return s.removeIpc ? GOOD : BAD;
+  },
+  protect_home: () => (s) => {
+    switch (s.protectHome) {
+      case "yes":
+        return HOME_YES;
+      case "read-only":
+        return HOME_READ_ONLY;
+      case "tmpfs":
+        return HOME_TMPFS;
+      default:
+        return HOME_NO;
+    }
+  },
+  protect_system: () => (s) => {
+    switch (s.protectSystem) {
+      case "strict":
+        return SYSTEM_STRICT;
+      case "full":
+        return SYSTEM_FULL;
+      case "yes":
+        return SYSTEM_YES;
+      default:
+        return SYSTEM_NO;
+    }
+  },
+  root_directory: () => (s) => {
+    const unset = (p) => p === void 0 || p === "" || p === "/";
+    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
+  },
+  capability_bounding_set: (a) => {
+    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
+    return (_s, c) => (c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD;
+  },
+  ambient_capabilities: () => (s) => s.ambientCapabilities !== 0n ? BAD : GOOD,
+  umask: () => (s) => {
+    const m = s.umask;
+    if (!(m & 2)) return UMASK_VERDICTS[0];
+    if (!(m & 4)) return UMASK_VERDICTS[1];
+    if (!(m & 16)) return UMASK_VERDICTS[2];
+    if (!(m & 32)) return UMASK_VERDICTS[3];
+    return UMASK_VERDICTS[4];
+  },
+  keyring_mode: () => (s) => s.keyringMode === "private" ? GOOD : BAD,
+  protect_proc: () => (s) => {
+    switch (s.protectProc) {
+      case "noaccess":
+        return BAD;
+      case "invisible":
+      case "ptraceable":
+        return GOOD;
+      default:
+        return BADNESS[3];
+    }
+  },
+  proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
+  notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
+  restrict_namespaces: (a) => {
+    const flag = NAMESPACE_BITS[a.namespace ?? ""] ?? 0;
+    return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
+  },
+  system_call_architectures: () => (s) => {
+    const archs = s.systemCallArchitectures;
+    if (archs.size === 0) return ABI_ALL;
+    if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
+    return ABI_MULTIPLE;
+  },
+  system_call_filter: (a, profile) => {
+    const v = groupVerdicts(profile, a.syscallGroup ?? "");
+    const members = v.members;
+    return (s) => {
+      const filter = s.systemCallFilter;
+      if (!filter || !filter.allowList && filter.names.size === 0) return SYSCALLS_UNFILTERED;
+      const names = filter.names;
+      if (filter.allowList) {
+        for (let i = 0; i < members.length; i++)
+          if (names.has(members[i])) return v.allowIncluded[i];
+        return v.allowExcluded;
+      }
+      for (let i = 0; i < members.length; i++)
+        if (!names.has(members[i])) return v.denyExcluded[i];
+      return v.denyIncluded;
+    };
+  },
+  ip_address_allow: () => (s) => {
+    if (s.ipCustomFilters) return IP_CUSTOM;
+    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
+    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
+    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
+    return IP_BLOCK_ALL;
+  },
+  device_allow: () => (s) => {
+    if (s.devicePolicy === "strict" || s.devicePolicy === "closed") {
+      if (s.deviceAllow.length > 0) {
+        const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(" ");
+        return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
+      }
+      return DEVICE_MINIMAL_ACL;
+    }
+    return DEVICE_NO_ACL;
+  }
+};
+var NAMESPACE_BITS = {
+  cgroup: 33554432,
+  ipc: 134217728,
+  net: 1073741824,
+  mnt: 131072,
+  pid: 536870912,
+  user: 268435456,
+  uts: 67108864
+};
+function syscallGroupVerdicts(group, members) {
+  return {
+    members,
+    allowIncluded: members.map(
+      (offender) => verdict(
+        9,
+        `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
+      )
+    ),
+    allowExcluded: verdict(0, `System call allow list defined for service, and ${group} is not included`),
+    denyExcluded: members.map(
+      (offender) => verdict(
+        10,
+        `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
+      )
+    ),
+    denyIncluded: verdict(0, `System call deny list defined for service, and ${group} is included`)
+  };
+}
+var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
+function groupVerdicts(profile, group) {
+  let byGroup = GROUP_VERDICTS.get(profile);
+  if (!byGroup) {
+    byGroup = /* @__PURE__ */ new Map();
+    GROUP_VERDICTS.set(profile, byGroup);
+  }
+  let v = byGroup.get(group);
+  if (!v) {
+    v = syscallGroupVerdicts(group, profile.data.assessedGroups[group] ?? []);
+    byGroup.set(group, v);
+  }
+  return v;
+}
+var TABLES = /* @__PURE__ */ new WeakMap();
+var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
+function assessTable(profile, policy) {
+  if (policy === void 0 || policy.size === 0) {
+    let t2 = TABLES.get(profile);
+    if (!t2) {
+      t2 = buildTable(profile, void 0);
+      TABLES.set(profile, t2);
+    }
+    return t2;
+  }
+  let byPolicy = POLICY_TABLES.get(profile);
+  if (!byPolicy) {
+    byPolicy = /* @__PURE__ */ new WeakMap();
+    POLICY_TABLES.set(profile, byPolicy);
+  }
+  let t = byPolicy.get(policy);
+  if (!t) {
+    t = buildTable(profile, policy);
+    byPolicy.set(policy, t);
+  }
+  return t;
+}
+function buildTable(profile, policy) {
+  const assessors = profile.data.assessors;
+  const n = assessors.length;
+  const overrides = assessors.map((a) => policy?.get(a.jsonField));
+  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
+  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
+  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
+  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
+  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
+  const texts = new Set(CONSTANT_TEXTS);
+  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
+  for (const a of assessors) {
+    if (a.kind !== "system_call_filter") continue;
+    const v = groupVerdicts(profile, a.syscallGroup ?? "");
+    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
+      if (x.description !== void 0) texts.add(x.description);
+  }
+  const sortedTexts = [...texts].sort(strcmp);
+  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
+  const rankOf = (t) => t === null ? -1 : textRank.get(t);
+  let weightSum = 0;
+  let bigArithmetic = false;
+  for (let i = 0; i < n; i++) {
+    if (weight[i] > 4294967295 || range[i] > 4294967295) bigArithmetic = true;
+    weightSum += weight[i];
+  }
+  if (weightSum > 4294967295) bigArithmetic = true;
+  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
+  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
+  for (let i = 0; i < n; i++) {
+    for (let b = 0; b < BADNESS_SLOTS; b++) {
+      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i], range[i]);
+      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i] * 100, range[i]);
+    }
+  }
+  const byNameRank = assessors.map((_a, i) => i).sort(
+    (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
+  );
+  const nameRank = new Array(n);
+  byNameRank.forEach((index, rank) => nameRank[index] = rank);
+  const levelOf = [];
+  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, profile));
+  return {
+    assessors,
+    rule: assessors.map((a) => RULES[a.kind](a, profile)),
+    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
+    weight,
+    range,
+    builtinRange: assessors.map((a) => a.range),
+    good,
+    bad,
+    na,
+    goodRank: good.map(rankOf),
+    badRank: bad.map(rankOf),
+    naRank: na.map(rankOf),
+    bigArithmetic,
+    badnessShare,
+    scaledShare,
+    texts: sortedTexts,
+    textRank,
+    textIdRank: Int32Array.from(CONSTANT_TEXTS, (text2) => textRank.get(text2)),
+    nameRank,
+    byNameRank,
+    levelOf
+  };
+}
+var BADNESS_SLOTS = 11;
+function divRoundUp(a, b) {
+  return Math.floor((a + b - 1) / b);
+}
+var U642 = (1n << 64n) - 1n;
+var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
+function formatTenths(x) {
+  if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
+  return `${x / 10n}.${x % 10n}`;
+}
+function assessUnit(s, profile, policy) {
+  const t = assessTable(profile, policy);
+  const assessors = t.assessors;
+  const cap = s.capabilityBoundingSet;
+  const c = {
+    capLo: Number(cap & 0xffffffffn),
+    capHi: Number(cap >> 32n & 0xffffffffn)
+  };
+  const n = assessors.length;
+  const badnessColumn = new Array(n);
+  const descriptionColumn = new Array(n);
+  const exposureColumn = new Array(n);
+  if (orderKeys.length < n) orderKeys = new Float64Array(n);
+  const keys = orderKeys;
+  let keyed = n <= MAX_KEYED_ROWS;
+  let unitTexts;
+  let badnessSum = 0;
+  let weightSum = 0;
+  for (let index = 0; index < n; index++) {
+    const a = assessors[index];
+    const weight = t.weight[index];
+    const range = t.range[index];
+    let v;
+    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
+    else if (weight === 0) v = EXCLUDED;
+    else v = t.rule[index](s, c);
+    if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
+    const badness = v.badness;
+    if (badness !== void 0 && badness > range) {
+      throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
+    }
+    let description;
+    let rank;
+    if (badness === void 0) {
+      description = t.na[index];
+      rank = t.naRank[index];
+    } else {
+      if (badness === t.builtinRange[index]) {
+        description = t.bad[index];
+        rank = t.badRank[index];
+      } else if (badness === 0) {
+        description = t.good[index];
+        rank = t.goodRank[index];
+      } else {
+        description = null;
+        rank = -1;
+      }
+      badnessSum += badness < BADNESS_SLOTS ? t.badnessShare[index * BADNESS_SLOTS + badness] : divRoundUp(badness * weight, range);
+      weightSum += weight;
+    }
+    if (v.description !== void 0) {
+      description = v.description;
+      const id = v.textId;
+      rank = id !== void 0 && id < t.textIdRank.length ? t.textIdRank[id] : t.textRank.get(description) ?? -1;
+      if (rank < 0 && keyed) {
+        rank = gapRank(t.texts, description);
+        unitTexts ??= /* @__PURE__ */ new Map();
+        const other = unitTexts.get(rank);
+        if (other === void 0) unitTexts.set(rank, description);
+        else if (other !== description) keyed = false;
+      }
+    }
+    if (rank < 0) keyed = false;
+    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
+    badnessColumn[index] = badness;
+    descriptionColumn[index] = description;
+    exposureColumn[index] = null;
+  }
+  let exposure2;
+  if (!t.bigArithmetic) {
+    if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const scaled = b < BADNESS_SLOTS ? t.scaledShare[i * BADNESS_SLOTS + b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
+      const share = divRoundUp(scaled, weightSum);
+      exposureColumn[i] = formatTenths(share);
+    }
+    exposure2 = divRoundUp(badnessSum * 100, weightSum);
+  } else {
+    const up = (x, y) => (x + y - 1n & U642) / y;
+    let badnessSum2 = 0n;
+    let weightSum2 = 0n;
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0) continue;
+      const weight = BigInt(t.weight[i]);
+      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, BigInt(t.range[i])) & U642;
+      weightSum2 = weightSum2 + weight & U642;
+    }
+    if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const weight = BigInt(t.weight[i]);
+      const x = up(up(BigInt(b) * weight * 100n & U642, BigInt(t.range[i])), weightSum2);
+      exposureColumn[i] = formatTenths(x);
+    }
+    exposure2 = Number(up(badnessSum2 * 100n & U642, weightSum2));
+  }
+  const columns = {
+    assessors,
+    weight: t.weight,
+    range: t.range,
+    order: [],
+    badness: badnessColumn,
+    description: descriptionColumn,
+    exposure: exposureColumn
+  };
+  columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
+    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
+    profile.traits.emptyDescriptionSortsFirst
+  ).map((r) => r.index);
+  const level = t.levelOf[exposure2] ?? levelFor(exposure2, profile);
+  return new ScoredAssessment(s.unitId, exposure2, level, columns);
+}
+function strcmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var MAX_KEYED_ROWS = 65536;
+var orderKeys = new Float64Array(128);
+function gapRank(texts, text2) {
+  let lo = 0;
+  let hi = texts.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (texts[mid] < text2) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo + 1;
+}
+var lastOrder = new Int32Array(0);
+function orderByKeys(n, keys, t) {
+  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
+  const order = lastOrder;
+  for (let i = 1; i < n; i++) {
+    const row = order[i];
+    const key = keys[row];
+    let j = i - 1;
+    for (; j >= 0 && keys[order[j]] > key; j--) order[j + 1] = order[j];
+    order[j + 1] = row;
+  }
+  const out = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = order[k];
+  return out;
+}
+function sortRows(rows, emptyDescriptionFirst) {
+  if (rows.every((r) => r.description !== null)) {
+    return [...rows].sort((a, b) => {
+      const da = a.description;
+      const db = b.description;
+      if (da !== db) return da < db ? 1 : -1;
+      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
+    });
+  }
+  const compare = (x, y) => {
+    if (x === 0 && y === 0) return 0;
+    if (x === 0) return -1;
+    if (y === 0) return 1;
+    const a = rows[x - 1];
+    const b = rows[y - 1];
+    let r;
+    if (a.description !== null && b.description !== null) r = strcmp(a.description, b.description);
+    else if (emptyDescriptionFirst) r = a.description === null ? b.description === null ? 0 : 1 : -1;
+    else r = x < y ? -1 : x > y ? 1 : 0;
+    if (r !== 0) return -r;
+    r = strcmp(a.assessor.name, b.assessor.name);
+    if (r !== 0) return r;
+    return x - y;
+  };
+  const order = Array.from({ length: rows.length + 1 }, (_, i) => i);
+  mergeSort(order, compare);
+  return order.slice(1).map((i) => rows[i - 1]);
+}
+function mergeSort(items, compare) {
+  const tmp = new Array(items.length);
+  const sort = (lo, n) => {
+    if (n <= 1) return;
+    const n1 = Math.floor(n / 2);
+    const n2 = n - n1;
+    sort(lo, n1);
+    sort(lo + n1, n2);
+    let i = lo;
+    let j = lo + n1;
+    let k = 0;
+    let left = n1;
+    let right = n2;
+    while (left > 0 && right > 0) {
+      if (compare(items[i], items[j]) <= 0) {
+        tmp[k++] = items[i++];
+        left--;
+      } else {
+        tmp[k++] = items[j++];
+        right--;
+      }
+    }
+    while (left > 0) {
+      tmp[k++] = items[i++];
+      left--;
+    }
+    for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
+  };
+  sort(0, items.length);
+}
+
+// src/core/security/render-security.ts
+var utf8 = new TextEncoder();
+function formatExposure(exposure2) {
+  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
+}
+
+// src/core/report/job-summary.ts
+var JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+var JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
+var STATUS_ICON = {
+  fail: "❌",
+  error: "💥",
+  accepted: "⚠️",
+  pass: "✅",
+  excluded: "⏭️",
+  deleted: "🗑️"
+};
+var STATUS_RANK = {
+  error: 0,
+  fail: 1,
+  accepted: 2,
+  pass: 3,
+  excluded: 4,
+  deleted: 5
+};
+var MAX_FIELD_CHARS = 500;
+var MAX_MESSAGE_CHARS = 4e3;
+function md(text2) {
+  return escapeMarkdown(truncateText(text2, MAX_MESSAGE_CHARS));
+}
+function mdCode(text2) {
+  return escapeMarkdownKeepingCode(truncateText(text2, MAX_MESSAGE_CHARS));
+}
+function cell(text2) {
+  return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
+}
+function codeCell(text2) {
+  return inlineCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
+}
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+function exposureText(side2) {
+  return side2 ? `${formatExposure(side2.exposure)} ${side2.level}` : "";
+}
+function signedExposure(delta) {
+  if (delta === 0) return "±0.0";
+  return `${delta > 0 ? "+" : "−"}${formatExposure(Math.abs(delta))}`;
+}
+function signedShare(points) {
+  const tenths = Math.abs(points) / 10;
+  if (points === 0) return "±0.0";
+  const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
+  return `${points > 0 ? "+" : "−"}${shown}`;
+}
+function location(file, line, options, table = false) {
+  const text2 = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`, { table });
+  if (!options.blobUrl) return text2;
+  return `[${text2}](${options.blobUrl}${encodeUriPath(file)}#L${line})`;
+}
+function acceptedText(u) {
+  return u.accepted.map(
+    (a) => `⚠️ accepted: ${cell(a.violation.check)} — ${cell(describeNote({ owner: a.note.owner, expires: a.note.expires }))}`
+  );
+}
+function verdictCell(u) {
+  const open2 = u.violations.filter((v) => !v.advisory).length;
+  const advisory = u.violations.length - open2;
+  const parts = [];
+  switch (u.status) {
+    case "fail":
+      parts.push(`❌ fail — ${plural(open2, "violation")}${advisory ? `, ${advisory} advisory` : ""}`);
+      break;
+    case "error":
+      parts.push(`💥 error${u.note ? `: ${cell(u.note)}` : ""}`);
+      break;
+    case "excluded":
+      parts.push(`⏭️ excluded${u.note ? `: ${cell(u.note)}` : ""}`);
+      break;
+    case "deleted":
+      parts.push("🗑️ deleted");
+      break;
+    case "accepted":
+    case "pass":
+      parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ""}`);
+      break;
+  }
+  parts.push(...acceptedText(u));
+  return parts.join("<br>");
+}
+function renderUnitRow(u) {
+  const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
+  const exposure2 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
+  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
+  return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
+}
+var UNIT_TABLE_HEADER = [
+  "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
+  "|---|---|---|---:|---:|---|"
+];
+function indent(block, spaces = 2) {
+  const pad = " ".repeat(spaces);
+  return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
+}
+function renderViolationItem(v, options) {
+  const title = v.kind === "regression-row" || v.kind === "missing-directive" ? `${titleOfKind(v.kind)}: ${v.check}` : titleOfKind(v.kind);
+  const lines = [
+    `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`
+  ];
+  const fix2 = fixForViolation(v);
+  if (fix2 && fix2.directives.length > 0) {
+    lines.push("", indent(`Fix: ${mdCode(fix2.explanation)}`), "", indent(codeBlock(fix2.directives, "ini")));
+  }
+  return lines.join("\n");
+}
+function renderAcceptedItem(v, note3, options) {
+  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)} — ${md(describeNote(note3))} (noted in the ${note3.source === "pr-body" ? "PR description" : "unit file"})`;
+}
+function changeRow(c, options) {
+  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
+}
+function unitDetails(u, options) {
+  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
+  const max = options.maxViolationsPerUnit ?? 100;
+  const counts = [
+    u.violations.length > 0 ? plural(u.violations.length, "violation") : "",
+    u.accepted.length > 0 ? `${u.accepted.length} accepted` : "",
+    u.changes.length > 0 ? plural(u.changes.length, "row change") : ""
+  ].filter(Boolean);
+  const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${counts.length > 0 ? ` — ${counts.join(", ")}` : ""}`;
+  const out = [`<details><summary>${summary2}</summary>`, ""];
+  if (u.note) out.push(`${md(u.note)}`, "");
+  if (u.violations.length > 0) {
+    out.push("#### Violations", "");
+    for (const v of u.violations.slice(0, max)) out.push(renderViolationItem(v, options));
+    if (u.violations.length > max)
+      out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
+    out.push("");
+  }
+  if (u.accepted.length > 0) {
+    out.push("#### Accepted deviations", "");
+    for (const a of u.accepted.slice(0, max)) out.push(renderAcceptedItem(a.violation, a.note, options));
+    if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
+    out.push("");
+  }
+  if (u.changes.length > 0) {
+    out.push("#### Why it moved", "", "| Row | Change | Δ | Where |", "|---|---|---:|---|");
+    for (const c of u.changes.slice(0, max)) out.push(changeRow(c, options));
+    if (u.changes.length > max)
+      out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
+    out.push("");
+  }
+  const fixes = u.violations.map((v) => fixForViolation(v)).filter((f) => f !== void 0);
+  const all = mergeFixes(fixes);
+  if (fixes.length > 1 && all.length > 0) {
+    out.push(
+      `#### All fixes for ${inlineCode(truncateText(u.unitId, MAX_FIELD_CHARS))}`,
+      "",
+      codeBlock(all, "ini"),
+      ""
+    );
+  }
+  out.push("</details>", "");
+  return out.join("\n");
+}
+function renderHeadline(verdict2) {
+  const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
+  const accepted = verdict2.units.filter((u) => u.accepted.length > 0).length;
+  const findings = verdict2.units.reduce((n, u) => n + u.violations.length, 0);
+  let title;
+  if (verdict2.result === "fail")
+    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
+  else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
+  else title = "✅ unitgate: hardening gate passed";
+  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
+  const facts = [
+    `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
+    `systemd ${verdict2.systemdVersion}`,
+    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
+    `${plural(verdict2.units.length, "unit")} checked`,
+    ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
+  ];
+  return [`## ${title}`, "", facts.join(" · "), ""];
+}
+function notesSection(verdict2) {
+  const invalid = verdict2.notes.filter((n) => n.problems.length > 0);
+  if (invalid.length === 0) return [];
+  const out = ["### Invalid deviation notes", ""];
+  for (const n of invalid.slice(0, 200)) {
+    const where3 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
+    out.push(
+      `- ${where3}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
+    );
+  }
+  if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
+  out.push("");
+  return out;
+}
+function messagesSection(verdict2, options) {
+  const lines = verdict2.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
+  if (verdict2.messages.length > 200)
+    lines.push(`- … and ${verdict2.messages.length - 200} more (see the JSON report)`);
+  if (options.omittedAnnotations) {
+    lines.push(
+      `- ${plural(options.omittedAnnotations, "finding")} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`
+    );
+  }
+  return lines.length > 0 ? ["### Messages", "", ...lines, ""] : [];
+}
+function joined(parts) {
+  return parts.join("\n");
+}
+function renderJobSummary(verdict2, options = {}) {
+  const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
+  const units = [...verdict2.units].sort(
+    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  );
+  const reserve = 512;
+  const head = joined(renderHeadline(verdict2));
+  let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
+  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
+    const rows = [];
+    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
+    for (const u of units) {
+      const row = renderUnitRow(u);
+      const n = utf8ByteLength(row) + 1;
+      if (size + n > maxBytes) break;
+      rows.push(row);
+      size += n;
+    }
+    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
+
+_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
+`;
+  }
+  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
+  const details = [];
+  let omittedDetails = 0;
+  for (const u of units) {
+    const d2 = unitDetails(u, options);
+    if (d2 === void 0) continue;
+    const n = utf8ByteLength(d2) + 1;
+    if (omittedDetails === 0 && used + n <= maxBytes) {
+      details.push(d2);
+      used += n;
+    } else omittedDetails++;
+  }
+  const tail = [];
+  let omittedSections = 0;
+  for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
+    if (section.length === 0) continue;
+    const text2 = joined(section);
+    const n = utf8ByteLength(text2) + 1;
+    if (used + n <= maxBytes) {
+      tail.push(text2);
+      used += n;
+    } else omittedSections++;
+  }
+  const parts = [head, table];
+  if (details.length > 0) parts.push("### Details", "", ...details);
+  if (omittedDetails > 0) {
+    parts.push(
+      `_Details of ${plural(omittedDetails, "unit")} omitted to keep this summary under 1 MiB; the JSON report and SARIF have every finding._`,
+      ""
+    );
+  }
+  parts.push(...tail);
+  if (omittedSections > 0) {
+    parts.push(
+      "_Deviation notes or messages omitted to keep this summary under 1 MiB; see the JSON report._",
+      ""
+    );
+  }
+  let out = joined(parts).replace(/\n{3,}/g, "\n\n");
+  if (!out.endsWith("\n")) out += "\n";
+  return out;
+}
+
+// src/core/gate/gate-types.ts
+var VIOLATION_KINDS = [
+  "threshold",
+  // exposure above the profile's threshold
+  "regression-exposure",
+  // exposure rose compared with the base commit
+  "regression-row",
+  // one assessor row got worse compared with the base commit
+  "missing-directive",
+  // a directive the profile requires is missing or weaker
+  "forbidden-capability",
+  // a capability outside the profile's allowed set
+  "forbidden-address-family",
+  // an address family outside the profile's allowed set
+  "signoff-required",
+  // a guarded directive changed without an approving review
+  "load-error",
+  // systemd would refuse the unit at head
+  "invalid-deviation",
+  // a deviation note that is expired, incomplete or not allowed
+  "phantom-setting"
+  // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
+];
+var RUN_FINDING_KINDS = [
+  "input-loosens-policy",
+  // a workflow input tried to loosen the base branch's policy
+  "paths-match-nothing",
+  // a `paths` glob that matches no unit file (a typo filters out every unit)
+  "scope-incomplete"
+  // the changed files could not be verified
+];
 
 // src/core/report/sarif.ts
 var SARIF_SCHEMA_URI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
@@ -44191,6 +45543,11 @@ var KIND_RULES = {
     name: "InvalidDeviationNote",
     full: "A deviation note is expired, incomplete or from a source the policy does not accept.",
     help: "Complete the note (reason, owner, expiry within the allowed window) or remove it."
+  },
+  "phantom-setting": {
+    name: "PhantomSetting",
+    full: "A line systemd ignores: an unknown key, a key the systemd version does not know, a key in the wrong section or a value systemd does not accept.",
+    help: "Fix the spelling, section or value (see the message), or remove the line: the unit does not get the protection it appears to ask for."
   }
 };
 var U643 = (1n << 64n) - 1n;
@@ -44509,8 +45866,8 @@ function fileLink(file, line, blobUrl) {
 }
 function movedLine(c, blobUrl) {
   const removed = c.removed?.[0];
-  const where2 = removed ? `in ${fileLink(removed.location.file, removed.location.line, blobUrl)}` : `at ${fileLink(c.location.file, c.location.line, blobUrl)}`;
-  return `- ${mdCode2(c.summary)} ${where2} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
+  const where3 = removed ? `in ${fileLink(removed.location.file, removed.location.line, blobUrl)}` : `at ${fileLink(c.location.file, c.location.line, blobUrl)}`;
+  return `- ${mdCode2(c.summary)} ${where3} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
 }
 function moreLine(n, what) {
   return `- … and ${n} more ${what} in the job summary`;
@@ -44560,9 +45917,9 @@ function invalidNotes(notes) {
   if (invalid.length === 0) return void 0;
   const out = ["**Invalid deviation notes**", ""];
   for (const n of invalid.slice(0, MAX_ITEMS_PER_UNIT)) {
-    const where2 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
+    const where3 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
     out.push(
-      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
+      `- ${where3}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
         truncateText(n.problems.join("; "), MAX_FIELD_CHARS2 * 2)
       )}`
     );
@@ -44848,18 +46205,20 @@ var AssignmentRecord = class {
   value;
 };
 var DiagnosticRecord = class {
-  constructor(file, line, column, severity, message) {
+  constructor(file, line, column, severity, message, kind = "other") {
     this.file = file;
     this.line = line;
     this.column = column;
     this.severity = severity;
     this.message = message;
+    this.kind = kind;
   }
   file;
   line;
   column;
   severity;
   message;
+  kind;
 };
 var SectionRecord = class {
   constructor(name, line) {
@@ -44881,11 +46240,6 @@ var ParsedUnitFileRecord = class {
     this.diagnostics = new Array();
   }
 };
-function unreadableFile(file, message) {
-  const result = new ParsedUnitFileRecord(file);
-  result.diagnostics.push(new DiagnosticRecord(file, 1, 1, "warning", message));
-  return result;
-}
 var UnitFileParser = class {
   constructor(text2, file, knownSections) {
     this.text = text2;
@@ -44912,7 +46266,7 @@ var UnitFileParser = class {
     this.result.diagnostics.push(new DiagnosticRecord(this.file, line, column, "warning", message));
   }
   fail(line, column, message, reason) {
-    this.result.fatal = new DiagnosticRecord(this.file, line, column, "error", message);
+    this.result.fatal = new DiagnosticRecord(this.file, line, column, "error", message, "refused-unit");
     this.result.fatalReason = reason;
     return false;
   }
@@ -44945,10 +46299,13 @@ var UnitFileParser = class {
     if (begin === end) return true;
     while (isBlank(src.charCodeAt(end - 1))) end--;
     const column = startColumn + (begin - from);
-    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to)) {
-      this.warn(startLine, column, "Line is not valid UTF-8, ignoring.");
-      return true;
-    }
+    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to))
+      return this.fail(
+        startLine,
+        column,
+        `String is not UTF-8 clean, ignoring assignment: ${src.slice(begin, end)}`,
+        "Invalid argument"
+      );
     if (src.charCodeAt(begin) === 91)
       return this.sectionHeader(src.slice(begin, end), startLine, column);
     if (this.section === null) {
@@ -45238,6 +46595,9 @@ var UNIT_SECTIONS = {
   scope: ["Unit", "Scope", "Install"]
 };
 var MAX_UNIT_FILE_BYTES = 4 * 1024 * 1024;
+function tooLargeMessage(size) {
+  return `file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} bytes unitgate reads`;
+}
 var NameMap = class {
   constructor(tree, searchPath) {
     this.tree = tree;
@@ -45487,9 +46847,13 @@ var UnitLoader = class {
     for (const dropIn of this.dropIns.findFiles(id, id === unitName ? parts : void 0, allNames, type)) {
       const text2 = this.readDropIn(dropIn);
       if (text2 === void 0) continue;
-      files.push(
-        "error" in text2 ? unreadableFile(dropIn.path, text2.error) : parseUnitFile(text2.text, dropIn.path, sections)
-      );
+      if ("error" in text2)
+        return fail(
+          "error",
+          id,
+          `Unit ${id} failed to load: cannot read its drop-in ${dropIn.path}: ${text2.error}`
+        );
+      files.push(parseUnitFile(text2.text, dropIn.path, sections));
     }
     return { ok: true, unit: new LoadedUnitRecord(id, type, instance, fragmentPath, allNames, files) };
   }
@@ -45515,8 +46879,7 @@ function joinName(dir, name) {
   return import_path2.posix.join(dir, name);
 }
 function readUnitText(tree, path, size) {
-  if (size > MAX_UNIT_FILE_BYTES)
-    return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+  if (size > MAX_UNIT_FILE_BYTES) return { error: tooLargeMessage(size) };
   return tree.readFile(path);
 }
 function fail(kind, unitName, message) {
@@ -47325,8 +48688,8 @@ function directiveName(line) {
   return eq === -1 ? line : line.slice(0, eq);
 }
 function formatPolicyError(error2) {
-  const where2 = error2.line !== void 0 ? `${error2.file}:${error2.line}:${error2.column ?? 1}` : error2.file;
-  return `${where2}: ${error2.path}: ${error2.message}`;
+  const where3 = error2.line !== void 0 ? `${error2.file}:${error2.line}:${error2.column ?? 1}` : error2.file;
+  return `${where3}: ${error2.path}: ${error2.message}`;
 }
 function sortByPosition(errors) {
   const key = (e) => (e.line ?? 0) * 1e6 + (e.column ?? 0);
@@ -47351,7 +48714,7 @@ function pointerToPath(pointer2, data) {
   }
   return path;
 }
-function editDistance(a, b) {
+function editDistance2(a, b) {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
@@ -47374,7 +48737,7 @@ function closest(word, candidates) {
   let best;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {
-    const d2 = editDistance(word, c);
+    const d2 = editDistance2(word, c);
     if (d2 < bestDistance) {
       best = c;
       bestDistance = d2;
@@ -47665,6 +49028,9 @@ function mergeProfile(name, p, parent, overridesBuiltIn, problems) {
   };
 }
 
+// src/core/gate/score-units.ts
+var import_path4 = require("path");
+
 // src/core/gate/discover-units.ts
 var import_path3 = require("path");
 var ROOT_UNIT_DIRS = [
@@ -47683,10 +49049,15 @@ function rootOf(repoPath) {
   }
   return void 0;
 }
+function isDropInDirectoryName(name) {
+  if (!name.endsWith(".d")) return false;
+  const stem = name.slice(0, -2);
+  return UNIT_TYPES.includes(stem) || parseUnitName(stem) !== void 0;
+}
 function isIgnoredDirectory(repoPath) {
   return repoPath.split("/").some((c) => c === "node_modules" || c === ".git");
 }
-function discoverUnits(paths, unitTypes, searchPath, templateInstance) {
+function discoverUnits(paths, unitTypes, searchPath, templateInstance, skipped) {
   const found = [];
   const seenInRoot = /* @__PURE__ */ new Set();
   for (const repoPath of paths) {
@@ -47694,9 +49065,21 @@ function discoverUnits(paths, unitTypes, searchPath, templateInstance) {
     const fileName = import_path3.posix.basename(repoPath);
     if (!unitTypes.some((t) => fileName.endsWith(t))) continue;
     const parts = parseUnitName(fileName);
-    if (!parts) continue;
+    if (!parts) {
+      skipped?.push({
+        repoPath,
+        reason: `systemd rejects the unit name "${fileName}" and never loads this file: ${unitNameProblem(fileName) ?? "invalid"}`
+      });
+      continue;
+    }
     const dir = import_path3.posix.dirname("/" + repoPath);
-    if (import_path3.posix.basename(dir).endsWith(".d")) continue;
+    if (isDropInDirectoryName(import_path3.posix.basename(dir))) {
+      skipped?.push({
+        repoPath,
+        reason: `systemd does not load a unit file inside the drop-in directory ${import_path3.posix.basename(dir)}/ (only its *.conf files apply to that unit)`
+      });
+      continue;
+    }
     const unitName = parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : fileName;
     const layout = rootOf(repoPath);
     if (layout) {
@@ -47721,6 +49104,35 @@ function repoPathOf(treePath) {
 }
 
 // src/core/gate/score-units.ts
+function unitReadPaths(tree, searchPath, names, type, extra = []) {
+  const out = /* @__PURE__ */ new Set();
+  const withTarget = (path) => {
+    const entry = tree.lstat(path);
+    if (!entry) return;
+    out.add(path);
+    if (entry.type !== "symlink") return;
+    const r = resolvePath(tree, path);
+    if (r.kind === "file" || r.kind === "directory" || r.kind === "other") out.add(r.path);
+  };
+  const dirNames = /* @__PURE__ */ new Set();
+  for (const n of names) for (const d2 of dropInNames(n)) dirNames.add(d2);
+  dirNames.add(type);
+  for (const dir of searchPath) {
+    for (const n of names) withTarget(`${dir}/${n}`);
+    for (const d2 of dirNames) {
+      const path = `${dir}/${d2}.d`;
+      const entry = tree.lstat(path);
+      if (!entry) continue;
+      out.add(path);
+      const r = resolvePath(tree, path);
+      if (r.kind !== "directory") continue;
+      const prefix = r.path === "/" ? "" : r.path;
+      for (const f of tree.readDirectory(r.path) ?? []) if (f.endsWith(".conf")) withTarget(`${prefix}/${f}`);
+    }
+  }
+  for (const p of extra) withTarget(p);
+  return [...out].map(repoPathOf);
+}
 function toRepoPaths(side2) {
   for (const file of side2.unit?.files ?? []) {
     file.file = repoPathOf(file.file);
@@ -47728,13 +49140,31 @@ function toRepoPaths(side2) {
     for (const d2 of file.diagnostics) d2.file = repoPathOf(d2.file);
   }
   if (side2.settings?.typeSection) side2.settings.typeSection.file = repoPathOf(side2.settings.typeSection.file);
+  for (const d2 of side2.diagnostics ?? []) d2.file = repoPathOf(d2.file);
 }
-function escapingSymlink(tree, repoPath) {
-  const entry = tree.lstat("/" + repoPath);
+function repositoryWindow(tree) {
+  return {
+    lstat: (p) => tree.lstat(p),
+    readDirectory: (p) => tree.readDirectory(p),
+    readFile: (p) => tree.readFile(p),
+    hostDirectory: "/\0repository"
+  };
+}
+function leaves(window2, path) {
+  const r = resolvePath(window2, path);
+  return r.kind === "missing" || r.kind === "loop" || r.kind === "other";
+}
+function escapingSymlink(tree, locator) {
+  const path = "/" + locator.repoPath;
+  const entry = tree.lstat(path);
   if (entry?.type !== "symlink") return void 0;
-  const r = resolvePath(tree, "/" + repoPath);
-  if (r.kind === "missing" || r.kind === "loop" || r.kind === "other") {
-    return `${repoPath} is a symlink to ${entry.target}, which is not a file in this repository; refused`;
+  if (locator.root !== void 0) {
+    const target = entry.target.startsWith("/") ? import_path4.posix.normalize(locator.root + entry.target) : linkTargetPath(import_path4.posix.dirname(path), entry.target);
+    const alias = locator.searchPath.some((d2) => target.startsWith(d2 + "/"));
+    if (alias && tree.lstat(target) !== void 0) return void 0;
+  }
+  if (leaves(repositoryWindow(tree), path)) {
+    return `${locator.repoPath} is a symlink to ${entry.target}, which is not a file in this repository; refused`;
   }
   return void 0;
 }
@@ -47746,22 +49176,27 @@ function escapingDropIns(tree, searchPath, unit3) {
   }
   candidates.push(...findDropIns(tree, searchPath, unit3.id, unit3.names.slice(1), unit3.type));
   const refused = [];
+  const window2 = repositoryWindow(tree);
   for (const path of new Set(candidates)) {
     const entry = tree.lstat(path);
     if (entry?.type !== "symlink") continue;
-    const r = resolvePath(tree, path);
-    if (r.kind === "missing" || r.kind === "loop" || r.kind === "other")
-      refused.push({ path: repoPathOf(path), target: entry.target });
+    if (leaves(window2, path)) refused.push({ path: repoPathOf(path), target: entry.target });
   }
   return refused;
 }
 function scoreUnit(tree, locator, systemd, overrides, loader) {
-  const refused = escapingSymlink(tree, locator.repoPath);
+  const readByName = () => {
+    const parts = parseUnitName(locator.unitName);
+    const names = [locator.unitName];
+    if (parts?.instance) names.push(templateOf(locator.unitName));
+    return unitReadPaths(tree, locator.searchPath, names, parts?.type ?? "service", ["/" + locator.repoPath]);
+  };
+  const refused = escapingSymlink(tree, locator);
   if (refused)
     return {
       locator,
       side: { path: locator.repoPath, error: refused, texts: [] },
-      files: [locator.repoPath]
+      files: readByName()
     };
   const outcome = scoreUnitInTree({
     tree,
@@ -47775,7 +49210,7 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
     return {
       locator,
       side: { path: locator.repoPath, error: outcome.message, texts: [] },
-      files: [locator.repoPath]
+      files: readByName()
     };
   }
   const unit3 = outcome.unit;
@@ -47787,7 +49222,7 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
     return {
       locator,
       side: { path: locator.repoPath, error: error2, texts: [] },
-      files: [locator.repoPath, ...escaping.map((d2) => d2.path)]
+      files: [.../* @__PURE__ */ new Set([...readByName(), ...escaping.map((d2) => d2.path)])]
     };
   }
   const texts = [];
@@ -47799,8 +49234,15 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
     })();
     if ("text" in r) texts.push({ path: repoPathOf(f.file), text: r.text });
   }
-  const files = unit3.files.map((f) => repoPathOf(f.file));
+  const files = unitReadPaths(
+    tree,
+    locator.searchPath,
+    unit3.names,
+    unit3.type,
+    unit3.files.map((f) => f.file)
+  );
   const side2 = { path: repoPathOf(unit3.fragmentPath), unit: unit3, texts };
+  side2.diagnostics = outcome.diagnostics;
   if (outcome.ok) {
     side2.settings = outcome.settings;
     side2.assessment = outcome.assessment;
@@ -47964,6 +49406,9 @@ function createScoreCache(variants = 4) {
   return { score: score2, stats };
 }
 
+// src/core/gate/scope.ts
+var import_path5 = require("path");
+
 // src/core/policy/resolve-profile.ts
 var PROFILE_COMMENT = /^([ \t]*[#;][ \t]*unitgate:[ \t]*profile\b)(.*)$/;
 var PROFILE_VALUE = /^[ \t]*=[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*$/;
@@ -48021,6 +49466,137 @@ function isExcluded(policy, repoPath, unitName) {
 }
 function matchesUnit(glob, repoPath, unitName) {
   return matchesGlob(glob, repoPath) || matchesGlob(glob, unitName);
+}
+
+// src/core/gate/scope.ts
+function unitKey(l) {
+  return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
+}
+function scoreAll(source, policy, score2 = scoreUnit, skipped) {
+  const systemd = systemdProfile(policy.systemdVersion);
+  const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
+  const locators = discoverUnits(
+    source.paths,
+    policy.unitTypes,
+    systemd.traits.searchPath,
+    systemd.traits.templateInstance,
+    skipped
+  );
+  const out = /* @__PURE__ */ new Map();
+  const loaders = /* @__PURE__ */ new Map();
+  for (const l of locators) {
+    if (score2 !== scoreUnit) {
+      out.set(unitKey(l), score2(source.tree, l, systemd, overrides));
+      continue;
+    }
+    const key = l.searchPath.join("\0");
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = new UnitLoader(source.tree, l.searchPath);
+      loaders.set(key, loader);
+    }
+    out.set(unitKey(l), scoreUnit(source.tree, l, systemd, overrides, loader));
+  }
+  return out;
+}
+function comparePaths(a, b) {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+function selectScope(input) {
+  const { policy } = input;
+  const skipped = [];
+  const heads = scoreAll(input.head, policy, scoreUnit, skipped);
+  const bases = input.base ? scoreAll(input.base, policy) : /* @__PURE__ */ new Map();
+  const changed = input.changed;
+  const changedPaths = /* @__PURE__ */ new Set();
+  const renamedFrom = /* @__PURE__ */ new Map();
+  for (const f of changed ?? []) {
+    changedPaths.add(f.path);
+    if (f.previousPath) {
+      changedPaths.add(f.previousPath);
+      renamedFrom.set(f.path, f.previousPath);
+    }
+  }
+  const policyChanged = input.policyPath !== void 0 && changedPaths.has(input.policyPath);
+  if (policyChanged) input.messages.push(`The policy ${input.policyPath} changed: every unit is in scope.`);
+  const touches = (u) => !!u && u.files.some((f) => changedPaths.has(f));
+  const filters = input.pathFilters ?? [];
+  const wanted = (path) => filters.length === 0 || filters.some((g) => matchesGlob(g, path));
+  for (const s of skipped) {
+    if (!wanted(s.repoPath) || changed !== void 0 && !changedPaths.has(s.repoPath)) continue;
+    input.messages.push(`${s.repoPath}: not scored: ${s.reason}.`);
+  }
+  const baseKeyByPath = /* @__PURE__ */ new Map();
+  const baseKeysByName = /* @__PURE__ */ new Map();
+  for (const [key, base] of bases) {
+    baseKeyByPath.set(base.locator.repoPath, key);
+    const list = baseKeysByName.get(base.locator.fileName) ?? [];
+    list.push(key);
+    baseKeysByName.set(base.locator.fileName, list);
+  }
+  const usedBase = /* @__PURE__ */ new Set();
+  for (const key of heads.keys()) if (bases.has(key)) usedBase.add(key);
+  const previousOf = (key, head) => {
+    if (bases.has(key)) return void 0;
+    const renamed = renamedFrom.get(head.locator.repoPath);
+    const byRename = renamed !== void 0 ? baseKeyByPath.get(renamed) : void 0;
+    if (byRename !== void 0 && !usedBase.has(byRename)) return byRename;
+    for (const candidate of baseKeysByName.get(head.locator.fileName) ?? [])
+      if (!usedBase.has(candidate) && !heads.has(candidate)) return candidate;
+    return void 0;
+  };
+  const scope = [];
+  for (const [key, head] of [...heads].sort(
+    (a, b) => comparePaths({ path: a[1].locator.repoPath }, { path: b[1].locator.repoPath })
+  )) {
+    if (!wanted(head.locator.repoPath)) continue;
+    const previousKey = previousOf(key, head);
+    const baseKey = previousKey ?? key;
+    const base = bases.get(baseKey);
+    const inScope = changed === void 0 || policyChanged || touches(head) || touches(base);
+    if (!inScope) continue;
+    if (base) usedBase.add(baseKey);
+    const previous = previousKey !== void 0 ? base?.locator.repoPath : void 0;
+    if (previous !== void 0 && !renamedFrom.has(head.locator.repoPath))
+      input.messages.push(
+        `${head.locator.repoPath}: compared with ${previous} at base (the same unit name, moved).`
+      );
+    const unitName = head.side.unit?.id ?? head.locator.unitName;
+    const resolved = resolveProfile(
+      policy,
+      head.locator.repoPath,
+      unitName,
+      head.side.texts.map((t) => t.text)
+    );
+    if ("error" in resolved) input.messages.push(`${head.locator.repoPath}: ${resolved.error}`);
+    const profile = "error" in resolved ? policy.profiles.get(policy.defaultProfile) : resolved.profile;
+    const exclusion = isExcluded(policy, head.locator.repoPath, unitName);
+    scope.push({
+      path: head.locator.repoPath,
+      ...previous !== void 0 ? { previousPath: previous } : {},
+      change: !base ? "added" : previous !== void 0 ? "renamed" : touches(head) || touches(base) ? "modified" : "policy",
+      profile,
+      ..."how" in resolved ? { profileSource: resolved.how } : {},
+      ...exclusion ? { excluded: { reason: exclusion.reason } } : {},
+      head: head.side,
+      ...base ? { base: base.side } : {}
+    });
+  }
+  for (const [key, base] of bases) {
+    if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
+    if (changed !== void 0 && !touches(base)) continue;
+    const profile = policy.profiles.get(policy.defaultProfile);
+    const elsewhere = [...heads.values()].find(
+      (h) => import_path5.posix.basename(h.locator.repoPath) === base.locator.fileName
+    );
+    if (elsewhere)
+      input.messages.push(
+        `${base.locator.repoPath}: removed; a unit of the same name remains at ${elsewhere.locator.repoPath}.`
+      );
+    scope.push({ path: base.locator.repoPath, change: "deleted", profile, base: base.side });
+  }
+  scope.sort(comparePaths);
+  return scope;
 }
 
 // src/core/security/assessor-directives.ts
@@ -48166,6 +49742,85 @@ function validateNote(note3, policy, today) {
   return { ...note3, problems };
 }
 
+// src/core/gate/phantom-settings.ts
+var PHANTOM_KINDS = /* @__PURE__ */ new Set(["unknown-key", "key-unknown-to-version", "wrong-section", "invalid-value"]);
+function isPhantom(d2) {
+  return PHANTOM_KINDS.has(d2.kind) && d2.key !== void 0;
+}
+var assessed;
+function assessedDirectives() {
+  if (!assessed) {
+    assessed = /* @__PURE__ */ new Set();
+    for (const v of SUPPORTED_VERSIONS)
+      for (const a of systemdProfile(v).data.assessors)
+        for (const d2 of directivesOfAssessor(a)) assessed.add(d2);
+  }
+  return assessed;
+}
+function readByAssessor(d2) {
+  const keys = assessedDirectives();
+  return keys.has(d2.key) || d2.suggestion !== void 0 && keys.has(d2.suggestion);
+}
+function phantomReason(d2, version) {
+  const key = d2.key;
+  const ignored = "systemd ignores this line, so the unit does not get the protection it appears to ask for";
+  switch (d2.kind) {
+    case "unknown-key":
+      return `${key}= is not a systemd setting${d2.suggestion ? ` (did you mean ${d2.suggestion}=?)` : ""}; ${ignored}`;
+    case "key-unknown-to-version":
+      return `${key}= is not known to systemd ${version}${d2.addedIn !== void 0 ? ` (systemd ${d2.addedIn} is the first supported version that reads it)` : ""}; ${ignored}`;
+    case "wrong-section":
+      return `${key}= is in [${d2.section ?? "?"}], where systemd does not read it${d2.expectedSection ? ` (it belongs in [${d2.expectedSection}])` : ""}; ${ignored}`;
+    default:
+      return `systemd does not accept \`${key}=${d2.value ?? ""}\` ("${d2.message}"); the setting keeps its previous value, so the unit does not get the protection it appears to ask for`;
+  }
+}
+function where2(d2) {
+  return { file: d2.file, line: d2.line, column: d2.column };
+}
+function identity(d2) {
+  return `${d2.key ?? ""}\0${d2.section ?? ""}\0${d2.value ?? ""}\0${d2.file}`;
+}
+function phantomViolations(unitId, head, base, version, mode) {
+  const before = new Set((base?.diagnostics ?? []).filter(isPhantom).map(identity));
+  const cannotLoad = head.settings === void 0;
+  const out = [];
+  for (const d2 of head.diagnostics ?? []) {
+    if (!isPhantom(d2)) continue;
+    const serious = cannotLoad || readByAssessor(d2);
+    const old = mode === "ratchet" && before.has(identity(d2));
+    const key = d2.key;
+    const fix2 = d2.kind === "unknown-key" && d2.suggestion ? {
+      directives: [`${d2.suggestion}=${d2.value ?? ""}`],
+      explanation: `Spell the setting as systemd does: \`${d2.suggestion}=\`.`
+    } : d2.kind === "wrong-section" && d2.expectedSection ? {
+      directives: [`${key}=${d2.value ?? ""}`],
+      explanation: `Move the line to the [${d2.expectedSection}] section.`
+    } : void 0;
+    out.push({
+      kind: "phantom-setting",
+      check: key,
+      directives: d2.suggestion ? [key, d2.suggestion] : [key],
+      message: `${unitId}: ${d2.file}:${d2.line}: ${phantomReason(d2, version)}`,
+      location: where2(d2),
+      weight: serious ? 20 : 1,
+      ...fix2 ? { fix: fix2 } : {},
+      advisory: !serious || old || mode === "report"
+    });
+  }
+  return out;
+}
+function phantomFor(side2, key) {
+  let found;
+  for (const d2 of side2.diagnostics ?? [])
+    if (isPhantom(d2) && (d2.key === key || d2.suggestion === key)) found = d2;
+  return found;
+}
+function refusal(side2) {
+  const d2 = (side2.diagnostics ?? []).find((x) => x.kind === "refused-unit");
+  return d2 ? { location: where2(d2), message: `${d2.file}:${d2.line}: ${d2.message}` } : { location: { file: side2.path, line: 1, column: 1 } };
+}
+
 // src/core/gate/evaluate-gate.ts
 function fallbackLocation(side2) {
   return side2?.settings?.typeSection ?? { file: side2?.path ?? "", line: 1, column: 1 };
@@ -48294,13 +49949,14 @@ function evaluateProfile(u, head, systemd, advisory) {
     const r = checkRequirement(requirement, s, systemd);
     if (r.met) continue;
     const key = requirement.slice(0, requirement.indexOf("="));
-    const where2 = lastAssignment(s, [key]);
+    const where3 = lastAssignment(s, [key]);
+    const phantom = phantomFor(head, key);
     out.push({
       kind: "missing-directive",
       check: key,
       directives: [key],
-      message: `${s.unitId}: the ${u.profile.name} profile requires \`${requirement}\`, the unit has ${where2 ? `\`${r.actual}\`` : "no such setting"}`,
-      location: where2 ? locate(where2) : at,
+      message: `${s.unitId}: the ${u.profile.name} profile requires \`${requirement}\`, the unit has ${where3 ? `\`${r.actual}\`` : "no such setting"}${phantom ? `; ${phantom.file}:${phantom.line} does not count: ${phantomReason(phantom, systemd.version)}` : ""}`,
+      location: phantom ? locate(phantom) : where3 ? locate(where3) : at,
       weight: 5,
       fix: {
         directives: [requirement],
@@ -48312,14 +49968,14 @@ function evaluateProfile(u, head, systemd, advisory) {
   if (u.profile.allowedCapabilities) {
     const extra = forbiddenCapabilities(s, u.profile.allowedCapabilities, systemd);
     if (extra.length > 0) {
-      const where2 = lastAssignment(s, ["CapabilityBoundingSet", "AmbientCapabilities"]);
+      const where3 = lastAssignment(s, ["CapabilityBoundingSet", "AmbientCapabilities"]);
       const list = u.profile.allowedCapabilities.join(" ");
       out.push({
         kind: "forbidden-capability",
         check: "CapabilityBoundingSet",
         directives: ["CapabilityBoundingSet", "AmbientCapabilities"],
         message: `${s.unitId}: keeps ${extra.length} capabilit${extra.length === 1 ? "y" : "ies"} the ${u.profile.name} profile does not allow: ${extra.slice(0, 8).join(", ")}${extra.length > 8 ? ", …" : ""}`,
-        location: where2 ? locate(where2) : at,
+        location: where3 ? locate(where3) : at,
         weight: Math.min(extra.length, 20),
         fix: {
           directives: [
@@ -48335,14 +49991,14 @@ function evaluateProfile(u, head, systemd, advisory) {
   if (u.profile.allowedAddressFamilies) {
     const extra = forbiddenAddressFamilies(s, u.profile.allowedAddressFamilies, systemd);
     if (extra.length > 0) {
-      const where2 = lastAssignment(s, ["RestrictAddressFamilies"]);
+      const where3 = lastAssignment(s, ["RestrictAddressFamilies"]);
       const list = u.profile.allowedAddressFamilies.join(" ") || "none";
       out.push({
         kind: "forbidden-address-family",
         check: "RestrictAddressFamilies",
         directives: ["RestrictAddressFamilies"],
         message: extra[0] === "(any)" ? `${s.unitId}: may open sockets of any address family; the ${u.profile.name} profile allows ${list}` : `${s.unitId}: may use address families the ${u.profile.name} profile does not allow: ${extra.join(", ")}`,
-        location: where2 ? locate(where2) : at,
+        location: where3 ? locate(where3) : at,
         weight: 3,
         fix: { directives: [`RestrictAddressFamilies=${list}`], explanation: `Allow only ${list}.` },
         advisory
@@ -48423,7 +50079,7 @@ function evaluateSignoff(u, input) {
       approvedMessages.push(`${id}: change to ${changed.join(", ")} approved by ${by}`);
       continue;
     }
-    const where2 = lastAssignment(u.head?.settings, changed);
+    const where3 = lastAssignment(u.head?.settings, changed);
     violations.push({
       kind: "signoff-required",
       check: changed[0],
@@ -48431,7 +50087,7 @@ function evaluateSignoff(u, input) {
       message: `${id}: ${changed.map((d2) => `${d2}=`).join(", ")} changed; the policy requires an approving review from ${rule.approvers.join(
         " or "
       )}`,
-      location: where2 ? locate(where2) : fallbackLocation(u.head ?? u.base),
+      location: where3 ? locate(where3) : fallbackLocation(u.head ?? u.base),
       weight: 50,
       advisory: false
     });
@@ -48485,15 +50141,17 @@ function evaluateGate(input) {
       result.note = "the unit was removed";
       continue;
     }
+    const phantoms = phantomViolations(result.unitId, u.head, u.base, input.systemd.version, mode);
     if (!u.head.assessment || !u.head.settings) {
       result.status = "error";
       result.note = u.head.error ?? "the unit could not be scored";
+      const refused = refusal(u.head);
       result.violations.push({
         kind: "load-error",
         check: "load",
         directives: [],
-        message: `${result.unitId}: systemd would refuse this unit: ${result.note}`,
-        location: { file: u.head.path, line: 1, column: 1 },
+        message: `${result.unitId}: systemd would refuse this unit: ${result.note}${refused.message ? ` (${refused.message})` : ""}`,
+        location: refused.location,
         weight: 100,
         advisory: false
       });
@@ -48512,6 +50170,7 @@ function evaluateGate(input) {
       result.violations.push(...signoff.violations);
       messages.push(...signoff.approvedMessages);
     }
+    result.violations.push(...phantoms);
     const unitNotes = notes.filter((n) => noteMatchesUnit(n, u));
     for (const n of unitNotes.filter((n2) => n2.problems.length > 0)) {
       result.violations.push({
@@ -48618,23 +50277,58 @@ function readBlobs(cwd, oids) {
     const result = /* @__PURE__ */ new Map();
     if (oids.length === 0) return resolve3(result);
     const child = (0, import_node_child_process.spawn)("git", ["cat-file", "--batch"], { cwd, env: { ...process.env, LC_ALL: "C" } });
-    const chunks = [];
-    child.stdout.on("data", (c) => chunks.push(c));
+    let next = 0;
+    let header = Buffer.alloc(0);
+    let blob;
+    let filled = 0;
+    let skip = 0;
+    const take = (c) => {
+      let pos = 0;
+      while (pos < c.length && next < oids.length) {
+        if (skip > 0) {
+          pos++;
+          skip = 0;
+          continue;
+        }
+        if (blob) {
+          const n = Math.min(blob.length - filled, c.length - pos);
+          c.copy(blob, filled, pos, pos + n);
+          filled += n;
+          pos += n;
+          if (filled === blob.length) {
+            result.set(oids[next], blob);
+            blob = void 0;
+            next++;
+            skip = 1;
+          }
+          continue;
+        }
+        const nl = c.indexOf(10, pos);
+        if (nl < 0) {
+          header = Buffer.concat([header, c.subarray(pos)]);
+          return;
+        }
+        const line = Buffer.concat([header, c.subarray(pos, nl)]).toString("utf8").split(" ");
+        header = Buffer.alloc(0);
+        pos = nl + 1;
+        if (line[1] === "missing") {
+          next++;
+          continue;
+        }
+        blob = Buffer.allocUnsafe(Number(line[2]));
+        filled = 0;
+        if (blob.length === 0) {
+          result.set(oids[next], blob);
+          blob = void 0;
+          next++;
+          skip = 1;
+        }
+      }
+    };
+    child.stdout.on("data", take);
     child.on("error", reject);
     child.on("close", (code) => {
       if (code !== 0) return reject(new GitError(`git cat-file --batch exited with ${code}`));
-      const data = Buffer.concat(chunks);
-      let pos = 0;
-      for (const oid of oids) {
-        const nl = data.indexOf(10, pos);
-        if (nl < 0) break;
-        const header = data.subarray(pos, nl).toString("utf8").split(" ");
-        pos = nl + 1;
-        if (header[1] === "missing") continue;
-        const size = Number(header[2]);
-        result.set(oid, data.subarray(pos, pos + size));
-        pos += size + 1;
-      }
       resolve3(result);
     });
     child.stdin.end(oids.join("\n") + "\n");
@@ -48658,24 +50352,27 @@ async function gitTree(cwd, commit, wanted) {
   };
   children.set("/", /* @__PURE__ */ new Set());
   entries.set("/", { type: "directory" });
-  const toRead = [];
+  const links = [];
+  const files = [];
+  const oidOf = /* @__PURE__ */ new Map();
   for (const e of listing) {
     if (e.type !== "blob") continue;
     const p = "/" + e.path;
     addChild(import_node_path.posix.dirname(p), import_node_path.posix.basename(p));
-    if (e.mode === "120000") toRead.push(e);
-    else if (wanted(e.path) && e.size <= MAX_UNIT_FILE_BYTES) toRead.push(e);
     entries.set(p, { type: "file", size: e.size });
+    if (e.mode === "120000") links.push(e);
+    else {
+      oidOf.set(p, e.oid);
+      if (wanted(e.path) && e.size <= MAX_UNIT_FILE_BYTES) files.push(e);
+    }
   }
-  const blobs = await readBlobs(cwd, [...new Set(toRead.map((e) => e.oid))]);
   const contents = /* @__PURE__ */ new Map();
-  for (const e of toRead) {
-    const blob = blobs.get(e.oid);
-    if (!blob) continue;
-    if (e.mode === "120000") entries.set("/" + e.path, { type: "symlink", target: blob.toString("utf8") });
-    else contents.set("/" + e.path, blob.toString("utf8"));
+  const linkBlobs = await readBlobs(cwd, [...new Set(links.map((e) => e.oid))]);
+  for (const e of links) {
+    const blob = linkBlobs.get(e.oid);
+    if (blob) entries.set("/" + e.path, { type: "symlink", target: blob.toString("utf8") });
   }
-  return {
+  const tree = {
     commit,
     paths: listing.filter((e) => e.type === "blob").map((e) => e.path),
     lstat: (p) => entries.get(p),
@@ -48685,10 +50382,29 @@ async function gitTree(cwd, commit, wanted) {
       if (text2 !== void 0) return { text: text2 };
       const entry = entries.get(p);
       if (entry?.type === "file" && entry.size > MAX_UNIT_FILE_BYTES)
-        return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+        return { error: tooLargeMessage(entry.size) };
       return { error: "not a unit file or drop-in" };
     }
   };
+  const read = new Set(files.map((e) => "/" + e.path));
+  const targets = /* @__PURE__ */ new Map();
+  for (const e of links) {
+    const r = resolvePath(tree, "/" + e.path);
+    if (r.kind !== "file" || read.has(r.path) || r.size > MAX_UNIT_FILE_BYTES) continue;
+    const oid = oidOf.get(r.path);
+    if (oid !== void 0) targets.set(r.path, oid);
+  }
+  const wantedOids = [.../* @__PURE__ */ new Set([...files.map((e) => e.oid), ...targets.values()])];
+  const blobs = await readBlobs(cwd, wantedOids);
+  for (const e of files) {
+    const blob = blobs.get(e.oid);
+    if (blob) contents.set("/" + e.path, blob.toString("utf8"));
+  }
+  for (const [path, oid] of targets) {
+    const blob = blobs.get(oid);
+    if (blob) contents.set(path, blob.toString("utf8"));
+  }
+  return tree;
 }
 async function hasCommit(cwd, sha) {
   const out = await git(cwd, ["cat-file", "-t", sha], { allowFailure: true });
@@ -48748,95 +50464,20 @@ async function commitSource(repoDir, sha) {
   const t = await gitTree(repoDir, sha, (p) => UNIT_RELATED.test(p));
   return { tree: t, paths: t.paths };
 }
-function keyOf2(l) {
-  return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
-}
-function scoreAll(source, policy, score2 = scoreUnit) {
-  const systemd = systemdProfile(policy.systemdVersion);
-  const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
-  const locators = discoverUnits(
-    source.paths,
-    policy.unitTypes,
-    systemd.traits.searchPath,
-    systemd.traits.templateInstance
-  );
-  const out = /* @__PURE__ */ new Map();
-  const loaders = /* @__PURE__ */ new Map();
-  for (const l of locators) {
-    if (score2 !== scoreUnit) {
-      out.set(keyOf2(l), score2(source.tree, l, systemd, overrides));
-      continue;
-    }
-    const key = l.searchPath.join("\0");
-    let loader = loaders.get(key);
-    if (!loader) {
-      loader = new UnitLoader(source.tree, l.searchPath);
-      loaders.set(key, loader);
-    }
-    out.set(keyOf2(l), scoreUnit(source.tree, l, systemd, overrides, loader));
-  }
-  return out;
-}
 function runGatePipeline(input) {
   const { policy } = input;
-  const systemd = systemdProfile(policy.systemdVersion);
-  const heads = scoreAll(input.head, policy);
-  const bases = input.base ? scoreAll(input.base, policy) : /* @__PURE__ */ new Map();
-  const changed = input.changed;
-  const changedPaths = /* @__PURE__ */ new Set();
-  const renamedFrom = /* @__PURE__ */ new Map();
-  for (const f of changed ?? []) {
-    changedPaths.add(f.path);
-    if (f.previousPath) {
-      changedPaths.add(f.previousPath);
-      renamedFrom.set(f.path, f.previousPath);
-    }
-  }
-  const policyChanged = input.policyPath !== void 0 && changedPaths.has(input.policyPath);
-  if (policyChanged) input.messages.push(`The policy ${input.policyPath} changed: every unit is in scope.`);
-  const touches = (u) => !!u && u.files.some((f) => changedPaths.has(f));
-  const scope = [];
-  const usedBase = /* @__PURE__ */ new Set();
-  const wanted = (path) => !input.pathFilters || input.pathFilters.length === 0 || input.pathFilters.some((g) => matchesGlob(g, path));
-  for (const [key, head] of heads) {
-    if (!wanted(head.locator.repoPath)) continue;
-    const previous = renamedFrom.get(head.locator.repoPath);
-    const baseKey = previous !== void 0 && !bases.has(key) ? previous : key;
-    const base = bases.get(baseKey);
-    const inScope = changed === void 0 || policyChanged || touches(head) || touches(base);
-    if (!inScope) continue;
-    if (base) usedBase.add(baseKey);
-    const unitName = head.side.unit?.id ?? head.locator.unitName;
-    const resolved = resolveProfile(
-      policy,
-      head.locator.repoPath,
-      unitName,
-      head.side.texts.map((t) => t.text)
-    );
-    if ("error" in resolved) input.messages.push(`${head.locator.repoPath}: ${resolved.error}`);
-    const profile = "error" in resolved ? policy.profiles.get(policy.defaultProfile) : resolved.profile;
-    const exclusion = isExcluded(policy, head.locator.repoPath, unitName);
-    scope.push({
-      path: head.locator.repoPath,
-      ...previous !== void 0 && base ? { previousPath: previous } : {},
-      change: !base ? "added" : previous !== void 0 ? "renamed" : touches(head) || touches(base) ? "modified" : "policy",
-      profile,
-      ..."how" in resolved ? { profileSource: resolved.how } : {},
-      ...exclusion ? { excluded: { reason: exclusion.reason } } : {},
-      head: head.side,
-      ...base ? { base: base.side } : {}
-    });
-  }
-  for (const [key, base] of bases) {
-    if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
-    if (changed !== void 0 && !touches(base)) continue;
-    const profile = policy.profiles.get(policy.defaultProfile);
-    scope.push({ path: base.locator.repoPath, change: "deleted", profile, base: base.side });
-  }
-  scope.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const scope = selectScope({
+    head: input.head,
+    ...input.base ? { base: input.base } : {},
+    ...input.changed ? { changed: input.changed } : {},
+    policy,
+    ...input.policyPath !== void 0 ? { policyPath: input.policyPath } : {},
+    ...input.pathFilters ? { pathFilters: input.pathFilters } : {},
+    messages: input.messages
+  });
   const verdict2 = evaluateGate({
     policy,
-    systemd,
+    systemd: systemdProfile(policy.systemdVersion),
     units: scope,
     ...input.pullRequestBody !== void 0 ? { pullRequestBody: input.pullRequestBody } : {},
     approvals: input.approvals,
@@ -54054,8 +55695,8 @@ function writeConfined(roots, path, what, text2) {
   const outside = (dir2) => !realRoots.some((r) => isInside(r, (0, import_node_fs.realpathSync)(dir2)));
   let existing = (0, import_node_path2.dirname)(full);
   while (!(0, import_node_fs.existsSync)(existing)) existing = (0, import_node_path2.dirname)(existing);
-  const where2 = roots.length > 1 ? "the workspace and RUNNER_TEMP" : "the workspace";
-  if (outside(existing)) throw new ConfigError(`${what} "${path}" leads outside ${where2} through a symlink`);
+  const where3 = roots.length > 1 ? "the workspace and RUNNER_TEMP" : "the workspace";
+  if (outside(existing)) throw new ConfigError(`${what} "${path}" leads outside ${where3} through a symlink`);
   let dir;
   try {
     (0, import_node_fs.mkdirSync)((0, import_node_path2.dirname)(full), { recursive: true });
@@ -54065,7 +55706,7 @@ function writeConfined(roots, path, what, text2) {
       `cannot write ${what} "${path}": ${e.code ?? String(e)}`
     );
   }
-  if (outside(dir)) throw new ConfigError(`${what} "${path}" leads outside ${where2} through a symlink`);
+  if (outside(dir)) throw new ConfigError(`${what} "${path}" leads outside ${where3} through a symlink`);
   let fd;
   try {
     fd = (0, import_node_fs.openSync)(
