@@ -14,6 +14,8 @@ export const VIOLATION_KINDS = [
   'signoff-required', // a guarded directive changed without an approving review
   'load-error', // systemd would refuse the unit at head
   'invalid-deviation', // a deviation note that is expired, incomplete or not allowed
+  'profile-change', // the unit's profile differs from the base commit's, or a new unit's profile comment
+  'unknown-profile', // a profile comment names no profile of the policy (never a silent default)
 ] as const;
 
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
@@ -53,11 +55,17 @@ export interface DeviationNote {
   location?: SourceLocation;
   /** Problems that make the note invalid (expired, missing fields, source not allowed…). */
   problems: string[];
+  /** The owner approval that makes a valid note count: `@olivia`, or `@olivia (@acme/security)`. */
+  approvedBy?: string;
+  /** Why a valid note does not count (no owner approved the current head, …). */
+  unapproved?: string;
 }
 
 export interface AcceptedDeviation {
   violation: Violation;
   note: DeviationNote;
+  /** Who approved the note: `@olivia`, or `@olivia (@acme/security)` for a team owner. */
+  acceptedBy: string;
 }
 
 /** An assignment the base commit had and head no longer has (a removed or replaced directive line). */

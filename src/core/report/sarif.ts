@@ -139,6 +139,16 @@ const KIND_RULES: Record<ViolationKind, { name: string; full: string; help: stri
     full: 'A deviation note is expired, incomplete or from a source the policy does not accept.',
     help: 'Complete the note (reason, owner, expiry within the allowed window) or remove it.',
   },
+  'profile-change': {
+    name: 'ProfileChanged',
+    full: "The unit's profile differs from the one it had at the base commit (a profile comment, or a move to a path another policy glob matches), or a new unit carries a profile comment, which is ignored.",
+    help: 'Keep the unit under its profile, change the policy instead, or have an owner approve a deviation note with `check: profile-change`.',
+  },
+  'unknown-profile': {
+    name: 'UnknownProfile',
+    full: 'A `# unitgate: profile=` comment names no profile of the policy; the gate does not fall back to the default profile.',
+    help: 'Name a profile the policy defines, or remove the comment.',
+  },
 };
 
 const U64 = (1n << 64n) - 1n;
