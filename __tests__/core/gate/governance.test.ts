@@ -572,6 +572,40 @@ describe('profiles: the pull request does not choose its own', () => {
     if (expected.says) expect(textOf(v)).toContain(expected.says);
   });
 
+  it.each<[string, string, Approval[], UnitResult['status']]>([
+    ['without a note fails', UNIT, [approved('olivia')], 'fail'],
+    [
+      'with an owner-approved note for the change is accepted',
+      unitNote(NOTE.replace('ProtectSystem', 'profile-change')) + WEAKER,
+      [approved('olivia')],
+      'accepted',
+    ],
+  ])('moving a gated unit to an excluded path %s', (_, text, reviews, status) => {
+    const v = judge({
+      base: { 'deploy/strict/api.service': UNIT },
+      head: { 'vendor/api.service': text },
+      renamed: { 'vendor/api.service': 'deploy/strict/api.service' },
+      policy: { ...POLICY, exclude: [{ match: 'vendor/**', reason: 'upstream units' }] },
+      reviews,
+    });
+    const u = unitOf(v, 'vendor/api.service');
+    expect(u.status).toBe(status);
+    const kinds = [...u.violations, ...u.accepted.map((a) => a.violation)].map((x) => x.kind);
+    expect(kinds).toEqual(['profile-change']);
+    expect(textOf(v) + u.accepted.map((a) => a.violation.message).join('')).toContain(
+      "moved from deploy/strict/api.service, gated as 'strict', to vendor/api.service, which the policy excludes (upstream units)",
+    );
+  });
+
+  it('a unit excluded at base and head stays excluded', () => {
+    const v = judge({
+      base: { 'vendor/api.service': UNIT },
+      head: { 'vendor/api.service': WEAKER },
+      policy: { ...POLICY, exclude: [{ match: 'vendor/**', reason: 'upstream units' }] },
+    });
+    expect(unitOf(v, 'vendor/api.service')).toMatchObject({ status: 'excluded', violations: [] });
+  });
+
   it('reports a profile comment of a new unit on its line, as a warning', () => {
     const v = judge({ head: { 'deploy/strict/api.service': commented('strict') } });
     const u = unitOf(v, 'deploy/strict/api.service');

@@ -7,7 +7,7 @@ import type { SecuritySettings } from '../security/settings';
 import type { Assessment, AssessedRow } from '../security/assess';
 import type { SystemdProfile } from '../security/versions';
 import type { GatePolicy, Profile } from '../policy/policy-types';
-import { resolveProfile, type ProfileResolution } from '../policy/resolve-profile';
+import { isExcluded, resolveProfile, type ProfileResolution } from '../policy/resolve-profile';
 import { directivesOfAssessor } from '../security/assessor-directives';
 import { formatExposure } from '../security/render-security';
 import { fixForRow, mergeFixes } from '../report/fixes';
@@ -751,7 +751,14 @@ export function evaluateGate(input: GateInput): GateVerdict {
     if (u.head?.assessment) result.head = scored(u.head.assessment);
     results.push(result);
 
-    if (u.excluded) {
+    // Moving a gated unit to a path the policy excludes takes it out of the gate: a profile change too.
+    const basePath = u.previousPath ?? u.path;
+    const movedIntoExclusion =
+      u.excluded !== undefined &&
+      u.base !== undefined &&
+      u.head !== undefined &&
+      !isExcluded(policy, basePath, sideName(u.base, basePath));
+    if (u.excluded && !movedIntoExclusion) {
       result.status = 'excluded';
       result.note = u.excluded.reason;
       continue;
@@ -761,8 +768,25 @@ export function evaluateGate(input: GateInput): GateVerdict {
       result.note = 'the unit was removed';
       continue;
     }
-    result.violations.push(...decision.violations);
-    if (!u.head.assessment || !u.head.settings) {
+    if (movedIntoExclusion) {
+      result.violations.push({
+        kind: 'profile-change',
+        check: 'profile-change',
+        directives: [],
+        message: `${result.unitId}: moved from ${basePath}, gated as '${decision.profile.name}', to ${u.path}, which the policy excludes (${
+          u.excluded?.reason ?? ''
+        }); that fails until an owner-approved deviation note with \`check: profile-change\` accepts the change`,
+        location: fallbackLocation(u.head),
+        weight: 20,
+        advisory: false,
+      });
+    } else {
+      result.violations.push(...decision.violations);
+    }
+    // A unit moved into an exclusion is judged by the notes for its move alone (accepted, it is excluded).
+    if (movedIntoExclusion) {
+      /* nothing to score */
+    } else if (!u.head.assessment || !u.head.settings) {
       result.status = 'error';
       result.note = u.head.error ?? 'the unit could not be scored';
       result.violations.push({
