@@ -24,6 +24,8 @@ import type { GatePolicy } from '../core/policy/policy-types';
 import type { GateVerdict, RunFinding } from '../core/gate/gate-types';
 import { matchesGlob } from '../core/policy/match-glob';
 import { applyWorkflowInputs } from '../core/policy/workflow-inputs';
+import { comparePolicies, type PolicyDifference } from '../core/policy/compare-policies';
+import { builtInPolicy } from '../core/policy/load-policy';
 import { formatExposure } from '../core/security/render-security';
 import { collectTrend } from '../io/trend-history';
 import {
@@ -486,12 +488,17 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
   );
   const policy = governing.policy;
   runner.info(`unitgate: judged by ${governing.description}`);
+  let policyChange: { path: string; differences: PolicyDifference[] } | undefined;
   if (scope.policySha !== undefined && scope.pullRequestEvent) {
     const proposed = workspacePolicyText(workspace, governing.path);
     if ((proposed ?? '') !== (governing.text ?? '')) {
-      // The change's own policy does not govern it, but it must be valid: once merged it would stop
-      // every later run.
-      if (proposed !== undefined) parsePolicy(proposed, governing.path, ' (as this change proposes it)');
+      // The change's own policy does not govern it, but it must be valid (once merged it would stop every
+      // later run), and what it loosens needs an owner's approval.
+      const next =
+        proposed !== undefined
+          ? parsePolicy(proposed, governing.path, ' (as this change proposes it)')
+          : builtInPolicy();
+      policyChange = { path: governing.path, differences: comparePolicies(policy, next) };
       messages.push(
         `This change edits ${governing.path}; it is judged by the base branch's policy, and the new policy applies once merged.`,
       );
@@ -542,11 +549,12 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
     ...(scope.pullBody !== undefined ? { pullRequestBody: scope.pullBody } : {}),
     approvals: facts.approvals,
     pullRequestFacts: facts.facts,
+    ...(policyChange ? { policyChange } : {}),
     today: deps.now().toISOString().slice(0, 10),
     messages,
     pathFilters,
   });
-  verdict.runFindings = runFindings;
+  verdict.runFindings = [...runFindings, ...(verdict.runFindings ?? [])];
   if (verdict.mode !== 'report' && runFindings.some((f) => f.level === 'error')) verdict.result = 'fail';
 
   let trend: Trend | undefined;

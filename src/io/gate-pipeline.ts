@@ -5,6 +5,7 @@ import type { GatePolicy } from '../core/policy/policy-types';
 import { selectScope, scoreAll, type TreeSource } from '../core/gate/scope';
 import {
   evaluateGate,
+  type GateInput,
   type PullRequestFacts,
   type Approval,
   type GateUnitInput,
@@ -46,6 +47,8 @@ export interface PipelineInput {
   approvals: Approval[];
   /** What the gate must know of the pull request to judge approvals (see GateInput). */
   pullRequestFacts?: PullRequestFacts;
+  /** The policy file as the change proposes it, compared with the governing one. */
+  policyChange?: GateInput['policyChange'];
   today: string;
   messages: string[];
   /** Globs over repository paths; when given, only units whose main file matches one are considered. */
@@ -70,6 +73,7 @@ export function runGatePipeline(input: PipelineInput): { verdict: GateVerdict; s
     ...(input.pullRequestBody !== undefined ? { pullRequestBody: input.pullRequestBody } : {}),
     approvals: input.approvals,
     ...input.pullRequestFacts,
+    ...(input.policyChange ? { policyChange: input.policyChange } : {}),
     today: input.today,
     messages: input.messages,
   });

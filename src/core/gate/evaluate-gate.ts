@@ -14,7 +14,8 @@ import { fixForRow, mergeFixes } from '../report/fixes';
 import { checkRequirement, forbiddenAddressFamilies, forbiddenCapabilities } from './profile-checks';
 import { parsePullRequestNotes, parseUnitFileNotes, validateNote } from './deviation-notes';
 import { phantomFor, phantomReason, phantomViolations, refusal } from './phantom-settings';
-import { VIOLATION_KINDS } from './gate-types';
+import { VIOLATION_KINDS, type RunFinding } from './gate-types';
+import type { PolicyDifference } from '../policy/compare-policies';
 import type {
   AcceptedDeviation,
   DeviationNote,
@@ -105,6 +106,8 @@ export interface GateInput {
   bodyEditedAt?: string;
   /** `org/team` slugs whose members the token could not read: approvals through them do not count. */
   unreadableTeams?: string[];
+  /** The policy file as the change proposes it, compared with the base policy (see comparePolicies). */
+  policyChange?: { path: string; differences: PolicyDifference[] };
   /** YYYY-MM-DD, the day deviation expiry is judged against. */
   today: string;
   messages?: string[];
@@ -900,8 +903,11 @@ export function evaluateGate(input: GateInput): GateVerdict {
     }
   }
 
+  const runFindings = evaluatePolicyChange(input, messages);
   const heads = results.map((r) => r.head?.exposure).filter((e): e is number => e !== undefined);
-  const anyFailure = results.some((r) => r.status === 'fail' || r.status === 'error');
+  const anyFailure =
+    results.some((r) => r.status === 'fail' || r.status === 'error') ||
+    runFindings.some((f) => f.level === 'error');
   return {
     result: mode === 'report' ? 'pass' : anyFailure ? 'fail' : 'pass',
     mode,
@@ -910,5 +916,43 @@ export function evaluateGate(input: GateInput): GateVerdict {
     units: results,
     notes,
     messages,
+    ...(runFindings.length > 0 ? { runFindings } : {}),
   };
+}
+
+/**
+ * A change to the policy file: every difference is said, and one that loosens the gate for later pull
+ * requests needs an approving review of the head commit from the base policy's deviation owners.
+ */
+function evaluatePolicyChange(input: GateInput, messages: string[]): RunFinding[] {
+  const change = input.policyChange;
+  if (!change || change.differences.length === 0) return [];
+  const lines = change.differences.map(
+    (d) => `${d.path}: ${d.before} → ${d.after}${d.loosens ? ' (looser)' : ''}`,
+  );
+  const looser = change.differences.filter((d) => d.loosens);
+  if (looser.length === 0) {
+    messages.push(`This change tightens ${change.path}:\n${lines.join('\n')}`);
+    return [];
+  }
+  const owners = input.policy.deviations.owners;
+  const check =
+    owners.length > 0
+      ? ownerApproval(owners, input)
+      : { reasons: ['the base policy names no deviations.owners who could approve it'] };
+  if (check.by) {
+    messages.push(`The loosening of ${change.path} was approved by ${check.by}:\n${lines.join('\n')}`);
+    return [];
+  }
+  return [
+    {
+      kind: 'policy-loosened',
+      level: 'error',
+      message: `This change loosens ${change.path} for every later pull request (${looser
+        .map((d) => d.path)
+        .join(', ')}); it needs an approving review of the head commit from ${
+        owners.length > 0 ? owners.join(' or ') : 'an owner'
+      } (${check.reasons.join('; ')}).\n${lines.join('\n')}`,
+    },
+  ];
 }

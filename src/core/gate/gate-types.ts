@@ -145,6 +145,7 @@ export const RUN_FINDING_KINDS = [
   'input-loosens-policy', // a workflow input tried to loosen the base branch's policy
   'paths-match-nothing', // a `paths` glob that matches no unit file (a typo filters out every unit)
   'scope-incomplete', // the changed files could not be verified
+  'policy-loosened', // the change loosens the policy file for later pull requests without an owner's approval
 ] as const;
 
 export type RunFindingKind = (typeof RUN_FINDING_KINDS)[number];
