@@ -122,7 +122,12 @@ export function scoreUnit(
     if ('text' in r) texts.push({ path: repoPathOf(f.file), text: r.text });
   }
   const files = unit.files.map((f) => repoPathOf(f.file));
-  const side: UnitSide = { path: repoPathOf(unit.fragmentPath), unit, texts };
+  const side: UnitSide = {
+    path: repoPathOf(unit.fragmentPath),
+    unit,
+    texts,
+    ...(overrides ? { overrides } : {}),
+  };
   if (outcome.ok) {
     side.settings = outcome.settings;
     side.assessment = outcome.assessment;
