@@ -320,6 +320,13 @@ function overridesOf(policy: GatePolicy): SecurityPolicy | undefined {
   return policy.assessorOverrides.size > 0 ? policy.assessorOverrides : undefined;
 }
 
+/** today + maxExpiryDays as YYYY-MM-DD (for the deviation block the reports offer to paste). */
+function latestExpiryOf(today: string, days: number): { latestExpiry?: string } {
+  const t = Date.parse(`${today}T00:00:00Z`);
+  if (!Number.isFinite(t) || !Number.isFinite(days) || days < 0) return {};
+  return { latestExpiry: new Date(t + Math.floor(days) * 86_400_000).toISOString().slice(0, 10) };
+}
+
 function assignmentsOf(side: UnitSide | undefined, directive: string): string {
   return (side?.settings?.provenance.get(directive) ?? [])
     .map((a) => `${a.section}.${a.key}=${a.value}`)
@@ -527,6 +534,7 @@ export function evaluateGate(input: GateInput): GateVerdict {
     ...(heads.length > 0 ? { maxExposure: Math.max(...heads) } : {}),
     units: results,
     notes,
+    ...latestExpiryOf(input.today, policy.deviations.maxExpiryDays),
     messages,
   };
 }

@@ -153,6 +153,8 @@ export interface GateVerdict {
   units: UnitResult[];
   /** Deviation notes found anywhere, valid or not. */
   notes: DeviationNote[];
+  /** The latest `expires:` a deviation note may state (today + the policy's maxExpiryDays), YYYY-MM-DD. */
+  latestExpiry?: string;
   /** Messages about the run itself (fallbacks, skipped writes). */
   messages: string[];
 }

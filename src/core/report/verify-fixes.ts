@@ -310,6 +310,24 @@ function causeOf(v: Violation, changes: readonly RowChange[], all: readonly Viol
   }
 }
 
+/** Kinds a directive can fix: without a verified fix they say so instead of offering a guess. */
+const FIXABLE = new Set<Violation['kind']>([
+  'threshold',
+  'regression-exposure',
+  'regression-row',
+  'missing-directive',
+  'forbidden-capability',
+  'forbidden-address-family',
+]);
+
+/** What a violation carries when no fix passed verification: no lines (renderers show none). */
+const NO_VERIFIED_FIX: Readonly<Fix> = {
+  directives: [],
+  explanation:
+    'No directive change passes verification without taking away what the profile allows; restore the ' +
+    'previous setting by hand or record an accepted deviation.',
+};
+
 interface Planned {
   v: Violation;
   fix: Fix | undefined;
@@ -337,7 +355,7 @@ export function adviseFixes(
     if (cause !== undefined) v.cause = cause;
   }
   if (!head) {
-    for (const v of violations) delete v.fix;
+    for (const v of violations) if (FIXABLE.has(v.kind)) v.fix = { ...NO_VERIFIED_FIX, directives: [] };
     return;
   }
   const byRow = new Map(changes.map((c) => [c.jsonField, c]));
@@ -415,6 +433,7 @@ export function adviseFixes(
   shareFixPerCause(ctx, head, planned);
   for (const p of planned) {
     if (p.fix) p.v.fix = p.fix;
+    else if (FIXABLE.has(p.v.kind)) p.v.fix = { ...NO_VERIFIED_FIX, directives: [] };
     else delete p.v.fix;
   }
 }
