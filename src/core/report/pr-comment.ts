@@ -8,7 +8,6 @@ import { deviationBlocks, groupByCause, type CauseItem } from './causes';
 import { formatExposure } from '../security/render-security';
 import {
   codeBlock,
-  encodeUriPath,
   escapeHtml,
   escapeMarkdown,
   escapeMarkdownKeepingCode,
