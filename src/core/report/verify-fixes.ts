@@ -300,7 +300,9 @@ function causeOf(v: Violation, changes: readonly RowChange[], all: readonly Viol
     case 'forbidden-address-family':
       return v.directives[0] ?? v.check;
     case 'regression-exposure': {
-      const top = changes.find((c) => (c.headBadness ?? 0) > (c.baseBadness ?? 0));
+      // One worse row: the rise is that row's cause. Several: the rise is an item of its own.
+      const worse = changes.filter((c) => (c.headBadness ?? 0) > (c.baseBadness ?? 0));
+      const top = worse.length === 1 ? worse[0] : undefined;
       if (!top) return undefined;
       const row = all.find((x) => x.kind === 'regression-row' && x.check === top.jsonField);
       return row ? (row.directives[0] ?? row.check) : (top.removed?.[0]?.key ?? top.jsonField);
@@ -388,15 +390,15 @@ export function adviseFixes(
         const passes = (a: Scored): boolean =>
           baseExposure !== undefined && a.assessment.exposure <= baseExposure;
         const lines = mergeFixes(worse.map(fixOfRow).filter((f): f is Fix => f !== undefined));
-        const after = lines.length > 0 ? tryLines(ctx, head, lines) : undefined;
-        const fix =
-          after && passes(after)
-            ? verifiedFix(
-                lines,
-                'Restores the hardening the change removed (re-scored: back to the base exposure or better).',
-                after,
-              )
-            : undefined;
+        const merged = lines.length > 0 ? tryLines(ctx, head, lines) : undefined;
+        const pruned = merged && passes(merged) ? prune(ctx, head, lines, merged, passes) : undefined;
+        const fix = pruned
+          ? verifiedFix(
+              pruned.lines,
+              'Restores the hardening the change removed (re-scored: back to the base exposure or better).',
+              pruned.after,
+            )
+          : undefined;
         return { v, fix, passes };
       }
       case 'missing-directive': {
@@ -436,6 +438,30 @@ export function adviseFixes(
     else if (FIXABLE.has(p.v.kind)) p.v.fix = { ...NO_VERIFIED_FIX, directives: [] };
     else delete p.v.fix;
   }
+}
+
+/**
+ * `lines` without those that change nothing: a line whose removal leaves the exposure as it is and
+ * every check passing goes (an empty reset followed by a deny list, a line another one implies).
+ */
+function prune(
+  ctx: FixContext,
+  head: Scored,
+  lines: readonly string[],
+  after: Scored,
+  passes: (a: Scored) => boolean,
+): { lines: string[]; after: Scored } {
+  let kept = [...lines];
+  let result = after;
+  for (let i = kept.length - 1; i >= 0 && kept.length > 1; i--) {
+    const trial = kept.filter((_, j) => j !== i);
+    const scored = tryLines(ctx, head, trial);
+    if (scored && scored.assessment.exposure <= result.assessment.exposure && passes(scored)) {
+      kept = trial;
+      result = scored;
+    }
+  }
+  return { lines: kept, after: result };
 }
 
 /** `fix` re-verified with its lines replaced, or undefined when it no longer passes. */
@@ -512,8 +538,10 @@ function shareFixPerCause(ctx: FixContext, head: Scored, planned: Planned[]): vo
     if (lines.length === 0) continue;
     const merged = mergeFixes([{ directives: lines, explanation: '' }]);
     const after = tryLines(ctx, head, merged);
-    if (!after || !group.every((p) => p.passes(after))) continue;
+    const all = (a: Scored): boolean => group.every((p) => p.passes(a));
+    if (!after || !all(after)) continue;
+    const pruned = prune(ctx, head, merged, after, all);
     const explanation = ordered.find((p) => p.fix)?.fix?.explanation ?? '';
-    for (const p of group) p.fix = verifiedFix(merged, explanation, after);
+    for (const p of group) p.fix = verifiedFix(pruned.lines, explanation, pruned.after);
   }
 }
