@@ -7,7 +7,11 @@ import type { SecuritySettings } from '../../../src/core/security/settings';
 import { builtInPolicy } from '../../../src/core/policy/load-policy';
 import type { GatePolicy } from '../../../src/core/policy/policy-types';
 import type { GateVerdict, UnitResult, Violation } from '../../../src/core/gate/gate-types';
-import { FIX_DROP_IN_NAME, lossesAgainstProfile } from '../../../src/core/report/verify-fixes';
+import {
+  FIX_DROP_IN_NAME,
+  lossesAgainstProfile,
+  MAX_UNITS_WITH_FIXES,
+} from '../../../src/core/report/verify-fixes';
 import { groupByCause, deviationBlocks } from '../../../src/core/report/causes';
 import { renderPullRequestComment } from '../../../src/core/report/pr-comment';
 import { planSuggestions } from '../../../src/core/report/suggestions';
@@ -382,5 +386,24 @@ describe('one item per cause, with one fix and a deviation block (8.15)', () => 
     expect(renderPullRequestComment(verdict)).toContain(block);
     // One block per check: the cause's three findings need one note.
     expect(blocks.filter((b) => b.includes('check: ProtectSystem'))).toHaveLength(1);
+  });
+});
+
+describe('verification is bounded', () => {
+  it(`fixes are verified for the first ${MAX_UNITS_WITH_FIXES} failing units; later ones say so and offer no guess`, () => {
+    const files: Files = {};
+    for (let i = 0; i <= MAX_UNITS_WITH_FIXES; i++)
+      files[`u/s${String(i).padStart(4, '0')}.service`] = service(`User=u${i}`);
+    const { verdict } = run(files, policyFor('worker'));
+    const withFixes = verdict.units.filter((u) =>
+      u.violations.some((v) => (v.fix?.directives.length ?? 0) > 0),
+    );
+    expect(withFixes).toHaveLength(MAX_UNITS_WITH_FIXES);
+    const last = verdict.units.at(-1) as UnitResult;
+    const threshold = last.violations.find((v) => v.kind === 'threshold');
+    expect(threshold?.fix).toEqual({
+      directives: [],
+      explanation: expect.stringContaining('No fix computed'),
+    });
   });
 });

@@ -10,7 +10,7 @@ import type { GatePolicy, Profile } from '../policy/policy-types';
 import { directivesOfAssessor } from '../security/assessor-directives';
 import { formatExposure } from '../security/render-security';
 import { fixForRow, mergeFixes } from '../report/fixes';
-import { adviseFixes } from '../report/verify-fixes';
+import { adviseFixes, MAX_UNITS_WITH_FIXES, withoutFixes } from '../report/verify-fixes';
 import type { SecurityPolicy } from '../security/security-policy';
 import { baseLocation, capabilityGrantLine, rowChangeLocation } from './locations';
 import { checkRequirement, forbiddenAddressFamilies, forbiddenCapabilities } from './profile-checks';
@@ -410,6 +410,7 @@ export function evaluateGate(input: GateInput): GateVerdict {
   const notes = rawNotes.map((n) => validateNote(n, policy.deviations, input.today));
 
   const results: UnitResult[] = [];
+  let advised = 0;
   for (const u of input.units) {
     const result: UnitResult = {
       path: u.path,
@@ -467,7 +468,9 @@ export function evaluateGate(input: GateInput): GateVerdict {
       }
       result.violations.push(...profileViolations);
       if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
-      if (u.head.unit)
+      if (u.head.unit && result.violations.length > 0 && advised++ >= MAX_UNITS_WITH_FIXES)
+        withoutFixes(result.violations);
+      else if (u.head.unit)
         adviseFixes(
           result.violations,
           { unit: u.head.unit, systemd: input.systemd, overrides: overridesOf(policy), profile: u.profile },

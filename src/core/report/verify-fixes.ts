@@ -143,6 +143,12 @@ function withResets(lines: readonly string[], s: SecuritySettings): string[] {
       ]);
 }
 
+/** The lines as they are, then with resets when the unit has lists to reset (each variant once). */
+function variants(lines: readonly string[], s: SecuritySettings): string[][] {
+  const reset = withResets(lines, s);
+  return reset.length === lines.length ? [[...lines]] : [[...lines], reset];
+}
+
 /**
  * The lines that make one assessor row reach `goal` badness (0: pass), verified: the row's own fix,
  * then the same with the unit's list reset first, then `fallback` (e.g. the removed base lines).
@@ -157,8 +163,8 @@ export function rowFix(
   const candidates: { lines: string[]; explanation: string }[] = [];
   const own = NEVER_AUTOMATIC.has(jsonField) ? undefined : fixForRow(jsonField, familiesHint(ctx.profile));
   if (own) {
-    candidates.push({ lines: own.directives, explanation: own.explanation });
-    candidates.push({ lines: withResets(own.directives, head.settings), explanation: own.explanation });
+    for (const lines of variants(own.directives, head.settings))
+      candidates.push({ lines, explanation: own.explanation });
   }
   if (fallback.length > 0)
     candidates.push({ lines: [...fallback], explanation: 'Restores the lines the change removed.' });
@@ -182,7 +188,7 @@ export function thresholdFix(ctx: FixContext, head: Scored, threshold: number): 
     if (r.badness === undefined || r.badness === 0 || NEVER_AUTOMATIC.has(r.assessor.jsonField)) return;
     const fix = fixForRow(r.assessor.jsonField, familiesHint(ctx.profile));
     if (!fix) return;
-    for (const lines of [fix.directives, withResets(fix.directives, head.settings)]) {
+    for (const lines of variants(fix.directives, head.settings)) {
       const after = tryLines(ctx, head, lines);
       const gain = after ? head.assessment.exposure - after.assessment.exposure : 0;
       if (gain > 0) {
@@ -220,7 +226,7 @@ export function thresholdFix(ctx: FixContext, head: Scored, threshold: number): 
 
 /** A requirement's line, verified to meet it (the unit's own list reset first when needed). */
 function requirementFix(ctx: FixContext, head: Scored, requirement: string): Fix | undefined {
-  for (const lines of [[requirement], withResets([requirement], head.settings)]) {
+  for (const lines of variants([requirement], head.settings)) {
     const after = tryLines(ctx, head, lines);
     if (after && checkRequirement(requirement, after.settings, ctx.systemd).met)
       return verifiedFix(lines, `The ${ctx.profile.name} profile requires \`${requirement}\`.`, after);
@@ -309,6 +315,24 @@ function causeOf(v: Violation, changes: readonly RowChange[], all: readonly Viol
     }
     default:
       return undefined;
+  }
+}
+
+/**
+ * Units per run whose fixes are verified (each costs ~100 re-scorings). Beyond them a reviewer reads
+ * nothing more, and 10,000 failing units must not add minutes: their violations say the fix was not
+ * computed rather than offer an unverified one.
+ */
+export const MAX_UNITS_WITH_FIXES = 200;
+
+/** For units past MAX_UNITS_WITH_FIXES: no fix lines, and why. */
+export function withoutFixes(violations: Violation[]): void {
+  for (const v of violations) {
+    if (!FIXABLE.has(v.kind)) continue;
+    v.fix = {
+      directives: [],
+      explanation: `No fix computed: more than ${MAX_UNITS_WITH_FIXES} units fail in this run; fix these first or run \`unitgate suggest\` on the unit.`,
+    };
   }
 }
 
