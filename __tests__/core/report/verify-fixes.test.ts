@@ -14,6 +14,10 @@ import {
 } from '../../../src/core/report/verify-fixes';
 import { groupByCause, deviationBlocks } from '../../../src/core/report/causes';
 import { renderPullRequestComment } from '../../../src/core/report/pr-comment';
+import { buildAnnotations } from '../../../src/core/report/annotations';
+import { renderSarif } from '../../../src/core/report/sarif';
+import { renderJsonReport } from '../../../src/core/report/json-report';
+import { renderJobSummary } from '../../../src/core/report/job-summary';
 import { planSuggestions } from '../../../src/core/report/suggestions';
 import { systemdProfile } from '../../../src/core/security/versions';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
@@ -269,6 +273,30 @@ describe('locations: head lines for added or changed lines, base lines for remov
     if (!('side' in expected)) expect(change?.location.side).toBeUndefined();
     const v = u.violations.find((x) => x.kind === 'regression-row' && x.check === row);
     if (v) expect(v.location).toEqual(change?.location);
+  });
+
+  it('outputs that can only point at head place a base line at its head anchor and name it', () => {
+    const base = { [UNIT_PATH]: service('User=app', 'ProtectSystem=strict', 'PrivateTmp=yes') };
+    const head = { [UNIT_PATH]: service('User=app', 'PrivateTmp=yes') };
+    const { verdict } = run(head, policy, base);
+    const row = buildAnnotations(verdict).find((a) =>
+      a.title.startsWith('Hardening regressed: ProtectSystem'),
+    );
+    expect(row).toMatchObject({ path: UNIT_PATH, startLine: 4 });
+    expect(row?.message).toContain(`(removed line ${UNIT_PATH}:7 at the base commit)`);
+    const sarif = renderSarif(verdict, {
+      toolVersion: '0',
+      category: 'unitgate',
+      informationUri: 'https://x/',
+    });
+    const lines = sarif.runs[0]?.results.map((r) => r.locations[0]?.physicalLocation.region.startLine);
+    expect(lines).not.toContain(7);
+    const json = renderJsonReport(verdict, { toolVersion: '0' });
+    const change = json.units[0]?.changes.find((c) => c.jsonField === 'ProtectSystem');
+    expect(change?.location).toEqual({ file: UNIT_PATH, line: 7, column: 1, side: 'base' });
+    const summary = renderJobSummary(verdict, { blobUrl: 'https://h/', baseBlobUrl: 'https://b/' });
+    expect(summary).toContain(`(https://b/${UNIT_PATH}#L7) (base)`);
+    expect(summary).not.toContain(`https://h/${UNIT_PATH}#L7`);
   });
 
   it('the comment links a base line at the base commit and a head line at head', () => {
