@@ -206,3 +206,14 @@ describe('unitgate suggest is idempotent and never proposes a higher exposure (8
     expect(exposureValue(r.after)).toBeLessThan(exposureValue(r.before));
   });
 });
+
+describe('unitgate suggest keeps what the profile allows (8.13)', () => {
+  it.each(EXAMPLES)('%s, worker profile: no line (not even a commented one) cuts the network', (unit) => {
+    const r = suggest([`examples/units/${unit}`, '--profile', 'worker']);
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).not.toMatch(/^#?PrivateNetwork=yes$/m);
+    expect(r.stdout).not.toMatch(/^#?IPAddressDeny=/m);
+    expect(r.stdout).not.toMatch(/^#?RestrictAddressFamilies=~.*AF_INET/m);
+    expect(r.stdout).not.toMatch(/^#?RestrictAddressFamilies=~.*AF_UNIX/m);
+  });
+});

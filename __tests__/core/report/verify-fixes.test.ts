@@ -260,6 +260,19 @@ describe('locations: head lines for added or changed lines, base lines for remov
       { file: dropIn, line: 3, side: 'base', headAnchor: { file: dropIn, line: 1, column: 1 } },
     ],
     [
+      'a line removed from a drop-in with a [Unit] section first: anchored on its [Service] header',
+      {
+        [UNIT_PATH]: service('User=app'),
+        [dropIn]: '[Unit]\nDocumentation=man:app(8)\n\n[Service]\nPrivateTmp=yes\nProtectSystem=strict\n',
+      },
+      {
+        [UNIT_PATH]: service('User=app'),
+        [dropIn]: '[Unit]\nDocumentation=man:app(8)\n\n[Service]\nPrivateTmp=yes\n',
+      },
+      'ProtectSystem',
+      { file: dropIn, line: 6, side: 'base', headAnchor: { file: dropIn, line: 4, column: 1 } },
+    ],
+    [
       'an added line (an improvement): the head line',
       { [UNIT_PATH]: service('User=app') },
       { [UNIT_PATH]: service('User=app', 'PrivateDevices=yes') },

@@ -42,11 +42,17 @@ export function lastApplied(
  */
 export function headAnchorOf(base: SourceLocation, head: LocatedSide | undefined): SourceLocation {
   const s = head?.settings;
-  for (const list of s?.provenance.values() ?? []) {
-    const same = list.find((a) => a.file === base.file);
-    if (same) return { file: same.file, line: same.sectionLine, column: 1 };
+  if (!s || s.typeSection?.file === base.file) return headerOf(head);
+  // A drop-in still read at head: its own `[Service]`-type header (not a `[Unit]` one).
+  const section = s.unitType.charAt(0).toUpperCase() + s.unitType.slice(1);
+  let anchor: SourceLocation | undefined;
+  for (const list of s.provenance.values()) {
+    for (const a of list) {
+      if (a.file !== base.file || a.section !== section) continue;
+      if (!anchor || a.sectionLine < anchor.line) anchor = { file: a.file, line: a.sectionLine, column: 1 };
+    }
   }
-  return headerOf(head);
+  return anchor ?? headerOf(head);
 }
 
 /**
