@@ -19112,15 +19112,6 @@ var CGROUP_V1_DEPRECATED = {
   MemoryLimit: "MemoryMax"
 };
 var CGROUP_REMOVED_262 = ["CPUShares", "MemoryLimit", "CPUAccounting", "DefaultMemoryLow"];
-var KEYS_ADDED_AFTER_252 = [
-  "OpenFile",
-  "ImportCredential",
-  "RestartSteps",
-  "RestartMaxDelaySec",
-  "DelegateSubgroup",
-  "MemoryPressureWatch",
-  "CoredumpReceive"
-];
 var TRAITS = {
   252: {
     searchPath: SEARCH_PATH_SPLIT_USR,
@@ -19149,8 +19140,7 @@ var TRAITS = {
     pidFileVarRunWarns: false,
     execDoubleBangObsolete: false,
     cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED,
-    keysAddedLater: KEYS_ADDED_AFTER_252
+    cgroupDeprecated: CGROUP_V1_DEPRECATED
   },
   255: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -19179,8 +19169,7 @@ var TRAITS = {
     pidFileVarRunWarns: false,
     execDoubleBangObsolete: false,
     cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED,
-    keysAddedLater: []
+    cgroupDeprecated: CGROUP_V1_DEPRECATED
   },
   257: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -19209,8 +19198,7 @@ var TRAITS = {
     pidFileVarRunWarns: true,
     execDoubleBangObsolete: false,
     cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED,
-    keysAddedLater: []
+    cgroupDeprecated: CGROUP_V1_DEPRECATED
   },
   262: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -19239,8 +19227,7 @@ var TRAITS = {
     pidFileVarRunWarns: true,
     execDoubleBangObsolete: true,
     cgroupRemovedOptions: CGROUP_REMOVED_262,
-    cgroupDeprecated: {},
-    keysAddedLater: []
+    cgroupDeprecated: {}
   }
 };
 var DATA = {
@@ -19530,8 +19517,8 @@ function directiveName(line) {
   return eq === -1 ? line : line.slice(0, eq);
 }
 function formatPolicyError(error) {
-  const where2 = error.line !== void 0 ? `${error.file}:${error.line}:${error.column ?? 1}` : error.file;
-  return `${where2}: ${error.path}: ${error.message}`;
+  const where3 = error.line !== void 0 ? `${error.file}:${error.line}:${error.column ?? 1}` : error.file;
+  return `${where3}: ${error.path}: ${error.message}`;
 }
 function sortByPosition(errors) {
   const key = (e) => (e.line ?? 0) * 1e6 + (e.column ?? 0);
@@ -19870,6 +19857,1290 @@ function mergeProfile(name, p, parent, overridesBuiltIn, problems) {
   };
 }
 
+// src/core/security/data/unit-keys-252.json
+var unit_keys_252_default = {
+  Unit: [
+    "After",
+    "AllowIsolate",
+    "AssertACPower",
+    "AssertArchitecture",
+    "AssertCPUFeature",
+    "AssertCPUPressure",
+    "AssertCPUs",
+    "AssertCapability",
+    "AssertControlGroupController",
+    "AssertCredential",
+    "AssertDirectoryNotEmpty",
+    "AssertEnvironment",
+    "AssertFileIsExecutable",
+    "AssertFileNotEmpty",
+    "AssertFirstBoot",
+    "AssertGroup",
+    "AssertHost",
+    "AssertIOPressure",
+    "AssertKernelCommandLine",
+    "AssertKernelVersion",
+    "AssertMemory",
+    "AssertMemoryPressure",
+    "AssertNeedsUpdate",
+    "AssertOSRelease",
+    "AssertPathExists",
+    "AssertPathExistsGlob",
+    "AssertPathIsDirectory",
+    "AssertPathIsEncrypted",
+    "AssertPathIsMountPoint",
+    "AssertPathIsReadWrite",
+    "AssertPathIsSymbolicLink",
+    "AssertSecurity",
+    "AssertUser",
+    "AssertVirtualization",
+    "Before",
+    "BindTo",
+    "BindsTo",
+    "CollectMode",
+    "ConditionACPower",
+    "ConditionArchitecture",
+    "ConditionCPUFeature",
+    "ConditionCPUPressure",
+    "ConditionCPUs",
+    "ConditionCapability",
+    "ConditionControlGroupController",
+    "ConditionCredential",
+    "ConditionDirectoryNotEmpty",
+    "ConditionEnvironment",
+    "ConditionFileIsExecutable",
+    "ConditionFileNotEmpty",
+    "ConditionFirmware",
+    "ConditionFirstBoot",
+    "ConditionGroup",
+    "ConditionHost",
+    "ConditionIOPressure",
+    "ConditionKernelCommandLine",
+    "ConditionKernelVersion",
+    "ConditionMemory",
+    "ConditionMemoryPressure",
+    "ConditionNeedsUpdate",
+    "ConditionOSRelease",
+    "ConditionPathExists",
+    "ConditionPathExistsGlob",
+    "ConditionPathIsDirectory",
+    "ConditionPathIsEncrypted",
+    "ConditionPathIsMountPoint",
+    "ConditionPathIsReadWrite",
+    "ConditionPathIsSymbolicLink",
+    "ConditionSecurity",
+    "ConditionUser",
+    "ConditionVirtualization",
+    "Conflicts",
+    "DefaultDependencies",
+    "Description",
+    "Documentation",
+    "FailureAction",
+    "FailureActionExitStatus",
+    "IgnoreOnIsolate",
+    "JobRunningTimeoutSec",
+    "JobTimeoutAction",
+    "JobTimeoutRebootArgument",
+    "JobTimeoutSec",
+    "JoinsNamespaceOf",
+    "OnFailure",
+    "OnFailureIsolate",
+    "OnFailureJobMode",
+    "OnSuccess",
+    "OnSuccessJobMode",
+    "PartOf",
+    "PropagateReloadFrom",
+    "PropagateReloadTo",
+    "PropagatesReloadTo",
+    "PropagatesStopTo",
+    "RebootArgument",
+    "RefuseManualStart",
+    "RefuseManualStop",
+    "ReloadPropagatedFrom",
+    "Requires",
+    "RequiresMountsFor",
+    "RequiresOverridable",
+    "Requisite",
+    "RequisiteOverridable",
+    "SourcePath",
+    "StartLimitAction",
+    "StartLimitBurst",
+    "StartLimitInterval",
+    "StartLimitIntervalSec",
+    "StopPropagatedFrom",
+    "StopWhenUnneeded",
+    "SuccessAction",
+    "SuccessActionExitStatus",
+    "Upholds",
+    "Wants"
+  ],
+  Service: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "BusName",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecCondition",
+    "ExecPaths",
+    "ExecReload",
+    "ExecSearchPath",
+    "ExecStart",
+    "ExecStartPost",
+    "ExecStartPre",
+    "ExecStop",
+    "ExecStopPost",
+    "ExitType",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FailureAction",
+    "FileDescriptorStoreMax",
+    "FinalKillSignal",
+    "Group",
+    "GuessMainPID",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "NonBlocking",
+    "NotifyAccess",
+    "OOMPolicy",
+    "OOMScoreAdjust",
+    "PAMName",
+    "PIDFile",
+    "PassEnvironment",
+    "PermissionsStartOnly",
+    "Personality",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "RebootArgument",
+    "RemainAfterExit",
+    "RemoveIPC",
+    "Restart",
+    "RestartForceExitStatus",
+    "RestartKillSignal",
+    "RestartPreventExitStatus",
+    "RestartSec",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootDirectoryStartOnly",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "RuntimeMaxSec",
+    "RuntimeRandomizedExtraSec",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "Sockets",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartLimitAction",
+    "StartLimitBurst",
+    "StartLimitInterval",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SuccessExitStatus",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutAbortSec",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimeoutStartFailureMode",
+    "TimeoutStartSec",
+    "TimeoutStopFailureMode",
+    "TimeoutStopSec",
+    "TimerSlackNSec",
+    "Type",
+    "UMask",
+    "USBFunctionDescriptors",
+    "USBFunctionStrings",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSec",
+    "WatchdogSignal",
+    "WorkingDirectory"
+  ],
+  Socket: [
+    "Accept",
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "Backlog",
+    "BindIPv6Only",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BindToDevice",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "Broadcast",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "DeferAcceptSec",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DirectoryMode",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExecStartPost",
+    "ExecStartPre",
+    "ExecStopPost",
+    "ExecStopPre",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FileDescriptorName",
+    "FinalKillSignal",
+    "FlushPending",
+    "FreeBind",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IPTOS",
+    "IPTTL",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeepAlive",
+    "KeepAliveIntervalSec",
+    "KeepAliveProbes",
+    "KeepAliveTimeSec",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "ListenDatagram",
+    "ListenFIFO",
+    "ListenMessageQueue",
+    "ListenNetlink",
+    "ListenSequentialPacket",
+    "ListenSpecial",
+    "ListenStream",
+    "ListenUSBFunction",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "Mark",
+    "MaxConnections",
+    "MaxConnectionsPerSource",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MessageQueueMaxMessages",
+    "MessageQueueMessageSize",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoDelay",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "PAMName",
+    "PassCredentials",
+    "PassEnvironment",
+    "PassPacketInfo",
+    "PassSecurity",
+    "Personality",
+    "PipeSize",
+    "Priority",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "ReceiveBuffer",
+    "RemoveIPC",
+    "RemoveOnStop",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "ReusePort",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SELinuxContextFromNet",
+    "SecureBits",
+    "SendBuffer",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "Service",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackLabel",
+    "SmackLabelIPIn",
+    "SmackLabelIPOut",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "SocketGroup",
+    "SocketMode",
+    "SocketProtocol",
+    "SocketUser",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "Symlinks",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TCPCongestion",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "Timestamping",
+    "Transparent",
+    "TriggerLimitBurst",
+    "TriggerLimitIntervalSec",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "WorkingDirectory",
+    "Writable"
+  ],
+  Mount: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DirectoryMode",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FinalKillSignal",
+    "ForceUnmount",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LazyUnmount",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "Options",
+    "PAMName",
+    "PassEnvironment",
+    "Personality",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWriteOnly",
+    "ReadWritePaths",
+    "RemoveIPC",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SloppyOptions",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "Type",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "What",
+    "Where",
+    "WorkingDirectory"
+  ],
+  Automount: [
+    "DirectoryMode",
+    "ExtraOptions",
+    "TimeoutIdleSec",
+    "Where"
+  ],
+  Swap: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FinalKillSignal",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "Options",
+    "PAMName",
+    "PassEnvironment",
+    "Personality",
+    "Priority",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "RemoveIPC",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "What",
+    "WorkingDirectory"
+  ],
+  Timer: [
+    "AccuracySec",
+    "FixedRandomDelay",
+    "OnActiveSec",
+    "OnBootSec",
+    "OnCalendar",
+    "OnClockChange",
+    "OnStartupSec",
+    "OnTimezoneChange",
+    "OnUnitActiveSec",
+    "OnUnitInactiveSec",
+    "Persistent",
+    "RandomizedDelaySec",
+    "RemainAfterElapse",
+    "Unit",
+    "WakeSystem"
+  ],
+  Path: [
+    "DirectoryMode",
+    "DirectoryNotEmpty",
+    "MakeDirectory",
+    "PathChanged",
+    "PathExists",
+    "PathExistsGlob",
+    "PathModified",
+    "TriggerLimitBurst",
+    "TriggerLimitIntervalSec",
+    "Unit"
+  ],
+  Slice: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "BPFProgram",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUShares",
+    "CPUWeight",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "RestrictNetworkInterfaces",
+    "Slice",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "TasksAccounting",
+    "TasksMax"
+  ],
+  Scope: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "BPFProgram",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUShares",
+    "CPUWeight",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "FinalKillSignal",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "KillMode",
+    "KillSignal",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "OOMPolicy",
+    "RestartKillSignal",
+    "RestrictNetworkInterfaces",
+    "RuntimeMaxSec",
+    "RuntimeRandomizedExtraSec",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "Slice",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "TasksAccounting",
+    "TasksMax",
+    "TimeoutStopSec",
+    "WatchdogSignal"
+  ],
+  Install: [
+    "Alias",
+    "Also",
+    "DefaultInstance",
+    "RequiredBy",
+    "WantedBy"
+  ]
+};
+
+// src/core/security/unit-keys.ts
+var KEYS_ADDED_AFTER_252 = {
+  OpenFile: 255,
+  ImportCredential: 255,
+  RestartSteps: 255,
+  RestartMaxDelaySec: 255,
+  RestartMode: 255,
+  DelegateSubgroup: 255,
+  MemoryPressureWatch: 255,
+  MemoryPressureThresholdSec: 255,
+  CoredumpReceive: 255,
+  SetLoginEnvironment: 255,
+  RootImagePolicy: 255,
+  MountImagePolicy: 255,
+  ExtensionImagePolicy: 255,
+  PrivatePIDs: 257
+};
+var TABLE = unit_keys_252_default;
+var SETS = new Map(
+  Object.entries(TABLE).map(([section, keys]) => [section, new Set(keys)])
+);
+var TYPE_SECTIONS = new Set(Object.keys(TABLE).filter((s) => s !== "Unit" && s !== "Install"));
+function isKnownKey(version, section, key) {
+  if (SETS.get(section)?.has(key)) return true;
+  const added = KEYS_ADDED_AFTER_252[key];
+  return added !== void 0 && added <= version && TYPE_SECTIONS.has(section);
+}
+function versionAddingKey(section, key) {
+  return SUPPORTED_VERSIONS.find((v) => isKnownKey(v, section, key));
+}
+function editDistance2(a, b, limit = Infinity) {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (Math.abs(x.length - y.length) > limit) return limit + 1;
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x.charCodeAt(i - 1) === y.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      row.push(v);
+      if (v < best) best = v;
+    }
+    if (best > limit) return limit + 1;
+    prev = row;
+  }
+  return prev[y.length];
+}
+function suggestKey(section, key) {
+  const limit = Math.min(2, Math.floor(key.length / 3));
+  if (limit === 0) return void 0;
+  const candidates = [...TABLE[section] ?? []];
+  if (TYPE_SECTIONS.has(section)) candidates.push(...Object.keys(KEYS_ADDED_AFTER_252));
+  let best;
+  let bestDistance = limit + 1;
+  for (const c of candidates) {
+    if (c === key) continue;
+    const d2 = editDistance2(key, c, limit);
+    if (d2 < bestDistance) {
+      best = c;
+      bestDistance = d2;
+    }
+  }
+  return best;
+}
+
 // src/core/unit/path-util.ts
 var NAME_MAX = 255;
 var PATH_MAX = 4096;
@@ -19992,6 +21263,27 @@ function parseUnitName(name) {
   for (let i = 0; i < at; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
   for (let i = at + 1; i < dot; i++) if (!isValidInstanceChar(name.charCodeAt(i))) return void 0;
   return { prefix: name.slice(0, at), instance: name.slice(at + 1, dot), type };
+}
+function unitNameProblem(name) {
+  if (parseUnitName(name)) return void 0;
+  if (name.length === 0) return "the name is empty";
+  if (name.length >= UNIT_NAME_MAX) return `the name is longer than ${UNIT_NAME_MAX - 1} characters`;
+  const dot = name.lastIndexOf(".");
+  if (dot <= 0) return "the name has nothing before its type suffix";
+  if (!UNIT_TYPE_SET.has(name.slice(dot + 1))) return `".${name.slice(dot + 1)}" is not a unit type`;
+  const at = name.indexOf("@");
+  if (at === 0) return 'a template or instance name needs a prefix before "@"';
+  if (at > dot) return '"@" comes after the type suffix';
+  const end = at < 0 ? dot : at;
+  for (let i = 0; i < end; i++) {
+    if (!isValidNameChar(name.charCodeAt(i)))
+      return `${JSON.stringify(name[i])} is not allowed in a unit name, only letters, digits and ":-_.\\"`;
+  }
+  for (let i = at + 1; i < dot; i++) {
+    if (!isValidInstanceChar(name.charCodeAt(i)))
+      return `${JSON.stringify(name[i])} is not allowed in an instance name`;
+  }
+  return "systemd does not accept this name";
 }
 function isTemplateName(name) {
   return parseUnitName(name)?.instance === "";
@@ -20724,9 +22016,47 @@ function parseBoolean(value) {
   if (FALSE_WORDS.has(v)) return false;
   return void 0;
 }
-function warn(ctx, a, message) {
-  ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: "warning", message });
+function warn(ctx, a, message, kind) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message,
+    kind: kind ?? (/ignor/i.test(message) ? "invalid-value" : "other"),
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
   return "ok";
+}
+function unknownKey(ctx, a, sections) {
+  if (a.key.startsWith("X-") || isKnownKey(ctx.profile.version, a.section, a.key)) return;
+  const message = `Unknown key '${a.key}' in section [${a.section}], ignoring.`;
+  const d2 = {
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message,
+    kind: "unknown-key",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  };
+  const addedIn = versionAddingKey(a.section, a.key);
+  const elsewhere = sections.find((s) => s !== a.section && isKnownKey(ctx.profile.version, s, a.key));
+  if (addedIn !== void 0) {
+    d2.kind = "key-unknown-to-version";
+    d2.addedIn = addedIn;
+  } else if (elsewhere !== void 0) {
+    d2.kind = "wrong-section";
+    d2.expectedSection = elsewhere;
+  } else {
+    const suggestion = suggestKey(a.section, a.key);
+    if (suggestion !== void 0) d2.suggestion = suggestion;
+  }
+  ctx.diagnostics.push(d2);
 }
 function handleOnFailureIsolate(ctx, a) {
   ctx.diagnostics.push({
@@ -20735,12 +22065,26 @@ function handleOnFailureIsolate(ctx, a) {
     column: a.column,
     severity: "warning",
     message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
-    unlocated: true
+    unlocated: true,
+    kind: "other",
+    key: a.key,
+    section: a.section,
+    value: a.value
   });
   return "ok";
 }
 function fatal(ctx, a, message) {
-  ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: "error", message });
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "error",
+    message,
+    kind: ctx.inMainFile ? "refused-unit" : "invalid-value",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
   return "fatal";
 }
 function expand(ctx, value) {
@@ -20749,13 +22093,12 @@ function expand(ctx, value) {
 function specifiers(ctx, a, value) {
   const r = expand(ctx, value);
   if (r.ok) return r.value;
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message: `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`
-  });
+  warn(
+    ctx,
+    a,
+    `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`,
+    "invalid-value"
+  );
   return void 0;
 }
 function boolSetting(field, fatalOnError = false) {
@@ -20794,8 +22137,7 @@ function enumSetting(field, words, booleans = false) {
         return "ok";
       }
     }
-    if (!words.includes(a.value))
-      return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
     ctx.s[field] = a.value;
     return "ok";
   };
@@ -21272,9 +22614,19 @@ function factEnum(field, words) {
     return "ok";
   };
 }
+var ENUM_MESSAGES_252 = {
+  Type: "Failed to parse service type",
+  ProtectSystem: "Failed to parse protect system value",
+  ProtectHome: "Failed to parse protect home value",
+  KeyringMode: "Failed to parse keyring mode",
+  ProtectProc: "Failed to parse /proc/ protection mode",
+  ProcSubset: "Failed to parse /proc/ subset mode",
+  NotifyAccess: "Failed to parse notify access specifier",
+  KillMode: "Failed to parse kill mode specification"
+};
 function enumParseFailure(ctx, a) {
-  if (a.key === "Type" && ctx.traits.serviceTypeLegacyMessage)
-    return `Failed to parse service type, ignoring: ${a.value}`;
+  const legacy = ctx.traits.serviceTypeLegacyMessage ? ENUM_MESSAGES_252[a.key] : void 0;
+  if (legacy !== void 0) return `${legacy}, ignoring: ${a.value}`;
   if (a.key === "SuccessAction") return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
   return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
 }
@@ -21815,13 +23167,16 @@ function deriveSecuritySettings(unit2, profile) {
     syscallGroups: cache2.groups,
     ipPrefixes: { allow: [], deny: [] },
     ipFilterPaths: { ingress: 0, egress: 0 },
-    specifierContext: { unitName: unit2.id, scope: "system", extra: traits.extraSpecifiers }
+    specifierContext: { unitName: unit2.id, scope: "system", extra: traits.extraSpecifiers },
+    inMainFile: true
   };
   const ownSection = TYPE_SECTION[unit2.type];
   const directives = directivesFor(traits, unit2.type);
+  const sections = ["Unit", unit2.type.charAt(0).toUpperCase() + unit2.type.slice(1), "Install"];
   for (let fileIndex = 0; fileIndex < unit2.files.length; fileIndex++) {
     const file = unit2.files[fileIndex];
     if (!file) continue;
+    ctx.inMainFile = fileIndex === 0;
     for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
     if (fileIndex === 0 && ownSection) {
       for (const header of file.sections) {
@@ -21834,8 +23189,7 @@ function deriveSecuritySettings(unit2, profile) {
     for (const a of file.assignments) {
       const directive = directives.get(a.key);
       if (directive === void 0 || a.section !== directive.section) {
-        if (a.section === ownSection && isUnknownKey(traits, a.key))
-          warn(ctx, a, `Unknown key '${a.key}' in section [${a.section}], ignoring.`);
+        unknownKey(ctx, a, sections);
         continue;
       }
       if (directive.record) s.record(a);
@@ -21856,18 +23210,13 @@ function deriveSecuritySettings(unit2, profile) {
         diagnostics: ctx.diagnostics
       };
     }
-    if (file.fatal) ctx.diagnostics.push(file.fatal);
+    if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
   }
   const verifyError = verifyUnit(ctx);
   if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
   if (s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
   return { settings: s, diagnostics: ctx.diagnostics };
-}
-function isUnknownKey(traits, key) {
-  if (traits.keysAddedLater.includes(key)) return true;
-  const first = key.charCodeAt(0);
-  return (first === 67 || first === 65) && /^(Condition|Assert)[A-Z]/.test(key);
 }
 function badSetting(ctx, message) {
   return {
@@ -21936,7 +23285,7 @@ function fstabTestOption(options, names) {
   words.push(word);
   return words.some((w2) => names.some((n) => w2 === n || w2.startsWith(`${n}=`)));
 }
-function mountDependencyError(facts, where2) {
+function mountDependencyError(facts, where3) {
   const what = facts.what;
   if (what === void 0) return void 0;
   const bind = fstabTestOption(facts.options, ["bind", "rbind"]) || ["bind", "rbind"].includes(facts.fstype ?? "");
@@ -21944,7 +23293,7 @@ function mountDependencyError(facts, where2) {
     const rest = pathStartsWith(what, p);
     return rest !== void 0 && rest !== "";
   });
-  if (!bind && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where2, "/")) {
+  if (!bind && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where3, "/")) {
     if (unitNameFromPath(what, "device") === void 0) return "EINVAL";
   }
   const fstype = facts.fstype?.replace(/^fuse\./, "");
@@ -22011,16 +23360,16 @@ Unit ${id} has a bad unit file setting.`
       return void 0;
     }
     case "mount": {
-      const where2 = facts.where ?? unitNameToPath(id);
-      if (where2 === void 0) return loadError("Invalid argument");
-      const extrasError = mountDependencyError(facts, where2);
+      const where3 = facts.where ?? unitNameToPath(id);
+      if (where3 === void 0) return loadError("Invalid argument");
+      const extrasError = mountDependencyError(facts, where3);
       if (extrasError === "EINVAL") return loadError("Invalid argument");
       if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
-      const matches = hasNameFor(where2);
+      const matches = hasNameFor(where3);
       if (matches === void 0) return loadError("Invalid argument");
       if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
-      if (isApiMountPoint(where2))
-        return refuse2(`Cannot create mount unit for API file system ${where2}. Refusing.`);
+      if (isApiMountPoint(where3))
+        return refuse2(`Cannot create mount unit for API file system ${where3}. Refusing.`);
       const perpetual = unit2.names.includes("-.mount");
       if (facts.what === void 0 && !perpetual) return refuse2("What= setting is missing. Refusing.");
       if (facts.pamName && facts.killMode !== "control-group")
@@ -22038,10 +23387,10 @@ Unit ${id} has a bad unit file setting.`
       return void 0;
     }
     case "automount": {
-      const where2 = facts.where ?? unitNameToPath(id);
-      if (where2 === void 0) return loadError("Invalid argument");
-      if (pathEqual(where2, "/")) return loadError("Cannot assign requested address");
-      const matches = hasNameFor(where2);
+      const where3 = facts.where ?? unitNameToPath(id);
+      if (where3 === void 0) return loadError("Invalid argument");
+      if (pathEqual(where3, "/")) return loadError("Cannot assign requested address");
+      const matches = hasNameFor(where3);
       if (matches === void 0) return loadError("Invalid argument");
       if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
       const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
@@ -22755,8 +24104,10 @@ var VIOLATION_KINDS = [
   // a guarded directive changed without an approving review
   "load-error",
   // systemd would refuse the unit at head
-  "invalid-deviation"
+  "invalid-deviation",
   // a deviation note that is expired, incomplete or not allowed
+  "phantom-setting"
+  // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
 ];
 
 // src/core/report/fixes.ts
@@ -23174,7 +24525,8 @@ var KIND_TITLES = {
   "forbidden-address-family": "Address family not allowed",
   "signoff-required": "Sign-off required",
   "load-error": "Unit fails to load",
-  "invalid-deviation": "Invalid deviation note"
+  "invalid-deviation": "Invalid deviation note",
+  "phantom-setting": "Setting systemd ignores"
 };
 function titleOfKind(kind) {
   return KIND_TITLES[kind];
@@ -23238,6 +24590,11 @@ var KIND_RULES = {
     name: "InvalidDeviationNote",
     full: "A deviation note is expired, incomplete or from a source the policy does not accept.",
     help: "Complete the note (reason, owner, expiry within the allowed window) or remove it."
+  },
+  "phantom-setting": {
+    name: "PhantomSetting",
+    full: "A line systemd ignores: an unknown key, a key the systemd version does not know, a key in the wrong section or a value systemd does not accept.",
+    help: "Fix the spelling, section or value (see the message), or remove the line: the unit does not get the protection it appears to ask for."
   }
 };
 var U643 = (1n << 64n) - 1n;
@@ -23684,9 +25041,9 @@ function notesSection(verdict2) {
   if (invalid.length === 0) return [];
   const out = ["### Invalid deviation notes", ""];
   for (const n of invalid.slice(0, 200)) {
-    const where2 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
+    const where3 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
     out.push(
-      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
+      `- ${where3}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
     );
   }
   if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
@@ -23806,8 +25163,8 @@ function fileLink(file, line, blobUrl) {
 }
 function movedLine(c, blobUrl) {
   const removed = c.removed?.[0];
-  const where2 = removed ? `in ${fileLink(removed.location.file, removed.location.line, blobUrl)}` : `at ${fileLink(c.location.file, c.location.line, blobUrl)}`;
-  return `- ${mdCode2(c.summary)} ${where2} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
+  const where3 = removed ? `in ${fileLink(removed.location.file, removed.location.line, blobUrl)}` : `at ${fileLink(c.location.file, c.location.line, blobUrl)}`;
+  return `- ${mdCode2(c.summary)} ${where3} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
 }
 function moreLine(n, what) {
   return `- … and ${n} more ${what} in the job summary`;
@@ -23857,9 +25214,9 @@ function invalidNotes(notes) {
   if (invalid.length === 0) return void 0;
   const out = ["**Invalid deviation notes**", ""];
   for (const n of invalid.slice(0, MAX_ITEMS_PER_UNIT)) {
-    const where2 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
+    const where3 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
     out.push(
-      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
+      `- ${where3}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
         truncateText(n.problems.join("; "), MAX_FIELD_CHARS2 * 2)
       )}`
     );
@@ -23951,6 +25308,9 @@ function renderPullRequestComment(verdict2, options = {}) {
   }
   return out;
 }
+
+// src/core/gate/scope.ts
+var import_path5 = require("path");
 
 // src/core/policy/match-glob.ts
 var REGEXP_SPECIAL = /[.*+?^${}()|[\]\\/]/;
@@ -24116,63 +25476,8 @@ function matchesUnit(glob, repoPath, unitName) {
   return matchesGlob(glob, repoPath) || matchesGlob(glob, unitName);
 }
 
-// src/core/gate/discover-units.ts
-var import_path = require("path");
-var ROOT_UNIT_DIRS = [
-  "/etc/systemd/system/",
-  "/run/systemd/system/",
-  "/usr/local/lib/systemd/system/",
-  "/usr/lib/systemd/system/",
-  "/lib/systemd/system/"
-];
-function rootOf(repoPath) {
-  const p = "/" + repoPath;
-  for (const dir of ROOT_UNIT_DIRS) {
-    const i = p.lastIndexOf(dir);
-    if (i >= 0 && !p.slice(i + dir.length).includes("/"))
-      return { root: p.slice(0, i), unitDir: dir.slice(0, -1) };
-  }
-  return void 0;
-}
-function isIgnoredDirectory(repoPath) {
-  return repoPath.split("/").some((c) => c === "node_modules" || c === ".git");
-}
-function discoverUnits(paths, unitTypes, searchPath, templateInstance) {
-  const found = [];
-  const seenInRoot = /* @__PURE__ */ new Set();
-  for (const repoPath of paths) {
-    if (isIgnoredDirectory(repoPath)) continue;
-    const fileName = import_path.posix.basename(repoPath);
-    if (!unitTypes.some((t) => fileName.endsWith(t))) continue;
-    const parts = parseUnitName(fileName);
-    if (!parts) continue;
-    const dir = import_path.posix.dirname("/" + repoPath);
-    if (import_path.posix.basename(dir).endsWith(".d")) continue;
-    const unitName = parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : fileName;
-    const layout = rootOf(repoPath);
-    if (layout) {
-      const key = `${layout.root}\0${fileName}`;
-      if (seenInRoot.has(key)) continue;
-      seenInRoot.add(key);
-      found.push({
-        unitName,
-        fileName,
-        repoPath,
-        root: layout.root,
-        searchPath: searchPath.map((d2) => layout.root + d2)
-      });
-    } else {
-      found.push({ unitName, fileName, repoPath, searchPath: [dir] });
-    }
-  }
-  return found;
-}
-function repoPathOf(treePath) {
-  return treePath.replace(/^\/+/, "");
-}
-
 // src/core/unit/load-unit.ts
-var import_path3 = require("path");
+var import_path2 = require("path");
 
 // src/core/unit/parse-unit-file.ts
 var LONG_LINE_MAX = 1024 * 1024;
@@ -24221,18 +25526,20 @@ var AssignmentRecord = class {
   value;
 };
 var DiagnosticRecord = class {
-  constructor(file, line, column, severity, message) {
+  constructor(file, line, column, severity, message, kind = "other") {
     this.file = file;
     this.line = line;
     this.column = column;
     this.severity = severity;
     this.message = message;
+    this.kind = kind;
   }
   file;
   line;
   column;
   severity;
   message;
+  kind;
 };
 var SectionRecord = class {
   constructor(name, line) {
@@ -24254,11 +25561,6 @@ var ParsedUnitFileRecord = class {
     this.diagnostics = new Array();
   }
 };
-function unreadableFile(file, message) {
-  const result = new ParsedUnitFileRecord(file);
-  result.diagnostics.push(new DiagnosticRecord(file, 1, 1, "warning", message));
-  return result;
-}
 var UnitFileParser = class {
   constructor(text, file, knownSections) {
     this.text = text;
@@ -24285,7 +25587,7 @@ var UnitFileParser = class {
     this.result.diagnostics.push(new DiagnosticRecord(this.file, line, column, "warning", message));
   }
   fail(line, column, message, reason) {
-    this.result.fatal = new DiagnosticRecord(this.file, line, column, "error", message);
+    this.result.fatal = new DiagnosticRecord(this.file, line, column, "error", message, "refused-unit");
     this.result.fatalReason = reason;
     return false;
   }
@@ -24318,10 +25620,13 @@ var UnitFileParser = class {
     if (begin === end) return true;
     while (isBlank(src.charCodeAt(end - 1))) end--;
     const column = startColumn + (begin - from);
-    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to)) {
-      this.warn(startLine, column, "Line is not valid UTF-8, ignoring.");
-      return true;
-    }
+    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to))
+      return this.fail(
+        startLine,
+        column,
+        `String is not UTF-8 clean, ignoring assignment: ${src.slice(begin, end)}`,
+        "Invalid argument"
+      );
     if (src.charCodeAt(begin) === 91)
       return this.sectionHeader(src.slice(begin, end), startLine, column);
     if (this.section === null) {
@@ -24460,13 +25765,13 @@ function parseUnitFile(text, file, knownSections) {
 }
 
 // src/core/unit/unit-tree.ts
-var import_path2 = require("path");
+var import_path = require("path");
 var MAX_SYMLINK_HOPS = 32;
 function resolvePath(tree, path) {
   const split = (p) => p.split("/").filter((c) => c.length > 0);
-  const base = tree.hostDirectory === void 0 ? [] : split(import_path2.posix.normalize(tree.hostDirectory));
+  const base = tree.hostDirectory === void 0 ? [] : split(import_path.posix.normalize(tree.hostDirectory));
   const host = tree.hostDirectory !== void 0;
-  let pending = split(import_path2.posix.normalize(path));
+  let pending = split(import_path.posix.normalize(path));
   const done = [...base];
   let hops = 0;
   while (pending.length > 0) {
@@ -24478,7 +25783,7 @@ function resolvePath(tree, path) {
     }
     const current = [...done, component];
     if (host && current.some((c, i) => i < base.length && base[i] !== c)) {
-      const hostPath = import_path2.posix.normalize("/" + [...current, ...pending].join("/"));
+      const hostPath = import_path.posix.normalize("/" + [...current, ...pending].join("/"));
       return hostPath === "/dev/null" ? { kind: "null" } : { kind: "missing" };
     }
     if (current.length < base.length) {
@@ -24494,7 +25799,7 @@ function resolvePath(tree, path) {
     if (entry.type === "symlink") {
       if (++hops > MAX_SYMLINK_HOPS) return { kind: "loop" };
       const target = entry.target;
-      if (import_path2.posix.normalize(target) === "/dev/null" && pending.length === 0) return { kind: "null" };
+      if (import_path.posix.normalize(target) === "/dev/null" && pending.length === 0) return { kind: "null" };
       const rest = split(target);
       if (target.startsWith("/")) done.length = 0;
       pending = [...rest, ...pending];
@@ -24597,14 +25902,14 @@ function withFiles(tree, files) {
   const added = /* @__PURE__ */ new Map();
   for (const path of files.keys()) {
     let child = path;
-    let dir = import_path2.posix.dirname(path);
+    let dir = import_path.posix.dirname(path);
     for (; ; ) {
       let names = added.get(dir);
       if (!names) added.set(dir, names = /* @__PURE__ */ new Set());
-      names.add(import_path2.posix.basename(child));
+      names.add(import_path.posix.basename(child));
       if (dir === "/") break;
       child = dir;
-      dir = import_path2.posix.dirname(dir);
+      dir = import_path.posix.dirname(dir);
     }
   }
   const utf82 = new TextEncoder();
@@ -24641,7 +25946,7 @@ function withFiles(tree, files) {
   };
 }
 function linkTargetPath(linkDir, target) {
-  return import_path2.posix.normalize(target.startsWith("/") ? target : import_path2.posix.join(linkDir, target));
+  return import_path.posix.normalize(target.startsWith("/") ? target : import_path.posix.join(linkDir, target));
 }
 
 // src/core/unit/load-unit.ts
@@ -24659,6 +25964,9 @@ var UNIT_SECTIONS = {
   scope: ["Unit", "Scope", "Install"]
 };
 var MAX_UNIT_FILE_BYTES = 4 * 1024 * 1024;
+function tooLargeMessage(size) {
+  return `file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} bytes unitgate reads`;
+}
 var NameMap = class {
   constructor(tree, searchPath) {
     this.tree = tree;
@@ -24705,7 +26013,7 @@ var NameMap = class {
     if (!inSearchPath || target === "/dev/null") {
       return { kind: "fragment", path, resolved: void 0, regularFile: false, link: true };
     }
-    const targetName = import_path3.posix.basename(target);
+    const targetName = import_path2.posix.basename(target);
     if (targetName === name) return void 0;
     if (!isValidAlias(name, targetName)) return void 0;
     return { kind: "alias", target: targetName };
@@ -24714,7 +26022,7 @@ var NameMap = class {
   list(searchDir) {
     const dir = searchDir.dir;
     let listing;
-    const normalized = dir === "/" || dir.startsWith("/") && !dir.endsWith("/") && import_path3.posix.normalize(dir) === dir;
+    const normalized = dir === "/" || dir.startsWith("/") && !dir.endsWith("/") && import_path2.posix.normalize(dir) === dir;
     if (normalized) {
       listing = null;
       let prefix = "";
@@ -24908,9 +26216,13 @@ var UnitLoader = class {
     for (const dropIn of this.dropIns.findFiles(id, id === unitName ? parts : void 0, allNames, type)) {
       const text = this.readDropIn(dropIn);
       if (text === void 0) continue;
-      files.push(
-        "error" in text ? unreadableFile(dropIn.path, text.error) : parseUnitFile(text.text, dropIn.path, sections)
-      );
+      if ("error" in text)
+        return fail(
+          "error",
+          id,
+          `Unit ${id} failed to load: cannot read its drop-in ${dropIn.path}: ${text.error}`
+        );
+      files.push(parseUnitFile(text.text, dropIn.path, sections));
     }
     return { ok: true, unit: new LoadedUnitRecord(id, type, instance, fragmentPath, allNames, files) };
   }
@@ -24933,14 +26245,10 @@ function joinName(dir, name) {
   if (dir === "/") return "/" + name;
   if (dir.startsWith("/") && !dir.endsWith("/") && !dir.includes("//") && !dir.includes("/."))
     return dir + "/" + name;
-  return import_path3.posix.join(dir, name);
-}
-function loadUnit(tree, unitName, options) {
-  return new UnitLoader(tree, options.searchPath).load(unitName);
+  return import_path2.posix.join(dir, name);
 }
 function readUnitText(tree, path, size) {
-  if (size > MAX_UNIT_FILE_BYTES)
-    return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+  if (size > MAX_UNIT_FILE_BYTES) return { error: tooLargeMessage(size) };
   return tree.readFile(path);
 }
 function fail(kind, unitName, message) {
@@ -25062,7 +26370,146 @@ function compareBytes(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// src/core/gate/discover-units.ts
+var import_path3 = require("path");
+var ROOT_UNIT_DIRS = [
+  "/etc/systemd/system/",
+  "/run/systemd/system/",
+  "/usr/local/lib/systemd/system/",
+  "/usr/lib/systemd/system/",
+  "/lib/systemd/system/"
+];
+function rootOf(repoPath) {
+  const p = "/" + repoPath;
+  for (const dir of ROOT_UNIT_DIRS) {
+    const i = p.lastIndexOf(dir);
+    if (i >= 0 && !p.slice(i + dir.length).includes("/"))
+      return { root: p.slice(0, i), unitDir: dir.slice(0, -1) };
+  }
+  return void 0;
+}
+function isDropInDirectoryName(name) {
+  if (!name.endsWith(".d")) return false;
+  const stem = name.slice(0, -2);
+  return UNIT_TYPES.includes(stem) || parseUnitName(stem) !== void 0;
+}
+function isIgnoredDirectory(repoPath) {
+  return repoPath.split("/").some((c) => c === "node_modules" || c === ".git");
+}
+function discoverUnits(paths, unitTypes, searchPath, templateInstance, skipped) {
+  const found = [];
+  const seenInRoot = /* @__PURE__ */ new Set();
+  for (const repoPath of paths) {
+    if (isIgnoredDirectory(repoPath)) continue;
+    const fileName = import_path3.posix.basename(repoPath);
+    if (!unitTypes.some((t) => fileName.endsWith(t))) continue;
+    const parts = parseUnitName(fileName);
+    if (!parts) {
+      skipped?.push({
+        repoPath,
+        reason: `systemd rejects the unit name "${fileName}" and never loads this file: ${unitNameProblem(fileName) ?? "invalid"}`
+      });
+      continue;
+    }
+    const dir = import_path3.posix.dirname("/" + repoPath);
+    if (isDropInDirectoryName(import_path3.posix.basename(dir))) {
+      skipped?.push({
+        repoPath,
+        reason: `systemd does not load a unit file inside the drop-in directory ${import_path3.posix.basename(dir)}/ (only its *.conf files apply to that unit)`
+      });
+      continue;
+    }
+    const unitName = parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : fileName;
+    const layout = rootOf(repoPath);
+    if (layout) {
+      const key = `${layout.root}\0${fileName}`;
+      if (seenInRoot.has(key)) continue;
+      seenInRoot.add(key);
+      found.push({
+        unitName,
+        fileName,
+        repoPath,
+        root: layout.root,
+        searchPath: searchPath.map((d2) => layout.root + d2)
+      });
+    } else {
+      found.push({ unitName, fileName, repoPath, searchPath: [dir] });
+    }
+  }
+  return found;
+}
+function repoPathOf(treePath) {
+  return treePath.replace(/^\/+/, "");
+}
+
 // src/core/gate/score-units.ts
+var import_path4 = require("path");
+
+// src/core/engine.ts
+function scoreUnitInTree(request) {
+  const loader = request.loader ?? new UnitLoader(request.tree, request.searchPath);
+  const loaded = loader.load(request.unitName);
+  if (!loaded.ok)
+    return {
+      ok: false,
+      stage: "load",
+      message: loaded.failure.message,
+      failure: loaded.failure,
+      diagnostics: []
+    };
+  return scoreLoadedUnit(loaded.unit, request.systemd, request.overrides);
+}
+function scoreLoadedUnit(unit2, systemd, overrides) {
+  const derived = deriveSecuritySettings(unit2, systemd);
+  if (!derived.settings) {
+    return {
+      ok: false,
+      stage: "settings",
+      message: derived.failure?.message ?? `Unit ${unit2.id} failed to load.`,
+      unit: unit2,
+      ...derived.failure ? { failure: derived.failure } : {},
+      diagnostics: derived.diagnostics
+    };
+  }
+  try {
+    const assessment = assessUnit(derived.settings, systemd, overrides);
+    return { ok: true, unit: unit2, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
+  } catch (e) {
+    if (!(e instanceof AssessmentAbort)) throw e;
+    return { ok: false, stage: "overrides", message: e.message, unit: unit2, diagnostics: derived.diagnostics };
+  }
+}
+
+// src/core/gate/score-units.ts
+function unitReadPaths(tree, searchPath, names, type, extra = []) {
+  const out = /* @__PURE__ */ new Set();
+  const withTarget = (path) => {
+    const entry = tree.lstat(path);
+    if (!entry) return;
+    out.add(path);
+    if (entry.type !== "symlink") return;
+    const r = resolvePath(tree, path);
+    if (r.kind === "file" || r.kind === "directory" || r.kind === "other") out.add(r.path);
+  };
+  const dirNames = /* @__PURE__ */ new Set();
+  for (const n of names) for (const d2 of dropInNames(n)) dirNames.add(d2);
+  dirNames.add(type);
+  for (const dir of searchPath) {
+    for (const n of names) withTarget(`${dir}/${n}`);
+    for (const d2 of dirNames) {
+      const path = `${dir}/${d2}.d`;
+      const entry = tree.lstat(path);
+      if (!entry) continue;
+      out.add(path);
+      const r = resolvePath(tree, path);
+      if (r.kind !== "directory") continue;
+      const prefix = r.path === "/" ? "" : r.path;
+      for (const f of tree.readDirectory(r.path) ?? []) if (f.endsWith(".conf")) withTarget(`${prefix}/${f}`);
+    }
+  }
+  for (const p of extra) withTarget(p);
+  return [...out].map(repoPathOf);
+}
 function toRepoPaths(side) {
   for (const file of side.unit?.files ?? []) {
     file.file = repoPathOf(file.file);
@@ -25070,13 +26517,31 @@ function toRepoPaths(side) {
     for (const d2 of file.diagnostics) d2.file = repoPathOf(d2.file);
   }
   if (side.settings?.typeSection) side.settings.typeSection.file = repoPathOf(side.settings.typeSection.file);
+  for (const d2 of side.diagnostics ?? []) d2.file = repoPathOf(d2.file);
 }
-function escapingSymlink(tree, repoPath) {
-  const entry = tree.lstat("/" + repoPath);
+function repositoryWindow(tree) {
+  return {
+    lstat: (p) => tree.lstat(p),
+    readDirectory: (p) => tree.readDirectory(p),
+    readFile: (p) => tree.readFile(p),
+    hostDirectory: "/\0repository"
+  };
+}
+function leaves(window, path) {
+  const r = resolvePath(window, path);
+  return r.kind === "missing" || r.kind === "loop" || r.kind === "other";
+}
+function escapingSymlink(tree, locator) {
+  const path = "/" + locator.repoPath;
+  const entry = tree.lstat(path);
   if (entry?.type !== "symlink") return void 0;
-  const r = resolvePath(tree, "/" + repoPath);
-  if (r.kind === "missing" || r.kind === "loop" || r.kind === "other") {
-    return `${repoPath} is a symlink to ${entry.target}, which is not a file in this repository; refused`;
+  if (locator.root !== void 0) {
+    const target = entry.target.startsWith("/") ? import_path4.posix.normalize(locator.root + entry.target) : linkTargetPath(import_path4.posix.dirname(path), entry.target);
+    const alias = locator.searchPath.some((d2) => target.startsWith(d2 + "/"));
+    if (alias && tree.lstat(target) !== void 0) return void 0;
+  }
+  if (leaves(repositoryWindow(tree), path)) {
+    return `${locator.repoPath} is a symlink to ${entry.target}, which is not a file in this repository; refused`;
   }
   return void 0;
 }
@@ -25088,32 +26553,44 @@ function escapingDropIns(tree, searchPath, unit2) {
   }
   candidates.push(...findDropIns(tree, searchPath, unit2.id, unit2.names.slice(1), unit2.type));
   const refused = [];
+  const window = repositoryWindow(tree);
   for (const path of new Set(candidates)) {
     const entry = tree.lstat(path);
     if (entry?.type !== "symlink") continue;
-    const r = resolvePath(tree, path);
-    if (r.kind === "missing" || r.kind === "loop" || r.kind === "other")
-      refused.push({ path: repoPathOf(path), target: entry.target });
+    if (leaves(window, path)) refused.push({ path: repoPathOf(path), target: entry.target });
   }
   return refused;
 }
 function scoreUnit(tree, locator, systemd, overrides, loader) {
-  const refused = escapingSymlink(tree, locator.repoPath);
+  const readByName = () => {
+    const parts = parseUnitName(locator.unitName);
+    const names = [locator.unitName];
+    if (parts?.instance) names.push(templateOf(locator.unitName));
+    return unitReadPaths(tree, locator.searchPath, names, parts?.type ?? "service", ["/" + locator.repoPath]);
+  };
+  const refused = escapingSymlink(tree, locator);
   if (refused)
     return {
       locator,
       side: { path: locator.repoPath, error: refused, texts: [] },
-      files: [locator.repoPath]
+      files: readByName()
     };
-  const loaded = (loader ?? new UnitLoader(tree, locator.searchPath)).load(locator.unitName);
-  if (!loaded.ok) {
+  const outcome = scoreUnitInTree({
+    tree,
+    unitName: locator.unitName,
+    searchPath: locator.searchPath,
+    systemd,
+    overrides,
+    loader
+  });
+  if (!outcome.ok && outcome.stage === "load") {
     return {
       locator,
-      side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
-      files: [locator.repoPath]
+      side: { path: locator.repoPath, error: outcome.message, texts: [] },
+      files: readByName()
     };
   }
-  const unit2 = loaded.unit;
+  const unit2 = outcome.unit;
   const escaping = escapingDropIns(tree, locator.searchPath, unit2);
   if (escaping.length > 0) {
     const error = escaping.map(
@@ -25122,7 +26599,7 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
     return {
       locator,
       side: { path: locator.repoPath, error, texts: [] },
-      files: [locator.repoPath, ...escaping.map((d2) => d2.path)]
+      files: [.../* @__PURE__ */ new Set([...readByName(), ...escaping.map((d2) => d2.path)])]
     };
   }
   const texts = [];
@@ -25134,22 +26611,156 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
     })();
     if ("text" in r) texts.push({ path: repoPathOf(f.file), text: r.text });
   }
-  const files = unit2.files.map((f) => repoPathOf(f.file));
+  const files = unitReadPaths(
+    tree,
+    locator.searchPath,
+    unit2.names,
+    unit2.type,
+    unit2.files.map((f) => f.file)
+  );
   const side = { path: repoPathOf(unit2.fragmentPath), unit: unit2, texts };
-  const derived = deriveSecuritySettings(unit2, systemd);
-  if (!derived.settings) {
-    side.error = derived.failure?.message.split("\n")[0] ?? "the unit failed to load";
+  side.diagnostics = outcome.diagnostics;
+  if (outcome.ok) {
+    side.settings = outcome.settings;
+    side.assessment = outcome.assessment;
+  } else if (outcome.stage === "overrides") {
+    side.error = `the assessor overrides cannot be applied: ${outcome.message}`;
   } else {
-    side.settings = derived.settings;
-    try {
-      side.assessment = assessUnit(derived.settings, systemd, overrides);
-    } catch (e) {
-      if (!(e instanceof AssessmentAbort)) throw e;
-      side.error = `the assessor overrides cannot be applied: ${e.message}`;
-    }
+    side.error = outcome.message.split("\n")[0] ?? "the unit failed to load";
   }
   toRepoPaths(side);
   return { locator, side, files };
+}
+
+// src/core/gate/scope.ts
+function unitKey(l) {
+  return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
+}
+function scoreAll(source, policy, score3 = scoreUnit, skipped) {
+  const systemd = systemdProfile(policy.systemdVersion);
+  const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
+  const locators = discoverUnits(
+    source.paths,
+    policy.unitTypes,
+    systemd.traits.searchPath,
+    systemd.traits.templateInstance,
+    skipped
+  );
+  const out = /* @__PURE__ */ new Map();
+  const loaders = /* @__PURE__ */ new Map();
+  for (const l of locators) {
+    if (score3 !== scoreUnit) {
+      out.set(unitKey(l), score3(source.tree, l, systemd, overrides));
+      continue;
+    }
+    const key = l.searchPath.join("\0");
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = new UnitLoader(source.tree, l.searchPath);
+      loaders.set(key, loader);
+    }
+    out.set(unitKey(l), scoreUnit(source.tree, l, systemd, overrides, loader));
+  }
+  return out;
+}
+function comparePaths(a, b) {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+function selectScope(input) {
+  const { policy } = input;
+  const skipped = [];
+  const heads = scoreAll(input.head, policy, scoreUnit, skipped);
+  const bases = input.base ? scoreAll(input.base, policy) : /* @__PURE__ */ new Map();
+  const changed = input.changed;
+  const changedPaths = /* @__PURE__ */ new Set();
+  const renamedFrom = /* @__PURE__ */ new Map();
+  for (const f of changed ?? []) {
+    changedPaths.add(f.path);
+    if (f.previousPath) {
+      changedPaths.add(f.previousPath);
+      renamedFrom.set(f.path, f.previousPath);
+    }
+  }
+  const policyChanged = input.policyPath !== void 0 && changedPaths.has(input.policyPath);
+  if (policyChanged) input.messages.push(`The policy ${input.policyPath} changed: every unit is in scope.`);
+  const touches = (u) => !!u && u.files.some((f) => changedPaths.has(f));
+  const filters = input.pathFilters ?? [];
+  const wanted = (path) => filters.length === 0 || filters.some((g) => matchesGlob(g, path));
+  for (const s of skipped) {
+    if (!wanted(s.repoPath) || changed !== void 0 && !changedPaths.has(s.repoPath)) continue;
+    input.messages.push(`${s.repoPath}: not scored: ${s.reason}.`);
+  }
+  const baseKeyByPath = /* @__PURE__ */ new Map();
+  const baseKeysByName = /* @__PURE__ */ new Map();
+  for (const [key, base] of bases) {
+    baseKeyByPath.set(base.locator.repoPath, key);
+    const list = baseKeysByName.get(base.locator.fileName) ?? [];
+    list.push(key);
+    baseKeysByName.set(base.locator.fileName, list);
+  }
+  const usedBase = /* @__PURE__ */ new Set();
+  for (const key of heads.keys()) if (bases.has(key)) usedBase.add(key);
+  const previousOf = (key, head) => {
+    if (bases.has(key)) return void 0;
+    const renamed = renamedFrom.get(head.locator.repoPath);
+    const byRename = renamed !== void 0 ? baseKeyByPath.get(renamed) : void 0;
+    if (byRename !== void 0 && !usedBase.has(byRename)) return byRename;
+    for (const candidate of baseKeysByName.get(head.locator.fileName) ?? [])
+      if (!usedBase.has(candidate) && !heads.has(candidate)) return candidate;
+    return void 0;
+  };
+  const scope = [];
+  for (const [key, head] of [...heads].sort(
+    (a, b) => comparePaths({ path: a[1].locator.repoPath }, { path: b[1].locator.repoPath })
+  )) {
+    if (!wanted(head.locator.repoPath)) continue;
+    const previousKey = previousOf(key, head);
+    const baseKey = previousKey ?? key;
+    const base = bases.get(baseKey);
+    const inScope = changed === void 0 || policyChanged || touches(head) || touches(base);
+    if (!inScope) continue;
+    if (base) usedBase.add(baseKey);
+    const previous = previousKey !== void 0 ? base?.locator.repoPath : void 0;
+    if (previous !== void 0 && !renamedFrom.has(head.locator.repoPath))
+      input.messages.push(
+        `${head.locator.repoPath}: compared with ${previous} at base (the same unit name, moved).`
+      );
+    const unitName = head.side.unit?.id ?? head.locator.unitName;
+    const resolved = resolveProfile(
+      policy,
+      head.locator.repoPath,
+      unitName,
+      head.side.texts.map((t) => t.text)
+    );
+    if ("error" in resolved) input.messages.push(`${head.locator.repoPath}: ${resolved.error}`);
+    const profile = "error" in resolved ? policy.profiles.get(policy.defaultProfile) : resolved.profile;
+    const exclusion = isExcluded(policy, head.locator.repoPath, unitName);
+    scope.push({
+      path: head.locator.repoPath,
+      ...previous !== void 0 ? { previousPath: previous } : {},
+      change: !base ? "added" : previous !== void 0 ? "renamed" : touches(head) || touches(base) ? "modified" : "policy",
+      profile,
+      ..."how" in resolved ? { profileSource: resolved.how } : {},
+      ...exclusion ? { excluded: { reason: exclusion.reason } } : {},
+      head: head.side,
+      ...base ? { base: base.side } : {}
+    });
+  }
+  for (const [key, base] of bases) {
+    if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
+    if (changed !== void 0 && !touches(base)) continue;
+    const profile = policy.profiles.get(policy.defaultProfile);
+    const elsewhere = [...heads.values()].find(
+      (h) => import_path5.posix.basename(h.locator.repoPath) === base.locator.fileName
+    );
+    if (elsewhere)
+      input.messages.push(
+        `${base.locator.repoPath}: removed; a unit of the same name remains at ${elsewhere.locator.repoPath}.`
+      );
+    scope.push({ path: base.locator.repoPath, change: "deleted", profile, base: base.side });
+  }
+  scope.sort(comparePaths);
+  return scope;
 }
 
 // src/core/security/assessor-directives.ts
@@ -25427,6 +27038,85 @@ function validateNote(note2, policy, today) {
   return { ...note2, problems };
 }
 
+// src/core/gate/phantom-settings.ts
+var PHANTOM_KINDS = /* @__PURE__ */ new Set(["unknown-key", "key-unknown-to-version", "wrong-section", "invalid-value"]);
+function isPhantom(d2) {
+  return PHANTOM_KINDS.has(d2.kind) && d2.key !== void 0;
+}
+var assessed;
+function assessedDirectives() {
+  if (!assessed) {
+    assessed = /* @__PURE__ */ new Set();
+    for (const v of SUPPORTED_VERSIONS)
+      for (const a of systemdProfile(v).data.assessors)
+        for (const d2 of directivesOfAssessor(a)) assessed.add(d2);
+  }
+  return assessed;
+}
+function readByAssessor(d2) {
+  const keys = assessedDirectives();
+  return keys.has(d2.key) || d2.suggestion !== void 0 && keys.has(d2.suggestion);
+}
+function phantomReason(d2, version) {
+  const key = d2.key;
+  const ignored = "systemd ignores this line, so the unit does not get the protection it appears to ask for";
+  switch (d2.kind) {
+    case "unknown-key":
+      return `${key}= is not a systemd setting${d2.suggestion ? ` (did you mean ${d2.suggestion}=?)` : ""}; ${ignored}`;
+    case "key-unknown-to-version":
+      return `${key}= is not known to systemd ${version}${d2.addedIn !== void 0 ? ` (systemd ${d2.addedIn} is the first supported version that reads it)` : ""}; ${ignored}`;
+    case "wrong-section":
+      return `${key}= is in [${d2.section ?? "?"}], where systemd does not read it${d2.expectedSection ? ` (it belongs in [${d2.expectedSection}])` : ""}; ${ignored}`;
+    default:
+      return `systemd does not accept \`${key}=${d2.value ?? ""}\` ("${d2.message}"); the setting keeps its previous value, so the unit does not get the protection it appears to ask for`;
+  }
+}
+function where2(d2) {
+  return { file: d2.file, line: d2.line, column: d2.column };
+}
+function identity(d2) {
+  return `${d2.key ?? ""}\0${d2.section ?? ""}\0${d2.value ?? ""}\0${d2.file}`;
+}
+function phantomViolations(unitId, head, base, version, mode) {
+  const before = new Set((base?.diagnostics ?? []).filter(isPhantom).map(identity));
+  const cannotLoad = head.settings === void 0;
+  const out = [];
+  for (const d2 of head.diagnostics ?? []) {
+    if (!isPhantom(d2)) continue;
+    const serious = cannotLoad || readByAssessor(d2);
+    const old = mode === "ratchet" && before.has(identity(d2));
+    const key = d2.key;
+    const fix = d2.kind === "unknown-key" && d2.suggestion ? {
+      directives: [`${d2.suggestion}=${d2.value ?? ""}`],
+      explanation: `Spell the setting as systemd does: \`${d2.suggestion}=\`.`
+    } : d2.kind === "wrong-section" && d2.expectedSection ? {
+      directives: [`${key}=${d2.value ?? ""}`],
+      explanation: `Move the line to the [${d2.expectedSection}] section.`
+    } : void 0;
+    out.push({
+      kind: "phantom-setting",
+      check: key,
+      directives: d2.suggestion ? [key, d2.suggestion] : [key],
+      message: `${unitId}: ${d2.file}:${d2.line}: ${phantomReason(d2, version)}`,
+      location: where2(d2),
+      weight: serious ? 20 : 1,
+      ...fix ? { fix } : {},
+      advisory: !serious || old || mode === "report"
+    });
+  }
+  return out;
+}
+function phantomFor(side, key) {
+  let found;
+  for (const d2 of side.diagnostics ?? [])
+    if (isPhantom(d2) && (d2.key === key || d2.suggestion === key)) found = d2;
+  return found;
+}
+function refusal(side) {
+  const d2 = (side.diagnostics ?? []).find((x) => x.kind === "refused-unit");
+  return d2 ? { location: where2(d2), message: `${d2.file}:${d2.line}: ${d2.message}` } : { location: { file: side.path, line: 1, column: 1 } };
+}
+
 // src/core/gate/evaluate-gate.ts
 function fallbackLocation(side) {
   return side?.settings?.typeSection ?? { file: side?.path ?? "", line: 1, column: 1 };
@@ -25555,13 +27245,14 @@ function evaluateProfile(u, head, systemd, advisory) {
     const r = checkRequirement(requirement, s, systemd);
     if (r.met) continue;
     const key = requirement.slice(0, requirement.indexOf("="));
-    const where2 = lastAssignment(s, [key]);
+    const where3 = lastAssignment(s, [key]);
+    const phantom = phantomFor(head, key);
     out.push({
       kind: "missing-directive",
       check: key,
       directives: [key],
-      message: `${s.unitId}: the ${u.profile.name} profile requires \`${requirement}\`, the unit has ${where2 ? `\`${r.actual}\`` : "no such setting"}`,
-      location: where2 ? locate(where2) : at,
+      message: `${s.unitId}: the ${u.profile.name} profile requires \`${requirement}\`, the unit has ${where3 ? `\`${r.actual}\`` : "no such setting"}${phantom ? `; ${phantom.file}:${phantom.line} does not count: ${phantomReason(phantom, systemd.version)}` : ""}`,
+      location: phantom ? locate(phantom) : where3 ? locate(where3) : at,
       weight: 5,
       fix: {
         directives: [requirement],
@@ -25573,14 +27264,14 @@ function evaluateProfile(u, head, systemd, advisory) {
   if (u.profile.allowedCapabilities) {
     const extra = forbiddenCapabilities(s, u.profile.allowedCapabilities, systemd);
     if (extra.length > 0) {
-      const where2 = lastAssignment(s, ["CapabilityBoundingSet", "AmbientCapabilities"]);
+      const where3 = lastAssignment(s, ["CapabilityBoundingSet", "AmbientCapabilities"]);
       const list = u.profile.allowedCapabilities.join(" ");
       out.push({
         kind: "forbidden-capability",
         check: "CapabilityBoundingSet",
         directives: ["CapabilityBoundingSet", "AmbientCapabilities"],
         message: `${s.unitId}: keeps ${extra.length} capabilit${extra.length === 1 ? "y" : "ies"} the ${u.profile.name} profile does not allow: ${extra.slice(0, 8).join(", ")}${extra.length > 8 ? ", …" : ""}`,
-        location: where2 ? locate(where2) : at,
+        location: where3 ? locate(where3) : at,
         weight: Math.min(extra.length, 20),
         fix: {
           directives: [
@@ -25596,14 +27287,14 @@ function evaluateProfile(u, head, systemd, advisory) {
   if (u.profile.allowedAddressFamilies) {
     const extra = forbiddenAddressFamilies(s, u.profile.allowedAddressFamilies, systemd);
     if (extra.length > 0) {
-      const where2 = lastAssignment(s, ["RestrictAddressFamilies"]);
+      const where3 = lastAssignment(s, ["RestrictAddressFamilies"]);
       const list = u.profile.allowedAddressFamilies.join(" ") || "none";
       out.push({
         kind: "forbidden-address-family",
         check: "RestrictAddressFamilies",
         directives: ["RestrictAddressFamilies"],
         message: extra[0] === "(any)" ? `${s.unitId}: may open sockets of any address family; the ${u.profile.name} profile allows ${list}` : `${s.unitId}: may use address families the ${u.profile.name} profile does not allow: ${extra.join(", ")}`,
-        location: where2 ? locate(where2) : at,
+        location: where3 ? locate(where3) : at,
         weight: 3,
         fix: { directives: [`RestrictAddressFamilies=${list}`], explanation: `Allow only ${list}.` },
         advisory
@@ -25684,7 +27375,7 @@ function evaluateSignoff(u, input) {
       approvedMessages.push(`${id}: change to ${changed.join(", ")} approved by ${by}`);
       continue;
     }
-    const where2 = lastAssignment(u.head?.settings, changed);
+    const where3 = lastAssignment(u.head?.settings, changed);
     violations.push({
       kind: "signoff-required",
       check: changed[0],
@@ -25692,7 +27383,7 @@ function evaluateSignoff(u, input) {
       message: `${id}: ${changed.map((d2) => `${d2}=`).join(", ")} changed; the policy requires an approving review from ${rule.approvers.join(
         " or "
       )}`,
-      location: where2 ? locate(where2) : fallbackLocation(u.head ?? u.base),
+      location: where3 ? locate(where3) : fallbackLocation(u.head ?? u.base),
       weight: 50,
       advisory: false
     });
@@ -25746,15 +27437,17 @@ function evaluateGate(input) {
       result.note = "the unit was removed";
       continue;
     }
+    const phantoms = phantomViolations(result.unitId, u.head, u.base, input.systemd.version, mode);
     if (!u.head.assessment || !u.head.settings) {
       result.status = "error";
       result.note = u.head.error ?? "the unit could not be scored";
+      const refused = refusal(u.head);
       result.violations.push({
         kind: "load-error",
         check: "load",
         directives: [],
-        message: `${result.unitId}: systemd would refuse this unit: ${result.note}`,
-        location: { file: u.head.path, line: 1, column: 1 },
+        message: `${result.unitId}: systemd would refuse this unit: ${result.note}${refused.message ? ` (${refused.message})` : ""}`,
+        location: refused.location,
         weight: 100,
         advisory: false
       });
@@ -25773,6 +27466,7 @@ function evaluateGate(input) {
       result.violations.push(...signoff.violations);
       messages.push(...signoff.approvedMessages);
     }
+    result.violations.push(...phantoms);
     const unitNotes = notes.filter((n) => noteMatchesUnit(n, u));
     for (const n of unitNotes.filter((n2) => n2.problems.length > 0)) {
       result.violations.push({
@@ -25879,23 +27573,58 @@ function readBlobs(cwd, oids) {
     const result = /* @__PURE__ */ new Map();
     if (oids.length === 0) return resolve3(result);
     const child = (0, import_node_child_process.spawn)("git", ["cat-file", "--batch"], { cwd, env: { ...process.env, LC_ALL: "C" } });
-    const chunks = [];
-    child.stdout.on("data", (c) => chunks.push(c));
+    let next = 0;
+    let header = Buffer.alloc(0);
+    let blob;
+    let filled = 0;
+    let skip = 0;
+    const take = (c) => {
+      let pos = 0;
+      while (pos < c.length && next < oids.length) {
+        if (skip > 0) {
+          pos++;
+          skip = 0;
+          continue;
+        }
+        if (blob) {
+          const n = Math.min(blob.length - filled, c.length - pos);
+          c.copy(blob, filled, pos, pos + n);
+          filled += n;
+          pos += n;
+          if (filled === blob.length) {
+            result.set(oids[next], blob);
+            blob = void 0;
+            next++;
+            skip = 1;
+          }
+          continue;
+        }
+        const nl = c.indexOf(10, pos);
+        if (nl < 0) {
+          header = Buffer.concat([header, c.subarray(pos)]);
+          return;
+        }
+        const line = Buffer.concat([header, c.subarray(pos, nl)]).toString("utf8").split(" ");
+        header = Buffer.alloc(0);
+        pos = nl + 1;
+        if (line[1] === "missing") {
+          next++;
+          continue;
+        }
+        blob = Buffer.allocUnsafe(Number(line[2]));
+        filled = 0;
+        if (blob.length === 0) {
+          result.set(oids[next], blob);
+          blob = void 0;
+          next++;
+          skip = 1;
+        }
+      }
+    };
+    child.stdout.on("data", take);
     child.on("error", reject);
     child.on("close", (code) => {
       if (code !== 0) return reject(new GitError(`git cat-file --batch exited with ${code}`));
-      const data = Buffer.concat(chunks);
-      let pos = 0;
-      for (const oid of oids) {
-        const nl = data.indexOf(10, pos);
-        if (nl < 0) break;
-        const header = data.subarray(pos, nl).toString("utf8").split(" ");
-        pos = nl + 1;
-        if (header[1] === "missing") continue;
-        const size = Number(header[2]);
-        result.set(oid, data.subarray(pos, pos + size));
-        pos += size + 1;
-      }
       resolve3(result);
     });
     child.stdin.end(oids.join("\n") + "\n");
@@ -25919,24 +27648,27 @@ async function gitTree(cwd, commit, wanted) {
   };
   children.set("/", /* @__PURE__ */ new Set());
   entries.set("/", { type: "directory" });
-  const toRead = [];
+  const links = [];
+  const files = [];
+  const oidOf = /* @__PURE__ */ new Map();
   for (const e of listing) {
     if (e.type !== "blob") continue;
     const p = "/" + e.path;
     addChild(import_node_path.posix.dirname(p), import_node_path.posix.basename(p));
-    if (e.mode === "120000") toRead.push(e);
-    else if (wanted(e.path) && e.size <= MAX_UNIT_FILE_BYTES) toRead.push(e);
     entries.set(p, { type: "file", size: e.size });
+    if (e.mode === "120000") links.push(e);
+    else {
+      oidOf.set(p, e.oid);
+      if (wanted(e.path) && e.size <= MAX_UNIT_FILE_BYTES) files.push(e);
+    }
   }
-  const blobs = await readBlobs(cwd, [...new Set(toRead.map((e) => e.oid))]);
   const contents = /* @__PURE__ */ new Map();
-  for (const e of toRead) {
-    const blob = blobs.get(e.oid);
-    if (!blob) continue;
-    if (e.mode === "120000") entries.set("/" + e.path, { type: "symlink", target: blob.toString("utf8") });
-    else contents.set("/" + e.path, blob.toString("utf8"));
+  const linkBlobs = await readBlobs(cwd, [...new Set(links.map((e) => e.oid))]);
+  for (const e of links) {
+    const blob = linkBlobs.get(e.oid);
+    if (blob) entries.set("/" + e.path, { type: "symlink", target: blob.toString("utf8") });
   }
-  return {
+  const tree = {
     commit,
     paths: listing.filter((e) => e.type === "blob").map((e) => e.path),
     lstat: (p) => entries.get(p),
@@ -25946,10 +27678,29 @@ async function gitTree(cwd, commit, wanted) {
       if (text !== void 0) return { text };
       const entry = entries.get(p);
       if (entry?.type === "file" && entry.size > MAX_UNIT_FILE_BYTES)
-        return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+        return { error: tooLargeMessage(entry.size) };
       return { error: "not a unit file or drop-in" };
     }
   };
+  const read = new Set(files.map((e) => "/" + e.path));
+  const targets = /* @__PURE__ */ new Map();
+  for (const e of links) {
+    const r = resolvePath(tree, "/" + e.path);
+    if (r.kind !== "file" || read.has(r.path) || r.size > MAX_UNIT_FILE_BYTES) continue;
+    const oid = oidOf.get(r.path);
+    if (oid !== void 0) targets.set(r.path, oid);
+  }
+  const wantedOids = [.../* @__PURE__ */ new Set([...files.map((e) => e.oid), ...targets.values()])];
+  const blobs = await readBlobs(cwd, wantedOids);
+  for (const e of files) {
+    const blob = blobs.get(e.oid);
+    if (blob) contents.set("/" + e.path, blob.toString("utf8"));
+  }
+  for (const [path, oid] of targets) {
+    const blob = blobs.get(oid);
+    if (blob) contents.set(path, blob.toString("utf8"));
+  }
+  return tree;
 }
 async function diffNames(cwd, base, head) {
   const out = await git(cwd, [
@@ -26037,8 +27788,7 @@ function createRealTree(rootDir, options = {}) {
         fd = (0, import_node_fs.openSync)(real(path), import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NOFOLLOW | import_node_fs.constants.O_NONBLOCK);
         const st = (0, import_node_fs.fstatSync)(fd);
         if (!st.isFile()) return { error: "not a regular file" };
-        if (st.size > MAX_UNIT_FILE_BYTES)
-          return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+        if (st.size > MAX_UNIT_FILE_BYTES) return { error: tooLargeMessage(st.size) };
         const buf = Buffer.alloc(st.size);
         let off = 0;
         while (off < st.size) {
@@ -26073,95 +27823,20 @@ async function worktreeSource(repoDir) {
   const paths = out.split("\0").filter((p) => p !== "");
   return { tree: createRealTree(repoDir), paths: [...new Set(paths)] };
 }
-function keyOf(l) {
-  return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
-}
-function scoreAll(source, policy, score3 = scoreUnit) {
-  const systemd = systemdProfile(policy.systemdVersion);
-  const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
-  const locators = discoverUnits(
-    source.paths,
-    policy.unitTypes,
-    systemd.traits.searchPath,
-    systemd.traits.templateInstance
-  );
-  const out = /* @__PURE__ */ new Map();
-  const loaders = /* @__PURE__ */ new Map();
-  for (const l of locators) {
-    if (score3 !== scoreUnit) {
-      out.set(keyOf(l), score3(source.tree, l, systemd, overrides));
-      continue;
-    }
-    const key = l.searchPath.join("\0");
-    let loader = loaders.get(key);
-    if (!loader) {
-      loader = new UnitLoader(source.tree, l.searchPath);
-      loaders.set(key, loader);
-    }
-    out.set(keyOf(l), scoreUnit(source.tree, l, systemd, overrides, loader));
-  }
-  return out;
-}
 function runGatePipeline(input) {
   const { policy } = input;
-  const systemd = systemdProfile(policy.systemdVersion);
-  const heads = scoreAll(input.head, policy);
-  const bases = input.base ? scoreAll(input.base, policy) : /* @__PURE__ */ new Map();
-  const changed = input.changed;
-  const changedPaths = /* @__PURE__ */ new Set();
-  const renamedFrom = /* @__PURE__ */ new Map();
-  for (const f of changed ?? []) {
-    changedPaths.add(f.path);
-    if (f.previousPath) {
-      changedPaths.add(f.previousPath);
-      renamedFrom.set(f.path, f.previousPath);
-    }
-  }
-  const policyChanged = input.policyPath !== void 0 && changedPaths.has(input.policyPath);
-  if (policyChanged) input.messages.push(`The policy ${input.policyPath} changed: every unit is in scope.`);
-  const touches = (u) => !!u && u.files.some((f) => changedPaths.has(f));
-  const scope = [];
-  const usedBase = /* @__PURE__ */ new Set();
-  const wanted = (path) => !input.pathFilters || input.pathFilters.length === 0 || input.pathFilters.some((g) => matchesGlob(g, path));
-  for (const [key, head] of heads) {
-    if (!wanted(head.locator.repoPath)) continue;
-    const previous = renamedFrom.get(head.locator.repoPath);
-    const baseKey = previous !== void 0 && !bases.has(key) ? previous : key;
-    const base = bases.get(baseKey);
-    const inScope = changed === void 0 || policyChanged || touches(head) || touches(base);
-    if (!inScope) continue;
-    if (base) usedBase.add(baseKey);
-    const unitName = head.side.unit?.id ?? head.locator.unitName;
-    const resolved = resolveProfile(
-      policy,
-      head.locator.repoPath,
-      unitName,
-      head.side.texts.map((t) => t.text)
-    );
-    if ("error" in resolved) input.messages.push(`${head.locator.repoPath}: ${resolved.error}`);
-    const profile = "error" in resolved ? policy.profiles.get(policy.defaultProfile) : resolved.profile;
-    const exclusion = isExcluded(policy, head.locator.repoPath, unitName);
-    scope.push({
-      path: head.locator.repoPath,
-      ...previous !== void 0 && base ? { previousPath: previous } : {},
-      change: !base ? "added" : previous !== void 0 ? "renamed" : touches(head) || touches(base) ? "modified" : "policy",
-      profile,
-      ..."how" in resolved ? { profileSource: resolved.how } : {},
-      ...exclusion ? { excluded: { reason: exclusion.reason } } : {},
-      head: head.side,
-      ...base ? { base: base.side } : {}
-    });
-  }
-  for (const [key, base] of bases) {
-    if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
-    if (changed !== void 0 && !touches(base)) continue;
-    const profile = policy.profiles.get(policy.defaultProfile);
-    scope.push({ path: base.locator.repoPath, change: "deleted", profile, base: base.side });
-  }
-  scope.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const scope = selectScope({
+    head: input.head,
+    ...input.base ? { base: input.base } : {},
+    ...input.changed ? { changed: input.changed } : {},
+    policy,
+    ...input.policyPath !== void 0 ? { policyPath: input.policyPath } : {},
+    ...input.pathFilters ? { pathFilters: input.pathFilters } : {},
+    messages: input.messages
+  });
   const verdict2 = evaluateGate({
     policy,
-    systemd,
+    systemd: systemdProfile(policy.systemdVersion),
     units: scope,
     ...input.pullRequestBody !== void 0 ? { pullRequestBody: input.pullRequestBody } : {},
     approvals: input.approvals,
@@ -26332,20 +28007,20 @@ var JUDGEMENT_ROWS = /* @__PURE__ */ new Set([
 var RESETTABLE = /* @__PURE__ */ new Set(["SystemCallFilter", "RestrictAddressFamilies", "SystemCallArchitectures"]);
 function score2(input, dropIn) {
   const tree = dropIn === void 0 ? input.tree : withFiles(input.tree, /* @__PURE__ */ new Map([[input.dropInPath, dropIn]]));
-  const loaded = loadUnit(tree, input.unitName, { searchPath: input.searchPath });
-  if (!loaded.ok) return { error: loaded.failure.message };
-  const derived = deriveSecuritySettings(loaded.unit, input.systemd);
-  if (!derived.settings)
-    return { error: derived.failure?.message ?? `Unit ${input.unitName} failed to load.` };
-  return {
-    settings: derived.settings,
-    assessment: assessUnit(derived.settings, input.systemd, input.overrides)
-  };
+  const outcome = scoreUnitInTree({
+    tree,
+    unitName: input.unitName,
+    searchPath: input.searchPath,
+    systemd: input.systemd,
+    overrides: input.overrides
+  });
+  if (!outcome.ok) return { error: outcome.message };
+  return { settings: outcome.settings, assessment: outcome.assessment };
 }
 function dropInText(lines) {
   return ["[Service]", ...lines, ""].join("\n");
 }
-function keyOf2(line) {
+function keyOf(line) {
   return line.slice(0, line.indexOf("="));
 }
 function profileListFixes(s, profile, systemd) {
@@ -26395,7 +28070,7 @@ var JOINED_EXPLANATIONS = {
 function joinDenyLines(lines, explanations) {
   const out = [];
   for (const line of lines) {
-    const key = keyOf2(line);
+    const key = keyOf(line);
     const value = line.slice(key.length + 1);
     const last = out.at(-1);
     if (last !== void 0 && value.startsWith("~") && last.startsWith(`${key}=~`)) {
@@ -26447,7 +28122,7 @@ function planHardeningDropIn(input) {
   let lines = mergeFixes(fixes);
   let after = lines.length > 0 ? score2(input, dropInText(lines)) : before;
   if ("error" in after) return after;
-  const resets = failing(after).unmet.map(keyOf2).filter((k) => RESETTABLE.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`));
+  const resets = failing(after).unmet.map(keyOf).filter((k) => RESETTABLE.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`));
   if (resets.length > 0) {
     for (const k of resets)
       explanations.set(`${k}=`, `Resets the unit's own ${k}= lines, so the list below replaces them.`);

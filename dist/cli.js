@@ -1118,7 +1118,7 @@ var require_option = __commonJS({
 var require_suggestSimilar = __commonJS({
   "node_modules/commander/lib/suggestSimilar.js"(exports2) {
     var maxDistance = 3;
-    function editDistance(a, b) {
+    function editDistance2(a, b) {
       if (Math.abs(a.length - b.length) > maxDistance)
         return Math.max(a.length, b.length);
       const d2 = [];
@@ -1164,7 +1164,7 @@ var require_suggestSimilar = __commonJS({
       const minSimilarity = 0.4;
       candidates.forEach((candidate) => {
         if (candidate.length <= 1) return;
-        const distance = editDistance(word, candidate);
+        const distance = editDistance2(word, candidate);
         const length = Math.max(word.length, candidate.length);
         const similarity = (length - distance) / length;
         if (similarity > minSimilarity) {
@@ -3543,18 +3543,20 @@ var AssignmentRecord = class {
   value;
 };
 var DiagnosticRecord = class {
-  constructor(file, line, column, severity, message) {
+  constructor(file, line, column, severity, message, kind = "other") {
     this.file = file;
     this.line = line;
     this.column = column;
     this.severity = severity;
     this.message = message;
+    this.kind = kind;
   }
   file;
   line;
   column;
   severity;
   message;
+  kind;
 };
 var SectionRecord = class {
   constructor(name, line) {
@@ -3576,11 +3578,6 @@ var ParsedUnitFileRecord = class {
     this.diagnostics = new Array();
   }
 };
-function unreadableFile(file, message) {
-  const result = new ParsedUnitFileRecord(file);
-  result.diagnostics.push(new DiagnosticRecord(file, 1, 1, "warning", message));
-  return result;
-}
 var UnitFileParser = class {
   constructor(text, file, knownSections) {
     this.text = text;
@@ -3607,7 +3604,7 @@ var UnitFileParser = class {
     this.result.diagnostics.push(new DiagnosticRecord(this.file, line, column, "warning", message));
   }
   fail(line, column, message, reason) {
-    this.result.fatal = new DiagnosticRecord(this.file, line, column, "error", message);
+    this.result.fatal = new DiagnosticRecord(this.file, line, column, "error", message, "refused-unit");
     this.result.fatalReason = reason;
     return false;
   }
@@ -3640,10 +3637,13 @@ var UnitFileParser = class {
     if (begin === end) return true;
     while (isBlank(src.charCodeAt(end - 1))) end--;
     const column = startColumn + (begin - from);
-    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to)) {
-      this.warn(startLine, column, "Line is not valid UTF-8, ignoring.");
-      return true;
-    }
+    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to))
+      return this.fail(
+        startLine,
+        column,
+        `String is not UTF-8 clean, ignoring assignment: ${src.slice(begin, end)}`,
+        "Invalid argument"
+      );
     if (src.charCodeAt(begin) === 91)
       return this.sectionHeader(src.slice(begin, end), startLine, column);
     if (this.section === null) {
@@ -4235,6 +4235,9 @@ var UNIT_SECTIONS = {
   scope: ["Unit", "Scope", "Install"]
 };
 var MAX_UNIT_FILE_BYTES = 4 * 1024 * 1024;
+function tooLargeMessage(size) {
+  return `file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} bytes unitgate reads`;
+}
 var NameMap = class {
   constructor(tree, searchPath) {
     this.tree = tree;
@@ -4484,9 +4487,13 @@ var UnitLoader = class {
     for (const dropIn of this.dropIns.findFiles(id, id === unitName ? parts : void 0, allNames, type)) {
       const text = this.readDropIn(dropIn);
       if (text === void 0) continue;
-      files.push(
-        "error" in text ? unreadableFile(dropIn.path, text.error) : parseUnitFile(text.text, dropIn.path, sections)
-      );
+      if ("error" in text)
+        return fail(
+          "error",
+          id,
+          `Unit ${id} failed to load: cannot read its drop-in ${dropIn.path}: ${text.error}`
+        );
+      files.push(parseUnitFile(text.text, dropIn.path, sections));
     }
     return { ok: true, unit: new LoadedUnitRecord(id, type, instance, fragmentPath, allNames, files) };
   }
@@ -4512,8 +4519,7 @@ function joinName(dir, name) {
   return import_path2.posix.join(dir, name);
 }
 function readUnitText(tree, path, size) {
-  if (size > MAX_UNIT_FILE_BYTES)
-    return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+  if (size > MAX_UNIT_FILE_BYTES) return { error: tooLargeMessage(size) };
   return tree.readFile(path);
 }
 function fail(kind, unitName, message) {
@@ -4632,2865 +4638,1222 @@ function compareBytes(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-// src/core/unit/specifiers.ts
-var SYSTEM_DIRS = {
-  t: "/run",
-  S: "/var/lib",
-  C: "/var/cache",
-  L: "/var/log",
-  E: "/etc",
-  T: "/tmp",
-  V: "/var/tmp",
-  h: "/root",
-  s: "/bin/sh",
-  u: "root",
-  U: "0",
-  g: "root",
-  G: "0"
+// src/core/security/data/unit-keys-252.json
+var unit_keys_252_default = {
+  Unit: [
+    "After",
+    "AllowIsolate",
+    "AssertACPower",
+    "AssertArchitecture",
+    "AssertCPUFeature",
+    "AssertCPUPressure",
+    "AssertCPUs",
+    "AssertCapability",
+    "AssertControlGroupController",
+    "AssertCredential",
+    "AssertDirectoryNotEmpty",
+    "AssertEnvironment",
+    "AssertFileIsExecutable",
+    "AssertFileNotEmpty",
+    "AssertFirstBoot",
+    "AssertGroup",
+    "AssertHost",
+    "AssertIOPressure",
+    "AssertKernelCommandLine",
+    "AssertKernelVersion",
+    "AssertMemory",
+    "AssertMemoryPressure",
+    "AssertNeedsUpdate",
+    "AssertOSRelease",
+    "AssertPathExists",
+    "AssertPathExistsGlob",
+    "AssertPathIsDirectory",
+    "AssertPathIsEncrypted",
+    "AssertPathIsMountPoint",
+    "AssertPathIsReadWrite",
+    "AssertPathIsSymbolicLink",
+    "AssertSecurity",
+    "AssertUser",
+    "AssertVirtualization",
+    "Before",
+    "BindTo",
+    "BindsTo",
+    "CollectMode",
+    "ConditionACPower",
+    "ConditionArchitecture",
+    "ConditionCPUFeature",
+    "ConditionCPUPressure",
+    "ConditionCPUs",
+    "ConditionCapability",
+    "ConditionControlGroupController",
+    "ConditionCredential",
+    "ConditionDirectoryNotEmpty",
+    "ConditionEnvironment",
+    "ConditionFileIsExecutable",
+    "ConditionFileNotEmpty",
+    "ConditionFirmware",
+    "ConditionFirstBoot",
+    "ConditionGroup",
+    "ConditionHost",
+    "ConditionIOPressure",
+    "ConditionKernelCommandLine",
+    "ConditionKernelVersion",
+    "ConditionMemory",
+    "ConditionMemoryPressure",
+    "ConditionNeedsUpdate",
+    "ConditionOSRelease",
+    "ConditionPathExists",
+    "ConditionPathExistsGlob",
+    "ConditionPathIsDirectory",
+    "ConditionPathIsEncrypted",
+    "ConditionPathIsMountPoint",
+    "ConditionPathIsReadWrite",
+    "ConditionPathIsSymbolicLink",
+    "ConditionSecurity",
+    "ConditionUser",
+    "ConditionVirtualization",
+    "Conflicts",
+    "DefaultDependencies",
+    "Description",
+    "Documentation",
+    "FailureAction",
+    "FailureActionExitStatus",
+    "IgnoreOnIsolate",
+    "JobRunningTimeoutSec",
+    "JobTimeoutAction",
+    "JobTimeoutRebootArgument",
+    "JobTimeoutSec",
+    "JoinsNamespaceOf",
+    "OnFailure",
+    "OnFailureIsolate",
+    "OnFailureJobMode",
+    "OnSuccess",
+    "OnSuccessJobMode",
+    "PartOf",
+    "PropagateReloadFrom",
+    "PropagateReloadTo",
+    "PropagatesReloadTo",
+    "PropagatesStopTo",
+    "RebootArgument",
+    "RefuseManualStart",
+    "RefuseManualStop",
+    "ReloadPropagatedFrom",
+    "Requires",
+    "RequiresMountsFor",
+    "RequiresOverridable",
+    "Requisite",
+    "RequisiteOverridable",
+    "SourcePath",
+    "StartLimitAction",
+    "StartLimitBurst",
+    "StartLimitInterval",
+    "StartLimitIntervalSec",
+    "StopPropagatedFrom",
+    "StopWhenUnneeded",
+    "SuccessAction",
+    "SuccessActionExitStatus",
+    "Upholds",
+    "Wants"
+  ],
+  Service: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "BusName",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecCondition",
+    "ExecPaths",
+    "ExecReload",
+    "ExecSearchPath",
+    "ExecStart",
+    "ExecStartPost",
+    "ExecStartPre",
+    "ExecStop",
+    "ExecStopPost",
+    "ExitType",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FailureAction",
+    "FileDescriptorStoreMax",
+    "FinalKillSignal",
+    "Group",
+    "GuessMainPID",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "NonBlocking",
+    "NotifyAccess",
+    "OOMPolicy",
+    "OOMScoreAdjust",
+    "PAMName",
+    "PIDFile",
+    "PassEnvironment",
+    "PermissionsStartOnly",
+    "Personality",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "RebootArgument",
+    "RemainAfterExit",
+    "RemoveIPC",
+    "Restart",
+    "RestartForceExitStatus",
+    "RestartKillSignal",
+    "RestartPreventExitStatus",
+    "RestartSec",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootDirectoryStartOnly",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "RuntimeMaxSec",
+    "RuntimeRandomizedExtraSec",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "Sockets",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartLimitAction",
+    "StartLimitBurst",
+    "StartLimitInterval",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SuccessExitStatus",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutAbortSec",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimeoutStartFailureMode",
+    "TimeoutStartSec",
+    "TimeoutStopFailureMode",
+    "TimeoutStopSec",
+    "TimerSlackNSec",
+    "Type",
+    "UMask",
+    "USBFunctionDescriptors",
+    "USBFunctionStrings",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSec",
+    "WatchdogSignal",
+    "WorkingDirectory"
+  ],
+  Socket: [
+    "Accept",
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "Backlog",
+    "BindIPv6Only",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BindToDevice",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "Broadcast",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "DeferAcceptSec",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DirectoryMode",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExecStartPost",
+    "ExecStartPre",
+    "ExecStopPost",
+    "ExecStopPre",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FileDescriptorName",
+    "FinalKillSignal",
+    "FlushPending",
+    "FreeBind",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IPTOS",
+    "IPTTL",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeepAlive",
+    "KeepAliveIntervalSec",
+    "KeepAliveProbes",
+    "KeepAliveTimeSec",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "ListenDatagram",
+    "ListenFIFO",
+    "ListenMessageQueue",
+    "ListenNetlink",
+    "ListenSequentialPacket",
+    "ListenSpecial",
+    "ListenStream",
+    "ListenUSBFunction",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "Mark",
+    "MaxConnections",
+    "MaxConnectionsPerSource",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MessageQueueMaxMessages",
+    "MessageQueueMessageSize",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoDelay",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "PAMName",
+    "PassCredentials",
+    "PassEnvironment",
+    "PassPacketInfo",
+    "PassSecurity",
+    "Personality",
+    "PipeSize",
+    "Priority",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "ReceiveBuffer",
+    "RemoveIPC",
+    "RemoveOnStop",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "ReusePort",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SELinuxContextFromNet",
+    "SecureBits",
+    "SendBuffer",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "Service",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackLabel",
+    "SmackLabelIPIn",
+    "SmackLabelIPOut",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "SocketGroup",
+    "SocketMode",
+    "SocketProtocol",
+    "SocketUser",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "Symlinks",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TCPCongestion",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "Timestamping",
+    "Transparent",
+    "TriggerLimitBurst",
+    "TriggerLimitIntervalSec",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "WorkingDirectory",
+    "Writable"
+  ],
+  Mount: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DirectoryMode",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FinalKillSignal",
+    "ForceUnmount",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LazyUnmount",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "Options",
+    "PAMName",
+    "PassEnvironment",
+    "Personality",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWriteOnly",
+    "ReadWritePaths",
+    "RemoveIPC",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SloppyOptions",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "Type",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "What",
+    "Where",
+    "WorkingDirectory"
+  ],
+  Automount: [
+    "DirectoryMode",
+    "ExtraOptions",
+    "TimeoutIdleSec",
+    "Where"
+  ],
+  Swap: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FinalKillSignal",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "Options",
+    "PAMName",
+    "PassEnvironment",
+    "Personality",
+    "Priority",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "RemoveIPC",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "What",
+    "WorkingDirectory"
+  ],
+  Timer: [
+    "AccuracySec",
+    "FixedRandomDelay",
+    "OnActiveSec",
+    "OnBootSec",
+    "OnCalendar",
+    "OnClockChange",
+    "OnStartupSec",
+    "OnTimezoneChange",
+    "OnUnitActiveSec",
+    "OnUnitInactiveSec",
+    "Persistent",
+    "RandomizedDelaySec",
+    "RemainAfterElapse",
+    "Unit",
+    "WakeSystem"
+  ],
+  Path: [
+    "DirectoryMode",
+    "DirectoryNotEmpty",
+    "MakeDirectory",
+    "PathChanged",
+    "PathExists",
+    "PathExistsGlob",
+    "PathModified",
+    "TriggerLimitBurst",
+    "TriggerLimitIntervalSec",
+    "Unit"
+  ],
+  Slice: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "BPFProgram",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUShares",
+    "CPUWeight",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "RestrictNetworkInterfaces",
+    "Slice",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "TasksAccounting",
+    "TasksMax"
+  ],
+  Scope: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "BPFProgram",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUShares",
+    "CPUWeight",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "FinalKillSignal",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "KillMode",
+    "KillSignal",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "OOMPolicy",
+    "RestartKillSignal",
+    "RestrictNetworkInterfaces",
+    "RuntimeMaxSec",
+    "RuntimeRandomizedExtraSec",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "Slice",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "TasksAccounting",
+    "TasksMax",
+    "TimeoutStopSec",
+    "WatchdogSignal"
+  ],
+  Install: [
+    "Alias",
+    "Also",
+    "DefaultInstance",
+    "RequiredBy",
+    "WantedBy"
+  ]
 };
-var HOST_VALUES = {
-  H: "localhost",
-  l: "localhost",
-  q: "localhost",
-  m: "00000000000000000000000000000000",
-  b: "00000000000000000000000000000000",
-  v: "unknown",
-  a: "x86-64",
-  o: "unknown",
-  w: "unknown",
-  W: "unknown",
-  B: "unknown",
-  A: "unknown",
-  M: "unknown",
-  y: "/",
-  Y: "/",
-  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
-  c: "/system.slice",
-  r: "/system.slice",
-  R: "/"
-};
-var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
-function expandSpecifiers(value, ctx) {
-  let next = value.indexOf("%");
-  if (next < 0) return { ok: true, value };
-  let name;
-  let out = "";
-  let from = 0;
-  for (; next >= 0; next = value.indexOf("%", from)) {
-    out += value.slice(from, next);
-    const s = value[next + 1];
-    from = next + 2;
-    switch (s) {
-      case "%":
-        out += "%";
-        break;
-      case "n":
-        out += ctx.unitName;
-        break;
-      case "N":
-        out += ctx.unitName.slice(0, ctx.unitName.lastIndexOf("."));
-        break;
-      case "p":
-        out += (name ??= unitNameParts(ctx.unitName)).prefix;
-        break;
-      case "P":
-        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).prefix);
-        break;
-      case "i":
-        out += (name ??= unitNameParts(ctx.unitName)).instance;
-        break;
-      case "I":
-        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).instance);
-        break;
-      case "j":
-        out += (name ??= unitNameParts(ctx.unitName)).lastComponent;
-        break;
-      case "J":
-        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).lastComponent);
-        break;
-      case "f": {
-        const { prefix, instance } = name ??= unitNameParts(ctx.unitName);
-        out += unescapeUnitNamePath(instance !== "" ? instance : prefix);
-        break;
-      }
-      case "d":
-        out += `/run/credentials/${ctx.unitName}`;
-        break;
-      default: {
-        if (s === void 0) {
-          out += "%";
-          break;
-        }
-        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
-        if (known !== void 0) out += known;
-        else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
-        else out += `%${s}`;
-      }
-    }
-  }
-  if (from < value.length) out += value.slice(from);
-  return { ok: true, value: out };
-}
-function unitNameParts(unitName) {
-  const parts = parseUnitName(unitName);
-  const prefix = parts?.prefix ?? unitName;
-  const dash = prefix.lastIndexOf("-");
-  return {
-    prefix,
-    instance: parts?.instance ?? "",
-    lastComponent: dash >= 0 ? prefix.slice(dash + 1) : prefix
-  };
-}
-
-// src/core/unit/extract-word.ts
-var EXTRACT_RELAX = 1 << 0;
-var EXTRACT_CUNESCAPE = 1 << 1;
-var EXTRACT_UNESCAPE_RELAX = 1 << 2;
-var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
-var EXTRACT_UNQUOTE = 1 << 5;
-var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
-var WHITESPACE = " 	\n\r";
-var HEX = "0123456789abcdefABCDEF";
-var SIMPLE_ESCAPES = {
-  a: "\x07",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "	",
-  v: "\v",
-  "\\": "\\",
-  '"': '"',
-  "'": "'",
-  s: " "
-};
-function cunescapeOne(s, at, acceptNul = false) {
-  const c = s[at];
-  if (c === void 0) return void 0;
-  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
-  if (one !== void 0) return { char: one, length: 1 };
-  const hexRun = (n) => {
-    const digits = s.slice(at + 1, at + 1 + n);
-    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
-    return parseInt(digits, 16);
-  };
-  if (c === "x") {
-    const v = hexRun(2);
-    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
-  }
-  if (c === "u" || c === "U") {
-    const n = c === "u" ? 4 : 8;
-    const v = hexRun(n);
-    if (v === void 0 || v === 0 && !acceptNul) return void 0;
-    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
-    return { char: String.fromCodePoint(v), length: n + 1 };
-  }
-  if (c >= "0" && c <= "7") {
-    const digits = s.slice(at, at + 3);
-    if (!/^[0-7]{3}$/.test(digits)) return void 0;
-    const v = parseInt(digits, 8);
-    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
-  }
-  return void 0;
-}
-var WordReader = class {
-  constructor(input, pos = 0) {
-    this.input = input;
-    this.pos = pos;
-  }
-  input;
-  /**
-   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
-   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
-   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
-   */
-  pos;
-  /** The word of the last read() that returned `word`. */
-  word = "";
-  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
-  hasRest() {
-    return this.pos >= 0 && this.pos < this.input.length;
-  }
-  /** The unparsed rest as a string (`undefined` for NULL). */
-  rest() {
-    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
-  }
-  /**
-   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
-   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
-   */
-  read(flags = 0, separators = WHITESPACE) {
-    const input = this.input;
-    const n = input.length;
-    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
-    let i = this.pos;
-    if (i < 0) return "end";
-    for (; ; i++) {
-      if (i >= n) {
-        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
-        return this.found("", -1);
-      }
-      if (!isSeparator(separators, input.charCodeAt(i))) break;
-      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
-    }
-    let word = "";
-    let quote = null;
-    let backslash = false;
-    for (; ; ) {
-      if (!backslash) {
-        const start = i;
-        if (quote === null) {
-          for (; i < n; i++) {
-            const code = input.charCodeAt(i);
-            if (code === 92 || isSeparator(separators, code)) break;
-            if (unquote && (code === 34 || code === 39)) break;
-          }
-        } else {
-          const q = quote.charCodeAt(0);
-          for (; i < n; i++) {
-            const code = input.charCodeAt(i);
-            if (code === q || code === 92) break;
-          }
-        }
-        if (i > start) word += input.slice(start, i);
-      }
-      const c = input[i];
-      if (backslash) {
-        if (c === void 0) {
-          if (flags & EXTRACT_UNESCAPE_RELAX && (quote === null || flags & EXTRACT_RELAX))
-            return this.found(word + "\\", -1);
-          if (flags & EXTRACT_RELAX) return this.found(word, -1);
-          return "error";
-        }
-        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
-          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
-          if (u) {
-            word += u.char;
-            i += u.length - 1;
-          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
-            word += c;
-          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
-          else return "error";
-        } else word += c;
-        backslash = false;
-        i++;
-        continue;
-      }
-      if (quote !== null) {
-        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
-        i++;
-        if (c === quote) quote = null;
-        else backslash = true;
-        continue;
-      }
-      if (c === void 0) return this.found(word, -1);
-      i++;
-      if ((c === '"' || c === "'") && unquote) quote = c;
-      else if (c === "\\") backslash = true;
-      else {
-        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
-        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
-        return this.found(word, i >= n ? -1 : i);
-      }
-    }
-  }
-  /**
-   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
-   * whatever the other flags, a word is then just a run of other characters, and this scans it with
-   * fewer checks per character.
-   */
-  readPlain() {
-    const input = this.input;
-    const n = input.length;
-    let i = this.pos;
-    if (i < 0) return "end";
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
-    if (i >= n) return "end";
-    const start = i;
-    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
-    const word = input.slice(start, i);
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
-    return this.found(word, i >= n ? -1 : i);
-  }
-  found(word, pos) {
-    this.word = word;
-    this.pos = pos;
-    return "word";
-  }
-};
-var END_STEP = Object.freeze({ kind: "end" });
-var ERROR_STEP = Object.freeze({ kind: "error" });
-function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
-  const reader = new WordReader(input);
-  const kind = reader.read(flags, separators);
-  if (kind === "end") return END_STEP;
-  if (kind === "error") return ERROR_STEP;
-  return { kind: "word", word: reader.word, rest: reader.rest() };
-}
-function isWhitespaceCode(code) {
-  return code === 32 || code === 9 || code === 10 || code === 13;
-}
-function isSeparator(separators, code) {
-  if (separators === WHITESPACE) return isWhitespaceCode(code);
-  return separators.indexOf(String.fromCharCode(code)) >= 0;
-}
-function extractAllWords(value, flags) {
-  const words = [];
-  const reader = new WordReader(value);
-  for (; ; ) {
-    const kind = reader.read(flags);
-    if (kind === "end") break;
-    if (kind === "error") return { words, invalid: true };
-    words.push(reader.word);
-  }
-  return { words, invalid: false };
-}
-function extractWords(value, unquote) {
-  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
-}
-function hasValidCEscapes(s) {
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] !== "\\") continue;
-    const u = cunescapeOne(s, i + 1, true);
-    if (!u) return false;
-    i += u.length;
-  }
-  return true;
-}
-
-// src/core/security/errno-names.ts
-var ERRNO_NAMES = new Set(
-  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP EWOULDBLOCK ENOMSG EIDRM ECHRNG EL2NSYNC EL3HLT EL3RST ELNRNG EUNATCH ENOCSI EL2HLT EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT EDEADLOCK EBFONT ENOSTR ENODATA ETIME ENOSR ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG EOVERFLOW ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ ERESTART ESTRPIPE EUSERS ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP ENOTSUP EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY EINPROGRESS ESTALE EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE ECANCELED ENOKEY EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL EHWPOISON".split(" ")
-);
-
-// src/core/security/exec-command.ts
-function isSafeString2(s) {
-  return !/[\x01-\x1f"'\\\x7f]/.test(s);
-}
-function extractExecWord(reader, messages, rvalue) {
-  const kind = reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
-  if (kind !== "error") return kind;
-  if (reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX) === "word") {
-    messages.push({ severity: "warning", message: `Ignoring unknown escape sequences: "${reader.word}"` });
-    return "word";
-  }
-  messages.push({ severity: "error", message: `Unbalanced quoting, ignoring: "${rvalue}"` });
-  return "error";
-}
-function expandWord(text, options) {
-  return text.indexOf("%") < 0 ? void 0 : options.expand(text);
-}
-function isValidExecutablePath(path) {
-  return path.length <= SHORT_PATH_UNITS || isValidPath(path);
-}
-var SHORT_PATH_UNITS = Math.floor(255 / 3);
-function refuse(result, ignore, what, detail) {
-  result.messages.push({
-    severity: ignore ? "warning" : "error",
-    message: `${what}${ignore ? ", ignoring" : ""}: ${detail}`
-  });
-  result.fatal = !ignore;
-  return result;
-}
-function isLoneAt(input, at) {
-  return at === input.length || isWhitespaceCode(input.charCodeAt(at));
-}
-var SPECIAL_CHARACTERS = /["'\\%;]/;
-function parseExecLine(rvalue, options) {
-  const result = { commands: 0, fatal: false, messages: [], doubleBang: 0 };
-  const { messages } = result;
-  const reader = new WordReader(rvalue);
-  const plain = !SPECIAL_CHARACTERS.test(rvalue);
-  let semicolon;
-  do {
-    semicolon = false;
-    const first = plain ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
-    if (first !== "word") return result;
-    if (reader.word === ";") {
-      semicolon = true;
-      continue;
-    }
-    let ignore = false;
-    let separateArgv0 = false;
-    let noEnvExpand = false;
-    let privileged = "";
-    let viaShell = false;
-    let f = reader.word;
-    for (; ; f = f.slice(1)) {
-      const c = f[0];
-      if (c === "-" && !ignore) ignore = true;
-      else if (c === "@" && !separateArgv0) separateArgv0 = true;
-      else if (c === ":" && !noEnvExpand) noEnvExpand = true;
-      else if (c === "+" && privileged === "") privileged = "+";
-      else if (c === "!" && privileged === "") privileged = "!";
-      else if (c === "!" && privileged === "!") privileged = "!!";
-      else if (c === "|" && options.extraPrefixes.includes("|") && !viaShell) viaShell = true;
-      else break;
-    }
-    if (privileged === "!!") result.doubleBang++;
-    const expanded = plain ? void 0 : expandWord(f, options);
-    if (expanded !== void 0 && !expanded.ok)
-      return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
-    const path = expanded === void 0 ? f : expanded.value;
-    if (!viaShell) {
-      if (path === "") return refuse(result, ignore, "Empty path in command line", `'${rvalue}'`);
-      if (!isSafeString2(path))
-        return refuse(result, ignore, "Executable name contains special characters", path);
-      if (path.endsWith("/")) return refuse(result, ignore, "Executable path specifies a directory", path);
-      if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
-        return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
-    }
-    if (plain) {
-      if (separateArgv0 && !reader.hasRest())
-        return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
-      result.commands++;
-      return result;
-    }
-    let argc = separateArgv0 ? 0 : 1;
-    while (reader.hasRest()) {
-      const at = reader.pos;
-      const c = rvalue.charCodeAt(at);
-      if (c === 59 && isLoneAt(rvalue, at + 1)) {
-        reader.pos = skipWhitespace(rvalue, at + 1);
-        semicolon = true;
-        break;
-      }
-      if (c === 92 && rvalue.charCodeAt(at + 1) === 59 && isLoneAt(rvalue, at + 2)) {
-        reader.pos = skipWhitespace(rvalue, at + 2);
-        argc++;
-        continue;
-      }
-      const end = plainWordEnd(rvalue, at);
-      if (end >= 0) {
-        reader.pos = skipWhitespace(rvalue, end);
-        argc++;
-        continue;
-      }
-      const kind = extractExecWord(reader, messages, rvalue);
-      if (kind === "end") break;
-      if (kind === "error") {
-        result.fatal = !ignore;
-        return result;
-      }
-      const word = reader.word;
-      const r = expandWord(word, options);
-      if (r !== void 0 && !r.ok)
-        return refuse(result, ignore, `Failed to resolve unit specifiers in ${word}`, "unknown specifier");
-      argc++;
-    }
-    if (argc === 0) return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
-    result.commands++;
-  } while (semicolon);
-  return result;
-}
-function plainWordEnd(s, at) {
-  for (let i = at; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (isWhitespaceCode(c)) return i;
-    if (c === 34 || c === 39 || c === 92 || c === 37) return -1;
-  }
-  return s.length;
-}
-function skipWhitespace(s, from) {
-  let i = from;
-  while (i < s.length && isWhitespaceCode(s.charCodeAt(i))) i++;
-  return i;
-}
-
-// src/core/security/credentials.ts
-function isValidCredentialName(s) {
-  return isValidFilename(s) && !/[\x00-\x1f\x7f-\uffff:]/.test(s) && s.length <= 255;
-}
-function isValidBase64(s) {
-  const chars = [...s].filter((c) => !" 	\n\r".includes(c));
-  const value = (c) => c === void 0 ? void 0 : c === "=" ? "pad" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) >= 0 ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) : -1;
-  for (let i = 0; i < chars.length; i += 4) {
-    const [a, b, c, d2] = [0, 1, 2, 3].map((k) => value(chars[i + k]));
-    if (a === void 0) break;
-    if (a === -1 || b === -1 || c === -1 || d2 === -1) return false;
-    if (b === void 0 || c === void 0 || d2 === void 0) return false;
-    if (a === "pad" || b === "pad") return false;
-    const last = i + 4 >= chars.length;
-    if (c === "pad") {
-      if (d2 !== "pad" || b & 15 || !last) return false;
-      break;
-    }
-    if (d2 === "pad") {
-      if (c & 3 || !last) return false;
-      break;
-    }
-  }
-  return true;
-}
-function applyLoadCredential(map, value, encrypted, expand2) {
-  if (value === "") {
-    map.clear();
-    return { ok: true };
-  }
-  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
-  if (first.kind !== "word") return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
-  const id = expand2(first.word);
-  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
-  if (!isValidCredentialName(id.value))
-    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
-  const rest = first.rest ?? "";
-  if (rest !== "") {
-    const source = expand2(rest);
-    if (!source.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${rest}", ignoring` };
-    const q = source.value;
-    if (q.startsWith("/") ? !isNormalizedPath(q) : !isValidCredentialName(q))
-      return { ok: false, message: `Credential source "${q}" not valid, ignoring.` };
-  }
-  map.set(id.value, encrypted);
-  return { ok: true };
-}
-function applySetCredential(map, value, encrypted, expand2) {
-  if (value === "") {
-    map.clear();
-    return { ok: true };
-  }
-  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
-  if (first.kind === "error")
-    return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
-  if (first.kind === "end" || first.rest === void 0 || first.rest === "")
-    return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
-  const id = expand2(first.word);
-  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
-  if (!isValidCredentialName(id.value))
-    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
-  if (encrypted ? !isValidBase64(first.rest) : !hasValidCEscapes(first.rest))
-    return {
-      ok: false,
-      message: encrypted ? "Encrypted credential data not valid Base64 data, ignoring." : `Can't unescape "${first.rest}", ignoring`
-    };
-  map.set(id.value, encrypted);
-  return { ok: true };
-}
-
-// src/core/security/settings.ts
-var CAP_ALL = 0xffffffffffffffffn;
-var U64 = 0xffffffffffffffffn;
-var NAMESPACE_FLAGS = {
-  cgroup: 33554432,
-  ipc: 134217728,
-  net: 1073741824,
-  mnt: 131072,
-  pid: 536870912,
-  user: 268435456,
-  uts: 67108864,
-  time: 128
-};
-var NAMESPACES_UNSET = -1;
-var EFFECTIVE_FLAGS = {
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  PrivateTmp: (s) => s.privateTmp !== "no",
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateUsers: (s) => s.privateUsers !== "no",
-  PrivateMounts: (s) => s.privateMounts !== false,
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
-  ProtectHostname: (s) => s.protectHostname !== "no",
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  RemoveIPC: (s) => s.removeIpc,
-  DynamicUser: (s) => s.dynamicUser,
-  Delegate: (s) => s.delegate
-};
-var TYPE_SECTION = {
-  service: "Service",
-  socket: "Socket",
-  mount: "Mount",
-  swap: "Swap",
-  slice: "Slice",
-  scope: "Scope"
-};
-var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
-var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
-var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
-var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
-var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
-var BOOLEAN_WORDS = new Map([
-  ...[...TRUE_WORDS].map((w2) => [w2, true]),
-  ...[...FALSE_WORDS].map((w2) => [w2, false])
-]);
-function parseBoolean(value) {
-  const exact = BOOLEAN_WORDS.get(value);
-  if (exact !== void 0) return exact;
-  const v = value.toLowerCase();
-  if (TRUE_WORDS.has(v)) return true;
-  if (FALSE_WORDS.has(v)) return false;
-  return void 0;
-}
-function warn(ctx, a, message) {
-  ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: "warning", message });
-  return "ok";
-}
-function handleOnFailureIsolate(ctx, a) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
-    unlocated: true
-  });
-  return "ok";
-}
-function fatal(ctx, a, message) {
-  ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: "error", message });
-  return "fatal";
-}
-function expand(ctx, value) {
-  return expandSpecifiers(value, ctx.specifierContext);
-}
-function specifiers(ctx, a, value) {
-  const r = expand(ctx, value);
-  if (r.ok) return r.value;
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message: `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`
-  });
-  return void 0;
-}
-function boolSetting(field, fatalOnError = false) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b === void 0) {
-      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
-      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    }
-    ctx.s[field] = b;
-    return "ok";
-  };
-}
-function boolOrWords(field, words) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b !== void 0) {
-      ctx.s[field] = b ? "yes" : "no";
-      return "ok";
-    }
-    const extra = words(ctx.traits);
-    if (extra.includes(a.value)) {
-      ctx.s[field] = a.value;
-      return "ok";
-    }
-    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
-  };
-}
-function enumSetting(field, words, booleans = false) {
-  return (ctx, a) => {
-    if (booleans) {
-      const b = parseBoolean(a.value);
-      if (b !== void 0) {
-        ctx.s[field] = b ? "yes" : "no";
-        return "ok";
-      }
-    }
-    if (!words.includes(a.value))
-      return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
-    ctx.s[field] = a.value;
-    return "ok";
-  };
-}
-var handleUser = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.user = void 0;
-    return "ok";
-  }
-  const r = expand(ctx, a.value);
-  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
-  if (!isValidRelaxedUserName(r.value))
-    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-  if (r.value === "nobody") warn(ctx, a, "Special user nobody configured, this is not safe!");
-  ctx.s.user = r.value;
-  return "ok";
-};
-var handleGroup = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const r = expand(ctx, a.value);
-  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
-  if (!isValidRelaxedUserName(r.value))
-    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-  return "ok";
-};
-var handleSupplementaryGroups = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.supplementaryGroups = [];
-    return "ok";
-  }
-  const { words, invalid } = extractWords(a.value, false);
-  for (const word of words) {
-    const r = expand(ctx, word);
-    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
-    if (!isValidRelaxedUserName(r.value))
-      return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-    ctx.s.supplementaryGroups.push(r.value);
-  }
-  if (invalid) return fatal(ctx, a, `Invalid syntax: ${a.value}`);
-  return "ok";
-};
-function parseCapabilities(ctx, value) {
-  const { words } = extractAllWords(
-    value,
-    EXTRACT_UNQUOTE | (ctx.traits.capabilityListRelaxed ? EXTRACT_RELAX : 0)
-  );
-  let low = 0;
-  let high = 0;
-  for (const word of words) {
-    let bit;
-    if (isDigit(word.charCodeAt(0)) && /^[0-9]+$/.test(word)) {
-      const n = Number(word);
-      if (n <= ctx.traits.maxCapabilityNumber) bit = n;
-    } else bit = ctx.capabilityNames.get(word.toUpperCase());
-    if (bit === void 0) continue;
-    if (bit < 32) low |= 1 << bit;
-    else high |= 1 << bit - 32;
-  }
-  return BigInt(high >>> 0) << 32n | BigInt(low >>> 0);
-}
-function isDigit(code) {
-  return code >= 48 && code <= 57;
-}
-function capabilitySet(field) {
-  const initial = field === "capabilityBoundingSet" ? CAP_ALL : 0n;
-  return (ctx, a) => {
-    let value = a.value;
-    let invert = false;
-    if (value.startsWith("~")) {
-      invert = true;
-      value = value.slice(1);
-    }
-    const sum = parseCapabilities(ctx, value);
-    const current = ctx.s[field];
-    if (sum === 0n || current === initial) {
-      let next = invert ? ~sum & U64 : sum;
-      if (invert && sum === 0n && ctx.traits.capabilityTildeAloneIsKnownSet) next = ctx.knownCapabilityMask;
-      ctx.s[field] = next;
-    } else ctx.s[field] = invert ? current & ~sum & U64 : current | sum;
-    return "ok";
-  };
-}
-var handleRestrictAddressFamilies = (ctx, a) => {
-  const s = ctx.s;
-  if (a.value === "") {
-    s.addressFamilies = void 0;
-    s.addressFamiliesAllowList = false;
-    return "ok";
-  }
-  if (a.value === "none") {
-    s.addressFamilies = void 0;
-    s.addressFamiliesAllowList = true;
-    return "ok";
-  }
-  let value = a.value;
-  let invert = false;
-  if (value.startsWith("~")) {
-    invert = true;
-    value = value.slice(1);
-  }
-  if (!s.addressFamilies) {
-    s.addressFamilies = { allowList: !invert, families: /* @__PURE__ */ new Set() };
-    s.addressFamiliesAllowList = !invert;
-  }
-  const { words, invalid } = extractWords(value, true);
-  for (const word of words) {
-    const af = ctx.familyNames.get(word.toUpperCase());
-    if (af === void 0) {
-      warn(ctx, a, `Failed to parse address family, ignoring: ${word}`);
-      if (ctx.traits.addressFamilyUnknownStopsLine) return "ok";
-      continue;
-    }
-    if (!invert === s.addressFamiliesAllowList) s.addressFamilies.families.add(af);
-    else s.addressFamilies.families.delete(af);
-  }
-  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
-  return "ok";
-};
-var namespaceAllMasks = /* @__PURE__ */ new WeakMap();
-function namespaceAllMask(traits) {
-  let mask = namespaceAllMasks.get(traits);
-  if (mask === void 0) {
-    mask = computeNamespaceAllMask(traits);
-    namespaceAllMasks.set(traits, mask);
-  }
-  return mask;
-}
-function computeNamespaceAllMask(traits) {
-  let mask = 0;
-  for (const [name, flag] of Object.entries(NAMESPACE_FLAGS)) {
-    if (name === "time" && !traits.namespaceAllIncludesTime) continue;
-    mask |= flag;
-  }
-  return mask;
-}
-var handleRestrictNamespaces = (ctx, a) => {
-  const s = ctx.s;
-  if (a.value === "") {
-    s.restrictNamespaces = NAMESPACES_UNSET;
-    return "ok";
-  }
-  const all = namespaceAllMask(ctx.traits);
-  const b = parseBoolean(a.value);
-  if (b !== void 0) {
-    s.restrictNamespaces = b ? 0 : all;
-    return "ok";
-  }
-  let value = a.value;
-  let invert = false;
-  if (value.startsWith("~")) {
-    invert = true;
-    value = value.slice(1);
-  }
-  let flags = 0;
-  const { words: nsWords, invalid: nsInvalid } = extractWords(value, false);
-  if (nsInvalid) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
-  for (const word of nsWords) {
-    const flag = NAMESPACE_FLAGS[word];
-    if (flag === void 0) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
-    flags |= flag;
-  }
-  if (s.restrictNamespaces === NAMESPACES_UNSET) s.restrictNamespaces = invert ? ~flags & all : flags;
-  else s.restrictNamespaces = invert ? s.restrictNamespaces & ~flags : s.restrictNamespaces | flags;
-  return "ok";
-};
-var handleSystemCallArchitectures = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.systemCallArchitectures = /* @__PURE__ */ new Set();
-    return "ok";
-  }
-  const { words, invalid } = extractWords(a.value, true);
-  for (const word of words) {
-    if (!ctx.syscallArchitectures.has(word)) {
-      warn(ctx, a, `Failed to parse system call architecture, ignoring: ${word}`);
-      continue;
-    }
-    ctx.s.systemCallArchitectures.add(word);
-  }
-  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
-  return "ok";
-};
-function parseSyscallAndErrno(word) {
-  const colon = word.indexOf(":");
-  if (colon < 0) return { name: word, hasErrno: false };
-  const err = word.slice(colon + 1);
-  const ok = err === "kill" || /^[0-9]+$/.test(err) && Number(err) <= 4095 || ERRNO_NAMES.has(err);
-  if (!ok) return void 0;
-  return { name: word.slice(0, colon), hasErrno: true };
-}
-var handleSystemCallFilter = (ctx, a) => {
-  const s = ctx.s;
-  if (a.value === "") {
-    s.systemCallFilter = void 0;
-    return "ok";
-  }
-  let value = a.value;
-  let invert = false;
-  if (value.startsWith("~")) {
-    invert = true;
-    value = value.slice(1);
-  }
-  const groups = ctx.syscallGroups;
-  if (!s.systemCallFilter) {
-    s.systemCallFilter = { allowList: !invert, names: /* @__PURE__ */ new Set() };
-    if (!invert) for (const name of groups.get("@default") ?? []) s.systemCallFilter.names.add(name);
-  }
-  const filter = s.systemCallFilter;
-  const { words, invalid } = extractWords(value, false);
-  for (const word of words) {
-    const parsed = parseSyscallAndErrno(word);
-    if (!parsed) {
-      warn(ctx, a, `Failed to parse syscall:errno, ignoring: ${word}`);
-      continue;
-    }
-    if (!invert && parsed.hasErrno) {
-      warn(ctx, a, `Allow-listed system calls cannot take error number, ignoring: ${word}`);
-      continue;
-    }
-    if (!parsed.name.startsWith("@") && !ctx.knownSyscalls.has(parsed.name)) {
-      warn(
-        ctx,
-        a,
-        ctx.traits.syscallUnknownLegacyMessage ? `Failed to parse system call, ignoring: ${parsed.name}` : `System call ${parsed.name} is not known, ignoring.`
-      );
-      continue;
-    }
-    const members = parsed.name.startsWith("@") ? groups.get(parsed.name) : [parsed.name];
-    if (!members) {
-      warn(ctx, a, `Unknown system call group, ignoring: ${parsed.name}`);
-      continue;
-    }
-    const add = !invert === filter.allowList;
-    for (const name of members) {
-      if (add) filter.names.add(name);
-      else filter.names.delete(name);
-    }
-  }
-  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
-  return "ok";
-};
-var handleUMask = (ctx, a) => {
-  if (!/^[0-7]+$/.test(a.value) || parseInt(a.value, 8) > 4095) {
-    return warn(ctx, a, `Failed to parse mode value, ignoring: ${a.value}`);
-  }
-  ctx.s.umask = parseInt(a.value, 8);
-  return "ok";
-};
-function rootPath(field) {
-  return (ctx, a) => {
-    if (a.value === "") {
-      ctx.s[field] = void 0;
-      return "ok";
-    }
-    const r = expand(ctx, a.value);
-    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in '${a.value}'`);
-    if (r.value === "") {
-      ctx.s[field] = void 0;
-      return "ok";
-    }
-    const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-    if (!checked.ok) return fatal(ctx, a, checked.message);
-    ctx.s[field] = checked.path;
-    return "ok";
-  };
-}
-var handleDelegate = (ctx, a) => {
-  if (!CAN_DELEGATE.has(ctx.unit.type))
-    return warn(ctx, a, "Delegate= setting not supported for this unit type, ignoring.");
-  if (a.value === "") {
-    ctx.s.delegate = true;
-    return "ok";
-  }
-  const b = parseBoolean(a.value);
-  ctx.s.delegate = b === void 0 ? true : b;
-  return "ok";
-};
-var handleDevicePolicy = (ctx, a) => {
-  if (!["auto", "closed", "strict"].includes(a.value))
-    return warn(ctx, a, `Failed to parse device policy, ignoring: ${a.value}`);
-  ctx.s.devicePolicy = a.value;
-  return "ok";
-};
-function addDeviceAllow(ctx, path, permissions, location) {
-  const perms = permissions === "" ? "rwm" : ["r", "w", "m"].filter((c) => permissions.includes(c)).join("");
-  if (ctx.traits.deviceAllowMergesSamePath) {
-    const existing = ctx.s.deviceAllow.find((e) => e.path === path);
-    if (existing) {
-      existing.permissions = ["r", "w", "m"].filter((c) => existing.permissions.includes(c) || perms.includes(c)).join("");
-      return;
-    }
-  }
-  ctx.s.deviceAllow.unshift(location ? { path, permissions: perms, location } : { path, permissions: perms });
-}
-var handleDeviceAllow = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.deviceAllow = [];
-    return "ok";
-  }
-  const first = extractFirstWordRaw(a.value, EXTRACT_UNQUOTE);
-  if (first.kind !== "word")
-    return warn(ctx, a, `Failed to extract device path and rights from '${a.value}', ignoring.`);
-  const resolved = specifiers(ctx, a, first.word);
-  if (resolved === void 0) return "ok";
-  let path = resolved;
-  if (!path.startsWith("block-") && !path.startsWith("char-")) {
-    const checked = simplifyAndCheckPath(path, a.key, "any");
-    if (!checked.ok) return warn(ctx, a, `${checked.message.replace(/: /, ", ignoring: ")}`);
-    path = checked.path;
-    if (!isValidDeviceNodePath(path)) return warn(ctx, a, `Invalid device node path '${path}', ignoring.`);
-  }
-  const rights = first.rest ?? "";
-  if (rights !== "" && !/^[rwm]+$/.test(rights))
-    return warn(ctx, a, `Invalid device rights '${rights}', ignoring.`);
-  addDeviceAllow(ctx, path, rights, a);
-  return "ok";
-};
-function isValidDeviceNodePath(path) {
-  if (pathStartsWith(path, "/dev/") === void 0 && pathStartsWith(path, "/run/systemd/inaccessible/") === void 0)
-    return false;
-  return !path.endsWith("/");
-}
-function parseIPv4(s) {
-  const parts = s.split(".");
-  if (parts.length !== 4) return void 0;
-  const bytes = [];
-  for (const p of parts) {
-    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return void 0;
-    bytes.push(Number(p));
-  }
-  return bytes;
-}
-function parseIPv6(s) {
-  if (!/^[0-9a-fA-F:.]+$/.test(s)) return void 0;
-  const halves = s.split("::");
-  if (halves.length > 2) return void 0;
-  const parseGroups = (part) => {
-    if (part === "") return [];
-    const out = [];
-    const groups2 = part.split(":");
-    for (let i = 0; i < groups2.length; i++) {
-      const g = groups2[i];
-      if (i === groups2.length - 1 && g.includes(".")) {
-        const v4 = parseIPv4(g);
-        if (!v4) return void 0;
-        out.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
-        continue;
-      }
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = parseGroups(halves[0]);
-  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
-  if (!head || !tail) return void 0;
-  let groups;
-  if (halves.length === 2) {
-    if (head.length + tail.length > 7) return void 0;
-    groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    if (head.length !== 8) return void 0;
-    groups = head;
-  }
-  const bytes = [];
-  for (const g of groups) bytes.push(g >> 8, g & 255);
-  return bytes;
-}
-function maskBytes(bytes, prefixLength) {
-  return bytes.map((b, i) => {
-    const bits = Math.max(0, Math.min(8, prefixLength - i * 8));
-    return bits === 0 ? 0 : b & (255 << 8 - bits & 255);
-  });
-}
-function parseAddressPrefix(word) {
-  const slash = word.indexOf("/");
-  const addr = slash < 0 ? word : word.slice(0, slash);
-  const v4 = parseIPv4(addr);
-  const v6 = v4 ? void 0 : parseIPv6(addr);
-  if (!v4 && !v6) return void 0;
-  const family = v4 ? 4 : 6;
-  const max = family === 4 ? 32 : 128;
-  let prefixLength = max;
-  if (slash >= 0) {
-    const p = word.slice(slash + 1);
-    if (!/^[0-9]+$/.test(p) || Number(p) > max) return void 0;
-    prefixLength = Number(p);
-  }
-  return { family, bytes: maskBytes(v4 ?? v6, prefixLength), prefixLength };
-}
-function isLocalhostName(word) {
-  const w2 = word.toLowerCase().replace(/\.$/, "");
-  return w2 === "localhost" || w2.endsWith(".localhost") || w2 === "localhost.localdomain" || w2.endsWith(".localhost.localdomain");
-}
-var KEYWORD_PREFIXES = {
-  any: ["0.0.0.0/0", "::/0"],
-  "link-local": ["169.254.0.0/16", "fe80::/64"],
-  multicast: ["224.0.0.0/4", "ff00::/8"]
-};
-function ipPrefixList(field) {
-  return (ctx, a) => {
-    const list = ctx.ipPrefixes[field];
-    if (a.value === "") {
-      list.length = 0;
-      return "ok";
-    }
-    const { words, invalid } = extractWords(a.value, false);
-    for (const word of words) {
-      const expanded = KEYWORD_PREFIXES[word] ?? (isLocalhostName(word) ? ["127.0.0.0/8", "::1/128"] : [word]);
-      for (const w2 of expanded) {
-        const p = parseAddressPrefix(w2);
-        if (!p) {
-          warn(ctx, a, `Address prefix is invalid, ignoring assignment: ${w2}`);
-          continue;
-        }
-        list.push(p);
-      }
-    }
-    if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
-    return "ok";
-  };
-}
-function ipFilterPath(field) {
-  return (ctx, a) => {
-    if (a.value === "") {
-      ctx.ipFilterPaths[field] = 0;
-      return "ok";
-    }
-    const v = specifiers(ctx, a, a.value);
-    if (v === void 0) return "ok";
-    const checked = simplifyAndCheckPath(v, a.key, "absolute");
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-    ctx.ipFilterPaths[field]++;
-    return "ok";
-  };
-}
-function execOptions(ctx) {
-  return ctx.execOptions ??= {
-    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
-    expand: (text) => expand(ctx, text)
-  };
-}
-function execCommands(field) {
-  return (ctx, a) => {
-    if (a.value === "") {
-      if (field) ctx.facts[field] = 0;
-      return "ok";
-    }
-    const r = parseExecLine(a.value, execOptions(ctx));
-    if (ctx.traits.execDoubleBangObsolete)
-      for (let i = 0; i < r.doubleBang; i++)
-        warn(
-          ctx,
-          a,
-          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.`
-        );
-    for (const m of r.messages) {
-      if (m.severity === "error") fatal(ctx, a, m.message);
-      else warn(ctx, a, m.message);
-    }
-    if (field) ctx.facts[field] += r.commands;
-    return r.fatal ? "fatal" : "ok";
-  };
-}
-function factEnum(field, words) {
-  return (ctx, a) => {
-    if (!words(ctx).includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
-    ctx.facts[field] = a.value;
-    if (field === "killMode" && a.value === "none")
-      warn(
-        ctx,
-        a,
-        "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle management for the service. Please update the service to use a safer KillMode=, such as 'mixed' or 'control-group'. Support for KillMode=none is deprecated and will eventually be removed."
-      );
-    return "ok";
-  };
-}
-function enumParseFailure(ctx, a) {
-  if (a.key === "Type" && ctx.traits.serviceTypeLegacyMessage)
-    return `Failed to parse service type, ignoring: ${a.value}`;
-  if (a.key === "SuccessAction") return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
-  return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
-}
-function factString(field) {
-  return (ctx, a) => {
-    ctx.facts[field] = a.value === "" ? void 0 : a.value;
-    return "ok";
-  };
-}
-function factPrintfString(field) {
-  return (ctx, a) => {
-    const v = specifiers(ctx, a, a.value);
-    if (v === void 0) return "ok";
-    ctx.facts[field] = v === "" ? void 0 : v;
-    return "ok";
-  };
-}
-function factPath(field) {
-  return (ctx, a) => {
-    const v = specifiers(ctx, a, a.value);
-    if (v === void 0) return "ok";
-    if (v === "") {
-      ctx.facts[field] = void 0;
-      return "ok";
-    }
-    const checked = simplifyAndCheckPath(v, a.key, "absolute");
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-    ctx.facts[field] = checked.path;
-    return "ok";
-  };
-}
-function factBoolean(field) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b === void 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    ctx.facts[field] = b;
-    return "ok";
-  };
-}
-function credential(kind, encrypted) {
-  return (ctx, a) => {
-    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
-    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
-    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
-    return r.ok ? "ok" : warn(ctx, a, r.message);
-  };
-}
-function factCounter(field) {
-  return (ctx, a) => {
-    if (a.value === "") ctx.facts[field] = 0;
-    else ctx.facts[field]++;
-    return "ok";
-  };
-}
-var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.protectHostname = "no";
-    return "ok";
-  }
-  const colon = a.value.indexOf(":");
-  const head = colon < 0 ? a.value : a.value.slice(0, colon);
-  const b = parseBoolean(head);
-  if (b === false && colon >= 0)
-    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
-  else if (head === "private") ctx.s.protectHostname = "private";
-  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  return "ok";
-};
-var handleStandardOutput = (ctx, a) => {
-  const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
-  if (journal === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. Please update your unit file, and consider removing the setting altogether.`
-  );
-};
-var handlePidFile = (ctx, a) => {
-  if (a.value === "" || !ctx.traits.pidFileVarRunWarns) return "ok";
-  const r = expand(ctx, a.value);
-  if (!r.ok || !r.value.startsWith("/")) return "ok";
-  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-  const rest = pathStartsWith(checked.path, "/var/run");
-  if (rest === void 0 || rest === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `PIDFile= references a path below legacy directory /var/run/, updating ${checked.path} → /run/${rest}; please update the unit file accordingly.`
-  );
-};
-var handlePersonality = (ctx, a) => {
-  if (a.value === "" || a.value === "x86-64" || a.value === "x86") return "ok";
-  return warn(
-    ctx,
-    a,
-    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
-  );
-};
-var handleCpuSchedulingPriority = (ctx, a) => {
-  if (!/^-?\d+$/.test(a.value)) return "ok";
-  const prio = Number(a.value);
-  if (prio >= 0 && prio <= 99) return "ok";
-  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
-};
-var handleLegacyCgroupOption = (ctx, a) => {
-  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
-    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
-  const replacement = ctx.traits.cgroupDeprecated[a.key];
-  if (replacement === void 0 || a.value === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`
-  );
-};
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
-var handleEnvironment = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
-  for (const word of words) {
-    const r = expand(ctx, word);
-    if (!r.ok) continue;
-    const eq = r.value.indexOf("=");
-    const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
-    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
-  }
-  return "ok";
-};
-var handleNamespacePaths = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
-  for (const word of words) {
-    let w2 = word;
-    if (w2.startsWith("-")) w2 = w2.slice(1);
-    if (w2.startsWith("+")) w2 = w2.slice(1);
-    const resolved = specifiers(ctx, a, w2);
-    if (resolved === void 0) continue;
-    const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-  }
-  return "ok";
-};
-var SERVICE_TYPE = factEnum("type", (c) => c.traits.serviceTypes);
-var MOUNT_FSTYPE = factPrintfString("fstype");
-var MOUNT_OPTIONS = factPrintfString("options");
-var MOUNT_WHAT = factPrintfString("what");
-var SWAP_WHAT = factPath("what");
-var dv = (scope, handler) => ({
-  scope,
-  handler,
-  record: true
-});
-var d = (scope, handler) => dv(scope, () => handler);
-var w = (scope, handler) => ({ ...d(scope, handler), record: false });
-var DIRECTIVES = {
-  DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
-  SuccessAction: d(
-    "unit",
-    factEnum("successAction", (c) => c.traits.emergencyActions)
-  ),
-  User: d("exec", handleUser),
-  Group: d("exec", handleGroup),
-  DynamicUser: d("exec", boolSetting("dynamicUser", true)),
-  SupplementaryGroups: d("exec", handleSupplementaryGroups),
-  AmbientCapabilities: d("exec", capabilitySet("ambientCapabilities")),
-  CapabilityBoundingSet: d("exec", capabilitySet("capabilityBoundingSet")),
-  KeyringMode: d("exec", enumSetting("keyringMode", ["inherit", "private", "shared"])),
-  ProtectProc: d("exec", enumSetting("protectProc", ["default", "noaccess", "invisible", "ptraceable"])),
-  ProcSubset: d("exec", enumSetting("procSubset", ["all", "pid"])),
-  LockPersonality: d("exec", boolSetting("lockPersonality")),
-  MemoryDenyWriteExecute: d("exec", boolSetting("memoryDenyWriteExecute")),
-  NoNewPrivileges: d("exec", boolSetting("noNewPrivileges")),
-  PrivateDevices: d("exec", boolSetting("privateDevices")),
-  PrivateNetwork: d("exec", boolSetting("privateNetwork")),
-  ProtectKernelModules: d("exec", boolSetting("protectKernelModules")),
-  ProtectKernelTunables: d("exec", boolSetting("protectKernelTunables")),
-  ProtectKernelLogs: d("exec", boolSetting("protectKernelLogs")),
-  ProtectClock: d("exec", boolSetting("protectClock")),
-  RemoveIPC: d("exec", boolSetting("removeIpc")),
-  RestrictRealtime: d("exec", boolSetting("restrictRealtime")),
-  RestrictSUIDSGID: d("exec", boolSetting("restrictSuidSgid")),
-  PrivateMounts: dv("exec", (t) => {
-    const parse = boolSetting("privateMounts");
-    return t.privateMountsTristate ? (ctx, a) => {
-      if (a.value === "") {
-        ctx.s.privateMounts = void 0;
-        return "ok";
-      }
-      return parse(ctx, a);
-    } : parse;
-  }),
-  PrivateTmp: d(
-    "exec",
-    boolOrWords("privateTmp", (t) => t.privateTmpWords)
-  ),
-  PrivateUsers: d(
-    "exec",
-    boolOrWords("privateUsers", (t) => t.privateUsersWords)
-  ),
-  ProtectControlGroups: d(
-    "exec",
-    boolOrWords("protectControlGroups", (t) => t.protectControlGroupsWords)
-  ),
-  ProtectHostname: dv(
-    "exec",
-    (t) => t.protectHostnameEnum ? PROTECT_HOSTNAME_ENUM : boolOrWords("protectHostname", () => [])
-  ),
-  ProtectHome: d("exec", enumSetting("protectHome", ["yes", "no", "read-only", "tmpfs"], true)),
-  ProtectSystem: d("exec", enumSetting("protectSystem", ["yes", "no", "full", "strict"], true)),
-  RootDirectory: d("exec", rootPath("rootDirectory")),
-  RootImage: d("exec", rootPath("rootImage")),
-  MountImages: d("exec", factCounter("mountImages")),
-  UMask: d("exec", handleUMask),
-  RestrictAddressFamilies: d("exec", handleRestrictAddressFamilies),
-  RestrictNamespaces: d("exec", handleRestrictNamespaces),
-  SystemCallArchitectures: d("exec", handleSystemCallArchitectures),
-  SystemCallFilter: d("exec", handleSystemCallFilter),
-  LoadCredential: d("exec", credential("load", false)),
-  LoadCredentialEncrypted: d("exec", credential("load", true)),
-  SetCredential: d("exec", credential("set", false)),
-  SetCredentialEncrypted: d("exec", credential("set", true)),
-  PAMName: d("exec", factString("pamName")),
-  Delegate: d("cgroup", handleDelegate),
-  DevicePolicy: d("cgroup", handleDevicePolicy),
-  DeviceAllow: d("cgroup", handleDeviceAllow),
-  IPAddressAllow: d("cgroup", ipPrefixList("allow")),
-  IPAddressDeny: d("cgroup", ipPrefixList("deny")),
-  IPIngressFilterPath: d("cgroup", ipFilterPath("ingress")),
-  IPEgressFilterPath: d("cgroup", ipFilterPath("egress")),
-  KillMode: d(
-    "kill",
-    factEnum("killMode", () => ["control-group", "process", "mixed", "none"])
-  ),
-  // Service Type= is an enum; Mount Type= the file system type (a string with specifiers).
-  Type: d(
-    "service-or-mount",
-    (ctx, a) => ctx.unit.type === "service" ? SERVICE_TYPE(ctx, a) : MOUNT_FSTYPE(ctx, a)
-  ),
-  Options: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_OPTIONS(ctx, a) : "ok"),
-  NotifyAccess: d("service", enumSetting("notifyAccess", ["none", "main", "exec", "all"])),
-  ExecStart: d("service", execCommands("execStart")),
-  ExecStop: d("service", execCommands("execStop")),
-  ExecStartPre: d("service-or-socket", execCommands()),
-  ExecStartPost: d("service-or-socket", execCommands()),
-  ExecCondition: d("service", execCommands()),
-  ExecReload: d("service", execCommands()),
-  ExecStopPost: d("service-or-socket", execCommands()),
-  ExecStopPre: d("socket", execCommands()),
-  RemainAfterExit: d("service", factBoolean("remainAfterExit")),
-  ExitType: d(
-    "service",
-    factEnum("exitType", () => ["main", "cgroup"])
-  ),
-  Restart: d(
-    "service",
-    factEnum("restart", () => [
-      "no",
-      "on-success",
-      "on-failure",
-      "on-abnormal",
-      "on-watchdog",
-      "on-abort",
-      "always"
-    ])
-  ),
-  BusName: d("service", factString("busName")),
-  ListenStream: d("socket", factCounter("listens")),
-  ListenDatagram: d("socket", factCounter("listens")),
-  ListenSequentialPacket: d("socket", factCounter("listens")),
-  ListenFIFO: d("socket", factCounter("listens")),
-  ListenSpecial: d("socket", factCounter("listens")),
-  ListenNetlink: d("socket", factCounter("listens")),
-  ListenMessageQueue: d("socket", factCounter("listens")),
-  ListenUSBFunction: d("socket", factCounter("listens")),
-  OnActiveSec: d("timer", factCounter("timerTriggers")),
-  OnBootSec: d("timer", factCounter("timerTriggers")),
-  OnStartupSec: d("timer", factCounter("timerTriggers")),
-  OnUnitActiveSec: d("timer", factCounter("timerTriggers")),
-  OnUnitInactiveSec: d("timer", factCounter("timerTriggers")),
-  OnCalendar: d("timer", factCounter("timerTriggers")),
-  OnClockChange: d("timer", factCounter("timerTriggers")),
-  OnTimezoneChange: d("timer", factCounter("timerTriggers")),
-  PathExists: d("path", factCounter("pathTriggers")),
-  PathExistsGlob: d("path", factCounter("pathTriggers")),
-  PathChanged: d("path", factCounter("pathTriggers")),
-  PathModified: d("path", factCounter("pathTriggers")),
-  DirectoryNotEmpty: d("path", factCounter("pathTriggers")),
-  // Mount What= is a plain string; Swap What= a path.
-  What: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a)),
-  Where: d("mount", factPath("where")),
-  ExtraOptions: d("automount", factPrintfString("extraOptions")),
-  OnFailureIsolate: w("unit", handleOnFailureIsolate),
-  StandardOutput: w("exec", handleStandardOutput),
-  Environment: w("exec", handleEnvironment),
-  ReadWritePaths: w("exec", handleNamespacePaths),
-  ReadOnlyPaths: w("exec", handleNamespacePaths),
-  InaccessiblePaths: w("exec", handleNamespacePaths),
-  ExecPaths: w("exec", handleNamespacePaths),
-  NoExecPaths: w("exec", handleNamespacePaths),
-  StandardError: w("exec", handleStandardOutput),
-  PIDFile: w("service", handlePidFile),
-  Personality: w("exec", handlePersonality),
-  CPUSchedulingPriority: w("exec", handleCpuSchedulingPriority),
-  CPUShares: w("cgroup", handleLegacyCgroupOption),
-  MemoryLimit: w("cgroup", handleLegacyCgroupOption),
-  CPUAccounting: w("cgroup", handleLegacyCgroupOption),
-  DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption)
-};
-function scopeSection(scope, type) {
-  const own = TYPE_SECTION[type];
-  switch (scope) {
-    case "unit":
-      return "Unit";
-    case "exec":
-    case "kill":
-      return HAS_EXEC_CONTEXT.has(type) ? own : void 0;
-    case "cgroup":
-      return HAS_CGROUP_CONTEXT.has(type) ? own : void 0;
-    case "service":
-      return type === "service" ? "Service" : void 0;
-    case "socket":
-      return type === "socket" ? "Socket" : void 0;
-    case "service-or-mount":
-      return type === "service" ? "Service" : type === "mount" ? "Mount" : void 0;
-    case "service-or-socket":
-      return type === "service" ? "Service" : type === "socket" ? "Socket" : void 0;
-    case "automount":
-      return type === "automount" ? "Automount" : void 0;
-    case "timer":
-      return type === "timer" ? "Timer" : void 0;
-    case "path":
-      return type === "path" ? "Path" : void 0;
-    case "mount":
-      return type === "mount" ? "Mount" : type === "swap" ? "Swap" : type === "automount" ? "Automount" : void 0;
-    default:
-      return void 0;
-  }
-}
-var directiveTables = /* @__PURE__ */ new WeakMap();
-function directivesFor(traits, type) {
-  let byType = directiveTables.get(traits);
-  if (!byType) {
-    byType = /* @__PURE__ */ new Map();
-    directiveTables.set(traits, byType);
-  }
-  let table = byType.get(type);
-  if (!table) {
-    table = /* @__PURE__ */ new Map();
-    for (const [name, spec] of Object.entries(DIRECTIVES)) {
-      const section = scopeSection(spec.scope, type);
-      if (section !== void 0)
-        table.set(name, { name, section, handler: spec.handler(traits), record: spec.record });
-    }
-    byType.set(type, table);
-  }
-  return table;
-}
-var profileCaches = /* @__PURE__ */ new WeakMap();
-function profileCache(profile) {
-  let c = profileCaches.get(profile);
-  if (!c) {
-    const capabilityNames = /* @__PURE__ */ new Map();
-    let known = 0n;
-    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
-      capabilityNames.set(name.toUpperCase(), bit);
-      known |= 1n << BigInt(bit);
-    }
-    const families = /* @__PURE__ */ new Map();
-    for (const [name, af] of Object.entries(profile.data.addressFamilies))
-      families.set(name.toUpperCase(), af);
-    c = {
-      capabilityNames,
-      known,
-      families,
-      archs: new Set(profile.data.syscallArchitectures),
-      syscalls: new Set(profile.data.knownSyscalls),
-      groups: new Map(Object.entries(profile.data.syscallGroups))
-    };
-    profileCaches.set(profile, c);
-  }
-  return c;
-}
-var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
-function isPerpetual(unit) {
-  if (unit.type !== "mount" && unit.type !== "slice") return false;
-  return PERPETUAL_UNITS.some((n) => unit.names.includes(n) && n.endsWith(`.${unit.type}`));
-}
-var SettingsRecord = class {
-  constructor(unit, traits) {
-    const type = unit.type;
-    const exec = HAS_EXEC_CONTEXT.has(type);
-    this.unitId = unit.id;
-    this.unitType = type;
-    this.hasExecContext = exec;
-    this.hasCgroupContext = HAS_CGROUP_CONTEXT.has(type);
-    this.defaultDependencies = !isPerpetual(unit);
-    this.notifyAccess = "none";
-    this.user = void 0;
-    this.dynamicUser = false;
-    this.supplementaryGroups = [];
-    this.ambientCapabilities = 0n;
-    this.capabilityBoundingSet = CAP_ALL;
-    this.keyringMode = exec ? type === "service" ? "private" : "shared" : "inherit";
-    this.protectProc = "default";
-    this.procSubset = "all";
-    this.privateDevices = false;
-    this.privateMounts = exec && traits.privateMountsTristate ? void 0 : false;
-    this.privateNetwork = false;
-    this.privateTmp = "no";
-    this.privateUsers = "no";
-    this.protectControlGroups = "no";
-    this.protectHostname = "no";
-    this.protectKernelModules = false;
-    this.protectKernelTunables = false;
-    this.protectKernelLogs = false;
-    this.protectClock = false;
-    this.lockPersonality = false;
-    this.memoryDenyWriteExecute = false;
-    this.noNewPrivileges = false;
-    this.removeIpc = false;
-    this.restrictRealtime = false;
-    this.restrictSuidSgid = false;
-    this.protectHome = "no";
-    this.protectSystem = "no";
-    this.rootDirectory = void 0;
-    this.rootImage = void 0;
-    this.umask = exec ? 18 : 2;
-    this.addressFamilies = void 0;
-    this.addressFamiliesAllowList = false;
-    this.restrictNamespaces = NAMESPACES_UNSET;
-    this.systemCallArchitectures = /* @__PURE__ */ new Set();
-    this.systemCallFilter = void 0;
-    this.delegate = false;
-    this.devicePolicy = HAS_CGROUP_CONTEXT.has(type) ? "auto" : void 0;
-    this.deviceAllow = [];
-    this.ipAddressDenyAll = false;
-    this.ipAddressAllowLocalhost = false;
-    this.ipAddressAllowOther = false;
-    this.ipCustomFilters = false;
-    this.typeSection = void 0;
-  }
-  // provenance, applied and implied are only read by the gate and report code, never by the assessment,
-  // and filling two Maps per assignment was ~10% of deriving a unit. Derivation logs the applied
-  // assignments in one array and the Maps are built from it on first read, with the contents and key
-  // order eager filling gave; each is then kept, so every read returns the same (writable) Map.
-  // Private (#) fields are not own enumerable properties, so the record's visible shape is unchanged.
-  /** Every assignment applied, in application order (across files). */
-  #log = [];
-  #provenance;
-  #applied;
-  #implied;
-  /** Notes that an assignment to a directive (named by its key) was applied. */
-  record(a) {
-    this.#log.push(a);
-    if (this.#provenance !== void 0) this.#index(a);
-  }
-  /** The last applied assignment to a directive: provenance.get(key)?.at(-1) without building the Maps. */
-  lastApplied(key) {
-    const log = this.#log;
-    for (let i = log.length - 1; i >= 0; i--) {
-      const a = log[i];
-      if (a.key === key) return a;
-    }
-    return void 0;
-  }
-  /** Notes that `setting` was changed by another directive's assignment (unit_patch_contexts()). */
-  imply(setting, by) {
-    (this.#implied ??= /* @__PURE__ */ new Map()).set(setting, by);
-  }
-  get provenance() {
-    if (this.#provenance === void 0) this.#build();
-    return this.#provenance;
-  }
-  get applied() {
-    if (this.#applied === void 0) this.#build();
-    return this.#applied;
-  }
-  get implied() {
-    return this.#implied ??= /* @__PURE__ */ new Map();
-  }
-  #build() {
-    this.#provenance = /* @__PURE__ */ new Map();
-    this.#applied = /* @__PURE__ */ new Map();
-    for (const a of this.#log) this.#index(a);
-  }
-  /** What eager derivation did per assignment. A directive's name is the assignment's key. */
-  #index(a) {
-    const provenance = this.#provenance;
-    const applied = this.#applied;
-    const list = provenance.get(a.key);
-    applied.set(a, applied.size);
-    if (list) list.push(a);
-    else provenance.set(a.key, [a]);
-  }
-};
-function defaultSettings(unit, traits) {
-  return new SettingsRecord(unit, traits);
-}
-function deriveSecuritySettings(unit, profile) {
-  const traits = profile.traits;
-  const cache = profileCache(profile);
-  const s = defaultSettings(unit, traits);
-  const ctx = {
-    unit,
-    traits,
-    profile,
-    s,
-    facts: {
-      type: void 0,
-      execStart: 0,
-      execStop: 0,
-      successAction: "none",
-      restart: "no",
-      remainAfterExit: false,
-      exitType: "main",
-      busName: void 0,
-      pamName: void 0,
-      killMode: "control-group",
-      mountImages: 0,
-      listens: 0,
-      timerTriggers: 0,
-      pathTriggers: 0,
-      what: void 0,
-      where: void 0,
-      extraOptions: void 0,
-      options: void 0,
-      fstype: void 0
-    },
-    diagnostics: [],
-    capabilityNames: cache.capabilityNames,
-    knownCapabilityMask: cache.known,
-    familyNames: cache.families,
-    syscallArchitectures: cache.archs,
-    knownSyscalls: cache.syscalls,
-    syscallGroups: cache.groups,
-    ipPrefixes: { allow: [], deny: [] },
-    ipFilterPaths: { ingress: 0, egress: 0 },
-    specifierContext: { unitName: unit.id, scope: "system", extra: traits.extraSpecifiers }
-  };
-  const ownSection = TYPE_SECTION[unit.type];
-  const directives = directivesFor(traits, unit.type);
-  for (let fileIndex = 0; fileIndex < unit.files.length; fileIndex++) {
-    const file = unit.files[fileIndex];
-    if (!file) continue;
-    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
-    if (fileIndex === 0 && ownSection) {
-      for (const header of file.sections) {
-        if (header.name !== ownSection) continue;
-        s.typeSection = { file: file.file, line: header.line, column: 1 };
-        break;
-      }
-    }
-    let stopped = false;
-    for (const a of file.assignments) {
-      const directive = directives.get(a.key);
-      if (directive === void 0 || a.section !== directive.section) {
-        if (a.section === ownSection && isUnknownKey(traits, a.key))
-          warn(ctx, a, `Unknown key '${a.key}' in section [${a.section}], ignoring.`);
-        continue;
-      }
-      if (directive.record) s.record(a);
-      if (directive.handler(ctx, a) === "fatal") {
-        stopped = true;
-        break;
-      }
-    }
-    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit.id} has a bad unit file setting.`);
-    if (fileIndex === 0 && file.fatal) {
-      ctx.diagnostics.push(file.fatal);
-      return {
-        failure: {
-          kind: "error",
-          unitName: unit.id,
-          message: `Unit ${unit.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
-        },
-        diagnostics: ctx.diagnostics
-      };
-    }
-    if (file.fatal) ctx.diagnostics.push(file.fatal);
-  }
-  const verifyError = verifyUnit(ctx);
-  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
-  if (s.hasExecContext) patchExecContext(ctx);
-  finishRecord(ctx);
-  return { settings: s, diagnostics: ctx.diagnostics };
-}
-function isUnknownKey(traits, key) {
-  if (traits.keysAddedLater.includes(key)) return true;
-  const first = key.charCodeAt(0);
-  return (first === 67 || first === 65) && /^(Condition|Assert)[A-Z]/.test(key);
-}
-function badSetting(ctx, message) {
-  return {
-    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
-    diagnostics: ctx.diagnostics
-  };
-}
-var API_MOUNT_POINTS = [
-  "/proc",
-  "/sys",
-  "/dev",
-  "/sys/kernel/security",
-  "/sys/fs/smackfs",
-  "/dev/shm",
-  "/dev/pts",
-  "/run",
-  "/sys/fs/cgroup",
-  "/sys/fs/pstore",
-  "/sys/firmware/efi/efivars",
-  "/sys/fs/bpf",
-  // mount_point_ignore()
-  "/sys/fs/selinux",
-  "/dev/console",
-  "/proc/kmsg",
-  "/proc/sys",
-  "/proc/sys/kernel/random/boot_id"
-];
-function isApiMountPoint(path) {
-  if (API_MOUNT_POINTS.some((p) => pathEqual(path, p))) return true;
-  return pathStartsWith(path, "/sys/fs/cgroup/") !== void 0 || pathStartsWith(path, "/run/host") !== void 0;
-}
-var NETWORK_FILE_SYSTEMS = [
-  "afs",
-  "ceph",
-  "cifs",
-  "gfs",
-  "gfs2",
-  "ncp",
-  "ncpfs",
-  "nfs",
-  "nfs4",
-  "ocfs2",
-  "orangefs",
-  "pvfs2",
-  "smb3",
-  "smbfs",
-  "davfs",
-  "glusterfs",
-  "lustre",
-  "sshfs"
-];
-function fstabTestOption(options, names) {
-  if (options === void 0) return false;
-  const words = [];
-  let word = "";
-  for (let i = 0; i < options.length; i++) {
-    const c = options[i];
-    if (c === "\\") {
-      word += c + (options[i + 1] ?? "");
-      i++;
-    } else if (c === ",") {
-      words.push(word);
-      word = "";
-    } else word += c;
-  }
-  words.push(word);
-  return words.some((w2) => names.some((n) => w2 === n || w2.startsWith(`${n}=`)));
-}
-function mountDependencyError(facts, where) {
-  const what = facts.what;
-  if (what === void 0) return void 0;
-  const bind = fstabTestOption(facts.options, ["bind", "rbind"]) || ["bind", "rbind"].includes(facts.fstype ?? "");
-  const isDevicePath = ["/dev/", "/sys/"].some((p) => {
-    const rest = pathStartsWith(what, p);
-    return rest !== void 0 && rest !== "";
-  });
-  if (!bind && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where, "/")) {
-    if (unitNameFromPath(what, "device") === void 0) return "EINVAL";
-  }
-  const fstype = facts.fstype?.replace(/^fuse\./, "");
-  const network = fstabTestOption(facts.options, ["_netdev"]) || NETWORK_FILE_SYSTEMS.includes(fstype ?? "");
-  const loop = fstabTestOption(facts.options, ["loop"]);
-  if (what.startsWith("/") && (bind || loop || !network)) {
-    if (!isNormalizedPath(simplifyPath(what))) return "EPERM";
-  }
-  return void 0;
-}
-var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct", "indirect"];
-function verifyUnit(ctx) {
-  const { unit, facts } = ctx;
-  const id = unit.id;
-  const refuse2 = (why) => ({
-    kind: "bad-setting",
-    unitName: id,
-    message: `${id}: ${why}
-Unit ${id} has a bad unit file setting.`
-  });
-  const loadError = (reason) => ({
-    kind: "error",
-    unitName: id,
-    message: `Unit ${id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
-  });
-  const hasNameFor = (path) => {
-    const name = unitNameFromPath(path, unit.type);
-    if (name === void 0) return void 0;
-    if (name === "hashed") return unit.names.some(isHashedUnitName);
-    return unit.names.includes(name);
-  };
-  switch (unit.type) {
-    case "service": {
-      let type = facts.type;
-      if (type === void 0) type = facts.busName ? "dbus" : facts.execStart > 0 ? "simple" : "oneshot";
-      if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === "none")
-        return refuse2("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
-      if (type !== "oneshot" && facts.execStart === 0)
-        return refuse2(
-          "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
-        );
-      if (!facts.remainAfterExit && facts.execStart === 0 && facts.successAction === "none")
-        return refuse2(
-          "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing."
-        );
-      if (type !== "oneshot" && facts.execStart > 1)
-        return refuse2(
-          "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
-        );
-      if (type === "oneshot" && ["always", "on-success"].includes(facts.restart))
-        return refuse2(
-          "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing."
-        );
-      if (type === "oneshot" && facts.exitType === "cgroup")
-        return refuse2(
-          "Service has ExitType=cgroup set, which isn't allowed for Type=oneshot services. Refusing."
-        );
-      if (type === "dbus" && !facts.busName)
-        return refuse2("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
-      if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode))
-        return refuse2(
-          "Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing."
-        );
-      return void 0;
-    }
-    case "mount": {
-      const where = facts.where ?? unitNameToPath(id);
-      if (where === void 0) return loadError("Invalid argument");
-      const extrasError = mountDependencyError(facts, where);
-      if (extrasError === "EINVAL") return loadError("Invalid argument");
-      if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
-      const matches = hasNameFor(where);
-      if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
-      if (isApiMountPoint(where))
-        return refuse2(`Cannot create mount unit for API file system ${where}. Refusing.`);
-      const perpetual = unit.names.includes("-.mount");
-      if (facts.what === void 0 && !perpetual) return refuse2("What= setting is missing. Refusing.");
-      if (facts.pamName && facts.killMode !== "control-group")
-        return refuse2("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
-      return void 0;
-    }
-    case "swap": {
-      const what = facts.what ?? unitNameToPath(id);
-      if (what === void 0) return loadError("Invalid argument");
-      const matches = hasNameFor(what);
-      if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse2("Value of What= and unit name do not match, not loading.");
-      if (facts.pamName && facts.killMode !== "control-group")
-        return refuse2("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
-      return void 0;
-    }
-    case "automount": {
-      const where = facts.where ?? unitNameToPath(id);
-      if (where === void 0) return loadError("Invalid argument");
-      if (pathEqual(where, "/")) return loadError("Cannot assign requested address");
-      const matches = hasNameFor(where);
-      if (matches === void 0) return loadError("Invalid argument");
-      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
-      const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
-      if (reserved) return refuse2(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
-      return void 0;
-    }
-    case "slice":
-      return isValidSliceName(id) ? void 0 : loadError("Invalid argument");
-    case "socket":
-      return facts.listens === 0 ? refuse2("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
-    case "timer":
-      return facts.timerTriggers === 0 ? refuse2("Timer unit lacks value setting. Refusing.") : void 0;
-    case "path":
-      return facts.pathTriggers === 0 ? refuse2("Path unit lacks path setting. Refusing.") : void 0;
-    default:
-      return void 0;
-  }
-}
-function isValidSliceName(name) {
-  const parts = parseUnitName(name);
-  if (!parts || parts.instance !== void 0 || parts.type !== "slice") return false;
-  if (name === "-.slice") return true;
-  return !parts.prefix.split("-").some((p) => p === "");
-}
-var CAP = (n) => 1n << BigInt(n);
-var CAP_SYS_RAWIO = 17;
-var CAP_MKNOD = 27;
-var CAP_SYS_MODULE = 16;
-var CAP_SYSLOG = 34;
-var CAP_SYS_TIME = 25;
-var CAP_WAKE_ALARM = 35;
-var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
-var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U64;
-var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U64;
-var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
-function patchExecContext(ctx) {
-  const { s, traits, facts } = ctx;
-  const imply = (setting, cause) => {
-    const by = s.lastApplied(cause);
-    if (by) s.imply(setting, by);
-  };
-  if (s.privateDevices) s.capabilityBoundingSet &= KEEP_WITHOUT_DEVICES;
-  if (s.protectKernelModules) s.capabilityBoundingSet &= KEEP_WITHOUT_MODULES;
-  if (s.protectKernelLogs) s.capabilityBoundingSet &= KEEP_WITHOUT_SYSLOG;
-  if (s.protectClock) s.capabilityBoundingSet &= KEEP_WITHOUT_CLOCK;
-  if (s.dynamicUser) {
-    if (s.user === void 0) {
-      const prefix = parseUnitName(s.unitId)?.prefix ?? s.unitId;
-      s.user = isStrictUserName(prefix) ? prefix : "_du0000000000000000";
-    }
-    if (s.privateTmp === "no")
-      s.privateTmp = traits.privateTmpWords.includes("disconnected") ? "disconnected" : "yes";
-    s.removeIpc = true;
-    s.protectSystem = "strict";
-    if (s.protectHome === "no") s.protectHome = "read-only";
-    s.noNewPrivileges = true;
-    s.restrictSuidSgid = true;
-    for (const setting of [
-      "PrivateTmp",
-      "RemoveIPC",
-      "ProtectSystem",
-      "ProtectHome",
-      "NoNewPrivileges",
-      "RestrictSUIDSGID"
-    ]) {
-      imply(setting, "DynamicUser");
-    }
-  }
-  if (!s.hasCgroupContext) return;
-  if (s.privateDevices && s.devicePolicy === "auto") {
-    s.devicePolicy = "closed";
-    imply("DevicePolicy", "PrivateDevices");
-  }
-  if (s.devicePolicy !== "auto" || s.deviceAllow.length > 0) {
-    if (s.rootImage !== void 0 || facts.mountImages > 0) {
-      addDeviceAllow(ctx, "/dev/loop-control", "rw");
-      addDeviceAllow(ctx, "/dev/mapper/control", "rw");
-      addDeviceAllow(ctx, "block-loop", "rwm");
-      addDeviceAllow(ctx, "block-blkext", "rwm");
-      addDeviceAllow(ctx, "block-device-mapper", "rwm");
-    }
-    if (s.protectClock) addDeviceAllow(ctx, "char-rtc", "r", s.lastApplied("ProtectClock"));
-    const tpm = traits.tpmDeviceAllow;
-    const encrypted = [facts.loadCredentials, facts.setCredentials].some(
-      (map) => map !== void 0 && [...map.values()].some((e) => e)
-    );
-    if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
-  }
-}
-function isLocalhostPrefix(p) {
-  if (p.family === 4) return p.bytes[0] === 127;
-  return p.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
-}
-function isAnyPrefix(p) {
-  return p.prefixLength === 0;
-}
-function finishRecord(ctx) {
-  const { s } = ctx;
-  const deny = ctx.ipPrefixes.deny;
-  s.ipAddressDenyAll = deny.some((p) => p.family === 4 && isAnyPrefix(p)) && deny.some((p) => p.family === 6 && isAnyPrefix(p));
-  for (const p of ctx.ipPrefixes.allow) {
-    if (isLocalhostPrefix(p)) s.ipAddressAllowLocalhost = true;
-    else s.ipAddressAllowOther = true;
-  }
-  s.ipCustomFilters = ctx.ipFilterPaths.ingress > 0 || ctx.ipFilterPaths.egress > 0;
-  if (s.protectSystem === void 0) s.protectSystem = "no";
-}
-
-// src/core/security/assess.ts
-function setOf(c, index) {
-  if (c.set) return c.set[index];
-  const badness = c.badness[index];
-  return badness === void 0 ? null : badness === 0;
-}
-function columnsOf(a) {
-  if (a.columns) return a.columns;
-  const rows = a.rows;
-  return {
-    assessors: rows.map((r) => r.assessor),
-    weight: rows.map((r) => r.weight),
-    range: rows.map((r) => r.range),
-    order: rows.map((_r, i) => i),
-    badness: rows.map((r) => r.badness),
-    description: rows.map((r) => r.description),
-    set: rows.map((r) => r.set),
-    exposure: rows.map((r) => r.exposure)
-  };
-}
-var ScoredAssessment = class {
-  constructor(unitId, exposure, level, columns) {
-    this.unitId = unitId;
-    this.exposure = exposure;
-    this.level = level;
-    this.columns = columns;
-  }
-  unitId;
-  exposure;
-  level;
-  columns;
-  madeRows;
-  get rows() {
-    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
-    return this.madeRows;
-  }
-};
-function rowAt(c, index) {
-  return {
-    assessor: c.assessors[index],
-    index,
-    badness: c.badness[index],
-    description: c.description[index],
-    weight: c.weight[index],
-    range: c.range[index],
-    set: setOf(c, index),
-    exposure: c.exposure[index]
-  };
-}
-function levelFor(exposure, profile) {
-  const levels = profile.data.levels;
-  return levels.find((l) => exposure >= l.min) ?? levels[levels.length - 1];
-}
-var AssessmentAbort = class extends Error {
-};
-var NOBODY = "nobody";
-var CONSTANT_TEXTS = [];
-function verdict(badness, description) {
-  if (description === void 0) return { badness };
-  CONSTANT_TEXTS.push(description);
-  return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
-}
-var NOT_APPLICABLE = verdict(void 0);
-var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
-var GOOD = BADNESS[0];
-var BAD = BADNESS[1];
-function runsPrivileged(s) {
-  if (s.user === "0" || s.user === "root") return true;
-  if (s.dynamicUser) return false;
-  return s.user === void 0 || s.user === "";
-}
-function familyClassRestricted(s, cls) {
-  const allowList = s.addressFamiliesAllowList;
-  let restricted = allowList;
-  const families = s.addressFamilies?.families;
-  if (families === void 0) return restricted;
-  for (const af of families) {
-    if (af === 0) continue;
-    const c = af === 2 || af === 10 ? "inet" : af === 1 ? "unix" : af === 16 ? "netlink" : af === 17 ? "packet" : "other";
-    if (c === cls) restricted = !allowList;
-  }
-  return restricted;
-}
-var USER_NOBODY = verdict(
-  9,
-  `Service runs under as '${NOBODY}' user, which should not be used for services`
-);
-var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
-var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
-var HOME_YES = verdict(0, "Service has no access to home directories");
-var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
-var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
-var HOME_NO = verdict(10, "Service has full access to home directories");
-var SYSTEM_STRICT = verdict(0, "Service has strict read-only access to the OS file hierarchy");
-var SYSTEM_FULL = verdict(3, "Service has very limited write access to the OS file hierarchy");
-var SYSTEM_YES = verdict(5, "Service has limited write access to the OS file hierarchy");
-var SYSTEM_NO = verdict(10, "Service has full access to the OS file hierarchy");
-var UMASK_VERDICTS = [
-  verdict(10, "Files created by service are world-writable by default"),
-  verdict(5, "Files created by service are world-readable by default"),
-  verdict(2, "Files created by service are group-writable by default"),
-  verdict(1, "Files created by service are group-readable by default"),
-  verdict(0, "Files created by service are accessible only by service's own user by default")
-];
-var ABI_ALL = verdict(10, "Service may execute system calls with all ABIs");
-var ABI_NATIVE = verdict(0, "Service may execute system calls only with native ABI");
-var ABI_MULTIPLE = verdict(8, "Service may execute system calls with multiple ABIs");
-var SYSCALLS_UNFILTERED = verdict(10, "Service does not filter system calls");
-var IP_CUSTOM = verdict(0, "Service defines custom ingress/egress IP filters with BPF programs");
-var IP_NO_ALLOW_LIST = verdict(10, "Service does not define an IP address allow list");
-var IP_ALLOW_OTHER = verdict(5, "Service defines IP address allow list with non-localhost entries");
-var IP_ALLOW_LOCALHOST = verdict(2, "Service defines IP address allow list with only localhost entries");
-var IP_BLOCK_ALL = verdict(0, "Service blocks all IP address ranges");
-var DEVICE_MINIMAL_ACL = verdict(0, "Service has a minimal device ACL");
-var DEVICE_NO_ACL = verdict(10, "Service has no device ACL");
-var BOOT_PHASE = verdict(void 0, "Service runs in special boot phase, option is not appropriate");
-var EXCLUDED = verdict(void 0, "Option excluded by policy, skipping");
-function capabilityHalves(bits) {
-  let lo = 0;
-  let hi = 0;
-  for (const bit of bits) {
-    if (bit < 32) lo |= 1 << bit;
-    else if (bit < 64) hi |= 1 << bit - 32;
-  }
-  return { lo, hi };
-}
-var RULES = {
-  bool: (a) => {
-    const cls = a.familyClass;
-    if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
-    const flag = EFFECTIVE_FLAGS[a.jsonField] ?? (() => false);
-    if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
-    return (s) => flag(s) ? GOOD : BAD;
-  },
-  user: () => (s) => {
-    if (s.user === NOBODY) return USER_NOBODY;
-    const isRoot = s.user === "0" || s.user === "root";
-    if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
-    if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
-    return BADNESS[10];
-  },
-  supplementary_groups: () => (s) => {
-    if (runsPrivileged(s)) return NOT_APPLICABLE;
-    return s.supplementaryGroups.length > 0 ? BAD : GOOD;
-  },
-  remove_ipc: () => (s) => {
-    if (runsPrivileged(s)) return NOT_APPLICABLE;
-    return s.removeIpc ? GOOD : BAD;
-  },
-  protect_home: () => (s) => {
-    switch (s.protectHome) {
-      case "yes":
-        return HOME_YES;
-      case "read-only":
-        return HOME_READ_ONLY;
-      case "tmpfs":
-        return HOME_TMPFS;
-      default:
-        return HOME_NO;
-    }
-  },
-  protect_system: () => (s) => {
-    switch (s.protectSystem) {
-      case "strict":
-        return SYSTEM_STRICT;
-      case "full":
-        return SYSTEM_FULL;
-      case "yes":
-        return SYSTEM_YES;
-      default:
-        return SYSTEM_NO;
-    }
-  },
-  root_directory: () => (s) => {
-    const unset = (p) => p === void 0 || p === "" || p === "/";
-    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
-  },
-  capability_bounding_set: (a) => {
-    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
-    return (_s, c) => (c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD;
-  },
-  ambient_capabilities: () => (s) => s.ambientCapabilities !== 0n ? BAD : GOOD,
-  umask: () => (s) => {
-    const m = s.umask;
-    if (!(m & 2)) return UMASK_VERDICTS[0];
-    if (!(m & 4)) return UMASK_VERDICTS[1];
-    if (!(m & 16)) return UMASK_VERDICTS[2];
-    if (!(m & 32)) return UMASK_VERDICTS[3];
-    return UMASK_VERDICTS[4];
-  },
-  keyring_mode: () => (s) => s.keyringMode === "private" ? GOOD : BAD,
-  protect_proc: () => (s) => {
-    switch (s.protectProc) {
-      case "noaccess":
-        return BAD;
-      case "invisible":
-      case "ptraceable":
-        return GOOD;
-      default:
-        return BADNESS[3];
-    }
-  },
-  proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
-  notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
-  restrict_namespaces: (a) => {
-    const flag = NAMESPACE_BITS[a.namespace ?? ""] ?? 0;
-    return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
-  },
-  system_call_architectures: () => (s) => {
-    const archs = s.systemCallArchitectures;
-    if (archs.size === 0) return ABI_ALL;
-    if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
-    return ABI_MULTIPLE;
-  },
-  system_call_filter: (a, profile) => {
-    const v = groupVerdicts(profile, a.syscallGroup ?? "");
-    const members = v.members;
-    return (s) => {
-      const filter = s.systemCallFilter;
-      if (!filter || !filter.allowList && filter.names.size === 0) return SYSCALLS_UNFILTERED;
-      const names = filter.names;
-      if (filter.allowList) {
-        for (let i = 0; i < members.length; i++)
-          if (names.has(members[i])) return v.allowIncluded[i];
-        return v.allowExcluded;
-      }
-      for (let i = 0; i < members.length; i++)
-        if (!names.has(members[i])) return v.denyExcluded[i];
-      return v.denyIncluded;
-    };
-  },
-  ip_address_allow: () => (s) => {
-    if (s.ipCustomFilters) return IP_CUSTOM;
-    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
-    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
-    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
-    return IP_BLOCK_ALL;
-  },
-  device_allow: () => (s) => {
-    if (s.devicePolicy === "strict" || s.devicePolicy === "closed") {
-      if (s.deviceAllow.length > 0) {
-        const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(" ");
-        return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
-      }
-      return DEVICE_MINIMAL_ACL;
-    }
-    return DEVICE_NO_ACL;
-  }
-};
-var NAMESPACE_BITS = {
-  cgroup: 33554432,
-  ipc: 134217728,
-  net: 1073741824,
-  mnt: 131072,
-  pid: 536870912,
-  user: 268435456,
-  uts: 67108864
-};
-function syscallGroupVerdicts(group, members) {
-  return {
-    members,
-    allowIncluded: members.map(
-      (offender) => verdict(
-        9,
-        `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
-      )
-    ),
-    allowExcluded: verdict(0, `System call allow list defined for service, and ${group} is not included`),
-    denyExcluded: members.map(
-      (offender) => verdict(
-        10,
-        `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
-      )
-    ),
-    denyIncluded: verdict(0, `System call deny list defined for service, and ${group} is included`)
-  };
-}
-var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
-function groupVerdicts(profile, group) {
-  let byGroup = GROUP_VERDICTS.get(profile);
-  if (!byGroup) {
-    byGroup = /* @__PURE__ */ new Map();
-    GROUP_VERDICTS.set(profile, byGroup);
-  }
-  let v = byGroup.get(group);
-  if (!v) {
-    v = syscallGroupVerdicts(group, profile.data.assessedGroups[group] ?? []);
-    byGroup.set(group, v);
-  }
-  return v;
-}
-var TABLES = /* @__PURE__ */ new WeakMap();
-var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
-function assessTable(profile, policy) {
-  if (policy === void 0 || policy.size === 0) {
-    let t2 = TABLES.get(profile);
-    if (!t2) {
-      t2 = buildTable(profile, void 0);
-      TABLES.set(profile, t2);
-    }
-    return t2;
-  }
-  let byPolicy = POLICY_TABLES.get(profile);
-  if (!byPolicy) {
-    byPolicy = /* @__PURE__ */ new WeakMap();
-    POLICY_TABLES.set(profile, byPolicy);
-  }
-  let t = byPolicy.get(policy);
-  if (!t) {
-    t = buildTable(profile, policy);
-    byPolicy.set(policy, t);
-  }
-  return t;
-}
-function buildTable(profile, policy) {
-  const assessors = profile.data.assessors;
-  const n = assessors.length;
-  const overrides = assessors.map((a) => policy?.get(a.jsonField));
-  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
-  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
-  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
-  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
-  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
-  const texts = new Set(CONSTANT_TEXTS);
-  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
-  for (const a of assessors) {
-    if (a.kind !== "system_call_filter") continue;
-    const v = groupVerdicts(profile, a.syscallGroup ?? "");
-    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
-      if (x.description !== void 0) texts.add(x.description);
-  }
-  const sortedTexts = [...texts].sort(strcmp);
-  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
-  const rankOf = (t) => t === null ? -1 : textRank.get(t);
-  let weightSum = 0;
-  let bigArithmetic = false;
-  for (let i = 0; i < n; i++) {
-    if (weight[i] > 4294967295 || range[i] > 4294967295) bigArithmetic = true;
-    weightSum += weight[i];
-  }
-  if (weightSum > 4294967295) bigArithmetic = true;
-  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
-  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
-  for (let i = 0; i < n; i++) {
-    for (let b = 0; b < BADNESS_SLOTS; b++) {
-      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i], range[i]);
-      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i] * 100, range[i]);
-    }
-  }
-  const byNameRank = assessors.map((_a, i) => i).sort(
-    (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
-  );
-  const nameRank = new Array(n);
-  byNameRank.forEach((index, rank) => nameRank[index] = rank);
-  const levelOf = [];
-  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, profile));
-  return {
-    assessors,
-    rule: assessors.map((a) => RULES[a.kind](a, profile)),
-    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
-    weight,
-    range,
-    builtinRange: assessors.map((a) => a.range),
-    good,
-    bad,
-    na,
-    goodRank: good.map(rankOf),
-    badRank: bad.map(rankOf),
-    naRank: na.map(rankOf),
-    bigArithmetic,
-    badnessShare,
-    scaledShare,
-    texts: sortedTexts,
-    textRank,
-    textIdRank: Int32Array.from(CONSTANT_TEXTS, (text) => textRank.get(text)),
-    nameRank,
-    byNameRank,
-    levelOf
-  };
-}
-var BADNESS_SLOTS = 11;
-function divRoundUp(a, b) {
-  return Math.floor((a + b - 1) / b);
-}
-var U642 = (1n << 64n) - 1n;
-var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
-function formatTenths(x) {
-  if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
-  return `${x / 10n}.${x % 10n}`;
-}
-function assessUnit(s, profile, policy) {
-  const t = assessTable(profile, policy);
-  const assessors = t.assessors;
-  const cap = s.capabilityBoundingSet;
-  const c = {
-    capLo: Number(cap & 0xffffffffn),
-    capHi: Number(cap >> 32n & 0xffffffffn)
-  };
-  const n = assessors.length;
-  const badnessColumn = new Array(n);
-  const descriptionColumn = new Array(n);
-  const exposureColumn = new Array(n);
-  if (orderKeys.length < n) orderKeys = new Float64Array(n);
-  const keys = orderKeys;
-  let keyed = n <= MAX_KEYED_ROWS;
-  let unitTexts;
-  let badnessSum = 0;
-  let weightSum = 0;
-  for (let index = 0; index < n; index++) {
-    const a = assessors[index];
-    const weight = t.weight[index];
-    const range = t.range[index];
-    let v;
-    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
-    else if (weight === 0) v = EXCLUDED;
-    else v = t.rule[index](s, c);
-    if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
-    const badness = v.badness;
-    if (badness !== void 0 && badness > range) {
-      throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
-    }
-    let description;
-    let rank;
-    if (badness === void 0) {
-      description = t.na[index];
-      rank = t.naRank[index];
-    } else {
-      if (badness === t.builtinRange[index]) {
-        description = t.bad[index];
-        rank = t.badRank[index];
-      } else if (badness === 0) {
-        description = t.good[index];
-        rank = t.goodRank[index];
-      } else {
-        description = null;
-        rank = -1;
-      }
-      badnessSum += badness < BADNESS_SLOTS ? t.badnessShare[index * BADNESS_SLOTS + badness] : divRoundUp(badness * weight, range);
-      weightSum += weight;
-    }
-    if (v.description !== void 0) {
-      description = v.description;
-      const id = v.textId;
-      rank = id !== void 0 && id < t.textIdRank.length ? t.textIdRank[id] : t.textRank.get(description) ?? -1;
-      if (rank < 0 && keyed) {
-        rank = gapRank(t.texts, description);
-        unitTexts ??= /* @__PURE__ */ new Map();
-        const other = unitTexts.get(rank);
-        if (other === void 0) unitTexts.set(rank, description);
-        else if (other !== description) keyed = false;
-      }
-    }
-    if (rank < 0) keyed = false;
-    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
-    badnessColumn[index] = badness;
-    descriptionColumn[index] = description;
-    exposureColumn[index] = null;
-  }
-  let exposure;
-  if (!t.bigArithmetic) {
-    if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0 || b === 0) continue;
-      const scaled = b < BADNESS_SLOTS ? t.scaledShare[i * BADNESS_SLOTS + b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
-      const share = divRoundUp(scaled, weightSum);
-      exposureColumn[i] = formatTenths(share);
-    }
-    exposure = divRoundUp(badnessSum * 100, weightSum);
-  } else {
-    const up = (x, y) => (x + y - 1n & U642) / y;
-    let badnessSum2 = 0n;
-    let weightSum2 = 0n;
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0) continue;
-      const weight = BigInt(t.weight[i]);
-      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, BigInt(t.range[i])) & U642;
-      weightSum2 = weightSum2 + weight & U642;
-    }
-    if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0 || b === 0) continue;
-      const weight = BigInt(t.weight[i]);
-      const x = up(up(BigInt(b) * weight * 100n & U642, BigInt(t.range[i])), weightSum2);
-      exposureColumn[i] = formatTenths(x);
-    }
-    exposure = Number(up(badnessSum2 * 100n & U642, weightSum2));
-  }
-  const columns = {
-    assessors,
-    weight: t.weight,
-    range: t.range,
-    order: [],
-    badness: badnessColumn,
-    description: descriptionColumn,
-    exposure: exposureColumn
-  };
-  columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
-    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
-    profile.traits.emptyDescriptionSortsFirst
-  ).map((r) => r.index);
-  const level = t.levelOf[exposure] ?? levelFor(exposure, profile);
-  return new ScoredAssessment(s.unitId, exposure, level, columns);
-}
-function strcmp(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-var MAX_KEYED_ROWS = 65536;
-var orderKeys = new Float64Array(128);
-function gapRank(texts, text) {
-  let lo = 0;
-  let hi = texts.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (texts[mid] < text) lo = mid + 1;
-    else hi = mid;
-  }
-  return 2 * lo + 1;
-}
-var lastOrder = new Int32Array(0);
-function orderByKeys(n, keys, t) {
-  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
-  const order = lastOrder;
-  for (let i = 1; i < n; i++) {
-    const row = order[i];
-    const key = keys[row];
-    let j = i - 1;
-    for (; j >= 0 && keys[order[j]] > key; j--) order[j + 1] = order[j];
-    order[j + 1] = row;
-  }
-  const out = new Array(n);
-  for (let k = 0; k < n; k++) out[k] = order[k];
-  return out;
-}
-function sortRows(rows, emptyDescriptionFirst) {
-  if (rows.every((r) => r.description !== null)) {
-    return [...rows].sort((a, b) => {
-      const da = a.description;
-      const db = b.description;
-      if (da !== db) return da < db ? 1 : -1;
-      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
-    });
-  }
-  const compare = (x, y) => {
-    if (x === 0 && y === 0) return 0;
-    if (x === 0) return -1;
-    if (y === 0) return 1;
-    const a = rows[x - 1];
-    const b = rows[y - 1];
-    let r;
-    if (a.description !== null && b.description !== null) r = strcmp(a.description, b.description);
-    else if (emptyDescriptionFirst) r = a.description === null ? b.description === null ? 0 : 1 : -1;
-    else r = x < y ? -1 : x > y ? 1 : 0;
-    if (r !== 0) return -r;
-    r = strcmp(a.assessor.name, b.assessor.name);
-    if (r !== 0) return r;
-    return x - y;
-  };
-  const order = Array.from({ length: rows.length + 1 }, (_, i) => i);
-  mergeSort(order, compare);
-  return order.slice(1).map((i) => rows[i - 1]);
-}
-function mergeSort(items, compare) {
-  const tmp = new Array(items.length);
-  const sort = (lo, n) => {
-    if (n <= 1) return;
-    const n1 = Math.floor(n / 2);
-    const n2 = n - n1;
-    sort(lo, n1);
-    sort(lo + n1, n2);
-    let i = lo;
-    let j = lo + n1;
-    let k = 0;
-    let left = n1;
-    let right = n2;
-    while (left > 0 && right > 0) {
-      if (compare(items[i], items[j]) <= 0) {
-        tmp[k++] = items[i++];
-        left--;
-      } else {
-        tmp[k++] = items[j++];
-        right--;
-      }
-    }
-    while (left > 0) {
-      tmp[k++] = items[i++];
-      left--;
-    }
-    for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
-  };
-  sort(0, items.length);
-}
-
-// src/core/security/security-policy.ts
-var MAX_U64 = 2 ** 64;
-function asUnsigned(v) {
-  return typeof v === "number" && Number.isInteger(v) && v >= 0 && v < MAX_U64 ? v : void 0;
-}
-function lineColumnOf(text, offset) {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-function parseSecurityPolicy(text, fileName, rejectNonObject) {
-  let doc;
-  try {
-    doc = JSON.parse(text);
-  } catch (e) {
-    const m = /position (\d+)/.exec(String(e.message));
-    const at = lineColumnOf(text, m ? Number(m[1]) : text.length);
-    return {
-      ok: false,
-      message: `Failed to parse '${fileName}' at ${at.line}:${at.column}: Invalid argument`
-    };
-  }
-  const policy = /* @__PURE__ */ new Map();
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-    if (rejectNonObject)
-      return { ok: false, message: `Failed to parse '${fileName}' at 1:2: Invalid argument` };
-    return { ok: true, policy };
-  }
-  for (const [field, value] of Object.entries(doc)) {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) continue;
-    const v = value;
-    const o = {};
-    const weight = asUnsigned(v.weight);
-    if (weight !== void 0) o.weight = weight;
-    const range = asUnsigned(v.range);
-    if (range !== void 0) o.range = range;
-    if (typeof v.description_good === "string") o.descriptionGood = v.description_good;
-    if (typeof v.description_bad === "string") o.descriptionBad = v.description_bad;
-    if (typeof v.description_na === "string") o.descriptionNa = v.description_na;
-    policy.set(field, o);
-  }
-  return { ok: true, policy };
-}
-
-// src/core/security/render-security.ts
-var ANSI = {
-  normal: "\x1B[0m",
-  highlight: "\x1B[0;1;39m",
-  "highlight red": "\x1B[0;1;31m",
-  "highlight green": "\x1B[0;1;32m",
-  "highlight yellow": "\x1B[0;1;33m"
-};
-var JSON_ROW_STARTS = /* @__PURE__ */ new WeakMap();
-var JSON_STRINGS = /* @__PURE__ */ new Map();
-var JSON_ROW_ENDS = /* @__PURE__ */ new Map();
-function jsonString(s) {
-  let e = JSON_STRINGS.get(s);
-  if (e === void 0) {
-    e = JSON.stringify(s);
-    if (JSON_STRINGS.size < 1e4) JSON_STRINGS.set(s, e);
-  }
-  return e;
-}
-function jsonRowStart(assessor, set) {
-  let starts = JSON_ROW_STARTS.get(assessor);
-  if (starts === void 0) {
-    const rest = `,"name":${JSON.stringify(assessor.name)},"json_field":${JSON.stringify(assessor.jsonField)},"description":`;
-    starts = [`{"set":true${rest}`, `{"set":false${rest}`, `{"set":null${rest}`];
-    JSON_ROW_STARTS.set(assessor, starts);
-  }
-  return starts[set === true ? 0 : set === false ? 1 : 2];
-}
-function jsonRowEnd(exposure) {
-  let e = JSON_ROW_ENDS.get(exposure);
-  if (e === void 0) {
-    e = `,"exposure":${exposure === null ? "null" : JSON.stringify(exposure)}}`;
-    if (JSON_ROW_ENDS.size < 1e3) JSON_ROW_ENDS.set(exposure, e);
-  }
-  return e;
-}
-function renderJson(assessment, mode) {
-  if (mode === "short") {
-    const c = columnsOf(assessment);
-    let out = "[";
-    for (let i = 0; i < c.order.length; i++) {
-      const index = c.order[i];
-      const description = c.description[index];
-      if (i > 0) out += ",";
-      out += jsonRowStart(c.assessors[index], setOf(c, index));
-      out += description === null ? "null" : jsonString(description);
-      out += jsonRowEnd(c.exposure[index]);
-    }
-    return out + "]\n";
-  }
-  const objects = assessment.rows.map((r) => ({
-    set: r.set,
-    name: r.assessor.name,
-    json_field: r.assessor.jsonField,
-    description: r.description,
-    exposure: r.exposure
-  }));
-  const lines = ["["];
-  objects.forEach((o, i) => {
-    lines.push("	{");
-    const entries = Object.entries(o);
-    entries.forEach(([k, v], j) => {
-      lines.push(`		${JSON.stringify(k)} : ${JSON.stringify(v)}${j < entries.length - 1 ? "," : ""}`);
-    });
-    lines.push(i < objects.length - 1 ? "	}," : "	}");
-  });
-  lines.push("]");
-  return lines.join("\n") + "\n";
-}
-var utf8 = new TextEncoder();
-var ROW_PIECES = /* @__PURE__ */ new WeakMap();
-var MAX_PIECES_PER_ROW = 256;
-function rowPieces(assessors) {
-  let pieces = ROW_PIECES.get(assessors);
-  if (pieces === void 0) {
-    const n = assessors.length;
-    pieces = {
-      lastSet: new Array(n).fill(void 0),
-      lastDescription: new Array(n).fill(void 0),
-      lastExposure: new Array(n).fill(void 0),
-      lastBytes: new Array(n).fill(void 0),
-      seen: Array.from({ length: n }, () => /* @__PURE__ */ new Map())
-    };
-    ROW_PIECES.set(assessors, pieces);
-  }
-  return pieces;
-}
-function rowBytes(pieces, assessor, index, set, description, exposure) {
-  if (pieces.lastDescription[index] === description && pieces.lastExposure[index] === exposure && pieces.lastSet[index] === set) {
-    return pieces.lastBytes[index];
-  }
-  const seen = pieces.seen[index];
-  const key = description === null ? `${set}|${exposure}` : `${set}|${exposure}|${description}`;
-  let bytes = seen.get(key);
-  if (bytes === void 0) {
-    const text = description === null ? "null" : jsonString(description);
-    bytes = utf8.encode(jsonRowStart(assessor, set) + text + jsonRowEnd(exposure) + ",");
-    if (seen.size < MAX_PIECES_PER_ROW) seen.set(key, bytes);
-  }
-  pieces.lastSet[index] = set;
-  pieces.lastDescription[index] = description;
-  pieces.lastExposure[index] = exposure;
-  pieces.lastBytes[index] = bytes;
-  return bytes;
-}
-function encodeJsonShort(assessment, out, offset) {
-  const c = columnsOf(assessment);
-  const pieces = rowPieces(c.assessors);
-  let p = offset;
-  if (p + 3 > out.length) return -1;
-  out[p++] = 91;
-  for (let i = 0; i < c.order.length; i++) {
-    const index = c.order[i];
-    const bytes = rowBytes(
-      pieces,
-      c.assessors[index],
-      index,
-      setOf(c, index),
-      c.description[index],
-      c.exposure[index]
-    );
-    if (p + bytes.length + 1 > out.length) return -1;
-    out.set(bytes, p);
-    p += bytes.length;
-  }
-  if (c.order.length > 0) p--;
-  out[p++] = 93;
-  out[p++] = 10;
-  return p;
-}
-function displayWidth(s) {
-  let w2 = 0;
-  for (const ch of s) {
-    const c = ch.codePointAt(0);
-    if (c < 32 || c >= 127 && c < 160 || c >= 768 && c < 880 || c === 8203) continue;
-    if (c >= 4352 && c <= 4447 || c >= 11904 && c <= 42191 || c >= 44032 && c <= 55203 || c >= 63744 && c <= 64255 || c >= 65072 && c <= 65103 || c >= 65280 && c <= 65376 || c >= 65504 && c <= 65510 || c >= 127744 && c <= 129791 || c >= 131072 && c <= 262141) {
-      w2 += 2;
-    } else w2 += 1;
-  }
-  return w2;
-}
-function padRight(s, width) {
-  const w2 = displayWidth(s);
-  return w2 >= width ? s : s + " ".repeat(width - w2);
-}
-function padLeft(s, width) {
-  const w2 = displayWidth(s);
-  return w2 >= width ? s : " ".repeat(width - w2) + s;
-}
-function renderTable(assessment, options) {
-  const check = options.utf8 ? "✓" : "+";
-  const cross = options.utf8 ? "✗" : "-";
-  const header = ["", "NAME", "DESCRIPTION", "EXPOSURE"];
-  const cells = assessment.rows.map((r) => [
-    r.set === null ? "" : r.set ? check : cross,
-    r.assessor.name,
-    r.description ?? "",
-    r.exposure ?? ""
-  ]);
-  const widths = header.map(
-    (h, i) => Math.max(displayWidth(h), ...cells.map((c) => displayWidth(c[i])))
-  );
-  const line = (row, markColor) => {
-    const [mark, name, description, exposure] = row;
-    let out = markColor && mark ? `${markColor}${padRight(mark, widths[0])}${ANSI.normal}` : padRight(mark, widths[0]);
-    out += " " + padRight(name, widths[1]);
-    out += " " + padRight(description, widths[2]);
-    out += " " + (exposure === "" ? "" : padLeft(exposure, widths[3]));
-    return out;
-  };
-  const lines = [];
-  const headerLine = line(header);
-  lines.push(options.colors ? `\x1B[4m${headerLine}${ANSI.normal}` : headerLine);
-  assessment.rows.forEach((r, i) => {
-    const color = options.colors ? r.set ? ANSI["highlight green"] : ANSI["highlight red"] : void 0;
-    lines.push(line(cells[i], color));
-  });
-  return lines.join("\n") + "\n" + renderOverallLine(assessment, options);
-}
-function renderOverallLine(assessment, options) {
-  const { exposure, level } = assessment;
-  const arrow = options.utf8 ? "→" : "->";
-  const glyph = options.utf8 && options.emoji ? level.glyph : level.glyphAscii;
-  const score = `${Math.floor(exposure / 10)}.${exposure % 10}`;
-  if (!options.colors)
-    return `
-${arrow} Overall exposure level for ${assessment.unitId}: ${score} ${level.name} ${glyph}
-`;
-  const color = level.color ? ANSI[level.color] ?? "" : "";
-  return `
-${arrow} ${ANSI.highlight}Overall exposure level for ${assessment.unitId}${ANSI.normal}: ${color}${score} ${level.name}${ANSI.normal} ${glyph}
-`;
-}
 
 // src/core/security/data/systemd-252.json
 var systemd_252_default = {
@@ -19141,15 +17504,6 @@ var CGROUP_V1_DEPRECATED = {
   MemoryLimit: "MemoryMax"
 };
 var CGROUP_REMOVED_262 = ["CPUShares", "MemoryLimit", "CPUAccounting", "DefaultMemoryLow"];
-var KEYS_ADDED_AFTER_252 = [
-  "OpenFile",
-  "ImportCredential",
-  "RestartSteps",
-  "RestartMaxDelaySec",
-  "DelegateSubgroup",
-  "MemoryPressureWatch",
-  "CoredumpReceive"
-];
 var TRAITS = {
   252: {
     searchPath: SEARCH_PATH_SPLIT_USR,
@@ -19178,8 +17532,7 @@ var TRAITS = {
     pidFileVarRunWarns: false,
     execDoubleBangObsolete: false,
     cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED,
-    keysAddedLater: KEYS_ADDED_AFTER_252
+    cgroupDeprecated: CGROUP_V1_DEPRECATED
   },
   255: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -19208,8 +17561,7 @@ var TRAITS = {
     pidFileVarRunWarns: false,
     execDoubleBangObsolete: false,
     cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED,
-    keysAddedLater: []
+    cgroupDeprecated: CGROUP_V1_DEPRECATED
   },
   257: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -19238,8 +17590,7 @@ var TRAITS = {
     pidFileVarRunWarns: true,
     execDoubleBangObsolete: false,
     cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED,
-    keysAddedLater: []
+    cgroupDeprecated: CGROUP_V1_DEPRECATED
   },
   262: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -19268,8 +17619,7 @@ var TRAITS = {
     pidFileVarRunWarns: true,
     execDoubleBangObsolete: true,
     cgroupRemovedOptions: CGROUP_REMOVED_262,
-    cgroupDeprecated: {},
-    keysAddedLater: []
+    cgroupDeprecated: {}
   }
 };
 var DATA = {
@@ -19289,6 +17639,3025 @@ function systemdProfile(version) {
     profiles.set(version, p);
   }
   return p;
+}
+
+// src/core/security/unit-keys.ts
+var KEYS_ADDED_AFTER_252 = {
+  OpenFile: 255,
+  ImportCredential: 255,
+  RestartSteps: 255,
+  RestartMaxDelaySec: 255,
+  RestartMode: 255,
+  DelegateSubgroup: 255,
+  MemoryPressureWatch: 255,
+  MemoryPressureThresholdSec: 255,
+  CoredumpReceive: 255,
+  SetLoginEnvironment: 255,
+  RootImagePolicy: 255,
+  MountImagePolicy: 255,
+  ExtensionImagePolicy: 255,
+  PrivatePIDs: 257
+};
+var TABLE = unit_keys_252_default;
+var SETS = new Map(
+  Object.entries(TABLE).map(([section, keys]) => [section, new Set(keys)])
+);
+var TYPE_SECTIONS = new Set(Object.keys(TABLE).filter((s) => s !== "Unit" && s !== "Install"));
+function isKnownKey(version, section, key) {
+  if (SETS.get(section)?.has(key)) return true;
+  const added = KEYS_ADDED_AFTER_252[key];
+  return added !== void 0 && added <= version && TYPE_SECTIONS.has(section);
+}
+function versionAddingKey(section, key) {
+  return SUPPORTED_VERSIONS.find((v) => isKnownKey(v, section, key));
+}
+function editDistance(a, b, limit = Infinity) {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (Math.abs(x.length - y.length) > limit) return limit + 1;
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x.charCodeAt(i - 1) === y.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      row.push(v);
+      if (v < best) best = v;
+    }
+    if (best > limit) return limit + 1;
+    prev = row;
+  }
+  return prev[y.length];
+}
+function suggestKey(section, key) {
+  const limit = Math.min(2, Math.floor(key.length / 3));
+  if (limit === 0) return void 0;
+  const candidates = [...TABLE[section] ?? []];
+  if (TYPE_SECTIONS.has(section)) candidates.push(...Object.keys(KEYS_ADDED_AFTER_252));
+  let best;
+  let bestDistance = limit + 1;
+  for (const c of candidates) {
+    if (c === key) continue;
+    const d2 = editDistance(key, c, limit);
+    if (d2 < bestDistance) {
+      best = c;
+      bestDistance = d2;
+    }
+  }
+  return best;
+}
+
+// src/core/unit/specifiers.ts
+var SYSTEM_DIRS = {
+  t: "/run",
+  S: "/var/lib",
+  C: "/var/cache",
+  L: "/var/log",
+  E: "/etc",
+  T: "/tmp",
+  V: "/var/tmp",
+  h: "/root",
+  s: "/bin/sh",
+  u: "root",
+  U: "0",
+  g: "root",
+  G: "0"
+};
+var HOST_VALUES = {
+  H: "localhost",
+  l: "localhost",
+  q: "localhost",
+  m: "00000000000000000000000000000000",
+  b: "00000000000000000000000000000000",
+  v: "unknown",
+  a: "x86-64",
+  o: "unknown",
+  w: "unknown",
+  W: "unknown",
+  B: "unknown",
+  A: "unknown",
+  M: "unknown",
+  y: "/",
+  Y: "/",
+  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
+  c: "/system.slice",
+  r: "/system.slice",
+  R: "/"
+};
+var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
+function expandSpecifiers(value, ctx) {
+  let next = value.indexOf("%");
+  if (next < 0) return { ok: true, value };
+  let name;
+  let out = "";
+  let from = 0;
+  for (; next >= 0; next = value.indexOf("%", from)) {
+    out += value.slice(from, next);
+    const s = value[next + 1];
+    from = next + 2;
+    switch (s) {
+      case "%":
+        out += "%";
+        break;
+      case "n":
+        out += ctx.unitName;
+        break;
+      case "N":
+        out += ctx.unitName.slice(0, ctx.unitName.lastIndexOf("."));
+        break;
+      case "p":
+        out += (name ??= unitNameParts(ctx.unitName)).prefix;
+        break;
+      case "P":
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).prefix);
+        break;
+      case "i":
+        out += (name ??= unitNameParts(ctx.unitName)).instance;
+        break;
+      case "I":
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).instance);
+        break;
+      case "j":
+        out += (name ??= unitNameParts(ctx.unitName)).lastComponent;
+        break;
+      case "J":
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).lastComponent);
+        break;
+      case "f": {
+        const { prefix, instance } = name ??= unitNameParts(ctx.unitName);
+        out += unescapeUnitNamePath(instance !== "" ? instance : prefix);
+        break;
+      }
+      case "d":
+        out += `/run/credentials/${ctx.unitName}`;
+        break;
+      default: {
+        if (s === void 0) {
+          out += "%";
+          break;
+        }
+        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
+        if (known !== void 0) out += known;
+        else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
+        else out += `%${s}`;
+      }
+    }
+  }
+  if (from < value.length) out += value.slice(from);
+  return { ok: true, value: out };
+}
+function unitNameParts(unitName) {
+  const parts = parseUnitName(unitName);
+  const prefix = parts?.prefix ?? unitName;
+  const dash = prefix.lastIndexOf("-");
+  return {
+    prefix,
+    instance: parts?.instance ?? "",
+    lastComponent: dash >= 0 ? prefix.slice(dash + 1) : prefix
+  };
+}
+
+// src/core/unit/extract-word.ts
+var EXTRACT_RELAX = 1 << 0;
+var EXTRACT_CUNESCAPE = 1 << 1;
+var EXTRACT_UNESCAPE_RELAX = 1 << 2;
+var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
+var EXTRACT_UNQUOTE = 1 << 5;
+var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
+var WHITESPACE = " 	\n\r";
+var HEX = "0123456789abcdefABCDEF";
+var SIMPLE_ESCAPES = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "	",
+  v: "\v",
+  "\\": "\\",
+  '"': '"',
+  "'": "'",
+  s: " "
+};
+function cunescapeOne(s, at, acceptNul = false) {
+  const c = s[at];
+  if (c === void 0) return void 0;
+  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
+  if (one !== void 0) return { char: one, length: 1 };
+  const hexRun = (n) => {
+    const digits = s.slice(at + 1, at + 1 + n);
+    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
+    return parseInt(digits, 16);
+  };
+  if (c === "x") {
+    const v = hexRun(2);
+    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  if (c === "u" || c === "U") {
+    const n = c === "u" ? 4 : 8;
+    const v = hexRun(n);
+    if (v === void 0 || v === 0 && !acceptNul) return void 0;
+    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
+    return { char: String.fromCodePoint(v), length: n + 1 };
+  }
+  if (c >= "0" && c <= "7") {
+    const digits = s.slice(at, at + 3);
+    if (!/^[0-7]{3}$/.test(digits)) return void 0;
+    const v = parseInt(digits, 8);
+    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  return void 0;
+}
+var WordReader = class {
+  constructor(input, pos = 0) {
+    this.input = input;
+    this.pos = pos;
+  }
+  input;
+  /**
+   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
+   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
+   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
+   */
+  pos;
+  /** The word of the last read() that returned `word`. */
+  word = "";
+  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
+  hasRest() {
+    return this.pos >= 0 && this.pos < this.input.length;
+  }
+  /** The unparsed rest as a string (`undefined` for NULL). */
+  rest() {
+    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
+  }
+  /**
+   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
+   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
+   */
+  read(flags = 0, separators = WHITESPACE) {
+    const input = this.input;
+    const n = input.length;
+    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
+    let i = this.pos;
+    if (i < 0) return "end";
+    for (; ; i++) {
+      if (i >= n) {
+        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
+        return this.found("", -1);
+      }
+      if (!isSeparator(separators, input.charCodeAt(i))) break;
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
+    }
+    let word = "";
+    let quote = null;
+    let backslash = false;
+    for (; ; ) {
+      if (!backslash) {
+        const start = i;
+        if (quote === null) {
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === 92 || isSeparator(separators, code)) break;
+            if (unquote && (code === 34 || code === 39)) break;
+          }
+        } else {
+          const q = quote.charCodeAt(0);
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === q || code === 92) break;
+          }
+        }
+        if (i > start) word += input.slice(start, i);
+      }
+      const c = input[i];
+      if (backslash) {
+        if (c === void 0) {
+          if (flags & EXTRACT_UNESCAPE_RELAX && (quote === null || flags & EXTRACT_RELAX))
+            return this.found(word + "\\", -1);
+          if (flags & EXTRACT_RELAX) return this.found(word, -1);
+          return "error";
+        }
+        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
+          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
+          if (u) {
+            word += u.char;
+            i += u.length - 1;
+          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
+            word += c;
+          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
+          else return "error";
+        } else word += c;
+        backslash = false;
+        i++;
+        continue;
+      }
+      if (quote !== null) {
+        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
+        i++;
+        if (c === quote) quote = null;
+        else backslash = true;
+        continue;
+      }
+      if (c === void 0) return this.found(word, -1);
+      i++;
+      if ((c === '"' || c === "'") && unquote) quote = c;
+      else if (c === "\\") backslash = true;
+      else {
+        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
+        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
+        return this.found(word, i >= n ? -1 : i);
+      }
+    }
+  }
+  /**
+   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
+   * whatever the other flags, a word is then just a run of other characters, and this scans it with
+   * fewer checks per character.
+   */
+  readPlain() {
+    const input = this.input;
+    const n = input.length;
+    let i = this.pos;
+    if (i < 0) return "end";
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    if (i >= n) return "end";
+    const start = i;
+    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
+    const word = input.slice(start, i);
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    return this.found(word, i >= n ? -1 : i);
+  }
+  found(word, pos) {
+    this.word = word;
+    this.pos = pos;
+    return "word";
+  }
+};
+var END_STEP = Object.freeze({ kind: "end" });
+var ERROR_STEP = Object.freeze({ kind: "error" });
+function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
+  const reader = new WordReader(input);
+  const kind = reader.read(flags, separators);
+  if (kind === "end") return END_STEP;
+  if (kind === "error") return ERROR_STEP;
+  return { kind: "word", word: reader.word, rest: reader.rest() };
+}
+function isWhitespaceCode(code) {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+function isSeparator(separators, code) {
+  if (separators === WHITESPACE) return isWhitespaceCode(code);
+  return separators.indexOf(String.fromCharCode(code)) >= 0;
+}
+function extractAllWords(value, flags) {
+  const words = [];
+  const reader = new WordReader(value);
+  for (; ; ) {
+    const kind = reader.read(flags);
+    if (kind === "end") break;
+    if (kind === "error") return { words, invalid: true };
+    words.push(reader.word);
+  }
+  return { words, invalid: false };
+}
+function extractWords(value, unquote) {
+  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
+}
+function hasValidCEscapes(s) {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] !== "\\") continue;
+    const u = cunescapeOne(s, i + 1, true);
+    if (!u) return false;
+    i += u.length;
+  }
+  return true;
+}
+
+// src/core/security/errno-names.ts
+var ERRNO_NAMES = new Set(
+  "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP EWOULDBLOCK ENOMSG EIDRM ECHRNG EL2NSYNC EL3HLT EL3RST ELNRNG EUNATCH ENOCSI EL2HLT EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT EDEADLOCK EBFONT ENOSTR ENODATA ETIME ENOSR ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG EOVERFLOW ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ ERESTART ESTRPIPE EUSERS ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP ENOTSUP EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY EINPROGRESS ESTALE EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE ECANCELED ENOKEY EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL EHWPOISON".split(" ")
+);
+
+// src/core/security/exec-command.ts
+function isSafeString2(s) {
+  return !/[\x01-\x1f"'\\\x7f]/.test(s);
+}
+function extractExecWord(reader, messages, rvalue) {
+  const kind = reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE);
+  if (kind !== "error") return kind;
+  if (reader.read(EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_RELAX) === "word") {
+    messages.push({ severity: "warning", message: `Ignoring unknown escape sequences: "${reader.word}"` });
+    return "word";
+  }
+  messages.push({ severity: "error", message: `Unbalanced quoting, ignoring: "${rvalue}"` });
+  return "error";
+}
+function expandWord(text, options) {
+  return text.indexOf("%") < 0 ? void 0 : options.expand(text);
+}
+function isValidExecutablePath(path) {
+  return path.length <= SHORT_PATH_UNITS || isValidPath(path);
+}
+var SHORT_PATH_UNITS = Math.floor(255 / 3);
+function refuse(result, ignore, what, detail) {
+  result.messages.push({
+    severity: ignore ? "warning" : "error",
+    message: `${what}${ignore ? ", ignoring" : ""}: ${detail}`
+  });
+  result.fatal = !ignore;
+  return result;
+}
+function isLoneAt(input, at) {
+  return at === input.length || isWhitespaceCode(input.charCodeAt(at));
+}
+var SPECIAL_CHARACTERS = /["'\\%;]/;
+function parseExecLine(rvalue, options) {
+  const result = { commands: 0, fatal: false, messages: [], doubleBang: 0 };
+  const { messages } = result;
+  const reader = new WordReader(rvalue);
+  const plain = !SPECIAL_CHARACTERS.test(rvalue);
+  let semicolon;
+  do {
+    semicolon = false;
+    const first = plain ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
+    if (first !== "word") return result;
+    if (reader.word === ";") {
+      semicolon = true;
+      continue;
+    }
+    let ignore = false;
+    let separateArgv0 = false;
+    let noEnvExpand = false;
+    let privileged = "";
+    let viaShell = false;
+    let f = reader.word;
+    for (; ; f = f.slice(1)) {
+      const c = f[0];
+      if (c === "-" && !ignore) ignore = true;
+      else if (c === "@" && !separateArgv0) separateArgv0 = true;
+      else if (c === ":" && !noEnvExpand) noEnvExpand = true;
+      else if (c === "+" && privileged === "") privileged = "+";
+      else if (c === "!" && privileged === "") privileged = "!";
+      else if (c === "!" && privileged === "!") privileged = "!!";
+      else if (c === "|" && options.extraPrefixes.includes("|") && !viaShell) viaShell = true;
+      else break;
+    }
+    if (privileged === "!!") result.doubleBang++;
+    const expanded = plain ? void 0 : expandWord(f, options);
+    if (expanded !== void 0 && !expanded.ok)
+      return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
+    const path = expanded === void 0 ? f : expanded.value;
+    if (!viaShell) {
+      if (path === "") return refuse(result, ignore, "Empty path in command line", `'${rvalue}'`);
+      if (!isSafeString2(path))
+        return refuse(result, ignore, "Executable name contains special characters", path);
+      if (path.endsWith("/")) return refuse(result, ignore, "Executable path specifies a directory", path);
+      if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
+        return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
+    }
+    if (plain) {
+      if (separateArgv0 && !reader.hasRest())
+        return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
+      result.commands++;
+      return result;
+    }
+    let argc = separateArgv0 ? 0 : 1;
+    while (reader.hasRest()) {
+      const at = reader.pos;
+      const c = rvalue.charCodeAt(at);
+      if (c === 59 && isLoneAt(rvalue, at + 1)) {
+        reader.pos = skipWhitespace(rvalue, at + 1);
+        semicolon = true;
+        break;
+      }
+      if (c === 92 && rvalue.charCodeAt(at + 1) === 59 && isLoneAt(rvalue, at + 2)) {
+        reader.pos = skipWhitespace(rvalue, at + 2);
+        argc++;
+        continue;
+      }
+      const end = plainWordEnd(rvalue, at);
+      if (end >= 0) {
+        reader.pos = skipWhitespace(rvalue, end);
+        argc++;
+        continue;
+      }
+      const kind = extractExecWord(reader, messages, rvalue);
+      if (kind === "end") break;
+      if (kind === "error") {
+        result.fatal = !ignore;
+        return result;
+      }
+      const word = reader.word;
+      const r = expandWord(word, options);
+      if (r !== void 0 && !r.ok)
+        return refuse(result, ignore, `Failed to resolve unit specifiers in ${word}`, "unknown specifier");
+      argc++;
+    }
+    if (argc === 0) return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
+    result.commands++;
+  } while (semicolon);
+  return result;
+}
+function plainWordEnd(s, at) {
+  for (let i = at; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (isWhitespaceCode(c)) return i;
+    if (c === 34 || c === 39 || c === 92 || c === 37) return -1;
+  }
+  return s.length;
+}
+function skipWhitespace(s, from) {
+  let i = from;
+  while (i < s.length && isWhitespaceCode(s.charCodeAt(i))) i++;
+  return i;
+}
+
+// src/core/security/credentials.ts
+function isValidCredentialName(s) {
+  return isValidFilename(s) && !/[\x00-\x1f\x7f-\uffff:]/.test(s) && s.length <= 255;
+}
+function isValidBase64(s) {
+  const chars = [...s].filter((c) => !" 	\n\r".includes(c));
+  const value = (c) => c === void 0 ? void 0 : c === "=" ? "pad" : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) >= 0 ? "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".indexOf(c) : -1;
+  for (let i = 0; i < chars.length; i += 4) {
+    const [a, b, c, d2] = [0, 1, 2, 3].map((k) => value(chars[i + k]));
+    if (a === void 0) break;
+    if (a === -1 || b === -1 || c === -1 || d2 === -1) return false;
+    if (b === void 0 || c === void 0 || d2 === void 0) return false;
+    if (a === "pad" || b === "pad") return false;
+    const last = i + 4 >= chars.length;
+    if (c === "pad") {
+      if (d2 !== "pad" || b & 15 || !last) return false;
+      break;
+    }
+    if (d2 === "pad") {
+      if (c & 3 || !last) return false;
+      break;
+    }
+  }
+  return true;
+}
+function applyLoadCredential(map, value, encrypted, expand2) {
+  if (value === "") {
+    map.clear();
+    return { ok: true };
+  }
+  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
+  if (first.kind !== "word") return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
+  const id = expand2(first.word);
+  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
+  if (!isValidCredentialName(id.value))
+    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
+  const rest = first.rest ?? "";
+  if (rest !== "") {
+    const source = expand2(rest);
+    if (!source.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${rest}", ignoring` };
+    const q = source.value;
+    if (q.startsWith("/") ? !isNormalizedPath(q) : !isValidCredentialName(q))
+      return { ok: false, message: `Credential source "${q}" not valid, ignoring.` };
+  }
+  map.set(id.value, encrypted);
+  return { ok: true };
+}
+function applySetCredential(map, value, encrypted, expand2) {
+  if (value === "") {
+    map.clear();
+    return { ok: true };
+  }
+  const first = extractFirstWordRaw(value, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
+  if (first.kind === "error")
+    return { ok: false, message: `Failed to extract credential name, ignoring: ${value}` };
+  if (first.kind === "end" || first.rest === void 0 || first.rest === "")
+    return { ok: false, message: `Invalid syntax, ignoring: ${value}` };
+  const id = expand2(first.word);
+  if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
+  if (!isValidCredentialName(id.value))
+    return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
+  if (encrypted ? !isValidBase64(first.rest) : !hasValidCEscapes(first.rest))
+    return {
+      ok: false,
+      message: encrypted ? "Encrypted credential data not valid Base64 data, ignoring." : `Can't unescape "${first.rest}", ignoring`
+    };
+  map.set(id.value, encrypted);
+  return { ok: true };
+}
+
+// src/core/security/settings.ts
+var CAP_ALL = 0xffffffffffffffffn;
+var U64 = 0xffffffffffffffffn;
+var NAMESPACE_FLAGS = {
+  cgroup: 33554432,
+  ipc: 134217728,
+  net: 1073741824,
+  mnt: 131072,
+  pid: 536870912,
+  user: 268435456,
+  uts: 67108864,
+  time: 128
+};
+var NAMESPACES_UNSET = -1;
+var EFFECTIVE_FLAGS = {
+  NoNewPrivileges: (s) => s.noNewPrivileges,
+  PrivateTmp: (s) => s.privateTmp !== "no",
+  PrivateDevices: (s) => s.privateDevices,
+  PrivateNetwork: (s) => s.privateNetwork,
+  PrivateUsers: (s) => s.privateUsers !== "no",
+  PrivateMounts: (s) => s.privateMounts !== false,
+  ProtectKernelModules: (s) => s.protectKernelModules,
+  ProtectKernelTunables: (s) => s.protectKernelTunables,
+  ProtectKernelLogs: (s) => s.protectKernelLogs,
+  ProtectClock: (s) => s.protectClock,
+  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
+  ProtectHostname: (s) => s.protectHostname !== "no",
+  LockPersonality: (s) => s.lockPersonality,
+  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
+  RestrictRealtime: (s) => s.restrictRealtime,
+  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
+  RemoveIPC: (s) => s.removeIpc,
+  DynamicUser: (s) => s.dynamicUser,
+  Delegate: (s) => s.delegate
+};
+var TYPE_SECTION = {
+  service: "Service",
+  socket: "Socket",
+  mount: "Mount",
+  swap: "Swap",
+  slice: "Slice",
+  scope: "Scope"
+};
+var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
+var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
+var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
+var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
+var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
+var BOOLEAN_WORDS = new Map([
+  ...[...TRUE_WORDS].map((w2) => [w2, true]),
+  ...[...FALSE_WORDS].map((w2) => [w2, false])
+]);
+function parseBoolean(value) {
+  const exact = BOOLEAN_WORDS.get(value);
+  if (exact !== void 0) return exact;
+  const v = value.toLowerCase();
+  if (TRUE_WORDS.has(v)) return true;
+  if (FALSE_WORDS.has(v)) return false;
+  return void 0;
+}
+function warn(ctx, a, message, kind) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message,
+    kind: kind ?? (/ignor/i.test(message) ? "invalid-value" : "other"),
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "ok";
+}
+function unknownKey(ctx, a, sections) {
+  if (a.key.startsWith("X-") || isKnownKey(ctx.profile.version, a.section, a.key)) return;
+  const message = `Unknown key '${a.key}' in section [${a.section}], ignoring.`;
+  const d2 = {
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message,
+    kind: "unknown-key",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  };
+  const addedIn = versionAddingKey(a.section, a.key);
+  const elsewhere = sections.find((s) => s !== a.section && isKnownKey(ctx.profile.version, s, a.key));
+  if (addedIn !== void 0) {
+    d2.kind = "key-unknown-to-version";
+    d2.addedIn = addedIn;
+  } else if (elsewhere !== void 0) {
+    d2.kind = "wrong-section";
+    d2.expectedSection = elsewhere;
+  } else {
+    const suggestion = suggestKey(a.section, a.key);
+    if (suggestion !== void 0) d2.suggestion = suggestion;
+  }
+  ctx.diagnostics.push(d2);
+}
+function handleOnFailureIsolate(ctx, a) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
+    unlocated: true,
+    kind: "other",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "ok";
+}
+function fatal(ctx, a, message) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "error",
+    message,
+    kind: ctx.inMainFile ? "refused-unit" : "invalid-value",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "fatal";
+}
+function expand(ctx, value) {
+  return expandSpecifiers(value, ctx.specifierContext);
+}
+function specifiers(ctx, a, value) {
+  const r = expand(ctx, value);
+  if (r.ok) return r.value;
+  warn(
+    ctx,
+    a,
+    `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`,
+    "invalid-value"
+  );
+  return void 0;
+}
+function boolSetting(field, fatalOnError = false) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === void 0) {
+      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
+      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    }
+    ctx.s[field] = b;
+    return "ok";
+  };
+}
+function boolOrWords(field, words) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b !== void 0) {
+      ctx.s[field] = b ? "yes" : "no";
+      return "ok";
+    }
+    const extra = words(ctx.traits);
+    if (extra.includes(a.value)) {
+      ctx.s[field] = a.value;
+      return "ok";
+    }
+    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+  };
+}
+function enumSetting(field, words, booleans = false) {
+  return (ctx, a) => {
+    if (booleans) {
+      const b = parseBoolean(a.value);
+      if (b !== void 0) {
+        ctx.s[field] = b ? "yes" : "no";
+        return "ok";
+      }
+    }
+    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    ctx.s[field] = a.value;
+    return "ok";
+  };
+}
+var handleUser = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.user = void 0;
+    return "ok";
+  }
+  const r = expand(ctx, a.value);
+  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
+  if (!isValidRelaxedUserName(r.value))
+    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  if (r.value === "nobody") warn(ctx, a, "Special user nobody configured, this is not safe!");
+  ctx.s.user = r.value;
+  return "ok";
+};
+var handleGroup = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
+  if (!isValidRelaxedUserName(r.value))
+    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  return "ok";
+};
+var handleSupplementaryGroups = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.supplementaryGroups = [];
+    return "ok";
+  }
+  const { words, invalid } = extractWords(a.value, false);
+  for (const word of words) {
+    const r = expand(ctx, word);
+    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
+    if (!isValidRelaxedUserName(r.value))
+      return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+    ctx.s.supplementaryGroups.push(r.value);
+  }
+  if (invalid) return fatal(ctx, a, `Invalid syntax: ${a.value}`);
+  return "ok";
+};
+function parseCapabilities(ctx, value) {
+  const { words } = extractAllWords(
+    value,
+    EXTRACT_UNQUOTE | (ctx.traits.capabilityListRelaxed ? EXTRACT_RELAX : 0)
+  );
+  let low = 0;
+  let high = 0;
+  for (const word of words) {
+    let bit;
+    if (isDigit(word.charCodeAt(0)) && /^[0-9]+$/.test(word)) {
+      const n = Number(word);
+      if (n <= ctx.traits.maxCapabilityNumber) bit = n;
+    } else bit = ctx.capabilityNames.get(word.toUpperCase());
+    if (bit === void 0) continue;
+    if (bit < 32) low |= 1 << bit;
+    else high |= 1 << bit - 32;
+  }
+  return BigInt(high >>> 0) << 32n | BigInt(low >>> 0);
+}
+function isDigit(code) {
+  return code >= 48 && code <= 57;
+}
+function capabilitySet(field) {
+  const initial = field === "capabilityBoundingSet" ? CAP_ALL : 0n;
+  return (ctx, a) => {
+    let value = a.value;
+    let invert = false;
+    if (value.startsWith("~")) {
+      invert = true;
+      value = value.slice(1);
+    }
+    const sum = parseCapabilities(ctx, value);
+    const current = ctx.s[field];
+    if (sum === 0n || current === initial) {
+      let next = invert ? ~sum & U64 : sum;
+      if (invert && sum === 0n && ctx.traits.capabilityTildeAloneIsKnownSet) next = ctx.knownCapabilityMask;
+      ctx.s[field] = next;
+    } else ctx.s[field] = invert ? current & ~sum & U64 : current | sum;
+    return "ok";
+  };
+}
+var handleRestrictAddressFamilies = (ctx, a) => {
+  const s = ctx.s;
+  if (a.value === "") {
+    s.addressFamilies = void 0;
+    s.addressFamiliesAllowList = false;
+    return "ok";
+  }
+  if (a.value === "none") {
+    s.addressFamilies = void 0;
+    s.addressFamiliesAllowList = true;
+    return "ok";
+  }
+  let value = a.value;
+  let invert = false;
+  if (value.startsWith("~")) {
+    invert = true;
+    value = value.slice(1);
+  }
+  if (!s.addressFamilies) {
+    s.addressFamilies = { allowList: !invert, families: /* @__PURE__ */ new Set() };
+    s.addressFamiliesAllowList = !invert;
+  }
+  const { words, invalid } = extractWords(value, true);
+  for (const word of words) {
+    const af = ctx.familyNames.get(word.toUpperCase());
+    if (af === void 0) {
+      warn(ctx, a, `Failed to parse address family, ignoring: ${word}`);
+      if (ctx.traits.addressFamilyUnknownStopsLine) return "ok";
+      continue;
+    }
+    if (!invert === s.addressFamiliesAllowList) s.addressFamilies.families.add(af);
+    else s.addressFamilies.families.delete(af);
+  }
+  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  return "ok";
+};
+var namespaceAllMasks = /* @__PURE__ */ new WeakMap();
+function namespaceAllMask(traits) {
+  let mask = namespaceAllMasks.get(traits);
+  if (mask === void 0) {
+    mask = computeNamespaceAllMask(traits);
+    namespaceAllMasks.set(traits, mask);
+  }
+  return mask;
+}
+function computeNamespaceAllMask(traits) {
+  let mask = 0;
+  for (const [name, flag] of Object.entries(NAMESPACE_FLAGS)) {
+    if (name === "time" && !traits.namespaceAllIncludesTime) continue;
+    mask |= flag;
+  }
+  return mask;
+}
+var handleRestrictNamespaces = (ctx, a) => {
+  const s = ctx.s;
+  if (a.value === "") {
+    s.restrictNamespaces = NAMESPACES_UNSET;
+    return "ok";
+  }
+  const all = namespaceAllMask(ctx.traits);
+  const b = parseBoolean(a.value);
+  if (b !== void 0) {
+    s.restrictNamespaces = b ? 0 : all;
+    return "ok";
+  }
+  let value = a.value;
+  let invert = false;
+  if (value.startsWith("~")) {
+    invert = true;
+    value = value.slice(1);
+  }
+  let flags = 0;
+  const { words: nsWords, invalid: nsInvalid } = extractWords(value, false);
+  if (nsInvalid) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
+  for (const word of nsWords) {
+    const flag = NAMESPACE_FLAGS[word];
+    if (flag === void 0) return warn(ctx, a, `Failed to parse namespace type string, ignoring: ${value}`);
+    flags |= flag;
+  }
+  if (s.restrictNamespaces === NAMESPACES_UNSET) s.restrictNamespaces = invert ? ~flags & all : flags;
+  else s.restrictNamespaces = invert ? s.restrictNamespaces & ~flags : s.restrictNamespaces | flags;
+  return "ok";
+};
+var handleSystemCallArchitectures = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.systemCallArchitectures = /* @__PURE__ */ new Set();
+    return "ok";
+  }
+  const { words, invalid } = extractWords(a.value, true);
+  for (const word of words) {
+    if (!ctx.syscallArchitectures.has(word)) {
+      warn(ctx, a, `Failed to parse system call architecture, ignoring: ${word}`);
+      continue;
+    }
+    ctx.s.systemCallArchitectures.add(word);
+  }
+  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  return "ok";
+};
+function parseSyscallAndErrno(word) {
+  const colon = word.indexOf(":");
+  if (colon < 0) return { name: word, hasErrno: false };
+  const err = word.slice(colon + 1);
+  const ok = err === "kill" || /^[0-9]+$/.test(err) && Number(err) <= 4095 || ERRNO_NAMES.has(err);
+  if (!ok) return void 0;
+  return { name: word.slice(0, colon), hasErrno: true };
+}
+var handleSystemCallFilter = (ctx, a) => {
+  const s = ctx.s;
+  if (a.value === "") {
+    s.systemCallFilter = void 0;
+    return "ok";
+  }
+  let value = a.value;
+  let invert = false;
+  if (value.startsWith("~")) {
+    invert = true;
+    value = value.slice(1);
+  }
+  const groups = ctx.syscallGroups;
+  if (!s.systemCallFilter) {
+    s.systemCallFilter = { allowList: !invert, names: /* @__PURE__ */ new Set() };
+    if (!invert) for (const name of groups.get("@default") ?? []) s.systemCallFilter.names.add(name);
+  }
+  const filter = s.systemCallFilter;
+  const { words, invalid } = extractWords(value, false);
+  for (const word of words) {
+    const parsed = parseSyscallAndErrno(word);
+    if (!parsed) {
+      warn(ctx, a, `Failed to parse syscall:errno, ignoring: ${word}`);
+      continue;
+    }
+    if (!invert && parsed.hasErrno) {
+      warn(ctx, a, `Allow-listed system calls cannot take error number, ignoring: ${word}`);
+      continue;
+    }
+    if (!parsed.name.startsWith("@") && !ctx.knownSyscalls.has(parsed.name)) {
+      warn(
+        ctx,
+        a,
+        ctx.traits.syscallUnknownLegacyMessage ? `Failed to parse system call, ignoring: ${parsed.name}` : `System call ${parsed.name} is not known, ignoring.`
+      );
+      continue;
+    }
+    const members = parsed.name.startsWith("@") ? groups.get(parsed.name) : [parsed.name];
+    if (!members) {
+      warn(ctx, a, `Unknown system call group, ignoring: ${parsed.name}`);
+      continue;
+    }
+    const add = !invert === filter.allowList;
+    for (const name of members) {
+      if (add) filter.names.add(name);
+      else filter.names.delete(name);
+    }
+  }
+  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  return "ok";
+};
+var handleUMask = (ctx, a) => {
+  if (!/^[0-7]+$/.test(a.value) || parseInt(a.value, 8) > 4095) {
+    return warn(ctx, a, `Failed to parse mode value, ignoring: ${a.value}`);
+  }
+  ctx.s.umask = parseInt(a.value, 8);
+  return "ok";
+};
+function rootPath(field) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      ctx.s[field] = void 0;
+      return "ok";
+    }
+    const r = expand(ctx, a.value);
+    if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in '${a.value}'`);
+    if (r.value === "") {
+      ctx.s[field] = void 0;
+      return "ok";
+    }
+    const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+    if (!checked.ok) return fatal(ctx, a, checked.message);
+    ctx.s[field] = checked.path;
+    return "ok";
+  };
+}
+var handleDelegate = (ctx, a) => {
+  if (!CAN_DELEGATE.has(ctx.unit.type))
+    return warn(ctx, a, "Delegate= setting not supported for this unit type, ignoring.");
+  if (a.value === "") {
+    ctx.s.delegate = true;
+    return "ok";
+  }
+  const b = parseBoolean(a.value);
+  ctx.s.delegate = b === void 0 ? true : b;
+  return "ok";
+};
+var handleDevicePolicy = (ctx, a) => {
+  if (!["auto", "closed", "strict"].includes(a.value))
+    return warn(ctx, a, `Failed to parse device policy, ignoring: ${a.value}`);
+  ctx.s.devicePolicy = a.value;
+  return "ok";
+};
+function addDeviceAllow(ctx, path, permissions, location) {
+  const perms = permissions === "" ? "rwm" : ["r", "w", "m"].filter((c) => permissions.includes(c)).join("");
+  if (ctx.traits.deviceAllowMergesSamePath) {
+    const existing = ctx.s.deviceAllow.find((e) => e.path === path);
+    if (existing) {
+      existing.permissions = ["r", "w", "m"].filter((c) => existing.permissions.includes(c) || perms.includes(c)).join("");
+      return;
+    }
+  }
+  ctx.s.deviceAllow.unshift(location ? { path, permissions: perms, location } : { path, permissions: perms });
+}
+var handleDeviceAllow = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.deviceAllow = [];
+    return "ok";
+  }
+  const first = extractFirstWordRaw(a.value, EXTRACT_UNQUOTE);
+  if (first.kind !== "word")
+    return warn(ctx, a, `Failed to extract device path and rights from '${a.value}', ignoring.`);
+  const resolved = specifiers(ctx, a, first.word);
+  if (resolved === void 0) return "ok";
+  let path = resolved;
+  if (!path.startsWith("block-") && !path.startsWith("char-")) {
+    const checked = simplifyAndCheckPath(path, a.key, "any");
+    if (!checked.ok) return warn(ctx, a, `${checked.message.replace(/: /, ", ignoring: ")}`);
+    path = checked.path;
+    if (!isValidDeviceNodePath(path)) return warn(ctx, a, `Invalid device node path '${path}', ignoring.`);
+  }
+  const rights = first.rest ?? "";
+  if (rights !== "" && !/^[rwm]+$/.test(rights))
+    return warn(ctx, a, `Invalid device rights '${rights}', ignoring.`);
+  addDeviceAllow(ctx, path, rights, a);
+  return "ok";
+};
+function isValidDeviceNodePath(path) {
+  if (pathStartsWith(path, "/dev/") === void 0 && pathStartsWith(path, "/run/systemd/inaccessible/") === void 0)
+    return false;
+  return !path.endsWith("/");
+}
+function parseIPv4(s) {
+  const parts = s.split(".");
+  if (parts.length !== 4) return void 0;
+  const bytes = [];
+  for (const p of parts) {
+    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return void 0;
+    bytes.push(Number(p));
+  }
+  return bytes;
+}
+function parseIPv6(s) {
+  if (!/^[0-9a-fA-F:.]+$/.test(s)) return void 0;
+  const halves = s.split("::");
+  if (halves.length > 2) return void 0;
+  const parseGroups = (part) => {
+    if (part === "") return [];
+    const out = [];
+    const groups2 = part.split(":");
+    for (let i = 0; i < groups2.length; i++) {
+      const g = groups2[i];
+      if (i === groups2.length - 1 && g.includes(".")) {
+        const v4 = parseIPv4(g);
+        if (!v4) return void 0;
+        out.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
+        continue;
+      }
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parseGroups(halves[0]);
+  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
+  if (!head || !tail) return void 0;
+  let groups;
+  if (halves.length === 2) {
+    if (head.length + tail.length > 7) return void 0;
+    groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+  } else {
+    if (head.length !== 8) return void 0;
+    groups = head;
+  }
+  const bytes = [];
+  for (const g of groups) bytes.push(g >> 8, g & 255);
+  return bytes;
+}
+function maskBytes(bytes, prefixLength) {
+  return bytes.map((b, i) => {
+    const bits = Math.max(0, Math.min(8, prefixLength - i * 8));
+    return bits === 0 ? 0 : b & (255 << 8 - bits & 255);
+  });
+}
+function parseAddressPrefix(word) {
+  const slash = word.indexOf("/");
+  const addr = slash < 0 ? word : word.slice(0, slash);
+  const v4 = parseIPv4(addr);
+  const v6 = v4 ? void 0 : parseIPv6(addr);
+  if (!v4 && !v6) return void 0;
+  const family = v4 ? 4 : 6;
+  const max = family === 4 ? 32 : 128;
+  let prefixLength = max;
+  if (slash >= 0) {
+    const p = word.slice(slash + 1);
+    if (!/^[0-9]+$/.test(p) || Number(p) > max) return void 0;
+    prefixLength = Number(p);
+  }
+  return { family, bytes: maskBytes(v4 ?? v6, prefixLength), prefixLength };
+}
+function isLocalhostName(word) {
+  const w2 = word.toLowerCase().replace(/\.$/, "");
+  return w2 === "localhost" || w2.endsWith(".localhost") || w2 === "localhost.localdomain" || w2.endsWith(".localhost.localdomain");
+}
+var KEYWORD_PREFIXES = {
+  any: ["0.0.0.0/0", "::/0"],
+  "link-local": ["169.254.0.0/16", "fe80::/64"],
+  multicast: ["224.0.0.0/4", "ff00::/8"]
+};
+function ipPrefixList(field) {
+  return (ctx, a) => {
+    const list = ctx.ipPrefixes[field];
+    if (a.value === "") {
+      list.length = 0;
+      return "ok";
+    }
+    const { words, invalid } = extractWords(a.value, false);
+    for (const word of words) {
+      const expanded = KEYWORD_PREFIXES[word] ?? (isLocalhostName(word) ? ["127.0.0.0/8", "::1/128"] : [word]);
+      for (const w2 of expanded) {
+        const p = parseAddressPrefix(w2);
+        if (!p) {
+          warn(ctx, a, `Address prefix is invalid, ignoring assignment: ${w2}`);
+          continue;
+        }
+        list.push(p);
+      }
+    }
+    if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+    return "ok";
+  };
+}
+function ipFilterPath(field) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      ctx.ipFilterPaths[field] = 0;
+      return "ok";
+    }
+    const v = specifiers(ctx, a, a.value);
+    if (v === void 0) return "ok";
+    const checked = simplifyAndCheckPath(v, a.key, "absolute");
+    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    ctx.ipFilterPaths[field]++;
+    return "ok";
+  };
+}
+function execOptions(ctx) {
+  return ctx.execOptions ??= {
+    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+    expand: (text) => expand(ctx, text)
+  };
+}
+function execCommands(field) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      if (field) ctx.facts[field] = 0;
+      return "ok";
+    }
+    const r = parseExecLine(a.value, execOptions(ctx));
+    if (ctx.traits.execDoubleBangObsolete)
+      for (let i = 0; i < r.doubleBang; i++)
+        warn(
+          ctx,
+          a,
+          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.`
+        );
+    for (const m of r.messages) {
+      if (m.severity === "error") fatal(ctx, a, m.message);
+      else warn(ctx, a, m.message);
+    }
+    if (field) ctx.facts[field] += r.commands;
+    return r.fatal ? "fatal" : "ok";
+  };
+}
+function factEnum(field, words) {
+  return (ctx, a) => {
+    if (!words(ctx).includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    ctx.facts[field] = a.value;
+    if (field === "killMode" && a.value === "none")
+      warn(
+        ctx,
+        a,
+        "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle management for the service. Please update the service to use a safer KillMode=, such as 'mixed' or 'control-group'. Support for KillMode=none is deprecated and will eventually be removed."
+      );
+    return "ok";
+  };
+}
+var ENUM_MESSAGES_252 = {
+  Type: "Failed to parse service type",
+  ProtectSystem: "Failed to parse protect system value",
+  ProtectHome: "Failed to parse protect home value",
+  KeyringMode: "Failed to parse keyring mode",
+  ProtectProc: "Failed to parse /proc/ protection mode",
+  ProcSubset: "Failed to parse /proc/ subset mode",
+  NotifyAccess: "Failed to parse notify access specifier",
+  KillMode: "Failed to parse kill mode specification"
+};
+function enumParseFailure(ctx, a) {
+  const legacy = ctx.traits.serviceTypeLegacyMessage ? ENUM_MESSAGES_252[a.key] : void 0;
+  if (legacy !== void 0) return `${legacy}, ignoring: ${a.value}`;
+  if (a.key === "SuccessAction") return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
+  return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
+}
+function factString(field) {
+  return (ctx, a) => {
+    ctx.facts[field] = a.value === "" ? void 0 : a.value;
+    return "ok";
+  };
+}
+function factPrintfString(field) {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === void 0) return "ok";
+    ctx.facts[field] = v === "" ? void 0 : v;
+    return "ok";
+  };
+}
+function factPath(field) {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === void 0) return "ok";
+    if (v === "") {
+      ctx.facts[field] = void 0;
+      return "ok";
+    }
+    const checked = simplifyAndCheckPath(v, a.key, "absolute");
+    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    ctx.facts[field] = checked.path;
+    return "ok";
+  };
+}
+function factBoolean(field) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === void 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    ctx.facts[field] = b;
+    return "ok";
+  };
+}
+function credential(kind, encrypted) {
+  return (ctx, a) => {
+    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
+    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
+    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
+    return r.ok ? "ok" : warn(ctx, a, r.message);
+  };
+}
+function factCounter(field) {
+  return (ctx, a) => {
+    if (a.value === "") ctx.facts[field] = 0;
+    else ctx.facts[field]++;
+    return "ok";
+  };
+}
+var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.protectHostname = "no";
+    return "ok";
+  }
+  const colon = a.value.indexOf(":");
+  const head = colon < 0 ? a.value : a.value.slice(0, colon);
+  const b = parseBoolean(head);
+  if (b === false && colon >= 0)
+    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
+  else if (head === "private") ctx.s.protectHostname = "private";
+  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  return "ok";
+};
+var handleStandardOutput = (ctx, a) => {
+  const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
+  if (journal === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. Please update your unit file, and consider removing the setting altogether.`
+  );
+};
+var handlePidFile = (ctx, a) => {
+  if (a.value === "" || !ctx.traits.pidFileVarRunWarns) return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok || !r.value.startsWith("/")) return "ok";
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  const rest = pathStartsWith(checked.path, "/var/run");
+  if (rest === void 0 || rest === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `PIDFile= references a path below legacy directory /var/run/, updating ${checked.path} → /run/${rest}; please update the unit file accordingly.`
+  );
+};
+var handlePersonality = (ctx, a) => {
+  if (a.value === "" || a.value === "x86-64" || a.value === "x86") return "ok";
+  return warn(
+    ctx,
+    a,
+    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
+  );
+};
+var handleCpuSchedulingPriority = (ctx, a) => {
+  if (!/^-?\d+$/.test(a.value)) return "ok";
+  const prio = Number(a.value);
+  if (prio >= 0 && prio <= 99) return "ok";
+  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
+};
+var handleLegacyCgroupOption = (ctx, a) => {
+  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
+    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
+  const replacement = ctx.traits.cgroupDeprecated[a.key];
+  if (replacement === void 0 || a.value === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`
+  );
+};
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+var handleEnvironment = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
+  for (const word of words) {
+    const r = expand(ctx, word);
+    if (!r.ok) continue;
+    const eq = r.value.indexOf("=");
+    const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
+    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
+  }
+  return "ok";
+};
+var handleNamespacePaths = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const word of words) {
+    let w2 = word;
+    if (w2.startsWith("-")) w2 = w2.slice(1);
+    if (w2.startsWith("+")) w2 = w2.slice(1);
+    const resolved = specifiers(ctx, a, w2);
+    if (resolved === void 0) continue;
+    const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
+    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  }
+  return "ok";
+};
+var SERVICE_TYPE = factEnum("type", (c) => c.traits.serviceTypes);
+var MOUNT_FSTYPE = factPrintfString("fstype");
+var MOUNT_OPTIONS = factPrintfString("options");
+var MOUNT_WHAT = factPrintfString("what");
+var SWAP_WHAT = factPath("what");
+var dv = (scope, handler) => ({
+  scope,
+  handler,
+  record: true
+});
+var d = (scope, handler) => dv(scope, () => handler);
+var w = (scope, handler) => ({ ...d(scope, handler), record: false });
+var DIRECTIVES = {
+  DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
+  SuccessAction: d(
+    "unit",
+    factEnum("successAction", (c) => c.traits.emergencyActions)
+  ),
+  User: d("exec", handleUser),
+  Group: d("exec", handleGroup),
+  DynamicUser: d("exec", boolSetting("dynamicUser", true)),
+  SupplementaryGroups: d("exec", handleSupplementaryGroups),
+  AmbientCapabilities: d("exec", capabilitySet("ambientCapabilities")),
+  CapabilityBoundingSet: d("exec", capabilitySet("capabilityBoundingSet")),
+  KeyringMode: d("exec", enumSetting("keyringMode", ["inherit", "private", "shared"])),
+  ProtectProc: d("exec", enumSetting("protectProc", ["default", "noaccess", "invisible", "ptraceable"])),
+  ProcSubset: d("exec", enumSetting("procSubset", ["all", "pid"])),
+  LockPersonality: d("exec", boolSetting("lockPersonality")),
+  MemoryDenyWriteExecute: d("exec", boolSetting("memoryDenyWriteExecute")),
+  NoNewPrivileges: d("exec", boolSetting("noNewPrivileges")),
+  PrivateDevices: d("exec", boolSetting("privateDevices")),
+  PrivateNetwork: d("exec", boolSetting("privateNetwork")),
+  ProtectKernelModules: d("exec", boolSetting("protectKernelModules")),
+  ProtectKernelTunables: d("exec", boolSetting("protectKernelTunables")),
+  ProtectKernelLogs: d("exec", boolSetting("protectKernelLogs")),
+  ProtectClock: d("exec", boolSetting("protectClock")),
+  RemoveIPC: d("exec", boolSetting("removeIpc")),
+  RestrictRealtime: d("exec", boolSetting("restrictRealtime")),
+  RestrictSUIDSGID: d("exec", boolSetting("restrictSuidSgid")),
+  PrivateMounts: dv("exec", (t) => {
+    const parse = boolSetting("privateMounts");
+    return t.privateMountsTristate ? (ctx, a) => {
+      if (a.value === "") {
+        ctx.s.privateMounts = void 0;
+        return "ok";
+      }
+      return parse(ctx, a);
+    } : parse;
+  }),
+  PrivateTmp: d(
+    "exec",
+    boolOrWords("privateTmp", (t) => t.privateTmpWords)
+  ),
+  PrivateUsers: d(
+    "exec",
+    boolOrWords("privateUsers", (t) => t.privateUsersWords)
+  ),
+  ProtectControlGroups: d(
+    "exec",
+    boolOrWords("protectControlGroups", (t) => t.protectControlGroupsWords)
+  ),
+  ProtectHostname: dv(
+    "exec",
+    (t) => t.protectHostnameEnum ? PROTECT_HOSTNAME_ENUM : boolOrWords("protectHostname", () => [])
+  ),
+  ProtectHome: d("exec", enumSetting("protectHome", ["yes", "no", "read-only", "tmpfs"], true)),
+  ProtectSystem: d("exec", enumSetting("protectSystem", ["yes", "no", "full", "strict"], true)),
+  RootDirectory: d("exec", rootPath("rootDirectory")),
+  RootImage: d("exec", rootPath("rootImage")),
+  MountImages: d("exec", factCounter("mountImages")),
+  UMask: d("exec", handleUMask),
+  RestrictAddressFamilies: d("exec", handleRestrictAddressFamilies),
+  RestrictNamespaces: d("exec", handleRestrictNamespaces),
+  SystemCallArchitectures: d("exec", handleSystemCallArchitectures),
+  SystemCallFilter: d("exec", handleSystemCallFilter),
+  LoadCredential: d("exec", credential("load", false)),
+  LoadCredentialEncrypted: d("exec", credential("load", true)),
+  SetCredential: d("exec", credential("set", false)),
+  SetCredentialEncrypted: d("exec", credential("set", true)),
+  PAMName: d("exec", factString("pamName")),
+  Delegate: d("cgroup", handleDelegate),
+  DevicePolicy: d("cgroup", handleDevicePolicy),
+  DeviceAllow: d("cgroup", handleDeviceAllow),
+  IPAddressAllow: d("cgroup", ipPrefixList("allow")),
+  IPAddressDeny: d("cgroup", ipPrefixList("deny")),
+  IPIngressFilterPath: d("cgroup", ipFilterPath("ingress")),
+  IPEgressFilterPath: d("cgroup", ipFilterPath("egress")),
+  KillMode: d(
+    "kill",
+    factEnum("killMode", () => ["control-group", "process", "mixed", "none"])
+  ),
+  // Service Type= is an enum; Mount Type= the file system type (a string with specifiers).
+  Type: d(
+    "service-or-mount",
+    (ctx, a) => ctx.unit.type === "service" ? SERVICE_TYPE(ctx, a) : MOUNT_FSTYPE(ctx, a)
+  ),
+  Options: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_OPTIONS(ctx, a) : "ok"),
+  NotifyAccess: d("service", enumSetting("notifyAccess", ["none", "main", "exec", "all"])),
+  ExecStart: d("service", execCommands("execStart")),
+  ExecStop: d("service", execCommands("execStop")),
+  ExecStartPre: d("service-or-socket", execCommands()),
+  ExecStartPost: d("service-or-socket", execCommands()),
+  ExecCondition: d("service", execCommands()),
+  ExecReload: d("service", execCommands()),
+  ExecStopPost: d("service-or-socket", execCommands()),
+  ExecStopPre: d("socket", execCommands()),
+  RemainAfterExit: d("service", factBoolean("remainAfterExit")),
+  ExitType: d(
+    "service",
+    factEnum("exitType", () => ["main", "cgroup"])
+  ),
+  Restart: d(
+    "service",
+    factEnum("restart", () => [
+      "no",
+      "on-success",
+      "on-failure",
+      "on-abnormal",
+      "on-watchdog",
+      "on-abort",
+      "always"
+    ])
+  ),
+  BusName: d("service", factString("busName")),
+  ListenStream: d("socket", factCounter("listens")),
+  ListenDatagram: d("socket", factCounter("listens")),
+  ListenSequentialPacket: d("socket", factCounter("listens")),
+  ListenFIFO: d("socket", factCounter("listens")),
+  ListenSpecial: d("socket", factCounter("listens")),
+  ListenNetlink: d("socket", factCounter("listens")),
+  ListenMessageQueue: d("socket", factCounter("listens")),
+  ListenUSBFunction: d("socket", factCounter("listens")),
+  OnActiveSec: d("timer", factCounter("timerTriggers")),
+  OnBootSec: d("timer", factCounter("timerTriggers")),
+  OnStartupSec: d("timer", factCounter("timerTriggers")),
+  OnUnitActiveSec: d("timer", factCounter("timerTriggers")),
+  OnUnitInactiveSec: d("timer", factCounter("timerTriggers")),
+  OnCalendar: d("timer", factCounter("timerTriggers")),
+  OnClockChange: d("timer", factCounter("timerTriggers")),
+  OnTimezoneChange: d("timer", factCounter("timerTriggers")),
+  PathExists: d("path", factCounter("pathTriggers")),
+  PathExistsGlob: d("path", factCounter("pathTriggers")),
+  PathChanged: d("path", factCounter("pathTriggers")),
+  PathModified: d("path", factCounter("pathTriggers")),
+  DirectoryNotEmpty: d("path", factCounter("pathTriggers")),
+  // Mount What= is a plain string; Swap What= a path.
+  What: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a)),
+  Where: d("mount", factPath("where")),
+  ExtraOptions: d("automount", factPrintfString("extraOptions")),
+  OnFailureIsolate: w("unit", handleOnFailureIsolate),
+  StandardOutput: w("exec", handleStandardOutput),
+  Environment: w("exec", handleEnvironment),
+  ReadWritePaths: w("exec", handleNamespacePaths),
+  ReadOnlyPaths: w("exec", handleNamespacePaths),
+  InaccessiblePaths: w("exec", handleNamespacePaths),
+  ExecPaths: w("exec", handleNamespacePaths),
+  NoExecPaths: w("exec", handleNamespacePaths),
+  StandardError: w("exec", handleStandardOutput),
+  PIDFile: w("service", handlePidFile),
+  Personality: w("exec", handlePersonality),
+  CPUSchedulingPriority: w("exec", handleCpuSchedulingPriority),
+  CPUShares: w("cgroup", handleLegacyCgroupOption),
+  MemoryLimit: w("cgroup", handleLegacyCgroupOption),
+  CPUAccounting: w("cgroup", handleLegacyCgroupOption),
+  DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption)
+};
+function scopeSection(scope, type) {
+  const own = TYPE_SECTION[type];
+  switch (scope) {
+    case "unit":
+      return "Unit";
+    case "exec":
+    case "kill":
+      return HAS_EXEC_CONTEXT.has(type) ? own : void 0;
+    case "cgroup":
+      return HAS_CGROUP_CONTEXT.has(type) ? own : void 0;
+    case "service":
+      return type === "service" ? "Service" : void 0;
+    case "socket":
+      return type === "socket" ? "Socket" : void 0;
+    case "service-or-mount":
+      return type === "service" ? "Service" : type === "mount" ? "Mount" : void 0;
+    case "service-or-socket":
+      return type === "service" ? "Service" : type === "socket" ? "Socket" : void 0;
+    case "automount":
+      return type === "automount" ? "Automount" : void 0;
+    case "timer":
+      return type === "timer" ? "Timer" : void 0;
+    case "path":
+      return type === "path" ? "Path" : void 0;
+    case "mount":
+      return type === "mount" ? "Mount" : type === "swap" ? "Swap" : type === "automount" ? "Automount" : void 0;
+    default:
+      return void 0;
+  }
+}
+var directiveTables = /* @__PURE__ */ new WeakMap();
+function directivesFor(traits, type) {
+  let byType = directiveTables.get(traits);
+  if (!byType) {
+    byType = /* @__PURE__ */ new Map();
+    directiveTables.set(traits, byType);
+  }
+  let table = byType.get(type);
+  if (!table) {
+    table = /* @__PURE__ */ new Map();
+    for (const [name, spec] of Object.entries(DIRECTIVES)) {
+      const section = scopeSection(spec.scope, type);
+      if (section !== void 0)
+        table.set(name, { name, section, handler: spec.handler(traits), record: spec.record });
+    }
+    byType.set(type, table);
+  }
+  return table;
+}
+var profileCaches = /* @__PURE__ */ new WeakMap();
+function profileCache(profile) {
+  let c = profileCaches.get(profile);
+  if (!c) {
+    const capabilityNames = /* @__PURE__ */ new Map();
+    let known = 0n;
+    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
+      capabilityNames.set(name.toUpperCase(), bit);
+      known |= 1n << BigInt(bit);
+    }
+    const families = /* @__PURE__ */ new Map();
+    for (const [name, af] of Object.entries(profile.data.addressFamilies))
+      families.set(name.toUpperCase(), af);
+    c = {
+      capabilityNames,
+      known,
+      families,
+      archs: new Set(profile.data.syscallArchitectures),
+      syscalls: new Set(profile.data.knownSyscalls),
+      groups: new Map(Object.entries(profile.data.syscallGroups))
+    };
+    profileCaches.set(profile, c);
+  }
+  return c;
+}
+var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
+function isPerpetual(unit) {
+  if (unit.type !== "mount" && unit.type !== "slice") return false;
+  return PERPETUAL_UNITS.some((n) => unit.names.includes(n) && n.endsWith(`.${unit.type}`));
+}
+var SettingsRecord = class {
+  constructor(unit, traits) {
+    const type = unit.type;
+    const exec = HAS_EXEC_CONTEXT.has(type);
+    this.unitId = unit.id;
+    this.unitType = type;
+    this.hasExecContext = exec;
+    this.hasCgroupContext = HAS_CGROUP_CONTEXT.has(type);
+    this.defaultDependencies = !isPerpetual(unit);
+    this.notifyAccess = "none";
+    this.user = void 0;
+    this.dynamicUser = false;
+    this.supplementaryGroups = [];
+    this.ambientCapabilities = 0n;
+    this.capabilityBoundingSet = CAP_ALL;
+    this.keyringMode = exec ? type === "service" ? "private" : "shared" : "inherit";
+    this.protectProc = "default";
+    this.procSubset = "all";
+    this.privateDevices = false;
+    this.privateMounts = exec && traits.privateMountsTristate ? void 0 : false;
+    this.privateNetwork = false;
+    this.privateTmp = "no";
+    this.privateUsers = "no";
+    this.protectControlGroups = "no";
+    this.protectHostname = "no";
+    this.protectKernelModules = false;
+    this.protectKernelTunables = false;
+    this.protectKernelLogs = false;
+    this.protectClock = false;
+    this.lockPersonality = false;
+    this.memoryDenyWriteExecute = false;
+    this.noNewPrivileges = false;
+    this.removeIpc = false;
+    this.restrictRealtime = false;
+    this.restrictSuidSgid = false;
+    this.protectHome = "no";
+    this.protectSystem = "no";
+    this.rootDirectory = void 0;
+    this.rootImage = void 0;
+    this.umask = exec ? 18 : 2;
+    this.addressFamilies = void 0;
+    this.addressFamiliesAllowList = false;
+    this.restrictNamespaces = NAMESPACES_UNSET;
+    this.systemCallArchitectures = /* @__PURE__ */ new Set();
+    this.systemCallFilter = void 0;
+    this.delegate = false;
+    this.devicePolicy = HAS_CGROUP_CONTEXT.has(type) ? "auto" : void 0;
+    this.deviceAllow = [];
+    this.ipAddressDenyAll = false;
+    this.ipAddressAllowLocalhost = false;
+    this.ipAddressAllowOther = false;
+    this.ipCustomFilters = false;
+    this.typeSection = void 0;
+  }
+  // provenance, applied and implied are only read by the gate and report code, never by the assessment,
+  // and filling two Maps per assignment was ~10% of deriving a unit. Derivation logs the applied
+  // assignments in one array and the Maps are built from it on first read, with the contents and key
+  // order eager filling gave; each is then kept, so every read returns the same (writable) Map.
+  // Private (#) fields are not own enumerable properties, so the record's visible shape is unchanged.
+  /** Every assignment applied, in application order (across files). */
+  #log = [];
+  #provenance;
+  #applied;
+  #implied;
+  /** Notes that an assignment to a directive (named by its key) was applied. */
+  record(a) {
+    this.#log.push(a);
+    if (this.#provenance !== void 0) this.#index(a);
+  }
+  /** The last applied assignment to a directive: provenance.get(key)?.at(-1) without building the Maps. */
+  lastApplied(key) {
+    const log = this.#log;
+    for (let i = log.length - 1; i >= 0; i--) {
+      const a = log[i];
+      if (a.key === key) return a;
+    }
+    return void 0;
+  }
+  /** Notes that `setting` was changed by another directive's assignment (unit_patch_contexts()). */
+  imply(setting, by) {
+    (this.#implied ??= /* @__PURE__ */ new Map()).set(setting, by);
+  }
+  get provenance() {
+    if (this.#provenance === void 0) this.#build();
+    return this.#provenance;
+  }
+  get applied() {
+    if (this.#applied === void 0) this.#build();
+    return this.#applied;
+  }
+  get implied() {
+    return this.#implied ??= /* @__PURE__ */ new Map();
+  }
+  #build() {
+    this.#provenance = /* @__PURE__ */ new Map();
+    this.#applied = /* @__PURE__ */ new Map();
+    for (const a of this.#log) this.#index(a);
+  }
+  /** What eager derivation did per assignment. A directive's name is the assignment's key. */
+  #index(a) {
+    const provenance = this.#provenance;
+    const applied = this.#applied;
+    const list = provenance.get(a.key);
+    applied.set(a, applied.size);
+    if (list) list.push(a);
+    else provenance.set(a.key, [a]);
+  }
+};
+function defaultSettings(unit, traits) {
+  return new SettingsRecord(unit, traits);
+}
+function deriveSecuritySettings(unit, profile) {
+  const traits = profile.traits;
+  const cache = profileCache(profile);
+  const s = defaultSettings(unit, traits);
+  const ctx = {
+    unit,
+    traits,
+    profile,
+    s,
+    facts: {
+      type: void 0,
+      execStart: 0,
+      execStop: 0,
+      successAction: "none",
+      restart: "no",
+      remainAfterExit: false,
+      exitType: "main",
+      busName: void 0,
+      pamName: void 0,
+      killMode: "control-group",
+      mountImages: 0,
+      listens: 0,
+      timerTriggers: 0,
+      pathTriggers: 0,
+      what: void 0,
+      where: void 0,
+      extraOptions: void 0,
+      options: void 0,
+      fstype: void 0
+    },
+    diagnostics: [],
+    capabilityNames: cache.capabilityNames,
+    knownCapabilityMask: cache.known,
+    familyNames: cache.families,
+    syscallArchitectures: cache.archs,
+    knownSyscalls: cache.syscalls,
+    syscallGroups: cache.groups,
+    ipPrefixes: { allow: [], deny: [] },
+    ipFilterPaths: { ingress: 0, egress: 0 },
+    specifierContext: { unitName: unit.id, scope: "system", extra: traits.extraSpecifiers },
+    inMainFile: true
+  };
+  const ownSection = TYPE_SECTION[unit.type];
+  const directives = directivesFor(traits, unit.type);
+  const sections = ["Unit", unit.type.charAt(0).toUpperCase() + unit.type.slice(1), "Install"];
+  for (let fileIndex = 0; fileIndex < unit.files.length; fileIndex++) {
+    const file = unit.files[fileIndex];
+    if (!file) continue;
+    ctx.inMainFile = fileIndex === 0;
+    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
+    if (fileIndex === 0 && ownSection) {
+      for (const header of file.sections) {
+        if (header.name !== ownSection) continue;
+        s.typeSection = { file: file.file, line: header.line, column: 1 };
+        break;
+      }
+    }
+    let stopped = false;
+    for (const a of file.assignments) {
+      const directive = directives.get(a.key);
+      if (directive === void 0 || a.section !== directive.section) {
+        unknownKey(ctx, a, sections);
+        continue;
+      }
+      if (directive.record) s.record(a);
+      if (directive.handler(ctx, a) === "fatal") {
+        stopped = true;
+        break;
+      }
+    }
+    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && file.fatal) {
+      ctx.diagnostics.push(file.fatal);
+      return {
+        failure: {
+          kind: "error",
+          unitName: unit.id,
+          message: `Unit ${unit.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
+        },
+        diagnostics: ctx.diagnostics
+      };
+    }
+    if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
+  }
+  const verifyError = verifyUnit(ctx);
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
+  if (s.hasExecContext) patchExecContext(ctx);
+  finishRecord(ctx);
+  return { settings: s, diagnostics: ctx.diagnostics };
+}
+function badSetting(ctx, message) {
+  return {
+    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
+    diagnostics: ctx.diagnostics
+  };
+}
+var API_MOUNT_POINTS = [
+  "/proc",
+  "/sys",
+  "/dev",
+  "/sys/kernel/security",
+  "/sys/fs/smackfs",
+  "/dev/shm",
+  "/dev/pts",
+  "/run",
+  "/sys/fs/cgroup",
+  "/sys/fs/pstore",
+  "/sys/firmware/efi/efivars",
+  "/sys/fs/bpf",
+  // mount_point_ignore()
+  "/sys/fs/selinux",
+  "/dev/console",
+  "/proc/kmsg",
+  "/proc/sys",
+  "/proc/sys/kernel/random/boot_id"
+];
+function isApiMountPoint(path) {
+  if (API_MOUNT_POINTS.some((p) => pathEqual(path, p))) return true;
+  return pathStartsWith(path, "/sys/fs/cgroup/") !== void 0 || pathStartsWith(path, "/run/host") !== void 0;
+}
+var NETWORK_FILE_SYSTEMS = [
+  "afs",
+  "ceph",
+  "cifs",
+  "gfs",
+  "gfs2",
+  "ncp",
+  "ncpfs",
+  "nfs",
+  "nfs4",
+  "ocfs2",
+  "orangefs",
+  "pvfs2",
+  "smb3",
+  "smbfs",
+  "davfs",
+  "glusterfs",
+  "lustre",
+  "sshfs"
+];
+function fstabTestOption(options, names) {
+  if (options === void 0) return false;
+  const words = [];
+  let word = "";
+  for (let i = 0; i < options.length; i++) {
+    const c = options[i];
+    if (c === "\\") {
+      word += c + (options[i + 1] ?? "");
+      i++;
+    } else if (c === ",") {
+      words.push(word);
+      word = "";
+    } else word += c;
+  }
+  words.push(word);
+  return words.some((w2) => names.some((n) => w2 === n || w2.startsWith(`${n}=`)));
+}
+function mountDependencyError(facts, where) {
+  const what = facts.what;
+  if (what === void 0) return void 0;
+  const bind = fstabTestOption(facts.options, ["bind", "rbind"]) || ["bind", "rbind"].includes(facts.fstype ?? "");
+  const isDevicePath = ["/dev/", "/sys/"].some((p) => {
+    const rest = pathStartsWith(what, p);
+    return rest !== void 0 && rest !== "";
+  });
+  if (!bind && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where, "/")) {
+    if (unitNameFromPath(what, "device") === void 0) return "EINVAL";
+  }
+  const fstype = facts.fstype?.replace(/^fuse\./, "");
+  const network = fstabTestOption(facts.options, ["_netdev"]) || NETWORK_FILE_SYSTEMS.includes(fstype ?? "");
+  const loop = fstabTestOption(facts.options, ["loop"]);
+  if (what.startsWith("/") && (bind || loop || !network)) {
+    if (!isNormalizedPath(simplifyPath(what))) return "EPERM";
+  }
+  return void 0;
+}
+var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct", "indirect"];
+function verifyUnit(ctx) {
+  const { unit, facts } = ctx;
+  const id = unit.id;
+  const refuse2 = (why) => ({
+    kind: "bad-setting",
+    unitName: id,
+    message: `${id}: ${why}
+Unit ${id} has a bad unit file setting.`
+  });
+  const loadError = (reason) => ({
+    kind: "error",
+    unitName: id,
+    message: `Unit ${id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
+  });
+  const hasNameFor = (path) => {
+    const name = unitNameFromPath(path, unit.type);
+    if (name === void 0) return void 0;
+    if (name === "hashed") return unit.names.some(isHashedUnitName);
+    return unit.names.includes(name);
+  };
+  switch (unit.type) {
+    case "service": {
+      let type = facts.type;
+      if (type === void 0) type = facts.busName ? "dbus" : facts.execStart > 0 ? "simple" : "oneshot";
+      if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === "none")
+        return refuse2("Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
+      if (type !== "oneshot" && facts.execStart === 0)
+        return refuse2(
+          "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
+        );
+      if (!facts.remainAfterExit && facts.execStart === 0 && facts.successAction === "none")
+        return refuse2(
+          "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing."
+        );
+      if (type !== "oneshot" && facts.execStart > 1)
+        return refuse2(
+          "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "oneshot" && ["always", "on-success"].includes(facts.restart))
+        return refuse2(
+          "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "oneshot" && facts.exitType === "cgroup")
+        return refuse2(
+          "Service has ExitType=cgroup set, which isn't allowed for Type=oneshot services. Refusing."
+        );
+      if (type === "dbus" && !facts.busName)
+        return refuse2("Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
+      if (facts.pamName && !["control-group", "mixed"].includes(facts.killMode))
+        return refuse2(
+          "Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing."
+        );
+      return void 0;
+    }
+    case "mount": {
+      const where = facts.where ?? unitNameToPath(id);
+      if (where === void 0) return loadError("Invalid argument");
+      const extrasError = mountDependencyError(facts, where);
+      if (extrasError === "EINVAL") return loadError("Invalid argument");
+      if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
+      const matches = hasNameFor(where);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
+      if (isApiMountPoint(where))
+        return refuse2(`Cannot create mount unit for API file system ${where}. Refusing.`);
+      const perpetual = unit.names.includes("-.mount");
+      if (facts.what === void 0 && !perpetual) return refuse2("What= setting is missing. Refusing.");
+      if (facts.pamName && facts.killMode !== "control-group")
+        return refuse2("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
+      return void 0;
+    }
+    case "swap": {
+      const what = facts.what ?? unitNameToPath(id);
+      if (what === void 0) return loadError("Invalid argument");
+      const matches = hasNameFor(what);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse2("Value of What= and unit name do not match, not loading.");
+      if (facts.pamName && facts.killMode !== "control-group")
+        return refuse2("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
+      return void 0;
+    }
+    case "automount": {
+      const where = facts.where ?? unitNameToPath(id);
+      if (where === void 0) return loadError("Invalid argument");
+      if (pathEqual(where, "/")) return loadError("Cannot assign requested address");
+      const matches = hasNameFor(where);
+      if (matches === void 0) return loadError("Invalid argument");
+      if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
+      const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
+      if (reserved) return refuse2(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
+      return void 0;
+    }
+    case "slice":
+      return isValidSliceName(id) ? void 0 : loadError("Invalid argument");
+    case "socket":
+      return facts.listens === 0 ? refuse2("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
+    case "timer":
+      return facts.timerTriggers === 0 ? refuse2("Timer unit lacks value setting. Refusing.") : void 0;
+    case "path":
+      return facts.pathTriggers === 0 ? refuse2("Path unit lacks path setting. Refusing.") : void 0;
+    default:
+      return void 0;
+  }
+}
+function isValidSliceName(name) {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance !== void 0 || parts.type !== "slice") return false;
+  if (name === "-.slice") return true;
+  return !parts.prefix.split("-").some((p) => p === "");
+}
+var CAP = (n) => 1n << BigInt(n);
+var CAP_SYS_RAWIO = 17;
+var CAP_MKNOD = 27;
+var CAP_SYS_MODULE = 16;
+var CAP_SYSLOG = 34;
+var CAP_SYS_TIME = 25;
+var CAP_WAKE_ALARM = 35;
+var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
+var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U64;
+var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U64;
+var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
+function patchExecContext(ctx) {
+  const { s, traits, facts } = ctx;
+  const imply = (setting, cause) => {
+    const by = s.lastApplied(cause);
+    if (by) s.imply(setting, by);
+  };
+  if (s.privateDevices) s.capabilityBoundingSet &= KEEP_WITHOUT_DEVICES;
+  if (s.protectKernelModules) s.capabilityBoundingSet &= KEEP_WITHOUT_MODULES;
+  if (s.protectKernelLogs) s.capabilityBoundingSet &= KEEP_WITHOUT_SYSLOG;
+  if (s.protectClock) s.capabilityBoundingSet &= KEEP_WITHOUT_CLOCK;
+  if (s.dynamicUser) {
+    if (s.user === void 0) {
+      const prefix = parseUnitName(s.unitId)?.prefix ?? s.unitId;
+      s.user = isStrictUserName(prefix) ? prefix : "_du0000000000000000";
+    }
+    if (s.privateTmp === "no")
+      s.privateTmp = traits.privateTmpWords.includes("disconnected") ? "disconnected" : "yes";
+    s.removeIpc = true;
+    s.protectSystem = "strict";
+    if (s.protectHome === "no") s.protectHome = "read-only";
+    s.noNewPrivileges = true;
+    s.restrictSuidSgid = true;
+    for (const setting of [
+      "PrivateTmp",
+      "RemoveIPC",
+      "ProtectSystem",
+      "ProtectHome",
+      "NoNewPrivileges",
+      "RestrictSUIDSGID"
+    ]) {
+      imply(setting, "DynamicUser");
+    }
+  }
+  if (!s.hasCgroupContext) return;
+  if (s.privateDevices && s.devicePolicy === "auto") {
+    s.devicePolicy = "closed";
+    imply("DevicePolicy", "PrivateDevices");
+  }
+  if (s.devicePolicy !== "auto" || s.deviceAllow.length > 0) {
+    if (s.rootImage !== void 0 || facts.mountImages > 0) {
+      addDeviceAllow(ctx, "/dev/loop-control", "rw");
+      addDeviceAllow(ctx, "/dev/mapper/control", "rw");
+      addDeviceAllow(ctx, "block-loop", "rwm");
+      addDeviceAllow(ctx, "block-blkext", "rwm");
+      addDeviceAllow(ctx, "block-device-mapper", "rwm");
+    }
+    if (s.protectClock) addDeviceAllow(ctx, "char-rtc", "r", s.lastApplied("ProtectClock"));
+    const tpm = traits.tpmDeviceAllow;
+    const encrypted = [facts.loadCredentials, facts.setCredentials].some(
+      (map) => map !== void 0 && [...map.values()].some((e) => e)
+    );
+    if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
+  }
+}
+function isLocalhostPrefix(p) {
+  if (p.family === 4) return p.bytes[0] === 127;
+  return p.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
+}
+function isAnyPrefix(p) {
+  return p.prefixLength === 0;
+}
+function finishRecord(ctx) {
+  const { s } = ctx;
+  const deny = ctx.ipPrefixes.deny;
+  s.ipAddressDenyAll = deny.some((p) => p.family === 4 && isAnyPrefix(p)) && deny.some((p) => p.family === 6 && isAnyPrefix(p));
+  for (const p of ctx.ipPrefixes.allow) {
+    if (isLocalhostPrefix(p)) s.ipAddressAllowLocalhost = true;
+    else s.ipAddressAllowOther = true;
+  }
+  s.ipCustomFilters = ctx.ipFilterPaths.ingress > 0 || ctx.ipFilterPaths.egress > 0;
+  if (s.protectSystem === void 0) s.protectSystem = "no";
+}
+
+// src/core/security/assess.ts
+function setOf(c, index) {
+  if (c.set) return c.set[index];
+  const badness = c.badness[index];
+  return badness === void 0 ? null : badness === 0;
+}
+function columnsOf(a) {
+  if (a.columns) return a.columns;
+  const rows = a.rows;
+  return {
+    assessors: rows.map((r) => r.assessor),
+    weight: rows.map((r) => r.weight),
+    range: rows.map((r) => r.range),
+    order: rows.map((_r, i) => i),
+    badness: rows.map((r) => r.badness),
+    description: rows.map((r) => r.description),
+    set: rows.map((r) => r.set),
+    exposure: rows.map((r) => r.exposure)
+  };
+}
+var ScoredAssessment = class {
+  constructor(unitId, exposure, level, columns) {
+    this.unitId = unitId;
+    this.exposure = exposure;
+    this.level = level;
+    this.columns = columns;
+  }
+  unitId;
+  exposure;
+  level;
+  columns;
+  madeRows;
+  get rows() {
+    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
+    return this.madeRows;
+  }
+};
+function rowAt(c, index) {
+  return {
+    assessor: c.assessors[index],
+    index,
+    badness: c.badness[index],
+    description: c.description[index],
+    weight: c.weight[index],
+    range: c.range[index],
+    set: setOf(c, index),
+    exposure: c.exposure[index]
+  };
+}
+function levelFor(exposure, profile) {
+  const levels = profile.data.levels;
+  return levels.find((l) => exposure >= l.min) ?? levels[levels.length - 1];
+}
+var AssessmentAbort = class extends Error {
+};
+var NOBODY = "nobody";
+var CONSTANT_TEXTS = [];
+function verdict(badness, description) {
+  if (description === void 0) return { badness };
+  CONSTANT_TEXTS.push(description);
+  return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
+}
+var NOT_APPLICABLE = verdict(void 0);
+var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
+var GOOD = BADNESS[0];
+var BAD = BADNESS[1];
+function runsPrivileged(s) {
+  if (s.user === "0" || s.user === "root") return true;
+  if (s.dynamicUser) return false;
+  return s.user === void 0 || s.user === "";
+}
+function familyClassRestricted(s, cls) {
+  const allowList = s.addressFamiliesAllowList;
+  let restricted = allowList;
+  const families = s.addressFamilies?.families;
+  if (families === void 0) return restricted;
+  for (const af of families) {
+    if (af === 0) continue;
+    const c = af === 2 || af === 10 ? "inet" : af === 1 ? "unix" : af === 16 ? "netlink" : af === 17 ? "packet" : "other";
+    if (c === cls) restricted = !allowList;
+  }
+  return restricted;
+}
+var USER_NOBODY = verdict(
+  9,
+  `Service runs under as '${NOBODY}' user, which should not be used for services`
+);
+var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
+var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
+var HOME_YES = verdict(0, "Service has no access to home directories");
+var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
+var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
+var HOME_NO = verdict(10, "Service has full access to home directories");
+var SYSTEM_STRICT = verdict(0, "Service has strict read-only access to the OS file hierarchy");
+var SYSTEM_FULL = verdict(3, "Service has very limited write access to the OS file hierarchy");
+var SYSTEM_YES = verdict(5, "Service has limited write access to the OS file hierarchy");
+var SYSTEM_NO = verdict(10, "Service has full access to the OS file hierarchy");
+var UMASK_VERDICTS = [
+  verdict(10, "Files created by service are world-writable by default"),
+  verdict(5, "Files created by service are world-readable by default"),
+  verdict(2, "Files created by service are group-writable by default"),
+  verdict(1, "Files created by service are group-readable by default"),
+  verdict(0, "Files created by service are accessible only by service's own user by default")
+];
+var ABI_ALL = verdict(10, "Service may execute system calls with all ABIs");
+var ABI_NATIVE = verdict(0, "Service may execute system calls only with native ABI");
+var ABI_MULTIPLE = verdict(8, "Service may execute system calls with multiple ABIs");
+var SYSCALLS_UNFILTERED = verdict(10, "Service does not filter system calls");
+var IP_CUSTOM = verdict(0, "Service defines custom ingress/egress IP filters with BPF programs");
+var IP_NO_ALLOW_LIST = verdict(10, "Service does not define an IP address allow list");
+var IP_ALLOW_OTHER = verdict(5, "Service defines IP address allow list with non-localhost entries");
+var IP_ALLOW_LOCALHOST = verdict(2, "Service defines IP address allow list with only localhost entries");
+var IP_BLOCK_ALL = verdict(0, "Service blocks all IP address ranges");
+var DEVICE_MINIMAL_ACL = verdict(0, "Service has a minimal device ACL");
+var DEVICE_NO_ACL = verdict(10, "Service has no device ACL");
+var BOOT_PHASE = verdict(void 0, "Service runs in special boot phase, option is not appropriate");
+var EXCLUDED = verdict(void 0, "Option excluded by policy, skipping");
+function capabilityHalves(bits) {
+  let lo = 0;
+  let hi = 0;
+  for (const bit of bits) {
+    if (bit < 32) lo |= 1 << bit;
+    else if (bit < 64) hi |= 1 << bit - 32;
+  }
+  return { lo, hi };
+}
+var RULES = {
+  bool: (a) => {
+    const cls = a.familyClass;
+    if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
+    const flag = EFFECTIVE_FLAGS[a.jsonField] ?? (() => false);
+    if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
+    return (s) => flag(s) ? GOOD : BAD;
+  },
+  user: () => (s) => {
+    if (s.user === NOBODY) return USER_NOBODY;
+    const isRoot = s.user === "0" || s.user === "root";
+    if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
+    if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
+    return BADNESS[10];
+  },
+  supplementary_groups: () => (s) => {
+    if (runsPrivileged(s)) return NOT_APPLICABLE;
+    return s.supplementaryGroups.length > 0 ? BAD : GOOD;
+  },
+  remove_ipc: () => (s) => {
+    if (runsPrivileged(s)) return NOT_APPLICABLE;
+    return s.removeIpc ? GOOD : BAD;
+  },
+  protect_home: () => (s) => {
+    switch (s.protectHome) {
+      case "yes":
+        return HOME_YES;
+      case "read-only":
+        return HOME_READ_ONLY;
+      case "tmpfs":
+        return HOME_TMPFS;
+      default:
+        return HOME_NO;
+    }
+  },
+  protect_system: () => (s) => {
+    switch (s.protectSystem) {
+      case "strict":
+        return SYSTEM_STRICT;
+      case "full":
+        return SYSTEM_FULL;
+      case "yes":
+        return SYSTEM_YES;
+      default:
+        return SYSTEM_NO;
+    }
+  },
+  root_directory: () => (s) => {
+    const unset = (p) => p === void 0 || p === "" || p === "/";
+    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
+  },
+  capability_bounding_set: (a) => {
+    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
+    return (_s, c) => (c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD;
+  },
+  ambient_capabilities: () => (s) => s.ambientCapabilities !== 0n ? BAD : GOOD,
+  umask: () => (s) => {
+    const m = s.umask;
+    if (!(m & 2)) return UMASK_VERDICTS[0];
+    if (!(m & 4)) return UMASK_VERDICTS[1];
+    if (!(m & 16)) return UMASK_VERDICTS[2];
+    if (!(m & 32)) return UMASK_VERDICTS[3];
+    return UMASK_VERDICTS[4];
+  },
+  keyring_mode: () => (s) => s.keyringMode === "private" ? GOOD : BAD,
+  protect_proc: () => (s) => {
+    switch (s.protectProc) {
+      case "noaccess":
+        return BAD;
+      case "invisible":
+      case "ptraceable":
+        return GOOD;
+      default:
+        return BADNESS[3];
+    }
+  },
+  proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
+  notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
+  restrict_namespaces: (a) => {
+    const flag = NAMESPACE_BITS[a.namespace ?? ""] ?? 0;
+    return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
+  },
+  system_call_architectures: () => (s) => {
+    const archs = s.systemCallArchitectures;
+    if (archs.size === 0) return ABI_ALL;
+    if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
+    return ABI_MULTIPLE;
+  },
+  system_call_filter: (a, profile) => {
+    const v = groupVerdicts(profile, a.syscallGroup ?? "");
+    const members = v.members;
+    return (s) => {
+      const filter = s.systemCallFilter;
+      if (!filter || !filter.allowList && filter.names.size === 0) return SYSCALLS_UNFILTERED;
+      const names = filter.names;
+      if (filter.allowList) {
+        for (let i = 0; i < members.length; i++)
+          if (names.has(members[i])) return v.allowIncluded[i];
+        return v.allowExcluded;
+      }
+      for (let i = 0; i < members.length; i++)
+        if (!names.has(members[i])) return v.denyExcluded[i];
+      return v.denyIncluded;
+    };
+  },
+  ip_address_allow: () => (s) => {
+    if (s.ipCustomFilters) return IP_CUSTOM;
+    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
+    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
+    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
+    return IP_BLOCK_ALL;
+  },
+  device_allow: () => (s) => {
+    if (s.devicePolicy === "strict" || s.devicePolicy === "closed") {
+      if (s.deviceAllow.length > 0) {
+        const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(" ");
+        return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
+      }
+      return DEVICE_MINIMAL_ACL;
+    }
+    return DEVICE_NO_ACL;
+  }
+};
+var NAMESPACE_BITS = {
+  cgroup: 33554432,
+  ipc: 134217728,
+  net: 1073741824,
+  mnt: 131072,
+  pid: 536870912,
+  user: 268435456,
+  uts: 67108864
+};
+function syscallGroupVerdicts(group, members) {
+  return {
+    members,
+    allowIncluded: members.map(
+      (offender) => verdict(
+        9,
+        `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
+      )
+    ),
+    allowExcluded: verdict(0, `System call allow list defined for service, and ${group} is not included`),
+    denyExcluded: members.map(
+      (offender) => verdict(
+        10,
+        `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
+      )
+    ),
+    denyIncluded: verdict(0, `System call deny list defined for service, and ${group} is included`)
+  };
+}
+var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
+function groupVerdicts(profile, group) {
+  let byGroup = GROUP_VERDICTS.get(profile);
+  if (!byGroup) {
+    byGroup = /* @__PURE__ */ new Map();
+    GROUP_VERDICTS.set(profile, byGroup);
+  }
+  let v = byGroup.get(group);
+  if (!v) {
+    v = syscallGroupVerdicts(group, profile.data.assessedGroups[group] ?? []);
+    byGroup.set(group, v);
+  }
+  return v;
+}
+var TABLES = /* @__PURE__ */ new WeakMap();
+var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
+function assessTable(profile, policy) {
+  if (policy === void 0 || policy.size === 0) {
+    let t2 = TABLES.get(profile);
+    if (!t2) {
+      t2 = buildTable(profile, void 0);
+      TABLES.set(profile, t2);
+    }
+    return t2;
+  }
+  let byPolicy = POLICY_TABLES.get(profile);
+  if (!byPolicy) {
+    byPolicy = /* @__PURE__ */ new WeakMap();
+    POLICY_TABLES.set(profile, byPolicy);
+  }
+  let t = byPolicy.get(policy);
+  if (!t) {
+    t = buildTable(profile, policy);
+    byPolicy.set(policy, t);
+  }
+  return t;
+}
+function buildTable(profile, policy) {
+  const assessors = profile.data.assessors;
+  const n = assessors.length;
+  const overrides = assessors.map((a) => policy?.get(a.jsonField));
+  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
+  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
+  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
+  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
+  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
+  const texts = new Set(CONSTANT_TEXTS);
+  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
+  for (const a of assessors) {
+    if (a.kind !== "system_call_filter") continue;
+    const v = groupVerdicts(profile, a.syscallGroup ?? "");
+    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
+      if (x.description !== void 0) texts.add(x.description);
+  }
+  const sortedTexts = [...texts].sort(strcmp);
+  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
+  const rankOf = (t) => t === null ? -1 : textRank.get(t);
+  let weightSum = 0;
+  let bigArithmetic = false;
+  for (let i = 0; i < n; i++) {
+    if (weight[i] > 4294967295 || range[i] > 4294967295) bigArithmetic = true;
+    weightSum += weight[i];
+  }
+  if (weightSum > 4294967295) bigArithmetic = true;
+  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
+  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
+  for (let i = 0; i < n; i++) {
+    for (let b = 0; b < BADNESS_SLOTS; b++) {
+      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i], range[i]);
+      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i] * 100, range[i]);
+    }
+  }
+  const byNameRank = assessors.map((_a, i) => i).sort(
+    (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
+  );
+  const nameRank = new Array(n);
+  byNameRank.forEach((index, rank) => nameRank[index] = rank);
+  const levelOf = [];
+  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, profile));
+  return {
+    assessors,
+    rule: assessors.map((a) => RULES[a.kind](a, profile)),
+    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
+    weight,
+    range,
+    builtinRange: assessors.map((a) => a.range),
+    good,
+    bad,
+    na,
+    goodRank: good.map(rankOf),
+    badRank: bad.map(rankOf),
+    naRank: na.map(rankOf),
+    bigArithmetic,
+    badnessShare,
+    scaledShare,
+    texts: sortedTexts,
+    textRank,
+    textIdRank: Int32Array.from(CONSTANT_TEXTS, (text) => textRank.get(text)),
+    nameRank,
+    byNameRank,
+    levelOf
+  };
+}
+var BADNESS_SLOTS = 11;
+function divRoundUp(a, b) {
+  return Math.floor((a + b - 1) / b);
+}
+var U642 = (1n << 64n) - 1n;
+var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
+function formatTenths(x) {
+  if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
+  return `${x / 10n}.${x % 10n}`;
+}
+function assessUnit(s, profile, policy) {
+  const t = assessTable(profile, policy);
+  const assessors = t.assessors;
+  const cap = s.capabilityBoundingSet;
+  const c = {
+    capLo: Number(cap & 0xffffffffn),
+    capHi: Number(cap >> 32n & 0xffffffffn)
+  };
+  const n = assessors.length;
+  const badnessColumn = new Array(n);
+  const descriptionColumn = new Array(n);
+  const exposureColumn = new Array(n);
+  if (orderKeys.length < n) orderKeys = new Float64Array(n);
+  const keys = orderKeys;
+  let keyed = n <= MAX_KEYED_ROWS;
+  let unitTexts;
+  let badnessSum = 0;
+  let weightSum = 0;
+  for (let index = 0; index < n; index++) {
+    const a = assessors[index];
+    const weight = t.weight[index];
+    const range = t.range[index];
+    let v;
+    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
+    else if (weight === 0) v = EXCLUDED;
+    else v = t.rule[index](s, c);
+    if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
+    const badness = v.badness;
+    if (badness !== void 0 && badness > range) {
+      throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
+    }
+    let description;
+    let rank;
+    if (badness === void 0) {
+      description = t.na[index];
+      rank = t.naRank[index];
+    } else {
+      if (badness === t.builtinRange[index]) {
+        description = t.bad[index];
+        rank = t.badRank[index];
+      } else if (badness === 0) {
+        description = t.good[index];
+        rank = t.goodRank[index];
+      } else {
+        description = null;
+        rank = -1;
+      }
+      badnessSum += badness < BADNESS_SLOTS ? t.badnessShare[index * BADNESS_SLOTS + badness] : divRoundUp(badness * weight, range);
+      weightSum += weight;
+    }
+    if (v.description !== void 0) {
+      description = v.description;
+      const id = v.textId;
+      rank = id !== void 0 && id < t.textIdRank.length ? t.textIdRank[id] : t.textRank.get(description) ?? -1;
+      if (rank < 0 && keyed) {
+        rank = gapRank(t.texts, description);
+        unitTexts ??= /* @__PURE__ */ new Map();
+        const other = unitTexts.get(rank);
+        if (other === void 0) unitTexts.set(rank, description);
+        else if (other !== description) keyed = false;
+      }
+    }
+    if (rank < 0) keyed = false;
+    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
+    badnessColumn[index] = badness;
+    descriptionColumn[index] = description;
+    exposureColumn[index] = null;
+  }
+  let exposure;
+  if (!t.bigArithmetic) {
+    if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const scaled = b < BADNESS_SLOTS ? t.scaledShare[i * BADNESS_SLOTS + b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
+      const share = divRoundUp(scaled, weightSum);
+      exposureColumn[i] = formatTenths(share);
+    }
+    exposure = divRoundUp(badnessSum * 100, weightSum);
+  } else {
+    const up = (x, y) => (x + y - 1n & U642) / y;
+    let badnessSum2 = 0n;
+    let weightSum2 = 0n;
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0) continue;
+      const weight = BigInt(t.weight[i]);
+      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, BigInt(t.range[i])) & U642;
+      weightSum2 = weightSum2 + weight & U642;
+    }
+    if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const weight = BigInt(t.weight[i]);
+      const x = up(up(BigInt(b) * weight * 100n & U642, BigInt(t.range[i])), weightSum2);
+      exposureColumn[i] = formatTenths(x);
+    }
+    exposure = Number(up(badnessSum2 * 100n & U642, weightSum2));
+  }
+  const columns = {
+    assessors,
+    weight: t.weight,
+    range: t.range,
+    order: [],
+    badness: badnessColumn,
+    description: descriptionColumn,
+    exposure: exposureColumn
+  };
+  columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
+    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
+    profile.traits.emptyDescriptionSortsFirst
+  ).map((r) => r.index);
+  const level = t.levelOf[exposure] ?? levelFor(exposure, profile);
+  return new ScoredAssessment(s.unitId, exposure, level, columns);
+}
+function strcmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var MAX_KEYED_ROWS = 65536;
+var orderKeys = new Float64Array(128);
+function gapRank(texts, text) {
+  let lo = 0;
+  let hi = texts.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (texts[mid] < text) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo + 1;
+}
+var lastOrder = new Int32Array(0);
+function orderByKeys(n, keys, t) {
+  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
+  const order = lastOrder;
+  for (let i = 1; i < n; i++) {
+    const row = order[i];
+    const key = keys[row];
+    let j = i - 1;
+    for (; j >= 0 && keys[order[j]] > key; j--) order[j + 1] = order[j];
+    order[j + 1] = row;
+  }
+  const out = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = order[k];
+  return out;
+}
+function sortRows(rows, emptyDescriptionFirst) {
+  if (rows.every((r) => r.description !== null)) {
+    return [...rows].sort((a, b) => {
+      const da = a.description;
+      const db = b.description;
+      if (da !== db) return da < db ? 1 : -1;
+      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
+    });
+  }
+  const compare = (x, y) => {
+    if (x === 0 && y === 0) return 0;
+    if (x === 0) return -1;
+    if (y === 0) return 1;
+    const a = rows[x - 1];
+    const b = rows[y - 1];
+    let r;
+    if (a.description !== null && b.description !== null) r = strcmp(a.description, b.description);
+    else if (emptyDescriptionFirst) r = a.description === null ? b.description === null ? 0 : 1 : -1;
+    else r = x < y ? -1 : x > y ? 1 : 0;
+    if (r !== 0) return -r;
+    r = strcmp(a.assessor.name, b.assessor.name);
+    if (r !== 0) return r;
+    return x - y;
+  };
+  const order = Array.from({ length: rows.length + 1 }, (_, i) => i);
+  mergeSort(order, compare);
+  return order.slice(1).map((i) => rows[i - 1]);
+}
+function mergeSort(items, compare) {
+  const tmp = new Array(items.length);
+  const sort = (lo, n) => {
+    if (n <= 1) return;
+    const n1 = Math.floor(n / 2);
+    const n2 = n - n1;
+    sort(lo, n1);
+    sort(lo + n1, n2);
+    let i = lo;
+    let j = lo + n1;
+    let k = 0;
+    let left = n1;
+    let right = n2;
+    while (left > 0 && right > 0) {
+      if (compare(items[i], items[j]) <= 0) {
+        tmp[k++] = items[i++];
+        left--;
+      } else {
+        tmp[k++] = items[j++];
+        right--;
+      }
+    }
+    while (left > 0) {
+      tmp[k++] = items[i++];
+      left--;
+    }
+    for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
+  };
+  sort(0, items.length);
+}
+
+// src/core/engine.ts
+function scoreUnitInTree(request) {
+  const loader = request.loader ?? new UnitLoader(request.tree, request.searchPath);
+  const loaded = loader.load(request.unitName);
+  if (!loaded.ok)
+    return {
+      ok: false,
+      stage: "load",
+      message: loaded.failure.message,
+      failure: loaded.failure,
+      diagnostics: []
+    };
+  return scoreLoadedUnit(loaded.unit, request.systemd, request.overrides);
+}
+function scoreLoadedUnit(unit, systemd, overrides) {
+  const derived = deriveSecuritySettings(unit, systemd);
+  if (!derived.settings) {
+    return {
+      ok: false,
+      stage: "settings",
+      message: derived.failure?.message ?? `Unit ${unit.id} failed to load.`,
+      unit,
+      ...derived.failure ? { failure: derived.failure } : {},
+      diagnostics: derived.diagnostics
+    };
+  }
+  try {
+    const assessment = assessUnit(derived.settings, systemd, overrides);
+    return { ok: true, unit, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
+  } catch (e) {
+    if (!(e instanceof AssessmentAbort)) throw e;
+    return { ok: false, stage: "overrides", message: e.message, unit, diagnostics: derived.diagnostics };
+  }
+}
+
+// src/core/security/security-policy.ts
+var MAX_U64 = 2 ** 64;
+function asUnsigned(v) {
+  return typeof v === "number" && Number.isInteger(v) && v >= 0 && v < MAX_U64 ? v : void 0;
+}
+function lineColumnOf(text, offset) {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+function parseSecurityPolicy(text, fileName, rejectNonObject) {
+  let doc;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec(String(e.message));
+    const at = lineColumnOf(text, m ? Number(m[1]) : text.length);
+    return {
+      ok: false,
+      message: `Failed to parse '${fileName}' at ${at.line}:${at.column}: Invalid argument`
+    };
+  }
+  const policy = /* @__PURE__ */ new Map();
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
+    if (rejectNonObject)
+      return { ok: false, message: `Failed to parse '${fileName}' at 1:2: Invalid argument` };
+    return { ok: true, policy };
+  }
+  for (const [field, value] of Object.entries(doc)) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) continue;
+    const v = value;
+    const o = {};
+    const weight = asUnsigned(v.weight);
+    if (weight !== void 0) o.weight = weight;
+    const range = asUnsigned(v.range);
+    if (range !== void 0) o.range = range;
+    if (typeof v.description_good === "string") o.descriptionGood = v.description_good;
+    if (typeof v.description_bad === "string") o.descriptionBad = v.description_bad;
+    if (typeof v.description_na === "string") o.descriptionNa = v.description_na;
+    policy.set(field, o);
+  }
+  return { ok: true, policy };
+}
+
+// src/core/security/render-security.ts
+var ANSI = {
+  normal: "\x1B[0m",
+  highlight: "\x1B[0;1;39m",
+  "highlight red": "\x1B[0;1;31m",
+  "highlight green": "\x1B[0;1;32m",
+  "highlight yellow": "\x1B[0;1;33m"
+};
+var JSON_ROW_STARTS = /* @__PURE__ */ new WeakMap();
+var JSON_STRINGS = /* @__PURE__ */ new Map();
+var JSON_ROW_ENDS = /* @__PURE__ */ new Map();
+function jsonString(s) {
+  let e = JSON_STRINGS.get(s);
+  if (e === void 0) {
+    e = JSON.stringify(s);
+    if (JSON_STRINGS.size < 1e4) JSON_STRINGS.set(s, e);
+  }
+  return e;
+}
+function jsonRowStart(assessor, set) {
+  let starts = JSON_ROW_STARTS.get(assessor);
+  if (starts === void 0) {
+    const rest = `,"name":${JSON.stringify(assessor.name)},"json_field":${JSON.stringify(assessor.jsonField)},"description":`;
+    starts = [`{"set":true${rest}`, `{"set":false${rest}`, `{"set":null${rest}`];
+    JSON_ROW_STARTS.set(assessor, starts);
+  }
+  return starts[set === true ? 0 : set === false ? 1 : 2];
+}
+function jsonRowEnd(exposure) {
+  let e = JSON_ROW_ENDS.get(exposure);
+  if (e === void 0) {
+    e = `,"exposure":${exposure === null ? "null" : JSON.stringify(exposure)}}`;
+    if (JSON_ROW_ENDS.size < 1e3) JSON_ROW_ENDS.set(exposure, e);
+  }
+  return e;
+}
+function renderJson(assessment, mode) {
+  if (mode === "short") {
+    const c = columnsOf(assessment);
+    let out = "[";
+    for (let i = 0; i < c.order.length; i++) {
+      const index = c.order[i];
+      const description = c.description[index];
+      if (i > 0) out += ",";
+      out += jsonRowStart(c.assessors[index], setOf(c, index));
+      out += description === null ? "null" : jsonString(description);
+      out += jsonRowEnd(c.exposure[index]);
+    }
+    return out + "]\n";
+  }
+  const objects = assessment.rows.map((r) => ({
+    set: r.set,
+    name: r.assessor.name,
+    json_field: r.assessor.jsonField,
+    description: r.description,
+    exposure: r.exposure
+  }));
+  const lines = ["["];
+  objects.forEach((o, i) => {
+    lines.push("	{");
+    const entries = Object.entries(o);
+    entries.forEach(([k, v], j) => {
+      lines.push(`		${JSON.stringify(k)} : ${JSON.stringify(v)}${j < entries.length - 1 ? "," : ""}`);
+    });
+    lines.push(i < objects.length - 1 ? "	}," : "	}");
+  });
+  lines.push("]");
+  return lines.join("\n") + "\n";
+}
+var utf8 = new TextEncoder();
+var ROW_PIECES = /* @__PURE__ */ new WeakMap();
+var MAX_PIECES_PER_ROW = 256;
+function rowPieces(assessors) {
+  let pieces = ROW_PIECES.get(assessors);
+  if (pieces === void 0) {
+    const n = assessors.length;
+    pieces = {
+      lastSet: new Array(n).fill(void 0),
+      lastDescription: new Array(n).fill(void 0),
+      lastExposure: new Array(n).fill(void 0),
+      lastBytes: new Array(n).fill(void 0),
+      seen: Array.from({ length: n }, () => /* @__PURE__ */ new Map())
+    };
+    ROW_PIECES.set(assessors, pieces);
+  }
+  return pieces;
+}
+function rowBytes(pieces, assessor, index, set, description, exposure) {
+  if (pieces.lastDescription[index] === description && pieces.lastExposure[index] === exposure && pieces.lastSet[index] === set) {
+    return pieces.lastBytes[index];
+  }
+  const seen = pieces.seen[index];
+  const key = description === null ? `${set}|${exposure}` : `${set}|${exposure}|${description}`;
+  let bytes = seen.get(key);
+  if (bytes === void 0) {
+    const text = description === null ? "null" : jsonString(description);
+    bytes = utf8.encode(jsonRowStart(assessor, set) + text + jsonRowEnd(exposure) + ",");
+    if (seen.size < MAX_PIECES_PER_ROW) seen.set(key, bytes);
+  }
+  pieces.lastSet[index] = set;
+  pieces.lastDescription[index] = description;
+  pieces.lastExposure[index] = exposure;
+  pieces.lastBytes[index] = bytes;
+  return bytes;
+}
+function encodeJsonShort(assessment, out, offset) {
+  const c = columnsOf(assessment);
+  const pieces = rowPieces(c.assessors);
+  let p = offset;
+  if (p + 3 > out.length) return -1;
+  out[p++] = 91;
+  for (let i = 0; i < c.order.length; i++) {
+    const index = c.order[i];
+    const bytes = rowBytes(
+      pieces,
+      c.assessors[index],
+      index,
+      setOf(c, index),
+      c.description[index],
+      c.exposure[index]
+    );
+    if (p + bytes.length + 1 > out.length) return -1;
+    out.set(bytes, p);
+    p += bytes.length;
+  }
+  if (c.order.length > 0) p--;
+  out[p++] = 93;
+  out[p++] = 10;
+  return p;
+}
+function displayWidth(s) {
+  let w2 = 0;
+  for (const ch of s) {
+    const c = ch.codePointAt(0);
+    if (c < 32 || c >= 127 && c < 160 || c >= 768 && c < 880 || c === 8203) continue;
+    if (c >= 4352 && c <= 4447 || c >= 11904 && c <= 42191 || c >= 44032 && c <= 55203 || c >= 63744 && c <= 64255 || c >= 65072 && c <= 65103 || c >= 65280 && c <= 65376 || c >= 65504 && c <= 65510 || c >= 127744 && c <= 129791 || c >= 131072 && c <= 262141) {
+      w2 += 2;
+    } else w2 += 1;
+  }
+  return w2;
+}
+function padRight(s, width) {
+  const w2 = displayWidth(s);
+  return w2 >= width ? s : s + " ".repeat(width - w2);
+}
+function padLeft(s, width) {
+  const w2 = displayWidth(s);
+  return w2 >= width ? s : " ".repeat(width - w2) + s;
+}
+function renderTable(assessment, options) {
+  const check = options.utf8 ? "✓" : "+";
+  const cross = options.utf8 ? "✗" : "-";
+  const header = ["", "NAME", "DESCRIPTION", "EXPOSURE"];
+  const cells = assessment.rows.map((r) => [
+    r.set === null ? "" : r.set ? check : cross,
+    r.assessor.name,
+    r.description ?? "",
+    r.exposure ?? ""
+  ]);
+  const widths = header.map(
+    (h, i) => Math.max(displayWidth(h), ...cells.map((c) => displayWidth(c[i])))
+  );
+  const line = (row, markColor) => {
+    const [mark, name, description, exposure] = row;
+    let out = markColor && mark ? `${markColor}${padRight(mark, widths[0])}${ANSI.normal}` : padRight(mark, widths[0]);
+    out += " " + padRight(name, widths[1]);
+    out += " " + padRight(description, widths[2]);
+    out += " " + (exposure === "" ? "" : padLeft(exposure, widths[3]));
+    return out;
+  };
+  const lines = [];
+  const headerLine = line(header);
+  lines.push(options.colors ? `\x1B[4m${headerLine}${ANSI.normal}` : headerLine);
+  assessment.rows.forEach((r, i) => {
+    const color = options.colors ? r.set ? ANSI["highlight green"] : ANSI["highlight red"] : void 0;
+    lines.push(line(cells[i], color));
+  });
+  return lines.join("\n") + "\n" + renderOverallLine(assessment, options);
+}
+function renderOverallLine(assessment, options) {
+  const { exposure, level } = assessment;
+  const arrow = options.utf8 ? "→" : "->";
+  const glyph = options.utf8 && options.emoji ? level.glyph : level.glyphAscii;
+  const score = `${Math.floor(exposure / 10)}.${exposure % 10}`;
+  if (!options.colors)
+    return `
+${arrow} Overall exposure level for ${assessment.unitId}: ${score} ${level.name} ${glyph}
+`;
+  const color = level.color ? ANSI[level.color] ?? "" : "";
+  return `
+${arrow} ${ANSI.highlight}Overall exposure level for ${assessment.unitId}${ANSI.normal}: ${color}${score} ${level.name}${ANSI.normal} ${glyph}
+`;
 }
 
 // src/io/node-unit-tree.ts
@@ -19347,8 +20716,7 @@ function createRealTree(rootDir, options = {}) {
         fd = (0, import_node_fs.openSync)(real(path), import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NOFOLLOW | import_node_fs.constants.O_NONBLOCK);
         const st = (0, import_node_fs.fstatSync)(fd);
         if (!st.isFile()) return { error: "not a regular file" };
-        if (st.size > MAX_UNIT_FILE_BYTES)
-          return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+        if (st.size > MAX_UNIT_FILE_BYTES) return { error: tooLargeMessage(st.size) };
         const buf = Buffer.alloc(st.size);
         let off = 0;
         while (off < st.size) {
@@ -19502,43 +20870,42 @@ function runSecurityCommand(options, env) {
       exitCode = 1;
       continue;
     }
-    const { loader, hostPrefix } = loaderFor(p.dir);
-    const outcome = loader.load(p.name);
-    if (!outcome.ok) {
-      const open = root !== void 0 ? outcome.failure.openFailure : void 0;
+    const { loader, tree: unitTree, hostPrefix } = loaderFor(p.dir);
+    const outcome = scoreUnitInTree({
+      tree: unitTree,
+      unitName: p.name,
+      searchPath: [],
+      systemd: profile,
+      overrides: policy,
+      loader
+    });
+    if (!outcome.ok && outcome.stage === "load") {
+      const open = root !== void 0 ? outcome.failure?.openFailure : void 0;
       if (open) stderr += `${p.name}: Failed to open ${hostPrefix}${open.path}: ${open.reason}
 `;
-      stderr += outcome.failure.message + "\n";
-      report.error = outcome.failure.message;
+      stderr += outcome.message + "\n";
+      report.error = outcome.message;
       exitCode = 1;
       continue;
     }
-    const unit = outcome.unit;
-    const derived = deriveSecuritySettings(unit, profile);
-    for (const d2 of derived.diagnostics) {
+    for (const d2 of outcome.diagnostics) {
       if (d2.severity === "error" || d2.severity === "warning")
         stderr += d2.unlocated ? `${d2.message}
 ` : `${hostPrefix}${d2.file}:${d2.line}: ${d2.message}
 `;
     }
-    if (!derived.settings) {
-      const message = derived.failure?.message ?? `Unit ${unit.id} failed to load.`;
-      stderr += message + "\n";
-      report.error = message;
+    if (!outcome.ok && outcome.stage === "overrides") {
+      stderr += `${outcome.message}. Aborting.
+`;
+      return { exitCode: 134, stdout, stderr, reports };
+    }
+    if (!outcome.ok) {
+      stderr += outcome.message + "\n";
+      report.error = outcome.message;
       exitCode = 1;
       continue;
     }
-    let assessment;
-    try {
-      assessment = assessUnit(derived.settings, profile, policy);
-    } catch (e) {
-      if (e instanceof AssessmentAbort) {
-        stderr += `${e.message}. Aborting.
-`;
-        return { exitCode: 134, stdout, stderr, reports };
-      }
-      throw e;
-    }
+    const { unit, assessment } = outcome;
     if (options.collectReports) {
       report.unit = unit;
       report.assessment = assessment;

@@ -569,7 +569,7 @@ describe('unitgate end to end', () => {
   );
 
   it.concurrent(
-    '7. more than 3,000 changed files: falls back to git diff and still finds the unit',
+    '7. more than 3,000 changed files: the changed files come from git and the unit is found',
     async () => {
       await withFake(async (fake) => {
         const docs: FileTree = {};
@@ -592,10 +592,8 @@ describe('unitgate end to end', () => {
         expect(run.outputs).toMatchObject({ result: 'fail', 'failed-units': JSON.stringify([F.API_PATH]) });
         // Scope is the change (git diff), not the whole repository: the worker is not in it.
         expect(run.report?.units.map((u) => u.path)).toEqual([F.API_PATH]);
-        expect(run.report?.messages).toContainEqual(
-          expect.stringContaining('the changed files come from git diff'),
-        );
-        expect(run.summary).toContain('the changed files come from git diff');
+        // git's list of changed files is what the gate scores; the API's count only cross-checks it.
+        expect(fake.requestsTo('pulls/list-files')).toEqual([]);
         expect(annotationTitled(run, 'Hardening regressed: ProtectSystem')).toMatchObject({
           file: F.API_PATH,
         });
@@ -686,7 +684,7 @@ describe('unitgate end to end', () => {
       for (const { inputs, message } of [
         {
           inputs: { report: 'reports/gate.json' },
-          message: 'report "reports/gate.json" leads outside the workspace through a symlink',
+          message: 'report "reports/gate.json" leads outside the workspace and RUNNER_TEMP through a symlink',
         },
         { inputs: {}, message: 'sarif "unitgate.sarif" is a symlink; refusing to write through it' },
       ]) {
@@ -719,7 +717,7 @@ describe('unitgate end to end', () => {
         const errors = run.annotations.filter((a) => a.level === 'error');
         expect(errors).toHaveLength(1);
         const message = errors[0]?.message ?? '';
-        expect(message).toMatch(/^invalid policy \.github\/unitgate\.json:\n/);
+        expect(message).toMatch(/^invalid policy \.github\/unitgate\.json \(as this change proposes it\):\n/);
         expect(message).toContain(
           `.github/unitgate.json:${F.lineOf(F.INVALID_POLICY, '  "treshold": 3.5,')}:3: $.treshold: unknown key 'treshold' (did you mean 'threshold'?)`,
         );
@@ -786,14 +784,13 @@ describe('unitgate end to end', () => {
         const repo = await repoOf(base, head);
         addPull(fake, repo);
         fake.failNext('pulls/get', { status: 429, retryAfter: 1 });
-        fake.failNext('pulls/list-files', { status: 502, times: 2 });
+        fake.failNext('checks/create', { status: 502, times: 2 });
         const run = await runGate(fake, repo);
 
         expect(run.exitCode).toBe(0);
         expect(run.outputs.result).toBe('pass');
         expect(fake.requestsTo('pulls/get').map((r) => r.status)).toEqual([429, 200]);
-        expect(fake.requestsTo('pulls/list-files').map((r) => r.status)).toEqual([502, 502, 200]);
-        // The files came from the API after all, not from the git diff fallback.
+        expect(fake.requestsTo('checks/create').map((r) => r.status)).toEqual([502, 502, 201]);
         expect(run.report?.messages).toEqual([]);
         expect(run.annotations).toEqual([]);
         expect(unitOf(run, F.API_PATH).status).toBe('pass');
@@ -925,9 +922,14 @@ describe('unitgate end to end', () => {
     async () => {
       await Promise.all([
         withFake(async (fake) => {
-          const repo = await repoOf({ [F.API_PATH]: F.API_HARDENED }, { [F.API_PATH]: F.API_PLAIN });
+          // Report mode comes from the base branch's policy: a pull request's workflow input cannot loosen it.
+          const policy = F.policyText({ mode: 'report' });
+          const repo = await repoOf(
+            { [F.API_PATH]: F.API_HARDENED, [F.POLICY_PATH]: policy },
+            { [F.API_PATH]: F.API_PLAIN, [F.POLICY_PATH]: policy },
+          );
           addPull(fake, repo);
-          const run = await runGate(fake, repo, { inputs: { mode: 'report' } });
+          const run = await runGate(fake, repo);
 
           expect(run.exitCode).toBe(0);
           expectFileOutputs(run, repo);

@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import type { FakeFile, FileStatus } from './fake-github-resources';
 
 /** A file's content, a symlink, an executable file, or `null` for "absent" (handy in `{...base, x: null}`). */
-export type TreeEntry = string | null | { symlink: string } | { content: string; executable?: boolean };
+export type TreeEntry =
+  string | Uint8Array | null | { symlink: string } | { content: string; executable?: boolean };
 export type FileTree = Record<string, TreeEntry>;
 
 export interface GitRepoOptions {
@@ -29,6 +30,11 @@ export interface GitRepoOptions {
    * full checkout (`shallow: false`) fetches them, as actions/checkout does with `fetch-depth: 0`.
    */
   history?: HistoryCommit[];
+  /**
+   * Files the base branch changed after the pull request's branch was made (over `base`; `null`
+   * deletes): the base branch's tip is then a commit after the merge base, as when main moves on.
+   */
+  baseTip?: FileTree;
 }
 
 export interface HistoryCommit {
@@ -45,6 +51,8 @@ export interface GitRepo {
   originUrl: string;
   baseSha: string;
   headSha: string;
+  /** The commit the head branch was made from (equals baseSha unless `baseTip` moved the base on). */
+  forkSha: string;
   /** GitHub's test merge commit of head into base (refs/pull/N/merge); GITHUB_SHA on pull_request. */
   mergeSha: string;
   baseRef: string;
@@ -101,7 +109,7 @@ async function writeTree(dir: string, tree: FileTree): Promise<void> {
     if (entry === null) continue;
     const target = path.join(dir, file);
     await mkdir(path.dirname(target), { recursive: true });
-    if (typeof entry === 'string') {
+    if (typeof entry === 'string' || entry instanceof Uint8Array) {
       await writeFile(target, entry);
     } else if ('symlink' in entry) {
       await symlink(entry.symlink, target);
@@ -220,7 +228,8 @@ export async function makeGitRepo(
   await writeTree(seed, base);
   await runGit(seed, ['add', '-A']);
   await runGit(seed, ['commit', '-q', '--allow-empty', '-m', 'base']);
-  const baseSha = (await runGit(seed, ['rev-parse', 'HEAD'])).trim();
+  const forkSha = (await runGit(seed, ['rev-parse', 'HEAD'])).trim();
+  let baseSha = forkSha;
 
   await runGit(seed, ['checkout', '-q', '-b', headRef]);
   await clearWorkTree(seed);
@@ -230,6 +239,15 @@ export async function makeGitRepo(
   await runGit(seed, ['add', '-A']);
   await runGit(seed, ['commit', '-q', '--allow-empty', '-m', 'head']);
   const headSha = (await runGit(seed, ['rev-parse', 'HEAD'])).trim();
+
+  if (options.baseTip) {
+    await runGit(seed, ['checkout', '-q', baseRef]);
+    await clearWorkTree(seed);
+    await writeTree(seed, { ...base, ...options.baseTip });
+    await runGit(seed, ['add', '-A']);
+    await runGit(seed, ['commit', '-q', '--allow-empty', '-m', 'base tip']);
+    baseSha = (await runGit(seed, ['rev-parse', 'HEAD'])).trim();
+  }
 
   await runGit(seed, ['checkout', '-q', '--detach', baseSha]);
   await runGit(seed, [
@@ -242,7 +260,7 @@ export async function makeGitRepo(
     headRef,
   ]);
   const mergeSha = (await runGit(seed, ['rev-parse', 'HEAD'])).trim();
-  const changedFiles = await diffFiles(seed, baseSha, headSha);
+  const changedFiles = await diffFiles(seed, forkSha, headSha);
 
   await runGit(root, ['init', '-q', '--bare', origin]);
   // GitHub serves any reachable commit by sha (what `git fetch origin <sha>` in a shallow clone needs).
@@ -284,6 +302,7 @@ export async function makeGitRepo(
     origin,
     originUrl,
     baseSha,
+    forkSha,
     headSha,
     mergeSha,
     baseRef,

@@ -3,8 +3,8 @@
 // fetching a missing base commit. Nothing from the repository is ever executed.
 import { execFile, spawn } from 'node:child_process';
 import { posix } from 'node:path';
-import type { TreeEntry, UnitTree } from '../core/unit/unit-tree';
-import { MAX_UNIT_FILE_BYTES } from '../core/unit/load-unit';
+import { resolvePath, type TreeEntry, type UnitTree } from '../core/unit/unit-tree';
+import { MAX_UNIT_FILE_BYTES, tooLargeMessage } from '../core/unit/load-unit';
 
 export class GitError extends Error {}
 
@@ -69,29 +69,70 @@ export async function listTree(cwd: string, commit: string): Promise<TreeListing
   return entries;
 }
 
-/** Reads many blobs with one `git cat-file --batch` process. */
+/**
+ * Reads many blobs with one `git cat-file --batch` process. The output is parsed as it arrives and each
+ * blob is copied once into a buffer of its own size: memory stays at the blobs asked for, not twice
+ * that plus the stream.
+ */
 export function readBlobs(cwd: string, oids: string[]): Promise<Map<string, Buffer>> {
   return new Promise((resolve, reject) => {
     const result = new Map<string, Buffer>();
     if (oids.length === 0) return resolve(result);
     const child = spawn('git', ['cat-file', '--batch'], { cwd, env: { ...process.env, LC_ALL: 'C' } });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    let next = 0; // index in `oids` of the blob being read
+    let header = Buffer.alloc(0); // bytes of an incomplete header line
+    let blob: Buffer | undefined; // the blob being filled
+    let filled = 0;
+    let skip = 0; // the newline after a blob still to skip
+    const take = (c: Buffer): void => {
+      let pos = 0;
+      while (pos < c.length && next < oids.length) {
+        if (skip > 0) {
+          pos++;
+          skip = 0;
+          continue;
+        }
+        if (blob) {
+          const n = Math.min(blob.length - filled, c.length - pos);
+          c.copy(blob, filled, pos, pos + n);
+          filled += n;
+          pos += n;
+          if (filled === blob.length) {
+            result.set(oids[next] as string, blob);
+            blob = undefined;
+            next++;
+            skip = 1;
+          }
+          continue;
+        }
+        const nl = c.indexOf(0x0a, pos);
+        if (nl < 0) {
+          header = Buffer.concat([header, c.subarray(pos)]);
+          return;
+        }
+        const line = Buffer.concat([header, c.subarray(pos, nl)])
+          .toString('utf8')
+          .split(' ');
+        header = Buffer.alloc(0);
+        pos = nl + 1;
+        if (line[1] === 'missing') {
+          next++;
+          continue;
+        }
+        blob = Buffer.allocUnsafe(Number(line[2]));
+        filled = 0;
+        if (blob.length === 0) {
+          result.set(oids[next] as string, blob);
+          blob = undefined;
+          next++;
+          skip = 1;
+        }
+      }
+    };
+    child.stdout.on('data', take);
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new GitError(`git cat-file --batch exited with ${code}`));
-      const data = Buffer.concat(chunks);
-      let pos = 0;
-      for (const oid of oids) {
-        const nl = data.indexOf(0x0a, pos);
-        if (nl < 0) break;
-        const header = data.subarray(pos, nl).toString('utf8').split(' ');
-        pos = nl + 1;
-        if (header[1] === 'missing') continue;
-        const size = Number(header[2]);
-        result.set(oid, data.subarray(pos, pos + size));
-        pos += size + 1;
-      }
       resolve(result);
     });
     child.stdin.end(oids.join('\n') + '\n');
@@ -106,7 +147,10 @@ export interface GitTree extends UnitTree {
 
 /**
  * A UnitTree over one commit. Blobs whose path may matter to unit loading (unit files, drop-ins, and
- * symlinks) are read up front with one git process; everything is then served from memory.
+ * symlinks) are read up front with one git process, then the files those symlinks lead to inside the
+ * commit, whatever their names (systemd reads a drop-in linked to `docs/notes.txt`); everything is
+ * then served from memory. A file larger than MAX_UNIT_FILE_BYTES is not read: reading it gives an
+ * error naming its size, which the loader turns into a load failure.
  */
 export async function gitTree(
   cwd: string,
@@ -130,24 +174,27 @@ export async function gitTree(
   };
   children.set('/', new Set());
   entries.set('/', { type: 'directory' });
-  const toRead: TreeListingEntry[] = [];
+  const links: TreeListingEntry[] = [];
+  const files: TreeListingEntry[] = [];
+  const oidOf = new Map<string, string>();
   for (const e of listing) {
     if (e.type !== 'blob') continue;
     const p = '/' + e.path;
     addChild(posix.dirname(p), posix.basename(p));
-    if (e.mode === '120000') toRead.push(e);
-    else if (wanted(e.path) && e.size <= MAX_UNIT_FILE_BYTES) toRead.push(e);
     entries.set(p, { type: 'file', size: e.size });
+    if (e.mode === '120000') links.push(e);
+    else {
+      oidOf.set(p, e.oid);
+      if (wanted(e.path) && e.size <= MAX_UNIT_FILE_BYTES) files.push(e);
+    }
   }
-  const blobs = await readBlobs(cwd, [...new Set(toRead.map((e) => e.oid))]);
   const contents = new Map<string, string>();
-  for (const e of toRead) {
-    const blob = blobs.get(e.oid);
-    if (!blob) continue;
-    if (e.mode === '120000') entries.set('/' + e.path, { type: 'symlink', target: blob.toString('utf8') });
-    else contents.set('/' + e.path, blob.toString('utf8'));
+  const linkBlobs = await readBlobs(cwd, [...new Set(links.map((e) => e.oid))]);
+  for (const e of links) {
+    const blob = linkBlobs.get(e.oid);
+    if (blob) entries.set('/' + e.path, { type: 'symlink', target: blob.toString('utf8') });
   }
-  return {
+  const tree: GitTree = {
     commit,
     paths: listing.filter((e) => e.type === 'blob').map((e) => e.path),
     lstat: (p) => entries.get(p),
@@ -157,10 +204,30 @@ export async function gitTree(
       if (text !== undefined) return { text };
       const entry = entries.get(p);
       if (entry?.type === 'file' && entry.size > MAX_UNIT_FILE_BYTES)
-        return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+        return { error: tooLargeMessage(entry.size) };
       return { error: 'not a unit file or drop-in' };
     },
   };
+  // The files links lead to, inside the commit: read as well (a link leaving it resolves to nothing).
+  const read = new Set(files.map((e) => '/' + e.path));
+  const targets = new Map<string, string>();
+  for (const e of links) {
+    const r = resolvePath(tree, '/' + e.path);
+    if (r.kind !== 'file' || read.has(r.path) || r.size > MAX_UNIT_FILE_BYTES) continue;
+    const oid = oidOf.get(r.path);
+    if (oid !== undefined) targets.set(r.path, oid);
+  }
+  const wantedOids = [...new Set([...files.map((e) => e.oid), ...targets.values()])];
+  const blobs = await readBlobs(cwd, wantedOids);
+  for (const e of files) {
+    const blob = blobs.get(e.oid);
+    if (blob) contents.set('/' + e.path, blob.toString('utf8'));
+  }
+  for (const [path, oid] of targets) {
+    const blob = blobs.get(oid);
+    if (blob) contents.set(path, blob.toString('utf8'));
+  }
+  return tree;
 }
 
 export async function hasCommit(cwd: string, sha: string): Promise<boolean> {
@@ -221,4 +288,15 @@ export async function diffNames(cwd: string, base: string, head?: string): Promi
     }
   }
   return files;
+}
+
+/** Whether `ancestor` is an ancestor of (or the same commit as) `descendant`. */
+export async function isAncestor(cwd: string, ancestor: string, descendant: string): Promise<boolean> {
+  const base = await mergeBase(cwd, ancestor, descendant);
+  return (
+    base ===
+    (
+      await git(cwd, ['rev-parse', '--verify', '--quiet', `${ancestor}^{commit}`], { allowFailure: true })
+    ).trim()
+  );
 }

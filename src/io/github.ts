@@ -11,10 +11,19 @@ export type Octokit = ReturnType<typeof getOctokit>;
 /** GitHub stops listing a pull request's files at this many. */
 export const PULL_FILES_LIMIT = 3000;
 
-export function createOctokit(token: string, log: (message: string) => void): Octokit {
-  return getOctokit(
+/** No GitHub request may hold a run longer than this (a stalled endpoint once held one 20 minutes). */
+export const REQUEST_TIMEOUT_MS = 30_000;
+
+export function createOctokit(
+  token: string,
+  log: (message: string) => void,
+  /** The REST API's URL; @actions/github reads GITHUB_API_URL once, when it loads, without it. */
+  baseUrl?: string,
+): Octokit {
+  const octokit = getOctokit(
     token,
     {
+      ...(baseUrl ? { baseUrl } : {}),
       // 3 retries of 5xx/429 with growing waits (@octokit/plugin-retry's defaults). Not as `request`
       // options: those apply to every failed request, so 401/403/404/422 would be retried too (a
       // read-only token's refused write cost 3 more requests and 3 seconds).
@@ -43,6 +52,10 @@ export function createOctokit(token: string, log: (message: string) => void): Oc
     retry,
     throttling,
   );
+  octokit.hook.before('request', (options) => {
+    options.request = { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
+  });
+  return octokit;
 }
 
 export interface RepoRef {
@@ -162,7 +175,14 @@ export interface CheckAnnotation {
   raw_details?: string;
 }
 
-/** Creates a completed check run and adds its annotations in batches of 50 (the Checks API limit). */
+/** Annotations published on one check run at most; the rest are counted in its summary. */
+export const MAX_CHECK_RUN_ANNOTATIONS = 1000;
+
+/**
+ * Creates a check run and adds its annotations in batches of 50 (the Checks API limit). The run is
+ * completed whatever happens to a later batch: a failed update completes it with the conclusion and
+ * a note, so no check run stays `in_progress` for ever.
+ */
 export async function publishCheckRun(
   octokit: Octokit,
   ref: RepoRef,
@@ -181,14 +201,31 @@ export async function publishCheckRun(
     ...(batches.length > 1 ? {} : { conclusion }),
     output: { title, summary, annotations: first },
   });
-  for (let i = 1; i < batches.length; i++) {
-    const last = i === batches.length - 1;
-    await octokit.rest.checks.update({
-      ...ref,
-      check_run_id: data.id,
-      ...(last ? { status: 'completed' as const, conclusion } : {}),
-      output: { title, summary, annotations: batches[i] },
-    });
+  let i = 1;
+  try {
+    for (; i < batches.length; i++) {
+      const last = i === batches.length - 1;
+      await octokit.rest.checks.update({
+        ...ref,
+        check_run_id: data.id,
+        ...(last ? { status: 'completed' as const, conclusion } : {}),
+        output: { title, summary, annotations: batches[i] },
+      });
+    }
+  } catch (e) {
+    if (batches.length > 1) {
+      await octokit.rest.checks.update({
+        ...ref,
+        check_run_id: data.id,
+        status: 'completed',
+        conclusion,
+        output: {
+          title,
+          summary: `${summary}\n\nOnly ${i * 50} annotations could be added: ${(e as Error).message}`,
+        },
+      });
+    }
+    throw e;
   }
   return data.id;
 }

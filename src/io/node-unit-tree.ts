@@ -15,7 +15,7 @@ import {
 } from 'node:fs';
 import { posix } from 'node:path';
 import type { EntryType, TreeEntry, UnitTree } from '../core/unit/unit-tree';
-import { MAX_UNIT_FILE_BYTES } from '../core/unit/load-unit';
+import { MAX_UNIT_FILE_BYTES, tooLargeMessage } from '../core/unit/load-unit';
 
 export interface RealTreeOptions {
   /**
@@ -81,8 +81,7 @@ export function createRealTree(rootDir: string, options: RealTreeOptions = {}): 
         fd = openSync(real(path), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
         const st = fstatSync(fd);
         if (!st.isFile()) return { error: 'not a regular file' };
-        if (st.size > MAX_UNIT_FILE_BYTES)
-          return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+        if (st.size > MAX_UNIT_FILE_BYTES) return { error: tooLargeMessage(st.size) };
         const buf = Buffer.alloc(st.size);
         let off = 0;
         while (off < st.size) {

@@ -1,6 +1,12 @@
 // loadUnit() over a memoryTree: which fragment systemd picks for a name (search-path precedence,
 // masks, aliases, templates) and which drop-ins it applies, in which order (spec §4.1).
-import { compareBytes, findDropIns, loadUnit, type LoadOutcome } from '../../../src/core/unit/load-unit';
+import {
+  compareBytes,
+  findDropIns,
+  loadUnit,
+  MAX_UNIT_FILE_BYTES,
+  type LoadOutcome,
+} from '../../../src/core/unit/load-unit';
 import { memoryTree, type UnitTree } from '../../../src/core/unit/unit-tree';
 
 const ETC = '/etc/systemd/system';
@@ -116,6 +122,43 @@ describe('load failures', () => {
   it.each(['x', 'x.conf', '@x.service', 'x y.service'])('refuses the invalid unit name %j', (name) => {
     const r = load({ [`${ETC}/${name}`]: SERVICE }, name);
     expect(!r.ok && r.failure.kind).toBe('error');
+  });
+});
+
+describe('files too large to read are load failures, never left out', () => {
+  const big = `[Service]\n${'# filler\n'.repeat(MAX_UNIT_FILE_BYTES / 9)}ProtectSystem=no\n`;
+  it.each([
+    [
+      'a drop-in',
+      { [`${ETC}/x.service`]: SERVICE, [`${ETC}/x.service.d/big.conf`]: big },
+      `${ETC}/x.service.d/big.conf`,
+    ],
+    [
+      'a drop-in reached through a link',
+      {
+        [`${ETC}/x.service`]: SERVICE,
+        [`${ETC}/x.service.d/big.conf`]: { symlink: '/opt/notes' },
+        '/opt/notes': big,
+      },
+      `${ETC}/x.service.d/big.conf`,
+    ],
+    ['the unit file', { [`${ETC}/x.service`]: SERVICE + big.slice(10) }, `${ETC}/x.service`],
+  ])('%s', (_name, files, path) => {
+    const r = load(files as Files, 'x.service');
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.failure.kind).toBe('error');
+      expect(r.failure.message).toContain(path);
+      expect(r.failure.message).toMatch(/file is \d+ bytes, larger than the 4194304 bytes unitgate reads/);
+    }
+  });
+
+  it('a drop-in at the limit is read', () => {
+    const conf = '[Service]\nUser=a\n';
+    const atLimit = conf + '#'.repeat(MAX_UNIT_FILE_BYTES - conf.length - 1) + '\n';
+    expect(
+      dropIns({ [`${ETC}/x.service`]: SERVICE, [`${ETC}/x.service.d/a.conf`]: atLimit }, 'x.service'),
+    ).toEqual([`${ETC}/x.service.d/a.conf`]);
   });
 });
 

@@ -80,15 +80,32 @@ describe('keys and values', () => {
     ['a line without =', '[Service]\nUser\n', "2: Missing '=', ignoring line."],
     ['a line starting with =', '[Service]\n=a\n', "2: Missing key name before '=', ignoring line."],
     ['a line of only =', '[Service]\n  =\n', "2: Missing key name before '=', ignoring line."],
-    [
-      'a line with U+FFFD (invalid UTF-8)',
-      '[Service]\nUser=\uFFFD\n',
-      '2: Line is not valid UTF-8, ignoring.',
-    ],
   ])('%s is ignored with a warning', (_name, text, message) => {
     expect(pairs(text)).toEqual([]);
     expect(messages(text)).toEqual([message]);
     expect(parse(text).fatal).toBeUndefined();
+  });
+
+  // parse_line() returns log_syntax_invalid_utf8()'s -EINVAL: the file ends there (systemd-analyze 252).
+  it.each([
+    ['an assignment', '[Service]\nUser=a\uFFFD\nGroup=b\n', 2, 'User=a\uFFFD'],
+    ['a section header', '[Serv\uFFFDice]\nUser=a\n', 1, '[Serv\uFFFDice]'],
+    // A continued line is located at its first line, as every location is (systemd logs the last one).
+    ['a continued line (joined)', '[Service]\nUser=a \\\n b\uFFFD\n', 2, 'User=a   b\uFFFD'],
+  ])('invalid UTF-8 in %s makes the file unreadable (Invalid argument)', (_name, text, line, shown) => {
+    const r = parse(text);
+    expect(r.fatal).toMatchObject({
+      line,
+      severity: 'error',
+      kind: 'refused-unit',
+      message: `String is not UTF-8 clean, ignoring assignment: ${shown}`,
+    });
+    expect(r.fatalReason).toBe('Invalid argument');
+    expect(r.assignments.map((a) => a.key)).toEqual([]);
+  });
+
+  it('invalid UTF-8 in a comment is not looked at', () => {
+    expect(parse('[Service]\n# \uFFFD\nUser=a\n').fatal).toBeUndefined();
   });
 });
 
@@ -219,7 +236,14 @@ describe('provenance', () => {
 
   it('diagnostics point at the line and column of the offending line', () => {
     expect(parse('[Service]\n\n   Bogus\n').diagnostics).toEqual([
-      { file: FILE, line: 3, column: 4, severity: 'warning', message: "Missing '=', ignoring line." },
+      {
+        file: FILE,
+        line: 3,
+        column: 4,
+        severity: 'warning',
+        message: "Missing '=', ignoring line.",
+        kind: 'other',
+      },
     ]);
   });
 

@@ -18,6 +18,7 @@ import {
   isHashedUnitName,
   unitNameFromPath,
   unitNameToPath,
+  unitNameProblem,
 } from '../../../src/core/unit/unit-name';
 
 describe('parseUnitName', () => {
@@ -74,6 +75,23 @@ describe('parseUnitName', () => {
   ])('%s: template %s, instance %s', (name, template, instance) => {
     expect(isTemplateName(name)).toBe(template);
     expect(isInstanceName(name)).toBe(instance);
+  });
+});
+
+describe('unitNameProblem: why systemd rejects a name', () => {
+  it.each([
+    ['api.service', undefined],
+    ['a@b.service', undefined],
+    ['bad name!.service', '" " is not allowed in a unit name'],
+    ['@.service', 'needs a prefix before "@"'],
+    ['@x.service', 'needs a prefix before "@"'],
+    ['.service', 'nothing before its type suffix'],
+    ['a.conf', '".conf" is not a unit type'],
+    ['a@b c.service', '" " is not allowed in an instance name'],
+    [`${'a'.repeat(256)}.service`, 'longer than 255 characters'],
+  ])('%j', (name, problem) => {
+    if (problem === undefined) expect(unitNameProblem(name)).toBeUndefined();
+    else expect(unitNameProblem(name)).toContain(problem);
   });
 });
 

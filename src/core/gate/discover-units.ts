@@ -1,9 +1,10 @@
 // Which unit files a repository holds and how systemd would load each one: a unit inside a root tree
 // (`…/etc/systemd/system/x.service`, `…/usr/lib/systemd/system/x.service`) is looked up by name
 // through that root's search path with systemd's precedence; any other unit file is loaded from its
-// own directory with its `NAME.d/` drop-ins beside it.
+// own directory with its `NAME.d/` drop-ins beside it. A file that looks like a unit and that systemd
+// would never load (a name it rejects, a unit file inside a drop-in directory) is reported, not skipped.
 import { posix } from 'path';
-import { parseUnitName } from '../unit/unit-name';
+import { parseUnitName, unitNameProblem, UNIT_TYPES } from '../unit/unit-name';
 
 export interface UnitLocator {
   /** The unit name systemd is asked for (templates already carry their instance). */
@@ -38,6 +39,24 @@ function rootOf(repoPath: string): { root: string; unitDir: string } | undefined
   return undefined;
 }
 
+/** A unit-like file that is not scored, and why: the gate says so instead of skipping it silently. */
+export interface SkippedUnitFile {
+  repoPath: string;
+  reason: string;
+}
+
+/**
+ * Whether a directory name is one systemd reads drop-ins from: `NAME.TYPE.d` for a valid unit name
+ * (templates and dash prefixes such as `foo-.service.d` included) or the per-type `TYPE.d`
+ * (unit_file_find_dropin_paths(), src/shared/unit-file.c / dropin.c, v252). Any other `*.d` directory
+ * (`units.d/`, `conf.d/`) is a plain directory whose unit files are units like any other.
+ */
+export function isDropInDirectoryName(name: string): boolean {
+  if (!name.endsWith('.d')) return false;
+  const stem = name.slice(0, -2);
+  return (UNIT_TYPES as readonly string[]).includes(stem) || parseUnitName(stem) !== undefined;
+}
+
 function isIgnoredDirectory(repoPath: string): boolean {
   return repoPath.split('/').some((c) => c === 'node_modules' || c === '.git');
 }
@@ -47,12 +66,14 @@ function isIgnoredDirectory(repoPath: string): boolean {
  * @param unitTypes file name suffixes to score, e.g. `['.service']`
  * @param searchPath the systemd version's search path (for root-tree layouts)
  * @param templateInstance instance used to analyse a template
+ * @param skipped receives the files with a unit suffix that systemd would not load, with the reason
  */
 export function discoverUnits(
   paths: readonly string[],
   unitTypes: readonly string[],
   searchPath: readonly string[],
   templateInstance: string,
+  skipped?: SkippedUnitFile[],
 ): UnitLocator[] {
   const found: UnitLocator[] = [];
   const seenInRoot = new Set<string>();
@@ -61,9 +82,21 @@ export function discoverUnits(
     const fileName = posix.basename(repoPath);
     if (!unitTypes.some((t) => fileName.endsWith(t))) continue;
     const parts = parseUnitName(fileName);
-    if (!parts) continue;
+    if (!parts) {
+      skipped?.push({
+        repoPath,
+        reason: `systemd rejects the unit name "${fileName}" and never loads this file: ${unitNameProblem(fileName) ?? 'invalid'}`,
+      });
+      continue;
+    }
     const dir = posix.dirname('/' + repoPath);
-    if (posix.basename(dir).endsWith('.d')) continue; // inside a drop-in directory
+    if (isDropInDirectoryName(posix.basename(dir))) {
+      skipped?.push({
+        repoPath,
+        reason: `systemd does not load a unit file inside the drop-in directory ${posix.basename(dir)}/ (only its *.conf files apply to that unit)`,
+      });
+      continue;
+    }
     const unitName = parts.instance === '' ? `${parts.prefix}@${templateInstance}.${parts.type}` : fileName;
     const layout = rootOf(repoPath);
     if (layout) {

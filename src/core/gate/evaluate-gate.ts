@@ -1,7 +1,7 @@
 // The gate: compares each changed unit at head with the base commit and with its profile, applies
 // deviation notes and sign-off, and decides pass/fail. Pure: every input (scores, texts, approvals,
 // today's date) is a value.
-import type { Assignment, SourceLocation } from '../unit/parse-unit-file';
+import type { Assignment, Diagnostic, SourceLocation } from '../unit/parse-unit-file';
 import type { LoadedUnit } from '../unit/load-unit';
 import type { SecuritySettings } from '../security/settings';
 import type { Assessment, AssessedRow } from '../security/assess';
@@ -15,6 +15,7 @@ import type { SecurityPolicy } from '../security/security-policy';
 import { baseLocation, capabilityGrantLine, rowChangeLocation } from './locations';
 import { checkRequirement, forbiddenAddressFamilies, forbiddenCapabilities } from './profile-checks';
 import { parsePullRequestNotes, parseUnitFileNotes, validateNote } from './deviation-notes';
+import { phantomFor, phantomReason, phantomViolations, refusal } from './phantom-settings';
 import type {
   AcceptedDeviation,
   DeviationNote,
@@ -37,6 +38,8 @@ export interface UnitSide {
   assessment?: Assessment;
   /** Why the unit could not be loaded or scored (systemd's message). */
   error?: string;
+  /** What systemd would log while loading the unit (parse-time and load-time), in order. */
+  diagnostics?: Diagnostic[];
   /** Raw text of every file of the unit (main file and drop-ins), for comment directives. */
   texts: { path: string; text: string }[];
   /** The assessor overrides it was scored with: whoever re-scores it (fixes, suggestions) uses them too. */
@@ -204,12 +207,18 @@ function evaluateProfile(
     if (r.met) continue;
     const key = requirement.slice(0, requirement.indexOf('='));
     const where = lastAssignment(s, [key]);
+    // A line meant to set it that systemd ignores is where to look, and why it does not count.
+    const phantom = phantomFor(head, key);
     out.push({
       kind: 'missing-directive',
       check: key,
       directives: [key],
-      message: `${s.unitId}: the ${u.profile.name} profile requires \`${requirement}\`, the unit has ${where ? `\`${r.actual}\`` : 'no such setting'}`,
-      location: where ? locate(where) : at,
+      message: `${s.unitId}: the ${u.profile.name} profile requires \`${requirement}\`, the unit has ${where ? `\`${r.actual}\`` : 'no such setting'}${
+        phantom
+          ? `; ${phantom.file}:${phantom.line} does not count: ${phantomReason(phantom, systemd.version)}`
+          : ''
+      }`,
+      location: phantom ? locate(phantom) : where ? locate(where) : at,
       weight: 5,
       fix: {
         directives: [requirement],
@@ -441,15 +450,18 @@ export function evaluateGate(input: GateInput): GateVerdict {
       result.note = 'the unit was removed';
       continue;
     }
+    // Lines systemd ignores, on their line (errors when the unit cannot load).
+    const phantoms = phantomViolations(result.unitId, u.head, u.base, input.systemd.version, mode);
     if (!u.head.assessment || !u.head.settings) {
       result.status = 'error';
       result.note = u.head.error ?? 'the unit could not be scored';
+      const refused = refusal(u.head);
       result.violations.push({
         kind: 'load-error',
         check: 'load',
         directives: [],
-        message: `${result.unitId}: systemd would refuse this unit: ${result.note}`,
-        location: { file: u.head.path, line: 1, column: 1 },
+        message: `${result.unitId}: systemd would refuse this unit: ${result.note}${refused.message ? ` (${refused.message})` : ''}`,
+        location: refused.location,
         weight: 100,
         advisory: false,
       });
@@ -481,6 +493,7 @@ export function evaluateGate(input: GateInput): GateVerdict {
       result.violations.push(...signoff.violations);
       messages.push(...signoff.approvedMessages);
     }
+    result.violations.push(...phantoms);
 
     // Apply the unit's deviation notes: invalid ones fail the unit, valid ones accept what they cover.
     const unitNotes = notes.filter((n) => noteMatchesUnit(n, u));

@@ -14,6 +14,7 @@ export const VIOLATION_KINDS = [
   'signoff-required', // a guarded directive changed without an approving review
   'load-error', // systemd would refuse the unit at head
   'invalid-deviation', // a deviation note that is expired, incomplete or not allowed
+  'phantom-setting', // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
 ] as const;
 
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
@@ -78,6 +79,8 @@ export interface DeviationNote {
   location?: SourceLocation;
   /** Problems that make the note invalid (expired, missing fields, source not allowed…). */
   problems: string[];
+  /** The owner whose approving review makes the note count (`@login`), when one did. */
+  approvedBy?: string;
 }
 
 export interface AcceptedDeviation {
@@ -157,4 +160,22 @@ export interface GateVerdict {
   latestExpiry?: string;
   /** Messages about the run itself (fallbacks, skipped writes). */
   messages: string[];
+  /** Findings about the run rather than a unit (inputs that loosen the policy, globs that match nothing). */
+  runFindings?: RunFinding[];
+}
+
+/** Findings about the run itself rather than one unit (its inputs, its scope). */
+export const RUN_FINDING_KINDS = [
+  'input-loosens-policy', // a workflow input tried to loosen the base branch's policy
+  'paths-match-nothing', // a `paths` glob that matches no unit file (a typo filters out every unit)
+  'scope-incomplete', // the changed files could not be verified
+] as const;
+
+export type RunFindingKind = (typeof RUN_FINDING_KINDS)[number];
+
+export interface RunFinding {
+  kind: RunFindingKind;
+  /** `error` fails the gate (in every mode but report), `warning` is said and does not. */
+  level: 'error' | 'warning';
+  message: string;
 }

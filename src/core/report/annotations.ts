@@ -61,6 +61,7 @@ const KIND_TITLES: Record<ViolationKind, string> = {
   'signoff-required': 'Sign-off required',
   'load-error': 'Unit fails to load',
   'invalid-deviation': 'Invalid deviation note',
+  'phantom-setting': 'Setting systemd ignores',
 };
 
 /** A short title for a violation kind, e.g. `Exposure above threshold`. */

@@ -4,7 +4,7 @@
 // there, so it is validated strictly (types, sizes, repository, pull request, commit) and every text
 // in it is escaped again when the comment and check run are rendered from it.
 import Ajv from 'ajv';
-import { VIOLATION_KINDS, type GateVerdict } from '../gate/gate-types';
+import { RUN_FINDING_KINDS, VIOLATION_KINDS, type GateVerdict } from '../gate/gate-types';
 import type { Trend } from '../trend/trend';
 
 export const PUBLISH_BUNDLE_VERSION = 'unitgate-publish/1';
@@ -205,6 +205,20 @@ const schema = {
         units: { type: 'array', maxItems: 5000, items: unit },
         notes: { type: 'array', maxItems: 1000, items: note },
         messages: { type: 'array', maxItems: 1000, items: text() },
+        runFindings: {
+          type: 'array',
+          maxItems: 1000,
+          items: {
+            type: 'object',
+            required: ['kind', 'level', 'message'],
+            properties: {
+              kind: { enum: [...RUN_FINDING_KINDS] },
+              level: { enum: ['error', 'warning'] },
+              message: text(),
+            },
+            additionalProperties: false,
+          },
+        },
       },
       additionalProperties: false,
     },

@@ -140,6 +140,11 @@ const KIND_RULES: Record<ViolationKind, { name: string; full: string; help: stri
     full: 'A deviation note is expired, incomplete or from a source the policy does not accept.',
     help: 'Complete the note (reason, owner, expiry within the allowed window) or remove it.',
   },
+  'phantom-setting': {
+    name: 'PhantomSetting',
+    full: 'A line systemd ignores: an unknown key, a key the systemd version does not know, a key in the wrong section or a value systemd does not accept.',
+    help: 'Fix the spelling, section or value (see the message), or remove the line: the unit does not get the protection it appears to ask for.',
+  },
 };
 
 const U64 = (1n << 64n) - 1n;

@@ -458,9 +458,9 @@ export function adviseFixes(
   unifyValues(ctx, head, planned);
   shareFixPerCause(ctx, head, planned);
   for (const p of planned) {
-    if (p.fix) p.v.fix = p.fix;
-    else if (FIXABLE.has(p.v.kind)) p.v.fix = { ...NO_VERIFIED_FIX, directives: [] };
-    else delete p.v.fix;
+    // Other findings (sign-off, phantom settings…) keep whatever fix their own check gave them.
+    if (!FIXABLE.has(p.v.kind)) continue;
+    p.v.fix = p.fix ?? { ...NO_VERIFIED_FIX, directives: [] };
   }
 }
 

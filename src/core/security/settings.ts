@@ -2,7 +2,8 @@
 // that set each one. Ports the directive parsers of src/core/load-fragment.c, the implied settings of
 // unit_patch_contexts() (src/core/unit.c), the load checks of service_verify() (src/core/service.c) and
 // get_security_info() (src/analyze/analyze-security.c), v252–v262, as selected by VersionTraits.
-import type { Assignment, Diagnostic, SourceLocation } from '../unit/parse-unit-file';
+import type { Assignment, Diagnostic, DiagnosticKind, SourceLocation } from '../unit/parse-unit-file';
+import { isKnownKey, suggestKey, versionAddingKey } from './unit-keys';
 import type { LoadedUnit, LoadFailure } from '../unit/load-unit';
 import type { UnitType } from '../unit/unit-name';
 import {
@@ -237,13 +238,63 @@ interface Context {
   specifierContext: SpecifierContext;
   /** parseExecLine()'s options for this unit (made by the first Exec*= line). */
   execOptions?: ExecLineOptions;
+  /** Whether the assignments being applied are the main file's (its errors refuse the unit). */
+  inMainFile: boolean;
 }
 
 type Handler = (ctx: Context, a: Assignment) => Outcome;
 
-function warn(ctx: Context, a: Assignment, message: string): Outcome {
-  ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: 'warning', message });
+/**
+ * Logs a warning about an assignment. Unless told otherwise, a message that says systemd ignores the
+ * value (or a part of it) is an invalid value; the others (deprecations, conversions) are `other`.
+ */
+function warn(ctx: Context, a: Assignment, message: string, kind?: DiagnosticKind): Outcome {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: 'warning',
+    message,
+    kind: kind ?? (/ignor/i.test(message) ? 'invalid-value' : 'other'),
+    key: a.key,
+    section: a.section,
+    value: a.value,
+  });
   return 'ok';
+}
+
+/**
+ * config_parse_line() (conf-parser.c, v252–v262) finds no parser for the key in this section: "Unknown
+ * key", unless it is an `X-` extension. Classified for the gate: known to a later version, known in
+ * another section of this unit, or unknown (with the nearest known key).
+ */
+function unknownKey(ctx: Context, a: Assignment, sections: readonly string[]): void {
+  if (a.key.startsWith('X-') || isKnownKey(ctx.profile.version, a.section, a.key)) return;
+  const message = `Unknown key '${a.key}' in section [${a.section}], ignoring.`;
+  const d: Diagnostic = {
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: 'warning',
+    message,
+    kind: 'unknown-key',
+    key: a.key,
+    section: a.section,
+    value: a.value,
+  };
+  const addedIn = versionAddingKey(a.section, a.key);
+  const elsewhere = sections.find((s) => s !== a.section && isKnownKey(ctx.profile.version, s, a.key));
+  if (addedIn !== undefined) {
+    d.kind = 'key-unknown-to-version';
+    d.addedIn = addedIn;
+  } else if (elsewhere !== undefined) {
+    d.kind = 'wrong-section';
+    d.expectedSection = elsewhere;
+  } else {
+    const suggestion = suggestKey(a.section, a.key);
+    if (suggestion !== undefined) d.suggestion = suggestion;
+  }
+  ctx.diagnostics.push(d);
 }
 
 /**
@@ -258,12 +309,27 @@ function handleOnFailureIsolate(ctx: Context, a: Assignment): Outcome {
     severity: 'warning',
     message: 'OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead',
     unlocated: true,
+    kind: 'other',
+    key: a.key,
+    section: a.section,
+    value: a.value,
   });
   return 'ok';
 }
 
+/** An error that ends the file (-ENOEXEC): the unit is refused when it is in the main file. */
 function fatal(ctx: Context, a: Assignment, message: string): Outcome {
-  ctx.diagnostics.push({ file: a.file, line: a.line, column: a.column, severity: 'error', message });
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: 'error',
+    message,
+    kind: ctx.inMainFile ? 'refused-unit' : 'invalid-value',
+    key: a.key,
+    section: a.section,
+    value: a.value,
+  });
   return 'fatal';
 }
 
@@ -275,13 +341,12 @@ function expand(ctx: Context, value: string): SpecifierResult {
 function specifiers(ctx: Context, a: Assignment, value: string): string | undefined {
   const r = expand(ctx, value);
   if (r.ok) return r.value;
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: 'warning',
-    message: `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`,
-  });
+  warn(
+    ctx,
+    a,
+    `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`,
+    'invalid-value',
+  );
   return undefined;
 }
 
@@ -329,8 +394,7 @@ function enumSetting(field: keyof SecuritySettings, words: readonly string[], bo
         return 'ok';
       }
     }
-    if (!words.includes(a.value))
-      return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
     (ctx.s as unknown as Record<string, unknown>)[field] = a.value;
     return 'ok';
   };
@@ -901,11 +965,24 @@ function factEnum(
   };
 }
 
+/** v252's words for an enum value it does not know, per directive. */
+const ENUM_MESSAGES_252: Readonly<Record<string, string>> = {
+  Type: 'Failed to parse service type',
+  ProtectSystem: 'Failed to parse protect system value',
+  ProtectHome: 'Failed to parse protect home value',
+  KeyringMode: 'Failed to parse keyring mode',
+  ProtectProc: 'Failed to parse /proc/ protection mode',
+  ProcSubset: 'Failed to parse /proc/ subset mode',
+  NotifyAccess: 'Failed to parse notify access specifier',
+  KillMode: 'Failed to parse kill mode specification',
+};
+
 /** What an enum directive logs for a value it does not know, as each version words it. */
 function enumParseFailure(ctx: Context, a: Assignment): string {
-  // v252: DEFINE_CONFIG_PARSE_ENUM(config_parse_service_type, …, "Failed to parse service type").
-  if (a.key === 'Type' && ctx.traits.serviceTypeLegacyMessage)
-    return `Failed to parse service type, ignoring: ${a.value}`;
+  // v252: DEFINE_CONFIG_PARSE_ENUM(config_parse_service_type, …, "Failed to parse service type"), and
+  // each enum parser its own words (checked with systemd-analyze 252).
+  const legacy = ctx.traits.serviceTypeLegacyMessage ? ENUM_MESSAGES_252[a.key] : undefined;
+  if (legacy !== undefined) return `${legacy}, ignoring: ${a.value}`;
   // config_parse_emergency_action() (load-fragment.c): "Failed to parse %s=, ignoring: %s".
   if (a.key === 'SuccessAction') return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
   return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
@@ -1623,13 +1700,16 @@ export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile
     ipPrefixes: { allow: [], deny: [] },
     ipFilterPaths: { ingress: 0, egress: 0 },
     specifierContext: { unitName: unit.id, scope: 'system', extra: traits.extraSpecifiers },
+    inMainFile: true,
   };
   const ownSection = TYPE_SECTION[unit.type];
   const directives = directivesFor(traits, unit.type);
+  const sections = ['Unit', unit.type.charAt(0).toUpperCase() + unit.type.slice(1), 'Install'];
 
   for (let fileIndex = 0; fileIndex < unit.files.length; fileIndex++) {
     const file = unit.files[fileIndex];
     if (!file) continue;
+    ctx.inMainFile = fileIndex === 0;
     for (const d of file.diagnostics) ctx.diagnostics.push(d);
     if (fileIndex === 0 && ownSection) {
       for (const header of file.sections) {
@@ -1642,8 +1722,7 @@ export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile
     for (const a of file.assignments) {
       const directive = directives.get(a.key);
       if (directive === undefined || a.section !== directive.section) {
-        if (a.section === ownSection && isUnknownKey(traits, a.key))
-          warn(ctx, a, `Unknown key '${a.key}' in section [${a.section}], ignoring.`);
+        unknownKey(ctx, a, sections);
         continue;
       }
       if (directive.record) s.record(a);
@@ -1669,7 +1748,8 @@ export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile
         diagnostics: ctx.diagnostics,
       };
     }
-    if (file.fatal) ctx.diagnostics.push(file.fatal);
+    // A drop-in that config_parse() cannot read only loses its lines from there on.
+    if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: 'invalid-value' });
   }
 
   const verifyError = verifyUnit(ctx);
@@ -1678,19 +1758,6 @@ export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile
   if (s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
   return { settings: s, diagnostics: ctx.diagnostics };
-}
-
-/**
- * Whether config_parse() finds no parser for a key of the unit type's own section (it then warns "Unknown
- * key", config_parse_line(), conf-parser.c): keys of later releases, and [Unit] conditions and asserts,
- * which load-fragment-gperf.gperf.in lists under [Unit] only. Other keys unitgate does not parse are
- * taken as known.
- */
-function isUnknownKey(traits: VersionTraits, key: string): boolean {
-  if (traits.keysAddedLater.includes(key)) return true;
-  // Most keys get here (every [Service] key that is not scored): the regex only for C… and A….
-  const first = key.charCodeAt(0);
-  return (first === 0x43 || first === 0x41) && /^(Condition|Assert)[A-Z]/.test(key);
 }
 
 function badSetting(ctx: Context, message: string): Derivation {

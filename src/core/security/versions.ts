@@ -149,12 +149,6 @@ export interface VersionTraits {
   cgroupRemovedOptions: readonly string[];
   /** Deprecated cgroup v1 settings still parsed, with the one to use instead (config_parse_*(), v252–v257). */
   cgroupDeprecated: Readonly<Record<string, string>>;
-  /**
-   * Exec/service keys of later releases this version does not know yet, so config_parse() warns
-   * "Unknown key 'X' in section [S], ignoring." (load-fragment-gperf.gperf.in; NEWS of v253–v255).
-   * Only the ones units are seen to use: a key missing here is skipped silently, as before.
-   */
-  keysAddedLater: readonly string[];
 }
 
 export interface SystemdProfile {
@@ -216,16 +210,6 @@ const CGROUP_V1_DEPRECATED: Readonly<Record<string, string>> = {
 const CGROUP_REMOVED_262 = ['CPUShares', 'MemoryLimit', 'CPUAccounting', 'DefaultMemoryLow'];
 // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
 // DelegateSubgroup=, MemoryPressureWatch= (v254), CoredumpReceive= (v255).
-const KEYS_ADDED_AFTER_252 = [
-  'OpenFile',
-  'ImportCredential',
-  'RestartSteps',
-  'RestartMaxDelaySec',
-  'DelegateSubgroup',
-  'MemoryPressureWatch',
-  'CoredumpReceive',
-];
-
 const TRAITS: Record<SystemdVersion, VersionTraits> = {
   252: {
     searchPath: SEARCH_PATH_SPLIT_USR,
@@ -255,7 +239,6 @@ const TRAITS: Record<SystemdVersion, VersionTraits> = {
     execDoubleBangObsolete: false,
     cgroupRemovedOptions: [],
     cgroupDeprecated: CGROUP_V1_DEPRECATED,
-    keysAddedLater: KEYS_ADDED_AFTER_252,
   },
   255: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -285,7 +268,6 @@ const TRAITS: Record<SystemdVersion, VersionTraits> = {
     execDoubleBangObsolete: false,
     cgroupRemovedOptions: [],
     cgroupDeprecated: CGROUP_V1_DEPRECATED,
-    keysAddedLater: [],
   },
   257: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -315,7 +297,6 @@ const TRAITS: Record<SystemdVersion, VersionTraits> = {
     execDoubleBangObsolete: false,
     cgroupRemovedOptions: [],
     cgroupDeprecated: CGROUP_V1_DEPRECATED,
-    keysAddedLater: [],
   },
   262: {
     searchPath: SEARCH_PATH_MERGED_USR,
@@ -345,7 +326,6 @@ const TRAITS: Record<SystemdVersion, VersionTraits> = {
     execDoubleBangObsolete: true,
     cgroupRemovedOptions: CGROUP_REMOVED_262,
     cgroupDeprecated: {},
-    keysAddedLater: [],
   },
 };
 

@@ -3,7 +3,7 @@
 // (src/shared/unit-file.c) and unit_load_fragment()/unit_load_dropin() (src/core/load-fragment.c,
 // src/core/load-dropin.c), v252–v262.
 import { posix } from 'path';
-import { parseUnitFile, unreadableFile, type ParsedUnitFile } from './parse-unit-file';
+import { parseUnitFile, type ParsedUnitFile } from './parse-unit-file';
 import {
   linkTargetPath,
   memoizeTree,
@@ -38,8 +38,17 @@ export const UNIT_SECTIONS: Record<UnitType, readonly string[]> = {
   scope: ['Unit', 'Scope', 'Install'],
 };
 
-/** Upper bound on one unit file or drop-in; larger files are refused with a message, never read. */
+/**
+ * Upper bound on one unit file or drop-in that unitgate reads (systemd has none). A larger file is a
+ * load failure that names it and its size, never a file left out: leaving it out would score another
+ * unit than the one systemd runs.
+ */
 export const MAX_UNIT_FILE_BYTES = 4 * 1024 * 1024;
+
+/** The reason a file of `size` bytes is not read (the same words from every tree). */
+export function tooLargeMessage(size: number): string {
+  return `file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} bytes unitgate reads`;
+}
 
 export interface LoadedUnit {
   /** The name systemd reports: the alias target's name, or the template instance. */
@@ -398,11 +407,15 @@ export class UnitLoader {
     for (const dropIn of this.dropIns.findFiles(id, id === unitName ? parts : undefined, allNames, type)) {
       const text = this.readDropIn(dropIn);
       if (text === undefined) continue;
-      files.push(
-        'error' in text
-          ? unreadableFile(dropIn.path, text.error)
-          : parseUnitFile(text.text, dropIn.path, sections),
-      );
+      // systemd logs an unreadable drop-in and loads the unit without it; scoring a unit without a
+      // file systemd would read (too large for us, or unreadable here only) would score another unit.
+      if ('error' in text)
+        return fail(
+          'error',
+          id,
+          `Unit ${id} failed to load: cannot read its drop-in ${dropIn.path}: ${text.error}`,
+        );
+      files.push(parseUnitFile(text.text, dropIn.path, sections));
     }
     return { ok: true, unit: new LoadedUnitRecord(id, type, instance, fragmentPath, allNames, files) };
   }
@@ -442,8 +455,7 @@ export function loadUnit(tree: UnitTree, unitName: string, options: LoadOptions)
 }
 
 function readUnitText(tree: UnitTree, path: string, size: number): { text: string } | { error: string } {
-  if (size > MAX_UNIT_FILE_BYTES)
-    return { error: `file is larger than ${MAX_UNIT_FILE_BYTES} bytes, not read` };
+  if (size > MAX_UNIT_FILE_BYTES) return { error: tooLargeMessage(size) };
   return tree.readFile(path);
 }
 

@@ -22,11 +22,35 @@ export interface Assignment extends SourceLocation {
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'notice';
 
+/**
+ * What a diagnostic says about the unit: a key systemd does not parse at all, one a later version
+ * parses, one of another section, a value systemd ignores (whole or in part), a unit systemd refuses
+ * to load, or anything else (deprecations, notices, section-level messages).
+ */
+export type DiagnosticKind =
+  'unknown-key' | 'key-unknown-to-version' | 'wrong-section' | 'invalid-value' | 'refused-unit' | 'other';
+
+/**
+ * One message systemd logs while it loads a unit (parse-time and load-time), as a record: the CLI
+ * prints `message` as systemd does, the gate reads the rest. The one stream both read.
+ */
 export interface Diagnostic extends SourceLocation {
   severity: DiagnosticSeverity;
+  /** systemd's exact text. */
   message: string;
   /** systemd logs it without the file and line (log_notice(), not log_syntax()); the location is ours. */
   unlocated?: true;
+  kind: DiagnosticKind;
+  /** The assignment it is about, when it is about one (`key` as written, `value` stripped). */
+  key?: string;
+  section?: string;
+  value?: string;
+  /** unknown-key: the nearest key systemd knows in that section ("did you mean"). */
+  suggestion?: string;
+  /** key-unknown-to-version: the first supported version that parses the key there. */
+  addedIn?: number;
+  /** wrong-section: a section of this unit where systemd parses the key. */
+  expectedSection?: string;
 }
 
 export interface SectionHeader {
@@ -141,6 +165,7 @@ class DiagnosticRecord implements Diagnostic {
     public column: number,
     public severity: DiagnosticSeverity,
     public message: string,
+    public kind: DiagnosticKind = 'other',
   ) {}
 }
 
@@ -205,7 +230,7 @@ class UnitFileParser {
   }
 
   fail(line: number, column: number, message: string, reason: string): false {
-    this.result.fatal = new DiagnosticRecord(this.file, line, column, 'error', message);
+    this.result.fatal = new DiagnosticRecord(this.file, line, column, 'error', message, 'refused-unit');
     this.result.fatalReason = reason;
     return false;
   }
@@ -252,10 +277,16 @@ class UnitFileParser {
     while (isBlank(src.charCodeAt(end - 1))) end--;
     const column = startColumn + (begin - from);
 
-    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to)) {
-      this.warn(startLine, column, 'Line is not valid UTF-8, ignoring.');
-      return true;
-    }
+    // parse_line() checks the whole stripped line before anything else and returns
+    // log_syntax_invalid_utf8()'s -EINVAL: config_parse() stops there and the unit fails to load
+    // ("Invalid argument"); a drop-in's failure only ends that drop-in (checked with v252).
+    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to))
+      return this.fail(
+        startLine,
+        column,
+        `String is not UTF-8 clean, ignoring assignment: ${src.slice(begin, end)}`,
+        'Invalid argument',
+      );
 
     if (src.charCodeAt(begin) === 0x5b /* [ */)
       return this.sectionHeader(src.slice(begin, end), startLine, column);

@@ -67,6 +67,32 @@ export function parseUnitName(name: string): UnitNameParts | undefined {
   return { prefix: name.slice(0, at), instance: name.slice(at + 1, dot), type };
 }
 
+/**
+ * Why systemd refuses `name` as a unit name (unit_name_is_valid(), src/basic/unit-name.c, v252), in
+ * words for a report; `undefined` when the name is valid. The checks follow parseUnitName()'s order.
+ */
+export function unitNameProblem(name: string): string | undefined {
+  if (parseUnitName(name)) return undefined;
+  if (name.length === 0) return 'the name is empty';
+  if (name.length >= UNIT_NAME_MAX) return `the name is longer than ${UNIT_NAME_MAX - 1} characters`;
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return 'the name has nothing before its type suffix';
+  if (!UNIT_TYPE_SET.has(name.slice(dot + 1))) return `".${name.slice(dot + 1)}" is not a unit type`;
+  const at = name.indexOf('@');
+  if (at === 0) return 'a template or instance name needs a prefix before "@"';
+  if (at > dot) return '"@" comes after the type suffix';
+  const end = at < 0 ? dot : at;
+  for (let i = 0; i < end; i++) {
+    if (!isValidNameChar(name.charCodeAt(i)))
+      return `${JSON.stringify(name[i])} is not allowed in a unit name, only letters, digits and ":-_.\\"`;
+  }
+  for (let i = at + 1; i < dot; i++) {
+    if (!isValidInstanceChar(name.charCodeAt(i)))
+      return `${JSON.stringify(name[i])} is not allowed in an instance name`;
+  }
+  return 'systemd does not accept this name';
+}
+
 export function isValidUnitName(name: string): boolean {
   return parseUnitName(name) !== undefined;
 }

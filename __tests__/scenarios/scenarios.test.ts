@@ -1,0 +1,240 @@
+// Gate scenarios as data: every directory beside this file is one scenario (README.md says the
+// format). Each runs in process through the action's own run(settings, deps): a real git repository
+// (base, head, the test merge commit, a shallow checkout as actions/checkout makes it), the fake
+// GitHub over HTTP validating every request and response against GitHub's OpenAPI description, and a
+// runner that records what the action said. The expected verdict and findings are compared with the
+// flat findings list every output is made from.
+import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import path from 'node:path';
+import { run } from '../../src/action/run';
+import { parseActionSettings } from '../../src/action/settings';
+import type { AnnotationProperties, Runner } from '../../src/action/runner';
+import { collectFindings, type Finding } from '../../src/core/gate/findings';
+import { createOctokit } from '../../src/io/github';
+import { startFakeGitHub, type FakeGitHub, type ReviewState } from '../e2e/fake-github';
+import { makeGitRepo, type FileTree, type GitRepo } from '../e2e/make-git-repo';
+import { readActionInputs, ACTION_YML } from '../e2e/run-action';
+
+interface ScenarioFile {
+  title: string;
+  item: string;
+  event?: string;
+  inputs?: Record<string, string>;
+  symlinks?: { base?: Record<string, string>; head?: Record<string, string> };
+  pullRequest?: { author?: string; body?: string };
+  reviews?: Array<{ user: string; state: ReviewState; commit?: 'head' | 'base' | 'merge' }>;
+  teams?: Record<string, string[]>;
+  /** Files the base branch changed after the fork point (the base tip's policy governs). */
+  baseTip?: Record<string, string | null>;
+  /** The day the run happens (deviation notes expire): YYYY-MM-DD. */
+  today?: string;
+  expect: {
+    exitCode: number;
+    result?: 'pass' | 'fail';
+    findings?: ExpectedFinding[];
+    messages?: string[];
+    absentMessages?: string[];
+  };
+}
+
+const DIR = __dirname;
+const DEFAULT_TODAY = '2026-06-01';
+const INPUT_DEFAULTS = Object.fromEntries(
+  Object.entries(readActionInputs(readFileSync(ACTION_YML, 'utf8'))).map(([name, input]) => [
+    name,
+    input.default ?? '',
+  ]),
+);
+
+/** A side's files, read as bytes (a scenario may hold bytes that are not UTF-8), links as links. */
+function readTree(root: string): FileTree {
+  const tree: FileTree = {};
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const full = path.join(dir, name);
+      const rel = path.relative(root, full).split(path.sep).join('/');
+      const st = lstatSync(full);
+      if (st.isSymbolicLink()) tree[rel] = { symlink: readlinkSync(full) };
+      else if (st.isDirectory()) walk(full);
+      else tree[rel] = readFileSync(full);
+    }
+  };
+  try {
+    walk(root);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
+  return tree;
+}
+
+function withLinks(tree: FileTree, links: Record<string, string> | undefined): FileTree {
+  const out = { ...tree };
+  for (const [link, target] of Object.entries(links ?? {})) out[link] = { symlink: target };
+  return out;
+}
+
+class RecordingRunner implements Runner {
+  lines: string[] = [];
+  annotations: Array<{ level: string; message: string; properties?: AnnotationProperties }> = [];
+  outputs: Record<string, string> = {};
+  summary = '';
+  info(m: string): void {
+    this.lines.push(m);
+  }
+  debug(m: string): void {
+    this.lines.push(`::debug::${m}`);
+  }
+  warning(message: string, properties?: AnnotationProperties): void {
+    this.annotations.push({ level: 'warning', message, ...(properties ? { properties } : {}) });
+  }
+  error(message: string, properties?: AnnotationProperties): void {
+    this.annotations.push({ level: 'error', message, ...(properties ? { properties } : {}) });
+  }
+  notice(message: string, properties?: AnnotationProperties): void {
+    this.annotations.push({ level: 'notice', message, ...(properties ? { properties } : {}) });
+  }
+  setOutput(name: string, value: string): void {
+    this.outputs[name] = value;
+  }
+  async appendSummary(markdown: string): Promise<void> {
+    this.summary += markdown;
+  }
+}
+
+/** An expected finding: the fields it must have; `times` stands for that many such findings. */
+type ExpectedFinding = Partial<Finding> & { times?: number };
+
+function expand(expected: ExpectedFinding[]): Array<Partial<Finding>> {
+  return expected.flatMap(({ times, ...fields }) => Array.from({ length: times ?? 1 }, () => fields));
+}
+
+/** Finds, for each expected finding, a distinct actual one that has every field it gives. */
+function unmatched(expected: Array<Partial<Finding>>, actual: Finding[]): Array<Partial<Finding>> {
+  const left = [...actual];
+  const missing: Array<Partial<Finding>> = [];
+  for (const e of expected) {
+    const i = left.findIndex((a) =>
+      Object.entries(e).every(([k, v]) => (a as unknown as Record<string, unknown>)[k] === v),
+    );
+    if (i < 0) missing.push(e);
+    else left.splice(i, 1);
+  }
+  return missing;
+}
+
+const scenarios = readdirSync(DIR)
+  .filter((name) => lstatSync(path.join(DIR, name)).isDirectory())
+  .sort();
+
+let fake: FakeGitHub;
+const repos: GitRepo[] = [];
+beforeAll(async () => {
+  fake = await startFakeGitHub();
+});
+afterAll(async () => {
+  await fake?.close();
+  await Promise.all(repos.map((r) => r.cleanup()));
+});
+
+it('has scenarios', () => {
+  expect(scenarios.length).toBeGreaterThan(0);
+});
+
+describe.each(scenarios)('%s', (name) => {
+  const dir = path.join(DIR, name);
+  const scenario = JSON.parse(readFileSync(path.join(dir, 'scenario.json'), 'utf8')) as ScenarioFile;
+
+  it(scenario.title, async () => {
+    fake.reset();
+    const repo = await makeGitRepo(
+      withLinks(readTree(path.join(dir, 'base')), scenario.symlinks?.base),
+      withLinks(readTree(path.join(dir, 'head')), scenario.symlinks?.head),
+      scenario.baseTip ? { baseTip: scenario.baseTip } : {},
+    );
+    repos.push(repo);
+    fake.addPullRequest({
+      ...repo.pullRequest,
+      user: scenario.pullRequest?.author ?? 'octocat',
+      body: scenario.pullRequest?.body ?? '',
+    });
+    for (const r of scenario.reviews ?? []) {
+      const commitId =
+        r.commit === 'base' ? repo.baseSha : r.commit === 'merge' ? repo.mergeSha : repo.headSha;
+      fake.addReview(repo.pullNumber, { user: r.user, state: r.state, commitId });
+    }
+    for (const [team, members] of Object.entries(scenario.teams ?? {})) {
+      const [org, slug] = team.replace(/^@/, '').split('/') as [string, string];
+      for (const login of members) fake.addTeamMember(org, slug, login);
+    }
+    const eventName = scenario.event ?? 'pull_request';
+    const inputs: Record<string, string> = {
+      ...INPUT_DEFAULTS,
+      token: fake.token,
+      ...(scenario.inputs ?? {}),
+    };
+    const runner = new RecordingRunner();
+    const result = await run(
+      parseActionSettings((input) => inputs[input] ?? ''),
+      {
+        workspace: repo.workspace,
+        event: {
+          name: eventName,
+          payload: fake.pullRequestEvent(repo.pullNumber),
+          sha: eventName === 'pull_request_target' ? repo.baseSha : repo.mergeSha,
+          ref: `refs/pull/${repo.pullNumber}/merge`,
+        },
+        environment: {
+          repository: `${fake.repo.owner}/${fake.repo.name}`,
+          serverUrl: 'https://github.com',
+          runId: 4242,
+        },
+        runner,
+        octokit: createOctokit(fake.token, () => {}, fake.url),
+        now: () => new Date(`${scenario.today ?? DEFAULT_TODAY}T12:00:00Z`),
+      },
+    );
+    fake.expectNoViolations();
+
+    const findings = result.verdict ? collectFindings(result.verdict) : [];
+    const said = [
+      ...runner.lines,
+      ...runner.annotations.map((a) => a.message),
+      runner.summary,
+      ...(result.verdict?.messages ?? []),
+      ...findings.map((f) => f.message),
+    ].join('\n');
+    const problems: string[] = [];
+    if (result.exitCode !== scenario.expect.exitCode)
+      problems.push(`exit code ${result.exitCode}, expected ${scenario.expect.exitCode}`);
+    if (scenario.expect.result && runner.outputs.result !== scenario.expect.result)
+      problems.push(`result ${runner.outputs.result}, expected ${scenario.expect.result}`);
+    if (scenario.expect.findings) {
+      const expected = expand(scenario.expect.findings);
+      for (const m of unmatched(expected, findings)) problems.push(`no finding matches ${JSON.stringify(m)}`);
+      if (findings.length !== expected.length)
+        problems.push(`${findings.length} findings, expected ${expected.length}`);
+    }
+    for (const m of scenario.expect.messages ?? [])
+      if (!said.includes(m)) problems.push(`nothing said contains ${JSON.stringify(m)}`);
+    for (const m of scenario.expect.absentMessages ?? [])
+      if (said.includes(m)) problems.push(`something said contains ${JSON.stringify(m)}`);
+    if (problems.length > 0) {
+      const brief = findings.map((f) =>
+        JSON.stringify({
+          unit: f.unit,
+          file: f.file,
+          line: f.line,
+          kind: f.kind,
+          check: f.check,
+          level: f.level,
+        }),
+      );
+      throw new Error(
+        `${problems.join('\n')}\n\nfindings:\n${brief.join('\n')}\n\nmessages:\n${[
+          ...runner.lines,
+          ...runner.annotations.filter((a) => !a.properties?.file).map((a) => `${a.level}: ${a.message}`),
+        ].join('\n')}`,
+      );
+    }
+  });
+});

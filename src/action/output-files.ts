@@ -1,0 +1,67 @@
+// Writes the action's files (report, SARIF, badge, publish bundle) where the workflow asked, but only
+// inside the workspace or RUNNER_TEMP, and never through a symlink: the checkout is the pull
+// request's, and a `unitgate.sarif -> ~/.bashrc` link in it must not make us write outside.
+import { closeSync, constants, existsSync, mkdirSync, openSync, realpathSync, writeSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { ConfigError } from './settings';
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/** The directories files may go to: the workspace, and RUNNER_TEMP when the runner has one. */
+export function outputRoots(workspace: string, runnerTemp: string | undefined): string[] {
+  return runnerTemp && existsSync(runnerTemp) ? [workspace, runnerTemp] : [workspace];
+}
+
+/** `path` (relative to the workspace, or absolute) when it lies inside one of `roots`; a ConfigError otherwise. */
+export function confinedPath(roots: readonly string[], path: string, what: string): string {
+  const full = resolve(roots[0] as string, path);
+  if (!roots.some((r) => isInside(resolve(r), full)))
+    throw new ConfigError(
+      `${what} "${path}" is outside the workspace${roots.length > 1 ? ' and RUNNER_TEMP' : ''}`,
+    );
+  return full;
+}
+
+/** Writes `text` to `path`, confined as confinedPath() says and never through a symlink. */
+export function writeConfined(roots: readonly string[], path: string, what: string, text: string): string {
+  const full = confinedPath(roots, path, what);
+  const realRoots = roots.map((r) => realpathSync(r));
+  const outside = (dir: string): boolean => !realRoots.some((r) => isInside(r, realpathSync(dir)));
+  // The nearest existing directory first, so that mkdir cannot create directories outside either.
+  let existing = dirname(full);
+  while (!existsSync(existing)) existing = dirname(existing);
+  const where = roots.length > 1 ? 'the workspace and RUNNER_TEMP' : 'the workspace';
+  if (outside(existing)) throw new ConfigError(`${what} "${path}" leads outside ${where} through a symlink`);
+  let dir: string;
+  try {
+    mkdirSync(dirname(full), { recursive: true });
+    dir = realpathSync(dirname(full));
+  } catch (e) {
+    throw new ConfigError(
+      `cannot write ${what} "${path}": ${(e as NodeJS.ErrnoException).code ?? String(e)}`,
+    );
+  }
+  if (outside(dir)) throw new ConfigError(`${what} "${path}" leads outside ${where} through a symlink`);
+  let fd: number;
+  try {
+    fd = openSync(
+      join(dir, basename(full)),
+      constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW,
+      0o644,
+    );
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP')
+      throw new ConfigError(`${what} "${path}" is a symlink; refusing to write through it`);
+    throw new ConfigError(`cannot write ${what} "${path}": ${code ?? String(e)}`);
+  }
+  try {
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+  return full;
+}

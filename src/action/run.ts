@@ -1,0 +1,611 @@
+// The action from typed settings to exit status, with git, GitHub and the runner injected: `main.ts`
+// wires the real ones, the in-process gate scenarios pass a recording runner and an octokit that
+// talks to the fake GitHub. Exit status: 0 pass, 1 gate failed, 2 tool or configuration error.
+// Outputs (`result` first) are set before anything optional is published; optional writes (check
+// run, comment) that fail are warnings, never failures.
+import { lstatSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildAnnotations, checkRunBatches, selectWithinBudget } from '../core/report/annotations';
+import { renderJobSummary } from '../core/report/job-summary';
+import { renderSarif } from '../core/report/sarif';
+import { renderJsonReport } from '../core/report/json-report';
+import { renderBadge } from '../core/report/badge';
+import { renderPullRequestComment, renderResolvedComment } from '../core/report/pr-comment';
+import { planSuggestions } from '../core/report/suggestions';
+import {
+  createPublishBundle,
+  MAX_BUNDLE_BYTES,
+  parsePublishBundle,
+  PUBLISH_BUNDLE_FILE,
+} from '../core/report/publish-bundle';
+import { renderTrendJson, renderTrendMarkdown, type Trend } from '../core/trend/trend';
+import type { GateUnitInput } from '../core/gate/evaluate-gate';
+import type { GateVerdict, RunFinding } from '../core/gate/gate-types';
+import { matchesGlob } from '../core/policy/match-glob';
+import { applyWorkflowInputs } from '../core/policy/workflow-inputs';
+import { formatExposure } from '../core/security/render-security';
+import { collectTrend } from '../io/trend-history';
+import {
+  listPullPatches,
+  postSuggestions,
+  resolveStickyComment,
+  upsertStickyComment,
+} from '../io/pr-comment';
+import { commitSource, runGatePipeline, type TreeSource } from '../io/gate-pipeline';
+import { diffNames, ensureCommit, git, GitError, hasCommit, isAncestor, mergeBase } from '../io/git';
+import {
+  getPull,
+  listApprovals,
+  MAX_CHECK_RUN_ANNOTATIONS,
+  publishCheckRun,
+  type Octokit,
+  type RepoRef,
+} from '../io/github';
+import {
+  resolveEventScope,
+  type ActionEvent,
+  type EventScope,
+  type ScopeGit,
+  type ScopeGitHub,
+} from './event-scope';
+import { confinedPath, outputRoots, writeConfined } from './output-files';
+import { parsePolicy, readGoverningPolicy, workspacePolicyText } from './policy-source';
+import type { Runner, RunnerEnvironment } from './runner';
+import { ConfigError, type ActionSettings } from './settings';
+
+export const ACTION_VERSION = '0.1.0';
+
+export interface ActionDeps {
+  /** GITHUB_WORKSPACE: the checked-out repository. */
+  workspace: string;
+  event: ActionEvent;
+  environment: RunnerEnvironment;
+  runner: Runner;
+  /** An octokit for the token, or undefined without one. */
+  octokit?: Octokit | undefined;
+  /** Today as YYYY-MM-DD (deviation notes expire) and the time for report stamps. */
+  now(): Date;
+}
+
+/** What a run ended with, for the entry point (exit status) and for in-process tests. */
+export interface ActionResult {
+  exitCode: number;
+  verdict?: GateVerdict;
+}
+
+/** GitHub shows at most ten annotations of each level per step. */
+const ANNOTATIONS_PER_LEVEL = 10;
+
+function isWriteDenied(e: unknown): boolean {
+  const status = (e as { status?: number }).status;
+  return status === 403 || status === 404 || status === 401;
+}
+
+function repoRef(environment: RunnerEnvironment): RepoRef {
+  const [owner = '', repo = ''] = environment.repository.split('/');
+  return { owner, repo };
+}
+
+function blobUrlFor(environment: RunnerEnvironment, sha: string): string {
+  return `${environment.serverUrl}/${environment.repository}/blob/${sha}/`;
+}
+
+function currentRunUrl(environment: RunnerEnvironment): string | undefined {
+  return environment.repository && environment.runId !== undefined
+    ? `${environment.serverUrl}/${environment.repository}/actions/runs/${environment.runId}`
+    : undefined;
+}
+
+function scopeGit(workspace: string): ScopeGit {
+  return {
+    hasCommit: (sha) => hasCommit(workspace, sha),
+    ensureCommit: (sha) => ensureCommit(workspace, sha),
+    deepen: async (sha) => {
+      await git(workspace, ['fetch', '--no-tags', '--no-recurse-submodules', '--depth=100', 'origin', sha], {
+        allowFailure: true,
+      });
+    },
+    mergeBase: (a, b) => mergeBase(workspace, a, b),
+    isAncestor: (a, b) => isAncestor(workspace, a, b),
+    diffNames: (a, b) => diffNames(workspace, a, b),
+  };
+}
+
+function scopeGitHub(octokit: Octokit | undefined, ref: RepoRef): ScopeGitHub | undefined {
+  if (!octokit) return undefined;
+  return {
+    getPull: (n) => getPull(octokit, ref, n),
+    pullsOfCommit: async (sha) => {
+      const { data } = await octokit.rest.repos.listPullRequestsAssociatedWithCommit({
+        ...ref,
+        commit_sha: sha,
+      });
+      return data.map((p) => p.number);
+    },
+  };
+}
+
+/** `paths` globs that match no unit file of the head tree: a typo there would filter out every unit. */
+function unmatchedGlobs(globs: readonly string[], paths: readonly string[]): string[] {
+  return globs.filter((g) => !paths.some((p) => matchesGlob(g, p)));
+}
+
+function failedUnits(verdict: GateVerdict): string[] {
+  return verdict.units.filter((u) => u.status === 'fail' || u.status === 'error').map((u) => u.path);
+}
+
+/** The action's outputs: set before anything optional is published, `result` first. */
+function setResultOutputs(runner: Runner, verdict: GateVerdict): void {
+  runner.setOutput('result', verdict.result);
+  runner.setOutput(
+    'max-exposure',
+    verdict.maxExposure !== undefined ? formatExposure(verdict.maxExposure) : '',
+  );
+  runner.setOutput('failed-units', JSON.stringify(failedUnits(verdict)));
+}
+
+interface Context {
+  settings: ActionSettings;
+  deps: ActionDeps;
+  ref: RepoRef;
+  scope: EventScope;
+  policyDescription: string;
+  verdict: GateVerdict;
+  gateScope: GateUnitInput[];
+  trend?: Trend;
+}
+
+/** The verdict's own error line counts against the ten error annotations GitHub shows. */
+function verdictLine(verdict: GateVerdict): string | undefined {
+  if (verdict.result !== 'fail') return undefined;
+  const failed = failedUnits(verdict);
+  const runErrors = (verdict.runFindings ?? []).filter((f) => f.level === 'error').length;
+  if (failed.length === 0)
+    return `unitgate: the run has ${runErrors} error${runErrors === 1 ? '' : 's'}; the gate failed`;
+  return `unitgate: ${failed.length} unit${failed.length === 1 ? '' : 's'} failed the hardening gate: ${failed.join(', ')}`;
+}
+
+/** Annotations (within GitHub's per-step limits, verdict included), job summary, JSON report, SARIF, badge. */
+async function writeRunnerReports(c: Context): Promise<void> {
+  const { verdict, settings, deps, scope } = c;
+  const runner = deps.runner;
+  const roots = outputRoots(deps.workspace, deps.environment.runnerTemp);
+  const runFindings = verdict.runFindings ?? [];
+  const verdictError = verdictLine(verdict);
+  const used = { error: verdictError ? 1 : 0, warning: 0 };
+  for (const f of runFindings) {
+    if (used[f.level] >= ANNOTATIONS_PER_LEVEL) continue;
+    used[f.level]++;
+    if (f.level === 'error') runner.error(f.message, { title: 'unitgate' });
+    else runner.warning(f.message, { title: 'unitgate' });
+  }
+  const annotations = buildAnnotations(verdict);
+  const selected = selectWithinBudget(
+    annotations.filter((a) => a.level !== 'failure'),
+    ANNOTATIONS_PER_LEVEL - used.warning,
+  );
+  const failures = annotations.filter((a) => a.level === 'failure');
+  const failureRoom = Math.max(0, ANNOTATIONS_PER_LEVEL - used.error);
+  const printed = [...failures.slice(0, failureRoom), ...selected.printed];
+  const omitted = failures.length - Math.min(failures.length, failureRoom) + selected.omitted;
+  for (const a of printed) {
+    const props = {
+      file: a.path,
+      startLine: a.startLine,
+      endLine: a.endLine,
+      title: a.title,
+      ...(a.startColumn ? { startColumn: a.startColumn } : {}),
+    };
+    if (a.level === 'failure') runner.error(a.message, props);
+    else if (a.level === 'warning') runner.warning(a.message, props);
+    else runner.notice(a.message, props);
+  }
+  if (omitted > 0)
+    runner.info(`${omitted} more findings are in the job summary, the check run and the reports.`);
+
+  const blobUrl = blobUrlFor(deps.environment, scope.checkSha ?? scope.headSha);
+  let summary = renderJobSummary(verdict, { omittedAnnotations: omitted, blobUrl });
+  if (c.trend && c.trend.units.length > 0) {
+    const trendMarkdown = renderTrendMarkdown(c.trend, { headingLevel: 2 });
+    // The summary's own cap leaves the trend room only when it is small; the report always has it.
+    if (summary.length + trendMarkdown.length < 1_000_000) summary += `\n${trendMarkdown}\n`;
+  }
+  await runner.appendSummary(summary);
+
+  const report = {
+    ...renderJsonReport(verdict, {
+      toolVersion: ACTION_VERSION,
+      generatedAt: deps.now().toISOString(),
+      repository: deps.environment.repository,
+      commit: scope.headSha,
+      ...(scope.baseSha ? { baseCommit: scope.baseSha } : {}),
+      ...(scope.pullNumber !== undefined ? { pullRequest: scope.pullNumber } : {}),
+      policy: c.policyDescription,
+    }),
+    ...(c.trend ? { trend: JSON.parse(renderTrendJson(c.trend)) as unknown } : {}),
+  };
+  runner.setOutput(
+    'report',
+    writeConfined(roots, settings.report, 'report', JSON.stringify(report, null, 2) + '\n'),
+  );
+  let sarifPath = '';
+  if (settings.sarif !== '') {
+    const sarif = renderSarif(verdict, {
+      toolVersion: ACTION_VERSION,
+      category: 'unitgate',
+      informationUri: 'https://github.com/unitgate/unitgate',
+    });
+    sarifPath = writeConfined(roots, settings.sarif, 'sarif', JSON.stringify(sarif, null, 2) + '\n');
+  }
+  runner.setOutput('sarif-file', sarifPath);
+  if (settings.badge !== '')
+    writeConfined(roots, settings.badge, 'badge', JSON.stringify(renderBadge(verdict)) + '\n');
+}
+
+interface PublishTarget {
+  verdict: GateVerdict;
+  trend?: Trend;
+  checkSha: string;
+  pullNumber?: number;
+  runUrl?: string;
+  revision?: number;
+  gateScope?: GateUnitInput[];
+}
+
+/** The writes to GitHub: check run, sticky comment, review suggestions. Each failure is a warning. */
+async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: PublishTarget): Promise<void> {
+  const { verdict } = t;
+  const octokit = deps.octokit;
+  const runner = deps.runner;
+  if (!octokit) return;
+  const ref = repoRef(deps.environment);
+  const blobUrl = blobUrlFor(deps.environment, t.checkSha);
+  if (settings.checkRun) {
+    try {
+      const annotations = buildAnnotations(verdict);
+      const published = annotations.slice(0, MAX_CHECK_RUN_ANNOTATIONS);
+      const conclusion =
+        verdict.result === 'fail' ? 'failure' : verdict.mode === 'report' ? 'neutral' : 'success';
+      const title =
+        verdict.result === 'fail' ? 'Service hardening gate failed' : 'Service hardening gate passed';
+      let text = renderJobSummary(verdict, { maxBytes: 64000, blobUrl });
+      if (published.length < annotations.length)
+        text += `\n\n${annotations.length - published.length} more annotations are in the job summary and the reports.`;
+      await publishCheckRun(octokit, ref, t.checkSha, conclusion, title, text, checkRunBatches(published));
+    } catch (e) {
+      if (isWriteDenied(e))
+        runner.warning(
+          `Could not create the check run (the token may be read-only, as on fork pull requests): ${(e as Error).message}`,
+        );
+      else runner.warning(`Could not create the check run: ${(e as Error).message}`);
+    }
+  }
+  if (t.pullNumber === undefined) return;
+  const log = (m: string): void => runner.info(m);
+  const stamp = t.revision !== undefined ? { revision: t.revision } : {};
+  if (settings.comment) {
+    const result =
+      verdict.units.length === 0
+        ? await resolveStickyComment(
+            octokit,
+            ref,
+            t.pullNumber,
+            renderResolvedComment(t.runUrl ? { runUrl: t.runUrl } : {}),
+            log,
+            stamp,
+          )
+        : await upsertStickyComment(
+            octokit,
+            ref,
+            t.pullNumber,
+            renderPullRequestComment(verdict, {
+              ...(t.runUrl ? { runUrl: t.runUrl } : {}),
+              blobUrl,
+              ...(t.trend && t.trend.units.length > 0
+                ? { trendMarkdown: renderTrendMarkdown(t.trend, { headingLevel: 3 }) }
+                : {}),
+            }),
+            log,
+            stamp,
+          );
+    if (result.warning) runner.warning(`Could not write the pull request comment: ${result.warning}`);
+  }
+  if (settings.suggestions && t.gateScope) {
+    try {
+      const { patches, renames } = await listPullPatches(octokit, ref, t.pullNumber);
+      const planned = planSuggestions(verdict, t.gateScope, patches, { renames });
+      if (planned.length > 0) {
+        const posted = await postSuggestions(octokit, ref, t.pullNumber, t.checkSha, planned, log);
+        if (posted.warning) runner.warning(`Could not post review suggestions: ${posted.warning}`);
+      }
+    } catch (e) {
+      runner.warning(`Could not prepare review suggestions: ${(e as Error).message}`);
+    }
+  }
+}
+
+interface WorkflowRunPayload {
+  id?: number;
+  head_sha?: string;
+  conclusion?: string | null;
+  pull_requests?: { number: number }[];
+}
+
+/**
+ * The `workflow_run` side of the fork-safe pattern: publishes the bundle a `pull_request` run left as an
+ * artifact. Runs no gate and reads no pull request code; the bundle is validated before anything is
+ * written, and everything in it is rendered (and escaped) again. The bundle is the pull request's
+ * (its workflow wrote it): it can never make the outcome better than the first workflow's conclusion,
+ * and the run link and id come from the event, not from the bundle.
+ */
+async function publishFromArtifact(settings: ActionSettings, deps: ActionDeps): Promise<number> {
+  const run = deps.event.payload.workflow_run as WorkflowRunPayload | undefined;
+  if (!run?.head_sha)
+    throw new ConfigError(
+      'publish: from-artifact runs on the workflow_run event (the event has no workflow_run)',
+    );
+  const ref = repoRef(deps.environment);
+  const file = join(confinedPath([deps.workspace], settings.publishDir, 'publish-dir'), PUBLISH_BUNDLE_FILE);
+  let text: string;
+  try {
+    const st = lstatSync(file);
+    if (!st.isFile()) throw new ConfigError(`${file} is not a regular file`);
+    if (st.size > MAX_BUNDLE_BYTES)
+      throw new ConfigError(`the publish bundle is larger than ${MAX_BUNDLE_BYTES} bytes`);
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    if (e instanceof ConfigError) throw e;
+    throw new ConfigError(
+      `cannot read the publish bundle ${settings.publishDir}/${PUBLISH_BUNDLE_FILE}: ${(e as NodeJS.ErrnoException).code ?? e}`,
+    );
+  }
+  let pullNumbers = (run.pull_requests ?? []).map((p) => p.number);
+  if (pullNumbers.length === 0 && deps.octokit) {
+    // GitHub leaves workflow_run.pull_requests empty for forks: trust the bundle's number only when that
+    // pull request's head really is the commit this run is about.
+    let claimed: unknown;
+    try {
+      claimed = (JSON.parse(text) as { pullNumber?: unknown }).pullNumber;
+    } catch {
+      claimed = undefined;
+    }
+    if (typeof claimed === 'number' && Number.isSafeInteger(claimed) && claimed > 0) {
+      const pull = await getPull(deps.octokit, ref, claimed).catch(() => undefined);
+      if (pull && pull.headSha === run.head_sha) pullNumbers = [claimed];
+    }
+  }
+  const checked = parsePublishBundle(text, {
+    repository: deps.environment.repository,
+    pullNumbers,
+    headSha: run.head_sha,
+  });
+  if (!checked.ok) throw new ConfigError(`refusing the publish bundle: ${checked.error}`);
+  const b = checked.bundle;
+  const verdict = b.verdict;
+  if (run.conclusion !== 'success' && verdict.result === 'pass') {
+    // The first workflow failed (or was cancelled) but its bundle says "pass": it cannot be believed.
+    verdict.result = 'fail';
+    verdict.messages.push(
+      `The pull request's workflow ended "${run.conclusion ?? 'unknown'}" while its bundle says the gate passed; published as failed.`,
+    );
+  }
+  const runId = Number.isSafeInteger(run.id) && (run.id as number) > 0 ? (run.id as number) : undefined;
+  const runUrl =
+    runId !== undefined
+      ? `${deps.environment.serverUrl}/${deps.environment.repository}/actions/runs/${runId}`
+      : undefined;
+  setResultOutputs(deps.runner, verdict);
+  await deps.runner.appendSummary(
+    renderJobSummary(verdict, { blobUrl: blobUrlFor(deps.environment, b.headSha) }),
+  );
+  await publishToGitHub(settings, deps, {
+    verdict,
+    ...(b.trend ? { trend: b.trend } : {}),
+    checkSha: b.headSha,
+    pullNumber: b.pullNumber,
+    ...(runUrl ? { runUrl } : {}),
+    ...(runId !== undefined ? { revision: runId } : {}),
+  });
+  deps.runner.info(`Published the unitgate results of pull request #${b.pullNumber} (${verdict.result}).`);
+  // The publishing job did its work; the check run and the comment carry the gate's outcome.
+  return 0;
+}
+
+/** The gate over the event's change (or the whole repository), reported and published. */
+async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<ActionResult> {
+  const { workspace, runner } = deps;
+  const ref = repoRef(deps.environment);
+  const messages: string[] = [];
+  const runFindings: RunFinding[] = [];
+  const scope = await resolveEventScope(
+    deps.event,
+    scopeGit(workspace),
+    scopeGitHub(deps.octokit, ref),
+    messages,
+  );
+  const governing = await readGoverningPolicy(
+    workspace,
+    settings.policy,
+    scope.policySha,
+    scope.pullRequestEvent,
+    runFindings,
+  );
+  const policy = governing.policy;
+  runner.info(`unitgate: judged by ${governing.description}`);
+  if (scope.policySha !== undefined && scope.pullRequestEvent) {
+    const proposed = workspacePolicyText(workspace, governing.path);
+    if ((proposed ?? '') !== (governing.text ?? '')) {
+      // The change's own policy does not govern it, but it must be valid: once merged it would stop
+      // every later run.
+      if (proposed !== undefined) parsePolicy(proposed, governing.path, ' (as this change proposes it)');
+      messages.push(
+        `This change edits ${governing.path}; it is judged by the base branch's policy, and the new policy applies once merged.`,
+      );
+    }
+  }
+  runFindings.push(
+    ...applyWorkflowInputs(
+      policy,
+      {
+        ...(settings.mode ? { mode: settings.mode } : {}),
+        ...(settings.threshold !== undefined ? { threshold: settings.threshold } : {}),
+        ...(settings.systemdVersion ? { systemdVersion: settings.systemdVersion } : {}),
+      },
+      scope.pullRequestEvent,
+    ),
+  );
+
+  const head: TreeSource = await commitSource(workspace, scope.headSha);
+  const base = scope.baseSha ? await commitSource(workspace, scope.baseSha) : undefined;
+  let pathFilters = settings.paths;
+  if (pathFilters.length > 0 && scope.pullRequestEvent) {
+    // Which units a change is judged on is the policy's decision (its `exclude`), not the workflow's.
+    runFindings.push({
+      kind: 'input-loosens-policy',
+      level: 'warning',
+      message: `The workflow input paths (${pathFilters.join(', ')}) would leave units out of the gate; on pull requests every unit the change touches is gated. Use the policy's "exclude" on the base branch instead.`,
+    });
+    pathFilters = [];
+  }
+  for (const glob of unmatchedGlobs(pathFilters, head.paths))
+    runFindings.push({
+      kind: 'paths-match-nothing',
+      level: 'error',
+      message: `The paths glob "${glob}" matches no file of the repository: check it for a typo (no unit would be gated through it).`,
+    });
+
+  const approvalsPull = scope.pullNumber ?? scope.notesPull;
+  let approvals: { login: string; teams: string[] }[] = [];
+  if (deps.octokit && approvalsPull !== undefined && policy.signoff.length > 0) {
+    const teams = [
+      ...new Set(
+        policy.signoff
+          .flatMap((r) => r.approvers)
+          .filter((a) => a.includes('/'))
+          .map((a) => a.replace(/^@/, '')),
+      ),
+    ];
+    try {
+      approvals = await listApprovals(
+        deps.octokit,
+        ref,
+        approvalsPull,
+        teams,
+        (m) => messages.push(m),
+        scope.checkSha ?? scope.headSha,
+      );
+    } catch (e) {
+      messages.push(`Could not read the pull request's reviews: ${(e as Error).message}`);
+    }
+  }
+
+  const { verdict, scope: gateScope } = runGatePipeline({
+    head,
+    ...(base ? { base } : {}),
+    ...(scope.changed ? { changed: scope.changed } : {}),
+    policy,
+    policyPath: governing.path,
+    ...(scope.pullBody !== undefined ? { pullRequestBody: scope.pullBody } : {}),
+    approvals,
+    today: deps.now().toISOString().slice(0, 10),
+    messages,
+    pathFilters,
+  });
+  verdict.runFindings = runFindings;
+  if (verdict.mode !== 'report' && runFindings.some((f) => f.level === 'error')) verdict.result = 'fail';
+
+  let trend: Trend | undefined;
+  if (settings.trend && (scope.pullNumber !== undefined || scope.release)) {
+    const trendMessages: string[] = [];
+    try {
+      trend = await collectTrend(workspace, {
+        pattern: settings.trendTags,
+        limit: settings.trendLimit,
+        policy,
+        // A release's own tag is already a column; a pull request adds its base and head.
+        ...(scope.release ? {} : { head: scope.headSha }),
+        ...(scope.baseSha ? { base: scope.baseSha } : {}),
+        ...(scope.release ? {} : { unitPaths: verdict.units.map((u) => u.path) }),
+        messages: trendMessages,
+      });
+      // Without release tags there is no trend to show (base and head are in the table already).
+      if (!trend.releases.some((r) => r.kind === 'tag')) trend = undefined;
+      // A repository without release tags is normal: only say something when a tag could not be used.
+      verdict.messages.push(...trendMessages.filter((m) => !m.startsWith('No tag matches')));
+    } catch (e) {
+      verdict.messages.push(`The trend across releases is not available: ${(e as Error).message}`);
+    }
+  }
+
+  // The result first: whatever happens to the optional writes below, the workflow can read it.
+  setResultOutputs(runner, verdict);
+  const context: Context = {
+    settings,
+    deps,
+    ref,
+    scope,
+    policyDescription: governing.description,
+    verdict,
+    gateScope,
+    ...(trend ? { trend } : {}),
+  };
+  await writeRunnerReports(context);
+  const runUrl = currentRunUrl(deps.environment);
+  const runId = deps.environment.runId;
+  if (settings.publish === 'artifact') {
+    if (scope.pullNumber === undefined) throw new ConfigError('publish: artifact is for pull_request runs');
+    const bundle = createPublishBundle(verdict, {
+      repository: deps.environment.repository,
+      pullNumber: scope.pullNumber,
+      headSha: scope.checkSha ?? scope.headSha,
+      ...(trend ? { trend } : {}),
+      ...(runUrl ? { runUrl } : {}),
+      ...(runId !== undefined ? { runId } : {}),
+    });
+    const written = writeConfined(
+      outputRoots(workspace, deps.environment.runnerTemp),
+      join(settings.publishDir, PUBLISH_BUNDLE_FILE),
+      'publish bundle',
+      JSON.stringify(bundle) + '\n',
+    );
+    runner.info(`Wrote ${written} for the workflow_run side to publish.`);
+  } else {
+    await publishToGitHub(settings, deps, {
+      verdict,
+      ...(trend ? { trend } : {}),
+      checkSha: scope.checkSha ?? scope.headSha,
+      ...(scope.pullNumber !== undefined ? { pullNumber: scope.pullNumber } : {}),
+      ...(runUrl ? { runUrl } : {}),
+      ...(runId !== undefined ? { revision: runId } : {}),
+      gateScope,
+    });
+  }
+  for (const m of verdict.messages) runner.info(m);
+  const failLine = verdictLine(verdict);
+  if (failLine) {
+    runner.error(failLine);
+    return { exitCode: 1, verdict };
+  }
+  runner.info(
+    `unitgate: ${verdict.units.length} unit${verdict.units.length === 1 ? '' : 's'} in scope, gate passed (${verdict.mode}).`,
+  );
+  return { exitCode: 0, verdict };
+}
+
+/** Runs the action; never throws (a configuration or tool error is exit status 2 with its reason). */
+export async function run(settings: ActionSettings, deps: ActionDeps): Promise<ActionResult> {
+  try {
+    if (settings.publish === 'from-artifact') return { exitCode: await publishFromArtifact(settings, deps) };
+    return await runGate(settings, deps);
+  } catch (e) {
+    const known = e instanceof ConfigError || e instanceof GitError;
+    const message = known
+      ? (e as Error).message
+      : `internal error: ${(e as Error).message ?? String(e)} (set ACTIONS_STEP_DEBUG for details)`;
+    if (!known) deps.runner.debug((e as Error).stack ?? String(e));
+    // A configuration or tool error is not a gate verdict: report it plainly and exit 2.
+    deps.runner.setOutput('result', 'fail');
+    deps.runner.error(message);
+    return { exitCode: 2 };
+  }
+}

@@ -1,0 +1,102 @@
+// The action's inputs, read and validated once into typed settings before anything runs: a bad input
+// is a ConfigError naming the input, never a surprise halfway through a run.
+import { isSupportedVersion, SUPPORTED_VERSIONS, type SystemdVersion } from '../core/security/versions';
+import type { GateMode } from '../core/policy/policy-types';
+
+/** A configuration or usage error: reported plainly, exit status 2. */
+export class ConfigError extends Error {}
+
+export type PublishMode = 'direct' | 'artifact' | 'from-artifact';
+
+export interface ActionSettings {
+  /** Repository path of the policy file ('' = the default path, or the built-in policy). */
+  policy: string;
+  /** Overrides of the policy, as the workflow gave them (on pull requests they may only tighten). */
+  mode?: GateMode;
+  /** 0…100 scale. */
+  threshold?: number;
+  systemdVersion?: SystemdVersion;
+  paths: string[];
+  comment: boolean;
+  checkRun: boolean;
+  sarif: string;
+  report: string;
+  token: string;
+  suggestions: boolean;
+  trend: boolean;
+  trendTags: string;
+  trendLimit: number;
+  badge: string;
+  publish: PublishMode;
+  publishDir: string;
+}
+
+const TRUE = new Set(['true', 'yes', '1', 'on']);
+const FALSE = new Set(['false', 'no', '0', 'off']);
+export const GATE_MODES: readonly GateMode[] = ['enforce', 'ratchet', 'report'];
+
+/**
+ * Reads every input through `getInput` (the runner fills in action.yml's defaults; an unset input
+ * reads as ''). Throws ConfigError for the first invalid one.
+ */
+export function parseActionSettings(getInput: (name: string) => string): ActionSettings {
+  const text = (name: string): string => getInput(name).trim();
+  const bool = (name: string, fallback: boolean): boolean => {
+    const v = text(name).toLowerCase();
+    if (v === '') return fallback;
+    if (TRUE.has(v)) return true;
+    if (FALSE.has(v)) return false;
+    throw new ConfigError(`input "${name}" must be true or false, not "${v}"`);
+  };
+  const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
+    const v = text(name);
+    if (v === '') return fallback;
+    if (!(values as readonly string[]).includes(v))
+      throw new ConfigError(`input "${name}" must be one of ${values.join(', ')}, not "${v}"`);
+    return v as T;
+  };
+  const settings: ActionSettings = {
+    policy: text('policy'),
+    paths: getInput('paths')
+      .split(/[\n,]/)
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
+    comment: bool('comment', true),
+    checkRun: bool('check-run', true),
+    sarif: text('sarif'),
+    report: text('report') || 'unitgate-report.json',
+    token: text('token'),
+    suggestions: bool('suggestions', false),
+    trend: bool('trend', true),
+    trendTags: text('trend-tags') || 'v*',
+    trendLimit: 5,
+    badge: text('badge'),
+    publish: oneOf('publish', ['direct', 'artifact', 'from-artifact'], 'direct'),
+    publishDir: text('publish-dir') || 'unitgate-publish',
+  };
+  const limit = text('trend-limit');
+  if (limit !== '') {
+    if (!/^[1-9][0-9]{0,2}$/.test(limit))
+      throw new ConfigError(`input "trend-limit" must be a number from 1 to 999, not "${limit}"`);
+    settings.trendLimit = Number(limit);
+  }
+  const mode = text('mode');
+  if (mode !== '') settings.mode = oneOf('mode', GATE_MODES, 'enforce');
+  const threshold = text('threshold');
+  if (threshold !== '') {
+    const t = Number(threshold);
+    if (!/^\d+(\.\d+)?$/.test(threshold) || t < 0 || t > 10)
+      throw new ConfigError(`input "threshold" must be a number from 0.0 to 10.0, not "${threshold}"`);
+    settings.threshold = Math.round(t * 10);
+  }
+  const version = text('systemd-version');
+  if (version !== '') {
+    const v = Number(version);
+    if (!isSupportedVersion(v))
+      throw new ConfigError(
+        `input "systemd-version" must be ${SUPPORTED_VERSIONS.join(', ')}, not "${version}"`,
+      );
+    settings.systemdVersion = v as SystemdVersion;
+  }
+  return settings;
+}
