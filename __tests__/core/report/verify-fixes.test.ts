@@ -3,6 +3,8 @@
 // that tree, and the exposure it states must be the re-scored one and the violation it targets must be
 // gone. Fixes never take away what the profile allows; suggestions re-score with the policy's
 // assessor overrides; locations cite head lines for added lines and base lines for removed ones.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { SecuritySettings } from '../../../src/core/security/settings';
 import { builtInPolicy } from '../../../src/core/policy/load-policy';
 import type { GatePolicy } from '../../../src/core/policy/policy-types';
@@ -427,6 +429,31 @@ describe('one item per cause, with one fix and a deviation block (8.15)', () => 
     expect(renderPullRequestComment(verdict)).toContain(block);
     // One block per check: the cause's three findings need one note.
     expect(blocks.filter((b) => b.includes('check: ProtectSystem'))).toHaveLength(1);
+  });
+});
+
+describe('fixes in one comment agree (8.15)', () => {
+  it("a rise of several rows is fixed by those rows' fixes, and needs no deviation block of its own", () => {
+    const unit = readFileSync(join(__dirname, '../../../examples/units/api.service'), 'utf8');
+    const base = { [UNIT_PATH]: unit };
+    const head = {
+      [UNIT_PATH]: unit,
+      [`${UNIT_PATH}.d/override.conf`]:
+        '[Service]\nCapabilityBoundingSet=CAP_NET_BIND_SERVICE\nProtectSystem=full\n',
+    };
+    const policy = policyFor('api-service');
+    const { verdict } = run(head, policy, base);
+    const u = unitOf(verdict);
+    const rise = u.violations.find((v) => v.kind === 'regression-exposure') as Violation;
+    const rowLines = u.violations
+      .filter((v) => v.kind === 'regression-row')
+      .flatMap((v) => v.fix?.directives ?? []);
+    expect(rise.fix?.directives).toEqual(['CapabilityBoundingSet=', 'ProtectSystem=strict']);
+    for (const l of rise.fix?.directives ?? []) expect(rowLines).toContain(l);
+    // systemd-analyze 252 with these lines as a last drop-in: 1.4, the base score.
+    expect(rise.fix?.exposureAfter).toBe(u.base?.exposure);
+    const checks = deviationBlocks(u, verdict.latestExpiry).map((b) => /check: (\S+)/.exec(b)?.[1]);
+    expect(checks.sort()).toEqual(['CapabilityBoundingSet', 'ProtectSystem']);
   });
 });
 

@@ -52,7 +52,10 @@ function checkOf(item: CauseItem): string | undefined {
 export function deviationBlocks(u: UnitResult, latestExpiry: string | undefined): string[] {
   if (u.status !== 'fail') return [];
   const checks: string[] = [];
+  // Notes that accept every worse row accept the rise they make (evaluateGate): no block of its own.
+  const rows = u.violations.some((v) => v.kind === 'regression-row' && !v.advisory);
   for (const item of groupByCause(u.violations)) {
+    if (rows && item.violations.every((v) => v.kind === 'regression-exposure')) continue;
     const check = checkOf(item);
     if (check !== undefined && !checks.includes(check)) checks.push(check);
   }

@@ -457,6 +457,7 @@ export function adviseFixes(
 
   unifyValues(ctx, head, planned);
   shareFixPerCause(ctx, head, planned);
+  riseFromRowFixes(ctx, head, planned);
   for (const p of planned) {
     // Other findings (sign-off, phantom settings…) keep whatever fix their own check gave them.
     if (!FIXABLE.has(p.v.kind)) continue;
@@ -568,4 +569,25 @@ function shareFixPerCause(ctx: FixContext, head: Scored, planned: Planned[]): vo
     const explanation = ordered.find((p) => p.fix)?.fix?.explanation ?? '';
     for (const p of group) p.fix = verifiedFix(pruned.lines, explanation, pruned.after);
   }
+}
+
+/**
+ * An exposure rise of several rows is fixed by the fixes of those rows' items, as the comment shows
+ * them: the same lines, merged, so the rise's fix repeats theirs instead of offering other ones.
+ * Kept only when it brings the exposure back (re-scored); otherwise the rise keeps its own fix.
+ */
+function riseFromRowFixes(ctx: FixContext, head: Scored, planned: Planned[]): void {
+  const rise = planned.find((p) => p.v.kind === 'regression-exposure' && p.v.cause === undefined);
+  if (!rise) return;
+  const rows = planned.filter((p) => p.v.kind === 'regression-row' && p.fix);
+  if (rows.length === 0) return;
+  const lines = mergeFixes(rows.map((p) => p.fix as Fix));
+  const after = tryLines(ctx, head, lines);
+  if (!after || !rise.passes(after)) return;
+  const pruned = prune(ctx, head, lines, after, rise.passes);
+  rise.fix = verifiedFix(
+    pruned.lines,
+    'Restores the hardening the change removed: the fixes of the rows that got worse, together (re-scored: back to the base exposure or better).',
+    pruned.after,
+  );
 }
