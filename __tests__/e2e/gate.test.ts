@@ -342,7 +342,12 @@ describe('unitgate end to end', () => {
     '3. weakened with a valid deviation note: passes, shown as an accepted deviation',
     async () => {
       await withFake(async (fake) => {
-        const repo = await repoOf({ [F.API_PATH]: F.API_HARDENED }, { [F.API_PATH]: F.API_SYS_ADMIN });
+        // The base policy names the owners; a member of the owner team (not the author) approved the head.
+        const policy = F.policyText({ deviations: { owners: ['@acme/platform'] } });
+        const repo = await repoOf(
+          { [F.API_PATH]: F.API_HARDENED, [F.POLICY_PATH]: policy },
+          { [F.API_PATH]: F.API_SYS_ADMIN, [F.POLICY_PATH]: policy },
+        );
         const expires = F.isoDay(30);
         const note = {
           unit: F.API_PATH,
@@ -354,7 +359,9 @@ describe('unitgate end to end', () => {
           F.deviationBody({ ...note, check: 'CapabilityBoundingSet', ticket: 'OPS-1234' }),
           F.deviationBody({ ...note, check: 'exposure', ticket: 'OPS-1234' }),
         ].join('\n');
-        addPull(fake, repo, { body });
+        addPull(fake, repo, { body, user: 'carol' });
+        fake.addTeamMember('acme', 'platform', 'olivia');
+        fake.addReview(repo.pullNumber, { user: 'olivia', state: 'APPROVED' });
         const run = await runGate(fake, repo);
 
         expect(run.exitCode).toBe(0);
@@ -370,6 +377,7 @@ describe('unitgate end to end', () => {
         ]);
         for (const a of api.accepted) {
           expect(a.note).toMatchObject({ source: 'pr-body', owner: '@acme/platform', expires, valid: true });
+          expect(a.acceptedBy).toBe('@olivia (@acme/platform)');
         }
         expect(run.report?.counts).toMatchObject({
           accepted: 1,
@@ -423,6 +431,7 @@ describe('unitgate end to end', () => {
       const expired = F.isoDay(-1);
       const body = F.deviationBody({
         unit: F.API_PATH,
+        check: 'CapabilityBoundingSet',
         reason: 'the mount helper needs it',
         owner: '@acme/platform',
         expires: expired,
@@ -829,7 +838,7 @@ describe('unitgate end to end', () => {
         const signoff = annotationTitled(run, 'Sign-off required');
         expect(signoff).toMatchObject({ level: 'error', file: F.API_PATH, line: filterLine });
         expect(signoff.message).toContain(
-          'SystemCallFilter= changed; the policy requires an approving review from @acme/security',
+          'SystemCallFilter= changed; the policy requires an approving review of the head commit from @acme/security',
         );
         // Nothing but the sign-off fails it: the change is a tightening.
         expect(unitOf(run, F.API_PATH).violations.map((v) => v.kind)).toEqual(['signoff-required']);

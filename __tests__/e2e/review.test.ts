@@ -574,11 +574,17 @@ describe('unitgate review end to end', () => {
         const dir = `deploy/${hostile}`;
         const unitPath = `${dir}/evil@everyone.service`;
         const described = (text: string) => text.replace('Description=Orders API', `Description=${hostile}`);
+        // The base policy names the hostile login as a deviation owner, and that user approves the head.
+        const policy = F.policyText({ deviations: { owners: ['@everyone'] } });
         const repo = await repoOf(
-          { [unitPath]: described(F.API_HARDENED), [F.API_PATH]: F.API_HARDENED },
-          { [unitPath]: described(F.API_WEAKENED), [F.API_PATH]: described(F.API_SYS_ADMIN) },
+          { [unitPath]: described(F.API_HARDENED), [F.API_PATH]: F.API_HARDENED, [F.POLICY_PATH]: policy },
+          {
+            [unitPath]: described(F.API_WEAKENED),
+            [F.API_PATH]: described(F.API_SYS_ADMIN),
+            [F.POLICY_PATH]: policy,
+          },
         );
-        // A deviation note whose every field is hostile too (it is invalid: shown with its problems).
+        // A deviation note whose every field is hostile too (accepted: shown with owner and reason).
         const body = F.deviationBody({
           unit: unitPath,
           check: 'CapabilityBoundingSet',
@@ -588,6 +594,7 @@ describe('unitgate review end to end', () => {
           ticket: hostile,
         });
         addPull(fake, repo, { body: `${hostile}\n\n${body}` });
+        fake.addReview(repo.pullNumber, { user: 'everyone', state: 'APPROVED' });
         const run = await runReview(fake, repo);
 
         expect(run.exitCode).toBe(1);

@@ -5,6 +5,7 @@ import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import type { ChangedFile } from './git';
+import type { Approval } from '../core/gate/evaluate-gate';
 
 export type Octokit = ReturnType<typeof getOctokit>;
 
@@ -118,51 +119,105 @@ export async function listPullFiles(
   });
 }
 
-/** Logins whose latest review of the pull request is an approval, with the teams we could verify. */
-export async function listApprovals(
+/** Each reviewer's latest review that states a verdict, and the owner teams the token could not read. */
+export interface PullReviews {
+  approvals: Approval[];
+  /** `org/team` slugs whose membership the token could not read (`members: read` / `read:org`). */
+  unreadableTeams: string[];
+}
+
+/**
+ * Each reviewer's latest APPROVED, CHANGES_REQUESTED or DISMISSED review (a later comment does not
+ * withdraw an approval) with its commit and time; the gate decides which count. Team membership is
+ * looked up only for reviewers whose latest review approves `headSha` (or any commit without it), and
+ * only for `teamsToCheck`: a membership the token cannot read is listed in `unreadableTeams`.
+ */
+export async function listReviews(
   octokit: Octokit,
   ref: RepoRef,
   number: number,
   teamsToCheck: string[],
   log: (message: string) => void,
-  /** Only approvals of this commit count: an approval given before the change is no sign-off. */
   headSha?: string,
-): Promise<{ login: string; teams: string[] }[]> {
+): Promise<PullReviews> {
   const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
     ...ref,
     pull_number: number,
     per_page: 100,
   });
-  const latest = new Map<string, string>();
+  const latest = new Map<string, Approval>();
+  // GitHub lists reviews in the order they were submitted.
   for (const r of reviews) {
     if (!r.user || r.state === 'COMMENTED' || r.state === 'PENDING') continue;
-    const stale = headSha !== undefined && r.state === 'APPROVED' && r.commit_id !== headSha;
-    latest.set(r.user.login, stale ? 'STALE' : r.state);
+    latest.set(r.user.login.toLowerCase(), {
+      login: r.user.login,
+      teams: [],
+      state: r.state,
+      commitId: r.commit_id ?? '',
+      ...(r.submitted_at ? { submittedAt: r.submitted_at } : {}),
+    });
   }
-  const approvers = [...latest].filter(([, state]) => state === 'APPROVED').map(([login]) => login);
-  const out: { login: string; teams: string[] }[] = [];
-  for (const login of approvers) {
-    const teams: string[] = [];
+  const unreadable = new Set<string>();
+  for (const a of latest.values()) {
+    if (a.state !== 'APPROVED' || (headSha !== undefined && a.commitId !== headSha)) continue;
     for (const team of teamsToCheck) {
       const [org, slug] = team.split('/') as [string, string];
       try {
         const { data } = await octokit.rest.teams.getMembershipForUserInOrg({
           org,
           team_slug: slug,
-          username: login,
+          username: a.login,
         });
-        if (data.state === 'active') teams.push(team);
+        if (data.state === 'active') a.teams.push(team);
       } catch (e) {
         const status = (e as { status?: number }).status;
-        if (status !== 404)
-          log(
-            `could not check whether @${login} is in @${team} (HTTP ${status ?? '?'}); the token may lack read:org`,
-          );
+        if (status === 404) continue;
+        unreadable.add(team);
+        log(
+          `could not check whether @${a.login} is in @${team} (HTTP ${status ?? '?'}): the token needs \`members: read\` (GitHub App) or read:org (personal access token); the approval does not count through that team`,
+        );
       }
     }
-    out.push({ login, teams });
   }
-  return out;
+  return { approvals: [...latest.values()], unreadableTeams: [...unreadable] };
+}
+
+/** Each reviewer's latest verdict review, with the teams we could verify (see listReviews). */
+export async function listApprovals(
+  octokit: Octokit,
+  ref: RepoRef,
+  number: number,
+  teamsToCheck: string[],
+  log: (message: string) => void,
+  headSha?: string,
+): Promise<Approval[]> {
+  return (await listReviews(octokit, ref, number, teamsToCheck, log, headSha)).approvals;
+}
+
+/**
+ * GitHub logins of the head commit's author and committer (who pushed the change they wrote). A side
+ * whose e-mail is linked to no GitHub account has no login and is left out.
+ */
+export async function headCommitLogins(octokit: Octokit, ref: RepoRef, sha: string): Promise<string[]> {
+  const { data } = await octokit.rest.repos.getCommit({ ...ref, ref: sha });
+  const logins = [data.author?.login, data.committer?.login].filter((l): l is string => !!l);
+  return [...new Set(logins)];
+}
+
+/**
+ * When the pull request's description was last edited (ISO 8601), or created when never edited. Only
+ * the GraphQL API has it (`lastEditedAt`); an approval older than this did not see the notes it holds.
+ */
+export async function pullBodyEditedAt(octokit: Octokit, ref: RepoRef, number: number): Promise<string> {
+  const data = await octokit.graphql<{
+    repository: { pullRequest: { lastEditedAt: string | null; createdAt: string } | null } | null;
+  }>(
+    'query($owner: String!, $repo: String!, $number: Int!) { repository(owner: $owner, name: $repo) { pullRequest(number: $number) { lastEditedAt createdAt } } }',
+    { owner: ref.owner, repo: ref.repo, number },
+  );
+  const pr = data.repository?.pullRequest;
+  if (!pr) throw new Error(`pull request #${number} not found`);
+  return pr.lastEditedAt ?? pr.createdAt;
 }
 
 export interface CheckAnnotation {

@@ -84,6 +84,7 @@ describe('loadPolicy: defaults', () => {
     const p = load({ regression: { rows: false }, deviations: { sources: ['pr-body'] } });
     expect(p.regression).toEqual({ exposure: true, rows: false });
     expect(p.deviations).toEqual({
+      owners: [],
       sources: ['pr-body'],
       requiredFields: ['reason', 'owner', 'expires'],
       maxExpiryDays: 180,
@@ -312,6 +313,23 @@ describe('loadPolicy: profiles and extends', () => {
     expect(profile(p, name)).toMatchObject(expected);
   });
 
+  it('reads deviation owners, global and per profile; a profile inherits the owners of its parent', () => {
+    const p = load({
+      deviations: { owners: ['@acme/security', '@olivia'] },
+      profiles: {
+        api: { extends: 'api-service', owners: ['@acme/api-owners'] },
+        edge: { extends: 'api' },
+        free: { owners: [] },
+      },
+    });
+    expect(p.deviations.owners).toEqual(['@acme/security', '@olivia']);
+    expect(profile(p, 'api').owners).toEqual(['@acme/api-owners']);
+    expect(profile(p, 'edge').owners).toEqual(['@acme/api-owners']);
+    expect(profile(p, 'free').owners).toEqual([]);
+    expect(profile(p, 'baseline').owners).toBeUndefined();
+    expect(load({}).deviations.owners).toEqual([]);
+  });
+
   it('the top-level threshold does not loosen built-in profiles that have their own', () => {
     const p = load({ threshold: 8 });
     expect([...p.profiles.values()].map((x) => [x.name, x.threshold])).toEqual([
@@ -335,6 +353,17 @@ describe('loadPolicy: errors name the file, the JSON path and what is wrong', ()
       'unknown key without a near miss lists the allowed ones',
       { regression: { everything: true } },
       [{ path: '$.regression.everything', message: "unknown key 'everything' (allowed: exposure, rows)" }],
+    ],
+    [
+      'a deviation owner that is not @user or @org/team',
+      { deviations: { owners: ['olivia'] } },
+      [
+        {
+          path: '$.deviations.owners[0]',
+          message:
+            "'olivia' is not valid: it must be a GitHub user (`@alice`) or team (`@org/team`), e.g. '@acme/security'",
+        },
+      ],
     ],
     [
       'unknown profile key',

@@ -62,7 +62,7 @@ describe('buildAnnotations()', () => {
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ level: 'notice', path: 'units/api.service', startLine: 9 });
     expect(out[0]?.message).toBe(
-      'accepted deviation: api.service: PrivateNetwork= got worse: `PrivateNetwork=yes` removed — owner @alice, expires 2030-01-31, ticket SEC-42; reason: talks to the database',
+      'accepted deviation: api.service: PrivateNetwork= got worse: `PrivateNetwork=yes` removed — owner @alice, expires 2030-01-31, ticket SEC-42; reason: talks to the database; approved by @olivia',
     );
     expect(out[0]?.title).toBe('Accepted deviation: Hardening regressed (api.service)');
   });

@@ -146,6 +146,7 @@ const accepted: AcceptedDeviation = {
     weight: 4.4,
   }),
   note: acceptedNote,
+  acceptedBy: '@olivia',
 };
 
 /** The only violation is covered by a valid deviation note from the PR body. */
@@ -176,6 +177,7 @@ export const HOSTILE = verdict({
         {
           violation: violation({ check: 'PrivateNetwork', message: HOSTILE_TEXT }),
           note: note({ owner: '@everyone', reason: HOSTILE_TEXT, expires: '<b>2030</b>' }),
+          acceptedBy: '@everyone',
         },
       ],
       changes: [change({ summary: HOSTILE_TEXT, name: HOSTILE_TEXT })],

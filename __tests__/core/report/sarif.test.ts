@@ -108,6 +108,8 @@ describe('renderSarif()', () => {
       'unitgate/load-error',
       'unitgate/invalid-deviation',
       'unitgate/phantom-setting',
+      'unitgate/profile-change',
+      'unitgate/unknown-profile',
     ]);
     for (const r of rules) {
       expect(r.shortDescription.text).not.toBe('');
@@ -120,7 +122,7 @@ describe('renderSarif()', () => {
   it('adds a rule for each assessor row a finding is about, with the fix in its help', () => {
     const r = run(renderSarif(FAILING, OPTIONS));
     const ids = r.tool.driver.rules.map((x) => x.id);
-    expect(ids.slice(10)).toEqual(['systemd/PrivateTmp', 'systemd/ProtectSystem']);
+    expect(ids.slice(12)).toEqual(['systemd/PrivateTmp', 'systemd/ProtectSystem']);
     const rule = r.tool.driver.rules.find((x) => x.id === 'systemd/ProtectSystem');
     expect(rule?.helpUri).toBe(
       'https://www.freedesktop.org/software/systemd/man/systemd.exec.html#ProtectSystem=',

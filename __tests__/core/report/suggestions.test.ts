@@ -15,6 +15,8 @@ import {
   type ReviewSuggestion,
 } from '../../../src/core/report/suggestions';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
+import { evaluateGate } from '../../../src/core/gate/evaluate-gate';
+import { systemdProfile } from '../../../src/core/security/versions';
 import { runGatePipeline } from '../../../src/io/gate-pipeline';
 
 let dir: string;
@@ -321,13 +323,28 @@ describe('planSuggestions(): restoring removed lines', () => {
   });
 
   it('offers nothing for an accepted regression, a deleted drop-in, or a unit that got better', () => {
-    const note = '# unitgate-deviation: reason="migration" owner=@alice expires=2025-07-01';
-    const accepted = gate(
+    const note =
+      '# unitgate-deviation: check=ProtectSystem reason="migration" owner=@alice expires=2025-07-01';
+    const noted = gate(
       { 'units/api.service': UNIT },
       { 'units/api.service': `${note}\n${without(UNIT, 'ProtectSystem=strict')}` },
     );
-    expect(accepted.verdict.units[0]?.status).toBe('accepted');
-    expect(accepted.suggestions).toEqual([]);
+    // The same scope judged with an owner's approval of the head commit.
+    noted.policy.deviations.owners = ['@alice'];
+    const verdict = evaluateGate({
+      policy: noted.policy,
+      systemd: systemdProfile(noted.policy.systemdVersion),
+      units: noted.scope,
+      approvals: [
+        { login: 'alice', teams: [], state: 'APPROVED', commitId: 'h1', submittedAt: '2025-06-01T10:00:00Z' },
+      ],
+      author: 'mallory',
+      headCommitAuthors: ['mallory'],
+      headSha: 'h1',
+      today: '2025-06-01',
+    });
+    expect(verdict.units[0]?.status).toBe('accepted');
+    expect(planSuggestions(verdict, noted.scope, noted.patches)).toEqual([]);
 
     const dropIn = '[Service]\nProtectSystem=strict\n';
     const deleted = gate(

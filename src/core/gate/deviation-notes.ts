@@ -1,19 +1,32 @@
 // Deviation notes: the written, owned, expiring permission to depart from a profile. They come from
 // fenced `unitgate-deviation` blocks in the pull request description and from `# unitgate-deviation:`
 // comment lines in unit files; the policy decides which sources count and what a valid note holds.
+// Who approved a note is the gate's business (evaluate-gate.ts): here a note is only read and checked.
 import type { DeviationPolicy } from '../policy/policy-types';
+import { closest } from '../policy/load-policy';
 import type { DeviationNote } from './gate-types';
 
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*unitgate-deviation\s*$/;
 const KEYS = new Set(['unit', 'check', 'reason', 'owner', 'expires', 'ticket']);
 
 /**
+ * The description without its HTML comments, which GitHub does not show: a note a reviewer cannot see
+ * must not count. An unclosed `<!--` hides the rest of the text, as it does when rendered. Removing
+ * from each `<!--` to the next `-->` removes at least every comment GitHub renders as hidden, even when
+ * a `<!--` sits in a code block (then a visible note may be dropped too, which fails closed).
+ */
+export function withoutHtmlComments(body: string): string {
+  return body.replace(/<!--[\s\S]*?(?:-->|$)/g, '');
+}
+
+/**
  * Reads every ```unitgate-deviation block of a pull request description. Each block holds
- * `key: value` lines (unit, check, reason, owner, expires, ticket); unknown keys are problems.
+ * `key: value` lines (unit, check, reason, owner, expires, ticket); unknown keys are problems. Blocks
+ * inside HTML comments are not read.
  */
 export function parsePullRequestNotes(body: string): DeviationNote[] {
   const notes: DeviationNote[] = [];
-  const lines = body.replace(/\r\n?/g, '\n').split('\n');
+  const lines = withoutHtmlComments(body.replace(/\r\n?/g, '\n')).split('\n');
   for (let i = 0; i < lines.length; i++) {
     const open = FENCE.exec(lines[i] as string);
     if (!open) continue;
@@ -94,16 +107,39 @@ function noteFrom(
 
 const DAY_MS = 86_400_000;
 
-/** Days from `from` to `to` (both YYYY-MM-DD), or undefined when a date is not valid. */
+/** Milliseconds of a YYYY-MM-DD calendar day (UTC), or undefined when no such day exists (2027-02-30). */
+export function calendarDay(text: string): number | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = Date.UTC(y, mo - 1, d);
+  const back = new Date(t);
+  // Date.UTC rolls an impossible day over into the next month; a real day survives the round trip.
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d)
+    return undefined;
+  return t;
+}
+
+/** Days from `from` to `to` (both YYYY-MM-DD), or undefined when a date is not a calendar day. */
 function daysBetween(from: string, to: string): number | undefined {
-  const a = Date.parse(`${from}T00:00:00Z`);
-  const b = Date.parse(`${to}T00:00:00Z`);
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return undefined;
+  const a = calendarDay(from);
+  const b = calendarDay(to);
+  if (a === undefined || b === undefined) return undefined;
   return Math.round((b - a) / DAY_MS);
 }
 
-/** Adds the policy's problems to a note: source allowed, required fields present, expiry valid. */
-export function validateNote(note: DeviationNote, policy: DeviationPolicy, today: string): DeviationNote {
+/**
+ * Adds the policy's problems to a note: source allowed, required fields present, expiry a real day in
+ * range, and a `check:` that names something the gate reports (`checks`: assessor json_fields and
+ * names, directives, `exposure`, violation kinds). A note must name its check: one without would accept
+ * every violation of the unit, whatever a reviewer thought it was about.
+ */
+export function validateNote(
+  note: DeviationNote,
+  policy: DeviationPolicy,
+  today: string,
+  checks?: readonly string[],
+): DeviationNote {
   const problems = [...note.problems];
   if (!policy.sources.includes(note.source)) {
     problems.push(
@@ -113,7 +149,20 @@ export function validateNote(note: DeviationNote, policy: DeviationPolicy, today
     );
   }
   if (!note.unit) problems.push('it names no unit');
+  if (note.check === undefined || note.check === '') {
+    problems.push(
+      'it names no check: write `check:` with the assessor, directive, `exposure` or violation kind it accepts (a note never accepts every violation of a unit)',
+    );
+  } else if (checks && !checks.includes(note.check)) {
+    const guess = closest(note.check, checks);
+    problems.push(
+      `check "${note.check}" is not an assessor, directive, \`exposure\` or violation kind${
+        guess !== undefined ? ` (did you mean '${guess}'?)` : ''
+      }`,
+    );
+  }
   for (const field of policy.requiredFields) {
+    if (field === 'check') continue;
     if (note[field] === undefined || note[field] === '')
       problems.push(`the required field "${field}" is missing`);
   }
@@ -121,8 +170,8 @@ export function validateNote(note: DeviationNote, policy: DeviationPolicy, today
     problems.push(`owner "${note.owner}" is not a GitHub @user or @org/team`);
   }
   if (note.expires !== undefined) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(note.expires) || daysBetween(today, note.expires) === undefined) {
-      problems.push(`expires "${note.expires}" is not a date (YYYY-MM-DD)`);
+    if (daysBetween(today, note.expires) === undefined) {
+      problems.push(`expires "${note.expires}" is not a calendar date (YYYY-MM-DD)`);
     } else {
       const days = daysBetween(today, note.expires) as number;
       if (days < 0) problems.push(`it expired on ${note.expires}`);

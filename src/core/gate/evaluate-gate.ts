@@ -1,12 +1,13 @@
 // The gate: compares each changed unit at head with the base commit and with its profile, applies
-// deviation notes and sign-off, and decides pass/fail. Pure: every input (scores, texts, approvals,
-// today's date) is a value.
+// owner-approved deviation notes and sign-off, and decides pass/fail. Pure: every input (scores, texts,
+// reviews, the pull request's facts, today's date) is a value.
 import type { Assignment, Diagnostic, SourceLocation } from '../unit/parse-unit-file';
 import type { LoadedUnit } from '../unit/load-unit';
 import type { SecuritySettings } from '../security/settings';
 import type { Assessment, AssessedRow } from '../security/assess';
 import type { SystemdProfile } from '../security/versions';
 import type { GatePolicy, Profile } from '../policy/policy-types';
+import { isExcluded, resolveProfile, type ProfileResolution } from '../policy/resolve-profile';
 import { directivesOfAssessor } from '../security/assessor-directives';
 import { formatExposure } from '../security/render-security';
 import { fixForRow, mergeFixes } from '../report/fixes';
@@ -16,6 +17,7 @@ import { baseLocation, capabilityGrantLine, rowChangeLocation } from './location
 import { checkRequirement, forbiddenAddressFamilies, forbiddenCapabilities } from './profile-checks';
 import { parsePullRequestNotes, parseUnitFileNotes, validateNote } from './deviation-notes';
 import { phantomFor, phantomReason, phantomViolations, refusal } from './phantom-settings';
+import { VIOLATION_KINDS } from './gate-types';
 import type {
   AcceptedDeviation,
   DeviationNote,
@@ -50,26 +52,58 @@ export interface GateUnitInput {
   path: string;
   previousPath?: string;
   change: 'added' | 'modified' | 'renamed' | 'deleted' | 'policy';
-  profile: Profile;
-  /** How the profile was chosen, for the report. */
+  /**
+   * Ignored: the gate chooses the profile itself from the policy and both sides' files (see
+   * decideProfile), so that a pull request cannot pick its own. Kept for callers that still set it.
+   */
+  profile?: Profile;
+  /** Ignored, like `profile`. */
   profileSource?: string;
   excluded?: { reason: string };
   head?: UnitSide;
   base?: UnitSide;
 }
 
+/**
+ * One review of the pull request (the shell may pass every review, or each reviewer's latest one). A
+ * review without `state`, `commitId` or `submittedAt` never counts as an approval.
+ */
 export interface Approval {
   login: string;
   /** `org/team` slugs the reviewer belongs to (as far as the token could see). */
   teams: string[];
+  /** The commit the review was submitted on (`commit_id`). */
+  commitId?: string;
+  /** ISO 8601 time the review was submitted (`submitted_at`). */
+  submittedAt?: string;
+  /** `APPROVED`, `CHANGES_REQUESTED`, `COMMENTED`, `DISMISSED` or `PENDING`. */
+  state?: string;
 }
 
 export interface GateInput {
+  /** The policy of the base branch: profiles, globs, owners and sign-off come from it alone. */
   policy: GatePolicy;
   systemd: SystemdProfile;
   units: GateUnitInput[];
   pullRequestBody?: string;
+  /** Reviews of the pull request (see Approval). */
   approvals: Approval[];
+  /** Login of the pull request's author: never an approver of their own change. */
+  author?: string;
+  /**
+   * Logins of the head commit's author and committer (the pusher of the change): never approvers.
+   * Undefined when unknown, and then no approval counts.
+   */
+  headCommitAuthors?: string[];
+  /** The pull request's head commit: only approvals submitted on it count. */
+  headSha?: string;
+  /**
+   * ISO 8601 time of the description's last edit. Notes in the description count only with an approval
+   * submitted after it; unknown, they cannot be verified and do not count.
+   */
+  bodyEditedAt?: string;
+  /** `org/team` slugs whose members the token could not read: approvals through them do not count. */
+  unreadableTeams?: string[];
   /** YYYY-MM-DD, the day deviation expiry is judged against. */
   today: string;
   messages?: string[];
@@ -179,11 +213,12 @@ function rowChanges(base: UnitSide, head: UnitSide): RowChange[] {
 }
 
 function evaluateProfile(
-  u: GateUnitInput,
+  profile: Profile,
   head: UnitSide,
   systemd: SystemdProfile,
   advisory: boolean,
 ): Violation[] {
+  const u = { profile };
   const s = head.settings as SecuritySettings;
   const a = head.assessment as Assessment;
   const out: Violation[] = [];
@@ -342,18 +377,86 @@ function assignmentsOf(side: UnitSide | undefined, directive: string): string {
     .join('\n');
 }
 
-function approvedBy(approvers: string[], approvals: Approval[]): string | undefined {
-  for (const who of approvers) {
-    const name = who.replace(/^@/, '');
-    if (name.includes('/')) {
-      const hit = approvals.find((a) => a.teams.some((t) => t.toLowerCase() === name.toLowerCase()));
-      if (hit) return `@${hit.login} (${who})`;
-    } else {
-      const hit = approvals.find((a) => a.login.toLowerCase() === name.toLowerCase());
-      if (hit) return `@${hit.login}`;
-    }
+const TEAM_PERMISSION =
+  'the token needs `members: read` (GitHub App token) or `read:org` (personal access token) to read team members';
+
+const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+
+/** Each reviewer's latest review that states a verdict (a later comment does not withdraw an approval). */
+function latestReviews(approvals: Approval[]): Approval[] {
+  const latest = new Map<string, Approval>();
+  const time = (a: Approval): number => Date.parse(a.submittedAt ?? '') || 0;
+  const ordered = approvals
+    .map((a, i) => ({ a, i }))
+    .sort((x, y) => time(x.a) - time(y.a) || x.i - y.i)
+    .map((x) => x.a);
+  for (const a of ordered) {
+    if (a.state === 'COMMENTED' || a.state === 'PENDING') continue;
+    latest.set(a.login.toLowerCase(), a);
   }
-  return undefined;
+  return [...latest.values()];
+}
+
+interface ApprovalCheck {
+  /** `@olivia`, or `@olivia (@acme/security)` when the owner is a team. */
+  by?: string;
+  /** Why no review counted, one reason per reviewer or owner. */
+  reasons: string[];
+}
+
+/**
+ * Whether one of `owners` approved the pull request's current head: the reviewer's latest review is
+ * APPROVED on `headSha`, the reviewer is neither the author nor an author/committer of the head commit,
+ * and (with `after`) the review was submitted after that time.
+ */
+function ownerApproval(
+  owners: readonly string[],
+  input: GateInput,
+  after?: { time: string | undefined; what: string },
+): ApprovalCheck {
+  const { author, headSha, headCommitAuthors } = input;
+  if (author === undefined || headSha === undefined || headCommitAuthors === undefined) {
+    return {
+      reasons: [
+        "the pull request's author, head commit and head commit authors are not known, so no approval can be verified",
+      ],
+    };
+  }
+  if (after && after.time === undefined) {
+    return {
+      reasons: [`the time of ${after.what}'s last edit is unknown, so no approval can be shown to cover it`],
+    };
+  }
+  const editedAt = after?.time !== undefined ? Date.parse(after.time) : undefined;
+  const reviews = latestReviews(input.approvals);
+  const reasons: string[] = [];
+  for (const owner of owners) {
+    const name = owner.replace(/^@/, '');
+    const team = name.includes('/');
+    const candidates = reviews.filter((r) =>
+      team ? r.teams.some((t) => same(t, name)) : same(r.login, name),
+    );
+    for (const r of candidates) {
+      const who = `@${r.login}`;
+      if (same(r.login, author)) reasons.push(`${who} is the pull request's author`);
+      else if (headCommitAuthors.some((a) => same(a, r.login)))
+        reasons.push(`${who} authored or committed the head commit`);
+      else if (r.state !== 'APPROVED')
+        reasons.push(`${who}'s latest review is ${r.state ?? 'of unknown state'}, not an approval`);
+      else if (r.commitId !== headSha)
+        reasons.push(
+          `${who} approved ${r.commitId ? `commit ${r.commitId.slice(0, 7)}` : 'an unknown commit'}, not the head ${headSha.slice(0, 7)}`,
+        );
+      else if (editedAt !== undefined && !(Date.parse(r.submittedAt ?? '') > editedAt))
+        reasons.push(`${who} approved before ${after?.what ?? 'it'} was last edited`);
+      else return { by: team ? `${who} (${owner})` : who, reasons: [] };
+    }
+    if (candidates.length > 0) continue;
+    if (team && (input.unreadableTeams ?? []).some((t) => same(t, name)))
+      reasons.push(`the members of ${owner} could not be read: ${TEAM_PERMISSION}`);
+    else reasons.push(`no review from ${owner}`);
+  }
+  return { reasons };
 }
 
 function evaluateSignoff(
@@ -365,10 +468,11 @@ function evaluateSignoff(
   for (const rule of input.policy.signoff) {
     const changed = rule.directives.filter((d) => assignmentsOf(u.base, d) !== assignmentsOf(u.head, d));
     if (changed.length === 0) continue;
-    const by = approvedBy(rule.approvers, input.approvals);
+    // The unit files are part of the head commit: an approval of the head covers them.
+    const check = ownerApproval(rule.approvers, input);
     const id = u.head?.settings?.unitId ?? u.path;
-    if (by) {
-      approvedMessages.push(`${id}: change to ${changed.join(', ')} approved by ${by}`);
+    if (check.by) {
+      approvedMessages.push(`${id}: change to ${changed.join(', ')} approved by ${check.by}`);
       continue;
     }
     const where = lastAssignment(u.head?.settings, changed);
@@ -376,9 +480,9 @@ function evaluateSignoff(
       kind: 'signoff-required',
       check: changed[0] as string,
       directives: changed,
-      message: `${id}: ${changed.map((d) => `${d}=`).join(', ')} changed; the policy requires an approving review from ${rule.approvers.join(
+      message: `${id}: ${changed.map((d) => `${d}=`).join(', ')} changed; the policy requires an approving review of the head commit from ${rule.approvers.join(
         ' or ',
-      )}`,
+      )} (${check.reasons.join('; ')}); a deviation note cannot replace it`,
       location: where ? locate(where) : fallbackLocation(u.head ?? u.base),
       weight: 50,
       advisory: false,
@@ -387,21 +491,176 @@ function evaluateSignoff(
   return { violations, approvedMessages };
 }
 
-function noteMatchesUnit(note: DeviationNote, u: GateUnitInput): boolean {
-  const target = note.unit.replace(/^\.\//, '');
-  const id = u.head?.settings?.unitId ?? u.base?.settings?.unitId;
-  const base = u.path.split('/').at(-1);
-  return target === u.path || target === u.previousPath || target === id || target === base;
+/** The unit names a note may use for `u`: its unit id at head and base, and its file names. */
+function namesOf(u: GateUnitInput): string[] {
+  const names = [
+    u.head?.settings?.unitId,
+    u.head?.unit?.id,
+    u.base?.settings?.unitId,
+    u.base?.unit?.id,
+    u.path.split('/').at(-1),
+    u.previousPath?.split('/').at(-1),
+  ];
+  return [...new Set(names.filter((n): n is string => !!n))];
 }
 
-function noteCovers(note: DeviationNote, v: Violation): boolean {
-  if (note.check === undefined || note.check === '') return true;
+/**
+ * The units a note names: by repository path (current or previous), else by unit name. A name shared by
+ * several units in scope (`deploy/a/api.service`, `deploy/b/api.service`) matches all of them, and the
+ * note is then ambiguous.
+ */
+function noteTargets(note: DeviationNote, units: GateUnitInput[]): GateUnitInput[] {
+  const target = note.unit.replace(/^\.\//, '');
+  if (!target) return [];
+  const byPath = units.filter((u) => target === u.path || target === u.previousPath);
+  if (byPath.length > 0) return byPath;
+  return units.filter((u) => namesOf(u).includes(target));
+}
+
+/** Names a note's `check:` may use: assessors, directives, `exposure` and violation kinds. */
+function checkNames(
+  policy: GatePolicy,
+  systemd: SystemdProfile,
+): { names: string[]; byName: Map<string, string> } {
+  const names = new Set<string>(['exposure', ...VIOLATION_KINDS]);
+  const byName = new Map<string, string>();
+  for (const a of systemd.data.assessors) {
+    names.add(a.jsonField);
+    const name = a.name.replace(/=$/, '');
+    names.add(name);
+    byName.set(name, a.jsonField);
+    for (const d of directivesOfAssessor(a)) names.add(d);
+  }
+  for (const p of policy.profiles.values()) {
+    for (const r of p.requiredDirectives) names.add(r.slice(0, r.indexOf('=')));
+  }
+  for (const rule of policy.signoff) for (const d of rule.directives) names.add(d);
+  for (const d of ['CapabilityBoundingSet', 'AmbientCapabilities', 'RestrictAddressFamilies']) names.add(d);
+  return { names: [...names].sort(), byName };
+}
+
+/** Kinds no note can accept: the unit cannot be judged, a note is broken, or an owner must sign off. */
+const NEVER_WAIVED = new Set<string>([
+  'invalid-deviation',
+  'load-error',
+  'signoff-required',
+  'unknown-profile',
+]);
+
+function noteCovers(note: DeviationNote, v: Violation, byName: Map<string, string>): boolean {
+  if (NEVER_WAIVED.has(v.kind) || note.check === undefined || note.check === '') return false;
   const c = note.check.replace(/=$/, '');
   return (
     c === v.check ||
+    c === v.kind ||
+    byName.get(c) === v.check ||
     v.directives.includes(c) ||
     (c === 'exposure' && (v.kind === 'threshold' || v.kind === 'regression-exposure'))
   );
+}
+
+/** The name of a unit's side, as globs and profile comments see it. */
+function sideName(side: UnitSide, path: string): string {
+  return side.unit?.id ?? side.settings?.unitId ?? (path.split('/').at(-1) as string);
+}
+
+function describeResolution(r: Exclude<ProfileResolution, { error: string }>): string {
+  if (r.how === 'comment')
+    return `'${r.profile.name}' by the comment at ${r.location?.file ?? '?'}:${r.location?.line ?? '?'}`;
+  if (r.how === 'glob') return `'${r.profile.name}' by the policy's \`units\` match '${r.match ?? ''}'`;
+  return `'${r.profile.name}' (the policy's default profile)`;
+}
+
+interface ProfileDecision {
+  /** The profile that governs unless a note accepts `changedTo`. */
+  profile: Profile;
+  /** The profile at head when it differs from the base's (a profile-change violation says so). */
+  changedTo?: Profile;
+  violations: Violation[];
+}
+
+/**
+ * The unit's profile under the base policy. A unit that exists at base keeps the profile it had there
+ * (its base comment, else the policy's `units` globs, else the default); a different profile at head —
+ * a comment added, changed or removed, or a move to a path another glob matches — is a `profile-change`
+ * that only an owner-approved note accepts. A new unit takes its profile from the globs: its profile
+ * comment was written by the pull request, so it is ignored and reported. A comment naming no profile of
+ * the policy is an error on either side, never a fallback to the default.
+ */
+function decideProfile(u: GateUnitInput, policy: GatePolicy): ProfileDecision {
+  const violations: Violation[] = [];
+  const id = u.head ? sideName(u.head, u.path) : u.base ? sideName(u.base, u.previousPath ?? u.path) : u.path;
+  const unknown = (r: { error: string; location: SourceLocation }, side: string): void => {
+    violations.push({
+      kind: 'unknown-profile',
+      check: 'profile',
+      directives: [],
+      message: `${id}: ${r.error}${side}; the gate does not fall back to the default profile`,
+      location: r.location,
+      weight: 100,
+      advisory: false,
+    });
+  };
+  const byGlob = (side: UnitSide, path: string): Profile => {
+    const r = resolveProfile(policy, path, sideName(side, path), []);
+    return (r as Exclude<ProfileResolution, { error: string }>).profile;
+  };
+  const headPath = u.path;
+  const basePath = u.previousPath ?? u.path;
+  const head = u.head
+    ? resolveProfile(policy, headPath, sideName(u.head, headPath), u.head.texts)
+    : undefined;
+  const base = u.base
+    ? resolveProfile(policy, basePath, sideName(u.base, basePath), u.base.texts)
+    : undefined;
+
+  if (!u.base || !base) {
+    const glob = byGlob(u.head as UnitSide, headPath);
+    if (head && 'error' in head) unknown(head, ' (written by this pull request)');
+    else if (head?.how === 'comment') {
+      violations.push({
+        kind: 'profile-change',
+        check: 'profile-change',
+        directives: [],
+        message: `${id}: the profile comment added by this pull request is ignored: a new unit takes its profile from the policy, which gives '${glob.name}'${
+          head.profile.name !== glob.name ? ` (the comment asks for '${head.profile.name}')` : ''
+        }; to assign a profile, add a \`units\` entry to the policy`,
+        location: head.location as SourceLocation,
+        weight: 1,
+        advisory: true,
+      });
+    }
+    return { profile: glob, violations };
+  }
+  if ('error' in base) unknown(base, ' (at the base commit)');
+  if (head && 'error' in head) unknown(head, '');
+  if ('error' in base || !head || 'error' in head) {
+    const profile = !('error' in base)
+      ? base.profile
+      : head && !('error' in head)
+        ? head.profile
+        : byGlob(u.base, basePath);
+    return { profile, violations };
+  }
+  if (head.profile.name === base.profile.name) return { profile: base.profile, violations };
+  const location = head.how === 'comment' && head.location ? head.location : fallbackLocation(u.head);
+  violations.push({
+    kind: 'profile-change',
+    check: 'profile-change',
+    directives: [],
+    message: `${id}: the profile changes from ${describeResolution(base)} at the base commit to ${describeResolution(
+      head,
+    )}; '${base.profile.name}' governs until an owner-approved deviation note with \`check: profile-change\` accepts the change`,
+    location,
+    weight: 20,
+    advisory: false,
+  });
+  return { profile: base.profile, changedTo: head.profile, violations };
+}
+
+/** A unit's owners: the policy's `deviations.owners` and its profile's `owners`. */
+function ownersFor(policy: GatePolicy, profile: Profile): string[] {
+  return [...new Set([...policy.deviations.owners, ...(profile.owners ?? [])])];
 }
 
 /** Runs the gate over every unit in scope. */
@@ -409,6 +668,7 @@ export function evaluateGate(input: GateInput): GateVerdict {
   const { policy } = input;
   const mode = policy.mode;
   const messages = [...(input.messages ?? [])];
+  const checks = checkNames(policy, input.systemd);
 
   // Deviation notes from both sources, validated against the policy.
   const rawNotes: DeviationNote[] = [];
@@ -416,11 +676,59 @@ export function evaluateGate(input: GateInput): GateVerdict {
   for (const u of input.units) {
     for (const t of u.head?.texts ?? []) rawNotes.push(...parseUnitFileNotes(t.text, t.path, u.path));
   }
-  const notes = rawNotes.map((n) => validateNote(n, policy.deviations, input.today));
+  const notes = rawNotes.map((n) => validateNote(n, policy.deviations, input.today, checks.names));
+  // Each note belongs to one unit: a name several units share makes it ambiguous (and it fails the first).
+  const noteUnit = new Map<DeviationNote, GateUnitInput>();
+  for (const n of notes) {
+    const targets = noteTargets(n, input.units);
+    if (targets.length > 1) {
+      n.problems.push(
+        `unit "${n.unit}" is ambiguous: ${targets.length} units in this change have that name (${targets
+          .map((t) => t.path)
+          .join(', ')}); name the unit by its repository path`,
+      );
+    }
+    if (targets[0]) noteUnit.set(n, targets[0]);
+  }
+  let ownerlessNotes = false;
 
   const results: UnitResult[] = [];
   let advised = 0;
   for (const u of input.units) {
+    const decision = decideProfile(u, policy);
+    const owners = ownersFor(policy, decision.profile);
+
+    // The unit's notes: invalid ones fail it; valid ones count once an owner approved them.
+    const unitNotes = notes.filter((n) => noteUnit.get(n) === u);
+    for (const n of unitNotes) {
+      if (n.problems.length > 0) continue;
+      if (owners.length === 0) {
+        ownerlessNotes = true;
+        n.unapproved = 'the policy names no deviation owners';
+        continue;
+      }
+      if (!owners.some((o) => same(o, n.owner ?? ''))) {
+        n.problems.push(
+          `owner ${n.owner ?? '(none)'} is not one of the owners the base policy names for this unit (${owners.join(', ')})`,
+        );
+        continue;
+      }
+      const check = ownerApproval(
+        [n.owner as string],
+        input,
+        n.source === 'pr-body'
+          ? { time: input.bodyEditedAt, what: 'the pull request description' }
+          : undefined,
+      );
+      if (check.by) n.approvedBy = check.by;
+      else n.unapproved = check.reasons.join('; ');
+    }
+    const approved = unitNotes.filter((n) => n.problems.length === 0 && n.approvedBy !== undefined);
+    const profileAccepted =
+      decision.changedTo !== undefined &&
+      approved.some((n) => decision.violations.some((v) => noteCovers(n, v, checks.byName)));
+    const profile = profileAccepted ? (decision.changedTo as Profile) : decision.profile;
+
     const result: UnitResult = {
       path: u.path,
       ...(u.previousPath ? { previousPath: u.previousPath } : {}),
@@ -429,8 +737,8 @@ export function evaluateGate(input: GateInput): GateVerdict {
         u.head?.unit?.id ??
         u.base?.settings?.unitId ??
         (u.path.split('/').at(-1) as string),
-      profile: u.profile.name,
-      threshold: u.profile.threshold,
+      profile: profile.name,
+      threshold: profile.threshold,
       status: 'pass',
       violations: [],
       accepted: [],
@@ -440,7 +748,14 @@ export function evaluateGate(input: GateInput): GateVerdict {
     if (u.head?.assessment) result.head = scored(u.head.assessment);
     results.push(result);
 
-    if (u.excluded) {
+    // Moving a gated unit to a path the policy excludes takes it out of the gate: a profile change too.
+    const basePath = u.previousPath ?? u.path;
+    const movedIntoExclusion =
+      u.excluded !== undefined &&
+      u.base !== undefined &&
+      u.head !== undefined &&
+      !isExcluded(policy, basePath, sideName(u.base, basePath));
+    if (u.excluded && !movedIntoExclusion) {
       result.status = 'excluded';
       result.note = u.excluded.reason;
       continue;
@@ -452,7 +767,25 @@ export function evaluateGate(input: GateInput): GateVerdict {
     }
     // Lines systemd ignores, on their line (errors when the unit cannot load).
     const phantoms = phantomViolations(result.unitId, u.head, u.base, input.systemd.version, mode);
-    if (!u.head.assessment || !u.head.settings) {
+    if (movedIntoExclusion) {
+      result.violations.push({
+        kind: 'profile-change',
+        check: 'profile-change',
+        directives: [],
+        message: `${result.unitId}: moved from ${basePath}, gated as '${decision.profile.name}', to ${u.path}, which the policy excludes (${
+          u.excluded?.reason ?? ''
+        }); that fails until an owner-approved deviation note with \`check: profile-change\` accepts the change`,
+        location: fallbackLocation(u.head),
+        weight: 20,
+        advisory: false,
+      });
+    } else {
+      result.violations.push(...decision.violations);
+    }
+    // A unit moved into an exclusion is judged by the notes for its move alone (accepted, it is excluded).
+    if (movedIntoExclusion) {
+      /* nothing to score */
+    } else if (!u.head.assessment || !u.head.settings) {
       result.status = 'error';
       result.note = u.head.error ?? 'the unit could not be scored';
       const refused = refusal(u.head);
@@ -467,13 +800,13 @@ export function evaluateGate(input: GateInput): GateVerdict {
       });
     } else {
       if (u.base?.assessment) result.changes = rowChanges(u.base, u.head);
-      const profileViolations = evaluateProfile(u, u.head, input.systemd, mode === 'report');
+      const profileViolations = evaluateProfile(profile, u.head, input.systemd, mode === 'report');
       if (mode === 'ratchet') {
         // Ratchet: what the base already violated is reported, only new violations fail (a new unit
         // has no base, so all of its violations are new).
         const before = new Set(
           u.base?.assessment && u.base.settings
-            ? evaluateProfile(u, u.base, input.systemd, true).map((v) => `${v.kind}\0${v.check}`)
+            ? evaluateProfile(profile, u.base, input.systemd, true).map((v) => `${v.kind}\0${v.check}`)
             : [],
         );
         for (const v of profileViolations) v.advisory = before.has(`${v.kind}\0${v.check}`);
@@ -485,7 +818,7 @@ export function evaluateGate(input: GateInput): GateVerdict {
       else if (u.head.unit)
         adviseFixes(
           result.violations,
-          { unit: u.head.unit, systemd: input.systemd, overrides: overridesOf(policy), profile: u.profile },
+          { unit: u.head.unit, systemd: input.systemd, overrides: overridesOf(policy), profile },
           result.changes,
           u.base?.assessment?.exposure,
         );
@@ -495,8 +828,6 @@ export function evaluateGate(input: GateInput): GateVerdict {
     }
     result.violations.push(...phantoms);
 
-    // Apply the unit's deviation notes: invalid ones fail the unit, valid ones accept what they cover.
-    const unitNotes = notes.filter((n) => noteMatchesUnit(n, u));
     for (const n of unitNotes.filter((n) => n.problems.length > 0)) {
       result.violations.push({
         kind: 'invalid-deviation',
@@ -508,22 +839,27 @@ export function evaluateGate(input: GateInput): GateVerdict {
         advisory: false,
       });
     }
-    const valid = unitNotes.filter((n) => n.problems.length === 0);
+    const pending = unitNotes.filter((n) => n.problems.length === 0 && n.unapproved !== undefined);
     const open: Violation[] = [];
     for (const v of result.violations) {
-      const note =
-        v.kind === 'invalid-deviation' || v.kind === 'load-error'
-          ? undefined
-          : valid.find((n) => noteCovers(n, v));
-      if (note) result.accepted.push({ violation: v, note } satisfies AcceptedDeviation);
-      else open.push(v);
+      const note = approved.find((n) => noteCovers(n, v, checks.byName));
+      if (note) {
+        result.accepted.push({ violation: v, note, acceptedBy: note.approvedBy as string });
+        continue;
+      }
+      const waiting = pending.find((n) => noteCovers(n, v, checks.byName));
+      if (waiting) {
+        v.message += ` (a deviation note for ${waiting.check} is not accepted: ${waiting.unapproved})`;
+      }
+      open.push(v);
     }
     // The exposure rise is the sum of the rows that got worse: when notes accept every one of those
     // rows, they accept the rise too.
     const rise = open.find((v) => v.kind === 'regression-exposure');
     const rowsAccepted = result.accepted.filter((a) => a.violation.kind === 'regression-row');
     if (rise && rowsAccepted.length > 0 && !open.some((v) => v.kind === 'regression-row')) {
-      result.accepted.push({ violation: rise, note: (rowsAccepted[0] as AcceptedDeviation).note });
+      const first = rowsAccepted[0] as AcceptedDeviation;
+      result.accepted.push({ violation: rise, note: first.note, acceptedBy: first.acceptedBy });
       open.splice(open.indexOf(rise), 1);
     }
     result.violations = open.sort((a, b) => b.weight - a.weight);
@@ -533,8 +869,22 @@ export function evaluateGate(input: GateInput): GateVerdict {
     result.status = status;
   }
 
+  if (ownerlessNotes) {
+    messages.push(
+      "Deviation notes are not accepted: the base policy names no deviation owners. Set `deviations.owners` (or a profile's `owners`) in the policy to the users or teams who may approve them.",
+    );
+  }
   for (const n of notes) {
-    if (!input.units.some((u) => noteMatchesUnit(n, u))) {
+    if (
+      n.problems.length === 0 &&
+      n.unapproved !== undefined &&
+      n.unapproved !== 'the policy names no deviation owners'
+    ) {
+      messages.push(
+        `The deviation note for ${n.unit}${n.check ? ` (${n.check})` : ''} is not accepted: ${n.unapproved}.`,
+      );
+    }
+    if (!noteUnit.has(n)) {
       messages.push(
         `A deviation note names ${n.unit || '(no unit)'}, which is not a unit this change touches.`,
       );

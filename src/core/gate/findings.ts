@@ -65,8 +65,7 @@ export function collectFindings(verdict: GateVerdict): Finding[] {
     for (const v of u.violations)
       unitFindings.push(fromViolation(u, v, v.advisory || report ? 'warning' : 'error'));
     for (const a of u.accepted) {
-      const by = [a.note.owner, a.note.approvedBy].filter((x): x is string => !!x).join(', approved by ');
-      unitFindings.push(fromViolation(u, a.violation, 'notice', by || undefined));
+      unitFindings.push(fromViolation(u, a.violation, 'notice', a.acceptedBy));
     }
     unitFindings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
     out.push(...unitFindings);

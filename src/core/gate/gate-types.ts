@@ -15,6 +15,8 @@ export const VIOLATION_KINDS = [
   'load-error', // systemd would refuse the unit at head
   'invalid-deviation', // a deviation note that is expired, incomplete or not allowed
   'phantom-setting', // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
+  'profile-change', // the unit's profile differs from the base commit's, or a new unit's profile comment
+  'unknown-profile', // a profile comment names no profile of the policy (never a silent default)
 ] as const;
 
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];
@@ -79,13 +81,17 @@ export interface DeviationNote {
   location?: SourceLocation;
   /** Problems that make the note invalid (expired, missing fields, source not allowed…). */
   problems: string[];
-  /** The owner whose approving review makes the note count (`@login`), when one did. */
+  /** The owner approval that makes a valid note count: `@olivia`, or `@olivia (@acme/security)`. */
   approvedBy?: string;
+  /** Why a valid note does not count (no owner approved the current head, …). */
+  unapproved?: string;
 }
 
 export interface AcceptedDeviation {
   violation: Violation;
   note: DeviationNote;
+  /** Who approved the note: `@olivia`, or `@olivia (@acme/security)` for a team owner. */
+  acceptedBy: string;
 }
 
 /** An assignment the base commit had and head no longer has (a removed or replaced directive line). */

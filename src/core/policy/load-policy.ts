@@ -51,6 +51,7 @@ export const POLICY_DEFAULTS = {
   defaultProfile: 'baseline',
   regression: { exposure: true, rows: true } as RegressionRule,
   deviations: {
+    owners: [],
     sources: ['pr-body', 'unit-file'],
     requiredFields: ['reason', 'owner', 'expires'],
     maxExpiryDays: 180,
@@ -184,7 +185,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The candidate the user most likely meant: same letters, a truncation of it, or a near miss. */
-function closest(word: string, candidates: readonly string[]): string | undefined {
+export function closest(word: string, candidates: readonly string[]): string | undefined {
   const lower = word.toLowerCase();
   const same = candidates.find((c) => c.toLowerCase() === lower);
   if (same !== undefined) return same;
@@ -482,6 +483,7 @@ function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy 
       exclude: (doc.exclude ?? []).map((x) => ({ ...x })),
       regression: { ...POLICY_DEFAULTS.regression, ...doc.regression },
       deviations: {
+        owners: [...(doc.deviations?.owners ?? POLICY_DEFAULTS.deviations.owners)],
         sources: [...(doc.deviations?.sources ?? POLICY_DEFAULTS.deviations.sources)],
         requiredFields: [...(doc.deviations?.requiredFields ?? POLICY_DEFAULTS.deviations.requiredFields)],
         maxExpiryDays: doc.deviations?.maxExpiryDays ?? POLICY_DEFAULTS.deviations.maxExpiryDays,
@@ -527,6 +529,7 @@ function mergeProfile(
   );
   const allowedCapabilities = p.allowedCapabilities ?? parent.allowedCapabilities;
   const allowedAddressFamilies = p.allowedAddressFamilies ?? parent.allowedAddressFamilies;
+  const owners = p.owners ?? parent.owners;
   return {
     name,
     description:
@@ -535,5 +538,6 @@ function mergeProfile(
     requiredDirectives: [...inherited, ...own],
     ...(allowedCapabilities ? { allowedCapabilities: [...allowedCapabilities] } : {}),
     ...(allowedAddressFamilies ? { allowedAddressFamilies: [...allowedAddressFamilies] } : {}),
+    ...(owners ? { owners: [...owners] } : {}),
   };
 }

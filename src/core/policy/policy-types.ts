@@ -19,6 +19,8 @@ export interface Profile {
   allowedCapabilities?: string[];
   /** Address families the unit may use; undefined = not checked. */
   allowedAddressFamilies?: string[];
+  /** Who may approve deviation notes for this profile's units, besides `deviations.owners`. */
+  owners?: string[];
 }
 
 export interface UnitAssignment {
@@ -40,6 +42,11 @@ export interface SignoffRule {
 }
 
 export interface DeviationPolicy {
+  /**
+   * GitHub users (`@alice`) and teams (`@org/team`) who may approve deviation notes of every unit. With
+   * none here and none on the unit's profile, no note is accepted.
+   */
+  owners: string[];
   sources: DeviationSource[];
   requiredFields: DeviationField[];
   /** Longest allowed distance between today and `expires`, in days. */
@@ -82,6 +89,7 @@ export interface ProfileDocument {
   removeDirectives?: string[];
   allowedCapabilities?: string[];
   allowedAddressFamilies?: string[];
+  owners?: string[];
 }
 
 /** One assessor override as written in the file: systemd's --security-policy field names. */

@@ -1,5 +1,7 @@
-// Which profile governs a unit, and whether the policy excludes it. A `# unitgate: profile=NAME`
-// comment in the unit file or a drop-in wins, then the first `units[].match` glob, then the default.
+// Which profile the files of one side of a unit ask for, and whether the policy excludes it. A
+// `# unitgate: profile=NAME` comment in the unit file or a drop-in wins, then the first `units[].match`
+// glob, then the default. The gate compares the base side with the head side (decideProfile in
+// evaluate-gate.ts): a pull request cannot choose its own profile.
 import type { SourceLocation } from '../unit/parse-unit-file';
 import { matchesGlob } from './match-glob';
 import type { Exclusion, GatePolicy, Profile } from './policy-types';

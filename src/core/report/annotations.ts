@@ -62,6 +62,8 @@ const KIND_TITLES: Record<ViolationKind, string> = {
   'load-error': 'Unit fails to load',
   'invalid-deviation': 'Invalid deviation note',
   'phantom-setting': 'Setting systemd ignores',
+  'profile-change': 'Profile changed',
+  'unknown-profile': 'Unknown profile',
 };
 
 /** A short title for a violation kind, e.g. `Exposure above threshold`. */
@@ -142,7 +144,7 @@ export function buildAnnotations(verdict: GateVerdict): Annotation[] {
     for (const a of u.accepted) {
       const r = fromViolation(u, a.violation, 'notice');
       r.annotation.title = `Accepted deviation: ${KIND_TITLES[a.violation.kind]} (${u.unitId})`;
-      r.annotation.message = `accepted deviation: ${a.violation.message} — ${describeNote(a.note)}`;
+      r.annotation.message = `accepted deviation: ${a.violation.message} — ${describeNote(a.note)}; approved by ${a.acceptedBy}`;
       delete r.annotation.rawDetails;
       ranked.push(r);
     }

@@ -87,6 +87,10 @@ export interface JsonNote {
   /** Empty when the note is valid. */
   problems: string[];
   valid: boolean;
+  /** The owner whose approval of the head commit makes the note count, e.g. `@olivia`. */
+  approvedBy: string | null;
+  /** Why a valid note does not count yet (no owner approved the current head, …). */
+  unapproved: string | null;
 }
 
 export interface JsonRowChange {
@@ -116,7 +120,7 @@ export interface JsonUnit {
   /** Open findings (not covered by a deviation note), most important first. */
   violations: JsonViolation[];
   /** Findings covered by a valid deviation note. */
-  accepted: { violation: JsonViolation; note: JsonNote }[];
+  accepted: { violation: JsonViolation; note: JsonNote; acceptedBy: string }[];
   /** Assessor rows whose badness differs between base and head. */
   changes: JsonRowChange[];
 }
@@ -202,6 +206,8 @@ function note(n: DeviationNote): JsonNote {
     location: n.location ? where(n.location) : null,
     problems: [...n.problems],
     valid: n.problems.length === 0,
+    approvedBy: n.approvedBy ?? null,
+    unapproved: n.unapproved ?? null,
   };
 }
 
@@ -230,7 +236,11 @@ function unit(u: UnitResult): JsonUnit {
     delta: u.base && u.head ? u.head.exposure - u.base.exposure : null,
     note: u.note ?? null,
     violations: u.violations.map(violation),
-    accepted: u.accepted.map((a) => ({ violation: violation(a.violation), note: note(a.note) })),
+    accepted: u.accepted.map((a) => ({
+      violation: violation(a.violation),
+      note: note(a.note),
+      acceptedBy: a.acceptedBy,
+    })),
     changes: u.changes.map(change),
   };
 }

@@ -145,6 +145,16 @@ const KIND_RULES: Record<ViolationKind, { name: string; full: string; help: stri
     full: 'A line systemd ignores: an unknown key, a key the systemd version does not know, a key in the wrong section or a value systemd does not accept.',
     help: 'Fix the spelling, section or value (see the message), or remove the line: the unit does not get the protection it appears to ask for.',
   },
+  'profile-change': {
+    name: 'ProfileChanged',
+    full: "The unit's profile differs from the one it had at the base commit (a profile comment, or a move to a path another policy glob matches), or a new unit carries a profile comment, which is ignored.",
+    help: 'Keep the unit under its profile, change the policy instead, or have an owner approve a deviation note with `check: profile-change`.',
+  },
+  'unknown-profile': {
+    name: 'UnknownProfile',
+    full: 'A `# unitgate: profile=` comment names no profile of the policy; the gate does not fall back to the default profile.',
+    help: 'Name a profile the policy defines, or remove the comment.',
+  },
 };
 
 const U64 = (1n << 64n) - 1n;
