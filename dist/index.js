@@ -29078,7 +29078,9 @@ var KIND_TITLES = {
   "signoff-required": "Sign-off required",
   "load-error": "Unit fails to load",
   "invalid-deviation": "Invalid deviation note",
-  "phantom-setting": "Setting systemd ignores"
+  "phantom-setting": "Setting systemd ignores",
+  "profile-change": "Profile changed",
+  "unknown-profile": "Unknown profile"
 };
 function titleOfKind(kind) {
   return KIND_TITLES[kind];
@@ -29133,7 +29135,7 @@ function buildAnnotations(verdict2) {
     for (const a of u.accepted) {
       const r = fromViolation(u, a.violation, "notice");
       r.annotation.title = `Accepted deviation: ${KIND_TITLES[a.violation.kind]} (${u.unitId})`;
-      r.annotation.message = `accepted deviation: ${a.violation.message} — ${describeNote(a.note)}`;
+      r.annotation.message = `accepted deviation: ${a.violation.message} — ${describeNote(a.note)}; approved by ${a.acceptedBy}`;
       delete r.annotation.rawDetails;
       ranked.push(r);
     }
@@ -45481,8 +45483,12 @@ var VIOLATION_KINDS = [
   // systemd would refuse the unit at head
   "invalid-deviation",
   // a deviation note that is expired, incomplete or not allowed
-  "phantom-setting"
+  "phantom-setting",
   // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
+  "profile-change",
+  // the unit's profile differs from the base commit's, or a new unit's profile comment
+  "unknown-profile"
+  // a profile comment names no profile of the policy (never a silent default)
 ];
 var RUN_FINDING_KINDS = [
   "input-loosens-policy",
@@ -45548,6 +45554,16 @@ var KIND_RULES = {
     name: "PhantomSetting",
     full: "A line systemd ignores: an unknown key, a key the systemd version does not know, a key in the wrong section or a value systemd does not accept.",
     help: "Fix the spelling, section or value (see the message), or remove the line: the unit does not get the protection it appears to ask for."
+  },
+  "profile-change": {
+    name: "ProfileChanged",
+    full: "The unit's profile differs from the one it had at the base commit (a profile comment, or a move to a path another policy glob matches), or a new unit carries a profile comment, which is ignored.",
+    help: "Keep the unit under its profile, change the policy instead, or have an owner approve a deviation note with `check: profile-change`."
+  },
+  "unknown-profile": {
+    name: "UnknownProfile",
+    full: "A `# unitgate: profile=` comment names no profile of the policy; the gate does not fall back to the default profile.",
+    help: "Name a profile the policy defines, or remove the comment."
   }
 };
 var U643 = (1n << 64n) - 1n;
@@ -45742,7 +45758,9 @@ function note(n) {
     ticket: n.ticket ?? null,
     location: n.location ? where(n.location) : null,
     problems: [...n.problems],
-    valid: n.problems.length === 0
+    valid: n.problems.length === 0,
+    approvedBy: n.approvedBy ?? null,
+    unapproved: n.unapproved ?? null
   };
 }
 function change(c) {
@@ -45769,7 +45787,11 @@ function unit(u) {
     delta: u.base && u.head ? u.head.exposure - u.base.exposure : null,
     note: u.note ?? null,
     violations: u.violations.map(violation),
-    accepted: u.accepted.map((a) => ({ violation: violation(a.violation), note: note(a.note) })),
+    accepted: u.accepted.map((a) => ({
+      violation: violation(a.violation),
+      note: note(a.note),
+      acceptedBy: a.acceptedBy
+    })),
     changes: u.changes.map(change)
   };
 }
@@ -47096,14 +47118,14 @@ function openRegressions(u) {
   );
 }
 function addPurpose(edit, purpose) {
-  const same = edit.purposes.find((p) => p.unit === purpose.unit);
-  if (!same) {
+  const same2 = edit.purposes.find((p) => p.unit === purpose.unit);
+  if (!same2) {
     edit.purposes.push(purpose);
     return;
   }
-  for (const r of purpose.rows) if (!same.rows.includes(r)) same.rows.push(r);
-  for (const r of purpose.restored) if (!same.restored.includes(r)) same.restored.push(r);
-  for (const r of purpose.required) if (!same.required.includes(r)) same.required.push(r);
+  for (const r of purpose.rows) if (!same2.rows.includes(r)) same2.rows.push(r);
+  for (const r of purpose.restored) if (!same2.restored.includes(r)) same2.restored.push(r);
+  for (const r of purpose.required) if (!same2.required.includes(r)) same2.required.push(r);
 }
 function restorationEdits(path, hunks, wanted) {
   const byOldLine = /* @__PURE__ */ new Map();
@@ -48176,6 +48198,17 @@ var schema_default = {
             examples: ["AF_UNIX"]
           },
           uniqueItems: true
+        },
+        owners: {
+          type: "array",
+          description: "Who may approve deviation notes for units with this profile, in addition to `deviations.owners`: GitHub users (`@alice`) or teams (`@org/team`). Inherited from the parent profile unless set. A change of a unit's profile is approved by the owners of the profile it had at the base commit.",
+          items: {
+            type: "string",
+            pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
+            description: "A GitHub user (`@alice`) or team (`@org/team`).",
+            examples: ["@acme/security"]
+          },
+          uniqueItems: true
         }
       }
     },
@@ -48240,9 +48273,21 @@ var schema_default = {
     },
     deviations: {
       type: "object",
-      description: "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file.",
+      description: "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.",
       additionalProperties: false,
       properties: {
+        owners: {
+          type: "array",
+          description: "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.",
+          items: {
+            type: "string",
+            pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
+            description: "A GitHub user (`@alice`) or team (`@org/team`).",
+            examples: ["@acme/security"]
+          },
+          uniqueItems: true,
+          default: []
+        },
         sources: {
           type: "array",
           description: "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.",
@@ -48255,7 +48300,7 @@ var schema_default = {
         },
         requiredFields: {
           type: "array",
-          description: "Fields a note must have to be valid, besides the unit it is about.",
+          description: "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.",
           items: {
             enum: ["reason", "owner", "expires", "ticket", "check"],
             description: "A deviation note field."
@@ -48272,6 +48317,7 @@ var schema_default = {
         }
       },
       default: {
+        owners: [],
         sources: ["pr-body", "unit-file"],
         requiredFields: ["reason", "owner", "expires"],
         maxExpiryDays: 180
@@ -48299,7 +48345,7 @@ var schema_default = {
           type: "array",
           minItems: 1,
           uniqueItems: true,
-          description: "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts.",
+          description: "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts. The same rules as for deviation notes apply: the reviewer's latest review approves the current head commit, and the reviewer is neither the pull request's author nor the author or committer of the head commit. A deviation note never replaces sign-off.",
           items: {
             type: "string",
             pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
@@ -48631,6 +48677,7 @@ var POLICY_DEFAULTS = {
   defaultProfile: "baseline",
   regression: { exposure: true, rows: true },
   deviations: {
+    owners: [],
     sources: ["pr-body", "unit-file"],
     requiredFields: ["reason", "owner", "expires"],
     maxExpiryDays: 180
@@ -48728,8 +48775,8 @@ function editDistance2(a, b) {
 }
 function closest(word, candidates) {
   const lower = word.toLowerCase();
-  const same = candidates.find((c) => c.toLowerCase() === lower);
-  if (same !== void 0) return same;
+  const same2 = candidates.find((c) => c.toLowerCase() === lower);
+  if (same2 !== void 0) return same2;
   if (lower.length >= 3) {
     const extended = candidates.filter((c) => c.toLowerCase().startsWith(lower)).sort((a, b) => a.length - b.length);
     if (extended[0] !== void 0) return extended[0];
@@ -48985,6 +49032,7 @@ function buildPolicy(doc, source) {
       exclude: (doc.exclude ?? []).map((x) => ({ ...x })),
       regression: { ...POLICY_DEFAULTS.regression, ...doc.regression },
       deviations: {
+        owners: [...doc.deviations?.owners ?? POLICY_DEFAULTS.deviations.owners],
         sources: [...doc.deviations?.sources ?? POLICY_DEFAULTS.deviations.sources],
         requiredFields: [...doc.deviations?.requiredFields ?? POLICY_DEFAULTS.deviations.requiredFields],
         maxExpiryDays: doc.deviations?.maxExpiryDays ?? POLICY_DEFAULTS.deviations.maxExpiryDays
@@ -49018,13 +49066,15 @@ function mergeProfile(name, p, parent, overridesBuiltIn, problems) {
   );
   const allowedCapabilities = p.allowedCapabilities ?? parent.allowedCapabilities;
   const allowedAddressFamilies = p.allowedAddressFamilies ?? parent.allowedAddressFamilies;
+  const owners = p.owners ?? parent.owners;
   return {
     name,
     description: p.description ?? (overridesBuiltIn ? parent.description : `Based on the '${parent.name}' profile.`),
     threshold: p.threshold !== void 0 ? thresholdToExposure(p.threshold) : parent.threshold,
     requiredDirectives: [...inherited, ...own],
     ...allowedCapabilities ? { allowedCapabilities: [...allowedCapabilities] } : {},
-    ...allowedAddressFamilies ? { allowedAddressFamilies: [...allowedAddressFamilies] } : {}
+    ...allowedAddressFamilies ? { allowedAddressFamilies: [...allowedAddressFamilies] } : {},
+    ...owners ? { owners: [...owners] } : {}
   };
 }
 
@@ -49369,14 +49419,14 @@ function createScoreCache(variants = 4) {
     const answers = answersOf(tree);
     const list = entries.get(key) ?? [];
     for (const e of list) {
-      let same = true;
+      let same2 = true;
       for (const [k, a] of e.reads) {
         if (answers.get(k) !== a) {
-          same = false;
+          same2 = false;
           break;
         }
       }
-      if (same) {
+      if (same2) {
         stats.reused++;
         return e.result;
       }
@@ -49562,21 +49612,11 @@ function selectScope(input) {
         `${head.locator.repoPath}: compared with ${previous} at base (the same unit name, moved).`
       );
     const unitName = head.side.unit?.id ?? head.locator.unitName;
-    const resolved = resolveProfile(
-      policy,
-      head.locator.repoPath,
-      unitName,
-      head.side.texts.map((t) => t.text)
-    );
-    if ("error" in resolved) input.messages.push(`${head.locator.repoPath}: ${resolved.error}`);
-    const profile = "error" in resolved ? policy.profiles.get(policy.defaultProfile) : resolved.profile;
     const exclusion = isExcluded(policy, head.locator.repoPath, unitName);
     scope.push({
       path: head.locator.repoPath,
       ...previous !== void 0 ? { previousPath: previous } : {},
       change: !base ? "added" : previous !== void 0 ? "renamed" : touches(head) || touches(base) ? "modified" : "policy",
-      profile,
-      ..."how" in resolved ? { profileSource: resolved.how } : {},
       ...exclusion ? { excluded: { reason: exclusion.reason } } : {},
       head: head.side,
       ...base ? { base: base.side } : {}
@@ -49585,7 +49625,6 @@ function selectScope(input) {
   for (const [key, base] of bases) {
     if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
     if (changed !== void 0 && !touches(base)) continue;
-    const profile = policy.profiles.get(policy.defaultProfile);
     const elsewhere = [...heads.values()].find(
       (h) => import_path5.posix.basename(h.locator.repoPath) === base.locator.fileName
     );
@@ -49593,7 +49632,7 @@ function selectScope(input) {
       input.messages.push(
         `${base.locator.repoPath}: removed; a unit of the same name remains at ${elsewhere.locator.repoPath}.`
       );
-    scope.push({ path: base.locator.repoPath, change: "deleted", profile, base: base.side });
+    scope.push({ path: base.locator.repoPath, change: "deleted", base: base.side });
   }
   scope.sort(comparePaths);
   return scope;
@@ -49636,9 +49675,12 @@ function directivesOfAssessor(a) {
 // src/core/gate/deviation-notes.ts
 var FENCE = /^(\s*)(`{3,}|~{3,})\s*unitgate-deviation\s*$/;
 var KEYS = /* @__PURE__ */ new Set(["unit", "check", "reason", "owner", "expires", "ticket"]);
+function withoutHtmlComments(body) {
+  return body.replace(/<!--[\s\S]*?(?:-->|$)/g, "");
+}
 function parsePullRequestNotes(body) {
   const notes = [];
-  const lines = body.replace(/\r\n?/g, "\n").split("\n");
+  const lines = withoutHtmlComments(body.replace(/\r\n?/g, "\n")).split("\n");
   for (let i = 0; i < lines.length; i++) {
     const open2 = FENCE.exec(lines[i]);
     if (!open2) continue;
@@ -49705,13 +49747,23 @@ function noteFrom(source, f, problems) {
   return note3;
 }
 var DAY_MS = 864e5;
+function calendarDay(text2) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text2);
+  if (!m) return void 0;
+  const [y, mo, d2] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const t = Date.UTC(y, mo - 1, d2);
+  const back = new Date(t);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d2)
+    return void 0;
+  return t;
+}
 function daysBetween(from, to) {
-  const a = Date.parse(`${from}T00:00:00Z`);
-  const b = Date.parse(`${to}T00:00:00Z`);
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return void 0;
+  const a = calendarDay(from);
+  const b = calendarDay(to);
+  if (a === void 0 || b === void 0) return void 0;
   return Math.round((b - a) / DAY_MS);
 }
-function validateNote(note3, policy, today) {
+function validateNote(note3, policy, today, checks) {
   const problems = [...note3.problems];
   if (!policy.sources.includes(note3.source)) {
     problems.push(
@@ -49719,7 +49771,18 @@ function validateNote(note3, policy, today) {
     );
   }
   if (!note3.unit) problems.push("it names no unit");
+  if (note3.check === void 0 || note3.check === "") {
+    problems.push(
+      "it names no check: write `check:` with the assessor, directive, `exposure` or violation kind it accepts (a note never accepts every violation of a unit)"
+    );
+  } else if (checks && !checks.includes(note3.check)) {
+    const guess = closest(note3.check, checks);
+    problems.push(
+      `check "${note3.check}" is not an assessor, directive, \`exposure\` or violation kind${guess !== void 0 ? ` (did you mean '${guess}'?)` : ""}`
+    );
+  }
   for (const field of policy.requiredFields) {
+    if (field === "check") continue;
     if (note3[field] === void 0 || note3[field] === "")
       problems.push(`the required field "${field}" is missing`);
   }
@@ -49727,8 +49790,8 @@ function validateNote(note3, policy, today) {
     problems.push(`owner "${note3.owner}" is not a GitHub @user or @org/team`);
   }
   if (note3.expires !== void 0) {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(note3.expires) || daysBetween(today, note3.expires) === void 0) {
-      problems.push(`expires "${note3.expires}" is not a date (YYYY-MM-DD)`);
+    if (daysBetween(today, note3.expires) === void 0) {
+      problems.push(`expires "${note3.expires}" is not a calendar date (YYYY-MM-DD)`);
     } else {
       const days = daysBetween(today, note3.expires);
       if (days < 0) problems.push(`it expired on ${note3.expires}`);
@@ -49926,7 +49989,8 @@ function thresholdFix(a, threshold) {
     )} afterwards, threshold ${formatExposure(threshold)}).`
   };
 }
-function evaluateProfile(u, head, systemd, advisory) {
+function evaluateProfile(profile, head, systemd, advisory) {
+  const u = { profile };
   const s = head.settings;
   const a = head.assessment;
   const out = [];
@@ -50054,18 +50118,62 @@ function evaluateRegression(u, policy, changes) {
 function assignmentsOf(side2, directive) {
   return (side2?.settings?.provenance.get(directive) ?? []).map((a) => `${a.section}.${a.key}=${a.value}`).join("\n");
 }
-function approvedBy(approvers, approvals) {
-  for (const who of approvers) {
-    const name = who.replace(/^@/, "");
-    if (name.includes("/")) {
-      const hit = approvals.find((a) => a.teams.some((t) => t.toLowerCase() === name.toLowerCase()));
-      if (hit) return `@${hit.login} (${who})`;
-    } else {
-      const hit = approvals.find((a) => a.login.toLowerCase() === name.toLowerCase());
-      if (hit) return `@${hit.login}`;
-    }
+var TEAM_PERMISSION = "the token needs `members: read` (GitHub App token) or `read:org` (personal access token) to read team members";
+var same = (a, b) => a.toLowerCase() === b.toLowerCase();
+function latestReviews(approvals) {
+  const latest = /* @__PURE__ */ new Map();
+  const time = (a) => Date.parse(a.submittedAt ?? "") || 0;
+  const ordered = approvals.map((a, i) => ({ a, i })).sort((x, y) => time(x.a) - time(y.a) || x.i - y.i).map((x) => x.a);
+  for (const a of ordered) {
+    if (a.state === "COMMENTED" || a.state === "PENDING") continue;
+    latest.set(a.login.toLowerCase(), a);
   }
-  return void 0;
+  return [...latest.values()];
+}
+function ownerApproval(owners, input, after) {
+  const { author, headSha, headCommitAuthors } = input;
+  if (author === void 0 || headSha === void 0 || headCommitAuthors === void 0) {
+    return {
+      reasons: [
+        "the pull request's author, head commit and head commit authors are not known, so no approval can be verified"
+      ]
+    };
+  }
+  if (after && after.time === void 0) {
+    return {
+      reasons: [`the time of ${after.what}'s last edit is unknown, so no approval can be shown to cover it`]
+    };
+  }
+  const editedAt = after?.time !== void 0 ? Date.parse(after.time) : void 0;
+  const reviews = latestReviews(input.approvals);
+  const reasons = [];
+  for (const owner of owners) {
+    const name = owner.replace(/^@/, "");
+    const team = name.includes("/");
+    const candidates = reviews.filter(
+      (r) => team ? r.teams.some((t) => same(t, name)) : same(r.login, name)
+    );
+    for (const r of candidates) {
+      const who = `@${r.login}`;
+      if (same(r.login, author)) reasons.push(`${who} is the pull request's author`);
+      else if (headCommitAuthors.some((a) => same(a, r.login)))
+        reasons.push(`${who} authored or committed the head commit`);
+      else if (r.state !== "APPROVED")
+        reasons.push(`${who}'s latest review is ${r.state ?? "of unknown state"}, not an approval`);
+      else if (r.commitId !== headSha)
+        reasons.push(
+          `${who} approved ${r.commitId ? `commit ${r.commitId.slice(0, 7)}` : "an unknown commit"}, not the head ${headSha.slice(0, 7)}`
+        );
+      else if (editedAt !== void 0 && !(Date.parse(r.submittedAt ?? "") > editedAt))
+        reasons.push(`${who} approved before ${after?.what ?? "it"} was last edited`);
+      else return { by: team ? `${who} (${owner})` : who, reasons: [] };
+    }
+    if (candidates.length > 0) continue;
+    if (team && (input.unreadableTeams ?? []).some((t) => same(t, name)))
+      reasons.push(`the members of ${owner} could not be read: ${TEAM_PERMISSION}`);
+    else reasons.push(`no review from ${owner}`);
+  }
+  return { reasons };
 }
 function evaluateSignoff(u, input) {
   const violations = [];
@@ -50073,10 +50181,10 @@ function evaluateSignoff(u, input) {
   for (const rule of input.policy.signoff) {
     const changed = rule.directives.filter((d2) => assignmentsOf(u.base, d2) !== assignmentsOf(u.head, d2));
     if (changed.length === 0) continue;
-    const by = approvedBy(rule.approvers, input.approvals);
+    const check = ownerApproval(rule.approvers, input);
     const id = u.head?.settings?.unitId ?? u.path;
-    if (by) {
-      approvedMessages.push(`${id}: change to ${changed.join(", ")} approved by ${by}`);
+    if (check.by) {
+      approvedMessages.push(`${id}: change to ${changed.join(", ")} approved by ${check.by}`);
       continue;
     }
     const where3 = lastAssignment(u.head?.settings, changed);
@@ -50084,9 +50192,9 @@ function evaluateSignoff(u, input) {
       kind: "signoff-required",
       check: changed[0],
       directives: changed,
-      message: `${id}: ${changed.map((d2) => `${d2}=`).join(", ")} changed; the policy requires an approving review from ${rule.approvers.join(
+      message: `${id}: ${changed.map((d2) => `${d2}=`).join(", ")} changed; the policy requires an approving review of the head commit from ${rule.approvers.join(
         " or "
-      )}`,
+      )} (${check.reasons.join("; ")}); a deviation note cannot replace it`,
       location: where3 ? locate(where3) : fallbackLocation(u.head ?? u.base),
       weight: 50,
       advisory: false
@@ -50094,35 +50202,180 @@ function evaluateSignoff(u, input) {
   }
   return { violations, approvedMessages };
 }
-function noteMatchesUnit(note3, u) {
-  const target = note3.unit.replace(/^\.\//, "");
-  const id = u.head?.settings?.unitId ?? u.base?.settings?.unitId;
-  const base = u.path.split("/").at(-1);
-  return target === u.path || target === u.previousPath || target === id || target === base;
+function namesOf(u) {
+  const names = [
+    u.head?.settings?.unitId,
+    u.head?.unit?.id,
+    u.base?.settings?.unitId,
+    u.base?.unit?.id,
+    u.path.split("/").at(-1),
+    u.previousPath?.split("/").at(-1)
+  ];
+  return [...new Set(names.filter((n) => !!n))];
 }
-function noteCovers(note3, v) {
-  if (note3.check === void 0 || note3.check === "") return true;
+function noteTargets(note3, units) {
+  const target = note3.unit.replace(/^\.\//, "");
+  if (!target) return [];
+  const byPath = units.filter((u) => target === u.path || target === u.previousPath);
+  if (byPath.length > 0) return byPath;
+  return units.filter((u) => namesOf(u).includes(target));
+}
+function checkNames(policy, systemd) {
+  const names = /* @__PURE__ */ new Set(["exposure", ...VIOLATION_KINDS]);
+  const byName = /* @__PURE__ */ new Map();
+  for (const a of systemd.data.assessors) {
+    names.add(a.jsonField);
+    const name = a.name.replace(/=$/, "");
+    names.add(name);
+    byName.set(name, a.jsonField);
+    for (const d2 of directivesOfAssessor(a)) names.add(d2);
+  }
+  for (const p of policy.profiles.values()) {
+    for (const r of p.requiredDirectives) names.add(r.slice(0, r.indexOf("=")));
+  }
+  for (const rule of policy.signoff) for (const d2 of rule.directives) names.add(d2);
+  for (const d2 of ["CapabilityBoundingSet", "AmbientCapabilities", "RestrictAddressFamilies"]) names.add(d2);
+  return { names: [...names].sort(), byName };
+}
+var NEVER_WAIVED = /* @__PURE__ */ new Set([
+  "invalid-deviation",
+  "load-error",
+  "signoff-required",
+  "unknown-profile"
+]);
+function noteCovers(note3, v, byName) {
+  if (NEVER_WAIVED.has(v.kind) || note3.check === void 0 || note3.check === "") return false;
   const c = note3.check.replace(/=$/, "");
-  return c === v.check || v.directives.includes(c) || c === "exposure" && (v.kind === "threshold" || v.kind === "regression-exposure");
+  return c === v.check || c === v.kind || byName.get(c) === v.check || v.directives.includes(c) || c === "exposure" && (v.kind === "threshold" || v.kind === "regression-exposure");
+}
+function sideName(side2, path) {
+  return side2.unit?.id ?? side2.settings?.unitId ?? path.split("/").at(-1);
+}
+function describeResolution(r) {
+  if (r.how === "comment")
+    return `'${r.profile.name}' by the comment at ${r.location?.file ?? "?"}:${r.location?.line ?? "?"}`;
+  if (r.how === "glob") return `'${r.profile.name}' by the policy's \`units\` match '${r.match ?? ""}'`;
+  return `'${r.profile.name}' (the policy's default profile)`;
+}
+function decideProfile(u, policy) {
+  const violations = [];
+  const id = u.head ? sideName(u.head, u.path) : u.base ? sideName(u.base, u.previousPath ?? u.path) : u.path;
+  const unknown = (r, side2) => {
+    violations.push({
+      kind: "unknown-profile",
+      check: "profile",
+      directives: [],
+      message: `${id}: ${r.error}${side2}; the gate does not fall back to the default profile`,
+      location: r.location,
+      weight: 100,
+      advisory: false
+    });
+  };
+  const byGlob = (side2, path) => {
+    const r = resolveProfile(policy, path, sideName(side2, path), []);
+    return r.profile;
+  };
+  const headPath = u.path;
+  const basePath = u.previousPath ?? u.path;
+  const head = u.head ? resolveProfile(policy, headPath, sideName(u.head, headPath), u.head.texts) : void 0;
+  const base = u.base ? resolveProfile(policy, basePath, sideName(u.base, basePath), u.base.texts) : void 0;
+  if (!u.base || !base) {
+    const glob = byGlob(u.head, headPath);
+    if (head && "error" in head) unknown(head, " (written by this pull request)");
+    else if (head?.how === "comment") {
+      violations.push({
+        kind: "profile-change",
+        check: "profile-change",
+        directives: [],
+        message: `${id}: the profile comment added by this pull request is ignored: a new unit takes its profile from the policy, which gives '${glob.name}'${head.profile.name !== glob.name ? ` (the comment asks for '${head.profile.name}')` : ""}; to assign a profile, add a \`units\` entry to the policy`,
+        location: head.location,
+        weight: 1,
+        advisory: true
+      });
+    }
+    return { profile: glob, violations };
+  }
+  if ("error" in base) unknown(base, " (at the base commit)");
+  if (head && "error" in head) unknown(head, "");
+  if ("error" in base || !head || "error" in head) {
+    const profile = !("error" in base) ? base.profile : head && !("error" in head) ? head.profile : byGlob(u.base, basePath);
+    return { profile, violations };
+  }
+  if (head.profile.name === base.profile.name) return { profile: base.profile, violations };
+  const location3 = head.how === "comment" && head.location ? head.location : fallbackLocation(u.head);
+  violations.push({
+    kind: "profile-change",
+    check: "profile-change",
+    directives: [],
+    message: `${id}: the profile changes from ${describeResolution(base)} at the base commit to ${describeResolution(
+      head
+    )}; '${base.profile.name}' governs until an owner-approved deviation note with \`check: profile-change\` accepts the change`,
+    location: location3,
+    weight: 20,
+    advisory: false
+  });
+  return { profile: base.profile, changedTo: head.profile, violations };
+}
+function ownersFor(policy, profile) {
+  return [.../* @__PURE__ */ new Set([...policy.deviations.owners, ...profile.owners ?? []])];
 }
 function evaluateGate(input) {
   const { policy } = input;
   const mode = policy.mode;
   const messages = [...input.messages ?? []];
+  const checks = checkNames(policy, input.systemd);
   const rawNotes = [];
   if (input.pullRequestBody) rawNotes.push(...parsePullRequestNotes(input.pullRequestBody));
   for (const u of input.units) {
     for (const t of u.head?.texts ?? []) rawNotes.push(...parseUnitFileNotes(t.text, t.path, u.path));
   }
-  const notes = rawNotes.map((n) => validateNote(n, policy.deviations, input.today));
+  const notes = rawNotes.map((n) => validateNote(n, policy.deviations, input.today, checks.names));
+  const noteUnit = /* @__PURE__ */ new Map();
+  for (const n of notes) {
+    const targets = noteTargets(n, input.units);
+    if (targets.length > 1) {
+      n.problems.push(
+        `unit "${n.unit}" is ambiguous: ${targets.length} units in this change have that name (${targets.map((t) => t.path).join(", ")}); name the unit by its repository path`
+      );
+    }
+    if (targets[0]) noteUnit.set(n, targets[0]);
+  }
+  let ownerlessNotes = false;
   const results = [];
   for (const u of input.units) {
+    const decision = decideProfile(u, policy);
+    const owners = ownersFor(policy, decision.profile);
+    const unitNotes = notes.filter((n) => noteUnit.get(n) === u);
+    for (const n of unitNotes) {
+      if (n.problems.length > 0) continue;
+      if (owners.length === 0) {
+        ownerlessNotes = true;
+        n.unapproved = "the policy names no deviation owners";
+        continue;
+      }
+      if (!owners.some((o) => same(o, n.owner ?? ""))) {
+        n.problems.push(
+          `owner ${n.owner ?? "(none)"} is not one of the owners the base policy names for this unit (${owners.join(", ")})`
+        );
+        continue;
+      }
+      const check = ownerApproval(
+        [n.owner],
+        input,
+        n.source === "pr-body" ? { time: input.bodyEditedAt, what: "the pull request description" } : void 0
+      );
+      if (check.by) n.approvedBy = check.by;
+      else n.unapproved = check.reasons.join("; ");
+    }
+    const approved = unitNotes.filter((n) => n.problems.length === 0 && n.approvedBy !== void 0);
+    const profileAccepted = decision.changedTo !== void 0 && approved.some((n) => decision.violations.some((v) => noteCovers(n, v, checks.byName)));
+    const profile = profileAccepted ? decision.changedTo : decision.profile;
     const result = {
       path: u.path,
       ...u.previousPath ? { previousPath: u.previousPath } : {},
       unitId: u.head?.settings?.unitId ?? u.head?.unit?.id ?? u.base?.settings?.unitId ?? u.path.split("/").at(-1),
-      profile: u.profile.name,
-      threshold: u.profile.threshold,
+      profile: profile.name,
+      threshold: profile.threshold,
       status: "pass",
       violations: [],
       accepted: [],
@@ -50131,7 +50384,9 @@ function evaluateGate(input) {
     if (u.base?.assessment) result.base = scored(u.base.assessment);
     if (u.head?.assessment) result.head = scored(u.head.assessment);
     results.push(result);
-    if (u.excluded) {
+    const basePath = u.previousPath ?? u.path;
+    const movedIntoExclusion = u.excluded !== void 0 && u.base !== void 0 && u.head !== void 0 && !isExcluded(policy, basePath, sideName(u.base, basePath));
+    if (u.excluded && !movedIntoExclusion) {
       result.status = "excluded";
       result.note = u.excluded.reason;
       continue;
@@ -50142,7 +50397,21 @@ function evaluateGate(input) {
       continue;
     }
     const phantoms = phantomViolations(result.unitId, u.head, u.base, input.systemd.version, mode);
-    if (!u.head.assessment || !u.head.settings) {
+    if (movedIntoExclusion) {
+      result.violations.push({
+        kind: "profile-change",
+        check: "profile-change",
+        directives: [],
+        message: `${result.unitId}: moved from ${basePath}, gated as '${decision.profile.name}', to ${u.path}, which the policy excludes (${u.excluded?.reason ?? ""}); that fails until an owner-approved deviation note with \`check: profile-change\` accepts the change`,
+        location: fallbackLocation(u.head),
+        weight: 20,
+        advisory: false
+      });
+    } else {
+      result.violations.push(...decision.violations);
+    }
+    if (movedIntoExclusion) {
+    } else if (!u.head.assessment || !u.head.settings) {
       result.status = "error";
       result.note = u.head.error ?? "the unit could not be scored";
       const refused = refusal(u.head);
@@ -50157,10 +50426,10 @@ function evaluateGate(input) {
       });
     } else {
       if (u.base?.assessment) result.changes = rowChanges(u.base, u.head);
-      const profileViolations = evaluateProfile(u, u.head, input.systemd, mode === "report");
+      const profileViolations = evaluateProfile(profile, u.head, input.systemd, mode === "report");
       if (mode === "ratchet") {
         const before = new Set(
-          u.base?.assessment && u.base.settings ? evaluateProfile(u, u.base, input.systemd, true).map((v) => `${v.kind}\0${v.check}`) : []
+          u.base?.assessment && u.base.settings ? evaluateProfile(profile, u.base, input.systemd, true).map((v) => `${v.kind}\0${v.check}`) : []
         );
         for (const v of profileViolations) v.advisory = before.has(`${v.kind}\0${v.check}`);
       }
@@ -50171,7 +50440,6 @@ function evaluateGate(input) {
       messages.push(...signoff.approvedMessages);
     }
     result.violations.push(...phantoms);
-    const unitNotes = notes.filter((n) => noteMatchesUnit(n, u));
     for (const n of unitNotes.filter((n2) => n2.problems.length > 0)) {
       result.violations.push({
         kind: "invalid-deviation",
@@ -50183,17 +50451,25 @@ function evaluateGate(input) {
         advisory: false
       });
     }
-    const valid = unitNotes.filter((n) => n.problems.length === 0);
+    const pending = unitNotes.filter((n) => n.problems.length === 0 && n.unapproved !== void 0);
     const open2 = [];
     for (const v of result.violations) {
-      const note3 = v.kind === "invalid-deviation" || v.kind === "load-error" ? void 0 : valid.find((n) => noteCovers(n, v));
-      if (note3) result.accepted.push({ violation: v, note: note3 });
-      else open2.push(v);
+      const note3 = approved.find((n) => noteCovers(n, v, checks.byName));
+      if (note3) {
+        result.accepted.push({ violation: v, note: note3, acceptedBy: note3.approvedBy });
+        continue;
+      }
+      const waiting = pending.find((n) => noteCovers(n, v, checks.byName));
+      if (waiting) {
+        v.message += ` (a deviation note for ${waiting.check} is not accepted: ${waiting.unapproved})`;
+      }
+      open2.push(v);
     }
     const rise = open2.find((v) => v.kind === "regression-exposure");
     const rowsAccepted = result.accepted.filter((a) => a.violation.kind === "regression-row");
     if (rise && rowsAccepted.length > 0 && !open2.some((v) => v.kind === "regression-row")) {
-      result.accepted.push({ violation: rise, note: rowsAccepted[0].note });
+      const first = rowsAccepted[0];
+      result.accepted.push({ violation: rise, note: first.note, acceptedBy: first.acceptedBy });
       open2.splice(open2.indexOf(rise), 1);
     }
     result.violations = open2.sort((a, b) => b.weight - a.weight);
@@ -50202,8 +50478,18 @@ function evaluateGate(input) {
     if (result.status === "error") status = "error";
     result.status = status;
   }
+  if (ownerlessNotes) {
+    messages.push(
+      "Deviation notes are not accepted: the base policy names no deviation owners. Set `deviations.owners` (or a profile's `owners`) in the policy to the users or teams who may approve them."
+    );
+  }
   for (const n of notes) {
-    if (!input.units.some((u) => noteMatchesUnit(n, u))) {
+    if (n.problems.length === 0 && n.unapproved !== void 0 && n.unapproved !== "the policy names no deviation owners") {
+      messages.push(
+        `The deviation note for ${n.unit}${n.check ? ` (${n.check})` : ""} is not accepted: ${n.unapproved}.`
+      );
+    }
+    if (!noteUnit.has(n)) {
       messages.push(
         `A deviation note names ${n.unit || "(no unit)"}, which is not a unit this change touches.`
       );
@@ -50481,6 +50767,7 @@ function runGatePipeline(input) {
     units: scope,
     ...input.pullRequestBody !== void 0 ? { pullRequestBody: input.pullRequestBody } : {},
     approvals: input.approvals,
+    ...input.pullRequestFacts,
     today: input.today,
     messages: input.messages
   });
@@ -55381,7 +55668,7 @@ async function getPull(octokit, ref, number) {
     author: data.user.login
   };
 }
-async function listApprovals(octokit, ref, number, teamsToCheck, log, headSha) {
+async function listReviews(octokit, ref, number, teamsToCheck, log) {
   const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
     ...ref,
     pull_number: number,
@@ -55390,33 +55677,51 @@ async function listApprovals(octokit, ref, number, teamsToCheck, log, headSha) {
   const latest = /* @__PURE__ */ new Map();
   for (const r of reviews) {
     if (!r.user || r.state === "COMMENTED" || r.state === "PENDING") continue;
-    const stale = headSha !== void 0 && r.state === "APPROVED" && r.commit_id !== headSha;
-    latest.set(r.user.login, stale ? "STALE" : r.state);
+    latest.set(r.user.login.toLowerCase(), {
+      login: r.user.login,
+      teams: [],
+      state: r.state,
+      commitId: r.commit_id ?? "",
+      ...r.submitted_at ? { submittedAt: r.submitted_at } : {}
+    });
   }
-  const approvers = [...latest].filter(([, state]) => state === "APPROVED").map(([login]) => login);
-  const out = [];
-  for (const login of approvers) {
-    const teams = [];
+  const unreadable = /* @__PURE__ */ new Set();
+  for (const a of latest.values()) {
+    if (a.state !== "APPROVED") continue;
     for (const team of teamsToCheck) {
       const [org, slug] = team.split("/");
       try {
         const { data } = await octokit.rest.teams.getMembershipForUserInOrg({
           org,
           team_slug: slug,
-          username: login
+          username: a.login
         });
-        if (data.state === "active") teams.push(team);
+        if (data.state === "active") a.teams.push(team);
       } catch (e) {
         const status = e.status;
-        if (status !== 404)
-          log(
-            `could not check whether @${login} is in @${team} (HTTP ${status ?? "?"}); the token may lack read:org`
-          );
+        if (status === 404) continue;
+        unreadable.add(team);
+        log(
+          `could not check whether @${a.login} is in @${team} (HTTP ${status ?? "?"}): the token needs \`members: read\` (GitHub App) or read:org (personal access token); the approval does not count through that team`
+        );
       }
     }
-    out.push({ login, teams });
   }
-  return out;
+  return { approvals: [...latest.values()], unreadableTeams: [...unreadable] };
+}
+async function headCommitLogins(octokit, ref, sha) {
+  const { data } = await octokit.rest.repos.getCommit({ ...ref, ref: sha });
+  const logins = [data.author?.login, data.committer?.login].filter((l) => !!l);
+  return [...new Set(logins)];
+}
+async function pullBodyEditedAt(octokit, ref, number) {
+  const data = await octokit.graphql(
+    "query($owner: String!, $repo: String!, $number: Int!) { repository(owner: $owner, name: $repo) { pullRequest(number: $number) { lastEditedAt createdAt } } }",
+    { owner: ref.owner, repo: ref.repo, number }
+  );
+  const pr = data.repository?.pullRequest;
+  if (!pr) throw new Error(`pull request #${number} not found`);
+  return pr.lastEditedAt ?? pr.createdAt;
 }
 var MAX_CHECK_RUN_ANNOTATIONS = 1e3;
 async function publishCheckRun(octokit, ref, headSha, conclusion, title, summary2, batches) {
@@ -55534,6 +55839,11 @@ var PULL_EVENTS = /* @__PURE__ */ new Set([
   "pull_request_review",
   "pull_request_review_comment"
 ]);
+function pusherOf(payload) {
+  if (payload.action !== "synchronize") return void 0;
+  const login = payload.sender?.login;
+  return typeof login === "string" ? login : void 0;
+}
 async function changedBetween(git2, baseSha, headSha, apiCount, messages) {
   const changed = await git2.diffNames(baseSha, headSha);
   if (apiCount !== void 0 && apiCount !== changed.length) {
@@ -55563,7 +55873,7 @@ async function pullOfCommit(github, sha, messages) {
     const first = numbers[0];
     if (first === void 0) return void 0;
     const pull = await github.getPull(first);
-    return { pullNumber: first, pullBody: pull.body };
+    return { notesPull: first, pullBody: pull.body, pullAuthor: pull.author, pullHeadSha: pull.headSha };
   } catch (e) {
     messages.push(
       `Could not find the pull request of ${sha.slice(0, 12)} (${e.message}); its deviation notes do not count.`
@@ -55580,12 +55890,14 @@ async function resolveEventScope(event, git2, github, messages) {
     if (!headSha || !await git2.hasCommit(headSha)) headSha = pr.head.sha;
     await git2.ensureCommit(headSha);
     let body = pr.body ?? "";
+    let author = pr.user?.login;
     let policySha = pr.base.sha;
     let apiCount;
     if (github) {
       try {
         const info2 = await github.getPull(pr.number);
         body = info2.body;
+        author = info2.author;
         policySha = info2.baseSha;
         apiCount = info2.changedFiles;
       } catch (e) {
@@ -55604,6 +55916,9 @@ async function resolveEventScope(event, git2, github, messages) {
       policySha,
       pullNumber: pr.number,
       pullBody: body,
+      ...author ? { pullAuthor: author } : {},
+      pullHeadSha: pr.head.sha,
+      ...pusherOf(payload) ? { pusher: pusherOf(payload) } : {},
       pullRequestEvent: true,
       changed
     };
@@ -55621,7 +55936,13 @@ async function resolveEventScope(event, git2, github, messages) {
     let pull;
     if (number !== void 0 && github) {
       try {
-        pull = { pullNumber: Number(number), pullBody: (await github.getPull(Number(number))).body };
+        const info2 = await github.getPull(Number(number));
+        pull = {
+          notesPull: Number(number),
+          pullBody: info2.body,
+          pullAuthor: info2.author,
+          pullHeadSha: info2.headSha
+        };
       } catch (e) {
         messages.push(
           `Could not read pull request #${number} (${e.message}); its deviation notes do not count.`
@@ -55632,7 +55953,7 @@ async function resolveEventScope(event, git2, github, messages) {
       headSha,
       baseSha,
       policySha: base,
-      ...pull ? { pullBody: pull.pullBody, notesPull: pull.pullNumber } : {},
+      ...pull,
       pullRequestEvent: true,
       changed: await changedBetween(git2, baseSha, headSha, void 0, messages)
     };
@@ -55663,7 +55984,7 @@ async function resolveEventScope(event, git2, github, messages) {
       headSha,
       baseSha: before,
       policySha: before,
-      ...pull ? { pullBody: pull.pullBody, notesPull: pull.pullNumber } : {},
+      ...pull,
       pullRequestEvent: false,
       changed: await changedBetween(git2, before, headSha, void 0, messages)
     };
@@ -56085,6 +56406,42 @@ async function publishFromArtifact(settings, deps) {
   deps.runner.info(`Published the unitgate results of pull request #${b.pullNumber} (${verdict2.result}).`);
   return 0;
 }
+function policyTeams(policy) {
+  const names = [
+    ...policy.signoff.flatMap((r) => r.approvers),
+    ...policy.deviations.owners,
+    ...[...policy.profiles.values()].flatMap((p) => p.owners ?? [])
+  ];
+  return [...new Set(names.filter((a) => a.includes("/")).map((a) => a.replace(/^@/, "")))];
+}
+async function pullRequestFacts(octokit, ref, pullNumber, scope, policy, messages) {
+  const headSha = scope.pullHeadSha ?? scope.checkSha ?? scope.headSha;
+  const facts = { headSha, ...scope.pullAuthor ? { author: scope.pullAuthor } : {} };
+  let approvals = [];
+  try {
+    const reviews = await listReviews(octokit, ref, pullNumber, policyTeams(policy), (m) => messages.push(m));
+    approvals = reviews.approvals;
+    facts.unreadableTeams = reviews.unreadableTeams;
+  } catch (e) {
+    messages.push(`Could not read the pull request's reviews (${e.message}): no approval counts.`);
+  }
+  try {
+    const logins = await headCommitLogins(octokit, ref, headSha);
+    facts.headCommitAuthors = [.../* @__PURE__ */ new Set([...logins, ...scope.pusher ? [scope.pusher] : []])];
+  } catch (e) {
+    messages.push(
+      `Could not read who wrote the head commit ${headSha.slice(0, 12)} (${e.message}): no approval counts.`
+    );
+  }
+  try {
+    facts.bodyEditedAt = await pullBodyEditedAt(octokit, ref, pullNumber);
+  } catch (e) {
+    messages.push(
+      `Could not read when the pull request's description was last edited (${e.message}): deviation notes in it do not count.`
+    );
+  }
+  return { approvals, facts };
+}
 async function runGate(settings, deps) {
   const { workspace, runner } = deps;
   const ref = repoRef(deps.environment);
@@ -56143,26 +56500,7 @@ async function runGate(settings, deps) {
       message: `The paths glob "${glob}" matches no file of the repository: check it for a typo (no unit would be gated through it).`
     });
   const approvalsPull = scope.pullNumber ?? scope.notesPull;
-  let approvals = [];
-  if (deps.octokit && approvalsPull !== void 0 && policy.signoff.length > 0) {
-    const teams = [
-      ...new Set(
-        policy.signoff.flatMap((r) => r.approvers).filter((a) => a.includes("/")).map((a) => a.replace(/^@/, ""))
-      )
-    ];
-    try {
-      approvals = await listApprovals(
-        deps.octokit,
-        ref,
-        approvalsPull,
-        teams,
-        (m) => messages.push(m),
-        scope.checkSha ?? scope.headSha
-      );
-    } catch (e) {
-      messages.push(`Could not read the pull request's reviews: ${e.message}`);
-    }
-  }
+  const facts = deps.octokit && approvalsPull !== void 0 ? await pullRequestFacts(deps.octokit, ref, approvalsPull, scope, policy, messages) : { approvals: [], facts: {} };
   const { verdict: verdict2, scope: gateScope } = runGatePipeline({
     head,
     ...base ? { base } : {},
@@ -56170,7 +56508,8 @@ async function runGate(settings, deps) {
     policy,
     policyPath: governing.path,
     ...scope.pullBody !== void 0 ? { pullRequestBody: scope.pullBody } : {},
-    approvals,
+    approvals: facts.approvals,
+    pullRequestFacts: facts.facts,
     today: deps.now().toISOString().slice(0, 10),
     messages,
     pathFilters

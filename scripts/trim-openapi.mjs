@@ -32,6 +32,7 @@ export const OPERATIONS = [
   ['delete', '/repos/{owner}/{repo}/issues/comments/{comment_id}'],
   ['get', '/repos/{owner}/{repo}/actions/runs/{run_id}/artifacts'],
   ['get', '/repos/{owner}/{repo}/commits/{commit_sha}/pulls'],
+  ['get', '/repos/{owner}/{repo}/commits/{ref}'],
 ];
 
 /** Schemas the fake uses for error bodies of statuses an operation does not declare (403, 5xx, 429). */

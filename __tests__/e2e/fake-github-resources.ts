@@ -36,6 +36,9 @@ export interface FakePullRequest {
   mergeCommitSha: string | null;
   merged: boolean;
   authorAssociation: AuthorAssociation;
+  /** When the description was created and last edited (GraphQL `createdAt` / `lastEditedAt`). */
+  createdAt: string;
+  bodyEditedAt: string | null;
 }
 
 export type AuthorAssociation =
@@ -615,4 +618,41 @@ export function commentableLines(patch: string): { LEFT: Set<number>; RIGHT: Set
     }
   }
   return lines;
+}
+
+/** A commit as `repos/get-commit` serves it: who wrote it and who committed (pushed) it. */
+export interface FakeCommit {
+  sha: string;
+  /** GitHub logins; null when the commit's e-mail is linked to no account. */
+  author: string | null;
+  committer: string | null;
+}
+
+export function commit(ctx: ResourceContext, c: FakeCommit): Json {
+  const repo = `${ctx.repo.owner}/${ctx.repo.name}`;
+  const api = `${ctx.apiUrl}/repos/${repo}`;
+  const person = (login: string | null) => ({
+    name: login ?? 'Someone',
+    email: `${login ?? 'someone'}@example.com`,
+    date: '2025-01-01T00:00:00Z',
+  });
+  return {
+    url: `${api}/commits/${c.sha}`,
+    sha: c.sha,
+    node_id: nodeId('Commit', parseInt(c.sha.slice(0, 8), 16)),
+    html_url: `${HTML}/${repo}/commit/${c.sha}`,
+    comments_url: `${api}/commits/${c.sha}/comments`,
+    commit: {
+      url: `${api}/git/commits/${c.sha}`,
+      author: person(c.author),
+      committer: person(c.committer),
+      message: 'change',
+      comment_count: 0,
+      tree: { sha: fakeSha(`tree-${c.sha}`), url: `${api}/git/trees/${fakeSha(`tree-${c.sha}`)}` },
+    },
+    author: c.author === null ? null : simpleUser(ctx, c.author),
+    committer: c.committer === null ? null : simpleUser(ctx, c.committer),
+    parents: [],
+    files: [],
+  };
 }

@@ -14,6 +14,7 @@ import OpenAPIBackend, { ValidationContext, type Operation, type Request } from 
 import {
   artifact,
   checkRun,
+  commit,
   commentableLines,
   diffEntry,
   errorBody,
@@ -29,6 +30,7 @@ import {
   type AuthorAssociation,
   type FakeAnnotation,
   type FakeArtifact,
+  type FakeCommit,
   type FakeCheckRun,
   type FakeFile,
   type FakeIssueComment,
@@ -61,7 +63,8 @@ export type OperationId =
   | 'issues/update-comment'
   | 'issues/delete-comment'
   | 'actions/list-workflow-run-artifacts'
-  | 'repos/list-pull-requests-associated-with-commit';
+  | 'repos/list-pull-requests-associated-with-commit'
+  | 'repos/get-commit';
 
 export type PermissionScope = 'actions' | 'checks' | 'contents' | 'issues' | 'members' | 'pull_requests';
 export type AccessLevel = 'none' | 'read' | 'write';
@@ -104,6 +107,7 @@ const REQUIRED_ACCESS: Record<OperationId, { scopes: PermissionScope[]; access: 
   'issues/delete-comment': { scopes: ['issues', 'pull_requests'], access: 'write' },
   'actions/list-workflow-run-artifacts': { scopes: ['actions'], access: 'read' },
   'repos/list-pull-requests-associated-with-commit': { scopes: ['contents'], access: 'read' },
+  'repos/get-commit': { scopes: ['contents'], access: 'read' },
 };
 
 /** One request as the fake received it. */
@@ -298,6 +302,8 @@ export class FakeGitHub {
   reviewComments: FakeReviewComment[] = [];
   issueComments: FakeIssueComment[] = [];
   checkRuns: FakeCheckRun[] = [];
+  /** Commits `repos/get-commit` knows besides pull requests' heads (see setCommit). */
+  commits = new Map<string, FakeCommit>();
   artifacts: FakeArtifact[] = [];
   /** `org/team-slug` → login → membership. */
   teams = new Map<string, Map<string, FakeTeamMembership>>();
@@ -363,6 +369,7 @@ export class FakeGitHub {
     this.issueComments = [];
     this.checkRuns = [];
     this.artifacts = [];
+    this.commits = new Map();
     this.teams = new Map();
     this.tokens = new Map([[this.token, { login: ACTIONS_BOT, permissions: { ...WRITE_ALL } }]]);
     this.failures = [];
@@ -418,9 +425,23 @@ export class FakeGitHub {
       mergeCommitSha: init.mergeCommitSha === undefined ? fakeSha(`merge-${number}`) : init.mergeCommitSha,
       merged: init.merged ?? false,
       authorAssociation: init.authorAssociation ?? 'CONTRIBUTOR',
+      createdAt: this.now(),
+      bodyEditedAt: null,
     };
     this.pullRequests.set(number, pr);
     return pr;
+  }
+
+  /** The author edits the description: GraphQL's `lastEditedAt` moves to now. */
+  editPullBody(pullNumber: number, body: string): void {
+    const pr = this.pull(String(pullNumber));
+    pr.body = body;
+    pr.bodyEditedAt = this.now();
+  }
+
+  /** Who wrote and who committed a commit (`repos/get-commit`); logins, null for no account. */
+  setCommit(sha: string, author: string | null, committer: string | null = author): void {
+    this.commits.set(sha, { sha, author, committer });
   }
 
   addReview(
@@ -586,6 +607,9 @@ export class FakeGitHub {
       }
     }
 
+    if (method === 'post' && url.pathname === '/graphql')
+      return send(this.graphql(record.body, headers, violate));
+
     const request: Request = { method, path: url.pathname, headers, query: record.query, body: record.body };
     const operation = this.api.matchOperation(request);
     if (!operation?.operationId) {
@@ -727,6 +751,49 @@ export class FakeGitHub {
 
   // ---- operations -----------------------------------------------------------------------------
 
+  /**
+   * GitHub's GraphQL endpoint, for the one query unitgate makes (a pull request's `lastEditedAt` and
+   * `createdAt`: REST has no time of the description's last edit). GraphQL is not in the OpenAPI
+   * description, so the query's text and variables are checked here, and answers follow GraphQL's rules
+   * (200 with `errors` for a missing object).
+   */
+  private graphql(
+    body: unknown,
+    headers: Record<string, string>,
+    violate: (kind: Violation['kind'], message: string) => void,
+  ): Reply {
+    const token = /^(?:token|bearer)\s+(\S+)$/i.exec(headers.authorization ?? '')?.[1];
+    if (token === undefined || !this.tokens.get(token)) {
+      violate('auth', 'GraphQL needs a known token');
+      return { status: 401, body: { message: 'Bad credentials' } };
+    }
+    const { query, variables } = (body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
+    const known =
+      typeof query === 'string' &&
+      /repository\(owner: \$owner, name: \$repo\)\s*\{\s*pullRequest\(number: \$number\)\s*\{\s*lastEditedAt\s+createdAt\s*\}\s*\}/.test(
+        query,
+      );
+    if (!known || typeof variables?.number !== 'number') {
+      violate('request', `unexpected GraphQL query: ${JSON.stringify(body).slice(0, 200)}`);
+      return { status: 200, body: { errors: [{ message: 'unexpected query' }] } };
+    }
+    if (variables.owner !== this.repo.owner || variables.repo !== this.repo.name) {
+      return { status: 200, body: { data: { repository: null }, errors: [{ type: 'NOT_FOUND' }] } };
+    }
+    const pr = this.pullRequests.get(variables.number);
+    if (!pr)
+      return {
+        status: 200,
+        body: { data: { repository: { pullRequest: null } }, errors: [{ type: 'NOT_FOUND' }] },
+      };
+    return {
+      status: 200,
+      body: {
+        data: { repository: { pullRequest: { lastEditedAt: pr.bodyEditedAt, createdAt: pr.createdAt } } },
+      },
+    };
+  }
+
   private dispatch(call: Call): Reply {
     const p = call.params;
     switch (call.operationId) {
@@ -805,6 +872,14 @@ export class FakeGitHub {
         else list = [...list].sort((a, b) => b.id - a.id);
         const page = this.paginate(call, list, (a) => artifact(this.ctx, a));
         return { ...page, body: { total_count: list.length, artifacts: page.body } };
+      }
+      case 'repos/get-commit': {
+        const known = this.commits.get(p.ref ?? '');
+        const pr = [...this.pullRequests.values()].find((x) => x.head.sha === p.ref);
+        if (!known && !pr) throw new HttpError(422, `No commit found for SHA: ${p.ref}`);
+        // By default the pull request's author wrote and pushed its head commit.
+        const c = known ?? { sha: p.ref as string, author: pr?.user ?? null, committer: pr?.user ?? null };
+        return { status: 200, body: commit(this.ctx, c) };
       }
       case 'repos/list-pull-requests-associated-with-commit': {
         const pulls = [...this.pullRequests.values()].filter(

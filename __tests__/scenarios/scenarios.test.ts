@@ -38,7 +38,7 @@ interface ScenarioFile {
 }
 
 const DIR = __dirname;
-const DEFAULT_TODAY = '2026-06-01';
+const DEFAULT_TODAY = '2026-12-01';
 const INPUT_DEFAULTS = Object.fromEntries(
   Object.entries(readActionInputs(readFileSync(ACTION_YML, 'utf8'))).map(([name, input]) => [
     name,

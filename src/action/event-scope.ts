@@ -27,7 +27,9 @@ export interface ScopeGit {
 
 /** What the scope stage needs of GitHub (absent without a token). */
 export interface ScopeGitHub {
-  getPull(number: number): Promise<{ body: string; baseSha: string; headSha: string; changedFiles: number }>;
+  getPull(
+    number: number,
+  ): Promise<{ body: string; baseSha: string; headSha: string; changedFiles: number; author: string }>;
   /** Pull requests whose branch contained the commit (repos/list-pull-requests-associated-with-commit). */
   pullsOfCommit(sha: string): Promise<number[]>;
 }
@@ -46,6 +48,11 @@ export interface EventScope {
   /** The pull request whose deviation notes and approvals count, when the run does not comment on it. */
   notesPull?: number;
   pullBody?: string;
+  /** The pull request's author and head commit (the one reviews must approve). */
+  pullAuthor?: string;
+  pullHeadSha?: string;
+  /** Who pushed the head commit, when the event says (`synchronize`): never an approver. */
+  pusher?: string;
   /** Whether the run judges a change a pull request's author controls (inputs may only tighten). */
   pullRequestEvent: boolean;
   changed?: ChangedFile[];
@@ -64,9 +71,17 @@ const PULL_EVENTS = new Set([
 
 interface PullPayload {
   number: number;
+  user?: { login?: string };
   body?: string | null;
   base: { sha: string; ref?: string };
   head: { sha: string };
+}
+
+/** The login that pushed new commits to the pull request (its `synchronize` event's sender). */
+function pusherOf(payload: Record<string, unknown>): string | undefined {
+  if (payload.action !== 'synchronize') return undefined;
+  const login = (payload.sender as { login?: unknown } | undefined)?.login;
+  return typeof login === 'string' ? login : undefined;
 }
 
 /** The files between the two commits, from git; the API's list (when there is one) only cross-checks. */
@@ -101,19 +116,22 @@ async function requireMergeBase(git: ScopeGit, a: string, b: string): Promise<st
   return base;
 }
 
+/** The pull request whose notes and approvals count on a run that does not comment on it. */
+type NotesPull = Required<Pick<EventScope, 'notesPull' | 'pullBody' | 'pullAuthor' | 'pullHeadSha'>>;
+
 /** The body of the first pull request that brought `sha`, for its deviation notes and approvals. */
 async function pullOfCommit(
   github: ScopeGitHub | undefined,
   sha: string,
   messages: string[],
-): Promise<{ pullNumber: number; pullBody: string } | undefined> {
+): Promise<NotesPull | undefined> {
   if (!github) return undefined;
   try {
     const numbers = await github.pullsOfCommit(sha);
     const first = numbers[0];
     if (first === undefined) return undefined;
     const pull = await github.getPull(first);
-    return { pullNumber: first, pullBody: pull.body };
+    return { notesPull: first, pullBody: pull.body, pullAuthor: pull.author, pullHeadSha: pull.headSha };
   } catch (e) {
     messages.push(
       `Could not find the pull request of ${sha.slice(0, 12)} (${(e as Error).message}); its deviation notes do not count.`,
@@ -138,6 +156,7 @@ export async function resolveEventScope(
     if (!headSha || !(await git.hasCommit(headSha))) headSha = pr.head.sha;
     await git.ensureCommit(headSha);
     let body = pr.body ?? '';
+    let author = pr.user?.login;
     let policySha = pr.base.sha;
     let apiCount: number | undefined;
     if (github) {
@@ -145,6 +164,7 @@ export async function resolveEventScope(
         // The payload is as old as the event; the API says where the base branch is now.
         const info = await github.getPull(pr.number);
         body = info.body;
+        author = info.author;
         policySha = info.baseSha;
         apiCount = info.changedFiles;
       } catch (e) {
@@ -163,6 +183,9 @@ export async function resolveEventScope(
       policySha,
       pullNumber: pr.number,
       pullBody: body,
+      ...(author ? { pullAuthor: author } : {}),
+      pullHeadSha: pr.head.sha,
+      ...(pusherOf(payload) ? { pusher: pusherOf(payload) } : {}),
       pullRequestEvent: true,
       changed,
     };
@@ -180,10 +203,16 @@ export async function resolveEventScope(
     const baseSha = await requireMergeBase(git, base, headSha);
     // The queue's branch names the pull request: gh-readonly-queue/<base>/pr-<number>-<sha>.
     const number = /\/pr-(\d+)-[0-9a-f]+$/.exec(group?.head_ref ?? '')?.[1];
-    let pull: { pullNumber: number; pullBody: string } | undefined;
+    let pull: NotesPull | undefined;
     if (number !== undefined && github) {
       try {
-        pull = { pullNumber: Number(number), pullBody: (await github.getPull(Number(number))).body };
+        const info = await github.getPull(Number(number));
+        pull = {
+          notesPull: Number(number),
+          pullBody: info.body,
+          pullAuthor: info.author,
+          pullHeadSha: info.headSha,
+        };
       } catch (e) {
         messages.push(
           `Could not read pull request #${number} (${(e as Error).message}); its deviation notes do not count.`,
@@ -194,7 +223,7 @@ export async function resolveEventScope(
       headSha,
       baseSha,
       policySha: base,
-      ...(pull ? { pullBody: pull.pullBody, notesPull: pull.pullNumber } : {}),
+      ...pull,
       pullRequestEvent: true,
       changed: await changedBetween(git, baseSha, headSha, undefined, messages),
     };
@@ -228,7 +257,7 @@ export async function resolveEventScope(
       headSha,
       baseSha: before,
       policySha: before,
-      ...(pull ? { pullBody: pull.pullBody, notesPull: pull.pullNumber } : {}),
+      ...pull,
       pullRequestEvent: false,
       changed: await changedBetween(git, before, headSha, undefined, messages),
     };

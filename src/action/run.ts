@@ -19,7 +19,8 @@ import {
   PUBLISH_BUNDLE_FILE,
 } from '../core/report/publish-bundle';
 import { renderTrendJson, renderTrendMarkdown, type Trend } from '../core/trend/trend';
-import type { GateUnitInput } from '../core/gate/evaluate-gate';
+import type { Approval, GateUnitInput, PullRequestFacts } from '../core/gate/evaluate-gate';
+import type { GatePolicy } from '../core/policy/policy-types';
 import type { GateVerdict, RunFinding } from '../core/gate/gate-types';
 import { matchesGlob } from '../core/policy/match-glob';
 import { applyWorkflowInputs } from '../core/policy/workflow-inputs';
@@ -35,7 +36,9 @@ import { commitSource, runGatePipeline, type TreeSource } from '../io/gate-pipel
 import { diffNames, ensureCommit, git, GitError, hasCommit, isAncestor, mergeBase } from '../io/git';
 import {
   getPull,
-  listApprovals,
+  headCommitLogins,
+  listReviews,
+  pullBodyEditedAt,
   MAX_CHECK_RUN_ANNOTATIONS,
   publishCheckRun,
   type Octokit,
@@ -420,6 +423,57 @@ async function publishFromArtifact(settings: ActionSettings, deps: ActionDeps): 
   return 0;
 }
 
+/** Every `org/team` the policy names as an approver or owner: their membership decides approvals. */
+function policyTeams(policy: GatePolicy): string[] {
+  const names = [
+    ...policy.signoff.flatMap((r) => r.approvers),
+    ...policy.deviations.owners,
+    ...[...policy.profiles.values()].flatMap((p) => p.owners ?? []),
+  ];
+  return [...new Set(names.filter((a) => a.includes('/')).map((a) => a.replace(/^@/, '')))];
+}
+
+/**
+ * The reviews of the pull request and who may not approve it (its author, the head commit's author,
+ * committer and pusher), and when its description was last edited. What cannot be read stays unknown
+ * and the gate then accepts no approval that depends on it: it fails closed and says why.
+ */
+async function pullRequestFacts(
+  octokit: Octokit,
+  ref: RepoRef,
+  pullNumber: number,
+  scope: EventScope,
+  policy: GatePolicy,
+  messages: string[],
+): Promise<{ approvals: Approval[]; facts: PullRequestFacts }> {
+  const headSha = scope.pullHeadSha ?? scope.checkSha ?? scope.headSha;
+  const facts: PullRequestFacts = { headSha, ...(scope.pullAuthor ? { author: scope.pullAuthor } : {}) };
+  let approvals: Approval[] = [];
+  try {
+    const reviews = await listReviews(octokit, ref, pullNumber, policyTeams(policy), (m) => messages.push(m));
+    approvals = reviews.approvals;
+    facts.unreadableTeams = reviews.unreadableTeams;
+  } catch (e) {
+    messages.push(`Could not read the pull request's reviews (${(e as Error).message}): no approval counts.`);
+  }
+  try {
+    const logins = await headCommitLogins(octokit, ref, headSha);
+    facts.headCommitAuthors = [...new Set([...logins, ...(scope.pusher ? [scope.pusher] : [])])];
+  } catch (e) {
+    messages.push(
+      `Could not read who wrote the head commit ${headSha.slice(0, 12)} (${(e as Error).message}): no approval counts.`,
+    );
+  }
+  try {
+    facts.bodyEditedAt = await pullBodyEditedAt(octokit, ref, pullNumber);
+  } catch (e) {
+    messages.push(
+      `Could not read when the pull request's description was last edited (${(e as Error).message}): deviation notes in it do not count.`,
+    );
+  }
+  return { approvals, facts };
+}
+
 /** The gate over the event's change (or the whole repository), reported and published. */
 async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<ActionResult> {
   const { workspace, runner } = deps;
@@ -484,30 +538,10 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
     });
 
   const approvalsPull = scope.pullNumber ?? scope.notesPull;
-  let approvals: { login: string; teams: string[] }[] = [];
-  if (deps.octokit && approvalsPull !== undefined && policy.signoff.length > 0) {
-    const teams = [
-      ...new Set(
-        policy.signoff
-          .flatMap((r) => r.approvers)
-          .filter((a) => a.includes('/'))
-          .map((a) => a.replace(/^@/, '')),
-      ),
-    ];
-    try {
-      approvals = await listApprovals(
-        deps.octokit,
-        ref,
-        approvalsPull,
-        teams,
-        (m) => messages.push(m),
-        scope.checkSha ?? scope.headSha,
-      );
-    } catch (e) {
-      messages.push(`Could not read the pull request's reviews: ${(e as Error).message}`);
-    }
-  }
-
+  const facts =
+    deps.octokit && approvalsPull !== undefined
+      ? await pullRequestFacts(deps.octokit, ref, approvalsPull, scope, policy, messages)
+      : { approvals: [], facts: {} };
   const { verdict, scope: gateScope } = runGatePipeline({
     head,
     ...(base ? { base } : {}),
@@ -515,7 +549,8 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
     policy,
     policyPath: governing.path,
     ...(scope.pullBody !== undefined ? { pullRequestBody: scope.pullBody } : {}),
-    approvals,
+    approvals: facts.approvals,
+    pullRequestFacts: facts.facts,
     today: deps.now().toISOString().slice(0, 10),
     messages,
     pathFilters,

@@ -3,7 +3,12 @@
 // (core/gate/scope.ts: which units the change affects, scored at head and base) and the pure gate.
 import type { GatePolicy } from '../core/policy/policy-types';
 import { selectScope, scoreAll, type TreeSource } from '../core/gate/scope';
-import { evaluateGate, type Approval, type GateUnitInput } from '../core/gate/evaluate-gate';
+import {
+  evaluateGate,
+  type PullRequestFacts,
+  type Approval,
+  type GateUnitInput,
+} from '../core/gate/evaluate-gate';
 import type { GateVerdict } from '../core/gate/gate-types';
 import { systemdProfile } from '../core/security/versions';
 import { git, gitTree, type ChangedFile } from './git';
@@ -39,6 +44,8 @@ export interface PipelineInput {
   policyPath?: string;
   pullRequestBody?: string;
   approvals: Approval[];
+  /** What the gate must know of the pull request to judge approvals (see GateInput). */
+  pullRequestFacts?: PullRequestFacts;
   today: string;
   messages: string[];
   /** Globs over repository paths; when given, only units whose main file matches one are considered. */
@@ -62,6 +69,7 @@ export function runGatePipeline(input: PipelineInput): { verdict: GateVerdict; s
     units: scope,
     ...(input.pullRequestBody !== undefined ? { pullRequestBody: input.pullRequestBody } : {}),
     approvals: input.approvals,
+    ...input.pullRequestFacts,
     today: input.today,
     messages: input.messages,
   });

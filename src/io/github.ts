@@ -129,8 +129,9 @@ export interface PullReviews {
 /**
  * Each reviewer's latest APPROVED, CHANGES_REQUESTED or DISMISSED review (a later comment does not
  * withdraw an approval) with its commit and time; the gate decides which count. Team membership is
- * looked up only for reviewers whose latest review approves `headSha` (or any commit without it), and
- * only for `teamsToCheck`: a membership the token cannot read is listed in `unreadableTeams`.
+ * looked up for reviewers whose latest review approves (any commit: the gate says why an approval of
+ * an older one does not count), and only for `teamsToCheck`: a membership the token cannot read is
+ * listed in `unreadableTeams`.
  */
 export async function listReviews(
   octokit: Octokit,
@@ -138,7 +139,6 @@ export async function listReviews(
   number: number,
   teamsToCheck: string[],
   log: (message: string) => void,
-  headSha?: string,
 ): Promise<PullReviews> {
   const reviews = await octokit.paginate(octokit.rest.pulls.listReviews, {
     ...ref,
@@ -159,7 +159,8 @@ export async function listReviews(
   }
   const unreadable = new Set<string>();
   for (const a of latest.values()) {
-    if (a.state !== 'APPROVED' || (headSha !== undefined && a.commitId !== headSha)) continue;
+    // Approvals of an older commit are looked up too, so the gate can say why they do not count.
+    if (a.state !== 'APPROVED') continue;
     for (const team of teamsToCheck) {
       const [org, slug] = team.split('/') as [string, string];
       try {
@@ -180,18 +181,6 @@ export async function listReviews(
     }
   }
   return { approvals: [...latest.values()], unreadableTeams: [...unreadable] };
-}
-
-/** Each reviewer's latest verdict review, with the teams we could verify (see listReviews). */
-export async function listApprovals(
-  octokit: Octokit,
-  ref: RepoRef,
-  number: number,
-  teamsToCheck: string[],
-  log: (message: string) => void,
-  headSha?: string,
-): Promise<Approval[]> {
-  return (await listReviews(octokit, ref, number, teamsToCheck, log, headSha)).approvals;
 }
 
 /**

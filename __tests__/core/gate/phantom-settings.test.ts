@@ -30,10 +30,15 @@ function gate(
   opts: { base?: string; mode?: GateMode; profile?: Profile; version?: SystemdVersion } = {},
 ): Violation[] {
   const version = opts.version ?? 252;
+  // The gate takes a unit's profile from the policy alone: the test's profile is the policy's default.
+  const profile = opts.profile ?? LAX;
   const policy = {
     ...builtInPolicy(),
     mode: opts.mode ?? 'enforce',
     regression: { exposure: false, rows: false },
+    defaultProfile: profile.name,
+    profiles: new Map([[profile.name, profile]]),
+    units: [],
   };
   const verdict = evaluateGate({
     policy,
@@ -42,7 +47,6 @@ function gate(
       {
         path: PATH,
         change: opts.base === undefined ? 'added' : 'modified',
-        profile: opts.profile ?? LAX,
         head: side(head, version),
         ...(opts.base !== undefined ? { base: side(opts.base, version) } : {}),
       },

@@ -80,6 +80,12 @@ export interface Approval {
   state?: string;
 }
 
+/** What the gate must know of a pull request to judge who approved what (see GateInput). */
+export type PullRequestFacts = Pick<
+  GateInput,
+  'author' | 'headCommitAuthors' | 'headSha' | 'bodyEditedAt' | 'unreadableTeams'
+>;
+
 export interface GateInput {
   /** The policy of the base branch: profiles, globs, owners and sign-off come from it alone. */
   policy: GatePolicy;

@@ -4,7 +4,7 @@
 // as by path, so a moved unit is compared with what it was.
 import { posix } from 'path';
 import type { GatePolicy } from '../policy/policy-types';
-import { resolveProfile, isExcluded } from '../policy/resolve-profile';
+import { isExcluded } from '../policy/resolve-profile';
 import { matchesGlob } from '../policy/match-glob';
 import { systemdProfile } from '../security/versions';
 import { UnitLoader } from '../unit/load-unit';
@@ -156,17 +156,8 @@ export function selectScope(input: ScopeInput): GateUnitInput[] {
         `${head.locator.repoPath}: compared with ${previous} at base (the same unit name, moved).`,
       );
     const unitName = head.side.unit?.id ?? head.locator.unitName;
-    const resolved = resolveProfile(
-      policy,
-      head.locator.repoPath,
-      unitName,
-      head.side.texts.map((t) => t.text),
-    );
-    if ('error' in resolved) input.messages.push(`${head.locator.repoPath}: ${resolved.error}`);
-    const profile =
-      'error' in resolved
-        ? (policy.profiles.get(policy.defaultProfile) as GateUnitInput['profile'])
-        : resolved.profile;
+    // The gate chooses the profile (decideProfile): from the base policy and both sides, never from
+    // what the change alone says.
     const exclusion = isExcluded(policy, head.locator.repoPath, unitName);
     scope.push({
       path: head.locator.repoPath,
@@ -178,8 +169,6 @@ export function selectScope(input: ScopeInput): GateUnitInput[] {
           : touches(head) || touches(base)
             ? 'modified'
             : 'policy',
-      profile,
-      ...('how' in resolved ? { profileSource: resolved.how } : {}),
       ...(exclusion ? { excluded: { reason: exclusion.reason } } : {}),
       head: head.side,
       ...(base ? { base: base.side } : {}),
@@ -190,7 +179,6 @@ export function selectScope(input: ScopeInput): GateUnitInput[] {
     if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
     // A whole-repository scan with a base (push) reports every unit that is gone; a change only those it removed.
     if (changed !== undefined && !touches(base)) continue;
-    const profile = policy.profiles.get(policy.defaultProfile) as GateUnitInput['profile'];
     const elsewhere = [...heads.values()].find(
       (h) => posix.basename(h.locator.repoPath) === base.locator.fileName,
     );
@@ -198,7 +186,7 @@ export function selectScope(input: ScopeInput): GateUnitInput[] {
       input.messages.push(
         `${base.locator.repoPath}: removed; a unit of the same name remains at ${elsewhere.locator.repoPath}.`,
       );
-    scope.push({ path: base.locator.repoPath, change: 'deleted', profile, base: base.side });
+    scope.push({ path: base.locator.repoPath, change: 'deleted', base: base.side });
   }
   scope.sort(comparePaths);
   return scope;
