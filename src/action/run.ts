@@ -209,7 +209,13 @@ async function writeRunnerReports(c: Context): Promise<void> {
     runner.info(`${omitted} more findings are in the job summary, the check run and the reports.`);
 
   const blobUrl = blobUrlFor(deps.environment, scope.checkSha ?? scope.headSha);
-  let summary = renderJobSummary(verdict, { omittedAnnotations: omitted, blobUrl });
+  // Removed lines are cited at the merge base: they link the base commit's blob.
+  const baseBlobUrl = scope.baseSha ? blobUrlFor(deps.environment, scope.baseSha) : undefined;
+  let summary = renderJobSummary(verdict, {
+    omittedAnnotations: omitted,
+    blobUrl,
+    ...(baseBlobUrl ? { baseBlobUrl } : {}),
+  });
   if (c.trend && c.trend.units.length > 0) {
     const trendMarkdown = renderTrendMarkdown(c.trend, { headingLevel: 2 });
     // The summary's own cap leaves the trend room only when it is small; the report always has it.
@@ -251,6 +257,8 @@ interface PublishTarget {
   verdict: GateVerdict;
   trend?: Trend;
   checkSha: string;
+  /** The merge base the verdict compared with (removed lines link its blobs). */
+  baseSha?: string;
   pullNumber?: number;
   runUrl?: string;
   revision?: number;
@@ -265,6 +273,7 @@ async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: Pu
   if (!octokit) return;
   const ref = repoRef(deps.environment);
   const blobUrl = blobUrlFor(deps.environment, t.checkSha);
+  const links = { blobUrl, ...(t.baseSha ? { baseBlobUrl: blobUrlFor(deps.environment, t.baseSha) } : {}) };
   if (settings.checkRun) {
     try {
       const annotations = buildAnnotations(verdict);
@@ -273,7 +282,7 @@ async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: Pu
         verdict.result === 'fail' ? 'failure' : verdict.mode === 'report' ? 'neutral' : 'success';
       const title =
         verdict.result === 'fail' ? 'Service hardening gate failed' : 'Service hardening gate passed';
-      let text = renderJobSummary(verdict, { maxBytes: 64000, blobUrl });
+      let text = renderJobSummary(verdict, { maxBytes: 64000, ...links });
       if (published.length < annotations.length)
         text += `\n\n${annotations.length - published.length} more annotations are in the job summary and the reports.`;
       await publishCheckRun(octokit, ref, t.checkSha, conclusion, title, text, checkRunBatches(published));
@@ -305,7 +314,7 @@ async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: Pu
             t.pullNumber,
             renderPullRequestComment(verdict, {
               ...(t.runUrl ? { runUrl: t.runUrl } : {}),
-              blobUrl,
+              ...links,
               ...(t.trend && t.trend.units.length > 0
                 ? { trendMarkdown: renderTrendMarkdown(t.trend, { headingLevel: 3 }) }
                 : {}),
@@ -617,6 +626,7 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
       verdict,
       ...(trend ? { trend } : {}),
       checkSha: scope.checkSha ?? scope.headSha,
+      ...(scope.baseSha ? { baseSha: scope.baseSha } : {}),
       ...(scope.pullNumber !== undefined ? { pullNumber: scope.pullNumber } : {}),
       ...(runUrl ? { runUrl } : {}),
       ...(runId !== undefined ? { revision: runId } : {}),

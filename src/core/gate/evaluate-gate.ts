@@ -11,6 +11,9 @@ import { isExcluded, resolveProfile, type ProfileResolution } from '../policy/re
 import { directivesOfAssessor } from '../security/assessor-directives';
 import { formatExposure } from '../security/render-security';
 import { fixForRow, mergeFixes } from '../report/fixes';
+import { adviseFixes, MAX_UNITS_WITH_FIXES, withoutFixes } from '../report/verify-fixes';
+import type { SecurityPolicy } from '../security/security-policy';
+import { baseLocation, capabilityGrantLine, rowChangeLocation } from './locations';
 import { checkRequirement, forbiddenAddressFamilies, forbiddenCapabilities } from './profile-checks';
 import { parsePullRequestNotes, parseUnitFileNotes, validateNote } from './deviation-notes';
 import { phantomFor, phantomReason, phantomViolations, refusal } from './phantom-settings';
@@ -42,6 +45,8 @@ export interface UnitSide {
   diagnostics?: Diagnostic[];
   /** Raw text of every file of the unit (main file and drop-ins), for comment directives. */
   texts: { path: string; text: string }[];
+  /** The assessor overrides it was scored with: whoever re-scores it (fixes, suggestions) uses them too. */
+  overrides?: SecurityPolicy;
 }
 
 export interface GateUnitInput {
@@ -175,19 +180,15 @@ function summarizeChange(
 }
 
 /** Base assignments of `directives` whose `Key=value` head does not have (as often), in base order. */
-function removedAssignments(
-  directives: string[],
-  base: SecuritySettings | undefined,
-  head: SecuritySettings | undefined,
-): RemovedAssignment[] {
+function removedAssignments(directives: string[], base: UnitSide, head: UnitSide): RemovedAssignment[] {
   const out: RemovedAssignment[] = [];
   for (const d of directives) {
-    const left = describeValues(head, d);
-    for (const a of base?.provenance.get(d) ?? []) {
+    const left = describeValues(head.settings, d);
+    for (const a of base.settings?.provenance.get(d) ?? []) {
       const text = `${a.key}=${a.value}`;
       const i = left.indexOf(text);
       if (i >= 0) left.splice(i, 1);
-      else out.push({ key: a.key, assignment: text, location: locate(a) });
+      else out.push({ key: a.key, assignment: text, location: baseLocation(a, head) });
     }
   }
   return out;
@@ -204,46 +205,20 @@ function rowChanges(base: UnitSide, head: UnitSide): RowChange[] {
     const before = baseRows.get(row.assessor.jsonField);
     if ((before?.badness ?? null) === (row.badness ?? null)) continue;
     const directives = directivesOfAssessor(row.assessor);
-    const at = lastAssignment(head.settings, directives);
-    const removed = removedAssignments(directives, base.settings, head.settings);
+    const removed = removedAssignments(directives, base, head);
     changes.push({
       jsonField: row.assessor.jsonField,
       name: row.assessor.name,
       baseBadness: before?.badness,
       headBadness: row.badness,
       delta: rowShare(row, hw) - rowShare(before, bw),
-      location: at ? locate(at) : fallbackLocation(head),
+      location: rowChangeLocation(directives, base, head, removed),
       summary: summarizeChange(directives, base.settings, head.settings),
       ...(removed.length > 0 ? { removed } : {}),
     });
   }
   // Biggest movements first, whichever way they go.
   return changes.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || y.delta - x.delta);
-}
-
-/** Fixes for the worst rows, enough to bring the exposure under the threshold (estimated). */
-function thresholdFix(a: Assessment, threshold: number): Fix {
-  const ws = weightSumOf(a);
-  const failing = a.rows
-    .filter((r) => r.badness !== undefined && r.badness > 0)
-    .map((r) => ({ r, share: rowShare(r, ws) }))
-    .sort((x, y) => y.share - x.share);
-  let estimate = a.exposure;
-  const fixes: Fix[] = [];
-  for (const { r, share } of failing) {
-    if (estimate <= threshold) break;
-    const fix = fixForRow(r.assessor.jsonField);
-    if (!fix) continue;
-    fixes.push(fix);
-    estimate -= share;
-  }
-  return {
-    // Merged so that the lines work pasted together (resets, then allow lists, then deny lists).
-    directives: mergeFixes(fixes),
-    explanation: `Adding these settings removes the largest contributions to the exposure (estimated ${formatExposure(
-      Math.max(0, Math.ceil(estimate)),
-    )} afterwards, threshold ${formatExposure(threshold)}).`,
-  };
 }
 
 function evaluateProfile(
@@ -267,7 +242,7 @@ function evaluateProfile(
       )}`,
       location: at,
       weight: a.exposure - u.profile.threshold,
-      fix: thresholdFix(a, u.profile.threshold),
+      // Set by adviseFixes() (report/verify-fixes.ts): re-scored, never estimated.
       advisory,
     });
   }
@@ -299,7 +274,8 @@ function evaluateProfile(
   if (u.profile.allowedCapabilities) {
     const extra = forbiddenCapabilities(s, u.profile.allowedCapabilities, systemd);
     if (extra.length > 0) {
-      const where = lastAssignment(s, ['CapabilityBoundingSet', 'AmbientCapabilities']);
+      // The line that grants a forbidden capability, not merely the last capability line.
+      const where = capabilityGrantLine(s, extra, systemd);
       const list = u.profile.allowedCapabilities.join(' ');
       out.push({
         kind: 'forbidden-capability',
@@ -391,6 +367,17 @@ function evaluateRegression(u: GateUnitInput, policy: GatePolicy, changes: RowCh
     }
   }
   return out;
+}
+
+function overridesOf(policy: GatePolicy): SecurityPolicy | undefined {
+  return policy.assessorOverrides.size > 0 ? policy.assessorOverrides : undefined;
+}
+
+/** today + maxExpiryDays as YYYY-MM-DD (for the deviation block the reports offer to paste). */
+function latestExpiryOf(today: string, days: number): { latestExpiry?: string } {
+  const t = Date.parse(`${today}T00:00:00Z`);
+  if (!Number.isFinite(t) || !Number.isFinite(days) || days < 0) return {};
+  return { latestExpiry: new Date(t + Math.floor(days) * 86_400_000).toISOString().slice(0, 10) };
 }
 
 function assignmentsOf(side: UnitSide | undefined, directive: string): string {
@@ -715,6 +702,7 @@ export function evaluateGate(input: GateInput): GateVerdict {
   let ownerlessNotes = false;
 
   const results: UnitResult[] = [];
+  let advised = 0;
   for (const u of input.units) {
     const decision = decideProfile(u, policy);
     const owners = ownersFor(policy, decision.profile);
@@ -834,6 +822,15 @@ export function evaluateGate(input: GateInput): GateVerdict {
       }
       result.violations.push(...profileViolations);
       if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
+      if (u.head.unit && result.violations.length > 0 && advised++ >= MAX_UNITS_WITH_FIXES)
+        withoutFixes(result.violations);
+      else if (u.head.unit)
+        adviseFixes(
+          result.violations,
+          { unit: u.head.unit, systemd: input.systemd, overrides: overridesOf(policy), profile },
+          result.changes,
+          u.base?.assessment?.exposure,
+        );
       const signoff = evaluateSignoff(u, input);
       result.violations.push(...signoff.violations);
       messages.push(...signoff.approvedMessages);
@@ -915,6 +912,7 @@ export function evaluateGate(input: GateInput): GateVerdict {
     ...(heads.length > 0 ? { maxExposure: Math.max(...heads) } : {}),
     units: results,
     notes,
+    ...latestExpiryOf(input.today, policy.deviations.maxExpiryDays),
     messages,
     ...(runFindings.length > 0 ? { runFindings } : {}),
   };
