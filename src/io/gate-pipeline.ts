@@ -11,7 +11,7 @@ import {
 } from '../core/gate/evaluate-gate';
 import type { GateVerdict } from '../core/gate/gate-types';
 import { systemdProfile } from '../core/security/versions';
-import { git, gitTree, type ChangedFile } from './git';
+import { git, gitTree, indexTree, type ChangedFile } from './git';
 import { createRealTree } from './node-unit-tree';
 
 export { scoreAll, type TreeSource };
@@ -24,6 +24,12 @@ const UNIT_RELATED = /\.(service|socket|mount|swap|slice|timer|path|target|autom
 
 export async function commitSource(repoDir: string, sha: string): Promise<TreeSource> {
   const t = await gitTree(repoDir, sha, (p) => UNIT_RELATED.test(p));
+  return { tree: t, paths: t.paths };
+}
+
+/** The index (the staged content a commit would record), read from its blobs like a commit. */
+export async function indexSource(repoDir: string): Promise<TreeSource> {
+  const t = await indexTree(repoDir, (p) => UNIT_RELATED.test(p));
   return { tree: t, paths: t.paths };
 }
 
@@ -50,6 +56,8 @@ export interface PipelineInput {
   messages: string[];
   /** Globs over repository paths; when given, only units whose main file matches one are considered. */
   pathFilters?: string[];
+  /** `unitgate check` without reviews: notes awaiting an owner's approval (GateInput.awaitApproval). */
+  awaitApproval?: 'pending' | 'required';
 }
 
 export function runGatePipeline(input: PipelineInput): { verdict: GateVerdict; scope: GateUnitInput[] } {
@@ -72,6 +80,7 @@ export function runGatePipeline(input: PipelineInput): { verdict: GateVerdict; s
     ...input.pullRequestFacts,
     today: input.today,
     messages: input.messages,
+    ...(input.awaitApproval ? { awaitApproval: input.awaitApproval } : {}),
   });
   return { verdict, scope };
 }
