@@ -374,12 +374,15 @@ function parseInto(argv: string[], cli: CliEnvironment, pending: Promise<void>[]
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {
+    // Usage errors exit 1, as systemd-analyze does; but `check` exits 1 when CI would fail, so there a
+    // usage error (which decides nothing) exits 2, like its other errors.
+    const usageStatus = argv[0] === 'check' ? 2 : 1;
     if (e instanceof CommanderError) {
-      // --help and --version exit 0; every usage error exits 1, as systemd-analyze does.
-      result.exitCode = e.exitCode === 0 ? 0 : 1;
+      // --help and --version exit 0.
+      result.exitCode = e.exitCode === 0 ? 0 : usageStatus;
     } else if (e instanceof UsageError) {
       result.stderr += e.message + '\n';
-      result.exitCode = 1;
+      result.exitCode = usageStatus;
     } else {
       result.stderr += `unitgate: internal error: ${(e as Error).message}\n`;
       result.exitCode = 2;

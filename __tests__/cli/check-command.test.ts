@@ -3,7 +3,7 @@
 // reads the index, and deviation notes awaiting an owner's approval are PENDING unless
 // --require-approval.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCliAsync } from '../../src/cli';
@@ -203,6 +203,32 @@ describe('unitgate check: path arguments', () => {
     expect(inScope.sort()).toEqual(units);
   });
 
+  it.each([
+    ['a subdirectory', (dir: string) => join(dir, 'deploy')],
+    ['a symlink to a subdirectory', (dir: string) => join(dir, '..', `link${counter}`)],
+  ])('paths are relative to the working directory: %s', async (_name, cwdOf) => {
+    const cwd = cwdOf(repo.dir);
+    if (cwd.includes('link')) await symlink(join(repo.dir, 'deploy'), cwd);
+    const r = await runCliAsync(['check', 'a.service', 'web/*.service'], {
+      cwd,
+      env: {},
+      stdoutIsTTY: false,
+      today: '2026-01-01',
+    });
+    expect(r.stderr).toBe('');
+    const inScope = [...r.stdout.matchAll(/^(?:PASS|FAIL) +(\S+)/gm)].map((m) => m[1]);
+    expect(inScope.sort()).toEqual(['deploy/a.service', 'deploy/web/b.service', 'deploy/web/c.service']);
+  });
+
+  it('a unit deleted in the working tree is reported as deleted', async () => {
+    const other = await featureRepo({ 'deploy/a.service': HARD, 'deploy/b.service': HARD });
+    await other.write({ 'deploy/a.service': null });
+    const r = await other.check();
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^DELETED +deploy\/a\.service/m);
+    expect(r.exitCode).toBe(0);
+  });
+
   it.each([['nope.service'], ['deploy/missing/'], ['deploy/*.socket'], ['../outside']])(
     '%s matches nothing: exit 2 naming it',
     async (arg) => {
@@ -250,10 +276,15 @@ describe('unitgate check --systemd-version', () => {
     expect(r.stdout).toContain(`(mode enforce, systemd ${version})`);
   });
 
+  it('an unknown option is a usage error (exit 2: exit 1 means CI would fail)', async () => {
+    const repo = await featureRepo({ 'deploy/api.service': HARD });
+    expect((await repo.check('--bsae', 'main')).exitCode).toBe(2);
+  });
+
   it('an unsupported version is a usage error', async () => {
     const repo = await featureRepo({ 'deploy/api.service': HARD });
     const r = await repo.check('--systemd-version', '250');
-    expect(r.exitCode).not.toBe(0);
+    expect(r.exitCode).toBe(2);
     expect(r.stderr).toContain('choose one of 252, 255, 257, 262');
   });
 });

@@ -1,6 +1,7 @@
 // `unitgate check`: the pull-request gate for laptops and pre-commit, deciding what CI would. Compares
 // the working tree (or, with --cached, the index) with the merge base of a base branch and HEAD, under
 // the policy of that base branch's tip, and prints what would fail in CI.
+import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { GateVerdict, UnitResult } from '../core/gate/gate-types';
 import { matchesGlob } from '../core/policy/match-glob';
@@ -179,9 +180,12 @@ function renderText(verdict: GateVerdict, header: string[]): string {
   return lines.join('\n') + '\n';
 }
 
-export async function runCheckCommand(options: CheckOptions, cwd: string): Promise<CommandResult> {
+export async function runCheckCommand(options: CheckOptions, where: string): Promise<CommandResult> {
   let repoDir: string;
+  let cwd: string;
   try {
+    // Git names the top level by its real path: so must the directory paths are relative to.
+    cwd = realpathSync(where);
     repoDir = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
   } catch {
     return { exitCode: 2, stdout: '', stderr: 'unitgate check: not inside a git repository.\n' };

@@ -35,8 +35,11 @@ export async function indexSource(repoDir: string): Promise<TreeSource> {
 
 /** The working tree (tracked and untracked, not ignored files), read with the confined reader. */
 export async function worktreeSource(repoDir: string): Promise<TreeSource> {
-  const out = await git(repoDir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
-  const paths = out.split('\0').filter((p) => p !== '');
+  const list = async (...args: string[]): Promise<string[]> =>
+    (await git(repoDir, ['ls-files', '-z', ...args])).split('\0').filter((p) => p !== '');
+  // A tracked file deleted from the working tree is not there: its unit is deleted, not unreadable.
+  const deleted = new Set(await list('--deleted'));
+  const paths = (await list('--cached', '--others', '--exclude-standard')).filter((p) => !deleted.has(p));
   return { tree: createRealTree(repoDir), paths: [...new Set(paths)] };
 }
 
