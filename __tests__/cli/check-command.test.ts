@@ -257,6 +257,31 @@ describe('unitgate check --cached', () => {
     expect(work.exitCode).toBe(worktreeExit);
   });
 
+  it.each([
+    ['an invalid policy staged (the working tree has a valid one): exit 2', ['--cached'], 2],
+    ['the same without --cached: the working tree policy is valid', [], 0],
+  ])('%s', async (_name, args, exitCode) => {
+    const repo = await featureRepo({ '.github/unitgate.json': '{}', 'deploy/api.service': HARD });
+    await repo.write({ '.github/unitgate.json': '{"mode": "lenient"}' });
+    await repo.git('add', '.github/unitgate.json');
+    await repo.write({ '.github/unitgate.json': '{"mode": "report"}' });
+    const r = await repo.check(...args);
+    expect(r.exitCode).toBe(exitCode);
+    if (exitCode === 2) expect(r.stderr).toContain('(as this change proposes it)');
+  });
+
+  it('a merge conflict in the index: exit 2', async () => {
+    const repo = await featureRepo({ 'deploy/api.service': HARD });
+    await repo.commit({ 'deploy/api.service': HARD.replace('/usr/bin/api', '/usr/bin/a') });
+    await repo.git('checkout', '-q', 'main');
+    await repo.commit({ 'deploy/api.service': HARD.replace('/usr/bin/api', '/usr/bin/b') });
+    await repo.git('checkout', '-q', 'feature');
+    await expect(repo.git('merge', '-q', 'main')).rejects.toThrow();
+    const r = await repo.check('--cached');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('unresolved merge conflict in deploy/api.service');
+  });
+
   it('a new unit staged but deleted from the working tree is still checked', async () => {
     const repo = await featureRepo({ 'deploy/api.service': HARD });
     await repo.write({ 'deploy/new.service': '[Service]\nExecStart=/x\n' });
