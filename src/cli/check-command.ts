@@ -3,9 +3,8 @@
 // the policy of that base branch's tip, and prints what would fail in CI.
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { GateVerdict, UnitResult } from '../core/gate/gate-types';
+import type { GateVerdict, RunFinding, UnitResult } from '../core/gate/gate-types';
 import { matchesGlob } from '../core/policy/match-glob';
-import type { RunFinding } from '../core/gate/gate-types';
 import { formatExposure } from '../core/security/render-security';
 import type { SystemdVersion } from '../core/security/versions';
 import { renderSarif } from '../core/report/sarif';
