@@ -12,7 +12,7 @@ import {
 } from '../core/gate/evaluate-gate';
 import type { GateVerdict } from '../core/gate/gate-types';
 import { systemdProfile } from '../core/security/versions';
-import { git, gitTree, type ChangedFile } from './git';
+import { git, gitTree, indexTree, type ChangedFile } from './git';
 import { createRealTree } from './node-unit-tree';
 
 export { scoreAll, type TreeSource };
@@ -28,10 +28,19 @@ export async function commitSource(repoDir: string, sha: string): Promise<TreeSo
   return { tree: t, paths: t.paths };
 }
 
+/** The index (the staged content a commit would record), read from its blobs like a commit. */
+export async function indexSource(repoDir: string): Promise<TreeSource> {
+  const t = await indexTree(repoDir, (p) => UNIT_RELATED.test(p));
+  return { tree: t, paths: t.paths };
+}
+
 /** The working tree (tracked and untracked, not ignored files), read with the confined reader. */
 export async function worktreeSource(repoDir: string): Promise<TreeSource> {
-  const out = await git(repoDir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
-  const paths = out.split('\0').filter((p) => p !== '');
+  const list = async (...args: string[]): Promise<string[]> =>
+    (await git(repoDir, ['ls-files', '-z', ...args])).split('\0').filter((p) => p !== '');
+  // A tracked file deleted from the working tree is not there: its unit is deleted, not unreadable.
+  const deleted = new Set(await list('--deleted'));
+  const paths = (await list('--cached', '--others', '--exclude-standard')).filter((p) => !deleted.has(p));
   return { tree: createRealTree(repoDir), paths: [...new Set(paths)] };
 }
 
@@ -53,6 +62,8 @@ export interface PipelineInput {
   messages: string[];
   /** Globs over repository paths; when given, only units whose main file matches one are considered. */
   pathFilters?: string[];
+  /** `unitgate check` without reviews: notes awaiting an owner's approval (GateInput.awaitApproval). */
+  awaitApproval?: 'pending' | 'required';
 }
 
 export function runGatePipeline(input: PipelineInput): { verdict: GateVerdict; scope: GateUnitInput[] } {
@@ -76,6 +87,7 @@ export function runGatePipeline(input: PipelineInput): { verdict: GateVerdict; s
     ...(input.policyChange ? { policyChange: input.policyChange } : {}),
     today: input.today,
     messages: input.messages,
+    ...(input.awaitApproval ? { awaitApproval: input.awaitApproval } : {}),
   });
   return { verdict, scope };
 }

@@ -116,6 +116,13 @@ export interface GateInput {
   /** YYYY-MM-DD, the day deviation expiry is judged against. */
   today: string;
   messages?: string[];
+  /**
+   * `unitgate check` before a pull request exists (no reviews): with `pending`, a valid note whose owner
+   * the policy names is accepted as pending (DeviationNote.pendingApproval says what approval it needs)
+   * rather than failing; with `required` it fails, saying what approval it needs. The action never
+   * sets it: there a note counts only once approved.
+   */
+  awaitApproval?: 'pending' | 'required';
 }
 
 function fallbackLocation(side: UnitSide | undefined): SourceLocation {
@@ -667,6 +674,26 @@ function decideProfile(u: GateUnitInput, policy: GatePolicy): ProfileDecision {
   return { profile: base.profile, changedTo: head.profile, violations };
 }
 
+/** What approval a valid note still needs to count (see GateInput.awaitApproval). */
+function approvalNeeded(n: DeviationNote): string {
+  const owner = n.owner ?? '';
+  const who = owner.includes('/') ? `a member of ${owner}` : owner;
+  return `an approving review by ${who} of the pull request's head commit${
+    n.source === 'pr-body' ? ' after the description was last edited' : ''
+  } (not by its author or the pusher of that commit)`;
+}
+
+/** A violation a note accepts: approved, or (local checks) pending that approval. */
+function acceptance(violation: Violation, note: DeviationNote): AcceptedDeviation {
+  if (note.approvedBy !== undefined) return { violation, note, acceptedBy: note.approvedBy };
+  return {
+    violation,
+    note,
+    acceptedBy: `${note.owner ?? 'an owner'} (pending approval)`,
+    pendingApproval: note.pendingApproval as string,
+  };
+}
+
 /** A unit's owners: the policy's `deviations.owners` and its profile's `owners`. */
 function ownersFor(policy: GatePolicy, profile: Profile): string[] {
   return [...new Set([...policy.deviations.owners, ...(profile.owners ?? [])])];
@@ -730,9 +757,13 @@ export function evaluateGate(input: GateInput): GateVerdict {
           : undefined,
       );
       if (check.by) n.approvedBy = check.by;
+      else if (input.awaitApproval === 'pending') n.pendingApproval = approvalNeeded(n);
+      else if (input.awaitApproval === 'required') n.unapproved = `it needs ${approvalNeeded(n)}`;
       else n.unapproved = check.reasons.join('; ');
     }
-    const approved = unitNotes.filter((n) => n.problems.length === 0 && n.approvedBy !== undefined);
+    const approved = unitNotes.filter(
+      (n) => n.problems.length === 0 && (n.approvedBy !== undefined || n.pendingApproval !== undefined),
+    );
     const profileAccepted =
       decision.changedTo !== undefined &&
       approved.some((n) => decision.violations.some((v) => noteCovers(n, v, checks.byName)));
@@ -853,7 +884,7 @@ export function evaluateGate(input: GateInput): GateVerdict {
     for (const v of result.violations) {
       const note = approved.find((n) => noteCovers(n, v, checks.byName));
       if (note) {
-        result.accepted.push({ violation: v, note, acceptedBy: note.approvedBy as string });
+        result.accepted.push(acceptance(v, note));
         continue;
       }
       const waiting = pending.find((n) => noteCovers(n, v, checks.byName));
@@ -867,8 +898,10 @@ export function evaluateGate(input: GateInput): GateVerdict {
     const rise = open.find((v) => v.kind === 'regression-exposure');
     const rowsAccepted = result.accepted.filter((a) => a.violation.kind === 'regression-row');
     if (rise && rowsAccepted.length > 0 && !open.some((v) => v.kind === 'regression-row')) {
-      const first = rowsAccepted[0] as AcceptedDeviation;
-      result.accepted.push({ violation: rise, note: first.note, acceptedBy: first.acceptedBy });
+      // Pending while any of those rows is: the rise counts only once every note is approved.
+      const first =
+        rowsAccepted.find((a) => a.pendingApproval !== undefined) ?? (rowsAccepted[0] as AcceptedDeviation);
+      result.accepted.push({ ...first, violation: rise });
       open.splice(open.indexOf(rise), 1);
     }
     result.violations = open.sort((a, b) => b.weight - a.weight);

@@ -85,6 +85,11 @@ export interface DeviationNote {
   approvedBy?: string;
   /** Why a valid note does not count (no owner approved the current head, …). */
   unapproved?: string;
+  /**
+   * Local checks only (GateInput.awaitApproval): the approval this valid note still needs. Such a note
+   * is accepted as pending; in CI, without that approval, it is `unapproved`.
+   */
+  pendingApproval?: string;
 }
 
 export interface AcceptedDeviation {
@@ -92,6 +97,8 @@ export interface AcceptedDeviation {
   note: DeviationNote;
   /** Who approved the note: `@olivia`, or `@olivia (@acme/security)` for a team owner. */
   acceptedBy: string;
+  /** Set when no one approved the note yet (local checks only): the approval it needs. */
+  pendingApproval?: string;
 }
 
 /** An assignment the base commit had and head no longer has (a removed or replaced directive line). */
