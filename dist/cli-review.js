@@ -2986,7 +2986,7 @@ var require_compile = __commonJS({
       const schOrFunc = root.refs[ref];
       if (schOrFunc)
         return schOrFunc;
-      let _sch = resolve3.call(this, root, ref);
+      let _sch = resolve4.call(this, root, ref);
       if (_sch === void 0) {
         const schema = (_a = root.localRefs) === null || _a === void 0 ? void 0 : _a[ref];
         const { schemaId } = this.opts;
@@ -3013,7 +3013,7 @@ var require_compile = __commonJS({
     function sameSchemaEnv(s1, s2) {
       return s1.schema === s2.schema && s1.root === s2.root && s1.baseId === s2.baseId;
     }
-    function resolve3(root, ref) {
+    function resolve4(root, ref) {
       let sch;
       while (typeof (sch = this.refs[ref]) == "string")
         ref = sch;
@@ -3877,7 +3877,7 @@ var require_fast_uri = __commonJS({
       }
       return uri;
     }
-    function resolve3(baseURI, relativeURI, options) {
+    function resolve4(baseURI, relativeURI, options) {
       const schemelessOptions = options ? Object.assign({ scheme: "null" }, options) : { scheme: "null" };
       const {
         parsed: baseParsed,
@@ -3913,50 +3913,50 @@ var require_fast_uri = __commonJS({
       schemelessOptions.skipEscape = true;
       return serialize(resolved, schemelessOptions);
     }
-    function resolveComponent(base, relative3, options, skipNormalization) {
+    function resolveComponent(base, relative4, options, skipNormalization) {
       const target = {};
       if (!skipNormalization) {
         base = parse(serialize(base, options), options);
-        relative3 = parse(serialize(relative3, options), options);
+        relative4 = parse(serialize(relative4, options), options);
       }
       options = options || {};
-      if (!options.tolerant && relative3.scheme) {
-        target.scheme = relative3.scheme;
-        target.userinfo = relative3.userinfo;
-        target.host = relative3.host;
-        target.port = relative3.port;
-        target.path = removeDotSegments(relative3.path || "");
-        target.query = relative3.query;
+      if (!options.tolerant && relative4.scheme) {
+        target.scheme = relative4.scheme;
+        target.userinfo = relative4.userinfo;
+        target.host = relative4.host;
+        target.port = relative4.port;
+        target.path = removeDotSegments(relative4.path || "");
+        target.query = relative4.query;
       } else {
-        if (relative3.userinfo !== void 0 || relative3.host !== void 0 || relative3.port !== void 0) {
-          target.userinfo = relative3.userinfo;
-          target.host = relative3.host;
-          target.port = relative3.port;
-          target.path = removeDotSegments(relative3.path || "");
-          target.query = relative3.query;
+        if (relative4.userinfo !== void 0 || relative4.host !== void 0 || relative4.port !== void 0) {
+          target.userinfo = relative4.userinfo;
+          target.host = relative4.host;
+          target.port = relative4.port;
+          target.path = removeDotSegments(relative4.path || "");
+          target.query = relative4.query;
         } else {
-          if (!relative3.path) {
+          if (!relative4.path) {
             target.path = base.path;
-            if (relative3.query !== void 0) {
-              target.query = relative3.query;
+            if (relative4.query !== void 0) {
+              target.query = relative4.query;
             } else {
               target.query = base.query;
             }
           } else {
-            if (relative3.path[0] === "/") {
-              target.path = removeDotSegments(relative3.path);
+            if (relative4.path[0] === "/") {
+              target.path = removeDotSegments(relative4.path);
             } else {
               const baseHasAuthority = base.userinfo !== void 0 || base.host !== void 0 || base.port !== void 0;
               if (baseHasAuthority && !base.path) {
-                target.path = "/" + relative3.path;
+                target.path = "/" + relative4.path;
               } else if (!base.path) {
-                target.path = relative3.path;
+                target.path = relative4.path;
               } else {
-                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative3.path;
+                target.path = base.path.slice(0, base.path.lastIndexOf("/") + 1) + relative4.path;
               }
               target.path = base.scheme === void 0 && !baseHasAuthority && target.path[0] !== "/" ? removeDotSegmentsRelative(target.path) : removeDotSegments(target.path);
             }
-            target.query = relative3.query;
+            target.query = relative4.query;
           }
           target.userinfo = base.userinfo;
           target.host = base.host;
@@ -3964,7 +3964,7 @@ var require_fast_uri = __commonJS({
         }
         target.scheme = base.scheme;
       }
-      target.fragment = relative3.fragment;
+      target.fragment = relative4.fragment;
       return target;
     }
     function equal(uriA, uriB, options) {
@@ -4268,7 +4268,7 @@ var require_fast_uri = __commonJS({
     var fastUri = {
       SCHEMES,
       normalize,
-      resolve: resolve3,
+      resolve: resolve4,
       resolveComponent,
       equal,
       serialize,
@@ -6951,540 +6951,1328 @@ module.exports = __toCommonJS(review_commands_exports);
 
 // src/cli/check-command.ts
 var import_node_fs3 = require("node:fs");
-var import_node_path3 = require("node:path");
+var import_node_path5 = require("node:path");
 
-// src/core/policy/load-policy.ts
-var import_ajv = __toESM(require_ajv());
-
-// policies/schema.json
-var schema_default = {
-  $schema: "http://json-schema.org/draft-07/schema#",
-  $id: "https://github.com/unitgate/unitgate/blob/main/policies/schema.json",
-  title: "unitgate policy",
-  description: "The policy file of unitgate (`.github/unitgate.json`): which hardening profile each systemd unit must follow, what counts as a regression, which deviations may be accepted and who must approve changes to sensitive directives. Every key is optional; a missing policy file means the built-in defaults.",
-  type: "object",
-  additionalProperties: false,
-  properties: {
-    $schema: {
-      type: "string",
-      description: "The schema this file follows, for editors: `https://github.com/unitgate/unitgate/blob/main/policies/schema.json`. Ignored by unitgate."
-    },
-    systemdVersion: {
-      enum: [252, 255, 257, 262],
-      default: 252,
-      description: "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run."
-    },
-    mode: {
-      enum: ["enforce", "report", "ratchet"],
-      default: "enforce",
-      description: "`enforce`: every violation without an accepted deviation note fails the check. `report`: violations are reported (annotations, comment, summary) but the check never fails. `ratchet`: only what the pull request makes worse fails (regressions, and violations the base commit did not have); existing violations are reported."
-    },
-    threshold: {
-      type: "number",
-      minimum: 0,
-      maximum: 10,
-      description: "Highest allowed exposure for profiles that set no `threshold` along their `extends` chain: `baseline` and the profiles built on it. On the 0.0 (best) to 10.0 (worst) scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth. The default, 9.6, lets a unit without any hardening pass (systemd 252 rates a bare root service 9.6), so only regressions fail it. The built-in `api-service`, `worker` and `scheduler` profiles have their own thresholds.",
-      examples: [3.5],
-      default: 9.6
-    },
-    defaultProfile: {
-      type: "string",
-      minLength: 1,
-      default: "baseline",
-      description: "The profile for units that neither a `# unitgate: profile=NAME` comment nor an entry of `units` assigns. A built-in profile name or a key of `profiles`."
-    },
-    profiles: {
-      type: "object",
-      description: "Hardening profiles by name, in addition to the built-in `baseline`, `api-service`, `worker` and `scheduler`. A profile named like a built-in one changes that built-in profile.",
-      propertyNames: {
-        pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$",
-        description: "A profile name: letters, digits, `.`, `_` and `-`, starting with a letter or digit.",
-        examples: ["api-internal"]
-      },
-      additionalProperties: {
-        $ref: "#/definitions/profile"
-      },
-      default: {}
-    },
-    units: {
-      type: "array",
-      description: "Assigns profiles to units by glob, first match wins. A `# unitgate: profile=NAME` comment in the unit file or a drop-in takes precedence over this list.",
-      items: {
-        $ref: "#/definitions/unitAssignment"
-      },
-      default: []
-    },
-    exclude: {
-      type: "array",
-      description: "Units the gate does not score, each with the reason why (shown in the report).",
-      items: {
-        $ref: "#/definitions/exclusion"
-      },
-      default: []
-    },
-    regression: {
-      $ref: "#/definitions/regression"
-    },
-    deviations: {
-      $ref: "#/definitions/deviations"
-    },
-    signoff: {
-      type: "array",
-      description: "Owner sign-off rules: a change to one of the listed directives passes only with an approving review from one of the listed users or teams.",
-      items: {
-        $ref: "#/definitions/signoffRule"
-      },
-      default: []
-    },
-    unitTypes: {
-      type: "array",
-      description: "Unit file name suffixes the gate scores.",
-      items: {
-        enum: [
-          ".service",
-          ".socket",
-          ".mount",
-          ".swap",
-          ".timer",
-          ".path",
-          ".slice",
-          ".scope",
-          ".target",
-          ".device",
-          ".automount"
-        ],
-        description: "A unit type suffix, with its dot."
-      },
-      minItems: 1,
-      uniqueItems: true,
-      default: [".service"]
-    },
-    assessorOverrides: {
-      type: "object",
-      description: "Changes to assessor weights, ranges and texts in the format of systemd's `systemd-analyze security --security-policy=FILE`, keyed by the assessor's JSON field name (the `json_field` of `--json` output). A weight of 0 turns an assessor off.",
-      propertyNames: {
-        description: "An assessor's JSON field name, as in the `json_field` of `--json` output.",
-        enum: [
-          "UserOrDynamicUser",
-          "SupplementaryGroups",
-          "PrivateDevices",
-          "PrivateMounts",
-          "PrivateNetwork",
-          "PrivateTmp",
-          "PrivateUsers",
-          "ProtectControlGroups",
-          "ProtectKernelModules",
-          "ProtectKernelTunables",
-          "ProtectKernelLogs",
-          "ProtectClock",
-          "ProtectHome",
-          "ProtectHostname",
-          "ProtectSystem",
-          "RootDirectoryOrRootImage",
-          "LockPersonality",
-          "MemoryDenyWriteExecute",
-          "NoNewPrivileges",
-          "CapabilityBoundingSet_CAP_SYS_ADMIN",
-          "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP",
-          "CapabilityBoundingSet_CAP_SYS_PTRACE",
-          "CapabilityBoundingSet_CAP_SYS_TIME",
-          "CapabilityBoundingSet_CAP_NET_ADMIN",
-          "CapabilityBoundingSet_CAP_SYS_RAWIO",
-          "CapabilityBoundingSet_CAP_SYS_MODULE",
-          "CapabilityBoundingSet_CAP_AUDIT",
-          "CapabilityBoundingSet_CAP_SYSLOG",
-          "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE",
-          "CapabilityBoundingSet_CAP_MKNOD",
-          "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP",
-          "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER",
-          "CapabilityBoundingSet_CAP_KILL",
-          "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)",
-          "CapabilityBoundingSet_CAP_SYS_BOOT",
-          "CapabilityBoundingSet_CAP_MAC",
-          "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE",
-          "CapabilityBoundingSet_CAP_IPC_LOCK",
-          "CapabilityBoundingSet_CAP_SYS_CHROOT",
-          "CapabilityBoundingSet_CAP_BLOCK_SUSPEND",
-          "CapabilityBoundingSet_CAP_WAKE_ALARM",
-          "CapabilityBoundingSet_CAP_LEASE",
-          "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG",
-          "CapabilityBoundingSet_CAP_SYS_PACCT",
-          "CapabilityBoundingSet_CAP_BPF",
-          "UMask",
-          "KeyringMode",
-          "ProtectProc",
-          "ProcSubset",
-          "NotifyAccess",
-          "RemoveIPC",
-          "Delegate",
-          "RestrictRealtime",
-          "RestrictSUIDSGID",
-          "RestrictNamespaces_user",
-          "RestrictNamespaces_mnt",
-          "RestrictNamespaces_ipc",
-          "RestrictNamespaces_pid",
-          "RestrictNamespaces_cgroup",
-          "RestrictNamespaces_net",
-          "RestrictNamespaces_uts",
-          "RestrictAddressFamilies_AF_INET_INET6",
-          "RestrictAddressFamilies_AF_UNIX",
-          "RestrictAddressFamilies_AF_NETLINK",
-          "RestrictAddressFamilies_AF_PACKET",
-          "RestrictAddressFamilies_OTHER",
-          "SystemCallArchitectures",
-          "SystemCallFilter_swap",
-          "SystemCallFilter_obsolete",
-          "SystemCallFilter_clock",
-          "SystemCallFilter_cpu_emulation",
-          "SystemCallFilter_debug",
-          "SystemCallFilter_mount",
-          "SystemCallFilter_module",
-          "SystemCallFilter_raw_io",
-          "SystemCallFilter_reboot",
-          "SystemCallFilter_privileged",
-          "SystemCallFilter_resources",
-          "IPAddressDeny",
-          "DeviceAllow",
-          "AmbientCapabilities"
-        ]
-      },
-      additionalProperties: {
-        $ref: "#/definitions/assessorOverride"
-      },
-      default: {}
-    }
-  },
-  definitions: {
-    profile: {
-      type: "object",
-      description: "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.",
-      additionalProperties: false,
-      properties: {
-        extends: {
-          type: "string",
-          minLength: 1,
-          description: "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)."
-        },
-        description: {
-          type: "string",
-          description: "What kind of unit the profile is for; shown in reports."
-        },
-        threshold: {
-          type: "number",
-          minimum: 0,
-          maximum: 10,
-          description: "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.",
-          examples: [3.5]
-        },
-        requiredDirectives: {
-          type: "array",
-          description: "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.",
-          items: {
-            type: "string",
-            pattern: "^[A-Za-z]+=.*$",
-            description: "A `Directive=value` line.",
-            examples: ["ProtectSystem=strict"]
-          },
-          uniqueItems: true
-        },
-        removeDirectives: {
-          type: "array",
-          description: "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.",
-          items: {
-            type: "string",
-            pattern: "^[A-Za-z]+$",
-            description: "A directive name, without `=`.",
-            examples: ["MemoryDenyWriteExecute"]
-          },
-          uniqueItems: true
-        },
-        allowedCapabilities: {
-          type: "array",
-          description: "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.",
-          items: {
-            type: "string",
-            pattern: "^CAP_[A-Z_]+$",
-            description: "A capability name as in capabilities(7).",
-            examples: ["CAP_NET_BIND_SERVICE"]
-          },
-          uniqueItems: true
-        },
-        allowedAddressFamilies: {
-          type: "array",
-          description: "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.",
-          items: {
-            type: "string",
-            pattern: "^AF_[A-Za-z0-9]+$",
-            description: "An address family name as in address_families(7).",
-            examples: ["AF_UNIX"]
-          },
-          uniqueItems: true
-        },
-        owners: {
-          type: "array",
-          description: "Who may approve deviation notes for units with this profile, in addition to `deviations.owners`: GitHub users (`@alice`) or teams (`@org/team`). Inherited from the parent profile unless set. A change of a unit's profile is approved by the owners of the profile it had at the base commit.",
-          items: {
-            type: "string",
-            pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
-            description: "A GitHub user (`@alice`) or team (`@org/team`).",
-            examples: ["@acme/security"]
-          },
-          uniqueItems: true
-        }
-      }
-    },
-    unitAssignment: {
-      type: "object",
-      description: "Assigns a profile to the units a glob matches.",
-      additionalProperties: false,
-      required: ["match", "profile"],
-      properties: {
-        match: {
-          type: "string",
-          minLength: 1,
-          description: "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.",
-          examples: ["deploy/api/**"]
-        },
-        profile: {
-          type: "string",
-          minLength: 1,
-          description: "The profile name (built-in or from `profiles`)."
-        }
-      }
-    },
-    exclusion: {
-      type: "object",
-      description: "A unit, or units, the gate does not score.",
-      additionalProperties: false,
-      required: ["match", "reason"],
-      properties: {
-        match: {
-          type: "string",
-          minLength: 1,
-          description: "A glob over repository paths and unit names, as in `units`.",
-          examples: ["vendor/**"]
-        },
-        reason: {
-          type: "string",
-          minLength: 1,
-          description: "Why the unit is not scored; shown in the report."
-        }
-      }
-    },
-    regression: {
-      type: "object",
-      description: "What counts as a regression compared with the base commit of the pull request.",
-      additionalProperties: false,
-      properties: {
-        exposure: {
-          type: "boolean",
-          default: true,
-          description: "Fail when a unit's overall exposure rises."
-        },
-        rows: {
-          type: "boolean",
-          default: true,
-          description: "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)."
-        }
-      },
-      default: {
-        exposure: true,
-        rows: true
-      }
-    },
-    deviations: {
-      type: "object",
-      description: "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.",
-      additionalProperties: false,
-      properties: {
-        owners: {
-          type: "array",
-          description: "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.",
-          items: {
-            type: "string",
-            pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
-            description: "A GitHub user (`@alice`) or team (`@org/team`).",
-            examples: ["@acme/security"]
-          },
-          uniqueItems: true,
-          default: []
-        },
-        sources: {
-          type: "array",
-          description: "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.",
-          items: {
-            enum: ["pr-body", "unit-file"],
-            description: "A place deviation notes are read from."
-          },
-          uniqueItems: true,
-          default: ["pr-body", "unit-file"]
-        },
-        requiredFields: {
-          type: "array",
-          description: "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.",
-          items: {
-            enum: ["reason", "owner", "expires", "ticket", "check"],
-            description: "A deviation note field."
-          },
-          uniqueItems: true,
-          default: ["reason", "owner", "expires"]
-        },
-        maxExpiryDays: {
-          type: "integer",
-          minimum: 1,
-          maximum: 3650,
-          default: 180,
-          description: "Longest allowed time, in days, between the run's date and a note's `expires` date."
-        }
-      },
-      default: {
-        owners: [],
-        sources: ["pr-body", "unit-file"],
-        requiredFields: ["reason", "owner", "expires"],
-        maxExpiryDays: 180
-      }
-    },
-    signoffRule: {
-      type: "object",
-      description: "Directives whose changes need an approving review from a listed owner.",
-      additionalProperties: false,
-      required: ["directives", "approvers"],
-      properties: {
-        directives: {
-          type: "array",
-          minItems: 1,
-          uniqueItems: true,
-          description: "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).",
-          items: {
-            type: "string",
-            pattern: "^[A-Za-z]+=?$",
-            description: "A directive name (a trailing `=` is allowed).",
-            examples: ["SystemCallFilter"]
-          }
-        },
-        approvers: {
-          type: "array",
-          minItems: 1,
-          uniqueItems: true,
-          description: "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts. The same rules as for deviation notes apply: the reviewer's latest review approves the current head commit, and the reviewer is neither the pull request's author nor the author or committer of the head commit. A deviation note never replaces sign-off.",
-          items: {
-            type: "string",
-            pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
-            description: "A GitHub user (`@alice`) or team (`@org/team`).",
-            examples: ["@platform/runtime-owners"]
-          }
-        }
-      }
-    },
-    assessorOverride: {
-      type: "object",
-      description: "One assessor's changes, as in systemd's `--security-policy` file.",
-      additionalProperties: false,
-      properties: {
-        weight: {
-          type: "integer",
-          minimum: 0,
-          description: "The assessor's weight in the exposure sum; 0 makes the row N/A."
-        },
-        range: {
-          type: "integer",
-          minimum: 1,
-          description: "The highest badness the assessor can report; its badness is divided by this."
-        },
-        description_good: {
-          type: "string",
-          description: "Text shown when the setting is good."
-        },
-        description_bad: {
-          type: "string",
-          description: "Text shown when the setting is bad."
-        },
-        description_na: {
-          type: "string",
-          description: "Text shown when the assessor does not apply."
-        }
-      }
+// src/core/policy/match-glob.ts
+var REGEXP_SPECIAL = /[.*+?^${}()|[\]\\/]/;
+function quote(c) {
+  return REGEXP_SPECIAL.test(c) ? `\\${c}` : c;
+}
+function classEnd(glob, open) {
+  let k = open + 1;
+  if (glob[k] === "!" || glob[k] === "^") k++;
+  if (glob[k] === "]") k++;
+  for (; k < glob.length; k++) {
+    if (glob[k] === "\\") k++;
+    else if (glob[k] === "]") return k;
+  }
+  return -1;
+}
+function groupEnd(glob, open) {
+  let depth = 0;
+  for (let k = open; k < glob.length; k++) {
+    if (glob[k] === "\\") k++;
+    else if (glob[k] === "{") depth++;
+    else if (glob[k] === "}" && --depth === 0) return k;
+  }
+  return -1;
+}
+function alternatives(body) {
+  const out = [];
+  let depth = 0;
+  let start = 0;
+  for (let k = 0; k < body.length; k++) {
+    if (body[k] === "\\") k++;
+    else if (body[k] === "{") depth++;
+    else if (body[k] === "}") depth--;
+    else if (body[k] === "," && depth === 0) {
+      out.push(body.slice(start, k));
+      start = k + 1;
     }
   }
-};
+  out.push(body.slice(start));
+  return out;
+}
+function translate(glob, segmentStart) {
+  let out = "";
+  for (let k = 0; k < glob.length; k++) {
+    const c = glob[k];
+    const atSegmentStart = k === 0 ? segmentStart : glob[k - 1] === "/";
+    if (c === "\\") {
+      k++;
+      out += quote(glob[k] ?? "\\");
+    } else if (c === "*") {
+      let run = 1;
+      while (glob[k + run] === "*") run++;
+      const next = glob[k + run];
+      if (run === 2 && atSegmentStart && next === "/") {
+        out += "(?:.*/)?";
+        k += run;
+      } else if (run === 2 && atSegmentStart && next === void 0) {
+        out += ".*";
+        k += run - 1;
+      } else {
+        out += "[^/]*";
+        k += run - 1;
+      }
+    } else if (c === "?") {
+      out += "[^/]";
+    } else if (c === "[" && classEnd(glob, k) !== -1) {
+      const end = classEnd(glob, k);
+      let body = glob.slice(k + 1, end);
+      const negated = body.startsWith("!") || body.startsWith("^");
+      if (negated) body = body.slice(1);
+      let members = "";
+      for (let m = 0; m < body.length; m++) {
+        const b = body[m];
+        if (b === "\\") members += `\\${body[++m] ?? "\\"}`;
+        else members += b === "-" ? "-" : /[\]\\^[]/.test(b) ? `\\${b}` : b;
+      }
+      out += negated ? `[^/${members}]` : `[${members}]`;
+      k = end;
+    } else if (c === "{" && groupEnd(glob, k) !== -1) {
+      const end = groupEnd(glob, k);
+      const options = alternatives(glob.slice(k + 1, end));
+      if (options.length < 2) out += quote("{");
+      else {
+        out += `(?:${options.map((o) => translate(o, atSegmentStart)).join("|")})`;
+        k = end;
+      }
+    } else {
+      out += quote(c);
+    }
+  }
+  return out;
+}
+function globToRegExp(glob) {
+  const rooted = glob.replace(/^(?:\.\/|\/)+/, "");
+  return new RegExp(`^${translate(rooted, true)}$`);
+}
+var cache = /* @__PURE__ */ new Map();
+function matchesGlob(glob, subject) {
+  let re = cache.get(glob);
+  if (!re) {
+    re = globToRegExp(glob);
+    cache.set(glob, re);
+  }
+  return re.test(subject.replace(/^(?:\.\/)+/, ""));
+}
 
-// policies/profiles/baseline.json
-var baseline_default = {
-  description: "The default for units no profile is assigned to: no required directives, no capability or address family checks, and the policy's top-level threshold (default 9.6). An unhardened unit passes (systemd 252 rates `ExecStart=` alone 9.6, with `User=` 9.2; 9.4 and 9.0 on 255, 257 and 262), so the gate catches regressions without blocking existing units.",
-  requiredDirectives: []
-};
-
-// policies/profiles/api-service.json
-var api_service_default = {
-  description: 'Long-running network service (HTTP or gRPC API): the article\'s hardened template as written. No capabilities: prefer a socket unit or a reverse proxy over CAP_NET_BIND_SERVICE; a service that must bind a port below 1024 itself extends this profile with `allowedCapabilities: ["CAP_NET_BIND_SERVICE"]` (+0.1). Local and Internet sockets only. Runtimes with a JIT compiler (Node.js, Java) need `removeDirectives: ["MemoryDenyWriteExecute"]` (score unchanged at one decimal). Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 3.1 on systemd 252 (real `systemd-analyze` and unitgate agree) and 2.9 on 255, 257 and 262; the threshold 3.5 leaves 0.4.',
-  threshold: 3.5,
-  requiredDirectives: [
-    "NoNewPrivileges=yes",
-    "PrivateTmp=yes",
-    "ProtectSystem=strict",
-    "ProtectHome=yes",
-    "RestrictSUIDSGID=yes",
-    "LockPersonality=yes",
-    "MemoryDenyWriteExecute=yes",
-    "RestrictNamespaces=yes",
-    "SystemCallArchitectures=native",
-    "SystemCallFilter=@system-service"
+// src/core/security/data/unit-keys-252.json
+var unit_keys_252_default = {
+  Unit: [
+    "After",
+    "AllowIsolate",
+    "AssertACPower",
+    "AssertArchitecture",
+    "AssertCPUFeature",
+    "AssertCPUPressure",
+    "AssertCPUs",
+    "AssertCapability",
+    "AssertControlGroupController",
+    "AssertCredential",
+    "AssertDirectoryNotEmpty",
+    "AssertEnvironment",
+    "AssertFileIsExecutable",
+    "AssertFileNotEmpty",
+    "AssertFirstBoot",
+    "AssertGroup",
+    "AssertHost",
+    "AssertIOPressure",
+    "AssertKernelCommandLine",
+    "AssertKernelVersion",
+    "AssertMemory",
+    "AssertMemoryPressure",
+    "AssertNeedsUpdate",
+    "AssertOSRelease",
+    "AssertPathExists",
+    "AssertPathExistsGlob",
+    "AssertPathIsDirectory",
+    "AssertPathIsEncrypted",
+    "AssertPathIsMountPoint",
+    "AssertPathIsReadWrite",
+    "AssertPathIsSymbolicLink",
+    "AssertSecurity",
+    "AssertUser",
+    "AssertVirtualization",
+    "Before",
+    "BindTo",
+    "BindsTo",
+    "CollectMode",
+    "ConditionACPower",
+    "ConditionArchitecture",
+    "ConditionCPUFeature",
+    "ConditionCPUPressure",
+    "ConditionCPUs",
+    "ConditionCapability",
+    "ConditionControlGroupController",
+    "ConditionCredential",
+    "ConditionDirectoryNotEmpty",
+    "ConditionEnvironment",
+    "ConditionFileIsExecutable",
+    "ConditionFileNotEmpty",
+    "ConditionFirmware",
+    "ConditionFirstBoot",
+    "ConditionGroup",
+    "ConditionHost",
+    "ConditionIOPressure",
+    "ConditionKernelCommandLine",
+    "ConditionKernelVersion",
+    "ConditionMemory",
+    "ConditionMemoryPressure",
+    "ConditionNeedsUpdate",
+    "ConditionOSRelease",
+    "ConditionPathExists",
+    "ConditionPathExistsGlob",
+    "ConditionPathIsDirectory",
+    "ConditionPathIsEncrypted",
+    "ConditionPathIsMountPoint",
+    "ConditionPathIsReadWrite",
+    "ConditionPathIsSymbolicLink",
+    "ConditionSecurity",
+    "ConditionUser",
+    "ConditionVirtualization",
+    "Conflicts",
+    "DefaultDependencies",
+    "Description",
+    "Documentation",
+    "FailureAction",
+    "FailureActionExitStatus",
+    "IgnoreOnIsolate",
+    "JobRunningTimeoutSec",
+    "JobTimeoutAction",
+    "JobTimeoutRebootArgument",
+    "JobTimeoutSec",
+    "JoinsNamespaceOf",
+    "OnFailure",
+    "OnFailureIsolate",
+    "OnFailureJobMode",
+    "OnSuccess",
+    "OnSuccessJobMode",
+    "PartOf",
+    "PropagateReloadFrom",
+    "PropagateReloadTo",
+    "PropagatesReloadTo",
+    "PropagatesStopTo",
+    "RebootArgument",
+    "RefuseManualStart",
+    "RefuseManualStop",
+    "ReloadPropagatedFrom",
+    "Requires",
+    "RequiresMountsFor",
+    "RequiresOverridable",
+    "Requisite",
+    "RequisiteOverridable",
+    "SourcePath",
+    "StartLimitAction",
+    "StartLimitBurst",
+    "StartLimitInterval",
+    "StartLimitIntervalSec",
+    "StopPropagatedFrom",
+    "StopWhenUnneeded",
+    "SuccessAction",
+    "SuccessActionExitStatus",
+    "Upholds",
+    "Wants"
   ],
-  allowedCapabilities: [],
-  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
-};
-
-// policies/profiles/worker.json
-var worker_default = {
-  description: "Long-running background worker (queue consumer, stream processor): no inbound connections, outbound local and Internet sockets only. The api-service template plus the kernel, device, clock, hostname and realtime protections a worker never needs to give up. No capabilities. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 1.8 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.7 on 255, 257 and 262; the threshold 2.5 leaves 0.7.",
-  threshold: 2.5,
-  requiredDirectives: [
-    "NoNewPrivileges=yes",
-    "PrivateTmp=yes",
-    "ProtectSystem=strict",
-    "ProtectHome=yes",
-    "PrivateDevices=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "ProtectClock=yes",
-    "ProtectHostname=yes",
-    "RestrictSUIDSGID=yes",
-    "RestrictRealtime=yes",
-    "LockPersonality=yes",
-    "MemoryDenyWriteExecute=yes",
-    "RestrictNamespaces=yes",
-    "SystemCallArchitectures=native",
-    "SystemCallFilter=@system-service"
+  Service: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "BusName",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecCondition",
+    "ExecPaths",
+    "ExecReload",
+    "ExecSearchPath",
+    "ExecStart",
+    "ExecStartPost",
+    "ExecStartPre",
+    "ExecStop",
+    "ExecStopPost",
+    "ExitType",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FailureAction",
+    "FileDescriptorStoreMax",
+    "FinalKillSignal",
+    "Group",
+    "GuessMainPID",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "NonBlocking",
+    "NotifyAccess",
+    "OOMPolicy",
+    "OOMScoreAdjust",
+    "PAMName",
+    "PIDFile",
+    "PassEnvironment",
+    "PermissionsStartOnly",
+    "Personality",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "RebootArgument",
+    "RemainAfterExit",
+    "RemoveIPC",
+    "Restart",
+    "RestartForceExitStatus",
+    "RestartKillSignal",
+    "RestartPreventExitStatus",
+    "RestartSec",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootDirectoryStartOnly",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "RuntimeMaxSec",
+    "RuntimeRandomizedExtraSec",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "Sockets",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartLimitAction",
+    "StartLimitBurst",
+    "StartLimitInterval",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SuccessExitStatus",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutAbortSec",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimeoutStartFailureMode",
+    "TimeoutStartSec",
+    "TimeoutStopFailureMode",
+    "TimeoutStopSec",
+    "TimerSlackNSec",
+    "Type",
+    "UMask",
+    "USBFunctionDescriptors",
+    "USBFunctionStrings",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSec",
+    "WatchdogSignal",
+    "WorkingDirectory"
   ],
-  allowedCapabilities: [],
-  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
-};
-
-// policies/profiles/scheduler.json
-var scheduler_default = {
-  description: "Job started by a timer (`Type=oneshot`: backups, cleanups, reports): the worker protections without `MemoryDenyWriteExecute=`, `ProtectClock=` and `ProtectHostname=`, because jobs often run interpreters and tools whose needs vary; no network isolation (`PrivateNetwork=` is not required, jobs often upload or fetch). No capabilities; local and Internet sockets only. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 2.0 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.8 on 255, 257 and 262; the threshold 2.5 leaves 0.5.",
-  threshold: 2.5,
-  requiredDirectives: [
-    "NoNewPrivileges=yes",
-    "PrivateTmp=yes",
-    "ProtectSystem=strict",
-    "ProtectHome=yes",
-    "PrivateDevices=yes",
-    "ProtectKernelTunables=yes",
-    "ProtectKernelModules=yes",
-    "ProtectKernelLogs=yes",
-    "ProtectControlGroups=yes",
-    "RestrictSUIDSGID=yes",
-    "RestrictRealtime=yes",
-    "LockPersonality=yes",
-    "RestrictNamespaces=yes",
-    "SystemCallArchitectures=native",
-    "SystemCallFilter=@system-service"
+  Socket: [
+    "Accept",
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "Backlog",
+    "BindIPv6Only",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BindToDevice",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "Broadcast",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "DeferAcceptSec",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DirectoryMode",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExecStartPost",
+    "ExecStartPre",
+    "ExecStopPost",
+    "ExecStopPre",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FileDescriptorName",
+    "FinalKillSignal",
+    "FlushPending",
+    "FreeBind",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IPTOS",
+    "IPTTL",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeepAlive",
+    "KeepAliveIntervalSec",
+    "KeepAliveProbes",
+    "KeepAliveTimeSec",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "ListenDatagram",
+    "ListenFIFO",
+    "ListenMessageQueue",
+    "ListenNetlink",
+    "ListenSequentialPacket",
+    "ListenSpecial",
+    "ListenStream",
+    "ListenUSBFunction",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "Mark",
+    "MaxConnections",
+    "MaxConnectionsPerSource",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MessageQueueMaxMessages",
+    "MessageQueueMessageSize",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoDelay",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "PAMName",
+    "PassCredentials",
+    "PassEnvironment",
+    "PassPacketInfo",
+    "PassSecurity",
+    "Personality",
+    "PipeSize",
+    "Priority",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "ReceiveBuffer",
+    "RemoveIPC",
+    "RemoveOnStop",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "ReusePort",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SELinuxContextFromNet",
+    "SecureBits",
+    "SendBuffer",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "Service",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackLabel",
+    "SmackLabelIPIn",
+    "SmackLabelIPOut",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "SocketGroup",
+    "SocketMode",
+    "SocketProtocol",
+    "SocketUser",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "Symlinks",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TCPCongestion",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "Timestamping",
+    "Transparent",
+    "TriggerLimitBurst",
+    "TriggerLimitIntervalSec",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "WorkingDirectory",
+    "Writable"
   ],
-  allowedCapabilities: [],
-  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
+  Mount: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DirectoryMode",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FinalKillSignal",
+    "ForceUnmount",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LazyUnmount",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "Options",
+    "PAMName",
+    "PassEnvironment",
+    "Personality",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWriteOnly",
+    "ReadWritePaths",
+    "RemoveIPC",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SloppyOptions",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "Type",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "What",
+    "Where",
+    "WorkingDirectory"
+  ],
+  Automount: [
+    "DirectoryMode",
+    "ExtraOptions",
+    "TimeoutIdleSec",
+    "Where"
+  ],
+  Swap: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FinalKillSignal",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "Options",
+    "PAMName",
+    "PassEnvironment",
+    "Personality",
+    "Priority",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "RemoveIPC",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "What",
+    "WorkingDirectory"
+  ],
+  Timer: [
+    "AccuracySec",
+    "FixedRandomDelay",
+    "OnActiveSec",
+    "OnBootSec",
+    "OnCalendar",
+    "OnClockChange",
+    "OnStartupSec",
+    "OnTimezoneChange",
+    "OnUnitActiveSec",
+    "OnUnitInactiveSec",
+    "Persistent",
+    "RandomizedDelaySec",
+    "RemainAfterElapse",
+    "Unit",
+    "WakeSystem"
+  ],
+  Path: [
+    "DirectoryMode",
+    "DirectoryNotEmpty",
+    "MakeDirectory",
+    "PathChanged",
+    "PathExists",
+    "PathExistsGlob",
+    "PathModified",
+    "TriggerLimitBurst",
+    "TriggerLimitIntervalSec",
+    "Unit"
+  ],
+  Slice: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "BPFProgram",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUShares",
+    "CPUWeight",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "RestrictNetworkInterfaces",
+    "Slice",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "TasksAccounting",
+    "TasksMax"
+  ],
+  Scope: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "BPFProgram",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUShares",
+    "CPUWeight",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "FinalKillSignal",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "KillMode",
+    "KillSignal",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "OOMPolicy",
+    "RestartKillSignal",
+    "RestrictNetworkInterfaces",
+    "RuntimeMaxSec",
+    "RuntimeRandomizedExtraSec",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "Slice",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "TasksAccounting",
+    "TasksMax",
+    "TimeoutStopSec",
+    "WatchdogSignal"
+  ],
+  Install: [
+    "Alias",
+    "Also",
+    "DefaultInstance",
+    "RequiredBy",
+    "WantedBy"
+  ]
 };
 
 // src/core/security/data/systemd-252.json
@@ -19273,1835 +20061,6 @@ function systemdProfile(version) {
   return p;
 }
 
-// src/core/policy/parse-json-document.ts
-var MAX_DEPTH = 256;
-var IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-function formatJsonPath(path) {
-  let out = "$";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else out += IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-var JsonSyntaxError = class {
-  constructor(message, offset) {
-    this.message = message;
-    this.offset = offset;
-  }
-  message;
-  offset;
-};
-var Parser = class {
-  constructor(text) {
-    this.text = text;
-    for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
-  }
-  text;
-  i = 0;
-  lineStarts = [0];
-  positions = /* @__PURE__ */ new Map();
-  duplicateKeys = [];
-  position(offset) {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
-  }
-  parseDocument() {
-    this.skipWhitespace();
-    if (this.i >= this.text.length) throw new JsonSyntaxError("the file is empty; expected a JSON object", 0);
-    const value = this.parseValue([], 0, this.i);
-    this.skipWhitespace();
-    if (this.i < this.text.length) {
-      throw new JsonSyntaxError("unexpected content after the end of the JSON value", this.i);
-    }
-    return value;
-  }
-  skipWhitespace() {
-    while (this.i < this.text.length) {
-      const c = this.text[this.i];
-      if (c === " " || c === "	" || c === "\n" || c === "\r") this.i++;
-      else break;
-    }
-  }
-  unexpected(expected) {
-    const c = this.text[this.i];
-    if (c === void 0) throw new JsonSyntaxError(`unexpected end of file; expected ${expected}`, this.i);
-    if (c === "/") throw new JsonSyntaxError("comments are not allowed in JSON", this.i);
-    if (c === "'") throw new JsonSyntaxError('strings and keys need double quotes (") in JSON', this.i);
-    const shown = /[\x20-\x7e]/.test(c) ? `'${c}'` : `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-    throw new JsonSyntaxError(`unexpected character ${shown}; expected ${expected}`, this.i);
-  }
-  /** `at` is where the position of this value is recorded (the key of an object member). */
-  parseValue(path, depth, at) {
-    this.positions.set(formatJsonPath(path), this.position(at));
-    const c = this.text[this.i];
-    if (c === "{" || c === "[") {
-      if (depth >= MAX_DEPTH) throw new JsonSyntaxError(`nested deeper than ${MAX_DEPTH} levels`, this.i);
-      return c === "{" ? this.parseObject(path, depth + 1) : this.parseArray(path, depth + 1);
-    }
-    if (c === '"') return this.parseString();
-    for (const [word, value] of [
-      ["true", true],
-      ["false", false],
-      ["null", null]
-    ]) {
-      if (this.text.startsWith(word, this.i)) {
-        this.i += word.length;
-        return value;
-      }
-    }
-    NUMBER.lastIndex = this.i;
-    const m = NUMBER.exec(this.text);
-    if (m) {
-      this.i += m[0].length;
-      return Number(m[0]);
-    }
-    return this.unexpected("a value");
-  }
-  parseObject(path, depth) {
-    const object = {};
-    const seen = /* @__PURE__ */ new Set();
-    this.i++;
-    this.skipWhitespace();
-    if (this.text[this.i] === "}") {
-      this.i++;
-      return object;
-    }
-    for (; ; ) {
-      if (this.text[this.i] !== '"') this.unexpected("a key in double quotes");
-      const keyOffset = this.i;
-      const key = this.parseString();
-      const memberPath = [...path, key];
-      if (seen.has(key)) {
-        this.duplicateKeys.push({ path: memberPath, position: this.position(keyOffset) });
-      }
-      seen.add(key);
-      this.skipWhitespace();
-      if (this.text[this.i] !== ":") this.unexpected(`':' after the key "${key}"`);
-      this.i++;
-      this.skipWhitespace();
-      Object.defineProperty(object, key, {
-        value: this.parseValue(memberPath, depth, keyOffset),
-        enumerable: true,
-        writable: true,
-        configurable: true
-      });
-      this.skipWhitespace();
-      if (this.text[this.i] === "}") {
-        this.i++;
-        return object;
-      }
-      if (this.text[this.i] !== ",") this.unexpected("',' or '}'");
-      const comma = this.i;
-      this.i++;
-      this.skipWhitespace();
-      if (this.text[this.i] === "}") throw new JsonSyntaxError("trailing comma before '}'", comma);
-    }
-  }
-  parseArray(path, depth) {
-    const array = [];
-    this.i++;
-    this.skipWhitespace();
-    if (this.text[this.i] === "]") {
-      this.i++;
-      return array;
-    }
-    for (; ; ) {
-      array.push(this.parseValue([...path, array.length], depth, this.i));
-      this.skipWhitespace();
-      if (this.text[this.i] === "]") {
-        this.i++;
-        return array;
-      }
-      if (this.text[this.i] !== ",") this.unexpected("',' or ']'");
-      const comma = this.i;
-      this.i++;
-      this.skipWhitespace();
-      if (this.text[this.i] === "]") throw new JsonSyntaxError("trailing comma before ']'", comma);
-    }
-  }
-  parseString() {
-    const start = this.i;
-    this.i++;
-    for (; ; ) {
-      const c = this.text[this.i];
-      if (c === void 0 || c === "\n" || c === "\r") {
-        throw new JsonSyntaxError("string not closed before the end of the line", start);
-      }
-      if (c === '"') break;
-      if (c === "\\") {
-        const e = this.text[this.i + 1] ?? "";
-        if (e === "u" && /^[0-9a-fA-F]{4}$/.test(this.text.slice(this.i + 2, this.i + 6))) this.i += 6;
-        else if ('"\\/bfnrt'.includes(e) && e !== "") this.i += 2;
-        else throw new JsonSyntaxError(`invalid escape sequence '\\${e}' in string`, this.i);
-        continue;
-      }
-      if (c < " ")
-        throw new JsonSyntaxError(
-          "control character in string; write it as an escape (\\t, \\u0000)",
-          this.i
-        );
-      this.i++;
-    }
-    this.i++;
-    return JSON.parse(this.text.slice(start, this.i));
-  }
-};
-function parseJsonDocument(text) {
-  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  const parser = new Parser(body);
-  try {
-    const value = parser.parseDocument();
-    return {
-      ok: true,
-      document: { value, positions: parser.positions, duplicateKeys: parser.duplicateKeys }
-    };
-  } catch (e) {
-    if (!(e instanceof JsonSyntaxError)) throw e;
-    return { ok: false, message: e.message, position: parser.position(e.offset) };
-  }
-}
-
-// src/core/policy/load-policy.ts
-var BUILT_IN_PROFILES = /* @__PURE__ */ new Map([
-  ["baseline", baseline_default],
-  ["api-service", api_service_default],
-  ["worker", worker_default],
-  ["scheduler", scheduler_default]
-]);
-var POLICY_DEFAULTS = {
-  systemdVersion: DEFAULT_VERSION,
-  mode: "enforce",
-  /** 0.0–10.0 scale, like the file. */
-  threshold: 9.6,
-  defaultProfile: "baseline",
-  regression: { exposure: true, rows: true },
-  deviations: {
-    owners: [],
-    sources: ["pr-body", "unit-file"],
-    requiredFields: ["reason", "owner", "expires"],
-    maxExpiryDays: 180
-  },
-  unitTypes: [".service"]
-};
-var BUILT_IN_POLICY_SOURCE = "built-in baseline";
-var compiled;
-function validateDocument(doc) {
-  compiled ??= new import_ajv.default({ allErrors: true, verbose: true, strict: true }).compile(schema_default);
-  const ok = compiled(doc);
-  validateDocument.errors = compiled.errors;
-  return ok;
-}
-validateDocument.errors = void 0;
-function thresholdToExposure(threshold) {
-  return Math.round(Number((threshold * 10).toFixed(6)));
-}
-function loadPolicy(text, file) {
-  const parsed = parseJsonDocument(text);
-  if (!parsed.ok) {
-    return {
-      ok: false,
-      errors: [{ file, path: "$", message: `not valid JSON: ${parsed.message}`, ...parsed.position }]
-    };
-  }
-  const { value, positions, duplicateKeys } = parsed.document;
-  const located = (path, message) => {
-    for (let n = path.length; n >= 0; n--) {
-      const position = positions.get(formatJsonPath(path.slice(0, n)));
-      if (position) return { file, path: formatJsonPath(path), message, ...position };
-    }
-    return { file, path: formatJsonPath(path), message };
-  };
-  const problems = duplicateKeys.map((d2) => ({
-    path: d2.path,
-    message: `duplicate key '${String(d2.path[d2.path.length - 1])}': JSON keeps only the last one, so remove one of them`
-  }));
-  if (!validateDocument(value)) {
-    problems.push(...(validateDocument.errors ?? []).flatMap((e) => describeAjvError(e, value)));
-  } else {
-    const built = buildPolicy(value, file);
-    if ("problems" in built) problems.push(...built.problems);
-    else if (problems.length === 0) return { ok: true, policy: built.policy };
-  }
-  return { ok: false, errors: sortByPosition(problems.map((p) => located(p.path, p.message))) };
-}
-function builtInPolicy() {
-  const built = buildPolicy({}, BUILT_IN_POLICY_SOURCE);
-  if ("problems" in built) throw new Error(`the built-in policy is invalid: ${built.problems[0]?.message}`);
-  return built.policy;
-}
-function directiveName(line) {
-  const eq = line.indexOf("=");
-  return eq === -1 ? line : line.slice(0, eq);
-}
-function formatPolicyError(error) {
-  const where3 = error.line !== void 0 ? `${error.file}:${error.line}:${error.column ?? 1}` : error.file;
-  return `${where3}: ${error.path}: ${error.message}`;
-}
-function sortByPosition(errors) {
-  const key = (e) => (e.line ?? 0) * 1e6 + (e.column ?? 0);
-  return errors.map((e, i) => ({ e, i })).sort((a, b) => key(a.e) - key(b.e) || a.i - b.i).map((x) => x.e);
-}
-function isRecord(v) {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-function pointerToPath(pointer2, data) {
-  if (pointer2 === "") return [];
-  const path = [];
-  let node = data;
-  for (const raw of pointer2.slice(1).split("/")) {
-    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
-    if (Array.isArray(node)) {
-      path.push(Number(key));
-      node = node[Number(key)];
-    } else {
-      path.push(key);
-      node = isRecord(node) ? node[key] : void 0;
-    }
-  }
-  return path;
-}
-function editDistance(a, b) {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-function closest(word, candidates) {
-  const lower = word.toLowerCase();
-  const same2 = candidates.find((c) => c.toLowerCase() === lower);
-  if (same2 !== void 0) return same2;
-  if (lower.length >= 3) {
-    const extended = candidates.filter((c) => c.toLowerCase().startsWith(lower)).sort((a, b) => a.length - b.length);
-    if (extended[0] !== void 0) return extended[0];
-  }
-  let best;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d2 = editDistance(word, c);
-    if (d2 < bestDistance) {
-      best = c;
-      bestDistance = d2;
-    }
-  }
-  return best;
-}
-function hint(word, candidates) {
-  const guess = closest(word, candidates);
-  if (guess !== void 0) return ` (did you mean '${guess}'?)`;
-  if (candidates.length > 0 && candidates.length <= 14) return ` (allowed: ${candidates.join(", ")})`;
-  return "";
-}
-function show(value) {
-  return typeof value === "string" ? `'${value}'` : JSON.stringify(value);
-}
-function kindOf(value) {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "an object";
-  if (typeof value === "string") return `the string ${show(value)}`;
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-var TYPE_NOUNS = {
-  number: "a number",
-  integer: "a whole number",
-  string: "a string",
-  boolean: "true or false",
-  array: "a list ([…])",
-  object: "an object ({…})"
-};
-function lowerFirst(s) {
-  return s.charAt(0).toLowerCase() + s.slice(1);
-}
-function expectation(schemaOfValue) {
-  if (!isRecord(schemaOfValue) || typeof schemaOfValue.description !== "string") return "";
-  const description = lowerFirst(schemaOfValue.description.replace(/\.$/, ""));
-  const example = Array.isArray(schemaOfValue.examples) ? schemaOfValue.examples[0] : void 0;
-  return example === void 0 ? description : `${description}, e.g. ${show(example)}`;
-}
-function describeAjvError(e, data) {
-  const path = pointerToPath(e.instancePath, data);
-  const parent = isRecord(e.parentSchema) ? e.parentSchema : {};
-  const params = e.params;
-  if (e.keyword === "propertyNames") return [];
-  if (e.propertyName !== void 0) {
-    const key = e.propertyName;
-    if (e.keyword === "enum") {
-      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(String);
-      return [{ path: [...path, key], message: `unknown key '${key}'${hint(key, allowed)}` }];
-    }
-    return [
-      { path: [...path, key], message: `the key '${key}' is not valid: it must be ${expectation(parent)}` }
-    ];
-  }
-  switch (e.keyword) {
-    case "additionalProperties": {
-      const key = String(params.additionalProperty);
-      const allowed = isRecord(parent.properties) ? Object.keys(parent.properties) : [];
-      return [{ path: [...path, key], message: `unknown key '${key}'${hint(key, allowed)}` }];
-    }
-    case "required":
-      return [{ path, message: `missing required key '${String(params.missingProperty)}'` }];
-    case "type":
-      return [
-        {
-          path,
-          message: `must be ${TYPE_NOUNS[String(params.type)] ?? String(params.type)}, not ${kindOf(e.data)}`
-        }
-      ];
-    case "enum": {
-      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(show);
-      return [{ path, message: `must be one of ${allowed.join(", ")}, not ${show(e.data)}` }];
-    }
-    case "minimum":
-    case "maximum": {
-      const bound = e.keyword === "minimum" ? "at least" : "at most";
-      let message = `must be ${bound} ${String(params.limit)}, not ${show(e.data)}`;
-      const last = path[path.length - 1];
-      if (last === "threshold" && typeof e.data === "number" && e.data > 10 && e.data <= 100) {
-        message += ` (thresholds use the 0.0–10.0 scale systemd-analyze prints; for ${e.data} on the 0–100 scale write ${e.data / 10})`;
-      }
-      return [{ path, message }];
-    }
-    case "minLength":
-      return [{ path, message: "must not be empty" }];
-    case "minItems":
-      return [
-        { path, message: `must list at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}` }
-      ];
-    case "uniqueItems":
-      return [{ path: [...path, Number(params.j)], message: `duplicate of item ${String(params.i)}` }];
-    case "pattern":
-      return [{ path, message: `${show(e.data)} is not valid: it must be ${expectation(parent)}` }];
-    default:
-      return [{ path, message: e.message ?? `fails the schema keyword '${e.keyword}'` }];
-  }
-}
-function profileFromBuiltIn(name, doc, defaultThreshold) {
-  return {
-    name,
-    description: doc.description ?? "",
-    threshold: doc.threshold !== void 0 ? thresholdToExposure(doc.threshold) : defaultThreshold,
-    requiredDirectives: [...doc.requiredDirectives ?? []],
-    ...doc.allowedCapabilities ? { allowedCapabilities: [...doc.allowedCapabilities] } : {},
-    ...doc.allowedAddressFamilies ? { allowedAddressFamilies: [...doc.allowedAddressFamilies] } : {}
-  };
-}
-function buildPolicy(doc, source) {
-  const problems = [];
-  const systemdVersion = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
-  const names = systemdProfile(systemdVersion).data;
-  const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
-  const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
-  const builtIns = /* @__PURE__ */ new Map();
-  for (const [name, d2] of BUILT_IN_PROFILES)
-    builtIns.set(name, profileFromBuiltIn(name, d2, defaultThreshold));
-  for (const [name, p] of userProfiles) {
-    p.allowedCapabilities?.forEach((cap, i) => {
-      if (!(cap in names.capabilities)) {
-        const message = `unknown capability '${cap}' in systemd ${systemdVersion}${hint(cap, Object.keys(names.capabilities))}`;
-        problems.push({ path: ["profiles", name, "allowedCapabilities", i], message });
-      }
-    });
-    p.allowedAddressFamilies?.forEach((family, i) => {
-      if (!(family in names.addressFamilies)) {
-        const message = `unknown address family '${family}' in systemd ${systemdVersion}${hint(family, Object.keys(names.addressFamilies))}`;
-        problems.push({ path: ["profiles", name, "allowedAddressFamilies", i], message });
-      }
-    });
-  }
-  const parentOf = (name, p) => {
-    const target = p.extends;
-    if (target === void 0) {
-      if (builtIns.has(name) || !userProfiles.has("baseline")) {
-        return { kind: "built-in", name: builtIns.has(name) ? name : "baseline" };
-      }
-      return { kind: "user", name: "baseline" };
-    }
-    if (target === name) return builtIns.has(name) ? { kind: "built-in", name } : { kind: "user", name };
-    if (userProfiles.has(target)) return { kind: "user", name: target };
-    if (builtIns.has(target)) return { kind: "built-in", name: target };
-    return { kind: "unknown", name: target };
-  };
-  const knownNames = [.../* @__PURE__ */ new Set([...builtIns.keys(), ...userProfiles.keys()])];
-  const broken = /* @__PURE__ */ new Set();
-  const reportedCycles = /* @__PURE__ */ new Set();
-  for (const [name, p] of userProfiles) {
-    const parent = parentOf(name, p);
-    if (parent.kind === "unknown") {
-      problems.push({
-        path: ["profiles", name, "extends"],
-        message: `unknown profile '${parent.name}'${hint(parent.name, knownNames)}`
-      });
-      broken.add(name);
-      continue;
-    }
-    const chain = [name];
-    for (let at = parent; at.kind === "user"; ) {
-      const seen = chain.indexOf(at.name);
-      if (seen !== -1) {
-        const cycle = [...chain.slice(seen), at.name];
-        cycle.slice(0, -1).forEach((n) => broken.add(n));
-        const key = [...new Set(cycle)].sort().join("\n");
-        if (!reportedCycles.has(key)) {
-          reportedCycles.add(key);
-          const first = cycle[0];
-          const implicit = userProfiles.get(first)?.extends === void 0;
-          problems.push({
-            path: implicit ? ["profiles", first] : ["profiles", first, "extends"],
-            message: `profiles extend each other in a cycle: ${cycle.join(" → ")}` + (cycle.some((n) => userProfiles.get(n)?.extends === void 0) ? " (a profile without `extends` starts from `baseline`)" : "")
-          });
-        }
-        break;
-      }
-      chain.push(at.name);
-      const next = userProfiles.get(at.name);
-      if (!next) break;
-      at = parentOf(at.name, next);
-    }
-  }
-  const resolved = new Map(builtIns);
-  const resolving = /* @__PURE__ */ new Map();
-  const resolveUser = (name) => {
-    if (resolving.has(name)) return resolving.get(name);
-    const p = userProfiles.get(name);
-    if (!p || broken.has(name)) {
-      resolving.set(name, void 0);
-      return void 0;
-    }
-    const parentRef = parentOf(name, p);
-    const parent = parentRef.kind === "built-in" ? builtIns.get(parentRef.name) : resolveUser(parentRef.name);
-    if (!parent) {
-      resolving.set(name, void 0);
-      return void 0;
-    }
-    const profile = mergeProfile(
-      name,
-      p,
-      parent,
-      parentRef.kind === "built-in" && parentRef.name === name,
-      problems
-    );
-    resolving.set(name, profile);
-    return profile;
-  };
-  for (const name of userProfiles.keys()) {
-    const profile = resolveUser(name);
-    if (profile) resolved.set(name, profile);
-  }
-  const defaultProfile = doc.defaultProfile ?? POLICY_DEFAULTS.defaultProfile;
-  if (!knownNames.includes(defaultProfile)) {
-    problems.push({
-      path: ["defaultProfile"],
-      message: `unknown profile '${defaultProfile}'${hint(defaultProfile, knownNames)}`
-    });
-  }
-  doc.units?.forEach((u, i) => {
-    if (!knownNames.includes(u.profile)) {
-      problems.push({
-        path: ["units", i, "profile"],
-        message: `unknown profile '${u.profile}'${hint(u.profile, knownNames)}`
-      });
-    }
-  });
-  if (problems.length > 0) return { problems };
-  const assessorOverrides = /* @__PURE__ */ new Map();
-  for (const [field, o] of Object.entries(doc.assessorOverrides ?? {})) {
-    assessorOverrides.set(field, {
-      ...o.weight !== void 0 ? { weight: o.weight } : {},
-      ...o.range !== void 0 ? { range: o.range } : {},
-      ...o.description_good !== void 0 ? { descriptionGood: o.description_good } : {},
-      ...o.description_bad !== void 0 ? { descriptionBad: o.description_bad } : {},
-      ...o.description_na !== void 0 ? { descriptionNa: o.description_na } : {}
-    });
-  }
-  return {
-    policy: {
-      source,
-      systemdVersion,
-      mode: doc.mode ?? POLICY_DEFAULTS.mode,
-      defaultProfile,
-      profiles: resolved,
-      units: (doc.units ?? []).map((u) => ({ ...u })),
-      exclude: (doc.exclude ?? []).map((x) => ({ ...x })),
-      regression: { ...POLICY_DEFAULTS.regression, ...doc.regression },
-      deviations: {
-        owners: [...doc.deviations?.owners ?? POLICY_DEFAULTS.deviations.owners],
-        sources: [...doc.deviations?.sources ?? POLICY_DEFAULTS.deviations.sources],
-        requiredFields: [...doc.deviations?.requiredFields ?? POLICY_DEFAULTS.deviations.requiredFields],
-        maxExpiryDays: doc.deviations?.maxExpiryDays ?? POLICY_DEFAULTS.deviations.maxExpiryDays
-      },
-      signoff: (doc.signoff ?? []).map((rule) => ({
-        directives: [...new Set(rule.directives.map((d2) => d2.replace(/=$/, "")))],
-        approvers: [...rule.approvers]
-      })),
-      unitTypes: [...doc.unitTypes ?? POLICY_DEFAULTS.unitTypes],
-      assessorOverrides
-    }
-  };
-}
-function mergeProfile(name, p, parent, overridesBuiltIn, problems) {
-  const removed = new Set(p.removeDirectives ?? []);
-  p.removeDirectives?.forEach((d2, i) => {
-    if (!parent.requiredDirectives.some((r) => directiveName(r) === d2)) {
-      problems.push({
-        path: ["profiles", name, "removeDirectives", i],
-        message: `'${d2}' is not among the required directives of '${parent.name}'${hint(
-          d2,
-          parent.requiredDirectives.map(directiveName)
-        )}`
-      });
-    }
-  });
-  const own = p.requiredDirectives ?? [];
-  const replaced = new Set(own.map(directiveName));
-  const inherited = parent.requiredDirectives.filter(
-    (d2) => !removed.has(directiveName(d2)) && !replaced.has(directiveName(d2))
-  );
-  const allowedCapabilities = p.allowedCapabilities ?? parent.allowedCapabilities;
-  const allowedAddressFamilies = p.allowedAddressFamilies ?? parent.allowedAddressFamilies;
-  const owners = p.owners ?? parent.owners;
-  return {
-    name,
-    description: p.description ?? (overridesBuiltIn ? parent.description : `Based on the '${parent.name}' profile.`),
-    threshold: p.threshold !== void 0 ? thresholdToExposure(p.threshold) : parent.threshold,
-    requiredDirectives: [...inherited, ...own],
-    ...allowedCapabilities ? { allowedCapabilities: [...allowedCapabilities] } : {},
-    ...allowedAddressFamilies ? { allowedAddressFamilies: [...allowedAddressFamilies] } : {},
-    ...owners ? { owners: [...owners] } : {}
-  };
-}
-
-// src/core/security/data/unit-keys-252.json
-var unit_keys_252_default = {
-  Unit: [
-    "After",
-    "AllowIsolate",
-    "AssertACPower",
-    "AssertArchitecture",
-    "AssertCPUFeature",
-    "AssertCPUPressure",
-    "AssertCPUs",
-    "AssertCapability",
-    "AssertControlGroupController",
-    "AssertCredential",
-    "AssertDirectoryNotEmpty",
-    "AssertEnvironment",
-    "AssertFileIsExecutable",
-    "AssertFileNotEmpty",
-    "AssertFirstBoot",
-    "AssertGroup",
-    "AssertHost",
-    "AssertIOPressure",
-    "AssertKernelCommandLine",
-    "AssertKernelVersion",
-    "AssertMemory",
-    "AssertMemoryPressure",
-    "AssertNeedsUpdate",
-    "AssertOSRelease",
-    "AssertPathExists",
-    "AssertPathExistsGlob",
-    "AssertPathIsDirectory",
-    "AssertPathIsEncrypted",
-    "AssertPathIsMountPoint",
-    "AssertPathIsReadWrite",
-    "AssertPathIsSymbolicLink",
-    "AssertSecurity",
-    "AssertUser",
-    "AssertVirtualization",
-    "Before",
-    "BindTo",
-    "BindsTo",
-    "CollectMode",
-    "ConditionACPower",
-    "ConditionArchitecture",
-    "ConditionCPUFeature",
-    "ConditionCPUPressure",
-    "ConditionCPUs",
-    "ConditionCapability",
-    "ConditionControlGroupController",
-    "ConditionCredential",
-    "ConditionDirectoryNotEmpty",
-    "ConditionEnvironment",
-    "ConditionFileIsExecutable",
-    "ConditionFileNotEmpty",
-    "ConditionFirmware",
-    "ConditionFirstBoot",
-    "ConditionGroup",
-    "ConditionHost",
-    "ConditionIOPressure",
-    "ConditionKernelCommandLine",
-    "ConditionKernelVersion",
-    "ConditionMemory",
-    "ConditionMemoryPressure",
-    "ConditionNeedsUpdate",
-    "ConditionOSRelease",
-    "ConditionPathExists",
-    "ConditionPathExistsGlob",
-    "ConditionPathIsDirectory",
-    "ConditionPathIsEncrypted",
-    "ConditionPathIsMountPoint",
-    "ConditionPathIsReadWrite",
-    "ConditionPathIsSymbolicLink",
-    "ConditionSecurity",
-    "ConditionUser",
-    "ConditionVirtualization",
-    "Conflicts",
-    "DefaultDependencies",
-    "Description",
-    "Documentation",
-    "FailureAction",
-    "FailureActionExitStatus",
-    "IgnoreOnIsolate",
-    "JobRunningTimeoutSec",
-    "JobTimeoutAction",
-    "JobTimeoutRebootArgument",
-    "JobTimeoutSec",
-    "JoinsNamespaceOf",
-    "OnFailure",
-    "OnFailureIsolate",
-    "OnFailureJobMode",
-    "OnSuccess",
-    "OnSuccessJobMode",
-    "PartOf",
-    "PropagateReloadFrom",
-    "PropagateReloadTo",
-    "PropagatesReloadTo",
-    "PropagatesStopTo",
-    "RebootArgument",
-    "RefuseManualStart",
-    "RefuseManualStop",
-    "ReloadPropagatedFrom",
-    "Requires",
-    "RequiresMountsFor",
-    "RequiresOverridable",
-    "Requisite",
-    "RequisiteOverridable",
-    "SourcePath",
-    "StartLimitAction",
-    "StartLimitBurst",
-    "StartLimitInterval",
-    "StartLimitIntervalSec",
-    "StopPropagatedFrom",
-    "StopWhenUnneeded",
-    "SuccessAction",
-    "SuccessActionExitStatus",
-    "Upholds",
-    "Wants"
-  ],
-  Service: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "AmbientCapabilities",
-    "AppArmorProfile",
-    "BPFProgram",
-    "BindPaths",
-    "BindReadOnlyPaths",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "BusName",
-    "CPUAccounting",
-    "CPUAffinity",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUSchedulingPolicy",
-    "CPUSchedulingPriority",
-    "CPUSchedulingResetOnFork",
-    "CPUShares",
-    "CPUWeight",
-    "CacheDirectory",
-    "CacheDirectoryMode",
-    "CapabilityBoundingSet",
-    "ConfigurationDirectory",
-    "ConfigurationDirectoryMode",
-    "CoredumpFilter",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DisableControllers",
-    "DynamicUser",
-    "Environment",
-    "EnvironmentFile",
-    "ExecCondition",
-    "ExecPaths",
-    "ExecReload",
-    "ExecSearchPath",
-    "ExecStart",
-    "ExecStartPost",
-    "ExecStartPre",
-    "ExecStop",
-    "ExecStopPost",
-    "ExitType",
-    "ExtensionDirectories",
-    "ExtensionImages",
-    "FailureAction",
-    "FileDescriptorStoreMax",
-    "FinalKillSignal",
-    "Group",
-    "GuessMainPID",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOSchedulingClass",
-    "IOSchedulingPriority",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPCNamespacePath",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "IgnoreSIGPIPE",
-    "InaccessibleDirectories",
-    "InaccessiblePaths",
-    "KeyringMode",
-    "KillMode",
-    "KillSignal",
-    "LimitAS",
-    "LimitCORE",
-    "LimitCPU",
-    "LimitDATA",
-    "LimitFSIZE",
-    "LimitLOCKS",
-    "LimitMEMLOCK",
-    "LimitMSGQUEUE",
-    "LimitNICE",
-    "LimitNOFILE",
-    "LimitNPROC",
-    "LimitRSS",
-    "LimitRTPRIO",
-    "LimitRTTIME",
-    "LimitSIGPENDING",
-    "LimitSTACK",
-    "LoadCredential",
-    "LoadCredentialEncrypted",
-    "LockPersonality",
-    "LogExtraFields",
-    "LogLevelMax",
-    "LogNamespace",
-    "LogRateLimitBurst",
-    "LogRateLimitIntervalSec",
-    "LogsDirectory",
-    "LogsDirectoryMode",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryDenyWriteExecute",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "MountAPIVFS",
-    "MountFlags",
-    "MountImages",
-    "NUMAMask",
-    "NUMAPolicy",
-    "NetworkNamespacePath",
-    "Nice",
-    "NoExecPaths",
-    "NoNewPrivileges",
-    "NonBlocking",
-    "NotifyAccess",
-    "OOMPolicy",
-    "OOMScoreAdjust",
-    "PAMName",
-    "PIDFile",
-    "PassEnvironment",
-    "PermissionsStartOnly",
-    "Personality",
-    "PrivateDevices",
-    "PrivateIPC",
-    "PrivateMounts",
-    "PrivateNetwork",
-    "PrivateTmp",
-    "PrivateUsers",
-    "ProcSubset",
-    "ProtectClock",
-    "ProtectControlGroups",
-    "ProtectHome",
-    "ProtectHostname",
-    "ProtectKernelLogs",
-    "ProtectKernelModules",
-    "ProtectKernelTunables",
-    "ProtectProc",
-    "ProtectSystem",
-    "ReadOnlyDirectories",
-    "ReadOnlyPaths",
-    "ReadWriteDirectories",
-    "ReadWritePaths",
-    "RebootArgument",
-    "RemainAfterExit",
-    "RemoveIPC",
-    "Restart",
-    "RestartForceExitStatus",
-    "RestartKillSignal",
-    "RestartPreventExitStatus",
-    "RestartSec",
-    "RestrictAddressFamilies",
-    "RestrictFileSystems",
-    "RestrictNamespaces",
-    "RestrictNetworkInterfaces",
-    "RestrictRealtime",
-    "RestrictSUIDSGID",
-    "RootDirectory",
-    "RootDirectoryStartOnly",
-    "RootHash",
-    "RootHashSignature",
-    "RootImage",
-    "RootImageOptions",
-    "RootVerity",
-    "RuntimeDirectory",
-    "RuntimeDirectoryMode",
-    "RuntimeDirectoryPreserve",
-    "RuntimeMaxSec",
-    "RuntimeRandomizedExtraSec",
-    "SELinuxContext",
-    "SecureBits",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "SetCredential",
-    "SetCredentialEncrypted",
-    "Slice",
-    "SmackProcessLabel",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "Sockets",
-    "StandardError",
-    "StandardInput",
-    "StandardInputData",
-    "StandardInputText",
-    "StandardOutput",
-    "StartLimitAction",
-    "StartLimitBurst",
-    "StartLimitInterval",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "StateDirectory",
-    "StateDirectoryMode",
-    "SuccessExitStatus",
-    "SupplementaryGroups",
-    "SyslogFacility",
-    "SyslogIdentifier",
-    "SyslogLevel",
-    "SyslogLevelPrefix",
-    "SystemCallArchitectures",
-    "SystemCallErrorNumber",
-    "SystemCallFilter",
-    "SystemCallLog",
-    "TTYColumns",
-    "TTYPath",
-    "TTYReset",
-    "TTYRows",
-    "TTYVHangup",
-    "TTYVTDisallocate",
-    "TasksAccounting",
-    "TasksMax",
-    "TemporaryFileSystem",
-    "TimeoutAbortSec",
-    "TimeoutCleanSec",
-    "TimeoutSec",
-    "TimeoutStartFailureMode",
-    "TimeoutStartSec",
-    "TimeoutStopFailureMode",
-    "TimeoutStopSec",
-    "TimerSlackNSec",
-    "Type",
-    "UMask",
-    "USBFunctionDescriptors",
-    "USBFunctionStrings",
-    "UnsetEnvironment",
-    "User",
-    "UtmpIdentifier",
-    "UtmpMode",
-    "WatchdogSec",
-    "WatchdogSignal",
-    "WorkingDirectory"
-  ],
-  Socket: [
-    "Accept",
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "AmbientCapabilities",
-    "AppArmorProfile",
-    "BPFProgram",
-    "Backlog",
-    "BindIPv6Only",
-    "BindPaths",
-    "BindReadOnlyPaths",
-    "BindToDevice",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "Broadcast",
-    "CPUAccounting",
-    "CPUAffinity",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUSchedulingPolicy",
-    "CPUSchedulingPriority",
-    "CPUSchedulingResetOnFork",
-    "CPUShares",
-    "CPUWeight",
-    "CacheDirectory",
-    "CacheDirectoryMode",
-    "CapabilityBoundingSet",
-    "ConfigurationDirectory",
-    "ConfigurationDirectoryMode",
-    "CoredumpFilter",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "DeferAcceptSec",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DirectoryMode",
-    "DisableControllers",
-    "DynamicUser",
-    "Environment",
-    "EnvironmentFile",
-    "ExecPaths",
-    "ExecSearchPath",
-    "ExecStartPost",
-    "ExecStartPre",
-    "ExecStopPost",
-    "ExecStopPre",
-    "ExtensionDirectories",
-    "ExtensionImages",
-    "FileDescriptorName",
-    "FinalKillSignal",
-    "FlushPending",
-    "FreeBind",
-    "Group",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOSchedulingClass",
-    "IOSchedulingPriority",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPCNamespacePath",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "IPTOS",
-    "IPTTL",
-    "IgnoreSIGPIPE",
-    "InaccessibleDirectories",
-    "InaccessiblePaths",
-    "KeepAlive",
-    "KeepAliveIntervalSec",
-    "KeepAliveProbes",
-    "KeepAliveTimeSec",
-    "KeyringMode",
-    "KillMode",
-    "KillSignal",
-    "LimitAS",
-    "LimitCORE",
-    "LimitCPU",
-    "LimitDATA",
-    "LimitFSIZE",
-    "LimitLOCKS",
-    "LimitMEMLOCK",
-    "LimitMSGQUEUE",
-    "LimitNICE",
-    "LimitNOFILE",
-    "LimitNPROC",
-    "LimitRSS",
-    "LimitRTPRIO",
-    "LimitRTTIME",
-    "LimitSIGPENDING",
-    "LimitSTACK",
-    "ListenDatagram",
-    "ListenFIFO",
-    "ListenMessageQueue",
-    "ListenNetlink",
-    "ListenSequentialPacket",
-    "ListenSpecial",
-    "ListenStream",
-    "ListenUSBFunction",
-    "LoadCredential",
-    "LoadCredentialEncrypted",
-    "LockPersonality",
-    "LogExtraFields",
-    "LogLevelMax",
-    "LogNamespace",
-    "LogRateLimitBurst",
-    "LogRateLimitIntervalSec",
-    "LogsDirectory",
-    "LogsDirectoryMode",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "Mark",
-    "MaxConnections",
-    "MaxConnectionsPerSource",
-    "MemoryAccounting",
-    "MemoryDenyWriteExecute",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "MessageQueueMaxMessages",
-    "MessageQueueMessageSize",
-    "MountAPIVFS",
-    "MountFlags",
-    "MountImages",
-    "NUMAMask",
-    "NUMAPolicy",
-    "NetworkNamespacePath",
-    "Nice",
-    "NoDelay",
-    "NoExecPaths",
-    "NoNewPrivileges",
-    "OOMScoreAdjust",
-    "PAMName",
-    "PassCredentials",
-    "PassEnvironment",
-    "PassPacketInfo",
-    "PassSecurity",
-    "Personality",
-    "PipeSize",
-    "Priority",
-    "PrivateDevices",
-    "PrivateIPC",
-    "PrivateMounts",
-    "PrivateNetwork",
-    "PrivateTmp",
-    "PrivateUsers",
-    "ProcSubset",
-    "ProtectClock",
-    "ProtectControlGroups",
-    "ProtectHome",
-    "ProtectHostname",
-    "ProtectKernelLogs",
-    "ProtectKernelModules",
-    "ProtectKernelTunables",
-    "ProtectProc",
-    "ProtectSystem",
-    "ReadOnlyDirectories",
-    "ReadOnlyPaths",
-    "ReadWriteDirectories",
-    "ReadWritePaths",
-    "ReceiveBuffer",
-    "RemoveIPC",
-    "RemoveOnStop",
-    "RestartKillSignal",
-    "RestrictAddressFamilies",
-    "RestrictFileSystems",
-    "RestrictNamespaces",
-    "RestrictNetworkInterfaces",
-    "RestrictRealtime",
-    "RestrictSUIDSGID",
-    "ReusePort",
-    "RootDirectory",
-    "RootHash",
-    "RootHashSignature",
-    "RootImage",
-    "RootImageOptions",
-    "RootVerity",
-    "RuntimeDirectory",
-    "RuntimeDirectoryMode",
-    "RuntimeDirectoryPreserve",
-    "SELinuxContext",
-    "SELinuxContextFromNet",
-    "SecureBits",
-    "SendBuffer",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "Service",
-    "SetCredential",
-    "SetCredentialEncrypted",
-    "Slice",
-    "SmackLabel",
-    "SmackLabelIPIn",
-    "SmackLabelIPOut",
-    "SmackProcessLabel",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "SocketGroup",
-    "SocketMode",
-    "SocketProtocol",
-    "SocketUser",
-    "StandardError",
-    "StandardInput",
-    "StandardInputData",
-    "StandardInputText",
-    "StandardOutput",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "StateDirectory",
-    "StateDirectoryMode",
-    "SupplementaryGroups",
-    "Symlinks",
-    "SyslogFacility",
-    "SyslogIdentifier",
-    "SyslogLevel",
-    "SyslogLevelPrefix",
-    "SystemCallArchitectures",
-    "SystemCallErrorNumber",
-    "SystemCallFilter",
-    "SystemCallLog",
-    "TCPCongestion",
-    "TTYColumns",
-    "TTYPath",
-    "TTYReset",
-    "TTYRows",
-    "TTYVHangup",
-    "TTYVTDisallocate",
-    "TasksAccounting",
-    "TasksMax",
-    "TemporaryFileSystem",
-    "TimeoutCleanSec",
-    "TimeoutSec",
-    "TimerSlackNSec",
-    "Timestamping",
-    "Transparent",
-    "TriggerLimitBurst",
-    "TriggerLimitIntervalSec",
-    "UMask",
-    "UnsetEnvironment",
-    "User",
-    "UtmpIdentifier",
-    "UtmpMode",
-    "WatchdogSignal",
-    "WorkingDirectory",
-    "Writable"
-  ],
-  Mount: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "AmbientCapabilities",
-    "AppArmorProfile",
-    "BPFProgram",
-    "BindPaths",
-    "BindReadOnlyPaths",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "CPUAccounting",
-    "CPUAffinity",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUSchedulingPolicy",
-    "CPUSchedulingPriority",
-    "CPUSchedulingResetOnFork",
-    "CPUShares",
-    "CPUWeight",
-    "CacheDirectory",
-    "CacheDirectoryMode",
-    "CapabilityBoundingSet",
-    "ConfigurationDirectory",
-    "ConfigurationDirectoryMode",
-    "CoredumpFilter",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DirectoryMode",
-    "DisableControllers",
-    "DynamicUser",
-    "Environment",
-    "EnvironmentFile",
-    "ExecPaths",
-    "ExecSearchPath",
-    "ExtensionDirectories",
-    "ExtensionImages",
-    "FinalKillSignal",
-    "ForceUnmount",
-    "Group",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOSchedulingClass",
-    "IOSchedulingPriority",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPCNamespacePath",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "IgnoreSIGPIPE",
-    "InaccessibleDirectories",
-    "InaccessiblePaths",
-    "KeyringMode",
-    "KillMode",
-    "KillSignal",
-    "LazyUnmount",
-    "LimitAS",
-    "LimitCORE",
-    "LimitCPU",
-    "LimitDATA",
-    "LimitFSIZE",
-    "LimitLOCKS",
-    "LimitMEMLOCK",
-    "LimitMSGQUEUE",
-    "LimitNICE",
-    "LimitNOFILE",
-    "LimitNPROC",
-    "LimitRSS",
-    "LimitRTPRIO",
-    "LimitRTTIME",
-    "LimitSIGPENDING",
-    "LimitSTACK",
-    "LoadCredential",
-    "LoadCredentialEncrypted",
-    "LockPersonality",
-    "LogExtraFields",
-    "LogLevelMax",
-    "LogNamespace",
-    "LogRateLimitBurst",
-    "LogRateLimitIntervalSec",
-    "LogsDirectory",
-    "LogsDirectoryMode",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryDenyWriteExecute",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "MountAPIVFS",
-    "MountFlags",
-    "MountImages",
-    "NUMAMask",
-    "NUMAPolicy",
-    "NetworkNamespacePath",
-    "Nice",
-    "NoExecPaths",
-    "NoNewPrivileges",
-    "OOMScoreAdjust",
-    "Options",
-    "PAMName",
-    "PassEnvironment",
-    "Personality",
-    "PrivateDevices",
-    "PrivateIPC",
-    "PrivateMounts",
-    "PrivateNetwork",
-    "PrivateTmp",
-    "PrivateUsers",
-    "ProcSubset",
-    "ProtectClock",
-    "ProtectControlGroups",
-    "ProtectHome",
-    "ProtectHostname",
-    "ProtectKernelLogs",
-    "ProtectKernelModules",
-    "ProtectKernelTunables",
-    "ProtectProc",
-    "ProtectSystem",
-    "ReadOnlyDirectories",
-    "ReadOnlyPaths",
-    "ReadWriteDirectories",
-    "ReadWriteOnly",
-    "ReadWritePaths",
-    "RemoveIPC",
-    "RestartKillSignal",
-    "RestrictAddressFamilies",
-    "RestrictFileSystems",
-    "RestrictNamespaces",
-    "RestrictNetworkInterfaces",
-    "RestrictRealtime",
-    "RestrictSUIDSGID",
-    "RootDirectory",
-    "RootHash",
-    "RootHashSignature",
-    "RootImage",
-    "RootImageOptions",
-    "RootVerity",
-    "RuntimeDirectory",
-    "RuntimeDirectoryMode",
-    "RuntimeDirectoryPreserve",
-    "SELinuxContext",
-    "SecureBits",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "SetCredential",
-    "SetCredentialEncrypted",
-    "Slice",
-    "SloppyOptions",
-    "SmackProcessLabel",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "StandardError",
-    "StandardInput",
-    "StandardInputData",
-    "StandardInputText",
-    "StandardOutput",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "StateDirectory",
-    "StateDirectoryMode",
-    "SupplementaryGroups",
-    "SyslogFacility",
-    "SyslogIdentifier",
-    "SyslogLevel",
-    "SyslogLevelPrefix",
-    "SystemCallArchitectures",
-    "SystemCallErrorNumber",
-    "SystemCallFilter",
-    "SystemCallLog",
-    "TTYColumns",
-    "TTYPath",
-    "TTYReset",
-    "TTYRows",
-    "TTYVHangup",
-    "TTYVTDisallocate",
-    "TasksAccounting",
-    "TasksMax",
-    "TemporaryFileSystem",
-    "TimeoutCleanSec",
-    "TimeoutSec",
-    "TimerSlackNSec",
-    "Type",
-    "UMask",
-    "UnsetEnvironment",
-    "User",
-    "UtmpIdentifier",
-    "UtmpMode",
-    "WatchdogSignal",
-    "What",
-    "Where",
-    "WorkingDirectory"
-  ],
-  Automount: [
-    "DirectoryMode",
-    "ExtraOptions",
-    "TimeoutIdleSec",
-    "Where"
-  ],
-  Swap: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "AmbientCapabilities",
-    "AppArmorProfile",
-    "BPFProgram",
-    "BindPaths",
-    "BindReadOnlyPaths",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "CPUAccounting",
-    "CPUAffinity",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUSchedulingPolicy",
-    "CPUSchedulingPriority",
-    "CPUSchedulingResetOnFork",
-    "CPUShares",
-    "CPUWeight",
-    "CacheDirectory",
-    "CacheDirectoryMode",
-    "CapabilityBoundingSet",
-    "ConfigurationDirectory",
-    "ConfigurationDirectoryMode",
-    "CoredumpFilter",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DisableControllers",
-    "DynamicUser",
-    "Environment",
-    "EnvironmentFile",
-    "ExecPaths",
-    "ExecSearchPath",
-    "ExtensionDirectories",
-    "ExtensionImages",
-    "FinalKillSignal",
-    "Group",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOSchedulingClass",
-    "IOSchedulingPriority",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPCNamespacePath",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "IgnoreSIGPIPE",
-    "InaccessibleDirectories",
-    "InaccessiblePaths",
-    "KeyringMode",
-    "KillMode",
-    "KillSignal",
-    "LimitAS",
-    "LimitCORE",
-    "LimitCPU",
-    "LimitDATA",
-    "LimitFSIZE",
-    "LimitLOCKS",
-    "LimitMEMLOCK",
-    "LimitMSGQUEUE",
-    "LimitNICE",
-    "LimitNOFILE",
-    "LimitNPROC",
-    "LimitRSS",
-    "LimitRTPRIO",
-    "LimitRTTIME",
-    "LimitSIGPENDING",
-    "LimitSTACK",
-    "LoadCredential",
-    "LoadCredentialEncrypted",
-    "LockPersonality",
-    "LogExtraFields",
-    "LogLevelMax",
-    "LogNamespace",
-    "LogRateLimitBurst",
-    "LogRateLimitIntervalSec",
-    "LogsDirectory",
-    "LogsDirectoryMode",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryDenyWriteExecute",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "MountAPIVFS",
-    "MountFlags",
-    "MountImages",
-    "NUMAMask",
-    "NUMAPolicy",
-    "NetworkNamespacePath",
-    "Nice",
-    "NoExecPaths",
-    "NoNewPrivileges",
-    "OOMScoreAdjust",
-    "Options",
-    "PAMName",
-    "PassEnvironment",
-    "Personality",
-    "Priority",
-    "PrivateDevices",
-    "PrivateIPC",
-    "PrivateMounts",
-    "PrivateNetwork",
-    "PrivateTmp",
-    "PrivateUsers",
-    "ProcSubset",
-    "ProtectClock",
-    "ProtectControlGroups",
-    "ProtectHome",
-    "ProtectHostname",
-    "ProtectKernelLogs",
-    "ProtectKernelModules",
-    "ProtectKernelTunables",
-    "ProtectProc",
-    "ProtectSystem",
-    "ReadOnlyDirectories",
-    "ReadOnlyPaths",
-    "ReadWriteDirectories",
-    "ReadWritePaths",
-    "RemoveIPC",
-    "RestartKillSignal",
-    "RestrictAddressFamilies",
-    "RestrictFileSystems",
-    "RestrictNamespaces",
-    "RestrictNetworkInterfaces",
-    "RestrictRealtime",
-    "RestrictSUIDSGID",
-    "RootDirectory",
-    "RootHash",
-    "RootHashSignature",
-    "RootImage",
-    "RootImageOptions",
-    "RootVerity",
-    "RuntimeDirectory",
-    "RuntimeDirectoryMode",
-    "RuntimeDirectoryPreserve",
-    "SELinuxContext",
-    "SecureBits",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "SetCredential",
-    "SetCredentialEncrypted",
-    "Slice",
-    "SmackProcessLabel",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "StandardError",
-    "StandardInput",
-    "StandardInputData",
-    "StandardInputText",
-    "StandardOutput",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "StateDirectory",
-    "StateDirectoryMode",
-    "SupplementaryGroups",
-    "SyslogFacility",
-    "SyslogIdentifier",
-    "SyslogLevel",
-    "SyslogLevelPrefix",
-    "SystemCallArchitectures",
-    "SystemCallErrorNumber",
-    "SystemCallFilter",
-    "SystemCallLog",
-    "TTYColumns",
-    "TTYPath",
-    "TTYReset",
-    "TTYRows",
-    "TTYVHangup",
-    "TTYVTDisallocate",
-    "TasksAccounting",
-    "TasksMax",
-    "TemporaryFileSystem",
-    "TimeoutCleanSec",
-    "TimeoutSec",
-    "TimerSlackNSec",
-    "UMask",
-    "UnsetEnvironment",
-    "User",
-    "UtmpIdentifier",
-    "UtmpMode",
-    "WatchdogSignal",
-    "What",
-    "WorkingDirectory"
-  ],
-  Timer: [
-    "AccuracySec",
-    "FixedRandomDelay",
-    "OnActiveSec",
-    "OnBootSec",
-    "OnCalendar",
-    "OnClockChange",
-    "OnStartupSec",
-    "OnTimezoneChange",
-    "OnUnitActiveSec",
-    "OnUnitInactiveSec",
-    "Persistent",
-    "RandomizedDelaySec",
-    "RemainAfterElapse",
-    "Unit",
-    "WakeSystem"
-  ],
-  Path: [
-    "DirectoryMode",
-    "DirectoryNotEmpty",
-    "MakeDirectory",
-    "PathChanged",
-    "PathExists",
-    "PathExistsGlob",
-    "PathModified",
-    "TriggerLimitBurst",
-    "TriggerLimitIntervalSec",
-    "Unit"
-  ],
-  Slice: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "BPFProgram",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "CPUAccounting",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUShares",
-    "CPUWeight",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DisableControllers",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "RestrictNetworkInterfaces",
-    "Slice",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "TasksAccounting",
-    "TasksMax"
-  ],
-  Scope: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "BPFProgram",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "CPUAccounting",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUShares",
-    "CPUWeight",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DisableControllers",
-    "FinalKillSignal",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "KillMode",
-    "KillSignal",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "OOMPolicy",
-    "RestartKillSignal",
-    "RestrictNetworkInterfaces",
-    "RuntimeMaxSec",
-    "RuntimeRandomizedExtraSec",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "Slice",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "TasksAccounting",
-    "TasksMax",
-    "TimeoutStopSec",
-    "WatchdogSignal"
-  ],
-  Install: [
-    "Alias",
-    "Also",
-    "DefaultInstance",
-    "RequiredBy",
-    "WantedBy"
-  ]
-};
-
 // src/core/security/unit-keys.ts
 var KEYS_ADDED_AFTER_252 = {
   OpenFile: 255,
@@ -21132,7 +20091,7 @@ function isKnownKey(version, section, key) {
 function versionAddingKey(section, key) {
   return SUPPORTED_VERSIONS.find((v) => isKnownKey(v, section, key));
 }
-function editDistance2(a, b, limit = Infinity) {
+function editDistance(a, b, limit = Infinity) {
   const x = a.toLowerCase();
   const y = b.toLowerCase();
   if (Math.abs(x.length - y.length) > limit) return limit + 1;
@@ -21160,7 +20119,7 @@ function suggestKey(section, key) {
   let bestDistance = limit + 1;
   for (const c of candidates) {
     if (c === key) continue;
-    const d2 = editDistance2(key, c, limit);
+    const d2 = editDistance(key, c, limit);
     if (d2 < bestDistance) {
       best = c;
       bestDistance = d2;
@@ -21357,9 +20316,9 @@ function escapeUnitNamePart(s) {
   const bytes = new TextEncoder().encode(s);
   bytes.forEach((b, i) => {
     const c = String.fromCharCode(b);
-    const plain = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
+    const plain2 = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
     if (c === "/") out += "-";
-    else if (plain) out += c;
+    else if (plain2) out += c;
     else out += `\\x${b.toString(16).padStart(2, "0")}`;
   });
   return out;
@@ -21817,11 +20776,11 @@ function parseExecLine(rvalue, options) {
   const result = { commands: 0, fatal: false, messages: [], doubleBang: 0 };
   const { messages } = result;
   const reader = new WordReader(rvalue);
-  const plain = !SPECIAL_CHARACTERS.test(rvalue);
+  const plain2 = !SPECIAL_CHARACTERS.test(rvalue);
   let semicolon;
   do {
     semicolon = false;
-    const first = plain ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
+    const first = plain2 ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
     if (first !== "word") return result;
     if (reader.word === ";") {
       semicolon = true;
@@ -21845,7 +20804,7 @@ function parseExecLine(rvalue, options) {
       else break;
     }
     if (privileged === "!!") result.doubleBang++;
-    const expanded = plain ? void 0 : expandWord(f, options);
+    const expanded = plain2 ? void 0 : expandWord(f, options);
     if (expanded !== void 0 && !expanded.ok)
       return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
     const path = expanded === void 0 ? f : expanded.value;
@@ -21857,7 +20816,7 @@ function parseExecLine(rvalue, options) {
       if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
         return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
     }
-    if (plain) {
+    if (plain2) {
       if (separateArgv0 && !reader.hasRest())
         return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
       result.commands++;
@@ -24142,6 +23101,95 @@ var VIOLATION_KINDS = [
   // a profile comment names no profile of the policy (never a silent default)
 ];
 
+// src/core/gate/locations.ts
+function plain(a) {
+  return { file: a.file, line: a.line, column: a.column };
+}
+function headerOf(side) {
+  const t = side?.settings?.typeSection;
+  return t ? plain(t) : { file: side?.path ?? "", line: 1, column: 1 };
+}
+function lastApplied(s, directives) {
+  let best;
+  for (const d2 of directives) {
+    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
+    if (!a) continue;
+    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
+  }
+  return best;
+}
+function headAnchorOf(base, head) {
+  const s = head?.settings;
+  if (!s || s.typeSection?.file === base.file) return headerOf(head);
+  const section = s.unitType.charAt(0).toUpperCase() + s.unitType.slice(1);
+  let anchor;
+  for (const list of s.provenance.values()) {
+    for (const a of list) {
+      if (a.file !== base.file || a.section !== section) continue;
+      if (!anchor || a.sectionLine < anchor.line) anchor = { file: a.file, line: a.sectionLine, column: 1 };
+    }
+  }
+  return anchor ?? headerOf(head);
+}
+function headPlace(loc) {
+  if (loc.side !== "base") return plain(loc);
+  return loc.headAnchor ? plain(loc.headAnchor) : plain(loc);
+}
+function baseLocation(at, head) {
+  return { ...plain(at), side: "base", headAnchor: headAnchorOf(at, head) };
+}
+function assignmentsText(s, directives) {
+  const out = [];
+  for (const d2 of directives) for (const a of s?.provenance.get(d2) ?? []) out.push(`${a.key}=${a.value}`);
+  return out;
+}
+function rowChangeLocation(directives, base, head, removed) {
+  const at = lastApplied(head.settings, directives);
+  const before = assignmentsText(base.settings, directives);
+  const isNew = at !== void 0 && !before.includes(`${at.key}=${at.value}`);
+  if (at && (isNew || removed.length === 0)) return plain(at);
+  const last = removed.at(-1);
+  if (last) return baseLocation(last.location, head);
+  return headerOf(head);
+}
+function capabilityBits(value, systemd) {
+  let mask = 0n;
+  for (const w2 of value.split(/\s+/)) {
+    const bit = systemd.data.capabilities[w2.toUpperCase()];
+    if (bit !== void 0) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+function capabilityGrantLine(s, forbidden, systemd) {
+  const wanted = capabilityBits(forbidden.join(" "), systemd);
+  const all = (1n << 64n) - 1n;
+  let best;
+  for (const [key, initial, final] of [
+    ["CapabilityBoundingSet", all, s.capabilityBoundingSet],
+    ["AmbientCapabilities", 0n, s.ambientCapabilities]
+  ]) {
+    let current = initial;
+    const grantedBy = /* @__PURE__ */ new Map();
+    for (const a of s.provenance.get(key) ?? []) {
+      const invert = a.value.startsWith("~");
+      const sum = capabilityBits(invert ? a.value.slice(1) : a.value, systemd);
+      const replace = sum === 0n || current === initial;
+      const next = replace ? invert ? ~sum & all : sum : invert ? current & ~sum & all : current | sum;
+      for (let bit = 0n; bit < 64n; bit++) {
+        const m = 1n << bit;
+        if ((wanted & m) === 0n || (next & m) === 0n) continue;
+        if (replace || (current & m) === 0n) grantedBy.set(bit, a);
+      }
+      current = next;
+    }
+    for (const [bit, a] of grantedBy) {
+      if ((final & 1n << bit) === 0n) continue;
+      if (!best || (s.applied.get(a) ?? -1) > (s.applied.get(best) ?? -1)) best = a;
+    }
+  }
+  return best;
+}
+
 // src/core/report/fixes.ts
 var yes = (directive, explanation) => ({
   directives: [`${directive}=yes`],
@@ -24393,7 +23441,7 @@ function fixForRow(jsonField, hint2) {
   return copy(fix);
 }
 function fixForViolation(violation2, hint2) {
-  if (violation2.fix && violation2.fix.directives.length > 0) return violation2.fix;
+  if (violation2.fix) return violation2.fix.directives.length > 0 ? violation2.fix : void 0;
   const row = fixForRow(violation2.check, hint2);
   if (row) return row;
   if (violation2.kind === "missing-directive" && violation2.check.includes("=")) {
@@ -24719,8 +23767,9 @@ function renderSarif(verdict2, options) {
   const results = findings.map(({ u, v, accepted }) => {
     const ruleId = ruleIdOf(v, assessors);
     const level = accepted ? "note" : v.advisory || verdict2.mode === "report" ? "warning" : "error";
-    const region = { startLine: Math.max(1, v.location.line) };
-    if (v.location.column > 0) region.startColumn = v.location.column;
+    const at = headPlace(v.location);
+    const region = { startLine: Math.max(1, at.line) };
+    if (at.column > 0) region.startColumn = at.column;
     const result = {
       ruleId,
       ruleIndex: index.get(ruleId),
@@ -24732,7 +23781,7 @@ function renderSarif(verdict2, options) {
         {
           physicalLocation: {
             artifactLocation: {
-              uri: encodeUriPath(v.location.file.replace(/^(\.\/)+/, "")),
+              uri: encodeUriPath(at.file.replace(/^(\.\/)+/, "")),
               uriBaseId: SRCROOT
             },
             region
@@ -24807,7 +23856,12 @@ function score(side) {
   return { ...exposure(side.exposure), level: side.level, badness };
 }
 function where(l) {
-  return { file: l.file, line: l.line, column: l.column };
+  return {
+    file: l.file,
+    line: l.line,
+    column: l.column,
+    ...l.side === "base" ? { side: "base" } : {}
+  };
 }
 function violation(v) {
   const fix = fixForViolation(v);
@@ -24957,10 +24011,15 @@ function signedShare(points) {
   const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
   return `${points > 0 ? "+" : "−"}${shown}`;
 }
-function location(file, line, options, table = false) {
-  const text = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`, { table });
-  if (!options.blobUrl) return text;
-  return `[${text}](${options.blobUrl}${encodeUriPath(file)}#L${line})`;
+function renderLocation(loc, options, table = false) {
+  const base = loc.side === "base";
+  const text = inlineCode(`${truncateText(loc.file, MAX_FIELD_CHARS)}:${loc.line}`, { table });
+  const url = base ? options.baseBlobUrl : options.blobUrl;
+  const linked = url ? `[${text}](${url}${encodeUriPath(loc.file)}#L${loc.line})` : text;
+  return base ? `${linked} (base)` : linked;
+}
+function location(loc, options, table = false) {
+  return renderLocation(loc, options, table);
 }
 function acceptedText(u) {
   return u.accepted.map(
@@ -25009,7 +24068,7 @@ function indent(block, spaces = 2) {
 function renderViolationItem(v, options) {
   const title = v.kind === "regression-row" || v.kind === "missing-directive" ? `${titleOfKind(v.kind)}: ${v.check}` : titleOfKind(v.kind);
   const lines = [
-    `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`
+    `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location, options)} — ${mdCode(v.message)}`
   ];
   const fix = fixForViolation(v);
   if (fix && fix.directives.length > 0) {
@@ -25018,10 +24077,10 @@ function renderViolationItem(v, options) {
   return lines.join("\n");
 }
 function renderAcceptedItem(v, note2, options) {
-  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)} — ${md(describeNote(note2))} (noted in the ${note2.source === "pr-body" ? "PR description" : "unit file"})`;
+  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location, options)} — ${mdCode(v.message)} — ${md(describeNote(note2))} (noted in the ${note2.source === "pr-body" ? "PR description" : "unit file"})`;
 }
 function changeRow(c, options) {
-  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
+  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location, options, true)} |`;
 }
 function unitDetails(u, options) {
   if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
@@ -25180,6 +24239,54 @@ _${units.length - rows.length} more units are not shown: the summary is limited 
   return out;
 }
 
+// src/core/report/causes.ts
+var NOT_ACCEPTABLE = /* @__PURE__ */ new Set(["load-error", "invalid-deviation", "signoff-required"]);
+function groupByCause(violations) {
+  const items = [];
+  const byCause = /* @__PURE__ */ new Map();
+  for (const v of violations) {
+    let item = v.cause !== void 0 ? byCause.get(v.cause) : void 0;
+    if (!item) {
+      item = { cause: v.cause, violations: [], fixes: [] };
+      items.push(item);
+      if (v.cause !== void 0) byCause.set(v.cause, item);
+    }
+    item.violations.push(v);
+    const fix = fixForViolation(v);
+    if (fix && !item.fixes.some((f) => f.directives.join("\n") === fix.directives.join("\n")))
+      item.fixes.push(fix);
+  }
+  return items;
+}
+function checkOf(item) {
+  const open = item.violations.filter((v) => !v.advisory && !NOT_ACCEPTABLE.has(v.kind));
+  if (open.length === 0) return void 0;
+  if (open.every((v) => v.kind === "threshold" || v.kind === "regression-exposure")) return "exposure";
+  return item.cause ?? open[0].check;
+}
+function deviationBlocks(u, latestExpiry) {
+  if (u.status !== "fail") return [];
+  const checks = [];
+  const rows = u.violations.some((v) => v.kind === "regression-row" && !v.advisory);
+  for (const item of groupByCause(u.violations)) {
+    if (rows && item.violations.every((v) => v.kind === "regression-exposure")) continue;
+    const check = checkOf(item);
+    if (check !== void 0 && !checks.includes(check)) checks.push(check);
+  }
+  return checks.map(
+    (check) => codeBlock(
+      [
+        `unit: ${u.path}`,
+        `check: ${check}`,
+        "reason: <fill in: why the service needs this>",
+        "owner: <fill in: an owner the policy names>",
+        `expires: ${latestExpiry ?? "<fill in: YYYY-MM-DD>"}`
+      ],
+      "unitgate-deviation"
+    )
+  );
+}
+
 // src/core/report/pr-comment.ts
 var STICKY_MARKER = "<!-- unitgate:sticky v1 -->";
 var GITHUB_COMMENT_LIMIT = 65536;
@@ -25207,19 +24314,36 @@ function plural2(n, word, many = `${word}s`) {
 function mdCode2(text) {
   return escapeMarkdownKeepingCode(truncateText(text, MAX_FIELD_CHARS2));
 }
-function fileLink(file, line, blobUrl) {
-  const text = inlineCode(`${truncateText(file, MAX_FIELD_CHARS2)}:${line}`);
-  return blobUrl ? `[${text}](${blobUrl}${encodeUriPath(file)}#L${line})` : text;
-}
-function movedLine(c, blobUrl) {
-  const removed = c.removed?.[0];
-  const where3 = removed ? `in ${fileLink(removed.location.file, removed.location.line, blobUrl)}` : `at ${fileLink(c.location.file, c.location.line, blobUrl)}`;
+function movedLine(c, options) {
+  const where3 = `${c.location.side === "base" ? "in" : "at"} ${renderLocation(c.location, options)}`;
   return `- ${mdCode2(c.summary)} ${where3} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
+}
+function causeItem(item, options) {
+  const first = item.violations[0];
+  if (item.violations.length === 1) return renderViolationItem(first, options);
+  const titles = [...new Set(item.violations.map((v) => titleOfKind(v.kind)))].join(" + ");
+  const advisory = item.violations.every((v) => v.advisory);
+  const lines = [
+    `- **${escapeMarkdown(`${titles}: ${item.cause ?? first.check}`)}**${advisory ? " (advisory)" : ""} at ${renderLocation(
+      first.location,
+      options
+    )}`,
+    ...item.violations.map((v) => `  - ${mdCode2(v.message)}`)
+  ];
+  for (const fix of item.fixes) {
+    lines.push(
+      "",
+      `  Fix: ${mdCode2(fix.explanation)}`,
+      "",
+      codeBlock(fix.directives, "ini").replace(/^/gm, "  ")
+    );
+  }
+  return lines.join("\n");
 }
 function moreLine(n, what) {
   return `- … and ${n} more ${what} in the job summary`;
 }
-function unitDetails2(u, options, open) {
+function unitDetails2(u, options, open, latestExpiry) {
   if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
   const counts = [
     u.changes.length > 0 ? plural2(u.changes.length, "row change") : "",
@@ -25232,21 +24356,33 @@ function unitDetails2(u, options, open) {
   const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS2))}</code>${escapeHtml(
     exposure3
   )} — ${counts.join(", ")}`;
-  const linkOptions = options.blobUrl ? { blobUrl: options.blobUrl } : {};
+  const linkOptions = {
+    ...options.blobUrl ? { blobUrl: options.blobUrl } : {},
+    ...options.baseBlobUrl ? { baseBlobUrl: options.baseBlobUrl } : {}
+  };
   const out = [`<details${open ? " open" : ""}><summary>${summary}</summary>`, ""];
   if (u.changes.length > 0) {
     out.push("**Why it moved**", "");
-    for (const c of u.changes.slice(0, MAX_CHANGES_PER_UNIT)) out.push(movedLine(c, options.blobUrl));
+    for (const c of u.changes.slice(0, MAX_CHANGES_PER_UNIT)) out.push(movedLine(c, options));
     if (u.changes.length > MAX_CHANGES_PER_UNIT)
       out.push(moreLine(u.changes.length - MAX_CHANGES_PER_UNIT, "rows"));
     out.push("");
   }
   if (u.violations.length > 0) {
+    const items = groupByCause(u.violations);
     out.push("**Violations**", "");
-    for (const v of u.violations.slice(0, MAX_ITEMS_PER_UNIT)) out.push(renderViolationItem(v, linkOptions));
-    if (u.violations.length > MAX_ITEMS_PER_UNIT)
-      out.push(moreLine(u.violations.length - MAX_ITEMS_PER_UNIT, "violations"));
+    for (const item of items.slice(0, MAX_ITEMS_PER_UNIT)) out.push(causeItem(item, linkOptions));
+    if (items.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(items.length - MAX_ITEMS_PER_UNIT, "violations"));
     out.push("");
+  }
+  const blocks = deviationBlocks(u, latestExpiry);
+  if (blocks.length > 0) {
+    out.push(
+      "**To accept instead**: paste into the pull request description, fill in the reason and an owner the policy names (who must approve it):",
+      "",
+      ...blocks.slice(0, MAX_ITEMS_PER_UNIT).flatMap((b) => [b, ""])
+    );
   }
   if (u.accepted.length > 0) {
     out.push("**Accepted deviations**", "");
@@ -25327,11 +24463,16 @@ function renderPullRequestComment(verdict2, options = {}) {
       used += n;
     } else notes.push("The release trend is left out here; it is in");
   }
-  const details = units.map((u) => ({ u, d: unitDetails2(u, options, false) })).filter((x) => x.d !== void 0);
+  const details = units.map((u) => ({ u, d: unitDetails2(u, options, false, verdict2.latestExpiry) })).filter((x) => x.d !== void 0);
   const open = details.length <= OPEN_DETAILS_UP_TO;
   let omitted = 0;
   for (const { u } of details) {
-    const text = unitDetails2(u, options, open && (u.status === "fail" || u.status === "error"));
+    const text = unitDetails2(
+      u,
+      options,
+      open && (u.status === "fail" || u.status === "error"),
+      verdict2.latestExpiry
+    );
     const n = charCount(text) + 1;
     if (omitted === 0 && used + n <= budget) {
       parts.push(text);
@@ -25359,113 +24500,12 @@ function renderPullRequestComment(verdict2, options = {}) {
   return out;
 }
 
+// src/io/config-error.ts
+var ConfigError = class extends Error {
+};
+
 // src/core/gate/scope.ts
 var import_path5 = require("path");
-
-// src/core/policy/match-glob.ts
-var REGEXP_SPECIAL = /[.*+?^${}()|[\]\\/]/;
-function quote(c) {
-  return REGEXP_SPECIAL.test(c) ? `\\${c}` : c;
-}
-function classEnd(glob, open) {
-  let k = open + 1;
-  if (glob[k] === "!" || glob[k] === "^") k++;
-  if (glob[k] === "]") k++;
-  for (; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "]") return k;
-  }
-  return -1;
-}
-function groupEnd(glob, open) {
-  let depth = 0;
-  for (let k = open; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "{") depth++;
-    else if (glob[k] === "}" && --depth === 0) return k;
-  }
-  return -1;
-}
-function alternatives(body) {
-  const out = [];
-  let depth = 0;
-  let start = 0;
-  for (let k = 0; k < body.length; k++) {
-    if (body[k] === "\\") k++;
-    else if (body[k] === "{") depth++;
-    else if (body[k] === "}") depth--;
-    else if (body[k] === "," && depth === 0) {
-      out.push(body.slice(start, k));
-      start = k + 1;
-    }
-  }
-  out.push(body.slice(start));
-  return out;
-}
-function translate(glob, segmentStart) {
-  let out = "";
-  for (let k = 0; k < glob.length; k++) {
-    const c = glob[k];
-    const atSegmentStart = k === 0 ? segmentStart : glob[k - 1] === "/";
-    if (c === "\\") {
-      k++;
-      out += quote(glob[k] ?? "\\");
-    } else if (c === "*") {
-      let run = 1;
-      while (glob[k + run] === "*") run++;
-      const next = glob[k + run];
-      if (run === 2 && atSegmentStart && next === "/") {
-        out += "(?:.*/)?";
-        k += run;
-      } else if (run === 2 && atSegmentStart && next === void 0) {
-        out += ".*";
-        k += run - 1;
-      } else {
-        out += "[^/]*";
-        k += run - 1;
-      }
-    } else if (c === "?") {
-      out += "[^/]";
-    } else if (c === "[" && classEnd(glob, k) !== -1) {
-      const end = classEnd(glob, k);
-      let body = glob.slice(k + 1, end);
-      const negated = body.startsWith("!") || body.startsWith("^");
-      if (negated) body = body.slice(1);
-      let members = "";
-      for (let m = 0; m < body.length; m++) {
-        const b = body[m];
-        if (b === "\\") members += `\\${body[++m] ?? "\\"}`;
-        else members += b === "-" ? "-" : /[\]\\^[]/.test(b) ? `\\${b}` : b;
-      }
-      out += negated ? `[^/${members}]` : `[${members}]`;
-      k = end;
-    } else if (c === "{" && groupEnd(glob, k) !== -1) {
-      const end = groupEnd(glob, k);
-      const options = alternatives(glob.slice(k + 1, end));
-      if (options.length < 2) out += quote("{");
-      else {
-        out += `(?:${options.map((o) => translate(o, atSegmentStart)).join("|")})`;
-        k = end;
-      }
-    } else {
-      out += quote(c);
-    }
-  }
-  return out;
-}
-function globToRegExp(glob) {
-  const rooted = glob.replace(/^(?:\.\/|\/)+/, "");
-  return new RegExp(`^${translate(rooted, true)}$`);
-}
-var cache = /* @__PURE__ */ new Map();
-function matchesGlob(glob, subject) {
-  let re = cache.get(glob);
-  if (!re) {
-    re = globToRegExp(glob);
-    cache.set(glob, re);
-  }
-  return re.test(subject.replace(/^(?:\.\/)+/, ""));
-}
 
 // src/core/policy/resolve-profile.ts
 var PROFILE_COMMENT = /^([ \t]*[#;][ \t]*unitgate:[ \t]*profile\b)(.*)$/;
@@ -26076,18 +25116,18 @@ var NameMap = class {
     if (normalized) {
       listing = null;
       let prefix = "";
-      let plain = true;
+      let plain2 = true;
       for (const component of dir.split("/")) {
         if (component === "") continue;
         prefix += "/" + component;
         const entry = this.tree.lstat(prefix);
         if (entry?.type === "symlink") listing = void 0;
         if (entry?.type !== "directory") {
-          plain = false;
+          plain2 = false;
           break;
         }
       }
-      if (plain) {
+      if (plain2) {
         const typed = this.tree.listDirectory?.(dir);
         if (typed) listing = typed;
         else {
@@ -26327,8 +25367,8 @@ var BACKUP_SUFFIXES = [
 function isHiddenOrBackup(name) {
   return name.startsWith(".") || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
 }
-function findDropIns(tree, searchPath, id, aliases, type, resolve3 = (p) => resolvePath(tree, p)) {
-  return new DropInFinder(tree, searchPath, resolve3).findFiles(id, void 0, [id, ...aliases], type).map((f) => f.path);
+function findDropIns(tree, searchPath, id, aliases, type, resolve4 = (p) => resolvePath(tree, p)) {
+  return new DropInFinder(tree, searchPath, resolve4).findFiles(id, void 0, [id, ...aliases], type).map((f) => f.path);
 }
 var NO_DROP_INS = [];
 function nameHead(name) {
@@ -26339,11 +25379,11 @@ function nameHead(name) {
   return name;
 }
 var DropInFinder = class {
-  constructor(tree, searchPath, resolve3) {
+  constructor(tree, searchPath, resolve4) {
     this.tree = tree;
-    this.resolve = resolve3;
+    this.resolve = resolve4;
     for (const dir of searchPath) {
-      const r = resolve3(dir);
+      const r = resolve4(dir);
       if (r.kind !== "directory") continue;
       const entries = tree.readDirectory(r.path);
       if (entries === void 0) continue;
@@ -26668,7 +25708,12 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
     unit2.type,
     unit2.files.map((f) => f.file)
   );
-  const side = { path: repoPathOf(unit2.fragmentPath), unit: unit2, texts };
+  const side = {
+    path: repoPathOf(unit2.fragmentPath),
+    unit: unit2,
+    texts,
+    ...overrides ? { overrides } : {}
+  };
   side.diagnostics = outcome.diagnostics;
   if (outcome.ok) {
     side.settings = outcome.settings;
@@ -26968,6 +26013,1554 @@ function forbiddenAddressFamilies(s, allowed, profile) {
   );
 }
 
+// src/core/report/verify-fixes.ts
+var FIX_DROP_IN_NAME = "zz-unitgate-fix.conf";
+var NEVER_AUTOMATIC = /* @__PURE__ */ new Set(["RootDirectoryOrRootImage"]);
+var RESETTABLE = /* @__PURE__ */ new Set(["SystemCallFilter", "RestrictAddressFamilies", "SystemCallArchitectures"]);
+function sectionOf(unit2) {
+  const sections = UNIT_SECTIONS[unit2.type];
+  return sections[1] && sections[1] !== "Install" ? sections[1] : "Service";
+}
+function scoreWithLines(ctx, lines) {
+  const { unit: unit2 } = ctx;
+  const files = lines.length === 0 ? unit2.files : [
+    ...unit2.files,
+    parseUnitFile(
+      [`[${sectionOf(unit2)}]`, ...lines, ""].join("\n"),
+      `${unit2.fragmentPath}.d/${FIX_DROP_IN_NAME}`,
+      UNIT_SECTIONS[unit2.type]
+    )
+  ];
+  const outcome = scoreLoadedUnit({ ...unit2, files }, ctx.systemd, ctx.overrides);
+  return outcome.ok ? { settings: outcome.settings, assessment: outcome.assessment } : void 0;
+}
+function familyUsable(s, af) {
+  if (!s.addressFamilies) return !s.addressFamiliesAllowList;
+  return s.addressFamilies.allowList ? s.addressFamilies.families.has(af) : !s.addressFamilies.families.has(af);
+}
+function reachesNetwork(s) {
+  return !s.privateNetwork && (!s.ipAddressDenyAll || s.ipAddressAllowOther || s.ipCustomFilters);
+}
+function lossesAgainstProfile(before, after, profile, systemd) {
+  const lost = [];
+  const families = profile.allowedAddressFamilies ?? [];
+  for (const name of families) {
+    const af = systemd.data.addressFamilies[name.toUpperCase()];
+    if (af !== void 0 && familyUsable(before, af) && !familyUsable(after, af)) lost.push(name);
+  }
+  const ip = families.some((f) => /^AF_INET6?$/i.test(f));
+  if (ip && reachesNetwork(before) && !reachesNetwork(after)) lost.push("network access");
+  for (const cap of profile.allowedCapabilities ?? []) {
+    const bit = systemd.data.capabilities[cap.toUpperCase()];
+    if (bit === void 0) continue;
+    const m = 1n << BigInt(bit);
+    if ((before.capabilityBoundingSet & m) !== 0n && (after.capabilityBoundingSet & m) === 0n) lost.push(cap);
+    else if ((before.ambientCapabilities & m) !== 0n && (after.ambientCapabilities & m) === 0n)
+      lost.push(`ambient ${cap}`);
+  }
+  return lost;
+}
+function badnessOf(a, jsonField) {
+  return a.rows.find((r) => r.assessor.jsonField === jsonField)?.badness ?? 0;
+}
+function tryLines(ctx, head, lines) {
+  const after = scoreWithLines(ctx, lines);
+  if (!after) return void 0;
+  if (lossesAgainstProfile(head.settings, after.settings, ctx.profile, ctx.systemd).length > 0)
+    return void 0;
+  return after;
+}
+function verifiedFix(lines, explanation, after) {
+  return { directives: lines, explanation, exposureAfter: after.assessment.exposure };
+}
+function familiesHint(profile) {
+  return profile.allowedAddressFamilies ? { addressFamilies: profile.allowedAddressFamilies } : void 0;
+}
+function withResets(lines, s) {
+  const keys = new Set(lines.map((l) => l.slice(0, l.indexOf("="))));
+  const resets = [...keys].filter(
+    (k) => RESETTABLE.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`)
+  );
+  return resets.length === 0 ? [...lines] : mergeFixes([
+    { directives: resets.map((k) => `${k}=`), explanation: "" },
+    { directives: [...lines], explanation: "" }
+  ]);
+}
+function variants(lines, s) {
+  const reset = withResets(lines, s);
+  return reset.length === lines.length ? [[...lines]] : [[...lines], reset];
+}
+function rowFix(ctx, head, jsonField, goal = 0, fallback = []) {
+  const candidates = [];
+  const own = NEVER_AUTOMATIC.has(jsonField) ? void 0 : fixForRow(jsonField, familiesHint(ctx.profile));
+  if (own) {
+    for (const lines of variants(own.directives, head.settings))
+      candidates.push({ lines, explanation: own.explanation });
+  }
+  if (fallback.length > 0)
+    candidates.push({ lines: [...fallback], explanation: "Restores the lines the change removed." });
+  for (const c of candidates) {
+    const after = tryLines(ctx, head, c.lines);
+    if (after && badnessOf(after.assessment, jsonField) <= goal)
+      return { fix: verifiedFix(c.lines, c.explanation, after), after };
+  }
+  return void 0;
+}
+function thresholdFix(ctx, head, threshold) {
+  const candidates = [];
+  head.assessment.rows.forEach((r, order) => {
+    if (r.badness === void 0 || r.badness === 0 || NEVER_AUTOMATIC.has(r.assessor.jsonField)) return;
+    const fix = fixForRow(r.assessor.jsonField, familiesHint(ctx.profile));
+    if (!fix) return;
+    for (const lines of variants(fix.directives, head.settings)) {
+      const after = tryLines(ctx, head, lines);
+      const gain = after ? head.assessment.exposure - after.assessment.exposure : 0;
+      if (gain > 0) {
+        candidates.push({ lines, gain, order });
+        return;
+      }
+    }
+  });
+  candidates.sort((a, b) => b.gain - a.gain || a.order - b.order);
+  let chosen = [];
+  let current = head;
+  for (const c of candidates) {
+    if (current.assessment.exposure <= threshold) break;
+    const trial = mergeFixes([
+      { directives: chosen, explanation: "" },
+      { directives: c.lines, explanation: "" }
+    ]);
+    const after = tryLines(ctx, head, trial);
+    if (!after || after.assessment.exposure >= current.assessment.exposure) continue;
+    chosen = trial;
+    current = after;
+  }
+  if (chosen.length === 0) return void 0;
+  const reached = current.assessment.exposure <= threshold;
+  return verifiedFix(
+    chosen,
+    `With these lines applied the unit scores ${formatExposure(current.assessment.exposure)} (re-scored), ${reached ? "at or below" : "still above"} the threshold ${formatExposure(threshold)}${reached ? "" : "; what is left needs a judgement of the service or an accepted deviation"}. Nothing the ${ctx.profile.name} profile allows is taken away.`,
+    current
+  );
+}
+function requirementFix(ctx, head, requirement) {
+  for (const lines of variants([requirement], head.settings)) {
+    const after = tryLines(ctx, head, lines);
+    if (after && checkRequirement(requirement, after.settings, ctx.systemd).met)
+      return verifiedFix(lines, `The ${ctx.profile.name} profile requires \`${requirement}\`.`, after);
+  }
+  return void 0;
+}
+function capabilityFix(ctx, head) {
+  const allowed = ctx.profile.allowedCapabilities;
+  if (!allowed) return void 0;
+  const s = head.settings;
+  const upper = new Set(allowed.map((c) => c.toUpperCase()));
+  const keep = (mask) => capabilityNames(mask, ctx.systemd).filter((c) => upper.has(c));
+  const bounding = keep(s.capabilityBoundingSet);
+  const ambient = keep(s.ambientCapabilities);
+  const lines = [
+    "CapabilityBoundingSet=",
+    ...bounding.length > 0 ? [`CapabilityBoundingSet=${bounding.join(" ")}`] : [],
+    ...s.ambientCapabilities !== 0n ? ["AmbientCapabilities="] : [],
+    ...ambient.length > 0 ? [`AmbientCapabilities=${ambient.join(" ")}`] : []
+  ];
+  const after = tryLines(ctx, head, lines);
+  if (!after || forbiddenCapabilities(after.settings, allowed, ctx.systemd).length > 0) return void 0;
+  return verifiedFix(
+    lines,
+    `Keeps only the capabilities the ${ctx.profile.name} profile allows${bounding.length > 0 ? ` (${bounding.join(", ")})` : " (none)"}.`,
+    after
+  );
+}
+function addressFamilyFix(ctx, head) {
+  const allowed = ctx.profile.allowedAddressFamilies;
+  if (!allowed) return void 0;
+  const list = allowed.join(" ") || "none";
+  const lines = ["RestrictAddressFamilies=", `RestrictAddressFamilies=${list}`];
+  const after = tryLines(ctx, head, lines);
+  if (!after || forbiddenAddressFamilies(after.settings, allowed, ctx.systemd).length > 0) return void 0;
+  return verifiedFix(
+    lines,
+    `Allows only the address families the ${ctx.profile.name} profile allows (${list}).`,
+    after
+  );
+}
+var LIST_DIRECTIVES = /* @__PURE__ */ new Set([
+  "CapabilityBoundingSet",
+  "AmbientCapabilities",
+  "RestrictAddressFamilies",
+  "RestrictNamespaces",
+  "SystemCallFilter",
+  "SystemCallArchitectures",
+  "DeviceAllow",
+  "IPAddressAllow",
+  "IPAddressDeny",
+  "SupplementaryGroups",
+  "ReadWritePaths",
+  "ReadOnlyPaths",
+  "InaccessiblePaths"
+]);
+function keyOf(line) {
+  return line.slice(0, line.indexOf("="));
+}
+function causeOf(v, changes, all) {
+  switch (v.kind) {
+    case "regression-row":
+    case "missing-directive":
+    case "forbidden-capability":
+    case "forbidden-address-family":
+      return v.directives[0] ?? v.check;
+    case "regression-exposure": {
+      const worse = changes.filter((c) => (c.headBadness ?? 0) > (c.baseBadness ?? 0));
+      const top = worse.length === 1 ? worse[0] : void 0;
+      if (!top) return void 0;
+      const row = all.find((x) => x.kind === "regression-row" && x.check === top.jsonField);
+      return row ? row.directives[0] ?? row.check : top.removed?.[0]?.key ?? top.jsonField;
+    }
+    default:
+      return void 0;
+  }
+}
+var MAX_UNITS_WITH_FIXES = 200;
+function withoutFixes(violations) {
+  for (const v of violations) {
+    if (!FIXABLE.has(v.kind)) continue;
+    v.fix = {
+      directives: [],
+      explanation: `No fix computed: more than ${MAX_UNITS_WITH_FIXES} units fail in this run; fix these first or run \`unitgate suggest\` on the unit.`
+    };
+  }
+}
+var FIXABLE = /* @__PURE__ */ new Set([
+  "threshold",
+  "regression-exposure",
+  "regression-row",
+  "missing-directive",
+  "forbidden-capability",
+  "forbidden-address-family"
+]);
+var NO_VERIFIED_FIX = {
+  directives: [],
+  explanation: "No directive change passes verification without taking away what the profile allows; restore the previous setting by hand or record an accepted deviation."
+};
+function adviseFixes(violations, ctx, changes, baseExposure) {
+  const head = scoreWithLines(ctx, []);
+  for (const v of violations) {
+    const cause = causeOf(v, changes, violations);
+    if (cause !== void 0) v.cause = cause;
+  }
+  if (!head) {
+    for (const v of violations) if (FIXABLE.has(v.kind)) v.fix = { ...NO_VERIFIED_FIX, directives: [] };
+    return;
+  }
+  const byRow = new Map(changes.map((c) => [c.jsonField, c]));
+  const rowFixes = /* @__PURE__ */ new Map();
+  const fixOfRow = (c) => {
+    if (!rowFixes.has(c.jsonField)) {
+      const restore = (c.removed ?? []).map((r) => r.assignment);
+      rowFixes.set(c.jsonField, rowFix(ctx, head, c.jsonField, c.baseBadness ?? 0, restore)?.fix);
+    }
+    return rowFixes.get(c.jsonField);
+  };
+  const worse = changes.filter((c) => (c.headBadness ?? 0) > (c.baseBadness ?? 0));
+  const planned = violations.map((v) => {
+    switch (v.kind) {
+      case "threshold":
+        return {
+          v,
+          fix: thresholdFix(ctx, head, ctx.profile.threshold),
+          passes: (a) => a.assessment.exposure <= ctx.profile.threshold
+        };
+      case "regression-row": {
+        const c = byRow.get(v.check);
+        return {
+          v,
+          fix: c ? fixOfRow(c) : void 0,
+          passes: (a) => badnessOf(a.assessment, v.check) <= (c?.baseBadness ?? 0)
+        };
+      }
+      case "regression-exposure": {
+        const passes = (a) => baseExposure !== void 0 && a.assessment.exposure <= baseExposure;
+        const lines = mergeFixes(worse.map(fixOfRow).filter((f) => f !== void 0));
+        const merged = lines.length > 0 ? tryLines(ctx, head, lines) : void 0;
+        const pruned = merged && passes(merged) ? prune(ctx, head, lines, merged, passes) : void 0;
+        const fix = pruned ? verifiedFix(
+          pruned.lines,
+          "Restores the hardening the change removed (re-scored: back to the base exposure or better).",
+          pruned.after
+        ) : void 0;
+        return { v, fix, passes };
+      }
+      case "missing-directive": {
+        const requirement = v.fix?.directives[0];
+        return {
+          v,
+          fix: requirement ? requirementFix(ctx, head, requirement) : void 0,
+          passes: (a) => requirement !== void 0 && checkRequirement(requirement, a.settings, ctx.systemd).met
+        };
+      }
+      case "forbidden-capability":
+        return {
+          v,
+          fix: capabilityFix(ctx, head),
+          passes: (a) => forbiddenCapabilities(a.settings, ctx.profile.allowedCapabilities ?? [], ctx.systemd).length === 0
+        };
+      case "forbidden-address-family":
+        return {
+          v,
+          fix: addressFamilyFix(ctx, head),
+          passes: (a) => forbiddenAddressFamilies(a.settings, ctx.profile.allowedAddressFamilies ?? [], ctx.systemd).length === 0
+        };
+      default:
+        return { v, fix: void 0, passes: () => false };
+    }
+  });
+  unifyValues(ctx, head, planned);
+  shareFixPerCause(ctx, head, planned);
+  riseFromRowFixes(ctx, head, planned);
+  for (const p of planned) {
+    if (!FIXABLE.has(p.v.kind)) continue;
+    p.v.fix = p.fix ?? { ...NO_VERIFIED_FIX, directives: [] };
+  }
+}
+function prune(ctx, head, lines, after, passes) {
+  let kept = [...lines];
+  let result = after;
+  for (let i = kept.length - 1; i >= 0 && kept.length > 1; i--) {
+    const trial = kept.filter((_, j) => j !== i);
+    const scored2 = tryLines(ctx, head, trial);
+    if (scored2 && scored2.assessment.exposure <= result.assessment.exposure && passes(scored2)) {
+      kept = trial;
+      result = scored2;
+    }
+  }
+  return { lines: kept, after: result };
+}
+function recheck(ctx, head, p, lines, explanation) {
+  const after = tryLines(ctx, head, lines);
+  return after && p.passes(after) ? verifiedFix(lines, explanation, after) : void 0;
+}
+function unifyValues(ctx, head, planned) {
+  const values = /* @__PURE__ */ new Map();
+  for (const p of planned)
+    for (const line of p.fix?.directives ?? []) {
+      const key = keyOf(line);
+      if (LIST_DIRECTIVES.has(key)) continue;
+      const set = values.get(key) ?? /* @__PURE__ */ new Set();
+      set.add(line);
+      values.set(key, set);
+    }
+  for (const [key, lines] of values) {
+    if (lines.size < 2) continue;
+    let best;
+    for (const line of lines) {
+      const after = tryLines(ctx, head, [line]);
+      if (after && (!best || after.assessment.exposure < best.exposure))
+        best = { line, exposure: after.assessment.exposure };
+    }
+    if (!best) continue;
+    const winner = best.line;
+    for (const p of planned) {
+      if (!p.fix || !p.fix.directives.some((l) => keyOf(l) === key && l !== winner)) continue;
+      const replaced = [...new Set(p.fix.directives.map((l) => keyOf(l) === key ? winner : l))];
+      const next = recheck(ctx, head, p, replaced, p.fix.explanation);
+      if (next) p.fix = next;
+    }
+  }
+}
+function shareFixPerCause(ctx, head, planned) {
+  const groups = /* @__PURE__ */ new Map();
+  for (const p of planned) {
+    if (p.v.cause === void 0) continue;
+    groups.set(p.v.cause, [...groups.get(p.v.cause) ?? [], p]);
+  }
+  const rank = (p) => p.v.kind === "missing-directive" ? 0 : p.v.kind === "regression-exposure" ? 2 : 1;
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    const ordered = [...group].sort((a, b) => rank(a) - rank(b));
+    const lines = [];
+    const seen = /* @__PURE__ */ new Set();
+    for (const p of ordered) {
+      for (const l of p.fix?.directives ?? []) {
+        const key = keyOf(l);
+        if (!LIST_DIRECTIVES.has(key) && seen.has(key)) continue;
+        seen.add(key);
+        if (!lines.includes(l)) lines.push(l);
+      }
+    }
+    if (lines.length === 0) continue;
+    const merged = mergeFixes([{ directives: lines, explanation: "" }]);
+    const after = tryLines(ctx, head, merged);
+    const all = (a) => group.every((p) => p.passes(a));
+    if (!after || !all(after)) continue;
+    const pruned = prune(ctx, head, merged, after, all);
+    const explanation = ordered.find((p) => p.fix)?.fix?.explanation ?? "";
+    for (const p of group) p.fix = verifiedFix(pruned.lines, explanation, pruned.after);
+  }
+}
+function riseFromRowFixes(ctx, head, planned) {
+  const rise = planned.find((p) => p.v.kind === "regression-exposure" && p.v.cause === void 0);
+  if (!rise) return;
+  const rows = planned.filter((p) => p.v.kind === "regression-row" && p.fix);
+  if (rows.length === 0) return;
+  const lines = mergeFixes(rows.map((p) => p.fix));
+  const after = tryLines(ctx, head, lines);
+  if (!after || !rise.passes(after)) return;
+  const pruned = prune(ctx, head, lines, after, rise.passes);
+  rise.fix = verifiedFix(
+    pruned.lines,
+    "Restores the hardening the change removed: the fixes of the rows that got worse, together (re-scored: back to the base exposure or better).",
+    pruned.after
+  );
+}
+
+// src/core/policy/load-policy.ts
+var import_ajv = __toESM(require_ajv());
+
+// policies/schema.json
+var schema_default = {
+  $schema: "http://json-schema.org/draft-07/schema#",
+  $id: "https://github.com/unitgate/unitgate/blob/main/policies/schema.json",
+  title: "unitgate policy",
+  description: "The policy file of unitgate (`.github/unitgate.json`): which hardening profile each systemd unit must follow, what counts as a regression, which deviations may be accepted and who must approve changes to sensitive directives. Every key is optional; a missing policy file means the built-in defaults.",
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    $schema: {
+      type: "string",
+      description: "The schema this file follows, for editors: `https://github.com/unitgate/unitgate/blob/main/policies/schema.json`. Ignored by unitgate."
+    },
+    systemdVersion: {
+      enum: [252, 255, 257, 262],
+      default: 252,
+      description: "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run."
+    },
+    mode: {
+      enum: ["enforce", "report", "ratchet"],
+      default: "enforce",
+      description: "`enforce`: every violation without an accepted deviation note fails the check. `report`: violations are reported (annotations, comment, summary) but the check never fails. `ratchet`: only what the pull request makes worse fails (regressions, and violations the base commit did not have); existing violations are reported."
+    },
+    threshold: {
+      type: "number",
+      minimum: 0,
+      maximum: 10,
+      description: "Highest allowed exposure for profiles that set no `threshold` along their `extends` chain: `baseline` and the profiles built on it. On the 0.0 (best) to 10.0 (worst) scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth. The default, 9.6, lets a unit without any hardening pass (systemd 252 rates a bare root service 9.6), so only regressions fail it. The built-in `api-service`, `worker` and `scheduler` profiles have their own thresholds.",
+      examples: [3.5],
+      default: 9.6
+    },
+    defaultProfile: {
+      type: "string",
+      minLength: 1,
+      default: "baseline",
+      description: "The profile for units that neither a `# unitgate: profile=NAME` comment nor an entry of `units` assigns. A built-in profile name or a key of `profiles`."
+    },
+    profiles: {
+      type: "object",
+      description: "Hardening profiles by name, in addition to the built-in `baseline`, `api-service`, `worker` and `scheduler`. A profile named like a built-in one changes that built-in profile.",
+      propertyNames: {
+        pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        description: "A profile name: letters, digits, `.`, `_` and `-`, starting with a letter or digit.",
+        examples: ["api-internal"]
+      },
+      additionalProperties: {
+        $ref: "#/definitions/profile"
+      },
+      default: {}
+    },
+    units: {
+      type: "array",
+      description: "Assigns profiles to units by glob, first match wins. A `# unitgate: profile=NAME` comment in the unit file or a drop-in takes precedence over this list.",
+      items: {
+        $ref: "#/definitions/unitAssignment"
+      },
+      default: []
+    },
+    exclude: {
+      type: "array",
+      description: "Units the gate does not score, each with the reason why (shown in the report).",
+      items: {
+        $ref: "#/definitions/exclusion"
+      },
+      default: []
+    },
+    regression: {
+      $ref: "#/definitions/regression"
+    },
+    deviations: {
+      $ref: "#/definitions/deviations"
+    },
+    signoff: {
+      type: "array",
+      description: "Owner sign-off rules: a change to one of the listed directives passes only with an approving review from one of the listed users or teams.",
+      items: {
+        $ref: "#/definitions/signoffRule"
+      },
+      default: []
+    },
+    unitTypes: {
+      type: "array",
+      description: "Unit file name suffixes the gate scores.",
+      items: {
+        enum: [
+          ".service",
+          ".socket",
+          ".mount",
+          ".swap",
+          ".timer",
+          ".path",
+          ".slice",
+          ".scope",
+          ".target",
+          ".device",
+          ".automount"
+        ],
+        description: "A unit type suffix, with its dot."
+      },
+      minItems: 1,
+      uniqueItems: true,
+      default: [".service"]
+    },
+    assessorOverrides: {
+      type: "object",
+      description: "Changes to assessor weights, ranges and texts in the format of systemd's `systemd-analyze security --security-policy=FILE`, keyed by the assessor's JSON field name (the `json_field` of `--json` output). A weight of 0 turns an assessor off.",
+      propertyNames: {
+        description: "An assessor's JSON field name, as in the `json_field` of `--json` output.",
+        enum: [
+          "UserOrDynamicUser",
+          "SupplementaryGroups",
+          "PrivateDevices",
+          "PrivateMounts",
+          "PrivateNetwork",
+          "PrivateTmp",
+          "PrivateUsers",
+          "ProtectControlGroups",
+          "ProtectKernelModules",
+          "ProtectKernelTunables",
+          "ProtectKernelLogs",
+          "ProtectClock",
+          "ProtectHome",
+          "ProtectHostname",
+          "ProtectSystem",
+          "RootDirectoryOrRootImage",
+          "LockPersonality",
+          "MemoryDenyWriteExecute",
+          "NoNewPrivileges",
+          "CapabilityBoundingSet_CAP_SYS_ADMIN",
+          "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP",
+          "CapabilityBoundingSet_CAP_SYS_PTRACE",
+          "CapabilityBoundingSet_CAP_SYS_TIME",
+          "CapabilityBoundingSet_CAP_NET_ADMIN",
+          "CapabilityBoundingSet_CAP_SYS_RAWIO",
+          "CapabilityBoundingSet_CAP_SYS_MODULE",
+          "CapabilityBoundingSet_CAP_AUDIT",
+          "CapabilityBoundingSet_CAP_SYSLOG",
+          "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE",
+          "CapabilityBoundingSet_CAP_MKNOD",
+          "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP",
+          "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER",
+          "CapabilityBoundingSet_CAP_KILL",
+          "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)",
+          "CapabilityBoundingSet_CAP_SYS_BOOT",
+          "CapabilityBoundingSet_CAP_MAC",
+          "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE",
+          "CapabilityBoundingSet_CAP_IPC_LOCK",
+          "CapabilityBoundingSet_CAP_SYS_CHROOT",
+          "CapabilityBoundingSet_CAP_BLOCK_SUSPEND",
+          "CapabilityBoundingSet_CAP_WAKE_ALARM",
+          "CapabilityBoundingSet_CAP_LEASE",
+          "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG",
+          "CapabilityBoundingSet_CAP_SYS_PACCT",
+          "CapabilityBoundingSet_CAP_BPF",
+          "UMask",
+          "KeyringMode",
+          "ProtectProc",
+          "ProcSubset",
+          "NotifyAccess",
+          "RemoveIPC",
+          "Delegate",
+          "RestrictRealtime",
+          "RestrictSUIDSGID",
+          "RestrictNamespaces_user",
+          "RestrictNamespaces_mnt",
+          "RestrictNamespaces_ipc",
+          "RestrictNamespaces_pid",
+          "RestrictNamespaces_cgroup",
+          "RestrictNamespaces_net",
+          "RestrictNamespaces_uts",
+          "RestrictAddressFamilies_AF_INET_INET6",
+          "RestrictAddressFamilies_AF_UNIX",
+          "RestrictAddressFamilies_AF_NETLINK",
+          "RestrictAddressFamilies_AF_PACKET",
+          "RestrictAddressFamilies_OTHER",
+          "SystemCallArchitectures",
+          "SystemCallFilter_swap",
+          "SystemCallFilter_obsolete",
+          "SystemCallFilter_clock",
+          "SystemCallFilter_cpu_emulation",
+          "SystemCallFilter_debug",
+          "SystemCallFilter_mount",
+          "SystemCallFilter_module",
+          "SystemCallFilter_raw_io",
+          "SystemCallFilter_reboot",
+          "SystemCallFilter_privileged",
+          "SystemCallFilter_resources",
+          "IPAddressDeny",
+          "DeviceAllow",
+          "AmbientCapabilities"
+        ]
+      },
+      additionalProperties: {
+        $ref: "#/definitions/assessorOverride"
+      },
+      default: {}
+    }
+  },
+  definitions: {
+    profile: {
+      type: "object",
+      description: "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.",
+      additionalProperties: false,
+      properties: {
+        extends: {
+          type: "string",
+          minLength: 1,
+          description: "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)."
+        },
+        description: {
+          type: "string",
+          description: "What kind of unit the profile is for; shown in reports."
+        },
+        threshold: {
+          type: "number",
+          minimum: 0,
+          maximum: 10,
+          description: "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.",
+          examples: [3.5]
+        },
+        requiredDirectives: {
+          type: "array",
+          description: "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.",
+          items: {
+            type: "string",
+            pattern: "^[A-Za-z]+=.*$",
+            description: "A `Directive=value` line.",
+            examples: ["ProtectSystem=strict"]
+          },
+          uniqueItems: true
+        },
+        removeDirectives: {
+          type: "array",
+          description: "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.",
+          items: {
+            type: "string",
+            pattern: "^[A-Za-z]+$",
+            description: "A directive name, without `=`.",
+            examples: ["MemoryDenyWriteExecute"]
+          },
+          uniqueItems: true
+        },
+        allowedCapabilities: {
+          type: "array",
+          description: "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.",
+          items: {
+            type: "string",
+            pattern: "^CAP_[A-Z_]+$",
+            description: "A capability name as in capabilities(7).",
+            examples: ["CAP_NET_BIND_SERVICE"]
+          },
+          uniqueItems: true
+        },
+        allowedAddressFamilies: {
+          type: "array",
+          description: "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.",
+          items: {
+            type: "string",
+            pattern: "^AF_[A-Za-z0-9]+$",
+            description: "An address family name as in address_families(7).",
+            examples: ["AF_UNIX"]
+          },
+          uniqueItems: true
+        },
+        owners: {
+          type: "array",
+          description: "Who may approve deviation notes for units with this profile, in addition to `deviations.owners`: GitHub users (`@alice`) or teams (`@org/team`). Inherited from the parent profile unless set. A change of a unit's profile is approved by the owners of the profile it had at the base commit.",
+          items: {
+            type: "string",
+            pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
+            description: "A GitHub user (`@alice`) or team (`@org/team`).",
+            examples: ["@acme/security"]
+          },
+          uniqueItems: true
+        }
+      }
+    },
+    unitAssignment: {
+      type: "object",
+      description: "Assigns a profile to the units a glob matches.",
+      additionalProperties: false,
+      required: ["match", "profile"],
+      properties: {
+        match: {
+          type: "string",
+          minLength: 1,
+          description: "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.",
+          examples: ["deploy/api/**"]
+        },
+        profile: {
+          type: "string",
+          minLength: 1,
+          description: "The profile name (built-in or from `profiles`)."
+        }
+      }
+    },
+    exclusion: {
+      type: "object",
+      description: "A unit, or units, the gate does not score.",
+      additionalProperties: false,
+      required: ["match", "reason"],
+      properties: {
+        match: {
+          type: "string",
+          minLength: 1,
+          description: "A glob over repository paths and unit names, as in `units`.",
+          examples: ["vendor/**"]
+        },
+        reason: {
+          type: "string",
+          minLength: 1,
+          description: "Why the unit is not scored; shown in the report."
+        }
+      }
+    },
+    regression: {
+      type: "object",
+      description: "What counts as a regression compared with the base commit of the pull request.",
+      additionalProperties: false,
+      properties: {
+        exposure: {
+          type: "boolean",
+          default: true,
+          description: "Fail when a unit's overall exposure rises."
+        },
+        rows: {
+          type: "boolean",
+          default: true,
+          description: "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)."
+        }
+      },
+      default: {
+        exposure: true,
+        rows: true
+      }
+    },
+    deviations: {
+      type: "object",
+      description: "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.",
+      additionalProperties: false,
+      properties: {
+        owners: {
+          type: "array",
+          description: "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.",
+          items: {
+            type: "string",
+            pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
+            description: "A GitHub user (`@alice`) or team (`@org/team`).",
+            examples: ["@acme/security"]
+          },
+          uniqueItems: true,
+          default: []
+        },
+        sources: {
+          type: "array",
+          description: "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.",
+          items: {
+            enum: ["pr-body", "unit-file"],
+            description: "A place deviation notes are read from."
+          },
+          uniqueItems: true,
+          default: ["pr-body", "unit-file"]
+        },
+        requiredFields: {
+          type: "array",
+          description: "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.",
+          items: {
+            enum: ["reason", "owner", "expires", "ticket", "check"],
+            description: "A deviation note field."
+          },
+          uniqueItems: true,
+          default: ["reason", "owner", "expires"]
+        },
+        maxExpiryDays: {
+          type: "integer",
+          minimum: 1,
+          maximum: 3650,
+          default: 180,
+          description: "Longest allowed time, in days, between the run's date and a note's `expires` date."
+        }
+      },
+      default: {
+        owners: [],
+        sources: ["pr-body", "unit-file"],
+        requiredFields: ["reason", "owner", "expires"],
+        maxExpiryDays: 180
+      }
+    },
+    signoffRule: {
+      type: "object",
+      description: "Directives whose changes need an approving review from a listed owner.",
+      additionalProperties: false,
+      required: ["directives", "approvers"],
+      properties: {
+        directives: {
+          type: "array",
+          minItems: 1,
+          uniqueItems: true,
+          description: "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).",
+          items: {
+            type: "string",
+            pattern: "^[A-Za-z]+=?$",
+            description: "A directive name (a trailing `=` is allowed).",
+            examples: ["SystemCallFilter"]
+          }
+        },
+        approvers: {
+          type: "array",
+          minItems: 1,
+          uniqueItems: true,
+          description: "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts. The same rules as for deviation notes apply: the reviewer's latest review approves the current head commit, and the reviewer is neither the pull request's author nor the author or committer of the head commit. A deviation note never replaces sign-off.",
+          items: {
+            type: "string",
+            pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
+            description: "A GitHub user (`@alice`) or team (`@org/team`).",
+            examples: ["@platform/runtime-owners"]
+          }
+        }
+      }
+    },
+    assessorOverride: {
+      type: "object",
+      description: "One assessor's changes, as in systemd's `--security-policy` file.",
+      additionalProperties: false,
+      properties: {
+        weight: {
+          type: "integer",
+          minimum: 0,
+          description: "The assessor's weight in the exposure sum; 0 makes the row N/A."
+        },
+        range: {
+          type: "integer",
+          minimum: 1,
+          description: "The highest badness the assessor can report; its badness is divided by this."
+        },
+        description_good: {
+          type: "string",
+          description: "Text shown when the setting is good."
+        },
+        description_bad: {
+          type: "string",
+          description: "Text shown when the setting is bad."
+        },
+        description_na: {
+          type: "string",
+          description: "Text shown when the assessor does not apply."
+        }
+      }
+    }
+  }
+};
+
+// policies/profiles/baseline.json
+var baseline_default = {
+  description: "The default for units no profile is assigned to: no required directives, no capability or address family checks, and the policy's top-level threshold (default 9.6). An unhardened unit passes (systemd 252 rates `ExecStart=` alone 9.6, with `User=` 9.2; 9.4 and 9.0 on 255, 257 and 262), so the gate catches regressions without blocking existing units.",
+  requiredDirectives: []
+};
+
+// policies/profiles/api-service.json
+var api_service_default = {
+  description: 'Long-running network service (HTTP or gRPC API): the article\'s hardened template as written. No capabilities: prefer a socket unit or a reverse proxy over CAP_NET_BIND_SERVICE; a service that must bind a port below 1024 itself extends this profile with `allowedCapabilities: ["CAP_NET_BIND_SERVICE"]` (+0.1). Local and Internet sockets only. Runtimes with a JIT compiler (Node.js, Java) need `removeDirectives: ["MemoryDenyWriteExecute"]` (score unchanged at one decimal). Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 3.1 on systemd 252 (real `systemd-analyze` and unitgate agree) and 2.9 on 255, 257 and 262; the threshold 3.5 leaves 0.4.',
+  threshold: 3.5,
+  requiredDirectives: [
+    "NoNewPrivileges=yes",
+    "PrivateTmp=yes",
+    "ProtectSystem=strict",
+    "ProtectHome=yes",
+    "RestrictSUIDSGID=yes",
+    "LockPersonality=yes",
+    "MemoryDenyWriteExecute=yes",
+    "RestrictNamespaces=yes",
+    "SystemCallArchitectures=native",
+    "SystemCallFilter=@system-service"
+  ],
+  allowedCapabilities: [],
+  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
+};
+
+// policies/profiles/worker.json
+var worker_default = {
+  description: "Long-running background worker (queue consumer, stream processor): no inbound connections, outbound local and Internet sockets only. The api-service template plus the kernel, device, clock, hostname and realtime protections a worker never needs to give up. No capabilities. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 1.8 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.7 on 255, 257 and 262; the threshold 2.5 leaves 0.7.",
+  threshold: 2.5,
+  requiredDirectives: [
+    "NoNewPrivileges=yes",
+    "PrivateTmp=yes",
+    "ProtectSystem=strict",
+    "ProtectHome=yes",
+    "PrivateDevices=yes",
+    "ProtectKernelTunables=yes",
+    "ProtectKernelModules=yes",
+    "ProtectKernelLogs=yes",
+    "ProtectControlGroups=yes",
+    "ProtectClock=yes",
+    "ProtectHostname=yes",
+    "RestrictSUIDSGID=yes",
+    "RestrictRealtime=yes",
+    "LockPersonality=yes",
+    "MemoryDenyWriteExecute=yes",
+    "RestrictNamespaces=yes",
+    "SystemCallArchitectures=native",
+    "SystemCallFilter=@system-service"
+  ],
+  allowedCapabilities: [],
+  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
+};
+
+// policies/profiles/scheduler.json
+var scheduler_default = {
+  description: "Job started by a timer (`Type=oneshot`: backups, cleanups, reports): the worker protections without `MemoryDenyWriteExecute=`, `ProtectClock=` and `ProtectHostname=`, because jobs often run interpreters and tools whose needs vary; no network isolation (`PrivateNetwork=` is not required, jobs often upload or fetch). No capabilities; local and Internet sockets only. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 2.0 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.8 on 255, 257 and 262; the threshold 2.5 leaves 0.5.",
+  threshold: 2.5,
+  requiredDirectives: [
+    "NoNewPrivileges=yes",
+    "PrivateTmp=yes",
+    "ProtectSystem=strict",
+    "ProtectHome=yes",
+    "PrivateDevices=yes",
+    "ProtectKernelTunables=yes",
+    "ProtectKernelModules=yes",
+    "ProtectKernelLogs=yes",
+    "ProtectControlGroups=yes",
+    "RestrictSUIDSGID=yes",
+    "RestrictRealtime=yes",
+    "LockPersonality=yes",
+    "RestrictNamespaces=yes",
+    "SystemCallArchitectures=native",
+    "SystemCallFilter=@system-service"
+  ],
+  allowedCapabilities: [],
+  allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
+};
+
+// src/core/policy/parse-json-document.ts
+var MAX_DEPTH = 256;
+var IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+function formatJsonPath(path) {
+  let out = "$";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else out += IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+var JsonSyntaxError = class {
+  constructor(message, offset) {
+    this.message = message;
+    this.offset = offset;
+  }
+  message;
+  offset;
+};
+var Parser = class {
+  constructor(text) {
+    this.text = text;
+    for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
+  }
+  text;
+  i = 0;
+  lineStarts = [0];
+  positions = /* @__PURE__ */ new Map();
+  duplicateKeys = [];
+  position(offset) {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
+  }
+  parseDocument() {
+    this.skipWhitespace();
+    if (this.i >= this.text.length) throw new JsonSyntaxError("the file is empty; expected a JSON object", 0);
+    const value = this.parseValue([], 0, this.i);
+    this.skipWhitespace();
+    if (this.i < this.text.length) {
+      throw new JsonSyntaxError("unexpected content after the end of the JSON value", this.i);
+    }
+    return value;
+  }
+  skipWhitespace() {
+    while (this.i < this.text.length) {
+      const c = this.text[this.i];
+      if (c === " " || c === "	" || c === "\n" || c === "\r") this.i++;
+      else break;
+    }
+  }
+  unexpected(expected) {
+    const c = this.text[this.i];
+    if (c === void 0) throw new JsonSyntaxError(`unexpected end of file; expected ${expected}`, this.i);
+    if (c === "/") throw new JsonSyntaxError("comments are not allowed in JSON", this.i);
+    if (c === "'") throw new JsonSyntaxError('strings and keys need double quotes (") in JSON', this.i);
+    const shown = /[\x20-\x7e]/.test(c) ? `'${c}'` : `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+    throw new JsonSyntaxError(`unexpected character ${shown}; expected ${expected}`, this.i);
+  }
+  /** `at` is where the position of this value is recorded (the key of an object member). */
+  parseValue(path, depth, at) {
+    this.positions.set(formatJsonPath(path), this.position(at));
+    const c = this.text[this.i];
+    if (c === "{" || c === "[") {
+      if (depth >= MAX_DEPTH) throw new JsonSyntaxError(`nested deeper than ${MAX_DEPTH} levels`, this.i);
+      return c === "{" ? this.parseObject(path, depth + 1) : this.parseArray(path, depth + 1);
+    }
+    if (c === '"') return this.parseString();
+    for (const [word, value] of [
+      ["true", true],
+      ["false", false],
+      ["null", null]
+    ]) {
+      if (this.text.startsWith(word, this.i)) {
+        this.i += word.length;
+        return value;
+      }
+    }
+    NUMBER.lastIndex = this.i;
+    const m = NUMBER.exec(this.text);
+    if (m) {
+      this.i += m[0].length;
+      return Number(m[0]);
+    }
+    return this.unexpected("a value");
+  }
+  parseObject(path, depth) {
+    const object = {};
+    const seen = /* @__PURE__ */ new Set();
+    this.i++;
+    this.skipWhitespace();
+    if (this.text[this.i] === "}") {
+      this.i++;
+      return object;
+    }
+    for (; ; ) {
+      if (this.text[this.i] !== '"') this.unexpected("a key in double quotes");
+      const keyOffset = this.i;
+      const key = this.parseString();
+      const memberPath = [...path, key];
+      if (seen.has(key)) {
+        this.duplicateKeys.push({ path: memberPath, position: this.position(keyOffset) });
+      }
+      seen.add(key);
+      this.skipWhitespace();
+      if (this.text[this.i] !== ":") this.unexpected(`':' after the key "${key}"`);
+      this.i++;
+      this.skipWhitespace();
+      Object.defineProperty(object, key, {
+        value: this.parseValue(memberPath, depth, keyOffset),
+        enumerable: true,
+        writable: true,
+        configurable: true
+      });
+      this.skipWhitespace();
+      if (this.text[this.i] === "}") {
+        this.i++;
+        return object;
+      }
+      if (this.text[this.i] !== ",") this.unexpected("',' or '}'");
+      const comma = this.i;
+      this.i++;
+      this.skipWhitespace();
+      if (this.text[this.i] === "}") throw new JsonSyntaxError("trailing comma before '}'", comma);
+    }
+  }
+  parseArray(path, depth) {
+    const array = [];
+    this.i++;
+    this.skipWhitespace();
+    if (this.text[this.i] === "]") {
+      this.i++;
+      return array;
+    }
+    for (; ; ) {
+      array.push(this.parseValue([...path, array.length], depth, this.i));
+      this.skipWhitespace();
+      if (this.text[this.i] === "]") {
+        this.i++;
+        return array;
+      }
+      if (this.text[this.i] !== ",") this.unexpected("',' or ']'");
+      const comma = this.i;
+      this.i++;
+      this.skipWhitespace();
+      if (this.text[this.i] === "]") throw new JsonSyntaxError("trailing comma before ']'", comma);
+    }
+  }
+  parseString() {
+    const start = this.i;
+    this.i++;
+    for (; ; ) {
+      const c = this.text[this.i];
+      if (c === void 0 || c === "\n" || c === "\r") {
+        throw new JsonSyntaxError("string not closed before the end of the line", start);
+      }
+      if (c === '"') break;
+      if (c === "\\") {
+        const e = this.text[this.i + 1] ?? "";
+        if (e === "u" && /^[0-9a-fA-F]{4}$/.test(this.text.slice(this.i + 2, this.i + 6))) this.i += 6;
+        else if ('"\\/bfnrt'.includes(e) && e !== "") this.i += 2;
+        else throw new JsonSyntaxError(`invalid escape sequence '\\${e}' in string`, this.i);
+        continue;
+      }
+      if (c < " ")
+        throw new JsonSyntaxError(
+          "control character in string; write it as an escape (\\t, \\u0000)",
+          this.i
+        );
+      this.i++;
+    }
+    this.i++;
+    return JSON.parse(this.text.slice(start, this.i));
+  }
+};
+function parseJsonDocument(text) {
+  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  const parser = new Parser(body);
+  try {
+    const value = parser.parseDocument();
+    return {
+      ok: true,
+      document: { value, positions: parser.positions, duplicateKeys: parser.duplicateKeys }
+    };
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    return { ok: false, message: e.message, position: parser.position(e.offset) };
+  }
+}
+
+// src/core/policy/load-policy.ts
+var BUILT_IN_PROFILES = /* @__PURE__ */ new Map([
+  ["baseline", baseline_default],
+  ["api-service", api_service_default],
+  ["worker", worker_default],
+  ["scheduler", scheduler_default]
+]);
+var POLICY_DEFAULTS = {
+  systemdVersion: DEFAULT_VERSION,
+  mode: "enforce",
+  /** 0.0–10.0 scale, like the file. */
+  threshold: 9.6,
+  defaultProfile: "baseline",
+  regression: { exposure: true, rows: true },
+  deviations: {
+    owners: [],
+    sources: ["pr-body", "unit-file"],
+    requiredFields: ["reason", "owner", "expires"],
+    maxExpiryDays: 180
+  },
+  unitTypes: [".service"]
+};
+var BUILT_IN_POLICY_SOURCE = "built-in baseline";
+var compiled;
+function validateDocument(doc) {
+  compiled ??= new import_ajv.default({ allErrors: true, verbose: true, strict: true }).compile(schema_default);
+  const ok = compiled(doc);
+  validateDocument.errors = compiled.errors;
+  return ok;
+}
+validateDocument.errors = void 0;
+function thresholdToExposure(threshold) {
+  return Math.round(Number((threshold * 10).toFixed(6)));
+}
+function loadPolicy(text, file) {
+  const parsed = parseJsonDocument(text);
+  if (!parsed.ok) {
+    return {
+      ok: false,
+      errors: [{ file, path: "$", message: `not valid JSON: ${parsed.message}`, ...parsed.position }]
+    };
+  }
+  const { value, positions, duplicateKeys } = parsed.document;
+  const located = (path, message) => {
+    for (let n = path.length; n >= 0; n--) {
+      const position = positions.get(formatJsonPath(path.slice(0, n)));
+      if (position) return { file, path: formatJsonPath(path), message, ...position };
+    }
+    return { file, path: formatJsonPath(path), message };
+  };
+  const problems = duplicateKeys.map((d2) => ({
+    path: d2.path,
+    message: `duplicate key '${String(d2.path[d2.path.length - 1])}': JSON keeps only the last one, so remove one of them`
+  }));
+  if (!validateDocument(value)) {
+    problems.push(...(validateDocument.errors ?? []).flatMap((e) => describeAjvError(e, value)));
+  } else {
+    const built = buildPolicy(value, file);
+    if ("problems" in built) problems.push(...built.problems);
+    else if (problems.length === 0) return { ok: true, policy: built.policy };
+  }
+  return { ok: false, errors: sortByPosition(problems.map((p) => located(p.path, p.message))) };
+}
+function builtInPolicy() {
+  const built = buildPolicy({}, BUILT_IN_POLICY_SOURCE);
+  if ("problems" in built) throw new Error(`the built-in policy is invalid: ${built.problems[0]?.message}`);
+  return built.policy;
+}
+function directiveName(line) {
+  const eq = line.indexOf("=");
+  return eq === -1 ? line : line.slice(0, eq);
+}
+function formatPolicyError(error) {
+  const where3 = error.line !== void 0 ? `${error.file}:${error.line}:${error.column ?? 1}` : error.file;
+  return `${where3}: ${error.path}: ${error.message}`;
+}
+function sortByPosition(errors) {
+  const key = (e) => (e.line ?? 0) * 1e6 + (e.column ?? 0);
+  return errors.map((e, i) => ({ e, i })).sort((a, b) => key(a.e) - key(b.e) || a.i - b.i).map((x) => x.e);
+}
+function isRecord(v) {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+function pointerToPath(pointer2, data) {
+  if (pointer2 === "") return [];
+  const path = [];
+  let node = data;
+  for (const raw of pointer2.slice(1).split("/")) {
+    const key = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(node)) {
+      path.push(Number(key));
+      node = node[Number(key)];
+    } else {
+      path.push(key);
+      node = isRecord(node) ? node[key] : void 0;
+    }
+  }
+  return path;
+}
+function editDistance2(a, b) {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+function closest(word, candidates) {
+  const lower = word.toLowerCase();
+  const same2 = candidates.find((c) => c.toLowerCase() === lower);
+  if (same2 !== void 0) return same2;
+  if (lower.length >= 3) {
+    const extended = candidates.filter((c) => c.toLowerCase().startsWith(lower)).sort((a, b) => a.length - b.length);
+    if (extended[0] !== void 0) return extended[0];
+  }
+  let best;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d2 = editDistance2(word, c);
+    if (d2 < bestDistance) {
+      best = c;
+      bestDistance = d2;
+    }
+  }
+  return best;
+}
+function hint(word, candidates) {
+  const guess = closest(word, candidates);
+  if (guess !== void 0) return ` (did you mean '${guess}'?)`;
+  if (candidates.length > 0 && candidates.length <= 14) return ` (allowed: ${candidates.join(", ")})`;
+  return "";
+}
+function show(value) {
+  return typeof value === "string" ? `'${value}'` : JSON.stringify(value);
+}
+function kindOf(value) {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  if (typeof value === "string") return `the string ${show(value)}`;
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+var TYPE_NOUNS = {
+  number: "a number",
+  integer: "a whole number",
+  string: "a string",
+  boolean: "true or false",
+  array: "a list ([…])",
+  object: "an object ({…})"
+};
+function lowerFirst(s) {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}
+function expectation(schemaOfValue) {
+  if (!isRecord(schemaOfValue) || typeof schemaOfValue.description !== "string") return "";
+  const description = lowerFirst(schemaOfValue.description.replace(/\.$/, ""));
+  const example = Array.isArray(schemaOfValue.examples) ? schemaOfValue.examples[0] : void 0;
+  return example === void 0 ? description : `${description}, e.g. ${show(example)}`;
+}
+function describeAjvError(e, data) {
+  const path = pointerToPath(e.instancePath, data);
+  const parent = isRecord(e.parentSchema) ? e.parentSchema : {};
+  const params = e.params;
+  if (e.keyword === "propertyNames") return [];
+  if (e.propertyName !== void 0) {
+    const key = e.propertyName;
+    if (e.keyword === "enum") {
+      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(String);
+      return [{ path: [...path, key], message: `unknown key '${key}'${hint(key, allowed)}` }];
+    }
+    return [
+      { path: [...path, key], message: `the key '${key}' is not valid: it must be ${expectation(parent)}` }
+    ];
+  }
+  switch (e.keyword) {
+    case "additionalProperties": {
+      const key = String(params.additionalProperty);
+      const allowed = isRecord(parent.properties) ? Object.keys(parent.properties) : [];
+      return [{ path: [...path, key], message: `unknown key '${key}'${hint(key, allowed)}` }];
+    }
+    case "required":
+      return [{ path, message: `missing required key '${String(params.missingProperty)}'` }];
+    case "type":
+      return [
+        {
+          path,
+          message: `must be ${TYPE_NOUNS[String(params.type)] ?? String(params.type)}, not ${kindOf(e.data)}`
+        }
+      ];
+    case "enum": {
+      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(show);
+      return [{ path, message: `must be one of ${allowed.join(", ")}, not ${show(e.data)}` }];
+    }
+    case "minimum":
+    case "maximum": {
+      const bound = e.keyword === "minimum" ? "at least" : "at most";
+      let message = `must be ${bound} ${String(params.limit)}, not ${show(e.data)}`;
+      const last = path[path.length - 1];
+      if (last === "threshold" && typeof e.data === "number" && e.data > 10 && e.data <= 100) {
+        message += ` (thresholds use the 0.0–10.0 scale systemd-analyze prints; for ${e.data} on the 0–100 scale write ${e.data / 10})`;
+      }
+      return [{ path, message }];
+    }
+    case "minLength":
+      return [{ path, message: "must not be empty" }];
+    case "minItems":
+      return [
+        { path, message: `must list at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}` }
+      ];
+    case "uniqueItems":
+      return [{ path: [...path, Number(params.j)], message: `duplicate of item ${String(params.i)}` }];
+    case "pattern":
+      return [{ path, message: `${show(e.data)} is not valid: it must be ${expectation(parent)}` }];
+    default:
+      return [{ path, message: e.message ?? `fails the schema keyword '${e.keyword}'` }];
+  }
+}
+function profileFromBuiltIn(name, doc, defaultThreshold) {
+  return {
+    name,
+    description: doc.description ?? "",
+    threshold: doc.threshold !== void 0 ? thresholdToExposure(doc.threshold) : defaultThreshold,
+    requiredDirectives: [...doc.requiredDirectives ?? []],
+    ...doc.allowedCapabilities ? { allowedCapabilities: [...doc.allowedCapabilities] } : {},
+    ...doc.allowedAddressFamilies ? { allowedAddressFamilies: [...doc.allowedAddressFamilies] } : {}
+  };
+}
+function buildPolicy(doc, source) {
+  const problems = [];
+  const systemdVersion = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
+  const names = systemdProfile(systemdVersion).data;
+  const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
+  const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
+  const builtIns = /* @__PURE__ */ new Map();
+  for (const [name, d2] of BUILT_IN_PROFILES)
+    builtIns.set(name, profileFromBuiltIn(name, d2, defaultThreshold));
+  for (const [name, p] of userProfiles) {
+    p.allowedCapabilities?.forEach((cap, i) => {
+      if (!(cap in names.capabilities)) {
+        const message = `unknown capability '${cap}' in systemd ${systemdVersion}${hint(cap, Object.keys(names.capabilities))}`;
+        problems.push({ path: ["profiles", name, "allowedCapabilities", i], message });
+      }
+    });
+    p.allowedAddressFamilies?.forEach((family, i) => {
+      if (!(family in names.addressFamilies)) {
+        const message = `unknown address family '${family}' in systemd ${systemdVersion}${hint(family, Object.keys(names.addressFamilies))}`;
+        problems.push({ path: ["profiles", name, "allowedAddressFamilies", i], message });
+      }
+    });
+  }
+  const parentOf = (name, p) => {
+    const target = p.extends;
+    if (target === void 0) {
+      if (builtIns.has(name) || !userProfiles.has("baseline")) {
+        return { kind: "built-in", name: builtIns.has(name) ? name : "baseline" };
+      }
+      return { kind: "user", name: "baseline" };
+    }
+    if (target === name) return builtIns.has(name) ? { kind: "built-in", name } : { kind: "user", name };
+    if (userProfiles.has(target)) return { kind: "user", name: target };
+    if (builtIns.has(target)) return { kind: "built-in", name: target };
+    return { kind: "unknown", name: target };
+  };
+  const knownNames = [.../* @__PURE__ */ new Set([...builtIns.keys(), ...userProfiles.keys()])];
+  const broken = /* @__PURE__ */ new Set();
+  const reportedCycles = /* @__PURE__ */ new Set();
+  for (const [name, p] of userProfiles) {
+    const parent = parentOf(name, p);
+    if (parent.kind === "unknown") {
+      problems.push({
+        path: ["profiles", name, "extends"],
+        message: `unknown profile '${parent.name}'${hint(parent.name, knownNames)}`
+      });
+      broken.add(name);
+      continue;
+    }
+    const chain = [name];
+    for (let at = parent; at.kind === "user"; ) {
+      const seen = chain.indexOf(at.name);
+      if (seen !== -1) {
+        const cycle = [...chain.slice(seen), at.name];
+        cycle.slice(0, -1).forEach((n) => broken.add(n));
+        const key = [...new Set(cycle)].sort().join("\n");
+        if (!reportedCycles.has(key)) {
+          reportedCycles.add(key);
+          const first = cycle[0];
+          const implicit = userProfiles.get(first)?.extends === void 0;
+          problems.push({
+            path: implicit ? ["profiles", first] : ["profiles", first, "extends"],
+            message: `profiles extend each other in a cycle: ${cycle.join(" → ")}` + (cycle.some((n) => userProfiles.get(n)?.extends === void 0) ? " (a profile without `extends` starts from `baseline`)" : "")
+          });
+        }
+        break;
+      }
+      chain.push(at.name);
+      const next = userProfiles.get(at.name);
+      if (!next) break;
+      at = parentOf(at.name, next);
+    }
+  }
+  const resolved = new Map(builtIns);
+  const resolving = /* @__PURE__ */ new Map();
+  const resolveUser = (name) => {
+    if (resolving.has(name)) return resolving.get(name);
+    const p = userProfiles.get(name);
+    if (!p || broken.has(name)) {
+      resolving.set(name, void 0);
+      return void 0;
+    }
+    const parentRef = parentOf(name, p);
+    const parent = parentRef.kind === "built-in" ? builtIns.get(parentRef.name) : resolveUser(parentRef.name);
+    if (!parent) {
+      resolving.set(name, void 0);
+      return void 0;
+    }
+    const profile = mergeProfile(
+      name,
+      p,
+      parent,
+      parentRef.kind === "built-in" && parentRef.name === name,
+      problems
+    );
+    resolving.set(name, profile);
+    return profile;
+  };
+  for (const name of userProfiles.keys()) {
+    const profile = resolveUser(name);
+    if (profile) resolved.set(name, profile);
+  }
+  const defaultProfile = doc.defaultProfile ?? POLICY_DEFAULTS.defaultProfile;
+  if (!knownNames.includes(defaultProfile)) {
+    problems.push({
+      path: ["defaultProfile"],
+      message: `unknown profile '${defaultProfile}'${hint(defaultProfile, knownNames)}`
+    });
+  }
+  doc.units?.forEach((u, i) => {
+    if (!knownNames.includes(u.profile)) {
+      problems.push({
+        path: ["units", i, "profile"],
+        message: `unknown profile '${u.profile}'${hint(u.profile, knownNames)}`
+      });
+    }
+  });
+  if (problems.length > 0) return { problems };
+  const assessorOverrides = /* @__PURE__ */ new Map();
+  for (const [field, o] of Object.entries(doc.assessorOverrides ?? {})) {
+    assessorOverrides.set(field, {
+      ...o.weight !== void 0 ? { weight: o.weight } : {},
+      ...o.range !== void 0 ? { range: o.range } : {},
+      ...o.description_good !== void 0 ? { descriptionGood: o.description_good } : {},
+      ...o.description_bad !== void 0 ? { descriptionBad: o.description_bad } : {},
+      ...o.description_na !== void 0 ? { descriptionNa: o.description_na } : {}
+    });
+  }
+  return {
+    policy: {
+      source,
+      systemdVersion,
+      mode: doc.mode ?? POLICY_DEFAULTS.mode,
+      defaultProfile,
+      profiles: resolved,
+      units: (doc.units ?? []).map((u) => ({ ...u })),
+      exclude: (doc.exclude ?? []).map((x) => ({ ...x })),
+      regression: { ...POLICY_DEFAULTS.regression, ...doc.regression },
+      deviations: {
+        owners: [...doc.deviations?.owners ?? POLICY_DEFAULTS.deviations.owners],
+        sources: [...doc.deviations?.sources ?? POLICY_DEFAULTS.deviations.sources],
+        requiredFields: [...doc.deviations?.requiredFields ?? POLICY_DEFAULTS.deviations.requiredFields],
+        maxExpiryDays: doc.deviations?.maxExpiryDays ?? POLICY_DEFAULTS.deviations.maxExpiryDays
+      },
+      signoff: (doc.signoff ?? []).map((rule) => ({
+        directives: [...new Set(rule.directives.map((d2) => d2.replace(/=$/, "")))],
+        approvers: [...rule.approvers]
+      })),
+      unitTypes: [...doc.unitTypes ?? POLICY_DEFAULTS.unitTypes],
+      assessorOverrides
+    }
+  };
+}
+function mergeProfile(name, p, parent, overridesBuiltIn, problems) {
+  const removed = new Set(p.removeDirectives ?? []);
+  p.removeDirectives?.forEach((d2, i) => {
+    if (!parent.requiredDirectives.some((r) => directiveName(r) === d2)) {
+      problems.push({
+        path: ["profiles", name, "removeDirectives", i],
+        message: `'${d2}' is not among the required directives of '${parent.name}'${hint(
+          d2,
+          parent.requiredDirectives.map(directiveName)
+        )}`
+      });
+    }
+  });
+  const own = p.requiredDirectives ?? [];
+  const replaced = new Set(own.map(directiveName));
+  const inherited = parent.requiredDirectives.filter(
+    (d2) => !removed.has(directiveName(d2)) && !replaced.has(directiveName(d2))
+  );
+  const allowedCapabilities = p.allowedCapabilities ?? parent.allowedCapabilities;
+  const allowedAddressFamilies = p.allowedAddressFamilies ?? parent.allowedAddressFamilies;
+  const owners = p.owners ?? parent.owners;
+  return {
+    name,
+    description: p.description ?? (overridesBuiltIn ? parent.description : `Based on the '${parent.name}' profile.`),
+    threshold: p.threshold !== void 0 ? thresholdToExposure(p.threshold) : parent.threshold,
+    requiredDirectives: [...inherited, ...own],
+    ...allowedCapabilities ? { allowedCapabilities: [...allowedCapabilities] } : {},
+    ...allowedAddressFamilies ? { allowedAddressFamilies: [...allowedAddressFamilies] } : {},
+    ...owners ? { owners: [...owners] } : {}
+  };
+}
+
 // src/core/gate/deviation-notes.ts
 var FENCE = /^(\s*)(`{3,}|~{3,})\s*unitgate-deviation\s*$/;
 var KEYS = /* @__PURE__ */ new Set(["unit", "check", "reason", "owner", "expires", "ticket"]);
@@ -27229,12 +27822,12 @@ function summarizeChange(directives, base, head) {
 function removedAssignments(directives, base, head) {
   const out = [];
   for (const d2 of directives) {
-    const left = describeValues(head, d2);
-    for (const a of base?.provenance.get(d2) ?? []) {
+    const left = describeValues(head.settings, d2);
+    for (const a of base.settings?.provenance.get(d2) ?? []) {
       const text = `${a.key}=${a.value}`;
       const i = left.indexOf(text);
       if (i >= 0) left.splice(i, 1);
-      else out.push({ key: a.key, assignment: text, location: locate(a) });
+      else out.push({ key: a.key, assignment: text, location: baseLocation(a, head) });
     }
   }
   return out;
@@ -27250,40 +27843,19 @@ function rowChanges(base, head) {
     const before = baseRows.get(row.assessor.jsonField);
     if ((before?.badness ?? null) === (row.badness ?? null)) continue;
     const directives = directivesOfAssessor(row.assessor);
-    const at = lastAssignment(head.settings, directives);
-    const removed = removedAssignments(directives, base.settings, head.settings);
+    const removed = removedAssignments(directives, base, head);
     changes.push({
       jsonField: row.assessor.jsonField,
       name: row.assessor.name,
       baseBadness: before?.badness,
       headBadness: row.badness,
       delta: rowShare(row, hw) - rowShare(before, bw),
-      location: at ? locate(at) : fallbackLocation(head),
+      location: rowChangeLocation(directives, base, head, removed),
       summary: summarizeChange(directives, base.settings, head.settings),
       ...removed.length > 0 ? { removed } : {}
     });
   }
   return changes.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || y.delta - x.delta);
-}
-function thresholdFix(a, threshold) {
-  const ws = weightSumOf(a);
-  const failing = a.rows.filter((r) => r.badness !== void 0 && r.badness > 0).map((r) => ({ r, share: rowShare(r, ws) })).sort((x, y) => y.share - x.share);
-  let estimate = a.exposure;
-  const fixes = [];
-  for (const { r, share } of failing) {
-    if (estimate <= threshold) break;
-    const fix = fixForRow(r.assessor.jsonField);
-    if (!fix) continue;
-    fixes.push(fix);
-    estimate -= share;
-  }
-  return {
-    // Merged so that the lines work pasted together (resets, then allow lists, then deny lists).
-    directives: mergeFixes(fixes),
-    explanation: `Adding these settings removes the largest contributions to the exposure (estimated ${formatExposure(
-      Math.max(0, Math.ceil(estimate))
-    )} afterwards, threshold ${formatExposure(threshold)}).`
-  };
 }
 function evaluateProfile(profile, head, systemd, advisory) {
   const u = { profile };
@@ -27301,7 +27873,7 @@ function evaluateProfile(profile, head, systemd, advisory) {
       )}`,
       location: at,
       weight: a.exposure - u.profile.threshold,
-      fix: thresholdFix(a, u.profile.threshold),
+      // Set by adviseFixes() (report/verify-fixes.ts): re-scored, never estimated.
       advisory
     });
   }
@@ -27328,7 +27900,7 @@ function evaluateProfile(profile, head, systemd, advisory) {
   if (u.profile.allowedCapabilities) {
     const extra = forbiddenCapabilities(s, u.profile.allowedCapabilities, systemd);
     if (extra.length > 0) {
-      const where3 = lastAssignment(s, ["CapabilityBoundingSet", "AmbientCapabilities"]);
+      const where3 = capabilityGrantLine(s, extra, systemd);
       const list = u.profile.allowedCapabilities.join(" ");
       out.push({
         kind: "forbidden-capability",
@@ -27410,6 +27982,14 @@ function evaluateRegression(u, policy, changes) {
     }
   }
   return out;
+}
+function overridesOf(policy) {
+  return policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
+}
+function latestExpiryOf(today, days) {
+  const t = Date.parse(`${today}T00:00:00Z`);
+  if (!Number.isFinite(t) || !Number.isFinite(days) || days < 0) return {};
+  return { latestExpiry: new Date(t + Math.floor(days) * 864e5).toISOString().slice(0, 10) };
 }
 function assignmentsOf(side, directive) {
   return (side?.settings?.provenance.get(directive) ?? []).map((a) => `${a.section}.${a.key}=${a.value}`).join("\n");
@@ -27612,6 +28192,20 @@ function decideProfile(u, policy) {
   });
   return { profile: base.profile, changedTo: head.profile, violations };
 }
+function approvalNeeded(n) {
+  const owner = n.owner ?? "";
+  const who = owner.includes("/") ? `a member of ${owner}` : owner;
+  return `an approving review by ${who} of the pull request's head commit${n.source === "pr-body" ? " after the description was last edited" : ""} (not by its author or the pusher of that commit)`;
+}
+function acceptance(violation2, note2) {
+  if (note2.approvedBy !== void 0) return { violation: violation2, note: note2, acceptedBy: note2.approvedBy };
+  return {
+    violation: violation2,
+    note: note2,
+    acceptedBy: `${note2.owner ?? "an owner"} (pending approval)`,
+    pendingApproval: note2.pendingApproval
+  };
+}
 function ownersFor(policy, profile) {
   return [.../* @__PURE__ */ new Set([...policy.deviations.owners, ...profile.owners ?? []])];
 }
@@ -27638,6 +28232,7 @@ function evaluateGate(input) {
   }
   let ownerlessNotes = false;
   const results = [];
+  let advised = 0;
   for (const u of input.units) {
     const decision = decideProfile(u, policy);
     const owners = ownersFor(policy, decision.profile);
@@ -27661,9 +28256,13 @@ function evaluateGate(input) {
         n.source === "pr-body" ? { time: input.bodyEditedAt, what: "the pull request description" } : void 0
       );
       if (check.by) n.approvedBy = check.by;
+      else if (input.awaitApproval === "pending") n.pendingApproval = approvalNeeded(n);
+      else if (input.awaitApproval === "required") n.unapproved = `it needs ${approvalNeeded(n)}`;
       else n.unapproved = check.reasons.join("; ");
     }
-    const approved = unitNotes.filter((n) => n.problems.length === 0 && n.approvedBy !== void 0);
+    const approved = unitNotes.filter(
+      (n) => n.problems.length === 0 && (n.approvedBy !== void 0 || n.pendingApproval !== void 0)
+    );
     const profileAccepted = decision.changedTo !== void 0 && approved.some((n) => decision.violations.some((v) => noteCovers(n, v, checks.byName)));
     const profile = profileAccepted ? decision.changedTo : decision.profile;
     const result = {
@@ -27731,6 +28330,15 @@ function evaluateGate(input) {
       }
       result.violations.push(...profileViolations);
       if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
+      if (u.head.unit && result.violations.length > 0 && advised++ >= MAX_UNITS_WITH_FIXES)
+        withoutFixes(result.violations);
+      else if (u.head.unit)
+        adviseFixes(
+          result.violations,
+          { unit: u.head.unit, systemd: input.systemd, overrides: overridesOf(policy), profile },
+          result.changes,
+          u.base?.assessment?.exposure
+        );
       const signoff = evaluateSignoff(u, input);
       result.violations.push(...signoff.violations);
       messages.push(...signoff.approvedMessages);
@@ -27752,7 +28360,7 @@ function evaluateGate(input) {
     for (const v of result.violations) {
       const note2 = approved.find((n) => noteCovers(n, v, checks.byName));
       if (note2) {
-        result.accepted.push({ violation: v, note: note2, acceptedBy: note2.approvedBy });
+        result.accepted.push(acceptance(v, note2));
         continue;
       }
       const waiting = pending.find((n) => noteCovers(n, v, checks.byName));
@@ -27764,8 +28372,8 @@ function evaluateGate(input) {
     const rise = open.find((v) => v.kind === "regression-exposure");
     const rowsAccepted = result.accepted.filter((a) => a.violation.kind === "regression-row");
     if (rise && rowsAccepted.length > 0 && !open.some((v) => v.kind === "regression-row")) {
-      const first = rowsAccepted[0];
-      result.accepted.push({ violation: rise, note: first.note, acceptedBy: first.acceptedBy });
+      const first = rowsAccepted.find((a) => a.pendingApproval !== void 0) ?? rowsAccepted[0];
+      result.accepted.push({ ...first, violation: rise });
       open.splice(open.indexOf(rise), 1);
     }
     result.violations = open.sort((a, b) => b.weight - a.weight);
@@ -27801,6 +28409,7 @@ function evaluateGate(input) {
     ...heads.length > 0 ? { maxExposure: Math.max(...heads) } : {},
     units: results,
     notes,
+    ...latestExpiryOf(input.today, policy.deviations.maxExpiryDays),
     messages,
     ...runFindings.length > 0 ? { runFindings } : {}
   };
@@ -27840,7 +28449,7 @@ var import_node_path = require("node:path");
 var GitError = class extends Error {
 };
 function git(cwd, args, options = {}) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     const child = (0, import_node_child_process.execFile)(
       "git",
       [
@@ -27861,7 +28470,7 @@ function git(cwd, args, options = {}) {
       (error, stdout, stderr) => {
         if (error && !options.allowFailure)
           reject(new GitError(`git ${args.join(" ")} failed: ${(stderr || error.message).trim()}`));
-        else resolve3(error ? "" : stdout);
+        else resolve4(error ? "" : stdout);
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -27885,9 +28494,9 @@ async function listTree(cwd, commit) {
   return entries;
 }
 function readBlobs(cwd, oids) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     const result = /* @__PURE__ */ new Map();
-    if (oids.length === 0) return resolve3(result);
+    if (oids.length === 0) return resolve4(result);
     const child = (0, import_node_child_process.spawn)("git", ["cat-file", "--batch"], { cwd, env: { ...process.env, LC_ALL: "C" } });
     let next = 0;
     let header = Buffer.alloc(0);
@@ -27941,13 +28550,47 @@ function readBlobs(cwd, oids) {
     child.on("error", reject);
     child.on("close", (code) => {
       if (code !== 0) return reject(new GitError(`git cat-file --batch exited with ${code}`));
-      resolve3(result);
+      resolve4(result);
     });
     child.stdin.end(oids.join("\n") + "\n");
   });
 }
 async function gitTree(cwd, commit, wanted) {
-  const listing = await listTree(cwd, commit);
+  return treeOfListing(cwd, commit, await listTree(cwd, commit), wanted);
+}
+async function listIndex(cwd) {
+  const out = await git(cwd, ["ls-files", "--stage", "-z"]);
+  const entries = [];
+  for (const record of out.split("\0")) {
+    if (!record) continue;
+    const tab = record.indexOf("	");
+    const [mode, oid, stage] = record.slice(0, tab).split(" ");
+    const path = record.slice(tab + 1);
+    if (stage !== "0") throw new GitError(`the index has an unresolved merge conflict in ${path}`);
+    entries.push({ mode, type: mode === "160000" ? "commit" : "blob", oid, size: 0, path });
+  }
+  const blobs = entries.filter((e) => e.type === "blob");
+  if (blobs.length > 0) {
+    const sizes = await git(cwd, ["cat-file", "--batch-check=%(objectname) %(objectsize)"], {
+      input: blobs.map((e) => e.oid).join("\n") + "\n"
+    });
+    const sizeOf = /* @__PURE__ */ new Map();
+    for (const line of sizes.split("\n")) {
+      const [oid, size] = line.split(" ");
+      if (oid && size && /^\d+$/.test(size)) sizeOf.set(oid, Number(size));
+    }
+    for (const e of blobs) {
+      const size = sizeOf.get(e.oid);
+      if (size === void 0) throw new GitError(`the index names a missing object ${e.oid} (${e.path})`);
+      e.size = size;
+    }
+  }
+  return entries;
+}
+async function indexTree(cwd, wanted) {
+  return treeOfListing(cwd, "index", await listIndex(cwd), wanted);
+}
+async function treeOfListing(cwd, commit, listing, wanted) {
   const entries = /* @__PURE__ */ new Map();
   const children = /* @__PURE__ */ new Map();
   const addChild = (dir, name) => {
@@ -28018,6 +28661,10 @@ async function gitTree(cwd, commit, wanted) {
   }
   return tree;
 }
+async function mergeBase(cwd, a, b) {
+  const out = await git(cwd, ["merge-base", a, b], { allowFailure: true });
+  return out.trim() || void 0;
+}
 async function diffNames(cwd, base, head) {
   const out = await git(cwd, [
     "diff",
@@ -28026,8 +28673,7 @@ async function diffNames(cwd, base, head) {
     "--name-status",
     "-M",
     "-z",
-    base,
-    ...head ? [head] : []
+    ...typeof head === "object" ? ["--cached", base] : [base, ...head ? [head] : []]
   ]);
   const parts = out.split("\0").filter((p) => p !== "");
   const files = [];
@@ -28134,9 +28780,14 @@ async function commitSource(repoDir, sha) {
   const t = await gitTree(repoDir, sha, (p) => UNIT_RELATED.test(p));
   return { tree: t, paths: t.paths };
 }
+async function indexSource(repoDir) {
+  const t = await indexTree(repoDir, (p) => UNIT_RELATED.test(p));
+  return { tree: t, paths: t.paths };
+}
 async function worktreeSource(repoDir) {
-  const out = await git(repoDir, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"]);
-  const paths = out.split("\0").filter((p) => p !== "");
+  const list = async (...args) => (await git(repoDir, ["ls-files", "-z", ...args])).split("\0").filter((p) => p !== "");
+  const deleted = new Set(await list("--deleted"));
+  const paths = (await list("--cached", "--others", "--exclude-standard")).filter((p) => !deleted.has(p));
   return { tree: createRealTree(repoDir), paths: [...new Set(paths)] };
 }
 function runGatePipeline(input) {
@@ -28159,9 +28810,28 @@ function runGatePipeline(input) {
     ...input.pullRequestFacts,
     ...input.policyChange ? { policyChange: input.policyChange } : {},
     today: input.today,
-    messages: input.messages
+    messages: input.messages,
+    ...input.awaitApproval ? { awaitApproval: input.awaitApproval } : {}
   });
   return { verdict: verdict2, scope };
+}
+
+// src/io/governing-policy.ts
+var import_node_path4 = require("node:path");
+
+// src/io/confined-path.ts
+var import_node_path3 = require("node:path");
+function isInside(root, path) {
+  const rel = (0, import_node_path3.relative)(root, path);
+  return rel === "" || !rel.startsWith("..") && !(0, import_node_path3.isAbsolute)(rel);
+}
+function confinedPath(roots, path, what) {
+  const full = (0, import_node_path3.resolve)(roots[0], path);
+  if (!roots.some((r) => isInside((0, import_node_path3.resolve)(r), full)))
+    throw new ConfigError(
+      `${what} "${path}" is outside the workspace${roots.length > 1 ? " and RUNNER_TEMP" : ""}`
+    );
+  return full;
 }
 
 // src/io/read-policy-file.ts
@@ -28183,15 +28853,161 @@ function readPolicyFile(full, shown) {
   }
 }
 
-// src/cli/check-command.ts
+// src/io/governing-policy.ts
 var DEFAULT_POLICY_PATH = ".github/unitgate.json";
-function renderText(verdict2) {
-  const lines = [];
+function parsePolicy(text, shown, label = "") {
+  const loaded = loadPolicy(text, shown);
+  if (!loaded.ok)
+    throw new ConfigError(
+      `invalid policy ${shown}${label}:
+${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}`
+    );
+  return loaded.policy;
+}
+async function policyTextAt(workspace, sha, path) {
+  const listing = await git(workspace, ["ls-tree", "-l", sha, "--", path], { allowFailure: true });
+  const m = /^(\d+) (\w+) [0-9a-f]+\s+(-|\d+)\t/.exec(listing);
+  if (!m) return void 0;
+  if (m[1] === "120000")
+    throw new ConfigError(`policy "${path}" is a symlink at ${sha.slice(0, 12)}; refusing to follow it`);
+  if (m[2] !== "blob") throw new ConfigError(`policy "${path}" is not a file at ${sha.slice(0, 12)}`);
+  if (Number(m[3]) > MAX_POLICY_BYTES)
+    throw new ConfigError(`policy "${path}" is larger than 1 MiB at ${sha.slice(0, 12)}`);
+  return git(workspace, ["show", `${sha}:${path}`]);
+}
+async function readGoverningPolicy(workspace, requested, policySha, fromPullRequest, findings) {
+  let path = requested === "" ? DEFAULT_POLICY_PATH : requested.replace(/^\.\//, "");
+  if (policySha === void 0) {
+    const full = confinedPath([workspace], path, "policy");
+    const read = readPolicyFile(full, path);
+    if (!read.ok) {
+      if (requested === "" && read.message.includes("ENOENT"))
+        return { policy: builtInPolicy(), path, description: "built-in baseline" };
+      throw new ConfigError(read.message);
+    }
+    return { policy: parsePolicy(read.text, path), path, description: path, text: read.text };
+  }
+  confinedPath([workspace], path, "policy");
+  const at = policySha.slice(0, 12);
+  if (fromPullRequest && path !== DEFAULT_POLICY_PATH) {
+    const governing = await policyTextAt(workspace, policySha, DEFAULT_POLICY_PATH);
+    if (governing !== void 0) {
+      findings.push({
+        kind: "input-loosens-policy",
+        level: "warning",
+        message: `The workflow input policy: ${requested} is not the base branch's policy ${DEFAULT_POLICY_PATH}; a pull request's workflow cannot choose the policy it is judged by, so ${DEFAULT_POLICY_PATH} applies.`
+      });
+      path = DEFAULT_POLICY_PATH;
+    }
+  }
+  const text = await policyTextAt(workspace, policySha, path);
+  if (text === void 0) {
+    if (requested !== "" && !fromPullRequest)
+      throw new ConfigError(`policy "${path}" does not exist at ${at}`);
+    return { policy: builtInPolicy(), path, description: `built-in baseline (no ${path} at ${at})` };
+  }
+  return {
+    policy: parsePolicy(text, `${path} (at ${at})`),
+    path,
+    description: `${path} at ${at}`,
+    text
+  };
+}
+function workspacePolicyText(workspace, path) {
+  const read = readPolicyFile((0, import_node_path4.join)(workspace, path), path);
+  return read.ok ? read.text : void 0;
+}
+async function indexPolicyText(workspace, path) {
+  const listing = await git(workspace, ["ls-files", "--stage", "-z", "--", path]);
+  const m = /^(\d+) ([0-9a-f]+) \d\t/.exec(listing);
+  if (!m) return void 0;
+  if (m[1] === "120000")
+    throw new ConfigError(`policy "${path}" is a symlink in the index; refusing to follow it`);
+  const size = Number((await git(workspace, ["cat-file", "-s", m[2]])).trim());
+  if (size > MAX_POLICY_BYTES) throw new ConfigError(`policy "${path}" is larger than 1 MiB in the index`);
+  return git(workspace, ["cat-file", "blob", m[2]]);
+}
+
+// src/cli/check-command.ts
+var DEFAULT_BASES = [
+  "refs/remotes/origin/HEAD",
+  "refs/remotes/origin/main",
+  "refs/remotes/origin/master",
+  "refs/heads/main",
+  "refs/heads/master"
+];
+var short = (sha) => sha.slice(0, 12);
+async function commitOf(repoDir, rev) {
+  const out = await git(
+    repoDir,
+    ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`],
+    {
+      allowFailure: true
+    }
+  );
+  return out.trim() || void 0;
+}
+async function resolveBase(repoDir, requested) {
+  const head = await commitOf(repoDir, "HEAD");
+  if (head === void 0)
+    throw new ConfigError(
+      "HEAD has no commit yet, so the change has no fork point to be compared with: commit first, then pass --base REV."
+    );
+  let name;
+  let tip;
+  if (requested !== void 0) {
+    name = requested;
+    tip = await commitOf(repoDir, requested);
+    if (tip === void 0) throw new ConfigError(`unknown revision ${requested} (--base)`);
+  } else {
+    const current = (await git(repoDir, ["symbolic-ref", "--quiet", "HEAD"], { allowFailure: true })).trim();
+    name = "";
+    for (const ref of DEFAULT_BASES) {
+      if (ref === current) continue;
+      tip = await commitOf(repoDir, ref);
+      if (tip !== void 0) {
+        name = ref.replace(/^refs\/(remotes|heads)\//, "");
+        break;
+      }
+    }
+    if (tip === void 0)
+      throw new ConfigError(
+        `no base branch to compare with: none of ${DEFAULT_BASES.map((r) => r.replace(/^refs\/(remotes|heads)\//, "")).join(", ")} exists (other than the branch checked out). Pass --base REV, the branch this change will be merged into (e.g. --base origin/develop); it is compared with its merge base with HEAD.`
+      );
+  }
+  const forkPoint = await mergeBase(repoDir, tip, head);
+  if (forkPoint === void 0)
+    throw new ConfigError(`${name} and HEAD have no common ancestor: there is no fork point to compare with`);
+  return { name, tip, forkPoint };
+}
+function selectPaths(args, candidates, repoDir, cwd, where3) {
+  const wanted = /* @__PURE__ */ new Set();
+  const unmatched = [];
+  for (const arg of args) {
+    const rel = (0, import_node_path5.relative)(repoDir, (0, import_node_path5.resolve)(cwd, arg)).split(import_node_path5.sep).join("/");
+    if (rel.startsWith("..") || (0, import_node_path5.isAbsolute)(rel)) throw new ConfigError(`${arg} is outside the repository`);
+    let matched;
+    if (/[*?[{]/.test(arg)) matched = candidates.filter((p) => matchesGlob(rel, p));
+    else if (candidates.includes(rel)) matched = [rel];
+    else matched = candidates.filter((p) => rel === "" || p.startsWith(`${rel}/`));
+    if (matched.length === 0) unmatched.push(arg);
+    for (const p of matched) wanted.add(p);
+  }
+  if (unmatched.length > 0)
+    throw new ConfigError(
+      `${unmatched.map((a) => `"${a}"`).join(", ")} ${unmatched.length === 1 ? "matches" : "match"} no file of ${where3} or of the base`
+    );
+  return wanted;
+}
+var pendingOf = (u) => u.accepted.filter((a) => a.pendingApproval !== void 0);
+function renderText(verdict2, header) {
+  const lines = [...header];
   for (const u of verdict2.units) {
     const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : "—";
     const base = u.base ? `${formatExposure(u.base.exposure)} → ` : "";
+    const status = u.status === "accepted" && pendingOf(u).length > 0 ? "pending" : u.status;
     lines.push(
-      `${u.status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ""}`
+      `${status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ""}`
     );
     for (const v of u.violations) {
       lines.push(
@@ -28200,82 +29016,88 @@ function renderText(verdict2) {
       if (v.fix && v.fix.directives.length > 0) lines.push(`    fix: ${v.fix.directives.join("  ")}`);
     }
     for (const a of u.accepted) {
-      lines.push(
-        `  accepted deviation (${a.note.owner ?? "no owner"}, expires ${a.note.expires ?? "?"}): ${a.violation.message}`
-      );
+      const note2 = `${a.note.owner ?? "no owner"}, expires ${a.note.expires ?? "?"}`;
+      if (a.pendingApproval !== void 0)
+        lines.push(`  PENDING deviation (${note2}): ${a.violation.message} — needs ${a.pendingApproval}`);
+      else lines.push(`  accepted deviation (${note2}, approved by ${a.acceptedBy}): ${a.violation.message}`);
     }
   }
   for (const n of verdict2.notes.filter((n2) => n2.problems.length > 0))
     lines.push(`invalid deviation note for ${n.unit || "?"}: ${n.problems.join("; ")}`);
   for (const m of verdict2.messages) lines.push(m);
   const scored2 = verdict2.units.length;
+  const pending = verdict2.units.filter((u) => pendingOf(u).length > 0).length;
   lines.push(
-    `${verdict2.result === "pass" ? "PASS" : "FAIL"}: ${scored2} unit${scored2 === 1 ? "" : "s"} in scope (mode ${verdict2.mode}, systemd ${verdict2.systemdVersion})`
+    `${verdict2.result === "pass" ? "PASS" : "FAIL"}: ${scored2} unit${scored2 === 1 ? "" : "s"} in scope${pending > 0 ? `, ${pending} pending an owner's approval of a deviation note (CI fails until then)` : ""} (mode ${verdict2.mode}, systemd ${verdict2.systemdVersion})`
   );
   return lines.join("\n") + "\n";
 }
-async function runCheckCommand(options, cwd) {
+async function runCheckCommand(options, where3) {
   let repoDir;
+  let cwd;
   try {
+    cwd = (0, import_node_fs3.realpathSync)(where3);
     repoDir = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
   } catch {
     return { exitCode: 2, stdout: "", stderr: "unitgate check: not inside a git repository.\n" };
   }
-  let policy;
-  let policyPath = options.policy !== void 0 ? (0, import_node_path3.relative)(repoDir, (0, import_node_path3.resolve)(cwd, options.policy)) : void 0;
-  if (policyPath === void 0 && (0, import_node_fs3.existsSync)((0, import_node_path3.join)(repoDir, DEFAULT_POLICY_PATH)))
-    policyPath = DEFAULT_POLICY_PATH;
-  if (policyPath !== void 0) {
-    const read = readPolicyFile((0, import_node_path3.join)(repoDir, policyPath), policyPath);
-    if (!read.ok) return { exitCode: 2, stdout: "", stderr: `unitgate check: ${read.message}
-` };
-    const loaded = loadPolicy(read.text, policyPath);
-    if (!loaded.ok) {
-      return {
-        exitCode: 2,
-        stdout: "",
-        stderr: `unitgate check: invalid policy ${policyPath}:
-${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
-`
-      };
-    }
-    policy = loaded.policy;
-  } else policy = builtInPolicy();
-  const messages = [];
   try {
-    const head = await worktreeSource(repoDir);
-    const baseRef = options.base ?? "HEAD";
-    let base;
+    const base = await resolveBase(repoDir, options.base);
+    const findings = [];
+    const requested = options.policy !== void 0 ? (0, import_node_path5.relative)(repoDir, (0, import_node_path5.resolve)(cwd, options.policy)) : "";
+    const governing = await readGoverningPolicy(
+      repoDir,
+      requested.split(import_node_path5.sep).join("/"),
+      base.tip,
+      false,
+      findings
+    );
+    const messages = findings.map((f) => f.message);
+    const proposed = options.cached ? await indexPolicyText(repoDir, governing.path) : workspacePolicyText(repoDir, governing.path);
+    if ((proposed ?? "") !== (governing.text ?? "")) {
+      if (proposed !== void 0) parsePolicy(proposed, governing.path, " (as this change proposes it)");
+      messages.push(
+        `This change edits ${governing.path}; it is judged by the policy of ${base.name}, and the new policy applies once merged.`
+      );
+    }
+    const policy = options.systemdVersion !== void 0 ? { ...governing.policy, systemdVersion: options.systemdVersion } : governing.policy;
+    const head = options.cached ? await indexSource(repoDir) : await worktreeSource(repoDir);
+    const baseSource = await commitSource(repoDir, base.forkPoint);
     let changed;
-    const baseSha = (await git(repoDir, ["rev-parse", "--verify", "--quiet", `${baseRef}^{commit}`], { allowFailure: true })).trim();
-    if (baseSha) {
-      base = await commitSource(repoDir, baseSha);
-      changed = await diffNames(repoDir, baseSha);
+    if (options.cached) changed = await diffNames(repoDir, base.forkPoint, { index: true });
+    else {
+      changed = await diffNames(repoDir, base.forkPoint);
       const untracked = (await git(repoDir, ["ls-files", "-z", "--others", "--exclude-standard"])).split("\0").filter(Boolean);
       for (const p of untracked) changed.push({ path: p, status: "added" });
-    } else if (options.base !== void 0) {
-      return { exitCode: 2, stdout: "", stderr: `unitgate check: unknown revision ${options.base}
-` };
-    } else messages.push("No commit yet: every unit is checked without a base.");
+    }
     if (options.paths.length > 0) {
-      const wanted = new Set(options.paths.map((p) => (0, import_node_path3.relative)(repoDir, (0, import_node_path3.resolve)(cwd, p))));
-      changed = (changed ?? head.paths.map((p) => ({ path: p, status: "modified" }))).filter(
+      const candidates = [.../* @__PURE__ */ new Set([...head.paths, ...baseSource.paths])];
+      const where4 = options.cached ? "the index" : "the working tree";
+      const wanted = selectPaths(options.paths, candidates, repoDir, cwd, where4);
+      changed = changed.filter(
         (f) => wanted.has(f.path) || f.previousPath !== void 0 && wanted.has(f.previousPath)
       );
       for (const p of wanted)
-        if (!changed.some((f) => f.path === p)) changed.push({ path: p, status: "modified" });
+        if (!changed.some((f) => f.path === p || f.previousPath === p))
+          changed.push({ path: p, status: "modified" });
     }
     const { verdict: verdict2 } = runGatePipeline({
       head,
-      ...base ? { base } : {},
-      ...changed ? { changed } : {},
+      base: baseSource,
+      changed,
       policy,
-      ...policyPath ? { policyPath } : {},
+      policyPath: governing.path,
       approvals: [],
       today: options.today,
-      messages
+      messages,
+      awaitApproval: options.requireApproval ? "required" : "pending"
     });
+    const header = [
+      `base: ${short(base.forkPoint)}, where HEAD forked from ${base.name}${options.cached ? " (checking the index)" : ""}`,
+      `policy: ${governing.description} (${base.name})`
+    ];
     let stdout;
+    let stderr = "";
     switch (options.format) {
       case "json":
         stdout = JSON.stringify(renderJsonReport(verdict2, { toolVersion: "0.1.0" }), null, 2) + "\n";
@@ -28298,11 +29120,13 @@ ${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
         stdout = renderPullRequestComment(verdict2, {}) + "\n";
         break;
       default:
-        stdout = renderText(verdict2);
+        stdout = renderText(verdict2, header);
     }
-    return { exitCode: verdict2.result === "fail" ? 1 : 0, stdout, stderr: "" };
+    if (options.format !== "text") stderr = header.join("\n") + "\n";
+    return { exitCode: verdict2.result === "fail" ? 1 : 0, stdout, stderr };
   } catch (e) {
-    if (e instanceof GitError) return { exitCode: 2, stdout: "", stderr: `unitgate check: ${e.message}
+    if (e instanceof GitError || e instanceof ConfigError)
+      return { exitCode: 2, stdout: "", stderr: `unitgate check: ${e.message}
 ` };
     throw e;
   }
@@ -28310,7 +29134,7 @@ ${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
 
 // src/cli/suggest-command.ts
 var import_node_fs4 = require("node:fs");
-var import_node_path4 = require("node:path");
+var import_node_path6 = require("node:path");
 
 // src/core/report/hardening-drop-in.ts
 var HARDENING_DROP_IN_NAME = "50-unitgate-hardening.conf";
@@ -28322,7 +29146,7 @@ var JUDGEMENT_ROWS = /* @__PURE__ */ new Set([
   "RestrictAddressFamilies_AF_INET_INET6",
   "RestrictAddressFamilies_AF_UNIX"
 ]);
-var RESETTABLE = /* @__PURE__ */ new Set(["SystemCallFilter", "RestrictAddressFamilies", "SystemCallArchitectures"]);
+var RESETTABLE2 = /* @__PURE__ */ new Set(["SystemCallFilter", "RestrictAddressFamilies", "SystemCallArchitectures"]);
 function score2(input, dropIn) {
   const tree = dropIn === void 0 ? input.tree : withFiles(input.tree, /* @__PURE__ */ new Map([[input.dropInPath, dropIn]]));
   const outcome = scoreUnitInTree({
@@ -28338,7 +29162,7 @@ function score2(input, dropIn) {
 function dropInText(lines) {
   return ["[Service]", ...lines, ""].join("\n");
 }
-function keyOf(line) {
+function keyOf2(line) {
   return line.slice(0, line.indexOf("="));
 }
 function profileListFixes(s, profile, systemd) {
@@ -28375,6 +29199,14 @@ function profileForbids(jsonField, profile) {
   if (jsonField === "RestrictAddressFamilies_AF_UNIX") return !families.includes("AF_UNIX");
   return false;
 }
+function profileAllows(jsonField, profile) {
+  const families = profile.allowedAddressFamilies ?? [];
+  const ip = families.includes("AF_INET") || families.includes("AF_INET6");
+  if (jsonField === "RestrictAddressFamilies_AF_INET_INET6" || jsonField === "PrivateNetwork" || jsonField === "IPAddressDeny")
+    return ip;
+  if (jsonField === "RestrictAddressFamilies_AF_UNIX") return families.includes("AF_UNIX");
+  return false;
+}
 function coveredByProfileLists(jsonField, profile) {
   if (profile.allowedCapabilities && jsonField.startsWith("CapabilityBoundingSet_")) return true;
   if (profile.allowedAddressFamilies && jsonField.startsWith("RestrictAddressFamilies_") && !JUDGEMENT_ROWS.has(jsonField))
@@ -28388,7 +29220,7 @@ var JOINED_EXPLANATIONS = {
 function joinDenyLines(lines, explanations) {
   const out = [];
   for (const line of lines) {
-    const key = keyOf(line);
+    const key = keyOf2(line);
     const value = line.slice(key.length + 1);
     const last = out.at(-1);
     if (last !== void 0 && value.startsWith("~") && last.startsWith(`${key}=~`)) {
@@ -28405,7 +29237,11 @@ function firstSentence(text) {
 }
 function planHardeningDropIn(input) {
   const { profile, systemd } = input;
-  const before = score2(input, void 0);
+  const current = score2(input, void 0);
+  if ("error" in current) return current;
+  const read = input.tree.lstat(input.dropInPath)?.type === "file" ? input.tree.readFile(input.dropInPath) : void 0;
+  const existing = read && "text" in read ? read.text : void 0;
+  const before = existing === void 0 ? current : score2(input, "");
   if ("error" in before) return before;
   const s = before.settings;
   const fixes = [];
@@ -28425,8 +29261,9 @@ function planHardeningDropIn(input) {
       profile.allowedAddressFamilies ? { addressFamilies: profile.allowedAddressFamilies } : void 0
     );
     if (!fix) continue;
-    if (JUDGEMENT_ROWS.has(field) && !profileForbids(field, profile)) judgementFixes.push(fix);
-    else fixes.push(fix);
+    if (JUDGEMENT_ROWS.has(field) && !profileForbids(field, profile)) {
+      if (!profileAllows(field, profile)) judgementFixes.push(fix);
+    } else fixes.push(fix);
   }
   const explanations = /* @__PURE__ */ new Map();
   for (const f of [...fixes, ...judgementFixes])
@@ -28440,7 +29277,7 @@ function planHardeningDropIn(input) {
   let lines = mergeFixes(fixes);
   let after = lines.length > 0 ? score2(input, dropInText(lines)) : before;
   if ("error" in after) return after;
-  const resets = failing(after).unmet.map(keyOf).filter((k) => RESETTABLE.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`));
+  const resets = failing(after).unmet.map(keyOf2).filter((k) => RESETTABLE2.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`));
   if (resets.length > 0) {
     for (const k of resets)
       explanations.set(`${k}=`, `Resets the unit's own ${k}= lines, so the list below replaces them.`);
@@ -28480,18 +29317,36 @@ function planHardeningDropIn(input) {
     );
     if (!("error" in all)) afterAll = all;
   }
-  const beforeRows = new Map(before.assessment.rows.map((r) => [r.assessor.jsonField, r.badness ?? 0]));
+  if (existing !== void 0) {
+    const held = existing.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("#") && !l.startsWith(";") && !l.startsWith("["));
+    const same2 = held.join("\n") === lines.join("\n");
+    if (same2 || after.assessment.exposure >= current.assessment.exposure) {
+      return {
+        unitId: s.unitId,
+        lines: [],
+        judgement: [],
+        before: current.assessment,
+        after: current.assessment,
+        afterAll: current.assessment,
+        unmet: failing(current).unmet,
+        worse: [],
+        inPlace: same2 ? "same" : "better"
+      };
+    }
+  }
+  const beforeRows = new Map(current.assessment.rows.map((r) => [r.assessor.jsonField, r.badness ?? 0]));
   const worse = after.assessment.rows.filter((r) => (r.badness ?? 0) > (beforeRows.get(r.assessor.jsonField) ?? 0)).map((r) => r.assessor.jsonField);
   const line = (d2) => ({ directive: d2, explanation: explanations.get(d2) ?? "" });
   return {
     unitId: s.unitId,
     lines: lines.map(line),
     judgement: judgement.map(line),
-    before: before.assessment,
+    before: current.assessment,
     after: after.assessment,
     afterAll: afterAll.assessment,
     unmet: failing(after).unmet,
-    worse
+    worse,
+    ...existing !== void 0 ? { inPlace: "replaced" } : {}
   };
 }
 function exposure2(a) {
@@ -28520,6 +29375,13 @@ function renderHardeningDropIn(plan, options) {
       `# Worse as a side effect of another line (e.g. ProtectClock=yes adds the RTC to DeviceAllow=): ${plan.worse.join(", ")}.`
     );
   }
+  if (plan.inPlace === "same" || plan.inPlace === "better") {
+    out.push(
+      plan.inPlace === "same" ? `# The drop-in at ${options.savePath} is already this one: nothing new to add.` : `# The drop-in at ${options.savePath} scores as well as or better than a new one: keep it, nothing new to add.`
+    );
+    return out.join("\n") + "\n";
+  }
+  if (plan.inPlace === "replaced") out.push(`# It replaces the drop-in now at ${options.savePath}.`);
   out.push("# Restart the service and test it: each line says what it takes away.");
   if (plan.lines.length === 0 && plan.judgement.length === 0) {
     out.push("# Nothing to add: every requirement is met and every row with a fix passes.");
@@ -28552,9 +29414,9 @@ function fail2(message) {
 ` };
 }
 function readPolicy(options, cwd) {
-  const path = options.policy ?? ((0, import_node_fs4.existsSync)(import_node_path4.posix.join(cwd, DEFAULT_POLICY_PATH2)) ? DEFAULT_POLICY_PATH2 : void 0);
+  const path = options.policy ?? ((0, import_node_fs4.existsSync)(import_node_path6.posix.join(cwd, DEFAULT_POLICY_PATH2)) ? DEFAULT_POLICY_PATH2 : void 0);
   if (path === void 0) return builtInPolicy();
-  const read = readPolicyFile(import_node_path4.posix.resolve(cwd, path), path);
+  const read = readPolicyFile(import_node_path6.posix.resolve(cwd, path), path);
   if (!read.ok) return fail2(read.message);
   const loaded = loadPolicy(read.text, path);
   if (!loaded.ok) {
@@ -28570,11 +29432,11 @@ function runSuggestCommand(options, cwd) {
   if ("exitCode" in policy) return policy;
   const version = options.systemdVersion ?? policy.systemdVersion;
   const systemd = systemdProfile(version);
-  const abs = import_node_path4.posix.resolve(cwd, options.unit);
-  const fileName = import_node_path4.posix.basename(abs);
+  const abs = import_node_path6.posix.resolve(cwd, options.unit);
+  const fileName = import_node_path6.posix.basename(abs);
   if (!parseUnitName(fileName)) return fail2(`${options.unit} is not a unit file name`);
   const unitName = isTemplateName(fileName) ? replaceInstance(fileName, systemd.traits.templateInstance) : fileName;
-  const tree = createRealTree(import_node_path4.posix.dirname(abs));
+  const tree = createRealTree(import_node_path6.posix.dirname(abs));
   const dropInPath = `/${fileName}.d/${HARDENING_DROP_IN_NAME}`;
   let profile;
   if (options.profile !== void 0) {
@@ -28592,8 +29454,8 @@ function runSuggestCommand(options, cwd) {
     } catch (e) {
       return fail2(`cannot read ${options.unit}: ${e.code ?? e}`);
     }
-    const relative3 = import_node_path4.posix.relative(cwd, abs);
-    const resolved = resolveProfile(policy, relative3, unitName, [{ path: relative3, text }]);
+    const relative4 = import_node_path6.posix.relative(cwd, abs);
+    const resolved = resolveProfile(policy, relative4, unitName, [{ path: relative4, text }]);
     if ("error" in resolved) return fail2(`${options.unit}: ${resolved.error}`);
     profile = resolved.profile;
   }
@@ -28607,7 +29469,7 @@ function runSuggestCommand(options, cwd) {
     ...policy.assessorOverrides.size > 0 ? { overrides: policy.assessorOverrides } : {}
   });
   if ("error" in plan) return fail2(plan.error);
-  const savePath = import_node_path4.posix.join(import_node_path4.posix.dirname(options.unit), `${fileName}.d`, HARDENING_DROP_IN_NAME);
+  const savePath = import_node_path6.posix.join(import_node_path6.posix.dirname(options.unit), `${fileName}.d`, HARDENING_DROP_IN_NAME);
   return {
     exitCode: 0,
     stdout: renderHardeningDropIn(plan, {
@@ -28621,7 +29483,7 @@ function runSuggestCommand(options, cwd) {
 }
 
 // src/cli/trend-command.ts
-var import_node_path5 = require("node:path");
+var import_node_path7 = require("node:path");
 
 // src/core/trend/trend.ts
 var byCodeUnit = (a, b) => a < b ? -1 : a > b ? 1 : 0;
@@ -28884,7 +29746,7 @@ var TreeAnswers = class {
     return d2;
   }
 };
-function createScoreCache(variants = 4) {
+function createScoreCache(variants2 = 4) {
   const trees = /* @__PURE__ */ new WeakMap();
   const overrideIds = /* @__PURE__ */ new WeakMap();
   const entries = /* @__PURE__ */ new Map();
@@ -28951,7 +29813,7 @@ function createScoreCache(variants = 4) {
     const result = scoreUnit(recording, locator, systemd, overrides);
     stats.scored++;
     list.unshift({ reads, result });
-    if (list.length > variants) list.length = variants;
+    if (list.length > variants2) list.length = variants2;
     entries.set(key, list);
     return result;
   };
@@ -29128,7 +29990,7 @@ async function runTrendCommand(options, cwd) {
   }
   let policy = builtInPolicy();
   if (options.policy !== void 0) {
-    const read = readPolicyFile((0, import_node_path5.resolve)(cwd, options.policy), options.policy);
+    const read = readPolicyFile((0, import_node_path7.resolve)(cwd, options.policy), options.policy);
     if (!read.ok) return { exitCode: 2, stdout: "", stderr: `unitgate trend: ${read.message}
 ` };
     const loaded = loadPolicy(read.text, options.policy);
@@ -29143,7 +30005,7 @@ ${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
     }
     policy = loaded.policy;
   }
-  const unitPaths = options.paths.map((p) => (0, import_node_path5.relative)(repoDir, (0, import_node_path5.resolve)(cwd, p)));
+  const unitPaths = options.paths.map((p) => (0, import_node_path7.relative)(repoDir, (0, import_node_path7.resolve)(cwd, p)));
   const messages = [];
   try {
     const trend = await collectTrend(repoDir, {

@@ -21089,22 +21089,57 @@ function buildProgram(cli, result, pending) {
     result.exitCode = r.exitCode;
   });
   program2.command("check").description(
-    "Run the pull-request gate locally: compare the working tree with a base revision under the repository policy (.github/unitgate.json or the built-in baseline) and exit 1 when CI would fail. For laptops and pre-commit."
+    "Run the pull-request gate locally and exit 1 when CI would fail: compare the working tree (or the index) with the merge base of the base branch and HEAD, under the base branch's policy (.github/unitgate.json or the built-in baseline). For laptops and pre-commit."
   ).argument(
     "[paths...]",
-    "limit the check to units whose files are among these paths (pre-commit passes the changed files)"
-  ).addOption(new Option("--base <ref>", "revision to compare with (default: HEAD)")).addOption(new Option("--policy <file>", "policy file (default: .github/unitgate.json when present)")).addOption(
+    "limit the check to the units these files, directories (every file under them) or globs belong to; one that matches nothing exits 2"
+  ).addOption(
+    new Option(
+      "--base <rev>",
+      "the branch the change goes into; compared at its merge base with HEAD, judged by its tip's policy (default: origin/HEAD, origin/main, origin/master, main or master)"
+    )
+  ).addOption(
+    new Option("--cached", "check the index (staged content, as pre-commit does), not the working tree")
+  ).addOption(
+    new Option(
+      "--policy <file>",
+      "policy file, read at the base branch's tip (default: .github/unitgate.json there, else the built-in baseline)"
+    )
+  ).addOption(
+    new Option(
+      "--systemd-version <version>",
+      `systemd version to score for (${SUPPORTED_VERSIONS.join(", ")}; default: the policy's)`
+    )
+  ).addOption(
+    new Option(
+      "--require-approval",
+      "fail on deviation notes awaiting an owner's approval, as CI does (default: print them as PENDING and pass)"
+    )
+  ).addOption(
     new Option(
       "--format <format>",
       "output: text, json, sarif, markdown (the job summary) or comment (the pull request comment)"
     ).choices(["text", "json", "sarif", "markdown", "comment"]).default("text")
   ).action((paths, opts) => {
+    let systemdVersion;
+    if (opts.systemdVersion !== void 0) {
+      const version = Number(opts.systemdVersion);
+      if (!isSupportedVersion(version)) {
+        throw new UsageError(
+          `Unsupported --systemd-version=${String(opts.systemdVersion)}; choose one of ${SUPPORTED_VERSIONS.join(", ")}.`
+        );
+      }
+      systemdVersion = version;
+    }
     pending.push(
       reviewCommands().runCheckCommand(
         {
           paths,
-          ...opts.base !== void 0 ? { base: opts.base } : {},
-          ...opts.policy !== void 0 ? { policy: opts.policy } : {},
+          ...typeof opts.base === "string" ? { base: opts.base } : {},
+          ...typeof opts.policy === "string" ? { policy: opts.policy } : {},
+          ...systemdVersion !== void 0 ? { systemdVersion } : {},
+          cached: opts.cached === true,
+          requireApproval: opts.requireApproval === true,
           format: opts.format ?? "text",
           today: cli.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
         },
@@ -21172,11 +21207,12 @@ function parseInto(argv, cli, pending) {
   try {
     program2.parse(argv, { from: "user" });
   } catch (e) {
+    const usageStatus = argv[0] === "check" ? 2 : 1;
     if (e instanceof CommanderError) {
-      result.exitCode = e.exitCode === 0 ? 0 : 1;
+      result.exitCode = e.exitCode === 0 ? 0 : usageStatus;
     } else if (e instanceof UsageError) {
       result.stderr += e.message + "\n";
-      result.exitCode = 1;
+      result.exitCode = usageStatus;
     } else {
       result.stderr += `unitgate: internal error: ${e.message}
 `;

@@ -28640,11 +28640,11 @@ function info(message) {
 
 // src/main.ts
 var import_node_fs4 = require("node:fs");
-var import_node_path5 = require("node:path");
+var import_node_path6 = require("node:path");
 
 // src/action/run.ts
 var import_node_fs3 = require("node:fs");
-var import_node_path4 = require("node:path");
+var import_node_path5 = require("node:path");
 
 // src/core/report/fixes.ts
 var yes = (directive, explanation) => ({
@@ -28897,7 +28897,7 @@ function fixForRow(jsonField, hint2) {
   return copy(fix2);
 }
 function fixForViolation(violation3, hint2) {
-  if (violation3.fix && violation3.fix.directives.length > 0) return violation3.fix;
+  if (violation3.fix) return violation3.fix.directives.length > 0 ? violation3.fix : void 0;
   const row = fixForRow(violation3.check, hint2);
   if (row) return row;
   if (violation3.kind === "missing-directive" && violation3.check.includes("=")) {
@@ -29063,6 +29063,98 @@ function utf8Bytes(text2) {
   return out;
 }
 
+// src/core/gate/locations.ts
+function plain(a) {
+  return { file: a.file, line: a.line, column: a.column };
+}
+function headerOf(side2) {
+  const t = side2?.settings?.typeSection;
+  return t ? plain(t) : { file: side2?.path ?? "", line: 1, column: 1 };
+}
+function lastApplied(s, directives) {
+  let best;
+  for (const d2 of directives) {
+    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
+    if (!a) continue;
+    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
+  }
+  return best;
+}
+function headAnchorOf(base, head) {
+  const s = head?.settings;
+  if (!s || s.typeSection?.file === base.file) return headerOf(head);
+  const section = s.unitType.charAt(0).toUpperCase() + s.unitType.slice(1);
+  let anchor;
+  for (const list of s.provenance.values()) {
+    for (const a of list) {
+      if (a.file !== base.file || a.section !== section) continue;
+      if (!anchor || a.sectionLine < anchor.line) anchor = { file: a.file, line: a.sectionLine, column: 1 };
+    }
+  }
+  return anchor ?? headerOf(head);
+}
+function headPlace(loc) {
+  if (loc.side !== "base") return plain(loc);
+  return loc.headAnchor ? plain(loc.headAnchor) : plain(loc);
+}
+function baseLineNote(loc) {
+  return loc.side === "base" ? ` (removed line ${loc.file}:${loc.line} at the base commit)` : "";
+}
+function baseLocation(at, head) {
+  return { ...plain(at), side: "base", headAnchor: headAnchorOf(at, head) };
+}
+function assignmentsText(s, directives) {
+  const out = [];
+  for (const d2 of directives) for (const a of s?.provenance.get(d2) ?? []) out.push(`${a.key}=${a.value}`);
+  return out;
+}
+function rowChangeLocation(directives, base, head, removed) {
+  const at = lastApplied(head.settings, directives);
+  const before = assignmentsText(base.settings, directives);
+  const isNew = at !== void 0 && !before.includes(`${at.key}=${at.value}`);
+  if (at && (isNew || removed.length === 0)) return plain(at);
+  const last = removed.at(-1);
+  if (last) return baseLocation(last.location, head);
+  return headerOf(head);
+}
+function capabilityBits(value, systemd) {
+  let mask = 0n;
+  for (const w2 of value.split(/\s+/)) {
+    const bit = systemd.data.capabilities[w2.toUpperCase()];
+    if (bit !== void 0) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+function capabilityGrantLine(s, forbidden, systemd) {
+  const wanted = capabilityBits(forbidden.join(" "), systemd);
+  const all = (1n << 64n) - 1n;
+  let best;
+  for (const [key, initial, final] of [
+    ["CapabilityBoundingSet", all, s.capabilityBoundingSet],
+    ["AmbientCapabilities", 0n, s.ambientCapabilities]
+  ]) {
+    let current = initial;
+    const grantedBy = /* @__PURE__ */ new Map();
+    for (const a of s.provenance.get(key) ?? []) {
+      const invert = a.value.startsWith("~");
+      const sum = capabilityBits(invert ? a.value.slice(1) : a.value, systemd);
+      const replace = sum === 0n || current === initial;
+      const next = replace ? invert ? ~sum & all : sum : invert ? current & ~sum & all : current | sum;
+      for (let bit = 0n; bit < 64n; bit++) {
+        const m = 1n << bit;
+        if ((wanted & m) === 0n || (next & m) === 0n) continue;
+        if (replace || (current & m) === 0n) grantedBy.set(bit, a);
+      }
+      current = next;
+    }
+    for (const [bit, a] of grantedBy) {
+      if ((final & 1n << bit) === 0n) continue;
+      if (!best || (s.applied.get(a) ?? -1) > (s.applied.get(best) ?? -1)) best = a;
+    }
+  }
+  return best;
+}
+
 // src/core/report/annotations.ts
 var RUNNER_ANNOTATIONS_PER_LEVEL = 10;
 var CHECK_RUN_BATCH_SIZE = 50;
@@ -29105,14 +29197,15 @@ ${fix2.explanation}`, raw: lines };
 }
 function fromViolation(u, v, level) {
   const fix2 = fixText(v);
+  const at = headPlace(v.location);
   const annotation = {
     level,
-    path: normalizePath(v.location.file),
-    startLine: Math.max(1, v.location.line),
-    endLine: Math.max(1, v.location.line),
-    ...v.location.column > 0 ? { startColumn: v.location.column } : {},
+    path: normalizePath(at.file),
+    startLine: Math.max(1, at.line),
+    endLine: Math.max(1, at.line),
+    ...at.column > 0 ? { startColumn: at.column } : {},
     title: violationTitle(u, v),
-    message: v.message + fix2.text,
+    message: v.message + baseLineNote(v.location) + fix2.text,
     ...fix2.raw ? { rawDetails: fix2.raw } : {}
   };
   return { annotation, weight: v.weight };
@@ -42434,9 +42527,9 @@ function escapeUnitNamePart(s) {
   const bytes = new TextEncoder().encode(s);
   bytes.forEach((b, i) => {
     const c = String.fromCharCode(b);
-    const plain = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
+    const plain2 = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
     if (c === "/") out += "-";
-    else if (plain) out += c;
+    else if (plain2) out += c;
     else out += `\\x${b.toString(16).padStart(2, "0")}`;
   });
   return out;
@@ -42894,11 +42987,11 @@ function parseExecLine(rvalue, options) {
   const result = { commands: 0, fatal: false, messages: [], doubleBang: 0 };
   const { messages } = result;
   const reader = new WordReader(rvalue);
-  const plain = !SPECIAL_CHARACTERS.test(rvalue);
+  const plain2 = !SPECIAL_CHARACTERS.test(rvalue);
   let semicolon;
   do {
     semicolon = false;
-    const first = plain ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
+    const first = plain2 ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
     if (first !== "word") return result;
     if (reader.word === ";") {
       semicolon = true;
@@ -42922,7 +43015,7 @@ function parseExecLine(rvalue, options) {
       else break;
     }
     if (privileged === "!!") result.doubleBang++;
-    const expanded = plain ? void 0 : expandWord(f, options);
+    const expanded = plain2 ? void 0 : expandWord(f, options);
     if (expanded !== void 0 && !expanded.ok)
       return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
     const path = expanded === void 0 ? f : expanded.value;
@@ -42934,7 +43027,7 @@ function parseExecLine(rvalue, options) {
       if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
         return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
     }
-    if (plain) {
+    if (plain2) {
       if (separateArgv0 && !reader.hasRest())
         return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
       result.commands++;
@@ -45240,10 +45333,15 @@ function signedShare(points) {
   const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
   return `${points > 0 ? "+" : "−"}${shown}`;
 }
-function location(file, line, options, table = false) {
-  const text2 = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`, { table });
-  if (!options.blobUrl) return text2;
-  return `[${text2}](${options.blobUrl}${encodeUriPath(file)}#L${line})`;
+function renderLocation(loc, options, table = false) {
+  const base = loc.side === "base";
+  const text2 = inlineCode(`${truncateText(loc.file, MAX_FIELD_CHARS)}:${loc.line}`, { table });
+  const url = base ? options.baseBlobUrl : options.blobUrl;
+  const linked = url ? `[${text2}](${url}${encodeUriPath(loc.file)}#L${loc.line})` : text2;
+  return base ? `${linked} (base)` : linked;
+}
+function location(loc, options, table = false) {
+  return renderLocation(loc, options, table);
 }
 function acceptedText(u) {
   return u.accepted.map(
@@ -45292,7 +45390,7 @@ function indent(block, spaces = 2) {
 function renderViolationItem(v, options) {
   const title = v.kind === "regression-row" || v.kind === "missing-directive" ? `${titleOfKind(v.kind)}: ${v.check}` : titleOfKind(v.kind);
   const lines = [
-    `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`
+    `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location, options)} — ${mdCode(v.message)}`
   ];
   const fix2 = fixForViolation(v);
   if (fix2 && fix2.directives.length > 0) {
@@ -45301,10 +45399,10 @@ function renderViolationItem(v, options) {
   return lines.join("\n");
 }
 function renderAcceptedItem(v, note3, options) {
-  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)} — ${md(describeNote(note3))} (noted in the ${note3.source === "pr-body" ? "PR description" : "unit file"})`;
+  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location, options)} — ${mdCode(v.message)} — ${md(describeNote(note3))} (noted in the ${note3.source === "pr-body" ? "PR description" : "unit file"})`;
 }
 function changeRow(c, options) {
-  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
+  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location, options, true)} |`;
 }
 function unitDetails(u, options) {
   if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
@@ -45646,8 +45744,9 @@ function renderSarif(verdict2, options) {
   const results = findings.map(({ u, v, accepted }) => {
     const ruleId = ruleIdOf(v, assessors);
     const level = accepted ? "note" : v.advisory || verdict2.mode === "report" ? "warning" : "error";
-    const region = { startLine: Math.max(1, v.location.line) };
-    if (v.location.column > 0) region.startColumn = v.location.column;
+    const at = headPlace(v.location);
+    const region = { startLine: Math.max(1, at.line) };
+    if (at.column > 0) region.startColumn = at.column;
     const result = {
       ruleId,
       ruleIndex: index.get(ruleId),
@@ -45659,7 +45758,7 @@ function renderSarif(verdict2, options) {
         {
           physicalLocation: {
             artifactLocation: {
-              uri: encodeUriPath(v.location.file.replace(/^(\.\/)+/, "")),
+              uri: encodeUriPath(at.file.replace(/^(\.\/)+/, "")),
               uriBaseId: SRCROOT
             },
             region
@@ -45734,7 +45833,12 @@ function score(side2) {
   return { ...exposure(side2.exposure), level: side2.level, badness };
 }
 function where(l) {
-  return { file: l.file, line: l.line, column: l.column };
+  return {
+    file: l.file,
+    line: l.line,
+    column: l.column,
+    ...l.side === "base" ? { side: "base" } : {}
+  };
 }
 function violation(v) {
   const fix2 = fixForViolation(v);
@@ -45857,6 +45961,54 @@ function renderBadge(verdict2, label = "unit exposure") {
   };
 }
 
+// src/core/report/causes.ts
+var NOT_ACCEPTABLE = /* @__PURE__ */ new Set(["load-error", "invalid-deviation", "signoff-required"]);
+function groupByCause(violations) {
+  const items = [];
+  const byCause = /* @__PURE__ */ new Map();
+  for (const v of violations) {
+    let item = v.cause !== void 0 ? byCause.get(v.cause) : void 0;
+    if (!item) {
+      item = { cause: v.cause, violations: [], fixes: [] };
+      items.push(item);
+      if (v.cause !== void 0) byCause.set(v.cause, item);
+    }
+    item.violations.push(v);
+    const fix2 = fixForViolation(v);
+    if (fix2 && !item.fixes.some((f) => f.directives.join("\n") === fix2.directives.join("\n")))
+      item.fixes.push(fix2);
+  }
+  return items;
+}
+function checkOf(item) {
+  const open2 = item.violations.filter((v) => !v.advisory && !NOT_ACCEPTABLE.has(v.kind));
+  if (open2.length === 0) return void 0;
+  if (open2.every((v) => v.kind === "threshold" || v.kind === "regression-exposure")) return "exposure";
+  return item.cause ?? open2[0].check;
+}
+function deviationBlocks(u, latestExpiry) {
+  if (u.status !== "fail") return [];
+  const checks = [];
+  const rows = u.violations.some((v) => v.kind === "regression-row" && !v.advisory);
+  for (const item of groupByCause(u.violations)) {
+    if (rows && item.violations.every((v) => v.kind === "regression-exposure")) continue;
+    const check = checkOf(item);
+    if (check !== void 0 && !checks.includes(check)) checks.push(check);
+  }
+  return checks.map(
+    (check) => codeBlock(
+      [
+        `unit: ${u.path}`,
+        `check: ${check}`,
+        "reason: <fill in: why the service needs this>",
+        "owner: <fill in: an owner the policy names>",
+        `expires: ${latestExpiry ?? "<fill in: YYYY-MM-DD>"}`
+      ],
+      "unitgate-deviation"
+    )
+  );
+}
+
 // src/core/report/pr-comment.ts
 var STICKY_MARKER = "<!-- unitgate:sticky v1 -->";
 var GITHUB_COMMENT_LIMIT = 65536;
@@ -45884,19 +46036,36 @@ function plural2(n, word, many = `${word}s`) {
 function mdCode2(text2) {
   return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS2));
 }
-function fileLink(file, line, blobUrl) {
-  const text2 = inlineCode(`${truncateText(file, MAX_FIELD_CHARS2)}:${line}`);
-  return blobUrl ? `[${text2}](${blobUrl}${encodeUriPath(file)}#L${line})` : text2;
-}
-function movedLine(c, blobUrl) {
-  const removed = c.removed?.[0];
-  const where3 = removed ? `in ${fileLink(removed.location.file, removed.location.line, blobUrl)}` : `at ${fileLink(c.location.file, c.location.line, blobUrl)}`;
+function movedLine(c, options) {
+  const where3 = `${c.location.side === "base" ? "in" : "at"} ${renderLocation(c.location, options)}`;
   return `- ${mdCode2(c.summary)} ${where3} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
+}
+function causeItem(item, options) {
+  const first = item.violations[0];
+  if (item.violations.length === 1) return renderViolationItem(first, options);
+  const titles = [...new Set(item.violations.map((v) => titleOfKind(v.kind)))].join(" + ");
+  const advisory = item.violations.every((v) => v.advisory);
+  const lines = [
+    `- **${escapeMarkdown(`${titles}: ${item.cause ?? first.check}`)}**${advisory ? " (advisory)" : ""} at ${renderLocation(
+      first.location,
+      options
+    )}`,
+    ...item.violations.map((v) => `  - ${mdCode2(v.message)}`)
+  ];
+  for (const fix2 of item.fixes) {
+    lines.push(
+      "",
+      `  Fix: ${mdCode2(fix2.explanation)}`,
+      "",
+      codeBlock(fix2.directives, "ini").replace(/^/gm, "  ")
+    );
+  }
+  return lines.join("\n");
 }
 function moreLine(n, what) {
   return `- … and ${n} more ${what} in the job summary`;
 }
-function unitDetails2(u, options, open2) {
+function unitDetails2(u, options, open2, latestExpiry) {
   if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
   const counts = [
     u.changes.length > 0 ? plural2(u.changes.length, "row change") : "",
@@ -45909,21 +46078,33 @@ function unitDetails2(u, options, open2) {
   const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS2))}</code>${escapeHtml(
     exposure2
   )} — ${counts.join(", ")}`;
-  const linkOptions = options.blobUrl ? { blobUrl: options.blobUrl } : {};
+  const linkOptions = {
+    ...options.blobUrl ? { blobUrl: options.blobUrl } : {},
+    ...options.baseBlobUrl ? { baseBlobUrl: options.baseBlobUrl } : {}
+  };
   const out = [`<details${open2 ? " open" : ""}><summary>${summary2}</summary>`, ""];
   if (u.changes.length > 0) {
     out.push("**Why it moved**", "");
-    for (const c of u.changes.slice(0, MAX_CHANGES_PER_UNIT)) out.push(movedLine(c, options.blobUrl));
+    for (const c of u.changes.slice(0, MAX_CHANGES_PER_UNIT)) out.push(movedLine(c, options));
     if (u.changes.length > MAX_CHANGES_PER_UNIT)
       out.push(moreLine(u.changes.length - MAX_CHANGES_PER_UNIT, "rows"));
     out.push("");
   }
   if (u.violations.length > 0) {
+    const items = groupByCause(u.violations);
     out.push("**Violations**", "");
-    for (const v of u.violations.slice(0, MAX_ITEMS_PER_UNIT)) out.push(renderViolationItem(v, linkOptions));
-    if (u.violations.length > MAX_ITEMS_PER_UNIT)
-      out.push(moreLine(u.violations.length - MAX_ITEMS_PER_UNIT, "violations"));
+    for (const item of items.slice(0, MAX_ITEMS_PER_UNIT)) out.push(causeItem(item, linkOptions));
+    if (items.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(items.length - MAX_ITEMS_PER_UNIT, "violations"));
     out.push("");
+  }
+  const blocks = deviationBlocks(u, latestExpiry);
+  if (blocks.length > 0) {
+    out.push(
+      "**To accept instead**: paste into the pull request description, fill in the reason and an owner the policy names (who must approve it):",
+      "",
+      ...blocks.slice(0, MAX_ITEMS_PER_UNIT).flatMap((b) => [b, ""])
+    );
   }
   if (u.accepted.length > 0) {
     out.push("**Accepted deviations**", "");
@@ -46004,11 +46185,16 @@ function renderPullRequestComment(verdict2, options = {}) {
       used += n;
     } else notes.push("The release trend is left out here; it is in");
   }
-  const details = units.map((u) => ({ u, d: unitDetails2(u, options, false) })).filter((x) => x.d !== void 0);
+  const details = units.map((u) => ({ u, d: unitDetails2(u, options, false, verdict2.latestExpiry) })).filter((x) => x.d !== void 0);
   const open2 = details.length <= OPEN_DETAILS_UP_TO;
   let omitted = 0;
   for (const { u } of details) {
-    const text2 = unitDetails2(u, options, open2 && (u.status === "fail" || u.status === "error"));
+    const text2 = unitDetails2(
+      u,
+      options,
+      open2 && (u.status === "fail" || u.status === "error"),
+      verdict2.latestExpiry
+    );
     const n = charCount(text2) + 1;
     if (omitted === 0 && used + n <= budget) {
       parts.push(text2);
@@ -46681,18 +46867,18 @@ var NameMap = class {
     if (normalized) {
       listing = null;
       let prefix = "";
-      let plain = true;
+      let plain2 = true;
       for (const component of dir.split("/")) {
         if (component === "") continue;
         prefix += "/" + component;
         const entry = this.tree.lstat(prefix);
         if (entry?.type === "symlink") listing = void 0;
         if (entry?.type !== "directory") {
-          plain = false;
+          plain2 = false;
           break;
         }
       }
-      if (plain) {
+      if (plain2) {
         const typed = this.tree.listDirectory?.(dir);
         if (typed) listing = typed;
         else {
@@ -47228,11 +47414,11 @@ function findHeadLine(hunks, line) {
 function overlaps(a, b) {
   return a.path === b.path && a.startLine <= b.line && b.startLine <= a.line;
 }
-function rescore(unit3, path, text2, systemd) {
+function rescore(unit3, path, text2, systemd, overrides) {
   const files = unit3.files.map(
     (f) => f.file === path ? parseUnitFile(text2, path, UNIT_SECTIONS[unit3.type]) : f
   );
-  const outcome = scoreLoadedUnit({ ...unit3, files }, systemd);
+  const outcome = scoreLoadedUnit({ ...unit3, files }, systemd, overrides);
   return outcome.ok ? { settings: outcome.settings, assessment: outcome.assessment } : void 0;
 }
 function verified(edit, scope, systemd) {
@@ -47246,7 +47432,7 @@ function verified(edit, scope, systemd) {
     const current = text2.split("\n").slice(edit.startLine - 1, edit.line);
     if (current.join("\n") !== edit.replaced.join("\n")) return false;
     if (!unit3.files.some((f) => f.file === edit.path)) return false;
-    const after = rescore(unit3, edit.path, applySuggestion(text2, edit), systemd);
+    const after = rescore(unit3, edit.path, applySuggestion(text2, edit), systemd, input.head?.overrides);
     if (!after || after.assessment.exposure > head.exposure) return false;
     const rows = new Map(after.assessment.rows.map((r) => [r.assessor.jsonField, r]));
     for (const c of p.rows) {
@@ -47383,7 +47569,7 @@ var PUBLISH_BUNDLE_VERSION = "unitgate-publish/1";
 var PUBLISH_BUNDLE_FILE = "unitgate-publish.json";
 var MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
 var text = (max = 4e3) => ({ type: "string", maxLength: max });
-var location2 = {
+var sourceLocation = {
   type: "object",
   required: ["file", "line", "column"],
   properties: {
@@ -47393,10 +47579,22 @@ var location2 = {
   },
   additionalProperties: false
 };
+var location2 = {
+  ...sourceLocation,
+  properties: {
+    ...sourceLocation.properties,
+    side: { enum: ["base", "head"] },
+    headAnchor: sourceLocation
+  }
+};
 var fix = {
   type: "object",
   required: ["directives", "explanation"],
-  properties: { directives: { type: "array", maxItems: 200, items: text(1e3) }, explanation: text() },
+  properties: {
+    directives: { type: "array", maxItems: 200, items: text(1e3) },
+    explanation: text(),
+    exposureAfter: { type: "integer", minimum: 0, maximum: 100 }
+  },
   additionalProperties: false
 };
 var violation2 = {
@@ -47410,6 +47608,7 @@ var violation2 = {
     location: location2,
     weight: { type: "number" },
     fix,
+    cause: text(200),
     advisory: { type: "boolean" }
   },
   additionalProperties: false
@@ -47425,8 +47624,11 @@ var note2 = {
     owner: text(200),
     expires: text(40),
     ticket: text(200),
-    location: location2,
-    problems: { type: "array", maxItems: 50, items: text() }
+    location: sourceLocation,
+    problems: { type: "array", maxItems: 50, items: text() },
+    approvedBy: text(400),
+    unapproved: text(),
+    pendingApproval: text()
   },
   additionalProperties: false
 };
@@ -47472,8 +47674,8 @@ var unit2 = {
       maxItems: 500,
       items: {
         type: "object",
-        required: ["violation", "note"],
-        properties: { violation: violation2, note: note2 },
+        required: ["violation", "note", "acceptedBy"],
+        properties: { violation: violation2, note: note2, acceptedBy: text(400), pendingApproval: text() },
         additionalProperties: false
       }
     },
@@ -47490,6 +47692,7 @@ var schema = {
     repository: { type: "string", pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$" },
     pullNumber: { type: "integer", minimum: 1 },
     headSha: { type: "string", pattern: "^[0-9a-f]{40}$" },
+    baseSha: { type: "string", pattern: "^[0-9a-f]{40}$" },
     runUrl: {
       type: "string",
       maxLength: 500,
@@ -47561,6 +47764,7 @@ var schema = {
         units: { type: "array", maxItems: 5e3, items: unit2 },
         notes: { type: "array", maxItems: 1e3, items: note2 },
         messages: { type: "array", maxItems: 1e3, items: text() },
+        latestExpiry: text(40),
         runFindings: {
           type: "array",
           maxItems: 1e3,
@@ -47588,6 +47792,7 @@ function createPublishBundle(verdict2, meta) {
     repository: meta.repository,
     pullNumber: meta.pullNumber,
     headSha: meta.headSha,
+    ...meta.baseSha !== void 0 ? { baseSha: meta.baseSha } : {},
     // Without them the published comment would lose its run link and its revision stamp (so an older
     // run's bundle could overwrite a newer comment), and differ from the one the direct mode posts.
     ...meta.runUrl !== void 0 ? { runUrl: meta.runUrl } : {},
@@ -49408,7 +49613,12 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
     unit3.type,
     unit3.files.map((f) => f.file)
   );
-  const side2 = { path: repoPathOf(unit3.fragmentPath), unit: unit3, texts };
+  const side2 = {
+    path: repoPathOf(unit3.fragmentPath),
+    unit: unit3,
+    texts,
+    ...overrides ? { overrides } : {}
+  };
   side2.diagnostics = outcome.diagnostics;
   if (outcome.ok) {
     side2.settings = outcome.settings;
@@ -49499,7 +49709,7 @@ var TreeAnswers = class {
     return d2;
   }
 };
-function createScoreCache(variants = 4) {
+function createScoreCache(variants2 = 4) {
   const trees = /* @__PURE__ */ new WeakMap();
   const overrideIds = /* @__PURE__ */ new WeakMap();
   const entries = /* @__PURE__ */ new Map();
@@ -49566,7 +49776,7 @@ function createScoreCache(variants = 4) {
     const result = scoreUnit(recording, locator, systemd, overrides);
     stats.scored++;
     list.unshift({ reads, result });
-    if (list.length > variants) list.length = variants;
+    if (list.length > variants2) list.length = variants2;
     entries.set(key, list);
     return result;
   };
@@ -49787,6 +49997,408 @@ function directivesOfAssessor(a) {
   }
   const base = a.name.split("=")[0];
   return [base];
+}
+
+// src/core/report/verify-fixes.ts
+var FIX_DROP_IN_NAME = "zz-unitgate-fix.conf";
+var NEVER_AUTOMATIC = /* @__PURE__ */ new Set(["RootDirectoryOrRootImage"]);
+var RESETTABLE = /* @__PURE__ */ new Set(["SystemCallFilter", "RestrictAddressFamilies", "SystemCallArchitectures"]);
+function sectionOf(unit3) {
+  const sections = UNIT_SECTIONS[unit3.type];
+  return sections[1] && sections[1] !== "Install" ? sections[1] : "Service";
+}
+function scoreWithLines(ctx, lines) {
+  const { unit: unit3 } = ctx;
+  const files = lines.length === 0 ? unit3.files : [
+    ...unit3.files,
+    parseUnitFile(
+      [`[${sectionOf(unit3)}]`, ...lines, ""].join("\n"),
+      `${unit3.fragmentPath}.d/${FIX_DROP_IN_NAME}`,
+      UNIT_SECTIONS[unit3.type]
+    )
+  ];
+  const outcome = scoreLoadedUnit({ ...unit3, files }, ctx.systemd, ctx.overrides);
+  return outcome.ok ? { settings: outcome.settings, assessment: outcome.assessment } : void 0;
+}
+function familyUsable(s, af) {
+  if (!s.addressFamilies) return !s.addressFamiliesAllowList;
+  return s.addressFamilies.allowList ? s.addressFamilies.families.has(af) : !s.addressFamilies.families.has(af);
+}
+function reachesNetwork(s) {
+  return !s.privateNetwork && (!s.ipAddressDenyAll || s.ipAddressAllowOther || s.ipCustomFilters);
+}
+function lossesAgainstProfile(before, after, profile, systemd) {
+  const lost = [];
+  const families = profile.allowedAddressFamilies ?? [];
+  for (const name of families) {
+    const af = systemd.data.addressFamilies[name.toUpperCase()];
+    if (af !== void 0 && familyUsable(before, af) && !familyUsable(after, af)) lost.push(name);
+  }
+  const ip = families.some((f) => /^AF_INET6?$/i.test(f));
+  if (ip && reachesNetwork(before) && !reachesNetwork(after)) lost.push("network access");
+  for (const cap of profile.allowedCapabilities ?? []) {
+    const bit = systemd.data.capabilities[cap.toUpperCase()];
+    if (bit === void 0) continue;
+    const m = 1n << BigInt(bit);
+    if ((before.capabilityBoundingSet & m) !== 0n && (after.capabilityBoundingSet & m) === 0n) lost.push(cap);
+    else if ((before.ambientCapabilities & m) !== 0n && (after.ambientCapabilities & m) === 0n)
+      lost.push(`ambient ${cap}`);
+  }
+  return lost;
+}
+function badnessOf(a, jsonField) {
+  return a.rows.find((r) => r.assessor.jsonField === jsonField)?.badness ?? 0;
+}
+function tryLines(ctx, head, lines) {
+  const after = scoreWithLines(ctx, lines);
+  if (!after) return void 0;
+  if (lossesAgainstProfile(head.settings, after.settings, ctx.profile, ctx.systemd).length > 0)
+    return void 0;
+  return after;
+}
+function verifiedFix(lines, explanation, after) {
+  return { directives: lines, explanation, exposureAfter: after.assessment.exposure };
+}
+function familiesHint(profile) {
+  return profile.allowedAddressFamilies ? { addressFamilies: profile.allowedAddressFamilies } : void 0;
+}
+function withResets(lines, s) {
+  const keys = new Set(lines.map((l) => l.slice(0, l.indexOf("="))));
+  const resets = [...keys].filter(
+    (k) => RESETTABLE.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`)
+  );
+  return resets.length === 0 ? [...lines] : mergeFixes([
+    { directives: resets.map((k) => `${k}=`), explanation: "" },
+    { directives: [...lines], explanation: "" }
+  ]);
+}
+function variants(lines, s) {
+  const reset = withResets(lines, s);
+  return reset.length === lines.length ? [[...lines]] : [[...lines], reset];
+}
+function rowFix(ctx, head, jsonField, goal = 0, fallback = []) {
+  const candidates = [];
+  const own = NEVER_AUTOMATIC.has(jsonField) ? void 0 : fixForRow(jsonField, familiesHint(ctx.profile));
+  if (own) {
+    for (const lines of variants(own.directives, head.settings))
+      candidates.push({ lines, explanation: own.explanation });
+  }
+  if (fallback.length > 0)
+    candidates.push({ lines: [...fallback], explanation: "Restores the lines the change removed." });
+  for (const c of candidates) {
+    const after = tryLines(ctx, head, c.lines);
+    if (after && badnessOf(after.assessment, jsonField) <= goal)
+      return { fix: verifiedFix(c.lines, c.explanation, after), after };
+  }
+  return void 0;
+}
+function thresholdFix(ctx, head, threshold) {
+  const candidates = [];
+  head.assessment.rows.forEach((r, order) => {
+    if (r.badness === void 0 || r.badness === 0 || NEVER_AUTOMATIC.has(r.assessor.jsonField)) return;
+    const fix2 = fixForRow(r.assessor.jsonField, familiesHint(ctx.profile));
+    if (!fix2) return;
+    for (const lines of variants(fix2.directives, head.settings)) {
+      const after = tryLines(ctx, head, lines);
+      const gain = after ? head.assessment.exposure - after.assessment.exposure : 0;
+      if (gain > 0) {
+        candidates.push({ lines, gain, order });
+        return;
+      }
+    }
+  });
+  candidates.sort((a, b) => b.gain - a.gain || a.order - b.order);
+  let chosen = [];
+  let current = head;
+  for (const c of candidates) {
+    if (current.assessment.exposure <= threshold) break;
+    const trial = mergeFixes([
+      { directives: chosen, explanation: "" },
+      { directives: c.lines, explanation: "" }
+    ]);
+    const after = tryLines(ctx, head, trial);
+    if (!after || after.assessment.exposure >= current.assessment.exposure) continue;
+    chosen = trial;
+    current = after;
+  }
+  if (chosen.length === 0) return void 0;
+  const reached = current.assessment.exposure <= threshold;
+  return verifiedFix(
+    chosen,
+    `With these lines applied the unit scores ${formatExposure(current.assessment.exposure)} (re-scored), ${reached ? "at or below" : "still above"} the threshold ${formatExposure(threshold)}${reached ? "" : "; what is left needs a judgement of the service or an accepted deviation"}. Nothing the ${ctx.profile.name} profile allows is taken away.`,
+    current
+  );
+}
+function requirementFix(ctx, head, requirement) {
+  for (const lines of variants([requirement], head.settings)) {
+    const after = tryLines(ctx, head, lines);
+    if (after && checkRequirement(requirement, after.settings, ctx.systemd).met)
+      return verifiedFix(lines, `The ${ctx.profile.name} profile requires \`${requirement}\`.`, after);
+  }
+  return void 0;
+}
+function capabilityFix(ctx, head) {
+  const allowed = ctx.profile.allowedCapabilities;
+  if (!allowed) return void 0;
+  const s = head.settings;
+  const upper = new Set(allowed.map((c) => c.toUpperCase()));
+  const keep = (mask) => capabilityNames(mask, ctx.systemd).filter((c) => upper.has(c));
+  const bounding = keep(s.capabilityBoundingSet);
+  const ambient = keep(s.ambientCapabilities);
+  const lines = [
+    "CapabilityBoundingSet=",
+    ...bounding.length > 0 ? [`CapabilityBoundingSet=${bounding.join(" ")}`] : [],
+    ...s.ambientCapabilities !== 0n ? ["AmbientCapabilities="] : [],
+    ...ambient.length > 0 ? [`AmbientCapabilities=${ambient.join(" ")}`] : []
+  ];
+  const after = tryLines(ctx, head, lines);
+  if (!after || forbiddenCapabilities(after.settings, allowed, ctx.systemd).length > 0) return void 0;
+  return verifiedFix(
+    lines,
+    `Keeps only the capabilities the ${ctx.profile.name} profile allows${bounding.length > 0 ? ` (${bounding.join(", ")})` : " (none)"}.`,
+    after
+  );
+}
+function addressFamilyFix(ctx, head) {
+  const allowed = ctx.profile.allowedAddressFamilies;
+  if (!allowed) return void 0;
+  const list = allowed.join(" ") || "none";
+  const lines = ["RestrictAddressFamilies=", `RestrictAddressFamilies=${list}`];
+  const after = tryLines(ctx, head, lines);
+  if (!after || forbiddenAddressFamilies(after.settings, allowed, ctx.systemd).length > 0) return void 0;
+  return verifiedFix(
+    lines,
+    `Allows only the address families the ${ctx.profile.name} profile allows (${list}).`,
+    after
+  );
+}
+var LIST_DIRECTIVES = /* @__PURE__ */ new Set([
+  "CapabilityBoundingSet",
+  "AmbientCapabilities",
+  "RestrictAddressFamilies",
+  "RestrictNamespaces",
+  "SystemCallFilter",
+  "SystemCallArchitectures",
+  "DeviceAllow",
+  "IPAddressAllow",
+  "IPAddressDeny",
+  "SupplementaryGroups",
+  "ReadWritePaths",
+  "ReadOnlyPaths",
+  "InaccessiblePaths"
+]);
+function keyOf2(line) {
+  return line.slice(0, line.indexOf("="));
+}
+function causeOf(v, changes, all) {
+  switch (v.kind) {
+    case "regression-row":
+    case "missing-directive":
+    case "forbidden-capability":
+    case "forbidden-address-family":
+      return v.directives[0] ?? v.check;
+    case "regression-exposure": {
+      const worse = changes.filter((c) => (c.headBadness ?? 0) > (c.baseBadness ?? 0));
+      const top = worse.length === 1 ? worse[0] : void 0;
+      if (!top) return void 0;
+      const row = all.find((x) => x.kind === "regression-row" && x.check === top.jsonField);
+      return row ? row.directives[0] ?? row.check : top.removed?.[0]?.key ?? top.jsonField;
+    }
+    default:
+      return void 0;
+  }
+}
+var MAX_UNITS_WITH_FIXES = 200;
+function withoutFixes(violations) {
+  for (const v of violations) {
+    if (!FIXABLE.has(v.kind)) continue;
+    v.fix = {
+      directives: [],
+      explanation: `No fix computed: more than ${MAX_UNITS_WITH_FIXES} units fail in this run; fix these first or run \`unitgate suggest\` on the unit.`
+    };
+  }
+}
+var FIXABLE = /* @__PURE__ */ new Set([
+  "threshold",
+  "regression-exposure",
+  "regression-row",
+  "missing-directive",
+  "forbidden-capability",
+  "forbidden-address-family"
+]);
+var NO_VERIFIED_FIX = {
+  directives: [],
+  explanation: "No directive change passes verification without taking away what the profile allows; restore the previous setting by hand or record an accepted deviation."
+};
+function adviseFixes(violations, ctx, changes, baseExposure) {
+  const head = scoreWithLines(ctx, []);
+  for (const v of violations) {
+    const cause = causeOf(v, changes, violations);
+    if (cause !== void 0) v.cause = cause;
+  }
+  if (!head) {
+    for (const v of violations) if (FIXABLE.has(v.kind)) v.fix = { ...NO_VERIFIED_FIX, directives: [] };
+    return;
+  }
+  const byRow = new Map(changes.map((c) => [c.jsonField, c]));
+  const rowFixes = /* @__PURE__ */ new Map();
+  const fixOfRow = (c) => {
+    if (!rowFixes.has(c.jsonField)) {
+      const restore = (c.removed ?? []).map((r) => r.assignment);
+      rowFixes.set(c.jsonField, rowFix(ctx, head, c.jsonField, c.baseBadness ?? 0, restore)?.fix);
+    }
+    return rowFixes.get(c.jsonField);
+  };
+  const worse = changes.filter((c) => (c.headBadness ?? 0) > (c.baseBadness ?? 0));
+  const planned = violations.map((v) => {
+    switch (v.kind) {
+      case "threshold":
+        return {
+          v,
+          fix: thresholdFix(ctx, head, ctx.profile.threshold),
+          passes: (a) => a.assessment.exposure <= ctx.profile.threshold
+        };
+      case "regression-row": {
+        const c = byRow.get(v.check);
+        return {
+          v,
+          fix: c ? fixOfRow(c) : void 0,
+          passes: (a) => badnessOf(a.assessment, v.check) <= (c?.baseBadness ?? 0)
+        };
+      }
+      case "regression-exposure": {
+        const passes = (a) => baseExposure !== void 0 && a.assessment.exposure <= baseExposure;
+        const lines = mergeFixes(worse.map(fixOfRow).filter((f) => f !== void 0));
+        const merged = lines.length > 0 ? tryLines(ctx, head, lines) : void 0;
+        const pruned = merged && passes(merged) ? prune(ctx, head, lines, merged, passes) : void 0;
+        const fix2 = pruned ? verifiedFix(
+          pruned.lines,
+          "Restores the hardening the change removed (re-scored: back to the base exposure or better).",
+          pruned.after
+        ) : void 0;
+        return { v, fix: fix2, passes };
+      }
+      case "missing-directive": {
+        const requirement = v.fix?.directives[0];
+        return {
+          v,
+          fix: requirement ? requirementFix(ctx, head, requirement) : void 0,
+          passes: (a) => requirement !== void 0 && checkRequirement(requirement, a.settings, ctx.systemd).met
+        };
+      }
+      case "forbidden-capability":
+        return {
+          v,
+          fix: capabilityFix(ctx, head),
+          passes: (a) => forbiddenCapabilities(a.settings, ctx.profile.allowedCapabilities ?? [], ctx.systemd).length === 0
+        };
+      case "forbidden-address-family":
+        return {
+          v,
+          fix: addressFamilyFix(ctx, head),
+          passes: (a) => forbiddenAddressFamilies(a.settings, ctx.profile.allowedAddressFamilies ?? [], ctx.systemd).length === 0
+        };
+      default:
+        return { v, fix: void 0, passes: () => false };
+    }
+  });
+  unifyValues(ctx, head, planned);
+  shareFixPerCause(ctx, head, planned);
+  riseFromRowFixes(ctx, head, planned);
+  for (const p of planned) {
+    if (!FIXABLE.has(p.v.kind)) continue;
+    p.v.fix = p.fix ?? { ...NO_VERIFIED_FIX, directives: [] };
+  }
+}
+function prune(ctx, head, lines, after, passes) {
+  let kept = [...lines];
+  let result = after;
+  for (let i = kept.length - 1; i >= 0 && kept.length > 1; i--) {
+    const trial = kept.filter((_, j) => j !== i);
+    const scored2 = tryLines(ctx, head, trial);
+    if (scored2 && scored2.assessment.exposure <= result.assessment.exposure && passes(scored2)) {
+      kept = trial;
+      result = scored2;
+    }
+  }
+  return { lines: kept, after: result };
+}
+function recheck(ctx, head, p, lines, explanation) {
+  const after = tryLines(ctx, head, lines);
+  return after && p.passes(after) ? verifiedFix(lines, explanation, after) : void 0;
+}
+function unifyValues(ctx, head, planned) {
+  const values = /* @__PURE__ */ new Map();
+  for (const p of planned)
+    for (const line of p.fix?.directives ?? []) {
+      const key = keyOf2(line);
+      if (LIST_DIRECTIVES.has(key)) continue;
+      const set = values.get(key) ?? /* @__PURE__ */ new Set();
+      set.add(line);
+      values.set(key, set);
+    }
+  for (const [key, lines] of values) {
+    if (lines.size < 2) continue;
+    let best;
+    for (const line of lines) {
+      const after = tryLines(ctx, head, [line]);
+      if (after && (!best || after.assessment.exposure < best.exposure))
+        best = { line, exposure: after.assessment.exposure };
+    }
+    if (!best) continue;
+    const winner = best.line;
+    for (const p of planned) {
+      if (!p.fix || !p.fix.directives.some((l) => keyOf2(l) === key && l !== winner)) continue;
+      const replaced = [...new Set(p.fix.directives.map((l) => keyOf2(l) === key ? winner : l))];
+      const next = recheck(ctx, head, p, replaced, p.fix.explanation);
+      if (next) p.fix = next;
+    }
+  }
+}
+function shareFixPerCause(ctx, head, planned) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const p of planned) {
+    if (p.v.cause === void 0) continue;
+    groups2.set(p.v.cause, [...groups2.get(p.v.cause) ?? [], p]);
+  }
+  const rank = (p) => p.v.kind === "missing-directive" ? 0 : p.v.kind === "regression-exposure" ? 2 : 1;
+  for (const group of groups2.values()) {
+    if (group.length < 2) continue;
+    const ordered = [...group].sort((a, b) => rank(a) - rank(b));
+    const lines = [];
+    const seen = /* @__PURE__ */ new Set();
+    for (const p of ordered) {
+      for (const l of p.fix?.directives ?? []) {
+        const key = keyOf2(l);
+        if (!LIST_DIRECTIVES.has(key) && seen.has(key)) continue;
+        seen.add(key);
+        if (!lines.includes(l)) lines.push(l);
+      }
+    }
+    if (lines.length === 0) continue;
+    const merged = mergeFixes([{ directives: lines, explanation: "" }]);
+    const after = tryLines(ctx, head, merged);
+    const all = (a) => group.every((p) => p.passes(a));
+    if (!after || !all(after)) continue;
+    const pruned = prune(ctx, head, merged, after, all);
+    const explanation = ordered.find((p) => p.fix)?.fix?.explanation ?? "";
+    for (const p of group) p.fix = verifiedFix(pruned.lines, explanation, pruned.after);
+  }
+}
+function riseFromRowFixes(ctx, head, planned) {
+  const rise = planned.find((p) => p.v.kind === "regression-exposure" && p.v.cause === void 0);
+  if (!rise) return;
+  const rows = planned.filter((p) => p.v.kind === "regression-row" && p.fix);
+  if (rows.length === 0) return;
+  const lines = mergeFixes(rows.map((p) => p.fix));
+  const after = tryLines(ctx, head, lines);
+  if (!after || !rise.passes(after)) return;
+  const pruned = prune(ctx, head, lines, after, rise.passes);
+  rise.fix = verifiedFix(
+    pruned.lines,
+    "Restores the hardening the change removed: the fixes of the rows that got worse, together (re-scored: back to the base exposure or better).",
+    pruned.after
+  );
 }
 
 // src/core/gate/deviation-notes.ts
@@ -50050,12 +50662,12 @@ function summarizeChange(directives, base, head) {
 function removedAssignments(directives, base, head) {
   const out = [];
   for (const d2 of directives) {
-    const left = describeValues(head, d2);
-    for (const a of base?.provenance.get(d2) ?? []) {
+    const left = describeValues(head.settings, d2);
+    for (const a of base.settings?.provenance.get(d2) ?? []) {
       const text2 = `${a.key}=${a.value}`;
       const i = left.indexOf(text2);
       if (i >= 0) left.splice(i, 1);
-      else out.push({ key: a.key, assignment: text2, location: locate(a) });
+      else out.push({ key: a.key, assignment: text2, location: baseLocation(a, head) });
     }
   }
   return out;
@@ -50071,40 +50683,19 @@ function rowChanges(base, head) {
     const before = baseRows.get(row.assessor.jsonField);
     if ((before?.badness ?? null) === (row.badness ?? null)) continue;
     const directives = directivesOfAssessor(row.assessor);
-    const at = lastAssignment(head.settings, directives);
-    const removed = removedAssignments(directives, base.settings, head.settings);
+    const removed = removedAssignments(directives, base, head);
     changes.push({
       jsonField: row.assessor.jsonField,
       name: row.assessor.name,
       baseBadness: before?.badness,
       headBadness: row.badness,
       delta: rowShare(row, hw) - rowShare(before, bw),
-      location: at ? locate(at) : fallbackLocation(head),
+      location: rowChangeLocation(directives, base, head, removed),
       summary: summarizeChange(directives, base.settings, head.settings),
       ...removed.length > 0 ? { removed } : {}
     });
   }
   return changes.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || y.delta - x.delta);
-}
-function thresholdFix(a, threshold) {
-  const ws = weightSumOf(a);
-  const failing = a.rows.filter((r) => r.badness !== void 0 && r.badness > 0).map((r) => ({ r, share: rowShare(r, ws) })).sort((x, y) => y.share - x.share);
-  let estimate = a.exposure;
-  const fixes = [];
-  for (const { r, share } of failing) {
-    if (estimate <= threshold) break;
-    const fix2 = fixForRow(r.assessor.jsonField);
-    if (!fix2) continue;
-    fixes.push(fix2);
-    estimate -= share;
-  }
-  return {
-    // Merged so that the lines work pasted together (resets, then allow lists, then deny lists).
-    directives: mergeFixes(fixes),
-    explanation: `Adding these settings removes the largest contributions to the exposure (estimated ${formatExposure(
-      Math.max(0, Math.ceil(estimate))
-    )} afterwards, threshold ${formatExposure(threshold)}).`
-  };
 }
 function evaluateProfile(profile, head, systemd, advisory) {
   const u = { profile };
@@ -50122,7 +50713,7 @@ function evaluateProfile(profile, head, systemd, advisory) {
       )}`,
       location: at,
       weight: a.exposure - u.profile.threshold,
-      fix: thresholdFix(a, u.profile.threshold),
+      // Set by adviseFixes() (report/verify-fixes.ts): re-scored, never estimated.
       advisory
     });
   }
@@ -50149,7 +50740,7 @@ function evaluateProfile(profile, head, systemd, advisory) {
   if (u.profile.allowedCapabilities) {
     const extra = forbiddenCapabilities(s, u.profile.allowedCapabilities, systemd);
     if (extra.length > 0) {
-      const where3 = lastAssignment(s, ["CapabilityBoundingSet", "AmbientCapabilities"]);
+      const where3 = capabilityGrantLine(s, extra, systemd);
       const list = u.profile.allowedCapabilities.join(" ");
       out.push({
         kind: "forbidden-capability",
@@ -50231,6 +50822,14 @@ function evaluateRegression(u, policy, changes) {
     }
   }
   return out;
+}
+function overridesOf(policy) {
+  return policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
+}
+function latestExpiryOf(today, days) {
+  const t = Date.parse(`${today}T00:00:00Z`);
+  if (!Number.isFinite(t) || !Number.isFinite(days) || days < 0) return {};
+  return { latestExpiry: new Date(t + Math.floor(days) * 864e5).toISOString().slice(0, 10) };
 }
 function assignmentsOf(side2, directive) {
   return (side2?.settings?.provenance.get(directive) ?? []).map((a) => `${a.section}.${a.key}=${a.value}`).join("\n");
@@ -50433,6 +51032,20 @@ function decideProfile(u, policy) {
   });
   return { profile: base.profile, changedTo: head.profile, violations };
 }
+function approvalNeeded(n) {
+  const owner = n.owner ?? "";
+  const who = owner.includes("/") ? `a member of ${owner}` : owner;
+  return `an approving review by ${who} of the pull request's head commit${n.source === "pr-body" ? " after the description was last edited" : ""} (not by its author or the pusher of that commit)`;
+}
+function acceptance(violation3, note3) {
+  if (note3.approvedBy !== void 0) return { violation: violation3, note: note3, acceptedBy: note3.approvedBy };
+  return {
+    violation: violation3,
+    note: note3,
+    acceptedBy: `${note3.owner ?? "an owner"} (pending approval)`,
+    pendingApproval: note3.pendingApproval
+  };
+}
 function ownersFor(policy, profile) {
   return [.../* @__PURE__ */ new Set([...policy.deviations.owners, ...profile.owners ?? []])];
 }
@@ -50459,6 +51072,7 @@ function evaluateGate(input) {
   }
   let ownerlessNotes = false;
   const results = [];
+  let advised = 0;
   for (const u of input.units) {
     const decision = decideProfile(u, policy);
     const owners = ownersFor(policy, decision.profile);
@@ -50482,9 +51096,13 @@ function evaluateGate(input) {
         n.source === "pr-body" ? { time: input.bodyEditedAt, what: "the pull request description" } : void 0
       );
       if (check.by) n.approvedBy = check.by;
+      else if (input.awaitApproval === "pending") n.pendingApproval = approvalNeeded(n);
+      else if (input.awaitApproval === "required") n.unapproved = `it needs ${approvalNeeded(n)}`;
       else n.unapproved = check.reasons.join("; ");
     }
-    const approved = unitNotes.filter((n) => n.problems.length === 0 && n.approvedBy !== void 0);
+    const approved = unitNotes.filter(
+      (n) => n.problems.length === 0 && (n.approvedBy !== void 0 || n.pendingApproval !== void 0)
+    );
     const profileAccepted = decision.changedTo !== void 0 && approved.some((n) => decision.violations.some((v) => noteCovers(n, v, checks.byName)));
     const profile = profileAccepted ? decision.changedTo : decision.profile;
     const result = {
@@ -50552,6 +51170,15 @@ function evaluateGate(input) {
       }
       result.violations.push(...profileViolations);
       if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
+      if (u.head.unit && result.violations.length > 0 && advised++ >= MAX_UNITS_WITH_FIXES)
+        withoutFixes(result.violations);
+      else if (u.head.unit)
+        adviseFixes(
+          result.violations,
+          { unit: u.head.unit, systemd: input.systemd, overrides: overridesOf(policy), profile },
+          result.changes,
+          u.base?.assessment?.exposure
+        );
       const signoff = evaluateSignoff(u, input);
       result.violations.push(...signoff.violations);
       messages.push(...signoff.approvedMessages);
@@ -50573,7 +51200,7 @@ function evaluateGate(input) {
     for (const v of result.violations) {
       const note3 = approved.find((n) => noteCovers(n, v, checks.byName));
       if (note3) {
-        result.accepted.push({ violation: v, note: note3, acceptedBy: note3.approvedBy });
+        result.accepted.push(acceptance(v, note3));
         continue;
       }
       const waiting = pending.find((n) => noteCovers(n, v, checks.byName));
@@ -50585,8 +51212,8 @@ function evaluateGate(input) {
     const rise = open2.find((v) => v.kind === "regression-exposure");
     const rowsAccepted = result.accepted.filter((a) => a.violation.kind === "regression-row");
     if (rise && rowsAccepted.length > 0 && !open2.some((v) => v.kind === "regression-row")) {
-      const first = rowsAccepted[0];
-      result.accepted.push({ violation: rise, note: first.note, acceptedBy: first.acceptedBy });
+      const first = rowsAccepted.find((a) => a.pendingApproval !== void 0) ?? rowsAccepted[0];
+      result.accepted.push({ ...first, violation: rise });
       open2.splice(open2.indexOf(rise), 1);
     }
     result.violations = open2.sort((a, b) => b.weight - a.weight);
@@ -50622,6 +51249,7 @@ function evaluateGate(input) {
     ...heads.length > 0 ? { maxExposure: Math.max(...heads) } : {},
     units: results,
     notes,
+    ...latestExpiryOf(input.today, policy.deviations.maxExpiryDays),
     messages,
     ...runFindings.length > 0 ? { runFindings } : {}
   };
@@ -50768,7 +51396,9 @@ function readBlobs(cwd, oids) {
   });
 }
 async function gitTree(cwd, commit, wanted) {
-  const listing = await listTree(cwd, commit);
+  return treeOfListing(cwd, commit, await listTree(cwd, commit), wanted);
+}
+async function treeOfListing(cwd, commit, listing, wanted) {
   const entries = /* @__PURE__ */ new Map();
   const children = /* @__PURE__ */ new Map();
   const addChild = (dir, name) => {
@@ -50865,8 +51495,7 @@ async function diffNames(cwd, base, head) {
     "--name-status",
     "-M",
     "-z",
-    base,
-    ...head ? [head] : []
+    ...typeof head === "object" ? ["--cached", base] : [base, ...head ? [head] : []]
   ]);
   const parts = out.split("\0").filter((p) => p !== "");
   const files = [];
@@ -50917,7 +51546,8 @@ function runGatePipeline(input) {
     ...input.pullRequestFacts,
     ...input.policyChange ? { policyChange: input.policyChange } : {},
     today: input.today,
-    messages: input.messages
+    messages: input.messages,
+    ...input.awaitApproval ? { awaitApproval: input.awaitApproval } : {}
   });
   return { verdict: verdict2, scope };
 }
@@ -55913,9 +56543,11 @@ Only ${i * 50} annotations could be added: ${e.message}`
   return data.id;
 }
 
-// src/action/settings.ts
+// src/io/config-error.ts
 var ConfigError = class extends Error {
 };
+
+// src/action/settings.ts
 var TRUE = /* @__PURE__ */ new Set(["true", "yes", "1", "on"]);
 var FALSE = /* @__PURE__ */ new Set(["false", "no", "0", "off"]);
 var GATE_MODES = ["enforce", "ratchet", "report"];
@@ -56142,13 +56774,13 @@ async function resolveEventScope(event, git2, github, messages) {
 
 // src/action/output-files.ts
 var import_node_fs = require("node:fs");
+var import_node_path3 = require("node:path");
+
+// src/io/confined-path.ts
 var import_node_path2 = require("node:path");
 function isInside(root, path) {
   const rel = (0, import_node_path2.relative)(root, path);
   return rel === "" || !rel.startsWith("..") && !(0, import_node_path2.isAbsolute)(rel);
-}
-function outputRoots(workspace, runnerTemp) {
-  return runnerTemp && (0, import_node_fs.existsSync)(runnerTemp) ? [workspace, runnerTemp] : [workspace];
 }
 function confinedPath(roots, path, what) {
   const full = (0, import_node_path2.resolve)(roots[0], path);
@@ -56158,18 +56790,23 @@ function confinedPath(roots, path, what) {
     );
   return full;
 }
+
+// src/action/output-files.ts
+function outputRoots(workspace, runnerTemp) {
+  return runnerTemp && (0, import_node_fs.existsSync)(runnerTemp) ? [workspace, runnerTemp] : [workspace];
+}
 function writeConfined(roots, path, what, text2) {
   const full = confinedPath(roots, path, what);
   const realRoots = roots.map((r) => (0, import_node_fs.realpathSync)(r));
   const outside = (dir2) => !realRoots.some((r) => isInside(r, (0, import_node_fs.realpathSync)(dir2)));
-  let existing = (0, import_node_path2.dirname)(full);
-  while (!(0, import_node_fs.existsSync)(existing)) existing = (0, import_node_path2.dirname)(existing);
+  let existing = (0, import_node_path3.dirname)(full);
+  while (!(0, import_node_fs.existsSync)(existing)) existing = (0, import_node_path3.dirname)(existing);
   const where3 = roots.length > 1 ? "the workspace and RUNNER_TEMP" : "the workspace";
   if (outside(existing)) throw new ConfigError(`${what} "${path}" leads outside ${where3} through a symlink`);
   let dir;
   try {
-    (0, import_node_fs.mkdirSync)((0, import_node_path2.dirname)(full), { recursive: true });
-    dir = (0, import_node_fs.realpathSync)((0, import_node_path2.dirname)(full));
+    (0, import_node_fs.mkdirSync)((0, import_node_path3.dirname)(full), { recursive: true });
+    dir = (0, import_node_fs.realpathSync)((0, import_node_path3.dirname)(full));
   } catch (e) {
     throw new ConfigError(
       `cannot write ${what} "${path}": ${e.code ?? String(e)}`
@@ -56179,7 +56816,7 @@ function writeConfined(roots, path, what, text2) {
   let fd;
   try {
     fd = (0, import_node_fs.openSync)(
-      (0, import_node_path2.join)(dir, (0, import_node_path2.basename)(full)),
+      (0, import_node_path3.join)(dir, (0, import_node_path3.basename)(full)),
       import_node_fs.constants.O_WRONLY | import_node_fs.constants.O_CREAT | import_node_fs.constants.O_TRUNC | import_node_fs.constants.O_NOFOLLOW,
       420
     );
@@ -56197,8 +56834,8 @@ function writeConfined(roots, path, what, text2) {
   return full;
 }
 
-// src/action/policy-source.ts
-var import_node_path3 = require("node:path");
+// src/io/governing-policy.ts
+var import_node_path4 = require("node:path");
 
 // src/io/read-policy-file.ts
 var import_node_fs2 = require("node:fs");
@@ -56219,7 +56856,7 @@ function readPolicyFile(full, shown) {
   }
 }
 
-// src/action/policy-source.ts
+// src/io/governing-policy.ts
 var DEFAULT_POLICY_PATH = ".github/unitgate.json";
 function parsePolicy(text2, shown, label = "") {
   const loaded = loadPolicy(text2, shown);
@@ -56280,7 +56917,7 @@ async function readGoverningPolicy(workspace, requested, policySha, fromPullRequ
   };
 }
 function workspacePolicyText(workspace, path) {
-  const read = readPolicyFile((0, import_node_path3.join)(workspace, path), path);
+  const read = readPolicyFile((0, import_node_path4.join)(workspace, path), path);
   return read.ok ? read.text : void 0;
 }
 
@@ -56387,7 +57024,12 @@ async function writeRunnerReports(c) {
   if (omitted > 0)
     runner.info(`${omitted} more findings are in the job summary, the check run and the reports.`);
   const blobUrl = blobUrlFor(deps.environment, scope.checkSha ?? scope.headSha);
-  let summary2 = renderJobSummary(verdict2, { omittedAnnotations: omitted, blobUrl });
+  const baseBlobUrl = scope.baseSha ? blobUrlFor(deps.environment, scope.baseSha) : void 0;
+  let summary2 = renderJobSummary(verdict2, {
+    omittedAnnotations: omitted,
+    blobUrl,
+    ...baseBlobUrl ? { baseBlobUrl } : {}
+  });
   if (c.trend && c.trend.units.length > 0) {
     const trendMarkdown = renderTrendMarkdown(c.trend, { headingLevel: 2 });
     if (summary2.length + trendMarkdown.length < 1e6) summary2 += `
@@ -56431,13 +57073,14 @@ async function publishToGitHub(settings, deps, t) {
   if (!octokit) return;
   const ref = repoRef(deps.environment);
   const blobUrl = blobUrlFor(deps.environment, t.checkSha);
+  const links = { blobUrl, ...t.baseSha ? { baseBlobUrl: blobUrlFor(deps.environment, t.baseSha) } : {} };
   if (settings.checkRun) {
     try {
       const annotations = buildAnnotations(verdict2);
       const published = annotations.slice(0, MAX_CHECK_RUN_ANNOTATIONS);
       const conclusion = verdict2.result === "fail" ? "failure" : verdict2.mode === "report" ? "neutral" : "success";
       const title = verdict2.result === "fail" ? "Service hardening gate failed" : "Service hardening gate passed";
-      let text2 = renderJobSummary(verdict2, { maxBytes: 64e3, blobUrl });
+      let text2 = renderJobSummary(verdict2, { maxBytes: 64e3, ...links });
       if (published.length < annotations.length)
         text2 += `
 
@@ -56468,7 +57111,7 @@ ${annotations.length - published.length} more annotations are in the job summary
       t.pullNumber,
       renderPullRequestComment(verdict2, {
         ...t.runUrl ? { runUrl: t.runUrl } : {},
-        blobUrl,
+        ...links,
         ...t.trend && t.trend.units.length > 0 ? { trendMarkdown: renderTrendMarkdown(t.trend, { headingLevel: 3 }) } : {}
       }),
       log,
@@ -56496,7 +57139,7 @@ async function publishFromArtifact(settings, deps) {
       "publish: from-artifact runs on the workflow_run event (the event has no workflow_run)"
     );
   const ref = repoRef(deps.environment);
-  const file = (0, import_node_path4.join)(confinedPath([deps.workspace], settings.publishDir, "publish-dir"), PUBLISH_BUNDLE_FILE);
+  const file = (0, import_node_path5.join)(confinedPath([deps.workspace], settings.publishDir, "publish-dir"), PUBLISH_BUNDLE_FILE);
   let text2;
   try {
     const st = (0, import_node_fs3.lstatSync)(file);
@@ -56541,12 +57184,16 @@ async function publishFromArtifact(settings, deps) {
   const runUrl = runId !== void 0 ? `${deps.environment.serverUrl}/${deps.environment.repository}/actions/runs/${runId}` : void 0;
   setResultOutputs(deps.runner, verdict2);
   await deps.runner.appendSummary(
-    renderJobSummary(verdict2, { blobUrl: blobUrlFor(deps.environment, b.headSha) })
+    renderJobSummary(verdict2, {
+      blobUrl: blobUrlFor(deps.environment, b.headSha),
+      ...b.baseSha ? { baseBlobUrl: blobUrlFor(deps.environment, b.baseSha) } : {}
+    })
   );
   await publishToGitHub(settings, deps, {
     verdict: verdict2,
     ...b.trend ? { trend: b.trend } : {},
     checkSha: b.headSha,
+    ...b.baseSha ? { baseSha: b.baseSha } : {},
     pullNumber: b.pullNumber,
     ...runUrl ? { runUrl } : {},
     ...runId !== void 0 ? { revision: runId } : {}
@@ -56707,13 +57354,14 @@ async function runGate(settings, deps) {
       repository: deps.environment.repository,
       pullNumber: scope.pullNumber,
       headSha: scope.checkSha ?? scope.headSha,
+      ...scope.baseSha ? { baseSha: scope.baseSha } : {},
       ...trend ? { trend } : {},
       ...runUrl ? { runUrl } : {},
       ...runId !== void 0 ? { runId } : {}
     });
     const written = writeConfined(
       outputRoots(workspace, deps.environment.runnerTemp),
-      (0, import_node_path4.join)(settings.publishDir, PUBLISH_BUNDLE_FILE),
+      (0, import_node_path5.join)(settings.publishDir, PUBLISH_BUNDLE_FILE),
       "publish bundle",
       JSON.stringify(bundle) + "\n"
     );
@@ -56723,6 +57371,7 @@ async function runGate(settings, deps) {
       verdict: verdict2,
       ...trend ? { trend } : {},
       checkSha: scope.checkSha ?? scope.headSha,
+      ...scope.baseSha ? { baseSha: scope.baseSha } : {},
       ...scope.pullNumber !== void 0 ? { pullNumber: scope.pullNumber } : {},
       ...runUrl ? { runUrl } : {},
       ...runId !== void 0 ? { revision: runId } : {},
@@ -56812,7 +57461,7 @@ async function main() {
   }
   const runId = Number(process.env.GITHUB_RUN_ID);
   const result = await run(settings, {
-    workspace: (0, import_node_path5.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd()),
+    workspace: (0, import_node_path6.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd()),
     event,
     environment: {
       repository: process.env.GITHUB_REPOSITORY ?? "",

@@ -315,7 +315,8 @@ describe('unitgate end to end', () => {
         expect(api.violations.map((v) => [v.kind, v.check, v.location.file, v.location.line])).toEqual(
           expect.arrayContaining([
             ['regression-row', 'CapabilityBoundingSet_CAP_SYS_ADMIN', F.API_PATH, capLine],
-            ['regression-row', 'ProtectSystem', F.API_PATH, serviceLine],
+            // A removed line is cited where it was, at the base commit (its annotation anchors at head).
+            ['regression-row', 'ProtectSystem', F.API_PATH, F.lineOf(F.API_HARDENED, 'ProtectSystem=strict')],
             ['regression-exposure', 'exposure', F.API_PATH, capLine],
           ]),
         );
@@ -324,7 +325,9 @@ describe('unitgate end to end', () => {
         expect(run.summary).toContain('## ❌ unitgate: hardening gate failed — 1 unit of 1');
         expect(summaryRow(run, F.API_PATH)).toContain('❌ fail');
         expect(run.summary).toContain(`deploy/api.service:${capLine}`);
-        expect(run.summary).toContain(`deploy/api.service:${serviceLine}`);
+        expect(run.summary).toContain(
+          `deploy/api.service:${F.lineOf(F.API_HARDENED, 'ProtectSystem=strict')}`,
+        );
 
         const results = sarifResults(run);
         expect(results).toHaveLength(api.violations.length);

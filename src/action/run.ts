@@ -410,12 +410,16 @@ async function publishFromArtifact(settings: ActionSettings, deps: ActionDeps): 
       : undefined;
   setResultOutputs(deps.runner, verdict);
   await deps.runner.appendSummary(
-    renderJobSummary(verdict, { blobUrl: blobUrlFor(deps.environment, b.headSha) }),
+    renderJobSummary(verdict, {
+      blobUrl: blobUrlFor(deps.environment, b.headSha),
+      ...(b.baseSha ? { baseBlobUrl: blobUrlFor(deps.environment, b.baseSha) } : {}),
+    }),
   );
   await publishToGitHub(settings, deps, {
     verdict,
     ...(b.trend ? { trend: b.trend } : {}),
     checkSha: b.headSha,
+    ...(b.baseSha ? { baseSha: b.baseSha } : {}),
     pullNumber: b.pullNumber,
     ...(runUrl ? { runUrl } : {}),
     ...(runId !== undefined ? { revision: runId } : {}),
@@ -610,6 +614,7 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
       repository: deps.environment.repository,
       pullNumber: scope.pullNumber,
       headSha: scope.checkSha ?? scope.headSha,
+      ...(scope.baseSha ? { baseSha: scope.baseSha } : {}),
       ...(trend ? { trend } : {}),
       ...(runUrl ? { runUrl } : {}),
       ...(runId !== undefined ? { runId } : {}),

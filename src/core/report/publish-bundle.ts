@@ -17,6 +17,8 @@ export interface PublishBundle {
   repository: string;
   pullNumber: number;
   headSha: string;
+  /** The merge base the units were compared with: removed lines link to it. */
+  baseSha?: string;
   /** The `pull_request` run whose job summary has every finding. */
   runUrl?: string;
   /** That run's id: stamps the comment so an older run never overwrites a newer one. */
@@ -27,7 +29,7 @@ export interface PublishBundle {
 }
 
 const text = (max = 4000) => ({ type: 'string', maxLength: max });
-const location = {
+const sourceLocation = {
   type: 'object',
   required: ['file', 'line', 'column'],
   properties: {
@@ -37,10 +39,23 @@ const location = {
   },
   additionalProperties: false,
 };
+/** A finding's location: a base-commit line also says where it is anchored at head. */
+const location = {
+  ...sourceLocation,
+  properties: {
+    ...sourceLocation.properties,
+    side: { enum: ['base', 'head'] },
+    headAnchor: sourceLocation,
+  },
+};
 const fix = {
   type: 'object',
   required: ['directives', 'explanation'],
-  properties: { directives: { type: 'array', maxItems: 200, items: text(1000) }, explanation: text() },
+  properties: {
+    directives: { type: 'array', maxItems: 200, items: text(1000) },
+    explanation: text(),
+    exposureAfter: { type: 'integer', minimum: 0, maximum: 100 },
+  },
   additionalProperties: false,
 };
 const violation = {
@@ -54,6 +69,7 @@ const violation = {
     location,
     weight: { type: 'number' },
     fix,
+    cause: text(200),
     advisory: { type: 'boolean' },
   },
   additionalProperties: false,
@@ -69,8 +85,11 @@ const note = {
     owner: text(200),
     expires: text(40),
     ticket: text(200),
-    location,
+    location: sourceLocation,
     problems: { type: 'array', maxItems: 50, items: text() },
+    approvedBy: text(400),
+    unapproved: text(),
+    pendingApproval: text(),
   },
   additionalProperties: false,
 };
@@ -116,8 +135,8 @@ const unit = {
       maxItems: 500,
       items: {
         type: 'object',
-        required: ['violation', 'note'],
-        properties: { violation, note },
+        required: ['violation', 'note', 'acceptedBy'],
+        properties: { violation, note, acceptedBy: text(400), pendingApproval: text() },
         additionalProperties: false,
       },
     },
@@ -134,6 +153,7 @@ const schema = {
     repository: { type: 'string', pattern: '^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$' },
     pullNumber: { type: 'integer', minimum: 1 },
     headSha: { type: 'string', pattern: '^[0-9a-f]{40}$' },
+    baseSha: { type: 'string', pattern: '^[0-9a-f]{40}$' },
     runUrl: {
       type: 'string',
       maxLength: 500,
@@ -205,6 +225,7 @@ const schema = {
         units: { type: 'array', maxItems: 5000, items: unit },
         notes: { type: 'array', maxItems: 1000, items: note },
         messages: { type: 'array', maxItems: 1000, items: text() },
+        latestExpiry: text(40),
         runFindings: {
           type: 'array',
           maxItems: 1000,
@@ -230,13 +251,17 @@ const validate = new Ajv({ allErrors: false, strict: true, allowUnionTypes: true
 
 export function createPublishBundle(
   verdict: GateVerdict,
-  meta: Pick<PublishBundle, 'repository' | 'pullNumber' | 'headSha' | 'runUrl' | 'runId' | 'trend'>,
+  meta: Pick<
+    PublishBundle,
+    'repository' | 'pullNumber' | 'headSha' | 'baseSha' | 'runUrl' | 'runId' | 'trend'
+  >,
 ): PublishBundle {
   return {
     version: PUBLISH_BUNDLE_VERSION,
     repository: meta.repository,
     pullNumber: meta.pullNumber,
     headSha: meta.headSha,
+    ...(meta.baseSha !== undefined ? { baseSha: meta.baseSha } : {}),
     // Without them the published comment would lose its run link and its revision stamp (so an older
     // run's bundle could overwrite a newer comment), and differ from the one the direct mode posts.
     ...(meta.runUrl !== undefined ? { runUrl: meta.runUrl } : {}),
