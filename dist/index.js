@@ -29272,6 +29272,30 @@ function checkRunBatches(annotations, size = CHECK_RUN_BATCH_SIZE) {
   return batches;
 }
 
+// src/core/report/run-findings.ts
+var TITLES = {
+  "input-loosens-policy": "Workflow input ignored",
+  "paths-match-nothing": "Glob matches nothing",
+  "scope-incomplete": "Changed files not verified",
+  "policy-loosened": "Policy loosened"
+};
+var MAX_SHOWN = 20;
+function renderRunFindings(verdict2) {
+  const findings = verdict2.runFindings ?? [];
+  if (findings.length === 0) return [];
+  const out = ["### This run", ""];
+  for (const f of findings.slice(0, MAX_SHOWN)) {
+    const [first = "", ...rest] = f.message.split("\n");
+    const icon = f.level === "error" && verdict2.mode !== "report" ? "❌" : "⚠️";
+    out.push(`- ${icon} **${TITLES[f.kind]}** — ${escapeMarkdown(truncateText(first, 2e3))}`);
+    if (rest.length > 0) out.push("", codeBlock(rest.slice(0, 100).map((l) => truncateText(l, 300))), "");
+  }
+  if (findings.length > MAX_SHOWN)
+    out.push(`- … and ${findings.length - MAX_SHOWN} more (see the JSON report)`);
+  out.push("");
+  return out;
+}
+
 // src/core/security/data/unit-keys-252.json
 var unit_keys_252_default = {
   Unit: [
@@ -45453,7 +45477,10 @@ function renderHeadline(verdict2) {
   const accepted = verdict2.units.filter((u) => u.accepted.length > 0).length;
   const findings = verdict2.units.reduce((n, u) => n + u.violations.length, 0);
   let title;
-  if (verdict2.result === "fail")
+  const runErrors = (verdict2.runFindings ?? []).filter((f) => f.level === "error").length;
+  if (verdict2.result === "fail" && failing === 0 && runErrors > 0)
+    title = `❌ unitgate: hardening gate failed — ${plural(runErrors, "problem")} with this run`;
+  else if (verdict2.result === "fail")
     title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
   else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
   else title = "✅ unitgate: hardening gate passed";
@@ -45501,7 +45528,7 @@ function renderJobSummary(verdict2, options = {}) {
     (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
   );
   const reserve = 512;
-  const head = joined(renderHeadline(verdict2));
+  const head = joined([...renderHeadline(verdict2), ...renderRunFindings(verdict2)]);
   let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
   if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
     const rows = [];
@@ -46155,7 +46182,7 @@ function renderPullRequestComment(verdict2, options = {}) {
   const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
   const budget = maxChars - RESERVE_CHARS;
   const units = sortUnits(verdict2.units);
-  const parts = [STICKY_MARKER, ...renderHeadline(verdict2)];
+  const parts = [STICKY_MARKER, ...renderHeadline(verdict2), ...renderRunFindings(verdict2)];
   let used = charCount(parts.join("\n")) + 1;
   const notes = [];
   const rows = [];
@@ -57098,7 +57125,7 @@ ${annotations.length - published.length} more annotations are in the job summary
   const log = (m) => runner.info(m);
   const stamp = t.revision !== void 0 ? { revision: t.revision } : {};
   if (settings.comment) {
-    const result = verdict2.units.length === 0 ? await resolveStickyComment(
+    const result = verdict2.units.length === 0 && (verdict2.runFindings ?? []).length === 0 ? await resolveStickyComment(
       octokit,
       ref,
       t.pullNumber,
