@@ -57430,7 +57430,7 @@ async function run(settings, deps) {
   }
 }
 
-// src/io/actions-runner.ts
+// src/action/actions-runner.ts
 var import_node_crypto = require("node:crypto");
 function printInert(message) {
   if (!message.includes("::")) {
