@@ -27804,15 +27804,6 @@ function refusal(side) {
 function fallbackLocation(side) {
   return side?.settings?.typeSection ?? { file: side?.path ?? "", line: 1, column: 1 };
 }
-function lastAssignment(s, directives) {
-  let best;
-  for (const d2 of directives) {
-    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
-    if (!a) continue;
-    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
-  }
-  return best;
-}
 function locate(a) {
   return { file: a.file, line: a.line, column: a.column };
 }
@@ -27908,7 +27899,7 @@ function evaluateProfile(profile, head, systemd, advisory) {
     const r = checkRequirement(requirement, s, systemd);
     if (r.met) continue;
     const key = requirement.slice(0, requirement.indexOf("="));
-    const where3 = lastAssignment(s, [key]);
+    const where3 = lastApplied(s, [key]);
     const phantom = phantomFor(head, key);
     out.push({
       kind: "missing-directive",
@@ -27950,7 +27941,7 @@ function evaluateProfile(profile, head, systemd, advisory) {
   if (u.profile.allowedAddressFamilies) {
     const extra = forbiddenAddressFamilies(s, u.profile.allowedAddressFamilies, systemd);
     if (extra.length > 0) {
-      const where3 = lastAssignment(s, ["RestrictAddressFamilies"]);
+      const where3 = lastApplied(s, ["RestrictAddressFamilies"]);
       const list = u.profile.allowedAddressFamilies.join(" ") || "none";
       out.push({
         kind: "forbidden-address-family",
@@ -28090,7 +28081,7 @@ function evaluateSignoff(u, input) {
       approvedMessages.push(`${id}: change to ${changed.join(", ")} approved by ${check.by}`);
       continue;
     }
-    const where3 = lastAssignment(u.head?.settings, changed);
+    const where3 = lastApplied(u.head?.settings, changed);
     violations.push({
       kind: "signoff-required",
       check: changed[0],

@@ -48174,6 +48174,12 @@ function setDiff(before, after) {
   const a = new Set(after);
   return { added: after.filter((x) => !b.has(x)), removed: before.filter((x) => !a.has(x)) };
 }
+function listChange(path, before, after, loosensWhen) {
+  const { added, removed } = setDiff(before, after);
+  if (added.length === 0 && removed.length === 0) return [];
+  const loosens = (loosensWhen === "added" ? added : removed).length > 0;
+  return [{ path, before: show(removed), after: show(added), loosens }];
+}
 function compareProfile(name, before, after) {
   const at = `profiles.${name}`;
   if (!before && !after) return [];
@@ -48187,15 +48193,9 @@ function compareProfile(name, before, after) {
       after: formatExposure(after.threshold),
       loosens: after.threshold > before.threshold
     });
-  const required = setDiff(before.requiredDirectives, after.requiredDirectives);
-  if (required.added.length > 0 || required.removed.length > 0)
-    out.push({
-      path: `${at}.requiredDirectives`,
-      before: show(required.removed),
-      after: show(required.added),
-      // A requirement replaced by another (ProtectSystem=full for =strict) is a removal too.
-      loosens: required.removed.length > 0
-    });
+  out.push(
+    ...listChange(`${at}.requiredDirectives`, before.requiredDirectives, after.requiredDirectives, "removed")
+  );
   for (const key of ["allowedCapabilities", "allowedAddressFamilies"]) {
     const b = before[key];
     const a = after[key];
@@ -48219,17 +48219,14 @@ function comparePolicies(base, proposed) {
     out.push(...compareProfile(name, base.profiles.get(name), proposed.profiles.get(name)));
   const units = (p) => p.units.map((u) => `${u.match} → ${u.profile}`);
   push("units", units(base), units(proposed), true);
-  const excluded = setDiff(
-    base.exclude.map((e) => e.match),
-    proposed.exclude.map((e) => e.match)
+  out.push(
+    ...listChange(
+      "exclude",
+      base.exclude.map((e) => e.match),
+      proposed.exclude.map((e) => e.match),
+      "added"
+    )
   );
-  if (excluded.added.length > 0 || excluded.removed.length > 0)
-    out.push({
-      path: "exclude",
-      before: show(excluded.removed),
-      after: show(excluded.added),
-      loosens: excluded.added.length > 0
-    });
   push(
     "regression.exposure",
     base.regression.exposure,
@@ -48262,14 +48259,7 @@ function comparePolicies(base, proposed) {
     proposed.deviations.maxExpiryDays > base.deviations.maxExpiryDays
   );
   const rules = (p) => p.signoff.map((r) => `${[...r.directives].sort().join(" ")} by ${[...r.approvers].sort().join(" ")}`);
-  const signoff = setDiff(rules(base), rules(proposed));
-  if (signoff.added.length > 0 || signoff.removed.length > 0)
-    out.push({
-      path: "signoff",
-      before: show(signoff.removed),
-      after: show(signoff.added),
-      loosens: signoff.removed.length > 0
-    });
+  out.push(...listChange("signoff", rules(base), rules(proposed), "removed"));
   push(
     "unitTypes",
     base.unitTypes,
@@ -50644,15 +50634,6 @@ function refusal(side2) {
 function fallbackLocation(side2) {
   return side2?.settings?.typeSection ?? { file: side2?.path ?? "", line: 1, column: 1 };
 }
-function lastAssignment(s, directives) {
-  let best;
-  for (const d2 of directives) {
-    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
-    if (!a) continue;
-    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
-  }
-  return best;
-}
 function locate(a) {
   return { file: a.file, line: a.line, column: a.column };
 }
@@ -50748,7 +50729,7 @@ function evaluateProfile(profile, head, systemd, advisory) {
     const r = checkRequirement(requirement, s, systemd);
     if (r.met) continue;
     const key = requirement.slice(0, requirement.indexOf("="));
-    const where3 = lastAssignment(s, [key]);
+    const where3 = lastApplied(s, [key]);
     const phantom = phantomFor(head, key);
     out.push({
       kind: "missing-directive",
@@ -50790,7 +50771,7 @@ function evaluateProfile(profile, head, systemd, advisory) {
   if (u.profile.allowedAddressFamilies) {
     const extra = forbiddenAddressFamilies(s, u.profile.allowedAddressFamilies, systemd);
     if (extra.length > 0) {
-      const where3 = lastAssignment(s, ["RestrictAddressFamilies"]);
+      const where3 = lastApplied(s, ["RestrictAddressFamilies"]);
       const list = u.profile.allowedAddressFamilies.join(" ") || "none";
       out.push({
         kind: "forbidden-address-family",
@@ -50930,7 +50911,7 @@ function evaluateSignoff(u, input) {
       approvedMessages.push(`${id}: change to ${changed.join(", ")} approved by ${check.by}`);
       continue;
     }
-    const where3 = lastAssignment(u.head?.settings, changed);
+    const where3 = lastApplied(u.head?.settings, changed);
     violations.push({
       kind: "signoff-required",
       check: changed[0],
