@@ -31,6 +31,7 @@ import {
   postSuggestions,
   resolveStickyComment,
   upsertStickyComment,
+  type StickyCommentOptions,
 } from '../io/pr-comment';
 import { commitSource, runGatePipeline, type TreeSource } from '../io/gate-pipeline';
 import { diffNames, ensureCommit, git, GitError, hasCommit, isAncestor, mergeBase } from '../io/git';
@@ -41,6 +42,7 @@ import {
   pullBodyEditedAt,
   MAX_CHECK_RUN_ANNOTATIONS,
   publishCheckRun,
+  tokenLogin,
   type Octokit,
   type RepoRef,
 } from '../io/github';
@@ -285,8 +287,16 @@ async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: Pu
   }
   if (t.pullNumber === undefined) return;
   const log = (m: string): void => runner.info(m);
-  const stamp = t.revision !== undefined ? { revision: t.revision } : {};
+  const stamp: StickyCommentOptions = t.revision !== undefined ? { revision: t.revision } : {};
   if (settings.comment) {
+    // Only the token's own comments are ours: anyone (another app too) can paste the marker.
+    const author = await tokenLogin(octokit).catch((e: unknown) => {
+      runner.info(
+        `Could not tell who the token acts as (${(e as Error).message}); only comments by github-actions[bot] are taken for unitgate's.`,
+      );
+      return undefined;
+    });
+    if (author) stamp.author = author;
     const result =
       verdict.units.length === 0
         ? await resolveStickyComment(
