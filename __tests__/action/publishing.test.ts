@@ -283,8 +283,9 @@ describe('check runs', () => {
   });
 
   it(`publishes at most ${MAX_CHECK_RUN_ANNOTATIONS} annotations, after result is set`, async () => {
-    // 100 units × 13 findings: 1,300 failing findings.
-    const repo = await manyFindings(100);
+    // 100 units × 13 findings: 1,300 failing findings (UNITGATE_MANY_UNITS=10000 measures the big case).
+    const units = Number(process.env.UNITGATE_MANY_UNITS ?? 100);
+    const repo = await manyFindings(units);
     const timeline: string[] = [];
     const { result, runner, ms } = await runAction(repo, { timeline });
     expect(result.exitCode).toBe(1);
@@ -292,7 +293,9 @@ describe('check runs', () => {
     const run = fake.checkRuns[0];
     expect(run).toMatchObject({ status: 'completed', conclusion: 'failure' });
     expect(run?.annotations).toHaveLength(MAX_CHECK_RUN_ANNOTATIONS);
-    expect(run?.output.summary).toContain('300 more annotations are in the job summary and the reports');
+    expect(run?.output.summary).toContain(
+      `${units * 13 - MAX_CHECK_RUN_ANNOTATIONS} more annotations are in the job summary and the reports`,
+    );
     // `result` is the first output, set before anything is published.
     const firstOutput = timeline.findIndex((t) => t.startsWith('output '));
     expect(timeline[firstOutput]).toBe('output result');
