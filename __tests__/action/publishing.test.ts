@@ -13,7 +13,7 @@ import { STICKY_MARKER } from '../../src/core/report/pr-comment';
 import { PUBLISH_BUNDLE_FILE } from '../../src/core/report/publish-bundle';
 import { createOctokit, MAX_CHECK_RUN_ANNOTATIONS } from '../../src/io/github';
 import { upsertStickyComment } from '../../src/io/pr-comment';
-import { startFakeGitHub, type FakeGitHub } from '../e2e/fake-github';
+import { READ_ONLY, startFakeGitHub, type FakeGitHub } from '../e2e/fake-github';
 import { makeGitRepo, type FileTree, type GitRepo } from '../e2e/make-git-repo';
 import { ACTION_YML, readActionInputs } from '../e2e/run-action';
 import { RecordingRunner } from './recording-runner';
@@ -304,8 +304,27 @@ describe('check runs', () => {
     fake.expectNoViolations();
     // Measured: printed so the report can say what it cost.
     process.stdout.write(
-      `1,300 findings: run took ${ms} ms, ${fake.requestsTo('checks/update').length} check run updates\n`,
+      `${units * 13} findings: run took ${ms} ms, ${fake.requestsTo('checks/update').length} check run updates, heap ${Math.round(process.memoryUsage().heapUsed / 2 ** 20)} MB\n`,
     );
+  });
+});
+
+describe('annotations per step', () => {
+  it('twelve warning findings and a read-only token: ten warning annotations, the rest in the log', async () => {
+    const head: FileTree = {};
+    for (let i = 0; i < 12; i++) head[`deploy/unit-${i}.service`] = `${HARDENED}PrivatePIDs=yes\n`;
+    const repo = await repoOf({ 'docs/README.md': 'x\n' }, { ...head, 'docs/README.md': 'x\n' });
+    addPull(repo);
+    fake.setToken(fake.token, { permissions: READ_ONLY });
+    const { result, runner } = await runAction(repo);
+    expect(result.exitCode).toBe(0);
+    expect(runner.count('warning')).toBe(10);
+    expect(runner.said.filter((s) => s.kind === 'warning' && s.properties?.file)).toHaveLength(10);
+    // The check run and the comment could not be written: said, as log lines.
+    expect(runner.text).toContain('info: warning: Could not create the check run');
+    expect(runner.text).toContain('info: warning: Could not write the pull request comment');
+    expect(runner.text).toContain('2 more findings are in the job summary');
+    fake.takeViolations();
   });
 });
 

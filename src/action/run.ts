@@ -55,7 +55,7 @@ import {
 } from './event-scope';
 import { confinedPath, outputRoots, writeConfined } from './output-files';
 import { parsePolicy, readGoverningPolicy, workspacePolicyText } from './policy-source';
-import type { Runner, RunnerEnvironment } from './runner';
+import type { AnnotationProperties, Runner, RunnerEnvironment } from './runner';
 import { ConfigError, type ActionSettings } from './settings';
 
 export const ACTION_VERSION = '0.1.0';
@@ -160,6 +160,34 @@ interface Context {
   trend?: Trend;
 }
 
+/**
+ * The runner with at most `limits` annotations of each level: GitHub shows ten per step and drops the
+ * rest without a word, so later ones (a check run that could not be written, say) become log lines.
+ */
+function withAnnotationBudget(
+  runner: Runner,
+  limits: Record<'error' | 'warning' | 'notice', number>,
+): Runner {
+  const used = { error: 0, warning: 0, notice: 0 };
+  const annotate =
+    (level: 'error' | 'warning' | 'notice') =>
+    (message: string, properties?: AnnotationProperties): void => {
+      if (used[level] < limits[level]) {
+        used[level]++;
+        runner[level](message, properties);
+      } else runner.info(`${level}: ${message}`);
+    };
+  return {
+    info: (m) => runner.info(m),
+    debug: (m) => runner.debug(m),
+    setOutput: (name, value) => runner.setOutput(name, value),
+    appendSummary: (markdown) => runner.appendSummary(markdown),
+    error: annotate('error'),
+    warning: annotate('warning'),
+    notice: annotate('notice'),
+  };
+}
+
 /** The verdict's own error line counts against the ten error annotations GitHub shows. */
 function verdictLine(verdict: GateVerdict): string | undefined {
   if (verdict.result !== 'fail') return undefined;
@@ -178,21 +206,30 @@ async function writeRunnerReports(c: Context): Promise<void> {
   const runFindings = verdict.runFindings ?? [];
   const verdictError = verdictLine(verdict);
   const used = { error: verdictError ? 1 : 0, warning: 0 };
+  let omitted = 0;
   for (const f of runFindings) {
-    if (used[f.level] >= ANNOTATIONS_PER_LEVEL) continue;
+    if (used[f.level] >= ANNOTATIONS_PER_LEVEL) {
+      omitted++;
+      continue;
+    }
     used[f.level]++;
     if (f.level === 'error') runner.error(f.message, { title: 'unitgate' });
     else runner.warning(f.message, { title: 'unitgate' });
   }
+  // Each level on its own: the warnings the run findings used leave the notices their ten.
   const annotations = buildAnnotations(verdict);
-  const selected = selectWithinBudget(
-    annotations.filter((a) => a.level !== 'failure'),
-    ANNOTATIONS_PER_LEVEL - used.warning,
-  );
-  const failures = annotations.filter((a) => a.level === 'failure');
-  const failureRoom = Math.max(0, ANNOTATIONS_PER_LEVEL - used.error);
-  const printed = [...failures.slice(0, failureRoom), ...selected.printed];
-  const omitted = failures.length - Math.min(failures.length, failureRoom) + selected.omitted;
+  const ofLevel = (level: string, room: number) =>
+    selectWithinBudget(
+      annotations.filter((a) => a.level === level),
+      Math.max(0, room),
+    );
+  const levels = [
+    ofLevel('failure', ANNOTATIONS_PER_LEVEL - used.error),
+    ofLevel('warning', ANNOTATIONS_PER_LEVEL - used.warning),
+    ofLevel('notice', ANNOTATIONS_PER_LEVEL),
+  ];
+  const printed = levels.flatMap((l) => l.printed);
+  omitted += levels.reduce((n, l) => n + l.omitted, 0);
   for (const a of printed) {
     const props = {
       file: a.path,
@@ -584,9 +621,19 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
 
   // The result first: whatever happens to the optional writes below, the workflow can read it.
   setResultOutputs(runner, verdict);
+  const failLine = verdictLine(verdict);
+  // Every annotation until the verdict line goes through the budget, which keeps that line its place.
+  const budgeted: ActionDeps = {
+    ...deps,
+    runner: withAnnotationBudget(runner, {
+      error: ANNOTATIONS_PER_LEVEL - (failLine ? 1 : 0),
+      warning: ANNOTATIONS_PER_LEVEL,
+      notice: ANNOTATIONS_PER_LEVEL,
+    }),
+  };
   const context: Context = {
     settings,
-    deps,
+    deps: budgeted,
     ref,
     scope,
     policyDescription: governing.description,
@@ -615,7 +662,7 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
     );
     runner.info(`Wrote ${written} for the workflow_run side to publish.`);
   } else {
-    await publishToGitHub(settings, deps, {
+    await publishToGitHub(settings, budgeted, {
       verdict,
       ...(trend ? { trend } : {}),
       checkSha: scope.checkSha ?? scope.headSha,
@@ -626,7 +673,6 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
     });
   }
   for (const m of verdict.messages) runner.info(m);
-  const failLine = verdictLine(verdict);
   if (failLine) {
     runner.error(failLine);
     return { exitCode: 1, verdict };
