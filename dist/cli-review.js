@@ -27791,8 +27791,9 @@ function evaluateGate(input) {
       );
     }
   }
+  const runFindings = evaluatePolicyChange(input, messages);
   const heads = results.map((r) => r.head?.exposure).filter((e) => e !== void 0);
-  const anyFailure = results.some((r) => r.status === "fail" || r.status === "error");
+  const anyFailure = results.some((r) => r.status === "fail" || r.status === "error") || runFindings.some((f) => f.level === "error");
   return {
     result: mode === "report" ? "pass" : anyFailure ? "fail" : "pass",
     mode,
@@ -27800,8 +27801,37 @@ function evaluateGate(input) {
     ...heads.length > 0 ? { maxExposure: Math.max(...heads) } : {},
     units: results,
     notes,
-    messages
+    messages,
+    ...runFindings.length > 0 ? { runFindings } : {}
   };
+}
+function evaluatePolicyChange(input, messages) {
+  const change2 = input.policyChange;
+  if (!change2 || change2.differences.length === 0) return [];
+  const lines = change2.differences.map(
+    (d2) => `${d2.path}: ${d2.before} → ${d2.after}${d2.loosens ? " (looser)" : ""}`
+  );
+  const looser = change2.differences.filter((d2) => d2.loosens);
+  if (looser.length === 0) {
+    messages.push(`This change tightens ${change2.path}:
+${lines.join("\n")}`);
+    return [];
+  }
+  const owners = input.policy.deviations.owners;
+  const check = owners.length > 0 ? ownerApproval(owners, input) : { reasons: ["the base policy names no deviations.owners who could approve it"] };
+  if (check.by) {
+    messages.push(`The loosening of ${change2.path} was approved by ${check.by}:
+${lines.join("\n")}`);
+    return [];
+  }
+  return [
+    {
+      kind: "policy-loosened",
+      level: "error",
+      message: `This change loosens ${change2.path} for every later pull request (${looser.map((d2) => d2.path).join(", ")}); it needs an approving review of the head commit from ${owners.length > 0 ? owners.join(" or ") : "an owner"} (${check.reasons.join("; ")}).
+${lines.join("\n")}`
+    }
+  ];
 }
 
 // src/io/git.ts
@@ -28127,6 +28157,7 @@ function runGatePipeline(input) {
     ...input.pullRequestBody !== void 0 ? { pullRequestBody: input.pullRequestBody } : {},
     approvals: input.approvals,
     ...input.pullRequestFacts,
+    ...input.policyChange ? { policyChange: input.policyChange } : {},
     today: input.today,
     messages: input.messages
   });

@@ -45495,8 +45495,10 @@ var RUN_FINDING_KINDS = [
   // a workflow input tried to loosen the base branch's policy
   "paths-match-nothing",
   // a `paths` glob that matches no unit file (a typo filters out every unit)
-  "scope-incomplete"
+  "scope-incomplete",
   // the changed files could not be verified
+  "policy-loosened"
+  // the change loosens the policy file for later pull requests without an owner's approval
 ];
 
 // src/core/report/sarif.ts
@@ -47932,6 +47934,121 @@ function applyWorkflowInputs(policy, inputs, fromPullRequest) {
   return findings;
 }
 
+// src/core/policy/compare-policies.ts
+var STRICTNESS2 = { report: 0, ratchet: 1, enforce: 2 };
+var show = (value) => value === void 0 ? "(not set)" : Array.isArray(value) ? `[${value.join(", ")}]` : String(value);
+function setDiff(before, after) {
+  const b = new Set(before);
+  const a = new Set(after);
+  return { added: after.filter((x) => !b.has(x)), removed: before.filter((x) => !a.has(x)) };
+}
+function compareProfile(name, before, after) {
+  const at = `profiles.${name}`;
+  if (!before && !after) return [];
+  if (!after) return [{ path: at, before: "defined", after: "(removed)", loosens: true }];
+  if (!before) return [{ path: at, before: "(not defined)", after: "defined", loosens: false }];
+  const out = [];
+  if (before.threshold !== after.threshold)
+    out.push({
+      path: `${at}.threshold`,
+      before: formatExposure(before.threshold),
+      after: formatExposure(after.threshold),
+      loosens: after.threshold > before.threshold
+    });
+  const required = setDiff(before.requiredDirectives, after.requiredDirectives);
+  if (required.added.length > 0 || required.removed.length > 0)
+    out.push({
+      path: `${at}.requiredDirectives`,
+      before: show(required.removed),
+      after: show(required.added),
+      // A requirement replaced by another (ProtectSystem=full for =strict) is a removal too.
+      loosens: required.removed.length > 0
+    });
+  for (const key of ["allowedCapabilities", "allowedAddressFamilies"]) {
+    const b = before[key];
+    const a = after[key];
+    if (show(b) === show(a)) continue;
+    const loosens = a === void 0 || b !== void 0 && setDiff(b, a).added.length > 0;
+    out.push({ path: `${at}.${key}`, before: show(b), after: show(a), loosens });
+  }
+  if (show(before.owners) !== show(after.owners))
+    out.push({ path: `${at}.owners`, before: show(before.owners), after: show(after.owners), loosens: true });
+  return out;
+}
+function comparePolicies(base, proposed) {
+  const out = [];
+  const push = (path, before, after, loosens) => {
+    if (show(before) !== show(after)) out.push({ path, before: show(before), after: show(after), loosens });
+  };
+  push("mode", base.mode, proposed.mode, STRICTNESS2[proposed.mode] < STRICTNESS2[base.mode]);
+  push("systemdVersion", base.systemdVersion, proposed.systemdVersion, true);
+  push("defaultProfile", base.defaultProfile, proposed.defaultProfile, true);
+  for (const name of /* @__PURE__ */ new Set([...base.profiles.keys(), ...proposed.profiles.keys()]))
+    out.push(...compareProfile(name, base.profiles.get(name), proposed.profiles.get(name)));
+  const units = (p) => p.units.map((u) => `${u.match} → ${u.profile}`);
+  push("units", units(base), units(proposed), true);
+  const excluded = setDiff(
+    base.exclude.map((e) => e.match),
+    proposed.exclude.map((e) => e.match)
+  );
+  if (excluded.added.length > 0 || excluded.removed.length > 0)
+    out.push({
+      path: "exclude",
+      before: show(excluded.removed),
+      after: show(excluded.added),
+      loosens: excluded.added.length > 0
+    });
+  push(
+    "regression.exposure",
+    base.regression.exposure,
+    proposed.regression.exposure,
+    !proposed.regression.exposure
+  );
+  push("regression.rows", base.regression.rows, proposed.regression.rows, !proposed.regression.rows);
+  push(
+    "deviations.owners",
+    base.deviations.owners,
+    proposed.deviations.owners,
+    base.deviations.owners.length > 0
+  );
+  push(
+    "deviations.sources",
+    base.deviations.sources,
+    proposed.deviations.sources,
+    setDiff(base.deviations.sources, proposed.deviations.sources).added.length > 0
+  );
+  push(
+    "deviations.requiredFields",
+    base.deviations.requiredFields,
+    proposed.deviations.requiredFields,
+    setDiff(base.deviations.requiredFields, proposed.deviations.requiredFields).removed.length > 0
+  );
+  push(
+    "deviations.maxExpiryDays",
+    base.deviations.maxExpiryDays,
+    proposed.deviations.maxExpiryDays,
+    proposed.deviations.maxExpiryDays > base.deviations.maxExpiryDays
+  );
+  const rules = (p) => p.signoff.map((r) => `${[...r.directives].sort().join(" ")} by ${[...r.approvers].sort().join(" ")}`);
+  const signoff = setDiff(rules(base), rules(proposed));
+  if (signoff.added.length > 0 || signoff.removed.length > 0)
+    out.push({
+      path: "signoff",
+      before: show(signoff.removed),
+      after: show(signoff.added),
+      loosens: signoff.removed.length > 0
+    });
+  push(
+    "unitTypes",
+    base.unitTypes,
+    proposed.unitTypes,
+    setDiff(base.unitTypes, proposed.unitTypes).removed.length > 0
+  );
+  const overrides = (p) => [...p.assessorOverrides].map(([field, o]) => `${field}=${JSON.stringify(o)}`).sort();
+  push("assessorOverrides", overrides(base), overrides(proposed), true);
+  return out;
+}
+
 // src/core/policy/load-policy.ts
 var import_ajv2 = __toESM(require_ajv());
 
@@ -48798,14 +48915,14 @@ function hint(word, candidates) {
   if (candidates.length > 0 && candidates.length <= 14) return ` (allowed: ${candidates.join(", ")})`;
   return "";
 }
-function show(value) {
+function show2(value) {
   return typeof value === "string" ? `'${value}'` : JSON.stringify(value);
 }
 function kindOf(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
-  if (typeof value === "string") return `the string ${show(value)}`;
+  if (typeof value === "string") return `the string ${show2(value)}`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 var TYPE_NOUNS = {
@@ -48823,7 +48940,7 @@ function expectation(schemaOfValue) {
   if (!isRecord(schemaOfValue) || typeof schemaOfValue.description !== "string") return "";
   const description = lowerFirst(schemaOfValue.description.replace(/\.$/, ""));
   const example = Array.isArray(schemaOfValue.examples) ? schemaOfValue.examples[0] : void 0;
-  return example === void 0 ? description : `${description}, e.g. ${show(example)}`;
+  return example === void 0 ? description : `${description}, e.g. ${show2(example)}`;
 }
 function describeAjvError(e, data) {
   const path = pointerToPath(e.instancePath, data);
@@ -48856,13 +48973,13 @@ function describeAjvError(e, data) {
         }
       ];
     case "enum": {
-      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(show);
-      return [{ path, message: `must be one of ${allowed.join(", ")}, not ${show(e.data)}` }];
+      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(show2);
+      return [{ path, message: `must be one of ${allowed.join(", ")}, not ${show2(e.data)}` }];
     }
     case "minimum":
     case "maximum": {
       const bound = e.keyword === "minimum" ? "at least" : "at most";
-      let message = `must be ${bound} ${String(params.limit)}, not ${show(e.data)}`;
+      let message = `must be ${bound} ${String(params.limit)}, not ${show2(e.data)}`;
       const last = path[path.length - 1];
       if (last === "threshold" && typeof e.data === "number" && e.data > 10 && e.data <= 100) {
         message += ` (thresholds use the 0.0–10.0 scale systemd-analyze prints; for ${e.data} on the 0–100 scale write ${e.data / 10})`;
@@ -48878,7 +48995,7 @@ function describeAjvError(e, data) {
     case "uniqueItems":
       return [{ path: [...path, Number(params.j)], message: `duplicate of item ${String(params.i)}` }];
     case "pattern":
-      return [{ path, message: `${show(e.data)} is not valid: it must be ${expectation(parent)}` }];
+      return [{ path, message: `${show2(e.data)} is not valid: it must be ${expectation(parent)}` }];
     default:
       return [{ path, message: e.message ?? `fails the schema keyword '${e.keyword}'` }];
   }
@@ -50495,8 +50612,9 @@ function evaluateGate(input) {
       );
     }
   }
+  const runFindings = evaluatePolicyChange(input, messages);
   const heads = results.map((r) => r.head?.exposure).filter((e) => e !== void 0);
-  const anyFailure = results.some((r) => r.status === "fail" || r.status === "error");
+  const anyFailure = results.some((r) => r.status === "fail" || r.status === "error") || runFindings.some((f) => f.level === "error");
   return {
     result: mode === "report" ? "pass" : anyFailure ? "fail" : "pass",
     mode,
@@ -50504,8 +50622,37 @@ function evaluateGate(input) {
     ...heads.length > 0 ? { maxExposure: Math.max(...heads) } : {},
     units: results,
     notes,
-    messages
+    messages,
+    ...runFindings.length > 0 ? { runFindings } : {}
   };
+}
+function evaluatePolicyChange(input, messages) {
+  const change3 = input.policyChange;
+  if (!change3 || change3.differences.length === 0) return [];
+  const lines = change3.differences.map(
+    (d2) => `${d2.path}: ${d2.before} → ${d2.after}${d2.loosens ? " (looser)" : ""}`
+  );
+  const looser = change3.differences.filter((d2) => d2.loosens);
+  if (looser.length === 0) {
+    messages.push(`This change tightens ${change3.path}:
+${lines.join("\n")}`);
+    return [];
+  }
+  const owners = input.policy.deviations.owners;
+  const check = owners.length > 0 ? ownerApproval(owners, input) : { reasons: ["the base policy names no deviations.owners who could approve it"] };
+  if (check.by) {
+    messages.push(`The loosening of ${change3.path} was approved by ${check.by}:
+${lines.join("\n")}`);
+    return [];
+  }
+  return [
+    {
+      kind: "policy-loosened",
+      level: "error",
+      message: `This change loosens ${change3.path} for every later pull request (${looser.map((d2) => d2.path).join(", ")}); it needs an approving review of the head commit from ${owners.length > 0 ? owners.join(" or ") : "an owner"} (${check.reasons.join("; ")}).
+${lines.join("\n")}`
+    }
+  ];
 }
 
 // src/io/git.ts
@@ -50768,6 +50915,7 @@ function runGatePipeline(input) {
     ...input.pullRequestBody !== void 0 ? { pullRequestBody: input.pullRequestBody } : {},
     approvals: input.approvals,
     ...input.pullRequestFacts,
+    ...input.policyChange ? { policyChange: input.policyChange } : {},
     today: input.today,
     messages: input.messages
   });
@@ -56462,10 +56610,12 @@ async function runGate(settings, deps) {
   );
   const policy = governing.policy;
   runner.info(`unitgate: judged by ${governing.description}`);
+  let policyChange;
   if (scope.policySha !== void 0 && scope.pullRequestEvent) {
     const proposed = workspacePolicyText(workspace, governing.path);
     if ((proposed ?? "") !== (governing.text ?? "")) {
-      if (proposed !== void 0) parsePolicy(proposed, governing.path, " (as this change proposes it)");
+      const next = proposed !== void 0 ? parsePolicy(proposed, governing.path, " (as this change proposes it)") : builtInPolicy();
+      policyChange = { path: governing.path, differences: comparePolicies(policy, next) };
       messages.push(
         `This change edits ${governing.path}; it is judged by the base branch's policy, and the new policy applies once merged.`
       );
@@ -56510,11 +56660,12 @@ async function runGate(settings, deps) {
     ...scope.pullBody !== void 0 ? { pullRequestBody: scope.pullBody } : {},
     approvals: facts.approvals,
     pullRequestFacts: facts.facts,
+    ...policyChange ? { policyChange } : {},
     today: deps.now().toISOString().slice(0, 10),
     messages,
     pathFilters
   });
-  verdict2.runFindings = runFindings;
+  verdict2.runFindings = [...runFindings, ...verdict2.runFindings ?? []];
   if (verdict2.mode !== "report" && runFindings.some((f) => f.level === "error")) verdict2.result = "fail";
   let trend;
   if (settings.trend && (scope.pullNumber !== void 0 || scope.release)) {

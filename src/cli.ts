@@ -219,15 +219,43 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
   program
     .command('check')
     .description(
-      'Run the pull-request gate locally: compare the working tree with a base revision under the repository policy ' +
-        '(.github/unitgate.json or the built-in baseline) and exit 1 when CI would fail. For laptops and pre-commit.',
+      'Run the pull-request gate locally and exit 1 when CI would fail: compare the working tree (or the index) with ' +
+        "the merge base of the base branch and HEAD, under the base branch's policy (.github/unitgate.json or the " +
+        'built-in baseline). For laptops and pre-commit.',
     )
     .argument(
       '[paths...]',
-      'limit the check to units whose files are among these paths (pre-commit passes the changed files)',
+      'limit the check to the units these files, directories (every file under them) or globs belong to; ' +
+        'one that matches nothing exits 2',
     )
-    .addOption(new Option('--base <ref>', 'revision to compare with (default: HEAD)'))
-    .addOption(new Option('--policy <file>', 'policy file (default: .github/unitgate.json when present)'))
+    .addOption(
+      new Option(
+        '--base <rev>',
+        "the branch the change goes into; compared at its merge base with HEAD, judged by its tip's policy " +
+          '(default: origin/HEAD, origin/main, origin/master, main or master)',
+      ),
+    )
+    .addOption(
+      new Option('--cached', 'check the index (staged content, as pre-commit does), not the working tree'),
+    )
+    .addOption(
+      new Option(
+        '--policy <file>',
+        "policy file, read at the base branch's tip (default: .github/unitgate.json there, else the built-in baseline)",
+      ),
+    )
+    .addOption(
+      new Option(
+        '--systemd-version <version>',
+        `systemd version to score for (${SUPPORTED_VERSIONS.join(', ')}; default: the policy's)`,
+      ),
+    )
+    .addOption(
+      new Option(
+        '--require-approval',
+        "fail on deviation notes awaiting an owner's approval, as CI does (default: print them as PENDING and pass)",
+      ),
+    )
     .addOption(
       new Option(
         '--format <format>',
@@ -236,14 +264,27 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
         .choices(['text', 'json', 'sarif', 'markdown', 'comment'])
         .default('text'),
     )
-    .action((paths: string[], opts: Record<string, string | undefined>) => {
+    .action((paths: string[], opts: Record<string, string | boolean | undefined>) => {
+      let systemdVersion: SystemdVersion | undefined;
+      if (opts.systemdVersion !== undefined) {
+        const version = Number(opts.systemdVersion);
+        if (!isSupportedVersion(version)) {
+          throw new UsageError(
+            `Unsupported --systemd-version=${String(opts.systemdVersion)}; choose one of ${SUPPORTED_VERSIONS.join(', ')}.`,
+          );
+        }
+        systemdVersion = version;
+      }
       pending.push(
         reviewCommands()
           .runCheckCommand(
             {
               paths,
-              ...(opts.base !== undefined ? { base: opts.base } : {}),
-              ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
+              ...(typeof opts.base === 'string' ? { base: opts.base } : {}),
+              ...(typeof opts.policy === 'string' ? { policy: opts.policy } : {}),
+              ...(systemdVersion !== undefined ? { systemdVersion } : {}),
+              cached: opts.cached === true,
+              requireApproval: opts.requireApproval === true,
               format: (opts.format ?? 'text') as 'text',
               today: cli.today ?? new Date().toISOString().slice(0, 10),
             },
@@ -333,12 +374,15 @@ function parseInto(argv: string[], cli: CliEnvironment, pending: Promise<void>[]
   try {
     program.parse(argv, { from: 'user' });
   } catch (e) {
+    // Usage errors exit 1, as systemd-analyze does; but `check` exits 1 when CI would fail, so there a
+    // usage error (which decides nothing) exits 2, like its other errors.
+    const usageStatus = argv[0] === 'check' ? 2 : 1;
     if (e instanceof CommanderError) {
-      // --help and --version exit 0; every usage error exits 1, as systemd-analyze does.
-      result.exitCode = e.exitCode === 0 ? 0 : 1;
+      // --help and --version exit 0.
+      result.exitCode = e.exitCode === 0 ? 0 : usageStatus;
     } else if (e instanceof UsageError) {
       result.stderr += e.message + '\n';
-      result.exitCode = 1;
+      result.exitCode = usageStatus;
     } else {
       result.stderr += `unitgate: internal error: ${(e as Error).message}\n`;
       result.exitCode = 2;

@@ -2,27 +2,15 @@
 // inside the workspace or RUNNER_TEMP, and never through a symlink: the checkout is the pull
 // request's, and a `unitgate.sarif -> ~/.bashrc` link in it must not make us write outside.
 import { closeSync, constants, existsSync, mkdirSync, openSync, realpathSync, writeSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { confinedPath, isInside } from '../io/confined-path';
 import { ConfigError } from './settings';
 
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
+export { confinedPath };
 
 /** The directories files may go to: the workspace, and RUNNER_TEMP when the runner has one. */
 export function outputRoots(workspace: string, runnerTemp: string | undefined): string[] {
   return runnerTemp && existsSync(runnerTemp) ? [workspace, runnerTemp] : [workspace];
-}
-
-/** `path` (relative to the workspace, or absolute) when it lies inside one of `roots`; a ConfigError otherwise. */
-export function confinedPath(roots: readonly string[], path: string, what: string): string {
-  const full = resolve(roots[0] as string, path);
-  if (!roots.some((r) => isInside(resolve(r), full)))
-    throw new ConfigError(
-      `${what} "${path}" is outside the workspace${roots.length > 1 ? ' and RUNNER_TEMP' : ''}`,
-    );
-  return full;
 }
 
 /** Writes `text` to `path`, confined as confinedPath() says and never through a symlink. */

@@ -24,6 +24,8 @@ import type { GatePolicy } from '../core/policy/policy-types';
 import type { GateVerdict, RunFinding } from '../core/gate/gate-types';
 import { matchesGlob } from '../core/policy/match-glob';
 import { applyWorkflowInputs } from '../core/policy/workflow-inputs';
+import { comparePolicies, type PolicyDifference } from '../core/policy/compare-policies';
+import { builtInPolicy } from '../core/policy/load-policy';
 import { formatExposure } from '../core/security/render-security';
 import { collectTrend } from '../io/trend-history';
 import {
@@ -246,7 +248,13 @@ async function writeRunnerReports(c: Context): Promise<void> {
     runner.info(`${omitted} more findings are in the job summary, the check run and the reports.`);
 
   const blobUrl = blobUrlFor(deps.environment, scope.checkSha ?? scope.headSha);
-  let summary = renderJobSummary(verdict, { omittedAnnotations: omitted, blobUrl });
+  // Removed lines are cited at the merge base: they link the base commit's blob.
+  const baseBlobUrl = scope.baseSha ? blobUrlFor(deps.environment, scope.baseSha) : undefined;
+  let summary = renderJobSummary(verdict, {
+    omittedAnnotations: omitted,
+    blobUrl,
+    ...(baseBlobUrl ? { baseBlobUrl } : {}),
+  });
   if (c.trend && c.trend.units.length > 0) {
     const trendMarkdown = renderTrendMarkdown(c.trend, { headingLevel: 2 });
     // The summary's own cap leaves the trend room only when it is small; the report always has it.
@@ -288,6 +296,8 @@ interface PublishTarget {
   verdict: GateVerdict;
   trend?: Trend;
   checkSha: string;
+  /** The merge base the verdict compared with (removed lines link its blobs). */
+  baseSha?: string;
   pullNumber?: number;
   runUrl?: string;
   revision?: number;
@@ -302,6 +312,7 @@ async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: Pu
   if (!octokit) return;
   const ref = repoRef(deps.environment);
   const blobUrl = blobUrlFor(deps.environment, t.checkSha);
+  const links = { blobUrl, ...(t.baseSha ? { baseBlobUrl: blobUrlFor(deps.environment, t.baseSha) } : {}) };
   if (settings.checkRun) {
     try {
       const annotations = buildAnnotations(verdict);
@@ -310,7 +321,7 @@ async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: Pu
         verdict.result === 'fail' ? 'failure' : verdict.mode === 'report' ? 'neutral' : 'success';
       const title =
         verdict.result === 'fail' ? 'Service hardening gate failed' : 'Service hardening gate passed';
-      let text = renderJobSummary(verdict, { maxBytes: 64000, blobUrl });
+      let text = renderJobSummary(verdict, { maxBytes: 64000, ...links });
       if (published.length < annotations.length)
         text += `\n\n${annotations.length - published.length} more annotations are in the job summary and the reports.`;
       await publishCheckRun(octokit, ref, t.checkSha, conclusion, title, text, checkRunBatches(published));
@@ -350,7 +361,7 @@ async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: Pu
             t.pullNumber,
             renderPullRequestComment(verdict, {
               ...(t.runUrl ? { runUrl: t.runUrl } : {}),
-              blobUrl,
+              ...links,
               ...(t.trend && t.trend.units.length > 0
                 ? { trendMarkdown: renderTrendMarkdown(t.trend, { headingLevel: 3 }) }
                 : {}),
@@ -533,12 +544,17 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
   );
   const policy = governing.policy;
   runner.info(`unitgate: judged by ${governing.description}`);
+  let policyChange: { path: string; differences: PolicyDifference[] } | undefined;
   if (scope.policySha !== undefined && scope.pullRequestEvent) {
     const proposed = workspacePolicyText(workspace, governing.path);
     if ((proposed ?? '') !== (governing.text ?? '')) {
-      // The change's own policy does not govern it, but it must be valid: once merged it would stop
-      // every later run.
-      if (proposed !== undefined) parsePolicy(proposed, governing.path, ' (as this change proposes it)');
+      // The change's own policy does not govern it, but it must be valid (once merged it would stop every
+      // later run), and what it loosens needs an owner's approval.
+      const next =
+        proposed !== undefined
+          ? parsePolicy(proposed, governing.path, ' (as this change proposes it)')
+          : builtInPolicy();
+      policyChange = { path: governing.path, differences: comparePolicies(policy, next) };
       messages.push(
         `This change edits ${governing.path}; it is judged by the base branch's policy, and the new policy applies once merged.`,
       );
@@ -589,11 +605,12 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
     ...(scope.pullBody !== undefined ? { pullRequestBody: scope.pullBody } : {}),
     approvals: facts.approvals,
     pullRequestFacts: facts.facts,
+    ...(policyChange ? { policyChange } : {}),
     today: deps.now().toISOString().slice(0, 10),
     messages,
     pathFilters,
   });
-  verdict.runFindings = runFindings;
+  verdict.runFindings = [...runFindings, ...(verdict.runFindings ?? [])];
   if (verdict.mode !== 'report' && runFindings.some((f) => f.level === 'error')) verdict.result = 'fail';
 
   let trend: Trend | undefined;
@@ -666,6 +683,7 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
       verdict,
       ...(trend ? { trend } : {}),
       checkSha: scope.checkSha ?? scope.headSha,
+      ...(scope.baseSha ? { baseSha: scope.baseSha } : {}),
       ...(scope.pullNumber !== undefined ? { pullNumber: scope.pullNumber } : {}),
       ...(runUrl ? { runUrl } : {}),
       ...(runId !== undefined ? { revision: runId } : {}),

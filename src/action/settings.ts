@@ -3,8 +3,9 @@
 import { isSupportedVersion, SUPPORTED_VERSIONS, type SystemdVersion } from '../core/security/versions';
 import type { GateMode } from '../core/policy/policy-types';
 
-/** A configuration or usage error: reported plainly, exit status 2. */
-export class ConfigError extends Error {}
+import { ConfigError } from '../io/config-error';
+
+export { ConfigError };
 
 export type PublishMode = 'direct' | 'artifact' | 'from-artifact';
 

@@ -1,38 +1,157 @@
-// `unitgate check`: the pull-request gate for laptops and pre-commit. Compares the working tree with a
-// base revision (default HEAD) under the repository's policy and prints what would fail in CI.
-import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { builtInPolicy, formatPolicyError, loadPolicy } from '../core/policy/load-policy';
-import type { GatePolicy } from '../core/policy/policy-types';
-import type { GateVerdict } from '../core/gate/gate-types';
+// `unitgate check`: the pull-request gate for laptops and pre-commit, deciding what CI would. Compares
+// the working tree (or, with --cached, the index) with the merge base of a base branch and HEAD, under
+// the policy of that base branch's tip, and prints what would fail in CI.
+import { realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { GateVerdict, RunFinding, UnitResult } from '../core/gate/gate-types';
+import { matchesGlob } from '../core/policy/match-glob';
 import { formatExposure } from '../core/security/render-security';
+import type { SystemdVersion } from '../core/security/versions';
 import { renderSarif } from '../core/report/sarif';
 import { renderJsonReport } from '../core/report/json-report';
 import { renderJobSummary } from '../core/report/job-summary';
 import { renderPullRequestComment } from '../core/report/pr-comment';
-import { commitSource, runGatePipeline, worktreeSource } from '../io/gate-pipeline';
-import { diffNames, git, GitError, type ChangedFile } from '../io/git';
-import { readPolicyFile } from '../io/read-policy-file';
+import { ConfigError } from '../io/config-error';
+import { commitSource, indexSource, runGatePipeline, worktreeSource } from '../io/gate-pipeline';
+import { diffNames, git, GitError, mergeBase, type ChangedFile } from '../io/git';
+import {
+  indexPolicyText,
+  parsePolicy,
+  readGoverningPolicy,
+  workspacePolicyText,
+} from '../io/governing-policy';
 import type { CommandResult } from './security-command';
 
 export interface CheckOptions {
+  /** The branch the change will be merged into; compared at its merge base with HEAD. */
   base?: string;
   policy?: string;
   format: 'text' | 'json' | 'sarif' | 'markdown' | 'comment';
+  /** Files, directories and globs (relative to the working directory) the check is limited to. */
   paths: string[];
+  /** Check the index (what `git commit` would record) instead of the working tree. */
+  cached?: boolean;
+  /** Overrides the policy's systemd version. */
+  systemdVersion?: SystemdVersion;
+  /** Deviation notes awaiting an owner's approval fail, as they do in CI, instead of being pending. */
+  requireApproval?: boolean;
   /** YYYY-MM-DD; deviation expiry is judged against it. */
   today: string;
 }
 
-const DEFAULT_POLICY_PATH = '.github/unitgate.json';
+/**
+ * Where a change forks from when no --base is given, first found wins: the remote's default branch,
+ * then the usual names. A local branch that is the one checked out is no fork point (comparing HEAD
+ * with itself would check nothing once the change is committed).
+ */
+const DEFAULT_BASES = [
+  'refs/remotes/origin/HEAD',
+  'refs/remotes/origin/main',
+  'refs/remotes/origin/master',
+  'refs/heads/main',
+  'refs/heads/master',
+];
 
-function renderText(verdict: GateVerdict): string {
-  const lines: string[] = [];
+interface Base {
+  /** The base as the user knows it (`origin/main`, or what --base said). */
+  name: string;
+  /** The base's tip: its policy governs. */
+  tip: string;
+  /** The merge base of the tip and HEAD: what the change is compared with. */
+  forkPoint: string;
+}
+
+const short = (sha: string): string => sha.slice(0, 12);
+
+async function commitOf(repoDir: string, rev: string): Promise<string | undefined> {
+  const out = await git(
+    repoDir,
+    ['rev-parse', '--verify', '--quiet', '--end-of-options', `${rev}^{commit}`],
+    {
+      allowFailure: true,
+    },
+  );
+  return out.trim() || undefined;
+}
+
+/** The base branch and the fork point, as CI compares a pull request with where it branched off. */
+async function resolveBase(repoDir: string, requested: string | undefined): Promise<Base> {
+  const head = await commitOf(repoDir, 'HEAD');
+  if (head === undefined)
+    throw new ConfigError(
+      'HEAD has no commit yet, so the change has no fork point to be compared with: commit first, then pass --base REV.',
+    );
+  let name: string;
+  let tip: string | undefined;
+  if (requested !== undefined) {
+    name = requested;
+    tip = await commitOf(repoDir, requested);
+    if (tip === undefined) throw new ConfigError(`unknown revision ${requested} (--base)`);
+  } else {
+    const current = (await git(repoDir, ['symbolic-ref', '--quiet', 'HEAD'], { allowFailure: true })).trim();
+    name = '';
+    for (const ref of DEFAULT_BASES) {
+      if (ref === current) continue;
+      tip = await commitOf(repoDir, ref);
+      if (tip !== undefined) {
+        name = ref.replace(/^refs\/(remotes|heads)\//, '');
+        break;
+      }
+    }
+    if (tip === undefined)
+      throw new ConfigError(
+        `no base branch to compare with: none of ${DEFAULT_BASES.map((r) => r.replace(/^refs\/(remotes|heads)\//, '')).join(', ')} ` +
+          'exists (other than the branch checked out). Pass --base REV, the branch this change will be merged into ' +
+          '(e.g. --base origin/develop); it is compared with its merge base with HEAD.',
+      );
+  }
+  const forkPoint = await mergeBase(repoDir, tip, head);
+  if (forkPoint === undefined)
+    throw new ConfigError(`${name} and HEAD have no common ancestor: there is no fork point to compare with`);
+  return { name, tip, forkPoint };
+}
+
+/**
+ * The files the path arguments name: a file, every file under a directory, or every file a glob
+ * matches (globs as the policy's, relative to the working directory). An argument that matches
+ * nothing is a ConfigError naming it: a typo must not make the check pass on nothing.
+ */
+function selectPaths(
+  args: string[],
+  candidates: string[],
+  repoDir: string,
+  cwd: string,
+  where: string,
+): Set<string> {
+  const wanted = new Set<string>();
+  const unmatched: string[] = [];
+  for (const arg of args) {
+    const rel = relative(repoDir, resolve(cwd, arg)).split(sep).join('/');
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new ConfigError(`${arg} is outside the repository`);
+    let matched: string[];
+    if (/[*?[{]/.test(arg)) matched = candidates.filter((p) => matchesGlob(rel, p));
+    else if (candidates.includes(rel)) matched = [rel];
+    else matched = candidates.filter((p) => rel === '' || p.startsWith(`${rel}/`));
+    if (matched.length === 0) unmatched.push(arg);
+    for (const p of matched) wanted.add(p);
+  }
+  if (unmatched.length > 0)
+    throw new ConfigError(
+      `${unmatched.map((a) => `"${a}"`).join(', ')} ${unmatched.length === 1 ? 'matches' : 'match'} no file of ${where} or of the base`,
+    );
+  return wanted;
+}
+
+const pendingOf = (u: UnitResult) => u.accepted.filter((a) => a.pendingApproval !== undefined);
+
+function renderText(verdict: GateVerdict, header: string[]): string {
+  const lines: string[] = [...header];
   for (const u of verdict.units) {
     const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : '—';
     const base = u.base ? `${formatExposure(u.base.exposure)} → ` : '';
+    const status = u.status === 'accepted' && pendingOf(u).length > 0 ? 'pending' : u.status;
     lines.push(
-      `${u.status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ''}`,
+      `${status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ''}`,
     );
     for (const v of u.violations) {
       lines.push(
@@ -41,86 +160,104 @@ function renderText(verdict: GateVerdict): string {
       if (v.fix && v.fix.directives.length > 0) lines.push(`    fix: ${v.fix.directives.join('  ')}`);
     }
     for (const a of u.accepted) {
-      lines.push(
-        `  accepted deviation (${a.note.owner ?? 'no owner'}, expires ${a.note.expires ?? '?'}): ${a.violation.message}`,
-      );
+      const note = `${a.note.owner ?? 'no owner'}, expires ${a.note.expires ?? '?'}`;
+      if (a.pendingApproval !== undefined)
+        lines.push(`  PENDING deviation (${note}): ${a.violation.message} — needs ${a.pendingApproval}`);
+      else lines.push(`  accepted deviation (${note}, approved by ${a.acceptedBy}): ${a.violation.message}`);
     }
   }
   for (const n of verdict.notes.filter((n) => n.problems.length > 0))
     lines.push(`invalid deviation note for ${n.unit || '?'}: ${n.problems.join('; ')}`);
   for (const m of verdict.messages) lines.push(m);
   const scored = verdict.units.length;
+  const pending = verdict.units.filter((u) => pendingOf(u).length > 0).length;
   lines.push(
-    `${verdict.result === 'pass' ? 'PASS' : 'FAIL'}: ${scored} unit${scored === 1 ? '' : 's'} in scope (mode ${verdict.mode}, systemd ${verdict.systemdVersion})`,
+    `${verdict.result === 'pass' ? 'PASS' : 'FAIL'}: ${scored} unit${scored === 1 ? '' : 's'} in scope${
+      pending > 0 ? `, ${pending} pending an owner's approval of a deviation note (CI fails until then)` : ''
+    } (mode ${verdict.mode}, systemd ${verdict.systemdVersion})`,
   );
   return lines.join('\n') + '\n';
 }
 
-export async function runCheckCommand(options: CheckOptions, cwd: string): Promise<CommandResult> {
+export async function runCheckCommand(options: CheckOptions, where: string): Promise<CommandResult> {
   let repoDir: string;
+  let cwd: string;
   try {
+    // Git names the top level by its real path: so must the directory paths are relative to.
+    cwd = realpathSync(where);
     repoDir = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
   } catch {
     return { exitCode: 2, stdout: '', stderr: 'unitgate check: not inside a git repository.\n' };
   }
-  let policy: GatePolicy;
-  let policyPath: string | undefined =
-    options.policy !== undefined ? relative(repoDir, resolve(cwd, options.policy)) : undefined;
-  if (policyPath === undefined && existsSync(join(repoDir, DEFAULT_POLICY_PATH)))
-    policyPath = DEFAULT_POLICY_PATH;
-  if (policyPath !== undefined) {
-    const read = readPolicyFile(join(repoDir, policyPath), policyPath);
-    if (!read.ok) return { exitCode: 2, stdout: '', stderr: `unitgate check: ${read.message}\n` };
-    const loaded = loadPolicy(read.text, policyPath);
-    if (!loaded.ok) {
-      return {
-        exitCode: 2,
-        stdout: '',
-        stderr: `unitgate check: invalid policy ${policyPath}:\n${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join('\n')}\n`,
-      };
-    }
-    policy = loaded.policy;
-  } else policy = builtInPolicy();
-
-  const messages: string[] = [];
   try {
-    const head = await worktreeSource(repoDir);
-    const baseRef = options.base ?? 'HEAD';
-    let base;
-    let changed: ChangedFile[] | undefined;
-    const baseSha = (
-      await git(repoDir, ['rev-parse', '--verify', '--quiet', `${baseRef}^{commit}`], { allowFailure: true })
-    ).trim();
-    if (baseSha) {
-      base = await commitSource(repoDir, baseSha);
-      // Working tree against the base: tracked changes plus untracked files.
-      changed = await diffNames(repoDir, baseSha);
+    const base = await resolveBase(repoDir, options.base);
+    // The base tip's policy governs, as in CI: a change cannot loosen the rules it is judged by.
+    const findings: RunFinding[] = [];
+    const requested = options.policy !== undefined ? relative(repoDir, resolve(cwd, options.policy)) : '';
+    const governing = await readGoverningPolicy(
+      repoDir,
+      requested.split(sep).join('/'),
+      base.tip,
+      false,
+      findings,
+    );
+    const messages: string[] = findings.map((f) => f.message);
+    const proposed = options.cached
+      ? await indexPolicyText(repoDir, governing.path)
+      : workspacePolicyText(repoDir, governing.path);
+    if ((proposed ?? '') !== (governing.text ?? '')) {
+      // Not the governing policy, but it must be valid: once merged it would stop every later run.
+      if (proposed !== undefined) parsePolicy(proposed, governing.path, ' (as this change proposes it)');
+      messages.push(
+        `This change edits ${governing.path}; it is judged by the policy of ${base.name}, and the new policy applies once merged.`,
+      );
+    }
+    const policy =
+      options.systemdVersion !== undefined
+        ? { ...governing.policy, systemdVersion: options.systemdVersion }
+        : governing.policy;
+
+    const head = options.cached ? await indexSource(repoDir) : await worktreeSource(repoDir);
+    const baseSource = await commitSource(repoDir, base.forkPoint);
+    let changed: ChangedFile[];
+    if (options.cached) changed = await diffNames(repoDir, base.forkPoint, { index: true });
+    else {
+      // The working tree against the fork point: tracked changes plus untracked files.
+      changed = await diffNames(repoDir, base.forkPoint);
       const untracked = (await git(repoDir, ['ls-files', '-z', '--others', '--exclude-standard']))
         .split('\0')
         .filter(Boolean);
       for (const p of untracked) changed.push({ path: p, status: 'added' });
-    } else if (options.base !== undefined) {
-      return { exitCode: 2, stdout: '', stderr: `unitgate check: unknown revision ${options.base}\n` };
-    } else messages.push('No commit yet: every unit is checked without a base.');
+    }
     if (options.paths.length > 0) {
-      const wanted = new Set(options.paths.map((p) => relative(repoDir, resolve(cwd, p))));
-      changed = (changed ?? head.paths.map((p): ChangedFile => ({ path: p, status: 'modified' }))).filter(
+      const candidates = [...new Set([...head.paths, ...baseSource.paths])];
+      const where = options.cached ? 'the index' : 'the working tree';
+      const wanted = selectPaths(options.paths, candidates, repoDir, cwd, where);
+      changed = changed.filter(
         (f) => wanted.has(f.path) || (f.previousPath !== undefined && wanted.has(f.previousPath)),
       );
+      // A named file the change leaves as it is is checked all the same (as if modified).
       for (const p of wanted)
-        if (!changed.some((f) => f.path === p)) changed.push({ path: p, status: 'modified' });
+        if (!changed.some((f) => f.path === p || f.previousPath === p))
+          changed.push({ path: p, status: 'modified' });
     }
     const { verdict } = runGatePipeline({
       head,
-      ...(base ? { base } : {}),
-      ...(changed ? { changed } : {}),
+      base: baseSource,
+      changed,
       policy,
-      ...(policyPath ? { policyPath } : {}),
+      policyPath: governing.path,
       approvals: [],
       today: options.today,
       messages,
+      awaitApproval: options.requireApproval ? 'required' : 'pending',
     });
+    const header = [
+      `base: ${short(base.forkPoint)}, where HEAD forked from ${base.name}${options.cached ? ' (checking the index)' : ''}`,
+      `policy: ${governing.description} (${base.name})`,
+    ];
     let stdout: string;
+    let stderr = '';
     switch (options.format) {
       case 'json':
         stdout = JSON.stringify(renderJsonReport(verdict, { toolVersion: '0.1.0' }), null, 2) + '\n';
@@ -145,11 +282,14 @@ export async function runCheckCommand(options: CheckOptions, cwd: string): Promi
         stdout = renderPullRequestComment(verdict, {}) + '\n';
         break;
       default:
-        stdout = renderText(verdict);
+        stdout = renderText(verdict, header);
     }
-    return { exitCode: verdict.result === 'fail' ? 1 : 0, stdout, stderr: '' };
+    // Machine-readable outputs stay clean: which base and policy were used goes to stderr.
+    if (options.format !== 'text') stderr = header.join('\n') + '\n';
+    return { exitCode: verdict.result === 'fail' ? 1 : 0, stdout, stderr };
   } catch (e) {
-    if (e instanceof GitError) return { exitCode: 2, stdout: '', stderr: `unitgate check: ${e.message}\n` };
+    if (e instanceof GitError || e instanceof ConfigError)
+      return { exitCode: 2, stdout: '', stderr: `unitgate check: ${e.message}\n` };
     throw e;
   }
 }

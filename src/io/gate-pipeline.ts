@@ -5,13 +5,14 @@ import type { GatePolicy } from '../core/policy/policy-types';
 import { selectScope, scoreAll, type TreeSource } from '../core/gate/scope';
 import {
   evaluateGate,
+  type GateInput,
   type PullRequestFacts,
   type Approval,
   type GateUnitInput,
 } from '../core/gate/evaluate-gate';
 import type { GateVerdict } from '../core/gate/gate-types';
 import { systemdProfile } from '../core/security/versions';
-import { git, gitTree, type ChangedFile } from './git';
+import { git, gitTree, indexTree, type ChangedFile } from './git';
 import { createRealTree } from './node-unit-tree';
 
 export { scoreAll, type TreeSource };
@@ -27,10 +28,19 @@ export async function commitSource(repoDir: string, sha: string): Promise<TreeSo
   return { tree: t, paths: t.paths };
 }
 
+/** The index (the staged content a commit would record), read from its blobs like a commit. */
+export async function indexSource(repoDir: string): Promise<TreeSource> {
+  const t = await indexTree(repoDir, (p) => UNIT_RELATED.test(p));
+  return { tree: t, paths: t.paths };
+}
+
 /** The working tree (tracked and untracked, not ignored files), read with the confined reader. */
 export async function worktreeSource(repoDir: string): Promise<TreeSource> {
-  const out = await git(repoDir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
-  const paths = out.split('\0').filter((p) => p !== '');
+  const list = async (...args: string[]): Promise<string[]> =>
+    (await git(repoDir, ['ls-files', '-z', ...args])).split('\0').filter((p) => p !== '');
+  // A tracked file deleted from the working tree is not there: its unit is deleted, not unreadable.
+  const deleted = new Set(await list('--deleted'));
+  const paths = (await list('--cached', '--others', '--exclude-standard')).filter((p) => !deleted.has(p));
   return { tree: createRealTree(repoDir), paths: [...new Set(paths)] };
 }
 
@@ -46,10 +56,14 @@ export interface PipelineInput {
   approvals: Approval[];
   /** What the gate must know of the pull request to judge approvals (see GateInput). */
   pullRequestFacts?: PullRequestFacts;
+  /** The policy file as the change proposes it, compared with the governing one. */
+  policyChange?: GateInput['policyChange'];
   today: string;
   messages: string[];
   /** Globs over repository paths; when given, only units whose main file matches one are considered. */
   pathFilters?: string[];
+  /** `unitgate check` without reviews: notes awaiting an owner's approval (GateInput.awaitApproval). */
+  awaitApproval?: 'pending' | 'required';
 }
 
 export function runGatePipeline(input: PipelineInput): { verdict: GateVerdict; scope: GateUnitInput[] } {
@@ -70,8 +84,10 @@ export function runGatePipeline(input: PipelineInput): { verdict: GateVerdict; s
     ...(input.pullRequestBody !== undefined ? { pullRequestBody: input.pullRequestBody } : {}),
     approvals: input.approvals,
     ...input.pullRequestFacts,
+    ...(input.policyChange ? { policyChange: input.policyChange } : {}),
     today: input.today,
     messages: input.messages,
+    ...(input.awaitApproval ? { awaitApproval: input.awaitApproval } : {}),
   });
   return { verdict, scope };
 }

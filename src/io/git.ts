@@ -1,4 +1,4 @@
-// Git access for the gate: trees of commits as UnitTrees (read through git, never through the
+// Git access for the gate: trees of commits (and of the index) as UnitTrees (read through git, never through the
 // working tree, so a hostile checkout cannot make us follow a symlink), changed files, merge bases and
 // fetching a missing base commit. Nothing from the repository is ever executed.
 import { execFile, spawn } from 'node:child_process';
@@ -157,7 +157,54 @@ export async function gitTree(
   commit: string,
   wanted: (path: string) => boolean,
 ): Promise<GitTree> {
-  const listing = await listTree(cwd, commit);
+  return treeOfListing(cwd, commit, await listTree(cwd, commit), wanted);
+}
+
+/**
+ * Every file of the index (the staged content, what `git commit` would record), with the sizes of its
+ * blobs. An unmerged path is a GitError: there is no one staged content to check.
+ */
+export async function listIndex(cwd: string): Promise<TreeListingEntry[]> {
+  const out = await git(cwd, ['ls-files', '--stage', '-z']);
+  const entries: TreeListingEntry[] = [];
+  for (const record of out.split('\0')) {
+    if (!record) continue;
+    const tab = record.indexOf('\t');
+    const [mode, oid, stage] = record.slice(0, tab).split(' ') as [string, string, string];
+    const path = record.slice(tab + 1);
+    if (stage !== '0') throw new GitError(`the index has an unresolved merge conflict in ${path}`);
+    entries.push({ mode, type: mode === '160000' ? 'commit' : 'blob', oid, size: 0, path });
+  }
+  const blobs = entries.filter((e) => e.type === 'blob');
+  if (blobs.length > 0) {
+    const sizes = await git(cwd, ['cat-file', '--batch-check=%(objectname) %(objectsize)'], {
+      input: blobs.map((e) => e.oid).join('\n') + '\n',
+    });
+    const sizeOf = new Map<string, number>();
+    for (const line of sizes.split('\n')) {
+      const [oid, size] = line.split(' ');
+      if (oid && size && /^\d+$/.test(size)) sizeOf.set(oid, Number(size));
+    }
+    for (const e of blobs) {
+      const size = sizeOf.get(e.oid);
+      if (size === undefined) throw new GitError(`the index names a missing object ${e.oid} (${e.path})`);
+      e.size = size;
+    }
+  }
+  return entries;
+}
+
+/** A UnitTree over the index, read like gitTree() reads a commit: never through the working tree. */
+export async function indexTree(cwd: string, wanted: (path: string) => boolean): Promise<GitTree> {
+  return treeOfListing(cwd, 'index', await listIndex(cwd), wanted);
+}
+
+async function treeOfListing(
+  cwd: string,
+  commit: string,
+  listing: TreeListingEntry[],
+  wanted: (path: string) => boolean,
+): Promise<GitTree> {
   const entries = new Map<string, TreeEntry>();
   const children = new Map<string, Set<string>>();
   const addChild = (dir: string, name: string): void => {
@@ -259,8 +306,15 @@ export interface ChangedFile {
   previousPath?: string;
 }
 
-/** `git diff --name-status -M` between two commits, or between a commit and the working tree. */
-export async function diffNames(cwd: string, base: string, head?: string): Promise<ChangedFile[]> {
+/**
+ * `git diff --name-status -M` between two commits, or between a commit and the working tree (no
+ * `head`), or between a commit and the index (`head` = `{ index: true }`).
+ */
+export async function diffNames(
+  cwd: string,
+  base: string,
+  head?: string | { index: true },
+): Promise<ChangedFile[]> {
   const out = await git(cwd, [
     'diff',
     '--no-ext-diff',
@@ -268,8 +322,7 @@ export async function diffNames(cwd: string, base: string, head?: string): Promi
     '--name-status',
     '-M',
     '-z',
-    base,
-    ...(head ? [head] : []),
+    ...(typeof head === 'object' ? ['--cached', base] : [base, ...(head ? [head] : [])]),
   ]);
   const parts = out.split('\0').filter((p) => p !== '');
   const files: ChangedFile[] = [];

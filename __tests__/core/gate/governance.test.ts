@@ -65,7 +65,10 @@ interface Case {
   body?: string;
   reviews?: Approval[];
   facts?: Partial<
-    Pick<GateInput, 'author' | 'headCommitAuthors' | 'headSha' | 'bodyEditedAt' | 'unreadableTeams'>
+    Pick<
+      GateInput,
+      'author' | 'headCommitAuthors' | 'headSha' | 'bodyEditedAt' | 'unreadableTeams' | 'awaitApproval'
+    >
   >;
 }
 
@@ -617,5 +620,88 @@ describe('profiles: the pull request does not choose its own', () => {
       }),
     ]);
     expect(u.status).toBe('pass');
+  });
+});
+
+describe('deviation notes awaiting approval in a local check (awaitApproval)', () => {
+  // `unitgate check` knows no pull request: no author, no head commit facts, no reviews.
+  const local = (awaitApproval?: 'pending' | 'required'): Case['facts'] => ({
+    author: undefined,
+    headCommitAuthors: undefined,
+    headSha: undefined,
+    ...(awaitApproval ? { awaitApproval } : {}),
+  });
+  const weakened = (note = NOTE): Pick<Case, 'base' | 'head'> => ({
+    base: { 'deploy/api.service': UNIT },
+    head: { 'deploy/api.service': unitNote(note) + WEAKER },
+  });
+  it.each<[string, Case, { status: UnitResult['status']; pending?: string; says?: string }]>([
+    [
+      'pending: a note an owner could approve is accepted as pending, saying what approval it needs',
+      { ...weakened(), reviews: [], facts: local('pending') },
+      { status: 'accepted', pending: "an approving review by @olivia of the pull request's head commit" },
+    ],
+    [
+      'pending: a team owner needs one of its members',
+      { ...weakened(NOTE.replace('@olivia', '@acme/security')), reviews: [], facts: local('pending') },
+      { status: 'accepted', pending: 'an approving review by a member of @acme/security' },
+    ],
+    [
+      'required: the same note fails, saying what approval it needs',
+      { ...weakened(), reviews: [], facts: local('required') },
+      { status: 'fail', says: 'not accepted: it needs an approving review by @olivia' },
+    ],
+    [
+      'the action (no awaitApproval) still fails the same note',
+      { ...weakened(), reviews: [], facts: local() },
+      { status: 'fail', says: 'no approval can be verified' },
+    ],
+    [
+      'the action with the pull request known and no review still fails it',
+      { ...weakened(), reviews: [] },
+      { status: 'fail', says: 'no review from @olivia' },
+    ],
+    [
+      'pending: an owner the policy does not name cannot approve it, so it fails',
+      { ...weakened(NOTE.replace('@olivia', '@mallory')), reviews: [], facts: local('pending') },
+      { status: 'fail', says: 'owner @mallory is not one of the owners' },
+    ],
+    [
+      'pending: with no owners configured nothing can approve it, so it fails',
+      { ...weakened(), policy: { ...POLICY, deviations: {} }, reviews: [], facts: local('pending') },
+      { status: 'fail', says: 'names no deviation owners' },
+    ],
+    [
+      'pending: an expired note is invalid and fails',
+      { ...weakened(NOTE.replace('2027-01-31', '2026-11-30')), reviews: [], facts: local('pending') },
+      { status: 'fail' },
+    ],
+  ])('%s', (_, c, expected) => {
+    const v = judge(c);
+    const u = unitOf(v);
+    expect(u.status).toBe(expected.status);
+    expect(v.result).toBe(expected.status === 'fail' ? 'fail' : 'pass');
+    if (expected.pending) {
+      expect(u.accepted.map((a) => a.violation.kind).sort()).toEqual([
+        'regression-exposure',
+        'regression-row',
+      ]);
+      for (const a of u.accepted) {
+        expect(a.pendingApproval).toContain(expected.pending);
+        expect(a.acceptedBy).toContain('(pending approval)');
+      }
+    } else expect(u.accepted).toEqual([]);
+    if (expected.says) expect(textOf(v)).toContain(expected.says);
+  });
+
+  it('pending never waives a sign-off', () => {
+    const v = judge({
+      ...weakened(),
+      policy: { ...POLICY, signoff: [{ directives: ['ProtectSystem'], approvers: ['@acme/security'] }] },
+      reviews: [],
+      facts: local('pending'),
+    });
+    expect(unitOf(v).status).toBe('fail');
+    expect(unitOf(v).violations.map((x) => x.kind)).toEqual(['signoff-required']);
   });
 });

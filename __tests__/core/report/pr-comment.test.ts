@@ -20,6 +20,7 @@ import {
   violation,
 } from './report-fixtures';
 
+const BASE_BLOB = 'https://github.com/o/r/blob/fedcba9876543210fedcba9876543210fedcba98/';
 const BLOB = 'https://github.com/o/r/blob/0123456789abcdef0123456789abcdef01234567/';
 const RUN = 'https://github.com/o/r/actions/runs/42';
 
@@ -68,26 +69,32 @@ describe('renderPullRequestComment()', () => {
     expect(md).toContain('```ini\n  ProtectSystem=strict\n  ```');
   });
 
-  it('links a removed directive to where it was: "removed in override.conf:3 → +0.9"', () => {
+  it('cites a removed line at base and links the base commit, never the head blob (8.12)', () => {
+    const at = {
+      file: 'deploy/api.service.d/override.conf',
+      line: 3,
+      column: 1,
+      side: 'base' as const,
+      headAnchor: { file: 'deploy/api.service.d/override.conf', line: 1, column: 1 },
+    };
     const moved = change({
       summary: '`ProtectSystem=strict` removed',
       delta: 9,
-      location: { file: 'deploy/api.service', line: 4, column: 1 },
-      removed: [
-        {
-          key: 'ProtectSystem',
-          assignment: 'ProtectSystem=strict',
-          location: { file: 'deploy/api.service.d/override.conf', line: 3, column: 1 },
-        },
-      ],
+      location: at,
+      removed: [{ key: 'ProtectSystem', assignment: 'ProtectSystem=strict', location: at }],
     });
-    const md = renderPullRequestComment(verdict({ units: [unit({ changes: [moved] })] }), { blobUrl: BLOB });
+    const v = verdict({ units: [unit({ changes: [moved] })] });
+    const md = renderPullRequestComment(v, { blobUrl: BLOB, baseBlobUrl: BASE_BLOB });
     expect(md).toContain(
-      `- \`ProtectSystem=strict\` removed in [\`deploy/api.service.d/override.conf:3\`](${BLOB}deploy/api.service.d/override.conf#L3) → +0.9`,
+      `- \`ProtectSystem=strict\` removed in [\`deploy/api.service.d/override.conf:3\`](${BASE_BLOB}deploy/api.service.d/override.conf#L3) (base) → +0.9`,
     );
-    expect(renderPullRequestComment(verdict({ units: [unit({ changes: [moved] })] }))).toContain(
-      '- `ProtectSystem=strict` removed in `deploy/api.service.d/override.conf:3` → +0.9',
+    expect(md).not.toContain(`${BLOB}deploy/api.service.d/override.conf#L3`);
+    // Without a base link the line is named, marked as base, and not linked at head.
+    const headOnly = renderPullRequestComment(v, { blobUrl: BLOB });
+    expect(headOnly).toContain(
+      '- `ProtectSystem=strict` removed in `deploy/api.service.d/override.conf:3` (base) → +0.9',
     );
+    expect(headOnly).not.toContain('override.conf#L3');
   });
 
   it('shows an improvement with a minus sign', () => {

@@ -199,9 +199,17 @@ describe('planSuggestions(): restoring removed lines', () => {
       {
         key: 'ProtectSystem',
         assignment: 'ProtectSystem=strict',
-        location: { file: 'units/api.service', line: 8, column: 1 },
+        // A removed line is cited at base, with the head place it belonged to (the [Service] header).
+        location: {
+          file: 'units/api.service',
+          line: 8,
+          column: 1,
+          side: 'base',
+          headAnchor: { file: 'units/api.service', line: 4, column: 1 },
+        },
       },
     ]);
+    expect(change?.location).toMatchObject({ file: 'units/api.service', line: 8, side: 'base' });
     expect(suggestions).toHaveLength(1);
     const s = suggestions[0] as ReviewSuggestion;
     expect(s).toMatchObject({
@@ -268,6 +276,8 @@ describe('planSuggestions(): restoring removed lines', () => {
       file: 'deploy/api.service.d/override.conf',
       line: 3,
       column: 1,
+      side: 'base',
+      headAnchor: { file: 'deploy/api.service.d/override.conf', line: 1, column: 1 },
     });
     expect(suggestions).toEqual([
       expect.objectContaining({

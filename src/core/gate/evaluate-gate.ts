@@ -11,10 +11,14 @@ import { isExcluded, resolveProfile, type ProfileResolution } from '../policy/re
 import { directivesOfAssessor } from '../security/assessor-directives';
 import { formatExposure } from '../security/render-security';
 import { fixForRow, mergeFixes } from '../report/fixes';
+import { adviseFixes, MAX_UNITS_WITH_FIXES, withoutFixes } from '../report/verify-fixes';
+import type { SecurityPolicy } from '../security/security-policy';
+import { baseLocation, capabilityGrantLine, rowChangeLocation } from './locations';
 import { checkRequirement, forbiddenAddressFamilies, forbiddenCapabilities } from './profile-checks';
 import { parsePullRequestNotes, parseUnitFileNotes, validateNote } from './deviation-notes';
 import { phantomFor, phantomReason, phantomViolations, refusal } from './phantom-settings';
-import { VIOLATION_KINDS } from './gate-types';
+import { VIOLATION_KINDS, type RunFinding } from './gate-types';
+import type { PolicyDifference } from '../policy/compare-policies';
 import type {
   AcceptedDeviation,
   DeviationNote,
@@ -41,6 +45,8 @@ export interface UnitSide {
   diagnostics?: Diagnostic[];
   /** Raw text of every file of the unit (main file and drop-ins), for comment directives. */
   texts: { path: string; text: string }[];
+  /** The assessor overrides it was scored with: whoever re-scores it (fixes, suggestions) uses them too. */
+  overrides?: SecurityPolicy;
 }
 
 export interface GateUnitInput {
@@ -105,9 +111,18 @@ export interface GateInput {
   bodyEditedAt?: string;
   /** `org/team` slugs whose members the token could not read: approvals through them do not count. */
   unreadableTeams?: string[];
+  /** The policy file as the change proposes it, compared with the base policy (see comparePolicies). */
+  policyChange?: { path: string; differences: PolicyDifference[] };
   /** YYYY-MM-DD, the day deviation expiry is judged against. */
   today: string;
   messages?: string[];
+  /**
+   * `unitgate check` before a pull request exists (no reviews): with `pending`, a valid note whose owner
+   * the policy names is accepted as pending (DeviationNote.pendingApproval says what approval it needs)
+   * rather than failing; with `required` it fails, saying what approval it needs. The action never
+   * sets it: there a note counts only once approved.
+   */
+  awaitApproval?: 'pending' | 'required';
 }
 
 function fallbackLocation(side: UnitSide | undefined): SourceLocation {
@@ -172,19 +187,15 @@ function summarizeChange(
 }
 
 /** Base assignments of `directives` whose `Key=value` head does not have (as often), in base order. */
-function removedAssignments(
-  directives: string[],
-  base: SecuritySettings | undefined,
-  head: SecuritySettings | undefined,
-): RemovedAssignment[] {
+function removedAssignments(directives: string[], base: UnitSide, head: UnitSide): RemovedAssignment[] {
   const out: RemovedAssignment[] = [];
   for (const d of directives) {
-    const left = describeValues(head, d);
-    for (const a of base?.provenance.get(d) ?? []) {
+    const left = describeValues(head.settings, d);
+    for (const a of base.settings?.provenance.get(d) ?? []) {
       const text = `${a.key}=${a.value}`;
       const i = left.indexOf(text);
       if (i >= 0) left.splice(i, 1);
-      else out.push({ key: a.key, assignment: text, location: locate(a) });
+      else out.push({ key: a.key, assignment: text, location: baseLocation(a, head) });
     }
   }
   return out;
@@ -201,46 +212,20 @@ function rowChanges(base: UnitSide, head: UnitSide): RowChange[] {
     const before = baseRows.get(row.assessor.jsonField);
     if ((before?.badness ?? null) === (row.badness ?? null)) continue;
     const directives = directivesOfAssessor(row.assessor);
-    const at = lastAssignment(head.settings, directives);
-    const removed = removedAssignments(directives, base.settings, head.settings);
+    const removed = removedAssignments(directives, base, head);
     changes.push({
       jsonField: row.assessor.jsonField,
       name: row.assessor.name,
       baseBadness: before?.badness,
       headBadness: row.badness,
       delta: rowShare(row, hw) - rowShare(before, bw),
-      location: at ? locate(at) : fallbackLocation(head),
+      location: rowChangeLocation(directives, base, head, removed),
       summary: summarizeChange(directives, base.settings, head.settings),
       ...(removed.length > 0 ? { removed } : {}),
     });
   }
   // Biggest movements first, whichever way they go.
   return changes.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || y.delta - x.delta);
-}
-
-/** Fixes for the worst rows, enough to bring the exposure under the threshold (estimated). */
-function thresholdFix(a: Assessment, threshold: number): Fix {
-  const ws = weightSumOf(a);
-  const failing = a.rows
-    .filter((r) => r.badness !== undefined && r.badness > 0)
-    .map((r) => ({ r, share: rowShare(r, ws) }))
-    .sort((x, y) => y.share - x.share);
-  let estimate = a.exposure;
-  const fixes: Fix[] = [];
-  for (const { r, share } of failing) {
-    if (estimate <= threshold) break;
-    const fix = fixForRow(r.assessor.jsonField);
-    if (!fix) continue;
-    fixes.push(fix);
-    estimate -= share;
-  }
-  return {
-    // Merged so that the lines work pasted together (resets, then allow lists, then deny lists).
-    directives: mergeFixes(fixes),
-    explanation: `Adding these settings removes the largest contributions to the exposure (estimated ${formatExposure(
-      Math.max(0, Math.ceil(estimate)),
-    )} afterwards, threshold ${formatExposure(threshold)}).`,
-  };
 }
 
 function evaluateProfile(
@@ -264,7 +249,7 @@ function evaluateProfile(
       )}`,
       location: at,
       weight: a.exposure - u.profile.threshold,
-      fix: thresholdFix(a, u.profile.threshold),
+      // Set by adviseFixes() (report/verify-fixes.ts): re-scored, never estimated.
       advisory,
     });
   }
@@ -296,7 +281,8 @@ function evaluateProfile(
   if (u.profile.allowedCapabilities) {
     const extra = forbiddenCapabilities(s, u.profile.allowedCapabilities, systemd);
     if (extra.length > 0) {
-      const where = lastAssignment(s, ['CapabilityBoundingSet', 'AmbientCapabilities']);
+      // The line that grants a forbidden capability, not merely the last capability line.
+      const where = capabilityGrantLine(s, extra, systemd);
       const list = u.profile.allowedCapabilities.join(' ');
       out.push({
         kind: 'forbidden-capability',
@@ -388,6 +374,17 @@ function evaluateRegression(u: GateUnitInput, policy: GatePolicy, changes: RowCh
     }
   }
   return out;
+}
+
+function overridesOf(policy: GatePolicy): SecurityPolicy | undefined {
+  return policy.assessorOverrides.size > 0 ? policy.assessorOverrides : undefined;
+}
+
+/** today + maxExpiryDays as YYYY-MM-DD (for the deviation block the reports offer to paste). */
+function latestExpiryOf(today: string, days: number): { latestExpiry?: string } {
+  const t = Date.parse(`${today}T00:00:00Z`);
+  if (!Number.isFinite(t) || !Number.isFinite(days) || days < 0) return {};
+  return { latestExpiry: new Date(t + Math.floor(days) * 86_400_000).toISOString().slice(0, 10) };
 }
 
 function assignmentsOf(side: UnitSide | undefined, directive: string): string {
@@ -677,6 +674,26 @@ function decideProfile(u: GateUnitInput, policy: GatePolicy): ProfileDecision {
   return { profile: base.profile, changedTo: head.profile, violations };
 }
 
+/** What approval a valid note still needs to count (see GateInput.awaitApproval). */
+function approvalNeeded(n: DeviationNote): string {
+  const owner = n.owner ?? '';
+  const who = owner.includes('/') ? `a member of ${owner}` : owner;
+  return `an approving review by ${who} of the pull request's head commit${
+    n.source === 'pr-body' ? ' after the description was last edited' : ''
+  } (not by its author or the pusher of that commit)`;
+}
+
+/** A violation a note accepts: approved, or (local checks) pending that approval. */
+function acceptance(violation: Violation, note: DeviationNote): AcceptedDeviation {
+  if (note.approvedBy !== undefined) return { violation, note, acceptedBy: note.approvedBy };
+  return {
+    violation,
+    note,
+    acceptedBy: `${note.owner ?? 'an owner'} (pending approval)`,
+    pendingApproval: note.pendingApproval as string,
+  };
+}
+
 /** A unit's owners: the policy's `deviations.owners` and its profile's `owners`. */
 function ownersFor(policy: GatePolicy, profile: Profile): string[] {
   return [...new Set([...policy.deviations.owners, ...(profile.owners ?? [])])];
@@ -712,6 +729,7 @@ export function evaluateGate(input: GateInput): GateVerdict {
   let ownerlessNotes = false;
 
   const results: UnitResult[] = [];
+  let advised = 0;
   for (const u of input.units) {
     const decision = decideProfile(u, policy);
     const owners = ownersFor(policy, decision.profile);
@@ -739,9 +757,13 @@ export function evaluateGate(input: GateInput): GateVerdict {
           : undefined,
       );
       if (check.by) n.approvedBy = check.by;
+      else if (input.awaitApproval === 'pending') n.pendingApproval = approvalNeeded(n);
+      else if (input.awaitApproval === 'required') n.unapproved = `it needs ${approvalNeeded(n)}`;
       else n.unapproved = check.reasons.join('; ');
     }
-    const approved = unitNotes.filter((n) => n.problems.length === 0 && n.approvedBy !== undefined);
+    const approved = unitNotes.filter(
+      (n) => n.problems.length === 0 && (n.approvedBy !== undefined || n.pendingApproval !== undefined),
+    );
     const profileAccepted =
       decision.changedTo !== undefined &&
       approved.some((n) => decision.violations.some((v) => noteCovers(n, v, checks.byName)));
@@ -831,6 +853,15 @@ export function evaluateGate(input: GateInput): GateVerdict {
       }
       result.violations.push(...profileViolations);
       if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
+      if (u.head.unit && result.violations.length > 0 && advised++ >= MAX_UNITS_WITH_FIXES)
+        withoutFixes(result.violations);
+      else if (u.head.unit)
+        adviseFixes(
+          result.violations,
+          { unit: u.head.unit, systemd: input.systemd, overrides: overridesOf(policy), profile },
+          result.changes,
+          u.base?.assessment?.exposure,
+        );
       const signoff = evaluateSignoff(u, input);
       result.violations.push(...signoff.violations);
       messages.push(...signoff.approvedMessages);
@@ -853,7 +884,7 @@ export function evaluateGate(input: GateInput): GateVerdict {
     for (const v of result.violations) {
       const note = approved.find((n) => noteCovers(n, v, checks.byName));
       if (note) {
-        result.accepted.push({ violation: v, note, acceptedBy: note.approvedBy as string });
+        result.accepted.push(acceptance(v, note));
         continue;
       }
       const waiting = pending.find((n) => noteCovers(n, v, checks.byName));
@@ -867,8 +898,10 @@ export function evaluateGate(input: GateInput): GateVerdict {
     const rise = open.find((v) => v.kind === 'regression-exposure');
     const rowsAccepted = result.accepted.filter((a) => a.violation.kind === 'regression-row');
     if (rise && rowsAccepted.length > 0 && !open.some((v) => v.kind === 'regression-row')) {
-      const first = rowsAccepted[0] as AcceptedDeviation;
-      result.accepted.push({ violation: rise, note: first.note, acceptedBy: first.acceptedBy });
+      // Pending while any of those rows is: the rise counts only once every note is approved.
+      const first =
+        rowsAccepted.find((a) => a.pendingApproval !== undefined) ?? (rowsAccepted[0] as AcceptedDeviation);
+      result.accepted.push({ ...first, violation: rise });
       open.splice(open.indexOf(rise), 1);
     }
     result.violations = open.sort((a, b) => b.weight - a.weight);
@@ -900,8 +933,11 @@ export function evaluateGate(input: GateInput): GateVerdict {
     }
   }
 
+  const runFindings = evaluatePolicyChange(input, messages);
   const heads = results.map((r) => r.head?.exposure).filter((e): e is number => e !== undefined);
-  const anyFailure = results.some((r) => r.status === 'fail' || r.status === 'error');
+  const anyFailure =
+    results.some((r) => r.status === 'fail' || r.status === 'error') ||
+    runFindings.some((f) => f.level === 'error');
   return {
     result: mode === 'report' ? 'pass' : anyFailure ? 'fail' : 'pass',
     mode,
@@ -909,6 +945,45 @@ export function evaluateGate(input: GateInput): GateVerdict {
     ...(heads.length > 0 ? { maxExposure: Math.max(...heads) } : {}),
     units: results,
     notes,
+    ...latestExpiryOf(input.today, policy.deviations.maxExpiryDays),
     messages,
+    ...(runFindings.length > 0 ? { runFindings } : {}),
   };
+}
+
+/**
+ * A change to the policy file: every difference is said, and one that loosens the gate for later pull
+ * requests needs an approving review of the head commit from the base policy's deviation owners.
+ */
+function evaluatePolicyChange(input: GateInput, messages: string[]): RunFinding[] {
+  const change = input.policyChange;
+  if (!change || change.differences.length === 0) return [];
+  const lines = change.differences.map(
+    (d) => `${d.path}: ${d.before} → ${d.after}${d.loosens ? ' (looser)' : ''}`,
+  );
+  const looser = change.differences.filter((d) => d.loosens);
+  if (looser.length === 0) {
+    messages.push(`This change tightens ${change.path}:\n${lines.join('\n')}`);
+    return [];
+  }
+  const owners = input.policy.deviations.owners;
+  const check =
+    owners.length > 0
+      ? ownerApproval(owners, input)
+      : { reasons: ['the base policy names no deviations.owners who could approve it'] };
+  if (check.by) {
+    messages.push(`The loosening of ${change.path} was approved by ${check.by}:\n${lines.join('\n')}`);
+    return [];
+  }
+  return [
+    {
+      kind: 'policy-loosened',
+      level: 'error',
+      message: `This change loosens ${change.path} for every later pull request (${looser
+        .map((d) => d.path)
+        .join(', ')}); it needs an approving review of the head commit from ${
+        owners.length > 0 ? owners.join(' or ') : 'an owner'
+      } (${check.reasons.join('; ')}).\n${lines.join('\n')}`,
+    },
+  ];
 }

@@ -26,6 +26,22 @@ export interface Fix {
   directives: string[];
   /** One sentence a reviewer can read. */
   explanation: string;
+  /**
+   * The unit's exposure (0…100) with the lines applied as a last drop-in, re-scored by the engine: set
+   * on every fix the gate verified (report/verify-fixes.ts), never estimated.
+   */
+  exposureAfter?: number;
+}
+
+/**
+ * A finding's place. `side: 'base'` marks a line of the merge base (a removed line): renderers link
+ * it at the base commit, and outputs that can only point at head (annotations, SARIF) use `headAnchor`.
+ * Absent `side` means head.
+ */
+export interface FindingLocation extends SourceLocation {
+  side?: 'base' | 'head';
+  /** For a base location: where the removed line was, at head (its section header or file start). */
+  headAnchor?: SourceLocation;
 }
 
 export interface Violation {
@@ -35,11 +51,20 @@ export interface Violation {
   /** Directive names involved (for deviation matching and sign-off). */
   directives: string[];
   message: string;
-  /** Where it happened: the line that set a value, or the `[Service]` header when one is missing. */
-  location: SourceLocation;
+  /**
+   * Where it happened: the line that set a value (a base line when its removal is the cause), or the
+   * `[Service]` header when one is missing.
+   */
+  location: FindingLocation;
   /** Exposure points (0…100 scale) this costs, for ordering; 0 when unknown. */
   weight: number;
   fix?: Fix;
+  /**
+   * What caused it, as the directive a fix changes (e.g. `ProtectSystem`): violations of one unit with
+   * the same cause (a row regression, the exposure rise it drives, a missing requirement) share one
+   * verified fix and are shown as one item. Absent for findings no directive causes.
+   */
+  cause?: string;
   /** Reported but not failing (profile rules in `report` and `ratchet` modes). */
   advisory: boolean;
 }
@@ -60,6 +85,11 @@ export interface DeviationNote {
   approvedBy?: string;
   /** Why a valid note does not count (no owner approved the current head, …). */
   unapproved?: string;
+  /**
+   * Local checks only (GateInput.awaitApproval): the approval this valid note still needs. Such a note
+   * is accepted as pending; in CI, without that approval, it is `unapproved`.
+   */
+  pendingApproval?: string;
 }
 
 export interface AcceptedDeviation {
@@ -67,6 +97,8 @@ export interface AcceptedDeviation {
   note: DeviationNote;
   /** Who approved the note: `@olivia`, or `@olivia (@acme/security)` for a team owner. */
   acceptedBy: string;
+  /** Set when no one approved the note yet (local checks only): the approval it needs. */
+  pendingApproval?: string;
 }
 
 /** An assignment the base commit had and head no longer has (a removed or replaced directive line). */
@@ -76,7 +108,7 @@ export interface RemovedAssignment {
   /** `Key=value` as systemd parsed it (continuations joined, whitespace around `=` stripped). */
   assignment: string;
   /** Where the line was at the base commit (repository path and line of the base side). */
-  location: SourceLocation;
+  location: FindingLocation;
 }
 
 export interface RowChange {
@@ -86,8 +118,11 @@ export interface RowChange {
   headBadness: number | undefined;
   /** Exposure delta of this row on the 0…100 scale (head minus base share), may be 0. */
   delta: number;
-  /** The line at head that caused the change (or where the removed directive's section is). */
-  location: SourceLocation;
+  /**
+   * The line that caused the change: the head line that was added or changed, or — when the cause is
+   * a removed line — that line at base (`side: 'base'`).
+   */
+  location: FindingLocation;
   /** What changed, e.g. "`ProtectSystem=strict` removed". */
   summary: string;
   /**
@@ -134,6 +169,8 @@ export interface GateVerdict {
   units: UnitResult[];
   /** Deviation notes found anywhere, valid or not. */
   notes: DeviationNote[];
+  /** The latest `expires:` a deviation note may state (today + the policy's maxExpiryDays), YYYY-MM-DD. */
+  latestExpiry?: string;
   /** Messages about the run itself (fallbacks, skipped writes). */
   messages: string[];
   /** Findings about the run rather than a unit (inputs that loosen the policy, globs that match nothing). */
@@ -145,6 +182,7 @@ export const RUN_FINDING_KINDS = [
   'input-loosens-policy', // a workflow input tried to loosen the base branch's policy
   'paths-match-nothing', // a `paths` glob that matches no unit file (a typo filters out every unit)
   'scope-incomplete', // the changed files could not be verified
+  'policy-loosened', // the change loosens the policy file for later pull requests without an owner's approval
 ] as const;
 
 export type RunFindingKind = (typeof RUN_FINDING_KINDS)[number];

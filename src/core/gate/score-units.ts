@@ -218,7 +218,12 @@ export function scoreUnit(
     unit.type,
     unit.files.map((f) => f.file),
   );
-  const side: UnitSide = { path: repoPathOf(unit.fragmentPath), unit, texts };
+  const side: UnitSide = {
+    path: repoPathOf(unit.fragmentPath),
+    unit,
+    texts,
+    ...(overrides ? { overrides } : {}),
+  };
   side.diagnostics = outcome.diagnostics;
   if (outcome.ok) {
     side.settings = outcome.settings;

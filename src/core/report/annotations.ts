@@ -5,6 +5,7 @@ import type { GateVerdict, UnitResult, Violation, ViolationKind } from '../gate/
 import { fixForViolation } from './fixes';
 import { truncateText } from './escape-markdown';
 import { truncateUtf8 } from './utf8';
+import { baseLineNote, headPlace } from '../gate/locations';
 
 export type AnnotationLevel = 'failure' | 'warning' | 'notice';
 
@@ -98,14 +99,16 @@ interface Ranked {
 
 function fromViolation(u: UnitResult, v: Violation, level: AnnotationLevel): Ranked {
   const fix = fixText(v);
+  // Annotations sit on the head commit: a removed line is placed at its head anchor and named.
+  const at = headPlace(v.location);
   const annotation: Annotation = {
     level,
-    path: normalizePath(v.location.file),
-    startLine: Math.max(1, v.location.line),
-    endLine: Math.max(1, v.location.line),
-    ...(v.location.column > 0 ? { startColumn: v.location.column } : {}),
+    path: normalizePath(at.file),
+    startLine: Math.max(1, at.line),
+    endLine: Math.max(1, at.line),
+    ...(at.column > 0 ? { startColumn: at.column } : {}),
     title: violationTitle(u, v),
-    message: v.message + fix.text,
+    message: v.message + baseLineNote(v.location) + fix.text,
     ...(fix.raw ? { rawDetails: fix.raw } : {}),
   };
   return { annotation, weight: v.weight };

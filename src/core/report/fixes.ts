@@ -317,7 +317,9 @@ export function fixForRow(jsonField: string, hint?: FixHint): Fix | undefined {
  * violations no directive can fix (load errors, sign-off, invalid deviation notes).
  */
 export function fixForViolation(violation: Violation, hint?: FixHint): Fix | undefined {
-  if (violation.fix && violation.fix.directives.length > 0) return violation.fix;
+  // The gate verified its fixes (verify-fixes.ts): one with no lines means none passed, and a guess
+  // from the check must not take its place.
+  if (violation.fix) return violation.fix.directives.length > 0 ? violation.fix : undefined;
   const row = fixForRow(violation.check, hint);
   if (row) return row;
   if (violation.kind === 'missing-directive' && violation.check.includes('=')) {

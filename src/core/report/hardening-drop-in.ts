@@ -56,6 +56,11 @@ export interface HardeningPlan {
   unmet: string[];
   /** Rows that score worse with the drop-in than without (should be none; reported, not hidden). */
   worse: string[];
+  /**
+   * Set when a drop-in is already at `dropInPath`: `same` when the plan is what it holds (nothing new),
+   * `better` when what it holds scores at least as well as the plan (it is kept, nothing is proposed).
+   */
+  inPlace?: 'same' | 'better' | 'replaced';
 }
 
 /** Rows whose fix cuts off what most services need; applied only when the profile already forbids it. */
@@ -145,6 +150,20 @@ function profileForbids(jsonField: string, profile: Profile): boolean {
   return false;
 }
 
+/** Whether the profile allows what a judgement row's fix takes away (its network, local sockets). */
+function profileAllows(jsonField: string, profile: Profile): boolean {
+  const families = profile.allowedAddressFamilies ?? [];
+  const ip = families.includes('AF_INET') || families.includes('AF_INET6');
+  if (
+    jsonField === 'RestrictAddressFamilies_AF_INET_INET6' ||
+    jsonField === 'PrivateNetwork' ||
+    jsonField === 'IPAddressDeny'
+  )
+    return ip;
+  if (jsonField === 'RestrictAddressFamilies_AF_UNIX') return families.includes('AF_UNIX');
+  return false;
+}
+
 /** Rows the profile's own list fixes already settle: its capability and address family allow lists. */
 function coveredByProfileLists(jsonField: string, profile: Profile): boolean {
   if (profile.allowedCapabilities && jsonField.startsWith('CapabilityBoundingSet_')) return true;
@@ -197,7 +216,16 @@ function firstSentence(text: string): string {
  */
 export function planHardeningDropIn(input: HardeningInput): HardeningPlan | { error: string } {
   const { profile, systemd } = input;
-  const before = score(input, undefined);
+  // The unit as it is now, with whatever is at dropInPath (an earlier run's drop-in): the score shown as
+  // "before", and the one the plan must never make worse.
+  const current = score(input, undefined);
+  if ('error' in current) return current;
+  const read =
+    input.tree.lstat(input.dropInPath)?.type === 'file' ? input.tree.readFile(input.dropInPath) : undefined;
+  const existing = read && 'text' in read ? read.text : undefined;
+  // The plan starts from the unit without that drop-in: the plan replaces it, so planning on top of it
+  // would leave out what it already holds (and the replacement would lose it). Run twice, same plan.
+  const before = existing === undefined ? current : score(input, '');
   if ('error' in before) return before;
   const s = before.settings;
 
@@ -218,8 +246,10 @@ export function planHardeningDropIn(input: HardeningInput): HardeningPlan | { er
       profile.allowedAddressFamilies ? { addressFamilies: profile.allowedAddressFamilies } : undefined,
     );
     if (!fix) continue;
-    if (JUDGEMENT_ROWS.has(field) && !profileForbids(field, profile)) judgementFixes.push(fix);
-    else fixes.push(fix);
+    if (JUDGEMENT_ROWS.has(field) && !profileForbids(field, profile)) {
+      // Not even commented out when the profile allows what the line takes away (a worker's network).
+      if (!profileAllows(field, profile)) judgementFixes.push(fix);
+    } else fixes.push(fix);
   }
 
   const explanations = new Map<string, string>();
@@ -285,7 +315,28 @@ export function planHardeningDropIn(input: HardeningInput): HardeningPlan | { er
     if (!('error' in all)) afterAll = all;
   }
 
-  const beforeRows = new Map(before.assessment.rows.map((r) => [r.assessor.jsonField, r.badness ?? 0]));
+  if (existing !== undefined) {
+    const held = existing
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#') && !l.startsWith(';') && !l.startsWith('['));
+    const same = held.join('\n') === lines.join('\n');
+    if (same || after.assessment.exposure >= current.assessment.exposure) {
+      // Never propose a replacement that scores no better than what is in place.
+      return {
+        unitId: s.unitId,
+        lines: [],
+        judgement: [],
+        before: current.assessment,
+        after: current.assessment,
+        afterAll: current.assessment,
+        unmet: failing(current).unmet,
+        worse: [],
+        inPlace: same ? 'same' : 'better',
+      };
+    }
+  }
+  const beforeRows = new Map(current.assessment.rows.map((r) => [r.assessor.jsonField, r.badness ?? 0]));
   const worse = after.assessment.rows
     .filter((r) => (r.badness ?? 0) > (beforeRows.get(r.assessor.jsonField) ?? 0))
     .map((r) => r.assessor.jsonField);
@@ -294,11 +345,12 @@ export function planHardeningDropIn(input: HardeningInput): HardeningPlan | { er
     unitId: s.unitId,
     lines: lines.map(line),
     judgement: judgement.map(line),
-    before: before.assessment,
+    before: current.assessment,
     after: after.assessment,
     afterAll: afterAll.assessment,
     unmet: failing(after).unmet,
     worse,
+    ...(existing !== undefined ? { inPlace: 'replaced' as const } : {}),
   };
 }
 
@@ -342,6 +394,15 @@ export function renderHardeningDropIn(plan: HardeningPlan, options: RenderDropIn
       `# Worse as a side effect of another line (e.g. ProtectClock=yes adds the RTC to DeviceAllow=): ${plan.worse.join(', ')}.`,
     );
   }
+  if (plan.inPlace === 'same' || plan.inPlace === 'better') {
+    out.push(
+      plan.inPlace === 'same'
+        ? `# The drop-in at ${options.savePath} is already this one: nothing new to add.`
+        : `# The drop-in at ${options.savePath} scores as well as or better than a new one: keep it, nothing new to add.`,
+    );
+    return out.join('\n') + '\n';
+  }
+  if (plan.inPlace === 'replaced') out.push(`# It replaces the drop-in now at ${options.savePath}.`);
   out.push('# Restart the service and test it: each line says what it takes away.');
   if (plan.lines.length === 0 && plan.judgement.length === 0) {
     out.push('# Nothing to add: every requirement is met and every row with a fix passes.');

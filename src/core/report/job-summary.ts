@@ -2,6 +2,7 @@
 // with the fix to paste, "why it moved", invalid deviation notes and run messages. Always under the
 // runner's 1 MiB summary limit: details are dropped (with a line saying so) before the table is touched.
 import type {
+  FindingLocation,
   DeviationNote,
   GateVerdict,
   RowChange,
@@ -33,6 +34,11 @@ export interface JobSummaryOptions {
   maxBytes?: number;
   /** Base of file links, e.g. `https://github.com/o/r/blob/<sha>/`; without it locations are plain code. */
   blobUrl?: string;
+  /**
+   * Base of links at the merge-base commit, for locations the gate marks `side: 'base'` (removed lines);
+   * without it those are plain code, never a head link (which would open another line).
+   */
+  baseBlobUrl?: string;
   /** Findings the runner could not show as annotations (`selectWithinBudget().omitted`). */
   omittedAnnotations?: number;
   /** Violations listed per unit before "… and N more" (default 100). */
@@ -101,10 +107,24 @@ export function signedShare(points: number): string {
   return `${points > 0 ? '+' : '−'}${shown}`;
 }
 
-function location(file: string, line: number, options: JobSummaryOptions, table = false): string {
-  const text = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`, { table });
-  if (!options.blobUrl) return text;
-  return `[${text}](${options.blobUrl}${encodeUriPath(file)}#L${line})`;
+/**
+ * A finding's location as linked code: head lines link the head blob, base lines (removed lines,
+ * `side: 'base'`) say so and link the base blob. The gate decides the side; nothing here guesses it.
+ */
+export function renderLocation(
+  loc: FindingLocation,
+  options: { blobUrl?: string | undefined; baseBlobUrl?: string | undefined },
+  table = false,
+): string {
+  const base = loc.side === 'base';
+  const text = inlineCode(`${truncateText(loc.file, MAX_FIELD_CHARS)}:${loc.line}`, { table });
+  const url = base ? options.baseBlobUrl : options.blobUrl;
+  const linked = url ? `[${text}](${url}${encodeUriPath(loc.file)}#L${loc.line})` : text;
+  return base ? `${linked} (base)` : linked;
+}
+
+function location(loc: FindingLocation, options: JobSummaryOptions, table = false): string {
+  return renderLocation(loc, options, table);
 }
 
 function acceptedText(u: UnitResult): string[] {
@@ -178,7 +198,7 @@ export function renderViolationItem(v: Violation, options: JobSummaryOptions): s
       ? `${titleOfKind(v.kind)}: ${v.check}`
       : titleOfKind(v.kind);
   const lines = [
-    `- **${md(title)}**${v.advisory ? ' (advisory)' : ''} at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}`,
+    `- **${md(title)}**${v.advisory ? ' (advisory)' : ''} at ${location(v.location, options)} — ${mdCode(v.message)}`,
   ];
   const fix = fixForViolation(v);
   if (fix && fix.directives.length > 0) {
@@ -190,13 +210,13 @@ export function renderViolationItem(v: Violation, options: JobSummaryOptions): s
 /** An accepted deviation as a list item: what it covers, owner, expiry, ticket, reason and where it is noted. */
 export function renderAcceptedItem(v: Violation, note: DeviationNote, options: JobSummaryOptions): string {
   return (
-    `- **${md(titleOfKind(v.kind))}** at ${location(v.location.file, v.location.line, options)} — ${mdCode(v.message)}` +
+    `- **${md(titleOfKind(v.kind))}** at ${location(v.location, options)} — ${mdCode(v.message)}` +
     ` — ${md(describeNote(note))} (noted in the ${note.source === 'pr-body' ? 'PR description' : 'unit file'})`
   );
 }
 
 function changeRow(c: RowChange, options: JobSummaryOptions): string {
-  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location.file, c.location.line, options, true)} |`;
+  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location, options, true)} |`;
 }
 
 function unitDetails(u: UnitResult, options: JobSummaryOptions): string | undefined {

@@ -65,8 +65,11 @@ export interface JsonViolation {
   advisory: boolean;
   /** Exposure points (0…100 scale) it costs; orders findings. */
   weight: number;
-  /** The line that set the value, or the `[Service]` header when a directive is missing. */
-  location: SourceLocation;
+  /**
+   * The line that set the value, or the `[Service]` header when a directive is missing; with
+   * `side: 'base'` a line of the merge base (the removed line that caused it).
+   */
+  location: SourceLocation & { side?: 'base' };
   /** What to add; null when no directive fixes it (sign-off, load errors, invalid notes). */
   fix: JsonFix | null;
 }
@@ -97,7 +100,8 @@ export interface JsonRowChange {
   headBadness: number | null;
   /** Exposure points (0…100 scale, fractional) this row added (+) or removed (−). */
   delta: number;
-  location: SourceLocation;
+  /** With `side: 'base'` when the cause is a removed line (cited at the merge base). */
+  location: SourceLocation & { side?: 'base' };
   summary: string;
 }
 
@@ -166,8 +170,14 @@ function score(side: ScoredSide | undefined): JsonScore | null {
   return { ...exposure(side.exposure), level: side.level, badness };
 }
 
-function where(l: SourceLocation): SourceLocation {
-  return { file: l.file, line: l.line, column: l.column };
+/** A location; `side: 'base'` when the line is at the merge base (a removed line), absent at head. */
+function where(l: SourceLocation & { side?: 'base' | 'head' }): SourceLocation & { side?: 'base' } {
+  return {
+    file: l.file,
+    line: l.line,
+    column: l.column,
+    ...(l.side === 'base' ? { side: 'base' as const } : {}),
+  };
 }
 
 function violation(v: Violation): JsonViolation {

@@ -2,10 +2,12 @@
 // headline and per-unit table, "why it moved" per unit with links to the lines, violations with fixes,
 // the release trend, all collapsible. Always under GitHub's 65,536-character comment limit: the table
 // comes first, then per-unit details until the budget is spent, then a pointer to the job summary.
-import type { DeviationNote, GateVerdict, RowChange, UnitResult } from '../gate/gate-types';
+import type { DeviationNote, GateVerdict, RowChange, UnitResult, Violation } from '../gate/gate-types';
+import { titleOfKind } from './annotations';
+import { deviationBlocks, groupByCause, type CauseItem } from './causes';
 import { formatExposure } from '../security/render-security';
 import {
-  encodeUriPath,
+  codeBlock,
   escapeHtml,
   escapeMarkdown,
   escapeMarkdownKeepingCode,
@@ -18,6 +20,7 @@ import {
   STATUS_RANK,
   UNIT_TABLE_HEADER,
   renderAcceptedItem,
+  renderLocation,
   renderHeadline,
   renderUnitRow,
   renderViolationItem,
@@ -39,6 +42,11 @@ export interface PullRequestCommentOptions {
   runUrl?: string;
   /** Base of file links at the head commit, e.g. `https://github.com/o/r/blob/<headSha>/`. */
   blobUrl?: string;
+  /**
+   * Base of file links at the merge base, for lines the gate places there (removed lines). Without it
+   * those lines are shown unlinked and marked "(base)", never linked at head.
+   */
+  baseBlobUrl?: string;
   /** The trend section, already rendered (`renderTrendMarkdown()`); shown collapsed after the table. */
   trendMarkdown?: string;
   /** Hard cap in characters (code points); default 60,000, never above 65,536. */
@@ -81,28 +89,50 @@ function mdCode(text: string): string {
   return escapeMarkdownKeepingCode(truncateText(text, MAX_FIELD_CHARS));
 }
 
-function fileLink(file: string, line: number, blobUrl: string | undefined): string {
-  const text = inlineCode(`${truncateText(file, MAX_FIELD_CHARS)}:${line}`);
-  return blobUrl ? `[${text}](${blobUrl}${encodeUriPath(file)}#L${line})` : text;
+/**
+ * "`ProtectSystem=strict` removed in [`deploy/api.service.d/override.conf:3`](…) (base) → +0.9": what
+ * changed, where (the gate's location: a removed line at base, linked at the base commit; an added or
+ * changed line at head), and the row's share.
+ */
+function movedLine(c: RowChange, options: PullRequestCommentOptions): string {
+  const where = `${c.location.side === 'base' ? 'in' : 'at'} ${renderLocation(c.location, options)}`;
+  return `- ${mdCode(c.summary)} ${where} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS))})`;
 }
 
-/**
- * "`ProtectSystem=strict` removed in [`deploy/api.service.d/override.conf:3`](…) → +0.9": what changed,
- * where (the removed line's place, else the line at head that set the new value), and the row's share.
- */
-function movedLine(c: RowChange, blobUrl: string | undefined): string {
-  const removed = c.removed?.[0];
-  const where = removed
-    ? `in ${fileLink(removed.location.file, removed.location.line, blobUrl)}`
-    : `at ${fileLink(c.location.file, c.location.line, blobUrl)}`;
-  return `- ${mdCode(c.summary)} ${where} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS))})`;
+/** One item per cause: its findings' titles, the heaviest one's location, every message, one fix. */
+function causeItem(item: CauseItem, options: PullRequestCommentOptions): string {
+  const first = item.violations[0] as Violation;
+  if (item.violations.length === 1) return renderViolationItem(first, options);
+  const titles = [...new Set(item.violations.map((v) => titleOfKind(v.kind)))].join(' + ');
+  const advisory = item.violations.every((v) => v.advisory);
+  const lines = [
+    `- **${escapeMarkdown(`${titles}: ${item.cause ?? first.check}`)}**${advisory ? ' (advisory)' : ''} at ${renderLocation(
+      first.location,
+      options,
+    )}`,
+    ...item.violations.map((v) => `  - ${mdCode(v.message)}`),
+  ];
+  for (const fix of item.fixes) {
+    lines.push(
+      '',
+      `  Fix: ${mdCode(fix.explanation)}`,
+      '',
+      codeBlock(fix.directives, 'ini').replace(/^/gm, '  '),
+    );
+  }
+  return lines.join('\n');
 }
 
 function moreLine(n: number, what: string): string {
   return `- … and ${n} more ${what} in the job summary`;
 }
 
-function unitDetails(u: UnitResult, options: PullRequestCommentOptions, open: boolean): string | undefined {
+function unitDetails(
+  u: UnitResult,
+  options: PullRequestCommentOptions,
+  open: boolean,
+  latestExpiry?: string,
+): string | undefined {
   if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return undefined;
   const counts = [
     u.changes.length > 0 ? plural(u.changes.length, 'row change') : '',
@@ -118,22 +148,37 @@ function unitDetails(u: UnitResult, options: PullRequestCommentOptions, open: bo
   const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${escapeHtml(
     exposure,
   )} — ${counts.join(', ')}`;
-  const linkOptions = options.blobUrl ? { blobUrl: options.blobUrl } : {};
+  const linkOptions = {
+    ...(options.blobUrl ? { blobUrl: options.blobUrl } : {}),
+    ...(options.baseBlobUrl ? { baseBlobUrl: options.baseBlobUrl } : {}),
+  };
   const out = [`<details${open ? ' open' : ''}><summary>${summary}</summary>`, ''];
   if (u.changes.length > 0) {
     out.push('**Why it moved**', '');
     // The gate orders changes by delta, largest rise first.
-    for (const c of u.changes.slice(0, MAX_CHANGES_PER_UNIT)) out.push(movedLine(c, options.blobUrl));
+    for (const c of u.changes.slice(0, MAX_CHANGES_PER_UNIT)) out.push(movedLine(c, options));
     if (u.changes.length > MAX_CHANGES_PER_UNIT)
       out.push(moreLine(u.changes.length - MAX_CHANGES_PER_UNIT, 'rows'));
     out.push('');
   }
   if (u.violations.length > 0) {
+    // One item per cause: a row regression, the rise it drives and a missing requirement of the same
+    // directive are one finding for a reader, with one fix.
+    const items = groupByCause(u.violations);
     out.push('**Violations**', '');
-    for (const v of u.violations.slice(0, MAX_ITEMS_PER_UNIT)) out.push(renderViolationItem(v, linkOptions));
-    if (u.violations.length > MAX_ITEMS_PER_UNIT)
-      out.push(moreLine(u.violations.length - MAX_ITEMS_PER_UNIT, 'violations'));
+    for (const item of items.slice(0, MAX_ITEMS_PER_UNIT)) out.push(causeItem(item, linkOptions));
+    if (items.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(items.length - MAX_ITEMS_PER_UNIT, 'violations'));
     out.push('');
+  }
+  const blocks = deviationBlocks(u, latestExpiry);
+  if (blocks.length > 0) {
+    out.push(
+      '**To accept instead**: paste into the pull request description, fill in the reason and an owner the ' +
+        'policy names (who must approve it):',
+      '',
+      ...blocks.slice(0, MAX_ITEMS_PER_UNIT).flatMap((b) => [b, '']),
+    );
   }
   if (u.accepted.length > 0) {
     out.push('**Accepted deviations**', '');
@@ -238,12 +283,17 @@ export function renderPullRequestComment(
   }
 
   const details = units
-    .map((u) => ({ u, d: unitDetails(u, options, false) }))
+    .map((u) => ({ u, d: unitDetails(u, options, false, verdict.latestExpiry) }))
     .filter((x) => x.d !== undefined);
   const open = details.length <= OPEN_DETAILS_UP_TO;
   let omitted = 0;
   for (const { u } of details) {
-    const text = unitDetails(u, options, open && (u.status === 'fail' || u.status === 'error')) as string;
+    const text = unitDetails(
+      u,
+      options,
+      open && (u.status === 'fail' || u.status === 'error'),
+      verdict.latestExpiry,
+    ) as string;
     const n = charCount(text) + 1;
     if (omitted === 0 && used + n <= budget) {
       parts.push(text);

@@ -9,6 +9,7 @@ import {
   type ViolationKind,
 } from '../gate/gate-types';
 import { isSupportedVersion, systemdProfile, type AssessorData } from '../security/versions';
+import { headPlace } from '../gate/locations';
 import { describeNote, titleOfKind } from './annotations';
 import { codeBlock, encodeUriPath } from './escape-markdown';
 import { fixForRow, fixForViolation } from './fixes';
@@ -245,8 +246,10 @@ export function renderSarif(verdict: GateVerdict, options: SarifOptions): SarifL
       : v.advisory || verdict.mode === 'report'
         ? 'warning'
         : 'error';
-    const region: { startLine: number; startColumn?: number } = { startLine: Math.max(1, v.location.line) };
-    if (v.location.column > 0) region.startColumn = v.location.column;
+    // SARIF locations are head files: a removed line is placed at its head anchor.
+    const at = headPlace(v.location);
+    const region: { startLine: number; startColumn?: number } = { startLine: Math.max(1, at.line) };
+    if (at.column > 0) region.startColumn = at.column;
     const result: SarifResult = {
       ruleId,
       ruleIndex: index.get(ruleId) as number,
@@ -258,7 +261,7 @@ export function renderSarif(verdict: GateVerdict, options: SarifOptions): SarifL
         {
           physicalLocation: {
             artifactLocation: {
-              uri: encodeUriPath(v.location.file.replace(/^(\.\/)+/, '')),
+              uri: encodeUriPath(at.file.replace(/^(\.\/)+/, '')),
               uriBaseId: SRCROOT,
             },
             region,

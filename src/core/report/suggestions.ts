@@ -7,6 +7,7 @@ import type { GateVerdict, RowChange, UnitResult } from '../gate/gate-types';
 import { checkRequirement } from '../gate/profile-checks';
 import type { Assessment } from '../security/assess';
 import { scoreLoadedUnit } from '../engine';
+import type { SecurityPolicy } from '../security/security-policy';
 import type { SecuritySettings } from '../security/settings';
 import { systemdProfile, type SystemdProfile, type SystemdVersion } from '../security/versions';
 import { UNIT_SECTIONS, type LoadedUnit } from '../unit/load-unit';
@@ -295,11 +296,18 @@ interface Scored {
 }
 
 /** Re-scores a unit with one of its files replaced by `text` (the head side with the suggestion applied). */
-function rescore(unit: LoadedUnit, path: string, text: string, systemd: SystemdProfile): Scored | undefined {
+function rescore(
+  unit: LoadedUnit,
+  path: string,
+  text: string,
+  systemd: SystemdProfile,
+  overrides: SecurityPolicy | undefined,
+): Scored | undefined {
   const files = unit.files.map((f) =>
     f.file === path ? parseUnitFile(text, path, UNIT_SECTIONS[unit.type]) : f,
   );
-  const outcome = scoreLoadedUnit({ ...unit, files }, systemd);
+  // With the overrides the head was scored with: the comparison below is against that score.
+  const outcome = scoreLoadedUnit({ ...unit, files }, systemd, overrides);
   return outcome.ok ? { settings: outcome.settings, assessment: outcome.assessment } : undefined;
 }
 
@@ -320,7 +328,7 @@ function verified(edit: Edit, scope: ReadonlyMap<string, GateUnitInput>, systemd
     const current = text.split('\n').slice(edit.startLine - 1, edit.line);
     if (current.join('\n') !== edit.replaced.join('\n')) return false;
     if (!unit.files.some((f) => f.file === edit.path)) return false;
-    const after = rescore(unit, edit.path, applySuggestion(text, edit), systemd);
+    const after = rescore(unit, edit.path, applySuggestion(text, edit), systemd, input.head?.overrides);
     if (!after || after.assessment.exposure > head.exposure) return false;
     const rows = new Map(after.assessment.rows.map((r) => [r.assessor.jsonField, r]));
     // Each row back to its base badness; a row whose removed lines are spread over several runs

@@ -1,0 +1,150 @@
+// What a change to the policy file does, setting by setting, and whether it loosens the gate. A pull
+// request's own policy never judges it (the base tip's does), but once merged it judges every later
+// one: a change that loosens it needs an owner's approval like any other weakening, and reviewers see
+// the difference in the comment. Anything whose direction cannot be told (a glob moved, an override
+// changed, who approves) counts as loosening: the gate fails closed.
+import type { GateMode, GatePolicy, Profile } from './policy-types';
+import { formatExposure } from '../security/render-security';
+
+export interface PolicyDifference {
+  /** Where in the policy, e.g. `profiles.worker.threshold`. */
+  path: string;
+  before: string;
+  after: string;
+  /** Whether the change lets through something the base policy would stop. */
+  loosens: boolean;
+}
+
+const STRICTNESS: Record<GateMode, number> = { report: 0, ratchet: 1, enforce: 2 };
+
+const show = (value: unknown): string =>
+  value === undefined ? '(not set)' : Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
+
+/** Items of `after` not in `before`, and of `before` not in `after`. */
+function setDiff(
+  before: readonly string[],
+  after: readonly string[],
+): { added: string[]; removed: string[] } {
+  const b = new Set(before);
+  const a = new Set(after);
+  return { added: after.filter((x) => !b.has(x)), removed: before.filter((x) => !a.has(x)) };
+}
+
+function compareProfile(
+  name: string,
+  before: Profile | undefined,
+  after: Profile | undefined,
+): PolicyDifference[] {
+  const at = `profiles.${name}`;
+  if (!before && !after) return [];
+  if (!after) return [{ path: at, before: 'defined', after: '(removed)', loosens: true }];
+  if (!before) return [{ path: at, before: '(not defined)', after: 'defined', loosens: false }];
+  const out: PolicyDifference[] = [];
+  if (before.threshold !== after.threshold)
+    out.push({
+      path: `${at}.threshold`,
+      before: formatExposure(before.threshold),
+      after: formatExposure(after.threshold),
+      loosens: after.threshold > before.threshold,
+    });
+  const required = setDiff(before.requiredDirectives, after.requiredDirectives);
+  if (required.added.length > 0 || required.removed.length > 0)
+    out.push({
+      path: `${at}.requiredDirectives`,
+      before: show(required.removed),
+      after: show(required.added),
+      // A requirement replaced by another (ProtectSystem=full for =strict) is a removal too.
+      loosens: required.removed.length > 0,
+    });
+  for (const key of ['allowedCapabilities', 'allowedAddressFamilies'] as const) {
+    const b = before[key];
+    const a = after[key];
+    if (show(b) === show(a)) continue;
+    // undefined means "not checked": the loosest value of all.
+    const loosens = a === undefined || (b !== undefined && setDiff(b, a).added.length > 0);
+    out.push({ path: `${at}.${key}`, before: show(b), after: show(a), loosens });
+  }
+  if (show(before.owners) !== show(after.owners))
+    out.push({ path: `${at}.owners`, before: show(before.owners), after: show(after.owners), loosens: true });
+  return out;
+}
+
+/** Every difference between the base tip's policy and the one a change proposes. */
+export function comparePolicies(base: GatePolicy, proposed: GatePolicy): PolicyDifference[] {
+  const out: PolicyDifference[] = [];
+  const push = (path: string, before: unknown, after: unknown, loosens: boolean): void => {
+    if (show(before) !== show(after)) out.push({ path, before: show(before), after: show(after), loosens });
+  };
+  push('mode', base.mode, proposed.mode, STRICTNESS[proposed.mode] < STRICTNESS[base.mode]);
+  // Another version scores other rows and knows other settings: not a direction anyone can tell.
+  push('systemdVersion', base.systemdVersion, proposed.systemdVersion, true);
+  push('defaultProfile', base.defaultProfile, proposed.defaultProfile, true);
+  for (const name of new Set([...base.profiles.keys(), ...proposed.profiles.keys()]))
+    out.push(...compareProfile(name, base.profiles.get(name), proposed.profiles.get(name)));
+  const units = (p: GatePolicy): string[] => p.units.map((u) => `${u.match} → ${u.profile}`);
+  push('units', units(base), units(proposed), true);
+  const excluded = setDiff(
+    base.exclude.map((e) => e.match),
+    proposed.exclude.map((e) => e.match),
+  );
+  if (excluded.added.length > 0 || excluded.removed.length > 0)
+    out.push({
+      path: 'exclude',
+      before: show(excluded.removed),
+      after: show(excluded.added),
+      loosens: excluded.added.length > 0,
+    });
+  push(
+    'regression.exposure',
+    base.regression.exposure,
+    proposed.regression.exposure,
+    !proposed.regression.exposure,
+  );
+  push('regression.rows', base.regression.rows, proposed.regression.rows, !proposed.regression.rows);
+  // Adding the first owners is how a repository starts accepting notes: the base policy still judges
+  // the change that adds them. Changing who approves, once someone does, is a loosening.
+  push(
+    'deviations.owners',
+    base.deviations.owners,
+    proposed.deviations.owners,
+    base.deviations.owners.length > 0,
+  );
+  push(
+    'deviations.sources',
+    base.deviations.sources,
+    proposed.deviations.sources,
+    setDiff(base.deviations.sources, proposed.deviations.sources).added.length > 0,
+  );
+  push(
+    'deviations.requiredFields',
+    base.deviations.requiredFields,
+    proposed.deviations.requiredFields,
+    setDiff(base.deviations.requiredFields, proposed.deviations.requiredFields).removed.length > 0,
+  );
+  push(
+    'deviations.maxExpiryDays',
+    base.deviations.maxExpiryDays,
+    proposed.deviations.maxExpiryDays,
+    proposed.deviations.maxExpiryDays > base.deviations.maxExpiryDays,
+  );
+  const rules = (p: GatePolicy): string[] =>
+    p.signoff.map((r) => `${[...r.directives].sort().join(' ')} by ${[...r.approvers].sort().join(' ')}`);
+  const signoff = setDiff(rules(base), rules(proposed));
+  if (signoff.added.length > 0 || signoff.removed.length > 0)
+    out.push({
+      path: 'signoff',
+      before: show(signoff.removed),
+      after: show(signoff.added),
+      loosens: signoff.removed.length > 0,
+    });
+  push(
+    'unitTypes',
+    base.unitTypes,
+    proposed.unitTypes,
+    setDiff(base.unitTypes, proposed.unitTypes).removed.length > 0,
+  );
+  const overrides = (p: GatePolicy): string[] =>
+    [...p.assessorOverrides].map(([field, o]) => `${field}=${JSON.stringify(o)}`).sort();
+  push('assessorOverrides', overrides(base), overrides(proposed), true);
+  return out;
+}
