@@ -12,6 +12,7 @@ import { run } from '../../src/action/run';
 import { parseActionSettings } from '../../src/action/settings';
 import type { AnnotationProperties, Runner } from '../../src/action/runner';
 import { collectFindings, type Finding } from '../../src/core/gate/findings';
+import { createPublishBundle, parsePublishBundle } from '../../src/core/report/publish-bundle';
 import { createOctokit } from '../../src/io/github';
 import { startFakeGitHub, type FakeGitHub, type ReviewState } from '../e2e/fake-github';
 import { makeGitRepo, type FileTree, type GitRepo } from '../e2e/make-git-repo';
@@ -321,6 +322,21 @@ describe.each(scenarios)('%s', (name) => {
         problems.push(
           `output ${name} is ${JSON.stringify(runner.outputs[name])}, expected ${JSON.stringify(expand$(value))}`,
         );
+    if (result.verdict) {
+      // Every verdict must travel through the publish bundle (`publish: artifact` → from-artifact):
+      // a field its schema does not know refuses the bundle, and the fork's results are never posted.
+      const meta = {
+        repository: `${fake.repo.owner}/${fake.repo.name}`,
+        pullNumber: repo.pullNumber,
+        headSha: repo.headSha,
+      };
+      const checked = parsePublishBundle(JSON.stringify(createPublishBundle(result.verdict, meta)), {
+        ...meta,
+        pullNumbers: [repo.pullNumber],
+      });
+      if (!checked.ok)
+        problems.push(`the verdict does not pass through the publish bundle: ${checked.error}`);
+    }
     for (const file of scenario.expect.files ?? []) {
       const full = path.resolve(repo.workspace, expand$(file));
       if (!existsSync(full)) problems.push(`no file ${full}`);

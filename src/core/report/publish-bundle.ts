@@ -27,20 +27,35 @@ export interface PublishBundle {
 }
 
 const text = (max = 4000) => ({ type: 'string', maxLength: max });
+const sourceLocation = {
+  file: text(1024),
+  line: { type: 'integer', minimum: 0 },
+  column: { type: 'integer', minimum: 0 },
+};
+// Every field of the gate's types is listed: a field the schema does not know refuses every bundle.
 const location = {
   type: 'object',
   required: ['file', 'line', 'column'],
   properties: {
-    file: text(1024),
-    line: { type: 'integer', minimum: 0 },
-    column: { type: 'integer', minimum: 0 },
+    ...sourceLocation,
+    side: { enum: ['base', 'head'] },
+    headAnchor: {
+      type: 'object',
+      required: ['file', 'line', 'column'],
+      properties: sourceLocation,
+      additionalProperties: false,
+    },
   },
   additionalProperties: false,
 };
 const fix = {
   type: 'object',
   required: ['directives', 'explanation'],
-  properties: { directives: { type: 'array', maxItems: 200, items: text(1000) }, explanation: text() },
+  properties: {
+    directives: { type: 'array', maxItems: 200, items: text(1000) },
+    explanation: text(),
+    exposureAfter: { type: 'integer', minimum: 0, maximum: 100 },
+  },
   additionalProperties: false,
 };
 const violation = {
@@ -54,6 +69,7 @@ const violation = {
     location,
     weight: { type: 'number' },
     fix,
+    cause: text(200),
     advisory: { type: 'boolean' },
   },
   additionalProperties: false,
@@ -71,6 +87,9 @@ const note = {
     ticket: text(200),
     location,
     problems: { type: 'array', maxItems: 50, items: text() },
+    approvedBy: text(400),
+    unapproved: text(),
+    pendingApproval: text(),
   },
   additionalProperties: false,
 };
@@ -116,8 +135,8 @@ const unit = {
       maxItems: 500,
       items: {
         type: 'object',
-        required: ['violation', 'note'],
-        properties: { violation, note },
+        required: ['violation', 'note', 'acceptedBy'],
+        properties: { violation, note, acceptedBy: text(400), pendingApproval: text() },
         additionalProperties: false,
       },
     },
@@ -204,6 +223,7 @@ const schema = {
         maxExposure: { type: 'integer', minimum: 0, maximum: 100 },
         units: { type: 'array', maxItems: 5000, items: unit },
         notes: { type: 'array', maxItems: 1000, items: note },
+        latestExpiry: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
         messages: { type: 'array', maxItems: 1000, items: text() },
         runFindings: {
           type: 'array',
