@@ -182,7 +182,7 @@ describe('publish: from-artifact', () => {
       addPull(repo);
       const { result, runner } = await publish(forged({ result: claimed }), { id: 777, conclusion });
       fake.expectNoViolations();
-      expect(result.exitCode).toBe(0);
+      if (result.exitCode !== 0) throw new Error(runner.text);
       expect(fake.checkRuns).toHaveLength(1);
       expect(fake.checkRuns[0]).toMatchObject({ status: 'completed', conclusion: expected });
       expect(runner.outputs.result).toBe(expected === 'success' ? 'pass' : 'fail');
