@@ -210,12 +210,14 @@ async function writeRunnerReports(c: Context): Promise<void> {
   const used = { error: verdictError ? 1 : 0, warning: 0 };
   let omitted = 0;
   for (const f of runFindings) {
-    if (used[f.level] >= ANNOTATIONS_PER_LEVEL) {
+    // In report mode nothing fails the gate: its run findings are warnings, as in every other output.
+    const level = verdict.mode === 'report' ? 'warning' : f.level;
+    if (used[level] >= ANNOTATIONS_PER_LEVEL) {
       omitted++;
       continue;
     }
-    used[f.level]++;
-    if (f.level === 'error') runner.error(f.message, { title: 'unitgate' });
+    used[level]++;
+    if (level === 'error') runner.error(f.message, { title: 'unitgate' });
     else runner.warning(f.message, { title: 'unitgate' });
   }
   // Each level on its own: the warnings the run findings used leave the notices their ten.
