@@ -47791,7 +47791,7 @@ var schema = {
         units: { type: "array", maxItems: 5e3, items: unit2 },
         notes: { type: "array", maxItems: 1e3, items: note2 },
         messages: { type: "array", maxItems: 1e3, items: text() },
-        latestExpiry: text(40),
+        latestExpiry: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$" },
         runFindings: {
           type: "array",
           maxItems: 1e3,
@@ -51740,9 +51740,10 @@ function revisionOf(body) {
   const m = REVISION.exec(body ?? "");
   return m ? Number(m[1]) : void 0;
 }
+var ACTIONS_BOT_LOGIN = "github-actions[bot]";
 function isOurs(c, options) {
   if (!c.body?.startsWith(STICKY_MARKER) || !c.user) return false;
-  return options.author !== void 0 ? c.user.login === options.author : c.user.type === "Bot";
+  return c.user.login.toLowerCase() === (options.author ?? ACTIONS_BOT_LOGIN).toLowerCase();
 }
 function oldestFirst(a, b) {
   return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id - b.id;
@@ -56415,7 +56416,7 @@ throttling.triggersNotification = triggersNotification;
 
 // src/io/github.ts
 var REQUEST_TIMEOUT_MS = 3e4;
-function createOctokit(token, log, baseUrl2) {
+function createOctokit(token, log, baseUrl2, timeoutMs = REQUEST_TIMEOUT_MS) {
   const octokit = getOctokit(
     token,
     {
@@ -56438,8 +56439,21 @@ function createOctokit(token, log, baseUrl2) {
     retry,
     throttling
   );
+  const timedOut = /* @__PURE__ */ new WeakSet();
   octokit.hook.before("request", (options) => {
-    options.request = { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
+    const controller = new AbortController();
+    const request2 = { ...options.request, signal: controller.signal };
+    options.request = request2;
+    setTimeout(() => {
+      request2.retries = 0;
+      timedOut.add(request2);
+      controller.abort();
+    }, timeoutMs).unref();
+  });
+  octokit.hook.error("request", (error2, options) => {
+    if (options.request && timedOut.has(options.request))
+      throw new Error(`GitHub did not answer ${options.method} ${options.url} within ${timeoutMs / 1e3} s`);
+    throw error2;
   });
   return octokit;
 }
@@ -56499,6 +56513,12 @@ async function headCommitLogins(octokit, ref, sha) {
   const { data } = await octokit.rest.repos.getCommit({ ...ref, ref: sha });
   const logins = [data.author?.login, data.committer?.login].filter((l) => !!l);
   return [...new Set(logins)];
+}
+async function tokenLogin(octokit) {
+  const data = await octokit.graphql("query { viewer { login } }");
+  const login = data.viewer?.login;
+  if (!login) throw new Error("GitHub did not say who the token acts as");
+  return login;
 }
 async function pullBodyEditedAt(octokit, ref, number) {
   const data = await octokit.graphql(
@@ -56987,6 +57007,24 @@ function setResultOutputs(runner, verdict2) {
   );
   runner.setOutput("failed-units", JSON.stringify(failedUnits(verdict2)));
 }
+function withAnnotationBudget(runner, limits) {
+  const used = { error: 0, warning: 0, notice: 0 };
+  const annotate = (level) => (message, properties) => {
+    if (used[level] < limits[level]) {
+      used[level]++;
+      runner[level](message, properties);
+    } else runner.info(`${level}: ${message}`);
+  };
+  return {
+    info: (m) => runner.info(m),
+    debug: (m) => runner.debug(m),
+    setOutput: (name, value) => runner.setOutput(name, value),
+    appendSummary: (markdown) => runner.appendSummary(markdown),
+    error: annotate("error"),
+    warning: annotate("warning"),
+    notice: annotate("notice")
+  };
+}
 function verdictLine(verdict2) {
   if (verdict2.result !== "fail") return void 0;
   const failed = failedUnits(verdict2);
@@ -57002,21 +57040,29 @@ async function writeRunnerReports(c) {
   const runFindings = verdict2.runFindings ?? [];
   const verdictError = verdictLine(verdict2);
   const used = { error: verdictError ? 1 : 0, warning: 0 };
+  let omitted = 0;
   for (const f of runFindings) {
-    if (used[f.level] >= ANNOTATIONS_PER_LEVEL) continue;
-    used[f.level]++;
-    if (f.level === "error") runner.error(f.message, { title: "unitgate" });
+    const level = verdict2.mode === "report" ? "warning" : f.level;
+    if (used[level] >= ANNOTATIONS_PER_LEVEL) {
+      omitted++;
+      continue;
+    }
+    used[level]++;
+    if (level === "error") runner.error(f.message, { title: "unitgate" });
     else runner.warning(f.message, { title: "unitgate" });
   }
   const annotations = buildAnnotations(verdict2);
-  const selected = selectWithinBudget(
-    annotations.filter((a) => a.level !== "failure"),
-    ANNOTATIONS_PER_LEVEL - used.warning
+  const ofLevel = (level, room) => selectWithinBudget(
+    annotations.filter((a) => a.level === level),
+    Math.max(0, room)
   );
-  const failures = annotations.filter((a) => a.level === "failure");
-  const failureRoom = Math.max(0, ANNOTATIONS_PER_LEVEL - used.error);
-  const printed = [...failures.slice(0, failureRoom), ...selected.printed];
-  const omitted = failures.length - Math.min(failures.length, failureRoom) + selected.omitted;
+  const levels = [
+    ofLevel("failure", ANNOTATIONS_PER_LEVEL - used.error),
+    ofLevel("warning", ANNOTATIONS_PER_LEVEL - used.warning),
+    ofLevel("notice", ANNOTATIONS_PER_LEVEL)
+  ];
+  const printed = levels.flatMap((l) => l.printed);
+  omitted += levels.reduce((n, l) => n + l.omitted, 0);
   for (const a of printed) {
     const props = {
       file: a.path,
@@ -57106,6 +57152,13 @@ ${annotations.length - published.length} more annotations are in the job summary
   const log = (m) => runner.info(m);
   const stamp = t.revision !== void 0 ? { revision: t.revision } : {};
   if (settings.comment) {
+    const author = await tokenLogin(octokit).catch((e) => {
+      runner.info(
+        `Could not tell who the token acts as (${e.message}); only comments by github-actions[bot] are taken for unitgate's.`
+      );
+      return void 0;
+    });
+    if (author) stamp.author = author;
     const result = verdict2.units.length === 0 && (verdict2.runFindings ?? []).length === 0 ? await resolveStickyComment(
       octokit,
       ref,
@@ -57343,9 +57396,18 @@ async function runGate(settings, deps) {
     }
   }
   setResultOutputs(runner, verdict2);
+  const failLine = verdictLine(verdict2);
+  const budgeted = {
+    ...deps,
+    runner: withAnnotationBudget(runner, {
+      error: ANNOTATIONS_PER_LEVEL - (failLine ? 1 : 0),
+      warning: ANNOTATIONS_PER_LEVEL,
+      notice: ANNOTATIONS_PER_LEVEL
+    })
+  };
   const context3 = {
     settings,
-    deps,
+    deps: budgeted,
     ref,
     scope,
     policyDescription: governing.description,
@@ -57375,7 +57437,7 @@ async function runGate(settings, deps) {
     );
     runner.info(`Wrote ${written} for the workflow_run side to publish.`);
   } else {
-    await publishToGitHub(settings, deps, {
+    await publishToGitHub(settings, budgeted, {
       verdict: verdict2,
       ...trend ? { trend } : {},
       checkSha: scope.checkSha ?? scope.headSha,
@@ -57387,7 +57449,6 @@ async function runGate(settings, deps) {
     });
   }
   for (const m of verdict2.messages) runner.info(m);
-  const failLine = verdictLine(verdict2);
   if (failLine) {
     runner.error(failLine);
     return { exitCode: 1, verdict: verdict2 };
@@ -57414,7 +57475,7 @@ async function run(settings, deps) {
 // src/action/actions-runner.ts
 var import_node_crypto = require("node:crypto");
 function printInert(message) {
-  if (!message.includes("::")) {
+  if (!message.includes("::") && !message.includes("##[")) {
     info(message);
     return;
   }

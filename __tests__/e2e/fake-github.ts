@@ -310,6 +310,7 @@ export class FakeGitHub {
 
   private tokens = new Map<string, { login: string; permissions: TokenPermissions }>();
   private failures: Array<{ operationId: string; failure: InjectedFailure; left: number }> = [];
+  private delays: Array<{ operationId: string; ms: number; left: number }> = [];
   private transforms: Array<{ operationId: string; transform: (body: unknown) => unknown; left: number }> =
     [];
   private nextId = 100;
@@ -373,6 +374,7 @@ export class FakeGitHub {
     this.teams = new Map();
     this.tokens = new Map([[this.token, { login: ACTIONS_BOT, permissions: { ...WRITE_ALL } }]]);
     this.failures = [];
+    this.delays = [];
     this.transforms = [];
     this.nextId = 100;
     this.clock = 0;
@@ -533,6 +535,14 @@ export class FakeGitHub {
     this.failures.push({ operationId, failure, left: failure.times ?? 1 });
   }
 
+  /**
+   * The next `times` requests of `operationId` ('*' for any) are answered only after `ms` milliseconds
+   * (a stalled endpoint). A client that gives up earlier leaves the response unread.
+   */
+  delayNext(operationId: OperationId | 'graphql' | '*', ms: number, times = 1): void {
+    this.delays.push({ operationId, ms, left: times });
+  }
+
   /** Passes the next `times` response bodies of `operationId` through `transform` before validation. */
   transformNextResponse(operationId: OperationId, transform: (body: unknown) => unknown, times = 1): void {
     this.transforms.push({ operationId, transform, left: times });
@@ -593,7 +603,14 @@ export class FakeGitHub {
         message,
         ...(errors ? { errors } : {}),
       });
-    const send = (reply: Reply, operation?: Operation) => {
+    const send = async (reply: Reply, operation?: Operation) => {
+      const id = operation?.operationId ?? (url.pathname === '/graphql' ? 'graphql' : '');
+      const delay = this.delays.find((d) => (d.operationId === id || d.operationId === '*') && d.left > 0);
+      if (delay) {
+        delay.left -= 1;
+        await new Promise((resolve) => setTimeout(resolve, delay.ms));
+        if (res.destroyed || res.writableEnded) return;
+      }
       record.status = reply.status;
       this.send(res, reply, operation, violate);
     };
@@ -694,7 +711,7 @@ export class FakeGitHub {
       transform.left -= 1;
       reply = { ...reply, body: transform.transform(structuredClone(reply.body)) };
     }
-    send(reply, operation);
+    await send(reply, operation);
   }
 
   private send(
@@ -752,8 +769,8 @@ export class FakeGitHub {
   // ---- operations -----------------------------------------------------------------------------
 
   /**
-   * GitHub's GraphQL endpoint, for the one query unitgate makes (a pull request's `lastEditedAt` and
-   * `createdAt`: REST has no time of the description's last edit). GraphQL is not in the OpenAPI
+   * GitHub's GraphQL endpoint, for the two queries unitgate makes (a pull request's `lastEditedAt` and
+   * `createdAt`: REST has no time of the description's last edit; the token's `viewer { login }`). GraphQL is not in the OpenAPI
    * description, so the query's text and variables are checked here, and answers follow GraphQL's rules
    * (200 with `errors` for a missing object).
    */
@@ -768,6 +785,9 @@ export class FakeGitHub {
       return { status: 401, body: { message: 'Bad credentials' } };
     }
     const { query, variables } = (body ?? {}) as { query?: unknown; variables?: Record<string, unknown> };
+    // Who the token acts as (works for installation tokens, where REST's GET /user does not).
+    if (typeof query === 'string' && /^\s*(?:query\s*)?\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query))
+      return { status: 200, body: { data: { viewer: { login: this.tokens.get(token)?.login } } } };
     const known =
       typeof query === 'string' &&
       /repository\(owner: \$owner, name: \$repo\)\s*\{\s*pullRequest\(number: \$number\)\s*\{\s*lastEditedAt\s+createdAt\s*\}\s*\}/.test(

@@ -4,21 +4,33 @@
 // GitHub over HTTP validating every request and response against GitHub's OpenAPI description, and a
 // runner that records what the action said. The expected verdict and findings are compared with the
 // flat findings list every output is made from.
-import { lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { ActionEvent } from '../../src/action/event-scope';
 import { run } from '../../src/action/run';
 import { parseActionSettings } from '../../src/action/settings';
 import type { AnnotationProperties, Runner } from '../../src/action/runner';
 import { collectFindings, type Finding } from '../../src/core/gate/findings';
+import { createPublishBundle, parsePublishBundle } from '../../src/core/report/publish-bundle';
 import { createOctokit } from '../../src/io/github';
 import { startFakeGitHub, type FakeGitHub, type ReviewState } from '../e2e/fake-github';
 import { makeGitRepo, type FileTree, type GitRepo } from '../e2e/make-git-repo';
 import { readActionInputs, ACTION_YML } from '../e2e/run-action';
 
+type EventName = 'pull_request' | 'pull_request_target' | 'push' | 'merge_group' | 'workflow_dispatch';
+
 interface ScenarioFile {
   title: string;
   item: string;
-  event?: string;
+  /** Default pull_request. push, merge_group and workflow_dispatch check out the head commit. */
+  event?: EventName;
+  /** push only: the payload's `before` (default the base commit; "unrelated" is not an ancestor). */
+  before?: 'base' | 'zero' | 'missing' | 'unrelated';
+  /** The API lists only the first this many changed files (`changed_files` says as much). */
+  apiFiles?: number;
+  /** Run with RUNNER_TEMP set to a fresh directory; `$RUNNER_TEMP` in inputs and outputs names it. */
+  runnerTemp?: boolean;
   inputs?: Record<string, string>;
   symlinks?: { base?: Record<string, string>; head?: Record<string, string> };
   pullRequest?: { author?: string; body?: string };
@@ -34,6 +46,14 @@ interface ScenarioFile {
     findings?: ExpectedFinding[];
     messages?: string[];
     absentMessages?: string[];
+    /** How many annotations of each level the step printed (absent levels are not checked). */
+    annotations?: Partial<Record<'error' | 'warning' | 'notice', number>>;
+    /** Substrings each of which some annotation's message must contain. */
+    annotated?: string[];
+    /** Outputs the run must have set, exactly ($RUNNER_TEMP substituted). */
+    outputs?: Record<string, string>;
+    /** Files the run must have written ($RUNNER_TEMP substituted, else relative to the workspace). */
+    files?: string[];
   };
 }
 
@@ -71,6 +91,69 @@ function withLinks(tree: FileTree, links: Record<string, string> | undefined): F
   const out = { ...tree };
   for (const [link, target] of Object.entries(links ?? {})) out[link] = { symlink: target };
   return out;
+}
+
+const ZERO_SHA = '0'.repeat(40);
+
+/** The event as the runner would give it, consistent with the repository and the fake's pull request. */
+function eventFor(scenario: ScenarioFile, repo: GitRepo, fake: FakeGitHub): ActionEvent {
+  const name = scenario.event ?? 'pull_request';
+  const author = scenario.pullRequest?.author ?? 'octocat';
+  const repository = { full_name: `${fake.repo.owner}/${fake.repo.name}` };
+  switch (name) {
+    case 'pull_request':
+    case 'pull_request_target':
+      return {
+        name,
+        payload: fake.pullRequestEvent(repo.pullNumber),
+        // GITHUB_SHA: the test merge commit on pull_request, the base branch's tip on _target.
+        sha: name === 'pull_request_target' ? repo.baseSha : repo.mergeSha,
+        ref: `refs/pull/${repo.pullNumber}/merge`,
+      };
+    case 'push': {
+      const before = scenario.before ?? 'base';
+      const beforeSha = before === 'zero' ? ZERO_SHA : before === 'unrelated' ? repo.mergeSha : repo.forkSha;
+      return {
+        name,
+        payload: {
+          ref: `refs/heads/${repo.baseRef}`,
+          ...(before === 'missing' ? {} : { before: beforeSha }),
+          after: repo.headSha,
+          pusher: { name: author },
+          sender: { login: author },
+          repository,
+        },
+        sha: repo.headSha,
+        ref: `refs/heads/${repo.baseRef}`,
+      };
+    }
+    case 'merge_group': {
+      const headRef = `refs/heads/gh-readonly-queue/${repo.baseRef}/pr-${repo.pullNumber}-${repo.headSha}`;
+      return {
+        name,
+        payload: {
+          action: 'checks_requested',
+          merge_group: {
+            head_sha: repo.headSha,
+            head_ref: headRef,
+            base_sha: repo.baseSha,
+            base_ref: `refs/heads/${repo.baseRef}`,
+          },
+          repository,
+          sender: { login: author },
+        },
+        sha: repo.headSha,
+        ref: headRef,
+      };
+    }
+    case 'workflow_dispatch':
+      return {
+        name,
+        payload: { inputs: {}, ref: `refs/heads/${repo.baseRef}`, repository, sender: { login: author } },
+        sha: repo.headSha,
+        ref: `refs/heads/${repo.baseRef}`,
+      };
+  }
 }
 
 class RecordingRunner implements Runner {
@@ -128,12 +211,14 @@ const scenarios = readdirSync(DIR)
 
 let fake: FakeGitHub;
 const repos: GitRepo[] = [];
+const temps: string[] = [];
 beforeAll(async () => {
   fake = await startFakeGitHub();
 });
 afterAll(async () => {
   await fake?.close();
   await Promise.all(repos.map((r) => r.cleanup()));
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
 });
 
 it('has scenarios', () => {
@@ -146,14 +231,26 @@ describe.each(scenarios)('%s', (name) => {
 
   it(scenario.title, async () => {
     fake.reset();
+    const eventName = scenario.event ?? 'pull_request';
+    const onPull = eventName === 'pull_request' || eventName === 'pull_request_target';
     const repo = await makeGitRepo(
       withLinks(readTree(path.join(dir, 'base')), scenario.symlinks?.base),
       withLinks(readTree(path.join(dir, 'head')), scenario.symlinks?.head),
-      scenario.baseTip ? { baseTip: scenario.baseTip } : {},
+      {
+        ...(scenario.baseTip ? { baseTip: scenario.baseTip } : {}),
+        // actions/checkout checks out GITHUB_SHA: the test merge commit on pull requests, else the head.
+        ...(onPull ? {} : { checkout: 'head' as const }),
+      },
     );
     repos.push(repo);
+    const runnerTemp = scenario.runnerTemp ? mkdtempSync(path.join(tmpdir(), 'unitgate-runner-temp-')) : '';
+    if (runnerTemp) temps.push(runnerTemp);
+    const expand$ = (text: string): string => text.split('$RUNNER_TEMP').join(runnerTemp);
     fake.addPullRequest({
       ...repo.pullRequest,
+      ...(scenario.apiFiles !== undefined
+        ? { files: repo.pullRequest.files.slice(0, scenario.apiFiles) }
+        : {}),
       user: scenario.pullRequest?.author ?? 'octocat',
       body: scenario.pullRequest?.body ?? '',
     });
@@ -166,27 +263,22 @@ describe.each(scenarios)('%s', (name) => {
       const [org, slug] = team.replace(/^@/, '').split('/') as [string, string];
       for (const login of members) fake.addTeamMember(org, slug, login);
     }
-    const eventName = scenario.event ?? 'pull_request';
     const inputs: Record<string, string> = {
       ...INPUT_DEFAULTS,
       token: fake.token,
-      ...(scenario.inputs ?? {}),
+      ...Object.fromEntries(Object.entries(scenario.inputs ?? {}).map(([k, v]) => [k, expand$(v)])),
     };
     const runner = new RecordingRunner();
     const result = await run(
       parseActionSettings((input) => inputs[input] ?? ''),
       {
         workspace: repo.workspace,
-        event: {
-          name: eventName,
-          payload: fake.pullRequestEvent(repo.pullNumber),
-          sha: eventName === 'pull_request_target' ? repo.baseSha : repo.mergeSha,
-          ref: `refs/pull/${repo.pullNumber}/merge`,
-        },
+        event: eventFor(scenario, repo, fake),
         environment: {
           repository: `${fake.repo.owner}/${fake.repo.name}`,
           serverUrl: 'https://github.com',
           runId: 4242,
+          ...(runnerTemp ? { runnerTemp } : {}),
         },
         runner,
         octokit: createOctokit(fake.token, () => {}, fake.url),
@@ -218,6 +310,37 @@ describe.each(scenarios)('%s', (name) => {
       if (!said.includes(m)) problems.push(`nothing said contains ${JSON.stringify(m)}`);
     for (const m of scenario.expect.absentMessages ?? [])
       if (said.includes(m)) problems.push(`something said contains ${JSON.stringify(m)}`);
+    for (const [level, count] of Object.entries(scenario.expect.annotations ?? {})) {
+      const printed = runner.annotations.filter((a) => a.level === level).length;
+      if (printed !== count) problems.push(`${printed} ${level} annotations, expected ${count}`);
+    }
+    for (const m of scenario.expect.annotated ?? [])
+      if (!runner.annotations.some((a) => a.message.includes(m)))
+        problems.push(`no annotation contains ${JSON.stringify(m)}`);
+    for (const [name, value] of Object.entries(scenario.expect.outputs ?? {}))
+      if (runner.outputs[name] !== expand$(value))
+        problems.push(
+          `output ${name} is ${JSON.stringify(runner.outputs[name])}, expected ${JSON.stringify(expand$(value))}`,
+        );
+    if (result.verdict) {
+      // Every verdict must travel through the publish bundle (`publish: artifact` → from-artifact):
+      // a field its schema does not know refuses the bundle, and the fork's results are never posted.
+      const meta = {
+        repository: `${fake.repo.owner}/${fake.repo.name}`,
+        pullNumber: repo.pullNumber,
+        headSha: repo.headSha,
+      };
+      const checked = parsePublishBundle(JSON.stringify(createPublishBundle(result.verdict, meta)), {
+        ...meta,
+        pullNumbers: [repo.pullNumber],
+      });
+      if (!checked.ok)
+        problems.push(`the verdict does not pass through the publish bundle: ${checked.error}`);
+    }
+    for (const file of scenario.expect.files ?? []) {
+      const full = path.resolve(repo.workspace, expand$(file));
+      if (!existsSync(full)) problems.push(`no file ${full}`);
+    }
     if (problems.length > 0) {
       const brief = findings.map((f) =>
         JSON.stringify({

@@ -1,14 +1,15 @@
 // The runner through @actions/core. Every log line is safe against workflow-command injection: text
-// that contains `::` (a unit path with a newline and `::error::` in it, say) is printed between
-// `::stop-commands::` markers, so the runner shows it and runs nothing from it. Annotation messages
-// and properties are escaped by @actions/core itself.
+// that contains `::` or the legacy `##[` form (a unit path with a newline and `::error::` in it, say)
+// is printed between `::stop-commands::` markers, so the runner shows it and runs nothing from it.
+// Annotation messages and properties are escaped by @actions/core itself.
 import * as core from '@actions/core';
 import { randomUUID } from 'node:crypto';
 import type { Runner } from './runner';
 
 /** Prints untrusted text so that no line of it can be taken for a workflow command. */
 function printInert(message: string): void {
-  if (!message.includes('::')) {
+  // The runner also still reads `##[name]data` (its first command syntax) anywhere in a line.
+  if (!message.includes('::') && !message.includes('##[')) {
     core.info(message);
     return;
   }

@@ -33,6 +33,7 @@ import {
   postSuggestions,
   resolveStickyComment,
   upsertStickyComment,
+  type StickyCommentOptions,
 } from '../io/pr-comment';
 import { commitSource, runGatePipeline, type TreeSource } from '../io/gate-pipeline';
 import { diffNames, ensureCommit, git, GitError, hasCommit, isAncestor, mergeBase } from '../io/git';
@@ -43,6 +44,7 @@ import {
   pullBodyEditedAt,
   MAX_CHECK_RUN_ANNOTATIONS,
   publishCheckRun,
+  tokenLogin,
   type Octokit,
   type RepoRef,
 } from '../io/github';
@@ -55,7 +57,7 @@ import {
 } from './event-scope';
 import { confinedPath, outputRoots, writeConfined } from './output-files';
 import { parsePolicy, readGoverningPolicy, workspacePolicyText } from './policy-source';
-import type { Runner, RunnerEnvironment } from './runner';
+import type { AnnotationProperties, Runner, RunnerEnvironment } from './runner';
 import { ConfigError, type ActionSettings } from './settings';
 
 export const ACTION_VERSION = '0.1.0';
@@ -160,6 +162,34 @@ interface Context {
   trend?: Trend;
 }
 
+/**
+ * The runner with at most `limits` annotations of each level: GitHub shows ten per step and drops the
+ * rest without a word, so later ones (a check run that could not be written, say) become log lines.
+ */
+function withAnnotationBudget(
+  runner: Runner,
+  limits: Record<'error' | 'warning' | 'notice', number>,
+): Runner {
+  const used = { error: 0, warning: 0, notice: 0 };
+  const annotate =
+    (level: 'error' | 'warning' | 'notice') =>
+    (message: string, properties?: AnnotationProperties): void => {
+      if (used[level] < limits[level]) {
+        used[level]++;
+        runner[level](message, properties);
+      } else runner.info(`${level}: ${message}`);
+    };
+  return {
+    info: (m) => runner.info(m),
+    debug: (m) => runner.debug(m),
+    setOutput: (name, value) => runner.setOutput(name, value),
+    appendSummary: (markdown) => runner.appendSummary(markdown),
+    error: annotate('error'),
+    warning: annotate('warning'),
+    notice: annotate('notice'),
+  };
+}
+
 /** The verdict's own error line counts against the ten error annotations GitHub shows. */
 function verdictLine(verdict: GateVerdict): string | undefined {
   if (verdict.result !== 'fail') return undefined;
@@ -178,21 +208,32 @@ async function writeRunnerReports(c: Context): Promise<void> {
   const runFindings = verdict.runFindings ?? [];
   const verdictError = verdictLine(verdict);
   const used = { error: verdictError ? 1 : 0, warning: 0 };
+  let omitted = 0;
   for (const f of runFindings) {
-    if (used[f.level] >= ANNOTATIONS_PER_LEVEL) continue;
-    used[f.level]++;
-    if (f.level === 'error') runner.error(f.message, { title: 'unitgate' });
+    // In report mode nothing fails the gate: its run findings are warnings, as in every other output.
+    const level = verdict.mode === 'report' ? 'warning' : f.level;
+    if (used[level] >= ANNOTATIONS_PER_LEVEL) {
+      omitted++;
+      continue;
+    }
+    used[level]++;
+    if (level === 'error') runner.error(f.message, { title: 'unitgate' });
     else runner.warning(f.message, { title: 'unitgate' });
   }
+  // Each level on its own: the warnings the run findings used leave the notices their ten.
   const annotations = buildAnnotations(verdict);
-  const selected = selectWithinBudget(
-    annotations.filter((a) => a.level !== 'failure'),
-    ANNOTATIONS_PER_LEVEL - used.warning,
-  );
-  const failures = annotations.filter((a) => a.level === 'failure');
-  const failureRoom = Math.max(0, ANNOTATIONS_PER_LEVEL - used.error);
-  const printed = [...failures.slice(0, failureRoom), ...selected.printed];
-  const omitted = failures.length - Math.min(failures.length, failureRoom) + selected.omitted;
+  const ofLevel = (level: string, room: number) =>
+    selectWithinBudget(
+      annotations.filter((a) => a.level === level),
+      Math.max(0, room),
+    );
+  const levels = [
+    ofLevel('failure', ANNOTATIONS_PER_LEVEL - used.error),
+    ofLevel('warning', ANNOTATIONS_PER_LEVEL - used.warning),
+    ofLevel('notice', ANNOTATIONS_PER_LEVEL),
+  ];
+  const printed = levels.flatMap((l) => l.printed);
+  omitted += levels.reduce((n, l) => n + l.omitted, 0);
   for (const a of printed) {
     const props = {
       file: a.path,
@@ -296,8 +337,16 @@ async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: Pu
   }
   if (t.pullNumber === undefined) return;
   const log = (m: string): void => runner.info(m);
-  const stamp = t.revision !== undefined ? { revision: t.revision } : {};
+  const stamp: StickyCommentOptions = t.revision !== undefined ? { revision: t.revision } : {};
   if (settings.comment) {
+    // Only the token's own comments are ours: anyone (another app too) can paste the marker.
+    const author = await tokenLogin(octokit).catch((e: unknown) => {
+      runner.info(
+        `Could not tell who the token acts as (${(e as Error).message}); only comments by github-actions[bot] are taken for unitgate's.`,
+      );
+      return undefined;
+    });
+    if (author) stamp.author = author;
     const result =
       verdict.units.length === 0 && (verdict.runFindings ?? []).length === 0
         ? await resolveStickyComment(
@@ -595,9 +644,19 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
 
   // The result first: whatever happens to the optional writes below, the workflow can read it.
   setResultOutputs(runner, verdict);
+  const failLine = verdictLine(verdict);
+  // Every annotation until the verdict line goes through the budget, which keeps that line its place.
+  const budgeted: ActionDeps = {
+    ...deps,
+    runner: withAnnotationBudget(runner, {
+      error: ANNOTATIONS_PER_LEVEL - (failLine ? 1 : 0),
+      warning: ANNOTATIONS_PER_LEVEL,
+      notice: ANNOTATIONS_PER_LEVEL,
+    }),
+  };
   const context: Context = {
     settings,
-    deps,
+    deps: budgeted,
     ref,
     scope,
     policyDescription: governing.description,
@@ -627,7 +686,7 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
     );
     runner.info(`Wrote ${written} for the workflow_run side to publish.`);
   } else {
-    await publishToGitHub(settings, deps, {
+    await publishToGitHub(settings, budgeted, {
       verdict,
       ...(trend ? { trend } : {}),
       checkSha: scope.checkSha ?? scope.headSha,
@@ -639,7 +698,6 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
     });
   }
   for (const m of verdict.messages) runner.info(m);
-  const failLine = verdictLine(verdict);
   if (failLine) {
     runner.error(failLine);
     return { exitCode: 1, verdict };

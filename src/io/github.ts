@@ -20,6 +20,8 @@ export function createOctokit(
   log: (message: string) => void,
   /** The REST API's URL; @actions/github reads GITHUB_API_URL once, when it loads, without it. */
   baseUrl?: string,
+  /** Milliseconds a request may take (default REQUEST_TIMEOUT_MS; tests use less). */
+  timeoutMs: number = REQUEST_TIMEOUT_MS,
 ): Octokit {
   const octokit = getOctokit(
     token,
@@ -53,8 +55,24 @@ export function createOctokit(
     retry,
     throttling,
   );
+  // One deadline per request, retries of 5xx included (this hook wraps octokit's retry). A request
+  // that times out is not asked again: octokit would retry it as a 500, 4 attempts and 14 s of
+  // backoff, and a stalled endpoint then cost 2 minutes per request.
+  const timedOut = new WeakSet<object>();
   octokit.hook.before('request', (options) => {
-    options.request = { ...options.request, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) };
+    const controller = new AbortController();
+    const request: Record<string, unknown> = { ...options.request, signal: controller.signal };
+    options.request = request;
+    setTimeout(() => {
+      request.retries = 0;
+      timedOut.add(request);
+      controller.abort();
+    }, timeoutMs).unref();
+  });
+  octokit.hook.error('request', (error, options) => {
+    if (options.request && timedOut.has(options.request))
+      throw new Error(`GitHub did not answer ${options.method} ${options.url} within ${timeoutMs / 1000} s`);
+    throw error;
   });
   return octokit;
 }
@@ -191,6 +209,18 @@ export async function headCommitLogins(octokit: Octokit, ref: RepoRef, sha: stri
   const { data } = await octokit.rest.repos.getCommit({ ...ref, ref: sha });
   const logins = [data.author?.login, data.committer?.login].filter((l): l is string => !!l);
   return [...new Set(logins)];
+}
+
+/**
+ * The login the token acts as: `github-actions[bot]` for the workflow's GITHUB_TOKEN, `<app>[bot]` for
+ * an app's installation token, the user for a personal access token. GraphQL's `viewer` answers all
+ * three (REST's GET /user refuses installation tokens).
+ */
+export async function tokenLogin(octokit: Octokit): Promise<string> {
+  const data = await octokit.graphql<{ viewer: { login: string } | null }>('query { viewer { login } }');
+  const login = data.viewer?.login;
+  if (!login) throw new Error('GitHub did not say who the token acts as');
+  return login;
 }
 
 /**

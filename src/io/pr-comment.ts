@@ -12,9 +12,10 @@ import type { Octokit, RepoRef } from './github';
  */
 export interface StickyCommentOptions {
   /**
-   * Login of the token's identity. Default: any Bot account — `github-actions[bot]` for the workflow's
-   * GITHUB_TOKEN, `<app>[bot]` for an app token; people cannot post as a bot. With a personal access
-   * token, pass its login (otherwise the comment is not found again and each run posts a new one).
+   * Login of the token's identity (tokenLogin()). Default: `github-actions[bot]`, the identity of the
+   * workflow's GITHUB_TOKEN. Never "any bot": another app's comment can carry the marker too. With
+   * another token and no login, its own comment is not found again and each run posts a new one —
+   * noisy, but nobody else's comment is ever edited.
    */
   author?: string;
   /**
@@ -85,9 +86,12 @@ function revisionOf(body: string | null | undefined): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** The identity of the workflow's own GITHUB_TOKEN. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+
 function isOurs(c: IssueComment, options: StickyCommentOptions): boolean {
   if (!c.body?.startsWith(STICKY_MARKER) || !c.user) return false;
-  return options.author !== undefined ? c.user.login === options.author : c.user.type === 'Bot';
+  return c.user.login.toLowerCase() === (options.author ?? ACTIONS_BOT_LOGIN).toLowerCase();
 }
 
 function oldestFirst(a: IssueComment, b: IssueComment): number {

@@ -225,7 +225,7 @@ const schema = {
         units: { type: 'array', maxItems: 5000, items: unit },
         notes: { type: 'array', maxItems: 1000, items: note },
         messages: { type: 'array', maxItems: 1000, items: text() },
-        latestExpiry: text(40),
+        latestExpiry: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' },
         runFindings: {
           type: 'array',
           maxItems: 1000,
