@@ -14,6 +14,7 @@ import { createOctokit } from '../../src/io/github';
 import { startFakeGitHub, type FakeGitHub, type ReviewState } from '../e2e/fake-github';
 import { makeGitRepo, type FileTree, type GitRepo } from '../e2e/make-git-repo';
 import { readActionInputs, ACTION_YML } from '../e2e/run-action';
+import { expectValidReport } from '../core/report/report-schema';
 
 interface ScenarioFile {
   title: string;
@@ -194,6 +195,7 @@ describe.each(scenarios)('%s', (name) => {
       },
     );
     fake.expectNoViolations();
+    if (runner.outputs.report) expectValidReport(JSON.parse(readFileSync(runner.outputs.report, 'utf8')));
 
     const findings = result.verdict ? collectFindings(result.verdict) : [];
     const said = [
