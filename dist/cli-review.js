@@ -23962,6 +23962,30 @@ function renderJsonReport(verdict2, meta) {
   };
 }
 
+// src/core/report/run-findings.ts
+var TITLES = {
+  "input-loosens-policy": "Workflow input ignored",
+  "paths-match-nothing": "Glob matches nothing",
+  "scope-incomplete": "Changed files not verified",
+  "policy-loosened": "Policy loosened"
+};
+var MAX_SHOWN = 20;
+function renderRunFindings(verdict2) {
+  const findings = verdict2.runFindings ?? [];
+  if (findings.length === 0) return [];
+  const out = ["### This run", ""];
+  for (const f of findings.slice(0, MAX_SHOWN)) {
+    const [first = "", ...rest] = f.message.split("\n");
+    const icon = f.level === "error" && verdict2.mode !== "report" ? "❌" : "⚠️";
+    out.push(`- ${icon} **${TITLES[f.kind]}** — ${escapeMarkdown(truncateText(first, 2e3))}`);
+    if (rest.length > 0) out.push("", codeBlock(rest.slice(0, 100).map((l) => truncateText(l, 300))), "");
+  }
+  if (findings.length > MAX_SHOWN)
+    out.push(`- … and ${findings.length - MAX_SHOWN} more (see the JSON report)`);
+  out.push("");
+  return out;
+}
+
 // src/core/report/job-summary.ts
 var JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
 var JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
@@ -24131,7 +24155,10 @@ function renderHeadline(verdict2) {
   const accepted = verdict2.units.filter((u) => u.accepted.length > 0).length;
   const findings = verdict2.units.reduce((n, u) => n + u.violations.length, 0);
   let title;
-  if (verdict2.result === "fail")
+  const runErrors = (verdict2.runFindings ?? []).filter((f) => f.level === "error").length;
+  if (verdict2.result === "fail" && failing === 0 && runErrors > 0)
+    title = `❌ unitgate: hardening gate failed — ${plural(runErrors, "problem")} with this run`;
+  else if (verdict2.result === "fail")
     title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
   else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
   else title = "✅ unitgate: hardening gate passed";
@@ -24179,7 +24206,7 @@ function renderJobSummary(verdict2, options = {}) {
     (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
   );
   const reserve = 512;
-  const head = joined(renderHeadline(verdict2));
+  const head = joined([...renderHeadline(verdict2), ...renderRunFindings(verdict2)]);
   let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
   if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
     const rows = [];
@@ -24433,7 +24460,7 @@ function renderPullRequestComment(verdict2, options = {}) {
   const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
   const budget = maxChars - RESERVE_CHARS;
   const units = sortUnits(verdict2.units);
-  const parts = [STICKY_MARKER, ...renderHeadline(verdict2)];
+  const parts = [STICKY_MARKER, ...renderHeadline(verdict2), ...renderRunFindings(verdict2)];
   let used = charCount(parts.join("\n")) + 1;
   const notes = [];
   const rows = [];
@@ -27777,15 +27804,6 @@ function refusal(side) {
 function fallbackLocation(side) {
   return side?.settings?.typeSection ?? { file: side?.path ?? "", line: 1, column: 1 };
 }
-function lastAssignment(s, directives) {
-  let best;
-  for (const d2 of directives) {
-    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
-    if (!a) continue;
-    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
-  }
-  return best;
-}
 function locate(a) {
   return { file: a.file, line: a.line, column: a.column };
 }
@@ -27881,7 +27899,7 @@ function evaluateProfile(profile, head, systemd, advisory) {
     const r = checkRequirement(requirement, s, systemd);
     if (r.met) continue;
     const key = requirement.slice(0, requirement.indexOf("="));
-    const where3 = lastAssignment(s, [key]);
+    const where3 = lastApplied(s, [key]);
     const phantom = phantomFor(head, key);
     out.push({
       kind: "missing-directive",
@@ -27923,7 +27941,7 @@ function evaluateProfile(profile, head, systemd, advisory) {
   if (u.profile.allowedAddressFamilies) {
     const extra = forbiddenAddressFamilies(s, u.profile.allowedAddressFamilies, systemd);
     if (extra.length > 0) {
-      const where3 = lastAssignment(s, ["RestrictAddressFamilies"]);
+      const where3 = lastApplied(s, ["RestrictAddressFamilies"]);
       const list = u.profile.allowedAddressFamilies.join(" ") || "none";
       out.push({
         kind: "forbidden-address-family",
@@ -28063,7 +28081,7 @@ function evaluateSignoff(u, input) {
       approvedMessages.push(`${id}: change to ${changed.join(", ")} approved by ${check.by}`);
       continue;
     }
-    const where3 = lastAssignment(u.head?.settings, changed);
+    const where3 = lastApplied(u.head?.settings, changed);
     violations.push({
       kind: "signoff-required",
       check: changed[0],

@@ -29272,6 +29272,30 @@ function checkRunBatches(annotations, size = CHECK_RUN_BATCH_SIZE) {
   return batches;
 }
 
+// src/core/report/run-findings.ts
+var TITLES = {
+  "input-loosens-policy": "Workflow input ignored",
+  "paths-match-nothing": "Glob matches nothing",
+  "scope-incomplete": "Changed files not verified",
+  "policy-loosened": "Policy loosened"
+};
+var MAX_SHOWN = 20;
+function renderRunFindings(verdict2) {
+  const findings = verdict2.runFindings ?? [];
+  if (findings.length === 0) return [];
+  const out = ["### This run", ""];
+  for (const f of findings.slice(0, MAX_SHOWN)) {
+    const [first = "", ...rest] = f.message.split("\n");
+    const icon = f.level === "error" && verdict2.mode !== "report" ? "❌" : "⚠️";
+    out.push(`- ${icon} **${TITLES[f.kind]}** — ${escapeMarkdown(truncateText(first, 2e3))}`);
+    if (rest.length > 0) out.push("", codeBlock(rest.slice(0, 100).map((l) => truncateText(l, 300))), "");
+  }
+  if (findings.length > MAX_SHOWN)
+    out.push(`- … and ${findings.length - MAX_SHOWN} more (see the JSON report)`);
+  out.push("");
+  return out;
+}
+
 // src/core/security/data/unit-keys-252.json
 var unit_keys_252_default = {
   Unit: [
@@ -45453,7 +45477,10 @@ function renderHeadline(verdict2) {
   const accepted = verdict2.units.filter((u) => u.accepted.length > 0).length;
   const findings = verdict2.units.reduce((n, u) => n + u.violations.length, 0);
   let title;
-  if (verdict2.result === "fail")
+  const runErrors = (verdict2.runFindings ?? []).filter((f) => f.level === "error").length;
+  if (verdict2.result === "fail" && failing === 0 && runErrors > 0)
+    title = `❌ unitgate: hardening gate failed — ${plural(runErrors, "problem")} with this run`;
+  else if (verdict2.result === "fail")
     title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
   else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
   else title = "✅ unitgate: hardening gate passed";
@@ -45501,7 +45528,7 @@ function renderJobSummary(verdict2, options = {}) {
     (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
   );
   const reserve = 512;
-  const head = joined(renderHeadline(verdict2));
+  const head = joined([...renderHeadline(verdict2), ...renderRunFindings(verdict2)]);
   let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
   if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
     const rows = [];
@@ -46155,7 +46182,7 @@ function renderPullRequestComment(verdict2, options = {}) {
   const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
   const budget = maxChars - RESERVE_CHARS;
   const units = sortUnits(verdict2.units);
-  const parts = [STICKY_MARKER, ...renderHeadline(verdict2)];
+  const parts = [STICKY_MARKER, ...renderHeadline(verdict2), ...renderRunFindings(verdict2)];
   let used = charCount(parts.join("\n")) + 1;
   const notes = [];
   const rows = [];
@@ -48147,6 +48174,12 @@ function setDiff(before, after) {
   const a = new Set(after);
   return { added: after.filter((x) => !b.has(x)), removed: before.filter((x) => !a.has(x)) };
 }
+function listChange(path, before, after, loosensWhen) {
+  const { added, removed } = setDiff(before, after);
+  if (added.length === 0 && removed.length === 0) return [];
+  const loosens = (loosensWhen === "added" ? added : removed).length > 0;
+  return [{ path, before: show(removed), after: show(added), loosens }];
+}
 function compareProfile(name, before, after) {
   const at = `profiles.${name}`;
   if (!before && !after) return [];
@@ -48160,15 +48193,9 @@ function compareProfile(name, before, after) {
       after: formatExposure(after.threshold),
       loosens: after.threshold > before.threshold
     });
-  const required = setDiff(before.requiredDirectives, after.requiredDirectives);
-  if (required.added.length > 0 || required.removed.length > 0)
-    out.push({
-      path: `${at}.requiredDirectives`,
-      before: show(required.removed),
-      after: show(required.added),
-      // A requirement replaced by another (ProtectSystem=full for =strict) is a removal too.
-      loosens: required.removed.length > 0
-    });
+  out.push(
+    ...listChange(`${at}.requiredDirectives`, before.requiredDirectives, after.requiredDirectives, "removed")
+  );
   for (const key of ["allowedCapabilities", "allowedAddressFamilies"]) {
     const b = before[key];
     const a = after[key];
@@ -48192,17 +48219,14 @@ function comparePolicies(base, proposed) {
     out.push(...compareProfile(name, base.profiles.get(name), proposed.profiles.get(name)));
   const units = (p) => p.units.map((u) => `${u.match} → ${u.profile}`);
   push("units", units(base), units(proposed), true);
-  const excluded = setDiff(
-    base.exclude.map((e) => e.match),
-    proposed.exclude.map((e) => e.match)
+  out.push(
+    ...listChange(
+      "exclude",
+      base.exclude.map((e) => e.match),
+      proposed.exclude.map((e) => e.match),
+      "added"
+    )
   );
-  if (excluded.added.length > 0 || excluded.removed.length > 0)
-    out.push({
-      path: "exclude",
-      before: show(excluded.removed),
-      after: show(excluded.added),
-      loosens: excluded.added.length > 0
-    });
   push(
     "regression.exposure",
     base.regression.exposure,
@@ -48235,14 +48259,7 @@ function comparePolicies(base, proposed) {
     proposed.deviations.maxExpiryDays > base.deviations.maxExpiryDays
   );
   const rules = (p) => p.signoff.map((r) => `${[...r.directives].sort().join(" ")} by ${[...r.approvers].sort().join(" ")}`);
-  const signoff = setDiff(rules(base), rules(proposed));
-  if (signoff.added.length > 0 || signoff.removed.length > 0)
-    out.push({
-      path: "signoff",
-      before: show(signoff.removed),
-      after: show(signoff.added),
-      loosens: signoff.removed.length > 0
-    });
+  out.push(...listChange("signoff", rules(base), rules(proposed), "removed"));
   push(
     "unitTypes",
     base.unitTypes,
@@ -50617,15 +50634,6 @@ function refusal(side2) {
 function fallbackLocation(side2) {
   return side2?.settings?.typeSection ?? { file: side2?.path ?? "", line: 1, column: 1 };
 }
-function lastAssignment(s, directives) {
-  let best;
-  for (const d2 of directives) {
-    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
-    if (!a) continue;
-    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
-  }
-  return best;
-}
 function locate(a) {
   return { file: a.file, line: a.line, column: a.column };
 }
@@ -50721,7 +50729,7 @@ function evaluateProfile(profile, head, systemd, advisory) {
     const r = checkRequirement(requirement, s, systemd);
     if (r.met) continue;
     const key = requirement.slice(0, requirement.indexOf("="));
-    const where3 = lastAssignment(s, [key]);
+    const where3 = lastApplied(s, [key]);
     const phantom = phantomFor(head, key);
     out.push({
       kind: "missing-directive",
@@ -50763,7 +50771,7 @@ function evaluateProfile(profile, head, systemd, advisory) {
   if (u.profile.allowedAddressFamilies) {
     const extra = forbiddenAddressFamilies(s, u.profile.allowedAddressFamilies, systemd);
     if (extra.length > 0) {
-      const where3 = lastAssignment(s, ["RestrictAddressFamilies"]);
+      const where3 = lastApplied(s, ["RestrictAddressFamilies"]);
       const list = u.profile.allowedAddressFamilies.join(" ") || "none";
       out.push({
         kind: "forbidden-address-family",
@@ -50903,7 +50911,7 @@ function evaluateSignoff(u, input) {
       approvedMessages.push(`${id}: change to ${changed.join(", ")} approved by ${check.by}`);
       continue;
     }
-    const where3 = lastAssignment(u.head?.settings, changed);
+    const where3 = lastApplied(u.head?.settings, changed);
     violations.push({
       kind: "signoff-required",
       check: changed[0],
@@ -57098,7 +57106,7 @@ ${annotations.length - published.length} more annotations are in the job summary
   const log = (m) => runner.info(m);
   const stamp = t.revision !== void 0 ? { revision: t.revision } : {};
   if (settings.comment) {
-    const result = verdict2.units.length === 0 ? await resolveStickyComment(
+    const result = verdict2.units.length === 0 && (verdict2.runFindings ?? []).length === 0 ? await resolveStickyComment(
       octokit,
       ref,
       t.pullNumber,
@@ -57403,7 +57411,7 @@ async function run(settings, deps) {
   }
 }
 
-// src/io/actions-runner.ts
+// src/action/actions-runner.ts
 var import_node_crypto = require("node:crypto");
 function printInert(message) {
   if (!message.includes("::")) {

@@ -1550,6 +1550,18 @@ async function startApiStub(repo) {
           files.map((filename) => ({ filename, status: 'modified', additions: 4, deletions: 0 })),
         );
       }
+      // Who may approve: the reviews, the head commit's author and committer, the description's last edit.
+      if (route === 'GET /pulls/1/reviews') return reply(200, []);
+      if (route.startsWith('GET /commits/') && !route.endsWith('/pulls'))
+        return reply(200, {
+          sha: repo.headSha,
+          author: { login: 'octocat' },
+          committer: { login: 'octocat' },
+        });
+      if (route === 'POST /graphql')
+        return reply(200, {
+          data: { repository: { pullRequest: { lastEditedAt: null, createdAt: '2025-01-01T00:00:00Z' } } },
+        });
       if (route === 'GET /issues/1/comments') return reply(200, []);
       if (route === 'POST /issues/1/comments')
         return reply(201, { id: 1, body: '', user, created_at: new Date().toISOString() });
@@ -1674,7 +1686,7 @@ async function gateSection(ctx) {
     const writes = stub.requests.filter((r) => !r.route.startsWith('GET '));
     const unknown = [...new Set(stub.requests.map((r) => r.route))].filter(
       (r) =>
-        !/^(GET \/pulls\/1(\/files)?|GET \/issues\/1\/comments|POST \/issues\/1\/comments|POST \/check-runs|PATCH \/check-runs\/1)$/.test(
+        !/^(GET \/pulls\/1(\/files|\/reviews)?|GET \/commits\/[0-9a-f]{40}|POST \/graphql|GET \/issues\/1\/comments|POST \/issues\/1\/comments|POST \/check-runs|PATCH \/check-runs\/1)$/.test(
           r,
         ),
     );

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { run } from './action/run';
 import { ConfigError, parseActionSettings, type ActionSettings } from './action/settings';
 import type { ActionEvent } from './action/event-scope';
-import { createActionsRunner } from './io/actions-runner';
+import { createActionsRunner } from './action/actions-runner';
 import { createOctokit } from './io/github';
 
 /** The event payload the runner wrote (GITHUB_EVENT_PATH); an empty object when there is none. */

@@ -299,7 +299,7 @@ async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: Pu
   const stamp = t.revision !== undefined ? { revision: t.revision } : {};
   if (settings.comment) {
     const result =
-      verdict.units.length === 0
+      verdict.units.length === 0 && (verdict.runFindings ?? []).length === 0
         ? await resolveStickyComment(
             octokit,
             ref,

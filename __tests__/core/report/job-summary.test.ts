@@ -3,6 +3,7 @@ import {
   JOB_SUMMARY_LIMIT_BYTES,
   renderJobSummary,
 } from '../../../src/core/report/job-summary';
+import { renderPullRequestComment } from '../../../src/core/report/pr-comment';
 import type { GateVerdict } from '../../../src/core/gate/gate-types';
 import {
   ACCEPTED,
@@ -256,5 +257,35 @@ describe('renderJobSummary()', () => {
       const md = renderJobSummary(verdict({ units: [manyViolations(30)] }), { maxViolationsPerUnit: 5 });
       expect(md).toContain('- … and 25 more (see the JSON report)');
     });
+  });
+});
+
+describe('run findings', () => {
+  const withRun = {
+    ...CLEAN,
+    result: 'fail' as const,
+    runFindings: [
+      {
+        kind: 'policy-loosened' as const,
+        level: 'error' as const,
+        message:
+          'This change loosens .github/unitgate.json; it needs an approving review from @acme/security.\nprofiles.api.threshold: 3.5 → 9.9 (looser)',
+      },
+      { kind: 'input-loosens-policy' as const, level: 'warning' as const, message: 'mode: report ignored' },
+    ],
+  };
+
+  it('come first, under the headline, with their data as a block and mentions neutralised', () => {
+    const md = renderJobSummary(withRun);
+    expect(md).toContain('❌ unitgate: hardening gate failed — 1 problem with this run');
+    expect(md.indexOf('### This run')).toBeLessThan(md.indexOf('| Unit |'));
+    expect(md).toContain('- ❌ **Policy loosened** — ');
+    expect(md).toContain('```\nprofiles.api.threshold: 3.5 → 9.9 (looser)\n```');
+    expect(md).not.toMatch(/(^|[^`\w])@acme\/security/);
+    expect(md).toContain('- ⚠️ **Workflow input ignored** — mode: report ignored');
+  });
+
+  it('are in the pull request comment too', () => {
+    expect(renderPullRequestComment(withRun)).toContain('**Policy loosened**');
   });
 });

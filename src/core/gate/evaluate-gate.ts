@@ -13,7 +13,7 @@ import { formatExposure } from '../security/render-security';
 import { fixForRow, mergeFixes } from '../report/fixes';
 import { adviseFixes, MAX_UNITS_WITH_FIXES, withoutFixes } from '../report/verify-fixes';
 import type { SecurityPolicy } from '../security/security-policy';
-import { baseLocation, capabilityGrantLine, rowChangeLocation } from './locations';
+import { baseLocation, capabilityGrantLine, lastApplied, rowChangeLocation } from './locations';
 import { checkRequirement, forbiddenAddressFamilies, forbiddenCapabilities } from './profile-checks';
 import { parsePullRequestNotes, parseUnitFileNotes, validateNote } from './deviation-notes';
 import { phantomFor, phantomReason, phantomViolations, refusal } from './phantom-settings';
@@ -127,17 +127,6 @@ export interface GateInput {
 
 function fallbackLocation(side: UnitSide | undefined): SourceLocation {
   return side?.settings?.typeSection ?? { file: side?.path ?? '', line: 1, column: 1 };
-}
-
-function lastAssignment(s: SecuritySettings | undefined, directives: string[]): Assignment | undefined {
-  let best: Assignment | undefined;
-  for (const d of directives) {
-    const a = s?.provenance.get(d)?.at(-1) ?? s?.implied.get(d);
-    if (!a) continue;
-    // The line systemd applied last decides (a drop-in's line beats the main file's).
-    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
-  }
-  return best;
 }
 
 /** The lines the shell should point at: repository paths, not tree paths. */
@@ -257,7 +246,7 @@ function evaluateProfile(
     const r = checkRequirement(requirement, s, systemd);
     if (r.met) continue;
     const key = requirement.slice(0, requirement.indexOf('='));
-    const where = lastAssignment(s, [key]);
+    const where = lastApplied(s, [key]);
     // A line meant to set it that systemd ignores is where to look, and why it does not count.
     const phantom = phantomFor(head, key);
     out.push({
@@ -309,7 +298,7 @@ function evaluateProfile(
   if (u.profile.allowedAddressFamilies) {
     const extra = forbiddenAddressFamilies(s, u.profile.allowedAddressFamilies, systemd);
     if (extra.length > 0) {
-      const where = lastAssignment(s, ['RestrictAddressFamilies']);
+      const where = lastApplied(s, ['RestrictAddressFamilies']);
       const list = u.profile.allowedAddressFamilies.join(' ') || 'none';
       out.push({
         kind: 'forbidden-address-family',
@@ -491,7 +480,7 @@ function evaluateSignoff(
       approvedMessages.push(`${id}: change to ${changed.join(', ')} approved by ${check.by}`);
       continue;
     }
-    const where = lastAssignment(u.head?.settings, changed);
+    const where = lastApplied(u.head?.settings, changed);
     violations.push({
       kind: 'signoff-required',
       check: changed[0] as string,

@@ -30,6 +30,22 @@ function setDiff(
   return { added: after.filter((x) => !b.has(x)), removed: before.filter((x) => !a.has(x)) };
 }
 
+/**
+ * A list whose items were added or removed, shown as what went (before) and what came (after); it
+ * loosens the gate when items `loosensWhen` (an exclusion added, a requirement removed).
+ */
+function listChange(
+  path: string,
+  before: readonly string[],
+  after: readonly string[],
+  loosensWhen: 'added' | 'removed',
+): PolicyDifference[] {
+  const { added, removed } = setDiff(before, after);
+  if (added.length === 0 && removed.length === 0) return [];
+  const loosens = (loosensWhen === 'added' ? added : removed).length > 0;
+  return [{ path, before: show(removed), after: show(added), loosens }];
+}
+
 function compareProfile(
   name: string,
   before: Profile | undefined,
@@ -47,15 +63,10 @@ function compareProfile(
       after: formatExposure(after.threshold),
       loosens: after.threshold > before.threshold,
     });
-  const required = setDiff(before.requiredDirectives, after.requiredDirectives);
-  if (required.added.length > 0 || required.removed.length > 0)
-    out.push({
-      path: `${at}.requiredDirectives`,
-      before: show(required.removed),
-      after: show(required.added),
-      // A requirement replaced by another (ProtectSystem=full for =strict) is a removal too.
-      loosens: required.removed.length > 0,
-    });
+  // A requirement replaced by another (ProtectSystem=full for =strict) is a removal too.
+  out.push(
+    ...listChange(`${at}.requiredDirectives`, before.requiredDirectives, after.requiredDirectives, 'removed'),
+  );
   for (const key of ['allowedCapabilities', 'allowedAddressFamilies'] as const) {
     const b = before[key];
     const a = after[key];
@@ -83,17 +94,14 @@ export function comparePolicies(base: GatePolicy, proposed: GatePolicy): PolicyD
     out.push(...compareProfile(name, base.profiles.get(name), proposed.profiles.get(name)));
   const units = (p: GatePolicy): string[] => p.units.map((u) => `${u.match} → ${u.profile}`);
   push('units', units(base), units(proposed), true);
-  const excluded = setDiff(
-    base.exclude.map((e) => e.match),
-    proposed.exclude.map((e) => e.match),
+  out.push(
+    ...listChange(
+      'exclude',
+      base.exclude.map((e) => e.match),
+      proposed.exclude.map((e) => e.match),
+      'added',
+    ),
   );
-  if (excluded.added.length > 0 || excluded.removed.length > 0)
-    out.push({
-      path: 'exclude',
-      before: show(excluded.removed),
-      after: show(excluded.added),
-      loosens: excluded.added.length > 0,
-    });
   push(
     'regression.exposure',
     base.regression.exposure,
@@ -129,14 +137,7 @@ export function comparePolicies(base: GatePolicy, proposed: GatePolicy): PolicyD
   );
   const rules = (p: GatePolicy): string[] =>
     p.signoff.map((r) => `${[...r.directives].sort().join(' ')} by ${[...r.approvers].sort().join(' ')}`);
-  const signoff = setDiff(rules(base), rules(proposed));
-  if (signoff.added.length > 0 || signoff.removed.length > 0)
-    out.push({
-      path: 'signoff',
-      before: show(signoff.removed),
-      after: show(signoff.added),
-      loosens: signoff.removed.length > 0,
-    });
+  out.push(...listChange('signoff', rules(base), rules(proposed), 'removed'));
   push(
     'unitTypes',
     base.unitTypes,

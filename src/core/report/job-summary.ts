@@ -1,6 +1,7 @@
 // Verdict → the job summary (GitHub Markdown): a headline, one table row per unit, then per-unit details
 // with the fix to paste, "why it moved", invalid deviation notes and run messages. Always under the
 // runner's 1 MiB summary limit: details are dropped (with a line saying so) before the table is touched.
+import { renderRunFindings } from './run-findings';
 import type {
   FindingLocation,
   DeviationNote,
@@ -273,7 +274,10 @@ export function renderHeadline(verdict: GateVerdict): string[] {
   const accepted = verdict.units.filter((u) => u.accepted.length > 0).length;
   const findings = verdict.units.reduce((n, u) => n + u.violations.length, 0);
   let title: string;
-  if (verdict.result === 'fail')
+  const runErrors = (verdict.runFindings ?? []).filter((f) => f.level === 'error').length;
+  if (verdict.result === 'fail' && failing === 0 && runErrors > 0)
+    title = `❌ unitgate: hardening gate failed — ${plural(runErrors, 'problem')} with this run`;
+  else if (verdict.result === 'fail')
     title = `❌ unitgate: hardening gate failed — ${plural(failing, 'unit')} of ${verdict.units.length}`;
   else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, 'finding')}`;
   else title = '✅ unitgate: hardening gate passed';
@@ -340,7 +344,7 @@ export function renderJobSummary(verdict: GateVerdict, options: JobSummaryOption
   // Room kept for the omission lines, so adding them cannot break the cap.
   const reserve = 512;
 
-  const head = joined(renderHeadline(verdict));
+  const head = joined([...renderHeadline(verdict), ...renderRunFindings(verdict)]);
   let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + '\n';
   if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
     // Only for absurd unit counts: keep as many rows as fit, failing units first.

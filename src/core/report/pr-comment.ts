@@ -2,6 +2,7 @@
 // headline and per-unit table, "why it moved" per unit with links to the lines, violations with fixes,
 // the release trend, all collapsible. Always under GitHub's 65,536-character comment limit: the table
 // comes first, then per-unit details until the budget is spent, then a pointer to the job summary.
+import { renderRunFindings } from './run-findings';
 import type { DeviationNote, GateVerdict, RowChange, UnitResult, Violation } from '../gate/gate-types';
 import { titleOfKind } from './annotations';
 import { deviationBlocks, groupByCause, type CauseItem } from './causes';
@@ -249,7 +250,7 @@ export function renderPullRequestComment(
   const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
   const budget = maxChars - RESERVE_CHARS;
   const units = sortUnits(verdict.units);
-  const parts: string[] = [STICKY_MARKER, ...renderHeadline(verdict)];
+  const parts: string[] = [STICKY_MARKER, ...renderHeadline(verdict), ...renderRunFindings(verdict)];
   let used = charCount(parts.join('\n')) + 1;
   const notes: string[] = [];
 

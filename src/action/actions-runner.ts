@@ -4,7 +4,7 @@
 // and properties are escaped by @actions/core itself.
 import * as core from '@actions/core';
 import { randomUUID } from 'node:crypto';
-import type { Runner } from '../action/runner';
+import type { Runner } from './runner';
 
 /** Prints untrusted text so that no line of it can be taken for a workflow command. */
 function printInert(message: string): void {
