@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runCliAsync } from '../../src/cli';
 import { runGit } from '../e2e/make-git-repo';
+import { expectValidReport } from '../core/report/report-schema';
+import type { JsonReport } from '../../src/core/report/json-report';
 
 /** A hardened-enough unit; WEAK drops two of its protections (a regression against it). */
 const HARD = '[Service]\nExecStart=/usr/bin/api\nProtectSystem=strict\nPrivateTmp=yes\nNoNewPrivileges=yes\n';
@@ -172,7 +174,7 @@ describe("unitgate check: the base tip's policy governs", () => {
     expect(r.stderr).toMatch(
       /^policy: built-in baseline \(no \.github\/unitgate\.json at [0-9a-f]{12}\) \(main\)$/m,
     );
-    expect(() => JSON.parse(r.stdout) as unknown).not.toThrow();
+    expectValidReport(JSON.parse(r.stdout));
   });
 });
 
@@ -345,5 +347,21 @@ describe('unitgate check: deviation notes awaiting approval', () => {
       expect(r.stdout).toContain('needs an approving review by @olivia');
       expect(r.stdout).toContain("1 pending an owner's approval");
     }
+  });
+
+  it('--format json: the pending note follows the report schema and says what approval it needs', async () => {
+    const repo = await featureRepo({ '.github/unitgate.json': POLICY_OWNERS, 'deploy/api.service': HARD });
+    await repo.commit({
+      'deploy/api.service': NOTE + '[Service]\nExecStart=/usr/bin/api\nPrivateTmp=yes\nNoNewPrivileges=yes\n',
+    });
+    const r = await repo.check('--format', 'json');
+    expect(r.exitCode).toBe(0);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    expectValidReport(report);
+    expect(report.units[0]?.accepted[0]?.pendingApproval).toContain('an approving review by @olivia');
+    expect(report.findings.map((f) => [f.level, f.acceptedBy])).toContainEqual([
+      'notice',
+      '@olivia (pending approval)',
+    ]);
   });
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import type { JsonReport, JsonUnit } from '../../src/core/report/json-report';
 import type { SarifLog, SarifResult } from '../../src/core/report/sarif';
+import { expectValidReport } from '../core/report/report-schema';
 import {
   READ_ONLY,
   startFakeGitHub,
@@ -107,6 +108,7 @@ async function runGate(
   const report = reportText ? (JSON.parse(reportText) as JsonReport) : undefined;
   const sarif = sarifText ? (JSON.parse(sarifText) as SarifLog) : undefined;
   if (sarif) expectValidSarif(sarif);
+  if (report) expectValidReport(report);
   const everything = [run.stdout, run.stderr, run.summary, JSON.stringify(run.outputs), reportText, sarifText]
     .concat(fake.checkRuns.map((c) => JSON.stringify(c)))
     .join('\n');

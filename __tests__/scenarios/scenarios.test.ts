@@ -17,6 +17,7 @@ import { createOctokit } from '../../src/io/github';
 import { startFakeGitHub, type FakeGitHub, type ReviewState } from '../e2e/fake-github';
 import { makeGitRepo, type FileTree, type GitRepo } from '../e2e/make-git-repo';
 import { readActionInputs, ACTION_YML } from '../e2e/run-action';
+import { expectValidReport } from '../core/report/report-schema';
 
 type EventName = 'pull_request' | 'pull_request_target' | 'push' | 'merge_group' | 'workflow_dispatch';
 
@@ -286,6 +287,7 @@ describe.each(scenarios)('%s', (name) => {
       },
     );
     fake.expectNoViolations();
+    if (runner.outputs.report) expectValidReport(JSON.parse(readFileSync(runner.outputs.report, 'utf8')));
 
     const findings = result.verdict ? collectFindings(result.verdict) : [];
     const said = [

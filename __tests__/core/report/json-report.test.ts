@@ -14,6 +14,7 @@ describe('renderJsonReport()', () => {
         policy: '.github/unitgate.json',
       }),
     ).toEqual({
+      $schema: 'https://github.com/unitgate/unitgate/blob/main/schemas/unitgate-report-1.schema.json',
       version: 'unitgate-report/1',
       tool: { name: 'unitgate', version: '0.1.0' },
       run: {
@@ -60,6 +61,8 @@ describe('renderJsonReport()', () => {
       ],
       notes: [],
       messages: [],
+      findings: [],
+      runFindings: [],
     });
   });
 
@@ -163,6 +166,70 @@ describe('renderJsonReport()', () => {
   it('keeps unit text verbatim: JSON needs no Markdown escaping', () => {
     const r = renderJsonReport(HOSTILE, META);
     expect(r.messages[0]).toContain('@everyone <img src=x onerror=alert(1)>');
+  });
+
+  it('lists the run findings as the gate rated them, and in findings as every output sees them', () => {
+    const runFindings = [
+      { kind: 'input-loosens-policy' as const, level: 'error' as const, message: 'mode loosens the policy' },
+    ];
+    const enforce = renderJsonReport(verdict({ runFindings }), META);
+    expect(enforce.runFindings).toEqual(runFindings);
+    expect(enforce.findings).toEqual([
+      {
+        unit: '',
+        unitId: '',
+        file: '',
+        line: 0,
+        column: 0,
+        side: 'head',
+        kind: 'input-loosens-policy',
+        check: 'input-loosens-policy',
+        level: 'error',
+        message: 'mode loosens the policy',
+        fix: null,
+        acceptedBy: null,
+      },
+    ]);
+    const report = renderJsonReport(verdict({ mode: 'report', runFindings }), META);
+    expect(report.runFindings).toEqual(runFindings);
+    expect(report.findings.map((f) => f.level)).toEqual(['warning']);
+  });
+
+  it('keeps a note pending approval and the exposure a verified fix reaches', () => {
+    const pending = 'an approving review by @alice of the head commit';
+    const r = renderJsonReport(
+      verdict({
+        units: [
+          unit({
+            status: 'accepted',
+            accepted: [
+              {
+                violation: violation({
+                  fix: { directives: ['ProtectSystem=strict'], explanation: 'x', exposureAfter: 21 },
+                }),
+                note: note({ pendingApproval: pending }),
+                acceptedBy: '@alice (pending approval)',
+                pendingApproval: pending,
+              },
+            ],
+          }),
+        ],
+      }),
+      META,
+    );
+    expect(r.units[0]?.accepted[0]).toMatchObject({
+      pendingApproval: pending,
+      note: { pendingApproval: pending },
+      violation: { fix: { exposureAfter: { value: 21, display: '2.1' } } },
+    });
+    expect(r.findings).toMatchObject([
+      { level: 'notice', acceptedBy: '@alice (pending approval)', fix: { exposureAfter: { value: 21 } } },
+    ]);
+    expect(renderJsonReport(CLEAN, META).notes).toEqual([]);
+    expect(renderJsonReport(ACCEPTED, META).units[0]?.accepted[0]).toMatchObject({
+      pendingApproval: null,
+      note: { pendingApproval: null },
+    });
   });
 
   it('reports no highest exposure when nothing was scored', () => {

@@ -308,7 +308,14 @@ describe('locations: head lines for added or changed lines, base lines for remov
     expect(lines).not.toContain(7);
     const json = renderJsonReport(verdict, { toolVersion: '0' });
     const change = json.units[0]?.changes.find((c) => c.jsonField === 'ProtectSystem');
-    expect(change?.location).toEqual({ file: UNIT_PATH, line: 7, column: 1, side: 'base' });
+    // The report keeps the head anchor too, for tools that can only point at head.
+    expect(change?.location).toEqual({
+      file: UNIT_PATH,
+      line: 7,
+      column: 1,
+      side: 'base',
+      headAnchor: { file: UNIT_PATH, line: 4, column: 1 },
+    });
     const summary = renderJobSummary(verdict, { blobUrl: 'https://h/', baseBlobUrl: 'https://b/' });
     expect(summary).toContain(`(https://b/${UNIT_PATH}#L7) (base)`);
     expect(summary).not.toContain(`https://h/${UNIT_PATH}#L7`);

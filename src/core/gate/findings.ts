@@ -15,6 +15,8 @@ export interface Finding {
   file: string;
   line: number;
   column: number;
+  /** `base` when the line is one of the merge base (a removed line, linked at the base commit), else `head`. */
+  side: 'base' | 'head';
   kind: ViolationKind | RunFindingKind;
   /** The check: an assessor json_field, a directive name, `exposure`… (SARIF keys rules on it). */
   check: string;
@@ -34,6 +36,7 @@ function fromViolation(u: UnitResult, v: Violation, level: FindingLevel, accepte
     file: v.location.file,
     line: v.location.line,
     column: v.location.column,
+    side: v.location.side ?? 'head',
     kind: v.kind,
     check: v.check,
     level,
@@ -54,6 +57,7 @@ export function collectFindings(verdict: GateVerdict): Finding[] {
       unit: '',
       unitId: '',
       ...NO_LOCATION,
+      side: 'head',
       kind: f.kind,
       check: f.kind,
       level: report ? 'warning' : f.level,

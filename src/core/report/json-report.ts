@@ -1,10 +1,15 @@
 // Verdict → the JSON report (`unitgate-report/1`): everything the gate decided, in a stable shape for
-// other tools. Every field is always present (null when unknown); keys of badness maps are sorted;
-// fields are only ever added within a major version.
+// other tools, described by schemas/unitgate-report-1.schema.json. Every field is always present (null
+// when unknown); keys of badness maps are sorted; fields are only ever added within a major version.
+import { collectFindings, type Finding, type FindingLevel } from '../gate/findings';
 import type {
   DeviationNote,
+  FindingLocation,
+  Fix,
   GateVerdict,
   RowChange,
+  RunFinding,
+  RunFindingKind,
   ScoredSide,
   UnitResult,
   UnitStatus,
@@ -17,6 +22,13 @@ import { formatExposure } from '../security/render-security';
 import { fixForViolation } from './fixes';
 
 export const JSON_REPORT_VERSION = 'unitgate-report/1';
+
+/**
+ * The published JSON Schema of this major version (its `$id`); a report names it in `$schema`. A
+ * breaking change makes `unitgate-report/2` with a new schema file, never an edit that rejects a field.
+ */
+export const JSON_REPORT_SCHEMA_URL =
+  'https://github.com/unitgate/unitgate/blob/main/schemas/unitgate-report-1.schema.json';
 
 /** Facts about the run that the verdict does not hold (the shell knows them). */
 export interface JsonReportMeta {
@@ -53,6 +65,18 @@ export interface JsonFix {
   /** Lines to paste into `[Service]` or a drop-in. */
   directives: string[];
   explanation: string;
+  /** The unit's exposure with the lines applied, re-scored by the gate; null when not verified. */
+  exposureAfter: JsonExposure | null;
+}
+
+/**
+ * A place in a file. `side: 'base'` marks a line of the merge base (a removed line, linked at the base
+ * commit) and then `headAnchor` says where that line was at head (its section header or the file's
+ * start), for outputs that can only point at head; both are absent for a head line.
+ */
+export interface JsonLocation extends SourceLocation {
+  side?: 'base';
+  headAnchor?: SourceLocation;
 }
 
 export interface JsonViolation {
@@ -69,7 +93,7 @@ export interface JsonViolation {
    * The line that set the value, or the `[Service]` header when a directive is missing; with
    * `side: 'base'` a line of the merge base (the removed line that caused it).
    */
-  location: SourceLocation & { side?: 'base' };
+  location: JsonLocation;
   /** What to add; null when no directive fixes it (sign-off, load errors, invalid notes). */
   fix: JsonFix | null;
 }
@@ -91,6 +115,8 @@ export interface JsonNote {
   approvedBy: string | null;
   /** Why a valid note does not count yet (no owner approved the current head, …). */
   unapproved: string | null;
+  /** Local checks only: the approval a valid note still needs (accepted as pending until then). */
+  pendingApproval: string | null;
 }
 
 export interface JsonRowChange {
@@ -101,8 +127,53 @@ export interface JsonRowChange {
   /** Exposure points (0…100 scale, fractional) this row added (+) or removed (−). */
   delta: number;
   /** With `side: 'base'` when the cause is a removed line (cited at the merge base). */
-  location: SourceLocation & { side?: 'base' };
+  location: JsonLocation;
   summary: string;
+}
+
+/** A finding covered by a valid deviation note. */
+export interface JsonAcceptedDeviation {
+  violation: JsonViolation;
+  note: JsonNote;
+  /** Who approved the note: `@olivia`, or `@olivia (@acme/security)` for a team owner. */
+  acceptedBy: string;
+  /** Local checks only: the approval the note still needs (no one approved it yet); else null. */
+  pendingApproval: string | null;
+}
+
+/**
+ * One entry of the flat findings list (core/gate/findings.ts) every output is made from: the unit's
+ * findings and the run's, each with the one location it is about.
+ */
+export interface JsonFinding {
+  /** Repository path of the unit's main file ('' for findings about the run itself). */
+  unit: string;
+  /** The unit's name as systemd reports it ('' for run findings). */
+  unitId: string;
+  /** '' with line and column 0 for run findings. */
+  file: string;
+  line: number;
+  column: number;
+  /** `base` when the line is one of the merge base (a removed line), else `head`. */
+  side: 'base' | 'head';
+  kind: ViolationKind | RunFindingKind;
+  /** An assessor json_field, a directive name, `exposure`, or the run finding's kind. */
+  check: string;
+  /** `error` fails the gate, `warning` is advisory, `notice` was accepted by an approved note. */
+  level: FindingLevel;
+  message: string;
+  /** The gate's verified fix (no directives when none passed; the explanation says why), or null. */
+  fix: JsonFix | null;
+  /** Who accepted a `notice` finding; null otherwise. */
+  acceptedBy: string | null;
+}
+
+/** A finding about the run itself rather than a unit (its inputs, its scope, the policy file). */
+export interface JsonRunFinding {
+  kind: RunFindingKind;
+  /** As the gate rated it; in `report` mode nothing fails and `findings` lists it as a warning. */
+  level: 'error' | 'warning';
+  message: string;
 }
 
 export interface JsonUnit {
@@ -120,12 +191,14 @@ export interface JsonUnit {
   /** Open findings (not covered by a deviation note), most important first. */
   violations: JsonViolation[];
   /** Findings covered by a valid deviation note. */
-  accepted: { violation: JsonViolation; note: JsonNote; acceptedBy: string }[];
+  accepted: JsonAcceptedDeviation[];
   /** Assessor rows whose badness differs between base and head. */
   changes: JsonRowChange[];
 }
 
 export interface JsonReport {
+  /** The schema this report follows (JSON_REPORT_SCHEMA_URL). */
+  $schema: typeof JSON_REPORT_SCHEMA_URL;
   version: typeof JSON_REPORT_VERSION;
   tool: { name: 'unitgate'; version: string };
   run: {
@@ -157,6 +230,10 @@ export interface JsonReport {
   /** Every deviation note found, valid or not. */
   notes: JsonNote[];
   messages: string[];
+  /** Every finding, run findings first, then per unit (in `units` order) errors, warnings, notices. */
+  findings: JsonFinding[];
+  /** Findings about the run itself (also in `findings`). */
+  runFindings: JsonRunFinding[];
 }
 
 function exposure(value: number): JsonExposure {
@@ -170,18 +247,26 @@ function score(side: ScoredSide | undefined): JsonScore | null {
   return { ...exposure(side.exposure), level: side.level, badness };
 }
 
-/** A location; `side: 'base'` when the line is at the merge base (a removed line), absent at head. */
-function where(l: SourceLocation & { side?: 'base' | 'head' }): SourceLocation & { side?: 'base' } {
+function plain(l: SourceLocation): SourceLocation {
+  return { file: l.file, line: l.line, column: l.column };
+}
+
+/** A location; `side: 'base'` (with its head anchor) when the line is at the merge base, absent at head. */
+function where(l: FindingLocation): JsonLocation {
+  if (l.side !== 'base') return plain(l);
+  return { ...plain(l), side: 'base', ...(l.headAnchor ? { headAnchor: plain(l.headAnchor) } : {}) };
+}
+
+function jsonFix(fix: Fix | undefined): JsonFix | null {
+  if (!fix) return null;
   return {
-    file: l.file,
-    line: l.line,
-    column: l.column,
-    ...(l.side === 'base' ? { side: 'base' as const } : {}),
+    directives: [...fix.directives],
+    explanation: fix.explanation,
+    exposureAfter: fix.exposureAfter === undefined ? null : exposure(fix.exposureAfter),
   };
 }
 
 function violation(v: Violation): JsonViolation {
-  const fix = fixForViolation(v);
   return {
     kind: v.kind,
     check: v.check,
@@ -190,8 +275,29 @@ function violation(v: Violation): JsonViolation {
     advisory: v.advisory,
     weight: v.weight,
     location: where(v.location),
-    fix: fix ? { directives: [...fix.directives], explanation: fix.explanation } : null,
+    fix: jsonFix(fixForViolation(v)),
   };
+}
+
+function finding(f: Finding): JsonFinding {
+  return {
+    unit: f.unit,
+    unitId: f.unitId,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    side: f.side,
+    kind: f.kind,
+    check: f.check,
+    level: f.level,
+    message: f.message,
+    fix: jsonFix(f.fix),
+    acceptedBy: f.acceptedBy ?? null,
+  };
+}
+
+function runFinding(f: RunFinding): JsonRunFinding {
+  return { kind: f.kind, level: f.level, message: f.message };
 }
 
 function note(n: DeviationNote): JsonNote {
@@ -208,6 +314,7 @@ function note(n: DeviationNote): JsonNote {
     valid: n.problems.length === 0,
     approvedBy: n.approvedBy ?? null,
     unapproved: n.unapproved ?? null,
+    pendingApproval: n.pendingApproval ?? null,
   };
 }
 
@@ -240,6 +347,7 @@ function unit(u: UnitResult): JsonUnit {
       violation: violation(a.violation),
       note: note(a.note),
       acceptedBy: a.acceptedBy,
+      pendingApproval: a.pendingApproval ?? null,
     })),
     changes: u.changes.map(change),
   };
@@ -251,6 +359,7 @@ export function renderJsonReport(verdict: GateVerdict, meta: JsonReportMeta): Js
   const top = verdict.units.find((u) => u.head && u.head.exposure === verdict.maxExposure);
   const all = verdict.units.flatMap((u) => u.violations);
   return {
+    $schema: JSON_REPORT_SCHEMA_URL,
     version: JSON_REPORT_VERSION,
     tool: { name: 'unitgate', version: meta.toolVersion },
     run: {
@@ -284,5 +393,7 @@ export function renderJsonReport(verdict: GateVerdict, meta: JsonReportMeta): Js
     units: verdict.units.map(unit),
     notes: verdict.notes.map(note),
     messages: [...verdict.messages],
+    findings: collectFindings(verdict).map(finding),
+    runFindings: (verdict.runFindings ?? []).map(runFinding),
   };
 }
