@@ -20316,9 +20316,9 @@ function escapeUnitNamePart(s) {
   const bytes = new TextEncoder().encode(s);
   bytes.forEach((b, i) => {
     const c = String.fromCharCode(b);
-    const plain2 = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
+    const plain3 = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
     if (c === "/") out += "-";
-    else if (plain2) out += c;
+    else if (plain3) out += c;
     else out += `\\x${b.toString(16).padStart(2, "0")}`;
   });
   return out;
@@ -20776,11 +20776,11 @@ function parseExecLine(rvalue, options) {
   const result = { commands: 0, fatal: false, messages: [], doubleBang: 0 };
   const { messages } = result;
   const reader = new WordReader(rvalue);
-  const plain2 = !SPECIAL_CHARACTERS.test(rvalue);
+  const plain3 = !SPECIAL_CHARACTERS.test(rvalue);
   let semicolon;
   do {
     semicolon = false;
-    const first = plain2 ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
+    const first = plain3 ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
     if (first !== "word") return result;
     if (reader.word === ";") {
       semicolon = true;
@@ -20804,7 +20804,7 @@ function parseExecLine(rvalue, options) {
       else break;
     }
     if (privileged === "!!") result.doubleBang++;
-    const expanded = plain2 ? void 0 : expandWord(f, options);
+    const expanded = plain3 ? void 0 : expandWord(f, options);
     if (expanded !== void 0 && !expanded.ok)
       return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
     const path = expanded === void 0 ? f : expanded.value;
@@ -20816,7 +20816,7 @@ function parseExecLine(rvalue, options) {
       if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
         return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
     }
-    if (plain2) {
+    if (plain3) {
       if (separateArgv0 && !reader.hasRest())
         return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
       result.commands++;
@@ -23844,8 +23844,56 @@ function renderSarif(verdict2, options) {
   };
 }
 
+// src/core/gate/findings.ts
+var NO_LOCATION = { file: "", line: 0, column: 0 };
+function fromViolation(u, v, level, acceptedBy) {
+  return {
+    unit: u.path,
+    unitId: u.unitId,
+    file: v.location.file,
+    line: v.location.line,
+    column: v.location.column,
+    side: v.location.side ?? "head",
+    kind: v.kind,
+    check: v.check,
+    level,
+    message: v.message,
+    ...v.fix ? { fix: v.fix } : {},
+    ...acceptedBy !== void 0 ? { acceptedBy } : {}
+  };
+}
+var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
+function collectFindings(verdict2) {
+  const report = verdict2.mode === "report";
+  const out = [];
+  for (const f of verdict2.runFindings ?? []) {
+    out.push({
+      unit: "",
+      unitId: "",
+      ...NO_LOCATION,
+      side: "head",
+      kind: f.kind,
+      check: f.kind,
+      level: report ? "warning" : f.level,
+      message: f.message
+    });
+  }
+  for (const u of verdict2.units) {
+    const unitFindings = [];
+    for (const v of u.violations)
+      unitFindings.push(fromViolation(u, v, v.advisory || report ? "warning" : "error"));
+    for (const a of u.accepted) {
+      unitFindings.push(fromViolation(u, a.violation, "notice", a.acceptedBy));
+    }
+    unitFindings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
+    out.push(...unitFindings);
+  }
+  return out;
+}
+
 // src/core/report/json-report.ts
 var JSON_REPORT_VERSION = "unitgate-report/1";
+var JSON_REPORT_SCHEMA_URL = "https://github.com/unitgate/unitgate/blob/main/schemas/unitgate-report-1.schema.json";
 function exposure(value) {
   return { value, display: formatExposure(value) };
 }
@@ -23855,16 +23903,22 @@ function score(side) {
   for (const key of Object.keys(side.badness).sort()) badness[key] = side.badness[key] ?? null;
   return { ...exposure(side.exposure), level: side.level, badness };
 }
+function plain2(l) {
+  return { file: l.file, line: l.line, column: l.column };
+}
 function where(l) {
+  if (l.side !== "base") return plain2(l);
+  return { ...plain2(l), side: "base", ...l.headAnchor ? { headAnchor: plain2(l.headAnchor) } : {} };
+}
+function jsonFix(fix) {
+  if (!fix) return null;
   return {
-    file: l.file,
-    line: l.line,
-    column: l.column,
-    ...l.side === "base" ? { side: "base" } : {}
+    directives: [...fix.directives],
+    explanation: fix.explanation,
+    exposureAfter: fix.exposureAfter === void 0 ? null : exposure(fix.exposureAfter)
   };
 }
 function violation(v) {
-  const fix = fixForViolation(v);
   return {
     kind: v.kind,
     check: v.check,
@@ -23873,8 +23927,27 @@ function violation(v) {
     advisory: v.advisory,
     weight: v.weight,
     location: where(v.location),
-    fix: fix ? { directives: [...fix.directives], explanation: fix.explanation } : null
+    fix: jsonFix(fixForViolation(v))
   };
+}
+function finding(f) {
+  return {
+    unit: f.unit,
+    unitId: f.unitId,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    side: f.side,
+    kind: f.kind,
+    check: f.check,
+    level: f.level,
+    message: f.message,
+    fix: jsonFix(f.fix),
+    acceptedBy: f.acceptedBy ?? null
+  };
+}
+function runFinding(f) {
+  return { kind: f.kind, level: f.level, message: f.message };
 }
 function note(n) {
   return {
@@ -23889,7 +23962,8 @@ function note(n) {
     problems: [...n.problems],
     valid: n.problems.length === 0,
     approvedBy: n.approvedBy ?? null,
-    unapproved: n.unapproved ?? null
+    unapproved: n.unapproved ?? null,
+    pendingApproval: n.pendingApproval ?? null
   };
 }
 function change(c) {
@@ -23919,7 +23993,8 @@ function unit(u) {
     accepted: u.accepted.map((a) => ({
       violation: violation(a.violation),
       note: note(a.note),
-      acceptedBy: a.acceptedBy
+      acceptedBy: a.acceptedBy,
+      pendingApproval: a.pendingApproval ?? null
     })),
     changes: u.changes.map(change)
   };
@@ -23929,6 +24004,7 @@ function renderJsonReport(verdict2, meta) {
   const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
   const all = verdict2.units.flatMap((u) => u.violations);
   return {
+    $schema: JSON_REPORT_SCHEMA_URL,
     version: JSON_REPORT_VERSION,
     tool: { name: "unitgate", version: meta.toolVersion },
     run: {
@@ -23958,7 +24034,9 @@ function renderJsonReport(verdict2, meta) {
     },
     units: verdict2.units.map(unit),
     notes: verdict2.notes.map(note),
-    messages: [...verdict2.messages]
+    messages: [...verdict2.messages],
+    findings: collectFindings(verdict2).map(finding),
+    runFindings: (verdict2.runFindings ?? []).map(runFinding)
   };
 }
 
@@ -25143,18 +25221,18 @@ var NameMap = class {
     if (normalized) {
       listing = null;
       let prefix = "";
-      let plain2 = true;
+      let plain3 = true;
       for (const component of dir.split("/")) {
         if (component === "") continue;
         prefix += "/" + component;
         const entry = this.tree.lstat(prefix);
         if (entry?.type === "symlink") listing = void 0;
         if (entry?.type !== "directory") {
-          plain2 = false;
+          plain3 = false;
           break;
         }
       }
-      if (plain2) {
+      if (plain3) {
         const typed = this.tree.listDirectory?.(dir);
         if (typed) listing = typed;
         else {

@@ -42551,9 +42551,9 @@ function escapeUnitNamePart(s) {
   const bytes = new TextEncoder().encode(s);
   bytes.forEach((b, i) => {
     const c = String.fromCharCode(b);
-    const plain2 = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
+    const plain3 = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
     if (c === "/") out += "-";
-    else if (plain2) out += c;
+    else if (plain3) out += c;
     else out += `\\x${b.toString(16).padStart(2, "0")}`;
   });
   return out;
@@ -43011,11 +43011,11 @@ function parseExecLine(rvalue, options) {
   const result = { commands: 0, fatal: false, messages: [], doubleBang: 0 };
   const { messages } = result;
   const reader = new WordReader(rvalue);
-  const plain2 = !SPECIAL_CHARACTERS.test(rvalue);
+  const plain3 = !SPECIAL_CHARACTERS.test(rvalue);
   let semicolon;
   do {
     semicolon = false;
-    const first = plain2 ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
+    const first = plain3 ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
     if (first !== "word") return result;
     if (reader.word === ";") {
       semicolon = true;
@@ -43039,7 +43039,7 @@ function parseExecLine(rvalue, options) {
       else break;
     }
     if (privileged === "!!") result.doubleBang++;
-    const expanded = plain2 ? void 0 : expandWord(f, options);
+    const expanded = plain3 ? void 0 : expandWord(f, options);
     if (expanded !== void 0 && !expanded.ok)
       return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
     const path = expanded === void 0 ? f : expanded.value;
@@ -43051,7 +43051,7 @@ function parseExecLine(rvalue, options) {
       if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
         return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
     }
-    if (plain2) {
+    if (plain3) {
       if (separateArgv0 && !reader.hasRest())
         return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
       result.commands++;
@@ -45848,8 +45848,56 @@ function renderSarif(verdict2, options) {
   };
 }
 
+// src/core/gate/findings.ts
+var NO_LOCATION = { file: "", line: 0, column: 0 };
+function fromViolation2(u, v, level, acceptedBy) {
+  return {
+    unit: u.path,
+    unitId: u.unitId,
+    file: v.location.file,
+    line: v.location.line,
+    column: v.location.column,
+    side: v.location.side ?? "head",
+    kind: v.kind,
+    check: v.check,
+    level,
+    message: v.message,
+    ...v.fix ? { fix: v.fix } : {},
+    ...acceptedBy !== void 0 ? { acceptedBy } : {}
+  };
+}
+var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
+function collectFindings(verdict2) {
+  const report = verdict2.mode === "report";
+  const out = [];
+  for (const f of verdict2.runFindings ?? []) {
+    out.push({
+      unit: "",
+      unitId: "",
+      ...NO_LOCATION,
+      side: "head",
+      kind: f.kind,
+      check: f.kind,
+      level: report ? "warning" : f.level,
+      message: f.message
+    });
+  }
+  for (const u of verdict2.units) {
+    const unitFindings = [];
+    for (const v of u.violations)
+      unitFindings.push(fromViolation2(u, v, v.advisory || report ? "warning" : "error"));
+    for (const a of u.accepted) {
+      unitFindings.push(fromViolation2(u, a.violation, "notice", a.acceptedBy));
+    }
+    unitFindings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
+    out.push(...unitFindings);
+  }
+  return out;
+}
+
 // src/core/report/json-report.ts
 var JSON_REPORT_VERSION = "unitgate-report/1";
+var JSON_REPORT_SCHEMA_URL = "https://github.com/unitgate/unitgate/blob/main/schemas/unitgate-report-1.schema.json";
 function exposure(value) {
   return { value, display: formatExposure(value) };
 }
@@ -45859,16 +45907,22 @@ function score(side2) {
   for (const key of Object.keys(side2.badness).sort()) badness[key] = side2.badness[key] ?? null;
   return { ...exposure(side2.exposure), level: side2.level, badness };
 }
+function plain2(l) {
+  return { file: l.file, line: l.line, column: l.column };
+}
 function where(l) {
+  if (l.side !== "base") return plain2(l);
+  return { ...plain2(l), side: "base", ...l.headAnchor ? { headAnchor: plain2(l.headAnchor) } : {} };
+}
+function jsonFix(fix2) {
+  if (!fix2) return null;
   return {
-    file: l.file,
-    line: l.line,
-    column: l.column,
-    ...l.side === "base" ? { side: "base" } : {}
+    directives: [...fix2.directives],
+    explanation: fix2.explanation,
+    exposureAfter: fix2.exposureAfter === void 0 ? null : exposure(fix2.exposureAfter)
   };
 }
 function violation(v) {
-  const fix2 = fixForViolation(v);
   return {
     kind: v.kind,
     check: v.check,
@@ -45877,8 +45931,27 @@ function violation(v) {
     advisory: v.advisory,
     weight: v.weight,
     location: where(v.location),
-    fix: fix2 ? { directives: [...fix2.directives], explanation: fix2.explanation } : null
+    fix: jsonFix(fixForViolation(v))
   };
+}
+function finding(f) {
+  return {
+    unit: f.unit,
+    unitId: f.unitId,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    side: f.side,
+    kind: f.kind,
+    check: f.check,
+    level: f.level,
+    message: f.message,
+    fix: jsonFix(f.fix),
+    acceptedBy: f.acceptedBy ?? null
+  };
+}
+function runFinding(f) {
+  return { kind: f.kind, level: f.level, message: f.message };
 }
 function note(n) {
   return {
@@ -45893,7 +45966,8 @@ function note(n) {
     problems: [...n.problems],
     valid: n.problems.length === 0,
     approvedBy: n.approvedBy ?? null,
-    unapproved: n.unapproved ?? null
+    unapproved: n.unapproved ?? null,
+    pendingApproval: n.pendingApproval ?? null
   };
 }
 function change(c) {
@@ -45923,7 +45997,8 @@ function unit(u) {
     accepted: u.accepted.map((a) => ({
       violation: violation(a.violation),
       note: note(a.note),
-      acceptedBy: a.acceptedBy
+      acceptedBy: a.acceptedBy,
+      pendingApproval: a.pendingApproval ?? null
     })),
     changes: u.changes.map(change)
   };
@@ -45933,6 +46008,7 @@ function renderJsonReport(verdict2, meta) {
   const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
   const all = verdict2.units.flatMap((u) => u.violations);
   return {
+    $schema: JSON_REPORT_SCHEMA_URL,
     version: JSON_REPORT_VERSION,
     tool: { name: "unitgate", version: meta.toolVersion },
     run: {
@@ -45962,7 +46038,9 @@ function renderJsonReport(verdict2, meta) {
     },
     units: verdict2.units.map(unit),
     notes: verdict2.notes.map(note),
-    messages: [...verdict2.messages]
+    messages: [...verdict2.messages],
+    findings: collectFindings(verdict2).map(finding),
+    runFindings: (verdict2.runFindings ?? []).map(runFinding)
   };
 }
 
@@ -46894,18 +46972,18 @@ var NameMap = class {
     if (normalized) {
       listing = null;
       let prefix = "";
-      let plain2 = true;
+      let plain3 = true;
       for (const component of dir.split("/")) {
         if (component === "") continue;
         prefix += "/" + component;
         const entry = this.tree.lstat(prefix);
         if (entry?.type === "symlink") listing = void 0;
         if (entry?.type !== "directory") {
-          plain2 = false;
+          plain3 = false;
           break;
         }
       }
-      if (plain2) {
+      if (plain3) {
         const typed = this.tree.listDirectory?.(dir);
         if (typed) listing = typed;
         else {

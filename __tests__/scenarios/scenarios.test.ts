@@ -19,7 +19,13 @@ import { makeGitRepo, type FileTree, type GitRepo } from '../e2e/make-git-repo';
 import { readActionInputs, ACTION_YML } from '../e2e/run-action';
 import { expectValidReport } from '../core/report/report-schema';
 
-type EventName = 'pull_request' | 'pull_request_target' | 'push' | 'merge_group' | 'workflow_dispatch';
+type EventName =
+  | 'pull_request'
+  | 'pull_request_target'
+  | 'pull_request_review'
+  | 'push'
+  | 'merge_group'
+  | 'workflow_dispatch';
 
 interface ScenarioFile {
   title: string;
@@ -104,9 +110,13 @@ function eventFor(scenario: ScenarioFile, repo: GitRepo, fake: FakeGitHub): Acti
   switch (name) {
     case 'pull_request':
     case 'pull_request_target':
+    case 'pull_request_review':
       return {
         name,
-        payload: fake.pullRequestEvent(repo.pullNumber),
+        payload:
+          name === 'pull_request_review'
+            ? { ...fake.pullRequestEvent(repo.pullNumber, 'submitted'), review: { state: 'approved' } }
+            : fake.pullRequestEvent(repo.pullNumber),
         // GITHUB_SHA: the test merge commit on pull_request, the base branch's tip on _target.
         sha: name === 'pull_request_target' ? repo.baseSha : repo.mergeSha,
         ref: `refs/pull/${repo.pullNumber}/merge`,
@@ -154,6 +164,8 @@ function eventFor(scenario: ScenarioFile, repo: GitRepo, fake: FakeGitHub): Acti
         sha: repo.headSha,
         ref: `refs/heads/${repo.baseRef}`,
       };
+    default:
+      throw new Error(`scenario.json: the runner does not make "${name}" events`);
   }
 }
 
