@@ -2,7 +2,7 @@
 // is met by the setting systemd would apply, whichever line or implication produced it), allowed
 // capabilities and allowed address families.
 import type { SecuritySettings } from '../security/settings';
-import { EFFECTIVE_FLAGS, NAMESPACES_UNSET, parseBoolean } from '../security/settings';
+import { EFFECTIVE_FLAGS, NAMESPACE_FLAGS, NAMESPACES_UNSET, parseBoolean } from '../security/settings';
 import type { SystemdProfile } from '../security/versions';
 import { extractWords } from '../unit/extract-word';
 
@@ -104,13 +104,18 @@ export function checkRequirement(
       return { met: extra === 0n, actual: `${key}=${capabilityNames(have, profile).join(' ')}` };
     }
     case 'RestrictNamespaces': {
-      const b = parseBoolean(want);
+      // The unit keeps the set of namespace types it may still create (config_parse_restrict_namespaces(),
+      // src/core/load-fragment.c, v252): the requirement is met when that set lies inside the one the
+      // requirement allows, so `~user` is not met by `no` or by `user`.
       const have = s.restrictNamespaces;
-      if (b === true) return { met: have === 0, actual: `${key}=${have === 0 ? 'yes' : 'partly or no'}` };
-      return {
-        met: have !== NAMESPACES_UNSET,
-        actual: `${key}=${have === NAMESPACES_UNSET ? '(unset)' : 'set'}`,
-      };
+      const actual = `${key}=${
+        have === NAMESPACES_UNSET ? '(unset)' : have === 0 ? 'yes' : namespaceNames(have).join(' ')
+      }`;
+      if (have === NAMESPACES_UNSET) return { met: false, actual };
+      const b = parseBoolean(want);
+      if (b === false) return { met: true, actual };
+      const allowed = b === true ? 0 : namespaceMask(want);
+      return { met: allowed !== undefined && (have & ~allowed) === 0, actual };
     }
     case 'RestrictAddressFamilies': {
       const allowedFamilies = want === 'none' ? [] : extractWords(want, true).words;
@@ -140,6 +145,25 @@ export function checkRequirement(
       return { met: have === want, actual: have === undefined ? `${key} not set` : `${key}=${have}` };
     }
   }
+}
+
+/** The namespace types a `RestrictNamespaces=` list allows; undefined when a word is not one. */
+function namespaceMask(value: string): number | undefined {
+  const invert = value.startsWith('~');
+  let flags = 0;
+  for (const word of extractWords(invert ? value.slice(1) : value, false).words) {
+    const flag = NAMESPACE_FLAGS[word];
+    if (flag === undefined) return undefined;
+    flags |= flag;
+  }
+  const all = Object.values(NAMESPACE_FLAGS).reduce((m, f) => m | f, 0);
+  return invert ? all & ~flags : flags;
+}
+
+function namespaceNames(mask: number): string[] {
+  return Object.entries(NAMESPACE_FLAGS)
+    .filter(([, flag]) => (mask & flag) !== 0)
+    .map(([name]) => name);
 }
 
 export function familyNames(families: number[], profile: SystemdProfile): string[] {
