@@ -81,8 +81,33 @@ function assignmentsText(s: SecuritySettings | undefined, directives: readonly s
 }
 
 /**
- * The cause of a row's change. The head line systemd applied last, when that line is new at head
- * (added, or its value changed); otherwise, when lines were removed, the last removed line at base;
+ * The head assignment of `directives` that systemd applied last among those the base does not have (as
+ * often): an earlier line added before an unchanged last one (`RestrictAddressFamilies=AF_PACKET` above
+ * `RestrictAddressFamilies=AF_UNIX`) is the cause, not the line that did not change.
+ */
+function lastAdded(
+  base: SecuritySettings | undefined,
+  head: SecuritySettings | undefined,
+  directives: readonly string[],
+): Assignment | undefined {
+  const left = assignmentsText(base, directives);
+  let best: Assignment | undefined;
+  for (const d of directives) {
+    for (const a of head?.provenance.get(d) ?? []) {
+      const i = left.indexOf(`${a.key}=${a.value}`);
+      if (i >= 0) {
+        left.splice(i, 1);
+        continue;
+      }
+      if (!best || (head?.applied.get(a) ?? -1) > (head?.applied.get(best) ?? -1)) best = a;
+    }
+  }
+  return best;
+}
+
+/**
+ * The cause of a row's change. The head line new at head (added, or its value changed) that systemd
+ * applied last; otherwise, when lines were removed, the last removed line at base;
  * otherwise the head line (an implied setting) or the unit's header.
  */
 export function rowChangeLocation(
@@ -91,10 +116,10 @@ export function rowChangeLocation(
   head: LocatedSide,
   removed: readonly RemovedAssignment[],
 ): FindingLocation {
+  const added = lastAdded(base.settings, head.settings, directives);
+  if (added) return plain(added);
   const at = lastApplied(head.settings, directives);
-  const before = assignmentsText(base.settings, directives);
-  const isNew = at !== undefined && !before.includes(`${at.key}=${at.value}`);
-  if (at && (isNew || removed.length === 0)) return plain(at);
+  if (at && removed.length === 0) return plain(at);
   const last = removed.at(-1);
   if (last) return baseLocation(last.location, head);
   return headerOf(head);
