@@ -32,7 +32,15 @@ function side(text: string): UnitSide {
 const LAX: Profile = { name: 'lax', description: '', threshold: 100, requiredDirectives: [] };
 
 function policyWith(
-  opts: { profile?: Profile; mode?: GateMode; rows?: boolean; exposure?: boolean; owners?: string[] } = {},
+  opts: {
+    profile?: Profile;
+    mode?: GateMode;
+    rows?: boolean;
+    exposure?: boolean;
+    owners?: string[];
+    signoff?: GatePolicy['signoff'];
+    maxExpiryDays?: number;
+  } = {},
 ): GatePolicy {
   const profile = opts.profile ?? LAX;
   const base = builtInPolicy();
@@ -43,28 +51,32 @@ function policyWith(
     defaultProfile: profile.name,
     profiles: new Map([[profile.name, profile]]),
     units: [],
-    deviations: { ...base.deviations, owners: opts.owners ?? [] },
+    deviations: {
+      ...base.deviations,
+      owners: opts.owners ?? [],
+      ...(opts.maxExpiryDays !== undefined ? { maxExpiryDays: opts.maxExpiryDays } : {}),
+    },
+    signoff: opts.signoff ?? [],
   };
 }
 
 function run(
-  head: string | undefined,
+  head: string | UnitSide | undefined,
   opts: Parameters<typeof policyWith>[0] & { base?: string; extra?: Partial<GateInput> } = {},
 ): GateVerdict {
+  const units: GateInput['units'] = [];
+  if (head !== undefined || opts.base !== undefined) {
+    units.push({
+      path: PATH,
+      change: head === undefined ? 'deleted' : opts.base === undefined ? 'added' : 'modified',
+      ...(head !== undefined ? { head: typeof head === 'string' ? side(head) : head } : {}),
+      ...(opts.base !== undefined ? { base: side(opts.base) } : {}),
+    });
+  }
   return evaluateGate({
     policy: policyWith(opts),
     systemd: systemdProfile(252),
-    units:
-      head === undefined
-        ? []
-        : [
-            {
-              path: PATH,
-              change: opts.base === undefined ? 'added' : 'modified',
-              head: side(head),
-              ...(opts.base !== undefined ? { base: side(opts.base) } : {}),
-            },
-          ],
+    units,
     approvals: [],
     today: '2026-12-06',
     ...opts.extra,
@@ -259,5 +271,230 @@ describe('a change to the policy file', () => {
     } else expect(verdict.runFindings).toBeUndefined();
     if (want.message) expect(verdict.messages).toContain(want.message);
     else if (!want.finding) expect(verdict.messages).toEqual([]);
+  });
+});
+
+describe('who approved what: the reasons a review does not count', () => {
+  const facts = { author: 'mallory', headCommitAuthors: ['mallory', 'ci-bot'], headSha: HEAD_SHA };
+  const review = (extra: Partial<Approval>): Approval => ({ login: 'olivia', teams: [], ...extra });
+  const signoff = [{ directives: ['User'], approvers: ['@olivia', '@ci-bot'] }];
+  const BASE = `${HEADER}User=api\n`;
+  const HEAD = `${HEADER}User=root\n`;
+
+  it.each<[string, Approval[], string]>([
+    [
+      'a review without a state',
+      [review({ commitId: HEAD_SHA })],
+      "@olivia's latest review is of unknown state, not an approval",
+    ],
+    [
+      'changes requested',
+      [review({ state: 'CHANGES_REQUESTED', commitId: HEAD_SHA })],
+      "@olivia's latest review is CHANGES_REQUESTED",
+    ],
+    [
+      'an approval without its commit',
+      [review({ state: 'APPROVED' })],
+      '@olivia approved an unknown commit, not the head c0ffee2',
+    ],
+    [
+      'an approval of an older commit',
+      [review({ state: 'APPROVED', commitId: 'c0ffee1111' })],
+      '@olivia approved commit c0ffee1, not the head c0ffee2',
+    ],
+    [
+      'the pusher of the head commit',
+      [review({ login: 'ci-bot', state: 'APPROVED', commitId: HEAD_SHA })],
+      '@ci-bot authored or committed the head commit',
+    ],
+    [
+      // A later comment does not withdraw the approval; a later request for changes does.
+      'an approval, then changes requested',
+      [
+        review({ state: 'APPROVED', commitId: HEAD_SHA, submittedAt: '2026-12-01T10:00:00Z' }),
+        review({ state: 'CHANGES_REQUESTED', commitId: HEAD_SHA, submittedAt: '2026-12-01T11:00:00Z' }),
+        review({ state: 'COMMENTED', commitId: HEAD_SHA, submittedAt: '2026-12-01T12:00:00Z' }),
+      ],
+      "@olivia's latest review is CHANGES_REQUESTED",
+    ],
+  ])('sign-off with %s fails, saying why, on the changed line', (_name, approvals, reason) => {
+    const verdict = run(HEAD, { base: BASE, signoff, extra: { ...facts, approvals } });
+    const v = findings(verdict).find((x) => x.kind === 'signoff-required');
+    expect(v?.message).toContain(
+      'User= changed; the policy requires an approving review of the head commit from @olivia',
+    );
+    expect(v?.message).toContain(reason);
+    expect(v?.location).toMatchObject({ file: PATH, line: 5 });
+    expect(verdict.result).toBe('fail');
+  });
+
+  it.each<[string, Approval[]]>([
+    ['an approval of the head', [review({ state: 'APPROVED', commitId: HEAD_SHA })]],
+    [
+      'an approval after a comment, whatever order the reviews come in',
+      [
+        review({ state: 'COMMENTED', commitId: HEAD_SHA, submittedAt: '2026-12-01T12:00:00Z' }),
+        review({ state: 'APPROVED', commitId: HEAD_SHA, submittedAt: '2026-12-01T10:00:00Z' }),
+      ],
+    ],
+  ])('sign-off with %s passes and says who approved', (_name, approvals) => {
+    const verdict = run(HEAD, { base: BASE, signoff, extra: { ...facts, approvals } });
+    expect(findings(verdict)).toEqual([]);
+    expect(verdict.result).toBe('pass');
+    expect(verdict.messages).toContain('api.service: change to User approved by @olivia');
+  });
+
+  it('a removed sign-off directive points at the unit header', () => {
+    const verdict = run(HEADER, { base: BASE, signoff, extra: facts });
+    expect(findings(verdict).find((x) => x.kind === 'signoff-required')?.location).toMatchObject({ line: 3 });
+  });
+
+  it('an unchanged sign-off directive needs no review', () => {
+    expect(run(BASE, { base: BASE, signoff, extra: facts }).result).toBe('pass');
+  });
+});
+
+describe('deviation notes the gate cannot place or accept', () => {
+  const facts = { author: 'mallory', headCommitAuthors: ['mallory'], headSha: HEAD_SHA };
+  const strict: Profile = { ...LAX, name: 'strict', threshold: 1 };
+  const note = (fields: string) => `# unitgate-deviation: ${fields}\n`;
+  const approval: Approval = {
+    login: 'olivia',
+    teams: [],
+    state: 'APPROVED',
+    commitId: HEAD_SHA,
+    submittedAt: '2026-12-01T10:00:00Z',
+  };
+  const body = (fields: Record<string, string>) =>
+    ['```unitgate-deviation', ...Object.entries(fields).map(([k, v]) => `${k}: ${v}`), '```', ''].join('\n');
+
+  it('a note with `check: exposure` accepts the threshold finding once an owner approved the head', () => {
+    const verdict = run(
+      `${note('check=exposure owner=@olivia expires=2027-01-31 reason="legacy daemon"')}${HEADER}`,
+      {
+        profile: strict,
+        owners: ['@olivia'],
+        extra: { ...facts, approvals: [approval] },
+      },
+    );
+    expect(verdict.units[0]?.status).toBe('accepted');
+    expect(verdict.units[0]?.accepted.map((a) => [a.violation.kind, a.acceptedBy])).toEqual([
+      ['threshold', '@olivia'],
+    ]);
+    expect(verdict.result).toBe('pass');
+  });
+
+  it('a note naming a unit the change does not touch is said, and accepts nothing', () => {
+    const verdict = run(`${HEADER}`, {
+      profile: strict,
+      owners: ['@olivia'],
+      extra: {
+        ...facts,
+        approvals: [approval],
+        bodyEditedAt: '2026-12-01T09:00:00Z',
+        pullRequestBody: body({
+          unit: 'deploy/other.service',
+          check: 'exposure',
+          owner: '@olivia',
+          expires: '2027-01-31',
+          reason: 'x',
+        }),
+      },
+    });
+    expect(verdict.messages).toContain(
+      'A deviation note names deploy/other.service, which is not a unit this change touches.',
+    );
+    expect(verdict.result).toBe('fail');
+  });
+
+  it.each<[string, 'pending' | 'required', string, string]>([
+    [
+      'pending',
+      'pending',
+      'accepted',
+      "an approving review by @olivia of the pull request's head commit after the description was last edited",
+    ],
+    [
+      'required',
+      'required',
+      'fail',
+      "it needs an approving review by @olivia of the pull request's head commit after the description was last edited",
+    ],
+  ])(
+    'a local check (%s) of a description note says what approval it still needs',
+    (_n, awaitApproval, status, says) => {
+      const verdict = run(`${HEADER}`, {
+        profile: strict,
+        owners: ['@olivia'],
+        extra: {
+          awaitApproval,
+          pullRequestBody: body({
+            unit: PATH,
+            check: 'exposure',
+            owner: '@olivia',
+            expires: '2027-01-31',
+            reason: 'x',
+          }),
+        },
+      });
+      const u = verdict.units[0];
+      expect(u?.status).toBe(status);
+      const text = [
+        ...(u?.accepted.map((a) => a.pendingApproval ?? '') ?? []),
+        ...(u?.violations.map((v) => v.message) ?? []),
+      ].join('\n');
+      expect(text).toContain(says);
+    },
+  );
+});
+
+describe('units the gate cannot score, and removed units', () => {
+  it('a removed unit is reported as removed and passes', () => {
+    const verdict = run(undefined, { base: `${HEADER}` });
+    expect(verdict.units[0]).toMatchObject({
+      status: 'deleted',
+      note: 'the unit was removed',
+      violations: [],
+    });
+    expect(verdict.result).toBe('pass');
+  });
+
+  it('a drop-in linked out of the repository makes the unit an error at its first line', () => {
+    const locator = {
+      unitName: 'api.service',
+      fileName: 'api.service',
+      repoPath: PATH,
+      searchPath: ['/deploy'],
+    };
+    const tree = memoryTree({
+      [PATH]: HEADER,
+      'deploy/api.service.d/harden.conf': { symlink: '/etc/harden.conf' },
+    });
+    const verdict = run(scoreUnit(tree, locator, systemdProfile(252)).side);
+    const [v] = findings(verdict);
+    expect(verdict.units[0]?.status).toBe('error');
+    expect(v).toMatchObject({ kind: 'load-error', location: { file: PATH, line: 1 }, advisory: false });
+    expect(v?.message).toContain(
+      'systemd would refuse this unit: the drop-in deploy/api.service.d/harden.conf is a symlink',
+    );
+    expect(verdict.result).toBe('fail');
+  });
+
+  it('ratchet: when the base could not be scored, every finding at head is new', () => {
+    const profile: Profile = { ...LAX, name: 'strict', requiredDirectives: ['NoNewPrivileges=yes'] };
+    const verdict = run(`${HEADER}`, { base: `${HEADER}User=a:b\n`, mode: 'ratchet', profile });
+    expect(findings(verdict).map((v) => [v.kind, v.advisory])).toEqual([['missing-directive', false]]);
+    expect(verdict.result).toBe('fail');
+  });
+});
+
+describe('the latest expiry a pasted note may use', () => {
+  it.each<[string, number, string | undefined]>([
+    ['2026-12-06', 90, '2027-03-06'],
+    ['2026-12-06', 0, '2026-12-06'],
+    ['2026-12-06', -1, undefined],
+    ['not a date', 90, undefined],
+  ])('today %s, at most %d days: %s', (today, maxExpiryDays, latest) => {
+    expect(run(HEADER, { maxExpiryDays, extra: { today } }).latestExpiry).toBe(latest);
   });
 });
