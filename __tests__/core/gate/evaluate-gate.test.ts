@@ -19,14 +19,18 @@ const PATH = 'deploy/api.service';
 const HEADER = '[Unit]\nDescription=api\n[Service]\nExecStart=/usr/bin/api\n';
 const HEAD_SHA = 'c0ffee2222222222222222222222222222222222';
 
-function side(text: string): UnitSide {
+const DROP_IN = 'deploy/api.service.d/harden.conf';
+
+/** The unit scored from its main file text, and a drop-in's when given. */
+function side(text: string, dropIn?: string): UnitSide {
   const locator = {
     unitName: 'api.service',
     fileName: 'api.service',
     repoPath: PATH,
     searchPath: ['/deploy'],
   };
-  return scoreUnit(memoryTree({ [PATH]: text }), locator, systemdProfile(252)).side;
+  const files = { [PATH]: text, ...(dropIn !== undefined ? { [DROP_IN]: dropIn } : {}) };
+  return scoreUnit(memoryTree(files), locator, systemdProfile(252)).side;
 }
 
 const LAX: Profile = { name: 'lax', description: '', threshold: 100, requiredDirectives: [] };
@@ -496,5 +500,67 @@ describe('the latest expiry a pasted note may use', () => {
     ['not a date', 90, undefined],
   ])('today %s, at most %d days: %s', (today, maxExpiryDays, latest) => {
     expect(run(HEADER, { maxExpiryDays, extra: { today } }).latestExpiry).toBe(latest);
+  });
+});
+
+describe('where a regression points when no line was simply added', () => {
+  const gateOf = (base: UnitSide, head: UnitSide): Violation[] => {
+    const verdict = evaluateGate({
+      policy: policyWith({ rows: true }),
+      systemd: systemdProfile(252),
+      units: [{ path: PATH, change: 'modified', base, head }],
+      approvals: [],
+      today: '2026-12-06',
+    });
+    return findings(verdict);
+  };
+
+  it('lines swapped between the main file and a drop-in: the drop-in line systemd applies last', () => {
+    const vs = gateOf(
+      side(`${HEADER}ProtectSystem=full\n`, '[Service]\nProtectSystem=strict\n'),
+      side(`${HEADER}ProtectSystem=strict\n`, '[Service]\nProtectSystem=full\n'),
+    );
+    const v = vs.find((x) => x.kind === 'regression-row' && x.directives.includes('ProtectSystem'));
+    expect(v?.location).toMatchObject({ file: DROP_IN, line: 2 });
+  });
+
+  it('a protection only implied at base (DynamicUser=): the removed line at the base commit', () => {
+    const vs = gateOf(side(`${HEADER}DynamicUser=yes\n`), side(HEADER));
+    const v = vs.find((x) => x.kind === 'regression-row' && x.check === 'ProtectSystem');
+    expect(v?.message).toContain('ProtectSystem= got worse: `DynamicUser=yes` removed');
+    expect(v?.location).toMatchObject({ file: PATH, line: 5, side: 'base', headAnchor: { line: 3 } });
+  });
+});
+
+describe('the line that grants a forbidden capability', () => {
+  const profile: Profile = { ...LAX, name: 'tight', allowedCapabilities: [] };
+  it.each<[string, string, string | undefined, { file: string; line: number }]>([
+    [
+      'bounding set in the main file, ambient set in a drop-in: the drop-in, applied last',
+      'CapabilityBoundingSet=CAP_NET_RAW\n',
+      '[Service]\nAmbientCapabilities=CAP_NET_RAW\n',
+      { file: DROP_IN, line: 2 },
+    ],
+    [
+      'an ambient grant taken back later: the default bounding set grants it, at the header',
+      'AmbientCapabilities=CAP_NET_RAW\nAmbientCapabilities=~CAP_NET_RAW\n',
+      undefined,
+      { file: PATH, line: 3 },
+    ],
+    [
+      'a deny line keeps the rest: the deny line grants them',
+      'CapabilityBoundingSet=~CAP_SYS_ADMIN\n',
+      undefined,
+      { file: PATH, line: 5 },
+    ],
+  ])('%s', (_name, lines, dropIn, at) => {
+    const verdict = evaluateGate({
+      policy: policyWith({ profile }),
+      systemd: systemdProfile(252),
+      units: [{ path: PATH, change: 'added', head: side(`${HEADER}${lines}`, dropIn) }],
+      approvals: [],
+      today: '2026-12-06',
+    });
+    expect(findings(verdict).find((v) => v.kind === 'forbidden-capability')?.location).toMatchObject(at);
   });
 });
