@@ -173,6 +173,13 @@ describe('checkRequirement: lists', () => {
       true,
       'CapabilityBoundingSet=CAP_CHOWN',
     ],
+    // A name systemd does not know allows nothing: a misspelt requirement fails closed.
+    [
+      'CapabilityBoundingSet=CAP_NET_BIND_SERVCE',
+      'CapabilityBoundingSet=CAP_NET_BIND_SERVICE',
+      false,
+      'CapabilityBoundingSet=CAP_NET_BIND_SERVICE',
+    ],
     ['AmbientCapabilities=', '', true, 'AmbientCapabilities='],
     ['AmbientCapabilities=', 'AmbientCapabilities=CAP_NET_RAW', false, 'AmbientCapabilities=CAP_NET_RAW'],
     [
