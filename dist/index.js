@@ -29108,11 +29108,26 @@ function assignmentsText(s, directives) {
   for (const d2 of directives) for (const a of s?.provenance.get(d2) ?? []) out.push(`${a.key}=${a.value}`);
   return out;
 }
+function lastAdded(base, head, directives) {
+  const left = assignmentsText(base, directives);
+  let best;
+  for (const d2 of directives) {
+    for (const a of head?.provenance.get(d2) ?? []) {
+      const i = left.indexOf(`${a.key}=${a.value}`);
+      if (i >= 0) {
+        left.splice(i, 1);
+        continue;
+      }
+      if (!best || (head?.applied.get(a) ?? -1) > (head?.applied.get(best) ?? -1)) best = a;
+    }
+  }
+  return best;
+}
 function rowChangeLocation(directives, base, head, removed) {
+  const added = lastAdded(base.settings, head.settings, directives);
+  if (added) return plain(added);
   const at = lastApplied(head.settings, directives);
-  const before = assignmentsText(base.settings, directives);
-  const isNew = at !== void 0 && !before.includes(`${at.key}=${at.value}`);
-  if (at && (isNew || removed.length === 0)) return plain(at);
+  if (at && removed.length === 0) return plain(at);
   const last = removed.at(-1);
   if (last) return baseLocation(last.location, head);
   return headerOf(head);
@@ -46415,13 +46430,13 @@ function checkRequirement(requirement, s, profile) {
       return { met: extra === 0n, actual: `${key}=${capabilityNames(have, profile).join(" ")}` };
     }
     case "RestrictNamespaces": {
-      const b = parseBoolean(want);
       const have = s.restrictNamespaces;
-      if (b === true) return { met: have === 0, actual: `${key}=${have === 0 ? "yes" : "partly or no"}` };
-      return {
-        met: have !== NAMESPACES_UNSET,
-        actual: `${key}=${have === NAMESPACES_UNSET ? "(unset)" : "set"}`
-      };
+      const actual = `${key}=${have === NAMESPACES_UNSET ? "(unset)" : have === 0 ? "yes" : namespaceNames(have).join(" ")}`;
+      if (have === NAMESPACES_UNSET) return { met: false, actual };
+      const b = parseBoolean(want);
+      if (b === false) return { met: true, actual };
+      const allowed = b === true ? 0 : namespaceMask(want);
+      return { met: allowed !== void 0 && (have & ~allowed) === 0, actual };
     }
     case "RestrictAddressFamilies": {
       const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
@@ -46449,6 +46464,20 @@ function checkRequirement(requirement, s, profile) {
       return { met: have === want, actual: have === void 0 ? `${key} not set` : `${key}=${have}` };
     }
   }
+}
+function namespaceMask(value) {
+  const invert = value.startsWith("~");
+  let flags = 0;
+  for (const word of extractWords(invert ? value.slice(1) : value, false).words) {
+    const flag = NAMESPACE_FLAGS[word];
+    if (flag === void 0) return void 0;
+    flags |= flag;
+  }
+  const all = Object.values(NAMESPACE_FLAGS).reduce((m, f) => m | f, 0);
+  return invert ? all & ~flags : flags;
+}
+function namespaceNames(mask) {
+  return Object.entries(NAMESPACE_FLAGS).filter(([, flag]) => (mask & flag) !== 0).map(([name]) => name);
 }
 function familyNames(families, profile) {
   const byNumber = /* @__PURE__ */ new Map();
