@@ -6,8 +6,6 @@ import { basename, dirname, join } from 'node:path';
 import { confinedPath, isInside } from '../io/confined-path';
 import { ConfigError } from './settings';
 
-export { confinedPath };
-
 /** The directories files may go to: the workspace, and RUNNER_TEMP when the runner has one. */
 export function outputRoots(workspace: string, runnerTemp: string | undefined): string[] {
   return runnerTemp && existsSync(runnerTemp) ? [workspace, runnerTemp] : [workspace];

@@ -55,8 +55,9 @@ import {
   type ScopeGit,
   type ScopeGitHub,
 } from './event-scope';
-import { confinedPath, outputRoots, writeConfined } from './output-files';
-import { parsePolicy, readGoverningPolicy, workspacePolicyText } from './policy-source';
+import { outputRoots, writeConfined } from './output-files';
+import { confinedPath } from '../io/confined-path';
+import { parsePolicy, readGoverningPolicy, workspacePolicyText } from '../io/governing-policy';
 import type { AnnotationProperties, Runner, RunnerEnvironment } from './runner';
 import { ConfigError, type ActionSettings } from './settings';
 
