@@ -48238,15 +48238,17 @@ function matchesGlob(glob, subject) {
   return re.test(subject.replace(/^(?:\.\/)+/, ""));
 }
 
+// src/core/policy/policy-types.ts
+var MODE_STRICTNESS = { report: 0, ratchet: 1, enforce: 2 };
+
 // src/core/policy/workflow-inputs.ts
-var STRICTNESS = { report: 0, ratchet: 1, enforce: 2 };
 function applyWorkflowInputs(policy, inputs, fromPullRequest) {
   const findings = [];
   const refuse2 = (message) => {
     findings.push({ kind: "input-loosens-policy", level: "warning", message });
   };
   if (inputs.mode !== void 0 && inputs.mode !== policy.mode) {
-    if (fromPullRequest && STRICTNESS[inputs.mode] < STRICTNESS[policy.mode])
+    if (fromPullRequest && MODE_STRICTNESS[inputs.mode] < MODE_STRICTNESS[policy.mode])
       refuse2(
         `The workflow input mode: ${inputs.mode} would loosen the policy's mode ${policy.mode}; a pull request's workflow may only tighten the policy, so ${policy.mode} applies. Set "mode" in the policy file on the base branch instead.`
       );
@@ -48274,7 +48276,6 @@ function applyWorkflowInputs(policy, inputs, fromPullRequest) {
 }
 
 // src/core/policy/compare-policies.ts
-var STRICTNESS2 = { report: 0, ratchet: 1, enforce: 2 };
 var show = (value) => value === void 0 ? "(not set)" : Array.isArray(value) ? `[${value.join(", ")}]` : String(value);
 function setDiff(before, after) {
   const b = new Set(before);
@@ -48319,7 +48320,7 @@ function comparePolicies(base, proposed) {
   const push = (path, before, after, loosens) => {
     if (show(before) !== show(after)) out.push({ path, before: show(before), after: show(after), loosens });
   };
-  push("mode", base.mode, proposed.mode, STRICTNESS2[proposed.mode] < STRICTNESS2[base.mode]);
+  push("mode", base.mode, proposed.mode, MODE_STRICTNESS[proposed.mode] < MODE_STRICTNESS[base.mode]);
   push("systemdVersion", base.systemdVersion, proposed.systemdVersion, true);
   push("defaultProfile", base.defaultProfile, proposed.defaultProfile, true);
   for (const name of /* @__PURE__ */ new Set([...base.profiles.keys(), ...proposed.profiles.keys()]))
@@ -51588,11 +51589,14 @@ async function hasCommit(cwd, sha) {
   const out = await git(cwd, ["cat-file", "-t", sha], { allowFailure: true });
   return out.trim() === "commit";
 }
-async function ensureCommit(cwd, sha, remote = "origin") {
-  if (await hasCommit(cwd, sha)) return;
+async function fetchHistory(cwd, sha, remote = "origin") {
   await git(cwd, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=100", remote, sha], {
     allowFailure: true
   });
+}
+async function ensureCommit(cwd, sha, remote = "origin") {
+  if (await hasCommit(cwd, sha)) return;
+  await fetchHistory(cwd, sha, remote);
   if (await hasCommit(cwd, sha)) return;
   throw new GitError(
     `the base commit ${sha.slice(0, 12)} is not in this checkout and could not be fetched from ${remote}. Check out with \`fetch-depth: 0\` (actions/checkout) or give the job \`contents: read\` so the base can be fetched.`
@@ -56683,17 +56687,15 @@ var ConfigError = class extends Error {
 };
 
 // src/action/settings.ts
-var TRUE = /* @__PURE__ */ new Set(["true", "yes", "1", "on"]);
-var FALSE = /* @__PURE__ */ new Set(["false", "no", "0", "off"]);
 var GATE_MODES = ["enforce", "ratchet", "report"];
 function parseActionSettings(getInput2) {
   const text2 = (name) => getInput2(name).trim();
   const bool = (name, fallback) => {
-    const v = text2(name).toLowerCase();
+    const v = text2(name);
     if (v === "") return fallback;
-    if (TRUE.has(v)) return true;
-    if (FALSE.has(v)) return false;
-    throw new ConfigError(`input "${name}" must be true or false, not "${v}"`);
+    const b = parseBoolean(v);
+    if (b === void 0) throw new ConfigError(`input "${name}" must be true or false, not "${v}"`);
+    return b;
   };
   const oneOf = (name, values, fallback) => {
     const v = text2(name);
@@ -57077,11 +57079,7 @@ function scopeGit(workspace) {
   return {
     hasCommit: (sha) => hasCommit(workspace, sha),
     ensureCommit: (sha) => ensureCommit(workspace, sha),
-    deepen: async (sha) => {
-      await git(workspace, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=100", "origin", sha], {
-        allowFailure: true
-      });
-    },
+    deepen: (sha) => fetchHistory(workspace, sha),
     mergeBase: (a, b) => mergeBase(workspace, a, b),
     isAncestor: (a, b) => isAncestor(workspace, a, b),
     diffNames: (a, b) => diffNames(workspace, a, b)

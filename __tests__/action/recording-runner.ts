@@ -40,6 +40,22 @@ export class RecordingRunner implements Runner {
     this.summary += markdown;
     this.say({ kind: 'summary', text: markdown });
   }
+  /** The log lines (debug ones marked `::debug::`), in order. */
+  get lines(): string[] {
+    return this.said
+      .filter((s) => s.kind === 'info' || s.kind === 'debug')
+      .map((s) => (s.kind === 'debug' ? `::debug::${s.text}` : s.text));
+  }
+  /** The annotations (error, warning, notice), in order. */
+  get annotations(): Array<{ level: string; message: string; properties?: AnnotationProperties }> {
+    return this.said
+      .filter((s) => s.kind === 'error' || s.kind === 'warning' || s.kind === 'notice')
+      .map((s) => ({
+        level: s.kind,
+        message: s.text,
+        ...(s.properties ? { properties: s.properties } : {}),
+      }));
+  }
   /** Every message, one per line. */
   get text(): string {
     return this.said.map((s) => `${s.kind}: ${s.text}`).join('\n');

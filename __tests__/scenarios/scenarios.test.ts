@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { ActionEvent } from '../../src/action/event-scope';
 import { run } from '../../src/action/run';
 import { parseActionSettings } from '../../src/action/settings';
-import type { AnnotationProperties, Runner } from '../../src/action/runner';
+import { RecordingRunner } from '../action/recording-runner';
 import { collectFindings, type Finding } from '../../src/core/gate/findings';
 import { createPublishBundle, parsePublishBundle } from '../../src/core/report/publish-bundle';
 import { createOctokit } from '../../src/io/github';
@@ -166,34 +166,6 @@ function eventFor(scenario: ScenarioFile, repo: GitRepo, fake: FakeGitHub): Acti
       };
     default:
       throw new Error(`scenario.json: the runner does not make "${name}" events`);
-  }
-}
-
-class RecordingRunner implements Runner {
-  lines: string[] = [];
-  annotations: Array<{ level: string; message: string; properties?: AnnotationProperties }> = [];
-  outputs: Record<string, string> = {};
-  summary = '';
-  info(m: string): void {
-    this.lines.push(m);
-  }
-  debug(m: string): void {
-    this.lines.push(`::debug::${m}`);
-  }
-  warning(message: string, properties?: AnnotationProperties): void {
-    this.annotations.push({ level: 'warning', message, ...(properties ? { properties } : {}) });
-  }
-  error(message: string, properties?: AnnotationProperties): void {
-    this.annotations.push({ level: 'error', message, ...(properties ? { properties } : {}) });
-  }
-  notice(message: string, properties?: AnnotationProperties): void {
-    this.annotations.push({ level: 'notice', message, ...(properties ? { properties } : {}) });
-  }
-  setOutput(name: string, value: string): void {
-    this.outputs[name] = value;
-  }
-  async appendSummary(markdown: string): Promise<void> {
-    this.summary += markdown;
   }
 }
 

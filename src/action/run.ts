@@ -36,7 +36,7 @@ import {
   type StickyCommentOptions,
 } from '../io/pr-comment';
 import { commitSource, runGatePipeline, type TreeSource } from '../io/gate-pipeline';
-import { diffNames, ensureCommit, git, GitError, hasCommit, isAncestor, mergeBase } from '../io/git';
+import { diffNames, ensureCommit, fetchHistory, GitError, hasCommit, isAncestor, mergeBase } from '../io/git';
 import {
   getPull,
   headCommitLogins,
@@ -108,11 +108,7 @@ function scopeGit(workspace: string): ScopeGit {
   return {
     hasCommit: (sha) => hasCommit(workspace, sha),
     ensureCommit: (sha) => ensureCommit(workspace, sha),
-    deepen: async (sha) => {
-      await git(workspace, ['fetch', '--no-tags', '--no-recurse-submodules', '--depth=100', 'origin', sha], {
-        allowFailure: true,
-      });
-    },
+    deepen: (sha) => fetchHistory(workspace, sha),
     mergeBase: (a, b) => mergeBase(workspace, a, b),
     isAncestor: (a, b) => isAncestor(workspace, a, b),
     diffNames: (a, b) => diffNames(workspace, a, b),

@@ -2,6 +2,7 @@
 // is a ConfigError naming the input, never a surprise halfway through a run.
 import { isSupportedVersion, SUPPORTED_VERSIONS, type SystemdVersion } from '../core/security/versions';
 import type { GateMode } from '../core/policy/policy-types';
+import { parseBoolean } from '../core/security/settings';
 
 import { ConfigError } from '../io/config-error';
 
@@ -32,8 +33,6 @@ export interface ActionSettings {
   publishDir: string;
 }
 
-const TRUE = new Set(['true', 'yes', '1', 'on']);
-const FALSE = new Set(['false', 'no', '0', 'off']);
 export const GATE_MODES: readonly GateMode[] = ['enforce', 'ratchet', 'report'];
 
 /**
@@ -43,11 +42,12 @@ export const GATE_MODES: readonly GateMode[] = ['enforce', 'ratchet', 'report'];
 export function parseActionSettings(getInput: (name: string) => string): ActionSettings {
   const text = (name: string): string => getInput(name).trim();
   const bool = (name: string, fallback: boolean): boolean => {
-    const v = text(name).toLowerCase();
+    const v = text(name);
     if (v === '') return fallback;
-    if (TRUE.has(v)) return true;
-    if (FALSE.has(v)) return false;
-    throw new ConfigError(`input "${name}" must be true or false, not "${v}"`);
+    // The one boolean parser of the project (systemd's parse_boolean: yes/no, true/false, on/off, 1/0…).
+    const b = parseBoolean(v);
+    if (b === undefined) throw new ConfigError(`input "${name}" must be true or false, not "${v}"`);
+    return b;
   };
   const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
     const v = text(name);

@@ -283,11 +283,19 @@ export async function hasCommit(cwd: string, sha: string): Promise<boolean> {
 }
 
 /** Makes sure a commit is available locally, fetching it (and enough history) in a shallow clone. */
-export async function ensureCommit(cwd: string, sha: string, remote = 'origin'): Promise<void> {
-  if (await hasCommit(cwd, sha)) return;
+/**
+ * Fetches a commit and up to 100 commits of history behind it (in a shallow clone this deepens the
+ * history there, so merge bases can be found). Failure is not an error here: callers check what they need.
+ */
+export async function fetchHistory(cwd: string, sha: string, remote = 'origin'): Promise<void> {
   await git(cwd, ['fetch', '--no-tags', '--no-recurse-submodules', '--depth=100', remote, sha], {
     allowFailure: true,
   });
+}
+
+export async function ensureCommit(cwd: string, sha: string, remote = 'origin'): Promise<void> {
+  if (await hasCommit(cwd, sha)) return;
+  await fetchHistory(cwd, sha, remote);
   if (await hasCommit(cwd, sha)) return;
   throw new GitError(
     `the base commit ${sha.slice(0, 12)} is not in this checkout and could not be fetched from ${remote}. ` +

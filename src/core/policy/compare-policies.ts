@@ -3,7 +3,7 @@
 // one: a change that loosens it needs an owner's approval like any other weakening, and reviewers see
 // the difference in the comment. Anything whose direction cannot be told (a glob moved, an override
 // changed, who approves) counts as loosening: the gate fails closed.
-import type { GateMode, GatePolicy, Profile } from './policy-types';
+import { MODE_STRICTNESS, type GatePolicy, type Profile } from './policy-types';
 import { formatExposure } from '../security/render-security';
 
 export interface PolicyDifference {
@@ -14,8 +14,6 @@ export interface PolicyDifference {
   /** Whether the change lets through something the base policy would stop. */
   loosens: boolean;
 }
-
-const STRICTNESS: Record<GateMode, number> = { report: 0, ratchet: 1, enforce: 2 };
 
 const show = (value: unknown): string =>
   value === undefined ? '(not set)' : Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
@@ -86,7 +84,7 @@ export function comparePolicies(base: GatePolicy, proposed: GatePolicy): PolicyD
   const push = (path: string, before: unknown, after: unknown, loosens: boolean): void => {
     if (show(before) !== show(after)) out.push({ path, before: show(before), after: show(after), loosens });
   };
-  push('mode', base.mode, proposed.mode, STRICTNESS[proposed.mode] < STRICTNESS[base.mode]);
+  push('mode', base.mode, proposed.mode, MODE_STRICTNESS[proposed.mode] < MODE_STRICTNESS[base.mode]);
   // Another version scores other rows and knows other settings: not a direction anyone can tell.
   push('systemdVersion', base.systemdVersion, proposed.systemdVersion, true);
   push('defaultProfile', base.defaultProfile, proposed.defaultProfile, true);

@@ -4,6 +4,9 @@ import type { SystemdVersion } from '../security/versions';
 import type { AssessorOverride } from '../security/security-policy';
 
 export type GateMode = 'enforce' | 'report' | 'ratchet';
+
+/** How strict each mode is: enforce fails on every violation, ratchet on new ones, report never. */
+export const MODE_STRICTNESS: Readonly<Record<GateMode, number>> = { report: 0, ratchet: 1, enforce: 2 };
 export type DeviationSource = 'pr-body' | 'unit-file';
 export type DeviationField = 'reason' | 'owner' | 'expires' | 'ticket' | 'check';
 

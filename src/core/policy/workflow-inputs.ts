@@ -2,7 +2,7 @@
 // request's head, so its author controls the inputs: there they may only tighten the base branch's
 // policy, and an input that would loosen it is ignored and reported. Elsewhere (push to a branch,
 // dispatch, schedule) the workflow is the repository's own and its inputs apply as given.
-import type { GateMode, GatePolicy } from './policy-types';
+import { MODE_STRICTNESS, type GateMode, type GatePolicy } from './policy-types';
 import type { SystemdVersion } from '../security/versions';
 import type { RunFinding } from '../gate/gate-types';
 import { formatExposure } from '../security/render-security';
@@ -13,9 +13,6 @@ export interface WorkflowInputs {
   threshold?: number;
   systemdVersion?: SystemdVersion;
 }
-
-/** How strict each mode is: enforce fails on every violation, ratchet on new ones, report never. */
-const STRICTNESS: Record<GateMode, number> = { report: 0, ratchet: 1, enforce: 2 };
 
 /**
  * Applies the inputs to `policy` (in place) and returns the findings about inputs that were refused.
@@ -31,7 +28,7 @@ export function applyWorkflowInputs(
     findings.push({ kind: 'input-loosens-policy', level: 'warning', message });
   };
   if (inputs.mode !== undefined && inputs.mode !== policy.mode) {
-    if (fromPullRequest && STRICTNESS[inputs.mode] < STRICTNESS[policy.mode])
+    if (fromPullRequest && MODE_STRICTNESS[inputs.mode] < MODE_STRICTNESS[policy.mode])
       refuse(
         `The workflow input mode: ${inputs.mode} would loosen the policy's mode ${policy.mode}; a pull request's workflow may only tighten the policy, so ${policy.mode} applies. Set "mode" in the policy file on the base branch instead.`,
       );
