@@ -49,7 +49,8 @@ async function policyTextAt(workspace: string, sha: string, path: string): Promi
 /**
  * Reads the policy at `policySha` (a change) or from the workspace (no base). `requested` is the
  * `policy` input. On pull-request events the workflow is the pull request's: a `policy` input that
- * points away from the default file, while the base tip has one, is refused and reported.
+ * points away from the default file, while the base tip has one, is refused and reported; one that
+ * names a file the base tip does not have is an error (never the built-in baseline).
  */
 export async function readGoverningPolicy(
   workspace: string,
@@ -84,6 +85,12 @@ export async function readGoverningPolicy(
   }
   const text = await policyTextAt(workspace, policySha, path);
   if (text === undefined) {
+    // A pull request's workflow naming a policy the base does not have would otherwise be judged by the
+    // built-in baseline: with the real policy kept at another path, that is a way to choose a looser one.
+    if (fromPullRequest && path !== DEFAULT_POLICY_PATH)
+      throw new ConfigError(
+        `policy "${path}" does not exist at the base branch tip ${at}. A pull request's workflow cannot point the gate at a policy its base does not have: merge the policy file first, or keep it at ${DEFAULT_POLICY_PATH}.`,
+      );
     if (requested !== '' && !fromPullRequest)
       throw new ConfigError(`policy "${path}" does not exist at ${at}`);
     return { policy: builtInPolicy(), path, description: `built-in baseline (no ${path} at ${at})` };
