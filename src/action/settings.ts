@@ -2,6 +2,7 @@
 // is a ConfigError naming the input, never a surprise halfway through a run.
 import { isSupportedVersion, SUPPORTED_VERSIONS, type SystemdVersion } from '../core/security/versions';
 import type { GateMode } from '../core/policy/policy-types';
+import { thresholdToExposure } from '../core/policy/load-policy';
 import { parseBoolean } from '../core/security/settings';
 
 import { ConfigError } from '../io/config-error';
@@ -88,7 +89,7 @@ export function parseActionSettings(getInput: (name: string) => string): ActionS
     const t = Number(threshold);
     if (!/^\d+(\.\d+)?$/.test(threshold) || t < 0 || t > 10)
       throw new ConfigError(`input "threshold" must be a number from 0.0 to 10.0, not "${threshold}"`);
-    settings.threshold = Math.round(t * 10);
+    settings.threshold = thresholdToExposure(t);
   }
   const version = text('systemd-version');
   if (version !== '') {

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { readPolicyFile } from '../io/read-policy-file';
 import { posix } from 'node:path';
 import { builtInPolicy, formatPolicyError, loadPolicy } from '../core/policy/load-policy';
-import type { GatePolicy, Profile } from '../core/policy/policy-types';
+import { DEFAULT_POLICY_PATH, type GatePolicy, type Profile } from '../core/policy/policy-types';
 import { resolveProfile } from '../core/policy/resolve-profile';
 import {
   HARDENING_DROP_IN_NAME,
@@ -27,8 +27,6 @@ export interface SuggestOptions {
   /** Overrides the policy's systemd version. */
   systemdVersion?: SystemdVersion;
 }
-
-const DEFAULT_POLICY_PATH = '.github/unitgate.json';
 
 function fail(message: string): CommandResult {
   return { exitCode: 2, stdout: '', stderr: `unitgate suggest: ${message}\n` };

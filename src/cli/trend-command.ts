@@ -3,7 +3,7 @@
 import { readPolicyFile } from '../io/read-policy-file';
 import { relative, resolve } from 'node:path';
 import { builtInPolicy, formatPolicyError, loadPolicy } from '../core/policy/load-policy';
-import type { GatePolicy } from '../core/policy/policy-types';
+import { DEFAULT_POLICY_PATH, type GatePolicy } from '../core/policy/policy-types';
 import { renderTrendCsv, renderTrendJson, renderTrendMarkdown } from '../core/trend/trend';
 import { git, GitError } from '../io/git';
 import { collectTrend } from '../io/trend-history';
@@ -24,7 +24,6 @@ export interface TrendOptions {
 }
 
 /** Where the gate looks for the repository policy (as `unitgate check` and the action do). */
-const DEFAULT_POLICY_PATH = '.github/unitgate.json';
 
 export async function runTrendCommand(options: TrendOptions, cwd: string): Promise<CommandResult> {
   let repoDir: string;

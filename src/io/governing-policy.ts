@@ -4,14 +4,12 @@
 // fallback to the built-in one.
 import { join } from 'node:path';
 import { builtInPolicy, formatPolicyError, loadPolicy } from '../core/policy/load-policy';
-import type { GatePolicy } from '../core/policy/policy-types';
+import { DEFAULT_POLICY_PATH, type GatePolicy } from '../core/policy/policy-types';
 import type { RunFinding } from '../core/gate/gate-types';
 import { ConfigError } from './config-error';
 import { confinedPath } from './confined-path';
 import { git } from './git';
 import { MAX_POLICY_BYTES, readPolicyFile } from './read-policy-file';
-
-export const DEFAULT_POLICY_PATH = '.github/unitgate.json';
 
 export interface PolicySource {
   policy: GatePolicy;

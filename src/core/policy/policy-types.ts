@@ -3,6 +3,9 @@
 import type { SystemdVersion } from '../security/versions';
 import type { AssessorOverride } from '../security/security-policy';
 
+/** Where the policy file lives when no other path is given (the action's `policy` input, `--policy`). */
+export const DEFAULT_POLICY_PATH = '.github/unitgate.json';
+
 export type GateMode = 'enforce' | 'report' | 'ratchet';
 
 /** How strict each mode is: enforce fails on every violation, ratchet on new ones, report never. */
