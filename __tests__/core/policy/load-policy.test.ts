@@ -453,12 +453,12 @@ describe('loadPolicy: errors name the file, the JSON path and what is wrong', ()
     [
       'unsupported systemd version',
       { systemdVersion: 250 },
-      [{ path: '$.systemdVersion', message: 'must be one of 252, 255, 257, 262, not 250' }],
+      [{ path: '$.systemdVersion', message: `must be one of ${SUPPORTED_VERSIONS.join(', ')}, not 250` }],
     ],
     [
       'systemd version as a string',
       { systemdVersion: '252' },
-      [{ path: '$.systemdVersion', message: "must be one of 252, 255, 257, 262, not '252'" }],
+      [{ path: '$.systemdVersion', message: `must be one of ${SUPPORTED_VERSIONS.join(', ')}, not '252'` }],
     ],
     [
       'malformed required directive',
