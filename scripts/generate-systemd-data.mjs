@@ -4,9 +4,8 @@
 // `generatedBy` this script, the data set's files it read and their SHA-256, so a file can be traced to
 // its inputs and reproduced; the loader ignores the field.
 // usage: node scripts/generate-systemd-data.mjs [--check] [<systemd-data dir>]
-//   <systemd-data dir> defaults to ../shared/spec/systemd-data next to the repository (the data set's
-//   home, as in __tests__/fixtures/README.md); --check rewrites nothing and exits 1 when a committed file
-//   differs from what the inputs give.
+//   <systemd-data dir> defaults to spec/systemd-data, the committed copy of the files it reads (see its
+//   README); --check rewrites nothing and exits 1 when a committed file differs from what the inputs give.
 // The generated files are committed; run this again only when the research data changes. A new release
 // needs its row in VERSIONS below, then its row in src/core/security/versions.ts.
 import { createHash } from 'node:crypto';
@@ -17,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const check = args.includes('--check');
-const dataDir = args.find((a) => !a.startsWith('--')) ?? join(ROOT, '..', 'shared', 'spec', 'systemd-data');
+const dataDir = args.find((a) => !a.startsWith('--')) ?? join(ROOT, 'spec', 'systemd-data');
 if (!existsSync(join(dataDir, 'levels.json'))) {
   console.error(`usage: node scripts/generate-systemd-data.mjs [--check] [<systemd-data dir>]`);
   console.error(`no systemd research data set at ${dataDir}`);
