@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 // Regenerates src/core/security/data/systemd-<version>.json from the systemd research data set
 // (assessor tables, syscall groups, libseccomp resolution, name tables). Each file records in
-// `generatedBy` this script, the data set's files it read and their SHA-256, so a file can be traced to
-// its inputs and reproduced; the loader ignores the field.
+// `generatedBy` this script, the release label and the data set's files it read, so that it can be traced
+// to its inputs and reproduced (--check); the loader ignores the field.
 // usage: node scripts/generate-systemd-data.mjs [--check] [<systemd-data dir>]
 //   <systemd-data dir> defaults to spec/systemd-data, the committed copy of the files it reads (see its
 //   README); --check rewrites nothing and exits 1 when a committed file differs from what the inputs give.
 // The generated files are committed; run this again only when the research data changes. A new release
-// needs its row in VERSIONS below, then its row in src/core/security/versions.ts.
-import { createHash } from 'node:crypto';
+// needs its data files and row in spec/systemd-data, then its row in src/core/security/versions.ts.
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,13 +22,7 @@ if (!existsSync(join(dataDir, 'levels.json'))) {
   process.exit(2);
 }
 const outDir = join(ROOT, 'src', 'core', 'security', 'data');
-/** Every input file read, with its SHA-256: what `generatedBy.inputs` lists. */
-const digests = new Map();
-const read = (p) => {
-  const bytes = readFileSync(join(dataDir, p));
-  digests.set(p, createHash('sha256').update(bytes).digest('hex'));
-  return JSON.parse(bytes.toString('utf8'));
-};
+const read = (p) => JSON.parse(readFileSync(join(dataDir, p), 'utf8'));
 const SHARED_INPUTS = [
   'libseccomp-x86_64-resolution.json',
   'syscall-groups-effective-x86_64.json',
@@ -39,17 +32,9 @@ const SHARED_INPUTS = [
   'levels.json',
 ];
 
-// Which research label and which libseccomp build each supported systemd version maps to.
-const VERSIONS = {
-  252: { label: 'v252.38-debian12', libseccomp: '2.5.4 (Debian 12)', describe: 'systemd 252.38 (Debian 12)' },
-  255: {
-    label: 'v255',
-    libseccomp: '2.5.4 (Debian 12)',
-    describe: 'systemd 255 (upstream tag; Ubuntu 24.04 base)',
-  },
-  257: { label: 'v257.13-debian13', libseccomp: '2.6.0 (Debian 13)', describe: 'systemd 257.13 (Debian 13)' },
-  262: { label: 'v262', libseccomp: '2.6.1 (Debian forky)', describe: 'systemd 262 (Debian forky)' },
-};
+// Which research label and libseccomp build each supported systemd version maps to: spec/systemd-data's
+// releases.json (a new release is a row there, plus its assessors/ and syscall-groups/ files).
+const VERSIONS = JSON.parse(readFileSync(join(dataDir, 'releases.json'), 'utf8')).releases;
 
 const resolution = read('libseccomp-x86_64-resolution.json').syscalls;
 const effective = read('syscall-groups-effective-x86_64.json').effective;
@@ -116,7 +101,7 @@ for (const [version, v] of Object.entries(VERSIONS)) {
     generatedBy: {
       script: 'scripts/generate-systemd-data.mjs',
       from: `the systemd research data set (label ${v.label}, libseccomp ${v.libseccomp})`,
-      inputs: Object.fromEntries([...ownInputs, ...SHARED_INPUTS].map((p) => [p, digests.get(p)])),
+      inputs: [...ownInputs, ...SHARED_INPUTS].map((p) => `spec/systemd-data/${p}`),
     },
     version: Number(version),
     describe: v.describe,
