@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import schema from '../../../policies/schema.json';
 import { SUPPORTED_VERSIONS, isSupportedVersion, systemdProfile } from '../../../src/core/security/versions';
@@ -15,6 +15,13 @@ describe('the supported versions registry', () => {
 
   it('lists exactly the generated data files, oldest first', () => {
     expect(SUPPORTED_VERSIONS).toEqual(dataFiles);
+  });
+
+  it('is the releases the data is generated for (spec/systemd-data/releases.json)', () => {
+    const releases = JSON.parse(
+      readFileSync(path.join(__dirname, '../../../spec/systemd-data/releases.json'), 'utf8'),
+    ) as { releases: Record<string, unknown> };
+    expect(Object.keys(releases.releases).map(Number)).toEqual(SUPPORTED_VERSIONS);
   });
 
   it('is the enum of policies/schema.json', () => {
