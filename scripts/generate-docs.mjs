@@ -1,14 +1,22 @@
 #!/usr/bin/env node
-// Writes docs/policy.md, the policy file reference, from policies/schema.json (one table per object:
-// key, type, default, description) and the built-in profiles in policies/profiles/*.json.
-//   node scripts/generate-docs.mjs           rewrite docs/policy.md
-//   node scripts/generate-docs.mjs --check   exit 1 when docs/policy.md is not what this script writes
+// Writes what is derived from the policy schema, the built-in profiles and the per-version data:
+//   - the `systemdVersion` enum of policies/schema.json, from the data files present
+//     (src/core/security/data/systemd-<version>.json);
+//   - docs/policy.md, the policy file reference (one table per schema object: key, type, default,
+//     description; the supported releases; the built-in profiles with their template unit's exposure on
+//     every release, computed by the engine, src/ bundled on the fly with esbuild);
+//   - the README's action inputs/outputs tables, from action.yml.
+//   node scripts/generate-docs.mjs           rewrite them
+//   node scripts/generate-docs.mjs --check   exit 1 when one of them is not what this script writes
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { dataFileVersions, DATA_DIR } from './systemd-versions.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DOC_PATH = path.join(ROOT, 'docs', 'policy.md');
+export const SCHEMA_PATH = path.join(ROOT, 'policies', 'schema.json');
 /** Built-in profiles in the order the docs list them (the same order as BUILT_IN_PROFILES). */
 const BUILT_IN_PROFILES = ['baseline', 'api-service', 'worker', 'scheduler'];
 
@@ -115,7 +123,10 @@ function renderTable(section, root, sectionOf) {
   return lines.join('\n');
 }
 
-function renderProfile(name, profile) {
+/** Exposure (0…100) on the 0.0–10.0 scale systemd-analyze prints. */
+const tenths = (exposure) => (exposure / 10).toFixed(1);
+
+function renderProfile(name, profile, measurement) {
   const list = (values, none, absent) =>
     values === undefined ? absent : values.length === 0 ? none : values.map((v) => code(v)).join(', ');
   const threshold =
@@ -129,18 +140,70 @@ function renderProfile(name, profile) {
     `- required directives: ${list(profile.requiredDirectives, 'none', 'none')}`,
     `- allowed capabilities: ${list(profile.allowedCapabilities, 'none (empty bounding and ambient sets)', 'not checked')}`,
     `- allowed address families: ${list(profile.allowedAddressFamilies, 'none', 'not checked')}`,
+    '',
+    '| systemd | template unit | below the threshold by |',
+    '|---|---|---|',
+    ...measurement.exposures.map(
+      (m) => `| ${m.version} | ${tenths(m.exposure)} | ${tenths(measurement.threshold - m.exposure)} |`,
+    ),
   ].join('\n');
 }
 
-/** The whole of docs/policy.md. */
-export function renderPolicyDocs() {
-  const root = readJson('policies/schema.json');
+/**
+ * policies/schema.json with its `systemdVersion` enum listing `versions` (the file's other bytes kept).
+ * Throws when the enum is not where this expects it, rather than leave a stale list in place.
+ */
+export function renderSchema(text, versions) {
+  const at = /("systemdVersion": \{\s*"enum": )\[[^\]]*\]/;
+  if (!at.test(text)) throw new Error('policies/schema.json: no `systemdVersion.enum` to write');
+  return text.replace(at, (_, head) => `${head}[${versions.join(', ')}]`);
+}
+
+/**
+ * Every built-in profile's template unit (src/core/policy/profile-template.ts) scored on every supported
+ * release, by the engine itself: src/ is bundled in memory with esbuild and imported from a data URL.
+ */
+export async function measureProfiles() {
+  const bundled = await build({
+    stdin: {
+      contents: "export { measureBuiltInProfiles } from './src/core/policy/profile-template';",
+      resolveDir: ROOT,
+      sourcefile: 'measure-profiles.ts',
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    logLevel: 'warning',
+  });
+  const source = bundled.outputFiles[0].text;
+  const { measureBuiltInProfiles } = await import(
+    `data:text/javascript;base64,${Buffer.from(source).toString('base64')}`
+  );
+  return new Map(measureBuiltInProfiles().map((m) => [m.name, m]));
+}
+
+/** The supported releases, from the data files: what each was generated from. */
+function renderVersions(versions) {
+  const lines = ['| `systemdVersion` | generated from | libseccomp |', '|---|---|---|'];
+  for (const v of versions) {
+    const data = JSON.parse(readFileSync(path.join(DATA_DIR, `systemd-${v}.json`), 'utf8'));
+    lines.push(`| \`${v}\` | ${cell(data.describe)} | ${cell(data.libseccomp)} |`);
+  }
+  return lines.join('\n');
+}
+
+/** The whole of docs/policy.md, from the schema's text, the supported versions and the profiles' measurements. */
+export function renderPolicyDocs(schemaText, versions, measurements) {
+  const root = JSON.parse(schemaText);
   const sections = collectSections(root);
   const sectionOf = new Map(
     sections.filter((s) => s.schema.definitionName).map((s) => [s.schema.definitionName, s]),
   );
   const out = [
-    '<!-- Generated by scripts/generate-docs.mjs from policies/schema.json and policies/profiles/*.json.',
+    '<!-- Generated by scripts/generate-docs.mjs from policies/schema.json, policies/profiles/*.json and the',
+    '     per-version data (src/core/security/data), the profile tables computed by the scoring engine.',
     '     Do not edit: change those files and run `node scripts/generate-docs.mjs`. -->',
     '',
     '# Policy file reference',
@@ -168,16 +231,27 @@ export function renderPolicyDocs() {
     '',
     ...fields.map((f) => `- \`${f}\``),
     '',
+    '## Supported systemd releases',
+    '',
+    'The values `systemdVersion` (and the action input `systemd-version`, the CLI option `--systemd-version`)',
+    "accepts, and the release and libseccomp build each one's data was generated from:",
+    '',
+    renderVersions(versions),
+    '',
     '## Built-in profiles',
     '',
     'The hardened template matrix of the article this project grew from, plus `baseline`. A profile in the policy',
-    'file with the same name changes a built-in profile; `extends` builds on one. Each threshold is the score of a',
-    'unit with exactly the required directives (plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and',
-    '`RestrictAddressFamilies=` matching the allow-lists) on systemd 252, rounded up with a margin of at least 0.4.',
+    'file with the same name changes a built-in profile; `extends` builds on one. Under each profile, its',
+    "template unit's exposure on every supported release: a unit with exactly the required directives, plus",
+    '`ExecStart=`, `User=`, and `CapabilityBoundingSet=` and `RestrictAddressFamilies=` matching the',
+    "allow-lists, scored by unitgate's engine when this page was generated (systemd-analyze 252 prints the same",
+    'on 252). Thresholds leave a margin of at least 0.4 on every release.',
     '',
   );
   for (const name of BUILT_IN_PROFILES) {
-    out.push(renderProfile(name, readJson(`policies/profiles/${name}.json`)), '');
+    const measurement = measurements.get(name);
+    if (!measurement) throw new Error(`no measurement for the built-in profile ${name}`);
+    out.push(renderProfile(name, readJson(`policies/profiles/${name}.json`), measurement), '');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
@@ -246,28 +320,31 @@ export function renderReadme(readme) {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const expected = renderPolicyDocs();
+  const schemaText = readFileSync(SCHEMA_PATH, 'utf8');
+  const versions = dataFileVersions();
+  const expectedSchema = renderSchema(schemaText, versions);
+  const expected = renderPolicyDocs(expectedSchema, versions, await measureProfiles());
   const readme = existsSync(README_PATH) ? readFileSync(README_PATH, 'utf8') : '';
   const expectedReadme = renderReadme(readme);
   if (process.argv.includes('--check')) {
     const actual = existsSync(DOC_PATH) ? readFileSync(DOC_PATH, 'utf8') : '';
-    let stale = false;
-    if (actual !== expected) {
-      console.error('docs/policy.md is stale: run `node scripts/generate-docs.mjs` and commit the result.');
-      stale = true;
-    }
-    if (readme !== expectedReadme) {
-      console.error(
-        "README.md's action reference is stale: run `node scripts/generate-docs.mjs` and commit the result.",
-      );
-      stale = true;
-    }
-    if (stale) process.exit(1);
-    console.log('docs/policy.md and the README action reference are up to date.');
+    const stale = [];
+    if (schemaText !== expectedSchema) stale.push("policies/schema.json's systemdVersion enum");
+    if (actual !== expected) stale.push('docs/policy.md');
+    if (readme !== expectedReadme) stale.push("README.md's action reference");
+    for (const what of stale)
+      console.error(`${what} is stale: run \`node scripts/generate-docs.mjs\` and commit the result.`);
+    if (stale.length > 0) process.exit(1);
+    console.log(
+      "policies/schema.json's version enum, docs/policy.md and the README action reference are up to date.",
+    );
   } else {
+    writeFileSync(SCHEMA_PATH, expectedSchema);
     mkdirSync(path.dirname(DOC_PATH), { recursive: true });
     writeFileSync(DOC_PATH, expected);
     writeFileSync(README_PATH, expectedReadme);
-    console.log(`wrote ${path.relative(ROOT, DOC_PATH)} and the action reference in README.md`);
+    console.log(
+      `wrote the version enum of policies/schema.json, ${path.relative(ROOT, DOC_PATH)} and the action reference in README.md`,
+    );
   }
 }

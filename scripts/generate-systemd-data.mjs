@@ -1,31 +1,40 @@
 #!/usr/bin/env node
 // Regenerates src/core/security/data/systemd-<version>.json from the systemd research data set
-// (assessor tables, syscall groups, libseccomp resolution, name tables).
-// usage: node scripts/generate-systemd-data.mjs <systemd-data dir>
-// The generated files are committed; run this again only when the research data changes.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+// (assessor tables, syscall groups, libseccomp resolution, name tables). Each file records in
+// `generatedBy` this script, the release label and the data set's files it read, so that it can be traced
+// to its inputs and reproduced (--check); the loader ignores the field.
+// usage: node scripts/generate-systemd-data.mjs [--check] [<systemd-data dir>]
+//   <systemd-data dir> defaults to spec/systemd-data, the committed copy of the files it reads (see its
+//   README); --check rewrites nothing and exits 1 when a committed file differs from what the inputs give.
+// The generated files are committed; run this again only when the research data changes. A new release
+// needs its data files and row in spec/systemd-data, then its row in src/core/security/versions.ts.
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const dataDir = process.argv[2];
-if (!dataDir) {
-  console.error('usage: node scripts/generate-systemd-data.mjs <systemd-data dir>');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const dataDir = args.find((a) => !a.startsWith('--')) ?? join(ROOT, 'spec', 'systemd-data');
+if (!existsSync(join(dataDir, 'levels.json'))) {
+  console.error(`usage: node scripts/generate-systemd-data.mjs [--check] [<systemd-data dir>]`);
+  console.error(`no systemd research data set at ${dataDir}`);
   process.exit(2);
 }
-const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src', 'core', 'security', 'data');
+const outDir = join(ROOT, 'src', 'core', 'security', 'data');
 const read = (p) => JSON.parse(readFileSync(join(dataDir, p), 'utf8'));
+const SHARED_INPUTS = [
+  'libseccomp-x86_64-resolution.json',
+  'syscall-groups-effective-x86_64.json',
+  'names/capabilities.json',
+  'names/address-families.json',
+  'names/syscall-architectures.json',
+  'levels.json',
+];
 
-// Which research label and which libseccomp build each supported systemd version maps to.
-const VERSIONS = {
-  252: { label: 'v252.38-debian12', libseccomp: '2.5.4 (Debian 12)', describe: 'systemd 252.38 (Debian 12)' },
-  255: {
-    label: 'v255',
-    libseccomp: '2.5.4 (Debian 12)',
-    describe: 'systemd 255 (upstream tag; Ubuntu 24.04 base)',
-  },
-  257: { label: 'v257.13-debian13', libseccomp: '2.6.0 (Debian 13)', describe: 'systemd 257.13 (Debian 13)' },
-  262: { label: 'v262', libseccomp: '2.6.1 (Debian forky)', describe: 'systemd 262 (Debian forky)' },
-};
+// Which research label and libseccomp build each supported systemd version maps to: spec/systemd-data's
+// releases.json (a new release is a row there, plus its assessors/ and syscall-groups/ files).
+const VERSIONS = JSON.parse(readFileSync(join(dataDir, 'releases.json'), 'utf8')).releases;
 
 const resolution = read('libseccomp-x86_64-resolution.json').syscalls;
 const effective = read('syscall-groups-effective-x86_64.json').effective;
@@ -34,7 +43,8 @@ const families = read('names/address-families.json').families;
 const archNames = read('names/syscall-architectures.json');
 const levels = read('levels.json').levels;
 
-mkdirSync(outDir, { recursive: true });
+let stale = 0;
+if (!check) mkdirSync(outDir, { recursive: true });
 for (const [version, v] of Object.entries(VERSIONS)) {
   const assessors = read(`assessors/${v.label}.json`).assessors;
   const groupTable = read(`syscall-groups/${v.label}.json`);
@@ -86,7 +96,13 @@ for (const [version, v] of Object.entries(VERSIONS)) {
   const assessedGroups = {};
   for (const row of rows) if (row.syscallGroup) assessedGroups[row.syscallGroup] = walk[row.syscallGroup];
 
+  const ownInputs = [`assessors/${v.label}.json`, `syscall-groups/${v.label}.json`];
   const data = {
+    generatedBy: {
+      script: 'scripts/generate-systemd-data.mjs',
+      from: `the systemd research data set (label ${v.label}, libseccomp ${v.libseccomp})`,
+      inputs: [...ownInputs, ...SHARED_INPUTS].map((p) => `spec/systemd-data/${p}`),
+    },
     version: Number(version),
     describe: v.describe,
     libseccomp: v.libseccomp,
@@ -111,6 +127,15 @@ for (const [version, v] of Object.entries(VERSIONS)) {
       color: l.color,
     })),
   };
-  writeFileSync(join(outDir, `systemd-${version}.json`), JSON.stringify(data, null, 1) + '\n');
-  console.log(`systemd-${version}.json: ${rows.length} assessors, ${Object.keys(expanded).length} groups`);
+  const file = join(outDir, `systemd-${version}.json`);
+  const text = JSON.stringify(data, null, 1) + '\n';
+  if (check) {
+    const same = existsSync(file) && readFileSync(file, 'utf8') === text;
+    if (!same) stale++;
+    console.log(`${relative(ROOT, file)}: ${same ? 'reproduced' : 'DIFFERS from what the inputs give'}`);
+  } else {
+    writeFileSync(file, text);
+    console.log(`systemd-${version}.json: ${rows.length} assessors, ${Object.keys(expanded).length} groups`);
+  }
 }
+if (stale > 0) process.exit(1);

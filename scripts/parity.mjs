@@ -25,6 +25,7 @@ import { gunzipSync } from 'node:zlib';
 import { join, dirname, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { dataFileVersions } from './systemd-versions.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -40,7 +41,7 @@ if (!corpus || !existsSync(join(corpus, 'units'))) {
   process.exit(2);
 }
 const { runCli } = require(opt('cli') ? resolve(opt('cli')) : join(here, '..', 'dist', 'cli.js'));
-const versions = opt('version') ? [opt('version')] : ['252', '255', '257', '262'];
+const versions = opt('version') ? [opt('version')] : dataFileVersions().map(String);
 const show = Number(opt('show', '15'));
 const work = mkdtempSync(join(tmpdir(), 'unitgate-parity-'));
 const roots = new Map();

@@ -10,6 +10,7 @@ import { runCliAsync } from '../../src/cli';
 import { runGit } from '../e2e/make-git-repo';
 import { expectValidReport } from '../core/report/report-schema';
 import type { JsonReport } from '../../src/core/report/json-report';
+import { SUPPORTED_VERSIONS } from '../../src/core/security/versions';
 
 /** A hardened-enough unit; WEAK drops two of its protections (a regression against it). */
 const HARD = '[Service]\nExecStart=/usr/bin/api\nProtectSystem=strict\nPrivateTmp=yes\nNoNewPrivileges=yes\n';
@@ -295,7 +296,7 @@ describe('unitgate check --cached', () => {
 });
 
 describe('unitgate check --systemd-version', () => {
-  it.each([252, 255, 257, 262])('%s is used for the verdict', async (version) => {
+  it.each([...SUPPORTED_VERSIONS])('%s is used for the verdict', async (version) => {
     const repo = await featureRepo({ 'deploy/api.service': HARD });
     await repo.write({ 'deploy/api.service': HARDER });
     const r = await repo.check('--systemd-version', String(version));
@@ -312,7 +313,7 @@ describe('unitgate check --systemd-version', () => {
     const repo = await featureRepo({ 'deploy/api.service': HARD });
     const r = await repo.check('--systemd-version', '250');
     expect(r.exitCode).toBe(2);
-    expect(r.stderr).toContain('choose one of 252, 255, 257, 262');
+    expect(r.stderr).toContain(`choose one of ${SUPPORTED_VERSIONS.join(', ')}.`);
   });
 });
 

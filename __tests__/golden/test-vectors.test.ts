@@ -99,7 +99,11 @@ describe.each(RECORDED_VERSIONS)('systemd %s test vectors', (version) => {
 
   it.each(policies.cases.map((c) => [`${c.policy} × ${c.name}`, c] as const))('policy %s', (_name, c) => {
     const text = JSON.stringify((policies.policies as Record<string, unknown>)[c.policy as string]);
-    const parsed = parseSecurityPolicy(text, `${c.policy}.json`, version >= 262);
+    const parsed = parseSecurityPolicy(
+      text,
+      `${c.policy}.json`,
+      systemdProfile(version).traits.securityPolicyRejectsNonObject,
+    );
     if (!parsed.ok) throw new Error(parsed.message);
     check(version, c, parsed.policy);
   });

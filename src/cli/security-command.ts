@@ -111,7 +111,11 @@ export function runSecurityCommand(
         reports,
       };
     }
-    const parsed = parseSecurityPolicy(text, options.securityPolicy, options.version >= 262);
+    const parsed = parseSecurityPolicy(
+      text,
+      options.securityPolicy,
+      profile.traits.securityPolicyRejectsNonObject,
+    );
     if (!parsed.ok) return { exitCode: 1, stdout, stderr: parsed.message + '\n', reports };
     policy = parsed.policy;
   }

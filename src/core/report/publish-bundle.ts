@@ -6,6 +6,7 @@
 import Ajv from 'ajv';
 import { RUN_FINDING_KINDS, VIOLATION_KINDS, type GateVerdict } from '../gate/gate-types';
 import type { Trend } from '../trend/trend';
+import { SUPPORTED_VERSIONS } from '../security/versions';
 
 export const PUBLISH_BUNDLE_VERSION = 'unitgate-publish/1';
 export const PUBLISH_BUNDLE_FILE = 'unitgate-publish.json';
@@ -29,6 +30,7 @@ export interface PublishBundle {
 }
 
 const text = (max = 4000) => ({ type: 'string', maxLength: max });
+const systemdVersion = { enum: [...SUPPORTED_VERSIONS] };
 const sourceLocation = {
   type: 'object',
   required: ['file', 'line', 'column'],
@@ -165,7 +167,7 @@ const schema = {
       required: ['pattern', 'versions', 'releases', 'units'],
       properties: {
         pattern: text(200),
-        versions: { type: 'array', maxItems: 10, items: { enum: [252, 255, 257, 262] } },
+        versions: { type: 'array', maxItems: 10, items: systemdVersion },
         releases: {
           type: 'array',
           maxItems: 60,
@@ -176,7 +178,7 @@ const schema = {
               kind: { enum: ['tag', 'base', 'head'] },
               label: text(200),
               commit: { type: 'string', pattern: '^[0-9a-f]{40}$' },
-              systemdVersion: { enum: [252, 255, 257, 262] },
+              systemdVersion,
             },
             additionalProperties: false,
           },
@@ -201,7 +203,7 @@ const schema = {
                     commit: { type: 'string', pattern: '^[0-9a-f]{40}$' },
                     exposure: { type: ['integer', 'null'], minimum: 0, maximum: 100 },
                     level: { type: ['string', 'null'], maxLength: 20 },
-                    systemdVersion: { enum: [252, 255, 257, 262] },
+                    systemdVersion,
                     error: text(),
                   },
                   additionalProperties: false,
@@ -220,7 +222,7 @@ const schema = {
       properties: {
         result: { enum: ['pass', 'fail'] },
         mode: { enum: ['enforce', 'report', 'ratchet'] },
-        systemdVersion: { enum: [252, 255, 257, 262] },
+        systemdVersion,
         maxExposure: { type: 'integer', minimum: 0, maximum: 100 },
         units: { type: 'array', maxItems: 5000, items: unit },
         notes: { type: 'array', maxItems: 1000, items: note },

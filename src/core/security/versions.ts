@@ -6,10 +6,6 @@ import data255 from './data/systemd-255.json';
 import data257 from './data/systemd-257.json';
 import data262 from './data/systemd-262.json';
 
-export const SUPPORTED_VERSIONS = [252, 255, 257, 262] as const;
-export type SystemdVersion = (typeof SUPPORTED_VERSIONS)[number];
-export const DEFAULT_VERSION: SystemdVersion = 252;
-
 export type AssessorKind =
   | 'user'
   | 'supplementary_groups'
@@ -149,6 +145,11 @@ export interface VersionTraits {
   cgroupRemovedOptions: readonly string[];
   /** Deprecated cgroup v1 settings still parsed, with the one to use instead (config_parse_*(), v252–v257). */
   cgroupDeprecated: Readonly<Record<string, string>>;
+  /**
+   * v262: `--security-policy=` refuses a file whose top-level value is not an object (v252–v257 ignore
+   * it and score with the built-in table).
+   */
+  securityPolicyRejectsNonObject: boolean;
 }
 
 export interface SystemdProfile {
@@ -208,146 +209,121 @@ const CGROUP_V1_DEPRECATED: Readonly<Record<string, string>> = {
 };
 // v262: removed settings parsed by config_parse_warn_compat(DISABLED_LEGACY) (as the oracle shows them).
 const CGROUP_REMOVED_262 = ['CPUShares', 'MemoryLimit', 'CPUAccounting', 'DefaultMemoryLow'];
-// Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
-// DelegateSubgroup=, MemoryPressureWatch= (v254), CoredumpReceive= (v255).
-const TRAITS: Record<SystemdVersion, VersionTraits> = {
+/** What one supported release adds: its generated data, and its switches as changes to the previous release's. */
+interface VersionEntry {
+  data: SystemdData;
+  /** The oldest release lists every switch; each later one only what changed since the one before. */
+  traits: Partial<VersionTraits>;
+}
+
+// One entry per supported release, oldest first. Adding a release: generate its data file
+// (scripts/generate-systemd-data.mjs), import it above and add its row here; everything that lists
+// versions (CLI choices, action input, policy schema, docs, publish bundle schema) derives from this.
+const VERSIONS = {
   252: {
-    searchPath: SEARCH_PATH_SPLIT_USR,
-    templateInstance: 'i',
-    privateMountsTristate: false,
-    privateTmpWords: [],
-    privateUsersWords: [],
-    protectControlGroupsWords: [],
-    protectHostnameEnum: false,
-    emptyDescriptionSortsFirst: false,
-    addressFamilyUnknownStopsLine: false,
-    capabilityTildeAloneIsKnownSet: false,
-    maxCapabilityNumber: 63,
-    tpmDeviceAllow: { path: '/dev/tpmrm0', permissions: 'rw' },
-    capabilityListRelaxed: false,
-    execCommandExtraPrefixes: '',
-    extraSpecifiers: {},
-    deviceAllowMergesSamePath: false,
-    emergencyActions: EMERGENCY_ACTIONS_252,
-    serviceTypes: SERVICE_TYPES_252,
-    namespaceAllIncludesTime: false,
-    requiresUnitArguments: false,
-    serviceTypeLegacyMessage: true,
-    personalityLegacyMessage: true,
-    syscallUnknownLegacyMessage: true,
-    pidFileVarRunWarns: false,
-    execDoubleBangObsolete: false,
-    cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED,
+    data: data252 as SystemdData,
+    traits: {
+      searchPath: SEARCH_PATH_SPLIT_USR,
+      templateInstance: 'i',
+      privateMountsTristate: false,
+      privateTmpWords: [],
+      privateUsersWords: [],
+      protectControlGroupsWords: [],
+      protectHostnameEnum: false,
+      emptyDescriptionSortsFirst: false,
+      addressFamilyUnknownStopsLine: false,
+      capabilityTildeAloneIsKnownSet: false,
+      maxCapabilityNumber: 63,
+      tpmDeviceAllow: { path: '/dev/tpmrm0', permissions: 'rw' },
+      capabilityListRelaxed: false,
+      execCommandExtraPrefixes: '',
+      extraSpecifiers: {},
+      deviceAllowMergesSamePath: false,
+      emergencyActions: EMERGENCY_ACTIONS_252,
+      serviceTypes: SERVICE_TYPES_252,
+      namespaceAllIncludesTime: false,
+      requiresUnitArguments: false,
+      serviceTypeLegacyMessage: true,
+      personalityLegacyMessage: true,
+      syscallUnknownLegacyMessage: true,
+      pidFileVarRunWarns: false,
+      execDoubleBangObsolete: false,
+      cgroupRemovedOptions: [],
+      cgroupDeprecated: CGROUP_V1_DEPRECATED,
+      securityPolicyRejectsNonObject: false,
+    } satisfies VersionTraits,
   },
+  // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
+  // DelegateSubgroup=, MemoryPressureWatch= (v254), CoredumpReceive= (v255).
   255: {
-    searchPath: SEARCH_PATH_MERGED_USR,
-    templateInstance: 'i',
-    privateMountsTristate: true,
-    privateTmpWords: [],
-    privateUsersWords: [],
-    protectControlGroupsWords: [],
-    protectHostnameEnum: false,
-    emptyDescriptionSortsFirst: false,
-    addressFamilyUnknownStopsLine: false,
-    capabilityTildeAloneIsKnownSet: false,
-    maxCapabilityNumber: 63,
-    tpmDeviceAllow: { path: 'char-tpm', permissions: 'rw' },
-    capabilityListRelaxed: true,
-    execCommandExtraPrefixes: '',
-    extraSpecifiers: {},
-    deviceAllowMergesSamePath: true,
-    emergencyActions: EMERGENCY_ACTIONS_255,
-    serviceTypes: SERVICE_TYPES_253,
-    namespaceAllIncludesTime: false,
-    requiresUnitArguments: false,
-    serviceTypeLegacyMessage: false,
-    personalityLegacyMessage: false,
-    syscallUnknownLegacyMessage: false,
-    pidFileVarRunWarns: false,
-    execDoubleBangObsolete: false,
-    cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED,
+    data: data255 as SystemdData,
+    traits: {
+      searchPath: SEARCH_PATH_MERGED_USR,
+      privateMountsTristate: true,
+      tpmDeviceAllow: { path: 'char-tpm', permissions: 'rw' },
+      capabilityListRelaxed: true,
+      deviceAllowMergesSamePath: true,
+      emergencyActions: EMERGENCY_ACTIONS_255,
+      serviceTypes: SERVICE_TYPES_253,
+      serviceTypeLegacyMessage: false,
+      personalityLegacyMessage: false,
+      syscallUnknownLegacyMessage: false,
+    },
   },
   257: {
-    searchPath: SEARCH_PATH_MERGED_USR,
-    templateInstance: 'test_instance',
-    privateMountsTristate: true,
-    privateTmpWords: ['connected', 'disconnected'],
-    privateUsersWords: ['self', 'identity'],
-    protectControlGroupsWords: ['private', 'strict'],
-    protectHostnameEnum: false,
-    emptyDescriptionSortsFirst: false,
-    addressFamilyUnknownStopsLine: false,
-    capabilityTildeAloneIsKnownSet: false,
-    maxCapabilityNumber: 63,
-    tpmDeviceAllow: { path: 'char-tpm', permissions: 'rw' },
-    capabilityListRelaxed: true,
-    execCommandExtraPrefixes: '',
-    extraSpecifiers: { D: '/usr/share' },
-    deviceAllowMergesSamePath: true,
-    emergencyActions: EMERGENCY_ACTIONS_255,
-    serviceTypes: SERVICE_TYPES_253,
-    namespaceAllIncludesTime: false,
-    requiresUnitArguments: true,
-    serviceTypeLegacyMessage: false,
-    personalityLegacyMessage: false,
-    syscallUnknownLegacyMessage: false,
-    pidFileVarRunWarns: true,
-    execDoubleBangObsolete: false,
-    cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED,
+    data: data257 as SystemdData,
+    traits: {
+      templateInstance: 'test_instance',
+      privateTmpWords: ['connected', 'disconnected'],
+      privateUsersWords: ['self', 'identity'],
+      protectControlGroupsWords: ['private', 'strict'],
+      extraSpecifiers: { D: '/usr/share' },
+      requiresUnitArguments: true,
+      pidFileVarRunWarns: true,
+    },
   },
   262: {
-    searchPath: SEARCH_PATH_MERGED_USR,
-    templateInstance: 'test_instance',
-    privateMountsTristate: true,
-    privateTmpWords: ['connected', 'disconnected'],
-    privateUsersWords: ['self', 'identity', 'full', 'managed'],
-    protectControlGroupsWords: ['private', 'strict'],
-    protectHostnameEnum: true,
-    emptyDescriptionSortsFirst: true,
-    addressFamilyUnknownStopsLine: true,
-    capabilityTildeAloneIsKnownSet: true,
-    maxCapabilityNumber: 62,
-    tpmDeviceAllow: undefined,
-    capabilityListRelaxed: true,
-    execCommandExtraPrefixes: '|',
-    extraSpecifiers: { D: '/usr/share' },
-    deviceAllowMergesSamePath: true,
-    emergencyActions: EMERGENCY_ACTIONS_255,
-    serviceTypes: SERVICE_TYPES_253,
-    namespaceAllIncludesTime: true,
-    requiresUnitArguments: true,
-    serviceTypeLegacyMessage: false,
-    personalityLegacyMessage: false,
-    syscallUnknownLegacyMessage: false,
-    pidFileVarRunWarns: true,
-    execDoubleBangObsolete: true,
-    cgroupRemovedOptions: CGROUP_REMOVED_262,
-    cgroupDeprecated: {},
+    data: data262 as SystemdData,
+    traits: {
+      privateUsersWords: ['self', 'identity', 'full', 'managed'],
+      protectHostnameEnum: true,
+      emptyDescriptionSortsFirst: true,
+      addressFamilyUnknownStopsLine: true,
+      capabilityTildeAloneIsKnownSet: true,
+      maxCapabilityNumber: 62,
+      tpmDeviceAllow: undefined,
+      execCommandExtraPrefixes: '|',
+      namespaceAllIncludesTime: true,
+      execDoubleBangObsolete: true,
+      cgroupRemovedOptions: CGROUP_REMOVED_262,
+      cgroupDeprecated: {},
+      securityPolicyRejectsNonObject: true,
+    },
   },
-};
+} satisfies Record<number, VersionEntry>;
 
-const DATA: Record<SystemdVersion, SystemdData> = {
-  252: data252 as SystemdData,
-  255: data255 as SystemdData,
-  257: data257 as SystemdData,
-  262: data262 as SystemdData,
-};
+export type SystemdVersion = keyof typeof VERSIONS;
+/** The supported releases, oldest first (integer keys enumerate in ascending order). */
+export const SUPPORTED_VERSIONS: readonly SystemdVersion[] = Object.keys(VERSIONS).map(
+  (key) => Number(key) as SystemdVersion,
+);
+export const DEFAULT_VERSION: SystemdVersion = 252;
 
 export function isSupportedVersion(v: number): v is SystemdVersion {
   return (SUPPORTED_VERSIONS as readonly number[]).includes(v);
 }
 
-const profiles = new Map<SystemdVersion, SystemdProfile>();
+/** Each release's data and complete switches: the oldest's row, then every later row applied in order. */
+const PROFILES = new Map<SystemdVersion, SystemdProfile>();
+{
+  let traits: Partial<VersionTraits> = {};
+  for (const version of SUPPORTED_VERSIONS) {
+    traits = { ...traits, ...VERSIONS[version].traits };
+    PROFILES.set(version, { version, data: VERSIONS[version].data, traits: traits as VersionTraits });
+  }
+}
 
 /** The data and switches for one systemd version (built once, shared). */
 export function systemdProfile(version: SystemdVersion): SystemdProfile {
-  let p = profiles.get(version);
-  if (!p) {
-    p = { version, data: DATA[version], traits: TRAITS[version] };
-    profiles.set(version, p);
-  }
-  return p;
+  return PROFILES.get(version) as SystemdProfile;
 }
