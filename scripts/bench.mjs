@@ -10,29 +10,36 @@
 //
 // Sections (run in this order; --only picks some; each module's header says what it measures and why):
 //   security  bench/security.mjs: `unitgate security` against `systemd-analyze security --offline=true`
-//             on the same units, whole processes (all units in one process, one process per unit, peak
-//             RSS, and node alone reading the units and writing the output).
+//             on the same units, whole processes (all units in one process with JSON and with table
+//             output, one process per unit, peak RSS, and node alone reading the units and writing the
+//             output).
 //   engine    bench/engine.mjs: the scoring engine in process, per stage (bench/engine-child.ts, bundled
 //             with src/ by esbuild); profiled when it misses its goal.
 //   trend     bench/trend.mjs: `unitgate trend --format json` over scratch git repositories (units × tags).
 //   gate      bench/gate.mjs: the bundled action (`node dist/index.js`) on a `pull_request` event, without
 //             a token and against a local API stub (bench/api-stub.mjs).
 //
+// Floors: bench/floors.mjs lists the figures the project holds itself to (engine in process, unitgate
+// ÷ systemd-analyze with JSON and table output, peak RSS, the gate without and with the trend, the
+// trend); the sections measure them and the report ends with a table of all of them, from this run.
+//
 // Units: bench/unit-set.mjs — the first N distinct *.service files of ../shared/corpus that the real
 // systemd-analyze scores, copied under one scratch root (the examples and fixtures without the corpus).
 //
 // To add a section: write bench/my-section.mjs with a header comment saying what it measures and why,
-// exporting `async function mySection(ctx)` that calls ctx.row(metric, value, { goal, ratio, ok, data })
-// and ctx.note(text); import it here and list it in SECTIONS. ctx.opts holds the options, ctx.work a
-// scratch directory, ctx.unitSet(n) builds (once per n) a scratch root of n units. From bench/timing.mjs,
-// timeProcess() spawns and measures one process (wall time, peak RSS), timeBatched() does so for an
-// argument list that may exceed ARG_MAX, repeatWithin() repeats a run within a time budget; the
-// engine section (engine.mjs + engine-child.ts) shows how to time in-process stages.
+// exporting `async function mySection(ctx)` that calls ctx.row(metric, value, { goal, ratio, ok, data,
+// floor }) (`floor`: the id of the floors.mjs floor the row measures, if any) and ctx.note(text); import
+// it here and list it in SECTIONS. ctx.opts holds the options, ctx.work a scratch directory,
+// ctx.unitSet(n) builds (once per n) a scratch root of n units. From bench/timing.mjs, timeProcess()
+// spawns and measures one process (wall time, peak RSS), timeBatched() does so for an argument list
+// that may exceed ARG_MAX, repeatWithin() repeats a run within a time budget; the engine section
+// (engine.mjs + engine-child.ts) shows how to time in-process stages.
 import { mkdtempSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { engineSection } from './bench/engine.mjs';
+import { FLOORS } from './bench/floors.mjs';
 import { gateSection } from './bench/gate.mjs';
 import { CLI, REPO } from './bench/paths.mjs';
 import { Report, fmtSec, log, machineInfo } from './bench/report.mjs';
@@ -210,6 +217,15 @@ function printList() {
 // ---------------------------------------------------------------------------------------------------
 // Main
 
+/** The floors table as JSON (for --json-out): each floor with this run's figures. */
+const floorFigures = (report) =>
+  FLOORS.map((f) => ({
+    ...f,
+    figures: report.rows
+      .filter((r) => r.floor === f.id)
+      .map(({ value, ratio, status, data }) => ({ value, ratio, status, data })),
+  }));
+
 async function main() {
   let opts;
   try {
@@ -269,12 +285,19 @@ async function main() {
     results[s.name] = report.rows.filter((r) => r.section === s.name);
   }
   report.print(chosen.map((s) => s.name));
+  report.printFloors(
+    FLOORS,
+    chosen.map((s) => s.name),
+  );
   if (busy()) console.log(`\nnote: ${busy()}`);
   console.log(
     `\nbench finished in ${fmtSec(performance.now() - started)} (a report: exit status is always 0)`,
   );
   if (opts.jsonOut)
-    writeFileSync(opts.jsonOut, JSON.stringify({ machine: info, systemd: sa, results }, null, 2) + '\n');
+    writeFileSync(
+      opts.jsonOut,
+      JSON.stringify({ machine: info, systemd: sa, results, floors: floorFigures(report) }, null, 2) + '\n',
+    );
   if (opts.keep) console.log(`kept scratch files in ${work}`);
   else rmSync(work, { recursive: true, force: true });
 }

@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hotFunctions } from './cpu-profile.mjs';
+import { floor } from './floors.mjs';
 import { REPO, UNIT_DIR } from './paths.mjs';
 import { fmtInt, fmtMiB, fmtRate, fmtRatio, log } from './report.mjs';
 
@@ -65,7 +66,7 @@ export async function engineSection(ctx) {
   log(`engine in process, ${set.names.length} units, stages ${stages.join(', ')}…`);
   const warmupMs = Math.min(300, opts.engineMs / 2);
   const r = runEngine(work, bundle, set, stages, { minMs: opts.engineMs, warmupMs });
-  const goal = 100000;
+  const goal = floor('engine').min;
   const label = {
     pipeline: 'engine load+derive+assess (in process)',
     'pipeline+render': '  … + JSON output (what the CLI does)',
@@ -85,6 +86,7 @@ export async function engineSection(ctx) {
         ratio: fmtRatio(x.unitsPerSecond / goal),
         ok: x.unitsPerSecond >= goal,
         data: x,
+        floor: 'engine',
       });
     else ctx.row(label[s], value, { data: x });
   }

@@ -15,6 +15,19 @@ export function log(line) {
   process.stderr.write(`· ${line}\n`);
 }
 
+/** A table: the first two columns left-aligned, the others right-aligned. */
+function table(head, cells) {
+  const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c) =>
+    c
+      .map((x, i) => (i < 2 ? x.padEnd(width[i]) : x.padStart(width[i])))
+      .join('  ')
+      .trimEnd();
+  console.log(line(head));
+  console.log(width.map((w) => '-'.repeat(w)).join('  '));
+  for (const c of cells) console.log(line(c));
+}
+
 export class Report {
   constructor() {
     this.rows = [];
@@ -22,7 +35,8 @@ export class Report {
     this.section = '';
   }
   /** One table line; `ok` true/false gives OK/MISSED, undefined leaves the status empty (information). */
-  row(metric, value, { goal = '', ratio = '', ok, data } = {}) {
+  /** `floor` names the floor (floors.mjs) the row measures: it is repeated in the floors table. */
+  row(metric, value, { goal = '', ratio = '', ok, data, floor } = {}) {
     this.rows.push({
       section: this.section,
       metric,
@@ -31,32 +45,46 @@ export class Report {
       ratio,
       status: ok === undefined ? '' : ok ? 'OK' : 'MISSED',
       data,
+      floor,
     });
   }
   note(text) {
     this.notes.push({ section: this.section, text });
   }
   print(sections) {
-    const head = ['metric', 'value', 'goal', 'ratio', 'status'];
     for (const section of sections) {
       const rows = this.rows.filter((r) => r.section === section);
       const notes = this.notes.filter((n) => n.section === section);
       if (rows.length === 0 && notes.length === 0) continue;
       console.log(`\n== ${section} ==`);
-      if (rows.length > 0) {
-        const cells = rows.map((r) => [r.metric, r.value, r.goal, r.ratio, r.status]);
-        const width = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
-        const line = (c) =>
-          c
-            .map((x, i) => (i < 2 ? x.padEnd(width[i]) : x.padStart(width[i])))
-            .join('  ')
-            .trimEnd();
-        console.log(line(head));
-        console.log(width.map((w) => '-'.repeat(w)).join('  '));
-        for (const c of cells) console.log(line(c));
-      }
+      if (rows.length > 0)
+        table(
+          ['metric', 'value', 'goal', 'ratio', 'status'],
+          rows.map((r) => [r.metric, r.value, r.goal, r.ratio, r.status]),
+        );
       for (const n of notes) console.log(`  ${n.text.replaceAll('\n', '\n  ')}`);
     }
+  }
+  /** The rows that measure a floor, floor by floor; a floor no row measured says why. */
+  floorRows(floors, sections) {
+    const cells = [];
+    for (const f of floors) {
+      const rows = this.rows.filter((r) => r.floor === f.id);
+      if (rows.length === 0)
+        cells.push([
+          f.about,
+          sections.includes(f.section) ? 'NOT MEASURED' : `section ${f.section} not run`,
+          '',
+          '',
+          '',
+        ]);
+      for (const r of rows) cells.push([r.metric.trim(), r.value, r.goal, r.ratio, r.status]);
+    }
+    return cells;
+  }
+  printFloors(floors, sections) {
+    console.log('\n== floors (figures of this run) ==');
+    table(['metric', 'value', 'goal', 'ratio', 'status'], this.floorRows(floors, sections));
   }
 }
 

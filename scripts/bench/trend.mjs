@@ -12,6 +12,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
+import { floor } from './floors.mjs';
 import { HARDEN, WEAKEN, benchGit } from './git-repo.mjs';
 import { CLI, REPO, UNIT_DIR } from './paths.mjs';
 import { fmtMiB, fmtRatio, fmtSec, log } from './report.mjs';
@@ -74,7 +75,8 @@ export async function trendSection(ctx) {
   const tags = opts.trendTags;
   const args = [CLI, 'trend', '--limit', String(tags), '--format', 'json'];
   const timeoutMs = opts.timeoutS * 1000;
-  const goalMs = 5000;
+  const goalMs = floor('trend').maxMs;
+  const goal = `< ${goalMs / 1000} s`;
   ctx.note(`units: ${set.description.join('; ')}`);
   ctx.note(`command (cwd = the repository): node ${args.join(' ').replace(CLI, 'dist/cli.js')}`);
   for (const churn of [false, true]) {
@@ -94,18 +96,20 @@ export async function trendSection(ctx) {
     if (good.length === 0) {
       const last = runs.at(-1);
       ctx.row(metric, last.timedOut ? 'timed out' : `failed (exit ${last.code})`, {
-        goal: '< 5 s',
+        goal,
         ok: false,
+        floor: 'trend',
       });
       ctx.note(last.stderr.slice(0, 2000));
       continue;
     }
     const wallMs = median(good.map((r) => r.wallMs));
     ctx.row(metric, `${fmtSec(wallMs)}${good.length > 1 ? ` (median of ${good.length})` : ''}`, {
-      goal: '< 5 s',
+      goal,
       ratio: fmtRatio(wallMs / goalMs),
       ok: wallMs < goalMs,
       data: { wallMs, runs: good.length, coldMs: cold.wallMs, churn },
+      floor: 'trend',
     });
     const peaks = good.map((r) => r.peakKiB).filter((x) => x !== undefined);
     ctx.row(
