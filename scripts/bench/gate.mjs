@@ -5,20 +5,12 @@
 // without and with the trend (the two gate floors); then against a local API stub (api-stub.mjs), and
 // node start-up and the bundle's load time alone, to show where the time goes. Profiled (node
 // --cpu-prof) when it misses a floor.
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { GATE_REPOSITORY, startApiStub } from './api-stub.mjs';
 import { hotFunctions } from './cpu-profile.mjs';
 import { floor } from './floors.mjs';
-import { HARDEN, WEAKEN, benchGit } from './git-repo.mjs';
+import { HARDEN, WEAKEN, benchGit, commitUnitSet } from './git-repo.mjs';
 import { ACTION, REPO, UNIT_DIR } from './paths.mjs';
 import { fmtInt, fmtMiB, fmtRatio, fmtSec, log } from './report.mjs';
 import { SPAWN_ENV, median, repeatWithin, timeProcess } from './timing.mjs';
@@ -52,12 +44,7 @@ function actionInputDefaults(token) {
  */
 function makeGateRepo(work, set, changed) {
   const dir = join(work, `gate-repo-${set.names.length}-${changed}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, UNIT_DIR), { recursive: true });
-  for (const n of set.names) copyFileSync(join(set.root, UNIT_DIR, n), join(dir, UNIT_DIR, n));
-  benchGit(dir, ['init', '-q', '-b', 'main']);
-  benchGit(dir, ['add', '-A']);
-  benchGit(dir, ['commit', '-q', '-m', 'base']);
+  commitUnitSet(dir, set, 'base');
   const baseSha = benchGit(dir, ['rev-parse', 'HEAD']).trim();
   benchGit(dir, ['checkout', '-q', '-b', 'feature']);
   const step = Math.max(1, Math.floor(set.names.length / changed));

@@ -1,6 +1,9 @@
 // Scratch git repositories for the trend and gate sections: git with a fixed identity and no signing,
 // and the two edits that change a unit's exposure (hardened, weakened).
 import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { UNIT_DIR } from './paths.mjs';
 
 const GIT_BENCH_ENV = {
   ...process.env,
@@ -22,3 +25,13 @@ export function benchGit(cwd, args) {
 
 export const HARDEN = '\n[Service]\nProtectSystem=strict\nPrivateTmp=yes\nNoNewPrivileges=yes\n';
 export const WEAKEN = '\n[Service]\nProtectSystem=no\nPrivateNetwork=no\n';
+
+/** A new repository in `dir` (branch main) whose first commit holds the unit set (root-tree layout). */
+export function commitUnitSet(dir, set, message) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, UNIT_DIR), { recursive: true });
+  for (const n of set.names) copyFileSync(join(set.root, UNIT_DIR, n), join(dir, UNIT_DIR, n));
+  benchGit(dir, ['init', '-q', '-b', 'main']);
+  benchGit(dir, ['add', '-A']);
+  benchGit(dir, ['commit', '-q', '-m', message]);
+}

@@ -2,18 +2,10 @@
 // and --trend-tags release tags (annotated and lightweight), each changing a few units; then the same
 // with units added and removed. Whole processes, git reads included: what a workflow step waits for.
 // The head points are checked against `unitgate security --root=REPO` on the same files.
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { floor } from './floors.mjs';
-import { HARDEN, WEAKEN, benchGit } from './git-repo.mjs';
+import { HARDEN, WEAKEN, benchGit, commitUnitSet } from './git-repo.mjs';
 import { CLI, REPO, UNIT_DIR } from './paths.mjs';
 import { fmtMiB, fmtRatio, fmtSec, log } from './report.mjs';
 import { median, repeatWithin, timeBatched, timeProcess } from './timing.mjs';
@@ -25,12 +17,7 @@ import { median, repeatWithin, timeBatched, timeProcess } from './timing.mjs';
  */
 function makeTrendRepo(work, set, tags, churn) {
   const dir = join(work, `trend-repo-${set.names.length}x${tags}${churn ? '-churn' : ''}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(join(dir, UNIT_DIR), { recursive: true });
-  for (const n of set.names) copyFileSync(join(set.root, UNIT_DIR, n), join(dir, UNIT_DIR, n));
-  benchGit(dir, ['init', '-q', '-b', 'main']);
-  benchGit(dir, ['add', '-A']);
-  benchGit(dir, ['commit', '-q', '-m', 'units']);
+  commitUnitSet(dir, set, 'units');
   const live = [...set.names];
   let edits = 0;
   let added = 0;
