@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { dataFileVersions } from '../systemd-versions.mjs';
 import { REPO, UNIT_DIR } from './paths.mjs';
 import { countArrays, timeBatched } from './timing.mjs';
 
@@ -24,7 +25,7 @@ export function systemdAnalyze() {
 
 /** The --systemd-version unitgate runs with: the local systemd-analyze's, when unitgate supports it. */
 export function engineVersion() {
-  const supported = [252, 255, 257, 262];
+  const supported = dataFileVersions();
   const major = systemdAnalyze()?.major;
   return supported.includes(major) ? major : 252;
 }
