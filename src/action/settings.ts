@@ -2,7 +2,7 @@
 // is a ConfigError naming the input, never a surprise halfway through a run.
 import { isSupportedVersion, SUPPORTED_VERSIONS, type SystemdVersion } from '../core/security/versions';
 import type { GateMode } from '../core/policy/policy-types';
-import { parseBoolean } from '../core/security/settings';
+import { parseBoolean } from '../core/unit/parse-boolean';
 
 import { ConfigError } from '../io/config-error';
 

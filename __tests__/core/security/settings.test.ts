@@ -2,17 +2,16 @@
 // the load checks that refuse a unit, and the version switches (spec §4.3, §4.5, §4.6).
 import { loadUnit } from '../../../src/core/unit/load-unit';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
+import { parseBoolean } from '../../../src/core/unit/parse-boolean';
+import { simplifyPath } from '../../../src/core/unit/path-util';
 import {
-  CAP_ALL,
-  NAMESPACE_FLAGS,
-  NAMESPACES_UNSET,
   deriveSecuritySettings,
-  parseAddressPrefix,
-  parseBoolean,
-  simplifyPath,
   type Derivation,
   type SecuritySettings,
 } from '../../../src/core/security/settings';
+import { CAP_ALL } from '../../../src/core/security/capability-util';
+import { NAMESPACE_FLAGS, NAMESPACES_UNSET } from '../../../src/core/security/nsflags';
+import { parseAddressPrefix } from '../../../src/core/security/in-addr-prefix';
 import { systemdProfile, type SystemdVersion } from '../../../src/core/security/versions';
 
 const ETC = '/etc/systemd/system';
