@@ -8,7 +8,7 @@ import { runSecurityCommand, type CommandResult, type JsonOutput } from './cli/s
 import type * as ReviewCommands from './cli/review-commands';
 import type { TrendFormat } from './cli/trend-command';
 import { parseThreshold } from './cli/parse-values';
-import { parseBoolean } from './core/security/settings';
+import { parseBoolean } from './core/unit/parse-boolean';
 import {
   DEFAULT_VERSION,
   SUPPORTED_VERSIONS,

@@ -3,7 +3,7 @@
 import { isSupportedVersion, SUPPORTED_VERSIONS, type SystemdVersion } from '../core/security/versions';
 import type { GateMode } from '../core/policy/policy-types';
 import { thresholdToExposure } from '../core/policy/load-policy';
-import { parseBoolean } from '../core/security/settings';
+import { parseBoolean } from '../core/unit/parse-boolean';
 
 import { ConfigError } from '../io/config-error';
 

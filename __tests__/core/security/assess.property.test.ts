@@ -10,16 +10,16 @@ import { SUPPORTED_VERSIONS, systemdProfile } from '../../../src/core/security/v
 import { assessUnit } from '../../../src/core/security/assess';
 import { renderJson, renderTable } from '../../../src/core/security/render-security';
 
-/** The directive names settings.ts parses (its DIRECTIVES table is module-private, so read the source). */
+/** The directive names load-fragment.ts parses (its DIRECTIVES table is module-private, so read the source). */
 function directiveNames(): string[] {
-  const source = readFileSync(join(__dirname, '../../../src/core/security/settings.ts'), 'utf8');
+  const source = readFileSync(join(__dirname, '../../../src/core/security/load-fragment.ts'), 'utf8');
   const start = source.indexOf('const DIRECTIVES');
   const end = source.indexOf('\n};', start);
   return [...source.slice(start, end).matchAll(/^ {2}([A-Za-z]+): d/gm)].map((m) => m[1] as string);
 }
 const DIRECTIVES = directiveNames();
 
-it('finds the directive vocabulary of settings.ts', () => {
+it('finds the directive vocabulary of load-fragment.ts', () => {
   expect(DIRECTIVES.length).toBeGreaterThan(60);
   expect(DIRECTIVES).toEqual(
     expect.arrayContaining([

@@ -3,16 +3,12 @@
 import { loadUnit } from '../../../src/core/unit/load-unit';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
 import {
-  CAP_ALL,
-  NAMESPACE_FLAGS,
-  NAMESPACES_UNSET,
   deriveSecuritySettings,
-  parseAddressPrefix,
-  parseBoolean,
-  simplifyPath,
   type Derivation,
   type SecuritySettings,
 } from '../../../src/core/security/settings';
+import { CAP_ALL } from '../../../src/core/security/capability-util';
+import { NAMESPACE_FLAGS, NAMESPACES_UNSET } from '../../../src/core/security/nsflags';
 import { systemdProfile, type SystemdVersion } from '../../../src/core/security/versions';
 
 const ETC = '/etc/systemd/system';
@@ -52,18 +48,6 @@ const cap = (...names: string[]): bigint =>
 const allBut = (...names: string[]): bigint => CAP_ALL & ~cap(...names);
 const knownCaps = (version: SystemdVersion): bigint =>
   Object.values(systemdProfile(version).data.capabilities).reduce((m, bit) => m | (1n << BigInt(bit)), 0n);
-
-describe('parseBoolean', () => {
-  it.each(['1', 'yes', 'y', 'true', 't', 'on', 'YES', 'Yes', 'TRUE', 'On', 'Y', 'T'])('%j is true', (v) => {
-    expect(parseBoolean(v)).toBe(true);
-  });
-  it.each(['0', 'no', 'n', 'false', 'f', 'off', 'NO', 'False', 'OFF', 'N', 'F'])('%j is false', (v) => {
-    expect(parseBoolean(v)).toBe(false);
-  });
-  it.each(['', '2', 'yess', 'enable', 'o', '-1', ' yes', 'ja'])('%j is not a boolean', (v) => {
-    expect(parseBoolean(v)).toBeUndefined();
-  });
-});
 
 describe('boolean directives', () => {
   const BOOLEANS: [string, keyof SecuritySettings][] = [
@@ -718,56 +702,6 @@ describe('IPAddressAllow=, IPAddressDeny=, IP*FilterPath=', () => {
     [['IPEgressFilterPath=relative'], []],
   ] as const)('%j → %j', (lines, expected) => {
     expect(view(service(lines))).toEqual(expected);
-  });
-});
-
-describe('parseAddressPrefix', () => {
-  it.each([
-    ['10.1.2.3', { family: 4, bytes: [10, 1, 2, 3], prefixLength: 32 }],
-    ['10.1.2.3/8', { family: 4, bytes: [10, 0, 0, 0], prefixLength: 8 }],
-    ['10.1.255.3/20', { family: 4, bytes: [10, 1, 240, 0], prefixLength: 20 }],
-    ['0.0.0.0/0', { family: 4, bytes: [0, 0, 0, 0], prefixLength: 0 }],
-    ['::1', { family: 6, bytes: [...new Array(15).fill(0), 1], prefixLength: 128 }],
-    ['fe80::1/64', { family: 6, bytes: [0xfe, 0x80, ...new Array(14).fill(0)], prefixLength: 64 }],
-    [
-      '::ffff:1.2.3.4',
-      { family: 6, bytes: [...new Array(10).fill(0), 0xff, 0xff, 1, 2, 3, 4], prefixLength: 128 },
-    ],
-    [
-      '1:2:3:4:5:6:7:8',
-      { family: 6, bytes: [0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8], prefixLength: 128 },
-    ],
-  ])('%s', (word, expected) => {
-    expect(parseAddressPrefix(word)).toEqual(expected);
-  });
-
-  it.each([
-    '',
-    'localhost',
-    '1.2.3',
-    '1.2.3.4.5',
-    '256.0.0.1',
-    '1.2.3.4/33',
-    '::/129',
-    '1.2.3.4/',
-    '1.2.3.4/x',
-    ':::',
-    '1::2::3',
-    '1:2:3:4:5:6:7:8:9',
-    '12345::',
-  ])('%j is invalid', (word) => {
-    expect(parseAddressPrefix(word)).toBeUndefined();
-  });
-});
-
-describe('simplifyPath', () => {
-  it.each([
-    ['/', '/'],
-    ['//a//b/', '/a/b'],
-    ['/a/./b/.', '/a/b'],
-    ['/a/../b', '/a/../b'],
-  ])('%j → %j', (p, expected) => {
-    expect(simplifyPath(p)).toBe(expected);
   });
 });
 

@@ -21,6 +21,8 @@ describe('simplifyPath (path_simplify())', () => {
     ['/dev/', '/dev'],
     ['/a/../b', '/a/../b'],
     ['/a/./b/../c.img', '/a/b/../c.img'],
+    ['//a//b/', '/a/b'],
+    ['/a/./b/.', '/a/b'],
     ['', ''],
   ])('%j → %j', (input, expected) => {
     expect(simplifyPath(input)).toBe(expected);

@@ -2,7 +2,9 @@
 // is met by the setting systemd would apply, whichever line or implication produced it), allowed
 // capabilities and allowed address families.
 import type { SecuritySettings } from '../security/settings';
-import { EFFECTIVE_FLAGS, NAMESPACE_FLAGS, NAMESPACES_UNSET, parseBoolean } from '../security/settings';
+import { EFFECTIVE_FLAGS } from '../security/settings';
+import { NAMESPACE_FLAGS, NAMESPACES_UNSET } from '../security/nsflags';
+import { parseBoolean } from '../unit/parse-boolean';
 import type { SystemdProfile } from '../security/versions';
 import { extractWords } from '../unit/extract-word';
 

@@ -3,7 +3,8 @@
 // Ported from the assess_*() functions and assess() of src/analyze/analyze-security.c (v250–v262).
 import type { AssessorData, LevelData, SystemdProfile } from './versions';
 import type { SecuritySettings } from './settings';
-import { EFFECTIVE_FLAGS, NAMESPACES_UNSET } from './settings';
+import { EFFECTIVE_FLAGS } from './settings';
+import { NAMESPACES_UNSET } from './nsflags';
 import type { SecurityPolicy } from './security-policy';
 
 /** What one assessor concludes: a badness (0…range) or "not applicable", and maybe its own text. */

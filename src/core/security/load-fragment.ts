@@ -1,0 +1,502 @@
+// The directives unitgate parses, each with its parser and the section it belongs to per unit type (the
+// load-fragment-gperf table and config_parse_*() of src/core/load-fragment.c, v252–v262); the exec and
+// cgroup context parsers are in load-fragment-exec.ts and load-fragment-cgroup.ts.
+import type { Assignment } from '../unit/parse-unit-file';
+import type { UnitType } from '../unit/unit-name';
+import { parseBoolean } from '../unit/parse-boolean';
+import { pathStartsWith, simplifyAndCheckPath } from '../unit/path-util';
+import type { VersionTraits } from './versions';
+import type { SecuritySettings } from './settings';
+import { HAS_CGROUP_CONTEXT, HAS_EXEC_CONTEXT, TYPE_SECTION } from './unit-vtable';
+import { expand, fatal, specifiers, warn, type Context, type Handler, type Outcome } from './conf-parser';
+import {
+  capabilitySet,
+  credential,
+  execCommands,
+  handleCpuSchedulingPriority,
+  handleEnvironment,
+  handleGroup,
+  handleNamespacePaths,
+  handlePersonality,
+  handleRestrictAddressFamilies,
+  handleRestrictNamespaces,
+  handleStandardOutput,
+  handleSupplementaryGroups,
+  handleSystemCallArchitectures,
+  handleSystemCallFilter,
+  handleUMask,
+  handleUser,
+  PROTECT_HOSTNAME_ENUM,
+  rootPath,
+} from './load-fragment-exec';
+import {
+  handleDelegate,
+  handleDeviceAllow,
+  handleDevicePolicy,
+  handleLegacyCgroupOption,
+  ipFilterPath,
+  ipPrefixList,
+} from './load-fragment-cgroup';
+
+/**
+ * config_parse_job_mode_isolate() (load-fragment.c, v252–v262) logs a notice, whatever the value,
+ * with log_notice(): no file and line in front of it.
+ */
+function handleOnFailureIsolate(ctx: Context, a: Assignment): Outcome {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: 'warning',
+    message: 'OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead',
+    unlocated: true,
+    kind: 'other',
+    key: a.key,
+    section: a.section,
+    value: a.value,
+  });
+  return 'ok';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Directive handlers, one per parser of load-fragment.c.
+
+function boolSetting(field: keyof SecuritySettings, fatalOnError = false): Handler {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === undefined) {
+      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
+      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    }
+    (ctx.s as unknown as Record<string, unknown>)[field] = b;
+    return 'ok';
+  };
+}
+
+/** A boolean that may also take extra enum words; stored as the word (`yes`/`no` for booleans). */
+function boolOrWords(field: keyof SecuritySettings, words: (t: VersionTraits) => readonly string[]): Handler {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b !== undefined) {
+      (ctx.s as unknown as Record<string, unknown>)[field] = b ? 'yes' : 'no';
+      return 'ok';
+    }
+    const extra = words(ctx.traits);
+    if (extra.includes(a.value)) {
+      (ctx.s as unknown as Record<string, unknown>)[field] = a.value;
+      return 'ok';
+    }
+    // Where the version has no extra words the setting is a plain config_parse_bool() (e.g. PrivateTmp=
+    // in v252), which words its failure as any boolean does.
+    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+  };
+}
+
+function enumSetting(field: keyof SecuritySettings, words: readonly string[], booleans = false): Handler {
+  return (ctx, a) => {
+    if (booleans) {
+      const b = parseBoolean(a.value);
+      if (b !== undefined) {
+        (ctx.s as unknown as Record<string, unknown>)[field] = b ? 'yes' : 'no';
+        return 'ok';
+      }
+    }
+    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    (ctx.s as unknown as Record<string, unknown>)[field] = a.value;
+    return 'ok';
+  };
+}
+
+function factEnum(
+  field: 'type' | 'restart' | 'killMode' | 'successAction' | 'exitType',
+  words: (c: Context) => readonly string[],
+): Handler {
+  return (ctx, a) => {
+    if (!words(ctx).includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    ctx.facts[field] = a.value;
+    // config_parse_kill_mode() (load-fragment.c, v252–v262) accepts KillMode=none with a warning.
+    if (field === 'killMode' && a.value === 'none')
+      warn(
+        ctx,
+        a,
+        "Unit uses KillMode=none. This is unsafe, as it disables systemd's process lifecycle management " +
+          "for the service. Please update the service to use a safer KillMode=, such as 'mixed' or " +
+          "'control-group'. Support for KillMode=none is deprecated and will eventually be removed.",
+      );
+    return 'ok';
+  };
+}
+
+/** v252's words for an enum value it does not know, per directive. */
+const ENUM_MESSAGES_252: Readonly<Record<string, string>> = {
+  Type: 'Failed to parse service type',
+  ProtectSystem: 'Failed to parse protect system value',
+  ProtectHome: 'Failed to parse protect home value',
+  KeyringMode: 'Failed to parse keyring mode',
+  ProtectProc: 'Failed to parse /proc/ protection mode',
+  ProcSubset: 'Failed to parse /proc/ subset mode',
+  NotifyAccess: 'Failed to parse notify access specifier',
+  KillMode: 'Failed to parse kill mode specification',
+};
+
+/** What an enum directive logs for a value it does not know, as each version words it. */
+function enumParseFailure(ctx: Context, a: Assignment): string {
+  // v252: DEFINE_CONFIG_PARSE_ENUM(config_parse_service_type, …, "Failed to parse service type"), and
+  // each enum parser its own words (checked with systemd-analyze 252).
+  const legacy = ctx.traits.serviceTypeLegacyMessage ? ENUM_MESSAGES_252[a.key] : undefined;
+  if (legacy !== undefined) return `${legacy}, ignoring: ${a.value}`;
+  // config_parse_emergency_action() (load-fragment.c): "Failed to parse %s=, ignoring: %s".
+  if (a.key === 'SuccessAction') return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
+  return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
+}
+
+function factString(field: 'busName' | 'pamName'): Handler {
+  return (ctx, a) => {
+    ctx.facts[field] = a.value === '' ? undefined : a.value;
+    return 'ok';
+  };
+}
+
+/** config_parse_unit_string_printf() (Mount What=, Automount ExtraOptions=): specifiers, empty unsets. */
+function factPrintfString(field: 'what' | 'extraOptions' | 'options' | 'fstype'): Handler {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === undefined) return 'ok';
+    ctx.facts[field] = v === '' ? undefined : v;
+    return 'ok';
+  };
+}
+
+/**
+ * config_parse_unit_path_printf() without `fatal` (Mount/Automount Where=, Swap What=): specifiers,
+ * empty unsets, a relative or non-normalized path is ignored with a warning.
+ */
+function factPath(field: 'what' | 'where'): Handler {
+  return (ctx, a) => {
+    const v = specifiers(ctx, a, a.value);
+    if (v === undefined) return 'ok';
+    if (v === '') {
+      ctx.facts[field] = undefined;
+      return 'ok';
+    }
+    const checked = simplifyAndCheckPath(v, a.key, 'absolute');
+    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+    ctx.facts[field] = checked.path;
+    return 'ok';
+  };
+}
+
+function factBoolean(field: 'remainAfterExit'): Handler {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === undefined) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    ctx.facts[field] = b;
+    return 'ok';
+  };
+}
+
+function factCounter(field: 'mountImages' | 'listens' | 'timerTriggers' | 'pathTriggers'): Handler {
+  return (ctx, a) => {
+    if (a.value === '') ctx.facts[field] = 0;
+    else ctx.facts[field]++;
+    return 'ok';
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Directives that change no score but make systemd warn while parsing (their assignments are not
+// recorded as applied settings).
+
+/**
+ * PIDFile= (config_parse_pid_file() and patch_var_run(), load-fragment.c): a relative path is taken
+ * below /run (path_make_absolute()), a path below /var/run/ is moved to /run/, logged at LOG_WARNING
+ * from v257 (at LOG_NOTICE, not shown, in v252).
+ */
+const handlePidFile: Handler = (ctx, a) => {
+  if (a.value === '' || !ctx.traits.pidFileVarRunWarns) return 'ok';
+  const r = expand(ctx, a.value);
+  // A relative path ends up below /run, never below /var/run.
+  if (!r.ok || !r.value.startsWith('/')) return 'ok';
+  const checked = simplifyAndCheckPath(r.value, a.key, 'absolute');
+  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+  const rest = pathStartsWith(checked.path, '/var/run');
+  if (rest === undefined || rest === '') return 'ok';
+  return warn(
+    ctx,
+    a,
+    `PIDFile= references a path below legacy directory /var/run/, updating ${checked.path} → /run/${rest}; ` +
+      'please update the unit file accordingly.',
+  );
+};
+
+// The parsers of the directives whose meaning depends on the unit type (Type=, Options=, What=).
+
+const SERVICE_TYPE = factEnum('type', (c) => c.traits.serviceTypes);
+const MOUNT_FSTYPE = factPrintfString('fstype');
+const MOUNT_OPTIONS = factPrintfString('options');
+const MOUNT_WHAT = factPrintfString('what');
+const SWAP_WHAT = factPath('what');
+
+type Scope =
+  | 'exec'
+  | 'cgroup'
+  | 'service'
+  | 'kill'
+  | 'unit'
+  | 'socket'
+  | 'service-or-socket'
+  | 'service-or-mount'
+  | 'timer'
+  | 'path'
+  | 'mount'
+  | 'swap'
+  | 'automount';
+
+interface DirectiveSpec {
+  scope: Scope;
+  /** The parser, chosen per version where the parser changed between releases. */
+  handler: (t: VersionTraits) => Handler;
+  /** Whether an assignment counts as an applied setting (false: parsed only for its warnings). */
+  record: boolean;
+}
+
+const dv = (scope: Scope, handler: (t: VersionTraits) => Handler): DirectiveSpec => ({
+  scope,
+  handler,
+  record: true,
+});
+const d = (scope: Scope, handler: Handler): DirectiveSpec => dv(scope, () => handler);
+/** A directive parsed only for the warnings systemd logs about it. */
+const w = (scope: Scope, handler: Handler): DirectiveSpec => ({ ...d(scope, handler), record: false });
+
+/** Every directive that can change a score or the load result. Unlisted keys are not scored. */
+const DIRECTIVES: Record<string, DirectiveSpec> = {
+  DefaultDependencies: d('unit', boolSetting('defaultDependencies')),
+  SuccessAction: d(
+    'unit',
+    factEnum('successAction', (c) => c.traits.emergencyActions),
+  ),
+  User: d('exec', handleUser),
+  Group: d('exec', handleGroup),
+  DynamicUser: d('exec', boolSetting('dynamicUser', true)),
+  SupplementaryGroups: d('exec', handleSupplementaryGroups),
+  AmbientCapabilities: d('exec', capabilitySet('ambientCapabilities')),
+  CapabilityBoundingSet: d('exec', capabilitySet('capabilityBoundingSet')),
+  KeyringMode: d('exec', enumSetting('keyringMode', ['inherit', 'private', 'shared'])),
+  ProtectProc: d('exec', enumSetting('protectProc', ['default', 'noaccess', 'invisible', 'ptraceable'])),
+  ProcSubset: d('exec', enumSetting('procSubset', ['all', 'pid'])),
+  LockPersonality: d('exec', boolSetting('lockPersonality')),
+  MemoryDenyWriteExecute: d('exec', boolSetting('memoryDenyWriteExecute')),
+  NoNewPrivileges: d('exec', boolSetting('noNewPrivileges')),
+  PrivateDevices: d('exec', boolSetting('privateDevices')),
+  PrivateNetwork: d('exec', boolSetting('privateNetwork')),
+  ProtectKernelModules: d('exec', boolSetting('protectKernelModules')),
+  ProtectKernelTunables: d('exec', boolSetting('protectKernelTunables')),
+  ProtectKernelLogs: d('exec', boolSetting('protectKernelLogs')),
+  ProtectClock: d('exec', boolSetting('protectClock')),
+  RemoveIPC: d('exec', boolSetting('removeIpc')),
+  RestrictRealtime: d('exec', boolSetting('restrictRealtime')),
+  RestrictSUIDSGID: d('exec', boolSetting('restrictSuidSgid')),
+  PrivateMounts: dv('exec', (t) => {
+    const parse = boolSetting('privateMounts');
+    return t.privateMountsTristate
+      ? (ctx, a) => {
+          if (a.value === '') {
+            ctx.s.privateMounts = undefined;
+            return 'ok';
+          }
+          return parse(ctx, a);
+        }
+      : parse;
+  }),
+  PrivateTmp: d(
+    'exec',
+    boolOrWords('privateTmp', (t) => t.privateTmpWords),
+  ),
+  PrivateUsers: d(
+    'exec',
+    boolOrWords('privateUsers', (t) => t.privateUsersWords),
+  ),
+  ProtectControlGroups: d(
+    'exec',
+    boolOrWords('protectControlGroups', (t) => t.protectControlGroupsWords),
+  ),
+  ProtectHostname: dv('exec', (t) =>
+    t.protectHostnameEnum ? PROTECT_HOSTNAME_ENUM : boolOrWords('protectHostname', () => []),
+  ),
+  ProtectHome: d('exec', enumSetting('protectHome', ['yes', 'no', 'read-only', 'tmpfs'], true)),
+  ProtectSystem: d('exec', enumSetting('protectSystem', ['yes', 'no', 'full', 'strict'], true)),
+  RootDirectory: d('exec', rootPath('rootDirectory')),
+  RootImage: d('exec', rootPath('rootImage')),
+  MountImages: d('exec', factCounter('mountImages')),
+  UMask: d('exec', handleUMask),
+  RestrictAddressFamilies: d('exec', handleRestrictAddressFamilies),
+  RestrictNamespaces: d('exec', handleRestrictNamespaces),
+  SystemCallArchitectures: d('exec', handleSystemCallArchitectures),
+  SystemCallFilter: d('exec', handleSystemCallFilter),
+  LoadCredential: d('exec', credential('load', false)),
+  LoadCredentialEncrypted: d('exec', credential('load', true)),
+  SetCredential: d('exec', credential('set', false)),
+  SetCredentialEncrypted: d('exec', credential('set', true)),
+  PAMName: d('exec', factString('pamName')),
+  Delegate: d('cgroup', handleDelegate),
+  DevicePolicy: d('cgroup', handleDevicePolicy),
+  DeviceAllow: d('cgroup', handleDeviceAllow),
+  IPAddressAllow: d('cgroup', ipPrefixList('allow')),
+  IPAddressDeny: d('cgroup', ipPrefixList('deny')),
+  IPIngressFilterPath: d('cgroup', ipFilterPath('ingress')),
+  IPEgressFilterPath: d('cgroup', ipFilterPath('egress')),
+  KillMode: d(
+    'kill',
+    factEnum('killMode', () => ['control-group', 'process', 'mixed', 'none']),
+  ),
+  // Service Type= is an enum; Mount Type= the file system type (a string with specifiers).
+  Type: d('service-or-mount', (ctx, a) =>
+    ctx.unit.type === 'service' ? SERVICE_TYPE(ctx, a) : MOUNT_FSTYPE(ctx, a),
+  ),
+  Options: d('mount', (ctx, a) => (ctx.unit.type === 'mount' ? MOUNT_OPTIONS(ctx, a) : 'ok')),
+  NotifyAccess: d('service', enumSetting('notifyAccess', ['none', 'main', 'exec', 'all'])),
+  ExecStart: d('service', execCommands('execStart')),
+  ExecStop: d('service', execCommands('execStop')),
+  ExecStartPre: d('service-or-socket', execCommands()),
+  ExecStartPost: d('service-or-socket', execCommands()),
+  ExecCondition: d('service', execCommands()),
+  ExecReload: d('service', execCommands()),
+  ExecStopPost: d('service-or-socket', execCommands()),
+  ExecStopPre: d('socket', execCommands()),
+  RemainAfterExit: d('service', factBoolean('remainAfterExit')),
+  ExitType: d(
+    'service',
+    factEnum('exitType', () => ['main', 'cgroup']),
+  ),
+  Restart: d(
+    'service',
+    factEnum('restart', () => [
+      'no',
+      'on-success',
+      'on-failure',
+      'on-abnormal',
+      'on-watchdog',
+      'on-abort',
+      'always',
+    ]),
+  ),
+  BusName: d('service', factString('busName')),
+  ListenStream: d('socket', factCounter('listens')),
+  ListenDatagram: d('socket', factCounter('listens')),
+  ListenSequentialPacket: d('socket', factCounter('listens')),
+  ListenFIFO: d('socket', factCounter('listens')),
+  ListenSpecial: d('socket', factCounter('listens')),
+  ListenNetlink: d('socket', factCounter('listens')),
+  ListenMessageQueue: d('socket', factCounter('listens')),
+  ListenUSBFunction: d('socket', factCounter('listens')),
+  OnActiveSec: d('timer', factCounter('timerTriggers')),
+  OnBootSec: d('timer', factCounter('timerTriggers')),
+  OnStartupSec: d('timer', factCounter('timerTriggers')),
+  OnUnitActiveSec: d('timer', factCounter('timerTriggers')),
+  OnUnitInactiveSec: d('timer', factCounter('timerTriggers')),
+  OnCalendar: d('timer', factCounter('timerTriggers')),
+  OnClockChange: d('timer', factCounter('timerTriggers')),
+  OnTimezoneChange: d('timer', factCounter('timerTriggers')),
+  PathExists: d('path', factCounter('pathTriggers')),
+  PathExistsGlob: d('path', factCounter('pathTriggers')),
+  PathChanged: d('path', factCounter('pathTriggers')),
+  PathModified: d('path', factCounter('pathTriggers')),
+  DirectoryNotEmpty: d('path', factCounter('pathTriggers')),
+  // Mount What= is a plain string; Swap What= a path.
+  What: d('mount', (ctx, a) => (ctx.unit.type === 'mount' ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a))),
+  Where: d('mount', factPath('where')),
+  ExtraOptions: d('automount', factPrintfString('extraOptions')),
+  OnFailureIsolate: w('unit', handleOnFailureIsolate),
+  StandardOutput: w('exec', handleStandardOutput),
+  Environment: w('exec', handleEnvironment),
+  ReadWritePaths: w('exec', handleNamespacePaths),
+  ReadOnlyPaths: w('exec', handleNamespacePaths),
+  InaccessiblePaths: w('exec', handleNamespacePaths),
+  ExecPaths: w('exec', handleNamespacePaths),
+  NoExecPaths: w('exec', handleNamespacePaths),
+  StandardError: w('exec', handleStandardOutput),
+  PIDFile: w('service', handlePidFile),
+  Personality: w('exec', handlePersonality),
+  CPUSchedulingPriority: w('exec', handleCpuSchedulingPriority),
+  CPUShares: w('cgroup', handleLegacyCgroupOption),
+  MemoryLimit: w('cgroup', handleLegacyCgroupOption),
+  CPUAccounting: w('cgroup', handleLegacyCgroupOption),
+  DefaultMemoryLow: w('cgroup', handleLegacyCgroupOption),
+};
+
+/**
+ * The one section where a directive of this scope applies for this unit type (undefined: nowhere).
+ * Each scope names at most one section per type: the type's own section or a fixed one.
+ */
+function scopeSection(scope: Scope, type: UnitType): string | undefined {
+  const own = TYPE_SECTION[type];
+  switch (scope) {
+    case 'unit':
+      return 'Unit';
+    case 'exec':
+    case 'kill':
+      return HAS_EXEC_CONTEXT.has(type) ? own : undefined;
+    case 'cgroup':
+      return HAS_CGROUP_CONTEXT.has(type) ? own : undefined;
+    case 'service':
+      return type === 'service' ? 'Service' : undefined;
+    case 'socket':
+      return type === 'socket' ? 'Socket' : undefined;
+    case 'service-or-mount':
+      return type === 'service' ? 'Service' : type === 'mount' ? 'Mount' : undefined;
+    case 'service-or-socket':
+      return type === 'service' ? 'Service' : type === 'socket' ? 'Socket' : undefined;
+    case 'automount':
+      return type === 'automount' ? 'Automount' : undefined;
+    case 'timer':
+      return type === 'timer' ? 'Timer' : undefined;
+    case 'path':
+      return type === 'path' ? 'Path' : undefined;
+    case 'mount':
+      return type === 'mount'
+        ? 'Mount'
+        : type === 'swap'
+          ? 'Swap'
+          : type === 'automount'
+            ? 'Automount'
+            : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** A directive as one version parses it for one unit type: its name, its section and its handler. */
+interface Directive {
+  name: string;
+  section: string;
+  handler: Handler;
+  record: boolean;
+}
+
+const directiveTables = new WeakMap<VersionTraits, Map<UnitType, Map<string, Directive>>>();
+
+/**
+ * The directives that apply to a unit type, by name, with each handler chosen for a version: an
+ * assignment is applied when its key is here and it sits in the directive's section. Built once per
+ * version and type, so a unit costs one lookup per assignment.
+ */
+export function directivesFor(traits: VersionTraits, type: UnitType): Map<string, Directive> {
+  let byType = directiveTables.get(traits);
+  if (!byType) {
+    byType = new Map();
+    directiveTables.set(traits, byType);
+  }
+  let table = byType.get(type);
+  if (!table) {
+    table = new Map();
+    for (const [name, spec] of Object.entries(DIRECTIVES)) {
+      const section = scopeSection(spec.scope, type);
+      if (section !== undefined)
+        table.set(name, { name, section, handler: spec.handler(traits), record: spec.record });
+    }
+    byType.set(type, table);
+  }
+  return table;
+}

@@ -1,0 +1,243 @@
+// The load checks that make systemd refuse a unit, per unit type: service_verify() (src/core/service.c),
+// mount_verify() (mount.c), swap_verify() (swap.c), automount_verify() (automount.c), slice_load() (slice.c),
+// socket_verify(), timer_verify(), path_verify(), v252–v256.
+import type { LoadFailure } from '../unit/load-unit';
+import { isHashedUnitName, parseUnitName, unitNameFromPath, unitNameToPath } from '../unit/unit-name';
+import { isNormalizedPath, pathEqual, pathStartsWith, simplifyPath } from '../unit/path-util';
+import type { Context, ServiceFacts } from './conf-parser';
+
+/**
+ * API file systems no mount unit may be created for (mount_point_is_api() and mount_point_ignore(),
+ * src/shared/mount-setup.c, v252–v256, as Debian builds it: with SMACK, pstore and EFI).
+ */
+const API_MOUNT_POINTS = [
+  '/proc',
+  '/sys',
+  '/dev',
+  '/sys/kernel/security',
+  '/sys/fs/smackfs',
+  '/dev/shm',
+  '/dev/pts',
+  '/run',
+  '/sys/fs/cgroup',
+  '/sys/fs/pstore',
+  '/sys/firmware/efi/efivars',
+  '/sys/fs/bpf',
+  // mount_point_ignore()
+  '/sys/fs/selinux',
+  '/dev/console',
+  '/proc/kmsg',
+  '/proc/sys',
+  '/proc/sys/kernel/random/boot_id',
+];
+
+function isApiMountPoint(path: string): boolean {
+  if (API_MOUNT_POINTS.some((p) => pathEqual(path, p))) return true;
+  return (
+    pathStartsWith(path, '/sys/fs/cgroup/') !== undefined || pathStartsWith(path, '/run/host') !== undefined
+  );
+}
+
+/** FILESYSTEM_SET_NETWORK (src/basic/filesystems.c) plus the extra names of fstype_is_network(). */
+const NETWORK_FILE_SYSTEMS = [
+  'afs',
+  'ceph',
+  'cifs',
+  'gfs',
+  'gfs2',
+  'ncp',
+  'ncpfs',
+  'nfs',
+  'nfs4',
+  'ocfs2',
+  'orangefs',
+  'pvfs2',
+  'smb3',
+  'smbfs',
+  'davfs',
+  'glusterfs',
+  'lustre',
+  'sshfs',
+];
+
+/**
+ * fstab_test_option(): whether a comma-separated option string (`\,` escapes a comma) has one of
+ * `names`, alone or as `name=value`.
+ */
+function fstabTestOption(options: string | undefined, names: readonly string[]): boolean {
+  if (options === undefined) return false;
+  const words: string[] = [];
+  let word = '';
+  for (let i = 0; i < options.length; i++) {
+    const c = options[i] as string;
+    if (c === '\\') {
+      word += c + (options[i + 1] ?? '');
+      i++;
+    } else if (c === ',') {
+      words.push(word);
+      word = '';
+    } else word += c;
+  }
+  words.push(word);
+  return words.some((w) => names.some((n) => w === n || w.startsWith(`${n}=`)));
+}
+
+/**
+ * The errors mount_add_non_exec_dependencies() can hit before mount_verify() (src/core/mount.c, v252):
+ * a device path as What= must map to a device unit name (unit_add_node_dependency(), else -EINVAL), and
+ * an absolute What= of a local, bind or loop mount must be normalized (unit_require_mounts_for(), else
+ * -EPERM).
+ */
+function mountDependencyError(facts: ServiceFacts, where: string): 'EINVAL' | 'EPERM' | undefined {
+  const what = facts.what;
+  if (what === undefined) return undefined;
+  const bind =
+    fstabTestOption(facts.options, ['bind', 'rbind']) || ['bind', 'rbind'].includes(facts.fstype ?? '');
+  const isDevicePath = ['/dev/', '/sys/'].some((p) => {
+    const rest = pathStartsWith(what, p);
+    return rest !== undefined && rest !== '';
+  });
+  if (
+    !bind &&
+    isDevicePath &&
+    !['/dev/root', '/dev/nfs'].some((p) => pathEqual(what, p)) &&
+    !pathEqual(where, '/')
+  ) {
+    if (unitNameFromPath(what, 'device') === undefined) return 'EINVAL';
+  }
+  const fstype = facts.fstype?.replace(/^fuse\./, '');
+  const network = fstabTestOption(facts.options, ['_netdev']) || NETWORK_FILE_SYSTEMS.includes(fstype ?? '');
+  const loop = fstabTestOption(facts.options, ['loop']);
+  if (what.startsWith('/') && (bind || loop || !network)) {
+    if (!isNormalizedPath(simplifyPath(what))) return 'EPERM';
+  }
+  return undefined;
+}
+
+/** automount_verify()'s reserved ExtraOptions= words (fstab_test_option()). */
+const AUTOMOUNT_RESERVED_OPTIONS = ['fd', 'pgrp', 'minproto', 'maxproto', 'direct', 'indirect'];
+
+/**
+ * The load checks that make systemd refuse a unit: service_verify() (src/core/service.c),
+ * mount_load()/mount_verify() (mount.c), swap_load()/swap_verify() (swap.c),
+ * automount_load()/automount_verify() (automount.c), slice_load() (slice.c), socket_verify(), …, v252–v256.
+ * A failed check is "bad setting" (-ENOEXEC); an error while adding the type's extras is a load error.
+ */
+export function verifyUnit(ctx: Context): LoadFailure | undefined {
+  const { unit, facts } = ctx;
+  const id = unit.id;
+  const refuse = (why: string): LoadFailure => ({
+    kind: 'bad-setting',
+    unitName: id,
+    message: `${id}: ${why}\nUnit ${id} has a bad unit file setting.`,
+  });
+  const loadError = (reason: string): LoadFailure => ({
+    kind: 'error',
+    unitName: id,
+    message: `Unit ${id} failed to load properly, please adjust/correct and reload service manager: ${reason}`,
+  });
+  /** unit_has_name() for the name a path maps to (hashed names cannot be recomputed here: accepted). */
+  const hasNameFor = (path: string): boolean | undefined => {
+    const name = unitNameFromPath(path, unit.type);
+    if (name === undefined) return undefined;
+    if (name === 'hashed') return unit.names.some(isHashedUnitName);
+    return unit.names.includes(name);
+  };
+  switch (unit.type) {
+    case 'service': {
+      let type = facts.type;
+      if (type === undefined) type = facts.busName ? 'dbus' : facts.execStart > 0 ? 'simple' : 'oneshot';
+      if (facts.execStart === 0 && facts.execStop === 0 && facts.successAction === 'none')
+        return refuse('Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.');
+      if (type !== 'oneshot' && facts.execStart === 0)
+        return refuse(
+          'Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.',
+        );
+      if (!facts.remainAfterExit && facts.execStart === 0 && facts.successAction === 'none')
+        return refuse(
+          'Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.',
+        );
+      if (type !== 'oneshot' && facts.execStart > 1)
+        return refuse(
+          'Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.',
+        );
+      if (type === 'oneshot' && ['always', 'on-success'].includes(facts.restart))
+        return refuse(
+          "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing.",
+        );
+      if (type === 'oneshot' && facts.exitType === 'cgroup')
+        return refuse(
+          "Service has ExitType=cgroup set, which isn't allowed for Type=oneshot services. Refusing.",
+        );
+      if (type === 'dbus' && !facts.busName)
+        return refuse('Service is of type D-Bus but no D-Bus service name has been specified. Refusing.');
+      if (facts.pamName && !['control-group', 'mixed'].includes(facts.killMode))
+        return refuse(
+          "Service has PAM enabled. Kill mode must be set to 'control-group' or 'mixed'. Refusing.",
+        );
+      return undefined;
+    }
+    case 'mount': {
+      // mount_add_extras(): without Where= the path comes from the unit name.
+      const where = facts.where ?? unitNameToPath(id);
+      if (where === undefined) return loadError('Invalid argument');
+      const extrasError = mountDependencyError(facts, where);
+      if (extrasError === 'EINVAL') return loadError('Invalid argument');
+      // bus_unit_validate_load_state() reports -EPERM as the D-Bus error "Access denied" alone.
+      if (extrasError === 'EPERM') return { kind: 'error', unitName: id, message: 'Access denied' };
+      const matches = hasNameFor(where);
+      if (matches === undefined) return loadError('Invalid argument');
+      if (!matches) return refuse("Where= setting doesn't match unit name. Refusing.");
+      if (isApiMountPoint(where))
+        return refuse(`Cannot create mount unit for API file system ${where}. Refusing.`);
+      const perpetual = unit.names.includes('-.mount');
+      if (facts.what === undefined && !perpetual) return refuse('What= setting is missing. Refusing.');
+      if (facts.pamName && facts.killMode !== 'control-group')
+        return refuse("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
+      return undefined;
+    }
+    case 'swap': {
+      const what = facts.what ?? unitNameToPath(id);
+      if (what === undefined) return loadError('Invalid argument');
+      const matches = hasNameFor(what);
+      if (matches === undefined) return loadError('Invalid argument');
+      if (!matches) return refuse('Value of What= and unit name do not match, not loading.');
+      if (facts.pamName && facts.killMode !== 'control-group')
+        return refuse("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing to load.");
+      return undefined;
+    }
+    case 'automount': {
+      const where = facts.where ?? unitNameToPath(id);
+      if (where === undefined) return loadError('Invalid argument');
+      // automount_add_mount_dependencies(): "/" has no parent directory (-EADDRNOTAVAIL).
+      if (pathEqual(where, '/')) return loadError('Cannot assign requested address');
+      const matches = hasNameFor(where);
+      if (matches === undefined) return loadError('Invalid argument');
+      if (!matches) return refuse("Where= setting doesn't match unit name. Refusing.");
+      const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
+      if (reserved) return refuse(`ExtraOptions= setting may not contain reserved option ${reserved}.`);
+      return undefined;
+    }
+    case 'slice':
+      // slice_add_parent_slice() → slice_build_parent_slice(): the name must be a valid slice name.
+      return isValidSliceName(id) ? undefined : loadError('Invalid argument');
+    case 'socket':
+      return facts.listens === 0
+        ? refuse('Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.')
+        : undefined;
+    case 'timer':
+      return facts.timerTriggers === 0 ? refuse('Timer unit lacks value setting. Refusing.') : undefined;
+    case 'path':
+      return facts.pathTriggers === 0 ? refuse('Path unit lacks path setting. Refusing.') : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** slice_name_is_valid(): `-.slice`, or dash-separated non-empty parts (no leading, trailing or double dash). */
+function isValidSliceName(name: string): boolean {
+  const parts = parseUnitName(name);
+  if (!parts || parts.instance !== undefined || parts.type !== 'slice') return false;
+  if (name === '-.slice') return true;
+  return !parts.prefix.split('-').some((p) => p === '');
+}
