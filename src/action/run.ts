@@ -5,6 +5,7 @@
 // run, comment) that fail are warnings, never failures.
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { collectFindings, isUnitFinding } from '../core/gate/findings';
 import { buildAnnotations, checkRunBatches, selectWithinBudget } from '../core/report/annotations';
 import { renderJobSummary } from '../core/report/job-summary';
 import { renderSarif } from '../core/report/sarif';
@@ -202,13 +203,14 @@ async function writeRunnerReports(c: Context): Promise<void> {
   const { verdict, settings, deps, scope } = c;
   const runner = deps.runner;
   const roots = outputRoots(deps.workspace, deps.environment.runnerTemp);
-  const runFindings = verdict.runFindings ?? [];
+  const findings = collectFindings(verdict);
   const verdictError = verdictLine(verdict);
   const used = { error: verdictError ? 1 : 0, warning: 0 };
   let omitted = 0;
-  for (const f of runFindings) {
-    // In report mode nothing fails the gate: its run findings are warnings, as in every other output.
-    const level = verdict.mode === 'report' ? 'warning' : f.level;
+  for (const f of findings) {
+    // Findings about the run itself have no line; in report mode they are warnings (findings.ts).
+    if (isUnitFinding(f) || f.level === 'notice') continue;
+    const level = f.level;
     if (used[level] >= ANNOTATIONS_PER_LEVEL) {
       omitted++;
       continue;
@@ -218,7 +220,7 @@ async function writeRunnerReports(c: Context): Promise<void> {
     else runner.warning(f.message, { title: 'unitgate' });
   }
   // Each level on its own: the warnings the run findings used leave the notices their ten.
-  const annotations = buildAnnotations(verdict);
+  const annotations = buildAnnotations(findings);
   const ofLevel = (level: string, room: number) =>
     selectWithinBudget(
       annotations.filter((a) => a.level === level),
@@ -314,7 +316,7 @@ async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: Pu
   const links = { blobUrl, ...(t.baseSha ? { baseBlobUrl: blobUrlFor(deps.environment, t.baseSha) } : {}) };
   if (settings.checkRun) {
     try {
-      const annotations = buildAnnotations(verdict);
+      const annotations = buildAnnotations(collectFindings(verdict));
       const published = annotations.slice(0, MAX_CHECK_RUN_ANNOTATIONS);
       const conclusion =
         verdict.result === 'fail' ? 'failure' : verdict.mode === 'report' ? 'neutral' : 'success';

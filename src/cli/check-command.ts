@@ -4,6 +4,7 @@
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { GateVerdict, RunFinding, UnitResult } from '../core/gate/gate-types';
+import { collectFindings, findingsByUnit, type Finding } from '../core/gate/findings';
 import { matchesGlob } from '../core/policy/match-glob';
 import { formatExposure } from '../core/security/render-security';
 import type { SystemdVersion } from '../core/security/versions';
@@ -142,10 +143,15 @@ function selectPaths(
   return wanted;
 }
 
-const pendingOf = (u: UnitResult) => u.accepted.filter((a) => a.pendingApproval !== undefined);
-
-function renderText(verdict: GateVerdict, header: string[]): string {
+export function renderCheckText(
+  verdict: GateVerdict,
+  header: string[],
+  findings: readonly Finding[] = collectFindings(verdict),
+): string {
   const lines: string[] = [...header];
+  const byUnit = findingsByUnit(findings);
+  const pendingOf = (u: UnitResult) =>
+    (byUnit.get(u.path) ?? []).filter((f) => f.pendingApproval !== undefined);
   for (const u of verdict.units) {
     const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : '—';
     const base = u.base ? `${formatExposure(u.base.exposure)} → ` : '';
@@ -153,17 +159,16 @@ function renderText(verdict: GateVerdict, header: string[]): string {
     lines.push(
       `${status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ''}`,
     );
-    for (const v of u.violations) {
-      lines.push(
-        `  ${v.location.file}:${v.location.line}: ${v.advisory ? 'warning' : 'error'}: ${v.message}`,
-      );
-      if (v.fix && v.fix.directives.length > 0) lines.push(`    fix: ${v.fix.directives.join('  ')}`);
-    }
-    for (const a of u.accepted) {
-      const note = `${a.note.owner ?? 'no owner'}, expires ${a.note.expires ?? '?'}`;
-      if (a.pendingApproval !== undefined)
-        lines.push(`  PENDING deviation (${note}): ${a.violation.message} — needs ${a.pendingApproval}`);
-      else lines.push(`  accepted deviation (${note}, approved by ${a.acceptedBy}): ${a.violation.message}`);
+    for (const f of byUnit.get(u.path) ?? []) {
+      if (f.level !== 'notice') {
+        lines.push(`  ${f.file}:${f.line}${f.side === 'base' ? ' (base)' : ''}: ${f.level}: ${f.message}`);
+        if (f.fix && f.fix.directives.length > 0) lines.push(`    fix: ${f.fix.directives.join('  ')}`);
+        continue;
+      }
+      const note = `${f.note?.owner ?? 'no owner'}, expires ${f.note?.expires ?? '?'}`;
+      if (f.pendingApproval !== undefined)
+        lines.push(`  PENDING deviation (${note}): ${f.message} — needs ${f.pendingApproval}`);
+      else lines.push(`  accepted deviation (${note}, approved by ${f.acceptedBy}): ${f.message}`);
     }
   }
   for (const n of verdict.notes.filter((n) => n.problems.length > 0))
@@ -282,7 +287,7 @@ export async function runCheckCommand(options: CheckOptions, where: string): Pro
         stdout = renderPullRequestComment(verdict, {}) + '\n';
         break;
       default:
-        stdout = renderText(verdict, header);
+        stdout = renderCheckText(verdict, header);
     }
     // Machine-readable outputs stay clean: which base and policy were used goes to stderr.
     if (options.format !== 'text') stderr = header.join('\n') + '\n';

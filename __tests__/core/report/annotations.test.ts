@@ -1,3 +1,4 @@
+import { collectFindings } from '../../../src/core/gate/findings';
 import {
   buildAnnotations,
   checkRunBatches,
@@ -31,13 +32,13 @@ function annotation(over: Partial<Annotation> = {}): Annotation {
   };
 }
 
-describe('buildAnnotations()', () => {
+describe('buildAnnotations(collectFindings())', () => {
   it('has nothing to say about a clean verdict', () => {
-    expect(buildAnnotations(CLEAN)).toEqual([]);
+    expect(buildAnnotations(collectFindings(CLEAN))).toEqual([]);
   });
 
   it('puts each violation on its line, heaviest failure first, with the fix', () => {
-    const out = buildAnnotations(FAILING);
+    const out = buildAnnotations(collectFindings(FAILING));
     expect(out.map((a) => [a.level, a.path, a.startLine])).toEqual([
       ['failure', 'units/worker.service', 1],
       ['failure', 'units/api.service', 7],
@@ -58,7 +59,7 @@ describe('buildAnnotations()', () => {
   });
 
   it('shows accepted deviations as notices with owner and expiry', () => {
-    const out = buildAnnotations(ACCEPTED);
+    const out = buildAnnotations(collectFindings(ACCEPTED));
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ level: 'notice', path: 'units/api.service', startLine: 9 });
     expect(out[0]?.message).toBe(
@@ -80,7 +81,7 @@ describe('buildAnnotations()', () => {
     ],
     ['enforce mode fails', verdict({ units: [unit({ violations: [violation()] })] }), 'failure'],
   ])('%s', (_name, v, level) => {
-    expect(buildAnnotations(v)[0]?.level).toBe(level);
+    expect(buildAnnotations(collectFindings(v))[0]?.level).toBe(level);
   });
 
   it('orders failures, then warnings, then notices; then by weight, path and line', () => {
@@ -98,7 +99,7 @@ describe('buildAnnotations()', () => {
         }),
       ],
     });
-    expect(buildAnnotations(v).map((a) => `${a.level}:${a.path}:${a.startLine}`)).toEqual([
+    expect(buildAnnotations(collectFindings(v)).map((a) => `${a.level}:${a.path}:${a.startLine}`)).toEqual([
       'failure:z:1',
       'failure:a:2',
       'failure:a:9',
@@ -114,7 +115,7 @@ describe('buildAnnotations()', () => {
         unit({ violations: [violation({ location: { file: './x\\y.service', line: 0, column: 0 } })] }),
       ],
     });
-    const [a] = buildAnnotations(v);
+    const [a] = buildAnnotations(collectFindings(v));
     expect(a).toMatchObject({ path: 'x/y.service', startLine: 1, endLine: 1 });
     expect(a).not.toHaveProperty('startColumn');
   });
@@ -138,7 +139,10 @@ describe('selectWithinBudget()', () => {
   });
 
   it.each([0, 1, 5])('respects a budget of %i', (perLevel) => {
-    const s = selectWithinBudget(buildAnnotations(verdict({ units: [manyViolations(8)] })), perLevel);
+    const s = selectWithinBudget(
+      buildAnnotations(collectFindings(verdict({ units: [manyViolations(8)] }))),
+      perLevel,
+    );
     expect(s.printed).toHaveLength(Math.min(perLevel, 8));
     expect(s.omitted).toBe(8 - Math.min(perLevel, 8));
   });
@@ -176,7 +180,8 @@ describe('toWorkflowCommand()', () => {
   });
 
   it('never lets a message or property start a new line', () => {
-    for (const a of buildAnnotations(HOSTILE)) expect(toWorkflowCommand(a)).not.toMatch(/[\r\n]/);
+    for (const a of buildAnnotations(collectFindings(HOSTILE)))
+      expect(toWorkflowCommand(a)).not.toMatch(/[\r\n]/);
   });
 
   it.each([
@@ -189,7 +194,7 @@ describe('toWorkflowCommand()', () => {
 
 describe('checkRunBatches()', () => {
   it('sends every annotation in batches of 50', () => {
-    const annotations = buildAnnotations(verdict({ units: [manyViolations(120)] }));
+    const annotations = buildAnnotations(collectFindings(verdict({ units: [manyViolations(120)] })));
     const batches = checkRunBatches(annotations);
     expect(batches.map((b) => b.length)).toEqual([50, 50, 20]);
     expect(batches.flat()).toHaveLength(120);
