@@ -2,18 +2,14 @@ import { collectFindings } from '../../../src/core/gate/findings';
 import {
   buildAnnotations,
   checkRunBatches,
-  escapeCommandData,
-  escapeCommandProperty,
   selectWithinBudget,
   toCheckRunAnnotation,
-  toWorkflowCommand,
   type Annotation,
 } from '../../../src/core/report/annotations';
 import {
   ACCEPTED,
   CLEAN,
   FAILING,
-  HOSTILE,
   manyViolations,
   unit,
   verdict,
@@ -145,50 +141,6 @@ describe('selectWithinBudget()', () => {
     );
     expect(s.printed).toHaveLength(Math.min(perLevel, 8));
     expect(s.omitted).toBe(8 - Math.min(perLevel, 8));
-  });
-});
-
-describe('toWorkflowCommand()', () => {
-  it.each([
-    [
-      'a failure with a column',
-      annotation({ startColumn: 3 }),
-      '::error file=units/api.service,line=7,endLine=7,col=3,title=Hardening regressed%3A ProtectSystem (api.service)::ProtectSystem= got worse',
-    ],
-    [
-      'a warning',
-      annotation({ level: 'warning', title: 't' }),
-      '::warning file=units/api.service,line=7,endLine=7,title=t::ProtectSystem= got worse',
-    ],
-    [
-      'a notice without title',
-      annotation({ level: 'notice', title: '' }),
-      '::notice file=units/api.service,line=7,endLine=7::ProtectSystem= got worse',
-    ],
-    [
-      'newlines, percent signs and commas',
-      annotation({ path: 'a,b:c%.service', title: 'x,y', message: '50% done\r\nnext: a,b' }),
-      '::error file=a%2Cb%3Ac%25.service,line=7,endLine=7,title=x%2Cy::50%25 done%0D%0Anext: a,b',
-    ],
-    [
-      'a message that looks like a command',
-      annotation({ message: 'x\n::set-output name=a::b' }),
-      '::error file=units/api.service,line=7,endLine=7,title=Hardening regressed%3A ProtectSystem (api.service)::x%0A::set-output name=a::b',
-    ],
-  ])('%s', (_name, a, expected) => {
-    expect(toWorkflowCommand(a)).toBe(expected);
-  });
-
-  it('never lets a message or property start a new line', () => {
-    for (const a of buildAnnotations(collectFindings(HOSTILE)))
-      expect(toWorkflowCommand(a)).not.toMatch(/[\r\n]/);
-  });
-
-  it.each([
-    ['data', escapeCommandData, 'a%b\rc\nd:e,f', 'a%25b%0Dc%0Ad:e,f'],
-    ['property', escapeCommandProperty, 'a%b\rc\nd:e,f', 'a%25b%0Dc%0Ad%3Ae%2Cf'],
-  ])('escapes %s as @actions/core does', (_name, fn, input, expected) => {
-    expect(fn(input)).toBe(expected);
   });
 });
 

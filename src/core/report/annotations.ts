@@ -1,6 +1,6 @@
-// Verdict → annotations on the exact lines that caused each finding: as workflow commands within the
-// runner's per-level budget, and as Checks API annotations in batches of 50. Escaping follows
-// @actions/core's command.ts (escapeData/escapeProperty), so the runner parses exactly what we mean.
+// Findings → annotations on the exact lines that caused them: the ones printed as workflow commands
+// (within the runner's per-level budget; the shell escapes them in src/action/workflow-commands.ts),
+// and Checks API annotations in batches of 50.
 import type { ViolationKind } from '../gate/gate-types';
 import {
   isUnitFinding,
@@ -192,35 +192,6 @@ export function selectWithinBudget(
   }
   const omitted = omittedByLevel.failure + omittedByLevel.warning + omittedByLevel.notice;
   return { printed, omitted, omittedByLevel };
-}
-
-/** escapeData() of @actions/core: the message part of a workflow command. */
-export function escapeCommandData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-/** escapeProperty() of @actions/core: a `key=value` property of a workflow command. */
-export function escapeCommandProperty(text: string): string {
-  return escapeCommandData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-
-const COMMANDS: Record<AnnotationLevel, string> = { failure: 'error', warning: 'warning', notice: 'notice' };
-
-/** `::error file=…,line=…,endLine=…,col=…,title=…::message`, escaped as @actions/core escapes it. */
-export function toWorkflowCommand(annotation: Annotation): string {
-  const props: [string, string | number | undefined][] = [
-    ['file', annotation.path],
-    ['line', annotation.startLine],
-    ['endLine', annotation.endLine],
-    ['col', annotation.startColumn],
-    ['title', annotation.title],
-  ];
-  // Like the toolkit, leave out empty properties.
-  const list = props
-    .filter(([, v]) => v !== undefined && v !== '' && v !== 0)
-    .map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`)
-    .join(',');
-  return `::${COMMANDS[annotation.level]}${list ? ' ' + list : ''}::${escapeCommandData(annotation.message)}`;
 }
 
 /**
