@@ -3,15 +3,11 @@
 // the policy of that base branch's tip, and prints what would fail in CI.
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { GateVerdict, RunFinding, UnitResult } from '../core/gate/gate-types';
-import { collectFindings, findingsByUnit, type Finding } from '../core/gate/findings';
+import type { RunFinding } from '../core/gate/gate-types';
+import { collectFindings } from '../core/gate/findings';
+import { reportFormat } from '../core/report/formats';
 import { matchesGlob } from '../core/policy/match-glob';
-import { formatExposure } from '../core/security/render-security';
 import type { SystemdVersion } from '../core/security/versions';
-import { renderSarif } from '../core/report/sarif';
-import { renderJsonReport } from '../core/report/json-report';
-import { renderJobSummary } from '../core/report/job-summary';
-import { renderPullRequestComment } from '../core/report/pr-comment';
 import { ConfigError } from '../io/config-error';
 import { commitSource, indexSource, runGatePipeline, worktreeSource } from '../io/gate-pipeline';
 import { diffNames, git, GitError, mergeBase, type ChangedFile } from '../io/git';
@@ -27,7 +23,8 @@ export interface CheckOptions {
   /** The branch the change will be merged into; compared at its merge base with HEAD. */
   base?: string;
   policy?: string;
-  format: 'text' | 'json' | 'sarif' | 'markdown' | 'comment';
+  /** A format of REPORT_FORMATS that the CLI offers (`text`, `json`, …). */
+  format: string;
   /** Files, directories and globs (relative to the working directory) the check is limited to. */
   paths: string[];
   /** Check the index (what `git commit` would record) instead of the working tree. */
@@ -143,47 +140,6 @@ function selectPaths(
   return wanted;
 }
 
-export function renderCheckText(
-  verdict: GateVerdict,
-  header: string[],
-  findings: readonly Finding[] = collectFindings(verdict),
-): string {
-  const lines: string[] = [...header];
-  const byUnit = findingsByUnit(findings);
-  const pendingOf = (u: UnitResult) =>
-    (byUnit.get(u.path) ?? []).filter((f) => f.pendingApproval !== undefined);
-  for (const u of verdict.units) {
-    const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : '—';
-    const base = u.base ? `${formatExposure(u.base.exposure)} → ` : '';
-    const status = u.status === 'accepted' && pendingOf(u).length > 0 ? 'pending' : u.status;
-    lines.push(
-      `${status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ''}`,
-    );
-    for (const f of byUnit.get(u.path) ?? []) {
-      if (f.level !== 'notice') {
-        lines.push(`  ${f.file}:${f.line}${f.side === 'base' ? ' (base)' : ''}: ${f.level}: ${f.message}`);
-        if (f.fix && f.fix.directives.length > 0) lines.push(`    fix: ${f.fix.directives.join('  ')}`);
-        continue;
-      }
-      const note = `${f.note?.owner ?? 'no owner'}, expires ${f.note?.expires ?? '?'}`;
-      if (f.pendingApproval !== undefined)
-        lines.push(`  PENDING deviation (${note}): ${f.message} — needs ${f.pendingApproval}`);
-      else lines.push(`  accepted deviation (${note}, approved by ${f.acceptedBy}): ${f.message}`);
-    }
-  }
-  for (const n of verdict.notes.filter((n) => n.problems.length > 0))
-    lines.push(`invalid deviation note for ${n.unit || '?'}: ${n.problems.join('; ')}`);
-  for (const m of verdict.messages) lines.push(m);
-  const scored = verdict.units.length;
-  const pending = verdict.units.filter((u) => pendingOf(u).length > 0).length;
-  lines.push(
-    `${verdict.result === 'pass' ? 'PASS' : 'FAIL'}: ${scored} unit${scored === 1 ? '' : 's'} in scope${
-      pending > 0 ? `, ${pending} pending an owner's approval of a deviation note (CI fails until then)` : ''
-    } (mode ${verdict.mode}, systemd ${verdict.systemdVersion})`,
-  );
-  return lines.join('\n') + '\n';
-}
-
 export async function runCheckCommand(options: CheckOptions, where: string): Promise<CommandResult> {
   let repoDir: string;
   let cwd: string;
@@ -261,34 +217,15 @@ export async function runCheckCommand(options: CheckOptions, where: string): Pro
       `base: ${short(base.forkPoint)}, where HEAD forked from ${base.name}${options.cached ? ' (checking the index)' : ''}`,
       `policy: ${governing.description} (${base.name})`,
     ];
-    let stdout: string;
+    const format = reportFormat(options.format);
+    if (!format?.cli) throw new ConfigError(`unknown format "${options.format}"`);
+    const stdout = format.render({
+      verdict,
+      findings: collectFindings(verdict),
+      meta: { toolVersion: '0.1.0' },
+      header,
+    });
     let stderr = '';
-    switch (options.format) {
-      case 'json':
-        stdout = JSON.stringify(renderJsonReport(verdict, { toolVersion: '0.1.0' }), null, 2) + '\n';
-        break;
-      case 'sarif':
-        stdout =
-          JSON.stringify(
-            renderSarif(verdict, {
-              toolVersion: '0.1.0',
-              category: 'unitgate',
-              informationUri: 'https://github.com/unitgate/unitgate',
-            }),
-            null,
-            2,
-          ) + '\n';
-        break;
-      case 'markdown':
-        stdout = renderJobSummary(verdict);
-        break;
-      case 'comment':
-        // The sticky pull request comment the action would post, to preview it locally.
-        stdout = renderPullRequestComment(verdict, {}) + '\n';
-        break;
-      default:
-        stdout = renderCheckText(verdict, header);
-    }
     // Machine-readable outputs stay clean: which base and policy were used goes to stderr.
     if (options.format !== 'text') stderr = header.join('\n') + '\n';
     return { exitCode: verdict.result === 'fail' ? 1 : 0, stdout, stderr };
