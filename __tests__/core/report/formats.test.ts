@@ -37,6 +37,11 @@ describe('REPORT_FORMATS', () => {
     expect(settings.files).toEqual({ json: 'unitgate-report.json', sarif: 'out/u.sarif', badge: '' });
   });
 
+  it("lists the CLI formats in the README's `unitgate check` usage", () => {
+    const readme = readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
+    expect(readme).toContain(`[--format ${CLI_FORMATS.map((f) => f.name).join('|')}]`);
+  });
+
   it('offers the CLI formats of today', () => {
     expect(CLI_FORMATS.map((f) => f.name)).toEqual(['text', 'json', 'sarif', 'markdown', 'comment']);
   });

@@ -120,7 +120,7 @@ function fromFinding(f: UnitFinding): Annotation {
       level: 'notice',
       ...place,
       title: `Accepted deviation: ${KIND_TITLES[f.kind]} (${f.unitId})`,
-      message: `accepted deviation: ${f.message} — ${describeNote(f.note ?? {})}; approved by ${f.acceptedBy ?? 'nobody'}`,
+      message: `accepted deviation: ${f.message}${baseLineNote(loc)} — ${describeNote(f.note ?? {})}; approved by ${f.acceptedBy ?? 'nobody'}`,
     };
   }
   const fix = fixText(f);

@@ -4,7 +4,7 @@
 import { VIOLATION_KINDS, type GateVerdict, type ViolationKind } from '../gate/gate-types';
 import { collectFindings, isUnitFinding, locationOf, type Finding, type UnitFinding } from '../gate/findings';
 import { isSupportedVersion, systemdProfile, type AssessorData } from '../security/versions';
-import { headPlace } from '../gate/locations';
+import { baseLineNote, headPlace } from '../gate/locations';
 import { describeNote, titleOfKind } from './annotations';
 import { codeBlock, encodeUriPath } from './escape-markdown';
 import { fixForRow, fixForViolation } from './fixes';
@@ -198,10 +198,12 @@ function assessorRule(a: AssessorData): SarifRule {
 }
 
 function messageText(f: UnitFinding): string {
-  if (f.level === 'notice') return `accepted deviation: ${f.message} — ${describeNote(f.note ?? {})}`;
+  // A removed line sits at its head anchor in SARIF: the message names the line at the base commit.
+  const message = f.message + baseLineNote(locationOf(f));
+  if (f.level === 'notice') return `accepted deviation: ${message} — ${describeNote(f.note ?? {})}`;
   const fix = fixForViolation(f);
-  if (!fix || fix.directives.length === 0) return f.message;
-  return `${f.message}\nFix — add to [Service] (or a drop-in):\n${fix.directives.join('\n')}\n${fix.explanation}`;
+  if (!fix || fix.directives.length === 0) return message;
+  return `${message}\nFix — add to [Service] (or a drop-in):\n${fix.directives.join('\n')}\n${fix.explanation}`;
 }
 
 /**
