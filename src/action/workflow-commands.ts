@@ -14,7 +14,7 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-export type AnnotationCommand = 'error' | 'warning' | 'notice';
+type AnnotationCommand = 'error' | 'warning' | 'notice';
 
 /** `::error file=…,line=…,endLine=…,col=…,title=…::message`, one line whatever the text holds. */
 export function annotationCommand(

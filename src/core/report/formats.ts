@@ -45,7 +45,7 @@ export interface ReportFormat {
 }
 
 /** The home page of the tool, named in SARIF (tool.driver.informationUri and each rule's helpUri). */
-export const INFORMATION_URI = 'https://github.com/unitgate/unitgate';
+const INFORMATION_URI = 'https://github.com/unitgate/unitgate';
 
 const json = (value: unknown, indent?: number): string => JSON.stringify(value, null, indent) + '\n';
 
@@ -110,8 +110,6 @@ export const REPORT_FORMATS = [
     render: (i) => json(renderBadge(i.verdict)),
   },
 ] as const satisfies readonly ReportFormat[];
-
-export type ReportFormatName = (typeof REPORT_FORMATS)[number]['name'];
 
 /** The formats `unitgate check --format` offers. */
 export const CLI_FORMATS: readonly ReportFormat[] = REPORT_FORMATS.filter((f) => f.cli);
