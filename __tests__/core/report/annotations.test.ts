@@ -6,15 +6,7 @@ import {
   toCheckRunAnnotation,
   type Annotation,
 } from '../../../src/core/report/annotations';
-import {
-  ACCEPTED,
-  CLEAN,
-  FAILING,
-  manyViolations,
-  unit,
-  verdict,
-  violation,
-} from './report-fixtures';
+import { ACCEPTED, CLEAN, FAILING, manyViolations, unit, verdict, violation } from './report-fixtures';
 
 function annotation(over: Partial<Annotation> = {}): Annotation {
   return {
