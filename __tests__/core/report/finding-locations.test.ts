@@ -126,4 +126,20 @@ describe.each(['enforce', 'report'] as const)('a finding on a removed line (%s m
       '(removed line units/api.service.d/override.conf:13 at the base commit)',
     );
   });
+
+  it('GitLab Code Quality: at the head anchor, naming the base line, fingerprints unique', () => {
+    const issues = JSON.parse(render('code-quality', v)) as {
+      description: string;
+      fingerprint: string;
+      severity: string;
+      location: { path: string; lines: { begin: number } };
+    }[];
+    expect(issues.map((i) => `${i.location.path}:${i.location.lines.begin}`)).toEqual([
+      'units/api.service:4',
+      'units/api.service:4',
+    ]);
+    expect(issues[0]?.description).toContain(`(removed line ${BASE_LINE} at the base commit)`);
+    expect(issues.map((i) => i.severity)).toEqual([mode === 'report' ? 'minor' : 'major', 'info']);
+    expect(new Set(issues.map((i) => i.fingerprint)).size).toBe(2);
+  });
 });

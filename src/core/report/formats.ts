@@ -6,6 +6,7 @@ import type { GateVerdict } from '../gate/gate-types';
 import type { Finding } from '../gate/findings';
 import { renderBadge } from './badge';
 import { renderCheckText } from './check-text';
+import { renderCodeQuality } from './code-quality';
 import { renderJobSummary } from './job-summary';
 import { renderJsonReport, type JsonReportMeta } from './json-report';
 import { renderPullRequestComment } from './pr-comment';
@@ -101,6 +102,12 @@ export const REPORT_FORMATS = [
     description: 'the pull request comment',
     cli: true,
     render: (i) => renderPullRequestComment(i.verdict, links(i), i.findings) + '\n',
+  },
+  {
+    name: 'code-quality',
+    description: 'a GitLab Code Quality report',
+    cli: true,
+    render: (i) => json(renderCodeQuality(i.findings), 2),
   },
   {
     name: 'badge',
