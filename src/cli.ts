@@ -8,6 +8,7 @@ import { runSecurityCommand, type CommandResult, type JsonOutput } from './cli/s
 import type * as ReviewCommands from './cli/review-commands';
 import type { TrendFormat } from './cli/trend-command';
 import { parseThreshold } from './cli/parse-values';
+import { CLI_FORMATS } from './core/report/formats';
 import { parseBoolean } from './core/unit/parse-boolean';
 import {
   DEFAULT_VERSION,
@@ -259,9 +260,9 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     .addOption(
       new Option(
         '--format <format>',
-        'output: text, json, sarif, markdown (the job summary) or comment (the pull request comment)',
+        `output: ${CLI_FORMATS.map((f) => `${f.name} (${f.description})`).join(', ')}`,
       )
-        .choices(['text', 'json', 'sarif', 'markdown', 'comment'])
+        .choices(CLI_FORMATS.map((f) => f.name))
         .default('text'),
     )
     .action((paths: string[], opts: Record<string, string | boolean | undefined>) => {
@@ -285,7 +286,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
               ...(systemdVersion !== undefined ? { systemdVersion } : {}),
               cached: opts.cached === true,
               requireApproval: opts.requireApproval === true,
-              format: (opts.format ?? 'text') as 'text',
+              format: typeof opts.format === 'string' ? opts.format : 'text',
               today: cli.today ?? new Date().toISOString().slice(0, 10),
             },
             cli.cwd,

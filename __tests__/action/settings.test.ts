@@ -12,7 +12,7 @@ describe('parseActionSettings', () => {
       paths: [],
       comment: true,
       checkRun: true,
-      report: 'unitgate-report.json',
+      files: { json: 'unitgate-report.json', sarif: '', badge: '' },
       suggestions: false,
       trend: true,
       trendTags: 'v*',

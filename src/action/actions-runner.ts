@@ -1,31 +1,22 @@
-// The runner through @actions/core. Every log line is safe against workflow-command injection: text
-// that contains `::` or the legacy `##[` form (a unit path with a newline and `::error::` in it, say)
-// is printed between `::stop-commands::` markers, so the runner shows it and runs nothing from it.
-// Annotation messages and properties are escaped by @actions/core itself.
+// The runner of a real workflow step: log lines, debug lines and annotations are written to stdout
+// through workflow-commands.ts (the one escaper, so nothing untrusted runs as a command); outputs and
+// the job summary go through @actions/core's files.
 import * as core from '@actions/core';
-import { randomUUID } from 'node:crypto';
+import { EOL } from 'node:os';
 import type { Runner } from './runner';
+import { annotationCommand, debugCommand, inertLines } from './workflow-commands';
 
-/** Prints untrusted text so that no line of it can be taken for a workflow command. */
-function printInert(message: string): void {
-  // The runner also still reads `##[name]data` (its first command syntax) anywhere in a line.
-  if (!message.includes('::') && !message.includes('##[')) {
-    core.info(message);
-    return;
-  }
-  const token = randomUUID();
-  core.info(`::stop-commands::${token}`);
-  core.info(message);
-  core.info(`::${token}::`);
+function print(lines: readonly string[]): void {
+  process.stdout.write(lines.map((l) => l + EOL).join(''));
 }
 
 export function createActionsRunner(): Runner {
   return {
-    info: printInert,
-    debug: (m) => core.debug(m),
-    warning: (m, p) => core.warning(m, p),
-    error: (m, p) => core.error(m, p),
-    notice: (m, p) => core.notice(m, p),
+    info: (m) => print(inertLines(m)),
+    debug: (m) => print([debugCommand(m)]),
+    warning: (m, p) => print([annotationCommand('warning', m, p)]),
+    error: (m, p) => print([annotationCommand('error', m, p)]),
+    notice: (m, p) => print([annotationCommand('notice', m, p)]),
     setOutput: (name, value) => core.setOutput(name, value),
     appendSummary: async (markdown) => {
       await core.summary.addRaw(markdown, true).write();

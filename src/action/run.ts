@@ -5,11 +5,10 @@
 // run, comment) that fail are warnings, never failures.
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { collectFindings, isUnitFinding } from '../core/gate/findings';
 import { buildAnnotations, checkRunBatches, selectWithinBudget } from '../core/report/annotations';
 import { renderJobSummary } from '../core/report/job-summary';
-import { renderSarif } from '../core/report/sarif';
-import { renderJsonReport } from '../core/report/json-report';
-import { renderBadge } from '../core/report/badge';
+import { FILE_FORMATS, type ReportInput } from '../core/report/formats';
 import { renderPullRequestComment, renderResolvedComment } from '../core/report/pr-comment';
 import { planSuggestions } from '../core/report/suggestions';
 import {
@@ -202,13 +201,14 @@ async function writeRunnerReports(c: Context): Promise<void> {
   const { verdict, settings, deps, scope } = c;
   const runner = deps.runner;
   const roots = outputRoots(deps.workspace, deps.environment.runnerTemp);
-  const runFindings = verdict.runFindings ?? [];
+  const findings = collectFindings(verdict);
   const verdictError = verdictLine(verdict);
   const used = { error: verdictError ? 1 : 0, warning: 0 };
   let omitted = 0;
-  for (const f of runFindings) {
-    // In report mode nothing fails the gate: its run findings are warnings, as in every other output.
-    const level = verdict.mode === 'report' ? 'warning' : f.level;
+  for (const f of findings) {
+    // Findings about the run itself have no line; in report mode they are warnings (findings.ts).
+    if (isUnitFinding(f) || f.level === 'notice') continue;
+    const level = f.level;
     if (used[level] >= ANNOTATIONS_PER_LEVEL) {
       omitted++;
       continue;
@@ -218,7 +218,7 @@ async function writeRunnerReports(c: Context): Promise<void> {
     else runner.warning(f.message, { title: 'unitgate' });
   }
   // Each level on its own: the warnings the run findings used leave the notices their ten.
-  const annotations = buildAnnotations(verdict);
+  const annotations = buildAnnotations(findings);
   const ofLevel = (level: string, room: number) =>
     selectWithinBudget(
       annotations.filter((a) => a.level === level),
@@ -249,11 +249,11 @@ async function writeRunnerReports(c: Context): Promise<void> {
   const blobUrl = blobUrlFor(deps.environment, scope.checkSha ?? scope.headSha);
   // Removed lines are cited at the merge base: they link the base commit's blob.
   const baseBlobUrl = scope.baseSha ? blobUrlFor(deps.environment, scope.baseSha) : undefined;
-  let summary = renderJobSummary(verdict, {
-    omittedAnnotations: omitted,
-    blobUrl,
-    ...(baseBlobUrl ? { baseBlobUrl } : {}),
-  });
+  let summary = renderJobSummary(
+    verdict,
+    { omittedAnnotations: omitted, blobUrl, ...(baseBlobUrl ? { baseBlobUrl } : {}) },
+    findings,
+  );
   if (c.trend && c.trend.units.length > 0) {
     const trendMarkdown = renderTrendMarkdown(c.trend, { headingLevel: 2 });
     // The summary's own cap leaves the trend room only when it is small; the report always has it.
@@ -261,8 +261,10 @@ async function writeRunnerReports(c: Context): Promise<void> {
   }
   await runner.appendSummary(summary);
 
-  const report = {
-    ...renderJsonReport(verdict, {
+  const input: ReportInput = {
+    verdict,
+    findings,
+    meta: {
       toolVersion: ACTION_VERSION,
       generatedAt: deps.now().toISOString(),
       repository: deps.environment.repository,
@@ -270,25 +272,18 @@ async function writeRunnerReports(c: Context): Promise<void> {
       ...(scope.baseSha ? { baseCommit: scope.baseSha } : {}),
       ...(scope.pullNumber !== undefined ? { pullRequest: scope.pullNumber } : {}),
       policy: c.policyDescription,
-    }),
+    },
     ...(c.trend ? { trend: JSON.parse(renderTrendJson(c.trend)) as unknown } : {}),
+    blobUrl,
+    ...(baseBlobUrl ? { baseBlobUrl } : {}),
   };
-  runner.setOutput(
-    'report',
-    writeConfined(roots, settings.report, 'report', JSON.stringify(report, null, 2) + '\n'),
-  );
-  let sarifPath = '';
-  if (settings.sarif !== '') {
-    const sarif = renderSarif(verdict, {
-      toolVersion: ACTION_VERSION,
-      category: 'unitgate',
-      informationUri: 'https://github.com/unitgate/unitgate',
-    });
-    sarifPath = writeConfined(roots, settings.sarif, 'sarif', JSON.stringify(sarif, null, 2) + '\n');
+  // Every format the action writes to a file, as its input names it (REPORT_FORMATS).
+  for (const format of FILE_FORMATS) {
+    const file = settings.files[format.name] ?? '';
+    const written =
+      file !== '' ? writeConfined(roots, file, format.actionInput.name, format.render(input)) : '';
+    if (format.actionInput.output) runner.setOutput(format.actionInput.output, written);
   }
-  runner.setOutput('sarif-file', sarifPath);
-  if (settings.badge !== '')
-    writeConfined(roots, settings.badge, 'badge', JSON.stringify(renderBadge(verdict)) + '\n');
 }
 
 interface PublishTarget {
@@ -314,7 +309,7 @@ async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: Pu
   const links = { blobUrl, ...(t.baseSha ? { baseBlobUrl: blobUrlFor(deps.environment, t.baseSha) } : {}) };
   if (settings.checkRun) {
     try {
-      const annotations = buildAnnotations(verdict);
+      const annotations = buildAnnotations(collectFindings(verdict));
       const published = annotations.slice(0, MAX_CHECK_RUN_ANNOTATIONS);
       const conclusion =
         verdict.result === 'fail' ? 'failure' : verdict.mode === 'report' ? 'neutral' : 'success';

@@ -4,6 +4,7 @@ import { isSupportedVersion, SUPPORTED_VERSIONS, type SystemdVersion } from '../
 import type { GateMode } from '../core/policy/policy-types';
 import { thresholdToExposure } from '../core/policy/load-policy';
 import { parseBoolean } from '../core/unit/parse-boolean';
+import { FILE_FORMATS } from '../core/report/formats';
 
 import { ConfigError } from '../io/config-error';
 
@@ -22,14 +23,16 @@ export interface ActionSettings {
   paths: string[];
   comment: boolean;
   checkRun: boolean;
-  sarif: string;
-  report: string;
+  /**
+   * Per report format the action writes to a file (FILE_FORMATS: `json`, `sarif`, `badge`, …): the path
+   * its input names, '' to skip it.
+   */
+  files: Record<string, string>;
   token: string;
   suggestions: boolean;
   trend: boolean;
   trendTags: string;
   trendLimit: number;
-  badge: string;
   publish: PublishMode;
   publishDir: string;
 }
@@ -65,14 +68,14 @@ export function parseActionSettings(getInput: (name: string) => string): ActionS
       .filter((p) => p !== ''),
     comment: bool('comment', true),
     checkRun: bool('check-run', true),
-    sarif: text('sarif'),
-    report: text('report') || 'unitgate-report.json',
+    files: Object.fromEntries(
+      FILE_FORMATS.map((f) => [f.name, text(f.actionInput.name) || (f.actionInput.fallback ?? '')]),
+    ),
     token: text('token'),
     suggestions: bool('suggestions', false),
     trend: bool('trend', true),
     trendTags: text('trend-tags') || 'v*',
     trendLimit: 5,
-    badge: text('badge'),
     publish: oneOf('publish', ['direct', 'artifact', 'from-artifact'], 'direct'),
     publishDir: text('publish-dir') || 'unitgate-publish',
   };

@@ -3,14 +3,11 @@
 // the policy of that base branch's tip, and prints what would fail in CI.
 import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import type { GateVerdict, RunFinding, UnitResult } from '../core/gate/gate-types';
+import type { RunFinding } from '../core/gate/gate-types';
+import { collectFindings } from '../core/gate/findings';
+import { reportFormat } from '../core/report/formats';
 import { matchesGlob } from '../core/policy/match-glob';
-import { formatExposure } from '../core/security/render-security';
 import type { SystemdVersion } from '../core/security/versions';
-import { renderSarif } from '../core/report/sarif';
-import { renderJsonReport } from '../core/report/json-report';
-import { renderJobSummary } from '../core/report/job-summary';
-import { renderPullRequestComment } from '../core/report/pr-comment';
 import { ConfigError } from '../io/config-error';
 import { commitSource, indexSource, runGatePipeline, worktreeSource } from '../io/gate-pipeline';
 import { diffNames, git, GitError, mergeBase, type ChangedFile } from '../io/git';
@@ -26,7 +23,8 @@ export interface CheckOptions {
   /** The branch the change will be merged into; compared at its merge base with HEAD. */
   base?: string;
   policy?: string;
-  format: 'text' | 'json' | 'sarif' | 'markdown' | 'comment';
+  /** A format of REPORT_FORMATS that the CLI offers (`text`, `json`, …). */
+  format: string;
   /** Files, directories and globs (relative to the working directory) the check is limited to. */
   paths: string[];
   /** Check the index (what `git commit` would record) instead of the working tree. */
@@ -142,43 +140,6 @@ function selectPaths(
   return wanted;
 }
 
-const pendingOf = (u: UnitResult) => u.accepted.filter((a) => a.pendingApproval !== undefined);
-
-function renderText(verdict: GateVerdict, header: string[]): string {
-  const lines: string[] = [...header];
-  for (const u of verdict.units) {
-    const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : '—';
-    const base = u.base ? `${formatExposure(u.base.exposure)} → ` : '';
-    const status = u.status === 'accepted' && pendingOf(u).length > 0 ? 'pending' : u.status;
-    lines.push(
-      `${status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ''}`,
-    );
-    for (const v of u.violations) {
-      lines.push(
-        `  ${v.location.file}:${v.location.line}: ${v.advisory ? 'warning' : 'error'}: ${v.message}`,
-      );
-      if (v.fix && v.fix.directives.length > 0) lines.push(`    fix: ${v.fix.directives.join('  ')}`);
-    }
-    for (const a of u.accepted) {
-      const note = `${a.note.owner ?? 'no owner'}, expires ${a.note.expires ?? '?'}`;
-      if (a.pendingApproval !== undefined)
-        lines.push(`  PENDING deviation (${note}): ${a.violation.message} — needs ${a.pendingApproval}`);
-      else lines.push(`  accepted deviation (${note}, approved by ${a.acceptedBy}): ${a.violation.message}`);
-    }
-  }
-  for (const n of verdict.notes.filter((n) => n.problems.length > 0))
-    lines.push(`invalid deviation note for ${n.unit || '?'}: ${n.problems.join('; ')}`);
-  for (const m of verdict.messages) lines.push(m);
-  const scored = verdict.units.length;
-  const pending = verdict.units.filter((u) => pendingOf(u).length > 0).length;
-  lines.push(
-    `${verdict.result === 'pass' ? 'PASS' : 'FAIL'}: ${scored} unit${scored === 1 ? '' : 's'} in scope${
-      pending > 0 ? `, ${pending} pending an owner's approval of a deviation note (CI fails until then)` : ''
-    } (mode ${verdict.mode}, systemd ${verdict.systemdVersion})`,
-  );
-  return lines.join('\n') + '\n';
-}
-
 export async function runCheckCommand(options: CheckOptions, where: string): Promise<CommandResult> {
   let repoDir: string;
   let cwd: string;
@@ -256,34 +217,15 @@ export async function runCheckCommand(options: CheckOptions, where: string): Pro
       `base: ${short(base.forkPoint)}, where HEAD forked from ${base.name}${options.cached ? ' (checking the index)' : ''}`,
       `policy: ${governing.description} (${base.name})`,
     ];
-    let stdout: string;
+    const format = reportFormat(options.format);
+    if (!format?.cli) throw new ConfigError(`unknown format "${options.format}"`);
+    const stdout = format.render({
+      verdict,
+      findings: collectFindings(verdict),
+      meta: { toolVersion: '0.1.0' },
+      header,
+    });
     let stderr = '';
-    switch (options.format) {
-      case 'json':
-        stdout = JSON.stringify(renderJsonReport(verdict, { toolVersion: '0.1.0' }), null, 2) + '\n';
-        break;
-      case 'sarif':
-        stdout =
-          JSON.stringify(
-            renderSarif(verdict, {
-              toolVersion: '0.1.0',
-              category: 'unitgate',
-              informationUri: 'https://github.com/unitgate/unitgate',
-            }),
-            null,
-            2,
-          ) + '\n';
-        break;
-      case 'markdown':
-        stdout = renderJobSummary(verdict);
-        break;
-      case 'comment':
-        // The sticky pull request comment the action would post, to preview it locally.
-        stdout = renderPullRequestComment(verdict, {}) + '\n';
-        break;
-      default:
-        stdout = renderText(verdict, header);
-    }
     // Machine-readable outputs stay clean: which base and policy were used goes to stderr.
     if (options.format !== 'text') stderr = header.join('\n') + '\n';
     return { exitCode: verdict.result === 'fail' ? 1 : 0, stdout, stderr };

@@ -1,23 +1,12 @@
+import { collectFindings } from '../../../src/core/gate/findings';
 import {
   buildAnnotations,
   checkRunBatches,
-  escapeCommandData,
-  escapeCommandProperty,
   selectWithinBudget,
   toCheckRunAnnotation,
-  toWorkflowCommand,
   type Annotation,
 } from '../../../src/core/report/annotations';
-import {
-  ACCEPTED,
-  CLEAN,
-  FAILING,
-  HOSTILE,
-  manyViolations,
-  unit,
-  verdict,
-  violation,
-} from './report-fixtures';
+import { ACCEPTED, CLEAN, FAILING, manyViolations, unit, verdict, violation } from './report-fixtures';
 
 function annotation(over: Partial<Annotation> = {}): Annotation {
   return {
@@ -31,13 +20,13 @@ function annotation(over: Partial<Annotation> = {}): Annotation {
   };
 }
 
-describe('buildAnnotations()', () => {
+describe('buildAnnotations(collectFindings())', () => {
   it('has nothing to say about a clean verdict', () => {
-    expect(buildAnnotations(CLEAN)).toEqual([]);
+    expect(buildAnnotations(collectFindings(CLEAN))).toEqual([]);
   });
 
   it('puts each violation on its line, heaviest failure first, with the fix', () => {
-    const out = buildAnnotations(FAILING);
+    const out = buildAnnotations(collectFindings(FAILING));
     expect(out.map((a) => [a.level, a.path, a.startLine])).toEqual([
       ['failure', 'units/worker.service', 1],
       ['failure', 'units/api.service', 7],
@@ -58,7 +47,7 @@ describe('buildAnnotations()', () => {
   });
 
   it('shows accepted deviations as notices with owner and expiry', () => {
-    const out = buildAnnotations(ACCEPTED);
+    const out = buildAnnotations(collectFindings(ACCEPTED));
     expect(out).toHaveLength(1);
     expect(out[0]).toMatchObject({ level: 'notice', path: 'units/api.service', startLine: 9 });
     expect(out[0]?.message).toBe(
@@ -80,7 +69,7 @@ describe('buildAnnotations()', () => {
     ],
     ['enforce mode fails', verdict({ units: [unit({ violations: [violation()] })] }), 'failure'],
   ])('%s', (_name, v, level) => {
-    expect(buildAnnotations(v)[0]?.level).toBe(level);
+    expect(buildAnnotations(collectFindings(v))[0]?.level).toBe(level);
   });
 
   it('orders failures, then warnings, then notices; then by weight, path and line', () => {
@@ -98,7 +87,7 @@ describe('buildAnnotations()', () => {
         }),
       ],
     });
-    expect(buildAnnotations(v).map((a) => `${a.level}:${a.path}:${a.startLine}`)).toEqual([
+    expect(buildAnnotations(collectFindings(v)).map((a) => `${a.level}:${a.path}:${a.startLine}`)).toEqual([
       'failure:z:1',
       'failure:a:2',
       'failure:a:9',
@@ -114,7 +103,7 @@ describe('buildAnnotations()', () => {
         unit({ violations: [violation({ location: { file: './x\\y.service', line: 0, column: 0 } })] }),
       ],
     });
-    const [a] = buildAnnotations(v);
+    const [a] = buildAnnotations(collectFindings(v));
     expect(a).toMatchObject({ path: 'x/y.service', startLine: 1, endLine: 1 });
     expect(a).not.toHaveProperty('startColumn');
   });
@@ -138,58 +127,18 @@ describe('selectWithinBudget()', () => {
   });
 
   it.each([0, 1, 5])('respects a budget of %i', (perLevel) => {
-    const s = selectWithinBudget(buildAnnotations(verdict({ units: [manyViolations(8)] })), perLevel);
+    const s = selectWithinBudget(
+      buildAnnotations(collectFindings(verdict({ units: [manyViolations(8)] }))),
+      perLevel,
+    );
     expect(s.printed).toHaveLength(Math.min(perLevel, 8));
     expect(s.omitted).toBe(8 - Math.min(perLevel, 8));
   });
 });
 
-describe('toWorkflowCommand()', () => {
-  it.each([
-    [
-      'a failure with a column',
-      annotation({ startColumn: 3 }),
-      '::error file=units/api.service,line=7,endLine=7,col=3,title=Hardening regressed%3A ProtectSystem (api.service)::ProtectSystem= got worse',
-    ],
-    [
-      'a warning',
-      annotation({ level: 'warning', title: 't' }),
-      '::warning file=units/api.service,line=7,endLine=7,title=t::ProtectSystem= got worse',
-    ],
-    [
-      'a notice without title',
-      annotation({ level: 'notice', title: '' }),
-      '::notice file=units/api.service,line=7,endLine=7::ProtectSystem= got worse',
-    ],
-    [
-      'newlines, percent signs and commas',
-      annotation({ path: 'a,b:c%.service', title: 'x,y', message: '50% done\r\nnext: a,b' }),
-      '::error file=a%2Cb%3Ac%25.service,line=7,endLine=7,title=x%2Cy::50%25 done%0D%0Anext: a,b',
-    ],
-    [
-      'a message that looks like a command',
-      annotation({ message: 'x\n::set-output name=a::b' }),
-      '::error file=units/api.service,line=7,endLine=7,title=Hardening regressed%3A ProtectSystem (api.service)::x%0A::set-output name=a::b',
-    ],
-  ])('%s', (_name, a, expected) => {
-    expect(toWorkflowCommand(a)).toBe(expected);
-  });
-
-  it('never lets a message or property start a new line', () => {
-    for (const a of buildAnnotations(HOSTILE)) expect(toWorkflowCommand(a)).not.toMatch(/[\r\n]/);
-  });
-
-  it.each([
-    ['data', escapeCommandData, 'a%b\rc\nd:e,f', 'a%25b%0Dc%0Ad:e,f'],
-    ['property', escapeCommandProperty, 'a%b\rc\nd:e,f', 'a%25b%0Dc%0Ad%3Ae%2Cf'],
-  ])('escapes %s as @actions/core does', (_name, fn, input, expected) => {
-    expect(fn(input)).toBe(expected);
-  });
-});
-
 describe('checkRunBatches()', () => {
   it('sends every annotation in batches of 50', () => {
-    const annotations = buildAnnotations(verdict({ units: [manyViolations(120)] }));
+    const annotations = buildAnnotations(collectFindings(verdict({ units: [manyViolations(120)] })));
     const batches = checkRunBatches(annotations);
     expect(batches.map((b) => b.length)).toEqual([50, 50, 20]);
     expect(batches.flat()).toHaveLength(120);

@@ -3,6 +3,7 @@
 // that tree, and the exposure it states must be the re-scored one and the violation it targets must be
 // gone. Fixes never take away what the profile allows; suggestions re-score with the policy's
 // assessor overrides; locations cite head lines for added lines and base lines for removed ones.
+import { collectFindings, findingsByUnit } from '../../../src/core/gate/findings';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SecuritySettings } from '../../../src/core/security/settings';
@@ -294,7 +295,7 @@ describe('locations: head lines for added or changed lines, base lines for remov
     const base = { [UNIT_PATH]: service('User=app', 'ProtectSystem=strict', 'PrivateTmp=yes') };
     const head = { [UNIT_PATH]: service('User=app', 'PrivateTmp=yes') };
     const { verdict } = run(head, policy, base);
-    const row = buildAnnotations(verdict).find((a) =>
+    const row = buildAnnotations(collectFindings(verdict)).find((a) =>
       a.title.startsWith('Hardening regressed: ProtectSystem'),
     );
     expect(row).toMatchObject({ path: UNIT_PATH, startLine: 4 });
@@ -408,7 +409,9 @@ describe('one item per cause, with one fix and a deviation block (8.15)', () => 
       .map((v) => v.kind)
       .sort();
     expect(kinds).toEqual(['missing-directive', 'regression-exposure', 'regression-row']);
-    const items = groupByCause(u.violations).filter((i) => i.cause === 'ProtectSystem');
+    const items = groupByCause(findingsByUnit(collectFindings(verdict)).get(u.path) ?? []).filter(
+      (i) => i.cause === 'ProtectSystem',
+    );
     expect(items).toHaveLength(1);
     expect(items[0]?.fixes.map((f) => f.directives)).toEqual([['ProtectSystem=strict']]);
     const md = renderPullRequestComment(verdict);
@@ -420,7 +423,11 @@ describe('one item per cause, with one fix and a deviation block (8.15)', () => 
   it('each failing unit gets a ready-to-paste deviation block within maxExpiryDays', () => {
     const { verdict } = run(head, policy, base);
     expect(verdict.latestExpiry).toBe('2025-11-28'); // 2025-06-01 + 180 days
-    const blocks = deviationBlocks(unitOf(verdict), verdict.latestExpiry);
+    const blocks = deviationBlocks(
+      unitOf(verdict),
+      findingsByUnit(collectFindings(verdict)).get(unitOf(verdict).path) ?? [],
+      verdict.latestExpiry,
+    );
     const block = blocks.find((b) => b.includes('check: ProtectSystem'));
     expect(block).toBe(
       [
@@ -459,7 +466,11 @@ describe('fixes in one comment agree (8.15)', () => {
     for (const l of rise.fix?.directives ?? []) expect(rowLines).toContain(l);
     // systemd-analyze 252 with these lines as a last drop-in: 1.4, the base score.
     expect(rise.fix?.exposureAfter).toBe(u.base?.exposure);
-    const checks = deviationBlocks(u, verdict.latestExpiry).map((b) => /check: (\S+)/.exec(b)?.[1]);
+    const checks = deviationBlocks(
+      u,
+      findingsByUnit(collectFindings(verdict)).get(u.path) ?? [],
+      verdict.latestExpiry,
+    ).map((b) => /check: (\S+)/.exec(b)?.[1]);
     expect(checks.sort()).toEqual(['CapabilityBoundingSet', 'ProtectSystem']);
   });
 });

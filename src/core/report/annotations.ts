@@ -1,7 +1,14 @@
-// Verdict → annotations on the exact lines that caused each finding: as workflow commands within the
-// runner's per-level budget, and as Checks API annotations in batches of 50. Escaping follows
-// @actions/core's command.ts (escapeData/escapeProperty), so the runner parses exactly what we mean.
-import type { GateVerdict, UnitResult, Violation, ViolationKind } from '../gate/gate-types';
+// Findings → annotations on the exact lines that caused them: the ones printed as workflow commands
+// (within the runner's per-level budget; the shell escapes them in src/action/workflow-commands.ts),
+// and Checks API annotations in batches of 50.
+import type { ViolationKind } from '../gate/gate-types';
+import {
+  isUnitFinding,
+  locationOf,
+  type Finding,
+  type FindingLevel,
+  type UnitFinding,
+} from '../gate/findings';
 import { fixForViolation } from './fixes';
 import { truncateText } from './escape-markdown';
 import { truncateUtf8 } from './utf8';
@@ -77,49 +84,61 @@ function normalizePath(path: string): string {
   return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '');
 }
 
-function violationTitle(u: UnitResult, v: Violation): string {
+function findingTitle(f: UnitFinding): string {
   const what =
-    v.kind === 'regression-row' || v.kind === 'missing-directive'
-      ? `${KIND_TITLES[v.kind]}: ${v.check}`
-      : KIND_TITLES[v.kind];
-  return `${what} (${u.unitId})`;
+    f.kind === 'regression-row' || f.kind === 'missing-directive'
+      ? `${KIND_TITLES[f.kind]}: ${f.check}`
+      : KIND_TITLES[f.kind];
+  return `${what} (${f.unitId})`;
 }
 
-function fixText(v: Violation): { text: string; raw?: string } {
-  const fix = fixForViolation(v);
+function fixText(f: UnitFinding): { text: string; raw?: string } {
+  const fix = fixForViolation(f);
   if (!fix || fix.directives.length === 0) return { text: '' };
   const lines = fix.directives.join('\n');
   return { text: `\n\nFix — add to [Service] (or a drop-in):\n${lines}\n${fix.explanation}`, raw: lines };
 }
 
-interface Ranked {
-  annotation: Annotation;
-  weight: number;
-}
+const LEVELS: Record<FindingLevel, AnnotationLevel> = {
+  error: 'failure',
+  warning: 'warning',
+  notice: 'notice',
+};
 
-function fromViolation(u: UnitResult, v: Violation, level: AnnotationLevel): Ranked {
-  const fix = fixText(v);
-  // Annotations sit on the head commit: a removed line is placed at its head anchor and named.
-  const at = headPlace(v.location);
-  const annotation: Annotation = {
-    level,
+/** One unit finding as an annotation on the head commit (a removed line at its head anchor, named). */
+function fromFinding(f: UnitFinding): Annotation {
+  const loc = locationOf(f);
+  const at = headPlace(loc);
+  const place = {
     path: normalizePath(at.file),
     startLine: Math.max(1, at.line),
     endLine: Math.max(1, at.line),
     ...(at.column > 0 ? { startColumn: at.column } : {}),
-    title: violationTitle(u, v),
-    message: v.message + baseLineNote(v.location) + fix.text,
+  };
+  if (f.level === 'notice') {
+    return {
+      level: 'notice',
+      ...place,
+      title: `Accepted deviation: ${KIND_TITLES[f.kind]} (${f.unitId})`,
+      message: `accepted deviation: ${f.message}${baseLineNote(loc)} — ${describeNote(f.note ?? {})}; approved by ${f.acceptedBy ?? 'nobody'}`,
+    };
+  }
+  const fix = fixText(f);
+  return {
+    level: LEVELS[f.level],
+    ...place,
+    title: findingTitle(f),
+    message: f.message + baseLineNote(loc) + fix.text,
     ...(fix.raw ? { rawDetails: fix.raw } : {}),
   };
-  return { annotation, weight: v.weight };
 }
 
 /** "owner @a, expires 2030-01-31, ticket X; reason: …" — the fields the note has. */
 export function describeNote(note: {
-  owner?: string;
-  expires?: string;
-  ticket?: string;
-  reason?: string;
+  owner?: string | undefined;
+  expires?: string | undefined;
+  ticket?: string | undefined;
+  reason?: string | undefined;
 }): string {
   const parts = [
     `owner ${note.owner || 'unknown'}`,
@@ -130,25 +149,15 @@ export function describeNote(note: {
 }
 
 /**
- * Every finding of the verdict as an annotation, most important first: failures, then warnings
- * (advisory findings, and every finding in `report` mode, which never fails), then notices for
- * accepted deviations; within a level by weight (exposure points), then path, line and column.
+ * Every unit finding as an annotation, most important first: failures, then warnings (advisory
+ * findings, and every finding in `report` mode, which never fails), then notices for accepted
+ * deviations; within a level by weight (exposure points), then path, line and column. Findings about
+ * the run itself have no line: the caller prints them.
  */
-export function buildAnnotations(verdict: GateVerdict): Annotation[] {
-  const ranked: Ranked[] = [];
-  for (const u of verdict.units) {
-    for (const v of u.violations) {
-      const level: AnnotationLevel = v.advisory || verdict.mode === 'report' ? 'warning' : 'failure';
-      ranked.push(fromViolation(u, v, level));
-    }
-    for (const a of u.accepted) {
-      const r = fromViolation(u, a.violation, 'notice');
-      r.annotation.title = `Accepted deviation: ${KIND_TITLES[a.violation.kind]} (${u.unitId})`;
-      r.annotation.message = `accepted deviation: ${a.violation.message} — ${describeNote(a.note)}; approved by ${a.acceptedBy}`;
-      delete r.annotation.rawDetails;
-      ranked.push(r);
-    }
-  }
+export function buildAnnotations(findings: readonly Finding[]): Annotation[] {
+  const ranked = findings
+    .filter(isUnitFinding)
+    .map((f) => ({ annotation: fromFinding(f), weight: f.weight }));
   ranked.sort((x, y) => {
     const a = x.annotation;
     const b = y.annotation;
@@ -183,35 +192,6 @@ export function selectWithinBudget(
   }
   const omitted = omittedByLevel.failure + omittedByLevel.warning + omittedByLevel.notice;
   return { printed, omitted, omittedByLevel };
-}
-
-/** escapeData() of @actions/core: the message part of a workflow command. */
-export function escapeCommandData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-}
-
-/** escapeProperty() of @actions/core: a `key=value` property of a workflow command. */
-export function escapeCommandProperty(text: string): string {
-  return escapeCommandData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
-}
-
-const COMMANDS: Record<AnnotationLevel, string> = { failure: 'error', warning: 'warning', notice: 'notice' };
-
-/** `::error file=…,line=…,endLine=…,col=…,title=…::message`, escaped as @actions/core escapes it. */
-export function toWorkflowCommand(annotation: Annotation): string {
-  const props: [string, string | number | undefined][] = [
-    ['file', annotation.path],
-    ['line', annotation.startLine],
-    ['endLine', annotation.endLine],
-    ['col', annotation.startColumn],
-    ['title', annotation.title],
-  ];
-  // Like the toolkit, leave out empty properties.
-  const list = props
-    .filter(([, v]) => v !== undefined && v !== '' && v !== 0)
-    .map(([k, v]) => `${k}=${escapeCommandProperty(String(v))}`)
-    .join(',');
-  return `::${COMMANDS[annotation.level]}${list ? ' ' + list : ''}::${escapeCommandData(annotation.message)}`;
 }
 
 /**

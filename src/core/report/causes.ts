@@ -1,15 +1,16 @@
-// A unit's violations as one item per cause (a row regression, the exposure rise it drives and a
+// A unit's findings as one item per cause (a row regression, the exposure rise it drives and a
 // missing requirement of the same directive are one item with one fix), and the ready-to-paste
 // ```unitgate-deviation blocks for the violations a note could accept.
-import type { Fix, UnitResult, Violation, ViolationKind } from '../gate/gate-types';
+import type { Fix, UnitResult, ViolationKind } from '../gate/gate-types';
+import type { UnitFinding } from '../gate/findings';
 import { codeBlock } from './escape-markdown';
 import { fixForViolation } from './fixes';
 
 export interface CauseItem {
-  /** The directive the violations are about, or undefined for a finding of its own. */
+  /** The directive the findings are about, or undefined for a finding of its own. */
   cause: string | undefined;
   /** Heaviest first (the unit's order); the first one's location is the item's. */
-  violations: Violation[];
+  findings: UnitFinding[];
   /** The distinct fixes of the item: one when the gate could verify a shared fix. */
   fixes: Fix[];
 }
@@ -17,18 +18,22 @@ export interface CauseItem {
 /** Kinds no deviation note can accept: a note cannot waive a load failure, sign-off or another note. */
 const NOT_ACCEPTABLE = new Set<ViolationKind>(['load-error', 'invalid-deviation', 'signoff-required']);
 
-/** The unit's violations grouped by `cause`, in the order of each group's first (heaviest) violation. */
-export function groupByCause(violations: readonly Violation[]): CauseItem[] {
+/**
+ * A unit's open findings (accepted ones are left out) grouped by `cause`, in the order of each group's
+ * first (heaviest) finding.
+ */
+export function groupByCause(findings: readonly UnitFinding[]): CauseItem[] {
   const items: CauseItem[] = [];
   const byCause = new Map<string, CauseItem>();
-  for (const v of violations) {
+  for (const v of findings) {
+    if (v.level === 'notice') continue;
     let item = v.cause !== undefined ? byCause.get(v.cause) : undefined;
     if (!item) {
-      item = { cause: v.cause, violations: [], fixes: [] };
+      item = { cause: v.cause, findings: [], fixes: [] };
       items.push(item);
       if (v.cause !== undefined) byCause.set(v.cause, item);
     }
-    item.violations.push(v);
+    item.findings.push(v);
     const fix = fixForViolation(v);
     if (fix && !item.fixes.some((f) => f.directives.join('\n') === fix.directives.join('\n')))
       item.fixes.push(fix);
@@ -38,10 +43,10 @@ export function groupByCause(violations: readonly Violation[]): CauseItem[] {
 
 /** The `check:` a note needs to accept an item: its cause, or the violation's own check. */
 function checkOf(item: CauseItem): string | undefined {
-  const open = item.violations.filter((v) => !v.advisory && !NOT_ACCEPTABLE.has(v.kind));
+  const open = item.findings.filter((v) => !v.advisory && !NOT_ACCEPTABLE.has(v.kind));
   if (open.length === 0) return undefined;
   if (open.every((v) => v.kind === 'threshold' || v.kind === 'regression-exposure')) return 'exposure';
-  return item.cause ?? (open[0] as Violation).check;
+  return item.cause ?? (open[0] as UnitFinding).check;
 }
 
 /**
@@ -49,13 +54,17 @@ function checkOf(item: CauseItem): string | undefined {
  * to paste into the pull request description with its reason and owner filled in. `latestExpiry` is
  * the latest date the policy allows (the verdict's), used as the suggested `expires:`.
  */
-export function deviationBlocks(u: UnitResult, latestExpiry: string | undefined): string[] {
+export function deviationBlocks(
+  u: UnitResult,
+  findings: readonly UnitFinding[],
+  latestExpiry: string | undefined,
+): string[] {
   if (u.status !== 'fail') return [];
   const checks: string[] = [];
   // Notes that accept every worse row accept the rise they make (evaluateGate): no block of its own.
-  const rows = u.violations.some((v) => v.kind === 'regression-row' && !v.advisory);
-  for (const item of groupByCause(u.violations)) {
-    if (rows && item.violations.every((v) => v.kind === 'regression-exposure')) continue;
+  const rows = findings.some((v) => v.level !== 'notice' && v.kind === 'regression-row' && !v.advisory);
+  for (const item of groupByCause(findings)) {
+    if (rows && item.findings.every((v) => v.kind === 'regression-exposure')) continue;
     const check = checkOf(item);
     if (check !== undefined && !checks.includes(check)) checks.push(check);
   }

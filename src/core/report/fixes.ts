@@ -311,12 +311,15 @@ export function fixForRow(jsonField: string, hint?: FixHint): Fix | undefined {
   return copy(fix);
 }
 
+/** What a fix is derived from: a violation or the finding made of it (findings.ts). */
+export type FixSource = Pick<Violation, 'check' | 'fix'> & { kind: string };
+
 /**
  * The fix to show for a violation: the gate's own when it set one, otherwise one derived from the check
  * (an assessor row, a `Directive=value` requirement, a capability or address family). Undefined for
  * violations no directive can fix (load errors, sign-off, invalid deviation notes).
  */
-export function fixForViolation(violation: Violation, hint?: FixHint): Fix | undefined {
+export function fixForViolation(violation: FixSource, hint?: FixHint): Fix | undefined {
   // The gate verified its fixes (verify-fixes.ts): one with no lines means none passed, and a guess
   // from the check must not take its place.
   if (violation.fix) return violation.fix.directives.length > 0 ? violation.fix : undefined;

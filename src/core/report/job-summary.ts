@@ -2,15 +2,15 @@
 // with the fix to paste, "why it moved", invalid deviation notes and run messages. Always under the
 // runner's 1 MiB summary limit: details are dropped (with a line saying so) before the table is touched.
 import { renderRunFindings } from './run-findings';
-import type {
-  FindingLocation,
-  DeviationNote,
-  GateVerdict,
-  RowChange,
-  UnitResult,
-  UnitStatus,
-  Violation,
-} from '../gate/gate-types';
+import type { FindingLocation, GateVerdict, RowChange, UnitResult, UnitStatus } from '../gate/gate-types';
+import {
+  collectFindings,
+  findingsByUnit,
+  isUnitFinding,
+  locationOf,
+  type Finding,
+  type UnitFinding,
+} from '../gate/findings';
 import { formatExposure } from '../security/render-security';
 import { describeNote, titleOfKind } from './annotations';
 import {
@@ -128,16 +128,25 @@ function location(loc: FindingLocation, options: JobSummaryOptions, table = fals
   return renderLocation(loc, options, table);
 }
 
-function acceptedText(u: UnitResult): string[] {
-  return u.accepted.map(
-    (a) =>
-      `⚠️ accepted: ${cell(a.violation.check)} — ${cell(describeNote({ owner: a.note.owner, expires: a.note.expires }))}`,
+/** A unit's findings split into the open ones (failing or advisory) and those a note accepted. */
+function split(findings: readonly UnitFinding[]): { open: UnitFinding[]; accepted: UnitFinding[] } {
+  return {
+    open: findings.filter((f) => f.level !== 'notice'),
+    accepted: findings.filter((f) => f.level === 'notice'),
+  };
+}
+
+function acceptedText(accepted: readonly UnitFinding[]): string[] {
+  return accepted.map(
+    (f) =>
+      `⚠️ accepted: ${cell(f.check)} — ${cell(describeNote({ owner: f.note?.owner, expires: f.note?.expires }))}`,
   );
 }
 
-function verdictCell(u: UnitResult): string {
-  const open = u.violations.filter((v) => !v.advisory).length;
-  const advisory = u.violations.length - open;
+function verdictCell(u: UnitResult, findings: readonly UnitFinding[]): string {
+  const { open: shown, accepted } = split(findings);
+  const open = shown.filter((f) => !f.advisory).length;
+  const advisory = shown.length - open;
   const parts: string[] = [];
   switch (u.status) {
     case 'fail':
@@ -157,12 +166,15 @@ function verdictCell(u: UnitResult): string {
       parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ''}`);
       break;
   }
-  parts.push(...acceptedText(u));
+  parts.push(...acceptedText(accepted));
   return parts.join('<br>');
 }
 
-/** One row of the per-unit table (unit, profile, base → head, Δ, threshold, verdict), escaped. */
-export function renderUnitRow(u: UnitResult): string {
+/**
+ * One row of the per-unit table (unit, profile, base → head, Δ, threshold, verdict), escaped; the
+ * counts in the verdict cell are of the unit's findings.
+ */
+export function renderUnitRow(u: UnitResult, findings: readonly UnitFinding[]): string {
   const unitName = u.previousPath
     ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})`
     : codeCell(u.path);
@@ -175,7 +187,7 @@ export function renderUnitRow(u: UnitResult): string {
           ? `${exposureText(u.base)} → —`
           : '—';
   const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : '—';
-  return `| ${unitName} | ${cell(u.profile)} | ${exposure} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
+  return `| ${unitName} | ${cell(u.profile)} | ${exposure} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u, findings)} |`;
 }
 
 /** Header and alignment lines of the per-unit table. */
@@ -192,27 +204,28 @@ function indent(block: string, spaces = 2): string {
     .join('\n');
 }
 
-/** A violation as a list item: title, linked location, message, and the fix to paste as an ```ini block. */
-export function renderViolationItem(v: Violation, options: JobSummaryOptions): string {
+/** A finding as a list item: title, linked location, message, and the fix to paste as an ```ini block. */
+export function renderViolationItem(f: UnitFinding, options: JobSummaryOptions): string {
   const title =
-    v.kind === 'regression-row' || v.kind === 'missing-directive'
-      ? `${titleOfKind(v.kind)}: ${v.check}`
-      : titleOfKind(v.kind);
+    f.kind === 'regression-row' || f.kind === 'missing-directive'
+      ? `${titleOfKind(f.kind)}: ${f.check}`
+      : titleOfKind(f.kind);
   const lines = [
-    `- **${md(title)}**${v.advisory ? ' (advisory)' : ''} at ${location(v.location, options)} — ${mdCode(v.message)}`,
+    `- **${md(title)}**${f.advisory ? ' (advisory)' : ''} at ${location(locationOf(f), options)} — ${mdCode(f.message)}`,
   ];
-  const fix = fixForViolation(v);
+  const fix = fixForViolation(f);
   if (fix && fix.directives.length > 0) {
     lines.push('', indent(`Fix: ${mdCode(fix.explanation)}`), '', indent(codeBlock(fix.directives, 'ini')));
   }
   return lines.join('\n');
 }
 
-/** An accepted deviation as a list item: what it covers, owner, expiry, ticket, reason and where it is noted. */
-export function renderAcceptedItem(v: Violation, note: DeviationNote, options: JobSummaryOptions): string {
+/** An accepted finding as a list item: what it covers, owner, expiry, ticket, reason and where it is noted. */
+export function renderAcceptedItem(f: UnitFinding, options: JobSummaryOptions): string {
+  const note = f.note ?? {};
   return (
-    `- **${md(titleOfKind(v.kind))}** at ${location(v.location, options)} — ${mdCode(v.message)}` +
-    ` — ${md(describeNote(note))} (noted in the ${note.source === 'pr-body' ? 'PR description' : 'unit file'})`
+    `- **${md(titleOfKind(f.kind))}** at ${location(locationOf(f), options)} — ${mdCode(f.message)}` +
+    ` — ${md(describeNote(note))} (noted in the ${f.note?.source === 'pr-body' ? 'PR description' : 'unit file'})`
   );
 }
 
@@ -220,13 +233,18 @@ function changeRow(c: RowChange, options: JobSummaryOptions): string {
   return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location, options, true)} |`;
 }
 
-function unitDetails(u: UnitResult, options: JobSummaryOptions): string | undefined {
+function unitDetails(
+  u: UnitResult,
+  findings: readonly UnitFinding[],
+  options: JobSummaryOptions,
+): string | undefined {
+  const { open, accepted } = split(findings);
   // A note alone (excluded, deleted, load error) is already in the table.
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return undefined;
+  if (open.length === 0 && accepted.length === 0 && u.changes.length === 0) return undefined;
   const max = options.maxViolationsPerUnit ?? 100;
   const counts = [
-    u.violations.length > 0 ? plural(u.violations.length, 'violation') : '',
-    u.accepted.length > 0 ? `${u.accepted.length} accepted` : '',
+    open.length > 0 ? plural(open.length, 'violation') : '',
+    accepted.length > 0 ? `${accepted.length} accepted` : '',
     u.changes.length > 0 ? plural(u.changes.length, 'row change') : '',
   ].filter(Boolean);
   const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${
@@ -234,17 +252,16 @@ function unitDetails(u: UnitResult, options: JobSummaryOptions): string | undefi
   }`;
   const out = [`<details><summary>${summary}</summary>`, ''];
   if (u.note) out.push(`${md(u.note)}`, '');
-  if (u.violations.length > 0) {
+  if (open.length > 0) {
     out.push('#### Violations', '');
-    for (const v of u.violations.slice(0, max)) out.push(renderViolationItem(v, options));
-    if (u.violations.length > max)
-      out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
+    for (const f of open.slice(0, max)) out.push(renderViolationItem(f, options));
+    if (open.length > max) out.push(`- … and ${open.length - max} more (see the JSON report)`);
     out.push('');
   }
-  if (u.accepted.length > 0) {
+  if (accepted.length > 0) {
     out.push('#### Accepted deviations', '');
-    for (const a of u.accepted.slice(0, max)) out.push(renderAcceptedItem(a.violation, a.note, options));
-    if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
+    for (const f of accepted.slice(0, max)) out.push(renderAcceptedItem(f, options));
+    if (accepted.length > max) out.push(`- … and ${accepted.length - max} more (see the JSON report)`);
     out.push('');
   }
   if (u.changes.length > 0) {
@@ -254,7 +271,7 @@ function unitDetails(u: UnitResult, options: JobSummaryOptions): string | undefi
       out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
     out.push('');
   }
-  const fixes = u.violations.map((v) => fixForViolation(v)).filter((f) => f !== undefined);
+  const fixes = open.map((f) => fixForViolation(f)).filter((f) => f !== undefined);
   const all = mergeFixes(fixes);
   if (fixes.length > 1 && all.length > 0) {
     out.push(
@@ -269,12 +286,13 @@ function unitDetails(u: UnitResult, options: JobSummaryOptions): string | undefi
 }
 
 /** The headline (result, counts) and the facts line (mode, systemd version, highest exposure), as lines. */
-export function renderHeadline(verdict: GateVerdict): string[] {
+export function renderHeadline(verdict: GateVerdict, all: readonly Finding[]): string[] {
   const failing = verdict.units.filter((u) => u.status === 'fail' || u.status === 'error').length;
-  const accepted = verdict.units.filter((u) => u.accepted.length > 0).length;
-  const findings = verdict.units.reduce((n, u) => n + u.violations.length, 0);
+  const unitFindings = [...findingsByUnit(all).values()];
+  const accepted = unitFindings.filter((list) => list.some((f) => f.level === 'notice')).length;
+  const findings = unitFindings.reduce((n, list) => n + list.filter((f) => f.level !== 'notice').length, 0);
   let title: string;
-  const runErrors = (verdict.runFindings ?? []).filter((f) => f.level === 'error').length;
+  const runErrors = all.filter((f) => !isUnitFinding(f) && f.level === 'error').length;
   if (verdict.result === 'fail' && failing === 0 && runErrors > 0)
     title = `❌ unitgate: hardening gate failed — ${plural(runErrors, 'problem')} with this run`;
   else if (verdict.result === 'fail')
@@ -335,7 +353,13 @@ function joined(parts: readonly string[]): string {
  * score moved), invalid deviation notes and messages. Never larger than `maxBytes` (UTF-8): unit details
  * are dropped from the end first, then messages; only a table that alone exceeds the cap loses rows.
  */
-export function renderJobSummary(verdict: GateVerdict, options: JobSummaryOptions = {}): string {
+export function renderJobSummary(
+  verdict: GateVerdict,
+  options: JobSummaryOptions = {},
+  findings: readonly Finding[] = collectFindings(verdict),
+): string {
+  const byUnit = findingsByUnit(findings);
+  const of = (u: UnitResult): UnitFinding[] => byUnit.get(u.path) ?? [];
   const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
   const units = [...verdict.units].sort(
     (a, b) =>
@@ -344,14 +368,14 @@ export function renderJobSummary(verdict: GateVerdict, options: JobSummaryOption
   // Room kept for the omission lines, so adding them cannot break the cap.
   const reserve = 512;
 
-  const head = joined([...renderHeadline(verdict), ...renderRunFindings(verdict)]);
-  let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + '\n';
+  const head = joined([...renderHeadline(verdict, findings), ...renderRunFindings(findings)]);
+  let table = joined([...UNIT_TABLE_HEADER, ...units.map((u) => renderUnitRow(u, of(u)))]) + '\n';
   if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
     // Only for absurd unit counts: keep as many rows as fit, failing units first.
     const rows: string[] = [];
     let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
     for (const u of units) {
-      const row = renderUnitRow(u);
+      const row = renderUnitRow(u, of(u));
       const n = utf8ByteLength(row) + 1;
       if (size + n > maxBytes) break;
       rows.push(row);
@@ -366,7 +390,7 @@ export function renderJobSummary(verdict: GateVerdict, options: JobSummaryOption
   const details: string[] = [];
   let omittedDetails = 0;
   for (const u of units) {
-    const d = unitDetails(u, options);
+    const d = unitDetails(u, of(u), options);
     if (d === undefined) continue;
     const n = utf8ByteLength(d) + 1;
     if (omittedDetails === 0 && used + n <= maxBytes) {

@@ -1,7 +1,7 @@
 // Verdict → the JSON report (`unitgate-report/1`): everything the gate decided, in a stable shape for
 // other tools, described by schemas/unitgate-report-1.schema.json. Every field is always present (null
 // when unknown); keys of badness maps are sorted; fields are only ever added within a major version.
-import { collectFindings, type Finding, type FindingLevel } from '../gate/findings';
+import { collectFindings, isUnitFinding, type Finding, type FindingLevel } from '../gate/findings';
 import type {
   DeviationNote,
   FindingLocation,
@@ -354,10 +354,14 @@ function unit(u: UnitResult): JsonUnit {
 }
 
 /** The JSON report: a plain object (serialise with JSON.stringify) in the `unitgate-report/1` shape. */
-export function renderJsonReport(verdict: GateVerdict, meta: JsonReportMeta): JsonReport {
+export function renderJsonReport(
+  verdict: GateVerdict,
+  meta: JsonReportMeta,
+  findings: readonly Finding[] = collectFindings(verdict),
+): JsonReport {
   const count = (s: UnitStatus): number => verdict.units.filter((u) => u.status === s).length;
   const top = verdict.units.find((u) => u.head && u.head.exposure === verdict.maxExposure);
-  const all = verdict.units.flatMap((u) => u.violations);
+  const all = findings.filter((f) => isUnitFinding(f) && f.level !== 'notice');
   return {
     $schema: JSON_REPORT_SCHEMA_URL,
     version: JSON_REPORT_VERSION,
@@ -387,13 +391,13 @@ export function renderJsonReport(verdict: GateVerdict, meta: JsonReportMeta): Js
       error: count('error'),
       violations: all.filter((v) => !v.advisory).length,
       advisory: all.filter((v) => v.advisory).length,
-      acceptedDeviations: verdict.units.reduce((n, u) => n + u.accepted.length, 0),
+      acceptedDeviations: findings.filter((f) => f.level === 'notice').length,
       invalidNotes: verdict.notes.filter((n) => n.problems.length > 0).length,
     },
     units: verdict.units.map(unit),
     notes: verdict.notes.map(note),
     messages: [...verdict.messages],
-    findings: collectFindings(verdict).map(finding),
+    findings: findings.map(finding),
     runFindings: (verdict.runFindings ?? []).map(runFinding),
   };
 }

@@ -3,7 +3,14 @@
 // the release trend, all collapsible. Always under GitHub's 65,536-character comment limit: the table
 // comes first, then per-unit details until the budget is spent, then a pointer to the job summary.
 import { renderRunFindings } from './run-findings';
-import type { DeviationNote, GateVerdict, RowChange, UnitResult, Violation } from '../gate/gate-types';
+import type { DeviationNote, GateVerdict, RowChange, UnitResult } from '../gate/gate-types';
+import {
+  collectFindings,
+  findingsByUnit,
+  locationOf,
+  type Finding,
+  type UnitFinding,
+} from '../gate/findings';
 import { titleOfKind } from './annotations';
 import { deviationBlocks, groupByCause, type CauseItem } from './causes';
 import { formatExposure } from '../security/render-security';
@@ -102,16 +109,16 @@ function movedLine(c: RowChange, options: PullRequestCommentOptions): string {
 
 /** One item per cause: its findings' titles, the heaviest one's location, every message, one fix. */
 function causeItem(item: CauseItem, options: PullRequestCommentOptions): string {
-  const first = item.violations[0] as Violation;
-  if (item.violations.length === 1) return renderViolationItem(first, options);
-  const titles = [...new Set(item.violations.map((v) => titleOfKind(v.kind)))].join(' + ');
-  const advisory = item.violations.every((v) => v.advisory);
+  const first = item.findings[0] as UnitFinding;
+  if (item.findings.length === 1) return renderViolationItem(first, options);
+  const titles = [...new Set(item.findings.map((f) => titleOfKind(f.kind)))].join(' + ');
+  const advisory = item.findings.every((f) => f.advisory);
   const lines = [
     `- **${escapeMarkdown(`${titles}: ${item.cause ?? first.check}`)}**${advisory ? ' (advisory)' : ''} at ${renderLocation(
-      first.location,
+      locationOf(first),
       options,
     )}`,
-    ...item.violations.map((v) => `  - ${mdCode(v.message)}`),
+    ...item.findings.map((f) => `  - ${mdCode(f.message)}`),
   ];
   for (const fix of item.fixes) {
     lines.push(
@@ -130,15 +137,18 @@ function moreLine(n: number, what: string): string {
 
 function unitDetails(
   u: UnitResult,
+  findings: readonly UnitFinding[],
   options: PullRequestCommentOptions,
   open: boolean,
   latestExpiry?: string,
 ): string | undefined {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return undefined;
+  const violations = findings.filter((f) => f.level !== 'notice');
+  const accepted = findings.filter((f) => f.level === 'notice');
+  if (violations.length === 0 && accepted.length === 0 && u.changes.length === 0) return undefined;
   const counts = [
     u.changes.length > 0 ? plural(u.changes.length, 'row change') : '',
-    u.violations.length > 0 ? plural(u.violations.length, 'violation') : '',
-    u.accepted.length > 0 ? `${u.accepted.length} accepted` : '',
+    violations.length > 0 ? plural(violations.length, 'violation') : '',
+    accepted.length > 0 ? `${accepted.length} accepted` : '',
   ].filter(Boolean);
   const exposure =
     u.base && u.head
@@ -162,17 +172,17 @@ function unitDetails(
       out.push(moreLine(u.changes.length - MAX_CHANGES_PER_UNIT, 'rows'));
     out.push('');
   }
-  if (u.violations.length > 0) {
+  if (violations.length > 0) {
     // One item per cause: a row regression, the rise it drives and a missing requirement of the same
     // directive are one finding for a reader, with one fix.
-    const items = groupByCause(u.violations);
+    const items = groupByCause(violations);
     out.push('**Violations**', '');
     for (const item of items.slice(0, MAX_ITEMS_PER_UNIT)) out.push(causeItem(item, linkOptions));
     if (items.length > MAX_ITEMS_PER_UNIT)
       out.push(moreLine(items.length - MAX_ITEMS_PER_UNIT, 'violations'));
     out.push('');
   }
-  const blocks = deviationBlocks(u, latestExpiry);
+  const blocks = deviationBlocks(u, findings, latestExpiry);
   if (blocks.length > 0) {
     out.push(
       '**To accept instead**: paste into the pull request description, fill in the reason and an owner the ' +
@@ -181,12 +191,11 @@ function unitDetails(
       ...blocks.slice(0, MAX_ITEMS_PER_UNIT).flatMap((b) => [b, '']),
     );
   }
-  if (u.accepted.length > 0) {
+  if (accepted.length > 0) {
     out.push('**Accepted deviations**', '');
-    for (const a of u.accepted.slice(0, MAX_ITEMS_PER_UNIT))
-      out.push(renderAcceptedItem(a.violation, a.note, linkOptions));
-    if (u.accepted.length > MAX_ITEMS_PER_UNIT)
-      out.push(moreLine(u.accepted.length - MAX_ITEMS_PER_UNIT, 'accepted deviations'));
+    for (const f of accepted.slice(0, MAX_ITEMS_PER_UNIT)) out.push(renderAcceptedItem(f, linkOptions));
+    if (accepted.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(accepted.length - MAX_ITEMS_PER_UNIT, 'accepted deviations'));
     out.push('');
   }
   out.push('</details>', '');
@@ -246,18 +255,25 @@ function sortUnits(units: readonly UnitResult[]): UnitResult[] {
 export function renderPullRequestComment(
   verdict: GateVerdict,
   options: PullRequestCommentOptions = {},
+  findings: readonly Finding[] = collectFindings(verdict),
 ): string {
+  const byUnit = findingsByUnit(findings);
+  const of = (u: UnitResult): UnitFinding[] => byUnit.get(u.path) ?? [];
   const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
   const budget = maxChars - RESERVE_CHARS;
   const units = sortUnits(verdict.units);
-  const parts: string[] = [STICKY_MARKER, ...renderHeadline(verdict), ...renderRunFindings(verdict)];
+  const parts: string[] = [
+    STICKY_MARKER,
+    ...renderHeadline(verdict, findings),
+    ...renderRunFindings(findings),
+  ];
   let used = charCount(parts.join('\n')) + 1;
   const notes: string[] = [];
 
   const rows: string[] = [];
   let tableSize = charCount(UNIT_TABLE_HEADER.join('\n')) + 1;
   for (const u of units) {
-    const row = renderUnitRow(u);
+    const row = renderUnitRow(u, of(u));
     const n = charCount(row) + 1;
     if (used + tableSize + n > budget) break;
     rows.push(row);
@@ -284,13 +300,14 @@ export function renderPullRequestComment(
   }
 
   const details = units
-    .map((u) => ({ u, d: unitDetails(u, options, false, verdict.latestExpiry) }))
+    .map((u) => ({ u, d: unitDetails(u, of(u), options, false, verdict.latestExpiry) }))
     .filter((x) => x.d !== undefined);
   const open = details.length <= OPEN_DETAILS_UP_TO;
   let omitted = 0;
   for (const { u } of details) {
     const text = unitDetails(
       u,
+      of(u),
       options,
       open && (u.status === 'fail' || u.status === 'error'),
       verdict.latestExpiry,
@@ -317,7 +334,7 @@ export function renderPullRequestComment(
     // Only reachable with a tiny maxChars: keep the marker and headline, drop the rest.
     out = [
       STICKY_MARKER,
-      ...renderHeadline(verdict),
+      ...renderHeadline(verdict, findings),
       `_The report does not fit here; see ${pointer(options)}._`,
       '',
     ].join('\n');

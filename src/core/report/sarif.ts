@@ -1,15 +1,10 @@
 // Verdict → a SARIF 2.1.0 log for GitHub code scanning: one run, one rule per violation kind plus one
 // per assessor row a finding is about, results on the exact lines, accepted deviations as suppressed
 // notes, fingerprints that survive line moves. A clean verdict is a valid log with no results.
-import {
-  VIOLATION_KINDS,
-  type GateVerdict,
-  type UnitResult,
-  type Violation,
-  type ViolationKind,
-} from '../gate/gate-types';
+import { VIOLATION_KINDS, type GateVerdict, type ViolationKind } from '../gate/gate-types';
+import { collectFindings, isUnitFinding, locationOf, type Finding, type UnitFinding } from '../gate/findings';
 import { isSupportedVersion, systemdProfile, type AssessorData } from '../security/versions';
-import { headPlace } from '../gate/locations';
+import { baseLineNote, headPlace } from '../gate/locations';
 import { describeNote, titleOfKind } from './annotations';
 import { codeBlock, encodeUriPath } from './escape-markdown';
 import { fixForRow, fixForViolation } from './fixes';
@@ -169,12 +164,6 @@ export function fnv1a64(text: string): string {
   return h.toString(16).padStart(16, '0');
 }
 
-/** Rule id of a finding: its assessor row (`systemd/ProtectSystem`) when it is about one, else its kind. */
-function ruleIdOf(v: Violation, assessors: Map<string, AssessorData>): string {
-  if (v.kind === 'regression-row' && assessors.has(v.check)) return `systemd/${v.check}`;
-  return `unitgate/${v.kind}`;
-}
-
 function kindRule(kind: ViolationKind, informationUri: string): SarifRule {
   const r = KIND_RULES[kind];
   return {
@@ -208,10 +197,13 @@ function assessorRule(a: AssessorData): SarifRule {
   };
 }
 
-function messageText(v: Violation): string {
-  const fix = fixForViolation(v);
-  if (!fix || fix.directives.length === 0) return v.message;
-  return `${v.message}\nFix — add to [Service] (or a drop-in):\n${fix.directives.join('\n')}\n${fix.explanation}`;
+function messageText(f: UnitFinding): string {
+  // A removed line sits at its head anchor in SARIF: the message names the line at the base commit.
+  const message = f.message + baseLineNote(locationOf(f));
+  if (f.level === 'notice') return `accepted deviation: ${message} — ${describeNote(f.note ?? {})}`;
+  const fix = fixForViolation(f);
+  if (!fix || fix.directives.length === 0) return message;
+  return `${message}\nFix — add to [Service] (or a drop-in):\n${fix.directives.join('\n')}\n${fix.explanation}`;
 }
 
 /**
@@ -219,44 +211,37 @@ function messageText(v: Violation): string {
  * failing findings, `warning` for advisory ones (and all in `report` mode), `note` with an accepted
  * external suppression for accepted deviations.
  */
-export function renderSarif(verdict: GateVerdict, options: SarifOptions): SarifLog {
+export function renderSarif(
+  verdict: GateVerdict,
+  options: SarifOptions,
+  all: readonly Finding[] = collectFindings(verdict),
+): SarifLog {
   const version = isSupportedVersion(verdict.systemdVersion) ? verdict.systemdVersion : 252;
   const assessors = new Map(systemdProfile(version).data.assessors.map((a) => [a.jsonField, a]));
-
-  const findings: { u: UnitResult; v: Violation; accepted?: { justification: string } }[] = [];
-  for (const u of verdict.units) {
-    for (const v of u.violations) findings.push({ u, v });
-    for (const a of u.accepted) {
-      findings.push({ u, v: a.violation, accepted: { justification: describeNote(a.note) } });
-    }
-  }
+  const profiles = new Map(verdict.units.map((u) => [u.path, u.profile]));
+  const findings = all.filter(isUnitFinding);
 
   const rules: SarifRule[] = KINDS.map((k) => kindRule(k, options.informationUri));
   const assessorIds = [
-    ...new Set(findings.map((f) => ruleIdOf(f.v, assessors)).filter((id) => id.startsWith('systemd/'))),
+    ...new Set(findings.map((f) => f.ruleId).filter((id) => id.startsWith('systemd/'))),
   ].sort();
-  for (const id of assessorIds)
-    rules.push(assessorRule(assessors.get(id.slice('systemd/'.length)) as AssessorData));
+  for (const id of assessorIds) {
+    const a = assessors.get(id.slice('systemd/'.length));
+    if (a) rules.push(assessorRule(a));
+  }
   const index = new Map(rules.map((r, i) => [r.id, i]));
 
-  const results: SarifResult[] = findings.map(({ u, v, accepted }) => {
-    const ruleId = ruleIdOf(v, assessors);
-    const level: SarifLevel = accepted
-      ? 'note'
-      : v.advisory || verdict.mode === 'report'
-        ? 'warning'
-        : 'error';
+  const results: SarifResult[] = findings.map((f) => {
+    const level: SarifLevel = f.level === 'notice' ? 'note' : f.level;
     // SARIF locations are head files: a removed line is placed at its head anchor.
-    const at = headPlace(v.location);
+    const at = headPlace(locationOf(f));
     const region: { startLine: number; startColumn?: number } = { startLine: Math.max(1, at.line) };
     if (at.column > 0) region.startColumn = at.column;
     const result: SarifResult = {
-      ruleId,
-      ruleIndex: index.get(ruleId) as number,
+      ruleId: f.ruleId,
+      ruleIndex: index.get(f.ruleId) as number,
       level,
-      message: {
-        text: accepted ? `accepted deviation: ${v.message} — ${accepted.justification}` : messageText(v),
-      },
+      message: { text: messageText(f) },
       locations: [
         {
           physicalLocation: {
@@ -269,20 +254,22 @@ export function renderSarif(verdict: GateVerdict, options: SarifOptions): SarifL
         },
       ],
       // Stable across line moves: the unit, the check and the kind, never a line number.
-      partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64(`${u.path}\0${v.check}\0${v.kind}`) },
+      partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64(`${f.unit}\0${f.check}\0${f.kind}`) },
       properties: {
-        unit: u.path,
-        unitId: u.unitId,
-        profile: u.profile,
-        kind: v.kind,
-        check: v.check,
-        directives: v.directives,
-        advisory: v.advisory,
-        weight: v.weight,
+        unit: f.unit,
+        unitId: f.unitId,
+        profile: profiles.get(f.unit) ?? '',
+        kind: f.kind,
+        check: f.check,
+        directives: f.directives,
+        advisory: f.advisory,
+        weight: f.weight,
       },
     };
-    if (accepted)
-      result.suppressions = [{ kind: 'external', status: 'accepted', justification: accepted.justification }];
+    if (f.level === 'notice')
+      result.suppressions = [
+        { kind: 'external', status: 'accepted', justification: describeNote(f.note ?? {}) },
+      ];
     return result;
   });
 
