@@ -6953,1330 +6953,22 @@ module.exports = __toCommonJS(review_commands_exports);
 var import_node_fs3 = require("node:fs");
 var import_node_path5 = require("node:path");
 
-// src/core/policy/match-glob.ts
-var REGEXP_SPECIAL = /[.*+?^${}()|[\]\\/]/;
-function quote(c) {
-  return REGEXP_SPECIAL.test(c) ? `\\${c}` : c;
-}
-function classEnd(glob, open) {
-  let k = open + 1;
-  if (glob[k] === "!" || glob[k] === "^") k++;
-  if (glob[k] === "]") k++;
-  for (; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "]") return k;
-  }
-  return -1;
-}
-function groupEnd(glob, open) {
-  let depth = 0;
-  for (let k = open; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "{") depth++;
-    else if (glob[k] === "}" && --depth === 0) return k;
-  }
-  return -1;
-}
-function alternatives(body) {
-  const out = [];
-  let depth = 0;
-  let start = 0;
-  for (let k = 0; k < body.length; k++) {
-    if (body[k] === "\\") k++;
-    else if (body[k] === "{") depth++;
-    else if (body[k] === "}") depth--;
-    else if (body[k] === "," && depth === 0) {
-      out.push(body.slice(start, k));
-      start = k + 1;
-    }
-  }
-  out.push(body.slice(start));
-  return out;
-}
-function translate(glob, segmentStart) {
-  let out = "";
-  for (let k = 0; k < glob.length; k++) {
-    const c = glob[k];
-    const atSegmentStart = k === 0 ? segmentStart : glob[k - 1] === "/";
-    if (c === "\\") {
-      k++;
-      out += quote(glob[k] ?? "\\");
-    } else if (c === "*") {
-      let run = 1;
-      while (glob[k + run] === "*") run++;
-      const next = glob[k + run];
-      if (run === 2 && atSegmentStart && next === "/") {
-        out += "(?:.*/)?";
-        k += run;
-      } else if (run === 2 && atSegmentStart && next === void 0) {
-        out += ".*";
-        k += run - 1;
-      } else {
-        out += "[^/]*";
-        k += run - 1;
-      }
-    } else if (c === "?") {
-      out += "[^/]";
-    } else if (c === "[" && classEnd(glob, k) !== -1) {
-      const end = classEnd(glob, k);
-      let body = glob.slice(k + 1, end);
-      const negated = body.startsWith("!") || body.startsWith("^");
-      if (negated) body = body.slice(1);
-      let members = "";
-      for (let m = 0; m < body.length; m++) {
-        const b = body[m];
-        if (b === "\\") members += `\\${body[++m] ?? "\\"}`;
-        else members += b === "-" ? "-" : /[\]\\^[]/.test(b) ? `\\${b}` : b;
-      }
-      out += negated ? `[^/${members}]` : `[${members}]`;
-      k = end;
-    } else if (c === "{" && groupEnd(glob, k) !== -1) {
-      const end = groupEnd(glob, k);
-      const options = alternatives(glob.slice(k + 1, end));
-      if (options.length < 2) out += quote("{");
-      else {
-        out += `(?:${options.map((o) => translate(o, atSegmentStart)).join("|")})`;
-        k = end;
-      }
-    } else {
-      out += quote(c);
-    }
-  }
-  return out;
-}
-function globToRegExp(glob) {
-  const rooted = glob.replace(/^(?:\.\/|\/)+/, "");
-  return new RegExp(`^${translate(rooted, true)}$`);
-}
-var cache = /* @__PURE__ */ new Map();
-function matchesGlob(glob, subject) {
-  let re = cache.get(glob);
-  if (!re) {
-    re = globToRegExp(glob);
-    cache.set(glob, re);
-  }
-  return re.test(subject.replace(/^(?:\.\/)+/, ""));
-}
-
-// src/core/security/data/unit-keys-252.json
-var unit_keys_252_default = {
-  Unit: [
-    "After",
-    "AllowIsolate",
-    "AssertACPower",
-    "AssertArchitecture",
-    "AssertCPUFeature",
-    "AssertCPUPressure",
-    "AssertCPUs",
-    "AssertCapability",
-    "AssertControlGroupController",
-    "AssertCredential",
-    "AssertDirectoryNotEmpty",
-    "AssertEnvironment",
-    "AssertFileIsExecutable",
-    "AssertFileNotEmpty",
-    "AssertFirstBoot",
-    "AssertGroup",
-    "AssertHost",
-    "AssertIOPressure",
-    "AssertKernelCommandLine",
-    "AssertKernelVersion",
-    "AssertMemory",
-    "AssertMemoryPressure",
-    "AssertNeedsUpdate",
-    "AssertOSRelease",
-    "AssertPathExists",
-    "AssertPathExistsGlob",
-    "AssertPathIsDirectory",
-    "AssertPathIsEncrypted",
-    "AssertPathIsMountPoint",
-    "AssertPathIsReadWrite",
-    "AssertPathIsSymbolicLink",
-    "AssertSecurity",
-    "AssertUser",
-    "AssertVirtualization",
-    "Before",
-    "BindTo",
-    "BindsTo",
-    "CollectMode",
-    "ConditionACPower",
-    "ConditionArchitecture",
-    "ConditionCPUFeature",
-    "ConditionCPUPressure",
-    "ConditionCPUs",
-    "ConditionCapability",
-    "ConditionControlGroupController",
-    "ConditionCredential",
-    "ConditionDirectoryNotEmpty",
-    "ConditionEnvironment",
-    "ConditionFileIsExecutable",
-    "ConditionFileNotEmpty",
-    "ConditionFirmware",
-    "ConditionFirstBoot",
-    "ConditionGroup",
-    "ConditionHost",
-    "ConditionIOPressure",
-    "ConditionKernelCommandLine",
-    "ConditionKernelVersion",
-    "ConditionMemory",
-    "ConditionMemoryPressure",
-    "ConditionNeedsUpdate",
-    "ConditionOSRelease",
-    "ConditionPathExists",
-    "ConditionPathExistsGlob",
-    "ConditionPathIsDirectory",
-    "ConditionPathIsEncrypted",
-    "ConditionPathIsMountPoint",
-    "ConditionPathIsReadWrite",
-    "ConditionPathIsSymbolicLink",
-    "ConditionSecurity",
-    "ConditionUser",
-    "ConditionVirtualization",
-    "Conflicts",
-    "DefaultDependencies",
-    "Description",
-    "Documentation",
-    "FailureAction",
-    "FailureActionExitStatus",
-    "IgnoreOnIsolate",
-    "JobRunningTimeoutSec",
-    "JobTimeoutAction",
-    "JobTimeoutRebootArgument",
-    "JobTimeoutSec",
-    "JoinsNamespaceOf",
-    "OnFailure",
-    "OnFailureIsolate",
-    "OnFailureJobMode",
-    "OnSuccess",
-    "OnSuccessJobMode",
-    "PartOf",
-    "PropagateReloadFrom",
-    "PropagateReloadTo",
-    "PropagatesReloadTo",
-    "PropagatesStopTo",
-    "RebootArgument",
-    "RefuseManualStart",
-    "RefuseManualStop",
-    "ReloadPropagatedFrom",
-    "Requires",
-    "RequiresMountsFor",
-    "RequiresOverridable",
-    "Requisite",
-    "RequisiteOverridable",
-    "SourcePath",
-    "StartLimitAction",
-    "StartLimitBurst",
-    "StartLimitInterval",
-    "StartLimitIntervalSec",
-    "StopPropagatedFrom",
-    "StopWhenUnneeded",
-    "SuccessAction",
-    "SuccessActionExitStatus",
-    "Upholds",
-    "Wants"
-  ],
-  Service: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "AmbientCapabilities",
-    "AppArmorProfile",
-    "BPFProgram",
-    "BindPaths",
-    "BindReadOnlyPaths",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "BusName",
-    "CPUAccounting",
-    "CPUAffinity",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUSchedulingPolicy",
-    "CPUSchedulingPriority",
-    "CPUSchedulingResetOnFork",
-    "CPUShares",
-    "CPUWeight",
-    "CacheDirectory",
-    "CacheDirectoryMode",
-    "CapabilityBoundingSet",
-    "ConfigurationDirectory",
-    "ConfigurationDirectoryMode",
-    "CoredumpFilter",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DisableControllers",
-    "DynamicUser",
-    "Environment",
-    "EnvironmentFile",
-    "ExecCondition",
-    "ExecPaths",
-    "ExecReload",
-    "ExecSearchPath",
-    "ExecStart",
-    "ExecStartPost",
-    "ExecStartPre",
-    "ExecStop",
-    "ExecStopPost",
-    "ExitType",
-    "ExtensionDirectories",
-    "ExtensionImages",
-    "FailureAction",
-    "FileDescriptorStoreMax",
-    "FinalKillSignal",
-    "Group",
-    "GuessMainPID",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOSchedulingClass",
-    "IOSchedulingPriority",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPCNamespacePath",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "IgnoreSIGPIPE",
-    "InaccessibleDirectories",
-    "InaccessiblePaths",
-    "KeyringMode",
-    "KillMode",
-    "KillSignal",
-    "LimitAS",
-    "LimitCORE",
-    "LimitCPU",
-    "LimitDATA",
-    "LimitFSIZE",
-    "LimitLOCKS",
-    "LimitMEMLOCK",
-    "LimitMSGQUEUE",
-    "LimitNICE",
-    "LimitNOFILE",
-    "LimitNPROC",
-    "LimitRSS",
-    "LimitRTPRIO",
-    "LimitRTTIME",
-    "LimitSIGPENDING",
-    "LimitSTACK",
-    "LoadCredential",
-    "LoadCredentialEncrypted",
-    "LockPersonality",
-    "LogExtraFields",
-    "LogLevelMax",
-    "LogNamespace",
-    "LogRateLimitBurst",
-    "LogRateLimitIntervalSec",
-    "LogsDirectory",
-    "LogsDirectoryMode",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryDenyWriteExecute",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "MountAPIVFS",
-    "MountFlags",
-    "MountImages",
-    "NUMAMask",
-    "NUMAPolicy",
-    "NetworkNamespacePath",
-    "Nice",
-    "NoExecPaths",
-    "NoNewPrivileges",
-    "NonBlocking",
-    "NotifyAccess",
-    "OOMPolicy",
-    "OOMScoreAdjust",
-    "PAMName",
-    "PIDFile",
-    "PassEnvironment",
-    "PermissionsStartOnly",
-    "Personality",
-    "PrivateDevices",
-    "PrivateIPC",
-    "PrivateMounts",
-    "PrivateNetwork",
-    "PrivateTmp",
-    "PrivateUsers",
-    "ProcSubset",
-    "ProtectClock",
-    "ProtectControlGroups",
-    "ProtectHome",
-    "ProtectHostname",
-    "ProtectKernelLogs",
-    "ProtectKernelModules",
-    "ProtectKernelTunables",
-    "ProtectProc",
-    "ProtectSystem",
-    "ReadOnlyDirectories",
-    "ReadOnlyPaths",
-    "ReadWriteDirectories",
-    "ReadWritePaths",
-    "RebootArgument",
-    "RemainAfterExit",
-    "RemoveIPC",
-    "Restart",
-    "RestartForceExitStatus",
-    "RestartKillSignal",
-    "RestartPreventExitStatus",
-    "RestartSec",
-    "RestrictAddressFamilies",
-    "RestrictFileSystems",
-    "RestrictNamespaces",
-    "RestrictNetworkInterfaces",
-    "RestrictRealtime",
-    "RestrictSUIDSGID",
-    "RootDirectory",
-    "RootDirectoryStartOnly",
-    "RootHash",
-    "RootHashSignature",
-    "RootImage",
-    "RootImageOptions",
-    "RootVerity",
-    "RuntimeDirectory",
-    "RuntimeDirectoryMode",
-    "RuntimeDirectoryPreserve",
-    "RuntimeMaxSec",
-    "RuntimeRandomizedExtraSec",
-    "SELinuxContext",
-    "SecureBits",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "SetCredential",
-    "SetCredentialEncrypted",
-    "Slice",
-    "SmackProcessLabel",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "Sockets",
-    "StandardError",
-    "StandardInput",
-    "StandardInputData",
-    "StandardInputText",
-    "StandardOutput",
-    "StartLimitAction",
-    "StartLimitBurst",
-    "StartLimitInterval",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "StateDirectory",
-    "StateDirectoryMode",
-    "SuccessExitStatus",
-    "SupplementaryGroups",
-    "SyslogFacility",
-    "SyslogIdentifier",
-    "SyslogLevel",
-    "SyslogLevelPrefix",
-    "SystemCallArchitectures",
-    "SystemCallErrorNumber",
-    "SystemCallFilter",
-    "SystemCallLog",
-    "TTYColumns",
-    "TTYPath",
-    "TTYReset",
-    "TTYRows",
-    "TTYVHangup",
-    "TTYVTDisallocate",
-    "TasksAccounting",
-    "TasksMax",
-    "TemporaryFileSystem",
-    "TimeoutAbortSec",
-    "TimeoutCleanSec",
-    "TimeoutSec",
-    "TimeoutStartFailureMode",
-    "TimeoutStartSec",
-    "TimeoutStopFailureMode",
-    "TimeoutStopSec",
-    "TimerSlackNSec",
-    "Type",
-    "UMask",
-    "USBFunctionDescriptors",
-    "USBFunctionStrings",
-    "UnsetEnvironment",
-    "User",
-    "UtmpIdentifier",
-    "UtmpMode",
-    "WatchdogSec",
-    "WatchdogSignal",
-    "WorkingDirectory"
-  ],
-  Socket: [
-    "Accept",
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "AmbientCapabilities",
-    "AppArmorProfile",
-    "BPFProgram",
-    "Backlog",
-    "BindIPv6Only",
-    "BindPaths",
-    "BindReadOnlyPaths",
-    "BindToDevice",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "Broadcast",
-    "CPUAccounting",
-    "CPUAffinity",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUSchedulingPolicy",
-    "CPUSchedulingPriority",
-    "CPUSchedulingResetOnFork",
-    "CPUShares",
-    "CPUWeight",
-    "CacheDirectory",
-    "CacheDirectoryMode",
-    "CapabilityBoundingSet",
-    "ConfigurationDirectory",
-    "ConfigurationDirectoryMode",
-    "CoredumpFilter",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "DeferAcceptSec",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DirectoryMode",
-    "DisableControllers",
-    "DynamicUser",
-    "Environment",
-    "EnvironmentFile",
-    "ExecPaths",
-    "ExecSearchPath",
-    "ExecStartPost",
-    "ExecStartPre",
-    "ExecStopPost",
-    "ExecStopPre",
-    "ExtensionDirectories",
-    "ExtensionImages",
-    "FileDescriptorName",
-    "FinalKillSignal",
-    "FlushPending",
-    "FreeBind",
-    "Group",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOSchedulingClass",
-    "IOSchedulingPriority",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPCNamespacePath",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "IPTOS",
-    "IPTTL",
-    "IgnoreSIGPIPE",
-    "InaccessibleDirectories",
-    "InaccessiblePaths",
-    "KeepAlive",
-    "KeepAliveIntervalSec",
-    "KeepAliveProbes",
-    "KeepAliveTimeSec",
-    "KeyringMode",
-    "KillMode",
-    "KillSignal",
-    "LimitAS",
-    "LimitCORE",
-    "LimitCPU",
-    "LimitDATA",
-    "LimitFSIZE",
-    "LimitLOCKS",
-    "LimitMEMLOCK",
-    "LimitMSGQUEUE",
-    "LimitNICE",
-    "LimitNOFILE",
-    "LimitNPROC",
-    "LimitRSS",
-    "LimitRTPRIO",
-    "LimitRTTIME",
-    "LimitSIGPENDING",
-    "LimitSTACK",
-    "ListenDatagram",
-    "ListenFIFO",
-    "ListenMessageQueue",
-    "ListenNetlink",
-    "ListenSequentialPacket",
-    "ListenSpecial",
-    "ListenStream",
-    "ListenUSBFunction",
-    "LoadCredential",
-    "LoadCredentialEncrypted",
-    "LockPersonality",
-    "LogExtraFields",
-    "LogLevelMax",
-    "LogNamespace",
-    "LogRateLimitBurst",
-    "LogRateLimitIntervalSec",
-    "LogsDirectory",
-    "LogsDirectoryMode",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "Mark",
-    "MaxConnections",
-    "MaxConnectionsPerSource",
-    "MemoryAccounting",
-    "MemoryDenyWriteExecute",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "MessageQueueMaxMessages",
-    "MessageQueueMessageSize",
-    "MountAPIVFS",
-    "MountFlags",
-    "MountImages",
-    "NUMAMask",
-    "NUMAPolicy",
-    "NetworkNamespacePath",
-    "Nice",
-    "NoDelay",
-    "NoExecPaths",
-    "NoNewPrivileges",
-    "OOMScoreAdjust",
-    "PAMName",
-    "PassCredentials",
-    "PassEnvironment",
-    "PassPacketInfo",
-    "PassSecurity",
-    "Personality",
-    "PipeSize",
-    "Priority",
-    "PrivateDevices",
-    "PrivateIPC",
-    "PrivateMounts",
-    "PrivateNetwork",
-    "PrivateTmp",
-    "PrivateUsers",
-    "ProcSubset",
-    "ProtectClock",
-    "ProtectControlGroups",
-    "ProtectHome",
-    "ProtectHostname",
-    "ProtectKernelLogs",
-    "ProtectKernelModules",
-    "ProtectKernelTunables",
-    "ProtectProc",
-    "ProtectSystem",
-    "ReadOnlyDirectories",
-    "ReadOnlyPaths",
-    "ReadWriteDirectories",
-    "ReadWritePaths",
-    "ReceiveBuffer",
-    "RemoveIPC",
-    "RemoveOnStop",
-    "RestartKillSignal",
-    "RestrictAddressFamilies",
-    "RestrictFileSystems",
-    "RestrictNamespaces",
-    "RestrictNetworkInterfaces",
-    "RestrictRealtime",
-    "RestrictSUIDSGID",
-    "ReusePort",
-    "RootDirectory",
-    "RootHash",
-    "RootHashSignature",
-    "RootImage",
-    "RootImageOptions",
-    "RootVerity",
-    "RuntimeDirectory",
-    "RuntimeDirectoryMode",
-    "RuntimeDirectoryPreserve",
-    "SELinuxContext",
-    "SELinuxContextFromNet",
-    "SecureBits",
-    "SendBuffer",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "Service",
-    "SetCredential",
-    "SetCredentialEncrypted",
-    "Slice",
-    "SmackLabel",
-    "SmackLabelIPIn",
-    "SmackLabelIPOut",
-    "SmackProcessLabel",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "SocketGroup",
-    "SocketMode",
-    "SocketProtocol",
-    "SocketUser",
-    "StandardError",
-    "StandardInput",
-    "StandardInputData",
-    "StandardInputText",
-    "StandardOutput",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "StateDirectory",
-    "StateDirectoryMode",
-    "SupplementaryGroups",
-    "Symlinks",
-    "SyslogFacility",
-    "SyslogIdentifier",
-    "SyslogLevel",
-    "SyslogLevelPrefix",
-    "SystemCallArchitectures",
-    "SystemCallErrorNumber",
-    "SystemCallFilter",
-    "SystemCallLog",
-    "TCPCongestion",
-    "TTYColumns",
-    "TTYPath",
-    "TTYReset",
-    "TTYRows",
-    "TTYVHangup",
-    "TTYVTDisallocate",
-    "TasksAccounting",
-    "TasksMax",
-    "TemporaryFileSystem",
-    "TimeoutCleanSec",
-    "TimeoutSec",
-    "TimerSlackNSec",
-    "Timestamping",
-    "Transparent",
-    "TriggerLimitBurst",
-    "TriggerLimitIntervalSec",
-    "UMask",
-    "UnsetEnvironment",
-    "User",
-    "UtmpIdentifier",
-    "UtmpMode",
-    "WatchdogSignal",
-    "WorkingDirectory",
-    "Writable"
-  ],
-  Mount: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "AmbientCapabilities",
-    "AppArmorProfile",
-    "BPFProgram",
-    "BindPaths",
-    "BindReadOnlyPaths",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "CPUAccounting",
-    "CPUAffinity",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUSchedulingPolicy",
-    "CPUSchedulingPriority",
-    "CPUSchedulingResetOnFork",
-    "CPUShares",
-    "CPUWeight",
-    "CacheDirectory",
-    "CacheDirectoryMode",
-    "CapabilityBoundingSet",
-    "ConfigurationDirectory",
-    "ConfigurationDirectoryMode",
-    "CoredumpFilter",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DirectoryMode",
-    "DisableControllers",
-    "DynamicUser",
-    "Environment",
-    "EnvironmentFile",
-    "ExecPaths",
-    "ExecSearchPath",
-    "ExtensionDirectories",
-    "ExtensionImages",
-    "FinalKillSignal",
-    "ForceUnmount",
-    "Group",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOSchedulingClass",
-    "IOSchedulingPriority",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPCNamespacePath",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "IgnoreSIGPIPE",
-    "InaccessibleDirectories",
-    "InaccessiblePaths",
-    "KeyringMode",
-    "KillMode",
-    "KillSignal",
-    "LazyUnmount",
-    "LimitAS",
-    "LimitCORE",
-    "LimitCPU",
-    "LimitDATA",
-    "LimitFSIZE",
-    "LimitLOCKS",
-    "LimitMEMLOCK",
-    "LimitMSGQUEUE",
-    "LimitNICE",
-    "LimitNOFILE",
-    "LimitNPROC",
-    "LimitRSS",
-    "LimitRTPRIO",
-    "LimitRTTIME",
-    "LimitSIGPENDING",
-    "LimitSTACK",
-    "LoadCredential",
-    "LoadCredentialEncrypted",
-    "LockPersonality",
-    "LogExtraFields",
-    "LogLevelMax",
-    "LogNamespace",
-    "LogRateLimitBurst",
-    "LogRateLimitIntervalSec",
-    "LogsDirectory",
-    "LogsDirectoryMode",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryDenyWriteExecute",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "MountAPIVFS",
-    "MountFlags",
-    "MountImages",
-    "NUMAMask",
-    "NUMAPolicy",
-    "NetworkNamespacePath",
-    "Nice",
-    "NoExecPaths",
-    "NoNewPrivileges",
-    "OOMScoreAdjust",
-    "Options",
-    "PAMName",
-    "PassEnvironment",
-    "Personality",
-    "PrivateDevices",
-    "PrivateIPC",
-    "PrivateMounts",
-    "PrivateNetwork",
-    "PrivateTmp",
-    "PrivateUsers",
-    "ProcSubset",
-    "ProtectClock",
-    "ProtectControlGroups",
-    "ProtectHome",
-    "ProtectHostname",
-    "ProtectKernelLogs",
-    "ProtectKernelModules",
-    "ProtectKernelTunables",
-    "ProtectProc",
-    "ProtectSystem",
-    "ReadOnlyDirectories",
-    "ReadOnlyPaths",
-    "ReadWriteDirectories",
-    "ReadWriteOnly",
-    "ReadWritePaths",
-    "RemoveIPC",
-    "RestartKillSignal",
-    "RestrictAddressFamilies",
-    "RestrictFileSystems",
-    "RestrictNamespaces",
-    "RestrictNetworkInterfaces",
-    "RestrictRealtime",
-    "RestrictSUIDSGID",
-    "RootDirectory",
-    "RootHash",
-    "RootHashSignature",
-    "RootImage",
-    "RootImageOptions",
-    "RootVerity",
-    "RuntimeDirectory",
-    "RuntimeDirectoryMode",
-    "RuntimeDirectoryPreserve",
-    "SELinuxContext",
-    "SecureBits",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "SetCredential",
-    "SetCredentialEncrypted",
-    "Slice",
-    "SloppyOptions",
-    "SmackProcessLabel",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "StandardError",
-    "StandardInput",
-    "StandardInputData",
-    "StandardInputText",
-    "StandardOutput",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "StateDirectory",
-    "StateDirectoryMode",
-    "SupplementaryGroups",
-    "SyslogFacility",
-    "SyslogIdentifier",
-    "SyslogLevel",
-    "SyslogLevelPrefix",
-    "SystemCallArchitectures",
-    "SystemCallErrorNumber",
-    "SystemCallFilter",
-    "SystemCallLog",
-    "TTYColumns",
-    "TTYPath",
-    "TTYReset",
-    "TTYRows",
-    "TTYVHangup",
-    "TTYVTDisallocate",
-    "TasksAccounting",
-    "TasksMax",
-    "TemporaryFileSystem",
-    "TimeoutCleanSec",
-    "TimeoutSec",
-    "TimerSlackNSec",
-    "Type",
-    "UMask",
-    "UnsetEnvironment",
-    "User",
-    "UtmpIdentifier",
-    "UtmpMode",
-    "WatchdogSignal",
-    "What",
-    "Where",
-    "WorkingDirectory"
-  ],
-  Automount: [
-    "DirectoryMode",
-    "ExtraOptions",
-    "TimeoutIdleSec",
-    "Where"
-  ],
-  Swap: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "AmbientCapabilities",
-    "AppArmorProfile",
-    "BPFProgram",
-    "BindPaths",
-    "BindReadOnlyPaths",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "CPUAccounting",
-    "CPUAffinity",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUSchedulingPolicy",
-    "CPUSchedulingPriority",
-    "CPUSchedulingResetOnFork",
-    "CPUShares",
-    "CPUWeight",
-    "CacheDirectory",
-    "CacheDirectoryMode",
-    "CapabilityBoundingSet",
-    "ConfigurationDirectory",
-    "ConfigurationDirectoryMode",
-    "CoredumpFilter",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DisableControllers",
-    "DynamicUser",
-    "Environment",
-    "EnvironmentFile",
-    "ExecPaths",
-    "ExecSearchPath",
-    "ExtensionDirectories",
-    "ExtensionImages",
-    "FinalKillSignal",
-    "Group",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOSchedulingClass",
-    "IOSchedulingPriority",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPCNamespacePath",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "IgnoreSIGPIPE",
-    "InaccessibleDirectories",
-    "InaccessiblePaths",
-    "KeyringMode",
-    "KillMode",
-    "KillSignal",
-    "LimitAS",
-    "LimitCORE",
-    "LimitCPU",
-    "LimitDATA",
-    "LimitFSIZE",
-    "LimitLOCKS",
-    "LimitMEMLOCK",
-    "LimitMSGQUEUE",
-    "LimitNICE",
-    "LimitNOFILE",
-    "LimitNPROC",
-    "LimitRSS",
-    "LimitRTPRIO",
-    "LimitRTTIME",
-    "LimitSIGPENDING",
-    "LimitSTACK",
-    "LoadCredential",
-    "LoadCredentialEncrypted",
-    "LockPersonality",
-    "LogExtraFields",
-    "LogLevelMax",
-    "LogNamespace",
-    "LogRateLimitBurst",
-    "LogRateLimitIntervalSec",
-    "LogsDirectory",
-    "LogsDirectoryMode",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryDenyWriteExecute",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "MountAPIVFS",
-    "MountFlags",
-    "MountImages",
-    "NUMAMask",
-    "NUMAPolicy",
-    "NetworkNamespacePath",
-    "Nice",
-    "NoExecPaths",
-    "NoNewPrivileges",
-    "OOMScoreAdjust",
-    "Options",
-    "PAMName",
-    "PassEnvironment",
-    "Personality",
-    "Priority",
-    "PrivateDevices",
-    "PrivateIPC",
-    "PrivateMounts",
-    "PrivateNetwork",
-    "PrivateTmp",
-    "PrivateUsers",
-    "ProcSubset",
-    "ProtectClock",
-    "ProtectControlGroups",
-    "ProtectHome",
-    "ProtectHostname",
-    "ProtectKernelLogs",
-    "ProtectKernelModules",
-    "ProtectKernelTunables",
-    "ProtectProc",
-    "ProtectSystem",
-    "ReadOnlyDirectories",
-    "ReadOnlyPaths",
-    "ReadWriteDirectories",
-    "ReadWritePaths",
-    "RemoveIPC",
-    "RestartKillSignal",
-    "RestrictAddressFamilies",
-    "RestrictFileSystems",
-    "RestrictNamespaces",
-    "RestrictNetworkInterfaces",
-    "RestrictRealtime",
-    "RestrictSUIDSGID",
-    "RootDirectory",
-    "RootHash",
-    "RootHashSignature",
-    "RootImage",
-    "RootImageOptions",
-    "RootVerity",
-    "RuntimeDirectory",
-    "RuntimeDirectoryMode",
-    "RuntimeDirectoryPreserve",
-    "SELinuxContext",
-    "SecureBits",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "SetCredential",
-    "SetCredentialEncrypted",
-    "Slice",
-    "SmackProcessLabel",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "StandardError",
-    "StandardInput",
-    "StandardInputData",
-    "StandardInputText",
-    "StandardOutput",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "StateDirectory",
-    "StateDirectoryMode",
-    "SupplementaryGroups",
-    "SyslogFacility",
-    "SyslogIdentifier",
-    "SyslogLevel",
-    "SyslogLevelPrefix",
-    "SystemCallArchitectures",
-    "SystemCallErrorNumber",
-    "SystemCallFilter",
-    "SystemCallLog",
-    "TTYColumns",
-    "TTYPath",
-    "TTYReset",
-    "TTYRows",
-    "TTYVHangup",
-    "TTYVTDisallocate",
-    "TasksAccounting",
-    "TasksMax",
-    "TemporaryFileSystem",
-    "TimeoutCleanSec",
-    "TimeoutSec",
-    "TimerSlackNSec",
-    "UMask",
-    "UnsetEnvironment",
-    "User",
-    "UtmpIdentifier",
-    "UtmpMode",
-    "WatchdogSignal",
-    "What",
-    "WorkingDirectory"
-  ],
-  Timer: [
-    "AccuracySec",
-    "FixedRandomDelay",
-    "OnActiveSec",
-    "OnBootSec",
-    "OnCalendar",
-    "OnClockChange",
-    "OnStartupSec",
-    "OnTimezoneChange",
-    "OnUnitActiveSec",
-    "OnUnitInactiveSec",
-    "Persistent",
-    "RandomizedDelaySec",
-    "RemainAfterElapse",
-    "Unit",
-    "WakeSystem"
-  ],
-  Path: [
-    "DirectoryMode",
-    "DirectoryNotEmpty",
-    "MakeDirectory",
-    "PathChanged",
-    "PathExists",
-    "PathExistsGlob",
-    "PathModified",
-    "TriggerLimitBurst",
-    "TriggerLimitIntervalSec",
-    "Unit"
-  ],
-  Slice: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "BPFProgram",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "CPUAccounting",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUShares",
-    "CPUWeight",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DisableControllers",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "RestrictNetworkInterfaces",
-    "Slice",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "TasksAccounting",
-    "TasksMax"
-  ],
-  Scope: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "BPFProgram",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "CPUAccounting",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUShares",
-    "CPUWeight",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DisableControllers",
-    "FinalKillSignal",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "KillMode",
-    "KillSignal",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "OOMPolicy",
-    "RestartKillSignal",
-    "RestrictNetworkInterfaces",
-    "RuntimeMaxSec",
-    "RuntimeRandomizedExtraSec",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "Slice",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "TasksAccounting",
-    "TasksMax",
-    "TimeoutStopSec",
-    "WatchdogSignal"
-  ],
-  Install: [
-    "Alias",
-    "Also",
-    "DefaultInstance",
-    "RequiredBy",
-    "WantedBy"
-  ]
-};
-
 // src/core/security/data/systemd-252.json
 var systemd_252_default = {
+  generatedBy: {
+    script: "scripts/generate-systemd-data.mjs",
+    from: "the systemd research data set (label v252.38-debian12, libseccomp 2.5.4 (Debian 12))",
+    inputs: [
+      "spec/systemd-data/assessors/v252.38-debian12.json",
+      "spec/systemd-data/syscall-groups/v252.38-debian12.json",
+      "spec/systemd-data/libseccomp-x86_64-resolution.json",
+      "spec/systemd-data/syscall-groups-effective-x86_64.json",
+      "spec/systemd-data/names/capabilities.json",
+      "spec/systemd-data/names/address-families.json",
+      "spec/systemd-data/names/syscall-architectures.json",
+      "spec/systemd-data/levels.json"
+    ]
+  },
   version: 252,
   describe: "systemd 252.38 (Debian 12)",
   libseccomp: "2.5.4 (Debian 12)",
@@ -11140,6 +9832,20 @@ var systemd_252_default = {
 
 // src/core/security/data/systemd-255.json
 var systemd_255_default = {
+  generatedBy: {
+    script: "scripts/generate-systemd-data.mjs",
+    from: "the systemd research data set (label v255, libseccomp 2.5.4 (Debian 12))",
+    inputs: [
+      "spec/systemd-data/assessors/v255.json",
+      "spec/systemd-data/syscall-groups/v255.json",
+      "spec/systemd-data/libseccomp-x86_64-resolution.json",
+      "spec/systemd-data/syscall-groups-effective-x86_64.json",
+      "spec/systemd-data/names/capabilities.json",
+      "spec/systemd-data/names/address-families.json",
+      "spec/systemd-data/names/syscall-architectures.json",
+      "spec/systemd-data/levels.json"
+    ]
+  },
   version: 255,
   describe: "systemd 255 (upstream tag; Ubuntu 24.04 base)",
   libseccomp: "2.5.4 (Debian 12)",
@@ -14011,6 +12717,20 @@ var systemd_255_default = {
 
 // src/core/security/data/systemd-257.json
 var systemd_257_default = {
+  generatedBy: {
+    script: "scripts/generate-systemd-data.mjs",
+    from: "the systemd research data set (label v257.13-debian13, libseccomp 2.6.0 (Debian 13))",
+    inputs: [
+      "spec/systemd-data/assessors/v257.13-debian13.json",
+      "spec/systemd-data/syscall-groups/v257.13-debian13.json",
+      "spec/systemd-data/libseccomp-x86_64-resolution.json",
+      "spec/systemd-data/syscall-groups-effective-x86_64.json",
+      "spec/systemd-data/names/capabilities.json",
+      "spec/systemd-data/names/address-families.json",
+      "spec/systemd-data/names/syscall-architectures.json",
+      "spec/systemd-data/levels.json"
+    ]
+  },
   version: 257,
   describe: "systemd 257.13 (Debian 13)",
   libseccomp: "2.6.0 (Debian 13)",
@@ -16936,6 +15656,20 @@ var systemd_257_default = {
 
 // src/core/security/data/systemd-262.json
 var systemd_262_default = {
+  generatedBy: {
+    script: "scripts/generate-systemd-data.mjs",
+    from: "the systemd research data set (label v262, libseccomp 2.6.1 (Debian forky))",
+    inputs: [
+      "spec/systemd-data/assessors/v262.json",
+      "spec/systemd-data/syscall-groups/v262.json",
+      "spec/systemd-data/libseccomp-x86_64-resolution.json",
+      "spec/systemd-data/syscall-groups-effective-x86_64.json",
+      "spec/systemd-data/names/capabilities.json",
+      "spec/systemd-data/names/address-families.json",
+      "spec/systemd-data/names/syscall-architectures.json",
+      "spec/systemd-data/levels.json"
+    ]
+  },
   version: 262,
   describe: "systemd 262 (Debian forky)",
   libseccomp: "2.6.1 (Debian forky)",
@@ -19878,8 +18612,6 @@ var systemd_262_default = {
 };
 
 // src/core/security/versions.ts
-var SUPPORTED_VERSIONS = [252, 255, 257, 262];
-var DEFAULT_VERSION = 252;
 var SEARCH_PATH_SPLIT_USR = [
   "/etc/systemd/system.control",
   "/run/systemd/system.control",
@@ -19924,209 +18656,205 @@ var CGROUP_V1_DEPRECATED = {
   MemoryLimit: "MemoryMax"
 };
 var CGROUP_REMOVED_262 = ["CPUShares", "MemoryLimit", "CPUAccounting", "DefaultMemoryLow"];
-var TRAITS = {
+var VERSIONS = {
   252: {
-    searchPath: SEARCH_PATH_SPLIT_USR,
-    templateInstance: "i",
-    privateMountsTristate: false,
-    privateTmpWords: [],
-    privateUsersWords: [],
-    protectControlGroupsWords: [],
-    protectHostnameEnum: false,
-    emptyDescriptionSortsFirst: false,
-    addressFamilyUnknownStopsLine: false,
-    capabilityTildeAloneIsKnownSet: false,
-    maxCapabilityNumber: 63,
-    tpmDeviceAllow: { path: "/dev/tpmrm0", permissions: "rw" },
-    capabilityListRelaxed: false,
-    execCommandExtraPrefixes: "",
-    extraSpecifiers: {},
-    deviceAllowMergesSamePath: false,
-    emergencyActions: EMERGENCY_ACTIONS_252,
-    serviceTypes: SERVICE_TYPES_252,
-    namespaceAllIncludesTime: false,
-    requiresUnitArguments: false,
-    serviceTypeLegacyMessage: true,
-    personalityLegacyMessage: true,
-    syscallUnknownLegacyMessage: true,
-    pidFileVarRunWarns: false,
-    execDoubleBangObsolete: false,
-    cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED
+    data: systemd_252_default,
+    traits: {
+      searchPath: SEARCH_PATH_SPLIT_USR,
+      templateInstance: "i",
+      privateMountsTristate: false,
+      privateTmpWords: [],
+      privateUsersWords: [],
+      protectControlGroupsWords: [],
+      protectHostnameEnum: false,
+      emptyDescriptionSortsFirst: false,
+      addressFamilyUnknownStopsLine: false,
+      capabilityTildeAloneIsKnownSet: false,
+      maxCapabilityNumber: 63,
+      tpmDeviceAllow: { path: "/dev/tpmrm0", permissions: "rw" },
+      capabilityListRelaxed: false,
+      execCommandExtraPrefixes: "",
+      extraSpecifiers: {},
+      deviceAllowMergesSamePath: false,
+      emergencyActions: EMERGENCY_ACTIONS_252,
+      serviceTypes: SERVICE_TYPES_252,
+      namespaceAllIncludesTime: false,
+      requiresUnitArguments: false,
+      serviceTypeLegacyMessage: true,
+      personalityLegacyMessage: true,
+      syscallUnknownLegacyMessage: true,
+      pidFileVarRunWarns: false,
+      execDoubleBangObsolete: false,
+      cgroupRemovedOptions: [],
+      cgroupDeprecated: CGROUP_V1_DEPRECATED,
+      securityPolicyRejectsNonObject: false
+    }
   },
+  // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
+  // DelegateSubgroup=, MemoryPressureWatch= (v254), CoredumpReceive= (v255).
   255: {
-    searchPath: SEARCH_PATH_MERGED_USR,
-    templateInstance: "i",
-    privateMountsTristate: true,
-    privateTmpWords: [],
-    privateUsersWords: [],
-    protectControlGroupsWords: [],
-    protectHostnameEnum: false,
-    emptyDescriptionSortsFirst: false,
-    addressFamilyUnknownStopsLine: false,
-    capabilityTildeAloneIsKnownSet: false,
-    maxCapabilityNumber: 63,
-    tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
-    capabilityListRelaxed: true,
-    execCommandExtraPrefixes: "",
-    extraSpecifiers: {},
-    deviceAllowMergesSamePath: true,
-    emergencyActions: EMERGENCY_ACTIONS_255,
-    serviceTypes: SERVICE_TYPES_253,
-    namespaceAllIncludesTime: false,
-    requiresUnitArguments: false,
-    serviceTypeLegacyMessage: false,
-    personalityLegacyMessage: false,
-    syscallUnknownLegacyMessage: false,
-    pidFileVarRunWarns: false,
-    execDoubleBangObsolete: false,
-    cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED
+    data: systemd_255_default,
+    traits: {
+      searchPath: SEARCH_PATH_MERGED_USR,
+      privateMountsTristate: true,
+      tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
+      capabilityListRelaxed: true,
+      deviceAllowMergesSamePath: true,
+      emergencyActions: EMERGENCY_ACTIONS_255,
+      serviceTypes: SERVICE_TYPES_253,
+      serviceTypeLegacyMessage: false,
+      personalityLegacyMessage: false,
+      syscallUnknownLegacyMessage: false
+    }
   },
   257: {
-    searchPath: SEARCH_PATH_MERGED_USR,
-    templateInstance: "test_instance",
-    privateMountsTristate: true,
-    privateTmpWords: ["connected", "disconnected"],
-    privateUsersWords: ["self", "identity"],
-    protectControlGroupsWords: ["private", "strict"],
-    protectHostnameEnum: false,
-    emptyDescriptionSortsFirst: false,
-    addressFamilyUnknownStopsLine: false,
-    capabilityTildeAloneIsKnownSet: false,
-    maxCapabilityNumber: 63,
-    tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
-    capabilityListRelaxed: true,
-    execCommandExtraPrefixes: "",
-    extraSpecifiers: { D: "/usr/share" },
-    deviceAllowMergesSamePath: true,
-    emergencyActions: EMERGENCY_ACTIONS_255,
-    serviceTypes: SERVICE_TYPES_253,
-    namespaceAllIncludesTime: false,
-    requiresUnitArguments: true,
-    serviceTypeLegacyMessage: false,
-    personalityLegacyMessage: false,
-    syscallUnknownLegacyMessage: false,
-    pidFileVarRunWarns: true,
-    execDoubleBangObsolete: false,
-    cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED
+    data: systemd_257_default,
+    traits: {
+      templateInstance: "test_instance",
+      privateTmpWords: ["connected", "disconnected"],
+      privateUsersWords: ["self", "identity"],
+      protectControlGroupsWords: ["private", "strict"],
+      extraSpecifiers: { D: "/usr/share" },
+      requiresUnitArguments: true,
+      pidFileVarRunWarns: true
+    }
   },
   262: {
-    searchPath: SEARCH_PATH_MERGED_USR,
-    templateInstance: "test_instance",
-    privateMountsTristate: true,
-    privateTmpWords: ["connected", "disconnected"],
-    privateUsersWords: ["self", "identity", "full", "managed"],
-    protectControlGroupsWords: ["private", "strict"],
-    protectHostnameEnum: true,
-    emptyDescriptionSortsFirst: true,
-    addressFamilyUnknownStopsLine: true,
-    capabilityTildeAloneIsKnownSet: true,
-    maxCapabilityNumber: 62,
-    tpmDeviceAllow: void 0,
-    capabilityListRelaxed: true,
-    execCommandExtraPrefixes: "|",
-    extraSpecifiers: { D: "/usr/share" },
-    deviceAllowMergesSamePath: true,
-    emergencyActions: EMERGENCY_ACTIONS_255,
-    serviceTypes: SERVICE_TYPES_253,
-    namespaceAllIncludesTime: true,
-    requiresUnitArguments: true,
-    serviceTypeLegacyMessage: false,
-    personalityLegacyMessage: false,
-    syscallUnknownLegacyMessage: false,
-    pidFileVarRunWarns: true,
-    execDoubleBangObsolete: true,
-    cgroupRemovedOptions: CGROUP_REMOVED_262,
-    cgroupDeprecated: {}
+    data: systemd_262_default,
+    traits: {
+      privateUsersWords: ["self", "identity", "full", "managed"],
+      protectHostnameEnum: true,
+      emptyDescriptionSortsFirst: true,
+      addressFamilyUnknownStopsLine: true,
+      capabilityTildeAloneIsKnownSet: true,
+      maxCapabilityNumber: 62,
+      tpmDeviceAllow: void 0,
+      execCommandExtraPrefixes: "|",
+      namespaceAllIncludesTime: true,
+      execDoubleBangObsolete: true,
+      cgroupRemovedOptions: CGROUP_REMOVED_262,
+      cgroupDeprecated: {},
+      securityPolicyRejectsNonObject: true
+    }
   }
 };
-var DATA = {
-  252: systemd_252_default,
-  255: systemd_255_default,
-  257: systemd_257_default,
-  262: systemd_262_default
-};
+var SUPPORTED_VERSIONS = Object.keys(VERSIONS).map(
+  (key) => Number(key)
+);
+var DEFAULT_VERSION = 252;
 function isSupportedVersion(v) {
   return SUPPORTED_VERSIONS.includes(v);
 }
-var profiles = /* @__PURE__ */ new Map();
-function systemdProfile(version) {
-  let p = profiles.get(version);
-  if (!p) {
-    p = { version, data: DATA[version], traits: TRAITS[version] };
-    profiles.set(version, p);
+var PROFILES = /* @__PURE__ */ new Map();
+{
+  let traits = {};
+  for (const version of SUPPORTED_VERSIONS) {
+    traits = { ...traits, ...VERSIONS[version].traits };
+    PROFILES.set(version, { version, data: VERSIONS[version].data, traits });
   }
-  return p;
+}
+function systemdProfile(version) {
+  return PROFILES.get(version);
 }
 
-// src/core/security/unit-keys.ts
-var KEYS_ADDED_AFTER_252 = {
-  OpenFile: 255,
-  ImportCredential: 255,
-  RestartSteps: 255,
-  RestartMaxDelaySec: 255,
-  RestartMode: 255,
-  DelegateSubgroup: 255,
-  MemoryPressureWatch: 255,
-  MemoryPressureThresholdSec: 255,
-  CoredumpReceive: 255,
-  SetLoginEnvironment: 255,
-  RootImagePolicy: 255,
-  MountImagePolicy: 255,
-  ExtensionImagePolicy: 255,
-  PrivatePIDs: 257
+// src/core/gate/findings.ts
+var NO_LOCATION = { file: "", line: 0, column: 0 };
+function ruleIdOf(kind, check, assessorFields) {
+  return kind === "regression-row" && assessorFields.has(check) ? `systemd/${check}` : `unitgate/${kind}`;
+}
+function fromViolation(u, v, level, assessorFields, accepted) {
+  return {
+    unit: u.path,
+    unitId: u.unitId,
+    file: v.location.file,
+    line: v.location.line,
+    column: v.location.column,
+    side: v.location.side ?? "head",
+    ...v.location.side === "base" && v.location.headAnchor ? { headAnchor: v.location.headAnchor } : {},
+    kind: v.kind,
+    check: v.check,
+    ruleId: ruleIdOf(v.kind, v.check, assessorFields),
+    directives: v.directives,
+    level,
+    advisory: v.advisory,
+    weight: v.weight,
+    ...v.cause !== void 0 ? { cause: v.cause } : {},
+    message: v.message,
+    ...v.fix ? { fix: v.fix } : {},
+    ...accepted ? {
+      acceptedBy: accepted.acceptedBy,
+      note: accepted.note,
+      ...accepted.pendingApproval !== void 0 ? { pendingApproval: accepted.pendingApproval } : {}
+    } : {}
+  };
+}
+var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
+function collectFindings(verdict2) {
+  const report = verdict2.mode === "report";
+  const version = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
+  const assessorFields = new Set(systemdProfile(version).data.assessors.map((a) => a.jsonField));
+  const out = [];
+  for (const f of verdict2.runFindings ?? []) {
+    out.push({
+      unit: "",
+      unitId: "",
+      ...NO_LOCATION,
+      side: "head",
+      kind: f.kind,
+      check: f.kind,
+      ruleId: `unitgate/${f.kind}`,
+      directives: [],
+      level: report ? "warning" : f.level,
+      advisory: false,
+      weight: 0,
+      message: f.message
+    });
+  }
+  for (const u of verdict2.units) {
+    const unitFindings = [];
+    for (const v of u.violations)
+      unitFindings.push(fromViolation(u, v, v.advisory || report ? "warning" : "error", assessorFields));
+    for (const a of u.accepted) unitFindings.push(fromViolation(u, a.violation, "notice", assessorFields, a));
+    unitFindings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
+    out.push(...unitFindings);
+  }
+  return out;
+}
+function isUnitFinding(f) {
+  return f.unit !== "";
+}
+function findingsByUnit(findings) {
+  const by = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    if (!isUnitFinding(f)) continue;
+    const list = by.get(f.unit);
+    if (list) list.push(f);
+    else by.set(f.unit, [f]);
+  }
+  return by;
+}
+function locationOf(f) {
+  return {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    ...f.side === "base" ? { side: "base" } : {},
+    ...f.headAnchor ? { headAnchor: f.headAnchor } : {}
+  };
+}
+
+// src/core/security/unit-vtable.ts
+var TYPE_SECTION = {
+  service: "Service",
+  socket: "Socket",
+  mount: "Mount",
+  swap: "Swap",
+  slice: "Slice",
+  scope: "Scope"
 };
-var TABLE = unit_keys_252_default;
-var SETS = new Map(
-  Object.entries(TABLE).map(([section, keys]) => [section, new Set(keys)])
-);
-var TYPE_SECTIONS = new Set(Object.keys(TABLE).filter((s) => s !== "Unit" && s !== "Install"));
-function isKnownKey(version, section, key) {
-  if (SETS.get(section)?.has(key)) return true;
-  const added = KEYS_ADDED_AFTER_252[key];
-  return added !== void 0 && added <= version && TYPE_SECTIONS.has(section);
-}
-function versionAddingKey(section, key) {
-  return SUPPORTED_VERSIONS.find((v) => isKnownKey(v, section, key));
-}
-function editDistance(a, b, limit = Infinity) {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (Math.abs(x.length - y.length) > limit) return limit + 1;
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= y.length; j++) {
-      const cost = x.charCodeAt(i - 1) === y.charCodeAt(j - 1) ? 0 : 1;
-      const v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
-      row.push(v);
-      if (v < best) best = v;
-    }
-    if (best > limit) return limit + 1;
-    prev = row;
-  }
-  return prev[y.length];
-}
-function suggestKey(section, key) {
-  const limit = Math.min(2, Math.floor(key.length / 3));
-  if (limit === 0) return void 0;
-  const candidates = [...TABLE[section] ?? []];
-  if (TYPE_SECTIONS.has(section)) candidates.push(...Object.keys(KEYS_ADDED_AFTER_252));
-  let best;
-  let bestDistance = limit + 1;
-  for (const c of candidates) {
-    if (c === key) continue;
-    const d2 = editDistance(key, c, limit);
-    if (d2 < bestDistance) {
-      best = c;
-      bestDistance = d2;
-    }
-  }
-  return best;
-}
+var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
+var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
+var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
 
 // src/core/unit/path-util.ts
 var NAME_MAX = 255;
@@ -20516,6 +19244,1455 @@ function unitNameParts(unitName) {
     instance: parts?.instance ?? "",
     lastComponent: dash >= 0 ? prefix.slice(dash + 1) : prefix
   };
+}
+
+// src/core/security/data/unit-keys-252.json
+var unit_keys_252_default = {
+  Unit: [
+    "After",
+    "AllowIsolate",
+    "AssertACPower",
+    "AssertArchitecture",
+    "AssertCPUFeature",
+    "AssertCPUPressure",
+    "AssertCPUs",
+    "AssertCapability",
+    "AssertControlGroupController",
+    "AssertCredential",
+    "AssertDirectoryNotEmpty",
+    "AssertEnvironment",
+    "AssertFileIsExecutable",
+    "AssertFileNotEmpty",
+    "AssertFirstBoot",
+    "AssertGroup",
+    "AssertHost",
+    "AssertIOPressure",
+    "AssertKernelCommandLine",
+    "AssertKernelVersion",
+    "AssertMemory",
+    "AssertMemoryPressure",
+    "AssertNeedsUpdate",
+    "AssertOSRelease",
+    "AssertPathExists",
+    "AssertPathExistsGlob",
+    "AssertPathIsDirectory",
+    "AssertPathIsEncrypted",
+    "AssertPathIsMountPoint",
+    "AssertPathIsReadWrite",
+    "AssertPathIsSymbolicLink",
+    "AssertSecurity",
+    "AssertUser",
+    "AssertVirtualization",
+    "Before",
+    "BindTo",
+    "BindsTo",
+    "CollectMode",
+    "ConditionACPower",
+    "ConditionArchitecture",
+    "ConditionCPUFeature",
+    "ConditionCPUPressure",
+    "ConditionCPUs",
+    "ConditionCapability",
+    "ConditionControlGroupController",
+    "ConditionCredential",
+    "ConditionDirectoryNotEmpty",
+    "ConditionEnvironment",
+    "ConditionFileIsExecutable",
+    "ConditionFileNotEmpty",
+    "ConditionFirmware",
+    "ConditionFirstBoot",
+    "ConditionGroup",
+    "ConditionHost",
+    "ConditionIOPressure",
+    "ConditionKernelCommandLine",
+    "ConditionKernelVersion",
+    "ConditionMemory",
+    "ConditionMemoryPressure",
+    "ConditionNeedsUpdate",
+    "ConditionOSRelease",
+    "ConditionPathExists",
+    "ConditionPathExistsGlob",
+    "ConditionPathIsDirectory",
+    "ConditionPathIsEncrypted",
+    "ConditionPathIsMountPoint",
+    "ConditionPathIsReadWrite",
+    "ConditionPathIsSymbolicLink",
+    "ConditionSecurity",
+    "ConditionUser",
+    "ConditionVirtualization",
+    "Conflicts",
+    "DefaultDependencies",
+    "Description",
+    "Documentation",
+    "FailureAction",
+    "FailureActionExitStatus",
+    "IgnoreOnIsolate",
+    "JobRunningTimeoutSec",
+    "JobTimeoutAction",
+    "JobTimeoutRebootArgument",
+    "JobTimeoutSec",
+    "JoinsNamespaceOf",
+    "OnFailure",
+    "OnFailureIsolate",
+    "OnFailureJobMode",
+    "OnSuccess",
+    "OnSuccessJobMode",
+    "PartOf",
+    "PropagateReloadFrom",
+    "PropagateReloadTo",
+    "PropagatesReloadTo",
+    "PropagatesStopTo",
+    "RebootArgument",
+    "RefuseManualStart",
+    "RefuseManualStop",
+    "ReloadPropagatedFrom",
+    "Requires",
+    "RequiresMountsFor",
+    "RequiresOverridable",
+    "Requisite",
+    "RequisiteOverridable",
+    "SourcePath",
+    "StartLimitAction",
+    "StartLimitBurst",
+    "StartLimitInterval",
+    "StartLimitIntervalSec",
+    "StopPropagatedFrom",
+    "StopWhenUnneeded",
+    "SuccessAction",
+    "SuccessActionExitStatus",
+    "Upholds",
+    "Wants"
+  ],
+  Service: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "BusName",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecCondition",
+    "ExecPaths",
+    "ExecReload",
+    "ExecSearchPath",
+    "ExecStart",
+    "ExecStartPost",
+    "ExecStartPre",
+    "ExecStop",
+    "ExecStopPost",
+    "ExitType",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FailureAction",
+    "FileDescriptorStoreMax",
+    "FinalKillSignal",
+    "Group",
+    "GuessMainPID",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "NonBlocking",
+    "NotifyAccess",
+    "OOMPolicy",
+    "OOMScoreAdjust",
+    "PAMName",
+    "PIDFile",
+    "PassEnvironment",
+    "PermissionsStartOnly",
+    "Personality",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "RebootArgument",
+    "RemainAfterExit",
+    "RemoveIPC",
+    "Restart",
+    "RestartForceExitStatus",
+    "RestartKillSignal",
+    "RestartPreventExitStatus",
+    "RestartSec",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootDirectoryStartOnly",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "RuntimeMaxSec",
+    "RuntimeRandomizedExtraSec",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "Sockets",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartLimitAction",
+    "StartLimitBurst",
+    "StartLimitInterval",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SuccessExitStatus",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutAbortSec",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimeoutStartFailureMode",
+    "TimeoutStartSec",
+    "TimeoutStopFailureMode",
+    "TimeoutStopSec",
+    "TimerSlackNSec",
+    "Type",
+    "UMask",
+    "USBFunctionDescriptors",
+    "USBFunctionStrings",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSec",
+    "WatchdogSignal",
+    "WorkingDirectory"
+  ],
+  Socket: [
+    "Accept",
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "Backlog",
+    "BindIPv6Only",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BindToDevice",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "Broadcast",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "DeferAcceptSec",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DirectoryMode",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExecStartPost",
+    "ExecStartPre",
+    "ExecStopPost",
+    "ExecStopPre",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FileDescriptorName",
+    "FinalKillSignal",
+    "FlushPending",
+    "FreeBind",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IPTOS",
+    "IPTTL",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeepAlive",
+    "KeepAliveIntervalSec",
+    "KeepAliveProbes",
+    "KeepAliveTimeSec",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "ListenDatagram",
+    "ListenFIFO",
+    "ListenMessageQueue",
+    "ListenNetlink",
+    "ListenSequentialPacket",
+    "ListenSpecial",
+    "ListenStream",
+    "ListenUSBFunction",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "Mark",
+    "MaxConnections",
+    "MaxConnectionsPerSource",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MessageQueueMaxMessages",
+    "MessageQueueMessageSize",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoDelay",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "PAMName",
+    "PassCredentials",
+    "PassEnvironment",
+    "PassPacketInfo",
+    "PassSecurity",
+    "Personality",
+    "PipeSize",
+    "Priority",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "ReceiveBuffer",
+    "RemoveIPC",
+    "RemoveOnStop",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "ReusePort",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SELinuxContextFromNet",
+    "SecureBits",
+    "SendBuffer",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "Service",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackLabel",
+    "SmackLabelIPIn",
+    "SmackLabelIPOut",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "SocketGroup",
+    "SocketMode",
+    "SocketProtocol",
+    "SocketUser",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "Symlinks",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TCPCongestion",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "Timestamping",
+    "Transparent",
+    "TriggerLimitBurst",
+    "TriggerLimitIntervalSec",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "WorkingDirectory",
+    "Writable"
+  ],
+  Mount: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DirectoryMode",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FinalKillSignal",
+    "ForceUnmount",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LazyUnmount",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "Options",
+    "PAMName",
+    "PassEnvironment",
+    "Personality",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWriteOnly",
+    "ReadWritePaths",
+    "RemoveIPC",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SloppyOptions",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "Type",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "What",
+    "Where",
+    "WorkingDirectory"
+  ],
+  Automount: [
+    "DirectoryMode",
+    "ExtraOptions",
+    "TimeoutIdleSec",
+    "Where"
+  ],
+  Swap: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FinalKillSignal",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "Options",
+    "PAMName",
+    "PassEnvironment",
+    "Personality",
+    "Priority",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "RemoveIPC",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "What",
+    "WorkingDirectory"
+  ],
+  Timer: [
+    "AccuracySec",
+    "FixedRandomDelay",
+    "OnActiveSec",
+    "OnBootSec",
+    "OnCalendar",
+    "OnClockChange",
+    "OnStartupSec",
+    "OnTimezoneChange",
+    "OnUnitActiveSec",
+    "OnUnitInactiveSec",
+    "Persistent",
+    "RandomizedDelaySec",
+    "RemainAfterElapse",
+    "Unit",
+    "WakeSystem"
+  ],
+  Path: [
+    "DirectoryMode",
+    "DirectoryNotEmpty",
+    "MakeDirectory",
+    "PathChanged",
+    "PathExists",
+    "PathExistsGlob",
+    "PathModified",
+    "TriggerLimitBurst",
+    "TriggerLimitIntervalSec",
+    "Unit"
+  ],
+  Slice: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "BPFProgram",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUShares",
+    "CPUWeight",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "RestrictNetworkInterfaces",
+    "Slice",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "TasksAccounting",
+    "TasksMax"
+  ],
+  Scope: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "BPFProgram",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUShares",
+    "CPUWeight",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "FinalKillSignal",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "KillMode",
+    "KillSignal",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "OOMPolicy",
+    "RestartKillSignal",
+    "RestrictNetworkInterfaces",
+    "RuntimeMaxSec",
+    "RuntimeRandomizedExtraSec",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "Slice",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "TasksAccounting",
+    "TasksMax",
+    "TimeoutStopSec",
+    "WatchdogSignal"
+  ],
+  Install: [
+    "Alias",
+    "Also",
+    "DefaultInstance",
+    "RequiredBy",
+    "WantedBy"
+  ]
+};
+
+// src/core/security/unit-keys.ts
+var KEYS_ADDED_AFTER_252 = {
+  OpenFile: 255,
+  ImportCredential: 255,
+  RestartSteps: 255,
+  RestartMaxDelaySec: 255,
+  RestartMode: 255,
+  DelegateSubgroup: 255,
+  MemoryPressureWatch: 255,
+  MemoryPressureThresholdSec: 255,
+  CoredumpReceive: 255,
+  SetLoginEnvironment: 255,
+  RootImagePolicy: 255,
+  MountImagePolicy: 255,
+  ExtensionImagePolicy: 255,
+  PrivatePIDs: 257
+};
+var TABLE = unit_keys_252_default;
+var SETS = new Map(
+  Object.entries(TABLE).map(([section, keys]) => [section, new Set(keys)])
+);
+var TYPE_SECTIONS = new Set(Object.keys(TABLE).filter((s) => s !== "Unit" && s !== "Install"));
+function isKnownKey(version, section, key) {
+  if (SETS.get(section)?.has(key)) return true;
+  const added = KEYS_ADDED_AFTER_252[key];
+  return added !== void 0 && added <= version && TYPE_SECTIONS.has(section);
+}
+function versionAddingKey(section, key) {
+  return SUPPORTED_VERSIONS.find((v) => isKnownKey(v, section, key));
+}
+function editDistance(a, b, limit = Infinity) {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (Math.abs(x.length - y.length) > limit) return limit + 1;
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x.charCodeAt(i - 1) === y.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      row.push(v);
+      if (v < best) best = v;
+    }
+    if (best > limit) return limit + 1;
+    prev = row;
+  }
+  return prev[y.length];
+}
+function suggestKey(section, key) {
+  const limit = Math.min(2, Math.floor(key.length / 3));
+  if (limit === 0) return void 0;
+  const candidates = [...TABLE[section] ?? []];
+  if (TYPE_SECTIONS.has(section)) candidates.push(...Object.keys(KEYS_ADDED_AFTER_252));
+  let best;
+  let bestDistance = limit + 1;
+  for (const c of candidates) {
+    if (c === key) continue;
+    const d2 = editDistance(key, c, limit);
+    if (d2 < bestDistance) {
+      best = c;
+      bestDistance = d2;
+    }
+  }
+  return best;
+}
+
+// src/core/security/conf-parser.ts
+function warn(ctx, a, message, kind) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message,
+    kind: kind ?? (/ignor/i.test(message) ? "invalid-value" : "other"),
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "ok";
+}
+function unknownKey(ctx, a, sections) {
+  if (a.key.startsWith("X-") || isKnownKey(ctx.profile.version, a.section, a.key)) return;
+  const message = `Unknown key '${a.key}' in section [${a.section}], ignoring.`;
+  const d2 = {
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message,
+    kind: "unknown-key",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  };
+  const addedIn = versionAddingKey(a.section, a.key);
+  const elsewhere = sections.find((s) => s !== a.section && isKnownKey(ctx.profile.version, s, a.key));
+  if (addedIn !== void 0) {
+    d2.kind = "key-unknown-to-version";
+    d2.addedIn = addedIn;
+  } else if (elsewhere !== void 0) {
+    d2.kind = "wrong-section";
+    d2.expectedSection = elsewhere;
+  } else {
+    const suggestion = suggestKey(a.section, a.key);
+    if (suggestion !== void 0) d2.suggestion = suggestion;
+  }
+  ctx.diagnostics.push(d2);
+}
+function fatal(ctx, a, message) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "error",
+    message,
+    kind: ctx.inMainFile ? "refused-unit" : "invalid-value",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "fatal";
+}
+function expand(ctx, value) {
+  return expandSpecifiers(value, ctx.specifierContext);
+}
+function specifiers(ctx, a, value) {
+  const r = expand(ctx, value);
+  if (r.ok) return r.value;
+  warn(
+    ctx,
+    a,
+    `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`,
+    "invalid-value"
+  );
+  return void 0;
+}
+
+// src/core/security/in-addr-prefix.ts
+function parseIPv4(s) {
+  const parts = s.split(".");
+  if (parts.length !== 4) return void 0;
+  const bytes = [];
+  for (const p of parts) {
+    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return void 0;
+    bytes.push(Number(p));
+  }
+  return bytes;
+}
+function parseIPv6(s) {
+  if (!/^[0-9a-fA-F:.]+$/.test(s)) return void 0;
+  const halves = s.split("::");
+  if (halves.length > 2) return void 0;
+  const parseGroups = (part) => {
+    if (part === "") return [];
+    const out = [];
+    const groups2 = part.split(":");
+    for (let i = 0; i < groups2.length; i++) {
+      const g = groups2[i];
+      if (i === groups2.length - 1 && g.includes(".")) {
+        const v4 = parseIPv4(g);
+        if (!v4) return void 0;
+        out.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
+        continue;
+      }
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parseGroups(halves[0]);
+  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
+  if (!head || !tail) return void 0;
+  let groups;
+  if (halves.length === 2) {
+    if (head.length + tail.length > 7) return void 0;
+    groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+  } else {
+    if (head.length !== 8) return void 0;
+    groups = head;
+  }
+  const bytes = [];
+  for (const g of groups) bytes.push(g >> 8, g & 255);
+  return bytes;
+}
+function maskBytes(bytes, prefixLength) {
+  return bytes.map((b, i) => {
+    const bits = Math.max(0, Math.min(8, prefixLength - i * 8));
+    return bits === 0 ? 0 : b & (255 << 8 - bits & 255);
+  });
+}
+function parseAddressPrefix(word) {
+  const slash = word.indexOf("/");
+  const addr = slash < 0 ? word : word.slice(0, slash);
+  const v4 = parseIPv4(addr);
+  const v6 = v4 ? void 0 : parseIPv6(addr);
+  if (!v4 && !v6) return void 0;
+  const family = v4 ? 4 : 6;
+  const max = family === 4 ? 32 : 128;
+  let prefixLength = max;
+  if (slash >= 0) {
+    const p = word.slice(slash + 1);
+    if (!/^[0-9]+$/.test(p) || Number(p) > max) return void 0;
+    prefixLength = Number(p);
+  }
+  return { family, bytes: maskBytes(v4 ?? v6, prefixLength), prefixLength };
+}
+function isLocalhostPrefix(p) {
+  if (p.family === 4) return p.bytes[0] === 127;
+  return p.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
+}
+function isAnyPrefix(p) {
+  return p.prefixLength === 0;
+}
+
+// src/core/unit/parse-boolean.ts
+var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
+var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
+var BOOLEAN_WORDS = new Map([
+  ...[...TRUE_WORDS].map((w2) => [w2, true]),
+  ...[...FALSE_WORDS].map((w2) => [w2, false])
+]);
+function parseBoolean(value) {
+  const exact = BOOLEAN_WORDS.get(value);
+  if (exact !== void 0) return exact;
+  const v = value.toLowerCase();
+  if (TRUE_WORDS.has(v)) return true;
+  if (FALSE_WORDS.has(v)) return false;
+  return void 0;
 }
 
 // src/core/unit/extract-word.ts
@@ -20943,9 +21120,11 @@ function applySetCredential(map, value, encrypted, expand2) {
   return { ok: true };
 }
 
-// src/core/security/settings.ts
+// src/core/security/capability-util.ts
 var CAP_ALL = 0xffffffffffffffffn;
 var U64 = 0xffffffffffffffffn;
+
+// src/core/security/nsflags.ts
 var NAMESPACE_FLAGS = {
   cgroup: 33554432,
   ipc: 134217728,
@@ -20957,178 +21136,8 @@ var NAMESPACE_FLAGS = {
   time: 128
 };
 var NAMESPACES_UNSET = -1;
-var EFFECTIVE_FLAGS = {
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  PrivateTmp: (s) => s.privateTmp !== "no",
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateUsers: (s) => s.privateUsers !== "no",
-  PrivateMounts: (s) => s.privateMounts !== false,
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
-  ProtectHostname: (s) => s.protectHostname !== "no",
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  RemoveIPC: (s) => s.removeIpc,
-  DynamicUser: (s) => s.dynamicUser,
-  Delegate: (s) => s.delegate
-};
-var TYPE_SECTION = {
-  service: "Service",
-  socket: "Socket",
-  mount: "Mount",
-  swap: "Swap",
-  slice: "Slice",
-  scope: "Scope"
-};
-var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
-var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
-var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
-var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
-var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
-var BOOLEAN_WORDS = new Map([
-  ...[...TRUE_WORDS].map((w2) => [w2, true]),
-  ...[...FALSE_WORDS].map((w2) => [w2, false])
-]);
-function parseBoolean(value) {
-  const exact = BOOLEAN_WORDS.get(value);
-  if (exact !== void 0) return exact;
-  const v = value.toLowerCase();
-  if (TRUE_WORDS.has(v)) return true;
-  if (FALSE_WORDS.has(v)) return false;
-  return void 0;
-}
-function warn(ctx, a, message, kind) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message,
-    kind: kind ?? (/ignor/i.test(message) ? "invalid-value" : "other"),
-    key: a.key,
-    section: a.section,
-    value: a.value
-  });
-  return "ok";
-}
-function unknownKey(ctx, a, sections) {
-  if (a.key.startsWith("X-") || isKnownKey(ctx.profile.version, a.section, a.key)) return;
-  const message = `Unknown key '${a.key}' in section [${a.section}], ignoring.`;
-  const d2 = {
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message,
-    kind: "unknown-key",
-    key: a.key,
-    section: a.section,
-    value: a.value
-  };
-  const addedIn = versionAddingKey(a.section, a.key);
-  const elsewhere = sections.find((s) => s !== a.section && isKnownKey(ctx.profile.version, s, a.key));
-  if (addedIn !== void 0) {
-    d2.kind = "key-unknown-to-version";
-    d2.addedIn = addedIn;
-  } else if (elsewhere !== void 0) {
-    d2.kind = "wrong-section";
-    d2.expectedSection = elsewhere;
-  } else {
-    const suggestion = suggestKey(a.section, a.key);
-    if (suggestion !== void 0) d2.suggestion = suggestion;
-  }
-  ctx.diagnostics.push(d2);
-}
-function handleOnFailureIsolate(ctx, a) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
-    unlocated: true,
-    kind: "other",
-    key: a.key,
-    section: a.section,
-    value: a.value
-  });
-  return "ok";
-}
-function fatal(ctx, a, message) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "error",
-    message,
-    kind: ctx.inMainFile ? "refused-unit" : "invalid-value",
-    key: a.key,
-    section: a.section,
-    value: a.value
-  });
-  return "fatal";
-}
-function expand(ctx, value) {
-  return expandSpecifiers(value, ctx.specifierContext);
-}
-function specifiers(ctx, a, value) {
-  const r = expand(ctx, value);
-  if (r.ok) return r.value;
-  warn(
-    ctx,
-    a,
-    `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`,
-    "invalid-value"
-  );
-  return void 0;
-}
-function boolSetting(field, fatalOnError = false) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b === void 0) {
-      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
-      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    }
-    ctx.s[field] = b;
-    return "ok";
-  };
-}
-function boolOrWords(field, words) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b !== void 0) {
-      ctx.s[field] = b ? "yes" : "no";
-      return "ok";
-    }
-    const extra = words(ctx.traits);
-    if (extra.includes(a.value)) {
-      ctx.s[field] = a.value;
-      return "ok";
-    }
-    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
-  };
-}
-function enumSetting(field, words, booleans = false) {
-  return (ctx, a) => {
-    if (booleans) {
-      const b = parseBoolean(a.value);
-      if (b !== void 0) {
-        ctx.s[field] = b ? "yes" : "no";
-        return "ok";
-      }
-    }
-    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
-    ctx.s[field] = a.value;
-    return "ok";
-  };
-}
+
+// src/core/security/load-fragment-exec.ts
 var handleUser = (ctx, a) => {
   if (a.value === "") {
     ctx.s.user = void 0;
@@ -21390,6 +21399,110 @@ function rootPath(field) {
     return "ok";
   };
 }
+function execOptions(ctx) {
+  return ctx.execOptions ??= {
+    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+    expand: (text) => expand(ctx, text)
+  };
+}
+function execCommands(field) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      if (field) ctx.facts[field] = 0;
+      return "ok";
+    }
+    const r = parseExecLine(a.value, execOptions(ctx));
+    if (ctx.traits.execDoubleBangObsolete)
+      for (let i = 0; i < r.doubleBang; i++)
+        warn(
+          ctx,
+          a,
+          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.`
+        );
+    for (const m of r.messages) {
+      if (m.severity === "error") fatal(ctx, a, m.message);
+      else warn(ctx, a, m.message);
+    }
+    if (field) ctx.facts[field] += r.commands;
+    return r.fatal ? "fatal" : "ok";
+  };
+}
+function credential(kind, encrypted) {
+  return (ctx, a) => {
+    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
+    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
+    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
+    return r.ok ? "ok" : warn(ctx, a, r.message);
+  };
+}
+var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.protectHostname = "no";
+    return "ok";
+  }
+  const colon = a.value.indexOf(":");
+  const head = colon < 0 ? a.value : a.value.slice(0, colon);
+  const b = parseBoolean(head);
+  if (b === false && colon >= 0)
+    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
+  else if (head === "private") ctx.s.protectHostname = "private";
+  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  return "ok";
+};
+var handleStandardOutput = (ctx, a) => {
+  const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
+  if (journal === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. Please update your unit file, and consider removing the setting altogether.`
+  );
+};
+var handlePersonality = (ctx, a) => {
+  if (a.value === "" || a.value === "x86-64" || a.value === "x86") return "ok";
+  return warn(
+    ctx,
+    a,
+    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
+  );
+};
+var handleCpuSchedulingPriority = (ctx, a) => {
+  if (!/^-?\d+$/.test(a.value)) return "ok";
+  const prio = Number(a.value);
+  if (prio >= 0 && prio <= 99) return "ok";
+  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
+};
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+var handleEnvironment = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
+  for (const word of words) {
+    const r = expand(ctx, word);
+    if (!r.ok) continue;
+    const eq = r.value.indexOf("=");
+    const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
+    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
+  }
+  return "ok";
+};
+var handleNamespacePaths = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const word of words) {
+    let w2 = word;
+    if (w2.startsWith("-")) w2 = w2.slice(1);
+    if (w2.startsWith("+")) w2 = w2.slice(1);
+    const resolved = specifiers(ctx, a, w2);
+    if (resolved === void 0) continue;
+    const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
+    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  }
+  return "ok";
+};
+
+// src/core/security/load-fragment-cgroup.ts
 var handleDelegate = (ctx, a) => {
   if (!CAN_DELEGATE.has(ctx.unit.type))
     return warn(ctx, a, "Delegate= setting not supported for this unit type, ignoring.");
@@ -21446,74 +21559,6 @@ function isValidDeviceNodePath(path) {
     return false;
   return !path.endsWith("/");
 }
-function parseIPv4(s) {
-  const parts = s.split(".");
-  if (parts.length !== 4) return void 0;
-  const bytes = [];
-  for (const p of parts) {
-    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return void 0;
-    bytes.push(Number(p));
-  }
-  return bytes;
-}
-function parseIPv6(s) {
-  if (!/^[0-9a-fA-F:.]+$/.test(s)) return void 0;
-  const halves = s.split("::");
-  if (halves.length > 2) return void 0;
-  const parseGroups = (part) => {
-    if (part === "") return [];
-    const out = [];
-    const groups2 = part.split(":");
-    for (let i = 0; i < groups2.length; i++) {
-      const g = groups2[i];
-      if (i === groups2.length - 1 && g.includes(".")) {
-        const v4 = parseIPv4(g);
-        if (!v4) return void 0;
-        out.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
-        continue;
-      }
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = parseGroups(halves[0]);
-  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
-  if (!head || !tail) return void 0;
-  let groups;
-  if (halves.length === 2) {
-    if (head.length + tail.length > 7) return void 0;
-    groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    if (head.length !== 8) return void 0;
-    groups = head;
-  }
-  const bytes = [];
-  for (const g of groups) bytes.push(g >> 8, g & 255);
-  return bytes;
-}
-function maskBytes(bytes, prefixLength) {
-  return bytes.map((b, i) => {
-    const bits = Math.max(0, Math.min(8, prefixLength - i * 8));
-    return bits === 0 ? 0 : b & (255 << 8 - bits & 255);
-  });
-}
-function parseAddressPrefix(word) {
-  const slash = word.indexOf("/");
-  const addr = slash < 0 ? word : word.slice(0, slash);
-  const v4 = parseIPv4(addr);
-  const v6 = v4 ? void 0 : parseIPv6(addr);
-  if (!v4 && !v6) return void 0;
-  const family = v4 ? 4 : 6;
-  const max = family === 4 ? 32 : 128;
-  let prefixLength = max;
-  if (slash >= 0) {
-    const p = word.slice(slash + 1);
-    if (!/^[0-9]+$/.test(p) || Number(p) > max) return void 0;
-    prefixLength = Number(p);
-  }
-  return { family, bytes: maskBytes(v4 ?? v6, prefixLength), prefixLength };
-}
 function isLocalhostName(word) {
   const w2 = word.toLowerCase().replace(/\.$/, "");
   return w2 === "localhost" || w2.endsWith(".localhost") || w2 === "localhost.localdomain" || w2.endsWith(".localhost.localdomain");
@@ -21560,32 +21605,73 @@ function ipFilterPath(field) {
     return "ok";
   };
 }
-function execOptions(ctx) {
-  return ctx.execOptions ??= {
-    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
-    expand: (text) => expand(ctx, text)
+var handleLegacyCgroupOption = (ctx, a) => {
+  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
+    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
+  const replacement = ctx.traits.cgroupDeprecated[a.key];
+  if (replacement === void 0 || a.value === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`
+  );
+};
+
+// src/core/security/load-fragment.ts
+function handleOnFailureIsolate(ctx, a) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
+    unlocated: true,
+    kind: "other",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "ok";
+}
+function boolSetting(field, fatalOnError = false) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === void 0) {
+      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
+      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    }
+    ctx.s[field] = b;
+    return "ok";
   };
 }
-function execCommands(field) {
+function boolOrWords(field, words) {
   return (ctx, a) => {
-    if (a.value === "") {
-      if (field) ctx.facts[field] = 0;
+    const b = parseBoolean(a.value);
+    if (b !== void 0) {
+      ctx.s[field] = b ? "yes" : "no";
       return "ok";
     }
-    const r = parseExecLine(a.value, execOptions(ctx));
-    if (ctx.traits.execDoubleBangObsolete)
-      for (let i = 0; i < r.doubleBang; i++)
-        warn(
-          ctx,
-          a,
-          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.`
-        );
-    for (const m of r.messages) {
-      if (m.severity === "error") fatal(ctx, a, m.message);
-      else warn(ctx, a, m.message);
+    const extra = words(ctx.traits);
+    if (extra.includes(a.value)) {
+      ctx.s[field] = a.value;
+      return "ok";
     }
-    if (field) ctx.facts[field] += r.commands;
-    return r.fatal ? "fatal" : "ok";
+    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+  };
+}
+function enumSetting(field, words, booleans = false) {
+  return (ctx, a) => {
+    if (booleans) {
+      const b = parseBoolean(a.value);
+      if (b !== void 0) {
+        ctx.s[field] = b ? "yes" : "no";
+        return "ok";
+      }
+    }
+    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    ctx.s[field] = a.value;
+    return "ok";
   };
 }
 function factEnum(field, words) {
@@ -21653,14 +21739,6 @@ function factBoolean(field) {
     return "ok";
   };
 }
-function credential(kind, encrypted) {
-  return (ctx, a) => {
-    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
-    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
-    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
-    return r.ok ? "ok" : warn(ctx, a, r.message);
-  };
-}
 function factCounter(field) {
   return (ctx, a) => {
     if (a.value === "") ctx.facts[field] = 0;
@@ -21668,30 +21746,6 @@ function factCounter(field) {
     return "ok";
   };
 }
-var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.protectHostname = "no";
-    return "ok";
-  }
-  const colon = a.value.indexOf(":");
-  const head = colon < 0 ? a.value : a.value.slice(0, colon);
-  const b = parseBoolean(head);
-  if (b === false && colon >= 0)
-    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
-  else if (head === "private") ctx.s.protectHostname = "private";
-  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  return "ok";
-};
-var handleStandardOutput = (ctx, a) => {
-  const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
-  if (journal === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. Please update your unit file, and consider removing the setting altogether.`
-  );
-};
 var handlePidFile = (ctx, a) => {
   if (a.value === "" || !ctx.traits.pidFileVarRunWarns) return "ok";
   const r = expand(ctx, a.value);
@@ -21705,59 +21759,6 @@ var handlePidFile = (ctx, a) => {
     a,
     `PIDFile= references a path below legacy directory /var/run/, updating ${checked.path} → /run/${rest}; please update the unit file accordingly.`
   );
-};
-var handlePersonality = (ctx, a) => {
-  if (a.value === "" || a.value === "x86-64" || a.value === "x86") return "ok";
-  return warn(
-    ctx,
-    a,
-    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
-  );
-};
-var handleCpuSchedulingPriority = (ctx, a) => {
-  if (!/^-?\d+$/.test(a.value)) return "ok";
-  const prio = Number(a.value);
-  if (prio >= 0 && prio <= 99) return "ok";
-  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
-};
-var handleLegacyCgroupOption = (ctx, a) => {
-  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
-    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
-  const replacement = ctx.traits.cgroupDeprecated[a.key];
-  if (replacement === void 0 || a.value === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`
-  );
-};
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
-var handleEnvironment = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
-  for (const word of words) {
-    const r = expand(ctx, word);
-    if (!r.ok) continue;
-    const eq = r.value.indexOf("=");
-    const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
-    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
-  }
-  return "ok";
-};
-var handleNamespacePaths = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
-  for (const word of words) {
-    let w2 = word;
-    if (w2.startsWith("-")) w2 = w2.slice(1);
-    if (w2.startsWith("+")) w2 = w2.slice(1);
-    const resolved = specifiers(ctx, a, w2);
-    if (resolved === void 0) continue;
-    const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-  }
-  return "ok";
 };
 var SERVICE_TYPE = factEnum("type", (c) => c.traits.serviceTypes);
 var MOUNT_FSTYPE = factPrintfString("fstype");
@@ -21974,31 +21975,8 @@ function directivesFor(traits, type) {
   }
   return table;
 }
-var profileCaches = /* @__PURE__ */ new WeakMap();
-function profileCache(profile) {
-  let c = profileCaches.get(profile);
-  if (!c) {
-    const capabilityNames2 = /* @__PURE__ */ new Map();
-    let known = 0n;
-    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
-      capabilityNames2.set(name.toUpperCase(), bit);
-      known |= 1n << BigInt(bit);
-    }
-    const families = /* @__PURE__ */ new Map();
-    for (const [name, af] of Object.entries(profile.data.addressFamilies))
-      families.set(name.toUpperCase(), af);
-    c = {
-      capabilityNames: capabilityNames2,
-      known,
-      families,
-      archs: new Set(profile.data.syscallArchitectures),
-      syscalls: new Set(profile.data.knownSyscalls),
-      groups: new Map(Object.entries(profile.data.syscallGroups))
-    };
-    profileCaches.set(profile, c);
-  }
-  return c;
-}
+
+// src/core/security/settings-record.ts
 var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
 function isPerpetual(unit2) {
   if (unit2.type !== "mount" && unit2.type !== "slice") return false;
@@ -22115,102 +22093,8 @@ var SettingsRecord = class {
 function defaultSettings(unit2, traits) {
   return new SettingsRecord(unit2, traits);
 }
-function deriveSecuritySettings(unit2, profile) {
-  const traits = profile.traits;
-  const cache2 = profileCache(profile);
-  const s = defaultSettings(unit2, traits);
-  const ctx = {
-    unit: unit2,
-    traits,
-    profile,
-    s,
-    facts: {
-      type: void 0,
-      execStart: 0,
-      execStop: 0,
-      successAction: "none",
-      restart: "no",
-      remainAfterExit: false,
-      exitType: "main",
-      busName: void 0,
-      pamName: void 0,
-      killMode: "control-group",
-      mountImages: 0,
-      listens: 0,
-      timerTriggers: 0,
-      pathTriggers: 0,
-      what: void 0,
-      where: void 0,
-      extraOptions: void 0,
-      options: void 0,
-      fstype: void 0
-    },
-    diagnostics: [],
-    capabilityNames: cache2.capabilityNames,
-    knownCapabilityMask: cache2.known,
-    familyNames: cache2.families,
-    syscallArchitectures: cache2.archs,
-    knownSyscalls: cache2.syscalls,
-    syscallGroups: cache2.groups,
-    ipPrefixes: { allow: [], deny: [] },
-    ipFilterPaths: { ingress: 0, egress: 0 },
-    specifierContext: { unitName: unit2.id, scope: "system", extra: traits.extraSpecifiers },
-    inMainFile: true
-  };
-  const ownSection = TYPE_SECTION[unit2.type];
-  const directives = directivesFor(traits, unit2.type);
-  const sections = ["Unit", unit2.type.charAt(0).toUpperCase() + unit2.type.slice(1), "Install"];
-  for (let fileIndex = 0; fileIndex < unit2.files.length; fileIndex++) {
-    const file = unit2.files[fileIndex];
-    if (!file) continue;
-    ctx.inMainFile = fileIndex === 0;
-    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
-    if (fileIndex === 0 && ownSection) {
-      for (const header of file.sections) {
-        if (header.name !== ownSection) continue;
-        s.typeSection = { file: file.file, line: header.line, column: 1 };
-        break;
-      }
-    }
-    let stopped = false;
-    for (const a of file.assignments) {
-      const directive = directives.get(a.key);
-      if (directive === void 0 || a.section !== directive.section) {
-        unknownKey(ctx, a, sections);
-        continue;
-      }
-      if (directive.record) s.record(a);
-      if (directive.handler(ctx, a) === "fatal") {
-        stopped = true;
-        break;
-      }
-    }
-    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit2.id} has a bad unit file setting.`);
-    if (fileIndex === 0 && file.fatal) {
-      ctx.diagnostics.push(file.fatal);
-      return {
-        failure: {
-          kind: "error",
-          unitName: unit2.id,
-          message: `Unit ${unit2.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
-        },
-        diagnostics: ctx.diagnostics
-      };
-    }
-    if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
-  }
-  const verifyError = verifyUnit(ctx);
-  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
-  if (s.hasExecContext) patchExecContext(ctx);
-  finishRecord(ctx);
-  return { settings: s, diagnostics: ctx.diagnostics };
-}
-function badSetting(ctx, message) {
-  return {
-    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
-    diagnostics: ctx.diagnostics
-  };
-}
+
+// src/core/security/unit-verify.ts
 var API_MOUNT_POINTS = [
   "/proc",
   "/sys",
@@ -22402,6 +22286,8 @@ function isValidSliceName(name) {
   if (name === "-.slice") return true;
   return !parts.prefix.split("-").some((p) => p === "");
 }
+
+// src/core/security/unit-patch-contexts.ts
 var CAP = (n) => 1n << BigInt(n);
 var CAP_SYS_RAWIO = 17;
 var CAP_MKNOD = 27;
@@ -22467,12 +22353,149 @@ function patchExecContext(ctx) {
     if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
   }
 }
-function isLocalhostPrefix(p) {
-  if (p.family === 4) return p.bytes[0] === 127;
-  return p.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
+
+// src/core/security/settings.ts
+var EFFECTIVE_FLAGS = {
+  NoNewPrivileges: (s) => s.noNewPrivileges,
+  PrivateTmp: (s) => s.privateTmp !== "no",
+  PrivateDevices: (s) => s.privateDevices,
+  PrivateNetwork: (s) => s.privateNetwork,
+  PrivateUsers: (s) => s.privateUsers !== "no",
+  PrivateMounts: (s) => s.privateMounts !== false,
+  ProtectKernelModules: (s) => s.protectKernelModules,
+  ProtectKernelTunables: (s) => s.protectKernelTunables,
+  ProtectKernelLogs: (s) => s.protectKernelLogs,
+  ProtectClock: (s) => s.protectClock,
+  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
+  ProtectHostname: (s) => s.protectHostname !== "no",
+  LockPersonality: (s) => s.lockPersonality,
+  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
+  RestrictRealtime: (s) => s.restrictRealtime,
+  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
+  RemoveIPC: (s) => s.removeIpc,
+  DynamicUser: (s) => s.dynamicUser,
+  Delegate: (s) => s.delegate
+};
+var profileCaches = /* @__PURE__ */ new WeakMap();
+function profileCache(profile) {
+  let c = profileCaches.get(profile);
+  if (!c) {
+    const capabilityNames2 = /* @__PURE__ */ new Map();
+    let known = 0n;
+    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
+      capabilityNames2.set(name.toUpperCase(), bit);
+      known |= 1n << BigInt(bit);
+    }
+    const families = /* @__PURE__ */ new Map();
+    for (const [name, af] of Object.entries(profile.data.addressFamilies))
+      families.set(name.toUpperCase(), af);
+    c = {
+      capabilityNames: capabilityNames2,
+      known,
+      families,
+      archs: new Set(profile.data.syscallArchitectures),
+      syscalls: new Set(profile.data.knownSyscalls),
+      groups: new Map(Object.entries(profile.data.syscallGroups))
+    };
+    profileCaches.set(profile, c);
+  }
+  return c;
 }
-function isAnyPrefix(p) {
-  return p.prefixLength === 0;
+function deriveSecuritySettings(unit2, profile) {
+  const traits = profile.traits;
+  const cache2 = profileCache(profile);
+  const s = defaultSettings(unit2, traits);
+  const ctx = {
+    unit: unit2,
+    traits,
+    profile,
+    s,
+    facts: {
+      type: void 0,
+      execStart: 0,
+      execStop: 0,
+      successAction: "none",
+      restart: "no",
+      remainAfterExit: false,
+      exitType: "main",
+      busName: void 0,
+      pamName: void 0,
+      killMode: "control-group",
+      mountImages: 0,
+      listens: 0,
+      timerTriggers: 0,
+      pathTriggers: 0,
+      what: void 0,
+      where: void 0,
+      extraOptions: void 0,
+      options: void 0,
+      fstype: void 0
+    },
+    diagnostics: [],
+    capabilityNames: cache2.capabilityNames,
+    knownCapabilityMask: cache2.known,
+    familyNames: cache2.families,
+    syscallArchitectures: cache2.archs,
+    knownSyscalls: cache2.syscalls,
+    syscallGroups: cache2.groups,
+    ipPrefixes: { allow: [], deny: [] },
+    ipFilterPaths: { ingress: 0, egress: 0 },
+    specifierContext: { unitName: unit2.id, scope: "system", extra: traits.extraSpecifiers },
+    inMainFile: true
+  };
+  const ownSection = TYPE_SECTION[unit2.type];
+  const directives = directivesFor(traits, unit2.type);
+  const sections = ["Unit", unit2.type.charAt(0).toUpperCase() + unit2.type.slice(1), "Install"];
+  for (let fileIndex = 0; fileIndex < unit2.files.length; fileIndex++) {
+    const file = unit2.files[fileIndex];
+    if (!file) continue;
+    ctx.inMainFile = fileIndex === 0;
+    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
+    if (fileIndex === 0 && ownSection) {
+      for (const header of file.sections) {
+        if (header.name !== ownSection) continue;
+        s.typeSection = { file: file.file, line: header.line, column: 1 };
+        break;
+      }
+    }
+    let stopped = false;
+    for (const a of file.assignments) {
+      const directive = directives.get(a.key);
+      if (directive === void 0 || a.section !== directive.section) {
+        unknownKey(ctx, a, sections);
+        continue;
+      }
+      if (directive.record) s.record(a);
+      if (directive.handler(ctx, a) === "fatal") {
+        stopped = true;
+        break;
+      }
+    }
+    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit2.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && file.fatal) {
+      ctx.diagnostics.push(file.fatal);
+      return {
+        failure: {
+          kind: "error",
+          unitName: unit2.id,
+          message: `Unit ${unit2.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
+        },
+        diagnostics: ctx.diagnostics
+      };
+    }
+    if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
+  }
+  const verifyError = verifyUnit(ctx);
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
+  if (s.hasExecContext) patchExecContext(ctx);
+  finishRecord(ctx);
+  return { settings: s, diagnostics: ctx.diagnostics };
+}
+function badSetting(ctx, message) {
+  return {
+    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
+    diagnostics: ctx.diagnostics
+  };
 }
 function finishRecord(ctx) {
   const { s } = ctx;
@@ -23073,33 +23096,62 @@ function formatExposure(exposure3) {
   return `${Math.floor(exposure3 / 10)}.${exposure3 % 10}`;
 }
 
-// src/core/gate/gate-types.ts
-var VIOLATION_KINDS = [
-  "threshold",
-  // exposure above the profile's threshold
-  "regression-exposure",
-  // exposure rose compared with the base commit
-  "regression-row",
-  // one assessor row got worse compared with the base commit
-  "missing-directive",
-  // a directive the profile requires is missing or weaker
-  "forbidden-capability",
-  // a capability outside the profile's allowed set
-  "forbidden-address-family",
-  // an address family outside the profile's allowed set
-  "signoff-required",
-  // a guarded directive changed without an approving review
-  "load-error",
-  // systemd would refuse the unit at head
-  "invalid-deviation",
-  // a deviation note that is expired, incomplete or not allowed
-  "phantom-setting",
-  // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
-  "profile-change",
-  // the unit's profile differs from the base commit's, or a new unit's profile comment
-  "unknown-profile"
-  // a profile comment names no profile of the policy (never a silent default)
-];
+// src/core/report/badge.ts
+var COLORS = {
+  DANGEROUS: "red",
+  UNSAFE: "red",
+  EXPOSED: "orange",
+  MEDIUM: "yellow",
+  OK: "yellowgreen",
+  SAFE: "green",
+  PERFECT: "brightgreen"
+};
+function renderBadge(verdict2, label = "unit exposure") {
+  if (verdict2.maxExposure === void 0)
+    return { schemaVersion: 1, label, message: "no units", color: "lightgrey" };
+  const level = levelFor(verdict2.maxExposure, systemdProfile(verdict2.systemdVersion)).name;
+  return {
+    schemaVersion: 1,
+    label,
+    message: `${formatExposure(verdict2.maxExposure)} ${level}`,
+    color: COLORS[level]
+  };
+}
+
+// src/core/report/check-text.ts
+function renderCheckText(verdict2, header, findings = collectFindings(verdict2)) {
+  const lines = [...header];
+  const byUnit = findingsByUnit(findings);
+  const pendingOf = (u) => (byUnit.get(u.path) ?? []).filter((f) => f.pendingApproval !== void 0);
+  for (const u of verdict2.units) {
+    const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : "—";
+    const base = u.base ? `${formatExposure(u.base.exposure)} → ` : "";
+    const status = u.status === "accepted" && pendingOf(u).length > 0 ? "pending" : u.status;
+    lines.push(
+      `${status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ""}`
+    );
+    for (const f of byUnit.get(u.path) ?? []) {
+      if (f.level !== "notice") {
+        lines.push(`  ${f.file}:${f.line}${f.side === "base" ? " (base)" : ""}: ${f.level}: ${f.message}`);
+        if (f.fix && f.fix.directives.length > 0) lines.push(`    fix: ${f.fix.directives.join("  ")}`);
+        continue;
+      }
+      const note2 = `${f.note?.owner ?? "no owner"}, expires ${f.note?.expires ?? "?"}`;
+      if (f.pendingApproval !== void 0)
+        lines.push(`  PENDING deviation (${note2}): ${f.message} — needs ${f.pendingApproval}`);
+      else lines.push(`  accepted deviation (${note2}, approved by ${f.acceptedBy}): ${f.message}`);
+    }
+  }
+  for (const n of verdict2.notes.filter((n2) => n2.problems.length > 0))
+    lines.push(`invalid deviation note for ${n.unit || "?"}: ${n.problems.join("; ")}`);
+  for (const m of verdict2.messages) lines.push(m);
+  const scored2 = verdict2.units.length;
+  const pending = verdict2.units.filter((u) => pendingOf(u).length > 0).length;
+  lines.push(
+    `${verdict2.result === "pass" ? "PASS" : "FAIL"}: ${scored2} unit${scored2 === 1 ? "" : "s"} in scope${pending > 0 ? `, ${pending} pending an owner's approval of a deviation note (CI fails until then)` : ""} (mode ${verdict2.mode}, systemd ${verdict2.systemdVersion})`
+  );
+  return lines.join("\n") + "\n";
+}
 
 // src/core/gate/locations.ts
 function plain(a) {
@@ -23134,6 +23186,9 @@ function headAnchorOf(base, head) {
 function headPlace(loc) {
   if (loc.side !== "base") return plain(loc);
   return loc.headAnchor ? plain(loc.headAnchor) : plain(loc);
+}
+function baseLineNote(loc) {
+  return loc.side === "base" ? ` (removed line ${loc.file}:${loc.line} at the base commit)` : "";
 }
 function baseLocation(at, head) {
   return { ...plain(at), side: "base", headAnchor: headAnchorOf(at, head) };
@@ -23204,6 +23259,34 @@ function capabilityGrantLine(s, forbidden, systemd) {
   }
   return best;
 }
+
+// src/core/gate/gate-types.ts
+var VIOLATION_KINDS = [
+  "threshold",
+  // exposure above the profile's threshold
+  "regression-exposure",
+  // exposure rose compared with the base commit
+  "regression-row",
+  // one assessor row got worse compared with the base commit
+  "missing-directive",
+  // a directive the profile requires is missing or weaker
+  "forbidden-capability",
+  // a capability outside the profile's allowed set
+  "forbidden-address-family",
+  // an address family outside the profile's allowed set
+  "signoff-required",
+  // a guarded directive changed without an approving review
+  "load-error",
+  // systemd would refuse the unit at head
+  "invalid-deviation",
+  // a deviation note that is expired, incomplete or not allowed
+  "phantom-setting",
+  // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
+  "profile-change",
+  // the unit's profile differs from the base commit's, or a new unit's profile comment
+  "unknown-profile"
+  // a profile comment names no profile of the policy (never a silent default)
+];
 
 // src/core/report/fixes.ts
 var yes = (directive, explanation) => ({
@@ -23713,10 +23796,6 @@ function fnv1a64(text) {
   }
   return h.toString(16).padStart(16, "0");
 }
-function ruleIdOf(v, assessors) {
-  if (v.kind === "regression-row" && assessors.has(v.check)) return `systemd/${v.check}`;
-  return `unitgate/${v.kind}`;
-}
 function kindRule(kind, informationUri) {
   const r = KIND_RULES[kind];
   return {
@@ -23754,44 +23833,40 @@ See [${a.name}](${a.url}).` },
     properties: { tags: ["security", "systemd", "hardening", "assessor"] }
   };
 }
-function messageText(v) {
-  const fix = fixForViolation(v);
-  if (!fix || fix.directives.length === 0) return v.message;
-  return `${v.message}
+function messageText(f) {
+  const message = f.message + baseLineNote(locationOf(f));
+  if (f.level === "notice") return `accepted deviation: ${message} — ${describeNote(f.note ?? {})}`;
+  const fix = fixForViolation(f);
+  if (!fix || fix.directives.length === 0) return message;
+  return `${message}
 Fix — add to [Service] (or a drop-in):
 ${fix.directives.join("\n")}
 ${fix.explanation}`;
 }
-function renderSarif(verdict2, options) {
+function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
   const version = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
   const assessors = new Map(systemdProfile(version).data.assessors.map((a) => [a.jsonField, a]));
-  const findings = [];
-  for (const u of verdict2.units) {
-    for (const v of u.violations) findings.push({ u, v });
-    for (const a of u.accepted) {
-      findings.push({ u, v: a.violation, accepted: { justification: describeNote(a.note) } });
-    }
-  }
+  const profiles = new Map(verdict2.units.map((u) => [u.path, u.profile]));
+  const findings = all.filter(isUnitFinding);
   const rules = KINDS.map((k) => kindRule(k, options.informationUri));
   const assessorIds = [
-    ...new Set(findings.map((f) => ruleIdOf(f.v, assessors)).filter((id) => id.startsWith("systemd/")))
+    ...new Set(findings.map((f) => f.ruleId).filter((id) => id.startsWith("systemd/")))
   ].sort();
-  for (const id of assessorIds)
-    rules.push(assessorRule(assessors.get(id.slice("systemd/".length))));
+  for (const id of assessorIds) {
+    const a = assessors.get(id.slice("systemd/".length));
+    if (a) rules.push(assessorRule(a));
+  }
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results = findings.map(({ u, v, accepted }) => {
-    const ruleId = ruleIdOf(v, assessors);
-    const level = accepted ? "note" : v.advisory || verdict2.mode === "report" ? "warning" : "error";
-    const at = headPlace(v.location);
+  const results = findings.map((f) => {
+    const level = f.level === "notice" ? "note" : f.level;
+    const at = headPlace(locationOf(f));
     const region = { startLine: Math.max(1, at.line) };
     if (at.column > 0) region.startColumn = at.column;
     const result = {
-      ruleId,
-      ruleIndex: index.get(ruleId),
+      ruleId: f.ruleId,
+      ruleIndex: index.get(f.ruleId),
       level,
-      message: {
-        text: accepted ? `accepted deviation: ${v.message} — ${accepted.justification}` : messageText(v)
-      },
+      message: { text: messageText(f) },
       locations: [
         {
           physicalLocation: {
@@ -23804,20 +23879,22 @@ function renderSarif(verdict2, options) {
         }
       ],
       // Stable across line moves: the unit, the check and the kind, never a line number.
-      partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64(`${u.path}\0${v.check}\0${v.kind}`) },
+      partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64(`${f.unit}\0${f.check}\0${f.kind}`) },
       properties: {
-        unit: u.path,
-        unitId: u.unitId,
-        profile: u.profile,
-        kind: v.kind,
-        check: v.check,
-        directives: v.directives,
-        advisory: v.advisory,
-        weight: v.weight
+        unit: f.unit,
+        unitId: f.unitId,
+        profile: profiles.get(f.unit) ?? "",
+        kind: f.kind,
+        check: f.check,
+        directives: f.directives,
+        advisory: f.advisory,
+        weight: f.weight
       }
     };
-    if (accepted)
-      result.suppressions = [{ kind: "external", status: "accepted", justification: accepted.justification }];
+    if (f.level === "notice")
+      result.suppressions = [
+        { kind: "external", status: "accepted", justification: describeNote(f.note ?? {}) }
+      ];
     return result;
   });
   const srcRoot = options.srcRoot ? options.srcRoot.endsWith("/") ? options.srcRoot : options.srcRoot + "/" : void 0;
@@ -23859,50 +23936,344 @@ function renderSarif(verdict2, options) {
   };
 }
 
-// src/core/gate/findings.ts
-var NO_LOCATION = { file: "", line: 0, column: 0 };
-function fromViolation(u, v, level, acceptedBy) {
+// src/core/report/code-quality.ts
+var SEVERITY = {
+  error: "major",
+  warning: "minor",
+  notice: "info"
+};
+function renderCodeQuality(findings) {
+  const seen = /* @__PURE__ */ new Map();
+  return findings.filter(isUnitFinding).map((f) => {
+    const key = `${f.unit}\0${f.check}\0${f.kind}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    const at = headPlace(locationOf(f));
+    const accepted = f.level === "notice" ? `accepted deviation (approved by ${f.acceptedBy ?? "?"}): ` : "";
+    return {
+      description: accepted + f.message + baseLineNote(locationOf(f)),
+      check_name: f.ruleId,
+      fingerprint: fnv1a64(n === 0 ? key : `${key}\0${n}`),
+      severity: SEVERITY[f.level],
+      location: { path: at.file.replace(/^(\.\/)+/, ""), lines: { begin: Math.max(1, at.line) } }
+    };
+  });
+}
+
+// src/core/report/run-findings.ts
+var TITLES = {
+  "input-loosens-policy": "Workflow input ignored",
+  "paths-match-nothing": "Glob matches nothing",
+  "scope-incomplete": "Changed files not verified",
+  "policy-loosened": "Policy loosened"
+};
+var MAX_SHOWN = 20;
+function renderRunFindings(all) {
+  const findings = all.filter((f) => !isUnitFinding(f));
+  if (findings.length === 0) return [];
+  const out = ["### This run", ""];
+  for (const f of findings.slice(0, MAX_SHOWN)) {
+    const [first = "", ...rest] = f.message.split("\n");
+    const icon = f.level === "error" ? "❌" : "⚠️";
+    out.push(
+      `- ${icon} **${TITLES[f.kind]}** — ${escapeMarkdown(truncateText(first, 2e3))}`
+    );
+    if (rest.length > 0) out.push("", codeBlock(rest.slice(0, 100).map((l) => truncateText(l, 300))), "");
+  }
+  if (findings.length > MAX_SHOWN)
+    out.push(`- … and ${findings.length - MAX_SHOWN} more (see the JSON report)`);
+  out.push("");
+  return out;
+}
+
+// src/core/report/job-summary.ts
+var JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+var JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
+var STATUS_ICON = {
+  fail: "❌",
+  error: "💥",
+  accepted: "⚠️",
+  pass: "✅",
+  excluded: "⏭️",
+  deleted: "🗑️"
+};
+var STATUS_RANK = {
+  error: 0,
+  fail: 1,
+  accepted: 2,
+  pass: 3,
+  excluded: 4,
+  deleted: 5
+};
+var MAX_FIELD_CHARS = 500;
+var MAX_MESSAGE_CHARS = 4e3;
+function md(text) {
+  return escapeMarkdown(truncateText(text, MAX_MESSAGE_CHARS));
+}
+function mdCode(text) {
+  return escapeMarkdownKeepingCode(truncateText(text, MAX_MESSAGE_CHARS));
+}
+function cell(text) {
+  return escapeMarkdownKeepingCode(truncateText(text, MAX_FIELD_CHARS), { table: true });
+}
+function codeCell(text) {
+  return inlineCode(truncateText(text, MAX_FIELD_CHARS), { table: true });
+}
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+function exposureText(side) {
+  return side ? `${formatExposure(side.exposure)} ${side.level}` : "";
+}
+function signedExposure(delta) {
+  if (delta === 0) return "±0.0";
+  return `${delta > 0 ? "+" : "−"}${formatExposure(Math.abs(delta))}`;
+}
+function signedShare(points) {
+  const tenths = Math.abs(points) / 10;
+  if (points === 0) return "±0.0";
+  const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
+  return `${points > 0 ? "+" : "−"}${shown}`;
+}
+function renderLocation(loc, options, table = false) {
+  const base = loc.side === "base";
+  const text = inlineCode(`${truncateText(loc.file, MAX_FIELD_CHARS)}:${loc.line}`, { table });
+  const url = base ? options.baseBlobUrl : options.blobUrl;
+  const linked = url ? `[${text}](${url}${encodeUriPath(loc.file)}#L${loc.line})` : text;
+  return base ? `${linked} (base)` : linked;
+}
+function location(loc, options, table = false) {
+  return renderLocation(loc, options, table);
+}
+function split(findings) {
   return {
-    unit: u.path,
-    unitId: u.unitId,
-    file: v.location.file,
-    line: v.location.line,
-    column: v.location.column,
-    side: v.location.side ?? "head",
-    kind: v.kind,
-    check: v.check,
-    level,
-    message: v.message,
-    ...v.fix ? { fix: v.fix } : {},
-    ...acceptedBy !== void 0 ? { acceptedBy } : {}
+    open: findings.filter((f) => f.level !== "notice"),
+    accepted: findings.filter((f) => f.level === "notice")
   };
 }
-var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
-function collectFindings(verdict2) {
-  const report = verdict2.mode === "report";
-  const out = [];
-  for (const f of verdict2.runFindings ?? []) {
-    out.push({
-      unit: "",
-      unitId: "",
-      ...NO_LOCATION,
-      side: "head",
-      kind: f.kind,
-      check: f.kind,
-      level: report ? "warning" : f.level,
-      message: f.message
-    });
+function acceptedText(accepted) {
+  return accepted.map(
+    (f) => `⚠️ accepted: ${cell(f.check)} — ${cell(describeNote({ owner: f.note?.owner, expires: f.note?.expires }))}`
+  );
+}
+function verdictCell(u, findings) {
+  const { open: shown, accepted } = split(findings);
+  const open = shown.filter((f) => !f.advisory).length;
+  const advisory = shown.length - open;
+  const parts = [];
+  switch (u.status) {
+    case "fail":
+      parts.push(`❌ fail — ${plural(open, "violation")}${advisory ? `, ${advisory} advisory` : ""}`);
+      break;
+    case "error":
+      parts.push(`💥 error${u.note ? `: ${cell(u.note)}` : ""}`);
+      break;
+    case "excluded":
+      parts.push(`⏭️ excluded${u.note ? `: ${cell(u.note)}` : ""}`);
+      break;
+    case "deleted":
+      parts.push("🗑️ deleted");
+      break;
+    case "accepted":
+    case "pass":
+      parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ""}`);
+      break;
   }
-  for (const u of verdict2.units) {
-    const unitFindings = [];
-    for (const v of u.violations)
-      unitFindings.push(fromViolation(u, v, v.advisory || report ? "warning" : "error"));
-    for (const a of u.accepted) {
-      unitFindings.push(fromViolation(u, a.violation, "notice", a.acceptedBy));
+  parts.push(...acceptedText(accepted));
+  return parts.join("<br>");
+}
+function renderUnitRow(u, findings) {
+  const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
+  const exposure3 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
+  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
+  return `| ${unitName} | ${cell(u.profile)} | ${exposure3} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u, findings)} |`;
+}
+var UNIT_TABLE_HEADER = [
+  "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
+  "|---|---|---|---:|---:|---|"
+];
+function indent(block, spaces = 2) {
+  const pad = " ".repeat(spaces);
+  return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
+}
+function renderViolationItem(f, options) {
+  const title = f.kind === "regression-row" || f.kind === "missing-directive" ? `${titleOfKind(f.kind)}: ${f.check}` : titleOfKind(f.kind);
+  const lines = [
+    `- **${md(title)}**${f.advisory ? " (advisory)" : ""} at ${location(locationOf(f), options)} — ${mdCode(f.message)}`
+  ];
+  const fix = fixForViolation(f);
+  if (fix && fix.directives.length > 0) {
+    lines.push("", indent(`Fix: ${mdCode(fix.explanation)}`), "", indent(codeBlock(fix.directives, "ini")));
+  }
+  return lines.join("\n");
+}
+function renderAcceptedItem(f, options) {
+  const note2 = f.note ?? {};
+  return `- **${md(titleOfKind(f.kind))}** at ${location(locationOf(f), options)} — ${mdCode(f.message)} — ${md(describeNote(note2))} (noted in the ${f.note?.source === "pr-body" ? "PR description" : "unit file"})`;
+}
+function changeRow(c, options) {
+  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location, options, true)} |`;
+}
+function unitDetails(u, findings, options) {
+  const { open, accepted } = split(findings);
+  if (open.length === 0 && accepted.length === 0 && u.changes.length === 0) return void 0;
+  const max = options.maxViolationsPerUnit ?? 100;
+  const counts = [
+    open.length > 0 ? plural(open.length, "violation") : "",
+    accepted.length > 0 ? `${accepted.length} accepted` : "",
+    u.changes.length > 0 ? plural(u.changes.length, "row change") : ""
+  ].filter(Boolean);
+  const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${counts.length > 0 ? ` — ${counts.join(", ")}` : ""}`;
+  const out = [`<details><summary>${summary}</summary>`, ""];
+  if (u.note) out.push(`${md(u.note)}`, "");
+  if (open.length > 0) {
+    out.push("#### Violations", "");
+    for (const f of open.slice(0, max)) out.push(renderViolationItem(f, options));
+    if (open.length > max) out.push(`- … and ${open.length - max} more (see the JSON report)`);
+    out.push("");
+  }
+  if (accepted.length > 0) {
+    out.push("#### Accepted deviations", "");
+    for (const f of accepted.slice(0, max)) out.push(renderAcceptedItem(f, options));
+    if (accepted.length > max) out.push(`- … and ${accepted.length - max} more (see the JSON report)`);
+    out.push("");
+  }
+  if (u.changes.length > 0) {
+    out.push("#### Why it moved", "", "| Row | Change | Δ | Where |", "|---|---|---:|---|");
+    for (const c of u.changes.slice(0, max)) out.push(changeRow(c, options));
+    if (u.changes.length > max)
+      out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
+    out.push("");
+  }
+  const fixes = open.map((f) => fixForViolation(f)).filter((f) => f !== void 0);
+  const all = mergeFixes(fixes);
+  if (fixes.length > 1 && all.length > 0) {
+    out.push(
+      `#### All fixes for ${inlineCode(truncateText(u.unitId, MAX_FIELD_CHARS))}`,
+      "",
+      codeBlock(all, "ini"),
+      ""
+    );
+  }
+  out.push("</details>", "");
+  return out.join("\n");
+}
+function renderHeadline(verdict2, all) {
+  const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
+  const unitFindings = [...findingsByUnit(all).values()];
+  const accepted = unitFindings.filter((list) => list.some((f) => f.level === "notice")).length;
+  const findings = unitFindings.reduce((n, list) => n + list.filter((f) => f.level !== "notice").length, 0);
+  let title;
+  const runErrors = all.filter((f) => !isUnitFinding(f) && f.level === "error").length;
+  if (verdict2.result === "fail" && failing === 0 && runErrors > 0)
+    title = `❌ unitgate: hardening gate failed — ${plural(runErrors, "problem")} with this run`;
+  else if (verdict2.result === "fail")
+    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
+  else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
+  else title = "✅ unitgate: hardening gate passed";
+  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
+  const facts = [
+    `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
+    `systemd ${verdict2.systemdVersion}`,
+    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
+    `${plural(verdict2.units.length, "unit")} checked`,
+    ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
+  ];
+  return [`## ${title}`, "", facts.join(" · "), ""];
+}
+function notesSection(verdict2) {
+  const invalid = verdict2.notes.filter((n) => n.problems.length > 0);
+  if (invalid.length === 0) return [];
+  const out = ["### Invalid deviation notes", ""];
+  for (const n of invalid.slice(0, 200)) {
+    const where3 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
+    out.push(
+      `- ${where3}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
+    );
+  }
+  if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
+  out.push("");
+  return out;
+}
+function messagesSection(verdict2, options) {
+  const lines = verdict2.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
+  if (verdict2.messages.length > 200)
+    lines.push(`- … and ${verdict2.messages.length - 200} more (see the JSON report)`);
+  if (options.omittedAnnotations) {
+    lines.push(
+      `- ${plural(options.omittedAnnotations, "finding")} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`
+    );
+  }
+  return lines.length > 0 ? ["### Messages", "", ...lines, ""] : [];
+}
+function joined(parts) {
+  return parts.join("\n");
+}
+function renderJobSummary(verdict2, options = {}, findings = collectFindings(verdict2)) {
+  const byUnit = findingsByUnit(findings);
+  const of = (u) => byUnit.get(u.path) ?? [];
+  const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
+  const units = [...verdict2.units].sort(
+    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  );
+  const reserve = 512;
+  const head = joined([...renderHeadline(verdict2, findings), ...renderRunFindings(findings)]);
+  let table = joined([...UNIT_TABLE_HEADER, ...units.map((u) => renderUnitRow(u, of(u)))]) + "\n";
+  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
+    const rows = [];
+    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
+    for (const u of units) {
+      const row = renderUnitRow(u, of(u));
+      const n = utf8ByteLength(row) + 1;
+      if (size + n > maxBytes) break;
+      rows.push(row);
+      size += n;
     }
-    unitFindings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
-    out.push(...unitFindings);
+    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
+
+_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
+`;
   }
+  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
+  const details = [];
+  let omittedDetails = 0;
+  for (const u of units) {
+    const d2 = unitDetails(u, of(u), options);
+    if (d2 === void 0) continue;
+    const n = utf8ByteLength(d2) + 1;
+    if (omittedDetails === 0 && used + n <= maxBytes) {
+      details.push(d2);
+      used += n;
+    } else omittedDetails++;
+  }
+  const tail = [];
+  let omittedSections = 0;
+  for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
+    if (section.length === 0) continue;
+    const text = joined(section);
+    const n = utf8ByteLength(text) + 1;
+    if (used + n <= maxBytes) {
+      tail.push(text);
+      used += n;
+    } else omittedSections++;
+  }
+  const parts = [head, table];
+  if (details.length > 0) parts.push("### Details", "", ...details);
+  if (omittedDetails > 0) {
+    parts.push(
+      `_Details of ${plural(omittedDetails, "unit")} omitted to keep this summary under 1 MiB; the JSON report and SARIF have every finding._`,
+      ""
+    );
+  }
+  parts.push(...tail);
+  if (omittedSections > 0) {
+    parts.push(
+      "_Deviation notes or messages omitted to keep this summary under 1 MiB; see the JSON report._",
+      ""
+    );
+  }
+  let out = joined(parts).replace(/\n{3,}/g, "\n\n");
+  if (!out.endsWith("\n")) out += "\n";
   return out;
 }
 
@@ -24014,10 +24385,10 @@ function unit(u) {
     changes: u.changes.map(change)
   };
 }
-function renderJsonReport(verdict2, meta) {
+function renderJsonReport(verdict2, meta, findings = collectFindings(verdict2)) {
   const count = (s) => verdict2.units.filter((u) => u.status === s).length;
   const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
-  const all = verdict2.units.flatMap((u) => u.violations);
+  const all = findings.filter((f) => isUnitFinding(f) && f.level !== "notice");
   return {
     $schema: JSON_REPORT_SCHEMA_URL,
     version: JSON_REPORT_VERSION,
@@ -24044,334 +24415,31 @@ function renderJsonReport(verdict2, meta) {
       error: count("error"),
       violations: all.filter((v) => !v.advisory).length,
       advisory: all.filter((v) => v.advisory).length,
-      acceptedDeviations: verdict2.units.reduce((n, u) => n + u.accepted.length, 0),
+      acceptedDeviations: findings.filter((f) => f.level === "notice").length,
       invalidNotes: verdict2.notes.filter((n) => n.problems.length > 0).length
     },
     units: verdict2.units.map(unit),
     notes: verdict2.notes.map(note),
     messages: [...verdict2.messages],
-    findings: collectFindings(verdict2).map(finding),
+    findings: findings.map(finding),
     runFindings: (verdict2.runFindings ?? []).map(runFinding)
   };
 }
 
-// src/core/report/run-findings.ts
-var TITLES = {
-  "input-loosens-policy": "Workflow input ignored",
-  "paths-match-nothing": "Glob matches nothing",
-  "scope-incomplete": "Changed files not verified",
-  "policy-loosened": "Policy loosened"
-};
-var MAX_SHOWN = 20;
-function renderRunFindings(verdict2) {
-  const findings = verdict2.runFindings ?? [];
-  if (findings.length === 0) return [];
-  const out = ["### This run", ""];
-  for (const f of findings.slice(0, MAX_SHOWN)) {
-    const [first = "", ...rest] = f.message.split("\n");
-    const icon = f.level === "error" && verdict2.mode !== "report" ? "❌" : "⚠️";
-    out.push(`- ${icon} **${TITLES[f.kind]}** — ${escapeMarkdown(truncateText(first, 2e3))}`);
-    if (rest.length > 0) out.push("", codeBlock(rest.slice(0, 100).map((l) => truncateText(l, 300))), "");
-  }
-  if (findings.length > MAX_SHOWN)
-    out.push(`- … and ${findings.length - MAX_SHOWN} more (see the JSON report)`);
-  out.push("");
-  return out;
-}
-
-// src/core/report/job-summary.ts
-var JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
-var JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
-var STATUS_ICON = {
-  fail: "❌",
-  error: "💥",
-  accepted: "⚠️",
-  pass: "✅",
-  excluded: "⏭️",
-  deleted: "🗑️"
-};
-var STATUS_RANK = {
-  error: 0,
-  fail: 1,
-  accepted: 2,
-  pass: 3,
-  excluded: 4,
-  deleted: 5
-};
-var MAX_FIELD_CHARS = 500;
-var MAX_MESSAGE_CHARS = 4e3;
-function md(text) {
-  return escapeMarkdown(truncateText(text, MAX_MESSAGE_CHARS));
-}
-function mdCode(text) {
-  return escapeMarkdownKeepingCode(truncateText(text, MAX_MESSAGE_CHARS));
-}
-function cell(text) {
-  return escapeMarkdownKeepingCode(truncateText(text, MAX_FIELD_CHARS), { table: true });
-}
-function codeCell(text) {
-  return inlineCode(truncateText(text, MAX_FIELD_CHARS), { table: true });
-}
-function plural(n, word, many = `${word}s`) {
-  return `${n} ${n === 1 ? word : many}`;
-}
-function exposureText(side) {
-  return side ? `${formatExposure(side.exposure)} ${side.level}` : "";
-}
-function signedExposure(delta) {
-  if (delta === 0) return "±0.0";
-  return `${delta > 0 ? "+" : "−"}${formatExposure(Math.abs(delta))}`;
-}
-function signedShare(points) {
-  const tenths = Math.abs(points) / 10;
-  if (points === 0) return "±0.0";
-  const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
-  return `${points > 0 ? "+" : "−"}${shown}`;
-}
-function renderLocation(loc, options, table = false) {
-  const base = loc.side === "base";
-  const text = inlineCode(`${truncateText(loc.file, MAX_FIELD_CHARS)}:${loc.line}`, { table });
-  const url = base ? options.baseBlobUrl : options.blobUrl;
-  const linked = url ? `[${text}](${url}${encodeUriPath(loc.file)}#L${loc.line})` : text;
-  return base ? `${linked} (base)` : linked;
-}
-function location(loc, options, table = false) {
-  return renderLocation(loc, options, table);
-}
-function acceptedText(u) {
-  return u.accepted.map(
-    (a) => `⚠️ accepted: ${cell(a.violation.check)} — ${cell(describeNote({ owner: a.note.owner, expires: a.note.expires }))}`
-  );
-}
-function verdictCell(u) {
-  const open = u.violations.filter((v) => !v.advisory).length;
-  const advisory = u.violations.length - open;
-  const parts = [];
-  switch (u.status) {
-    case "fail":
-      parts.push(`❌ fail — ${plural(open, "violation")}${advisory ? `, ${advisory} advisory` : ""}`);
-      break;
-    case "error":
-      parts.push(`💥 error${u.note ? `: ${cell(u.note)}` : ""}`);
-      break;
-    case "excluded":
-      parts.push(`⏭️ excluded${u.note ? `: ${cell(u.note)}` : ""}`);
-      break;
-    case "deleted":
-      parts.push("🗑️ deleted");
-      break;
-    case "accepted":
-    case "pass":
-      parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ""}`);
-      break;
-  }
-  parts.push(...acceptedText(u));
-  return parts.join("<br>");
-}
-function renderUnitRow(u) {
-  const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
-  const exposure3 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
-  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
-  return `| ${unitName} | ${cell(u.profile)} | ${exposure3} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
-}
-var UNIT_TABLE_HEADER = [
-  "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
-  "|---|---|---|---:|---:|---|"
-];
-function indent(block, spaces = 2) {
-  const pad = " ".repeat(spaces);
-  return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
-}
-function renderViolationItem(v, options) {
-  const title = v.kind === "regression-row" || v.kind === "missing-directive" ? `${titleOfKind(v.kind)}: ${v.check}` : titleOfKind(v.kind);
-  const lines = [
-    `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location, options)} — ${mdCode(v.message)}`
-  ];
-  const fix = fixForViolation(v);
-  if (fix && fix.directives.length > 0) {
-    lines.push("", indent(`Fix: ${mdCode(fix.explanation)}`), "", indent(codeBlock(fix.directives, "ini")));
-  }
-  return lines.join("\n");
-}
-function renderAcceptedItem(v, note2, options) {
-  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location, options)} — ${mdCode(v.message)} — ${md(describeNote(note2))} (noted in the ${note2.source === "pr-body" ? "PR description" : "unit file"})`;
-}
-function changeRow(c, options) {
-  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location, options, true)} |`;
-}
-function unitDetails(u, options) {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
-  const max = options.maxViolationsPerUnit ?? 100;
-  const counts = [
-    u.violations.length > 0 ? plural(u.violations.length, "violation") : "",
-    u.accepted.length > 0 ? `${u.accepted.length} accepted` : "",
-    u.changes.length > 0 ? plural(u.changes.length, "row change") : ""
-  ].filter(Boolean);
-  const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${counts.length > 0 ? ` — ${counts.join(", ")}` : ""}`;
-  const out = [`<details><summary>${summary}</summary>`, ""];
-  if (u.note) out.push(`${md(u.note)}`, "");
-  if (u.violations.length > 0) {
-    out.push("#### Violations", "");
-    for (const v of u.violations.slice(0, max)) out.push(renderViolationItem(v, options));
-    if (u.violations.length > max)
-      out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
-    out.push("");
-  }
-  if (u.accepted.length > 0) {
-    out.push("#### Accepted deviations", "");
-    for (const a of u.accepted.slice(0, max)) out.push(renderAcceptedItem(a.violation, a.note, options));
-    if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
-    out.push("");
-  }
-  if (u.changes.length > 0) {
-    out.push("#### Why it moved", "", "| Row | Change | Δ | Where |", "|---|---|---:|---|");
-    for (const c of u.changes.slice(0, max)) out.push(changeRow(c, options));
-    if (u.changes.length > max)
-      out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
-    out.push("");
-  }
-  const fixes = u.violations.map((v) => fixForViolation(v)).filter((f) => f !== void 0);
-  const all = mergeFixes(fixes);
-  if (fixes.length > 1 && all.length > 0) {
-    out.push(
-      `#### All fixes for ${inlineCode(truncateText(u.unitId, MAX_FIELD_CHARS))}`,
-      "",
-      codeBlock(all, "ini"),
-      ""
-    );
-  }
-  out.push("</details>", "");
-  return out.join("\n");
-}
-function renderHeadline(verdict2) {
-  const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
-  const accepted = verdict2.units.filter((u) => u.accepted.length > 0).length;
-  const findings = verdict2.units.reduce((n, u) => n + u.violations.length, 0);
-  let title;
-  const runErrors = (verdict2.runFindings ?? []).filter((f) => f.level === "error").length;
-  if (verdict2.result === "fail" && failing === 0 && runErrors > 0)
-    title = `❌ unitgate: hardening gate failed — ${plural(runErrors, "problem")} with this run`;
-  else if (verdict2.result === "fail")
-    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
-  else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
-  else title = "✅ unitgate: hardening gate passed";
-  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
-  const facts = [
-    `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
-    `systemd ${verdict2.systemdVersion}`,
-    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
-    `${plural(verdict2.units.length, "unit")} checked`,
-    ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
-  ];
-  return [`## ${title}`, "", facts.join(" · "), ""];
-}
-function notesSection(verdict2) {
-  const invalid = verdict2.notes.filter((n) => n.problems.length > 0);
-  if (invalid.length === 0) return [];
-  const out = ["### Invalid deviation notes", ""];
-  for (const n of invalid.slice(0, 200)) {
-    const where3 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
-    out.push(
-      `- ${where3}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
-    );
-  }
-  if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
-  out.push("");
-  return out;
-}
-function messagesSection(verdict2, options) {
-  const lines = verdict2.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
-  if (verdict2.messages.length > 200)
-    lines.push(`- … and ${verdict2.messages.length - 200} more (see the JSON report)`);
-  if (options.omittedAnnotations) {
-    lines.push(
-      `- ${plural(options.omittedAnnotations, "finding")} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`
-    );
-  }
-  return lines.length > 0 ? ["### Messages", "", ...lines, ""] : [];
-}
-function joined(parts) {
-  return parts.join("\n");
-}
-function renderJobSummary(verdict2, options = {}) {
-  const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
-  const units = [...verdict2.units].sort(
-    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
-  );
-  const reserve = 512;
-  const head = joined([...renderHeadline(verdict2), ...renderRunFindings(verdict2)]);
-  let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
-  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
-    const rows = [];
-    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
-    for (const u of units) {
-      const row = renderUnitRow(u);
-      const n = utf8ByteLength(row) + 1;
-      if (size + n > maxBytes) break;
-      rows.push(row);
-      size += n;
-    }
-    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
-
-_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
-`;
-  }
-  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
-  const details = [];
-  let omittedDetails = 0;
-  for (const u of units) {
-    const d2 = unitDetails(u, options);
-    if (d2 === void 0) continue;
-    const n = utf8ByteLength(d2) + 1;
-    if (omittedDetails === 0 && used + n <= maxBytes) {
-      details.push(d2);
-      used += n;
-    } else omittedDetails++;
-  }
-  const tail = [];
-  let omittedSections = 0;
-  for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
-    if (section.length === 0) continue;
-    const text = joined(section);
-    const n = utf8ByteLength(text) + 1;
-    if (used + n <= maxBytes) {
-      tail.push(text);
-      used += n;
-    } else omittedSections++;
-  }
-  const parts = [head, table];
-  if (details.length > 0) parts.push("### Details", "", ...details);
-  if (omittedDetails > 0) {
-    parts.push(
-      `_Details of ${plural(omittedDetails, "unit")} omitted to keep this summary under 1 MiB; the JSON report and SARIF have every finding._`,
-      ""
-    );
-  }
-  parts.push(...tail);
-  if (omittedSections > 0) {
-    parts.push(
-      "_Deviation notes or messages omitted to keep this summary under 1 MiB; see the JSON report._",
-      ""
-    );
-  }
-  let out = joined(parts).replace(/\n{3,}/g, "\n\n");
-  if (!out.endsWith("\n")) out += "\n";
-  return out;
-}
-
 // src/core/report/causes.ts
 var NOT_ACCEPTABLE = /* @__PURE__ */ new Set(["load-error", "invalid-deviation", "signoff-required"]);
-function groupByCause(violations) {
+function groupByCause(findings) {
   const items = [];
   const byCause = /* @__PURE__ */ new Map();
-  for (const v of violations) {
+  for (const v of findings) {
+    if (v.level === "notice") continue;
     let item = v.cause !== void 0 ? byCause.get(v.cause) : void 0;
     if (!item) {
-      item = { cause: v.cause, violations: [], fixes: [] };
+      item = { cause: v.cause, findings: [], fixes: [] };
       items.push(item);
       if (v.cause !== void 0) byCause.set(v.cause, item);
     }
-    item.violations.push(v);
+    item.findings.push(v);
     const fix = fixForViolation(v);
     if (fix && !item.fixes.some((f) => f.directives.join("\n") === fix.directives.join("\n")))
       item.fixes.push(fix);
@@ -24379,17 +24447,17 @@ function groupByCause(violations) {
   return items;
 }
 function checkOf(item) {
-  const open = item.violations.filter((v) => !v.advisory && !NOT_ACCEPTABLE.has(v.kind));
+  const open = item.findings.filter((v) => !v.advisory && !NOT_ACCEPTABLE.has(v.kind));
   if (open.length === 0) return void 0;
   if (open.every((v) => v.kind === "threshold" || v.kind === "regression-exposure")) return "exposure";
   return item.cause ?? open[0].check;
 }
-function deviationBlocks(u, latestExpiry) {
+function deviationBlocks(u, findings, latestExpiry) {
   if (u.status !== "fail") return [];
   const checks = [];
-  const rows = u.violations.some((v) => v.kind === "regression-row" && !v.advisory);
-  for (const item of groupByCause(u.violations)) {
-    if (rows && item.violations.every((v) => v.kind === "regression-exposure")) continue;
+  const rows = findings.some((v) => v.level !== "notice" && v.kind === "regression-row" && !v.advisory);
+  for (const item of groupByCause(findings)) {
+    if (rows && item.findings.every((v) => v.kind === "regression-exposure")) continue;
     const check = checkOf(item);
     if (check !== void 0 && !checks.includes(check)) checks.push(check);
   }
@@ -24439,16 +24507,16 @@ function movedLine(c, options) {
   return `- ${mdCode2(c.summary)} ${where3} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
 }
 function causeItem(item, options) {
-  const first = item.violations[0];
-  if (item.violations.length === 1) return renderViolationItem(first, options);
-  const titles = [...new Set(item.violations.map((v) => titleOfKind(v.kind)))].join(" + ");
-  const advisory = item.violations.every((v) => v.advisory);
+  const first = item.findings[0];
+  if (item.findings.length === 1) return renderViolationItem(first, options);
+  const titles = [...new Set(item.findings.map((f) => titleOfKind(f.kind)))].join(" + ");
+  const advisory = item.findings.every((f) => f.advisory);
   const lines = [
     `- **${escapeMarkdown(`${titles}: ${item.cause ?? first.check}`)}**${advisory ? " (advisory)" : ""} at ${renderLocation(
-      first.location,
+      locationOf(first),
       options
     )}`,
-    ...item.violations.map((v) => `  - ${mdCode2(v.message)}`)
+    ...item.findings.map((f) => `  - ${mdCode2(f.message)}`)
   ];
   for (const fix of item.fixes) {
     lines.push(
@@ -24463,12 +24531,14 @@ function causeItem(item, options) {
 function moreLine(n, what) {
   return `- … and ${n} more ${what} in the job summary`;
 }
-function unitDetails2(u, options, open, latestExpiry) {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
+function unitDetails2(u, findings, options, open, latestExpiry) {
+  const violations = findings.filter((f) => f.level !== "notice");
+  const accepted = findings.filter((f) => f.level === "notice");
+  if (violations.length === 0 && accepted.length === 0 && u.changes.length === 0) return void 0;
   const counts = [
     u.changes.length > 0 ? plural2(u.changes.length, "row change") : "",
-    u.violations.length > 0 ? plural2(u.violations.length, "violation") : "",
-    u.accepted.length > 0 ? `${u.accepted.length} accepted` : ""
+    violations.length > 0 ? plural2(violations.length, "violation") : "",
+    accepted.length > 0 ? `${accepted.length} accepted` : ""
   ].filter(Boolean);
   const exposure3 = u.base && u.head ? ` · ${formatExposure(u.base.exposure)} → ${formatExposure(u.head.exposure)} (${signedExposure(
     u.head.exposure - u.base.exposure
@@ -24488,15 +24558,15 @@ function unitDetails2(u, options, open, latestExpiry) {
       out.push(moreLine(u.changes.length - MAX_CHANGES_PER_UNIT, "rows"));
     out.push("");
   }
-  if (u.violations.length > 0) {
-    const items = groupByCause(u.violations);
+  if (violations.length > 0) {
+    const items = groupByCause(violations);
     out.push("**Violations**", "");
     for (const item of items.slice(0, MAX_ITEMS_PER_UNIT)) out.push(causeItem(item, linkOptions));
     if (items.length > MAX_ITEMS_PER_UNIT)
       out.push(moreLine(items.length - MAX_ITEMS_PER_UNIT, "violations"));
     out.push("");
   }
-  const blocks = deviationBlocks(u, latestExpiry);
+  const blocks = deviationBlocks(u, findings, latestExpiry);
   if (blocks.length > 0) {
     out.push(
       "**To accept instead**: paste into the pull request description, fill in the reason and an owner the policy names (who must approve it):",
@@ -24504,12 +24574,11 @@ function unitDetails2(u, options, open, latestExpiry) {
       ...blocks.slice(0, MAX_ITEMS_PER_UNIT).flatMap((b) => [b, ""])
     );
   }
-  if (u.accepted.length > 0) {
+  if (accepted.length > 0) {
     out.push("**Accepted deviations**", "");
-    for (const a of u.accepted.slice(0, MAX_ITEMS_PER_UNIT))
-      out.push(renderAcceptedItem(a.violation, a.note, linkOptions));
-    if (u.accepted.length > MAX_ITEMS_PER_UNIT)
-      out.push(moreLine(u.accepted.length - MAX_ITEMS_PER_UNIT, "accepted deviations"));
+    for (const f of accepted.slice(0, MAX_ITEMS_PER_UNIT)) out.push(renderAcceptedItem(f, linkOptions));
+    if (accepted.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(accepted.length - MAX_ITEMS_PER_UNIT, "accepted deviations"));
     out.push("");
   }
   out.push("</details>", "");
@@ -24549,17 +24618,23 @@ function sortUnits(units) {
     (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
   );
 }
-function renderPullRequestComment(verdict2, options = {}) {
+function renderPullRequestComment(verdict2, options = {}, findings = collectFindings(verdict2)) {
+  const byUnit = findingsByUnit(findings);
+  const of = (u) => byUnit.get(u.path) ?? [];
   const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
   const budget = maxChars - RESERVE_CHARS;
   const units = sortUnits(verdict2.units);
-  const parts = [STICKY_MARKER, ...renderHeadline(verdict2), ...renderRunFindings(verdict2)];
+  const parts = [
+    STICKY_MARKER,
+    ...renderHeadline(verdict2, findings),
+    ...renderRunFindings(findings)
+  ];
   let used = charCount(parts.join("\n")) + 1;
   const notes = [];
   const rows = [];
   let tableSize = charCount(UNIT_TABLE_HEADER.join("\n")) + 1;
   for (const u of units) {
-    const row = renderUnitRow(u);
+    const row = renderUnitRow(u, of(u));
     const n = charCount(row) + 1;
     if (used + tableSize + n > budget) break;
     rows.push(row);
@@ -24583,12 +24658,13 @@ function renderPullRequestComment(verdict2, options = {}) {
       used += n;
     } else notes.push("The release trend is left out here; it is in");
   }
-  const details = units.map((u) => ({ u, d: unitDetails2(u, options, false, verdict2.latestExpiry) })).filter((x) => x.d !== void 0);
+  const details = units.map((u) => ({ u, d: unitDetails2(u, of(u), options, false, verdict2.latestExpiry) })).filter((x) => x.d !== void 0);
   const open = details.length <= OPEN_DETAILS_UP_TO;
   let omitted = 0;
   for (const { u } of details) {
     const text = unitDetails2(
       u,
+      of(u),
       options,
       open && (u.status === "fail" || u.status === "error"),
       verdict2.latestExpiry
@@ -24612,12 +24688,192 @@ function renderPullRequestComment(verdict2, options = {}) {
   if (charCount(out) > maxChars) {
     out = [
       STICKY_MARKER,
-      ...renderHeadline(verdict2),
+      ...renderHeadline(verdict2, findings),
       `_The report does not fit here; see ${pointer(options)}._`,
       ""
     ].join("\n");
   }
   return out;
+}
+
+// src/core/report/formats.ts
+var INFORMATION_URI = "https://github.com/unitgate/unitgate";
+var json = (value, indent2) => JSON.stringify(value, null, indent2) + "\n";
+var links = (i) => ({
+  ...i.blobUrl ? { blobUrl: i.blobUrl } : {},
+  ...i.baseBlobUrl ? { baseBlobUrl: i.baseBlobUrl } : {}
+});
+var REPORT_FORMATS = [
+  {
+    name: "text",
+    description: "one line per unit with its findings at file:line",
+    cli: true,
+    render: (i) => renderCheckText(i.verdict, [...i.header ?? []], i.findings)
+  },
+  {
+    name: "json",
+    description: "the JSON report (schemas/report.schema.json)",
+    cli: true,
+    actionInput: { name: "report", fallback: "unitgate-report.json", output: "report" },
+    render: (i) => json(
+      {
+        ...renderJsonReport(i.verdict, i.meta, i.findings),
+        ...i.trend !== void 0 ? { trend: i.trend } : {}
+      },
+      2
+    )
+  },
+  {
+    name: "sarif",
+    description: "SARIF 2.1.0 for code scanning",
+    cli: true,
+    actionInput: { name: "sarif", output: "sarif-file" },
+    render: (i) => json(
+      renderSarif(
+        i.verdict,
+        { toolVersion: i.meta.toolVersion, category: "unitgate", informationUri: INFORMATION_URI },
+        i.findings
+      ),
+      2
+    )
+  },
+  {
+    name: "markdown",
+    description: "the job summary",
+    cli: true,
+    render: (i) => renderJobSummary(i.verdict, links(i), i.findings)
+  },
+  {
+    name: "comment",
+    description: "the pull request comment",
+    cli: true,
+    render: (i) => renderPullRequestComment(i.verdict, links(i), i.findings) + "\n"
+  },
+  {
+    name: "code-quality",
+    description: "a GitLab Code Quality report",
+    cli: true,
+    render: (i) => json(renderCodeQuality(i.findings), 2)
+  },
+  {
+    name: "badge",
+    description: "a shields.io endpoint badge with the highest exposure",
+    cli: false,
+    actionInput: { name: "badge" },
+    render: (i) => json(renderBadge(i.verdict))
+  }
+];
+var CLI_FORMATS = REPORT_FORMATS.filter((f) => f.cli);
+var FILE_FORMATS = REPORT_FORMATS.filter(
+  (f) => "actionInput" in f
+);
+function reportFormat(name) {
+  return REPORT_FORMATS.find((f) => f.name === name);
+}
+
+// src/core/policy/match-glob.ts
+var REGEXP_SPECIAL = /[.*+?^${}()|[\]\\/]/;
+function quote(c) {
+  return REGEXP_SPECIAL.test(c) ? `\\${c}` : c;
+}
+function classEnd(glob, open) {
+  let k = open + 1;
+  if (glob[k] === "!" || glob[k] === "^") k++;
+  if (glob[k] === "]") k++;
+  for (; k < glob.length; k++) {
+    if (glob[k] === "\\") k++;
+    else if (glob[k] === "]") return k;
+  }
+  return -1;
+}
+function groupEnd(glob, open) {
+  let depth = 0;
+  for (let k = open; k < glob.length; k++) {
+    if (glob[k] === "\\") k++;
+    else if (glob[k] === "{") depth++;
+    else if (glob[k] === "}" && --depth === 0) return k;
+  }
+  return -1;
+}
+function alternatives(body) {
+  const out = [];
+  let depth = 0;
+  let start = 0;
+  for (let k = 0; k < body.length; k++) {
+    if (body[k] === "\\") k++;
+    else if (body[k] === "{") depth++;
+    else if (body[k] === "}") depth--;
+    else if (body[k] === "," && depth === 0) {
+      out.push(body.slice(start, k));
+      start = k + 1;
+    }
+  }
+  out.push(body.slice(start));
+  return out;
+}
+function translate(glob, segmentStart) {
+  let out = "";
+  for (let k = 0; k < glob.length; k++) {
+    const c = glob[k];
+    const atSegmentStart = k === 0 ? segmentStart : glob[k - 1] === "/";
+    if (c === "\\") {
+      k++;
+      out += quote(glob[k] ?? "\\");
+    } else if (c === "*") {
+      let run = 1;
+      while (glob[k + run] === "*") run++;
+      const next = glob[k + run];
+      if (run === 2 && atSegmentStart && next === "/") {
+        out += "(?:.*/)?";
+        k += run;
+      } else if (run === 2 && atSegmentStart && next === void 0) {
+        out += ".*";
+        k += run - 1;
+      } else {
+        out += "[^/]*";
+        k += run - 1;
+      }
+    } else if (c === "?") {
+      out += "[^/]";
+    } else if (c === "[" && classEnd(glob, k) !== -1) {
+      const end = classEnd(glob, k);
+      let body = glob.slice(k + 1, end);
+      const negated = body.startsWith("!") || body.startsWith("^");
+      if (negated) body = body.slice(1);
+      let members = "";
+      for (let m = 0; m < body.length; m++) {
+        const b = body[m];
+        if (b === "\\") members += `\\${body[++m] ?? "\\"}`;
+        else members += b === "-" ? "-" : /[\]\\^[]/.test(b) ? `\\${b}` : b;
+      }
+      out += negated ? `[^/${members}]` : `[${members}]`;
+      k = end;
+    } else if (c === "{" && groupEnd(glob, k) !== -1) {
+      const end = groupEnd(glob, k);
+      const options = alternatives(glob.slice(k + 1, end));
+      if (options.length < 2) out += quote("{");
+      else {
+        out += `(?:${options.map((o) => translate(o, atSegmentStart)).join("|")})`;
+        k = end;
+      }
+    } else {
+      out += quote(c);
+    }
+  }
+  return out;
+}
+function globToRegExp(glob) {
+  const rooted = glob.replace(/^(?:\.\/|\/)+/, "");
+  return new RegExp(`^${translate(rooted, true)}$`);
+}
+var cache = /* @__PURE__ */ new Map();
+function matchesGlob(glob, subject) {
+  let re = cache.get(glob);
+  if (!re) {
+    re = globToRegExp(glob);
+    cache.set(glob, re);
+  }
+  return re.test(subject.replace(/^(?:\.\/)+/, ""));
 }
 
 // src/io/config-error.ts
@@ -24978,10 +25234,10 @@ function parseUnitFile(text, file, knownSections) {
 var import_path = require("path");
 var MAX_SYMLINK_HOPS = 32;
 function resolvePath(tree, path) {
-  const split = (p) => p.split("/").filter((c) => c.length > 0);
-  const base = tree.hostDirectory === void 0 ? [] : split(import_path.posix.normalize(tree.hostDirectory));
+  const split2 = (p) => p.split("/").filter((c) => c.length > 0);
+  const base = tree.hostDirectory === void 0 ? [] : split2(import_path.posix.normalize(tree.hostDirectory));
   const host = tree.hostDirectory !== void 0;
-  let pending = split(import_path.posix.normalize(path));
+  let pending = split2(import_path.posix.normalize(path));
   const done = [...base];
   let hops = 0;
   while (pending.length > 0) {
@@ -25010,7 +25266,7 @@ function resolvePath(tree, path) {
       if (++hops > MAX_SYMLINK_HOPS) return { kind: "loop" };
       const target = entry.target;
       if (import_path.posix.normalize(target) === "/dev/null" && pending.length === 0) return { kind: "null" };
-      const rest = split(target);
+      const rest = split2(target);
       if (target.startsWith("/")) done.length = 0;
       pending = [...rest, ...pending];
       continue;
@@ -27006,13 +27262,13 @@ var schema_default = {
 
 // policies/profiles/baseline.json
 var baseline_default = {
-  description: "The default for units no profile is assigned to: no required directives, no capability or address family checks, and the policy's top-level threshold (default 9.6). An unhardened unit passes (systemd 252 rates `ExecStart=` alone 9.6, with `User=` 9.2; 9.4 and 9.0 on 255, 257 and 262), so the gate catches regressions without blocking existing units.",
+  description: "The default for units no profile is assigned to: no required directives, no capability or address family checks, and the policy's top-level threshold (default 9.6). An unhardened unit passes (no release rates `ExecStart=` alone above 9.6), so the gate catches regressions without blocking existing units.",
   requiredDirectives: []
 };
 
 // policies/profiles/api-service.json
 var api_service_default = {
-  description: 'Long-running network service (HTTP or gRPC API): the article\'s hardened template as written. No capabilities: prefer a socket unit or a reverse proxy over CAP_NET_BIND_SERVICE; a service that must bind a port below 1024 itself extends this profile with `allowedCapabilities: ["CAP_NET_BIND_SERVICE"]` (+0.1). Local and Internet sockets only. Runtimes with a JIT compiler (Node.js, Java) need `removeDirectives: ["MemoryDenyWriteExecute"]` (score unchanged at one decimal). Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 3.1 on systemd 252 (real `systemd-analyze` and unitgate agree) and 2.9 on 255, 257 and 262; the threshold 3.5 leaves 0.4.',
+  description: 'Long-running network service (HTTP or gRPC API): the article\'s hardened template as written. No capabilities: prefer a socket unit or a reverse proxy over CAP_NET_BIND_SERVICE; a service that must bind a port below 1024 itself extends this profile with `allowedCapabilities: ["CAP_NET_BIND_SERVICE"]` (+0.1). Local and Internet sockets only. Runtimes with a JIT compiler (Node.js, Java) need `removeDirectives: ["MemoryDenyWriteExecute"]` (score unchanged at one decimal).',
   threshold: 3.5,
   requiredDirectives: [
     "NoNewPrivileges=yes",
@@ -27032,7 +27288,7 @@ var api_service_default = {
 
 // policies/profiles/worker.json
 var worker_default = {
-  description: "Long-running background worker (queue consumer, stream processor): no inbound connections, outbound local and Internet sockets only. The api-service template plus the kernel, device, clock, hostname and realtime protections a worker never needs to give up. No capabilities. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 1.8 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.7 on 255, 257 and 262; the threshold 2.5 leaves 0.7.",
+  description: "Long-running background worker (queue consumer, stream processor): no inbound connections, outbound local and Internet sockets only. The api-service template plus the kernel, device, clock, hostname and realtime protections a worker never needs to give up. No capabilities.",
   threshold: 2.5,
   requiredDirectives: [
     "NoNewPrivileges=yes",
@@ -27060,7 +27316,7 @@ var worker_default = {
 
 // policies/profiles/scheduler.json
 var scheduler_default = {
-  description: "Job started by a timer (`Type=oneshot`: backups, cleanups, reports): the worker protections without `MemoryDenyWriteExecute=`, `ProtectClock=` and `ProtectHostname=`, because jobs often run interpreters and tools whose needs vary; no network isolation (`PrivateNetwork=` is not required, jobs often upload or fetch). No capabilities; local and Internet sockets only. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 2.0 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.8 on 255, 257 and 262; the threshold 2.5 leaves 0.5.",
+  description: "Job started by a timer (`Type=oneshot`: backups, cleanups, reports): the worker protections without `MemoryDenyWriteExecute=`, `ProtectClock=` and `ProtectHostname=`, because jobs often run interpreters and tools whose needs vary; no network isolation (`PrivateNetwork=` is not required, jobs often upload or fetch). No capabilities; local and Internet sockets only.",
   threshold: 2.5,
   requiredDirectives: [
     "NoNewPrivileges=yes",
@@ -28732,7 +28988,7 @@ async function treeOfListing(cwd, commit, listing, wanted) {
   };
   children.set("/", /* @__PURE__ */ new Set());
   entries.set("/", { type: "directory" });
-  const links = [];
+  const links2 = [];
   const files = [];
   const oidOf = /* @__PURE__ */ new Map();
   for (const e of listing) {
@@ -28740,15 +28996,15 @@ async function treeOfListing(cwd, commit, listing, wanted) {
     const p = "/" + e.path;
     addChild(import_node_path.posix.dirname(p), import_node_path.posix.basename(p));
     entries.set(p, { type: "file", size: e.size });
-    if (e.mode === "120000") links.push(e);
+    if (e.mode === "120000") links2.push(e);
     else {
       oidOf.set(p, e.oid);
       if (wanted(e.path) && e.size <= MAX_UNIT_FILE_BYTES) files.push(e);
     }
   }
   const contents = /* @__PURE__ */ new Map();
-  const linkBlobs = await readBlobs(cwd, [...new Set(links.map((e) => e.oid))]);
-  for (const e of links) {
+  const linkBlobs = await readBlobs(cwd, [...new Set(links2.map((e) => e.oid))]);
+  for (const e of links2) {
     const blob = linkBlobs.get(e.oid);
     if (blob) entries.set("/" + e.path, { type: "symlink", target: blob.toString("utf8") });
   }
@@ -28768,7 +29024,7 @@ async function treeOfListing(cwd, commit, listing, wanted) {
   };
   const read = new Set(files.map((e) => "/" + e.path));
   const targets = /* @__PURE__ */ new Map();
-  for (const e of links) {
+  for (const e of links2) {
     const r = resolvePath(tree, "/" + e.path);
     if (r.kind !== "file" || read.has(r.path) || r.size > MAX_UNIT_FILE_BYTES) continue;
     const oid = oidOf.get(r.path);
@@ -28944,6 +29200,9 @@ function runGatePipeline(input) {
 // src/io/governing-policy.ts
 var import_node_path4 = require("node:path");
 
+// src/core/policy/policy-types.ts
+var DEFAULT_POLICY_PATH = ".github/unitgate.json";
+
 // src/io/confined-path.ts
 var import_node_path3 = require("node:path");
 function isInside(root, path) {
@@ -28979,7 +29238,6 @@ function readPolicyFile(full, shown) {
 }
 
 // src/io/governing-policy.ts
-var DEFAULT_POLICY_PATH = ".github/unitgate.json";
 function parsePolicy(text, shown, label = "") {
   const loaded = loadPolicy(text, shown);
   if (!loaded.ok)
@@ -29027,6 +29285,10 @@ async function readGoverningPolicy(workspace, requested, policySha, fromPullRequ
   }
   const text = await policyTextAt(workspace, policySha, path);
   if (text === void 0) {
+    if (fromPullRequest && path !== DEFAULT_POLICY_PATH)
+      throw new ConfigError(
+        `policy "${path}" does not exist at the base branch tip ${at}. A pull request's workflow cannot point the gate at a policy its base does not have: merge the policy file first, or keep it at ${DEFAULT_POLICY_PATH}.`
+      );
     if (requested !== "" && !fromPullRequest)
       throw new ConfigError(`policy "${path}" does not exist at ${at}`);
     return { policy: builtInPolicy(), path, description: `built-in baseline (no ${path} at ${at})` };
@@ -29124,39 +29386,6 @@ function selectPaths(args, candidates, repoDir, cwd, where3) {
     );
   return wanted;
 }
-var pendingOf = (u) => u.accepted.filter((a) => a.pendingApproval !== void 0);
-function renderText(verdict2, header) {
-  const lines = [...header];
-  for (const u of verdict2.units) {
-    const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : "—";
-    const base = u.base ? `${formatExposure(u.base.exposure)} → ` : "";
-    const status = u.status === "accepted" && pendingOf(u).length > 0 ? "pending" : u.status;
-    lines.push(
-      `${status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ""}`
-    );
-    for (const v of u.violations) {
-      lines.push(
-        `  ${v.location.file}:${v.location.line}: ${v.advisory ? "warning" : "error"}: ${v.message}`
-      );
-      if (v.fix && v.fix.directives.length > 0) lines.push(`    fix: ${v.fix.directives.join("  ")}`);
-    }
-    for (const a of u.accepted) {
-      const note2 = `${a.note.owner ?? "no owner"}, expires ${a.note.expires ?? "?"}`;
-      if (a.pendingApproval !== void 0)
-        lines.push(`  PENDING deviation (${note2}): ${a.violation.message} — needs ${a.pendingApproval}`);
-      else lines.push(`  accepted deviation (${note2}, approved by ${a.acceptedBy}): ${a.violation.message}`);
-    }
-  }
-  for (const n of verdict2.notes.filter((n2) => n2.problems.length > 0))
-    lines.push(`invalid deviation note for ${n.unit || "?"}: ${n.problems.join("; ")}`);
-  for (const m of verdict2.messages) lines.push(m);
-  const scored2 = verdict2.units.length;
-  const pending = verdict2.units.filter((u) => pendingOf(u).length > 0).length;
-  lines.push(
-    `${verdict2.result === "pass" ? "PASS" : "FAIL"}: ${scored2} unit${scored2 === 1 ? "" : "s"} in scope${pending > 0 ? `, ${pending} pending an owner's approval of a deviation note (CI fails until then)` : ""} (mode ${verdict2.mode}, systemd ${verdict2.systemdVersion})`
-  );
-  return lines.join("\n") + "\n";
-}
 async function runCheckCommand(options, where3) {
   let repoDir;
   let cwd;
@@ -29221,32 +29450,15 @@ async function runCheckCommand(options, where3) {
       `base: ${short(base.forkPoint)}, where HEAD forked from ${base.name}${options.cached ? " (checking the index)" : ""}`,
       `policy: ${governing.description} (${base.name})`
     ];
-    let stdout;
+    const format = reportFormat(options.format);
+    if (!format?.cli) throw new ConfigError(`unknown format "${options.format}"`);
+    const stdout = format.render({
+      verdict: verdict2,
+      findings: collectFindings(verdict2),
+      meta: { toolVersion: "0.1.0" },
+      header
+    });
     let stderr = "";
-    switch (options.format) {
-      case "json":
-        stdout = JSON.stringify(renderJsonReport(verdict2, { toolVersion: "0.1.0" }), null, 2) + "\n";
-        break;
-      case "sarif":
-        stdout = JSON.stringify(
-          renderSarif(verdict2, {
-            toolVersion: "0.1.0",
-            category: "unitgate",
-            informationUri: "https://github.com/unitgate/unitgate"
-          }),
-          null,
-          2
-        ) + "\n";
-        break;
-      case "markdown":
-        stdout = renderJobSummary(verdict2);
-        break;
-      case "comment":
-        stdout = renderPullRequestComment(verdict2, {}) + "\n";
-        break;
-      default:
-        stdout = renderText(verdict2, header);
-    }
     if (options.format !== "text") stderr = header.join("\n") + "\n";
     return { exitCode: verdict2.result === "fail" ? 1 : 0, stdout, stderr };
   } catch (e) {
@@ -29533,13 +29745,12 @@ function renderHardeningDropIn(plan, options) {
 }
 
 // src/cli/suggest-command.ts
-var DEFAULT_POLICY_PATH2 = ".github/unitgate.json";
 function fail2(message) {
   return { exitCode: 2, stdout: "", stderr: `unitgate suggest: ${message}
 ` };
 }
 function readPolicy(options, cwd) {
-  const path = options.policy ?? ((0, import_node_fs4.existsSync)(import_node_path6.posix.join(cwd, DEFAULT_POLICY_PATH2)) ? DEFAULT_POLICY_PATH2 : void 0);
+  const path = options.policy ?? ((0, import_node_fs4.existsSync)(import_node_path6.posix.join(cwd, DEFAULT_POLICY_PATH)) ? DEFAULT_POLICY_PATH : void 0);
   if (path === void 0) return builtInPolicy();
   const read = readPolicyFile(import_node_path6.posix.resolve(cwd, path), path);
   if (!read.ok) return fail2(read.message);
@@ -30105,7 +30316,6 @@ async function collectTrend(repoDir, options) {
 }
 
 // src/cli/trend-command.ts
-var DEFAULT_POLICY_PATH3 = ".github/unitgate.json";
 async function runTrendCommand(options, cwd) {
   let repoDir;
   try {
@@ -30137,7 +30347,7 @@ ${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
       pattern: options.tags,
       limit: options.limit,
       policy,
-      ...options.policy === void 0 ? { policyPath: DEFAULT_POLICY_PATH3 } : {},
+      ...options.policy === void 0 ? { policyPath: DEFAULT_POLICY_PATH } : {},
       ...unitPaths.length > 0 && !unitPaths.includes("") ? { unitPaths } : {},
       messages
     });

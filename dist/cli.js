@@ -3785,10 +3785,10 @@ function parseUnitFile(text, file, knownSections) {
 var import_path = require("path");
 var MAX_SYMLINK_HOPS = 32;
 function resolvePath(tree, path) {
-  const split = (p) => p.split("/").filter((c) => c.length > 0);
-  const base = tree.hostDirectory === void 0 ? [] : split(import_path.posix.normalize(tree.hostDirectory));
+  const split2 = (p) => p.split("/").filter((c) => c.length > 0);
+  const base = tree.hostDirectory === void 0 ? [] : split2(import_path.posix.normalize(tree.hostDirectory));
   const host = tree.hostDirectory !== void 0;
-  let pending = split(import_path.posix.normalize(path));
+  let pending = split2(import_path.posix.normalize(path));
   const done = [...base];
   let hops = 0;
   while (pending.length > 0) {
@@ -3817,7 +3817,7 @@ function resolvePath(tree, path) {
       if (++hops > MAX_SYMLINK_HOPS) return { kind: "loop" };
       const target = entry.target;
       if (import_path.posix.normalize(target) === "/dev/null" && pending.length === 0) return { kind: "null" };
-      const rest = split(target);
+      const rest = split2(target);
       if (target.startsWith("/")) done.length = 0;
       pending = [...rest, ...pending];
       continue;
@@ -4133,9 +4133,9 @@ function escapeUnitNamePart(s) {
   const bytes = new TextEncoder().encode(s);
   bytes.forEach((b, i) => {
     const c = String.fromCharCode(b);
-    const plain = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
+    const plain3 = b < 128 && b !== 45 && b !== 92 && isValidNameChar(b) && !(i === 0 && c === ".");
     if (c === "/") out += "-";
-    else if (plain) out += c;
+    else if (plain3) out += c;
     else out += `\\x${b.toString(16).padStart(2, "0")}`;
   });
   return out;
@@ -4297,18 +4297,18 @@ var NameMap = class {
     if (normalized) {
       listing = null;
       let prefix = "";
-      let plain = true;
+      let plain3 = true;
       for (const component of dir.split("/")) {
         if (component === "") continue;
         prefix += "/" + component;
         const entry = this.tree.lstat(prefix);
         if (entry?.type === "symlink") listing = void 0;
         if (entry?.type !== "directory") {
-          plain = false;
+          plain3 = false;
           break;
         }
       }
-      if (plain) {
+      if (plain3) {
         const typed = this.tree.listDirectory?.(dir);
         if (typed) listing = typed;
         else {
@@ -4636,6 +4636,129 @@ var DropInFinder = class {
 };
 function compareBytes(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/core/security/unit-vtable.ts
+var TYPE_SECTION = {
+  service: "Service",
+  socket: "Socket",
+  mount: "Mount",
+  swap: "Swap",
+  slice: "Slice",
+  scope: "Scope"
+};
+var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
+var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
+var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
+
+// src/core/unit/specifiers.ts
+var SYSTEM_DIRS = {
+  t: "/run",
+  S: "/var/lib",
+  C: "/var/cache",
+  L: "/var/log",
+  E: "/etc",
+  T: "/tmp",
+  V: "/var/tmp",
+  h: "/root",
+  s: "/bin/sh",
+  u: "root",
+  U: "0",
+  g: "root",
+  G: "0"
+};
+var HOST_VALUES = {
+  H: "localhost",
+  l: "localhost",
+  q: "localhost",
+  m: "00000000000000000000000000000000",
+  b: "00000000000000000000000000000000",
+  v: "unknown",
+  a: "x86-64",
+  o: "unknown",
+  w: "unknown",
+  W: "unknown",
+  B: "unknown",
+  A: "unknown",
+  M: "unknown",
+  y: "/",
+  Y: "/",
+  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
+  c: "/system.slice",
+  r: "/system.slice",
+  R: "/"
+};
+var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
+function expandSpecifiers(value, ctx) {
+  let next = value.indexOf("%");
+  if (next < 0) return { ok: true, value };
+  let name;
+  let out = "";
+  let from = 0;
+  for (; next >= 0; next = value.indexOf("%", from)) {
+    out += value.slice(from, next);
+    const s = value[next + 1];
+    from = next + 2;
+    switch (s) {
+      case "%":
+        out += "%";
+        break;
+      case "n":
+        out += ctx.unitName;
+        break;
+      case "N":
+        out += ctx.unitName.slice(0, ctx.unitName.lastIndexOf("."));
+        break;
+      case "p":
+        out += (name ??= unitNameParts(ctx.unitName)).prefix;
+        break;
+      case "P":
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).prefix);
+        break;
+      case "i":
+        out += (name ??= unitNameParts(ctx.unitName)).instance;
+        break;
+      case "I":
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).instance);
+        break;
+      case "j":
+        out += (name ??= unitNameParts(ctx.unitName)).lastComponent;
+        break;
+      case "J":
+        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).lastComponent);
+        break;
+      case "f": {
+        const { prefix, instance } = name ??= unitNameParts(ctx.unitName);
+        out += unescapeUnitNamePath(instance !== "" ? instance : prefix);
+        break;
+      }
+      case "d":
+        out += `/run/credentials/${ctx.unitName}`;
+        break;
+      default: {
+        if (s === void 0) {
+          out += "%";
+          break;
+        }
+        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
+        if (known !== void 0) out += known;
+        else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
+        else out += `%${s}`;
+      }
+    }
+  }
+  if (from < value.length) out += value.slice(from);
+  return { ok: true, value: out };
+}
+function unitNameParts(unitName) {
+  const parts = parseUnitName(unitName);
+  const prefix = parts?.prefix ?? unitName;
+  const dash = prefix.lastIndexOf("-");
+  return {
+    prefix,
+    instance: parts?.instance ?? "",
+    lastComponent: dash >= 0 ? prefix.slice(dash + 1) : prefix
+  };
 }
 
 // src/core/security/data/unit-keys-252.json
@@ -5857,6 +5980,20 @@ var unit_keys_252_default = {
 
 // src/core/security/data/systemd-252.json
 var systemd_252_default = {
+  generatedBy: {
+    script: "scripts/generate-systemd-data.mjs",
+    from: "the systemd research data set (label v252.38-debian12, libseccomp 2.5.4 (Debian 12))",
+    inputs: [
+      "spec/systemd-data/assessors/v252.38-debian12.json",
+      "spec/systemd-data/syscall-groups/v252.38-debian12.json",
+      "spec/systemd-data/libseccomp-x86_64-resolution.json",
+      "spec/systemd-data/syscall-groups-effective-x86_64.json",
+      "spec/systemd-data/names/capabilities.json",
+      "spec/systemd-data/names/address-families.json",
+      "spec/systemd-data/names/syscall-architectures.json",
+      "spec/systemd-data/levels.json"
+    ]
+  },
   version: 252,
   describe: "systemd 252.38 (Debian 12)",
   libseccomp: "2.5.4 (Debian 12)",
@@ -8720,6 +8857,20 @@ var systemd_252_default = {
 
 // src/core/security/data/systemd-255.json
 var systemd_255_default = {
+  generatedBy: {
+    script: "scripts/generate-systemd-data.mjs",
+    from: "the systemd research data set (label v255, libseccomp 2.5.4 (Debian 12))",
+    inputs: [
+      "spec/systemd-data/assessors/v255.json",
+      "spec/systemd-data/syscall-groups/v255.json",
+      "spec/systemd-data/libseccomp-x86_64-resolution.json",
+      "spec/systemd-data/syscall-groups-effective-x86_64.json",
+      "spec/systemd-data/names/capabilities.json",
+      "spec/systemd-data/names/address-families.json",
+      "spec/systemd-data/names/syscall-architectures.json",
+      "spec/systemd-data/levels.json"
+    ]
+  },
   version: 255,
   describe: "systemd 255 (upstream tag; Ubuntu 24.04 base)",
   libseccomp: "2.5.4 (Debian 12)",
@@ -11591,6 +11742,20 @@ var systemd_255_default = {
 
 // src/core/security/data/systemd-257.json
 var systemd_257_default = {
+  generatedBy: {
+    script: "scripts/generate-systemd-data.mjs",
+    from: "the systemd research data set (label v257.13-debian13, libseccomp 2.6.0 (Debian 13))",
+    inputs: [
+      "spec/systemd-data/assessors/v257.13-debian13.json",
+      "spec/systemd-data/syscall-groups/v257.13-debian13.json",
+      "spec/systemd-data/libseccomp-x86_64-resolution.json",
+      "spec/systemd-data/syscall-groups-effective-x86_64.json",
+      "spec/systemd-data/names/capabilities.json",
+      "spec/systemd-data/names/address-families.json",
+      "spec/systemd-data/names/syscall-architectures.json",
+      "spec/systemd-data/levels.json"
+    ]
+  },
   version: 257,
   describe: "systemd 257.13 (Debian 13)",
   libseccomp: "2.6.0 (Debian 13)",
@@ -14516,6 +14681,20 @@ var systemd_257_default = {
 
 // src/core/security/data/systemd-262.json
 var systemd_262_default = {
+  generatedBy: {
+    script: "scripts/generate-systemd-data.mjs",
+    from: "the systemd research data set (label v262, libseccomp 2.6.1 (Debian forky))",
+    inputs: [
+      "spec/systemd-data/assessors/v262.json",
+      "spec/systemd-data/syscall-groups/v262.json",
+      "spec/systemd-data/libseccomp-x86_64-resolution.json",
+      "spec/systemd-data/syscall-groups-effective-x86_64.json",
+      "spec/systemd-data/names/capabilities.json",
+      "spec/systemd-data/names/address-families.json",
+      "spec/systemd-data/names/syscall-architectures.json",
+      "spec/systemd-data/levels.json"
+    ]
+  },
   version: 262,
   describe: "systemd 262 (Debian forky)",
   libseccomp: "2.6.1 (Debian forky)",
@@ -17458,8 +17637,6 @@ var systemd_262_default = {
 };
 
 // src/core/security/versions.ts
-var SUPPORTED_VERSIONS = [252, 255, 257, 262];
-var DEFAULT_VERSION = 252;
 var SEARCH_PATH_SPLIT_USR = [
   "/etc/systemd/system.control",
   "/run/systemd/system.control",
@@ -17504,141 +17681,105 @@ var CGROUP_V1_DEPRECATED = {
   MemoryLimit: "MemoryMax"
 };
 var CGROUP_REMOVED_262 = ["CPUShares", "MemoryLimit", "CPUAccounting", "DefaultMemoryLow"];
-var TRAITS = {
+var VERSIONS = {
   252: {
-    searchPath: SEARCH_PATH_SPLIT_USR,
-    templateInstance: "i",
-    privateMountsTristate: false,
-    privateTmpWords: [],
-    privateUsersWords: [],
-    protectControlGroupsWords: [],
-    protectHostnameEnum: false,
-    emptyDescriptionSortsFirst: false,
-    addressFamilyUnknownStopsLine: false,
-    capabilityTildeAloneIsKnownSet: false,
-    maxCapabilityNumber: 63,
-    tpmDeviceAllow: { path: "/dev/tpmrm0", permissions: "rw" },
-    capabilityListRelaxed: false,
-    execCommandExtraPrefixes: "",
-    extraSpecifiers: {},
-    deviceAllowMergesSamePath: false,
-    emergencyActions: EMERGENCY_ACTIONS_252,
-    serviceTypes: SERVICE_TYPES_252,
-    namespaceAllIncludesTime: false,
-    requiresUnitArguments: false,
-    serviceTypeLegacyMessage: true,
-    personalityLegacyMessage: true,
-    syscallUnknownLegacyMessage: true,
-    pidFileVarRunWarns: false,
-    execDoubleBangObsolete: false,
-    cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED
+    data: systemd_252_default,
+    traits: {
+      searchPath: SEARCH_PATH_SPLIT_USR,
+      templateInstance: "i",
+      privateMountsTristate: false,
+      privateTmpWords: [],
+      privateUsersWords: [],
+      protectControlGroupsWords: [],
+      protectHostnameEnum: false,
+      emptyDescriptionSortsFirst: false,
+      addressFamilyUnknownStopsLine: false,
+      capabilityTildeAloneIsKnownSet: false,
+      maxCapabilityNumber: 63,
+      tpmDeviceAllow: { path: "/dev/tpmrm0", permissions: "rw" },
+      capabilityListRelaxed: false,
+      execCommandExtraPrefixes: "",
+      extraSpecifiers: {},
+      deviceAllowMergesSamePath: false,
+      emergencyActions: EMERGENCY_ACTIONS_252,
+      serviceTypes: SERVICE_TYPES_252,
+      namespaceAllIncludesTime: false,
+      requiresUnitArguments: false,
+      serviceTypeLegacyMessage: true,
+      personalityLegacyMessage: true,
+      syscallUnknownLegacyMessage: true,
+      pidFileVarRunWarns: false,
+      execDoubleBangObsolete: false,
+      cgroupRemovedOptions: [],
+      cgroupDeprecated: CGROUP_V1_DEPRECATED,
+      securityPolicyRejectsNonObject: false
+    }
   },
+  // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
+  // DelegateSubgroup=, MemoryPressureWatch= (v254), CoredumpReceive= (v255).
   255: {
-    searchPath: SEARCH_PATH_MERGED_USR,
-    templateInstance: "i",
-    privateMountsTristate: true,
-    privateTmpWords: [],
-    privateUsersWords: [],
-    protectControlGroupsWords: [],
-    protectHostnameEnum: false,
-    emptyDescriptionSortsFirst: false,
-    addressFamilyUnknownStopsLine: false,
-    capabilityTildeAloneIsKnownSet: false,
-    maxCapabilityNumber: 63,
-    tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
-    capabilityListRelaxed: true,
-    execCommandExtraPrefixes: "",
-    extraSpecifiers: {},
-    deviceAllowMergesSamePath: true,
-    emergencyActions: EMERGENCY_ACTIONS_255,
-    serviceTypes: SERVICE_TYPES_253,
-    namespaceAllIncludesTime: false,
-    requiresUnitArguments: false,
-    serviceTypeLegacyMessage: false,
-    personalityLegacyMessage: false,
-    syscallUnknownLegacyMessage: false,
-    pidFileVarRunWarns: false,
-    execDoubleBangObsolete: false,
-    cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED
+    data: systemd_255_default,
+    traits: {
+      searchPath: SEARCH_PATH_MERGED_USR,
+      privateMountsTristate: true,
+      tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
+      capabilityListRelaxed: true,
+      deviceAllowMergesSamePath: true,
+      emergencyActions: EMERGENCY_ACTIONS_255,
+      serviceTypes: SERVICE_TYPES_253,
+      serviceTypeLegacyMessage: false,
+      personalityLegacyMessage: false,
+      syscallUnknownLegacyMessage: false
+    }
   },
   257: {
-    searchPath: SEARCH_PATH_MERGED_USR,
-    templateInstance: "test_instance",
-    privateMountsTristate: true,
-    privateTmpWords: ["connected", "disconnected"],
-    privateUsersWords: ["self", "identity"],
-    protectControlGroupsWords: ["private", "strict"],
-    protectHostnameEnum: false,
-    emptyDescriptionSortsFirst: false,
-    addressFamilyUnknownStopsLine: false,
-    capabilityTildeAloneIsKnownSet: false,
-    maxCapabilityNumber: 63,
-    tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
-    capabilityListRelaxed: true,
-    execCommandExtraPrefixes: "",
-    extraSpecifiers: { D: "/usr/share" },
-    deviceAllowMergesSamePath: true,
-    emergencyActions: EMERGENCY_ACTIONS_255,
-    serviceTypes: SERVICE_TYPES_253,
-    namespaceAllIncludesTime: false,
-    requiresUnitArguments: true,
-    serviceTypeLegacyMessage: false,
-    personalityLegacyMessage: false,
-    syscallUnknownLegacyMessage: false,
-    pidFileVarRunWarns: true,
-    execDoubleBangObsolete: false,
-    cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED
+    data: systemd_257_default,
+    traits: {
+      templateInstance: "test_instance",
+      privateTmpWords: ["connected", "disconnected"],
+      privateUsersWords: ["self", "identity"],
+      protectControlGroupsWords: ["private", "strict"],
+      extraSpecifiers: { D: "/usr/share" },
+      requiresUnitArguments: true,
+      pidFileVarRunWarns: true
+    }
   },
   262: {
-    searchPath: SEARCH_PATH_MERGED_USR,
-    templateInstance: "test_instance",
-    privateMountsTristate: true,
-    privateTmpWords: ["connected", "disconnected"],
-    privateUsersWords: ["self", "identity", "full", "managed"],
-    protectControlGroupsWords: ["private", "strict"],
-    protectHostnameEnum: true,
-    emptyDescriptionSortsFirst: true,
-    addressFamilyUnknownStopsLine: true,
-    capabilityTildeAloneIsKnownSet: true,
-    maxCapabilityNumber: 62,
-    tpmDeviceAllow: void 0,
-    capabilityListRelaxed: true,
-    execCommandExtraPrefixes: "|",
-    extraSpecifiers: { D: "/usr/share" },
-    deviceAllowMergesSamePath: true,
-    emergencyActions: EMERGENCY_ACTIONS_255,
-    serviceTypes: SERVICE_TYPES_253,
-    namespaceAllIncludesTime: true,
-    requiresUnitArguments: true,
-    serviceTypeLegacyMessage: false,
-    personalityLegacyMessage: false,
-    syscallUnknownLegacyMessage: false,
-    pidFileVarRunWarns: true,
-    execDoubleBangObsolete: true,
-    cgroupRemovedOptions: CGROUP_REMOVED_262,
-    cgroupDeprecated: {}
+    data: systemd_262_default,
+    traits: {
+      privateUsersWords: ["self", "identity", "full", "managed"],
+      protectHostnameEnum: true,
+      emptyDescriptionSortsFirst: true,
+      addressFamilyUnknownStopsLine: true,
+      capabilityTildeAloneIsKnownSet: true,
+      maxCapabilityNumber: 62,
+      tpmDeviceAllow: void 0,
+      execCommandExtraPrefixes: "|",
+      namespaceAllIncludesTime: true,
+      execDoubleBangObsolete: true,
+      cgroupRemovedOptions: CGROUP_REMOVED_262,
+      cgroupDeprecated: {},
+      securityPolicyRejectsNonObject: true
+    }
   }
 };
-var DATA = {
-  252: systemd_252_default,
-  255: systemd_255_default,
-  257: systemd_257_default,
-  262: systemd_262_default
-};
+var SUPPORTED_VERSIONS = Object.keys(VERSIONS).map(
+  (key) => Number(key)
+);
+var DEFAULT_VERSION = 252;
 function isSupportedVersion(v) {
   return SUPPORTED_VERSIONS.includes(v);
 }
-var profiles = /* @__PURE__ */ new Map();
-function systemdProfile(version) {
-  let p = profiles.get(version);
-  if (!p) {
-    p = { version, data: DATA[version], traits: TRAITS[version] };
-    profiles.set(version, p);
+var PROFILES = /* @__PURE__ */ new Map();
+{
+  let traits = {};
+  for (const version of SUPPORTED_VERSIONS) {
+    traits = { ...traits, ...VERSIONS[version].traits };
+    PROFILES.set(version, { version, data: VERSIONS[version].data, traits });
   }
-  return p;
+}
+function systemdProfile(version) {
+  return PROFILES.get(version);
 }
 
 // src/core/security/unit-keys.ts
@@ -17708,114 +17849,169 @@ function suggestKey(section, key) {
   return best;
 }
 
-// src/core/unit/specifiers.ts
-var SYSTEM_DIRS = {
-  t: "/run",
-  S: "/var/lib",
-  C: "/var/cache",
-  L: "/var/log",
-  E: "/etc",
-  T: "/tmp",
-  V: "/var/tmp",
-  h: "/root",
-  s: "/bin/sh",
-  u: "root",
-  U: "0",
-  g: "root",
-  G: "0"
-};
-var HOST_VALUES = {
-  H: "localhost",
-  l: "localhost",
-  q: "localhost",
-  m: "00000000000000000000000000000000",
-  b: "00000000000000000000000000000000",
-  v: "unknown",
-  a: "x86-64",
-  o: "unknown",
-  w: "unknown",
-  W: "unknown",
-  B: "unknown",
-  A: "unknown",
-  M: "unknown",
-  y: "/",
-  Y: "/",
-  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
-  c: "/system.slice",
-  r: "/system.slice",
-  R: "/"
-};
-var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
-function expandSpecifiers(value, ctx) {
-  let next = value.indexOf("%");
-  if (next < 0) return { ok: true, value };
-  let name;
-  let out = "";
-  let from = 0;
-  for (; next >= 0; next = value.indexOf("%", from)) {
-    out += value.slice(from, next);
-    const s = value[next + 1];
-    from = next + 2;
-    switch (s) {
-      case "%":
-        out += "%";
-        break;
-      case "n":
-        out += ctx.unitName;
-        break;
-      case "N":
-        out += ctx.unitName.slice(0, ctx.unitName.lastIndexOf("."));
-        break;
-      case "p":
-        out += (name ??= unitNameParts(ctx.unitName)).prefix;
-        break;
-      case "P":
-        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).prefix);
-        break;
-      case "i":
-        out += (name ??= unitNameParts(ctx.unitName)).instance;
-        break;
-      case "I":
-        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).instance);
-        break;
-      case "j":
-        out += (name ??= unitNameParts(ctx.unitName)).lastComponent;
-        break;
-      case "J":
-        out += unescapeUnitNamePart((name ??= unitNameParts(ctx.unitName)).lastComponent);
-        break;
-      case "f": {
-        const { prefix, instance } = name ??= unitNameParts(ctx.unitName);
-        out += unescapeUnitNamePath(instance !== "" ? instance : prefix);
-        break;
-      }
-      case "d":
-        out += `/run/credentials/${ctx.unitName}`;
-        break;
-      default: {
-        if (s === void 0) {
-          out += "%";
-          break;
-        }
-        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
-        if (known !== void 0) out += known;
-        else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
-        else out += `%${s}`;
-      }
-    }
-  }
-  if (from < value.length) out += value.slice(from);
-  return { ok: true, value: out };
+// src/core/security/conf-parser.ts
+function warn(ctx, a, message, kind) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message,
+    kind: kind ?? (/ignor/i.test(message) ? "invalid-value" : "other"),
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "ok";
 }
-function unitNameParts(unitName) {
-  const parts = parseUnitName(unitName);
-  const prefix = parts?.prefix ?? unitName;
-  const dash = prefix.lastIndexOf("-");
-  return {
-    prefix,
-    instance: parts?.instance ?? "",
-    lastComponent: dash >= 0 ? prefix.slice(dash + 1) : prefix
+function unknownKey(ctx, a, sections) {
+  if (a.key.startsWith("X-") || isKnownKey(ctx.profile.version, a.section, a.key)) return;
+  const message = `Unknown key '${a.key}' in section [${a.section}], ignoring.`;
+  const d2 = {
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message,
+    kind: "unknown-key",
+    key: a.key,
+    section: a.section,
+    value: a.value
   };
+  const addedIn = versionAddingKey(a.section, a.key);
+  const elsewhere = sections.find((s) => s !== a.section && isKnownKey(ctx.profile.version, s, a.key));
+  if (addedIn !== void 0) {
+    d2.kind = "key-unknown-to-version";
+    d2.addedIn = addedIn;
+  } else if (elsewhere !== void 0) {
+    d2.kind = "wrong-section";
+    d2.expectedSection = elsewhere;
+  } else {
+    const suggestion = suggestKey(a.section, a.key);
+    if (suggestion !== void 0) d2.suggestion = suggestion;
+  }
+  ctx.diagnostics.push(d2);
+}
+function fatal(ctx, a, message) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "error",
+    message,
+    kind: ctx.inMainFile ? "refused-unit" : "invalid-value",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "fatal";
+}
+function expand(ctx, value) {
+  return expandSpecifiers(value, ctx.specifierContext);
+}
+function specifiers(ctx, a, value) {
+  const r = expand(ctx, value);
+  if (r.ok) return r.value;
+  warn(
+    ctx,
+    a,
+    `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`,
+    "invalid-value"
+  );
+  return void 0;
+}
+
+// src/core/security/in-addr-prefix.ts
+function parseIPv4(s) {
+  const parts = s.split(".");
+  if (parts.length !== 4) return void 0;
+  const bytes = [];
+  for (const p of parts) {
+    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return void 0;
+    bytes.push(Number(p));
+  }
+  return bytes;
+}
+function parseIPv6(s) {
+  if (!/^[0-9a-fA-F:.]+$/.test(s)) return void 0;
+  const halves = s.split("::");
+  if (halves.length > 2) return void 0;
+  const parseGroups = (part) => {
+    if (part === "") return [];
+    const out = [];
+    const groups2 = part.split(":");
+    for (let i = 0; i < groups2.length; i++) {
+      const g = groups2[i];
+      if (i === groups2.length - 1 && g.includes(".")) {
+        const v4 = parseIPv4(g);
+        if (!v4) return void 0;
+        out.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
+        continue;
+      }
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parseGroups(halves[0]);
+  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
+  if (!head || !tail) return void 0;
+  let groups;
+  if (halves.length === 2) {
+    if (head.length + tail.length > 7) return void 0;
+    groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+  } else {
+    if (head.length !== 8) return void 0;
+    groups = head;
+  }
+  const bytes = [];
+  for (const g of groups) bytes.push(g >> 8, g & 255);
+  return bytes;
+}
+function maskBytes(bytes, prefixLength) {
+  return bytes.map((b, i) => {
+    const bits = Math.max(0, Math.min(8, prefixLength - i * 8));
+    return bits === 0 ? 0 : b & (255 << 8 - bits & 255);
+  });
+}
+function parseAddressPrefix(word) {
+  const slash = word.indexOf("/");
+  const addr = slash < 0 ? word : word.slice(0, slash);
+  const v4 = parseIPv4(addr);
+  const v6 = v4 ? void 0 : parseIPv6(addr);
+  if (!v4 && !v6) return void 0;
+  const family = v4 ? 4 : 6;
+  const max = family === 4 ? 32 : 128;
+  let prefixLength = max;
+  if (slash >= 0) {
+    const p = word.slice(slash + 1);
+    if (!/^[0-9]+$/.test(p) || Number(p) > max) return void 0;
+    prefixLength = Number(p);
+  }
+  return { family, bytes: maskBytes(v4 ?? v6, prefixLength), prefixLength };
+}
+function isLocalhostPrefix(p) {
+  if (p.family === 4) return p.bytes[0] === 127;
+  return p.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
+}
+function isAnyPrefix(p) {
+  return p.prefixLength === 0;
+}
+
+// src/core/unit/parse-boolean.ts
+var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
+var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
+var BOOLEAN_WORDS = new Map([
+  ...[...TRUE_WORDS].map((w2) => [w2, true]),
+  ...[...FALSE_WORDS].map((w2) => [w2, false])
+]);
+function parseBoolean(value) {
+  const exact = BOOLEAN_WORDS.get(value);
+  if (exact !== void 0) return exact;
+  const v = value.toLowerCase();
+  if (TRUE_WORDS.has(v)) return true;
+  if (FALSE_WORDS.has(v)) return false;
+  return void 0;
 }
 
 // src/core/unit/extract-word.ts
@@ -18076,11 +18272,11 @@ function parseExecLine(rvalue, options) {
   const result = { commands: 0, fatal: false, messages: [], doubleBang: 0 };
   const { messages } = result;
   const reader = new WordReader(rvalue);
-  const plain = !SPECIAL_CHARACTERS.test(rvalue);
+  const plain3 = !SPECIAL_CHARACTERS.test(rvalue);
   let semicolon;
   do {
     semicolon = false;
-    const first = plain ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
+    const first = plain3 ? reader.readPlain() : extractExecWord(reader, messages, rvalue);
     if (first !== "word") return result;
     if (reader.word === ";") {
       semicolon = true;
@@ -18104,7 +18300,7 @@ function parseExecLine(rvalue, options) {
       else break;
     }
     if (privileged === "!!") result.doubleBang++;
-    const expanded = plain ? void 0 : expandWord(f, options);
+    const expanded = plain3 ? void 0 : expandWord(f, options);
     if (expanded !== void 0 && !expanded.ok)
       return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
     const path = expanded === void 0 ? f : expanded.value;
@@ -18116,7 +18312,7 @@ function parseExecLine(rvalue, options) {
       if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
         return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
     }
-    if (plain) {
+    if (plain3) {
       if (separateArgv0 && !reader.hasRest())
         return refuse(result, ignore, "Empty executable name or zeroeth argument", rvalue);
       result.commands++;
@@ -18243,9 +18439,11 @@ function applySetCredential(map, value, encrypted, expand2) {
   return { ok: true };
 }
 
-// src/core/security/settings.ts
+// src/core/security/capability-util.ts
 var CAP_ALL = 0xffffffffffffffffn;
 var U64 = 0xffffffffffffffffn;
+
+// src/core/security/nsflags.ts
 var NAMESPACE_FLAGS = {
   cgroup: 33554432,
   ipc: 134217728,
@@ -18257,178 +18455,8 @@ var NAMESPACE_FLAGS = {
   time: 128
 };
 var NAMESPACES_UNSET = -1;
-var EFFECTIVE_FLAGS = {
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  PrivateTmp: (s) => s.privateTmp !== "no",
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateUsers: (s) => s.privateUsers !== "no",
-  PrivateMounts: (s) => s.privateMounts !== false,
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
-  ProtectHostname: (s) => s.protectHostname !== "no",
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  RemoveIPC: (s) => s.removeIpc,
-  DynamicUser: (s) => s.dynamicUser,
-  Delegate: (s) => s.delegate
-};
-var TYPE_SECTION = {
-  service: "Service",
-  socket: "Socket",
-  mount: "Mount",
-  swap: "Swap",
-  slice: "Slice",
-  scope: "Scope"
-};
-var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
-var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
-var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
-var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
-var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
-var BOOLEAN_WORDS = new Map([
-  ...[...TRUE_WORDS].map((w2) => [w2, true]),
-  ...[...FALSE_WORDS].map((w2) => [w2, false])
-]);
-function parseBoolean(value) {
-  const exact = BOOLEAN_WORDS.get(value);
-  if (exact !== void 0) return exact;
-  const v = value.toLowerCase();
-  if (TRUE_WORDS.has(v)) return true;
-  if (FALSE_WORDS.has(v)) return false;
-  return void 0;
-}
-function warn(ctx, a, message, kind) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message,
-    kind: kind ?? (/ignor/i.test(message) ? "invalid-value" : "other"),
-    key: a.key,
-    section: a.section,
-    value: a.value
-  });
-  return "ok";
-}
-function unknownKey(ctx, a, sections) {
-  if (a.key.startsWith("X-") || isKnownKey(ctx.profile.version, a.section, a.key)) return;
-  const message = `Unknown key '${a.key}' in section [${a.section}], ignoring.`;
-  const d2 = {
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message,
-    kind: "unknown-key",
-    key: a.key,
-    section: a.section,
-    value: a.value
-  };
-  const addedIn = versionAddingKey(a.section, a.key);
-  const elsewhere = sections.find((s) => s !== a.section && isKnownKey(ctx.profile.version, s, a.key));
-  if (addedIn !== void 0) {
-    d2.kind = "key-unknown-to-version";
-    d2.addedIn = addedIn;
-  } else if (elsewhere !== void 0) {
-    d2.kind = "wrong-section";
-    d2.expectedSection = elsewhere;
-  } else {
-    const suggestion = suggestKey(a.section, a.key);
-    if (suggestion !== void 0) d2.suggestion = suggestion;
-  }
-  ctx.diagnostics.push(d2);
-}
-function handleOnFailureIsolate(ctx, a) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
-    unlocated: true,
-    kind: "other",
-    key: a.key,
-    section: a.section,
-    value: a.value
-  });
-  return "ok";
-}
-function fatal(ctx, a, message) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "error",
-    message,
-    kind: ctx.inMainFile ? "refused-unit" : "invalid-value",
-    key: a.key,
-    section: a.section,
-    value: a.value
-  });
-  return "fatal";
-}
-function expand(ctx, value) {
-  return expandSpecifiers(value, ctx.specifierContext);
-}
-function specifiers(ctx, a, value) {
-  const r = expand(ctx, value);
-  if (r.ok) return r.value;
-  warn(
-    ctx,
-    a,
-    `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`,
-    "invalid-value"
-  );
-  return void 0;
-}
-function boolSetting(field, fatalOnError = false) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b === void 0) {
-      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
-      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    }
-    ctx.s[field] = b;
-    return "ok";
-  };
-}
-function boolOrWords(field, words) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b !== void 0) {
-      ctx.s[field] = b ? "yes" : "no";
-      return "ok";
-    }
-    const extra = words(ctx.traits);
-    if (extra.includes(a.value)) {
-      ctx.s[field] = a.value;
-      return "ok";
-    }
-    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
-  };
-}
-function enumSetting(field, words, booleans = false) {
-  return (ctx, a) => {
-    if (booleans) {
-      const b = parseBoolean(a.value);
-      if (b !== void 0) {
-        ctx.s[field] = b ? "yes" : "no";
-        return "ok";
-      }
-    }
-    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
-    ctx.s[field] = a.value;
-    return "ok";
-  };
-}
+
+// src/core/security/load-fragment-exec.ts
 var handleUser = (ctx, a) => {
   if (a.value === "") {
     ctx.s.user = void 0;
@@ -18690,6 +18718,110 @@ function rootPath(field) {
     return "ok";
   };
 }
+function execOptions(ctx) {
+  return ctx.execOptions ??= {
+    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+    expand: (text) => expand(ctx, text)
+  };
+}
+function execCommands(field) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      if (field) ctx.facts[field] = 0;
+      return "ok";
+    }
+    const r = parseExecLine(a.value, execOptions(ctx));
+    if (ctx.traits.execDoubleBangObsolete)
+      for (let i = 0; i < r.doubleBang; i++)
+        warn(
+          ctx,
+          a,
+          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.`
+        );
+    for (const m of r.messages) {
+      if (m.severity === "error") fatal(ctx, a, m.message);
+      else warn(ctx, a, m.message);
+    }
+    if (field) ctx.facts[field] += r.commands;
+    return r.fatal ? "fatal" : "ok";
+  };
+}
+function credential(kind, encrypted) {
+  return (ctx, a) => {
+    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
+    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
+    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
+    return r.ok ? "ok" : warn(ctx, a, r.message);
+  };
+}
+var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.protectHostname = "no";
+    return "ok";
+  }
+  const colon = a.value.indexOf(":");
+  const head = colon < 0 ? a.value : a.value.slice(0, colon);
+  const b = parseBoolean(head);
+  if (b === false && colon >= 0)
+    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
+  else if (head === "private") ctx.s.protectHostname = "private";
+  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  return "ok";
+};
+var handleStandardOutput = (ctx, a) => {
+  const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
+  if (journal === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. Please update your unit file, and consider removing the setting altogether.`
+  );
+};
+var handlePersonality = (ctx, a) => {
+  if (a.value === "" || a.value === "x86-64" || a.value === "x86") return "ok";
+  return warn(
+    ctx,
+    a,
+    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
+  );
+};
+var handleCpuSchedulingPriority = (ctx, a) => {
+  if (!/^-?\d+$/.test(a.value)) return "ok";
+  const prio = Number(a.value);
+  if (prio >= 0 && prio <= 99) return "ok";
+  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
+};
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+var handleEnvironment = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
+  for (const word of words) {
+    const r = expand(ctx, word);
+    if (!r.ok) continue;
+    const eq = r.value.indexOf("=");
+    const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
+    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
+  }
+  return "ok";
+};
+var handleNamespacePaths = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const word of words) {
+    let w2 = word;
+    if (w2.startsWith("-")) w2 = w2.slice(1);
+    if (w2.startsWith("+")) w2 = w2.slice(1);
+    const resolved = specifiers(ctx, a, w2);
+    if (resolved === void 0) continue;
+    const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
+    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  }
+  return "ok";
+};
+
+// src/core/security/load-fragment-cgroup.ts
 var handleDelegate = (ctx, a) => {
   if (!CAN_DELEGATE.has(ctx.unit.type))
     return warn(ctx, a, "Delegate= setting not supported for this unit type, ignoring.");
@@ -18707,7 +18839,7 @@ var handleDevicePolicy = (ctx, a) => {
   ctx.s.devicePolicy = a.value;
   return "ok";
 };
-function addDeviceAllow(ctx, path, permissions, location) {
+function addDeviceAllow(ctx, path, permissions, location2) {
   const perms = permissions === "" ? "rwm" : ["r", "w", "m"].filter((c) => permissions.includes(c)).join("");
   if (ctx.traits.deviceAllowMergesSamePath) {
     const existing = ctx.s.deviceAllow.find((e) => e.path === path);
@@ -18716,7 +18848,7 @@ function addDeviceAllow(ctx, path, permissions, location) {
       return;
     }
   }
-  ctx.s.deviceAllow.unshift(location ? { path, permissions: perms, location } : { path, permissions: perms });
+  ctx.s.deviceAllow.unshift(location2 ? { path, permissions: perms, location: location2 } : { path, permissions: perms });
 }
 var handleDeviceAllow = (ctx, a) => {
   if (a.value === "") {
@@ -18745,74 +18877,6 @@ function isValidDeviceNodePath(path) {
   if (pathStartsWith(path, "/dev/") === void 0 && pathStartsWith(path, "/run/systemd/inaccessible/") === void 0)
     return false;
   return !path.endsWith("/");
-}
-function parseIPv4(s) {
-  const parts = s.split(".");
-  if (parts.length !== 4) return void 0;
-  const bytes = [];
-  for (const p of parts) {
-    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return void 0;
-    bytes.push(Number(p));
-  }
-  return bytes;
-}
-function parseIPv6(s) {
-  if (!/^[0-9a-fA-F:.]+$/.test(s)) return void 0;
-  const halves = s.split("::");
-  if (halves.length > 2) return void 0;
-  const parseGroups = (part) => {
-    if (part === "") return [];
-    const out = [];
-    const groups2 = part.split(":");
-    for (let i = 0; i < groups2.length; i++) {
-      const g = groups2[i];
-      if (i === groups2.length - 1 && g.includes(".")) {
-        const v4 = parseIPv4(g);
-        if (!v4) return void 0;
-        out.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
-        continue;
-      }
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = parseGroups(halves[0]);
-  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
-  if (!head || !tail) return void 0;
-  let groups;
-  if (halves.length === 2) {
-    if (head.length + tail.length > 7) return void 0;
-    groups = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    if (head.length !== 8) return void 0;
-    groups = head;
-  }
-  const bytes = [];
-  for (const g of groups) bytes.push(g >> 8, g & 255);
-  return bytes;
-}
-function maskBytes(bytes, prefixLength) {
-  return bytes.map((b, i) => {
-    const bits = Math.max(0, Math.min(8, prefixLength - i * 8));
-    return bits === 0 ? 0 : b & (255 << 8 - bits & 255);
-  });
-}
-function parseAddressPrefix(word) {
-  const slash = word.indexOf("/");
-  const addr = slash < 0 ? word : word.slice(0, slash);
-  const v4 = parseIPv4(addr);
-  const v6 = v4 ? void 0 : parseIPv6(addr);
-  if (!v4 && !v6) return void 0;
-  const family = v4 ? 4 : 6;
-  const max = family === 4 ? 32 : 128;
-  let prefixLength = max;
-  if (slash >= 0) {
-    const p = word.slice(slash + 1);
-    if (!/^[0-9]+$/.test(p) || Number(p) > max) return void 0;
-    prefixLength = Number(p);
-  }
-  return { family, bytes: maskBytes(v4 ?? v6, prefixLength), prefixLength };
 }
 function isLocalhostName(word) {
   const w2 = word.toLowerCase().replace(/\.$/, "");
@@ -18860,32 +18924,73 @@ function ipFilterPath(field) {
     return "ok";
   };
 }
-function execOptions(ctx) {
-  return ctx.execOptions ??= {
-    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
-    expand: (text) => expand(ctx, text)
+var handleLegacyCgroupOption = (ctx, a) => {
+  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
+    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
+  const replacement = ctx.traits.cgroupDeprecated[a.key];
+  if (replacement === void 0 || a.value === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`
+  );
+};
+
+// src/core/security/load-fragment.ts
+function handleOnFailureIsolate(ctx, a) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
+    unlocated: true,
+    kind: "other",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "ok";
+}
+function boolSetting(field, fatalOnError = false) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === void 0) {
+      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
+      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    }
+    ctx.s[field] = b;
+    return "ok";
   };
 }
-function execCommands(field) {
+function boolOrWords(field, words) {
   return (ctx, a) => {
-    if (a.value === "") {
-      if (field) ctx.facts[field] = 0;
+    const b = parseBoolean(a.value);
+    if (b !== void 0) {
+      ctx.s[field] = b ? "yes" : "no";
       return "ok";
     }
-    const r = parseExecLine(a.value, execOptions(ctx));
-    if (ctx.traits.execDoubleBangObsolete)
-      for (let i = 0; i < r.doubleBang; i++)
-        warn(
-          ctx,
-          a,
-          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.`
-        );
-    for (const m of r.messages) {
-      if (m.severity === "error") fatal(ctx, a, m.message);
-      else warn(ctx, a, m.message);
+    const extra = words(ctx.traits);
+    if (extra.includes(a.value)) {
+      ctx.s[field] = a.value;
+      return "ok";
     }
-    if (field) ctx.facts[field] += r.commands;
-    return r.fatal ? "fatal" : "ok";
+    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+  };
+}
+function enumSetting(field, words, booleans = false) {
+  return (ctx, a) => {
+    if (booleans) {
+      const b = parseBoolean(a.value);
+      if (b !== void 0) {
+        ctx.s[field] = b ? "yes" : "no";
+        return "ok";
+      }
+    }
+    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    ctx.s[field] = a.value;
+    return "ok";
   };
 }
 function factEnum(field, words) {
@@ -18953,14 +19058,6 @@ function factBoolean(field) {
     return "ok";
   };
 }
-function credential(kind, encrypted) {
-  return (ctx, a) => {
-    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
-    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
-    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
-    return r.ok ? "ok" : warn(ctx, a, r.message);
-  };
-}
 function factCounter(field) {
   return (ctx, a) => {
     if (a.value === "") ctx.facts[field] = 0;
@@ -18968,30 +19065,6 @@ function factCounter(field) {
     return "ok";
   };
 }
-var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.protectHostname = "no";
-    return "ok";
-  }
-  const colon = a.value.indexOf(":");
-  const head = colon < 0 ? a.value : a.value.slice(0, colon);
-  const b = parseBoolean(head);
-  if (b === false && colon >= 0)
-    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
-  else if (head === "private") ctx.s.protectHostname = "private";
-  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  return "ok";
-};
-var handleStandardOutput = (ctx, a) => {
-  const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
-  if (journal === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. Please update your unit file, and consider removing the setting altogether.`
-  );
-};
 var handlePidFile = (ctx, a) => {
   if (a.value === "" || !ctx.traits.pidFileVarRunWarns) return "ok";
   const r = expand(ctx, a.value);
@@ -19005,59 +19078,6 @@ var handlePidFile = (ctx, a) => {
     a,
     `PIDFile= references a path below legacy directory /var/run/, updating ${checked.path} → /run/${rest}; please update the unit file accordingly.`
   );
-};
-var handlePersonality = (ctx, a) => {
-  if (a.value === "" || a.value === "x86-64" || a.value === "x86") return "ok";
-  return warn(
-    ctx,
-    a,
-    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
-  );
-};
-var handleCpuSchedulingPriority = (ctx, a) => {
-  if (!/^-?\d+$/.test(a.value)) return "ok";
-  const prio = Number(a.value);
-  if (prio >= 0 && prio <= 99) return "ok";
-  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
-};
-var handleLegacyCgroupOption = (ctx, a) => {
-  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
-    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
-  const replacement = ctx.traits.cgroupDeprecated[a.key];
-  if (replacement === void 0 || a.value === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`
-  );
-};
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
-var handleEnvironment = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
-  for (const word of words) {
-    const r = expand(ctx, word);
-    if (!r.ok) continue;
-    const eq = r.value.indexOf("=");
-    const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
-    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
-  }
-  return "ok";
-};
-var handleNamespacePaths = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
-  for (const word of words) {
-    let w2 = word;
-    if (w2.startsWith("-")) w2 = w2.slice(1);
-    if (w2.startsWith("+")) w2 = w2.slice(1);
-    const resolved = specifiers(ctx, a, w2);
-    if (resolved === void 0) continue;
-    const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-  }
-  return "ok";
 };
 var SERVICE_TYPE = factEnum("type", (c) => c.traits.serviceTypes);
 var MOUNT_FSTYPE = factPrintfString("fstype");
@@ -19274,45 +19294,22 @@ function directivesFor(traits, type) {
   }
   return table;
 }
-var profileCaches = /* @__PURE__ */ new WeakMap();
-function profileCache(profile) {
-  let c = profileCaches.get(profile);
-  if (!c) {
-    const capabilityNames = /* @__PURE__ */ new Map();
-    let known = 0n;
-    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
-      capabilityNames.set(name.toUpperCase(), bit);
-      known |= 1n << BigInt(bit);
-    }
-    const families = /* @__PURE__ */ new Map();
-    for (const [name, af] of Object.entries(profile.data.addressFamilies))
-      families.set(name.toUpperCase(), af);
-    c = {
-      capabilityNames,
-      known,
-      families,
-      archs: new Set(profile.data.syscallArchitectures),
-      syscalls: new Set(profile.data.knownSyscalls),
-      groups: new Map(Object.entries(profile.data.syscallGroups))
-    };
-    profileCaches.set(profile, c);
-  }
-  return c;
-}
+
+// src/core/security/settings-record.ts
 var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
-function isPerpetual(unit) {
-  if (unit.type !== "mount" && unit.type !== "slice") return false;
-  return PERPETUAL_UNITS.some((n) => unit.names.includes(n) && n.endsWith(`.${unit.type}`));
+function isPerpetual(unit2) {
+  if (unit2.type !== "mount" && unit2.type !== "slice") return false;
+  return PERPETUAL_UNITS.some((n) => unit2.names.includes(n) && n.endsWith(`.${unit2.type}`));
 }
 var SettingsRecord = class {
-  constructor(unit, traits) {
-    const type = unit.type;
+  constructor(unit2, traits) {
+    const type = unit2.type;
     const exec = HAS_EXEC_CONTEXT.has(type);
-    this.unitId = unit.id;
+    this.unitId = unit2.id;
     this.unitType = type;
     this.hasExecContext = exec;
     this.hasCgroupContext = HAS_CGROUP_CONTEXT.has(type);
-    this.defaultDependencies = !isPerpetual(unit);
+    this.defaultDependencies = !isPerpetual(unit2);
     this.notifyAccess = "none";
     this.user = void 0;
     this.dynamicUser = false;
@@ -19412,105 +19409,11 @@ var SettingsRecord = class {
     else provenance.set(a.key, [a]);
   }
 };
-function defaultSettings(unit, traits) {
-  return new SettingsRecord(unit, traits);
+function defaultSettings(unit2, traits) {
+  return new SettingsRecord(unit2, traits);
 }
-function deriveSecuritySettings(unit, profile) {
-  const traits = profile.traits;
-  const cache = profileCache(profile);
-  const s = defaultSettings(unit, traits);
-  const ctx = {
-    unit,
-    traits,
-    profile,
-    s,
-    facts: {
-      type: void 0,
-      execStart: 0,
-      execStop: 0,
-      successAction: "none",
-      restart: "no",
-      remainAfterExit: false,
-      exitType: "main",
-      busName: void 0,
-      pamName: void 0,
-      killMode: "control-group",
-      mountImages: 0,
-      listens: 0,
-      timerTriggers: 0,
-      pathTriggers: 0,
-      what: void 0,
-      where: void 0,
-      extraOptions: void 0,
-      options: void 0,
-      fstype: void 0
-    },
-    diagnostics: [],
-    capabilityNames: cache.capabilityNames,
-    knownCapabilityMask: cache.known,
-    familyNames: cache.families,
-    syscallArchitectures: cache.archs,
-    knownSyscalls: cache.syscalls,
-    syscallGroups: cache.groups,
-    ipPrefixes: { allow: [], deny: [] },
-    ipFilterPaths: { ingress: 0, egress: 0 },
-    specifierContext: { unitName: unit.id, scope: "system", extra: traits.extraSpecifiers },
-    inMainFile: true
-  };
-  const ownSection = TYPE_SECTION[unit.type];
-  const directives = directivesFor(traits, unit.type);
-  const sections = ["Unit", unit.type.charAt(0).toUpperCase() + unit.type.slice(1), "Install"];
-  for (let fileIndex = 0; fileIndex < unit.files.length; fileIndex++) {
-    const file = unit.files[fileIndex];
-    if (!file) continue;
-    ctx.inMainFile = fileIndex === 0;
-    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
-    if (fileIndex === 0 && ownSection) {
-      for (const header of file.sections) {
-        if (header.name !== ownSection) continue;
-        s.typeSection = { file: file.file, line: header.line, column: 1 };
-        break;
-      }
-    }
-    let stopped = false;
-    for (const a of file.assignments) {
-      const directive = directives.get(a.key);
-      if (directive === void 0 || a.section !== directive.section) {
-        unknownKey(ctx, a, sections);
-        continue;
-      }
-      if (directive.record) s.record(a);
-      if (directive.handler(ctx, a) === "fatal") {
-        stopped = true;
-        break;
-      }
-    }
-    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit.id} has a bad unit file setting.`);
-    if (fileIndex === 0 && file.fatal) {
-      ctx.diagnostics.push(file.fatal);
-      return {
-        failure: {
-          kind: "error",
-          unitName: unit.id,
-          message: `Unit ${unit.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
-        },
-        diagnostics: ctx.diagnostics
-      };
-    }
-    if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
-  }
-  const verifyError = verifyUnit(ctx);
-  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
-  if (s.hasExecContext) patchExecContext(ctx);
-  finishRecord(ctx);
-  return { settings: s, diagnostics: ctx.diagnostics };
-}
-function badSetting(ctx, message) {
-  return {
-    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
-    diagnostics: ctx.diagnostics
-  };
-}
+
+// src/core/security/unit-verify.ts
 var API_MOUNT_POINTS = [
   "/proc",
   "/sys",
@@ -19572,7 +19475,7 @@ function fstabTestOption(options, names) {
   words.push(word);
   return words.some((w2) => names.some((n) => w2 === n || w2.startsWith(`${n}=`)));
 }
-function mountDependencyError(facts, where) {
+function mountDependencyError(facts, where2) {
   const what = facts.what;
   if (what === void 0) return void 0;
   const bind = fstabTestOption(facts.options, ["bind", "rbind"]) || ["bind", "rbind"].includes(facts.fstype ?? "");
@@ -19580,7 +19483,7 @@ function mountDependencyError(facts, where) {
     const rest = pathStartsWith(what, p);
     return rest !== void 0 && rest !== "";
   });
-  if (!bind && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where, "/")) {
+  if (!bind && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where2, "/")) {
     if (unitNameFromPath(what, "device") === void 0) return "EINVAL";
   }
   const fstype = facts.fstype?.replace(/^fuse\./, "");
@@ -19593,8 +19496,8 @@ function mountDependencyError(facts, where) {
 }
 var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct", "indirect"];
 function verifyUnit(ctx) {
-  const { unit, facts } = ctx;
-  const id = unit.id;
+  const { unit: unit2, facts } = ctx;
+  const id = unit2.id;
   const refuse2 = (why) => ({
     kind: "bad-setting",
     unitName: id,
@@ -19607,12 +19510,12 @@ Unit ${id} has a bad unit file setting.`
     message: `Unit ${id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
   });
   const hasNameFor = (path) => {
-    const name = unitNameFromPath(path, unit.type);
+    const name = unitNameFromPath(path, unit2.type);
     if (name === void 0) return void 0;
-    if (name === "hashed") return unit.names.some(isHashedUnitName);
-    return unit.names.includes(name);
+    if (name === "hashed") return unit2.names.some(isHashedUnitName);
+    return unit2.names.includes(name);
   };
-  switch (unit.type) {
+  switch (unit2.type) {
     case "service": {
       let type = facts.type;
       if (type === void 0) type = facts.busName ? "dbus" : facts.execStart > 0 ? "simple" : "oneshot";
@@ -19647,17 +19550,17 @@ Unit ${id} has a bad unit file setting.`
       return void 0;
     }
     case "mount": {
-      const where = facts.where ?? unitNameToPath(id);
-      if (where === void 0) return loadError("Invalid argument");
-      const extrasError = mountDependencyError(facts, where);
+      const where2 = facts.where ?? unitNameToPath(id);
+      if (where2 === void 0) return loadError("Invalid argument");
+      const extrasError = mountDependencyError(facts, where2);
       if (extrasError === "EINVAL") return loadError("Invalid argument");
       if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
-      const matches = hasNameFor(where);
+      const matches = hasNameFor(where2);
       if (matches === void 0) return loadError("Invalid argument");
       if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
-      if (isApiMountPoint(where))
-        return refuse2(`Cannot create mount unit for API file system ${where}. Refusing.`);
-      const perpetual = unit.names.includes("-.mount");
+      if (isApiMountPoint(where2))
+        return refuse2(`Cannot create mount unit for API file system ${where2}. Refusing.`);
+      const perpetual = unit2.names.includes("-.mount");
       if (facts.what === void 0 && !perpetual) return refuse2("What= setting is missing. Refusing.");
       if (facts.pamName && facts.killMode !== "control-group")
         return refuse2("Unit has PAM enabled. Kill mode must be set to control-group'. Refusing.");
@@ -19674,10 +19577,10 @@ Unit ${id} has a bad unit file setting.`
       return void 0;
     }
     case "automount": {
-      const where = facts.where ?? unitNameToPath(id);
-      if (where === void 0) return loadError("Invalid argument");
-      if (pathEqual(where, "/")) return loadError("Cannot assign requested address");
-      const matches = hasNameFor(where);
+      const where2 = facts.where ?? unitNameToPath(id);
+      if (where2 === void 0) return loadError("Invalid argument");
+      if (pathEqual(where2, "/")) return loadError("Cannot assign requested address");
+      const matches = hasNameFor(where2);
       if (matches === void 0) return loadError("Invalid argument");
       if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
       const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
@@ -19702,6 +19605,8 @@ function isValidSliceName(name) {
   if (name === "-.slice") return true;
   return !parts.prefix.split("-").some((p) => p === "");
 }
+
+// src/core/security/unit-patch-contexts.ts
 var CAP = (n) => 1n << BigInt(n);
 var CAP_SYS_RAWIO = 17;
 var CAP_MKNOD = 27;
@@ -19767,12 +19672,149 @@ function patchExecContext(ctx) {
     if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
   }
 }
-function isLocalhostPrefix(p) {
-  if (p.family === 4) return p.bytes[0] === 127;
-  return p.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
+
+// src/core/security/settings.ts
+var EFFECTIVE_FLAGS = {
+  NoNewPrivileges: (s) => s.noNewPrivileges,
+  PrivateTmp: (s) => s.privateTmp !== "no",
+  PrivateDevices: (s) => s.privateDevices,
+  PrivateNetwork: (s) => s.privateNetwork,
+  PrivateUsers: (s) => s.privateUsers !== "no",
+  PrivateMounts: (s) => s.privateMounts !== false,
+  ProtectKernelModules: (s) => s.protectKernelModules,
+  ProtectKernelTunables: (s) => s.protectKernelTunables,
+  ProtectKernelLogs: (s) => s.protectKernelLogs,
+  ProtectClock: (s) => s.protectClock,
+  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
+  ProtectHostname: (s) => s.protectHostname !== "no",
+  LockPersonality: (s) => s.lockPersonality,
+  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
+  RestrictRealtime: (s) => s.restrictRealtime,
+  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
+  RemoveIPC: (s) => s.removeIpc,
+  DynamicUser: (s) => s.dynamicUser,
+  Delegate: (s) => s.delegate
+};
+var profileCaches = /* @__PURE__ */ new WeakMap();
+function profileCache(profile) {
+  let c = profileCaches.get(profile);
+  if (!c) {
+    const capabilityNames = /* @__PURE__ */ new Map();
+    let known = 0n;
+    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
+      capabilityNames.set(name.toUpperCase(), bit);
+      known |= 1n << BigInt(bit);
+    }
+    const families = /* @__PURE__ */ new Map();
+    for (const [name, af] of Object.entries(profile.data.addressFamilies))
+      families.set(name.toUpperCase(), af);
+    c = {
+      capabilityNames,
+      known,
+      families,
+      archs: new Set(profile.data.syscallArchitectures),
+      syscalls: new Set(profile.data.knownSyscalls),
+      groups: new Map(Object.entries(profile.data.syscallGroups))
+    };
+    profileCaches.set(profile, c);
+  }
+  return c;
 }
-function isAnyPrefix(p) {
-  return p.prefixLength === 0;
+function deriveSecuritySettings(unit2, profile) {
+  const traits = profile.traits;
+  const cache = profileCache(profile);
+  const s = defaultSettings(unit2, traits);
+  const ctx = {
+    unit: unit2,
+    traits,
+    profile,
+    s,
+    facts: {
+      type: void 0,
+      execStart: 0,
+      execStop: 0,
+      successAction: "none",
+      restart: "no",
+      remainAfterExit: false,
+      exitType: "main",
+      busName: void 0,
+      pamName: void 0,
+      killMode: "control-group",
+      mountImages: 0,
+      listens: 0,
+      timerTriggers: 0,
+      pathTriggers: 0,
+      what: void 0,
+      where: void 0,
+      extraOptions: void 0,
+      options: void 0,
+      fstype: void 0
+    },
+    diagnostics: [],
+    capabilityNames: cache.capabilityNames,
+    knownCapabilityMask: cache.known,
+    familyNames: cache.families,
+    syscallArchitectures: cache.archs,
+    knownSyscalls: cache.syscalls,
+    syscallGroups: cache.groups,
+    ipPrefixes: { allow: [], deny: [] },
+    ipFilterPaths: { ingress: 0, egress: 0 },
+    specifierContext: { unitName: unit2.id, scope: "system", extra: traits.extraSpecifiers },
+    inMainFile: true
+  };
+  const ownSection = TYPE_SECTION[unit2.type];
+  const directives = directivesFor(traits, unit2.type);
+  const sections = ["Unit", unit2.type.charAt(0).toUpperCase() + unit2.type.slice(1), "Install"];
+  for (let fileIndex = 0; fileIndex < unit2.files.length; fileIndex++) {
+    const file = unit2.files[fileIndex];
+    if (!file) continue;
+    ctx.inMainFile = fileIndex === 0;
+    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
+    if (fileIndex === 0 && ownSection) {
+      for (const header of file.sections) {
+        if (header.name !== ownSection) continue;
+        s.typeSection = { file: file.file, line: header.line, column: 1 };
+        break;
+      }
+    }
+    let stopped = false;
+    for (const a of file.assignments) {
+      const directive = directives.get(a.key);
+      if (directive === void 0 || a.section !== directive.section) {
+        unknownKey(ctx, a, sections);
+        continue;
+      }
+      if (directive.record) s.record(a);
+      if (directive.handler(ctx, a) === "fatal") {
+        stopped = true;
+        break;
+      }
+    }
+    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit2.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && file.fatal) {
+      ctx.diagnostics.push(file.fatal);
+      return {
+        failure: {
+          kind: "error",
+          unitName: unit2.id,
+          message: `Unit ${unit2.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
+        },
+        diagnostics: ctx.diagnostics
+      };
+    }
+    if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
+  }
+  const verifyError = verifyUnit(ctx);
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
+  if (s.hasExecContext) patchExecContext(ctx);
+  finishRecord(ctx);
+  return { settings: s, diagnostics: ctx.diagnostics };
+}
+function badSetting(ctx, message) {
+  return {
+    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
+    diagnostics: ctx.diagnostics
+  };
 }
 function finishRecord(ctx) {
   const { s } = ctx;
@@ -19807,9 +19849,9 @@ function columnsOf(a) {
   };
 }
 var ScoredAssessment = class {
-  constructor(unitId, exposure, level, columns) {
+  constructor(unitId, exposure2, level, columns) {
     this.unitId = unitId;
-    this.exposure = exposure;
+    this.exposure = exposure2;
     this.level = level;
     this.columns = columns;
   }
@@ -19835,9 +19877,9 @@ function rowAt(c, index) {
     exposure: c.exposure[index]
   };
 }
-function levelFor(exposure, profile) {
+function levelFor(exposure2, profile) {
   const levels = profile.data.levels;
-  return levels.find((l) => exposure >= l.min) ?? levels[levels.length - 1];
+  return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
 }
 var AssessmentAbort = class extends Error {
 };
@@ -20244,7 +20286,7 @@ function assessUnit(s, profile, policy) {
     descriptionColumn[index] = description;
     exposureColumn[index] = null;
   }
-  let exposure;
+  let exposure2;
   if (!t.bigArithmetic) {
     if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
     for (let i = 0; i < n; i++) {
@@ -20254,7 +20296,7 @@ function assessUnit(s, profile, policy) {
       const share = divRoundUp(scaled, weightSum);
       exposureColumn[i] = formatTenths(share);
     }
-    exposure = divRoundUp(badnessSum * 100, weightSum);
+    exposure2 = divRoundUp(badnessSum * 100, weightSum);
   } else {
     const up = (x, y) => (x + y - 1n & U642) / y;
     let badnessSum2 = 0n;
@@ -20274,7 +20316,7 @@ function assessUnit(s, profile, policy) {
       const x = up(up(BigInt(b) * weight * 100n & U642, BigInt(t.range[i])), weightSum2);
       exposureColumn[i] = formatTenths(x);
     }
-    exposure = Number(up(badnessSum2 * 100n & U642, weightSum2));
+    exposure2 = Number(up(badnessSum2 * 100n & U642, weightSum2));
   }
   const columns = {
     assessors,
@@ -20289,8 +20331,8 @@ function assessUnit(s, profile, policy) {
     Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
     profile.traits.emptyDescriptionSortsFirst
   ).map((r) => r.index);
-  const level = t.levelOf[exposure] ?? levelFor(exposure, profile);
-  return new ScoredAssessment(s.unitId, exposure, level, columns);
+  const level = t.levelOf[exposure2] ?? levelFor(exposure2, profile);
+  return new ScoredAssessment(s.unitId, exposure2, level, columns);
 }
 function strcmp(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -20395,24 +20437,24 @@ function scoreUnitInTree(request) {
     };
   return scoreLoadedUnit(loaded.unit, request.systemd, request.overrides);
 }
-function scoreLoadedUnit(unit, systemd, overrides) {
-  const derived = deriveSecuritySettings(unit, systemd);
+function scoreLoadedUnit(unit2, systemd, overrides) {
+  const derived = deriveSecuritySettings(unit2, systemd);
   if (!derived.settings) {
     return {
       ok: false,
       stage: "settings",
-      message: derived.failure?.message ?? `Unit ${unit.id} failed to load.`,
-      unit,
+      message: derived.failure?.message ?? `Unit ${unit2.id} failed to load.`,
+      unit: unit2,
       ...derived.failure ? { failure: derived.failure } : {},
       diagnostics: derived.diagnostics
     };
   }
   try {
     const assessment = assessUnit(derived.settings, systemd, overrides);
-    return { ok: true, unit, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
+    return { ok: true, unit: unit2, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
   } catch (e) {
     if (!(e instanceof AssessmentAbort)) throw e;
-    return { ok: false, stage: "overrides", message: e.message, unit, diagnostics: derived.diagnostics };
+    return { ok: false, stage: "overrides", message: e.message, unit: unit2, diagnostics: derived.diagnostics };
   }
 }
 
@@ -20494,11 +20536,11 @@ function jsonRowStart(assessor, set) {
   }
   return starts[set === true ? 0 : set === false ? 1 : 2];
 }
-function jsonRowEnd(exposure) {
-  let e = JSON_ROW_ENDS.get(exposure);
+function jsonRowEnd(exposure2) {
+  let e = JSON_ROW_ENDS.get(exposure2);
   if (e === void 0) {
-    e = `,"exposure":${exposure === null ? "null" : JSON.stringify(exposure)}}`;
-    if (JSON_ROW_ENDS.size < 1e3) JSON_ROW_ENDS.set(exposure, e);
+    e = `,"exposure":${exposure2 === null ? "null" : JSON.stringify(exposure2)}}`;
+    if (JSON_ROW_ENDS.size < 1e3) JSON_ROW_ENDS.set(exposure2, e);
   }
   return e;
 }
@@ -20553,21 +20595,21 @@ function rowPieces(assessors) {
   }
   return pieces;
 }
-function rowBytes(pieces, assessor, index, set, description, exposure) {
-  if (pieces.lastDescription[index] === description && pieces.lastExposure[index] === exposure && pieces.lastSet[index] === set) {
+function rowBytes(pieces, assessor, index, set, description, exposure2) {
+  if (pieces.lastDescription[index] === description && pieces.lastExposure[index] === exposure2 && pieces.lastSet[index] === set) {
     return pieces.lastBytes[index];
   }
   const seen = pieces.seen[index];
-  const key = description === null ? `${set}|${exposure}` : `${set}|${exposure}|${description}`;
+  const key = description === null ? `${set}|${exposure2}` : `${set}|${exposure2}|${description}`;
   let bytes = seen.get(key);
   if (bytes === void 0) {
     const text = description === null ? "null" : jsonString(description);
-    bytes = utf8.encode(jsonRowStart(assessor, set) + text + jsonRowEnd(exposure) + ",");
+    bytes = utf8.encode(jsonRowStart(assessor, set) + text + jsonRowEnd(exposure2) + ",");
     if (seen.size < MAX_PIECES_PER_ROW) seen.set(key, bytes);
   }
   pieces.lastSet[index] = set;
   pieces.lastDescription[index] = description;
-  pieces.lastExposure[index] = exposure;
+  pieces.lastExposure[index] = exposure2;
   pieces.lastBytes[index] = bytes;
   return bytes;
 }
@@ -20629,11 +20671,11 @@ function renderTable(assessment, options) {
     (h, i) => Math.max(displayWidth(h), ...cells.map((c) => displayWidth(c[i])))
   );
   const line = (row, markColor) => {
-    const [mark, name, description, exposure] = row;
+    const [mark, name, description, exposure2] = row;
     let out = markColor && mark ? `${markColor}${padRight(mark, widths[0])}${ANSI.normal}` : padRight(mark, widths[0]);
     out += " " + padRight(name, widths[1]);
     out += " " + padRight(description, widths[2]);
-    out += " " + (exposure === "" ? "" : padLeft(exposure, widths[3]));
+    out += " " + (exposure2 === "" ? "" : padLeft(exposure2, widths[3]));
     return out;
   };
   const lines = [];
@@ -20646,18 +20688,21 @@ function renderTable(assessment, options) {
   return lines.join("\n") + "\n" + renderOverallLine(assessment, options);
 }
 function renderOverallLine(assessment, options) {
-  const { exposure, level } = assessment;
+  const { exposure: exposure2, level } = assessment;
   const arrow = options.utf8 ? "→" : "->";
   const glyph = options.utf8 && options.emoji ? level.glyph : level.glyphAscii;
-  const score = `${Math.floor(exposure / 10)}.${exposure % 10}`;
+  const score2 = `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
   if (!options.colors)
     return `
-${arrow} Overall exposure level for ${assessment.unitId}: ${score} ${level.name} ${glyph}
+${arrow} Overall exposure level for ${assessment.unitId}: ${score2} ${level.name} ${glyph}
 `;
   const color = level.color ? ANSI[level.color] ?? "" : "";
   return `
-${arrow} ${ANSI.highlight}Overall exposure level for ${assessment.unitId}${ANSI.normal}: ${color}${score} ${level.name}${ANSI.normal} ${glyph}
+${arrow} ${ANSI.highlight}Overall exposure level for ${assessment.unitId}${ANSI.normal}: ${color}${score2} ${level.name}${ANSI.normal} ${glyph}
 `;
+}
+function formatExposure(exposure2) {
+  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
 }
 
 // src/io/node-unit-tree.ts
@@ -20779,7 +20824,11 @@ function runSecurityCommand(options, env) {
         reports
       };
     }
-    const parsed = parseSecurityPolicy(text, options.securityPolicy, options.version >= 262);
+    const parsed = parseSecurityPolicy(
+      text,
+      options.securityPolicy,
+      profile.traits.securityPolicyRejectsNonObject
+    );
     if (!parsed.ok) return { exitCode: 1, stdout, stderr: parsed.message + "\n", reports };
     policy = parsed.policy;
   }
@@ -20905,9 +20954,9 @@ function runSecurityCommand(options, env) {
       exitCode = 1;
       continue;
     }
-    const { unit, assessment } = outcome;
+    const { unit: unit2, assessment } = outcome;
     if (options.collectReports) {
-      report.unit = unit;
+      report.unit = unit2;
       report.assessment = assessment;
     }
     if (options.json === "short" && options.writeEncoded) {
@@ -20937,6 +20986,1669 @@ function parseThreshold(value) {
   const n = parseUnsignedAuto(value);
   return n === void 0 || n > 100 ? void 0 : n;
 }
+
+// src/core/report/badge.ts
+var COLORS = {
+  DANGEROUS: "red",
+  UNSAFE: "red",
+  EXPOSED: "orange",
+  MEDIUM: "yellow",
+  OK: "yellowgreen",
+  SAFE: "green",
+  PERFECT: "brightgreen"
+};
+function renderBadge(verdict2, label = "unit exposure") {
+  if (verdict2.maxExposure === void 0)
+    return { schemaVersion: 1, label, message: "no units", color: "lightgrey" };
+  const level = levelFor(verdict2.maxExposure, systemdProfile(verdict2.systemdVersion)).name;
+  return {
+    schemaVersion: 1,
+    label,
+    message: `${formatExposure(verdict2.maxExposure)} ${level}`,
+    color: COLORS[level]
+  };
+}
+
+// src/core/gate/findings.ts
+var NO_LOCATION = { file: "", line: 0, column: 0 };
+function ruleIdOf(kind, check, assessorFields) {
+  return kind === "regression-row" && assessorFields.has(check) ? `systemd/${check}` : `unitgate/${kind}`;
+}
+function fromViolation(u, v, level, assessorFields, accepted) {
+  return {
+    unit: u.path,
+    unitId: u.unitId,
+    file: v.location.file,
+    line: v.location.line,
+    column: v.location.column,
+    side: v.location.side ?? "head",
+    ...v.location.side === "base" && v.location.headAnchor ? { headAnchor: v.location.headAnchor } : {},
+    kind: v.kind,
+    check: v.check,
+    ruleId: ruleIdOf(v.kind, v.check, assessorFields),
+    directives: v.directives,
+    level,
+    advisory: v.advisory,
+    weight: v.weight,
+    ...v.cause !== void 0 ? { cause: v.cause } : {},
+    message: v.message,
+    ...v.fix ? { fix: v.fix } : {},
+    ...accepted ? {
+      acceptedBy: accepted.acceptedBy,
+      note: accepted.note,
+      ...accepted.pendingApproval !== void 0 ? { pendingApproval: accepted.pendingApproval } : {}
+    } : {}
+  };
+}
+var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
+function collectFindings(verdict2) {
+  const report = verdict2.mode === "report";
+  const version = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
+  const assessorFields = new Set(systemdProfile(version).data.assessors.map((a) => a.jsonField));
+  const out = [];
+  for (const f of verdict2.runFindings ?? []) {
+    out.push({
+      unit: "",
+      unitId: "",
+      ...NO_LOCATION,
+      side: "head",
+      kind: f.kind,
+      check: f.kind,
+      ruleId: `unitgate/${f.kind}`,
+      directives: [],
+      level: report ? "warning" : f.level,
+      advisory: false,
+      weight: 0,
+      message: f.message
+    });
+  }
+  for (const u of verdict2.units) {
+    const unitFindings = [];
+    for (const v of u.violations)
+      unitFindings.push(fromViolation(u, v, v.advisory || report ? "warning" : "error", assessorFields));
+    for (const a of u.accepted) unitFindings.push(fromViolation(u, a.violation, "notice", assessorFields, a));
+    unitFindings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
+    out.push(...unitFindings);
+  }
+  return out;
+}
+function isUnitFinding(f) {
+  return f.unit !== "";
+}
+function findingsByUnit(findings) {
+  const by = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    if (!isUnitFinding(f)) continue;
+    const list = by.get(f.unit);
+    if (list) list.push(f);
+    else by.set(f.unit, [f]);
+  }
+  return by;
+}
+function locationOf(f) {
+  return {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    ...f.side === "base" ? { side: "base" } : {},
+    ...f.headAnchor ? { headAnchor: f.headAnchor } : {}
+  };
+}
+
+// src/core/report/check-text.ts
+function renderCheckText(verdict2, header, findings = collectFindings(verdict2)) {
+  const lines = [...header];
+  const byUnit = findingsByUnit(findings);
+  const pendingOf = (u) => (byUnit.get(u.path) ?? []).filter((f) => f.pendingApproval !== void 0);
+  for (const u of verdict2.units) {
+    const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : "—";
+    const base = u.base ? `${formatExposure(u.base.exposure)} → ` : "";
+    const status = u.status === "accepted" && pendingOf(u).length > 0 ? "pending" : u.status;
+    lines.push(
+      `${status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ""}`
+    );
+    for (const f of byUnit.get(u.path) ?? []) {
+      if (f.level !== "notice") {
+        lines.push(`  ${f.file}:${f.line}${f.side === "base" ? " (base)" : ""}: ${f.level}: ${f.message}`);
+        if (f.fix && f.fix.directives.length > 0) lines.push(`    fix: ${f.fix.directives.join("  ")}`);
+        continue;
+      }
+      const note2 = `${f.note?.owner ?? "no owner"}, expires ${f.note?.expires ?? "?"}`;
+      if (f.pendingApproval !== void 0)
+        lines.push(`  PENDING deviation (${note2}): ${f.message} — needs ${f.pendingApproval}`);
+      else lines.push(`  accepted deviation (${note2}, approved by ${f.acceptedBy}): ${f.message}`);
+    }
+  }
+  for (const n of verdict2.notes.filter((n2) => n2.problems.length > 0))
+    lines.push(`invalid deviation note for ${n.unit || "?"}: ${n.problems.join("; ")}`);
+  for (const m of verdict2.messages) lines.push(m);
+  const scored = verdict2.units.length;
+  const pending = verdict2.units.filter((u) => pendingOf(u).length > 0).length;
+  lines.push(
+    `${verdict2.result === "pass" ? "PASS" : "FAIL"}: ${scored} unit${scored === 1 ? "" : "s"} in scope${pending > 0 ? `, ${pending} pending an owner's approval of a deviation note (CI fails until then)` : ""} (mode ${verdict2.mode}, systemd ${verdict2.systemdVersion})`
+  );
+  return lines.join("\n") + "\n";
+}
+
+// src/core/gate/locations.ts
+function plain(a) {
+  return { file: a.file, line: a.line, column: a.column };
+}
+function headPlace(loc) {
+  if (loc.side !== "base") return plain(loc);
+  return loc.headAnchor ? plain(loc.headAnchor) : plain(loc);
+}
+function baseLineNote(loc) {
+  return loc.side === "base" ? ` (removed line ${loc.file}:${loc.line} at the base commit)` : "";
+}
+
+// src/core/gate/gate-types.ts
+var VIOLATION_KINDS = [
+  "threshold",
+  // exposure above the profile's threshold
+  "regression-exposure",
+  // exposure rose compared with the base commit
+  "regression-row",
+  // one assessor row got worse compared with the base commit
+  "missing-directive",
+  // a directive the profile requires is missing or weaker
+  "forbidden-capability",
+  // a capability outside the profile's allowed set
+  "forbidden-address-family",
+  // an address family outside the profile's allowed set
+  "signoff-required",
+  // a guarded directive changed without an approving review
+  "load-error",
+  // systemd would refuse the unit at head
+  "invalid-deviation",
+  // a deviation note that is expired, incomplete or not allowed
+  "phantom-setting",
+  // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
+  "profile-change",
+  // the unit's profile differs from the base commit's, or a new unit's profile comment
+  "unknown-profile"
+  // a profile comment names no profile of the policy (never a silent default)
+];
+
+// src/core/report/fixes.ts
+var yes = (directive, explanation) => ({
+  directives: [`${directive}=yes`],
+  explanation
+});
+var CAPABILITY_ROWS = {
+  CapabilityBoundingSet_CAP_SYS_ADMIN: ["CAP_SYS_ADMIN"],
+  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"],
+  CapabilityBoundingSet_CAP_SYS_PTRACE: ["CAP_SYS_PTRACE"],
+  CapabilityBoundingSet_CAP_SYS_TIME: ["CAP_SYS_TIME"],
+  CapabilityBoundingSet_CAP_NET_ADMIN: ["CAP_NET_ADMIN"],
+  CapabilityBoundingSet_CAP_SYS_RAWIO: ["CAP_SYS_RAWIO"],
+  CapabilityBoundingSet_CAP_SYS_MODULE: ["CAP_SYS_MODULE"],
+  CapabilityBoundingSet_CAP_AUDIT: ["CAP_AUDIT_CONTROL", "CAP_AUDIT_READ", "CAP_AUDIT_WRITE"],
+  CapabilityBoundingSet_CAP_SYSLOG: ["CAP_SYSLOG"],
+  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: ["CAP_SYS_NICE", "CAP_SYS_RESOURCE"],
+  CapabilityBoundingSet_CAP_MKNOD: ["CAP_MKNOD"],
+  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: ["CAP_CHOWN", "CAP_FSETID", "CAP_SETFCAP"],
+  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: [
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_IPC_OWNER"
+  ],
+  CapabilityBoundingSet_CAP_KILL: ["CAP_KILL"],
+  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
+  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": [
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_RAW"
+  ],
+  CapabilityBoundingSet_CAP_SYS_BOOT: ["CAP_SYS_BOOT"],
+  CapabilityBoundingSet_CAP_MAC: ["CAP_MAC_ADMIN", "CAP_MAC_OVERRIDE"],
+  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: ["CAP_LINUX_IMMUTABLE"],
+  CapabilityBoundingSet_CAP_IPC_LOCK: ["CAP_IPC_LOCK"],
+  CapabilityBoundingSet_CAP_SYS_CHROOT: ["CAP_SYS_CHROOT"],
+  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: ["CAP_BLOCK_SUSPEND"],
+  CapabilityBoundingSet_CAP_WAKE_ALARM: ["CAP_WAKE_ALARM"],
+  CapabilityBoundingSet_CAP_LEASE: ["CAP_LEASE"],
+  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: ["CAP_SYS_TTY_CONFIG"],
+  CapabilityBoundingSet_CAP_SYS_PACCT: ["CAP_SYS_PACCT"],
+  CapabilityBoundingSet_CAP_BPF: ["CAP_BPF"]
+};
+var NAMESPACES = ["user", "mnt", "ipc", "pid", "cgroup", "net", "uts"];
+var SYSCALL_GROUPS = [
+  "swap",
+  "obsolete",
+  "clock",
+  "cpu_emulation",
+  "debug",
+  "mount",
+  "module",
+  "raw_io",
+  "reboot",
+  "privileged",
+  "resources"
+];
+var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
+  "AF_UNIX",
+  "AF_LOCAL",
+  "AF_FILE",
+  "AF_INET",
+  "AF_INET6",
+  "AF_NETLINK",
+  "AF_PACKET"
+]);
+var SYSTEM_SERVICE_FILTER = {
+  directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
+  explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
+};
+var FIXED = {
+  UserOrDynamicUser: {
+    directives: ["DynamicUser=yes"],
+    explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
+  },
+  SupplementaryGroups: {
+    directives: ["SupplementaryGroups="],
+    explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
+  },
+  RemoveIPC: yes(
+    "RemoveIPC",
+    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops."
+  ),
+  PrivateDevices: yes(
+    "PrivateDevices",
+    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
+  ),
+  PrivateMounts: yes(
+    "PrivateMounts",
+    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
+  ),
+  PrivateNetwork: yes(
+    "PrivateNetwork",
+    "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
+  ),
+  PrivateTmp: yes(
+    "PrivateTmp",
+    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files."
+  ),
+  PrivateUsers: yes(
+    "PrivateUsers",
+    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
+  ),
+  ProtectControlGroups: yes(
+    "ProtectControlGroups",
+    "Makes the control group file system read-only for the service."
+  ),
+  ProtectKernelModules: yes(
+    "ProtectKernelModules",
+    "Forbids loading kernel modules and hides their files from the service."
+  ),
+  ProtectKernelTunables: yes(
+    "ProtectKernelTunables",
+    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
+  ),
+  ProtectKernelLogs: yes("ProtectKernelLogs", "Denies the service access to the kernel log ring buffer."),
+  ProtectClock: yes("ProtectClock", "Denies the service writes to the system and hardware clock."),
+  ProtectHome: {
+    directives: ["ProtectHome=yes"],
+    explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
+  },
+  ProtectHostname: yes("ProtectHostname", "Stops the service from changing the host or domain name."),
+  ProtectSystem: {
+    directives: ["ProtectSystem=strict"],
+    explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
+  },
+  RootDirectoryOrRootImage: {
+    directives: ["RootDirectory=/path/to/service/root"],
+    explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
+  },
+  LockPersonality: yes(
+    "LockPersonality",
+    "Stops the service from switching its execution domain (personality())."
+  ),
+  MemoryDenyWriteExecute: yes(
+    "MemoryDenyWriteExecute",
+    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
+  ),
+  NoNewPrivileges: yes(
+    "NoNewPrivileges",
+    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities."
+  ),
+  UMask: {
+    directives: ["UMask=0077"],
+    explanation: "Makes files the service creates readable and writable by its own user only."
+  },
+  KeyringMode: {
+    directives: ["KeyringMode=private"],
+    explanation: "Gives the service its own kernel session keyring, not linked to any other."
+  },
+  ProtectProc: {
+    directives: ["ProtectProc=invisible"],
+    explanation: "Hides the processes of other users in /proc from the service."
+  },
+  ProcSubset: {
+    directives: ["ProcSubset=pid"],
+    explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
+  },
+  NotifyAccess: {
+    directives: ["NotifyAccess=main"],
+    explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
+  },
+  Delegate: {
+    directives: ["Delegate=no"],
+    explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
+  },
+  RestrictRealtime: yes(
+    "RestrictRealtime",
+    "Denies the service realtime scheduling, which could starve the system."
+  ),
+  RestrictSUIDSGID: yes("RestrictSUIDSGID", "Forbids the service to create setuid or setgid files."),
+  RestrictAddressFamilies_AF_INET_INET6: {
+    directives: ["RestrictAddressFamilies=~AF_INET AF_INET6"],
+    explanation: "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation)."
+  },
+  RestrictAddressFamilies_AF_UNIX: {
+    directives: ["RestrictAddressFamilies=~AF_UNIX"],
+    explanation: "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation."
+  },
+  RestrictAddressFamilies_AF_NETLINK: {
+    directives: ["RestrictAddressFamilies=~AF_NETLINK"],
+    explanation: "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
+  },
+  RestrictAddressFamilies_AF_PACKET: {
+    directives: ["RestrictAddressFamilies=~AF_PACKET"],
+    explanation: "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
+  },
+  RestrictAddressFamilies_OTHER: {
+    directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
+    explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
+  },
+  SystemCallArchitectures: {
+    directives: ["SystemCallArchitectures=native"],
+    explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
+  },
+  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER,
+  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER,
+  IPAddressDeny: {
+    directives: ["IPAddressDeny=any"],
+    explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
+  },
+  DeviceAllow: {
+    directives: ["DevicePolicy=closed"],
+    explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
+  },
+  AmbientCapabilities: {
+    directives: ["AmbientCapabilities="],
+    explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
+  }
+};
+for (const [field, caps] of Object.entries(CAPABILITY_ROWS)) {
+  const list = caps.join(" ");
+  FIXED[field] = {
+    directives: [`CapabilityBoundingSet=~${list}`],
+    explanation: `Drops ${caps.join(", ")} from the capability bounding set; if the service really needs ${caps.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
+  };
+}
+for (const ns of NAMESPACES) {
+  FIXED[`RestrictNamespaces_${ns}`] = {
+    directives: [`RestrictNamespaces=~${ns}`],
+    explanation: `Forbids the service to create ${ns} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
+  };
+}
+for (const suffix of SYSCALL_GROUPS) {
+  const field = `SystemCallFilter_${suffix}`;
+  if (FIXED[field]) continue;
+  const group = `@${suffix.replace(/_/g, "-")}`;
+  FIXED[field] = {
+    directives: [`SystemCallFilter=~${group}`],
+    explanation: `Denies the ${group} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
+  };
+}
+var FIXED_ROWS = Object.freeze(Object.keys(FIXED));
+function copy(fix) {
+  return { directives: [...fix.directives], explanation: fix.explanation };
+}
+function fixForRow(jsonField, hint) {
+  const fix = FIXED[jsonField];
+  if (!fix) return void 0;
+  if (jsonField === "RestrictAddressFamilies_OTHER" && hint?.addressFamilies) {
+    const families = hint.addressFamilies.filter((f) => NON_EXOTIC_FAMILIES.has(f));
+    if (families.length > 0) {
+      return {
+        directives: [`RestrictAddressFamilies=${families.join(" ")}`],
+        explanation: `An allow list of the families the profile allows; it must replace any deny-list (\`RestrictAddressFamilies=~…\`) line, which an allow list after it cannot undo.`
+      };
+    }
+  }
+  return copy(fix);
+}
+function fixForViolation(violation2, hint) {
+  if (violation2.fix) return violation2.fix.directives.length > 0 ? violation2.fix : void 0;
+  const row = fixForRow(violation2.check, hint);
+  if (row) return row;
+  if (violation2.kind === "missing-directive" && violation2.check.includes("=")) {
+    return { directives: [violation2.check], explanation: `The profile requires \`${violation2.check}\`.` };
+  }
+  if (violation2.kind === "forbidden-capability" && /^CAP_[A-Z_]+$/.test(violation2.check)) {
+    return {
+      directives: [`CapabilityBoundingSet=~${violation2.check}`, `AmbientCapabilities=~${violation2.check}`],
+      explanation: `Drops ${violation2.check}, which the profile does not allow.`
+    };
+  }
+  if (violation2.kind === "forbidden-address-family" && /^AF_[A-Z0-9_]+$/.test(violation2.check)) {
+    return {
+      directives: [`RestrictAddressFamilies=~${violation2.check}`],
+      explanation: `Forbids ${violation2.check} sockets, which the profile does not allow.`
+    };
+  }
+  return violation2.fix;
+}
+function pasteRank(line) {
+  const value = line.slice(line.indexOf("=") + 1);
+  if (value === "") return 0;
+  return value.startsWith("~") ? 2 : 1;
+}
+function mergeFixes(fixes) {
+  const lines = [];
+  for (const f of fixes) for (const d2 of f.directives) if (!lines.includes(d2)) lines.push(d2);
+  const firstSeen = /* @__PURE__ */ new Map();
+  lines.forEach((l, i) => {
+    const key = l.slice(0, l.indexOf("="));
+    if (!firstSeen.has(key)) firstSeen.set(key, i);
+  });
+  return lines.map((line, i) => ({ line, i, key: firstSeen.get(line.slice(0, line.indexOf("="))) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
+}
+
+// src/core/report/escape-markdown.ts
+var ZWSP = "​";
+var INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function stripControls(text) {
+  return text.replace(INVISIBLE, " ");
+}
+function neutralizeMentions(text) {
+  return text.replace(/@/g, `@${ZWSP}`);
+}
+var MARKDOWN_ESCAPES = {
+  "\\": "\\\\",
+  "`": "\\`",
+  "*": "\\*",
+  _: "\\_",
+  "[": "\\[",
+  "]": "\\]",
+  "|": "\\|",
+  "#": "\\#",
+  "~": "\\~",
+  $: "\\$",
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;"
+};
+var LINE_START = /^(\s*)([-+=]|\d+(?=[.)]))/;
+function escapeMarkdown(text) {
+  let out = "";
+  for (const ch of neutralizeMentions(stripControls(text))) out += MARKDOWN_ESCAPES[ch] ?? ch;
+  return out.replace(
+    LINE_START,
+    (_m, space, mark) => /^\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`
+  );
+}
+function longestRun(text, ch) {
+  let best = 0;
+  let run = 0;
+  for (const c of text) {
+    run = c === ch ? run + 1 : 0;
+    if (run > best) best = run;
+  }
+  return best;
+}
+function inlineCode(text, context = {}) {
+  let body = stripControls(text);
+  if (context.table) body = body.replace(/\\(?=\|)/g, `\\${ZWSP}`).replace(/\|/g, "\\|");
+  const fence = "`".repeat(longestRun(body, "`") + 1);
+  if (/^ *$/.test(body)) return `\`${body || " "}\``;
+  const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+function codeBlock(lines, language = "", options = {}) {
+  const clean = (l) => options.keepTabs ? l.split("	").map(stripControls).join("	") : stripControls(l);
+  const body = lines.map(clean).join("\n");
+  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
+  return `${fence}${language}
+${body}
+${fence}`;
+}
+function escapeHtml(text) {
+  return neutralizeMentions(stripControls(text)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+function escapeMarkdownKeepingCode(text, context = {}) {
+  const parts = text.split("`");
+  let out = "";
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const closed = i % 2 === 1 && i < parts.length - 1;
+    if (closed) out += part === "" ? "\\`\\`" : inlineCode(part, context);
+    else if (i % 2 === 1) out += escapeMarkdown("`" + part);
+    else out += escapeMarkdown(part);
+  }
+  return out;
+}
+function truncateText(text, max) {
+  if (text.length <= max) return text;
+  let end = Math.max(0, max - 1);
+  const code = text.charCodeAt(end - 1);
+  if (code >= 55296 && code <= 56319) end--;
+  return text.slice(0, end) + "…";
+}
+var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function encodeUriPath(path) {
+  return path.replace(LONE_SURROGATE, "�").split("/").map(
+    (segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%40/g, "@")
+  ).join("/");
+}
+
+// src/core/report/utf8.ts
+function utf8ByteLength(text) {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) n += 1;
+    else if (c < 2048) n += 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
+      const d2 = text.charCodeAt(i + 1);
+      if (d2 >= 56320 && d2 <= 57343) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+function utf8Bytes(text) {
+  const out = [];
+  for (const ch of text) {
+    let c = ch.codePointAt(0);
+    if (c >= 55296 && c <= 57343) c = 65533;
+    if (c < 128) out.push(c);
+    else if (c < 2048) out.push(192 | c >> 6, 128 | c & 63);
+    else if (c < 65536) out.push(224 | c >> 12, 128 | c >> 6 & 63, 128 | c & 63);
+    else out.push(240 | c >> 18, 128 | c >> 12 & 63, 128 | c >> 6 & 63, 128 | c & 63);
+  }
+  return out;
+}
+
+// src/core/report/annotations.ts
+var MAX_TEXT_BYTES = 64 * 1024 - 1;
+var KIND_TITLES = {
+  threshold: "Exposure above threshold",
+  "regression-exposure": "Exposure rose",
+  "regression-row": "Hardening regressed",
+  "missing-directive": "Required directive missing",
+  "forbidden-capability": "Capability not allowed",
+  "forbidden-address-family": "Address family not allowed",
+  "signoff-required": "Sign-off required",
+  "load-error": "Unit fails to load",
+  "invalid-deviation": "Invalid deviation note",
+  "phantom-setting": "Setting systemd ignores",
+  "profile-change": "Profile changed",
+  "unknown-profile": "Unknown profile"
+};
+function titleOfKind(kind) {
+  return KIND_TITLES[kind];
+}
+function describeNote(note2) {
+  const parts = [
+    `owner ${note2.owner || "unknown"}`,
+    `expires ${note2.expires || "never"}`,
+    ...note2.ticket ? [`ticket ${note2.ticket}`] : []
+  ];
+  return parts.join(", ") + (note2.reason ? `; reason: ${note2.reason}` : "");
+}
+
+// src/core/report/sarif.ts
+var SARIF_SCHEMA_URI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
+var SRCROOT = "%SRCROOT%";
+var FINGERPRINT_KEY = "unitgate/v1";
+var KINDS = VIOLATION_KINDS;
+var KIND_RULES = {
+  threshold: {
+    name: "ExposureAboveThreshold",
+    full: "The unit's exposure score (systemd-analyze security, 0.0 best to 10.0 worst) is above the threshold of its profile.",
+    help: "Add the hardening directives the finding lists until the exposure is at or below the threshold, or record an accepted deviation."
+  },
+  "regression-exposure": {
+    name: "ExposureRegressed",
+    full: "The unit's exposure score rose compared with the base commit.",
+    help: "Restore the hardening the change removed (the finding lists the directives), or record an accepted deviation."
+  },
+  "regression-row": {
+    name: "AssessorRowRegressed",
+    full: "One systemd-analyze security row got worse compared with the base commit.",
+    help: "Restore the directive the finding names, or record an accepted deviation."
+  },
+  "missing-directive": {
+    name: "RequiredDirectiveMissing",
+    full: "A directive the unit's profile requires is missing or weaker than required.",
+    help: "Add the required directive to the [Service] section or a drop-in."
+  },
+  "forbidden-capability": {
+    name: "CapabilityNotAllowed",
+    full: "The unit keeps capabilities outside its profile's allowed set.",
+    help: "Limit CapabilityBoundingSet= (and AmbientCapabilities=) to the capabilities the profile allows."
+  },
+  "forbidden-address-family": {
+    name: "AddressFamilyNotAllowed",
+    full: "The unit may open sockets of address families outside its profile's allowed set.",
+    help: "Restrict RestrictAddressFamilies= to the families the profile allows."
+  },
+  "signoff-required": {
+    name: "SignoffRequired",
+    full: "A guarded directive changed without an approving review from the people the policy names.",
+    help: "Ask one of the approvers named in the finding for an approving review."
+  },
+  "load-error": {
+    name: "UnitFailsToLoad",
+    full: "systemd would refuse to load the unit as it is at the head commit.",
+    help: "Fix the unit file syntax or the directive the finding names."
+  },
+  "invalid-deviation": {
+    name: "InvalidDeviationNote",
+    full: "A deviation note is expired, incomplete or from a source the policy does not accept.",
+    help: "Complete the note (reason, owner, expiry within the allowed window) or remove it."
+  },
+  "phantom-setting": {
+    name: "PhantomSetting",
+    full: "A line systemd ignores: an unknown key, a key the systemd version does not know, a key in the wrong section or a value systemd does not accept.",
+    help: "Fix the spelling, section or value (see the message), or remove the line: the unit does not get the protection it appears to ask for."
+  },
+  "profile-change": {
+    name: "ProfileChanged",
+    full: "The unit's profile differs from the one it had at the base commit (a profile comment, or a move to a path another policy glob matches), or a new unit carries a profile comment, which is ignored.",
+    help: "Keep the unit under its profile, change the policy instead, or have an owner approve a deviation note with `check: profile-change`."
+  },
+  "unknown-profile": {
+    name: "UnknownProfile",
+    full: "A `# unitgate: profile=` comment names no profile of the policy; the gate does not fall back to the default profile.",
+    help: "Name a profile the policy defines, or remove the comment."
+  }
+};
+var U643 = (1n << 64n) - 1n;
+function fnv1a64(text) {
+  let h = 0xcbf29ce484222325n;
+  for (const b of utf8Bytes(text)) {
+    h ^= BigInt(b);
+    h = h * 0x100000001b3n & U643;
+  }
+  return h.toString(16).padStart(16, "0");
+}
+function kindRule(kind, informationUri) {
+  const r = KIND_RULES[kind];
+  return {
+    id: `unitgate/${kind}`,
+    name: r.name,
+    shortDescription: { text: titleOfKind(kind) },
+    fullDescription: { text: r.full },
+    help: { text: `${r.full} ${r.help}`, markdown: `${r.full}
+
+**Fix:** ${r.help}` },
+    helpUri: informationUri,
+    defaultConfiguration: { level: "error" },
+    properties: { tags: ["security", "systemd", "hardening", kind] }
+  };
+}
+function assessorRule(a) {
+  const fix = fixForRow(a.jsonField);
+  const full = `systemd-analyze security row ${a.name} (weight ${a.weight}, range ${a.range})` + (a.descriptionBad ? `: fails when "${a.descriptionBad}".` : ".");
+  const fixText = fix ? ` Fix: add ${fix.directives.join(" and ")}. ${fix.explanation}` : "";
+  const fixMarkdown = fix ? `
+
+**Fix:** ${fix.explanation}
+
+${codeBlock(fix.directives, "ini")}` : "";
+  return {
+    id: `systemd/${a.jsonField}`,
+    name: a.jsonField.replace(/[^A-Za-z0-9_]/g, ""),
+    shortDescription: { text: `${a.name} hardening` },
+    fullDescription: { text: full },
+    help: { text: full + fixText, markdown: `${full}${fixMarkdown}
+
+See [${a.name}](${a.url}).` },
+    helpUri: a.url,
+    defaultConfiguration: { level: "error" },
+    properties: { tags: ["security", "systemd", "hardening", "assessor"] }
+  };
+}
+function messageText(f) {
+  const message = f.message + baseLineNote(locationOf(f));
+  if (f.level === "notice") return `accepted deviation: ${message} — ${describeNote(f.note ?? {})}`;
+  const fix = fixForViolation(f);
+  if (!fix || fix.directives.length === 0) return message;
+  return `${message}
+Fix — add to [Service] (or a drop-in):
+${fix.directives.join("\n")}
+${fix.explanation}`;
+}
+function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
+  const version = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
+  const assessors = new Map(systemdProfile(version).data.assessors.map((a) => [a.jsonField, a]));
+  const profiles = new Map(verdict2.units.map((u) => [u.path, u.profile]));
+  const findings = all.filter(isUnitFinding);
+  const rules = KINDS.map((k) => kindRule(k, options.informationUri));
+  const assessorIds = [
+    ...new Set(findings.map((f) => f.ruleId).filter((id) => id.startsWith("systemd/")))
+  ].sort();
+  for (const id of assessorIds) {
+    const a = assessors.get(id.slice("systemd/".length));
+    if (a) rules.push(assessorRule(a));
+  }
+  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const results = findings.map((f) => {
+    const level = f.level === "notice" ? "note" : f.level;
+    const at = headPlace(locationOf(f));
+    const region = { startLine: Math.max(1, at.line) };
+    if (at.column > 0) region.startColumn = at.column;
+    const result = {
+      ruleId: f.ruleId,
+      ruleIndex: index.get(f.ruleId),
+      level,
+      message: { text: messageText(f) },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: {
+              uri: encodeUriPath(at.file.replace(/^(\.\/)+/, "")),
+              uriBaseId: SRCROOT
+            },
+            region
+          }
+        }
+      ],
+      // Stable across line moves: the unit, the check and the kind, never a line number.
+      partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64(`${f.unit}\0${f.check}\0${f.kind}`) },
+      properties: {
+        unit: f.unit,
+        unitId: f.unitId,
+        profile: profiles.get(f.unit) ?? "",
+        kind: f.kind,
+        check: f.check,
+        directives: f.directives,
+        advisory: f.advisory,
+        weight: f.weight
+      }
+    };
+    if (f.level === "notice")
+      result.suppressions = [
+        { kind: "external", status: "accepted", justification: describeNote(f.note ?? {}) }
+      ];
+    return result;
+  });
+  const srcRoot = options.srcRoot ? options.srcRoot.endsWith("/") ? options.srcRoot : options.srcRoot + "/" : void 0;
+  const notifications = verdict2.messages.map((m) => ({ level: "note", message: { text: m } }));
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "unitgate",
+            version: options.toolVersion,
+            .../^\d+\.\d+\.\d+/.test(options.toolVersion) ? { semanticVersion: options.toolVersion } : {},
+            informationUri: options.informationUri,
+            rules
+          }
+        },
+        automationDetails: { id: `${options.category}/` },
+        originalUriBaseIds: {
+          [SRCROOT]: srcRoot ? { uri: srcRoot } : { description: { text: "The root of the repository checkout." } }
+        },
+        invocations: [
+          {
+            executionSuccessful: true,
+            ...notifications.length > 0 ? { toolExecutionNotifications: notifications } : {}
+          }
+        ],
+        columnKind: "utf16CodeUnits",
+        results,
+        properties: {
+          result: verdict2.result,
+          mode: verdict2.mode,
+          systemdVersion: verdict2.systemdVersion,
+          ...verdict2.maxExposure !== void 0 ? { maxExposure: verdict2.maxExposure } : {}
+        }
+      }
+    ]
+  };
+}
+
+// src/core/report/code-quality.ts
+var SEVERITY = {
+  error: "major",
+  warning: "minor",
+  notice: "info"
+};
+function renderCodeQuality(findings) {
+  const seen = /* @__PURE__ */ new Map();
+  return findings.filter(isUnitFinding).map((f) => {
+    const key = `${f.unit}\0${f.check}\0${f.kind}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    const at = headPlace(locationOf(f));
+    const accepted = f.level === "notice" ? `accepted deviation (approved by ${f.acceptedBy ?? "?"}): ` : "";
+    return {
+      description: accepted + f.message + baseLineNote(locationOf(f)),
+      check_name: f.ruleId,
+      fingerprint: fnv1a64(n === 0 ? key : `${key}\0${n}`),
+      severity: SEVERITY[f.level],
+      location: { path: at.file.replace(/^(\.\/)+/, ""), lines: { begin: Math.max(1, at.line) } }
+    };
+  });
+}
+
+// src/core/report/run-findings.ts
+var TITLES = {
+  "input-loosens-policy": "Workflow input ignored",
+  "paths-match-nothing": "Glob matches nothing",
+  "scope-incomplete": "Changed files not verified",
+  "policy-loosened": "Policy loosened"
+};
+var MAX_SHOWN = 20;
+function renderRunFindings(all) {
+  const findings = all.filter((f) => !isUnitFinding(f));
+  if (findings.length === 0) return [];
+  const out = ["### This run", ""];
+  for (const f of findings.slice(0, MAX_SHOWN)) {
+    const [first = "", ...rest] = f.message.split("\n");
+    const icon = f.level === "error" ? "❌" : "⚠️";
+    out.push(
+      `- ${icon} **${TITLES[f.kind]}** — ${escapeMarkdown(truncateText(first, 2e3))}`
+    );
+    if (rest.length > 0) out.push("", codeBlock(rest.slice(0, 100).map((l) => truncateText(l, 300))), "");
+  }
+  if (findings.length > MAX_SHOWN)
+    out.push(`- … and ${findings.length - MAX_SHOWN} more (see the JSON report)`);
+  out.push("");
+  return out;
+}
+
+// src/core/report/job-summary.ts
+var JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+var JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
+var STATUS_ICON = {
+  fail: "❌",
+  error: "💥",
+  accepted: "⚠️",
+  pass: "✅",
+  excluded: "⏭️",
+  deleted: "🗑️"
+};
+var STATUS_RANK = {
+  error: 0,
+  fail: 1,
+  accepted: 2,
+  pass: 3,
+  excluded: 4,
+  deleted: 5
+};
+var MAX_FIELD_CHARS = 500;
+var MAX_MESSAGE_CHARS = 4e3;
+function md(text) {
+  return escapeMarkdown(truncateText(text, MAX_MESSAGE_CHARS));
+}
+function mdCode(text) {
+  return escapeMarkdownKeepingCode(truncateText(text, MAX_MESSAGE_CHARS));
+}
+function cell(text) {
+  return escapeMarkdownKeepingCode(truncateText(text, MAX_FIELD_CHARS), { table: true });
+}
+function codeCell(text) {
+  return inlineCode(truncateText(text, MAX_FIELD_CHARS), { table: true });
+}
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+function exposureText(side) {
+  return side ? `${formatExposure(side.exposure)} ${side.level}` : "";
+}
+function signedExposure(delta) {
+  if (delta === 0) return "±0.0";
+  return `${delta > 0 ? "+" : "−"}${formatExposure(Math.abs(delta))}`;
+}
+function signedShare(points) {
+  const tenths = Math.abs(points) / 10;
+  if (points === 0) return "±0.0";
+  const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
+  return `${points > 0 ? "+" : "−"}${shown}`;
+}
+function renderLocation(loc, options, table = false) {
+  const base = loc.side === "base";
+  const text = inlineCode(`${truncateText(loc.file, MAX_FIELD_CHARS)}:${loc.line}`, { table });
+  const url = base ? options.baseBlobUrl : options.blobUrl;
+  const linked = url ? `[${text}](${url}${encodeUriPath(loc.file)}#L${loc.line})` : text;
+  return base ? `${linked} (base)` : linked;
+}
+function location(loc, options, table = false) {
+  return renderLocation(loc, options, table);
+}
+function split(findings) {
+  return {
+    open: findings.filter((f) => f.level !== "notice"),
+    accepted: findings.filter((f) => f.level === "notice")
+  };
+}
+function acceptedText(accepted) {
+  return accepted.map(
+    (f) => `⚠️ accepted: ${cell(f.check)} — ${cell(describeNote({ owner: f.note?.owner, expires: f.note?.expires }))}`
+  );
+}
+function verdictCell(u, findings) {
+  const { open: shown, accepted } = split(findings);
+  const open = shown.filter((f) => !f.advisory).length;
+  const advisory = shown.length - open;
+  const parts = [];
+  switch (u.status) {
+    case "fail":
+      parts.push(`❌ fail — ${plural(open, "violation")}${advisory ? `, ${advisory} advisory` : ""}`);
+      break;
+    case "error":
+      parts.push(`💥 error${u.note ? `: ${cell(u.note)}` : ""}`);
+      break;
+    case "excluded":
+      parts.push(`⏭️ excluded${u.note ? `: ${cell(u.note)}` : ""}`);
+      break;
+    case "deleted":
+      parts.push("🗑️ deleted");
+      break;
+    case "accepted":
+    case "pass":
+      parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ""}`);
+      break;
+  }
+  parts.push(...acceptedText(accepted));
+  return parts.join("<br>");
+}
+function renderUnitRow(u, findings) {
+  const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
+  const exposure2 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
+  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
+  return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u, findings)} |`;
+}
+var UNIT_TABLE_HEADER = [
+  "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
+  "|---|---|---|---:|---:|---|"
+];
+function indent(block, spaces = 2) {
+  const pad = " ".repeat(spaces);
+  return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
+}
+function renderViolationItem(f, options) {
+  const title = f.kind === "regression-row" || f.kind === "missing-directive" ? `${titleOfKind(f.kind)}: ${f.check}` : titleOfKind(f.kind);
+  const lines = [
+    `- **${md(title)}**${f.advisory ? " (advisory)" : ""} at ${location(locationOf(f), options)} — ${mdCode(f.message)}`
+  ];
+  const fix = fixForViolation(f);
+  if (fix && fix.directives.length > 0) {
+    lines.push("", indent(`Fix: ${mdCode(fix.explanation)}`), "", indent(codeBlock(fix.directives, "ini")));
+  }
+  return lines.join("\n");
+}
+function renderAcceptedItem(f, options) {
+  const note2 = f.note ?? {};
+  return `- **${md(titleOfKind(f.kind))}** at ${location(locationOf(f), options)} — ${mdCode(f.message)} — ${md(describeNote(note2))} (noted in the ${f.note?.source === "pr-body" ? "PR description" : "unit file"})`;
+}
+function changeRow(c, options) {
+  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location, options, true)} |`;
+}
+function unitDetails(u, findings, options) {
+  const { open, accepted } = split(findings);
+  if (open.length === 0 && accepted.length === 0 && u.changes.length === 0) return void 0;
+  const max = options.maxViolationsPerUnit ?? 100;
+  const counts = [
+    open.length > 0 ? plural(open.length, "violation") : "",
+    accepted.length > 0 ? `${accepted.length} accepted` : "",
+    u.changes.length > 0 ? plural(u.changes.length, "row change") : ""
+  ].filter(Boolean);
+  const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${counts.length > 0 ? ` — ${counts.join(", ")}` : ""}`;
+  const out = [`<details><summary>${summary}</summary>`, ""];
+  if (u.note) out.push(`${md(u.note)}`, "");
+  if (open.length > 0) {
+    out.push("#### Violations", "");
+    for (const f of open.slice(0, max)) out.push(renderViolationItem(f, options));
+    if (open.length > max) out.push(`- … and ${open.length - max} more (see the JSON report)`);
+    out.push("");
+  }
+  if (accepted.length > 0) {
+    out.push("#### Accepted deviations", "");
+    for (const f of accepted.slice(0, max)) out.push(renderAcceptedItem(f, options));
+    if (accepted.length > max) out.push(`- … and ${accepted.length - max} more (see the JSON report)`);
+    out.push("");
+  }
+  if (u.changes.length > 0) {
+    out.push("#### Why it moved", "", "| Row | Change | Δ | Where |", "|---|---|---:|---|");
+    for (const c of u.changes.slice(0, max)) out.push(changeRow(c, options));
+    if (u.changes.length > max)
+      out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
+    out.push("");
+  }
+  const fixes = open.map((f) => fixForViolation(f)).filter((f) => f !== void 0);
+  const all = mergeFixes(fixes);
+  if (fixes.length > 1 && all.length > 0) {
+    out.push(
+      `#### All fixes for ${inlineCode(truncateText(u.unitId, MAX_FIELD_CHARS))}`,
+      "",
+      codeBlock(all, "ini"),
+      ""
+    );
+  }
+  out.push("</details>", "");
+  return out.join("\n");
+}
+function renderHeadline(verdict2, all) {
+  const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
+  const unitFindings = [...findingsByUnit(all).values()];
+  const accepted = unitFindings.filter((list) => list.some((f) => f.level === "notice")).length;
+  const findings = unitFindings.reduce((n, list) => n + list.filter((f) => f.level !== "notice").length, 0);
+  let title;
+  const runErrors = all.filter((f) => !isUnitFinding(f) && f.level === "error").length;
+  if (verdict2.result === "fail" && failing === 0 && runErrors > 0)
+    title = `❌ unitgate: hardening gate failed — ${plural(runErrors, "problem")} with this run`;
+  else if (verdict2.result === "fail")
+    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
+  else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
+  else title = "✅ unitgate: hardening gate passed";
+  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
+  const facts = [
+    `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
+    `systemd ${verdict2.systemdVersion}`,
+    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
+    `${plural(verdict2.units.length, "unit")} checked`,
+    ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
+  ];
+  return [`## ${title}`, "", facts.join(" · "), ""];
+}
+function notesSection(verdict2) {
+  const invalid = verdict2.notes.filter((n) => n.problems.length > 0);
+  if (invalid.length === 0) return [];
+  const out = ["### Invalid deviation notes", ""];
+  for (const n of invalid.slice(0, 200)) {
+    const where2 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
+    out.push(
+      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
+    );
+  }
+  if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
+  out.push("");
+  return out;
+}
+function messagesSection(verdict2, options) {
+  const lines = verdict2.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
+  if (verdict2.messages.length > 200)
+    lines.push(`- … and ${verdict2.messages.length - 200} more (see the JSON report)`);
+  if (options.omittedAnnotations) {
+    lines.push(
+      `- ${plural(options.omittedAnnotations, "finding")} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`
+    );
+  }
+  return lines.length > 0 ? ["### Messages", "", ...lines, ""] : [];
+}
+function joined(parts) {
+  return parts.join("\n");
+}
+function renderJobSummary(verdict2, options = {}, findings = collectFindings(verdict2)) {
+  const byUnit = findingsByUnit(findings);
+  const of = (u) => byUnit.get(u.path) ?? [];
+  const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
+  const units = [...verdict2.units].sort(
+    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  );
+  const reserve = 512;
+  const head = joined([...renderHeadline(verdict2, findings), ...renderRunFindings(findings)]);
+  let table = joined([...UNIT_TABLE_HEADER, ...units.map((u) => renderUnitRow(u, of(u)))]) + "\n";
+  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
+    const rows = [];
+    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
+    for (const u of units) {
+      const row = renderUnitRow(u, of(u));
+      const n = utf8ByteLength(row) + 1;
+      if (size + n > maxBytes) break;
+      rows.push(row);
+      size += n;
+    }
+    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
+
+_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
+`;
+  }
+  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
+  const details = [];
+  let omittedDetails = 0;
+  for (const u of units) {
+    const d2 = unitDetails(u, of(u), options);
+    if (d2 === void 0) continue;
+    const n = utf8ByteLength(d2) + 1;
+    if (omittedDetails === 0 && used + n <= maxBytes) {
+      details.push(d2);
+      used += n;
+    } else omittedDetails++;
+  }
+  const tail = [];
+  let omittedSections = 0;
+  for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
+    if (section.length === 0) continue;
+    const text = joined(section);
+    const n = utf8ByteLength(text) + 1;
+    if (used + n <= maxBytes) {
+      tail.push(text);
+      used += n;
+    } else omittedSections++;
+  }
+  const parts = [head, table];
+  if (details.length > 0) parts.push("### Details", "", ...details);
+  if (omittedDetails > 0) {
+    parts.push(
+      `_Details of ${plural(omittedDetails, "unit")} omitted to keep this summary under 1 MiB; the JSON report and SARIF have every finding._`,
+      ""
+    );
+  }
+  parts.push(...tail);
+  if (omittedSections > 0) {
+    parts.push(
+      "_Deviation notes or messages omitted to keep this summary under 1 MiB; see the JSON report._",
+      ""
+    );
+  }
+  let out = joined(parts).replace(/\n{3,}/g, "\n\n");
+  if (!out.endsWith("\n")) out += "\n";
+  return out;
+}
+
+// src/core/report/json-report.ts
+var JSON_REPORT_VERSION = "unitgate-report/1";
+var JSON_REPORT_SCHEMA_URL = "https://github.com/unitgate/unitgate/blob/main/schemas/unitgate-report-1.schema.json";
+function exposure(value) {
+  return { value, display: formatExposure(value) };
+}
+function score(side) {
+  if (!side) return null;
+  const badness = {};
+  for (const key of Object.keys(side.badness).sort()) badness[key] = side.badness[key] ?? null;
+  return { ...exposure(side.exposure), level: side.level, badness };
+}
+function plain2(l) {
+  return { file: l.file, line: l.line, column: l.column };
+}
+function where(l) {
+  if (l.side !== "base") return plain2(l);
+  return { ...plain2(l), side: "base", ...l.headAnchor ? { headAnchor: plain2(l.headAnchor) } : {} };
+}
+function jsonFix(fix) {
+  if (!fix) return null;
+  return {
+    directives: [...fix.directives],
+    explanation: fix.explanation,
+    exposureAfter: fix.exposureAfter === void 0 ? null : exposure(fix.exposureAfter)
+  };
+}
+function violation(v) {
+  return {
+    kind: v.kind,
+    check: v.check,
+    directives: [...v.directives],
+    message: v.message,
+    advisory: v.advisory,
+    weight: v.weight,
+    location: where(v.location),
+    fix: jsonFix(fixForViolation(v))
+  };
+}
+function finding(f) {
+  return {
+    unit: f.unit,
+    unitId: f.unitId,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    side: f.side,
+    kind: f.kind,
+    check: f.check,
+    level: f.level,
+    message: f.message,
+    fix: jsonFix(f.fix),
+    acceptedBy: f.acceptedBy ?? null
+  };
+}
+function runFinding(f) {
+  return { kind: f.kind, level: f.level, message: f.message };
+}
+function note(n) {
+  return {
+    source: n.source,
+    unit: n.unit,
+    check: n.check ?? null,
+    reason: n.reason ?? null,
+    owner: n.owner ?? null,
+    expires: n.expires ?? null,
+    ticket: n.ticket ?? null,
+    location: n.location ? where(n.location) : null,
+    problems: [...n.problems],
+    valid: n.problems.length === 0,
+    approvedBy: n.approvedBy ?? null,
+    unapproved: n.unapproved ?? null,
+    pendingApproval: n.pendingApproval ?? null
+  };
+}
+function change(c) {
+  return {
+    jsonField: c.jsonField,
+    name: c.name,
+    baseBadness: c.baseBadness ?? null,
+    headBadness: c.headBadness ?? null,
+    delta: c.delta,
+    location: where(c.location),
+    summary: c.summary
+  };
+}
+function unit(u) {
+  return {
+    path: u.path,
+    previousPath: u.previousPath ?? null,
+    unitId: u.unitId,
+    profile: u.profile,
+    status: u.status,
+    threshold: exposure(u.threshold),
+    base: score(u.base),
+    head: score(u.head),
+    delta: u.base && u.head ? u.head.exposure - u.base.exposure : null,
+    note: u.note ?? null,
+    violations: u.violations.map(violation),
+    accepted: u.accepted.map((a) => ({
+      violation: violation(a.violation),
+      note: note(a.note),
+      acceptedBy: a.acceptedBy,
+      pendingApproval: a.pendingApproval ?? null
+    })),
+    changes: u.changes.map(change)
+  };
+}
+function renderJsonReport(verdict2, meta, findings = collectFindings(verdict2)) {
+  const count = (s) => verdict2.units.filter((u) => u.status === s).length;
+  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
+  const all = findings.filter((f) => isUnitFinding(f) && f.level !== "notice");
+  return {
+    $schema: JSON_REPORT_SCHEMA_URL,
+    version: JSON_REPORT_VERSION,
+    tool: { name: "unitgate", version: meta.toolVersion },
+    run: {
+      generatedAt: meta.generatedAt ?? null,
+      repository: meta.repository ?? null,
+      commit: meta.commit ?? null,
+      baseCommit: meta.baseCommit ?? null,
+      pullRequest: meta.pullRequest ?? null,
+      policy: meta.policy ?? null
+    },
+    result: verdict2.result,
+    mode: verdict2.mode,
+    systemdVersion: verdict2.systemdVersion,
+    maxExposure: verdict2.maxExposure === void 0 ? null : { ...exposure(verdict2.maxExposure), level: top?.head?.level ?? null },
+    counts: {
+      units: verdict2.units.length,
+      pass: count("pass"),
+      fail: count("fail"),
+      accepted: count("accepted"),
+      excluded: count("excluded"),
+      deleted: count("deleted"),
+      error: count("error"),
+      violations: all.filter((v) => !v.advisory).length,
+      advisory: all.filter((v) => v.advisory).length,
+      acceptedDeviations: findings.filter((f) => f.level === "notice").length,
+      invalidNotes: verdict2.notes.filter((n) => n.problems.length > 0).length
+    },
+    units: verdict2.units.map(unit),
+    notes: verdict2.notes.map(note),
+    messages: [...verdict2.messages],
+    findings: findings.map(finding),
+    runFindings: (verdict2.runFindings ?? []).map(runFinding)
+  };
+}
+
+// src/core/report/causes.ts
+var NOT_ACCEPTABLE = /* @__PURE__ */ new Set(["load-error", "invalid-deviation", "signoff-required"]);
+function groupByCause(findings) {
+  const items = [];
+  const byCause = /* @__PURE__ */ new Map();
+  for (const v of findings) {
+    if (v.level === "notice") continue;
+    let item = v.cause !== void 0 ? byCause.get(v.cause) : void 0;
+    if (!item) {
+      item = { cause: v.cause, findings: [], fixes: [] };
+      items.push(item);
+      if (v.cause !== void 0) byCause.set(v.cause, item);
+    }
+    item.findings.push(v);
+    const fix = fixForViolation(v);
+    if (fix && !item.fixes.some((f) => f.directives.join("\n") === fix.directives.join("\n")))
+      item.fixes.push(fix);
+  }
+  return items;
+}
+function checkOf(item) {
+  const open = item.findings.filter((v) => !v.advisory && !NOT_ACCEPTABLE.has(v.kind));
+  if (open.length === 0) return void 0;
+  if (open.every((v) => v.kind === "threshold" || v.kind === "regression-exposure")) return "exposure";
+  return item.cause ?? open[0].check;
+}
+function deviationBlocks(u, findings, latestExpiry) {
+  if (u.status !== "fail") return [];
+  const checks = [];
+  const rows = findings.some((v) => v.level !== "notice" && v.kind === "regression-row" && !v.advisory);
+  for (const item of groupByCause(findings)) {
+    if (rows && item.findings.every((v) => v.kind === "regression-exposure")) continue;
+    const check = checkOf(item);
+    if (check !== void 0 && !checks.includes(check)) checks.push(check);
+  }
+  return checks.map(
+    (check) => codeBlock(
+      [
+        `unit: ${u.path}`,
+        `check: ${check}`,
+        "reason: <fill in: why the service needs this>",
+        "owner: <fill in: an owner the policy names>",
+        `expires: ${latestExpiry ?? "<fill in: YYYY-MM-DD>"}`
+      ],
+      "unitgate-deviation"
+    )
+  );
+}
+
+// src/core/report/pr-comment.ts
+var STICKY_MARKER = "<!-- unitgate:sticky v1 -->";
+var GITHUB_COMMENT_LIMIT = 65536;
+var PR_COMMENT_DEFAULT_MAX_CHARS = 6e4;
+var MAX_CHANGES_PER_UNIT = 20;
+var MAX_ITEMS_PER_UNIT = 10;
+var MAX_FIELD_CHARS2 = 300;
+var RESERVE_CHARS = 1200;
+var OPEN_DETAILS_UP_TO = 3;
+function charCount(text) {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
+      const d2 = text.charCodeAt(i + 1);
+      if (d2 >= 56320 && d2 <= 57343) i++;
+    }
+    n++;
+  }
+  return n;
+}
+function plural2(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+function mdCode2(text) {
+  return escapeMarkdownKeepingCode(truncateText(text, MAX_FIELD_CHARS2));
+}
+function movedLine(c, options) {
+  const where2 = `${c.location.side === "base" ? "in" : "at"} ${renderLocation(c.location, options)}`;
+  return `- ${mdCode2(c.summary)} ${where2} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
+}
+function causeItem(item, options) {
+  const first = item.findings[0];
+  if (item.findings.length === 1) return renderViolationItem(first, options);
+  const titles = [...new Set(item.findings.map((f) => titleOfKind(f.kind)))].join(" + ");
+  const advisory = item.findings.every((f) => f.advisory);
+  const lines = [
+    `- **${escapeMarkdown(`${titles}: ${item.cause ?? first.check}`)}**${advisory ? " (advisory)" : ""} at ${renderLocation(
+      locationOf(first),
+      options
+    )}`,
+    ...item.findings.map((f) => `  - ${mdCode2(f.message)}`)
+  ];
+  for (const fix of item.fixes) {
+    lines.push(
+      "",
+      `  Fix: ${mdCode2(fix.explanation)}`,
+      "",
+      codeBlock(fix.directives, "ini").replace(/^/gm, "  ")
+    );
+  }
+  return lines.join("\n");
+}
+function moreLine(n, what) {
+  return `- … and ${n} more ${what} in the job summary`;
+}
+function unitDetails2(u, findings, options, open, latestExpiry) {
+  const violations = findings.filter((f) => f.level !== "notice");
+  const accepted = findings.filter((f) => f.level === "notice");
+  if (violations.length === 0 && accepted.length === 0 && u.changes.length === 0) return void 0;
+  const counts = [
+    u.changes.length > 0 ? plural2(u.changes.length, "row change") : "",
+    violations.length > 0 ? plural2(violations.length, "violation") : "",
+    accepted.length > 0 ? `${accepted.length} accepted` : ""
+  ].filter(Boolean);
+  const exposure2 = u.base && u.head ? ` · ${formatExposure(u.base.exposure)} → ${formatExposure(u.head.exposure)} (${signedExposure(
+    u.head.exposure - u.base.exposure
+  )})` : "";
+  const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS2))}</code>${escapeHtml(
+    exposure2
+  )} — ${counts.join(", ")}`;
+  const linkOptions = {
+    ...options.blobUrl ? { blobUrl: options.blobUrl } : {},
+    ...options.baseBlobUrl ? { baseBlobUrl: options.baseBlobUrl } : {}
+  };
+  const out = [`<details${open ? " open" : ""}><summary>${summary}</summary>`, ""];
+  if (u.changes.length > 0) {
+    out.push("**Why it moved**", "");
+    for (const c of u.changes.slice(0, MAX_CHANGES_PER_UNIT)) out.push(movedLine(c, options));
+    if (u.changes.length > MAX_CHANGES_PER_UNIT)
+      out.push(moreLine(u.changes.length - MAX_CHANGES_PER_UNIT, "rows"));
+    out.push("");
+  }
+  if (violations.length > 0) {
+    const items = groupByCause(violations);
+    out.push("**Violations**", "");
+    for (const item of items.slice(0, MAX_ITEMS_PER_UNIT)) out.push(causeItem(item, linkOptions));
+    if (items.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(items.length - MAX_ITEMS_PER_UNIT, "violations"));
+    out.push("");
+  }
+  const blocks = deviationBlocks(u, findings, latestExpiry);
+  if (blocks.length > 0) {
+    out.push(
+      "**To accept instead**: paste into the pull request description, fill in the reason and an owner the policy names (who must approve it):",
+      "",
+      ...blocks.slice(0, MAX_ITEMS_PER_UNIT).flatMap((b) => [b, ""])
+    );
+  }
+  if (accepted.length > 0) {
+    out.push("**Accepted deviations**", "");
+    for (const f of accepted.slice(0, MAX_ITEMS_PER_UNIT)) out.push(renderAcceptedItem(f, linkOptions));
+    if (accepted.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(accepted.length - MAX_ITEMS_PER_UNIT, "accepted deviations"));
+    out.push("");
+  }
+  out.push("</details>", "");
+  return out.join("\n");
+}
+function invalidNotes(notes) {
+  const invalid = notes.filter((n) => n.problems.length > 0);
+  if (invalid.length === 0) return void 0;
+  const out = ["**Invalid deviation notes**", ""];
+  for (const n of invalid.slice(0, MAX_ITEMS_PER_UNIT)) {
+    const where2 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
+    out.push(
+      `- ${where2}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
+        truncateText(n.problems.join("; "), MAX_FIELD_CHARS2 * 2)
+      )}`
+    );
+  }
+  if (invalid.length > MAX_ITEMS_PER_UNIT) out.push(moreLine(invalid.length - MAX_ITEMS_PER_UNIT, "notes"));
+  out.push("");
+  return out.join("\n");
+}
+function trendSection(markdown) {
+  return [
+    "<details><summary>📈 Trend across releases</summary>",
+    "",
+    neutralizeMentions(markdown.trim()),
+    "",
+    "</details>",
+    ""
+  ].join("\n");
+}
+function pointer(options) {
+  return options.runUrl ? `[the job summary of this run](${encodeURI(options.runUrl)})` : "the job summary of the workflow run";
+}
+function sortUnits(units) {
+  return [...units].sort(
+    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  );
+}
+function renderPullRequestComment(verdict2, options = {}, findings = collectFindings(verdict2)) {
+  const byUnit = findingsByUnit(findings);
+  const of = (u) => byUnit.get(u.path) ?? [];
+  const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
+  const budget = maxChars - RESERVE_CHARS;
+  const units = sortUnits(verdict2.units);
+  const parts = [
+    STICKY_MARKER,
+    ...renderHeadline(verdict2, findings),
+    ...renderRunFindings(findings)
+  ];
+  let used = charCount(parts.join("\n")) + 1;
+  const notes = [];
+  const rows = [];
+  let tableSize = charCount(UNIT_TABLE_HEADER.join("\n")) + 1;
+  for (const u of units) {
+    const row = renderUnitRow(u, of(u));
+    const n = charCount(row) + 1;
+    if (used + tableSize + n > budget) break;
+    rows.push(row);
+    tableSize += n;
+  }
+  if (units.length > 0) {
+    parts.push([...UNIT_TABLE_HEADER, ...rows].join("\n"), "");
+    used += tableSize + 1;
+  }
+  if (rows.length < units.length) {
+    const left = units.length - rows.length;
+    notes.push(
+      `${plural2(left, "more unit")} (failing units come first) ${left === 1 ? "is" : "are"} listed in`
+    );
+  }
+  if (options.trendMarkdown && options.trendMarkdown.trim() !== "") {
+    const trend = trendSection(options.trendMarkdown);
+    const n = charCount(trend) + 1;
+    if (used + n <= budget) {
+      parts.push(trend);
+      used += n;
+    } else notes.push("The release trend is left out here; it is in");
+  }
+  const details = units.map((u) => ({ u, d: unitDetails2(u, of(u), options, false, verdict2.latestExpiry) })).filter((x) => x.d !== void 0);
+  const open = details.length <= OPEN_DETAILS_UP_TO;
+  let omitted = 0;
+  for (const { u } of details) {
+    const text = unitDetails2(
+      u,
+      of(u),
+      options,
+      open && (u.status === "fail" || u.status === "error"),
+      verdict2.latestExpiry
+    );
+    const n = charCount(text) + 1;
+    if (omitted === 0 && used + n <= budget) {
+      parts.push(text);
+      used += n;
+    } else omitted++;
+  }
+  if (omitted > 0) notes.push(`Details of ${plural2(omitted, "unit")} are cut to fit this comment; see`);
+  const invalid = invalidNotes(verdict2.notes);
+  if (invalid !== void 0) {
+    const n = charCount(invalid) + 1;
+    if (used + n <= budget) parts.push(invalid);
+    else notes.push("Invalid deviation notes are listed in");
+  }
+  for (const note2 of notes) parts.push(`_${note2} ${pointer(options)}._`, "");
+  parts.push(`<sub>unitgate · every finding, fix and message: ${pointer(options)}</sub>`, "");
+  let out = parts.join("\n").replace(/\n{3,}/g, "\n\n");
+  if (charCount(out) > maxChars) {
+    out = [
+      STICKY_MARKER,
+      ...renderHeadline(verdict2, findings),
+      `_The report does not fit here; see ${pointer(options)}._`,
+      ""
+    ].join("\n");
+  }
+  return out;
+}
+
+// src/core/report/formats.ts
+var INFORMATION_URI = "https://github.com/unitgate/unitgate";
+var json = (value, indent2) => JSON.stringify(value, null, indent2) + "\n";
+var links = (i) => ({
+  ...i.blobUrl ? { blobUrl: i.blobUrl } : {},
+  ...i.baseBlobUrl ? { baseBlobUrl: i.baseBlobUrl } : {}
+});
+var REPORT_FORMATS = [
+  {
+    name: "text",
+    description: "one line per unit with its findings at file:line",
+    cli: true,
+    render: (i) => renderCheckText(i.verdict, [...i.header ?? []], i.findings)
+  },
+  {
+    name: "json",
+    description: "the JSON report (schemas/report.schema.json)",
+    cli: true,
+    actionInput: { name: "report", fallback: "unitgate-report.json", output: "report" },
+    render: (i) => json(
+      {
+        ...renderJsonReport(i.verdict, i.meta, i.findings),
+        ...i.trend !== void 0 ? { trend: i.trend } : {}
+      },
+      2
+    )
+  },
+  {
+    name: "sarif",
+    description: "SARIF 2.1.0 for code scanning",
+    cli: true,
+    actionInput: { name: "sarif", output: "sarif-file" },
+    render: (i) => json(
+      renderSarif(
+        i.verdict,
+        { toolVersion: i.meta.toolVersion, category: "unitgate", informationUri: INFORMATION_URI },
+        i.findings
+      ),
+      2
+    )
+  },
+  {
+    name: "markdown",
+    description: "the job summary",
+    cli: true,
+    render: (i) => renderJobSummary(i.verdict, links(i), i.findings)
+  },
+  {
+    name: "comment",
+    description: "the pull request comment",
+    cli: true,
+    render: (i) => renderPullRequestComment(i.verdict, links(i), i.findings) + "\n"
+  },
+  {
+    name: "code-quality",
+    description: "a GitLab Code Quality report",
+    cli: true,
+    render: (i) => json(renderCodeQuality(i.findings), 2)
+  },
+  {
+    name: "badge",
+    description: "a shields.io endpoint badge with the highest exposure",
+    cli: false,
+    actionInput: { name: "badge" },
+    render: (i) => json(renderBadge(i.verdict))
+  }
+];
+var CLI_FORMATS = REPORT_FORMATS.filter((f) => f.cli);
+var FILE_FORMATS = REPORT_FORMATS.filter(
+  (f) => "actionInput" in f
+);
 
 // src/cli.ts
 function reviewCommands() {
@@ -21017,9 +22729,9 @@ function buildProgram(cli, result, pending) {
       throw new UsageError(
         "unitgate only works offline (it never asks a running systemd); drop --offline=false."
       );
-    const json = opts.json;
-    if (!["off", "short", "pretty"].includes(json))
-      throw new UsageError(`Unknown argument to --json=: ${json}`);
+    const json2 = opts.json;
+    if (!["off", "short", "pretty"].includes(json2))
+      throw new UsageError(`Unknown argument to --json=: ${json2}`);
     const threshold = parseThreshold(opts.threshold ?? "100");
     if (threshold === void 0) throw new UsageError(`Failed to parse threshold: ${opts.threshold}`);
     const version = Number(opts.systemdVersion);
@@ -21032,7 +22744,7 @@ function buildProgram(cli, result, pending) {
       {
         units,
         root: opts.root,
-        json,
+        json: json2,
         threshold,
         securityPolicy: opts.securityPolicy,
         profile: opts.profile,
@@ -21044,7 +22756,7 @@ function buildProgram(cli, result, pending) {
       {
         cwd: cli.cwd,
         utf8: isUtf8Locale(cli.env),
-        colors: json === "off" && colorsEnabled(cli),
+        colors: json2 === "off" && colorsEnabled(cli),
         emoji: emojiEnabled(cli.env)
       }
     );
@@ -21064,7 +22776,7 @@ function buildProgram(cli, result, pending) {
       "--systemd-version <version>",
       `systemd version to score for (${SUPPORTED_VERSIONS.join(", ")}; default: the policy's)`
     )
-  ).action((unit, opts) => {
+  ).action((unit2, opts) => {
     let systemdVersion;
     if (opts.systemdVersion !== void 0) {
       const version = Number(opts.systemdVersion);
@@ -21077,7 +22789,7 @@ function buildProgram(cli, result, pending) {
     }
     const r = reviewCommands().runSuggestCommand(
       {
-        unit,
+        unit: unit2,
         ...opts.profile !== void 0 ? { profile: opts.profile } : {},
         ...opts.policy !== void 0 ? { policy: opts.policy } : {},
         ...systemdVersion !== void 0 ? { systemdVersion } : {}
@@ -21118,8 +22830,8 @@ function buildProgram(cli, result, pending) {
   ).addOption(
     new Option(
       "--format <format>",
-      "output: text, json, sarif, markdown (the job summary) or comment (the pull request comment)"
-    ).choices(["text", "json", "sarif", "markdown", "comment"]).default("text")
+      `output: ${CLI_FORMATS.map((f) => `${f.name} (${f.description})`).join(", ")}`
+    ).choices(CLI_FORMATS.map((f) => f.name)).default("text")
   ).action((paths, opts) => {
     let systemdVersion;
     if (opts.systemdVersion !== void 0) {
@@ -21140,7 +22852,7 @@ function buildProgram(cli, result, pending) {
           ...systemdVersion !== void 0 ? { systemdVersion } : {},
           cached: opts.cached === true,
           requireApproval: opts.requireApproval === true,
-          format: opts.format ?? "text",
+          format: typeof opts.format === "string" ? opts.format : "text",
           today: cli.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
         },
         cli.cwd

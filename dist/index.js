@@ -158,18 +158,18 @@ var require_tunnel = __commonJS({
             res.statusCode
           );
           socket.destroy();
-          var error2 = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
-          error2.code = "ECONNRESET";
-          options.request.emit("error", error2);
+          var error = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
+          error.code = "ECONNRESET";
+          options.request.emit("error", error);
           self2.removeSocket(placeholder);
           return;
         }
         if (head.length > 0) {
           debug2("got illegal response body from proxy");
           socket.destroy();
-          var error2 = new Error("got illegal response body from proxy");
-          error2.code = "ECONNRESET";
-          options.request.emit("error", error2);
+          var error = new Error("got illegal response body from proxy");
+          error.code = "ECONNRESET";
+          options.request.emit("error", error);
           self2.removeSocket(placeholder);
           return;
         }
@@ -184,9 +184,9 @@ var require_tunnel = __commonJS({
           cause.message,
           cause.stack
         );
-        var error2 = new Error("tunneling socket could not be established, cause=" + cause.message);
-        error2.code = "ECONNRESET";
-        options.request.emit("error", error2);
+        var error = new Error("tunneling socket could not be established, cause=" + cause.message);
+        error.code = "ECONNRESET";
+        options.request.emit("error", error);
         self2.removeSocket(placeholder);
       }
     };
@@ -1515,14 +1515,14 @@ var require_diagnostics = __commonJS({
       diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
         const {
           connectParams: { version, protocol, port, host },
-          error: error2
+          error
         } = evt;
         debuglog(
           "connection to %s using %s%s errored - %s",
           `${host}${port ? `:${port}` : ""}`,
           protocol,
           version,
-          error2.message
+          error.message
         );
       });
       diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
@@ -1553,14 +1553,14 @@ var require_diagnostics = __commonJS({
       diagnosticsChannel.channel("undici:request:error").subscribe((evt) => {
         const {
           request: { method, path, origin },
-          error: error2
+          error
         } = evt;
         debuglog(
           "request to %s %s/%s errored - %s",
           method,
           origin,
           path,
-          error2.message
+          error.message
         );
       });
       isClientSet = true;
@@ -1595,7 +1595,7 @@ var require_diagnostics = __commonJS({
         diagnosticsChannel.channel("undici:client:connectError").subscribe((evt) => {
           const {
             connectParams: { version, protocol, port, host },
-            error: error2
+            error
           } = evt;
           debuglog(
             "connection to %s%s using %s%s errored - %s",
@@ -1603,7 +1603,7 @@ var require_diagnostics = __commonJS({
             port ? `:${port}` : "",
             protocol,
             version,
-            error2.message
+            error.message
           );
         });
         diagnosticsChannel.channel("undici:client:sendHeaders").subscribe((evt) => {
@@ -1894,11 +1894,11 @@ var require_request = __commonJS({
       /**
        * @param {Error} error
        */
-      onUpgradeError(error2) {
+      onUpgradeError(error) {
         assert(!this.aborted);
         assert(this.completed);
         if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error2 });
+          channels.error.publish({ request: this, error });
         }
       }
       /**
@@ -1929,16 +1929,16 @@ var require_request = __commonJS({
           this.onError(err);
         }
       }
-      onError(error2) {
+      onError(error) {
         this.onFinally();
         if (channels.error.hasSubscribers) {
-          channels.error.publish({ request: this, error: error2 });
+          channels.error.publish({ request: this, error });
         }
         if (this.aborted) {
           return;
         }
         this.aborted = true;
-        return this[kHandler].onError(error2);
+        return this[kHandler].onError(error);
       }
       onFinally() {
         if (this.errorHandler) {
@@ -5684,7 +5684,7 @@ Content-Type: ${value.type || "application/octet-stream"}\r
       }
       throwIfAborted(object[kState]);
       const promise = createDeferredPromise();
-      const errorSteps = (error2) => promise.reject(error2);
+      const errorSteps = (error) => promise.reject(error);
       const successSteps = (data) => {
         try {
           promise.resolve(convertBytesToJSValue(data));
@@ -6091,9 +6091,9 @@ var require_client_h1 = __commonJS({
         client.emit("disconnect", client[kUrl], [client], new InformationalError("upgrade"));
         try {
           request2.onUpgrade(statusCode, headers, socket, statusText);
-        } catch (error2) {
-          util.errorRequest(client, request2, error2);
-          util.destroy(socket, error2);
+        } catch (error) {
+          util.errorRequest(client, request2, error);
+          util.destroy(socket, error);
         }
         client[kResume]();
       }
@@ -6495,7 +6495,7 @@ var require_client_h1 = __commonJS({
       }
       const socket = client[kSocket];
       clearIdleSocketValidation(socket);
-      const abort = (error2) => {
+      const abort = (error) => {
         if (request2.aborted) {
           return;
         }
@@ -6505,7 +6505,7 @@ var require_client_h1 = __commonJS({
           }
           return;
         }
-        util.errorRequest(client, request2, error2 || new RequestAbortedError());
+        util.errorRequest(client, request2, error || new RequestAbortedError());
         util.destroy(body);
         util.destroy(socket, new InformationalError("aborted"));
       };
@@ -7087,22 +7087,22 @@ var require_client_h2 = __commonJS({
       const { hostname, port } = client[kUrl];
       headers[HTTP2_HEADER_AUTHORITY] = host || `${hostname}${port ? `:${port}` : ""}`;
       headers[HTTP2_HEADER_METHOD] = method;
-      const abort = (error2) => {
+      const abort = (error) => {
         if (request2.aborted) {
           return;
         }
         if (request2.completed) {
           if (method === "CONNECT" && stream != null) {
-            util.destroy(stream, error2 || new RequestAbortedError());
+            util.destroy(stream, error || new RequestAbortedError());
           }
           return;
         }
-        error2 = error2 || new RequestAbortedError();
-        util.errorRequest(client, request2, error2);
+        error = error || new RequestAbortedError();
+        util.errorRequest(client, request2, error);
         if (stream != null) {
-          util.destroy(stream, error2);
+          util.destroy(stream, error);
         }
-        util.destroy(body, error2);
+        util.destroy(body, error);
         client[kQueue][client[kRunningIdx]++] = null;
         client[kResume]();
       };
@@ -7123,17 +7123,17 @@ var require_client_h2 = __commonJS({
           stream.off(errorMonitor, onUpgradeError);
           request2.onUpgradeResponse(Number(headers2[HTTP2_HEADER_STATUS]), headers2, parseH2ResponseHeaders);
         };
-        const onUpgradeError = (error2) => {
+        const onUpgradeError = (error) => {
           upgradeResponseFinished = true;
           stream.off("response", onResponse);
-          request2.onUpgradeError(error2);
+          request2.onUpgradeError(error);
         };
         const onReady = () => {
           try {
             request2.onUpgrade(null, null, stream);
-          } catch (error2) {
+          } catch (error) {
             stream.off("response", onResponse);
-            abort(error2);
+            abort(error);
             return;
           }
           if (request2.aborted) {
@@ -7335,8 +7335,8 @@ var require_client_h2 = __commonJS({
         }
         request2.onRequestSent();
         client[kResume]();
-      } catch (error2) {
-        abort(error2);
+      } catch (error) {
+        abort(error);
       }
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body, client, request2, contentLength) {
@@ -7491,8 +7491,8 @@ var require_redirect_handler = __commonJS({
       onUpgrade(statusCode, headers, socket) {
         this.handler.onUpgrade(statusCode, headers, socket);
       }
-      onError(error2) {
-        this.handler.onError(error2);
+      onError(error) {
+        this.handler.onError(error);
       }
       onHeaders(statusCode, headers, resume, statusText) {
         this.location = this.history.length >= this.maxRedirections || util.isDisturbed(this.opts.body) ? null : parseLocation(statusCode, headers);
@@ -8422,7 +8422,7 @@ var require_pool = __commonJS({
         this[kOptions] = { ...util.deepClone(options), connect, allowH2 };
         this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
         this[kFactory] = factory;
-        this.on("connectionError", (origin2, targets, error2) => {
+        this.on("connectionError", (origin2, targets, error) => {
           for (const target of targets) {
             const idx = this[kClients].indexOf(target);
             if (idx !== -1) {
@@ -10843,13 +10843,13 @@ var require_mock_utils = __commonJS({
       if (mockDispatch2.data.callback) {
         mockDispatch2.data = { ...mockDispatch2.data, ...mockDispatch2.data.callback(opts) };
       }
-      const { data: { statusCode, data, headers, trailers, error: error2 }, delay, persist } = mockDispatch2;
+      const { data: { statusCode, data, headers, trailers, error }, delay, persist } = mockDispatch2;
       const { timesInvoked, times } = mockDispatch2;
       mockDispatch2.consumed = !persist && timesInvoked >= times;
       mockDispatch2.pending = timesInvoked < times;
-      if (error2 !== null) {
+      if (error !== null) {
         deleteMockDispatch(this[kDispatches], key);
-        handler2.onError(error2);
+        handler2.onError(error);
         return true;
       }
       if (typeof delay === "number" && delay > 0) {
@@ -10887,19 +10887,19 @@ var require_mock_utils = __commonJS({
         if (agent.isMockActive) {
           try {
             mockDispatch.call(this, opts, handler2);
-          } catch (error2) {
-            if (error2 instanceof MockNotMatchedError) {
+          } catch (error) {
+            if (error instanceof MockNotMatchedError) {
               const netConnect = agent[kGetNetConnect]();
               if (netConnect === false) {
-                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
+                throw new MockNotMatchedError(`${error.message}: subsequent request to origin ${origin} was not allowed (net.connect disabled)`);
               }
               if (checkNetConnect(netConnect, origin)) {
                 originalDispatch.call(this, opts, handler2);
               } else {
-                throw new MockNotMatchedError(`${error2.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
+                throw new MockNotMatchedError(`${error.message}: subsequent request to origin ${origin} was not allowed (net.connect is not enabled for this origin)`);
               }
             } else {
-              throw error2;
+              throw error;
             }
           }
         } else {
@@ -11064,11 +11064,11 @@ var require_mock_interceptor = __commonJS({
       /**
        * Mock an undici request with a defined error.
        */
-      replyWithError(error2) {
-        if (typeof error2 === "undefined") {
+      replyWithError(error) {
+        if (typeof error === "undefined") {
           throw new InvalidArgumentError("error must be defined");
         }
-        const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error: error2 });
+        const newMockDispatch = addMockDispatch(this[kDispatches], this[kDispatchKey], { error });
         return new MockScope(newMockDispatch);
       }
       /**
@@ -13586,17 +13586,17 @@ var require_fetch = __commonJS({
         this.emit("terminated", reason);
       }
       // https://fetch.spec.whatwg.org/#fetch-controller-abort
-      abort(error2) {
+      abort(error) {
         if (this.state !== "ongoing") {
           return;
         }
         this.state = "aborted";
-        if (!error2) {
-          error2 = new DOMException("The operation was aborted.", "AbortError");
+        if (!error) {
+          error = new DOMException("The operation was aborted.", "AbortError");
         }
-        this.serializedAbortReason = error2;
-        this.connection?.destroy(error2);
-        this.emit("terminated", error2);
+        this.serializedAbortReason = error;
+        this.connection?.destroy(error);
+        this.emit("terminated", error);
       }
     };
     function handleFetchDone(response) {
@@ -13692,12 +13692,12 @@ var require_fetch = __commonJS({
       );
     }
     var markResourceTiming = performance.markResourceTiming;
-    function abortFetch(p, request2, responseObject, error2) {
+    function abortFetch(p, request2, responseObject, error) {
       if (p) {
-        p.reject(error2);
+        p.reject(error);
       }
       if (request2.body != null && isReadable(request2.body?.stream)) {
-        request2.body.stream.cancel(error2).catch((err) => {
+        request2.body.stream.cancel(error).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -13709,7 +13709,7 @@ var require_fetch = __commonJS({
       }
       const response = responseObject[kState];
       if (response.body != null && isReadable(response.body?.stream)) {
-        response.body.stream.cancel(error2).catch((err) => {
+        response.body.stream.cancel(error).catch((err) => {
           if (err.code === "ERR_INVALID_STATE") {
             return;
           }
@@ -14528,13 +14528,13 @@ var require_fetch = __commonJS({
               fetchParams.controller.ended = true;
               this.body.push(null);
             },
-            onError(error2) {
+            onError(error) {
               if (this.abort) {
                 fetchParams.controller.off("terminated", this.abort);
               }
-              this.body?.destroy(error2);
-              fetchParams.controller.terminate(error2);
-              reject(error2);
+              this.body?.destroy(error);
+              fetchParams.controller.terminate(error);
+              reject(error);
             },
             onUpgrade(status, rawHeaders, socket) {
               if (status !== 101) {
@@ -14997,8 +14997,8 @@ var require_util4 = __commonJS({
                   }
                   fr[kResult] = result;
                   fireAProgressEvent("load", fr);
-                } catch (error2) {
-                  fr[kError] = error2;
+                } catch (error) {
+                  fr[kError] = error;
                   fireAProgressEvent("error", fr);
                 }
                 if (fr[kState] !== "loading") {
@@ -15007,13 +15007,13 @@ var require_util4 = __commonJS({
               });
               break;
             }
-          } catch (error2) {
+          } catch (error) {
             if (fr[kAborted]) {
               return;
             }
             queueMicrotask(() => {
               fr[kState] = "done";
-              fr[kError] = error2;
+              fr[kError] = error;
               fireAProgressEvent("error", fr);
               if (fr[kState] !== "loading") {
                 fireAProgressEvent("loadend", fr);
@@ -17319,11 +17319,11 @@ var require_connection = __commonJS({
         });
       }
     }
-    function onSocketError(error2) {
+    function onSocketError(error) {
       const { ws } = this;
       ws[kReadyState] = states.CLOSING;
       if (channels.socketError.hasSubscribers) {
-        channels.socketError.publish(error2);
+        channels.socketError.publish(error);
       }
       this.destroy();
     }
@@ -17625,10 +17625,10 @@ var require_receiver = __commonJS({
                 this.#extensions.get("permessage-deflate").decompress(
                   body,
                   this.#info.fin,
-                  (error2, data) => {
-                    if (error2) {
-                      const code = error2 instanceof MessageSizeExceededError ? 1009 : 1007;
-                      failWebsocketConnectionWithCode(this.ws, code, error2.message);
+                  (error, data) => {
+                    if (error) {
+                      const code = error instanceof MessageSizeExceededError ? 1009 : 1007;
+                      failWebsocketConnectionWithCode(this.ws, code, error.message);
                       return;
                     }
                     if (!this.writeFragments(data)) {
@@ -18310,7 +18310,7 @@ var require_eventsource_stream = __commonJS({
     var COLON = 58;
     var SPACE = 32;
     var defaultMaxEventSize = buffer.kStringMaxLength;
-    var DATA2 = Buffer.from("data");
+    var DATA = Buffer.from("data");
     var EVENT = Buffer.from("event");
     var ID = Buffer.from("id");
     var RETRY = Buffer.from("retry");
@@ -18348,9 +18348,9 @@ var require_eventsource_stream = __commonJS({
       return true;
     }
     function createMaxEventSizeExceededError() {
-      const error2 = new Error("EventSource message size exceeded");
-      error2.aborted = false;
-      return error2;
+      const error = new Error("EventSource message size exceeded");
+      error.aborted = false;
+      return error;
     }
     var EventSourceStream = class extends Transform {
       /**
@@ -18462,8 +18462,8 @@ var require_eventsource_stream = __commonJS({
             }
             try {
               this.parseLine(this.readLine(), this.event);
-            } catch (error2) {
-              callback(error2);
+            } catch (error) {
+              callback(error);
               return;
             }
             this.consumeCurrentByte();
@@ -18478,10 +18478,10 @@ var require_eventsource_stream = __commonJS({
         }
         callback();
       }
-      _destroy(error2, callback) {
+      _destroy(error, callback) {
         this.chunks.length = 0;
         this.clearEvent();
-        super._destroy(error2, callback);
+        super._destroy(error, callback);
       }
       /**
        * @param {Buffer} line
@@ -18504,7 +18504,7 @@ var require_eventsource_stream = __commonJS({
             ++valueStart;
           }
         }
-        if (isFieldName(line, fieldLength, DATA2)) {
+        if (isFieldName(line, fieldLength, DATA)) {
           if (this.maxEventSize > 0 && this.dataLineCount >= this.maxDataLines) {
             throw createMaxEventSizeExceededError();
           }
@@ -18869,8 +18869,8 @@ var require_eventsource = __commonJS({
           pipeline(
             response.body.stream,
             eventSourceStream,
-            (error2) => {
-              if (error2?.aborted === false) {
+            (error) => {
+              if (error?.aborted === false) {
                 this.close();
                 this.dispatchEvent(new Event("error"));
               }
@@ -19584,9 +19584,9 @@ var require_codegen = __commonJS({
       }
     };
     var Throw = class extends Node {
-      constructor(error2) {
+      constructor(error) {
         super();
-        this.error = error2;
+        this.error = error;
       }
       render({ _n }) {
         return `throw ${this.error};` + _n;
@@ -19823,9 +19823,9 @@ var require_codegen = __commonJS({
       }
     };
     var Catch = class extends BlockNode {
-      constructor(error2) {
+      constructor(error) {
         super();
-        this.error = error2;
+        this.error = error;
       }
       render(opts) {
         return `catch(${this.error})` + super.render(opts);
@@ -20016,9 +20016,9 @@ var require_codegen = __commonJS({
         this._blockNode(node);
         this.code(tryBody);
         if (catchCode) {
-          const error2 = this.name("e");
-          this._currNode = node.catch = new Catch(error2);
-          catchCode(error2);
+          const error = this.name("e");
+          this._currNode = node.catch = new Catch(error);
+          catchCode(error);
         }
         if (finallyCode) {
           this._currNode = node.finally = new Finally();
@@ -20027,8 +20027,8 @@ var require_codegen = __commonJS({
         return this._endBlockNode(Catch, Finally);
       }
       // `throw` statement
-      throw(error2) {
-        return this._leafNode(new Throw(error2));
+      throw(error) {
+        return this._leafNode(new Throw(error));
       }
       // start self-balancing block
       block(body, nodeCount) {
@@ -20384,10 +20384,10 @@ var require_errors2 = __commonJS({
     exports2.keyword$DataError = {
       message: ({ keyword, schemaType }) => schemaType ? (0, codegen_1.str)`"${keyword}" keyword must be ${schemaType} ($data)` : (0, codegen_1.str)`"${keyword}" keyword is invalid ($data)`
     };
-    function reportError(cxt, error2 = exports2.keywordError, errorPaths, overrideAllErrors) {
+    function reportError(cxt, error = exports2.keywordError, errorPaths, overrideAllErrors) {
       const { it } = cxt;
       const { gen, compositeRule, allErrors } = it;
-      const errObj = errorObjectCode(cxt, error2, errorPaths);
+      const errObj = errorObjectCode(cxt, error, errorPaths);
       if (overrideAllErrors !== null && overrideAllErrors !== void 0 ? overrideAllErrors : compositeRule || allErrors) {
         addError(gen, errObj);
       } else {
@@ -20395,10 +20395,10 @@ var require_errors2 = __commonJS({
       }
     }
     exports2.reportError = reportError;
-    function reportExtraError(cxt, error2 = exports2.keywordError, errorPaths) {
+    function reportExtraError(cxt, error = exports2.keywordError, errorPaths) {
       const { it } = cxt;
       const { gen, compositeRule, allErrors } = it;
-      const errObj = errorObjectCode(cxt, error2, errorPaths);
+      const errObj = errorObjectCode(cxt, error, errorPaths);
       addError(gen, errObj);
       if (!(compositeRule || allErrors)) {
         returnErrors(it, names_1.default.vErrors);
@@ -20449,19 +20449,19 @@ var require_errors2 = __commonJS({
       schema: new codegen_1.Name("schema"),
       parentSchema: new codegen_1.Name("parentSchema")
     };
-    function errorObjectCode(cxt, error2, errorPaths) {
+    function errorObjectCode(cxt, error, errorPaths) {
       const { createErrors } = cxt.it;
       if (createErrors === false)
         return (0, codegen_1._)`{}`;
-      return errorObject(cxt, error2, errorPaths);
+      return errorObject(cxt, error, errorPaths);
     }
-    function errorObject(cxt, error2, errorPaths = {}) {
+    function errorObject(cxt, error, errorPaths = {}) {
       const { gen, it } = cxt;
       const keyValues = [
         errorInstancePath(it, errorPaths),
         errorSchemaPath(cxt, errorPaths)
       ];
-      extraErrorProps(cxt, error2, keyValues);
+      extraErrorProps(cxt, error, keyValues);
       return gen.object(...keyValues);
     }
     function errorInstancePath({ errorPath }, { instancePath }) {
@@ -24182,7 +24182,7 @@ var require_limitNumber = __commonJS({
       exclusiveMaximum: { okStr: "<", ok: ops.LT, fail: ops.GTE },
       exclusiveMinimum: { okStr: ">", ok: ops.GT, fail: ops.LTE }
     };
-    var error2 = {
+    var error = {
       message: ({ keyword, schemaCode }) => (0, codegen_1.str)`must be ${KWDs[keyword].okStr} ${schemaCode}`,
       params: ({ keyword, schemaCode }) => (0, codegen_1._)`{comparison: ${KWDs[keyword].okStr}, limit: ${schemaCode}}`
     };
@@ -24191,7 +24191,7 @@ var require_limitNumber = __commonJS({
       type: "number",
       schemaType: "number",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { keyword, data, schemaCode } = cxt;
         cxt.fail$data((0, codegen_1._)`${data} ${KWDs[keyword].fail} ${schemaCode} || isNaN(${data})`);
@@ -24207,7 +24207,7 @@ var require_multipleOf = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error2 = {
+    var error = {
       message: ({ schemaCode }) => (0, codegen_1.str)`must be multiple of ${schemaCode}`,
       params: ({ schemaCode }) => (0, codegen_1._)`{multipleOf: ${schemaCode}}`
     };
@@ -24216,7 +24216,7 @@ var require_multipleOf = __commonJS({
       type: "number",
       schemaType: "number",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, data, schemaCode, it } = cxt;
         const prec = it.opts.multipleOfPrecision;
@@ -24263,7 +24263,7 @@ var require_limitLength = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
     var ucs2length_1 = require_ucs2length();
-    var error2 = {
+    var error = {
       message({ keyword, schemaCode }) {
         const comp = keyword === "maxLength" ? "more" : "fewer";
         return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} characters`;
@@ -24275,7 +24275,7 @@ var require_limitLength = __commonJS({
       type: "string",
       schemaType: "number",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { keyword, data, schemaCode, it } = cxt;
         const op = keyword === "maxLength" ? codegen_1.operators.GT : codegen_1.operators.LT;
@@ -24295,7 +24295,7 @@ var require_pattern = __commonJS({
     var code_1 = require_code2();
     var util_1 = require_util9();
     var codegen_1 = require_codegen();
-    var error2 = {
+    var error = {
       message: ({ schemaCode }) => (0, codegen_1.str)`must match pattern "${schemaCode}"`,
       params: ({ schemaCode }) => (0, codegen_1._)`{pattern: ${schemaCode}}`
     };
@@ -24304,7 +24304,7 @@ var require_pattern = __commonJS({
       type: "string",
       schemaType: "string",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
         const u = it.opts.unicodeRegExp ? "u" : "";
@@ -24330,7 +24330,7 @@ var require_limitProperties = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error2 = {
+    var error = {
       message({ keyword, schemaCode }) {
         const comp = keyword === "maxProperties" ? "more" : "fewer";
         return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} properties`;
@@ -24342,7 +24342,7 @@ var require_limitProperties = __commonJS({
       type: "object",
       schemaType: "number",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { keyword, data, schemaCode } = cxt;
         const op = keyword === "maxProperties" ? codegen_1.operators.GT : codegen_1.operators.LT;
@@ -24361,7 +24361,7 @@ var require_required = __commonJS({
     var code_1 = require_code2();
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: ({ params: { missingProperty } }) => (0, codegen_1.str)`must have required property '${missingProperty}'`,
       params: ({ params: { missingProperty } }) => (0, codegen_1._)`{missingProperty: ${missingProperty}}`
     };
@@ -24370,7 +24370,7 @@ var require_required = __commonJS({
       type: "object",
       schemaType: "array",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, schema: schema2, schemaCode, data, $data, it } = cxt;
         const { opts } = it;
@@ -24441,7 +24441,7 @@ var require_limitItems = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error2 = {
+    var error = {
       message({ keyword, schemaCode }) {
         const comp = keyword === "maxItems" ? "more" : "fewer";
         return (0, codegen_1.str)`must NOT have ${comp} than ${schemaCode} items`;
@@ -24453,7 +24453,7 @@ var require_limitItems = __commonJS({
       type: "array",
       schemaType: "number",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { keyword, data, schemaCode } = cxt;
         const op = keyword === "maxItems" ? codegen_1.operators.GT : codegen_1.operators.LT;
@@ -24484,7 +24484,7 @@ var require_uniqueItems = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
     var equal_1 = require_equal();
-    var error2 = {
+    var error = {
       message: ({ params: { i, j } }) => (0, codegen_1.str)`must NOT have duplicate items (items ## ${j} and ${i} are identical)`,
       params: ({ params: { i, j } }) => (0, codegen_1._)`{i: ${i}, j: ${j}}`
     };
@@ -24493,7 +24493,7 @@ var require_uniqueItems = __commonJS({
       type: "array",
       schemaType: "boolean",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, data, $data, schema: schema2, parentSchema, schemaCode, it } = cxt;
         if (!$data && !schema2)
@@ -24550,14 +24550,14 @@ var require_const = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
     var equal_1 = require_equal();
-    var error2 = {
+    var error = {
       message: "must be equal to constant",
       params: ({ schemaCode }) => (0, codegen_1._)`{allowedValue: ${schemaCode}}`
     };
     var def = {
       keyword: "const",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, data, $data, schemaCode, schema: schema2 } = cxt;
         if ($data || schema2 && typeof schema2 == "object") {
@@ -24579,7 +24579,7 @@ var require_enum = __commonJS({
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
     var equal_1 = require_equal();
-    var error2 = {
+    var error = {
       message: "must be equal to one of the allowed values",
       params: ({ schemaCode }) => (0, codegen_1._)`{allowedValues: ${schemaCode}}`
     };
@@ -24587,7 +24587,7 @@ var require_enum = __commonJS({
       keyword: "enum",
       schemaType: "array",
       $data: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
         if (!$data && schema2.length === 0)
@@ -24666,7 +24666,7 @@ var require_additionalItems = __commonJS({
     exports2.validateAdditionalItems = void 0;
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
       params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
     };
@@ -24675,7 +24675,7 @@ var require_additionalItems = __commonJS({
       type: "array",
       schemaType: ["boolean", "object"],
       before: "uniqueItems",
-      error: error2,
+      error,
       code(cxt) {
         const { parentSchema, it } = cxt;
         const { items } = parentSchema;
@@ -24794,7 +24794,7 @@ var require_items2020 = __commonJS({
     var util_1 = require_util9();
     var code_1 = require_code2();
     var additionalItems_1 = require_additionalItems();
-    var error2 = {
+    var error = {
       message: ({ params: { len } }) => (0, codegen_1.str)`must NOT have more than ${len} items`,
       params: ({ params: { len } }) => (0, codegen_1._)`{limit: ${len}}`
     };
@@ -24803,7 +24803,7 @@ var require_items2020 = __commonJS({
       type: "array",
       schemaType: ["object", "boolean"],
       before: "uniqueItems",
-      error: error2,
+      error,
       code(cxt) {
         const { schema: schema2, parentSchema, it } = cxt;
         const { prefixItems } = parentSchema;
@@ -24827,7 +24827,7 @@ var require_contains = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1.str)`must contain at least ${min} valid item(s)` : (0, codegen_1.str)`must contain at least ${min} and no more than ${max} valid item(s)`,
       params: ({ params: { min, max } }) => max === void 0 ? (0, codegen_1._)`{minContains: ${min}}` : (0, codegen_1._)`{minContains: ${min}, maxContains: ${max}}`
     };
@@ -24837,7 +24837,7 @@ var require_contains = __commonJS({
       schemaType: ["object", "boolean"],
       before: "uniqueItems",
       trackErrors: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, schema: schema2, parentSchema, data, it } = cxt;
         let min;
@@ -25015,7 +25015,7 @@ var require_propertyNames = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: "property name must be valid",
       params: ({ params }) => (0, codegen_1._)`{propertyName: ${params.propertyName}}`
     };
@@ -25023,7 +25023,7 @@ var require_propertyNames = __commonJS({
       keyword: "propertyNames",
       type: "object",
       schemaType: ["object", "boolean"],
-      error: error2,
+      error,
       code(cxt) {
         const { gen, schema: schema2, data, it } = cxt;
         if ((0, util_1.alwaysValidSchema)(it, schema2))
@@ -25060,7 +25060,7 @@ var require_additionalProperties = __commonJS({
     var codegen_1 = require_codegen();
     var names_1 = require_names();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: "must NOT have additional properties",
       params: ({ params }) => (0, codegen_1._)`{additionalProperty: ${params.additionalProperty}}`
     };
@@ -25070,7 +25070,7 @@ var require_additionalProperties = __commonJS({
       schemaType: ["boolean", "object"],
       allowUndefined: true,
       trackErrors: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, schema: schema2, parentSchema, data, errsCount, it } = cxt;
         if (!errsCount)
@@ -25344,7 +25344,7 @@ var require_oneOf = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: "must match exactly one schema in oneOf",
       params: ({ params }) => (0, codegen_1._)`{passingSchemas: ${params.passing}}`
     };
@@ -25352,7 +25352,7 @@ var require_oneOf = __commonJS({
       keyword: "oneOf",
       schemaType: "array",
       trackErrors: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, schema: schema2, parentSchema, it } = cxt;
         if (!Array.isArray(schema2))
@@ -25429,7 +25429,7 @@ var require_if = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: ({ params }) => (0, codegen_1.str)`must match "${params.ifClause}" schema`,
       params: ({ params }) => (0, codegen_1._)`{failingKeyword: ${params.ifClause}}`
     };
@@ -25437,7 +25437,7 @@ var require_if = __commonJS({
       keyword: "if",
       schemaType: ["object", "boolean"],
       trackErrors: true,
-      error: error2,
+      error,
       code(cxt) {
         const { gen, parentSchema, it } = cxt;
         if (parentSchema.then === void 0 && parentSchema.else === void 0) {
@@ -25563,7 +25563,7 @@ var require_format = __commonJS({
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
-    var error2 = {
+    var error = {
       message: ({ schemaCode }) => (0, codegen_1.str)`must match format "${schemaCode}"`,
       params: ({ schemaCode }) => (0, codegen_1._)`{format: ${schemaCode}}`
     };
@@ -25572,7 +25572,7 @@ var require_format = __commonJS({
       type: ["number", "string"],
       schemaType: "string",
       $data: true,
-      error: error2,
+      error,
       code(cxt, ruleType) {
         const { gen, data, $data, schema: schema2, schemaCode, it } = cxt;
         const { opts, errSchemaPath, schemaEnv, self: self2 } = it;
@@ -25727,7 +25727,7 @@ var require_discriminator = __commonJS({
     var compile_1 = require_compile();
     var ref_error_1 = require_ref_error();
     var util_1 = require_util9();
-    var error2 = {
+    var error = {
       message: ({ params: { discrError, tagName } }) => discrError === types_1.DiscrError.Tag ? `tag "${tagName}" must be string` : `value of tag "${tagName}" must be in oneOf`,
       params: ({ params: { discrError, tag, tagName } }) => (0, codegen_1._)`{error: ${discrError}, tag: ${tagName}, tagValue: ${tag}}`
     };
@@ -25735,7 +25735,7 @@ var require_discriminator = __commonJS({
       keyword: "discriminator",
       type: "object",
       schemaType: "object",
-      error: error2,
+      error,
       code(cxt) {
         const { gen, data, schema: schema2, parentSchema, it } = cxt;
         const { oneOf } = parentSchema;
@@ -26437,12 +26437,12 @@ var require_lib = __commonJS({
             throw new Error("Client has already been disposed.");
           }
           const parsedUrl = new URL(requestUrl);
-          let info2 = this._prepareRequest(verb, parsedUrl, headers);
+          let info = this._prepareRequest(verb, parsedUrl, headers);
           const maxTries = this._allowRetries && RetryableHttpVerbs.includes(verb) ? this._maxRetries + 1 : 1;
           let numTries = 0;
           let response;
           do {
-            response = yield this.requestRaw(info2, data);
+            response = yield this.requestRaw(info, data);
             if (response && response.message && response.message.statusCode === HttpCodes2.Unauthorized) {
               let authenticationHandler;
               for (const handler2 of this.handlers) {
@@ -26452,7 +26452,7 @@ var require_lib = __commonJS({
                 }
               }
               if (authenticationHandler) {
-                return authenticationHandler.handleAuthentication(this, info2, data);
+                return authenticationHandler.handleAuthentication(this, info, data);
               } else {
                 return response;
               }
@@ -26475,8 +26475,8 @@ var require_lib = __commonJS({
                   }
                 }
               }
-              info2 = this._prepareRequest(verb, parsedRedirectUrl, headers);
-              response = yield this.requestRaw(info2, data);
+              info = this._prepareRequest(verb, parsedRedirectUrl, headers);
+              response = yield this.requestRaw(info, data);
               redirectsRemaining--;
             }
             if (!response.message.statusCode || !HttpResponseRetryCodes2.includes(response.message.statusCode)) {
@@ -26505,7 +26505,7 @@ var require_lib = __commonJS({
        * @param info
        * @param data
        */
-      requestRaw(info2, data) {
+      requestRaw(info, data) {
         return __awaiter3(this, void 0, void 0, function* () {
           return new Promise((resolve3, reject) => {
             function callbackForResult(err, res) {
@@ -26517,7 +26517,7 @@ var require_lib = __commonJS({
                 resolve3(res);
               }
             }
-            this.requestRawWithCallback(info2, data, callbackForResult);
+            this.requestRawWithCallback(info, data, callbackForResult);
           });
         });
       }
@@ -26527,12 +26527,12 @@ var require_lib = __commonJS({
        * @param data
        * @param onResult
        */
-      requestRawWithCallback(info2, data, onResult) {
+      requestRawWithCallback(info, data, onResult) {
         if (typeof data === "string") {
-          if (!info2.options.headers) {
-            info2.options.headers = {};
+          if (!info.options.headers) {
+            info.options.headers = {};
           }
-          info2.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
+          info.options.headers["Content-Length"] = Buffer.byteLength(data, "utf8");
         }
         let callbackCalled = false;
         function handleResult(err, res) {
@@ -26541,7 +26541,7 @@ var require_lib = __commonJS({
             onResult(err, res);
           }
         }
-        const req = info2.httpModule.request(info2.options, (msg) => {
+        const req = info.httpModule.request(info.options, (msg) => {
           const res = new HttpClientResponse(msg);
           handleResult(void 0, res);
         });
@@ -26553,7 +26553,7 @@ var require_lib = __commonJS({
           if (socket) {
             socket.end();
           }
-          handleResult(new Error(`Request timeout: ${info2.options.path}`));
+          handleResult(new Error(`Request timeout: ${info.options.path}`));
         });
         req.on("error", function(err) {
           handleResult(err);
@@ -26589,27 +26589,27 @@ var require_lib = __commonJS({
         return this._getProxyAgentDispatcher(parsedUrl, proxyUrl);
       }
       _prepareRequest(method, requestUrl, headers) {
-        const info2 = {};
-        info2.parsedUrl = requestUrl;
-        const usingSsl = info2.parsedUrl.protocol === "https:";
-        info2.httpModule = usingSsl ? https : http;
+        const info = {};
+        info.parsedUrl = requestUrl;
+        const usingSsl = info.parsedUrl.protocol === "https:";
+        info.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
-        info2.options = {};
-        info2.options.host = info2.parsedUrl.hostname;
-        info2.options.port = info2.parsedUrl.port ? parseInt(info2.parsedUrl.port) : defaultPort;
-        info2.options.path = (info2.parsedUrl.pathname || "") + (info2.parsedUrl.search || "");
-        info2.options.method = method;
-        info2.options.headers = this._mergeHeaders(headers);
+        info.options = {};
+        info.options.host = info.parsedUrl.hostname;
+        info.options.port = info.parsedUrl.port ? parseInt(info.parsedUrl.port) : defaultPort;
+        info.options.path = (info.parsedUrl.pathname || "") + (info.parsedUrl.search || "");
+        info.options.method = method;
+        info.options.headers = this._mergeHeaders(headers);
         if (this.userAgent != null) {
-          info2.options.headers["user-agent"] = this.userAgent;
+          info.options.headers["user-agent"] = this.userAgent;
         }
-        info2.options.agent = this._getAgent(info2.parsedUrl);
+        info.options.agent = this._getAgent(info.parsedUrl);
         if (this.handlers) {
           for (const handler2 of this.handlers) {
-            handler2.prepareRequest(info2.options);
+            handler2.prepareRequest(info.options);
           }
         }
-        return info2;
+        return info;
       }
       _mergeHeaders(headers) {
         if (this.requestOptions && this.requestOptions.headers) {
@@ -27001,8 +27001,8 @@ var require_light = __commonJS({
                 } else {
                   return returned;
                 }
-              } catch (error2) {
-                e2 = error2;
+              } catch (error) {
+                e2 = error;
                 {
                   this.trigger("error", e2);
                 }
@@ -27012,8 +27012,8 @@ var require_light = __commonJS({
             return (await Promise.all(promises3)).find(function(x) {
               return x != null;
             });
-          } catch (error2) {
-            e = error2;
+          } catch (error) {
+            e = error;
             {
               this.trigger("error", e);
             }
@@ -27125,10 +27125,10 @@ var require_light = __commonJS({
         _randomIndex() {
           return Math.random().toString(36).slice(2);
         }
-        doDrop({ error: error2, message = "This job has been dropped by Bottleneck" } = {}) {
+        doDrop({ error, message = "This job has been dropped by Bottleneck" } = {}) {
           if (this._states.remove(this.options.id)) {
             if (this.rejectOnDrop) {
-              this._reject(error2 != null ? error2 : new BottleneckError$1(message));
+              this._reject(error != null ? error : new BottleneckError$1(message));
             }
             this.Events.trigger("dropped", { args: this.args, options: this.options, task: this.task, promise: this.promise });
             return true;
@@ -27162,7 +27162,7 @@ var require_light = __commonJS({
           return this.Events.trigger("scheduled", { args: this.args, options: this.options });
         }
         async doExecute(chained, clearGlobalState, run2, free) {
-          var error2, eventInfo, passed;
+          var error, eventInfo, passed;
           if (this.retryCount === 0) {
             this._assertStatus("RUNNING");
             this._states.next(this.options.id);
@@ -27180,24 +27180,24 @@ var require_light = __commonJS({
               return this._resolve(passed);
             }
           } catch (error1) {
-            error2 = error1;
-            return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+            error = error1;
+            return this._onFailure(error, eventInfo, clearGlobalState, run2, free);
           }
         }
         doExpire(clearGlobalState, run2, free) {
-          var error2, eventInfo;
+          var error, eventInfo;
           if (this._states.jobStatus(this.options.id === "RUNNING")) {
             this._states.next(this.options.id);
           }
           this._assertStatus("EXECUTING");
           eventInfo = { args: this.args, options: this.options, retryCount: this.retryCount };
-          error2 = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
-          return this._onFailure(error2, eventInfo, clearGlobalState, run2, free);
+          error = new BottleneckError$1(`This job timed out after ${this.options.expiration} ms.`);
+          return this._onFailure(error, eventInfo, clearGlobalState, run2, free);
         }
-        async _onFailure(error2, eventInfo, clearGlobalState, run2, free) {
+        async _onFailure(error, eventInfo, clearGlobalState, run2, free) {
           var retry2, retryAfter;
           if (clearGlobalState()) {
-            retry2 = await this.Events.trigger("failed", error2, eventInfo);
+            retry2 = await this.Events.trigger("failed", error, eventInfo);
             if (retry2 != null) {
               retryAfter = ~~retry2;
               this.Events.trigger("retry", `Retrying ${this.options.id} after ${retryAfter} ms`, eventInfo);
@@ -27207,7 +27207,7 @@ var require_light = __commonJS({
               this.doDone(eventInfo);
               await free(this.options, eventInfo);
               this._assertStatus("DONE");
-              return this._reject(error2);
+              return this._reject(error);
             }
           }
         }
@@ -27486,7 +27486,7 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve3, returned, task;
+          var args, cb, error, reject, resolve3, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
             ({ task, args, resolve: resolve3, reject } = this._queue.shift());
@@ -27497,9 +27497,9 @@ var require_light = __commonJS({
                   return resolve3(returned);
                 };
               } catch (error1) {
-                error2 = error1;
+                error = error1;
                 return function() {
-                  return reject(error2);
+                  return reject(error);
                 };
               }
             })();
@@ -27633,8 +27633,8 @@ var require_light = __commonJS({
                   } else {
                     results.push(void 0);
                   }
-                } catch (error2) {
-                  e = error2;
+                } catch (error) {
+                  e = error;
                   results.push(v.Events.trigger("error", e));
                 }
               }
@@ -27967,14 +27967,14 @@ var require_light = __commonJS({
             return done;
           }
           async _addToQueue(job) {
-            var args, blocked, error2, options, reachedHWM, shifted, strategy;
+            var args, blocked, error, options, reachedHWM, shifted, strategy;
             ({ args, options } = job);
             try {
               ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
             } catch (error1) {
-              error2 = error1;
-              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error2 });
-              job.doDrop({ error: error2 });
+              error = error1;
+              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error });
+              job.doDrop({ error });
               return false;
             }
             if (blocked) {
@@ -28151,19 +28151,6 @@ function toCommandValue(input) {
     return input;
   }
   return JSON.stringify(input);
-}
-function toCommandProperties(annotationProperties) {
-  if (!Object.keys(annotationProperties).length) {
-    return {};
-  }
-  return {
-    title: annotationProperties.title,
-    file: annotationProperties.file,
-    line: annotationProperties.startLine,
-    endLine: annotationProperties.endLine,
-    col: annotationProperties.startColumn,
-    endColumn: annotationProperties.endColumn
-  };
 }
 
 // node_modules/@actions/core/lib/command.js
@@ -28622,21 +28609,6 @@ function setOutput(name, value) {
   process.stdout.write(os4.EOL);
   issueCommand("set-output", { name }, toCommandValue(value));
 }
-function debug(message) {
-  issueCommand("debug", {}, message);
-}
-function error(message, properties = {}) {
-  issueCommand("error", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-function warning(message, properties = {}) {
-  issueCommand("warning", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-function notice(message, properties = {}) {
-  issueCommand("notice", toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-function info(message) {
-  process.stdout.write(message + os4.EOL);
-}
 
 // src/main.ts
 var import_node_fs4 = require("node:fs");
@@ -28646,1890 +28618,22 @@ var import_node_path6 = require("node:path");
 var import_node_fs3 = require("node:fs");
 var import_node_path5 = require("node:path");
 
-// src/core/report/fixes.ts
-var yes = (directive, explanation) => ({
-  directives: [`${directive}=yes`],
-  explanation
-});
-var CAPABILITY_ROWS = {
-  CapabilityBoundingSet_CAP_SYS_ADMIN: ["CAP_SYS_ADMIN"],
-  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"],
-  CapabilityBoundingSet_CAP_SYS_PTRACE: ["CAP_SYS_PTRACE"],
-  CapabilityBoundingSet_CAP_SYS_TIME: ["CAP_SYS_TIME"],
-  CapabilityBoundingSet_CAP_NET_ADMIN: ["CAP_NET_ADMIN"],
-  CapabilityBoundingSet_CAP_SYS_RAWIO: ["CAP_SYS_RAWIO"],
-  CapabilityBoundingSet_CAP_SYS_MODULE: ["CAP_SYS_MODULE"],
-  CapabilityBoundingSet_CAP_AUDIT: ["CAP_AUDIT_CONTROL", "CAP_AUDIT_READ", "CAP_AUDIT_WRITE"],
-  CapabilityBoundingSet_CAP_SYSLOG: ["CAP_SYSLOG"],
-  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: ["CAP_SYS_NICE", "CAP_SYS_RESOURCE"],
-  CapabilityBoundingSet_CAP_MKNOD: ["CAP_MKNOD"],
-  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: ["CAP_CHOWN", "CAP_FSETID", "CAP_SETFCAP"],
-  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: [
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_IPC_OWNER"
-  ],
-  CapabilityBoundingSet_CAP_KILL: ["CAP_KILL"],
-  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
-  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": [
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_RAW"
-  ],
-  CapabilityBoundingSet_CAP_SYS_BOOT: ["CAP_SYS_BOOT"],
-  CapabilityBoundingSet_CAP_MAC: ["CAP_MAC_ADMIN", "CAP_MAC_OVERRIDE"],
-  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: ["CAP_LINUX_IMMUTABLE"],
-  CapabilityBoundingSet_CAP_IPC_LOCK: ["CAP_IPC_LOCK"],
-  CapabilityBoundingSet_CAP_SYS_CHROOT: ["CAP_SYS_CHROOT"],
-  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: ["CAP_BLOCK_SUSPEND"],
-  CapabilityBoundingSet_CAP_WAKE_ALARM: ["CAP_WAKE_ALARM"],
-  CapabilityBoundingSet_CAP_LEASE: ["CAP_LEASE"],
-  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: ["CAP_SYS_TTY_CONFIG"],
-  CapabilityBoundingSet_CAP_SYS_PACCT: ["CAP_SYS_PACCT"],
-  CapabilityBoundingSet_CAP_BPF: ["CAP_BPF"]
-};
-var NAMESPACES = ["user", "mnt", "ipc", "pid", "cgroup", "net", "uts"];
-var SYSCALL_GROUPS = [
-  "swap",
-  "obsolete",
-  "clock",
-  "cpu_emulation",
-  "debug",
-  "mount",
-  "module",
-  "raw_io",
-  "reboot",
-  "privileged",
-  "resources"
-];
-var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
-  "AF_UNIX",
-  "AF_LOCAL",
-  "AF_FILE",
-  "AF_INET",
-  "AF_INET6",
-  "AF_NETLINK",
-  "AF_PACKET"
-]);
-var SYSTEM_SERVICE_FILTER = {
-  directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
-  explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
-};
-var FIXED = {
-  UserOrDynamicUser: {
-    directives: ["DynamicUser=yes"],
-    explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
-  },
-  SupplementaryGroups: {
-    directives: ["SupplementaryGroups="],
-    explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
-  },
-  RemoveIPC: yes(
-    "RemoveIPC",
-    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops."
-  ),
-  PrivateDevices: yes(
-    "PrivateDevices",
-    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
-  ),
-  PrivateMounts: yes(
-    "PrivateMounts",
-    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
-  ),
-  PrivateNetwork: yes(
-    "PrivateNetwork",
-    "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
-  ),
-  PrivateTmp: yes(
-    "PrivateTmp",
-    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files."
-  ),
-  PrivateUsers: yes(
-    "PrivateUsers",
-    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
-  ),
-  ProtectControlGroups: yes(
-    "ProtectControlGroups",
-    "Makes the control group file system read-only for the service."
-  ),
-  ProtectKernelModules: yes(
-    "ProtectKernelModules",
-    "Forbids loading kernel modules and hides their files from the service."
-  ),
-  ProtectKernelTunables: yes(
-    "ProtectKernelTunables",
-    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
-  ),
-  ProtectKernelLogs: yes("ProtectKernelLogs", "Denies the service access to the kernel log ring buffer."),
-  ProtectClock: yes("ProtectClock", "Denies the service writes to the system and hardware clock."),
-  ProtectHome: {
-    directives: ["ProtectHome=yes"],
-    explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
-  },
-  ProtectHostname: yes("ProtectHostname", "Stops the service from changing the host or domain name."),
-  ProtectSystem: {
-    directives: ["ProtectSystem=strict"],
-    explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
-  },
-  RootDirectoryOrRootImage: {
-    directives: ["RootDirectory=/path/to/service/root"],
-    explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
-  },
-  LockPersonality: yes(
-    "LockPersonality",
-    "Stops the service from switching its execution domain (personality())."
-  ),
-  MemoryDenyWriteExecute: yes(
-    "MemoryDenyWriteExecute",
-    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
-  ),
-  NoNewPrivileges: yes(
-    "NoNewPrivileges",
-    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities."
-  ),
-  UMask: {
-    directives: ["UMask=0077"],
-    explanation: "Makes files the service creates readable and writable by its own user only."
-  },
-  KeyringMode: {
-    directives: ["KeyringMode=private"],
-    explanation: "Gives the service its own kernel session keyring, not linked to any other."
-  },
-  ProtectProc: {
-    directives: ["ProtectProc=invisible"],
-    explanation: "Hides the processes of other users in /proc from the service."
-  },
-  ProcSubset: {
-    directives: ["ProcSubset=pid"],
-    explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
-  },
-  NotifyAccess: {
-    directives: ["NotifyAccess=main"],
-    explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
-  },
-  Delegate: {
-    directives: ["Delegate=no"],
-    explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
-  },
-  RestrictRealtime: yes(
-    "RestrictRealtime",
-    "Denies the service realtime scheduling, which could starve the system."
-  ),
-  RestrictSUIDSGID: yes("RestrictSUIDSGID", "Forbids the service to create setuid or setgid files."),
-  RestrictAddressFamilies_AF_INET_INET6: {
-    directives: ["RestrictAddressFamilies=~AF_INET AF_INET6"],
-    explanation: "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation)."
-  },
-  RestrictAddressFamilies_AF_UNIX: {
-    directives: ["RestrictAddressFamilies=~AF_UNIX"],
-    explanation: "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation."
-  },
-  RestrictAddressFamilies_AF_NETLINK: {
-    directives: ["RestrictAddressFamilies=~AF_NETLINK"],
-    explanation: "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
-  },
-  RestrictAddressFamilies_AF_PACKET: {
-    directives: ["RestrictAddressFamilies=~AF_PACKET"],
-    explanation: "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
-  },
-  RestrictAddressFamilies_OTHER: {
-    directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
-    explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
-  },
-  SystemCallArchitectures: {
-    directives: ["SystemCallArchitectures=native"],
-    explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
-  },
-  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER,
-  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER,
-  IPAddressDeny: {
-    directives: ["IPAddressDeny=any"],
-    explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
-  },
-  DeviceAllow: {
-    directives: ["DevicePolicy=closed"],
-    explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
-  },
-  AmbientCapabilities: {
-    directives: ["AmbientCapabilities="],
-    explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
-  }
-};
-for (const [field, caps] of Object.entries(CAPABILITY_ROWS)) {
-  const list = caps.join(" ");
-  FIXED[field] = {
-    directives: [`CapabilityBoundingSet=~${list}`],
-    explanation: `Drops ${caps.join(", ")} from the capability bounding set; if the service really needs ${caps.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
-  };
-}
-for (const ns of NAMESPACES) {
-  FIXED[`RestrictNamespaces_${ns}`] = {
-    directives: [`RestrictNamespaces=~${ns}`],
-    explanation: `Forbids the service to create ${ns} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
-  };
-}
-for (const suffix of SYSCALL_GROUPS) {
-  const field = `SystemCallFilter_${suffix}`;
-  if (FIXED[field]) continue;
-  const group = `@${suffix.replace(/_/g, "-")}`;
-  FIXED[field] = {
-    directives: [`SystemCallFilter=~${group}`],
-    explanation: `Denies the ${group} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
-  };
-}
-var FIXED_ROWS = Object.freeze(Object.keys(FIXED));
-function copy(fix2) {
-  return { directives: [...fix2.directives], explanation: fix2.explanation };
-}
-function fixForRow(jsonField, hint2) {
-  const fix2 = FIXED[jsonField];
-  if (!fix2) return void 0;
-  if (jsonField === "RestrictAddressFamilies_OTHER" && hint2?.addressFamilies) {
-    const families = hint2.addressFamilies.filter((f) => NON_EXOTIC_FAMILIES.has(f));
-    if (families.length > 0) {
-      return {
-        directives: [`RestrictAddressFamilies=${families.join(" ")}`],
-        explanation: `An allow list of the families the profile allows; it must replace any deny-list (\`RestrictAddressFamilies=~…\`) line, which an allow list after it cannot undo.`
-      };
-    }
-  }
-  return copy(fix2);
-}
-function fixForViolation(violation3, hint2) {
-  if (violation3.fix) return violation3.fix.directives.length > 0 ? violation3.fix : void 0;
-  const row = fixForRow(violation3.check, hint2);
-  if (row) return row;
-  if (violation3.kind === "missing-directive" && violation3.check.includes("=")) {
-    return { directives: [violation3.check], explanation: `The profile requires \`${violation3.check}\`.` };
-  }
-  if (violation3.kind === "forbidden-capability" && /^CAP_[A-Z_]+$/.test(violation3.check)) {
-    return {
-      directives: [`CapabilityBoundingSet=~${violation3.check}`, `AmbientCapabilities=~${violation3.check}`],
-      explanation: `Drops ${violation3.check}, which the profile does not allow.`
-    };
-  }
-  if (violation3.kind === "forbidden-address-family" && /^AF_[A-Z0-9_]+$/.test(violation3.check)) {
-    return {
-      directives: [`RestrictAddressFamilies=~${violation3.check}`],
-      explanation: `Forbids ${violation3.check} sockets, which the profile does not allow.`
-    };
-  }
-  return violation3.fix;
-}
-function pasteRank(line) {
-  const value = line.slice(line.indexOf("=") + 1);
-  if (value === "") return 0;
-  return value.startsWith("~") ? 2 : 1;
-}
-function mergeFixes(fixes) {
-  const lines = [];
-  for (const f of fixes) for (const d2 of f.directives) if (!lines.includes(d2)) lines.push(d2);
-  const firstSeen = /* @__PURE__ */ new Map();
-  lines.forEach((l, i) => {
-    const key = l.slice(0, l.indexOf("="));
-    if (!firstSeen.has(key)) firstSeen.set(key, i);
-  });
-  return lines.map((line, i) => ({ line, i, key: firstSeen.get(line.slice(0, line.indexOf("="))) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
-}
-
-// src/core/report/escape-markdown.ts
-var ZWSP = "​";
-var INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-function stripControls(text2) {
-  return text2.replace(INVISIBLE, " ");
-}
-function neutralizeMentions(text2) {
-  return text2.replace(/@/g, `@${ZWSP}`);
-}
-var MARKDOWN_ESCAPES = {
-  "\\": "\\\\",
-  "`": "\\`",
-  "*": "\\*",
-  _: "\\_",
-  "[": "\\[",
-  "]": "\\]",
-  "|": "\\|",
-  "#": "\\#",
-  "~": "\\~",
-  $: "\\$",
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;"
-};
-var LINE_START = /^(\s*)([-+=]|\d+(?=[.)]))/;
-function escapeMarkdown(text2) {
-  let out = "";
-  for (const ch of neutralizeMentions(stripControls(text2))) out += MARKDOWN_ESCAPES[ch] ?? ch;
-  return out.replace(
-    LINE_START,
-    (_m, space, mark) => /^\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`
-  );
-}
-function longestRun(text2, ch) {
-  let best = 0;
-  let run2 = 0;
-  for (const c of text2) {
-    run2 = c === ch ? run2 + 1 : 0;
-    if (run2 > best) best = run2;
-  }
-  return best;
-}
-function inlineCode(text2, context3 = {}) {
-  let body = stripControls(text2);
-  if (context3.table) body = body.replace(/\\(?=\|)/g, `\\${ZWSP}`).replace(/\|/g, "\\|");
-  const fence = "`".repeat(longestRun(body, "`") + 1);
-  if (/^ *$/.test(body)) return `\`${body || " "}\``;
-  const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
-function codeBlock(lines, language = "", options = {}) {
-  const clean = (l) => options.keepTabs ? l.split("	").map(stripControls).join("	") : stripControls(l);
-  const body = lines.map(clean).join("\n");
-  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
-  return `${fence}${language}
-${body}
-${fence}`;
-}
-function escapeHtml(text2) {
-  return neutralizeMentions(stripControls(text2)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-function escapeMarkdownKeepingCode(text2, context3 = {}) {
-  const parts = text2.split("`");
-  let out = "";
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    const closed = i % 2 === 1 && i < parts.length - 1;
-    if (closed) out += part === "" ? "\\`\\`" : inlineCode(part, context3);
-    else if (i % 2 === 1) out += escapeMarkdown("`" + part);
-    else out += escapeMarkdown(part);
-  }
-  return out;
-}
-function truncateText(text2, max) {
-  if (text2.length <= max) return text2;
-  let end = Math.max(0, max - 1);
-  const code = text2.charCodeAt(end - 1);
-  if (code >= 55296 && code <= 56319) end--;
-  return text2.slice(0, end) + "…";
-}
-var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-function encodeUriPath(path) {
-  return path.replace(LONE_SURROGATE, "�").split("/").map(
-    (segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%40/g, "@")
-  ).join("/");
-}
-
-// src/core/report/utf8.ts
-function utf8ByteLength(text2) {
-  let n = 0;
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2.charCodeAt(i);
-    if (c < 128) n += 1;
-    else if (c < 2048) n += 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
-      const d2 = text2.charCodeAt(i + 1);
-      if (d2 >= 56320 && d2 <= 57343) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
-}
-function truncateUtf8(text2, maxBytes) {
-  if (utf8ByteLength(text2) <= maxBytes) return text2;
-  const budget = maxBytes - 3;
-  let n = 0;
-  let end = 0;
-  for (const ch of text2) {
-    const size = utf8ByteLength(ch);
-    if (n + size > budget) break;
-    n += size;
-    end += ch.length;
-  }
-  return text2.slice(0, end) + "…";
-}
-function utf8Bytes(text2) {
-  const out = [];
-  for (const ch of text2) {
-    let c = ch.codePointAt(0);
-    if (c >= 55296 && c <= 57343) c = 65533;
-    if (c < 128) out.push(c);
-    else if (c < 2048) out.push(192 | c >> 6, 128 | c & 63);
-    else if (c < 65536) out.push(224 | c >> 12, 128 | c >> 6 & 63, 128 | c & 63);
-    else out.push(240 | c >> 18, 128 | c >> 12 & 63, 128 | c >> 6 & 63, 128 | c & 63);
-  }
-  return out;
-}
-
-// src/core/gate/locations.ts
-function plain(a) {
-  return { file: a.file, line: a.line, column: a.column };
-}
-function headerOf(side2) {
-  const t = side2?.settings?.typeSection;
-  return t ? plain(t) : { file: side2?.path ?? "", line: 1, column: 1 };
-}
-function lastApplied(s, directives) {
-  let best;
-  for (const d2 of directives) {
-    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
-    if (!a) continue;
-    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
-  }
-  return best;
-}
-function headAnchorOf(base, head) {
-  const s = head?.settings;
-  if (!s || s.typeSection?.file === base.file) return headerOf(head);
-  const section = s.unitType.charAt(0).toUpperCase() + s.unitType.slice(1);
-  let anchor;
-  for (const list of s.provenance.values()) {
-    for (const a of list) {
-      if (a.file !== base.file || a.section !== section) continue;
-      if (!anchor || a.sectionLine < anchor.line) anchor = { file: a.file, line: a.sectionLine, column: 1 };
-    }
-  }
-  return anchor ?? headerOf(head);
-}
-function headPlace(loc) {
-  if (loc.side !== "base") return plain(loc);
-  return loc.headAnchor ? plain(loc.headAnchor) : plain(loc);
-}
-function baseLineNote(loc) {
-  return loc.side === "base" ? ` (removed line ${loc.file}:${loc.line} at the base commit)` : "";
-}
-function baseLocation(at, head) {
-  return { ...plain(at), side: "base", headAnchor: headAnchorOf(at, head) };
-}
-function assignmentsText(s, directives) {
-  const out = [];
-  for (const d2 of directives) for (const a of s?.provenance.get(d2) ?? []) out.push(`${a.key}=${a.value}`);
-  return out;
-}
-function lastAdded(base, head, directives) {
-  const left = assignmentsText(base, directives);
-  let best;
-  for (const d2 of directives) {
-    for (const a of head?.provenance.get(d2) ?? []) {
-      const i = left.indexOf(`${a.key}=${a.value}`);
-      if (i >= 0) {
-        left.splice(i, 1);
-        continue;
-      }
-      if (!best || (head?.applied.get(a) ?? -1) > (head?.applied.get(best) ?? -1)) best = a;
-    }
-  }
-  return best;
-}
-function rowChangeLocation(directives, base, head, removed) {
-  const added = lastAdded(base.settings, head.settings, directives);
-  if (added) return plain(added);
-  const at = lastApplied(head.settings, directives);
-  if (at && removed.length === 0) return plain(at);
-  const last = removed.at(-1);
-  if (last) return baseLocation(last.location, head);
-  return headerOf(head);
-}
-function capabilityBits(value, systemd) {
-  let mask = 0n;
-  for (const w2 of value.split(/\s+/)) {
-    const bit = systemd.data.capabilities[w2.toUpperCase()];
-    if (bit !== void 0) mask |= 1n << BigInt(bit);
-  }
-  return mask;
-}
-function capabilityGrantLine(s, forbidden, systemd) {
-  const wanted = capabilityBits(forbidden.join(" "), systemd);
-  const all = (1n << 64n) - 1n;
-  let best;
-  for (const [key, initial, final] of [
-    ["CapabilityBoundingSet", all, s.capabilityBoundingSet],
-    ["AmbientCapabilities", 0n, s.ambientCapabilities]
-  ]) {
-    let current = initial;
-    const grantedBy = /* @__PURE__ */ new Map();
-    for (const a of s.provenance.get(key) ?? []) {
-      const invert = a.value.startsWith("~");
-      const sum = capabilityBits(invert ? a.value.slice(1) : a.value, systemd);
-      const replace = sum === 0n || current === initial;
-      const next = replace ? invert ? ~sum & all : sum : invert ? current & ~sum & all : current | sum;
-      for (let bit = 0n; bit < 64n; bit++) {
-        const m = 1n << bit;
-        if ((wanted & m) === 0n || (next & m) === 0n) continue;
-        if (replace || (current & m) === 0n) grantedBy.set(bit, a);
-      }
-      current = next;
-    }
-    for (const [bit, a] of grantedBy) {
-      if ((final & 1n << bit) === 0n) continue;
-      if (!best || (s.applied.get(a) ?? -1) > (s.applied.get(best) ?? -1)) best = a;
-    }
-  }
-  return best;
-}
-
-// src/core/report/annotations.ts
-var RUNNER_ANNOTATIONS_PER_LEVEL = 10;
-var CHECK_RUN_BATCH_SIZE = 50;
-var MAX_TITLE_CHARS = 255;
-var MAX_TEXT_BYTES = 64 * 1024 - 1;
-var KIND_TITLES = {
-  threshold: "Exposure above threshold",
-  "regression-exposure": "Exposure rose",
-  "regression-row": "Hardening regressed",
-  "missing-directive": "Required directive missing",
-  "forbidden-capability": "Capability not allowed",
-  "forbidden-address-family": "Address family not allowed",
-  "signoff-required": "Sign-off required",
-  "load-error": "Unit fails to load",
-  "invalid-deviation": "Invalid deviation note",
-  "phantom-setting": "Setting systemd ignores",
-  "profile-change": "Profile changed",
-  "unknown-profile": "Unknown profile"
-};
-function titleOfKind(kind) {
-  return KIND_TITLES[kind];
-}
-var LEVEL_RANK = { failure: 0, warning: 1, notice: 2 };
-function normalizePath(path) {
-  return path.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-}
-function violationTitle(u, v) {
-  const what = v.kind === "regression-row" || v.kind === "missing-directive" ? `${KIND_TITLES[v.kind]}: ${v.check}` : KIND_TITLES[v.kind];
-  return `${what} (${u.unitId})`;
-}
-function fixText(v) {
-  const fix2 = fixForViolation(v);
-  if (!fix2 || fix2.directives.length === 0) return { text: "" };
-  const lines = fix2.directives.join("\n");
-  return { text: `
-
-Fix — add to [Service] (or a drop-in):
-${lines}
-${fix2.explanation}`, raw: lines };
-}
-function fromViolation(u, v, level) {
-  const fix2 = fixText(v);
-  const at = headPlace(v.location);
-  const annotation = {
-    level,
-    path: normalizePath(at.file),
-    startLine: Math.max(1, at.line),
-    endLine: Math.max(1, at.line),
-    ...at.column > 0 ? { startColumn: at.column } : {},
-    title: violationTitle(u, v),
-    message: v.message + baseLineNote(v.location) + fix2.text,
-    ...fix2.raw ? { rawDetails: fix2.raw } : {}
-  };
-  return { annotation, weight: v.weight };
-}
-function describeNote(note3) {
-  const parts = [
-    `owner ${note3.owner || "unknown"}`,
-    `expires ${note3.expires || "never"}`,
-    ...note3.ticket ? [`ticket ${note3.ticket}`] : []
-  ];
-  return parts.join(", ") + (note3.reason ? `; reason: ${note3.reason}` : "");
-}
-function buildAnnotations(verdict2) {
-  const ranked = [];
-  for (const u of verdict2.units) {
-    for (const v of u.violations) {
-      const level = v.advisory || verdict2.mode === "report" ? "warning" : "failure";
-      ranked.push(fromViolation(u, v, level));
-    }
-    for (const a of u.accepted) {
-      const r = fromViolation(u, a.violation, "notice");
-      r.annotation.title = `Accepted deviation: ${KIND_TITLES[a.violation.kind]} (${u.unitId})`;
-      r.annotation.message = `accepted deviation: ${a.violation.message} — ${describeNote(a.note)}; approved by ${a.acceptedBy}`;
-      delete r.annotation.rawDetails;
-      ranked.push(r);
-    }
-  }
-  ranked.sort((x, y) => {
-    const a = x.annotation;
-    const b = y.annotation;
-    return LEVEL_RANK[a.level] - LEVEL_RANK[b.level] || y.weight - x.weight || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.startLine - b.startLine || (a.startColumn ?? 0) - (b.startColumn ?? 0) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
-  });
-  return ranked.map((r) => r.annotation);
-}
-function selectWithinBudget(annotations, perLevel = RUNNER_ANNOTATIONS_PER_LEVEL) {
-  const used = { failure: 0, warning: 0, notice: 0 };
-  const omittedByLevel = { failure: 0, warning: 0, notice: 0 };
-  const printed = [];
-  for (const a of annotations) {
-    if (used[a.level] < perLevel) {
-      used[a.level]++;
-      printed.push(a);
-    } else omittedByLevel[a.level]++;
-  }
-  const omitted = omittedByLevel.failure + omittedByLevel.warning + omittedByLevel.notice;
-  return { printed, omitted, omittedByLevel };
-}
-function toCheckRunAnnotation(a) {
-  return {
-    path: a.path,
-    start_line: a.startLine,
-    end_line: a.endLine,
-    annotation_level: a.level,
-    title: truncateText(a.title, MAX_TITLE_CHARS),
-    message: truncateUtf8(a.message, MAX_TEXT_BYTES),
-    ...a.rawDetails ? { raw_details: truncateUtf8(a.rawDetails, MAX_TEXT_BYTES) } : {}
-  };
-}
-function checkRunBatches(annotations, size = CHECK_RUN_BATCH_SIZE) {
-  const batches = [];
-  for (let i = 0; i < annotations.length; i += size) {
-    batches.push(annotations.slice(i, i + size).map(toCheckRunAnnotation));
-  }
-  return batches;
-}
-
-// src/core/report/run-findings.ts
-var TITLES = {
-  "input-loosens-policy": "Workflow input ignored",
-  "paths-match-nothing": "Glob matches nothing",
-  "scope-incomplete": "Changed files not verified",
-  "policy-loosened": "Policy loosened"
-};
-var MAX_SHOWN = 20;
-function renderRunFindings(verdict2) {
-  const findings = verdict2.runFindings ?? [];
-  if (findings.length === 0) return [];
-  const out = ["### This run", ""];
-  for (const f of findings.slice(0, MAX_SHOWN)) {
-    const [first = "", ...rest] = f.message.split("\n");
-    const icon = f.level === "error" && verdict2.mode !== "report" ? "❌" : "⚠️";
-    out.push(`- ${icon} **${TITLES[f.kind]}** — ${escapeMarkdown(truncateText(first, 2e3))}`);
-    if (rest.length > 0) out.push("", codeBlock(rest.slice(0, 100).map((l) => truncateText(l, 300))), "");
-  }
-  if (findings.length > MAX_SHOWN)
-    out.push(`- … and ${findings.length - MAX_SHOWN} more (see the JSON report)`);
-  out.push("");
-  return out;
-}
-
-// src/core/security/data/unit-keys-252.json
-var unit_keys_252_default = {
-  Unit: [
-    "After",
-    "AllowIsolate",
-    "AssertACPower",
-    "AssertArchitecture",
-    "AssertCPUFeature",
-    "AssertCPUPressure",
-    "AssertCPUs",
-    "AssertCapability",
-    "AssertControlGroupController",
-    "AssertCredential",
-    "AssertDirectoryNotEmpty",
-    "AssertEnvironment",
-    "AssertFileIsExecutable",
-    "AssertFileNotEmpty",
-    "AssertFirstBoot",
-    "AssertGroup",
-    "AssertHost",
-    "AssertIOPressure",
-    "AssertKernelCommandLine",
-    "AssertKernelVersion",
-    "AssertMemory",
-    "AssertMemoryPressure",
-    "AssertNeedsUpdate",
-    "AssertOSRelease",
-    "AssertPathExists",
-    "AssertPathExistsGlob",
-    "AssertPathIsDirectory",
-    "AssertPathIsEncrypted",
-    "AssertPathIsMountPoint",
-    "AssertPathIsReadWrite",
-    "AssertPathIsSymbolicLink",
-    "AssertSecurity",
-    "AssertUser",
-    "AssertVirtualization",
-    "Before",
-    "BindTo",
-    "BindsTo",
-    "CollectMode",
-    "ConditionACPower",
-    "ConditionArchitecture",
-    "ConditionCPUFeature",
-    "ConditionCPUPressure",
-    "ConditionCPUs",
-    "ConditionCapability",
-    "ConditionControlGroupController",
-    "ConditionCredential",
-    "ConditionDirectoryNotEmpty",
-    "ConditionEnvironment",
-    "ConditionFileIsExecutable",
-    "ConditionFileNotEmpty",
-    "ConditionFirmware",
-    "ConditionFirstBoot",
-    "ConditionGroup",
-    "ConditionHost",
-    "ConditionIOPressure",
-    "ConditionKernelCommandLine",
-    "ConditionKernelVersion",
-    "ConditionMemory",
-    "ConditionMemoryPressure",
-    "ConditionNeedsUpdate",
-    "ConditionOSRelease",
-    "ConditionPathExists",
-    "ConditionPathExistsGlob",
-    "ConditionPathIsDirectory",
-    "ConditionPathIsEncrypted",
-    "ConditionPathIsMountPoint",
-    "ConditionPathIsReadWrite",
-    "ConditionPathIsSymbolicLink",
-    "ConditionSecurity",
-    "ConditionUser",
-    "ConditionVirtualization",
-    "Conflicts",
-    "DefaultDependencies",
-    "Description",
-    "Documentation",
-    "FailureAction",
-    "FailureActionExitStatus",
-    "IgnoreOnIsolate",
-    "JobRunningTimeoutSec",
-    "JobTimeoutAction",
-    "JobTimeoutRebootArgument",
-    "JobTimeoutSec",
-    "JoinsNamespaceOf",
-    "OnFailure",
-    "OnFailureIsolate",
-    "OnFailureJobMode",
-    "OnSuccess",
-    "OnSuccessJobMode",
-    "PartOf",
-    "PropagateReloadFrom",
-    "PropagateReloadTo",
-    "PropagatesReloadTo",
-    "PropagatesStopTo",
-    "RebootArgument",
-    "RefuseManualStart",
-    "RefuseManualStop",
-    "ReloadPropagatedFrom",
-    "Requires",
-    "RequiresMountsFor",
-    "RequiresOverridable",
-    "Requisite",
-    "RequisiteOverridable",
-    "SourcePath",
-    "StartLimitAction",
-    "StartLimitBurst",
-    "StartLimitInterval",
-    "StartLimitIntervalSec",
-    "StopPropagatedFrom",
-    "StopWhenUnneeded",
-    "SuccessAction",
-    "SuccessActionExitStatus",
-    "Upholds",
-    "Wants"
-  ],
-  Service: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "AmbientCapabilities",
-    "AppArmorProfile",
-    "BPFProgram",
-    "BindPaths",
-    "BindReadOnlyPaths",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "BusName",
-    "CPUAccounting",
-    "CPUAffinity",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUSchedulingPolicy",
-    "CPUSchedulingPriority",
-    "CPUSchedulingResetOnFork",
-    "CPUShares",
-    "CPUWeight",
-    "CacheDirectory",
-    "CacheDirectoryMode",
-    "CapabilityBoundingSet",
-    "ConfigurationDirectory",
-    "ConfigurationDirectoryMode",
-    "CoredumpFilter",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DisableControllers",
-    "DynamicUser",
-    "Environment",
-    "EnvironmentFile",
-    "ExecCondition",
-    "ExecPaths",
-    "ExecReload",
-    "ExecSearchPath",
-    "ExecStart",
-    "ExecStartPost",
-    "ExecStartPre",
-    "ExecStop",
-    "ExecStopPost",
-    "ExitType",
-    "ExtensionDirectories",
-    "ExtensionImages",
-    "FailureAction",
-    "FileDescriptorStoreMax",
-    "FinalKillSignal",
-    "Group",
-    "GuessMainPID",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOSchedulingClass",
-    "IOSchedulingPriority",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPCNamespacePath",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "IgnoreSIGPIPE",
-    "InaccessibleDirectories",
-    "InaccessiblePaths",
-    "KeyringMode",
-    "KillMode",
-    "KillSignal",
-    "LimitAS",
-    "LimitCORE",
-    "LimitCPU",
-    "LimitDATA",
-    "LimitFSIZE",
-    "LimitLOCKS",
-    "LimitMEMLOCK",
-    "LimitMSGQUEUE",
-    "LimitNICE",
-    "LimitNOFILE",
-    "LimitNPROC",
-    "LimitRSS",
-    "LimitRTPRIO",
-    "LimitRTTIME",
-    "LimitSIGPENDING",
-    "LimitSTACK",
-    "LoadCredential",
-    "LoadCredentialEncrypted",
-    "LockPersonality",
-    "LogExtraFields",
-    "LogLevelMax",
-    "LogNamespace",
-    "LogRateLimitBurst",
-    "LogRateLimitIntervalSec",
-    "LogsDirectory",
-    "LogsDirectoryMode",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryDenyWriteExecute",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "MountAPIVFS",
-    "MountFlags",
-    "MountImages",
-    "NUMAMask",
-    "NUMAPolicy",
-    "NetworkNamespacePath",
-    "Nice",
-    "NoExecPaths",
-    "NoNewPrivileges",
-    "NonBlocking",
-    "NotifyAccess",
-    "OOMPolicy",
-    "OOMScoreAdjust",
-    "PAMName",
-    "PIDFile",
-    "PassEnvironment",
-    "PermissionsStartOnly",
-    "Personality",
-    "PrivateDevices",
-    "PrivateIPC",
-    "PrivateMounts",
-    "PrivateNetwork",
-    "PrivateTmp",
-    "PrivateUsers",
-    "ProcSubset",
-    "ProtectClock",
-    "ProtectControlGroups",
-    "ProtectHome",
-    "ProtectHostname",
-    "ProtectKernelLogs",
-    "ProtectKernelModules",
-    "ProtectKernelTunables",
-    "ProtectProc",
-    "ProtectSystem",
-    "ReadOnlyDirectories",
-    "ReadOnlyPaths",
-    "ReadWriteDirectories",
-    "ReadWritePaths",
-    "RebootArgument",
-    "RemainAfterExit",
-    "RemoveIPC",
-    "Restart",
-    "RestartForceExitStatus",
-    "RestartKillSignal",
-    "RestartPreventExitStatus",
-    "RestartSec",
-    "RestrictAddressFamilies",
-    "RestrictFileSystems",
-    "RestrictNamespaces",
-    "RestrictNetworkInterfaces",
-    "RestrictRealtime",
-    "RestrictSUIDSGID",
-    "RootDirectory",
-    "RootDirectoryStartOnly",
-    "RootHash",
-    "RootHashSignature",
-    "RootImage",
-    "RootImageOptions",
-    "RootVerity",
-    "RuntimeDirectory",
-    "RuntimeDirectoryMode",
-    "RuntimeDirectoryPreserve",
-    "RuntimeMaxSec",
-    "RuntimeRandomizedExtraSec",
-    "SELinuxContext",
-    "SecureBits",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "SetCredential",
-    "SetCredentialEncrypted",
-    "Slice",
-    "SmackProcessLabel",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "Sockets",
-    "StandardError",
-    "StandardInput",
-    "StandardInputData",
-    "StandardInputText",
-    "StandardOutput",
-    "StartLimitAction",
-    "StartLimitBurst",
-    "StartLimitInterval",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "StateDirectory",
-    "StateDirectoryMode",
-    "SuccessExitStatus",
-    "SupplementaryGroups",
-    "SyslogFacility",
-    "SyslogIdentifier",
-    "SyslogLevel",
-    "SyslogLevelPrefix",
-    "SystemCallArchitectures",
-    "SystemCallErrorNumber",
-    "SystemCallFilter",
-    "SystemCallLog",
-    "TTYColumns",
-    "TTYPath",
-    "TTYReset",
-    "TTYRows",
-    "TTYVHangup",
-    "TTYVTDisallocate",
-    "TasksAccounting",
-    "TasksMax",
-    "TemporaryFileSystem",
-    "TimeoutAbortSec",
-    "TimeoutCleanSec",
-    "TimeoutSec",
-    "TimeoutStartFailureMode",
-    "TimeoutStartSec",
-    "TimeoutStopFailureMode",
-    "TimeoutStopSec",
-    "TimerSlackNSec",
-    "Type",
-    "UMask",
-    "USBFunctionDescriptors",
-    "USBFunctionStrings",
-    "UnsetEnvironment",
-    "User",
-    "UtmpIdentifier",
-    "UtmpMode",
-    "WatchdogSec",
-    "WatchdogSignal",
-    "WorkingDirectory"
-  ],
-  Socket: [
-    "Accept",
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "AmbientCapabilities",
-    "AppArmorProfile",
-    "BPFProgram",
-    "Backlog",
-    "BindIPv6Only",
-    "BindPaths",
-    "BindReadOnlyPaths",
-    "BindToDevice",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "Broadcast",
-    "CPUAccounting",
-    "CPUAffinity",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUSchedulingPolicy",
-    "CPUSchedulingPriority",
-    "CPUSchedulingResetOnFork",
-    "CPUShares",
-    "CPUWeight",
-    "CacheDirectory",
-    "CacheDirectoryMode",
-    "CapabilityBoundingSet",
-    "ConfigurationDirectory",
-    "ConfigurationDirectoryMode",
-    "CoredumpFilter",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "DeferAcceptSec",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DirectoryMode",
-    "DisableControllers",
-    "DynamicUser",
-    "Environment",
-    "EnvironmentFile",
-    "ExecPaths",
-    "ExecSearchPath",
-    "ExecStartPost",
-    "ExecStartPre",
-    "ExecStopPost",
-    "ExecStopPre",
-    "ExtensionDirectories",
-    "ExtensionImages",
-    "FileDescriptorName",
-    "FinalKillSignal",
-    "FlushPending",
-    "FreeBind",
-    "Group",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOSchedulingClass",
-    "IOSchedulingPriority",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPCNamespacePath",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "IPTOS",
-    "IPTTL",
-    "IgnoreSIGPIPE",
-    "InaccessibleDirectories",
-    "InaccessiblePaths",
-    "KeepAlive",
-    "KeepAliveIntervalSec",
-    "KeepAliveProbes",
-    "KeepAliveTimeSec",
-    "KeyringMode",
-    "KillMode",
-    "KillSignal",
-    "LimitAS",
-    "LimitCORE",
-    "LimitCPU",
-    "LimitDATA",
-    "LimitFSIZE",
-    "LimitLOCKS",
-    "LimitMEMLOCK",
-    "LimitMSGQUEUE",
-    "LimitNICE",
-    "LimitNOFILE",
-    "LimitNPROC",
-    "LimitRSS",
-    "LimitRTPRIO",
-    "LimitRTTIME",
-    "LimitSIGPENDING",
-    "LimitSTACK",
-    "ListenDatagram",
-    "ListenFIFO",
-    "ListenMessageQueue",
-    "ListenNetlink",
-    "ListenSequentialPacket",
-    "ListenSpecial",
-    "ListenStream",
-    "ListenUSBFunction",
-    "LoadCredential",
-    "LoadCredentialEncrypted",
-    "LockPersonality",
-    "LogExtraFields",
-    "LogLevelMax",
-    "LogNamespace",
-    "LogRateLimitBurst",
-    "LogRateLimitIntervalSec",
-    "LogsDirectory",
-    "LogsDirectoryMode",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "Mark",
-    "MaxConnections",
-    "MaxConnectionsPerSource",
-    "MemoryAccounting",
-    "MemoryDenyWriteExecute",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "MessageQueueMaxMessages",
-    "MessageQueueMessageSize",
-    "MountAPIVFS",
-    "MountFlags",
-    "MountImages",
-    "NUMAMask",
-    "NUMAPolicy",
-    "NetworkNamespacePath",
-    "Nice",
-    "NoDelay",
-    "NoExecPaths",
-    "NoNewPrivileges",
-    "OOMScoreAdjust",
-    "PAMName",
-    "PassCredentials",
-    "PassEnvironment",
-    "PassPacketInfo",
-    "PassSecurity",
-    "Personality",
-    "PipeSize",
-    "Priority",
-    "PrivateDevices",
-    "PrivateIPC",
-    "PrivateMounts",
-    "PrivateNetwork",
-    "PrivateTmp",
-    "PrivateUsers",
-    "ProcSubset",
-    "ProtectClock",
-    "ProtectControlGroups",
-    "ProtectHome",
-    "ProtectHostname",
-    "ProtectKernelLogs",
-    "ProtectKernelModules",
-    "ProtectKernelTunables",
-    "ProtectProc",
-    "ProtectSystem",
-    "ReadOnlyDirectories",
-    "ReadOnlyPaths",
-    "ReadWriteDirectories",
-    "ReadWritePaths",
-    "ReceiveBuffer",
-    "RemoveIPC",
-    "RemoveOnStop",
-    "RestartKillSignal",
-    "RestrictAddressFamilies",
-    "RestrictFileSystems",
-    "RestrictNamespaces",
-    "RestrictNetworkInterfaces",
-    "RestrictRealtime",
-    "RestrictSUIDSGID",
-    "ReusePort",
-    "RootDirectory",
-    "RootHash",
-    "RootHashSignature",
-    "RootImage",
-    "RootImageOptions",
-    "RootVerity",
-    "RuntimeDirectory",
-    "RuntimeDirectoryMode",
-    "RuntimeDirectoryPreserve",
-    "SELinuxContext",
-    "SELinuxContextFromNet",
-    "SecureBits",
-    "SendBuffer",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "Service",
-    "SetCredential",
-    "SetCredentialEncrypted",
-    "Slice",
-    "SmackLabel",
-    "SmackLabelIPIn",
-    "SmackLabelIPOut",
-    "SmackProcessLabel",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "SocketGroup",
-    "SocketMode",
-    "SocketProtocol",
-    "SocketUser",
-    "StandardError",
-    "StandardInput",
-    "StandardInputData",
-    "StandardInputText",
-    "StandardOutput",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "StateDirectory",
-    "StateDirectoryMode",
-    "SupplementaryGroups",
-    "Symlinks",
-    "SyslogFacility",
-    "SyslogIdentifier",
-    "SyslogLevel",
-    "SyslogLevelPrefix",
-    "SystemCallArchitectures",
-    "SystemCallErrorNumber",
-    "SystemCallFilter",
-    "SystemCallLog",
-    "TCPCongestion",
-    "TTYColumns",
-    "TTYPath",
-    "TTYReset",
-    "TTYRows",
-    "TTYVHangup",
-    "TTYVTDisallocate",
-    "TasksAccounting",
-    "TasksMax",
-    "TemporaryFileSystem",
-    "TimeoutCleanSec",
-    "TimeoutSec",
-    "TimerSlackNSec",
-    "Timestamping",
-    "Transparent",
-    "TriggerLimitBurst",
-    "TriggerLimitIntervalSec",
-    "UMask",
-    "UnsetEnvironment",
-    "User",
-    "UtmpIdentifier",
-    "UtmpMode",
-    "WatchdogSignal",
-    "WorkingDirectory",
-    "Writable"
-  ],
-  Mount: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "AmbientCapabilities",
-    "AppArmorProfile",
-    "BPFProgram",
-    "BindPaths",
-    "BindReadOnlyPaths",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "CPUAccounting",
-    "CPUAffinity",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUSchedulingPolicy",
-    "CPUSchedulingPriority",
-    "CPUSchedulingResetOnFork",
-    "CPUShares",
-    "CPUWeight",
-    "CacheDirectory",
-    "CacheDirectoryMode",
-    "CapabilityBoundingSet",
-    "ConfigurationDirectory",
-    "ConfigurationDirectoryMode",
-    "CoredumpFilter",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DirectoryMode",
-    "DisableControllers",
-    "DynamicUser",
-    "Environment",
-    "EnvironmentFile",
-    "ExecPaths",
-    "ExecSearchPath",
-    "ExtensionDirectories",
-    "ExtensionImages",
-    "FinalKillSignal",
-    "ForceUnmount",
-    "Group",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOSchedulingClass",
-    "IOSchedulingPriority",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPCNamespacePath",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "IgnoreSIGPIPE",
-    "InaccessibleDirectories",
-    "InaccessiblePaths",
-    "KeyringMode",
-    "KillMode",
-    "KillSignal",
-    "LazyUnmount",
-    "LimitAS",
-    "LimitCORE",
-    "LimitCPU",
-    "LimitDATA",
-    "LimitFSIZE",
-    "LimitLOCKS",
-    "LimitMEMLOCK",
-    "LimitMSGQUEUE",
-    "LimitNICE",
-    "LimitNOFILE",
-    "LimitNPROC",
-    "LimitRSS",
-    "LimitRTPRIO",
-    "LimitRTTIME",
-    "LimitSIGPENDING",
-    "LimitSTACK",
-    "LoadCredential",
-    "LoadCredentialEncrypted",
-    "LockPersonality",
-    "LogExtraFields",
-    "LogLevelMax",
-    "LogNamespace",
-    "LogRateLimitBurst",
-    "LogRateLimitIntervalSec",
-    "LogsDirectory",
-    "LogsDirectoryMode",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryDenyWriteExecute",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "MountAPIVFS",
-    "MountFlags",
-    "MountImages",
-    "NUMAMask",
-    "NUMAPolicy",
-    "NetworkNamespacePath",
-    "Nice",
-    "NoExecPaths",
-    "NoNewPrivileges",
-    "OOMScoreAdjust",
-    "Options",
-    "PAMName",
-    "PassEnvironment",
-    "Personality",
-    "PrivateDevices",
-    "PrivateIPC",
-    "PrivateMounts",
-    "PrivateNetwork",
-    "PrivateTmp",
-    "PrivateUsers",
-    "ProcSubset",
-    "ProtectClock",
-    "ProtectControlGroups",
-    "ProtectHome",
-    "ProtectHostname",
-    "ProtectKernelLogs",
-    "ProtectKernelModules",
-    "ProtectKernelTunables",
-    "ProtectProc",
-    "ProtectSystem",
-    "ReadOnlyDirectories",
-    "ReadOnlyPaths",
-    "ReadWriteDirectories",
-    "ReadWriteOnly",
-    "ReadWritePaths",
-    "RemoveIPC",
-    "RestartKillSignal",
-    "RestrictAddressFamilies",
-    "RestrictFileSystems",
-    "RestrictNamespaces",
-    "RestrictNetworkInterfaces",
-    "RestrictRealtime",
-    "RestrictSUIDSGID",
-    "RootDirectory",
-    "RootHash",
-    "RootHashSignature",
-    "RootImage",
-    "RootImageOptions",
-    "RootVerity",
-    "RuntimeDirectory",
-    "RuntimeDirectoryMode",
-    "RuntimeDirectoryPreserve",
-    "SELinuxContext",
-    "SecureBits",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "SetCredential",
-    "SetCredentialEncrypted",
-    "Slice",
-    "SloppyOptions",
-    "SmackProcessLabel",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "StandardError",
-    "StandardInput",
-    "StandardInputData",
-    "StandardInputText",
-    "StandardOutput",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "StateDirectory",
-    "StateDirectoryMode",
-    "SupplementaryGroups",
-    "SyslogFacility",
-    "SyslogIdentifier",
-    "SyslogLevel",
-    "SyslogLevelPrefix",
-    "SystemCallArchitectures",
-    "SystemCallErrorNumber",
-    "SystemCallFilter",
-    "SystemCallLog",
-    "TTYColumns",
-    "TTYPath",
-    "TTYReset",
-    "TTYRows",
-    "TTYVHangup",
-    "TTYVTDisallocate",
-    "TasksAccounting",
-    "TasksMax",
-    "TemporaryFileSystem",
-    "TimeoutCleanSec",
-    "TimeoutSec",
-    "TimerSlackNSec",
-    "Type",
-    "UMask",
-    "UnsetEnvironment",
-    "User",
-    "UtmpIdentifier",
-    "UtmpMode",
-    "WatchdogSignal",
-    "What",
-    "Where",
-    "WorkingDirectory"
-  ],
-  Automount: [
-    "DirectoryMode",
-    "ExtraOptions",
-    "TimeoutIdleSec",
-    "Where"
-  ],
-  Swap: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "AmbientCapabilities",
-    "AppArmorProfile",
-    "BPFProgram",
-    "BindPaths",
-    "BindReadOnlyPaths",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "CPUAccounting",
-    "CPUAffinity",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUSchedulingPolicy",
-    "CPUSchedulingPriority",
-    "CPUSchedulingResetOnFork",
-    "CPUShares",
-    "CPUWeight",
-    "CacheDirectory",
-    "CacheDirectoryMode",
-    "CapabilityBoundingSet",
-    "ConfigurationDirectory",
-    "ConfigurationDirectoryMode",
-    "CoredumpFilter",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DisableControllers",
-    "DynamicUser",
-    "Environment",
-    "EnvironmentFile",
-    "ExecPaths",
-    "ExecSearchPath",
-    "ExtensionDirectories",
-    "ExtensionImages",
-    "FinalKillSignal",
-    "Group",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOSchedulingClass",
-    "IOSchedulingPriority",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPCNamespacePath",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "IgnoreSIGPIPE",
-    "InaccessibleDirectories",
-    "InaccessiblePaths",
-    "KeyringMode",
-    "KillMode",
-    "KillSignal",
-    "LimitAS",
-    "LimitCORE",
-    "LimitCPU",
-    "LimitDATA",
-    "LimitFSIZE",
-    "LimitLOCKS",
-    "LimitMEMLOCK",
-    "LimitMSGQUEUE",
-    "LimitNICE",
-    "LimitNOFILE",
-    "LimitNPROC",
-    "LimitRSS",
-    "LimitRTPRIO",
-    "LimitRTTIME",
-    "LimitSIGPENDING",
-    "LimitSTACK",
-    "LoadCredential",
-    "LoadCredentialEncrypted",
-    "LockPersonality",
-    "LogExtraFields",
-    "LogLevelMax",
-    "LogNamespace",
-    "LogRateLimitBurst",
-    "LogRateLimitIntervalSec",
-    "LogsDirectory",
-    "LogsDirectoryMode",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryDenyWriteExecute",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "MountAPIVFS",
-    "MountFlags",
-    "MountImages",
-    "NUMAMask",
-    "NUMAPolicy",
-    "NetworkNamespacePath",
-    "Nice",
-    "NoExecPaths",
-    "NoNewPrivileges",
-    "OOMScoreAdjust",
-    "Options",
-    "PAMName",
-    "PassEnvironment",
-    "Personality",
-    "Priority",
-    "PrivateDevices",
-    "PrivateIPC",
-    "PrivateMounts",
-    "PrivateNetwork",
-    "PrivateTmp",
-    "PrivateUsers",
-    "ProcSubset",
-    "ProtectClock",
-    "ProtectControlGroups",
-    "ProtectHome",
-    "ProtectHostname",
-    "ProtectKernelLogs",
-    "ProtectKernelModules",
-    "ProtectKernelTunables",
-    "ProtectProc",
-    "ProtectSystem",
-    "ReadOnlyDirectories",
-    "ReadOnlyPaths",
-    "ReadWriteDirectories",
-    "ReadWritePaths",
-    "RemoveIPC",
-    "RestartKillSignal",
-    "RestrictAddressFamilies",
-    "RestrictFileSystems",
-    "RestrictNamespaces",
-    "RestrictNetworkInterfaces",
-    "RestrictRealtime",
-    "RestrictSUIDSGID",
-    "RootDirectory",
-    "RootHash",
-    "RootHashSignature",
-    "RootImage",
-    "RootImageOptions",
-    "RootVerity",
-    "RuntimeDirectory",
-    "RuntimeDirectoryMode",
-    "RuntimeDirectoryPreserve",
-    "SELinuxContext",
-    "SecureBits",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "SetCredential",
-    "SetCredentialEncrypted",
-    "Slice",
-    "SmackProcessLabel",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "StandardError",
-    "StandardInput",
-    "StandardInputData",
-    "StandardInputText",
-    "StandardOutput",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "StateDirectory",
-    "StateDirectoryMode",
-    "SupplementaryGroups",
-    "SyslogFacility",
-    "SyslogIdentifier",
-    "SyslogLevel",
-    "SyslogLevelPrefix",
-    "SystemCallArchitectures",
-    "SystemCallErrorNumber",
-    "SystemCallFilter",
-    "SystemCallLog",
-    "TTYColumns",
-    "TTYPath",
-    "TTYReset",
-    "TTYRows",
-    "TTYVHangup",
-    "TTYVTDisallocate",
-    "TasksAccounting",
-    "TasksMax",
-    "TemporaryFileSystem",
-    "TimeoutCleanSec",
-    "TimeoutSec",
-    "TimerSlackNSec",
-    "UMask",
-    "UnsetEnvironment",
-    "User",
-    "UtmpIdentifier",
-    "UtmpMode",
-    "WatchdogSignal",
-    "What",
-    "WorkingDirectory"
-  ],
-  Timer: [
-    "AccuracySec",
-    "FixedRandomDelay",
-    "OnActiveSec",
-    "OnBootSec",
-    "OnCalendar",
-    "OnClockChange",
-    "OnStartupSec",
-    "OnTimezoneChange",
-    "OnUnitActiveSec",
-    "OnUnitInactiveSec",
-    "Persistent",
-    "RandomizedDelaySec",
-    "RemainAfterElapse",
-    "Unit",
-    "WakeSystem"
-  ],
-  Path: [
-    "DirectoryMode",
-    "DirectoryNotEmpty",
-    "MakeDirectory",
-    "PathChanged",
-    "PathExists",
-    "PathExistsGlob",
-    "PathModified",
-    "TriggerLimitBurst",
-    "TriggerLimitIntervalSec",
-    "Unit"
-  ],
-  Slice: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "BPFProgram",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "CPUAccounting",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUShares",
-    "CPUWeight",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DisableControllers",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "RestrictNetworkInterfaces",
-    "Slice",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "TasksAccounting",
-    "TasksMax"
-  ],
-  Scope: [
-    "AllowedCPUs",
-    "AllowedMemoryNodes",
-    "BPFProgram",
-    "BlockIOAccounting",
-    "BlockIODeviceWeight",
-    "BlockIOReadBandwidth",
-    "BlockIOWeight",
-    "BlockIOWriteBandwidth",
-    "CPUAccounting",
-    "CPUQuota",
-    "CPUQuotaPeriodSec",
-    "CPUShares",
-    "CPUWeight",
-    "DefaultMemoryLow",
-    "DefaultMemoryMin",
-    "Delegate",
-    "DeviceAllow",
-    "DevicePolicy",
-    "DisableControllers",
-    "FinalKillSignal",
-    "IOAccounting",
-    "IODeviceLatencyTargetSec",
-    "IODeviceWeight",
-    "IOReadBandwidthMax",
-    "IOReadIOPSMax",
-    "IOWeight",
-    "IOWriteBandwidthMax",
-    "IOWriteIOPSMax",
-    "IPAccounting",
-    "IPAddressAllow",
-    "IPAddressDeny",
-    "IPEgressFilterPath",
-    "IPIngressFilterPath",
-    "KillMode",
-    "KillSignal",
-    "ManagedOOMMemoryPressure",
-    "ManagedOOMMemoryPressureLimit",
-    "ManagedOOMPreference",
-    "ManagedOOMSwap",
-    "MemoryAccounting",
-    "MemoryHigh",
-    "MemoryLimit",
-    "MemoryLow",
-    "MemoryMax",
-    "MemoryMin",
-    "MemorySwapMax",
-    "OOMPolicy",
-    "RestartKillSignal",
-    "RestrictNetworkInterfaces",
-    "RuntimeMaxSec",
-    "RuntimeRandomizedExtraSec",
-    "SendSIGHUP",
-    "SendSIGKILL",
-    "Slice",
-    "SocketBindAllow",
-    "SocketBindDeny",
-    "StartupAllowedCPUs",
-    "StartupAllowedMemoryNodes",
-    "StartupBlockIOWeight",
-    "StartupCPUShares",
-    "StartupCPUWeight",
-    "StartupIOWeight",
-    "TasksAccounting",
-    "TasksMax",
-    "TimeoutStopSec",
-    "WatchdogSignal"
-  ],
-  Install: [
-    "Alias",
-    "Also",
-    "DefaultInstance",
-    "RequiredBy",
-    "WantedBy"
-  ]
-};
-
 // src/core/security/data/systemd-252.json
 var systemd_252_default = {
+  generatedBy: {
+    script: "scripts/generate-systemd-data.mjs",
+    from: "the systemd research data set (label v252.38-debian12, libseccomp 2.5.4 (Debian 12))",
+    inputs: [
+      "spec/systemd-data/assessors/v252.38-debian12.json",
+      "spec/systemd-data/syscall-groups/v252.38-debian12.json",
+      "spec/systemd-data/libseccomp-x86_64-resolution.json",
+      "spec/systemd-data/syscall-groups-effective-x86_64.json",
+      "spec/systemd-data/names/capabilities.json",
+      "spec/systemd-data/names/address-families.json",
+      "spec/systemd-data/names/syscall-architectures.json",
+      "spec/systemd-data/levels.json"
+    ]
+  },
   version: 252,
   describe: "systemd 252.38 (Debian 12)",
   libseccomp: "2.5.4 (Debian 12)",
@@ -33393,6 +31497,20 @@ var systemd_252_default = {
 
 // src/core/security/data/systemd-255.json
 var systemd_255_default = {
+  generatedBy: {
+    script: "scripts/generate-systemd-data.mjs",
+    from: "the systemd research data set (label v255, libseccomp 2.5.4 (Debian 12))",
+    inputs: [
+      "spec/systemd-data/assessors/v255.json",
+      "spec/systemd-data/syscall-groups/v255.json",
+      "spec/systemd-data/libseccomp-x86_64-resolution.json",
+      "spec/systemd-data/syscall-groups-effective-x86_64.json",
+      "spec/systemd-data/names/capabilities.json",
+      "spec/systemd-data/names/address-families.json",
+      "spec/systemd-data/names/syscall-architectures.json",
+      "spec/systemd-data/levels.json"
+    ]
+  },
   version: 255,
   describe: "systemd 255 (upstream tag; Ubuntu 24.04 base)",
   libseccomp: "2.5.4 (Debian 12)",
@@ -36264,6 +34382,20 @@ var systemd_255_default = {
 
 // src/core/security/data/systemd-257.json
 var systemd_257_default = {
+  generatedBy: {
+    script: "scripts/generate-systemd-data.mjs",
+    from: "the systemd research data set (label v257.13-debian13, libseccomp 2.6.0 (Debian 13))",
+    inputs: [
+      "spec/systemd-data/assessors/v257.13-debian13.json",
+      "spec/systemd-data/syscall-groups/v257.13-debian13.json",
+      "spec/systemd-data/libseccomp-x86_64-resolution.json",
+      "spec/systemd-data/syscall-groups-effective-x86_64.json",
+      "spec/systemd-data/names/capabilities.json",
+      "spec/systemd-data/names/address-families.json",
+      "spec/systemd-data/names/syscall-architectures.json",
+      "spec/systemd-data/levels.json"
+    ]
+  },
   version: 257,
   describe: "systemd 257.13 (Debian 13)",
   libseccomp: "2.6.0 (Debian 13)",
@@ -39189,6 +37321,20 @@ var systemd_257_default = {
 
 // src/core/security/data/systemd-262.json
 var systemd_262_default = {
+  generatedBy: {
+    script: "scripts/generate-systemd-data.mjs",
+    from: "the systemd research data set (label v262, libseccomp 2.6.1 (Debian forky))",
+    inputs: [
+      "spec/systemd-data/assessors/v262.json",
+      "spec/systemd-data/syscall-groups/v262.json",
+      "spec/systemd-data/libseccomp-x86_64-resolution.json",
+      "spec/systemd-data/syscall-groups-effective-x86_64.json",
+      "spec/systemd-data/names/capabilities.json",
+      "spec/systemd-data/names/address-families.json",
+      "spec/systemd-data/names/syscall-architectures.json",
+      "spec/systemd-data/levels.json"
+    ]
+  },
   version: 262,
   describe: "systemd 262 (Debian forky)",
   libseccomp: "2.6.1 (Debian forky)",
@@ -42131,8 +40277,6 @@ var systemd_262_default = {
 };
 
 // src/core/security/versions.ts
-var SUPPORTED_VERSIONS = [252, 255, 257, 262];
-var DEFAULT_VERSION = 252;
 var SEARCH_PATH_SPLIT_USR = [
   "/etc/systemd/system.control",
   "/run/systemd/system.control",
@@ -42177,209 +40321,875 @@ var CGROUP_V1_DEPRECATED = {
   MemoryLimit: "MemoryMax"
 };
 var CGROUP_REMOVED_262 = ["CPUShares", "MemoryLimit", "CPUAccounting", "DefaultMemoryLow"];
-var TRAITS = {
+var VERSIONS = {
   252: {
-    searchPath: SEARCH_PATH_SPLIT_USR,
-    templateInstance: "i",
-    privateMountsTristate: false,
-    privateTmpWords: [],
-    privateUsersWords: [],
-    protectControlGroupsWords: [],
-    protectHostnameEnum: false,
-    emptyDescriptionSortsFirst: false,
-    addressFamilyUnknownStopsLine: false,
-    capabilityTildeAloneIsKnownSet: false,
-    maxCapabilityNumber: 63,
-    tpmDeviceAllow: { path: "/dev/tpmrm0", permissions: "rw" },
-    capabilityListRelaxed: false,
-    execCommandExtraPrefixes: "",
-    extraSpecifiers: {},
-    deviceAllowMergesSamePath: false,
-    emergencyActions: EMERGENCY_ACTIONS_252,
-    serviceTypes: SERVICE_TYPES_252,
-    namespaceAllIncludesTime: false,
-    requiresUnitArguments: false,
-    serviceTypeLegacyMessage: true,
-    personalityLegacyMessage: true,
-    syscallUnknownLegacyMessage: true,
-    pidFileVarRunWarns: false,
-    execDoubleBangObsolete: false,
-    cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED
+    data: systemd_252_default,
+    traits: {
+      searchPath: SEARCH_PATH_SPLIT_USR,
+      templateInstance: "i",
+      privateMountsTristate: false,
+      privateTmpWords: [],
+      privateUsersWords: [],
+      protectControlGroupsWords: [],
+      protectHostnameEnum: false,
+      emptyDescriptionSortsFirst: false,
+      addressFamilyUnknownStopsLine: false,
+      capabilityTildeAloneIsKnownSet: false,
+      maxCapabilityNumber: 63,
+      tpmDeviceAllow: { path: "/dev/tpmrm0", permissions: "rw" },
+      capabilityListRelaxed: false,
+      execCommandExtraPrefixes: "",
+      extraSpecifiers: {},
+      deviceAllowMergesSamePath: false,
+      emergencyActions: EMERGENCY_ACTIONS_252,
+      serviceTypes: SERVICE_TYPES_252,
+      namespaceAllIncludesTime: false,
+      requiresUnitArguments: false,
+      serviceTypeLegacyMessage: true,
+      personalityLegacyMessage: true,
+      syscallUnknownLegacyMessage: true,
+      pidFileVarRunWarns: false,
+      execDoubleBangObsolete: false,
+      cgroupRemovedOptions: [],
+      cgroupDeprecated: CGROUP_V1_DEPRECATED,
+      securityPolicyRejectsNonObject: false
+    }
   },
+  // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
+  // DelegateSubgroup=, MemoryPressureWatch= (v254), CoredumpReceive= (v255).
   255: {
-    searchPath: SEARCH_PATH_MERGED_USR,
-    templateInstance: "i",
-    privateMountsTristate: true,
-    privateTmpWords: [],
-    privateUsersWords: [],
-    protectControlGroupsWords: [],
-    protectHostnameEnum: false,
-    emptyDescriptionSortsFirst: false,
-    addressFamilyUnknownStopsLine: false,
-    capabilityTildeAloneIsKnownSet: false,
-    maxCapabilityNumber: 63,
-    tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
-    capabilityListRelaxed: true,
-    execCommandExtraPrefixes: "",
-    extraSpecifiers: {},
-    deviceAllowMergesSamePath: true,
-    emergencyActions: EMERGENCY_ACTIONS_255,
-    serviceTypes: SERVICE_TYPES_253,
-    namespaceAllIncludesTime: false,
-    requiresUnitArguments: false,
-    serviceTypeLegacyMessage: false,
-    personalityLegacyMessage: false,
-    syscallUnknownLegacyMessage: false,
-    pidFileVarRunWarns: false,
-    execDoubleBangObsolete: false,
-    cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED
+    data: systemd_255_default,
+    traits: {
+      searchPath: SEARCH_PATH_MERGED_USR,
+      privateMountsTristate: true,
+      tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
+      capabilityListRelaxed: true,
+      deviceAllowMergesSamePath: true,
+      emergencyActions: EMERGENCY_ACTIONS_255,
+      serviceTypes: SERVICE_TYPES_253,
+      serviceTypeLegacyMessage: false,
+      personalityLegacyMessage: false,
+      syscallUnknownLegacyMessage: false
+    }
   },
   257: {
-    searchPath: SEARCH_PATH_MERGED_USR,
-    templateInstance: "test_instance",
-    privateMountsTristate: true,
-    privateTmpWords: ["connected", "disconnected"],
-    privateUsersWords: ["self", "identity"],
-    protectControlGroupsWords: ["private", "strict"],
-    protectHostnameEnum: false,
-    emptyDescriptionSortsFirst: false,
-    addressFamilyUnknownStopsLine: false,
-    capabilityTildeAloneIsKnownSet: false,
-    maxCapabilityNumber: 63,
-    tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
-    capabilityListRelaxed: true,
-    execCommandExtraPrefixes: "",
-    extraSpecifiers: { D: "/usr/share" },
-    deviceAllowMergesSamePath: true,
-    emergencyActions: EMERGENCY_ACTIONS_255,
-    serviceTypes: SERVICE_TYPES_253,
-    namespaceAllIncludesTime: false,
-    requiresUnitArguments: true,
-    serviceTypeLegacyMessage: false,
-    personalityLegacyMessage: false,
-    syscallUnknownLegacyMessage: false,
-    pidFileVarRunWarns: true,
-    execDoubleBangObsolete: false,
-    cgroupRemovedOptions: [],
-    cgroupDeprecated: CGROUP_V1_DEPRECATED
+    data: systemd_257_default,
+    traits: {
+      templateInstance: "test_instance",
+      privateTmpWords: ["connected", "disconnected"],
+      privateUsersWords: ["self", "identity"],
+      protectControlGroupsWords: ["private", "strict"],
+      extraSpecifiers: { D: "/usr/share" },
+      requiresUnitArguments: true,
+      pidFileVarRunWarns: true
+    }
   },
   262: {
-    searchPath: SEARCH_PATH_MERGED_USR,
-    templateInstance: "test_instance",
-    privateMountsTristate: true,
-    privateTmpWords: ["connected", "disconnected"],
-    privateUsersWords: ["self", "identity", "full", "managed"],
-    protectControlGroupsWords: ["private", "strict"],
-    protectHostnameEnum: true,
-    emptyDescriptionSortsFirst: true,
-    addressFamilyUnknownStopsLine: true,
-    capabilityTildeAloneIsKnownSet: true,
-    maxCapabilityNumber: 62,
-    tpmDeviceAllow: void 0,
-    capabilityListRelaxed: true,
-    execCommandExtraPrefixes: "|",
-    extraSpecifiers: { D: "/usr/share" },
-    deviceAllowMergesSamePath: true,
-    emergencyActions: EMERGENCY_ACTIONS_255,
-    serviceTypes: SERVICE_TYPES_253,
-    namespaceAllIncludesTime: true,
-    requiresUnitArguments: true,
-    serviceTypeLegacyMessage: false,
-    personalityLegacyMessage: false,
-    syscallUnknownLegacyMessage: false,
-    pidFileVarRunWarns: true,
-    execDoubleBangObsolete: true,
-    cgroupRemovedOptions: CGROUP_REMOVED_262,
-    cgroupDeprecated: {}
+    data: systemd_262_default,
+    traits: {
+      privateUsersWords: ["self", "identity", "full", "managed"],
+      protectHostnameEnum: true,
+      emptyDescriptionSortsFirst: true,
+      addressFamilyUnknownStopsLine: true,
+      capabilityTildeAloneIsKnownSet: true,
+      maxCapabilityNumber: 62,
+      tpmDeviceAllow: void 0,
+      execCommandExtraPrefixes: "|",
+      namespaceAllIncludesTime: true,
+      execDoubleBangObsolete: true,
+      cgroupRemovedOptions: CGROUP_REMOVED_262,
+      cgroupDeprecated: {},
+      securityPolicyRejectsNonObject: true
+    }
   }
 };
-var DATA = {
-  252: systemd_252_default,
-  255: systemd_255_default,
-  257: systemd_257_default,
-  262: systemd_262_default
-};
+var SUPPORTED_VERSIONS = Object.keys(VERSIONS).map(
+  (key) => Number(key)
+);
+var DEFAULT_VERSION = 252;
 function isSupportedVersion(v) {
   return SUPPORTED_VERSIONS.includes(v);
 }
-var profiles = /* @__PURE__ */ new Map();
-function systemdProfile(version) {
-  let p = profiles.get(version);
-  if (!p) {
-    p = { version, data: DATA[version], traits: TRAITS[version] };
-    profiles.set(version, p);
+var PROFILES = /* @__PURE__ */ new Map();
+{
+  let traits = {};
+  for (const version of SUPPORTED_VERSIONS) {
+    traits = { ...traits, ...VERSIONS[version].traits };
+    PROFILES.set(version, { version, data: VERSIONS[version].data, traits });
   }
-  return p;
+}
+function systemdProfile(version) {
+  return PROFILES.get(version);
 }
 
-// src/core/security/unit-keys.ts
-var KEYS_ADDED_AFTER_252 = {
-  OpenFile: 255,
-  ImportCredential: 255,
-  RestartSteps: 255,
-  RestartMaxDelaySec: 255,
-  RestartMode: 255,
-  DelegateSubgroup: 255,
-  MemoryPressureWatch: 255,
-  MemoryPressureThresholdSec: 255,
-  CoredumpReceive: 255,
-  SetLoginEnvironment: 255,
-  RootImagePolicy: 255,
-  MountImagePolicy: 255,
-  ExtensionImagePolicy: 255,
-  PrivatePIDs: 257
-};
-var TABLE = unit_keys_252_default;
-var SETS = new Map(
-  Object.entries(TABLE).map(([section, keys]) => [section, new Set(keys)])
-);
-var TYPE_SECTIONS = new Set(Object.keys(TABLE).filter((s) => s !== "Unit" && s !== "Install"));
-function isKnownKey(version, section, key) {
-  if (SETS.get(section)?.has(key)) return true;
-  const added = KEYS_ADDED_AFTER_252[key];
-  return added !== void 0 && added <= version && TYPE_SECTIONS.has(section);
+// src/core/gate/findings.ts
+var NO_LOCATION = { file: "", line: 0, column: 0 };
+function ruleIdOf(kind, check, assessorFields) {
+  return kind === "regression-row" && assessorFields.has(check) ? `systemd/${check}` : `unitgate/${kind}`;
 }
-function versionAddingKey(section, key) {
-  return SUPPORTED_VERSIONS.find((v) => isKnownKey(v, section, key));
+function fromViolation(u, v, level, assessorFields, accepted) {
+  return {
+    unit: u.path,
+    unitId: u.unitId,
+    file: v.location.file,
+    line: v.location.line,
+    column: v.location.column,
+    side: v.location.side ?? "head",
+    ...v.location.side === "base" && v.location.headAnchor ? { headAnchor: v.location.headAnchor } : {},
+    kind: v.kind,
+    check: v.check,
+    ruleId: ruleIdOf(v.kind, v.check, assessorFields),
+    directives: v.directives,
+    level,
+    advisory: v.advisory,
+    weight: v.weight,
+    ...v.cause !== void 0 ? { cause: v.cause } : {},
+    message: v.message,
+    ...v.fix ? { fix: v.fix } : {},
+    ...accepted ? {
+      acceptedBy: accepted.acceptedBy,
+      note: accepted.note,
+      ...accepted.pendingApproval !== void 0 ? { pendingApproval: accepted.pendingApproval } : {}
+    } : {}
+  };
 }
-function editDistance(a, b, limit = Infinity) {
-  const x = a.toLowerCase();
-  const y = b.toLowerCase();
-  if (Math.abs(x.length - y.length) > limit) return limit + 1;
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= x.length; i++) {
-    const row = [i];
-    let best = i;
-    for (let j = 1; j <= y.length; j++) {
-      const cost = x.charCodeAt(i - 1) === y.charCodeAt(j - 1) ? 0 : 1;
-      const v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
-      row.push(v);
-      if (v < best) best = v;
-    }
-    if (best > limit) return limit + 1;
-    prev = row;
+var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
+function collectFindings(verdict2) {
+  const report = verdict2.mode === "report";
+  const version = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
+  const assessorFields = new Set(systemdProfile(version).data.assessors.map((a) => a.jsonField));
+  const out = [];
+  for (const f of verdict2.runFindings ?? []) {
+    out.push({
+      unit: "",
+      unitId: "",
+      ...NO_LOCATION,
+      side: "head",
+      kind: f.kind,
+      check: f.kind,
+      ruleId: `unitgate/${f.kind}`,
+      directives: [],
+      level: report ? "warning" : f.level,
+      advisory: false,
+      weight: 0,
+      message: f.message
+    });
   }
-  return prev[y.length];
+  for (const u of verdict2.units) {
+    const unitFindings = [];
+    for (const v of u.violations)
+      unitFindings.push(fromViolation(u, v, v.advisory || report ? "warning" : "error", assessorFields));
+    for (const a of u.accepted) unitFindings.push(fromViolation(u, a.violation, "notice", assessorFields, a));
+    unitFindings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
+    out.push(...unitFindings);
+  }
+  return out;
 }
-function suggestKey(section, key) {
-  const limit = Math.min(2, Math.floor(key.length / 3));
-  if (limit === 0) return void 0;
-  const candidates = [...TABLE[section] ?? []];
-  if (TYPE_SECTIONS.has(section)) candidates.push(...Object.keys(KEYS_ADDED_AFTER_252));
+function isUnitFinding(f) {
+  return f.unit !== "";
+}
+function findingsByUnit(findings) {
+  const by = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    if (!isUnitFinding(f)) continue;
+    const list = by.get(f.unit);
+    if (list) list.push(f);
+    else by.set(f.unit, [f]);
+  }
+  return by;
+}
+function locationOf(f) {
+  return {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    ...f.side === "base" ? { side: "base" } : {},
+    ...f.headAnchor ? { headAnchor: f.headAnchor } : {}
+  };
+}
+
+// src/core/report/fixes.ts
+var yes = (directive, explanation) => ({
+  directives: [`${directive}=yes`],
+  explanation
+});
+var CAPABILITY_ROWS = {
+  CapabilityBoundingSet_CAP_SYS_ADMIN: ["CAP_SYS_ADMIN"],
+  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"],
+  CapabilityBoundingSet_CAP_SYS_PTRACE: ["CAP_SYS_PTRACE"],
+  CapabilityBoundingSet_CAP_SYS_TIME: ["CAP_SYS_TIME"],
+  CapabilityBoundingSet_CAP_NET_ADMIN: ["CAP_NET_ADMIN"],
+  CapabilityBoundingSet_CAP_SYS_RAWIO: ["CAP_SYS_RAWIO"],
+  CapabilityBoundingSet_CAP_SYS_MODULE: ["CAP_SYS_MODULE"],
+  CapabilityBoundingSet_CAP_AUDIT: ["CAP_AUDIT_CONTROL", "CAP_AUDIT_READ", "CAP_AUDIT_WRITE"],
+  CapabilityBoundingSet_CAP_SYSLOG: ["CAP_SYSLOG"],
+  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: ["CAP_SYS_NICE", "CAP_SYS_RESOURCE"],
+  CapabilityBoundingSet_CAP_MKNOD: ["CAP_MKNOD"],
+  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: ["CAP_CHOWN", "CAP_FSETID", "CAP_SETFCAP"],
+  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: [
+    "CAP_DAC_OVERRIDE",
+    "CAP_DAC_READ_SEARCH",
+    "CAP_FOWNER",
+    "CAP_IPC_OWNER"
+  ],
+  CapabilityBoundingSet_CAP_KILL: ["CAP_KILL"],
+  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
+  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": [
+    "CAP_NET_BIND_SERVICE",
+    "CAP_NET_BROADCAST",
+    "CAP_NET_RAW"
+  ],
+  CapabilityBoundingSet_CAP_SYS_BOOT: ["CAP_SYS_BOOT"],
+  CapabilityBoundingSet_CAP_MAC: ["CAP_MAC_ADMIN", "CAP_MAC_OVERRIDE"],
+  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: ["CAP_LINUX_IMMUTABLE"],
+  CapabilityBoundingSet_CAP_IPC_LOCK: ["CAP_IPC_LOCK"],
+  CapabilityBoundingSet_CAP_SYS_CHROOT: ["CAP_SYS_CHROOT"],
+  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: ["CAP_BLOCK_SUSPEND"],
+  CapabilityBoundingSet_CAP_WAKE_ALARM: ["CAP_WAKE_ALARM"],
+  CapabilityBoundingSet_CAP_LEASE: ["CAP_LEASE"],
+  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: ["CAP_SYS_TTY_CONFIG"],
+  CapabilityBoundingSet_CAP_SYS_PACCT: ["CAP_SYS_PACCT"],
+  CapabilityBoundingSet_CAP_BPF: ["CAP_BPF"]
+};
+var NAMESPACES = ["user", "mnt", "ipc", "pid", "cgroup", "net", "uts"];
+var SYSCALL_GROUPS = [
+  "swap",
+  "obsolete",
+  "clock",
+  "cpu_emulation",
+  "debug",
+  "mount",
+  "module",
+  "raw_io",
+  "reboot",
+  "privileged",
+  "resources"
+];
+var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
+  "AF_UNIX",
+  "AF_LOCAL",
+  "AF_FILE",
+  "AF_INET",
+  "AF_INET6",
+  "AF_NETLINK",
+  "AF_PACKET"
+]);
+var SYSTEM_SERVICE_FILTER = {
+  directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
+  explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
+};
+var FIXED = {
+  UserOrDynamicUser: {
+    directives: ["DynamicUser=yes"],
+    explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
+  },
+  SupplementaryGroups: {
+    directives: ["SupplementaryGroups="],
+    explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
+  },
+  RemoveIPC: yes(
+    "RemoveIPC",
+    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops."
+  ),
+  PrivateDevices: yes(
+    "PrivateDevices",
+    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
+  ),
+  PrivateMounts: yes(
+    "PrivateMounts",
+    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
+  ),
+  PrivateNetwork: yes(
+    "PrivateNetwork",
+    "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
+  ),
+  PrivateTmp: yes(
+    "PrivateTmp",
+    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files."
+  ),
+  PrivateUsers: yes(
+    "PrivateUsers",
+    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
+  ),
+  ProtectControlGroups: yes(
+    "ProtectControlGroups",
+    "Makes the control group file system read-only for the service."
+  ),
+  ProtectKernelModules: yes(
+    "ProtectKernelModules",
+    "Forbids loading kernel modules and hides their files from the service."
+  ),
+  ProtectKernelTunables: yes(
+    "ProtectKernelTunables",
+    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
+  ),
+  ProtectKernelLogs: yes("ProtectKernelLogs", "Denies the service access to the kernel log ring buffer."),
+  ProtectClock: yes("ProtectClock", "Denies the service writes to the system and hardware clock."),
+  ProtectHome: {
+    directives: ["ProtectHome=yes"],
+    explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
+  },
+  ProtectHostname: yes("ProtectHostname", "Stops the service from changing the host or domain name."),
+  ProtectSystem: {
+    directives: ["ProtectSystem=strict"],
+    explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
+  },
+  RootDirectoryOrRootImage: {
+    directives: ["RootDirectory=/path/to/service/root"],
+    explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
+  },
+  LockPersonality: yes(
+    "LockPersonality",
+    "Stops the service from switching its execution domain (personality())."
+  ),
+  MemoryDenyWriteExecute: yes(
+    "MemoryDenyWriteExecute",
+    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
+  ),
+  NoNewPrivileges: yes(
+    "NoNewPrivileges",
+    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities."
+  ),
+  UMask: {
+    directives: ["UMask=0077"],
+    explanation: "Makes files the service creates readable and writable by its own user only."
+  },
+  KeyringMode: {
+    directives: ["KeyringMode=private"],
+    explanation: "Gives the service its own kernel session keyring, not linked to any other."
+  },
+  ProtectProc: {
+    directives: ["ProtectProc=invisible"],
+    explanation: "Hides the processes of other users in /proc from the service."
+  },
+  ProcSubset: {
+    directives: ["ProcSubset=pid"],
+    explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
+  },
+  NotifyAccess: {
+    directives: ["NotifyAccess=main"],
+    explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
+  },
+  Delegate: {
+    directives: ["Delegate=no"],
+    explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
+  },
+  RestrictRealtime: yes(
+    "RestrictRealtime",
+    "Denies the service realtime scheduling, which could starve the system."
+  ),
+  RestrictSUIDSGID: yes("RestrictSUIDSGID", "Forbids the service to create setuid or setgid files."),
+  RestrictAddressFamilies_AF_INET_INET6: {
+    directives: ["RestrictAddressFamilies=~AF_INET AF_INET6"],
+    explanation: "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation)."
+  },
+  RestrictAddressFamilies_AF_UNIX: {
+    directives: ["RestrictAddressFamilies=~AF_UNIX"],
+    explanation: "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation."
+  },
+  RestrictAddressFamilies_AF_NETLINK: {
+    directives: ["RestrictAddressFamilies=~AF_NETLINK"],
+    explanation: "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
+  },
+  RestrictAddressFamilies_AF_PACKET: {
+    directives: ["RestrictAddressFamilies=~AF_PACKET"],
+    explanation: "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
+  },
+  RestrictAddressFamilies_OTHER: {
+    directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
+    explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
+  },
+  SystemCallArchitectures: {
+    directives: ["SystemCallArchitectures=native"],
+    explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
+  },
+  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER,
+  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER,
+  IPAddressDeny: {
+    directives: ["IPAddressDeny=any"],
+    explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
+  },
+  DeviceAllow: {
+    directives: ["DevicePolicy=closed"],
+    explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
+  },
+  AmbientCapabilities: {
+    directives: ["AmbientCapabilities="],
+    explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
+  }
+};
+for (const [field, caps] of Object.entries(CAPABILITY_ROWS)) {
+  const list = caps.join(" ");
+  FIXED[field] = {
+    directives: [`CapabilityBoundingSet=~${list}`],
+    explanation: `Drops ${caps.join(", ")} from the capability bounding set; if the service really needs ${caps.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
+  };
+}
+for (const ns of NAMESPACES) {
+  FIXED[`RestrictNamespaces_${ns}`] = {
+    directives: [`RestrictNamespaces=~${ns}`],
+    explanation: `Forbids the service to create ${ns} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
+  };
+}
+for (const suffix of SYSCALL_GROUPS) {
+  const field = `SystemCallFilter_${suffix}`;
+  if (FIXED[field]) continue;
+  const group = `@${suffix.replace(/_/g, "-")}`;
+  FIXED[field] = {
+    directives: [`SystemCallFilter=~${group}`],
+    explanation: `Denies the ${group} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
+  };
+}
+var FIXED_ROWS = Object.freeze(Object.keys(FIXED));
+function copy(fix2) {
+  return { directives: [...fix2.directives], explanation: fix2.explanation };
+}
+function fixForRow(jsonField, hint2) {
+  const fix2 = FIXED[jsonField];
+  if (!fix2) return void 0;
+  if (jsonField === "RestrictAddressFamilies_OTHER" && hint2?.addressFamilies) {
+    const families = hint2.addressFamilies.filter((f) => NON_EXOTIC_FAMILIES.has(f));
+    if (families.length > 0) {
+      return {
+        directives: [`RestrictAddressFamilies=${families.join(" ")}`],
+        explanation: `An allow list of the families the profile allows; it must replace any deny-list (\`RestrictAddressFamilies=~…\`) line, which an allow list after it cannot undo.`
+      };
+    }
+  }
+  return copy(fix2);
+}
+function fixForViolation(violation3, hint2) {
+  if (violation3.fix) return violation3.fix.directives.length > 0 ? violation3.fix : void 0;
+  const row = fixForRow(violation3.check, hint2);
+  if (row) return row;
+  if (violation3.kind === "missing-directive" && violation3.check.includes("=")) {
+    return { directives: [violation3.check], explanation: `The profile requires \`${violation3.check}\`.` };
+  }
+  if (violation3.kind === "forbidden-capability" && /^CAP_[A-Z_]+$/.test(violation3.check)) {
+    return {
+      directives: [`CapabilityBoundingSet=~${violation3.check}`, `AmbientCapabilities=~${violation3.check}`],
+      explanation: `Drops ${violation3.check}, which the profile does not allow.`
+    };
+  }
+  if (violation3.kind === "forbidden-address-family" && /^AF_[A-Z0-9_]+$/.test(violation3.check)) {
+    return {
+      directives: [`RestrictAddressFamilies=~${violation3.check}`],
+      explanation: `Forbids ${violation3.check} sockets, which the profile does not allow.`
+    };
+  }
+  return violation3.fix;
+}
+function pasteRank(line) {
+  const value = line.slice(line.indexOf("=") + 1);
+  if (value === "") return 0;
+  return value.startsWith("~") ? 2 : 1;
+}
+function mergeFixes(fixes) {
+  const lines = [];
+  for (const f of fixes) for (const d2 of f.directives) if (!lines.includes(d2)) lines.push(d2);
+  const firstSeen = /* @__PURE__ */ new Map();
+  lines.forEach((l, i) => {
+    const key = l.slice(0, l.indexOf("="));
+    if (!firstSeen.has(key)) firstSeen.set(key, i);
+  });
+  return lines.map((line, i) => ({ line, i, key: firstSeen.get(line.slice(0, line.indexOf("="))) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
+}
+
+// src/core/report/escape-markdown.ts
+var ZWSP = "​";
+var INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function stripControls(text2) {
+  return text2.replace(INVISIBLE, " ");
+}
+function neutralizeMentions(text2) {
+  return text2.replace(/@/g, `@${ZWSP}`);
+}
+var MARKDOWN_ESCAPES = {
+  "\\": "\\\\",
+  "`": "\\`",
+  "*": "\\*",
+  _: "\\_",
+  "[": "\\[",
+  "]": "\\]",
+  "|": "\\|",
+  "#": "\\#",
+  "~": "\\~",
+  $: "\\$",
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;"
+};
+var LINE_START = /^(\s*)([-+=]|\d+(?=[.)]))/;
+function escapeMarkdown(text2) {
+  let out = "";
+  for (const ch of neutralizeMentions(stripControls(text2))) out += MARKDOWN_ESCAPES[ch] ?? ch;
+  return out.replace(
+    LINE_START,
+    (_m, space, mark) => /^\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`
+  );
+}
+function longestRun(text2, ch) {
+  let best = 0;
+  let run2 = 0;
+  for (const c of text2) {
+    run2 = c === ch ? run2 + 1 : 0;
+    if (run2 > best) best = run2;
+  }
+  return best;
+}
+function inlineCode(text2, context3 = {}) {
+  let body = stripControls(text2);
+  if (context3.table) body = body.replace(/\\(?=\|)/g, `\\${ZWSP}`).replace(/\|/g, "\\|");
+  const fence = "`".repeat(longestRun(body, "`") + 1);
+  if (/^ *$/.test(body)) return `\`${body || " "}\``;
+  const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+function codeBlock(lines, language = "", options = {}) {
+  const clean = (l) => options.keepTabs ? l.split("	").map(stripControls).join("	") : stripControls(l);
+  const body = lines.map(clean).join("\n");
+  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
+  return `${fence}${language}
+${body}
+${fence}`;
+}
+function escapeHtml(text2) {
+  return neutralizeMentions(stripControls(text2)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+function escapeMarkdownKeepingCode(text2, context3 = {}) {
+  const parts = text2.split("`");
+  let out = "";
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const closed = i % 2 === 1 && i < parts.length - 1;
+    if (closed) out += part === "" ? "\\`\\`" : inlineCode(part, context3);
+    else if (i % 2 === 1) out += escapeMarkdown("`" + part);
+    else out += escapeMarkdown(part);
+  }
+  return out;
+}
+function truncateText(text2, max) {
+  if (text2.length <= max) return text2;
+  let end = Math.max(0, max - 1);
+  const code = text2.charCodeAt(end - 1);
+  if (code >= 55296 && code <= 56319) end--;
+  return text2.slice(0, end) + "…";
+}
+var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function encodeUriPath(path) {
+  return path.replace(LONE_SURROGATE, "�").split("/").map(
+    (segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%40/g, "@")
+  ).join("/");
+}
+
+// src/core/report/utf8.ts
+function utf8ByteLength(text2) {
+  let n = 0;
+  for (let i = 0; i < text2.length; i++) {
+    const c = text2.charCodeAt(i);
+    if (c < 128) n += 1;
+    else if (c < 2048) n += 2;
+    else if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
+      const d2 = text2.charCodeAt(i + 1);
+      if (d2 >= 56320 && d2 <= 57343) {
+        n += 4;
+        i++;
+      } else n += 3;
+    } else n += 3;
+  }
+  return n;
+}
+function truncateUtf8(text2, maxBytes) {
+  if (utf8ByteLength(text2) <= maxBytes) return text2;
+  const budget = maxBytes - 3;
+  let n = 0;
+  let end = 0;
+  for (const ch of text2) {
+    const size = utf8ByteLength(ch);
+    if (n + size > budget) break;
+    n += size;
+    end += ch.length;
+  }
+  return text2.slice(0, end) + "…";
+}
+function utf8Bytes(text2) {
+  const out = [];
+  for (const ch of text2) {
+    let c = ch.codePointAt(0);
+    if (c >= 55296 && c <= 57343) c = 65533;
+    if (c < 128) out.push(c);
+    else if (c < 2048) out.push(192 | c >> 6, 128 | c & 63);
+    else if (c < 65536) out.push(224 | c >> 12, 128 | c >> 6 & 63, 128 | c & 63);
+    else out.push(240 | c >> 18, 128 | c >> 12 & 63, 128 | c >> 6 & 63, 128 | c & 63);
+  }
+  return out;
+}
+
+// src/core/gate/locations.ts
+function plain(a) {
+  return { file: a.file, line: a.line, column: a.column };
+}
+function headerOf(side2) {
+  const t = side2?.settings?.typeSection;
+  return t ? plain(t) : { file: side2?.path ?? "", line: 1, column: 1 };
+}
+function lastApplied(s, directives) {
   let best;
-  let bestDistance = limit + 1;
-  for (const c of candidates) {
-    if (c === key) continue;
-    const d2 = editDistance(key, c, limit);
-    if (d2 < bestDistance) {
-      best = c;
-      bestDistance = d2;
+  for (const d2 of directives) {
+    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
+    if (!a) continue;
+    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
+  }
+  return best;
+}
+function headAnchorOf(base, head) {
+  const s = head?.settings;
+  if (!s || s.typeSection?.file === base.file) return headerOf(head);
+  const section = s.unitType.charAt(0).toUpperCase() + s.unitType.slice(1);
+  let anchor;
+  for (const list of s.provenance.values()) {
+    for (const a of list) {
+      if (a.file !== base.file || a.section !== section) continue;
+      if (!anchor || a.sectionLine < anchor.line) anchor = { file: a.file, line: a.sectionLine, column: 1 };
+    }
+  }
+  return anchor ?? headerOf(head);
+}
+function headPlace(loc) {
+  if (loc.side !== "base") return plain(loc);
+  return loc.headAnchor ? plain(loc.headAnchor) : plain(loc);
+}
+function baseLineNote(loc) {
+  return loc.side === "base" ? ` (removed line ${loc.file}:${loc.line} at the base commit)` : "";
+}
+function baseLocation(at, head) {
+  return { ...plain(at), side: "base", headAnchor: headAnchorOf(at, head) };
+}
+function assignmentsText(s, directives) {
+  const out = [];
+  for (const d2 of directives) for (const a of s?.provenance.get(d2) ?? []) out.push(`${a.key}=${a.value}`);
+  return out;
+}
+function lastAdded(base, head, directives) {
+  const left = assignmentsText(base, directives);
+  let best;
+  for (const d2 of directives) {
+    for (const a of head?.provenance.get(d2) ?? []) {
+      const i = left.indexOf(`${a.key}=${a.value}`);
+      if (i >= 0) {
+        left.splice(i, 1);
+        continue;
+      }
+      if (!best || (head?.applied.get(a) ?? -1) > (head?.applied.get(best) ?? -1)) best = a;
     }
   }
   return best;
 }
+function rowChangeLocation(directives, base, head, removed) {
+  const added = lastAdded(base.settings, head.settings, directives);
+  if (added) return plain(added);
+  const at = lastApplied(head.settings, directives);
+  if (at && removed.length === 0) return plain(at);
+  const last = removed.at(-1);
+  if (last) return baseLocation(last.location, head);
+  return headerOf(head);
+}
+function capabilityBits(value, systemd) {
+  let mask = 0n;
+  for (const w2 of value.split(/\s+/)) {
+    const bit = systemd.data.capabilities[w2.toUpperCase()];
+    if (bit !== void 0) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+function capabilityGrantLine(s, forbidden, systemd) {
+  const wanted = capabilityBits(forbidden.join(" "), systemd);
+  const all = (1n << 64n) - 1n;
+  let best;
+  for (const [key, initial, final] of [
+    ["CapabilityBoundingSet", all, s.capabilityBoundingSet],
+    ["AmbientCapabilities", 0n, s.ambientCapabilities]
+  ]) {
+    let current = initial;
+    const grantedBy = /* @__PURE__ */ new Map();
+    for (const a of s.provenance.get(key) ?? []) {
+      const invert = a.value.startsWith("~");
+      const sum = capabilityBits(invert ? a.value.slice(1) : a.value, systemd);
+      const replace = sum === 0n || current === initial;
+      const next = replace ? invert ? ~sum & all : sum : invert ? current & ~sum & all : current | sum;
+      for (let bit = 0n; bit < 64n; bit++) {
+        const m = 1n << bit;
+        if ((wanted & m) === 0n || (next & m) === 0n) continue;
+        if (replace || (current & m) === 0n) grantedBy.set(bit, a);
+      }
+      current = next;
+    }
+    for (const [bit, a] of grantedBy) {
+      if ((final & 1n << bit) === 0n) continue;
+      if (!best || (s.applied.get(a) ?? -1) > (s.applied.get(best) ?? -1)) best = a;
+    }
+  }
+  return best;
+}
+
+// src/core/report/annotations.ts
+var RUNNER_ANNOTATIONS_PER_LEVEL = 10;
+var CHECK_RUN_BATCH_SIZE = 50;
+var MAX_TITLE_CHARS = 255;
+var MAX_TEXT_BYTES = 64 * 1024 - 1;
+var KIND_TITLES = {
+  threshold: "Exposure above threshold",
+  "regression-exposure": "Exposure rose",
+  "regression-row": "Hardening regressed",
+  "missing-directive": "Required directive missing",
+  "forbidden-capability": "Capability not allowed",
+  "forbidden-address-family": "Address family not allowed",
+  "signoff-required": "Sign-off required",
+  "load-error": "Unit fails to load",
+  "invalid-deviation": "Invalid deviation note",
+  "phantom-setting": "Setting systemd ignores",
+  "profile-change": "Profile changed",
+  "unknown-profile": "Unknown profile"
+};
+function titleOfKind(kind) {
+  return KIND_TITLES[kind];
+}
+var LEVEL_RANK = { failure: 0, warning: 1, notice: 2 };
+function normalizePath(path) {
+  return path.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+}
+function findingTitle(f) {
+  const what = f.kind === "regression-row" || f.kind === "missing-directive" ? `${KIND_TITLES[f.kind]}: ${f.check}` : KIND_TITLES[f.kind];
+  return `${what} (${f.unitId})`;
+}
+function fixText(f) {
+  const fix2 = fixForViolation(f);
+  if (!fix2 || fix2.directives.length === 0) return { text: "" };
+  const lines = fix2.directives.join("\n");
+  return { text: `
+
+Fix — add to [Service] (or a drop-in):
+${lines}
+${fix2.explanation}`, raw: lines };
+}
+var LEVELS = {
+  error: "failure",
+  warning: "warning",
+  notice: "notice"
+};
+function fromFinding(f) {
+  const loc = locationOf(f);
+  const at = headPlace(loc);
+  const place = {
+    path: normalizePath(at.file),
+    startLine: Math.max(1, at.line),
+    endLine: Math.max(1, at.line),
+    ...at.column > 0 ? { startColumn: at.column } : {}
+  };
+  if (f.level === "notice") {
+    return {
+      level: "notice",
+      ...place,
+      title: `Accepted deviation: ${KIND_TITLES[f.kind]} (${f.unitId})`,
+      message: `accepted deviation: ${f.message}${baseLineNote(loc)} — ${describeNote(f.note ?? {})}; approved by ${f.acceptedBy ?? "nobody"}`
+    };
+  }
+  const fix2 = fixText(f);
+  return {
+    level: LEVELS[f.level],
+    ...place,
+    title: findingTitle(f),
+    message: f.message + baseLineNote(loc) + fix2.text,
+    ...fix2.raw ? { rawDetails: fix2.raw } : {}
+  };
+}
+function describeNote(note3) {
+  const parts = [
+    `owner ${note3.owner || "unknown"}`,
+    `expires ${note3.expires || "never"}`,
+    ...note3.ticket ? [`ticket ${note3.ticket}`] : []
+  ];
+  return parts.join(", ") + (note3.reason ? `; reason: ${note3.reason}` : "");
+}
+function buildAnnotations(findings) {
+  const ranked = findings.filter(isUnitFinding).map((f) => ({ annotation: fromFinding(f), weight: f.weight }));
+  ranked.sort((x, y) => {
+    const a = x.annotation;
+    const b = y.annotation;
+    return LEVEL_RANK[a.level] - LEVEL_RANK[b.level] || y.weight - x.weight || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.startLine - b.startLine || (a.startColumn ?? 0) - (b.startColumn ?? 0) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
+  });
+  return ranked.map((r) => r.annotation);
+}
+function selectWithinBudget(annotations, perLevel = RUNNER_ANNOTATIONS_PER_LEVEL) {
+  const used = { failure: 0, warning: 0, notice: 0 };
+  const omittedByLevel = { failure: 0, warning: 0, notice: 0 };
+  const printed = [];
+  for (const a of annotations) {
+    if (used[a.level] < perLevel) {
+      used[a.level]++;
+      printed.push(a);
+    } else omittedByLevel[a.level]++;
+  }
+  const omitted = omittedByLevel.failure + omittedByLevel.warning + omittedByLevel.notice;
+  return { printed, omitted, omittedByLevel };
+}
+function toCheckRunAnnotation(a) {
+  return {
+    path: a.path,
+    start_line: a.startLine,
+    end_line: a.endLine,
+    annotation_level: a.level,
+    title: truncateText(a.title, MAX_TITLE_CHARS),
+    message: truncateUtf8(a.message, MAX_TEXT_BYTES),
+    ...a.rawDetails ? { raw_details: truncateUtf8(a.rawDetails, MAX_TEXT_BYTES) } : {}
+  };
+}
+function checkRunBatches(annotations, size = CHECK_RUN_BATCH_SIZE) {
+  const batches = [];
+  for (let i = 0; i < annotations.length; i += size) {
+    batches.push(annotations.slice(i, i + size).map(toCheckRunAnnotation));
+  }
+  return batches;
+}
+
+// src/core/report/run-findings.ts
+var TITLES = {
+  "input-loosens-policy": "Workflow input ignored",
+  "paths-match-nothing": "Glob matches nothing",
+  "scope-incomplete": "Changed files not verified",
+  "policy-loosened": "Policy loosened"
+};
+var MAX_SHOWN = 20;
+function renderRunFindings(all) {
+  const findings = all.filter((f) => !isUnitFinding(f));
+  if (findings.length === 0) return [];
+  const out = ["### This run", ""];
+  for (const f of findings.slice(0, MAX_SHOWN)) {
+    const [first = "", ...rest] = f.message.split("\n");
+    const icon = f.level === "error" ? "❌" : "⚠️";
+    out.push(
+      `- ${icon} **${TITLES[f.kind]}** — ${escapeMarkdown(truncateText(first, 2e3))}`
+    );
+    if (rest.length > 0) out.push("", codeBlock(rest.slice(0, 100).map((l) => truncateText(l, 300))), "");
+  }
+  if (findings.length > MAX_SHOWN)
+    out.push(`- … and ${findings.length - MAX_SHOWN} more (see the JSON report)`);
+  out.push("");
+  return out;
+}
+
+// src/core/security/unit-vtable.ts
+var TYPE_SECTION = {
+  service: "Service",
+  socket: "Socket",
+  mount: "Mount",
+  swap: "Swap",
+  slice: "Slice",
+  scope: "Scope"
+};
+var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
+var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
+var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
 
 // src/core/unit/path-util.ts
 var NAME_MAX = 255;
@@ -42766,6 +41576,1455 @@ function unitNameParts(unitName) {
     instance: parts?.instance ?? "",
     lastComponent: dash >= 0 ? prefix.slice(dash + 1) : prefix
   };
+}
+
+// src/core/security/data/unit-keys-252.json
+var unit_keys_252_default = {
+  Unit: [
+    "After",
+    "AllowIsolate",
+    "AssertACPower",
+    "AssertArchitecture",
+    "AssertCPUFeature",
+    "AssertCPUPressure",
+    "AssertCPUs",
+    "AssertCapability",
+    "AssertControlGroupController",
+    "AssertCredential",
+    "AssertDirectoryNotEmpty",
+    "AssertEnvironment",
+    "AssertFileIsExecutable",
+    "AssertFileNotEmpty",
+    "AssertFirstBoot",
+    "AssertGroup",
+    "AssertHost",
+    "AssertIOPressure",
+    "AssertKernelCommandLine",
+    "AssertKernelVersion",
+    "AssertMemory",
+    "AssertMemoryPressure",
+    "AssertNeedsUpdate",
+    "AssertOSRelease",
+    "AssertPathExists",
+    "AssertPathExistsGlob",
+    "AssertPathIsDirectory",
+    "AssertPathIsEncrypted",
+    "AssertPathIsMountPoint",
+    "AssertPathIsReadWrite",
+    "AssertPathIsSymbolicLink",
+    "AssertSecurity",
+    "AssertUser",
+    "AssertVirtualization",
+    "Before",
+    "BindTo",
+    "BindsTo",
+    "CollectMode",
+    "ConditionACPower",
+    "ConditionArchitecture",
+    "ConditionCPUFeature",
+    "ConditionCPUPressure",
+    "ConditionCPUs",
+    "ConditionCapability",
+    "ConditionControlGroupController",
+    "ConditionCredential",
+    "ConditionDirectoryNotEmpty",
+    "ConditionEnvironment",
+    "ConditionFileIsExecutable",
+    "ConditionFileNotEmpty",
+    "ConditionFirmware",
+    "ConditionFirstBoot",
+    "ConditionGroup",
+    "ConditionHost",
+    "ConditionIOPressure",
+    "ConditionKernelCommandLine",
+    "ConditionKernelVersion",
+    "ConditionMemory",
+    "ConditionMemoryPressure",
+    "ConditionNeedsUpdate",
+    "ConditionOSRelease",
+    "ConditionPathExists",
+    "ConditionPathExistsGlob",
+    "ConditionPathIsDirectory",
+    "ConditionPathIsEncrypted",
+    "ConditionPathIsMountPoint",
+    "ConditionPathIsReadWrite",
+    "ConditionPathIsSymbolicLink",
+    "ConditionSecurity",
+    "ConditionUser",
+    "ConditionVirtualization",
+    "Conflicts",
+    "DefaultDependencies",
+    "Description",
+    "Documentation",
+    "FailureAction",
+    "FailureActionExitStatus",
+    "IgnoreOnIsolate",
+    "JobRunningTimeoutSec",
+    "JobTimeoutAction",
+    "JobTimeoutRebootArgument",
+    "JobTimeoutSec",
+    "JoinsNamespaceOf",
+    "OnFailure",
+    "OnFailureIsolate",
+    "OnFailureJobMode",
+    "OnSuccess",
+    "OnSuccessJobMode",
+    "PartOf",
+    "PropagateReloadFrom",
+    "PropagateReloadTo",
+    "PropagatesReloadTo",
+    "PropagatesStopTo",
+    "RebootArgument",
+    "RefuseManualStart",
+    "RefuseManualStop",
+    "ReloadPropagatedFrom",
+    "Requires",
+    "RequiresMountsFor",
+    "RequiresOverridable",
+    "Requisite",
+    "RequisiteOverridable",
+    "SourcePath",
+    "StartLimitAction",
+    "StartLimitBurst",
+    "StartLimitInterval",
+    "StartLimitIntervalSec",
+    "StopPropagatedFrom",
+    "StopWhenUnneeded",
+    "SuccessAction",
+    "SuccessActionExitStatus",
+    "Upholds",
+    "Wants"
+  ],
+  Service: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "BusName",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecCondition",
+    "ExecPaths",
+    "ExecReload",
+    "ExecSearchPath",
+    "ExecStart",
+    "ExecStartPost",
+    "ExecStartPre",
+    "ExecStop",
+    "ExecStopPost",
+    "ExitType",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FailureAction",
+    "FileDescriptorStoreMax",
+    "FinalKillSignal",
+    "Group",
+    "GuessMainPID",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "NonBlocking",
+    "NotifyAccess",
+    "OOMPolicy",
+    "OOMScoreAdjust",
+    "PAMName",
+    "PIDFile",
+    "PassEnvironment",
+    "PermissionsStartOnly",
+    "Personality",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "RebootArgument",
+    "RemainAfterExit",
+    "RemoveIPC",
+    "Restart",
+    "RestartForceExitStatus",
+    "RestartKillSignal",
+    "RestartPreventExitStatus",
+    "RestartSec",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootDirectoryStartOnly",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "RuntimeMaxSec",
+    "RuntimeRandomizedExtraSec",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "Sockets",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartLimitAction",
+    "StartLimitBurst",
+    "StartLimitInterval",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SuccessExitStatus",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutAbortSec",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimeoutStartFailureMode",
+    "TimeoutStartSec",
+    "TimeoutStopFailureMode",
+    "TimeoutStopSec",
+    "TimerSlackNSec",
+    "Type",
+    "UMask",
+    "USBFunctionDescriptors",
+    "USBFunctionStrings",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSec",
+    "WatchdogSignal",
+    "WorkingDirectory"
+  ],
+  Socket: [
+    "Accept",
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "Backlog",
+    "BindIPv6Only",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BindToDevice",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "Broadcast",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "DeferAcceptSec",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DirectoryMode",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExecStartPost",
+    "ExecStartPre",
+    "ExecStopPost",
+    "ExecStopPre",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FileDescriptorName",
+    "FinalKillSignal",
+    "FlushPending",
+    "FreeBind",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IPTOS",
+    "IPTTL",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeepAlive",
+    "KeepAliveIntervalSec",
+    "KeepAliveProbes",
+    "KeepAliveTimeSec",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "ListenDatagram",
+    "ListenFIFO",
+    "ListenMessageQueue",
+    "ListenNetlink",
+    "ListenSequentialPacket",
+    "ListenSpecial",
+    "ListenStream",
+    "ListenUSBFunction",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "Mark",
+    "MaxConnections",
+    "MaxConnectionsPerSource",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MessageQueueMaxMessages",
+    "MessageQueueMessageSize",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoDelay",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "PAMName",
+    "PassCredentials",
+    "PassEnvironment",
+    "PassPacketInfo",
+    "PassSecurity",
+    "Personality",
+    "PipeSize",
+    "Priority",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "ReceiveBuffer",
+    "RemoveIPC",
+    "RemoveOnStop",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "ReusePort",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SELinuxContextFromNet",
+    "SecureBits",
+    "SendBuffer",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "Service",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackLabel",
+    "SmackLabelIPIn",
+    "SmackLabelIPOut",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "SocketGroup",
+    "SocketMode",
+    "SocketProtocol",
+    "SocketUser",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "Symlinks",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TCPCongestion",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "Timestamping",
+    "Transparent",
+    "TriggerLimitBurst",
+    "TriggerLimitIntervalSec",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "WorkingDirectory",
+    "Writable"
+  ],
+  Mount: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DirectoryMode",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FinalKillSignal",
+    "ForceUnmount",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LazyUnmount",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "Options",
+    "PAMName",
+    "PassEnvironment",
+    "Personality",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWriteOnly",
+    "ReadWritePaths",
+    "RemoveIPC",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SloppyOptions",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "Type",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "What",
+    "Where",
+    "WorkingDirectory"
+  ],
+  Automount: [
+    "DirectoryMode",
+    "ExtraOptions",
+    "TimeoutIdleSec",
+    "Where"
+  ],
+  Swap: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "AmbientCapabilities",
+    "AppArmorProfile",
+    "BPFProgram",
+    "BindPaths",
+    "BindReadOnlyPaths",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUAffinity",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUSchedulingPolicy",
+    "CPUSchedulingPriority",
+    "CPUSchedulingResetOnFork",
+    "CPUShares",
+    "CPUWeight",
+    "CacheDirectory",
+    "CacheDirectoryMode",
+    "CapabilityBoundingSet",
+    "ConfigurationDirectory",
+    "ConfigurationDirectoryMode",
+    "CoredumpFilter",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "DynamicUser",
+    "Environment",
+    "EnvironmentFile",
+    "ExecPaths",
+    "ExecSearchPath",
+    "ExtensionDirectories",
+    "ExtensionImages",
+    "FinalKillSignal",
+    "Group",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOSchedulingClass",
+    "IOSchedulingPriority",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPCNamespacePath",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "IgnoreSIGPIPE",
+    "InaccessibleDirectories",
+    "InaccessiblePaths",
+    "KeyringMode",
+    "KillMode",
+    "KillSignal",
+    "LimitAS",
+    "LimitCORE",
+    "LimitCPU",
+    "LimitDATA",
+    "LimitFSIZE",
+    "LimitLOCKS",
+    "LimitMEMLOCK",
+    "LimitMSGQUEUE",
+    "LimitNICE",
+    "LimitNOFILE",
+    "LimitNPROC",
+    "LimitRSS",
+    "LimitRTPRIO",
+    "LimitRTTIME",
+    "LimitSIGPENDING",
+    "LimitSTACK",
+    "LoadCredential",
+    "LoadCredentialEncrypted",
+    "LockPersonality",
+    "LogExtraFields",
+    "LogLevelMax",
+    "LogNamespace",
+    "LogRateLimitBurst",
+    "LogRateLimitIntervalSec",
+    "LogsDirectory",
+    "LogsDirectoryMode",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryDenyWriteExecute",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "MountAPIVFS",
+    "MountFlags",
+    "MountImages",
+    "NUMAMask",
+    "NUMAPolicy",
+    "NetworkNamespacePath",
+    "Nice",
+    "NoExecPaths",
+    "NoNewPrivileges",
+    "OOMScoreAdjust",
+    "Options",
+    "PAMName",
+    "PassEnvironment",
+    "Personality",
+    "Priority",
+    "PrivateDevices",
+    "PrivateIPC",
+    "PrivateMounts",
+    "PrivateNetwork",
+    "PrivateTmp",
+    "PrivateUsers",
+    "ProcSubset",
+    "ProtectClock",
+    "ProtectControlGroups",
+    "ProtectHome",
+    "ProtectHostname",
+    "ProtectKernelLogs",
+    "ProtectKernelModules",
+    "ProtectKernelTunables",
+    "ProtectProc",
+    "ProtectSystem",
+    "ReadOnlyDirectories",
+    "ReadOnlyPaths",
+    "ReadWriteDirectories",
+    "ReadWritePaths",
+    "RemoveIPC",
+    "RestartKillSignal",
+    "RestrictAddressFamilies",
+    "RestrictFileSystems",
+    "RestrictNamespaces",
+    "RestrictNetworkInterfaces",
+    "RestrictRealtime",
+    "RestrictSUIDSGID",
+    "RootDirectory",
+    "RootHash",
+    "RootHashSignature",
+    "RootImage",
+    "RootImageOptions",
+    "RootVerity",
+    "RuntimeDirectory",
+    "RuntimeDirectoryMode",
+    "RuntimeDirectoryPreserve",
+    "SELinuxContext",
+    "SecureBits",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "SetCredential",
+    "SetCredentialEncrypted",
+    "Slice",
+    "SmackProcessLabel",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StandardError",
+    "StandardInput",
+    "StandardInputData",
+    "StandardInputText",
+    "StandardOutput",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "StateDirectory",
+    "StateDirectoryMode",
+    "SupplementaryGroups",
+    "SyslogFacility",
+    "SyslogIdentifier",
+    "SyslogLevel",
+    "SyslogLevelPrefix",
+    "SystemCallArchitectures",
+    "SystemCallErrorNumber",
+    "SystemCallFilter",
+    "SystemCallLog",
+    "TTYColumns",
+    "TTYPath",
+    "TTYReset",
+    "TTYRows",
+    "TTYVHangup",
+    "TTYVTDisallocate",
+    "TasksAccounting",
+    "TasksMax",
+    "TemporaryFileSystem",
+    "TimeoutCleanSec",
+    "TimeoutSec",
+    "TimerSlackNSec",
+    "UMask",
+    "UnsetEnvironment",
+    "User",
+    "UtmpIdentifier",
+    "UtmpMode",
+    "WatchdogSignal",
+    "What",
+    "WorkingDirectory"
+  ],
+  Timer: [
+    "AccuracySec",
+    "FixedRandomDelay",
+    "OnActiveSec",
+    "OnBootSec",
+    "OnCalendar",
+    "OnClockChange",
+    "OnStartupSec",
+    "OnTimezoneChange",
+    "OnUnitActiveSec",
+    "OnUnitInactiveSec",
+    "Persistent",
+    "RandomizedDelaySec",
+    "RemainAfterElapse",
+    "Unit",
+    "WakeSystem"
+  ],
+  Path: [
+    "DirectoryMode",
+    "DirectoryNotEmpty",
+    "MakeDirectory",
+    "PathChanged",
+    "PathExists",
+    "PathExistsGlob",
+    "PathModified",
+    "TriggerLimitBurst",
+    "TriggerLimitIntervalSec",
+    "Unit"
+  ],
+  Slice: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "BPFProgram",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUShares",
+    "CPUWeight",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "RestrictNetworkInterfaces",
+    "Slice",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "TasksAccounting",
+    "TasksMax"
+  ],
+  Scope: [
+    "AllowedCPUs",
+    "AllowedMemoryNodes",
+    "BPFProgram",
+    "BlockIOAccounting",
+    "BlockIODeviceWeight",
+    "BlockIOReadBandwidth",
+    "BlockIOWeight",
+    "BlockIOWriteBandwidth",
+    "CPUAccounting",
+    "CPUQuota",
+    "CPUQuotaPeriodSec",
+    "CPUShares",
+    "CPUWeight",
+    "DefaultMemoryLow",
+    "DefaultMemoryMin",
+    "Delegate",
+    "DeviceAllow",
+    "DevicePolicy",
+    "DisableControllers",
+    "FinalKillSignal",
+    "IOAccounting",
+    "IODeviceLatencyTargetSec",
+    "IODeviceWeight",
+    "IOReadBandwidthMax",
+    "IOReadIOPSMax",
+    "IOWeight",
+    "IOWriteBandwidthMax",
+    "IOWriteIOPSMax",
+    "IPAccounting",
+    "IPAddressAllow",
+    "IPAddressDeny",
+    "IPEgressFilterPath",
+    "IPIngressFilterPath",
+    "KillMode",
+    "KillSignal",
+    "ManagedOOMMemoryPressure",
+    "ManagedOOMMemoryPressureLimit",
+    "ManagedOOMPreference",
+    "ManagedOOMSwap",
+    "MemoryAccounting",
+    "MemoryHigh",
+    "MemoryLimit",
+    "MemoryLow",
+    "MemoryMax",
+    "MemoryMin",
+    "MemorySwapMax",
+    "OOMPolicy",
+    "RestartKillSignal",
+    "RestrictNetworkInterfaces",
+    "RuntimeMaxSec",
+    "RuntimeRandomizedExtraSec",
+    "SendSIGHUP",
+    "SendSIGKILL",
+    "Slice",
+    "SocketBindAllow",
+    "SocketBindDeny",
+    "StartupAllowedCPUs",
+    "StartupAllowedMemoryNodes",
+    "StartupBlockIOWeight",
+    "StartupCPUShares",
+    "StartupCPUWeight",
+    "StartupIOWeight",
+    "TasksAccounting",
+    "TasksMax",
+    "TimeoutStopSec",
+    "WatchdogSignal"
+  ],
+  Install: [
+    "Alias",
+    "Also",
+    "DefaultInstance",
+    "RequiredBy",
+    "WantedBy"
+  ]
+};
+
+// src/core/security/unit-keys.ts
+var KEYS_ADDED_AFTER_252 = {
+  OpenFile: 255,
+  ImportCredential: 255,
+  RestartSteps: 255,
+  RestartMaxDelaySec: 255,
+  RestartMode: 255,
+  DelegateSubgroup: 255,
+  MemoryPressureWatch: 255,
+  MemoryPressureThresholdSec: 255,
+  CoredumpReceive: 255,
+  SetLoginEnvironment: 255,
+  RootImagePolicy: 255,
+  MountImagePolicy: 255,
+  ExtensionImagePolicy: 255,
+  PrivatePIDs: 257
+};
+var TABLE = unit_keys_252_default;
+var SETS = new Map(
+  Object.entries(TABLE).map(([section, keys]) => [section, new Set(keys)])
+);
+var TYPE_SECTIONS = new Set(Object.keys(TABLE).filter((s) => s !== "Unit" && s !== "Install"));
+function isKnownKey(version, section, key) {
+  if (SETS.get(section)?.has(key)) return true;
+  const added = KEYS_ADDED_AFTER_252[key];
+  return added !== void 0 && added <= version && TYPE_SECTIONS.has(section);
+}
+function versionAddingKey(section, key) {
+  return SUPPORTED_VERSIONS.find((v) => isKnownKey(v, section, key));
+}
+function editDistance(a, b, limit = Infinity) {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (Math.abs(x.length - y.length) > limit) return limit + 1;
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x.charCodeAt(i - 1) === y.charCodeAt(j - 1) ? 0 : 1;
+      const v = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      row.push(v);
+      if (v < best) best = v;
+    }
+    if (best > limit) return limit + 1;
+    prev = row;
+  }
+  return prev[y.length];
+}
+function suggestKey(section, key) {
+  const limit = Math.min(2, Math.floor(key.length / 3));
+  if (limit === 0) return void 0;
+  const candidates = [...TABLE[section] ?? []];
+  if (TYPE_SECTIONS.has(section)) candidates.push(...Object.keys(KEYS_ADDED_AFTER_252));
+  let best;
+  let bestDistance = limit + 1;
+  for (const c of candidates) {
+    if (c === key) continue;
+    const d2 = editDistance(key, c, limit);
+    if (d2 < bestDistance) {
+      best = c;
+      bestDistance = d2;
+    }
+  }
+  return best;
+}
+
+// src/core/security/conf-parser.ts
+function warn(ctx, a, message, kind) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message,
+    kind: kind ?? (/ignor/i.test(message) ? "invalid-value" : "other"),
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "ok";
+}
+function unknownKey(ctx, a, sections) {
+  if (a.key.startsWith("X-") || isKnownKey(ctx.profile.version, a.section, a.key)) return;
+  const message = `Unknown key '${a.key}' in section [${a.section}], ignoring.`;
+  const d2 = {
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message,
+    kind: "unknown-key",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  };
+  const addedIn = versionAddingKey(a.section, a.key);
+  const elsewhere = sections.find((s) => s !== a.section && isKnownKey(ctx.profile.version, s, a.key));
+  if (addedIn !== void 0) {
+    d2.kind = "key-unknown-to-version";
+    d2.addedIn = addedIn;
+  } else if (elsewhere !== void 0) {
+    d2.kind = "wrong-section";
+    d2.expectedSection = elsewhere;
+  } else {
+    const suggestion = suggestKey(a.section, a.key);
+    if (suggestion !== void 0) d2.suggestion = suggestion;
+  }
+  ctx.diagnostics.push(d2);
+}
+function fatal(ctx, a, message) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "error",
+    message,
+    kind: ctx.inMainFile ? "refused-unit" : "invalid-value",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "fatal";
+}
+function expand(ctx, value) {
+  return expandSpecifiers(value, ctx.specifierContext);
+}
+function specifiers(ctx, a, value) {
+  const r = expand(ctx, value);
+  if (r.ok) return r.value;
+  warn(
+    ctx,
+    a,
+    `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`,
+    "invalid-value"
+  );
+  return void 0;
+}
+
+// src/core/security/in-addr-prefix.ts
+function parseIPv4(s) {
+  const parts = s.split(".");
+  if (parts.length !== 4) return void 0;
+  const bytes = [];
+  for (const p of parts) {
+    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return void 0;
+    bytes.push(Number(p));
+  }
+  return bytes;
+}
+function parseIPv6(s) {
+  if (!/^[0-9a-fA-F:.]+$/.test(s)) return void 0;
+  const halves = s.split("::");
+  if (halves.length > 2) return void 0;
+  const parseGroups = (part) => {
+    if (part === "") return [];
+    const out = [];
+    const groups3 = part.split(":");
+    for (let i = 0; i < groups3.length; i++) {
+      const g = groups3[i];
+      if (i === groups3.length - 1 && g.includes(".")) {
+        const v4 = parseIPv4(g);
+        if (!v4) return void 0;
+        out.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
+        continue;
+      }
+      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
+      out.push(parseInt(g, 16));
+    }
+    return out;
+  };
+  const head = parseGroups(halves[0]);
+  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
+  if (!head || !tail) return void 0;
+  let groups2;
+  if (halves.length === 2) {
+    if (head.length + tail.length > 7) return void 0;
+    groups2 = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
+  } else {
+    if (head.length !== 8) return void 0;
+    groups2 = head;
+  }
+  const bytes = [];
+  for (const g of groups2) bytes.push(g >> 8, g & 255);
+  return bytes;
+}
+function maskBytes(bytes, prefixLength) {
+  return bytes.map((b, i) => {
+    const bits = Math.max(0, Math.min(8, prefixLength - i * 8));
+    return bits === 0 ? 0 : b & (255 << 8 - bits & 255);
+  });
+}
+function parseAddressPrefix(word) {
+  const slash = word.indexOf("/");
+  const addr = slash < 0 ? word : word.slice(0, slash);
+  const v4 = parseIPv4(addr);
+  const v6 = v4 ? void 0 : parseIPv6(addr);
+  if (!v4 && !v6) return void 0;
+  const family = v4 ? 4 : 6;
+  const max = family === 4 ? 32 : 128;
+  let prefixLength = max;
+  if (slash >= 0) {
+    const p = word.slice(slash + 1);
+    if (!/^[0-9]+$/.test(p) || Number(p) > max) return void 0;
+    prefixLength = Number(p);
+  }
+  return { family, bytes: maskBytes(v4 ?? v6, prefixLength), prefixLength };
+}
+function isLocalhostPrefix(p) {
+  if (p.family === 4) return p.bytes[0] === 127;
+  return p.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
+}
+function isAnyPrefix(p) {
+  return p.prefixLength === 0;
+}
+
+// src/core/unit/parse-boolean.ts
+var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
+var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
+var BOOLEAN_WORDS = new Map([
+  ...[...TRUE_WORDS].map((w2) => [w2, true]),
+  ...[...FALSE_WORDS].map((w2) => [w2, false])
+]);
+function parseBoolean(value) {
+  const exact = BOOLEAN_WORDS.get(value);
+  if (exact !== void 0) return exact;
+  const v = value.toLowerCase();
+  if (TRUE_WORDS.has(v)) return true;
+  if (FALSE_WORDS.has(v)) return false;
+  return void 0;
 }
 
 // src/core/unit/extract-word.ts
@@ -43193,9 +43452,11 @@ function applySetCredential(map, value, encrypted, expand3) {
   return { ok: true };
 }
 
-// src/core/security/settings.ts
+// src/core/security/capability-util.ts
 var CAP_ALL = 0xffffffffffffffffn;
 var U64 = 0xffffffffffffffffn;
+
+// src/core/security/nsflags.ts
 var NAMESPACE_FLAGS = {
   cgroup: 33554432,
   ipc: 134217728,
@@ -43207,178 +43468,8 @@ var NAMESPACE_FLAGS = {
   time: 128
 };
 var NAMESPACES_UNSET = -1;
-var EFFECTIVE_FLAGS = {
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  PrivateTmp: (s) => s.privateTmp !== "no",
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateUsers: (s) => s.privateUsers !== "no",
-  PrivateMounts: (s) => s.privateMounts !== false,
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
-  ProtectHostname: (s) => s.protectHostname !== "no",
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  RemoveIPC: (s) => s.removeIpc,
-  DynamicUser: (s) => s.dynamicUser,
-  Delegate: (s) => s.delegate
-};
-var TYPE_SECTION = {
-  service: "Service",
-  socket: "Socket",
-  mount: "Mount",
-  swap: "Swap",
-  slice: "Slice",
-  scope: "Scope"
-};
-var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
-var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
-var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
-var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
-var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
-var BOOLEAN_WORDS = new Map([
-  ...[...TRUE_WORDS].map((w2) => [w2, true]),
-  ...[...FALSE_WORDS].map((w2) => [w2, false])
-]);
-function parseBoolean(value) {
-  const exact = BOOLEAN_WORDS.get(value);
-  if (exact !== void 0) return exact;
-  const v = value.toLowerCase();
-  if (TRUE_WORDS.has(v)) return true;
-  if (FALSE_WORDS.has(v)) return false;
-  return void 0;
-}
-function warn(ctx, a, message, kind) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message,
-    kind: kind ?? (/ignor/i.test(message) ? "invalid-value" : "other"),
-    key: a.key,
-    section: a.section,
-    value: a.value
-  });
-  return "ok";
-}
-function unknownKey(ctx, a, sections) {
-  if (a.key.startsWith("X-") || isKnownKey(ctx.profile.version, a.section, a.key)) return;
-  const message = `Unknown key '${a.key}' in section [${a.section}], ignoring.`;
-  const d2 = {
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message,
-    kind: "unknown-key",
-    key: a.key,
-    section: a.section,
-    value: a.value
-  };
-  const addedIn = versionAddingKey(a.section, a.key);
-  const elsewhere = sections.find((s) => s !== a.section && isKnownKey(ctx.profile.version, s, a.key));
-  if (addedIn !== void 0) {
-    d2.kind = "key-unknown-to-version";
-    d2.addedIn = addedIn;
-  } else if (elsewhere !== void 0) {
-    d2.kind = "wrong-section";
-    d2.expectedSection = elsewhere;
-  } else {
-    const suggestion = suggestKey(a.section, a.key);
-    if (suggestion !== void 0) d2.suggestion = suggestion;
-  }
-  ctx.diagnostics.push(d2);
-}
-function handleOnFailureIsolate(ctx, a) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
-    unlocated: true,
-    kind: "other",
-    key: a.key,
-    section: a.section,
-    value: a.value
-  });
-  return "ok";
-}
-function fatal(ctx, a, message) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "error",
-    message,
-    kind: ctx.inMainFile ? "refused-unit" : "invalid-value",
-    key: a.key,
-    section: a.section,
-    value: a.value
-  });
-  return "fatal";
-}
-function expand(ctx, value) {
-  return expandSpecifiers(value, ctx.specifierContext);
-}
-function specifiers(ctx, a, value) {
-  const r = expand(ctx, value);
-  if (r.ok) return r.value;
-  warn(
-    ctx,
-    a,
-    `Failed to resolve unit specifiers in ${value}: unknown specifier ${r.specifier}`,
-    "invalid-value"
-  );
-  return void 0;
-}
-function boolSetting(field, fatalOnError = false) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b === void 0) {
-      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
-      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    }
-    ctx.s[field] = b;
-    return "ok";
-  };
-}
-function boolOrWords(field, words) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b !== void 0) {
-      ctx.s[field] = b ? "yes" : "no";
-      return "ok";
-    }
-    const extra = words(ctx.traits);
-    if (extra.includes(a.value)) {
-      ctx.s[field] = a.value;
-      return "ok";
-    }
-    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
-  };
-}
-function enumSetting(field, words, booleans = false) {
-  return (ctx, a) => {
-    if (booleans) {
-      const b = parseBoolean(a.value);
-      if (b !== void 0) {
-        ctx.s[field] = b ? "yes" : "no";
-        return "ok";
-      }
-    }
-    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
-    ctx.s[field] = a.value;
-    return "ok";
-  };
-}
+
+// src/core/security/load-fragment-exec.ts
 var handleUser = (ctx, a) => {
   if (a.value === "") {
     ctx.s.user = void 0;
@@ -43640,6 +43731,110 @@ function rootPath(field) {
     return "ok";
   };
 }
+function execOptions(ctx) {
+  return ctx.execOptions ??= {
+    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+    expand: (text2) => expand(ctx, text2)
+  };
+}
+function execCommands(field) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      if (field) ctx.facts[field] = 0;
+      return "ok";
+    }
+    const r = parseExecLine(a.value, execOptions(ctx));
+    if (ctx.traits.execDoubleBangObsolete)
+      for (let i = 0; i < r.doubleBang; i++)
+        warn(
+          ctx,
+          a,
+          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.`
+        );
+    for (const m of r.messages) {
+      if (m.severity === "error") fatal(ctx, a, m.message);
+      else warn(ctx, a, m.message);
+    }
+    if (field) ctx.facts[field] += r.commands;
+    return r.fatal ? "fatal" : "ok";
+  };
+}
+function credential(kind, encrypted) {
+  return (ctx, a) => {
+    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
+    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
+    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
+    return r.ok ? "ok" : warn(ctx, a, r.message);
+  };
+}
+var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
+  if (a.value === "") {
+    ctx.s.protectHostname = "no";
+    return "ok";
+  }
+  const colon = a.value.indexOf(":");
+  const head = colon < 0 ? a.value : a.value.slice(0, colon);
+  const b = parseBoolean(head);
+  if (b === false && colon >= 0)
+    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
+  else if (head === "private") ctx.s.protectHostname = "private";
+  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  return "ok";
+};
+var handleStandardOutput = (ctx, a) => {
+  const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
+  if (journal === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. Please update your unit file, and consider removing the setting altogether.`
+  );
+};
+var handlePersonality = (ctx, a) => {
+  if (a.value === "" || a.value === "x86-64" || a.value === "x86") return "ok";
+  return warn(
+    ctx,
+    a,
+    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
+  );
+};
+var handleCpuSchedulingPriority = (ctx, a) => {
+  if (!/^-?\d+$/.test(a.value)) return "ok";
+  const prio = Number(a.value);
+  if (prio >= 0 && prio <= 99) return "ok";
+  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
+};
+var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
+var handleEnvironment = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
+  for (const word of words) {
+    const r = expand(ctx, word);
+    if (!r.ok) continue;
+    const eq = r.value.indexOf("=");
+    const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
+    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
+  }
+  return "ok";
+};
+var handleNamespacePaths = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const word of words) {
+    let w2 = word;
+    if (w2.startsWith("-")) w2 = w2.slice(1);
+    if (w2.startsWith("+")) w2 = w2.slice(1);
+    const resolved = specifiers(ctx, a, w2);
+    if (resolved === void 0) continue;
+    const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
+    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  }
+  return "ok";
+};
+
+// src/core/security/load-fragment-cgroup.ts
 var handleDelegate = (ctx, a) => {
   if (!CAN_DELEGATE.has(ctx.unit.type))
     return warn(ctx, a, "Delegate= setting not supported for this unit type, ignoring.");
@@ -43696,74 +43891,6 @@ function isValidDeviceNodePath(path) {
     return false;
   return !path.endsWith("/");
 }
-function parseIPv4(s) {
-  const parts = s.split(".");
-  if (parts.length !== 4) return void 0;
-  const bytes = [];
-  for (const p of parts) {
-    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return void 0;
-    bytes.push(Number(p));
-  }
-  return bytes;
-}
-function parseIPv6(s) {
-  if (!/^[0-9a-fA-F:.]+$/.test(s)) return void 0;
-  const halves = s.split("::");
-  if (halves.length > 2) return void 0;
-  const parseGroups = (part) => {
-    if (part === "") return [];
-    const out = [];
-    const groups3 = part.split(":");
-    for (let i = 0; i < groups3.length; i++) {
-      const g = groups3[i];
-      if (i === groups3.length - 1 && g.includes(".")) {
-        const v4 = parseIPv4(g);
-        if (!v4) return void 0;
-        out.push(v4[0] * 256 + v4[1], v4[2] * 256 + v4[3]);
-        continue;
-      }
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return void 0;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  const head = parseGroups(halves[0]);
-  const tail = halves.length === 2 ? parseGroups(halves[1]) : [];
-  if (!head || !tail) return void 0;
-  let groups2;
-  if (halves.length === 2) {
-    if (head.length + tail.length > 7) return void 0;
-    groups2 = [...head, ...new Array(8 - head.length - tail.length).fill(0), ...tail];
-  } else {
-    if (head.length !== 8) return void 0;
-    groups2 = head;
-  }
-  const bytes = [];
-  for (const g of groups2) bytes.push(g >> 8, g & 255);
-  return bytes;
-}
-function maskBytes(bytes, prefixLength) {
-  return bytes.map((b, i) => {
-    const bits = Math.max(0, Math.min(8, prefixLength - i * 8));
-    return bits === 0 ? 0 : b & (255 << 8 - bits & 255);
-  });
-}
-function parseAddressPrefix(word) {
-  const slash = word.indexOf("/");
-  const addr = slash < 0 ? word : word.slice(0, slash);
-  const v4 = parseIPv4(addr);
-  const v6 = v4 ? void 0 : parseIPv6(addr);
-  if (!v4 && !v6) return void 0;
-  const family = v4 ? 4 : 6;
-  const max = family === 4 ? 32 : 128;
-  let prefixLength = max;
-  if (slash >= 0) {
-    const p = word.slice(slash + 1);
-    if (!/^[0-9]+$/.test(p) || Number(p) > max) return void 0;
-    prefixLength = Number(p);
-  }
-  return { family, bytes: maskBytes(v4 ?? v6, prefixLength), prefixLength };
-}
 function isLocalhostName(word) {
   const w2 = word.toLowerCase().replace(/\.$/, "");
   return w2 === "localhost" || w2.endsWith(".localhost") || w2 === "localhost.localdomain" || w2.endsWith(".localhost.localdomain");
@@ -43810,32 +43937,73 @@ function ipFilterPath(field) {
     return "ok";
   };
 }
-function execOptions(ctx) {
-  return ctx.execOptions ??= {
-    extraPrefixes: ctx.traits.execCommandExtraPrefixes,
-    expand: (text2) => expand(ctx, text2)
+var handleLegacyCgroupOption = (ctx, a) => {
+  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
+    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
+  const replacement = ctx.traits.cgroupDeprecated[a.key];
+  if (replacement === void 0 || a.value === "") return "ok";
+  return warn(
+    ctx,
+    a,
+    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`
+  );
+};
+
+// src/core/security/load-fragment.ts
+function handleOnFailureIsolate(ctx, a) {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: "warning",
+    message: "OnFailureIsolate is deprecated. Please use OnFailureJobMode= instead",
+    unlocated: true,
+    kind: "other",
+    key: a.key,
+    section: a.section,
+    value: a.value
+  });
+  return "ok";
+}
+function boolSetting(field, fatalOnError = false) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === void 0) {
+      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
+      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    }
+    ctx.s[field] = b;
+    return "ok";
   };
 }
-function execCommands(field) {
+function boolOrWords(field, words) {
   return (ctx, a) => {
-    if (a.value === "") {
-      if (field) ctx.facts[field] = 0;
+    const b = parseBoolean(a.value);
+    if (b !== void 0) {
+      ctx.s[field] = b ? "yes" : "no";
       return "ok";
     }
-    const r = parseExecLine(a.value, execOptions(ctx));
-    if (ctx.traits.execDoubleBangObsolete)
-      for (let i = 0; i < r.doubleBang; i++)
-        warn(
-          ctx,
-          a,
-          `The !! modifier for ${a.key}= lines is no longer supported and is now ignored. Please update your unit files and remove the modifier.`
-        );
-    for (const m of r.messages) {
-      if (m.severity === "error") fatal(ctx, a, m.message);
-      else warn(ctx, a, m.message);
+    const extra = words(ctx.traits);
+    if (extra.includes(a.value)) {
+      ctx.s[field] = a.value;
+      return "ok";
     }
-    if (field) ctx.facts[field] += r.commands;
-    return r.fatal ? "fatal" : "ok";
+    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
+    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+  };
+}
+function enumSetting(field, words, booleans = false) {
+  return (ctx, a) => {
+    if (booleans) {
+      const b = parseBoolean(a.value);
+      if (b !== void 0) {
+        ctx.s[field] = b ? "yes" : "no";
+        return "ok";
+      }
+    }
+    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    ctx.s[field] = a.value;
+    return "ok";
   };
 }
 function factEnum(field, words) {
@@ -43903,14 +44071,6 @@ function factBoolean(field) {
     return "ok";
   };
 }
-function credential(kind, encrypted) {
-  return (ctx, a) => {
-    const map = kind === "load" ? ctx.facts.loadCredentials ??= /* @__PURE__ */ new Map() : ctx.facts.setCredentials ??= /* @__PURE__ */ new Map();
-    const apply = kind === "load" ? applyLoadCredential : applySetCredential;
-    const r = apply(map, a.value, encrypted, execOptions(ctx).expand);
-    return r.ok ? "ok" : warn(ctx, a, r.message);
-  };
-}
 function factCounter(field) {
   return (ctx, a) => {
     if (a.value === "") ctx.facts[field] = 0;
@@ -43918,30 +44078,6 @@ function factCounter(field) {
     return "ok";
   };
 }
-var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
-  if (a.value === "") {
-    ctx.s.protectHostname = "no";
-    return "ok";
-  }
-  const colon = a.value.indexOf(":");
-  const head = colon < 0 ? a.value : a.value.slice(0, colon);
-  const b = parseBoolean(head);
-  if (b === false && colon >= 0)
-    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
-  else if (head === "private") ctx.s.protectHostname = "private";
-  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  return "ok";
-};
-var handleStandardOutput = (ctx, a) => {
-  const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
-  if (journal === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `Standard output type ${a.value} is obsolete, automatically updating to ${journal}. Please update your unit file, and consider removing the setting altogether.`
-  );
-};
 var handlePidFile = (ctx, a) => {
   if (a.value === "" || !ctx.traits.pidFileVarRunWarns) return "ok";
   const r = expand(ctx, a.value);
@@ -43955,59 +44091,6 @@ var handlePidFile = (ctx, a) => {
     a,
     `PIDFile= references a path below legacy directory /var/run/, updating ${checked.path} → /run/${rest}; please update the unit file accordingly.`
   );
-};
-var handlePersonality = (ctx, a) => {
-  if (a.value === "" || a.value === "x86-64" || a.value === "x86") return "ok";
-  return warn(
-    ctx,
-    a,
-    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
-  );
-};
-var handleCpuSchedulingPriority = (ctx, a) => {
-  if (!/^-?\d+$/.test(a.value)) return "ok";
-  const prio = Number(a.value);
-  if (prio >= 0 && prio <= 99) return "ok";
-  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
-};
-var handleLegacyCgroupOption = (ctx, a) => {
-  if (ctx.traits.cgroupRemovedOptions.includes(a.key))
-    return warn(ctx, a, `Support for option ${a.key}= has been removed and it is ignored`);
-  const replacement = ctx.traits.cgroupDeprecated[a.key];
-  if (replacement === void 0 || a.value === "") return "ok";
-  return warn(
-    ctx,
-    a,
-    `Unit uses ${a.key}=; please use ${replacement}= instead. Support for ${a.key}= will be removed soon.`
-  );
-};
-var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
-var handleEnvironment = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
-  for (const word of words) {
-    const r = expand(ctx, word);
-    if (!r.ok) continue;
-    const eq = r.value.indexOf("=");
-    const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
-    if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
-  }
-  return "ok";
-};
-var handleNamespacePaths = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_UNQUOTE);
-  for (const word of words) {
-    let w2 = word;
-    if (w2.startsWith("-")) w2 = w2.slice(1);
-    if (w2.startsWith("+")) w2 = w2.slice(1);
-    const resolved = specifiers(ctx, a, w2);
-    if (resolved === void 0) continue;
-    const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
-  }
-  return "ok";
 };
 var SERVICE_TYPE = factEnum("type", (c) => c.traits.serviceTypes);
 var MOUNT_FSTYPE = factPrintfString("fstype");
@@ -44224,31 +44307,8 @@ function directivesFor(traits, type) {
   }
   return table;
 }
-var profileCaches = /* @__PURE__ */ new WeakMap();
-function profileCache(profile) {
-  let c = profileCaches.get(profile);
-  if (!c) {
-    const capabilityNames2 = /* @__PURE__ */ new Map();
-    let known = 0n;
-    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
-      capabilityNames2.set(name.toUpperCase(), bit);
-      known |= 1n << BigInt(bit);
-    }
-    const families = /* @__PURE__ */ new Map();
-    for (const [name, af] of Object.entries(profile.data.addressFamilies))
-      families.set(name.toUpperCase(), af);
-    c = {
-      capabilityNames: capabilityNames2,
-      known,
-      families,
-      archs: new Set(profile.data.syscallArchitectures),
-      syscalls: new Set(profile.data.knownSyscalls),
-      groups: new Map(Object.entries(profile.data.syscallGroups))
-    };
-    profileCaches.set(profile, c);
-  }
-  return c;
-}
+
+// src/core/security/settings-record.ts
 var PERPETUAL_UNITS = ["-.mount", "-.slice", "system.slice"];
 function isPerpetual(unit3) {
   if (unit3.type !== "mount" && unit3.type !== "slice") return false;
@@ -44365,102 +44425,8 @@ var SettingsRecord = class {
 function defaultSettings(unit3, traits) {
   return new SettingsRecord(unit3, traits);
 }
-function deriveSecuritySettings(unit3, profile) {
-  const traits = profile.traits;
-  const cache2 = profileCache(profile);
-  const s = defaultSettings(unit3, traits);
-  const ctx = {
-    unit: unit3,
-    traits,
-    profile,
-    s,
-    facts: {
-      type: void 0,
-      execStart: 0,
-      execStop: 0,
-      successAction: "none",
-      restart: "no",
-      remainAfterExit: false,
-      exitType: "main",
-      busName: void 0,
-      pamName: void 0,
-      killMode: "control-group",
-      mountImages: 0,
-      listens: 0,
-      timerTriggers: 0,
-      pathTriggers: 0,
-      what: void 0,
-      where: void 0,
-      extraOptions: void 0,
-      options: void 0,
-      fstype: void 0
-    },
-    diagnostics: [],
-    capabilityNames: cache2.capabilityNames,
-    knownCapabilityMask: cache2.known,
-    familyNames: cache2.families,
-    syscallArchitectures: cache2.archs,
-    knownSyscalls: cache2.syscalls,
-    syscallGroups: cache2.groups,
-    ipPrefixes: { allow: [], deny: [] },
-    ipFilterPaths: { ingress: 0, egress: 0 },
-    specifierContext: { unitName: unit3.id, scope: "system", extra: traits.extraSpecifiers },
-    inMainFile: true
-  };
-  const ownSection = TYPE_SECTION[unit3.type];
-  const directives = directivesFor(traits, unit3.type);
-  const sections = ["Unit", unit3.type.charAt(0).toUpperCase() + unit3.type.slice(1), "Install"];
-  for (let fileIndex = 0; fileIndex < unit3.files.length; fileIndex++) {
-    const file = unit3.files[fileIndex];
-    if (!file) continue;
-    ctx.inMainFile = fileIndex === 0;
-    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
-    if (fileIndex === 0 && ownSection) {
-      for (const header of file.sections) {
-        if (header.name !== ownSection) continue;
-        s.typeSection = { file: file.file, line: header.line, column: 1 };
-        break;
-      }
-    }
-    let stopped = false;
-    for (const a of file.assignments) {
-      const directive = directives.get(a.key);
-      if (directive === void 0 || a.section !== directive.section) {
-        unknownKey(ctx, a, sections);
-        continue;
-      }
-      if (directive.record) s.record(a);
-      if (directive.handler(ctx, a) === "fatal") {
-        stopped = true;
-        break;
-      }
-    }
-    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit3.id} has a bad unit file setting.`);
-    if (fileIndex === 0 && file.fatal) {
-      ctx.diagnostics.push(file.fatal);
-      return {
-        failure: {
-          kind: "error",
-          unitName: unit3.id,
-          message: `Unit ${unit3.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
-        },
-        diagnostics: ctx.diagnostics
-      };
-    }
-    if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
-  }
-  const verifyError = verifyUnit(ctx);
-  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
-  if (s.hasExecContext) patchExecContext(ctx);
-  finishRecord(ctx);
-  return { settings: s, diagnostics: ctx.diagnostics };
-}
-function badSetting(ctx, message) {
-  return {
-    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
-    diagnostics: ctx.diagnostics
-  };
-}
+
+// src/core/security/unit-verify.ts
 var API_MOUNT_POINTS = [
   "/proc",
   "/sys",
@@ -44652,6 +44618,8 @@ function isValidSliceName(name) {
   if (name === "-.slice") return true;
   return !parts.prefix.split("-").some((p) => p === "");
 }
+
+// src/core/security/unit-patch-contexts.ts
 var CAP = (n) => 1n << BigInt(n);
 var CAP_SYS_RAWIO = 17;
 var CAP_MKNOD = 27;
@@ -44717,12 +44685,149 @@ function patchExecContext(ctx) {
     if (tpm && encrypted) addDeviceAllow(ctx, tpm.path, tpm.permissions);
   }
 }
-function isLocalhostPrefix(p) {
-  if (p.family === 4) return p.bytes[0] === 127;
-  return p.bytes.every((b, i) => b === (i === 15 ? 1 : 0));
+
+// src/core/security/settings.ts
+var EFFECTIVE_FLAGS = {
+  NoNewPrivileges: (s) => s.noNewPrivileges,
+  PrivateTmp: (s) => s.privateTmp !== "no",
+  PrivateDevices: (s) => s.privateDevices,
+  PrivateNetwork: (s) => s.privateNetwork,
+  PrivateUsers: (s) => s.privateUsers !== "no",
+  PrivateMounts: (s) => s.privateMounts !== false,
+  ProtectKernelModules: (s) => s.protectKernelModules,
+  ProtectKernelTunables: (s) => s.protectKernelTunables,
+  ProtectKernelLogs: (s) => s.protectKernelLogs,
+  ProtectClock: (s) => s.protectClock,
+  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
+  ProtectHostname: (s) => s.protectHostname !== "no",
+  LockPersonality: (s) => s.lockPersonality,
+  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
+  RestrictRealtime: (s) => s.restrictRealtime,
+  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
+  RemoveIPC: (s) => s.removeIpc,
+  DynamicUser: (s) => s.dynamicUser,
+  Delegate: (s) => s.delegate
+};
+var profileCaches = /* @__PURE__ */ new WeakMap();
+function profileCache(profile) {
+  let c = profileCaches.get(profile);
+  if (!c) {
+    const capabilityNames2 = /* @__PURE__ */ new Map();
+    let known = 0n;
+    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
+      capabilityNames2.set(name.toUpperCase(), bit);
+      known |= 1n << BigInt(bit);
+    }
+    const families = /* @__PURE__ */ new Map();
+    for (const [name, af] of Object.entries(profile.data.addressFamilies))
+      families.set(name.toUpperCase(), af);
+    c = {
+      capabilityNames: capabilityNames2,
+      known,
+      families,
+      archs: new Set(profile.data.syscallArchitectures),
+      syscalls: new Set(profile.data.knownSyscalls),
+      groups: new Map(Object.entries(profile.data.syscallGroups))
+    };
+    profileCaches.set(profile, c);
+  }
+  return c;
 }
-function isAnyPrefix(p) {
-  return p.prefixLength === 0;
+function deriveSecuritySettings(unit3, profile) {
+  const traits = profile.traits;
+  const cache2 = profileCache(profile);
+  const s = defaultSettings(unit3, traits);
+  const ctx = {
+    unit: unit3,
+    traits,
+    profile,
+    s,
+    facts: {
+      type: void 0,
+      execStart: 0,
+      execStop: 0,
+      successAction: "none",
+      restart: "no",
+      remainAfterExit: false,
+      exitType: "main",
+      busName: void 0,
+      pamName: void 0,
+      killMode: "control-group",
+      mountImages: 0,
+      listens: 0,
+      timerTriggers: 0,
+      pathTriggers: 0,
+      what: void 0,
+      where: void 0,
+      extraOptions: void 0,
+      options: void 0,
+      fstype: void 0
+    },
+    diagnostics: [],
+    capabilityNames: cache2.capabilityNames,
+    knownCapabilityMask: cache2.known,
+    familyNames: cache2.families,
+    syscallArchitectures: cache2.archs,
+    knownSyscalls: cache2.syscalls,
+    syscallGroups: cache2.groups,
+    ipPrefixes: { allow: [], deny: [] },
+    ipFilterPaths: { ingress: 0, egress: 0 },
+    specifierContext: { unitName: unit3.id, scope: "system", extra: traits.extraSpecifiers },
+    inMainFile: true
+  };
+  const ownSection = TYPE_SECTION[unit3.type];
+  const directives = directivesFor(traits, unit3.type);
+  const sections = ["Unit", unit3.type.charAt(0).toUpperCase() + unit3.type.slice(1), "Install"];
+  for (let fileIndex = 0; fileIndex < unit3.files.length; fileIndex++) {
+    const file = unit3.files[fileIndex];
+    if (!file) continue;
+    ctx.inMainFile = fileIndex === 0;
+    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
+    if (fileIndex === 0 && ownSection) {
+      for (const header of file.sections) {
+        if (header.name !== ownSection) continue;
+        s.typeSection = { file: file.file, line: header.line, column: 1 };
+        break;
+      }
+    }
+    let stopped = false;
+    for (const a of file.assignments) {
+      const directive = directives.get(a.key);
+      if (directive === void 0 || a.section !== directive.section) {
+        unknownKey(ctx, a, sections);
+        continue;
+      }
+      if (directive.record) s.record(a);
+      if (directive.handler(ctx, a) === "fatal") {
+        stopped = true;
+        break;
+      }
+    }
+    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit3.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && file.fatal) {
+      ctx.diagnostics.push(file.fatal);
+      return {
+        failure: {
+          kind: "error",
+          unitName: unit3.id,
+          message: `Unit ${unit3.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
+        },
+        diagnostics: ctx.diagnostics
+      };
+    }
+    if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
+  }
+  const verifyError = verifyUnit(ctx);
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
+  if (s.hasExecContext) patchExecContext(ctx);
+  finishRecord(ctx);
+  return { settings: s, diagnostics: ctx.diagnostics };
+}
+function badSetting(ctx, message) {
+  return {
+    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
+    diagnostics: ctx.diagnostics
+  };
 }
 function finishRecord(ctx) {
   const { s } = ctx;
@@ -45382,14 +45487,21 @@ function renderLocation(loc, options, table = false) {
 function location(loc, options, table = false) {
   return renderLocation(loc, options, table);
 }
-function acceptedText(u) {
-  return u.accepted.map(
-    (a) => `⚠️ accepted: ${cell(a.violation.check)} — ${cell(describeNote({ owner: a.note.owner, expires: a.note.expires }))}`
+function split(findings) {
+  return {
+    open: findings.filter((f) => f.level !== "notice"),
+    accepted: findings.filter((f) => f.level === "notice")
+  };
+}
+function acceptedText(accepted) {
+  return accepted.map(
+    (f) => `⚠️ accepted: ${cell(f.check)} — ${cell(describeNote({ owner: f.note?.owner, expires: f.note?.expires }))}`
   );
 }
-function verdictCell(u) {
-  const open2 = u.violations.filter((v) => !v.advisory).length;
-  const advisory = u.violations.length - open2;
+function verdictCell(u, findings) {
+  const { open: shown, accepted } = split(findings);
+  const open2 = shown.filter((f) => !f.advisory).length;
+  const advisory = shown.length - open2;
   const parts = [];
   switch (u.status) {
     case "fail":
@@ -45409,14 +45521,14 @@ function verdictCell(u) {
       parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ""}`);
       break;
   }
-  parts.push(...acceptedText(u));
+  parts.push(...acceptedText(accepted));
   return parts.join("<br>");
 }
-function renderUnitRow(u) {
+function renderUnitRow(u, findings) {
   const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
   const exposure2 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
   const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
-  return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u)} |`;
+  return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u, findings)} |`;
 }
 var UNIT_TABLE_HEADER = [
   "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
@@ -45426,45 +45538,46 @@ function indent(block, spaces = 2) {
   const pad = " ".repeat(spaces);
   return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
 }
-function renderViolationItem(v, options) {
-  const title = v.kind === "regression-row" || v.kind === "missing-directive" ? `${titleOfKind(v.kind)}: ${v.check}` : titleOfKind(v.kind);
+function renderViolationItem(f, options) {
+  const title = f.kind === "regression-row" || f.kind === "missing-directive" ? `${titleOfKind(f.kind)}: ${f.check}` : titleOfKind(f.kind);
   const lines = [
-    `- **${md(title)}**${v.advisory ? " (advisory)" : ""} at ${location(v.location, options)} — ${mdCode(v.message)}`
+    `- **${md(title)}**${f.advisory ? " (advisory)" : ""} at ${location(locationOf(f), options)} — ${mdCode(f.message)}`
   ];
-  const fix2 = fixForViolation(v);
+  const fix2 = fixForViolation(f);
   if (fix2 && fix2.directives.length > 0) {
     lines.push("", indent(`Fix: ${mdCode(fix2.explanation)}`), "", indent(codeBlock(fix2.directives, "ini")));
   }
   return lines.join("\n");
 }
-function renderAcceptedItem(v, note3, options) {
-  return `- **${md(titleOfKind(v.kind))}** at ${location(v.location, options)} — ${mdCode(v.message)} — ${md(describeNote(note3))} (noted in the ${note3.source === "pr-body" ? "PR description" : "unit file"})`;
+function renderAcceptedItem(f, options) {
+  const note3 = f.note ?? {};
+  return `- **${md(titleOfKind(f.kind))}** at ${location(locationOf(f), options)} — ${mdCode(f.message)} — ${md(describeNote(note3))} (noted in the ${f.note?.source === "pr-body" ? "PR description" : "unit file"})`;
 }
 function changeRow(c, options) {
   return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location, options, true)} |`;
 }
-function unitDetails(u, options) {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
+function unitDetails(u, findings, options) {
+  const { open: open2, accepted } = split(findings);
+  if (open2.length === 0 && accepted.length === 0 && u.changes.length === 0) return void 0;
   const max = options.maxViolationsPerUnit ?? 100;
   const counts = [
-    u.violations.length > 0 ? plural(u.violations.length, "violation") : "",
-    u.accepted.length > 0 ? `${u.accepted.length} accepted` : "",
+    open2.length > 0 ? plural(open2.length, "violation") : "",
+    accepted.length > 0 ? `${accepted.length} accepted` : "",
     u.changes.length > 0 ? plural(u.changes.length, "row change") : ""
   ].filter(Boolean);
   const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${counts.length > 0 ? ` — ${counts.join(", ")}` : ""}`;
   const out = [`<details><summary>${summary2}</summary>`, ""];
   if (u.note) out.push(`${md(u.note)}`, "");
-  if (u.violations.length > 0) {
+  if (open2.length > 0) {
     out.push("#### Violations", "");
-    for (const v of u.violations.slice(0, max)) out.push(renderViolationItem(v, options));
-    if (u.violations.length > max)
-      out.push(`- … and ${u.violations.length - max} more (see the JSON report)`);
+    for (const f of open2.slice(0, max)) out.push(renderViolationItem(f, options));
+    if (open2.length > max) out.push(`- … and ${open2.length - max} more (see the JSON report)`);
     out.push("");
   }
-  if (u.accepted.length > 0) {
+  if (accepted.length > 0) {
     out.push("#### Accepted deviations", "");
-    for (const a of u.accepted.slice(0, max)) out.push(renderAcceptedItem(a.violation, a.note, options));
-    if (u.accepted.length > max) out.push(`- … and ${u.accepted.length - max} more (see the JSON report)`);
+    for (const f of accepted.slice(0, max)) out.push(renderAcceptedItem(f, options));
+    if (accepted.length > max) out.push(`- … and ${accepted.length - max} more (see the JSON report)`);
     out.push("");
   }
   if (u.changes.length > 0) {
@@ -45474,7 +45587,7 @@ function unitDetails(u, options) {
       out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
     out.push("");
   }
-  const fixes = u.violations.map((v) => fixForViolation(v)).filter((f) => f !== void 0);
+  const fixes = open2.map((f) => fixForViolation(f)).filter((f) => f !== void 0);
   const all = mergeFixes(fixes);
   if (fixes.length > 1 && all.length > 0) {
     out.push(
@@ -45487,12 +45600,13 @@ function unitDetails(u, options) {
   out.push("</details>", "");
   return out.join("\n");
 }
-function renderHeadline(verdict2) {
+function renderHeadline(verdict2, all) {
   const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
-  const accepted = verdict2.units.filter((u) => u.accepted.length > 0).length;
-  const findings = verdict2.units.reduce((n, u) => n + u.violations.length, 0);
+  const unitFindings = [...findingsByUnit(all).values()];
+  const accepted = unitFindings.filter((list) => list.some((f) => f.level === "notice")).length;
+  const findings = unitFindings.reduce((n, list) => n + list.filter((f) => f.level !== "notice").length, 0);
   let title;
-  const runErrors = (verdict2.runFindings ?? []).filter((f) => f.level === "error").length;
+  const runErrors = all.filter((f) => !isUnitFinding(f) && f.level === "error").length;
   if (verdict2.result === "fail" && failing === 0 && runErrors > 0)
     title = `❌ unitgate: hardening gate failed — ${plural(runErrors, "problem")} with this run`;
   else if (verdict2.result === "fail")
@@ -45537,19 +45651,21 @@ function messagesSection(verdict2, options) {
 function joined(parts) {
   return parts.join("\n");
 }
-function renderJobSummary(verdict2, options = {}) {
+function renderJobSummary(verdict2, options = {}, findings = collectFindings(verdict2)) {
+  const byUnit = findingsByUnit(findings);
+  const of = (u) => byUnit.get(u.path) ?? [];
   const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
   const units = [...verdict2.units].sort(
     (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
   );
   const reserve = 512;
-  const head = joined([...renderHeadline(verdict2), ...renderRunFindings(verdict2)]);
-  let table = joined([...UNIT_TABLE_HEADER, ...units.map(renderUnitRow)]) + "\n";
+  const head = joined([...renderHeadline(verdict2, findings), ...renderRunFindings(findings)]);
+  let table = joined([...UNIT_TABLE_HEADER, ...units.map((u) => renderUnitRow(u, of(u)))]) + "\n";
   if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
     const rows = [];
     let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
     for (const u of units) {
-      const row = renderUnitRow(u);
+      const row = renderUnitRow(u, of(u));
       const n = utf8ByteLength(row) + 1;
       if (size + n > maxBytes) break;
       rows.push(row);
@@ -45564,7 +45680,7 @@ _${units.length - rows.length} more units are not shown: the summary is limited 
   const details = [];
   let omittedDetails = 0;
   for (const u of units) {
-    const d2 = unitDetails(u, options);
+    const d2 = unitDetails(u, of(u), options);
     if (d2 === void 0) continue;
     const n = utf8ByteLength(d2) + 1;
     if (omittedDetails === 0 && used + n <= maxBytes) {
@@ -45601,6 +45717,63 @@ _${units.length - rows.length} more units are not shown: the summary is limited 
   let out = joined(parts).replace(/\n{3,}/g, "\n\n");
   if (!out.endsWith("\n")) out += "\n";
   return out;
+}
+
+// src/core/report/badge.ts
+var COLORS = {
+  DANGEROUS: "red",
+  UNSAFE: "red",
+  EXPOSED: "orange",
+  MEDIUM: "yellow",
+  OK: "yellowgreen",
+  SAFE: "green",
+  PERFECT: "brightgreen"
+};
+function renderBadge(verdict2, label = "unit exposure") {
+  if (verdict2.maxExposure === void 0)
+    return { schemaVersion: 1, label, message: "no units", color: "lightgrey" };
+  const level = levelFor(verdict2.maxExposure, systemdProfile(verdict2.systemdVersion)).name;
+  return {
+    schemaVersion: 1,
+    label,
+    message: `${formatExposure(verdict2.maxExposure)} ${level}`,
+    color: COLORS[level]
+  };
+}
+
+// src/core/report/check-text.ts
+function renderCheckText(verdict2, header, findings = collectFindings(verdict2)) {
+  const lines = [...header];
+  const byUnit = findingsByUnit(findings);
+  const pendingOf = (u) => (byUnit.get(u.path) ?? []).filter((f) => f.pendingApproval !== void 0);
+  for (const u of verdict2.units) {
+    const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : "—";
+    const base = u.base ? `${formatExposure(u.base.exposure)} → ` : "";
+    const status = u.status === "accepted" && pendingOf(u).length > 0 ? "pending" : u.status;
+    lines.push(
+      `${status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ""}`
+    );
+    for (const f of byUnit.get(u.path) ?? []) {
+      if (f.level !== "notice") {
+        lines.push(`  ${f.file}:${f.line}${f.side === "base" ? " (base)" : ""}: ${f.level}: ${f.message}`);
+        if (f.fix && f.fix.directives.length > 0) lines.push(`    fix: ${f.fix.directives.join("  ")}`);
+        continue;
+      }
+      const note3 = `${f.note?.owner ?? "no owner"}, expires ${f.note?.expires ?? "?"}`;
+      if (f.pendingApproval !== void 0)
+        lines.push(`  PENDING deviation (${note3}): ${f.message} — needs ${f.pendingApproval}`);
+      else lines.push(`  accepted deviation (${note3}, approved by ${f.acceptedBy}): ${f.message}`);
+    }
+  }
+  for (const n of verdict2.notes.filter((n2) => n2.problems.length > 0))
+    lines.push(`invalid deviation note for ${n.unit || "?"}: ${n.problems.join("; ")}`);
+  for (const m of verdict2.messages) lines.push(m);
+  const scored2 = verdict2.units.length;
+  const pending = verdict2.units.filter((u) => pendingOf(u).length > 0).length;
+  lines.push(
+    `${verdict2.result === "pass" ? "PASS" : "FAIL"}: ${scored2} unit${scored2 === 1 ? "" : "s"} in scope${pending > 0 ? `, ${pending} pending an owner's approval of a deviation note (CI fails until then)` : ""} (mode ${verdict2.mode}, systemd ${verdict2.systemdVersion})`
+  );
+  return lines.join("\n") + "\n";
 }
 
 // src/core/gate/gate-types.ts
@@ -45717,10 +45890,6 @@ function fnv1a64(text2) {
   }
   return h.toString(16).padStart(16, "0");
 }
-function ruleIdOf(v, assessors) {
-  if (v.kind === "regression-row" && assessors.has(v.check)) return `systemd/${v.check}`;
-  return `unitgate/${v.kind}`;
-}
 function kindRule(kind, informationUri) {
   const r = KIND_RULES[kind];
   return {
@@ -45758,44 +45927,40 @@ See [${a.name}](${a.url}).` },
     properties: { tags: ["security", "systemd", "hardening", "assessor"] }
   };
 }
-function messageText(v) {
-  const fix2 = fixForViolation(v);
-  if (!fix2 || fix2.directives.length === 0) return v.message;
-  return `${v.message}
+function messageText(f) {
+  const message = f.message + baseLineNote(locationOf(f));
+  if (f.level === "notice") return `accepted deviation: ${message} — ${describeNote(f.note ?? {})}`;
+  const fix2 = fixForViolation(f);
+  if (!fix2 || fix2.directives.length === 0) return message;
+  return `${message}
 Fix — add to [Service] (or a drop-in):
 ${fix2.directives.join("\n")}
 ${fix2.explanation}`;
 }
-function renderSarif(verdict2, options) {
+function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
   const version = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
   const assessors = new Map(systemdProfile(version).data.assessors.map((a) => [a.jsonField, a]));
-  const findings = [];
-  for (const u of verdict2.units) {
-    for (const v of u.violations) findings.push({ u, v });
-    for (const a of u.accepted) {
-      findings.push({ u, v: a.violation, accepted: { justification: describeNote(a.note) } });
-    }
-  }
+  const profiles = new Map(verdict2.units.map((u) => [u.path, u.profile]));
+  const findings = all.filter(isUnitFinding);
   const rules = KINDS.map((k) => kindRule(k, options.informationUri));
   const assessorIds = [
-    ...new Set(findings.map((f) => ruleIdOf(f.v, assessors)).filter((id) => id.startsWith("systemd/")))
+    ...new Set(findings.map((f) => f.ruleId).filter((id) => id.startsWith("systemd/")))
   ].sort();
-  for (const id of assessorIds)
-    rules.push(assessorRule(assessors.get(id.slice("systemd/".length))));
+  for (const id of assessorIds) {
+    const a = assessors.get(id.slice("systemd/".length));
+    if (a) rules.push(assessorRule(a));
+  }
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results = findings.map(({ u, v, accepted }) => {
-    const ruleId = ruleIdOf(v, assessors);
-    const level = accepted ? "note" : v.advisory || verdict2.mode === "report" ? "warning" : "error";
-    const at = headPlace(v.location);
+  const results = findings.map((f) => {
+    const level = f.level === "notice" ? "note" : f.level;
+    const at = headPlace(locationOf(f));
     const region = { startLine: Math.max(1, at.line) };
     if (at.column > 0) region.startColumn = at.column;
     const result = {
-      ruleId,
-      ruleIndex: index.get(ruleId),
+      ruleId: f.ruleId,
+      ruleIndex: index.get(f.ruleId),
       level,
-      message: {
-        text: accepted ? `accepted deviation: ${v.message} — ${accepted.justification}` : messageText(v)
-      },
+      message: { text: messageText(f) },
       locations: [
         {
           physicalLocation: {
@@ -45808,20 +45973,22 @@ function renderSarif(verdict2, options) {
         }
       ],
       // Stable across line moves: the unit, the check and the kind, never a line number.
-      partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64(`${u.path}\0${v.check}\0${v.kind}`) },
+      partialFingerprints: { [FINGERPRINT_KEY]: fnv1a64(`${f.unit}\0${f.check}\0${f.kind}`) },
       properties: {
-        unit: u.path,
-        unitId: u.unitId,
-        profile: u.profile,
-        kind: v.kind,
-        check: v.check,
-        directives: v.directives,
-        advisory: v.advisory,
-        weight: v.weight
+        unit: f.unit,
+        unitId: f.unitId,
+        profile: profiles.get(f.unit) ?? "",
+        kind: f.kind,
+        check: f.check,
+        directives: f.directives,
+        advisory: f.advisory,
+        weight: f.weight
       }
     };
-    if (accepted)
-      result.suppressions = [{ kind: "external", status: "accepted", justification: accepted.justification }];
+    if (f.level === "notice")
+      result.suppressions = [
+        { kind: "external", status: "accepted", justification: describeNote(f.note ?? {}) }
+      ];
     return result;
   });
   const srcRoot = options.srcRoot ? options.srcRoot.endsWith("/") ? options.srcRoot : options.srcRoot + "/" : void 0;
@@ -45863,51 +46030,28 @@ function renderSarif(verdict2, options) {
   };
 }
 
-// src/core/gate/findings.ts
-var NO_LOCATION = { file: "", line: 0, column: 0 };
-function fromViolation2(u, v, level, acceptedBy) {
-  return {
-    unit: u.path,
-    unitId: u.unitId,
-    file: v.location.file,
-    line: v.location.line,
-    column: v.location.column,
-    side: v.location.side ?? "head",
-    kind: v.kind,
-    check: v.check,
-    level,
-    message: v.message,
-    ...v.fix ? { fix: v.fix } : {},
-    ...acceptedBy !== void 0 ? { acceptedBy } : {}
-  };
-}
-var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
-function collectFindings(verdict2) {
-  const report = verdict2.mode === "report";
-  const out = [];
-  for (const f of verdict2.runFindings ?? []) {
-    out.push({
-      unit: "",
-      unitId: "",
-      ...NO_LOCATION,
-      side: "head",
-      kind: f.kind,
-      check: f.kind,
-      level: report ? "warning" : f.level,
-      message: f.message
-    });
-  }
-  for (const u of verdict2.units) {
-    const unitFindings = [];
-    for (const v of u.violations)
-      unitFindings.push(fromViolation2(u, v, v.advisory || report ? "warning" : "error"));
-    for (const a of u.accepted) {
-      unitFindings.push(fromViolation2(u, a.violation, "notice", a.acceptedBy));
-    }
-    unitFindings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
-    out.push(...unitFindings);
-  }
-  return out;
+// src/core/report/code-quality.ts
+var SEVERITY = {
+  error: "major",
+  warning: "minor",
+  notice: "info"
+};
+function renderCodeQuality(findings) {
+  const seen = /* @__PURE__ */ new Map();
+  return findings.filter(isUnitFinding).map((f) => {
+    const key = `${f.unit}\0${f.check}\0${f.kind}`;
+    const n = seen.get(key) ?? 0;
+    seen.set(key, n + 1);
+    const at = headPlace(locationOf(f));
+    const accepted = f.level === "notice" ? `accepted deviation (approved by ${f.acceptedBy ?? "?"}): ` : "";
+    return {
+      description: accepted + f.message + baseLineNote(locationOf(f)),
+      check_name: f.ruleId,
+      fingerprint: fnv1a64(n === 0 ? key : `${key}\0${n}`),
+      severity: SEVERITY[f.level],
+      location: { path: at.file.replace(/^(\.\/)+/, ""), lines: { begin: Math.max(1, at.line) } }
+    };
+  });
 }
 
 // src/core/report/json-report.ts
@@ -46018,10 +46162,10 @@ function unit(u) {
     changes: u.changes.map(change)
   };
 }
-function renderJsonReport(verdict2, meta) {
+function renderJsonReport(verdict2, meta, findings = collectFindings(verdict2)) {
   const count = (s) => verdict2.units.filter((u) => u.status === s).length;
   const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
-  const all = verdict2.units.flatMap((u) => u.violations);
+  const all = findings.filter((f) => isUnitFinding(f) && f.level !== "notice");
   return {
     $schema: JSON_REPORT_SCHEMA_URL,
     version: JSON_REPORT_VERSION,
@@ -46048,52 +46192,31 @@ function renderJsonReport(verdict2, meta) {
       error: count("error"),
       violations: all.filter((v) => !v.advisory).length,
       advisory: all.filter((v) => v.advisory).length,
-      acceptedDeviations: verdict2.units.reduce((n, u) => n + u.accepted.length, 0),
+      acceptedDeviations: findings.filter((f) => f.level === "notice").length,
       invalidNotes: verdict2.notes.filter((n) => n.problems.length > 0).length
     },
     units: verdict2.units.map(unit),
     notes: verdict2.notes.map(note),
     messages: [...verdict2.messages],
-    findings: collectFindings(verdict2).map(finding),
+    findings: findings.map(finding),
     runFindings: (verdict2.runFindings ?? []).map(runFinding)
-  };
-}
-
-// src/core/report/badge.ts
-var COLORS = {
-  DANGEROUS: "red",
-  UNSAFE: "red",
-  EXPOSED: "orange",
-  MEDIUM: "yellow",
-  OK: "yellowgreen",
-  SAFE: "green",
-  PERFECT: "brightgreen"
-};
-function renderBadge(verdict2, label = "unit exposure") {
-  if (verdict2.maxExposure === void 0)
-    return { schemaVersion: 1, label, message: "no units", color: "lightgrey" };
-  const level = levelFor(verdict2.maxExposure, systemdProfile(verdict2.systemdVersion)).name;
-  return {
-    schemaVersion: 1,
-    label,
-    message: `${formatExposure(verdict2.maxExposure)} ${level}`,
-    color: COLORS[level]
   };
 }
 
 // src/core/report/causes.ts
 var NOT_ACCEPTABLE = /* @__PURE__ */ new Set(["load-error", "invalid-deviation", "signoff-required"]);
-function groupByCause(violations) {
+function groupByCause(findings) {
   const items = [];
   const byCause = /* @__PURE__ */ new Map();
-  for (const v of violations) {
+  for (const v of findings) {
+    if (v.level === "notice") continue;
     let item = v.cause !== void 0 ? byCause.get(v.cause) : void 0;
     if (!item) {
-      item = { cause: v.cause, violations: [], fixes: [] };
+      item = { cause: v.cause, findings: [], fixes: [] };
       items.push(item);
       if (v.cause !== void 0) byCause.set(v.cause, item);
     }
-    item.violations.push(v);
+    item.findings.push(v);
     const fix2 = fixForViolation(v);
     if (fix2 && !item.fixes.some((f) => f.directives.join("\n") === fix2.directives.join("\n")))
       item.fixes.push(fix2);
@@ -46101,17 +46224,17 @@ function groupByCause(violations) {
   return items;
 }
 function checkOf(item) {
-  const open2 = item.violations.filter((v) => !v.advisory && !NOT_ACCEPTABLE.has(v.kind));
+  const open2 = item.findings.filter((v) => !v.advisory && !NOT_ACCEPTABLE.has(v.kind));
   if (open2.length === 0) return void 0;
   if (open2.every((v) => v.kind === "threshold" || v.kind === "regression-exposure")) return "exposure";
   return item.cause ?? open2[0].check;
 }
-function deviationBlocks(u, latestExpiry) {
+function deviationBlocks(u, findings, latestExpiry) {
   if (u.status !== "fail") return [];
   const checks = [];
-  const rows = u.violations.some((v) => v.kind === "regression-row" && !v.advisory);
-  for (const item of groupByCause(u.violations)) {
-    if (rows && item.violations.every((v) => v.kind === "regression-exposure")) continue;
+  const rows = findings.some((v) => v.level !== "notice" && v.kind === "regression-row" && !v.advisory);
+  for (const item of groupByCause(findings)) {
+    if (rows && item.findings.every((v) => v.kind === "regression-exposure")) continue;
     const check = checkOf(item);
     if (check !== void 0 && !checks.includes(check)) checks.push(check);
   }
@@ -46161,16 +46284,16 @@ function movedLine(c, options) {
   return `- ${mdCode2(c.summary)} ${where3} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
 }
 function causeItem(item, options) {
-  const first = item.violations[0];
-  if (item.violations.length === 1) return renderViolationItem(first, options);
-  const titles = [...new Set(item.violations.map((v) => titleOfKind(v.kind)))].join(" + ");
-  const advisory = item.violations.every((v) => v.advisory);
+  const first = item.findings[0];
+  if (item.findings.length === 1) return renderViolationItem(first, options);
+  const titles = [...new Set(item.findings.map((f) => titleOfKind(f.kind)))].join(" + ");
+  const advisory = item.findings.every((f) => f.advisory);
   const lines = [
     `- **${escapeMarkdown(`${titles}: ${item.cause ?? first.check}`)}**${advisory ? " (advisory)" : ""} at ${renderLocation(
-      first.location,
+      locationOf(first),
       options
     )}`,
-    ...item.violations.map((v) => `  - ${mdCode2(v.message)}`)
+    ...item.findings.map((f) => `  - ${mdCode2(f.message)}`)
   ];
   for (const fix2 of item.fixes) {
     lines.push(
@@ -46185,12 +46308,14 @@ function causeItem(item, options) {
 function moreLine(n, what) {
   return `- … and ${n} more ${what} in the job summary`;
 }
-function unitDetails2(u, options, open2, latestExpiry) {
-  if (u.violations.length === 0 && u.accepted.length === 0 && u.changes.length === 0) return void 0;
+function unitDetails2(u, findings, options, open2, latestExpiry) {
+  const violations = findings.filter((f) => f.level !== "notice");
+  const accepted = findings.filter((f) => f.level === "notice");
+  if (violations.length === 0 && accepted.length === 0 && u.changes.length === 0) return void 0;
   const counts = [
     u.changes.length > 0 ? plural2(u.changes.length, "row change") : "",
-    u.violations.length > 0 ? plural2(u.violations.length, "violation") : "",
-    u.accepted.length > 0 ? `${u.accepted.length} accepted` : ""
+    violations.length > 0 ? plural2(violations.length, "violation") : "",
+    accepted.length > 0 ? `${accepted.length} accepted` : ""
   ].filter(Boolean);
   const exposure2 = u.base && u.head ? ` · ${formatExposure(u.base.exposure)} → ${formatExposure(u.head.exposure)} (${signedExposure(
     u.head.exposure - u.base.exposure
@@ -46210,15 +46335,15 @@ function unitDetails2(u, options, open2, latestExpiry) {
       out.push(moreLine(u.changes.length - MAX_CHANGES_PER_UNIT, "rows"));
     out.push("");
   }
-  if (u.violations.length > 0) {
-    const items = groupByCause(u.violations);
+  if (violations.length > 0) {
+    const items = groupByCause(violations);
     out.push("**Violations**", "");
     for (const item of items.slice(0, MAX_ITEMS_PER_UNIT)) out.push(causeItem(item, linkOptions));
     if (items.length > MAX_ITEMS_PER_UNIT)
       out.push(moreLine(items.length - MAX_ITEMS_PER_UNIT, "violations"));
     out.push("");
   }
-  const blocks = deviationBlocks(u, latestExpiry);
+  const blocks = deviationBlocks(u, findings, latestExpiry);
   if (blocks.length > 0) {
     out.push(
       "**To accept instead**: paste into the pull request description, fill in the reason and an owner the policy names (who must approve it):",
@@ -46226,12 +46351,11 @@ function unitDetails2(u, options, open2, latestExpiry) {
       ...blocks.slice(0, MAX_ITEMS_PER_UNIT).flatMap((b) => [b, ""])
     );
   }
-  if (u.accepted.length > 0) {
+  if (accepted.length > 0) {
     out.push("**Accepted deviations**", "");
-    for (const a of u.accepted.slice(0, MAX_ITEMS_PER_UNIT))
-      out.push(renderAcceptedItem(a.violation, a.note, linkOptions));
-    if (u.accepted.length > MAX_ITEMS_PER_UNIT)
-      out.push(moreLine(u.accepted.length - MAX_ITEMS_PER_UNIT, "accepted deviations"));
+    for (const f of accepted.slice(0, MAX_ITEMS_PER_UNIT)) out.push(renderAcceptedItem(f, linkOptions));
+    if (accepted.length > MAX_ITEMS_PER_UNIT)
+      out.push(moreLine(accepted.length - MAX_ITEMS_PER_UNIT, "accepted deviations"));
     out.push("");
   }
   out.push("</details>", "");
@@ -46271,17 +46395,23 @@ function sortUnits(units) {
     (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
   );
 }
-function renderPullRequestComment(verdict2, options = {}) {
+function renderPullRequestComment(verdict2, options = {}, findings = collectFindings(verdict2)) {
+  const byUnit = findingsByUnit(findings);
+  const of = (u) => byUnit.get(u.path) ?? [];
   const maxChars = Math.min(options.maxChars ?? PR_COMMENT_DEFAULT_MAX_CHARS, GITHUB_COMMENT_LIMIT);
   const budget = maxChars - RESERVE_CHARS;
   const units = sortUnits(verdict2.units);
-  const parts = [STICKY_MARKER, ...renderHeadline(verdict2), ...renderRunFindings(verdict2)];
+  const parts = [
+    STICKY_MARKER,
+    ...renderHeadline(verdict2, findings),
+    ...renderRunFindings(findings)
+  ];
   let used = charCount(parts.join("\n")) + 1;
   const notes = [];
   const rows = [];
   let tableSize = charCount(UNIT_TABLE_HEADER.join("\n")) + 1;
   for (const u of units) {
-    const row = renderUnitRow(u);
+    const row = renderUnitRow(u, of(u));
     const n = charCount(row) + 1;
     if (used + tableSize + n > budget) break;
     rows.push(row);
@@ -46305,12 +46435,13 @@ function renderPullRequestComment(verdict2, options = {}) {
       used += n;
     } else notes.push("The release trend is left out here; it is in");
   }
-  const details = units.map((u) => ({ u, d: unitDetails2(u, options, false, verdict2.latestExpiry) })).filter((x) => x.d !== void 0);
+  const details = units.map((u) => ({ u, d: unitDetails2(u, of(u), options, false, verdict2.latestExpiry) })).filter((x) => x.d !== void 0);
   const open2 = details.length <= OPEN_DETAILS_UP_TO;
   let omitted = 0;
   for (const { u } of details) {
     const text2 = unitDetails2(
       u,
+      of(u),
       options,
       open2 && (u.status === "fail" || u.status === "error"),
       verdict2.latestExpiry
@@ -46334,7 +46465,7 @@ function renderPullRequestComment(verdict2, options = {}) {
   if (charCount(out) > maxChars) {
     out = [
       STICKY_MARKER,
-      ...renderHeadline(verdict2),
+      ...renderHeadline(verdict2, findings),
       `_The report does not fit here; see ${pointer(options)}._`,
       ""
     ].join("\n");
@@ -46352,6 +46483,78 @@ function renderResolvedComment(options = {}) {
     ""
   ].join("\n");
 }
+
+// src/core/report/formats.ts
+var INFORMATION_URI = "https://github.com/unitgate/unitgate";
+var json = (value, indent2) => JSON.stringify(value, null, indent2) + "\n";
+var links = (i) => ({
+  ...i.blobUrl ? { blobUrl: i.blobUrl } : {},
+  ...i.baseBlobUrl ? { baseBlobUrl: i.baseBlobUrl } : {}
+});
+var REPORT_FORMATS = [
+  {
+    name: "text",
+    description: "one line per unit with its findings at file:line",
+    cli: true,
+    render: (i) => renderCheckText(i.verdict, [...i.header ?? []], i.findings)
+  },
+  {
+    name: "json",
+    description: "the JSON report (schemas/report.schema.json)",
+    cli: true,
+    actionInput: { name: "report", fallback: "unitgate-report.json", output: "report" },
+    render: (i) => json(
+      {
+        ...renderJsonReport(i.verdict, i.meta, i.findings),
+        ...i.trend !== void 0 ? { trend: i.trend } : {}
+      },
+      2
+    )
+  },
+  {
+    name: "sarif",
+    description: "SARIF 2.1.0 for code scanning",
+    cli: true,
+    actionInput: { name: "sarif", output: "sarif-file" },
+    render: (i) => json(
+      renderSarif(
+        i.verdict,
+        { toolVersion: i.meta.toolVersion, category: "unitgate", informationUri: INFORMATION_URI },
+        i.findings
+      ),
+      2
+    )
+  },
+  {
+    name: "markdown",
+    description: "the job summary",
+    cli: true,
+    render: (i) => renderJobSummary(i.verdict, links(i), i.findings)
+  },
+  {
+    name: "comment",
+    description: "the pull request comment",
+    cli: true,
+    render: (i) => renderPullRequestComment(i.verdict, links(i), i.findings) + "\n"
+  },
+  {
+    name: "code-quality",
+    description: "a GitLab Code Quality report",
+    cli: true,
+    render: (i) => json(renderCodeQuality(i.findings), 2)
+  },
+  {
+    name: "badge",
+    description: "a shields.io endpoint badge with the highest exposure",
+    cli: false,
+    actionInput: { name: "badge" },
+    render: (i) => json(renderBadge(i.verdict))
+  }
+];
+var CLI_FORMATS = REPORT_FORMATS.filter((f) => f.cli);
+var FILE_FORMATS = REPORT_FORMATS.filter(
+  (f) => "actionInput" in f
+);
 
 // src/core/gate/profile-checks.ts
 var RANKS = {
@@ -46791,10 +46994,10 @@ function parseUnitFile(text2, file, knownSections) {
 var import_path = require("path");
 var MAX_SYMLINK_HOPS = 32;
 function resolvePath(tree, path) {
-  const split = (p) => p.split("/").filter((c) => c.length > 0);
-  const base = tree.hostDirectory === void 0 ? [] : split(import_path.posix.normalize(tree.hostDirectory));
+  const split2 = (p) => p.split("/").filter((c) => c.length > 0);
+  const base = tree.hostDirectory === void 0 ? [] : split2(import_path.posix.normalize(tree.hostDirectory));
   const host = tree.hostDirectory !== void 0;
-  let pending = split(import_path.posix.normalize(path));
+  let pending = split2(import_path.posix.normalize(path));
   const done = [...base];
   let hops = 0;
   while (pending.length > 0) {
@@ -46823,7 +47026,7 @@ function resolvePath(tree, path) {
       if (++hops > MAX_SYMLINK_HOPS) return { kind: "loop" };
       const target = entry.target;
       if (import_path.posix.normalize(target) === "/dev/null" && pending.length === 0) return { kind: "null" };
-      const rest = split(target);
+      const rest = split2(target);
       if (target.startsWith("/")) done.length = 0;
       pending = [...rest, ...pending];
       continue;
@@ -47703,6 +47906,7 @@ var PUBLISH_BUNDLE_VERSION = "unitgate-publish/1";
 var PUBLISH_BUNDLE_FILE = "unitgate-publish.json";
 var MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
 var text = (max = 4e3) => ({ type: "string", maxLength: max });
+var systemdVersion = { enum: [...SUPPORTED_VERSIONS] };
 var sourceLocation = {
   type: "object",
   required: ["file", "line", "column"],
@@ -47838,7 +48042,7 @@ var schema = {
       required: ["pattern", "versions", "releases", "units"],
       properties: {
         pattern: text(200),
-        versions: { type: "array", maxItems: 10, items: { enum: [252, 255, 257, 262] } },
+        versions: { type: "array", maxItems: 10, items: systemdVersion },
         releases: {
           type: "array",
           maxItems: 60,
@@ -47849,7 +48053,7 @@ var schema = {
               kind: { enum: ["tag", "base", "head"] },
               label: text(200),
               commit: { type: "string", pattern: "^[0-9a-f]{40}$" },
-              systemdVersion: { enum: [252, 255, 257, 262] }
+              systemdVersion
             },
             additionalProperties: false
           }
@@ -47874,7 +48078,7 @@ var schema = {
                     commit: { type: "string", pattern: "^[0-9a-f]{40}$" },
                     exposure: { type: ["integer", "null"], minimum: 0, maximum: 100 },
                     level: { type: ["string", "null"], maxLength: 20 },
-                    systemdVersion: { enum: [252, 255, 257, 262] },
+                    systemdVersion,
                     error: text()
                   },
                   additionalProperties: false
@@ -47893,7 +48097,7 @@ var schema = {
       properties: {
         result: { enum: ["pass", "fail"] },
         mode: { enum: ["enforce", "report", "ratchet"] },
-        systemdVersion: { enum: [252, 255, 257, 262] },
+        systemdVersion,
         maxExposure: { type: "integer", minimum: 0, maximum: 100 },
         units: { type: "array", maxItems: 5e3, items: unit2 },
         notes: { type: "array", maxItems: 1e3, items: note2 },
@@ -48239,6 +48443,7 @@ function matchesGlob(glob, subject) {
 }
 
 // src/core/policy/policy-types.ts
+var DEFAULT_POLICY_PATH = ".github/unitgate.json";
 var MODE_STRICTNESS = { report: 0, ratchet: 1, enforce: 2 };
 
 // src/core/policy/workflow-inputs.ts
@@ -48836,13 +49041,13 @@ var schema_default = {
 
 // policies/profiles/baseline.json
 var baseline_default = {
-  description: "The default for units no profile is assigned to: no required directives, no capability or address family checks, and the policy's top-level threshold (default 9.6). An unhardened unit passes (systemd 252 rates `ExecStart=` alone 9.6, with `User=` 9.2; 9.4 and 9.0 on 255, 257 and 262), so the gate catches regressions without blocking existing units.",
+  description: "The default for units no profile is assigned to: no required directives, no capability or address family checks, and the policy's top-level threshold (default 9.6). An unhardened unit passes (no release rates `ExecStart=` alone above 9.6), so the gate catches regressions without blocking existing units.",
   requiredDirectives: []
 };
 
 // policies/profiles/api-service.json
 var api_service_default = {
-  description: 'Long-running network service (HTTP or gRPC API): the article\'s hardened template as written. No capabilities: prefer a socket unit or a reverse proxy over CAP_NET_BIND_SERVICE; a service that must bind a port below 1024 itself extends this profile with `allowedCapabilities: ["CAP_NET_BIND_SERVICE"]` (+0.1). Local and Internet sockets only. Runtimes with a JIT compiler (Node.js, Java) need `removeDirectives: ["MemoryDenyWriteExecute"]` (score unchanged at one decimal). Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 3.1 on systemd 252 (real `systemd-analyze` and unitgate agree) and 2.9 on 255, 257 and 262; the threshold 3.5 leaves 0.4.',
+  description: 'Long-running network service (HTTP or gRPC API): the article\'s hardened template as written. No capabilities: prefer a socket unit or a reverse proxy over CAP_NET_BIND_SERVICE; a service that must bind a port below 1024 itself extends this profile with `allowedCapabilities: ["CAP_NET_BIND_SERVICE"]` (+0.1). Local and Internet sockets only. Runtimes with a JIT compiler (Node.js, Java) need `removeDirectives: ["MemoryDenyWriteExecute"]` (score unchanged at one decimal).',
   threshold: 3.5,
   requiredDirectives: [
     "NoNewPrivileges=yes",
@@ -48862,7 +49067,7 @@ var api_service_default = {
 
 // policies/profiles/worker.json
 var worker_default = {
-  description: "Long-running background worker (queue consumer, stream processor): no inbound connections, outbound local and Internet sockets only. The api-service template plus the kernel, device, clock, hostname and realtime protections a worker never needs to give up. No capabilities. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 1.8 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.7 on 255, 257 and 262; the threshold 2.5 leaves 0.7.",
+  description: "Long-running background worker (queue consumer, stream processor): no inbound connections, outbound local and Internet sockets only. The api-service template plus the kernel, device, clock, hostname and realtime protections a worker never needs to give up. No capabilities.",
   threshold: 2.5,
   requiredDirectives: [
     "NoNewPrivileges=yes",
@@ -48890,7 +49095,7 @@ var worker_default = {
 
 // policies/profiles/scheduler.json
 var scheduler_default = {
-  description: "Job started by a timer (`Type=oneshot`: backups, cleanups, reports): the worker protections without `MemoryDenyWriteExecute=`, `ProtectClock=` and `ProtectHostname=`, because jobs often run interpreters and tools whose needs vary; no network isolation (`PrivateNetwork=` is not required, jobs often upload or fetch). No capabilities; local and Internet sockets only. Measured: these directives plus `ExecStart=`, `User=`, `CapabilityBoundingSet=` and `RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6` score 2.0 on systemd 252 (real `systemd-analyze` and unitgate agree) and 1.8 on 255, 257 and 262; the threshold 2.5 leaves 0.5.",
+  description: "Job started by a timer (`Type=oneshot`: backups, cleanups, reports): the worker protections without `MemoryDenyWriteExecute=`, `ProtectClock=` and `ProtectHostname=`, because jobs often run interpreters and tools whose needs vary; no network isolation (`PrivateNetwork=` is not required, jobs often upload or fetch). No capabilities; local and Internet sockets only.",
   threshold: 2.5,
   requiredDirectives: [
     "NoNewPrivileges=yes",
@@ -49181,9 +49386,9 @@ function directiveName(line) {
   const eq = line.indexOf("=");
   return eq === -1 ? line : line.slice(0, eq);
 }
-function formatPolicyError(error2) {
-  const where3 = error2.line !== void 0 ? `${error2.file}:${error2.line}:${error2.column ?? 1}` : error2.file;
-  return `${where3}: ${error2.path}: ${error2.message}`;
+function formatPolicyError(error) {
+  const where3 = error.line !== void 0 ? `${error.file}:${error.line}:${error.column ?? 1}` : error.file;
+  return `${where3}: ${error.path}: ${error.message}`;
 }
 function sortByPosition(errors) {
   const key = (e) => (e.line ?? 0) * 1e6 + (e.column ?? 0);
@@ -49342,8 +49547,8 @@ function profileFromBuiltIn(name, doc, defaultThreshold) {
 }
 function buildPolicy(doc, source) {
   const problems = [];
-  const systemdVersion = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
-  const names = systemdProfile(systemdVersion).data;
+  const systemdVersion2 = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
+  const names = systemdProfile(systemdVersion2).data;
   const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
   const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
   const builtIns = /* @__PURE__ */ new Map();
@@ -49352,13 +49557,13 @@ function buildPolicy(doc, source) {
   for (const [name, p] of userProfiles) {
     p.allowedCapabilities?.forEach((cap, i) => {
       if (!(cap in names.capabilities)) {
-        const message = `unknown capability '${cap}' in systemd ${systemdVersion}${hint(cap, Object.keys(names.capabilities))}`;
+        const message = `unknown capability '${cap}' in systemd ${systemdVersion2}${hint(cap, Object.keys(names.capabilities))}`;
         problems.push({ path: ["profiles", name, "allowedCapabilities", i], message });
       }
     });
     p.allowedAddressFamilies?.forEach((family, i) => {
       if (!(family in names.addressFamilies)) {
-        const message = `unknown address family '${family}' in systemd ${systemdVersion}${hint(family, Object.keys(names.addressFamilies))}`;
+        const message = `unknown address family '${family}' in systemd ${systemdVersion2}${hint(family, Object.keys(names.addressFamilies))}`;
         problems.push({ path: ["profiles", name, "allowedAddressFamilies", i], message });
       }
     });
@@ -49471,7 +49676,7 @@ function buildPolicy(doc, source) {
   return {
     policy: {
       source,
-      systemdVersion,
+      systemdVersion: systemdVersion2,
       mode: doc.mode ?? POLICY_DEFAULTS.mode,
       defaultProfile,
       profiles: resolved,
@@ -49713,12 +49918,12 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
   const unit3 = outcome.unit;
   const escaping = escapingDropIns(tree, locator.searchPath, unit3);
   if (escaping.length > 0) {
-    const error2 = escaping.map(
+    const error = escaping.map(
       (d2) => `the drop-in ${d2.path} is a symlink to ${d2.target}, which is not in this repository; refused`
     ).join("; ");
     return {
       locator,
-      side: { path: locator.repoPath, error: error2, texts: [] },
+      side: { path: locator.repoPath, error, texts: [] },
       files: [.../* @__PURE__ */ new Set([...readByName(), ...escaping.map((d2) => d2.path)])]
     };
   }
@@ -51423,10 +51628,10 @@ function git(cwd, args, options = {}) {
         env: { ...process.env, GIT_TERMINAL_PROMPT: "0", GIT_PAGER: "cat", LC_ALL: "C" },
         encoding: "utf8"
       },
-      (error2, stdout, stderr) => {
-        if (error2 && !options.allowFailure)
-          reject(new GitError(`git ${args.join(" ")} failed: ${(stderr || error2.message).trim()}`));
-        else resolve3(error2 ? "" : stdout);
+      (error, stdout, stderr) => {
+        if (error && !options.allowFailure)
+          reject(new GitError(`git ${args.join(" ")} failed: ${(stderr || error.message).trim()}`));
+        else resolve3(error ? "" : stdout);
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -51531,7 +51736,7 @@ async function treeOfListing(cwd, commit, listing, wanted) {
   };
   children.set("/", /* @__PURE__ */ new Set());
   entries.set("/", { type: "directory" });
-  const links = [];
+  const links2 = [];
   const files = [];
   const oidOf = /* @__PURE__ */ new Map();
   for (const e of listing) {
@@ -51539,15 +51744,15 @@ async function treeOfListing(cwd, commit, listing, wanted) {
     const p = "/" + e.path;
     addChild(import_node_path.posix.dirname(p), import_node_path.posix.basename(p));
     entries.set(p, { type: "file", size: e.size });
-    if (e.mode === "120000") links.push(e);
+    if (e.mode === "120000") links2.push(e);
     else {
       oidOf.set(p, e.oid);
       if (wanted(e.path) && e.size <= MAX_UNIT_FILE_BYTES) files.push(e);
     }
   }
   const contents = /* @__PURE__ */ new Map();
-  const linkBlobs = await readBlobs(cwd, [...new Set(links.map((e) => e.oid))]);
-  for (const e of links) {
+  const linkBlobs = await readBlobs(cwd, [...new Set(links2.map((e) => e.oid))]);
+  for (const e of links2) {
     const blob = linkBlobs.get(e.oid);
     if (blob) entries.set("/" + e.path, { type: "symlink", target: blob.toString("utf8") });
   }
@@ -51567,7 +51772,7 @@ async function treeOfListing(cwd, commit, listing, wanted) {
   };
   const read = new Set(files.map((e) => "/" + e.path));
   const targets = /* @__PURE__ */ new Map();
-  for (const e of links) {
+  for (const e of links2) {
     const r = resolvePath(tree, "/" + e.path);
     if (r.kind !== "file" || read.has(r.path) || r.size > MAX_UNIT_FILE_BYTES) continue;
     const oid = oidOf.get(r.path);
@@ -52235,8 +52440,8 @@ function addHook(state, kind, name, hook2) {
   }
   if (kind === "error") {
     hook2 = (method, options) => {
-      return Promise.resolve().then(method.bind(null, options)).catch((error2) => {
-        return orig(error2, options);
+      return Promise.resolve().then(method.bind(null, options)).catch((error) => {
+        return orig(error, options);
       });
     };
   }
@@ -52994,8 +53199,8 @@ var JSONStringify = (value, replacer, space) => {
     );
     const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3");
     return denoisedJSON;
-  } catch (error2) {
-    if (error2 instanceof RangeError) {
+  } catch (error) {
+    if (error instanceof RangeError) {
       const convertedJSON = stringifyIteratively(value, replacer, space);
       if (convertedJSON === void 0) return void 0;
       const supportsRawJSON = "rawJSON" in JSON;
@@ -53003,7 +53208,7 @@ var JSONStringify = (value, replacer, space) => {
       const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
       return processedJSON.replace(noiseStringify, "$1$2$3");
     }
-    throw error2;
+    throw error;
   }
 };
 var featureCache = /* @__PURE__ */ new Map();
@@ -53116,13 +53321,13 @@ var JSONParse = (text2, reviver) => {
       serializedData,
       (key, value, context3) => convertMarkedBigIntsReviver(key, value, context3, reviver)
     );
-  } catch (error2) {
-    if (error2 instanceof RangeError) {
+  } catch (error) {
+    if (error instanceof RangeError) {
       const serializedData = serializeBigInts(text2);
       const parsed = originalParse(serializedData);
       return applyReviverIteratively(parsed, reviver);
     }
-    throw error2;
+    throw error;
   }
 };
 
@@ -53209,26 +53414,26 @@ async function fetchWrapper(requestOptions) {
       // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
       ...requestOptions.body && { duplex: "half" }
     });
-  } catch (error2) {
+  } catch (error) {
     let message = "Unknown Error";
-    if (error2 instanceof Error) {
-      if (error2.name === "AbortError") {
-        error2.status = 500;
-        throw error2;
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
       }
-      message = error2.message;
-      if (error2.name === "TypeError" && "cause" in error2) {
-        if (error2.cause instanceof Error) {
-          message = error2.cause.message;
-        } else if (typeof error2.cause === "string") {
-          message = error2.cause;
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
         }
       }
     }
     const requestError = new RequestError(message, 500, {
       request: requestOptions
     });
-    requestError.cause = error2;
+    requestError.cause = error;
     throw requestError;
   }
   const status = fetchResponse.status;
@@ -56133,8 +56338,8 @@ function iterator(octokit, route, parameters) {
             }
           }
           return { value: normalizedResponse };
-        } catch (error2) {
-          if (error2.status !== 409) throw error2;
+        } catch (error) {
+          if (error.status !== 409) throw error;
           url = "";
           return {
             value: {
@@ -56224,27 +56429,27 @@ function getOctokit(token, options, ...additionalPlugins) {
 // node_modules/@octokit/plugin-retry/dist-bundle/index.js
 var import_light = __toESM(require_light(), 1);
 var VERSION7 = "0.0.0-development";
-function isRequestError(error2) {
-  return error2.request !== void 0;
+function isRequestError(error) {
+  return error.request !== void 0;
 }
-async function errorRequest(state, octokit, error2, options) {
-  if (!isRequestError(error2) || !error2?.request.request) {
-    throw error2;
+async function errorRequest(state, octokit, error, options) {
+  if (!isRequestError(error) || !error?.request.request) {
+    throw error;
   }
-  if (error2.status >= 400 && !state.doNotRetry.includes(error2.status)) {
+  if (error.status >= 400 && !state.doNotRetry.includes(error.status)) {
     const retries = options.request.retries != null ? options.request.retries : state.retries;
     const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
-    throw octokit.retry.retryRequest(error2, retries, retryAfter);
+    throw octokit.retry.retryRequest(error, retries, retryAfter);
   }
-  throw error2;
+  throw error;
 }
 async function wrapRequest(state, octokit, request2, options) {
   const limiter = new import_light.default();
-  limiter.on("failed", function(error2, info2) {
-    const maxRetries = ~~error2.request.request?.retries;
-    const after = ~~error2.request.request?.retryAfter;
-    options.request.retryCount = info2.retryCount + 1;
-    if (maxRetries > info2.retryCount) {
+  limiter.on("failed", function(error, info) {
+    const maxRetries = ~~error.request.request?.retries;
+    const after = ~~error.request.request?.retryAfter;
+    options.request.retryCount = info.retryCount + 1;
+    if (maxRetries > info.retryCount) {
       return after * state.retryAfterBaseValue;
     }
   });
@@ -56258,11 +56463,11 @@ async function requestWithGraphqlErrorHandling(state, octokit, request2, options
   if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
     response.data.errors[0].message
   )) {
-    const error2 = new RequestError(response.data.errors[0].message, 500, {
+    const error = new RequestError(response.data.errors[0].message, 500, {
       request: options,
       response
     });
-    return errorRequest(state, octokit, error2, options);
+    return errorRequest(state, octokit, error, options);
   }
   return response;
 }
@@ -56278,12 +56483,12 @@ function retry(octokit, octokitOptions) {
   );
   const retryPlugin = {
     retry: {
-      retryRequest: (error2, retries, retryAfter) => {
-        error2.request.request = Object.assign({}, error2.request.request, {
+      retryRequest: (error, retries, retryAfter) => {
+        error.request.request = Object.assign({}, error.request.request, {
           retries,
           retryAfter
         });
-        return error2;
+        return error;
       }
     }
   };
@@ -56325,12 +56530,12 @@ async function doRequest(state, request2, options) {
   const req = (isAuth ? state.auth : state.global).key(state.id).schedule(jobOptions, request2, options);
   if (isGraphQL) {
     const res = await req;
-    if (res.data.errors != null && res.data.errors.some((error2) => error2.type === "RATE_LIMITED")) {
-      const error2 = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
+    if (res.data.errors != null && res.data.errors.some((error) => error.type === "RATE_LIMITED")) {
+      const error = Object.assign(new Error("GraphQL Rate Limit Exceeded"), {
         response: res,
         data: res.data
       });
-      throw error2;
+      throw error;
     }
   }
   return req;
@@ -56465,19 +56670,19 @@ function throttling(octokit, octokitOptions) {
       "error",
       (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
     );
-    state.retryLimiter.on("failed", async function(error2, info2) {
-      const [state2, request2, options] = info2.args;
+    state.retryLimiter.on("failed", async function(error, info) {
+      const [state2, request2, options] = info.args;
       const { pathname } = new URL(options.url, "http://github.test");
-      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error2.status !== 401;
-      if (!(shouldRetryGraphQL || error2.status === 403 || error2.status === 429)) {
+      const shouldRetryGraphQL = pathname.startsWith("/graphql") && error.status !== 401;
+      if (!(shouldRetryGraphQL || error.status === 403 || error.status === 429)) {
         return;
       }
       const retryCount = ~~request2.retryCount;
       request2.retryCount = retryCount;
       options.request.retryCount = retryCount;
       const { wantRetry, retryAfter = 0 } = await (async function() {
-        if (/\bsecondary rate\b/i.test(error2.message)) {
-          const retryAfter2 = Number(error2.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
+        if (/\bsecondary rate\b/i.test(error.message)) {
+          const retryAfter2 = Number(error.response.headers["retry-after"]) || state2.fallbackSecondaryRateRetryAfter;
           const wantRetry2 = await emitter.trigger(
             "secondary-limit",
             retryAfter2,
@@ -56487,11 +56692,11 @@ function throttling(octokit, octokitOptions) {
           );
           return { wantRetry: wantRetry2, retryAfter: retryAfter2 };
         }
-        if (error2.response.headers != null && error2.response.headers["x-ratelimit-remaining"] === "0" || (error2.response.data?.errors ?? []).some(
-          (error22) => error22.type === "RATE_LIMITED"
+        if (error.response.headers != null && error.response.headers["x-ratelimit-remaining"] === "0" || (error.response.data?.errors ?? []).some(
+          (error2) => error2.type === "RATE_LIMITED"
         )) {
           const rateLimitReset = new Date(
-            ~~error2.response.headers["x-ratelimit-reset"] * 1e3
+            ~~error.response.headers["x-ratelimit-reset"] * 1e3
           ).getTime();
           const retryAfter2 = Math.max(
             // Add one second so we retry _after_ the reset time
@@ -56561,10 +56766,10 @@ function createOctokit(token, log, baseUrl2, timeoutMs = REQUEST_TIMEOUT_MS) {
       controller.abort();
     }, timeoutMs).unref();
   });
-  octokit.hook.error("request", (error2, options) => {
+  octokit.hook.error("request", (error, options) => {
     if (options.request && timedOut.has(options.request))
       throw new Error(`GitHub did not answer ${options.method} ${options.url} within ${timeoutMs / 1e3} s`);
-    throw error2;
+    throw error;
   });
   return octokit;
 }
@@ -56709,14 +56914,14 @@ function parseActionSettings(getInput2) {
     paths: getInput2("paths").split(/[\n,]/).map((p) => p.trim()).filter((p) => p !== ""),
     comment: bool("comment", true),
     checkRun: bool("check-run", true),
-    sarif: text2("sarif"),
-    report: text2("report") || "unitgate-report.json",
+    files: Object.fromEntries(
+      FILE_FORMATS.map((f) => [f.name, text2(f.actionInput.name) || (f.actionInput.fallback ?? "")])
+    ),
     token: text2("token"),
     suggestions: bool("suggestions", false),
     trend: bool("trend", true),
     trendTags: text2("trend-tags") || "v*",
     trendLimit: 5,
-    badge: text2("badge"),
     publish: oneOf("publish", ["direct", "artifact", "from-artifact"], "direct"),
     publishDir: text2("publish-dir") || "unitgate-publish"
   };
@@ -56733,7 +56938,7 @@ function parseActionSettings(getInput2) {
     const t = Number(threshold);
     if (!/^\d+(\.\d+)?$/.test(threshold) || t < 0 || t > 10)
       throw new ConfigError(`input "threshold" must be a number from 0.0 to 10.0, not "${threshold}"`);
-    settings.threshold = Math.round(t * 10);
+    settings.threshold = thresholdToExposure(t);
   }
   const version = text2("systemd-version");
   if (version !== "") {
@@ -56812,11 +57017,11 @@ async function resolveEventScope(event, git2, github, messages) {
     let apiCount;
     if (github) {
       try {
-        const info2 = await github.getPull(pr.number);
-        body = info2.body;
-        author = info2.author;
-        policySha = info2.baseSha;
-        apiCount = info2.changedFiles;
+        const info = await github.getPull(pr.number);
+        body = info.body;
+        author = info.author;
+        policySha = info.baseSha;
+        apiCount = info.changedFiles;
       } catch (e) {
         messages.push(
           `Could not read pull request #${pr.number} through the API (${e.message}); using the event's copy.`
@@ -56853,12 +57058,12 @@ async function resolveEventScope(event, git2, github, messages) {
     let pull;
     if (number !== void 0 && github) {
       try {
-        const info2 = await github.getPull(Number(number));
+        const info = await github.getPull(Number(number));
         pull = {
           notesPull: Number(number),
-          pullBody: info2.body,
-          pullAuthor: info2.author,
-          pullHeadSha: info2.headSha
+          pullBody: info.body,
+          pullAuthor: info.author,
+          pullHeadSha: info.headSha
         };
       } catch (e) {
         messages.push(
@@ -56994,7 +57199,6 @@ function readPolicyFile(full, shown) {
 }
 
 // src/io/governing-policy.ts
-var DEFAULT_POLICY_PATH = ".github/unitgate.json";
 function parsePolicy(text2, shown, label = "") {
   const loaded = loadPolicy(text2, shown);
   if (!loaded.ok)
@@ -57042,6 +57246,10 @@ async function readGoverningPolicy(workspace, requested, policySha, fromPullRequ
   }
   const text2 = await policyTextAt(workspace, policySha, path);
   if (text2 === void 0) {
+    if (fromPullRequest && path !== DEFAULT_POLICY_PATH)
+      throw new ConfigError(
+        `policy "${path}" does not exist at the base branch tip ${at}. A pull request's workflow cannot point the gate at a policy its base does not have: merge the policy file first, or keep it at ${DEFAULT_POLICY_PATH}.`
+      );
     if (requested !== "" && !fromPullRequest)
       throw new ConfigError(`policy "${path}" does not exist at ${at}`);
     return { policy: builtInPolicy(), path, description: `built-in baseline (no ${path} at ${at})` };
@@ -57142,12 +57350,13 @@ async function writeRunnerReports(c) {
   const { verdict: verdict2, settings, deps, scope } = c;
   const runner = deps.runner;
   const roots = outputRoots(deps.workspace, deps.environment.runnerTemp);
-  const runFindings = verdict2.runFindings ?? [];
+  const findings = collectFindings(verdict2);
   const verdictError = verdictLine(verdict2);
   const used = { error: verdictError ? 1 : 0, warning: 0 };
   let omitted = 0;
-  for (const f of runFindings) {
-    const level = verdict2.mode === "report" ? "warning" : f.level;
+  for (const f of findings) {
+    if (isUnitFinding(f) || f.level === "notice") continue;
+    const level = f.level;
     if (used[level] >= ANNOTATIONS_PER_LEVEL) {
       omitted++;
       continue;
@@ -57156,7 +57365,7 @@ async function writeRunnerReports(c) {
     if (level === "error") runner.error(f.message, { title: "unitgate" });
     else runner.warning(f.message, { title: "unitgate" });
   }
-  const annotations = buildAnnotations(verdict2);
+  const annotations = buildAnnotations(findings);
   const ofLevel = (level, room) => selectWithinBudget(
     annotations.filter((a) => a.level === level),
     Math.max(0, room)
@@ -57184,11 +57393,11 @@ async function writeRunnerReports(c) {
     runner.info(`${omitted} more findings are in the job summary, the check run and the reports.`);
   const blobUrl = blobUrlFor(deps.environment, scope.checkSha ?? scope.headSha);
   const baseBlobUrl = scope.baseSha ? blobUrlFor(deps.environment, scope.baseSha) : void 0;
-  let summary2 = renderJobSummary(verdict2, {
-    omittedAnnotations: omitted,
-    blobUrl,
-    ...baseBlobUrl ? { baseBlobUrl } : {}
-  });
+  let summary2 = renderJobSummary(
+    verdict2,
+    { omittedAnnotations: omitted, blobUrl, ...baseBlobUrl ? { baseBlobUrl } : {} },
+    findings
+  );
   if (c.trend && c.trend.units.length > 0) {
     const trendMarkdown = renderTrendMarkdown(c.trend, { headingLevel: 2 });
     if (summary2.length + trendMarkdown.length < 1e6) summary2 += `
@@ -57196,8 +57405,10 @@ ${trendMarkdown}
 `;
   }
   await runner.appendSummary(summary2);
-  const report = {
-    ...renderJsonReport(verdict2, {
+  const input = {
+    verdict: verdict2,
+    findings,
+    meta: {
       toolVersion: ACTION_VERSION,
       generatedAt: deps.now().toISOString(),
       repository: deps.environment.repository,
@@ -57205,25 +57416,16 @@ ${trendMarkdown}
       ...scope.baseSha ? { baseCommit: scope.baseSha } : {},
       ...scope.pullNumber !== void 0 ? { pullRequest: scope.pullNumber } : {},
       policy: c.policyDescription
-    }),
-    ...c.trend ? { trend: JSON.parse(renderTrendJson(c.trend)) } : {}
+    },
+    ...c.trend ? { trend: JSON.parse(renderTrendJson(c.trend)) } : {},
+    blobUrl,
+    ...baseBlobUrl ? { baseBlobUrl } : {}
   };
-  runner.setOutput(
-    "report",
-    writeConfined(roots, settings.report, "report", JSON.stringify(report, null, 2) + "\n")
-  );
-  let sarifPath = "";
-  if (settings.sarif !== "") {
-    const sarif = renderSarif(verdict2, {
-      toolVersion: ACTION_VERSION,
-      category: "unitgate",
-      informationUri: "https://github.com/unitgate/unitgate"
-    });
-    sarifPath = writeConfined(roots, settings.sarif, "sarif", JSON.stringify(sarif, null, 2) + "\n");
+  for (const format of FILE_FORMATS) {
+    const file = settings.files[format.name] ?? "";
+    const written = file !== "" ? writeConfined(roots, file, format.actionInput.name, format.render(input)) : "";
+    if (format.actionInput.output) runner.setOutput(format.actionInput.output, written);
   }
-  runner.setOutput("sarif-file", sarifPath);
-  if (settings.badge !== "")
-    writeConfined(roots, settings.badge, "badge", JSON.stringify(renderBadge(verdict2)) + "\n");
 }
 async function publishToGitHub(settings, deps, t) {
   const { verdict: verdict2 } = t;
@@ -57232,14 +57434,14 @@ async function publishToGitHub(settings, deps, t) {
   if (!octokit) return;
   const ref = repoRef(deps.environment);
   const blobUrl = blobUrlFor(deps.environment, t.checkSha);
-  const links = { blobUrl, ...t.baseSha ? { baseBlobUrl: blobUrlFor(deps.environment, t.baseSha) } : {} };
+  const links2 = { blobUrl, ...t.baseSha ? { baseBlobUrl: blobUrlFor(deps.environment, t.baseSha) } : {} };
   if (settings.checkRun) {
     try {
-      const annotations = buildAnnotations(verdict2);
+      const annotations = buildAnnotations(collectFindings(verdict2));
       const published = annotations.slice(0, MAX_CHECK_RUN_ANNOTATIONS);
       const conclusion = verdict2.result === "fail" ? "failure" : verdict2.mode === "report" ? "neutral" : "success";
       const title = verdict2.result === "fail" ? "Service hardening gate failed" : "Service hardening gate passed";
-      let text2 = renderJobSummary(verdict2, { maxBytes: 64e3, ...links });
+      let text2 = renderJobSummary(verdict2, { maxBytes: 64e3, ...links2 });
       if (published.length < annotations.length)
         text2 += `
 
@@ -57277,7 +57479,7 @@ ${annotations.length - published.length} more annotations are in the job summary
       t.pullNumber,
       renderPullRequestComment(verdict2, {
         ...t.runUrl ? { runUrl: t.runUrl } : {},
-        ...links,
+        ...links2,
         ...t.trend && t.trend.units.length > 0 ? { trendMarkdown: renderTrendMarkdown(t.trend, { headingLevel: 3 }) } : {}
       }),
       log,
@@ -57578,24 +57780,47 @@ async function run(settings, deps) {
 }
 
 // src/action/actions-runner.ts
+var import_node_os = require("node:os");
+
+// src/action/workflow-commands.ts
 var import_node_crypto = require("node:crypto");
-function printInert(message) {
-  if (!message.includes("::") && !message.includes("##[")) {
-    info(message);
-    return;
-  }
-  const token = (0, import_node_crypto.randomUUID)();
-  info(`::stop-commands::${token}`);
-  info(message);
-  info(`::${token}::`);
+function escapeData2(text2) {
+  return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+function escapeProperty2(text2) {
+  return escapeData2(text2).replace(/:/g, "%3A").replace(/,/g, "%2C");
+}
+function annotationCommand(command, message, p = {}) {
+  const props = [
+    ["file", p.file],
+    ["line", p.startLine],
+    ["endLine", p.endLine],
+    ["col", p.startColumn],
+    ["title", p.title]
+  ];
+  const list = props.filter(([, v]) => v !== void 0 && v !== "" && v !== 0).map(([k, v]) => `${k}=${escapeProperty2(String(v))}`).join(",");
+  return `::${command}${list ? " " + list : ""}::${escapeData2(message)}`;
+}
+function debugCommand(message) {
+  return `::debug::${escapeData2(message)}`;
+}
+function inertLines(message, token = import_node_crypto.randomUUID) {
+  if (!message.includes("::") && !message.includes("##[")) return [message];
+  const t = token();
+  return [`::stop-commands::${t}`, message, `::${t}::`];
+}
+
+// src/action/actions-runner.ts
+function print(lines) {
+  process.stdout.write(lines.map((l) => l + import_node_os.EOL).join(""));
 }
 function createActionsRunner() {
   return {
-    info: printInert,
-    debug: (m) => debug(m),
-    warning: (m, p) => warning(m, p),
-    error: (m, p) => error(m, p),
-    notice: (m, p) => notice(m, p),
+    info: (m) => print(inertLines(m)),
+    debug: (m) => print([debugCommand(m)]),
+    warning: (m, p) => print([annotationCommand("warning", m, p)]),
+    error: (m, p) => print([annotationCommand("error", m, p)]),
+    notice: (m, p) => print([annotationCommand("notice", m, p)]),
     setOutput: (name, value) => setOutput(name, value),
     appendSummary: async (markdown) => {
       await summary.addRaw(markdown, true).write();
