@@ -61,6 +61,18 @@ const ONE_WAY_TO_SCORE = [
   },
 ];
 
+// What each folder of src/core must not import: a stage never reaches into a later one. The gate
+// attaches advice (fixes) but never renders; the trend scores but never renders; report renders and
+// re-scores only through the engine entry point (ONE_WAY_TO_SCORE).
+const STAGES = [
+  { folder: 'unit', forbidden: ['security', 'policy', 'advice', 'gate', 'report', 'trend', 'engine'] },
+  { folder: 'security', forbidden: ['policy', 'advice', 'gate', 'report', 'trend', 'engine'] },
+  { folder: 'policy', forbidden: ['advice', 'report', 'trend'] },
+  { folder: 'advice', forbidden: ['report', 'trend'] },
+  { folder: 'gate', forbidden: ['report', 'trend'] },
+  { folder: 'trend', forbidden: ['advice', 'report'] },
+];
+
 export default defineConfig(
   globalIgnores(['dist/', 'node_modules/', 'coverage/', '__tests__/fixtures/']),
   js.configs.recommended,
@@ -108,6 +120,34 @@ export default defineConfig(
       ],
     },
   },
+  // Stages stay in order (unit → security → policy → advice → gate → report; trend beside the gate).
+  ...STAGES.map(({ folder, forbidden }) => ({
+    files: [`src/core/${folder}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: PURE_PATHS,
+          patterns: [
+            ...PURE_PATTERNS,
+            ...(folder === 'security' ? [] : ONE_WAY_TO_SCORE),
+            {
+              regex: `^\\.\\./(${forbidden.join('|')})(/|$)`,
+              message: `src/core/${folder} comes before ${forbidden.join(', ')} in the stage order; it must not import them.`,
+            },
+            ...(['policy', 'advice'].includes(folder)
+              ? [
+                  {
+                    regex: '^\\.\\./gate/(?!gate-types$)',
+                    message: `src/core/${folder} comes before the gate: only the shared vocabulary (gate/gate-types) may be imported.`,
+                  },
+                ]
+              : []),
+          ],
+        },
+      ],
+    },
+  })),
   {
     files: ['src/core/**/*.ts'],
     rules: {

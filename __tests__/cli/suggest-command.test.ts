@@ -5,9 +5,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli';
-import { checkRequirement } from '../../src/core/gate/profile-checks';
+import { checkRequirement } from '../../src/core/policy/profile-checks';
 import { builtInPolicy } from '../../src/core/policy/load-policy';
-import { HARDENING_DROP_IN_NAME } from '../../src/core/report/hardening-drop-in';
+import { HARDENING_DROP_IN_NAME } from '../../src/core/advice/hardening-drop-in';
 import { assessUnit } from '../../src/core/security/assess';
 import { formatExposure } from '../../src/core/security/render-security';
 import { deriveSecuritySettings } from '../../src/core/security/settings';

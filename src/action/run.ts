@@ -17,7 +17,8 @@ import {
   parsePublishBundle,
   PUBLISH_BUNDLE_FILE,
 } from '../core/report/publish-bundle';
-import { renderTrendJson, renderTrendMarkdown, type Trend } from '../core/trend/trend';
+import { type Trend } from '../core/trend/trend';
+import { renderTrendJson, renderTrendMarkdown } from '../core/report/trend-report';
 import type { Approval, GateUnitInput, PullRequestFacts } from '../core/gate/evaluate-gate';
 import type { GatePolicy } from '../core/policy/policy-types';
 import type { GateVerdict, RunFinding } from '../core/gate/gate-types';

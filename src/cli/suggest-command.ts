@@ -11,7 +11,7 @@ import {
   HARDENING_DROP_IN_NAME,
   planHardeningDropIn,
   renderHardeningDropIn,
-} from '../core/report/hardening-drop-in';
+} from '../core/advice/hardening-drop-in';
 import { systemdProfile, type SystemdVersion } from '../core/security/versions';
 import { isTemplateName, parseUnitName, replaceInstance } from '../core/unit/unit-name';
 import { createRealTree } from '../io/node-unit-tree';

@@ -4,7 +4,7 @@ import { readPolicyFile } from '../io/read-policy-file';
 import { relative, resolve } from 'node:path';
 import { builtInPolicy, formatPolicyError, loadPolicy } from '../core/policy/load-policy';
 import { DEFAULT_POLICY_PATH, type GatePolicy } from '../core/policy/policy-types';
-import { renderTrendCsv, renderTrendJson, renderTrendMarkdown } from '../core/trend/trend';
+import { renderTrendCsv, renderTrendJson, renderTrendMarkdown } from '../core/report/trend-report';
 import { git, GitError } from '../io/git';
 import { collectTrend } from '../io/trend-history';
 import type { CommandResult } from './security-command';

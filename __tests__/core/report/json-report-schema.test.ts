@@ -17,7 +17,8 @@ import {
   renderJsonReport,
 } from '../../../src/core/report/json-report';
 import { SUPPORTED_VERSIONS, systemdProfile } from '../../../src/core/security/versions';
-import { buildTrend, renderTrendJson, type TrendColumnKind } from '../../../src/core/trend/trend';
+import { buildTrend, type TrendColumnKind } from '../../../src/core/trend/trend';
+import { renderTrendJson } from '../../../src/core/report/trend-report';
 import * as fixtures from './report-fixtures';
 import { change, manyViolations, note, unit, verdict, violation } from './report-fixtures';
 import { expectValidReport, reportSchema, reportSchemaErrors, strictAjv } from './report-schema';

@@ -1,14 +1,16 @@
 import {
   buildTrend,
+  versionChangeMarks,
+  type Trend,
+  type TrendSnapshot,
+} from '../../../src/core/trend/trend';
+import {
   csvField,
   mermaidLabel,
   renderTrendCsv,
   renderTrendJson,
   renderTrendMarkdown,
-  versionChangeMarks,
-  type Trend,
-  type TrendSnapshot,
-} from '../../../src/core/trend/trend';
+} from '../../../src/core/report/trend-report';
 
 type UnitScore = { unitId?: string; exposure: number | null; level?: string | null; error?: string };
 

@@ -9,7 +9,7 @@ import {
   type FindingLevel,
   type UnitFinding,
 } from '../gate/findings';
-import { fixForViolation } from './fixes';
+import { fixForViolation } from '../advice/fixes';
 import { truncateText } from './escape-markdown';
 import { truncateUtf8 } from './utf8';
 import { baseLineNote, headPlace } from '../gate/locations';

@@ -4,7 +4,7 @@
 import type { Fix, UnitResult, ViolationKind } from '../gate/gate-types';
 import type { UnitFinding } from '../gate/findings';
 import { codeBlock } from './escape-markdown';
-import { fixForViolation } from './fixes';
+import { fixForViolation } from '../advice/fixes';
 
 export interface CauseItem {
   /** The directive the findings are about, or undefined for a finding of its own. */

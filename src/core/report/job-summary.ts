@@ -22,7 +22,7 @@ import {
   inlineCode,
   truncateText,
 } from './escape-markdown';
-import { fixForViolation, mergeFixes } from './fixes';
+import { fixForViolation, mergeFixes } from '../advice/fixes';
 import { utf8ByteLength } from './utf8';
 
 /** The runner refuses a step summary over 1 MiB (1,048,576 bytes). */

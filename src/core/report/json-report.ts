@@ -19,7 +19,7 @@ import type {
 import type { GateMode } from '../policy/policy-types';
 import type { SourceLocation } from '../unit/parse-unit-file';
 import { formatExposure } from '../security/render-security';
-import { fixForViolation } from './fixes';
+import { fixForViolation } from '../advice/fixes';
 
 export const JSON_REPORT_VERSION = 'unitgate-report/1';
 

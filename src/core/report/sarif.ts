@@ -7,7 +7,7 @@ import { isSupportedVersion, systemdProfile, type AssessorData } from '../securi
 import { baseLineNote, headPlace } from '../gate/locations';
 import { describeNote, titleOfKind } from './annotations';
 import { codeBlock, encodeUriPath } from './escape-markdown';
-import { fixForRow, fixForViolation } from './fixes';
+import { fixForRow, fixForViolation } from '../advice/fixes';
 import { utf8Bytes } from './utf8';
 
 export const SARIF_SCHEMA_URI =

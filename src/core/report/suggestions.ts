@@ -4,7 +4,7 @@
 // review comments elsewhere), and every suggestion is checked with the engine before it is offered.
 import type { GateUnitInput } from '../gate/evaluate-gate';
 import type { GateVerdict, RowChange, UnitResult } from '../gate/gate-types';
-import { checkRequirement } from '../gate/profile-checks';
+import { checkRequirement } from '../policy/profile-checks';
 import type { Assessment } from '../security/assess';
 import { scoreLoadedUnit } from '../engine';
 import type { SecurityPolicy } from '../security/security-policy';
@@ -13,7 +13,7 @@ import { systemdProfile, type SystemdProfile, type SystemdVersion } from '../sec
 import { UNIT_SECTIONS, type LoadedUnit } from '../unit/load-unit';
 import { parseUnitFile } from '../unit/parse-unit-file';
 import { codeBlock, inlineCode, truncateText } from './escape-markdown';
-import { fixForViolation } from './fixes';
+import { fixForViolation } from '../advice/fixes';
 import { signedShare } from './job-summary';
 
 /** One line of a unified diff hunk, with its line numbers on each side. */

@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli';
-import { FIXED_ROWS, fixForRow, fixForViolation, mergeFixes } from '../../../src/core/report/fixes';
+import { FIXED_ROWS, fixForRow, fixForViolation, mergeFixes } from '../../../src/core/advice/fixes';
 import { SUPPORTED_VERSIONS, systemdProfile } from '../../../src/core/security/versions';
-import { violation } from './report-fixtures';
+import { violation } from '../report/report-fixtures';
 
 interface JsonRow {
   set: boolean | null;

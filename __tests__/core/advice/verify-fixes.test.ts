@@ -14,7 +14,7 @@ import {
   FIX_DROP_IN_NAME,
   lossesAgainstProfile,
   MAX_UNITS_WITH_FIXES,
-} from '../../../src/core/report/verify-fixes';
+} from '../../../src/core/advice/verify-fixes';
 import { groupByCause, deviationBlocks } from '../../../src/core/report/causes';
 import { renderPullRequestComment } from '../../../src/core/report/pr-comment';
 import { buildAnnotations } from '../../../src/core/report/annotations';

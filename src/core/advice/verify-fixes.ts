@@ -8,7 +8,7 @@ import {
   capabilityNames,
   forbiddenAddressFamilies,
   forbiddenCapabilities,
-} from '../gate/profile-checks';
+} from '../policy/profile-checks';
 import type { Profile } from '../policy/policy-types';
 import type { Assessment } from '../security/assess';
 import type { SecurityPolicy } from '../security/security-policy';

@@ -5,7 +5,7 @@ import {
   checkRequirement,
   forbiddenAddressFamilies,
   forbiddenCapabilities,
-} from '../../../src/core/gate/profile-checks';
+} from '../../../src/core/policy/profile-checks';
 import { deriveSecuritySettings, type SecuritySettings } from '../../../src/core/security/settings';
 import { systemdProfile, type SystemdVersion } from '../../../src/core/security/versions';
 import { UnitLoader } from '../../../src/core/unit/load-unit';
