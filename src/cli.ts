@@ -8,6 +8,7 @@ import { runSecurityCommand, type CommandResult, type JsonOutput } from './cli/s
 import type * as ReviewCommands from './cli/review-commands';
 import type { TrendFormat } from './cli/trend-command';
 import { parseThreshold } from './cli/parse-values';
+import { UNITGATE_VERSION } from './version';
 import { CLI_FORMATS } from './core/report/formats';
 import { parseBoolean } from './core/unit/parse-boolean';
 import {
@@ -74,7 +75,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     .description(
       'Score and gate systemd service hardening, exactly like systemd-analyze security --offline=true.',
     )
-    .version('0.1.0', '-V, --version', 'print the unitgate version')
+    .version(UNITGATE_VERSION, '-V, --version', 'print the unitgate version')
     .exitOverride()
     .configureOutput({
       writeOut: (s) => {

@@ -60,8 +60,8 @@ import { confinedPath } from '../io/confined-path';
 import { parsePolicy, readGoverningPolicy, workspacePolicyText } from '../io/governing-policy';
 import type { AnnotationProperties, Runner, RunnerEnvironment } from './runner';
 import { ConfigError, type ActionSettings } from './settings';
+import { UNITGATE_VERSION } from '../version';
 
-export const ACTION_VERSION = '0.1.0';
 
 export interface ActionDeps {
   /** GITHUB_WORKSPACE: the checked-out repository. */
@@ -266,7 +266,7 @@ async function writeRunnerReports(c: Context): Promise<void> {
     verdict,
     findings,
     meta: {
-      toolVersion: ACTION_VERSION,
+      toolVersion: UNITGATE_VERSION,
       generatedAt: deps.now().toISOString(),
       repository: deps.environment.repository,
       commit: scope.headSha,

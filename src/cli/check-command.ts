@@ -18,6 +18,7 @@ import {
   workspacePolicyText,
 } from '../io/governing-policy';
 import type { CommandResult } from './security-command';
+import { UNITGATE_VERSION } from '../version';
 
 export interface CheckOptions {
   /** The branch the change will be merged into; compared at its merge base with HEAD. */
@@ -222,7 +223,7 @@ export async function runCheckCommand(options: CheckOptions, where: string): Pro
     const stdout = format.render({
       verdict,
       findings: collectFindings(verdict),
-      meta: { toolVersion: '0.1.0' },
+      meta: { toolVersion: UNITGATE_VERSION },
       header,
     });
     let stderr = '';
