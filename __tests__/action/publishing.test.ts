@@ -7,7 +7,7 @@ import { run, type ActionResult } from '../../src/action/run';
 import { parseActionSettings } from '../../src/action/settings';
 import { STICKY_MARKER } from '../../src/core/report/pr-comment';
 import { createOctokit } from '../../src/io/github';
-import { upsertStickyComment } from '../../src/io/pr-comment';
+import { upsertStickyComment } from '../../src/io/sticky-comment';
 import { startFakeGitHub, type FakeGitHub } from '../e2e/fake-github';
 import { makeGitRepo, type GitRepo } from '../e2e/make-git-repo';
 import { ACTION_YML, readActionInputs } from '../e2e/run-action';

@@ -34,7 +34,7 @@ import {
   resolveStickyComment,
   upsertStickyComment,
   type StickyCommentOptions,
-} from '../io/pr-comment';
+} from '../io/sticky-comment';
 import { commitSource, runGatePipeline, type TreeSource } from '../io/gate-pipeline';
 import { diffNames, ensureCommit, fetchHistory, GitError, hasCommit, isAncestor, mergeBase } from '../io/git';
 import {
