@@ -28,7 +28,7 @@ afterAll(() => fake.close());
 beforeEach(() => {
   fake.reset();
   logged.length = 0;
-  octokit = createOctokit(fake.token, (m) => logged.push(m), fake.url, 2000);
+  octokit = createOctokit(fake.token, (m) => logged.push(m), fake.url, 10_000);
 });
 afterEach(() => fake.expectNoViolations());
 
@@ -137,7 +137,7 @@ describe('listReviews', () => {
     const pr = fake.addPullRequest();
     fake.addReview(pr.number, { user: 'bob', state: 'APPROVED' });
     fake.setToken('ghs_noMembers', { permissions: { members: 'none' } });
-    octokit = createOctokit('ghs_noMembers', () => {}, fake.url, 2000);
+    octokit = createOctokit('ghs_noMembers', () => {}, fake.url, 10_000);
     const said: string[] = [];
     const { approvals, unreadableTeams } = await listReviews(
       octokit,
