@@ -2,7 +2,8 @@
 // picomatch: `*` and `?` stay within one path segment, `**` as a whole segment spans any number of
 // segments, `[…]`/`[!…]` are character classes, `{a,b}` are alternatives and `\` quotes the next character.
 // Everything else is literal: translate() escapes what picomatch would read otherwise (quotes, `|`,
-// parentheses, one-alternative groups such as ranges) so a glob means the same for every caller.
+// parentheses, one-alternative groups such as ranges) so a glob means the same for every caller, and
+// refuses the few forms picomatch 4 reads otherwise: an invalid glob is an error, never a silent miss.
 import picomatch from 'picomatch/posix';
 
 // dot: `*` matches `.hidden` as well; noextglob/nonegate: `+(x)` and a leading `!` are literal;
@@ -123,7 +124,7 @@ function translate(glob: string): string {
       groups.push({ end: groupEnd(glob, k), segmentStart: startsHere });
       out += '{';
       segmentStart = startsHere;
-    } else if (group !== undefined && c === ',' && groups.length > 0) {
+    } else if (group !== undefined && c === ',') {
       out += ',';
       segmentStart = group.segmentStart;
     } else if (group !== undefined && k === group.end) {
