@@ -1,11 +1,12 @@
 // Paths the user names (policy, reports) must stay inside the directories they are meant for: a path
 // with `..` or an absolute one is refused with a ConfigError, never resolved somewhere else.
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ConfigError } from './config-error';
 
 export function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  // `..x` is a name inside the root; only `..` itself or `../…` leaves it.
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** `path` (relative to the first root, or absolute) when it lies inside one of `roots`; a ConfigError otherwise. */

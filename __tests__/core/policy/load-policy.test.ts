@@ -377,6 +377,28 @@ describe('loadPolicy: errors name the file, the JSON path and what is wrong', ()
       [{ path: '$.exclude[0].until', message: "unknown key 'until' (allowed: match, reason)" }],
     ],
     [
+      'an invalid units[] glob',
+      { units: [{ match: 'api-[b-a].service', profile: 'worker' }] },
+      [
+        {
+          path: '$.units[0].match',
+          message:
+            'invalid glob "api-[b-a].service": Invalid regular expression: /^(?:api-[b-a]\\.service)$/: Range out of order in character class',
+        },
+      ],
+    ],
+    [
+      'an invalid exclude[] glob',
+      { exclude: [{ match: '{**,vendor}/x', reason: 'x' }] },
+      [
+        {
+          path: '$.exclude[0].match',
+          message:
+            'invalid glob "{**,vendor}/x": `**` inside {…} is not supported: write the alternatives out',
+        },
+      ],
+    ],
+    [
       'unknown key in deviations',
       { deviations: { maxExpiry: 5 } },
       [

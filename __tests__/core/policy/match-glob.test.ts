@@ -1,4 +1,5 @@
-import { globToRegExp, matchesGlob } from '../../../src/core/policy/match-glob';
+import fc from 'fast-check';
+import { globError, matchesGlob } from '../../../src/core/policy/match-glob';
 
 describe('matchesGlob', () => {
   it.each([
@@ -52,7 +53,48 @@ describe('matchesGlob', () => {
     expect(matchesGlob(glob, subject)).toBe(expected);
   });
 
-  it('compiles to an anchored expression', () => {
-    expect(globToRegExp('deploy/**/*.service').source).toBe('^deploy\\/(?:.*\\/)?[^/]*\\.service$');
+  it.each([
+    ['[b-a].service', 'Range out of order in character class'],
+    ['{**,a}/x.service', '`**` inside {…} is not supported'],
+    ['a\\\\b', 'a literal backslash is not supported'],
+    ['[\\]]', 'a backslash, a quote or `[:` in a class is not supported'],
+    ['[[:alpha:]]', 'a backslash, a quote or `[:` in a class is not supported'],
+    ['./', 'it names no path'],
+  ])('refuses %s: %s', (glob, reason) => {
+    expect(globError(glob)).toContain(reason);
+    expect(() => matchesGlob(glob, 'x.service')).toThrow(reason);
+  });
+
+  it('a valid glob has no error', () => {
+    expect(globError('deploy/**/*.{service,socket}')).toBeUndefined();
+  });
+
+  it('repeated globstars stay linear: **/**/**/**/x on a 400-segment path', () => {
+    // The jest timeout bounds it; the previous backtracking translation took seconds here.
+    const deep = Array.from({ length: 400 }, () => 'a').join('/');
+    expect(matchesGlob('**/**/**/**/x', deep)).toBe(false);
+    expect(matchesGlob('**/**/**/**/x', `${deep}/x`)).toBe(true);
+  });
+});
+
+describe('matchesGlob on generated paths', () => {
+  // Repository paths and unit names have no empty, `.` or `..` segments.
+  const segment = fc
+    .string({ unit: fc.constantFrom(...'ab.-x][{},"()|+!$^*?1é'), minLength: 1, maxLength: 3 })
+    .filter((s) => s !== '.' && s !== '..');
+  const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join('/'));
+  const quote = (p: string): string => p.replace(/[*?[\]{}\\]/g, (c) => `\\${c}`);
+
+  it('a path with its special characters quoted matches itself and nothing else', () => {
+    fc.assert(fc.property(path, path, (p, q) => matchesGlob(quote(p), q) === (p === q)));
+  });
+
+  it('`*` stays in its segment and `**/` spans any depth', () => {
+    fc.assert(
+      fc.property(path, (p) => {
+        const depth = p.split('/').length;
+        return matchesGlob('*', p) === (depth === 1) && matchesGlob(`**/${quote(p)}`, `x/y/${p}`);
+      }),
+    );
   });
 });

@@ -23,9 +23,12 @@ describe('utf8', () => {
     ['cut ASCII', 'abcdef', 5, 'ab…'],
     ['never inside a character', 'ééé', 5, 'é…'],
     ['never inside a pair', 'a😨b', 5, 'a…'],
+    ['a lone surrogate is 3 bytes', 'a\ud800bcdef', 7, 'a\ud800…'],
+    ['no room but for the ellipsis', 'abcdef', 3, '…'],
+    ['less room than the ellipsis', 'abcdef', 1, '…'],
   ])('truncateUtf8: %s', (_name, text, max, expected) => {
     const out = truncateUtf8(text, max);
     expect(out).toBe(expected);
-    expect(Buffer.byteLength(out, 'utf8')).toBeLessThanOrEqual(max);
+    expect(Buffer.byteLength(out, 'utf8')).toBeLessThanOrEqual(Math.max(max, 3));
   });
 });

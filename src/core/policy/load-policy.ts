@@ -9,6 +9,7 @@ import workerProfile from '../../../policies/profiles/worker.json';
 import schedulerProfile from '../../../policies/profiles/scheduler.json';
 import type { AssessorOverride } from '../security/security-policy';
 import { DEFAULT_VERSION, systemdProfile } from '../security/versions';
+import { globError } from './match-glob';
 import { formatJsonPath, parseJsonDocument, type JsonPathSegment } from './parse-json-document';
 import type {
   DeviationPolicy,
@@ -449,6 +450,13 @@ function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy 
     problems.push({
       path: ['defaultProfile'],
       message: `unknown profile '${defaultProfile}'${hint(defaultProfile, knownNames)}`,
+    });
+  }
+  // An invalid glob fails the policy: it would match nothing and assign or exclude nothing unnoticed.
+  for (const key of ['units', 'exclude'] as const) {
+    doc[key]?.forEach((entry, i) => {
+      const error = globError(entry.match);
+      if (error !== undefined) problems.push({ path: [key, i, 'match'], message: error });
     });
   }
   doc.units?.forEach((u, i) => {
