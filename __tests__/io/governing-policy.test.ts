@@ -6,12 +6,8 @@ import { makeGitRepo, type GitRepo } from '../e2e/make-git-repo';
 import type { RunFinding } from '../../src/core/gate/gate-types';
 import { ConfigError } from '../../src/io/config-error';
 import { confinedPath, isInside } from '../../src/io/confined-path';
-import {
-  DEFAULT_POLICY_PATH,
-  indexPolicyText,
-  readGoverningPolicy,
-  workspacePolicyText,
-} from '../../src/io/governing-policy';
+import { DEFAULT_POLICY_PATH } from '../../src/core/policy/policy-types';
+import { indexPolicyText, readGoverningPolicy, workspacePolicyText } from '../../src/io/governing-policy';
 import { MAX_POLICY_BYTES, readPolicyFile } from '../../src/io/read-policy-file';
 
 const BASE_POLICY = '{ "systemdVersion": 255 }\n';

@@ -3,7 +3,7 @@
 import { startFakeGitHub, type FakeGitHub } from '../e2e/fake-github';
 import { STICKY_MARKER } from '../../src/core/report/pr-comment';
 import { createOctokit, type Octokit, type RepoRef } from '../../src/io/github';
-import { resolveStickyComment, upsertStickyComment } from '../../src/io/pr-comment';
+import { resolveStickyComment, upsertStickyComment } from '../../src/io/sticky-comment';
 
 let fake: FakeGitHub;
 let octokit: Octokit;
