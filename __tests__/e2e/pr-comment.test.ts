@@ -43,7 +43,8 @@ beforeAll(async () => {
   bundle = path.join(dir, 'pr-comment.cjs');
   await build({
     stdin: {
-      contents: "export * from './src/io/sticky-comment';\nexport { createOctokit } from './src/io/github';\n",
+      contents:
+        "export * from './src/io/sticky-comment';\nexport { createOctokit } from './src/io/github';\n",
       resolveDir: ROOT,
       loader: 'ts',
     },

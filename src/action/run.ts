@@ -62,7 +62,6 @@ import type { AnnotationProperties, Runner, RunnerEnvironment } from './runner';
 import { ConfigError, type ActionSettings } from './settings';
 import { UNITGATE_VERSION } from '../version';
 
-
 export interface ActionDeps {
   /** GITHUB_WORKSPACE: the checked-out repository. */
   workspace: string;
