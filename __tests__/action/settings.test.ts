@@ -62,6 +62,8 @@ describe('parseActionSettings', () => {
     ['threshold', '3,5', 'input "threshold" must be a number from 0.0 to 10.0, not "3,5"'],
     ['systemd-version', '250', 'input "systemd-version" must be'],
     ['trend-limit', '0', 'input "trend-limit" must be a number from 1 to 999, not "0"'],
+    ['paths', 'deploy/*.service\n**/x\\', 'input "paths": invalid glob'],
+    ['paths', '[[:alpha:]]', 'input "paths": invalid glob "[[:alpha:]]"'],
     ['publish', 'always', 'input "publish" must be one of direct, artifact, from-artifact, not "always"'],
   ])('refuses %s: %s', (name, value, message) => {
     expect(() => settingsOf({ [name]: value })).toThrow(ConfigError);

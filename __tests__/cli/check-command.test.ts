@@ -241,6 +241,16 @@ describe('unitgate check: path arguments', () => {
       expect(r.stderr).toContain(`${arg}`);
     },
   );
+
+  it.each([
+    ['deploy/[[:alpha:]].service', 'invalid glob "deploy/[[:alpha:]].service"'],
+    ['deploy/{**,a}.service', '`**` inside {…} is not supported'],
+  ])('%s is not a valid glob: exit 2 saying why', async (arg, message) => {
+    const r = await repo.check('deploy/a.service', arg);
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(message);
+  });
 });
 
 describe('unitgate check --cached', () => {

@@ -3,6 +3,7 @@
 import { isSupportedVersion, SUPPORTED_VERSIONS, type SystemdVersion } from '../core/security/versions';
 import type { GateMode } from '../core/policy/policy-types';
 import { thresholdToExposure } from '../core/policy/load-policy';
+import { globError } from '../core/policy/match-glob';
 import { parseBoolean } from '../core/unit/parse-boolean';
 import { FILE_FORMATS } from '../core/report/formats';
 
@@ -79,6 +80,10 @@ export function parseActionSettings(getInput: (name: string) => string): ActionS
     publish: oneOf('publish', ['direct', 'artifact', 'from-artifact'], 'direct'),
     publishDir: text('publish-dir') || 'unitgate-publish',
   };
+  for (const glob of settings.paths) {
+    const invalid = globError(glob);
+    if (invalid !== undefined) throw new ConfigError(`input "paths": ${invalid}`);
+  }
   const limit = text('trend-limit');
   if (limit !== '') {
     if (!/^[1-9][0-9]{0,2}$/.test(limit))

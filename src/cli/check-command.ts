@@ -6,7 +6,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { RunFinding } from '../core/gate/gate-types';
 import { collectFindings } from '../core/gate/findings';
 import { reportFormat } from '../core/report/formats';
-import { matchesGlob } from '../core/policy/match-glob';
+import { globError, matchesGlob } from '../core/policy/match-glob';
 import type { SystemdVersion } from '../core/security/versions';
 import { ConfigError } from '../io/config-error';
 import { commitSource, indexSource, runGatePipeline, worktreeSource } from '../io/gate-pipeline';
@@ -126,7 +126,10 @@ function selectPaths(
   const unmatched: string[] = [];
   for (const arg of args) {
     const rel = relative(repoDir, resolve(cwd, arg)).split(sep).join('/');
-    if (rel.startsWith('..') || isAbsolute(rel)) throw new ConfigError(`${arg} is outside the repository`);
+    if (rel === '..' || rel.startsWith('../') || isAbsolute(rel))
+      throw new ConfigError(`${arg} is outside the repository`);
+    const invalid = /[*?[{]/.test(arg) ? globError(rel) : undefined;
+    if (invalid !== undefined) throw new ConfigError(invalid);
     let matched: string[];
     if (/[*?[{]/.test(arg)) matched = candidates.filter((p) => matchesGlob(rel, p));
     else if (candidates.includes(rel)) matched = [rel];
