@@ -17773,13 +17773,13 @@ function isSupportedVersion(v) {
 var PROFILES = /* @__PURE__ */ new Map();
 {
   let traits = {};
-  for (const version of SUPPORTED_VERSIONS) {
-    traits = { ...traits, ...VERSIONS[version].traits };
-    PROFILES.set(version, { version, data: VERSIONS[version].data, traits });
+  for (const version2 of SUPPORTED_VERSIONS) {
+    traits = { ...traits, ...VERSIONS[version2].traits };
+    PROFILES.set(version2, { version: version2, data: VERSIONS[version2].data, traits });
   }
 }
-function systemdProfile(version) {
-  return PROFILES.get(version);
+function systemdProfile(version2) {
+  return PROFILES.get(version2);
 }
 
 // src/core/security/unit-keys.ts
@@ -17804,10 +17804,10 @@ var SETS = new Map(
   Object.entries(TABLE).map(([section, keys]) => [section, new Set(keys)])
 );
 var TYPE_SECTIONS = new Set(Object.keys(TABLE).filter((s) => s !== "Unit" && s !== "Install"));
-function isKnownKey(version, section, key) {
+function isKnownKey(version2, section, key) {
   if (SETS.get(section)?.has(key)) return true;
   const added = KEYS_ADDED_AFTER_252[key];
-  return added !== void 0 && added <= version && TYPE_SECTIONS.has(section);
+  return added !== void 0 && added <= version2 && TYPE_SECTIONS.has(section);
 }
 function versionAddingKey(section, key) {
   return SUPPORTED_VERSIONS.find((v) => isKnownKey(v, section, key));
@@ -20987,6 +20987,12 @@ function parseThreshold(value) {
   return n === void 0 || n > 100 ? void 0 : n;
 }
 
+// package.json
+var version = "0.1.0";
+
+// src/version.ts
+var UNITGATE_VERSION = version;
+
 // src/core/report/badge.ts
 var COLORS = {
   DANGEROUS: "red",
@@ -21043,8 +21049,8 @@ function fromViolation(u, v, level, assessorFields, accepted) {
 var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
 function collectFindings(verdict2) {
   const report = verdict2.mode === "report";
-  const version = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
-  const assessorFields = new Set(systemdProfile(version).data.assessors.map((a) => a.jsonField));
+  const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
+  const assessorFields = new Set(systemdProfile(version2).data.assessors.map((a) => a.jsonField));
   const out = [];
   for (const f of verdict2.runFindings ?? []) {
     out.push({
@@ -21170,7 +21176,7 @@ var VIOLATION_KINDS = [
   // a profile comment names no profile of the policy (never a silent default)
 ];
 
-// src/core/report/fixes.ts
+// src/core/advice/fixes.ts
 var yes = (directive, explanation) => ({
   directives: [`${directive}=yes`],
   explanation
@@ -21545,33 +21551,12 @@ function encodeUriPath(path) {
 }
 
 // src/core/report/utf8.ts
+var encoder = new TextEncoder();
 function utf8ByteLength(text) {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128) n += 1;
-    else if (c < 2048) n += 2;
-    else if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
-      const d2 = text.charCodeAt(i + 1);
-      if (d2 >= 56320 && d2 <= 57343) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
+  return encoder.encode(text).length;
 }
 function utf8Bytes(text) {
-  const out = [];
-  for (const ch of text) {
-    let c = ch.codePointAt(0);
-    if (c >= 55296 && c <= 57343) c = 65533;
-    if (c < 128) out.push(c);
-    else if (c < 2048) out.push(192 | c >> 6, 128 | c & 63);
-    else if (c < 65536) out.push(224 | c >> 12, 128 | c >> 6 & 63, 128 | c & 63);
-    else out.push(240 | c >> 18, 128 | c >> 12 & 63, 128 | c >> 6 & 63, 128 | c & 63);
-  }
-  return out;
+  return Array.from(encoder.encode(text));
 }
 
 // src/core/report/annotations.ts
@@ -21726,8 +21711,8 @@ ${fix.directives.join("\n")}
 ${fix.explanation}`;
 }
 function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
-  const version = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
-  const assessors = new Map(systemdProfile(version).data.assessors.map((a) => [a.jsonField, a]));
+  const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
+  const assessors = new Map(systemdProfile(version2).data.assessors.map((a) => [a.jsonField, a]));
   const profiles = new Map(verdict2.units.map((u) => [u.path, u.profile]));
   const findings = all.filter(isUnitFinding);
   const rules = KINDS.map((k) => kindRule(k, options.informationUri));
@@ -22683,7 +22668,7 @@ function colorsEnabled(cli) {
 function buildProgram(cli, result, pending) {
   const program2 = new Command("unitgate").description(
     "Score and gate systemd service hardening, exactly like systemd-analyze security --offline=true."
-  ).version("0.1.0", "-V, --version", "print the unitgate version").exitOverride().configureOutput({
+  ).version(UNITGATE_VERSION, "-V, --version", "print the unitgate version").exitOverride().configureOutput({
     writeOut: (s) => {
       result.stdout += s;
     },
@@ -22734,8 +22719,8 @@ function buildProgram(cli, result, pending) {
       throw new UsageError(`Unknown argument to --json=: ${json2}`);
     const threshold = parseThreshold(opts.threshold ?? "100");
     if (threshold === void 0) throw new UsageError(`Failed to parse threshold: ${opts.threshold}`);
-    const version = Number(opts.systemdVersion);
-    if (!isSupportedVersion(version)) {
+    const version2 = Number(opts.systemdVersion);
+    if (!isSupportedVersion(version2)) {
       throw new UsageError(
         `Unsupported --systemd-version=${opts.systemdVersion}; choose one of ${SUPPORTED_VERSIONS.join(", ")}.`
       );
@@ -22749,7 +22734,7 @@ function buildProgram(cli, result, pending) {
         securityPolicy: opts.securityPolicy,
         profile: opts.profile,
         instance: opts.instance,
-        version,
+        version: version2,
         ...cli.write ? { write: cli.write } : {},
         ...cli.write && cli.writeEncoded ? { writeEncoded: cli.writeEncoded } : {}
       },
@@ -22779,13 +22764,13 @@ function buildProgram(cli, result, pending) {
   ).action((unit2, opts) => {
     let systemdVersion;
     if (opts.systemdVersion !== void 0) {
-      const version = Number(opts.systemdVersion);
-      if (!isSupportedVersion(version)) {
+      const version2 = Number(opts.systemdVersion);
+      if (!isSupportedVersion(version2)) {
         throw new UsageError(
           `Unsupported --systemd-version=${opts.systemdVersion}; choose one of ${SUPPORTED_VERSIONS.join(", ")}.`
         );
       }
-      systemdVersion = version;
+      systemdVersion = version2;
     }
     const r = reviewCommands().runSuggestCommand(
       {
@@ -22835,13 +22820,13 @@ function buildProgram(cli, result, pending) {
   ).action((paths, opts) => {
     let systemdVersion;
     if (opts.systemdVersion !== void 0) {
-      const version = Number(opts.systemdVersion);
-      if (!isSupportedVersion(version)) {
+      const version2 = Number(opts.systemdVersion);
+      if (!isSupportedVersion(version2)) {
         throw new UsageError(
           `Unsupported --systemd-version=${String(opts.systemdVersion)}; choose one of ${SUPPORTED_VERSIONS.join(", ")}.`
         );
       }
-      systemdVersion = version;
+      systemdVersion = version2;
     }
     pending.push(
       reviewCommands().runCheckCommand(
