@@ -10,6 +10,7 @@
 //   node scripts/generate-docs.mjs --check   exit 1 when one of them is not what this script writes
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { dataFileVersions, DATA_DIR } from './systemd-versions.mjs';
@@ -256,44 +257,16 @@ export function renderPolicyDocs(schemaText, versions, measurements) {
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-/**
- * Reads the `inputs:` and `outputs:` blocks of action.yml (the subset of YAML it uses: two-space keys,
- * `description:` with plain, quoted or folded `>-` text, and `default:`).
- */
+/** The `inputs:` and `outputs:` of action.yml, in their order: name, description and default. */
 export function readActionMetadata(text) {
-  const result = { inputs: [], outputs: [] };
-  let block = null;
-  let current = null;
-  let folding = null;
-  const unquote = (v) => v.replace(/^'(.*)'$/, (_, x) => x.replace(/''/g, "'")).replace(/^"(.*)"$/, '$1');
-  for (const line of text.split('\n')) {
-    if (/^\S/.test(line)) {
-      block = line.startsWith('inputs:') ? 'inputs' : line.startsWith('outputs:') ? 'outputs' : null;
-      current = null;
-      folding = null;
-      continue;
-    }
-    if (!block) continue;
-    const key = /^ {2}([A-Za-z0-9_-]+):\s*$/.exec(line);
-    if (key) {
-      current = { name: key[1], description: '', default: undefined };
-      result[block].push(current);
-      folding = null;
-      continue;
-    }
-    const field = /^ {4}(description|default|required):\s*(.*)$/.exec(line);
-    if (field && current) {
-      folding = null;
-      if (field[1] === 'description') {
-        if (field[2] === '>-' || field[2] === '>' || field[2] === '|') folding = 'description';
-        else current.description = unquote(field[2]);
-      } else if (field[1] === 'default') current.default = unquote(field[2]);
-      continue;
-    }
-    if (folding && current && /^ {6}/.test(line))
-      current[folding] = `${current[folding]} ${line.trim()}`.trim();
-  }
-  return result;
+  const doc = parseYaml(text) ?? {};
+  const entries = (block) =>
+    Object.entries(block ?? {}).map(([name, spec]) => ({
+      name,
+      description: String(spec?.description ?? '').trim(),
+      default: spec?.default === undefined || spec.default === null ? undefined : String(spec.default),
+    }));
+  return { inputs: entries(doc.inputs), outputs: entries(doc.outputs) };
 }
 
 const README_PATH = path.join(ROOT, 'README.md');

@@ -2,6 +2,7 @@
 // and reads back what a runner would: exit code, workflow commands on stdout (annotations), the
 // GITHUB_OUTPUT / GITHUB_ENV / GITHUB_STATE files, the job summary. Inputs the test does not give
 // are filled from action.yml's defaults, as the runner does (the toolkit does not).
+import { parse as parseYaml } from 'yaml';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -105,74 +106,20 @@ export interface ActionInput {
 }
 
 /**
- * Reads the `inputs:` block of an action.yml: names, and each input's `description`, `required` and
- * `default` when they are plain or quoted scalars (or `|`/`>` blocks). Enough for action.yml files;
- * not a YAML parser.
+ * Reads the `inputs:` block of an action.yml with a YAML parser: each input's `description`,
+ * `required` and `default` (the runner hands every default to the action as a string).
  */
 export function readActionInputs(actionYmlText: string): Record<string, ActionInput> {
-  const lines = actionYmlText.split(/\r?\n/);
+  const doc = parseYaml(actionYmlText) as { inputs?: Record<string, Record<string, unknown> | null> } | null;
   const inputs: Record<string, ActionInput> = {};
-  const start = lines.findIndex((line) => /^inputs:\s*(#.*)?$/.test(line));
-  if (start < 0) return inputs;
-  let inputIndent = -1;
-  let current: ActionInput | undefined;
-  for (let i = start + 1; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    if (/^\s*(#.*)?$/.test(line)) continue;
-    const indent = line.length - line.trimStart().length;
-    if (indent === 0) break; // the next top-level key
-    if (inputIndent < 0) inputIndent = indent;
-    const key = /^\s*([A-Za-z0-9_.-]+|'[^']*'|"[^"]*"):\s*(.*)$/.exec(line);
-    if (!key) continue;
-    const name = unquote(key[1] ?? '');
-    if (indent === inputIndent) {
-      current = {};
-      inputs[name] = current;
-      continue;
-    }
-    if (!current || indent <= inputIndent) continue;
-    let value = stripComment(key[2] ?? '');
-    if (value === '|' || value === '>' || /^[|>][-+]?$/.test(value)) {
-      const block: string[] = [];
-      let blockIndent = -1;
-      while (i + 1 < lines.length) {
-        const next = lines[i + 1] ?? '';
-        const nextIndent = next.length - next.trimStart().length;
-        if (next.trim() !== '' && nextIndent <= indent) break;
-        if (blockIndent < 0 && next.trim() !== '') blockIndent = nextIndent;
-        block.push(next.slice(Math.max(0, blockIndent)));
-        i += 1;
-      }
-      const keep = value.endsWith('+');
-      const text = value.startsWith('>') ? block.join(' ').replace(/ +$/, '') : block.join('\n');
-      value = value.endsWith('-') ? text.replace(/\n+$/, '') : keep ? text : `${text.replace(/\n+$/, '')}\n`;
-      setField(current, name, value, false);
-    } else {
-      setField(current, name, value, true);
-    }
+  for (const [name, spec] of Object.entries(doc?.inputs ?? {})) {
+    const input: ActionInput = {};
+    if (spec?.description !== undefined) input.description = String(spec.description);
+    if (spec?.required !== undefined) input.required = spec.required === true || spec.required === 'true';
+    if (spec?.default !== undefined && spec.default !== null) input.default = String(spec.default);
+    inputs[name] = input;
   }
   return inputs;
-}
-
-function setField(input: ActionInput, field: string, raw: string, scalar: boolean): void {
-  const value = scalar ? unquote(raw) : raw;
-  if (field === 'default') input.default = value;
-  else if (field === 'description') input.description = value;
-  else if (field === 'required') input.required = value === 'true';
-}
-
-/** Drops a trailing `# comment`; a quoted scalar ends at its closing quote. */
-function stripComment(value: string): string {
-  const quoted = /^'(?:[^']|'')*'|^"(?:[^"\\]|\\.)*"/.exec(value);
-  if (quoted) return quoted[0];
-  return value.replace(/(^|\s+)#.*$/, '').trim();
-}
-
-function unquote(value: string): string {
-  const v = value.trim();
-  if (v.length >= 2 && v.startsWith("'") && v.endsWith("'")) return v.slice(1, -1).replace(/''/g, "'");
-  if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) return JSON.parse(v) as string;
-  return v;
 }
 
 /** The `${{ … }}` expressions an input default may use, evaluated as the runner would. */
