@@ -77,16 +77,7 @@ const OPEN_DETAILS_UP_TO = 3;
 
 /** Characters as GitHub counts them: code points, not UTF-16 units. */
 function charCount(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) i++;
-    }
-    n++;
-  }
-  return n;
+  return Array.from(text).length;
 }
 
 function plural(n: number, word: string, many = `${word}s`): string {

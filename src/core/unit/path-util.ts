@@ -7,22 +7,11 @@
 const NAME_MAX = 255;
 const PATH_MAX = 4096;
 
-/**
- * The length of `s[from, to)` in UTF-8 bytes, as TextEncoder would encode it (a lone surrogate
- * becomes U+FFFD, three bytes) — counted without encoding anything.
- */
+const utf8 = new TextEncoder();
+
+/** The length of `s[from, to)` in UTF-8 bytes (a lone surrogate is U+FFFD, three bytes, as systemd sees the file's bytes). */
 export function utf8Length(s: string, from = 0, to = s.length): number {
-  let n = to - from;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < to && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 2; // a surrogate pair: two code units, four bytes
-      i++;
-    } else n += 2;
-  }
-  return n;
+  return utf8.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
 }
 
 /** The components of a path, as path_find_first_component() yields them (`.` and empty ones skipped). */
