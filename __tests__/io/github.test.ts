@@ -6,7 +6,6 @@ import {
   createOctokit,
   getPull,
   headCommitLogins,
-  listPullFiles,
   listReviews,
   publishCheckRun,
   pullBodyEditedAt,
@@ -65,49 +64,6 @@ describe('getPull', () => {
     fake.delayNext('pulls/get', 1000);
     await expect(getPull(octokit, ref, pr.number)).rejects.toThrow(/did not answer GET .* within 0.2 s/);
     expect(fake.requestsTo('pulls/get').length).toBeLessThanOrEqual(1);
-  });
-});
-
-describe('listPullFiles', () => {
-  it.each([
-    [0, 0],
-    [1, 1],
-    [100, 1],
-    [101, 2],
-    [250, 3],
-  ])('%i files are listed in %i pages of 100', async (count, pages) => {
-    const pr = fake.addPullRequest({ files: files(count) });
-    const listed = await listPullFiles(octokit, ref, pr.number, count);
-    expect(listed?.map((f) => f.path)).toEqual(files(count));
-    expect(fake.requestsTo('pulls/list-files')).toHaveLength(Math.max(pages, 1));
-  });
-
-  it('keeps status and the previous path of a rename', async () => {
-    const pr = fake.addPullRequest({
-      files: [
-        { filename: 'a.service', status: 'added' },
-        { filename: 'b.service', status: 'removed' },
-        { filename: 'c.service', status: 'renamed', previous_filename: 'old/c.service' },
-        { filename: 'd.service', status: 'changed' },
-      ],
-    });
-    await expect(listPullFiles(octokit, ref, pr.number, 4)).resolves.toEqual([
-      { path: 'a.service', status: 'added' },
-      { path: 'b.service', status: 'removed' },
-      { path: 'c.service', status: 'renamed', previousPath: 'old/c.service' },
-      { path: 'd.service', status: 'modified' },
-    ]);
-  });
-
-  it("at GitHub's cap of 3,000 files it is undefined without asking (git diff decides)", async () => {
-    const pr = fake.addPullRequest({ files: files(3) });
-    await expect(listPullFiles(octokit, ref, pr.number, 3000)).resolves.toBeUndefined();
-    expect(fake.requestsTo('pulls/list-files')).toHaveLength(0);
-  });
-
-  it('a listing that reaches the cap is undefined as well', async () => {
-    const pr = fake.addPullRequest({ files: files(3000) });
-    await expect(listPullFiles(octokit, ref, pr.number, 10)).resolves.toBeUndefined();
   });
 });
 

@@ -4,13 +4,9 @@
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import type { ChangedFile } from './git';
 import type { Approval } from '../core/gate/evaluate-gate';
 
 export type Octokit = ReturnType<typeof getOctokit>;
-
-/** GitHub stops listing a pull request's files at this many. */
-export const PULL_FILES_LIMIT = 3000;
 
 /** No GitHub request may hold a run longer than this (a stalled endpoint once held one 20 minutes). */
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -101,40 +97,6 @@ export async function getPull(octokit: Octokit, ref: RepoRef, number: number): P
     changedFiles: data.changed_files,
     author: data.user.login,
   };
-}
-
-/**
- * The files of a pull request, or `undefined` when GitHub cannot list them all (it stops at 3,000),
- * so the caller falls back to `git diff`.
- */
-export async function listPullFiles(
-  octokit: Octokit,
-  ref: RepoRef,
-  number: number,
-  expected: number,
-): Promise<ChangedFile[] | undefined> {
-  if (expected >= PULL_FILES_LIMIT) return undefined;
-  const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
-    ...ref,
-    pull_number: number,
-    per_page: 100,
-  });
-  if (files.length >= PULL_FILES_LIMIT) return undefined;
-  return files.map((f) => {
-    const status =
-      f.status === 'removed'
-        ? 'removed'
-        : f.status === 'added'
-          ? 'added'
-          : f.status === 'renamed'
-            ? 'renamed'
-            : 'modified';
-    return {
-      path: f.filename,
-      status,
-      ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),
-    };
-  });
 }
 
 /** Each reviewer's latest review that states a verdict, and the owner teams the token could not read. */

@@ -7,7 +7,6 @@ import {
   EXTRACT_UNESCAPE_RELAX,
   EXTRACT_UNQUOTE,
   extractAllWords,
-  extractFirstWord,
   extractFirstWordRaw,
   extractWords,
   hasValidCEscapes,
@@ -45,27 +44,6 @@ describe('extractWords', () => {
     ['a b\\', true, ['a']],
   ] as const)('%j (unquote %s) is invalid, keeping the words before: %j', (value, unquote, words) => {
     expect(extractWords(value, unquote)).toEqual({ words, invalid: true });
-  });
-});
-
-describe('extractFirstWord', () => {
-  it.each([
-    ['char-rtc r', { word: 'char-rtc', rest: 'r' }],
-    ['/dev/null', { word: '/dev/null', rest: '' }],
-    ['  /dev/null \t rw', { word: '/dev/null', rest: 'rw' }],
-    ['"/dev/a b" rw', { word: '/dev/a b', rest: 'rw' }],
-    ['/dev/a\\ b rw', { word: '/dev/a b', rest: 'rw' }],
-    ['/dev/null r w', { word: '/dev/null', rest: 'r w' }],
-  ])('%j → %j', (value, expected) => {
-    expect(extractFirstWord(value, true)).toEqual(expected);
-  });
-
-  it.each(['', '   ', '"unterminated'])('%j has no first word', (value) => {
-    expect(extractFirstWord(value, true)).toBeUndefined();
-  });
-
-  it('leaves quotes alone without unquoting', () => {
-    expect(extractFirstWord('"a b" c', false)).toEqual({ word: '"a', rest: 'b" c' });
   });
 });
 

@@ -88,12 +88,3 @@ export function suggestKey(section: string, key: string): string | undefined {
   }
   return best;
 }
-
-/** The sections (other than `section`) of a unit with these sections where `key` is parsed. */
-export function sectionsKnowingKey(
-  version: SystemdVersion,
-  sections: readonly string[],
-  key: string,
-): string[] {
-  return sections.filter((s) => isKnownKey(version, s, key));
-}

@@ -276,19 +276,6 @@ export function extractWords(value: string, unquote: boolean): ExtractResult {
   return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
 }
 
-/**
- * Takes the first word and returns the rest with leading separators skipped, as the
- * DeviceAllow= parser needs (path, then the permission letters).
- */
-export function extractFirstWord(
-  value: string,
-  unquote: boolean,
-): { word: string; rest: string } | undefined {
-  const step = extractFirstWordRaw(value, unquote ? EXTRACT_UNQUOTE : 0);
-  if (step.kind !== 'word') return undefined;
-  return { word: step.word, rest: step.rest ?? '' };
-}
-
 /** Whether cunescape() accepts the string (every backslash starts a valid C escape; NUL allowed). */
 export function hasValidCEscapes(s: string): boolean {
   for (let i = 0; i < s.length; i++) {

@@ -191,13 +191,6 @@ class ParsedUnitFileRecord implements ParsedUnitFile {
   }
 }
 
-/** A file's diagnostics when it could not be read: one warning on its first line. */
-export function unreadableFile(file: string, message: string): ParsedUnitFile {
-  const result = new ParsedUnitFileRecord(file);
-  result.diagnostics.push(new DiagnosticRecord(file, 1, 1, 'warning', message));
-  return result;
-}
-
 /**
  * The state of config_parse() over one file. Physical lines are handed to parse_line() as ranges of
  * the text itself whenever they need no joining (no continuation, no byte order mark): only keys and
