@@ -355,6 +355,16 @@ function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy 
     });
   }
 
+  // The schema accepts the json_fields of every supported release; the policy's release must have it
+  // (a row only some releases have), or the override would silently change nothing.
+  const fields = names.assessors.map((a) => a.jsonField);
+  for (const field of Object.keys(doc.assessorOverrides ?? {})) {
+    if (!fields.includes(field)) {
+      const message = `systemd ${systemdVersion} has no assessor '${field}'${hint(field, fields)}`;
+      problems.push({ path: ['assessorOverrides', field], message });
+    }
+  }
+
   // A profile's parent: its `extends`; else the built-in profile of the same name; else `baseline`.
   const parentOf = (name: string, p: ProfileDocument): Parent => {
     const target = p.extends;
