@@ -130,7 +130,7 @@ function familiesHint(profile: Profile): { addressFamilies: string[] } | undefin
 
 /** A candidate's lines with a reset of the unit's own list first, where the unit has one. */
 function withResets(lines: readonly string[], s: SecuritySettings): string[] {
-  const keys = new Set(lines.map((l) => l.slice(0, l.indexOf('='))));
+  const keys = new Set(lines.map(lineKey));
   const resets = [...keys].filter(
     (k) => RESETTABLE.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`),
   );

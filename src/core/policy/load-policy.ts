@@ -9,6 +9,7 @@ import workerProfile from '../../../policies/profiles/worker.json';
 import schedulerProfile from '../../../policies/profiles/scheduler.json';
 import type { AssessorOverride } from '../security/security-policy';
 import { DEFAULT_VERSION, systemdProfile } from '../security/versions';
+import { lineKey } from '../unit/directive-key';
 import { formatJsonPath, parseJsonDocument, type JsonPathSegment } from './parse-json-document';
 import type {
   DeviationPolicy,
@@ -117,12 +118,6 @@ export function builtInPolicy(): GatePolicy {
   const built = buildPolicy({}, BUILT_IN_POLICY_SOURCE);
   if ('problems' in built) throw new Error(`the built-in policy is invalid: ${built.problems[0]?.message}`);
   return built.policy;
-}
-
-/** `Key=value` → `Key`. */
-export function directiveName(line: string): string {
-  const eq = line.indexOf('=');
-  return eq === -1 ? line : line.slice(0, eq);
 }
 
 /** Renders an error the way a compiler does: `FILE:LINE:COLUMN: PATH: message`. */
@@ -522,20 +517,20 @@ function mergeProfile(
 ): Profile {
   const removed = new Set(p.removeDirectives ?? []);
   p.removeDirectives?.forEach((d, i) => {
-    if (!parent.requiredDirectives.some((r) => directiveName(r) === d)) {
+    if (!parent.requiredDirectives.some((r) => lineKey(r) === d)) {
       problems.push({
         path: ['profiles', name, 'removeDirectives', i],
         message: `'${d}' is not among the required directives of '${parent.name}'${hint(
           d,
-          parent.requiredDirectives.map(directiveName),
+          parent.requiredDirectives.map(lineKey),
         )}`,
       });
     }
   });
   const own = p.requiredDirectives ?? [];
-  const replaced = new Set(own.map(directiveName));
+  const replaced = new Set(own.map(lineKey));
   const inherited = parent.requiredDirectives.filter(
-    (d) => !removed.has(directiveName(d)) && !replaced.has(directiveName(d)),
+    (d) => !removed.has(lineKey(d)) && !replaced.has(lineKey(d)),
   );
   const allowedCapabilities = p.allowedCapabilities ?? parent.allowedCapabilities;
   const allowedAddressFamilies = p.allowedAddressFamilies ?? parent.allowedAddressFamilies;

@@ -12,7 +12,7 @@ import type { SecuritySettings } from '../security/settings';
 import { systemdProfile, type SystemdProfile, type SystemdVersion } from '../security/versions';
 import { UNIT_SECTIONS, type LoadedUnit } from '../unit/load-unit';
 import { parseUnitFile } from '../unit/parse-unit-file';
-import { directiveKey } from '../unit/directive-key';
+import { directiveKey, lineKey } from '../unit/directive-key';
 import { codeBlock, inlineCode, truncateText } from './escape-markdown';
 import { fixForViolation } from '../advice/fixes';
 import { signedShare } from './job-summary';
@@ -428,7 +428,7 @@ export function planSuggestions(
       edits.push(e);
       for (const p of e.purposes) {
         const keys = restoredKeys.get(p.unit) ?? new Set<string>();
-        for (const a of p.restored) keys.add(a.slice(0, a.indexOf('=')));
+        for (const a of p.restored) keys.add(lineKey(a));
         restoredKeys.set(p.unit, keys);
       }
     }
