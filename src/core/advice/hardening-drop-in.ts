@@ -67,7 +67,7 @@ export interface HardeningPlan {
 
 /** Rows whose fix cuts off what most services need; applied only when the profile already forbids it. */
 function needsJudgement(jsonField: string): boolean {
-  return knowledgeOf(jsonField)?.judgement === true;
+  return knowledgeOf(jsonField)?.judgement !== undefined;
 }
 
 /** Directives whose empty assignment resets the list, so a drop-in can replace what the unit says. */
@@ -136,25 +136,15 @@ function profileListFixes(s: SecuritySettings, profile: Profile, systemd: System
 /** Whether the profile forbids what a judgement row's fix takes away, so the fix is no loss. */
 function profileForbids(jsonField: string, profile: Profile): boolean {
   const families = profile.allowedAddressFamilies;
-  if (!families) return false;
-  const ip = !families.includes('AF_INET') && !families.includes('AF_INET6');
-  if (jsonField === 'RestrictAddressFamilies_AF_INET_INET6' || jsonField === 'PrivateNetwork') return ip;
-  if (jsonField === 'RestrictAddressFamilies_AF_UNIX') return !families.includes('AF_UNIX');
-  return false;
+  const judgement = knowledgeOf(jsonField)?.judgement;
+  if (!families || !judgement?.appliedWhenProfileForbids) return false;
+  return judgement.takesAway.every((f) => !families.includes(f));
 }
 
 /** Whether the profile allows what a judgement row's fix takes away (its network, local sockets). */
 function profileAllows(jsonField: string, profile: Profile): boolean {
   const families = profile.allowedAddressFamilies ?? [];
-  const ip = families.includes('AF_INET') || families.includes('AF_INET6');
-  if (
-    jsonField === 'RestrictAddressFamilies_AF_INET_INET6' ||
-    jsonField === 'PrivateNetwork' ||
-    jsonField === 'IPAddressDeny'
-  )
-    return ip;
-  if (jsonField === 'RestrictAddressFamilies_AF_UNIX') return families.includes('AF_UNIX');
-  return false;
+  return (knowledgeOf(jsonField)?.judgement?.takesAway ?? []).some((f) => families.includes(f));
 }
 
 /** Rows the profile's own list fixes already settle: its capability and address family allow lists. */

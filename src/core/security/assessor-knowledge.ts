@@ -24,6 +24,19 @@ export interface StrengthOrder {
   order: readonly string[];
 }
 
+/** What a fix that needs a person's decision takes away, and when a profile settles it. */
+export interface Judgement {
+  /** Address families the fix cuts off: a profile allowing one of them keeps the fix out entirely. */
+  takesAway: readonly string[];
+  /** The fix is applied without asking when the profile allows none of `takesAway`. */
+  appliedWhenProfileForbids: boolean;
+}
+
+/** A decision no profile settles (the service's user, its root directory). */
+const ALWAYS_ASK: Judgement = { takesAway: [], appliedWhenProfileForbids: false };
+/** The fix takes IPv4 and IPv6 away. */
+const IP = ['AF_INET', 'AF_INET6'];
+
 export interface AssessorKnowledge {
   /**
    * The directives whose assignments decide the row, most specific first: what its assess_*() function
@@ -41,7 +54,7 @@ export interface AssessorKnowledge {
   /** The fix: fixed lines, or lines made from the row (its capability names, its syscall group…). */
   fix: FixLines | ((row: AssessorData, data: SystemdData) => FixLines);
   /** The fix cuts off what most services need (network, local sockets, root, user): a person decides. */
-  judgement?: true;
+  judgement?: Judgement;
   /** The fix names a placeholder to fill in (a path), so no machine may apply or verify it as is. */
   placeholder?: true;
 }
@@ -114,7 +127,7 @@ const SYSTEM_SERVICE_FILTER_ROW: AssessorKnowledge = {
 };
 
 /** A RestrictAddressFamilies=~… row with a deny-list fix. */
-function addressFamilyRow(families: string, explanation: string, judgement?: true): AssessorKnowledge {
+function addressFamilyRow(families: string, explanation: string, judgement?: Judgement): AssessorKnowledge {
   return {
     reads: ['RestrictAddressFamilies'],
     fix: { directives: [`RestrictAddressFamilies=~${families}`], explanation },
@@ -134,7 +147,7 @@ const KNOWLEDGE: Readonly<Record<string, AssessorKnowledge>> = {
         'StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a ' +
         'dedicated system account instead (never `nobody`).',
     },
-    judgement: true,
+    judgement: ALWAYS_ASK,
   },
   SupplementaryGroups: {
     reads: ['SupplementaryGroups', 'User', 'DynamicUser'],
@@ -162,7 +175,7 @@ const KNOWLEDGE: Readonly<Record<string, AssessorKnowledge>> = {
       'Cuts the service off from every network but a private loopback; only for services that need no network ' +
         '(otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=).',
     ),
-    judgement: true,
+    judgement: { takesAway: IP, appliedWhenProfileForbids: true },
   },
   PrivateTmp: flagRow(
     'PrivateTmp',
@@ -235,7 +248,7 @@ const KNOWLEDGE: Readonly<Record<string, AssessorKnowledge>> = {
         'must contain everything it needs; usually only worth it for self-contained services — otherwise record ' +
         'an accepted deviation.',
     },
-    judgement: true,
+    judgement: ALWAYS_ASK,
     placeholder: true,
   },
   LockPersonality: flagRow(
@@ -365,13 +378,13 @@ const KNOWLEDGE: Readonly<Record<string, AssessorKnowledge>> = {
   RestrictAddressFamilies_AF_INET_INET6: addressFamilyRow(
     'AF_INET AF_INET6',
     'Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation).',
-    true,
+    { takesAway: IP, appliedWhenProfileForbids: true },
   ),
   RestrictAddressFamilies_AF_UNIX: addressFamilyRow(
     'AF_UNIX',
     'Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and ' +
       'most daemons need them, so this row is usually an accepted deviation.',
-    true,
+    { takesAway: ['AF_UNIX'], appliedWhenProfileForbids: true },
   ),
   RestrictAddressFamilies_AF_NETLINK: addressFamilyRow(
     'AF_NETLINK',
@@ -416,7 +429,8 @@ const KNOWLEDGE: Readonly<Record<string, AssessorKnowledge>> = {
         'Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries ' +
         '(`localhost` or specific ranges), which earns partial credit.',
     },
-    judgement: true,
+    // Not applied even when the profile forbids IP sockets: IPAddressAllow= entries may be what it needs.
+    judgement: { takesAway: IP, appliedWhenProfileForbids: false },
   },
   DeviceAllow: {
     reads: ['DevicePolicy', 'DeviceAllow', 'PrivateDevices', 'ProtectClock', 'RootImage'],
@@ -530,7 +544,7 @@ export function assessorReference(): AssessorReference[] {
       perVersion,
       reads: k ? [...k.reads] : [],
       fix: fixLinesOf(jsonField),
-      judgement: k?.judgement === true,
+      judgement: k?.judgement !== undefined,
     };
   });
 }
