@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Writes what is derived from the policy schema, the built-in profiles and the per-version data:
 //   - the `systemdVersion` enum of policies/schema.json, from the data files present
-//     (src/core/security/data/systemd-<version>.json);
+//     (src/core/security/data/systemd-<version>.json), and its `assessorOverrides` key enum, every
+//     release's assessor json_fields;
+//   - docs/assessors.md, every assessor row (weights per release, the directives it reads, its fix),
+//     from the rows joined to their entries in src/core/security/assessor-knowledge.ts;
 //   - docs/policy.md, the policy file reference (one table per schema object: key, type, default,
 //     description; the supported releases; the built-in profiles with their template unit's exposure on
 //     every release, computed by the engine, src/ bundled on the fly with esbuild);
@@ -18,6 +21,7 @@ import { dataFileVersions, DATA_DIR } from './systemd-versions.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DOC_PATH = path.join(ROOT, 'docs', 'policy.md');
 export const SCHEMA_PATH = path.join(ROOT, 'policies', 'schema.json');
+export const ASSESSORS_DOC_PATH = path.join(ROOT, 'docs', 'assessors.md');
 /** Built-in profiles in the order the docs list them (the same order as BUILT_IN_PROFILES). */
 const BUILT_IN_PROFILES = ['baseline', 'api-service', 'worker', 'scheduler'];
 
@@ -151,23 +155,34 @@ function renderProfile(name, profile, measurement) {
 }
 
 /**
- * policies/schema.json with its `systemdVersion` enum listing `versions` (the file's other bytes kept).
- * Throws when the enum is not where this expects it, rather than leave a stale list in place.
+ * policies/schema.json with its `systemdVersion` enum listing `versions` and its `assessorOverrides`
+ * key enum listing `fields` (the file's other bytes kept). Throws when an enum is not where this
+ * expects it, rather than leave a stale list in place.
  */
-export function renderSchema(text, versions) {
+export function renderSchema(text, versions, fields) {
   const at = /("systemdVersion": \{\s*"enum": )\[[^\]]*\]/;
   if (!at.test(text)) throw new Error('policies/schema.json: no `systemdVersion.enum` to write');
-  return text.replace(at, (_, head) => `${head}[${versions.join(', ')}]`);
+  const withVersions = text.replace(at, (_, head) => `${head}[${versions.join(', ')}]`);
+  const keys = /("assessorOverrides": \{[^{]*"propertyNames": \{[^{]*?"enum": )\[[^\]]*\]/;
+  const found = keys.exec(withVersions);
+  if (!found) throw new Error('policies/schema.json: no `assessorOverrides.propertyNames.enum` to write');
+  const indent = /\n( *)"enum": $/.exec(found[1])?.[1] ?? '';
+  const list = fields.map((f) => `${indent}  ${JSON.stringify(f)}`).join(',\n');
+  return withVersions.replace(keys, (_, head) => `${head}[\n${list}\n${indent}]`);
 }
 
 /**
- * Every built-in profile's template unit (src/core/policy/profile-template.ts) scored on every supported
- * release, by the engine itself: src/ is bundled in memory with esbuild and imported from a data URL.
+ * What the docs take from the engine itself (src/ bundled in memory with esbuild, imported from a data
+ * URL): every built-in profile's template unit (src/core/policy/profile-template.ts) scored on every
+ * supported release, and every assessor row with its knowledge entry.
  */
-export async function measureProfiles() {
+export async function loadEngine() {
   const bundled = await build({
     stdin: {
-      contents: "export { measureBuiltInProfiles } from './src/core/policy/profile-template';",
+      contents: [
+        "export { measureBuiltInProfiles } from './src/core/policy/profile-template';",
+        "export { assessorReference } from './src/core/security/assessor-knowledge';",
+      ].join('\n'),
       resolveDir: ROOT,
       sourcefile: 'measure-profiles.ts',
       loader: 'ts',
@@ -179,10 +194,13 @@ export async function measureProfiles() {
     logLevel: 'warning',
   });
   const source = bundled.outputFiles[0].text;
-  const { measureBuiltInProfiles } = await import(
+  const { measureBuiltInProfiles, assessorReference } = await import(
     `data:text/javascript;base64,${Buffer.from(source).toString('base64')}`
   );
-  return new Map(measureBuiltInProfiles().map((m) => [m.name, m]));
+  return {
+    measurements: new Map(measureBuiltInProfiles().map((m) => [m.name, m])),
+    assessors: assessorReference(),
+  };
 }
 
 /** The supported releases, from the data files: what each was generated from. */
@@ -227,8 +245,8 @@ export function renderPolicyDocs(schemaText, versions, measurements) {
   out.push(
     '## Assessor JSON field names',
     '',
-    `The keys \`assessorOverrides\` accepts, in systemd's order (${fields.length}, the same in every supported release;`,
-    "the stray `)` is systemd's own):",
+    `The keys \`assessorOverrides\` accepts, in systemd's order (${fields.length}, every row of every supported release;`,
+    "the stray `)` is systemd's own). [assessors.md](assessors.md) says what each reads and its fix.",
     '',
     ...fields.map((f) => `- \`${f}\``),
     '',
@@ -254,6 +272,44 @@ export function renderPolicyDocs(schemaText, versions, measurements) {
     if (!measurement) throw new Error(`no measurement for the built-in profile ${name}`);
     out.push(renderProfile(name, readJson(`policies/profiles/${name}.json`), measurement), '');
   }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+/** docs/assessors.md: every assessor row of every supported release, from the engine's reference. */
+export function renderAssessorDocs(versions, assessors) {
+  const out = [
+    '<!-- Generated by scripts/generate-docs.mjs from the per-version data (src/core/security/data) and the',
+    '     entries of src/core/security/assessor-knowledge.ts. Do not edit: change those files and run',
+    '     `node scripts/generate-docs.mjs`. -->',
+    '',
+    '# Assessor rows',
+    '',
+    "Every row of systemd's security assessment that unitgate reproduces, in systemd's order: its",
+    'weight and range on each supported release (— where the release has no such row), the directives whose',
+    'assignments decide it, and the lines unitgate offers as its fix. A fix marked *judgement* takes away',
+    'what most services need; the hardening drop-in applies it only when the profile already forbids that.',
+    'The json_field is the key of `assessorOverrides` in the [policy file](policy.md).',
+    '',
+    `| json_field | row | ${versions.map((v) => `${v}`).join(' | ')} | reads | fix |`,
+    `|---|---|${versions.map(() => '---|').join('')}---|---|`,
+  ];
+  for (const a of assessors) {
+    const byVersion = new Map(a.perVersion.map((p) => [p.version, p]));
+    const weights = versions.map((v) => {
+      const p = byVersion.get(v);
+      return p ? `${p.weight}/${p.range}` : '—';
+    });
+    const fix = a.fix ? a.fix.directives.map((d) => code(d)).join('<br>') : '—';
+    out.push(
+      `| \`${cell(a.jsonField)}\` | ${cell(code(a.name))} | ${weights.map(cell).join(' | ')} | ${cell(
+        a.reads.map((r) => `${r}=`).join(', '),
+      )} | ${cell(fix)}${a.judgement ? ' (*judgement*)' : ''} |`,
+    );
+  }
+  out.push(
+    '',
+    'Weights are written `weight/range`: a row adds `badness × weight / range` to the exposure sum.',
+  );
   return `${out.join('\n').trimEnd()}\n`;
 }
 
@@ -295,29 +351,34 @@ export function renderReadme(readme) {
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const schemaText = readFileSync(SCHEMA_PATH, 'utf8');
   const versions = dataFileVersions();
-  const expectedSchema = renderSchema(schemaText, versions);
-  const expected = renderPolicyDocs(expectedSchema, versions, await measureProfiles());
+  const engine = await loadEngine();
+  const fields = engine.assessors.map((a) => a.jsonField);
+  const expectedSchema = renderSchema(schemaText, versions, fields);
+  const expected = renderPolicyDocs(expectedSchema, versions, engine.measurements);
+  const expectedAssessors = renderAssessorDocs(versions, engine.assessors);
   const readme = existsSync(README_PATH) ? readFileSync(README_PATH, 'utf8') : '';
   const expectedReadme = renderReadme(readme);
+  const read = (file) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
   if (process.argv.includes('--check')) {
-    const actual = existsSync(DOC_PATH) ? readFileSync(DOC_PATH, 'utf8') : '';
     const stale = [];
-    if (schemaText !== expectedSchema) stale.push("policies/schema.json's systemdVersion enum");
-    if (actual !== expected) stale.push('docs/policy.md');
+    if (schemaText !== expectedSchema) stale.push("policies/schema.json's systemdVersion and assessor enums");
+    if (read(DOC_PATH) !== expected) stale.push('docs/policy.md');
+    if (read(ASSESSORS_DOC_PATH) !== expectedAssessors) stale.push('docs/assessors.md');
     if (readme !== expectedReadme) stale.push("README.md's action reference");
     for (const what of stale)
       console.error(`${what} is stale: run \`node scripts/generate-docs.mjs\` and commit the result.`);
     if (stale.length > 0) process.exit(1);
     console.log(
-      "policies/schema.json's version enum, docs/policy.md and the README action reference are up to date.",
+      "policies/schema.json's enums, docs/policy.md, docs/assessors.md and the README action reference are up to date.",
     );
   } else {
     writeFileSync(SCHEMA_PATH, expectedSchema);
     mkdirSync(path.dirname(DOC_PATH), { recursive: true });
     writeFileSync(DOC_PATH, expected);
+    writeFileSync(ASSESSORS_DOC_PATH, expectedAssessors);
     writeFileSync(README_PATH, expectedReadme);
     console.log(
-      `wrote the version enum of policies/schema.json, ${path.relative(ROOT, DOC_PATH)} and the action reference in README.md`,
+      `wrote the enums of policies/schema.json, ${path.relative(ROOT, DOC_PATH)}, ${path.relative(ROOT, ASSESSORS_DOC_PATH)} and the action reference in README.md`,
     );
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '../../../src/core/policy/load-policy';
 import type { GatePolicy, Profile } from '../../../src/core/policy/policy-types';
 import { SUPPORTED_VERSIONS, systemdProfile } from '../../../src/core/security/versions';
+import { assessorFields } from '../../../src/core/security/assessor-knowledge';
 
 function load(policy: unknown): GatePolicy {
   const result = loadPolicy(typeof policy === 'string' ? policy : JSON.stringify(policy), 'unitgate.json');
@@ -750,10 +751,33 @@ describe('policies/schema.json', () => {
     expect(problems).toEqual([]);
   });
 
-  it.each(SUPPORTED_VERSIONS)('lists exactly the assessor json_fields of systemd %i', (version) => {
-    const fields = systemdProfile(version).data.assessors.map((a) => a.jsonField);
-    expect(schema.properties.assessorOverrides.propertyNames.enum).toEqual(fields);
-    expect(fields).toHaveLength(81);
+  it('refuses an override of a row the policy’s release does not have (a row only later releases have)', () => {
+    // The schema lists every release's rows; a release without the row must not silently ignore it.
+    const rows = systemdProfile(252).data.assessors;
+    const at = rows.findIndex((a) => a.jsonField === 'ProtectClock');
+    const [removed] = rows.splice(at, 1);
+    try {
+      expect(errorsOf({ systemdVersion: 252, assessorOverrides: { ProtectClock: { weight: 1 } } })).toEqual([
+        {
+          path: '$.assessorOverrides.ProtectClock',
+          message: "systemd 252 has no assessor 'ProtectClock' (did you mean 'ProtectProc'?)",
+        },
+      ]);
+      expect(
+        load({
+          systemdVersion: 257,
+          assessorOverrides: { ProtectClock: { weight: 1 } },
+        }).assessorOverrides.get('ProtectClock'),
+      ).toEqual({ weight: 1 });
+    } finally {
+      if (removed) rows.splice(at, 0, removed);
+    }
+  });
+
+  it("lists every supported release's assessor json_fields, a row only some releases have included", () => {
+    const union = SUPPORTED_VERSIONS.flatMap((v) => systemdProfile(v).data.assessors.map((a) => a.jsonField));
+    expect(schema.properties.assessorOverrides.propertyNames.enum).toEqual(assessorFields());
+    expect(new Set(assessorFields())).toEqual(new Set(union));
   });
 });
 

@@ -348,9 +348,8 @@ describe('rule: capability_bounding_set', () => {
     expect(verdict(lines, name)).toEqual(expected);
   });
 
-  it('has a CAP_BPF row (81 rows in every supported version)', () => {
+  it('has a CAP_BPF row in every supported version', () => {
     for (const v of [252, 257, 262] as const) {
-      expect(assess([], v).rows).toHaveLength(81);
       expect(verdict(['CapabilityBoundingSet=CAP_BPF'], 'CapabilityBoundingSet=~CAP_BPF', v)).toEqual(
         bad(1, 'Service may load BPF programs'),
       );

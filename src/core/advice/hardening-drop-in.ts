@@ -12,11 +12,13 @@ import {
 import type { Profile } from '../policy/policy-types';
 import type { Assessment } from '../security/assess';
 import type { SecurityPolicy } from '../security/security-policy';
+import { knowledgeOf } from '../security/assessor-knowledge';
 import type { SecuritySettings } from '../security/settings';
 import { formatExposure } from '../security/render-security';
 import type { SystemdProfile } from '../security/versions';
 import { scoreUnitInTree } from '../engine';
 import { withFiles, type UnitTree } from '../unit/unit-tree';
+import { lineKey } from '../unit/directive-key';
 import { fixForRow, mergeFixes } from './fixes';
 
 /** The drop-in's file name: after most packaged drop-ins (`10-…`), before local overrides (`override.conf`). */
@@ -64,14 +66,9 @@ export interface HardeningPlan {
 }
 
 /** Rows whose fix cuts off what most services need; applied only when the profile already forbids it. */
-const JUDGEMENT_ROWS = new Set([
-  'RootDirectoryOrRootImage',
-  'UserOrDynamicUser',
-  'PrivateNetwork',
-  'IPAddressDeny',
-  'RestrictAddressFamilies_AF_INET_INET6',
-  'RestrictAddressFamilies_AF_UNIX',
-]);
+function needsJudgement(jsonField: string): boolean {
+  return knowledgeOf(jsonField)?.judgement !== undefined;
+}
 
 /** Directives whose empty assignment resets the list, so a drop-in can replace what the unit says. */
 const RESETTABLE = new Set(['SystemCallFilter', 'RestrictAddressFamilies', 'SystemCallArchitectures']);
@@ -98,10 +95,6 @@ function score(input: HardeningInput, dropIn: string | undefined): Scored | { er
 /** The drop-in text for some lines (no header comments): what gets scored. */
 function dropInText(lines: readonly string[]): string {
   return ['[Service]', ...lines, ''].join('\n');
-}
-
-function keyOf(line: string): string {
-  return line.slice(0, line.indexOf('='));
 }
 
 /** What the profile asks of capabilities and address families, as fixes that replace the unit's lists. */
@@ -143,25 +136,15 @@ function profileListFixes(s: SecuritySettings, profile: Profile, systemd: System
 /** Whether the profile forbids what a judgement row's fix takes away, so the fix is no loss. */
 function profileForbids(jsonField: string, profile: Profile): boolean {
   const families = profile.allowedAddressFamilies;
-  if (!families) return false;
-  const ip = !families.includes('AF_INET') && !families.includes('AF_INET6');
-  if (jsonField === 'RestrictAddressFamilies_AF_INET_INET6' || jsonField === 'PrivateNetwork') return ip;
-  if (jsonField === 'RestrictAddressFamilies_AF_UNIX') return !families.includes('AF_UNIX');
-  return false;
+  const judgement = knowledgeOf(jsonField)?.judgement;
+  if (!families || !judgement?.appliedWhenProfileForbids) return false;
+  return judgement.takesAway.every((f) => !families.includes(f));
 }
 
 /** Whether the profile allows what a judgement row's fix takes away (its network, local sockets). */
 function profileAllows(jsonField: string, profile: Profile): boolean {
   const families = profile.allowedAddressFamilies ?? [];
-  const ip = families.includes('AF_INET') || families.includes('AF_INET6');
-  if (
-    jsonField === 'RestrictAddressFamilies_AF_INET_INET6' ||
-    jsonField === 'PrivateNetwork' ||
-    jsonField === 'IPAddressDeny'
-  )
-    return ip;
-  if (jsonField === 'RestrictAddressFamilies_AF_UNIX') return families.includes('AF_UNIX');
-  return false;
+  return (knowledgeOf(jsonField)?.judgement?.takesAway ?? []).some((f) => families.includes(f));
 }
 
 /** Rows the profile's own list fixes already settle: its capability and address family allow lists. */
@@ -170,7 +153,7 @@ function coveredByProfileLists(jsonField: string, profile: Profile): boolean {
   if (
     profile.allowedAddressFamilies &&
     jsonField.startsWith('RestrictAddressFamilies_') &&
-    !JUDGEMENT_ROWS.has(jsonField)
+    !needsJudgement(jsonField)
   )
     return true;
   return false;
@@ -191,7 +174,7 @@ const JOINED_EXPLANATIONS: Record<string, string> = {
 function joinDenyLines(lines: readonly string[], explanations: Map<string, string>): string[] {
   const out: string[] = [];
   for (const line of lines) {
-    const key = keyOf(line);
+    const key = lineKey(line);
     const value = line.slice(key.length + 1);
     const last = out.at(-1);
     if (last !== undefined && value.startsWith('~') && last.startsWith(`${key}=~`)) {
@@ -246,7 +229,7 @@ export function planHardeningDropIn(input: HardeningInput): HardeningPlan | { er
       profile.allowedAddressFamilies ? { addressFamilies: profile.allowedAddressFamilies } : undefined,
     );
     if (!fix) continue;
-    if (JUDGEMENT_ROWS.has(field) && !profileForbids(field, profile)) {
+    if (needsJudgement(field) && !profileForbids(field, profile)) {
       // Not even commented out when the profile allows what the line takes away (a worker's network).
       if (!profileAllows(field, profile)) judgementFixes.push(fix);
     } else fixes.push(fix);
@@ -270,7 +253,7 @@ export function planHardeningDropIn(input: HardeningInput): HardeningPlan | { er
   // A unit's own list can defeat an appended one (an allow list after a deny list only shrinks the
   // deny list): reset those lists first, where a requirement is still unmet.
   const resets = failing(after)
-    .unmet.map(keyOf)
+    .unmet.map(lineKey)
     .filter((k) => RESETTABLE.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`));
   if (resets.length > 0) {
     for (const k of resets)

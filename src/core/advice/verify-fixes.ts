@@ -12,12 +12,14 @@ import {
 import type { Profile } from '../policy/policy-types';
 import type { Assessment } from '../security/assess';
 import type { SecurityPolicy } from '../security/security-policy';
+import { knowledgeOf } from '../security/assessor-knowledge';
 import type { SecuritySettings } from '../security/settings';
 import { formatExposure } from '../security/render-security';
 import type { SystemdProfile } from '../security/versions';
 import { scoreLoadedUnit } from '../engine';
 import { UNIT_SECTIONS, type LoadedUnit } from '../unit/load-unit';
 import { parseUnitFile } from '../unit/parse-unit-file';
+import { lineKey } from '../unit/directive-key';
 import { fixForRow, mergeFixes } from './fixes';
 
 /** The file name a verified fix is modelled as: a drop-in that sorts after the unit's own. */
@@ -34,9 +36,6 @@ export interface Scored {
   settings: SecuritySettings;
   assessment: Assessment;
 }
-
-/** Rows whose fix needs a person's judgement of the service (a placeholder path), never offered blind. */
-const NEVER_AUTOMATIC = new Set(['RootDirectoryOrRootImage']);
 
 /** Directives whose lists a later allow list only widens: a fix resets them first. */
 const RESETTABLE = new Set(['SystemCallFilter', 'RestrictAddressFamilies', 'SystemCallArchitectures']);
@@ -131,7 +130,7 @@ function familiesHint(profile: Profile): { addressFamilies: string[] } | undefin
 
 /** A candidate's lines with a reset of the unit's own list first, where the unit has one. */
 function withResets(lines: readonly string[], s: SecuritySettings): string[] {
-  const keys = new Set(lines.map((l) => l.slice(0, l.indexOf('='))));
+  const keys = new Set(lines.map(lineKey));
   const resets = [...keys].filter(
     (k) => RESETTABLE.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`),
   );
@@ -161,7 +160,10 @@ export function rowFix(
   fallback: readonly string[] = [],
 ): { fix: Fix; after: Scored } | undefined {
   const candidates: { lines: string[]; explanation: string }[] = [];
-  const own = NEVER_AUTOMATIC.has(jsonField) ? undefined : fixForRow(jsonField, familiesHint(ctx.profile));
+  const own =
+    knowledgeOf(jsonField)?.placeholder === true
+      ? undefined
+      : fixForRow(jsonField, familiesHint(ctx.profile));
   if (own) {
     for (const lines of variants(own.directives, head.settings))
       candidates.push({ lines, explanation: own.explanation });
@@ -185,7 +187,8 @@ export function rowFix(
 export function thresholdFix(ctx: FixContext, head: Scored, threshold: number): Fix | undefined {
   const candidates: { lines: string[]; gain: number; order: number }[] = [];
   head.assessment.rows.forEach((r, order) => {
-    if (r.badness === undefined || r.badness === 0 || NEVER_AUTOMATIC.has(r.assessor.jsonField)) return;
+    if (r.badness === undefined || r.badness === 0 || knowledgeOf(r.assessor.jsonField)?.placeholder === true)
+      return;
     const fix = fixForRow(r.assessor.jsonField, familiesHint(ctx.profile));
     if (!fix) return;
     for (const lines of variants(fix.directives, head.settings)) {
@@ -289,10 +292,6 @@ const LIST_DIRECTIVES = new Set([
   'ReadOnlyPaths',
   'InaccessiblePaths',
 ]);
-
-function keyOf(line: string): string {
-  return line.slice(0, line.indexOf('='));
-}
 
 /**
  * The directive a violation is about, as the cause its item is grouped by. The exposure rise is driven
@@ -510,7 +509,7 @@ function unifyValues(ctx: FixContext, head: Scored, planned: Planned[]): void {
   const values = new Map<string, Set<string>>();
   for (const p of planned)
     for (const line of p.fix?.directives ?? []) {
-      const key = keyOf(line);
+      const key = lineKey(line);
       if (LIST_DIRECTIVES.has(key)) continue;
       const set = values.get(key) ?? new Set<string>();
       set.add(line);
@@ -527,8 +526,8 @@ function unifyValues(ctx: FixContext, head: Scored, planned: Planned[]): void {
     if (!best) continue;
     const winner = best.line;
     for (const p of planned) {
-      if (!p.fix || !p.fix.directives.some((l) => keyOf(l) === key && l !== winner)) continue;
-      const replaced = [...new Set(p.fix.directives.map((l) => (keyOf(l) === key ? winner : l)))];
+      if (!p.fix || !p.fix.directives.some((l) => lineKey(l) === key && l !== winner)) continue;
+      const replaced = [...new Set(p.fix.directives.map((l) => (lineKey(l) === key ? winner : l)))];
       const next = recheck(ctx, head, p, replaced, p.fix.explanation);
       if (next) p.fix = next;
     }
@@ -554,7 +553,7 @@ function shareFixPerCause(ctx: FixContext, head: Scored, planned: Planned[]): vo
     const seen = new Set<string>();
     for (const p of ordered) {
       for (const l of p.fix?.directives ?? []) {
-        const key = keyOf(l);
+        const key = lineKey(l);
         if (!LIST_DIRECTIVES.has(key) && seen.has(key)) continue;
         seen.add(key);
         if (!lines.includes(l)) lines.push(l);

@@ -8,7 +8,7 @@ import type { Assessment, AssessedRow } from '../security/assess';
 import type { SystemdProfile } from '../security/versions';
 import type { GatePolicy, Profile } from '../policy/policy-types';
 import { isExcluded, resolveProfile, type ProfileResolution } from '../policy/resolve-profile';
-import { directivesOfAssessor } from '../security/assessor-directives';
+import { directivesOfAssessor } from '../security/assessor-knowledge';
 import { formatExposure } from '../security/render-security';
 import { fixForRow, mergeFixes } from '../advice/fixes';
 import { adviseFixes, MAX_UNITS_WITH_FIXES, withoutFixes } from '../advice/verify-fixes';

@@ -3,7 +3,7 @@
 // come from the diagnostics the engine produces while deriving the settings, the ones the CLI prints.
 import type { Diagnostic, SourceLocation } from '../unit/parse-unit-file';
 import type { GateMode } from '../policy/policy-types';
-import { directivesOfAssessor } from '../security/assessor-directives';
+import { directivesOfAssessor } from '../security/assessor-knowledge';
 import { SUPPORTED_VERSIONS, systemdProfile } from '../security/versions';
 import type { Violation } from './gate-types';
 

@@ -10,6 +10,7 @@ import schedulerProfile from '../../../policies/profiles/scheduler.json';
 import type { AssessorOverride } from '../security/security-policy';
 import { DEFAULT_VERSION, systemdProfile } from '../security/versions';
 import { globError } from './match-glob';
+import { lineKey } from '../unit/directive-key';
 import { formatJsonPath, parseJsonDocument, type JsonPathSegment } from './parse-json-document';
 import type {
   DeviationPolicy,
@@ -118,12 +119,6 @@ export function builtInPolicy(): GatePolicy {
   const built = buildPolicy({}, BUILT_IN_POLICY_SOURCE);
   if ('problems' in built) throw new Error(`the built-in policy is invalid: ${built.problems[0]?.message}`);
   return built.policy;
-}
-
-/** `Key=value` → `Key`. */
-export function directiveName(line: string): string {
-  const eq = line.indexOf('=');
-  return eq === -1 ? line : line.slice(0, eq);
 }
 
 /** Renders an error the way a compiler does: `FILE:LINE:COLUMN: PATH: message`. */
@@ -356,6 +351,16 @@ function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy 
     });
   }
 
+  // The schema accepts the json_fields of every supported release; the policy's release must have it
+  // (a row only some releases have), or the override would silently change nothing.
+  const fields = names.assessors.map((a) => a.jsonField);
+  for (const field of Object.keys(doc.assessorOverrides ?? {})) {
+    if (!fields.includes(field)) {
+      const message = `systemd ${systemdVersion} has no assessor '${field}'${hint(field, fields)}`;
+      problems.push({ path: ['assessorOverrides', field], message });
+    }
+  }
+
   // A profile's parent: its `extends`; else the built-in profile of the same name; else `baseline`.
   const parentOf = (name: string, p: ProfileDocument): Parent => {
     const target = p.extends;
@@ -520,20 +525,20 @@ function mergeProfile(
 ): Profile {
   const removed = new Set(p.removeDirectives ?? []);
   p.removeDirectives?.forEach((d, i) => {
-    if (!parent.requiredDirectives.some((r) => directiveName(r) === d)) {
+    if (!parent.requiredDirectives.some((r) => lineKey(r) === d)) {
       problems.push({
         path: ['profiles', name, 'removeDirectives', i],
         message: `'${d}' is not among the required directives of '${parent.name}'${hint(
           d,
-          parent.requiredDirectives.map(directiveName),
+          parent.requiredDirectives.map(lineKey),
         )}`,
       });
     }
   });
   const own = p.requiredDirectives ?? [];
-  const replaced = new Set(own.map(directiveName));
+  const replaced = new Set(own.map(lineKey));
   const inherited = parent.requiredDirectives.filter(
-    (d) => !removed.has(directiveName(d)) && !replaced.has(directiveName(d)),
+    (d) => !removed.has(lineKey(d)) && !replaced.has(lineKey(d)),
   );
   const allowedCapabilities = p.allowedCapabilities ?? parent.allowedCapabilities;
   const allowedAddressFamilies = p.allowedAddressFamilies ?? parent.allowedAddressFamilies;

@@ -2,7 +2,7 @@
 // is met by the setting systemd would apply, whichever line or implication produced it), allowed
 // capabilities and allowed address families.
 import type { SecuritySettings } from '../security/settings';
-import { EFFECTIVE_FLAGS } from '../security/settings';
+import { EFFECTIVE_FLAGS, STRENGTH_ORDERS } from '../security/assessor-knowledge';
 import { NAMESPACE_FLAGS, NAMESPACES_UNSET } from '../security/nsflags';
 import { parseBoolean } from '../unit/parse-boolean';
 import type { SystemdProfile } from '../security/versions';
@@ -13,17 +13,6 @@ export interface RequirementResult {
   /** What the unit has instead, for the message (e.g. `ProtectSystem=full`). */
   actual: string;
 }
-
-/** Strength order of enum settings: a stronger value satisfies a weaker requirement. */
-const RANKS: Record<string, { of: (s: SecuritySettings) => string; order: string[] }> = {
-  ProtectSystem: { of: (s) => s.protectSystem, order: ['no', 'yes', 'full', 'strict'] },
-  ProtectHome: { of: (s) => s.protectHome, order: ['no', 'read-only', 'tmpfs', 'yes'] },
-  ProtectProc: { of: (s) => s.protectProc, order: ['default', 'noaccess', 'ptraceable', 'invisible'] },
-  ProcSubset: { of: (s) => s.procSubset, order: ['all', 'pid'] },
-  KeyringMode: { of: (s) => s.keyringMode, order: ['shared', 'inherit', 'private'] },
-  NotifyAccess: { of: (s) => s.notifyAccess, order: ['all', 'exec', 'main', 'none'] },
-  DevicePolicy: { of: (s) => s.devicePolicy ?? 'auto', order: ['auto', 'closed', 'strict'] },
-};
 
 function capabilityMask(words: string[], profile: SystemdProfile): bigint {
   let mask = 0n;
@@ -63,7 +52,7 @@ export function checkRequirement(
       actual: `${key}=${have ? 'yes' : 'no'}`,
     };
   }
-  const rank = RANKS[key];
+  const rank = STRENGTH_ORDERS[key];
   if (rank) {
     const have = rank.of(s);
     const wanted = parseBoolean(want) === true ? 'yes' : parseBoolean(want) === false ? 'no' : want;

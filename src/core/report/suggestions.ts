@@ -12,6 +12,7 @@ import type { SecuritySettings } from '../security/settings';
 import { systemdProfile, type SystemdProfile, type SystemdVersion } from '../security/versions';
 import { UNIT_SECTIONS, type LoadedUnit } from '../unit/load-unit';
 import { parseUnitFile } from '../unit/parse-unit-file';
+import { directiveKey, lineKey } from '../unit/directive-key';
 import { codeBlock, inlineCode, truncateText } from './escape-markdown';
 import { fixForViolation } from '../advice/fixes';
 import { signedShare } from './job-summary';
@@ -62,7 +63,6 @@ export const SUGGESTION_MARKER = '<!-- unitgate:suggestion -->';
 
 const DEFAULT_MAX_SUGGESTIONS = 20;
 const HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
-const DIRECTIVE_KEY = /^[ \t]*([A-Za-z0-9_]+)[ \t]*=/;
 const SECTION_HEADER = /^[ \t]*\[(Service|Socket|Mount|Swap)\][ \t]*$/;
 // A suggestion must reproduce lines exactly; anything invisible (CR, controls, bidi) is not offered.
 // eslint-disable-next-line no-control-regex
@@ -118,10 +118,6 @@ export function applySuggestion(
   const start = s.startLine ?? s.line;
   lines.splice(start - 1, s.line - start + 1, ...s.replacement);
   return lines.join('\n');
-}
-
-function keyOf(line: string): string | undefined {
-  return DIRECTIVE_KEY.exec(line)?.[1];
 }
 
 /** What one suggestion is for: rows to restore (regressions) and requirements to meet. */
@@ -218,7 +214,9 @@ function restorationEdits(path: string, hunks: PatchHunk[], wanted: Restoration[
       if (hits.length === 0) continue;
       const keys = new Set(hits.map((h) => h.key));
       const added = run.filter((l) => l.kind === 'added');
-      const sameKey = added.map((l, i) => (keys.has(keyOf(l.text) ?? '') ? i : -1)).filter((i) => i >= 0);
+      const sameKey = added
+        .map((l, i) => (keys.has(directiveKey(l.text) ?? '') ? i : -1))
+        .filter((i) => i >= 0);
 
       let edit: Omit<Edit, 'purposes'>;
       if (sameKey.length > 0) {
@@ -226,7 +224,7 @@ function restorationEdits(path: string, hunks: PatchHunk[], wanted: Restoration[
         const replacement: string[] = [];
         let placed = false;
         for (const l of range) {
-          if (!keys.has(keyOf(l.text) ?? '')) replacement.push(l.text);
+          if (!keys.has(directiveKey(l.text) ?? '')) replacement.push(l.text);
           else if (!placed) {
             replacement.push(...restored);
             placed = true;
@@ -430,7 +428,7 @@ export function planSuggestions(
       edits.push(e);
       for (const p of e.purposes) {
         const keys = restoredKeys.get(p.unit) ?? new Set<string>();
-        for (const a of p.restored) keys.add(a.slice(0, a.indexOf('=')));
+        for (const a of p.restored) keys.add(lineKey(a));
         restoredKeys.set(p.unit, keys);
       }
     }

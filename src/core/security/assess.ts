@@ -3,8 +3,8 @@
 // Ported from the assess_*() functions and assess() of src/analyze/analyze-security.c (v250–v262).
 import type { AssessorData, LevelData, SystemdProfile } from './versions';
 import type { SecuritySettings } from './settings';
-import { EFFECTIVE_FLAGS } from './settings';
-import { NAMESPACES_UNSET } from './nsflags';
+import { knowledgeOf } from './assessor-knowledge';
+import { NAMESPACE_FLAGS, NAMESPACES_UNSET } from './nsflags';
 import type { SecurityPolicy } from './security-policy';
 
 /** What one assessor concludes: a badness (0…range) or "not applicable", and maybe its own text. */
@@ -240,7 +240,7 @@ const RULES: Record<AssessorData['kind'], (a: AssessorData, profile: SystemdProf
   bool: (a) => {
     const cls = a.familyClass;
     if (cls) return (s) => (familyClassRestricted(s, cls) ? GOOD : BAD);
-    const flag = EFFECTIVE_FLAGS[a.jsonField] ?? ((): boolean => false);
+    const flag = knowledgeOf(a.jsonField)?.flags?.[a.jsonField] ?? ((): boolean => false);
     // Delegate= is the one inverted flag: having it is bad.
     if (a.jsonField === 'Delegate') return (s) => (flag(s) ? BAD : GOOD);
     return (s) => (flag(s) ? GOOD : BAD);
@@ -316,7 +316,7 @@ const RULES: Record<AssessorData['kind'], (a: AssessorData, profile: SystemdProf
   proc_subset: () => (s) => (s.procSubset === 'pid' ? GOOD : BAD),
   notify_access: () => (s) => (s.notifyAccess === 'all' ? BAD : GOOD),
   restrict_namespaces: (a) => {
-    const flag = NAMESPACE_BITS[a.namespace ?? ''] ?? 0;
+    const flag = NAMESPACE_FLAGS[a.namespace ?? ''] ?? 0;
     return (s) =>
       s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
   },
@@ -361,16 +361,6 @@ const RULES: Record<AssessorData['kind'], (a: AssessorData, profile: SystemdProf
     }
     return DEVICE_NO_ACL;
   },
-};
-
-const NAMESPACE_BITS: Record<string, number> = {
-  cgroup: 0x02000000,
-  ipc: 0x08000000,
-  net: 0x40000000,
-  mnt: 0x00020000,
-  pid: 0x20000000,
-  user: 0x10000000,
-  uts: 0x04000000,
 };
 
 /** A SystemCallFilter= row's group and every verdict it can give (the texts name the group and the offender). */

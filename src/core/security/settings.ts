@@ -84,33 +84,6 @@ export interface SecuritySettings {
   typeSection: SourceLocation | undefined;
 }
 
-/**
- * Whether each on/off setting is in effect, as the assessors read it (get_security_info()): the
- * enum-valued ones (PrivateTmp=disconnected, …) count as on unless `no`, and an unset PrivateMounts=
- * counts as on from v254 (the offline tri-state quirk). Shared by the scoring rules and the gate.
- */
-export const EFFECTIVE_FLAGS: Readonly<Record<string, (s: SecuritySettings) => boolean>> = {
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  PrivateTmp: (s) => s.privateTmp !== 'no',
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateUsers: (s) => s.privateUsers !== 'no',
-  PrivateMounts: (s) => s.privateMounts !== false,
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectControlGroups: (s) => s.protectControlGroups !== 'no',
-  ProtectHostname: (s) => s.protectHostname !== 'no',
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  RemoveIPC: (s) => s.removeIpc,
-  DynamicUser: (s) => s.dynamicUser,
-  Delegate: (s) => s.delegate,
-};
-
 export interface Derivation {
   settings?: SecuritySettings;
   failure?: LoadFailure;
