@@ -37,9 +37,9 @@ describe('REPORT_FORMATS', () => {
     expect(settings.files).toEqual({ json: 'unitgate-report.json', sarif: 'out/u.sarif', badge: '' });
   });
 
-  it("lists the CLI formats in the README's `unitgate check` usage", () => {
+  it("lists every format in the README's generated table", () => {
     const readme = readFileSync(path.join(__dirname, '../../../README.md'), 'utf8');
-    expect(readme).toContain(`[--format ${CLI_FORMATS.map((f) => f.name).join('|')}]`);
+    for (const f of REPORT_FORMATS) expect(readme).toContain(`| \`${f.name}\` | ${f.description} |`);
   });
 
   it('offers the CLI formats', () => {

@@ -64,7 +64,7 @@ export const REPORT_FORMATS = [
   },
   {
     name: 'json',
-    description: 'the JSON report (schemas/report.schema.json)',
+    description: 'the JSON report (schema: schemas/unitgate-report-1.schema.json)',
     cli: true,
     actionInput: { name: 'report', fallback: 'unitgate-report.json', output: 'report' },
     render: (i) =>
