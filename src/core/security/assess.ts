@@ -8,7 +8,7 @@ import { NAMESPACE_FLAGS, NAMESPACES_UNSET } from './nsflags';
 import type { SecurityPolicy } from './security-policy';
 
 /** What one assessor concludes: a badness (0…range) or "not applicable", and maybe its own text. */
-export interface Verdict {
+export interface AssessorVerdict {
   /** `undefined` = not applicable (left out of both sums). */
   badness: number | undefined;
   description?: string;
@@ -137,7 +137,7 @@ interface RuleContext {
 }
 
 /** One row's assessment of a unit (an assess_*() function with its row's parameters bound). */
-type Rule = (s: SecuritySettings, c: RuleContext) => Readonly<Verdict>;
+type Rule = (s: SecuritySettings, c: RuleContext) => Readonly<AssessorVerdict>;
 
 const NOBODY = 'nobody';
 
@@ -145,7 +145,7 @@ const NOBODY = 'nobody';
 // registered, so that the printing order of all texts a rule can produce is known in advance.
 const CONSTANT_TEXTS: string[] = [];
 
-function verdict(badness: number | undefined, description?: string): Readonly<Verdict> {
+function verdict(badness: number | undefined, description?: string): Readonly<AssessorVerdict> {
   if (description === undefined) return { badness };
   CONSTANT_TEXTS.push(description);
   return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
@@ -153,8 +153,8 @@ function verdict(badness: number | undefined, description?: string): Readonly<Ve
 
 const NOT_APPLICABLE = verdict(undefined);
 const BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
-const GOOD = BADNESS[0] as Readonly<Verdict>;
-const BAD = BADNESS[1] as Readonly<Verdict>;
+const GOOD = BADNESS[0] as Readonly<AssessorVerdict>;
+const BAD = BADNESS[1] as Readonly<AssessorVerdict>;
 
 /** security_info_runs_privileged(). */
 export function runsPrivileged(s: SecuritySettings): boolean {
@@ -250,7 +250,7 @@ const RULES: Record<AssessorData['kind'], (a: AssessorData, profile: SystemdProf
     const isRoot = s.user === '0' || s.user === 'root';
     if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
     if (s.user !== undefined && s.user !== '' && !isRoot) return USER_STATIC;
-    return BADNESS[10] as Readonly<Verdict>;
+    return BADNESS[10] as Readonly<AssessorVerdict>;
   },
   supplementary_groups: () => (s) => {
     if (runsPrivileged(s)) return NOT_APPLICABLE;
@@ -310,7 +310,7 @@ const RULES: Record<AssessorData['kind'], (a: AssessorData, profile: SystemdProf
       case 'ptraceable':
         return GOOD;
       default:
-        return BADNESS[3] as Readonly<Verdict>;
+        return BADNESS[3] as Readonly<AssessorVerdict>;
     }
   },
   proc_subset: () => (s) => (s.procSubset === 'pid' ? GOOD : BAD),
@@ -336,11 +336,11 @@ const RULES: Record<AssessorData['kind'], (a: AssessorData, profile: SystemdProf
       const names = filter.names;
       if (filter.allowList) {
         for (let i = 0; i < members.length; i++)
-          if (names.has(members[i] as string)) return v.allowIncluded[i] as Readonly<Verdict>;
+          if (names.has(members[i] as string)) return v.allowIncluded[i] as Readonly<AssessorVerdict>;
         return v.allowExcluded;
       }
       for (let i = 0; i < members.length; i++)
-        if (!names.has(members[i] as string)) return v.denyExcluded[i] as Readonly<Verdict>;
+        if (!names.has(members[i] as string)) return v.denyExcluded[i] as Readonly<AssessorVerdict>;
       return v.denyIncluded;
     };
   },
@@ -367,11 +367,11 @@ const RULES: Record<AssessorData['kind'], (a: AssessorData, profile: SystemdProf
 interface SyscallGroupVerdicts {
   members: readonly string[];
   /** By member index: the allow list includes this member (the first one found is the offender). */
-  allowIncluded: Readonly<Verdict>[];
-  allowExcluded: Readonly<Verdict>;
+  allowIncluded: Readonly<AssessorVerdict>[];
+  allowExcluded: Readonly<AssessorVerdict>;
   /** By member index: the deny list leaves this member allowed. */
-  denyExcluded: Readonly<Verdict>[];
-  denyIncluded: Readonly<Verdict>;
+  denyExcluded: Readonly<AssessorVerdict>[];
+  denyIncluded: Readonly<AssessorVerdict>;
 }
 
 function syscallGroupVerdicts(group: string, members: readonly string[]): SyscallGroupVerdicts {
@@ -609,7 +609,7 @@ export function assessUnit(
     const a = assessors[index] as AssessorData;
     const weight = t.weight[index] as number;
     const range = t.range[index] as number;
-    let v: Readonly<Verdict>;
+    let v: Readonly<AssessorVerdict>;
     if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
     else if (weight === 0) v = EXCLUDED;
     else v = (t.rule[index] as Rule)(s, c);
