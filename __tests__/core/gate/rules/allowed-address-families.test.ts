@@ -1,6 +1,7 @@
 // The allowedAddressFamilies rule: families usable beyond the profile's list fail on the
 // RestrictAddressFamilies= line, or at the header when nothing restricts them.
 import { allowedAddressFamiliesRule } from '../../../../src/core/gate/rules/allowed-address-families';
+import type { FixPlanner } from '../../../../src/core/advice/verify-fixes';
 import { contextOf, profile } from './rule-context';
 
 const WEB = ['AF_UNIX', 'AF_INET', 'AF_INET6'];
@@ -35,7 +36,7 @@ describe('allowedAddressFamilies rule', () => {
   it('plans a verified allow list of the profile', () => {
     const { ctx, fixContext, head } = contextOf('', profile({ allowedAddressFamilies: WEB }));
     const [v] = allowedAddressFamiliesRule.check(ctx);
-    const plan = allowedAddressFamiliesRule.fix.plan(v as never, fixContext, head);
+    const plan = (allowedAddressFamiliesRule.fix as FixPlanner).plan(v as never, fixContext, head);
     expect(plan.fix?.directives).toEqual([
       'RestrictAddressFamilies=',
       'RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6',

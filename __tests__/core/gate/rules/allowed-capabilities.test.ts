@@ -1,6 +1,7 @@
 // The allowedCapabilities rule: capabilities kept beyond the profile's list fail on the line that
 // grants them; an unset list is not checked.
 import { allowedCapabilitiesRule } from '../../../../src/core/gate/rules/allowed-capabilities';
+import type { FixPlanner } from '../../../../src/core/advice/verify-fixes';
 import { contextOf, profile } from './rule-context';
 
 describe('allowedCapabilities rule', () => {
@@ -36,7 +37,7 @@ describe('allowedCapabilities rule', () => {
       profile({ allowedCapabilities: ['CAP_NET_BIND_SERVICE'] }),
     );
     const [v] = allowedCapabilitiesRule.check(ctx);
-    const plan = allowedCapabilitiesRule.fix.plan(v as never, fixContext, head);
+    const plan = (allowedCapabilitiesRule.fix as FixPlanner).plan(v as never, fixContext, head);
     expect(plan.fix?.directives).toEqual([
       'CapabilityBoundingSet=',
       'CapabilityBoundingSet=CAP_NET_BIND_SERVICE',

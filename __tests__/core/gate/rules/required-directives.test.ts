@@ -1,6 +1,7 @@
 // The requiredDirectives rule: a requirement not in effect is a missing-directive on the line that
 // sets the weaker value, on a line systemd ignores, or at the [Service] header.
 import { requiredDirectivesRule } from '../../../../src/core/gate/rules/required-directives';
+import type { FixPlanner } from '../../../../src/core/advice/verify-fixes';
 import { contextOf, profile } from './rule-context';
 
 describe('requiredDirectives rule', () => {
@@ -41,7 +42,7 @@ describe('requiredDirectives rule', () => {
       profile({ requiredDirectives: ['ProtectSystem=strict'] }),
     );
     const [v] = requiredDirectivesRule.check(ctx);
-    const plan = requiredDirectivesRule.fix.plan(v as never, fixContext, head);
+    const plan = (requiredDirectivesRule.fix as FixPlanner).plan(v as never, fixContext, head);
     expect(plan.fix?.directives).toEqual(['ProtectSystem=strict']);
     expect(plan.passes(head)).toBe(false);
   });

@@ -1,6 +1,7 @@
 // The threshold rule: a unit above its profile's threshold fails at its [Service] header, and the
 // planned fix brings it to the threshold (re-scored).
 import { thresholdRule } from '../../../../src/core/gate/rules/threshold';
+import type { FixPlanner } from '../../../../src/core/advice/verify-fixes';
 import { contextOf, profile } from './rule-context';
 
 describe('threshold rule', () => {
@@ -26,8 +27,8 @@ describe('threshold rule', () => {
   it('plans a fix that passes the threshold when re-scored', () => {
     const { ctx, fixContext, head } = contextOf('', profile({ threshold: 70 }));
     const [v] = thresholdRule.check(ctx);
-    const plan = thresholdRule.fix.plan(v as never, fixContext, head);
+    const plan = (thresholdRule.fix as FixPlanner).plan(v as never, fixContext, head);
     expect(plan.fix?.exposureAfter).toBeLessThanOrEqual(70);
-    expect(thresholdRule.fix.causedByDirective).toBe(false);
+    expect((thresholdRule.fix as FixPlanner).causedByDirective).toBe(false);
   });
 });

@@ -5,6 +5,7 @@ import type { FixPlanners } from '../../advice/verify-fixes';
 import type { ViolationKind } from '../gate-types';
 import { allowedAddressFamiliesRule } from './allowed-address-families';
 import { allowedCapabilitiesRule } from './allowed-capabilities';
+import { forbiddenDirectivesRule } from './forbidden-directives';
 import type { PolicyRule } from './policy-rule';
 import { requiredDirectivesRule } from './required-directives';
 import { thresholdRule } from './threshold';
@@ -14,6 +15,7 @@ export const POLICY_RULES = [
   requiredDirectivesRule,
   allowedCapabilitiesRule,
   allowedAddressFamiliesRule,
+  forbiddenDirectivesRule,
 ] as const;
 
 /** The kinds a policy rule reports. */
@@ -27,4 +29,6 @@ export function ruleOfKind(kind: ViolationKind): PolicyRule | undefined {
 }
 
 /** Each rule's fix planner by kind, for advice/verify-fixes.ts. */
-export const FIX_PLANNERS: FixPlanners = new Map(POLICY_RULES.map((r) => [r.kind, r.fix]));
+export const FIX_PLANNERS: FixPlanners = new Map(
+  POLICY_RULES.flatMap((r: PolicyRule) => (r.fix ? [[r.kind, r.fix] as const] : [])),
+);

@@ -9,12 +9,13 @@ import type { FixPlanner } from '../../advice/verify-fixes';
 import type { Violation, ViolationKind } from '../gate-types';
 import type { LocatedSide } from '../locations';
 import type { DiagnosedSide } from '../phantom-settings';
+import type { LoadedUnit } from '../../unit/load-unit';
 
 /** What a rule's check reads: the unit at head, scored, and the profile that governs it. */
 export interface RuleContext {
   profile: Profile;
   /** The unit at head (with what systemd logs loading it, for lines it ignores). */
-  head: LocatedSide & DiagnosedSide;
+  head: LocatedSide & DiagnosedSide & { unit?: LoadedUnit | undefined };
   settings: SecuritySettings;
   assessment: Assessment;
   systemd: SystemdProfile;
@@ -48,8 +49,11 @@ export interface PolicyRule<K extends ViolationKind = ViolationKind> {
   sarif: RuleSarifText;
   /** The unit at head against its profile: one violation per finding, each on the line that causes it. */
   check(ctx: RuleContext): Violation[];
-  /** How the verified fix is made (advice/verify-fixes.ts re-scores it). */
-  fix: FixPlanner;
+  /**
+   * How the verified fix is made (advice/verify-fixes.ts re-scores it). None for a rule whose finding no
+   * added line can fix: its message says what to remove.
+   */
+  fix?: FixPlanner;
 }
 
 /** The lines the shell should point at: repository paths, not tree paths. */
