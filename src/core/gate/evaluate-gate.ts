@@ -455,11 +455,9 @@ function checkNames(
     byName.set(name, a.jsonField);
     for (const d of directivesOfAssessor(a)) names.add(d);
   }
-  for (const p of policy.profiles.values()) {
-    for (const r of p.requiredDirectives) names.add(r.slice(0, r.indexOf('=')));
-  }
+  for (const p of policy.profiles.values())
+    for (const rule of POLICY_RULES) for (const d of rule.checkNames(p)) names.add(d);
   for (const rule of policy.signoff) for (const d of rule.directives) names.add(d);
-  for (const rule of POLICY_RULES) for (const d of rule.checkNames) names.add(d);
   return { names: [...names].sort(), byName };
 }
 

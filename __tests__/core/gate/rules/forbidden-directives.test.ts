@@ -39,6 +39,11 @@ describe('forbiddenDirectives rule', () => {
     }
   });
 
+  it('lets a deviation note name each forbidden directive', () => {
+    const p = profile({ forbiddenDirectives: ['ReadWritePaths', 'NoNewPrivileges=no'] });
+    expect(forbiddenDirectivesRule.checkNames(p)).toEqual(['ReadWritePaths', 'NoNewPrivileges']);
+  });
+
   it('offers no line to add: the line must go', () => {
     expect(forbiddenDirectivesRule).not.toHaveProperty('fix');
   });

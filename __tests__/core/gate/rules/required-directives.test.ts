@@ -36,6 +36,11 @@ describe('requiredDirectives rule', () => {
     });
   });
 
+  it('lets a deviation note name each required directive', () => {
+    const p = profile({ requiredDirectives: ['ProtectSystem=strict', 'NoNewPrivileges=yes'] });
+    expect(requiredDirectivesRule.checkNames(p)).toEqual(['ProtectSystem', 'NoNewPrivileges']);
+  });
+
   it('plans a verified fix that meets the requirement', () => {
     const { ctx, fixContext, head } = contextOf(
       'ProtectSystem=full\n',

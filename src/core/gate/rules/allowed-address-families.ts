@@ -8,7 +8,7 @@ import { pointAt, policyRule } from './policy-rule';
 export const allowedAddressFamiliesRule = policyRule({
   kind: 'forbidden-address-family',
   policyKey: 'allowedAddressFamilies',
-  checkNames: ['RestrictAddressFamilies'],
+  checkNames: () => ['RestrictAddressFamilies'],
   title: 'Address family not allowed',
   titleNamesCheck: false,
   sarif: {

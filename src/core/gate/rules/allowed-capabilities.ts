@@ -8,7 +8,7 @@ import { pointAt, policyRule } from './policy-rule';
 export const allowedCapabilitiesRule = policyRule({
   kind: 'forbidden-capability',
   policyKey: 'allowedCapabilities',
-  checkNames: ['CapabilityBoundingSet', 'AmbientCapabilities'],
+  checkNames: () => ['CapabilityBoundingSet', 'AmbientCapabilities'],
   title: 'Capability not allowed',
   titleNamesCheck: false,
   sarif: {

@@ -40,7 +40,7 @@ export function forbiddenAssignment(
 export const forbiddenDirectivesRule = policyRule({
   kind: 'forbidden-directive',
   policyKey: 'forbiddenDirectives',
-  checkNames: [],
+  checkNames: (profile) => (profile.forbiddenDirectives ?? []).map((e) => e.split('=')[0] as string),
   title: 'Forbidden directive set',
   titleNamesCheck: true,
   sarif: {

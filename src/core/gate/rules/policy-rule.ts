@@ -40,8 +40,8 @@ export interface PolicyRule<K extends ViolationKind = ViolationKind> {
   kind: K;
   /** The profile key in policies/schema.json that turns the rule on and configures it. */
   policyKey: keyof Profile & string;
-  /** Directive names a deviation note's `check:` may name for this rule, besides the profile's own. */
-  checkNames: readonly string[];
+  /** The directive names a deviation note's `check:` may use for this rule under `profile`. */
+  checkNames(profile: Profile): string[];
   /** The short title every output shows, e.g. `Exposure above threshold`. */
   title: string;
   /** Whether titles name the finding's check too (`Required directive missing: ProtectSystem`). */

@@ -9,8 +9,7 @@ import { pointAt, policyRule } from './policy-rule';
 export const requiredDirectivesRule = policyRule({
   kind: 'missing-directive',
   policyKey: 'requiredDirectives',
-  // The profile's own requirements are names a note may use too (see evaluate-gate's checkNames).
-  checkNames: [],
+  checkNames: (profile) => profile.requiredDirectives.map((r) => r.slice(0, r.indexOf('='))),
   title: 'Required directive missing',
   titleNamesCheck: true,
   sarif: {

@@ -6,7 +6,7 @@ import { policyRule } from './policy-rule';
 export const thresholdRule = policyRule({
   kind: 'threshold',
   policyKey: 'threshold',
-  checkNames: [],
+  checkNames: () => [],
   title: 'Exposure above threshold',
   titleNamesCheck: false,
   sarif: {
