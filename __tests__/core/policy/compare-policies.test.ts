@@ -12,7 +12,12 @@ function policy(doc: Record<string, unknown>): GatePolicy {
 const BASE = {
   mode: 'ratchet',
   profiles: {
-    api: { extends: 'api-service', threshold: 3.5, allowedCapabilities: ['CAP_NET_BIND_SERVICE'] },
+    api: {
+      extends: 'api-service',
+      threshold: 3.5,
+      allowedCapabilities: ['CAP_NET_BIND_SERVICE'],
+      forbiddenDirectives: ['PrivateNetwork'],
+    },
   },
   units: [{ match: 'deploy/*.service', profile: 'api' }],
   deviations: { owners: ['@acme/security'], maxExpiryDays: 90 },
@@ -43,6 +48,18 @@ describe('comparePolicies', () => {
       'a required directive removed',
       { profiles: { api: { ...BASE.profiles.api, removeDirectives: ['ProtectSystem'] } } },
       'profiles.api.requiredDirectives',
+      true,
+    ],
+    [
+      'a directive forbidden',
+      { profiles: { api: { ...BASE.profiles.api, forbiddenDirectives: ['PrivateNetwork', 'User=root'] } } },
+      'profiles.api.forbiddenDirectives',
+      false,
+    ],
+    [
+      'a directive no longer forbidden',
+      { profiles: { api: { ...BASE.profiles.api, forbiddenDirectives: [] } } },
+      'profiles.api.forbiddenDirectives',
       true,
     ],
     [

@@ -242,6 +242,26 @@ describe('loadPolicy: profiles and extends', () => {
       { threshold: 42, allowedCapabilities: ['CAP_NET_BIND_SERVICE'], allowedAddressFamilies: ['AF_UNIX'] },
     ],
     [
+      'forbidden directives are inherited unless the profile lists its own',
+      {
+        profiles: {
+          net: { forbiddenDirectives: ['PrivateNetwork'] },
+          child: { extends: 'net' },
+        },
+      },
+      { name: 'child', forbiddenDirectives: ['PrivateNetwork'] },
+    ],
+    [
+      'a profile’s own forbidden directives replace the parent’s',
+      {
+        profiles: {
+          net: { forbiddenDirectives: ['PrivateNetwork'] },
+          own: { extends: 'net', forbiddenDirectives: ['NoNewPrivileges=no'] },
+        },
+      },
+      { name: 'own', forbiddenDirectives: ['NoNewPrivileges=no'] },
+    ],
+    [
       'a profile named like a built-in one changes it and keeps its description',
       { profiles: { 'api-service': { threshold: 4 } } },
       {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
+import { VIOLATION_KINDS } from '../../../src/core/gate/gate-types';
 import { fnv1a64, renderSarif, type SarifLog } from '../../../src/core/report/sarif';
 import { ACCEPTED, CLEAN, FAILING, HOSTILE, verdict, unit, violation } from './report-fixtures';
 
@@ -110,6 +111,7 @@ describe('renderSarif()', () => {
       'unitgate/phantom-setting',
       'unitgate/profile-change',
       'unitgate/unknown-profile',
+      'unitgate/forbidden-directive',
     ]);
     for (const r of rules) {
       expect(r.shortDescription.text).not.toBe('');
@@ -122,7 +124,7 @@ describe('renderSarif()', () => {
   it('adds a rule for each assessor row a finding is about, with the fix in its help', () => {
     const r = run(renderSarif(FAILING, OPTIONS));
     const ids = r.tool.driver.rules.map((x) => x.id);
-    expect(ids.slice(12)).toEqual(['systemd/PrivateTmp', 'systemd/ProtectSystem']);
+    expect(ids.slice(VIOLATION_KINDS.length)).toEqual(['systemd/PrivateTmp', 'systemd/ProtectSystem']);
     const rule = r.tool.driver.rules.find((x) => x.id === 'systemd/ProtectSystem');
     expect(rule?.helpUri).toBe(
       'https://www.freedesktop.org/software/systemd/man/systemd.exec.html#ProtectSystem=',

@@ -228,7 +228,7 @@ export function thresholdFix(ctx: FixContext, head: Scored, threshold: number): 
 }
 
 /** A requirement's line, verified to meet it (the unit's own list reset first when needed). */
-function requirementFix(ctx: FixContext, head: Scored, requirement: string): Fix | undefined {
+export function requirementFix(ctx: FixContext, head: Scored, requirement: string): Fix | undefined {
   for (const lines of variants([requirement], head.settings)) {
     const after = tryLines(ctx, head, lines);
     if (after && checkRequirement(requirement, after.settings, ctx.systemd).met)
@@ -237,7 +237,8 @@ function requirementFix(ctx: FixContext, head: Scored, requirement: string): Fix
   return undefined;
 }
 
-function capabilityFix(ctx: FixContext, head: Scored): Fix | undefined {
+/** The capability lists cut to what the profile allows, verified to keep nothing else. */
+export function capabilityFix(ctx: FixContext, head: Scored): Fix | undefined {
   const allowed = ctx.profile.allowedCapabilities;
   if (!allowed) return undefined;
   const s = head.settings;
@@ -262,7 +263,8 @@ function capabilityFix(ctx: FixContext, head: Scored): Fix | undefined {
   );
 }
 
-function addressFamilyFix(ctx: FixContext, head: Scored): Fix | undefined {
+/** An allow list of the profile's address families, verified to leave no other family usable. */
+export function addressFamilyFix(ctx: FixContext, head: Scored): Fix | undefined {
   const allowed = ctx.profile.allowedAddressFamilies;
   if (!allowed) return undefined;
   const list = allowed.join(' ') || 'none';
@@ -297,12 +299,15 @@ const LIST_DIRECTIVES = new Set([
  * The directive a violation is about, as the cause its item is grouped by. The exposure rise is driven
  * by the row that moved most (changes come largest first): it has that row's cause.
  */
-function causeOf(v: Violation, changes: readonly RowChange[], all: readonly Violation[]): string | undefined {
+function causeOf(
+  v: Violation,
+  changes: readonly RowChange[],
+  all: readonly Violation[],
+  planners: FixPlanners,
+): string | undefined {
+  if (planners.get(v.kind)?.causedByDirective) return v.directives[0] ?? v.check;
   switch (v.kind) {
     case 'regression-row':
-    case 'missing-directive':
-    case 'forbidden-capability':
-    case 'forbidden-address-family':
       return v.directives[0] ?? v.check;
     case 'regression-exposure': {
       // One worse row: the rise is that row's cause. Several: the rise is an item of its own.
@@ -325,9 +330,9 @@ function causeOf(v: Violation, changes: readonly RowChange[], all: readonly Viol
 export const MAX_UNITS_WITH_FIXES = 200;
 
 /** For units past MAX_UNITS_WITH_FIXES: no fix lines, and why. */
-export function withoutFixes(violations: Violation[]): void {
+export function withoutFixes(violations: Violation[], planners: FixPlanners): void {
   for (const v of violations) {
-    if (!FIXABLE.has(v.kind)) continue;
+    if (!fixable(v.kind, planners)) continue;
     v.fix = {
       directives: [],
       explanation: `No fix computed: more than ${MAX_UNITS_WITH_FIXES} units fail in this run; fix these first or run \`unitgate suggest\` on the unit.`,
@@ -335,15 +340,13 @@ export function withoutFixes(violations: Violation[]): void {
   }
 }
 
-/** Kinds a directive can fix: without a verified fix they say so instead of offering a guess. */
-const FIXABLE = new Set<Violation['kind']>([
-  'threshold',
-  'regression-exposure',
-  'regression-row',
-  'missing-directive',
-  'forbidden-capability',
-  'forbidden-address-family',
-]);
+/**
+ * Kinds a directive can fix (the regressions, and every policy rule with a planner): without a verified
+ * fix they say so instead of offering a guess.
+ */
+function fixable(kind: Violation['kind'], planners: FixPlanners): boolean {
+  return kind === 'regression-exposure' || kind === 'regression-row' || planners.has(kind);
+}
 
 /** What a violation carries when no fix passed verification: no lines (renderers show none). */
 const NO_VERIFIED_FIX: Readonly<Fix> = {
@@ -353,11 +356,28 @@ const NO_VERIFIED_FIX: Readonly<Fix> = {
     'previous setting by hand or record an accepted deviation.',
 };
 
-interface Planned {
-  v: Violation;
+/** A violation's verified fix, and the test it must pass (re-scored). */
+export interface FixPlan {
   fix: Fix | undefined;
   /** Whether the violation passes with some lines applied (re-scored). */
   passes: (after: Scored) => boolean;
+}
+
+/** How a policy rule's fix is made (gate/rules/*: each rule brings its own). */
+export interface FixPlanner {
+  plan(v: Violation, ctx: FixContext, head: Scored): FixPlan;
+  /**
+   * Whether the violation's cause is the directive it names (`directives[0]`, else `check`): violations
+   * of one unit with the same cause share one fix.
+   */
+  causedByDirective: boolean;
+}
+
+/** The planner of each policy rule's kind. */
+export type FixPlanners = ReadonlyMap<Violation['kind'], FixPlanner>;
+
+interface Planned extends FixPlan {
+  v: Violation;
 }
 
 /**
@@ -366,21 +386,22 @@ interface Planned {
  * agree: where two fixes set one single-valued directive differently, the value that scores best
  * (re-scored, profile-compatible) is used in both when both still pass with it; and violations with
  * the same cause get one fix that makes all of them pass. `changes` are the unit's row changes against
- * base (for regressions); `baseExposure` the base score.
+ * base (for regressions); `baseExposure` the base score; `planners` make the policy rules' fixes.
  */
 export function adviseFixes(
   violations: Violation[],
   ctx: FixContext,
   changes: readonly RowChange[],
   baseExposure: number | undefined,
+  planners: FixPlanners,
 ): void {
   const head = scoreWithLines(ctx, []);
   for (const v of violations) {
-    const cause = causeOf(v, changes, violations);
+    const cause = causeOf(v, changes, violations, planners);
     if (cause !== undefined) v.cause = cause;
   }
   if (!head) {
-    for (const v of violations) if (FIXABLE.has(v.kind)) v.fix = { ...NO_VERIFIED_FIX, directives: [] };
+    for (const v of violations) if (fixable(v.kind, planners)) v.fix = { ...NO_VERIFIED_FIX, directives: [] };
     return;
   }
   const byRow = new Map(changes.map((c) => [c.jsonField, c]));
@@ -394,13 +415,9 @@ export function adviseFixes(
   };
   const worse = changes.filter((c) => (c.headBadness ?? 0) > (c.baseBadness ?? 0));
   const planned: Planned[] = violations.map((v): Planned => {
+    const planner = planners.get(v.kind);
+    if (planner) return { v, ...planner.plan(v, ctx, head) };
     switch (v.kind) {
-      case 'threshold':
-        return {
-          v,
-          fix: thresholdFix(ctx, head, ctx.profile.threshold),
-          passes: (a) => a.assessment.exposure <= ctx.profile.threshold,
-        };
       case 'regression-row': {
         const c = byRow.get(v.check);
         return {
@@ -424,31 +441,6 @@ export function adviseFixes(
           : undefined;
         return { v, fix, passes };
       }
-      case 'missing-directive': {
-        const requirement = v.fix?.directives[0];
-        return {
-          v,
-          fix: requirement ? requirementFix(ctx, head, requirement) : undefined,
-          passes: (a) =>
-            requirement !== undefined && checkRequirement(requirement, a.settings, ctx.systemd).met,
-        };
-      }
-      case 'forbidden-capability':
-        return {
-          v,
-          fix: capabilityFix(ctx, head),
-          passes: (a) =>
-            forbiddenCapabilities(a.settings, ctx.profile.allowedCapabilities ?? [], ctx.systemd).length ===
-            0,
-        };
-      case 'forbidden-address-family':
-        return {
-          v,
-          fix: addressFamilyFix(ctx, head),
-          passes: (a) =>
-            forbiddenAddressFamilies(a.settings, ctx.profile.allowedAddressFamilies ?? [], ctx.systemd)
-              .length === 0,
-        };
       default:
         return { v, fix: undefined, passes: () => false };
     }
@@ -459,7 +451,7 @@ export function adviseFixes(
   riseFromRowFixes(ctx, head, planned);
   for (const p of planned) {
     // Other findings (sign-off, phantom settings…) keep whatever fix their own check gave them.
-    if (!FIXABLE.has(p.v.kind)) continue;
+    if (!fixable(p.v.kind, planners)) continue;
     p.v.fix = p.fix ?? { ...NO_VERIFIED_FIX, directives: [] };
   }
 }

@@ -13,10 +13,11 @@ import { formatExposure } from '../security/render-security';
 import { fixForRow, mergeFixes } from '../advice/fixes';
 import { adviseFixes, MAX_UNITS_WITH_FIXES, withoutFixes } from '../advice/verify-fixes';
 import type { SecurityPolicy } from '../security/security-policy';
-import { baseLocation, capabilityGrantLine, lastApplied, rowChangeLocation } from './locations';
-import { checkRequirement, forbiddenAddressFamilies, forbiddenCapabilities } from '../policy/profile-checks';
+import { baseLocation, lastApplied, rowChangeLocation } from './locations';
 import { parsePullRequestNotes, parseUnitFileNotes, validateNote } from './deviation-notes';
-import { phantomFor, phantomReason, phantomViolations, refusal } from './phantom-settings';
+import { phantomViolations, refusal } from './phantom-settings';
+import { FIX_PLANNERS, POLICY_RULES } from './rules';
+import type { RuleContext } from './rules/policy-rule';
 import { VIOLATION_KINDS, type RunFinding } from './gate-types';
 import type { PolicyDifference } from '../policy/compare-policies';
 import type {
@@ -217,105 +218,23 @@ function rowChanges(base: UnitSide, head: UnitSide): RowChange[] {
   return changes.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || y.delta - x.delta);
 }
 
+/** The unit at head against its profile: every policy rule of the registry, in its order. */
 function evaluateProfile(
   profile: Profile,
   head: UnitSide,
   systemd: SystemdProfile,
   advisory: boolean,
 ): Violation[] {
-  const u = { profile };
-  const s = head.settings as SecuritySettings;
-  const a = head.assessment as Assessment;
-  const out: Violation[] = [];
-  const at = fallbackLocation(head);
-  if (a.exposure > u.profile.threshold) {
-    out.push({
-      kind: 'threshold',
-      check: 'exposure',
-      directives: [],
-      message: `${s.unitId}: exposure ${formatExposure(a.exposure)} ${a.level.name} is above the ${u.profile.name} threshold ${formatExposure(
-        u.profile.threshold,
-      )}`,
-      location: at,
-      weight: a.exposure - u.profile.threshold,
-      // Set by adviseFixes() (report/verify-fixes.ts): re-scored, never estimated.
-      advisory,
-    });
-  }
-  for (const requirement of u.profile.requiredDirectives) {
-    const r = checkRequirement(requirement, s, systemd);
-    if (r.met) continue;
-    const key = requirement.slice(0, requirement.indexOf('='));
-    const where = lastApplied(s, [key]);
-    // A line meant to set it that systemd ignores is where to look, and why it does not count.
-    const phantom = phantomFor(head, key);
-    out.push({
-      kind: 'missing-directive',
-      check: key,
-      directives: [key],
-      message: `${s.unitId}: the ${u.profile.name} profile requires \`${requirement}\`, the unit has ${where ? `\`${r.actual}\`` : 'no such setting'}${
-        phantom
-          ? `; ${phantom.file}:${phantom.line} does not count: ${phantomReason(phantom, systemd.version)}`
-          : ''
-      }`,
-      location: phantom ? locate(phantom) : where ? locate(where) : at,
-      weight: 5,
-      fix: {
-        directives: [requirement],
-        explanation: `Add \`${requirement}\` to the [Service] section (or a drop-in).`,
-      },
-      advisory,
-    });
-  }
-  if (u.profile.allowedCapabilities) {
-    const extra = forbiddenCapabilities(s, u.profile.allowedCapabilities, systemd);
-    if (extra.length > 0) {
-      // The line that grants a forbidden capability, not merely the last capability line.
-      const where = capabilityGrantLine(s, extra, systemd);
-      const list = u.profile.allowedCapabilities.join(' ');
-      out.push({
-        kind: 'forbidden-capability',
-        check: 'CapabilityBoundingSet',
-        directives: ['CapabilityBoundingSet', 'AmbientCapabilities'],
-        message: `${s.unitId}: keeps ${extra.length} capabilit${extra.length === 1 ? 'y' : 'ies'} the ${u.profile.name} profile does not allow: ${extra
-          .slice(0, 8)
-          .join(', ')}${extra.length > 8 ? ', …' : ''}`,
-        location: where ? locate(where) : at,
-        weight: Math.min(extra.length, 20),
-        fix: {
-          directives: [
-            `CapabilityBoundingSet=${list}`,
-            ...(s.ambientCapabilities !== 0n ? [`AmbientCapabilities=${list}`] : []),
-          ],
-          explanation: list
-            ? `Limit capabilities to ${list}.`
-            : 'Drop every capability: an empty CapabilityBoundingSet= keeps none.',
-        },
-        advisory,
-      });
-    }
-  }
-  if (u.profile.allowedAddressFamilies) {
-    const extra = forbiddenAddressFamilies(s, u.profile.allowedAddressFamilies, systemd);
-    if (extra.length > 0) {
-      const where = lastApplied(s, ['RestrictAddressFamilies']);
-      const list = u.profile.allowedAddressFamilies.join(' ') || 'none';
-      out.push({
-        kind: 'forbidden-address-family',
-        check: 'RestrictAddressFamilies',
-        directives: ['RestrictAddressFamilies'],
-        message:
-          extra[0] === '(any)'
-            ? `${s.unitId}: may open sockets of any address family; the ${u.profile.name} profile allows ${list}`
-            : `${s.unitId}: may use address families the ${u.profile.name} profile does not allow: ${extra.join(', ')}`,
-        location: where ? locate(where) : at,
-        weight: 3,
-        fix: { directives: [`RestrictAddressFamilies=${list}`], explanation: `Allow only ${list}.` },
-        advisory,
-      });
-    }
-  }
-  return out;
+  const ctx: RuleContext = {
+    profile,
+    head,
+    settings: head.settings as SecuritySettings,
+    assessment: head.assessment as Assessment,
+    systemd,
+    fallback: fallbackLocation(head),
+    advisory,
+  };
+  return POLICY_RULES.flatMap((rule) => rule.check(ctx));
 }
 
 function evaluateRegression(u: GateUnitInput, policy: GatePolicy, changes: RowChange[]): Violation[] {
@@ -536,11 +455,9 @@ function checkNames(
     byName.set(name, a.jsonField);
     for (const d of directivesOfAssessor(a)) names.add(d);
   }
-  for (const p of policy.profiles.values()) {
-    for (const r of p.requiredDirectives) names.add(r.slice(0, r.indexOf('=')));
-  }
+  for (const p of policy.profiles.values())
+    for (const rule of POLICY_RULES) for (const d of rule.checkNames(p)) names.add(d);
   for (const rule of policy.signoff) for (const d of rule.directives) names.add(d);
-  for (const d of ['CapabilityBoundingSet', 'AmbientCapabilities', 'RestrictAddressFamilies']) names.add(d);
   return { names: [...names].sort(), byName };
 }
 
@@ -843,13 +760,14 @@ export function evaluateGate(input: GateInput): GateVerdict {
       result.violations.push(...profileViolations);
       if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
       if (u.head.unit && result.violations.length > 0 && advised++ >= MAX_UNITS_WITH_FIXES)
-        withoutFixes(result.violations);
+        withoutFixes(result.violations, FIX_PLANNERS);
       else if (u.head.unit)
         adviseFixes(
           result.violations,
           { unit: u.head.unit, systemd: input.systemd, overrides: overridesOf(policy), profile },
           result.changes,
           u.base?.assessment?.exposure,
+          FIX_PLANNERS,
         );
       const signoff = evaluateSignoff(u, input);
       result.violations.push(...signoff.violations);

@@ -17,6 +17,7 @@ export const VIOLATION_KINDS = [
   'phantom-setting', // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
   'profile-change', // the unit's profile differs from the base commit's, or a new unit's profile comment
   'unknown-profile', // a profile comment names no profile of the policy (never a silent default)
+  'forbidden-directive', // a directive the profile forbids is set
 ] as const;
 
 export type ViolationKind = (typeof VIOLATION_KINDS)[number];

@@ -65,6 +65,15 @@ function compareProfile(
   out.push(
     ...listChange(`${at}.requiredDirectives`, before.requiredDirectives, after.requiredDirectives, 'removed'),
   );
+  // Fewer forbidden directives (or none checked) is looser.
+  out.push(
+    ...listChange(
+      `${at}.forbiddenDirectives`,
+      before.forbiddenDirectives ?? [],
+      after.forbiddenDirectives ?? [],
+      'removed',
+    ),
+  );
   for (const key of ['allowedCapabilities', 'allowedAddressFamilies'] as const) {
     const b = before[key];
     const a = after[key];

@@ -322,6 +322,7 @@ function profileFromBuiltIn(name: string, doc: ProfileDocument, defaultThreshold
     requiredDirectives: [...(doc.requiredDirectives ?? [])],
     ...(doc.allowedCapabilities ? { allowedCapabilities: [...doc.allowedCapabilities] } : {}),
     ...(doc.allowedAddressFamilies ? { allowedAddressFamilies: [...doc.allowedAddressFamilies] } : {}),
+    ...(doc.forbiddenDirectives ? { forbiddenDirectives: [...doc.forbiddenDirectives] } : {}),
   };
 }
 
@@ -542,6 +543,7 @@ function mergeProfile(
   );
   const allowedCapabilities = p.allowedCapabilities ?? parent.allowedCapabilities;
   const allowedAddressFamilies = p.allowedAddressFamilies ?? parent.allowedAddressFamilies;
+  const forbiddenDirectives = p.forbiddenDirectives ?? parent.forbiddenDirectives;
   const owners = p.owners ?? parent.owners;
   return {
     name,
@@ -551,6 +553,7 @@ function mergeProfile(
     requiredDirectives: [...inherited, ...own],
     ...(allowedCapabilities ? { allowedCapabilities: [...allowedCapabilities] } : {}),
     ...(allowedAddressFamilies ? { allowedAddressFamilies: [...allowedAddressFamilies] } : {}),
+    ...(forbiddenDirectives ? { forbiddenDirectives: [...forbiddenDirectives] } : {}),
     ...(owners ? { owners: [...owners] } : {}),
   };
 }

@@ -25,6 +25,8 @@ export interface Profile {
   allowedCapabilities?: string[];
   /** Address families the unit may use; undefined = not checked. */
   allowedAddressFamilies?: string[];
+  /** Directives the unit must not set: a name (any value) or `Directive=value`; undefined = not checked. */
+  forbiddenDirectives?: string[];
   /** Who may approve deviation notes for this profile's units, besides `deviations.owners`. */
   owners?: string[];
 }
@@ -95,6 +97,7 @@ export interface ProfileDocument {
   removeDirectives?: string[];
   allowedCapabilities?: string[];
   allowedAddressFamilies?: string[];
+  forbiddenDirectives?: string[];
   owners?: string[];
 }
 

@@ -13,6 +13,7 @@ import { fixForViolation } from '../advice/fixes';
 import { truncateText } from './escape-markdown';
 import { truncateUtf8 } from './utf8';
 import { baseLineNote, headPlace } from '../gate/locations';
+import { ruleOfKind, type RuleKind } from '../gate/rules';
 
 export type AnnotationLevel = 'failure' | 'warning' | 'notice';
 
@@ -58,13 +59,10 @@ export const CHECK_RUN_BATCH_SIZE = 50;
 const MAX_TITLE_CHARS = 255;
 const MAX_TEXT_BYTES = 64 * 1024 - 1;
 
-const KIND_TITLES: Record<ViolationKind, string> = {
-  threshold: 'Exposure above threshold',
+/** Titles of the kinds the gate decides itself; each policy rule brings its own (gate/rules/*). */
+const KIND_TITLES: Record<Exclude<ViolationKind, RuleKind>, string> = {
   'regression-exposure': 'Exposure rose',
   'regression-row': 'Hardening regressed',
-  'missing-directive': 'Required directive missing',
-  'forbidden-capability': 'Capability not allowed',
-  'forbidden-address-family': 'Address family not allowed',
   'signoff-required': 'Sign-off required',
   'load-error': 'Unit fails to load',
   'invalid-deviation': 'Invalid deviation note',
@@ -75,7 +73,13 @@ const KIND_TITLES: Record<ViolationKind, string> = {
 
 /** A short title for a violation kind, e.g. `Exposure above threshold`. */
 export function titleOfKind(kind: ViolationKind): string {
-  return KIND_TITLES[kind];
+  return ruleOfKind(kind)?.title ?? KIND_TITLES[kind as Exclude<ViolationKind, RuleKind>];
+}
+
+/** A finding's title: its kind's, with the check named where that says more (`…: ProtectSystem`). */
+export function titleOfFinding(f: Pick<UnitFinding, 'kind' | 'check'>): string {
+  const namesCheck = f.kind === 'regression-row' || ruleOfKind(f.kind)?.titleNamesCheck === true;
+  return namesCheck ? `${titleOfKind(f.kind)}: ${f.check}` : titleOfKind(f.kind);
 }
 
 const LEVEL_RANK: Record<AnnotationLevel, number> = { failure: 0, warning: 1, notice: 2 };
@@ -85,11 +89,7 @@ function normalizePath(path: string): string {
 }
 
 function findingTitle(f: UnitFinding): string {
-  const what =
-    f.kind === 'regression-row' || f.kind === 'missing-directive'
-      ? `${KIND_TITLES[f.kind]}: ${f.check}`
-      : KIND_TITLES[f.kind];
-  return `${what} (${f.unitId})`;
+  return `${titleOfFinding(f)} (${f.unitId})`;
 }
 
 function fixText(f: UnitFinding): { text: string; raw?: string } {
@@ -119,7 +119,7 @@ function fromFinding(f: UnitFinding): Annotation {
     return {
       level: 'notice',
       ...place,
-      title: `Accepted deviation: ${KIND_TITLES[f.kind]} (${f.unitId})`,
+      title: `Accepted deviation: ${titleOfKind(f.kind)} (${f.unitId})`,
       message: `accepted deviation: ${f.message}${baseLineNote(loc)} — ${describeNote(f.note ?? {})}; approved by ${f.acceptedBy ?? 'nobody'}`,
     };
   }

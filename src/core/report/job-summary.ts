@@ -12,7 +12,7 @@ import {
   type UnitFinding,
 } from '../gate/findings';
 import { formatExposure } from '../security/render-security';
-import { describeNote, titleOfKind } from './annotations';
+import { describeNote, titleOfFinding, titleOfKind } from './annotations';
 import {
   codeBlock,
   encodeUriPath,
@@ -206,10 +206,7 @@ function indent(block: string, spaces = 2): string {
 
 /** A finding as a list item: title, linked location, message, and the fix to paste as an ```ini block. */
 export function renderViolationItem(f: UnitFinding, options: JobSummaryOptions): string {
-  const title =
-    f.kind === 'regression-row' || f.kind === 'missing-directive'
-      ? `${titleOfKind(f.kind)}: ${f.check}`
-      : titleOfKind(f.kind);
+  const title = titleOfFinding(f);
   const lines = [
     `- **${md(title)}**${f.advisory ? ' (advisory)' : ''} at ${location(locationOf(f), options)} — ${mdCode(f.message)}`,
   ];

@@ -5,6 +5,8 @@ import { VIOLATION_KINDS, type GateVerdict, type ViolationKind } from '../gate/g
 import { collectFindings, isUnitFinding, locationOf, type Finding, type UnitFinding } from '../gate/findings';
 import { isSupportedVersion, systemdProfile, type AssessorData } from '../security/versions';
 import { baseLineNote, headPlace } from '../gate/locations';
+import { ruleOfKind, type RuleKind } from '../gate/rules';
+import type { RuleSarifText } from '../gate/rules/policy-rule';
 import { describeNote, titleOfKind } from './annotations';
 import { codeBlock, encodeUriPath } from './escape-markdown';
 import { fixForRow, fixForViolation } from '../advice/fixes';
@@ -89,12 +91,8 @@ export interface SarifLog {
 /** Every kind, in a fixed order so rule indices are stable. */
 const KINDS: readonly ViolationKind[] = VIOLATION_KINDS;
 
-const KIND_RULES: Record<ViolationKind, { name: string; full: string; help: string }> = {
-  threshold: {
-    name: 'ExposureAboveThreshold',
-    full: "The unit's exposure score (systemd-analyze security, 0.0 best to 10.0 worst) is above the threshold of its profile.",
-    help: 'Add the hardening directives the finding lists until the exposure is at or below the threshold, or record an accepted deviation.',
-  },
+/** SARIF texts of the kinds the gate decides itself; each policy rule brings its own (gate/rules/*). */
+const KIND_RULES: Record<Exclude<ViolationKind, RuleKind>, RuleSarifText> = {
   'regression-exposure': {
     name: 'ExposureRegressed',
     full: "The unit's exposure score rose compared with the base commit.",
@@ -104,21 +102,6 @@ const KIND_RULES: Record<ViolationKind, { name: string; full: string; help: stri
     name: 'AssessorRowRegressed',
     full: 'One systemd-analyze security row got worse compared with the base commit.',
     help: 'Restore the directive the finding names, or record an accepted deviation.',
-  },
-  'missing-directive': {
-    name: 'RequiredDirectiveMissing',
-    full: "A directive the unit's profile requires is missing or weaker than required.",
-    help: 'Add the required directive to the [Service] section or a drop-in.',
-  },
-  'forbidden-capability': {
-    name: 'CapabilityNotAllowed',
-    full: "The unit keeps capabilities outside its profile's allowed set.",
-    help: 'Limit CapabilityBoundingSet= (and AmbientCapabilities=) to the capabilities the profile allows.',
-  },
-  'forbidden-address-family': {
-    name: 'AddressFamilyNotAllowed',
-    full: "The unit may open sockets of address families outside its profile's allowed set.",
-    help: 'Restrict RestrictAddressFamilies= to the families the profile allows.',
   },
   'signoff-required': {
     name: 'SignoffRequired',
@@ -165,7 +148,7 @@ export function fnv1a64(text: string): string {
 }
 
 function kindRule(kind: ViolationKind, informationUri: string): SarifRule {
-  const r = KIND_RULES[kind];
+  const r = ruleOfKind(kind)?.sarif ?? KIND_RULES[kind as Exclude<ViolationKind, RuleKind>];
   return {
     id: `unitgate/${kind}`,
     name: r.name,
