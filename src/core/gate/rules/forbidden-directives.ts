@@ -2,7 +2,7 @@
 // that needs the network), or must not set to one value (`NoNewPrivileges=no`), judged on the line
 // systemd applies last among the unit's files and drop-ins.
 import type { Diagnostic, ParsedUnitFile, Assignment } from '../../unit/parse-unit-file';
-import { EFFECTIVE_FLAGS } from '../../security/settings';
+import { EFFECTIVE_FLAGS } from '../../security/assessor-knowledge';
 import { parseBoolean } from '../../unit/parse-boolean';
 import { pointAt, policyRule } from './policy-rule';
 

@@ -4,12 +4,13 @@ import { checkRequirement } from '../../policy/profile-checks';
 import { requirementFix } from '../../advice/verify-fixes';
 import { lastApplied } from '../locations';
 import { phantomFor, phantomReason } from '../phantom-settings';
+import { lineKey } from '../../unit/directive-key';
 import { pointAt, policyRule } from './policy-rule';
 
 export const requiredDirectivesRule = policyRule({
   kind: 'missing-directive',
   policyKey: 'requiredDirectives',
-  checkNames: (profile) => profile.requiredDirectives.map((r) => r.slice(0, r.indexOf('='))),
+  checkNames: (profile) => profile.requiredDirectives.map(lineKey),
   title: 'Required directive missing',
   titleNamesCheck: true,
   sarif: {
@@ -21,7 +22,7 @@ export const requiredDirectivesRule = policyRule({
     return profile.requiredDirectives.flatMap((requirement) => {
       const r = checkRequirement(requirement, s, systemd);
       if (r.met) return [];
-      const key = requirement.slice(0, requirement.indexOf('='));
+      const key = lineKey(requirement);
       const where = lastApplied(s, [key]);
       // A line meant to set it that systemd ignores is where to look, and why it does not count.
       const phantom = phantomFor(head, key);
