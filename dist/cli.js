@@ -3929,12 +3929,12 @@ function withFiles(tree, files) {
       dir = import_path.posix.dirname(dir);
     }
   }
-  const utf82 = new TextEncoder();
+  const utf83 = new TextEncoder();
   const listDirectory = tree.listDirectory?.bind(tree);
   return {
     lstat(path) {
       const text = files.get(path);
-      if (text !== void 0) return { type: "file", size: utf82.encode(text).length };
+      if (text !== void 0) return { type: "file", size: utf83.encode(text).length };
       return tree.lstat(path) ?? (added.has(path) ? { type: "directory" } : void 0);
     },
     readDirectory(path) {
@@ -3969,18 +3969,9 @@ function linkTargetPath(linkDir, target) {
 // src/core/unit/path-util.ts
 var NAME_MAX = 255;
 var PATH_MAX = 4096;
+var utf8 = new TextEncoder();
 function utf8Length(s, from = 0, to = s.length) {
-  let n = to - from;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 128) continue;
-    if (c < 2048) n += 1;
-    else if (c >= 55296 && c <= 56319 && i + 1 < to && (s.charCodeAt(i + 1) & 64512) === 56320) {
-      n += 2;
-      i++;
-    } else n += 2;
-  }
-  return n;
+  return utf8.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
 }
 function components(p) {
   return p.split("/").filter((c) => c !== "" && c !== ".");
@@ -4078,16 +4069,16 @@ function parseUnitName(name) {
   if (dot <= 0) return void 0;
   const type = name.slice(dot + 1);
   if (!UNIT_TYPE_SET.has(type)) return void 0;
-  const at = name.indexOf("@");
-  if (at === 0) return void 0;
-  if (at < 0) {
+  const at2 = name.indexOf("@");
+  if (at2 === 0) return void 0;
+  if (at2 < 0) {
     for (let i = 0; i < dot; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
     return { prefix: name.slice(0, dot), instance: void 0, type };
   }
-  if (at > dot) return void 0;
-  for (let i = 0; i < at; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
-  for (let i = at + 1; i < dot; i++) if (!isValidInstanceChar(name.charCodeAt(i))) return void 0;
-  return { prefix: name.slice(0, at), instance: name.slice(at + 1, dot), type };
+  if (at2 > dot) return void 0;
+  for (let i = 0; i < at2; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
+  for (let i = at2 + 1; i < dot; i++) if (!isValidInstanceChar(name.charCodeAt(i))) return void 0;
+  return { prefix: name.slice(0, at2), instance: name.slice(at2 + 1, dot), type };
 }
 function isTemplateName(name) {
   return parseUnitName(name)?.instance === "";
@@ -18036,13 +18027,13 @@ var SIMPLE_ESCAPES = {
   "'": "'",
   s: " "
 };
-function cunescapeOne(s, at, acceptNul = false) {
-  const c = s[at];
+function cunescapeOne(s, at2, acceptNul = false) {
+  const c = s[at2];
   if (c === void 0) return void 0;
   const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
   if (one !== void 0) return { char: one, length: 1 };
   const hexRun = (n) => {
-    const digits = s.slice(at + 1, at + 1 + n);
+    const digits = s.slice(at2 + 1, at2 + 1 + n);
     if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
     return parseInt(digits, 16);
   };
@@ -18058,7 +18049,7 @@ function cunescapeOne(s, at, acceptNul = false) {
     return { char: String.fromCodePoint(v), length: n + 1 };
   }
   if (c >= "0" && c <= "7") {
-    const digits = s.slice(at, at + 3);
+    const digits = s.slice(at2, at2 + 3);
     if (!/^[0-7]{3}$/.test(digits)) return void 0;
     const v = parseInt(digits, 8);
     return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
@@ -18264,8 +18255,8 @@ function refuse(result, ignore, what, detail) {
   result.fatal = !ignore;
   return result;
 }
-function isLoneAt(input, at) {
-  return at === input.length || isWhitespaceCode(input.charCodeAt(at));
+function isLoneAt(input, at2) {
+  return at2 === input.length || isWhitespaceCode(input.charCodeAt(at2));
 }
 var SPECIAL_CHARACTERS = /["'\\%;]/;
 function parseExecLine(rvalue, options) {
@@ -18320,19 +18311,19 @@ function parseExecLine(rvalue, options) {
     }
     let argc = separateArgv0 ? 0 : 1;
     while (reader.hasRest()) {
-      const at = reader.pos;
-      const c = rvalue.charCodeAt(at);
-      if (c === 59 && isLoneAt(rvalue, at + 1)) {
-        reader.pos = skipWhitespace(rvalue, at + 1);
+      const at2 = reader.pos;
+      const c = rvalue.charCodeAt(at2);
+      if (c === 59 && isLoneAt(rvalue, at2 + 1)) {
+        reader.pos = skipWhitespace(rvalue, at2 + 1);
         semicolon = true;
         break;
       }
-      if (c === 92 && rvalue.charCodeAt(at + 1) === 59 && isLoneAt(rvalue, at + 2)) {
-        reader.pos = skipWhitespace(rvalue, at + 2);
+      if (c === 92 && rvalue.charCodeAt(at2 + 1) === 59 && isLoneAt(rvalue, at2 + 2)) {
+        reader.pos = skipWhitespace(rvalue, at2 + 2);
         argc++;
         continue;
       }
-      const end = plainWordEnd(rvalue, at);
+      const end = plainWordEnd(rvalue, at2);
       if (end >= 0) {
         reader.pos = skipWhitespace(rvalue, end);
         argc++;
@@ -18355,8 +18346,8 @@ function parseExecLine(rvalue, options) {
   } while (semicolon);
   return result;
 }
-function plainWordEnd(s, at) {
-  for (let i = at; i < s.length; i++) {
+function plainWordEnd(s, at2) {
+  for (let i = at2; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (isWhitespaceCode(c)) return i;
     if (c === 34 || c === 39 || c === 92 || c === 37) return -1;
@@ -19674,42 +19665,21 @@ function patchExecContext(ctx) {
 }
 
 // src/core/security/settings.ts
-var EFFECTIVE_FLAGS = {
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  PrivateTmp: (s) => s.privateTmp !== "no",
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateUsers: (s) => s.privateUsers !== "no",
-  PrivateMounts: (s) => s.privateMounts !== false,
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
-  ProtectHostname: (s) => s.protectHostname !== "no",
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  RemoveIPC: (s) => s.removeIpc,
-  DynamicUser: (s) => s.dynamicUser,
-  Delegate: (s) => s.delegate
-};
 var profileCaches = /* @__PURE__ */ new WeakMap();
 function profileCache(profile) {
   let c = profileCaches.get(profile);
   if (!c) {
-    const capabilityNames = /* @__PURE__ */ new Map();
+    const capabilityNames2 = /* @__PURE__ */ new Map();
     let known = 0n;
     for (const [name, bit] of Object.entries(profile.data.capabilities)) {
-      capabilityNames.set(name.toUpperCase(), bit);
+      capabilityNames2.set(name.toUpperCase(), bit);
       known |= 1n << BigInt(bit);
     }
     const families = /* @__PURE__ */ new Map();
     for (const [name, af] of Object.entries(profile.data.addressFamilies))
       families.set(name.toUpperCase(), af);
     c = {
-      capabilityNames,
+      capabilityNames: capabilityNames2,
       known,
       families,
       archs: new Set(profile.data.syscallArchitectures),
@@ -19827,6 +19797,387 @@ function finishRecord(ctx) {
   s.ipCustomFilters = ctx.ipFilterPaths.ingress > 0 || ctx.ipFilterPaths.egress > 0;
   if (s.protectSystem === void 0) s.protectSystem = "no";
 }
+
+// src/core/security/assessor-knowledge.ts
+var ALWAYS_ASK = { takesAway: [], appliedWhenProfileForbids: false };
+var IP = ["AF_INET", "AF_INET6"];
+function flagRow(directive, flag, explanation, impliedBy = []) {
+  return {
+    reads: [directive, ...impliedBy],
+    flags: { [directive]: flag },
+    fix: { directives: [`${directive}=yes`], explanation }
+  };
+}
+function capabilityRow(...droppedBy) {
+  return {
+    reads: ["CapabilityBoundingSet", ...droppedBy],
+    fix: (row, data) => {
+      const names = (row.capabilityBits ?? []).map((bit) => capabilityName(bit, data));
+      return {
+        directives: [`CapabilityBoundingSet=~${names.join(" ")}`],
+        explanation: `Drops ${names.join(", ")} from the capability bounding set; if the service really needs ${names.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
+      };
+    }
+  };
+}
+function capabilityName(bit, data) {
+  const name = Object.keys(data.capabilities).find((n) => data.capabilities[n] === bit);
+  if (name === void 0) throw new Error(`systemd ${data.version} has no capability ${bit}`);
+  return name;
+}
+var NAMESPACE_ROW = {
+  reads: ["RestrictNamespaces"],
+  fix: (row) => ({
+    directives: [`RestrictNamespaces=~${row.namespace ?? ""}`],
+    explanation: `Forbids the service to create ${row.namespace ?? ""} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
+  })
+};
+var SYSCALL_FILTER_ROW = {
+  reads: ["SystemCallFilter"],
+  fix: (row) => ({
+    directives: [`SystemCallFilter=~${row.syscallGroup ?? ""}`],
+    explanation: `Denies the ${row.syscallGroup ?? ""} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
+  })
+};
+var SYSTEM_SERVICE_FILTER_ROW = {
+  reads: ["SystemCallFilter"],
+  fix: {
+    directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
+    explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
+  }
+};
+function addressFamilyRow(families, explanation, judgement) {
+  return {
+    reads: ["RestrictAddressFamilies"],
+    fix: { directives: [`RestrictAddressFamilies=~${families}`], explanation },
+    ...judgement ? { judgement } : {}
+  };
+}
+var KNOWLEDGE = {
+  UserOrDynamicUser: {
+    reads: ["User", "DynamicUser"],
+    flags: { DynamicUser: (s) => s.dynamicUser },
+    fix: {
+      directives: ["DynamicUser=yes"],
+      explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
+    },
+    judgement: ALWAYS_ASK
+  },
+  SupplementaryGroups: {
+    reads: ["SupplementaryGroups", "User", "DynamicUser"],
+    fix: {
+      directives: ["SupplementaryGroups="],
+      explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
+    }
+  },
+  PrivateDevices: flagRow(
+    "PrivateDevices",
+    (s) => s.privateDevices,
+    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
+  ),
+  PrivateMounts: flagRow(
+    "PrivateMounts",
+    (s) => s.privateMounts !== false,
+    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
+  ),
+  PrivateNetwork: {
+    ...flagRow(
+      "PrivateNetwork",
+      (s) => s.privateNetwork,
+      "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
+    ),
+    judgement: { takesAway: IP, appliedWhenProfileForbids: true }
+  },
+  PrivateTmp: flagRow(
+    "PrivateTmp",
+    (s) => s.privateTmp !== "no",
+    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files.",
+    ["DynamicUser"]
+  ),
+  PrivateUsers: flagRow(
+    "PrivateUsers",
+    (s) => s.privateUsers !== "no",
+    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
+  ),
+  ProtectControlGroups: flagRow(
+    "ProtectControlGroups",
+    (s) => s.protectControlGroups !== "no",
+    "Makes the control group file system read-only for the service."
+  ),
+  ProtectKernelModules: flagRow(
+    "ProtectKernelModules",
+    (s) => s.protectKernelModules,
+    "Forbids loading kernel modules and hides their files from the service."
+  ),
+  ProtectKernelTunables: flagRow(
+    "ProtectKernelTunables",
+    (s) => s.protectKernelTunables,
+    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
+  ),
+  ProtectKernelLogs: flagRow(
+    "ProtectKernelLogs",
+    (s) => s.protectKernelLogs,
+    "Denies the service access to the kernel log ring buffer."
+  ),
+  ProtectClock: flagRow(
+    "ProtectClock",
+    (s) => s.protectClock,
+    "Denies the service writes to the system and hardware clock."
+  ),
+  ProtectHome: {
+    reads: ["ProtectHome", "DynamicUser"],
+    ranks: { ProtectHome: { of: (s) => s.protectHome, order: ["no", "read-only", "tmpfs", "yes"] } },
+    fix: {
+      directives: ["ProtectHome=yes"],
+      explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
+    }
+  },
+  ProtectHostname: flagRow(
+    "ProtectHostname",
+    (s) => s.protectHostname !== "no",
+    "Stops the service from changing the host or domain name."
+  ),
+  ProtectSystem: {
+    reads: ["ProtectSystem", "DynamicUser"],
+    ranks: {
+      ProtectSystem: { of: (s) => s.protectSystem, order: ["no", "yes", "full", "strict"] }
+    },
+    fix: {
+      directives: ["ProtectSystem=strict"],
+      explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
+    }
+  },
+  RootDirectoryOrRootImage: {
+    reads: ["RootDirectory", "RootImage"],
+    fix: {
+      directives: ["RootDirectory=/path/to/service/root"],
+      explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
+    },
+    judgement: ALWAYS_ASK,
+    placeholder: true
+  },
+  LockPersonality: flagRow(
+    "LockPersonality",
+    (s) => s.lockPersonality,
+    "Stops the service from switching its execution domain (personality())."
+  ),
+  MemoryDenyWriteExecute: flagRow(
+    "MemoryDenyWriteExecute",
+    (s) => s.memoryDenyWriteExecute,
+    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
+  ),
+  NoNewPrivileges: flagRow(
+    "NoNewPrivileges",
+    (s) => s.noNewPrivileges,
+    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities.",
+    ["DynamicUser"]
+  ),
+  CapabilityBoundingSet_CAP_SYS_ADMIN: capabilityRow(),
+  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_PTRACE: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_TIME: capabilityRow("ProtectClock"),
+  CapabilityBoundingSet_CAP_NET_ADMIN: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_RAWIO: capabilityRow("PrivateDevices"),
+  CapabilityBoundingSet_CAP_SYS_MODULE: capabilityRow("ProtectKernelModules"),
+  CapabilityBoundingSet_CAP_AUDIT: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYSLOG: capabilityRow("ProtectKernelLogs"),
+  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: capabilityRow(),
+  CapabilityBoundingSet_CAP_MKNOD: capabilityRow("PrivateDevices"),
+  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: capabilityRow(),
+  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: capabilityRow(),
+  CapabilityBoundingSet_CAP_KILL: capabilityRow(),
+  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
+  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_BOOT: capabilityRow(),
+  CapabilityBoundingSet_CAP_MAC: capabilityRow(),
+  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: capabilityRow(),
+  CapabilityBoundingSet_CAP_IPC_LOCK: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_CHROOT: capabilityRow(),
+  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: capabilityRow(),
+  CapabilityBoundingSet_CAP_WAKE_ALARM: capabilityRow("ProtectClock"),
+  CapabilityBoundingSet_CAP_LEASE: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_PACCT: capabilityRow(),
+  CapabilityBoundingSet_CAP_BPF: capabilityRow(),
+  UMask: {
+    reads: ["UMask"],
+    fix: {
+      directives: ["UMask=0077"],
+      explanation: "Makes files the service creates readable and writable by its own user only."
+    }
+  },
+  KeyringMode: {
+    reads: ["KeyringMode"],
+    ranks: {
+      KeyringMode: { of: (s) => s.keyringMode, order: ["shared", "inherit", "private"] }
+    },
+    fix: {
+      directives: ["KeyringMode=private"],
+      explanation: "Gives the service its own kernel session keyring, not linked to any other."
+    }
+  },
+  ProtectProc: {
+    reads: ["ProtectProc"],
+    ranks: {
+      ProtectProc: {
+        of: (s) => s.protectProc,
+        order: ["default", "noaccess", "ptraceable", "invisible"]
+      }
+    },
+    fix: {
+      directives: ["ProtectProc=invisible"],
+      explanation: "Hides the processes of other users in /proc from the service."
+    }
+  },
+  ProcSubset: {
+    reads: ["ProcSubset"],
+    ranks: { ProcSubset: { of: (s) => s.procSubset, order: ["all", "pid"] } },
+    fix: {
+      directives: ["ProcSubset=pid"],
+      explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
+    }
+  },
+  NotifyAccess: {
+    reads: ["NotifyAccess"],
+    ranks: {
+      NotifyAccess: { of: (s) => s.notifyAccess, order: ["all", "exec", "main", "none"] }
+    },
+    fix: {
+      directives: ["NotifyAccess=main"],
+      explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
+    }
+  },
+  RemoveIPC: flagRow(
+    "RemoveIPC",
+    (s) => s.removeIpc,
+    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops.",
+    ["User", "DynamicUser"]
+  ),
+  Delegate: {
+    reads: ["Delegate"],
+    flags: { Delegate: (s) => s.delegate },
+    fix: {
+      directives: ["Delegate=no"],
+      explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
+    }
+  },
+  RestrictRealtime: flagRow(
+    "RestrictRealtime",
+    (s) => s.restrictRealtime,
+    "Denies the service realtime scheduling, which could starve the system."
+  ),
+  RestrictSUIDSGID: flagRow(
+    "RestrictSUIDSGID",
+    (s) => s.restrictSuidSgid,
+    "Forbids the service to create setuid or setgid files.",
+    ["DynamicUser"]
+  ),
+  RestrictNamespaces_user: NAMESPACE_ROW,
+  RestrictNamespaces_mnt: NAMESPACE_ROW,
+  RestrictNamespaces_ipc: NAMESPACE_ROW,
+  RestrictNamespaces_pid: NAMESPACE_ROW,
+  RestrictNamespaces_cgroup: NAMESPACE_ROW,
+  RestrictNamespaces_net: NAMESPACE_ROW,
+  RestrictNamespaces_uts: NAMESPACE_ROW,
+  RestrictAddressFamilies_AF_INET_INET6: addressFamilyRow(
+    "AF_INET AF_INET6",
+    "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation).",
+    { takesAway: IP, appliedWhenProfileForbids: true }
+  ),
+  RestrictAddressFamilies_AF_UNIX: addressFamilyRow(
+    "AF_UNIX",
+    "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation.",
+    { takesAway: ["AF_UNIX"], appliedWhenProfileForbids: true }
+  ),
+  RestrictAddressFamilies_AF_NETLINK: addressFamilyRow(
+    "AF_NETLINK",
+    "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
+  ),
+  RestrictAddressFamilies_AF_PACKET: addressFamilyRow(
+    "AF_PACKET",
+    "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
+  ),
+  RestrictAddressFamilies_OTHER: {
+    reads: ["RestrictAddressFamilies"],
+    fix: {
+      directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
+      explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
+    }
+  },
+  SystemCallArchitectures: {
+    reads: ["SystemCallArchitectures"],
+    fix: {
+      directives: ["SystemCallArchitectures=native"],
+      explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
+    }
+  },
+  SystemCallFilter_swap: SYSCALL_FILTER_ROW,
+  SystemCallFilter_obsolete: SYSCALL_FILTER_ROW,
+  SystemCallFilter_clock: SYSCALL_FILTER_ROW,
+  SystemCallFilter_cpu_emulation: SYSCALL_FILTER_ROW,
+  SystemCallFilter_debug: SYSCALL_FILTER_ROW,
+  SystemCallFilter_mount: SYSCALL_FILTER_ROW,
+  SystemCallFilter_module: SYSCALL_FILTER_ROW,
+  SystemCallFilter_raw_io: SYSCALL_FILTER_ROW,
+  SystemCallFilter_reboot: SYSCALL_FILTER_ROW,
+  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER_ROW,
+  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER_ROW,
+  IPAddressDeny: {
+    reads: ["IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath"],
+    fix: {
+      directives: ["IPAddressDeny=any"],
+      explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
+    },
+    // Not applied even when the profile forbids IP sockets: IPAddressAllow= entries may be what it needs.
+    judgement: { takesAway: IP, appliedWhenProfileForbids: false }
+  },
+  DeviceAllow: {
+    reads: ["DevicePolicy", "DeviceAllow", "PrivateDevices", "ProtectClock", "RootImage"],
+    ranks: {
+      DevicePolicy: { of: (s) => s.devicePolicy ?? "auto", order: ["auto", "closed", "strict"] }
+    },
+    fix: {
+      directives: ["DevicePolicy=closed"],
+      explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
+    }
+  },
+  AmbientCapabilities: {
+    reads: ["AmbientCapabilities"],
+    fix: {
+      directives: ["AmbientCapabilities="],
+      explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
+    }
+  }
+};
+var KNOWN_ASSESSORS = Object.freeze(Object.keys(KNOWLEDGE));
+function knowledgeOf(jsonField) {
+  return Object.hasOwn(KNOWLEDGE, jsonField) ? KNOWLEDGE[jsonField] : void 0;
+}
+function newestRow(jsonField) {
+  for (const version2 of [...SUPPORTED_VERSIONS].reverse()) {
+    const data = systemdProfile(version2).data;
+    const row = data.assessors.find((a) => a.jsonField === jsonField);
+    if (row) return { row, data };
+  }
+  return void 0;
+}
+var FIXES = /* @__PURE__ */ new Map();
+function fixLinesOf(jsonField) {
+  if (!FIXES.has(jsonField)) {
+    const fix = knowledgeOf(jsonField)?.fix;
+    const found = newestRow(jsonField);
+    FIXES.set(jsonField, typeof fix === "function" ? found ? fix(found.row, found.data) : void 0 : fix);
+  }
+  return FIXES.get(jsonField);
+}
+var EFFECTIVE_FLAGS = Object.assign(
+  {},
+  ...Object.values(KNOWLEDGE).map((k) => k.flags ?? {})
+);
+var STRENGTH_ORDERS = Object.assign(
+  {},
+  ...Object.values(KNOWLEDGE).map((k) => k.ranks ?? {})
+);
 
 // src/core/security/assess.ts
 function setOf(c, index) {
@@ -19958,7 +20309,7 @@ var RULES = {
   bool: (a) => {
     const cls = a.familyClass;
     if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
-    const flag = EFFECTIVE_FLAGS[a.jsonField] ?? (() => false);
+    const flag = knowledgeOf(a.jsonField)?.flags?.[a.jsonField] ?? (() => false);
     if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
     return (s) => flag(s) ? GOOD : BAD;
   },
@@ -20033,7 +20384,7 @@ var RULES = {
   proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
   notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
   restrict_namespaces: (a) => {
-    const flag = NAMESPACE_BITS[a.namespace ?? ""] ?? 0;
+    const flag = NAMESPACE_FLAGS[a.namespace ?? ""] ?? 0;
     return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
   },
   system_call_architectures: () => (s) => {
@@ -20076,15 +20427,6 @@ var RULES = {
     }
     return DEVICE_NO_ACL;
   }
-};
-var NAMESPACE_BITS = {
-  cgroup: 33554432,
-  ipc: 134217728,
-  net: 1073741824,
-  mnt: 131072,
-  pid: 536870912,
-  user: 268435456,
-  uts: 67108864
 };
 function syscallGroupVerdicts(group, members) {
   return {
@@ -20480,10 +20822,10 @@ function parseSecurityPolicy(text, fileName, rejectNonObject) {
     doc = JSON.parse(text);
   } catch (e) {
     const m = /position (\d+)/.exec(String(e.message));
-    const at = lineColumnOf(text, m ? Number(m[1]) : text.length);
+    const at2 = lineColumnOf(text, m ? Number(m[1]) : text.length);
     return {
       ok: false,
-      message: `Failed to parse '${fileName}' at ${at.line}:${at.column}: Invalid argument`
+      message: `Failed to parse '${fileName}' at ${at2.line}:${at2.column}: Invalid argument`
     };
   }
   const policy = /* @__PURE__ */ new Map();
@@ -20577,7 +20919,7 @@ function renderJson(assessment, mode) {
   lines.push("]");
   return lines.join("\n") + "\n";
 }
-var utf8 = new TextEncoder();
+var utf82 = new TextEncoder();
 var ROW_PIECES = /* @__PURE__ */ new WeakMap();
 var MAX_PIECES_PER_ROW = 256;
 function rowPieces(assessors) {
@@ -20604,7 +20946,7 @@ function rowBytes(pieces, assessor, index, set, description, exposure2) {
   let bytes = seen.get(key);
   if (bytes === void 0) {
     const text = description === null ? "null" : jsonString(description);
-    bytes = utf8.encode(jsonRowStart(assessor, set) + text + jsonRowEnd(exposure2) + ",");
+    bytes = utf82.encode(jsonRowStart(assessor, set) + text + jsonRowEnd(exposure2) + ",");
     if (seen.size < MAX_PIECES_PER_ROW) seen.set(key, bytes);
   }
   pieces.lastSet[index] = set;
@@ -20961,7 +21303,7 @@ function runSecurityCommand(options, env) {
     }
     if (options.json === "short" && options.writeEncoded) {
       const scored = assessment;
-      options.writeEncoded((into, at) => encodeJsonShort(scored, into, at));
+      options.writeEncoded((into, at2) => encodeJsonShort(scored, into, at2));
     } else {
       const out = options.json === "off" ? renderTable(assessment, { utf8: env.utf8, colors: env.colors, emoji: env.emoji }) : renderJson(assessment, options.json);
       if (options.write) options.write(out);
@@ -21140,12 +21482,58 @@ function renderCheckText(verdict2, header, findings = collectFindings(verdict2))
 function plain(a) {
   return { file: a.file, line: a.line, column: a.column };
 }
+function lastApplied(s, directives) {
+  let best;
+  for (const d2 of directives) {
+    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
+    if (!a) continue;
+    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
+  }
+  return best;
+}
 function headPlace(loc) {
   if (loc.side !== "base") return plain(loc);
   return loc.headAnchor ? plain(loc.headAnchor) : plain(loc);
 }
 function baseLineNote(loc) {
   return loc.side === "base" ? ` (removed line ${loc.file}:${loc.line} at the base commit)` : "";
+}
+function capabilityBits(value, systemd) {
+  let mask = 0n;
+  for (const w2 of value.split(/\s+/)) {
+    const bit = systemd.data.capabilities[w2.toUpperCase()];
+    if (bit !== void 0) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+function capabilityGrantLine(s, forbidden, systemd) {
+  const wanted = capabilityBits(forbidden.join(" "), systemd);
+  const all = (1n << 64n) - 1n;
+  let best;
+  for (const [key, initial, final] of [
+    ["CapabilityBoundingSet", all, s.capabilityBoundingSet],
+    ["AmbientCapabilities", 0n, s.ambientCapabilities]
+  ]) {
+    let current = initial;
+    const grantedBy = /* @__PURE__ */ new Map();
+    for (const a of s.provenance.get(key) ?? []) {
+      const invert = a.value.startsWith("~");
+      const sum = capabilityBits(invert ? a.value.slice(1) : a.value, systemd);
+      const replace = sum === 0n || current === initial;
+      const next = replace ? invert ? ~sum & all : sum : invert ? current & ~sum & all : current | sum;
+      for (let bit = 0n; bit < 64n; bit++) {
+        const m = 1n << bit;
+        if ((wanted & m) === 0n || (next & m) === 0n) continue;
+        if (replace || (current & m) === 0n) grantedBy.set(bit, a);
+      }
+      current = next;
+    }
+    for (const [bit, a] of grantedBy) {
+      if ((final & 1n << bit) === 0n) continue;
+      if (!best || (s.applied.get(a) ?? -1) > (s.applied.get(best) ?? -1)) best = a;
+    }
+  }
+  return best;
 }
 
 // src/core/gate/gate-types.ts
@@ -21172,67 +21560,159 @@ var VIOLATION_KINDS = [
   // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
   "profile-change",
   // the unit's profile differs from the base commit's, or a new unit's profile comment
-  "unknown-profile"
+  "unknown-profile",
   // a profile comment names no profile of the policy (never a silent default)
+  "forbidden-directive"
+  // a directive the profile forbids is set
 ];
 
+// src/core/policy/profile-checks.ts
+function capabilityMask(words, profile) {
+  let mask = 0n;
+  for (const w2 of words) {
+    const bit = profile.data.capabilities[w2.toUpperCase()];
+    if (bit !== void 0) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+function capabilityNames(mask, profile) {
+  return Object.entries(profile.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+}
+function lastValue(s, key) {
+  return s.provenance.get(key)?.at(-1)?.value;
+}
+function checkRequirement(requirement, s, profile) {
+  const eq = requirement.indexOf("=");
+  const key = requirement.slice(0, eq);
+  const want = requirement.slice(eq + 1).trim();
+  const boolGetter = EFFECTIVE_FLAGS[key];
+  if (boolGetter) {
+    const b = parseBoolean(want);
+    const have = boolGetter(s);
+    return {
+      met: b === void 0 ? lastValue(s, key) === want : have === b,
+      actual: `${key}=${have ? "yes" : "no"}`
+    };
+  }
+  const rank = STRENGTH_ORDERS[key];
+  if (rank) {
+    const have = rank.of(s);
+    const wanted = parseBoolean(want) === true ? "yes" : parseBoolean(want) === false ? "no" : want;
+    const hi = rank.order.indexOf(have);
+    const wi = rank.order.indexOf(wanted);
+    return { met: wi >= 0 && hi >= wi, actual: `${key}=${have}` };
+  }
+  switch (key) {
+    case "SystemCallArchitectures": {
+      const want2 = new Set(extractWords(requirement.slice(eq + 1), true).words);
+      const have = s.systemCallArchitectures;
+      const met = have.size > 0 && [...have].every((a) => want2.has(a));
+      return { met, actual: `${key}=${[...have].join(" ")}` };
+    }
+    case "SystemCallFilter": {
+      const filter = s.systemCallFilter;
+      const groups = profile.data.syscallGroups;
+      const deny = want.startsWith("~");
+      const names = extractWords(deny ? want.slice(1) : want, false).words;
+      const wanted = /* @__PURE__ */ new Set();
+      for (const n of names) for (const m of n.startsWith("@") ? groups[n] ?? [] : [n]) wanted.add(m);
+      const actual = !filter ? `${key}= (no filter)` : `${key}=${filter.allowList ? "allow list" : "deny list"} of ${filter.names.size}`;
+      if (!filter) return { met: false, actual };
+      if (deny) {
+        const met2 = [...wanted].every((n) => filter.allowList ? !filter.names.has(n) : filter.names.has(n));
+        return { met: met2, actual };
+      }
+      const allowed = /* @__PURE__ */ new Set([...wanted, ...groups["@default"] ?? []]);
+      const met = filter.allowList && [...filter.names].every((n) => allowed.has(n));
+      return { met, actual };
+    }
+    case "CapabilityBoundingSet":
+    case "AmbientCapabilities": {
+      const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
+      const allowed = capabilityMask(extractWords(want, true).words, profile);
+      const extra = have & ~allowed;
+      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, profile).join(" ")}` };
+    }
+    case "RestrictNamespaces": {
+      const have = s.restrictNamespaces;
+      const actual = `${key}=${have === NAMESPACES_UNSET ? "(unset)" : have === 0 ? "yes" : namespaceNames(have).join(" ")}`;
+      if (have === NAMESPACES_UNSET) return { met: false, actual };
+      const b = parseBoolean(want);
+      if (b === false) return { met: true, actual };
+      const allowed = b === true ? 0 : namespaceMask(want);
+      return { met: allowed !== void 0 && (have & ~allowed) === 0, actual };
+    }
+    case "RestrictAddressFamilies": {
+      const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
+      const allowed = new Set(
+        allowedFamilies.map((f) => profile.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
+      );
+      const af = s.addressFamilies;
+      if (!s.addressFamiliesAllowList)
+        return { met: false, actual: `${key}= (${af ? "deny list" : "not restricted"})` };
+      const have = [...af?.families ?? []];
+      return {
+        met: have.every((f) => allowed.has(f)),
+        actual: `${key}=${familyNames(have, profile).join(" ") || "none"}`
+      };
+    }
+    case "UMask": {
+      const wantMask = /^[0-7]+$/.test(want) ? parseInt(want, 8) : NaN;
+      return {
+        met: Number.isFinite(wantMask) && (s.umask & wantMask) === wantMask,
+        actual: `${key}=${s.umask.toString(8).padStart(4, "0")}`
+      };
+    }
+    default: {
+      const have = lastValue(s, key);
+      return { met: have === want, actual: have === void 0 ? `${key} not set` : `${key}=${have}` };
+    }
+  }
+}
+function namespaceMask(value) {
+  const invert = value.startsWith("~");
+  let flags = 0;
+  for (const word of extractWords(invert ? value.slice(1) : value, false).words) {
+    const flag = NAMESPACE_FLAGS[word];
+    if (flag === void 0) return void 0;
+    flags |= flag;
+  }
+  const all = Object.values(NAMESPACE_FLAGS).reduce((m, f) => m | f, 0);
+  return invert ? all & ~flags : flags;
+}
+function namespaceNames(mask) {
+  return Object.entries(NAMESPACE_FLAGS).filter(([, flag]) => (mask & flag) !== 0).map(([name]) => name);
+}
+function familyNames(families, profile) {
+  const byNumber = /* @__PURE__ */ new Map();
+  for (const [name, n] of Object.entries(profile.data.addressFamilies)) {
+    if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
+  }
+  return families.map((f) => byNumber.get(f) ?? String(f)).sort();
+}
+function forbiddenCapabilities(s, allowed, profile) {
+  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, profile);
+  return capabilityNames(keep, profile);
+}
+function forbiddenAddressFamilies(s, allowed, profile) {
+  if (!s.addressFamiliesAllowList) return ["(any)"];
+  const ok = new Set(allowed.map((f) => profile.data.addressFamilies[f.toUpperCase()]));
+  return familyNames(
+    [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
+    profile
+  );
+}
+
+// src/core/unit/directive-key.ts
+var DIRECTIVE_KEY = /^[ \t]*([A-Za-z0-9_]+)[ \t]*=/;
+function directiveKey(line) {
+  return DIRECTIVE_KEY.exec(line)?.[1];
+}
+function lineKey(line) {
+  return directiveKey(line) ?? line;
+}
+
 // src/core/advice/fixes.ts
-var yes = (directive, explanation) => ({
-  directives: [`${directive}=yes`],
-  explanation
-});
-var CAPABILITY_ROWS = {
-  CapabilityBoundingSet_CAP_SYS_ADMIN: ["CAP_SYS_ADMIN"],
-  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"],
-  CapabilityBoundingSet_CAP_SYS_PTRACE: ["CAP_SYS_PTRACE"],
-  CapabilityBoundingSet_CAP_SYS_TIME: ["CAP_SYS_TIME"],
-  CapabilityBoundingSet_CAP_NET_ADMIN: ["CAP_NET_ADMIN"],
-  CapabilityBoundingSet_CAP_SYS_RAWIO: ["CAP_SYS_RAWIO"],
-  CapabilityBoundingSet_CAP_SYS_MODULE: ["CAP_SYS_MODULE"],
-  CapabilityBoundingSet_CAP_AUDIT: ["CAP_AUDIT_CONTROL", "CAP_AUDIT_READ", "CAP_AUDIT_WRITE"],
-  CapabilityBoundingSet_CAP_SYSLOG: ["CAP_SYSLOG"],
-  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: ["CAP_SYS_NICE", "CAP_SYS_RESOURCE"],
-  CapabilityBoundingSet_CAP_MKNOD: ["CAP_MKNOD"],
-  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: ["CAP_CHOWN", "CAP_FSETID", "CAP_SETFCAP"],
-  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: [
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_IPC_OWNER"
-  ],
-  CapabilityBoundingSet_CAP_KILL: ["CAP_KILL"],
-  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
-  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": [
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_RAW"
-  ],
-  CapabilityBoundingSet_CAP_SYS_BOOT: ["CAP_SYS_BOOT"],
-  CapabilityBoundingSet_CAP_MAC: ["CAP_MAC_ADMIN", "CAP_MAC_OVERRIDE"],
-  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: ["CAP_LINUX_IMMUTABLE"],
-  CapabilityBoundingSet_CAP_IPC_LOCK: ["CAP_IPC_LOCK"],
-  CapabilityBoundingSet_CAP_SYS_CHROOT: ["CAP_SYS_CHROOT"],
-  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: ["CAP_BLOCK_SUSPEND"],
-  CapabilityBoundingSet_CAP_WAKE_ALARM: ["CAP_WAKE_ALARM"],
-  CapabilityBoundingSet_CAP_LEASE: ["CAP_LEASE"],
-  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: ["CAP_SYS_TTY_CONFIG"],
-  CapabilityBoundingSet_CAP_SYS_PACCT: ["CAP_SYS_PACCT"],
-  CapabilityBoundingSet_CAP_BPF: ["CAP_BPF"]
-};
-var NAMESPACES = ["user", "mnt", "ipc", "pid", "cgroup", "net", "uts"];
-var SYSCALL_GROUPS = [
-  "swap",
-  "obsolete",
-  "clock",
-  "cpu_emulation",
-  "debug",
-  "mount",
-  "module",
-  "raw_io",
-  "reboot",
-  "privileged",
-  "resources"
-];
 var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
   "AF_UNIX",
   "AF_LOCAL",
@@ -21242,178 +21722,11 @@ var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
   "AF_NETLINK",
   "AF_PACKET"
 ]);
-var SYSTEM_SERVICE_FILTER = {
-  directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
-  explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
-};
-var FIXED = {
-  UserOrDynamicUser: {
-    directives: ["DynamicUser=yes"],
-    explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
-  },
-  SupplementaryGroups: {
-    directives: ["SupplementaryGroups="],
-    explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
-  },
-  RemoveIPC: yes(
-    "RemoveIPC",
-    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops."
-  ),
-  PrivateDevices: yes(
-    "PrivateDevices",
-    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
-  ),
-  PrivateMounts: yes(
-    "PrivateMounts",
-    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
-  ),
-  PrivateNetwork: yes(
-    "PrivateNetwork",
-    "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
-  ),
-  PrivateTmp: yes(
-    "PrivateTmp",
-    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files."
-  ),
-  PrivateUsers: yes(
-    "PrivateUsers",
-    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
-  ),
-  ProtectControlGroups: yes(
-    "ProtectControlGroups",
-    "Makes the control group file system read-only for the service."
-  ),
-  ProtectKernelModules: yes(
-    "ProtectKernelModules",
-    "Forbids loading kernel modules and hides their files from the service."
-  ),
-  ProtectKernelTunables: yes(
-    "ProtectKernelTunables",
-    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
-  ),
-  ProtectKernelLogs: yes("ProtectKernelLogs", "Denies the service access to the kernel log ring buffer."),
-  ProtectClock: yes("ProtectClock", "Denies the service writes to the system and hardware clock."),
-  ProtectHome: {
-    directives: ["ProtectHome=yes"],
-    explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
-  },
-  ProtectHostname: yes("ProtectHostname", "Stops the service from changing the host or domain name."),
-  ProtectSystem: {
-    directives: ["ProtectSystem=strict"],
-    explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
-  },
-  RootDirectoryOrRootImage: {
-    directives: ["RootDirectory=/path/to/service/root"],
-    explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
-  },
-  LockPersonality: yes(
-    "LockPersonality",
-    "Stops the service from switching its execution domain (personality())."
-  ),
-  MemoryDenyWriteExecute: yes(
-    "MemoryDenyWriteExecute",
-    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
-  ),
-  NoNewPrivileges: yes(
-    "NoNewPrivileges",
-    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities."
-  ),
-  UMask: {
-    directives: ["UMask=0077"],
-    explanation: "Makes files the service creates readable and writable by its own user only."
-  },
-  KeyringMode: {
-    directives: ["KeyringMode=private"],
-    explanation: "Gives the service its own kernel session keyring, not linked to any other."
-  },
-  ProtectProc: {
-    directives: ["ProtectProc=invisible"],
-    explanation: "Hides the processes of other users in /proc from the service."
-  },
-  ProcSubset: {
-    directives: ["ProcSubset=pid"],
-    explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
-  },
-  NotifyAccess: {
-    directives: ["NotifyAccess=main"],
-    explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
-  },
-  Delegate: {
-    directives: ["Delegate=no"],
-    explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
-  },
-  RestrictRealtime: yes(
-    "RestrictRealtime",
-    "Denies the service realtime scheduling, which could starve the system."
-  ),
-  RestrictSUIDSGID: yes("RestrictSUIDSGID", "Forbids the service to create setuid or setgid files."),
-  RestrictAddressFamilies_AF_INET_INET6: {
-    directives: ["RestrictAddressFamilies=~AF_INET AF_INET6"],
-    explanation: "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation)."
-  },
-  RestrictAddressFamilies_AF_UNIX: {
-    directives: ["RestrictAddressFamilies=~AF_UNIX"],
-    explanation: "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation."
-  },
-  RestrictAddressFamilies_AF_NETLINK: {
-    directives: ["RestrictAddressFamilies=~AF_NETLINK"],
-    explanation: "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
-  },
-  RestrictAddressFamilies_AF_PACKET: {
-    directives: ["RestrictAddressFamilies=~AF_PACKET"],
-    explanation: "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
-  },
-  RestrictAddressFamilies_OTHER: {
-    directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
-    explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
-  },
-  SystemCallArchitectures: {
-    directives: ["SystemCallArchitectures=native"],
-    explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
-  },
-  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER,
-  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER,
-  IPAddressDeny: {
-    directives: ["IPAddressDeny=any"],
-    explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
-  },
-  DeviceAllow: {
-    directives: ["DevicePolicy=closed"],
-    explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
-  },
-  AmbientCapabilities: {
-    directives: ["AmbientCapabilities="],
-    explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
-  }
-};
-for (const [field, caps] of Object.entries(CAPABILITY_ROWS)) {
-  const list = caps.join(" ");
-  FIXED[field] = {
-    directives: [`CapabilityBoundingSet=~${list}`],
-    explanation: `Drops ${caps.join(", ")} from the capability bounding set; if the service really needs ${caps.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
-  };
-}
-for (const ns of NAMESPACES) {
-  FIXED[`RestrictNamespaces_${ns}`] = {
-    directives: [`RestrictNamespaces=~${ns}`],
-    explanation: `Forbids the service to create ${ns} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
-  };
-}
-for (const suffix of SYSCALL_GROUPS) {
-  const field = `SystemCallFilter_${suffix}`;
-  if (FIXED[field]) continue;
-  const group = `@${suffix.replace(/_/g, "-")}`;
-  FIXED[field] = {
-    directives: [`SystemCallFilter=~${group}`],
-    explanation: `Denies the ${group} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
-  };
-}
-var FIXED_ROWS = Object.freeze(Object.keys(FIXED));
 function copy(fix) {
   return { directives: [...fix.directives], explanation: fix.explanation };
 }
 function fixForRow(jsonField, hint) {
-  const fix = FIXED[jsonField];
+  const fix = fixLinesOf(jsonField);
   if (!fix) return void 0;
   if (jsonField === "RestrictAddressFamilies_OTHER" && hint?.addressFamilies) {
     const families = hint.addressFamilies.filter((f) => NON_EXOTIC_FAMILIES.has(f));
@@ -21457,11 +21770,434 @@ function mergeFixes(fixes) {
   for (const f of fixes) for (const d2 of f.directives) if (!lines.includes(d2)) lines.push(d2);
   const firstSeen = /* @__PURE__ */ new Map();
   lines.forEach((l, i) => {
-    const key = l.slice(0, l.indexOf("="));
+    const key = lineKey(l);
     if (!firstSeen.has(key)) firstSeen.set(key, i);
   });
-  return lines.map((line, i) => ({ line, i, key: firstSeen.get(line.slice(0, line.indexOf("="))) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
+  return lines.map((line, i) => ({ line, i, key: firstSeen.get(lineKey(line)) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
 }
+
+// src/core/advice/verify-fixes.ts
+var FIX_DROP_IN_NAME = "zz-unitgate-fix.conf";
+var RESETTABLE = /* @__PURE__ */ new Set(["SystemCallFilter", "RestrictAddressFamilies", "SystemCallArchitectures"]);
+function sectionOf(unit2) {
+  const sections = UNIT_SECTIONS[unit2.type];
+  return sections[1] && sections[1] !== "Install" ? sections[1] : "Service";
+}
+function scoreWithLines(ctx, lines) {
+  const { unit: unit2 } = ctx;
+  const files = lines.length === 0 ? unit2.files : [
+    ...unit2.files,
+    parseUnitFile(
+      [`[${sectionOf(unit2)}]`, ...lines, ""].join("\n"),
+      `${unit2.fragmentPath}.d/${FIX_DROP_IN_NAME}`,
+      UNIT_SECTIONS[unit2.type]
+    )
+  ];
+  const outcome = scoreLoadedUnit({ ...unit2, files }, ctx.systemd, ctx.overrides);
+  return outcome.ok ? { settings: outcome.settings, assessment: outcome.assessment } : void 0;
+}
+function familyUsable(s, af) {
+  if (!s.addressFamilies) return !s.addressFamiliesAllowList;
+  return s.addressFamilies.allowList ? s.addressFamilies.families.has(af) : !s.addressFamilies.families.has(af);
+}
+function reachesNetwork(s) {
+  return !s.privateNetwork && (!s.ipAddressDenyAll || s.ipAddressAllowOther || s.ipCustomFilters);
+}
+function lossesAgainstProfile(before, after, profile, systemd) {
+  const lost = [];
+  const families = profile.allowedAddressFamilies ?? [];
+  for (const name of families) {
+    const af = systemd.data.addressFamilies[name.toUpperCase()];
+    if (af !== void 0 && familyUsable(before, af) && !familyUsable(after, af)) lost.push(name);
+  }
+  const ip = families.some((f) => /^AF_INET6?$/i.test(f));
+  if (ip && reachesNetwork(before) && !reachesNetwork(after)) lost.push("network access");
+  for (const cap of profile.allowedCapabilities ?? []) {
+    const bit = systemd.data.capabilities[cap.toUpperCase()];
+    if (bit === void 0) continue;
+    const m = 1n << BigInt(bit);
+    if ((before.capabilityBoundingSet & m) !== 0n && (after.capabilityBoundingSet & m) === 0n) lost.push(cap);
+    else if ((before.ambientCapabilities & m) !== 0n && (after.ambientCapabilities & m) === 0n)
+      lost.push(`ambient ${cap}`);
+  }
+  return lost;
+}
+function tryLines(ctx, head, lines) {
+  const after = scoreWithLines(ctx, lines);
+  if (!after) return void 0;
+  if (lossesAgainstProfile(head.settings, after.settings, ctx.profile, ctx.systemd).length > 0)
+    return void 0;
+  return after;
+}
+function verifiedFix(lines, explanation, after) {
+  return { directives: lines, explanation, exposureAfter: after.assessment.exposure };
+}
+function familiesHint(profile) {
+  return profile.allowedAddressFamilies ? { addressFamilies: profile.allowedAddressFamilies } : void 0;
+}
+function withResets(lines, s) {
+  const keys = new Set(lines.map(lineKey));
+  const resets = [...keys].filter(
+    (k) => RESETTABLE.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`)
+  );
+  return resets.length === 0 ? [...lines] : mergeFixes([
+    { directives: resets.map((k) => `${k}=`), explanation: "" },
+    { directives: [...lines], explanation: "" }
+  ]);
+}
+function variants(lines, s) {
+  const reset = withResets(lines, s);
+  return reset.length === lines.length ? [[...lines]] : [[...lines], reset];
+}
+function thresholdFix(ctx, head, threshold) {
+  const candidates = [];
+  head.assessment.rows.forEach((r, order) => {
+    if (r.badness === void 0 || r.badness === 0 || knowledgeOf(r.assessor.jsonField)?.placeholder === true)
+      return;
+    const fix = fixForRow(r.assessor.jsonField, familiesHint(ctx.profile));
+    if (!fix) return;
+    for (const lines of variants(fix.directives, head.settings)) {
+      const after = tryLines(ctx, head, lines);
+      const gain = after ? head.assessment.exposure - after.assessment.exposure : 0;
+      if (gain > 0) {
+        candidates.push({ lines, gain, order });
+        return;
+      }
+    }
+  });
+  candidates.sort((a, b) => b.gain - a.gain || a.order - b.order);
+  let chosen = [];
+  let current = head;
+  for (const c of candidates) {
+    if (current.assessment.exposure <= threshold) break;
+    const trial = mergeFixes([
+      { directives: chosen, explanation: "" },
+      { directives: c.lines, explanation: "" }
+    ]);
+    const after = tryLines(ctx, head, trial);
+    if (!after || after.assessment.exposure >= current.assessment.exposure) continue;
+    chosen = trial;
+    current = after;
+  }
+  if (chosen.length === 0) return void 0;
+  const reached = current.assessment.exposure <= threshold;
+  return verifiedFix(
+    chosen,
+    `With these lines applied the unit scores ${formatExposure(current.assessment.exposure)} (re-scored), ${reached ? "at or below" : "still above"} the threshold ${formatExposure(threshold)}${reached ? "" : "; what is left needs a judgement of the service or an accepted deviation"}. Nothing the ${ctx.profile.name} profile allows is taken away.`,
+    current
+  );
+}
+function requirementFix(ctx, head, requirement) {
+  for (const lines of variants([requirement], head.settings)) {
+    const after = tryLines(ctx, head, lines);
+    if (after && checkRequirement(requirement, after.settings, ctx.systemd).met)
+      return verifiedFix(lines, `The ${ctx.profile.name} profile requires \`${requirement}\`.`, after);
+  }
+  return void 0;
+}
+function capabilityFix(ctx, head) {
+  const allowed = ctx.profile.allowedCapabilities;
+  if (!allowed) return void 0;
+  const s = head.settings;
+  const upper = new Set(allowed.map((c) => c.toUpperCase()));
+  const keep = (mask) => capabilityNames(mask, ctx.systemd).filter((c) => upper.has(c));
+  const bounding = keep(s.capabilityBoundingSet);
+  const ambient = keep(s.ambientCapabilities);
+  const lines = [
+    "CapabilityBoundingSet=",
+    ...bounding.length > 0 ? [`CapabilityBoundingSet=${bounding.join(" ")}`] : [],
+    ...s.ambientCapabilities !== 0n ? ["AmbientCapabilities="] : [],
+    ...ambient.length > 0 ? [`AmbientCapabilities=${ambient.join(" ")}`] : []
+  ];
+  const after = tryLines(ctx, head, lines);
+  if (!after || forbiddenCapabilities(after.settings, allowed, ctx.systemd).length > 0) return void 0;
+  return verifiedFix(
+    lines,
+    `Keeps only the capabilities the ${ctx.profile.name} profile allows${bounding.length > 0 ? ` (${bounding.join(", ")})` : " (none)"}.`,
+    after
+  );
+}
+function addressFamilyFix(ctx, head) {
+  const allowed = ctx.profile.allowedAddressFamilies;
+  if (!allowed) return void 0;
+  const list = allowed.join(" ") || "none";
+  const lines = ["RestrictAddressFamilies=", `RestrictAddressFamilies=${list}`];
+  const after = tryLines(ctx, head, lines);
+  if (!after || forbiddenAddressFamilies(after.settings, allowed, ctx.systemd).length > 0) return void 0;
+  return verifiedFix(
+    lines,
+    `Allows only the address families the ${ctx.profile.name} profile allows (${list}).`,
+    after
+  );
+}
+
+// src/core/gate/rules/policy-rule.ts
+function pointAt(a) {
+  return { file: a.file, line: a.line, column: a.column };
+}
+function policyRule(rule) {
+  return rule;
+}
+
+// src/core/gate/rules/allowed-address-families.ts
+var allowedAddressFamiliesRule = policyRule({
+  kind: "forbidden-address-family",
+  policyKey: "allowedAddressFamilies",
+  checkNames: () => ["RestrictAddressFamilies"],
+  title: "Address family not allowed",
+  titleNamesCheck: false,
+  sarif: {
+    name: "AddressFamilyNotAllowed",
+    full: "The unit may open sockets of address families outside its profile's allowed set.",
+    help: "Restrict RestrictAddressFamilies= to the families the profile allows."
+  },
+  check({ profile, settings: s, systemd, fallback, advisory }) {
+    if (!profile.allowedAddressFamilies) return [];
+    const extra = forbiddenAddressFamilies(s, profile.allowedAddressFamilies, systemd);
+    if (extra.length === 0) return [];
+    const where2 = lastApplied(s, ["RestrictAddressFamilies"]);
+    const list = profile.allowedAddressFamilies.join(" ") || "none";
+    return [
+      {
+        kind: "forbidden-address-family",
+        check: "RestrictAddressFamilies",
+        directives: ["RestrictAddressFamilies"],
+        message: extra[0] === "(any)" ? `${s.unitId}: may open sockets of any address family; the ${profile.name} profile allows ${list}` : `${s.unitId}: may use address families the ${profile.name} profile does not allow: ${extra.join(", ")}`,
+        location: where2 ? pointAt(where2) : fallback,
+        weight: 3,
+        fix: { directives: [`RestrictAddressFamilies=${list}`], explanation: `Allow only ${list}.` },
+        advisory
+      }
+    ];
+  },
+  fix: {
+    causedByDirective: true,
+    plan: (_v, ctx, head) => ({
+      fix: addressFamilyFix(ctx, head),
+      passes: (a) => forbiddenAddressFamilies(a.settings, ctx.profile.allowedAddressFamilies ?? [], ctx.systemd).length === 0
+    })
+  }
+});
+
+// src/core/gate/rules/allowed-capabilities.ts
+var allowedCapabilitiesRule = policyRule({
+  kind: "forbidden-capability",
+  policyKey: "allowedCapabilities",
+  checkNames: () => ["CapabilityBoundingSet", "AmbientCapabilities"],
+  title: "Capability not allowed",
+  titleNamesCheck: false,
+  sarif: {
+    name: "CapabilityNotAllowed",
+    full: "The unit keeps capabilities outside its profile's allowed set.",
+    help: "Limit CapabilityBoundingSet= (and AmbientCapabilities=) to the capabilities the profile allows."
+  },
+  check({ profile, settings: s, systemd, fallback, advisory }) {
+    if (!profile.allowedCapabilities) return [];
+    const extra = forbiddenCapabilities(s, profile.allowedCapabilities, systemd);
+    if (extra.length === 0) return [];
+    const where2 = capabilityGrantLine(s, extra, systemd);
+    const list = profile.allowedCapabilities.join(" ");
+    return [
+      {
+        kind: "forbidden-capability",
+        check: "CapabilityBoundingSet",
+        directives: ["CapabilityBoundingSet", "AmbientCapabilities"],
+        message: `${s.unitId}: keeps ${extra.length} capabilit${extra.length === 1 ? "y" : "ies"} the ${profile.name} profile does not allow: ${extra.slice(0, 8).join(", ")}${extra.length > 8 ? ", …" : ""}`,
+        location: where2 ? pointAt(where2) : fallback,
+        weight: Math.min(extra.length, 20),
+        fix: {
+          directives: [
+            `CapabilityBoundingSet=${list}`,
+            ...s.ambientCapabilities !== 0n ? [`AmbientCapabilities=${list}`] : []
+          ],
+          explanation: list ? `Limit capabilities to ${list}.` : "Drop every capability: an empty CapabilityBoundingSet= keeps none."
+        },
+        advisory
+      }
+    ];
+  },
+  fix: {
+    causedByDirective: true,
+    plan: (_v, ctx, head) => ({
+      fix: capabilityFix(ctx, head),
+      passes: (a) => forbiddenCapabilities(a.settings, ctx.profile.allowedCapabilities ?? [], ctx.systemd).length === 0
+    })
+  }
+});
+
+// src/core/gate/rules/forbidden-directives.ts
+var at = (l) => `${l.file}:${l.line}`;
+function forbiddenAssignment(entry, files, diagnostics = []) {
+  const eq = entry.indexOf("=");
+  const key = eq < 0 ? entry : entry.slice(0, eq);
+  const boolean = key in EFFECTIVE_FLAGS;
+  const ignored = new Set(diagnostics.filter((d2) => d2.key === key).map(at));
+  const last = files.flatMap((f) => f.assignments).filter((a) => a.key === key && !ignored.has(at(a))).filter((a) => !boolean || parseBoolean(a.value.trim()) !== void 0).at(-1);
+  if (!last || last.value.trim() === "") return void 0;
+  if (eq < 0) return last;
+  const want = entry.slice(eq + 1).trim();
+  const have = last.value.trim();
+  const [w2, h] = [parseBoolean(want), parseBoolean(have)];
+  return (w2 !== void 0 && h !== void 0 ? w2 === h : want === have) ? last : void 0;
+}
+var forbiddenDirectivesRule = policyRule({
+  kind: "forbidden-directive",
+  policyKey: "forbiddenDirectives",
+  checkNames: (profile) => (profile.forbiddenDirectives ?? []).map((e) => e.split("=")[0]),
+  title: "Forbidden directive set",
+  titleNamesCheck: true,
+  sarif: {
+    name: "ForbiddenDirectiveSet",
+    full: "The unit sets a directive (or a value of it) that its profile forbids.",
+    help: "Remove the line the finding names, or record an accepted deviation."
+  },
+  check({ profile, head, settings: s, advisory }) {
+    return (profile.forbiddenDirectives ?? []).flatMap((entry) => {
+      const a = forbiddenAssignment(entry, head.unit?.files ?? [], head.diagnostics);
+      if (!a) return [];
+      return [
+        {
+          kind: "forbidden-directive",
+          check: a.key,
+          directives: [a.key],
+          message: `${s.unitId}: the ${profile.name} profile forbids \`${entry}\`, the unit sets \`${a.key}=${a.value}\`; remove that line`,
+          location: pointAt(a),
+          weight: 5,
+          advisory
+        }
+      ];
+    });
+  }
+  // No line added in a drop-in can unset a boolean (systemd ignores an empty one): the line must go.
+});
+
+// src/core/gate/phantom-settings.ts
+var PHANTOM_KINDS = /* @__PURE__ */ new Set(["unknown-key", "key-unknown-to-version", "wrong-section", "invalid-value"]);
+function isPhantom(d2) {
+  return PHANTOM_KINDS.has(d2.kind) && d2.key !== void 0;
+}
+function phantomReason(d2, version2) {
+  const key = d2.key;
+  const ignored = "systemd ignores this line, so the unit does not get the protection it appears to ask for";
+  switch (d2.kind) {
+    case "unknown-key":
+      return `${key}= is not a systemd setting${d2.suggestion ? ` (did you mean ${d2.suggestion}=?)` : ""}; ${ignored}`;
+    case "key-unknown-to-version":
+      return `${key}= is not known to systemd ${version2}${d2.addedIn !== void 0 ? ` (systemd ${d2.addedIn} is the first supported version that reads it)` : ""}; ${ignored}`;
+    case "wrong-section":
+      return `${key}= is in [${d2.section ?? "?"}], where systemd does not read it${d2.expectedSection ? ` (it belongs in [${d2.expectedSection}])` : ""}; ${ignored}`;
+    default:
+      return `systemd does not accept \`${key}=${d2.value ?? ""}\` ("${d2.message}"); the setting keeps its previous value, so the unit does not get the protection it appears to ask for`;
+  }
+}
+function phantomFor(side, key) {
+  let found;
+  for (const d2 of side.diagnostics ?? [])
+    if (isPhantom(d2) && (d2.key === key || d2.suggestion === key)) found = d2;
+  return found;
+}
+
+// src/core/gate/rules/required-directives.ts
+var requiredDirectivesRule = policyRule({
+  kind: "missing-directive",
+  policyKey: "requiredDirectives",
+  checkNames: (profile) => profile.requiredDirectives.map(lineKey),
+  title: "Required directive missing",
+  titleNamesCheck: true,
+  sarif: {
+    name: "RequiredDirectiveMissing",
+    full: "A directive the unit's profile requires is missing or weaker than required.",
+    help: "Add the required directive to the [Service] section or a drop-in."
+  },
+  check({ profile, head, settings: s, systemd, fallback, advisory }) {
+    return profile.requiredDirectives.flatMap((requirement) => {
+      const r = checkRequirement(requirement, s, systemd);
+      if (r.met) return [];
+      const key = lineKey(requirement);
+      const where2 = lastApplied(s, [key]);
+      const phantom = phantomFor(head, key);
+      return [
+        {
+          kind: "missing-directive",
+          check: key,
+          directives: [key],
+          message: `${s.unitId}: the ${profile.name} profile requires \`${requirement}\`, the unit has ${where2 ? `\`${r.actual}\`` : "no such setting"}${phantom ? `; ${phantom.file}:${phantom.line} does not count: ${phantomReason(phantom, systemd.version)}` : ""}`,
+          location: phantom ? pointAt(phantom) : where2 ? pointAt(where2) : fallback,
+          weight: 5,
+          fix: {
+            directives: [requirement],
+            explanation: `Add \`${requirement}\` to the [Service] section (or a drop-in).`
+          },
+          advisory
+        }
+      ];
+    });
+  },
+  fix: {
+    causedByDirective: true,
+    plan: (v, ctx, head) => {
+      const requirement = v.fix?.directives[0];
+      return {
+        fix: requirement ? requirementFix(ctx, head, requirement) : void 0,
+        passes: (a) => requirement !== void 0 && checkRequirement(requirement, a.settings, ctx.systemd).met
+      };
+    }
+  }
+});
+
+// src/core/gate/rules/threshold.ts
+var thresholdRule = policyRule({
+  kind: "threshold",
+  policyKey: "threshold",
+  checkNames: () => [],
+  title: "Exposure above threshold",
+  titleNamesCheck: false,
+  sarif: {
+    name: "ExposureAboveThreshold",
+    full: "The unit's exposure score (systemd-analyze security, 0.0 best to 10.0 worst) is above the threshold of its profile.",
+    help: "Add the hardening directives the finding lists until the exposure is at or below the threshold, or record an accepted deviation."
+  },
+  check({ profile, settings, assessment, fallback, advisory }) {
+    if (assessment.exposure <= profile.threshold) return [];
+    return [
+      {
+        kind: "threshold",
+        check: "exposure",
+        directives: [],
+        message: `${settings.unitId}: exposure ${formatExposure(assessment.exposure)} ${assessment.level.name} is above the ${profile.name} threshold ${formatExposure(
+          profile.threshold
+        )}`,
+        location: fallback,
+        weight: assessment.exposure - profile.threshold,
+        // Set by adviseFixes() (advice/verify-fixes.ts): re-scored, never estimated.
+        advisory
+      }
+    ];
+  },
+  fix: {
+    causedByDirective: false,
+    plan: (_v, ctx, head) => ({
+      fix: thresholdFix(ctx, head, ctx.profile.threshold),
+      passes: (a) => a.assessment.exposure <= ctx.profile.threshold
+    })
+  }
+});
+
+// src/core/gate/rules/index.ts
+var POLICY_RULES = [
+  thresholdRule,
+  requiredDirectivesRule,
+  allowedCapabilitiesRule,
+  allowedAddressFamiliesRule,
+  forbiddenDirectivesRule
+];
+var BY_KIND = new Map(POLICY_RULES.map((r) => [r.kind, r]));
+function ruleOfKind(kind) {
+  return BY_KIND.get(kind);
+}
+var FIX_PLANNERS = new Map(
+  POLICY_RULES.flatMap((r) => r.fix ? [[r.kind, r.fix]] : [])
+);
 
 // src/core/report/escape-markdown.ts
 var ZWSP = "​";
@@ -21562,12 +22298,8 @@ function utf8Bytes(text) {
 // src/core/report/annotations.ts
 var MAX_TEXT_BYTES = 64 * 1024 - 1;
 var KIND_TITLES = {
-  threshold: "Exposure above threshold",
   "regression-exposure": "Exposure rose",
   "regression-row": "Hardening regressed",
-  "missing-directive": "Required directive missing",
-  "forbidden-capability": "Capability not allowed",
-  "forbidden-address-family": "Address family not allowed",
   "signoff-required": "Sign-off required",
   "load-error": "Unit fails to load",
   "invalid-deviation": "Invalid deviation note",
@@ -21576,7 +22308,11 @@ var KIND_TITLES = {
   "unknown-profile": "Unknown profile"
 };
 function titleOfKind(kind) {
-  return KIND_TITLES[kind];
+  return ruleOfKind(kind)?.title ?? KIND_TITLES[kind];
+}
+function titleOfFinding(f) {
+  const namesCheck = f.kind === "regression-row" || ruleOfKind(f.kind)?.titleNamesCheck === true;
+  return namesCheck ? `${titleOfKind(f.kind)}: ${f.check}` : titleOfKind(f.kind);
 }
 function describeNote(note2) {
   const parts = [
@@ -21593,11 +22329,6 @@ var SRCROOT = "%SRCROOT%";
 var FINGERPRINT_KEY = "unitgate/v1";
 var KINDS = VIOLATION_KINDS;
 var KIND_RULES = {
-  threshold: {
-    name: "ExposureAboveThreshold",
-    full: "The unit's exposure score (systemd-analyze security, 0.0 best to 10.0 worst) is above the threshold of its profile.",
-    help: "Add the hardening directives the finding lists until the exposure is at or below the threshold, or record an accepted deviation."
-  },
   "regression-exposure": {
     name: "ExposureRegressed",
     full: "The unit's exposure score rose compared with the base commit.",
@@ -21607,21 +22338,6 @@ var KIND_RULES = {
     name: "AssessorRowRegressed",
     full: "One systemd-analyze security row got worse compared with the base commit.",
     help: "Restore the directive the finding names, or record an accepted deviation."
-  },
-  "missing-directive": {
-    name: "RequiredDirectiveMissing",
-    full: "A directive the unit's profile requires is missing or weaker than required.",
-    help: "Add the required directive to the [Service] section or a drop-in."
-  },
-  "forbidden-capability": {
-    name: "CapabilityNotAllowed",
-    full: "The unit keeps capabilities outside its profile's allowed set.",
-    help: "Limit CapabilityBoundingSet= (and AmbientCapabilities=) to the capabilities the profile allows."
-  },
-  "forbidden-address-family": {
-    name: "AddressFamilyNotAllowed",
-    full: "The unit may open sockets of address families outside its profile's allowed set.",
-    help: "Restrict RestrictAddressFamilies= to the families the profile allows."
   },
   "signoff-required": {
     name: "SignoffRequired",
@@ -21664,7 +22380,7 @@ function fnv1a64(text) {
   return h.toString(16).padStart(16, "0");
 }
 function kindRule(kind, informationUri) {
-  const r = KIND_RULES[kind];
+  const r = ruleOfKind(kind)?.sarif ?? KIND_RULES[kind];
   return {
     id: `unitgate/${kind}`,
     name: r.name,
@@ -21726,9 +22442,9 @@ function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const results = findings.map((f) => {
     const level = f.level === "notice" ? "note" : f.level;
-    const at = headPlace(locationOf(f));
-    const region = { startLine: Math.max(1, at.line) };
-    if (at.column > 0) region.startColumn = at.column;
+    const at2 = headPlace(locationOf(f));
+    const region = { startLine: Math.max(1, at2.line) };
+    if (at2.column > 0) region.startColumn = at2.column;
     const result = {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId),
@@ -21738,7 +22454,7 @@ function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
         {
           physicalLocation: {
             artifactLocation: {
-              uri: encodeUriPath(at.file.replace(/^(\.\/)+/, "")),
+              uri: encodeUriPath(at2.file.replace(/^(\.\/)+/, "")),
               uriBaseId: SRCROOT
             },
             region
@@ -21815,14 +22531,14 @@ function renderCodeQuality(findings) {
     const key = `${f.unit}\0${f.check}\0${f.kind}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
-    const at = headPlace(locationOf(f));
+    const at2 = headPlace(locationOf(f));
     const accepted = f.level === "notice" ? `accepted deviation (approved by ${f.acceptedBy ?? "?"}): ` : "";
     return {
       description: accepted + f.message + baseLineNote(locationOf(f)),
       check_name: f.ruleId,
       fingerprint: fnv1a64(n === 0 ? key : `${key}\0${n}`),
       severity: SEVERITY[f.level],
-      location: { path: at.file.replace(/^(\.\/)+/, ""), lines: { begin: Math.max(1, at.line) } }
+      location: { path: at2.file.replace(/^(\.\/)+/, ""), lines: { begin: Math.max(1, at2.line) } }
     };
   });
 }
@@ -21964,7 +22680,7 @@ function indent(block, spaces = 2) {
   return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
 }
 function renderViolationItem(f, options) {
-  const title = f.kind === "regression-row" || f.kind === "missing-directive" ? `${titleOfKind(f.kind)}: ${f.check}` : titleOfKind(f.kind);
+  const title = titleOfFinding(f);
   const lines = [
     `- **${md(title)}**${f.advisory ? " (advisory)" : ""} at ${location(locationOf(f), options)} — ${mdCode(f.message)}`
   ];
@@ -22352,16 +23068,7 @@ var MAX_FIELD_CHARS2 = 300;
 var RESERVE_CHARS = 1200;
 var OPEN_DETAILS_UP_TO = 3;
 function charCount(text) {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 55296 && c <= 56319 && i + 1 < text.length) {
-      const d2 = text.charCodeAt(i + 1);
-      if (d2 >= 56320 && d2 <= 57343) i++;
-    }
-    n++;
-  }
-  return n;
+  return Array.from(text).length;
 }
 function plural2(n, word, many = `${word}s`) {
   return `${n} ${n === 1 ? word : many}`;
@@ -22579,7 +23286,7 @@ var REPORT_FORMATS = [
   },
   {
     name: "json",
-    description: "the JSON report (schemas/report.schema.json)",
+    description: "the JSON report (schema: schemas/unitgate-report-1.schema.json)",
     cli: true,
     actionInput: { name: "report", fallback: "unitgate-report.json", output: "report" },
     render: (i) => json(

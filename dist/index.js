@@ -5800,35 +5800,35 @@ var require_client_h1 = __commonJS({
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at, len) => {
+          wasm_on_url: (p, at2, len) => {
             return 0;
           },
-          wasm_on_status: (p, at, len) => {
+          wasm_on_status: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert(currentParser.ptr === p);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p, at, len) => {
+          wasm_on_header_field: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p, at, len) => {
+          wasm_on_header_value: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert(currentParser.ptr === p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p, at, len) => {
+          wasm_on_body: (p, at2, len) => {
             assert(currentParser.ptr === p);
-            const start = at - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
@@ -29676,12 +29676,12 @@ var require_light = __commonJS({
           stop(options = {}) {
             var done, waitForExecuting;
             options = parser$5.load(options, this.stopDefaults);
-            waitForExecuting = (at) => {
+            waitForExecuting = (at2) => {
               var finished;
               finished = () => {
                 var counts;
                 counts = this._states.counts;
-                return counts[0] + counts[1] + counts[2] + counts[3] === at;
+                return counts[0] + counts[1] + counts[2] + counts[3] === at2;
               };
               return new this.Promise((resolve3, reject) => {
                 if (finished()) {
@@ -42275,63 +42275,401 @@ function locationOf(f) {
   };
 }
 
-// src/core/advice/fixes.ts
-var yes = (directive, explanation) => ({
-  directives: [`${directive}=yes`],
-  explanation
-});
-var CAPABILITY_ROWS = {
-  CapabilityBoundingSet_CAP_SYS_ADMIN: ["CAP_SYS_ADMIN"],
-  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: ["CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP"],
-  CapabilityBoundingSet_CAP_SYS_PTRACE: ["CAP_SYS_PTRACE"],
-  CapabilityBoundingSet_CAP_SYS_TIME: ["CAP_SYS_TIME"],
-  CapabilityBoundingSet_CAP_NET_ADMIN: ["CAP_NET_ADMIN"],
-  CapabilityBoundingSet_CAP_SYS_RAWIO: ["CAP_SYS_RAWIO"],
-  CapabilityBoundingSet_CAP_SYS_MODULE: ["CAP_SYS_MODULE"],
-  CapabilityBoundingSet_CAP_AUDIT: ["CAP_AUDIT_CONTROL", "CAP_AUDIT_READ", "CAP_AUDIT_WRITE"],
-  CapabilityBoundingSet_CAP_SYSLOG: ["CAP_SYSLOG"],
-  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: ["CAP_SYS_NICE", "CAP_SYS_RESOURCE"],
-  CapabilityBoundingSet_CAP_MKNOD: ["CAP_MKNOD"],
-  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: ["CAP_CHOWN", "CAP_FSETID", "CAP_SETFCAP"],
-  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: [
-    "CAP_DAC_OVERRIDE",
-    "CAP_DAC_READ_SEARCH",
-    "CAP_FOWNER",
-    "CAP_IPC_OWNER"
-  ],
-  CapabilityBoundingSet_CAP_KILL: ["CAP_KILL"],
-  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
-  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": [
-    "CAP_NET_BIND_SERVICE",
-    "CAP_NET_BROADCAST",
-    "CAP_NET_RAW"
-  ],
-  CapabilityBoundingSet_CAP_SYS_BOOT: ["CAP_SYS_BOOT"],
-  CapabilityBoundingSet_CAP_MAC: ["CAP_MAC_ADMIN", "CAP_MAC_OVERRIDE"],
-  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: ["CAP_LINUX_IMMUTABLE"],
-  CapabilityBoundingSet_CAP_IPC_LOCK: ["CAP_IPC_LOCK"],
-  CapabilityBoundingSet_CAP_SYS_CHROOT: ["CAP_SYS_CHROOT"],
-  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: ["CAP_BLOCK_SUSPEND"],
-  CapabilityBoundingSet_CAP_WAKE_ALARM: ["CAP_WAKE_ALARM"],
-  CapabilityBoundingSet_CAP_LEASE: ["CAP_LEASE"],
-  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: ["CAP_SYS_TTY_CONFIG"],
-  CapabilityBoundingSet_CAP_SYS_PACCT: ["CAP_SYS_PACCT"],
-  CapabilityBoundingSet_CAP_BPF: ["CAP_BPF"]
+// src/core/security/assessor-knowledge.ts
+var ALWAYS_ASK = { takesAway: [], appliedWhenProfileForbids: false };
+var IP = ["AF_INET", "AF_INET6"];
+function flagRow(directive, flag, explanation, impliedBy = []) {
+  return {
+    reads: [directive, ...impliedBy],
+    flags: { [directive]: flag },
+    fix: { directives: [`${directive}=yes`], explanation }
+  };
+}
+function capabilityRow(...droppedBy) {
+  return {
+    reads: ["CapabilityBoundingSet", ...droppedBy],
+    fix: (row, data) => {
+      const names = (row.capabilityBits ?? []).map((bit) => capabilityName(bit, data));
+      return {
+        directives: [`CapabilityBoundingSet=~${names.join(" ")}`],
+        explanation: `Drops ${names.join(", ")} from the capability bounding set; if the service really needs ${names.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
+      };
+    }
+  };
+}
+function capabilityName(bit, data) {
+  const name = Object.keys(data.capabilities).find((n) => data.capabilities[n] === bit);
+  if (name === void 0) throw new Error(`systemd ${data.version} has no capability ${bit}`);
+  return name;
+}
+var NAMESPACE_ROW = {
+  reads: ["RestrictNamespaces"],
+  fix: (row) => ({
+    directives: [`RestrictNamespaces=~${row.namespace ?? ""}`],
+    explanation: `Forbids the service to create ${row.namespace ?? ""} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
+  })
 };
-var NAMESPACES = ["user", "mnt", "ipc", "pid", "cgroup", "net", "uts"];
-var SYSCALL_GROUPS = [
-  "swap",
-  "obsolete",
-  "clock",
-  "cpu_emulation",
-  "debug",
-  "mount",
-  "module",
-  "raw_io",
-  "reboot",
-  "privileged",
-  "resources"
-];
+var SYSCALL_FILTER_ROW = {
+  reads: ["SystemCallFilter"],
+  fix: (row) => ({
+    directives: [`SystemCallFilter=~${row.syscallGroup ?? ""}`],
+    explanation: `Denies the ${row.syscallGroup ?? ""} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
+  })
+};
+var SYSTEM_SERVICE_FILTER_ROW = {
+  reads: ["SystemCallFilter"],
+  fix: {
+    directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
+    explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
+  }
+};
+function addressFamilyRow(families, explanation, judgement) {
+  return {
+    reads: ["RestrictAddressFamilies"],
+    fix: { directives: [`RestrictAddressFamilies=~${families}`], explanation },
+    ...judgement ? { judgement } : {}
+  };
+}
+var KNOWLEDGE = {
+  UserOrDynamicUser: {
+    reads: ["User", "DynamicUser"],
+    flags: { DynamicUser: (s) => s.dynamicUser },
+    fix: {
+      directives: ["DynamicUser=yes"],
+      explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
+    },
+    judgement: ALWAYS_ASK
+  },
+  SupplementaryGroups: {
+    reads: ["SupplementaryGroups", "User", "DynamicUser"],
+    fix: {
+      directives: ["SupplementaryGroups="],
+      explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
+    }
+  },
+  PrivateDevices: flagRow(
+    "PrivateDevices",
+    (s) => s.privateDevices,
+    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
+  ),
+  PrivateMounts: flagRow(
+    "PrivateMounts",
+    (s) => s.privateMounts !== false,
+    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
+  ),
+  PrivateNetwork: {
+    ...flagRow(
+      "PrivateNetwork",
+      (s) => s.privateNetwork,
+      "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
+    ),
+    judgement: { takesAway: IP, appliedWhenProfileForbids: true }
+  },
+  PrivateTmp: flagRow(
+    "PrivateTmp",
+    (s) => s.privateTmp !== "no",
+    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files.",
+    ["DynamicUser"]
+  ),
+  PrivateUsers: flagRow(
+    "PrivateUsers",
+    (s) => s.privateUsers !== "no",
+    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
+  ),
+  ProtectControlGroups: flagRow(
+    "ProtectControlGroups",
+    (s) => s.protectControlGroups !== "no",
+    "Makes the control group file system read-only for the service."
+  ),
+  ProtectKernelModules: flagRow(
+    "ProtectKernelModules",
+    (s) => s.protectKernelModules,
+    "Forbids loading kernel modules and hides their files from the service."
+  ),
+  ProtectKernelTunables: flagRow(
+    "ProtectKernelTunables",
+    (s) => s.protectKernelTunables,
+    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
+  ),
+  ProtectKernelLogs: flagRow(
+    "ProtectKernelLogs",
+    (s) => s.protectKernelLogs,
+    "Denies the service access to the kernel log ring buffer."
+  ),
+  ProtectClock: flagRow(
+    "ProtectClock",
+    (s) => s.protectClock,
+    "Denies the service writes to the system and hardware clock."
+  ),
+  ProtectHome: {
+    reads: ["ProtectHome", "DynamicUser"],
+    ranks: { ProtectHome: { of: (s) => s.protectHome, order: ["no", "read-only", "tmpfs", "yes"] } },
+    fix: {
+      directives: ["ProtectHome=yes"],
+      explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
+    }
+  },
+  ProtectHostname: flagRow(
+    "ProtectHostname",
+    (s) => s.protectHostname !== "no",
+    "Stops the service from changing the host or domain name."
+  ),
+  ProtectSystem: {
+    reads: ["ProtectSystem", "DynamicUser"],
+    ranks: {
+      ProtectSystem: { of: (s) => s.protectSystem, order: ["no", "yes", "full", "strict"] }
+    },
+    fix: {
+      directives: ["ProtectSystem=strict"],
+      explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
+    }
+  },
+  RootDirectoryOrRootImage: {
+    reads: ["RootDirectory", "RootImage"],
+    fix: {
+      directives: ["RootDirectory=/path/to/service/root"],
+      explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
+    },
+    judgement: ALWAYS_ASK,
+    placeholder: true
+  },
+  LockPersonality: flagRow(
+    "LockPersonality",
+    (s) => s.lockPersonality,
+    "Stops the service from switching its execution domain (personality())."
+  ),
+  MemoryDenyWriteExecute: flagRow(
+    "MemoryDenyWriteExecute",
+    (s) => s.memoryDenyWriteExecute,
+    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
+  ),
+  NoNewPrivileges: flagRow(
+    "NoNewPrivileges",
+    (s) => s.noNewPrivileges,
+    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities.",
+    ["DynamicUser"]
+  ),
+  CapabilityBoundingSet_CAP_SYS_ADMIN: capabilityRow(),
+  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_PTRACE: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_TIME: capabilityRow("ProtectClock"),
+  CapabilityBoundingSet_CAP_NET_ADMIN: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_RAWIO: capabilityRow("PrivateDevices"),
+  CapabilityBoundingSet_CAP_SYS_MODULE: capabilityRow("ProtectKernelModules"),
+  CapabilityBoundingSet_CAP_AUDIT: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYSLOG: capabilityRow("ProtectKernelLogs"),
+  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: capabilityRow(),
+  CapabilityBoundingSet_CAP_MKNOD: capabilityRow("PrivateDevices"),
+  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: capabilityRow(),
+  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: capabilityRow(),
+  CapabilityBoundingSet_CAP_KILL: capabilityRow(),
+  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
+  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_BOOT: capabilityRow(),
+  CapabilityBoundingSet_CAP_MAC: capabilityRow(),
+  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: capabilityRow(),
+  CapabilityBoundingSet_CAP_IPC_LOCK: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_CHROOT: capabilityRow(),
+  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: capabilityRow(),
+  CapabilityBoundingSet_CAP_WAKE_ALARM: capabilityRow("ProtectClock"),
+  CapabilityBoundingSet_CAP_LEASE: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_PACCT: capabilityRow(),
+  CapabilityBoundingSet_CAP_BPF: capabilityRow(),
+  UMask: {
+    reads: ["UMask"],
+    fix: {
+      directives: ["UMask=0077"],
+      explanation: "Makes files the service creates readable and writable by its own user only."
+    }
+  },
+  KeyringMode: {
+    reads: ["KeyringMode"],
+    ranks: {
+      KeyringMode: { of: (s) => s.keyringMode, order: ["shared", "inherit", "private"] }
+    },
+    fix: {
+      directives: ["KeyringMode=private"],
+      explanation: "Gives the service its own kernel session keyring, not linked to any other."
+    }
+  },
+  ProtectProc: {
+    reads: ["ProtectProc"],
+    ranks: {
+      ProtectProc: {
+        of: (s) => s.protectProc,
+        order: ["default", "noaccess", "ptraceable", "invisible"]
+      }
+    },
+    fix: {
+      directives: ["ProtectProc=invisible"],
+      explanation: "Hides the processes of other users in /proc from the service."
+    }
+  },
+  ProcSubset: {
+    reads: ["ProcSubset"],
+    ranks: { ProcSubset: { of: (s) => s.procSubset, order: ["all", "pid"] } },
+    fix: {
+      directives: ["ProcSubset=pid"],
+      explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
+    }
+  },
+  NotifyAccess: {
+    reads: ["NotifyAccess"],
+    ranks: {
+      NotifyAccess: { of: (s) => s.notifyAccess, order: ["all", "exec", "main", "none"] }
+    },
+    fix: {
+      directives: ["NotifyAccess=main"],
+      explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
+    }
+  },
+  RemoveIPC: flagRow(
+    "RemoveIPC",
+    (s) => s.removeIpc,
+    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops.",
+    ["User", "DynamicUser"]
+  ),
+  Delegate: {
+    reads: ["Delegate"],
+    flags: { Delegate: (s) => s.delegate },
+    fix: {
+      directives: ["Delegate=no"],
+      explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
+    }
+  },
+  RestrictRealtime: flagRow(
+    "RestrictRealtime",
+    (s) => s.restrictRealtime,
+    "Denies the service realtime scheduling, which could starve the system."
+  ),
+  RestrictSUIDSGID: flagRow(
+    "RestrictSUIDSGID",
+    (s) => s.restrictSuidSgid,
+    "Forbids the service to create setuid or setgid files.",
+    ["DynamicUser"]
+  ),
+  RestrictNamespaces_user: NAMESPACE_ROW,
+  RestrictNamespaces_mnt: NAMESPACE_ROW,
+  RestrictNamespaces_ipc: NAMESPACE_ROW,
+  RestrictNamespaces_pid: NAMESPACE_ROW,
+  RestrictNamespaces_cgroup: NAMESPACE_ROW,
+  RestrictNamespaces_net: NAMESPACE_ROW,
+  RestrictNamespaces_uts: NAMESPACE_ROW,
+  RestrictAddressFamilies_AF_INET_INET6: addressFamilyRow(
+    "AF_INET AF_INET6",
+    "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation).",
+    { takesAway: IP, appliedWhenProfileForbids: true }
+  ),
+  RestrictAddressFamilies_AF_UNIX: addressFamilyRow(
+    "AF_UNIX",
+    "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation.",
+    { takesAway: ["AF_UNIX"], appliedWhenProfileForbids: true }
+  ),
+  RestrictAddressFamilies_AF_NETLINK: addressFamilyRow(
+    "AF_NETLINK",
+    "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
+  ),
+  RestrictAddressFamilies_AF_PACKET: addressFamilyRow(
+    "AF_PACKET",
+    "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
+  ),
+  RestrictAddressFamilies_OTHER: {
+    reads: ["RestrictAddressFamilies"],
+    fix: {
+      directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
+      explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
+    }
+  },
+  SystemCallArchitectures: {
+    reads: ["SystemCallArchitectures"],
+    fix: {
+      directives: ["SystemCallArchitectures=native"],
+      explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
+    }
+  },
+  SystemCallFilter_swap: SYSCALL_FILTER_ROW,
+  SystemCallFilter_obsolete: SYSCALL_FILTER_ROW,
+  SystemCallFilter_clock: SYSCALL_FILTER_ROW,
+  SystemCallFilter_cpu_emulation: SYSCALL_FILTER_ROW,
+  SystemCallFilter_debug: SYSCALL_FILTER_ROW,
+  SystemCallFilter_mount: SYSCALL_FILTER_ROW,
+  SystemCallFilter_module: SYSCALL_FILTER_ROW,
+  SystemCallFilter_raw_io: SYSCALL_FILTER_ROW,
+  SystemCallFilter_reboot: SYSCALL_FILTER_ROW,
+  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER_ROW,
+  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER_ROW,
+  IPAddressDeny: {
+    reads: ["IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath"],
+    fix: {
+      directives: ["IPAddressDeny=any"],
+      explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
+    },
+    // Not applied even when the profile forbids IP sockets: IPAddressAllow= entries may be what it needs.
+    judgement: { takesAway: IP, appliedWhenProfileForbids: false }
+  },
+  DeviceAllow: {
+    reads: ["DevicePolicy", "DeviceAllow", "PrivateDevices", "ProtectClock", "RootImage"],
+    ranks: {
+      DevicePolicy: { of: (s) => s.devicePolicy ?? "auto", order: ["auto", "closed", "strict"] }
+    },
+    fix: {
+      directives: ["DevicePolicy=closed"],
+      explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
+    }
+  },
+  AmbientCapabilities: {
+    reads: ["AmbientCapabilities"],
+    fix: {
+      directives: ["AmbientCapabilities="],
+      explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
+    }
+  }
+};
+var KNOWN_ASSESSORS = Object.freeze(Object.keys(KNOWLEDGE));
+function knowledgeOf(jsonField) {
+  return Object.hasOwn(KNOWLEDGE, jsonField) ? KNOWLEDGE[jsonField] : void 0;
+}
+function directivesOfAssessor(a) {
+  const known = knowledgeOf(a.jsonField);
+  return known ? [...known.reads] : [a.name.split("=")[0]];
+}
+function newestRow(jsonField) {
+  for (const version2 of [...SUPPORTED_VERSIONS].reverse()) {
+    const data = systemdProfile(version2).data;
+    const row = data.assessors.find((a) => a.jsonField === jsonField);
+    if (row) return { row, data };
+  }
+  return void 0;
+}
+var FIXES = /* @__PURE__ */ new Map();
+function fixLinesOf(jsonField) {
+  if (!FIXES.has(jsonField)) {
+    const fix2 = knowledgeOf(jsonField)?.fix;
+    const found = newestRow(jsonField);
+    FIXES.set(jsonField, typeof fix2 === "function" ? found ? fix2(found.row, found.data) : void 0 : fix2);
+  }
+  return FIXES.get(jsonField);
+}
+var EFFECTIVE_FLAGS = Object.assign(
+  {},
+  ...Object.values(KNOWLEDGE).map((k) => k.flags ?? {})
+);
+var STRENGTH_ORDERS = Object.assign(
+  {},
+  ...Object.values(KNOWLEDGE).map((k) => k.ranks ?? {})
+);
+
+// src/core/unit/directive-key.ts
+var DIRECTIVE_KEY = /^[ \t]*([A-Za-z0-9_]+)[ \t]*=/;
+function directiveKey(line) {
+  return DIRECTIVE_KEY.exec(line)?.[1];
+}
+function lineKey(line) {
+  return directiveKey(line) ?? line;
+}
+
+// src/core/advice/fixes.ts
 var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
   "AF_UNIX",
   "AF_LOCAL",
@@ -42341,178 +42679,11 @@ var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
   "AF_NETLINK",
   "AF_PACKET"
 ]);
-var SYSTEM_SERVICE_FILTER = {
-  directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
-  explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
-};
-var FIXED = {
-  UserOrDynamicUser: {
-    directives: ["DynamicUser=yes"],
-    explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
-  },
-  SupplementaryGroups: {
-    directives: ["SupplementaryGroups="],
-    explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
-  },
-  RemoveIPC: yes(
-    "RemoveIPC",
-    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops."
-  ),
-  PrivateDevices: yes(
-    "PrivateDevices",
-    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
-  ),
-  PrivateMounts: yes(
-    "PrivateMounts",
-    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
-  ),
-  PrivateNetwork: yes(
-    "PrivateNetwork",
-    "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
-  ),
-  PrivateTmp: yes(
-    "PrivateTmp",
-    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files."
-  ),
-  PrivateUsers: yes(
-    "PrivateUsers",
-    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
-  ),
-  ProtectControlGroups: yes(
-    "ProtectControlGroups",
-    "Makes the control group file system read-only for the service."
-  ),
-  ProtectKernelModules: yes(
-    "ProtectKernelModules",
-    "Forbids loading kernel modules and hides their files from the service."
-  ),
-  ProtectKernelTunables: yes(
-    "ProtectKernelTunables",
-    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
-  ),
-  ProtectKernelLogs: yes("ProtectKernelLogs", "Denies the service access to the kernel log ring buffer."),
-  ProtectClock: yes("ProtectClock", "Denies the service writes to the system and hardware clock."),
-  ProtectHome: {
-    directives: ["ProtectHome=yes"],
-    explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
-  },
-  ProtectHostname: yes("ProtectHostname", "Stops the service from changing the host or domain name."),
-  ProtectSystem: {
-    directives: ["ProtectSystem=strict"],
-    explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
-  },
-  RootDirectoryOrRootImage: {
-    directives: ["RootDirectory=/path/to/service/root"],
-    explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
-  },
-  LockPersonality: yes(
-    "LockPersonality",
-    "Stops the service from switching its execution domain (personality())."
-  ),
-  MemoryDenyWriteExecute: yes(
-    "MemoryDenyWriteExecute",
-    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
-  ),
-  NoNewPrivileges: yes(
-    "NoNewPrivileges",
-    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities."
-  ),
-  UMask: {
-    directives: ["UMask=0077"],
-    explanation: "Makes files the service creates readable and writable by its own user only."
-  },
-  KeyringMode: {
-    directives: ["KeyringMode=private"],
-    explanation: "Gives the service its own kernel session keyring, not linked to any other."
-  },
-  ProtectProc: {
-    directives: ["ProtectProc=invisible"],
-    explanation: "Hides the processes of other users in /proc from the service."
-  },
-  ProcSubset: {
-    directives: ["ProcSubset=pid"],
-    explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
-  },
-  NotifyAccess: {
-    directives: ["NotifyAccess=main"],
-    explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
-  },
-  Delegate: {
-    directives: ["Delegate=no"],
-    explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
-  },
-  RestrictRealtime: yes(
-    "RestrictRealtime",
-    "Denies the service realtime scheduling, which could starve the system."
-  ),
-  RestrictSUIDSGID: yes("RestrictSUIDSGID", "Forbids the service to create setuid or setgid files."),
-  RestrictAddressFamilies_AF_INET_INET6: {
-    directives: ["RestrictAddressFamilies=~AF_INET AF_INET6"],
-    explanation: "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation)."
-  },
-  RestrictAddressFamilies_AF_UNIX: {
-    directives: ["RestrictAddressFamilies=~AF_UNIX"],
-    explanation: "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation."
-  },
-  RestrictAddressFamilies_AF_NETLINK: {
-    directives: ["RestrictAddressFamilies=~AF_NETLINK"],
-    explanation: "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
-  },
-  RestrictAddressFamilies_AF_PACKET: {
-    directives: ["RestrictAddressFamilies=~AF_PACKET"],
-    explanation: "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
-  },
-  RestrictAddressFamilies_OTHER: {
-    directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
-    explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
-  },
-  SystemCallArchitectures: {
-    directives: ["SystemCallArchitectures=native"],
-    explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
-  },
-  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER,
-  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER,
-  IPAddressDeny: {
-    directives: ["IPAddressDeny=any"],
-    explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
-  },
-  DeviceAllow: {
-    directives: ["DevicePolicy=closed"],
-    explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
-  },
-  AmbientCapabilities: {
-    directives: ["AmbientCapabilities="],
-    explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
-  }
-};
-for (const [field, caps] of Object.entries(CAPABILITY_ROWS)) {
-  const list = caps.join(" ");
-  FIXED[field] = {
-    directives: [`CapabilityBoundingSet=~${list}`],
-    explanation: `Drops ${caps.join(", ")} from the capability bounding set; if the service really needs ${caps.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
-  };
-}
-for (const ns of NAMESPACES) {
-  FIXED[`RestrictNamespaces_${ns}`] = {
-    directives: [`RestrictNamespaces=~${ns}`],
-    explanation: `Forbids the service to create ${ns} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
-  };
-}
-for (const suffix of SYSCALL_GROUPS) {
-  const field = `SystemCallFilter_${suffix}`;
-  if (FIXED[field]) continue;
-  const group = `@${suffix.replace(/_/g, "-")}`;
-  FIXED[field] = {
-    directives: [`SystemCallFilter=~${group}`],
-    explanation: `Denies the ${group} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
-  };
-}
-var FIXED_ROWS = Object.freeze(Object.keys(FIXED));
 function copy(fix2) {
   return { directives: [...fix2.directives], explanation: fix2.explanation };
 }
 function fixForRow(jsonField, hint2) {
-  const fix2 = FIXED[jsonField];
+  const fix2 = fixLinesOf(jsonField);
   if (!fix2) return void 0;
   if (jsonField === "RestrictAddressFamilies_OTHER" && hint2?.addressFamilies) {
     const families = hint2.addressFamilies.filter((f) => NON_EXOTIC_FAMILIES.has(f));
@@ -42556,10 +42727,10 @@ function mergeFixes(fixes) {
   for (const f of fixes) for (const d2 of f.directives) if (!lines.includes(d2)) lines.push(d2);
   const firstSeen = /* @__PURE__ */ new Map();
   lines.forEach((l, i) => {
-    const key = l.slice(0, l.indexOf("="));
+    const key = lineKey(l);
     if (!firstSeen.has(key)) firstSeen.set(key, i);
   });
-  return lines.map((line, i) => ({ line, i, key: firstSeen.get(line.slice(0, line.indexOf("="))) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
+  return lines.map((line, i) => ({ line, i, key: firstSeen.get(lineKey(line)) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
 }
 
 // src/core/report/escape-markdown.ts
@@ -42700,8 +42871,8 @@ function headPlace(loc) {
 function baseLineNote(loc) {
   return loc.side === "base" ? ` (removed line ${loc.file}:${loc.line} at the base commit)` : "";
 }
-function baseLocation(at, head) {
-  return { ...plain(at), side: "base", headAnchor: headAnchorOf(at, head) };
+function baseLocation(at2, head) {
+  return { ...plain(at2), side: "base", headAnchor: headAnchorOf(at2, head) };
 }
 function assignmentsText(s, directives) {
   const out = [];
@@ -42726,8 +42897,8 @@ function lastAdded(base, head, directives) {
 function rowChangeLocation(directives, base, head, removed) {
   const added = lastAdded(base.settings, head.settings, directives);
   if (added) return plain(added);
-  const at = lastApplied(head.settings, directives);
-  if (at && removed.length === 0) return plain(at);
+  const at2 = lastApplied(head.settings, directives);
+  if (at2 && removed.length === 0) return plain(at2);
   const last = removed.at(-1);
   if (last) return baseLocation(last.location, head);
   return headerOf(head);
@@ -42770,180 +42941,1397 @@ function capabilityGrantLine(s, forbidden, systemd) {
   return best;
 }
 
-// src/core/report/annotations.ts
-var RUNNER_ANNOTATIONS_PER_LEVEL = 10;
-var CHECK_RUN_BATCH_SIZE = 50;
-var MAX_TITLE_CHARS = 255;
-var MAX_TEXT_BYTES = 64 * 1024 - 1;
-var KIND_TITLES = {
-  threshold: "Exposure above threshold",
-  "regression-exposure": "Exposure rose",
-  "regression-row": "Hardening regressed",
-  "missing-directive": "Required directive missing",
-  "forbidden-capability": "Capability not allowed",
-  "forbidden-address-family": "Address family not allowed",
-  "signoff-required": "Sign-off required",
-  "load-error": "Unit fails to load",
-  "invalid-deviation": "Invalid deviation note",
-  "phantom-setting": "Setting systemd ignores",
-  "profile-change": "Profile changed",
-  "unknown-profile": "Unknown profile"
+// src/core/security/nsflags.ts
+var NAMESPACE_FLAGS = {
+  cgroup: 33554432,
+  ipc: 134217728,
+  net: 1073741824,
+  mnt: 131072,
+  pid: 536870912,
+  user: 268435456,
+  uts: 67108864,
+  time: 128
 };
-function titleOfKind(kind) {
-  return KIND_TITLES[kind];
-}
-var LEVEL_RANK = { failure: 0, warning: 1, notice: 2 };
-function normalizePath(path) {
-  return path.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
-}
-function findingTitle(f) {
-  const what = f.kind === "regression-row" || f.kind === "missing-directive" ? `${KIND_TITLES[f.kind]}: ${f.check}` : KIND_TITLES[f.kind];
-  return `${what} (${f.unitId})`;
-}
-function fixText(f) {
-  const fix2 = fixForViolation(f);
-  if (!fix2 || fix2.directives.length === 0) return { text: "" };
-  const lines = fix2.directives.join("\n");
-  return { text: `
+var NAMESPACES_UNSET = -1;
 
-Fix — add to [Service] (or a drop-in):
-${lines}
-${fix2.explanation}`, raw: lines };
+// src/core/unit/parse-boolean.ts
+var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
+var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
+var BOOLEAN_WORDS = new Map([
+  ...[...TRUE_WORDS].map((w2) => [w2, true]),
+  ...[...FALSE_WORDS].map((w2) => [w2, false])
+]);
+function parseBoolean(value) {
+  const exact = BOOLEAN_WORDS.get(value);
+  if (exact !== void 0) return exact;
+  const v = value.toLowerCase();
+  if (TRUE_WORDS.has(v)) return true;
+  if (FALSE_WORDS.has(v)) return false;
+  return void 0;
 }
-var LEVELS = {
-  error: "failure",
-  warning: "warning",
-  notice: "notice"
+
+// src/core/unit/extract-word.ts
+var EXTRACT_RELAX = 1 << 0;
+var EXTRACT_CUNESCAPE = 1 << 1;
+var EXTRACT_UNESCAPE_RELAX = 1 << 2;
+var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
+var EXTRACT_UNQUOTE = 1 << 5;
+var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
+var WHITESPACE = " 	\n\r";
+var HEX = "0123456789abcdefABCDEF";
+var SIMPLE_ESCAPES = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "	",
+  v: "\v",
+  "\\": "\\",
+  '"': '"',
+  "'": "'",
+  s: " "
 };
-function fromFinding(f) {
-  const loc = locationOf(f);
-  const at = headPlace(loc);
-  const place = {
-    path: normalizePath(at.file),
-    startLine: Math.max(1, at.line),
-    endLine: Math.max(1, at.line),
-    ...at.column > 0 ? { startColumn: at.column } : {}
+function cunescapeOne(s, at2, acceptNul = false) {
+  const c = s[at2];
+  if (c === void 0) return void 0;
+  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
+  if (one !== void 0) return { char: one, length: 1 };
+  const hexRun = (n) => {
+    const digits = s.slice(at2 + 1, at2 + 1 + n);
+    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
+    return parseInt(digits, 16);
   };
-  if (f.level === "notice") {
+  if (c === "x") {
+    const v = hexRun(2);
+    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  if (c === "u" || c === "U") {
+    const n = c === "u" ? 4 : 8;
+    const v = hexRun(n);
+    if (v === void 0 || v === 0 && !acceptNul) return void 0;
+    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
+    return { char: String.fromCodePoint(v), length: n + 1 };
+  }
+  if (c >= "0" && c <= "7") {
+    const digits = s.slice(at2, at2 + 3);
+    if (!/^[0-7]{3}$/.test(digits)) return void 0;
+    const v = parseInt(digits, 8);
+    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  return void 0;
+}
+var WordReader = class {
+  constructor(input, pos = 0) {
+    this.input = input;
+    this.pos = pos;
+  }
+  input;
+  /**
+   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
+   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
+   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
+   */
+  pos;
+  /** The word of the last read() that returned `word`. */
+  word = "";
+  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
+  hasRest() {
+    return this.pos >= 0 && this.pos < this.input.length;
+  }
+  /** The unparsed rest as a string (`undefined` for NULL). */
+  rest() {
+    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
+  }
+  /**
+   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
+   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
+   */
+  read(flags = 0, separators = WHITESPACE) {
+    const input = this.input;
+    const n = input.length;
+    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
+    let i = this.pos;
+    if (i < 0) return "end";
+    for (; ; i++) {
+      if (i >= n) {
+        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
+        return this.found("", -1);
+      }
+      if (!isSeparator(separators, input.charCodeAt(i))) break;
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
+    }
+    let word = "";
+    let quote = null;
+    let backslash = false;
+    for (; ; ) {
+      if (!backslash) {
+        const start = i;
+        if (quote === null) {
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === 92 || isSeparator(separators, code)) break;
+            if (unquote && (code === 34 || code === 39)) break;
+          }
+        } else {
+          const q = quote.charCodeAt(0);
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === q || code === 92) break;
+          }
+        }
+        if (i > start) word += input.slice(start, i);
+      }
+      const c = input[i];
+      if (backslash) {
+        if (c === void 0) {
+          if (flags & EXTRACT_UNESCAPE_RELAX && (quote === null || flags & EXTRACT_RELAX))
+            return this.found(word + "\\", -1);
+          if (flags & EXTRACT_RELAX) return this.found(word, -1);
+          return "error";
+        }
+        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
+          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
+          if (u) {
+            word += u.char;
+            i += u.length - 1;
+          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
+            word += c;
+          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
+          else return "error";
+        } else word += c;
+        backslash = false;
+        i++;
+        continue;
+      }
+      if (quote !== null) {
+        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
+        i++;
+        if (c === quote) quote = null;
+        else backslash = true;
+        continue;
+      }
+      if (c === void 0) return this.found(word, -1);
+      i++;
+      if ((c === '"' || c === "'") && unquote) quote = c;
+      else if (c === "\\") backslash = true;
+      else {
+        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
+        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
+        return this.found(word, i >= n ? -1 : i);
+      }
+    }
+  }
+  /**
+   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
+   * whatever the other flags, a word is then just a run of other characters, and this scans it with
+   * fewer checks per character.
+   */
+  readPlain() {
+    const input = this.input;
+    const n = input.length;
+    let i = this.pos;
+    if (i < 0) return "end";
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    if (i >= n) return "end";
+    const start = i;
+    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
+    const word = input.slice(start, i);
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    return this.found(word, i >= n ? -1 : i);
+  }
+  found(word, pos) {
+    this.word = word;
+    this.pos = pos;
+    return "word";
+  }
+};
+var END_STEP = Object.freeze({ kind: "end" });
+var ERROR_STEP = Object.freeze({ kind: "error" });
+function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
+  const reader = new WordReader(input);
+  const kind = reader.read(flags, separators);
+  if (kind === "end") return END_STEP;
+  if (kind === "error") return ERROR_STEP;
+  return { kind: "word", word: reader.word, rest: reader.rest() };
+}
+function isWhitespaceCode(code) {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+function isSeparator(separators, code) {
+  if (separators === WHITESPACE) return isWhitespaceCode(code);
+  return separators.indexOf(String.fromCharCode(code)) >= 0;
+}
+function extractAllWords(value, flags) {
+  const words = [];
+  const reader = new WordReader(value);
+  for (; ; ) {
+    const kind = reader.read(flags);
+    if (kind === "end") break;
+    if (kind === "error") return { words, invalid: true };
+    words.push(reader.word);
+  }
+  return { words, invalid: false };
+}
+function extractWords(value, unquote) {
+  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
+}
+function hasValidCEscapes(s) {
+  for (let i = 0; i < s.length; i++) {
+    if (s[i] !== "\\") continue;
+    const u = cunescapeOne(s, i + 1, true);
+    if (!u) return false;
+    i += u.length;
+  }
+  return true;
+}
+
+// src/core/policy/profile-checks.ts
+function capabilityMask(words, profile) {
+  let mask = 0n;
+  for (const w2 of words) {
+    const bit = profile.data.capabilities[w2.toUpperCase()];
+    if (bit !== void 0) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+function capabilityNames(mask, profile) {
+  return Object.entries(profile.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+}
+function lastValue(s, key) {
+  return s.provenance.get(key)?.at(-1)?.value;
+}
+function checkRequirement(requirement, s, profile) {
+  const eq = requirement.indexOf("=");
+  const key = requirement.slice(0, eq);
+  const want = requirement.slice(eq + 1).trim();
+  const boolGetter = EFFECTIVE_FLAGS[key];
+  if (boolGetter) {
+    const b = parseBoolean(want);
+    const have = boolGetter(s);
     return {
-      level: "notice",
-      ...place,
-      title: `Accepted deviation: ${KIND_TITLES[f.kind]} (${f.unitId})`,
-      message: `accepted deviation: ${f.message}${baseLineNote(loc)} — ${describeNote(f.note ?? {})}; approved by ${f.acceptedBy ?? "nobody"}`
+      met: b === void 0 ? lastValue(s, key) === want : have === b,
+      actual: `${key}=${have ? "yes" : "no"}`
     };
   }
-  const fix2 = fixText(f);
-  return {
-    level: LEVELS[f.level],
-    ...place,
-    title: findingTitle(f),
-    message: f.message + baseLineNote(loc) + fix2.text,
-    ...fix2.raw ? { rawDetails: fix2.raw } : {}
-  };
-}
-function describeNote(note3) {
-  const parts = [
-    `owner ${note3.owner || "unknown"}`,
-    `expires ${note3.expires || "never"}`,
-    ...note3.ticket ? [`ticket ${note3.ticket}`] : []
-  ];
-  return parts.join(", ") + (note3.reason ? `; reason: ${note3.reason}` : "");
-}
-function buildAnnotations(findings) {
-  const ranked = findings.filter(isUnitFinding).map((f) => ({ annotation: fromFinding(f), weight: f.weight }));
-  ranked.sort((x, y) => {
-    const a = x.annotation;
-    const b = y.annotation;
-    return LEVEL_RANK[a.level] - LEVEL_RANK[b.level] || y.weight - x.weight || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.startLine - b.startLine || (a.startColumn ?? 0) - (b.startColumn ?? 0) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
-  });
-  return ranked.map((r) => r.annotation);
-}
-function selectWithinBudget(annotations, perLevel = RUNNER_ANNOTATIONS_PER_LEVEL) {
-  const used = { failure: 0, warning: 0, notice: 0 };
-  const omittedByLevel = { failure: 0, warning: 0, notice: 0 };
-  const printed = [];
-  for (const a of annotations) {
-    if (used[a.level] < perLevel) {
-      used[a.level]++;
-      printed.push(a);
-    } else omittedByLevel[a.level]++;
+  const rank = STRENGTH_ORDERS[key];
+  if (rank) {
+    const have = rank.of(s);
+    const wanted = parseBoolean(want) === true ? "yes" : parseBoolean(want) === false ? "no" : want;
+    const hi = rank.order.indexOf(have);
+    const wi = rank.order.indexOf(wanted);
+    return { met: wi >= 0 && hi >= wi, actual: `${key}=${have}` };
   }
-  const omitted = omittedByLevel.failure + omittedByLevel.warning + omittedByLevel.notice;
-  return { printed, omitted, omittedByLevel };
-}
-function toCheckRunAnnotation(a) {
-  return {
-    path: a.path,
-    start_line: a.startLine,
-    end_line: a.endLine,
-    annotation_level: a.level,
-    title: truncateText(a.title, MAX_TITLE_CHARS),
-    message: truncateUtf8(a.message, MAX_TEXT_BYTES),
-    ...a.rawDetails ? { raw_details: truncateUtf8(a.rawDetails, MAX_TEXT_BYTES) } : {}
-  };
-}
-function checkRunBatches(annotations, size = CHECK_RUN_BATCH_SIZE) {
-  const batches = [];
-  for (let i = 0; i < annotations.length; i += size) {
-    batches.push(annotations.slice(i, i + size).map(toCheckRunAnnotation));
+  switch (key) {
+    case "SystemCallArchitectures": {
+      const want2 = new Set(extractWords(requirement.slice(eq + 1), true).words);
+      const have = s.systemCallArchitectures;
+      const met = have.size > 0 && [...have].every((a) => want2.has(a));
+      return { met, actual: `${key}=${[...have].join(" ")}` };
+    }
+    case "SystemCallFilter": {
+      const filter = s.systemCallFilter;
+      const groups2 = profile.data.syscallGroups;
+      const deny = want.startsWith("~");
+      const names = extractWords(deny ? want.slice(1) : want, false).words;
+      const wanted = /* @__PURE__ */ new Set();
+      for (const n of names) for (const m of n.startsWith("@") ? groups2[n] ?? [] : [n]) wanted.add(m);
+      const actual = !filter ? `${key}= (no filter)` : `${key}=${filter.allowList ? "allow list" : "deny list"} of ${filter.names.size}`;
+      if (!filter) return { met: false, actual };
+      if (deny) {
+        const met2 = [...wanted].every((n) => filter.allowList ? !filter.names.has(n) : filter.names.has(n));
+        return { met: met2, actual };
+      }
+      const allowed = /* @__PURE__ */ new Set([...wanted, ...groups2["@default"] ?? []]);
+      const met = filter.allowList && [...filter.names].every((n) => allowed.has(n));
+      return { met, actual };
+    }
+    case "CapabilityBoundingSet":
+    case "AmbientCapabilities": {
+      const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
+      const allowed = capabilityMask(extractWords(want, true).words, profile);
+      const extra = have & ~allowed;
+      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, profile).join(" ")}` };
+    }
+    case "RestrictNamespaces": {
+      const have = s.restrictNamespaces;
+      const actual = `${key}=${have === NAMESPACES_UNSET ? "(unset)" : have === 0 ? "yes" : namespaceNames(have).join(" ")}`;
+      if (have === NAMESPACES_UNSET) return { met: false, actual };
+      const b = parseBoolean(want);
+      if (b === false) return { met: true, actual };
+      const allowed = b === true ? 0 : namespaceMask(want);
+      return { met: allowed !== void 0 && (have & ~allowed) === 0, actual };
+    }
+    case "RestrictAddressFamilies": {
+      const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
+      const allowed = new Set(
+        allowedFamilies.map((f) => profile.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
+      );
+      const af = s.addressFamilies;
+      if (!s.addressFamiliesAllowList)
+        return { met: false, actual: `${key}= (${af ? "deny list" : "not restricted"})` };
+      const have = [...af?.families ?? []];
+      return {
+        met: have.every((f) => allowed.has(f)),
+        actual: `${key}=${familyNames(have, profile).join(" ") || "none"}`
+      };
+    }
+    case "UMask": {
+      const wantMask = /^[0-7]+$/.test(want) ? parseInt(want, 8) : NaN;
+      return {
+        met: Number.isFinite(wantMask) && (s.umask & wantMask) === wantMask,
+        actual: `${key}=${s.umask.toString(8).padStart(4, "0")}`
+      };
+    }
+    default: {
+      const have = lastValue(s, key);
+      return { met: have === want, actual: have === void 0 ? `${key} not set` : `${key}=${have}` };
+    }
   }
-  return batches;
+}
+function namespaceMask(value) {
+  const invert = value.startsWith("~");
+  let flags = 0;
+  for (const word of extractWords(invert ? value.slice(1) : value, false).words) {
+    const flag = NAMESPACE_FLAGS[word];
+    if (flag === void 0) return void 0;
+    flags |= flag;
+  }
+  const all = Object.values(NAMESPACE_FLAGS).reduce((m, f) => m | f, 0);
+  return invert ? all & ~flags : flags;
+}
+function namespaceNames(mask) {
+  return Object.entries(NAMESPACE_FLAGS).filter(([, flag]) => (mask & flag) !== 0).map(([name]) => name);
+}
+function familyNames(families, profile) {
+  const byNumber = /* @__PURE__ */ new Map();
+  for (const [name, n] of Object.entries(profile.data.addressFamilies)) {
+    if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
+  }
+  return families.map((f) => byNumber.get(f) ?? String(f)).sort();
+}
+function forbiddenCapabilities(s, allowed, profile) {
+  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, profile);
+  return capabilityNames(keep, profile);
+}
+function forbiddenAddressFamilies(s, allowed, profile) {
+  if (!s.addressFamiliesAllowList) return ["(any)"];
+  const ok = new Set(allowed.map((f) => profile.data.addressFamilies[f.toUpperCase()]));
+  return familyNames(
+    [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
+    profile
+  );
 }
 
-// src/core/report/run-findings.ts
-var TITLES = {
-  "input-loosens-policy": "Workflow input ignored",
-  "paths-match-nothing": "Glob matches nothing",
-  "scope-incomplete": "Changed files not verified",
-  "policy-loosened": "Policy loosened"
-};
-var MAX_SHOWN = 20;
-function renderRunFindings(all) {
-  const findings = all.filter((f) => !isUnitFinding(f));
-  if (findings.length === 0) return [];
-  const out = ["### This run", ""];
-  for (const f of findings.slice(0, MAX_SHOWN)) {
-    const [first = "", ...rest] = f.message.split("\n");
-    const icon = f.level === "error" ? "❌" : "⚠️";
-    out.push(
-      `- ${icon} **${TITLES[f.kind]}** — ${escapeMarkdown(truncateText(first, 2e3))}`
-    );
-    if (rest.length > 0) out.push("", codeBlock(rest.slice(0, 100).map((l) => truncateText(l, 300))), "");
+// src/core/security/assess.ts
+function setOf(c, index) {
+  if (c.set) return c.set[index];
+  const badness = c.badness[index];
+  return badness === void 0 ? null : badness === 0;
+}
+var ScoredAssessment = class {
+  constructor(unitId, exposure2, level, columns) {
+    this.unitId = unitId;
+    this.exposure = exposure2;
+    this.level = level;
+    this.columns = columns;
   }
-  if (findings.length > MAX_SHOWN)
-    out.push(`- … and ${findings.length - MAX_SHOWN} more (see the JSON report)`);
-  out.push("");
+  unitId;
+  exposure;
+  level;
+  columns;
+  madeRows;
+  get rows() {
+    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
+    return this.madeRows;
+  }
+};
+function rowAt(c, index) {
+  return {
+    assessor: c.assessors[index],
+    index,
+    badness: c.badness[index],
+    description: c.description[index],
+    weight: c.weight[index],
+    range: c.range[index],
+    set: setOf(c, index),
+    exposure: c.exposure[index]
+  };
+}
+function levelFor(exposure2, profile) {
+  const levels = profile.data.levels;
+  return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
+}
+var AssessmentAbort = class extends Error {
+};
+var NOBODY = "nobody";
+var CONSTANT_TEXTS = [];
+function verdict(badness, description) {
+  if (description === void 0) return { badness };
+  CONSTANT_TEXTS.push(description);
+  return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
+}
+var NOT_APPLICABLE = verdict(void 0);
+var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
+var GOOD = BADNESS[0];
+var BAD = BADNESS[1];
+function runsPrivileged(s) {
+  if (s.user === "0" || s.user === "root") return true;
+  if (s.dynamicUser) return false;
+  return s.user === void 0 || s.user === "";
+}
+function familyClassRestricted(s, cls) {
+  const allowList = s.addressFamiliesAllowList;
+  let restricted = allowList;
+  const families = s.addressFamilies?.families;
+  if (families === void 0) return restricted;
+  for (const af of families) {
+    if (af === 0) continue;
+    const c = af === 2 || af === 10 ? "inet" : af === 1 ? "unix" : af === 16 ? "netlink" : af === 17 ? "packet" : "other";
+    if (c === cls) restricted = !allowList;
+  }
+  return restricted;
+}
+var USER_NOBODY = verdict(
+  9,
+  `Service runs under as '${NOBODY}' user, which should not be used for services`
+);
+var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
+var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
+var HOME_YES = verdict(0, "Service has no access to home directories");
+var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
+var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
+var HOME_NO = verdict(10, "Service has full access to home directories");
+var SYSTEM_STRICT = verdict(0, "Service has strict read-only access to the OS file hierarchy");
+var SYSTEM_FULL = verdict(3, "Service has very limited write access to the OS file hierarchy");
+var SYSTEM_YES = verdict(5, "Service has limited write access to the OS file hierarchy");
+var SYSTEM_NO = verdict(10, "Service has full access to the OS file hierarchy");
+var UMASK_VERDICTS = [
+  verdict(10, "Files created by service are world-writable by default"),
+  verdict(5, "Files created by service are world-readable by default"),
+  verdict(2, "Files created by service are group-writable by default"),
+  verdict(1, "Files created by service are group-readable by default"),
+  verdict(0, "Files created by service are accessible only by service's own user by default")
+];
+var ABI_ALL = verdict(10, "Service may execute system calls with all ABIs");
+var ABI_NATIVE = verdict(0, "Service may execute system calls only with native ABI");
+var ABI_MULTIPLE = verdict(8, "Service may execute system calls with multiple ABIs");
+var SYSCALLS_UNFILTERED = verdict(10, "Service does not filter system calls");
+var IP_CUSTOM = verdict(0, "Service defines custom ingress/egress IP filters with BPF programs");
+var IP_NO_ALLOW_LIST = verdict(10, "Service does not define an IP address allow list");
+var IP_ALLOW_OTHER = verdict(5, "Service defines IP address allow list with non-localhost entries");
+var IP_ALLOW_LOCALHOST = verdict(2, "Service defines IP address allow list with only localhost entries");
+var IP_BLOCK_ALL = verdict(0, "Service blocks all IP address ranges");
+var DEVICE_MINIMAL_ACL = verdict(0, "Service has a minimal device ACL");
+var DEVICE_NO_ACL = verdict(10, "Service has no device ACL");
+var BOOT_PHASE = verdict(void 0, "Service runs in special boot phase, option is not appropriate");
+var EXCLUDED = verdict(void 0, "Option excluded by policy, skipping");
+function capabilityHalves(bits) {
+  let lo = 0;
+  let hi = 0;
+  for (const bit of bits) {
+    if (bit < 32) lo |= 1 << bit;
+    else if (bit < 64) hi |= 1 << bit - 32;
+  }
+  return { lo, hi };
+}
+var RULES = {
+  bool: (a) => {
+    const cls = a.familyClass;
+    if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
+    const flag = knowledgeOf(a.jsonField)?.flags?.[a.jsonField] ?? (() => false);
+    if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
+    return (s) => flag(s) ? GOOD : BAD;
+  },
+  user: () => (s) => {
+    if (s.user === NOBODY) return USER_NOBODY;
+    const isRoot = s.user === "0" || s.user === "root";
+    if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
+    if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
+    return BADNESS[10];
+  },
+  supplementary_groups: () => (s) => {
+    if (runsPrivileged(s)) return NOT_APPLICABLE;
+    return s.supplementaryGroups.length > 0 ? BAD : GOOD;
+  },
+  remove_ipc: () => (s) => {
+    if (runsPrivileged(s)) return NOT_APPLICABLE;
+    return s.removeIpc ? GOOD : BAD;
+  },
+  protect_home: () => (s) => {
+    switch (s.protectHome) {
+      case "yes":
+        return HOME_YES;
+      case "read-only":
+        return HOME_READ_ONLY;
+      case "tmpfs":
+        return HOME_TMPFS;
+      default:
+        return HOME_NO;
+    }
+  },
+  protect_system: () => (s) => {
+    switch (s.protectSystem) {
+      case "strict":
+        return SYSTEM_STRICT;
+      case "full":
+        return SYSTEM_FULL;
+      case "yes":
+        return SYSTEM_YES;
+      default:
+        return SYSTEM_NO;
+    }
+  },
+  root_directory: () => (s) => {
+    const unset = (p) => p === void 0 || p === "" || p === "/";
+    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
+  },
+  capability_bounding_set: (a) => {
+    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
+    return (_s, c) => (c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD;
+  },
+  ambient_capabilities: () => (s) => s.ambientCapabilities !== 0n ? BAD : GOOD,
+  umask: () => (s) => {
+    const m = s.umask;
+    if (!(m & 2)) return UMASK_VERDICTS[0];
+    if (!(m & 4)) return UMASK_VERDICTS[1];
+    if (!(m & 16)) return UMASK_VERDICTS[2];
+    if (!(m & 32)) return UMASK_VERDICTS[3];
+    return UMASK_VERDICTS[4];
+  },
+  keyring_mode: () => (s) => s.keyringMode === "private" ? GOOD : BAD,
+  protect_proc: () => (s) => {
+    switch (s.protectProc) {
+      case "noaccess":
+        return BAD;
+      case "invisible":
+      case "ptraceable":
+        return GOOD;
+      default:
+        return BADNESS[3];
+    }
+  },
+  proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
+  notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
+  restrict_namespaces: (a) => {
+    const flag = NAMESPACE_FLAGS[a.namespace ?? ""] ?? 0;
+    return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
+  },
+  system_call_architectures: () => (s) => {
+    const archs = s.systemCallArchitectures;
+    if (archs.size === 0) return ABI_ALL;
+    if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
+    return ABI_MULTIPLE;
+  },
+  system_call_filter: (a, profile) => {
+    const v = groupVerdicts(profile, a.syscallGroup ?? "");
+    const members = v.members;
+    return (s) => {
+      const filter = s.systemCallFilter;
+      if (!filter || !filter.allowList && filter.names.size === 0) return SYSCALLS_UNFILTERED;
+      const names = filter.names;
+      if (filter.allowList) {
+        for (let i = 0; i < members.length; i++)
+          if (names.has(members[i])) return v.allowIncluded[i];
+        return v.allowExcluded;
+      }
+      for (let i = 0; i < members.length; i++)
+        if (!names.has(members[i])) return v.denyExcluded[i];
+      return v.denyIncluded;
+    };
+  },
+  ip_address_allow: () => (s) => {
+    if (s.ipCustomFilters) return IP_CUSTOM;
+    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
+    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
+    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
+    return IP_BLOCK_ALL;
+  },
+  device_allow: () => (s) => {
+    if (s.devicePolicy === "strict" || s.devicePolicy === "closed") {
+      if (s.deviceAllow.length > 0) {
+        const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(" ");
+        return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
+      }
+      return DEVICE_MINIMAL_ACL;
+    }
+    return DEVICE_NO_ACL;
+  }
+};
+function syscallGroupVerdicts(group, members) {
+  return {
+    members,
+    allowIncluded: members.map(
+      (offender) => verdict(
+        9,
+        `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
+      )
+    ),
+    allowExcluded: verdict(0, `System call allow list defined for service, and ${group} is not included`),
+    denyExcluded: members.map(
+      (offender) => verdict(
+        10,
+        `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
+      )
+    ),
+    denyIncluded: verdict(0, `System call deny list defined for service, and ${group} is included`)
+  };
+}
+var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
+function groupVerdicts(profile, group) {
+  let byGroup = GROUP_VERDICTS.get(profile);
+  if (!byGroup) {
+    byGroup = /* @__PURE__ */ new Map();
+    GROUP_VERDICTS.set(profile, byGroup);
+  }
+  let v = byGroup.get(group);
+  if (!v) {
+    v = syscallGroupVerdicts(group, profile.data.assessedGroups[group] ?? []);
+    byGroup.set(group, v);
+  }
+  return v;
+}
+var TABLES = /* @__PURE__ */ new WeakMap();
+var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
+function assessTable(profile, policy) {
+  if (policy === void 0 || policy.size === 0) {
+    let t2 = TABLES.get(profile);
+    if (!t2) {
+      t2 = buildTable(profile, void 0);
+      TABLES.set(profile, t2);
+    }
+    return t2;
+  }
+  let byPolicy = POLICY_TABLES.get(profile);
+  if (!byPolicy) {
+    byPolicy = /* @__PURE__ */ new WeakMap();
+    POLICY_TABLES.set(profile, byPolicy);
+  }
+  let t = byPolicy.get(policy);
+  if (!t) {
+    t = buildTable(profile, policy);
+    byPolicy.set(policy, t);
+  }
+  return t;
+}
+function buildTable(profile, policy) {
+  const assessors = profile.data.assessors;
+  const n = assessors.length;
+  const overrides = assessors.map((a) => policy?.get(a.jsonField));
+  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
+  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
+  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
+  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
+  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
+  const texts = new Set(CONSTANT_TEXTS);
+  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
+  for (const a of assessors) {
+    if (a.kind !== "system_call_filter") continue;
+    const v = groupVerdicts(profile, a.syscallGroup ?? "");
+    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
+      if (x.description !== void 0) texts.add(x.description);
+  }
+  const sortedTexts = [...texts].sort(strcmp);
+  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
+  const rankOf = (t) => t === null ? -1 : textRank.get(t);
+  let weightSum = 0;
+  let bigArithmetic = false;
+  for (let i = 0; i < n; i++) {
+    if (weight[i] > 4294967295 || range[i] > 4294967295) bigArithmetic = true;
+    weightSum += weight[i];
+  }
+  if (weightSum > 4294967295) bigArithmetic = true;
+  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
+  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
+  for (let i = 0; i < n; i++) {
+    for (let b = 0; b < BADNESS_SLOTS; b++) {
+      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i], range[i]);
+      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i] * 100, range[i]);
+    }
+  }
+  const byNameRank = assessors.map((_a, i) => i).sort(
+    (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
+  );
+  const nameRank = new Array(n);
+  byNameRank.forEach((index, rank) => nameRank[index] = rank);
+  const levelOf = [];
+  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, profile));
+  return {
+    assessors,
+    rule: assessors.map((a) => RULES[a.kind](a, profile)),
+    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
+    weight,
+    range,
+    builtinRange: assessors.map((a) => a.range),
+    good,
+    bad,
+    na,
+    goodRank: good.map(rankOf),
+    badRank: bad.map(rankOf),
+    naRank: na.map(rankOf),
+    bigArithmetic,
+    badnessShare,
+    scaledShare,
+    texts: sortedTexts,
+    textRank,
+    textIdRank: Int32Array.from(CONSTANT_TEXTS, (text2) => textRank.get(text2)),
+    nameRank,
+    byNameRank,
+    levelOf
+  };
+}
+var BADNESS_SLOTS = 11;
+function divRoundUp(a, b) {
+  return Math.floor((a + b - 1) / b);
+}
+var U64 = (1n << 64n) - 1n;
+var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
+function formatTenths(x) {
+  if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
+  return `${x / 10n}.${x % 10n}`;
+}
+function assessUnit(s, profile, policy) {
+  const t = assessTable(profile, policy);
+  const assessors = t.assessors;
+  const cap = s.capabilityBoundingSet;
+  const c = {
+    capLo: Number(cap & 0xffffffffn),
+    capHi: Number(cap >> 32n & 0xffffffffn)
+  };
+  const n = assessors.length;
+  const badnessColumn = new Array(n);
+  const descriptionColumn = new Array(n);
+  const exposureColumn = new Array(n);
+  if (orderKeys.length < n) orderKeys = new Float64Array(n);
+  const keys = orderKeys;
+  let keyed = n <= MAX_KEYED_ROWS;
+  let unitTexts;
+  let badnessSum = 0;
+  let weightSum = 0;
+  for (let index = 0; index < n; index++) {
+    const a = assessors[index];
+    const weight = t.weight[index];
+    const range = t.range[index];
+    let v;
+    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
+    else if (weight === 0) v = EXCLUDED;
+    else v = t.rule[index](s, c);
+    if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
+    const badness = v.badness;
+    if (badness !== void 0 && badness > range) {
+      throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
+    }
+    let description;
+    let rank;
+    if (badness === void 0) {
+      description = t.na[index];
+      rank = t.naRank[index];
+    } else {
+      if (badness === t.builtinRange[index]) {
+        description = t.bad[index];
+        rank = t.badRank[index];
+      } else if (badness === 0) {
+        description = t.good[index];
+        rank = t.goodRank[index];
+      } else {
+        description = null;
+        rank = -1;
+      }
+      badnessSum += badness < BADNESS_SLOTS ? t.badnessShare[index * BADNESS_SLOTS + badness] : divRoundUp(badness * weight, range);
+      weightSum += weight;
+    }
+    if (v.description !== void 0) {
+      description = v.description;
+      const id = v.textId;
+      rank = id !== void 0 && id < t.textIdRank.length ? t.textIdRank[id] : t.textRank.get(description) ?? -1;
+      if (rank < 0 && keyed) {
+        rank = gapRank(t.texts, description);
+        unitTexts ??= /* @__PURE__ */ new Map();
+        const other = unitTexts.get(rank);
+        if (other === void 0) unitTexts.set(rank, description);
+        else if (other !== description) keyed = false;
+      }
+    }
+    if (rank < 0) keyed = false;
+    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
+    badnessColumn[index] = badness;
+    descriptionColumn[index] = description;
+    exposureColumn[index] = null;
+  }
+  let exposure2;
+  if (!t.bigArithmetic) {
+    if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const scaled = b < BADNESS_SLOTS ? t.scaledShare[i * BADNESS_SLOTS + b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
+      const share = divRoundUp(scaled, weightSum);
+      exposureColumn[i] = formatTenths(share);
+    }
+    exposure2 = divRoundUp(badnessSum * 100, weightSum);
+  } else {
+    const up = (x, y) => (x + y - 1n & U64) / y;
+    let badnessSum2 = 0n;
+    let weightSum2 = 0n;
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0) continue;
+      const weight = BigInt(t.weight[i]);
+      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U64, BigInt(t.range[i])) & U64;
+      weightSum2 = weightSum2 + weight & U64;
+    }
+    if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const weight = BigInt(t.weight[i]);
+      const x = up(up(BigInt(b) * weight * 100n & U64, BigInt(t.range[i])), weightSum2);
+      exposureColumn[i] = formatTenths(x);
+    }
+    exposure2 = Number(up(badnessSum2 * 100n & U64, weightSum2));
+  }
+  const columns = {
+    assessors,
+    weight: t.weight,
+    range: t.range,
+    order: [],
+    badness: badnessColumn,
+    description: descriptionColumn,
+    exposure: exposureColumn
+  };
+  columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
+    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
+    profile.traits.emptyDescriptionSortsFirst
+  ).map((r) => r.index);
+  const level = t.levelOf[exposure2] ?? levelFor(exposure2, profile);
+  return new ScoredAssessment(s.unitId, exposure2, level, columns);
+}
+function strcmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var MAX_KEYED_ROWS = 65536;
+var orderKeys = new Float64Array(128);
+function gapRank(texts, text2) {
+  let lo = 0;
+  let hi = texts.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (texts[mid] < text2) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo + 1;
+}
+var lastOrder = new Int32Array(0);
+function orderByKeys(n, keys, t) {
+  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
+  const order = lastOrder;
+  for (let i = 1; i < n; i++) {
+    const row = order[i];
+    const key = keys[row];
+    let j = i - 1;
+    for (; j >= 0 && keys[order[j]] > key; j--) order[j + 1] = order[j];
+    order[j + 1] = row;
+  }
+  const out = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = order[k];
   return out;
 }
+function sortRows(rows, emptyDescriptionFirst) {
+  if (rows.every((r) => r.description !== null)) {
+    return [...rows].sort((a, b) => {
+      const da = a.description;
+      const db = b.description;
+      if (da !== db) return da < db ? 1 : -1;
+      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
+    });
+  }
+  const compare = (x, y) => {
+    if (x === 0 && y === 0) return 0;
+    if (x === 0) return -1;
+    if (y === 0) return 1;
+    const a = rows[x - 1];
+    const b = rows[y - 1];
+    let r;
+    if (a.description !== null && b.description !== null) r = strcmp(a.description, b.description);
+    else if (emptyDescriptionFirst) r = a.description === null ? b.description === null ? 0 : 1 : -1;
+    else r = x < y ? -1 : x > y ? 1 : 0;
+    if (r !== 0) return -r;
+    r = strcmp(a.assessor.name, b.assessor.name);
+    if (r !== 0) return r;
+    return x - y;
+  };
+  const order = Array.from({ length: rows.length + 1 }, (_, i) => i);
+  mergeSort(order, compare);
+  return order.slice(1).map((i) => rows[i - 1]);
+}
+function mergeSort(items, compare) {
+  const tmp = new Array(items.length);
+  const sort = (lo, n) => {
+    if (n <= 1) return;
+    const n1 = Math.floor(n / 2);
+    const n2 = n - n1;
+    sort(lo, n1);
+    sort(lo + n1, n2);
+    let i = lo;
+    let j = lo + n1;
+    let k = 0;
+    let left = n1;
+    let right = n2;
+    while (left > 0 && right > 0) {
+      if (compare(items[i], items[j]) <= 0) {
+        tmp[k++] = items[i++];
+        left--;
+      } else {
+        tmp[k++] = items[j++];
+        right--;
+      }
+    }
+    while (left > 0) {
+      tmp[k++] = items[i++];
+      left--;
+    }
+    for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
+  };
+  sort(0, items.length);
+}
 
-// src/core/security/unit-vtable.ts
-var TYPE_SECTION = {
-  service: "Service",
-  socket: "Socket",
-  mount: "Mount",
-  swap: "Swap",
-  slice: "Slice",
-  scope: "Scope"
+// src/core/security/render-security.ts
+var utf8 = new TextEncoder();
+function formatExposure(exposure2) {
+  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
+}
+
+// src/core/unit/load-unit.ts
+var import_path2 = require("path");
+
+// src/core/unit/parse-unit-file.ts
+var LONG_LINE_MAX = 1024 * 1024;
+var UTF8_BOM = "\uFEFF";
+function isBlank(c) {
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+function isSafeString(s) {
+  return !/[\x01-\x1f"'\\\x7f]/.test(s);
+}
+function lineContentEnd(text2, pos) {
+  const n = text2.length;
+  for (; pos < n; pos++) {
+    const c = text2.charCodeAt(pos);
+    if (c === 10 || c === 13 || c === 0) break;
+  }
+  return pos;
+}
+function skipLineEnding(text2, pos) {
+  const n = text2.length;
+  let seen = 0;
+  for (; pos < n; pos++) {
+    const c = text2.charCodeAt(pos);
+    const eol = c === 10 ? 1 : c === 13 ? 2 : c === 0 ? 4 : 0;
+    if (eol === 0 || seen & 4 || seen & eol) break;
+    seen |= eol;
+  }
+  return pos;
+}
+var AssignmentRecord = class {
+  constructor(file, line, column, section, sectionLine, key, value) {
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.section = section;
+    this.sectionLine = sectionLine;
+    this.key = key;
+    this.value = value;
+  }
+  file;
+  line;
+  column;
+  section;
+  sectionLine;
+  key;
+  value;
 };
-var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
-var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
-var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
+var DiagnosticRecord = class {
+  constructor(file, line, column, severity, message, kind = "other") {
+    this.file = file;
+    this.line = line;
+    this.column = column;
+    this.severity = severity;
+    this.message = message;
+    this.kind = kind;
+  }
+  file;
+  line;
+  column;
+  severity;
+  message;
+  kind;
+};
+var SectionRecord = class {
+  constructor(name, line) {
+    this.name = name;
+    this.line = line;
+  }
+  name;
+  line;
+};
+var ParsedUnitFileRecord = class {
+  file;
+  assignments;
+  sections;
+  diagnostics;
+  constructor(file) {
+    this.file = file;
+    this.assignments = new Array();
+    this.sections = new Array();
+    this.diagnostics = new Array();
+  }
+};
+var UnitFileParser = class {
+  constructor(text2, file, knownSections) {
+    this.text = text2;
+    this.file = file;
+    this.knownSections = knownSections;
+    this.result = new ParsedUnitFileRecord(file);
+    this.nextInvalid = text2.indexOf("�");
+    this.mayHaveInvalidUtf8 = this.nextInvalid >= 0;
+  }
+  text;
+  file;
+  knownSections;
+  result;
+  section = null;
+  sectionLine = 0;
+  sectionIgnored = false;
+  /** Whether the text has a U+FFFD (an invalid UTF-8 sequence) at all. */
+  mayHaveInvalidUtf8;
+  /** Where the next U+FFFD in the text is, at or after the line last looked at. */
+  nextInvalid;
+  /** Where the next `=` in the text is, at or after the assignment last looked at (see firstEquals()). */
+  nextEquals = -1;
+  warn(line, column, message) {
+    this.result.diagnostics.push(new DiagnosticRecord(this.file, line, column, "warning", message));
+  }
+  fail(line, column, message, reason) {
+    this.result.fatal = new DiagnosticRecord(this.file, line, column, "error", message, "refused-unit");
+    this.result.fatalReason = reason;
+    return false;
+  }
+  /** Whether `src[from, to)` holds a U+FFFD; for the text itself, without scanning it again. */
+  hasInvalidUtf8(src, inText, from, to) {
+    if (!inText) return indexOfCode(src, 65533, from, to) < to;
+    if (this.nextInvalid < from) {
+      this.nextInvalid = src.indexOf("�", from);
+      if (this.nextInvalid < 0) this.nextInvalid = src.length;
+    }
+    return this.nextInvalid < to;
+  }
+  /** parseLine() of the physical line `text[from, to)`, line `line`, in place. */
+  parseTextLine(from, to, line) {
+    return this.parseLine(this.text, true, from, to, line, 1);
+  }
+  /** parseLine() of a line joined from continued ones, which starts at `startLine`:`startColumn`. */
+  parseJoinedLine(logical, startLine, startColumn) {
+    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn);
+  }
+  /**
+   * parse_line() (src/shared/conf-parser.c, v252–v262) on the logical line `src[from, to)`, which
+   * starts at `startLine`:`startColumn`; `inText` when `src` is the file's text (the line is in
+   * place), not a joined line. False when the line makes systemd refuse the whole file.
+   */
+  parseLine(src, inText, from, to, startLine, startColumn) {
+    let begin = from;
+    let end = to;
+    while (begin < end && isBlank(src.charCodeAt(begin))) begin++;
+    if (begin === end) return true;
+    while (isBlank(src.charCodeAt(end - 1))) end--;
+    const column = startColumn + (begin - from);
+    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to))
+      return this.fail(
+        startLine,
+        column,
+        `String is not UTF-8 clean, ignoring assignment: ${src.slice(begin, end)}`,
+        "Invalid argument"
+      );
+    if (src.charCodeAt(begin) === 91)
+      return this.sectionHeader(src.slice(begin, end), startLine, column);
+    if (this.section === null) {
+      if (!this.sectionIgnored) this.warn(startLine, column, "Assignment outside of section. Ignoring.");
+      return true;
+    }
+    const eq = this.firstEquals(src, inText, begin, end);
+    if (eq === end) {
+      this.warn(startLine, column, "Missing '=', ignoring line.");
+      return true;
+    }
+    if (eq === begin) {
+      this.warn(startLine, column, "Missing key name before '=', ignoring line.");
+      return true;
+    }
+    let keyEnd = eq;
+    while (isBlank(src.charCodeAt(keyEnd - 1))) keyEnd--;
+    let valueBegin = eq + 1;
+    while (valueBegin < end && isBlank(src.charCodeAt(valueBegin))) valueBegin++;
+    this.result.assignments.push(
+      new AssignmentRecord(
+        this.file,
+        startLine,
+        column,
+        this.section,
+        this.sectionLine,
+        src.slice(begin, keyEnd),
+        src.slice(valueBegin, end)
+      )
+    );
+    return true;
+  }
+  /**
+   * The first `=` in `src[from, to)`, or `to`. In the text itself, lines come in order: the next `=`
+   * is looked for again only once a line is past it, so lines without one cost no scan of the rest.
+   */
+  firstEquals(src, inText, from, to) {
+    if (!inText) return indexOfCode(src, 61, from, to);
+    if (this.nextEquals < from) {
+      this.nextEquals = src.indexOf("=", from);
+      if (this.nextEquals < 0) this.nextEquals = src.length;
+    }
+    return this.nextEquals < to ? this.nextEquals : to;
+  }
+  /** A `[Section]` line `l` (stripped); false when systemd refuses the file for it. */
+  sectionHeader(l, line, column) {
+    if (l.charCodeAt(l.length - 1) !== 93)
+      return this.fail(line, column, `Invalid section header '${l}'`, "Bad message");
+    const name = l.slice(1, -1);
+    if (!isSafeString(name))
+      return this.fail(line, column, `Bad characters in section header '${l}'`, "Bad message");
+    if (this.knownSections.includes(name)) {
+      this.section = name;
+      this.sectionLine = line;
+      this.sectionIgnored = false;
+      this.result.sections.push(new SectionRecord(name, line));
+    } else {
+      if (!name.startsWith("X-")) this.warn(line, column, `Unknown section '${name}'. Ignoring.`);
+      this.section = null;
+      this.sectionIgnored = true;
+    }
+    return true;
+  }
+};
+function indexOfCode(s, code, from, to) {
+  let i = from;
+  while (i < to && s.charCodeAt(i) !== code) i++;
+  return i;
+}
+function rangeEndsEscaped(text2, start, end) {
+  let n = 0;
+  for (let i = end - 1; i >= start && text2.charCodeAt(i) === 92; i--) n++;
+  return n % 2 === 1;
+}
+function parseUnitFile(text2, file, knownSections) {
+  const parser = new UnitFileParser(text2, file, knownSections);
+  const result = parser.result;
+  let continuation = null;
+  let continuationLine = 0;
+  let continuationColumn = 0;
+  let bomPending = text2.indexOf(UTF8_BOM) >= 0;
+  const n = text2.length;
+  const onlyNewlines = text2.indexOf("\r") < 0 && text2.indexOf("\0") < 0;
+  let lineCount = 0;
+  for (let pos = 0; pos < n; ) {
+    let start = pos;
+    let lineEnd;
+    if (onlyNewlines) {
+      lineEnd = text2.indexOf("\n", pos);
+      if (lineEnd < 0) lineEnd = n;
+      pos = lineEnd + 1;
+    } else {
+      lineEnd = lineContentEnd(text2, pos);
+      pos = skipLineEnding(text2, lineEnd);
+    }
+    const lineNo = ++lineCount;
+    let lead = start;
+    while (lead < lineEnd && isBlank(text2.charCodeAt(lead))) lead++;
+    if (lead < lineEnd) {
+      const c = text2.charCodeAt(lead);
+      if (c === 35 || c === 59) continue;
+    }
+    if (bomPending && text2.charCodeAt(start) === 65279) {
+      start++;
+      bomPending = false;
+    }
+    const length = lineEnd - start;
+    if (continuation !== null) {
+      if (length > LONG_LINE_MAX - continuation.length) {
+        parser.fail(lineNo, 1, "Continuation line too long", "No buffer space available");
+        return result;
+      }
+      if (rangeEndsEscaped(text2, start, lineEnd)) {
+        continuation = continuation + text2.slice(start, lineEnd - 1) + " ";
+        continue;
+      }
+      const logical = continuation + text2.slice(start, lineEnd);
+      continuation = null;
+      if (!parser.parseJoinedLine(logical, continuationLine, continuationColumn)) return result;
+      continue;
+    }
+    if (length > LONG_LINE_MAX) {
+      parser.fail(lineNo, 1, "Line too long", "No buffer space available");
+      return result;
+    }
+    if (rangeEndsEscaped(text2, start, lineEnd)) {
+      continuation = text2.slice(start, lineEnd - 1) + " ";
+      continuationLine = lineNo;
+      continuationColumn = 1;
+      continue;
+    }
+    if (!parser.parseTextLine(start, lineEnd, lineNo)) return result;
+  }
+  if (continuation !== null) parser.parseJoinedLine(continuation, continuationLine, continuationColumn);
+  return result;
+}
+
+// src/core/unit/unit-tree.ts
+var import_path = require("path");
+var MAX_SYMLINK_HOPS = 32;
+function resolvePath(tree, path) {
+  const split2 = (p) => p.split("/").filter((c) => c.length > 0);
+  const base = tree.hostDirectory === void 0 ? [] : split2(import_path.posix.normalize(tree.hostDirectory));
+  const host = tree.hostDirectory !== void 0;
+  let pending = split2(import_path.posix.normalize(path));
+  const done = [...base];
+  let hops = 0;
+  while (pending.length > 0) {
+    const component = pending.shift();
+    if (component === ".") continue;
+    if (component === "..") {
+      done.pop();
+      continue;
+    }
+    const current = [...done, component];
+    if (host && current.some((c, i) => i < base.length && base[i] !== c)) {
+      const hostPath = import_path.posix.normalize("/" + [...current, ...pending].join("/"));
+      return hostPath === "/dev/null" ? { kind: "null" } : { kind: "missing" };
+    }
+    if (current.length < base.length) {
+      done.push(component);
+      continue;
+    }
+    const treePath = "/" + current.slice(base.length).join("/");
+    const entry = tree.lstat(treePath);
+    if (!entry) {
+      if (treePath === "/dev/null" && !host) return { kind: "null" };
+      return { kind: "missing" };
+    }
+    if (entry.type === "symlink") {
+      if (++hops > MAX_SYMLINK_HOPS) return { kind: "loop" };
+      const target = entry.target;
+      if (import_path.posix.normalize(target) === "/dev/null" && pending.length === 0) return { kind: "null" };
+      const rest = split2(target);
+      if (target.startsWith("/")) done.length = 0;
+      pending = [...rest, ...pending];
+      continue;
+    }
+    if (pending.length > 0 && entry.type !== "directory") return { kind: "missing" };
+    done.push(component);
+    if (pending.length === 0) {
+      const p = "/" + done.slice(base.length).join("/");
+      if (entry.type === "file") return { kind: "file", path: p, size: entry.size };
+      if (entry.type === "directory") return { kind: "directory", path: p };
+      return { kind: "other", path: p };
+    }
+  }
+  if (host && done.length < base.length) return { kind: "missing" };
+  return { kind: "directory", path: "/" + done.slice(base.length).join("/") };
+}
+function resolveEntryIn(tree, path) {
+  const slash = path.lastIndexOf("/");
+  const name = path.slice(slash + 1);
+  if (name === "" || name === "." || name === "..") return void 0;
+  const entry = tree.lstat(path);
+  if (!entry) {
+    if (path === "/dev/null" && tree.hostDirectory === void 0) return { kind: "null" };
+    return { kind: "missing" };
+  }
+  return entry.type === "symlink" ? void 0 : resolvedEntry(path, entry);
+}
+function resolvedEntry(path, entry) {
+  switch (entry.type) {
+    case "file":
+      return { kind: "file", path, size: entry.size };
+    case "directory":
+      return { kind: "directory", path };
+    default:
+      return { kind: "other", path };
+  }
+}
+function memoizeTree(tree) {
+  const lstats = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
+  const typedListings = /* @__PURE__ */ new Map();
+  const files = /* @__PURE__ */ new Map();
+  const listDirectory = tree.listDirectory?.bind(tree);
+  const typedListing = (path) => {
+    let l = typedListings.get(path);
+    if (l === void 0) {
+      l = listDirectory(path) ?? null;
+      typedListings.set(path, l);
+    }
+    return l ?? void 0;
+  };
+  const fromListing = (path) => {
+    const slash = path.lastIndexOf("/");
+    const name = path.slice(slash + 1);
+    if (name === "" || name === "." || name === "..") return void 0;
+    const listing = typedListings.get(slash === 0 ? "/" : path.slice(0, slash));
+    if (!listing) return void 0;
+    const type = listing.get(name);
+    if (type === void 0) return null;
+    if (type === "directory" || type === "other") return { type };
+    return void 0;
+  };
+  return {
+    lstat(path) {
+      let e = lstats.get(path);
+      if (e === void 0) {
+        if (listDirectory) e = fromListing(path);
+        if (e === void 0) e = tree.lstat(path) ?? null;
+        lstats.set(path, e);
+      }
+      return e ?? void 0;
+    },
+    readDirectory(path) {
+      let l = listings.get(path);
+      if (l === void 0) {
+        if (listDirectory) {
+          const typed = typedListing(path);
+          l = typed ? [...typed.keys()] : null;
+        } else l = tree.readDirectory(path) ?? null;
+        listings.set(path, l);
+      }
+      return l ?? void 0;
+    },
+    ...listDirectory ? { listDirectory: typedListing } : {},
+    readFile(path) {
+      let f = files.get(path);
+      if (!f) {
+        f = tree.readFile(path);
+        files.set(path, f);
+      }
+      return f;
+    },
+    // Resolution depends on where the tree sits on the host; the cache must not hide it.
+    ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {}
+  };
+}
+function linkTargetPath(linkDir, target) {
+  return import_path.posix.normalize(target.startsWith("/") ? target : import_path.posix.join(linkDir, target));
+}
 
 // src/core/unit/path-util.ts
 var NAME_MAX = 255;
 var PATH_MAX = 4096;
+var utf82 = new TextEncoder();
 function utf8Length(s, from = 0, to = s.length) {
-  let n = to - from;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 128) continue;
-    if (c < 2048) n += 1;
-    else if (c >= 55296 && c <= 56319 && i + 1 < to && (s.charCodeAt(i + 1) & 64512) === 56320) {
-      n += 2;
-      i++;
-    } else n += 2;
-  }
-  return n;
+  return utf82.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
 }
 function components(p) {
   return p.split("/").filter((c) => c !== "" && c !== ".");
@@ -43041,16 +44429,16 @@ function parseUnitName(name) {
   if (dot <= 0) return void 0;
   const type = name.slice(dot + 1);
   if (!UNIT_TYPE_SET.has(type)) return void 0;
-  const at = name.indexOf("@");
-  if (at === 0) return void 0;
-  if (at < 0) {
+  const at2 = name.indexOf("@");
+  if (at2 === 0) return void 0;
+  if (at2 < 0) {
     for (let i = 0; i < dot; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
     return { prefix: name.slice(0, dot), instance: void 0, type };
   }
-  if (at > dot) return void 0;
-  for (let i = 0; i < at; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
-  for (let i = at + 1; i < dot; i++) if (!isValidInstanceChar(name.charCodeAt(i))) return void 0;
-  return { prefix: name.slice(0, at), instance: name.slice(at + 1, dot), type };
+  if (at2 > dot) return void 0;
+  for (let i = 0; i < at2; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
+  for (let i = at2 + 1; i < dot; i++) if (!isValidInstanceChar(name.charCodeAt(i))) return void 0;
+  return { prefix: name.slice(0, at2), instance: name.slice(at2 + 1, dot), type };
 }
 function unitNameProblem(name) {
   if (parseUnitName(name)) return void 0;
@@ -43059,15 +44447,15 @@ function unitNameProblem(name) {
   const dot = name.lastIndexOf(".");
   if (dot <= 0) return "the name has nothing before its type suffix";
   if (!UNIT_TYPE_SET.has(name.slice(dot + 1))) return `".${name.slice(dot + 1)}" is not a unit type`;
-  const at = name.indexOf("@");
-  if (at === 0) return 'a template or instance name needs a prefix before "@"';
-  if (at > dot) return '"@" comes after the type suffix';
-  const end = at < 0 ? dot : at;
+  const at2 = name.indexOf("@");
+  if (at2 === 0) return 'a template or instance name needs a prefix before "@"';
+  if (at2 > dot) return '"@" comes after the type suffix';
+  const end = at2 < 0 ? dot : at2;
   for (let i = 0; i < end; i++) {
     if (!isValidNameChar(name.charCodeAt(i)))
       return `${JSON.stringify(name[i])} is not allowed in a unit name, only letters, digits and ":-_.\\"`;
   }
-  for (let i = at + 1; i < dot; i++) {
+  for (let i = at2 + 1; i < dot; i++) {
     if (!isValidInstanceChar(name.charCodeAt(i)))
       return `${JSON.stringify(name[i])} is not allowed in an instance name`;
   }
@@ -43205,6 +44593,440 @@ function isValidRelaxedUserName(u) {
   if (u.indexOf(":") >= 0 || u.indexOf("/") >= 0) return false;
   return true;
 }
+
+// src/core/unit/load-unit.ts
+var UNIT_SECTIONS = {
+  service: ["Unit", "Service", "Install"],
+  socket: ["Unit", "Socket", "Install"],
+  mount: ["Unit", "Mount", "Install"],
+  swap: ["Unit", "Swap", "Install"],
+  slice: ["Unit", "Slice", "Install"],
+  timer: ["Unit", "Timer", "Install"],
+  path: ["Unit", "Path", "Install"],
+  target: ["Unit", "Install"],
+  automount: ["Unit", "Automount", "Install"],
+  device: ["Unit", "Install"],
+  scope: ["Unit", "Scope", "Install"]
+};
+var MAX_UNIT_FILE_BYTES = 4 * 1024 * 1024;
+function tooLargeMessage(size) {
+  return `file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} bytes unitgate reads`;
+}
+var NameMap = class {
+  constructor(tree, searchPath) {
+    this.tree = tree;
+    this.searchPath = searchPath;
+    this.dirs = searchPath.map((dir) => ({ dir, listing: void 0, listed: false }));
+    this.dirPrefixes = searchPath.map((d2) => d2 + "/");
+  }
+  tree;
+  searchPath;
+  cache = /* @__PURE__ */ new Map();
+  aliasIndex;
+  dirs;
+  /** `dir + '/'` of each search directory, for the "does the link stay in the search path" test. */
+  dirPrefixes;
+  get(name) {
+    const cached = this.cache.get(name);
+    if (cached !== void 0) return cached ?? void 0;
+    let found = null;
+    for (const dir of this.dirs) {
+      const entry = this.entryIn(dir, name);
+      if (entry) {
+        found = entry;
+        break;
+      }
+    }
+    this.cache.set(name, found);
+    return found ?? void 0;
+  }
+  entryIn(searchDir, name) {
+    const listing = searchDir.listed ? searchDir.listing : this.list(searchDir);
+    if (listing === null || listing !== void 0 && !listing.has(name)) return void 0;
+    const dir = searchDir.dir;
+    const path = listing === void 0 ? joinName(dir, name) : dir === "/" ? "/" + name : dir + "/" + name;
+    const type = listing instanceof Map ? listing.get(name) : void 0;
+    if (type === "file") return { kind: "fragment", path, resolved: void 0, regularFile: true };
+    const entry = this.tree.lstat(path);
+    if (!entry) return void 0;
+    if (entry.type !== "symlink") {
+      const resolved = listing === void 0 ? void 0 : resolvedEntry(path, entry);
+      return { kind: "fragment", path, resolved, regularFile: false };
+    }
+    const target = linkTargetPath(dir, entry.target);
+    const inSearchPath = this.dirPrefixes.some((d2) => target.startsWith(d2));
+    if (!inSearchPath || target === "/dev/null") {
+      return { kind: "fragment", path, resolved: void 0, regularFile: false, link: true };
+    }
+    const targetName = import_path2.posix.basename(target);
+    if (targetName === name) return void 0;
+    if (!isValidAlias(name, targetName)) return void 0;
+    return { kind: "alias", target: targetName };
+  }
+  /** Computes a search directory's `listing` (see SearchDirectory). */
+  list(searchDir) {
+    const dir = searchDir.dir;
+    let listing;
+    const normalized = dir === "/" || dir.startsWith("/") && !dir.endsWith("/") && import_path2.posix.normalize(dir) === dir;
+    if (normalized) {
+      listing = null;
+      let prefix = "";
+      let plain3 = true;
+      for (const component of dir.split("/")) {
+        if (component === "") continue;
+        prefix += "/" + component;
+        const entry = this.tree.lstat(prefix);
+        if (entry?.type === "symlink") listing = void 0;
+        if (entry?.type !== "directory") {
+          plain3 = false;
+          break;
+        }
+      }
+      if (plain3) {
+        const typed = this.tree.listDirectory?.(dir);
+        if (typed) listing = typed;
+        else {
+          const names = this.tree.readDirectory(dir);
+          listing = names === void 0 ? void 0 : new Set(names);
+        }
+      }
+    }
+    searchDir.listing = listing;
+    searchDir.listed = true;
+    return listing;
+  }
+  /** All names whose alias symlinks (in any search directory) point at `name`. */
+  aliasesOf(name) {
+    if (!this.aliasIndex) {
+      this.aliasIndex = /* @__PURE__ */ new Map();
+      for (const dir of this.searchPath) {
+        const resolved = resolvePath(this.tree, dir);
+        if (resolved.kind !== "directory") continue;
+        for (const entryName of this.tree.readDirectory(resolved.path) ?? []) {
+          if (!parseUnitName(entryName)) continue;
+          const entry = this.get(entryName);
+          if (entry?.kind !== "alias") continue;
+          const list = this.aliasIndex.get(entry.target) ?? [];
+          if (!list.includes(entryName)) list.push(entryName);
+          this.aliasIndex.set(entry.target, list);
+        }
+      }
+    }
+    return this.aliasIndex.get(name) ?? NO_NAMES;
+  }
+  /** Follows aliases until a fragment (unit_ids_map_get()). */
+  fragmentOf(name) {
+    let current = name;
+    for (let hops = 0; hops < 64; hops++) {
+      const entry = this.get(current);
+      if (!entry) return void 0;
+      if (entry.kind === "fragment") return entry;
+      current = entry.target;
+    }
+    return void 0;
+  }
+};
+var NO_NAMES = [];
+function isValidAlias(alias, target) {
+  const a = parseUnitName(alias);
+  const t = parseUnitName(target);
+  if (!a || !t || a.type !== t.type) return false;
+  const aTemplate = a.instance === "";
+  const tTemplate = t.instance === "";
+  if (aTemplate !== tTemplate) return false;
+  if (a.instance && t.instance === "") return false;
+  return true;
+}
+var LoadedUnitRecord = class {
+  constructor(id, type, instance, fragmentPath, names, files) {
+    this.id = id;
+    this.type = type;
+    this.instance = instance;
+    this.fragmentPath = fragmentPath;
+    this.names = names;
+    this.files = files;
+  }
+  id;
+  type;
+  instance;
+  fragmentPath;
+  names;
+  files;
+};
+var UnitLoader = class {
+  constructor(tree, searchPath) {
+    this.searchPath = searchPath;
+    this.source = tree;
+    this.tree = memoizeTree(tree);
+    this.names = new NameMap(this.tree, searchPath);
+  }
+  searchPath;
+  source;
+  tree;
+  names;
+  resolved = /* @__PURE__ */ new Map();
+  dropIns;
+  resolve = (path) => {
+    let r = this.resolved.get(path);
+    if (!r) {
+      const slash = path.lastIndexOf("/");
+      if (slash >= 0 && path !== "/") {
+        const dir = slash === 0 ? "/" : path.slice(0, slash);
+        const parent = this.resolve(dir);
+        if (parent.kind === "directory") {
+          const exact = parent.path === dir && (slash === 0 || dir !== "/");
+          r = resolveEntryIn(this.tree, exact ? path : joinName(parent.path, path.slice(slash + 1)));
+        }
+      }
+      r ??= resolvePath(this.tree, path);
+      this.resolved.set(path, r);
+    }
+    return r;
+  };
+  /**
+   * Resolves and reads a unit's fragment (unit_load_fragment()): a link to /dev/null or an empty
+   * file is a mask, anything but a regular file is not found.
+   */
+  readFragment(fragment) {
+    if (fragment.regularFile) {
+      const read = this.source.readFile(fragment.path);
+      if ("text" in read && read.text.length <= MAX_UNIT_FILE_BYTES / 3)
+        return read.text === "" ? "masked" : read;
+    }
+    const resolved = fragment.resolved ?? this.resolve(fragment.path);
+    if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) return "masked";
+    if ((resolved.kind === "missing" || resolved.kind === "directory") && fragment.link)
+      return resolved.kind === "missing" ? "dangling" : "directory";
+    if (resolved.kind !== "file") return "not-found";
+    return readUnitText(this.source, resolved.path, resolved.size);
+  }
+  /** Loads one unit; template names must already carry their instance. */
+  load(unitName) {
+    const names = this.names;
+    const parts = parseUnitName(unitName);
+    if (!parts) return fail("error", unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
+    let fragment = names.fragmentOf(unitName);
+    let instance = parts.instance === "" ? void 0 : parts.instance;
+    let lookupName = unitName;
+    if (!fragment && instance !== void 0) {
+      lookupName = templateOf(unitName);
+      fragment = names.fragmentOf(lookupName);
+    }
+    if (!fragment) return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    const fragmentPath = fragment.path;
+    const mainText = this.readFragment(fragment);
+    if (mainText === "masked") return fail("masked", unitName, `Unit ${unitName} is masked.`);
+    if (mainText === "not-found") return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    if (mainText === "dangling") {
+      const failure = {
+        kind: "not-found",
+        unitName,
+        message: `Unit ${unitName} not found.`,
+        openFailure: { path: fragmentPath, reason: "No such file or directory" }
+      };
+      return { ok: false, failure };
+    }
+    if (mainText === "directory") {
+      return fail(
+        "error",
+        unitName,
+        `Unit ${unitName} failed to load properly, please adjust/correct and reload service manager: Is a directory`
+      );
+    }
+    const fragmentName = fragmentPath.slice(fragmentPath.lastIndexOf("/") + 1);
+    let id = fragmentName;
+    const idParts = id === unitName ? parts : parseUnitName(id);
+    if (!idParts || idParts.type !== parts.type) id = unitName;
+    else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
+    else if (idParts.instance === void 0) instance = void 0;
+    const type = parts.type;
+    const allNames = new Array();
+    allNames.push(id);
+    if (unitName !== id) allNames.push(unitName);
+    for (const alias of names.aliasesOf(fragmentName)) {
+      addName(
+        allNames,
+        instance !== void 0 && alias.includes("@") ? replaceInstance(alias, instance) : alias
+      );
+    }
+    if (lookupName !== unitName) {
+      for (const alias of names.aliasesOf(lookupName))
+        addName(allNames, replaceInstance(alias, instance ?? ""));
+    }
+    if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
+    const sections = UNIT_SECTIONS[type];
+    const files = new Array();
+    files.push(parseUnitFile(mainText.text, fragmentPath, sections));
+    this.dropIns ??= new DropInFinder(this.tree, this.searchPath, this.resolve);
+    for (const dropIn of this.dropIns.findFiles(id, id === unitName ? parts : void 0, allNames, type)) {
+      const text2 = this.readDropIn(dropIn);
+      if (text2 === void 0) continue;
+      if ("error" in text2)
+        return fail(
+          "error",
+          id,
+          `Unit ${id} failed to load: cannot read its drop-in ${dropIn.path}: ${text2.error}`
+        );
+      files.push(parseUnitFile(text2.text, dropIn.path, sections));
+    }
+    return { ok: true, unit: new LoadedUnitRecord(id, type, instance, fragmentPath, allNames, files) };
+  }
+  /** A drop-in's text; `undefined` when it is masked (a link to /dev/null) or no regular file. */
+  readDropIn(dropIn) {
+    const tree = this.tree;
+    if (dropIn.regularFile) {
+      const read = tree.readFile(dropIn.path);
+      if ("text" in read && read.text.length <= MAX_UNIT_FILE_BYTES / 3) return read;
+    }
+    const r = dropIn.resolved ?? this.resolve(dropIn.path);
+    if (r.kind !== "file") return void 0;
+    return readUnitText(tree, r.path, r.size);
+  }
+};
+function addName(names, name) {
+  if (!names.includes(name)) names.push(name);
+}
+function joinName(dir, name) {
+  if (dir === "/") return "/" + name;
+  if (dir.startsWith("/") && !dir.endsWith("/") && !dir.includes("//") && !dir.includes("/."))
+    return dir + "/" + name;
+  return import_path2.posix.join(dir, name);
+}
+function readUnitText(tree, path, size) {
+  if (size > MAX_UNIT_FILE_BYTES) return { error: tooLargeMessage(size) };
+  return tree.readFile(path);
+}
+function fail(kind, unitName, message) {
+  return { ok: false, failure: { kind, unitName, message } };
+}
+var BACKUP_SUFFIXES = [
+  "~",
+  ".rpmnew",
+  ".rpmsave",
+  ".rpmorig",
+  ".dpkg-old",
+  ".dpkg-new",
+  ".dpkg-tmp",
+  ".dpkg-dist",
+  ".dpkg-bak",
+  ".dpkg-backup",
+  ".dpkg-remove",
+  ".ucf-new",
+  ".ucf-old",
+  ".ucf-dist",
+  ".swp",
+  ".bak",
+  ".old",
+  ".new"
+];
+function isHiddenOrBackup(name) {
+  return name.startsWith(".") || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
+}
+function findDropIns(tree, searchPath, id, aliases, type, resolve3 = (p) => resolvePath(tree, p)) {
+  return new DropInFinder(tree, searchPath, resolve3).findFiles(id, void 0, [id, ...aliases], type).map((f) => f.path);
+}
+var NO_DROP_INS = [];
+function nameHead(name) {
+  for (let i = 1; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 45 || c === 64 || c === 46) return name.slice(0, i);
+  }
+  return name;
+}
+var DropInFinder = class {
+  constructor(tree, searchPath, resolve3) {
+    this.tree = tree;
+    this.resolve = resolve3;
+    for (const dir of searchPath) {
+      const r = resolve3(dir);
+      if (r.kind !== "directory") continue;
+      const entries = tree.readDirectory(r.path);
+      if (entries === void 0) continue;
+      const dropInDirs = /* @__PURE__ */ new Set();
+      for (const e of entries) {
+        if (e.endsWith(".d")) {
+          const name = e.slice(0, -2);
+          dropInDirs.add(name);
+          this.anyDropInDir.add(name);
+          this.dropInHeads.add(nameHead(name));
+        }
+      }
+      this.roots.push({ dir, dropInDirs });
+    }
+  }
+  tree;
+  resolve;
+  /**
+   * The search directories that exist: a drop-in directory can only exist where its search
+   * directory lists it, so only listed names are resolved.
+   */
+  roots = [];
+  /** Every `NAME` with a `NAME.d` entry in some root: the only names worth looking for. */
+  anyDropInDir = /* @__PURE__ */ new Set();
+  /** nameHead() of each of those: a unit whose name has another head has no drop-in directory. */
+  dropInHeads = /* @__PURE__ */ new Set();
+  /**
+   * The drop-ins of a unit known by `names` (its id first; `idParts` when already parsed), in
+   * application order.
+   */
+  findFiles(id, idParts, names, type) {
+    if (this.roots.length === 0) return NO_DROP_INS;
+    const dirs = [];
+    const candidates = [];
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i];
+      if (!this.dropInHeads.has(nameHead(name))) continue;
+      candidates.length = 0;
+      addDropInNames(name, i === 0 && idParts && name === id ? idParts : parseUnitName(name), candidates);
+      for (const root of this.roots)
+        for (const n of candidates) if (this.anyDropInDir.has(n)) this.addDir(dirs, root, n);
+    }
+    for (const root of this.roots) this.addDir(dirs, root, type);
+    if (dirs.length === 0) return NO_DROP_INS;
+    const tree = this.tree;
+    const byName = /* @__PURE__ */ new Map();
+    for (const dir of dirs) {
+      const typed = tree.listDirectory?.(dir);
+      for (const name of typed ? typed.keys() : tree.readDirectory(dir) ?? []) {
+        if (!name.endsWith(".conf") || isHiddenOrBackup(name) || byName.has(name)) continue;
+        const path = joinName(dir, name);
+        const listed = typed?.get(name);
+        if (listed === "file") byName.set(name, { path, resolved: void 0, regularFile: true });
+        else if (listed === "symlink") byName.set(name, { path, resolved: void 0, regularFile: false });
+        else if (listed === void 0) {
+          const entry = tree.lstat(path);
+          if (entry?.type === "file")
+            byName.set(name, { path, resolved: resolvedEntry(path, entry), regularFile: false });
+          else if (entry?.type === "symlink")
+            byName.set(name, { path, resolved: void 0, regularFile: false });
+        }
+      }
+    }
+    return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name));
+  }
+  /** Adds the directory `root/NAME.d` when the root has it and it resolves to a directory. */
+  addDir(dirs, root, name) {
+    if (!root.dropInDirs.has(name)) return;
+    const r = this.resolve(root.dir + "/" + name + ".d");
+    if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
+  }
+};
+function compareBytes(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// src/core/security/unit-vtable.ts
+var TYPE_SECTION = {
+  service: "Service",
+  socket: "Socket",
+  mount: "Mount",
+  swap: "Swap",
+  slice: "Slice",
+  scope: "Scope"
+};
+var HAS_EXEC_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap"]);
+var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", "swap", "slice", "scope"]);
+var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
 
 // src/core/unit/specifiers.ts
 var SYSTEM_DIRS = {
@@ -44749,245 +46571,13 @@ function isAnyPrefix(p) {
   return p.prefixLength === 0;
 }
 
-// src/core/unit/parse-boolean.ts
-var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
-var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
-var BOOLEAN_WORDS = new Map([
-  ...[...TRUE_WORDS].map((w2) => [w2, true]),
-  ...[...FALSE_WORDS].map((w2) => [w2, false])
-]);
-function parseBoolean(value) {
-  const exact = BOOLEAN_WORDS.get(value);
-  if (exact !== void 0) return exact;
-  const v = value.toLowerCase();
-  if (TRUE_WORDS.has(v)) return true;
-  if (FALSE_WORDS.has(v)) return false;
-  return void 0;
-}
-
-// src/core/unit/extract-word.ts
-var EXTRACT_RELAX = 1 << 0;
-var EXTRACT_CUNESCAPE = 1 << 1;
-var EXTRACT_UNESCAPE_RELAX = 1 << 2;
-var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
-var EXTRACT_UNQUOTE = 1 << 5;
-var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
-var WHITESPACE = " 	\n\r";
-var HEX = "0123456789abcdefABCDEF";
-var SIMPLE_ESCAPES = {
-  a: "\x07",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "	",
-  v: "\v",
-  "\\": "\\",
-  '"': '"',
-  "'": "'",
-  s: " "
-};
-function cunescapeOne(s, at, acceptNul = false) {
-  const c = s[at];
-  if (c === void 0) return void 0;
-  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
-  if (one !== void 0) return { char: one, length: 1 };
-  const hexRun = (n) => {
-    const digits = s.slice(at + 1, at + 1 + n);
-    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
-    return parseInt(digits, 16);
-  };
-  if (c === "x") {
-    const v = hexRun(2);
-    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
-  }
-  if (c === "u" || c === "U") {
-    const n = c === "u" ? 4 : 8;
-    const v = hexRun(n);
-    if (v === void 0 || v === 0 && !acceptNul) return void 0;
-    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
-    return { char: String.fromCodePoint(v), length: n + 1 };
-  }
-  if (c >= "0" && c <= "7") {
-    const digits = s.slice(at, at + 3);
-    if (!/^[0-7]{3}$/.test(digits)) return void 0;
-    const v = parseInt(digits, 8);
-    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
-  }
-  return void 0;
-}
-var WordReader = class {
-  constructor(input, pos = 0) {
-    this.input = input;
-    this.pos = pos;
-  }
-  input;
-  /**
-   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
-   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
-   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
-   */
-  pos;
-  /** The word of the last read() that returned `word`. */
-  word = "";
-  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
-  hasRest() {
-    return this.pos >= 0 && this.pos < this.input.length;
-  }
-  /** The unparsed rest as a string (`undefined` for NULL). */
-  rest() {
-    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
-  }
-  /**
-   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
-   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
-   */
-  read(flags = 0, separators = WHITESPACE) {
-    const input = this.input;
-    const n = input.length;
-    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
-    let i = this.pos;
-    if (i < 0) return "end";
-    for (; ; i++) {
-      if (i >= n) {
-        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
-        return this.found("", -1);
-      }
-      if (!isSeparator(separators, input.charCodeAt(i))) break;
-      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
-    }
-    let word = "";
-    let quote = null;
-    let backslash = false;
-    for (; ; ) {
-      if (!backslash) {
-        const start = i;
-        if (quote === null) {
-          for (; i < n; i++) {
-            const code = input.charCodeAt(i);
-            if (code === 92 || isSeparator(separators, code)) break;
-            if (unquote && (code === 34 || code === 39)) break;
-          }
-        } else {
-          const q = quote.charCodeAt(0);
-          for (; i < n; i++) {
-            const code = input.charCodeAt(i);
-            if (code === q || code === 92) break;
-          }
-        }
-        if (i > start) word += input.slice(start, i);
-      }
-      const c = input[i];
-      if (backslash) {
-        if (c === void 0) {
-          if (flags & EXTRACT_UNESCAPE_RELAX && (quote === null || flags & EXTRACT_RELAX))
-            return this.found(word + "\\", -1);
-          if (flags & EXTRACT_RELAX) return this.found(word, -1);
-          return "error";
-        }
-        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
-          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
-          if (u) {
-            word += u.char;
-            i += u.length - 1;
-          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
-            word += c;
-          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
-          else return "error";
-        } else word += c;
-        backslash = false;
-        i++;
-        continue;
-      }
-      if (quote !== null) {
-        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
-        i++;
-        if (c === quote) quote = null;
-        else backslash = true;
-        continue;
-      }
-      if (c === void 0) return this.found(word, -1);
-      i++;
-      if ((c === '"' || c === "'") && unquote) quote = c;
-      else if (c === "\\") backslash = true;
-      else {
-        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
-        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
-        return this.found(word, i >= n ? -1 : i);
-      }
-    }
-  }
-  /**
-   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
-   * whatever the other flags, a word is then just a run of other characters, and this scans it with
-   * fewer checks per character.
-   */
-  readPlain() {
-    const input = this.input;
-    const n = input.length;
-    let i = this.pos;
-    if (i < 0) return "end";
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
-    if (i >= n) return "end";
-    const start = i;
-    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
-    const word = input.slice(start, i);
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
-    return this.found(word, i >= n ? -1 : i);
-  }
-  found(word, pos) {
-    this.word = word;
-    this.pos = pos;
-    return "word";
-  }
-};
-var END_STEP = Object.freeze({ kind: "end" });
-var ERROR_STEP = Object.freeze({ kind: "error" });
-function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
-  const reader = new WordReader(input);
-  const kind = reader.read(flags, separators);
-  if (kind === "end") return END_STEP;
-  if (kind === "error") return ERROR_STEP;
-  return { kind: "word", word: reader.word, rest: reader.rest() };
-}
-function isWhitespaceCode(code) {
-  return code === 32 || code === 9 || code === 10 || code === 13;
-}
-function isSeparator(separators, code) {
-  if (separators === WHITESPACE) return isWhitespaceCode(code);
-  return separators.indexOf(String.fromCharCode(code)) >= 0;
-}
-function extractAllWords(value, flags) {
-  const words = [];
-  const reader = new WordReader(value);
-  for (; ; ) {
-    const kind = reader.read(flags);
-    if (kind === "end") break;
-    if (kind === "error") return { words, invalid: true };
-    words.push(reader.word);
-  }
-  return { words, invalid: false };
-}
-function extractWords(value, unquote) {
-  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
-}
-function hasValidCEscapes(s) {
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] !== "\\") continue;
-    const u = cunescapeOne(s, i + 1, true);
-    if (!u) return false;
-    i += u.length;
-  }
-  return true;
-}
-
 // src/core/security/errno-names.ts
 var ERRNO_NAMES = new Set(
   "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP EWOULDBLOCK ENOMSG EIDRM ECHRNG EL2NSYNC EL3HLT EL3RST ELNRNG EUNATCH ENOCSI EL2HLT EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT EDEADLOCK EBFONT ENOSTR ENODATA ETIME ENOSR ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG EOVERFLOW ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ ERESTART ESTRPIPE EUSERS ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP ENOTSUP EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY EINPROGRESS ESTALE EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE ECANCELED ENOKEY EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL EHWPOISON".split(" ")
 );
 
 // src/core/security/exec-command.ts
-function isSafeString(s) {
+function isSafeString2(s) {
   return !/[\x01-\x1f"'\\\x7f]/.test(s);
 }
 function extractExecWord(reader, messages, rvalue) {
@@ -45015,8 +46605,8 @@ function refuse(result, ignore, what, detail) {
   result.fatal = !ignore;
   return result;
 }
-function isLoneAt(input, at) {
-  return at === input.length || isWhitespaceCode(input.charCodeAt(at));
+function isLoneAt(input, at2) {
+  return at2 === input.length || isWhitespaceCode(input.charCodeAt(at2));
 }
 var SPECIAL_CHARACTERS = /["'\\%;]/;
 function parseExecLine(rvalue, options) {
@@ -45057,7 +46647,7 @@ function parseExecLine(rvalue, options) {
     const path = expanded === void 0 ? f : expanded.value;
     if (!viaShell) {
       if (path === "") return refuse(result, ignore, "Empty path in command line", `'${rvalue}'`);
-      if (!isSafeString(path))
+      if (!isSafeString2(path))
         return refuse(result, ignore, "Executable name contains special characters", path);
       if (path.endsWith("/")) return refuse(result, ignore, "Executable path specifies a directory", path);
       if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
@@ -45071,19 +46661,19 @@ function parseExecLine(rvalue, options) {
     }
     let argc = separateArgv0 ? 0 : 1;
     while (reader.hasRest()) {
-      const at = reader.pos;
-      const c = rvalue.charCodeAt(at);
-      if (c === 59 && isLoneAt(rvalue, at + 1)) {
-        reader.pos = skipWhitespace(rvalue, at + 1);
+      const at2 = reader.pos;
+      const c = rvalue.charCodeAt(at2);
+      if (c === 59 && isLoneAt(rvalue, at2 + 1)) {
+        reader.pos = skipWhitespace(rvalue, at2 + 1);
         semicolon = true;
         break;
       }
-      if (c === 92 && rvalue.charCodeAt(at + 1) === 59 && isLoneAt(rvalue, at + 2)) {
-        reader.pos = skipWhitespace(rvalue, at + 2);
+      if (c === 92 && rvalue.charCodeAt(at2 + 1) === 59 && isLoneAt(rvalue, at2 + 2)) {
+        reader.pos = skipWhitespace(rvalue, at2 + 2);
         argc++;
         continue;
       }
-      const end = plainWordEnd(rvalue, at);
+      const end = plainWordEnd(rvalue, at2);
       if (end >= 0) {
         reader.pos = skipWhitespace(rvalue, end);
         argc++;
@@ -45106,8 +46696,8 @@ function parseExecLine(rvalue, options) {
   } while (semicolon);
   return result;
 }
-function plainWordEnd(s, at) {
-  for (let i = at; i < s.length; i++) {
+function plainWordEnd(s, at2) {
+  for (let i = at2; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (isWhitespaceCode(c)) return i;
     if (c === 34 || c === 39 || c === 92 || c === 37) return -1;
@@ -45192,20 +46782,7 @@ function applySetCredential(map, value, encrypted, expand3) {
 
 // src/core/security/capability-util.ts
 var CAP_ALL = 0xffffffffffffffffn;
-var U64 = 0xffffffffffffffffn;
-
-// src/core/security/nsflags.ts
-var NAMESPACE_FLAGS = {
-  cgroup: 33554432,
-  ipc: 134217728,
-  net: 1073741824,
-  mnt: 131072,
-  pid: 536870912,
-  user: 268435456,
-  uts: 67108864,
-  time: 128
-};
-var NAMESPACES_UNSET = -1;
+var U642 = 0xffffffffffffffffn;
 
 // src/core/security/load-fragment-exec.ts
 var handleUser = (ctx, a) => {
@@ -45279,10 +46856,10 @@ function capabilitySet(field) {
     const sum = parseCapabilities(ctx, value);
     const current = ctx.s[field];
     if (sum === 0n || current === initial) {
-      let next = invert ? ~sum & U64 : sum;
+      let next = invert ? ~sum & U642 : sum;
       if (invert && sum === 0n && ctx.traits.capabilityTildeAloneIsKnownSet) next = ctx.knownCapabilityMask;
       ctx.s[field] = next;
-    } else ctx.s[field] = invert ? current & ~sum & U64 : current | sum;
+    } else ctx.s[field] = invert ? current & ~sum & U642 : current | sum;
     return "ok";
   };
 }
@@ -46365,10 +47942,10 @@ var CAP_SYS_MODULE = 16;
 var CAP_SYSLOG = 34;
 var CAP_SYS_TIME = 25;
 var CAP_WAKE_ALARM = 35;
-var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
-var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U64;
-var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U64;
-var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
+var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U642;
+var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U642;
+var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U642;
+var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U642;
 function patchExecContext(ctx) {
   const { s, traits, facts } = ctx;
   const imply = (setting, cause) => {
@@ -46425,27 +48002,6 @@ function patchExecContext(ctx) {
 }
 
 // src/core/security/settings.ts
-var EFFECTIVE_FLAGS = {
-  NoNewPrivileges: (s) => s.noNewPrivileges,
-  PrivateTmp: (s) => s.privateTmp !== "no",
-  PrivateDevices: (s) => s.privateDevices,
-  PrivateNetwork: (s) => s.privateNetwork,
-  PrivateUsers: (s) => s.privateUsers !== "no",
-  PrivateMounts: (s) => s.privateMounts !== false,
-  ProtectKernelModules: (s) => s.protectKernelModules,
-  ProtectKernelTunables: (s) => s.protectKernelTunables,
-  ProtectKernelLogs: (s) => s.protectKernelLogs,
-  ProtectClock: (s) => s.protectClock,
-  ProtectControlGroups: (s) => s.protectControlGroups !== "no",
-  ProtectHostname: (s) => s.protectHostname !== "no",
-  LockPersonality: (s) => s.lockPersonality,
-  MemoryDenyWriteExecute: (s) => s.memoryDenyWriteExecute,
-  RestrictRealtime: (s) => s.restrictRealtime,
-  RestrictSUIDSGID: (s) => s.restrictSuidSgid,
-  RemoveIPC: (s) => s.removeIpc,
-  DynamicUser: (s) => s.dynamicUser,
-  Delegate: (s) => s.delegate
-};
 var profileCaches = /* @__PURE__ */ new WeakMap();
 function profileCache(profile) {
   let c = profileCaches.get(profile);
@@ -46579,591 +48135,873 @@ function finishRecord(ctx) {
   if (s.protectSystem === void 0) s.protectSystem = "no";
 }
 
-// src/core/security/assess.ts
-function setOf(c, index) {
-  if (c.set) return c.set[index];
-  const badness = c.badness[index];
-  return badness === void 0 ? null : badness === 0;
-}
-var ScoredAssessment = class {
-  constructor(unitId, exposure2, level, columns) {
-    this.unitId = unitId;
-    this.exposure = exposure2;
-    this.level = level;
-    this.columns = columns;
-  }
-  unitId;
-  exposure;
-  level;
-  columns;
-  madeRows;
-  get rows() {
-    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
-    return this.madeRows;
-  }
-};
-function rowAt(c, index) {
-  return {
-    assessor: c.assessors[index],
-    index,
-    badness: c.badness[index],
-    description: c.description[index],
-    weight: c.weight[index],
-    range: c.range[index],
-    set: setOf(c, index),
-    exposure: c.exposure[index]
-  };
-}
-function levelFor(exposure2, profile) {
-  const levels = profile.data.levels;
-  return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
-}
-var AssessmentAbort = class extends Error {
-};
-var NOBODY = "nobody";
-var CONSTANT_TEXTS = [];
-function verdict(badness, description) {
-  if (description === void 0) return { badness };
-  CONSTANT_TEXTS.push(description);
-  return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
-}
-var NOT_APPLICABLE = verdict(void 0);
-var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
-var GOOD = BADNESS[0];
-var BAD = BADNESS[1];
-function runsPrivileged(s) {
-  if (s.user === "0" || s.user === "root") return true;
-  if (s.dynamicUser) return false;
-  return s.user === void 0 || s.user === "";
-}
-function familyClassRestricted(s, cls) {
-  const allowList = s.addressFamiliesAllowList;
-  let restricted = allowList;
-  const families = s.addressFamilies?.families;
-  if (families === void 0) return restricted;
-  for (const af of families) {
-    if (af === 0) continue;
-    const c = af === 2 || af === 10 ? "inet" : af === 1 ? "unix" : af === 16 ? "netlink" : af === 17 ? "packet" : "other";
-    if (c === cls) restricted = !allowList;
-  }
-  return restricted;
-}
-var USER_NOBODY = verdict(
-  9,
-  `Service runs under as '${NOBODY}' user, which should not be used for services`
-);
-var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
-var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
-var HOME_YES = verdict(0, "Service has no access to home directories");
-var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
-var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
-var HOME_NO = verdict(10, "Service has full access to home directories");
-var SYSTEM_STRICT = verdict(0, "Service has strict read-only access to the OS file hierarchy");
-var SYSTEM_FULL = verdict(3, "Service has very limited write access to the OS file hierarchy");
-var SYSTEM_YES = verdict(5, "Service has limited write access to the OS file hierarchy");
-var SYSTEM_NO = verdict(10, "Service has full access to the OS file hierarchy");
-var UMASK_VERDICTS = [
-  verdict(10, "Files created by service are world-writable by default"),
-  verdict(5, "Files created by service are world-readable by default"),
-  verdict(2, "Files created by service are group-writable by default"),
-  verdict(1, "Files created by service are group-readable by default"),
-  verdict(0, "Files created by service are accessible only by service's own user by default")
-];
-var ABI_ALL = verdict(10, "Service may execute system calls with all ABIs");
-var ABI_NATIVE = verdict(0, "Service may execute system calls only with native ABI");
-var ABI_MULTIPLE = verdict(8, "Service may execute system calls with multiple ABIs");
-var SYSCALLS_UNFILTERED = verdict(10, "Service does not filter system calls");
-var IP_CUSTOM = verdict(0, "Service defines custom ingress/egress IP filters with BPF programs");
-var IP_NO_ALLOW_LIST = verdict(10, "Service does not define an IP address allow list");
-var IP_ALLOW_OTHER = verdict(5, "Service defines IP address allow list with non-localhost entries");
-var IP_ALLOW_LOCALHOST = verdict(2, "Service defines IP address allow list with only localhost entries");
-var IP_BLOCK_ALL = verdict(0, "Service blocks all IP address ranges");
-var DEVICE_MINIMAL_ACL = verdict(0, "Service has a minimal device ACL");
-var DEVICE_NO_ACL = verdict(10, "Service has no device ACL");
-var BOOT_PHASE = verdict(void 0, "Service runs in special boot phase, option is not appropriate");
-var EXCLUDED = verdict(void 0, "Option excluded by policy, skipping");
-function capabilityHalves(bits) {
-  let lo = 0;
-  let hi = 0;
-  for (const bit of bits) {
-    if (bit < 32) lo |= 1 << bit;
-    else if (bit < 64) hi |= 1 << bit - 32;
-  }
-  return { lo, hi };
-}
-var RULES = {
-  bool: (a) => {
-    const cls = a.familyClass;
-    if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
-    const flag = EFFECTIVE_FLAGS[a.jsonField] ?? (() => false);
-    if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
-    return (s) => flag(s) ? GOOD : BAD;
-  },
-  user: () => (s) => {
-    if (s.user === NOBODY) return USER_NOBODY;
-    const isRoot = s.user === "0" || s.user === "root";
-    if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
-    if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
-    return BADNESS[10];
-  },
-  supplementary_groups: () => (s) => {
-    if (runsPrivileged(s)) return NOT_APPLICABLE;
-    return s.supplementaryGroups.length > 0 ? BAD : GOOD;
-  },
-  remove_ipc: () => (s) => {
-    if (runsPrivileged(s)) return NOT_APPLICABLE;
-    return s.removeIpc ? GOOD : BAD;
-  },
-  protect_home: () => (s) => {
-    switch (s.protectHome) {
-      case "yes":
-        return HOME_YES;
-      case "read-only":
-        return HOME_READ_ONLY;
-      case "tmpfs":
-        return HOME_TMPFS;
-      default:
-        return HOME_NO;
-    }
-  },
-  protect_system: () => (s) => {
-    switch (s.protectSystem) {
-      case "strict":
-        return SYSTEM_STRICT;
-      case "full":
-        return SYSTEM_FULL;
-      case "yes":
-        return SYSTEM_YES;
-      default:
-        return SYSTEM_NO;
-    }
-  },
-  root_directory: () => (s) => {
-    const unset = (p) => p === void 0 || p === "" || p === "/";
-    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
-  },
-  capability_bounding_set: (a) => {
-    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
-    return (_s, c) => (c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD;
-  },
-  ambient_capabilities: () => (s) => s.ambientCapabilities !== 0n ? BAD : GOOD,
-  umask: () => (s) => {
-    const m = s.umask;
-    if (!(m & 2)) return UMASK_VERDICTS[0];
-    if (!(m & 4)) return UMASK_VERDICTS[1];
-    if (!(m & 16)) return UMASK_VERDICTS[2];
-    if (!(m & 32)) return UMASK_VERDICTS[3];
-    return UMASK_VERDICTS[4];
-  },
-  keyring_mode: () => (s) => s.keyringMode === "private" ? GOOD : BAD,
-  protect_proc: () => (s) => {
-    switch (s.protectProc) {
-      case "noaccess":
-        return BAD;
-      case "invisible":
-      case "ptraceable":
-        return GOOD;
-      default:
-        return BADNESS[3];
-    }
-  },
-  proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
-  notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
-  restrict_namespaces: (a) => {
-    const flag = NAMESPACE_BITS[a.namespace ?? ""] ?? 0;
-    return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
-  },
-  system_call_architectures: () => (s) => {
-    const archs = s.systemCallArchitectures;
-    if (archs.size === 0) return ABI_ALL;
-    if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
-    return ABI_MULTIPLE;
-  },
-  system_call_filter: (a, profile) => {
-    const v = groupVerdicts(profile, a.syscallGroup ?? "");
-    const members = v.members;
-    return (s) => {
-      const filter = s.systemCallFilter;
-      if (!filter || !filter.allowList && filter.names.size === 0) return SYSCALLS_UNFILTERED;
-      const names = filter.names;
-      if (filter.allowList) {
-        for (let i = 0; i < members.length; i++)
-          if (names.has(members[i])) return v.allowIncluded[i];
-        return v.allowExcluded;
-      }
-      for (let i = 0; i < members.length; i++)
-        if (!names.has(members[i])) return v.denyExcluded[i];
-      return v.denyIncluded;
+// src/core/engine.ts
+function scoreUnitInTree(request2) {
+  const loader = request2.loader ?? new UnitLoader(request2.tree, request2.searchPath);
+  const loaded = loader.load(request2.unitName);
+  if (!loaded.ok)
+    return {
+      ok: false,
+      stage: "load",
+      message: loaded.failure.message,
+      failure: loaded.failure,
+      diagnostics: []
     };
-  },
-  ip_address_allow: () => (s) => {
-    if (s.ipCustomFilters) return IP_CUSTOM;
-    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
-    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
-    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
-    return IP_BLOCK_ALL;
-  },
-  device_allow: () => (s) => {
-    if (s.devicePolicy === "strict" || s.devicePolicy === "closed") {
-      if (s.deviceAllow.length > 0) {
-        const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(" ");
-        return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
-      }
-      return DEVICE_MINIMAL_ACL;
-    }
-    return DEVICE_NO_ACL;
-  }
-};
-var NAMESPACE_BITS = {
-  cgroup: 33554432,
-  ipc: 134217728,
-  net: 1073741824,
-  mnt: 131072,
-  pid: 536870912,
-  user: 268435456,
-  uts: 67108864
-};
-function syscallGroupVerdicts(group, members) {
-  return {
-    members,
-    allowIncluded: members.map(
-      (offender) => verdict(
-        9,
-        `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
-      )
-    ),
-    allowExcluded: verdict(0, `System call allow list defined for service, and ${group} is not included`),
-    denyExcluded: members.map(
-      (offender) => verdict(
-        10,
-        `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
-      )
-    ),
-    denyIncluded: verdict(0, `System call deny list defined for service, and ${group} is included`)
-  };
+  return scoreLoadedUnit(loaded.unit, request2.systemd, request2.overrides);
 }
-var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
-function groupVerdicts(profile, group) {
-  let byGroup = GROUP_VERDICTS.get(profile);
-  if (!byGroup) {
-    byGroup = /* @__PURE__ */ new Map();
-    GROUP_VERDICTS.set(profile, byGroup);
+function scoreLoadedUnit(unit3, systemd, overrides) {
+  const derived = deriveSecuritySettings(unit3, systemd);
+  if (!derived.settings) {
+    return {
+      ok: false,
+      stage: "settings",
+      message: derived.failure?.message ?? `Unit ${unit3.id} failed to load.`,
+      unit: unit3,
+      ...derived.failure ? { failure: derived.failure } : {},
+      diagnostics: derived.diagnostics
+    };
   }
-  let v = byGroup.get(group);
-  if (!v) {
-    v = syscallGroupVerdicts(group, profile.data.assessedGroups[group] ?? []);
-    byGroup.set(group, v);
+  try {
+    const assessment = assessUnit(derived.settings, systemd, overrides);
+    return { ok: true, unit: unit3, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
+  } catch (e) {
+    if (!(e instanceof AssessmentAbort)) throw e;
+    return { ok: false, stage: "overrides", message: e.message, unit: unit3, diagnostics: derived.diagnostics };
   }
-  return v;
-}
-var TABLES = /* @__PURE__ */ new WeakMap();
-var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
-function assessTable(profile, policy) {
-  if (policy === void 0 || policy.size === 0) {
-    let t2 = TABLES.get(profile);
-    if (!t2) {
-      t2 = buildTable(profile, void 0);
-      TABLES.set(profile, t2);
-    }
-    return t2;
-  }
-  let byPolicy = POLICY_TABLES.get(profile);
-  if (!byPolicy) {
-    byPolicy = /* @__PURE__ */ new WeakMap();
-    POLICY_TABLES.set(profile, byPolicy);
-  }
-  let t = byPolicy.get(policy);
-  if (!t) {
-    t = buildTable(profile, policy);
-    byPolicy.set(policy, t);
-  }
-  return t;
-}
-function buildTable(profile, policy) {
-  const assessors = profile.data.assessors;
-  const n = assessors.length;
-  const overrides = assessors.map((a) => policy?.get(a.jsonField));
-  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
-  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
-  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
-  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
-  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
-  const texts = new Set(CONSTANT_TEXTS);
-  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
-  for (const a of assessors) {
-    if (a.kind !== "system_call_filter") continue;
-    const v = groupVerdicts(profile, a.syscallGroup ?? "");
-    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
-      if (x.description !== void 0) texts.add(x.description);
-  }
-  const sortedTexts = [...texts].sort(strcmp);
-  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
-  const rankOf = (t) => t === null ? -1 : textRank.get(t);
-  let weightSum = 0;
-  let bigArithmetic = false;
-  for (let i = 0; i < n; i++) {
-    if (weight[i] > 4294967295 || range[i] > 4294967295) bigArithmetic = true;
-    weightSum += weight[i];
-  }
-  if (weightSum > 4294967295) bigArithmetic = true;
-  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
-  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
-  for (let i = 0; i < n; i++) {
-    for (let b = 0; b < BADNESS_SLOTS; b++) {
-      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i], range[i]);
-      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i] * 100, range[i]);
-    }
-  }
-  const byNameRank = assessors.map((_a, i) => i).sort(
-    (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
-  );
-  const nameRank = new Array(n);
-  byNameRank.forEach((index, rank) => nameRank[index] = rank);
-  const levelOf = [];
-  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, profile));
-  return {
-    assessors,
-    rule: assessors.map((a) => RULES[a.kind](a, profile)),
-    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
-    weight,
-    range,
-    builtinRange: assessors.map((a) => a.range),
-    good,
-    bad,
-    na,
-    goodRank: good.map(rankOf),
-    badRank: bad.map(rankOf),
-    naRank: na.map(rankOf),
-    bigArithmetic,
-    badnessShare,
-    scaledShare,
-    texts: sortedTexts,
-    textRank,
-    textIdRank: Int32Array.from(CONSTANT_TEXTS, (text2) => textRank.get(text2)),
-    nameRank,
-    byNameRank,
-    levelOf
-  };
-}
-var BADNESS_SLOTS = 11;
-function divRoundUp(a, b) {
-  return Math.floor((a + b - 1) / b);
-}
-var U642 = (1n << 64n) - 1n;
-var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
-function formatTenths(x) {
-  if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
-  return `${x / 10n}.${x % 10n}`;
-}
-function assessUnit(s, profile, policy) {
-  const t = assessTable(profile, policy);
-  const assessors = t.assessors;
-  const cap = s.capabilityBoundingSet;
-  const c = {
-    capLo: Number(cap & 0xffffffffn),
-    capHi: Number(cap >> 32n & 0xffffffffn)
-  };
-  const n = assessors.length;
-  const badnessColumn = new Array(n);
-  const descriptionColumn = new Array(n);
-  const exposureColumn = new Array(n);
-  if (orderKeys.length < n) orderKeys = new Float64Array(n);
-  const keys = orderKeys;
-  let keyed = n <= MAX_KEYED_ROWS;
-  let unitTexts;
-  let badnessSum = 0;
-  let weightSum = 0;
-  for (let index = 0; index < n; index++) {
-    const a = assessors[index];
-    const weight = t.weight[index];
-    const range = t.range[index];
-    let v;
-    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
-    else if (weight === 0) v = EXCLUDED;
-    else v = t.rule[index](s, c);
-    if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
-    const badness = v.badness;
-    if (badness !== void 0 && badness > range) {
-      throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
-    }
-    let description;
-    let rank;
-    if (badness === void 0) {
-      description = t.na[index];
-      rank = t.naRank[index];
-    } else {
-      if (badness === t.builtinRange[index]) {
-        description = t.bad[index];
-        rank = t.badRank[index];
-      } else if (badness === 0) {
-        description = t.good[index];
-        rank = t.goodRank[index];
-      } else {
-        description = null;
-        rank = -1;
-      }
-      badnessSum += badness < BADNESS_SLOTS ? t.badnessShare[index * BADNESS_SLOTS + badness] : divRoundUp(badness * weight, range);
-      weightSum += weight;
-    }
-    if (v.description !== void 0) {
-      description = v.description;
-      const id = v.textId;
-      rank = id !== void 0 && id < t.textIdRank.length ? t.textIdRank[id] : t.textRank.get(description) ?? -1;
-      if (rank < 0 && keyed) {
-        rank = gapRank(t.texts, description);
-        unitTexts ??= /* @__PURE__ */ new Map();
-        const other = unitTexts.get(rank);
-        if (other === void 0) unitTexts.set(rank, description);
-        else if (other !== description) keyed = false;
-      }
-    }
-    if (rank < 0) keyed = false;
-    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
-    badnessColumn[index] = badness;
-    descriptionColumn[index] = description;
-    exposureColumn[index] = null;
-  }
-  let exposure2;
-  if (!t.bigArithmetic) {
-    if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0 || b === 0) continue;
-      const scaled = b < BADNESS_SLOTS ? t.scaledShare[i * BADNESS_SLOTS + b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
-      const share = divRoundUp(scaled, weightSum);
-      exposureColumn[i] = formatTenths(share);
-    }
-    exposure2 = divRoundUp(badnessSum * 100, weightSum);
-  } else {
-    const up = (x, y) => (x + y - 1n & U642) / y;
-    let badnessSum2 = 0n;
-    let weightSum2 = 0n;
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0) continue;
-      const weight = BigInt(t.weight[i]);
-      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, BigInt(t.range[i])) & U642;
-      weightSum2 = weightSum2 + weight & U642;
-    }
-    if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0 || b === 0) continue;
-      const weight = BigInt(t.weight[i]);
-      const x = up(up(BigInt(b) * weight * 100n & U642, BigInt(t.range[i])), weightSum2);
-      exposureColumn[i] = formatTenths(x);
-    }
-    exposure2 = Number(up(badnessSum2 * 100n & U642, weightSum2));
-  }
-  const columns = {
-    assessors,
-    weight: t.weight,
-    range: t.range,
-    order: [],
-    badness: badnessColumn,
-    description: descriptionColumn,
-    exposure: exposureColumn
-  };
-  columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
-    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
-    profile.traits.emptyDescriptionSortsFirst
-  ).map((r) => r.index);
-  const level = t.levelOf[exposure2] ?? levelFor(exposure2, profile);
-  return new ScoredAssessment(s.unitId, exposure2, level, columns);
-}
-function strcmp(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-var MAX_KEYED_ROWS = 65536;
-var orderKeys = new Float64Array(128);
-function gapRank(texts, text2) {
-  let lo = 0;
-  let hi = texts.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (texts[mid] < text2) lo = mid + 1;
-    else hi = mid;
-  }
-  return 2 * lo + 1;
-}
-var lastOrder = new Int32Array(0);
-function orderByKeys(n, keys, t) {
-  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
-  const order = lastOrder;
-  for (let i = 1; i < n; i++) {
-    const row = order[i];
-    const key = keys[row];
-    let j = i - 1;
-    for (; j >= 0 && keys[order[j]] > key; j--) order[j + 1] = order[j];
-    order[j + 1] = row;
-  }
-  const out = new Array(n);
-  for (let k = 0; k < n; k++) out[k] = order[k];
-  return out;
-}
-function sortRows(rows, emptyDescriptionFirst) {
-  if (rows.every((r) => r.description !== null)) {
-    return [...rows].sort((a, b) => {
-      const da = a.description;
-      const db = b.description;
-      if (da !== db) return da < db ? 1 : -1;
-      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
-    });
-  }
-  const compare = (x, y) => {
-    if (x === 0 && y === 0) return 0;
-    if (x === 0) return -1;
-    if (y === 0) return 1;
-    const a = rows[x - 1];
-    const b = rows[y - 1];
-    let r;
-    if (a.description !== null && b.description !== null) r = strcmp(a.description, b.description);
-    else if (emptyDescriptionFirst) r = a.description === null ? b.description === null ? 0 : 1 : -1;
-    else r = x < y ? -1 : x > y ? 1 : 0;
-    if (r !== 0) return -r;
-    r = strcmp(a.assessor.name, b.assessor.name);
-    if (r !== 0) return r;
-    return x - y;
-  };
-  const order = Array.from({ length: rows.length + 1 }, (_, i) => i);
-  mergeSort(order, compare);
-  return order.slice(1).map((i) => rows[i - 1]);
-}
-function mergeSort(items, compare) {
-  const tmp = new Array(items.length);
-  const sort = (lo, n) => {
-    if (n <= 1) return;
-    const n1 = Math.floor(n / 2);
-    const n2 = n - n1;
-    sort(lo, n1);
-    sort(lo + n1, n2);
-    let i = lo;
-    let j = lo + n1;
-    let k = 0;
-    let left = n1;
-    let right = n2;
-    while (left > 0 && right > 0) {
-      if (compare(items[i], items[j]) <= 0) {
-        tmp[k++] = items[i++];
-        left--;
-      } else {
-        tmp[k++] = items[j++];
-        right--;
-      }
-    }
-    while (left > 0) {
-      tmp[k++] = items[i++];
-      left--;
-    }
-    for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
-  };
-  sort(0, items.length);
 }
 
-// src/core/security/render-security.ts
-var utf8 = new TextEncoder();
-function formatExposure(exposure2) {
-  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
+// src/core/advice/verify-fixes.ts
+var FIX_DROP_IN_NAME = "zz-unitgate-fix.conf";
+var RESETTABLE = /* @__PURE__ */ new Set(["SystemCallFilter", "RestrictAddressFamilies", "SystemCallArchitectures"]);
+function sectionOf(unit3) {
+  const sections = UNIT_SECTIONS[unit3.type];
+  return sections[1] && sections[1] !== "Install" ? sections[1] : "Service";
+}
+function scoreWithLines(ctx, lines) {
+  const { unit: unit3 } = ctx;
+  const files = lines.length === 0 ? unit3.files : [
+    ...unit3.files,
+    parseUnitFile(
+      [`[${sectionOf(unit3)}]`, ...lines, ""].join("\n"),
+      `${unit3.fragmentPath}.d/${FIX_DROP_IN_NAME}`,
+      UNIT_SECTIONS[unit3.type]
+    )
+  ];
+  const outcome = scoreLoadedUnit({ ...unit3, files }, ctx.systemd, ctx.overrides);
+  return outcome.ok ? { settings: outcome.settings, assessment: outcome.assessment } : void 0;
+}
+function familyUsable(s, af) {
+  if (!s.addressFamilies) return !s.addressFamiliesAllowList;
+  return s.addressFamilies.allowList ? s.addressFamilies.families.has(af) : !s.addressFamilies.families.has(af);
+}
+function reachesNetwork(s) {
+  return !s.privateNetwork && (!s.ipAddressDenyAll || s.ipAddressAllowOther || s.ipCustomFilters);
+}
+function lossesAgainstProfile(before, after, profile, systemd) {
+  const lost = [];
+  const families = profile.allowedAddressFamilies ?? [];
+  for (const name of families) {
+    const af = systemd.data.addressFamilies[name.toUpperCase()];
+    if (af !== void 0 && familyUsable(before, af) && !familyUsable(after, af)) lost.push(name);
+  }
+  const ip = families.some((f) => /^AF_INET6?$/i.test(f));
+  if (ip && reachesNetwork(before) && !reachesNetwork(after)) lost.push("network access");
+  for (const cap of profile.allowedCapabilities ?? []) {
+    const bit = systemd.data.capabilities[cap.toUpperCase()];
+    if (bit === void 0) continue;
+    const m = 1n << BigInt(bit);
+    if ((before.capabilityBoundingSet & m) !== 0n && (after.capabilityBoundingSet & m) === 0n) lost.push(cap);
+    else if ((before.ambientCapabilities & m) !== 0n && (after.ambientCapabilities & m) === 0n)
+      lost.push(`ambient ${cap}`);
+  }
+  return lost;
+}
+function badnessOf(a, jsonField) {
+  return a.rows.find((r) => r.assessor.jsonField === jsonField)?.badness ?? 0;
+}
+function tryLines(ctx, head, lines) {
+  const after = scoreWithLines(ctx, lines);
+  if (!after) return void 0;
+  if (lossesAgainstProfile(head.settings, after.settings, ctx.profile, ctx.systemd).length > 0)
+    return void 0;
+  return after;
+}
+function verifiedFix(lines, explanation, after) {
+  return { directives: lines, explanation, exposureAfter: after.assessment.exposure };
+}
+function familiesHint(profile) {
+  return profile.allowedAddressFamilies ? { addressFamilies: profile.allowedAddressFamilies } : void 0;
+}
+function withResets(lines, s) {
+  const keys = new Set(lines.map(lineKey));
+  const resets = [...keys].filter(
+    (k) => RESETTABLE.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`)
+  );
+  return resets.length === 0 ? [...lines] : mergeFixes([
+    { directives: resets.map((k) => `${k}=`), explanation: "" },
+    { directives: [...lines], explanation: "" }
+  ]);
+}
+function variants(lines, s) {
+  const reset = withResets(lines, s);
+  return reset.length === lines.length ? [[...lines]] : [[...lines], reset];
+}
+function rowFix(ctx, head, jsonField, goal = 0, fallback = []) {
+  const candidates = [];
+  const own = knowledgeOf(jsonField)?.placeholder === true ? void 0 : fixForRow(jsonField, familiesHint(ctx.profile));
+  if (own) {
+    for (const lines of variants(own.directives, head.settings))
+      candidates.push({ lines, explanation: own.explanation });
+  }
+  if (fallback.length > 0)
+    candidates.push({ lines: [...fallback], explanation: "Restores the lines the change removed." });
+  for (const c of candidates) {
+    const after = tryLines(ctx, head, c.lines);
+    if (after && badnessOf(after.assessment, jsonField) <= goal)
+      return { fix: verifiedFix(c.lines, c.explanation, after), after };
+  }
+  return void 0;
+}
+function thresholdFix(ctx, head, threshold) {
+  const candidates = [];
+  head.assessment.rows.forEach((r, order) => {
+    if (r.badness === void 0 || r.badness === 0 || knowledgeOf(r.assessor.jsonField)?.placeholder === true)
+      return;
+    const fix2 = fixForRow(r.assessor.jsonField, familiesHint(ctx.profile));
+    if (!fix2) return;
+    for (const lines of variants(fix2.directives, head.settings)) {
+      const after = tryLines(ctx, head, lines);
+      const gain = after ? head.assessment.exposure - after.assessment.exposure : 0;
+      if (gain > 0) {
+        candidates.push({ lines, gain, order });
+        return;
+      }
+    }
+  });
+  candidates.sort((a, b) => b.gain - a.gain || a.order - b.order);
+  let chosen = [];
+  let current = head;
+  for (const c of candidates) {
+    if (current.assessment.exposure <= threshold) break;
+    const trial = mergeFixes([
+      { directives: chosen, explanation: "" },
+      { directives: c.lines, explanation: "" }
+    ]);
+    const after = tryLines(ctx, head, trial);
+    if (!after || after.assessment.exposure >= current.assessment.exposure) continue;
+    chosen = trial;
+    current = after;
+  }
+  if (chosen.length === 0) return void 0;
+  const reached = current.assessment.exposure <= threshold;
+  return verifiedFix(
+    chosen,
+    `With these lines applied the unit scores ${formatExposure(current.assessment.exposure)} (re-scored), ${reached ? "at or below" : "still above"} the threshold ${formatExposure(threshold)}${reached ? "" : "; what is left needs a judgement of the service or an accepted deviation"}. Nothing the ${ctx.profile.name} profile allows is taken away.`,
+    current
+  );
+}
+function requirementFix(ctx, head, requirement) {
+  for (const lines of variants([requirement], head.settings)) {
+    const after = tryLines(ctx, head, lines);
+    if (after && checkRequirement(requirement, after.settings, ctx.systemd).met)
+      return verifiedFix(lines, `The ${ctx.profile.name} profile requires \`${requirement}\`.`, after);
+  }
+  return void 0;
+}
+function capabilityFix(ctx, head) {
+  const allowed = ctx.profile.allowedCapabilities;
+  if (!allowed) return void 0;
+  const s = head.settings;
+  const upper = new Set(allowed.map((c) => c.toUpperCase()));
+  const keep = (mask) => capabilityNames(mask, ctx.systemd).filter((c) => upper.has(c));
+  const bounding = keep(s.capabilityBoundingSet);
+  const ambient = keep(s.ambientCapabilities);
+  const lines = [
+    "CapabilityBoundingSet=",
+    ...bounding.length > 0 ? [`CapabilityBoundingSet=${bounding.join(" ")}`] : [],
+    ...s.ambientCapabilities !== 0n ? ["AmbientCapabilities="] : [],
+    ...ambient.length > 0 ? [`AmbientCapabilities=${ambient.join(" ")}`] : []
+  ];
+  const after = tryLines(ctx, head, lines);
+  if (!after || forbiddenCapabilities(after.settings, allowed, ctx.systemd).length > 0) return void 0;
+  return verifiedFix(
+    lines,
+    `Keeps only the capabilities the ${ctx.profile.name} profile allows${bounding.length > 0 ? ` (${bounding.join(", ")})` : " (none)"}.`,
+    after
+  );
+}
+function addressFamilyFix(ctx, head) {
+  const allowed = ctx.profile.allowedAddressFamilies;
+  if (!allowed) return void 0;
+  const list = allowed.join(" ") || "none";
+  const lines = ["RestrictAddressFamilies=", `RestrictAddressFamilies=${list}`];
+  const after = tryLines(ctx, head, lines);
+  if (!after || forbiddenAddressFamilies(after.settings, allowed, ctx.systemd).length > 0) return void 0;
+  return verifiedFix(
+    lines,
+    `Allows only the address families the ${ctx.profile.name} profile allows (${list}).`,
+    after
+  );
+}
+var LIST_DIRECTIVES = /* @__PURE__ */ new Set([
+  "CapabilityBoundingSet",
+  "AmbientCapabilities",
+  "RestrictAddressFamilies",
+  "RestrictNamespaces",
+  "SystemCallFilter",
+  "SystemCallArchitectures",
+  "DeviceAllow",
+  "IPAddressAllow",
+  "IPAddressDeny",
+  "SupplementaryGroups",
+  "ReadWritePaths",
+  "ReadOnlyPaths",
+  "InaccessiblePaths"
+]);
+function causeOf(v, changes, all, planners) {
+  if (planners.get(v.kind)?.causedByDirective) return v.directives[0] ?? v.check;
+  switch (v.kind) {
+    case "regression-row":
+      return v.directives[0] ?? v.check;
+    case "regression-exposure": {
+      const worse = changes.filter((c) => (c.headBadness ?? 0) > (c.baseBadness ?? 0));
+      const top = worse.length === 1 ? worse[0] : void 0;
+      if (!top) return void 0;
+      const row = all.find((x) => x.kind === "regression-row" && x.check === top.jsonField);
+      return row ? row.directives[0] ?? row.check : top.removed?.[0]?.key ?? top.jsonField;
+    }
+    default:
+      return void 0;
+  }
+}
+var MAX_UNITS_WITH_FIXES = 200;
+function withoutFixes(violations, planners) {
+  for (const v of violations) {
+    if (!fixable(v.kind, planners)) continue;
+    v.fix = {
+      directives: [],
+      explanation: `No fix computed: more than ${MAX_UNITS_WITH_FIXES} units fail in this run; fix these first or run \`unitgate suggest\` on the unit.`
+    };
+  }
+}
+function fixable(kind, planners) {
+  return kind === "regression-exposure" || kind === "regression-row" || planners.has(kind);
+}
+var NO_VERIFIED_FIX = {
+  directives: [],
+  explanation: "No directive change passes verification without taking away what the profile allows; restore the previous setting by hand or record an accepted deviation."
+};
+function adviseFixes(violations, ctx, changes, baseExposure, planners) {
+  const head = scoreWithLines(ctx, []);
+  for (const v of violations) {
+    const cause = causeOf(v, changes, violations, planners);
+    if (cause !== void 0) v.cause = cause;
+  }
+  if (!head) {
+    for (const v of violations) if (fixable(v.kind, planners)) v.fix = { ...NO_VERIFIED_FIX, directives: [] };
+    return;
+  }
+  const byRow = new Map(changes.map((c) => [c.jsonField, c]));
+  const rowFixes = /* @__PURE__ */ new Map();
+  const fixOfRow = (c) => {
+    if (!rowFixes.has(c.jsonField)) {
+      const restore = (c.removed ?? []).map((r) => r.assignment);
+      rowFixes.set(c.jsonField, rowFix(ctx, head, c.jsonField, c.baseBadness ?? 0, restore)?.fix);
+    }
+    return rowFixes.get(c.jsonField);
+  };
+  const worse = changes.filter((c) => (c.headBadness ?? 0) > (c.baseBadness ?? 0));
+  const planned = violations.map((v) => {
+    const planner = planners.get(v.kind);
+    if (planner) return { v, ...planner.plan(v, ctx, head) };
+    switch (v.kind) {
+      case "regression-row": {
+        const c = byRow.get(v.check);
+        return {
+          v,
+          fix: c ? fixOfRow(c) : void 0,
+          passes: (a) => badnessOf(a.assessment, v.check) <= (c?.baseBadness ?? 0)
+        };
+      }
+      case "regression-exposure": {
+        const passes = (a) => baseExposure !== void 0 && a.assessment.exposure <= baseExposure;
+        const lines = mergeFixes(worse.map(fixOfRow).filter((f) => f !== void 0));
+        const merged = lines.length > 0 ? tryLines(ctx, head, lines) : void 0;
+        const pruned = merged && passes(merged) ? prune(ctx, head, lines, merged, passes) : void 0;
+        const fix2 = pruned ? verifiedFix(
+          pruned.lines,
+          "Restores the hardening the change removed (re-scored: back to the base exposure or better).",
+          pruned.after
+        ) : void 0;
+        return { v, fix: fix2, passes };
+      }
+      default:
+        return { v, fix: void 0, passes: () => false };
+    }
+  });
+  unifyValues(ctx, head, planned);
+  shareFixPerCause(ctx, head, planned);
+  riseFromRowFixes(ctx, head, planned);
+  for (const p of planned) {
+    if (!fixable(p.v.kind, planners)) continue;
+    p.v.fix = p.fix ?? { ...NO_VERIFIED_FIX, directives: [] };
+  }
+}
+function prune(ctx, head, lines, after, passes) {
+  let kept = [...lines];
+  let result = after;
+  for (let i = kept.length - 1; i >= 0 && kept.length > 1; i--) {
+    const trial = kept.filter((_, j) => j !== i);
+    const scored2 = tryLines(ctx, head, trial);
+    if (scored2 && scored2.assessment.exposure <= result.assessment.exposure && passes(scored2)) {
+      kept = trial;
+      result = scored2;
+    }
+  }
+  return { lines: kept, after: result };
+}
+function recheck(ctx, head, p, lines, explanation) {
+  const after = tryLines(ctx, head, lines);
+  return after && p.passes(after) ? verifiedFix(lines, explanation, after) : void 0;
+}
+function unifyValues(ctx, head, planned) {
+  const values = /* @__PURE__ */ new Map();
+  for (const p of planned)
+    for (const line of p.fix?.directives ?? []) {
+      const key = lineKey(line);
+      if (LIST_DIRECTIVES.has(key)) continue;
+      const set = values.get(key) ?? /* @__PURE__ */ new Set();
+      set.add(line);
+      values.set(key, set);
+    }
+  for (const [key, lines] of values) {
+    if (lines.size < 2) continue;
+    let best;
+    for (const line of lines) {
+      const after = tryLines(ctx, head, [line]);
+      if (after && (!best || after.assessment.exposure < best.exposure))
+        best = { line, exposure: after.assessment.exposure };
+    }
+    if (!best) continue;
+    const winner = best.line;
+    for (const p of planned) {
+      if (!p.fix || !p.fix.directives.some((l) => lineKey(l) === key && l !== winner)) continue;
+      const replaced = [...new Set(p.fix.directives.map((l) => lineKey(l) === key ? winner : l))];
+      const next = recheck(ctx, head, p, replaced, p.fix.explanation);
+      if (next) p.fix = next;
+    }
+  }
+}
+function shareFixPerCause(ctx, head, planned) {
+  const groups2 = /* @__PURE__ */ new Map();
+  for (const p of planned) {
+    if (p.v.cause === void 0) continue;
+    groups2.set(p.v.cause, [...groups2.get(p.v.cause) ?? [], p]);
+  }
+  const rank = (p) => p.v.kind === "missing-directive" ? 0 : p.v.kind === "regression-exposure" ? 2 : 1;
+  for (const group of groups2.values()) {
+    if (group.length < 2) continue;
+    const ordered = [...group].sort((a, b) => rank(a) - rank(b));
+    const lines = [];
+    const seen = /* @__PURE__ */ new Set();
+    for (const p of ordered) {
+      for (const l of p.fix?.directives ?? []) {
+        const key = lineKey(l);
+        if (!LIST_DIRECTIVES.has(key) && seen.has(key)) continue;
+        seen.add(key);
+        if (!lines.includes(l)) lines.push(l);
+      }
+    }
+    if (lines.length === 0) continue;
+    const merged = mergeFixes([{ directives: lines, explanation: "" }]);
+    const after = tryLines(ctx, head, merged);
+    const all = (a) => group.every((p) => p.passes(a));
+    if (!after || !all(after)) continue;
+    const pruned = prune(ctx, head, merged, after, all);
+    const explanation = ordered.find((p) => p.fix)?.fix?.explanation ?? "";
+    for (const p of group) p.fix = verifiedFix(pruned.lines, explanation, pruned.after);
+  }
+}
+function riseFromRowFixes(ctx, head, planned) {
+  const rise = planned.find((p) => p.v.kind === "regression-exposure" && p.v.cause === void 0);
+  if (!rise) return;
+  const rows = planned.filter((p) => p.v.kind === "regression-row" && p.fix);
+  if (rows.length === 0) return;
+  const lines = mergeFixes(rows.map((p) => p.fix));
+  const after = tryLines(ctx, head, lines);
+  if (!after || !rise.passes(after)) return;
+  const pruned = prune(ctx, head, lines, after, rise.passes);
+  rise.fix = verifiedFix(
+    pruned.lines,
+    "Restores the hardening the change removed: the fixes of the rows that got worse, together (re-scored: back to the base exposure or better).",
+    pruned.after
+  );
+}
+
+// src/core/gate/rules/policy-rule.ts
+function pointAt(a) {
+  return { file: a.file, line: a.line, column: a.column };
+}
+function policyRule(rule) {
+  return rule;
+}
+
+// src/core/gate/rules/allowed-address-families.ts
+var allowedAddressFamiliesRule = policyRule({
+  kind: "forbidden-address-family",
+  policyKey: "allowedAddressFamilies",
+  checkNames: () => ["RestrictAddressFamilies"],
+  title: "Address family not allowed",
+  titleNamesCheck: false,
+  sarif: {
+    name: "AddressFamilyNotAllowed",
+    full: "The unit may open sockets of address families outside its profile's allowed set.",
+    help: "Restrict RestrictAddressFamilies= to the families the profile allows."
+  },
+  check({ profile, settings: s, systemd, fallback, advisory }) {
+    if (!profile.allowedAddressFamilies) return [];
+    const extra = forbiddenAddressFamilies(s, profile.allowedAddressFamilies, systemd);
+    if (extra.length === 0) return [];
+    const where3 = lastApplied(s, ["RestrictAddressFamilies"]);
+    const list = profile.allowedAddressFamilies.join(" ") || "none";
+    return [
+      {
+        kind: "forbidden-address-family",
+        check: "RestrictAddressFamilies",
+        directives: ["RestrictAddressFamilies"],
+        message: extra[0] === "(any)" ? `${s.unitId}: may open sockets of any address family; the ${profile.name} profile allows ${list}` : `${s.unitId}: may use address families the ${profile.name} profile does not allow: ${extra.join(", ")}`,
+        location: where3 ? pointAt(where3) : fallback,
+        weight: 3,
+        fix: { directives: [`RestrictAddressFamilies=${list}`], explanation: `Allow only ${list}.` },
+        advisory
+      }
+    ];
+  },
+  fix: {
+    causedByDirective: true,
+    plan: (_v, ctx, head) => ({
+      fix: addressFamilyFix(ctx, head),
+      passes: (a) => forbiddenAddressFamilies(a.settings, ctx.profile.allowedAddressFamilies ?? [], ctx.systemd).length === 0
+    })
+  }
+});
+
+// src/core/gate/rules/allowed-capabilities.ts
+var allowedCapabilitiesRule = policyRule({
+  kind: "forbidden-capability",
+  policyKey: "allowedCapabilities",
+  checkNames: () => ["CapabilityBoundingSet", "AmbientCapabilities"],
+  title: "Capability not allowed",
+  titleNamesCheck: false,
+  sarif: {
+    name: "CapabilityNotAllowed",
+    full: "The unit keeps capabilities outside its profile's allowed set.",
+    help: "Limit CapabilityBoundingSet= (and AmbientCapabilities=) to the capabilities the profile allows."
+  },
+  check({ profile, settings: s, systemd, fallback, advisory }) {
+    if (!profile.allowedCapabilities) return [];
+    const extra = forbiddenCapabilities(s, profile.allowedCapabilities, systemd);
+    if (extra.length === 0) return [];
+    const where3 = capabilityGrantLine(s, extra, systemd);
+    const list = profile.allowedCapabilities.join(" ");
+    return [
+      {
+        kind: "forbidden-capability",
+        check: "CapabilityBoundingSet",
+        directives: ["CapabilityBoundingSet", "AmbientCapabilities"],
+        message: `${s.unitId}: keeps ${extra.length} capabilit${extra.length === 1 ? "y" : "ies"} the ${profile.name} profile does not allow: ${extra.slice(0, 8).join(", ")}${extra.length > 8 ? ", …" : ""}`,
+        location: where3 ? pointAt(where3) : fallback,
+        weight: Math.min(extra.length, 20),
+        fix: {
+          directives: [
+            `CapabilityBoundingSet=${list}`,
+            ...s.ambientCapabilities !== 0n ? [`AmbientCapabilities=${list}`] : []
+          ],
+          explanation: list ? `Limit capabilities to ${list}.` : "Drop every capability: an empty CapabilityBoundingSet= keeps none."
+        },
+        advisory
+      }
+    ];
+  },
+  fix: {
+    causedByDirective: true,
+    plan: (_v, ctx, head) => ({
+      fix: capabilityFix(ctx, head),
+      passes: (a) => forbiddenCapabilities(a.settings, ctx.profile.allowedCapabilities ?? [], ctx.systemd).length === 0
+    })
+  }
+});
+
+// src/core/gate/rules/forbidden-directives.ts
+var at = (l) => `${l.file}:${l.line}`;
+function forbiddenAssignment(entry, files, diagnostics = []) {
+  const eq = entry.indexOf("=");
+  const key = eq < 0 ? entry : entry.slice(0, eq);
+  const boolean = key in EFFECTIVE_FLAGS;
+  const ignored = new Set(diagnostics.filter((d2) => d2.key === key).map(at));
+  const last = files.flatMap((f) => f.assignments).filter((a) => a.key === key && !ignored.has(at(a))).filter((a) => !boolean || parseBoolean(a.value.trim()) !== void 0).at(-1);
+  if (!last || last.value.trim() === "") return void 0;
+  if (eq < 0) return last;
+  const want = entry.slice(eq + 1).trim();
+  const have = last.value.trim();
+  const [w2, h] = [parseBoolean(want), parseBoolean(have)];
+  return (w2 !== void 0 && h !== void 0 ? w2 === h : want === have) ? last : void 0;
+}
+var forbiddenDirectivesRule = policyRule({
+  kind: "forbidden-directive",
+  policyKey: "forbiddenDirectives",
+  checkNames: (profile) => (profile.forbiddenDirectives ?? []).map((e) => e.split("=")[0]),
+  title: "Forbidden directive set",
+  titleNamesCheck: true,
+  sarif: {
+    name: "ForbiddenDirectiveSet",
+    full: "The unit sets a directive (or a value of it) that its profile forbids.",
+    help: "Remove the line the finding names, or record an accepted deviation."
+  },
+  check({ profile, head, settings: s, advisory }) {
+    return (profile.forbiddenDirectives ?? []).flatMap((entry) => {
+      const a = forbiddenAssignment(entry, head.unit?.files ?? [], head.diagnostics);
+      if (!a) return [];
+      return [
+        {
+          kind: "forbidden-directive",
+          check: a.key,
+          directives: [a.key],
+          message: `${s.unitId}: the ${profile.name} profile forbids \`${entry}\`, the unit sets \`${a.key}=${a.value}\`; remove that line`,
+          location: pointAt(a),
+          weight: 5,
+          advisory
+        }
+      ];
+    });
+  }
+  // No line added in a drop-in can unset a boolean (systemd ignores an empty one): the line must go.
+});
+
+// src/core/gate/phantom-settings.ts
+var PHANTOM_KINDS = /* @__PURE__ */ new Set(["unknown-key", "key-unknown-to-version", "wrong-section", "invalid-value"]);
+function isPhantom(d2) {
+  return PHANTOM_KINDS.has(d2.kind) && d2.key !== void 0;
+}
+var assessed;
+function assessedDirectives() {
+  if (!assessed) {
+    assessed = /* @__PURE__ */ new Set();
+    for (const v of SUPPORTED_VERSIONS)
+      for (const a of systemdProfile(v).data.assessors)
+        for (const d2 of directivesOfAssessor(a)) assessed.add(d2);
+  }
+  return assessed;
+}
+function readByAssessor(d2) {
+  const keys = assessedDirectives();
+  return keys.has(d2.key) || d2.suggestion !== void 0 && keys.has(d2.suggestion);
+}
+function phantomReason(d2, version2) {
+  const key = d2.key;
+  const ignored = "systemd ignores this line, so the unit does not get the protection it appears to ask for";
+  switch (d2.kind) {
+    case "unknown-key":
+      return `${key}= is not a systemd setting${d2.suggestion ? ` (did you mean ${d2.suggestion}=?)` : ""}; ${ignored}`;
+    case "key-unknown-to-version":
+      return `${key}= is not known to systemd ${version2}${d2.addedIn !== void 0 ? ` (systemd ${d2.addedIn} is the first supported version that reads it)` : ""}; ${ignored}`;
+    case "wrong-section":
+      return `${key}= is in [${d2.section ?? "?"}], where systemd does not read it${d2.expectedSection ? ` (it belongs in [${d2.expectedSection}])` : ""}; ${ignored}`;
+    default:
+      return `systemd does not accept \`${key}=${d2.value ?? ""}\` ("${d2.message}"); the setting keeps its previous value, so the unit does not get the protection it appears to ask for`;
+  }
+}
+function where(d2) {
+  return { file: d2.file, line: d2.line, column: d2.column };
+}
+function identity(d2) {
+  return `${d2.key ?? ""}\0${d2.section ?? ""}\0${d2.value ?? ""}\0${d2.file}`;
+}
+function phantomViolations(unitId, head, base, version2, mode) {
+  const before = new Set((base?.diagnostics ?? []).filter(isPhantom).map(identity));
+  const cannotLoad = head.settings === void 0;
+  const out = [];
+  for (const d2 of head.diagnostics ?? []) {
+    if (!isPhantom(d2)) continue;
+    const serious = cannotLoad || readByAssessor(d2);
+    const old = mode === "ratchet" && before.has(identity(d2));
+    const key = d2.key;
+    const fix2 = d2.kind === "unknown-key" && d2.suggestion ? {
+      directives: [`${d2.suggestion}=${d2.value ?? ""}`],
+      explanation: `Spell the setting as systemd does: \`${d2.suggestion}=\`.`
+    } : d2.kind === "wrong-section" && d2.expectedSection ? {
+      directives: [`${key}=${d2.value ?? ""}`],
+      explanation: `Move the line to the [${d2.expectedSection}] section.`
+    } : void 0;
+    out.push({
+      kind: "phantom-setting",
+      check: key,
+      directives: d2.suggestion ? [key, d2.suggestion] : [key],
+      message: `${unitId}: ${d2.file}:${d2.line}: ${phantomReason(d2, version2)}`,
+      location: where(d2),
+      weight: serious ? 20 : 1,
+      ...fix2 ? { fix: fix2 } : {},
+      advisory: !serious || old || mode === "report"
+    });
+  }
+  return out;
+}
+function phantomFor(side2, key) {
+  let found;
+  for (const d2 of side2.diagnostics ?? [])
+    if (isPhantom(d2) && (d2.key === key || d2.suggestion === key)) found = d2;
+  return found;
+}
+function refusal(side2) {
+  const d2 = (side2.diagnostics ?? []).find((x) => x.kind === "refused-unit");
+  return d2 ? { location: where(d2), message: `${d2.file}:${d2.line}: ${d2.message}` } : { location: { file: side2.path, line: 1, column: 1 } };
+}
+
+// src/core/gate/rules/required-directives.ts
+var requiredDirectivesRule = policyRule({
+  kind: "missing-directive",
+  policyKey: "requiredDirectives",
+  checkNames: (profile) => profile.requiredDirectives.map(lineKey),
+  title: "Required directive missing",
+  titleNamesCheck: true,
+  sarif: {
+    name: "RequiredDirectiveMissing",
+    full: "A directive the unit's profile requires is missing or weaker than required.",
+    help: "Add the required directive to the [Service] section or a drop-in."
+  },
+  check({ profile, head, settings: s, systemd, fallback, advisory }) {
+    return profile.requiredDirectives.flatMap((requirement) => {
+      const r = checkRequirement(requirement, s, systemd);
+      if (r.met) return [];
+      const key = lineKey(requirement);
+      const where3 = lastApplied(s, [key]);
+      const phantom = phantomFor(head, key);
+      return [
+        {
+          kind: "missing-directive",
+          check: key,
+          directives: [key],
+          message: `${s.unitId}: the ${profile.name} profile requires \`${requirement}\`, the unit has ${where3 ? `\`${r.actual}\`` : "no such setting"}${phantom ? `; ${phantom.file}:${phantom.line} does not count: ${phantomReason(phantom, systemd.version)}` : ""}`,
+          location: phantom ? pointAt(phantom) : where3 ? pointAt(where3) : fallback,
+          weight: 5,
+          fix: {
+            directives: [requirement],
+            explanation: `Add \`${requirement}\` to the [Service] section (or a drop-in).`
+          },
+          advisory
+        }
+      ];
+    });
+  },
+  fix: {
+    causedByDirective: true,
+    plan: (v, ctx, head) => {
+      const requirement = v.fix?.directives[0];
+      return {
+        fix: requirement ? requirementFix(ctx, head, requirement) : void 0,
+        passes: (a) => requirement !== void 0 && checkRequirement(requirement, a.settings, ctx.systemd).met
+      };
+    }
+  }
+});
+
+// src/core/gate/rules/threshold.ts
+var thresholdRule = policyRule({
+  kind: "threshold",
+  policyKey: "threshold",
+  checkNames: () => [],
+  title: "Exposure above threshold",
+  titleNamesCheck: false,
+  sarif: {
+    name: "ExposureAboveThreshold",
+    full: "The unit's exposure score (systemd-analyze security, 0.0 best to 10.0 worst) is above the threshold of its profile.",
+    help: "Add the hardening directives the finding lists until the exposure is at or below the threshold, or record an accepted deviation."
+  },
+  check({ profile, settings, assessment, fallback, advisory }) {
+    if (assessment.exposure <= profile.threshold) return [];
+    return [
+      {
+        kind: "threshold",
+        check: "exposure",
+        directives: [],
+        message: `${settings.unitId}: exposure ${formatExposure(assessment.exposure)} ${assessment.level.name} is above the ${profile.name} threshold ${formatExposure(
+          profile.threshold
+        )}`,
+        location: fallback,
+        weight: assessment.exposure - profile.threshold,
+        // Set by adviseFixes() (advice/verify-fixes.ts): re-scored, never estimated.
+        advisory
+      }
+    ];
+  },
+  fix: {
+    causedByDirective: false,
+    plan: (_v, ctx, head) => ({
+      fix: thresholdFix(ctx, head, ctx.profile.threshold),
+      passes: (a) => a.assessment.exposure <= ctx.profile.threshold
+    })
+  }
+});
+
+// src/core/gate/rules/index.ts
+var POLICY_RULES = [
+  thresholdRule,
+  requiredDirectivesRule,
+  allowedCapabilitiesRule,
+  allowedAddressFamiliesRule,
+  forbiddenDirectivesRule
+];
+var BY_KIND = new Map(POLICY_RULES.map((r) => [r.kind, r]));
+function ruleOfKind(kind) {
+  return BY_KIND.get(kind);
+}
+var FIX_PLANNERS = new Map(
+  POLICY_RULES.flatMap((r) => r.fix ? [[r.kind, r.fix]] : [])
+);
+
+// src/core/report/annotations.ts
+var RUNNER_ANNOTATIONS_PER_LEVEL = 10;
+var CHECK_RUN_BATCH_SIZE = 50;
+var MAX_TITLE_CHARS = 255;
+var MAX_TEXT_BYTES = 64 * 1024 - 1;
+var KIND_TITLES = {
+  "regression-exposure": "Exposure rose",
+  "regression-row": "Hardening regressed",
+  "signoff-required": "Sign-off required",
+  "load-error": "Unit fails to load",
+  "invalid-deviation": "Invalid deviation note",
+  "phantom-setting": "Setting systemd ignores",
+  "profile-change": "Profile changed",
+  "unknown-profile": "Unknown profile"
+};
+function titleOfKind(kind) {
+  return ruleOfKind(kind)?.title ?? KIND_TITLES[kind];
+}
+function titleOfFinding(f) {
+  const namesCheck = f.kind === "regression-row" || ruleOfKind(f.kind)?.titleNamesCheck === true;
+  return namesCheck ? `${titleOfKind(f.kind)}: ${f.check}` : titleOfKind(f.kind);
+}
+var LEVEL_RANK = { failure: 0, warning: 1, notice: 2 };
+function normalizePath(path) {
+  return path.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+}
+function findingTitle(f) {
+  return `${titleOfFinding(f)} (${f.unitId})`;
+}
+function fixText(f) {
+  const fix2 = fixForViolation(f);
+  if (!fix2 || fix2.directives.length === 0) return { text: "" };
+  const lines = fix2.directives.join("\n");
+  return { text: `
+
+Fix — add to [Service] (or a drop-in):
+${lines}
+${fix2.explanation}`, raw: lines };
+}
+var LEVELS = {
+  error: "failure",
+  warning: "warning",
+  notice: "notice"
+};
+function fromFinding(f) {
+  const loc = locationOf(f);
+  const at2 = headPlace(loc);
+  const place = {
+    path: normalizePath(at2.file),
+    startLine: Math.max(1, at2.line),
+    endLine: Math.max(1, at2.line),
+    ...at2.column > 0 ? { startColumn: at2.column } : {}
+  };
+  if (f.level === "notice") {
+    return {
+      level: "notice",
+      ...place,
+      title: `Accepted deviation: ${titleOfKind(f.kind)} (${f.unitId})`,
+      message: `accepted deviation: ${f.message}${baseLineNote(loc)} — ${describeNote(f.note ?? {})}; approved by ${f.acceptedBy ?? "nobody"}`
+    };
+  }
+  const fix2 = fixText(f);
+  return {
+    level: LEVELS[f.level],
+    ...place,
+    title: findingTitle(f),
+    message: f.message + baseLineNote(loc) + fix2.text,
+    ...fix2.raw ? { rawDetails: fix2.raw } : {}
+  };
+}
+function describeNote(note3) {
+  const parts = [
+    `owner ${note3.owner || "unknown"}`,
+    `expires ${note3.expires || "never"}`,
+    ...note3.ticket ? [`ticket ${note3.ticket}`] : []
+  ];
+  return parts.join(", ") + (note3.reason ? `; reason: ${note3.reason}` : "");
+}
+function buildAnnotations(findings) {
+  const ranked = findings.filter(isUnitFinding).map((f) => ({ annotation: fromFinding(f), weight: f.weight }));
+  ranked.sort((x, y) => {
+    const a = x.annotation;
+    const b = y.annotation;
+    return LEVEL_RANK[a.level] - LEVEL_RANK[b.level] || y.weight - x.weight || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0) || a.startLine - b.startLine || (a.startColumn ?? 0) - (b.startColumn ?? 0) || (a.title < b.title ? -1 : a.title > b.title ? 1 : 0);
+  });
+  return ranked.map((r) => r.annotation);
+}
+function selectWithinBudget(annotations, perLevel = RUNNER_ANNOTATIONS_PER_LEVEL) {
+  const used = { failure: 0, warning: 0, notice: 0 };
+  const omittedByLevel = { failure: 0, warning: 0, notice: 0 };
+  const printed = [];
+  for (const a of annotations) {
+    if (used[a.level] < perLevel) {
+      used[a.level]++;
+      printed.push(a);
+    } else omittedByLevel[a.level]++;
+  }
+  const omitted = omittedByLevel.failure + omittedByLevel.warning + omittedByLevel.notice;
+  return { printed, omitted, omittedByLevel };
+}
+function toCheckRunAnnotation(a) {
+  return {
+    path: a.path,
+    start_line: a.startLine,
+    end_line: a.endLine,
+    annotation_level: a.level,
+    title: truncateText(a.title, MAX_TITLE_CHARS),
+    message: truncateUtf8(a.message, MAX_TEXT_BYTES),
+    ...a.rawDetails ? { raw_details: truncateUtf8(a.rawDetails, MAX_TEXT_BYTES) } : {}
+  };
+}
+function checkRunBatches(annotations, size = CHECK_RUN_BATCH_SIZE) {
+  const batches = [];
+  for (let i = 0; i < annotations.length; i += size) {
+    batches.push(annotations.slice(i, i + size).map(toCheckRunAnnotation));
+  }
+  return batches;
+}
+
+// src/core/report/run-findings.ts
+var TITLES = {
+  "input-loosens-policy": "Workflow input ignored",
+  "paths-match-nothing": "Glob matches nothing",
+  "scope-incomplete": "Changed files not verified",
+  "policy-loosened": "Policy loosened"
+};
+var MAX_SHOWN = 20;
+function renderRunFindings(all) {
+  const findings = all.filter((f) => !isUnitFinding(f));
+  if (findings.length === 0) return [];
+  const out = ["### This run", ""];
+  for (const f of findings.slice(0, MAX_SHOWN)) {
+    const [first = "", ...rest] = f.message.split("\n");
+    const icon = f.level === "error" ? "❌" : "⚠️";
+    out.push(
+      `- ${icon} **${TITLES[f.kind]}** — ${escapeMarkdown(truncateText(first, 2e3))}`
+    );
+    if (rest.length > 0) out.push("", codeBlock(rest.slice(0, 100).map((l) => truncateText(l, 300))), "");
+  }
+  if (findings.length > MAX_SHOWN)
+    out.push(`- … and ${findings.length - MAX_SHOWN} more (see the JSON report)`);
+  out.push("");
+  return out;
 }
 
 // src/core/report/job-summary.ts
@@ -47277,7 +49115,7 @@ function indent(block, spaces = 2) {
   return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
 }
 function renderViolationItem(f, options) {
-  const title = f.kind === "regression-row" || f.kind === "missing-directive" ? `${titleOfKind(f.kind)}: ${f.check}` : titleOfKind(f.kind);
+  const title = titleOfFinding(f);
   const lines = [
     `- **${md(title)}**${f.advisory ? " (advisory)" : ""} at ${location(locationOf(f), options)} — ${mdCode(f.message)}`
   ];
@@ -47538,8 +49376,10 @@ var VIOLATION_KINDS = [
   // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
   "profile-change",
   // the unit's profile differs from the base commit's, or a new unit's profile comment
-  "unknown-profile"
+  "unknown-profile",
   // a profile comment names no profile of the policy (never a silent default)
+  "forbidden-directive"
+  // a directive the profile forbids is set
 ];
 var RUN_FINDING_KINDS = [
   "input-loosens-policy",
@@ -47558,11 +49398,6 @@ var SRCROOT = "%SRCROOT%";
 var FINGERPRINT_KEY = "unitgate/v1";
 var KINDS = VIOLATION_KINDS;
 var KIND_RULES = {
-  threshold: {
-    name: "ExposureAboveThreshold",
-    full: "The unit's exposure score (systemd-analyze security, 0.0 best to 10.0 worst) is above the threshold of its profile.",
-    help: "Add the hardening directives the finding lists until the exposure is at or below the threshold, or record an accepted deviation."
-  },
   "regression-exposure": {
     name: "ExposureRegressed",
     full: "The unit's exposure score rose compared with the base commit.",
@@ -47572,21 +49407,6 @@ var KIND_RULES = {
     name: "AssessorRowRegressed",
     full: "One systemd-analyze security row got worse compared with the base commit.",
     help: "Restore the directive the finding names, or record an accepted deviation."
-  },
-  "missing-directive": {
-    name: "RequiredDirectiveMissing",
-    full: "A directive the unit's profile requires is missing or weaker than required.",
-    help: "Add the required directive to the [Service] section or a drop-in."
-  },
-  "forbidden-capability": {
-    name: "CapabilityNotAllowed",
-    full: "The unit keeps capabilities outside its profile's allowed set.",
-    help: "Limit CapabilityBoundingSet= (and AmbientCapabilities=) to the capabilities the profile allows."
-  },
-  "forbidden-address-family": {
-    name: "AddressFamilyNotAllowed",
-    full: "The unit may open sockets of address families outside its profile's allowed set.",
-    help: "Restrict RestrictAddressFamilies= to the families the profile allows."
   },
   "signoff-required": {
     name: "SignoffRequired",
@@ -47629,7 +49449,7 @@ function fnv1a64(text2) {
   return h.toString(16).padStart(16, "0");
 }
 function kindRule(kind, informationUri) {
-  const r = KIND_RULES[kind];
+  const r = ruleOfKind(kind)?.sarif ?? KIND_RULES[kind];
   return {
     id: `unitgate/${kind}`,
     name: r.name,
@@ -47691,9 +49511,9 @@ function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const results = findings.map((f) => {
     const level = f.level === "notice" ? "note" : f.level;
-    const at = headPlace(locationOf(f));
-    const region = { startLine: Math.max(1, at.line) };
-    if (at.column > 0) region.startColumn = at.column;
+    const at2 = headPlace(locationOf(f));
+    const region = { startLine: Math.max(1, at2.line) };
+    if (at2.column > 0) region.startColumn = at2.column;
     const result = {
       ruleId: f.ruleId,
       ruleIndex: index.get(f.ruleId),
@@ -47703,7 +49523,7 @@ function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
         {
           physicalLocation: {
             artifactLocation: {
-              uri: encodeUriPath(at.file.replace(/^(\.\/)+/, "")),
+              uri: encodeUriPath(at2.file.replace(/^(\.\/)+/, "")),
               uriBaseId: SRCROOT
             },
             region
@@ -47780,14 +49600,14 @@ function renderCodeQuality(findings) {
     const key = `${f.unit}\0${f.check}\0${f.kind}`;
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
-    const at = headPlace(locationOf(f));
+    const at2 = headPlace(locationOf(f));
     const accepted = f.level === "notice" ? `accepted deviation (approved by ${f.acceptedBy ?? "?"}): ` : "";
     return {
       description: accepted + f.message + baseLineNote(locationOf(f)),
       check_name: f.ruleId,
       fingerprint: fnv1a64(n === 0 ? key : `${key}\0${n}`),
       severity: SEVERITY[f.level],
-      location: { path: at.file.replace(/^(\.\/)+/, ""), lines: { begin: Math.max(1, at.line) } }
+      location: { path: at2.file.replace(/^(\.\/)+/, ""), lines: { begin: Math.max(1, at2.line) } }
     };
   });
 }
@@ -47807,7 +49627,7 @@ function score(side2) {
 function plain2(l) {
   return { file: l.file, line: l.line, column: l.column };
 }
-function where(l) {
+function where2(l) {
   if (l.side !== "base") return plain2(l);
   return { ...plain2(l), side: "base", ...l.headAnchor ? { headAnchor: plain2(l.headAnchor) } : {} };
 }
@@ -47827,7 +49647,7 @@ function violation(v) {
     message: v.message,
     advisory: v.advisory,
     weight: v.weight,
-    location: where(v.location),
+    location: where2(v.location),
     fix: jsonFix(fixForViolation(v))
   };
 }
@@ -47859,7 +49679,7 @@ function note(n) {
     owner: n.owner ?? null,
     expires: n.expires ?? null,
     ticket: n.ticket ?? null,
-    location: n.location ? where(n.location) : null,
+    location: n.location ? where2(n.location) : null,
     problems: [...n.problems],
     valid: n.problems.length === 0,
     approvedBy: n.approvedBy ?? null,
@@ -47874,7 +49694,7 @@ function change(c) {
     baseBadness: c.baseBadness ?? null,
     headBadness: c.headBadness ?? null,
     delta: c.delta,
-    location: where(c.location),
+    location: where2(c.location),
     summary: c.summary
   };
 }
@@ -48000,16 +49820,7 @@ var MAX_FIELD_CHARS2 = 300;
 var RESERVE_CHARS = 1200;
 var OPEN_DETAILS_UP_TO = 3;
 function charCount(text2) {
-  let n = 0;
-  for (let i = 0; i < text2.length; i++) {
-    const c = text2.charCodeAt(i);
-    if (c >= 55296 && c <= 56319 && i + 1 < text2.length) {
-      const d2 = text2.charCodeAt(i + 1);
-      if (d2 >= 56320 && d2 <= 57343) i++;
-    }
-    n++;
-  }
-  return n;
+  return Array.from(text2).length;
 }
 function plural2(n, word, many = `${word}s`) {
   return `${n} ${n === 1 ? word : many}`;
@@ -48238,7 +50049,7 @@ var REPORT_FORMATS = [
   },
   {
     name: "json",
-    description: "the JSON report (schemas/report.schema.json)",
+    description: "the JSON report (schema: schemas/unitgate-report-1.schema.json)",
     cli: true,
     actionInput: { name: "report", fallback: "unitgate-report.json", output: "report" },
     render: (i) => json(
@@ -48294,1038 +50105,10 @@ var FILE_FORMATS = REPORT_FORMATS.filter(
   (f) => "actionInput" in f
 );
 
-// src/core/policy/profile-checks.ts
-var RANKS = {
-  ProtectSystem: { of: (s) => s.protectSystem, order: ["no", "yes", "full", "strict"] },
-  ProtectHome: { of: (s) => s.protectHome, order: ["no", "read-only", "tmpfs", "yes"] },
-  ProtectProc: { of: (s) => s.protectProc, order: ["default", "noaccess", "ptraceable", "invisible"] },
-  ProcSubset: { of: (s) => s.procSubset, order: ["all", "pid"] },
-  KeyringMode: { of: (s) => s.keyringMode, order: ["shared", "inherit", "private"] },
-  NotifyAccess: { of: (s) => s.notifyAccess, order: ["all", "exec", "main", "none"] },
-  DevicePolicy: { of: (s) => s.devicePolicy ?? "auto", order: ["auto", "closed", "strict"] }
-};
-function capabilityMask(words, profile) {
-  let mask = 0n;
-  for (const w2 of words) {
-    const bit = profile.data.capabilities[w2.toUpperCase()];
-    if (bit !== void 0) mask |= 1n << BigInt(bit);
-  }
-  return mask;
-}
-function capabilityNames(mask, profile) {
-  return Object.entries(profile.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
-}
-function lastValue(s, key) {
-  return s.provenance.get(key)?.at(-1)?.value;
-}
-function checkRequirement(requirement, s, profile) {
-  const eq = requirement.indexOf("=");
-  const key = requirement.slice(0, eq);
-  const want = requirement.slice(eq + 1).trim();
-  const boolGetter = EFFECTIVE_FLAGS[key];
-  if (boolGetter) {
-    const b = parseBoolean(want);
-    const have = boolGetter(s);
-    return {
-      met: b === void 0 ? lastValue(s, key) === want : have === b,
-      actual: `${key}=${have ? "yes" : "no"}`
-    };
-  }
-  const rank = RANKS[key];
-  if (rank) {
-    const have = rank.of(s);
-    const wanted = parseBoolean(want) === true ? "yes" : parseBoolean(want) === false ? "no" : want;
-    const hi = rank.order.indexOf(have);
-    const wi = rank.order.indexOf(wanted);
-    return { met: wi >= 0 && hi >= wi, actual: `${key}=${have}` };
-  }
-  switch (key) {
-    case "SystemCallArchitectures": {
-      const want2 = new Set(extractWords(requirement.slice(eq + 1), true).words);
-      const have = s.systemCallArchitectures;
-      const met = have.size > 0 && [...have].every((a) => want2.has(a));
-      return { met, actual: `${key}=${[...have].join(" ")}` };
-    }
-    case "SystemCallFilter": {
-      const filter = s.systemCallFilter;
-      const groups2 = profile.data.syscallGroups;
-      const deny = want.startsWith("~");
-      const names = extractWords(deny ? want.slice(1) : want, false).words;
-      const wanted = /* @__PURE__ */ new Set();
-      for (const n of names) for (const m of n.startsWith("@") ? groups2[n] ?? [] : [n]) wanted.add(m);
-      const actual = !filter ? `${key}= (no filter)` : `${key}=${filter.allowList ? "allow list" : "deny list"} of ${filter.names.size}`;
-      if (!filter) return { met: false, actual };
-      if (deny) {
-        const met2 = [...wanted].every((n) => filter.allowList ? !filter.names.has(n) : filter.names.has(n));
-        return { met: met2, actual };
-      }
-      const allowed = /* @__PURE__ */ new Set([...wanted, ...groups2["@default"] ?? []]);
-      const met = filter.allowList && [...filter.names].every((n) => allowed.has(n));
-      return { met, actual };
-    }
-    case "CapabilityBoundingSet":
-    case "AmbientCapabilities": {
-      const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
-      const allowed = capabilityMask(extractWords(want, true).words, profile);
-      const extra = have & ~allowed;
-      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, profile).join(" ")}` };
-    }
-    case "RestrictNamespaces": {
-      const have = s.restrictNamespaces;
-      const actual = `${key}=${have === NAMESPACES_UNSET ? "(unset)" : have === 0 ? "yes" : namespaceNames(have).join(" ")}`;
-      if (have === NAMESPACES_UNSET) return { met: false, actual };
-      const b = parseBoolean(want);
-      if (b === false) return { met: true, actual };
-      const allowed = b === true ? 0 : namespaceMask(want);
-      return { met: allowed !== void 0 && (have & ~allowed) === 0, actual };
-    }
-    case "RestrictAddressFamilies": {
-      const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
-      const allowed = new Set(
-        allowedFamilies.map((f) => profile.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
-      );
-      const af = s.addressFamilies;
-      if (!s.addressFamiliesAllowList)
-        return { met: false, actual: `${key}= (${af ? "deny list" : "not restricted"})` };
-      const have = [...af?.families ?? []];
-      return {
-        met: have.every((f) => allowed.has(f)),
-        actual: `${key}=${familyNames(have, profile).join(" ") || "none"}`
-      };
-    }
-    case "UMask": {
-      const wantMask = /^[0-7]+$/.test(want) ? parseInt(want, 8) : NaN;
-      return {
-        met: Number.isFinite(wantMask) && (s.umask & wantMask) === wantMask,
-        actual: `${key}=${s.umask.toString(8).padStart(4, "0")}`
-      };
-    }
-    default: {
-      const have = lastValue(s, key);
-      return { met: have === want, actual: have === void 0 ? `${key} not set` : `${key}=${have}` };
-    }
-  }
-}
-function namespaceMask(value) {
-  const invert = value.startsWith("~");
-  let flags = 0;
-  for (const word of extractWords(invert ? value.slice(1) : value, false).words) {
-    const flag = NAMESPACE_FLAGS[word];
-    if (flag === void 0) return void 0;
-    flags |= flag;
-  }
-  const all = Object.values(NAMESPACE_FLAGS).reduce((m, f) => m | f, 0);
-  return invert ? all & ~flags : flags;
-}
-function namespaceNames(mask) {
-  return Object.entries(NAMESPACE_FLAGS).filter(([, flag]) => (mask & flag) !== 0).map(([name]) => name);
-}
-function familyNames(families, profile) {
-  const byNumber = /* @__PURE__ */ new Map();
-  for (const [name, n] of Object.entries(profile.data.addressFamilies)) {
-    if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
-  }
-  return families.map((f) => byNumber.get(f) ?? String(f)).sort();
-}
-function forbiddenCapabilities(s, allowed, profile) {
-  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, profile);
-  return capabilityNames(keep, profile);
-}
-function forbiddenAddressFamilies(s, allowed, profile) {
-  if (!s.addressFamiliesAllowList) return ["(any)"];
-  const ok = new Set(allowed.map((f) => profile.data.addressFamilies[f.toUpperCase()]));
-  return familyNames(
-    [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
-    profile
-  );
-}
-
-// src/core/unit/load-unit.ts
-var import_path2 = require("path");
-
-// src/core/unit/parse-unit-file.ts
-var LONG_LINE_MAX = 1024 * 1024;
-var UTF8_BOM = "\uFEFF";
-function isBlank(c) {
-  return c === 32 || c === 9 || c === 10 || c === 13;
-}
-function isSafeString2(s) {
-  return !/[\x01-\x1f"'\\\x7f]/.test(s);
-}
-function lineContentEnd(text2, pos) {
-  const n = text2.length;
-  for (; pos < n; pos++) {
-    const c = text2.charCodeAt(pos);
-    if (c === 10 || c === 13 || c === 0) break;
-  }
-  return pos;
-}
-function skipLineEnding(text2, pos) {
-  const n = text2.length;
-  let seen = 0;
-  for (; pos < n; pos++) {
-    const c = text2.charCodeAt(pos);
-    const eol = c === 10 ? 1 : c === 13 ? 2 : c === 0 ? 4 : 0;
-    if (eol === 0 || seen & 4 || seen & eol) break;
-    seen |= eol;
-  }
-  return pos;
-}
-var AssignmentRecord = class {
-  constructor(file, line, column, section, sectionLine, key, value) {
-    this.file = file;
-    this.line = line;
-    this.column = column;
-    this.section = section;
-    this.sectionLine = sectionLine;
-    this.key = key;
-    this.value = value;
-  }
-  file;
-  line;
-  column;
-  section;
-  sectionLine;
-  key;
-  value;
-};
-var DiagnosticRecord = class {
-  constructor(file, line, column, severity, message, kind = "other") {
-    this.file = file;
-    this.line = line;
-    this.column = column;
-    this.severity = severity;
-    this.message = message;
-    this.kind = kind;
-  }
-  file;
-  line;
-  column;
-  severity;
-  message;
-  kind;
-};
-var SectionRecord = class {
-  constructor(name, line) {
-    this.name = name;
-    this.line = line;
-  }
-  name;
-  line;
-};
-var ParsedUnitFileRecord = class {
-  file;
-  assignments;
-  sections;
-  diagnostics;
-  constructor(file) {
-    this.file = file;
-    this.assignments = new Array();
-    this.sections = new Array();
-    this.diagnostics = new Array();
-  }
-};
-var UnitFileParser = class {
-  constructor(text2, file, knownSections) {
-    this.text = text2;
-    this.file = file;
-    this.knownSections = knownSections;
-    this.result = new ParsedUnitFileRecord(file);
-    this.nextInvalid = text2.indexOf("�");
-    this.mayHaveInvalidUtf8 = this.nextInvalid >= 0;
-  }
-  text;
-  file;
-  knownSections;
-  result;
-  section = null;
-  sectionLine = 0;
-  sectionIgnored = false;
-  /** Whether the text has a U+FFFD (an invalid UTF-8 sequence) at all. */
-  mayHaveInvalidUtf8;
-  /** Where the next U+FFFD in the text is, at or after the line last looked at. */
-  nextInvalid;
-  /** Where the next `=` in the text is, at or after the assignment last looked at (see firstEquals()). */
-  nextEquals = -1;
-  warn(line, column, message) {
-    this.result.diagnostics.push(new DiagnosticRecord(this.file, line, column, "warning", message));
-  }
-  fail(line, column, message, reason) {
-    this.result.fatal = new DiagnosticRecord(this.file, line, column, "error", message, "refused-unit");
-    this.result.fatalReason = reason;
-    return false;
-  }
-  /** Whether `src[from, to)` holds a U+FFFD; for the text itself, without scanning it again. */
-  hasInvalidUtf8(src, inText, from, to) {
-    if (!inText) return indexOfCode(src, 65533, from, to) < to;
-    if (this.nextInvalid < from) {
-      this.nextInvalid = src.indexOf("�", from);
-      if (this.nextInvalid < 0) this.nextInvalid = src.length;
-    }
-    return this.nextInvalid < to;
-  }
-  /** parseLine() of the physical line `text[from, to)`, line `line`, in place. */
-  parseTextLine(from, to, line) {
-    return this.parseLine(this.text, true, from, to, line, 1);
-  }
-  /** parseLine() of a line joined from continued ones, which starts at `startLine`:`startColumn`. */
-  parseJoinedLine(logical, startLine, startColumn) {
-    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn);
-  }
-  /**
-   * parse_line() (src/shared/conf-parser.c, v252–v262) on the logical line `src[from, to)`, which
-   * starts at `startLine`:`startColumn`; `inText` when `src` is the file's text (the line is in
-   * place), not a joined line. False when the line makes systemd refuse the whole file.
-   */
-  parseLine(src, inText, from, to, startLine, startColumn) {
-    let begin = from;
-    let end = to;
-    while (begin < end && isBlank(src.charCodeAt(begin))) begin++;
-    if (begin === end) return true;
-    while (isBlank(src.charCodeAt(end - 1))) end--;
-    const column = startColumn + (begin - from);
-    if (this.mayHaveInvalidUtf8 && this.hasInvalidUtf8(src, inText, begin, to))
-      return this.fail(
-        startLine,
-        column,
-        `String is not UTF-8 clean, ignoring assignment: ${src.slice(begin, end)}`,
-        "Invalid argument"
-      );
-    if (src.charCodeAt(begin) === 91)
-      return this.sectionHeader(src.slice(begin, end), startLine, column);
-    if (this.section === null) {
-      if (!this.sectionIgnored) this.warn(startLine, column, "Assignment outside of section. Ignoring.");
-      return true;
-    }
-    const eq = this.firstEquals(src, inText, begin, end);
-    if (eq === end) {
-      this.warn(startLine, column, "Missing '=', ignoring line.");
-      return true;
-    }
-    if (eq === begin) {
-      this.warn(startLine, column, "Missing key name before '=', ignoring line.");
-      return true;
-    }
-    let keyEnd = eq;
-    while (isBlank(src.charCodeAt(keyEnd - 1))) keyEnd--;
-    let valueBegin = eq + 1;
-    while (valueBegin < end && isBlank(src.charCodeAt(valueBegin))) valueBegin++;
-    this.result.assignments.push(
-      new AssignmentRecord(
-        this.file,
-        startLine,
-        column,
-        this.section,
-        this.sectionLine,
-        src.slice(begin, keyEnd),
-        src.slice(valueBegin, end)
-      )
-    );
-    return true;
-  }
-  /**
-   * The first `=` in `src[from, to)`, or `to`. In the text itself, lines come in order: the next `=`
-   * is looked for again only once a line is past it, so lines without one cost no scan of the rest.
-   */
-  firstEquals(src, inText, from, to) {
-    if (!inText) return indexOfCode(src, 61, from, to);
-    if (this.nextEquals < from) {
-      this.nextEquals = src.indexOf("=", from);
-      if (this.nextEquals < 0) this.nextEquals = src.length;
-    }
-    return this.nextEquals < to ? this.nextEquals : to;
-  }
-  /** A `[Section]` line `l` (stripped); false when systemd refuses the file for it. */
-  sectionHeader(l, line, column) {
-    if (l.charCodeAt(l.length - 1) !== 93)
-      return this.fail(line, column, `Invalid section header '${l}'`, "Bad message");
-    const name = l.slice(1, -1);
-    if (!isSafeString2(name))
-      return this.fail(line, column, `Bad characters in section header '${l}'`, "Bad message");
-    if (this.knownSections.includes(name)) {
-      this.section = name;
-      this.sectionLine = line;
-      this.sectionIgnored = false;
-      this.result.sections.push(new SectionRecord(name, line));
-    } else {
-      if (!name.startsWith("X-")) this.warn(line, column, `Unknown section '${name}'. Ignoring.`);
-      this.section = null;
-      this.sectionIgnored = true;
-    }
-    return true;
-  }
-};
-function indexOfCode(s, code, from, to) {
-  let i = from;
-  while (i < to && s.charCodeAt(i) !== code) i++;
-  return i;
-}
-function rangeEndsEscaped(text2, start, end) {
-  let n = 0;
-  for (let i = end - 1; i >= start && text2.charCodeAt(i) === 92; i--) n++;
-  return n % 2 === 1;
-}
-function parseUnitFile(text2, file, knownSections) {
-  const parser = new UnitFileParser(text2, file, knownSections);
-  const result = parser.result;
-  let continuation = null;
-  let continuationLine = 0;
-  let continuationColumn = 0;
-  let bomPending = text2.indexOf(UTF8_BOM) >= 0;
-  const n = text2.length;
-  const onlyNewlines = text2.indexOf("\r") < 0 && text2.indexOf("\0") < 0;
-  let lineCount = 0;
-  for (let pos = 0; pos < n; ) {
-    let start = pos;
-    let lineEnd;
-    if (onlyNewlines) {
-      lineEnd = text2.indexOf("\n", pos);
-      if (lineEnd < 0) lineEnd = n;
-      pos = lineEnd + 1;
-    } else {
-      lineEnd = lineContentEnd(text2, pos);
-      pos = skipLineEnding(text2, lineEnd);
-    }
-    const lineNo = ++lineCount;
-    let lead = start;
-    while (lead < lineEnd && isBlank(text2.charCodeAt(lead))) lead++;
-    if (lead < lineEnd) {
-      const c = text2.charCodeAt(lead);
-      if (c === 35 || c === 59) continue;
-    }
-    if (bomPending && text2.charCodeAt(start) === 65279) {
-      start++;
-      bomPending = false;
-    }
-    const length = lineEnd - start;
-    if (continuation !== null) {
-      if (length > LONG_LINE_MAX - continuation.length) {
-        parser.fail(lineNo, 1, "Continuation line too long", "No buffer space available");
-        return result;
-      }
-      if (rangeEndsEscaped(text2, start, lineEnd)) {
-        continuation = continuation + text2.slice(start, lineEnd - 1) + " ";
-        continue;
-      }
-      const logical = continuation + text2.slice(start, lineEnd);
-      continuation = null;
-      if (!parser.parseJoinedLine(logical, continuationLine, continuationColumn)) return result;
-      continue;
-    }
-    if (length > LONG_LINE_MAX) {
-      parser.fail(lineNo, 1, "Line too long", "No buffer space available");
-      return result;
-    }
-    if (rangeEndsEscaped(text2, start, lineEnd)) {
-      continuation = text2.slice(start, lineEnd - 1) + " ";
-      continuationLine = lineNo;
-      continuationColumn = 1;
-      continue;
-    }
-    if (!parser.parseTextLine(start, lineEnd, lineNo)) return result;
-  }
-  if (continuation !== null) parser.parseJoinedLine(continuation, continuationLine, continuationColumn);
-  return result;
-}
-
-// src/core/unit/unit-tree.ts
-var import_path = require("path");
-var MAX_SYMLINK_HOPS = 32;
-function resolvePath(tree, path) {
-  const split2 = (p) => p.split("/").filter((c) => c.length > 0);
-  const base = tree.hostDirectory === void 0 ? [] : split2(import_path.posix.normalize(tree.hostDirectory));
-  const host = tree.hostDirectory !== void 0;
-  let pending = split2(import_path.posix.normalize(path));
-  const done = [...base];
-  let hops = 0;
-  while (pending.length > 0) {
-    const component = pending.shift();
-    if (component === ".") continue;
-    if (component === "..") {
-      done.pop();
-      continue;
-    }
-    const current = [...done, component];
-    if (host && current.some((c, i) => i < base.length && base[i] !== c)) {
-      const hostPath = import_path.posix.normalize("/" + [...current, ...pending].join("/"));
-      return hostPath === "/dev/null" ? { kind: "null" } : { kind: "missing" };
-    }
-    if (current.length < base.length) {
-      done.push(component);
-      continue;
-    }
-    const treePath = "/" + current.slice(base.length).join("/");
-    const entry = tree.lstat(treePath);
-    if (!entry) {
-      if (treePath === "/dev/null" && !host) return { kind: "null" };
-      return { kind: "missing" };
-    }
-    if (entry.type === "symlink") {
-      if (++hops > MAX_SYMLINK_HOPS) return { kind: "loop" };
-      const target = entry.target;
-      if (import_path.posix.normalize(target) === "/dev/null" && pending.length === 0) return { kind: "null" };
-      const rest = split2(target);
-      if (target.startsWith("/")) done.length = 0;
-      pending = [...rest, ...pending];
-      continue;
-    }
-    if (pending.length > 0 && entry.type !== "directory") return { kind: "missing" };
-    done.push(component);
-    if (pending.length === 0) {
-      const p = "/" + done.slice(base.length).join("/");
-      if (entry.type === "file") return { kind: "file", path: p, size: entry.size };
-      if (entry.type === "directory") return { kind: "directory", path: p };
-      return { kind: "other", path: p };
-    }
-  }
-  if (host && done.length < base.length) return { kind: "missing" };
-  return { kind: "directory", path: "/" + done.slice(base.length).join("/") };
-}
-function resolveEntryIn(tree, path) {
-  const slash = path.lastIndexOf("/");
-  const name = path.slice(slash + 1);
-  if (name === "" || name === "." || name === "..") return void 0;
-  const entry = tree.lstat(path);
-  if (!entry) {
-    if (path === "/dev/null" && tree.hostDirectory === void 0) return { kind: "null" };
-    return { kind: "missing" };
-  }
-  return entry.type === "symlink" ? void 0 : resolvedEntry(path, entry);
-}
-function resolvedEntry(path, entry) {
-  switch (entry.type) {
-    case "file":
-      return { kind: "file", path, size: entry.size };
-    case "directory":
-      return { kind: "directory", path };
-    default:
-      return { kind: "other", path };
-  }
-}
-function memoizeTree(tree) {
-  const lstats = /* @__PURE__ */ new Map();
-  const listings = /* @__PURE__ */ new Map();
-  const typedListings = /* @__PURE__ */ new Map();
-  const files = /* @__PURE__ */ new Map();
-  const listDirectory = tree.listDirectory?.bind(tree);
-  const typedListing = (path) => {
-    let l = typedListings.get(path);
-    if (l === void 0) {
-      l = listDirectory(path) ?? null;
-      typedListings.set(path, l);
-    }
-    return l ?? void 0;
-  };
-  const fromListing = (path) => {
-    const slash = path.lastIndexOf("/");
-    const name = path.slice(slash + 1);
-    if (name === "" || name === "." || name === "..") return void 0;
-    const listing = typedListings.get(slash === 0 ? "/" : path.slice(0, slash));
-    if (!listing) return void 0;
-    const type = listing.get(name);
-    if (type === void 0) return null;
-    if (type === "directory" || type === "other") return { type };
-    return void 0;
-  };
-  return {
-    lstat(path) {
-      let e = lstats.get(path);
-      if (e === void 0) {
-        if (listDirectory) e = fromListing(path);
-        if (e === void 0) e = tree.lstat(path) ?? null;
-        lstats.set(path, e);
-      }
-      return e ?? void 0;
-    },
-    readDirectory(path) {
-      let l = listings.get(path);
-      if (l === void 0) {
-        if (listDirectory) {
-          const typed = typedListing(path);
-          l = typed ? [...typed.keys()] : null;
-        } else l = tree.readDirectory(path) ?? null;
-        listings.set(path, l);
-      }
-      return l ?? void 0;
-    },
-    ...listDirectory ? { listDirectory: typedListing } : {},
-    readFile(path) {
-      let f = files.get(path);
-      if (!f) {
-        f = tree.readFile(path);
-        files.set(path, f);
-      }
-      return f;
-    },
-    // Resolution depends on where the tree sits on the host; the cache must not hide it.
-    ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {}
-  };
-}
-function linkTargetPath(linkDir, target) {
-  return import_path.posix.normalize(target.startsWith("/") ? target : import_path.posix.join(linkDir, target));
-}
-
-// src/core/unit/load-unit.ts
-var UNIT_SECTIONS = {
-  service: ["Unit", "Service", "Install"],
-  socket: ["Unit", "Socket", "Install"],
-  mount: ["Unit", "Mount", "Install"],
-  swap: ["Unit", "Swap", "Install"],
-  slice: ["Unit", "Slice", "Install"],
-  timer: ["Unit", "Timer", "Install"],
-  path: ["Unit", "Path", "Install"],
-  target: ["Unit", "Install"],
-  automount: ["Unit", "Automount", "Install"],
-  device: ["Unit", "Install"],
-  scope: ["Unit", "Scope", "Install"]
-};
-var MAX_UNIT_FILE_BYTES = 4 * 1024 * 1024;
-function tooLargeMessage(size) {
-  return `file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} bytes unitgate reads`;
-}
-var NameMap = class {
-  constructor(tree, searchPath) {
-    this.tree = tree;
-    this.searchPath = searchPath;
-    this.dirs = searchPath.map((dir) => ({ dir, listing: void 0, listed: false }));
-    this.dirPrefixes = searchPath.map((d2) => d2 + "/");
-  }
-  tree;
-  searchPath;
-  cache = /* @__PURE__ */ new Map();
-  aliasIndex;
-  dirs;
-  /** `dir + '/'` of each search directory, for the "does the link stay in the search path" test. */
-  dirPrefixes;
-  get(name) {
-    const cached = this.cache.get(name);
-    if (cached !== void 0) return cached ?? void 0;
-    let found = null;
-    for (const dir of this.dirs) {
-      const entry = this.entryIn(dir, name);
-      if (entry) {
-        found = entry;
-        break;
-      }
-    }
-    this.cache.set(name, found);
-    return found ?? void 0;
-  }
-  entryIn(searchDir, name) {
-    const listing = searchDir.listed ? searchDir.listing : this.list(searchDir);
-    if (listing === null || listing !== void 0 && !listing.has(name)) return void 0;
-    const dir = searchDir.dir;
-    const path = listing === void 0 ? joinName(dir, name) : dir === "/" ? "/" + name : dir + "/" + name;
-    const type = listing instanceof Map ? listing.get(name) : void 0;
-    if (type === "file") return { kind: "fragment", path, resolved: void 0, regularFile: true };
-    const entry = this.tree.lstat(path);
-    if (!entry) return void 0;
-    if (entry.type !== "symlink") {
-      const resolved = listing === void 0 ? void 0 : resolvedEntry(path, entry);
-      return { kind: "fragment", path, resolved, regularFile: false };
-    }
-    const target = linkTargetPath(dir, entry.target);
-    const inSearchPath = this.dirPrefixes.some((d2) => target.startsWith(d2));
-    if (!inSearchPath || target === "/dev/null") {
-      return { kind: "fragment", path, resolved: void 0, regularFile: false, link: true };
-    }
-    const targetName = import_path2.posix.basename(target);
-    if (targetName === name) return void 0;
-    if (!isValidAlias(name, targetName)) return void 0;
-    return { kind: "alias", target: targetName };
-  }
-  /** Computes a search directory's `listing` (see SearchDirectory). */
-  list(searchDir) {
-    const dir = searchDir.dir;
-    let listing;
-    const normalized = dir === "/" || dir.startsWith("/") && !dir.endsWith("/") && import_path2.posix.normalize(dir) === dir;
-    if (normalized) {
-      listing = null;
-      let prefix = "";
-      let plain3 = true;
-      for (const component of dir.split("/")) {
-        if (component === "") continue;
-        prefix += "/" + component;
-        const entry = this.tree.lstat(prefix);
-        if (entry?.type === "symlink") listing = void 0;
-        if (entry?.type !== "directory") {
-          plain3 = false;
-          break;
-        }
-      }
-      if (plain3) {
-        const typed = this.tree.listDirectory?.(dir);
-        if (typed) listing = typed;
-        else {
-          const names = this.tree.readDirectory(dir);
-          listing = names === void 0 ? void 0 : new Set(names);
-        }
-      }
-    }
-    searchDir.listing = listing;
-    searchDir.listed = true;
-    return listing;
-  }
-  /** All names whose alias symlinks (in any search directory) point at `name`. */
-  aliasesOf(name) {
-    if (!this.aliasIndex) {
-      this.aliasIndex = /* @__PURE__ */ new Map();
-      for (const dir of this.searchPath) {
-        const resolved = resolvePath(this.tree, dir);
-        if (resolved.kind !== "directory") continue;
-        for (const entryName of this.tree.readDirectory(resolved.path) ?? []) {
-          if (!parseUnitName(entryName)) continue;
-          const entry = this.get(entryName);
-          if (entry?.kind !== "alias") continue;
-          const list = this.aliasIndex.get(entry.target) ?? [];
-          if (!list.includes(entryName)) list.push(entryName);
-          this.aliasIndex.set(entry.target, list);
-        }
-      }
-    }
-    return this.aliasIndex.get(name) ?? NO_NAMES;
-  }
-  /** Follows aliases until a fragment (unit_ids_map_get()). */
-  fragmentOf(name) {
-    let current = name;
-    for (let hops = 0; hops < 64; hops++) {
-      const entry = this.get(current);
-      if (!entry) return void 0;
-      if (entry.kind === "fragment") return entry;
-      current = entry.target;
-    }
-    return void 0;
-  }
-};
-var NO_NAMES = [];
-function isValidAlias(alias, target) {
-  const a = parseUnitName(alias);
-  const t = parseUnitName(target);
-  if (!a || !t || a.type !== t.type) return false;
-  const aTemplate = a.instance === "";
-  const tTemplate = t.instance === "";
-  if (aTemplate !== tTemplate) return false;
-  if (a.instance && t.instance === "") return false;
-  return true;
-}
-var LoadedUnitRecord = class {
-  constructor(id, type, instance, fragmentPath, names, files) {
-    this.id = id;
-    this.type = type;
-    this.instance = instance;
-    this.fragmentPath = fragmentPath;
-    this.names = names;
-    this.files = files;
-  }
-  id;
-  type;
-  instance;
-  fragmentPath;
-  names;
-  files;
-};
-var UnitLoader = class {
-  constructor(tree, searchPath) {
-    this.searchPath = searchPath;
-    this.source = tree;
-    this.tree = memoizeTree(tree);
-    this.names = new NameMap(this.tree, searchPath);
-  }
-  searchPath;
-  source;
-  tree;
-  names;
-  resolved = /* @__PURE__ */ new Map();
-  dropIns;
-  resolve = (path) => {
-    let r = this.resolved.get(path);
-    if (!r) {
-      const slash = path.lastIndexOf("/");
-      if (slash >= 0 && path !== "/") {
-        const dir = slash === 0 ? "/" : path.slice(0, slash);
-        const parent = this.resolve(dir);
-        if (parent.kind === "directory") {
-          const exact = parent.path === dir && (slash === 0 || dir !== "/");
-          r = resolveEntryIn(this.tree, exact ? path : joinName(parent.path, path.slice(slash + 1)));
-        }
-      }
-      r ??= resolvePath(this.tree, path);
-      this.resolved.set(path, r);
-    }
-    return r;
-  };
-  /**
-   * Resolves and reads a unit's fragment (unit_load_fragment()): a link to /dev/null or an empty
-   * file is a mask, anything but a regular file is not found.
-   */
-  readFragment(fragment) {
-    if (fragment.regularFile) {
-      const read = this.source.readFile(fragment.path);
-      if ("text" in read && read.text.length <= MAX_UNIT_FILE_BYTES / 3)
-        return read.text === "" ? "masked" : read;
-    }
-    const resolved = fragment.resolved ?? this.resolve(fragment.path);
-    if (resolved.kind === "null" || resolved.kind === "file" && resolved.size === 0) return "masked";
-    if ((resolved.kind === "missing" || resolved.kind === "directory") && fragment.link)
-      return resolved.kind === "missing" ? "dangling" : "directory";
-    if (resolved.kind !== "file") return "not-found";
-    return readUnitText(this.source, resolved.path, resolved.size);
-  }
-  /** Loads one unit; template names must already carry their instance. */
-  load(unitName) {
-    const names = this.names;
-    const parts = parseUnitName(unitName);
-    if (!parts) return fail("error", unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
-    let fragment = names.fragmentOf(unitName);
-    let instance = parts.instance === "" ? void 0 : parts.instance;
-    let lookupName = unitName;
-    if (!fragment && instance !== void 0) {
-      lookupName = templateOf(unitName);
-      fragment = names.fragmentOf(lookupName);
-    }
-    if (!fragment) return fail("not-found", unitName, `Unit ${unitName} not found.`);
-    const fragmentPath = fragment.path;
-    const mainText = this.readFragment(fragment);
-    if (mainText === "masked") return fail("masked", unitName, `Unit ${unitName} is masked.`);
-    if (mainText === "not-found") return fail("not-found", unitName, `Unit ${unitName} not found.`);
-    if (mainText === "dangling") {
-      const failure = {
-        kind: "not-found",
-        unitName,
-        message: `Unit ${unitName} not found.`,
-        openFailure: { path: fragmentPath, reason: "No such file or directory" }
-      };
-      return { ok: false, failure };
-    }
-    if (mainText === "directory") {
-      return fail(
-        "error",
-        unitName,
-        `Unit ${unitName} failed to load properly, please adjust/correct and reload service manager: Is a directory`
-      );
-    }
-    const fragmentName = fragmentPath.slice(fragmentPath.lastIndexOf("/") + 1);
-    let id = fragmentName;
-    const idParts = id === unitName ? parts : parseUnitName(id);
-    if (!idParts || idParts.type !== parts.type) id = unitName;
-    else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
-    else if (idParts.instance === void 0) instance = void 0;
-    const type = parts.type;
-    const allNames = new Array();
-    allNames.push(id);
-    if (unitName !== id) allNames.push(unitName);
-    for (const alias of names.aliasesOf(fragmentName)) {
-      addName(
-        allNames,
-        instance !== void 0 && alias.includes("@") ? replaceInstance(alias, instance) : alias
-      );
-    }
-    if (lookupName !== unitName) {
-      for (const alias of names.aliasesOf(lookupName))
-        addName(allNames, replaceInstance(alias, instance ?? ""));
-    }
-    if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
-    const sections = UNIT_SECTIONS[type];
-    const files = new Array();
-    files.push(parseUnitFile(mainText.text, fragmentPath, sections));
-    this.dropIns ??= new DropInFinder(this.tree, this.searchPath, this.resolve);
-    for (const dropIn of this.dropIns.findFiles(id, id === unitName ? parts : void 0, allNames, type)) {
-      const text2 = this.readDropIn(dropIn);
-      if (text2 === void 0) continue;
-      if ("error" in text2)
-        return fail(
-          "error",
-          id,
-          `Unit ${id} failed to load: cannot read its drop-in ${dropIn.path}: ${text2.error}`
-        );
-      files.push(parseUnitFile(text2.text, dropIn.path, sections));
-    }
-    return { ok: true, unit: new LoadedUnitRecord(id, type, instance, fragmentPath, allNames, files) };
-  }
-  /** A drop-in's text; `undefined` when it is masked (a link to /dev/null) or no regular file. */
-  readDropIn(dropIn) {
-    const tree = this.tree;
-    if (dropIn.regularFile) {
-      const read = tree.readFile(dropIn.path);
-      if ("text" in read && read.text.length <= MAX_UNIT_FILE_BYTES / 3) return read;
-    }
-    const r = dropIn.resolved ?? this.resolve(dropIn.path);
-    if (r.kind !== "file") return void 0;
-    return readUnitText(tree, r.path, r.size);
-  }
-};
-function addName(names, name) {
-  if (!names.includes(name)) names.push(name);
-}
-function joinName(dir, name) {
-  if (dir === "/") return "/" + name;
-  if (dir.startsWith("/") && !dir.endsWith("/") && !dir.includes("//") && !dir.includes("/."))
-    return dir + "/" + name;
-  return import_path2.posix.join(dir, name);
-}
-function readUnitText(tree, path, size) {
-  if (size > MAX_UNIT_FILE_BYTES) return { error: tooLargeMessage(size) };
-  return tree.readFile(path);
-}
-function fail(kind, unitName, message) {
-  return { ok: false, failure: { kind, unitName, message } };
-}
-var BACKUP_SUFFIXES = [
-  "~",
-  ".rpmnew",
-  ".rpmsave",
-  ".rpmorig",
-  ".dpkg-old",
-  ".dpkg-new",
-  ".dpkg-tmp",
-  ".dpkg-dist",
-  ".dpkg-bak",
-  ".dpkg-backup",
-  ".dpkg-remove",
-  ".ucf-new",
-  ".ucf-old",
-  ".ucf-dist",
-  ".swp",
-  ".bak",
-  ".old",
-  ".new"
-];
-function isHiddenOrBackup(name) {
-  return name.startsWith(".") || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
-}
-function findDropIns(tree, searchPath, id, aliases, type, resolve3 = (p) => resolvePath(tree, p)) {
-  return new DropInFinder(tree, searchPath, resolve3).findFiles(id, void 0, [id, ...aliases], type).map((f) => f.path);
-}
-var NO_DROP_INS = [];
-function nameHead(name) {
-  for (let i = 1; i < name.length; i++) {
-    const c = name.charCodeAt(i);
-    if (c === 45 || c === 64 || c === 46) return name.slice(0, i);
-  }
-  return name;
-}
-var DropInFinder = class {
-  constructor(tree, searchPath, resolve3) {
-    this.tree = tree;
-    this.resolve = resolve3;
-    for (const dir of searchPath) {
-      const r = resolve3(dir);
-      if (r.kind !== "directory") continue;
-      const entries = tree.readDirectory(r.path);
-      if (entries === void 0) continue;
-      const dropInDirs = /* @__PURE__ */ new Set();
-      for (const e of entries) {
-        if (e.endsWith(".d")) {
-          const name = e.slice(0, -2);
-          dropInDirs.add(name);
-          this.anyDropInDir.add(name);
-          this.dropInHeads.add(nameHead(name));
-        }
-      }
-      this.roots.push({ dir, dropInDirs });
-    }
-  }
-  tree;
-  resolve;
-  /**
-   * The search directories that exist: a drop-in directory can only exist where its search
-   * directory lists it, so only listed names are resolved.
-   */
-  roots = [];
-  /** Every `NAME` with a `NAME.d` entry in some root: the only names worth looking for. */
-  anyDropInDir = /* @__PURE__ */ new Set();
-  /** nameHead() of each of those: a unit whose name has another head has no drop-in directory. */
-  dropInHeads = /* @__PURE__ */ new Set();
-  /**
-   * The drop-ins of a unit known by `names` (its id first; `idParts` when already parsed), in
-   * application order.
-   */
-  findFiles(id, idParts, names, type) {
-    if (this.roots.length === 0) return NO_DROP_INS;
-    const dirs = [];
-    const candidates = [];
-    for (let i = 0; i < names.length; i++) {
-      const name = names[i];
-      if (!this.dropInHeads.has(nameHead(name))) continue;
-      candidates.length = 0;
-      addDropInNames(name, i === 0 && idParts && name === id ? idParts : parseUnitName(name), candidates);
-      for (const root of this.roots)
-        for (const n of candidates) if (this.anyDropInDir.has(n)) this.addDir(dirs, root, n);
-    }
-    for (const root of this.roots) this.addDir(dirs, root, type);
-    if (dirs.length === 0) return NO_DROP_INS;
-    const tree = this.tree;
-    const byName = /* @__PURE__ */ new Map();
-    for (const dir of dirs) {
-      const typed = tree.listDirectory?.(dir);
-      for (const name of typed ? typed.keys() : tree.readDirectory(dir) ?? []) {
-        if (!name.endsWith(".conf") || isHiddenOrBackup(name) || byName.has(name)) continue;
-        const path = joinName(dir, name);
-        const listed = typed?.get(name);
-        if (listed === "file") byName.set(name, { path, resolved: void 0, regularFile: true });
-        else if (listed === "symlink") byName.set(name, { path, resolved: void 0, regularFile: false });
-        else if (listed === void 0) {
-          const entry = tree.lstat(path);
-          if (entry?.type === "file")
-            byName.set(name, { path, resolved: resolvedEntry(path, entry), regularFile: false });
-          else if (entry?.type === "symlink")
-            byName.set(name, { path, resolved: void 0, regularFile: false });
-        }
-      }
-    }
-    return [...byName.keys()].sort(compareBytes).map((name) => byName.get(name));
-  }
-  /** Adds the directory `root/NAME.d` when the root has it and it resolves to a directory. */
-  addDir(dirs, root, name) {
-    if (!root.dropInDirs.has(name)) return;
-    const r = this.resolve(root.dir + "/" + name + ".d");
-    if (r.kind === "directory" && !dirs.includes(r.path)) dirs.push(r.path);
-  }
-};
-function compareBytes(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// src/core/engine.ts
-function scoreUnitInTree(request2) {
-  const loader = request2.loader ?? new UnitLoader(request2.tree, request2.searchPath);
-  const loaded = loader.load(request2.unitName);
-  if (!loaded.ok)
-    return {
-      ok: false,
-      stage: "load",
-      message: loaded.failure.message,
-      failure: loaded.failure,
-      diagnostics: []
-    };
-  return scoreLoadedUnit(loaded.unit, request2.systemd, request2.overrides);
-}
-function scoreLoadedUnit(unit3, systemd, overrides) {
-  const derived = deriveSecuritySettings(unit3, systemd);
-  if (!derived.settings) {
-    return {
-      ok: false,
-      stage: "settings",
-      message: derived.failure?.message ?? `Unit ${unit3.id} failed to load.`,
-      unit: unit3,
-      ...derived.failure ? { failure: derived.failure } : {},
-      diagnostics: derived.diagnostics
-    };
-  }
-  try {
-    const assessment = assessUnit(derived.settings, systemd, overrides);
-    return { ok: true, unit: unit3, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
-  } catch (e) {
-    if (!(e instanceof AssessmentAbort)) throw e;
-    return { ok: false, stage: "overrides", message: e.message, unit: unit3, diagnostics: derived.diagnostics };
-  }
-}
-
 // src/core/report/suggestions.ts
 var SUGGESTION_MARKER = "<!-- unitgate:suggestion -->";
 var DEFAULT_MAX_SUGGESTIONS = 20;
 var HUNK_HEADER = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
-var DIRECTIVE_KEY = /^[ \t]*([A-Za-z0-9_]+)[ \t]*=/;
 var SECTION_HEADER = /^[ \t]*\[(Service|Socket|Mount|Swap)\][ \t]*$/;
 var UNSAFE_LINE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 function parsePatch(patch) {
@@ -49368,9 +50151,6 @@ function applySuggestion(text2, s) {
   const start = s.startLine ?? s.line;
   lines.splice(start - 1, s.line - start + 1, ...s.replacement);
   return lines.join("\n");
-}
-function keyOf(line) {
-  return DIRECTIVE_KEY.exec(line)?.[1];
 }
 function openRegressions(u) {
   const open2 = u.violations.filter((v) => !v.advisory);
@@ -49422,14 +50202,14 @@ function restorationEdits(path, hunks, wanted) {
       if (hits.length === 0) continue;
       const keys = new Set(hits.map((h) => h.key));
       const added = run2.filter((l) => l.kind === "added");
-      const sameKey = added.map((l, i) => keys.has(keyOf(l.text) ?? "") ? i : -1).filter((i) => i >= 0);
+      const sameKey = added.map((l, i) => keys.has(directiveKey(l.text) ?? "") ? i : -1).filter((i) => i >= 0);
       let edit;
       if (sameKey.length > 0) {
         const range = added.slice(sameKey[0], sameKey.at(-1) + 1);
         const replacement = [];
         let placed = false;
         for (const l of range) {
-          if (!keys.has(keyOf(l.text) ?? "")) replacement.push(l.text);
+          if (!keys.has(directiveKey(l.text) ?? "")) replacement.push(l.text);
           else if (!placed) {
             replacement.push(...restored);
             placed = true;
@@ -49584,7 +50364,7 @@ function planSuggestions(verdict2, scope, patches, options = {}) {
       edits.push(e);
       for (const p of e.purposes) {
         const keys = restoredKeys.get(p.unit) ?? /* @__PURE__ */ new Set();
-        for (const a of p.restored) keys.add(a.slice(0, a.indexOf("=")));
+        for (const a of p.restored) keys.add(lineKey(a));
         restoredKeys.set(p.unit, keys);
       }
     }
@@ -49597,8 +50377,8 @@ function planSuggestions(verdict2, scope, patches, options = {}) {
       if (restoredKeys.get(u)?.has(v.check)) continue;
       const fix2 = fixForViolation(v);
       if (!fix2 || fix2.directives.length === 0) continue;
-      const at = findHeadLine(hunks(v.location.file), v.location.line);
-      if (!at || !SECTION_HEADER.test(at.text)) continue;
+      const at2 = findHeadLine(hunks(v.location.file), v.location.line);
+      if (!at2 || !SECTION_HEADER.test(at2.text)) continue;
       const id = `${v.location.file}\0${v.location.line}`;
       let edit = required.get(id);
       if (!edit) {
@@ -49606,8 +50386,8 @@ function planSuggestions(verdict2, scope, patches, options = {}) {
           path: v.location.file,
           startLine: v.location.line,
           line: v.location.line,
-          replacement: [at.text],
-          replaced: [at.text],
+          replacement: [at2.text],
+          replaced: [at2.text],
           purposes: [],
           kind: "require"
         };
@@ -50261,30 +51041,38 @@ function listChange(path, before, after, loosensWhen) {
   return [{ path, before: show(removed), after: show(added), loosens }];
 }
 function compareProfile(name, before, after) {
-  const at = `profiles.${name}`;
+  const at2 = `profiles.${name}`;
   if (!before && !after) return [];
-  if (!after) return [{ path: at, before: "defined", after: "(removed)", loosens: true }];
-  if (!before) return [{ path: at, before: "(not defined)", after: "defined", loosens: false }];
+  if (!after) return [{ path: at2, before: "defined", after: "(removed)", loosens: true }];
+  if (!before) return [{ path: at2, before: "(not defined)", after: "defined", loosens: false }];
   const out = [];
   if (before.threshold !== after.threshold)
     out.push({
-      path: `${at}.threshold`,
+      path: `${at2}.threshold`,
       before: formatExposure(before.threshold),
       after: formatExposure(after.threshold),
       loosens: after.threshold > before.threshold
     });
   out.push(
-    ...listChange(`${at}.requiredDirectives`, before.requiredDirectives, after.requiredDirectives, "removed")
+    ...listChange(`${at2}.requiredDirectives`, before.requiredDirectives, after.requiredDirectives, "removed")
+  );
+  out.push(
+    ...listChange(
+      `${at2}.forbiddenDirectives`,
+      before.forbiddenDirectives ?? [],
+      after.forbiddenDirectives ?? [],
+      "removed"
+    )
   );
   for (const key of ["allowedCapabilities", "allowedAddressFamilies"]) {
     const b = before[key];
     const a = after[key];
     if (show(b) === show(a)) continue;
     const loosens = a === void 0 || b !== void 0 && setDiff(b, a).added.length > 0;
-    out.push({ path: `${at}.${key}`, before: show(b), after: show(a), loosens });
+    out.push({ path: `${at2}.${key}`, before: show(b), after: show(a), loosens });
   }
   if (show(before.owners) !== show(after.owners))
-    out.push({ path: `${at}.owners`, before: show(before.owners), after: show(after.owners), loosens: true });
+    out.push({ path: `${at2}.owners`, before: show(before.owners), after: show(after.owners), loosens: true });
   return out;
 }
 function comparePolicies(base, proposed) {
@@ -50615,6 +51403,17 @@ var schema_default = {
             pattern: "^AF_[A-Za-z0-9]+$",
             description: "An address family name as in address_families(7).",
             examples: ["AF_UNIX"]
+          },
+          uniqueItems: true
+        },
+        forbiddenDirectives: {
+          type: "array",
+          description: "Directives the unit must not set, e.g. `PrivateNetwork` for a service that needs the network, or `NoNewPrivileges=no`. A bare name forbids any value; `Directive=value` forbids that value (booleans compared as booleans: `no` also matches `false`, `0`, `off`). Checked against the line systemd applies last among the unit's files and drop-ins: a line systemd ignores (an invalid value, an empty boolean) does not count, an empty assignment of another directive resets it. The finding names the line to remove; no drop-in line can unset a boolean. Absent: not checked.",
+          items: {
+            type: "string",
+            pattern: "^[A-Za-z]+(=.*)?$",
+            description: "A directive name, or a `Directive=value` line.",
+            examples: ["PrivateNetwork", "NoNewPrivileges=no"]
           },
           uniqueItems: true
         },
@@ -50951,8 +51750,8 @@ var Parser = class {
     throw new JsonSyntaxError(`unexpected character ${shown}; expected ${expected}`, this.i);
   }
   /** `at` is where the position of this value is recorded (the key of an object member). */
-  parseValue(path, depth, at) {
-    this.positions.set(formatJsonPath(path), this.position(at));
+  parseValue(path, depth, at2) {
+    this.positions.set(formatJsonPath(path), this.position(at2));
     const c = this.text[this.i];
     if (c === "{" || c === "[") {
       if (depth >= MAX_DEPTH) throw new JsonSyntaxError(`nested deeper than ${MAX_DEPTH} levels`, this.i);
@@ -51149,10 +51948,6 @@ function builtInPolicy() {
   if ("problems" in built) throw new Error(`the built-in policy is invalid: ${built.problems[0]?.message}`);
   return built.policy;
 }
-function directiveName(line) {
-  const eq = line.indexOf("=");
-  return eq === -1 ? line : line.slice(0, eq);
-}
 function formatPolicyError(error) {
   const where3 = error.line !== void 0 ? `${error.file}:${error.line}:${error.column ?? 1}` : error.file;
   return `${where3}: ${error.path}: ${error.message}`;
@@ -51309,7 +52104,8 @@ function profileFromBuiltIn(name, doc, defaultThreshold) {
     threshold: doc.threshold !== void 0 ? thresholdToExposure(doc.threshold) : defaultThreshold,
     requiredDirectives: [...doc.requiredDirectives ?? []],
     ...doc.allowedCapabilities ? { allowedCapabilities: [...doc.allowedCapabilities] } : {},
-    ...doc.allowedAddressFamilies ? { allowedAddressFamilies: [...doc.allowedAddressFamilies] } : {}
+    ...doc.allowedAddressFamilies ? { allowedAddressFamilies: [...doc.allowedAddressFamilies] } : {},
+    ...doc.forbiddenDirectives ? { forbiddenDirectives: [...doc.forbiddenDirectives] } : {}
   };
 }
 function buildPolicy(doc, source) {
@@ -51334,6 +52130,13 @@ function buildPolicy(doc, source) {
         problems.push({ path: ["profiles", name, "allowedAddressFamilies", i], message });
       }
     });
+  }
+  const fields = names.assessors.map((a) => a.jsonField);
+  for (const field of Object.keys(doc.assessorOverrides ?? {})) {
+    if (!fields.includes(field)) {
+      const message = `systemd ${systemdVersion2} has no assessor '${field}'${hint(field, fields)}`;
+      problems.push({ path: ["assessorOverrides", field], message });
+    }
   }
   const parentOf = (name, p) => {
     const target = p.extends;
@@ -51362,10 +52165,10 @@ function buildPolicy(doc, source) {
       continue;
     }
     const chain = [name];
-    for (let at = parent; at.kind === "user"; ) {
-      const seen = chain.indexOf(at.name);
+    for (let at2 = parent; at2.kind === "user"; ) {
+      const seen = chain.indexOf(at2.name);
       if (seen !== -1) {
-        const cycle = [...chain.slice(seen), at.name];
+        const cycle = [...chain.slice(seen), at2.name];
         cycle.slice(0, -1).forEach((n) => broken.add(n));
         const key = [...new Set(cycle)].sort().join("\n");
         if (!reportedCycles.has(key)) {
@@ -51379,10 +52182,10 @@ function buildPolicy(doc, source) {
         }
         break;
       }
-      chain.push(at.name);
-      const next = userProfiles.get(at.name);
+      chain.push(at2.name);
+      const next = userProfiles.get(at2.name);
       if (!next) break;
-      at = parentOf(at.name, next);
+      at2 = parentOf(at2.name, next);
     }
   }
   const resolved = new Map(builtIns);
@@ -51474,23 +52277,24 @@ function buildPolicy(doc, source) {
 function mergeProfile(name, p, parent, overridesBuiltIn, problems) {
   const removed = new Set(p.removeDirectives ?? []);
   p.removeDirectives?.forEach((d2, i) => {
-    if (!parent.requiredDirectives.some((r) => directiveName(r) === d2)) {
+    if (!parent.requiredDirectives.some((r) => lineKey(r) === d2)) {
       problems.push({
         path: ["profiles", name, "removeDirectives", i],
         message: `'${d2}' is not among the required directives of '${parent.name}'${hint(
           d2,
-          parent.requiredDirectives.map(directiveName)
+          parent.requiredDirectives.map(lineKey)
         )}`
       });
     }
   });
   const own = p.requiredDirectives ?? [];
-  const replaced = new Set(own.map(directiveName));
+  const replaced = new Set(own.map(lineKey));
   const inherited = parent.requiredDirectives.filter(
-    (d2) => !removed.has(directiveName(d2)) && !replaced.has(directiveName(d2))
+    (d2) => !removed.has(lineKey(d2)) && !replaced.has(lineKey(d2))
   );
   const allowedCapabilities = p.allowedCapabilities ?? parent.allowedCapabilities;
   const allowedAddressFamilies = p.allowedAddressFamilies ?? parent.allowedAddressFamilies;
+  const forbiddenDirectives = p.forbiddenDirectives ?? parent.forbiddenDirectives;
   const owners = p.owners ?? parent.owners;
   return {
     name,
@@ -51499,6 +52303,7 @@ function mergeProfile(name, p, parent, overridesBuiltIn, problems) {
     requiredDirectives: [...inherited, ...own],
     ...allowedCapabilities ? { allowedCapabilities: [...allowedCapabilities] } : {},
     ...allowedAddressFamilies ? { allowedAddressFamilies: [...allowedAddressFamilies] } : {},
+    ...forbiddenDirectives ? { forbiddenDirectives: [...forbiddenDirectives] } : {},
     ...owners ? { owners: [...owners] } : {}
   };
 }
@@ -52068,442 +52873,6 @@ function selectScope(input) {
   return scope;
 }
 
-// src/core/security/assessor-directives.ts
-var BY_FIELD = {
-  UserOrDynamicUser: ["User", "DynamicUser"],
-  SupplementaryGroups: ["SupplementaryGroups", "User", "DynamicUser"],
-  RemoveIPC: ["RemoveIPC", "User", "DynamicUser"],
-  RootDirectoryOrRootImage: ["RootDirectory", "RootImage"],
-  IPAddressDeny: ["IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath"],
-  DeviceAllow: ["DevicePolicy", "DeviceAllow", "PrivateDevices", "ProtectClock", "RootImage"],
-  NotifyAccess: ["NotifyAccess"],
-  PrivateTmp: ["PrivateTmp", "DynamicUser"],
-  ProtectSystem: ["ProtectSystem", "DynamicUser"],
-  ProtectHome: ["ProtectHome", "DynamicUser"],
-  NoNewPrivileges: ["NoNewPrivileges", "DynamicUser"],
-  RestrictSUIDSGID: ["RestrictSUIDSGID", "DynamicUser"]
-};
-var CAPABILITY_DROPPED_BY = {
-  27: "PrivateDevices",
-  17: "PrivateDevices",
-  16: "ProtectKernelModules",
-  34: "ProtectKernelLogs",
-  25: "ProtectClock",
-  35: "ProtectClock"
-};
-function directivesOfAssessor(a) {
-  const known = BY_FIELD[a.jsonField];
-  if (known) return known;
-  if (a.kind === "capability_bounding_set") {
-    const implied = (a.capabilityBits ?? []).map((b) => CAPABILITY_DROPPED_BY[b]).filter((d2) => !!d2);
-    return ["CapabilityBoundingSet", ...new Set(implied)];
-  }
-  const base = a.name.split("=")[0];
-  return [base];
-}
-
-// src/core/advice/verify-fixes.ts
-var FIX_DROP_IN_NAME = "zz-unitgate-fix.conf";
-var NEVER_AUTOMATIC = /* @__PURE__ */ new Set(["RootDirectoryOrRootImage"]);
-var RESETTABLE = /* @__PURE__ */ new Set(["SystemCallFilter", "RestrictAddressFamilies", "SystemCallArchitectures"]);
-function sectionOf(unit3) {
-  const sections = UNIT_SECTIONS[unit3.type];
-  return sections[1] && sections[1] !== "Install" ? sections[1] : "Service";
-}
-function scoreWithLines(ctx, lines) {
-  const { unit: unit3 } = ctx;
-  const files = lines.length === 0 ? unit3.files : [
-    ...unit3.files,
-    parseUnitFile(
-      [`[${sectionOf(unit3)}]`, ...lines, ""].join("\n"),
-      `${unit3.fragmentPath}.d/${FIX_DROP_IN_NAME}`,
-      UNIT_SECTIONS[unit3.type]
-    )
-  ];
-  const outcome = scoreLoadedUnit({ ...unit3, files }, ctx.systemd, ctx.overrides);
-  return outcome.ok ? { settings: outcome.settings, assessment: outcome.assessment } : void 0;
-}
-function familyUsable(s, af) {
-  if (!s.addressFamilies) return !s.addressFamiliesAllowList;
-  return s.addressFamilies.allowList ? s.addressFamilies.families.has(af) : !s.addressFamilies.families.has(af);
-}
-function reachesNetwork(s) {
-  return !s.privateNetwork && (!s.ipAddressDenyAll || s.ipAddressAllowOther || s.ipCustomFilters);
-}
-function lossesAgainstProfile(before, after, profile, systemd) {
-  const lost = [];
-  const families = profile.allowedAddressFamilies ?? [];
-  for (const name of families) {
-    const af = systemd.data.addressFamilies[name.toUpperCase()];
-    if (af !== void 0 && familyUsable(before, af) && !familyUsable(after, af)) lost.push(name);
-  }
-  const ip = families.some((f) => /^AF_INET6?$/i.test(f));
-  if (ip && reachesNetwork(before) && !reachesNetwork(after)) lost.push("network access");
-  for (const cap of profile.allowedCapabilities ?? []) {
-    const bit = systemd.data.capabilities[cap.toUpperCase()];
-    if (bit === void 0) continue;
-    const m = 1n << BigInt(bit);
-    if ((before.capabilityBoundingSet & m) !== 0n && (after.capabilityBoundingSet & m) === 0n) lost.push(cap);
-    else if ((before.ambientCapabilities & m) !== 0n && (after.ambientCapabilities & m) === 0n)
-      lost.push(`ambient ${cap}`);
-  }
-  return lost;
-}
-function badnessOf(a, jsonField) {
-  return a.rows.find((r) => r.assessor.jsonField === jsonField)?.badness ?? 0;
-}
-function tryLines(ctx, head, lines) {
-  const after = scoreWithLines(ctx, lines);
-  if (!after) return void 0;
-  if (lossesAgainstProfile(head.settings, after.settings, ctx.profile, ctx.systemd).length > 0)
-    return void 0;
-  return after;
-}
-function verifiedFix(lines, explanation, after) {
-  return { directives: lines, explanation, exposureAfter: after.assessment.exposure };
-}
-function familiesHint(profile) {
-  return profile.allowedAddressFamilies ? { addressFamilies: profile.allowedAddressFamilies } : void 0;
-}
-function withResets(lines, s) {
-  const keys = new Set(lines.map((l) => l.slice(0, l.indexOf("="))));
-  const resets = [...keys].filter(
-    (k) => RESETTABLE.has(k) && s.provenance.has(k) && !lines.includes(`${k}=`)
-  );
-  return resets.length === 0 ? [...lines] : mergeFixes([
-    { directives: resets.map((k) => `${k}=`), explanation: "" },
-    { directives: [...lines], explanation: "" }
-  ]);
-}
-function variants(lines, s) {
-  const reset = withResets(lines, s);
-  return reset.length === lines.length ? [[...lines]] : [[...lines], reset];
-}
-function rowFix(ctx, head, jsonField, goal = 0, fallback = []) {
-  const candidates = [];
-  const own = NEVER_AUTOMATIC.has(jsonField) ? void 0 : fixForRow(jsonField, familiesHint(ctx.profile));
-  if (own) {
-    for (const lines of variants(own.directives, head.settings))
-      candidates.push({ lines, explanation: own.explanation });
-  }
-  if (fallback.length > 0)
-    candidates.push({ lines: [...fallback], explanation: "Restores the lines the change removed." });
-  for (const c of candidates) {
-    const after = tryLines(ctx, head, c.lines);
-    if (after && badnessOf(after.assessment, jsonField) <= goal)
-      return { fix: verifiedFix(c.lines, c.explanation, after), after };
-  }
-  return void 0;
-}
-function thresholdFix(ctx, head, threshold) {
-  const candidates = [];
-  head.assessment.rows.forEach((r, order) => {
-    if (r.badness === void 0 || r.badness === 0 || NEVER_AUTOMATIC.has(r.assessor.jsonField)) return;
-    const fix2 = fixForRow(r.assessor.jsonField, familiesHint(ctx.profile));
-    if (!fix2) return;
-    for (const lines of variants(fix2.directives, head.settings)) {
-      const after = tryLines(ctx, head, lines);
-      const gain = after ? head.assessment.exposure - after.assessment.exposure : 0;
-      if (gain > 0) {
-        candidates.push({ lines, gain, order });
-        return;
-      }
-    }
-  });
-  candidates.sort((a, b) => b.gain - a.gain || a.order - b.order);
-  let chosen = [];
-  let current = head;
-  for (const c of candidates) {
-    if (current.assessment.exposure <= threshold) break;
-    const trial = mergeFixes([
-      { directives: chosen, explanation: "" },
-      { directives: c.lines, explanation: "" }
-    ]);
-    const after = tryLines(ctx, head, trial);
-    if (!after || after.assessment.exposure >= current.assessment.exposure) continue;
-    chosen = trial;
-    current = after;
-  }
-  if (chosen.length === 0) return void 0;
-  const reached = current.assessment.exposure <= threshold;
-  return verifiedFix(
-    chosen,
-    `With these lines applied the unit scores ${formatExposure(current.assessment.exposure)} (re-scored), ${reached ? "at or below" : "still above"} the threshold ${formatExposure(threshold)}${reached ? "" : "; what is left needs a judgement of the service or an accepted deviation"}. Nothing the ${ctx.profile.name} profile allows is taken away.`,
-    current
-  );
-}
-function requirementFix(ctx, head, requirement) {
-  for (const lines of variants([requirement], head.settings)) {
-    const after = tryLines(ctx, head, lines);
-    if (after && checkRequirement(requirement, after.settings, ctx.systemd).met)
-      return verifiedFix(lines, `The ${ctx.profile.name} profile requires \`${requirement}\`.`, after);
-  }
-  return void 0;
-}
-function capabilityFix(ctx, head) {
-  const allowed = ctx.profile.allowedCapabilities;
-  if (!allowed) return void 0;
-  const s = head.settings;
-  const upper = new Set(allowed.map((c) => c.toUpperCase()));
-  const keep = (mask) => capabilityNames(mask, ctx.systemd).filter((c) => upper.has(c));
-  const bounding = keep(s.capabilityBoundingSet);
-  const ambient = keep(s.ambientCapabilities);
-  const lines = [
-    "CapabilityBoundingSet=",
-    ...bounding.length > 0 ? [`CapabilityBoundingSet=${bounding.join(" ")}`] : [],
-    ...s.ambientCapabilities !== 0n ? ["AmbientCapabilities="] : [],
-    ...ambient.length > 0 ? [`AmbientCapabilities=${ambient.join(" ")}`] : []
-  ];
-  const after = tryLines(ctx, head, lines);
-  if (!after || forbiddenCapabilities(after.settings, allowed, ctx.systemd).length > 0) return void 0;
-  return verifiedFix(
-    lines,
-    `Keeps only the capabilities the ${ctx.profile.name} profile allows${bounding.length > 0 ? ` (${bounding.join(", ")})` : " (none)"}.`,
-    after
-  );
-}
-function addressFamilyFix(ctx, head) {
-  const allowed = ctx.profile.allowedAddressFamilies;
-  if (!allowed) return void 0;
-  const list = allowed.join(" ") || "none";
-  const lines = ["RestrictAddressFamilies=", `RestrictAddressFamilies=${list}`];
-  const after = tryLines(ctx, head, lines);
-  if (!after || forbiddenAddressFamilies(after.settings, allowed, ctx.systemd).length > 0) return void 0;
-  return verifiedFix(
-    lines,
-    `Allows only the address families the ${ctx.profile.name} profile allows (${list}).`,
-    after
-  );
-}
-var LIST_DIRECTIVES = /* @__PURE__ */ new Set([
-  "CapabilityBoundingSet",
-  "AmbientCapabilities",
-  "RestrictAddressFamilies",
-  "RestrictNamespaces",
-  "SystemCallFilter",
-  "SystemCallArchitectures",
-  "DeviceAllow",
-  "IPAddressAllow",
-  "IPAddressDeny",
-  "SupplementaryGroups",
-  "ReadWritePaths",
-  "ReadOnlyPaths",
-  "InaccessiblePaths"
-]);
-function keyOf2(line) {
-  return line.slice(0, line.indexOf("="));
-}
-function causeOf(v, changes, all) {
-  switch (v.kind) {
-    case "regression-row":
-    case "missing-directive":
-    case "forbidden-capability":
-    case "forbidden-address-family":
-      return v.directives[0] ?? v.check;
-    case "regression-exposure": {
-      const worse = changes.filter((c) => (c.headBadness ?? 0) > (c.baseBadness ?? 0));
-      const top = worse.length === 1 ? worse[0] : void 0;
-      if (!top) return void 0;
-      const row = all.find((x) => x.kind === "regression-row" && x.check === top.jsonField);
-      return row ? row.directives[0] ?? row.check : top.removed?.[0]?.key ?? top.jsonField;
-    }
-    default:
-      return void 0;
-  }
-}
-var MAX_UNITS_WITH_FIXES = 200;
-function withoutFixes(violations) {
-  for (const v of violations) {
-    if (!FIXABLE.has(v.kind)) continue;
-    v.fix = {
-      directives: [],
-      explanation: `No fix computed: more than ${MAX_UNITS_WITH_FIXES} units fail in this run; fix these first or run \`unitgate suggest\` on the unit.`
-    };
-  }
-}
-var FIXABLE = /* @__PURE__ */ new Set([
-  "threshold",
-  "regression-exposure",
-  "regression-row",
-  "missing-directive",
-  "forbidden-capability",
-  "forbidden-address-family"
-]);
-var NO_VERIFIED_FIX = {
-  directives: [],
-  explanation: "No directive change passes verification without taking away what the profile allows; restore the previous setting by hand or record an accepted deviation."
-};
-function adviseFixes(violations, ctx, changes, baseExposure) {
-  const head = scoreWithLines(ctx, []);
-  for (const v of violations) {
-    const cause = causeOf(v, changes, violations);
-    if (cause !== void 0) v.cause = cause;
-  }
-  if (!head) {
-    for (const v of violations) if (FIXABLE.has(v.kind)) v.fix = { ...NO_VERIFIED_FIX, directives: [] };
-    return;
-  }
-  const byRow = new Map(changes.map((c) => [c.jsonField, c]));
-  const rowFixes = /* @__PURE__ */ new Map();
-  const fixOfRow = (c) => {
-    if (!rowFixes.has(c.jsonField)) {
-      const restore = (c.removed ?? []).map((r) => r.assignment);
-      rowFixes.set(c.jsonField, rowFix(ctx, head, c.jsonField, c.baseBadness ?? 0, restore)?.fix);
-    }
-    return rowFixes.get(c.jsonField);
-  };
-  const worse = changes.filter((c) => (c.headBadness ?? 0) > (c.baseBadness ?? 0));
-  const planned = violations.map((v) => {
-    switch (v.kind) {
-      case "threshold":
-        return {
-          v,
-          fix: thresholdFix(ctx, head, ctx.profile.threshold),
-          passes: (a) => a.assessment.exposure <= ctx.profile.threshold
-        };
-      case "regression-row": {
-        const c = byRow.get(v.check);
-        return {
-          v,
-          fix: c ? fixOfRow(c) : void 0,
-          passes: (a) => badnessOf(a.assessment, v.check) <= (c?.baseBadness ?? 0)
-        };
-      }
-      case "regression-exposure": {
-        const passes = (a) => baseExposure !== void 0 && a.assessment.exposure <= baseExposure;
-        const lines = mergeFixes(worse.map(fixOfRow).filter((f) => f !== void 0));
-        const merged = lines.length > 0 ? tryLines(ctx, head, lines) : void 0;
-        const pruned = merged && passes(merged) ? prune(ctx, head, lines, merged, passes) : void 0;
-        const fix2 = pruned ? verifiedFix(
-          pruned.lines,
-          "Restores the hardening the change removed (re-scored: back to the base exposure or better).",
-          pruned.after
-        ) : void 0;
-        return { v, fix: fix2, passes };
-      }
-      case "missing-directive": {
-        const requirement = v.fix?.directives[0];
-        return {
-          v,
-          fix: requirement ? requirementFix(ctx, head, requirement) : void 0,
-          passes: (a) => requirement !== void 0 && checkRequirement(requirement, a.settings, ctx.systemd).met
-        };
-      }
-      case "forbidden-capability":
-        return {
-          v,
-          fix: capabilityFix(ctx, head),
-          passes: (a) => forbiddenCapabilities(a.settings, ctx.profile.allowedCapabilities ?? [], ctx.systemd).length === 0
-        };
-      case "forbidden-address-family":
-        return {
-          v,
-          fix: addressFamilyFix(ctx, head),
-          passes: (a) => forbiddenAddressFamilies(a.settings, ctx.profile.allowedAddressFamilies ?? [], ctx.systemd).length === 0
-        };
-      default:
-        return { v, fix: void 0, passes: () => false };
-    }
-  });
-  unifyValues(ctx, head, planned);
-  shareFixPerCause(ctx, head, planned);
-  riseFromRowFixes(ctx, head, planned);
-  for (const p of planned) {
-    if (!FIXABLE.has(p.v.kind)) continue;
-    p.v.fix = p.fix ?? { ...NO_VERIFIED_FIX, directives: [] };
-  }
-}
-function prune(ctx, head, lines, after, passes) {
-  let kept = [...lines];
-  let result = after;
-  for (let i = kept.length - 1; i >= 0 && kept.length > 1; i--) {
-    const trial = kept.filter((_, j) => j !== i);
-    const scored2 = tryLines(ctx, head, trial);
-    if (scored2 && scored2.assessment.exposure <= result.assessment.exposure && passes(scored2)) {
-      kept = trial;
-      result = scored2;
-    }
-  }
-  return { lines: kept, after: result };
-}
-function recheck(ctx, head, p, lines, explanation) {
-  const after = tryLines(ctx, head, lines);
-  return after && p.passes(after) ? verifiedFix(lines, explanation, after) : void 0;
-}
-function unifyValues(ctx, head, planned) {
-  const values = /* @__PURE__ */ new Map();
-  for (const p of planned)
-    for (const line of p.fix?.directives ?? []) {
-      const key = keyOf2(line);
-      if (LIST_DIRECTIVES.has(key)) continue;
-      const set = values.get(key) ?? /* @__PURE__ */ new Set();
-      set.add(line);
-      values.set(key, set);
-    }
-  for (const [key, lines] of values) {
-    if (lines.size < 2) continue;
-    let best;
-    for (const line of lines) {
-      const after = tryLines(ctx, head, [line]);
-      if (after && (!best || after.assessment.exposure < best.exposure))
-        best = { line, exposure: after.assessment.exposure };
-    }
-    if (!best) continue;
-    const winner = best.line;
-    for (const p of planned) {
-      if (!p.fix || !p.fix.directives.some((l) => keyOf2(l) === key && l !== winner)) continue;
-      const replaced = [...new Set(p.fix.directives.map((l) => keyOf2(l) === key ? winner : l))];
-      const next = recheck(ctx, head, p, replaced, p.fix.explanation);
-      if (next) p.fix = next;
-    }
-  }
-}
-function shareFixPerCause(ctx, head, planned) {
-  const groups2 = /* @__PURE__ */ new Map();
-  for (const p of planned) {
-    if (p.v.cause === void 0) continue;
-    groups2.set(p.v.cause, [...groups2.get(p.v.cause) ?? [], p]);
-  }
-  const rank = (p) => p.v.kind === "missing-directive" ? 0 : p.v.kind === "regression-exposure" ? 2 : 1;
-  for (const group of groups2.values()) {
-    if (group.length < 2) continue;
-    const ordered = [...group].sort((a, b) => rank(a) - rank(b));
-    const lines = [];
-    const seen = /* @__PURE__ */ new Set();
-    for (const p of ordered) {
-      for (const l of p.fix?.directives ?? []) {
-        const key = keyOf2(l);
-        if (!LIST_DIRECTIVES.has(key) && seen.has(key)) continue;
-        seen.add(key);
-        if (!lines.includes(l)) lines.push(l);
-      }
-    }
-    if (lines.length === 0) continue;
-    const merged = mergeFixes([{ directives: lines, explanation: "" }]);
-    const after = tryLines(ctx, head, merged);
-    const all = (a) => group.every((p) => p.passes(a));
-    if (!after || !all(after)) continue;
-    const pruned = prune(ctx, head, merged, after, all);
-    const explanation = ordered.find((p) => p.fix)?.fix?.explanation ?? "";
-    for (const p of group) p.fix = verifiedFix(pruned.lines, explanation, pruned.after);
-  }
-}
-function riseFromRowFixes(ctx, head, planned) {
-  const rise = planned.find((p) => p.v.kind === "regression-exposure" && p.v.cause === void 0);
-  if (!rise) return;
-  const rows = planned.filter((p) => p.v.kind === "regression-row" && p.fix);
-  if (rows.length === 0) return;
-  const lines = mergeFixes(rows.map((p) => p.fix));
-  const after = tryLines(ctx, head, lines);
-  if (!after || !rise.passes(after)) return;
-  const pruned = prune(ctx, head, lines, after, rise.passes);
-  rise.fix = verifiedFix(
-    pruned.lines,
-    "Restores the hardening the change removed: the fixes of the rows that got worse, together (re-scored: back to the base exposure or better).",
-    pruned.after
-  );
-}
-
 // src/core/gate/deviation-notes.ts
 var FENCE = /^(\s*)(`{3,}|~{3,})\s*unitgate-deviation\s*$/;
 var KEYS = /* @__PURE__ */ new Set(["unit", "check", "reason", "owner", "expires", "ticket"]);
@@ -52637,85 +53006,6 @@ function validateNote(note3, policy, today, checks) {
   return { ...note3, problems };
 }
 
-// src/core/gate/phantom-settings.ts
-var PHANTOM_KINDS = /* @__PURE__ */ new Set(["unknown-key", "key-unknown-to-version", "wrong-section", "invalid-value"]);
-function isPhantom(d2) {
-  return PHANTOM_KINDS.has(d2.kind) && d2.key !== void 0;
-}
-var assessed;
-function assessedDirectives() {
-  if (!assessed) {
-    assessed = /* @__PURE__ */ new Set();
-    for (const v of SUPPORTED_VERSIONS)
-      for (const a of systemdProfile(v).data.assessors)
-        for (const d2 of directivesOfAssessor(a)) assessed.add(d2);
-  }
-  return assessed;
-}
-function readByAssessor(d2) {
-  const keys = assessedDirectives();
-  return keys.has(d2.key) || d2.suggestion !== void 0 && keys.has(d2.suggestion);
-}
-function phantomReason(d2, version2) {
-  const key = d2.key;
-  const ignored = "systemd ignores this line, so the unit does not get the protection it appears to ask for";
-  switch (d2.kind) {
-    case "unknown-key":
-      return `${key}= is not a systemd setting${d2.suggestion ? ` (did you mean ${d2.suggestion}=?)` : ""}; ${ignored}`;
-    case "key-unknown-to-version":
-      return `${key}= is not known to systemd ${version2}${d2.addedIn !== void 0 ? ` (systemd ${d2.addedIn} is the first supported version that reads it)` : ""}; ${ignored}`;
-    case "wrong-section":
-      return `${key}= is in [${d2.section ?? "?"}], where systemd does not read it${d2.expectedSection ? ` (it belongs in [${d2.expectedSection}])` : ""}; ${ignored}`;
-    default:
-      return `systemd does not accept \`${key}=${d2.value ?? ""}\` ("${d2.message}"); the setting keeps its previous value, so the unit does not get the protection it appears to ask for`;
-  }
-}
-function where2(d2) {
-  return { file: d2.file, line: d2.line, column: d2.column };
-}
-function identity(d2) {
-  return `${d2.key ?? ""}\0${d2.section ?? ""}\0${d2.value ?? ""}\0${d2.file}`;
-}
-function phantomViolations(unitId, head, base, version2, mode) {
-  const before = new Set((base?.diagnostics ?? []).filter(isPhantom).map(identity));
-  const cannotLoad = head.settings === void 0;
-  const out = [];
-  for (const d2 of head.diagnostics ?? []) {
-    if (!isPhantom(d2)) continue;
-    const serious = cannotLoad || readByAssessor(d2);
-    const old = mode === "ratchet" && before.has(identity(d2));
-    const key = d2.key;
-    const fix2 = d2.kind === "unknown-key" && d2.suggestion ? {
-      directives: [`${d2.suggestion}=${d2.value ?? ""}`],
-      explanation: `Spell the setting as systemd does: \`${d2.suggestion}=\`.`
-    } : d2.kind === "wrong-section" && d2.expectedSection ? {
-      directives: [`${key}=${d2.value ?? ""}`],
-      explanation: `Move the line to the [${d2.expectedSection}] section.`
-    } : void 0;
-    out.push({
-      kind: "phantom-setting",
-      check: key,
-      directives: d2.suggestion ? [key, d2.suggestion] : [key],
-      message: `${unitId}: ${d2.file}:${d2.line}: ${phantomReason(d2, version2)}`,
-      location: where2(d2),
-      weight: serious ? 20 : 1,
-      ...fix2 ? { fix: fix2 } : {},
-      advisory: !serious || old || mode === "report"
-    });
-  }
-  return out;
-}
-function phantomFor(side2, key) {
-  let found;
-  for (const d2 of side2.diagnostics ?? [])
-    if (isPhantom(d2) && (d2.key === key || d2.suggestion === key)) found = d2;
-  return found;
-}
-function refusal(side2) {
-  const d2 = (side2.diagnostics ?? []).find((x) => x.kind === "refused-unit");
-  return d2 ? { location: where2(d2), message: `${d2.file}:${d2.line}: ${d2.message}` } : { location: { file: side2.path, line: 1, column: 1 } };
-}
-
 // src/core/gate/evaluate-gate.ts
 function fallbackLocation(side2) {
   return side2?.settings?.typeSection ?? { file: side2?.path ?? "", line: 1, column: 1 };
@@ -52792,86 +53082,16 @@ function rowChanges(base, head) {
   return changes.sort((x, y) => Math.abs(y.delta) - Math.abs(x.delta) || y.delta - x.delta);
 }
 function evaluateProfile(profile, head, systemd, advisory) {
-  const u = { profile };
-  const s = head.settings;
-  const a = head.assessment;
-  const out = [];
-  const at = fallbackLocation(head);
-  if (a.exposure > u.profile.threshold) {
-    out.push({
-      kind: "threshold",
-      check: "exposure",
-      directives: [],
-      message: `${s.unitId}: exposure ${formatExposure(a.exposure)} ${a.level.name} is above the ${u.profile.name} threshold ${formatExposure(
-        u.profile.threshold
-      )}`,
-      location: at,
-      weight: a.exposure - u.profile.threshold,
-      // Set by adviseFixes() (report/verify-fixes.ts): re-scored, never estimated.
-      advisory
-    });
-  }
-  for (const requirement of u.profile.requiredDirectives) {
-    const r = checkRequirement(requirement, s, systemd);
-    if (r.met) continue;
-    const key = requirement.slice(0, requirement.indexOf("="));
-    const where3 = lastApplied(s, [key]);
-    const phantom = phantomFor(head, key);
-    out.push({
-      kind: "missing-directive",
-      check: key,
-      directives: [key],
-      message: `${s.unitId}: the ${u.profile.name} profile requires \`${requirement}\`, the unit has ${where3 ? `\`${r.actual}\`` : "no such setting"}${phantom ? `; ${phantom.file}:${phantom.line} does not count: ${phantomReason(phantom, systemd.version)}` : ""}`,
-      location: phantom ? locate(phantom) : where3 ? locate(where3) : at,
-      weight: 5,
-      fix: {
-        directives: [requirement],
-        explanation: `Add \`${requirement}\` to the [Service] section (or a drop-in).`
-      },
-      advisory
-    });
-  }
-  if (u.profile.allowedCapabilities) {
-    const extra = forbiddenCapabilities(s, u.profile.allowedCapabilities, systemd);
-    if (extra.length > 0) {
-      const where3 = capabilityGrantLine(s, extra, systemd);
-      const list = u.profile.allowedCapabilities.join(" ");
-      out.push({
-        kind: "forbidden-capability",
-        check: "CapabilityBoundingSet",
-        directives: ["CapabilityBoundingSet", "AmbientCapabilities"],
-        message: `${s.unitId}: keeps ${extra.length} capabilit${extra.length === 1 ? "y" : "ies"} the ${u.profile.name} profile does not allow: ${extra.slice(0, 8).join(", ")}${extra.length > 8 ? ", …" : ""}`,
-        location: where3 ? locate(where3) : at,
-        weight: Math.min(extra.length, 20),
-        fix: {
-          directives: [
-            `CapabilityBoundingSet=${list}`,
-            ...s.ambientCapabilities !== 0n ? [`AmbientCapabilities=${list}`] : []
-          ],
-          explanation: list ? `Limit capabilities to ${list}.` : "Drop every capability: an empty CapabilityBoundingSet= keeps none."
-        },
-        advisory
-      });
-    }
-  }
-  if (u.profile.allowedAddressFamilies) {
-    const extra = forbiddenAddressFamilies(s, u.profile.allowedAddressFamilies, systemd);
-    if (extra.length > 0) {
-      const where3 = lastApplied(s, ["RestrictAddressFamilies"]);
-      const list = u.profile.allowedAddressFamilies.join(" ") || "none";
-      out.push({
-        kind: "forbidden-address-family",
-        check: "RestrictAddressFamilies",
-        directives: ["RestrictAddressFamilies"],
-        message: extra[0] === "(any)" ? `${s.unitId}: may open sockets of any address family; the ${u.profile.name} profile allows ${list}` : `${s.unitId}: may use address families the ${u.profile.name} profile does not allow: ${extra.join(", ")}`,
-        location: where3 ? locate(where3) : at,
-        weight: 3,
-        fix: { directives: [`RestrictAddressFamilies=${list}`], explanation: `Allow only ${list}.` },
-        advisory
-      });
-    }
-  }
-  return out;
+  const ctx = {
+    profile,
+    head,
+    settings: head.settings,
+    assessment: head.assessment,
+    systemd,
+    fallback: fallbackLocation(head),
+    advisory
+  };
+  return POLICY_RULES.flatMap((rule) => rule.check(ctx));
 }
 function evaluateRegression(u, policy, changes) {
   const base = u.base;
@@ -53040,11 +53260,9 @@ function checkNames(policy, systemd) {
     byName.set(name, a.jsonField);
     for (const d2 of directivesOfAssessor(a)) names.add(d2);
   }
-  for (const p of policy.profiles.values()) {
-    for (const r of p.requiredDirectives) names.add(r.slice(0, r.indexOf("=")));
-  }
+  for (const p of policy.profiles.values())
+    for (const rule of POLICY_RULES) for (const d2 of rule.checkNames(p)) names.add(d2);
   for (const rule of policy.signoff) for (const d2 of rule.directives) names.add(d2);
-  for (const d2 of ["CapabilityBoundingSet", "AmbientCapabilities", "RestrictAddressFamilies"]) names.add(d2);
   return { names: [...names].sort(), byName };
 }
 var NEVER_WAIVED = /* @__PURE__ */ new Set([
@@ -53265,13 +53483,14 @@ function evaluateGate(input) {
       result.violations.push(...profileViolations);
       if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
       if (u.head.unit && result.violations.length > 0 && advised++ >= MAX_UNITS_WITH_FIXES)
-        withoutFixes(result.violations);
+        withoutFixes(result.violations, FIX_PLANNERS);
       else if (u.head.unit)
         adviseFixes(
           result.violations,
           { unit: u.head.unit, systemd: input.systemd, overrides: overridesOf(policy), profile },
           result.changes,
-          u.base?.assessment?.exposure
+          u.base?.assessment?.exposure,
+          FIX_PLANNERS
         );
       const signoff = evaluateSignoff(u, input);
       result.violations.push(...signoff.violations);
@@ -59009,7 +59228,7 @@ async function readGoverningPolicy(workspace, requested, policySha, fromPullRequ
     return { policy: parsePolicy(read.text, path), path, description: path, text: read.text };
   }
   confinedPath([workspace], path, "policy");
-  const at = policySha.slice(0, 12);
+  const at2 = policySha.slice(0, 12);
   if (fromPullRequest && path !== DEFAULT_POLICY_PATH) {
     const governing = await policyTextAt(workspace, policySha, DEFAULT_POLICY_PATH);
     if (governing !== void 0) {
@@ -59025,16 +59244,16 @@ async function readGoverningPolicy(workspace, requested, policySha, fromPullRequ
   if (text2 === void 0) {
     if (fromPullRequest && path !== DEFAULT_POLICY_PATH)
       throw new ConfigError(
-        `policy "${path}" does not exist at the base branch tip ${at}. A pull request's workflow cannot point the gate at a policy its base does not have: merge the policy file first, or keep it at ${DEFAULT_POLICY_PATH}.`
+        `policy "${path}" does not exist at the base branch tip ${at2}. A pull request's workflow cannot point the gate at a policy its base does not have: merge the policy file first, or keep it at ${DEFAULT_POLICY_PATH}.`
       );
     if (requested !== "" && !fromPullRequest)
-      throw new ConfigError(`policy "${path}" does not exist at ${at}`);
-    return { policy: builtInPolicy(), path, description: `built-in baseline (no ${path} at ${at})` };
+      throw new ConfigError(`policy "${path}" does not exist at ${at2}`);
+    return { policy: builtInPolicy(), path, description: `built-in baseline (no ${path} at ${at2})` };
   }
   return {
-    policy: parsePolicy(text2, `${path} (at ${at})`),
+    policy: parsePolicy(text2, `${path} (at ${at2})`),
     path,
-    description: `${path} at ${at}`,
+    description: `${path} at ${at2}`,
     text: text2
   };
 }
