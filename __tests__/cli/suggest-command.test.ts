@@ -11,7 +11,7 @@ import { HARDENING_DROP_IN_NAME } from '../../src/core/advice/hardening-drop-in'
 import { assessUnit } from '../../src/core/security/assess';
 import { formatExposure } from '../../src/core/security/render-security';
 import { deriveSecuritySettings } from '../../src/core/security/settings';
-import { SUPPORTED_VERSIONS, systemdProfile, type SystemdVersion } from '../../src/core/security/versions';
+import { SUPPORTED_VERSIONS, systemdRelease, type SystemdVersion } from '../../src/core/security/versions';
 import { loadUnit } from '../../src/core/unit/load-unit';
 import { memoryTree } from '../../src/core/unit/unit-tree';
 
@@ -31,7 +31,7 @@ function suggest(args: string[], cwd = ROOT) {
 
 /** Scores `name` from in-memory files (tree paths under `/`), as `unitgate security` does hermetically. */
 function score(files: Record<string, string>, name: string, version: SystemdVersion = 252) {
-  const systemd = systemdProfile(version);
+  const systemd = systemdRelease(version);
   const loaded = loadUnit(memoryTree(files), name, { searchPath: ['/'] });
   if (!loaded.ok) throw new Error(loaded.failure.message);
   const derived = deriveSecuritySettings(loaded.unit, systemd);
@@ -74,7 +74,7 @@ describe('unitgate suggest', () => {
       for (const requirement of profile.requiredDirectives) {
         expect([
           requirement,
-          checkRequirement(requirement, after.settings, systemdProfile(version)).met,
+          checkRequirement(requirement, after.settings, systemdRelease(version)).met,
         ]).toEqual([requirement, true]);
       }
       // The header tells the truth about both scores.
@@ -119,7 +119,7 @@ describe('unitgate suggest', () => {
       'svc.service',
     );
     expect(
-      checkRequirement('SystemCallFilter=@system-service', after.settings, systemdProfile(252)).met,
+      checkRequirement('SystemCallFilter=@system-service', after.settings, systemdRelease(252)).met,
     ).toBe(true);
   });
 

@@ -2,7 +2,7 @@ import { memoryTree } from '../../src/core/unit/unit-tree';
 import { loadUnit } from '../../src/core/unit/load-unit';
 import { deriveSecuritySettings } from '../../src/core/security/settings';
 import { assessUnit } from '../../src/core/security/assess';
-import { systemdProfile } from '../../src/core/security/versions';
+import { systemdRelease } from '../../src/core/security/versions';
 
 describe('the worked example of the spec (§3)', () => {
   it.each([
@@ -10,7 +10,7 @@ describe('the worked example of the spec (§3)', () => {
     [257, 94],
     [262, 94],
   ] as const)('a bare ExecStart= service scores %s → %s', (version, exposure) => {
-    const profile = systemdProfile(version);
+    const profile = systemdRelease(version);
     const tree = memoryTree({ '/u/x.service': '[Service]\nExecStart=/bin/true\n' });
     const loaded = loadUnit(tree, 'x.service', { searchPath: ['/u'] });
     if (!loaded.ok) throw new Error(loaded.failure.message);

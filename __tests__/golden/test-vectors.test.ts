@@ -8,7 +8,7 @@ import { deriveSecuritySettings } from '../../src/core/security/settings';
 import { assessUnit, type Assessment } from '../../src/core/security/assess';
 import { renderJson } from '../../src/core/security/render-security';
 import { parseSecurityPolicy, type SecurityPolicy } from '../../src/core/security/security-policy';
-import { systemdProfile } from '../../src/core/security/versions';
+import { systemdRelease } from '../../src/core/security/versions';
 import { readGzipJson, RECORDED_VERSIONS, type RecordedVersion } from './load-fixtures';
 
 /** [json_field, set, badness (null = not applicable), exposure, description, weight, range] */
@@ -40,7 +40,7 @@ const DIR = '/scratch';
 type Outcome = { rc: 1; why: string } | { rc: 0; assessment: Assessment };
 
 function replay(version: RecordedVersion, c: VectorCase, policy?: SecurityPolicy): Outcome {
-  const profile = systemdProfile(version);
+  const profile = systemdRelease(version);
   const tree = memoryTree(
     Object.fromEntries(Object.entries(c.files).map(([p, text]) => [`${DIR}/${p}`, text])),
   );
@@ -102,7 +102,7 @@ describe.each(RECORDED_VERSIONS)('systemd %s test vectors', (version) => {
     const parsed = parseSecurityPolicy(
       text,
       `${c.policy}.json`,
-      systemdProfile(version).traits.securityPolicyRejectsNonObject,
+      systemdRelease(version).traits.securityPolicyRejectsNonObject,
     );
     if (!parsed.ok) throw new Error(parsed.message);
     check(version, c, parsed.policy);

@@ -8,7 +8,7 @@ import { Session } from 'node:inspector';
 import { assessUnit, type Assessment } from '../../src/core/security/assess';
 import { encodeJsonShort } from '../../src/core/security/render-security';
 import { deriveSecuritySettings, type SecuritySettings } from '../../src/core/security/settings';
-import { systemdProfile, type SystemdVersion } from '../../src/core/security/versions';
+import { systemdRelease, type SystemdVersion } from '../../src/core/security/versions';
 import { UNIT_SECTIONS, UnitLoader, type LoadedUnit } from '../../src/core/unit/load-unit';
 import { parseUnitFile } from '../../src/core/unit/parse-unit-file';
 import { isTemplateName, replaceInstance } from '../../src/core/unit/unit-name';
@@ -45,7 +45,7 @@ interface Stage {
 }
 
 const cfg = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as EngineConfig;
-const profile = systemdProfile(cfg.version);
+const profile = systemdRelease(cfg.version);
 
 // What the CLI does with --json=short: each unit's array encoded as UTF-8 into its output batch.
 const batch = new Uint8Array(1 << 20);

@@ -10,7 +10,7 @@ import { scoreUnitInTree } from '../core/engine';
 import type { Assessment } from '../core/security/assess';
 import { parseSecurityPolicy, type SecurityPolicy } from '../core/security/security-policy';
 import { encodeJsonShort, renderJson, renderTable } from '../core/security/render-security';
-import { systemdProfile, type SystemdVersion } from '../core/security/versions';
+import { systemdRelease, type SystemdVersion } from '../core/security/versions';
 import { createRealTree } from '../io/node-unit-tree';
 import { withFiles, type UnitTree } from '../core/unit/unit-tree';
 
@@ -82,7 +82,7 @@ export function runSecurityCommand(
   options: SecurityOptions,
   env: CommandEnvironment,
 ): CommandResult & { reports: UnitReport[] } {
-  const profile = systemdProfile(options.version);
+  const profile = systemdRelease(options.version);
   const instance = options.instance ?? profile.traits.templateInstance;
   let stdout = '';
   let stderr = '';

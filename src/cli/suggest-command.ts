@@ -12,7 +12,7 @@ import {
   planHardeningDropIn,
   renderHardeningDropIn,
 } from '../core/advice/hardening-drop-in';
-import { systemdProfile, type SystemdVersion } from '../core/security/versions';
+import { systemdRelease, type SystemdVersion } from '../core/security/versions';
 import { isTemplateName, parseUnitName, replaceInstance } from '../core/unit/unit-name';
 import { createRealTree } from '../io/node-unit-tree';
 import type { CommandResult } from './security-command';
@@ -51,7 +51,7 @@ export function runSuggestCommand(options: SuggestOptions, cwd: string): Command
   const policy = readPolicy(options, cwd);
   if ('exitCode' in policy) return policy;
   const version = options.systemdVersion ?? policy.systemdVersion;
-  const systemd = systemdProfile(version);
+  const systemd = systemdRelease(version);
 
   const abs = posix.resolve(cwd, options.unit);
   const fileName = posix.basename(abs);

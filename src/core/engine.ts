@@ -9,7 +9,7 @@ import type { UnitTree } from './unit/unit-tree';
 import { deriveSecuritySettings, type SecuritySettings } from './security/settings';
 import { assessUnit, AssessmentAbort, type Assessment } from './security/assess';
 import type { SecurityPolicy } from './security/security-policy';
-import type { SystemdProfile } from './security/versions';
+import type { SystemdRelease } from './security/versions';
 
 export interface ScoreRequest {
   tree: UnitTree;
@@ -17,7 +17,7 @@ export interface ScoreRequest {
   unitName: string;
   /** Tree directories searched in order, highest priority first. */
   searchPath: readonly string[];
-  systemd: SystemdProfile;
+  systemd: SystemdRelease;
   /** `--security-policy` / the policy's `assessorOverrides`; undefined scores with systemd's table. */
   overrides?: SecurityPolicy | undefined;
   /** A loader shared by every unit of one search path (directory reads are made once). */
@@ -68,7 +68,7 @@ export function scoreUnitInTree(request: ScoreRequest): ScoreOutcome {
  */
 export function scoreLoadedUnit(
   unit: LoadedUnit,
-  systemd: SystemdProfile,
+  systemd: SystemdRelease,
   overrides?: SecurityPolicy,
 ): ScoreOutcome {
   const derived = deriveSecuritySettings(unit, systemd);

@@ -11,7 +11,7 @@ import {
   type GateUnitInput,
 } from '../core/gate/evaluate-gate';
 import type { GateVerdict } from '../core/gate/gate-types';
-import { systemdProfile } from '../core/security/versions';
+import { systemdRelease } from '../core/security/versions';
 import { git, gitTree, indexTree, type ChangedFile } from './git';
 import { createRealTree } from './node-unit-tree';
 
@@ -79,7 +79,7 @@ export function runGatePipeline(input: PipelineInput): { verdict: GateVerdict; s
   });
   const verdict = evaluateGate({
     policy,
-    systemd: systemdProfile(policy.systemdVersion),
+    systemd: systemdRelease(policy.systemdVersion),
     units: scope,
     ...(input.pullRequestBody !== undefined ? { pullRequestBody: input.pullRequestBody } : {}),
     approvals: input.approvals,

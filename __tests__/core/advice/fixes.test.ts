@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../../src/cli';
 import { fixForRow, fixForViolation, mergeFixes } from '../../../src/core/advice/fixes';
-import { SUPPORTED_VERSIONS, systemdProfile } from '../../../src/core/security/versions';
+import { SUPPORTED_VERSIONS, systemdRelease } from '../../../src/core/security/versions';
 import { violation } from '../report/report-fixtures';
 
 interface JsonRow {
@@ -66,12 +66,12 @@ function scoreRow(version: number, lines: string[], field: string): JsonRow {
 }
 
 const cases = SUPPORTED_VERSIONS.flatMap((version) =>
-  systemdProfile(version).data.assessors.map((a) => [version, a.jsonField] as const),
+  systemdRelease(version).data.assessors.map((a) => [version, a.jsonField] as const),
 );
 
 describe('fixForRow()', () => {
   it.each(SUPPORTED_VERSIONS)('has a fix for every assessor row of systemd %s', (version) => {
-    const fields = systemdProfile(version).data.assessors.map((a) => a.jsonField);
+    const fields = systemdRelease(version).data.assessors.map((a) => a.jsonField);
     expect(fields.filter((f) => fixForRow(f) === undefined)).toEqual([]);
   });
 
@@ -99,11 +99,11 @@ describe('fixForRow()', () => {
     'systemd %s: every fix pasted at once leaves only the device ACL partial',
     (version) => {
       const lines = mergeFixes(
-        systemdProfile(version)
+        systemdRelease(version)
           .data.assessors.map((a) => fixForRow(a.jsonField))
           .filter((f) => f !== undefined),
       );
-      const failing = systemdProfile(version)
+      const failing = systemdRelease(version)
         .data.assessors.map((a) => scoreRow(version, lines, a.jsonField))
         .filter((row) => row.set !== true)
         .map((row) => row.json_field);
@@ -114,7 +114,7 @@ describe('fixForRow()', () => {
 
   it('names the capabilities of each row exactly as the row’s bits (every version)', () => {
     for (const version of SUPPORTED_VERSIONS) {
-      const { assessors, capabilities } = systemdProfile(version).data;
+      const { assessors, capabilities } = systemdRelease(version).data;
       for (const a of assessors.filter((x) => x.kind === 'capability_bounding_set')) {
         const line = fixForRow(a.jsonField)?.directives[0] ?? '';
         const names = line.replace('CapabilityBoundingSet=~', '').split(' ');

@@ -22,7 +22,7 @@ import { renderSarif } from '../../../src/core/report/sarif';
 import { renderJsonReport } from '../../../src/core/report/json-report';
 import { renderJobSummary } from '../../../src/core/report/job-summary';
 import { planSuggestions } from '../../../src/core/report/suggestions';
-import { systemdProfile } from '../../../src/core/security/versions';
+import { systemdRelease } from '../../../src/core/security/versions';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
 import { runGatePipeline, type PipelineInput } from '../../../src/io/gate-pipeline';
 
@@ -147,7 +147,7 @@ describe('every fix is verified: the stated exposure is the re-scored one, and i
 
 describe('fixes never take away what the profile allows (8.13)', () => {
   const worker = policyFor('worker');
-  const systemd = systemdProfile(worker.systemdVersion);
+  const systemd = systemdRelease(worker.systemdVersion);
   const settingsOf = (files: Files): SecuritySettings => {
     const { scope } = run(files, worker);
     const s = scope.find((x) => x.path === UNIT_PATH)?.head?.settings;
@@ -204,7 +204,7 @@ describe('fixes never take away what the profile allows (8.13)', () => {
       const before = run(head, policy).scope[0]?.head?.settings;
       const profile = policy.profiles.get('worker');
       if (!after || !before || !profile) throw new Error('not scored');
-      expect(lossesAgainstProfile(before, after, profile, systemdProfile(policy.systemdVersion))).toEqual([]);
+      expect(lossesAgainstProfile(before, after, profile, systemdRelease(policy.systemdVersion))).toEqual([]);
     }
   });
 });

@@ -12,7 +12,7 @@ import { scoreUnit } from '../../../src/core/gate/score-units';
 import { builtInPolicy } from '../../../src/core/policy/load-policy';
 import type { PolicyDifference } from '../../../src/core/policy/compare-policies';
 import type { GateMode, GatePolicy, Profile } from '../../../src/core/policy/policy-types';
-import { systemdProfile } from '../../../src/core/security/versions';
+import { systemdRelease } from '../../../src/core/security/versions';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
 
 const PATH = 'deploy/api.service';
@@ -30,7 +30,7 @@ function side(text: string, dropIn?: string): UnitSide {
     searchPath: ['/deploy'],
   };
   const files = { [PATH]: text, ...(dropIn !== undefined ? { [DROP_IN]: dropIn } : {}) };
-  return scoreUnit(memoryTree(files), locator, systemdProfile(252)).side;
+  return scoreUnit(memoryTree(files), locator, systemdRelease(252)).side;
 }
 
 const LAX: Profile = { name: 'lax', description: '', threshold: 100, requiredDirectives: [] };
@@ -79,7 +79,7 @@ function run(
   }
   return evaluateGate({
     policy: policyWith(opts),
-    systemd: systemdProfile(252),
+    systemd: systemdRelease(252),
     units,
     approvals: [],
     today: '2026-12-06',
@@ -474,7 +474,7 @@ describe('units the gate cannot score, and removed units', () => {
       [PATH]: HEADER,
       'deploy/api.service.d/harden.conf': { symlink: '/etc/harden.conf' },
     });
-    const verdict = run(scoreUnit(tree, locator, systemdProfile(252)).side);
+    const verdict = run(scoreUnit(tree, locator, systemdRelease(252)).side);
     const [v] = findings(verdict);
     expect(verdict.units[0]?.status).toBe('error');
     expect(v).toMatchObject({ kind: 'load-error', location: { file: PATH, line: 1 }, advisory: false });
@@ -507,7 +507,7 @@ describe('where a regression points when no line was simply added', () => {
   const gateOf = (base: UnitSide, head: UnitSide): Violation[] => {
     const verdict = evaluateGate({
       policy: policyWith({ rows: true }),
-      systemd: systemdProfile(252),
+      systemd: systemdRelease(252),
       units: [{ path: PATH, change: 'modified', base, head }],
       approvals: [],
       today: '2026-12-06',
@@ -556,7 +556,7 @@ describe('the line that grants a forbidden capability', () => {
   ])('%s', (_name, lines, dropIn, at) => {
     const verdict = evaluateGate({
       policy: policyWith({ profile }),
-      systemd: systemdProfile(252),
+      systemd: systemdRelease(252),
       units: [{ path: PATH, change: 'added', head: side(`${HEADER}${lines}`, dropIn) }],
       approvals: [],
       today: '2026-12-06',

@@ -5,7 +5,7 @@ import { evaluateGate, type Approval, type GateInput } from '../../../src/core/g
 import type { GateVerdict, UnitResult } from '../../../src/core/gate/gate-types';
 import { loadPolicy, formatPolicyError } from '../../../src/core/policy/load-policy';
 import type { GatePolicy } from '../../../src/core/policy/policy-types';
-import { systemdProfile } from '../../../src/core/security/versions';
+import { systemdRelease } from '../../../src/core/security/versions';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
 import { runGatePipeline } from '../../../src/io/gate-pipeline';
 
@@ -101,7 +101,7 @@ function judge(c: Case): GateVerdict {
   });
   return evaluateGate({
     policy,
-    systemd: systemdProfile(policy.systemdVersion),
+    systemd: systemdRelease(policy.systemdVersion),
     units: scope,
     ...(c.body !== undefined ? { pullRequestBody: c.body } : {}),
     approvals: c.reviews ?? [approved('olivia')],

@@ -5,7 +5,7 @@ import { builtInPolicy } from '../../../src/core/policy/load-policy';
 import type { GateMode, Profile } from '../../../src/core/policy/policy-types';
 import { deriveSecuritySettings } from '../../../src/core/security/settings';
 import { editDistance, suggestKey } from '../../../src/core/security/unit-keys';
-import { systemdProfile, type SystemdVersion } from '../../../src/core/security/versions';
+import { systemdRelease, type SystemdVersion } from '../../../src/core/security/versions';
 import { UnitLoader } from '../../../src/core/unit/load-unit';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
 
@@ -20,7 +20,7 @@ function side(text: string, version: SystemdVersion = 252): UnitSide {
     repoPath: PATH,
     searchPath: ['/deploy'],
   };
-  return scoreUnit(tree, locator, systemdProfile(version)).side;
+  return scoreUnit(tree, locator, systemdRelease(version)).side;
 }
 
 const LAX: Profile = { name: 'lax', description: '', threshold: 100, requiredDirectives: [] };
@@ -42,7 +42,7 @@ function gate(
   };
   const verdict = evaluateGate({
     policy,
-    systemd: systemdProfile(version),
+    systemd: systemdRelease(version),
     units: [
       {
         path: PATH,
@@ -63,7 +63,7 @@ function diagnostics(text: string, version: SystemdVersion = 252) {
     '/etc/systemd/system',
   ]).load('x.service');
   if (!loaded.ok) throw new Error(loaded.failure.message);
-  return deriveSecuritySettings(loaded.unit, systemdProfile(version)).diagnostics;
+  return deriveSecuritySettings(loaded.unit, systemdRelease(version)).diagnostics;
 }
 
 describe('diagnostics: one structured record per message systemd prints', () => {
@@ -266,7 +266,7 @@ describe('phantom-setting findings', () => {
       repoPath: PATH,
       searchPath: ['/deploy'],
     };
-    const s = scoreUnit(tree, locator, systemdProfile(252)).side;
+    const s = scoreUnit(tree, locator, systemdRelease(252)).side;
     expect(s.settings).toBeDefined();
     expect(s.diagnostics).toMatchObject([
       { kind: 'invalid-value', file: 'deploy/api.service.d/harden.conf' },

@@ -10,7 +10,7 @@ import {
   type PolicyError,
 } from '../../../src/core/policy/load-policy';
 import type { GatePolicy, Profile } from '../../../src/core/policy/policy-types';
-import { SUPPORTED_VERSIONS, systemdProfile } from '../../../src/core/security/versions';
+import { SUPPORTED_VERSIONS, systemdRelease } from '../../../src/core/security/versions';
 import { assessorFields } from '../../../src/core/security/assessor-knowledge';
 
 function load(policy: unknown): GatePolicy {
@@ -175,7 +175,7 @@ describe('loadPolicy: valid policies', () => {
   });
 
   it('accepts every name systemd knows for capabilities and address families', () => {
-    const data = systemdProfile(252).data;
+    const data = systemdRelease(252).data;
     const p = load({
       profiles: {
         all: {
@@ -773,7 +773,7 @@ describe('policies/schema.json', () => {
 
   it('refuses an override of a row the policy’s release does not have (a row only later releases have)', () => {
     // The schema lists every release's rows; a release without the row must not silently ignore it.
-    const rows = systemdProfile(252).data.assessors;
+    const rows = systemdRelease(252).data.assessors;
     const at = rows.findIndex((a) => a.jsonField === 'ProtectClock');
     const [removed] = rows.splice(at, 1);
     try {
@@ -795,7 +795,7 @@ describe('policies/schema.json', () => {
   });
 
   it("lists every supported release's assessor json_fields, a row only some releases have included", () => {
-    const union = SUPPORTED_VERSIONS.flatMap((v) => systemdProfile(v).data.assessors.map((a) => a.jsonField));
+    const union = SUPPORTED_VERSIONS.flatMap((v) => systemdRelease(v).data.assessors.map((a) => a.jsonField));
     expect(schema.properties.assessorOverrides.propertyNames.enum).toEqual(assessorFields());
     expect(new Set(assessorFields())).toEqual(new Set(union));
   });

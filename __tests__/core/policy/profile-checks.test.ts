@@ -7,7 +7,7 @@ import {
   forbiddenCapabilities,
 } from '../../../src/core/policy/profile-checks';
 import { deriveSecuritySettings, type SecuritySettings } from '../../../src/core/security/settings';
-import { systemdProfile, type SystemdVersion } from '../../../src/core/security/versions';
+import { systemdRelease, type SystemdVersion } from '../../../src/core/security/versions';
 import { UnitLoader } from '../../../src/core/unit/load-unit';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
 
@@ -17,13 +17,13 @@ function settingsOf(lines: string, version: SystemdVersion = 252): SecuritySetti
     '/etc/systemd/system',
   ]).load('x.service');
   if (!loaded.ok) throw new Error(loaded.failure.message);
-  const { settings } = deriveSecuritySettings(loaded.unit, systemdProfile(version));
+  const { settings } = deriveSecuritySettings(loaded.unit, systemdRelease(version));
   if (!settings) throw new Error('no settings');
   return settings;
 }
 
 const check = (requirement: string, lines: string, version: SystemdVersion = 252) =>
-  checkRequirement(requirement, settingsOf(lines, version), systemdProfile(version));
+  checkRequirement(requirement, settingsOf(lines, version), systemdRelease(version));
 
 describe('checkRequirement: on/off settings', () => {
   it.each([
@@ -320,7 +320,7 @@ describe('checkRequirement: UMask= and literal values', () => {
 });
 
 describe('forbiddenCapabilities: what the unit keeps beyond the allow list', () => {
-  const P = systemdProfile(252);
+  const P = systemdRelease(252);
   it.each([
     ['CapabilityBoundingSet=', [], []],
     ['CapabilityBoundingSet=CAP_NET_BIND_SERVICE', ['CAP_NET_BIND_SERVICE'], []],
@@ -351,7 +351,7 @@ describe('forbiddenCapabilities: what the unit keeps beyond the allow list', () 
 });
 
 describe('forbiddenAddressFamilies: what the unit may open beyond the allow list', () => {
-  const P = systemdProfile(252);
+  const P = systemdRelease(252);
   it.each([
     ['RestrictAddressFamilies=AF_UNIX', ['AF_UNIX'], []],
     ['RestrictAddressFamilies=AF_UNIX AF_PACKET AF_INET', ['AF_UNIX'], ['AF_INET', 'AF_PACKET']],

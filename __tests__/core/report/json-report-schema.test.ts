@@ -16,7 +16,7 @@ import {
   JSON_REPORT_VERSION,
   renderJsonReport,
 } from '../../../src/core/report/json-report';
-import { SUPPORTED_VERSIONS, systemdProfile } from '../../../src/core/security/versions';
+import { SUPPORTED_VERSIONS, systemdRelease } from '../../../src/core/security/versions';
 import { buildTrend, type TrendColumnKind } from '../../../src/core/trend/trend';
 import { renderTrendJson } from '../../../src/core/report/trend-report';
 import * as fixtures from './report-fixtures';
@@ -57,7 +57,7 @@ const NOTE_SOURCES = all<DeviationNote['source']>({ 'pr-body': true, 'unit-file'
 const TREND_KINDS = all<TrendColumnKind>({ tag: true, base: true, head: true });
 /** systemd's level names of every supported version (its data files name them). */
 const EXPOSURE_LEVELS = [
-  ...new Set(SUPPORTED_VERSIONS.flatMap((v) => systemdProfile(v).data.levels.map((l) => l.name))),
+  ...new Set(SUPPORTED_VERSIONS.flatMap((v) => systemdRelease(v).data.levels.map((l) => l.name))),
 ].sort();
 
 const sorted = (values: unknown): string[] => [...(values as string[])].sort();

@@ -16,7 +16,7 @@ import {
 } from '../../../src/core/report/suggestions';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
 import { evaluateGate } from '../../../src/core/gate/evaluate-gate';
-import { systemdProfile } from '../../../src/core/security/versions';
+import { systemdRelease } from '../../../src/core/security/versions';
 import { runGatePipeline } from '../../../src/io/gate-pipeline';
 
 let dir: string;
@@ -333,7 +333,7 @@ describe('planSuggestions(): restoring removed lines', () => {
     noted.policy.deviations.owners = ['@alice'];
     const verdict = evaluateGate({
       policy: noted.policy,
-      systemd: systemdProfile(noted.policy.systemdVersion),
+      systemd: systemdRelease(noted.policy.systemdVersion),
       units: noted.scope,
       approvals: [
         { login: 'alice', teams: [], state: 'APPROVED', commitId: 'h1', submittedAt: '2025-06-01T10:00:00Z' },

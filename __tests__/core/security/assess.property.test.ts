@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { loadUnit } from '../../../src/core/unit/load-unit';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
 import { deriveSecuritySettings } from '../../../src/core/security/settings';
-import { SUPPORTED_VERSIONS, systemdProfile } from '../../../src/core/security/versions';
+import { SUPPORTED_VERSIONS, systemdRelease } from '../../../src/core/security/versions';
 import { assessUnit } from '../../../src/core/security/assess';
 import { renderJson, renderTable } from '../../../src/core/security/render-security';
 
@@ -198,7 +198,7 @@ describe('the pure pipeline on generated units', () => {
             expect(loaded.failure.kind).toBe('masked');
             return;
           }
-          const profile = systemdProfile(version);
+          const profile = systemdRelease(version);
           const derived = deriveSecuritySettings(loaded.unit, profile);
           expect(Boolean(derived.settings) !== Boolean(derived.failure)).toBe(true);
           if (!derived.settings) {

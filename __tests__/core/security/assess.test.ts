@@ -3,7 +3,7 @@
 import { loadUnit } from '../../../src/core/unit/load-unit';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
 import { deriveSecuritySettings, type SecuritySettings } from '../../../src/core/security/settings';
-import { SUPPORTED_VERSIONS, systemdProfile, type SystemdVersion } from '../../../src/core/security/versions';
+import { SUPPORTED_VERSIONS, systemdRelease, type SystemdVersion } from '../../../src/core/security/versions';
 import {
   AssessmentAbort,
   assessUnit,
@@ -56,7 +56,7 @@ const HARDENED = [
 function settingsOf(text: string, version: SystemdVersion = 252, name = 'x.service'): SecuritySettings {
   const loaded = loadUnit(memoryTree({ [`${ETC}/${name}`]: text }), name, { searchPath: [ETC] });
   if (!loaded.ok) throw new Error(loaded.failure.message);
-  const d = deriveSecuritySettings(loaded.unit, systemdProfile(version));
+  const d = deriveSecuritySettings(loaded.unit, systemdRelease(version));
   if (!d.settings) throw new Error(`unexpected load failure: ${d.failure?.message}`);
   return d.settings;
 }
@@ -69,7 +69,7 @@ function assess(
   version: SystemdVersion = 252,
   policy?: SecurityPolicy,
 ): Assessment {
-  const profile = systemdProfile(version);
+  const profile = systemdRelease(version);
   return assessUnit(settingsOf(serviceText(lines), version), profile, policy);
 }
 
@@ -186,7 +186,7 @@ describe('rule: user', () => {
   it('DynamicUser=yes in nobody.service becomes User=nobody', () => {
     const a = assessUnit(
       settingsOf(serviceText(['DynamicUser=yes']), 252, 'nobody.service'),
-      systemdProfile(252),
+      systemdRelease(252),
     );
     expect(rowOf(a, 'User=/DynamicUser=').badness).toBe(9);
   });
@@ -288,14 +288,14 @@ describe('rules: protect_home, protect_system, root_directory', () => {
     'DefaultDependencies=no makes %s not applicable',
     (name) => {
       const text = '[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/true\nProtectSystem=strict\n';
-      const row = rowOf(assessUnit(settingsOf(text), systemdProfile(252)), name);
+      const row = rowOf(assessUnit(settingsOf(text), systemdRelease(252)), name);
       expect(row).toMatchObject(na('Service runs in special boot phase, option is not appropriate'));
     },
   );
 
   it('DefaultDependencies=no leaves the other rows alone', () => {
     const text = '[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/true\n';
-    expect(rowOf(assessUnit(settingsOf(text), systemdProfile(252)), 'PrivateNetwork=').badness).toBe(1);
+    expect(rowOf(assessUnit(settingsOf(text), systemdRelease(252)), 'PrivateNetwork=').badness).toBe(1);
   });
 });
 
@@ -418,7 +418,7 @@ describe('rules: keyring_mode, protect_proc, proc_subset, notify_access, ambient
   });
 
   it('a unit without exec context keeps KeyringMode unset (bad)', () => {
-    const a = assessUnit(settingsOf('[Timer]\nOnCalendar=daily\n', 252, 'x.timer'), systemdProfile(252));
+    const a = assessUnit(settingsOf('[Timer]\nOnCalendar=daily\n', 252, 'x.timer'), systemdRelease(252));
     expect(rowOf(a, 'KeyringMode=').badness).toBe(1);
   });
 });
@@ -622,7 +622,7 @@ describe('rule: device_allow', () => {
   });
 
   it('a unit without cgroup context has no device ACL', () => {
-    const a = assessUnit(settingsOf('[Timer]\nOnCalendar=daily\n', 252, 'x.timer'), systemdProfile(252));
+    const a = assessUnit(settingsOf('[Timer]\nOnCalendar=daily\n', 252, 'x.timer'), systemdRelease(252));
     expect(rowOf(a, 'DeviceAllow=').badness).toBe(10);
   });
 });
@@ -682,7 +682,7 @@ describe('aggregation (spec §3)', () => {
   it('a timer (no exec, no cgroup context) scores 98 even on v257', () => {
     for (const v of [252, 257] as const) {
       expect(
-        assessUnit(settingsOf('[Timer]\nOnCalendar=daily\n', v, 'x.timer'), systemdProfile(v)).exposure,
+        assessUnit(settingsOf('[Timer]\nOnCalendar=daily\n', v, 'x.timer'), systemdRelease(v)).exposure,
       ).toBe(98);
     }
   });
@@ -693,7 +693,7 @@ describe('levels', () => {
   // weight 100 - W, so that the exposure is exactly W.
   const onlyTwoRows = (w: number): SecurityPolicy => {
     const doc: Record<string, { weight: number }> = {};
-    for (const a of systemdProfile(252).data.assessors) doc[a.jsonField] = { weight: 0 };
+    for (const a of systemdRelease(252).data.assessors) doc[a.jsonField] = { weight: 0 };
     doc.PrivateNetwork = { weight: w };
     doc.NotifyAccess = { weight: 100 - w };
     return policyOf(doc);
@@ -882,7 +882,7 @@ describe('row order from precomputed ranks', () => {
   it.each([...SUPPORTED_VERSIONS])(
     'v%d: the same order as sortRows() for every case, in any sequence',
     (version) => {
-      const emptyFirst = systemdProfile(version).traits.emptyDescriptionSortsFirst;
+      const emptyFirst = systemdRelease(version).traits.emptyDescriptionSortsFirst;
       // Twice over, forwards then backwards, so each case starts from different previous orders.
       for (const [, lines, p] of [...cases, ...[...cases].reverse()]) {
         const rows = assess(lines, version, p).rows;
@@ -989,7 +989,7 @@ describe('security policy overrides (spec §5)', () => {
     const text = '[Unit]\nDefaultDependencies=no\n[Service]\nExecStart=/bin/true\n';
     const a = assessUnit(
       settingsOf(text),
-      systemdProfile(252),
+      systemdRelease(252),
       policyOf({ PrivateTmp: { description_na: 'x' } }),
     );
     expect(rowOf(a, 'PrivateTmp=').description).toBe(
@@ -1025,7 +1025,7 @@ describe('security policy overrides (spec §5)', () => {
     ['a range below the badness', { UMask: { range: 2 } }],
     [
       'no weight left at all',
-      Object.fromEntries(systemdProfile(252).data.assessors.map((a) => [a.jsonField, { weight: 0 }])),
+      Object.fromEntries(systemdRelease(252).data.assessors.map((a) => [a.jsonField, { weight: 0 }])),
     ],
   ])('aborts like systemd on %s', (_name, doc) => {
     expect(() => assess([], 252, policyOf(doc))).toThrow(AssessmentAbort);

@@ -11,9 +11,9 @@ import {
   knowledgeOf,
 } from '../../../src/core/security/assessor-knowledge';
 import { NAMESPACE_FLAGS } from '../../../src/core/security/nsflags';
-import { SUPPORTED_VERSIONS, systemdProfile } from '../../../src/core/security/versions';
+import { SUPPORTED_VERSIONS, systemdRelease } from '../../../src/core/security/versions';
 
-const rowsOf = (version: (typeof SUPPORTED_VERSIONS)[number]) => systemdProfile(version).data.assessors;
+const rowsOf = (version: (typeof SUPPORTED_VERSIONS)[number]) => systemdRelease(version).data.assessors;
 
 describe('assessor knowledge registry', () => {
   it.each(SUPPORTED_VERSIONS)('systemd %s: every row has exactly one entry', (version) => {
@@ -59,7 +59,7 @@ describe('assessor knowledge registry', () => {
   it.each(SUPPORTED_VERSIONS)(
     'systemd %s: capability, namespace and syscall group fixes are made from the data',
     (version) => {
-      const { capabilities } = systemdProfile(version).data;
+      const { capabilities } = systemdRelease(version).data;
       for (const a of rowsOf(version)) {
         const line = fixLinesOf(a.jsonField)?.directives[0] ?? '';
         if (a.kind === 'capability_bounding_set') {

@@ -3,7 +3,7 @@
 import { loadUnit } from '../../../src/core/unit/load-unit';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
 import { deriveSecuritySettings } from '../../../src/core/security/settings';
-import { systemdProfile } from '../../../src/core/security/versions';
+import { systemdRelease } from '../../../src/core/security/versions';
 import { assessUnit, type AssessedRow, type Assessment } from '../../../src/core/security/assess';
 import {
   displayWidth,
@@ -16,7 +16,7 @@ import {
 } from '../../../src/core/security/render-security';
 import type { AssessorData } from '../../../src/core/security/versions';
 
-const LEVELS = systemdProfile(252).data.levels;
+const LEVELS = systemdRelease(252).data.levels;
 const levelFor = (exposure: number) => LEVELS.find((l) => exposure >= l.min) ?? LEVELS[LEVELS.length - 1];
 
 function row(
@@ -111,8 +111,8 @@ describe('renderJson', () => {
     });
     if (!loaded.ok) throw new Error(loaded.failure.message);
     const a = assessUnit(
-      deriveSecuritySettings(loaded.unit, systemdProfile(252)).settings!,
-      systemdProfile(252),
+      deriveSecuritySettings(loaded.unit, systemdRelease(252)).settings!,
+      systemdRelease(252),
     );
     const parsed = JSON.parse(renderJson(a, 'short')) as { name: string }[];
     expect(parsed.map((o) => o.name)).toEqual(a.rows.map((r) => r.assessor.name));
@@ -132,8 +132,8 @@ describe('encodeJsonShort', () => {
   });
   if (!loaded.ok) throw new Error(loaded.failure.message);
   const real = assessUnit(
-    deriveSecuritySettings(loaded.unit, systemdProfile(262)).settings!,
-    systemdProfile(262),
+    deriveSecuritySettings(loaded.unit, systemdRelease(262)).settings!,
+    systemdRelease(262),
   );
 
   it.each([

@@ -9,7 +9,7 @@ import {
 } from '../../../src/core/security/settings';
 import { CAP_ALL } from '../../../src/core/security/capability-util';
 import { NAMESPACE_FLAGS, NAMESPACES_UNSET } from '../../../src/core/security/nsflags';
-import { systemdProfile, type SystemdVersion } from '../../../src/core/security/versions';
+import { systemdRelease, type SystemdVersion } from '../../../src/core/security/versions';
 
 const ETC = '/etc/systemd/system';
 
@@ -29,7 +29,7 @@ function derive(
   for (const [file, content] of Object.entries(dropIns)) files[`${ETC}/${name}.d/${file}`] = content;
   const loaded = loadUnit(memoryTree(files), name, { searchPath: [ETC] });
   if (!loaded.ok) throw new Error(loaded.failure.message);
-  return deriveSecuritySettings(loaded.unit, systemdProfile(version));
+  return deriveSecuritySettings(loaded.unit, systemdRelease(version));
 }
 
 function settingsOf(text: string, options?: DeriveOptions): SecuritySettings {
@@ -42,12 +42,12 @@ function settingsOf(text: string, options?: DeriveOptions): SecuritySettings {
 const service = (lines: readonly string[], version: SystemdVersion = 252): SecuritySettings =>
   settingsOf(['[Service]', 'ExecStart=/bin/true', ...lines, ''].join('\n'), { version });
 
-const CAPS = systemdProfile(252).data.capabilities;
+const CAPS = systemdRelease(252).data.capabilities;
 const cap = (...names: string[]): bigint =>
   names.reduce((mask, n) => mask | (1n << BigInt(CAPS[n] as number)), 0n);
 const allBut = (...names: string[]): bigint => CAP_ALL & ~cap(...names);
 const knownCaps = (version: SystemdVersion): bigint =>
-  Object.values(systemdProfile(version).data.capabilities).reduce((m, bit) => m | (1n << BigInt(bit)), 0n);
+  Object.values(systemdRelease(version).data.capabilities).reduce((m, bit) => m | (1n << BigInt(bit)), 0n);
 
 describe('boolean directives', () => {
   const BOOLEANS: [string, keyof SecuritySettings][] = [
@@ -413,7 +413,7 @@ describe('RestrictNamespaces=', () => {
 });
 
 describe('SystemCallFilter=', () => {
-  const groups = systemdProfile(252).data.syscallGroups;
+  const groups = systemdRelease(252).data.syscallGroups;
   const group = (name: string): string[] => groups[name] as string[];
   const union = (...lists: string[][]) => new Set(lists.flat());
   const minus = (set: Set<string>, ...lists: string[][]) => {

@@ -4,10 +4,10 @@ import { memoryTree } from '../../../src/core/unit/unit-tree';
 import { loadUnit } from '../../../src/core/unit/load-unit';
 import { deriveSecuritySettings } from '../../../src/core/security/settings';
 import { assessUnit } from '../../../src/core/security/assess';
-import { systemdProfile } from '../../../src/core/security/versions';
+import { systemdRelease } from '../../../src/core/security/versions';
 
 function swapRow(filter: string): string | null {
-  const profile = systemdProfile(252);
+  const profile = systemdRelease(252);
   const tree = memoryTree({ '/u/x.service': `[Service]\nExecStart=/bin/true\nSystemCallFilter=${filter}\n` });
   const loaded = loadUnit(tree, 'x.service', { searchPath: ['/u'] });
   if (!loaded.ok) throw new Error(loaded.failure.message);

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import schema from '../../../policies/schema.json';
-import { SUPPORTED_VERSIONS, isSupportedVersion, systemdProfile } from '../../../src/core/security/versions';
+import { SUPPORTED_VERSIONS, isSupportedVersion, systemdRelease } from '../../../src/core/security/versions';
 
 // One list of versions: the rows of versions.ts, and everything derived from the data files by the
 // scripts (policies/schema.json's enum is written by scripts/generate-docs.mjs).
@@ -29,11 +29,11 @@ describe('the supported versions registry', () => {
   });
 
   it.each([...SUPPORTED_VERSIONS])('%i has its own data and every switch', (version) => {
-    const profile = systemdProfile(version);
+    const profile = systemdRelease(version);
     expect(profile.version).toBe(version);
     expect(profile.data.version).toBe(version);
     expect(Object.keys(profile.traits).sort()).toEqual(
-      Object.keys(systemdProfile(SUPPORTED_VERSIONS[0]!).traits).sort(),
+      Object.keys(systemdRelease(SUPPORTED_VERSIONS[0]!).traits).sort(),
     );
   });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { discoverUnits, type UnitLocator } from '../../../src/core/gate/discover-units';
 import { scoreUnit } from '../../../src/core/gate/score-units';
-import { systemdProfile, type SystemdVersion } from '../../../src/core/security/versions';
+import { systemdRelease, type SystemdVersion } from '../../../src/core/security/versions';
 import { createScoreCache } from '../../../src/core/trend/score-cache';
 import { memoryTree } from '../../../src/core/unit/unit-tree';
 
@@ -11,14 +11,14 @@ const HARDENED = '[Service]\nExecStart=/bin/true\nDynamicUser=yes\nProtectSystem
 const PLAIN = '[Service]\nExecStart=/bin/true\n';
 
 function locators(files: Files, version: SystemdVersion = 252): UnitLocator[] {
-  const t = systemdProfile(version).traits;
+  const t = systemdRelease(version).traits;
   return discoverUnits(Object.keys(files).sort(), ['.service'], t.searchPath, t.templateInstance);
 }
 
 /** Scores every unit of each tree in turn through one cache and directly; both must agree exactly. */
 function scoreBoth(trees: Files[], version: SystemdVersion = 252) {
   const cache = createScoreCache();
-  const systemd = systemdProfile(version);
+  const systemd = systemdRelease(version);
   for (const files of trees) {
     const tree = memoryTree(files);
     for (const l of locators(files, version)) {
@@ -65,14 +65,14 @@ describe('createScoreCache()', () => {
     const cache = createScoreCache();
     const tree = memoryTree(base);
     const [l] = locators(base);
-    const a252 = cache.score(tree, l as UnitLocator, systemdProfile(252));
-    const a257 = cache.score(tree, l as UnitLocator, systemdProfile(257));
+    const a252 = cache.score(tree, l as UnitLocator, systemdRelease(252));
+    const a257 = cache.score(tree, l as UnitLocator, systemdRelease(257));
     const overrides = new Map([['PrivateTmp', { weight: 5000 }]]);
-    const withOverrides = cache.score(tree, l as UnitLocator, systemdProfile(252), overrides);
+    const withOverrides = cache.score(tree, l as UnitLocator, systemdRelease(252), overrides);
     expect(cache.stats).toEqual({ scored: 3, reused: 0 });
     expect(a257).not.toBe(a252);
     expect(withOverrides.side.assessment?.exposure).not.toBe(a252.side.assessment?.exposure);
-    expect(cache.score(tree, l as UnitLocator, systemdProfile(252), overrides)).toBe(withOverrides);
+    expect(cache.score(tree, l as UnitLocator, systemdRelease(252), overrides)).toBe(withOverrides);
   });
 
   it('passes a host directory through and keeps results apart by it', () => {
@@ -82,7 +82,7 @@ describe('createScoreCache()', () => {
       'o.service': { symlink: '../o.service' },
     };
     const cache = createScoreCache();
-    const systemd = systemdProfile(257);
+    const systemd = systemdRelease(257);
     for (const hostDirectory of ['/srv/units', '/srv/units', '/opt/units']) {
       for (const l of discoverUnits(Object.keys(files), ['.service'], [], 'i').map((x) => ({
         ...x,

@@ -15,7 +15,7 @@ import type { SecurityPolicy } from '../security/security-policy';
 import { knowledgeOf } from '../security/assessor-knowledge';
 import type { SecuritySettings } from '../security/settings';
 import { formatExposure } from '../security/render-security';
-import type { SystemdProfile } from '../security/versions';
+import type { SystemdRelease } from '../security/versions';
 import { scoreUnitInTree } from '../engine';
 import { withFiles, type UnitTree } from '../unit/unit-tree';
 import { lineKey } from '../unit/directive-key';
@@ -32,7 +32,7 @@ export interface HardeningInput {
   /** Tree path the drop-in would have, e.g. `/api.service.d/50-unitgate-hardening.conf`. */
   dropInPath: string;
   profile: Profile;
-  systemd: SystemdProfile;
+  systemd: SystemdRelease;
   overrides?: SecurityPolicy;
 }
 
@@ -98,7 +98,7 @@ function dropInText(lines: readonly string[]): string {
 }
 
 /** What the profile asks of capabilities and address families, as fixes that replace the unit's lists. */
-function profileListFixes(s: SecuritySettings, profile: Profile, systemd: SystemdProfile): Fix[] {
+function profileListFixes(s: SecuritySettings, profile: Profile, systemd: SystemdRelease): Fix[] {
   const fixes: Fix[] = [];
   if (
     profile.allowedCapabilities &&

@@ -15,7 +15,7 @@ import type { SecurityPolicy } from '../security/security-policy';
 import { knowledgeOf } from '../security/assessor-knowledge';
 import type { SecuritySettings } from '../security/settings';
 import { formatExposure } from '../security/render-security';
-import type { SystemdProfile } from '../security/versions';
+import type { SystemdRelease } from '../security/versions';
 import { scoreLoadedUnit } from '../engine';
 import { UNIT_SECTIONS, type LoadedUnit } from '../unit/load-unit';
 import { parseUnitFile } from '../unit/parse-unit-file';
@@ -27,7 +27,7 @@ export const FIX_DROP_IN_NAME = 'zz-unitgate-fix.conf';
 
 export interface FixContext {
   unit: LoadedUnit;
-  systemd: SystemdProfile;
+  systemd: SystemdRelease;
   overrides?: SecurityPolicy | undefined;
   profile: Profile;
 }
@@ -86,7 +86,7 @@ export function lossesAgainstProfile(
   before: SecuritySettings,
   after: SecuritySettings,
   profile: Profile,
-  systemd: SystemdProfile,
+  systemd: SystemdRelease,
 ): string[] {
   const lost: string[] = [];
   const families = profile.allowedAddressFamilies ?? [];

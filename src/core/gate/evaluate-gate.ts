@@ -5,7 +5,7 @@ import type { Assignment, Diagnostic, SourceLocation } from '../unit/parse-unit-
 import type { LoadedUnit } from '../unit/load-unit';
 import type { SecuritySettings } from '../security/settings';
 import type { Assessment, AssessedRow } from '../security/assess';
-import type { SystemdProfile } from '../security/versions';
+import type { SystemdRelease } from '../security/versions';
 import type { GatePolicy, Profile } from '../policy/policy-types';
 import { isExcluded, resolveProfile, type ProfileResolution } from '../policy/resolve-profile';
 import { directivesOfAssessor } from '../security/assessor-knowledge';
@@ -91,7 +91,7 @@ export type PullRequestFacts = Pick<
 export interface GateInput {
   /** The policy of the base branch: profiles, globs, owners and sign-off come from it alone. */
   policy: GatePolicy;
-  systemd: SystemdProfile;
+  systemd: SystemdRelease;
   units: GateUnitInput[];
   pullRequestBody?: string;
   /** Reviews of the pull request (see Approval). */
@@ -222,7 +222,7 @@ function rowChanges(base: UnitSide, head: UnitSide): RowChange[] {
 function evaluateProfile(
   profile: Profile,
   head: UnitSide,
-  systemd: SystemdProfile,
+  systemd: SystemdRelease,
   advisory: boolean,
 ): Violation[] {
   const ctx: RuleContext = {
@@ -444,7 +444,7 @@ function noteTargets(note: DeviationNote, units: GateUnitInput[]): GateUnitInput
 /** Names a note's `check:` may use: assessors, directives, `exposure` and violation kinds. */
 function checkNames(
   policy: GatePolicy,
-  systemd: SystemdProfile,
+  systemd: SystemdRelease,
 ): { names: string[]; byName: Map<string, string> } {
   const names = new Set<string>(['exposure', ...VIOLATION_KINDS]);
   const byName = new Map<string, string>();

@@ -2,7 +2,7 @@
 // the one location it is about. Every output (annotations, check run, summary, comment, SARIF, JSON,
 // CLI text, the gate scenarios) reads this list, so no two outputs can cite different lines.
 import type { SourceLocation } from '../unit/parse-unit-file';
-import { isSupportedVersion, systemdProfile } from '../security/versions';
+import { isSupportedVersion, systemdRelease } from '../security/versions';
 import type {
   DeviationNote,
   Fix,
@@ -107,7 +107,7 @@ export function collectFindings(verdict: GateVerdict): Finding[] {
   const report = verdict.mode === 'report';
   // Rule ids name assessor rows of the version the verdict was scored for (252 when unknown).
   const version = isSupportedVersion(verdict.systemdVersion) ? verdict.systemdVersion : 252;
-  const assessorFields = new Set(systemdProfile(version).data.assessors.map((a) => a.jsonField));
+  const assessorFields = new Set(systemdRelease(version).data.assessors.map((a) => a.jsonField));
   const out: Finding[] = [];
   for (const f of verdict.runFindings ?? []) {
     out.push({

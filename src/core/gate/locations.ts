@@ -3,7 +3,7 @@
 // can only point at head); a capability at the assignment that grants it. Renderers only read these.
 import type { Assignment, SourceLocation } from '../unit/parse-unit-file';
 import type { SecuritySettings } from '../security/settings';
-import type { SystemdProfile } from '../security/versions';
+import type { SystemdRelease } from '../security/versions';
 import type { FindingLocation, RemovedAssignment } from './gate-types';
 
 /** A side as the location helpers need it (a subset of evaluate-gate's UnitSide). */
@@ -125,7 +125,7 @@ export function rowChangeLocation(
   return headerOf(head);
 }
 
-function capabilityBits(value: string, systemd: SystemdProfile): bigint {
+function capabilityBits(value: string, systemd: SystemdRelease): bigint {
   let mask = 0n;
   for (const w of value.split(/\s+/)) {
     const bit = systemd.data.capabilities[w.toUpperCase()];
@@ -145,7 +145,7 @@ function capabilityBits(value: string, systemd: SystemdProfile): bigint {
 export function capabilityGrantLine(
   s: SecuritySettings,
   forbidden: readonly string[],
-  systemd: SystemdProfile,
+  systemd: SystemdRelease,
 ): Assignment | undefined {
   const wanted = capabilityBits(forbidden.join(' '), systemd);
   const all = (1n << 64n) - 1n;

@@ -4,7 +4,7 @@
 import type { Diagnostic, SourceLocation } from '../unit/parse-unit-file';
 import type { GateMode } from '../policy/policy-types';
 import { directivesOfAssessor } from '../security/assessor-knowledge';
-import { SUPPORTED_VERSIONS, systemdProfile } from '../security/versions';
+import { SUPPORTED_VERSIONS, systemdRelease } from '../security/versions';
 import type { Violation } from './gate-types';
 
 /** The part of a unit side the checks read (a UnitSide). */
@@ -29,7 +29,7 @@ export function assessedDirectives(): ReadonlySet<string> {
   if (!assessed) {
     assessed = new Set();
     for (const v of SUPPORTED_VERSIONS)
-      for (const a of systemdProfile(v).data.assessors)
+      for (const a of systemdRelease(v).data.assessors)
         for (const d of directivesOfAssessor(a)) assessed.add(d);
   }
   return assessed;

@@ -6,7 +6,7 @@ import { posix } from 'path';
 import type { GatePolicy } from '../policy/policy-types';
 import { isExcluded } from '../policy/resolve-profile';
 import { matchesGlob } from '../policy/match-glob';
-import { systemdProfile } from '../security/versions';
+import { systemdRelease } from '../security/versions';
 import { UnitLoader } from '../unit/load-unit';
 import type { UnitTree } from '../unit/unit-tree';
 import { discoverUnits, type SkippedUnitFile, type UnitLocator } from './discover-units';
@@ -55,7 +55,7 @@ export function scoreAll(
   score: typeof scoreUnit = scoreUnit,
   skipped?: SkippedUnitFile[],
 ): Map<string, ScoredUnit> {
-  const systemd = systemdProfile(policy.systemdVersion);
+  const systemd = systemdRelease(policy.systemdVersion);
   const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : undefined;
   const locators = discoverUnits(
     source.paths,

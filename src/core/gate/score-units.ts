@@ -6,7 +6,7 @@ import { posix } from 'path';
 import { linkTargetPath, resolvePath, type UnitTree } from '../unit/unit-tree';
 import { scoreUnitInTree } from '../engine';
 import type { SecurityPolicy } from '../security/security-policy';
-import type { SystemdProfile } from '../security/versions';
+import type { SystemdRelease } from '../security/versions';
 import { repoPathOf, type UnitLocator } from './discover-units';
 import type { UnitSide } from './evaluate-gate';
 
@@ -150,7 +150,7 @@ function escapingDropIns(
 export function scoreUnit(
   tree: UnitTree,
   locator: UnitLocator,
-  systemd: SystemdProfile,
+  systemd: SystemdRelease,
   overrides?: SecurityPolicy,
   /** A loader shared by all units with this search path (keeps scoring a tree linear). */
   loader?: UnitLoader,

@@ -8,7 +8,7 @@ import apiServiceProfile from '../../../policies/profiles/api-service.json';
 import workerProfile from '../../../policies/profiles/worker.json';
 import schedulerProfile from '../../../policies/profiles/scheduler.json';
 import type { AssessorOverride } from '../security/security-policy';
-import { DEFAULT_VERSION, systemdProfile } from '../security/versions';
+import { DEFAULT_VERSION, systemdRelease } from '../security/versions';
 import { globError } from './match-glob';
 import { lineKey } from '../unit/directive-key';
 import { formatJsonPath, parseJsonDocument, type JsonPathSegment } from './parse-json-document';
@@ -329,7 +329,7 @@ function profileFromBuiltIn(name: string, doc: ProfileDocument, defaultThreshold
 function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy } | { problems: Problem[] } {
   const problems: Problem[] = [];
   const systemdVersion = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
-  const names = systemdProfile(systemdVersion).data;
+  const names = systemdRelease(systemdVersion).data;
   const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
   const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
 

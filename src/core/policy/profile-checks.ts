@@ -5,7 +5,7 @@ import type { SecuritySettings } from '../security/settings';
 import { EFFECTIVE_FLAGS, STRENGTH_ORDERS } from '../security/assessor-knowledge';
 import { NAMESPACE_FLAGS, NAMESPACES_UNSET } from '../security/nsflags';
 import { parseBoolean } from '../unit/parse-boolean';
-import type { SystemdProfile } from '../security/versions';
+import type { SystemdRelease } from '../security/versions';
 import { extractWords } from '../unit/extract-word';
 
 export interface RequirementResult {
@@ -14,7 +14,7 @@ export interface RequirementResult {
   actual: string;
 }
 
-function capabilityMask(words: string[], profile: SystemdProfile): bigint {
+function capabilityMask(words: string[], profile: SystemdRelease): bigint {
   let mask = 0n;
   for (const w of words) {
     const bit = profile.data.capabilities[w.toUpperCase()];
@@ -23,7 +23,7 @@ function capabilityMask(words: string[], profile: SystemdProfile): bigint {
   return mask;
 }
 
-export function capabilityNames(mask: bigint, profile: SystemdProfile): string[] {
+export function capabilityNames(mask: bigint, profile: SystemdRelease): string[] {
   return Object.entries(profile.data.capabilities)
     .filter(([, bit]) => (mask & (1n << BigInt(bit))) !== 0n)
     .sort((a, b) => a[1] - b[1])
@@ -38,7 +38,7 @@ function lastValue(s: SecuritySettings, key: string): string | undefined {
 export function checkRequirement(
   requirement: string,
   s: SecuritySettings,
-  profile: SystemdProfile,
+  profile: SystemdRelease,
 ): RequirementResult {
   const eq = requirement.indexOf('=');
   const key = requirement.slice(0, eq);
@@ -157,7 +157,7 @@ function namespaceNames(mask: number): string[] {
     .map(([name]) => name);
 }
 
-export function familyNames(families: number[], profile: SystemdProfile): string[] {
+export function familyNames(families: number[], profile: SystemdRelease): string[] {
   const byNumber = new Map<number, string>();
   for (const [name, n] of Object.entries(profile.data.addressFamilies)) {
     if (!byNumber.has(n) || name === 'AF_UNIX' || name === 'AF_NETLINK') byNumber.set(n, name);
@@ -169,7 +169,7 @@ export function familyNames(families: number[], profile: SystemdProfile): string
 export function forbiddenCapabilities(
   s: SecuritySettings,
   allowed: string[],
-  profile: SystemdProfile,
+  profile: SystemdRelease,
 ): string[] {
   const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, profile);
   return capabilityNames(keep, profile);
@@ -182,7 +182,7 @@ export function forbiddenCapabilities(
 export function forbiddenAddressFamilies(
   s: SecuritySettings,
   allowed: string[],
-  profile: SystemdProfile,
+  profile: SystemdRelease,
 ): string[] {
   if (!s.addressFamiliesAllowList) return ['(any)'];
   const ok = new Set(allowed.map((f) => profile.data.addressFamilies[f.toUpperCase()]));

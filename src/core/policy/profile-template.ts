@@ -3,7 +3,7 @@
 // (docs/policy.md lists it for every built-in profile, computed here when the docs are generated).
 import { scoreUnitInTree } from '../engine';
 import { memoryTree } from '../unit/unit-tree';
-import { SUPPORTED_VERSIONS, systemdProfile, type SystemdVersion } from '../security/versions';
+import { SUPPORTED_VERSIONS, systemdRelease, type SystemdVersion } from '../security/versions';
 import { builtInPolicy } from './load-policy';
 import type { Profile } from './policy-types';
 
@@ -32,7 +32,7 @@ export function templateExposure(text: string, version: SystemdVersion): number 
     tree: memoryTree({ '/etc/systemd/system/app.service': text }),
     unitName: 'app.service',
     searchPath: ['/etc/systemd/system'],
-    systemd: systemdProfile(version),
+    systemd: systemdRelease(version),
   });
   if (!outcome.ok) throw new Error(`the template unit is refused: ${outcome.message}`);
   return outcome.assessment.exposure;

@@ -3,7 +3,7 @@
 import type { GateVerdict } from '../gate/gate-types';
 import { formatExposure } from '../security/render-security';
 import { levelFor } from '../security/assess';
-import { systemdProfile, type SystemdVersion } from '../security/versions';
+import { systemdRelease, type SystemdVersion } from '../security/versions';
 
 export interface EndpointBadge {
   schemaVersion: 1;
@@ -26,7 +26,7 @@ const COLORS: Record<string, string> = {
 export function renderBadge(verdict: GateVerdict, label = 'unit exposure'): EndpointBadge {
   if (verdict.maxExposure === undefined)
     return { schemaVersion: 1, label, message: 'no units', color: 'lightgrey' };
-  const level = levelFor(verdict.maxExposure, systemdProfile(verdict.systemdVersion as SystemdVersion)).name;
+  const level = levelFor(verdict.maxExposure, systemdRelease(verdict.systemdVersion as SystemdVersion)).name;
   return {
     schemaVersion: 1,
     label,

@@ -3,7 +3,7 @@
 // notes, fingerprints that survive line moves. A clean verdict is a valid log with no results.
 import { VIOLATION_KINDS, type GateVerdict, type ViolationKind } from '../gate/gate-types';
 import { collectFindings, isUnitFinding, locationOf, type Finding, type UnitFinding } from '../gate/findings';
-import { isSupportedVersion, systemdProfile, type AssessorData } from '../security/versions';
+import { isSupportedVersion, systemdRelease, type AssessorData } from '../security/versions';
 import { baseLineNote, headPlace } from '../gate/locations';
 import { ruleOfKind, type RuleKind } from '../gate/rules';
 import type { RuleSarifText } from '../gate/rules/policy-rule';
@@ -200,7 +200,7 @@ export function renderSarif(
   all: readonly Finding[] = collectFindings(verdict),
 ): SarifLog {
   const version = isSupportedVersion(verdict.systemdVersion) ? verdict.systemdVersion : 252;
-  const assessors = new Map(systemdProfile(version).data.assessors.map((a) => [a.jsonField, a]));
+  const assessors = new Map(systemdRelease(version).data.assessors.map((a) => [a.jsonField, a]));
   const profiles = new Map(verdict.units.map((u) => [u.path, u.profile]));
   const findings = all.filter(isUnitFinding);
 

@@ -9,7 +9,7 @@ import type { Assessment } from '../security/assess';
 import { scoreLoadedUnit } from '../engine';
 import type { SecurityPolicy } from '../security/security-policy';
 import type { SecuritySettings } from '../security/settings';
-import { systemdProfile, type SystemdProfile, type SystemdVersion } from '../security/versions';
+import { systemdRelease, type SystemdRelease, type SystemdVersion } from '../security/versions';
 import { UNIT_SECTIONS, type LoadedUnit } from '../unit/load-unit';
 import { parseUnitFile } from '../unit/parse-unit-file';
 import { directiveKey, lineKey } from '../unit/directive-key';
@@ -298,7 +298,7 @@ function rescore(
   unit: LoadedUnit,
   path: string,
   text: string,
-  systemd: SystemdProfile,
+  systemd: SystemdRelease,
   overrides: SecurityPolicy | undefined,
 ): Scored | undefined {
   const files = unit.files.map((f) =>
@@ -315,7 +315,7 @@ function rescore(
  * the exposure must not rise. Edits that fail (another line or drop-in still overrides the value, the
  * head text differs from the patch) are dropped: a suggestion that does nothing is worse than none.
  */
-function verified(edit: Edit, scope: ReadonlyMap<string, GateUnitInput>, systemd: SystemdProfile): boolean {
+function verified(edit: Edit, scope: ReadonlyMap<string, GateUnitInput>, systemd: SystemdRelease): boolean {
   if (edit.replacement.some((l) => UNSAFE_LINE.test(l))) return false;
   for (const p of edit.purposes) {
     const input = scope.get(p.unit.path);
@@ -391,7 +391,7 @@ export function planSuggestions(
   options: PlanSuggestionsOptions = {},
 ): ReviewSuggestion[] {
   const max = options.max ?? DEFAULT_MAX_SUGGESTIONS;
-  const systemd = systemdProfile(verdict.systemdVersion as SystemdVersion);
+  const systemd = systemdRelease(verdict.systemdVersion as SystemdVersion);
   const inputs = new Map(scope.map((s) => [s.path, s]));
   const headPathOf = new Map<string, string>();
   for (const [head, base] of options.renames ?? []) headPathOf.set(base, head);

@@ -1,7 +1,7 @@
 // The assessment: every assessor row's badness and description for a unit's settings, systemd's
 // integer aggregation into the 0–100 exposure, the level, and the row order systemd prints.
 // Ported from the assess_*() functions and assess() of src/analyze/analyze-security.c (v250–v262).
-import type { AssessorData, LevelData, SystemdProfile } from './versions';
+import type { AssessorData, LevelData, SystemdRelease } from './versions';
 import type { SecuritySettings } from './settings';
 import { knowledgeOf } from './assessor-knowledge';
 import { NAMESPACE_FLAGS, NAMESPACES_UNSET } from './nsflags';
@@ -121,7 +121,7 @@ function rowAt(c: AssessmentColumns, index: number): AssessedRow {
 }
 
 /** systemd's level for an exposure (0…100): the first row of badness_table[] whose minimum it reaches. */
-export function levelFor(exposure: number, profile: SystemdProfile): LevelData {
+export function levelFor(exposure: number, profile: SystemdRelease): LevelData {
   const levels = profile.data.levels;
   return levels.find((l) => exposure >= l.min) ?? (levels[levels.length - 1] as LevelData);
 }
@@ -236,7 +236,7 @@ function capabilityHalves(bits: readonly number[]): { lo: number; hi: number } {
  * The rule of each assessor kind, specialised once per table row (its flag, capability bits, syscall
  * group, …), so that scoring a unit reads nothing but the settings.
  */
-const RULES: Record<AssessorData['kind'], (a: AssessorData, profile: SystemdProfile) => Rule> = {
+const RULES: Record<AssessorData['kind'], (a: AssessorData, profile: SystemdRelease) => Rule> = {
   bool: (a) => {
     const cls = a.familyClass;
     if (cls) return (s) => (familyClassRestricted(s, cls) ? GOOD : BAD);
@@ -394,10 +394,10 @@ function syscallGroupVerdicts(group: string, members: readonly string[]): Syscal
   };
 }
 
-const GROUP_VERDICTS = new WeakMap<SystemdProfile, Map<string, SyscallGroupVerdicts>>();
+const GROUP_VERDICTS = new WeakMap<SystemdRelease, Map<string, SyscallGroupVerdicts>>();
 
 /** The verdicts of a SystemCallFilter= row, made once per profile and group. */
-function groupVerdicts(profile: SystemdProfile, group: string): SyscallGroupVerdicts {
+function groupVerdicts(profile: SystemdRelease, group: string): SyscallGroupVerdicts {
   let byGroup = GROUP_VERDICTS.get(profile);
   if (!byGroup) {
     byGroup = new Map();
@@ -454,11 +454,11 @@ interface AssessTable {
   levelOf: LevelData[];
 }
 
-const TABLES = new WeakMap<SystemdProfile, AssessTable>();
-const POLICY_TABLES = new WeakMap<SystemdProfile, WeakMap<SecurityPolicy, AssessTable>>();
+const TABLES = new WeakMap<SystemdRelease, AssessTable>();
+const POLICY_TABLES = new WeakMap<SystemdRelease, WeakMap<SecurityPolicy, AssessTable>>();
 
 /** The table for a profile and policy; a policy map is read once, when first used (treat it as immutable). */
-function assessTable(profile: SystemdProfile, policy: SecurityPolicy | undefined): AssessTable {
+function assessTable(profile: SystemdRelease, policy: SecurityPolicy | undefined): AssessTable {
   if (policy === undefined || policy.size === 0) {
     let t = TABLES.get(profile);
     if (!t) {
@@ -480,7 +480,7 @@ function assessTable(profile: SystemdProfile, policy: SecurityPolicy | undefined
   return t;
 }
 
-function buildTable(profile: SystemdProfile, policy: SecurityPolicy | undefined): AssessTable {
+function buildTable(profile: SystemdRelease, policy: SecurityPolicy | undefined): AssessTable {
   const assessors = profile.data.assessors;
   const n = assessors.length;
   const overrides = assessors.map((a) => policy?.get(a.jsonField));
@@ -583,7 +583,7 @@ function formatTenths(x: number | bigint): string {
  */
 export function assessUnit(
   s: SecuritySettings,
-  profile: SystemdProfile,
+  profile: SystemdRelease,
   policy?: SecurityPolicy,
 ): Assessment {
   const t = assessTable(profile, policy);

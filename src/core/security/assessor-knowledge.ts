@@ -8,7 +8,7 @@
 // Adding a row: its row in the data file(s) that have it, and its entry here (the registry test in
 // __tests__/core/security/assessor-knowledge.test.ts holds the two together for every version).
 import type { SecuritySettings } from './settings';
-import { SUPPORTED_VERSIONS, systemdProfile, type AssessorData, type SystemdData } from './versions';
+import { SUPPORTED_VERSIONS, systemdRelease, type AssessorData, type SystemdData } from './versions';
 
 /** The lines that make a row pass (badness 0) and why; the shape of the gate's `Fix`. */
 export interface FixLines {
@@ -476,7 +476,7 @@ export function assessorFields(): string[] {
   const fields: string[] = [];
   for (const version of SUPPORTED_VERSIONS) {
     let at = 0;
-    for (const a of systemdProfile(version).data.assessors) {
+    for (const a of systemdRelease(version).data.assessors) {
       const i = fields.indexOf(a.jsonField);
       if (i >= 0) at = i + 1;
       else fields.splice(at++, 0, a.jsonField);
@@ -488,7 +488,7 @@ export function assessorFields(): string[] {
 /** The newest release's row of a json_field (with the data it belongs to), if any release has it. */
 function newestRow(jsonField: string): { row: AssessorData; data: SystemdData } | undefined {
   for (const version of [...SUPPORTED_VERSIONS].reverse()) {
-    const data = systemdProfile(version).data;
+    const data = systemdRelease(version).data;
     const row = data.assessors.find((a) => a.jsonField === jsonField);
     if (row) return { row, data };
   }
@@ -535,7 +535,7 @@ export function assessorReference(): AssessorReference[] {
   return assessorFields().map((jsonField) => {
     const k = knowledgeOf(jsonField);
     const perVersion = SUPPORTED_VERSIONS.flatMap((version) => {
-      const row = systemdProfile(version).data.assessors.find((a) => a.jsonField === jsonField);
+      const row = systemdRelease(version).data.assessors.find((a) => a.jsonField === jsonField);
       return row ? [{ version, weight: row.weight, range: row.range }] : [];
     });
     return {

@@ -5,7 +5,7 @@ import type { Assignment, Diagnostic, DiagnosticKind } from '../unit/parse-unit-
 import type { LoadedUnit } from '../unit/load-unit';
 import { expandSpecifiers, type SpecifierContext, type SpecifierResult } from '../unit/specifiers';
 import { isKnownKey, suggestKey, versionAddingKey } from './unit-keys';
-import type { SystemdProfile, VersionTraits } from './versions';
+import type { SystemdRelease, VersionTraits } from './versions';
 import type { ExecLineOptions } from './exec-command';
 import type { CredentialMap } from './credentials';
 import type { CapabilityMask } from './capability-util';
@@ -44,7 +44,7 @@ export type Outcome = 'ok' | 'fatal';
 export interface Context {
   unit: LoadedUnit;
   traits: VersionTraits;
-  profile: SystemdProfile;
+  profile: SystemdRelease;
   s: SettingsRecord;
   facts: ServiceFacts;
   diagnostics: Diagnostic[];

@@ -6,7 +6,7 @@
 import type { Assignment, Diagnostic, SourceLocation } from '../unit/parse-unit-file';
 import type { LoadedUnit, LoadFailure } from '../unit/load-unit';
 import type { UnitType } from '../unit/unit-name';
-import type { SystemdProfile } from './versions';
+import type { SystemdRelease } from './versions';
 import type { CapabilityMask } from './capability-util';
 import { TYPE_SECTION } from './unit-vtable';
 import { unknownKey, type Context } from './conf-parser';
@@ -91,7 +91,7 @@ export interface Derivation {
 }
 
 const profileCaches = new WeakMap<
-  SystemdProfile,
+  SystemdRelease,
   {
     capabilityNames: Map<string, number>;
     known: CapabilityMask;
@@ -102,7 +102,7 @@ const profileCaches = new WeakMap<
   }
 >();
 
-function profileCache(profile: SystemdProfile) {
+function profileCache(profile: SystemdRelease) {
   let c = profileCaches.get(profile);
   if (!c) {
     const capabilityNames = new Map<string, number>();
@@ -131,7 +131,7 @@ function profileCache(profile: SystemdProfile) {
  * Applies a loaded unit's assignments in order and derives the settings systemd would score, or the
  * load failure systemd would report.
  */
-export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdProfile): Derivation {
+export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdRelease): Derivation {
   const traits = profile.traits;
   const cache = profileCache(profile);
   const s = defaultSettings(unit, traits);

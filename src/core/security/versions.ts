@@ -152,7 +152,7 @@ export interface VersionTraits {
   securityPolicyRejectsNonObject: boolean;
 }
 
-export interface SystemdProfile {
+export interface SystemdRelease {
   version: SystemdVersion;
   data: SystemdData;
   traits: VersionTraits;
@@ -314,7 +314,7 @@ export function isSupportedVersion(v: number): v is SystemdVersion {
 }
 
 /** Each release's data and complete switches: the oldest's row, then every later row applied in order. */
-const PROFILES = new Map<SystemdVersion, SystemdProfile>();
+const PROFILES = new Map<SystemdVersion, SystemdRelease>();
 {
   let traits: Partial<VersionTraits> = {};
   for (const version of SUPPORTED_VERSIONS) {
@@ -324,6 +324,6 @@ const PROFILES = new Map<SystemdVersion, SystemdProfile>();
 }
 
 /** The data and switches for one systemd version (built once, shared). */
-export function systemdProfile(version: SystemdVersion): SystemdProfile {
-  return PROFILES.get(version) as SystemdProfile;
+export function systemdRelease(version: SystemdVersion): SystemdRelease {
+  return PROFILES.get(version) as SystemdRelease;
 }

@@ -6,7 +6,7 @@ import type { UnitTree } from '../unit/unit-tree';
 import type { UnitLocator } from '../gate/discover-units';
 import { scoreUnit, type ScoredUnit } from '../gate/score-units';
 import type { SecurityPolicy } from '../security/security-policy';
-import type { SystemdProfile } from '../security/versions';
+import type { SystemdRelease } from '../security/versions';
 
 const LSTAT = 'l';
 const LIST = 'd';
@@ -154,7 +154,7 @@ export function createScoreCache(variants = 4): ScoreCache {
   const score = (
     tree: UnitTree,
     locator: UnitLocator,
-    systemd: SystemdProfile,
+    systemd: SystemdRelease,
     overrides?: SecurityPolicy,
   ): ScoredUnit => {
     const key = [

@@ -5,7 +5,7 @@ import type { FixContext, Scored } from '../../../../src/core/advice/verify-fixe
 import type { Profile } from '../../../../src/core/policy/policy-types';
 import type { Assessment } from '../../../../src/core/security/assess';
 import type { SecuritySettings } from '../../../../src/core/security/settings';
-import { systemdProfile } from '../../../../src/core/security/versions';
+import { systemdRelease } from '../../../../src/core/security/versions';
 import { memoryTree } from '../../../../src/core/unit/unit-tree';
 import type { LoadedUnit } from '../../../../src/core/unit/load-unit';
 
@@ -22,7 +22,7 @@ export function contextOf(
   lines: string,
   p: Profile,
 ): { ctx: RuleContext; fixContext: FixContext; head: Scored } {
-  const systemd = systemdProfile(252);
+  const systemd = systemdRelease(252);
   const locator = {
     unitName: 'api.service',
     fileName: 'api.service',

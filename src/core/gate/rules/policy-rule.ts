@@ -3,7 +3,7 @@
 import type { SourceLocation } from '../../unit/parse-unit-file';
 import type { SecuritySettings } from '../../security/settings';
 import type { Assessment } from '../../security/assess';
-import type { SystemdProfile } from '../../security/versions';
+import type { SystemdRelease } from '../../security/versions';
 import type { Profile } from '../../policy/policy-types';
 import type { FixPlanner } from '../../advice/verify-fixes';
 import type { Violation, ViolationKind } from '../gate-types';
@@ -18,7 +18,7 @@ export interface RuleContext {
   head: LocatedSide & DiagnosedSide & { unit?: LoadedUnit | undefined };
   settings: SecuritySettings;
   assessment: Assessment;
-  systemd: SystemdProfile;
+  systemd: SystemdRelease;
   /** Where a finding without a line of its own points: the `[Service]` header or the file's start. */
   fallback: SourceLocation;
   /** Whether the violations are reported without failing (`report` mode, or a ratchet's base run). */
