@@ -20520,7 +20520,7 @@ var PROFILES = /* @__PURE__ */ new Map();
     PROFILES.set(version2, { version: version2, data: VERSIONS[version2].data, traits });
   }
 }
-function systemdProfile(version2) {
+function systemdRelease(version2) {
   return PROFILES.get(version2);
 }
 
@@ -20559,7 +20559,7 @@ var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
 function collectFindings(verdict2) {
   const report = verdict2.mode === "report";
   const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
-  const assessorFields = new Set(systemdProfile(version2).data.assessors.map((a) => a.jsonField));
+  const assessorFields = new Set(systemdRelease(version2).data.assessors.map((a) => a.jsonField));
   const out = [];
   for (const f of verdict2.runFindings ?? []) {
     out.push({
@@ -20971,7 +20971,7 @@ function directivesOfAssessor(a) {
 }
 function newestRow(jsonField) {
   for (const version2 of [...SUPPORTED_VERSIONS].reverse()) {
-    const data = systemdProfile(version2).data;
+    const data = systemdRelease(version2).data;
     const row = data.assessors.find((a) => a.jsonField === jsonField);
     if (row) return { row, data };
   }
@@ -21599,7 +21599,7 @@ var COLORS = {
 function renderBadge(verdict2, label = "unit exposure") {
   if (verdict2.maxExposure === void 0)
     return { schemaVersion: 1, label, message: "no units", color: "lightgrey" };
-  const level = levelFor(verdict2.maxExposure, systemdProfile(verdict2.systemdVersion)).name;
+  const level = levelFor(verdict2.maxExposure, systemdRelease(verdict2.systemdVersion)).name;
   return {
     schemaVersion: 1,
     label,
@@ -27060,7 +27060,7 @@ function assessedDirectives() {
   if (!assessed) {
     assessed = /* @__PURE__ */ new Set();
     for (const v of SUPPORTED_VERSIONS)
-      for (const a of systemdProfile(v).data.assessors)
+      for (const a of systemdRelease(v).data.assessors)
         for (const d2 of directivesOfAssessor(a)) assessed.add(d2);
   }
   return assessed;
@@ -27460,7 +27460,7 @@ ${fix.explanation}`;
 }
 function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
   const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
-  const assessors = new Map(systemdProfile(version2).data.assessors.map((a) => [a.jsonField, a]));
+  const assessors = new Map(systemdRelease(version2).data.assessors.map((a) => [a.jsonField, a]));
   const profiles = new Map(verdict2.units.map((u) => [u.path, u.profile]));
   const findings = all.filter(isUnitFinding);
   const rules = KINDS.map((k) => kindRule(k, options.informationUri));
@@ -28810,7 +28810,7 @@ function unitKey(l) {
   return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
 }
 function scoreAll(source, policy, score3 = scoreUnit, skipped) {
-  const systemd = systemdProfile(policy.systemdVersion);
+  const systemd = systemdRelease(policy.systemdVersion);
   const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
   const locators = discoverUnits(
     source.paths,
@@ -29897,7 +29897,7 @@ function profileFromBuiltIn(name, doc, defaultThreshold) {
 function buildPolicy(doc, source) {
   const problems = [];
   const systemdVersion = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
-  const names = systemdProfile(systemdVersion).data;
+  const names = systemdRelease(systemdVersion).data;
   const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
   const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
   const builtIns = /* @__PURE__ */ new Map();
@@ -31177,7 +31177,7 @@ function runGatePipeline(input) {
   });
   const verdict2 = evaluateGate({
     policy,
-    systemd: systemdProfile(policy.systemdVersion),
+    systemd: systemdRelease(policy.systemdVersion),
     units: scope,
     ...input.pullRequestBody !== void 0 ? { pullRequestBody: input.pullRequestBody } : {},
     approvals: input.approvals,
@@ -31755,7 +31755,7 @@ function runSuggestCommand(options, cwd) {
   const policy = readPolicy(options, cwd);
   if ("exitCode" in policy) return policy;
   const version2 = options.systemdVersion ?? policy.systemdVersion;
-  const systemd = systemdProfile(version2);
+  const systemd = systemdRelease(version2);
   const abs = import_node_path6.posix.resolve(cwd, options.unit);
   const fileName = import_node_path6.posix.basename(abs);
   if (!parseUnitName(fileName)) return fail2(`${options.unit} is not a unit file name`);

@@ -17769,7 +17769,7 @@ var PROFILES = /* @__PURE__ */ new Map();
     PROFILES.set(version2, { version: version2, data: VERSIONS[version2].data, traits });
   }
 }
-function systemdProfile(version2) {
+function systemdRelease(version2) {
   return PROFILES.get(version2);
 }
 
@@ -20155,7 +20155,7 @@ function knowledgeOf(jsonField) {
 }
 function newestRow(jsonField) {
   for (const version2 of [...SUPPORTED_VERSIONS].reverse()) {
-    const data = systemdProfile(version2).data;
+    const data = systemdRelease(version2).data;
     const row = data.assessors.find((a) => a.jsonField === jsonField);
     if (row) return { row, data };
   }
@@ -21138,7 +21138,7 @@ function prepare(argument, cwd, instance) {
   return { argument, name, dir };
 }
 function runSecurityCommand(options, env) {
-  const profile = systemdProfile(options.version);
+  const profile = systemdRelease(options.version);
   const instance = options.instance ?? profile.traits.templateInstance;
   let stdout = "";
   let stderr = "";
@@ -21348,7 +21348,7 @@ var COLORS = {
 function renderBadge(verdict2, label = "unit exposure") {
   if (verdict2.maxExposure === void 0)
     return { schemaVersion: 1, label, message: "no units", color: "lightgrey" };
-  const level = levelFor(verdict2.maxExposure, systemdProfile(verdict2.systemdVersion)).name;
+  const level = levelFor(verdict2.maxExposure, systemdRelease(verdict2.systemdVersion)).name;
   return {
     schemaVersion: 1,
     label,
@@ -21392,7 +21392,7 @@ var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
 function collectFindings(verdict2) {
   const report = verdict2.mode === "report";
   const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
-  const assessorFields = new Set(systemdProfile(version2).data.assessors.map((a) => a.jsonField));
+  const assessorFields = new Set(systemdRelease(version2).data.assessors.map((a) => a.jsonField));
   const out = [];
   for (const f of verdict2.runFindings ?? []) {
     out.push({
@@ -22428,7 +22428,7 @@ ${fix.explanation}`;
 }
 function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
   const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
-  const assessors = new Map(systemdProfile(version2).data.assessors.map((a) => [a.jsonField, a]));
+  const assessors = new Map(systemdRelease(version2).data.assessors.map((a) => [a.jsonField, a]));
   const profiles = new Map(verdict2.units.map((u) => [u.path, u.profile]));
   const findings = all.filter(isUnitFinding);
   const rules = KINDS.map((k) => kindRule(k, options.informationUri));

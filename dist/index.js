@@ -42185,7 +42185,7 @@ var PROFILES = /* @__PURE__ */ new Map();
     PROFILES.set(version2, { version: version2, data: VERSIONS[version2].data, traits });
   }
 }
-function systemdProfile(version2) {
+function systemdRelease(version2) {
   return PROFILES.get(version2);
 }
 
@@ -42224,7 +42224,7 @@ var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
 function collectFindings(verdict2) {
   const report = verdict2.mode === "report";
   const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
-  const assessorFields = new Set(systemdProfile(version2).data.assessors.map((a) => a.jsonField));
+  const assessorFields = new Set(systemdRelease(version2).data.assessors.map((a) => a.jsonField));
   const out = [];
   for (const f of verdict2.runFindings ?? []) {
     out.push({
@@ -42636,7 +42636,7 @@ function directivesOfAssessor(a) {
 }
 function newestRow(jsonField) {
   for (const version2 of [...SUPPORTED_VERSIONS].reverse()) {
-    const data = systemdProfile(version2).data;
+    const data = systemdRelease(version2).data;
     const row = data.assessors.find((a) => a.jsonField === jsonField);
     if (row) return { row, data };
   }
@@ -48688,7 +48688,7 @@ function assessedDirectives() {
   if (!assessed) {
     assessed = /* @__PURE__ */ new Set();
     for (const v of SUPPORTED_VERSIONS)
-      for (const a of systemdProfile(v).data.assessors)
+      for (const a of systemdRelease(v).data.assessors)
         for (const d2 of directivesOfAssessor(a)) assessed.add(d2);
   }
   return assessed;
@@ -49308,7 +49308,7 @@ var COLORS = {
 function renderBadge(verdict2, label = "unit exposure") {
   if (verdict2.maxExposure === void 0)
     return { schemaVersion: 1, label, message: "no units", color: "lightgrey" };
-  const level = levelFor(verdict2.maxExposure, systemdProfile(verdict2.systemdVersion)).name;
+  const level = levelFor(verdict2.maxExposure, systemdRelease(verdict2.systemdVersion)).name;
   return {
     schemaVersion: 1,
     label,
@@ -49497,7 +49497,7 @@ ${fix2.explanation}`;
 }
 function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
   const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
-  const assessors = new Map(systemdProfile(version2).data.assessors.map((a) => [a.jsonField, a]));
+  const assessors = new Map(systemdRelease(version2).data.assessors.map((a) => [a.jsonField, a]));
   const profiles = new Map(verdict2.units.map((u) => [u.path, u.profile]));
   const findings = all.filter(isUnitFinding);
   const rules = KINDS.map((k) => kindRule(k, options.informationUri));
@@ -50329,7 +50329,7 @@ function describe(edit) {
 }
 function planSuggestions(verdict2, scope, patches, options = {}) {
   const max = options.max ?? DEFAULT_MAX_SUGGESTIONS;
-  const systemd = systemdProfile(verdict2.systemdVersion);
+  const systemd = systemdRelease(verdict2.systemdVersion);
   const inputs = new Map(scope.map((s) => [s.path, s]));
   const headPathOf = /* @__PURE__ */ new Map();
   for (const [head, base] of options.renames ?? []) headPathOf.set(base, head);
@@ -52111,7 +52111,7 @@ function profileFromBuiltIn(name, doc, defaultThreshold) {
 function buildPolicy(doc, source) {
   const problems = [];
   const systemdVersion2 = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
-  const names = systemdProfile(systemdVersion2).data;
+  const names = systemdRelease(systemdVersion2).data;
   const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
   const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
   const builtIns = /* @__PURE__ */ new Map();
@@ -52758,7 +52758,7 @@ function unitKey(l) {
   return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
 }
 function scoreAll(source, policy, score2 = scoreUnit, skipped) {
-  const systemd = systemdProfile(policy.systemdVersion);
+  const systemd = systemdRelease(policy.systemdVersion);
   const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
   const locators = discoverUnits(
     source.paths,
@@ -53855,7 +53855,7 @@ function runGatePipeline(input) {
   });
   const verdict2 = evaluateGate({
     policy,
-    systemd: systemdProfile(policy.systemdVersion),
+    systemd: systemdRelease(policy.systemdVersion),
     units: scope,
     ...input.pullRequestBody !== void 0 ? { pullRequestBody: input.pullRequestBody } : {},
     approvals: input.approvals,
