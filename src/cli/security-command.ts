@@ -82,14 +82,14 @@ export function runSecurityCommand(
   options: SecurityOptions,
   env: CommandEnvironment,
 ): CommandResult & { reports: UnitReport[] } {
-  const profile = systemdRelease(options.version);
-  const instance = options.instance ?? profile.traits.templateInstance;
+  const release = systemdRelease(options.version);
+  const instance = options.instance ?? release.traits.templateInstance;
   let stdout = '';
   let stderr = '';
   let exitCode = 0;
   const reports: UnitReport[] = [];
 
-  if (options.units.length === 0 && profile.traits.requiresUnitArguments) {
+  if (options.units.length === 0 && release.traits.requiresUnitArguments) {
     return {
       exitCode: 1,
       stdout,
@@ -114,7 +114,7 @@ export function runSecurityCommand(
     const parsed = parseSecurityPolicy(
       text,
       options.securityPolicy,
-      profile.traits.securityPolicyRejectsNonObject,
+      release.traits.securityPolicyRejectsNonObject,
     );
     if (!parsed.ok) return { exitCode: 1, stdout, stderr: parsed.message + '\n', reports };
     policy = parsed.policy;
@@ -189,7 +189,7 @@ export function runSecurityCommand(
           if (candidates.some((n) => tree.lstat(posix.join(q.dir as string, n)) !== undefined))
             argDirs.push(q.dir);
         }
-        searchPath = [...argDirs, ...profile.traits.searchPath.filter((d) => !argDirs.includes(d))];
+        searchPath = [...argDirs, ...release.traits.searchPath.filter((d) => !argDirs.includes(d))];
         if (profileDropIn !== undefined && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
       } else {
         // Hermetic: the unit's own directory is the whole tree, never the host's unit directories.
@@ -228,7 +228,7 @@ export function runSecurityCommand(
       tree: unitTree,
       unitName: p.name,
       searchPath: [],
-      systemd: profile,
+      systemd: release,
       overrides: policy,
       loader,
     });

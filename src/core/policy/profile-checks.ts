@@ -14,17 +14,17 @@ export interface RequirementResult {
   actual: string;
 }
 
-function capabilityMask(words: string[], profile: SystemdRelease): bigint {
+function capabilityMask(words: string[], release: SystemdRelease): bigint {
   let mask = 0n;
   for (const w of words) {
-    const bit = profile.data.capabilities[w.toUpperCase()];
+    const bit = release.data.capabilities[w.toUpperCase()];
     if (bit !== undefined) mask |= 1n << BigInt(bit);
   }
   return mask;
 }
 
-export function capabilityNames(mask: bigint, profile: SystemdRelease): string[] {
-  return Object.entries(profile.data.capabilities)
+export function capabilityNames(mask: bigint, release: SystemdRelease): string[] {
+  return Object.entries(release.data.capabilities)
     .filter(([, bit]) => (mask & (1n << BigInt(bit))) !== 0n)
     .sort((a, b) => a[1] - b[1])
     .map(([name]) => name);
@@ -38,7 +38,7 @@ function lastValue(s: SecuritySettings, key: string): string | undefined {
 export function checkRequirement(
   requirement: string,
   s: SecuritySettings,
-  profile: SystemdRelease,
+  release: SystemdRelease,
 ): RequirementResult {
   const eq = requirement.indexOf('=');
   const key = requirement.slice(0, eq);
@@ -69,7 +69,7 @@ export function checkRequirement(
     }
     case 'SystemCallFilter': {
       const filter = s.systemCallFilter;
-      const groups = profile.data.syscallGroups;
+      const groups = release.data.syscallGroups;
       const deny = want.startsWith('~');
       const names = extractWords(deny ? want.slice(1) : want, false).words;
       const wanted = new Set<string>();
@@ -90,9 +90,9 @@ export function checkRequirement(
     case 'CapabilityBoundingSet':
     case 'AmbientCapabilities': {
       const have = key === 'CapabilityBoundingSet' ? s.capabilityBoundingSet : s.ambientCapabilities;
-      const allowed = capabilityMask(extractWords(want, true).words, profile);
+      const allowed = capabilityMask(extractWords(want, true).words, release);
       const extra = have & ~allowed;
-      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, profile).join(' ')}` };
+      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, release).join(' ')}` };
     }
     case 'RestrictNamespaces': {
       // The unit keeps the set of namespace types it may still create (config_parse_restrict_namespaces(),
@@ -112,7 +112,7 @@ export function checkRequirement(
       const allowedFamilies = want === 'none' ? [] : extractWords(want, true).words;
       const allowed = new Set(
         allowedFamilies
-          .map((f) => profile.data.addressFamilies[f.toUpperCase()])
+          .map((f) => release.data.addressFamilies[f.toUpperCase()])
           .filter((n) => n !== undefined),
       );
       const af = s.addressFamilies;
@@ -121,7 +121,7 @@ export function checkRequirement(
       const have = [...(af?.families ?? [])];
       return {
         met: have.every((f) => allowed.has(f)),
-        actual: `${key}=${familyNames(have, profile).join(' ') || 'none'}`,
+        actual: `${key}=${familyNames(have, release).join(' ') || 'none'}`,
       };
     }
     case 'UMask': {
@@ -157,9 +157,9 @@ function namespaceNames(mask: number): string[] {
     .map(([name]) => name);
 }
 
-export function familyNames(families: number[], profile: SystemdRelease): string[] {
+export function familyNames(families: number[], release: SystemdRelease): string[] {
   const byNumber = new Map<number, string>();
-  for (const [name, n] of Object.entries(profile.data.addressFamilies)) {
+  for (const [name, n] of Object.entries(release.data.addressFamilies)) {
     if (!byNumber.has(n) || name === 'AF_UNIX' || name === 'AF_NETLINK') byNumber.set(n, name);
   }
   return families.map((f) => byNumber.get(f) ?? String(f)).sort();
@@ -169,10 +169,10 @@ export function familyNames(families: number[], profile: SystemdRelease): string
 export function forbiddenCapabilities(
   s: SecuritySettings,
   allowed: string[],
-  profile: SystemdRelease,
+  release: SystemdRelease,
 ): string[] {
-  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, profile);
-  return capabilityNames(keep, profile);
+  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, release);
+  return capabilityNames(keep, release);
 }
 
 /**
@@ -182,12 +182,12 @@ export function forbiddenCapabilities(
 export function forbiddenAddressFamilies(
   s: SecuritySettings,
   allowed: string[],
-  profile: SystemdRelease,
+  release: SystemdRelease,
 ): string[] {
   if (!s.addressFamiliesAllowList) return ['(any)'];
-  const ok = new Set(allowed.map((f) => profile.data.addressFamilies[f.toUpperCase()]));
+  const ok = new Set(allowed.map((f) => release.data.addressFamilies[f.toUpperCase()]));
   return familyNames(
     [...(s.addressFamilies?.families ?? [])].filter((f) => !ok.has(f)),
-    profile,
+    release,
   );
 }

@@ -121,8 +121,8 @@ function rowAt(c: AssessmentColumns, index: number): AssessedRow {
 }
 
 /** systemd's level for an exposure (0…100): the first row of badness_table[] whose minimum it reaches. */
-export function levelFor(exposure: number, profile: SystemdRelease): LevelData {
-  const levels = profile.data.levels;
+export function levelFor(exposure: number, release: SystemdRelease): LevelData {
+  const levels = release.data.levels;
   return levels.find((l) => exposure >= l.min) ?? (levels[levels.length - 1] as LevelData);
 }
 
@@ -236,7 +236,7 @@ function capabilityHalves(bits: readonly number[]): { lo: number; hi: number } {
  * The rule of each assessor kind, specialised once per table row (its flag, capability bits, syscall
  * group, …), so that scoring a unit reads nothing but the settings.
  */
-const RULES: Record<AssessorData['kind'], (a: AssessorData, profile: SystemdRelease) => Rule> = {
+const RULES: Record<AssessorData['kind'], (a: AssessorData, release: SystemdRelease) => Rule> = {
   bool: (a) => {
     const cls = a.familyClass;
     if (cls) return (s) => (familyClassRestricted(s, cls) ? GOOD : BAD);
@@ -326,8 +326,8 @@ const RULES: Record<AssessorData['kind'], (a: AssessorData, profile: SystemdRele
     if (archs.size === 1 && archs.has('native')) return ABI_NATIVE;
     return ABI_MULTIPLE;
   },
-  system_call_filter: (a, profile) => {
-    const v = groupVerdicts(profile, a.syscallGroup ?? '');
+  system_call_filter: (a, release) => {
+    const v = groupVerdicts(release, a.syscallGroup ?? '');
     const members = v.members;
     return (s) => {
       const filter = s.systemCallFilter;
@@ -397,15 +397,15 @@ function syscallGroupVerdicts(group: string, members: readonly string[]): Syscal
 const GROUP_VERDICTS = new WeakMap<SystemdRelease, Map<string, SyscallGroupVerdicts>>();
 
 /** The verdicts of a SystemCallFilter= row, made once per profile and group. */
-function groupVerdicts(profile: SystemdRelease, group: string): SyscallGroupVerdicts {
-  let byGroup = GROUP_VERDICTS.get(profile);
+function groupVerdicts(release: SystemdRelease, group: string): SyscallGroupVerdicts {
+  let byGroup = GROUP_VERDICTS.get(release);
   if (!byGroup) {
     byGroup = new Map();
-    GROUP_VERDICTS.set(profile, byGroup);
+    GROUP_VERDICTS.set(release, byGroup);
   }
   let v = byGroup.get(group);
   if (!v) {
-    v = syscallGroupVerdicts(group, profile.data.assessedGroups[group] ?? []);
+    v = syscallGroupVerdicts(group, release.data.assessedGroups[group] ?? []);
     byGroup.set(group, v);
   }
   return v;
@@ -458,30 +458,30 @@ const TABLES = new WeakMap<SystemdRelease, AssessTable>();
 const POLICY_TABLES = new WeakMap<SystemdRelease, WeakMap<SecurityPolicy, AssessTable>>();
 
 /** The table for a profile and policy; a policy map is read once, when first used (treat it as immutable). */
-function assessTable(profile: SystemdRelease, policy: SecurityPolicy | undefined): AssessTable {
+function assessTable(release: SystemdRelease, policy: SecurityPolicy | undefined): AssessTable {
   if (policy === undefined || policy.size === 0) {
-    let t = TABLES.get(profile);
+    let t = TABLES.get(release);
     if (!t) {
-      t = buildTable(profile, undefined);
-      TABLES.set(profile, t);
+      t = buildTable(release, undefined);
+      TABLES.set(release, t);
     }
     return t;
   }
-  let byPolicy = POLICY_TABLES.get(profile);
+  let byPolicy = POLICY_TABLES.get(release);
   if (!byPolicy) {
     byPolicy = new WeakMap();
-    POLICY_TABLES.set(profile, byPolicy);
+    POLICY_TABLES.set(release, byPolicy);
   }
   let t = byPolicy.get(policy);
   if (!t) {
-    t = buildTable(profile, policy);
+    t = buildTable(release, policy);
     byPolicy.set(policy, t);
   }
   return t;
 }
 
-function buildTable(profile: SystemdRelease, policy: SecurityPolicy | undefined): AssessTable {
-  const assessors = profile.data.assessors;
+function buildTable(release: SystemdRelease, policy: SecurityPolicy | undefined): AssessTable {
+  const assessors = release.data.assessors;
   const n = assessors.length;
   const overrides = assessors.map((a) => policy?.get(a.jsonField));
   const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
@@ -495,7 +495,7 @@ function buildTable(profile: SystemdRelease, policy: SecurityPolicy | undefined)
   for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
   for (const a of assessors) {
     if (a.kind !== 'system_call_filter') continue;
-    const v = groupVerdicts(profile, a.syscallGroup ?? '');
+    const v = groupVerdicts(release, a.syscallGroup ?? '');
     for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
       if (x.description !== undefined) texts.add(x.description);
   }
@@ -532,11 +532,11 @@ function buildTable(profile: SystemdRelease, policy: SecurityPolicy | undefined)
   byNameRank.forEach((index, rank) => (nameRank[index] = rank));
 
   const levelOf: LevelData[] = [];
-  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, profile));
+  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, release));
 
   return {
     assessors,
-    rule: assessors.map((a) => RULES[a.kind](a, profile)),
+    rule: assessors.map((a) => RULES[a.kind](a, release)),
     defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
     weight,
     range,
@@ -583,10 +583,10 @@ function formatTenths(x: number | bigint): string {
  */
 export function assessUnit(
   s: SecuritySettings,
-  profile: SystemdRelease,
+  release: SystemdRelease,
   policy?: SecurityPolicy,
 ): Assessment {
-  const t = assessTable(profile, policy);
+  const t = assessTable(release, policy);
   const assessors = t.assessors;
   const cap = s.capabilityBoundingSet;
   const c: RuleContext = {
@@ -714,9 +714,9 @@ export function assessUnit(
     ? orderByKeys(n, keys, t)
     : sortRows(
         Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
-        profile.traits.emptyDescriptionSortsFirst,
+        release.traits.emptyDescriptionSortsFirst,
       ).map((r) => r.index);
-  const level = t.levelOf[exposure] ?? levelFor(exposure, profile);
+  const level = t.levelOf[exposure] ?? levelFor(exposure, release);
   return new ScoredAssessment(s.unitId, exposure, level, columns);
 }
 

@@ -90,7 +90,7 @@ export interface Derivation {
   diagnostics: Diagnostic[];
 }
 
-const profileCaches = new WeakMap<
+const releaseCaches = new WeakMap<
   SystemdRelease,
   {
     capabilityNames: Map<string, number>;
@@ -102,27 +102,27 @@ const profileCaches = new WeakMap<
   }
 >();
 
-function profileCache(profile: SystemdRelease) {
-  let c = profileCaches.get(profile);
+function releaseCache(release: SystemdRelease) {
+  let c = releaseCaches.get(release);
   if (!c) {
     const capabilityNames = new Map<string, number>();
     let known = 0n;
-    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
+    for (const [name, bit] of Object.entries(release.data.capabilities)) {
       capabilityNames.set(name.toUpperCase(), bit);
       known |= 1n << BigInt(bit);
     }
     const families = new Map<string, number>();
-    for (const [name, af] of Object.entries(profile.data.addressFamilies))
+    for (const [name, af] of Object.entries(release.data.addressFamilies))
       families.set(name.toUpperCase(), af);
     c = {
       capabilityNames,
       known,
       families,
-      archs: new Set(profile.data.syscallArchitectures),
-      syscalls: new Set(profile.data.knownSyscalls),
-      groups: new Map(Object.entries(profile.data.syscallGroups)),
+      archs: new Set(release.data.syscallArchitectures),
+      syscalls: new Set(release.data.knownSyscalls),
+      groups: new Map(Object.entries(release.data.syscallGroups)),
     };
-    profileCaches.set(profile, c);
+    releaseCaches.set(release, c);
   }
   return c;
 }
@@ -131,14 +131,14 @@ function profileCache(profile: SystemdRelease) {
  * Applies a loaded unit's assignments in order and derives the settings systemd would score, or the
  * load failure systemd would report.
  */
-export function deriveSecuritySettings(unit: LoadedUnit, profile: SystemdRelease): Derivation {
-  const traits = profile.traits;
-  const cache = profileCache(profile);
+export function deriveSecuritySettings(unit: LoadedUnit, release: SystemdRelease): Derivation {
+  const traits = release.traits;
+  const cache = releaseCache(release);
   const s = defaultSettings(unit, traits);
   const ctx: Context = {
     unit,
     traits,
-    profile,
+    profile: release,
     s,
     facts: {
       type: undefined,
