@@ -21043,8 +21043,8 @@ function rowAt(c, index) {
     exposure: c.exposure[index]
   };
 }
-function levelFor(exposure3, profile) {
-  const levels = profile.data.levels;
+function levelFor(exposure3, release) {
+  const levels = release.data.levels;
   return levels.find((l) => exposure3 >= l.min) ?? levels[levels.length - 1];
 }
 var AssessmentAbort = class extends Error {
@@ -21208,8 +21208,8 @@ var RULES = {
     if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
     return ABI_MULTIPLE;
   },
-  system_call_filter: (a, profile) => {
-    const v = groupVerdicts(profile, a.syscallGroup ?? "");
+  system_call_filter: (a, release) => {
+    const v = groupVerdicts(release, a.syscallGroup ?? "");
     const members = v.members;
     return (s) => {
       const filter = s.systemCallFilter;
@@ -21263,44 +21263,44 @@ function syscallGroupVerdicts(group, members) {
   };
 }
 var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
-function groupVerdicts(profile, group) {
-  let byGroup = GROUP_VERDICTS.get(profile);
+function groupVerdicts(release, group) {
+  let byGroup = GROUP_VERDICTS.get(release);
   if (!byGroup) {
     byGroup = /* @__PURE__ */ new Map();
-    GROUP_VERDICTS.set(profile, byGroup);
+    GROUP_VERDICTS.set(release, byGroup);
   }
   let v = byGroup.get(group);
   if (!v) {
-    v = syscallGroupVerdicts(group, profile.data.assessedGroups[group] ?? []);
+    v = syscallGroupVerdicts(group, release.data.assessedGroups[group] ?? []);
     byGroup.set(group, v);
   }
   return v;
 }
 var TABLES = /* @__PURE__ */ new WeakMap();
 var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
-function assessTable(profile, policy) {
+function assessTable(release, policy) {
   if (policy === void 0 || policy.size === 0) {
-    let t2 = TABLES.get(profile);
+    let t2 = TABLES.get(release);
     if (!t2) {
-      t2 = buildTable(profile, void 0);
-      TABLES.set(profile, t2);
+      t2 = buildTable(release, void 0);
+      TABLES.set(release, t2);
     }
     return t2;
   }
-  let byPolicy = POLICY_TABLES.get(profile);
+  let byPolicy = POLICY_TABLES.get(release);
   if (!byPolicy) {
     byPolicy = /* @__PURE__ */ new WeakMap();
-    POLICY_TABLES.set(profile, byPolicy);
+    POLICY_TABLES.set(release, byPolicy);
   }
   let t = byPolicy.get(policy);
   if (!t) {
-    t = buildTable(profile, policy);
+    t = buildTable(release, policy);
     byPolicy.set(policy, t);
   }
   return t;
 }
-function buildTable(profile, policy) {
-  const assessors = profile.data.assessors;
+function buildTable(release, policy) {
+  const assessors = release.data.assessors;
   const n = assessors.length;
   const overrides = assessors.map((a) => policy?.get(a.jsonField));
   const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
@@ -21312,7 +21312,7 @@ function buildTable(profile, policy) {
   for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
   for (const a of assessors) {
     if (a.kind !== "system_call_filter") continue;
-    const v = groupVerdicts(profile, a.syscallGroup ?? "");
+    const v = groupVerdicts(release, a.syscallGroup ?? "");
     for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
       if (x.description !== void 0) texts.add(x.description);
   }
@@ -21340,10 +21340,10 @@ function buildTable(profile, policy) {
   const nameRank = new Array(n);
   byNameRank.forEach((index, rank) => nameRank[index] = rank);
   const levelOf = [];
-  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, profile));
+  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, release));
   return {
     assessors,
-    rule: assessors.map((a) => RULES[a.kind](a, profile)),
+    rule: assessors.map((a) => RULES[a.kind](a, release)),
     defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
     weight,
     range,
@@ -21375,8 +21375,8 @@ function formatTenths(x) {
   if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
   return `${x / 10n}.${x % 10n}`;
 }
-function assessUnit(s, profile, policy) {
-  const t = assessTable(profile, policy);
+function assessUnit(s, release, policy) {
+  const t = assessTable(release, policy);
   const assessors = t.assessors;
   const cap = s.capabilityBoundingSet;
   const c = {
@@ -21486,9 +21486,9 @@ function assessUnit(s, profile, policy) {
   };
   columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
     Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
-    profile.traits.emptyDescriptionSortsFirst
+    release.traits.emptyDescriptionSortsFirst
   ).map((r) => r.index);
-  const level = t.levelOf[exposure3] ?? levelFor(exposure3, profile);
+  const level = t.levelOf[exposure3] ?? levelFor(exposure3, release);
   return new ScoredAssessment(s.unitId, exposure3, level, columns);
 }
 function strcmp(a, b) {
@@ -22013,21 +22013,21 @@ function hasValidCEscapes(s) {
 }
 
 // src/core/policy/profile-checks.ts
-function capabilityMask(words, profile) {
+function capabilityMask(words, release) {
   let mask = 0n;
   for (const w2 of words) {
-    const bit = profile.data.capabilities[w2.toUpperCase()];
+    const bit = release.data.capabilities[w2.toUpperCase()];
     if (bit !== void 0) mask |= 1n << BigInt(bit);
   }
   return mask;
 }
-function capabilityNames(mask, profile) {
-  return Object.entries(profile.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+function capabilityNames(mask, release) {
+  return Object.entries(release.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
 }
 function lastValue(s, key) {
   return s.provenance.get(key)?.at(-1)?.value;
 }
-function checkRequirement(requirement, s, profile) {
+function checkRequirement(requirement, s, release) {
   const eq = requirement.indexOf("=");
   const key = requirement.slice(0, eq);
   const want = requirement.slice(eq + 1).trim();
@@ -22057,7 +22057,7 @@ function checkRequirement(requirement, s, profile) {
     }
     case "SystemCallFilter": {
       const filter = s.systemCallFilter;
-      const groups = profile.data.syscallGroups;
+      const groups = release.data.syscallGroups;
       const deny = want.startsWith("~");
       const names = extractWords(deny ? want.slice(1) : want, false).words;
       const wanted = /* @__PURE__ */ new Set();
@@ -22075,9 +22075,9 @@ function checkRequirement(requirement, s, profile) {
     case "CapabilityBoundingSet":
     case "AmbientCapabilities": {
       const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
-      const allowed = capabilityMask(extractWords(want, true).words, profile);
+      const allowed = capabilityMask(extractWords(want, true).words, release);
       const extra = have & ~allowed;
-      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, profile).join(" ")}` };
+      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, release).join(" ")}` };
     }
     case "RestrictNamespaces": {
       const have = s.restrictNamespaces;
@@ -22091,7 +22091,7 @@ function checkRequirement(requirement, s, profile) {
     case "RestrictAddressFamilies": {
       const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
       const allowed = new Set(
-        allowedFamilies.map((f) => profile.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
+        allowedFamilies.map((f) => release.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
       );
       const af = s.addressFamilies;
       if (!s.addressFamiliesAllowList)
@@ -22099,7 +22099,7 @@ function checkRequirement(requirement, s, profile) {
       const have = [...af?.families ?? []];
       return {
         met: have.every((f) => allowed.has(f)),
-        actual: `${key}=${familyNames(have, profile).join(" ") || "none"}`
+        actual: `${key}=${familyNames(have, release).join(" ") || "none"}`
       };
     }
     case "UMask": {
@@ -22129,23 +22129,23 @@ function namespaceMask(value) {
 function namespaceNames(mask) {
   return Object.entries(NAMESPACE_FLAGS).filter(([, flag]) => (mask & flag) !== 0).map(([name]) => name);
 }
-function familyNames(families, profile) {
+function familyNames(families, release) {
   const byNumber = /* @__PURE__ */ new Map();
-  for (const [name, n] of Object.entries(profile.data.addressFamilies)) {
+  for (const [name, n] of Object.entries(release.data.addressFamilies)) {
     if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
   }
   return families.map((f) => byNumber.get(f) ?? String(f)).sort();
 }
-function forbiddenCapabilities(s, allowed, profile) {
-  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, profile);
-  return capabilityNames(keep, profile);
+function forbiddenCapabilities(s, allowed, release) {
+  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, release);
+  return capabilityNames(keep, release);
 }
-function forbiddenAddressFamilies(s, allowed, profile) {
+function forbiddenAddressFamilies(s, allowed, release) {
   if (!s.addressFamiliesAllowList) return ["(any)"];
-  const ok = new Set(allowed.map((f) => profile.data.addressFamilies[f.toUpperCase()]));
+  const ok = new Set(allowed.map((f) => release.data.addressFamilies[f.toUpperCase()]));
   return familyNames(
     [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
-    profile
+    release
   );
 }
 
@@ -26301,39 +26301,39 @@ function patchExecContext(ctx) {
 }
 
 // src/core/security/settings.ts
-var profileCaches = /* @__PURE__ */ new WeakMap();
-function profileCache(profile) {
-  let c = profileCaches.get(profile);
+var releaseCaches = /* @__PURE__ */ new WeakMap();
+function releaseCache(release) {
+  let c = releaseCaches.get(release);
   if (!c) {
     const capabilityNames2 = /* @__PURE__ */ new Map();
     let known = 0n;
-    for (const [name, bit] of Object.entries(profile.data.capabilities)) {
+    for (const [name, bit] of Object.entries(release.data.capabilities)) {
       capabilityNames2.set(name.toUpperCase(), bit);
       known |= 1n << BigInt(bit);
     }
     const families = /* @__PURE__ */ new Map();
-    for (const [name, af] of Object.entries(profile.data.addressFamilies))
+    for (const [name, af] of Object.entries(release.data.addressFamilies))
       families.set(name.toUpperCase(), af);
     c = {
       capabilityNames: capabilityNames2,
       known,
       families,
-      archs: new Set(profile.data.syscallArchitectures),
-      syscalls: new Set(profile.data.knownSyscalls),
-      groups: new Map(Object.entries(profile.data.syscallGroups))
+      archs: new Set(release.data.syscallArchitectures),
+      syscalls: new Set(release.data.knownSyscalls),
+      groups: new Map(Object.entries(release.data.syscallGroups))
     };
-    profileCaches.set(profile, c);
+    releaseCaches.set(release, c);
   }
   return c;
 }
-function deriveSecuritySettings(unit2, profile) {
-  const traits = profile.traits;
-  const cache2 = profileCache(profile);
+function deriveSecuritySettings(unit2, release) {
+  const traits = release.traits;
+  const cache2 = releaseCache(release);
   const s = defaultSettings(unit2, traits);
   const ctx = {
     unit: unit2,
     traits,
-    profile,
+    profile: release,
     s,
     facts: {
       type: void 0,
