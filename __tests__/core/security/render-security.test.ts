@@ -202,6 +202,16 @@ describe('renderTable', () => {
     ]);
   });
 
+  it('measures combining marks as zero cells and pads past 256 spaces', () => {
+    const long = 'y'.repeat(300);
+    const out = renderTable(
+      assessment([row('A=', false, 'e\u0301', '0.1'), row('B=', false, long, '0.2')]),
+      PLAIN,
+    ).split('\n');
+    expect(out[1]).toBe(`✗ A=   e\u0301${' '.repeat(299)}      0.1`);
+    expect(out[2]).toBe(`✗ B=   ${long}      0.2`);
+  });
+
   it('grows the EXPOSURE column for wider values', () => {
     const out = renderTable(assessment([row('A=', false, 'd', '123456789.0')]), PLAIN).split('\n');
     expect(out.slice(0, 2)).toEqual(['  NAME DESCRIPTION    EXPOSURE', '✗ A=   d           123456789.0']);

@@ -224,50 +224,80 @@ export function displayWidth(s: string): number {
   return w;
 }
 
-function padRight(s: string, width: number): string {
-  const w = displayWidth(s);
-  return w >= width ? s : s + ' '.repeat(width - w);
+/**
+ * displayWidth() without the code point walk for the usual cell, printable ASCII (one cell per
+ * character): only other text pays for the width table.
+ */
+function cellWidth(s: string): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f) return displayWidth(s);
+  }
+  return s.length;
 }
 
-function padLeft(s: string, width: number): string {
-  const w = displayWidth(s);
-  return w >= width ? s : ' '.repeat(width - w) + s;
+const SPACES = ' '.repeat(256);
+
+/** The spaces that pad a cell of `used` cells to `width` (a slice of one string for the usual ones). */
+function pad(width: number, used: number): string {
+  if (used >= width) return '';
+  return width - used <= SPACES.length ? SPACES.slice(0, width - used) : ' '.repeat(width - used);
 }
 
 /** The table plus the overall line, as printed without `--json`. */
 export function renderTable(assessment: Assessment, options: TextOptions): string {
   const check = options.utf8 ? '✓' : '+';
   const cross = options.utf8 ? '✗' : '-';
-  const header = ['', 'NAME', 'DESCRIPTION', 'EXPOSURE'];
-  const cells = assessment.rows.map((r) => [
-    r.set === null ? '' : r.set ? check : cross,
-    r.assessor.name,
-    r.description ?? '',
-    r.exposure ?? '',
-  ]);
-  const widths = header.map((h, i) =>
-    Math.max(displayWidth(h), ...cells.map((c) => displayWidth(c[i] as string))),
-  );
-  const line = (row: string[], markColor?: string): string => {
-    const [mark, name, description, exposure] = row as [string, string, string, string];
-    let out =
-      markColor && mark
-        ? `${markColor}${padRight(mark, widths[0] as number)}${ANSI.normal}`
-        : padRight(mark, widths[0] as number);
-    out += ' ' + padRight(name, widths[1] as number);
-    out += ' ' + padRight(description, widths[2] as number);
+  // Read from the columns (no row objects); each cell's width is found once, each line built once.
+  const c = columnsOf(assessment);
+  const n = c.order.length;
+  const nameWidths: number[] = [];
+  const descriptionWidths: number[] = [];
+  const exposureWidths: number[] = [];
+  // The header's cells ('', NAME, DESCRIPTION, EXPOSURE) start the column widths.
+  let markWidth = 0;
+  let nameWidth = 4;
+  let descriptionWidth = 11;
+  let exposureWidth = 8;
+  for (let i = 0; i < n; i++) {
+    const index = c.order[i] as number;
+    // A mark (✓ ✗ + -) is one cell wide.
+    if (markWidth === 0 && setOf(c, index) !== null) markWidth = 1;
+    const name = cellWidth((c.assessors[index] as AssessorData).name);
+    const description = cellWidth(c.description[index] ?? '');
+    const exposure = cellWidth(c.exposure[index] ?? '');
+    nameWidths.push(name);
+    descriptionWidths.push(description);
+    exposureWidths.push(exposure);
+    if (name > nameWidth) nameWidth = name;
+    if (description > descriptionWidth) descriptionWidth = description;
+    if (exposure > exposureWidth) exposureWidth = exposure;
+  }
+
+  const header =
+    pad(markWidth, 0) +
+    ' NAME' +
+    pad(nameWidth, 4) +
+    ' DESCRIPTION' +
+    pad(descriptionWidth, 11) +
+    ' ' +
+    pad(exposureWidth, 8) +
+    'EXPOSURE';
+  let out = options.colors ? `\x1b[4m${header}${ANSI.normal}\n` : header + '\n';
+  for (let i = 0; i < n; i++) {
+    const index = c.order[i] as number;
+    const set = setOf(c, index);
+    if (set === null) out += pad(markWidth, 0);
+    else if (options.colors)
+      out += (set ? ANSI['highlight green'] + check : ANSI['highlight red'] + cross) + ANSI.normal;
+    else out += set ? check : cross;
+    out += ' ' + (c.assessors[index] as AssessorData).name + pad(nameWidth, nameWidths[i] as number);
+    out += ' ' + (c.description[index] ?? '') + pad(descriptionWidth, descriptionWidths[i] as number);
     // The last column is right-aligned; an empty last cell is not padded (format-table.c).
-    out += ' ' + (exposure === '' ? '' : padLeft(exposure, widths[3] as number));
-    return out;
-  };
-  const lines: string[] = [];
-  const headerLine = line(header);
-  lines.push(options.colors ? `\x1b[4m${headerLine}${ANSI.normal}` : headerLine);
-  assessment.rows.forEach((r, i) => {
-    const color = options.colors ? (r.set ? ANSI['highlight green'] : ANSI['highlight red']) : undefined;
-    lines.push(line(cells[i] as string[], color));
-  });
-  return lines.join('\n') + '\n' + renderOverallLine(assessment, options);
+    const exposure = c.exposure[index] ?? '';
+    out += exposure === '' ? ' \n' : ' ' + pad(exposureWidth, exposureWidths[i] as number) + exposure + '\n';
+  }
+  return out + renderOverallLine(assessment, options);
 }
 
 /** `\n→ Overall exposure level for NAME: X.Y LEVEL 😀\n` */
