@@ -21582,6 +21582,7 @@ function mergeSort(items, compare) {
 
 // src/core/security/render-security.ts
 var utf8 = new TextEncoder();
+var SPACES = " ".repeat(256);
 function formatExposure(exposure3) {
   return `${Math.floor(exposure3 / 10)}.${exposure3 % 10}`;
 }

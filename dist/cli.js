@@ -20991,43 +20991,59 @@ function displayWidth(s) {
   }
   return w2;
 }
-function padRight(s, width) {
-  const w2 = displayWidth(s);
-  return w2 >= width ? s : s + " ".repeat(width - w2);
+function cellWidth(s) {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c >= 127) return displayWidth(s);
+  }
+  return s.length;
 }
-function padLeft(s, width) {
-  const w2 = displayWidth(s);
-  return w2 >= width ? s : " ".repeat(width - w2) + s;
+var SPACES = " ".repeat(256);
+function pad(width, used) {
+  if (used >= width) return "";
+  return width - used <= SPACES.length ? SPACES.slice(0, width - used) : " ".repeat(width - used);
 }
 function renderTable(assessment, options) {
   const check = options.utf8 ? "✓" : "+";
   const cross = options.utf8 ? "✗" : "-";
-  const header = ["", "NAME", "DESCRIPTION", "EXPOSURE"];
-  const cells = assessment.rows.map((r) => [
-    r.set === null ? "" : r.set ? check : cross,
-    r.assessor.name,
-    r.description ?? "",
-    r.exposure ?? ""
-  ]);
-  const widths = header.map(
-    (h, i) => Math.max(displayWidth(h), ...cells.map((c) => displayWidth(c[i])))
-  );
-  const line = (row, markColor) => {
-    const [mark, name, description, exposure2] = row;
-    let out = markColor && mark ? `${markColor}${padRight(mark, widths[0])}${ANSI.normal}` : padRight(mark, widths[0]);
-    out += " " + padRight(name, widths[1]);
-    out += " " + padRight(description, widths[2]);
-    out += " " + (exposure2 === "" ? "" : padLeft(exposure2, widths[3]));
-    return out;
-  };
-  const lines = [];
-  const headerLine = line(header);
-  lines.push(options.colors ? `\x1B[4m${headerLine}${ANSI.normal}` : headerLine);
-  assessment.rows.forEach((r, i) => {
-    const color = options.colors ? r.set ? ANSI["highlight green"] : ANSI["highlight red"] : void 0;
-    lines.push(line(cells[i], color));
-  });
-  return lines.join("\n") + "\n" + renderOverallLine(assessment, options);
+  const c = columnsOf(assessment);
+  const n = c.order.length;
+  const nameWidths = [];
+  const descriptionWidths = [];
+  const exposureWidths = [];
+  let markWidth = 0;
+  let nameWidth = 4;
+  let descriptionWidth = 11;
+  let exposureWidth = 8;
+  for (let i = 0; i < n; i++) {
+    const index = c.order[i];
+    if (markWidth === 0 && setOf(c, index) !== null) markWidth = 1;
+    const name = cellWidth(c.assessors[index].name);
+    const description = cellWidth(c.description[index] ?? "");
+    const exposure2 = cellWidth(c.exposure[index] ?? "");
+    nameWidths.push(name);
+    descriptionWidths.push(description);
+    exposureWidths.push(exposure2);
+    if (name > nameWidth) nameWidth = name;
+    if (description > descriptionWidth) descriptionWidth = description;
+    if (exposure2 > exposureWidth) exposureWidth = exposure2;
+  }
+  const header = pad(markWidth, 0) + " NAME" + pad(nameWidth, 4) + " DESCRIPTION" + pad(descriptionWidth, 11) + " " + pad(exposureWidth, 8) + "EXPOSURE";
+  let out = options.colors ? `\x1B[4m${header}${ANSI.normal}
+` : header + "\n";
+  for (let i = 0; i < n; i++) {
+    const index = c.order[i];
+    const set = setOf(c, index);
+    if (set === null) out += pad(markWidth, 0);
+    else if (options.colors)
+      out += (set ? ANSI["highlight green"] + check : ANSI["highlight red"] + cross) + ANSI.normal;
+    else out += set ? check : cross;
+    out += " " + c.assessors[index].name + pad(nameWidth, nameWidths[i]);
+    out += " " + (c.description[index] ?? "") + pad(descriptionWidth, descriptionWidths[i]);
+    const exposure2 = c.exposure[index] ?? "";
+    out += exposure2 === "" ? " \n" : " " + pad(exposureWidth, exposureWidths[i]) + exposure2 + "\n";
+  }
+  return out + renderOverallLine(assessment, options);
 }
 function renderOverallLine(assessment, options) {
   const { exposure: exposure2, level } = assessment;
@@ -22246,8 +22262,8 @@ function inlineCode(text, context = {}) {
   if (context.table) body = body.replace(/\\(?=\|)/g, `\\${ZWSP}`).replace(/\|/g, "\\|");
   const fence = "`".repeat(longestRun(body, "`") + 1);
   if (/^ *$/.test(body)) return `\`${body || " "}\``;
-  const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
-  return `${fence}${pad}${body}${pad}${fence}`;
+  const pad2 = /^[` ]|[` ]$/.test(body) ? " " : "";
+  return `${fence}${pad2}${body}${pad2}${fence}`;
 }
 function codeBlock(lines, language = "", options = {}) {
   const clean = (l) => options.keepTabs ? l.split("	").map(stripControls).join("	") : stripControls(l);
@@ -22676,8 +22692,8 @@ var UNIT_TABLE_HEADER = [
   "|---|---|---|---:|---:|---|"
 ];
 function indent(block, spaces = 2) {
-  const pad = " ".repeat(spaces);
-  return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
+  const pad2 = " ".repeat(spaces);
+  return block.split("\n").map((l) => l === "" ? l : pad2 + l).join("\n");
 }
 function renderViolationItem(f, options) {
   const title = titleOfFinding(f);

@@ -43897,6 +43897,7 @@ function mergeSort(items, compare) {
 
 // src/core/security/render-security.ts
 var utf8 = new TextEncoder();
+var SPACES = " ".repeat(256);
 function formatExposure(exposure2) {
   return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
 }
