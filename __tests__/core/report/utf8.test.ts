@@ -1,4 +1,5 @@
-import { truncateUtf8, utf8ByteLength, utf8Bytes } from '../../../src/core/report/utf8';
+import { truncateUtf8, utf8Bytes } from '../../../src/core/report/utf8';
+import { utf8Length as utf8ByteLength } from '../../../src/core/unit/utf8';
 
 describe('utf8', () => {
   it.each([

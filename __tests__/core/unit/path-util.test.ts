@@ -8,8 +8,8 @@ import {
   pathStartsWith,
   simplifyAndCheckPath,
   simplifyPath,
-  utf8Length,
 } from '../../../src/core/unit/path-util';
+import { utf8Length } from '../../../src/core/unit/utf8';
 
 describe('simplifyPath (path_simplify())', () => {
   it.each([

@@ -23,7 +23,7 @@ import {
   truncateText,
 } from './escape-markdown';
 import { fixForViolation, mergeFixes } from '../advice/fixes';
-import { utf8ByteLength } from './utf8';
+import { utf8Length } from '../unit/utf8';
 
 /** The runner refuses a step summary over 1 MiB (1,048,576 bytes). */
 export const JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
@@ -367,13 +367,13 @@ export function renderJobSummary(
 
   const head = joined([...renderHeadline(verdict, findings), ...renderRunFindings(findings)]);
   let table = joined([...UNIT_TABLE_HEADER, ...units.map((u) => renderUnitRow(u, of(u)))]) + '\n';
-  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
+  if (utf8Length(head) + utf8Length(table) + reserve > maxBytes) {
     // Only for absurd unit counts: keep as many rows as fit, failing units first.
     const rows: string[] = [];
-    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
+    let size = utf8Length(head) + utf8Length(joined(UNIT_TABLE_HEADER)) + reserve + 2;
     for (const u of units) {
       const row = renderUnitRow(u, of(u));
-      const n = utf8ByteLength(row) + 1;
+      const n = utf8Length(row) + 1;
       if (size + n > maxBytes) break;
       rows.push(row);
       size += n;
@@ -383,13 +383,13 @@ export function renderJobSummary(
       `\n\n_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._\n`;
   }
 
-  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
+  let used = utf8Length(head) + 1 + utf8Length(table) + 1 + reserve;
   const details: string[] = [];
   let omittedDetails = 0;
   for (const u of units) {
     const d = unitDetails(u, of(u), options);
     if (d === undefined) continue;
-    const n = utf8ByteLength(d) + 1;
+    const n = utf8Length(d) + 1;
     if (omittedDetails === 0 && used + n <= maxBytes) {
       details.push(d);
       used += n;
@@ -401,7 +401,7 @@ export function renderJobSummary(
   for (const section of [notesSection(verdict), messagesSection(verdict, options)]) {
     if (section.length === 0) continue;
     const text = joined(section);
-    const n = utf8ByteLength(text) + 1;
+    const n = utf8Length(text) + 1;
     if (used + n <= maxBytes) {
       tail.push(text);
       used += n;

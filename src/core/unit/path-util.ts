@@ -2,17 +2,11 @@
 // Ported from src/basic/path-util.c (path_simplify_full(), path_is_normalized(), path_is_valid_full(),
 // path_startswith_full(), filename_is_valid()) and src/shared/parse-helpers.c
 // (path_simplify_and_warn()), v252–v256; lengths are counted in UTF-8 bytes like systemd does.
+import { utf8Length } from './utf8';
 
 /** NAME_MAX and PATH_MAX of Linux. */
 const NAME_MAX = 255;
 const PATH_MAX = 4096;
-
-const utf8 = new TextEncoder();
-
-/** The length of `s[from, to)` in UTF-8 bytes (a lone surrogate is U+FFFD, three bytes, as systemd sees the file's bytes). */
-export function utf8Length(s: string, from = 0, to = s.length): number {
-  return utf8.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
-}
 
 /** The components of a path, as path_find_first_component() yields them (`.` and empty ones skipped). */
 function components(p: string): string[] {

@@ -1,6 +1,7 @@
 // Unit names: validation, type, template/instance and prefix handling, escaping.
 // Ported from systemd's src/basic/unit-name.c (unit_name_is_valid, unit_name_to_prefix, …), v252–v262.
-import { isNormalizedPath, pathEqual, simplifyPath, utf8Length } from './path-util';
+import { isNormalizedPath, pathEqual, simplifyPath } from './path-util';
+import { utf8Length } from './utf8';
 
 export const UNIT_TYPES = [
   'service',

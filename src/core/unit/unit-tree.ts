@@ -6,6 +6,7 @@
 // since systemd-analyze opens files with plain open() calls, with or without --root): links then
 // resolve as on the host, and only a link that lands on /dev/null (a mask) may leave the window —
 // every other path outside it is missing, never read.
+import { utf8Length } from './utf8';
 import { posix } from 'path';
 
 export type TreeEntry =
@@ -237,12 +238,11 @@ export function withFiles(tree: UnitTree, files: ReadonlyMap<string, string>): U
       dir = posix.dirname(dir);
     }
   }
-  const utf8 = new TextEncoder();
   const listDirectory = tree.listDirectory?.bind(tree);
   return {
     lstat(path) {
       const text = files.get(path);
-      if (text !== undefined) return { type: 'file', size: utf8.encode(text).length };
+      if (text !== undefined) return { type: 'file', size: utf8Length(text) };
       return tree.lstat(path) ?? (added.has(path) ? { type: 'directory' } : undefined);
     },
     readDirectory(path) {
@@ -299,7 +299,7 @@ export function memoryTree(files: Record<string, string | { symlink: string }>):
     addDir(posix.dirname(path));
     children.get(posix.dirname(path))?.add(posix.basename(path));
     if (typeof value === 'string') {
-      entries.set(path, { type: 'file', size: new TextEncoder().encode(value).length });
+      entries.set(path, { type: 'file', size: utf8Length(value) });
       contents.set(path, value);
     } else entries.set(path, { type: 'symlink', target: value.symlink });
   }

@@ -1,0 +1,8 @@
+// UTF-8 byte lengths, as the file's bytes have them (systemd's limits, GitHub's) — one encoder for all.
+
+const encoder = new TextEncoder();
+
+/** The length of `s[from, to)` in UTF-8 bytes (a lone surrogate is U+FFFD, three bytes). */
+export function utf8Length(s: string, from = 0, to = s.length): number {
+  return encoder.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
+}
