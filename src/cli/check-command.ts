@@ -2,7 +2,8 @@
 // the working tree (or, with --cached, the index) with the merge base of a base branch and HEAD, under
 // the policy of that base branch's tip, and prints what would fail in CI.
 import { realpathSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
+import { isInside } from '../io/confined-path';
 import type { RunFinding } from '../core/gate/gate-types';
 import { collectFindings } from '../core/gate/findings';
 import { reportFormat } from '../core/report/formats';
@@ -125,13 +126,14 @@ function selectPaths(
   const wanted = new Set<string>();
   const unmatched: string[] = [];
   for (const arg of args) {
-    const rel = relative(repoDir, resolve(cwd, arg)).split(sep).join('/');
-    if (rel === '..' || rel.startsWith('../') || isAbsolute(rel))
-      throw new ConfigError(`${arg} is outside the repository`);
-    const invalid = /[*?[{]/.test(arg) ? globError(rel) : undefined;
+    const full = resolve(cwd, arg);
+    if (!isInside(repoDir, full)) throw new ConfigError(`${arg} is outside the repository`);
+    const rel = relative(repoDir, full).split(sep).join('/');
+    const isGlob = /[*?[{]/.test(arg);
+    const invalid = isGlob ? globError(rel) : undefined;
     if (invalid !== undefined) throw new ConfigError(invalid);
     let matched: string[];
-    if (/[*?[{]/.test(arg)) matched = candidates.filter((p) => matchesGlob(rel, p));
+    if (isGlob) matched = candidates.filter((p) => matchesGlob(rel, p));
     else if (candidates.includes(rel)) matched = [rel];
     else matched = candidates.filter((p) => rel === '' || p.startsWith(`${rel}/`));
     if (matched.length === 0) unmatched.push(arg);
