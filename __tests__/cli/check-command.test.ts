@@ -277,7 +277,8 @@ describe('unitgate check --cached', () => {
     const repo = await featureRepo({ '.github/unitgate.json': '{}', 'deploy/api.service': HARD });
     await repo.write({ '.github/unitgate.json': '{"mode": "lenient"}' });
     await repo.git('add', '.github/unitgate.json');
-    await repo.write({ '.github/unitgate.json': '{"mode": "report"}' });
+    // A valid policy that tightens (a loosening would need an owner's approval, as in CI).
+    await repo.write({ '.github/unitgate.json': '{"threshold": 9.4}' });
     const r = await repo.check(...args);
     expect(r.exitCode).toBe(exitCode);
     if (exitCode === 2) expect(r.stderr).toContain('(as this change proposes it)');
@@ -358,6 +359,21 @@ describe('unitgate check: deviation notes awaiting approval', () => {
       expect(r.stdout).toContain('needs an approving review by @olivia');
       expect(r.stdout).toContain("1 pending an owner's approval");
     }
+  });
+
+  it.each([
+    ['a policy loosening an owner could approve is pending and passes', [], 0],
+    ['--require-approval fails it, as CI does', ['--require-approval'], 1],
+  ])('%s', async (_name, args, exitCode) => {
+    const strict = JSON.stringify({ deviations: { owners: ['@olivia'] }, threshold: 9.5 });
+    const loose = JSON.stringify({ deviations: { owners: ['@olivia'] }, threshold: 9.9 });
+    const repo = await featureRepo({ '.github/unitgate.json': strict, 'deploy/api.service': HARD });
+    await repo.commit({ '.github/unitgate.json': loose });
+    const r = await repo.check(...args);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(exitCode);
+    expect(r.stdout).toContain('This change loosens .github/unitgate.json for every later pull request');
+    expect(r.stdout).toContain('@olivia');
   });
 
   it('--format json: the pending note follows the report schema and says what approval it needs', async () => {

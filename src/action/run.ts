@@ -24,8 +24,6 @@ import type { GatePolicy } from '../core/policy/policy-types';
 import type { GateVerdict, RunFinding } from '../core/gate/gate-types';
 import { matchesGlob } from '../core/policy/match-glob';
 import { applyWorkflowInputs } from '../core/policy/workflow-inputs';
-import { comparePolicies, type PolicyDifference } from '../core/policy/compare-policies';
-import { builtInPolicy } from '../core/policy/load-policy';
 import { formatExposure } from '../core/security/render-security';
 import { collectTrend } from '../io/trend-history';
 import {
@@ -57,7 +55,7 @@ import {
 } from './event-scope';
 import { outputRoots, writeConfined } from './output-files';
 import { confinedPath } from '../io/confined-path';
-import { parsePolicy, readGoverningPolicy, workspacePolicyText } from '../io/governing-policy';
+import { proposedPolicyChange, readGoverningPolicy, workspacePolicyText } from '../io/governing-policy';
 import type { AnnotationProperties, Runner, RunnerEnvironment } from './runner';
 import { ConfigError, type ActionSettings } from './settings';
 import { UNITGATE_VERSION } from '../version';
@@ -542,22 +540,14 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
   );
   const policy = governing.policy;
   runner.info(`unitgate: judged by ${governing.description}`);
-  let policyChange: { path: string; differences: PolicyDifference[] } | undefined;
-  if (scope.policySha !== undefined && scope.pullRequestEvent) {
-    const proposed = workspacePolicyText(workspace, governing.path);
-    if ((proposed ?? '') !== (governing.text ?? '')) {
-      // The change's own policy does not govern it, but it must be valid (once merged it would stop every
-      // later run), and what it loosens needs an owner's approval.
-      const next =
-        proposed !== undefined
-          ? parsePolicy(proposed, governing.path, ' (as this change proposes it)')
-          : builtInPolicy();
-      policyChange = { path: governing.path, differences: comparePolicies(policy, next) };
-      messages.push(
-        `This change edits ${governing.path}; it is judged by the base branch's policy, and the new policy applies once merged.`,
-      );
-    }
-  }
+  const policyChange =
+    scope.policySha !== undefined && scope.pullRequestEvent
+      ? proposedPolicyChange(governing, workspacePolicyText(workspace, governing.path))
+      : undefined;
+  if (policyChange)
+    messages.push(
+      `This change edits ${governing.path}; it is judged by the base branch's policy, and the new policy applies once merged.`,
+    );
   runFindings.push(
     ...applyWorkflowInputs(
       policy,

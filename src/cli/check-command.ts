@@ -14,7 +14,7 @@ import { commitSource, indexSource, runGatePipeline, worktreeSource } from '../i
 import { diffNames, git, GitError, mergeBase, type ChangedFile } from '../io/git';
 import {
   indexPolicyText,
-  parsePolicy,
+  proposedPolicyChange,
   readGoverningPolicy,
   workspacePolicyText,
 } from '../io/governing-policy';
@@ -172,9 +172,9 @@ export async function runCheckCommand(options: CheckOptions, where: string): Pro
     const proposed = options.cached
       ? await indexPolicyText(repoDir, governing.path)
       : workspacePolicyText(repoDir, governing.path);
-    if ((proposed ?? '') !== (governing.text ?? '')) {
-      // Not the governing policy, but it must be valid: once merged it would stop every later run.
-      if (proposed !== undefined) parsePolicy(proposed, governing.path, ' (as this change proposes it)');
+    // As in CI: the change's policy must be valid, and what it loosens needs an owner's approval.
+    const policyChange = proposedPolicyChange(governing, proposed);
+    if (policyChange) {
       messages.push(
         `This change edits ${governing.path}; it is judged by the policy of ${base.name}, and the new policy applies once merged.`,
       );
@@ -214,6 +214,7 @@ export async function runCheckCommand(options: CheckOptions, where: string): Pro
       changed,
       policy,
       policyPath: governing.path,
+      ...(policyChange ? { policyChange } : {}),
       approvals: [],
       today: options.today,
       messages,

@@ -4,6 +4,7 @@
 // fallback to the built-in one.
 import { join } from 'node:path';
 import { builtInPolicy, formatPolicyError, loadPolicy } from '../core/policy/load-policy';
+import { comparePolicies, type PolicyDifference } from '../core/policy/compare-policies';
 import { DEFAULT_POLICY_PATH, type GatePolicy } from '../core/policy/policy-types';
 import type { RunFinding } from '../core/gate/gate-types';
 import { ConfigError } from './config-error';
@@ -99,6 +100,29 @@ export async function readGoverningPolicy(
     description: `${path} at ${at}`,
     text,
   };
+}
+
+/** What a change does to the governing policy file: every difference, or undefined when it leaves it as it is. */
+export interface PolicyChange {
+  path: string;
+  differences: PolicyDifference[];
+}
+
+/**
+ * The change's own policy text against the governing one, for the action and `unitgate check` alike. It
+ * does not govern the change, but it must be valid (once merged it would stop every later run), and what
+ * it loosens needs an owner's approval (core/gate: evaluatePolicyChange).
+ */
+export function proposedPolicyChange(
+  governing: PolicySource,
+  proposed: string | undefined,
+): PolicyChange | undefined {
+  if ((proposed ?? '') === (governing.text ?? '')) return undefined;
+  const next =
+    proposed !== undefined
+      ? parsePolicy(proposed, governing.path, ' (as this change proposes it)')
+      : builtInPolicy();
+  return { path: governing.path, differences: comparePolicies(governing.policy, next) };
 }
 
 /** The policy file in the workspace (the pull request's version), when it differs from the governing one. */

@@ -882,10 +882,12 @@ function evaluatePolicyChange(input: GateInput, messages: string[]): RunFinding[
     messages.push(`The loosening of ${change.path} was approved by ${check.by}:\n${lines.join('\n')}`);
     return [];
   }
+  // A local check cannot see reviews: like a note, the loosening is pending there unless approval is required.
+  const pending = input.awaitApproval === 'pending' && owners.length > 0;
   return [
     {
       kind: 'policy-loosened',
-      level: 'error',
+      level: pending ? 'warning' : 'error',
       message: `This change loosens ${change.path} for every later pull request (${looser
         .map((d) => d.path)
         .join(', ')}); it needs an approving review of the head commit from ${

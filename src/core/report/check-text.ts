@@ -1,7 +1,8 @@
 // Verdict → the text `unitgate check` prints: one line per unit (status, profile, exposure base → head)
-// with its findings at file:line under it, then invalid deviation notes, messages and the result line.
+// with its findings at file:line under it (the run's own findings first), then invalid deviation notes,
+// messages and the result line.
 import type { GateVerdict, UnitResult } from '../gate/gate-types';
-import { collectFindings, findingsByUnit, type Finding } from '../gate/findings';
+import { collectFindings, findingsByUnit, isUnitFinding, type Finding } from '../gate/findings';
 import { formatExposure } from '../security/render-security';
 
 /** `header` (which base and policy were used) comes first. */
@@ -14,6 +15,8 @@ export function renderCheckText(
   const byUnit = findingsByUnit(findings);
   const pendingOf = (u: UnitResult) =>
     (byUnit.get(u.path) ?? []).filter((f) => f.pendingApproval !== undefined);
+  // Findings about the run itself (a policy change, the inputs, the paths): no unit to sit under.
+  for (const f of findings) if (!isUnitFinding(f)) lines.push(`${f.level}: ${f.message}`);
   for (const u of verdict.units) {
     const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : '—';
     const base = u.base ? `${formatExposure(u.base.exposure)} → ` : '';
