@@ -8720,6 +8720,27 @@ module.exports = __toCommonJS(review_commands_exports);
 var import_node_fs3 = require("node:fs");
 var import_node_path5 = require("node:path");
 
+// src/io/confined-path.ts
+var import_node_path = require("node:path");
+
+// src/io/config-error.ts
+var ConfigError = class extends Error {
+};
+
+// src/io/confined-path.ts
+function isInside(root, path) {
+  const rel = (0, import_node_path.relative)(root, path);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${import_node_path.sep}`) && !(0, import_node_path.isAbsolute)(rel);
+}
+function confinedPath(roots, path, what) {
+  const full = (0, import_node_path.resolve)(roots[0], path);
+  if (!roots.some((r) => isInside((0, import_node_path.resolve)(r), full)))
+    throw new ConfigError(
+      `${what} "${path}" is outside the workspace${roots.length > 1 ? " and RUNNER_TEMP" : ""}`
+    );
+  return full;
+}
+
 // src/core/security/data/systemd-252.json
 var systemd_252_default = {
   generatedBy: {
@@ -21614,6 +21635,7 @@ function renderCheckText(verdict2, header, findings = collectFindings(verdict2))
   const lines = [...header];
   const byUnit = findingsByUnit(findings);
   const pendingOf = (u) => (byUnit.get(u.path) ?? []).filter((f) => f.pendingApproval !== void 0);
+  for (const f of findings) if (!isUnitFinding(f)) lines.push(`${f.level}: ${f.message}`);
   for (const u of verdict2.units) {
     const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : "—";
     const base = u.base ? `${formatExposure(u.base.exposure)} → ` : "";
@@ -22438,6 +22460,12 @@ function parseUnitFile(text, file, knownSections) {
   return result;
 }
 
+// src/core/unit/utf8.ts
+var encoder = new TextEncoder();
+function utf8Length(s, from = 0, to = s.length) {
+  return encoder.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
+}
+
 // src/core/unit/unit-tree.ts
 var import_path = require("path");
 var MAX_SYMLINK_HOPS = 32;
@@ -22586,12 +22614,11 @@ function withFiles(tree, files) {
       dir = import_path.posix.dirname(dir);
     }
   }
-  const utf83 = new TextEncoder();
   const listDirectory = tree.listDirectory?.bind(tree);
   return {
     lstat(path) {
       const text = files.get(path);
-      if (text !== void 0) return { type: "file", size: utf83.encode(text).length };
+      if (text !== void 0) return { type: "file", size: utf8Length(text) };
       return tree.lstat(path) ?? (added.has(path) ? { type: "directory" } : void 0);
     },
     readDirectory(path) {
@@ -22626,10 +22653,6 @@ function linkTargetPath(linkDir, target) {
 // src/core/unit/path-util.ts
 var NAME_MAX = 255;
 var PATH_MAX = 4096;
-var utf82 = new TextEncoder();
-function utf8Length(s, from = 0, to = s.length) {
-  return utf82.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
-}
 function components(p) {
   return p.split("/").filter((c) => c !== "" && c !== ".");
 }
@@ -27320,12 +27343,9 @@ function encodeUriPath(path) {
 }
 
 // src/core/report/utf8.ts
-var encoder = new TextEncoder();
-function utf8ByteLength(text) {
-  return encoder.encode(text).length;
-}
+var encoder2 = new TextEncoder();
 function utf8Bytes(text) {
-  return Array.from(encoder.encode(text));
+  return Array.from(encoder2.encode(text));
 }
 
 // src/core/report/annotations.ts
@@ -27835,12 +27855,12 @@ function renderJobSummary(verdict2, options = {}, findings = collectFindings(ver
   const reserve = 512;
   const head = joined([...renderHeadline(verdict2, findings), ...renderRunFindings(findings)]);
   let table = joined([...UNIT_TABLE_HEADER, ...units.map((u) => renderUnitRow(u, of(u)))]) + "\n";
-  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
+  if (utf8Length(head) + utf8Length(table) + reserve > maxBytes) {
     const rows = [];
-    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
+    let size = utf8Length(head) + utf8Length(joined(UNIT_TABLE_HEADER)) + reserve + 2;
     for (const u of units) {
       const row = renderUnitRow(u, of(u));
-      const n = utf8ByteLength(row) + 1;
+      const n = utf8Length(row) + 1;
       if (size + n > maxBytes) break;
       rows.push(row);
       size += n;
@@ -27850,13 +27870,13 @@ function renderJobSummary(verdict2, options = {}, findings = collectFindings(ver
 _${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
 `;
   }
-  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
+  let used = utf8Length(head) + 1 + utf8Length(table) + 1 + reserve;
   const details = [];
   let omittedDetails = 0;
   for (const u of units) {
     const d2 = unitDetails(u, of(u), options);
     if (d2 === void 0) continue;
-    const n = utf8ByteLength(d2) + 1;
+    const n = utf8Length(d2) + 1;
     if (omittedDetails === 0 && used + n <= maxBytes) {
       details.push(d2);
       used += n;
@@ -27867,7 +27887,7 @@ _${units.length - rows.length} more units are not shown: the summary is limited 
   for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
     if (section.length === 0) continue;
     const text = joined(section);
-    const n = utf8ByteLength(text) + 1;
+    const n = utf8Length(text) + 1;
     if (used + n <= maxBytes) {
       tail.push(text);
       used += n;
@@ -28509,10 +28529,6 @@ function matchesGlob(glob, subject) {
   if (re instanceof Error) throw re;
   return re.test(subject.replace(/^(?:\.\/)+/, ""));
 }
-
-// src/io/config-error.ts
-var ConfigError = class extends Error {
-};
 
 // src/core/gate/scope.ts
 var import_path5 = require("path");
@@ -30808,10 +30824,11 @@ ${lines.join("\n")}`);
 ${lines.join("\n")}`);
     return [];
   }
+  const pending = input.awaitApproval === "pending" && owners.length > 0;
   return [
     {
       kind: "policy-loosened",
-      level: "error",
+      level: pending ? "warning" : "error",
       message: `This change loosens ${change2.path} for every later pull request (${looser.map((d2) => d2.path).join(", ")}); it needs an approving review of the head commit from ${owners.length > 0 ? owners.join(" or ") : "an owner"} (${check.reasons.join("; ")}).
 ${lines.join("\n")}`
     }
@@ -30820,7 +30837,7 @@ ${lines.join("\n")}`
 
 // src/io/git.ts
 var import_node_child_process = require("node:child_process");
-var import_node_path = require("node:path");
+var import_node_path2 = require("node:path");
 var GitError = class extends Error {
 };
 function git(cwd, args, options = {}) {
@@ -30975,7 +30992,7 @@ async function treeOfListing(cwd, commit, listing, wanted) {
       children.set(dir, set);
       if (dir !== "/") {
         entries.set(dir, { type: "directory" });
-        addChild(import_node_path.posix.dirname(dir), import_node_path.posix.basename(dir));
+        addChild(import_node_path2.posix.dirname(dir), import_node_path2.posix.basename(dir));
       }
     }
     set.add(name);
@@ -30988,7 +31005,7 @@ async function treeOfListing(cwd, commit, listing, wanted) {
   for (const e of listing) {
     if (e.type !== "blob") continue;
     const p = "/" + e.path;
-    addChild(import_node_path.posix.dirname(p), import_node_path.posix.basename(p));
+    addChild(import_node_path2.posix.dirname(p), import_node_path2.posix.basename(p));
     entries.set(p, { type: "file", size: e.size });
     if (e.mode === "120000") links2.push(e);
     else {
@@ -31071,7 +31088,7 @@ async function diffNames(cwd, base, head) {
 
 // src/io/node-unit-tree.ts
 var import_node_fs = require("node:fs");
-var import_node_path2 = require("node:path");
+var import_node_path3 = require("node:path");
 function createRealTree(rootDir, options = {}) {
   const root = rootDir === "/" ? "" : rootDir.replace(/\/+$/, "");
   let hostDirectory;
@@ -31079,10 +31096,10 @@ function createRealTree(rootDir, options = {}) {
     try {
       hostDirectory = (0, import_node_fs.realpathSync)(rootDir);
     } catch {
-      hostDirectory = import_node_path2.posix.resolve(rootDir);
+      hostDirectory = import_node_path3.posix.resolve(rootDir);
     }
   }
-  const real = (p) => root + import_node_path2.posix.normalize(p);
+  const real = (p) => root + import_node_path3.posix.normalize(p);
   return {
     ...hostDirectory !== void 0 ? { hostDirectory } : {},
     lstat(path) {
@@ -31196,20 +31213,118 @@ var import_node_path4 = require("node:path");
 
 // src/core/policy/policy-types.ts
 var DEFAULT_POLICY_PATH = ".github/unitgate.json";
+var MODE_STRICTNESS = { report: 0, ratchet: 1, enforce: 2 };
 
-// src/io/confined-path.ts
-var import_node_path3 = require("node:path");
-function isInside(root, path) {
-  const rel = (0, import_node_path3.relative)(root, path);
-  return rel === "" || rel !== ".." && !rel.startsWith(`..${import_node_path3.sep}`) && !(0, import_node_path3.isAbsolute)(rel);
+// src/core/policy/compare-policies.ts
+var show2 = (value) => value === void 0 ? "(not set)" : Array.isArray(value) ? `[${value.join(", ")}]` : String(value);
+function setDiff(before, after) {
+  const b = new Set(before);
+  const a = new Set(after);
+  return { added: after.filter((x) => !b.has(x)), removed: before.filter((x) => !a.has(x)) };
 }
-function confinedPath(roots, path, what) {
-  const full = (0, import_node_path3.resolve)(roots[0], path);
-  if (!roots.some((r) => isInside((0, import_node_path3.resolve)(r), full)))
-    throw new ConfigError(
-      `${what} "${path}" is outside the workspace${roots.length > 1 ? " and RUNNER_TEMP" : ""}`
-    );
-  return full;
+function listChange(path, before, after, loosensWhen) {
+  const { added, removed } = setDiff(before, after);
+  if (added.length === 0 && removed.length === 0) return [];
+  const loosens = (loosensWhen === "added" ? added : removed).length > 0;
+  return [{ path, before: show2(removed), after: show2(added), loosens }];
+}
+function compareProfile(name, before, after) {
+  const at2 = `profiles.${name}`;
+  if (!before && !after) return [];
+  if (!after) return [{ path: at2, before: "defined", after: "(removed)", loosens: true }];
+  if (!before) return [{ path: at2, before: "(not defined)", after: "defined", loosens: false }];
+  const out = [];
+  if (before.threshold !== after.threshold)
+    out.push({
+      path: `${at2}.threshold`,
+      before: formatExposure(before.threshold),
+      after: formatExposure(after.threshold),
+      loosens: after.threshold > before.threshold
+    });
+  out.push(
+    ...listChange(`${at2}.requiredDirectives`, before.requiredDirectives, after.requiredDirectives, "removed")
+  );
+  out.push(
+    ...listChange(
+      `${at2}.forbiddenDirectives`,
+      before.forbiddenDirectives ?? [],
+      after.forbiddenDirectives ?? [],
+      "removed"
+    )
+  );
+  for (const key of ["allowedCapabilities", "allowedAddressFamilies"]) {
+    const b = before[key];
+    const a = after[key];
+    if (show2(b) === show2(a)) continue;
+    const loosens = a === void 0 || b !== void 0 && setDiff(b, a).added.length > 0;
+    out.push({ path: `${at2}.${key}`, before: show2(b), after: show2(a), loosens });
+  }
+  if (show2(before.owners) !== show2(after.owners))
+    out.push({ path: `${at2}.owners`, before: show2(before.owners), after: show2(after.owners), loosens: true });
+  return out;
+}
+function comparePolicies(base, proposed) {
+  const out = [];
+  const push = (path, before, after, loosens) => {
+    if (show2(before) !== show2(after)) out.push({ path, before: show2(before), after: show2(after), loosens });
+  };
+  push("mode", base.mode, proposed.mode, MODE_STRICTNESS[proposed.mode] < MODE_STRICTNESS[base.mode]);
+  push("systemdVersion", base.systemdVersion, proposed.systemdVersion, true);
+  push("defaultProfile", base.defaultProfile, proposed.defaultProfile, true);
+  for (const name of /* @__PURE__ */ new Set([...base.profiles.keys(), ...proposed.profiles.keys()]))
+    out.push(...compareProfile(name, base.profiles.get(name), proposed.profiles.get(name)));
+  const units = (p) => p.units.map((u) => `${u.match} → ${u.profile}`);
+  push("units", units(base), units(proposed), true);
+  out.push(
+    ...listChange(
+      "exclude",
+      base.exclude.map((e) => e.match),
+      proposed.exclude.map((e) => e.match),
+      "added"
+    )
+  );
+  push(
+    "regression.exposure",
+    base.regression.exposure,
+    proposed.regression.exposure,
+    !proposed.regression.exposure
+  );
+  push("regression.rows", base.regression.rows, proposed.regression.rows, !proposed.regression.rows);
+  push(
+    "deviations.owners",
+    base.deviations.owners,
+    proposed.deviations.owners,
+    base.deviations.owners.length > 0
+  );
+  push(
+    "deviations.sources",
+    base.deviations.sources,
+    proposed.deviations.sources,
+    setDiff(base.deviations.sources, proposed.deviations.sources).added.length > 0
+  );
+  push(
+    "deviations.requiredFields",
+    base.deviations.requiredFields,
+    proposed.deviations.requiredFields,
+    setDiff(base.deviations.requiredFields, proposed.deviations.requiredFields).removed.length > 0
+  );
+  push(
+    "deviations.maxExpiryDays",
+    base.deviations.maxExpiryDays,
+    proposed.deviations.maxExpiryDays,
+    proposed.deviations.maxExpiryDays > base.deviations.maxExpiryDays
+  );
+  const rules = (p) => p.signoff.map((r) => `${[...r.directives].sort().join(" ")} by ${[...r.approvers].sort().join(" ")}`);
+  out.push(...listChange("signoff", rules(base), rules(proposed), "removed"));
+  push(
+    "unitTypes",
+    base.unitTypes,
+    proposed.unitTypes,
+    setDiff(base.unitTypes, proposed.unitTypes).removed.length > 0
+  );
+  const overrides = (p) => [...p.assessorOverrides].map(([field, o]) => `${field}=${JSON.stringify(o)}`).sort();
+  push("assessorOverrides", overrides(base), overrides(proposed), true);
+  return out;
 }
 
 // src/io/read-policy-file.ts
@@ -31294,6 +31409,11 @@ async function readGoverningPolicy(workspace, requested, policySha, fromPullRequ
     text
   };
 }
+function proposedPolicyChange(governing, proposed) {
+  if ((proposed ?? "") === (governing.text ?? "")) return void 0;
+  const next = proposed !== void 0 ? parsePolicy(proposed, governing.path, " (as this change proposes it)") : builtInPolicy();
+  return { path: governing.path, differences: comparePolicies(governing.policy, next) };
+}
 function workspacePolicyText(workspace, path) {
   const read = readPolicyFile((0, import_node_path4.join)(workspace, path), path);
   return read.ok ? read.text : void 0;
@@ -31371,13 +31491,14 @@ function selectPaths(args, candidates, repoDir, cwd, where3) {
   const wanted = /* @__PURE__ */ new Set();
   const unmatched = [];
   for (const arg of args) {
-    const rel = (0, import_node_path5.relative)(repoDir, (0, import_node_path5.resolve)(cwd, arg)).split(import_node_path5.sep).join("/");
-    if (rel === ".." || rel.startsWith("../") || (0, import_node_path5.isAbsolute)(rel))
-      throw new ConfigError(`${arg} is outside the repository`);
-    const invalid = /[*?[{]/.test(arg) ? globError(rel) : void 0;
+    const full = (0, import_node_path5.resolve)(cwd, arg);
+    if (!isInside(repoDir, full)) throw new ConfigError(`${arg} is outside the repository`);
+    const rel = (0, import_node_path5.relative)(repoDir, full).split(import_node_path5.sep).join("/");
+    const isGlob = /[*?[{]/.test(arg);
+    const invalid = isGlob ? globError(rel) : void 0;
     if (invalid !== void 0) throw new ConfigError(invalid);
     let matched;
-    if (/[*?[{]/.test(arg)) matched = candidates.filter((p) => matchesGlob(rel, p));
+    if (isGlob) matched = candidates.filter((p) => matchesGlob(rel, p));
     else if (candidates.includes(rel)) matched = [rel];
     else matched = candidates.filter((p) => rel === "" || p.startsWith(`${rel}/`));
     if (matched.length === 0) unmatched.push(arg);
@@ -31411,8 +31532,8 @@ async function runCheckCommand(options, where3) {
     );
     const messages = findings.map((f) => f.message);
     const proposed = options.cached ? await indexPolicyText(repoDir, governing.path) : workspacePolicyText(repoDir, governing.path);
-    if ((proposed ?? "") !== (governing.text ?? "")) {
-      if (proposed !== void 0) parsePolicy(proposed, governing.path, " (as this change proposes it)");
+    const policyChange = proposedPolicyChange(governing, proposed);
+    if (policyChange) {
       messages.push(
         `This change edits ${governing.path}; it is judged by the policy of ${base.name}, and the new policy applies once merged.`
       );
@@ -31444,6 +31565,7 @@ async function runCheckCommand(options, where3) {
       changed,
       policy,
       policyPath: governing.path,
+      ...policyChange ? { policyChange } : {},
       approvals: [],
       today: options.today,
       messages,

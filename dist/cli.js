@@ -3781,6 +3781,12 @@ function parseUnitFile(text, file, knownSections) {
   return result;
 }
 
+// src/core/unit/utf8.ts
+var encoder = new TextEncoder();
+function utf8Length(s, from = 0, to = s.length) {
+  return encoder.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
+}
+
 // src/core/unit/unit-tree.ts
 var import_path = require("path");
 var MAX_SYMLINK_HOPS = 32;
@@ -3929,12 +3935,11 @@ function withFiles(tree, files) {
       dir = import_path.posix.dirname(dir);
     }
   }
-  const utf83 = new TextEncoder();
   const listDirectory = tree.listDirectory?.bind(tree);
   return {
     lstat(path) {
       const text = files.get(path);
-      if (text !== void 0) return { type: "file", size: utf83.encode(text).length };
+      if (text !== void 0) return { type: "file", size: utf8Length(text) };
       return tree.lstat(path) ?? (added.has(path) ? { type: "directory" } : void 0);
     },
     readDirectory(path) {
@@ -3969,10 +3974,6 @@ function linkTargetPath(linkDir, target) {
 // src/core/unit/path-util.ts
 var NAME_MAX = 255;
 var PATH_MAX = 4096;
-var utf8 = new TextEncoder();
-function utf8Length(s, from = 0, to = s.length) {
-  return utf8.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
-}
 function components(p) {
   return p.split("/").filter((c) => c !== "" && c !== ".");
 }
@@ -20919,7 +20920,7 @@ function renderJson(assessment, mode) {
   lines.push("]");
   return lines.join("\n") + "\n";
 }
-var utf82 = new TextEncoder();
+var utf8 = new TextEncoder();
 var ROW_PIECES = /* @__PURE__ */ new WeakMap();
 var MAX_PIECES_PER_ROW = 256;
 function rowPieces(assessors) {
@@ -20946,7 +20947,7 @@ function rowBytes(pieces, assessor, index, set, description, exposure2) {
   let bytes = seen.get(key);
   if (bytes === void 0) {
     const text = description === null ? "null" : jsonString(description);
-    bytes = utf82.encode(jsonRowStart(assessor, set) + text + jsonRowEnd(exposure2) + ",");
+    bytes = utf8.encode(jsonRowStart(assessor, set) + text + jsonRowEnd(exposure2) + ",");
     if (seen.size < MAX_PIECES_PER_ROW) seen.set(key, bytes);
   }
   pieces.lastSet[index] = set;
@@ -21464,6 +21465,7 @@ function renderCheckText(verdict2, header, findings = collectFindings(verdict2))
   const lines = [...header];
   const byUnit = findingsByUnit(findings);
   const pendingOf = (u) => (byUnit.get(u.path) ?? []).filter((f) => f.pendingApproval !== void 0);
+  for (const f of findings) if (!isUnitFinding(f)) lines.push(`${f.level}: ${f.message}`);
   for (const u of verdict2.units) {
     const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : "—";
     const base = u.base ? `${formatExposure(u.base.exposure)} → ` : "";
@@ -22303,12 +22305,9 @@ function encodeUriPath(path) {
 }
 
 // src/core/report/utf8.ts
-var encoder = new TextEncoder();
-function utf8ByteLength(text) {
-  return encoder.encode(text).length;
-}
+var encoder2 = new TextEncoder();
 function utf8Bytes(text) {
-  return Array.from(encoder.encode(text));
+  return Array.from(encoder2.encode(text));
 }
 
 // src/core/report/annotations.ts
@@ -22818,12 +22817,12 @@ function renderJobSummary(verdict2, options = {}, findings = collectFindings(ver
   const reserve = 512;
   const head = joined([...renderHeadline(verdict2, findings), ...renderRunFindings(findings)]);
   let table = joined([...UNIT_TABLE_HEADER, ...units.map((u) => renderUnitRow(u, of(u)))]) + "\n";
-  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
+  if (utf8Length(head) + utf8Length(table) + reserve > maxBytes) {
     const rows = [];
-    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
+    let size = utf8Length(head) + utf8Length(joined(UNIT_TABLE_HEADER)) + reserve + 2;
     for (const u of units) {
       const row = renderUnitRow(u, of(u));
-      const n = utf8ByteLength(row) + 1;
+      const n = utf8Length(row) + 1;
       if (size + n > maxBytes) break;
       rows.push(row);
       size += n;
@@ -22833,13 +22832,13 @@ function renderJobSummary(verdict2, options = {}, findings = collectFindings(ver
 _${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
 `;
   }
-  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
+  let used = utf8Length(head) + 1 + utf8Length(table) + 1 + reserve;
   const details = [];
   let omittedDetails = 0;
   for (const u of units) {
     const d2 = unitDetails(u, of(u), options);
     if (d2 === void 0) continue;
-    const n = utf8ByteLength(d2) + 1;
+    const n = utf8Length(d2) + 1;
     if (omittedDetails === 0 && used + n <= maxBytes) {
       details.push(d2);
       used += n;
@@ -22850,7 +22849,7 @@ _${units.length - rows.length} more units are not shown: the summary is limited 
   for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
     if (section.length === 0) continue;
     const text = joined(section);
-    const n = utf8ByteLength(text) + 1;
+    const n = utf8Length(text) + 1;
     if (used + n <= maxBytes) {
       tail.push(text);
       used += n;

@@ -3301,7 +3301,7 @@ var require_data_url = __commonJS({
   "node_modules/undici/lib/web/fetch/data-url.js"(exports2, module2) {
     "use strict";
     var assert = require("node:assert");
-    var encoder2 = new TextEncoder();
+    var encoder3 = new TextEncoder();
     var HTTP_TOKEN_CODEPOINTS = /^[!#$%&'*+\-.^_|~A-Za-z0-9]+$/;
     var HTTP_WHITESPACE_REGEX = /[\u000A\u000D\u0009\u0020]/;
     var ASCII_WHITESPACE_REPLACE_REGEX = /[\u0009\u000A\u000C\u000D\u0020]/g;
@@ -3374,7 +3374,7 @@ var require_data_url = __commonJS({
       return input.slice(start, position.position);
     }
     function stringPercentDecode(input) {
-      const bytes = encoder2.encode(input);
+      const bytes = encoder3.encode(input);
       return percentDecode(bytes);
     }
     function isHexCharByte(byte) {
@@ -42820,18 +42820,21 @@ function encodeUriPath(path) {
   ).join("/");
 }
 
-// src/core/report/utf8.ts
+// src/core/unit/utf8.ts
 var encoder = new TextEncoder();
-function utf8ByteLength(text2) {
-  return encoder.encode(text2).length;
+function utf8Length(s, from = 0, to = s.length) {
+  return encoder.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
 }
+
+// src/core/report/utf8.ts
+var encoder2 = new TextEncoder();
 function truncateUtf8(text2, maxBytes) {
-  if (utf8ByteLength(text2) <= maxBytes) return text2;
-  const { read } = encoder.encodeInto(text2, new Uint8Array(Math.max(0, maxBytes - 3)));
+  if (utf8Length(text2) <= maxBytes) return text2;
+  const { read } = encoder2.encodeInto(text2, new Uint8Array(Math.max(0, maxBytes - 3)));
   return text2.slice(0, read) + "…";
 }
 function utf8Bytes(text2) {
-  return Array.from(encoder.encode(text2));
+  return Array.from(encoder2.encode(text2));
 }
 
 // src/core/gate/locations.ts
@@ -44330,10 +44333,6 @@ function linkTargetPath(linkDir, target) {
 // src/core/unit/path-util.ts
 var NAME_MAX = 255;
 var PATH_MAX = 4096;
-var utf82 = new TextEncoder();
-function utf8Length(s, from = 0, to = s.length) {
-  return utf82.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
-}
 function components(p) {
   return p.split("/").filter((c) => c !== "" && c !== ".");
 }
@@ -49238,12 +49237,12 @@ function renderJobSummary(verdict2, options = {}, findings = collectFindings(ver
   const reserve = 512;
   const head = joined([...renderHeadline(verdict2, findings), ...renderRunFindings(findings)]);
   let table = joined([...UNIT_TABLE_HEADER, ...units.map((u) => renderUnitRow(u, of(u)))]) + "\n";
-  if (utf8ByteLength(head) + utf8ByteLength(table) + reserve > maxBytes) {
+  if (utf8Length(head) + utf8Length(table) + reserve > maxBytes) {
     const rows = [];
-    let size = utf8ByteLength(head) + utf8ByteLength(joined(UNIT_TABLE_HEADER)) + reserve + 2;
+    let size = utf8Length(head) + utf8Length(joined(UNIT_TABLE_HEADER)) + reserve + 2;
     for (const u of units) {
       const row = renderUnitRow(u, of(u));
-      const n = utf8ByteLength(row) + 1;
+      const n = utf8Length(row) + 1;
       if (size + n > maxBytes) break;
       rows.push(row);
       size += n;
@@ -49253,13 +49252,13 @@ function renderJobSummary(verdict2, options = {}, findings = collectFindings(ver
 _${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
 `;
   }
-  let used = utf8ByteLength(head) + 1 + utf8ByteLength(table) + 1 + reserve;
+  let used = utf8Length(head) + 1 + utf8Length(table) + 1 + reserve;
   const details = [];
   let omittedDetails = 0;
   for (const u of units) {
     const d2 = unitDetails(u, of(u), options);
     if (d2 === void 0) continue;
-    const n = utf8ByteLength(d2) + 1;
+    const n = utf8Length(d2) + 1;
     if (omittedDetails === 0 && used + n <= maxBytes) {
       details.push(d2);
       used += n;
@@ -49270,7 +49269,7 @@ _${units.length - rows.length} more units are not shown: the summary is limited 
   for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
     if (section.length === 0) continue;
     const text2 = joined(section);
-    const n = utf8ByteLength(text2) + 1;
+    const n = utf8Length(text2) + 1;
     if (used + n <= maxBytes) {
       tail.push(text2);
       used += n;
@@ -49323,6 +49322,7 @@ function renderCheckText(verdict2, header, findings = collectFindings(verdict2))
   const lines = [...header];
   const byUnit = findingsByUnit(findings);
   const pendingOf = (u) => (byUnit.get(u.path) ?? []).filter((f) => f.pendingApproval !== void 0);
+  for (const f of findings) if (!isUnitFinding(f)) lines.push(`${f.level}: ${f.message}`);
   for (const u of verdict2.units) {
     const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : "—";
     const base = u.base ? `${formatExposure(u.base.exposure)} → ` : "";
@@ -51028,118 +51028,6 @@ function applyWorkflowInputs(policy, inputs, fromPullRequest) {
   return findings;
 }
 
-// src/core/policy/compare-policies.ts
-var show = (value) => value === void 0 ? "(not set)" : Array.isArray(value) ? `[${value.join(", ")}]` : String(value);
-function setDiff(before, after) {
-  const b = new Set(before);
-  const a = new Set(after);
-  return { added: after.filter((x) => !b.has(x)), removed: before.filter((x) => !a.has(x)) };
-}
-function listChange(path, before, after, loosensWhen) {
-  const { added, removed } = setDiff(before, after);
-  if (added.length === 0 && removed.length === 0) return [];
-  const loosens = (loosensWhen === "added" ? added : removed).length > 0;
-  return [{ path, before: show(removed), after: show(added), loosens }];
-}
-function compareProfile(name, before, after) {
-  const at2 = `profiles.${name}`;
-  if (!before && !after) return [];
-  if (!after) return [{ path: at2, before: "defined", after: "(removed)", loosens: true }];
-  if (!before) return [{ path: at2, before: "(not defined)", after: "defined", loosens: false }];
-  const out = [];
-  if (before.threshold !== after.threshold)
-    out.push({
-      path: `${at2}.threshold`,
-      before: formatExposure(before.threshold),
-      after: formatExposure(after.threshold),
-      loosens: after.threshold > before.threshold
-    });
-  out.push(
-    ...listChange(`${at2}.requiredDirectives`, before.requiredDirectives, after.requiredDirectives, "removed")
-  );
-  out.push(
-    ...listChange(
-      `${at2}.forbiddenDirectives`,
-      before.forbiddenDirectives ?? [],
-      after.forbiddenDirectives ?? [],
-      "removed"
-    )
-  );
-  for (const key of ["allowedCapabilities", "allowedAddressFamilies"]) {
-    const b = before[key];
-    const a = after[key];
-    if (show(b) === show(a)) continue;
-    const loosens = a === void 0 || b !== void 0 && setDiff(b, a).added.length > 0;
-    out.push({ path: `${at2}.${key}`, before: show(b), after: show(a), loosens });
-  }
-  if (show(before.owners) !== show(after.owners))
-    out.push({ path: `${at2}.owners`, before: show(before.owners), after: show(after.owners), loosens: true });
-  return out;
-}
-function comparePolicies(base, proposed) {
-  const out = [];
-  const push = (path, before, after, loosens) => {
-    if (show(before) !== show(after)) out.push({ path, before: show(before), after: show(after), loosens });
-  };
-  push("mode", base.mode, proposed.mode, MODE_STRICTNESS[proposed.mode] < MODE_STRICTNESS[base.mode]);
-  push("systemdVersion", base.systemdVersion, proposed.systemdVersion, true);
-  push("defaultProfile", base.defaultProfile, proposed.defaultProfile, true);
-  for (const name of /* @__PURE__ */ new Set([...base.profiles.keys(), ...proposed.profiles.keys()]))
-    out.push(...compareProfile(name, base.profiles.get(name), proposed.profiles.get(name)));
-  const units = (p) => p.units.map((u) => `${u.match} → ${u.profile}`);
-  push("units", units(base), units(proposed), true);
-  out.push(
-    ...listChange(
-      "exclude",
-      base.exclude.map((e) => e.match),
-      proposed.exclude.map((e) => e.match),
-      "added"
-    )
-  );
-  push(
-    "regression.exposure",
-    base.regression.exposure,
-    proposed.regression.exposure,
-    !proposed.regression.exposure
-  );
-  push("regression.rows", base.regression.rows, proposed.regression.rows, !proposed.regression.rows);
-  push(
-    "deviations.owners",
-    base.deviations.owners,
-    proposed.deviations.owners,
-    base.deviations.owners.length > 0
-  );
-  push(
-    "deviations.sources",
-    base.deviations.sources,
-    proposed.deviations.sources,
-    setDiff(base.deviations.sources, proposed.deviations.sources).added.length > 0
-  );
-  push(
-    "deviations.requiredFields",
-    base.deviations.requiredFields,
-    proposed.deviations.requiredFields,
-    setDiff(base.deviations.requiredFields, proposed.deviations.requiredFields).removed.length > 0
-  );
-  push(
-    "deviations.maxExpiryDays",
-    base.deviations.maxExpiryDays,
-    proposed.deviations.maxExpiryDays,
-    proposed.deviations.maxExpiryDays > base.deviations.maxExpiryDays
-  );
-  const rules = (p) => p.signoff.map((r) => `${[...r.directives].sort().join(" ")} by ${[...r.approvers].sort().join(" ")}`);
-  out.push(...listChange("signoff", rules(base), rules(proposed), "removed"));
-  push(
-    "unitTypes",
-    base.unitTypes,
-    proposed.unitTypes,
-    setDiff(base.unitTypes, proposed.unitTypes).removed.length > 0
-  );
-  const overrides = (p) => [...p.assessorOverrides].map(([field, o]) => `${field}=${JSON.stringify(o)}`).sort();
-  push("assessorOverrides", overrides(base), overrides(proposed), true);
-  return out;
-}
-
 // src/core/policy/load-policy.ts
 var import_ajv2 = __toESM(require_ajv());
 
@@ -52013,14 +51901,14 @@ function hint(word, candidates) {
   if (candidates.length > 0 && candidates.length <= 14) return ` (allowed: ${candidates.join(", ")})`;
   return "";
 }
-function show2(value) {
+function show(value) {
   return typeof value === "string" ? `'${value}'` : JSON.stringify(value);
 }
 function kindOf(value) {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
-  if (typeof value === "string") return `the string ${show2(value)}`;
+  if (typeof value === "string") return `the string ${show(value)}`;
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 var TYPE_NOUNS = {
@@ -52038,7 +51926,7 @@ function expectation(schemaOfValue) {
   if (!isRecord(schemaOfValue) || typeof schemaOfValue.description !== "string") return "";
   const description = lowerFirst(schemaOfValue.description.replace(/\.$/, ""));
   const example = Array.isArray(schemaOfValue.examples) ? schemaOfValue.examples[0] : void 0;
-  return example === void 0 ? description : `${description}, e.g. ${show2(example)}`;
+  return example === void 0 ? description : `${description}, e.g. ${show(example)}`;
 }
 function describeAjvError(e, data) {
   const path = pointerToPath(e.instancePath, data);
@@ -52071,13 +51959,13 @@ function describeAjvError(e, data) {
         }
       ];
     case "enum": {
-      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(show2);
-      return [{ path, message: `must be one of ${allowed.join(", ")}, not ${show2(e.data)}` }];
+      const allowed = (Array.isArray(e.schema) ? e.schema : []).map(show);
+      return [{ path, message: `must be one of ${allowed.join(", ")}, not ${show(e.data)}` }];
     }
     case "minimum":
     case "maximum": {
       const bound = e.keyword === "minimum" ? "at least" : "at most";
-      let message = `must be ${bound} ${String(params.limit)}, not ${show2(e.data)}`;
+      let message = `must be ${bound} ${String(params.limit)}, not ${show(e.data)}`;
       const last = path[path.length - 1];
       if (last === "threshold" && typeof e.data === "number" && e.data > 10 && e.data <= 100) {
         message += ` (thresholds use the 0.0–10.0 scale systemd-analyze prints; for ${e.data} on the 0–100 scale write ${e.data / 10})`;
@@ -52093,7 +51981,7 @@ function describeAjvError(e, data) {
     case "uniqueItems":
       return [{ path: [...path, Number(params.j)], message: `duplicate of item ${String(params.i)}` }];
     case "pattern":
-      return [{ path, message: `${show2(e.data)} is not valid: it must be ${expectation(parent)}` }];
+      return [{ path, message: `${show(e.data)} is not valid: it must be ${expectation(parent)}` }];
     default:
       return [{ path, message: e.message ?? `fails the schema keyword '${e.keyword}'` }];
   }
@@ -53587,10 +53475,11 @@ ${lines.join("\n")}`);
 ${lines.join("\n")}`);
     return [];
   }
+  const pending = input.awaitApproval === "pending" && owners.length > 0;
   return [
     {
       kind: "policy-loosened",
-      level: "error",
+      level: pending ? "warning" : "error",
       message: `This change loosens ${change3.path} for every later pull request (${looser.map((d2) => d2.path).join(", ")}); it needs an approving review of the head commit from ${owners.length > 0 ? owners.join(" or ") : "an owner"} (${check.reasons.join("; ")}).
 ${lines.join("\n")}`
     }
@@ -59176,6 +59065,118 @@ function writeConfined(roots, path, what, text2) {
 // src/io/governing-policy.ts
 var import_node_path4 = require("node:path");
 
+// src/core/policy/compare-policies.ts
+var show2 = (value) => value === void 0 ? "(not set)" : Array.isArray(value) ? `[${value.join(", ")}]` : String(value);
+function setDiff(before, after) {
+  const b = new Set(before);
+  const a = new Set(after);
+  return { added: after.filter((x) => !b.has(x)), removed: before.filter((x) => !a.has(x)) };
+}
+function listChange(path, before, after, loosensWhen) {
+  const { added, removed } = setDiff(before, after);
+  if (added.length === 0 && removed.length === 0) return [];
+  const loosens = (loosensWhen === "added" ? added : removed).length > 0;
+  return [{ path, before: show2(removed), after: show2(added), loosens }];
+}
+function compareProfile(name, before, after) {
+  const at2 = `profiles.${name}`;
+  if (!before && !after) return [];
+  if (!after) return [{ path: at2, before: "defined", after: "(removed)", loosens: true }];
+  if (!before) return [{ path: at2, before: "(not defined)", after: "defined", loosens: false }];
+  const out = [];
+  if (before.threshold !== after.threshold)
+    out.push({
+      path: `${at2}.threshold`,
+      before: formatExposure(before.threshold),
+      after: formatExposure(after.threshold),
+      loosens: after.threshold > before.threshold
+    });
+  out.push(
+    ...listChange(`${at2}.requiredDirectives`, before.requiredDirectives, after.requiredDirectives, "removed")
+  );
+  out.push(
+    ...listChange(
+      `${at2}.forbiddenDirectives`,
+      before.forbiddenDirectives ?? [],
+      after.forbiddenDirectives ?? [],
+      "removed"
+    )
+  );
+  for (const key of ["allowedCapabilities", "allowedAddressFamilies"]) {
+    const b = before[key];
+    const a = after[key];
+    if (show2(b) === show2(a)) continue;
+    const loosens = a === void 0 || b !== void 0 && setDiff(b, a).added.length > 0;
+    out.push({ path: `${at2}.${key}`, before: show2(b), after: show2(a), loosens });
+  }
+  if (show2(before.owners) !== show2(after.owners))
+    out.push({ path: `${at2}.owners`, before: show2(before.owners), after: show2(after.owners), loosens: true });
+  return out;
+}
+function comparePolicies(base, proposed) {
+  const out = [];
+  const push = (path, before, after, loosens) => {
+    if (show2(before) !== show2(after)) out.push({ path, before: show2(before), after: show2(after), loosens });
+  };
+  push("mode", base.mode, proposed.mode, MODE_STRICTNESS[proposed.mode] < MODE_STRICTNESS[base.mode]);
+  push("systemdVersion", base.systemdVersion, proposed.systemdVersion, true);
+  push("defaultProfile", base.defaultProfile, proposed.defaultProfile, true);
+  for (const name of /* @__PURE__ */ new Set([...base.profiles.keys(), ...proposed.profiles.keys()]))
+    out.push(...compareProfile(name, base.profiles.get(name), proposed.profiles.get(name)));
+  const units = (p) => p.units.map((u) => `${u.match} → ${u.profile}`);
+  push("units", units(base), units(proposed), true);
+  out.push(
+    ...listChange(
+      "exclude",
+      base.exclude.map((e) => e.match),
+      proposed.exclude.map((e) => e.match),
+      "added"
+    )
+  );
+  push(
+    "regression.exposure",
+    base.regression.exposure,
+    proposed.regression.exposure,
+    !proposed.regression.exposure
+  );
+  push("regression.rows", base.regression.rows, proposed.regression.rows, !proposed.regression.rows);
+  push(
+    "deviations.owners",
+    base.deviations.owners,
+    proposed.deviations.owners,
+    base.deviations.owners.length > 0
+  );
+  push(
+    "deviations.sources",
+    base.deviations.sources,
+    proposed.deviations.sources,
+    setDiff(base.deviations.sources, proposed.deviations.sources).added.length > 0
+  );
+  push(
+    "deviations.requiredFields",
+    base.deviations.requiredFields,
+    proposed.deviations.requiredFields,
+    setDiff(base.deviations.requiredFields, proposed.deviations.requiredFields).removed.length > 0
+  );
+  push(
+    "deviations.maxExpiryDays",
+    base.deviations.maxExpiryDays,
+    proposed.deviations.maxExpiryDays,
+    proposed.deviations.maxExpiryDays > base.deviations.maxExpiryDays
+  );
+  const rules = (p) => p.signoff.map((r) => `${[...r.directives].sort().join(" ")} by ${[...r.approvers].sort().join(" ")}`);
+  out.push(...listChange("signoff", rules(base), rules(proposed), "removed"));
+  push(
+    "unitTypes",
+    base.unitTypes,
+    proposed.unitTypes,
+    setDiff(base.unitTypes, proposed.unitTypes).removed.length > 0
+  );
+  const overrides = (p) => [...p.assessorOverrides].map(([field, o]) => `${field}=${JSON.stringify(o)}`).sort();
+  push("assessorOverrides", overrides(base), overrides(proposed), true);
+  return out;
+}
+
 // src/io/read-policy-file.ts
 var import_node_fs2 = require("node:fs");
 var MAX_POLICY_BYTES = 1024 * 1024;
@@ -59257,6 +59258,11 @@ async function readGoverningPolicy(workspace, requested, policySha, fromPullRequ
     description: `${path} at ${at2}`,
     text: text2
   };
+}
+function proposedPolicyChange(governing, proposed) {
+  if ((proposed ?? "") === (governing.text ?? "")) return void 0;
+  const next = proposed !== void 0 ? parsePolicy(proposed, governing.path, " (as this change proposes it)") : builtInPolicy();
+  return { path: governing.path, differences: comparePolicies(governing.policy, next) };
 }
 function workspacePolicyText(workspace, path) {
   const read = readPolicyFile((0, import_node_path4.join)(workspace, path), path);
@@ -59627,17 +59633,11 @@ async function runGate(settings, deps) {
   );
   const policy = governing.policy;
   runner.info(`unitgate: judged by ${governing.description}`);
-  let policyChange;
-  if (scope.policySha !== void 0 && scope.pullRequestEvent) {
-    const proposed = workspacePolicyText(workspace, governing.path);
-    if ((proposed ?? "") !== (governing.text ?? "")) {
-      const next = proposed !== void 0 ? parsePolicy(proposed, governing.path, " (as this change proposes it)") : builtInPolicy();
-      policyChange = { path: governing.path, differences: comparePolicies(policy, next) };
-      messages.push(
-        `This change edits ${governing.path}; it is judged by the base branch's policy, and the new policy applies once merged.`
-      );
-    }
-  }
+  const policyChange = scope.policySha !== void 0 && scope.pullRequestEvent ? proposedPolicyChange(governing, workspacePolicyText(workspace, governing.path)) : void 0;
+  if (policyChange)
+    messages.push(
+      `This change edits ${governing.path}; it is judged by the base branch's policy, and the new policy applies once merged.`
+    );
   runFindings.push(
     ...applyWorkflowInputs(
       policy,
