@@ -305,15 +305,16 @@ async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: Pu
   const ref = repoRef(deps.environment);
   const blobUrl = blobUrlFor(deps.environment, t.checkSha);
   const links = { blobUrl, ...(t.baseSha ? { baseBlobUrl: blobUrlFor(deps.environment, t.baseSha) } : {}) };
+  const findings = collectFindings(verdict);
   if (settings.checkRun) {
     try {
-      const annotations = buildAnnotations(collectFindings(verdict));
+      const annotations = buildAnnotations(findings);
       const published = annotations.slice(0, MAX_CHECK_RUN_ANNOTATIONS);
       const conclusion =
         verdict.result === 'fail' ? 'failure' : verdict.mode === 'report' ? 'neutral' : 'success';
       const title =
         verdict.result === 'fail' ? 'Service hardening gate failed' : 'Service hardening gate passed';
-      let text = renderJobSummary(verdict, { maxBytes: 64000, ...links });
+      let text = renderJobSummary(verdict, { maxBytes: 64000, ...links }, findings);
       if (published.length < annotations.length)
         text += `\n\n${annotations.length - published.length} more annotations are in the job summary and the reports.`;
       await publishCheckRun(octokit, ref, t.checkSha, conclusion, title, text, checkRunBatches(published));
@@ -351,13 +352,17 @@ async function publishToGitHub(settings: ActionSettings, deps: ActionDeps, t: Pu
             octokit,
             ref,
             t.pullNumber,
-            renderPullRequestComment(verdict, {
-              ...(t.runUrl ? { runUrl: t.runUrl } : {}),
-              ...links,
-              ...(t.trend && t.trend.units.length > 0
-                ? { trendMarkdown: renderTrendMarkdown(t.trend, { headingLevel: 3 }) }
-                : {}),
-            }),
+            renderPullRequestComment(
+              verdict,
+              {
+                ...(t.runUrl ? { runUrl: t.runUrl } : {}),
+                ...links,
+                ...(t.trend && t.trend.units.length > 0
+                  ? { trendMarkdown: renderTrendMarkdown(t.trend, { headingLevel: 3 }) }
+                  : {}),
+              },
+              findings,
+            ),
             log,
             stamp,
           );
