@@ -59443,13 +59443,14 @@ async function publishToGitHub(settings, deps, t) {
   const ref = repoRef(deps.environment);
   const blobUrl = blobUrlFor(deps.environment, t.checkSha);
   const links2 = { blobUrl, ...t.baseSha ? { baseBlobUrl: blobUrlFor(deps.environment, t.baseSha) } : {} };
+  const findings = collectFindings(verdict2);
   if (settings.checkRun) {
     try {
-      const annotations = buildAnnotations(collectFindings(verdict2));
+      const annotations = buildAnnotations(findings);
       const published = annotations.slice(0, MAX_CHECK_RUN_ANNOTATIONS);
       const conclusion = verdict2.result === "fail" ? "failure" : verdict2.mode === "report" ? "neutral" : "success";
       const title = verdict2.result === "fail" ? "Service hardening gate failed" : "Service hardening gate passed";
-      let text2 = renderJobSummary(verdict2, { maxBytes: 64e3, ...links2 });
+      let text2 = renderJobSummary(verdict2, { maxBytes: 64e3, ...links2 }, findings);
       if (published.length < annotations.length)
         text2 += `
 
@@ -59485,11 +59486,15 @@ ${annotations.length - published.length} more annotations are in the job summary
       octokit,
       ref,
       t.pullNumber,
-      renderPullRequestComment(verdict2, {
-        ...t.runUrl ? { runUrl: t.runUrl } : {},
-        ...links2,
-        ...t.trend && t.trend.units.length > 0 ? { trendMarkdown: renderTrendMarkdown(t.trend, { headingLevel: 3 }) } : {}
-      }),
+      renderPullRequestComment(
+        verdict2,
+        {
+          ...t.runUrl ? { runUrl: t.runUrl } : {},
+          ...links2,
+          ...t.trend && t.trend.units.length > 0 ? { trendMarkdown: renderTrendMarkdown(t.trend, { headingLevel: 3 }) } : {}
+        },
+        findings
+      ),
       log,
       stamp
     );
