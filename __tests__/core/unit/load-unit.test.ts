@@ -7,7 +7,7 @@ import {
   MAX_UNIT_FILE_BYTES,
   type LoadOutcome,
 } from '../../../src/core/unit/load-unit';
-import { memoryTree, type UnitTree } from '../../../src/core/unit/unit-tree';
+import { memoryTree, type EntryType, type UnitTree } from '../../../src/core/unit/unit-tree';
 
 const ETC = '/etc/systemd/system';
 const RUN = '/run/systemd/system';
@@ -208,6 +208,63 @@ describe('aliases', () => {
       'x.service',
     );
     expect(unit.fragmentPath).toBe(`${LIB}/x.service`);
+  });
+});
+
+describe('aliases, from listings that carry types', () => {
+  /**
+   * `files` as a tree that lists each entry with its type (as the node tree does), noting each name
+   * looked at: by lstat() or looked up in a listing.
+   */
+  function typedTree(files: Files): { tree: UnitTree; asked: string[] } {
+    const inner = memoryTree(files);
+    const asked: string[] = [];
+    class NotedListing extends Map<string, EntryType> {
+      override has(name: string): boolean {
+        asked.push(name);
+        return super.has(name);
+      }
+      override get(name: string): EntryType | undefined {
+        asked.push(name);
+        return super.get(name);
+      }
+    }
+    const tree: UnitTree = {
+      ...inner,
+      lstat: (p) => (asked.push(p.slice(p.lastIndexOf('/') + 1)), inner.lstat(p)),
+      listDirectory: (p) => {
+        const names = inner.readDirectory(p);
+        if (!names) return undefined;
+        return new NotedListing(names.map((n) => [n, inner.lstat(`${p}/${n}`)?.type as EntryType]));
+      },
+    };
+    return { tree, asked };
+  }
+
+  it.each<[string, Files, string[]]>([
+    [
+      'an alias',
+      { [`${ETC}/alias.service`]: { symlink: 'real.service' } },
+      ['real.service', 'alias.service'],
+    ],
+    [
+      'an alias shadowed by a unit file in a higher directory',
+      { [`${ETC}/alias.service`]: SERVICE, [`${LIB}/alias.service`]: { symlink: 'real.service' } },
+      ['real.service'],
+    ],
+    [
+      'an alias in a higher directory than a unit file of the same name',
+      { [`${ETC}/alias.service`]: { symlink: 'real.service' }, [`${LIB}/alias.service`]: SERVICE },
+      ['real.service', 'alias.service'],
+    ],
+  ])('finds the names of %s as an untyped listing does', (_what, extra, names) => {
+    const files = { [`${LIB}/real.service`]: SERVICE, [`${LIB}/other.service`]: SERVICE, ...extra };
+    const { tree, asked } = typedTree(files);
+    const typed = loadUnit(tree, 'real.service', { searchPath: SEARCH_PATH });
+    expect(typed.ok && typed.unit.names).toEqual(names);
+    expect(load(files, 'real.service')).toEqual(typed);
+    // The alias scan looks at links only: a neighbouring unit file is not looked at.
+    expect(asked).not.toContain('other.service');
   });
 });
 

@@ -1,22 +1,44 @@
 // Scores each distinct unit once across many trees (the release tags of one repository): a drop-in
 // for scoreUnit() that records what a scoring read from its tree and reuses the result for another
 // tree that answers every one of those reads the same way. Pure over UnitTree.
+//
+// Reads are recorded at the grain that can change a unit's result, so that adding, editing or
+// removing one unit file keeps the other units' scores:
+// - an lstat() or a file read: that path's answer;
+// - one name looked up in a directory's listing: that entry's lstat() answer;
+// - a whole search directory's listing: its entries but its regular unit files. systemd's name map
+//   (unit_file_build_name_map(), src/shared/unit-file.c, systemd 252) visits every entry of every
+//   search directory, but a regular unit file is only the fragment of its own name: it matters to a
+//   unit only when loading that unit looks its name up (unit_file_find_fragment(): the unit's name,
+//   its template, the names its aliases lead to), and each of those look-ups is recorded by name.
+//   What is left can change any unit of the search path, so it is recorded whole: links (aliases,
+//   linked unit files, masks: another unit's names), `NAME.d` entries (the drop-in directories of
+//   unit_file_find_dropin_paths(), per unit, per template, per dash prefix and per type) and
+//   anything else that is there (directories, `*.conf` when a drop-in directory links to it);
+// - any other directory's listing: whole, each entry with its type.
+// That split rests on how the loader goes through a search directory: the alias scan takes only
+// the entries the listing says are links (load-unit.ts, NameMap.aliasesOf()), the drop-in scan
+// only `*.d` and `*.conf` names. The tests compare cached and uncached scores over random histories.
 import { MAX_UNIT_FILE_BYTES } from '../unit/load-unit';
-import type { UnitTree } from '../unit/unit-tree';
+import { parseUnitName } from '../unit/unit-name';
+import type { EntryType, UnitTree } from '../unit/unit-tree';
 import type { UnitLocator } from '../gate/discover-units';
 import { scoreUnit, type ScoredUnit } from '../gate/score-units';
 import type { SecurityPolicy } from '../security/security-policy';
 import type { SystemdRelease } from '../security/versions';
 
 const LSTAT = 'l';
-const LIST = 'd';
 const READ = 'r';
-/** A directory's listing and the lstat answer of each entry in it. */
-const SHAPE = 's';
-type Op = typeof LSTAT | typeof LIST | typeof READ | typeof SHAPE;
+/** A directory's listing, each entry with its lstat answer. */
+const LISTING = 'd';
+/** A search directory's listing without its regular unit files, each entry with its lstat answer. */
+const SEARCH_LISTING = 's';
+type Op = typeof LSTAT | typeof READ | typeof LISTING | typeof SEARCH_LISTING;
 
 /** A path that is not in the plain `/a/b` form (`//`, `/./`, `/../`, trailing `/`). */
 const UNUSUAL_PATH = /\/\.{0,2}(\/|$)/;
+
+const childPath = (dir: string, name: string): string => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 
 /** What a tree answered to one lstat, as a string that is equal exactly when the answers are. */
 function lstatAnswer(tree: UnitTree, path: string): string {
@@ -27,8 +49,7 @@ function lstatAnswer(tree: UnitTree, path: string): string {
       return `l${e.target}`;
     case 'file':
       // Loading sees a file's size only as "empty" (masked) or "over the read limit"; its content is
-      // compared where it is read. So editing one unit does not invalidate its neighbours, which every
-      // load lists (alias scan of the search directories).
+      // compared where it is read.
       return e.size === 0 ? 'f0' : e.size > MAX_UNIT_FILE_BYTES ? `f${e.size}` : 'f';
     default:
       return e.type;
@@ -38,6 +59,8 @@ function lstatAnswer(tree: UnitTree, path: string): string {
 /** Answers of one tree, each computed once; keys are an Op followed by a path. */
 class TreeAnswers {
   private readonly memo = new Map<string, string>();
+  private readonly listings = new Map<string, ReadonlyMap<string, EntryType> | null>();
+  private readonly lstatKeys = new Map<string, string>();
   constructor(readonly tree: UnitTree) {}
 
   get(key: string): string {
@@ -51,60 +74,113 @@ class TreeAnswers {
 
   private compute(op: Op, path: string): string {
     switch (op) {
-      case LIST: {
-        const names = this.tree.readDirectory(path);
-        return names ? JSON.stringify(names) : '-';
-      }
       case READ: {
         const r = this.tree.readFile(path);
         return 'text' in r ? `t${r.text}` : `e${r.error}`;
       }
-      case SHAPE: {
-        const self = this.get(LSTAT + path);
-        const names = self === 'directory' ? this.tree.readDirectory(path) : undefined;
-        if (!names) return `!${self}`;
-        const prefix = path === '/' ? '/' : `${path}/`;
-        return JSON.stringify(names.map((n) => [n, this.get(LSTAT + prefix + n)]));
+      case LISTING:
+      case SEARCH_LISTING: {
+        const types = this.listing(path);
+        if (!types) return '-';
+        const kept: [string, string][] = [];
+        for (const [name, type] of types) {
+          if (op === SEARCH_LISTING && type === 'file' && parseUnitName(name)) continue;
+          kept.push([name, this.get(LSTAT + childPath(path, name))]);
+        }
+        return JSON.stringify(kept);
       }
       default:
         return lstatAnswer(this.tree, path);
     }
   }
 
-  private readonly lstatDeps = new Map<string, LstatDependencies>();
+  /**
+   * A directory's names with the type lstat() gives each (what a tree's listDirectory() answers). A
+   * name lstat() does not find is left out: the loader passes over it either way.
+   */
+  listing(path: string): ReadonlyMap<string, EntryType> | undefined {
+    let types = this.listings.get(path);
+    if (types === undefined) {
+      const names = this.tree.readDirectory(path);
+      types = null;
+      if (names) {
+        const found = new Map<string, EntryType>();
+        for (const name of names) {
+          const e = this.tree.lstat(childPath(path, name));
+          if (e) found.set(name, e.type);
+        }
+        types = found;
+      }
+      this.listings.set(path, types);
+    }
+    return types ?? undefined;
+  }
 
   /**
-   * What can decide lstat(path). A load looks at every entry of the search directories it lists (the
-   * alias scan), so those lstats fold into the directory's shape once the directory has been listed;
-   * and nothing exists under a missing directory, so a lookup there depends only on its absence.
+   * The key that decides lstat(path): nothing exists under a missing directory, so there the
+   * parent's absence decides it (one key for the many names looked up in a missing search directory).
    */
-  lstatDependencies(path: string): LstatDependencies {
-    let d = this.lstatDeps.get(path);
-    if (d) return d;
-    d = { own: LSTAT + path };
-    const slash = path.lastIndexOf('/');
-    if (slash >= 0 && path !== '/' && !UNUSUAL_PATH.test(path)) {
-      const parent = slash === 0 ? '/' : path.slice(0, slash);
-      const parentAnswer = this.get(LSTAT + parent);
-      if (parentAnswer === '-') d.missingParent = LSTAT + parent;
-      else if (parentAnswer === 'directory' && this.get(SHAPE + parent)[0] === '[') {
-        d.parentListing = LIST + parent;
-        d.parentShape = SHAPE + parent;
+  lstatKey(path: string): string {
+    let key = this.lstatKeys.get(path);
+    if (key === undefined) {
+      key = LSTAT + path;
+      const slash = path.lastIndexOf('/');
+      if (slash >= 0 && path !== '/' && !UNUSUAL_PATH.test(path)) {
+        const parent = LSTAT + (slash === 0 ? '/' : path.slice(0, slash));
+        if (this.get(parent) === '-') key = parent;
       }
+      this.lstatKeys.set(path, key);
     }
-    this.lstatDeps.set(path, d);
-    return d;
+    return key;
   }
 }
 
-interface LstatDependencies {
-  /** The lstat itself. */
-  own: string;
-  /** The parent's lstat, when the parent is missing. */
-  missingParent?: string;
-  /** The parent's listing and shape, when the parent is a listable directory. */
-  parentListing?: string;
-  parentShape?: string;
+/**
+ * A directory's listing as one scoring sees it: looking a name up records that entry, going through
+ * the listing records the listing (`listingKey`).
+ */
+class RecordedListing implements ReadonlyMap<string, EntryType> {
+  constructor(
+    private readonly types: ReadonlyMap<string, EntryType>,
+    private readonly dir: string,
+    private readonly listingKey: string,
+    private readonly note: (key: string) => void,
+  ) {}
+
+  has(name: string): boolean {
+    this.note(LSTAT + childPath(this.dir, name));
+    return this.types.has(name);
+  }
+  get(name: string): EntryType | undefined {
+    this.note(LSTAT + childPath(this.dir, name));
+    return this.types.get(name);
+  }
+  get size(): number {
+    // The count includes the regular unit files a search directory's key leaves out.
+    this.note(LISTING + this.dir);
+    return this.types.size;
+  }
+  forEach(
+    callback: (type: EntryType, name: string, map: ReadonlyMap<string, EntryType>) => void,
+    thisArg?: unknown,
+  ): void {
+    for (const [name, type] of this.entries()) callback.call(thisArg, type, name, this);
+  }
+  entries(): MapIterator<[string, EntryType]> {
+    this.note(this.listingKey);
+    return this.types.entries();
+  }
+  keys(): MapIterator<string> {
+    this.note(this.listingKey);
+    return this.types.keys();
+  }
+  values(): MapIterator<EntryType> {
+    this.note(this.listingKey);
+    return this.types.values();
+  }
+  [Symbol.iterator](): MapIterator<[string, EntryType]> {
+    return this.entries();
+  }
 }
 
 interface Entry {
@@ -122,10 +198,11 @@ export interface ScoreCache {
 
 /**
  * A memoising scoreUnit(). A result is reused only when the new tree gives the same answer to every
- * lstat, directory listing and file read the first scoring made (scoring is deterministic), for the
- * same locator, systemd version, assessor overrides (by identity) and host directory. Keeps the last `variants`
- * results per unit. The trees must be trees: lstat finds nothing under a missing directory, nor a
- * name missing from its directory's listing (true of git, memory and real directory trees).
+ * read the first scoring made, at the grain described at the top of this file (scoring is
+ * deterministic), for the same locator, systemd version, assessor overrides (by identity) and host
+ * directory. Keeps the last `variants` results per unit. The trees must be trees: lstat finds nothing
+ * under a missing directory, nor a name missing from its directory's listing (true of git, memory and
+ * real directory trees).
  */
 export function createScoreCache(variants = 4): ScoreCache {
   const trees = new WeakMap<UnitTree, TreeAnswers>();
@@ -186,15 +263,19 @@ export function createScoreCache(variants = 4): ScoreCache {
     const note = (key: string): void => {
       if (!reads.has(key)) reads.set(key, answers.get(key));
     };
+    const listingKey = (dir: string): string =>
+      (locator.searchPath.includes(dir) ? SEARCH_LISTING : LISTING) + dir;
+    // The recording tree lists with types (as a tree that knows d_type does), so that the loader
+    // looks at a search directory's regular unit files by name only, never one by one through lstat.
     const recording: UnitTree = {
       ...(tree.hostDirectory !== undefined ? { hostDirectory: tree.hostDirectory } : {}),
-      lstat: (p) => {
-        const d = answers.lstatDependencies(p);
-        const listed = d.parentListing !== undefined && reads.has(d.parentListing);
-        note(d.missingParent ?? (listed ? (d.parentShape as string) : d.own));
-        return tree.lstat(p);
+      lstat: (p) => (note(answers.lstatKey(p)), tree.lstat(p)),
+      readDirectory: (p) => (note(listingKey(p)), tree.readDirectory(p)),
+      listDirectory: (p) => {
+        const types = answers.listing(p);
+        if (!types) return (note(listingKey(p)), undefined);
+        return new RecordedListing(types, p, listingKey(p), note);
       },
-      readDirectory: (p) => (note(LIST + p), tree.readDirectory(p)),
       readFile: (p) => (note(READ + p), tree.readFile(p)),
     };
     const result = scoreUnit(recording, locator, systemd, overrides);

@@ -217,7 +217,7 @@ class NameMap {
       for (const dir of this.searchPath) {
         const resolved = resolvePath(this.tree, dir);
         if (resolved.kind !== 'directory') continue;
-        for (const entryName of this.tree.readDirectory(resolved.path) ?? []) {
+        for (const entryName of this.possibleAliases(resolved.path)) {
           if (!parseUnitName(entryName)) continue;
           const entry = this.get(entryName);
           if (entry?.kind !== 'alias') continue;
@@ -228,6 +228,21 @@ class NameMap {
       }
     }
     return this.aliasIndex.get(name) ?? NO_NAMES;
+  }
+
+  /**
+   * The entries of a search directory that can be aliases. Only a link is one: unit_file_build_name_map()
+   * (systemd 252) takes any other entry as the fragment of its own name. Where a name is a link in
+   * one search directory and something else in another, the first directory decides (get()), and
+   * the scan meets the name in the directory where it is a link. Without types in the listing,
+   * every entry (get() looks at each).
+   */
+  private possibleAliases(dir: string): Iterable<string> {
+    const types = this.tree.listDirectory?.(dir);
+    if (!types) return this.tree.readDirectory(dir) ?? NO_NAMES;
+    const links: string[] = [];
+    for (const [entryName, type] of types) if (type === 'symlink') links.push(entryName);
+    return links;
   }
 
   /** Follows aliases until a fragment (unit_ids_map_get()). */
