@@ -157,7 +157,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
           json: json as JsonOutput,
           threshold,
           securityPolicy: opts.securityPolicy,
-          profile: opts.profile,
+          portableProfile: opts.profile,
           instance: opts.instance,
           version: version as SystemdVersion,
           ...(cli.write ? { write: cli.write } : {}),
@@ -183,10 +183,14 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     .argument('<unit>', 'the unit file (its NAME.d/ drop-ins beside it are applied)')
     .addOption(
       new Option(
-        '--profile <name>',
+        '--policy-profile <name>',
         "profile of the policy to harden for (default: the unit's profile comment, a units glob, the default)",
       ),
     )
+    // `--profile` is `unitgate security`'s portable-service drop-in (systemd-analyze's name), never a policy
+    // profile: refused here with a pointer to --policy-profile, which commander's own suggestion (names
+    // within three edits) would not give.
+    .addOption(new Option('--profile [name]').hideHelp())
     .addOption(new Option('--policy <file>', 'policy file (default: .github/unitgate.json when present)'))
     .addOption(
       new Option(
@@ -194,7 +198,12 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
         `systemd version to score for (${SUPPORTED_VERSIONS.join(', ')}; default: the policy's)`,
       ),
     )
-    .action((unit: string, opts: Record<string, string | undefined>) => {
+    .action((unit: string, opts: Record<string, string | undefined>, command: Command) => {
+      if (opts.profile !== undefined) {
+        command.error("error: unknown option '--profile'\n(Did you mean --policy-profile?)", {
+          code: 'commander.unknownOption',
+        });
+      }
       let systemdVersion: SystemdVersion | undefined;
       if (opts.systemdVersion !== undefined) {
         const version = Number(opts.systemdVersion);
@@ -208,7 +217,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
       const r = reviewCommands().runSuggestCommand(
         {
           unit,
-          ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+          ...(opts.policyProfile !== undefined ? { policyProfile: opts.policyProfile } : {}),
           ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
           ...(systemdVersion !== undefined ? { systemdVersion } : {}),
         },

@@ -53,7 +53,13 @@ describe('unitgate suggest', () => {
   it.each(cases)(
     '%s, profile %s, systemd %s: the drop-in lowers the score to the threshold',
     (unit, name, version) => {
-      const r = suggest([`examples/units/${unit}`, '--profile', name, '--systemd-version', String(version)]);
+      const r = suggest([
+        `examples/units/${unit}`,
+        '--policy-profile',
+        name,
+        '--systemd-version',
+        String(version),
+      ]);
       expect(r.stderr).toBe('');
       expect(r.exitCode).toBe(0);
       expect(r.stdout).toContain(`# Save it as examples/units/${unit}.d/${HARDENING_DROP_IN_NAME}\n`);
@@ -112,7 +118,7 @@ describe('unitgate suggest', () => {
     mkdirSync(unitDir, { recursive: true });
     const text = '[Service]\nExecStart=/bin/svc\nUser=svc\nSystemCallFilter=~@mount\n';
     writeFileSync(join(unitDir, 'svc.service'), text);
-    const r = suggest(['svc.service', '--profile', 'api-service'], unitDir);
+    const r = suggest(['svc.service', '--policy-profile', 'api-service'], unitDir);
     expect(r.stdout).toMatch(/^SystemCallFilter=\n# .*\nSystemCallFilter=@system-service$/m);
     const after = score(
       { '/svc.service': text, [`/svc.service.d/${HARDENING_DROP_IN_NAME}`]: r.stdout },
@@ -128,7 +134,7 @@ describe('unitgate suggest', () => {
     mkdirSync(join(unitDir, 'svc@.service.d'), { recursive: true });
     writeFileSync(join(unitDir, 'svc@.service'), '[Service]\nExecStart=/bin/svc %i\nUser=svc\n');
     writeFileSync(join(unitDir, 'svc@.service.d', 'override.conf'), '[Service]\nProtectSystem=no\n');
-    const r = suggest(['svc@.service', '--profile', 'worker'], unitDir);
+    const r = suggest(['svc@.service', '--policy-profile', 'worker'], unitDir);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('Hardened drop-in for svc@i.service');
     expect(r.stdout).toMatch(/^# Save it as svc@\.service\.d\/50-unitgate-hardening\.conf$/m);
@@ -140,7 +146,7 @@ describe('unitgate suggest', () => {
   it.each([
     [['examples/units/nope.service'], 2, /cannot read examples\/units\/nope\.service: ENOENT/],
     [
-      ['examples/units/api.service', '--profile', 'nope'],
+      ['examples/units/api.service', '--policy-profile', 'nope'],
       2,
       /unknown profile 'nope' \(the policy has: baseline, /,
     ],
@@ -151,6 +157,17 @@ describe('unitgate suggest', () => {
       /cannot read policy missing\.json: ENOENT/,
     ],
     [['not-a-unit'], 2, /not-a-unit is not a unit file name/],
+    // `--profile` is `unitgate security`'s portable-service drop-in; suggest's policy profile is another option.
+    [
+      ['examples/units/api.service', '--profile', 'worker'],
+      1,
+      /^error: unknown option '--profile'\n\(Did you mean --policy-profile\?\)\n$/,
+    ],
+    [
+      ['examples/units/api.service', '--profile'],
+      1,
+      /^error: unknown option '--profile'\n\(Did you mean --policy-profile\?\)\n$/,
+    ],
   ])('%j → exit %i', (args, code, message) => {
     const r = suggest(args);
     expect(r.exitCode).toBe(code);
@@ -161,7 +178,7 @@ describe('unitgate suggest', () => {
 
 describe('unitgate suggest keeps what the profile allows (8.13)', () => {
   it.each(EXAMPLES)('%s, worker profile: no line (not even a commented one) cuts the network', (unit) => {
-    const r = suggest([`examples/units/${unit}`, '--profile', 'worker']);
+    const r = suggest([`examples/units/${unit}`, '--policy-profile', 'worker']);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).not.toMatch(/^#?PrivateNetwork=yes$/m);
     expect(r.stdout).not.toMatch(/^#?IPAddressDeny=/m);

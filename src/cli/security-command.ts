@@ -23,7 +23,8 @@ export interface SecurityOptions {
   /** 0…100; a unit fails when its exposure is strictly greater. */
   threshold: number;
   securityPolicy?: string;
-  profile?: string;
+  /** `--profile=`: systemd-analyze's portable-service profile, a .conf drop-in (not a policy profile). */
+  portableProfile?: string;
   instance?: string;
   version: SystemdVersion;
   /** Keep every unit's load result and assessment in `reports` (costs memory on big runs). */
@@ -120,23 +121,23 @@ export function runSecurityCommand(
     policy = parsed.policy;
   }
 
-  let profileDropIn: string | undefined;
-  if (options.profile !== undefined) {
-    if (!options.profile.endsWith('.conf')) {
+  let portableProfileDropIn: string | undefined;
+  if (options.portableProfile !== undefined) {
+    if (!options.portableProfile.endsWith('.conf')) {
       return {
         exitCode: 1,
         stdout,
-        stderr: `--profile= takes a path to a .conf drop-in: ${options.profile}\n`,
+        stderr: `--profile= takes a path to a .conf drop-in: ${options.portableProfile}\n`,
         reports,
       };
     }
     try {
-      profileDropIn = readFileSync(posix.resolve(env.cwd, options.profile), 'utf8');
+      portableProfileDropIn = readFileSync(posix.resolve(env.cwd, options.portableProfile), 'utf8');
     } catch (e) {
       return {
         exitCode: 1,
         stdout,
-        stderr: `Failed to read profile '${options.profile}': ${(e as NodeJS.ErrnoException).code ?? e}\n`,
+        stderr: `Failed to read profile '${options.portableProfile}': ${(e as NodeJS.ErrnoException).code ?? e}\n`,
         reports,
       };
     }
@@ -190,7 +191,8 @@ export function runSecurityCommand(
             argDirs.push(q.dir);
         }
         searchPath = [...argDirs, ...release.traits.searchPath.filter((d) => !argDirs.includes(d))];
-        if (profileDropIn !== undefined && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
+        if (portableProfileDropIn !== undefined && !searchPath.includes(PROFILE_DIR))
+          searchPath.push(PROFILE_DIR);
       } else {
         // Hermetic: the unit's own directory is the whole tree, never the host's unit directories.
         tree = withFiles(createRealTree(key, { hostView: true }), overlay);
@@ -201,12 +203,12 @@ export function runSecurityCommand(
     }
     return l;
   };
-  if (profileDropIn !== undefined) {
+  if (portableProfileDropIn !== undefined) {
     for (const p of prepared) {
       if ('error' in p) continue;
       overlay.set(
         posix.join(root !== undefined ? PROFILE_DIR : '/', `${p.name}.d`, 'profile.conf'),
-        profileDropIn,
+        portableProfileDropIn,
       );
     }
   }

@@ -20,8 +20,11 @@ import type { CommandResult } from './security-command';
 export interface SuggestOptions {
   /** The unit file, as the user named it. */
   unit: string;
-  /** A profile name of the policy; default: the unit's profile comment, a `units` glob, the default. */
-  profile?: string;
+  /**
+   * `--policy-profile`: a profile name of the policy; default: the unit's profile comment, a `units` glob,
+   * the default.
+   */
+  policyProfile?: string;
   /** Policy file; default `.github/unitgate.json` in the working directory when there is one. */
   policy?: string;
   /** Overrides the policy's systemd version. */
@@ -64,11 +67,11 @@ export function runSuggestCommand(options: SuggestOptions, cwd: string): Command
   const dropInPath = `/${fileName}.d/${HARDENING_DROP_IN_NAME}`;
 
   let profile: Profile;
-  if (options.profile !== undefined) {
-    const p = policy.profiles.get(options.profile);
+  if (options.policyProfile !== undefined) {
+    const p = policy.profiles.get(options.policyProfile);
     if (!p) {
       return fail(
-        `unknown profile '${options.profile}' (the policy has: ${[...policy.profiles.keys()].join(', ')})`,
+        `unknown profile '${options.policyProfile}' (the policy has: ${[...policy.profiles.keys()].join(', ')})`,
       );
     }
     profile = p;
