@@ -13,6 +13,38 @@ describe('parseJsonDocument', () => {
     );
   });
 
+  it('accepts exactly the texts JSON.parse accepts, for JSON text with characters inserted or replaced', () => {
+    const pieces = [
+      ...'{}[],:"\'\\/* \t\n\r019eE.+-truefalsnx\u00a0\u000b\ufeff\u2028é',
+      '//',
+      '/*',
+      '\\u',
+      '😀',
+    ];
+    const edit = fc.tuple(fc.nat(), fc.boolean(), fc.constantFrom(...pieces));
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4 }), fc.array(edit, { maxLength: 3 }), (value, edits) => {
+        let text = JSON.stringify(value, null, 1);
+        for (const [at, replace, piece] of edits) {
+          const i = at % (text.length + 1);
+          text = text.slice(0, i) + piece + text.slice(replace ? i + 1 : i);
+        }
+        fc.pre(!text.startsWith('\uFEFF')); // ignored by parseJsonDocument, refused by JSON.parse
+        let expected: { ok: true; value: unknown } | { ok: false };
+        try {
+          expected = { ok: true, value: JSON.parse(text) as unknown };
+        } catch {
+          expected = { ok: false };
+        }
+        const parsed = parseJsonDocument(text);
+        expect(parsed.ok ? { ok: true, value: parsed.document.value } : { ok: false }).toStrictEqual(
+          expected,
+        );
+      }),
+      { seed: 42, numRuns: 3000 },
+    );
+  });
+
   it('keeps a "__proto__" key as a plain property, as JSON.parse does', () => {
     const parsed = parseJsonDocument('{"__proto__": {"polluted": true}}');
     if (!parsed.ok) throw new Error(parsed.message);
@@ -65,6 +97,37 @@ describe('parseJsonDocument', () => {
     ['{"a": [1, 2', "unexpected end of file; expected ',' or ']'", 1, 12],
     ['{"a": \u00a01}', 'unexpected character U+00A0; expected a value', 1, 7],
     [`${'['.repeat(300)}${']'.repeat(300)}`, 'nested deeper than 256 levels', 1, 257],
+    // Every other refusal of strict JSON that JavaScript or JSON-with-comments parsers accept.
+    ['{"a": 1 /* note */}', 'comments are not allowed in JSON', 1, 9],
+    ['{"a": 1} // note', 'unexpected content after the end of the JSON value', 1, 10],
+    ['{"a": 1 / 2}', 'comments are not allowed in JSON', 1, 9],
+    ["['a']", 'strings and keys need double quotes (") in JSON', 1, 2],
+    ['{"a": "x', 'string not closed before the end of the line', 1, 7],
+    ['["x\r"]', 'string not closed before the end of the line', 1, 2],
+    ['["\\u12g4"]', "invalid escape sequence '\\u' in string", 1, 3],
+    ['["ok", "\\x\n', "invalid escape sequence '\\x' in string", 1, 9],
+    ['[1 2]', "unexpected character '2'; expected ',' or ']'", 1, 4],
+    ['[1.]', "unexpected character '.'; expected ',' or ']'", 1, 3],
+    ['[1e]', "unexpected character 'e'; expected ',' or ']'", 1, 3],
+    ['[1e+]', "unexpected character 'e'; expected ',' or ']'", 1, 3],
+    ['[.5]', "unexpected character '.'; expected a value", 1, 2],
+    ['[+1]', "unexpected character '+'; expected a value", 1, 2],
+    ['[0x1F]', "unexpected character 'x'; expected ',' or ']'", 1, 3],
+    ['[NaN]', "unexpected character 'N'; expected a value", 1, 2],
+    ['[-Infinity]', "unexpected character '-'; expected a value", 1, 2],
+    ['[truex]', "unexpected character 'x'; expected ',' or ']'", 1, 6],
+    ['nullx', 'unexpected content after the end of the JSON value', 1, 5],
+    ['{"a": 1 "b\\x": 2}', "unexpected character '\"'; expected ',' or '}'", 1, 9],
+    ['{"a" 1.}', "unexpected character '1'; expected ':' after the key \"a\"", 1, 6],
+    ['{"a"', 'unexpected end of file; expected \':\' after the key "a"', 1, 5],
+    ['{,}', "unexpected character ','; expected a key in double quotes", 1, 2],
+    ['[,1]', "unexpected character ','; expected a value", 1, 2],
+    ['{"a": [1}', "unexpected character '}'; expected ',' or ']'", 1, 9],
+    ['{"a": 1]', "unexpected character ']'; expected ',' or '}'", 1, 8],
+    ['{} {}', 'unexpected content after the end of the JSON value', 1, 4],
+    ['{"a":\u000b1}', 'unexpected character U+000B; expected a value', 1, 6],
+    ['{"a":\uFEFF1}', 'unexpected character U+FEFF; expected a value', 1, 6],
+    ['{"a":\u20281}', 'unexpected character U+2028; expected a value', 1, 6],
   ])('rejects %j: %s at %i:%i', (text, message, line, column) => {
     expect(parseJsonDocument(text)).toEqual({ ok: false, message, position: { line, column } });
   });

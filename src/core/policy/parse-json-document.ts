@@ -1,5 +1,9 @@
 // Parses JSON text to the same value JSON.parse returns, but also keeps where every value is written and
 // which keys repeat, so that policy errors point at a line and column instead of only at a JSON path.
+// Hand-written on purpose: a well-kept AST parser (jsonc-parser, VS Code's) was tried and kept every
+// message, but its tree builder has no depth limit and reports errors at the start of a token, so the
+// wrapper that keeps our messages was longer than this parser, for +27 KB in two bundles. The tests hold
+// this parser to JSON.parse: exactly the texts it accepts are accepted, each refusal has a case.
 
 export type JsonPathSegment = string | number;
 
