@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { VIOLATION_KINDS } from '../../../src/core/gate/gate-types';
+import { VIOLATION_KINDS } from '../../../src/core/gate/rules';
 import { fnv1a64, renderSarif, type SarifLog } from '../../../src/core/report/sarif';
 import { ACCEPTED, CLEAN, FAILING, HOSTILE, verdict, unit, violation } from './report-fixtures';
 
