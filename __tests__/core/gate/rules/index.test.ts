@@ -42,7 +42,8 @@ describe('policy rule registry', () => {
 
   it('lists the frozen first kinds, then the kinds of rules registered since, in registry order', () => {
     expect(VIOLATION_KINDS.slice(0, FIRST_VIOLATION_KINDS.length)).toEqual(FIRST_VIOLATION_KINDS);
-    const since = POLICY_RULES.map((r) => r.kind).filter((k) => !FIRST_VIOLATION_KINDS.includes(k));
+    const first: readonly string[] = FIRST_VIOLATION_KINDS;
+    const since = POLICY_RULES.map((r) => r.kind).filter((k) => !first.includes(k));
     expect(VIOLATION_KINDS.slice(FIRST_VIOLATION_KINDS.length)).toEqual(since);
     expect(new Set(VIOLATION_KINDS).size).toBe(VIOLATION_KINDS.length);
   });
