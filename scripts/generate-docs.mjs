@@ -114,6 +114,9 @@ function collectSections(root) {
   return sections;
 }
 
+// A key's `x-unitgate-*` annotations (how a rule's list is inherited and compared) are not shown: they
+// are for the loader (src/core/policy/profile-lists.ts), and each key's description says what they mean
+// for the reader ("Absent: not checked").
 function renderTable(section, root, sectionOf) {
   const required = new Set(section.schema.required ?? []);
   const lines = ['| key | type | default | description |', '|---|---|---|---|'];
@@ -183,7 +186,8 @@ export async function loadEngine() {
         "export { measureBuiltInProfiles } from './src/core/policy/profile-template';",
         "export { assessorReference } from './src/core/security/assessor-knowledge';",
         "export { REPORT_FORMATS } from './src/core/report/formats';",
-        "export { VIOLATION_KINDS, RUN_FINDING_KINDS } from './src/core/gate/gate-types';",
+        "export { RUN_FINDING_KINDS } from './src/core/gate/gate-types';",
+        "export { VIOLATION_KINDS } from './src/core/gate/rules';",
       ].join('\n'),
       resolveDir: ROOT,
       sourcefile: 'measure-profiles.ts',

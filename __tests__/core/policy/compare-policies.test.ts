@@ -115,6 +115,56 @@ describe('comparePolicies', () => {
     expect(differences.every((d) => d.path === path)).toBe(true);
   });
 
+  it("shows each of a profile's lists by what it holds, in a fixed order", () => {
+    // A deny-list shows what went and what came; an allow-list shows whole, and absent is "not checked".
+    const after = policy({
+      ...BASE,
+      profiles: {
+        api: {
+          extends: 'api-service',
+          threshold: 3.0,
+          removeDirectives: ['ProtectSystem'],
+          allowedAddressFamilies: ['AF_UNIX'],
+          forbiddenDirectives: ['User=root'],
+        },
+      },
+    });
+    const detached = policy({ ...BASE, profiles: { api: { ...BASE.profiles.api, extends: 'baseline' } } });
+    expect(comparePolicies(policy(BASE), after)).toEqual([
+      { path: 'profiles.api.threshold', before: '3.5', after: '3.0', loosens: false },
+      {
+        path: 'profiles.api.requiredDirectives',
+        before: '[ProtectSystem=strict]',
+        after: '[]',
+        loosens: true,
+      },
+      {
+        path: 'profiles.api.forbiddenDirectives',
+        before: '[PrivateNetwork]',
+        after: '[User=root]',
+        loosens: true,
+      },
+      {
+        path: 'profiles.api.allowedCapabilities',
+        before: '[CAP_NET_BIND_SERVICE]',
+        after: '[]',
+        loosens: false,
+      },
+      {
+        path: 'profiles.api.allowedAddressFamilies',
+        before: '[AF_UNIX, AF_INET, AF_INET6]',
+        after: '[AF_UNIX]',
+        loosens: false,
+      },
+    ]);
+    expect(comparePolicies(policy(BASE), detached)).toContainEqual({
+      path: 'profiles.api.allowedAddressFamilies',
+      before: '[AF_UNIX, AF_INET, AF_INET6]',
+      after: '(not set)',
+      loosens: true,
+    });
+  });
+
   it('counts the first owners as no loosening (the base policy still judges that change)', () => {
     const none = policy({ ...BASE, deviations: { maxExpiryDays: 90 } });
     expect(comparePolicies(none, policy(BASE))).toEqual([

@@ -4,12 +4,12 @@
 import { collectFindings, type FindingLevel } from '../../../src/core/gate/findings';
 import {
   RUN_FINDING_KINDS,
-  VIOLATION_KINDS,
   type DeviationNote,
   type GateVerdict,
   type RunFinding,
   type UnitStatus,
 } from '../../../src/core/gate/gate-types';
+import { VIOLATION_KINDS } from '../../../src/core/gate/rules';
 import type { GateMode } from '../../../src/core/policy/policy-types';
 import {
   JSON_REPORT_SCHEMA_URL,

@@ -16,9 +16,9 @@ import type { SecurityPolicy } from '../security/security-policy';
 import { baseLocation, lastApplied, rowChangeLocation } from './locations';
 import { parsePullRequestNotes, parseUnitFileNotes, validateNote } from './deviation-notes';
 import { phantomViolations, refusal } from './phantom-settings';
-import { FIX_PLANNERS, POLICY_RULES } from './rules';
+import { FIX_PLANNERS, POLICY_RULES, VIOLATION_KINDS } from './rules';
 import type { RuleContext } from './rules/policy-rule';
-import { VIOLATION_KINDS, type RunFinding } from './gate-types';
+import type { RunFinding } from './gate-types';
 import type { PolicyDifference } from '../policy/compare-policies';
 import type {
   AcceptedDeviation,

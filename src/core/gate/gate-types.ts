@@ -2,9 +2,16 @@
 // deviations, each tied to the file and line that caused it.
 import type { SourceLocation } from '../unit/parse-unit-file';
 import type { GateMode } from '../policy/policy-types';
+// Types only: the rules import this module, and the registry derives the kinds at run time.
+import type { RuleKind, RuleListKey } from './rules';
 
-/** Every kind of violation, in a fixed order (SARIF rule indices depend on it). */
-export const VIOLATION_KINDS = [
+/**
+ * The first violation kinds, frozen: never reorder, remove or append. SARIF rule indices and every
+ * output so far follow this order. The complete list, `VIOLATION_KINDS` (gate/rules/index.ts), is these
+ * then the kind of each policy rule registered since, in registry order; a new rule's kind comes from
+ * its module, not from here.
+ */
+export const FIRST_VIOLATION_KINDS = [
   'threshold', // exposure above the profile's threshold
   'regression-exposure', // exposure rose compared with the base commit
   'regression-row', // one assessor row got worse compared with the base commit
@@ -20,7 +27,11 @@ export const VIOLATION_KINDS = [
   'forbidden-directive', // a directive the profile forbids is set
 ] as const;
 
-export type ViolationKind = (typeof VIOLATION_KINDS)[number];
+/** Every kind of violation: the first kinds and the kinds of the registered policy rules. */
+export type ViolationKind = (typeof FIRST_VIOLATION_KINDS)[number] | RuleKind;
+
+// The vocabulary the policy stage may read (it must not import the gate's rules themselves).
+export type { RuleListKey };
 
 export interface Fix {
   /** The lines to add, e.g. `ProtectSystem=strict`, ready to paste into `[Service]` or a drop-in. */

@@ -5,6 +5,7 @@
 // changed, who approves) counts as loosening: the gate fails closed.
 import { MODE_STRICTNESS, type GatePolicy, type Profile } from './policy-types';
 import { formatExposure } from '../security/render-security';
+import { PROFILE_LISTS, type ListMeaning } from './profile-lists';
 
 export interface PolicyDifference {
   /** Where in the policy, e.g. `profiles.worker.threshold`. */
@@ -44,6 +45,32 @@ function listChange(
   return [{ path, before: show(removed), after: show(added), loosens }];
 }
 
+/**
+ * How a change of a rule's list is shown and whether it loosens, by what its items are
+ * (`x-unitgate-list` in policies/schema.json).
+ */
+const LIST_CHANGES: Record<
+  ListMeaning,
+  (
+    path: string,
+    before: readonly string[] | undefined,
+    after: readonly string[] | undefined,
+  ) => PolicyDifference[]
+> = {
+  // Fewer forbidden items (or none checked) is looser; shown as what went and what came.
+  deny: (path, before, after) => listChange(path, before ?? [], after ?? [], 'removed'),
+  // Shown whole. Absent means "not checked": the loosest value of all.
+  allow: (path, before, after) => {
+    if (show(before) === show(after)) return [];
+    const loosens = after === undefined || (before !== undefined && setDiff(before, after).added.length > 0);
+    return [{ path, before: show(before), after: show(after), loosens }];
+  },
+};
+
+// A profile's lists are compared in the order its differences have always been shown in: lists whose
+// removals loosen (like requiredDirectives just before them) first, then allow-lists.
+const LIST_ORDER: readonly ListMeaning[] = ['deny', 'allow'];
+
 function compareProfile(
   name: string,
   before: Profile | undefined,
@@ -65,23 +92,9 @@ function compareProfile(
   out.push(
     ...listChange(`${at}.requiredDirectives`, before.requiredDirectives, after.requiredDirectives, 'removed'),
   );
-  // Fewer forbidden directives (or none checked) is looser.
-  out.push(
-    ...listChange(
-      `${at}.forbiddenDirectives`,
-      before.forbiddenDirectives ?? [],
-      after.forbiddenDirectives ?? [],
-      'removed',
-    ),
-  );
-  for (const key of ['allowedCapabilities', 'allowedAddressFamilies'] as const) {
-    const b = before[key];
-    const a = after[key];
-    if (show(b) === show(a)) continue;
-    // undefined means "not checked": the loosest value of all.
-    const loosens = a === undefined || (b !== undefined && setDiff(b, a).added.length > 0);
-    out.push({ path: `${at}.${key}`, before: show(b), after: show(a), loosens });
-  }
+  for (const meaning of LIST_ORDER)
+    for (const { key } of PROFILE_LISTS.filter((l) => l.meaning === meaning))
+      out.push(...LIST_CHANGES[meaning](`${at}.${key}`, before[key], after[key]));
   if (show(before.owners) !== show(after.owners))
     out.push({ path: `${at}.owners`, before: show(before.owners), after: show(after.owners), loosens: true });
   return out;

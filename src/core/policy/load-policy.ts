@@ -8,10 +8,11 @@ import apiServiceProfile from '../../../policies/profiles/api-service.json';
 import workerProfile from '../../../policies/profiles/worker.json';
 import schedulerProfile from '../../../policies/profiles/scheduler.json';
 import type { AssessorOverride } from '../security/security-policy';
-import { DEFAULT_VERSION, systemdRelease } from '../security/versions';
+import { DEFAULT_VERSION, systemdRelease, type SystemdRelease } from '../security/versions';
 import { globError } from './match-glob';
 import { lineKey } from '../unit/directive-key';
 import { formatJsonPath, parseJsonDocument, type JsonPathSegment } from './parse-json-document';
+import { inheritLists, NAME_SETS, PROFILE_LIST_KEYWORDS, PROFILE_LISTS } from './profile-lists';
 import type {
   DeviationPolicy,
   GateMode,
@@ -68,12 +69,17 @@ export const BUILT_IN_POLICY_SOURCE = 'built-in baseline';
 // (allowed keys, examples, the offending value).
 let compiled: ValidateFunction<PolicyDocument> | undefined;
 function validateDocument(doc: unknown): doc is PolicyDocument {
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true }).compile<PolicyDocument>(schema);
+  compiled ??= policySchemaAjv({ allErrors: true, verbose: true }).compile<PolicyDocument>(schema);
   const ok = compiled(doc);
   validateDocument.errors = compiled.errors;
   return ok;
 }
 validateDocument.errors = undefined as ValidateFunction['errors'];
+
+/** An ajv in strict mode that knows the schema's annotations of the rules' lists (profile-lists.ts). */
+export function policySchemaAjv(options: { allErrors?: boolean; verbose?: boolean } = {}): Ajv {
+  return new Ajv({ ...options, strict: true, keywords: [...PROFILE_LIST_KEYWORDS] });
+}
 
 /** The policy's 0.0–10.0 threshold on systemd's 0…100 exposure scale, rounded to the nearest tenth. */
 export function thresholdToExposure(threshold: number): number {
@@ -311,6 +317,27 @@ function describeAjvError(e: ErrorObject, data: unknown): Problem[] {
 // ---------------------------------------------------------------------------------------------------
 // After the schema: names, the extends graph, the merge and the defaults.
 
+/**
+ * Items of a profile's lists that must be names of the policy's release (`x-unitgate-names`: its
+ * capabilities, its address families) and are not: the schema only checks their spelling.
+ */
+function unknownNames(name: string, p: ProfileDocument, release: SystemdRelease): Problem[] {
+  return PROFILE_LISTS.flatMap(({ key, names }) => {
+    if (names === undefined) return [];
+    const known = release.data[names];
+    return (p[key] ?? []).flatMap((item, i) =>
+      item in known
+        ? []
+        : [
+            {
+              path: ['profiles', name, key, i],
+              message: `unknown ${NAME_SETS[names]} '${item}' in systemd ${release.version}${hint(item, Object.keys(known))}`,
+            },
+          ],
+    );
+  });
+}
+
 type Parent =
   { kind: 'built-in'; name: string } | { kind: 'user'; name: string } | { kind: 'unknown'; name: string };
 
@@ -320,16 +347,14 @@ function profileFromBuiltIn(name: string, doc: ProfileDocument, defaultThreshold
     description: doc.description ?? '',
     threshold: doc.threshold !== undefined ? thresholdToExposure(doc.threshold) : defaultThreshold,
     requiredDirectives: [...(doc.requiredDirectives ?? [])],
-    ...(doc.allowedCapabilities ? { allowedCapabilities: [...doc.allowedCapabilities] } : {}),
-    ...(doc.allowedAddressFamilies ? { allowedAddressFamilies: [...doc.allowedAddressFamilies] } : {}),
-    ...(doc.forbiddenDirectives ? { forbiddenDirectives: [...doc.forbiddenDirectives] } : {}),
+    ...inheritLists(doc),
   };
 }
 
 function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy } | { problems: Problem[] } {
   const problems: Problem[] = [];
   const systemdVersion = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
-  const names = systemdRelease(systemdVersion).data;
+  const release = systemdRelease(systemdVersion);
   const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
   const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
 
@@ -337,24 +362,11 @@ function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy 
   for (const [name, d] of BUILT_IN_PROFILES)
     builtIns.set(name, profileFromBuiltIn(name, d, defaultThreshold));
 
-  for (const [name, p] of userProfiles) {
-    p.allowedCapabilities?.forEach((cap, i) => {
-      if (!(cap in names.capabilities)) {
-        const message = `unknown capability '${cap}' in systemd ${systemdVersion}${hint(cap, Object.keys(names.capabilities))}`;
-        problems.push({ path: ['profiles', name, 'allowedCapabilities', i], message });
-      }
-    });
-    p.allowedAddressFamilies?.forEach((family, i) => {
-      if (!(family in names.addressFamilies)) {
-        const message = `unknown address family '${family}' in systemd ${systemdVersion}${hint(family, Object.keys(names.addressFamilies))}`;
-        problems.push({ path: ['profiles', name, 'allowedAddressFamilies', i], message });
-      }
-    });
-  }
+  for (const [name, p] of userProfiles) problems.push(...unknownNames(name, p, release));
 
   // The schema accepts the json_fields of every supported release; the policy's release must have it
   // (a row only some releases have), or the override would silently change nothing.
-  const fields = names.assessors.map((a) => a.jsonField);
+  const fields = release.data.assessors.map((a) => a.jsonField);
   for (const field of Object.keys(doc.assessorOverrides ?? {})) {
     if (!fields.includes(field)) {
       const message = `systemd ${systemdVersion} has no assessor '${field}'${hint(field, fields)}`;
@@ -514,8 +526,8 @@ function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy 
 
 /**
  * A user profile over its parent: the parent's required directives, minus `removeDirectives` and minus
- * any directive the profile lists itself, then the profile's own; threshold and allow-lists are
- * inherited unless set.
+ * any directive the profile lists itself, then the profile's own; threshold, the rules' lists
+ * (profile-lists.ts) and owners are inherited unless set.
  */
 function mergeProfile(
   name: string,
@@ -541,9 +553,6 @@ function mergeProfile(
   const inherited = parent.requiredDirectives.filter(
     (d) => !removed.has(lineKey(d)) && !replaced.has(lineKey(d)),
   );
-  const allowedCapabilities = p.allowedCapabilities ?? parent.allowedCapabilities;
-  const allowedAddressFamilies = p.allowedAddressFamilies ?? parent.allowedAddressFamilies;
-  const forbiddenDirectives = p.forbiddenDirectives ?? parent.forbiddenDirectives;
   const owners = p.owners ?? parent.owners;
   return {
     name,
@@ -551,9 +560,7 @@ function mergeProfile(
       p.description ?? (overridesBuiltIn ? parent.description : `Based on the '${parent.name}' profile.`),
     threshold: p.threshold !== undefined ? thresholdToExposure(p.threshold) : parent.threshold,
     requiredDirectives: [...inherited, ...own],
-    ...(allowedCapabilities ? { allowedCapabilities: [...allowedCapabilities] } : {}),
-    ...(allowedAddressFamilies ? { allowedAddressFamilies: [...allowedAddressFamilies] } : {}),
-    ...(forbiddenDirectives ? { forbiddenDirectives: [...forbiddenDirectives] } : {}),
+    ...inheritLists(p, parent),
     ...(owners ? { owners: [...owners] } : {}),
   };
 }

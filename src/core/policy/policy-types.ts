@@ -2,6 +2,7 @@
 // merged with the built-in profiles. Everything the gate decides comes from these values.
 import type { SystemdVersion } from '../security/versions';
 import type { AssessorOverride } from '../security/security-policy';
+import type { RuleListKey } from '../gate/gate-types';
 
 /** Where the policy file lives when no other path is given (the action's `policy` input, `--policy`). */
 export const DEFAULT_POLICY_PATH = '.github/unitgate.json';
@@ -13,20 +14,28 @@ export const MODE_STRICTNESS: Readonly<Record<GateMode, number>> = { report: 0, 
 export type DeviationSource = 'pr-body' | 'unit-file';
 export type DeviationField = 'reason' | 'owner' | 'expires' | 'ticket' | 'check';
 
+/**
+ * The profile keys of the two policy rules whose values `Profile` types itself (a number; requirements
+ * that load-policy merges with `removeDirectives`). Every other rule's key is a list of strings
+ * (`RuleListKey`, from the registry in gate/rules/index.ts).
+ */
+export const PROFILE_OWN_RULE_KEYS = ['threshold', 'requiredDirectives'] as const;
+
+/**
+ * The list of each policy rule that has one, e.g. `allowedCapabilities` (capabilities the unit may keep;
+ * undefined = not checked) or `forbiddenDirectives` (directives it must not set). policies/schema.json
+ * describes each and says how it is inherited and compared (`x-unitgate-list`, policy/profile-lists.ts).
+ */
+export type RuleLists = { [K in RuleListKey]?: string[] };
+
 /** A hardened template for one kind of service (the article's template matrix). */
-export interface Profile {
+export interface Profile extends RuleLists {
   name: string;
   description: string;
   /** Highest allowed exposure on systemd's 0…100 scale (50 = 5.0); fail when strictly greater. */
   threshold: number;
   /** `Directive=value` requirements, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`. */
   requiredDirectives: string[];
-  /** Capabilities the unit may keep (bounding set and ambient set); undefined = not checked. */
-  allowedCapabilities?: string[];
-  /** Address families the unit may use; undefined = not checked. */
-  allowedAddressFamilies?: string[];
-  /** Directives the unit must not set: a name (any value) or `Directive=value`; undefined = not checked. */
-  forbiddenDirectives?: string[];
   /** Who may approve deviation notes for this profile's units, besides `deviations.owners`. */
   owners?: string[];
 }
@@ -88,16 +97,13 @@ export interface GatePolicy {
 }
 
 /** A profile as written in a policy file or policies/profiles/*.json (threshold on the 0.0–10.0 scale). */
-export interface ProfileDocument {
+export interface ProfileDocument extends RuleLists {
   extends?: string;
   description?: string;
   threshold?: number;
   requiredDirectives?: string[];
   /** Directive names to drop from the parent profile's requiredDirectives. */
   removeDirectives?: string[];
-  allowedCapabilities?: string[];
-  allowedAddressFamilies?: string[];
-  forbiddenDirectives?: string[];
   owners?: string[];
 }
 

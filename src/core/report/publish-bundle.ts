@@ -4,7 +4,8 @@
 // there, so it is validated strictly (types, sizes, repository, pull request, commit) and every text
 // in it is escaped again when the comment and check run are rendered from it.
 import Ajv from 'ajv';
-import { RUN_FINDING_KINDS, VIOLATION_KINDS, type GateVerdict } from '../gate/gate-types';
+import { RUN_FINDING_KINDS, type GateVerdict } from '../gate/gate-types';
+import { VIOLATION_KINDS } from '../gate/rules';
 import type { Trend } from '../trend/trend';
 import { SUPPORTED_VERSIONS } from '../security/versions';
 

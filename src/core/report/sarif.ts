@@ -1,11 +1,11 @@
 // Verdict → a SARIF 2.1.0 log for GitHub code scanning: one run, one rule per violation kind plus one
 // per assessor row a finding is about, results on the exact lines, accepted deviations as suppressed
 // notes, fingerprints that survive line moves. A clean verdict is a valid log with no results.
-import { VIOLATION_KINDS, type GateVerdict, type ViolationKind } from '../gate/gate-types';
+import type { GateVerdict, ViolationKind } from '../gate/gate-types';
 import { collectFindings, isUnitFinding, locationOf, type Finding, type UnitFinding } from '../gate/findings';
 import { isSupportedVersion, systemdRelease, type AssessorData } from '../security/versions';
 import { baseLineNote, headPlace } from '../gate/locations';
-import { ruleOfKind, type RuleKind } from '../gate/rules';
+import { ruleOfKind, VIOLATION_KINDS, type RuleKind } from '../gate/rules';
 import type { RuleSarifText } from '../gate/rules/policy-rule';
 import { describeNote, titleOfKind } from './annotations';
 import { codeBlock, encodeUriPath } from './escape-markdown';

@@ -3,9 +3,9 @@
 import { forbiddenAddressFamilies } from '../../policy/profile-checks';
 import { addressFamilyFix } from '../../advice/verify-fixes';
 import { lastApplied } from '../locations';
-import { pointAt, policyRule } from './policy-rule';
+import { pointAt, type PolicyRule } from './policy-rule';
 
-export const allowedAddressFamiliesRule = policyRule({
+export const allowedAddressFamiliesRule: PolicyRule<'forbidden-address-family', 'allowedAddressFamilies'> = {
   kind: 'forbidden-address-family',
   policyKey: 'allowedAddressFamilies',
   checkNames: () => ['RestrictAddressFamilies'],
@@ -47,4 +47,4 @@ export const allowedAddressFamiliesRule = policyRule({
         0,
     }),
   },
-});
+};

@@ -3,9 +3,9 @@
 import { forbiddenCapabilities } from '../../policy/profile-checks';
 import { capabilityFix } from '../../advice/verify-fixes';
 import { capabilityGrantLine } from '../locations';
-import { pointAt, policyRule } from './policy-rule';
+import { pointAt, type PolicyRule } from './policy-rule';
 
-export const allowedCapabilitiesRule = policyRule({
+export const allowedCapabilitiesRule: PolicyRule<'forbidden-capability', 'allowedCapabilities'> = {
   kind: 'forbidden-capability',
   policyKey: 'allowedCapabilities',
   checkNames: () => ['CapabilityBoundingSet', 'AmbientCapabilities'],
@@ -54,4 +54,4 @@ export const allowedCapabilitiesRule = policyRule({
         forbiddenCapabilities(a.settings, ctx.profile.allowedCapabilities ?? [], ctx.systemd).length === 0,
     }),
   },
-});
+};

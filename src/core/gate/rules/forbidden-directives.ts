@@ -4,7 +4,7 @@
 import type { Diagnostic, ParsedUnitFile, Assignment } from '../../unit/parse-unit-file';
 import { EFFECTIVE_FLAGS } from '../../security/assessor-knowledge';
 import { parseBoolean } from '../../unit/parse-boolean';
-import { pointAt, policyRule } from './policy-rule';
+import { pointAt, type PolicyRule } from './policy-rule';
 
 const at = (l: { file: string; line: number }): string => `${l.file}:${l.line}`;
 
@@ -37,7 +37,7 @@ export function forbiddenAssignment(
   return (w !== undefined && h !== undefined ? w === h : want === have) ? last : undefined;
 }
 
-export const forbiddenDirectivesRule = policyRule({
+export const forbiddenDirectivesRule: PolicyRule<'forbidden-directive', 'forbiddenDirectives'> = {
   kind: 'forbidden-directive',
   policyKey: 'forbiddenDirectives',
   checkNames: (profile) => (profile.forbiddenDirectives ?? []).map((e) => e.split('=')[0] as string),
@@ -66,4 +66,4 @@ export const forbiddenDirectivesRule = policyRule({
     });
   },
   // No line added in a drop-in can unset a boolean (systemd ignores an empty one): the line must go.
-});
+};

@@ -6,7 +6,7 @@ import type { Assessment } from '../../security/assess';
 import type { SystemdRelease } from '../../security/versions';
 import type { Profile } from '../../policy/policy-types';
 import type { FixPlanner } from '../../advice/verify-fixes';
-import type { Violation, ViolationKind } from '../gate-types';
+import type { Violation } from '../gate-types';
 import type { LocatedSide } from '../locations';
 import type { DiagnosedSide } from '../phantom-settings';
 import type { LoadedUnit } from '../../unit/load-unit';
@@ -35,11 +35,22 @@ export interface RuleSarifText {
   help: string;
 }
 
-export interface PolicyRule<K extends ViolationKind = ViolationKind> {
-  /** The violation kind the rule reports (gate-types VIOLATION_KINDS; SARIF rule `unitgate/<kind>`). */
+/**
+ * A rule, its kind and its profile key as literal types: the registry (rules/index.ts) derives the
+ * violation kinds (`ViolationKind`, `VIOLATION_KINDS`) and the profile's list keys (`RuleListKey`) from
+ * them. Declare each rule's constant with this type written out (`PolicyRule<'forbidden-directive',
+ * 'forbiddenDirectives'>`): inferring it would make the profile type depend on itself.
+ */
+export interface PolicyRule<K extends string = string, P extends string = string> {
+  /** The violation kind the rule reports (rules/index.ts VIOLATION_KINDS; SARIF rule `unitgate/<kind>`). */
   kind: K;
-  /** The profile key in policies/schema.json that turns the rule on and configures it. */
-  policyKey: keyof Profile & string;
+  /**
+   * The profile key in policies/schema.json that turns the rule on and configures it. Every key but
+   * `threshold` and `requiredDirectives` (which `Profile` types and load-policy merges itself) holds a
+   * list of strings; its schema annotations (`x-unitgate-list`, `x-unitgate-names`) say how it is
+   * inherited, checked and compared (policy/profile-lists.ts), and `Profile` gets it as `string[]`.
+   */
+  policyKey: P;
   /** The directive names a deviation note's `check:` may use for this rule under `profile`. */
   checkNames(profile: Profile): string[];
   /** The short title every output shows, e.g. `Exposure above threshold`. */
@@ -59,9 +70,4 @@ export interface PolicyRule<K extends ViolationKind = ViolationKind> {
 /** The lines the shell should point at: repository paths, not tree paths. */
 export function pointAt(a: SourceLocation): SourceLocation {
   return { file: a.file, line: a.line, column: a.column };
-}
-
-/** Declares a rule, keeping its kind as a literal type. */
-export function policyRule<K extends ViolationKind>(rule: PolicyRule<K>): PolicyRule<K> {
-  return rule;
 }

@@ -5,9 +5,9 @@ import { requirementFix } from '../../advice/verify-fixes';
 import { lastApplied } from '../locations';
 import { phantomFor, phantomReason } from '../phantom-settings';
 import { lineKey } from '../../unit/directive-key';
-import { pointAt, policyRule } from './policy-rule';
+import { pointAt, type PolicyRule } from './policy-rule';
 
-export const requiredDirectivesRule = policyRule({
+export const requiredDirectivesRule: PolicyRule<'missing-directive', 'requiredDirectives'> = {
   kind: 'missing-directive',
   policyKey: 'requiredDirectives',
   checkNames: (profile) => profile.requiredDirectives.map(lineKey),
@@ -58,4 +58,4 @@ export const requiredDirectivesRule = policyRule({
       };
     },
   },
-});
+};

@@ -1,9 +1,9 @@
 // The profile's `threshold`: the unit's exposure must not be above it.
 import { formatExposure } from '../../security/render-security';
 import { thresholdFix } from '../../advice/verify-fixes';
-import { policyRule } from './policy-rule';
+import type { PolicyRule } from './policy-rule';
 
-export const thresholdRule = policyRule({
+export const thresholdRule: PolicyRule<'threshold', 'threshold'> = {
   kind: 'threshold',
   policyKey: 'threshold',
   checkNames: () => [],
@@ -38,4 +38,4 @@ export const thresholdRule = policyRule({
       passes: (a) => a.assessment.exposure <= ctx.profile.threshold,
     }),
   },
-});
+};
