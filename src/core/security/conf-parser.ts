@@ -136,6 +136,16 @@ export function fatal(ctx: Context, a: Assignment, message: string): Outcome {
   return 'fatal';
 }
 
+/**
+ * A value a parser could not parse: v252–v255 word it per parser (`legacy`); from v256 most parsers log
+ * through log_syntax_parse_error() (src/shared/conf-parser.h): "Failed to parse KEY=VALUE, ignoring:"
+ * and the error (-EINVAL for every caller here).
+ */
+export function parseFailure(ctx: Context, a: Assignment, value: string, legacy: string): Outcome {
+  if (!ctx.traits.logSyntaxParseError) return warn(ctx, a, legacy, 'invalid-value');
+  return warn(ctx, a, `Failed to parse ${a.key}=${value}, ignoring: Invalid argument`, 'invalid-value');
+}
+
 /** unit_full_printf() for this unit and version. */
 export function expand(ctx: Context, value: string): SpecifierResult {
   return expandSpecifiers(value, ctx.specifierContext);

@@ -17,8 +17,19 @@ export const handleDelegate: Handler = (ctx, a) => {
     return 'ok';
   }
   const b = parseBoolean(a.value);
-  // Anything that is not a boolean is a controller list, which turns delegation on.
-  ctx.s.delegate = b === undefined ? true : b;
+  if (b !== undefined) {
+    ctx.s.delegate = b;
+    return 'ok';
+  }
+  // Anything that is not a boolean is a controller list (config_parse_delegate(), load-fragment.c,
+  // v252–v262): an unknown controller is skipped with a warning and delegation is still turned on, but a
+  // list that cannot be split (an unbalanced quote) leaves the setting as it was.
+  const { words, invalid } = extractWords(a.value, true);
+  for (const word of words)
+    if (!ctx.traits.cgroupControllers.includes(word))
+      warn(ctx, a, `Invalid controller name '${word}', ignoring`);
+  if (invalid) return warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  ctx.s.delegate = true;
   return 'ok';
 };
 

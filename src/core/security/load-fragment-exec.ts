@@ -1,12 +1,15 @@
 // The parsers of the exec context directives (User=, CapabilityBoundingSet=, SystemCallFilter=, Exec*=,
 // Environment=, …): config_parse_*() of src/core/load-fragment.c, v252–v262, as VersionTraits selects.
-import { isValidRelaxedUserName } from '../unit/unit-name';
+import type { Assignment } from '../unit/parse-unit-file';
+import { isStrictUserName, isValidRelaxedUserName, parseUid } from '../unit/unit-name';
 import { parseBoolean } from '../unit/parse-boolean';
 import {
   EXTRACT_CUNESCAPE,
+  EXTRACT_DONT_COALESCE_SEPARATORS,
   EXTRACT_RELAX,
   EXTRACT_UNQUOTE,
   extractAllWords,
+  extractFirstWordRaw,
   extractWords,
 } from '../unit/extract-word';
 import { simplifyAndCheckPath } from '../unit/path-util';
@@ -18,6 +21,27 @@ import { CAP_ALL, U64, type CapabilityMask } from './capability-util';
 import { NAMESPACE_FLAGS, NAMESPACES_UNSET } from './nsflags';
 import { expand, fatal, specifiers, warn, type Context, type Handler } from './conf-parser';
 
+/**
+ * valid_user_group_name() with VALID_USER_RELAX|VALID_USER_WARN (src/basic/user-util.c, v252–v262)
+ * accepts a name the strict rules refuse with a notice, logged without file and line.
+ */
+function noteRelaxedUserName(ctx: Context, a: Assignment, name: string): void {
+  if (parseUid(name) !== undefined || isStrictUserName(name)) return;
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    // LOG_NOTICE in systemd, which the manager's default level shows (the CLI prints warnings and errors).
+    severity: 'warning',
+    message: `Accepting user/group name '${name}', which does not match strict user/group name rules.`,
+    unlocated: true,
+    kind: 'other',
+    key: a.key,
+    section: a.section,
+    value: a.value,
+  });
+}
+
 export const handleUser: Handler = (ctx, a) => {
   if (a.value === '') {
     ctx.s.user = undefined;
@@ -27,6 +51,7 @@ export const handleUser: Handler = (ctx, a) => {
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  noteRelaxedUserName(ctx, a, r.value);
   // config_parse_user_group_compat() (load-fragment.c, v252–v262) warns about User=nobody, by name only:
   // neither a numeric 65534 nor Group=nobody/nogroup is warned about.
   if (r.value === 'nobody') warn(ctx, a, 'Special user nobody configured, this is not safe!');
@@ -40,6 +65,7 @@ export const handleGroup: Handler = (ctx, a) => {
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  noteRelaxedUserName(ctx, a, r.value);
   return 'ok';
 };
 
@@ -54,6 +80,7 @@ export const handleSupplementaryGroups: Handler = (ctx, a) => {
     if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
     if (!isValidRelaxedUserName(r.value))
       return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+    noteRelaxedUserName(ctx, a, r.value);
     ctx.s.supplementaryGroups.push(r.value);
   }
   if (invalid) return fatal(ctx, a, `Invalid syntax: ${a.value}`);
@@ -471,5 +498,72 @@ export const handleNamespacePaths: Handler = (ctx, a) => {
     const checked = simplifyAndCheckPath(resolved, a.key, 'absolute');
     if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
   }
+  return 'ok';
+};
+
+/**
+ * TemporaryFileSystem= (config_parse_temporary_filesystems(), load-fragment.c, v252–v262): each word
+ * (unquoted) is `PATH[:OPTIONS]`; the path goes through unit_path_printf() and
+ * path_simplify_and_warn(PATH_CHECK_ABSOLUTE). A bad word is skipped; a value that cannot be split ends
+ * the line.
+ */
+export const handleTemporaryFileSystem: Handler = (ctx, a) => {
+  if (a.value === '') return 'ok';
+  const { words, invalid } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const word of words) {
+    const first = extractFirstWordRaw(word, EXTRACT_DONT_COALESCE_SEPARATORS, ':');
+    if (first.kind === 'error') {
+      warn(ctx, a, `Failed to extract first word, ignoring: ${word}`);
+      continue;
+    }
+    if (first.kind === 'end') {
+      warn(ctx, a, `Invalid syntax, ignoring: ${word}`);
+      continue;
+    }
+    const r = expand(ctx, first.word);
+    if (!r.ok) {
+      warn(ctx, a, `Failed to resolve unit specifiers in ${first.word}, ignoring: Invalid slot`);
+      continue;
+    }
+    const checked = simplifyAndCheckPath(r.value, a.key, 'absolute');
+    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+  }
+  if (invalid) warn(ctx, a, `Failed to extract first word, ignoring: ${a.value}`);
+  return 'ok';
+};
+
+/**
+ * sd_bus_service_name_is_valid() (src/libsystemd/sd-bus/bus-internal.c): a unique name (`:1.42`) or a
+ * well-known one, dot-separated elements of letters, digits (not leading, except in unique names), `_`
+ * and `-`, at least two elements, at most 255 characters.
+ */
+export function isBusServiceName(p: string): boolean {
+  if (p === '' || p.length > 255) return false;
+  const unique = p.startsWith(':');
+  let dot = true;
+  let foundDot = false;
+  for (let i = unique ? 1 : 0; i < p.length; i++) {
+    const c = p.charAt(i);
+    if (c === '.') {
+      if (dot) return false;
+      foundDot = dot = true;
+      continue;
+    }
+    const good = /[A-Za-z_-]/.test(c) || (/[0-9]/.test(c) && (!dot || unique));
+    if (!good) return false;
+    dot = false;
+  }
+  return !dot && foundDot;
+}
+
+/**
+ * BusName= (config_parse_bus_name(), load-fragment.c, v252–v262): specifiers, then a name that is not
+ * a valid bus service name — the empty one included — is ignored with a warning, keeping the previous.
+ */
+export const handleBusName: Handler = (ctx, a) => {
+  const r = expand(ctx, a.value);
+  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in ${a.value}, ignoring: Invalid slot`);
+  if (!isBusServiceName(r.value)) return warn(ctx, a, `Invalid bus name, ignoring: ${r.value}`);
+  ctx.facts.busName = r.value;
   return 'ok';
 };

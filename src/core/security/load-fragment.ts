@@ -8,7 +8,23 @@ import { pathStartsWith, simplifyAndCheckPath } from '../unit/path-util';
 import type { VersionTraits } from './versions';
 import type { SecuritySettings } from './settings';
 import { HAS_CGROUP_CONTEXT, HAS_EXEC_CONTEXT, TYPE_SECTION } from './unit-vtable';
-import { expand, fatal, specifiers, warn, type Context, type Handler, type Outcome } from './conf-parser';
+import {
+  expand,
+  fatal,
+  parseFailure,
+  specifiers,
+  warn,
+  type Context,
+  type Handler,
+  type Outcome,
+} from './conf-parser';
+import {
+  CONDITION_PATH_KEYS,
+  handleConditionPath,
+  handleDocumentation,
+  handleUnitDeps,
+  UNIT_DEPENDENCY_KEYS,
+} from './load-fragment-unit';
 import {
   capabilitySet,
   credential,
@@ -24,6 +40,8 @@ import {
   handleSupplementaryGroups,
   handleSystemCallArchitectures,
   handleSystemCallFilter,
+  handleBusName,
+  handleTemporaryFileSystem,
   handleUMask,
   handleUser,
   PROTECT_HOSTNAME_ENUM,
@@ -151,7 +169,39 @@ function enumParseFailure(ctx: Context, a: Assignment): string {
   return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
 }
 
-function factString(field: 'busName' | 'pamName'): Handler {
+/**
+ * A config_parse_bool() setting no score reads: only its warning matters. The value a parse failure
+ * names is the raw one (v252: "Failed to parse boolean value, ignoring: X").
+ */
+const checkedBoolean: Handler = (ctx, a) =>
+  parseBoolean(a.value) !== undefined
+    ? 'ok'
+    : parseFailure(ctx, a, a.value, `Failed to parse boolean value, ignoring: ${a.value}`);
+
+/** Settings parsed by config_parse_bool() that change no score, with their scope (v252–v262). */
+const CHECKED_BOOLEANS: Readonly<Record<string, Scope>> = {
+  StopWhenUnneeded: 'unit',
+  RefuseManualStart: 'unit',
+  RefuseManualStop: 'unit',
+  AllowIsolate: 'unit',
+  IgnoreOnIsolate: 'unit',
+  PrivateIPC: 'exec',
+  IgnoreSIGPIPE: 'exec',
+  TTYReset: 'exec',
+  TTYVHangup: 'exec',
+  TTYVTDisallocate: 'exec',
+  SyslogLevelPrefix: 'exec',
+  SendSIGKILL: 'kill',
+  SendSIGHUP: 'kill',
+  MemoryAccounting: 'cgroup',
+  IOAccounting: 'cgroup',
+  TasksAccounting: 'cgroup',
+  IPAccounting: 'cgroup',
+  GuessMainPID: 'service',
+  RootDirectoryStartOnly: 'service',
+};
+
+function factString(field: 'pamName'): Handler {
   return (ctx, a) => {
     ctx.facts[field] = a.value === '' ? undefined : a.value;
     return 'ok';
@@ -382,7 +432,7 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
       'always',
     ]),
   ),
-  BusName: d('service', factString('busName')),
+  BusName: d('service', handleBusName),
   ListenStream: d('socket', factCounter('listens')),
   ListenDatagram: d('socket', factCounter('listens')),
   ListenSequentialPacket: d('socket', factCounter('listens')),
@@ -424,6 +474,11 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   MemoryLimit: w('cgroup', handleLegacyCgroupOption),
   CPUAccounting: w('cgroup', handleLegacyCgroupOption),
   DefaultMemoryLow: w('cgroup', handleLegacyCgroupOption),
+  Documentation: w('unit', handleDocumentation),
+  TemporaryFileSystem: w('exec', handleTemporaryFileSystem),
+  ...Object.fromEntries(CONDITION_PATH_KEYS.map((k) => [k, w('unit', handleConditionPath)])),
+  ...Object.fromEntries(UNIT_DEPENDENCY_KEYS.map((k) => [k, w('unit', handleUnitDeps)])),
+  ...Object.fromEntries(Object.entries(CHECKED_BOOLEANS).map(([k, scope]) => [k, w(scope, checkedBoolean)])),
 };
 
 /**

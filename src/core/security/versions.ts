@@ -150,6 +150,17 @@ export interface VersionTraits {
    * it and score with the built-in table).
    */
   securityPolicyRejectsNonObject: boolean;
+  /**
+   * v256+: parsers report a value they cannot parse through log_syntax_parse_error() (conf-parser.h),
+   * "Failed to parse KEY=VALUE, ignoring: …", where v252–v255 worded it per parser ("Failed to parse
+   * boolean value, ignoring: …", "Invalid syntax, ignoring: …").
+   */
+  logSyntaxParseError: boolean;
+  /**
+   * The cgroup controller names Delegate= accepts (cgroup_controller_from_string(), src/basic/
+   * cgroup-util.c): v258+ adds bpf-bind-network-interface.
+   */
+  cgroupControllers: readonly string[];
 }
 
 export interface SystemdRelease {
@@ -207,6 +218,22 @@ const CGROUP_V1_DEPRECATED: Readonly<Record<string, string>> = {
   CPUShares: 'CPUWeight',
   MemoryLimit: 'MemoryMax',
 };
+const CGROUP_CONTROLLERS_252 = [
+  'cpu',
+  'cpuacct',
+  'cpuset',
+  'io',
+  'blkio',
+  'memory',
+  'devices',
+  'pids',
+  'bpf-firewall',
+  'bpf-devices',
+  'bpf-foreign',
+  'bpf-socket-bind',
+  'bpf-restrict-network-interfaces',
+];
+
 // v262: removed settings parsed by config_parse_warn_compat(DISABLED_LEGACY) (as the oracle shows them).
 const CGROUP_REMOVED_262 = ['CPUShares', 'MemoryLimit', 'CPUAccounting', 'DefaultMemoryLow'];
 /** What one supported release adds: its generated data, and its switches as changes to the previous release's. */
@@ -251,6 +278,8 @@ const VERSIONS = {
       cgroupRemovedOptions: [],
       cgroupDeprecated: CGROUP_V1_DEPRECATED,
       securityPolicyRejectsNonObject: false,
+      logSyntaxParseError: false,
+      cgroupControllers: CGROUP_CONTROLLERS_252,
     } satisfies VersionTraits,
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -280,6 +309,7 @@ const VERSIONS = {
       extraSpecifiers: { D: '/usr/share' },
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
+      logSyntaxParseError: true,
     },
   },
   262: {
@@ -298,6 +328,7 @@ const VERSIONS = {
       cgroupRemovedOptions: CGROUP_REMOVED_262,
       cgroupDeprecated: {},
       securityPolicyRejectsNonObject: true,
+      cgroupControllers: [...CGROUP_CONTROLLERS_252, 'bpf-bind-network-interface'],
     },
   },
 } satisfies Record<number, VersionEntry>;
