@@ -5,6 +5,7 @@ import data252 from './data/systemd-252.json';
 import data255 from './data/systemd-255.json';
 import data257 from './data/systemd-257.json';
 import data262 from './data/systemd-262.json';
+import glibc236Exp10 from './data/glibc-2.36-exp10.json';
 
 export type AssessorKind =
   | 'user'
@@ -150,6 +151,20 @@ export interface VersionTraits {
    * it and score with the built-in table).
    */
   securityPolicyRejectsNonObject: boolean;
+  /**
+   * exp10() results of the release's C library that are not the exact power of ten, by exponent: the JSON
+   * parser scales `1e3` with it (json_parse_number()). Debian 12's glibc 2.36 is off by an ulp for 230
+   * exponents, so `"weight": 1e3` is not an integer there and is ignored; later glibc is exact.
+   */
+  jsonExp10Inexact: Readonly<Record<string, string>>;
+  /** `--instance=` (v257 has it; v252 does not know the option). */
+  instanceOption: boolean;
+  /** `--no-legend`: unknown to v252, refused outside `plot` by v257, accepted (no effect) by v262. */
+  noLegendOption: 'unknown' | 'plot-only' | 'accepted';
+  /** v262: parse_boolean_argument() quotes the option and drops the full stop. */
+  booleanArgumentQuoted: boolean;
+  /** The verbs named by the refusal of `--root=` without `--offline=true` (v262 adds unit-gdb). */
+  offlineRootVerbs: string;
 }
 
 export interface SystemdRelease {
@@ -251,6 +266,11 @@ const VERSIONS = {
       cgroupRemovedOptions: [],
       cgroupDeprecated: CGROUP_V1_DEPRECATED,
       securityPolicyRejectsNonObject: false,
+      jsonExp10Inexact: glibc236Exp10.exp10,
+      instanceOption: false,
+      noLegendOption: 'unknown',
+      booleanArgumentQuoted: false,
+      offlineRootVerbs: 'cat-config, verify, condition and security',
     } satisfies VersionTraits,
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -268,6 +288,8 @@ const VERSIONS = {
       serviceTypeLegacyMessage: false,
       personalityLegacyMessage: false,
       syscallUnknownLegacyMessage: false,
+      // Ubuntu 24.04's glibc 2.39 (255 has no live oracle: taken as exact, like Debian 13's 2.41).
+      jsonExp10Inexact: {},
     },
   },
   257: {
@@ -280,6 +302,8 @@ const VERSIONS = {
       extraSpecifiers: { D: '/usr/share' },
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
+      instanceOption: true,
+      noLegendOption: 'plot-only',
     },
   },
   262: {
@@ -298,6 +322,9 @@ const VERSIONS = {
       cgroupRemovedOptions: CGROUP_REMOVED_262,
       cgroupDeprecated: {},
       securityPolicyRejectsNonObject: true,
+      noLegendOption: 'accepted',
+      booleanArgumentQuoted: true,
+      offlineRootVerbs: 'cat-config, verify, condition, unit-gdb, and security',
     },
   },
 } satisfies Record<number, VersionEntry>;
