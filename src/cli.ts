@@ -15,6 +15,7 @@ import {
   DEFAULT_VERSION,
   SUPPORTED_VERSIONS,
   isSupportedVersion,
+  systemdRelease,
   type SystemdVersion,
 } from './core/security/versions';
 
@@ -95,8 +96,9 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     )
     .argument('[units...]', 'unit files (paths) to analyse; templates are analysed as an instance')
     .addOption(
-      new Option('--offline <bool>', 'accepted for compatibility; unitgate always works offline').default(
-        'true',
+      new Option(
+        '--offline <bool>',
+        'unitgate always works offline; with --root, --offline=true is required (as by systemd-analyze)',
       ),
     )
     .addOption(
@@ -125,6 +127,13 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
       ),
     )
     .addOption(new Option('--instance <name>', 'instance name used when analysing a template unit'))
+    // Accepted as systemd-analyze accepts them; none changes an offline security review.
+    .addOption(new Option('-q, --quiet', 'accepted for compatibility'))
+    .addOption(new Option('--system', 'analyse system units (the default)'))
+    .addOption(new Option('--man [bool]', 'accepted for compatibility (no effect offline)'))
+    .addOption(new Option('--generators [bool]', 'accepted for compatibility (no effect offline)'))
+    .addOption(new Option('--recursive-errors <mode>', 'accepted for compatibility: yes, no or one'))
+    .addOption(new Option('--no-legend', 'accepted where systemd-analyze accepts it'))
     .addOption(
       new Option(
         '--systemd-version <version>',
@@ -132,33 +141,72 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
       ).default(String(DEFAULT_VERSION)),
     )
     .addOption(new Option('--no-pager', 'accepted for compatibility; output is never paged'))
-    .action((units: string[], opts: Record<string, string | undefined>) => {
-      const offline = parseBoolean(opts.offline ?? 'true');
-      if (offline === undefined) throw new UsageError(`Failed to parse --offline= argument: ${opts.offline}`);
-      if (!offline)
-        throw new UsageError(
-          'unitgate only works offline (it never asks a running systemd); drop --offline=false.',
-        );
-      const json = opts.json as string;
-      if (!['off', 'short', 'pretty'].includes(json))
-        throw new UsageError(`Unknown argument to --json=: ${json}`);
-      const threshold = parseThreshold(opts.threshold ?? '100');
-      if (threshold === undefined) throw new UsageError(`Failed to parse threshold: ${opts.threshold}`);
+    .action((units: string[], opts: Record<string, string | boolean | undefined>) => {
       const version = Number(opts.systemdVersion);
       if (!isSupportedVersion(version)) {
         throw new UsageError(
-          `Unsupported --systemd-version=${opts.systemdVersion}; choose one of ${SUPPORTED_VERSIONS.join(', ')}.`,
+          `Unsupported --systemd-version=${String(opts.systemdVersion)}; choose one of ${SUPPORTED_VERSIONS.join(', ')}.`,
         );
       }
+      const traits = systemdRelease(version).traits;
+      // parse_argv() of src/analyze/analyze.c, in its order of checks.
+      if (opts.instance !== undefined && !traits.instanceOption)
+        throw new UsageError(`systemd-analyze: unrecognized option '--instance=${String(opts.instance)}'`);
+      if (opts.legend === false && traits.noLegendOption === 'unknown')
+        throw new UsageError("systemd-analyze: unrecognized option '--no-legend'");
+      // parse_boolean_argument() (v262 quotes the option and drops the full stop).
+      const booleanArgument = (name: string, value: string | boolean | undefined): boolean => {
+        if (value === undefined || value === true) return true;
+        if (value === false) return false;
+        const b = parseBoolean(value);
+        if (b === undefined)
+          throw new UsageError(
+            traits.booleanArgumentQuoted
+              ? `Failed to parse boolean argument to '--${name}': ${value}`
+              : `Failed to parse boolean argument to --${name}: ${value}.`,
+          );
+        return b;
+      };
+      booleanArgument('man', opts.man);
+      booleanArgument('generators', opts.generators);
+      const recursive = opts.recursiveErrors;
+      if (recursive === 'help') {
+        result.stdout += 'yes\nno\none\n';
+        return;
+      }
+      if (typeof recursive === 'string' && !['yes', 'no', 'one'].includes(recursive))
+        throw new UsageError(`Unknown mode passed to --recursive-errors='${recursive}'.`);
+      const json = opts.json as string;
+      if (json === 'help') {
+        result.stdout += 'pretty\nshort\noff\n';
+        return;
+      }
+      if (!['off', 'short', 'pretty'].includes(json))
+        throw new UsageError(`Unknown argument to --json= switch: ${json}`);
+      // Unset, --offline is false for systemd-analyze: --root= then is refused. unitgate is offline anyway.
+      const offline = opts.offline === undefined ? undefined : booleanArgument('offline', opts.offline);
+      const threshold = parseThreshold(String(opts.threshold ?? '100'));
+      if (threshold === undefined)
+        throw new UsageError(`Failed to parse threshold: ${String(opts.threshold)}`);
+      if (opts.root !== undefined && offline !== true)
+        throw new UsageError(
+          `Options --root= and --image= are only supported for ${traits.offlineRootVerbs} when used with --offline= right now.`,
+        );
+      if (offline === false)
+        throw new UsageError(
+          'unitgate only works offline (it never asks a running systemd); drop --offline=false.',
+        );
+      if (opts.legend === false && traits.noLegendOption === 'plot-only')
+        throw new UsageError('Option --no-legend is only supported for plot with either --table or --json=.');
       const r = runSecurityCommand(
         {
           units,
-          root: opts.root,
+          root: opts.root as string | undefined,
           json: json as JsonOutput,
           threshold,
-          securityPolicy: opts.securityPolicy,
-          portableProfile: opts.profile,
-          instance: opts.instance,
+          securityPolicy: opts.securityPolicy as string | undefined,
+          portableProfile: opts.profile as string | undefined,
+          instance: opts.instance as string | undefined,
           version: version as SystemdVersion,
           ...(cli.write ? { write: cli.write } : {}),
           ...(cli.write && cli.writeEncoded ? { writeEncoded: cli.writeEncoded } : {}),
@@ -379,11 +427,20 @@ export async function runCliAsync(argv: string[], cli: CliEnvironment): Promise<
   return result;
 }
 
+/** Options whose argument is optional (getopt's optional_argument): only `--opt=value` gives one. */
+const OPTIONAL_ARGUMENT_OPTIONS = ['--man', '--generators'];
+
 function parseInto(argv: string[], cli: CliEnvironment, pending: Promise<void>[]): CommandResult {
   const result: CommandResult = { exitCode: 0, stdout: '', stderr: '' };
   const program = buildProgram(cli, result, pending);
+  // getopt never takes the next word as an optional argument; commander would (`--man unit.service`).
+  const end = argv.indexOf('--');
+  const words =
+    argv[0] === 'security'
+      ? argv.map((a, i) => ((end < 0 || i < end) && OPTIONAL_ARGUMENT_OPTIONS.includes(a) ? `${a}=yes` : a))
+      : argv;
   try {
-    program.parse(argv, { from: 'user' });
+    program.parse(words, { from: 'user' });
   } catch (e) {
     // Usage errors exit 1, as systemd-analyze does; but `check` exits 1 when CI would fail, so there a
     // usage error (which decides nothing) exits 2, like its other errors.

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import type { CaseFile, DifferentialCase } from './cases';
 import { checksCase } from './kinds/checks';
+import { cliCase } from './kinds/cli';
 
 const BOOL = ['yes', 'no', 'true', 'false', '1', '0', 'on', 'off', 'Yes', 'bogus', ''];
 const BOOLEAN_KEYS = [
@@ -461,6 +462,7 @@ export const differentialCase: fc.Arbitrary<DifferentialCase> = fc.oneof(
   { weight: 1, arbitrary: bytesCase },
   { weight: 2, arbitrary: optionsCase },
   { weight: 2, arbitrary: checksCase },
+  { weight: 1, arbitrary: cliCase },
 );
 
 /** The case kinds by name, for campaigns that aim at one. */
@@ -471,4 +473,5 @@ export const CASE_KINDS: Record<string, fc.Arbitrary<DifferentialCase>> = {
   bytes: bytesCase,
   options: optionsCase,
   checks: checksCase,
+  cli: cliCase,
 };

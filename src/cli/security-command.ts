@@ -9,6 +9,7 @@ import { parseUnitName, isTemplateName, replaceInstance, templateOf } from '../c
 import { scoreUnitInTree } from '../core/engine';
 import type { Assessment } from '../core/security/assess';
 import { parseSecurityPolicy, type SecurityPolicy } from '../core/security/security-policy';
+import { exactExp10 } from '../core/security/systemd-json';
 import { encodeJsonShort, renderJson, renderTable } from '../core/security/render-security';
 import { systemdRelease, type SystemdVersion } from '../core/security/versions';
 import { createRealTree } from '../io/node-unit-tree';
@@ -68,6 +69,19 @@ interface Prepared {
   dir: string | undefined;
 }
 
+/** strerror() of the errors reading a file can give. */
+function errnoText(code: string | undefined): string {
+  const texts: Record<string, string> = {
+    ENOENT: 'No such file or directory',
+    EISDIR: 'Is a directory',
+    EACCES: 'Permission denied',
+    ENOTDIR: 'Not a directory',
+    ELOOP: 'Too many levels of symbolic links',
+    ENAMETOOLONG: 'File name too long',
+  };
+  return (code !== undefined ? texts[code] : undefined) ?? `Input/output error`;
+}
+
 /** verify_prepare_filename(): absolute path, valid unit name, template → instance. */
 function prepare(argument: string, cwd: string, instance: string): Prepared | { error: string } {
   const abs = posix.resolve(cwd, argument);
@@ -101,22 +115,24 @@ export function runSecurityCommand(
 
   let policy: SecurityPolicy | undefined;
   if (options.securityPolicy !== undefined) {
-    let text: string;
+    // parse_path_argument() makes the name absolute; json_parse_file() leaves line and column unset
+    // (0:0 here) when the file cannot be read or is empty.
+    const path = posix.resolve(env.cwd, options.securityPolicy);
+    let bytes: Uint8Array;
     try {
-      text = readFileSync(posix.resolve(env.cwd, options.securityPolicy), 'utf8');
+      bytes = readFileSync(path);
     } catch (e) {
-      return {
-        exitCode: 1,
-        stdout,
-        stderr: `Failed to read '${options.securityPolicy}': ${(e as NodeJS.ErrnoException).code ?? e}\n`,
-        reports,
-      };
+      const reason = errnoText((e as NodeJS.ErrnoException).code);
+      return { exitCode: 1, stdout, stderr: `Failed to parse '${path}' at 0:0: ${reason}\n`, reports };
     }
-    const parsed = parseSecurityPolicy(
-      text,
-      options.securityPolicy,
-      release.traits.securityPolicyRejectsNonObject,
-    );
+    const inexact = release.traits.jsonExp10Inexact;
+    const parsed = parseSecurityPolicy(bytes, path, {
+      rejectNonObject: release.traits.securityPolicyRejectsNonObject,
+      exp10: (n) => {
+        const v = inexact[String(n)];
+        return v !== undefined ? Number(v) : exactExp10(n);
+      },
+    });
     if (!parsed.ok) return { exitCode: 1, stdout, stderr: parsed.message + '\n', reports };
     policy = parsed.policy;
   }

@@ -1066,16 +1066,58 @@ describe('parseSecurityPolicy', () => {
     expect(r.ok && [...r.policy.keys()]).toEqual(['Bogus']);
   });
 
+  // v262 refuses a top-level non-object once its first token is read (the oracle: `[1, 2]` at 1:2,
+  // `"x"` at 1:4, `\n  42` at 2:5).
   it.each([
-    ['[]', false, true],
-    ['[]', true, false],
-    ['"x"', false, true],
-    ['42', true, false],
-  ])('a top-level %s (reject non-objects: %s) → ok %s', (text, reject, ok) => {
+    ['[]', false, ''],
+    ['[1, 2]', true, '1:2'],
+    ['"x"', false, ''],
+    ['"x"', true, '1:4'],
+    ['\n  42', true, '2:5'],
+  ])('a top-level %j (reject non-objects: %s) → error at %j', (text, reject, at) => {
     const r = parseSecurityPolicy(text, 'p.json', reject);
-    expect(r.ok).toBe(ok);
+    expect(r.ok).toBe(at === '');
     if (r.ok) expect(r.policy.size).toBe(0);
-    else expect(r.message).toBe("Failed to parse 'p.json' at 1:2: Invalid argument");
+    else expect(r.message).toBe(`Failed to parse 'p.json' at ${at}: Invalid argument`);
+  });
+
+  // Each row was checked against systemd-analyze 252, 257 and 262.
+  it.each([
+    ['{"PrivateTmp": {"weight": 10}, "PrivateTmp": {"weight": 2000}}', { weight: 10 }],
+    ['{"PrivateTmp": {"weight": 18446744073709551615}}', { weight: 2 ** 64, exactWeight: 2n ** 64n - 1n }],
+    ['{"PrivateTmp": {"weight": 18446744073709551616}}', {}],
+    ['{"PrivateTmp": {"weight": -0}}', { weight: 0 }],
+    ['{"PrivateTmp": {"weight": 5e3}}', { weight: 5000 }],
+  ])('reads %s as systemd does', (text, override) => {
+    const r = parseSecurityPolicy(text, 'p.json', false);
+    expect(r.ok && r.policy.get('PrivateTmp')).toEqual(override);
+  });
+
+  it("scales exponents with the release's exp10(): glibc 2.36's 1e3 is not an integer", () => {
+    const glibc236 = (n: number): number => (n === 3 ? 1000.0000000000001 : Number(`1e${n}`));
+    const r = parseSecurityPolicy('{"PrivateTmp": {"weight": 5e3}}', 'p.json', {
+      rejectNonObject: false,
+      exp10: glibc236,
+    });
+    expect(r.ok && r.policy.get('PrivateTmp')).toEqual({});
+  });
+
+  it.each([
+    ['{"PrivateTmp": {"description_bad": "a\\u0000b"}}', '1:36'],
+    ['{"PrivateTmp": {"description_bad": "\\ud800"}}', '1:36'],
+    ['{"a": "\x7f"}', '1:7'],
+    ['{"a": 1x}', '1:8'],
+    ['{"a" 1}', '1:6'],
+    ['\n {"a":[1,]}', '2:11'],
+    ['{"é": tru}', '1:7'],
+    ['{"a": 01}', '1:8'],
+    ['{} {}', '1:4'],
+    ['', '0:0'],
+  ])('refuses %j at %s', (text, at) => {
+    const r = parseSecurityPolicy(text, 'p.json', false);
+    expect(!r.ok && r.message).toBe(
+      `Failed to parse 'p.json' at ${at}: ${at === '0:0' ? 'No data available' : 'Invalid argument'}`,
+    );
   });
 
   it('reports a syntax error with the file name and a line:column', () => {

@@ -423,6 +423,9 @@ interface AssessTable {
   defaultDependenciesOnly: boolean[];
   weight: number[];
   range: number[];
+  /** The weights and ranges exactly (a policy's can exceed 2^53), for the uint64_t arithmetic. */
+  exactWeight: bigint[];
+  exactRange: bigint[];
   /** The table's own range: a badness equal to it is "bad" whatever the policy says. */
   builtinRange: number[];
   good: (string | null)[];
@@ -486,6 +489,8 @@ function buildTable(release: SystemdRelease, policy: SecurityPolicy | undefined)
   const overrides = assessors.map((a) => policy?.get(a.jsonField));
   const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
   const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
+  const exactWeight = assessors.map((_a, i) => overrides[i]?.exactWeight ?? BigInt(weight[i] as number));
+  const exactRange = assessors.map((_a, i) => overrides[i]?.exactRange ?? BigInt(range[i] as number));
   const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
   const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
   const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
@@ -540,6 +545,8 @@ function buildTable(release: SystemdRelease, policy: SecurityPolicy | undefined)
     defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
     weight,
     range,
+    exactWeight,
+    exactRange,
     builtinRange: assessors.map((a) => a.range),
     good,
     bad,
@@ -680,22 +687,23 @@ export function assessUnit(
     }
     exposure = divRoundUp(badnessSum * 100, weightSum);
   } else {
-    const up = (x: bigint, y: bigint): bigint => ((x + y - 1n) & U64) / y;
+    // DIV_ROUND_UP() (macro-fundamental.h) is x / y + !!(x % y): it never overflows.
+    const up = (x: bigint, y: bigint): bigint => x / y + (x % y !== 0n ? 1n : 0n);
     let badnessSum = 0n;
     let weightSum = 0n;
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === undefined) continue;
-      const weight = BigInt(t.weight[i] as number);
-      badnessSum = (badnessSum + up((BigInt(b) * weight) & U64, BigInt(t.range[i] as number))) & U64;
+      const weight = t.exactWeight[i] as bigint;
+      badnessSum = (badnessSum + up((BigInt(b) * weight) & U64, t.exactRange[i] as bigint)) & U64;
       weightSum = (weightSum + weight) & U64;
     }
     if (weightSum === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === undefined || b === 0) continue;
-      const weight = BigInt(t.weight[i] as number);
-      const x = up(up((BigInt(b) * weight * 100n) & U64, BigInt(t.range[i] as number)), weightSum);
+      const weight = t.exactWeight[i] as bigint;
+      const x = up(up((BigInt(b) * weight * 100n) & U64, t.exactRange[i] as bigint), weightSum);
       exposureColumn[i] = formatTenths(x);
     }
     exposure = Number(up((badnessSum * 100n) & U64, weightSum));

@@ -280,9 +280,8 @@ export function renderTable(assessment: Assessment, options: TextOptions): strin
     pad(nameWidth, 4) +
     ' DESCRIPTION' +
     pad(descriptionWidth, 11) +
-    ' ' +
-    pad(exposureWidth, 8) +
-    'EXPOSURE';
+    // Header cells are left-aligned, and the last column is not padded after its text (format-table.c).
+    ' EXPOSURE';
   let out = options.colors ? `\x1b[4m${header}${ANSI.normal}\n` : header + '\n';
   for (let i = 0; i < n; i++) {
     const index = c.order[i] as number;

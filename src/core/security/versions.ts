@@ -5,6 +5,7 @@ import data252 from './data/systemd-252.json';
 import data255 from './data/systemd-255.json';
 import data257 from './data/systemd-257.json';
 import data262 from './data/systemd-262.json';
+import glibc236Exp10 from './data/glibc-2.36-exp10.json';
 
 export type AssessorKind =
   | 'user'
@@ -161,6 +162,20 @@ export interface VersionTraits {
    * cgroup-util.c): v258+ adds bpf-bind-network-interface.
    */
   cgroupControllers: readonly string[];
+  /**
+   * exp10() results of the release's C library that are not the exact power of ten, by exponent: the JSON
+   * parser scales `1e3` with it (json_parse_number()). Debian 12's glibc 2.36 is off by an ulp for 230
+   * exponents, so `"weight": 1e3` is not an integer there and is ignored; later glibc is exact.
+   */
+  jsonExp10Inexact: Readonly<Record<string, string>>;
+  /** `--instance=` (v257 has it; v252 does not know the option). */
+  instanceOption: boolean;
+  /** `--no-legend`: unknown to v252, refused outside `plot` by v257, accepted (no effect) by v262. */
+  noLegendOption: 'unknown' | 'plot-only' | 'accepted';
+  /** v262: parse_boolean_argument() quotes the option and drops the full stop. */
+  booleanArgumentQuoted: boolean;
+  /** The verbs named by the refusal of `--root=` without `--offline=true` (v262 adds unit-gdb). */
+  offlineRootVerbs: string;
 }
 
 export interface SystemdRelease {
@@ -280,6 +295,11 @@ const VERSIONS = {
       securityPolicyRejectsNonObject: false,
       logSyntaxParseError: false,
       cgroupControllers: CGROUP_CONTROLLERS_252,
+      jsonExp10Inexact: glibc236Exp10.exp10,
+      instanceOption: false,
+      noLegendOption: 'unknown',
+      booleanArgumentQuoted: false,
+      offlineRootVerbs: 'cat-config, verify, condition and security',
     } satisfies VersionTraits,
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -297,6 +317,8 @@ const VERSIONS = {
       serviceTypeLegacyMessage: false,
       personalityLegacyMessage: false,
       syscallUnknownLegacyMessage: false,
+      // Ubuntu 24.04's glibc 2.39 (255 has no live oracle: taken as exact, like Debian 13's 2.41).
+      jsonExp10Inexact: {},
     },
   },
   257: {
@@ -310,6 +332,8 @@ const VERSIONS = {
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
       logSyntaxParseError: true,
+      instanceOption: true,
+      noLegendOption: 'plot-only',
     },
   },
   262: {
@@ -329,6 +353,9 @@ const VERSIONS = {
       cgroupDeprecated: {},
       securityPolicyRejectsNonObject: true,
       cgroupControllers: [...CGROUP_CONTROLLERS_252, 'bpf-bind-network-interface'],
+      noLegendOption: 'accepted',
+      booleanArgumentQuoted: true,
+      offlineRootVerbs: 'cat-config, verify, condition, unit-gdb, and security',
     },
   },
 } satisfies Record<number, VersionEntry>;
