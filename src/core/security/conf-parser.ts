@@ -11,6 +11,7 @@ import type { CredentialMap } from './credentials';
 import type { CapabilityMask } from './capability-util';
 import type { PrefixEntry } from './in-addr-prefix';
 import type { SettingsRecord } from './settings-record';
+import type { SocketPort } from './load-fragment-triggers';
 
 export interface ServiceFacts {
   type: string | undefined;
@@ -27,9 +28,21 @@ export interface ServiceFacts {
   loadCredentials?: CredentialMap;
   setCredentials?: CredentialMap;
   mountImages: number;
-  listens: number;
-  timerTriggers: number;
+  /** The Listen*= values socket_verify() sees (those that parsed), after the last reset. */
+  ports: SocketPort[];
+  /** Socket Accept=, Service= (a loadable service was named), MaxConnections=, Symlinks= (paths kept). */
+  accept: boolean;
+  socketService: boolean;
+  maxConnections: number;
+  symlinks: number;
+  /** Timer values that parsed (after the last empty assignment), OnClockChange=, OnTimezoneChange=. */
+  timerValues: number;
+  onClockChange: boolean;
+  onTimezoneChange: boolean;
   pathTriggers: number;
+  /** WorkingDirectory=~ and PrivatePIDs= (read by unit_verify_contexts(), v257+). */
+  workingDirectoryHome: boolean;
+  privatePids: boolean;
   /** Mount/Swap What=, Mount/Automount Where= (as parsed; undefined when unset). */
   what: string | undefined;
   where: string | undefined;
@@ -63,6 +76,11 @@ export interface Context {
   execOptions?: ExecLineOptions;
   /** Whether the assignments being applied are the main file's (its errors refuse the unit). */
   inMainFile: boolean;
+  /**
+   * Set by a parser that returns an error other than -ENOEXEC (config_parse_image_policy()'s -EBADSLT…):
+   * its strerror() text. unit_load_fragment() then fails the load with it instead of logging "fatal error".
+   */
+  fatalReason?: string;
 }
 
 export type Handler = (ctx: Context, a: Assignment) => Outcome;
@@ -120,8 +138,13 @@ export function unknownKey(ctx: Context, a: Assignment, sections: readonly strin
   ctx.diagnostics.push(d);
 }
 
-/** An error that ends the file (-ENOEXEC): the unit is refused when it is in the main file. */
-export function fatal(ctx: Context, a: Assignment, message: string): Outcome {
+/**
+ * An error that ends the file: config_parse() returns the parser's error (conf-parser.c, v252–v262). In
+ * the main file -ENOEXEC refuses the unit ("bad setting"), any other error (`reason`, its strerror()
+ * text) fails the load; a drop-in only loses the rest of its lines (unit_load_dropin() ignores it).
+ */
+export function fatal(ctx: Context, a: Assignment, message: string, reason?: string): Outcome {
+  if (reason !== undefined) ctx.fatalReason = reason;
   ctx.diagnostics.push({
     file: a.file,
     line: a.line,

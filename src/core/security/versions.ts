@@ -150,6 +150,31 @@ export interface VersionTraits {
    * it and score with the built-in table).
    */
   securityPolicyRejectsNonObject: boolean;
+  /**
+   * v257+: config_parse_bool(), config_parse_unsigned() & co. report a bad value through
+   * log_syntax_parse_error() ("Failed to parse KEY=VALUE, ignoring: Invalid argument"; fatal: without
+   * ", ignoring"); v252 says "Failed to parse boolean value, ignoring: VALUE".
+   */
+  parseErrorNamesSetting: boolean;
+  /**
+   * v257+: *ImagePolicy= values are parsed (config_parse_image_policy(), image_policy_from_string());
+   * a bad one fails the load with its error. v252 accepts any value silently.
+   */
+  imagePolicyParsed: boolean;
+  /** v262: an unknown partition designator or flag in an image policy is ignored (v257: refused). */
+  imagePolicyIgnoresUnknown: boolean;
+  /** v257+: a relative Swap What= is kept (swap_load() then fails: -EINVAL); v252 ignores it with a warning. */
+  swapWhatRelativeKept: boolean;
+  /** v257+: socket_verify() refuses MaxConnections=0 even without Accept=yes. */
+  maxConnectionsCheckedAlways: boolean;
+  /**
+   * v257+: unit_verify_contexts() (src/core/unit.c) refuses PrivatePIDs= outside services and
+   * WorkingDirectory=~ with DynamicUser=yes.
+   */
+  verifiesExecContexts: boolean;
+  /** v262: ExecReloadPost= (an Exec*= list) and RootMStack= (a fatal path) exist. */
+  execReloadPost: boolean;
+  rootMStack: boolean;
 }
 
 export interface SystemdRelease {
@@ -251,6 +276,14 @@ const VERSIONS = {
       cgroupRemovedOptions: [],
       cgroupDeprecated: CGROUP_V1_DEPRECATED,
       securityPolicyRejectsNonObject: false,
+      parseErrorNamesSetting: false,
+      imagePolicyParsed: false,
+      imagePolicyIgnoresUnknown: false,
+      swapWhatRelativeKept: false,
+      maxConnectionsCheckedAlways: false,
+      verifiesExecContexts: false,
+      execReloadPost: false,
+      rootMStack: false,
     } satisfies VersionTraits,
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -268,6 +301,8 @@ const VERSIONS = {
       serviceTypeLegacyMessage: false,
       personalityLegacyMessage: false,
       syscallUnknownLegacyMessage: false,
+      // Image policies came with v254 (NEWS).
+      imagePolicyParsed: true,
     },
   },
   257: {
@@ -280,6 +315,10 @@ const VERSIONS = {
       extraSpecifiers: { D: '/usr/share' },
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
+      parseErrorNamesSetting: true,
+      swapWhatRelativeKept: true,
+      maxConnectionsCheckedAlways: true,
+      verifiesExecContexts: true,
     },
   },
   262: {
@@ -298,6 +337,9 @@ const VERSIONS = {
       cgroupRemovedOptions: CGROUP_REMOVED_262,
       cgroupDeprecated: {},
       securityPolicyRejectsNonObject: true,
+      imagePolicyIgnoresUnknown: true,
+      execReloadPost: true,
+      rootMStack: true,
     },
   },
 } satisfies Record<number, VersionEntry>;
