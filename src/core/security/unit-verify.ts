@@ -124,11 +124,12 @@ const AUTOMOUNT_RESERVED_OPTIONS = ['fd', 'pgrp', 'minproto', 'maxproto', 'direc
  * A failed check is "bad setting" (-ENOEXEC); an error while adding the type's extras is a load error.
  */
 export function verifyUnit(ctx: Context): LoadFailure | undefined {
-  return verifyUnitType(ctx) ?? verifyExecContext(ctx);
+  return verifyExecContext(ctx) ?? verifyUnitType(ctx);
 }
 
 /**
- * unit_verify_contexts() (src/core/unit.c, v257+), run after the type's own checks: settings of the
+ * unit_verify_contexts() (src/core/unit.c, v257+), which systemd-analyze 257/262 report before the type's
+ * own checks (as the oracles show): settings of the
  * execution context that no unit of this kind may combine.
  */
 function verifyExecContext(ctx: Context): LoadFailure | undefined {
