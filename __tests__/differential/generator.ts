@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import type { CaseFile, DifferentialCase } from './cases';
 import { checksCase } from './kinds/checks';
 import { cliCase } from './kinds/cli';
+import { verifyCase } from './kinds/verify';
 
 const BOOL = ['yes', 'no', 'true', 'false', '1', '0', 'on', 'off', 'Yes', 'bogus', ''];
 const BOOLEAN_KEYS = [
@@ -463,6 +464,7 @@ export const differentialCase: fc.Arbitrary<DifferentialCase> = fc.oneof(
   { weight: 2, arbitrary: optionsCase },
   { weight: 2, arbitrary: checksCase },
   { weight: 1, arbitrary: cliCase },
+  { weight: 2, arbitrary: verifyCase },
 );
 
 /** The case kinds by name, for campaigns that aim at one. */
@@ -474,4 +476,5 @@ export const CASE_KINDS: Record<string, fc.Arbitrary<DifferentialCase>> = {
   options: optionsCase,
   checks: checksCase,
   cli: cliCase,
+  verify: verifyCase,
 };

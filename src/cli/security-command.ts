@@ -260,7 +260,8 @@ export function runSecurityCommand(
       continue;
     }
     for (const d of outcome.diagnostics) {
-      if (d.severity === 'error' || d.severity === 'warning')
+      // Notices too: systemd-analyze logs at LOG_NOTICE and above ("Unit configuration has fatal error").
+      if (d.severity === 'error' || d.severity === 'warning' || d.severity === 'notice')
         stderr += d.unlocated ? `${d.message}\n` : `${hostPrefix}${d.file}:${d.line}: ${d.message}\n`;
     }
     if (!outcome.ok && outcome.stage === 'overrides') {

@@ -11,6 +11,7 @@ import type { CredentialMap } from './credentials';
 import type { CapabilityMask } from './capability-util';
 import type { PrefixEntry } from './in-addr-prefix';
 import type { SettingsRecord } from './settings-record';
+import type { SocketPort } from './load-fragment-triggers';
 
 export interface ServiceFacts {
   type: string | undefined;
@@ -27,9 +28,21 @@ export interface ServiceFacts {
   loadCredentials?: CredentialMap;
   setCredentials?: CredentialMap;
   mountImages: number;
-  listens: number;
-  timerTriggers: number;
+  /** The Listen*= values socket_verify() sees (those that parsed), after the last reset. */
+  ports: SocketPort[];
+  /** Socket Accept=, Service= (a loadable service was named), MaxConnections=, Symlinks= (paths kept). */
+  accept: boolean;
+  socketService: boolean;
+  maxConnections: number;
+  symlinks: number;
+  /** Timer values that parsed (after the last empty assignment), OnClockChange=, OnTimezoneChange=. */
+  timerValues: number;
+  onClockChange: boolean;
+  onTimezoneChange: boolean;
   pathTriggers: number;
+  /** WorkingDirectory=~ and PrivatePIDs= (read by unit_verify_contexts(), v257+). */
+  workingDirectoryHome: boolean;
+  privatePids: boolean;
   /** Mount/Swap What=, Mount/Automount Where= (as parsed; undefined when unset). */
   what: string | undefined;
   where: string | undefined;
@@ -63,6 +76,11 @@ export interface Context {
   execOptions?: ExecLineOptions;
   /** Whether the assignments being applied are the main file's (its errors refuse the unit). */
   inMainFile: boolean;
+  /**
+   * Set by a parser that returns an error other than -ENOEXEC (config_parse_image_policy()'s -EBADSLT…):
+   * its strerror() text. unit_load_fragment() then fails the load with it instead of logging "fatal error".
+   */
+  fatalReason?: string;
 }
 
 export type Handler = (ctx: Context, a: Assignment) => Outcome;
@@ -120,8 +138,13 @@ export function unknownKey(ctx: Context, a: Assignment, sections: readonly strin
   ctx.diagnostics.push(d);
 }
 
-/** An error that ends the file (-ENOEXEC): the unit is refused when it is in the main file. */
-export function fatal(ctx: Context, a: Assignment, message: string): Outcome {
+/**
+ * An error that ends the file: config_parse() returns the parser's error (conf-parser.c, v252–v262). In
+ * the main file -ENOEXEC refuses the unit ("bad setting"), any other error (`reason`, its strerror()
+ * text) fails the load; a drop-in only loses the rest of its lines (unit_load_dropin() ignores it).
+ */
+export function fatal(ctx: Context, a: Assignment, message: string, reason?: string): Outcome {
+  if (reason !== undefined) ctx.fatalReason = reason;
   ctx.diagnostics.push({
     file: a.file,
     line: a.line,
@@ -137,13 +160,27 @@ export function fatal(ctx: Context, a: Assignment, message: string): Outcome {
 }
 
 /**
- * A value a parser could not parse: v252–v255 word it per parser (`legacy`); from v256 most parsers log
- * through log_syntax_parse_error() (src/shared/conf-parser.h): "Failed to parse KEY=VALUE, ignoring:"
- * and the error (-EINVAL for every caller here).
+ * How the release words a value its parser could not parse: v252–v255 word it per parser (`legacy`,
+ * e.g. "Failed to parse boolean value, ignoring: VALUE"); from v256 most parsers log through
+ * log_syntax_parse_error() (src/shared/conf-parser.h): "Failed to parse KEY=VALUE, ignoring:" and the
+ * error (-EINVAL for every caller here), without ", ignoring" where the failure is fatal.
  */
+export function parseFailureMessage(
+  ctx: Context,
+  a: Assignment,
+  legacy: string,
+  options: { value?: string; fatal?: boolean } = {},
+): string {
+  if (!ctx.traits.logSyntaxParseError) return legacy;
+  const setting = `${a.key}=${options.value ?? a.value}`;
+  return options.fatal
+    ? `Failed to parse ${setting}: Invalid argument`
+    : `Failed to parse ${setting}, ignoring: Invalid argument`;
+}
+
+/** Warns that `value` (the assignment's, or what specifier expansion made of it) could not be parsed. */
 export function parseFailure(ctx: Context, a: Assignment, value: string, legacy: string): Outcome {
-  if (!ctx.traits.logSyntaxParseError) return warn(ctx, a, legacy, 'invalid-value');
-  return warn(ctx, a, `Failed to parse ${a.key}=${value}, ignoring: Invalid argument`, 'invalid-value');
+  return warn(ctx, a, parseFailureMessage(ctx, a, legacy, { value }), 'invalid-value');
 }
 
 /** unit_full_printf() for this unit and version. */

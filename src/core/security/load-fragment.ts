@@ -12,6 +12,7 @@ import {
   expand,
   fatal,
   parseFailure,
+  parseFailureMessage,
   specifiers,
   warn,
   type Context,
@@ -55,6 +56,22 @@ import {
   ipFilterPath,
   ipPrefixList,
 } from './load-fragment-cgroup';
+import {
+  factBool,
+  handleMaxConnections,
+  handleSocketService,
+  handleSymlinks,
+  listen,
+  pathSpec,
+  timerValue,
+} from './load-fragment-triggers';
+import {
+  fatalPath,
+  handleImagePolicy,
+  handleSecurityLabel,
+  handleSocketUserGroup,
+  handleWorkingDirectory,
+} from './load-fragment-fatal';
 
 /**
  * config_parse_job_mode_isolate() (load-fragment.c, v252–v262) logs a notice, whatever the value,
@@ -83,7 +100,12 @@ function boolSetting(field: keyof SecuritySettings, fatalOnError = false): Handl
   return (ctx, a) => {
     const b = parseBoolean(a.value);
     if (b === undefined) {
-      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
+      if (fatalOnError)
+        return fatal(
+          ctx,
+          a,
+          parseFailureMessage(ctx, a, `Failed to parse boolean value: ${a.value}`, { fatal: true }),
+        );
       return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
     }
     (ctx.s as unknown as Record<string, unknown>)[field] = b;
@@ -237,16 +259,7 @@ function factPath(field: 'what' | 'where'): Handler {
   };
 }
 
-function factBoolean(field: 'remainAfterExit'): Handler {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b === undefined) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    ctx.facts[field] = b;
-    return 'ok';
-  };
-}
-
-function factCounter(field: 'mountImages' | 'listens' | 'timerTriggers' | 'pathTriggers'): Handler {
+function factCounter(field: 'mountImages'): Handler {
   return (ctx, a) => {
     if (a.value === '') ctx.facts[field] = 0;
     else ctx.facts[field]++;
@@ -286,7 +299,21 @@ const SERVICE_TYPE = factEnum('type', (c) => c.traits.serviceTypes);
 const MOUNT_FSTYPE = factPrintfString('fstype');
 const MOUNT_OPTIONS = factPrintfString('options');
 const MOUNT_WHAT = factPrintfString('what');
-const SWAP_WHAT = factPath('what');
+const SWAP_WHAT_LEGACY = factPath('what');
+
+/**
+ * Swap What= from v257: a relative path is kept as written (and swap_load() then cannot name the unit
+ * after it: -EINVAL); v252 ignores it with a warning, as for any path setting.
+ */
+const SWAP_WHAT: Handler = (ctx, a) => {
+  if (!ctx.traits.swapWhatRelativeKept) return SWAP_WHAT_LEGACY(ctx, a);
+  const r = expand(ctx, a.value);
+  if (r.ok && r.value !== '' && !r.value.startsWith('/')) {
+    ctx.facts.what = r.value;
+    return 'ok';
+  }
+  return SWAP_WHAT_LEGACY(ctx, a);
+};
 
 type Scope =
   | 'exec'
@@ -305,13 +332,13 @@ type Scope =
 
 interface DirectiveSpec {
   scope: Scope;
-  /** The parser, chosen per version where the parser changed between releases. */
-  handler: (t: VersionTraits) => Handler;
+  /** The parser, chosen per version where the parser changed between releases (undefined: no such key). */
+  handler: (t: VersionTraits) => Handler | undefined;
   /** Whether an assignment counts as an applied setting (false: parsed only for its warnings). */
   record: boolean;
 }
 
-const dv = (scope: Scope, handler: (t: VersionTraits) => Handler): DirectiveSpec => ({
+const dv = (scope: Scope, handler: (t: VersionTraits) => Handler | undefined): DirectiveSpec => ({
   scope,
   handler,
   record: true,
@@ -319,6 +346,11 @@ const dv = (scope: Scope, handler: (t: VersionTraits) => Handler): DirectiveSpec
 const d = (scope: Scope, handler: Handler): DirectiveSpec => dv(scope, () => handler);
 /** A directive parsed only for the warnings systemd logs about it. */
 const w = (scope: Scope, handler: Handler): DirectiveSpec => ({ ...d(scope, handler), record: false });
+/** A directive parsed only for its warnings or errors, known from the release whose switch `since` is on. */
+const wSince = (scope: Scope, since: keyof VersionTraits, handler: Handler): DirectiveSpec => ({
+  ...dv(scope, (t) => (t[since] ? handler : undefined)),
+  record: false,
+});
 
 /** Every directive that can change a score or the load result. Unlisted keys are not scored. */
 const DIRECTIVES: Record<string, DirectiveSpec> = {
@@ -415,7 +447,7 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   ExecReload: d('service', execCommands()),
   ExecStopPost: d('service-or-socket', execCommands()),
   ExecStopPre: d('socket', execCommands()),
-  RemainAfterExit: d('service', factBoolean('remainAfterExit')),
+  RemainAfterExit: d('service', factBool('remainAfterExit')),
   ExitType: d(
     'service',
     factEnum('exitType', () => ['main', 'cgroup']),
@@ -433,27 +465,44 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
     ]),
   ),
   BusName: d('service', handleBusName),
-  ListenStream: d('socket', factCounter('listens')),
-  ListenDatagram: d('socket', factCounter('listens')),
-  ListenSequentialPacket: d('socket', factCounter('listens')),
-  ListenFIFO: d('socket', factCounter('listens')),
-  ListenSpecial: d('socket', factCounter('listens')),
-  ListenNetlink: d('socket', factCounter('listens')),
-  ListenMessageQueue: d('socket', factCounter('listens')),
-  ListenUSBFunction: d('socket', factCounter('listens')),
-  OnActiveSec: d('timer', factCounter('timerTriggers')),
-  OnBootSec: d('timer', factCounter('timerTriggers')),
-  OnStartupSec: d('timer', factCounter('timerTriggers')),
-  OnUnitActiveSec: d('timer', factCounter('timerTriggers')),
-  OnUnitInactiveSec: d('timer', factCounter('timerTriggers')),
-  OnCalendar: d('timer', factCounter('timerTriggers')),
-  OnClockChange: d('timer', factCounter('timerTriggers')),
-  OnTimezoneChange: d('timer', factCounter('timerTriggers')),
-  PathExists: d('path', factCounter('pathTriggers')),
-  PathExistsGlob: d('path', factCounter('pathTriggers')),
-  PathChanged: d('path', factCounter('pathTriggers')),
-  PathModified: d('path', factCounter('pathTriggers')),
-  DirectoryNotEmpty: d('path', factCounter('pathTriggers')),
+  ListenStream: d('socket', listen('stream')),
+  ListenDatagram: d('socket', listen('datagram')),
+  ListenSequentialPacket: d('socket', listen('seqpacket')),
+  ListenFIFO: d('socket', listen('fifo')),
+  ListenSpecial: d('socket', listen('special')),
+  ListenNetlink: d('socket', listen('netlink')),
+  ListenMessageQueue: d('socket', listen('mqueue')),
+  ListenUSBFunction: d('socket', listen('usb')),
+  Accept: w('socket', factBool('accept')),
+  Service: w('socket', handleSocketService),
+  MaxConnections: w('socket', handleMaxConnections),
+  Symlinks: w('socket', handleSymlinks),
+  SocketUser: w('socket', handleSocketUserGroup),
+  SocketGroup: w('socket', handleSocketUserGroup),
+  OnActiveSec: d('timer', timerValue(false)),
+  OnBootSec: d('timer', timerValue(false)),
+  OnStartupSec: d('timer', timerValue(false)),
+  OnUnitActiveSec: d('timer', timerValue(false)),
+  OnUnitInactiveSec: d('timer', timerValue(false)),
+  OnCalendar: d('timer', timerValue(true)),
+  OnClockChange: d('timer', factBool('onClockChange')),
+  OnTimezoneChange: d('timer', factBool('onTimezoneChange')),
+  PathExists: d('path', pathSpec),
+  PathExistsGlob: d('path', pathSpec),
+  PathChanged: d('path', pathSpec),
+  PathModified: d('path', pathSpec),
+  DirectoryNotEmpty: d('path', pathSpec),
+  WorkingDirectory: w('exec', handleWorkingDirectory),
+  RootVerity: w('exec', fatalPath),
+  RootMStack: wSince('exec', 'rootMStack', fatalPath),
+  SELinuxContext: w('exec', handleSecurityLabel),
+  AppArmorProfile: w('exec', handleSecurityLabel),
+  SmackProcessLabel: w('exec', handleSecurityLabel),
+  RootImagePolicy: wSince('exec', 'imagePolicyParsed', handleImagePolicy),
+  MountImagePolicy: wSince('exec', 'imagePolicyParsed', handleImagePolicy),
+  ExtensionImagePolicy: wSince('exec', 'imagePolicyParsed', handleImagePolicy),
+  PrivatePIDs: wSince('exec', 'verifiesExecContexts', factBool('privatePids')),
+  ExecReloadPost: { ...dv('service', (t) => (t.execReloadPost ? execCommands() : undefined)) },
   // Mount What= is a plain string; Swap What= a path.
   What: d('mount', (ctx, a) => (ctx.unit.type === 'mount' ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a))),
   Where: d('mount', factPath('where')),
@@ -548,8 +597,9 @@ export function directivesFor(traits: VersionTraits, type: UnitType): Map<string
     table = new Map();
     for (const [name, spec] of Object.entries(DIRECTIVES)) {
       const section = scopeSection(spec.scope, type);
-      if (section !== undefined)
-        table.set(name, { name, section, handler: spec.handler(traits), record: spec.record });
+      const handler = spec.handler(traits);
+      if (section !== undefined && handler !== undefined)
+        table.set(name, { name, section, handler, record: spec.record });
     }
     byType.set(type, table);
   }

@@ -152,9 +152,18 @@ export function deriveSecuritySettings(unit: LoadedUnit, release: SystemdRelease
       pamName: undefined,
       killMode: 'control-group',
       mountImages: 0,
-      listens: 0,
-      timerTriggers: 0,
+      ports: [],
+      accept: false,
+      socketService: false,
+      // socket_init() (src/core/socket.c): SOCKET_CONNECTIONS_MAX.
+      maxConnections: 64,
+      symlinks: 0,
+      timerValues: 0,
+      onClockChange: false,
+      onTimezoneChange: false,
       pathTriggers: 0,
+      workingDirectoryHome: false,
+      privatePids: false,
       what: undefined,
       where: undefined,
       extraOptions: undefined,
@@ -205,19 +214,25 @@ export function deriveSecuritySettings(unit: LoadedUnit, release: SystemdRelease
     // systemd refuses a unit whose main file has a fatal error, but ignores the rest of a broken drop-in.
     // A fatal directive (-ENOEXEC) is a "bad setting"; a file config_parse() cannot read (-EBADMSG for
     // a bad section header) a load error. Assignments stop at the bad line, so `stopped` came first.
-    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit.id} has a bad unit file setting.`);
+    if (fileIndex === 0 && stopped) {
+      if (ctx.fatalReason !== undefined) return loadFailure(ctx, ctx.fatalReason);
+      // unit_load_fragment() (src/core/load-fragment.c, v252–v262): log_unit_notice_errno() on -ENOEXEC.
+      const first = file.assignments[0];
+      ctx.diagnostics.push({
+        file: file.file,
+        line: first?.line ?? 1,
+        column: 1,
+        severity: 'notice',
+        message: `${unit.id}: Unit configuration has fatal error, unit will not be started.`,
+        unlocated: true,
+        kind: 'other',
+      });
+      return badSetting(ctx, `Unit ${unit.id} has a bad unit file setting.`);
+    }
+    ctx.fatalReason = undefined;
     if (fileIndex === 0 && file.fatal) {
       ctx.diagnostics.push(file.fatal);
-      return {
-        failure: {
-          kind: 'error',
-          unitName: unit.id,
-          message:
-            `Unit ${unit.id} failed to load properly, please adjust/correct and reload service manager: ` +
-            (file.fatalReason ?? 'Bad message'),
-        },
-        diagnostics: ctx.diagnostics,
-      };
+      return loadFailure(ctx, file.fatalReason ?? 'Bad message');
     }
     // A drop-in that config_parse() cannot read only loses its lines from there on.
     if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: 'invalid-value' });
@@ -229,6 +244,18 @@ export function deriveSecuritySettings(unit: LoadedUnit, release: SystemdRelease
   if (s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
   return { settings: s, diagnostics: ctx.diagnostics };
+}
+
+/** A load error: the unit fails with `reason` (strerror() of the error config_parse() returned). */
+function loadFailure(ctx: Context, reason: string): Derivation {
+  return {
+    failure: {
+      kind: 'error',
+      unitName: ctx.unit.id,
+      message: `Unit ${ctx.unit.id} failed to load properly, please adjust/correct and reload service manager: ${reason}`,
+    },
+    diagnostics: ctx.diagnostics,
+  };
 }
 
 function badSetting(ctx: Context, message: string): Derivation {

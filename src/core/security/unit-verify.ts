@@ -1,6 +1,6 @@
 // The load checks that make systemd refuse a unit, per unit type: service_verify() (src/core/service.c),
 // mount_verify() (mount.c), swap_verify() (swap.c), automount_verify() (automount.c), slice_load() (slice.c),
-// socket_verify(), timer_verify(), path_verify(), v252–v256.
+// socket_verify(), timer_verify(), path_verify(), v252–v262; unit_verify_contexts() (unit.c, v257+).
 import type { LoadFailure } from '../unit/load-unit';
 import { isHashedUnitName, parseUnitName, unitNameFromPath, unitNameToPath } from '../unit/unit-name';
 import { isNormalizedPath, pathEqual, pathStartsWith, simplifyPath } from '../unit/path-util';
@@ -124,6 +124,31 @@ const AUTOMOUNT_RESERVED_OPTIONS = ['fd', 'pgrp', 'minproto', 'maxproto', 'direc
  * A failed check is "bad setting" (-ENOEXEC); an error while adding the type's extras is a load error.
  */
 export function verifyUnit(ctx: Context): LoadFailure | undefined {
+  return verifyExecContext(ctx) ?? verifyUnitType(ctx);
+}
+
+/**
+ * unit_verify_contexts() (src/core/unit.c, v257+), which systemd-analyze 257/262 report before the type's
+ * own checks (as the oracles show): settings of the
+ * execution context that no unit of this kind may combine.
+ */
+function verifyExecContext(ctx: Context): LoadFailure | undefined {
+  if (!ctx.traits.verifiesExecContexts || !ctx.s.hasExecContext) return undefined;
+  const id = ctx.unit.id;
+  const refuse = (why: string): LoadFailure => ({
+    kind: 'bad-setting',
+    unitName: id,
+    message: `${id}: ${why}\nUnit ${id} has a bad unit file setting.`,
+  });
+  if (ctx.s.dynamicUser && ctx.facts.workingDirectoryHome)
+    return refuse('WorkingDirectory=~ is not allowed under DynamicUser=yes. Refusing.');
+  // exec_needs_pid_namespace(): only services can hand their main PID over (notify_pidref).
+  if (ctx.facts.privatePids && ctx.unit.type !== 'service')
+    return refuse('PrivatePIDs= setting is only supported for service units. Refusing.');
+  return undefined;
+}
+
+function verifyUnitType(ctx: Context): LoadFailure | undefined {
   const { unit, facts } = ctx;
   const id = unit.id;
   const refuse = (why: string): LoadFailure => ({
@@ -198,7 +223,8 @@ export function verifyUnit(ctx: Context): LoadFailure | undefined {
     }
     case 'swap': {
       const what = facts.what ?? unitNameToPath(id);
-      if (what === undefined) return loadError('Invalid argument');
+      // A relative What= (kept from v257) cannot name a unit: unit_name_from_path() fails with -EINVAL.
+      if (what === undefined || !what.startsWith('/')) return loadError('Invalid argument');
       const matches = hasNameFor(what);
       if (matches === undefined) return loadError('Invalid argument');
       if (!matches) return refuse('Value of What= and unit name do not match, not loading.');
@@ -221,12 +247,29 @@ export function verifyUnit(ctx: Context): LoadFailure | undefined {
     case 'slice':
       // slice_add_parent_slice() → slice_build_parent_slice(): the name must be a valid slice name.
       return isValidSliceName(id) ? undefined : loadError('Invalid argument');
-    case 'socket':
-      return facts.listens === 0
-        ? refuse('Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.')
-        : undefined;
+    case 'socket': {
+      if (facts.ports.length === 0)
+        return refuse(
+          'Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.',
+        );
+      // have_non_accept_socket(): only stream and sequential-packet sockets can accept.
+      if (facts.accept && facts.ports.some((p) => !p.accepting))
+        return refuse('Unit configured for accepting sockets, but sockets are non-accepting. Refusing.');
+      if ((facts.accept || ctx.traits.maxConnectionsCheckedAlways) && facts.maxConnections <= 0)
+        return refuse('MaxConnection= setting too small. Refusing.');
+      if (facts.accept && facts.socketService)
+        return refuse('Explicit service configuration for accepting socket units not supported. Refusing.');
+      if (facts.pamName && facts.killMode !== 'control-group')
+        return refuse("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing.");
+      // socket_find_symlink_target(): exactly one port with a file system node.
+      if (facts.symlinks > 0 && facts.ports.filter((p) => p.node !== undefined).length !== 1)
+        return refuse('Unit has symlinks set but none or more than one node in the file system. Refusing.');
+      return undefined;
+    }
     case 'timer':
-      return facts.timerTriggers === 0 ? refuse('Timer unit lacks value setting. Refusing.') : undefined;
+      return facts.timerValues === 0 && !facts.onClockChange && !facts.onTimezoneChange
+        ? refuse('Timer unit lacks value setting. Refusing.')
+        : undefined;
     case 'path':
       return facts.pathTriggers === 0 ? refuse('Path unit lacks path setting. Refusing.') : undefined;
     default:

@@ -176,6 +176,25 @@ export interface VersionTraits {
   booleanArgumentQuoted: boolean;
   /** The verbs named by the refusal of `--root=` without `--offline=true` (v262 adds unit-gdb). */
   offlineRootVerbs: string;
+  /**
+   * v257+: *ImagePolicy= values are parsed (config_parse_image_policy(), image_policy_from_string());
+   * a bad one fails the load with its error. v252 accepts any value silently.
+   */
+  imagePolicyParsed: boolean;
+  /** v262: an unknown partition designator or flag in an image policy is ignored (v257: refused). */
+  imagePolicyIgnoresUnknown: boolean;
+  /** v257+: a relative Swap What= is kept (swap_load() then fails: -EINVAL); v252 ignores it with a warning. */
+  swapWhatRelativeKept: boolean;
+  /** v257+: socket_verify() refuses MaxConnections=0 even without Accept=yes. */
+  maxConnectionsCheckedAlways: boolean;
+  /**
+   * v257+: unit_verify_contexts() (src/core/unit.c) refuses PrivatePIDs= outside services and
+   * WorkingDirectory=~ with DynamicUser=yes.
+   */
+  verifiesExecContexts: boolean;
+  /** v262: ExecReloadPost= (an Exec*= list) and RootMStack= (a fatal path) exist. */
+  execReloadPost: boolean;
+  rootMStack: boolean;
 }
 
 export interface SystemdRelease {
@@ -300,6 +319,13 @@ const VERSIONS = {
       noLegendOption: 'unknown',
       booleanArgumentQuoted: false,
       offlineRootVerbs: 'cat-config, verify, condition and security',
+      imagePolicyParsed: false,
+      imagePolicyIgnoresUnknown: false,
+      swapWhatRelativeKept: false,
+      maxConnectionsCheckedAlways: false,
+      verifiesExecContexts: false,
+      execReloadPost: false,
+      rootMStack: false,
     } satisfies VersionTraits,
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -319,6 +345,8 @@ const VERSIONS = {
       syscallUnknownLegacyMessage: false,
       // Ubuntu 24.04's glibc 2.39 (255 has no live oracle: taken as exact, like Debian 13's 2.41).
       jsonExp10Inexact: {},
+      // Image policies came with v254 (NEWS).
+      imagePolicyParsed: true,
     },
   },
   257: {
@@ -334,6 +362,9 @@ const VERSIONS = {
       logSyntaxParseError: true,
       instanceOption: true,
       noLegendOption: 'plot-only',
+      swapWhatRelativeKept: true,
+      maxConnectionsCheckedAlways: true,
+      verifiesExecContexts: true,
     },
   },
   262: {
@@ -356,6 +387,9 @@ const VERSIONS = {
       noLegendOption: 'accepted',
       booleanArgumentQuoted: true,
       offlineRootVerbs: 'cat-config, verify, condition, unit-gdb, and security',
+      imagePolicyIgnoresUnknown: true,
+      execReloadPost: true,
+      rootMStack: true,
     },
   },
 } satisfies Record<number, VersionEntry>;
