@@ -243,7 +243,9 @@ export function runSecurityCommand(
     }
     for (const d of outcome.diagnostics) {
       if (d.severity === 'error' || d.severity === 'warning')
-        stderr += d.unlocated ? `${d.message}\n` : `${hostPrefix}${d.file}:${d.line}: ${d.message}\n`;
+        stderr += d.unlocated
+          ? `${d.message}\n`
+          : `${hostPrefix}${d.file}:${d.logLine ?? d.line}: ${d.message}\n`;
     }
     if (!outcome.ok && outcome.stage === 'overrides') {
       // systemd hits an assertion and aborts (SIGABRT, shell status 134) on such policies.

@@ -3,6 +3,7 @@
 // unit_full_printf() (src/core/unit-printf.c), v252–v262.
 import type { Assignment, Diagnostic, DiagnosticKind } from '../unit/parse-unit-file';
 import type { LoadedUnit } from '../unit/load-unit';
+import { isStrictUserName, parseUid } from '../unit/unit-name';
 import { expandSpecifiers, type SpecifierContext, type SpecifierResult } from '../unit/specifiers';
 import { isKnownKey, suggestKey, versionAddingKey } from './unit-keys';
 import type { SystemdRelease, VersionTraits } from './versions';
@@ -72,18 +73,26 @@ export type Handler = (ctx: Context, a: Assignment) => Outcome;
  * value (or a part of it) is an invalid value; the others (deprecations, conversions) are `other`.
  */
 export function warn(ctx: Context, a: Assignment, message: string, kind?: DiagnosticKind): Outcome {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: 'warning',
-    message,
-    kind: kind ?? (/ignor/i.test(message) ? 'invalid-value' : 'other'),
-    key: a.key,
-    section: a.section,
-    value: a.value,
-  });
+  ctx.diagnostics.push(
+    located(a, {
+      file: a.file,
+      line: a.line,
+      column: a.column,
+      severity: 'warning',
+      message,
+      kind: kind ?? (/ignor/i.test(message) ? 'invalid-value' : 'other'),
+      key: a.key,
+      section: a.section,
+      value: a.value,
+    }),
+  );
   return 'ok';
+}
+
+/** A diagnostic about a continued assignment names its last line, as systemd does (config_parse()). */
+function located(a: Assignment, d: Diagnostic): Diagnostic {
+  if (a.lastLine !== undefined) d.logLine = a.lastLine;
+  return d;
 }
 
 /**
@@ -117,22 +126,91 @@ export function unknownKey(ctx: Context, a: Assignment, sections: readonly strin
     const suggestion = suggestKey(a.section, a.key);
     if (suggestion !== undefined) d.suggestion = suggestion;
   }
-  ctx.diagnostics.push(d);
+  ctx.diagnostics.push(located(a, d));
 }
 
-/** An error that ends the file (-ENOEXEC): the unit is refused when it is in the main file. */
-export function fatal(ctx: Context, a: Assignment, message: string): Outcome {
+/**
+ * A message systemd logs without the file and line (log_notice()/log_struct(), not log_syntax()), at
+ * the point the assignment is parsed; its location is ours.
+ */
+export function unlocatedWarn(ctx: Context, a: Assignment, message: string): Outcome {
   ctx.diagnostics.push({
     file: a.file,
     line: a.line,
     column: a.column,
-    severity: 'error',
+    severity: 'warning',
     message,
-    kind: ctx.inMainFile ? 'refused-unit' : 'invalid-value',
+    unlocated: true,
+    kind: 'other',
     key: a.key,
     section: a.section,
     value: a.value,
   });
+  return 'ok';
+}
+
+/**
+ * valid_user_group_name() with VALID_USER_RELAX|VALID_USER_WARN (src/basic/user-util.c, v252–v262), for
+ * User=, Group= and SupplementaryGroups=: a name accepted only by the relaxed rules is logged, a numeric
+ * ID never (it returns before the check).
+ */
+export function acceptUserGroupName(ctx: Context, a: Assignment, name: string): void {
+  if (parseUid(name) === undefined && !isStrictUserName(name))
+    unlocatedWarn(
+      ctx,
+      a,
+      `Accepting user/group name '${name}', which does not match strict user/group name rules.`,
+    );
+}
+
+/** How a parser words a value it rejects, in the releases before log_syntax_parse_error(). */
+export interface RejectedValue {
+  /** The parser's own words (v252), followed by ", ignoring: VALUE" (or ": VALUE" when critical). */
+  ownWords: string;
+  /** An enum parser (DEFINE_CONFIG_PARSE_ENUM()): v253–v256 word it "Failed to parse KEY= value". */
+  enumParser?: boolean;
+  /** A parser that keeps its own words in every release (never moved to log_syntax_parse_error()). */
+  keepsOwnWords?: boolean;
+  /** The parser's error is fatal (config_parse_bool() with `ltype` set, e.g. DynamicUser=). */
+  critical?: boolean;
+}
+
+/**
+ * A value the directive's parser rejects, worded as the release words it (VersionTraits
+ * valueErrorWording): from v257 log_syntax_parse_error() (src/shared/conf-parser.c), "Failed to parse
+ * KEY=VALUE, ignoring: Invalid argument" ("Failed to parse KEY=VALUE: Invalid argument" when
+ * critical); before, the parser's own words.
+ */
+export function rejectValue(ctx: Context, a: Assignment, r: RejectedValue): Outcome {
+  const wording = ctx.traits.valueErrorWording;
+  if (wording === 'parse-error' && !r.keepsOwnWords) {
+    const message = `Failed to parse ${a.key}=${a.value}${r.critical ? '' : ', ignoring'}: Invalid argument`;
+    return r.critical ? fatal(ctx, a, message) : warn(ctx, a, message, 'invalid-value');
+  }
+  const words =
+    wording !== 'own-words' && r.enumParser && !r.keepsOwnWords
+      ? `Failed to parse ${a.key}= value`
+      : r.ownWords;
+  return r.critical
+    ? fatal(ctx, a, `${words}: ${a.value}`)
+    : warn(ctx, a, `${words}, ignoring: ${a.value}`, 'invalid-value');
+}
+
+/** An error that ends the file (-ENOEXEC): the unit is refused when it is in the main file. */
+export function fatal(ctx: Context, a: Assignment, message: string): Outcome {
+  ctx.diagnostics.push(
+    located(a, {
+      file: a.file,
+      line: a.line,
+      column: a.column,
+      severity: 'error',
+      message,
+      kind: ctx.inMainFile ? 'refused-unit' : 'invalid-value',
+      key: a.key,
+      section: a.section,
+      value: a.value,
+    }),
+  );
   return 'fatal';
 }
 

@@ -16,7 +16,16 @@ import { parseExecLine, type ExecLineOptions } from './exec-command';
 import { applyLoadCredential, applySetCredential } from './credentials';
 import { CAP_ALL, U64, type CapabilityMask } from './capability-util';
 import { NAMESPACE_FLAGS, NAMESPACES_UNSET } from './nsflags';
-import { expand, fatal, specifiers, warn, type Context, type Handler } from './conf-parser';
+import {
+  acceptUserGroupName,
+  expand,
+  fatal,
+  rejectValue,
+  specifiers,
+  warn,
+  type Context,
+  type Handler,
+} from './conf-parser';
 
 export const handleUser: Handler = (ctx, a) => {
   if (a.value === '') {
@@ -27,6 +36,7 @@ export const handleUser: Handler = (ctx, a) => {
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  acceptUserGroupName(ctx, a, r.value);
   // config_parse_user_group_compat() (load-fragment.c, v252–v262) warns about User=nobody, by name only:
   // neither a numeric 65534 nor Group=nobody/nogroup is warned about.
   if (r.value === 'nobody') warn(ctx, a, 'Special user nobody configured, this is not safe!');
@@ -40,6 +50,7 @@ export const handleGroup: Handler = (ctx, a) => {
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  acceptUserGroupName(ctx, a, r.value);
   return 'ok';
 };
 
@@ -54,6 +65,7 @@ export const handleSupplementaryGroups: Handler = (ctx, a) => {
     if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
     if (!isValidRelaxedUserName(r.value))
       return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+    acceptUserGroupName(ctx, a, r.value);
     ctx.s.supplementaryGroups.push(r.value);
   }
   if (invalid) return fatal(ctx, a, `Invalid syntax: ${a.value}`);
@@ -210,7 +222,8 @@ export const handleSystemCallArchitectures: Handler = (ctx, a) => {
   const { words, invalid } = extractWords(a.value, true);
   for (const word of words) {
     if (!ctx.syscallArchitectures.has(word)) {
-      warn(ctx, a, `Failed to parse system call architecture, ignoring: ${word}`);
+      // config_parse_syscall_archs() (load-fragment.c, v252–v262) quotes the word and adds the error.
+      warn(ctx, a, `Failed to parse system call architecture "${word}", ignoring: Invalid argument`);
       continue;
     }
     ctx.s.systemCallArchitectures.add(word);
@@ -224,7 +237,10 @@ function parseSyscallAndErrno(word: string): { name: string; hasErrno: boolean }
   const colon = word.indexOf(':');
   if (colon < 0) return { name: word, hasErrno: false };
   const err = word.slice(colon + 1);
-  const ok = err === 'kill' || (/^[0-9]+$/.test(err) && Number(err) <= 4095) || ERRNO_NAMES.has(err);
+  // errno_from_name() matches names case-insensitively (errno-from-name.gperf's %ignore-case): `eperm`
+  // is EPERM in every release (checked with v252, v257, v262); `kill` is compared as it is.
+  const ok =
+    err === 'kill' || (/^[0-9]+$/.test(err) && Number(err) <= 4095) || ERRNO_NAMES.has(err.toUpperCase());
   if (!ok) return undefined;
   return { name: word.slice(0, colon), hasErrno: true };
 }
@@ -266,7 +282,7 @@ export const handleSystemCallFilter: Handler = (ctx, a) => {
       warn(
         ctx,
         a,
-        ctx.traits.syscallUnknownLegacyMessage
+        ctx.traits.valueErrorWording === 'own-words'
           ? `Failed to parse system call, ignoring: ${parsed.name}`
           : `System call ${parsed.name} is not known, ignoring.`,
       );
@@ -289,7 +305,7 @@ export const handleSystemCallFilter: Handler = (ctx, a) => {
 
 export const handleUMask: Handler = (ctx, a) => {
   if (!/^[0-7]+$/.test(a.value) || parseInt(a.value, 8) > 0o7777) {
-    return warn(ctx, a, `Failed to parse mode value, ignoring: ${a.value}`);
+    return rejectValue(ctx, a, { ownWords: 'Failed to parse mode value' });
   }
   ctx.s.umask = parseInt(a.value, 8);
   return 'ok';
@@ -365,6 +381,38 @@ export function credential(kind: 'load' | 'set', encrypted: boolean): Handler {
   };
 }
 
+/**
+ * hostname_is_valid(name, 0) (src/basic/hostname-util.c): dot-separated labels of letters, digits and
+ * hyphens, no label empty or starting or ending with a hyphen, no trailing dot, at most HOST_NAME_MAX
+ * (64) characters.
+ */
+export function isValidHostname(name: string): boolean {
+  if (name.length === 0 || name.length > 64) return false;
+  let dot = true;
+  let hyphen = true;
+  for (const c of name) {
+    if (c === '.') {
+      if (dot || hyphen) return false;
+      dot = true;
+      hyphen = false;
+    } else if (c === '-') {
+      if (dot) return false;
+      dot = false;
+      hyphen = true;
+    } else {
+      if (!/^[A-Za-z0-9]$/.test(c)) return false;
+      dot = false;
+      hyphen = false;
+    }
+  }
+  return !dot && !hyphen;
+}
+
+/**
+ * ProtectHostname= from v258 (config_parse_protect_hostname(), load-fragment.c, checked with v262): a
+ * boolean or `private`, optionally `:NAME` (not after `no`); an unknown word is "Failed to parse
+ * ProtectHostname=VALUE, ignoring." and an invalid NAME ignores the whole assignment.
+ */
 export const PROTECT_HOSTNAME_ENUM: Handler = (ctx, a) => {
   if (a.value === '') {
     ctx.s.protectHostname = 'no';
@@ -373,11 +421,15 @@ export const PROTECT_HOSTNAME_ENUM: Handler = (ctx, a) => {
   const colon = a.value.indexOf(':');
   const head = colon < 0 ? a.value : a.value.slice(0, colon);
   const b = parseBoolean(head);
-  if (b === false && colon >= 0)
-    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  if (b !== undefined) ctx.s.protectHostname = b ? 'yes' : 'no';
-  else if (head === 'private') ctx.s.protectHostname = 'private';
-  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  const mode = b === undefined ? (head === 'private' ? 'private' : undefined) : b ? 'yes' : 'no';
+  if (mode === undefined || (mode === 'no' && colon >= 0))
+    return warn(ctx, a, `Failed to parse ProtectHostname=${a.value}, ignoring.`);
+  if (colon >= 0) {
+    const name = a.value.slice(colon + 1);
+    if (!isValidHostname(name))
+      return warn(ctx, a, `Invalid hostname is specified to ProtectHostname=, ignoring: ${name}`);
+  }
+  ctx.s.protectHostname = mode;
   return 'ok';
 };
 
@@ -409,7 +461,7 @@ export const handlePersonality: Handler = (ctx, a) => {
   return warn(
     ctx,
     a,
-    ctx.traits.personalityLegacyMessage
+    ctx.traits.valueErrorWording === 'own-words'
       ? `Failed to parse personality, ignoring: ${a.value}`
       : `Failed to parse ${a.key}=${a.value}, ignoring.`,
   );

@@ -116,20 +116,16 @@ export interface VersionTraits {
   /** v256+: `--offline` without units is an error (before: silent success). */
   requiresUnitArguments: boolean;
   /**
-   * v252: Type= is parsed by DEFINE_CONFIG_PARSE_ENUM() with its own message ("Failed to parse service
-   * type, ignoring: …"); later releases log "Failed to parse Type= value, ignoring: …".
+   * How the directive parsers word a value they reject (conf-parser.ts rejectValue() reads it):
+   * - `own-words` (v252): each parser its own words, "Failed to parse boolean value, ignoring: bogus",
+   *   "Failed to parse service type, ignoring: bogus" (DEFINE_CONFIG_PARSE_ENUM()'s `msg`);
+   * - `enum-key` (v253–v256): the enum parsers name the key, "Failed to parse Type= value, ignoring:
+   *   bogus"; "Failed to parse Personality=bogus, ignoring."; "System call X is not known, ignoring.";
+   *   the other parsers keep their own words;
+   * - `parse-error` (v257+): most parsers report through log_syntax_parse_error() (conf-parser.c),
+   *   "Failed to parse NoNewPrivileges=bogus, ignoring: Invalid argument".
    */
-  serviceTypeLegacyMessage: boolean;
-  /**
-   * Personality= (config_parse_personality(), load-fragment.c): v252 logs "Failed to parse personality,
-   * ignoring: X", later releases "Failed to parse Personality=X, ignoring.".
-   */
-  personalityLegacyMessage: boolean;
-  /**
-   * An unknown system call in SystemCallFilter=: v252 logs "Failed to parse system call, ignoring: X",
-   * later releases "System call X is not known, ignoring." (seccomp_parse_syscall_filter()).
-   */
-  syscallUnknownLegacyMessage: boolean;
+  valueErrorWording: 'own-words' | 'enum-key' | 'parse-error';
   /**
    * v257+: patch_var_run() (load-fragment.c) logs a PIDFile= below /var/run/ at LOG_WARNING (v252: at
    * LOG_NOTICE, which `systemd-analyze` does not show).
@@ -243,9 +239,7 @@ const VERSIONS = {
       serviceTypes: SERVICE_TYPES_252,
       namespaceAllIncludesTime: false,
       requiresUnitArguments: false,
-      serviceTypeLegacyMessage: true,
-      personalityLegacyMessage: true,
-      syscallUnknownLegacyMessage: true,
+      valueErrorWording: 'own-words',
       pidFileVarRunWarns: false,
       execDoubleBangObsolete: false,
       cgroupRemovedOptions: [],
@@ -265,9 +259,7 @@ const VERSIONS = {
       deviceAllowMergesSamePath: true,
       emergencyActions: EMERGENCY_ACTIONS_255,
       serviceTypes: SERVICE_TYPES_253,
-      serviceTypeLegacyMessage: false,
-      personalityLegacyMessage: false,
-      syscallUnknownLegacyMessage: false,
+      valueErrorWording: 'enum-key',
     },
   },
   257: {
@@ -280,6 +272,7 @@ const VERSIONS = {
       extraSpecifiers: { D: '/usr/share' },
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
+      valueErrorWording: 'parse-error',
     },
   },
   262: {
