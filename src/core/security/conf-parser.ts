@@ -64,6 +64,8 @@ export interface Context {
   execOptions?: ExecLineOptions;
   /** Whether the assignments being applied are the main file's (its errors refuse the unit). */
   inMainFile: boolean;
+  /** The assignment being applied (where messages logged without a line are recorded). */
+  current?: Assignment;
 }
 
 export type Handler = (ctx: Context, a: Assignment) => Outcome;
@@ -216,7 +218,16 @@ export function fatal(ctx: Context, a: Assignment, message: string): Outcome {
 
 /** unit_full_printf() for this unit and version. */
 export function expand(ctx: Context, value: string): SpecifierResult {
-  return expandSpecifiers(value, ctx.specifierContext);
+  const r = expandSpecifiers(value, ctx.specifierContext);
+  if (r.ok && r.deprecated && ctx.current)
+    for (const specifier of r.deprecated)
+      unlocatedWarn(
+        ctx,
+        ctx.current,
+        `${ctx.unit.id}: Specifier '${specifier}' used in unit configuration, which is deprecated. ` +
+          'Please update your unit file, as it does not work as intended.',
+      );
+  return r;
 }
 
 export function specifiers(ctx: Context, a: Assignment, value: string): string | undefined {

@@ -203,6 +203,7 @@ export function deriveSecuritySettings(unit: LoadedUnit, release: SystemdRelease
         continue;
       }
       if (directive.record) s.record(a);
+      ctx.current = a;
       if (directive.handler(ctx, a) === 'fatal') {
         stopped = true;
         break;
