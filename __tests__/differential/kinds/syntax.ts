@@ -59,6 +59,10 @@ const VALUE_LINES = [
   'Group=x$',
   'SupplementaryGroups=wheel a.b 1x',
   'DefaultDependencies=bogus',
+  'Environment=CG=%c',
+  'ReadWritePaths=/run/x%r',
+  'ExecStartPre=/bin/echo %R %r',
+  'User=u%r',
 ];
 
 /** Keys systemd does not know, or knows only elsewhere (keys are case-sensitive). */
@@ -109,29 +113,37 @@ const otherSection = fc.record({
   ),
 });
 
-const unitText = fc
-  .record({
-    unitLines: fc.array(
-      fc.constantFrom('Description=x', 'Bogus=1', 'NoNewPrivileges=yes', 'After=a.target'),
-      {
-        maxLength: 2,
-      },
-    ),
-    lines: fc.array(serviceLine, { maxLength: 10 }),
-    after: fc.array(otherSection, { maxLength: 2 }),
-    openContinuation: fc.boolean(),
-  })
-  .map(({ unitLines, lines, after, openContinuation }) =>
-    [
-      ...(unitLines.length > 0 ? ['[Unit]', ...unitLines] : []),
-      '[Service]',
-      'ExecStart=/bin/true',
-      ...lines,
-      ...after.flatMap((s) => [s.header, ...s.lines]),
-      ...(openContinuation ? ['Foo=open\\'] : []),
-      '',
-    ].join('\n'),
-  );
+/** The unit types of the cases: the own section and the line a unit of the type needs to load. */
+const TYPES: Record<string, { section: string; needs: string }> = {
+  service: { section: '[Service]', needs: 'ExecStart=/bin/true' },
+  socket: { section: '[Socket]', needs: 'ListenStream=/run/ug-syntax.sock' },
+  timer: { section: '[Timer]', needs: 'OnCalendar=daily' },
+};
+
+const unitText = (type: string) =>
+  fc
+    .record({
+      unitLines: fc.array(
+        fc.constantFrom('Description=x', 'Bogus=1', 'NoNewPrivileges=yes', 'After=a.target'),
+        {
+          maxLength: 2,
+        },
+      ),
+      lines: fc.array(serviceLine, { maxLength: 10 }),
+      after: fc.array(otherSection, { maxLength: 2 }),
+      openContinuation: fc.boolean(),
+    })
+    .map(({ unitLines, lines, after, openContinuation }) =>
+      [
+        ...(unitLines.length > 0 ? ['[Unit]', ...unitLines] : []),
+        TYPES[type]?.section ?? '[Service]',
+        TYPES[type]?.needs ?? '',
+        ...lines,
+        ...after.flatMap((s) => [s.header, ...s.lines]),
+        ...(openContinuation ? ['Foo=open\\'] : []),
+        '',
+      ].join('\n'),
+    );
 
 /** Odd bytes, as a prefix or suffix of a file. */
 const oddBytes = fc.constantFrom(
@@ -144,17 +156,21 @@ const oddBytes = fc.constantFrom(
 );
 
 export const syntaxCase: fc.Arbitrary<DifferentialCase> = fc
-  .record({
-    main: unitText,
-    dropIns: fc.array(unitText, { maxLength: 2 }),
-    bytes: fc.option(
-      fc.record({ odd: oddBytes, where: fc.constantFrom('main-end', 'drop-in-start', 'drop-in-end') }),
-      { nil: undefined, freq: 3 },
-    ),
-    json: fc.constantFrom('--json=short', '--json=off'),
-  })
-  .map(({ main, dropIns, bytes, json }) => {
-    const name = 'ug-syntax.service';
+  .constantFrom('service', 'service', 'service', 'socket', 'timer')
+  .chain((type) =>
+    fc.record({
+      type: fc.constant(type),
+      main: unitText(type),
+      dropIns: fc.array(unitText(type), { maxLength: 2 }),
+      bytes: fc.option(
+        fc.record({ odd: oddBytes, where: fc.constantFrom('main-end', 'drop-in-start', 'drop-in-end') }),
+        { nil: undefined, freq: 3 },
+      ),
+      json: fc.constantFrom('--json=short', '--json=off'),
+    }),
+  )
+  .map(({ type, main, dropIns, bytes, json }) => {
+    const name = `ug-syntax.${type}`;
     const files: Record<string, CaseFile> = { [name]: main };
     dropIns.forEach((d, i) => {
       files[`${name}.d/${10 + i}-x.conf`] = d;

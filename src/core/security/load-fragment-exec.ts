@@ -491,7 +491,7 @@ const ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
  */
 export const handleEnvironment: Handler = (ctx, a) => {
   if (a.value === '') return 'ok';
-  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
+  const { words, invalid } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
   for (const word of words) {
     const r = expand(ctx, word);
     if (!r.ok) continue;
@@ -503,6 +503,9 @@ export const handleEnvironment: Handler = (ctx, a) => {
       !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
     if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
   }
+  // config_parse_environ() (load-fragment.c, v252–v262): a word that does not extract (an unbalanced
+  // quote) ends the line with "Invalid syntax", after the words before it were checked.
+  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
   return 'ok';
 };
 
