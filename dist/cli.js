@@ -3600,11 +3600,15 @@ var UnitFileParser = class {
   nextInvalid;
   /** Where the next `=` in the text is, at or after the assignment last looked at (see firstEquals()). */
   nextEquals = -1;
-  warn(line, column, message) {
-    this.result.diagnostics.push(new DiagnosticRecord(this.file, line, column, "warning", message));
+  warn(line, column, message, lastLine = line) {
+    const d2 = new DiagnosticRecord(this.file, line, column, "warning", message);
+    if (lastLine !== line) d2.logLine = lastLine;
+    this.result.diagnostics.push(d2);
   }
-  fail(line, column, message, reason) {
-    this.result.fatal = new DiagnosticRecord(this.file, line, column, "error", message, "refused-unit");
+  fail(line, column, message, reason, lastLine = line) {
+    const d2 = new DiagnosticRecord(this.file, line, column, "error", message, "refused-unit");
+    if (lastLine !== line) d2.logLine = lastLine;
+    this.result.fatal = d2;
     this.result.fatalReason = reason;
     return false;
   }
@@ -3619,18 +3623,22 @@ var UnitFileParser = class {
   }
   /** parseLine() of the physical line `text[from, to)`, line `line`, in place. */
   parseTextLine(from, to, line) {
-    return this.parseLine(this.text, true, from, to, line, 1);
+    return this.parseLine(this.text, true, from, to, line, 1, line);
   }
-  /** parseLine() of a line joined from continued ones, which starts at `startLine`:`startColumn`. */
-  parseJoinedLine(logical, startLine, startColumn) {
-    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn);
+  /**
+   * parseLine() of a line joined from continued ones, which starts at `startLine`:`startColumn` and
+   * ends on `lastLine`.
+   */
+  parseJoinedLine(logical, startLine, startColumn, lastLine) {
+    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn, lastLine);
   }
   /**
    * parse_line() (src/shared/conf-parser.c, v252–v262) on the logical line `src[from, to)`, which
    * starts at `startLine`:`startColumn`; `inText` when `src` is the file's text (the line is in
-   * place), not a joined line. False when the line makes systemd refuse the whole file.
+   * place), not a joined line; `lastLine` is the line it ends on, the one systemd's messages name.
+   * False when the line makes systemd refuse the whole file.
    */
-  parseLine(src, inText, from, to, startLine, startColumn) {
+  parseLine(src, inText, from, to, startLine, startColumn, lastLine) {
     let begin = from;
     let end = to;
     while (begin < end && isBlank(src.charCodeAt(begin))) begin++;
@@ -3642,38 +3650,40 @@ var UnitFileParser = class {
         startLine,
         column,
         `String is not UTF-8 clean, ignoring assignment: ${src.slice(begin, end)}`,
-        "Invalid argument"
+        "Invalid argument",
+        lastLine
       );
     if (src.charCodeAt(begin) === 91)
-      return this.sectionHeader(src.slice(begin, end), startLine, column);
+      return this.sectionHeader(src.slice(begin, end), startLine, column, lastLine);
     if (this.section === null) {
-      if (!this.sectionIgnored) this.warn(startLine, column, "Assignment outside of section. Ignoring.");
+      if (!this.sectionIgnored)
+        this.warn(startLine, column, "Assignment outside of section. Ignoring.", lastLine);
       return true;
     }
     const eq = this.firstEquals(src, inText, begin, end);
     if (eq === end) {
-      this.warn(startLine, column, "Missing '=', ignoring line.");
+      this.warn(startLine, column, "Missing '=', ignoring line.", lastLine);
       return true;
     }
     if (eq === begin) {
-      this.warn(startLine, column, "Missing key name before '=', ignoring line.");
+      this.warn(startLine, column, "Missing key name before '=', ignoring line.", lastLine);
       return true;
     }
     let keyEnd = eq;
     while (isBlank(src.charCodeAt(keyEnd - 1))) keyEnd--;
     let valueBegin = eq + 1;
     while (valueBegin < end && isBlank(src.charCodeAt(valueBegin))) valueBegin++;
-    this.result.assignments.push(
-      new AssignmentRecord(
-        this.file,
-        startLine,
-        column,
-        this.section,
-        this.sectionLine,
-        src.slice(begin, keyEnd),
-        src.slice(valueBegin, end)
-      )
+    const assignment = new AssignmentRecord(
+      this.file,
+      startLine,
+      column,
+      this.section,
+      this.sectionLine,
+      src.slice(begin, keyEnd),
+      src.slice(valueBegin, end)
     );
+    if (lastLine !== startLine) assignment.lastLine = lastLine;
+    this.result.assignments.push(assignment);
     return true;
   }
   /**
@@ -3689,19 +3699,19 @@ var UnitFileParser = class {
     return this.nextEquals < to ? this.nextEquals : to;
   }
   /** A `[Section]` line `l` (stripped); false when systemd refuses the file for it. */
-  sectionHeader(l, line, column) {
+  sectionHeader(l, line, column, lastLine) {
     if (l.charCodeAt(l.length - 1) !== 93)
-      return this.fail(line, column, `Invalid section header '${l}'`, "Bad message");
+      return this.fail(line, column, `Invalid section header '${l}'`, "Bad message", lastLine);
     const name = l.slice(1, -1);
     if (!isSafeString(name))
-      return this.fail(line, column, `Bad characters in section header '${l}'`, "Bad message");
+      return this.fail(line, column, `Bad characters in section header '${l}'`, "Bad message", lastLine);
     if (this.knownSections.includes(name)) {
       this.section = name;
       this.sectionLine = line;
       this.sectionIgnored = false;
       this.result.sections.push(new SectionRecord(name, line));
     } else {
-      if (!name.startsWith("X-")) this.warn(line, column, `Unknown section '${name}'. Ignoring.`);
+      if (!name.startsWith("X-")) this.warn(line, column, `Unknown section '${name}'. Ignoring.`, lastLine);
       this.section = null;
       this.sectionIgnored = true;
     }
@@ -3762,7 +3772,7 @@ function parseUnitFile(text, file, knownSections) {
       }
       const logical = continuation + text.slice(start, lineEnd);
       continuation = null;
-      if (!parser.parseJoinedLine(logical, continuationLine, continuationColumn)) return result;
+      if (!parser.parseJoinedLine(logical, continuationLine, continuationColumn, lineNo)) return result;
       continue;
     }
     if (length > LONG_LINE_MAX) {
@@ -3777,7 +3787,8 @@ function parseUnitFile(text, file, knownSections) {
     }
     if (!parser.parseTextLine(start, lineEnd, lineNo)) return result;
   }
-  if (continuation !== null) parser.parseJoinedLine(continuation, continuationLine, continuationColumn);
+  if (continuation !== null)
+    parser.parseJoinedLine(continuation, continuationLine, continuationColumn, lineCount + 1);
   return result;
 }
 
@@ -4320,7 +4331,7 @@ var NameMap = class {
       for (const dir of this.searchPath) {
         const resolved = resolvePath(this.tree, dir);
         if (resolved.kind !== "directory") continue;
-        for (const entryName of this.tree.readDirectory(resolved.path) ?? []) {
+        for (const entryName of this.possibleAliases(resolved.path)) {
           if (!parseUnitName(entryName)) continue;
           const entry = this.get(entryName);
           if (entry?.kind !== "alias") continue;
@@ -4331,6 +4342,20 @@ var NameMap = class {
       }
     }
     return this.aliasIndex.get(name) ?? NO_NAMES;
+  }
+  /**
+   * The entries of a search directory that can be aliases. Only a link is one: unit_file_build_name_map()
+   * (systemd 252) takes any other entry as the fragment of its own name. Where a name is a link in
+   * one search directory and something else in another, the first directory decides (get()), and
+   * the scan meets the name in the directory where it is a link. Without types in the listing,
+   * every entry (get() looks at each).
+   */
+  possibleAliases(dir) {
+    const types = this.tree.listDirectory?.(dir);
+    if (!types) return this.tree.readDirectory(dir) ?? NO_NAMES;
+    const links2 = [];
+    for (const [entryName, type] of types) if (type === "symlink") links2.push(entryName);
+    return links2;
   }
   /** Follows aliases until a fragment (unit_ids_map_get()). */
   fragmentOf(name) {
@@ -4674,17 +4699,14 @@ var HOST_VALUES = {
   A: "unknown",
   M: "unknown",
   y: "/",
-  Y: "/",
-  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
-  c: "/system.slice",
-  r: "/system.slice",
-  R: "/"
+  Y: "/"
 };
 var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
 function expandSpecifiers(value, ctx) {
   let next = value.indexOf("%");
   if (next < 0) return { ok: true, value };
   let name;
+  let deprecated;
   let out = "";
   let from = 0;
   for (; next >= 0; next = value.indexOf("%", from)) {
@@ -4727,6 +4749,18 @@ function expandSpecifiers(value, ctx) {
       case "d":
         out += `/run/credentials/${ctx.unitName}`;
         break;
+      // The deprecated cgroup specifiers (unit-printf.c, v252–v262): each use logs "Specifier '%r' used
+      // in unit configuration, which is deprecated." (bad_specifier()); offline, the manager has no
+      // cgroup root and the unit no slice, so `%r` and `%R` are empty and `%c` is the unit's default
+      // cgroup path (checked with v252, v257, v262).
+      case "c":
+        (deprecated ??= []).push("%c");
+        out += `/${cgEscape(ctx.unitName)}`;
+        break;
+      case "r":
+      case "R":
+        (deprecated ??= []).push(`%${s}`);
+        break;
       default: {
         if (s === void 0) {
           out += "%";
@@ -4740,7 +4774,10 @@ function expandSpecifiers(value, ctx) {
     }
   }
   if (from < value.length) out += value.slice(from);
-  return { ok: true, value: out };
+  return deprecated ? { ok: true, value: out, deprecated } : { ok: true, value: out };
+}
+function cgEscape(id) {
+  return id.startsWith("_") || id.startsWith(".") ? `_${id}` : id;
 }
 function unitNameParts(unitName) {
   const parts = parseUnitName(unitName);
@@ -17628,6 +17665,244 @@ var systemd_262_default = {
   ]
 };
 
+// src/core/security/data/glibc-2.36-exp10.json
+var glibc_2_36_exp10_default = {
+  _provenance: "exp10(n) of glibc 2.36 (Debian 12, libm.so.6, x86-64) for every integer n in -400..399 where it differs from the correctly rounded 10^n; measured with ctypes on Debian 12's libm. systemd's JSON parser (json_parse_number(), src/shared/json.c, v252) scales exponents with exp10(), so on glibc 2.36 `1e3` is 1000.0000000000001, not an integer.",
+  glibc: "2.36",
+  exp10: {
+    "-317": "9.999997e-318",
+    "-312": "1.000000000003e-312",
+    "-308": "1.0000000000000004e-308",
+    "-307": "1.0000000000000001e-307",
+    "-305": "1.0000000000000001e-305",
+    "-300": "9.999999999999999e-301",
+    "-298": "1.0000000000000001e-298",
+    "-296": "9.999999999999999e-297",
+    "-284": "9.999999999999999e-285",
+    "-283": "1.0000000000000001e-283",
+    "-279": "9.999999999999999e-280",
+    "-278": "1.0000000000000001e-278",
+    "-277": "1.0000000000000001e-277",
+    "-276": "9.999999999999999e-277",
+    "-275": "1.0000000000000001e-275",
+    "-273": "9.999999999999999e-274",
+    "-272": "1.0000000000000001e-272",
+    "-266": "9.999999999999998e-267",
+    "-259": "9.999999999999999e-260",
+    "-258": "1.0000000000000001e-258",
+    "-256": "1.0000000000000001e-256",
+    "-254": "1.0000000000000001e-254",
+    "-253": "9.999999999999999e-254",
+    "-250": "9.999999999999999e-251",
+    "-246": "1.0000000000000001e-246",
+    "-240": "9.999999999999998e-241",
+    "-235": "1.0000000000000001e-235",
+    "-234": "1.0000000000000001e-234",
+    "-232": "9.999999999999998e-233",
+    "-227": "1.0000000000000001e-227",
+    "-225": "1.0000000000000001e-225",
+    "-221": "1.0000000000000001e-221",
+    "-220": "9.999999999999998e-221",
+    "-219": "9.999999999999999e-220",
+    "-211": "9.999999999999999e-212",
+    "-207": "1.0000000000000001e-207",
+    "-206": "9.999999999999999e-207",
+    "-203": "9.999999999999999e-204",
+    "-201": "1.0000000000000001e-201",
+    "-196": "9.999999999999999e-197",
+    "-193": "9.999999999999999e-194",
+    "-192": "9.999999999999999e-193",
+    "-186": "1.0000000000000001e-186",
+    "-183": "9.999999999999998e-184",
+    "-174": "1.0000000000000001e-174",
+    "-168": "9.999999999999999e-169",
+    "-166": "9.999999999999999e-167",
+    "-163": "1.0000000000000001e-163",
+    "-162": "1.0000000000000001e-162",
+    "-161": "9.999999999999998e-162",
+    "-156": "9.999999999999999e-157",
+    "-153": "9.999999999999999e-154",
+    "-148": "1.0000000000000001e-148",
+    "-145": "1.0000000000000001e-145",
+    "-143": "1.0000000000000001e-143",
+    "-134": "9.999999999999999e-135",
+    "-130": "9.999999999999999e-131",
+    "-118": "9.999999999999998e-119",
+    "-117": "9.999999999999999e-118",
+    "-116": "1.0000000000000001e-116",
+    "-115": "9.999999999999999e-116",
+    "-104": "1.0000000000000001e-104",
+    "-102": "1.0000000000000001e-102",
+    "-97": "9.999999999999999e-98",
+    "-96": "1.0000000000000001e-96",
+    "-91": "9.999999999999999e-92",
+    "-86": "9.999999999999999e-87",
+    "-81": "1.0000000000000001e-81",
+    "-76": "1.0000000000000001e-76",
+    "-74": "1.0000000000000002e-74",
+    "-68": "9.999999999999999e-69",
+    "-56": "9.999999999999999e-57",
+    "-48": "1.0000000000000001e-48",
+    "-44": "1.0000000000000001e-44",
+    "-41": "9.999999999999999e-42",
+    "-36": "1.0000000000000001e-36",
+    "-34": "1.0000000000000001e-34",
+    "-33": "9.999999999999999e-34",
+    "-32": "9.999999999999999e-33",
+    "-31": "9.999999999999999e-32",
+    "-30": "9.999999999999999e-31",
+    "-28": "1.0000000000000001e-28",
+    "-27": "9.999999999999999e-28",
+    "-23": "1.0000000000000001e-23",
+    "-21": "1.0000000000000001e-21",
+    "-20": "1.0000000000000001e-20",
+    "-18": "9.999999999999999e-19",
+    "-16": "9.999999999999999e-17",
+    "-15": "9.999999999999999e-16",
+    "-12": "1.0000000000000002e-12",
+    "-10": "9.999999999999999e-11",
+    "-9": "9.999999999999999e-10",
+    "-7": "1.0000000000000001e-07",
+    "-5": "9.999999999999999e-06",
+    "-1": "0.09999999999999999",
+    "3": "1000.0000000000001",
+    "4": "10000.000000000002",
+    "7": "9999999.999999998",
+    "8": "99999999.99999999",
+    "9": "999999999.9999999",
+    "17": "9.999999999999998e+16",
+    "22": "9.999999999999998e+21",
+    "23": "1.0000000000000001e+23",
+    "24": "1.0000000000000001e+24",
+    "31": "1.0000000000000001e+31",
+    "33": "1.0000000000000001e+33",
+    "34": "1.0000000000000001e+34",
+    "35": "1.0000000000000002e+35",
+    "36": "1.0000000000000002e+36",
+    "41": "9.999999999999998e+40",
+    "43": "9.999999999999999e+42",
+    "44": "9.999999999999999e+43",
+    "45": "1.0000000000000001e+45",
+    "46": "9.999999999999999e+45",
+    "50": "1.0000000000000003e+50",
+    "53": "1.0000000000000002e+53",
+    "58": "1.0000000000000001e+58",
+    "60": "1.0000000000000001e+60",
+    "61": "1.0000000000000001e+61",
+    "62": "9.999999999999999e+61",
+    "64": "9.999999999999999e+63",
+    "67": "1.0000000000000001e+67",
+    "70": "9.999999999999999e+69",
+    "72": "1.0000000000000001e+72",
+    "73": "1.0000000000000001e+73",
+    "74": "1.0000000000000001e+74",
+    "75": "1.0000000000000001e+75",
+    "76": "9.999999999999999e+75",
+    "77": "9.999999999999999e+76",
+    "86": "9.999999999999999e+85",
+    "88": "1.0000000000000001e+88",
+    "90": "1.0000000000000001e+90",
+    "92": "9.999999999999999e+91",
+    "93": "9.999999999999998e+92",
+    "95": "1.0000000000000002e+95",
+    "96": "9.999999999999999e+95",
+    "99": "1.0000000000000001e+99",
+    "101": "9.999999999999998e+100",
+    "104": "1.0000000000000002e+104",
+    "105": "1.0000000000000001e+105",
+    "107": "1.0000000000000001e+107",
+    "108": "9.999999999999999e+107",
+    "111": "1.0000000000000001e+111",
+    "114": "9.999999999999999e+113",
+    "118": "1.0000000000000002e+118",
+    "119": "1.0000000000000001e+119",
+    "122": "1.0000000000000002e+122",
+    "124": "1.0000000000000001e+124",
+    "126": "1.0000000000000001e+126",
+    "128": "9.999999999999999e+127",
+    "130": "9.999999999999998e+129",
+    "136": "9.999999999999999e+135",
+    "138": "9.999999999999999e+137",
+    "139": "9.999999999999999e+138",
+    "142": "9.999999999999999e+141",
+    "145": "1.0000000000000001e+145",
+    "148": "1.0000000000000002e+148",
+    "149": "9.999999999999999e+148",
+    "152": "9.999999999999999e+151",
+    "153": "1.0000000000000002e+153",
+    "154": "9.999999999999999e+153",
+    "155": "1.0000000000000001e+155",
+    "156": "9.999999999999998e+155",
+    "157": "9.999999999999998e+156",
+    "158": "1.0000000000000001e+158",
+    "165": "1.0000000000000001e+165",
+    "166": "1.0000000000000001e+166",
+    "168": "1.0000000000000001e+168",
+    "174": "9.999999999999998e+173",
+    "180": "1.0000000000000001e+180",
+    "183": "1.0000000000000001e+183",
+    "184": "9.999999999999998e+183",
+    "185": "1.0000000000000001e+185",
+    "186": "1.0000000000000001e+186",
+    "187": "1.0000000000000001e+187",
+    "188": "9.999999999999999e+187",
+    "189": "9.999999999999999e+188",
+    "190": "9.999999999999999e+189",
+    "199": "9.999999999999999e+198",
+    "201": "9.999999999999999e+200",
+    "205": "9.999999999999999e+204",
+    "209": "9.999999999999999e+208",
+    "211": "1.0000000000000001e+211",
+    "212": "1.0000000000000001e+212",
+    "213": "1.0000000000000001e+213",
+    "214": "1.0000000000000001e+214",
+    "219": "9.999999999999998e+218",
+    "220": "1.0000000000000001e+220",
+    "222": "1.0000000000000002e+222",
+    "223": "1.0000000000000002e+223",
+    "224": "1.0000000000000002e+224",
+    "225": "1.0000000000000001e+225",
+    "226": "1.0000000000000001e+226",
+    "228": "1.0000000000000001e+228",
+    "235": "9.999999999999999e+234",
+    "238": "1.0000000000000002e+238",
+    "239": "9.999999999999999e+238",
+    "242": "9.999999999999999e+241",
+    "244": "9.999999999999999e+243",
+    "245": "9.999999999999999e+244",
+    "247": "1.0000000000000001e+247",
+    "248": "9.999999999999999e+247",
+    "251": "9.999999999999999e+250",
+    "254": "1.0000000000000001e+254",
+    "255": "1.0000000000000002e+255",
+    "260": "9.999999999999999e+259",
+    "261": "1.0000000000000001e+261",
+    "262": "1.0000000000000002e+262",
+    "264": "9.999999999999999e+263",
+    "265": "9.999999999999999e+264",
+    "267": "9.999999999999999e+266",
+    "271": "1.0000000000000001e+271",
+    "272": "9.999999999999999e+271",
+    "273": "1.0000000000000001e+273",
+    "276": "9.999999999999999e+275",
+    "278": "1.0000000000000001e+278",
+    "279": "9.999999999999999e+278",
+    "282": "1.0000000000000002e+282",
+    "284": "9.999999999999999e+283",
+    "285": "1.0000000000000001e+285",
+    "286": "9.999999999999998e+285",
+    "288": "1.0000000000000001e+288",
+    "289": "9.999999999999998e+288",
+    "292": "1.0000000000000002e+292",
+    "294": "9.999999999999999e+293",
+    "295": "1.0000000000000001e+295",
+    "298": "1.0000000000000001e+298",
+    "303": "1.0000000000000002e+303",
+    "306": "9.999999999999999e+305",
+    "308": "9.999999999999998e+307"
+  }
+};
+
 // src/core/security/versions.ts
 var SEARCH_PATH_SPLIT_USR = [
   "/etc/systemd/system.control",
@@ -17672,6 +17947,21 @@ var CGROUP_V1_DEPRECATED = {
   CPUShares: "CPUWeight",
   MemoryLimit: "MemoryMax"
 };
+var CGROUP_CONTROLLERS_252 = [
+  "cpu",
+  "cpuacct",
+  "cpuset",
+  "io",
+  "blkio",
+  "memory",
+  "devices",
+  "pids",
+  "bpf-firewall",
+  "bpf-devices",
+  "bpf-foreign",
+  "bpf-socket-bind",
+  "bpf-restrict-network-interfaces"
+];
 var CGROUP_REMOVED_262 = ["CPUShares", "MemoryLimit", "CPUAccounting", "DefaultMemoryLow"];
 var VERSIONS = {
   252: {
@@ -17697,14 +17987,25 @@ var VERSIONS = {
       serviceTypes: SERVICE_TYPES_252,
       namespaceAllIncludesTime: false,
       requiresUnitArguments: false,
-      serviceTypeLegacyMessage: true,
-      personalityLegacyMessage: true,
-      syscallUnknownLegacyMessage: true,
+      valueErrorWording: "own-words",
       pidFileVarRunWarns: false,
       execDoubleBangObsolete: false,
       cgroupRemovedOptions: [],
       cgroupDeprecated: CGROUP_V1_DEPRECATED,
-      securityPolicyRejectsNonObject: false
+      securityPolicyRejectsNonObject: false,
+      cgroupControllers: CGROUP_CONTROLLERS_252,
+      jsonExp10Inexact: glibc_2_36_exp10_default.exp10,
+      instanceOption: false,
+      noLegendOption: "unknown",
+      booleanArgumentQuoted: false,
+      offlineRootVerbs: "cat-config, verify, condition and security",
+      imagePolicyParsed: false,
+      imagePolicyIgnoresUnknown: false,
+      swapWhatRelativeKept: false,
+      maxConnectionsCheckedAlways: false,
+      verifiesExecContexts: false,
+      execReloadPost: false,
+      rootMStack: false
     }
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -17719,9 +18020,11 @@ var VERSIONS = {
       deviceAllowMergesSamePath: true,
       emergencyActions: EMERGENCY_ACTIONS_255,
       serviceTypes: SERVICE_TYPES_253,
-      serviceTypeLegacyMessage: false,
-      personalityLegacyMessage: false,
-      syscallUnknownLegacyMessage: false
+      // Ubuntu 24.04's glibc 2.39 (255 has no live oracle: taken as exact, like Debian 13's 2.41).
+      jsonExp10Inexact: {},
+      // Image policies came with v254 (NEWS).
+      imagePolicyParsed: true,
+      valueErrorWording: "enum-key"
     }
   },
   257: {
@@ -17733,7 +18036,13 @@ var VERSIONS = {
       protectControlGroupsWords: ["private", "strict"],
       extraSpecifiers: { D: "/usr/share" },
       requiresUnitArguments: true,
-      pidFileVarRunWarns: true
+      pidFileVarRunWarns: true,
+      instanceOption: true,
+      noLegendOption: "plot-only",
+      swapWhatRelativeKept: true,
+      maxConnectionsCheckedAlways: true,
+      verifiesExecContexts: true,
+      valueErrorWording: "parse-error"
     }
   },
   262: {
@@ -17751,7 +18060,14 @@ var VERSIONS = {
       execDoubleBangObsolete: true,
       cgroupRemovedOptions: CGROUP_REMOVED_262,
       cgroupDeprecated: {},
-      securityPolicyRejectsNonObject: true
+      securityPolicyRejectsNonObject: true,
+      cgroupControllers: [...CGROUP_CONTROLLERS_252, "bpf-bind-network-interface"],
+      noLegendOption: "accepted",
+      booleanArgumentQuoted: true,
+      offlineRootVerbs: "cat-config, verify, condition, unit-gdb, and security",
+      imagePolicyIgnoresUnknown: true,
+      execReloadPost: true,
+      rootMStack: true
     }
   }
 };
@@ -17843,18 +18159,24 @@ function suggestKey(section, key) {
 
 // src/core/security/conf-parser.ts
 function warn(ctx, a, message, kind) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message,
-    kind: kind ?? (/ignor/i.test(message) ? "invalid-value" : "other"),
-    key: a.key,
-    section: a.section,
-    value: a.value
-  });
+  ctx.diagnostics.push(
+    located(a, {
+      file: a.file,
+      line: a.line,
+      column: a.column,
+      severity: "warning",
+      message,
+      kind: kind ?? (/ignor/i.test(message) ? "invalid-value" : "other"),
+      key: a.key,
+      section: a.section,
+      value: a.value
+    })
+  );
   return "ok";
+}
+function located(a, d2) {
+  if (a.lastLine !== void 0) d2.logLine = a.lastLine;
+  return d2;
 }
 function unknownKey(ctx, a, sections) {
   if (a.key.startsWith("X-") || isKnownKey(ctx.profile.version, a.section, a.key)) return;
@@ -17882,24 +18204,68 @@ function unknownKey(ctx, a, sections) {
     const suggestion = suggestKey(a.section, a.key);
     if (suggestion !== void 0) d2.suggestion = suggestion;
   }
-  ctx.diagnostics.push(d2);
+  ctx.diagnostics.push(located(a, d2));
 }
-function fatal(ctx, a, message) {
+function unlocatedWarn(ctx, a, message) {
   ctx.diagnostics.push({
     file: a.file,
     line: a.line,
     column: a.column,
-    severity: "error",
+    severity: "warning",
     message,
-    kind: ctx.inMainFile ? "refused-unit" : "invalid-value",
+    unlocated: true,
+    kind: "other",
     key: a.key,
     section: a.section,
     value: a.value
   });
+  return "ok";
+}
+function acceptUserGroupName(ctx, a, name) {
+  if (parseUid(name) === void 0 && !isStrictUserName(name))
+    unlocatedWarn(
+      ctx,
+      a,
+      `Accepting user/group name '${name}', which does not match strict user/group name rules.`
+    );
+}
+function rejectValue(ctx, a, r) {
+  const wording = ctx.traits.valueErrorWording;
+  const value = r.value ?? a.value;
+  if (wording === "parse-error" && !r.keepsOwnWords) {
+    const message = `Failed to parse ${a.key}=${value}${r.critical ? "" : ", ignoring"}: Invalid argument`;
+    return r.critical ? fatal(ctx, a, message) : warn(ctx, a, message, "invalid-value");
+  }
+  const words = wording !== "own-words" && r.enumParser && !r.keepsOwnWords ? `Failed to parse ${a.key}= value` : r.ownWords;
+  return r.critical ? fatal(ctx, a, `${words}: ${value}`) : warn(ctx, a, `${words}, ignoring: ${value}`, "invalid-value");
+}
+function fatal(ctx, a, message, reason) {
+  if (reason !== void 0) ctx.fatalReason = reason;
+  ctx.diagnostics.push(
+    located(a, {
+      file: a.file,
+      line: a.line,
+      column: a.column,
+      severity: "error",
+      message,
+      kind: ctx.inMainFile ? "refused-unit" : "invalid-value",
+      key: a.key,
+      section: a.section,
+      value: a.value
+    })
+  );
   return "fatal";
 }
 function expand(ctx, value) {
-  return expandSpecifiers(value, ctx.specifierContext);
+  const r = expandSpecifiers(value, ctx.specifierContext);
+  if (r.ok && r.deprecated && ctx.current)
+    for (const specifier of r.deprecated)
+      unlocatedWarn(
+        ctx,
+        ctx.current,
+        `${ctx.unit.id}: Specifier '${specifier}' used in unit configuration, which is deprecated. Please update your unit file, as it does not work as intended.`
+      );
+  return r;
 }
 function specifiers(ctx, a, value) {
   const r = expand(ctx, value);
@@ -18222,6 +18588,87 @@ function hasValidCEscapes(s) {
   return true;
 }
 
+// src/core/security/load-fragment-unit.ts
+function isAscii(s) {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return false;
+  return true;
+}
+function afterPrefix(s, prefixes) {
+  for (const p of prefixes) if (s.startsWith(p)) return s.slice(p.length);
+  return void 0;
+}
+function isDocumentationUrl(url) {
+  if (url === "") return false;
+  const rest = afterPrefix(url, ["http://", "https://"]) ?? afterPrefix(url, ["file:/"]) ?? afterPrefix(url, ["info:", "man:"]);
+  return rest !== void 0 && rest !== "" && isAscii(rest);
+}
+var handleDocumentation = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: Invalid slot`);
+  const { words, invalid } = extractAllWords(r.value, EXTRACT_UNQUOTE);
+  if (invalid) rejectValue(ctx, a, { ownWords: "Invalid syntax", value: r.value });
+  for (const url of words) if (!isDocumentationUrl(url)) warn(ctx, a, `Invalid URL, ignoring: ${url}`);
+  return "ok";
+};
+var handleConditionPath = (ctx, a) => {
+  if (a.value === "") return "ok";
+  let value = a.value;
+  if (value.startsWith("|")) value = value.slice(1);
+  if (value.startsWith("!")) value = value.slice(1);
+  const r = expand(ctx, value);
+  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in ${value}, ignoring: Invalid slot`);
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  return "ok";
+};
+var CONDITION_PATH_KEYS = [
+  "PathExists",
+  "PathExistsGlob",
+  "PathIsDirectory",
+  "PathIsSymbolicLink",
+  "PathIsMountPoint",
+  "PathIsReadWrite",
+  "PathIsEncrypted",
+  "DirectoryNotEmpty",
+  "FileNotEmpty",
+  "FileIsExecutable",
+  "NeedsUpdate"
+].flatMap((k) => [`Condition${k}`, `Assert${k}`]);
+var UNIT_NAME_SPECIFIERS = new Set("ijnNpaAbBHlmMoqvwWgGuU%");
+function unitNameSpecifiersResolve(word) {
+  for (let i = word.indexOf("%"); i >= 0 && i + 1 < word.length; i = word.indexOf("%", i + 2)) {
+    const s = word.charAt(i + 1);
+    if (/[0-9A-Za-z]/.test(s) && !UNIT_NAME_SPECIFIERS.has(s)) return false;
+  }
+  return true;
+}
+var handleUnitDeps = (ctx, a) => {
+  if (a.value === "" || a.value.indexOf("%") < 0) return "ok";
+  for (const word of extractAllWords(a.value, 0).words)
+    if (!unitNameSpecifiersResolve(word))
+      warn(ctx, a, `Failed to resolve unit specifiers in '${word}', ignoring: Invalid slot`);
+  return "ok";
+};
+var UNIT_DEPENDENCY_KEYS = [
+  "Requires",
+  "Requisite",
+  "Wants",
+  "BindsTo",
+  "Upholds",
+  "PartOf",
+  "Conflicts",
+  "Before",
+  "After",
+  "OnSuccess",
+  "OnFailure",
+  "PropagatesReloadTo",
+  "ReloadPropagatedFrom",
+  "PropagatesStopTo",
+  "StopPropagatedFrom",
+  "JoinsNamespaceOf"
+];
+
 // src/core/security/errno-names.ts
 var ERRNO_NAMES = new Set(
   "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP EWOULDBLOCK ENOMSG EIDRM ECHRNG EL2NSYNC EL3HLT EL3RST ELNRNG EUNATCH ENOCSI EL2HLT EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT EDEADLOCK EBFONT ENOSTR ENODATA ETIME ENOSR ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG EOVERFLOW ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ ERESTART ESTRPIPE EUSERS ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP ENOTSUP EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY EINPROGRESS ESTALE EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE ECANCELED ENOKEY EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL EHWPOISON".split(" ")
@@ -18458,6 +18905,7 @@ var handleUser = (ctx, a) => {
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  acceptUserGroupName(ctx, a, r.value);
   if (r.value === "nobody") warn(ctx, a, "Special user nobody configured, this is not safe!");
   ctx.s.user = r.value;
   return "ok";
@@ -18468,6 +18916,7 @@ var handleGroup = (ctx, a) => {
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  acceptUserGroupName(ctx, a, r.value);
   return "ok";
 };
 var handleSupplementaryGroups = (ctx, a) => {
@@ -18481,6 +18930,7 @@ var handleSupplementaryGroups = (ctx, a) => {
     if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
     if (!isValidRelaxedUserName(r.value))
       return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+    acceptUserGroupName(ctx, a, r.value);
     ctx.s.supplementaryGroups.push(r.value);
   }
   if (invalid) return fatal(ctx, a, `Invalid syntax: ${a.value}`);
@@ -18618,7 +19068,7 @@ var handleSystemCallArchitectures = (ctx, a) => {
   const { words, invalid } = extractWords(a.value, true);
   for (const word of words) {
     if (!ctx.syscallArchitectures.has(word)) {
-      warn(ctx, a, `Failed to parse system call architecture, ignoring: ${word}`);
+      warn(ctx, a, `Failed to parse system call architecture "${word}", ignoring: Invalid argument`);
       continue;
     }
     ctx.s.systemCallArchitectures.add(word);
@@ -18630,7 +19080,7 @@ function parseSyscallAndErrno(word) {
   const colon = word.indexOf(":");
   if (colon < 0) return { name: word, hasErrno: false };
   const err = word.slice(colon + 1);
-  const ok = err === "kill" || /^[0-9]+$/.test(err) && Number(err) <= 4095 || ERRNO_NAMES.has(err);
+  const ok = err === "kill" || /^[0-9]+$/.test(err) && Number(err) <= 4095 || ERRNO_NAMES.has(err.toUpperCase());
   if (!ok) return void 0;
   return { name: word.slice(0, colon), hasErrno: true };
 }
@@ -18667,7 +19117,7 @@ var handleSystemCallFilter = (ctx, a) => {
       warn(
         ctx,
         a,
-        ctx.traits.syscallUnknownLegacyMessage ? `Failed to parse system call, ignoring: ${parsed.name}` : `System call ${parsed.name} is not known, ignoring.`
+        ctx.traits.valueErrorWording === "own-words" ? `Failed to parse system call, ignoring: ${parsed.name}` : `System call ${parsed.name} is not known, ignoring.`
       );
       continue;
     }
@@ -18687,7 +19137,7 @@ var handleSystemCallFilter = (ctx, a) => {
 };
 var handleUMask = (ctx, a) => {
   if (!/^[0-7]+$/.test(a.value) || parseInt(a.value, 8) > 4095) {
-    return warn(ctx, a, `Failed to parse mode value, ignoring: ${a.value}`);
+    return rejectValue(ctx, a, { ownWords: "Failed to parse mode value" });
   }
   ctx.s.umask = parseInt(a.value, 8);
   return "ok";
@@ -18746,6 +19196,27 @@ function credential(kind, encrypted) {
     return r.ok ? "ok" : warn(ctx, a, r.message);
   };
 }
+function isValidHostname(name) {
+  if (name.length === 0 || name.length > 64) return false;
+  let dot = true;
+  let hyphen = true;
+  for (const c of name) {
+    if (c === ".") {
+      if (dot || hyphen) return false;
+      dot = true;
+      hyphen = false;
+    } else if (c === "-") {
+      if (dot) return false;
+      dot = false;
+      hyphen = true;
+    } else {
+      if (!/^[A-Za-z0-9]$/.test(c)) return false;
+      dot = false;
+      hyphen = false;
+    }
+  }
+  return !dot && !hyphen;
+}
 var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
   if (a.value === "") {
     ctx.s.protectHostname = "no";
@@ -18754,11 +19225,15 @@ var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
   const colon = a.value.indexOf(":");
   const head = colon < 0 ? a.value : a.value.slice(0, colon);
   const b = parseBoolean(head);
-  if (b === false && colon >= 0)
-    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
-  else if (head === "private") ctx.s.protectHostname = "private";
-  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  const mode = b === void 0 ? head === "private" ? "private" : void 0 : b ? "yes" : "no";
+  if (mode === void 0 || mode === "no" && colon >= 0)
+    return warn(ctx, a, `Failed to parse ProtectHostname=${a.value}, ignoring.`);
+  if (colon >= 0) {
+    const name = a.value.slice(colon + 1);
+    if (!isValidHostname(name))
+      return warn(ctx, a, `Invalid hostname is specified to ProtectHostname=, ignoring: ${name}`);
+  }
+  ctx.s.protectHostname = mode;
   return "ok";
 };
 var handleStandardOutput = (ctx, a) => {
@@ -18775,7 +19250,7 @@ var handlePersonality = (ctx, a) => {
   return warn(
     ctx,
     a,
-    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
+    ctx.traits.valueErrorWording === "own-words" ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
   );
 };
 var handleCpuSchedulingPriority = (ctx, a) => {
@@ -18788,7 +19263,7 @@ var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
 var handleEnvironment = (ctx, a) => {
   if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
+  const { words, invalid } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
   for (const word of words) {
     const r = expand(ctx, word);
     if (!r.ok) continue;
@@ -18796,6 +19271,7 @@ var handleEnvironment = (ctx, a) => {
     const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
     if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
   }
+  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
   return "ok";
 };
 var handleNamespacePaths = (ctx, a) => {
@@ -18812,6 +19288,55 @@ var handleNamespacePaths = (ctx, a) => {
   }
   return "ok";
 };
+var handleTemporaryFileSystem = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words, invalid } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const word of words) {
+    const first = extractFirstWordRaw(word, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
+    if (first.kind === "error") {
+      warn(ctx, a, `Failed to extract first word, ignoring: ${word}`);
+      continue;
+    }
+    if (first.kind === "end") {
+      warn(ctx, a, `Invalid syntax, ignoring: ${word}`);
+      continue;
+    }
+    const r = expand(ctx, first.word);
+    if (!r.ok) {
+      warn(ctx, a, `Failed to resolve unit specifiers in ${first.word}, ignoring: Invalid slot`);
+      continue;
+    }
+    const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  }
+  if (invalid) warn(ctx, a, `Failed to extract first word, ignoring: ${a.value}`);
+  return "ok";
+};
+function isBusServiceName(p) {
+  if (p === "" || p.length > 255) return false;
+  const unique = p.startsWith(":");
+  let dot = true;
+  let foundDot = false;
+  for (let i = unique ? 1 : 0; i < p.length; i++) {
+    const c = p.charAt(i);
+    if (c === ".") {
+      if (dot) return false;
+      foundDot = dot = true;
+      continue;
+    }
+    const good = /[A-Za-z_-]/.test(c) || /[0-9]/.test(c) && (!dot || unique);
+    if (!good) return false;
+    dot = false;
+  }
+  return !dot && foundDot;
+}
+var handleBusName = (ctx, a) => {
+  const r = expand(ctx, a.value);
+  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in ${a.value}, ignoring: Invalid slot`);
+  if (!isBusServiceName(r.value)) return warn(ctx, a, `Invalid bus name, ignoring: ${r.value}`);
+  ctx.facts.busName = r.value;
+  return "ok";
+};
 
 // src/core/security/load-fragment-cgroup.ts
 var handleDelegate = (ctx, a) => {
@@ -18822,12 +19347,21 @@ var handleDelegate = (ctx, a) => {
     return "ok";
   }
   const b = parseBoolean(a.value);
-  ctx.s.delegate = b === void 0 ? true : b;
+  if (b !== void 0) {
+    ctx.s.delegate = b;
+    return "ok";
+  }
+  const { words, invalid } = extractWords(a.value, true);
+  for (const word of words)
+    if (!ctx.traits.cgroupControllers.includes(word))
+      warn(ctx, a, `Invalid controller name '${word}', ignoring`);
+  if (invalid) return warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  ctx.s.delegate = true;
   return "ok";
 };
 var handleDevicePolicy = (ctx, a) => {
   if (!["auto", "closed", "strict"].includes(a.value))
-    return warn(ctx, a, `Failed to parse device policy, ignoring: ${a.value}`);
+    return rejectValue(ctx, a, { ownWords: "Failed to parse device policy", enumParser: true });
   ctx.s.devicePolicy = a.value;
   return "ok";
 };
@@ -18928,6 +19462,408 @@ var handleLegacyCgroupOption = (ctx, a) => {
   );
 };
 
+// src/core/security/time-spec.ts
+var TIME_UNITS = /* @__PURE__ */ new Set([
+  "seconds",
+  "second",
+  "sec",
+  "s",
+  "minutes",
+  "minute",
+  "min",
+  "months",
+  "month",
+  "M",
+  "msec",
+  "ms",
+  "m",
+  "hours",
+  "hour",
+  "hr",
+  "h",
+  "days",
+  "day",
+  "d",
+  "weeks",
+  "week",
+  "w",
+  "years",
+  "year",
+  "y",
+  "usec",
+  "us",
+  "μs",
+  "µs",
+  "nsec",
+  "ns",
+  ""
+]);
+function isTimeSpan(text) {
+  const s = text.trim();
+  if (s === "infinity") return true;
+  if (s === "") return false;
+  const part = /^(\d+)(\.\d*)?\s*([A-Za-zμµ]*)\s*/;
+  let rest = s;
+  while (rest !== "") {
+    const m = part.exec(rest);
+    if (!m || !TIME_UNITS.has(m[3] ?? "")) return false;
+    rest = rest.slice(m[0].length);
+  }
+  return true;
+}
+var CALENDAR_WORDS = /* @__PURE__ */ new Set([
+  "minutely",
+  "hourly",
+  "daily",
+  "monthly",
+  "weekly",
+  "yearly",
+  "annually",
+  "quarterly",
+  "semiannually",
+  "semi-annually"
+]);
+var WEEKDAYS = [
+  ["mon", "monday"],
+  ["tue", "tuesday"],
+  ["wed", "wednesday"],
+  ["thu", "thursday"],
+  ["fri", "friday"],
+  ["sat", "saturday"],
+  ["sun", "sunday"]
+];
+function isWeekday(w2) {
+  const l = w2.toLowerCase();
+  return WEEKDAYS.some((names) => names.includes(l));
+}
+function isWeekdayList(s) {
+  return s.split(",").every((item) => {
+    const range = item.split("..");
+    return range.length <= 2 && range.every(isWeekday);
+  });
+}
+function isChain(s, min, max, fraction = false) {
+  if (s === "*") return true;
+  return s.split(",").every((item) => {
+    const m = fraction ? /^(\d+)(?:\.\d+)?(?:\.\.(\d+)(?:\.\d+)?)?(?:\/(\d+)(?:\.\d+)?)?$/.exec(item) : /^(\d+)(?:\.\.(\d+))?(?:\/(\d+))?$/.exec(item);
+    if (!m) return /^\*\/\d+$/.test(item);
+    const a = Number(m[1]);
+    const b = m[2] === void 0 ? a : Number(m[2]);
+    if (m[3] !== void 0 && Number(m[3]) === 0) return false;
+    return a >= min && a <= max && b >= min && b <= max && a <= b;
+  });
+}
+function isDate(s) {
+  const parts = s.split("-");
+  if (parts.length === 3)
+    return isChain(parts[0] ?? "", 1970, 2199) && isChain(parts[1] ?? "", 1, 12) && isChain(parts[2] ?? "", 1, 31);
+  if (parts.length === 2) return isChain(parts[0] ?? "", 1, 12) && isChain(parts[1] ?? "", 1, 31);
+  return false;
+}
+function isTime(s) {
+  const parts = s.split(":");
+  if (parts.length < 2 || parts.length > 3) return false;
+  return isChain(parts[0] ?? "", 0, 23) && isChain(parts[1] ?? "", 0, 59) && (parts[2] === void 0 || isChain(parts[2], 0, 59, true));
+}
+function isCalendarSpec(text) {
+  let s = text.trim();
+  if (s === "") return false;
+  if (/ UTC$/.test(s)) s = s.slice(0, -4).trimEnd();
+  if (CALENDAR_WORDS.has(s)) return true;
+  if (/^@\d+$/.test(s)) return true;
+  const words = s.split(/\s+/);
+  if (words.length > 3) return false;
+  let i = 0;
+  if (/^[A-Za-z]/.test(words[0] ?? "")) {
+    if (!isWeekdayList(words[0] ?? "")) return false;
+    i++;
+  }
+  const rest = words.slice(i);
+  if (rest.length === 0) return i > 0;
+  if (rest.length === 2) return isDate(rest[0] ?? "") && isTime(rest[1] ?? "");
+  const only = rest[0] ?? "";
+  return only.includes(":") ? isTime(only) : isDate(only);
+}
+
+// src/core/security/load-fragment-triggers.ts
+function factBool(field) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === void 0) return rejectValue(ctx, a, { ownWords: "Failed to parse boolean value" });
+    ctx.facts[field] = b;
+    return "ok";
+  };
+}
+var handleMaxConnections = (ctx, a) => {
+  if (!/^\s*\+?\d+\s*$/.test(a.value) || Number(a.value) > 4294967295)
+    return rejectValue(ctx, a, { ownWords: "Failed to parse unsigned value" });
+  ctx.facts.maxConnections = Number(a.value);
+  return "ok";
+};
+function expandOrWarn(ctx, a, quoted) {
+  const r = expand(ctx, a.value);
+  if (r.ok) return r.value;
+  const shown = quoted ? `'${a.value}'` : a.value;
+  warn(ctx, a, `Failed to resolve unit specifiers in ${shown}, ignoring: Invalid slot`, "invalid-value");
+  return void 0;
+}
+function portProblem(s) {
+  if (!/^\d+$/.test(s)) return "Invalid argument";
+  const n = Number(s);
+  if (n > 65535) return "Numerical result out of range";
+  return n === 0 ? "Invalid argument" : void 0;
+}
+var IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+function isIpv6(s) {
+  if (!/^[0-9a-fA-F:.]+$/.test(s) || (s.match(/::/g)?.length ?? 0) > 1) return false;
+  let groups = s.split(":");
+  const last = groups[groups.length - 1] ?? "";
+  let count = 0;
+  if (last.includes(".")) {
+    if (!IPV4.test(last)) return false;
+    groups = groups.slice(0, -1);
+    count += 2;
+  }
+  const compressed = s.includes("::");
+  const parts = groups.filter((g, i) => !(g === "" && (compressed || i === 0 || i === groups.length - 1)));
+  if (parts.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  count += parts.length;
+  return compressed ? count < 8 : count === 8;
+}
+function parseSocketAddress(s) {
+  if (s.startsWith("/")) return s.length < 108 ? { family: "unix", path: s } : { error: "Invalid argument" };
+  if (s.startsWith("@")) return s.length < 108 ? { family: "unix" } : { error: "Invalid argument" };
+  if (s.startsWith("[")) {
+    const m = /^\[([^\]]*)\]:(.*)$/.exec(s);
+    if (!m || !isIpv6(m[1] ?? "")) return { error: "Invalid argument" };
+    const p2 = portProblem(m[2] ?? "");
+    return p2 ? { error: p2 } : { family: "inet" };
+  }
+  const colon = s.lastIndexOf(":");
+  if (colon >= 0) {
+    if (!IPV4.test(s.slice(0, colon))) return { error: "Invalid argument" };
+    const p2 = portProblem(s.slice(colon + 1));
+    return p2 ? { error: p2 } : { family: "inet" };
+  }
+  const p = portProblem(s);
+  return p ? { error: p } : { family: "inet" };
+}
+var NETLINK_FAMILIES = [
+  "route",
+  "firewall",
+  "inet-diag",
+  "nflog",
+  "xfrm",
+  "selinux",
+  "iscsi",
+  "audit",
+  "fib-lookup",
+  "connector",
+  "netfilter",
+  "ip6-fw",
+  "dnrtmsg",
+  "kobject-uevent",
+  "generic",
+  "scsitransport",
+  "ecryptfs",
+  "rdma"
+];
+function listen(kind) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      ctx.facts.ports = [];
+      return "ok";
+    }
+    const socketKind = kind === "stream" || kind === "datagram" || kind === "seqpacket";
+    const v = expandOrWarn(ctx, a, socketKind || kind === "netlink");
+    if (v === void 0) return "ok";
+    if (kind === "netlink") {
+      const m = /^(\S+)(?:\s+(\d+))?\s*$/.exec(v);
+      if (!m || !NETLINK_FAMILIES.includes(m[1] ?? ""))
+        return warn(ctx, a, `Failed to parse address value in '${v}', ignoring: Invalid argument`);
+      ctx.facts.ports.push({ accepting: false, node: void 0 });
+      return "ok";
+    }
+    if (!socketKind) {
+      const checked = simplifyAndCheckPath(v, a.key, "absolute");
+      if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+      ctx.facts.ports.push({ accepting: false, node: kind === "fifo" ? checked.path : void 0 });
+      return "ok";
+    }
+    const address = parseSocketAddress(v);
+    if ("error" in address)
+      return warn(ctx, a, `Failed to parse address value in '${v}', ignoring: ${address.error}`);
+    if (kind === "seqpacket" && address.family !== "unix")
+      return warn(ctx, a, `Address family not supported, ignoring: ${v}`);
+    ctx.facts.ports.push({ accepting: kind !== "datagram", node: address.path });
+    return "ok";
+  };
+}
+var handleSymlinks = (ctx, a) => {
+  if (a.value === "") {
+    ctx.facts.symlinks = 0;
+    return "ok";
+  }
+  for (const word of a.value.split(/\s+/).filter(Boolean)) {
+    const r = expand(ctx, word);
+    if (!r.ok) {
+      warn(ctx, a, `Failed to resolve unit specifiers in '${word}', ignoring: Invalid slot`, "invalid-value");
+      continue;
+    }
+    const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    else ctx.facts.symlinks++;
+  }
+  return "ok";
+};
+var handleSocketService = (ctx, a) => {
+  const v = expandOrWarn(ctx, a, false);
+  if (v === void 0) return "ok";
+  const parts = parseUnitName(v);
+  if (!v.endsWith(".service") || parts !== void 0 && parts.type !== "service")
+    return warn(ctx, a, `Unit must be of type service, ignoring: ${v}`);
+  if (!parts) return warn(ctx, a, `Failed to load unit ${v}, ignoring: Invalid argument`);
+  if (isTemplateName(v))
+    return warn(ctx, a, `Failed to load unit ${v}, ignoring: Unit name ${v} is missing the instance name.`);
+  ctx.facts.socketService = true;
+  return "ok";
+};
+function timerValue(calendar) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      ctx.facts.timerValues = 0;
+      return "ok";
+    }
+    const v = expandOrWarn(ctx, a, false);
+    if (v === void 0) return "ok";
+    if (calendar ? !isCalendarSpec(v) : !isTimeSpan(v))
+      return warn(
+        ctx,
+        a,
+        calendar ? `Failed to parse calendar specification, ignoring: ${v}` : `Failed to parse timer value, ignoring: ${v}`
+      );
+    ctx.facts.timerValues++;
+    return "ok";
+  };
+}
+var pathSpec = (ctx, a) => {
+  if (a.value === "") {
+    ctx.facts.pathTriggers = 0;
+    return "ok";
+  }
+  const v = expandOrWarn(ctx, a, false);
+  if (v === void 0) return "ok";
+  const checked = simplifyAndCheckPath(v, a.key, "absolute");
+  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  ctx.facts.pathTriggers++;
+  return "ok";
+};
+
+// src/core/security/load-fragment-fatal.ts
+var handleWorkingDirectory = (ctx, a) => {
+  if (a.value === "") {
+    ctx.facts.workingDirectoryHome = false;
+    return "ok";
+  }
+  const missingOk = a.value.startsWith("-");
+  const value = missingOk ? a.value.slice(1) : a.value;
+  if (value === "~") {
+    ctx.facts.workingDirectoryHome = true;
+    return "ok";
+  }
+  const r = expand(ctx, value);
+  if (!r.ok) {
+    const message = `Failed to resolve unit specifiers in working directory path '${value}'`;
+    return missingOk ? warn(ctx, a, `${message}, ignoring: Invalid slot`, "invalid-value") : fatal(ctx, a, `${message}: Invalid slot`);
+  }
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  if (!checked.ok)
+    return missingOk ? warn(ctx, a, checked.message.replace(/: /, ", ignoring: ")) : fatal(ctx, a, checked.message);
+  ctx.facts.workingDirectoryHome = false;
+  return "ok";
+};
+var fatalPath = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in '${a.value}': Invalid slot`);
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  return checked.ok ? "ok" : fatal(ctx, a, checked.message);
+};
+var handleSecurityLabel = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const ignore = a.value.startsWith("-");
+  const value = ignore ? a.value.slice(1) : a.value;
+  const r = expand(ctx, value);
+  if (r.ok) return "ok";
+  return ignore ? warn(ctx, a, `Failed to resolve unit specifiers in '${value}', ignoring: Invalid slot`, "invalid-value") : fatal(ctx, a, `Failed to resolve unit specifiers in '${value}': Invalid slot`);
+};
+var handleSocketUserGroup = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
+  if (!isValidRelaxedUserName(r.value))
+    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  return "ok";
+};
+var PARTITION_DESIGNATORS = /* @__PURE__ */ new Set([
+  "root",
+  "usr",
+  "home",
+  "srv",
+  "esp",
+  "xbootldr",
+  "swap",
+  "root-verity",
+  "usr-verity",
+  "root-verity-sig",
+  "usr-verity-sig",
+  "tmp",
+  "var"
+]);
+var PARTITION_POLICY_FLAGS = /* @__PURE__ */ new Set([
+  "verity",
+  "signed",
+  "encrypted",
+  "unprotected",
+  "unused",
+  "absent",
+  "open",
+  "ignore",
+  "read-only-on",
+  "read-only-off",
+  "growfs-on",
+  "growfs-off"
+]);
+function imagePolicyProblem(ctx, value) {
+  if (["*", "-", "~"].includes(value)) return void 0;
+  const lenient = ctx.traits.imagePolicyIgnoresUnknown;
+  const seen = /* @__PURE__ */ new Set();
+  for (const rule of value.split(":")) {
+    const eq = rule.indexOf("=");
+    if (eq < 0) return { message: "Failed to parse image policy, refusing", reason: "Invalid argument" };
+    const designator = rule.slice(0, eq);
+    if (designator !== "" && !PARTITION_DESIGNATORS.has(designator)) {
+      if (lenient) continue;
+      return { message: "Unknown partition type in image policy, refusing", reason: "Invalid slot" };
+    }
+    if (seen.has(designator))
+      return { message: "Duplicate rule in image policy, refusing", reason: "Name not unique on network" };
+    seen.add(designator);
+    const flags = rule.slice(eq + 1).split("+");
+    if (!lenient && flags.some((f) => f !== "" && !PARTITION_POLICY_FLAGS.has(f)))
+      return {
+        message: "Unknown partition policy flag in image policy, refusing",
+        reason: "Invalid request code"
+      };
+  }
+  return void 0;
+}
+var handleImagePolicy = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const problem = imagePolicyProblem(ctx, a.value);
+  return problem ? fatal(ctx, a, `${problem.message}: ${a.value}`, problem.reason) : "ok";
+};
+
 // src/core/security/load-fragment.ts
 function handleOnFailureIsolate(ctx, a) {
   ctx.diagnostics.push({
@@ -18944,13 +19880,11 @@ function handleOnFailureIsolate(ctx, a) {
   });
   return "ok";
 }
+var BOOLEAN_VALUE = { ownWords: "Failed to parse boolean value" };
 function boolSetting(field, fatalOnError = false) {
   return (ctx, a) => {
     const b = parseBoolean(a.value);
-    if (b === void 0) {
-      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
-      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    }
+    if (b === void 0) return rejectValue(ctx, a, { ...BOOLEAN_VALUE, critical: fatalOnError });
     ctx.s[field] = b;
     return "ok";
   };
@@ -18967,8 +19901,7 @@ function boolOrWords(field, words) {
       ctx.s[field] = a.value;
       return "ok";
     }
-    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+    return rejectValue(ctx, a, extra.length === 0 ? BOOLEAN_VALUE : { ...BOOLEAN_VALUE, enumParser: true });
   };
 }
 function enumSetting(field, words, booleans = false) {
@@ -18980,14 +19913,14 @@ function enumSetting(field, words, booleans = false) {
         return "ok";
       }
     }
-    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    if (!words.includes(a.value)) return rejectValue(ctx, a, enumRejection(a));
     ctx.s[field] = a.value;
     return "ok";
   };
 }
 function factEnum(field, words) {
   return (ctx, a) => {
-    if (!words(ctx).includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    if (!words(ctx).includes(a.value)) return rejectValue(ctx, a, enumRejection(a));
     ctx.facts[field] = a.value;
     if (field === "killMode" && a.value === "none")
       warn(
@@ -18998,22 +19931,44 @@ function factEnum(field, words) {
     return "ok";
   };
 }
-var ENUM_MESSAGES_252 = {
-  Type: "Failed to parse service type",
-  ProtectSystem: "Failed to parse protect system value",
-  ProtectHome: "Failed to parse protect home value",
-  KeyringMode: "Failed to parse keyring mode",
-  ProtectProc: "Failed to parse /proc/ protection mode",
-  ProcSubset: "Failed to parse /proc/ subset mode",
-  NotifyAccess: "Failed to parse notify access specifier",
-  KillMode: "Failed to parse kill mode specification"
+var ENUM_REJECTIONS = {
+  Type: { ownWords: "Failed to parse service type", enumParser: true },
+  ProtectSystem: { ownWords: "Failed to parse protect system value", enumParser: true },
+  ProtectHome: { ownWords: "Failed to parse protect home value", enumParser: true },
+  KeyringMode: { ownWords: "Failed to parse keyring mode", enumParser: true },
+  ProtectProc: { ownWords: "Failed to parse /proc/ protection mode", enumParser: true },
+  ProcSubset: { ownWords: "Failed to parse /proc/ subset mode", enumParser: true },
+  NotifyAccess: { ownWords: "Failed to parse notify access specifier", enumParser: true },
+  ExitType: { ownWords: "Failed to parse service exit type", enumParser: true },
+  Restart: { ownWords: "Failed to parse service restart specifier", enumParser: true },
+  KillMode: { ownWords: "Failed to parse kill mode specification", keepsOwnWords: true },
+  SuccessAction: { ownWords: "Failed to parse SuccessAction=", keepsOwnWords: true }
 };
-function enumParseFailure(ctx, a) {
-  const legacy = ctx.traits.serviceTypeLegacyMessage ? ENUM_MESSAGES_252[a.key] : void 0;
-  if (legacy !== void 0) return `${legacy}, ignoring: ${a.value}`;
-  if (a.key === "SuccessAction") return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
-  return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
+function enumRejection(a) {
+  return ENUM_REJECTIONS[a.key] ?? { ownWords: `Failed to parse ${a.key}= value`, enumParser: true };
 }
+var checkedBoolean = (ctx, a) => parseBoolean(a.value) !== void 0 ? "ok" : rejectValue(ctx, a, BOOLEAN_VALUE);
+var CHECKED_BOOLEANS = {
+  StopWhenUnneeded: "unit",
+  RefuseManualStart: "unit",
+  RefuseManualStop: "unit",
+  AllowIsolate: "unit",
+  IgnoreOnIsolate: "unit",
+  PrivateIPC: "exec",
+  IgnoreSIGPIPE: "exec",
+  TTYReset: "exec",
+  TTYVHangup: "exec",
+  TTYVTDisallocate: "exec",
+  SyslogLevelPrefix: "exec",
+  SendSIGKILL: "kill",
+  SendSIGHUP: "kill",
+  MemoryAccounting: "cgroup",
+  IOAccounting: "cgroup",
+  TasksAccounting: "cgroup",
+  IPAccounting: "cgroup",
+  GuessMainPID: "service",
+  RootDirectoryStartOnly: "service"
+};
 function factString(field) {
   return (ctx, a) => {
     ctx.facts[field] = a.value === "" ? void 0 : a.value;
@@ -19042,14 +19997,6 @@ function factPath(field) {
     return "ok";
   };
 }
-function factBoolean(field) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b === void 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    ctx.facts[field] = b;
-    return "ok";
-  };
-}
 function factCounter(field) {
   return (ctx, a) => {
     if (a.value === "") ctx.facts[field] = 0;
@@ -19075,7 +20022,16 @@ var SERVICE_TYPE = factEnum("type", (c) => c.traits.serviceTypes);
 var MOUNT_FSTYPE = factPrintfString("fstype");
 var MOUNT_OPTIONS = factPrintfString("options");
 var MOUNT_WHAT = factPrintfString("what");
-var SWAP_WHAT = factPath("what");
+var SWAP_WHAT_LEGACY = factPath("what");
+var SWAP_WHAT = (ctx, a) => {
+  if (!ctx.traits.swapWhatRelativeKept) return SWAP_WHAT_LEGACY(ctx, a);
+  const r = expand(ctx, a.value);
+  if (r.ok && r.value !== "" && !r.value.startsWith("/")) {
+    ctx.facts.what = r.value;
+    return "ok";
+  }
+  return SWAP_WHAT_LEGACY(ctx, a);
+};
 var dv = (scope, handler) => ({
   scope,
   handler,
@@ -19083,6 +20039,10 @@ var dv = (scope, handler) => ({
 });
 var d = (scope, handler) => dv(scope, () => handler);
 var w = (scope, handler) => ({ ...d(scope, handler), record: false });
+var wSince = (scope, since, handler) => ({
+  ...dv(scope, (t) => t[since] ? handler : void 0),
+  record: false
+});
 var DIRECTIVES = {
   DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
   SuccessAction: d(
@@ -19177,7 +20137,7 @@ var DIRECTIVES = {
   ExecReload: d("service", execCommands()),
   ExecStopPost: d("service-or-socket", execCommands()),
   ExecStopPre: d("socket", execCommands()),
-  RemainAfterExit: d("service", factBoolean("remainAfterExit")),
+  RemainAfterExit: d("service", factBool("remainAfterExit")),
   ExitType: d(
     "service",
     factEnum("exitType", () => ["main", "cgroup"])
@@ -19194,28 +20154,45 @@ var DIRECTIVES = {
       "always"
     ])
   ),
-  BusName: d("service", factString("busName")),
-  ListenStream: d("socket", factCounter("listens")),
-  ListenDatagram: d("socket", factCounter("listens")),
-  ListenSequentialPacket: d("socket", factCounter("listens")),
-  ListenFIFO: d("socket", factCounter("listens")),
-  ListenSpecial: d("socket", factCounter("listens")),
-  ListenNetlink: d("socket", factCounter("listens")),
-  ListenMessageQueue: d("socket", factCounter("listens")),
-  ListenUSBFunction: d("socket", factCounter("listens")),
-  OnActiveSec: d("timer", factCounter("timerTriggers")),
-  OnBootSec: d("timer", factCounter("timerTriggers")),
-  OnStartupSec: d("timer", factCounter("timerTriggers")),
-  OnUnitActiveSec: d("timer", factCounter("timerTriggers")),
-  OnUnitInactiveSec: d("timer", factCounter("timerTriggers")),
-  OnCalendar: d("timer", factCounter("timerTriggers")),
-  OnClockChange: d("timer", factCounter("timerTriggers")),
-  OnTimezoneChange: d("timer", factCounter("timerTriggers")),
-  PathExists: d("path", factCounter("pathTriggers")),
-  PathExistsGlob: d("path", factCounter("pathTriggers")),
-  PathChanged: d("path", factCounter("pathTriggers")),
-  PathModified: d("path", factCounter("pathTriggers")),
-  DirectoryNotEmpty: d("path", factCounter("pathTriggers")),
+  BusName: d("service", handleBusName),
+  ListenStream: d("socket", listen("stream")),
+  ListenDatagram: d("socket", listen("datagram")),
+  ListenSequentialPacket: d("socket", listen("seqpacket")),
+  ListenFIFO: d("socket", listen("fifo")),
+  ListenSpecial: d("socket", listen("special")),
+  ListenNetlink: d("socket", listen("netlink")),
+  ListenMessageQueue: d("socket", listen("mqueue")),
+  ListenUSBFunction: d("socket", listen("usb")),
+  Accept: w("socket", factBool("accept")),
+  Service: w("socket", handleSocketService),
+  MaxConnections: w("socket", handleMaxConnections),
+  Symlinks: w("socket", handleSymlinks),
+  SocketUser: w("socket", handleSocketUserGroup),
+  SocketGroup: w("socket", handleSocketUserGroup),
+  OnActiveSec: d("timer", timerValue(false)),
+  OnBootSec: d("timer", timerValue(false)),
+  OnStartupSec: d("timer", timerValue(false)),
+  OnUnitActiveSec: d("timer", timerValue(false)),
+  OnUnitInactiveSec: d("timer", timerValue(false)),
+  OnCalendar: d("timer", timerValue(true)),
+  OnClockChange: d("timer", factBool("onClockChange")),
+  OnTimezoneChange: d("timer", factBool("onTimezoneChange")),
+  PathExists: d("path", pathSpec),
+  PathExistsGlob: d("path", pathSpec),
+  PathChanged: d("path", pathSpec),
+  PathModified: d("path", pathSpec),
+  DirectoryNotEmpty: d("path", pathSpec),
+  WorkingDirectory: w("exec", handleWorkingDirectory),
+  RootVerity: w("exec", fatalPath),
+  RootMStack: wSince("exec", "rootMStack", fatalPath),
+  SELinuxContext: w("exec", handleSecurityLabel),
+  AppArmorProfile: w("exec", handleSecurityLabel),
+  SmackProcessLabel: w("exec", handleSecurityLabel),
+  RootImagePolicy: wSince("exec", "imagePolicyParsed", handleImagePolicy),
+  MountImagePolicy: wSince("exec", "imagePolicyParsed", handleImagePolicy),
+  ExtensionImagePolicy: wSince("exec", "imagePolicyParsed", handleImagePolicy),
+  PrivatePIDs: wSince("exec", "verifiesExecContexts", factBool("privatePids")),
+  ExecReloadPost: { ...dv("service", (t) => t.execReloadPost ? execCommands() : void 0) },
   // Mount What= is a plain string; Swap What= a path.
   What: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a)),
   Where: d("mount", factPath("where")),
@@ -19235,7 +20212,12 @@ var DIRECTIVES = {
   CPUShares: w("cgroup", handleLegacyCgroupOption),
   MemoryLimit: w("cgroup", handleLegacyCgroupOption),
   CPUAccounting: w("cgroup", handleLegacyCgroupOption),
-  DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption)
+  DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption),
+  Documentation: w("unit", handleDocumentation),
+  TemporaryFileSystem: w("exec", handleTemporaryFileSystem),
+  ...Object.fromEntries(CONDITION_PATH_KEYS.map((k) => [k, w("unit", handleConditionPath)])),
+  ...Object.fromEntries(UNIT_DEPENDENCY_KEYS.map((k) => [k, w("unit", handleUnitDeps)])),
+  ...Object.fromEntries(Object.entries(CHECKED_BOOLEANS).map(([k, scope]) => [k, w(scope, checkedBoolean)]))
 };
 function scopeSection(scope, type) {
   const own = TYPE_SECTION[type];
@@ -19279,8 +20261,9 @@ function directivesFor(traits, type) {
     table = /* @__PURE__ */ new Map();
     for (const [name, spec] of Object.entries(DIRECTIVES)) {
       const section = scopeSection(spec.scope, type);
-      if (section !== void 0)
-        table.set(name, { name, section, handler: spec.handler(traits), record: spec.record });
+      const handler = spec.handler(traits);
+      if (section !== void 0 && handler !== void 0)
+        table.set(name, { name, section, handler, record: spec.record });
     }
     byType.set(type, table);
   }
@@ -19488,6 +20471,24 @@ function mountDependencyError(facts, where2) {
 }
 var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct", "indirect"];
 function verifyUnit(ctx) {
+  return verifyExecContext(ctx) ?? verifyUnitType(ctx);
+}
+function verifyExecContext(ctx) {
+  if (!ctx.traits.verifiesExecContexts || !ctx.s.hasExecContext) return void 0;
+  const id = ctx.unit.id;
+  const refuse2 = (why) => ({
+    kind: "bad-setting",
+    unitName: id,
+    message: `${id}: ${why}
+Unit ${id} has a bad unit file setting.`
+  });
+  if (ctx.s.dynamicUser && ctx.facts.workingDirectoryHome)
+    return refuse2("WorkingDirectory=~ is not allowed under DynamicUser=yes. Refusing.");
+  if (ctx.facts.privatePids && ctx.unit.type !== "service")
+    return refuse2("PrivatePIDs= setting is only supported for service units. Refusing.");
+  return void 0;
+}
+function verifyUnitType(ctx) {
   const { unit: unit2, facts } = ctx;
   const id = unit2.id;
   const refuse2 = (why) => ({
@@ -19560,7 +20561,7 @@ Unit ${id} has a bad unit file setting.`
     }
     case "swap": {
       const what = facts.what ?? unitNameToPath(id);
-      if (what === void 0) return loadError("Invalid argument");
+      if (what === void 0 || !what.startsWith("/")) return loadError("Invalid argument");
       const matches = hasNameFor(what);
       if (matches === void 0) return loadError("Invalid argument");
       if (!matches) return refuse2("Value of What= and unit name do not match, not loading.");
@@ -19581,10 +20582,25 @@ Unit ${id} has a bad unit file setting.`
     }
     case "slice":
       return isValidSliceName(id) ? void 0 : loadError("Invalid argument");
-    case "socket":
-      return facts.listens === 0 ? refuse2("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
+    case "socket": {
+      if (facts.ports.length === 0)
+        return refuse2(
+          "Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing."
+        );
+      if (facts.accept && facts.ports.some((p) => !p.accepting))
+        return refuse2("Unit configured for accepting sockets, but sockets are non-accepting. Refusing.");
+      if ((facts.accept || ctx.traits.maxConnectionsCheckedAlways) && facts.maxConnections <= 0)
+        return refuse2("MaxConnection= setting too small. Refusing.");
+      if (facts.accept && facts.socketService)
+        return refuse2("Explicit service configuration for accepting socket units not supported. Refusing.");
+      if (facts.pamName && facts.killMode !== "control-group")
+        return refuse2("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing.");
+      if (facts.symlinks > 0 && facts.ports.filter((p) => p.node !== void 0).length !== 1)
+        return refuse2("Unit has symlinks set but none or more than one node in the file system. Refusing.");
+      return void 0;
+    }
     case "timer":
-      return facts.timerTriggers === 0 ? refuse2("Timer unit lacks value setting. Refusing.") : void 0;
+      return facts.timerValues === 0 && !facts.onClockChange && !facts.onTimezoneChange ? refuse2("Timer unit lacks value setting. Refusing.") : void 0;
     case "path":
       return facts.pathTriggers === 0 ? refuse2("Path unit lacks path setting. Refusing.") : void 0;
     default:
@@ -19712,9 +20728,18 @@ function deriveSecuritySettings(unit2, release) {
       pamName: void 0,
       killMode: "control-group",
       mountImages: 0,
-      listens: 0,
-      timerTriggers: 0,
+      ports: [],
+      accept: false,
+      socketService: false,
+      // socket_init() (src/core/socket.c): SOCKET_CONNECTIONS_MAX.
+      maxConnections: 64,
+      symlinks: 0,
+      timerValues: 0,
+      onClockChange: false,
+      onTimezoneChange: false,
       pathTriggers: 0,
+      workingDirectoryHome: false,
+      privatePids: false,
       what: void 0,
       where: void 0,
       extraOptions: void 0,
@@ -19740,7 +20765,8 @@ function deriveSecuritySettings(unit2, release) {
     const file = unit2.files[fileIndex];
     if (!file) continue;
     ctx.inMainFile = fileIndex === 0;
-    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
+    const syntax = file.diagnostics;
+    let nextSyntax = 0;
     if (fileIndex === 0 && ownSection) {
       for (const header of file.sections) {
         if (header.name !== ownSection) continue;
@@ -19750,28 +20776,40 @@ function deriveSecuritySettings(unit2, release) {
     }
     let stopped = false;
     for (const a of file.assignments) {
+      const at2 = a.lastLine ?? a.line;
+      while (nextSyntax < syntax.length && loggedLine(syntax[nextSyntax]) < at2)
+        ctx.diagnostics.push(syntax[nextSyntax++]);
       const directive = directives.get(a.key);
       if (directive === void 0 || a.section !== directive.section) {
         unknownKey(ctx, a, sections);
         continue;
       }
       if (directive.record) s.record(a);
+      ctx.current = a;
       if (directive.handler(ctx, a) === "fatal") {
         stopped = true;
         break;
       }
     }
-    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit2.id} has a bad unit file setting.`);
+    if (!stopped) while (nextSyntax < syntax.length) ctx.diagnostics.push(syntax[nextSyntax++]);
+    if (fileIndex === 0 && stopped) {
+      if (ctx.fatalReason !== void 0) return loadFailure(ctx, ctx.fatalReason);
+      const first = file.assignments[0];
+      ctx.diagnostics.push({
+        file: file.file,
+        line: first?.line ?? 1,
+        column: 1,
+        severity: "notice",
+        message: `${unit2.id}: Unit configuration has fatal error, unit will not be started.`,
+        unlocated: true,
+        kind: "other"
+      });
+      return badSetting(ctx, `Unit ${unit2.id} has a bad unit file setting.`);
+    }
+    ctx.fatalReason = void 0;
     if (fileIndex === 0 && file.fatal) {
       ctx.diagnostics.push(file.fatal);
-      return {
-        failure: {
-          kind: "error",
-          unitName: unit2.id,
-          message: `Unit ${unit2.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
-        },
-        diagnostics: ctx.diagnostics
-      };
+      return loadFailure(ctx, file.fatalReason ?? "Bad message");
     }
     if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
   }
@@ -19780,6 +20818,19 @@ function deriveSecuritySettings(unit2, release) {
   if (s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
   return { settings: s, diagnostics: ctx.diagnostics };
+}
+function loadFailure(ctx, reason) {
+  return {
+    failure: {
+      kind: "error",
+      unitName: ctx.unit.id,
+      message: `Unit ${ctx.unit.id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
+    },
+    diagnostics: ctx.diagnostics
+  };
+}
+function loggedLine(d2) {
+  return d2.logLine ?? d2.line;
 }
 function badSetting(ctx, message) {
   return {
@@ -20491,6 +21542,8 @@ function buildTable(release, policy) {
   const overrides = assessors.map((a) => policy?.get(a.jsonField));
   const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
   const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
+  const exactWeight = assessors.map((_a, i) => overrides[i]?.exactWeight ?? BigInt(weight[i]));
+  const exactRange = assessors.map((_a, i) => overrides[i]?.exactRange ?? BigInt(range[i]));
   const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
   const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
   const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
@@ -20533,6 +21586,8 @@ function buildTable(release, policy) {
     defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
     weight,
     range,
+    exactWeight,
+    exactRange,
     builtinRange: assessors.map((a) => a.range),
     good,
     bad,
@@ -20641,22 +21696,22 @@ function assessUnit(s, release, policy) {
     }
     exposure2 = divRoundUp(badnessSum * 100, weightSum);
   } else {
-    const up = (x, y) => (x + y - 1n & U642) / y;
+    const up = (x, y) => x / y + (x % y !== 0n ? 1n : 0n);
     let badnessSum2 = 0n;
     let weightSum2 = 0n;
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0) continue;
-      const weight = BigInt(t.weight[i]);
-      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, BigInt(t.range[i])) & U642;
+      const weight = t.exactWeight[i];
+      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, t.exactRange[i]) & U642;
       weightSum2 = weightSum2 + weight & U642;
     }
     if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
-      const weight = BigInt(t.weight[i]);
-      const x = up(up(BigInt(b) * weight * 100n & U642, BigInt(t.range[i])), weightSum2);
+      const weight = t.exactWeight[i];
+      const x = up(up(BigInt(b) * weight * 100n & U642, t.exactRange[i]), weightSum2);
       exposureColumn[i] = formatTenths(x);
     }
     exposure2 = Number(up(badnessSum2 * 100n & U642, weightSum2));
@@ -20801,51 +21856,382 @@ function scoreLoadedUnit(unit2, systemd, overrides) {
   }
 }
 
-// src/core/security/security-policy.ts
-var MAX_U64 = 2 ** 64;
-function asUnsigned(v) {
-  return typeof v === "number" && Number.isInteger(v) && v >= 0 && v < MAX_U64 ? v : void 0;
-}
-function lineColumnOf(text, offset) {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+// src/core/security/systemd-json.ts
+var exactExp10 = (n) => n > 400 ? Infinity : n < -400 ? 0 : Number(`1e${n}`);
+var UINT64_MAX = (1n << 64n) - 1n;
+var INT64_MIN = -(1n << 63n);
+var JsonError = class {
+  constructor(position) {
+    this.position = position;
   }
-  return { line, column: offset - lineStart + 1 };
+  position;
+};
+function expectedLength(c) {
+  if (c < 128) return 1;
+  if ((c & 224) === 192) return 2;
+  if ((c & 240) === 224) return 3;
+  if ((c & 248) === 240) return 4;
+  if ((c & 252) === 248) return 5;
+  if ((c & 254) === 252) return 6;
+  return 0;
 }
-function parseSecurityPolicy(text, fileName, rejectNonObject) {
-  let doc;
+function encodedLength(u) {
+  if (u < 128) return 1;
+  if (u < 2048) return 2;
+  if (u < 65536) return 3;
+  if (u < 2097152) return 4;
+  if (u < 67108864) return 5;
+  return 6;
+}
+function isValidUnichar(u) {
+  if (u >= 1114112) return false;
+  if ((u & 4294965248) === 55296) return false;
+  if (u >= 64976 && u <= 65007) return false;
+  return (u & 65534) !== 65534;
+}
+function validUnicharLength(b, at2, end) {
+  const len = expectedLength(b[at2]);
+  if (len === 0 || at2 + len > end) return -1;
+  if (len === 1) return 1;
+  for (let i = 0; i < len; i++) if ((b[at2 + i] & 128) !== 128) return -1;
+  const lead = b[at2];
+  let u = lead & [0, 0, 31, 15, 7, 3, 1][len];
+  for (let i = 1; i < len; i++) u = u << 6 | b[at2 + i] & 63;
+  if (u < 0) return -1;
+  if (encodedLength(u) !== len || !isValidUnichar(u)) return -1;
+  return len;
+}
+var decoder = new TextDecoder("utf-8");
+var isDigit2 = (c) => c !== void 0 && c >= 48 && c <= 57;
+function unhexUcs2(b, at2, end) {
+  let x = 0;
+  for (let i = 0; i < 4; i++) {
+    const c = at2 + i < end ? b[at2 + i] : 0;
+    const h = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (h < 0) throw new JsonError("token");
+    x = x << 4 | h;
+  }
+  if (x <= 0) throw new JsonError("token");
+  return x;
+}
+function parseSystemdJson(bytes, options = {}) {
+  const exp10 = options.exp10 ?? exactExp10;
+  let end = bytes.indexOf(0);
+  if (end < 0) end = bytes.length;
+  if (end === 0) return { ok: false, line: 0, column: 0, error: "No data available" };
+  const b = bytes;
+  let p = 0;
+  let line = 1;
+  let column = 1;
+  let afterValue = false;
+  const advance = (from, to) => {
+    let i = from;
+    while (i < to) {
+      const c = b[i];
+      if (c === 10) {
+        line++;
+        column = 1;
+        i++;
+      } else if (c < 127) {
+        column++;
+        i++;
+      } else {
+        let w2 = validUnicharLength(b, i, to);
+        if (w2 < 0) w2 = 1;
+        column++;
+        i += w2;
+      }
+    }
+  };
+  const parseString = () => {
+    let c = p + 1;
+    const out = [];
+    for (; ; ) {
+      if (c >= end) throw new JsonError("token");
+      const ch = b[c];
+      if (ch > 0 && ch < 32 || ch === 127) throw new JsonError("token");
+      if (ch === 34) {
+        p = c + 1;
+        return decoder.decode(Uint8Array.from(out));
+      }
+      if (ch === 92) {
+        c++;
+        if (c >= end) throw new JsonError("token");
+        const e = b[c];
+        const simple = {
+          34: 34,
+          92: 92,
+          47: 47,
+          98: 8,
+          102: 12,
+          110: 10,
+          114: 13,
+          116: 9
+        };
+        if (simple[e] !== void 0) {
+          out.push(simple[e]);
+          c++;
+          continue;
+        }
+        if (e !== 117) throw new JsonError("token");
+        const x = unhexUcs2(b, c + 1, end);
+        c += 5;
+        let u = x;
+        if (x >= 55296 && x <= 57343) {
+          if (x >= 56320) throw new JsonError("token");
+          if (b[c] !== 92 || b[c + 1] !== 117) throw new JsonError("token");
+          const y = unhexUcs2(b, c + 2, end);
+          c += 6;
+          if (y < 56320 || y > 57343) throw new JsonError("token");
+          u = 65536 + (x - 55296 << 10) + (y - 56320);
+        }
+        out.push(...new TextEncoder().encode(String.fromCodePoint(u)));
+        continue;
+      }
+      const len = validUnicharLength(b, c, end);
+      if (len < 0) throw new JsonError("token");
+      for (let i = 0; i < len; i++) out.push(b[c + i]);
+      c += len;
+    }
+  };
+  const parseNumber = () => {
+    let c = p;
+    let negative = false;
+    let isReal = false;
+    let exponentNegative = false;
+    let x = 0;
+    let y = 0;
+    let exponent = 0;
+    let shift = 1;
+    let i = 0n;
+    let u = 0n;
+    if (b[c] === 45) {
+      negative = true;
+      c++;
+    }
+    if (b[c] === 48) c++;
+    else {
+      if (c >= end || !isDigit2(b[c]) || b[c] === 48) throw new JsonError("token");
+      do {
+        const d2 = b[c] - 48;
+        if (!isReal) {
+          if (negative) {
+            const t = 10n * i - BigInt(d2);
+            if (t < INT64_MIN) isReal = true;
+            else i = t;
+          } else {
+            const t = 10n * u + BigInt(d2);
+            if (t > UINT64_MAX) isReal = true;
+            else u = t;
+          }
+        }
+        x = 10 * x + d2;
+        c++;
+      } while (c < end && isDigit2(b[c]));
+    }
+    if (b[c] === 46) {
+      isReal = true;
+      c++;
+      if (c >= end || !isDigit2(b[c])) throw new JsonError("token");
+      do {
+        y = 10 * y + (b[c] - 48);
+        shift = 10 * shift;
+        c++;
+      } while (c < end && isDigit2(b[c]));
+    }
+    if (b[c] === 101 || b[c] === 69) {
+      isReal = true;
+      c++;
+      if (b[c] === 45) {
+        exponentNegative = true;
+        c++;
+      } else if (b[c] === 43) c++;
+      if (c >= end || !isDigit2(b[c])) throw new JsonError("token");
+      do {
+        exponent = 10 * exponent + (b[c] - 48);
+        c++;
+      } while (c < end && isDigit2(b[c]));
+    }
+    p = c;
+    if (isReal) {
+      const scale = exp10((exponentNegative ? -1 : 1) * exponent);
+      return { type: "real", value: (negative ? -1 : 1) * (x + y / shift) * scale };
+    }
+    if (negative) return { type: "integer", value: i };
+    return { type: "unsigned", value: u };
+  };
+  const tokenize = () => {
+    while (p < end) {
+      const c2 = b[p];
+      if (c2 !== 32 && c2 !== 9 && c2 !== 10 && c2 !== 13) break;
+      advance(p, p + 1);
+      p++;
+    }
+    const start = p;
+    if (p >= end) return { kind: "end" };
+    const c = b[p];
+    let token;
+    const single = (kind) => {
+      p++;
+      return { kind };
+    };
+    if (!afterValue) {
+      if (c === 123) token = single("{");
+      else if (c === 125) {
+        token = single("}");
+        afterValue = true;
+      } else if (c === 91) token = single("[");
+      else if (c === 93) {
+        token = single("]");
+        afterValue = true;
+      } else if (c === 34) {
+        token = { kind: "value", value: { type: "string", value: parseString() } };
+        afterValue = true;
+      } else if (c === 45 || isDigit2(c)) {
+        token = { kind: "value", value: parseNumber() };
+        afterValue = true;
+      } else {
+        const word = (w2) => end - p >= w2.length && [...w2].every((ch, k) => b[p + k] === ch.charCodeAt(0));
+        if (word("true")) token = { kind: "value", value: { type: "boolean", value: true } };
+        else if (word("false")) token = { kind: "value", value: { type: "boolean", value: false } };
+        else if (word("null")) token = { kind: "value", value: { type: "null" } };
+        else throw new JsonError("token");
+        p += token.value.type === "boolean" && !token.value.value ? 5 : 4;
+        afterValue = true;
+      }
+    } else {
+      if (c === 58 || c === 44) {
+        token = single(c === 58 ? ":" : ",");
+        afterValue = false;
+      } else if (c === 125) token = single("}");
+      else if (c === 93) token = single("]");
+      else throw new JsonError("token");
+    }
+    advance(start, p);
+    return token;
+  };
+  const stack = [{ expect: "toplevel", elements: [], keys: [] }];
+  const acceptsValue = (e) => e === "toplevel" || e === "value" || e === "first-element" || e === "next-element";
+  const afterChild = (f) => {
+    f.expect = f.expect === "toplevel" ? "end" : f.expect === "value" ? "object-comma" : "array-comma";
+  };
   try {
-    doc = JSON.parse(text);
+    for (; ; ) {
+      const f = stack[stack.length - 1];
+      const t = tokenize();
+      const fail2 = () => {
+        throw new JsonError("after");
+      };
+      if (options.topLevelObjectOnly && f.expect === "toplevel" && t.kind !== "{") fail2();
+      switch (t.kind) {
+        case "end":
+          if (f.expect !== "end") fail2();
+          return { ok: true, value: f.elements[0] };
+        case ":":
+          if (f.expect !== "colon") fail2();
+          f.expect = "value";
+          break;
+        case ",":
+          if (f.expect === "object-comma") f.expect = "next-key";
+          else if (f.expect === "array-comma") f.expect = "next-element";
+          else fail2();
+          break;
+        case "{":
+        case "[":
+          if (!acceptsValue(f.expect)) fail2();
+          afterChild(f);
+          stack.push({ expect: t.kind === "{" ? "first-key" : "first-element", elements: [], keys: [] });
+          break;
+        case "}":
+        case "]": {
+          const open = t.kind === "}" ? ["first-key", "object-comma"] : ["first-element", "array-comma"];
+          if (!open.includes(f.expect)) fail2();
+          stack.pop();
+          const parent = stack[stack.length - 1];
+          parent.elements.push(
+            t.kind === "}" ? { type: "object", members: f.keys.map((k, n) => [k, f.elements[n]]) } : { type: "array", elements: f.elements }
+          );
+          break;
+        }
+        case "value": {
+          const v = t.value;
+          if (v.type === "string" && (f.expect === "first-key" || f.expect === "next-key")) {
+            f.keys.push(v.value);
+            f.expect = "colon";
+            break;
+          }
+          if (!acceptsValue(f.expect)) fail2();
+          afterChild(f);
+          f.elements.push(v);
+          break;
+        }
+      }
+    }
   } catch (e) {
-    const m = /position (\d+)/.exec(String(e.message));
-    const at2 = lineColumnOf(text, m ? Number(m[1]) : text.length);
+    if (!(e instanceof JsonError)) throw e;
+    return { ok: false, line, column, error: "Invalid argument" };
+  }
+}
+function memberOf(v, key) {
+  if (v.type !== "object") return void 0;
+  for (const [k, value] of v.members) if (k === key) return value;
+  return void 0;
+}
+function asUnsigned64(v) {
+  if (v === void 0) return void 0;
+  if (v.type === "unsigned") return v.value;
+  if (v.type === "integer") return v.value >= 0n ? v.value : void 0;
+  if (v.type === "real") {
+    const x = v.value;
+    if (x === 0) return 0n;
+    return Number.isInteger(x) && x > 0 && x < 2 ** 64 ? BigInt(x) : void 0;
+  }
+  return void 0;
+}
+
+// src/core/security/security-policy.ts
+var MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+function parseSecurityPolicy(content, fileName, reading) {
+  const how = typeof reading === "boolean" ? { rejectNonObject: reading } : reading;
+  const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+  const parsed = parseSystemdJson(bytes, {
+    ...how.exp10 ? { exp10: how.exp10 } : {},
+    topLevelObjectOnly: how.rejectNonObject
+  });
+  if (!parsed.ok)
     return {
       ok: false,
-      message: `Failed to parse '${fileName}' at ${at2.line}:${at2.column}: Invalid argument`
+      message: `Failed to parse '${fileName}' at ${parsed.line}:${parsed.column}: ${parsed.error}`
     };
-  }
   const policy = /* @__PURE__ */ new Map();
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-    if (rejectNonObject)
-      return { ok: false, message: `Failed to parse '${fileName}' at 1:2: Invalid argument` };
-    return { ok: true, policy };
-  }
-  for (const [field, value] of Object.entries(doc)) {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) continue;
-    const v = value;
+  const doc = parsed.value;
+  if (doc.type !== "object") return { ok: true, policy };
+  const seen = /* @__PURE__ */ new Set();
+  for (const [field, value] of doc.members) {
+    if (seen.has(field)) continue;
+    seen.add(field);
+    if (value.type !== "object") continue;
     const o = {};
-    const weight = asUnsigned(v.weight);
-    if (weight !== void 0) o.weight = weight;
-    const range = asUnsigned(v.range);
-    if (range !== void 0) o.range = range;
-    if (typeof v.description_good === "string") o.descriptionGood = v.description_good;
-    if (typeof v.description_bad === "string") o.descriptionBad = v.description_bad;
-    if (typeof v.description_na === "string") o.descriptionNa = v.description_na;
+    const weight = asUnsigned64(memberOf(value, "weight"));
+    if (weight !== void 0) {
+      o.weight = Number(weight);
+      if (weight > MAX_SAFE) o.exactWeight = weight;
+    }
+    const range = asUnsigned64(memberOf(value, "range"));
+    if (range !== void 0) {
+      o.range = Number(range);
+      if (range > MAX_SAFE) o.exactRange = range;
+    }
+    const text = (key) => {
+      const v = memberOf(value, key);
+      return v?.type === "string" ? v.value : void 0;
+    };
+    const good = text("description_good");
+    if (good !== void 0) o.descriptionGood = good;
+    const bad = text("description_bad");
+    if (bad !== void 0) o.descriptionBad = bad;
+    const na = text("description_na");
+    if (na !== void 0) o.descriptionNa = na;
     policy.set(field, o);
   }
   return { ok: true, policy };
@@ -21029,7 +22415,8 @@ function renderTable(assessment, options) {
     if (description > descriptionWidth) descriptionWidth = description;
     if (exposure2 > exposureWidth) exposureWidth = exposure2;
   }
-  const header = pad(markWidth, 0) + " NAME" + pad(nameWidth, 4) + " DESCRIPTION" + pad(descriptionWidth, 11) + " " + pad(exposureWidth, 8) + "EXPOSURE";
+  const header = pad(markWidth, 0) + " NAME" + pad(nameWidth, 4) + " DESCRIPTION" + pad(descriptionWidth, 11) + // Header cells are left-aligned, and the last column is not padded after its text (format-table.c).
+  " EXPOSURE";
   let out = options.colors ? `\x1B[4m${header}${ANSI.normal}
 ` : header + "\n";
   for (let i = 0; i < n; i++) {
@@ -21146,6 +22533,17 @@ function direntType(d2) {
 
 // src/cli/security-command.ts
 var PROFILE_DIR = "/run/systemd/system";
+function errnoText(code) {
+  const texts = {
+    ENOENT: "No such file or directory",
+    EISDIR: "Is a directory",
+    EACCES: "Permission denied",
+    ENOTDIR: "Not a directory",
+    ELOOP: "Too many levels of symbolic links",
+    ENAMETOOLONG: "File name too long"
+  };
+  return (code !== void 0 ? texts[code] : void 0) ?? `Input/output error`;
+}
 function prepare(argument, cwd, instance) {
   const abs = import_node_path2.posix.resolve(cwd, argument);
   let name = import_node_path2.posix.basename(abs);
@@ -21171,44 +22569,44 @@ function runSecurityCommand(options, env) {
   }
   let policy;
   if (options.securityPolicy !== void 0) {
-    let text;
+    const path = import_node_path2.posix.resolve(env.cwd, options.securityPolicy);
+    let bytes;
     try {
-      text = (0, import_node_fs2.readFileSync)(import_node_path2.posix.resolve(env.cwd, options.securityPolicy), "utf8");
+      bytes = (0, import_node_fs2.readFileSync)(path);
     } catch (e) {
-      return {
-        exitCode: 1,
-        stdout,
-        stderr: `Failed to read '${options.securityPolicy}': ${e.code ?? e}
-`,
-        reports
-      };
+      const reason = errnoText(e.code);
+      return { exitCode: 1, stdout, stderr: `Failed to parse '${path}' at 0:0: ${reason}
+`, reports };
     }
-    const parsed = parseSecurityPolicy(
-      text,
-      options.securityPolicy,
-      release.traits.securityPolicyRejectsNonObject
-    );
+    const inexact = release.traits.jsonExp10Inexact;
+    const parsed = parseSecurityPolicy(bytes, path, {
+      rejectNonObject: release.traits.securityPolicyRejectsNonObject,
+      exp10: (n) => {
+        const v = inexact[String(n)];
+        return v !== void 0 ? Number(v) : exactExp10(n);
+      }
+    });
     if (!parsed.ok) return { exitCode: 1, stdout, stderr: parsed.message + "\n", reports };
     policy = parsed.policy;
   }
-  let profileDropIn;
-  if (options.profile !== void 0) {
-    if (!options.profile.endsWith(".conf")) {
+  let portableProfileDropIn;
+  if (options.portableProfile !== void 0) {
+    if (!options.portableProfile.endsWith(".conf")) {
       return {
         exitCode: 1,
         stdout,
-        stderr: `--profile= takes a path to a .conf drop-in: ${options.profile}
+        stderr: `--profile= takes a path to a .conf drop-in: ${options.portableProfile}
 `,
         reports
       };
     }
     try {
-      profileDropIn = (0, import_node_fs2.readFileSync)(import_node_path2.posix.resolve(env.cwd, options.profile), "utf8");
+      portableProfileDropIn = (0, import_node_fs2.readFileSync)(import_node_path2.posix.resolve(env.cwd, options.portableProfile), "utf8");
     } catch (e) {
       return {
         exitCode: 1,
         stdout,
-        stderr: `Failed to read profile '${options.profile}': ${e.code ?? e}
+        stderr: `Failed to read profile '${options.portableProfile}': ${e.code ?? e}
 `,
         reports
       };
@@ -21250,7 +22648,8 @@ function runSecurityCommand(options, env) {
             argDirs.push(q.dir);
         }
         searchPath = [...argDirs, ...release.traits.searchPath.filter((d2) => !argDirs.includes(d2))];
-        if (profileDropIn !== void 0 && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
+        if (portableProfileDropIn !== void 0 && !searchPath.includes(PROFILE_DIR))
+          searchPath.push(PROFILE_DIR);
       } else {
         tree = withFiles(createRealTree(key, { hostView: true }), overlay);
         searchPath = ["/"];
@@ -21260,12 +22659,12 @@ function runSecurityCommand(options, env) {
     }
     return l;
   };
-  if (profileDropIn !== void 0) {
+  if (portableProfileDropIn !== void 0) {
     for (const p of prepared) {
       if ("error" in p) continue;
       overlay.set(
         import_node_path2.posix.join(root !== void 0 ? PROFILE_DIR : "/", `${p.name}.d`, "profile.conf"),
-        profileDropIn
+        portableProfileDropIn
       );
     }
   }
@@ -21297,9 +22696,9 @@ function runSecurityCommand(options, env) {
       continue;
     }
     for (const d2 of outcome.diagnostics) {
-      if (d2.severity === "error" || d2.severity === "warning")
+      if (d2.severity === "error" || d2.severity === "warning" || d2.severity === "notice")
         stderr += d2.unlocated ? `${d2.message}
-` : `${hostPrefix}${d2.file}:${d2.line}: ${d2.message}
+` : `${hostPrefix}${d2.file}:${d2.logLine ?? d2.line}: ${d2.message}
 `;
     }
     if (!outcome.ok && outcome.stage === "overrides") {
@@ -21555,7 +22954,7 @@ function capabilityGrantLine(s, forbidden, systemd) {
 }
 
 // src/core/gate/gate-types.ts
-var VIOLATION_KINDS = [
+var FIRST_VIOLATION_KINDS = [
   "threshold",
   // exposure above the profile's threshold
   "regression-exposure",
@@ -21953,12 +23352,9 @@ function addressFamilyFix(ctx, head) {
 function pointAt(a) {
   return { file: a.file, line: a.line, column: a.column };
 }
-function policyRule(rule) {
-  return rule;
-}
 
 // src/core/gate/rules/allowed-address-families.ts
-var allowedAddressFamiliesRule = policyRule({
+var allowedAddressFamiliesRule = {
   kind: "forbidden-address-family",
   policyKey: "allowedAddressFamilies",
   checkNames: () => ["RestrictAddressFamilies"],
@@ -21995,10 +23391,10 @@ var allowedAddressFamiliesRule = policyRule({
       passes: (a) => forbiddenAddressFamilies(a.settings, ctx.profile.allowedAddressFamilies ?? [], ctx.systemd).length === 0
     })
   }
-});
+};
 
 // src/core/gate/rules/allowed-capabilities.ts
-var allowedCapabilitiesRule = policyRule({
+var allowedCapabilitiesRule = {
   kind: "forbidden-capability",
   policyKey: "allowedCapabilities",
   checkNames: () => ["CapabilityBoundingSet", "AmbientCapabilities"],
@@ -22041,7 +23437,7 @@ var allowedCapabilitiesRule = policyRule({
       passes: (a) => forbiddenCapabilities(a.settings, ctx.profile.allowedCapabilities ?? [], ctx.systemd).length === 0
     })
   }
-});
+};
 
 // src/core/gate/rules/forbidden-directives.ts
 var at = (l) => `${l.file}:${l.line}`;
@@ -22058,7 +23454,7 @@ function forbiddenAssignment(entry, files, diagnostics = []) {
   const [w2, h] = [parseBoolean(want), parseBoolean(have)];
   return (w2 !== void 0 && h !== void 0 ? w2 === h : want === have) ? last : void 0;
 }
-var forbiddenDirectivesRule = policyRule({
+var forbiddenDirectivesRule = {
   kind: "forbidden-directive",
   policyKey: "forbiddenDirectives",
   checkNames: (profile) => (profile.forbiddenDirectives ?? []).map((e) => e.split("=")[0]),
@@ -22087,7 +23483,7 @@ var forbiddenDirectivesRule = policyRule({
     });
   }
   // No line added in a drop-in can unset a boolean (systemd ignores an empty one): the line must go.
-});
+};
 
 // src/core/gate/phantom-settings.ts
 var PHANTOM_KINDS = /* @__PURE__ */ new Set(["unknown-key", "key-unknown-to-version", "wrong-section", "invalid-value"]);
@@ -22116,7 +23512,7 @@ function phantomFor(side, key) {
 }
 
 // src/core/gate/rules/required-directives.ts
-var requiredDirectivesRule = policyRule({
+var requiredDirectivesRule = {
   kind: "missing-directive",
   policyKey: "requiredDirectives",
   checkNames: (profile) => profile.requiredDirectives.map(lineKey),
@@ -22161,10 +23557,10 @@ var requiredDirectivesRule = policyRule({
       };
     }
   }
-});
+};
 
 // src/core/gate/rules/threshold.ts
-var thresholdRule = policyRule({
+var thresholdRule = {
   kind: "threshold",
   policyKey: "threshold",
   checkNames: () => [],
@@ -22199,7 +23595,7 @@ var thresholdRule = policyRule({
       passes: (a) => a.assessment.exposure <= ctx.profile.threshold
     })
   }
-});
+};
 
 // src/core/gate/rules/index.ts
 var POLICY_RULES = [
@@ -22208,6 +23604,12 @@ var POLICY_RULES = [
   allowedCapabilitiesRule,
   allowedAddressFamiliesRule,
   forbiddenDirectivesRule
+];
+var VIOLATION_KINDS = [
+  ...FIRST_VIOLATION_KINDS,
+  ...POLICY_RULES.map((r) => r.kind).filter(
+    (kind) => !FIRST_VIOLATION_KINDS.includes(kind)
+  )
 ];
 var BY_KIND = new Map(POLICY_RULES.map((r) => [r.kind, r]));
 function ruleOfKind(kind) {
@@ -23401,8 +24803,9 @@ function buildProgram(cli, result, pending) {
   program2.command("security").description(
     "Analyse the security and sandboxing settings of unit files and print an exposure score for each, byte for byte as `systemd-analyze security --offline=true` does — without systemd."
   ).argument("[units...]", "unit files (paths) to analyse; templates are analysed as an instance").addOption(
-    new Option("--offline <bool>", "accepted for compatibility; unitgate always works offline").default(
-      "true"
+    new Option(
+      "--offline <bool>",
+      "unitgate always works offline; with --root, --offline=true is required (as by systemd-analyze)"
     )
   ).addOption(
     new Option(
@@ -23424,29 +24827,63 @@ function buildProgram(cli, result, pending) {
       "--profile <file>",
       "a .conf drop-in applied to every unit as profile.conf (portable-service profile)"
     )
-  ).addOption(new Option("--instance <name>", "instance name used when analysing a template unit")).addOption(
+  ).addOption(new Option("--instance <name>", "instance name used when analysing a template unit")).addOption(new Option("-q, --quiet", "accepted for compatibility")).addOption(new Option("--system", "analyse system units (the default)")).addOption(new Option("--man [bool]", "accepted for compatibility (no effect offline)")).addOption(new Option("--generators [bool]", "accepted for compatibility (no effect offline)")).addOption(new Option("--recursive-errors <mode>", "accepted for compatibility: yes, no or one")).addOption(new Option("--no-legend", "accepted where systemd-analyze accepts it")).addOption(
     new Option(
       "--systemd-version <version>",
       `systemd version whose behaviour to reproduce (${SUPPORTED_VERSIONS.join(", ")})`
     ).default(String(DEFAULT_VERSION))
   ).addOption(new Option("--no-pager", "accepted for compatibility; output is never paged")).action((units, opts) => {
-    const offline = parseBoolean(opts.offline ?? "true");
-    if (offline === void 0) throw new UsageError(`Failed to parse --offline= argument: ${opts.offline}`);
-    if (!offline)
-      throw new UsageError(
-        "unitgate only works offline (it never asks a running systemd); drop --offline=false."
-      );
-    const json2 = opts.json;
-    if (!["off", "short", "pretty"].includes(json2))
-      throw new UsageError(`Unknown argument to --json=: ${json2}`);
-    const threshold = parseThreshold(opts.threshold ?? "100");
-    if (threshold === void 0) throw new UsageError(`Failed to parse threshold: ${opts.threshold}`);
     const version2 = Number(opts.systemdVersion);
     if (!isSupportedVersion(version2)) {
       throw new UsageError(
-        `Unsupported --systemd-version=${opts.systemdVersion}; choose one of ${SUPPORTED_VERSIONS.join(", ")}.`
+        `Unsupported --systemd-version=${String(opts.systemdVersion)}; choose one of ${SUPPORTED_VERSIONS.join(", ")}.`
       );
     }
+    const traits = systemdRelease(version2).traits;
+    if (opts.instance !== void 0 && !traits.instanceOption)
+      throw new UsageError(`systemd-analyze: unrecognized option '--instance=${String(opts.instance)}'`);
+    if (opts.legend === false && traits.noLegendOption === "unknown")
+      throw new UsageError("systemd-analyze: unrecognized option '--no-legend'");
+    const booleanArgument = (name, value) => {
+      if (value === void 0 || value === true) return true;
+      if (value === false) return false;
+      const b = parseBoolean(value);
+      if (b === void 0)
+        throw new UsageError(
+          traits.booleanArgumentQuoted ? `Failed to parse boolean argument to '--${name}': ${value}` : `Failed to parse boolean argument to --${name}: ${value}.`
+        );
+      return b;
+    };
+    booleanArgument("man", opts.man);
+    booleanArgument("generators", opts.generators);
+    const recursive = opts.recursiveErrors;
+    if (recursive === "help") {
+      result.stdout += "yes\nno\none\n";
+      return;
+    }
+    if (typeof recursive === "string" && !["yes", "no", "one"].includes(recursive))
+      throw new UsageError(`Unknown mode passed to --recursive-errors='${recursive}'.`);
+    const json2 = opts.json;
+    if (json2 === "help") {
+      result.stdout += "pretty\nshort\noff\n";
+      return;
+    }
+    if (!["off", "short", "pretty"].includes(json2))
+      throw new UsageError(`Unknown argument to --json= switch: ${json2}`);
+    const offline = opts.offline === void 0 ? void 0 : booleanArgument("offline", opts.offline);
+    const threshold = parseThreshold(String(opts.threshold ?? "100"));
+    if (threshold === void 0)
+      throw new UsageError(`Failed to parse threshold: ${String(opts.threshold)}`);
+    if (opts.root !== void 0 && offline !== true)
+      throw new UsageError(
+        `Options --root= and --image= are only supported for ${traits.offlineRootVerbs} when used with --offline= right now.`
+      );
+    if (offline === false)
+      throw new UsageError(
+        "unitgate only works offline (it never asks a running systemd); drop --offline=false."
+      );
+    if (opts.legend === false && traits.noLegendOption === "plot-only")
+      throw new UsageError("Option --no-legend is only supported for plot with either --table or --json=.");
     const r = runSecurityCommand(
       {
         units,
@@ -23454,7 +24891,7 @@ function buildProgram(cli, result, pending) {
         json: json2,
         threshold,
         securityPolicy: opts.securityPolicy,
-        profile: opts.profile,
+        portableProfile: opts.profile,
         instance: opts.instance,
         version: version2,
         ...cli.write ? { write: cli.write } : {},
@@ -23475,15 +24912,20 @@ function buildProgram(cli, result, pending) {
     "Print a hardened drop-in for a unit file: the directives that fix every failing assessor row and every requirement of the unit's profile, with where to save it and the exposure before and after."
   ).argument("<unit>", "the unit file (its NAME.d/ drop-ins beside it are applied)").addOption(
     new Option(
-      "--profile <name>",
+      "--policy-profile <name>",
       "profile of the policy to harden for (default: the unit's profile comment, a units glob, the default)"
     )
-  ).addOption(new Option("--policy <file>", "policy file (default: .github/unitgate.json when present)")).addOption(
+  ).addOption(new Option("--profile [name]").hideHelp()).addOption(new Option("--policy <file>", "policy file (default: .github/unitgate.json when present)")).addOption(
     new Option(
       "--systemd-version <version>",
       `systemd version to score for (${SUPPORTED_VERSIONS.join(", ")}; default: the policy's)`
     )
-  ).action((unit2, opts) => {
+  ).action((unit2, opts, command) => {
+    if (opts.profile !== void 0) {
+      command.error("error: unknown option '--profile'\n(Did you mean --policy-profile?)", {
+        code: "commander.unknownOption"
+      });
+    }
     let systemdVersion;
     if (opts.systemdVersion !== void 0) {
       const version2 = Number(opts.systemdVersion);
@@ -23497,7 +24939,7 @@ function buildProgram(cli, result, pending) {
     const r = reviewCommands().runSuggestCommand(
       {
         unit: unit2,
-        ...opts.profile !== void 0 ? { profile: opts.profile } : {},
+        ...opts.policyProfile !== void 0 ? { policyProfile: opts.policyProfile } : {},
         ...opts.policy !== void 0 ? { policy: opts.policy } : {},
         ...systemdVersion !== void 0 ? { systemdVersion } : {}
       },
@@ -23620,11 +25062,14 @@ async function runCliAsync(argv, cli) {
   }
   return result;
 }
+var OPTIONAL_ARGUMENT_OPTIONS = ["--man", "--generators"];
 function parseInto(argv, cli, pending) {
   const result = { exitCode: 0, stdout: "", stderr: "" };
   const program2 = buildProgram(cli, result, pending);
+  const end = argv.indexOf("--");
+  const words = argv[0] === "security" ? argv.map((a, i) => (end < 0 || i < end) && OPTIONAL_ARGUMENT_OPTIONS.includes(a) ? `${a}=yes` : a) : argv;
   try {
-    program2.parse(argv, { from: "user" });
+    program2.parse(words, { from: "user" });
   } catch (e) {
     const usageStatus = argv[0] === "check" ? 2 : 1;
     if (e instanceof CommanderError) {

@@ -42043,6 +42043,244 @@ var systemd_262_default = {
   ]
 };
 
+// src/core/security/data/glibc-2.36-exp10.json
+var glibc_2_36_exp10_default = {
+  _provenance: "exp10(n) of glibc 2.36 (Debian 12, libm.so.6, x86-64) for every integer n in -400..399 where it differs from the correctly rounded 10^n; measured with ctypes on Debian 12's libm. systemd's JSON parser (json_parse_number(), src/shared/json.c, v252) scales exponents with exp10(), so on glibc 2.36 `1e3` is 1000.0000000000001, not an integer.",
+  glibc: "2.36",
+  exp10: {
+    "-317": "9.999997e-318",
+    "-312": "1.000000000003e-312",
+    "-308": "1.0000000000000004e-308",
+    "-307": "1.0000000000000001e-307",
+    "-305": "1.0000000000000001e-305",
+    "-300": "9.999999999999999e-301",
+    "-298": "1.0000000000000001e-298",
+    "-296": "9.999999999999999e-297",
+    "-284": "9.999999999999999e-285",
+    "-283": "1.0000000000000001e-283",
+    "-279": "9.999999999999999e-280",
+    "-278": "1.0000000000000001e-278",
+    "-277": "1.0000000000000001e-277",
+    "-276": "9.999999999999999e-277",
+    "-275": "1.0000000000000001e-275",
+    "-273": "9.999999999999999e-274",
+    "-272": "1.0000000000000001e-272",
+    "-266": "9.999999999999998e-267",
+    "-259": "9.999999999999999e-260",
+    "-258": "1.0000000000000001e-258",
+    "-256": "1.0000000000000001e-256",
+    "-254": "1.0000000000000001e-254",
+    "-253": "9.999999999999999e-254",
+    "-250": "9.999999999999999e-251",
+    "-246": "1.0000000000000001e-246",
+    "-240": "9.999999999999998e-241",
+    "-235": "1.0000000000000001e-235",
+    "-234": "1.0000000000000001e-234",
+    "-232": "9.999999999999998e-233",
+    "-227": "1.0000000000000001e-227",
+    "-225": "1.0000000000000001e-225",
+    "-221": "1.0000000000000001e-221",
+    "-220": "9.999999999999998e-221",
+    "-219": "9.999999999999999e-220",
+    "-211": "9.999999999999999e-212",
+    "-207": "1.0000000000000001e-207",
+    "-206": "9.999999999999999e-207",
+    "-203": "9.999999999999999e-204",
+    "-201": "1.0000000000000001e-201",
+    "-196": "9.999999999999999e-197",
+    "-193": "9.999999999999999e-194",
+    "-192": "9.999999999999999e-193",
+    "-186": "1.0000000000000001e-186",
+    "-183": "9.999999999999998e-184",
+    "-174": "1.0000000000000001e-174",
+    "-168": "9.999999999999999e-169",
+    "-166": "9.999999999999999e-167",
+    "-163": "1.0000000000000001e-163",
+    "-162": "1.0000000000000001e-162",
+    "-161": "9.999999999999998e-162",
+    "-156": "9.999999999999999e-157",
+    "-153": "9.999999999999999e-154",
+    "-148": "1.0000000000000001e-148",
+    "-145": "1.0000000000000001e-145",
+    "-143": "1.0000000000000001e-143",
+    "-134": "9.999999999999999e-135",
+    "-130": "9.999999999999999e-131",
+    "-118": "9.999999999999998e-119",
+    "-117": "9.999999999999999e-118",
+    "-116": "1.0000000000000001e-116",
+    "-115": "9.999999999999999e-116",
+    "-104": "1.0000000000000001e-104",
+    "-102": "1.0000000000000001e-102",
+    "-97": "9.999999999999999e-98",
+    "-96": "1.0000000000000001e-96",
+    "-91": "9.999999999999999e-92",
+    "-86": "9.999999999999999e-87",
+    "-81": "1.0000000000000001e-81",
+    "-76": "1.0000000000000001e-76",
+    "-74": "1.0000000000000002e-74",
+    "-68": "9.999999999999999e-69",
+    "-56": "9.999999999999999e-57",
+    "-48": "1.0000000000000001e-48",
+    "-44": "1.0000000000000001e-44",
+    "-41": "9.999999999999999e-42",
+    "-36": "1.0000000000000001e-36",
+    "-34": "1.0000000000000001e-34",
+    "-33": "9.999999999999999e-34",
+    "-32": "9.999999999999999e-33",
+    "-31": "9.999999999999999e-32",
+    "-30": "9.999999999999999e-31",
+    "-28": "1.0000000000000001e-28",
+    "-27": "9.999999999999999e-28",
+    "-23": "1.0000000000000001e-23",
+    "-21": "1.0000000000000001e-21",
+    "-20": "1.0000000000000001e-20",
+    "-18": "9.999999999999999e-19",
+    "-16": "9.999999999999999e-17",
+    "-15": "9.999999999999999e-16",
+    "-12": "1.0000000000000002e-12",
+    "-10": "9.999999999999999e-11",
+    "-9": "9.999999999999999e-10",
+    "-7": "1.0000000000000001e-07",
+    "-5": "9.999999999999999e-06",
+    "-1": "0.09999999999999999",
+    "3": "1000.0000000000001",
+    "4": "10000.000000000002",
+    "7": "9999999.999999998",
+    "8": "99999999.99999999",
+    "9": "999999999.9999999",
+    "17": "9.999999999999998e+16",
+    "22": "9.999999999999998e+21",
+    "23": "1.0000000000000001e+23",
+    "24": "1.0000000000000001e+24",
+    "31": "1.0000000000000001e+31",
+    "33": "1.0000000000000001e+33",
+    "34": "1.0000000000000001e+34",
+    "35": "1.0000000000000002e+35",
+    "36": "1.0000000000000002e+36",
+    "41": "9.999999999999998e+40",
+    "43": "9.999999999999999e+42",
+    "44": "9.999999999999999e+43",
+    "45": "1.0000000000000001e+45",
+    "46": "9.999999999999999e+45",
+    "50": "1.0000000000000003e+50",
+    "53": "1.0000000000000002e+53",
+    "58": "1.0000000000000001e+58",
+    "60": "1.0000000000000001e+60",
+    "61": "1.0000000000000001e+61",
+    "62": "9.999999999999999e+61",
+    "64": "9.999999999999999e+63",
+    "67": "1.0000000000000001e+67",
+    "70": "9.999999999999999e+69",
+    "72": "1.0000000000000001e+72",
+    "73": "1.0000000000000001e+73",
+    "74": "1.0000000000000001e+74",
+    "75": "1.0000000000000001e+75",
+    "76": "9.999999999999999e+75",
+    "77": "9.999999999999999e+76",
+    "86": "9.999999999999999e+85",
+    "88": "1.0000000000000001e+88",
+    "90": "1.0000000000000001e+90",
+    "92": "9.999999999999999e+91",
+    "93": "9.999999999999998e+92",
+    "95": "1.0000000000000002e+95",
+    "96": "9.999999999999999e+95",
+    "99": "1.0000000000000001e+99",
+    "101": "9.999999999999998e+100",
+    "104": "1.0000000000000002e+104",
+    "105": "1.0000000000000001e+105",
+    "107": "1.0000000000000001e+107",
+    "108": "9.999999999999999e+107",
+    "111": "1.0000000000000001e+111",
+    "114": "9.999999999999999e+113",
+    "118": "1.0000000000000002e+118",
+    "119": "1.0000000000000001e+119",
+    "122": "1.0000000000000002e+122",
+    "124": "1.0000000000000001e+124",
+    "126": "1.0000000000000001e+126",
+    "128": "9.999999999999999e+127",
+    "130": "9.999999999999998e+129",
+    "136": "9.999999999999999e+135",
+    "138": "9.999999999999999e+137",
+    "139": "9.999999999999999e+138",
+    "142": "9.999999999999999e+141",
+    "145": "1.0000000000000001e+145",
+    "148": "1.0000000000000002e+148",
+    "149": "9.999999999999999e+148",
+    "152": "9.999999999999999e+151",
+    "153": "1.0000000000000002e+153",
+    "154": "9.999999999999999e+153",
+    "155": "1.0000000000000001e+155",
+    "156": "9.999999999999998e+155",
+    "157": "9.999999999999998e+156",
+    "158": "1.0000000000000001e+158",
+    "165": "1.0000000000000001e+165",
+    "166": "1.0000000000000001e+166",
+    "168": "1.0000000000000001e+168",
+    "174": "9.999999999999998e+173",
+    "180": "1.0000000000000001e+180",
+    "183": "1.0000000000000001e+183",
+    "184": "9.999999999999998e+183",
+    "185": "1.0000000000000001e+185",
+    "186": "1.0000000000000001e+186",
+    "187": "1.0000000000000001e+187",
+    "188": "9.999999999999999e+187",
+    "189": "9.999999999999999e+188",
+    "190": "9.999999999999999e+189",
+    "199": "9.999999999999999e+198",
+    "201": "9.999999999999999e+200",
+    "205": "9.999999999999999e+204",
+    "209": "9.999999999999999e+208",
+    "211": "1.0000000000000001e+211",
+    "212": "1.0000000000000001e+212",
+    "213": "1.0000000000000001e+213",
+    "214": "1.0000000000000001e+214",
+    "219": "9.999999999999998e+218",
+    "220": "1.0000000000000001e+220",
+    "222": "1.0000000000000002e+222",
+    "223": "1.0000000000000002e+223",
+    "224": "1.0000000000000002e+224",
+    "225": "1.0000000000000001e+225",
+    "226": "1.0000000000000001e+226",
+    "228": "1.0000000000000001e+228",
+    "235": "9.999999999999999e+234",
+    "238": "1.0000000000000002e+238",
+    "239": "9.999999999999999e+238",
+    "242": "9.999999999999999e+241",
+    "244": "9.999999999999999e+243",
+    "245": "9.999999999999999e+244",
+    "247": "1.0000000000000001e+247",
+    "248": "9.999999999999999e+247",
+    "251": "9.999999999999999e+250",
+    "254": "1.0000000000000001e+254",
+    "255": "1.0000000000000002e+255",
+    "260": "9.999999999999999e+259",
+    "261": "1.0000000000000001e+261",
+    "262": "1.0000000000000002e+262",
+    "264": "9.999999999999999e+263",
+    "265": "9.999999999999999e+264",
+    "267": "9.999999999999999e+266",
+    "271": "1.0000000000000001e+271",
+    "272": "9.999999999999999e+271",
+    "273": "1.0000000000000001e+273",
+    "276": "9.999999999999999e+275",
+    "278": "1.0000000000000001e+278",
+    "279": "9.999999999999999e+278",
+    "282": "1.0000000000000002e+282",
+    "284": "9.999999999999999e+283",
+    "285": "1.0000000000000001e+285",
+    "286": "9.999999999999998e+285",
+    "288": "1.0000000000000001e+288",
+    "289": "9.999999999999998e+288",
+    "292": "1.0000000000000002e+292",
+    "294": "9.999999999999999e+293",
+    "295": "1.0000000000000001e+295",
+    "298": "1.0000000000000001e+298",
+    "303": "1.0000000000000002e+303",
+    "306": "9.999999999999999e+305",
+    "308": "9.999999999999998e+307"
+  }
+};
+
 // src/core/security/versions.ts
 var SEARCH_PATH_SPLIT_USR = [
   "/etc/systemd/system.control",
@@ -42087,6 +42325,21 @@ var CGROUP_V1_DEPRECATED = {
   CPUShares: "CPUWeight",
   MemoryLimit: "MemoryMax"
 };
+var CGROUP_CONTROLLERS_252 = [
+  "cpu",
+  "cpuacct",
+  "cpuset",
+  "io",
+  "blkio",
+  "memory",
+  "devices",
+  "pids",
+  "bpf-firewall",
+  "bpf-devices",
+  "bpf-foreign",
+  "bpf-socket-bind",
+  "bpf-restrict-network-interfaces"
+];
 var CGROUP_REMOVED_262 = ["CPUShares", "MemoryLimit", "CPUAccounting", "DefaultMemoryLow"];
 var VERSIONS = {
   252: {
@@ -42112,14 +42365,25 @@ var VERSIONS = {
       serviceTypes: SERVICE_TYPES_252,
       namespaceAllIncludesTime: false,
       requiresUnitArguments: false,
-      serviceTypeLegacyMessage: true,
-      personalityLegacyMessage: true,
-      syscallUnknownLegacyMessage: true,
+      valueErrorWording: "own-words",
       pidFileVarRunWarns: false,
       execDoubleBangObsolete: false,
       cgroupRemovedOptions: [],
       cgroupDeprecated: CGROUP_V1_DEPRECATED,
-      securityPolicyRejectsNonObject: false
+      securityPolicyRejectsNonObject: false,
+      cgroupControllers: CGROUP_CONTROLLERS_252,
+      jsonExp10Inexact: glibc_2_36_exp10_default.exp10,
+      instanceOption: false,
+      noLegendOption: "unknown",
+      booleanArgumentQuoted: false,
+      offlineRootVerbs: "cat-config, verify, condition and security",
+      imagePolicyParsed: false,
+      imagePolicyIgnoresUnknown: false,
+      swapWhatRelativeKept: false,
+      maxConnectionsCheckedAlways: false,
+      verifiesExecContexts: false,
+      execReloadPost: false,
+      rootMStack: false
     }
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -42134,9 +42398,11 @@ var VERSIONS = {
       deviceAllowMergesSamePath: true,
       emergencyActions: EMERGENCY_ACTIONS_255,
       serviceTypes: SERVICE_TYPES_253,
-      serviceTypeLegacyMessage: false,
-      personalityLegacyMessage: false,
-      syscallUnknownLegacyMessage: false
+      // Ubuntu 24.04's glibc 2.39 (255 has no live oracle: taken as exact, like Debian 13's 2.41).
+      jsonExp10Inexact: {},
+      // Image policies came with v254 (NEWS).
+      imagePolicyParsed: true,
+      valueErrorWording: "enum-key"
     }
   },
   257: {
@@ -42148,7 +42414,13 @@ var VERSIONS = {
       protectControlGroupsWords: ["private", "strict"],
       extraSpecifiers: { D: "/usr/share" },
       requiresUnitArguments: true,
-      pidFileVarRunWarns: true
+      pidFileVarRunWarns: true,
+      instanceOption: true,
+      noLegendOption: "plot-only",
+      swapWhatRelativeKept: true,
+      maxConnectionsCheckedAlways: true,
+      verifiesExecContexts: true,
+      valueErrorWording: "parse-error"
     }
   },
   262: {
@@ -42166,7 +42438,14 @@ var VERSIONS = {
       execDoubleBangObsolete: true,
       cgroupRemovedOptions: CGROUP_REMOVED_262,
       cgroupDeprecated: {},
-      securityPolicyRejectsNonObject: true
+      securityPolicyRejectsNonObject: true,
+      cgroupControllers: [...CGROUP_CONTROLLERS_252, "bpf-bind-network-interface"],
+      noLegendOption: "accepted",
+      booleanArgumentQuoted: true,
+      offlineRootVerbs: "cat-config, verify, condition, unit-gdb, and security",
+      imagePolicyIgnoresUnknown: true,
+      execReloadPost: true,
+      rootMStack: true
     }
   }
 };
@@ -42944,6 +43223,46 @@ function capabilityGrantLine(s, forbidden, systemd) {
   return best;
 }
 
+// src/core/gate/gate-types.ts
+var FIRST_VIOLATION_KINDS = [
+  "threshold",
+  // exposure above the profile's threshold
+  "regression-exposure",
+  // exposure rose compared with the base commit
+  "regression-row",
+  // one assessor row got worse compared with the base commit
+  "missing-directive",
+  // a directive the profile requires is missing or weaker
+  "forbidden-capability",
+  // a capability outside the profile's allowed set
+  "forbidden-address-family",
+  // an address family outside the profile's allowed set
+  "signoff-required",
+  // a guarded directive changed without an approving review
+  "load-error",
+  // systemd would refuse the unit at head
+  "invalid-deviation",
+  // a deviation note that is expired, incomplete or not allowed
+  "phantom-setting",
+  // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
+  "profile-change",
+  // the unit's profile differs from the base commit's, or a new unit's profile comment
+  "unknown-profile",
+  // a profile comment names no profile of the policy (never a silent default)
+  "forbidden-directive"
+  // a directive the profile forbids is set
+];
+var RUN_FINDING_KINDS = [
+  "input-loosens-policy",
+  // a workflow input tried to loosen the base branch's policy
+  "paths-match-nothing",
+  // a `paths` glob that matches no unit file (a typo filters out every unit)
+  "scope-incomplete",
+  // the changed files could not be verified
+  "policy-loosened"
+  // the change loosens the policy file for later pull requests without an owner's approval
+];
+
 // src/core/security/nsflags.ts
 var NAMESPACE_FLAGS = {
   cgroup: 33554432,
@@ -43623,6 +43942,8 @@ function buildTable(release, policy) {
   const overrides = assessors.map((a) => policy?.get(a.jsonField));
   const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
   const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
+  const exactWeight = assessors.map((_a, i) => overrides[i]?.exactWeight ?? BigInt(weight[i]));
+  const exactRange = assessors.map((_a, i) => overrides[i]?.exactRange ?? BigInt(range[i]));
   const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
   const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
   const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
@@ -43665,6 +43986,8 @@ function buildTable(release, policy) {
     defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
     weight,
     range,
+    exactWeight,
+    exactRange,
     builtinRange: assessors.map((a) => a.range),
     good,
     bad,
@@ -43773,22 +44096,22 @@ function assessUnit(s, release, policy) {
     }
     exposure2 = divRoundUp(badnessSum * 100, weightSum);
   } else {
-    const up = (x, y) => (x + y - 1n & U64) / y;
+    const up = (x, y) => x / y + (x % y !== 0n ? 1n : 0n);
     let badnessSum2 = 0n;
     let weightSum2 = 0n;
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0) continue;
-      const weight = BigInt(t.weight[i]);
-      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U64, BigInt(t.range[i])) & U64;
+      const weight = t.exactWeight[i];
+      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U64, t.exactRange[i]) & U64;
       weightSum2 = weightSum2 + weight & U64;
     }
     if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
-      const weight = BigInt(t.weight[i]);
-      const x = up(up(BigInt(b) * weight * 100n & U64, BigInt(t.range[i])), weightSum2);
+      const weight = t.exactWeight[i];
+      const x = up(up(BigInt(b) * weight * 100n & U64, t.exactRange[i]), weightSum2);
       exposureColumn[i] = formatTenths(x);
     }
     exposure2 = Number(up(badnessSum2 * 100n & U64, weightSum2));
@@ -44012,11 +44335,15 @@ var UnitFileParser = class {
   nextInvalid;
   /** Where the next `=` in the text is, at or after the assignment last looked at (see firstEquals()). */
   nextEquals = -1;
-  warn(line, column, message) {
-    this.result.diagnostics.push(new DiagnosticRecord(this.file, line, column, "warning", message));
+  warn(line, column, message, lastLine = line) {
+    const d2 = new DiagnosticRecord(this.file, line, column, "warning", message);
+    if (lastLine !== line) d2.logLine = lastLine;
+    this.result.diagnostics.push(d2);
   }
-  fail(line, column, message, reason) {
-    this.result.fatal = new DiagnosticRecord(this.file, line, column, "error", message, "refused-unit");
+  fail(line, column, message, reason, lastLine = line) {
+    const d2 = new DiagnosticRecord(this.file, line, column, "error", message, "refused-unit");
+    if (lastLine !== line) d2.logLine = lastLine;
+    this.result.fatal = d2;
     this.result.fatalReason = reason;
     return false;
   }
@@ -44031,18 +44358,22 @@ var UnitFileParser = class {
   }
   /** parseLine() of the physical line `text[from, to)`, line `line`, in place. */
   parseTextLine(from, to, line) {
-    return this.parseLine(this.text, true, from, to, line, 1);
+    return this.parseLine(this.text, true, from, to, line, 1, line);
   }
-  /** parseLine() of a line joined from continued ones, which starts at `startLine`:`startColumn`. */
-  parseJoinedLine(logical, startLine, startColumn) {
-    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn);
+  /**
+   * parseLine() of a line joined from continued ones, which starts at `startLine`:`startColumn` and
+   * ends on `lastLine`.
+   */
+  parseJoinedLine(logical, startLine, startColumn, lastLine) {
+    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn, lastLine);
   }
   /**
    * parse_line() (src/shared/conf-parser.c, v252–v262) on the logical line `src[from, to)`, which
    * starts at `startLine`:`startColumn`; `inText` when `src` is the file's text (the line is in
-   * place), not a joined line. False when the line makes systemd refuse the whole file.
+   * place), not a joined line; `lastLine` is the line it ends on, the one systemd's messages name.
+   * False when the line makes systemd refuse the whole file.
    */
-  parseLine(src, inText, from, to, startLine, startColumn) {
+  parseLine(src, inText, from, to, startLine, startColumn, lastLine) {
     let begin = from;
     let end = to;
     while (begin < end && isBlank(src.charCodeAt(begin))) begin++;
@@ -44054,38 +44385,40 @@ var UnitFileParser = class {
         startLine,
         column,
         `String is not UTF-8 clean, ignoring assignment: ${src.slice(begin, end)}`,
-        "Invalid argument"
+        "Invalid argument",
+        lastLine
       );
     if (src.charCodeAt(begin) === 91)
-      return this.sectionHeader(src.slice(begin, end), startLine, column);
+      return this.sectionHeader(src.slice(begin, end), startLine, column, lastLine);
     if (this.section === null) {
-      if (!this.sectionIgnored) this.warn(startLine, column, "Assignment outside of section. Ignoring.");
+      if (!this.sectionIgnored)
+        this.warn(startLine, column, "Assignment outside of section. Ignoring.", lastLine);
       return true;
     }
     const eq = this.firstEquals(src, inText, begin, end);
     if (eq === end) {
-      this.warn(startLine, column, "Missing '=', ignoring line.");
+      this.warn(startLine, column, "Missing '=', ignoring line.", lastLine);
       return true;
     }
     if (eq === begin) {
-      this.warn(startLine, column, "Missing key name before '=', ignoring line.");
+      this.warn(startLine, column, "Missing key name before '=', ignoring line.", lastLine);
       return true;
     }
     let keyEnd = eq;
     while (isBlank(src.charCodeAt(keyEnd - 1))) keyEnd--;
     let valueBegin = eq + 1;
     while (valueBegin < end && isBlank(src.charCodeAt(valueBegin))) valueBegin++;
-    this.result.assignments.push(
-      new AssignmentRecord(
-        this.file,
-        startLine,
-        column,
-        this.section,
-        this.sectionLine,
-        src.slice(begin, keyEnd),
-        src.slice(valueBegin, end)
-      )
+    const assignment = new AssignmentRecord(
+      this.file,
+      startLine,
+      column,
+      this.section,
+      this.sectionLine,
+      src.slice(begin, keyEnd),
+      src.slice(valueBegin, end)
     );
+    if (lastLine !== startLine) assignment.lastLine = lastLine;
+    this.result.assignments.push(assignment);
     return true;
   }
   /**
@@ -44101,19 +44434,19 @@ var UnitFileParser = class {
     return this.nextEquals < to ? this.nextEquals : to;
   }
   /** A `[Section]` line `l` (stripped); false when systemd refuses the file for it. */
-  sectionHeader(l, line, column) {
+  sectionHeader(l, line, column, lastLine) {
     if (l.charCodeAt(l.length - 1) !== 93)
-      return this.fail(line, column, `Invalid section header '${l}'`, "Bad message");
+      return this.fail(line, column, `Invalid section header '${l}'`, "Bad message", lastLine);
     const name = l.slice(1, -1);
     if (!isSafeString(name))
-      return this.fail(line, column, `Bad characters in section header '${l}'`, "Bad message");
+      return this.fail(line, column, `Bad characters in section header '${l}'`, "Bad message", lastLine);
     if (this.knownSections.includes(name)) {
       this.section = name;
       this.sectionLine = line;
       this.sectionIgnored = false;
       this.result.sections.push(new SectionRecord(name, line));
     } else {
-      if (!name.startsWith("X-")) this.warn(line, column, `Unknown section '${name}'. Ignoring.`);
+      if (!name.startsWith("X-")) this.warn(line, column, `Unknown section '${name}'. Ignoring.`, lastLine);
       this.section = null;
       this.sectionIgnored = true;
     }
@@ -44174,7 +44507,7 @@ function parseUnitFile(text2, file, knownSections) {
       }
       const logical = continuation + text2.slice(start, lineEnd);
       continuation = null;
-      if (!parser.parseJoinedLine(logical, continuationLine, continuationColumn)) return result;
+      if (!parser.parseJoinedLine(logical, continuationLine, continuationColumn, lineNo)) return result;
       continue;
     }
     if (length > LONG_LINE_MAX) {
@@ -44189,7 +44522,8 @@ function parseUnitFile(text2, file, knownSections) {
     }
     if (!parser.parseTextLine(start, lineEnd, lineNo)) return result;
   }
-  if (continuation !== null) parser.parseJoinedLine(continuation, continuationLine, continuationColumn);
+  if (continuation !== null)
+    parser.parseJoinedLine(continuation, continuationLine, continuationColumn, lineCount + 1);
   return result;
 }
 
@@ -44461,6 +44795,9 @@ function unitNameProblem(name) {
   }
   return "systemd does not accept this name";
 }
+function isTemplateName(name) {
+  return parseUnitName(name)?.instance === "";
+}
 function templateOf(name) {
   const parts = parseUnitName(name);
   if (!parts || parts.instance === void 0) return name;
@@ -44702,7 +45039,7 @@ var NameMap = class {
       for (const dir of this.searchPath) {
         const resolved = resolvePath(this.tree, dir);
         if (resolved.kind !== "directory") continue;
-        for (const entryName of this.tree.readDirectory(resolved.path) ?? []) {
+        for (const entryName of this.possibleAliases(resolved.path)) {
           if (!parseUnitName(entryName)) continue;
           const entry = this.get(entryName);
           if (entry?.kind !== "alias") continue;
@@ -44713,6 +45050,20 @@ var NameMap = class {
       }
     }
     return this.aliasIndex.get(name) ?? NO_NAMES;
+  }
+  /**
+   * The entries of a search directory that can be aliases. Only a link is one: unit_file_build_name_map()
+   * (systemd 252) takes any other entry as the fragment of its own name. Where a name is a link in
+   * one search directory and something else in another, the first directory decides (get()), and
+   * the scan meets the name in the directory where it is a link. Without types in the listing,
+   * every entry (get() looks at each).
+   */
+  possibleAliases(dir) {
+    const types = this.tree.listDirectory?.(dir);
+    if (!types) return this.tree.readDirectory(dir) ?? NO_NAMES;
+    const links2 = [];
+    for (const [entryName, type] of types) if (type === "symlink") links2.push(entryName);
+    return links2;
   }
   /** Follows aliases until a fragment (unit_ids_map_get()). */
   fragmentOf(name) {
@@ -45059,17 +45410,14 @@ var HOST_VALUES = {
   A: "unknown",
   M: "unknown",
   y: "/",
-  Y: "/",
-  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
-  c: "/system.slice",
-  r: "/system.slice",
-  R: "/"
+  Y: "/"
 };
 var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
 function expandSpecifiers(value, ctx) {
   let next = value.indexOf("%");
   if (next < 0) return { ok: true, value };
   let name;
+  let deprecated;
   let out = "";
   let from = 0;
   for (; next >= 0; next = value.indexOf("%", from)) {
@@ -45112,6 +45460,18 @@ function expandSpecifiers(value, ctx) {
       case "d":
         out += `/run/credentials/${ctx.unitName}`;
         break;
+      // The deprecated cgroup specifiers (unit-printf.c, v252–v262): each use logs "Specifier '%r' used
+      // in unit configuration, which is deprecated." (bad_specifier()); offline, the manager has no
+      // cgroup root and the unit no slice, so `%r` and `%R` are empty and `%c` is the unit's default
+      // cgroup path (checked with v252, v257, v262).
+      case "c":
+        (deprecated ??= []).push("%c");
+        out += `/${cgEscape(ctx.unitName)}`;
+        break;
+      case "r":
+      case "R":
+        (deprecated ??= []).push(`%${s}`);
+        break;
       default: {
         if (s === void 0) {
           out += "%";
@@ -45125,7 +45485,10 @@ function expandSpecifiers(value, ctx) {
     }
   }
   if (from < value.length) out += value.slice(from);
-  return { ok: true, value: out };
+  return deprecated ? { ok: true, value: out, deprecated } : { ok: true, value: out };
+}
+function cgEscape(id) {
+  return id.startsWith("_") || id.startsWith(".") ? `_${id}` : id;
 }
 function unitNameParts(unitName) {
   const parts = parseUnitName(unitName);
@@ -46424,18 +46787,24 @@ function suggestKey(section, key) {
 
 // src/core/security/conf-parser.ts
 function warn(ctx, a, message, kind) {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: "warning",
-    message,
-    kind: kind ?? (/ignor/i.test(message) ? "invalid-value" : "other"),
-    key: a.key,
-    section: a.section,
-    value: a.value
-  });
+  ctx.diagnostics.push(
+    located(a, {
+      file: a.file,
+      line: a.line,
+      column: a.column,
+      severity: "warning",
+      message,
+      kind: kind ?? (/ignor/i.test(message) ? "invalid-value" : "other"),
+      key: a.key,
+      section: a.section,
+      value: a.value
+    })
+  );
   return "ok";
+}
+function located(a, d2) {
+  if (a.lastLine !== void 0) d2.logLine = a.lastLine;
+  return d2;
 }
 function unknownKey(ctx, a, sections) {
   if (a.key.startsWith("X-") || isKnownKey(ctx.profile.version, a.section, a.key)) return;
@@ -46463,24 +46832,68 @@ function unknownKey(ctx, a, sections) {
     const suggestion = suggestKey(a.section, a.key);
     if (suggestion !== void 0) d2.suggestion = suggestion;
   }
-  ctx.diagnostics.push(d2);
+  ctx.diagnostics.push(located(a, d2));
 }
-function fatal(ctx, a, message) {
+function unlocatedWarn(ctx, a, message) {
   ctx.diagnostics.push({
     file: a.file,
     line: a.line,
     column: a.column,
-    severity: "error",
+    severity: "warning",
     message,
-    kind: ctx.inMainFile ? "refused-unit" : "invalid-value",
+    unlocated: true,
+    kind: "other",
     key: a.key,
     section: a.section,
     value: a.value
   });
+  return "ok";
+}
+function acceptUserGroupName(ctx, a, name) {
+  if (parseUid(name) === void 0 && !isStrictUserName(name))
+    unlocatedWarn(
+      ctx,
+      a,
+      `Accepting user/group name '${name}', which does not match strict user/group name rules.`
+    );
+}
+function rejectValue(ctx, a, r) {
+  const wording = ctx.traits.valueErrorWording;
+  const value = r.value ?? a.value;
+  if (wording === "parse-error" && !r.keepsOwnWords) {
+    const message = `Failed to parse ${a.key}=${value}${r.critical ? "" : ", ignoring"}: Invalid argument`;
+    return r.critical ? fatal(ctx, a, message) : warn(ctx, a, message, "invalid-value");
+  }
+  const words = wording !== "own-words" && r.enumParser && !r.keepsOwnWords ? `Failed to parse ${a.key}= value` : r.ownWords;
+  return r.critical ? fatal(ctx, a, `${words}: ${value}`) : warn(ctx, a, `${words}, ignoring: ${value}`, "invalid-value");
+}
+function fatal(ctx, a, message, reason) {
+  if (reason !== void 0) ctx.fatalReason = reason;
+  ctx.diagnostics.push(
+    located(a, {
+      file: a.file,
+      line: a.line,
+      column: a.column,
+      severity: "error",
+      message,
+      kind: ctx.inMainFile ? "refused-unit" : "invalid-value",
+      key: a.key,
+      section: a.section,
+      value: a.value
+    })
+  );
   return "fatal";
 }
 function expand(ctx, value) {
-  return expandSpecifiers(value, ctx.specifierContext);
+  const r = expandSpecifiers(value, ctx.specifierContext);
+  if (r.ok && r.deprecated && ctx.current)
+    for (const specifier of r.deprecated)
+      unlocatedWarn(
+        ctx,
+        ctx.current,
+        `${ctx.unit.id}: Specifier '${specifier}' used in unit configuration, which is deprecated. Please update your unit file, as it does not work as intended.`
+      );
+  return r;
 }
 function specifiers(ctx, a, value) {
   const r = expand(ctx, value);
@@ -46570,6 +46983,87 @@ function isLocalhostPrefix(p) {
 function isAnyPrefix(p) {
   return p.prefixLength === 0;
 }
+
+// src/core/security/load-fragment-unit.ts
+function isAscii(s) {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return false;
+  return true;
+}
+function afterPrefix(s, prefixes) {
+  for (const p of prefixes) if (s.startsWith(p)) return s.slice(p.length);
+  return void 0;
+}
+function isDocumentationUrl(url) {
+  if (url === "") return false;
+  const rest = afterPrefix(url, ["http://", "https://"]) ?? afterPrefix(url, ["file:/"]) ?? afterPrefix(url, ["info:", "man:"]);
+  return rest !== void 0 && rest !== "" && isAscii(rest);
+}
+var handleDocumentation = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: Invalid slot`);
+  const { words, invalid } = extractAllWords(r.value, EXTRACT_UNQUOTE);
+  if (invalid) rejectValue(ctx, a, { ownWords: "Invalid syntax", value: r.value });
+  for (const url of words) if (!isDocumentationUrl(url)) warn(ctx, a, `Invalid URL, ignoring: ${url}`);
+  return "ok";
+};
+var handleConditionPath = (ctx, a) => {
+  if (a.value === "") return "ok";
+  let value = a.value;
+  if (value.startsWith("|")) value = value.slice(1);
+  if (value.startsWith("!")) value = value.slice(1);
+  const r = expand(ctx, value);
+  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in ${value}, ignoring: Invalid slot`);
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  return "ok";
+};
+var CONDITION_PATH_KEYS = [
+  "PathExists",
+  "PathExistsGlob",
+  "PathIsDirectory",
+  "PathIsSymbolicLink",
+  "PathIsMountPoint",
+  "PathIsReadWrite",
+  "PathIsEncrypted",
+  "DirectoryNotEmpty",
+  "FileNotEmpty",
+  "FileIsExecutable",
+  "NeedsUpdate"
+].flatMap((k) => [`Condition${k}`, `Assert${k}`]);
+var UNIT_NAME_SPECIFIERS = new Set("ijnNpaAbBHlmMoqvwWgGuU%");
+function unitNameSpecifiersResolve(word) {
+  for (let i = word.indexOf("%"); i >= 0 && i + 1 < word.length; i = word.indexOf("%", i + 2)) {
+    const s = word.charAt(i + 1);
+    if (/[0-9A-Za-z]/.test(s) && !UNIT_NAME_SPECIFIERS.has(s)) return false;
+  }
+  return true;
+}
+var handleUnitDeps = (ctx, a) => {
+  if (a.value === "" || a.value.indexOf("%") < 0) return "ok";
+  for (const word of extractAllWords(a.value, 0).words)
+    if (!unitNameSpecifiersResolve(word))
+      warn(ctx, a, `Failed to resolve unit specifiers in '${word}', ignoring: Invalid slot`);
+  return "ok";
+};
+var UNIT_DEPENDENCY_KEYS = [
+  "Requires",
+  "Requisite",
+  "Wants",
+  "BindsTo",
+  "Upholds",
+  "PartOf",
+  "Conflicts",
+  "Before",
+  "After",
+  "OnSuccess",
+  "OnFailure",
+  "PropagatesReloadTo",
+  "ReloadPropagatedFrom",
+  "PropagatesStopTo",
+  "StopPropagatedFrom",
+  "JoinsNamespaceOf"
+];
 
 // src/core/security/errno-names.ts
 var ERRNO_NAMES = new Set(
@@ -46794,6 +47288,7 @@ var handleUser = (ctx, a) => {
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  acceptUserGroupName(ctx, a, r.value);
   if (r.value === "nobody") warn(ctx, a, "Special user nobody configured, this is not safe!");
   ctx.s.user = r.value;
   return "ok";
@@ -46804,6 +47299,7 @@ var handleGroup = (ctx, a) => {
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  acceptUserGroupName(ctx, a, r.value);
   return "ok";
 };
 var handleSupplementaryGroups = (ctx, a) => {
@@ -46817,6 +47313,7 @@ var handleSupplementaryGroups = (ctx, a) => {
     if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
     if (!isValidRelaxedUserName(r.value))
       return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+    acceptUserGroupName(ctx, a, r.value);
     ctx.s.supplementaryGroups.push(r.value);
   }
   if (invalid) return fatal(ctx, a, `Invalid syntax: ${a.value}`);
@@ -46954,7 +47451,7 @@ var handleSystemCallArchitectures = (ctx, a) => {
   const { words, invalid } = extractWords(a.value, true);
   for (const word of words) {
     if (!ctx.syscallArchitectures.has(word)) {
-      warn(ctx, a, `Failed to parse system call architecture, ignoring: ${word}`);
+      warn(ctx, a, `Failed to parse system call architecture "${word}", ignoring: Invalid argument`);
       continue;
     }
     ctx.s.systemCallArchitectures.add(word);
@@ -46966,7 +47463,7 @@ function parseSyscallAndErrno(word) {
   const colon = word.indexOf(":");
   if (colon < 0) return { name: word, hasErrno: false };
   const err = word.slice(colon + 1);
-  const ok = err === "kill" || /^[0-9]+$/.test(err) && Number(err) <= 4095 || ERRNO_NAMES.has(err);
+  const ok = err === "kill" || /^[0-9]+$/.test(err) && Number(err) <= 4095 || ERRNO_NAMES.has(err.toUpperCase());
   if (!ok) return void 0;
   return { name: word.slice(0, colon), hasErrno: true };
 }
@@ -47003,7 +47500,7 @@ var handleSystemCallFilter = (ctx, a) => {
       warn(
         ctx,
         a,
-        ctx.traits.syscallUnknownLegacyMessage ? `Failed to parse system call, ignoring: ${parsed.name}` : `System call ${parsed.name} is not known, ignoring.`
+        ctx.traits.valueErrorWording === "own-words" ? `Failed to parse system call, ignoring: ${parsed.name}` : `System call ${parsed.name} is not known, ignoring.`
       );
       continue;
     }
@@ -47023,7 +47520,7 @@ var handleSystemCallFilter = (ctx, a) => {
 };
 var handleUMask = (ctx, a) => {
   if (!/^[0-7]+$/.test(a.value) || parseInt(a.value, 8) > 4095) {
-    return warn(ctx, a, `Failed to parse mode value, ignoring: ${a.value}`);
+    return rejectValue(ctx, a, { ownWords: "Failed to parse mode value" });
   }
   ctx.s.umask = parseInt(a.value, 8);
   return "ok";
@@ -47082,6 +47579,27 @@ function credential(kind, encrypted) {
     return r.ok ? "ok" : warn(ctx, a, r.message);
   };
 }
+function isValidHostname(name) {
+  if (name.length === 0 || name.length > 64) return false;
+  let dot = true;
+  let hyphen = true;
+  for (const c of name) {
+    if (c === ".") {
+      if (dot || hyphen) return false;
+      dot = true;
+      hyphen = false;
+    } else if (c === "-") {
+      if (dot) return false;
+      dot = false;
+      hyphen = true;
+    } else {
+      if (!/^[A-Za-z0-9]$/.test(c)) return false;
+      dot = false;
+      hyphen = false;
+    }
+  }
+  return !dot && !hyphen;
+}
 var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
   if (a.value === "") {
     ctx.s.protectHostname = "no";
@@ -47090,11 +47608,15 @@ var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
   const colon = a.value.indexOf(":");
   const head = colon < 0 ? a.value : a.value.slice(0, colon);
   const b = parseBoolean(head);
-  if (b === false && colon >= 0)
-    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  if (b !== void 0) ctx.s.protectHostname = b ? "yes" : "no";
-  else if (head === "private") ctx.s.protectHostname = "private";
-  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  const mode = b === void 0 ? head === "private" ? "private" : void 0 : b ? "yes" : "no";
+  if (mode === void 0 || mode === "no" && colon >= 0)
+    return warn(ctx, a, `Failed to parse ProtectHostname=${a.value}, ignoring.`);
+  if (colon >= 0) {
+    const name = a.value.slice(colon + 1);
+    if (!isValidHostname(name))
+      return warn(ctx, a, `Invalid hostname is specified to ProtectHostname=, ignoring: ${name}`);
+  }
+  ctx.s.protectHostname = mode;
   return "ok";
 };
 var handleStandardOutput = (ctx, a) => {
@@ -47111,7 +47633,7 @@ var handlePersonality = (ctx, a) => {
   return warn(
     ctx,
     a,
-    ctx.traits.personalityLegacyMessage ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
+    ctx.traits.valueErrorWording === "own-words" ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
   );
 };
 var handleCpuSchedulingPriority = (ctx, a) => {
@@ -47124,7 +47646,7 @@ var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
 var handleEnvironment = (ctx, a) => {
   if (a.value === "") return "ok";
-  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
+  const { words, invalid } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
   for (const word of words) {
     const r = expand(ctx, word);
     if (!r.ok) continue;
@@ -47132,6 +47654,7 @@ var handleEnvironment = (ctx, a) => {
     const valid = eq >= 0 && ENV_NAME.test(r.value.slice(0, eq)) && !r.value.includes("�") && !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
     if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
   }
+  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
   return "ok";
 };
 var handleNamespacePaths = (ctx, a) => {
@@ -47148,6 +47671,55 @@ var handleNamespacePaths = (ctx, a) => {
   }
   return "ok";
 };
+var handleTemporaryFileSystem = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const { words, invalid } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const word of words) {
+    const first = extractFirstWordRaw(word, EXTRACT_DONT_COALESCE_SEPARATORS, ":");
+    if (first.kind === "error") {
+      warn(ctx, a, `Failed to extract first word, ignoring: ${word}`);
+      continue;
+    }
+    if (first.kind === "end") {
+      warn(ctx, a, `Invalid syntax, ignoring: ${word}`);
+      continue;
+    }
+    const r = expand(ctx, first.word);
+    if (!r.ok) {
+      warn(ctx, a, `Failed to resolve unit specifiers in ${first.word}, ignoring: Invalid slot`);
+      continue;
+    }
+    const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  }
+  if (invalid) warn(ctx, a, `Failed to extract first word, ignoring: ${a.value}`);
+  return "ok";
+};
+function isBusServiceName(p) {
+  if (p === "" || p.length > 255) return false;
+  const unique = p.startsWith(":");
+  let dot = true;
+  let foundDot = false;
+  for (let i = unique ? 1 : 0; i < p.length; i++) {
+    const c = p.charAt(i);
+    if (c === ".") {
+      if (dot) return false;
+      foundDot = dot = true;
+      continue;
+    }
+    const good = /[A-Za-z_-]/.test(c) || /[0-9]/.test(c) && (!dot || unique);
+    if (!good) return false;
+    dot = false;
+  }
+  return !dot && foundDot;
+}
+var handleBusName = (ctx, a) => {
+  const r = expand(ctx, a.value);
+  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in ${a.value}, ignoring: Invalid slot`);
+  if (!isBusServiceName(r.value)) return warn(ctx, a, `Invalid bus name, ignoring: ${r.value}`);
+  ctx.facts.busName = r.value;
+  return "ok";
+};
 
 // src/core/security/load-fragment-cgroup.ts
 var handleDelegate = (ctx, a) => {
@@ -47158,12 +47730,21 @@ var handleDelegate = (ctx, a) => {
     return "ok";
   }
   const b = parseBoolean(a.value);
-  ctx.s.delegate = b === void 0 ? true : b;
+  if (b !== void 0) {
+    ctx.s.delegate = b;
+    return "ok";
+  }
+  const { words, invalid } = extractWords(a.value, true);
+  for (const word of words)
+    if (!ctx.traits.cgroupControllers.includes(word))
+      warn(ctx, a, `Invalid controller name '${word}', ignoring`);
+  if (invalid) return warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+  ctx.s.delegate = true;
   return "ok";
 };
 var handleDevicePolicy = (ctx, a) => {
   if (!["auto", "closed", "strict"].includes(a.value))
-    return warn(ctx, a, `Failed to parse device policy, ignoring: ${a.value}`);
+    return rejectValue(ctx, a, { ownWords: "Failed to parse device policy", enumParser: true });
   ctx.s.devicePolicy = a.value;
   return "ok";
 };
@@ -47264,6 +47845,408 @@ var handleLegacyCgroupOption = (ctx, a) => {
   );
 };
 
+// src/core/security/time-spec.ts
+var TIME_UNITS = /* @__PURE__ */ new Set([
+  "seconds",
+  "second",
+  "sec",
+  "s",
+  "minutes",
+  "minute",
+  "min",
+  "months",
+  "month",
+  "M",
+  "msec",
+  "ms",
+  "m",
+  "hours",
+  "hour",
+  "hr",
+  "h",
+  "days",
+  "day",
+  "d",
+  "weeks",
+  "week",
+  "w",
+  "years",
+  "year",
+  "y",
+  "usec",
+  "us",
+  "μs",
+  "µs",
+  "nsec",
+  "ns",
+  ""
+]);
+function isTimeSpan(text2) {
+  const s = text2.trim();
+  if (s === "infinity") return true;
+  if (s === "") return false;
+  const part = /^(\d+)(\.\d*)?\s*([A-Za-zμµ]*)\s*/;
+  let rest = s;
+  while (rest !== "") {
+    const m = part.exec(rest);
+    if (!m || !TIME_UNITS.has(m[3] ?? "")) return false;
+    rest = rest.slice(m[0].length);
+  }
+  return true;
+}
+var CALENDAR_WORDS = /* @__PURE__ */ new Set([
+  "minutely",
+  "hourly",
+  "daily",
+  "monthly",
+  "weekly",
+  "yearly",
+  "annually",
+  "quarterly",
+  "semiannually",
+  "semi-annually"
+]);
+var WEEKDAYS = [
+  ["mon", "monday"],
+  ["tue", "tuesday"],
+  ["wed", "wednesday"],
+  ["thu", "thursday"],
+  ["fri", "friday"],
+  ["sat", "saturday"],
+  ["sun", "sunday"]
+];
+function isWeekday(w2) {
+  const l = w2.toLowerCase();
+  return WEEKDAYS.some((names) => names.includes(l));
+}
+function isWeekdayList(s) {
+  return s.split(",").every((item) => {
+    const range = item.split("..");
+    return range.length <= 2 && range.every(isWeekday);
+  });
+}
+function isChain(s, min, max, fraction = false) {
+  if (s === "*") return true;
+  return s.split(",").every((item) => {
+    const m = fraction ? /^(\d+)(?:\.\d+)?(?:\.\.(\d+)(?:\.\d+)?)?(?:\/(\d+)(?:\.\d+)?)?$/.exec(item) : /^(\d+)(?:\.\.(\d+))?(?:\/(\d+))?$/.exec(item);
+    if (!m) return /^\*\/\d+$/.test(item);
+    const a = Number(m[1]);
+    const b = m[2] === void 0 ? a : Number(m[2]);
+    if (m[3] !== void 0 && Number(m[3]) === 0) return false;
+    return a >= min && a <= max && b >= min && b <= max && a <= b;
+  });
+}
+function isDate(s) {
+  const parts = s.split("-");
+  if (parts.length === 3)
+    return isChain(parts[0] ?? "", 1970, 2199) && isChain(parts[1] ?? "", 1, 12) && isChain(parts[2] ?? "", 1, 31);
+  if (parts.length === 2) return isChain(parts[0] ?? "", 1, 12) && isChain(parts[1] ?? "", 1, 31);
+  return false;
+}
+function isTime(s) {
+  const parts = s.split(":");
+  if (parts.length < 2 || parts.length > 3) return false;
+  return isChain(parts[0] ?? "", 0, 23) && isChain(parts[1] ?? "", 0, 59) && (parts[2] === void 0 || isChain(parts[2], 0, 59, true));
+}
+function isCalendarSpec(text2) {
+  let s = text2.trim();
+  if (s === "") return false;
+  if (/ UTC$/.test(s)) s = s.slice(0, -4).trimEnd();
+  if (CALENDAR_WORDS.has(s)) return true;
+  if (/^@\d+$/.test(s)) return true;
+  const words = s.split(/\s+/);
+  if (words.length > 3) return false;
+  let i = 0;
+  if (/^[A-Za-z]/.test(words[0] ?? "")) {
+    if (!isWeekdayList(words[0] ?? "")) return false;
+    i++;
+  }
+  const rest = words.slice(i);
+  if (rest.length === 0) return i > 0;
+  if (rest.length === 2) return isDate(rest[0] ?? "") && isTime(rest[1] ?? "");
+  const only = rest[0] ?? "";
+  return only.includes(":") ? isTime(only) : isDate(only);
+}
+
+// src/core/security/load-fragment-triggers.ts
+function factBool(field) {
+  return (ctx, a) => {
+    const b = parseBoolean(a.value);
+    if (b === void 0) return rejectValue(ctx, a, { ownWords: "Failed to parse boolean value" });
+    ctx.facts[field] = b;
+    return "ok";
+  };
+}
+var handleMaxConnections = (ctx, a) => {
+  if (!/^\s*\+?\d+\s*$/.test(a.value) || Number(a.value) > 4294967295)
+    return rejectValue(ctx, a, { ownWords: "Failed to parse unsigned value" });
+  ctx.facts.maxConnections = Number(a.value);
+  return "ok";
+};
+function expandOrWarn(ctx, a, quoted) {
+  const r = expand(ctx, a.value);
+  if (r.ok) return r.value;
+  const shown = quoted ? `'${a.value}'` : a.value;
+  warn(ctx, a, `Failed to resolve unit specifiers in ${shown}, ignoring: Invalid slot`, "invalid-value");
+  return void 0;
+}
+function portProblem(s) {
+  if (!/^\d+$/.test(s)) return "Invalid argument";
+  const n = Number(s);
+  if (n > 65535) return "Numerical result out of range";
+  return n === 0 ? "Invalid argument" : void 0;
+}
+var IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+function isIpv6(s) {
+  if (!/^[0-9a-fA-F:.]+$/.test(s) || (s.match(/::/g)?.length ?? 0) > 1) return false;
+  let groups2 = s.split(":");
+  const last = groups2[groups2.length - 1] ?? "";
+  let count = 0;
+  if (last.includes(".")) {
+    if (!IPV4.test(last)) return false;
+    groups2 = groups2.slice(0, -1);
+    count += 2;
+  }
+  const compressed = s.includes("::");
+  const parts = groups2.filter((g, i) => !(g === "" && (compressed || i === 0 || i === groups2.length - 1)));
+  if (parts.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  count += parts.length;
+  return compressed ? count < 8 : count === 8;
+}
+function parseSocketAddress(s) {
+  if (s.startsWith("/")) return s.length < 108 ? { family: "unix", path: s } : { error: "Invalid argument" };
+  if (s.startsWith("@")) return s.length < 108 ? { family: "unix" } : { error: "Invalid argument" };
+  if (s.startsWith("[")) {
+    const m = /^\[([^\]]*)\]:(.*)$/.exec(s);
+    if (!m || !isIpv6(m[1] ?? "")) return { error: "Invalid argument" };
+    const p2 = portProblem(m[2] ?? "");
+    return p2 ? { error: p2 } : { family: "inet" };
+  }
+  const colon = s.lastIndexOf(":");
+  if (colon >= 0) {
+    if (!IPV4.test(s.slice(0, colon))) return { error: "Invalid argument" };
+    const p2 = portProblem(s.slice(colon + 1));
+    return p2 ? { error: p2 } : { family: "inet" };
+  }
+  const p = portProblem(s);
+  return p ? { error: p } : { family: "inet" };
+}
+var NETLINK_FAMILIES = [
+  "route",
+  "firewall",
+  "inet-diag",
+  "nflog",
+  "xfrm",
+  "selinux",
+  "iscsi",
+  "audit",
+  "fib-lookup",
+  "connector",
+  "netfilter",
+  "ip6-fw",
+  "dnrtmsg",
+  "kobject-uevent",
+  "generic",
+  "scsitransport",
+  "ecryptfs",
+  "rdma"
+];
+function listen(kind) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      ctx.facts.ports = [];
+      return "ok";
+    }
+    const socketKind = kind === "stream" || kind === "datagram" || kind === "seqpacket";
+    const v = expandOrWarn(ctx, a, socketKind || kind === "netlink");
+    if (v === void 0) return "ok";
+    if (kind === "netlink") {
+      const m = /^(\S+)(?:\s+(\d+))?\s*$/.exec(v);
+      if (!m || !NETLINK_FAMILIES.includes(m[1] ?? ""))
+        return warn(ctx, a, `Failed to parse address value in '${v}', ignoring: Invalid argument`);
+      ctx.facts.ports.push({ accepting: false, node: void 0 });
+      return "ok";
+    }
+    if (!socketKind) {
+      const checked = simplifyAndCheckPath(v, a.key, "absolute");
+      if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+      ctx.facts.ports.push({ accepting: false, node: kind === "fifo" ? checked.path : void 0 });
+      return "ok";
+    }
+    const address = parseSocketAddress(v);
+    if ("error" in address)
+      return warn(ctx, a, `Failed to parse address value in '${v}', ignoring: ${address.error}`);
+    if (kind === "seqpacket" && address.family !== "unix")
+      return warn(ctx, a, `Address family not supported, ignoring: ${v}`);
+    ctx.facts.ports.push({ accepting: kind !== "datagram", node: address.path });
+    return "ok";
+  };
+}
+var handleSymlinks = (ctx, a) => {
+  if (a.value === "") {
+    ctx.facts.symlinks = 0;
+    return "ok";
+  }
+  for (const word of a.value.split(/\s+/).filter(Boolean)) {
+    const r = expand(ctx, word);
+    if (!r.ok) {
+      warn(ctx, a, `Failed to resolve unit specifiers in '${word}', ignoring: Invalid slot`, "invalid-value");
+      continue;
+    }
+    const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    else ctx.facts.symlinks++;
+  }
+  return "ok";
+};
+var handleSocketService = (ctx, a) => {
+  const v = expandOrWarn(ctx, a, false);
+  if (v === void 0) return "ok";
+  const parts = parseUnitName(v);
+  if (!v.endsWith(".service") || parts !== void 0 && parts.type !== "service")
+    return warn(ctx, a, `Unit must be of type service, ignoring: ${v}`);
+  if (!parts) return warn(ctx, a, `Failed to load unit ${v}, ignoring: Invalid argument`);
+  if (isTemplateName(v))
+    return warn(ctx, a, `Failed to load unit ${v}, ignoring: Unit name ${v} is missing the instance name.`);
+  ctx.facts.socketService = true;
+  return "ok";
+};
+function timerValue(calendar) {
+  return (ctx, a) => {
+    if (a.value === "") {
+      ctx.facts.timerValues = 0;
+      return "ok";
+    }
+    const v = expandOrWarn(ctx, a, false);
+    if (v === void 0) return "ok";
+    if (calendar ? !isCalendarSpec(v) : !isTimeSpan(v))
+      return warn(
+        ctx,
+        a,
+        calendar ? `Failed to parse calendar specification, ignoring: ${v}` : `Failed to parse timer value, ignoring: ${v}`
+      );
+    ctx.facts.timerValues++;
+    return "ok";
+  };
+}
+var pathSpec = (ctx, a) => {
+  if (a.value === "") {
+    ctx.facts.pathTriggers = 0;
+    return "ok";
+  }
+  const v = expandOrWarn(ctx, a, false);
+  if (v === void 0) return "ok";
+  const checked = simplifyAndCheckPath(v, a.key, "absolute");
+  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  ctx.facts.pathTriggers++;
+  return "ok";
+};
+
+// src/core/security/load-fragment-fatal.ts
+var handleWorkingDirectory = (ctx, a) => {
+  if (a.value === "") {
+    ctx.facts.workingDirectoryHome = false;
+    return "ok";
+  }
+  const missingOk = a.value.startsWith("-");
+  const value = missingOk ? a.value.slice(1) : a.value;
+  if (value === "~") {
+    ctx.facts.workingDirectoryHome = true;
+    return "ok";
+  }
+  const r = expand(ctx, value);
+  if (!r.ok) {
+    const message = `Failed to resolve unit specifiers in working directory path '${value}'`;
+    return missingOk ? warn(ctx, a, `${message}, ignoring: Invalid slot`, "invalid-value") : fatal(ctx, a, `${message}: Invalid slot`);
+  }
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  if (!checked.ok)
+    return missingOk ? warn(ctx, a, checked.message.replace(/: /, ", ignoring: ")) : fatal(ctx, a, checked.message);
+  ctx.facts.workingDirectoryHome = false;
+  return "ok";
+};
+var fatalPath = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in '${a.value}': Invalid slot`);
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  return checked.ok ? "ok" : fatal(ctx, a, checked.message);
+};
+var handleSecurityLabel = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const ignore = a.value.startsWith("-");
+  const value = ignore ? a.value.slice(1) : a.value;
+  const r = expand(ctx, value);
+  if (r.ok) return "ok";
+  return ignore ? warn(ctx, a, `Failed to resolve unit specifiers in '${value}', ignoring: Invalid slot`, "invalid-value") : fatal(ctx, a, `Failed to resolve unit specifiers in '${value}': Invalid slot`);
+};
+var handleSocketUserGroup = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
+  if (!isValidRelaxedUserName(r.value))
+    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
+  return "ok";
+};
+var PARTITION_DESIGNATORS = /* @__PURE__ */ new Set([
+  "root",
+  "usr",
+  "home",
+  "srv",
+  "esp",
+  "xbootldr",
+  "swap",
+  "root-verity",
+  "usr-verity",
+  "root-verity-sig",
+  "usr-verity-sig",
+  "tmp",
+  "var"
+]);
+var PARTITION_POLICY_FLAGS = /* @__PURE__ */ new Set([
+  "verity",
+  "signed",
+  "encrypted",
+  "unprotected",
+  "unused",
+  "absent",
+  "open",
+  "ignore",
+  "read-only-on",
+  "read-only-off",
+  "growfs-on",
+  "growfs-off"
+]);
+function imagePolicyProblem(ctx, value) {
+  if (["*", "-", "~"].includes(value)) return void 0;
+  const lenient = ctx.traits.imagePolicyIgnoresUnknown;
+  const seen = /* @__PURE__ */ new Set();
+  for (const rule of value.split(":")) {
+    const eq = rule.indexOf("=");
+    if (eq < 0) return { message: "Failed to parse image policy, refusing", reason: "Invalid argument" };
+    const designator = rule.slice(0, eq);
+    if (designator !== "" && !PARTITION_DESIGNATORS.has(designator)) {
+      if (lenient) continue;
+      return { message: "Unknown partition type in image policy, refusing", reason: "Invalid slot" };
+    }
+    if (seen.has(designator))
+      return { message: "Duplicate rule in image policy, refusing", reason: "Name not unique on network" };
+    seen.add(designator);
+    const flags = rule.slice(eq + 1).split("+");
+    if (!lenient && flags.some((f) => f !== "" && !PARTITION_POLICY_FLAGS.has(f)))
+      return {
+        message: "Unknown partition policy flag in image policy, refusing",
+        reason: "Invalid request code"
+      };
+  }
+  return void 0;
+}
+var handleImagePolicy = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const problem = imagePolicyProblem(ctx, a.value);
+  return problem ? fatal(ctx, a, `${problem.message}: ${a.value}`, problem.reason) : "ok";
+};
+
 // src/core/security/load-fragment.ts
 function handleOnFailureIsolate(ctx, a) {
   ctx.diagnostics.push({
@@ -47280,13 +48263,11 @@ function handleOnFailureIsolate(ctx, a) {
   });
   return "ok";
 }
+var BOOLEAN_VALUE = { ownWords: "Failed to parse boolean value" };
 function boolSetting(field, fatalOnError = false) {
   return (ctx, a) => {
     const b = parseBoolean(a.value);
-    if (b === void 0) {
-      if (fatalOnError) return fatal(ctx, a, `Failed to parse boolean value: ${a.value}`);
-      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    }
+    if (b === void 0) return rejectValue(ctx, a, { ...BOOLEAN_VALUE, critical: fatalOnError });
     ctx.s[field] = b;
     return "ok";
   };
@@ -47303,8 +48284,7 @@ function boolOrWords(field, words) {
       ctx.s[field] = a.value;
       return "ok";
     }
-    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+    return rejectValue(ctx, a, extra.length === 0 ? BOOLEAN_VALUE : { ...BOOLEAN_VALUE, enumParser: true });
   };
 }
 function enumSetting(field, words, booleans = false) {
@@ -47316,14 +48296,14 @@ function enumSetting(field, words, booleans = false) {
         return "ok";
       }
     }
-    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    if (!words.includes(a.value)) return rejectValue(ctx, a, enumRejection(a));
     ctx.s[field] = a.value;
     return "ok";
   };
 }
 function factEnum(field, words) {
   return (ctx, a) => {
-    if (!words(ctx).includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    if (!words(ctx).includes(a.value)) return rejectValue(ctx, a, enumRejection(a));
     ctx.facts[field] = a.value;
     if (field === "killMode" && a.value === "none")
       warn(
@@ -47334,22 +48314,44 @@ function factEnum(field, words) {
     return "ok";
   };
 }
-var ENUM_MESSAGES_252 = {
-  Type: "Failed to parse service type",
-  ProtectSystem: "Failed to parse protect system value",
-  ProtectHome: "Failed to parse protect home value",
-  KeyringMode: "Failed to parse keyring mode",
-  ProtectProc: "Failed to parse /proc/ protection mode",
-  ProcSubset: "Failed to parse /proc/ subset mode",
-  NotifyAccess: "Failed to parse notify access specifier",
-  KillMode: "Failed to parse kill mode specification"
+var ENUM_REJECTIONS = {
+  Type: { ownWords: "Failed to parse service type", enumParser: true },
+  ProtectSystem: { ownWords: "Failed to parse protect system value", enumParser: true },
+  ProtectHome: { ownWords: "Failed to parse protect home value", enumParser: true },
+  KeyringMode: { ownWords: "Failed to parse keyring mode", enumParser: true },
+  ProtectProc: { ownWords: "Failed to parse /proc/ protection mode", enumParser: true },
+  ProcSubset: { ownWords: "Failed to parse /proc/ subset mode", enumParser: true },
+  NotifyAccess: { ownWords: "Failed to parse notify access specifier", enumParser: true },
+  ExitType: { ownWords: "Failed to parse service exit type", enumParser: true },
+  Restart: { ownWords: "Failed to parse service restart specifier", enumParser: true },
+  KillMode: { ownWords: "Failed to parse kill mode specification", keepsOwnWords: true },
+  SuccessAction: { ownWords: "Failed to parse SuccessAction=", keepsOwnWords: true }
 };
-function enumParseFailure(ctx, a) {
-  const legacy = ctx.traits.serviceTypeLegacyMessage ? ENUM_MESSAGES_252[a.key] : void 0;
-  if (legacy !== void 0) return `${legacy}, ignoring: ${a.value}`;
-  if (a.key === "SuccessAction") return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
-  return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
+function enumRejection(a) {
+  return ENUM_REJECTIONS[a.key] ?? { ownWords: `Failed to parse ${a.key}= value`, enumParser: true };
 }
+var checkedBoolean = (ctx, a) => parseBoolean(a.value) !== void 0 ? "ok" : rejectValue(ctx, a, BOOLEAN_VALUE);
+var CHECKED_BOOLEANS = {
+  StopWhenUnneeded: "unit",
+  RefuseManualStart: "unit",
+  RefuseManualStop: "unit",
+  AllowIsolate: "unit",
+  IgnoreOnIsolate: "unit",
+  PrivateIPC: "exec",
+  IgnoreSIGPIPE: "exec",
+  TTYReset: "exec",
+  TTYVHangup: "exec",
+  TTYVTDisallocate: "exec",
+  SyslogLevelPrefix: "exec",
+  SendSIGKILL: "kill",
+  SendSIGHUP: "kill",
+  MemoryAccounting: "cgroup",
+  IOAccounting: "cgroup",
+  TasksAccounting: "cgroup",
+  IPAccounting: "cgroup",
+  GuessMainPID: "service",
+  RootDirectoryStartOnly: "service"
+};
 function factString(field) {
   return (ctx, a) => {
     ctx.facts[field] = a.value === "" ? void 0 : a.value;
@@ -47378,14 +48380,6 @@ function factPath(field) {
     return "ok";
   };
 }
-function factBoolean(field) {
-  return (ctx, a) => {
-    const b = parseBoolean(a.value);
-    if (b === void 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    ctx.facts[field] = b;
-    return "ok";
-  };
-}
 function factCounter(field) {
   return (ctx, a) => {
     if (a.value === "") ctx.facts[field] = 0;
@@ -47411,7 +48405,16 @@ var SERVICE_TYPE = factEnum("type", (c) => c.traits.serviceTypes);
 var MOUNT_FSTYPE = factPrintfString("fstype");
 var MOUNT_OPTIONS = factPrintfString("options");
 var MOUNT_WHAT = factPrintfString("what");
-var SWAP_WHAT = factPath("what");
+var SWAP_WHAT_LEGACY = factPath("what");
+var SWAP_WHAT = (ctx, a) => {
+  if (!ctx.traits.swapWhatRelativeKept) return SWAP_WHAT_LEGACY(ctx, a);
+  const r = expand(ctx, a.value);
+  if (r.ok && r.value !== "" && !r.value.startsWith("/")) {
+    ctx.facts.what = r.value;
+    return "ok";
+  }
+  return SWAP_WHAT_LEGACY(ctx, a);
+};
 var dv = (scope, handler2) => ({
   scope,
   handler: handler2,
@@ -47419,6 +48422,10 @@ var dv = (scope, handler2) => ({
 });
 var d = (scope, handler2) => dv(scope, () => handler2);
 var w = (scope, handler2) => ({ ...d(scope, handler2), record: false });
+var wSince = (scope, since, handler2) => ({
+  ...dv(scope, (t) => t[since] ? handler2 : void 0),
+  record: false
+});
 var DIRECTIVES = {
   DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
   SuccessAction: d(
@@ -47513,7 +48520,7 @@ var DIRECTIVES = {
   ExecReload: d("service", execCommands()),
   ExecStopPost: d("service-or-socket", execCommands()),
   ExecStopPre: d("socket", execCommands()),
-  RemainAfterExit: d("service", factBoolean("remainAfterExit")),
+  RemainAfterExit: d("service", factBool("remainAfterExit")),
   ExitType: d(
     "service",
     factEnum("exitType", () => ["main", "cgroup"])
@@ -47530,28 +48537,45 @@ var DIRECTIVES = {
       "always"
     ])
   ),
-  BusName: d("service", factString("busName")),
-  ListenStream: d("socket", factCounter("listens")),
-  ListenDatagram: d("socket", factCounter("listens")),
-  ListenSequentialPacket: d("socket", factCounter("listens")),
-  ListenFIFO: d("socket", factCounter("listens")),
-  ListenSpecial: d("socket", factCounter("listens")),
-  ListenNetlink: d("socket", factCounter("listens")),
-  ListenMessageQueue: d("socket", factCounter("listens")),
-  ListenUSBFunction: d("socket", factCounter("listens")),
-  OnActiveSec: d("timer", factCounter("timerTriggers")),
-  OnBootSec: d("timer", factCounter("timerTriggers")),
-  OnStartupSec: d("timer", factCounter("timerTriggers")),
-  OnUnitActiveSec: d("timer", factCounter("timerTriggers")),
-  OnUnitInactiveSec: d("timer", factCounter("timerTriggers")),
-  OnCalendar: d("timer", factCounter("timerTriggers")),
-  OnClockChange: d("timer", factCounter("timerTriggers")),
-  OnTimezoneChange: d("timer", factCounter("timerTriggers")),
-  PathExists: d("path", factCounter("pathTriggers")),
-  PathExistsGlob: d("path", factCounter("pathTriggers")),
-  PathChanged: d("path", factCounter("pathTriggers")),
-  PathModified: d("path", factCounter("pathTriggers")),
-  DirectoryNotEmpty: d("path", factCounter("pathTriggers")),
+  BusName: d("service", handleBusName),
+  ListenStream: d("socket", listen("stream")),
+  ListenDatagram: d("socket", listen("datagram")),
+  ListenSequentialPacket: d("socket", listen("seqpacket")),
+  ListenFIFO: d("socket", listen("fifo")),
+  ListenSpecial: d("socket", listen("special")),
+  ListenNetlink: d("socket", listen("netlink")),
+  ListenMessageQueue: d("socket", listen("mqueue")),
+  ListenUSBFunction: d("socket", listen("usb")),
+  Accept: w("socket", factBool("accept")),
+  Service: w("socket", handleSocketService),
+  MaxConnections: w("socket", handleMaxConnections),
+  Symlinks: w("socket", handleSymlinks),
+  SocketUser: w("socket", handleSocketUserGroup),
+  SocketGroup: w("socket", handleSocketUserGroup),
+  OnActiveSec: d("timer", timerValue(false)),
+  OnBootSec: d("timer", timerValue(false)),
+  OnStartupSec: d("timer", timerValue(false)),
+  OnUnitActiveSec: d("timer", timerValue(false)),
+  OnUnitInactiveSec: d("timer", timerValue(false)),
+  OnCalendar: d("timer", timerValue(true)),
+  OnClockChange: d("timer", factBool("onClockChange")),
+  OnTimezoneChange: d("timer", factBool("onTimezoneChange")),
+  PathExists: d("path", pathSpec),
+  PathExistsGlob: d("path", pathSpec),
+  PathChanged: d("path", pathSpec),
+  PathModified: d("path", pathSpec),
+  DirectoryNotEmpty: d("path", pathSpec),
+  WorkingDirectory: w("exec", handleWorkingDirectory),
+  RootVerity: w("exec", fatalPath),
+  RootMStack: wSince("exec", "rootMStack", fatalPath),
+  SELinuxContext: w("exec", handleSecurityLabel),
+  AppArmorProfile: w("exec", handleSecurityLabel),
+  SmackProcessLabel: w("exec", handleSecurityLabel),
+  RootImagePolicy: wSince("exec", "imagePolicyParsed", handleImagePolicy),
+  MountImagePolicy: wSince("exec", "imagePolicyParsed", handleImagePolicy),
+  ExtensionImagePolicy: wSince("exec", "imagePolicyParsed", handleImagePolicy),
+  PrivatePIDs: wSince("exec", "verifiesExecContexts", factBool("privatePids")),
+  ExecReloadPost: { ...dv("service", (t) => t.execReloadPost ? execCommands() : void 0) },
   // Mount What= is a plain string; Swap What= a path.
   What: d("mount", (ctx, a) => ctx.unit.type === "mount" ? MOUNT_WHAT(ctx, a) : SWAP_WHAT(ctx, a)),
   Where: d("mount", factPath("where")),
@@ -47571,7 +48595,12 @@ var DIRECTIVES = {
   CPUShares: w("cgroup", handleLegacyCgroupOption),
   MemoryLimit: w("cgroup", handleLegacyCgroupOption),
   CPUAccounting: w("cgroup", handleLegacyCgroupOption),
-  DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption)
+  DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption),
+  Documentation: w("unit", handleDocumentation),
+  TemporaryFileSystem: w("exec", handleTemporaryFileSystem),
+  ...Object.fromEntries(CONDITION_PATH_KEYS.map((k) => [k, w("unit", handleConditionPath)])),
+  ...Object.fromEntries(UNIT_DEPENDENCY_KEYS.map((k) => [k, w("unit", handleUnitDeps)])),
+  ...Object.fromEntries(Object.entries(CHECKED_BOOLEANS).map(([k, scope]) => [k, w(scope, checkedBoolean)]))
 };
 function scopeSection(scope, type) {
   const own = TYPE_SECTION[type];
@@ -47615,8 +48644,9 @@ function directivesFor(traits, type) {
     table = /* @__PURE__ */ new Map();
     for (const [name, spec] of Object.entries(DIRECTIVES)) {
       const section = scopeSection(spec.scope, type);
-      if (section !== void 0)
-        table.set(name, { name, section, handler: spec.handler(traits), record: spec.record });
+      const handler2 = spec.handler(traits);
+      if (section !== void 0 && handler2 !== void 0)
+        table.set(name, { name, section, handler: handler2, record: spec.record });
     }
     byType.set(type, table);
   }
@@ -47824,6 +48854,24 @@ function mountDependencyError(facts, where3) {
 }
 var AUTOMOUNT_RESERVED_OPTIONS = ["fd", "pgrp", "minproto", "maxproto", "direct", "indirect"];
 function verifyUnit(ctx) {
+  return verifyExecContext(ctx) ?? verifyUnitType(ctx);
+}
+function verifyExecContext(ctx) {
+  if (!ctx.traits.verifiesExecContexts || !ctx.s.hasExecContext) return void 0;
+  const id = ctx.unit.id;
+  const refuse2 = (why) => ({
+    kind: "bad-setting",
+    unitName: id,
+    message: `${id}: ${why}
+Unit ${id} has a bad unit file setting.`
+  });
+  if (ctx.s.dynamicUser && ctx.facts.workingDirectoryHome)
+    return refuse2("WorkingDirectory=~ is not allowed under DynamicUser=yes. Refusing.");
+  if (ctx.facts.privatePids && ctx.unit.type !== "service")
+    return refuse2("PrivatePIDs= setting is only supported for service units. Refusing.");
+  return void 0;
+}
+function verifyUnitType(ctx) {
   const { unit: unit3, facts } = ctx;
   const id = unit3.id;
   const refuse2 = (why) => ({
@@ -47896,7 +48944,7 @@ Unit ${id} has a bad unit file setting.`
     }
     case "swap": {
       const what = facts.what ?? unitNameToPath(id);
-      if (what === void 0) return loadError("Invalid argument");
+      if (what === void 0 || !what.startsWith("/")) return loadError("Invalid argument");
       const matches = hasNameFor(what);
       if (matches === void 0) return loadError("Invalid argument");
       if (!matches) return refuse2("Value of What= and unit name do not match, not loading.");
@@ -47917,10 +48965,25 @@ Unit ${id} has a bad unit file setting.`
     }
     case "slice":
       return isValidSliceName(id) ? void 0 : loadError("Invalid argument");
-    case "socket":
-      return facts.listens === 0 ? refuse2("Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.") : void 0;
+    case "socket": {
+      if (facts.ports.length === 0)
+        return refuse2(
+          "Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing."
+        );
+      if (facts.accept && facts.ports.some((p) => !p.accepting))
+        return refuse2("Unit configured for accepting sockets, but sockets are non-accepting. Refusing.");
+      if ((facts.accept || ctx.traits.maxConnectionsCheckedAlways) && facts.maxConnections <= 0)
+        return refuse2("MaxConnection= setting too small. Refusing.");
+      if (facts.accept && facts.socketService)
+        return refuse2("Explicit service configuration for accepting socket units not supported. Refusing.");
+      if (facts.pamName && facts.killMode !== "control-group")
+        return refuse2("Unit has PAM enabled. Kill mode must be set to 'control-group'. Refusing.");
+      if (facts.symlinks > 0 && facts.ports.filter((p) => p.node !== void 0).length !== 1)
+        return refuse2("Unit has symlinks set but none or more than one node in the file system. Refusing.");
+      return void 0;
+    }
     case "timer":
-      return facts.timerTriggers === 0 ? refuse2("Timer unit lacks value setting. Refusing.") : void 0;
+      return facts.timerValues === 0 && !facts.onClockChange && !facts.onTimezoneChange ? refuse2("Timer unit lacks value setting. Refusing.") : void 0;
     case "path":
       return facts.pathTriggers === 0 ? refuse2("Path unit lacks path setting. Refusing.") : void 0;
     default:
@@ -48048,9 +49111,18 @@ function deriveSecuritySettings(unit3, release) {
       pamName: void 0,
       killMode: "control-group",
       mountImages: 0,
-      listens: 0,
-      timerTriggers: 0,
+      ports: [],
+      accept: false,
+      socketService: false,
+      // socket_init() (src/core/socket.c): SOCKET_CONNECTIONS_MAX.
+      maxConnections: 64,
+      symlinks: 0,
+      timerValues: 0,
+      onClockChange: false,
+      onTimezoneChange: false,
       pathTriggers: 0,
+      workingDirectoryHome: false,
+      privatePids: false,
       what: void 0,
       where: void 0,
       extraOptions: void 0,
@@ -48076,7 +49148,8 @@ function deriveSecuritySettings(unit3, release) {
     const file = unit3.files[fileIndex];
     if (!file) continue;
     ctx.inMainFile = fileIndex === 0;
-    for (const d2 of file.diagnostics) ctx.diagnostics.push(d2);
+    const syntax = file.diagnostics;
+    let nextSyntax = 0;
     if (fileIndex === 0 && ownSection) {
       for (const header of file.sections) {
         if (header.name !== ownSection) continue;
@@ -48086,28 +49159,40 @@ function deriveSecuritySettings(unit3, release) {
     }
     let stopped = false;
     for (const a of file.assignments) {
+      const at2 = a.lastLine ?? a.line;
+      while (nextSyntax < syntax.length && loggedLine(syntax[nextSyntax]) < at2)
+        ctx.diagnostics.push(syntax[nextSyntax++]);
       const directive = directives.get(a.key);
       if (directive === void 0 || a.section !== directive.section) {
         unknownKey(ctx, a, sections);
         continue;
       }
       if (directive.record) s.record(a);
+      ctx.current = a;
       if (directive.handler(ctx, a) === "fatal") {
         stopped = true;
         break;
       }
     }
-    if (fileIndex === 0 && stopped) return badSetting(ctx, `Unit ${unit3.id} has a bad unit file setting.`);
+    if (!stopped) while (nextSyntax < syntax.length) ctx.diagnostics.push(syntax[nextSyntax++]);
+    if (fileIndex === 0 && stopped) {
+      if (ctx.fatalReason !== void 0) return loadFailure(ctx, ctx.fatalReason);
+      const first = file.assignments[0];
+      ctx.diagnostics.push({
+        file: file.file,
+        line: first?.line ?? 1,
+        column: 1,
+        severity: "notice",
+        message: `${unit3.id}: Unit configuration has fatal error, unit will not be started.`,
+        unlocated: true,
+        kind: "other"
+      });
+      return badSetting(ctx, `Unit ${unit3.id} has a bad unit file setting.`);
+    }
+    ctx.fatalReason = void 0;
     if (fileIndex === 0 && file.fatal) {
       ctx.diagnostics.push(file.fatal);
-      return {
-        failure: {
-          kind: "error",
-          unitName: unit3.id,
-          message: `Unit ${unit3.id} failed to load properly, please adjust/correct and reload service manager: ` + (file.fatalReason ?? "Bad message")
-        },
-        diagnostics: ctx.diagnostics
-      };
+      return loadFailure(ctx, file.fatalReason ?? "Bad message");
     }
     if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
   }
@@ -48116,6 +49201,19 @@ function deriveSecuritySettings(unit3, release) {
   if (s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
   return { settings: s, diagnostics: ctx.diagnostics };
+}
+function loadFailure(ctx, reason) {
+  return {
+    failure: {
+      kind: "error",
+      unitName: ctx.unit.id,
+      message: `Unit ${ctx.unit.id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
+    },
+    diagnostics: ctx.diagnostics
+  };
+}
+function loggedLine(d2) {
+  return d2.logLine ?? d2.line;
 }
 function badSetting(ctx, message) {
   return {
@@ -48542,12 +49640,9 @@ function riseFromRowFixes(ctx, head, planned) {
 function pointAt(a) {
   return { file: a.file, line: a.line, column: a.column };
 }
-function policyRule(rule) {
-  return rule;
-}
 
 // src/core/gate/rules/allowed-address-families.ts
-var allowedAddressFamiliesRule = policyRule({
+var allowedAddressFamiliesRule = {
   kind: "forbidden-address-family",
   policyKey: "allowedAddressFamilies",
   checkNames: () => ["RestrictAddressFamilies"],
@@ -48584,10 +49679,10 @@ var allowedAddressFamiliesRule = policyRule({
       passes: (a) => forbiddenAddressFamilies(a.settings, ctx.profile.allowedAddressFamilies ?? [], ctx.systemd).length === 0
     })
   }
-});
+};
 
 // src/core/gate/rules/allowed-capabilities.ts
-var allowedCapabilitiesRule = policyRule({
+var allowedCapabilitiesRule = {
   kind: "forbidden-capability",
   policyKey: "allowedCapabilities",
   checkNames: () => ["CapabilityBoundingSet", "AmbientCapabilities"],
@@ -48630,7 +49725,7 @@ var allowedCapabilitiesRule = policyRule({
       passes: (a) => forbiddenCapabilities(a.settings, ctx.profile.allowedCapabilities ?? [], ctx.systemd).length === 0
     })
   }
-});
+};
 
 // src/core/gate/rules/forbidden-directives.ts
 var at = (l) => `${l.file}:${l.line}`;
@@ -48647,7 +49742,7 @@ function forbiddenAssignment(entry, files, diagnostics = []) {
   const [w2, h] = [parseBoolean(want), parseBoolean(have)];
   return (w2 !== void 0 && h !== void 0 ? w2 === h : want === have) ? last : void 0;
 }
-var forbiddenDirectivesRule = policyRule({
+var forbiddenDirectivesRule = {
   kind: "forbidden-directive",
   policyKey: "forbiddenDirectives",
   checkNames: (profile) => (profile.forbiddenDirectives ?? []).map((e) => e.split("=")[0]),
@@ -48676,7 +49771,7 @@ var forbiddenDirectivesRule = policyRule({
     });
   }
   // No line added in a drop-in can unset a boolean (systemd ignores an empty one): the line must go.
-});
+};
 
 // src/core/gate/phantom-settings.ts
 var PHANTOM_KINDS = /* @__PURE__ */ new Set(["unknown-key", "key-unknown-to-version", "wrong-section", "invalid-value"]);
@@ -48758,7 +49853,7 @@ function refusal(side2) {
 }
 
 // src/core/gate/rules/required-directives.ts
-var requiredDirectivesRule = policyRule({
+var requiredDirectivesRule = {
   kind: "missing-directive",
   policyKey: "requiredDirectives",
   checkNames: (profile) => profile.requiredDirectives.map(lineKey),
@@ -48803,10 +49898,10 @@ var requiredDirectivesRule = policyRule({
       };
     }
   }
-});
+};
 
 // src/core/gate/rules/threshold.ts
-var thresholdRule = policyRule({
+var thresholdRule = {
   kind: "threshold",
   policyKey: "threshold",
   checkNames: () => [],
@@ -48841,7 +49936,7 @@ var thresholdRule = policyRule({
       passes: (a) => a.assessment.exposure <= ctx.profile.threshold
     })
   }
-});
+};
 
 // src/core/gate/rules/index.ts
 var POLICY_RULES = [
@@ -48850,6 +49945,12 @@ var POLICY_RULES = [
   allowedCapabilitiesRule,
   allowedAddressFamiliesRule,
   forbiddenDirectivesRule
+];
+var VIOLATION_KINDS = [
+  ...FIRST_VIOLATION_KINDS,
+  ...POLICY_RULES.map((r) => r.kind).filter(
+    (kind) => !FIRST_VIOLATION_KINDS.includes(kind)
+  )
 ];
 var BY_KIND = new Map(POLICY_RULES.map((r) => [r.kind, r]));
 function ruleOfKind(kind) {
@@ -49352,46 +50453,6 @@ function renderCheckText(verdict2, header, findings = collectFindings(verdict2))
   );
   return lines.join("\n") + "\n";
 }
-
-// src/core/gate/gate-types.ts
-var VIOLATION_KINDS = [
-  "threshold",
-  // exposure above the profile's threshold
-  "regression-exposure",
-  // exposure rose compared with the base commit
-  "regression-row",
-  // one assessor row got worse compared with the base commit
-  "missing-directive",
-  // a directive the profile requires is missing or weaker
-  "forbidden-capability",
-  // a capability outside the profile's allowed set
-  "forbidden-address-family",
-  // an address family outside the profile's allowed set
-  "signoff-required",
-  // a guarded directive changed without an approving review
-  "load-error",
-  // systemd would refuse the unit at head
-  "invalid-deviation",
-  // a deviation note that is expired, incomplete or not allowed
-  "phantom-setting",
-  // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
-  "profile-change",
-  // the unit's profile differs from the base commit's, or a new unit's profile comment
-  "unknown-profile",
-  // a profile comment names no profile of the policy (never a silent default)
-  "forbidden-directive"
-  // a directive the profile forbids is set
-];
-var RUN_FINDING_KINDS = [
-  "input-loosens-policy",
-  // a workflow input tried to loosen the base branch's policy
-  "paths-match-nothing",
-  // a `paths` glob that matches no unit file (a typo filters out every unit)
-  "scope-incomplete",
-  // the changed files could not be verified
-  "policy-loosened"
-  // the change loosens the policy file for later pull requests without an owner's approval
-];
 
 // src/core/report/sarif.ts
 var SARIF_SCHEMA_URI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
@@ -51275,6 +52336,8 @@ var schema_default = {
         },
         allowedCapabilities: {
           type: "array",
+          "x-unitgate-list": "allow",
+          "x-unitgate-names": "capabilities",
           description: "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.",
           items: {
             type: "string",
@@ -51286,6 +52349,8 @@ var schema_default = {
         },
         allowedAddressFamilies: {
           type: "array",
+          "x-unitgate-list": "allow",
+          "x-unitgate-names": "addressFamilies",
           description: "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.",
           items: {
             type: "string",
@@ -51297,6 +52362,7 @@ var schema_default = {
         },
         forbiddenDirectives: {
           type: "array",
+          "x-unitgate-list": "deny",
           description: "Directives the unit must not set, e.g. `PrivateNetwork` for a service that needs the network, or `NoNewPrivileges=no`. A bare name forbids any value; `Directive=value` forbids that value (booleans compared as booleans: `no` also matches `false`, `0`, `off`). Checked against the line systemd applies last among the unit's files and drop-ins: a line systemd ignores (an invalid value, an empty boolean) does not count, an empty assignment of another directive resets it. The finding names the line to remove; no drop-in line can unset a boolean. Absent: not checked.",
           items: {
             type: "string",
@@ -51769,6 +52835,45 @@ function parseJsonDocument(text2) {
   }
 }
 
+// src/core/policy/profile-lists.ts
+var LIST_ANNOTATION = "x-unitgate-list";
+var NAMES_ANNOTATION = "x-unitgate-names";
+var LIST_MEANINGS = ["allow", "deny"];
+var NAME_SETS = {
+  capabilities: "capability",
+  addressFamilies: "address family"
+};
+var PROFILE_LIST_KEYWORDS = [
+  { keyword: LIST_ANNOTATION, metaSchema: { enum: [...LIST_MEANINGS] } },
+  { keyword: NAMES_ANNOTATION, metaSchema: { enum: Object.keys(NAME_SETS) } }
+];
+var isOneOf = (values, value) => values.includes(value);
+function profileListsOf(profileSchema) {
+  return Object.entries(profileSchema.properties).flatMap(([key, property]) => {
+    const meaning = property[LIST_ANNOTATION];
+    const names = property[NAMES_ANNOTATION];
+    if (meaning === void 0 && names === void 0) return [];
+    if (!isOneOf(LIST_MEANINGS, meaning))
+      throw new Error(
+        `policies/schema.json: profile key '${key}': ${LIST_ANNOTATION} must be one of ${LIST_MEANINGS.join(", ")}, not ${JSON.stringify(meaning)}`
+      );
+    if (names !== void 0 && !isOneOf(Object.keys(NAME_SETS), names))
+      throw new Error(
+        `policies/schema.json: profile key '${key}': ${NAMES_ANNOTATION} must be one of ${Object.keys(NAME_SETS).join(", ")}, not ${JSON.stringify(names)}`
+      );
+    return [{ key, meaning, ...names !== void 0 ? { names } : {} }];
+  });
+}
+var PROFILE_LISTS = profileListsOf(schema_default.definitions.profile);
+function inheritLists(own, parent = {}) {
+  const lists = {};
+  for (const { key } of PROFILE_LISTS) {
+    const list = own[key] ?? parent[key];
+    if (list) lists[key] = [...list];
+  }
+  return lists;
+}
+
 // src/core/policy/load-policy.ts
 var BUILT_IN_PROFILES = /* @__PURE__ */ new Map([
   ["baseline", baseline_default],
@@ -51794,12 +52899,15 @@ var POLICY_DEFAULTS = {
 var BUILT_IN_POLICY_SOURCE = "built-in baseline";
 var compiled;
 function validateDocument(doc) {
-  compiled ??= new import_ajv2.default({ allErrors: true, verbose: true, strict: true }).compile(schema_default);
+  compiled ??= policySchemaAjv({ allErrors: true, verbose: true }).compile(schema_default);
   const ok = compiled(doc);
   validateDocument.errors = compiled.errors;
   return ok;
 }
 validateDocument.errors = void 0;
+function policySchemaAjv(options = {}) {
+  return new import_ajv2.default({ ...options, strict: true, keywords: [...PROFILE_LIST_KEYWORDS] });
+}
 function thresholdToExposure(threshold) {
   return Math.round(Number((threshold * 10).toFixed(6)));
 }
@@ -51812,7 +52920,7 @@ function loadPolicy(text2, file) {
     };
   }
   const { value, positions, duplicateKeys } = parsed.document;
-  const located = (path, message) => {
+  const located2 = (path, message) => {
     for (let n = path.length; n >= 0; n--) {
       const position = positions.get(formatJsonPath(path.slice(0, n)));
       if (position) return { file, path: formatJsonPath(path), message, ...position };
@@ -51830,7 +52938,7 @@ function loadPolicy(text2, file) {
     if ("problems" in built) problems.push(...built.problems);
     else if (problems.length === 0) return { ok: true, policy: built.policy };
   }
-  return { ok: false, errors: sortByPosition(problems.map((p) => located(p.path, p.message))) };
+  return { ok: false, errors: sortByPosition(problems.map((p) => located2(p.path, p.message))) };
 }
 function builtInPolicy() {
   const built = buildPolicy({}, BUILT_IN_POLICY_SOURCE);
@@ -51986,41 +53094,40 @@ function describeAjvError(e, data) {
       return [{ path, message: e.message ?? `fails the schema keyword '${e.keyword}'` }];
   }
 }
+function unknownNames(name, p, release) {
+  return PROFILE_LISTS.flatMap(({ key, names }) => {
+    if (names === void 0) return [];
+    const known = release.data[names];
+    return (p[key] ?? []).flatMap(
+      (item, i) => item in known ? [] : [
+        {
+          path: ["profiles", name, key, i],
+          message: `unknown ${NAME_SETS[names]} '${item}' in systemd ${release.version}${hint(item, Object.keys(known))}`
+        }
+      ]
+    );
+  });
+}
 function profileFromBuiltIn(name, doc, defaultThreshold) {
   return {
     name,
     description: doc.description ?? "",
     threshold: doc.threshold !== void 0 ? thresholdToExposure(doc.threshold) : defaultThreshold,
     requiredDirectives: [...doc.requiredDirectives ?? []],
-    ...doc.allowedCapabilities ? { allowedCapabilities: [...doc.allowedCapabilities] } : {},
-    ...doc.allowedAddressFamilies ? { allowedAddressFamilies: [...doc.allowedAddressFamilies] } : {},
-    ...doc.forbiddenDirectives ? { forbiddenDirectives: [...doc.forbiddenDirectives] } : {}
+    ...inheritLists(doc)
   };
 }
 function buildPolicy(doc, source) {
   const problems = [];
   const systemdVersion2 = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
-  const names = systemdRelease(systemdVersion2).data;
+  const release = systemdRelease(systemdVersion2);
   const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
   const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
   const builtIns = /* @__PURE__ */ new Map();
   for (const [name, d2] of BUILT_IN_PROFILES)
     builtIns.set(name, profileFromBuiltIn(name, d2, defaultThreshold));
-  for (const [name, p] of userProfiles) {
-    p.allowedCapabilities?.forEach((cap, i) => {
-      if (!(cap in names.capabilities)) {
-        const message = `unknown capability '${cap}' in systemd ${systemdVersion2}${hint(cap, Object.keys(names.capabilities))}`;
-        problems.push({ path: ["profiles", name, "allowedCapabilities", i], message });
-      }
-    });
-    p.allowedAddressFamilies?.forEach((family, i) => {
-      if (!(family in names.addressFamilies)) {
-        const message = `unknown address family '${family}' in systemd ${systemdVersion2}${hint(family, Object.keys(names.addressFamilies))}`;
-        problems.push({ path: ["profiles", name, "allowedAddressFamilies", i], message });
-      }
-    });
-  }
-  const fields = names.assessors.map((a) => a.jsonField);
+  for (const [name, p] of userProfiles) problems.push(...unknownNames(name, p, release));
+  const fields = release.data.assessors.map((a) => a.jsonField);
   for (const field of Object.keys(doc.assessorOverrides ?? {})) {
     if (!fields.includes(field)) {
       const message = `systemd ${systemdVersion2} has no assessor '${field}'${hint(field, fields)}`;
@@ -52181,18 +53288,13 @@ function mergeProfile(name, p, parent, overridesBuiltIn, problems) {
   const inherited = parent.requiredDirectives.filter(
     (d2) => !removed.has(lineKey(d2)) && !replaced.has(lineKey(d2))
   );
-  const allowedCapabilities = p.allowedCapabilities ?? parent.allowedCapabilities;
-  const allowedAddressFamilies = p.allowedAddressFamilies ?? parent.allowedAddressFamilies;
-  const forbiddenDirectives = p.forbiddenDirectives ?? parent.forbiddenDirectives;
   const owners = p.owners ?? parent.owners;
   return {
     name,
     description: p.description ?? (overridesBuiltIn ? parent.description : `Based on the '${parent.name}' profile.`),
     threshold: p.threshold !== void 0 ? thresholdToExposure(p.threshold) : parent.threshold,
     requiredDirectives: [...inherited, ...own],
-    ...allowedCapabilities ? { allowedCapabilities: [...allowedCapabilities] } : {},
-    ...allowedAddressFamilies ? { allowedAddressFamilies: [...allowedAddressFamilies] } : {},
-    ...forbiddenDirectives ? { forbiddenDirectives: [...forbiddenDirectives] } : {},
+    ...inheritLists(p, parent),
     ...owners ? { owners: [...owners] } : {}
   };
 }
@@ -52431,10 +53533,11 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
 
 // src/core/trend/score-cache.ts
 var LSTAT = "l";
-var LIST = "d";
 var READ = "r";
-var SHAPE = "s";
+var LISTING = "d";
+var SEARCH_LISTING = "s";
 var UNUSUAL_PATH = /\/\.{0,2}(\/|$)/;
+var childPath = (dir, name) => dir === "/" ? `/${name}` : `${dir}/${name}`;
 function lstatAnswer(tree, path) {
   const e = tree.lstat(path);
   if (!e) return "-";
@@ -52453,6 +53556,8 @@ var TreeAnswers = class {
   }
   tree;
   memo = /* @__PURE__ */ new Map();
+  listings = /* @__PURE__ */ new Map();
+  lstatKeys = /* @__PURE__ */ new Map();
   get(key) {
     let a = this.memo.get(key);
     if (a === void 0) {
@@ -52463,47 +53568,104 @@ var TreeAnswers = class {
   }
   compute(op, path) {
     switch (op) {
-      case LIST: {
-        const names = this.tree.readDirectory(path);
-        return names ? JSON.stringify(names) : "-";
-      }
       case READ: {
         const r = this.tree.readFile(path);
         return "text" in r ? `t${r.text}` : `e${r.error}`;
       }
-      case SHAPE: {
-        const self2 = this.get(LSTAT + path);
-        const names = self2 === "directory" ? this.tree.readDirectory(path) : void 0;
-        if (!names) return `!${self2}`;
-        const prefix = path === "/" ? "/" : `${path}/`;
-        return JSON.stringify(names.map((n) => [n, this.get(LSTAT + prefix + n)]));
+      case LISTING:
+      case SEARCH_LISTING: {
+        const types = this.listing(path);
+        if (!types) return "-";
+        const kept = [];
+        for (const [name, type] of types) {
+          if (op === SEARCH_LISTING && type === "file" && parseUnitName(name)) continue;
+          kept.push([name, this.get(LSTAT + childPath(path, name))]);
+        }
+        return JSON.stringify(kept);
       }
       default:
         return lstatAnswer(this.tree, path);
     }
   }
-  lstatDeps = /* @__PURE__ */ new Map();
   /**
-   * What can decide lstat(path). A load looks at every entry of the search directories it lists (the
-   * alias scan), so those lstats fold into the directory's shape once the directory has been listed;
-   * and nothing exists under a missing directory, so a lookup there depends only on its absence.
+   * A directory's names with the type lstat() gives each (what a tree's listDirectory() answers). A
+   * name lstat() does not find is left out: the loader passes over it either way.
    */
-  lstatDependencies(path) {
-    let d2 = this.lstatDeps.get(path);
-    if (d2) return d2;
-    d2 = { own: LSTAT + path };
-    const slash = path.lastIndexOf("/");
-    if (slash >= 0 && path !== "/" && !UNUSUAL_PATH.test(path)) {
-      const parent = slash === 0 ? "/" : path.slice(0, slash);
-      const parentAnswer = this.get(LSTAT + parent);
-      if (parentAnswer === "-") d2.missingParent = LSTAT + parent;
-      else if (parentAnswer === "directory" && this.get(SHAPE + parent)[0] === "[") {
-        d2.parentListing = LIST + parent;
-        d2.parentShape = SHAPE + parent;
+  listing(path) {
+    let types = this.listings.get(path);
+    if (types === void 0) {
+      const names = this.tree.readDirectory(path);
+      types = null;
+      if (names) {
+        const found = /* @__PURE__ */ new Map();
+        for (const name of names) {
+          const e = this.tree.lstat(childPath(path, name));
+          if (e) found.set(name, e.type);
+        }
+        types = found;
       }
+      this.listings.set(path, types);
     }
-    this.lstatDeps.set(path, d2);
-    return d2;
+    return types ?? void 0;
+  }
+  /**
+   * The key that decides lstat(path): nothing exists under a missing directory, so there the
+   * parent's absence decides it (one key for the many names looked up in a missing search directory).
+   */
+  lstatKey(path) {
+    let key = this.lstatKeys.get(path);
+    if (key === void 0) {
+      key = LSTAT + path;
+      const slash = path.lastIndexOf("/");
+      if (slash >= 0 && path !== "/" && !UNUSUAL_PATH.test(path)) {
+        const parent = LSTAT + (slash === 0 ? "/" : path.slice(0, slash));
+        if (this.get(parent) === "-") key = parent;
+      }
+      this.lstatKeys.set(path, key);
+    }
+    return key;
+  }
+};
+var RecordedListing = class {
+  constructor(types, dir, listingKey, note3) {
+    this.types = types;
+    this.dir = dir;
+    this.listingKey = listingKey;
+    this.note = note3;
+  }
+  types;
+  dir;
+  listingKey;
+  note;
+  has(name) {
+    this.note(LSTAT + childPath(this.dir, name));
+    return this.types.has(name);
+  }
+  get(name) {
+    this.note(LSTAT + childPath(this.dir, name));
+    return this.types.get(name);
+  }
+  get size() {
+    this.note(LISTING + this.dir);
+    return this.types.size;
+  }
+  forEach(callback, thisArg) {
+    for (const [name, type] of this.entries()) callback.call(thisArg, type, name, this);
+  }
+  entries() {
+    this.note(this.listingKey);
+    return this.types.entries();
+  }
+  keys() {
+    this.note(this.listingKey);
+    return this.types.keys();
+  }
+  values() {
+    this.note(this.listingKey);
+    return this.types.values();
+  }
+  [Symbol.iterator]() {
+    return this.entries();
   }
 };
 function createScoreCache(variants2 = 4) {
@@ -52559,15 +53721,16 @@ function createScoreCache(variants2 = 4) {
     const note3 = (key2) => {
       if (!reads.has(key2)) reads.set(key2, answers.get(key2));
     };
+    const listingKey = (dir) => (locator.searchPath.includes(dir) ? SEARCH_LISTING : LISTING) + dir;
     const recording = {
       ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {},
-      lstat: (p) => {
-        const d2 = answers.lstatDependencies(p);
-        const listed = d2.parentListing !== void 0 && reads.has(d2.parentListing);
-        note3(d2.missingParent ?? (listed ? d2.parentShape : d2.own));
-        return tree.lstat(p);
+      lstat: (p) => (note3(answers.lstatKey(p)), tree.lstat(p)),
+      readDirectory: (p) => (note3(listingKey(p)), tree.readDirectory(p)),
+      listDirectory: (p) => {
+        const types = answers.listing(p);
+        if (!types) return note3(listingKey(p)), void 0;
+        return new RecordedListing(types, p, listingKey(p), note3);
       },
-      readDirectory: (p) => (note3(LIST + p), tree.readDirectory(p)),
       readFile: (p) => (note3(READ + p), tree.readFile(p))
     };
     const result = scoreUnit(recording, locator, systemd, overrides);
@@ -59078,6 +60241,17 @@ function listChange(path, before, after, loosensWhen) {
   const loosens = (loosensWhen === "added" ? added : removed).length > 0;
   return [{ path, before: show2(removed), after: show2(added), loosens }];
 }
+var LIST_CHANGES = {
+  // Fewer forbidden items (or none checked) is looser; shown as what went and what came.
+  deny: (path, before, after) => listChange(path, before ?? [], after ?? [], "removed"),
+  // Shown whole. Absent means "not checked": the loosest value of all.
+  allow: (path, before, after) => {
+    if (show2(before) === show2(after)) return [];
+    const loosens = after === void 0 || before !== void 0 && setDiff(before, after).added.length > 0;
+    return [{ path, before: show2(before), after: show2(after), loosens }];
+  }
+};
+var LIST_ORDER = ["deny", "allow"];
 function compareProfile(name, before, after) {
   const at2 = `profiles.${name}`;
   if (!before && !after) return [];
@@ -59094,21 +60268,9 @@ function compareProfile(name, before, after) {
   out.push(
     ...listChange(`${at2}.requiredDirectives`, before.requiredDirectives, after.requiredDirectives, "removed")
   );
-  out.push(
-    ...listChange(
-      `${at2}.forbiddenDirectives`,
-      before.forbiddenDirectives ?? [],
-      after.forbiddenDirectives ?? [],
-      "removed"
-    )
-  );
-  for (const key of ["allowedCapabilities", "allowedAddressFamilies"]) {
-    const b = before[key];
-    const a = after[key];
-    if (show2(b) === show2(a)) continue;
-    const loosens = a === void 0 || b !== void 0 && setDiff(b, a).added.length > 0;
-    out.push({ path: `${at2}.${key}`, before: show2(b), after: show2(a), loosens });
-  }
+  for (const meaning of LIST_ORDER)
+    for (const { key } of PROFILE_LISTS.filter((l) => l.meaning === meaning))
+      out.push(...LIST_CHANGES[meaning](`${at2}.${key}`, before[key], after[key]));
   if (show2(before.owners) !== show2(after.owners))
     out.push({ path: `${at2}.owners`, before: show2(before.owners), after: show2(after.owners), loosens: true });
   return out;

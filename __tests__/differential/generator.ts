@@ -9,6 +9,7 @@ import type { CaseFile, DifferentialCase } from './cases';
 import { checksCase } from './kinds/checks';
 import { cliCase } from './kinds/cli';
 import { verifyCase } from './kinds/verify';
+import { syntaxCase } from './kinds/syntax';
 
 const BOOL = ['yes', 'no', 'true', 'false', '1', '0', 'on', 'off', 'Yes', 'bogus', ''];
 const BOOLEAN_KEYS = [
@@ -465,6 +466,7 @@ export const differentialCase: fc.Arbitrary<DifferentialCase> = fc.oneof(
   { weight: 2, arbitrary: checksCase },
   { weight: 1, arbitrary: cliCase },
   { weight: 2, arbitrary: verifyCase },
+  { weight: 2, arbitrary: syntaxCase },
 );
 
 /** The case kinds by name, for campaigns that aim at one. */
@@ -477,4 +479,5 @@ export const CASE_KINDS: Record<string, fc.Arbitrary<DifferentialCase>> = {
   checks: checksCase,
   cli: cliCase,
   verify: verifyCase,
+  syntax: syntaxCase,
 };

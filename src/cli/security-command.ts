@@ -262,7 +262,11 @@ export function runSecurityCommand(
     for (const d of outcome.diagnostics) {
       // Notices too: systemd-analyze logs at LOG_NOTICE and above ("Unit configuration has fatal error").
       if (d.severity === 'error' || d.severity === 'warning' || d.severity === 'notice')
-        stderr += d.unlocated ? `${d.message}\n` : `${hostPrefix}${d.file}:${d.line}: ${d.message}\n`;
+        stderr += d.unlocated
+          ? `${d.message}
+`
+          : `${hostPrefix}${d.file}:${d.logLine ?? d.line}: ${d.message}
+`;
     }
     if (!outcome.ok && outcome.stage === 'overrides') {
       // systemd hits an assertion and aborts (SIGABRT, shell status 134) on such policies.

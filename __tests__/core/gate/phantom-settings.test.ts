@@ -121,7 +121,10 @@ describe('diagnostics: one structured record per message systemd prints', () => 
       'invalid value, v257 wording',
       `${HEADER}ProtectSystem=stricct\n`,
       257,
-      { kind: 'invalid-value', message: 'Failed to parse ProtectSystem= value, ignoring: stricct' },
+      {
+        kind: 'invalid-value',
+        message: 'Failed to parse ProtectSystem=stricct, ignoring: Invalid argument',
+      },
     ],
     [
       'unknown key in [Install]',

@@ -212,9 +212,9 @@ describe('renderTable', () => {
     expect(out[2]).toBe(`✗ B=   ${long}      0.2`);
   });
 
-  it('grows the EXPOSURE column for wider values', () => {
+  it('grows the EXPOSURE column for wider values, its header left-aligned (table.c, as systemd prints it)', () => {
     const out = renderTable(assessment([row('A=', false, 'd', '123456789.0')]), PLAIN).split('\n');
-    expect(out.slice(0, 2)).toEqual(['  NAME DESCRIPTION    EXPOSURE', '✗ A=   d           123456789.0']);
+    expect(out.slice(0, 2)).toEqual(['  NAME DESCRIPTION EXPOSURE', '✗ A=   d           123456789.0']);
   });
 
   it('colours the header, the marks and the overall line on a terminal', () => {

@@ -1363,9 +1363,17 @@ describe('parse-time warnings', () => {
     [257, 'ExecStartPost=!!/bin/true', undefined],
     [252, 'Type=notify-reload', 'Failed to parse service type, ignoring: notify-reload'],
     [252, 'Type=bogus', 'Failed to parse service type, ignoring: bogus'],
-    [257, 'Type=bogus', 'Failed to parse Type= value, ignoring: bogus'],
+    [255, 'Type=bogus', 'Failed to parse Type= value, ignoring: bogus'],
+    [257, 'Type=bogus', 'Failed to parse Type=bogus, ignoring: Invalid argument'],
+    [252, 'Restart=bogus', 'Failed to parse service restart specifier, ignoring: bogus'],
+    [262, 'KillMode=bogus', 'Failed to parse kill mode specification, ignoring: bogus'],
+    [252, 'UMask=bogus', 'Failed to parse mode value, ignoring: bogus'],
+    [257, 'UMask=bogus', 'Failed to parse UMask=bogus, ignoring: Invalid argument'],
+    [262, 'NoNewPrivileges=', 'Failed to parse NoNewPrivileges=, ignoring: Invalid argument'],
+    [262, 'ProtectHostname=yes:-x', 'Invalid hostname is specified to ProtectHostname=, ignoring: -x'],
+    [262, 'ProtectHostname=bogus', 'Failed to parse ProtectHostname=bogus, ignoring.'],
     [252, 'PrivateTmp=disconnect', 'Failed to parse boolean value, ignoring: disconnect'],
-    [257, 'PrivateTmp=disconnect', 'Failed to parse PrivateTmp= value, ignoring: disconnect'],
+    [257, 'PrivateTmp=disconnect', 'Failed to parse PrivateTmp=disconnect, ignoring: Invalid argument'],
     [252, 'Personality=ppc64', 'Failed to parse personality, ignoring: ppc64'],
     [262, 'Personality=s390', 'Failed to parse Personality=s390, ignoring.'],
     [262, 'Personality=x86', undefined],
@@ -1395,6 +1403,50 @@ describe('parse-time warnings', () => {
     [252, 'RestrictNamespaces=~mnt usr', 'Failed to parse namespace type string, ignoring: mnt usr'],
   ] as const)('v%d %s → %j', (version, line, expected) => {
     expect(warnings([line], version)).toEqual(expected === undefined ? [] : [`3: ${expected}`]);
+  });
+
+  it.each([
+    ...ALL.map((v) => [v, 'SystemCallFilter=~@privileged:eperm', undefined] as const),
+    ...ALL.map((v) => [v, 'SystemCallFilter=~read:Eperm', undefined] as const),
+    ...ALL.map(
+      (v) =>
+        [
+          v,
+          'SystemCallArchitectures=bogus',
+          'Failed to parse system call architecture "bogus", ignoring: Invalid argument',
+        ] as const,
+    ),
+    ...ALL.map(
+      (v) =>
+        [
+          v,
+          'User=a.b',
+          "Accepting user/group name 'a.b', which does not match strict user/group name rules.",
+        ] as const,
+    ),
+    ...ALL.map((v) => [v, 'SupplementaryGroups=wheel _x Foo 0', undefined] as const),
+  ] as const)('v%d %s → %j (every release)', (version, line, expected) => {
+    expect(warnings([line], version).map((w) => w.replace(/^3: /, ''))).toEqual(
+      expected === undefined ? [] : [expected],
+    );
+  });
+
+  it('interleaves syntax messages with the value messages in line order', () => {
+    expect(warnings(['ProtectSystem=bogus', 'junk', 'Foo=1', '[Bogus]', 'A=1'], 252)).toEqual([
+      '3: Failed to parse protect system value, ignoring: bogus',
+      "4: Missing '=', ignoring line.",
+      "5: Unknown key 'Foo' in section [Service], ignoring.",
+      "6: Unknown section 'Bogus'. Ignoring.",
+    ]);
+  });
+
+  it('names the last line of a continued assignment (and the line after the file at its end)', () => {
+    const text = '[Service]\nExecStart=/bin/true\nFoo=1 \\\n# comment\n  2\nBar=x\\\n';
+    const logged = derive(text, { version: 257 }).diagnostics.map((d) => [d.line, d.logLine]);
+    expect(logged).toEqual([
+      [3, 5],
+      [6, 7],
+    ]);
   });
 
   it('prints the warnings in line order', () => {

@@ -47,11 +47,19 @@ describe('system-manager and host specifiers', () => {
     ['%b', '0'.repeat(32)],
     ['%a', 'x86-64'],
     ['%d', '/run/credentials/x.service'],
-    ['%c', '/system.slice'],
-    ['%r', '/system.slice'],
-    ['%R', '/'],
   ])('%s → %j', (value, expected) => {
     expect(expand(value, 'x.service')).toEqual({ ok: true, value: expected });
+  });
+});
+
+describe('the deprecated cgroup specifiers (offline: no cgroup root, no slice)', () => {
+  it.each([
+    ['%c', 'x.service', '/x.service', ['%c']],
+    ['%c', '_x.service', '/__x.service', ['%c']],
+    ['a%rb%R', 'x.service', 'ab', ['%r', '%R']],
+    ['%r%r', 'x.service', '', ['%r', '%r']],
+  ])('%s in %s → %j, reported as deprecated', (value, unit, expected, deprecated) => {
+    expect(expand(value, unit)).toEqual({ ok: true, value: expected, deprecated });
   });
 });
 

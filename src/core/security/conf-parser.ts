@@ -3,6 +3,7 @@
 // unit_full_printf() (src/core/unit-printf.c), v252–v262.
 import type { Assignment, Diagnostic, DiagnosticKind } from '../unit/parse-unit-file';
 import type { LoadedUnit } from '../unit/load-unit';
+import { isStrictUserName, parseUid } from '../unit/unit-name';
 import { expandSpecifiers, type SpecifierContext, type SpecifierResult } from '../unit/specifiers';
 import { isKnownKey, suggestKey, versionAddingKey } from './unit-keys';
 import type { SystemdRelease, VersionTraits } from './versions';
@@ -76,6 +77,8 @@ export interface Context {
   execOptions?: ExecLineOptions;
   /** Whether the assignments being applied are the main file's (its errors refuse the unit). */
   inMainFile: boolean;
+  /** The assignment being applied (where messages logged without a line are recorded). */
+  current?: Assignment;
   /**
    * Set by a parser that returns an error other than -ENOEXEC (config_parse_image_policy()'s -EBADSLT…):
    * its strerror() text. unit_load_fragment() then fails the load with it instead of logging "fatal error".
@@ -90,18 +93,26 @@ export type Handler = (ctx: Context, a: Assignment) => Outcome;
  * value (or a part of it) is an invalid value; the others (deprecations, conversions) are `other`.
  */
 export function warn(ctx: Context, a: Assignment, message: string, kind?: DiagnosticKind): Outcome {
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: 'warning',
-    message,
-    kind: kind ?? (/ignor/i.test(message) ? 'invalid-value' : 'other'),
-    key: a.key,
-    section: a.section,
-    value: a.value,
-  });
+  ctx.diagnostics.push(
+    located(a, {
+      file: a.file,
+      line: a.line,
+      column: a.column,
+      severity: 'warning',
+      message,
+      kind: kind ?? (/ignor/i.test(message) ? 'invalid-value' : 'other'),
+      key: a.key,
+      section: a.section,
+      value: a.value,
+    }),
+  );
   return 'ok';
+}
+
+/** A diagnostic about a continued assignment names its last line, as systemd does (config_parse()). */
+function located(a: Assignment, d: Diagnostic): Diagnostic {
+  if (a.lastLine !== undefined) d.logLine = a.lastLine;
+  return d;
 }
 
 /**
@@ -135,7 +146,77 @@ export function unknownKey(ctx: Context, a: Assignment, sections: readonly strin
     const suggestion = suggestKey(a.section, a.key);
     if (suggestion !== undefined) d.suggestion = suggestion;
   }
-  ctx.diagnostics.push(d);
+  ctx.diagnostics.push(located(a, d));
+}
+
+/**
+ * A message systemd logs without the file and line (log_notice()/log_struct(), not log_syntax()), at
+ * the point the assignment is parsed; its location is ours.
+ */
+export function unlocatedWarn(ctx: Context, a: Assignment, message: string): Outcome {
+  ctx.diagnostics.push({
+    file: a.file,
+    line: a.line,
+    column: a.column,
+    severity: 'warning',
+    message,
+    unlocated: true,
+    kind: 'other',
+    key: a.key,
+    section: a.section,
+    value: a.value,
+  });
+  return 'ok';
+}
+
+/**
+ * valid_user_group_name() with VALID_USER_RELAX|VALID_USER_WARN (src/basic/user-util.c, v252–v262), for
+ * User=, Group= and SupplementaryGroups=: a name accepted only by the relaxed rules is logged, a numeric
+ * ID never (it returns before the check).
+ */
+export function acceptUserGroupName(ctx: Context, a: Assignment, name: string): void {
+  if (parseUid(name) === undefined && !isStrictUserName(name))
+    unlocatedWarn(
+      ctx,
+      a,
+      `Accepting user/group name '${name}', which does not match strict user/group name rules.`,
+    );
+}
+
+/** How a parser words a value it rejects, in the releases before log_syntax_parse_error(). */
+export interface RejectedValue {
+  /** The parser's own words (v252), followed by ", ignoring: VALUE" (or ": VALUE" when critical). */
+  ownWords: string;
+  /** An enum parser (DEFINE_CONFIG_PARSE_ENUM()): v253–v256 word it "Failed to parse KEY= value". */
+  enumParser?: boolean;
+  /** A parser that keeps its own words in every release (never moved to log_syntax_parse_error()). */
+  keepsOwnWords?: boolean;
+  /** The parser's error is fatal (config_parse_bool() with `ltype` set, e.g. DynamicUser=). */
+  critical?: boolean;
+  /** The value the message names when it is not the assignment's (e.g. after specifier expansion). */
+  value?: string;
+}
+
+/**
+ * A value the directive's parser rejects, worded as the release words it (VersionTraits
+ * valueErrorWording): from v257 log_syntax_parse_error() (src/shared/conf-parser.c), "Failed to parse
+ * KEY=VALUE, ignoring: Invalid argument" ("Failed to parse KEY=VALUE: Invalid argument" when
+ * critical); before, the parser's own words.
+ */
+export function rejectValue(ctx: Context, a: Assignment, r: RejectedValue): Outcome {
+  const wording = ctx.traits.valueErrorWording;
+  const value = r.value ?? a.value;
+  if (wording === 'parse-error' && !r.keepsOwnWords) {
+    const message = `Failed to parse ${a.key}=${value}${r.critical ? '' : ', ignoring'}: Invalid argument`;
+    return r.critical ? fatal(ctx, a, message) : warn(ctx, a, message, 'invalid-value');
+  }
+  const words =
+    wording !== 'own-words' && r.enumParser && !r.keepsOwnWords
+      ? `Failed to parse ${a.key}= value`
+      : r.ownWords;
+  return r.critical
+    ? fatal(ctx, a, `${words}: ${value}`)
+    : warn(ctx, a, `${words}, ignoring: ${value}`, 'invalid-value');
 }
 
 /**
@@ -145,47 +226,34 @@ export function unknownKey(ctx: Context, a: Assignment, sections: readonly strin
  */
 export function fatal(ctx: Context, a: Assignment, message: string, reason?: string): Outcome {
   if (reason !== undefined) ctx.fatalReason = reason;
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    severity: 'error',
-    message,
-    kind: ctx.inMainFile ? 'refused-unit' : 'invalid-value',
-    key: a.key,
-    section: a.section,
-    value: a.value,
-  });
+  ctx.diagnostics.push(
+    located(a, {
+      file: a.file,
+      line: a.line,
+      column: a.column,
+      severity: 'error',
+      message,
+      kind: ctx.inMainFile ? 'refused-unit' : 'invalid-value',
+      key: a.key,
+      section: a.section,
+      value: a.value,
+    }),
+  );
   return 'fatal';
-}
-
-/**
- * How the release words a value its parser could not parse: v252–v255 word it per parser (`legacy`,
- * e.g. "Failed to parse boolean value, ignoring: VALUE"); from v256 most parsers log through
- * log_syntax_parse_error() (src/shared/conf-parser.h): "Failed to parse KEY=VALUE, ignoring:" and the
- * error (-EINVAL for every caller here), without ", ignoring" where the failure is fatal.
- */
-export function parseFailureMessage(
-  ctx: Context,
-  a: Assignment,
-  legacy: string,
-  options: { value?: string; fatal?: boolean } = {},
-): string {
-  if (!ctx.traits.logSyntaxParseError) return legacy;
-  const setting = `${a.key}=${options.value ?? a.value}`;
-  return options.fatal
-    ? `Failed to parse ${setting}: Invalid argument`
-    : `Failed to parse ${setting}, ignoring: Invalid argument`;
-}
-
-/** Warns that `value` (the assignment's, or what specifier expansion made of it) could not be parsed. */
-export function parseFailure(ctx: Context, a: Assignment, value: string, legacy: string): Outcome {
-  return warn(ctx, a, parseFailureMessage(ctx, a, legacy, { value }), 'invalid-value');
 }
 
 /** unit_full_printf() for this unit and version. */
 export function expand(ctx: Context, value: string): SpecifierResult {
-  return expandSpecifiers(value, ctx.specifierContext);
+  const r = expandSpecifiers(value, ctx.specifierContext);
+  if (r.ok && r.deprecated && ctx.current)
+    for (const specifier of r.deprecated)
+      unlocatedWarn(
+        ctx,
+        ctx.current,
+        `${ctx.unit.id}: Specifier '${specifier}' used in unit configuration, which is deprecated. ` +
+          'Please update your unit file, as it does not work as intended.',
+      );
+  return r;
 }
 
 export function specifiers(ctx: Context, a: Assignment, value: string): string | undefined {

@@ -7,7 +7,7 @@ import { EXTRACT_UNQUOTE, extractFirstWordRaw, extractWords } from '../unit/extr
 import { pathStartsWith, simplifyAndCheckPath } from '../unit/path-util';
 import { CAN_DELEGATE } from './unit-vtable';
 import { parseAddressPrefix } from './in-addr-prefix';
-import { specifiers, warn, type Context, type Handler } from './conf-parser';
+import { rejectValue, specifiers, warn, type Context, type Handler } from './conf-parser';
 
 export const handleDelegate: Handler = (ctx, a) => {
   if (!CAN_DELEGATE.has(ctx.unit.type))
@@ -35,7 +35,8 @@ export const handleDelegate: Handler = (ctx, a) => {
 
 export const handleDevicePolicy: Handler = (ctx, a) => {
   if (!['auto', 'closed', 'strict'].includes(a.value))
-    return warn(ctx, a, `Failed to parse device policy, ignoring: ${a.value}`);
+    // DEFINE_CONFIG_PARSE_ENUM(config_parse_device_policy, …, "Failed to parse device policy").
+    return rejectValue(ctx, a, { ownWords: 'Failed to parse device policy', enumParser: true });
   ctx.s.devicePolicy = a.value;
   return 'ok';
 };

@@ -1,7 +1,6 @@
 // The parsers of the exec context directives (User=, CapabilityBoundingSet=, SystemCallFilter=, Exec*=,
 // Environment=, …): config_parse_*() of src/core/load-fragment.c, v252–v262, as VersionTraits selects.
-import type { Assignment } from '../unit/parse-unit-file';
-import { isStrictUserName, isValidRelaxedUserName, parseUid } from '../unit/unit-name';
+import { isValidRelaxedUserName } from '../unit/unit-name';
 import { parseBoolean } from '../unit/parse-boolean';
 import {
   EXTRACT_CUNESCAPE,
@@ -19,28 +18,16 @@ import { parseExecLine, type ExecLineOptions } from './exec-command';
 import { applyLoadCredential, applySetCredential } from './credentials';
 import { CAP_ALL, U64, type CapabilityMask } from './capability-util';
 import { NAMESPACE_FLAGS, NAMESPACES_UNSET } from './nsflags';
-import { expand, fatal, specifiers, warn, type Context, type Handler } from './conf-parser';
-
-/**
- * valid_user_group_name() with VALID_USER_RELAX|VALID_USER_WARN (src/basic/user-util.c, v252–v262)
- * accepts a name the strict rules refuse with a notice, logged without file and line.
- */
-function noteRelaxedUserName(ctx: Context, a: Assignment, name: string): void {
-  if (parseUid(name) !== undefined || isStrictUserName(name)) return;
-  ctx.diagnostics.push({
-    file: a.file,
-    line: a.line,
-    column: a.column,
-    // LOG_NOTICE in systemd, which the manager's default level shows (the CLI prints warnings and errors).
-    severity: 'warning',
-    message: `Accepting user/group name '${name}', which does not match strict user/group name rules.`,
-    unlocated: true,
-    kind: 'other',
-    key: a.key,
-    section: a.section,
-    value: a.value,
-  });
-}
+import {
+  acceptUserGroupName,
+  expand,
+  fatal,
+  rejectValue,
+  specifiers,
+  warn,
+  type Context,
+  type Handler,
+} from './conf-parser';
 
 export const handleUser: Handler = (ctx, a) => {
   if (a.value === '') {
@@ -51,7 +38,7 @@ export const handleUser: Handler = (ctx, a) => {
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-  noteRelaxedUserName(ctx, a, r.value);
+  acceptUserGroupName(ctx, a, r.value);
   // config_parse_user_group_compat() (load-fragment.c, v252–v262) warns about User=nobody, by name only:
   // neither a numeric 65534 nor Group=nobody/nogroup is warned about.
   if (r.value === 'nobody') warn(ctx, a, 'Special user nobody configured, this is not safe!');
@@ -65,7 +52,7 @@ export const handleGroup: Handler = (ctx, a) => {
   if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
   if (!isValidRelaxedUserName(r.value))
     return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-  noteRelaxedUserName(ctx, a, r.value);
+  acceptUserGroupName(ctx, a, r.value);
   return 'ok';
 };
 
@@ -80,7 +67,7 @@ export const handleSupplementaryGroups: Handler = (ctx, a) => {
     if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${word}`);
     if (!isValidRelaxedUserName(r.value))
       return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-    noteRelaxedUserName(ctx, a, r.value);
+    acceptUserGroupName(ctx, a, r.value);
     ctx.s.supplementaryGroups.push(r.value);
   }
   if (invalid) return fatal(ctx, a, `Invalid syntax: ${a.value}`);
@@ -237,7 +224,8 @@ export const handleSystemCallArchitectures: Handler = (ctx, a) => {
   const { words, invalid } = extractWords(a.value, true);
   for (const word of words) {
     if (!ctx.syscallArchitectures.has(word)) {
-      warn(ctx, a, `Failed to parse system call architecture, ignoring: ${word}`);
+      // config_parse_syscall_archs() (load-fragment.c, v252–v262) quotes the word and adds the error.
+      warn(ctx, a, `Failed to parse system call architecture "${word}", ignoring: Invalid argument`);
       continue;
     }
     ctx.s.systemCallArchitectures.add(word);
@@ -251,7 +239,10 @@ function parseSyscallAndErrno(word: string): { name: string; hasErrno: boolean }
   const colon = word.indexOf(':');
   if (colon < 0) return { name: word, hasErrno: false };
   const err = word.slice(colon + 1);
-  const ok = err === 'kill' || (/^[0-9]+$/.test(err) && Number(err) <= 4095) || ERRNO_NAMES.has(err);
+  // errno_from_name() matches names case-insensitively (errno-from-name.gperf's %ignore-case): `eperm`
+  // is EPERM in every release (checked with v252, v257, v262); `kill` is compared as it is.
+  const ok =
+    err === 'kill' || (/^[0-9]+$/.test(err) && Number(err) <= 4095) || ERRNO_NAMES.has(err.toUpperCase());
   if (!ok) return undefined;
   return { name: word.slice(0, colon), hasErrno: true };
 }
@@ -293,7 +284,7 @@ export const handleSystemCallFilter: Handler = (ctx, a) => {
       warn(
         ctx,
         a,
-        ctx.traits.syscallUnknownLegacyMessage
+        ctx.traits.valueErrorWording === 'own-words'
           ? `Failed to parse system call, ignoring: ${parsed.name}`
           : `System call ${parsed.name} is not known, ignoring.`,
       );
@@ -316,7 +307,7 @@ export const handleSystemCallFilter: Handler = (ctx, a) => {
 
 export const handleUMask: Handler = (ctx, a) => {
   if (!/^[0-7]+$/.test(a.value) || parseInt(a.value, 8) > 0o7777) {
-    return warn(ctx, a, `Failed to parse mode value, ignoring: ${a.value}`);
+    return rejectValue(ctx, a, { ownWords: 'Failed to parse mode value' });
   }
   ctx.s.umask = parseInt(a.value, 8);
   return 'ok';
@@ -392,6 +383,38 @@ export function credential(kind: 'load' | 'set', encrypted: boolean): Handler {
   };
 }
 
+/**
+ * hostname_is_valid(name, 0) (src/basic/hostname-util.c): dot-separated labels of letters, digits and
+ * hyphens, no label empty or starting or ending with a hyphen, no trailing dot, at most HOST_NAME_MAX
+ * (64) characters.
+ */
+export function isValidHostname(name: string): boolean {
+  if (name.length === 0 || name.length > 64) return false;
+  let dot = true;
+  let hyphen = true;
+  for (const c of name) {
+    if (c === '.') {
+      if (dot || hyphen) return false;
+      dot = true;
+      hyphen = false;
+    } else if (c === '-') {
+      if (dot) return false;
+      dot = false;
+      hyphen = true;
+    } else {
+      if (!/^[A-Za-z0-9]$/.test(c)) return false;
+      dot = false;
+      hyphen = false;
+    }
+  }
+  return !dot && !hyphen;
+}
+
+/**
+ * ProtectHostname= from v258 (config_parse_protect_hostname(), load-fragment.c, checked with v262): a
+ * boolean or `private`, optionally `:NAME` (not after `no`); an unknown word is "Failed to parse
+ * ProtectHostname=VALUE, ignoring." and an invalid NAME ignores the whole assignment.
+ */
 export const PROTECT_HOSTNAME_ENUM: Handler = (ctx, a) => {
   if (a.value === '') {
     ctx.s.protectHostname = 'no';
@@ -400,11 +423,15 @@ export const PROTECT_HOSTNAME_ENUM: Handler = (ctx, a) => {
   const colon = a.value.indexOf(':');
   const head = colon < 0 ? a.value : a.value.slice(0, colon);
   const b = parseBoolean(head);
-  if (b === false && colon >= 0)
-    return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
-  if (b !== undefined) ctx.s.protectHostname = b ? 'yes' : 'no';
-  else if (head === 'private') ctx.s.protectHostname = 'private';
-  else return warn(ctx, a, `Failed to parse ProtectHostname= value, ignoring: ${a.value}`);
+  const mode = b === undefined ? (head === 'private' ? 'private' : undefined) : b ? 'yes' : 'no';
+  if (mode === undefined || (mode === 'no' && colon >= 0))
+    return warn(ctx, a, `Failed to parse ProtectHostname=${a.value}, ignoring.`);
+  if (colon >= 0) {
+    const name = a.value.slice(colon + 1);
+    if (!isValidHostname(name))
+      return warn(ctx, a, `Invalid hostname is specified to ProtectHostname=, ignoring: ${name}`);
+  }
+  ctx.s.protectHostname = mode;
   return 'ok';
 };
 
@@ -436,7 +463,7 @@ export const handlePersonality: Handler = (ctx, a) => {
   return warn(
     ctx,
     a,
-    ctx.traits.personalityLegacyMessage
+    ctx.traits.valueErrorWording === 'own-words'
       ? `Failed to parse personality, ignoring: ${a.value}`
       : `Failed to parse ${a.key}=${a.value}, ignoring.`,
   );
@@ -466,7 +493,7 @@ const ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
  */
 export const handleEnvironment: Handler = (ctx, a) => {
   if (a.value === '') return 'ok';
-  const { words } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
+  const { words, invalid } = extractAllWords(a.value, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
   for (const word of words) {
     const r = expand(ctx, word);
     if (!r.ok) continue;
@@ -478,6 +505,9 @@ export const handleEnvironment: Handler = (ctx, a) => {
       !ENV_VALUE_CONTROL.test(r.value.slice(eq + 1));
     if (!valid) warn(ctx, a, `Invalid environment assignment, ignoring: ${r.value}`);
   }
+  // config_parse_environ() (load-fragment.c, v252–v262): a word that does not extract (an unbalanced
+  // quote) ends the line with "Invalid syntax", after the words before it were checked.
+  if (invalid) warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
   return 'ok';
 };
 

@@ -7,7 +7,7 @@ import type { Assignment } from '../unit/parse-unit-file';
 import { parseBoolean } from '../unit/parse-boolean';
 import { simplifyAndCheckPath } from '../unit/path-util';
 import { isTemplateName, parseUnitName } from '../unit/unit-name';
-import { expand, parseFailureMessage, warn, type Context, type Handler, type Outcome } from './conf-parser';
+import { expand, rejectValue, warn, type Context, type Handler, type Outcome } from './conf-parser';
 import { isCalendarSpec, isTimeSpan } from './time-spec';
 
 /** What systemd keeps of a Listen*= line (a SocketPort): its kind, and what socket_verify() reads of it. */
@@ -24,8 +24,7 @@ export function factBool(
 ): Handler {
   return (ctx, a) => {
     const b = parseBoolean(a.value);
-    if (b === undefined)
-      return warn(ctx, a, parseFailureMessage(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`));
+    if (b === undefined) return rejectValue(ctx, a, { ownWords: 'Failed to parse boolean value' });
     ctx.facts[field] = b;
     return 'ok';
   };
@@ -34,7 +33,7 @@ export function factBool(
 /** config_parse_unsigned() for MaxConnections=. */
 export const handleMaxConnections: Handler = (ctx, a) => {
   if (!/^\s*\+?\d+\s*$/.test(a.value) || Number(a.value) > 0xffffffff)
-    return warn(ctx, a, parseFailureMessage(ctx, a, `Failed to parse unsigned value, ignoring: ${a.value}`));
+    return rejectValue(ctx, a, { ownWords: 'Failed to parse unsigned value' });
   ctx.facts.maxConnections = Number(a.value);
   return 'ok';
 };

@@ -4,7 +4,7 @@
 // config_parse_unit_deps() of src/core/load-fragment.c, v252–v262.
 import { EXTRACT_UNQUOTE, extractAllWords } from '../unit/extract-word';
 import { simplifyAndCheckPath } from '../unit/path-util';
-import { expand, parseFailure, warn, type Handler } from './conf-parser';
+import { expand, rejectValue, warn, type Handler } from './conf-parser';
 
 /** ascii_is_valid() (src/basic/utf8.c): every character below 0x80 (the value holds no NUL). */
 function isAscii(s: string): boolean {
@@ -42,7 +42,7 @@ export const handleDocumentation: Handler = (ctx, a) => {
   const r = expand(ctx, a.value);
   if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: Invalid slot`);
   const { words, invalid } = extractAllWords(r.value, EXTRACT_UNQUOTE);
-  if (invalid) parseFailure(ctx, a, r.value, `Invalid syntax, ignoring: ${r.value}`);
+  if (invalid) rejectValue(ctx, a, { ownWords: 'Invalid syntax', value: r.value });
   for (const url of words) if (!isDocumentationUrl(url)) warn(ctx, a, `Invalid URL, ignoring: ${url}`);
   return 'ok';
 };

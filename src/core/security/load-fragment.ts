@@ -10,14 +10,13 @@ import type { SecuritySettings } from './settings';
 import { HAS_CGROUP_CONTEXT, HAS_EXEC_CONTEXT, TYPE_SECTION } from './unit-vtable';
 import {
   expand,
-  fatal,
-  parseFailure,
-  parseFailureMessage,
+  rejectValue,
   specifiers,
   warn,
   type Context,
   type Handler,
   type Outcome,
+  type RejectedValue,
 } from './conf-parser';
 import {
   CONDITION_PATH_KEYS,
@@ -96,18 +95,13 @@ function handleOnFailureIsolate(ctx: Context, a: Assignment): Outcome {
 // ---------------------------------------------------------------------------------------------
 // Directive handlers, one per parser of load-fragment.c.
 
+/** config_parse_bool()'s words before v257. */
+const BOOLEAN_VALUE: RejectedValue = { ownWords: 'Failed to parse boolean value' };
+
 function boolSetting(field: keyof SecuritySettings, fatalOnError = false): Handler {
   return (ctx, a) => {
     const b = parseBoolean(a.value);
-    if (b === undefined) {
-      if (fatalOnError)
-        return fatal(
-          ctx,
-          a,
-          parseFailureMessage(ctx, a, `Failed to parse boolean value: ${a.value}`, { fatal: true }),
-        );
-      return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    }
+    if (b === undefined) return rejectValue(ctx, a, { ...BOOLEAN_VALUE, critical: fatalOnError });
     (ctx.s as unknown as Record<string, unknown>)[field] = b;
     return 'ok';
   };
@@ -128,8 +122,7 @@ function boolOrWords(field: keyof SecuritySettings, words: (t: VersionTraits) =>
     }
     // Where the version has no extra words the setting is a plain config_parse_bool() (e.g. PrivateTmp=
     // in v252), which words its failure as any boolean does.
-    if (extra.length === 0) return warn(ctx, a, `Failed to parse boolean value, ignoring: ${a.value}`);
-    return warn(ctx, a, `Failed to parse ${a.key}= value, ignoring: ${a.value}`);
+    return rejectValue(ctx, a, extra.length === 0 ? BOOLEAN_VALUE : { ...BOOLEAN_VALUE, enumParser: true });
   };
 }
 
@@ -142,7 +135,7 @@ function enumSetting(field: keyof SecuritySettings, words: readonly string[], bo
         return 'ok';
       }
     }
-    if (!words.includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    if (!words.includes(a.value)) return rejectValue(ctx, a, enumRejection(a));
     (ctx.s as unknown as Record<string, unknown>)[field] = a.value;
     return 'ok';
   };
@@ -153,7 +146,7 @@ function factEnum(
   words: (c: Context) => readonly string[],
 ): Handler {
   return (ctx, a) => {
-    if (!words(ctx).includes(a.value)) return warn(ctx, a, enumParseFailure(ctx, a));
+    if (!words(ctx).includes(a.value)) return rejectValue(ctx, a, enumRejection(a));
     ctx.facts[field] = a.value;
     // config_parse_kill_mode() (load-fragment.c, v252–v262) accepts KillMode=none with a warning.
     if (field === 'killMode' && a.value === 'none')
@@ -168,27 +161,27 @@ function factEnum(
   };
 }
 
-/** v252's words for an enum value it does not know, per directive. */
-const ENUM_MESSAGES_252: Readonly<Record<string, string>> = {
-  Type: 'Failed to parse service type',
-  ProtectSystem: 'Failed to parse protect system value',
-  ProtectHome: 'Failed to parse protect home value',
-  KeyringMode: 'Failed to parse keyring mode',
-  ProtectProc: 'Failed to parse /proc/ protection mode',
-  ProcSubset: 'Failed to parse /proc/ subset mode',
-  NotifyAccess: 'Failed to parse notify access specifier',
-  KillMode: 'Failed to parse kill mode specification',
+/**
+ * The enum parsers' own words (v252: DEFINE_CONFIG_PARSE_ENUM()'s `msg` in load-fragment.c, checked with
+ * systemd-analyze 252, 257 and 262). KillMode= (config_parse_kill_mode()) and SuccessAction=
+ * (config_parse_emergency_action()) are parsers of their own that keep their words in every release.
+ */
+const ENUM_REJECTIONS: Readonly<Record<string, RejectedValue>> = {
+  Type: { ownWords: 'Failed to parse service type', enumParser: true },
+  ProtectSystem: { ownWords: 'Failed to parse protect system value', enumParser: true },
+  ProtectHome: { ownWords: 'Failed to parse protect home value', enumParser: true },
+  KeyringMode: { ownWords: 'Failed to parse keyring mode', enumParser: true },
+  ProtectProc: { ownWords: 'Failed to parse /proc/ protection mode', enumParser: true },
+  ProcSubset: { ownWords: 'Failed to parse /proc/ subset mode', enumParser: true },
+  NotifyAccess: { ownWords: 'Failed to parse notify access specifier', enumParser: true },
+  ExitType: { ownWords: 'Failed to parse service exit type', enumParser: true },
+  Restart: { ownWords: 'Failed to parse service restart specifier', enumParser: true },
+  KillMode: { ownWords: 'Failed to parse kill mode specification', keepsOwnWords: true },
+  SuccessAction: { ownWords: 'Failed to parse SuccessAction=', keepsOwnWords: true },
 };
 
-/** What an enum directive logs for a value it does not know, as each version words it. */
-function enumParseFailure(ctx: Context, a: Assignment): string {
-  // v252: DEFINE_CONFIG_PARSE_ENUM(config_parse_service_type, …, "Failed to parse service type"), and
-  // each enum parser its own words (checked with systemd-analyze 252).
-  const legacy = ctx.traits.serviceTypeLegacyMessage ? ENUM_MESSAGES_252[a.key] : undefined;
-  if (legacy !== undefined) return `${legacy}, ignoring: ${a.value}`;
-  // config_parse_emergency_action() (load-fragment.c): "Failed to parse %s=, ignoring: %s".
-  if (a.key === 'SuccessAction') return `Failed to parse SuccessAction=, ignoring: ${a.value}`;
-  return `Failed to parse ${a.key}= value, ignoring: ${a.value}`;
+function enumRejection(a: Assignment): RejectedValue {
+  return ENUM_REJECTIONS[a.key] ?? { ownWords: `Failed to parse ${a.key}= value`, enumParser: true };
 }
 
 /**
@@ -196,9 +189,7 @@ function enumParseFailure(ctx: Context, a: Assignment): string {
  * names is the raw one (v252: "Failed to parse boolean value, ignoring: X").
  */
 const checkedBoolean: Handler = (ctx, a) =>
-  parseBoolean(a.value) !== undefined
-    ? 'ok'
-    : parseFailure(ctx, a, a.value, `Failed to parse boolean value, ignoring: ${a.value}`);
+  parseBoolean(a.value) !== undefined ? 'ok' : rejectValue(ctx, a, BOOLEAN_VALUE);
 
 /** Settings parsed by config_parse_bool() that change no score, with their scope (v252–v262). */
 const CHECKED_BOOLEANS: Readonly<Record<string, Scope>> = {

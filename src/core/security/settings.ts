@@ -190,7 +190,10 @@ export function deriveSecuritySettings(unit: LoadedUnit, release: SystemdRelease
     const file = unit.files[fileIndex];
     if (!file) continue;
     ctx.inMainFile = fileIndex === 0;
-    for (const d of file.diagnostics) ctx.diagnostics.push(d);
+    // config_parse() parses and applies line by line: the file's syntax messages (unknown section,
+    // missing '=') come in line order between the messages of the assignments around them.
+    const syntax = file.diagnostics;
+    let nextSyntax = 0;
     if (fileIndex === 0 && ownSection) {
       for (const header of file.sections) {
         if (header.name !== ownSection) continue;
@@ -200,17 +203,23 @@ export function deriveSecuritySettings(unit: LoadedUnit, release: SystemdRelease
     }
     let stopped = false;
     for (const a of file.assignments) {
+      const at = a.lastLine ?? a.line;
+      while (nextSyntax < syntax.length && loggedLine(syntax[nextSyntax] as Diagnostic) < at)
+        ctx.diagnostics.push(syntax[nextSyntax++] as Diagnostic);
       const directive = directives.get(a.key);
       if (directive === undefined || a.section !== directive.section) {
         unknownKey(ctx, a, sections);
         continue;
       }
       if (directive.record) s.record(a);
+      ctx.current = a;
       if (directive.handler(ctx, a) === 'fatal') {
         stopped = true;
         break;
       }
     }
+    // After a fatal directive systemd reads no further line of the file, so logs nothing more of it.
+    if (!stopped) while (nextSyntax < syntax.length) ctx.diagnostics.push(syntax[nextSyntax++] as Diagnostic);
     // systemd refuses a unit whose main file has a fatal error, but ignores the rest of a broken drop-in.
     // A fatal directive (-ENOEXEC) is a "bad setting"; a file config_parse() cannot read (-EBADMSG for
     // a bad section header) a load error. Assignments stop at the bad line, so `stopped` came first.
@@ -256,6 +265,11 @@ function loadFailure(ctx: Context, reason: string): Derivation {
     },
     diagnostics: ctx.diagnostics,
   };
+}
+
+/** The line systemd's message names. */
+function loggedLine(d: Diagnostic): number {
+  return d.logLine ?? d.line;
 }
 
 function badSetting(ctx: Context, message: string): Derivation {

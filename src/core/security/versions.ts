@@ -117,20 +117,16 @@ export interface VersionTraits {
   /** v256+: `--offline` without units is an error (before: silent success). */
   requiresUnitArguments: boolean;
   /**
-   * v252: Type= is parsed by DEFINE_CONFIG_PARSE_ENUM() with its own message ("Failed to parse service
-   * type, ignoring: …"); later releases log "Failed to parse Type= value, ignoring: …".
+   * How the directive parsers word a value they reject (conf-parser.ts rejectValue() reads it):
+   * - `own-words` (v252): each parser its own words, "Failed to parse boolean value, ignoring: bogus",
+   *   "Failed to parse service type, ignoring: bogus" (DEFINE_CONFIG_PARSE_ENUM()'s `msg`);
+   * - `enum-key` (v253–v256): the enum parsers name the key, "Failed to parse Type= value, ignoring:
+   *   bogus"; "Failed to parse Personality=bogus, ignoring."; "System call X is not known, ignoring.";
+   *   the other parsers keep their own words;
+   * - `parse-error` (v257+): most parsers report through log_syntax_parse_error() (conf-parser.c),
+   *   "Failed to parse NoNewPrivileges=bogus, ignoring: Invalid argument".
    */
-  serviceTypeLegacyMessage: boolean;
-  /**
-   * Personality= (config_parse_personality(), load-fragment.c): v252 logs "Failed to parse personality,
-   * ignoring: X", later releases "Failed to parse Personality=X, ignoring.".
-   */
-  personalityLegacyMessage: boolean;
-  /**
-   * An unknown system call in SystemCallFilter=: v252 logs "Failed to parse system call, ignoring: X",
-   * later releases "System call X is not known, ignoring." (seccomp_parse_syscall_filter()).
-   */
-  syscallUnknownLegacyMessage: boolean;
+  valueErrorWording: 'own-words' | 'enum-key' | 'parse-error';
   /**
    * v257+: patch_var_run() (load-fragment.c) logs a PIDFile= below /var/run/ at LOG_WARNING (v252: at
    * LOG_NOTICE, which `systemd-analyze` does not show).
@@ -151,12 +147,6 @@ export interface VersionTraits {
    * it and score with the built-in table).
    */
   securityPolicyRejectsNonObject: boolean;
-  /**
-   * v256+: parsers report a value they cannot parse through log_syntax_parse_error() (conf-parser.h),
-   * "Failed to parse KEY=VALUE, ignoring: …", where v252–v255 worded it per parser ("Failed to parse
-   * boolean value, ignoring: …", "Invalid syntax, ignoring: …").
-   */
-  logSyntaxParseError: boolean;
   /**
    * The cgroup controller names Delegate= accepts (cgroup_controller_from_string(), src/basic/
    * cgroup-util.c): v258+ adds bpf-bind-network-interface.
@@ -304,15 +294,12 @@ const VERSIONS = {
       serviceTypes: SERVICE_TYPES_252,
       namespaceAllIncludesTime: false,
       requiresUnitArguments: false,
-      serviceTypeLegacyMessage: true,
-      personalityLegacyMessage: true,
-      syscallUnknownLegacyMessage: true,
+      valueErrorWording: 'own-words',
       pidFileVarRunWarns: false,
       execDoubleBangObsolete: false,
       cgroupRemovedOptions: [],
       cgroupDeprecated: CGROUP_V1_DEPRECATED,
       securityPolicyRejectsNonObject: false,
-      logSyntaxParseError: false,
       cgroupControllers: CGROUP_CONTROLLERS_252,
       jsonExp10Inexact: glibc236Exp10.exp10,
       instanceOption: false,
@@ -340,13 +327,11 @@ const VERSIONS = {
       deviceAllowMergesSamePath: true,
       emergencyActions: EMERGENCY_ACTIONS_255,
       serviceTypes: SERVICE_TYPES_253,
-      serviceTypeLegacyMessage: false,
-      personalityLegacyMessage: false,
-      syscallUnknownLegacyMessage: false,
       // Ubuntu 24.04's glibc 2.39 (255 has no live oracle: taken as exact, like Debian 13's 2.41).
       jsonExp10Inexact: {},
       // Image policies came with v254 (NEWS).
       imagePolicyParsed: true,
+      valueErrorWording: 'enum-key',
     },
   },
   257: {
@@ -359,12 +344,12 @@ const VERSIONS = {
       extraSpecifiers: { D: '/usr/share' },
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
-      logSyntaxParseError: true,
       instanceOption: true,
       noLegendOption: 'plot-only',
       swapWhatRelativeKept: true,
       maxConnectionsCheckedAlways: true,
       verifiesExecContexts: true,
+      valueErrorWording: 'parse-error',
     },
   },
   262: {

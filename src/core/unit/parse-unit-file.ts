@@ -18,6 +18,11 @@ export interface Assignment extends SourceLocation {
   value: string;
   /** Line of the `[Section]` header this assignment belongs to. */
   sectionLine: number;
+  /**
+   * Set when the assignment is continued over several lines: its last line, the one systemd names in
+   * its messages (config_parse() counts the lines it has read when it hands the joined line on).
+   */
+  lastLine?: number;
 }
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'notice';
@@ -40,6 +45,11 @@ export interface Diagnostic extends SourceLocation {
   message: string;
   /** systemd logs it without the file and line (log_notice(), not log_syntax()); the location is ours. */
   unlocated?: true;
+  /**
+   * The line systemd names, when it is not `line`: the last line of a continued assignment (`line` is
+   * where the assignment starts, where a finding points).
+   */
+  logLine?: number;
   kind: DiagnosticKind;
   /** The assignment it is about, when it is about one (`key` as written, `value` stripped). */
   key?: string;
@@ -156,6 +166,7 @@ class AssignmentRecord implements Assignment {
     public key: string,
     public value: string,
   ) {}
+  declare lastLine?: number;
 }
 
 class DiagnosticRecord implements Diagnostic {
@@ -167,6 +178,7 @@ class DiagnosticRecord implements Diagnostic {
     public message: string,
     public kind: DiagnosticKind = 'other',
   ) {}
+  declare logLine?: number;
 }
 
 class SectionRecord implements SectionHeader {
@@ -218,12 +230,16 @@ class UnitFileParser {
     this.mayHaveInvalidUtf8 = this.nextInvalid >= 0;
   }
 
-  private warn(line: number, column: number, message: string): void {
-    this.result.diagnostics.push(new DiagnosticRecord(this.file, line, column, 'warning', message));
+  private warn(line: number, column: number, message: string, lastLine = line): void {
+    const d = new DiagnosticRecord(this.file, line, column, 'warning', message);
+    if (lastLine !== line) d.logLine = lastLine;
+    this.result.diagnostics.push(d);
   }
 
-  fail(line: number, column: number, message: string, reason: string): false {
-    this.result.fatal = new DiagnosticRecord(this.file, line, column, 'error', message, 'refused-unit');
+  fail(line: number, column: number, message: string, reason: string, lastLine = line): false {
+    const d = new DiagnosticRecord(this.file, line, column, 'error', message, 'refused-unit');
+    if (lastLine !== line) d.logLine = lastLine;
+    this.result.fatal = d;
     this.result.fatalReason = reason;
     return false;
   }
@@ -241,18 +257,22 @@ class UnitFileParser {
 
   /** parseLine() of the physical line `text[from, to)`, line `line`, in place. */
   parseTextLine(from: number, to: number, line: number): boolean {
-    return this.parseLine(this.text, true, from, to, line, 1);
+    return this.parseLine(this.text, true, from, to, line, 1, line);
   }
 
-  /** parseLine() of a line joined from continued ones, which starts at `startLine`:`startColumn`. */
-  parseJoinedLine(logical: string, startLine: number, startColumn: number): boolean {
-    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn);
+  /**
+   * parseLine() of a line joined from continued ones, which starts at `startLine`:`startColumn` and
+   * ends on `lastLine`.
+   */
+  parseJoinedLine(logical: string, startLine: number, startColumn: number, lastLine: number): boolean {
+    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn, lastLine);
   }
 
   /**
    * parse_line() (src/shared/conf-parser.c, v252–v262) on the logical line `src[from, to)`, which
    * starts at `startLine`:`startColumn`; `inText` when `src` is the file's text (the line is in
-   * place), not a joined line. False when the line makes systemd refuse the whole file.
+   * place), not a joined line; `lastLine` is the line it ends on, the one systemd's messages name.
+   * False when the line makes systemd refuse the whole file.
    */
   private parseLine(
     src: string,
@@ -261,6 +281,7 @@ class UnitFileParser {
     to: number,
     startLine: number,
     startColumn: number,
+    lastLine: number,
   ): boolean {
     // The line without systemd's WHITESPACE at either end is src[begin, end).
     let begin = from;
@@ -279,23 +300,25 @@ class UnitFileParser {
         column,
         `String is not UTF-8 clean, ignoring assignment: ${src.slice(begin, end)}`,
         'Invalid argument',
+        lastLine,
       );
 
     if (src.charCodeAt(begin) === 0x5b /* [ */)
-      return this.sectionHeader(src.slice(begin, end), startLine, column);
+      return this.sectionHeader(src.slice(begin, end), startLine, column, lastLine);
 
     if (this.section === null) {
-      if (!this.sectionIgnored) this.warn(startLine, column, 'Assignment outside of section. Ignoring.');
+      if (!this.sectionIgnored)
+        this.warn(startLine, column, 'Assignment outside of section. Ignoring.', lastLine);
       return true;
     }
 
     const eq = this.firstEquals(src, inText, begin, end);
     if (eq === end) {
-      this.warn(startLine, column, "Missing '=', ignoring line.");
+      this.warn(startLine, column, "Missing '=', ignoring line.", lastLine);
       return true;
     }
     if (eq === begin) {
-      this.warn(startLine, column, "Missing key name before '=', ignoring line.");
+      this.warn(startLine, column, "Missing key name before '=', ignoring line.", lastLine);
       return true;
     }
     // Both sides stripped (the key starts at `begin`, the value ends at `end`).
@@ -303,17 +326,17 @@ class UnitFileParser {
     while (isBlank(src.charCodeAt(keyEnd - 1))) keyEnd--;
     let valueBegin = eq + 1;
     while (valueBegin < end && isBlank(src.charCodeAt(valueBegin))) valueBegin++;
-    this.result.assignments.push(
-      new AssignmentRecord(
-        this.file,
-        startLine,
-        column,
-        this.section,
-        this.sectionLine,
-        src.slice(begin, keyEnd),
-        src.slice(valueBegin, end),
-      ),
+    const assignment = new AssignmentRecord(
+      this.file,
+      startLine,
+      column,
+      this.section,
+      this.sectionLine,
+      src.slice(begin, keyEnd),
+      src.slice(valueBegin, end),
     );
+    if (lastLine !== startLine) assignment.lastLine = lastLine;
+    this.result.assignments.push(assignment);
     return true;
   }
 
@@ -331,19 +354,19 @@ class UnitFileParser {
   }
 
   /** A `[Section]` line `l` (stripped); false when systemd refuses the file for it. */
-  private sectionHeader(l: string, line: number, column: number): boolean {
+  private sectionHeader(l: string, line: number, column: number, lastLine: number): boolean {
     if (l.charCodeAt(l.length - 1) !== 0x5d /* ] */)
-      return this.fail(line, column, `Invalid section header '${l}'`, 'Bad message');
+      return this.fail(line, column, `Invalid section header '${l}'`, 'Bad message', lastLine);
     const name = l.slice(1, -1);
     if (!isSafeString(name))
-      return this.fail(line, column, `Bad characters in section header '${l}'`, 'Bad message');
+      return this.fail(line, column, `Bad characters in section header '${l}'`, 'Bad message', lastLine);
     if (this.knownSections.includes(name)) {
       this.section = name;
       this.sectionLine = line;
       this.sectionIgnored = false;
       this.result.sections.push(new SectionRecord(name, line));
     } else {
-      if (!name.startsWith('X-')) this.warn(line, column, `Unknown section '${name}'. Ignoring.`);
+      if (!name.startsWith('X-')) this.warn(line, column, `Unknown section '${name}'. Ignoring.`, lastLine);
       this.section = null;
       this.sectionIgnored = true;
     }
@@ -436,7 +459,7 @@ export function parseUnitFile(text: string, file: string, knownSections: readonl
       }
       const logical: string = continuation + text.slice(start, lineEnd);
       continuation = null;
-      if (!parser.parseJoinedLine(logical, continuationLine, continuationColumn)) return result;
+      if (!parser.parseJoinedLine(logical, continuationLine, continuationColumn, lineNo)) return result;
       continue;
     }
     if (length > LONG_LINE_MAX) {
@@ -452,7 +475,9 @@ export function parseUnitFile(text: string, file: string, knownSections: readonl
     if (!parser.parseTextLine(start, lineEnd, lineNo)) return result;
   }
   // A continuation still open at end of file goes through parse_line() like any other line
-  // (config_parse() flushes it), so it can still be a section header, a bad one, or lack its '='.
-  if (continuation !== null) parser.parseJoinedLine(continuation, continuationLine, continuationColumn);
+  // (config_parse() flushes it), so it can still be a section header, a bad one, or lack its '='. Its
+  // messages name the line after the last one (config_parse() passes `++line`, v252–v262).
+  if (continuation !== null)
+    parser.parseJoinedLine(continuation, continuationLine, continuationColumn, lineCount + 1);
   return result;
 }

@@ -13,7 +13,14 @@ export interface SpecifierContext {
   extra?: Readonly<Record<string, string>>;
 }
 
-export type SpecifierResult = { ok: true; value: string } | { ok: false; specifier: string };
+export type SpecifierResult =
+  | {
+      ok: true;
+      value: string;
+      /** The deprecated specifiers the value used (`%c`, `%r`, `%R`), in order, once per use. */
+      deprecated?: string[];
+    }
+  | { ok: false; specifier: string };
 
 const SYSTEM_DIRS: Record<string, string> = {
   t: '/run',
@@ -48,10 +55,6 @@ const HOST_VALUES: Record<string, string> = {
   M: 'unknown',
   y: '/',
   Y: '/',
-  // The deprecated cgroup specifiers (%c, %r, %R) still exist in v252–v262.
-  c: '/system.slice',
-  r: '/system.slice',
-  R: '/',
 };
 
 /** POSSIBLE_SPECIFIERS in src/shared/specifier.c: an unknown one of these is an error. */
@@ -67,6 +70,7 @@ export function expandSpecifiers(value: string, ctx: SpecifierContext): Specifie
   if (next < 0) return { ok: true, value };
   // The unit name's parts, worked out at the first specifier that needs them.
   let name: UnitNameParts | undefined;
+  let deprecated: string[] | undefined;
   let out = '';
   let from = 0;
   for (; next >= 0; next = value.indexOf('%', from)) {
@@ -111,6 +115,19 @@ export function expandSpecifiers(value: string, ctx: SpecifierContext): Specifie
         // specifier_credentials_dir(): the runtime directory's credentials/ plus the unit id.
         out += `/run/credentials/${ctx.unitName}`;
         break;
+      // The deprecated cgroup specifiers (unit-printf.c, v252–v262): each use logs "Specifier '%r' used
+      // in unit configuration, which is deprecated." (bad_specifier()); offline, the manager has no
+      // cgroup root and the unit no slice, so `%r` and `%R` are empty and `%c` is the unit's default
+      // cgroup path (checked with v252, v257, v262).
+      case 'c':
+        // unit_default_cgroup_path(): the (empty) cgroup root, no slice, the escaped unit id.
+        (deprecated ??= []).push('%c');
+        out += `/${cgEscape(ctx.unitName)}`;
+        break;
+      case 'r':
+      case 'R':
+        (deprecated ??= []).push(`%${s}`);
+        break;
       default: {
         if (s === undefined) {
           // "If string ended with a stray %, also end with %".
@@ -125,7 +142,12 @@ export function expandSpecifiers(value: string, ctx: SpecifierContext): Specifie
     }
   }
   if (from < value.length) out += value.slice(from);
-  return { ok: true, value: out };
+  return deprecated ? { ok: true, value: out, deprecated } : { ok: true, value: out };
+}
+
+/** cg_escape() (src/basic/cgroup-util.c) for a unit id: `_` in front of a name starting with `_` or `.`. */
+function cgEscape(id: string): string {
+  return id.startsWith('_') || id.startsWith('.') ? `_${id}` : id;
 }
 
 interface UnitNameParts {
