@@ -67,6 +67,8 @@ export interface SystemdData {
   addressFamilies: Record<string, number>;
   syscallArchitectures: string[];
   levels: LevelData[];
+  /** The portable profiles the release ships: per name, per file (`service.conf`), the text. */
+  portableProfiles: Record<string, Record<string, string>>;
 }
 
 /** Behaviour switches; each names the release that introduced it. */
@@ -176,6 +178,15 @@ export interface VersionTraits {
   booleanArgumentQuoted: boolean;
   /** The verbs named by the refusal of `--root=` without `--offline=true` (v262 adds unit-gdb). */
   offlineRootVerbs: string;
+  /**
+   * What `--profile=NAME` does for the second unit. offline_security_checks()
+   * (src/analyze/analyze-security.c, v252 to v262) points the profile at the path it looked up, a
+   * string freed at the end of the first unit's iteration, and copies from it for the next unit: what
+   * the heap left there decides. Observed with the real tools: v252 mostly fails to copy (ENOENT; at
+   * times it prints a garbled name and aborts), v257 mostly still finds the first unit's path and
+   * copies that file again, v262 always fails with EISDIR.
+   */
+  portableProfileSecondUnit: { copyError: string } | 'first-unit-profile';
 }
 
 export interface SystemdRelease {
@@ -300,6 +311,7 @@ const VERSIONS = {
       noLegendOption: 'unknown',
       booleanArgumentQuoted: false,
       offlineRootVerbs: 'cat-config, verify, condition and security',
+      portableProfileSecondUnit: { copyError: 'No such file or directory' },
     } satisfies VersionTraits,
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -334,6 +346,7 @@ const VERSIONS = {
       logSyntaxParseError: true,
       instanceOption: true,
       noLegendOption: 'plot-only',
+      portableProfileSecondUnit: 'first-unit-profile',
     },
   },
   262: {
@@ -356,6 +369,7 @@ const VERSIONS = {
       noLegendOption: 'accepted',
       booleanArgumentQuoted: true,
       offlineRootVerbs: 'cat-config, verify, condition, unit-gdb, and security',
+      portableProfileSecondUnit: { copyError: 'Is a directory' },
     },
   },
 } satisfies Record<number, VersionEntry>;
