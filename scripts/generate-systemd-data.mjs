@@ -96,7 +96,11 @@ for (const [version, v] of Object.entries(VERSIONS)) {
   const assessedGroups = {};
   for (const row of rows) if (row.syscallGroup) assessedGroups[row.syscallGroup] = walk[row.syscallGroup];
 
-  const ownInputs = [`assessors/${v.label}.json`, `syscall-groups/${v.label}.json`];
+  const ownInputs = [
+    `assessors/${v.label}.json`,
+    `syscall-groups/${v.label}.json`,
+    `portable-profiles/${v.label}.json`,
+  ];
   const data = {
     generatedBy: {
       script: 'scripts/generate-systemd-data.mjs',
@@ -126,6 +130,9 @@ for (const [version, v] of Object.entries(VERSIONS)) {
       glyphAscii: l.glyph_ascii,
       color: l.color,
     })),
+    // The portable profiles the release ships (`systemd-analyze security --profile=NAME`): per
+    // profile name, per file (`<unit type>.conf`), its text.
+    portableProfiles: read(`portable-profiles/${v.label}.json`).profiles,
   };
   const file = join(outDir, `systemd-${version}.json`);
   const text = JSON.stringify(data, null, 1) + '\n';

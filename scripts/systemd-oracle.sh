@@ -2,7 +2,8 @@
 # The live oracles: the real `systemd-analyze` of every supported release, to compare unitgate with.
 #
 # A release the host's own systemd-analyze is (Debian 12: 252) runs on the host; the others run in Debian minbase chroots with
-# Debian's `systemd` package, built with debootstrap from Debian's archive; which suite gives which
+# Debian's `systemd` and `systemd-container` packages (the latter ships the portable profiles that
+# `--profile=NAME` finds), built with debootstrap from Debian's archive; which suite gives which
 # release is data: spec/systemd-data/releases.json (`oracle`). A chroot is cached outside the clone,
 # keyed by the systemd version, with the downloaded .deb files beside it, so a second build downloads
 # nothing and a second run builds nothing.
@@ -30,6 +31,9 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RELEASES="$HERE/../spec/systemd-data/releases.json"
 CACHE="${UNITGATE_ORACLE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/unitgate/systemd-oracles}"
 MIRROR="${UNITGATE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
+# What an oracle's chroot (or the host, for the host's release) must have installed: systemd-analyze,
+# and the portable profiles (/usr/lib/systemd/portable/profile) of the same release.
+PACKAGES=(systemd systemd-container)
 
 die() {
   printf 'systemd-oracle: %s\n' "$*" >&2
@@ -86,6 +90,38 @@ chroot_major() {
     sed -n '1s/^systemd \([0-9][0-9]*\).*/\1/p'
 }
 
+# The packages of PACKAGES not installed in the system at $1 (a chroot, or / for the host), one per line.
+missing_packages() {
+  local p
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query --admindir="$1/var/lib/dpkg" -W -f='${Status}\n' "$p" 2>/dev/null |
+      grep -qx 'install ok installed' || echo "$p"
+  done
+}
+
+# Installs the missing packages into the cached chroot at $1 (built before they were required), at
+# the version of the chroot's own systemd so that the release stays the same; the .debs go to $2.
+# Fails when the archive no longer has that version (the caller then rebuilds).
+install_missing() {
+  local root="$1" debs="$2" missing version
+  missing="$(missing_packages "$root")"
+  [ -z "$missing" ] && return 0
+  version="$(chroot "$root" dpkg-query -W -f='${Version}' systemd)"
+  echo "systemd-oracle: installing $(echo $missing) $version into $root" >&2
+  # shellcheck disable=SC2046 # one word per package
+  unshare --mount --propagation private -- /bin/sh -euc '
+    root=$1 debs=$2; shift 2
+    mount -t proc proc "$root/proc"
+    mount --rbind /sys "$root/sys"
+    mount --rbind /dev "$root/dev"
+    mount --bind "$debs" "$root/var/cache/apt/archives"
+    # The Release file of the archive may be past its Valid-Until on a machine whose clock runs ahead.
+    chroot "$root" apt-get -o Acquire::Check-Valid-Until=false update
+    DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y --no-install-recommends "$@"
+  ' sh "$root" "$debs" $(printf '%s='"$version"'\n' $missing) >>"$(dirname "$root")/install.log" 2>&1 || return 1
+  [ -z "$(missing_packages "$root")" ]
+}
+
 need_root() {
   [ "$(id -u)" = 0 ] || die "needs root (chroot, mounts)"
 }
@@ -101,8 +137,18 @@ build() {
   fi
   local dir="$CACHE/$version" root="$CACHE/$version/root"
   if [ -x "$root/usr/bin/systemd-analyze" ] && [ "$(chroot_major "$root")" = "$version" ]; then
-    echo "$root"
-    return 0
+    if [ -z "$(missing_packages "$root")" ]; then
+      echo "$root"
+      return 0
+    fi
+    # A chroot cached before a package was required: add it, or build afresh when that fails.
+    need_root
+    mkdir -p "$dir/debs/partial"
+    if install_missing "$root" "$dir/debs"; then
+      echo "$root"
+      return 0
+    fi
+    echo "systemd-oracle: could not add $(missing_packages "$root" | tr '\n' ' ')to the cached chroot (see $dir/install.log); rebuilding it" >&2
   fi
   need_root
   command -v unshare >/dev/null || die "unshare (util-linux) is needed"
@@ -120,7 +166,7 @@ build() {
   # debootstrap mounts /proc and /sys in the target while it configures packages: in a private mount
   # namespace, those mounts cannot outlive it even when it is killed.
   unshare --mount --propagation private -- \
-    debootstrap --variant=minbase --include=systemd --cache-dir="$dir/debs" \
+    debootstrap --variant=minbase --include="$(IFS=,; echo "${PACKAGES[*]}")" --cache-dir="$dir/debs" \
     "$suite" "$building" "$MIRROR" >"$dir/debootstrap.log" 2>&1 ||
     die "debootstrap of Debian $suite failed; see $dir/debootstrap.log"
   local major
@@ -138,13 +184,20 @@ root_of() {
   local version="$1" suite
   suite="$(oracle_of "$version")"
   [ "$suite" = none ] && EXIT=2 die "systemd $version has no live oracle (releases.json names no Debian suite for it)"
-  if [ "$(host_major)" = "$version" ]; then
-    echo /
-    return 0
-  fi
   local root="$CACHE/$version/root"
-  [ -x "$root/usr/bin/systemd-analyze" ] ||
-    EXIT=3 die "no chroot for systemd $version in $CACHE: run scripts/systemd-oracle.sh build $version"
+  if [ "$(host_major)" = "$version" ]; then
+    root=/
+  else
+    [ -x "$root/usr/bin/systemd-analyze" ] ||
+      EXIT=3 die "no chroot for systemd $version in $CACHE: run scripts/systemd-oracle.sh build $version"
+  fi
+  local missing
+  missing="$(missing_packages "$root")"
+  if [ -n "$missing" ]; then
+    [ "$root" = / ] &&
+      EXIT=3 die "the host's systemd $version lacks $(echo $missing): apt-get install $(echo $missing)"
+    EXIT=3 die "the chroot for systemd $version lacks $(echo $missing): run scripts/systemd-oracle.sh build $version"
+  fi
   echo "$root"
 }
 

@@ -122,8 +122,8 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     )
     .addOption(
       new Option(
-        '--profile <file>',
-        'a .conf drop-in applied to every unit as profile.conf (portable-service profile)',
+        '--profile <name|file>',
+        'a portable profile (default, nonetwork, strict, trusted) or a .conf file, applied to every unit as its lowest-priority drop-in',
       ),
     )
     .addOption(new Option('--instance <name>', 'instance name used when analysing a template unit'))

@@ -3,7 +3,7 @@
 // or JSON systemd prints, with systemd's exit status. Pure orchestration over the core plus the
 // file-tree reader; the process-level I/O lives in cli.ts.
 import { posix } from 'node:path';
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { UnitLoader, type LoadedUnit } from '../core/unit/load-unit';
 import { parseUnitName, isTemplateName, replaceInstance, templateOf } from '../core/unit/unit-name';
 import { scoreUnitInTree } from '../core/engine';
@@ -39,8 +39,73 @@ export interface SecurityOptions {
   writeEncoded?: (encode: (into: Uint8Array, at: number) => number) => void;
 }
 
-/** Where `--profile=` puts its drop-in (a runtime unit directory, as systemd-analyze does). */
-const PROFILE_DIR = '/run/systemd/system';
+/**
+ * Where `--profile=` puts its drop-in: systemd-analyze copies it to `<unit>.d/profile.conf` in the
+ * manager's temporary directory (a fresh /tmp/systemd-temporary-XXXXXX), which it appends to the
+ * search path, so any other directory's `profile.conf` for the unit wins (offline_security_checks(),
+ * src/analyze/analyze-security.c, v252 to v262). A fixed stand-in for the random name.
+ */
+const PROFILE_DIR = '/tmp/systemd-temporary-profile';
+
+/**
+ * Where find_portable_profile() (src/basic/path-lookup.c v252, src/shared/portable-util.c v257+) looks
+ * for `<name>/<unit type>.conf`, first found first (PORTABLE_PROFILE_DIRS): always on this machine,
+ * never under --root. The last, /usr/lib, holds what the release's systemd-container ships, which
+ * unitgate carries as the release's data instead of reading this machine's (another release's) copy.
+ */
+const PORTABLE_PROFILE_HOST_DIRS = [
+  '/etc/systemd/portable/profile',
+  '/run/systemd/portable/profile',
+  '/usr/local/lib/systemd/portable/profile',
+];
+
+/** `--profile=`: a path (it has a slash) or a portable profile name, as parse_argv() takes it. */
+type PortableProfileArgument = { path: string } | { name: string };
+
+/** parse_argv()'s checks of `--profile=` (src/analyze/analyze.c, v252 to v262). */
+function parsePortableProfile(value: string, cwd: string): PortableProfileArgument | { error: string } {
+  if (value === '') return { error: 'Profile file name is empty' };
+  if (!value.includes('/')) return { name: value };
+  // parse_path_argument() makes it absolute; the check reads the absolute path.
+  const path = posix.resolve(cwd, value);
+  if (!path.endsWith('.conf')) return { error: `Profile file name must end with .conf: ${path}` };
+  return { path };
+}
+
+/**
+ * The text of the profile drop-in for a unit of `unitType`, or the error systemd-analyze stops with
+ * (find_portable_profile(), then copy_file()).
+ */
+function portableProfileText(
+  profile: PortableProfileArgument,
+  unitType: string,
+  shipped: Readonly<Record<string, Readonly<Record<string, string>>>>,
+): { text: string } | { error: string } {
+  const read = (path: string): { text: string } | { error: string } => {
+    try {
+      return { text: readFileSync(path, 'utf8') };
+    } catch (e) {
+      return { error: `Failed to copy: ${errnoText((e as NodeJS.ErrnoException).code)}` };
+    }
+  };
+  if ('path' in profile) return read(profile.path);
+  const file = `${unitType}.conf`;
+  for (const dir of PORTABLE_PROFILE_HOST_DIRS) {
+    const path = `${dir}/${profile.name}/${file}`;
+    // laccess(F_OK): a link counts even when it leads nowhere (copy_file() then fails).
+    try {
+      lstatSync(path);
+      return read(path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT')
+        return { error: `Failed to find portable profile ${profile.name}: ${errnoText(code)}` };
+    }
+  }
+  const text = Object.hasOwn(shipped, profile.name) ? shipped[profile.name]?.[file] : undefined;
+  if (text !== undefined) return { text };
+  return { error: `Failed to find portable profile ${profile.name}: No such file or directory` };
+}
 
 export interface CommandEnvironment {
   cwd: string;
@@ -101,8 +166,15 @@ export function runSecurityCommand(
   const instance = options.instance ?? release.traits.templateInstance;
   let stdout = '';
   let stderr = '';
-  let exitCode = 0;
   const reports: UnitReport[] = [];
+
+  // The command line is parsed before the verb runs: a bad --profile= comes first.
+  let profile: PortableProfileArgument | undefined;
+  if (options.portableProfile !== undefined) {
+    const parsed = parsePortableProfile(options.portableProfile, env.cwd);
+    if ('error' in parsed) return { exitCode: 1, stdout, stderr: parsed.error + '\n', reports };
+    profile = parsed;
+  }
 
   if (options.units.length === 0 && release.traits.requiresUnitArguments) {
     return {
@@ -135,28 +207,6 @@ export function runSecurityCommand(
     });
     if (!parsed.ok) return { exitCode: 1, stdout, stderr: parsed.message + '\n', reports };
     policy = parsed.policy;
-  }
-
-  let portableProfileDropIn: string | undefined;
-  if (options.portableProfile !== undefined) {
-    if (!options.portableProfile.endsWith('.conf')) {
-      return {
-        exitCode: 1,
-        stdout,
-        stderr: `--profile= takes a path to a .conf drop-in: ${options.portableProfile}\n`,
-        reports,
-      };
-    }
-    try {
-      portableProfileDropIn = readFileSync(posix.resolve(env.cwd, options.portableProfile), 'utf8');
-    } catch (e) {
-      return {
-        exitCode: 1,
-        stdout,
-        stderr: `Failed to read profile '${options.portableProfile}': ${(e as NodeJS.ErrnoException).code ?? e}\n`,
-        reports,
-      };
-    }
   }
 
   const prepared: (Prepared | { error: string; argument: string })[] = options.units.map((u) => {
@@ -207,40 +257,69 @@ export function runSecurityCommand(
             argDirs.push(q.dir);
         }
         searchPath = [...argDirs, ...release.traits.searchPath.filter((d) => !argDirs.includes(d))];
-        if (portableProfileDropIn !== undefined && !searchPath.includes(PROFILE_DIR))
-          searchPath.push(PROFILE_DIR);
       } else {
         // Hermetic: the unit's own directory is the whole tree, never the host's unit directories.
         tree = withFiles(createRealTree(key, { hostView: true }), overlay);
         searchPath = ['/'];
       }
+      if (profile !== undefined) searchPath.push(PROFILE_DIR);
       l = { loader: new UnitLoader(tree, searchPath), tree, hostPrefix: key === '/' ? '' : key };
       loaders.set(key, l);
     }
     return l;
   };
-  if (portableProfileDropIn !== undefined) {
-    for (const p of prepared) {
+  // The profile drop-in of each unit, copied before the unit is loaded; the first unit it cannot be
+  // copied for ends the run before any table is printed (units are printed after all are loaded).
+  // offline_security_checks() frees the looked-up path of a profile NAME after the first unit and
+  // copies from the freed string for the next (see the release's portableProfileSecondUnit).
+  let profileFailure: { at: number; message: string } | undefined;
+  if (profile !== undefined) {
+    let first: { text: string } | undefined;
+    const second = release.traits.portableProfileSecondUnit;
+    for (const [at, p] of prepared.entries()) {
       if ('error' in p) continue;
-      overlay.set(
-        posix.join(root !== undefined ? PROFILE_DIR : '/', `${p.name}.d`, 'profile.conf'),
-        portableProfileDropIn,
-      );
+      const text =
+        'name' in profile && first !== undefined
+          ? second === 'first-unit-profile'
+            ? first
+            : { error: `Failed to copy: ${second.copyError}` }
+          : portableProfileText(
+              profile,
+              p.name.slice(p.name.lastIndexOf('.') + 1),
+              release.data.portableProfiles,
+            );
+      if ('error' in text) {
+        profileFailure = { at, message: text.error };
+        break;
+      }
+      overlay.set(posix.join(PROFILE_DIR, `${p.name}.d`, 'profile.conf'), text.text);
+      first ??= text;
     }
   }
 
   // systemd-analyze loads every unit before it prints any table; only the order of messages on
   // stderr could tell the difference, so each unit is scored and printed as soon as it is loaded and
-  // then dropped (large runs stay small in memory).
-  for (const p of prepared) {
+  // then dropped (large runs stay small in memory). The exit status gathers load failures, then each
+  // unit's exposure against the threshold.
+  let loadFailed = false;
+  let overThreshold = false;
+  for (const [at, p] of prepared.entries()) {
     const report: UnitReport = { argument: p.argument };
     if (options.collectReports) reports.push(report);
     if ('error' in p) {
       stderr += p.error + '\n';
       report.error = p.error;
-      exitCode = 1;
+      loadFailed = true;
       continue;
     }
+    if (profileFailure?.at === at) {
+      stderr += profileFailure.message + '\n';
+      return { exitCode: 1, stdout: '', stderr, reports };
+    }
+    // With a profile, the status of the units before is overwritten by that of copying the profile
+    // (`r = path_extract_filename()` … `r = copy_file()` in offline_security_checks()): it no longer
+    // counts.
+    if (profile !== undefined) loadFailed = false;
     const { loader, tree: unitTree, hostPrefix } = loaderFor(p.dir);
     const outcome = scoreUnitInTree({
       tree: unitTree,
@@ -256,7 +335,7 @@ export function runSecurityCommand(
       if (open) stderr += `${p.name}: Failed to open ${hostPrefix}${open.path}: ${open.reason}\n`;
       stderr += outcome.message + '\n';
       report.error = outcome.message;
-      exitCode = 1;
+      loadFailed = true;
       continue;
     }
     for (const d of outcome.diagnostics) {
@@ -268,6 +347,9 @@ export function runSecurityCommand(
           : `${hostPrefix}${d.file}:${d.logLine ?? d.line}: ${d.message}
 `;
     }
+    // A profile that cannot be copied for a later unit ends the run before any unit is scored (a
+    // unit that fails to load has said so already).
+    if (profileFailure !== undefined && (outcome.ok || outcome.stage === 'overrides')) continue;
     if (!outcome.ok && outcome.stage === 'overrides') {
       // systemd hits an assertion and aborts (SIGABRT, shell status 134) on such policies.
       stderr += `${outcome.message}. Aborting.\n`;
@@ -276,7 +358,7 @@ export function runSecurityCommand(
     if (!outcome.ok) {
       stderr += outcome.message + '\n';
       report.error = outcome.message;
-      exitCode = 1;
+      loadFailed = true;
       continue;
     }
     const { unit, assessment } = outcome;
@@ -295,7 +377,7 @@ export function runSecurityCommand(
       if (options.write) options.write(out);
       else stdout += out;
     }
-    if (assessment.exposure > options.threshold) exitCode = 1;
+    if (assessment.exposure > options.threshold) overThreshold = true;
   }
-  return { exitCode, stdout, stderr, reports };
+  return { exitCode: loadFailed || overThreshold ? 1 : 0, stdout, stderr, reports };
 }

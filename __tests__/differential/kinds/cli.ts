@@ -99,7 +99,64 @@ const policy = fc.oneof(
   ),
 );
 
-export const cliCase: fc.Arbitrary<DifferentialCase> = fc
+/**
+ * `--profile=`: a portable profile by name (the ones each release ships, one it does not, a name for a
+ * unit type no profile covers), by path (a .conf beside the unit, a missing one, a path without .conf,
+ * empty), with the unit's own drop-ins, one of them named profile.conf (which wins: the profile's
+ * drop-in has the lowest priority). One unit argument with a name: for a second one systemd-analyze
+ * reads a freed string (see VersionTraits.portableProfileSecondUnit), which only v262 does the same
+ * way every time.
+ */
+const PROFILE_DROP_INS: Record<string, string>[] = [
+  {},
+  { 'profile.conf': '[Service]\nPrivateNetwork=no\nDynamicUser=no\n' },
+  { 'zz.conf': '[Service]\nProtectHome=no\nPrivateDevices=no\n' },
+  { 'aa.conf': '[Service]\nPrivateTmp=no\n', 'zz.conf': '[Service]\nSystemCallFilter=\n' },
+];
+const profileCase: fc.Arbitrary<DifferentialCase> = fc
+  .record({
+    profile: fc.constantFrom(
+      'default',
+      'nonetwork',
+      'strict',
+      'trusted',
+      'bogus',
+      '$DIR/p.conf',
+      '$DIR/missing.conf',
+      '$DIR/p',
+      '',
+    ),
+    dropIns: fc.constantFrom(...PROFILE_DROP_INS),
+    unit: fc.constantFrom('ug-cli.service', 'ug-cli.socket', 'ug-cli.scope', 'ug-t@.service'),
+    badFirst: fc.boolean(),
+    second: fc.boolean(),
+    json: fc.constantFrom([], ['--json=short'], ['--threshold=50']),
+  })
+  // A profile file's warnings name systemd's random temporary directory: a path only for services.
+  .filter(({ profile, unit }) => !profile.includes('/') || unit.endsWith('.service'))
+  .map(({ profile, dropIns, unit, badFirst, second, json }) => {
+    const files: Record<string, CaseFile> = {
+      [unit]: unit.endsWith('.socket') ? '[Socket]\nListenStream=/run/ug.sock\n' : UNIT_OPEN,
+      'ug-two.service': UNIT,
+      'p.conf': '[Service]\nPrivateNetwork=yes\nProtectSystem=strict\n',
+    };
+    for (const [name, text] of Object.entries(dropIns)) files[`${unit}.d/${name}`] = text;
+    // Two units only with a profile path (a name's second unit is undefined behaviour in systemd).
+    const two = second && profile.includes('/');
+    return {
+      files,
+      args: [
+        '--offline=true',
+        `--profile=${profile}`,
+        ...json,
+        ...(badFirst ? ['$DIR/bad-name', '$DIR/missing.service'] : []),
+        `$DIR/${unit}`,
+        ...(two ? ['$DIR/ug-two.service'] : []),
+      ],
+    };
+  });
+
+const optionsCase: fc.Arbitrary<DifferentialCase> = fc
   .record({
     options: fc.uniqueArray(fc.constantFrom(...OPTIONS), { maxLength: 3 }),
     policy: fc.option(policy, { nil: undefined, freq: 2 }),
@@ -123,3 +180,5 @@ export const cliCase: fc.Arbitrary<DifferentialCase> = fc
       ],
     };
   });
+
+export const cliCase: fc.Arbitrary<DifferentialCase> = fc.oneof(optionsCase, profileCase);

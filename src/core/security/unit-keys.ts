@@ -6,7 +6,7 @@ import { SUPPORTED_VERSIONS, type SystemdVersion } from './versions';
 
 /**
  * Keys of the unit type's own section ([Service], [Socket]…) that v252 does not parse, with the first
- * supported version that does (load-fragment-gperf.gperf.in; NEWS of v253–v257). Only keys units are
+ * supported version that does (load-fragment-gperf.gperf.in; NEWS of v253–v262). Only keys units are
  * seen to use; a later key missing here is reported as unknown to every version, the fail-closed side.
  */
 export const KEYS_ADDED_AFTER_252: Readonly<Record<string, SystemdVersion>> = {
@@ -24,6 +24,9 @@ export const KEYS_ADDED_AFTER_252: Readonly<Record<string, SystemdVersion>> = {
   MountImagePolicy: 255,
   ExtensionImagePolicy: 255,
   PrivatePIDs: 257,
+  // Both in the portable profiles the releases ship (`--profile=default`): v257 and v258.
+  BindLogSockets: 257,
+  DelegateNamespaces: 262,
 };
 
 /** The sections config_parse() reads for a unit of this type: [Unit], the type's own, [Install]. */

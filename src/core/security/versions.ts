@@ -67,6 +67,8 @@ export interface SystemdData {
   addressFamilies: Record<string, number>;
   syscallArchitectures: string[];
   levels: LevelData[];
+  /** The portable profiles the release ships: per name, per file (`service.conf`), the text. */
+  portableProfiles: Record<string, Record<string, string>>;
 }
 
 /** Behaviour switches; each names the release that introduced it. */
@@ -185,6 +187,15 @@ export interface VersionTraits {
   /** v262: ExecReloadPost= (an Exec*= list) and RootMStack= (a fatal path) exist. */
   execReloadPost: boolean;
   rootMStack: boolean;
+  /**
+   * What `--profile=NAME` does for the second unit. offline_security_checks()
+   * (src/analyze/analyze-security.c, v252 to v262) points the profile at the path it looked up, a
+   * string freed at the end of the first unit's iteration, and copies from it for the next unit: what
+   * the heap left there decides. Observed with the real tools: v252 mostly fails to copy (ENOENT; at
+   * times it prints a garbled name and aborts), v257 mostly still finds the first unit's path and
+   * copies that file again, v262 always fails with EISDIR.
+   */
+  portableProfileSecondUnit: { copyError: string } | 'first-unit-profile';
 }
 
 export interface SystemdRelease {
@@ -313,6 +324,7 @@ const VERSIONS = {
       verifiesExecContexts: false,
       execReloadPost: false,
       rootMStack: false,
+      portableProfileSecondUnit: { copyError: 'No such file or directory' },
     } satisfies VersionTraits,
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -350,6 +362,7 @@ const VERSIONS = {
       maxConnectionsCheckedAlways: true,
       verifiesExecContexts: true,
       valueErrorWording: 'parse-error',
+      portableProfileSecondUnit: 'first-unit-profile',
     },
   },
   262: {
@@ -375,6 +388,7 @@ const VERSIONS = {
       imagePolicyIgnoresUnknown: true,
       execReloadPost: true,
       rootMStack: true,
+      portableProfileSecondUnit: { copyError: 'Is a directory' },
     },
   },
 } satisfies Record<number, VersionEntry>;

@@ -359,6 +359,9 @@ export class UnitLoader {
     const names = this.names;
     const parts = parseUnitName(unitName);
     if (!parts) return fail('error', unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
+    // Scopes are only ever created at run time (transient): scope_load() refuses to load one from a
+    // file with ENOENT before it looks for any (src/core/scope.c, v252 to v262).
+    if (parts.type === 'scope') return fail('not-found', unitName, `Unit ${unitName} not found.`);
 
     let fragment = names.fragmentOf(unitName);
     let instance = parts.instance === '' ? undefined : parts.instance;
