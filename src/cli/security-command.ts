@@ -1,18 +1,18 @@
 // `unitgate security`: a drop-in for `systemd-analyze security --offline=true`. Loads each unit from
-// the tree (--root, or hermetically from the unit's own directory), scores it, and prints the table
+// the tree (--root, or the host with the arguments' directories first), scores it, and prints the table
 // or JSON systemd prints, with systemd's exit status. Pure orchestration over the core plus the
 // file-tree reader; the process-level I/O lives in cli.ts.
 import { posix } from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
 import { UnitLoader, type LoadedUnit } from '../core/unit/load-unit';
-import { parseUnitName, isTemplateName, replaceInstance, templateOf } from '../core/unit/unit-name';
+import { parseUnitName, isTemplateName, replaceInstance } from '../core/unit/unit-name';
 import { scoreUnitInTree } from '../core/engine';
 import type { Assessment } from '../core/security/assess';
 import { parseSecurityPolicy, type SecurityPolicy } from '../core/security/security-policy';
 import { encodeJsonShort, renderJson, renderTable } from '../core/security/render-security';
 import { systemdRelease, type SystemdVersion } from '../core/security/versions';
 import { createRealTree } from '../io/node-unit-tree';
-import { withFiles, type UnitTree } from '../core/unit/unit-tree';
+import { withFiles } from '../core/unit/unit-tree';
 
 export type JsonOutput = 'off' | 'short' | 'pretty';
 
@@ -64,7 +64,7 @@ export interface UnitReport {
 interface Prepared {
   argument: string;
   name: string;
-  dir: string | undefined;
+  dir: string;
 }
 
 /** verify_prepare_filename(): absolute path, valid unit name, template → instance. */
@@ -73,8 +73,8 @@ function prepare(argument: string, cwd: string, instance: string): Prepared | { 
   let name = posix.basename(abs);
   if (!parseUnitName(name)) return { error: `Failed to prepare filename ${argument}: Invalid argument` };
   if (isTemplateName(name)) name = replaceInstance(name, instance);
-  // A bare name adds no directory to the search path.
-  const dir = argument.includes('/') ? posix.dirname(abs) : undefined;
+  // The argument's directory (the working directory for a bare name) is searched first without --root.
+  const dir = posix.dirname(abs);
   return { argument, name, dir };
 }
 
@@ -147,8 +147,6 @@ export function runSecurityCommand(
     return 'error' in p ? { ...p, argument: u } : p;
   });
 
-  // The tree: with --root everything is looked up inside it; without, each unit is read hermetically
-  // from its own directory (never from the host's unit directories).
   const root = options.root !== undefined ? posix.resolve(env.cwd, options.root) : undefined;
   if (root !== undefined) {
     try {
@@ -163,51 +161,31 @@ export function runSecurityCommand(
     }
   }
 
-  // One tree and one loader for all units that share a root (the search path is the same for all
-  // of them), so loading N units costs N, not N².
+  // One tree and one loader for all units: systemd-analyze loads every argument through one search
+  // path (offline_security_checks(), src/analyze/analyze-security.c, v252–v262), so loading N units
+  // costs N, not N². With --root, the tree is the root and every argument is looked up by its name
+  // alone: a path names a unit, not a file. Without it, the tree is the host's file system and the
+  // directory of each argument (the working directory for a bare name) goes before the search path,
+  // for every unit (verify_set_unit_path(), via SYSTEMD_UNIT_PATH with a trailing `:`).
   const overlay = new Map<string, string>();
-  // hostPrefix: what turns a path in the tree into the path on this machine that systemd names in
-  // its messages (the root, or the unit's own directory in the hermetic tree).
-  const loaders = new Map<string, { loader: UnitLoader; tree: UnitTree; hostPrefix: string }>();
-  const loaderFor = (dir: string | undefined): { loader: UnitLoader; tree: UnitTree; hostPrefix: string } => {
-    const key = root ?? dir ?? env.cwd;
-    let l = loaders.get(key);
-    if (!l) {
-      let tree: UnitTree;
-      let searchPath: string[];
-      if (root !== undefined) {
-        // A host view of the root, not a root of its own: systemd opens unit files and drop-ins with a
-        // plain open() of the root-prefixed path, so their links resolve on the host (only the alias
-        // check of the name map resolves inside the root; see NameMap). Outside the root, unitgate
-        // reads nothing: there only /dev/null counts (a mask).
-        tree = withFiles(createRealTree(root, { hostView: true }), overlay);
-        // Argument directories come first, each only when a unit (or its template) is there.
-        const argDirs: string[] = [];
-        for (const q of prepared) {
-          if ('error' in q || q.dir === undefined || argDirs.includes(q.dir)) continue;
-          const candidates = [q.name, templateOf(q.name)];
-          if (candidates.some((n) => tree.lstat(posix.join(q.dir as string, n)) !== undefined))
-            argDirs.push(q.dir);
-        }
-        searchPath = [...argDirs, ...release.traits.searchPath.filter((d) => !argDirs.includes(d))];
-        if (profileDropIn !== undefined && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
-      } else {
-        // Hermetic: the unit's own directory is the whole tree, never the host's unit directories.
-        tree = withFiles(createRealTree(key, { hostView: true }), overlay);
-        searchPath = ['/'];
-      }
-      l = { loader: new UnitLoader(tree, searchPath), tree, hostPrefix: key === '/' ? '' : key };
-      loaders.set(key, l);
-    }
-    return l;
-  };
+  // A host view, not a root of its own: systemd opens unit files and drop-ins with a plain open() of
+  // the (root-prefixed) path, so their links resolve on the host (only the alias check of the name map
+  // resolves inside the root; see NameMap). Outside a --root, unitgate reads nothing: there only
+  // /dev/null counts (a mask).
+  const tree = withFiles(createRealTree(root ?? '/', { hostView: true }), overlay);
+  const argumentDirs: string[] = [];
+  if (root === undefined) {
+    for (const q of prepared) if (!('error' in q) && !argumentDirs.includes(q.dir)) argumentDirs.push(q.dir);
+  }
+  const searchPath = [...argumentDirs, ...release.traits.searchPath.filter((d) => !argumentDirs.includes(d))];
+  if (profileDropIn !== undefined && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
+  const loader = new UnitLoader(tree, searchPath);
+  // What turns a path in the tree into the path on this machine that systemd names in its messages.
+  const hostPrefix = root === undefined || root === '/' ? '' : root;
   if (profileDropIn !== undefined) {
     for (const p of prepared) {
       if ('error' in p) continue;
-      overlay.set(
-        posix.join(root !== undefined ? PROFILE_DIR : '/', `${p.name}.d`, 'profile.conf'),
-        profileDropIn,
-      );
+      overlay.set(posix.join(PROFILE_DIR, `${p.name}.d`, 'profile.conf'), profileDropIn);
     }
   }
 
@@ -223,9 +201,8 @@ export function runSecurityCommand(
       exitCode = 1;
       continue;
     }
-    const { loader, tree: unitTree, hostPrefix } = loaderFor(p.dir);
     const outcome = scoreUnitInTree({
-      tree: unitTree,
+      tree,
       unitName: p.name,
       searchPath: [],
       systemd: release,

@@ -85,11 +85,11 @@ export function resolvePath(tree: UnitTree, path: string): Resolved {
       continue;
     }
     const treePath = '/' + current.slice(base.length).join('/');
+    // /dev/null is a mask, whichever way it is reached (in a host view of `/`, it is the host's).
+    if (pending.length === 0 && (host ? '/' + current.join('/') : treePath) === '/dev/null')
+      return { kind: 'null' };
     const entry = tree.lstat(treePath);
-    if (!entry) {
-      if (treePath === '/dev/null' && !host) return { kind: 'null' };
-      return { kind: 'missing' };
-    }
+    if (!entry) return { kind: 'missing' };
     if (entry.type === 'symlink') {
       if (++hops > MAX_SYMLINK_HOPS) return { kind: 'loop' };
       const target = entry.target;
