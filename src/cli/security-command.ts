@@ -189,6 +189,16 @@ export function runSecurityCommand(
     }
   }
 
+  // The manager builds its unit name map at start-up, before the first argument is even prepared.
+  if (prepared.length > 0) {
+    const arrow = env.utf8 ? '→' : '->'; // special_glyph(SPECIAL_GLYPH_ARROW_RIGHT)
+    for (const n of loader.nameMapNotices())
+      stderr +=
+        n.kind === 'rejected-alias'
+          ? n.text + '\n'
+          : `Suspicious symlink ${hostPrefix}${n.link} ${arrow} ${hostPrefix}${n.target}, treating as alias.\n`;
+  }
+
   // systemd-analyze loads every unit before it prints any table; only the order of messages on
   // stderr could tell the difference, so each unit is scored and printed as soon as it is loaded and
   // then dropped (large runs stay small in memory).
