@@ -6,6 +6,7 @@
 // types; `--json=`, `--threshold=`, `--profile=`, `--security-policy=` and several arguments.
 import fc from 'fast-check';
 import type { CaseFile, DifferentialCase } from './cases';
+import { loadingCase } from './kinds/loading';
 
 const BOOL = ['yes', 'no', 'true', 'false', '1', '0', 'on', 'off', 'Yes', 'bogus', ''];
 const BOOLEAN_KEYS = [
@@ -459,6 +460,7 @@ export const differentialCase: fc.Arbitrary<DifferentialCase> = fc.oneof(
   { weight: 3, arbitrary: rootTree },
   { weight: 1, arbitrary: bytesCase },
   { weight: 2, arbitrary: optionsCase },
+  { weight: 2, arbitrary: loadingCase },
 );
 
 /** The case kinds by name, for campaigns that aim at one. */
@@ -468,4 +470,5 @@ export const CASE_KINDS: Record<string, fc.Arbitrary<DifferentialCase>> = {
   'root-tree': rootTree,
   bytes: bytesCase,
   options: optionsCase,
+  loading: loadingCase,
 };

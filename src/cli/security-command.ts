@@ -4,7 +4,7 @@
 // file-tree reader; the process-level I/O lives in cli.ts.
 import { posix } from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
-import { UnitLoader, type LoadedUnit } from '../core/unit/load-unit';
+import { TYPES_MAY_TEMPLATE, UnitLoader, type LoadedUnit } from '../core/unit/load-unit';
 import { parseUnitName, isTemplateName, replaceInstance } from '../core/unit/unit-name';
 import { scoreUnitInTree } from '../core/engine';
 import type { Assessment } from '../core/security/assess';
@@ -199,6 +199,8 @@ export function runSecurityCommand(
           : `Suspicious symlink ${hostPrefix}${n.link} ${arrow} ${hostPrefix}${n.target}, treating as alias.\n`;
   }
 
+  /** The ids of the units loaded so far (`\0NAME` for a name that failed to load). */
+  const loaded = new Set<string>();
   // systemd-analyze loads every unit before it prints any table; only the order of messages on
   // stderr could tell the difference, so each unit is scored and printed as soon as it is loaded and
   // then dropped (large runs stay small in memory).
@@ -211,6 +213,16 @@ export function runSecurityCommand(
       exitCode = 1;
       continue;
     }
+    const parts = parseUnitName(p.name);
+    if (parts && parts.instance !== undefined && !TYPES_MAY_TEMPLATE.has(parts.type)) {
+      // manager_load_unit_prepare() refuses an instance of a type that has no templates (-EINVAL),
+      // and manager_load_startable_unit_or_warn() names the prepared path.
+      const message = `Failed to load unit file ${posix.join(p.dir, p.name)}: Invalid argument`;
+      stderr += message + '\n';
+      report.error = message;
+      exitCode = 1;
+      continue;
+    }
     const outcome = scoreUnitInTree({
       tree,
       unitName: p.name,
@@ -219,16 +231,22 @@ export function runSecurityCommand(
       overrides: policy,
       loader,
     });
+    // systemd loads a unit once: an argument naming a unit loaded before (by any of its names, or
+    // the same name that failed) finds it in the manager, and what loading logged is not logged again.
+    const loadedId = outcome.ok ? outcome.unit.id : outcome.unit?.id;
+    const loadedBefore = loaded.has(loadedId ?? `\0${p.name}`);
+    loaded.add(loadedId ?? `\0${p.name}`);
     if (!outcome.ok && outcome.stage === 'load') {
       // Only with --root: without it, systemd-analyze (252.38) says "not found" alone.
       const open = root !== undefined ? outcome.failure?.openFailure : undefined;
-      if (open) stderr += `${p.name}: Failed to open ${hostPrefix}${open.path}: ${open.reason}\n`;
+      if (open && !loadedBefore)
+        stderr += `${p.name}: Failed to open ${hostPrefix}${open.path}: ${open.reason}\n`;
       stderr += outcome.message + '\n';
       report.error = outcome.message;
       exitCode = 1;
       continue;
     }
-    for (const d of outcome.diagnostics) {
+    for (const d of loadedBefore ? [] : outcome.diagnostics) {
       if (d.severity === 'error' || d.severity === 'warning')
         stderr += d.unlocated ? `${d.message}\n` : `${hostPrefix}${d.file}:${d.line}: ${d.message}\n`;
     }

@@ -218,19 +218,16 @@ class NameMap {
   private rootedTree: UnitTree | undefined;
 
   /**
-   * The notices of unit_file_build_name_map() (see NameMapNotice): every search directory once (the
-   * path's duplicates are dropped, as path_strv_resolve_uniq() does), its entries in the order the
-   * directory lists them; a name an earlier directory took (a unit file, a linked file, a mask or a
-   * valid alias) is not looked at again.
+   * The notices of unit_file_build_name_map() (see NameMapNotice): search directory by search
+   * directory, its entries in the order the directory lists them; a name an earlier directory took (a
+   * unit file, a linked file, a mask or a valid alias) is not looked at again. A directory reached twice
+   * (252's /lib/systemd/system in a merged-/usr root) is read twice, and its rejected aliases are
+   * logged twice, as the real 252 does.
    */
   notices(): NameMapNotice[] {
     const notices: NameMapNotice[] = [];
     const taken = new Set<string>();
-    const scanned = new Set<string>();
     for (const dir of this.searchPath) {
-      const resolved = resolvePath(this.rooted, dir);
-      if (resolved.kind !== 'directory' || scanned.has(resolved.path)) continue;
-      scanned.add(resolved.path);
       const types = this.tree.listDirectory?.(dir);
       const names = types ? types.keys() : (this.tree.readDirectory(dir) ?? NO_NAMES);
       for (const name of names) {
@@ -355,7 +352,13 @@ const TYPES_MAY_ALIAS: ReadonlySet<UnitType> = new Set([
   'path',
 ]);
 /** Unit types that may be templates (unit_type_may_template(), same file). */
-const TYPES_MAY_TEMPLATE: ReadonlySet<UnitType> = new Set(['service', 'socket', 'target', 'timer', 'path']);
+export const TYPES_MAY_TEMPLATE: ReadonlySet<UnitType> = new Set([
+  'service',
+  'socket',
+  'target',
+  'timer',
+  'path',
+]);
 
 type NameKind = 'plain' | 'template' | 'instance';
 const nameKind = (parts: UnitNameParts): NameKind =>
