@@ -189,15 +189,19 @@ export function runSecurityCommand(
     }
   }
 
-  // The manager builds its unit name map at start-up, before the first argument is even prepared.
-  if (prepared.length > 0) {
+  // The manager builds its unit name map when it loads its first unit (unit_file_find_fragment()
+  // builds it on first use): its notices come just before that unit's messages.
+  let nameMapBuilt = false;
+  const buildNameMap = (): void => {
+    if (nameMapBuilt) return;
+    nameMapBuilt = true;
     const arrow = env.utf8 ? '→' : '->'; // special_glyph(SPECIAL_GLYPH_ARROW_RIGHT)
     for (const n of loader.nameMapNotices())
       stderr +=
         n.kind === 'rejected-alias'
           ? n.text + '\n'
           : `Suspicious symlink ${hostPrefix}${n.link} ${arrow} ${hostPrefix}${n.target}, treating as alias.\n`;
-  }
+  };
 
   /** The ids of the units loaded so far (`\0NAME` for a name that failed to load). */
   const loaded = new Set<string>();
@@ -223,6 +227,7 @@ export function runSecurityCommand(
       exitCode = 1;
       continue;
     }
+    buildNameMap();
     const outcome = scoreUnitInTree({
       tree,
       unitName: p.name,

@@ -5,6 +5,7 @@
 import { posix } from 'path';
 import { parseUnitFile, type ParsedUnitFile } from './parse-unit-file';
 import {
+  chaseNonexistent,
   linkTargetPath,
   memoizeTree,
   resolvedEntry,
@@ -200,9 +201,9 @@ class NameMap {
     const target = linkTargetPath(dir, linkTarget);
     if (target === '/dev/null') return undefined;
     if (this.dirPrefixes.some((d) => target.startsWith(d))) return target;
-    const parent = resolvePath(this.rooted, posix.dirname(target));
-    if (parent.kind !== 'directory') return undefined;
-    const resolved = joinName(parent.path, posix.basename(target));
+    const parent = chaseNonexistent(this.rooted, posix.dirname(target));
+    if (parent === undefined) return undefined;
+    const resolved = joinName(parent, posix.basename(target));
     return this.dirPrefixes.some((d) => resolved.startsWith(d)) ? resolved : undefined;
   }
 

@@ -114,6 +114,35 @@ export function resolvePath(tree: UnitTree, path: string): Resolved {
 }
 
 /**
+ * chase() with CHASE_NONEXISTENT (src/basic/chase.c): the symlinks of `path` resolved inside the tree
+ * as far as its components exist, the rest appended as it is. The tree is taken as a root of its own
+ * (an absolute link target restarts at its `/`). `undefined` after too many links.
+ */
+export function chaseNonexistent(tree: UnitTree, path: string): string | undefined {
+  let pending = path.split('/').filter((c) => c.length > 0);
+  const done: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const component = pending.shift() as string;
+    if (component === '.') continue;
+    if (component === '..') {
+      done.pop();
+      continue;
+    }
+    const entry = tree.lstat('/' + [...done, component].join('/'));
+    if (!entry) return '/' + [...done, component, ...pending].join('/');
+    if (entry.type === 'symlink') {
+      if (++hops > MAX_SYMLINK_HOPS) return undefined;
+      if (entry.target.startsWith('/')) done.length = 0;
+      pending = [...entry.target.split('/').filter((c) => c.length > 0), ...pending];
+      continue;
+    }
+    done.push(component);
+  }
+  return '/' + done.join('/');
+}
+
+/**
  * resolvePath() of `path` = `<dir>/<name>` for a directory `dir` that resolvePath() has already
  * resolved (a tree path without symlinks) and a plain file name, when only the last component needs a
  * look: it is not a symlink. `undefined` when that shortcut does not apply (a symlink to follow, `.`
