@@ -196,6 +196,16 @@ describe('the search path of the arguments', () => {
     expect(r.stderr).toBe('');
   });
 
+  it('without --root, the directory of an argument that names no file there is not searched', () => {
+    const d = mkdtempSync(join(dir, 'case-'));
+    mkdirSync(join(d, 'a'));
+    mkdirSync(join(d, 'b/ug-e.service.d'), { recursive: true });
+    writeFileSync(join(d, 'a/ug-e.service'), unit);
+    writeFileSync(join(d, 'b/ug-e.service.d/x.conf'), '[Service]\nType=no-such-type\n');
+    const r = security(['--json=short', join(d, 'a/ug-e.service'), join(d, 'b/ug-e.service')]);
+    expect(r.stderr).toBe('');
+  });
+
   it('without --root, a bare name is looked up in the working directory', () => {
     const d = mkdtempSync(join(dir, 'case-'));
     writeFileSync(join(d, 'ug-cwd.service'), unit);

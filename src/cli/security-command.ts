@@ -5,7 +5,7 @@
 import { posix } from 'node:path';
 import { readFileSync, statSync } from 'node:fs';
 import { TYPES_MAY_TEMPLATE, UnitLoader, type LoadedUnit } from '../core/unit/load-unit';
-import { parseUnitName, isTemplateName, replaceInstance } from '../core/unit/unit-name';
+import { parseUnitName, isTemplateName, replaceInstance, templateOf } from '../core/unit/unit-name';
 import { scoreUnitInTree } from '../core/engine';
 import type { Assessment } from '../core/security/assess';
 import { parseSecurityPolicy, type SecurityPolicy } from '../core/security/security-policy';
@@ -165,8 +165,8 @@ export function runSecurityCommand(
   // path (offline_security_checks(), src/analyze/analyze-security.c, v252–v262), so loading N units
   // costs N, not N². With --root, the tree is the root and every argument is looked up by its name
   // alone: a path names a unit, not a file. Without it, the tree is the host's file system and the
-  // directory of each argument (the working directory for a bare name) goes before the search path,
-  // for every unit (verify_set_unit_path(), via SYSTEMD_UNIT_PATH with a trailing `:`).
+  // directory of each argument (the working directory for a bare name) that holds its file goes before
+  // the search path, for every unit (verify_set_unit_path(), via SYSTEMD_UNIT_PATH with a trailing `:`).
   const overlay = new Map<string, string>();
   // A host view, not a root of its own: systemd opens unit files and drop-ins with a plain open() of
   // the (root-prefixed) path, so their links resolve on the host (only the alias check of the name map
@@ -175,7 +175,13 @@ export function runSecurityCommand(
   const tree = withFiles(createRealTree(root ?? '/', { hostView: true }), overlay);
   const argumentDirs: string[] = [];
   if (root === undefined) {
-    for (const q of prepared) if (!('error' in q) && !argumentDirs.includes(q.dir)) argumentDirs.push(q.dir);
+    // Only a directory that holds the argument's file (or its template) joins the path: a drop-in
+    // directory beside an argument that names no file there is not read (252.39, 257.13, 262.1).
+    for (const q of prepared) {
+      if ('error' in q || argumentDirs.includes(q.dir)) continue;
+      const candidates = [q.name, templateOf(q.name)];
+      if (candidates.some((n) => tree.lstat(posix.join(q.dir, n)) !== undefined)) argumentDirs.push(q.dir);
+    }
   }
   const searchPath = [...argumentDirs, ...release.traits.searchPath.filter((d) => !argumentDirs.includes(d))];
   if (profileDropIn !== undefined && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
