@@ -4448,6 +4448,7 @@ var UnitLoader = class {
     const names = this.names;
     const parts = parseUnitName(unitName);
     if (!parts) return fail("error", unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
+    if (parts.type === "scope") return fail("not-found", unitName, `Unit ${unitName} not found.`);
     let fragment = names.fragmentOf(unitName);
     let instance = parts.instance === "" ? void 0 : parts.instance;
     let lookupName = unitName;
@@ -6015,6 +6016,7 @@ var systemd_252_default = {
     inputs: [
       "spec/systemd-data/assessors/v252.38-debian12.json",
       "spec/systemd-data/syscall-groups/v252.38-debian12.json",
+      "spec/systemd-data/portable-profiles/v252.38-debian12.json",
       "spec/systemd-data/libseccomp-x86_64-resolution.json",
       "spec/systemd-data/syscall-groups-effective-x86_64.json",
       "spec/systemd-data/names/capabilities.json",
@@ -8881,7 +8883,21 @@ var systemd_252_default = {
       glyphAscii: ":-]",
       color: "highlight green"
     }
-  ]
+  ],
+  portableProfiles: {
+    default: {
+      "service.conf": '# The "default" security profile for services, i.e. a number of useful restrictions\n\n[Service]\nMountAPIVFS=yes\nBindReadOnlyPaths=/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n	CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_NET_ADMIN \\\n	CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_SETGID CAP_SETPCAP \\\n	CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateTmp=yes\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\n'
+    },
+    nonetwork: {
+      "service.conf": '# The "nonetwork" security profile for services, i.e. like "default" but without networking\n\n[Service]\nMountAPIVFS=yes\nBindReadOnlyPaths=/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n	CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_SETGID CAP_SETPCAP \\\n	CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateTmp=yes\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\n'
+    },
+    strict: {
+      "service.conf": '# The "strict" security profile for services, all options turned on\n\n[Service]\nMountAPIVFS=yes\nBindReadOnlyPaths=/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout\nBindReadOnlyPaths=/etc/machine-id\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=\nPrivateTmp=yes\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX\nLockPersonality=yes\nNoNewPrivileges=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\nTasksMax=4\n'
+    },
+    trusted: {
+      "service.conf": '# The "trusted" profile for services, i.e. no restrictions are applied apart from a private /tmp\n\n[Service]\nMountAPIVFS=yes\nPrivateTmp=yes\nBindPaths=/run\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\n'
+    }
+  }
 };
 
 // src/core/security/data/systemd-255.json
@@ -8892,6 +8908,7 @@ var systemd_255_default = {
     inputs: [
       "spec/systemd-data/assessors/v255.json",
       "spec/systemd-data/syscall-groups/v255.json",
+      "spec/systemd-data/portable-profiles/v255.json",
       "spec/systemd-data/libseccomp-x86_64-resolution.json",
       "spec/systemd-data/syscall-groups-effective-x86_64.json",
       "spec/systemd-data/names/capabilities.json",
@@ -11766,7 +11783,21 @@ var systemd_255_default = {
       glyphAscii: ":-]",
       color: "highlight green"
     }
-  ]
+  ],
+  portableProfiles: {
+    default: {
+      "service.conf": '# The "default" security profile for services, i.e. a number of useful restrictions\n\n[Service]\nMountAPIVFS=yes\nBindReadOnlyPaths=/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n	CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_NET_ADMIN \\\n	CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_SETGID CAP_SETPCAP \\\n	CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateTmp=yes\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\n'
+    },
+    nonetwork: {
+      "service.conf": '# The "nonetwork" security profile for services, i.e. like "default" but without networking\n\n[Service]\nMountAPIVFS=yes\nBindReadOnlyPaths=/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n	CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_SETGID CAP_SETPCAP \\\n	CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateTmp=yes\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\n'
+    },
+    strict: {
+      "service.conf": '# The "strict" security profile for services, all options turned on\n\n[Service]\nMountAPIVFS=yes\nBindReadOnlyPaths=/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout\nBindReadOnlyPaths=/etc/machine-id\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=\nPrivateTmp=yes\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX\nLockPersonality=yes\nNoNewPrivileges=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\nTasksMax=4\n'
+    },
+    trusted: {
+      "service.conf": '# The "trusted" profile for services, i.e. no restrictions are applied apart from a private /tmp\n\n[Service]\nMountAPIVFS=yes\nPrivateTmp=yes\nBindPaths=/run\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\n'
+    }
+  }
 };
 
 // src/core/security/data/systemd-257.json
@@ -11777,6 +11808,7 @@ var systemd_257_default = {
     inputs: [
       "spec/systemd-data/assessors/v257.13-debian13.json",
       "spec/systemd-data/syscall-groups/v257.13-debian13.json",
+      "spec/systemd-data/portable-profiles/v257.13-debian13.json",
       "spec/systemd-data/libseccomp-x86_64-resolution.json",
       "spec/systemd-data/syscall-groups-effective-x86_64.json",
       "spec/systemd-data/names/capabilities.json",
@@ -14705,7 +14737,21 @@ var systemd_257_default = {
       glyphAscii: ":-]",
       color: "highlight green"
     }
-  ]
+  ],
+  portableProfiles: {
+    default: {
+      "service.conf": '# The "default" security profile for services, i.e. a number of useful restrictions\n\n[Service]\nMountAPIVFS=yes\nBindLogSockets=yes\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n	CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_NET_ADMIN \\\n	CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_SETGID CAP_SETPCAP \\\n	CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\n'
+    },
+    nonetwork: {
+      "service.conf": '# The "nonetwork" security profile for services, i.e. like "default" but without networking\n\n[Service]\nMountAPIVFS=yes\nBindLogSockets=yes\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n	CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_SETGID CAP_SETPCAP \\\n	CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\n'
+    },
+    strict: {
+      "service.conf": '# The "strict" security profile for services, all options turned on\n\n[Service]\nMountAPIVFS=yes\nBindLogSockets=yes\nBindReadOnlyPaths=/etc/machine-id\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX\nLockPersonality=yes\nNoNewPrivileges=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\nTasksMax=4\n'
+    },
+    trusted: {
+      "service.conf": '# The "trusted" profile for services, i.e. no restrictions are applied apart from a private /tmp\n\n[Service]\nMountAPIVFS=yes\nPrivateTmp=yes\nBindPaths=/run\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\n'
+    }
+  }
 };
 
 // src/core/security/data/systemd-262.json
@@ -14716,6 +14762,7 @@ var systemd_262_default = {
     inputs: [
       "spec/systemd-data/assessors/v262.json",
       "spec/systemd-data/syscall-groups/v262.json",
+      "spec/systemd-data/portable-profiles/v262.json",
       "spec/systemd-data/libseccomp-x86_64-resolution.json",
       "spec/systemd-data/syscall-groups-effective-x86_64.json",
       "spec/systemd-data/names/capabilities.json",
@@ -17662,7 +17709,21 @@ var systemd_262_default = {
       glyphAscii: ":-]",
       color: "highlight green"
     }
-  ]
+  ],
+  portableProfiles: {
+    default: {
+      "service.conf": '# The "default" security profile for services, i.e. a number of useful restrictions\n\n[Service]\nMountAPIVFS=yes\nBindLogSockets=yes\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n                      CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_NET_ADMIN \\\n                      CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_SETGID CAP_SETPCAP \\\n                      CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nDelegateNamespaces=no\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\n'
+    },
+    nonetwork: {
+      "service.conf": '# The "nonetwork" security profile for services, i.e. like "default" but without networking\n\n[Service]\nMountAPIVFS=yes\nBindLogSockets=yes\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n                      CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_SETGID CAP_SETPCAP \\\n                      CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nDelegateNamespaces=no\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\n'
+    },
+    strict: {
+      "service.conf": '# The "strict" security profile for services, all options turned on\n\n[Service]\nMountAPIVFS=yes\nBindLogSockets=yes\nBindReadOnlyPaths=/etc/machine-id\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX\nLockPersonality=yes\nNoNewPrivileges=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nDelegateNamespaces=no\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\nTasksMax=4\n'
+    },
+    trusted: {
+      "service.conf": '# The "trusted" profile for services, i.e. no restrictions are applied apart from a private /tmp\n\n[Service]\nMountAPIVFS=yes\nPrivateTmp=yes\nBindPaths=/run\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\n'
+    }
+  }
 };
 
 // src/core/security/data/glibc-2.36-exp10.json
@@ -18005,7 +18066,8 @@ var VERSIONS = {
       maxConnectionsCheckedAlways: false,
       verifiesExecContexts: false,
       execReloadPost: false,
-      rootMStack: false
+      rootMStack: false,
+      portableProfileSecondUnit: { copyError: "No such file or directory" }
     }
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -18042,7 +18104,8 @@ var VERSIONS = {
       swapWhatRelativeKept: true,
       maxConnectionsCheckedAlways: true,
       verifiesExecContexts: true,
-      valueErrorWording: "parse-error"
+      valueErrorWording: "parse-error",
+      portableProfileSecondUnit: "first-unit-profile"
     }
   },
   262: {
@@ -18067,7 +18130,8 @@ var VERSIONS = {
       offlineRootVerbs: "cat-config, verify, condition, unit-gdb, and security",
       imagePolicyIgnoresUnknown: true,
       execReloadPost: true,
-      rootMStack: true
+      rootMStack: true,
+      portableProfileSecondUnit: { copyError: "Is a directory" }
     }
   }
 };
@@ -18105,7 +18169,10 @@ var KEYS_ADDED_AFTER_252 = {
   RootImagePolicy: 255,
   MountImagePolicy: 255,
   ExtensionImagePolicy: 255,
-  PrivatePIDs: 257
+  PrivatePIDs: 257,
+  // Both in the portable profiles the releases ship (`--profile=default`): v257 and v258.
+  BindLogSockets: 257,
+  DelegateNamespaces: 262
 };
 var TABLE = unit_keys_252_default;
 var SETS = new Map(
@@ -22532,7 +22599,44 @@ function direntType(d2) {
 }
 
 // src/cli/security-command.ts
-var PROFILE_DIR = "/run/systemd/system";
+var PROFILE_DIR = "/tmp/systemd-temporary-profile";
+var PORTABLE_PROFILE_HOST_DIRS = [
+  "/etc/systemd/portable/profile",
+  "/run/systemd/portable/profile",
+  "/usr/local/lib/systemd/portable/profile"
+];
+function parsePortableProfile(value, cwd) {
+  if (value === "") return { error: "Profile file name is empty" };
+  if (!value.includes("/")) return { name: value };
+  const path = import_node_path2.posix.resolve(cwd, value);
+  if (!path.endsWith(".conf")) return { error: `Profile file name must end with .conf: ${path}` };
+  return { path };
+}
+function portableProfileText(profile, unitType, shipped) {
+  const read = (path) => {
+    try {
+      return { text: (0, import_node_fs2.readFileSync)(path, "utf8") };
+    } catch (e) {
+      return { error: `Failed to copy: ${errnoText(e.code)}` };
+    }
+  };
+  if ("path" in profile) return read(profile.path);
+  const file = `${unitType}.conf`;
+  for (const dir of PORTABLE_PROFILE_HOST_DIRS) {
+    const path = `${dir}/${profile.name}/${file}`;
+    try {
+      (0, import_node_fs2.lstatSync)(path);
+      return read(path);
+    } catch (e) {
+      const code = e.code;
+      if (code !== "ENOENT")
+        return { error: `Failed to find portable profile ${profile.name}: ${errnoText(code)}` };
+    }
+  }
+  const text = Object.hasOwn(shipped, profile.name) ? shipped[profile.name]?.[file] : void 0;
+  if (text !== void 0) return { text };
+  return { error: `Failed to find portable profile ${profile.name}: No such file or directory` };
+}
 function errnoText(code) {
   const texts = {
     ENOENT: "No such file or directory",
@@ -22557,8 +22661,13 @@ function runSecurityCommand(options, env) {
   const instance = options.instance ?? release.traits.templateInstance;
   let stdout = "";
   let stderr = "";
-  let exitCode = 0;
   const reports = [];
+  let profile;
+  if (options.portableProfile !== void 0) {
+    const parsed = parsePortableProfile(options.portableProfile, env.cwd);
+    if ("error" in parsed) return { exitCode: 1, stdout, stderr: parsed.error + "\n", reports };
+    profile = parsed;
+  }
   if (options.units.length === 0 && release.traits.requiresUnitArguments) {
     return {
       exitCode: 1,
@@ -22588,29 +22697,6 @@ function runSecurityCommand(options, env) {
     });
     if (!parsed.ok) return { exitCode: 1, stdout, stderr: parsed.message + "\n", reports };
     policy = parsed.policy;
-  }
-  let portableProfileDropIn;
-  if (options.portableProfile !== void 0) {
-    if (!options.portableProfile.endsWith(".conf")) {
-      return {
-        exitCode: 1,
-        stdout,
-        stderr: `--profile= takes a path to a .conf drop-in: ${options.portableProfile}
-`,
-        reports
-      };
-    }
-    try {
-      portableProfileDropIn = (0, import_node_fs2.readFileSync)(import_node_path2.posix.resolve(env.cwd, options.portableProfile), "utf8");
-    } catch (e) {
-      return {
-        exitCode: 1,
-        stdout,
-        stderr: `Failed to read profile '${options.portableProfile}': ${e.code ?? e}
-`,
-        reports
-      };
-    }
   }
   const prepared = options.units.map((u) => {
     const p = prepare(u, env.cwd, instance);
@@ -22648,35 +22734,51 @@ function runSecurityCommand(options, env) {
             argDirs.push(q.dir);
         }
         searchPath = [...argDirs, ...release.traits.searchPath.filter((d2) => !argDirs.includes(d2))];
-        if (portableProfileDropIn !== void 0 && !searchPath.includes(PROFILE_DIR))
-          searchPath.push(PROFILE_DIR);
       } else {
         tree = withFiles(createRealTree(key, { hostView: true }), overlay);
         searchPath = ["/"];
       }
+      if (profile !== void 0) searchPath.push(PROFILE_DIR);
       l = { loader: new UnitLoader(tree, searchPath), tree, hostPrefix: key === "/" ? "" : key };
       loaders.set(key, l);
     }
     return l;
   };
-  if (portableProfileDropIn !== void 0) {
-    for (const p of prepared) {
+  let profileFailure;
+  if (profile !== void 0) {
+    let first;
+    const second = release.traits.portableProfileSecondUnit;
+    for (const [at2, p] of prepared.entries()) {
       if ("error" in p) continue;
-      overlay.set(
-        import_node_path2.posix.join(root !== void 0 ? PROFILE_DIR : "/", `${p.name}.d`, "profile.conf"),
-        portableProfileDropIn
+      const text = "name" in profile && first !== void 0 ? second === "first-unit-profile" ? first : { error: `Failed to copy: ${second.copyError}` } : portableProfileText(
+        profile,
+        p.name.slice(p.name.lastIndexOf(".") + 1),
+        release.data.portableProfiles
       );
+      if ("error" in text) {
+        profileFailure = { at: at2, message: text.error };
+        break;
+      }
+      overlay.set(import_node_path2.posix.join(PROFILE_DIR, `${p.name}.d`, "profile.conf"), text.text);
+      first ??= text;
     }
   }
-  for (const p of prepared) {
+  let loadFailed = false;
+  let overThreshold = false;
+  for (const [at2, p] of prepared.entries()) {
     const report = { argument: p.argument };
     if (options.collectReports) reports.push(report);
     if ("error" in p) {
       stderr += p.error + "\n";
       report.error = p.error;
-      exitCode = 1;
+      loadFailed = true;
       continue;
     }
+    if (profileFailure?.at === at2) {
+      stderr += profileFailure.message + "\n";
+      return { exitCode: 1, stdout: "", stderr, reports };
+    }
+    if (profile !== void 0) loadFailed = false;
     const { loader, tree: unitTree, hostPrefix } = loaderFor(p.dir);
     const outcome = scoreUnitInTree({
       tree: unitTree,
@@ -22692,7 +22794,7 @@ function runSecurityCommand(options, env) {
 `;
       stderr += outcome.message + "\n";
       report.error = outcome.message;
-      exitCode = 1;
+      loadFailed = true;
       continue;
     }
     for (const d2 of outcome.diagnostics) {
@@ -22701,6 +22803,7 @@ function runSecurityCommand(options, env) {
 ` : `${hostPrefix}${d2.file}:${d2.logLine ?? d2.line}: ${d2.message}
 `;
     }
+    if (profileFailure !== void 0 && (outcome.ok || outcome.stage === "overrides")) continue;
     if (!outcome.ok && outcome.stage === "overrides") {
       stderr += `${outcome.message}. Aborting.
 `;
@@ -22709,7 +22812,7 @@ function runSecurityCommand(options, env) {
     if (!outcome.ok) {
       stderr += outcome.message + "\n";
       report.error = outcome.message;
-      exitCode = 1;
+      loadFailed = true;
       continue;
     }
     const { unit: unit2, assessment } = outcome;
@@ -22719,15 +22822,15 @@ function runSecurityCommand(options, env) {
     }
     if (options.json === "short" && options.writeEncoded) {
       const scored = assessment;
-      options.writeEncoded((into, at2) => encodeJsonShort(scored, into, at2));
+      options.writeEncoded((into, at3) => encodeJsonShort(scored, into, at3));
     } else {
       const out = options.json === "off" ? renderTable(assessment, { utf8: env.utf8, colors: env.colors, emoji: env.emoji }) : renderJson(assessment, options.json);
       if (options.write) options.write(out);
       else stdout += out;
     }
-    if (assessment.exposure > options.threshold) exitCode = 1;
+    if (assessment.exposure > options.threshold) overThreshold = true;
   }
-  return { exitCode, stdout, stderr, reports };
+  return { exitCode: loadFailed || overThreshold ? 1 : 0, stdout, stderr, reports };
 }
 
 // src/cli/parse-values.ts
@@ -24824,8 +24927,8 @@ function buildProgram(cli, result, pending) {
     )
   ).addOption(
     new Option(
-      "--profile <file>",
-      "a .conf drop-in applied to every unit as profile.conf (portable-service profile)"
+      "--profile <name|file>",
+      "a portable profile (default, nonetwork, strict, trusted) or a .conf file, applied to every unit as its lowest-priority drop-in"
     )
   ).addOption(new Option("--instance <name>", "instance name used when analysing a template unit")).addOption(new Option("-q, --quiet", "accepted for compatibility")).addOption(new Option("--system", "analyse system units (the default)")).addOption(new Option("--man [bool]", "accepted for compatibility (no effect offline)")).addOption(new Option("--generators [bool]", "accepted for compatibility (no effect offline)")).addOption(new Option("--recursive-errors <mode>", "accepted for compatibility: yes, no or one")).addOption(new Option("--no-legend", "accepted where systemd-analyze accepts it")).addOption(
     new Option(

@@ -30393,6 +30393,7 @@ var systemd_252_default = {
     inputs: [
       "spec/systemd-data/assessors/v252.38-debian12.json",
       "spec/systemd-data/syscall-groups/v252.38-debian12.json",
+      "spec/systemd-data/portable-profiles/v252.38-debian12.json",
       "spec/systemd-data/libseccomp-x86_64-resolution.json",
       "spec/systemd-data/syscall-groups-effective-x86_64.json",
       "spec/systemd-data/names/capabilities.json",
@@ -33259,7 +33260,21 @@ var systemd_252_default = {
       glyphAscii: ":-]",
       color: "highlight green"
     }
-  ]
+  ],
+  portableProfiles: {
+    default: {
+      "service.conf": '# The "default" security profile for services, i.e. a number of useful restrictions\n\n[Service]\nMountAPIVFS=yes\nBindReadOnlyPaths=/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n	CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_NET_ADMIN \\\n	CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_SETGID CAP_SETPCAP \\\n	CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateTmp=yes\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\n'
+    },
+    nonetwork: {
+      "service.conf": '# The "nonetwork" security profile for services, i.e. like "default" but without networking\n\n[Service]\nMountAPIVFS=yes\nBindReadOnlyPaths=/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n	CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_SETGID CAP_SETPCAP \\\n	CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateTmp=yes\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\n'
+    },
+    strict: {
+      "service.conf": '# The "strict" security profile for services, all options turned on\n\n[Service]\nMountAPIVFS=yes\nBindReadOnlyPaths=/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout\nBindReadOnlyPaths=/etc/machine-id\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=\nPrivateTmp=yes\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX\nLockPersonality=yes\nNoNewPrivileges=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\nTasksMax=4\n'
+    },
+    trusted: {
+      "service.conf": '# The "trusted" profile for services, i.e. no restrictions are applied apart from a private /tmp\n\n[Service]\nMountAPIVFS=yes\nPrivateTmp=yes\nBindPaths=/run\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\n'
+    }
+  }
 };
 
 // src/core/security/data/systemd-255.json
@@ -33270,6 +33285,7 @@ var systemd_255_default = {
     inputs: [
       "spec/systemd-data/assessors/v255.json",
       "spec/systemd-data/syscall-groups/v255.json",
+      "spec/systemd-data/portable-profiles/v255.json",
       "spec/systemd-data/libseccomp-x86_64-resolution.json",
       "spec/systemd-data/syscall-groups-effective-x86_64.json",
       "spec/systemd-data/names/capabilities.json",
@@ -36144,7 +36160,21 @@ var systemd_255_default = {
       glyphAscii: ":-]",
       color: "highlight green"
     }
-  ]
+  ],
+  portableProfiles: {
+    default: {
+      "service.conf": '# The "default" security profile for services, i.e. a number of useful restrictions\n\n[Service]\nMountAPIVFS=yes\nBindReadOnlyPaths=/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n	CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_NET_ADMIN \\\n	CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_SETGID CAP_SETPCAP \\\n	CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateTmp=yes\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\n'
+    },
+    nonetwork: {
+      "service.conf": '# The "nonetwork" security profile for services, i.e. like "default" but without networking\n\n[Service]\nMountAPIVFS=yes\nBindReadOnlyPaths=/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n	CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_SETGID CAP_SETPCAP \\\n	CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateTmp=yes\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\n'
+    },
+    strict: {
+      "service.conf": '# The "strict" security profile for services, all options turned on\n\n[Service]\nMountAPIVFS=yes\nBindReadOnlyPaths=/dev/log /run/systemd/journal/socket /run/systemd/journal/stdout\nBindReadOnlyPaths=/etc/machine-id\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=\nPrivateTmp=yes\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX\nLockPersonality=yes\nNoNewPrivileges=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\nTasksMax=4\n'
+    },
+    trusted: {
+      "service.conf": '# The "trusted" profile for services, i.e. no restrictions are applied apart from a private /tmp\n\n[Service]\nMountAPIVFS=yes\nPrivateTmp=yes\nBindPaths=/run\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\n'
+    }
+  }
 };
 
 // src/core/security/data/systemd-257.json
@@ -36155,6 +36185,7 @@ var systemd_257_default = {
     inputs: [
       "spec/systemd-data/assessors/v257.13-debian13.json",
       "spec/systemd-data/syscall-groups/v257.13-debian13.json",
+      "spec/systemd-data/portable-profiles/v257.13-debian13.json",
       "spec/systemd-data/libseccomp-x86_64-resolution.json",
       "spec/systemd-data/syscall-groups-effective-x86_64.json",
       "spec/systemd-data/names/capabilities.json",
@@ -39083,7 +39114,21 @@ var systemd_257_default = {
       glyphAscii: ":-]",
       color: "highlight green"
     }
-  ]
+  ],
+  portableProfiles: {
+    default: {
+      "service.conf": '# The "default" security profile for services, i.e. a number of useful restrictions\n\n[Service]\nMountAPIVFS=yes\nBindLogSockets=yes\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n	CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_NET_ADMIN \\\n	CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_SETGID CAP_SETPCAP \\\n	CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\n'
+    },
+    nonetwork: {
+      "service.conf": '# The "nonetwork" security profile for services, i.e. like "default" but without networking\n\n[Service]\nMountAPIVFS=yes\nBindLogSockets=yes\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n	CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_SETGID CAP_SETPCAP \\\n	CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\n'
+    },
+    strict: {
+      "service.conf": '# The "strict" security profile for services, all options turned on\n\n[Service]\nMountAPIVFS=yes\nBindLogSockets=yes\nBindReadOnlyPaths=/etc/machine-id\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX\nLockPersonality=yes\nNoNewPrivileges=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\nTasksMax=4\n'
+    },
+    trusted: {
+      "service.conf": '# The "trusted" profile for services, i.e. no restrictions are applied apart from a private /tmp\n\n[Service]\nMountAPIVFS=yes\nPrivateTmp=yes\nBindPaths=/run\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\n'
+    }
+  }
 };
 
 // src/core/security/data/systemd-262.json
@@ -39094,6 +39139,7 @@ var systemd_262_default = {
     inputs: [
       "spec/systemd-data/assessors/v262.json",
       "spec/systemd-data/syscall-groups/v262.json",
+      "spec/systemd-data/portable-profiles/v262.json",
       "spec/systemd-data/libseccomp-x86_64-resolution.json",
       "spec/systemd-data/syscall-groups-effective-x86_64.json",
       "spec/systemd-data/names/capabilities.json",
@@ -42040,7 +42086,21 @@ var systemd_262_default = {
       glyphAscii: ":-]",
       color: "highlight green"
     }
-  ]
+  ],
+  portableProfiles: {
+    default: {
+      "service.conf": '# The "default" security profile for services, i.e. a number of useful restrictions\n\n[Service]\nMountAPIVFS=yes\nBindLogSockets=yes\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n                      CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_NET_ADMIN \\\n                      CAP_NET_BIND_SERVICE CAP_NET_BROADCAST CAP_SETGID CAP_SETPCAP \\\n                      CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK AF_INET AF_INET6\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nDelegateNamespaces=no\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\n'
+    },
+    nonetwork: {
+      "service.conf": '# The "nonetwork" security profile for services, i.e. like "default" but without networking\n\n[Service]\nMountAPIVFS=yes\nBindLogSockets=yes\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=/run/dbus/system_bus_socket\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=CAP_CHOWN CAP_DAC_OVERRIDE CAP_DAC_READ_SEARCH CAP_FOWNER \\\n                      CAP_FSETID CAP_IPC_LOCK CAP_IPC_OWNER CAP_KILL CAP_MKNOD CAP_SETGID CAP_SETPCAP \\\n                      CAP_SETUID CAP_SYS_ADMIN CAP_SYS_CHROOT CAP_SYS_NICE CAP_SYS_RESOURCE\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX AF_NETLINK\nLockPersonality=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nDelegateNamespaces=no\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\n'
+    },
+    strict: {
+      "service.conf": '# The "strict" security profile for services, all options turned on\n\n[Service]\nMountAPIVFS=yes\nBindLogSockets=yes\nBindReadOnlyPaths=/etc/machine-id\nDynamicUser=yes\nRemoveIPC=yes\nCapabilityBoundingSet=\nPrivateDevices=yes\nPrivateUsers=yes\nProtectSystem=strict\nProtectHome=yes\nProtectKernelTunables=yes\nProtectKernelModules=yes\nProtectControlGroups=yes\nRestrictAddressFamilies=AF_UNIX\nLockPersonality=yes\nNoNewPrivileges=yes\nMemoryDenyWriteExecute=yes\nRestrictRealtime=yes\nRestrictNamespaces=yes\nDelegateNamespaces=no\nSystemCallFilter=@system-service\nSystemCallErrorNumber=EPERM\nSystemCallArchitectures=native\nPrivateNetwork=yes\nIPAddressDeny=any\nTasksMax=4\n'
+    },
+    trusted: {
+      "service.conf": '# The "trusted" profile for services, i.e. no restrictions are applied apart from a private /tmp\n\n[Service]\nMountAPIVFS=yes\nPrivateTmp=yes\nBindPaths=/run\nBindReadOnlyPaths=/etc/machine-id\nBindReadOnlyPaths=-/etc/resolv.conf\n'
+    }
+  }
 };
 
 // src/core/security/data/glibc-2.36-exp10.json
@@ -42383,7 +42443,8 @@ var VERSIONS = {
       maxConnectionsCheckedAlways: false,
       verifiesExecContexts: false,
       execReloadPost: false,
-      rootMStack: false
+      rootMStack: false,
+      portableProfileSecondUnit: { copyError: "No such file or directory" }
     }
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -42420,7 +42481,8 @@ var VERSIONS = {
       swapWhatRelativeKept: true,
       maxConnectionsCheckedAlways: true,
       verifiesExecContexts: true,
-      valueErrorWording: "parse-error"
+      valueErrorWording: "parse-error",
+      portableProfileSecondUnit: "first-unit-profile"
     }
   },
   262: {
@@ -42445,7 +42507,8 @@ var VERSIONS = {
       offlineRootVerbs: "cat-config, verify, condition, unit-gdb, and security",
       imagePolicyIgnoresUnknown: true,
       execReloadPost: true,
-      rootMStack: true
+      rootMStack: true,
+      portableProfileSecondUnit: { copyError: "Is a directory" }
     }
   }
 };
@@ -45156,6 +45219,7 @@ var UnitLoader = class {
     const names = this.names;
     const parts = parseUnitName(unitName);
     if (!parts) return fail("error", unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
+    if (parts.type === "scope") return fail("not-found", unitName, `Unit ${unitName} not found.`);
     let fragment = names.fragmentOf(unitName);
     let instance = parts.instance === "" ? void 0 : parts.instance;
     let lookupName = unitName;
@@ -46733,7 +46797,10 @@ var KEYS_ADDED_AFTER_252 = {
   RootImagePolicy: 255,
   MountImagePolicy: 255,
   ExtensionImagePolicy: 255,
-  PrivatePIDs: 257
+  PrivatePIDs: 257,
+  // Both in the portable profiles the releases ship (`--profile=default`): v257 and v258.
+  BindLogSockets: 257,
+  DelegateNamespaces: 262
 };
 var TABLE = unit_keys_252_default;
 var SETS = new Map(

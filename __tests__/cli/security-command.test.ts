@@ -1,5 +1,5 @@
-// `unitgate security` over real directories: without --root a unit's directory is a window onto the
-// host (links resolve as there, nothing outside is read); with --root the tree is a root of its own.
+// `unitgate security` over real directories: without --root the tree is the host, its search path led by
+// the arguments' directories; with --root links resolve on the host, but nothing outside the root is read.
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,11 +28,6 @@ describe('symlinks of a unit analysed without --root', () => {
       'Unit y.service is masked.',
     ],
     ['an absolute link to /dev/null masks the unit', () => '/dev/null', 'Unit y.service is masked.'],
-    [
-      'a link to a file outside the directory is not followed',
-      () => '../outside.service',
-      'Unit y.service not found.',
-    ],
   ])('%s', (_name, target, message) => {
     const d = mkdtempSync(join(dir, 'case-'));
     writeFileSync(join(d, 'outside.service'), '[Service]\nExecStart=/bin/true\n');
@@ -41,6 +36,15 @@ describe('symlinks of a unit analysed without --root', () => {
     const r = security([join(d, 'units', 'y.service')]);
     expect(r.exitCode).toBe(1);
     expect(r.stderr).toContain(message);
+  });
+
+  // 252.38: a link out of the search path is a linked unit file, opened wherever it leads.
+  it('a link to a file outside the directory is followed', () => {
+    const d = mkdtempSync(join(dir, 'case-'));
+    writeFileSync(join(d, 'outside.service'), '[Service]\nExecStart=/bin/true\n');
+    mkdirSync(join(d, 'units'));
+    symlinkSync('../outside.service', join(d, 'units', 'y.service'));
+    expect(security(['--json=short', join(d, 'units', 'y.service')]).exitCode).toBe(0);
   });
 
   it('a link that leaves the directory and comes back is followed', () => {
@@ -164,4 +168,81 @@ describe('--root: links of unit files resolve as on the host', () => {
       `${units}/ok.service.d/rel.conf:2: Special user nobody configured, this is not safe!\n`,
     );
   });
+});
+
+// Which files systemd-analyze loads for its arguments (252.38, 257.13, 262.1 agree):
+// offline_security_checks() puts each argument's directory before the search path without --root, and
+// none with it.
+describe('the search path of the arguments', () => {
+  const unit = '[Service]\nExecStart=/bin/true\n';
+
+  it("without --root, a drop-in beside one argument applies to another argument's unit", () => {
+    const d = mkdtempSync(join(dir, 'case-'));
+    mkdirSync(join(d, 'a/ug-b.service.d'), { recursive: true });
+    mkdirSync(join(d, 'b'));
+    writeFileSync(join(d, 'a/ug-a.service'), unit);
+    writeFileSync(join(d, 'a/ug-b.service.d/x.conf'), '[Service]\nType=no-such-type\n');
+    writeFileSync(join(d, 'b/ug-b.service'), unit);
+    const r = security(['--json=short', join(d, 'a/ug-a.service'), join(d, 'b/ug-b.service')]);
+    expect(r.stderr).toContain(`${d}/a/ug-b.service.d/x.conf:2: `);
+  });
+
+  it("without --root, a unit missing from its argument's directory is found in another's", () => {
+    const d = mkdtempSync(join(dir, 'case-'));
+    mkdirSync(join(d, 'a'));
+    writeFileSync(join(d, 'a/ug-c.service'), unit);
+    const r = security(['--json=short', join(d, 'a/ug-c.service'), join(d, 'b/ug-c.service')]);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toBe('');
+  });
+
+  it('without --root, the directory of an argument that names no file there is not searched', () => {
+    const d = mkdtempSync(join(dir, 'case-'));
+    mkdirSync(join(d, 'a'));
+    mkdirSync(join(d, 'b/ug-e.service.d'), { recursive: true });
+    writeFileSync(join(d, 'a/ug-e.service'), unit);
+    writeFileSync(join(d, 'b/ug-e.service.d/x.conf'), '[Service]\nType=no-such-type\n');
+    const r = security(['--json=short', join(d, 'a/ug-e.service'), join(d, 'b/ug-e.service')]);
+    expect(r.stderr).toBe('');
+  });
+
+  it('without --root, a bare name is looked up in the working directory', () => {
+    const d = mkdtempSync(join(dir, 'case-'));
+    writeFileSync(join(d, 'ug-cwd.service'), unit);
+    const r = runCli(['security', '--offline=true', '--json=short', 'ug-cwd.service'], {
+      cwd: d,
+      env: {},
+      stdoutIsTTY: false,
+    });
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('with --root, a path is looked up by its name: a file outside the search path is not found', () => {
+    const root = mkdtempSync(join(dir, 'root-'));
+    mkdirSync(join(root, 'srv'));
+    writeFileSync(join(root, 'srv/ug-x.service'), unit);
+    const r = security([`--root=${root}`, '/srv/ug-x.service']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toBe('Unit ug-x.service not found.\n');
+  });
+
+  it('with --root, a path into /usr/lib is shadowed by the copy in /etc', () => {
+    const root = mkdtempSync(join(dir, 'root-'));
+    mkdirSync(join(root, 'usr/lib/systemd/system'), { recursive: true });
+    mkdirSync(join(root, 'etc/systemd/system'), { recursive: true });
+    writeFileSync(join(root, 'usr/lib/systemd/system/ug-y.service'), unit);
+    writeFileSync(join(root, 'etc/systemd/system/ug-y.service'), unit + 'Type=no-such-type\n');
+    const r = security([`--root=${root}`, '--json=short', '/usr/lib/systemd/system/ug-y.service']);
+    expect(r.stderr).toMatch(new RegExp(`^${root}/etc/systemd/system/ug-y\\.service:3: `, 'm'));
+  });
+
+  it.each(['transient', 'generator', 'generator.early', 'generator.late'])(
+    'with --root, /run/systemd/%s is not searched',
+    (name) => {
+      const root = mkdtempSync(join(dir, 'root-'));
+      mkdirSync(join(root, 'run/systemd', name), { recursive: true });
+      writeFileSync(join(root, 'run/systemd', name, 'ug-g.service'), unit);
+      expect(security([`--root=${root}`, 'ug-g.service']).stderr).toBe('Unit ug-g.service not found.\n');
+    },
+  );
 });

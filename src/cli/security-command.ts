@@ -1,10 +1,10 @@
 // `unitgate security`: a drop-in for `systemd-analyze security --offline=true`. Loads each unit from
-// the tree (--root, or hermetically from the unit's own directory), scores it, and prints the table
+// the tree (--root, or the host with the arguments' directories first), scores it, and prints the table
 // or JSON systemd prints, with systemd's exit status. Pure orchestration over the core plus the
 // file-tree reader; the process-level I/O lives in cli.ts.
 import { posix } from 'node:path';
 import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { UnitLoader, type LoadedUnit } from '../core/unit/load-unit';
+import { TYPES_MAY_TEMPLATE, UnitLoader, type LoadedUnit } from '../core/unit/load-unit';
 import { parseUnitName, isTemplateName, replaceInstance, templateOf } from '../core/unit/unit-name';
 import { scoreUnitInTree } from '../core/engine';
 import type { Assessment } from '../core/security/assess';
@@ -13,7 +13,7 @@ import { exactExp10 } from '../core/security/systemd-json';
 import { encodeJsonShort, renderJson, renderTable } from '../core/security/render-security';
 import { systemdRelease, type SystemdVersion } from '../core/security/versions';
 import { createRealTree } from '../io/node-unit-tree';
-import { withFiles, type UnitTree } from '../core/unit/unit-tree';
+import { withFiles } from '../core/unit/unit-tree';
 
 export type JsonOutput = 'off' | 'short' | 'pretty';
 
@@ -131,7 +131,7 @@ export interface UnitReport {
 interface Prepared {
   argument: string;
   name: string;
-  dir: string | undefined;
+  dir: string;
 }
 
 /** strerror() of the errors reading a file can give. */
@@ -153,8 +153,8 @@ function prepare(argument: string, cwd: string, instance: string): Prepared | { 
   let name = posix.basename(abs);
   if (!parseUnitName(name)) return { error: `Failed to prepare filename ${argument}: Invalid argument` };
   if (isTemplateName(name)) name = replaceInstance(name, instance);
-  // A bare name adds no directory to the search path.
-  const dir = argument.includes('/') ? posix.dirname(abs) : undefined;
+  // The argument's directory (the working directory for a bare name) is searched first without --root.
+  const dir = posix.dirname(abs);
   return { argument, name, dir };
 }
 
@@ -214,8 +214,6 @@ export function runSecurityCommand(
     return 'error' in p ? { ...p, argument: u } : p;
   });
 
-  // The tree: with --root everything is looked up inside it; without, each unit is read hermetically
-  // from its own directory (never from the host's unit directories).
   const root = options.root !== undefined ? posix.resolve(env.cwd, options.root) : undefined;
   if (root !== undefined) {
     try {
@@ -230,44 +228,34 @@ export function runSecurityCommand(
     }
   }
 
-  // One tree and one loader for all units that share a root (the search path is the same for all
-  // of them), so loading N units costs N, not N².
+  // One tree and one loader for all units: systemd-analyze loads every argument through one search
+  // path (offline_security_checks(), src/analyze/analyze-security.c, v252–v262), so loading N units
+  // costs N, not N². With --root, the tree is the root and every argument is looked up by its name
+  // alone: a path names a unit, not a file. Without it, the tree is the host's file system and the
+  // directory of each argument (the working directory for a bare name) that holds its file goes before
+  // the search path, for every unit (verify_set_unit_path(), via SYSTEMD_UNIT_PATH with a trailing `:`).
   const overlay = new Map<string, string>();
-  // hostPrefix: what turns a path in the tree into the path on this machine that systemd names in
-  // its messages (the root, or the unit's own directory in the hermetic tree).
-  const loaders = new Map<string, { loader: UnitLoader; tree: UnitTree; hostPrefix: string }>();
-  const loaderFor = (dir: string | undefined): { loader: UnitLoader; tree: UnitTree; hostPrefix: string } => {
-    const key = root ?? dir ?? env.cwd;
-    let l = loaders.get(key);
-    if (!l) {
-      let tree: UnitTree;
-      let searchPath: string[];
-      if (root !== undefined) {
-        // A host view of the root, not a root of its own: systemd opens unit files and drop-ins with a
-        // plain open() of the root-prefixed path, so their links resolve on the host (only the alias
-        // check of the name map resolves inside the root; see NameMap). Outside the root, unitgate
-        // reads nothing: there only /dev/null counts (a mask).
-        tree = withFiles(createRealTree(root, { hostView: true }), overlay);
-        // Argument directories come first, each only when a unit (or its template) is there.
-        const argDirs: string[] = [];
-        for (const q of prepared) {
-          if ('error' in q || q.dir === undefined || argDirs.includes(q.dir)) continue;
-          const candidates = [q.name, templateOf(q.name)];
-          if (candidates.some((n) => tree.lstat(posix.join(q.dir as string, n)) !== undefined))
-            argDirs.push(q.dir);
-        }
-        searchPath = [...argDirs, ...release.traits.searchPath.filter((d) => !argDirs.includes(d))];
-      } else {
-        // Hermetic: the unit's own directory is the whole tree, never the host's unit directories.
-        tree = withFiles(createRealTree(key, { hostView: true }), overlay);
-        searchPath = ['/'];
-      }
-      if (profile !== undefined) searchPath.push(PROFILE_DIR);
-      l = { loader: new UnitLoader(tree, searchPath), tree, hostPrefix: key === '/' ? '' : key };
-      loaders.set(key, l);
+  // A host view, not a root of its own: systemd opens unit files and drop-ins with a plain open() of
+  // the (root-prefixed) path, so their links resolve on the host (only the alias check of the name map
+  // resolves inside the root; see NameMap). Outside a --root, unitgate reads nothing: there only
+  // /dev/null counts (a mask).
+  const tree = withFiles(createRealTree(root ?? '/', { hostView: true }), overlay);
+  const argumentDirs: string[] = [];
+  if (root === undefined) {
+    // Only a directory that holds the argument's file (or its template) joins the path: a drop-in
+    // directory beside an argument that names no file there is not read (252.39, 257.13, 262.1).
+    for (const q of prepared) {
+      if ('error' in q || argumentDirs.includes(q.dir)) continue;
+      const candidates = [q.name, templateOf(q.name)];
+      if (candidates.some((n) => tree.lstat(posix.join(q.dir, n)) !== undefined)) argumentDirs.push(q.dir);
     }
-    return l;
-  };
+  }
+  const searchPath = [...argumentDirs, ...release.traits.searchPath.filter((d) => !argumentDirs.includes(d))];
+  // The profile drop-in has the lowest priority: its directory comes last.
+  if (profile !== undefined && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
+  const loader = new UnitLoader(tree, searchPath);
+  // What turns a path in the tree into the path on this machine that systemd names in its messages.
+  const hostPrefix = root === undefined || root === '/' ? '' : root;
   // The profile drop-in of each unit, copied before the unit is loaded; the first unit it cannot be
   // copied for ends the run before any table is printed (units are printed after all are loaded).
   // offline_security_checks() frees the looked-up path of a profile NAME after the first unit and
@@ -297,6 +285,22 @@ export function runSecurityCommand(
     }
   }
 
+  // The manager builds its unit name map when it loads its first unit (unit_file_find_fragment()
+  // builds it on first use): its notices come just before that unit's messages.
+  let nameMapBuilt = false;
+  const buildNameMap = (): void => {
+    if (nameMapBuilt) return;
+    nameMapBuilt = true;
+    const arrow = env.utf8 ? '→' : '->'; // special_glyph(SPECIAL_GLYPH_ARROW_RIGHT)
+    for (const n of loader.nameMapNotices())
+      stderr +=
+        n.kind === 'rejected-alias'
+          ? n.text + '\n'
+          : `Suspicious symlink ${hostPrefix}${n.link} ${arrow} ${hostPrefix}${n.target}, treating as alias.\n`;
+  };
+
+  /** The ids of the units loaded so far (`\0NAME` for a name that failed to load). */
+  const loaded = new Set<string>();
   // systemd-analyze loads every unit before it prints any table; only the order of messages on
   // stderr could tell the difference, so each unit is scored and printed as soon as it is loaded and
   // then dropped (large runs stay small in memory). The exit status gathers load failures, then each
@@ -320,32 +324,46 @@ export function runSecurityCommand(
     // (`r = path_extract_filename()` … `r = copy_file()` in offline_security_checks()): it no longer
     // counts.
     if (profile !== undefined) loadFailed = false;
-    const { loader, tree: unitTree, hostPrefix } = loaderFor(p.dir);
+    const parts = parseUnitName(p.name);
+    if (parts && parts.instance !== undefined && !TYPES_MAY_TEMPLATE.has(parts.type)) {
+      // manager_load_unit_prepare() refuses an instance of a type that has no templates (-EINVAL),
+      // and manager_load_startable_unit_or_warn() names the prepared path.
+      const message = `Failed to load unit file ${posix.join(p.dir, p.name)}: Invalid argument`;
+      stderr += message + '\n';
+      report.error = message;
+      loadFailed = true;
+      continue;
+    }
+    buildNameMap();
     const outcome = scoreUnitInTree({
-      tree: unitTree,
+      tree,
       unitName: p.name,
       searchPath: [],
       systemd: release,
       overrides: policy,
       loader,
     });
+    // systemd loads a unit once: an argument naming a unit loaded before (by any of its names, or
+    // the same name that failed) finds it in the manager, and what loading logged is not logged again.
+    const loadedId = outcome.ok ? outcome.unit.id : outcome.unit?.id;
+    const loadedBefore = loaded.has(loadedId ?? `\0${p.name}`);
+    loaded.add(loadedId ?? `\0${p.name}`);
     if (!outcome.ok && outcome.stage === 'load') {
       // Only with --root: without it, systemd-analyze (252.38) says "not found" alone.
       const open = root !== undefined ? outcome.failure?.openFailure : undefined;
-      if (open) stderr += `${p.name}: Failed to open ${hostPrefix}${open.path}: ${open.reason}\n`;
+      if (open && !loadedBefore)
+        stderr += `${p.name}: Failed to open ${hostPrefix}${open.path}: ${open.reason}\n`;
       stderr += outcome.message + '\n';
       report.error = outcome.message;
       loadFailed = true;
       continue;
     }
-    for (const d of outcome.diagnostics) {
+    for (const d of loadedBefore ? [] : outcome.diagnostics) {
       // Notices too: systemd-analyze logs at LOG_NOTICE and above ("Unit configuration has fatal error").
       if (d.severity === 'error' || d.severity === 'warning' || d.severity === 'notice')
         stderr += d.unlocated
-          ? `${d.message}
-`
-          : `${hostPrefix}${d.file}:${d.logLine ?? d.line}: ${d.message}
-`;
+          ? `${d.message}\n`
+          : `${hostPrefix}${d.file}:${d.logLine ?? d.line}: ${d.message}\n`;
     }
     // A profile that cannot be copied for a later unit ends the run before any unit is scored (a
     // unit that fails to load has said so already).

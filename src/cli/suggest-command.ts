@@ -62,7 +62,7 @@ export function runSuggestCommand(options: SuggestOptions, cwd: string): Command
   const unitName = isTemplateName(fileName)
     ? replaceInstance(fileName, systemd.traits.templateInstance)
     : fileName;
-  // Hermetic, as `unitgate security` without --root: the unit and its NAME.d/ drop-ins beside it.
+  // Hermetic: the unit and its NAME.d/ drop-ins beside it (a suggestion must not depend on the host).
   const tree = createRealTree(posix.dirname(abs));
   const dropInPath = `/${fileName}.d/${HARDENING_DROP_IN_NAME}`;
 

@@ -11,6 +11,8 @@ import {
   fstatSync,
   realpathSync,
   constants,
+  opendirSync,
+  type Dir,
   type Dirent,
 } from 'node:fs';
 import { posix } from 'node:path';
@@ -63,15 +65,19 @@ export function createRealTree(rootDir: string, options: RealTreeOptions = {}): 
     // The listing's d_type gives each entry's type with the names, so the loader need not lstat()
     // every unit file of a search directory (node looks at an entry itself only when the file
     // system reports DT_UNKNOWN).
+    // In the directory's own order (readdir(3)), not sorted as readdirSync() sorts: systemd logs what
+    // it finds about a directory's links in that order (unit_file_build_name_map()).
     listDirectory(path: string): ReadonlyMap<string, EntryType> | undefined {
-      let entries: Dirent[];
+      const types = new Map<string, EntryType>();
+      let dir: Dir | undefined;
       try {
-        entries = readdirSync(real(path), { withFileTypes: true });
+        dir = opendirSync(real(path), { bufferSize: 256 });
+        for (let d = dir.readSync(); d !== null; d = dir.readSync()) types.set(d.name, direntType(d));
       } catch {
         return undefined;
+      } finally {
+        dir?.closeSync();
       }
-      const types = new Map<string, EntryType>();
-      for (const d of entries) types.set(d.name, direntType(d));
       return types;
     },
     readFile(path: string): { text: string } | { error: string } {

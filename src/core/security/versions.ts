@@ -73,7 +73,10 @@ export interface SystemdData {
 
 /** Behaviour switches; each names the release that introduced it. */
 export interface VersionTraits {
-  /** Search path of the system manager, highest priority first (`systemd-analyze unit-paths`). */
+  /**
+   * Search path of the system manager as `systemd-analyze --offline` loads units, highest priority
+   * first (`systemd-analyze unit-paths` without the generator and transient directories).
+   */
   searchPath: readonly string[];
   /** Instance used when a template is analysed: `i` up to v256, `test_instance` from v257. */
   templateInstance: string;
@@ -204,20 +207,21 @@ export interface SystemdRelease {
   traits: VersionTraits;
 }
 
+// The system manager's search path as `systemd-analyze --offline` sees it. It runs the manager in test
+// mode (MANAGER_TEST_RUN_MINIMAL), whose lookup paths take the generator directories from a fresh
+// temporary directory (LOOKUP_PATHS_TEMPORARY_GENERATED in lookup_paths_init(), path-lookup.c) and
+// leave out /run/systemd/transient: /run/systemd/generator{.early,,.late} and /run/systemd/transient
+// are never searched, with --root or without (the real tools of 252, 257 and 262 agree).
 const SEARCH_PATH_SPLIT_USR = [
   '/etc/systemd/system.control',
   '/run/systemd/system.control',
-  '/run/systemd/transient',
-  '/run/systemd/generator.early',
   '/etc/systemd/system',
   '/etc/systemd/system.attached',
   '/run/systemd/system',
   '/run/systemd/system.attached',
-  '/run/systemd/generator',
   '/usr/local/lib/systemd/system',
   '/lib/systemd/system',
   '/usr/lib/systemd/system',
-  '/run/systemd/generator.late',
 ];
 const SEARCH_PATH_MERGED_USR = SEARCH_PATH_SPLIT_USR.filter((p) => p !== '/lib/systemd/system');
 

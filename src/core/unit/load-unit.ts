@@ -5,6 +5,7 @@
 import { posix } from 'path';
 import { parseUnitFile, type ParsedUnitFile } from './parse-unit-file';
 import {
+  chaseNonexistent,
   linkTargetPath,
   memoizeTree,
   resolvedEntry,
@@ -37,6 +38,12 @@ export const UNIT_SECTIONS: Record<UnitType, readonly string[]> = {
   device: ['Unit', 'Install'],
   scope: ['Unit', 'Scope', 'Install'],
 };
+
+/**
+ * Unit types that load without a unit file (unit_load_fragment_and_dropin(u, false) in slice_load()
+ * and device_load(), src/core/slice.c and device.c, v252–v262): such a unit is never "not found".
+ */
+const FRAGMENT_OPTIONAL: ReadonlySet<UnitType> = new Set(['slice', 'device']);
 
 /**
  * Upper bound on one unit file or drop-in that unitgate reads (systemd has none). A larger file is a
@@ -102,6 +109,15 @@ interface FragmentEntry {
 type NameMapEntry = FragmentEntry | { kind: 'alias'; target: string };
 
 /**
+ * What systemd logs about the links of the search path while it builds its unit name map at start-up
+ * (unit_file_build_name_map(), unit_file_resolve_symlink(), src/shared/unit-file.c, v252–v262),
+ * before it loads any unit: an alias it rejects (the text as logged), or an alias whose target lies in
+ * a subdirectory of a search directory (`link` and `target` are paths in the tree).
+ */
+export type NameMapNotice =
+  { kind: 'rejected-alias'; text: string } | { kind: 'suspicious-alias'; link: string; target: string };
+
+/**
  * One search directory as the name map looks into it. `listing` tells whether `dir/NAME` exists:
  * `null` when the directory does not exist (or is no directory), its entries when it is a directory
  * reached without a symlink — with their types when the tree lists types — and `undefined` when the
@@ -164,16 +180,83 @@ class NameMap {
       const resolved = listing === undefined ? undefined : resolvedEntry(path, entry);
       return { kind: 'fragment', path, resolved, regularFile: false };
     }
-    const target = linkTargetPath(dir, entry.target);
-    const inSearchPath = this.dirPrefixes.some((d) => target.startsWith(d));
-    if (!inSearchPath || target === '/dev/null') {
+    const target = this.aliasTarget(dir, entry.target);
+    if (target === undefined) {
       // A linked unit file or a mask: the link itself is the fragment (unit_file_resolve_symlink()).
       return { kind: 'fragment', path, resolved: undefined, regularFile: false, link: true };
     }
+    // A rejected alias (or a link to itself) is no entry: a later search directory may have the name.
     const targetName = posix.basename(target);
-    if (targetName === name) return undefined; // a self-alias has no effect and is skipped
-    if (!isValidAlias(name, targetName)) return undefined;
+    if (aliasProblem(name, targetName) !== undefined) return undefined;
     return { kind: 'alias', target: targetName };
+  }
+
+  /**
+   * The target of the link `dir/NAME` → `linkTarget` when it lies in the search path (an alias), else
+   * `undefined` (a linked unit file or a mask). Like unit_file_resolve_symlink(), the target's
+   * directories are resolved inside the tree (chase() with the root), so that `/lib/systemd/system/x`
+   * through a merged-/usr `/lib -> usr/lib` link is the alias `/usr/lib/systemd/system/x`.
+   */
+  private aliasTarget(dir: string, linkTarget: string): string | undefined {
+    const target = linkTargetPath(dir, linkTarget);
+    if (target === '/dev/null') return undefined;
+    if (this.dirPrefixes.some((d) => target.startsWith(d))) return target;
+    const parent = chaseNonexistent(this.rooted, posix.dirname(target));
+    if (parent === undefined) return undefined;
+    const resolved = joinName(parent, posix.basename(target));
+    return this.dirPrefixes.some((d) => resolved.startsWith(d)) ? resolved : undefined;
+  }
+
+  /** The tree as a root of its own: what chase() with a root resolves in. */
+  private get rooted(): UnitTree {
+    const tree = this.tree;
+    return (this.rootedTree ??= {
+      lstat: (p) => tree.lstat(p),
+      readDirectory: (p) => tree.readDirectory(p),
+      readFile: (p) => tree.readFile(p),
+    });
+  }
+  private rootedTree: UnitTree | undefined;
+
+  /**
+   * The notices of unit_file_build_name_map() (see NameMapNotice): search directory by search
+   * directory, its entries in the order the directory lists them; a name an earlier directory took (a
+   * unit file, a linked file, a mask or a valid alias) is not looked at again. A directory reached twice
+   * (252's /lib/systemd/system in a merged-/usr root) is read twice, and its rejected aliases are
+   * logged twice, as the real 252 does.
+   */
+  notices(): NameMapNotice[] {
+    const notices: NameMapNotice[] = [];
+    const taken = new Set<string>();
+    for (const dir of this.searchPath) {
+      const types = this.tree.listDirectory?.(dir);
+      const names = types ? types.keys() : (this.tree.readDirectory(dir) ?? NO_NAMES);
+      for (const name of names) {
+        if (taken.has(name) || !parseUnitName(name)) continue;
+        const path = joinName(dir, name);
+        const type = types?.get(name) ?? this.tree.lstat(path)?.type;
+        if (type === 'file') taken.add(name);
+        if (type !== 'symlink') continue;
+        const entry = this.tree.lstat(path);
+        if (entry?.type !== 'symlink') continue;
+        const target = this.aliasTarget(dir, entry.target);
+        if (target === undefined) {
+          taken.add(name);
+          continue;
+        }
+        const problem = aliasProblem(name, posix.basename(target));
+        if (problem === 'self') continue;
+        if (problem !== undefined) {
+          notices.push({ kind: 'rejected-alias', text: problem });
+          continue;
+        }
+        taken.add(name);
+        const home = this.dirPrefixes.find((d) => target.startsWith(d)) as string;
+        if (target.slice(home.length).includes('/'))
+          notices.push({ kind: 'suspicious-alias', link: path, target });
+      }
+    }
+    return notices;
   }
 
   /** Computes a search directory's `listing` (see SearchDirectory). */
@@ -260,16 +343,54 @@ class NameMap {
 
 const NO_NAMES: readonly string[] = [];
 
-/** unit_validate_alias_symlink_or_warn(): same type, and template-ness must match. */
-function isValidAlias(alias: string, target: string): boolean {
+/** Unit types whose units may have aliases (unit_type_may_alias(), src/basic/unit-name.c, v252–v262). */
+const TYPES_MAY_ALIAS: ReadonlySet<UnitType> = new Set([
+  'service',
+  'socket',
+  'target',
+  'device',
+  'timer',
+  'path',
+]);
+/** Unit types that may be templates (unit_type_may_template(), same file). */
+export const TYPES_MAY_TEMPLATE: ReadonlySet<UnitType> = new Set([
+  'service',
+  'socket',
+  'target',
+  'timer',
+  'path',
+]);
+
+type NameKind = 'plain' | 'template' | 'instance';
+const nameKind = (parts: UnitNameParts): NameKind =>
+  parts.instance === undefined ? 'plain' : parts.instance === '' ? 'template' : 'instance';
+
+/**
+ * Why the alias link `alias` → `target` (both file names, the link's a valid unit name) is rejected,
+ * as systemd logs it at LOG_NOTICE (which systemd-analyze shows); `self` for a link to its own name
+ * (logged at debug level only); `undefined` when the alias is valid. Ported from
+ * unit_validate_alias_symlink_or_warn() (src/shared/install.c, v252–v262): an instance may alias a
+ * template of its type, other names only a name of their own kind and type.
+ */
+export function aliasProblem(alias: string, target: string): string | 'self' | undefined {
   const a = parseUnitName(alias);
+  if (!a) return `${alias}: not a valid name for a unit file: Invalid argument`;
+  if (!TYPES_MAY_ALIAS.has(a.type))
+    return `${alias}: symlinks are not allowed for units of this type, rejecting.`;
+  const aKind = nameKind(a);
+  if (aKind !== 'plain' && !TYPES_MAY_TEMPLATE.has(a.type))
+    return `${alias}: templates not allowed for ${a.type} units, rejecting.`;
+  if (alias === target) return 'self';
   const t = parseUnitName(target);
-  if (!a || !t || a.type !== t.type) return false;
-  const aTemplate = a.instance === '';
-  const tTemplate = t.instance === '';
-  if (aTemplate !== tTemplate) return false;
-  if (a.instance && t.instance === '') return false;
-  return true;
+  // unit_name_to_instance()'s -EINVAL becomes EXDEV, whose text %m prints.
+  if (!t) return `${alias} points to "${target}" which is not a valid unit name: Invalid cross-device link`;
+  const tKind = nameKind(t);
+  if (tKind !== aKind && !(aKind === 'instance' && tKind === 'template'))
+    return `${alias}: symlink target name type "${target}" does not match source, rejecting.`;
+  if (tKind === 'instance' && a.instance !== t.instance)
+    return `${alias}: unit symlink target "${target}" instance name doesn't match, rejecting.`;
+  if (t.type !== a.type) return `${alias}: symlink target "${target}" has incompatible suffix, rejecting.`;
+  return undefined;
 }
 
 /**
@@ -354,6 +475,11 @@ export class UnitLoader {
     return readUnitText(this.source, resolved.path, resolved.size);
   }
 
+  /** What systemd logs about the search path's links before it loads any unit (see NameMapNotice). */
+  nameMapNotices(): NameMapNotice[] {
+    return this.names.notices();
+  }
+
   /** Loads one unit; template names must already carry their instance. */
   load(unitName: string): LoadOutcome {
     const names = this.names;
@@ -370,7 +496,13 @@ export class UnitLoader {
       lookupName = templateOf(unitName);
       fragment = names.fragmentOf(lookupName);
     }
-    if (!fragment) return fail('not-found', unitName, `Unit ${unitName} not found.`);
+    if (!fragment) {
+      if (!FRAGMENT_OPTIONAL.has(parts.type))
+        return fail('not-found', unitName, `Unit ${unitName} not found.`);
+      // A slice or device without a unit file loads all the same, with its drop-ins.
+      const empty = parseUnitFile('', '', UNIT_SECTIONS[parts.type]);
+      return this.withDropIns(unitName, parts, parts.type, instance, '', [unitName], empty);
+    }
     const fragmentPath = fragment.path;
     const mainText = this.readFragment(fragment);
     if (mainText === 'masked') return fail('masked', unitName, `Unit ${unitName} is masked.`);
@@ -417,12 +549,34 @@ export class UnitLoader {
     }
 
     if ('error' in mainText) return fail('error', id, `Failed to open ${fragmentPath}: ${mainText.error}`);
+    const main = parseUnitFile(mainText.text, fragmentPath, UNIT_SECTIONS[type]);
+    return this.withDropIns(
+      id,
+      id === unitName ? parts : undefined,
+      type,
+      instance,
+      fragmentPath,
+      allNames,
+      main,
+    );
+  }
+
+  /** The unit with its main file and its drop-ins (unit_load_dropin()). */
+  private withDropIns(
+    id: string,
+    idParts: UnitNameParts | undefined,
+    type: UnitType,
+    instance: string | undefined,
+    fragmentPath: string,
+    allNames: string[],
+    main: ParsedUnitFile,
+  ): LoadOutcome {
     const sections = UNIT_SECTIONS[type];
     const files = new Array<ParsedUnitFile>();
-    files.push(parseUnitFile(mainText.text, fragmentPath, sections));
+    files.push(main);
 
     this.dropIns ??= new DropInFinder(this.tree, this.searchPath, this.resolve);
-    for (const dropIn of this.dropIns.findFiles(id, id === unitName ? parts : undefined, allNames, type)) {
+    for (const dropIn of this.dropIns.findFiles(id, idParts, allNames, type)) {
       const text = this.readDropIn(dropIn);
       if (text === undefined) continue;
       // systemd logs an unreadable drop-in and loads the unit without it; scoring a unit without a

@@ -85,11 +85,11 @@ export function resolvePath(tree: UnitTree, path: string): Resolved {
       continue;
     }
     const treePath = '/' + current.slice(base.length).join('/');
+    // /dev/null is a mask, whichever way it is reached (in a host view of `/`, it is the host's).
+    if (pending.length === 0 && (host ? '/' + current.join('/') : treePath) === '/dev/null')
+      return { kind: 'null' };
     const entry = tree.lstat(treePath);
-    if (!entry) {
-      if (treePath === '/dev/null' && !host) return { kind: 'null' };
-      return { kind: 'missing' };
-    }
+    if (!entry) return { kind: 'missing' };
     if (entry.type === 'symlink') {
       if (++hops > MAX_SYMLINK_HOPS) return { kind: 'loop' };
       const target = entry.target;
@@ -111,6 +111,35 @@ export function resolvePath(tree: UnitTree, path: string): Resolved {
   }
   if (host && done.length < base.length) return { kind: 'missing' };
   return { kind: 'directory', path: '/' + done.slice(base.length).join('/') };
+}
+
+/**
+ * chase() with CHASE_NONEXISTENT (src/basic/chase.c): the symlinks of `path` resolved inside the tree
+ * as far as its components exist, the rest appended as it is. The tree is taken as a root of its own
+ * (an absolute link target restarts at its `/`). `undefined` after too many links.
+ */
+export function chaseNonexistent(tree: UnitTree, path: string): string | undefined {
+  let pending = path.split('/').filter((c) => c.length > 0);
+  const done: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const component = pending.shift() as string;
+    if (component === '.') continue;
+    if (component === '..') {
+      done.pop();
+      continue;
+    }
+    const entry = tree.lstat('/' + [...done, component].join('/'));
+    if (!entry) return '/' + [...done, component, ...pending].join('/');
+    if (entry.type === 'symlink') {
+      if (++hops > MAX_SYMLINK_HOPS) return undefined;
+      if (entry.target.startsWith('/')) done.length = 0;
+      pending = [...entry.target.split('/').filter((c) => c.length > 0), ...pending];
+      continue;
+    }
+    done.push(component);
+  }
+  return '/' + done.join('/');
 }
 
 /**
