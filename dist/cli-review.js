@@ -20701,17 +20701,13 @@ var glibc_2_36_exp10_default = {
 var SEARCH_PATH_SPLIT_USR = [
   "/etc/systemd/system.control",
   "/run/systemd/system.control",
-  "/run/systemd/transient",
-  "/run/systemd/generator.early",
   "/etc/systemd/system",
   "/etc/systemd/system.attached",
   "/run/systemd/system",
   "/run/systemd/system.attached",
-  "/run/systemd/generator",
   "/usr/local/lib/systemd/system",
   "/lib/systemd/system",
-  "/usr/lib/systemd/system",
-  "/run/systemd/generator.late"
+  "/usr/lib/systemd/system"
 ];
 var SEARCH_PATH_MERGED_USR = SEARCH_PATH_SPLIT_USR.filter((p) => p !== "/lib/systemd/system");
 var EMERGENCY_ACTIONS_252 = [
@@ -22850,11 +22846,10 @@ function resolvePath(tree, path) {
       continue;
     }
     const treePath = "/" + current.slice(base.length).join("/");
+    if (pending.length === 0 && (host ? "/" + current.join("/") : treePath) === "/dev/null")
+      return { kind: "null" };
     const entry = tree.lstat(treePath);
-    if (!entry) {
-      if (treePath === "/dev/null" && !host) return { kind: "null" };
-      return { kind: "missing" };
-    }
+    if (!entry) return { kind: "missing" };
     if (entry.type === "symlink") {
       if (++hops > MAX_SYMLINK_HOPS) return { kind: "loop" };
       const target = entry.target;
@@ -22875,6 +22870,29 @@ function resolvePath(tree, path) {
   }
   if (host && done.length < base.length) return { kind: "missing" };
   return { kind: "directory", path: "/" + done.slice(base.length).join("/") };
+}
+function chaseNonexistent(tree, path) {
+  let pending = path.split("/").filter((c) => c.length > 0);
+  const done = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const component = pending.shift();
+    if (component === ".") continue;
+    if (component === "..") {
+      done.pop();
+      continue;
+    }
+    const entry = tree.lstat("/" + [...done, component].join("/"));
+    if (!entry) return "/" + [...done, component, ...pending].join("/");
+    if (entry.type === "symlink") {
+      if (++hops > MAX_SYMLINK_HOPS) return void 0;
+      if (entry.target.startsWith("/")) done.length = 0;
+      pending = [...entry.target.split("/").filter((c) => c.length > 0), ...pending];
+      continue;
+    }
+    done.push(component);
+  }
+  return "/" + done.join("/");
 }
 function resolveEntryIn(tree, path) {
   const slash = path.lastIndexOf("/");
@@ -23288,6 +23306,7 @@ var UNIT_SECTIONS = {
   device: ["Unit", "Install"],
   scope: ["Unit", "Scope", "Install"]
 };
+var FRAGMENT_OPTIONAL = /* @__PURE__ */ new Set(["slice", "device"]);
 var MAX_UNIT_FILE_BYTES = 4 * 1024 * 1024;
 function tooLargeMessage(size) {
   return `file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} bytes unitgate reads`;
@@ -23333,15 +23352,78 @@ var NameMap = class {
       const resolved = listing === void 0 ? void 0 : resolvedEntry(path, entry);
       return { kind: "fragment", path, resolved, regularFile: false };
     }
-    const target = linkTargetPath(dir, entry.target);
-    const inSearchPath = this.dirPrefixes.some((d2) => target.startsWith(d2));
-    if (!inSearchPath || target === "/dev/null") {
+    const target = this.aliasTarget(dir, entry.target);
+    if (target === void 0) {
       return { kind: "fragment", path, resolved: void 0, regularFile: false, link: true };
     }
     const targetName = import_path2.posix.basename(target);
-    if (targetName === name) return void 0;
-    if (!isValidAlias(name, targetName)) return void 0;
+    if (aliasProblem(name, targetName) !== void 0) return void 0;
     return { kind: "alias", target: targetName };
+  }
+  /**
+   * The target of the link `dir/NAME` → `linkTarget` when it lies in the search path (an alias), else
+   * `undefined` (a linked unit file or a mask). Like unit_file_resolve_symlink(), the target's
+   * directories are resolved inside the tree (chase() with the root), so that `/lib/systemd/system/x`
+   * through a merged-/usr `/lib -> usr/lib` link is the alias `/usr/lib/systemd/system/x`.
+   */
+  aliasTarget(dir, linkTarget) {
+    const target = linkTargetPath(dir, linkTarget);
+    if (target === "/dev/null") return void 0;
+    if (this.dirPrefixes.some((d2) => target.startsWith(d2))) return target;
+    const parent = chaseNonexistent(this.rooted, import_path2.posix.dirname(target));
+    if (parent === void 0) return void 0;
+    const resolved = joinName(parent, import_path2.posix.basename(target));
+    return this.dirPrefixes.some((d2) => resolved.startsWith(d2)) ? resolved : void 0;
+  }
+  /** The tree as a root of its own: what chase() with a root resolves in. */
+  get rooted() {
+    const tree = this.tree;
+    return this.rootedTree ??= {
+      lstat: (p) => tree.lstat(p),
+      readDirectory: (p) => tree.readDirectory(p),
+      readFile: (p) => tree.readFile(p)
+    };
+  }
+  rootedTree;
+  /**
+   * The notices of unit_file_build_name_map() (see NameMapNotice): search directory by search
+   * directory, its entries in the order the directory lists them; a name an earlier directory took (a
+   * unit file, a linked file, a mask or a valid alias) is not looked at again. A directory reached twice
+   * (252's /lib/systemd/system in a merged-/usr root) is read twice, and its rejected aliases are
+   * logged twice, as the real 252 does.
+   */
+  notices() {
+    const notices = [];
+    const taken = /* @__PURE__ */ new Set();
+    for (const dir of this.searchPath) {
+      const types = this.tree.listDirectory?.(dir);
+      const names = types ? types.keys() : this.tree.readDirectory(dir) ?? NO_NAMES;
+      for (const name of names) {
+        if (taken.has(name) || !parseUnitName(name)) continue;
+        const path = joinName(dir, name);
+        const type = types?.get(name) ?? this.tree.lstat(path)?.type;
+        if (type === "file") taken.add(name);
+        if (type !== "symlink") continue;
+        const entry = this.tree.lstat(path);
+        if (entry?.type !== "symlink") continue;
+        const target = this.aliasTarget(dir, entry.target);
+        if (target === void 0) {
+          taken.add(name);
+          continue;
+        }
+        const problem = aliasProblem(name, import_path2.posix.basename(target));
+        if (problem === "self") continue;
+        if (problem !== void 0) {
+          notices.push({ kind: "rejected-alias", text: problem });
+          continue;
+        }
+        taken.add(name);
+        const home = this.dirPrefixes.find((d2) => target.startsWith(d2));
+        if (target.slice(home.length).includes("/"))
+          notices.push({ kind: "suspicious-alias", link: path, target });
+      }
+    }
+    return notices;
   }
   /** Computes a search directory's `listing` (see SearchDirectory). */
   list(searchDir) {
@@ -23421,15 +23503,40 @@ var NameMap = class {
   }
 };
 var NO_NAMES = [];
-function isValidAlias(alias, target) {
+var TYPES_MAY_ALIAS = /* @__PURE__ */ new Set([
+  "service",
+  "socket",
+  "target",
+  "device",
+  "timer",
+  "path"
+]);
+var TYPES_MAY_TEMPLATE = /* @__PURE__ */ new Set([
+  "service",
+  "socket",
+  "target",
+  "timer",
+  "path"
+]);
+var nameKind = (parts) => parts.instance === void 0 ? "plain" : parts.instance === "" ? "template" : "instance";
+function aliasProblem(alias, target) {
   const a = parseUnitName(alias);
+  if (!a) return `${alias}: not a valid name for a unit file: Invalid argument`;
+  if (!TYPES_MAY_ALIAS.has(a.type))
+    return `${alias}: symlinks are not allowed for units of this type, rejecting.`;
+  const aKind = nameKind(a);
+  if (aKind !== "plain" && !TYPES_MAY_TEMPLATE.has(a.type))
+    return `${alias}: templates not allowed for ${a.type} units, rejecting.`;
+  if (alias === target) return "self";
   const t = parseUnitName(target);
-  if (!a || !t || a.type !== t.type) return false;
-  const aTemplate = a.instance === "";
-  const tTemplate = t.instance === "";
-  if (aTemplate !== tTemplate) return false;
-  if (a.instance && t.instance === "") return false;
-  return true;
+  if (!t) return `${alias} points to "${target}" which is not a valid unit name: Invalid cross-device link`;
+  const tKind = nameKind(t);
+  if (tKind !== aKind && !(aKind === "instance" && tKind === "template"))
+    return `${alias}: symlink target name type "${target}" does not match source, rejecting.`;
+  if (tKind === "instance" && a.instance !== t.instance)
+    return `${alias}: unit symlink target "${target}" instance name doesn't match, rejecting.`;
+  if (t.type !== a.type) return `${alias}: symlink target "${target}" has incompatible suffix, rejecting.`;
+  return void 0;
 }
 var LoadedUnitRecord = class {
   constructor(id, type, instance, fragmentPath, names, files) {
@@ -23494,6 +23601,10 @@ var UnitLoader = class {
     if (resolved.kind !== "file") return "not-found";
     return readUnitText(this.source, resolved.path, resolved.size);
   }
+  /** What systemd logs about the search path's links before it loads any unit (see NameMapNotice). */
+  nameMapNotices() {
+    return this.names.notices();
+  }
   /** Loads one unit; template names must already carry their instance. */
   load(unitName) {
     const names = this.names;
@@ -23507,7 +23618,12 @@ var UnitLoader = class {
       lookupName = templateOf(unitName);
       fragment = names.fragmentOf(lookupName);
     }
-    if (!fragment) return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    if (!fragment) {
+      if (!FRAGMENT_OPTIONAL.has(parts.type))
+        return fail("not-found", unitName, `Unit ${unitName} not found.`);
+      const empty = parseUnitFile("", "", UNIT_SECTIONS[parts.type]);
+      return this.withDropIns(unitName, parts, parts.type, instance, "", [unitName], empty);
+    }
     const fragmentPath = fragment.path;
     const mainText = this.readFragment(fragment);
     if (mainText === "masked") return fail("masked", unitName, `Unit ${unitName} is masked.`);
@@ -23549,11 +23665,24 @@ var UnitLoader = class {
         addName(allNames, replaceInstance(alias, instance ?? ""));
     }
     if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
+    const main = parseUnitFile(mainText.text, fragmentPath, UNIT_SECTIONS[type]);
+    return this.withDropIns(
+      id,
+      id === unitName ? parts : void 0,
+      type,
+      instance,
+      fragmentPath,
+      allNames,
+      main
+    );
+  }
+  /** The unit with its main file and its drop-ins (unit_load_dropin()). */
+  withDropIns(id, idParts, type, instance, fragmentPath, allNames, main) {
     const sections = UNIT_SECTIONS[type];
     const files = new Array();
-    files.push(parseUnitFile(mainText.text, fragmentPath, sections));
+    files.push(main);
     this.dropIns ??= new DropInFinder(this.tree, this.searchPath, this.resolve);
-    for (const dropIn of this.dropIns.findFiles(id, id === unitName ? parts : void 0, allNames, type)) {
+    for (const dropIn of this.dropIns.findFiles(id, idParts, allNames, type)) {
       const text = this.readDropIn(dropIn);
       if (text === void 0) continue;
       if ("error" in text)
@@ -32291,15 +32420,19 @@ function createRealTree(rootDir, options = {}) {
     // The listing's d_type gives each entry's type with the names, so the loader need not lstat()
     // every unit file of a search directory (node looks at an entry itself only when the file
     // system reports DT_UNKNOWN).
+    // In the directory's own order (readdir(3)), not sorted as readdirSync() sorts: systemd logs what
+    // it finds about a directory's links in that order (unit_file_build_name_map()).
     listDirectory(path) {
-      let entries;
+      const types = /* @__PURE__ */ new Map();
+      let dir;
       try {
-        entries = (0, import_node_fs.readdirSync)(real(path), { withFileTypes: true });
+        dir = (0, import_node_fs.opendirSync)(real(path), { bufferSize: 256 });
+        for (let d2 = dir.readSync(); d2 !== null; d2 = dir.readSync()) types.set(d2.name, direntType(d2));
       } catch {
         return void 0;
+      } finally {
+        dir?.closeSync();
       }
-      const types = /* @__PURE__ */ new Map();
-      for (const d2 of entries) types.set(d2.name, direntType(d2));
       return types;
     },
     readFile(path) {

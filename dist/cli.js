@@ -3825,11 +3825,10 @@ function resolvePath(tree, path) {
       continue;
     }
     const treePath = "/" + current.slice(base.length).join("/");
+    if (pending.length === 0 && (host ? "/" + current.join("/") : treePath) === "/dev/null")
+      return { kind: "null" };
     const entry = tree.lstat(treePath);
-    if (!entry) {
-      if (treePath === "/dev/null" && !host) return { kind: "null" };
-      return { kind: "missing" };
-    }
+    if (!entry) return { kind: "missing" };
     if (entry.type === "symlink") {
       if (++hops > MAX_SYMLINK_HOPS) return { kind: "loop" };
       const target = entry.target;
@@ -3850,6 +3849,29 @@ function resolvePath(tree, path) {
   }
   if (host && done.length < base.length) return { kind: "missing" };
   return { kind: "directory", path: "/" + done.slice(base.length).join("/") };
+}
+function chaseNonexistent(tree, path) {
+  let pending = path.split("/").filter((c) => c.length > 0);
+  const done = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const component = pending.shift();
+    if (component === ".") continue;
+    if (component === "..") {
+      done.pop();
+      continue;
+    }
+    const entry = tree.lstat("/" + [...done, component].join("/"));
+    if (!entry) return "/" + [...done, component, ...pending].join("/");
+    if (entry.type === "symlink") {
+      if (++hops > MAX_SYMLINK_HOPS) return void 0;
+      if (entry.target.startsWith("/")) done.length = 0;
+      pending = [...entry.target.split("/").filter((c) => c.length > 0), ...pending];
+      continue;
+    }
+    done.push(component);
+  }
+  return "/" + done.join("/");
 }
 function resolveEntryIn(tree, path) {
   const slash = path.lastIndexOf("/");
@@ -4237,6 +4259,7 @@ var UNIT_SECTIONS = {
   device: ["Unit", "Install"],
   scope: ["Unit", "Scope", "Install"]
 };
+var FRAGMENT_OPTIONAL = /* @__PURE__ */ new Set(["slice", "device"]);
 var MAX_UNIT_FILE_BYTES = 4 * 1024 * 1024;
 function tooLargeMessage(size) {
   return `file is ${size} bytes, larger than the ${MAX_UNIT_FILE_BYTES} bytes unitgate reads`;
@@ -4282,15 +4305,78 @@ var NameMap = class {
       const resolved = listing === void 0 ? void 0 : resolvedEntry(path, entry);
       return { kind: "fragment", path, resolved, regularFile: false };
     }
-    const target = linkTargetPath(dir, entry.target);
-    const inSearchPath = this.dirPrefixes.some((d2) => target.startsWith(d2));
-    if (!inSearchPath || target === "/dev/null") {
+    const target = this.aliasTarget(dir, entry.target);
+    if (target === void 0) {
       return { kind: "fragment", path, resolved: void 0, regularFile: false, link: true };
     }
     const targetName = import_path2.posix.basename(target);
-    if (targetName === name) return void 0;
-    if (!isValidAlias(name, targetName)) return void 0;
+    if (aliasProblem(name, targetName) !== void 0) return void 0;
     return { kind: "alias", target: targetName };
+  }
+  /**
+   * The target of the link `dir/NAME` → `linkTarget` when it lies in the search path (an alias), else
+   * `undefined` (a linked unit file or a mask). Like unit_file_resolve_symlink(), the target's
+   * directories are resolved inside the tree (chase() with the root), so that `/lib/systemd/system/x`
+   * through a merged-/usr `/lib -> usr/lib` link is the alias `/usr/lib/systemd/system/x`.
+   */
+  aliasTarget(dir, linkTarget) {
+    const target = linkTargetPath(dir, linkTarget);
+    if (target === "/dev/null") return void 0;
+    if (this.dirPrefixes.some((d2) => target.startsWith(d2))) return target;
+    const parent = chaseNonexistent(this.rooted, import_path2.posix.dirname(target));
+    if (parent === void 0) return void 0;
+    const resolved = joinName(parent, import_path2.posix.basename(target));
+    return this.dirPrefixes.some((d2) => resolved.startsWith(d2)) ? resolved : void 0;
+  }
+  /** The tree as a root of its own: what chase() with a root resolves in. */
+  get rooted() {
+    const tree = this.tree;
+    return this.rootedTree ??= {
+      lstat: (p) => tree.lstat(p),
+      readDirectory: (p) => tree.readDirectory(p),
+      readFile: (p) => tree.readFile(p)
+    };
+  }
+  rootedTree;
+  /**
+   * The notices of unit_file_build_name_map() (see NameMapNotice): search directory by search
+   * directory, its entries in the order the directory lists them; a name an earlier directory took (a
+   * unit file, a linked file, a mask or a valid alias) is not looked at again. A directory reached twice
+   * (252's /lib/systemd/system in a merged-/usr root) is read twice, and its rejected aliases are
+   * logged twice, as the real 252 does.
+   */
+  notices() {
+    const notices = [];
+    const taken = /* @__PURE__ */ new Set();
+    for (const dir of this.searchPath) {
+      const types = this.tree.listDirectory?.(dir);
+      const names = types ? types.keys() : this.tree.readDirectory(dir) ?? NO_NAMES;
+      for (const name of names) {
+        if (taken.has(name) || !parseUnitName(name)) continue;
+        const path = joinName(dir, name);
+        const type = types?.get(name) ?? this.tree.lstat(path)?.type;
+        if (type === "file") taken.add(name);
+        if (type !== "symlink") continue;
+        const entry = this.tree.lstat(path);
+        if (entry?.type !== "symlink") continue;
+        const target = this.aliasTarget(dir, entry.target);
+        if (target === void 0) {
+          taken.add(name);
+          continue;
+        }
+        const problem = aliasProblem(name, import_path2.posix.basename(target));
+        if (problem === "self") continue;
+        if (problem !== void 0) {
+          notices.push({ kind: "rejected-alias", text: problem });
+          continue;
+        }
+        taken.add(name);
+        const home = this.dirPrefixes.find((d2) => target.startsWith(d2));
+        if (target.slice(home.length).includes("/"))
+          notices.push({ kind: "suspicious-alias", link: path, target });
+      }
+    }
+    return notices;
   }
   /** Computes a search directory's `listing` (see SearchDirectory). */
   list(searchDir) {
@@ -4370,15 +4456,40 @@ var NameMap = class {
   }
 };
 var NO_NAMES = [];
-function isValidAlias(alias, target) {
+var TYPES_MAY_ALIAS = /* @__PURE__ */ new Set([
+  "service",
+  "socket",
+  "target",
+  "device",
+  "timer",
+  "path"
+]);
+var TYPES_MAY_TEMPLATE = /* @__PURE__ */ new Set([
+  "service",
+  "socket",
+  "target",
+  "timer",
+  "path"
+]);
+var nameKind = (parts) => parts.instance === void 0 ? "plain" : parts.instance === "" ? "template" : "instance";
+function aliasProblem(alias, target) {
   const a = parseUnitName(alias);
+  if (!a) return `${alias}: not a valid name for a unit file: Invalid argument`;
+  if (!TYPES_MAY_ALIAS.has(a.type))
+    return `${alias}: symlinks are not allowed for units of this type, rejecting.`;
+  const aKind = nameKind(a);
+  if (aKind !== "plain" && !TYPES_MAY_TEMPLATE.has(a.type))
+    return `${alias}: templates not allowed for ${a.type} units, rejecting.`;
+  if (alias === target) return "self";
   const t = parseUnitName(target);
-  if (!a || !t || a.type !== t.type) return false;
-  const aTemplate = a.instance === "";
-  const tTemplate = t.instance === "";
-  if (aTemplate !== tTemplate) return false;
-  if (a.instance && t.instance === "") return false;
-  return true;
+  if (!t) return `${alias} points to "${target}" which is not a valid unit name: Invalid cross-device link`;
+  const tKind = nameKind(t);
+  if (tKind !== aKind && !(aKind === "instance" && tKind === "template"))
+    return `${alias}: symlink target name type "${target}" does not match source, rejecting.`;
+  if (tKind === "instance" && a.instance !== t.instance)
+    return `${alias}: unit symlink target "${target}" instance name doesn't match, rejecting.`;
+  if (t.type !== a.type) return `${alias}: symlink target "${target}" has incompatible suffix, rejecting.`;
+  return void 0;
 }
 var LoadedUnitRecord = class {
   constructor(id, type, instance, fragmentPath, names, files) {
@@ -4443,6 +4554,10 @@ var UnitLoader = class {
     if (resolved.kind !== "file") return "not-found";
     return readUnitText(this.source, resolved.path, resolved.size);
   }
+  /** What systemd logs about the search path's links before it loads any unit (see NameMapNotice). */
+  nameMapNotices() {
+    return this.names.notices();
+  }
   /** Loads one unit; template names must already carry their instance. */
   load(unitName) {
     const names = this.names;
@@ -4456,7 +4571,12 @@ var UnitLoader = class {
       lookupName = templateOf(unitName);
       fragment = names.fragmentOf(lookupName);
     }
-    if (!fragment) return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    if (!fragment) {
+      if (!FRAGMENT_OPTIONAL.has(parts.type))
+        return fail("not-found", unitName, `Unit ${unitName} not found.`);
+      const empty = parseUnitFile("", "", UNIT_SECTIONS[parts.type]);
+      return this.withDropIns(unitName, parts, parts.type, instance, "", [unitName], empty);
+    }
     const fragmentPath = fragment.path;
     const mainText = this.readFragment(fragment);
     if (mainText === "masked") return fail("masked", unitName, `Unit ${unitName} is masked.`);
@@ -4498,11 +4618,24 @@ var UnitLoader = class {
         addName(allNames, replaceInstance(alias, instance ?? ""));
     }
     if ("error" in mainText) return fail("error", id, `Failed to open ${fragmentPath}: ${mainText.error}`);
+    const main2 = parseUnitFile(mainText.text, fragmentPath, UNIT_SECTIONS[type]);
+    return this.withDropIns(
+      id,
+      id === unitName ? parts : void 0,
+      type,
+      instance,
+      fragmentPath,
+      allNames,
+      main2
+    );
+  }
+  /** The unit with its main file and its drop-ins (unit_load_dropin()). */
+  withDropIns(id, idParts, type, instance, fragmentPath, allNames, main2) {
     const sections = UNIT_SECTIONS[type];
     const files = new Array();
-    files.push(parseUnitFile(mainText.text, fragmentPath, sections));
+    files.push(main2);
     this.dropIns ??= new DropInFinder(this.tree, this.searchPath, this.resolve);
-    for (const dropIn of this.dropIns.findFiles(id, id === unitName ? parts : void 0, allNames, type)) {
+    for (const dropIn of this.dropIns.findFiles(id, idParts, allNames, type)) {
       const text = this.readDropIn(dropIn);
       if (text === void 0) continue;
       if ("error" in text)
@@ -17968,17 +18101,13 @@ var glibc_2_36_exp10_default = {
 var SEARCH_PATH_SPLIT_USR = [
   "/etc/systemd/system.control",
   "/run/systemd/system.control",
-  "/run/systemd/transient",
-  "/run/systemd/generator.early",
   "/etc/systemd/system",
   "/etc/systemd/system.attached",
   "/run/systemd/system",
   "/run/systemd/system.attached",
-  "/run/systemd/generator",
   "/usr/local/lib/systemd/system",
   "/lib/systemd/system",
-  "/usr/lib/systemd/system",
-  "/run/systemd/generator.late"
+  "/usr/lib/systemd/system"
 ];
 var SEARCH_PATH_MERGED_USR = SEARCH_PATH_SPLIT_USR.filter((p) => p !== "/lib/systemd/system");
 var EMERGENCY_ACTIONS_252 = [
@@ -22557,15 +22686,19 @@ function createRealTree(rootDir, options = {}) {
     // The listing's d_type gives each entry's type with the names, so the loader need not lstat()
     // every unit file of a search directory (node looks at an entry itself only when the file
     // system reports DT_UNKNOWN).
+    // In the directory's own order (readdir(3)), not sorted as readdirSync() sorts: systemd logs what
+    // it finds about a directory's links in that order (unit_file_build_name_map()).
     listDirectory(path) {
-      let entries;
+      const types = /* @__PURE__ */ new Map();
+      let dir;
       try {
-        entries = (0, import_node_fs.readdirSync)(real(path), { withFileTypes: true });
+        dir = (0, import_node_fs.opendirSync)(real(path), { bufferSize: 256 });
+        for (let d2 = dir.readSync(); d2 !== null; d2 = dir.readSync()) types.set(d2.name, direntType(d2));
       } catch {
         return void 0;
+      } finally {
+        dir?.closeSync();
       }
-      const types = /* @__PURE__ */ new Map();
-      for (const d2 of entries) types.set(d2.name, direntType(d2));
       return types;
     },
     readFile(path) {
@@ -22653,7 +22786,7 @@ function prepare(argument, cwd, instance) {
   let name = import_node_path2.posix.basename(abs);
   if (!parseUnitName(name)) return { error: `Failed to prepare filename ${argument}: Invalid argument` };
   if (isTemplateName(name)) name = replaceInstance(name, instance);
-  const dir = argument.includes("/") ? import_node_path2.posix.dirname(abs) : void 0;
+  const dir = import_node_path2.posix.dirname(abs);
   return { argument, name, dir };
 }
 function runSecurityCommand(options, env) {
@@ -22717,33 +22850,6 @@ function runSecurityCommand(options, env) {
     }
   }
   const overlay = /* @__PURE__ */ new Map();
-  const loaders = /* @__PURE__ */ new Map();
-  const loaderFor = (dir) => {
-    const key = root ?? dir ?? env.cwd;
-    let l = loaders.get(key);
-    if (!l) {
-      let tree;
-      let searchPath;
-      if (root !== void 0) {
-        tree = withFiles(createRealTree(root, { hostView: true }), overlay);
-        const argDirs = [];
-        for (const q of prepared) {
-          if ("error" in q || q.dir === void 0 || argDirs.includes(q.dir)) continue;
-          const candidates = [q.name, templateOf(q.name)];
-          if (candidates.some((n) => tree.lstat(import_node_path2.posix.join(q.dir, n)) !== void 0))
-            argDirs.push(q.dir);
-        }
-        searchPath = [...argDirs, ...release.traits.searchPath.filter((d2) => !argDirs.includes(d2))];
-      } else {
-        tree = withFiles(createRealTree(key, { hostView: true }), overlay);
-        searchPath = ["/"];
-      }
-      if (profile !== void 0) searchPath.push(PROFILE_DIR);
-      l = { loader: new UnitLoader(tree, searchPath), tree, hostPrefix: key === "/" ? "" : key };
-      loaders.set(key, l);
-    }
-    return l;
-  };
   let profileFailure;
   if (profile !== void 0) {
     let first;
@@ -22763,6 +22869,29 @@ function runSecurityCommand(options, env) {
       first ??= text;
     }
   }
+  const tree = withFiles(createRealTree(root ?? "/", { hostView: true }), overlay);
+  const argumentDirs = [];
+  if (root === void 0) {
+    for (const q of prepared) {
+      if ("error" in q || argumentDirs.includes(q.dir)) continue;
+      const candidates = [q.name, templateOf(q.name)];
+      if (candidates.some((n) => tree.lstat(import_node_path2.posix.join(q.dir, n)) !== void 0)) argumentDirs.push(q.dir);
+    }
+  }
+  const searchPath = [...argumentDirs, ...release.traits.searchPath.filter((d2) => !argumentDirs.includes(d2))];
+  if (profile !== void 0 && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
+  const loader = new UnitLoader(tree, searchPath);
+  const hostPrefix = root === void 0 || root === "/" ? "" : root;
+  let nameMapBuilt = false;
+  const buildNameMap = () => {
+    if (nameMapBuilt) return;
+    nameMapBuilt = true;
+    const arrow = env.utf8 ? "→" : "->";
+    for (const n of loader.nameMapNotices())
+      stderr += n.kind === "rejected-alias" ? n.text + "\n" : `Suspicious symlink ${hostPrefix}${n.link} ${arrow} ${hostPrefix}${n.target}, treating as alias.
+`;
+  };
+  const loaded = /* @__PURE__ */ new Set();
   let loadFailed = false;
   let overThreshold = false;
   for (const [at2, p] of prepared.entries()) {
@@ -22779,25 +22908,37 @@ function runSecurityCommand(options, env) {
       return { exitCode: 1, stdout: "", stderr, reports };
     }
     if (profile !== void 0) loadFailed = false;
-    const { loader, tree: unitTree, hostPrefix } = loaderFor(p.dir);
+    const parts = parseUnitName(p.name);
+    if (parts && parts.instance !== void 0 && !TYPES_MAY_TEMPLATE.has(parts.type)) {
+      const message = `Failed to load unit file ${import_node_path2.posix.join(p.dir, p.name)}: Invalid argument`;
+      stderr += message + "\n";
+      report.error = message;
+      loadFailed = true;
+      continue;
+    }
+    buildNameMap();
     const outcome = scoreUnitInTree({
-      tree: unitTree,
+      tree,
       unitName: p.name,
       searchPath: [],
       systemd: release,
       overrides: policy,
       loader
     });
+    const loadedId = outcome.ok ? outcome.unit.id : outcome.unit?.id;
+    const loadedBefore = loaded.has(loadedId ?? `\0${p.name}`);
+    loaded.add(loadedId ?? `\0${p.name}`);
     if (!outcome.ok && outcome.stage === "load") {
       const open = root !== void 0 ? outcome.failure?.openFailure : void 0;
-      if (open) stderr += `${p.name}: Failed to open ${hostPrefix}${open.path}: ${open.reason}
+      if (open && !loadedBefore)
+        stderr += `${p.name}: Failed to open ${hostPrefix}${open.path}: ${open.reason}
 `;
       stderr += outcome.message + "\n";
       report.error = outcome.message;
       loadFailed = true;
       continue;
     }
-    for (const d2 of outcome.diagnostics) {
+    for (const d2 of loadedBefore ? [] : outcome.diagnostics) {
       if (d2.severity === "error" || d2.severity === "warning" || d2.severity === "notice")
         stderr += d2.unlocated ? `${d2.message}
 ` : `${hostPrefix}${d2.file}:${d2.logLine ?? d2.line}: ${d2.message}

@@ -235,28 +235,8 @@ export function runSecurityCommand(
   // directory of each argument (the working directory for a bare name) that holds its file goes before
   // the search path, for every unit (verify_set_unit_path(), via SYSTEMD_UNIT_PATH with a trailing `:`).
   const overlay = new Map<string, string>();
-  // A host view, not a root of its own: systemd opens unit files and drop-ins with a plain open() of
-  // the (root-prefixed) path, so their links resolve on the host (only the alias check of the name map
-  // resolves inside the root; see NameMap). Outside a --root, unitgate reads nothing: there only
-  // /dev/null counts (a mask).
-  const tree = withFiles(createRealTree(root ?? '/', { hostView: true }), overlay);
-  const argumentDirs: string[] = [];
-  if (root === undefined) {
-    // Only a directory that holds the argument's file (or its template) joins the path: a drop-in
-    // directory beside an argument that names no file there is not read (252.39, 257.13, 262.1).
-    for (const q of prepared) {
-      if ('error' in q || argumentDirs.includes(q.dir)) continue;
-      const candidates = [q.name, templateOf(q.name)];
-      if (candidates.some((n) => tree.lstat(posix.join(q.dir, n)) !== undefined)) argumentDirs.push(q.dir);
-    }
-  }
-  const searchPath = [...argumentDirs, ...release.traits.searchPath.filter((d) => !argumentDirs.includes(d))];
-  // The profile drop-in has the lowest priority: its directory comes last.
-  if (profile !== undefined && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
-  const loader = new UnitLoader(tree, searchPath);
-  // What turns a path in the tree into the path on this machine that systemd names in its messages.
-  const hostPrefix = root === undefined || root === '/' ? '' : root;
-  // The profile drop-in of each unit, copied before the unit is loaded; the first unit it cannot be
+  // The profile drop-in of each unit (in the overlay before the tree is made: its listings include
+  // the overlay's files), copied before the unit is loaded; the first unit it cannot be
   // copied for ends the run before any table is printed (units are printed after all are loaded).
   // offline_security_checks() frees the looked-up path of a profile NAME after the first unit and
   // copies from the freed string for the next (see the release's portableProfileSecondUnit).
@@ -284,6 +264,28 @@ export function runSecurityCommand(
       first ??= text;
     }
   }
+
+  // A host view, not a root of its own: systemd opens unit files and drop-ins with a plain open() of
+  // the (root-prefixed) path, so their links resolve on the host (only the alias check of the name map
+  // resolves inside the root; see NameMap). Outside a --root, unitgate reads nothing: there only
+  // /dev/null counts (a mask).
+  const tree = withFiles(createRealTree(root ?? '/', { hostView: true }), overlay);
+  const argumentDirs: string[] = [];
+  if (root === undefined) {
+    // Only a directory that holds the argument's file (or its template) joins the path: a drop-in
+    // directory beside an argument that names no file there is not read (252.39, 257.13, 262.1).
+    for (const q of prepared) {
+      if ('error' in q || argumentDirs.includes(q.dir)) continue;
+      const candidates = [q.name, templateOf(q.name)];
+      if (candidates.some((n) => tree.lstat(posix.join(q.dir, n)) !== undefined)) argumentDirs.push(q.dir);
+    }
+  }
+  const searchPath = [...argumentDirs, ...release.traits.searchPath.filter((d) => !argumentDirs.includes(d))];
+  // The profile drop-in has the lowest priority: its directory comes last.
+  if (profile !== undefined && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
+  const loader = new UnitLoader(tree, searchPath);
+  // What turns a path in the tree into the path on this machine that systemd names in its messages.
+  const hostPrefix = root === undefined || root === '/' ? '' : root;
 
   // The manager builds its unit name map when it loads its first unit (unit_file_find_fragment()
   // builds it on first use): its notices come just before that unit's messages.
