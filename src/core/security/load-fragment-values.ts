@@ -139,11 +139,16 @@ function checkedWord(valid: (s: string) => boolean, ownWords: string): Handler {
     a.value === '' || valid(a.value) ? 'ok' : warn(ctx, a, `${ownWords}, ignoring: ${a.value}`);
 }
 
-/** config_parse_exec_io_class(): ioprio_class_from_string() (src/basic/ioprio-util.c, IOPRIO_N_CLASSES 8 in src/basic/missing_ioprio.h). */
-export const handleIoSchedulingClass = checkedWord(
-  tableOrNumber(['none', 'realtime', 'best-effort', 'idle'], 8n),
-  'Failed to parse IO scheduling class',
-);
+/**
+ * config_parse_exec_io_class(): ioprio_class_from_string() (src/basic/ioprio-util.c), a class name or a
+ * number up to the release's limit (VersionTraits ioprioClassNumberMax).
+ */
+const IOPRIO_CLASSES = ['none', 'realtime', 'best-effort', 'idle'];
+export const handleIoSchedulingClass: Handler = (ctx, a) =>
+  checkedWord(
+    tableOrNumber(IOPRIO_CLASSES, BigInt(ctx.traits.ioprioClassNumberMax)),
+    'Failed to parse IO scheduling class',
+  )(ctx, a);
 
 /** config_parse_exec_io_priority(): ioprio_parse_priority(), safe_atoi() within 0…7. */
 export const handleIoSchedulingPriority = checkedWord((s) => {
