@@ -11,6 +11,7 @@ import { cliCase } from './kinds/cli';
 import { verifyCase } from './kinds/verify';
 import { syntaxCase } from './kinds/syntax';
 import { loadingCase } from './kinds/loading';
+import { valuesCase } from './kinds/values';
 
 const BOOL = ['yes', 'no', 'true', 'false', '1', '0', 'on', 'off', 'Yes', 'bogus', ''];
 const BOOLEAN_KEYS = [
@@ -469,6 +470,7 @@ export const differentialCase: fc.Arbitrary<DifferentialCase> = fc.oneof(
   { weight: 2, arbitrary: verifyCase },
   { weight: 2, arbitrary: syntaxCase },
   { weight: 2, arbitrary: loadingCase },
+  { weight: 2, arbitrary: valuesCase },
 );
 
 /** The case kinds by name, for campaigns that aim at one. */
@@ -483,4 +485,5 @@ export const CASE_KINDS: Record<string, fc.Arbitrary<DifferentialCase>> = {
   verify: verifyCase,
   syntax: syntaxCase,
   loading: loadingCase,
+  values: valuesCase,
 };

@@ -195,19 +195,29 @@ export interface RejectedValue {
   critical?: boolean;
   /** The value the message names when it is not the assignment's (e.g. after specifier expansion). */
   value?: string;
+  /** The parser's error when it is not -EINVAL (log_syntax_parse_error() prints its strerror()). */
+  errno?: Errno;
 }
+
+/** The errors a value parser returns, with glibc's strerror() text. */
+export const STRERROR = {
+  EINVAL: 'Invalid argument',
+  ERANGE: 'Numerical result out of range',
+} as const;
+export type Errno = keyof typeof STRERROR;
 
 /**
  * A value the directive's parser rejects, worded as the release words it (VersionTraits
  * valueErrorWording): from v257 log_syntax_parse_error() (src/shared/conf-parser.c), "Failed to parse
- * KEY=VALUE, ignoring: Invalid argument" ("Failed to parse KEY=VALUE: Invalid argument" when
- * critical); before, the parser's own words.
+ * KEY=VALUE, ignoring: ERROR" ("Failed to parse KEY=VALUE: ERROR" when critical, ERROR the strerror() of
+ * the parser's error, "Invalid argument" unless told); before, the parser's own words.
  */
 export function rejectValue(ctx: Context, a: Assignment, r: RejectedValue): Outcome {
   const wording = ctx.traits.valueErrorWording;
   const value = r.value ?? a.value;
   if (wording === 'parse-error' && !r.keepsOwnWords) {
-    const message = `Failed to parse ${a.key}=${value}${r.critical ? '' : ', ignoring'}: Invalid argument`;
+    const reason = STRERROR[r.errno ?? 'EINVAL'];
+    const message = `Failed to parse ${a.key}=${value}${r.critical ? '' : ', ignoring'}: ${reason}`;
     return r.critical ? fatal(ctx, a, message) : warn(ctx, a, message, 'invalid-value');
   }
   const words =

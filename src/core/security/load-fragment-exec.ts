@@ -469,17 +469,6 @@ export const handlePersonality: Handler = (ctx, a) => {
   );
 };
 
-/**
- * CPUSchedulingPriority= (config_parse_exec_cpu_sched_prio(), load-fragment.c, v252–v262): only the
- * outer bounds of all policies are checked, 0 (SCHED_OTHER) to 99 (SCHED_RR).
- */
-export const handleCpuSchedulingPriority: Handler = (ctx, a) => {
-  if (!/^-?\d+$/.test(a.value)) return 'ok';
-  const prio = Number(a.value);
-  if (prio >= 0 && prio <= 99) return 'ok';
-  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
-};
-
 /** env_name_is_valid() (src/basic/env-util.c, v252): shell variable characters, not starting with a digit. */
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** string_has_cc(value, "\t\n"): control characters other than tab and newline. */

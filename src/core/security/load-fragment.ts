@@ -29,7 +29,6 @@ import {
   capabilitySet,
   credential,
   execCommands,
-  handleCpuSchedulingPriority,
   handleEnvironment,
   handleGroup,
   handleNamespacePaths,
@@ -64,6 +63,21 @@ import {
   pathSpec,
   timerValue,
 } from './load-fragment-triggers';
+import {
+  handleCpuSchedulingPolicy,
+  handleCpuSchedulingPriority,
+  handleEnvironmentFile,
+  handleIoSchedulingClass,
+  handleIoSchedulingPriority,
+  handleMode,
+  handleNice,
+  handleOomScoreAdjust,
+  handleSec,
+  handleSecFix0,
+  handleServiceTimeout,
+  handleSignal,
+  handleUnsigned,
+} from './load-fragment-values';
 import {
   fatalPath,
   handleImagePolicy,
@@ -212,6 +226,31 @@ const CHECKED_BOOLEANS: Readonly<Record<string, Scope>> = {
   IPAccounting: 'cgroup',
   GuessMainPID: 'service',
   RootDirectoryStartOnly: 'service',
+  CPUSchedulingResetOnFork: 'exec',
+  PermissionsStartOnly: 'service',
+  NonBlocking: 'service',
+  FlushPending: 'socket',
+  Writable: 'socket',
+  KeepAlive: 'socket',
+  NoDelay: 'socket',
+  FreeBind: 'socket',
+  Transparent: 'socket',
+  Broadcast: 'socket',
+  PassCredentials: 'socket',
+  PassSecurity: 'socket',
+  PassPacketInfo: 'socket',
+  ReusePort: 'socket',
+  RemoveOnStop: 'socket',
+  SELinuxContextFromNet: 'socket',
+  SloppyOptions: 'mount-only',
+  LazyUnmount: 'mount-only',
+  ForceUnmount: 'mount-only',
+  ReadWriteOnly: 'mount-only',
+  Persistent: 'timer',
+  WakeSystem: 'timer',
+  RemainAfterElapse: 'timer',
+  FixedRandomDelay: 'timer',
+  MakeDirectory: 'path',
 };
 
 function factString(field: 'pamName'): Handler {
@@ -319,7 +358,10 @@ type Scope =
   | 'path'
   | 'mount'
   | 'swap'
-  | 'automount';
+  | 'automount'
+  | 'timeout'
+  | 'directory-mode'
+  | 'mount-only';
 
 interface DirectiveSpec {
   scope: Scope;
@@ -510,6 +552,38 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   PIDFile: w('service', handlePidFile),
   Personality: w('exec', handlePersonality),
   CPUSchedulingPriority: w('exec', handleCpuSchedulingPriority),
+  CPUSchedulingPolicy: w('exec', handleCpuSchedulingPolicy),
+  Nice: w('exec', handleNice),
+  OOMScoreAdjust: w('exec', handleOomScoreAdjust),
+  IOSchedulingClass: w('exec', handleIoSchedulingClass),
+  IOSchedulingPriority: w('exec', handleIoSchedulingPriority),
+  EnvironmentFile: w('exec', handleEnvironmentFile),
+  RuntimeDirectoryMode: w('exec', handleMode),
+  StateDirectoryMode: w('exec', handleMode),
+  CacheDirectoryMode: w('exec', handleMode),
+  LogsDirectoryMode: w('exec', handleMode),
+  ConfigurationDirectoryMode: w('exec', handleMode),
+  SocketMode: w('socket', handleMode),
+  DirectoryMode: w('directory-mode', handleMode),
+  KillSignal: w('kill', handleSignal),
+  RestartKillSignal: w('kill', handleSignal),
+  FinalKillSignal: w('kill', handleSignal),
+  WatchdogSignal: w('kill', handleSignal),
+  StartLimitIntervalSec: w('unit', handleSec),
+  StartLimitInterval: w('unit', handleSec),
+  StartLimitBurst: w('unit', handleUnsigned),
+  RestartSec: w('service', handleSec),
+  RuntimeMaxSec: w('service', handleSec),
+  WatchdogSec: w('service', handleSec),
+  TimeoutStopSec: w('service', handleSecFix0),
+  TimeoutStartSec: w('service', handleServiceTimeout),
+  // Service TimeoutSec= sets both timeouts (its own parser); the other types' is config_parse_sec_fix_0().
+  TimeoutSec: w('timeout', (ctx, a) =>
+    ctx.unit.type === 'service' ? handleServiceTimeout(ctx, a) : handleSecFix0(ctx, a),
+  ),
+  FileDescriptorStoreMax: w('service', handleUnsigned),
+  AccuracySec: w('timer', handleSec),
+  RandomizedDelaySec: w('timer', handleSec),
   CPUShares: w('cgroup', handleLegacyCgroupOption),
   MemoryLimit: w('cgroup', handleLegacyCgroupOption),
   CPUAccounting: w('cgroup', handleLegacyCgroupOption),
@@ -519,6 +593,14 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   ...Object.fromEntries(CONDITION_PATH_KEYS.map((k) => [k, w('unit', handleConditionPath)])),
   ...Object.fromEntries(UNIT_DEPENDENCY_KEYS.map((k) => [k, w('unit', handleUnitDeps)])),
   ...Object.fromEntries(Object.entries(CHECKED_BOOLEANS).map(([k, scope]) => [k, w(scope, checkedBoolean)])),
+};
+
+/** The unit types with a DirectoryMode= of their own (load-fragment-gperf.gperf.in, v252–v262). */
+const DIRECTORY_MODE_SECTION: Partial<Record<UnitType, string>> = {
+  socket: 'Socket',
+  mount: 'Mount',
+  automount: 'Automount',
+  path: 'Path',
 };
 
 /**
@@ -545,6 +627,12 @@ function scopeSection(scope: Scope, type: UnitType): string | undefined {
       return type === 'service' ? 'Service' : type === 'socket' ? 'Socket' : undefined;
     case 'automount':
       return type === 'automount' ? 'Automount' : undefined;
+    case 'timeout':
+      return type === 'service' || type === 'socket' || type === 'mount' || type === 'swap' ? own : undefined;
+    case 'directory-mode':
+      return DIRECTORY_MODE_SECTION[type];
+    case 'mount-only':
+      return type === 'mount' ? 'Mount' : undefined;
     case 'timer':
       return type === 'timer' ? 'Timer' : undefined;
     case 'path':

@@ -2,59 +2,99 @@
 // calendar_spec_from_string() (src/shared/calendarspec.c), v252–v262. Only acceptance matters here
 // (timer_verify() refuses a timer with no accepted value); the times themselves are never computed.
 
-/** The units parse_sec() accepts after a number (time-util.c, parse_time()'s table). */
-const TIME_UNITS = new Set([
-  'seconds',
-  'second',
-  'sec',
-  's',
-  'minutes',
-  'minute',
-  'min',
-  'months',
-  'month',
-  'M',
-  'msec',
-  'ms',
-  'm',
-  'hours',
-  'hour',
-  'hr',
-  'h',
-  'days',
-  'day',
-  'd',
-  'weeks',
-  'week',
-  'w',
-  'years',
-  'year',
-  'y',
-  'usec',
-  'us',
-  'μs',
-  'µs',
-  'nsec',
-  'ns',
-  '',
-]);
+/**
+ * extract_multiplier()'s table (time-util.c, v252–v262), in its order: the first name the text starts
+ * with wins, so `ms` is milliseconds and `m` minutes. Multipliers in microseconds.
+ */
+const TIME_MULTIPLIERS: readonly (readonly [string, bigint])[] = [
+  ['seconds', 1_000_000n],
+  ['second', 1_000_000n],
+  ['sec', 1_000_000n],
+  ['s', 1_000_000n],
+  ['minutes', 60_000_000n],
+  ['minute', 60_000_000n],
+  ['min', 60_000_000n],
+  ['months', 2_629_800_000_000n],
+  ['month', 2_629_800_000_000n],
+  ['M', 2_629_800_000_000n],
+  ['msec', 1_000n],
+  ['ms', 1_000n],
+  ['m', 60_000_000n],
+  ['hours', 3_600_000_000n],
+  ['hour', 3_600_000_000n],
+  ['hr', 3_600_000_000n],
+  ['h', 3_600_000_000n],
+  ['days', 86_400_000_000n],
+  ['day', 86_400_000_000n],
+  ['d', 86_400_000_000n],
+  ['weeks', 604_800_000_000n],
+  ['week', 604_800_000_000n],
+  ['w', 604_800_000_000n],
+  ['years', 31_557_600_000_000n],
+  ['year', 31_557_600_000_000n],
+  ['y', 31_557_600_000_000n],
+  ['usec', 1n],
+  ['us', 1n],
+  ['\u03bcs', 1n],
+  ['\u00b5s', 1n],
+];
+const USEC_INFINITY = 2n ** 64n - 1n;
+const LLONG_MAX = 2n ** 63n - 1n;
+const WHITESPACE = /^[ \t\n\r]*/;
 
 /**
- * parse_sec(): `infinity`, or one or more `NUMBER[.FRACTION][ ]UNIT` parts (a bare number is seconds);
- * no sign.
+ * parse_sec(), i.e. parse_time(t, USEC_PER_SEC) (time-util.c, v252–v262), reduced to its verdict:
+ * `ok`, or the error it returns: -ERANGE for a minus sign or a span that reaches USEC_INFINITY,
+ * -EINVAL for anything else it cannot read.
  */
-export function isTimeSpan(text: string): boolean {
-  const s = text.trim();
-  if (s === 'infinity') return true;
-  if (s === '') return false;
-  const part = /^(\d+)(\.\d*)?\s*([A-Za-zμµ]*)\s*/;
-  let rest = s;
-  while (rest !== '') {
-    const m = part.exec(rest);
-    if (!m || !TIME_UNITS.has(m[3] ?? '')) return false;
-    rest = rest.slice(m[0].length);
+export function parseTimeSpan(text: string): 'ok' | 'EINVAL' | 'ERANGE' {
+  let p = text.replace(WHITESPACE, '');
+  if (p.startsWith('infinity')) return p.slice(8).replace(WHITESPACE, '') === '' ? 'ok' : 'EINVAL';
+  let total = 0n;
+  let something = false;
+  for (;;) {
+    p = p.replace(WHITESPACE, '');
+    if (p === '') return something ? 'ok' : 'EINVAL';
+    if (p.startsWith('-')) return 'ERANGE';
+    // strtoll(p, &e, 10): an optional '+' then decimal digits.
+    const number = /^\+?(\d+)/.exec(p);
+    const whole = number ? BigInt(number[1] as string) : 0n;
+    if (whole > LLONG_MAX) return 'ERANGE';
+    let rest = number ? p.slice(number[0].length) : p;
+    let fraction: string | undefined;
+    if (rest.startsWith('.')) {
+      fraction = (/^\d*/.exec(rest.slice(1)) as RegExpExecArray)[0];
+      rest = rest.slice(1 + fraction.length);
+    } else if (!number) return 'EINVAL';
+    const afterSpace = rest.replace(WHITESPACE, '');
+    const unit = TIME_MULTIPLIERS.find(([name]) => afterSpace.startsWith(name));
+    const multiplier = unit ? unit[1] : 1_000_000n;
+    const next = unit ? afterSpace.slice(unit[0].length) : afterSpace;
+    // "12.34.56" is refused, "12.34 .56" and "12.34s.56" are not.
+    if (!unit && next === rest && next !== '') return 'EINVAL';
+    p = next;
+    if (whole >= USEC_INFINITY / multiplier) return 'ERANGE';
+    const k = whole * multiplier;
+    if (k >= USEC_INFINITY - total) return 'ERANGE';
+    total += k;
+    something = true;
+    if (fraction !== undefined) {
+      let m = multiplier / 10n;
+      for (const digit of fraction) {
+        const f = BigInt(digit) * m;
+        if (f >= USEC_INFINITY - total) return 'ERANGE';
+        total += f;
+        m /= 10n;
+      }
+      // "3.", "3.sec": a fraction needs a digit.
+      if (fraction === '') return 'EINVAL';
+    }
   }
-  return true;
+}
+
+/** Whether parse_sec() accepts the text (timer values: config_parse_timer()). */
+export function isTimeSpan(text: string): boolean {
+  return parseTimeSpan(text) === 'ok';
 }
 
 /** The shorthands calendar_spec_from_string() expands. */

@@ -137,6 +137,12 @@ export interface VersionTraits {
    * LOG_NOTICE, which `systemd-analyze` does not show).
    */
   pidFileVarRunWarns: boolean;
+  /**
+   * The highest number IOSchedulingClass= accepts in place of a class name (ioprio_class_from_string(),
+   * a string table with a numeric fallback up to IOPRIO_N_CLASSES): 8 in v252 and v257, 7 in v262
+   * (checked with systemd-analyze 262.1, which refuses 8).
+   */
+  ioprioClassNumberMax: number;
   /** v258+: the `!!` Exec*= prefix is ignored with a warning (config_parse_exec()). */
   execDoubleBangObsolete: boolean;
   /**
@@ -311,6 +317,7 @@ const VERSIONS = {
       requiresUnitArguments: false,
       valueErrorWording: 'own-words',
       pidFileVarRunWarns: false,
+      ioprioClassNumberMax: 8,
       execDoubleBangObsolete: false,
       cgroupRemovedOptions: [],
       cgroupDeprecated: CGROUP_V1_DEPRECATED,
@@ -393,6 +400,7 @@ const VERSIONS = {
       execReloadPost: true,
       rootMStack: true,
       portableProfileSecondUnit: { copyError: 'Is a directory' },
+      ioprioClassNumberMax: 7,
     },
   },
 } satisfies Record<number, VersionEntry>;

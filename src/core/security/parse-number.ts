@@ -1,0 +1,86 @@
+// The integer parsers systemd's value parsers are built on: safe_atoi(), safe_atou_full() and
+// parse_mode() of src/basic/parse-util.c (v252–v262), over glibc's strtol()/strtoul(). Each answers the
+// value or the error the parser returns (-EINVAL: not a number; -ERANGE: a number that does not fit).
+import type { Errno } from './conf-parser';
+
+export type Parsed = { value: bigint } | { error: Errno };
+
+/** isspace() in the C locale: what strtol() skips and strspn(s, WHITESPACE) steps over. */
+const LEADING_SPACE = /^[ \t\n\v\f\r]*/;
+
+const INT_MIN = -(2n ** 31n);
+const INT_MAX = 2n ** 31n - 1n;
+const UINT_MAX = 2n ** 32n - 1n;
+/** LONG_MAX/ULONG_MAX on the 64-bit machines systemd is built for. */
+const LONG_MAX = 2n ** 63n - 1n;
+const ULONG_MAX = 2n ** 64n - 1n;
+
+const DIGITS: Record<number, RegExp> = { 2: /^[01]+/, 8: /^[0-7]+/, 10: /^[0-9]+/, 16: /^[0-9A-Fa-f]+/ };
+
+/**
+ * strtol()/strtoul() on the whole string: optional sign, then digits of `base` (0: C's `0x` hex and
+ * leading-0 octal prefixes). Undefined when nothing was converted or characters follow the number
+ * (safe_ato*()'s -EINVAL); the magnitude is unbounded, the callers check the range.
+ */
+function strtoNumber(s: string, base: number): { negative: boolean; magnitude: bigint } | undefined {
+  let rest = s;
+  let negative = false;
+  if (rest.startsWith('+') || rest.startsWith('-')) {
+    negative = rest.startsWith('-');
+    rest = rest.slice(1);
+  }
+  let b = base;
+  if (b === 0 || b === 16) {
+    if (/^0[xX][0-9A-Fa-f]/.test(rest)) {
+      rest = rest.slice(2);
+      b = 16;
+    } else if (b === 0) b = rest.startsWith('0') ? 8 : 10;
+  }
+  const m = (DIGITS[b] as RegExp).exec(rest);
+  if (!m || m[0].length !== rest.length) return undefined;
+  const digits = m[0];
+  const prefix = b === 16 ? '0x' : b === 8 ? '0o' : b === 2 ? '0b' : '';
+  return { negative, magnitude: BigInt(prefix + digits) };
+}
+
+/** mangle_base(): with no explicit base, Python-style `0b`/`0o` prefixes choose binary and octal. */
+function mangleBase(s: string): { s: string; base: number } {
+  if (/^0[bB]/.test(s)) return { s: s.slice(2), base: 2 };
+  if (/^0[oO]/.test(s)) return { s: s.slice(2), base: 8 };
+  return { s, base: 0 };
+}
+
+/** safe_atoi(): an int, with mangle_base(). */
+export function safeAtoi(text: string): Parsed {
+  const { s, base } = mangleBase(text.replace(LEADING_SPACE, ''));
+  const n = strtoNumber(s, base);
+  if (!n) return { error: 'EINVAL' };
+  const value = n.negative ? -n.magnitude : n.magnitude;
+  // strtol() saturates at LONG_MIN/LONG_MAX with ERANGE; anything beyond an int is -ERANGE too.
+  if (n.magnitude > LONG_MAX + 1n || value < INT_MIN || value > INT_MAX) return { error: 'ERANGE' };
+  return { value };
+}
+
+/**
+ * safe_atou_full(): an unsigned, in `base` (0: mangle_base() and C's prefixes); `refusePlusMinus` is
+ * SAFE_ATO_REFUSE_PLUS_MINUS. A negative number parses but does not fit (-ERANGE), unless it is 0.
+ */
+export function safeAtou(text: string, base = 0, refusePlusMinus = false): Parsed {
+  let s = text.replace(LEADING_SPACE, '');
+  if (refusePlusMinus && (s.startsWith('+') || s.startsWith('-'))) return { error: 'EINVAL' };
+  let b = base;
+  if (b === 0) ({ s, base: b } = mangleBase(s));
+  const n = strtoNumber(s, b);
+  if (!n) return { error: 'EINVAL' };
+  if (n.magnitude > ULONG_MAX) return { error: 'ERANGE' };
+  if (n.negative && n.magnitude !== 0n) return { error: 'ERANGE' };
+  if (n.magnitude > UINT_MAX) return { error: 'ERANGE' };
+  return { value: n.magnitude };
+}
+
+/** parse_mode(): octal, no sign, at most 07777. */
+export function parseMode(text: string): Parsed {
+  const r = safeAtou(text, 8, true);
+  if ('value' in r && r.value > 0o7777n) return { error: 'ERANGE' };
+  return r;
+}
