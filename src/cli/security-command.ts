@@ -3,7 +3,7 @@
 // or JSON systemd prints, with systemd's exit status. Pure orchestration over the core plus the
 // file-tree reader; the process-level I/O lives in cli.ts.
 import { posix } from 'node:path';
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { UnitLoader, type LoadedUnit } from '../core/unit/load-unit';
 import { parseUnitName, isTemplateName, replaceInstance, templateOf } from '../core/unit/unit-name';
 import { scoreUnitInTree } from '../core/engine';
@@ -14,6 +14,8 @@ import { encodeJsonShort, renderJson, renderTable } from '../core/security/rende
 import { systemdRelease, type SystemdVersion } from '../core/security/versions';
 import { createRealTree } from '../io/node-unit-tree';
 import { withFiles, type UnitTree } from '../core/unit/unit-tree';
+import type { HostFacts } from '../core/unit/specifiers';
+import type { AnalysingHost } from '../core/security/settings';
 
 export type JsonOutput = 'off' | 'short' | 'pretty';
 
@@ -47,6 +49,8 @@ export interface CommandEnvironment {
   utf8: boolean;
   colors: boolean;
   emoji: boolean;
+  /** The analysing machine's facts, for the host specifiers (%H, %m, %b, %o, …). */
+  host: HostFacts;
 }
 
 export interface CommandResult {
@@ -185,8 +189,13 @@ export function runSecurityCommand(
   const overlay = new Map<string, string>();
   // hostPrefix: what turns a path in the tree into the path on this machine that systemd names in
   // its messages (the root, or the unit's own directory in the hermetic tree).
-  const loaders = new Map<string, { loader: UnitLoader; tree: UnitTree; hostPrefix: string }>();
-  const loaderFor = (dir: string | undefined): { loader: UnitLoader; tree: UnitTree; hostPrefix: string } => {
+  const loaders = new Map<
+    string,
+    { loader: UnitLoader; tree: UnitTree; hostPrefix: string; analysingHost: AnalysingHost }
+  >();
+  const loaderFor = (
+    dir: string | undefined,
+  ): { loader: UnitLoader; tree: UnitTree; hostPrefix: string; analysingHost: AnalysingHost } => {
     const key = root ?? dir ?? env.cwd;
     let l = loaders.get(key);
     if (!l) {
@@ -214,7 +223,21 @@ export function runSecurityCommand(
         tree = withFiles(createRealTree(key, { hostView: true }), overlay);
         searchPath = ['/'];
       }
-      l = { loader: new UnitLoader(tree, searchPath), tree, hostPrefix: key === '/' ? '' : key };
+      const hostPrefix = key === '/' ? '' : key;
+      // %y/%Y: the unit file's real path on this machine (specifier_real_path() chases its links).
+      const realPath = (treePath: string): string | undefined => {
+        try {
+          return realpathSync(hostPrefix + treePath);
+        } catch {
+          return undefined;
+        }
+      };
+      l = {
+        loader: new UnitLoader(tree, searchPath),
+        tree,
+        hostPrefix,
+        analysingHost: { facts: env.host, realPath },
+      };
       loaders.set(key, l);
     }
     return l;
@@ -241,7 +264,7 @@ export function runSecurityCommand(
       exitCode = 1;
       continue;
     }
-    const { loader, tree: unitTree, hostPrefix } = loaderFor(p.dir);
+    const { loader, tree: unitTree, hostPrefix, analysingHost } = loaderFor(p.dir);
     const outcome = scoreUnitInTree({
       tree: unitTree,
       unitName: p.name,
@@ -249,6 +272,7 @@ export function runSecurityCommand(
       systemd: release,
       overrides: policy,
       loader,
+      host: analysingHost,
     });
     if (!outcome.ok && outcome.stage === 'load') {
       // Only with --root: without it, systemd-analyze (252.38) says "not found" alone.
