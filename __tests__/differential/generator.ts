@@ -10,6 +10,7 @@ import { checksCase } from './kinds/checks';
 import { cliCase } from './kinds/cli';
 import { verifyCase } from './kinds/verify';
 import { syntaxCase } from './kinds/syntax';
+import { hostCase } from './kinds/host';
 
 const BOOL = ['yes', 'no', 'true', 'false', '1', '0', 'on', 'off', 'Yes', 'bogus', ''];
 const BOOLEAN_KEYS = [
@@ -467,6 +468,7 @@ export const differentialCase: fc.Arbitrary<DifferentialCase> = fc.oneof(
   { weight: 1, arbitrary: cliCase },
   { weight: 2, arbitrary: verifyCase },
   { weight: 2, arbitrary: syntaxCase },
+  { weight: 1, arbitrary: hostCase },
 );
 
 /** The case kinds by name, for campaigns that aim at one. */
@@ -480,4 +482,5 @@ export const CASE_KINDS: Record<string, fc.Arbitrary<DifferentialCase>> = {
   cli: cliCase,
   verify: verifyCase,
   syntax: syntaxCase,
+  host: hostCase,
 };
