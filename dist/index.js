@@ -42423,6 +42423,7 @@ var VERSIONS = {
       requiresUnitArguments: false,
       valueErrorWording: "own-words",
       pidFileVarRunWarns: false,
+      ioprioClassNumberMax: 8,
       execDoubleBangObsolete: false,
       cgroupRemovedOptions: [],
       cgroupDeprecated: CGROUP_V1_DEPRECATED,
@@ -42504,7 +42505,8 @@ var VERSIONS = {
       imagePolicyIgnoresUnknown: true,
       execReloadPost: true,
       rootMStack: true,
-      portableProfileSecondUnit: { copyError: "Is a directory" }
+      portableProfileSecondUnit: { copyError: "Is a directory" },
+      ioprioClassNumberMax: 7
     }
   }
 };
@@ -47053,11 +47055,16 @@ function acceptUserGroupName(ctx, a, name) {
       `Accepting user/group name '${name}', which does not match strict user/group name rules.`
     );
 }
+var STRERROR = {
+  EINVAL: "Invalid argument",
+  ERANGE: "Numerical result out of range"
+};
 function rejectValue(ctx, a, r) {
   const wording = ctx.traits.valueErrorWording;
   const value = r.value ?? a.value;
   if (wording === "parse-error" && !r.keepsOwnWords) {
-    const message = `Failed to parse ${a.key}=${value}${r.critical ? "" : ", ignoring"}: Invalid argument`;
+    const reason = STRERROR[r.errno ?? "EINVAL"];
+    const message = `Failed to parse ${a.key}=${value}${r.critical ? "" : ", ignoring"}: ${reason}`;
     return r.critical ? fatal(ctx, a, message) : warn(ctx, a, message, "invalid-value");
   }
   const words = wording !== "own-words" && r.enumParser && !r.keepsOwnWords ? `Failed to parse ${a.key}= value` : r.ownWords;
@@ -47832,12 +47839,6 @@ var handlePersonality = (ctx, a) => {
     ctx.traits.valueErrorWording === "own-words" ? `Failed to parse personality, ignoring: ${a.value}` : `Failed to parse ${a.key}=${a.value}, ignoring.`
   );
 };
-var handleCpuSchedulingPriority = (ctx, a) => {
-  if (!/^-?\d+$/.test(a.value)) return "ok";
-  const prio = Number(a.value);
-  if (prio >= 0 && prio <= 99) return "ok";
-  return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
-};
 var ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 var ENV_VALUE_CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/;
 var handleEnvironment = (ctx, a) => {
@@ -48042,53 +48043,84 @@ var handleLegacyCgroupOption = (ctx, a) => {
 };
 
 // src/core/security/time-spec.ts
-var TIME_UNITS = /* @__PURE__ */ new Set([
-  "seconds",
-  "second",
-  "sec",
-  "s",
-  "minutes",
-  "minute",
-  "min",
-  "months",
-  "month",
-  "M",
-  "msec",
-  "ms",
-  "m",
-  "hours",
-  "hour",
-  "hr",
-  "h",
-  "days",
-  "day",
-  "d",
-  "weeks",
-  "week",
-  "w",
-  "years",
-  "year",
-  "y",
-  "usec",
-  "us",
-  "μs",
-  "µs",
-  "nsec",
-  "ns",
-  ""
-]);
-function isTimeSpan(text2) {
-  const s = text2.trim();
-  if (s === "infinity") return true;
-  if (s === "") return false;
-  const part = /^(\d+)(\.\d*)?\s*([A-Za-zμµ]*)\s*/;
-  let rest = s;
-  while (rest !== "") {
-    const m = part.exec(rest);
-    if (!m || !TIME_UNITS.has(m[3] ?? "")) return false;
-    rest = rest.slice(m[0].length);
+var TIME_MULTIPLIERS = [
+  ["seconds", 1000000n],
+  ["second", 1000000n],
+  ["sec", 1000000n],
+  ["s", 1000000n],
+  ["minutes", 60000000n],
+  ["minute", 60000000n],
+  ["min", 60000000n],
+  ["months", 2629800000000n],
+  ["month", 2629800000000n],
+  ["M", 2629800000000n],
+  ["msec", 1000n],
+  ["ms", 1000n],
+  ["m", 60000000n],
+  ["hours", 3600000000n],
+  ["hour", 3600000000n],
+  ["hr", 3600000000n],
+  ["h", 3600000000n],
+  ["days", 86400000000n],
+  ["day", 86400000000n],
+  ["d", 86400000000n],
+  ["weeks", 604800000000n],
+  ["week", 604800000000n],
+  ["w", 604800000000n],
+  ["years", 31557600000000n],
+  ["year", 31557600000000n],
+  ["y", 31557600000000n],
+  ["usec", 1n],
+  ["us", 1n],
+  ["μs", 1n],
+  ["µs", 1n]
+];
+var USEC_INFINITY = 2n ** 64n - 1n;
+var LLONG_MAX = 2n ** 63n - 1n;
+var WHITESPACE2 = /^[ \t\n\r]*/;
+function parseTimeSpan(text2) {
+  let p = text2.replace(WHITESPACE2, "");
+  if (p.startsWith("infinity")) return p.slice(8).replace(WHITESPACE2, "") === "" ? "ok" : "EINVAL";
+  let total = 0n;
+  let something = false;
+  for (; ; ) {
+    p = p.replace(WHITESPACE2, "");
+    if (p === "") return something ? "ok" : "EINVAL";
+    if (p.startsWith("-")) return "ERANGE";
+    const number = /^\+?(\d+)/.exec(p);
+    const whole = number ? BigInt(number[1]) : 0n;
+    if (whole > LLONG_MAX) return "ERANGE";
+    let rest = number ? p.slice(number[0].length) : p;
+    let fraction;
+    if (rest.startsWith(".")) {
+      fraction = /^\d*/.exec(rest.slice(1))[0];
+      rest = rest.slice(1 + fraction.length);
+    } else if (!number) return "EINVAL";
+    const afterSpace = rest.replace(WHITESPACE2, "");
+    const unit3 = TIME_MULTIPLIERS.find(([name]) => afterSpace.startsWith(name));
+    const multiplier = unit3 ? unit3[1] : 1000000n;
+    const next = unit3 ? afterSpace.slice(unit3[0].length) : afterSpace;
+    if (!unit3 && next === rest && next !== "") return "EINVAL";
+    p = next;
+    if (whole >= USEC_INFINITY / multiplier) return "ERANGE";
+    const k = whole * multiplier;
+    if (k >= USEC_INFINITY - total) return "ERANGE";
+    total += k;
+    something = true;
+    if (fraction !== void 0) {
+      let m = multiplier / 10n;
+      for (const digit of fraction) {
+        const f = BigInt(digit) * m;
+        if (f >= USEC_INFINITY - total) return "ERANGE";
+        total += f;
+        m /= 10n;
+      }
+      if (fraction === "") return "EINVAL";
+    }
   }
-  return true;
+}
+function isTimeSpan(text2) {
+  return parseTimeSpan(text2) === "ok";
 }
 var CALENDAR_WORDS = /* @__PURE__ */ new Set([
   "minutely",
@@ -48338,6 +48370,179 @@ var pathSpec = (ctx, a) => {
   return "ok";
 };
 
+// src/core/security/parse-number.ts
+var LEADING_SPACE = /^[ \t\n\v\f\r]*/;
+var INT_MIN = -(2n ** 31n);
+var INT_MAX = 2n ** 31n - 1n;
+var UINT_MAX = 2n ** 32n - 1n;
+var LONG_MAX = 2n ** 63n - 1n;
+var ULONG_MAX = 2n ** 64n - 1n;
+var DIGITS = { 2: /^[01]+/, 8: /^[0-7]+/, 10: /^[0-9]+/, 16: /^[0-9A-Fa-f]+/ };
+function strtoNumber(s, base) {
+  let rest = s;
+  let negative = false;
+  if (rest.startsWith("+") || rest.startsWith("-")) {
+    negative = rest.startsWith("-");
+    rest = rest.slice(1);
+  }
+  let b = base;
+  if (b === 0 || b === 16) {
+    if (/^0[xX][0-9A-Fa-f]/.test(rest)) {
+      rest = rest.slice(2);
+      b = 16;
+    } else if (b === 0) b = rest.startsWith("0") ? 8 : 10;
+  }
+  const m = DIGITS[b].exec(rest);
+  if (!m || m[0].length !== rest.length) return void 0;
+  const digits = m[0];
+  const prefix = b === 16 ? "0x" : b === 8 ? "0o" : b === 2 ? "0b" : "";
+  return { negative, magnitude: BigInt(prefix + digits) };
+}
+function mangleBase(s) {
+  if (/^0[bB]/.test(s)) return { s: s.slice(2), base: 2 };
+  if (/^0[oO]/.test(s)) return { s: s.slice(2), base: 8 };
+  return { s, base: 0 };
+}
+function safeAtoi(text2) {
+  const { s, base } = mangleBase(text2.replace(LEADING_SPACE, ""));
+  const n = strtoNumber(s, base);
+  if (!n) return { error: "EINVAL" };
+  const value = n.negative ? -n.magnitude : n.magnitude;
+  if (n.magnitude > LONG_MAX + 1n || value < INT_MIN || value > INT_MAX) return { error: "ERANGE" };
+  return { value };
+}
+function safeAtou(text2, base = 0, refusePlusMinus = false) {
+  let s = text2.replace(LEADING_SPACE, "");
+  if (refusePlusMinus && (s.startsWith("+") || s.startsWith("-"))) return { error: "EINVAL" };
+  let b = base;
+  if (b === 0) ({ s, base: b } = mangleBase(s));
+  const n = strtoNumber(s, b);
+  if (!n) return { error: "EINVAL" };
+  if (n.magnitude > ULONG_MAX) return { error: "ERANGE" };
+  if (n.negative && n.magnitude !== 0n) return { error: "ERANGE" };
+  if (n.magnitude > UINT_MAX) return { error: "ERANGE" };
+  return { value: n.magnitude };
+}
+function parseMode(text2) {
+  const r = safeAtou(text2, 8, true);
+  if ("value" in r && r.value > 0o7777n) return { error: "ERANGE" };
+  return r;
+}
+
+// src/core/security/load-fragment-values.ts
+function failed(p) {
+  return "error" in p;
+}
+function timeSpan(ownWords) {
+  return (ctx, a) => {
+    const r = parseTimeSpan(a.value);
+    return r === "ok" ? "ok" : rejectValue(ctx, a, { ownWords, errno: r });
+  };
+}
+var handleSec = timeSpan("Failed to parse sec value");
+var handleSecFix0 = timeSpan("Failed to parse time value");
+var handleServiceTimeout = (ctx, a) => parseTimeSpan(a.value) === "ok" ? "ok" : warn(ctx, a, `Failed to parse ${a.key}= parameter, ignoring: ${a.value}`, "invalid-value");
+var handleUnsigned = (ctx, a) => {
+  const r = safeAtou(a.value);
+  return failed(r) ? rejectValue(ctx, a, { ownWords: "Failed to parse unsigned value", errno: r.error }) : "ok";
+};
+var handleMode = (ctx, a) => {
+  const r = parseMode(a.value);
+  return failed(r) ? rejectValue(ctx, a, { ownWords: "Failed to parse mode value", errno: r.error }) : "ok";
+};
+var SIGNAL_NAMES = new Set(
+  "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS".split(
+    " "
+  )
+);
+var SIGNAL_MAX = 64n;
+var REALTIME_SPAN = 30n;
+function signalError(text2) {
+  const n = safeAtoi(text2);
+  if (!failed(n)) return n.value >= 1n && n.value <= SIGNAL_MAX ? void 0 : "ERANGE";
+  const s = text2.startsWith("SIG") ? text2.slice(3) : text2;
+  if (SIGNAL_NAMES.has(s)) return void 0;
+  for (const [base, sign] of [
+    ["RTMIN", "+"],
+    ["RTMAX", "-"]
+  ]) {
+    if (!s.startsWith(base)) continue;
+    const rest = s.slice(base.length);
+    if (rest === "") return void 0;
+    if (!rest.startsWith(sign)) return "EINVAL";
+    const offset = safeAtoi(rest);
+    if (failed(offset)) return offset.error;
+    const within = sign === "+" ? offset.value >= 0n && offset.value <= REALTIME_SPAN : offset.value <= 0n && offset.value >= -REALTIME_SPAN;
+    return within ? void 0 : "ERANGE";
+  }
+  return "EINVAL";
+}
+var handleSignal = (ctx, a) => {
+  const e = signalError(a.value);
+  return e === void 0 ? "ok" : rejectValue(ctx, a, { ownWords: "Failed to parse signal name", errno: e });
+};
+function boundedInteger(min, max, outOfRange, unparsable) {
+  return (ctx, a) => {
+    if (a.value === "") return "ok";
+    const r = safeAtoi(a.value);
+    if (!failed(r) && r.value >= min && r.value <= max) return "ok";
+    if (!failed(r) || r.error === "ERANGE") return warn(ctx, a, `${outOfRange}, ignoring: ${a.value}`);
+    return warn(ctx, a, `${unparsable} '${a.value}', ignoring: ${STRERROR[r.error]}`);
+  };
+}
+var handleNice = boundedInteger(
+  -20n,
+  19n,
+  "Nice priority out of range",
+  "Failed to parse nice priority"
+);
+var handleOomScoreAdjust = boundedInteger(
+  -1000n,
+  1000n,
+  "OOM score adjust value out of range",
+  "Failed to parse the OOM score adjust value"
+);
+function tableOrNumber(names, max) {
+  return (s) => {
+    if (names.includes(s)) return true;
+    const r = safeAtou(s);
+    return !failed(r) && r.value <= max;
+  };
+}
+function checkedWord(valid, ownWords) {
+  return (ctx, a) => a.value === "" || valid(a.value) ? "ok" : warn(ctx, a, `${ownWords}, ignoring: ${a.value}`);
+}
+var IOPRIO_CLASSES = ["none", "realtime", "best-effort", "idle"];
+var handleIoSchedulingClass = (ctx, a) => checkedWord(
+  tableOrNumber(IOPRIO_CLASSES, BigInt(ctx.traits.ioprioClassNumberMax)),
+  "Failed to parse IO scheduling class"
+)(ctx, a);
+var handleIoSchedulingPriority = checkedWord((s) => {
+  const r = safeAtoi(s);
+  return !failed(r) && r.value >= 0n && r.value <= 7n;
+}, "Failed to parse IO priority");
+var handleCpuSchedulingPolicy = checkedWord(
+  tableOrNumber(["other", "batch", "idle", "fifo", "rr"], 2n ** 31n - 1n),
+  "Failed to parse CPU scheduling policy"
+);
+var handleCpuSchedulingPriority = (ctx, a) => {
+  const r = safeAtoi(a.value);
+  if (failed(r)) return warn(ctx, a, `Failed to parse CPU scheduling priority, ignoring: ${a.value}`);
+  if (r.value < 0n || r.value > 99n)
+    return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
+  return "ok";
+};
+var handleEnvironmentFile = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: Invalid slot`);
+  return checkPath(ctx, a, r.value.startsWith("-") ? r.value.slice(1) : r.value);
+};
+function checkPath(ctx, a, path) {
+  const checked = simplifyAndCheckPath(path, a.key, "absolute");
+  return checked.ok ? "ok" : warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+}
+
 // src/core/security/load-fragment-fatal.ts
 var handleWorkingDirectory = (ctx, a) => {
   if (a.value === "") {
@@ -48546,7 +48751,32 @@ var CHECKED_BOOLEANS = {
   TasksAccounting: "cgroup",
   IPAccounting: "cgroup",
   GuessMainPID: "service",
-  RootDirectoryStartOnly: "service"
+  RootDirectoryStartOnly: "service",
+  CPUSchedulingResetOnFork: "exec",
+  PermissionsStartOnly: "service",
+  NonBlocking: "service",
+  FlushPending: "socket",
+  Writable: "socket",
+  KeepAlive: "socket",
+  NoDelay: "socket",
+  FreeBind: "socket",
+  Transparent: "socket",
+  Broadcast: "socket",
+  PassCredentials: "socket",
+  PassSecurity: "socket",
+  PassPacketInfo: "socket",
+  ReusePort: "socket",
+  RemoveOnStop: "socket",
+  SELinuxContextFromNet: "socket",
+  SloppyOptions: "mount-only",
+  LazyUnmount: "mount-only",
+  ForceUnmount: "mount-only",
+  ReadWriteOnly: "mount-only",
+  Persistent: "timer",
+  WakeSystem: "timer",
+  RemainAfterElapse: "timer",
+  FixedRandomDelay: "timer",
+  MakeDirectory: "path"
 };
 function factString(field) {
   return (ctx, a) => {
@@ -48788,6 +49018,39 @@ var DIRECTIVES = {
   PIDFile: w("service", handlePidFile),
   Personality: w("exec", handlePersonality),
   CPUSchedulingPriority: w("exec", handleCpuSchedulingPriority),
+  CPUSchedulingPolicy: w("exec", handleCpuSchedulingPolicy),
+  Nice: w("exec", handleNice),
+  OOMScoreAdjust: w("exec", handleOomScoreAdjust),
+  IOSchedulingClass: w("exec", handleIoSchedulingClass),
+  IOSchedulingPriority: w("exec", handleIoSchedulingPriority),
+  EnvironmentFile: w("exec", handleEnvironmentFile),
+  RuntimeDirectoryMode: w("exec", handleMode),
+  StateDirectoryMode: w("exec", handleMode),
+  CacheDirectoryMode: w("exec", handleMode),
+  LogsDirectoryMode: w("exec", handleMode),
+  ConfigurationDirectoryMode: w("exec", handleMode),
+  SocketMode: w("socket", handleMode),
+  DirectoryMode: w("directory-mode", handleMode),
+  KillSignal: w("kill", handleSignal),
+  RestartKillSignal: w("kill", handleSignal),
+  FinalKillSignal: w("kill", handleSignal),
+  WatchdogSignal: w("kill", handleSignal),
+  StartLimitIntervalSec: w("unit", handleSec),
+  StartLimitInterval: w("unit", handleSec),
+  StartLimitBurst: w("unit", handleUnsigned),
+  RestartSec: w("service", handleSec),
+  RuntimeMaxSec: w("service", handleSec),
+  WatchdogSec: w("service", handleSec),
+  TimeoutStopSec: w("service", handleSecFix0),
+  TimeoutStartSec: w("service", handleServiceTimeout),
+  // Service TimeoutSec= sets both timeouts (its own parser); the other types' is config_parse_sec_fix_0().
+  TimeoutSec: w(
+    "timeout",
+    (ctx, a) => ctx.unit.type === "service" ? handleServiceTimeout(ctx, a) : handleSecFix0(ctx, a)
+  ),
+  FileDescriptorStoreMax: w("service", handleUnsigned),
+  AccuracySec: w("timer", handleSec),
+  RandomizedDelaySec: w("timer", handleSec),
   CPUShares: w("cgroup", handleLegacyCgroupOption),
   MemoryLimit: w("cgroup", handleLegacyCgroupOption),
   CPUAccounting: w("cgroup", handleLegacyCgroupOption),
@@ -48797,6 +49060,12 @@ var DIRECTIVES = {
   ...Object.fromEntries(CONDITION_PATH_KEYS.map((k) => [k, w("unit", handleConditionPath)])),
   ...Object.fromEntries(UNIT_DEPENDENCY_KEYS.map((k) => [k, w("unit", handleUnitDeps)])),
   ...Object.fromEntries(Object.entries(CHECKED_BOOLEANS).map(([k, scope]) => [k, w(scope, checkedBoolean)]))
+};
+var DIRECTORY_MODE_SECTION = {
+  socket: "Socket",
+  mount: "Mount",
+  automount: "Automount",
+  path: "Path"
 };
 function scopeSection(scope, type) {
   const own = TYPE_SECTION[type];
@@ -48818,6 +49087,12 @@ function scopeSection(scope, type) {
       return type === "service" ? "Service" : type === "socket" ? "Socket" : void 0;
     case "automount":
       return type === "automount" ? "Automount" : void 0;
+    case "timeout":
+      return type === "service" || type === "socket" || type === "mount" || type === "swap" ? own : void 0;
+    case "directory-mode":
+      return DIRECTORY_MODE_SECTION[type];
+    case "mount-only":
+      return type === "mount" ? "Mount" : void 0;
     case "timer":
       return type === "timer" ? "Timer" : void 0;
     case "path":
@@ -60706,11 +60981,11 @@ function withAnnotationBudget(runner, limits) {
 }
 function verdictLine(verdict2) {
   if (verdict2.result !== "fail") return void 0;
-  const failed = failedUnits(verdict2);
+  const failed2 = failedUnits(verdict2);
   const runErrors = (verdict2.runFindings ?? []).filter((f) => f.level === "error").length;
-  if (failed.length === 0)
+  if (failed2.length === 0)
     return `unitgate: the run has ${runErrors} error${runErrors === 1 ? "" : "s"}; the gate failed`;
-  return `unitgate: ${failed.length} unit${failed.length === 1 ? "" : "s"} failed the hardening gate: ${failed.join(", ")}`;
+  return `unitgate: ${failed2.length} unit${failed2.length === 1 ? "" : "s"} failed the hardening gate: ${failed2.join(", ")}`;
 }
 async function writeRunnerReports(c) {
   const { verdict: verdict2, settings, deps, scope } = c;

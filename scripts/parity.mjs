@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Replays a corpus of real `systemd-analyze security --offline` runs through unitgate, in process and
 // through the same code path as the CLI (dist/cli.js's runCli), and reports exact parity per version:
-// the JSON array, the table, the exit statuses (these decide the exit status of this script), and
-// apart from them the warnings and errors on stderr (reported, not yet required).
+// the JSON array, the table, the exit statuses and the warnings and errors on stderr. Any difference
+// in any of them makes this script exit non-zero.
 // usage: npm run parity -- <corpus dir> [--version 252] [--show 15] [--cli FILE]
 // (--cli: another bundle of src/cli.ts to replay through instead of dist/cli.js, e.g. one made with
 // `npx esbuild src/cli.ts --bundle --platform=node --format=cjs --outfile=FILE` while dist/ is stale)
@@ -85,6 +85,41 @@ function rootFor(r) {
   return roots.get(src);
 }
 
+/**
+ * The machine each oracle's recording was made on: systemd-analyze expands the host specifiers (%H,
+ * %l, %q, %m, %b, %v, %a, %o, …) from its own machine, so a record's host facts are part of the record
+ * and replay hands them to unitgate (never the replaying machine's). Keyed by oracle version; each
+ * value says where in the corpus it was read. A fact no record prints cannot be read off the corpus
+ * (its %H, %m, %b and %v uses are in Environment=, ExecStart= arguments, LogsDirectory= and
+ * Condition*=, which systemd never prints): it gets a fixed stand-in, the same for every version.
+ */
+const UNPRINTED_FACTS = {
+  machineId: '00000000000000000000000000000001',
+  bootId: '00000000000000000000000000000002',
+  kernelRelease: 'unrecorded',
+  architecture: 'x86-64',
+  osRelease: { ID: 'debian' },
+};
+const USBGUARD = 'github/USBGuard__usbguard/usbguard.service';
+const RECORDING_HOSTS = {
+  // `ReadWritePaths=%localstatedir%/log/usbguard` printed as `vmocalstatedir%/log/usbguard`: %l is `vm`
+  // (stderr of USBGUARD, line 1, in each of the three recordings: the chroots share the host's name).
+  252: { facts: { ...UNPRINTED_FACTS, hostName: 'vm' }, readFrom: `${USBGUARD}: %l` },
+  257: { facts: { ...UNPRINTED_FACTS, hostName: 'vm' }, readFrom: `${USBGUARD}: %l` },
+  262: { facts: { ...UNPRINTED_FACTS, hostName: 'vm' }, readFrom: `${USBGUARD}: %l` },
+};
+
+function recordingHost(version) {
+  const host = RECORDING_HOSTS[version];
+  if (!host) {
+    console.error(
+      `parity: no recording host facts for ${version}: add its entry to RECORDING_HOSTS in scripts/parity.mjs`,
+    );
+    process.exit(2);
+  }
+  return host;
+}
+
 const baseEnv = { LC_ALL: 'C.UTF-8', SYSTEMD_COLORS: '0', SYSTEMD_PAGER: 'cat' };
 let environment = { cwd: '/', env: baseEnv, stdoutIsTTY: false };
 
@@ -93,7 +128,7 @@ let environment = { cwd: '/', env: baseEnv, stdoutIsTTY: false };
  * different places (a terminal session for one version, chroots without TERM for others), so replay
  * each with the TERM its recording had, read off the first summary line it contains.
  */
-function recordingEnvironment(records) {
+function recordingEnvironment(records, version) {
   const sample = records.find((r) => r.plain_stdout && r.overall_line);
   const last = sample ? sample.plain_stdout.trimEnd().split('\n').at(-1) : '';
   const asciiSmiley = /:-.$/.test(last);
@@ -101,6 +136,7 @@ function recordingEnvironment(records) {
     cwd: '/',
     env: asciiSmiley ? baseEnv : { ...baseEnv, TERM: 'xterm-256color' },
     stdoutIsTTY: false,
+    hostFacts: recordingHost(version).facts,
   };
 }
 
@@ -120,9 +156,10 @@ for (const version of versions) {
     .split('\n')
     .filter(Boolean)
     .map((l) => JSON.parse(l));
-  environment = recordingEnvironment(records);
+  environment = recordingEnvironment(records, version);
   console.log(
-    `replaying ${records.length} records of ${file} (TERM ${environment.env.TERM ? 'set' : 'unset'}, as recorded)`,
+    `replaying ${records.length} records of ${file} (TERM ${environment.env.TERM ? 'set' : 'unset'}, ` +
+      `host ${environment.hostFacts.hostName} as read from ${recordingHost(version).readFrom})`,
   );
   let exact = 0;
   const diffs = [];
@@ -203,7 +240,7 @@ for (const version of versions) {
     `parity ${version} stderr: ${stderrExact}/${records.length} exact` +
       (stderrTruncated ? ` (${stderrTruncated} recorded cut short: their recorded part)` : ''),
   );
-  if (exact !== records.length) failed = true;
+  if (exact !== records.length || stderrExact !== records.length) failed = true;
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 console.log(`replayed ${runs} invocations in ${seconds.toFixed(1)} s`);

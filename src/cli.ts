@@ -11,6 +11,8 @@ import { parseThreshold } from './cli/parse-values';
 import { UNITGATE_VERSION } from './version';
 import { CLI_FORMATS } from './core/report/formats';
 import { parseBoolean } from './core/unit/parse-boolean';
+import type { HostFacts } from './core/unit/specifiers';
+import { thisMachineFacts } from './io/host-facts';
 import {
   DEFAULT_VERSION,
   SUPPORTED_VERSIONS,
@@ -39,6 +41,11 @@ export interface CliEnvironment {
   writeEncoded?: (encode: (into: Uint8Array, at: number) => number) => void;
   env: Record<string, string | undefined>;
   stdoutIsTTY: boolean;
+  /**
+   * The facts `security` expands host specifiers (%H, %m, %b, %o, …) from, as systemd-analyze does from
+   * its own machine; default: this machine's. A replay of a recording passes the recording host's.
+   */
+  hostFacts?: HostFacts;
 }
 
 class UsageError extends Error {}
@@ -216,6 +223,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
           utf8: isUtf8Locale(cli.env),
           colors: json === 'off' && colorsEnabled(cli),
           emoji: emojiEnabled(cli.env),
+          host: cli.hostFacts ?? thisMachineFacts(),
         },
       );
       result.stdout += r.stdout;

@@ -5,6 +5,8 @@
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { runCli } from '../../src/cli';
+import type { HostFacts } from '../../src/core/unit/specifiers';
+import { readHostFacts } from '../../src/io/host-facts';
 import { ORACLE_ENV, type Oracle, type ToolRun } from './oracles';
 
 /** A file of a case: text, raw bytes (base64: invalid UTF-8, NUL…), or a symbolic link. */
@@ -37,6 +39,18 @@ export function materialize(c: DifferentialCase, dir: string): void {
   }
 }
 
+const oracleHosts = new Map<string, HostFacts>();
+
+/**
+ * The host facts the oracle's tool sees: a chroot shares this machine's kernel (host name, boot id,
+ * release, architecture) but has its own /etc/machine-id and os-release.
+ */
+function oracleHostFacts(oracle: Oracle): HostFacts {
+  let facts = oracleHosts.get(oracle.root);
+  if (!facts) oracleHosts.set(oracle.root, (facts = readHostFacts(oracle.root)));
+  return facts;
+}
+
 /** Runs the case (already written under `dir`) with both tools. */
 export function runCase(c: DifferentialCase, dir: string, oracle: Oracle): CaseOutcome {
   const args = c.args.map((a) => a.replaceAll('$DIR', dir));
@@ -45,6 +59,7 @@ export function runCase(c: DifferentialCase, dir: string, oracle: Oracle): CaseO
     cwd: '/',
     env: { ...ORACLE_ENV },
     stdoutIsTTY: false,
+    hostFacts: oracleHostFacts(oracle),
   });
   const differs: CaseOutcome['differs'] = [];
   if (real.exitCode !== ours.exitCode) differs.push('exit');

@@ -12,6 +12,7 @@ import { verifyCase } from './kinds/verify';
 import { syntaxCase } from './kinds/syntax';
 import { loadingCase } from './kinds/loading';
 import { valuesCase } from './kinds/values';
+import { hostCase } from './kinds/host';
 
 const BOOL = ['yes', 'no', 'true', 'false', '1', '0', 'on', 'off', 'Yes', 'bogus', ''];
 const BOOLEAN_KEYS = [
@@ -471,6 +472,7 @@ export const differentialCase: fc.Arbitrary<DifferentialCase> = fc.oneof(
   { weight: 2, arbitrary: syntaxCase },
   { weight: 2, arbitrary: loadingCase },
   { weight: 2, arbitrary: valuesCase },
+  { weight: 1, arbitrary: hostCase },
 );
 
 /** The case kinds by name, for campaigns that aim at one. */
@@ -486,4 +488,5 @@ export const CASE_KINDS: Record<string, fc.Arbitrary<DifferentialCase>> = {
   syntax: syntaxCase,
   loading: loadingCase,
   values: valuesCase,
+  host: hostCase,
 };

@@ -3,7 +3,7 @@
 // or JSON systemd prints, with systemd's exit status. Pure orchestration over the core plus the
 // file-tree reader; the process-level I/O lives in cli.ts.
 import { posix } from 'node:path';
-import { lstatSync, readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { TYPES_MAY_TEMPLATE, UnitLoader, type LoadedUnit } from '../core/unit/load-unit';
 import { parseUnitName, isTemplateName, replaceInstance, templateOf } from '../core/unit/unit-name';
 import { scoreUnitInTree } from '../core/engine';
@@ -14,6 +14,8 @@ import { encodeJsonShort, renderJson, renderTable } from '../core/security/rende
 import { systemdRelease, type SystemdVersion } from '../core/security/versions';
 import { createRealTree } from '../io/node-unit-tree';
 import { withFiles } from '../core/unit/unit-tree';
+import type { HostFacts } from '../core/unit/specifiers';
+import type { AnalysingHost } from '../core/security/settings';
 
 export type JsonOutput = 'off' | 'short' | 'pretty';
 
@@ -112,6 +114,8 @@ export interface CommandEnvironment {
   utf8: boolean;
   colors: boolean;
   emoji: boolean;
+  /** The analysing machine's facts, for the host specifiers (%H, %m, %b, %o, …). */
+  host: HostFacts;
 }
 
 export interface CommandResult {
@@ -286,6 +290,17 @@ export function runSecurityCommand(
   const loader = new UnitLoader(tree, searchPath);
   // What turns a path in the tree into the path on this machine that systemd names in its messages.
   const hostPrefix = root === undefined || root === '/' ? '' : root;
+  // %y/%Y: the unit file's real path on this machine (specifier_real_path() chases its links).
+  const analysingHost: AnalysingHost = {
+    facts: env.host,
+    realPath: (treePath) => {
+      try {
+        return realpathSync(hostPrefix + treePath);
+      } catch {
+        return undefined;
+      }
+    },
+  };
 
   // The manager builds its unit name map when it loads its first unit (unit_file_find_fragment()
   // builds it on first use): its notices come just before that unit's messages.
@@ -344,6 +359,7 @@ export function runSecurityCommand(
       systemd: release,
       overrides: policy,
       loader,
+      host: analysingHost,
     });
     // systemd loads a unit once: an argument naming a unit loaded before (by any of its names, or
     // the same name that failed) finds it in the manager, and what loading logged is not logged again.

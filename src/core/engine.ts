@@ -6,7 +6,7 @@
 import { UnitLoader, type LoadedUnit, type LoadFailure } from './unit/load-unit';
 import type { Diagnostic } from './unit/parse-unit-file';
 import type { UnitTree } from './unit/unit-tree';
-import { deriveSecuritySettings, type SecuritySettings } from './security/settings';
+import { deriveSecuritySettings, type AnalysingHost, type SecuritySettings } from './security/settings';
 import { assessUnit, AssessmentAbort, type Assessment } from './security/assess';
 import type { SecurityPolicy } from './security/security-policy';
 import type { SystemdRelease } from './security/versions';
@@ -22,6 +22,11 @@ export interface ScoreRequest {
   overrides?: SecurityPolicy | undefined;
   /** A loader shared by every unit of one search path (directory reads are made once). */
   loader?: UnitLoader | undefined;
+  /**
+   * The machine whose `systemd-analyze` is imitated (its host specifiers). Only `unitgate security`
+   * gives one: a gate's verdict must not depend on the runner's host name or machine id.
+   */
+  host?: AnalysingHost | undefined;
 }
 
 /** Where scoring stopped: the unit was not loaded, its settings were refused, or the overrides abort. */
@@ -59,7 +64,7 @@ export function scoreUnitInTree(request: ScoreRequest): ScoreOutcome {
       failure: loaded.failure,
       diagnostics: [],
     };
-  return scoreLoadedUnit(loaded.unit, request.systemd, request.overrides);
+  return scoreLoadedUnit(loaded.unit, request.systemd, request.overrides, request.host);
 }
 
 /**
@@ -70,8 +75,9 @@ export function scoreLoadedUnit(
   unit: LoadedUnit,
   systemd: SystemdRelease,
   overrides?: SecurityPolicy,
+  host?: AnalysingHost,
 ): ScoreOutcome {
-  const derived = deriveSecuritySettings(unit, systemd);
+  const derived = deriveSecuritySettings(unit, systemd, host);
   if (!derived.settings) {
     return {
       ok: false,

@@ -1,6 +1,7 @@
 // expandSpecifiers(): unit_full_printf() / specifier_printf() for the directives where systemd expands
-// specifiers; the analysing host's values (%H, %m, …) become fixed placeholders.
-import { expandSpecifiers, type SpecifierContext } from '../../../src/core/unit/specifiers';
+// specifiers; the analysing host's values (%H, %m, …) come from the facts handed in, else fixed
+// placeholders.
+import { expandSpecifiers, type HostFacts, type SpecifierContext } from '../../../src/core/unit/specifiers';
 
 const expand = (value: string, unitName: string) => expandSpecifiers(value, { unitName, scope: 'system' });
 
@@ -109,5 +110,71 @@ describe('characters that cannot be specifiers are kept', () => {
   it('a version can add specifiers (v256+: %D)', () => {
     const ctx: SpecifierContext = { unitName: 'x.service', scope: 'system', extra: { D: '/usr/share' } };
     expect(expandSpecifiers('%D/x', ctx)).toEqual({ ok: true, value: '/usr/share/x' });
+  });
+});
+
+describe("the analysing host's specifiers, from the facts handed in", () => {
+  const host: HostFacts = {
+    hostName: 'build.example.org',
+    machineId: 'a'.repeat(32),
+    bootId: 'b'.repeat(32),
+    kernelRelease: '6.1.0-18-amd64',
+    architecture: 'arm64',
+    osRelease: { ID: 'debian', VERSION_ID: '12', VARIANT_ID: '' },
+  };
+  const withHost = (value: string, facts: HostFacts = host, unitFilePath?: () => string | undefined) =>
+    expandSpecifiers(value, {
+      unitName: 'x.service',
+      scope: 'system',
+      host: facts,
+      ...(unitFilePath ? { unitFilePath } : {}),
+    });
+
+  it.each([
+    ['%H', 'build.example.org'],
+    ['%l', 'build'],
+    // specifier_pretty_hostname(): no PRETTY_HOSTNAME=, so the short host name.
+    ['%q', 'build'],
+    ['%m', 'a'.repeat(32)],
+    ['%b', 'b'.repeat(32)],
+    ['%v', '6.1.0-18-amd64'],
+    ['%a', 'arm64'],
+    ['%o', 'debian'],
+    ['%w', '12'],
+    // An empty or missing os-release field expands to nothing (specifier_printf() skips it).
+    ['x%Wy', 'xy'],
+    ['x%By', 'xy'],
+    ['x%M%Ay', 'xy'],
+    ['%y', '/'],
+    ['%Y', '/'],
+  ])('%s → %j', (value, expected) => {
+    expect(withHost(value)).toEqual({ ok: true, value: expected });
+  });
+
+  it('%q is the pretty host name when there is one', () => {
+    expect(withHost('%q', { ...host, prettyHostName: 'Build Box' })).toEqual({
+      ok: true,
+      value: 'Build Box',
+    });
+  });
+
+  it('%y and %Y are the real path of the unit file and its directory', () => {
+    const path = () => '/srv/root/usr/lib/systemd/system/x.service';
+    expect(withHost('%y', host, path)).toEqual({ ok: true, value: path() });
+    expect(withHost('%Y', host, path)).toEqual({ ok: true, value: '/srv/root/usr/lib/systemd/system' });
+    expect(withHost('%Y', host, () => '/x.service')).toEqual({ ok: true, value: '/' });
+  });
+
+  it.each([
+    ['%m', { ...host, machineId: undefined }],
+    ['%o', { ...host, osRelease: undefined }],
+    ['%H', { ...host, hostName: undefined }],
+    ['%l', { ...host, hostName: undefined }],
+  ])('a fact that cannot be read fails %s', (value, facts) => {
+    expect(withHost(value, facts)).toEqual({ ok: false, specifier: value });
+  });
+
+  it('a unit file path that cannot be resolved fails %y', () => {
+    expect(withHost('%y', host, () => undefined)).toEqual({ ok: false, specifier: '%y' });
   });
 });

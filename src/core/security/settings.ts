@@ -6,6 +6,7 @@
 import type { Assignment, Diagnostic, SourceLocation } from '../unit/parse-unit-file';
 import type { LoadedUnit, LoadFailure } from '../unit/load-unit';
 import type { UnitType } from '../unit/unit-name';
+import type { HostFacts } from '../unit/specifiers';
 import type { SystemdRelease } from './versions';
 import type { CapabilityMask } from './capability-util';
 import { TYPE_SECTION } from './unit-vtable';
@@ -128,10 +129,27 @@ function releaseCache(release: SystemdRelease) {
 }
 
 /**
+ * The machine a `systemd-analyze security` run is imitated on: what its host specifiers expand to. Only
+ * the CLI's `security` verb gives one; everything else scores with stable placeholders.
+ */
+export interface AnalysingHost {
+  facts: HostFacts;
+  /**
+   * The real path on that machine of a unit file at `treePath` (symlinks chased, the `--root` prefix
+   * included), for %y/%Y; `undefined` when it cannot be resolved.
+   */
+  realPath(treePath: string): string | undefined;
+}
+
+/**
  * Applies a loaded unit's assignments in order and derives the settings systemd would score, or the
  * load failure systemd would report.
  */
-export function deriveSecuritySettings(unit: LoadedUnit, release: SystemdRelease): Derivation {
+export function deriveSecuritySettings(
+  unit: LoadedUnit,
+  release: SystemdRelease,
+  host?: AnalysingHost,
+): Derivation {
   const traits = release.traits;
   const cache = releaseCache(release);
   const s = defaultSettings(unit, traits);
@@ -179,7 +197,12 @@ export function deriveSecuritySettings(unit: LoadedUnit, release: SystemdRelease
     syscallGroups: cache.groups,
     ipPrefixes: { allow: [], deny: [] },
     ipFilterPaths: { ingress: 0, egress: 0 },
-    specifierContext: { unitName: unit.id, scope: 'system', extra: traits.extraSpecifiers },
+    specifierContext: {
+      unitName: unit.id,
+      scope: 'system',
+      extra: traits.extraSpecifiers,
+      ...(host ? { host: host.facts, unitFilePath: () => host.realPath(unit.fragmentPath) } : {}),
+    },
     inMainFile: true,
   };
   const ownSection = TYPE_SECTION[unit.type];

@@ -1,7 +1,10 @@
 // Unit specifier expansion (%i, %n, %p, …) for the directives where systemd expands them.
 // Ported from unit_full_printf() / specifier_printf() (src/core/unit-printf.c, src/shared/specifier.c).
-// Host-dependent specifiers (%H, %m, %b, …) cannot be known offline: they expand to stable placeholders,
-// which never changes a score (only "is the user root/nobody/other" and "is a path set" matter).
+// Host-dependent specifiers (%H, %m, %b, %o, …) expand from the facts of the machine systemd-analyze
+// runs on, which the shell reads and hands in (HostFacts); %y/%Y from the unit file's path as systemd
+// names it. Without them (the gate, suggestions, the trend) they expand to stable placeholders: a score
+// never depends on them (only "is the user root/nobody/other" and "is a path set" matter), and a pull
+// request's verdict must not depend on the name or machine id of whichever runner judged it.
 import { parseUnitName, unescapeUnitNamePart, unescapeUnitNamePath } from './unit-name';
 
 export interface SpecifierContext {
@@ -11,6 +14,121 @@ export interface SpecifierContext {
   scope: 'system' | 'user';
   /** Specifiers a newer release added (e.g. v256's `%D`), with the value they expand to. */
   extra?: Readonly<Record<string, string>>;
+  /** The analysing machine's facts; placeholders (PLACEHOLDER_HOST_FACTS) when not given. */
+  host?: HostFacts;
+  /**
+   * For %y and %Y: the unit file's real path on the analysing machine (specifier_real_path() and
+   * specifier_real_directory() of src/shared/specifier.c chase the symlinks of u->fragment_path, with
+   * the `--root` prefix, on the host), or `undefined` when it cannot be resolved. Asked only when a
+   * value uses them; `/` for both when not given.
+   */
+  unitFilePath?: () => string | undefined;
+}
+
+/**
+ * What systemd-analyze reads from the machine it runs on when it expands specifiers. The manager calls
+ * specifier_printf() with no root (unit_full_printf_full(), src/core/unit-printf.c, v252–v262), so even
+ * with `--root` these come from the analysing machine's own `/`, never from the root (checked with 252,
+ * 257 and 262: a root's /etc/machine-id, /etc/os-release and /etc/machine-info are not read).
+ * A fact that cannot be read is `undefined`: systemd then fails to resolve the specifier.
+ */
+export interface HostFacts {
+  /** %H: gethostname_malloc() (src/basic/hostname-util.c): the kernel's host name. */
+  hostName: string | undefined;
+  /** %q: PRETTY_HOSTNAME= of /etc/machine-info (get_pretty_hostname()); else the short host name. */
+  prettyHostName?: string | undefined;
+  /** %m: /etc/machine-id (sd_id128_get_machine()), 32 lower-case hex digits. */
+  machineId: string | undefined;
+  /** %b: the kernel's boot id (sd_id128_get_boot()), 32 lower-case hex digits. */
+  bootId: string | undefined;
+  /** %v: uname's release (specifier_kernel_release()). */
+  kernelRelease: string | undefined;
+  /** %a: uname_architecture()'s name (`x86-64`, `arm64`, …). */
+  architecture: string | undefined;
+  /**
+   * %o %w %W %B %M %A: ID=, VERSION_ID=, VARIANT_ID=, BUILD_ID=, IMAGE_ID=, IMAGE_VERSION= of
+   * os-release (parse_os_release()); a missing field expands to nothing. `undefined`: no os-release.
+   */
+  osRelease: Readonly<Record<string, string>> | undefined;
+}
+
+/**
+ * The stable stand-ins for the analysing host (the gate and everything else that judges units rather
+ * than imitating one machine's systemd-analyze).
+ */
+export const PLACEHOLDER_HOST_FACTS: HostFacts = {
+  hostName: 'localhost',
+  machineId: '00000000000000000000000000000000',
+  bootId: '00000000000000000000000000000000',
+  kernelRelease: 'unknown',
+  architecture: 'x86-64',
+  osRelease: {
+    ID: 'unknown',
+    VERSION_ID: 'unknown',
+    VARIANT_ID: 'unknown',
+    BUILD_ID: 'unknown',
+    IMAGE_ID: 'unknown',
+    IMAGE_VERSION: 'unknown',
+  },
+};
+
+/** The os-release field each specifier reads (specifier_os_*(), src/shared/specifier.c). */
+const OS_RELEASE_FIELDS: Readonly<Record<string, string>> = {
+  o: 'ID',
+  w: 'VERSION_ID',
+  W: 'VARIANT_ID',
+  B: 'BUILD_ID',
+  M: 'IMAGE_ID',
+  A: 'IMAGE_VERSION',
+};
+
+/**
+ * A host specifier's value: a string (empty ones expand to nothing, as specifier_printf() skips an
+ * empty lookup), `undefined` when the letter is not a host specifier, `null` when the fact cannot be
+ * read (the lookup fails).
+ */
+function hostValue(s: string, ctx: SpecifierContext): string | null | undefined {
+  const host = ctx.host ?? PLACEHOLDER_HOST_FACTS;
+  switch (s) {
+    case 'H':
+      return host.hostName ?? null;
+    case 'l':
+      // gethostname_short_malloc(): the host name up to its first dot.
+      return host.hostName === undefined ? null : shortHostName(host.hostName);
+    case 'q':
+      // specifier_pretty_hostname() (unit-printf.c): the pretty name, else the short host name.
+      if (host.prettyHostName) return host.prettyHostName;
+      return host.hostName === undefined ? null : shortHostName(host.hostName);
+    case 'm':
+      return host.machineId ?? null;
+    case 'b':
+      return host.bootId ?? null;
+    case 'v':
+      return host.kernelRelease ?? null;
+    case 'a':
+      return host.architecture ?? null;
+    case 'y':
+    case 'Y': {
+      if (!ctx.unitFilePath) return '/';
+      const path = ctx.unitFilePath();
+      if (path === undefined) return null;
+      return s === 'y' ? path : parentDirectory(path);
+    }
+  }
+  const field = OS_RELEASE_FIELDS[s];
+  if (field === undefined) return undefined;
+  return host.osRelease === undefined ? null : (host.osRelease[field] ?? '');
+}
+
+function shortHostName(name: string): string {
+  const dot = name.indexOf('.');
+  return dot < 0 ? name : name.slice(0, dot);
+}
+
+/** path_extract_directory() of an absolute path: `/a/b` → `/a`, `/a` → `/`. */
+function parentDirectory(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash <= 0 ? '/' : path.slice(0, slash);
 }
 
 export type SpecifierResult =
@@ -36,25 +154,6 @@ const SYSTEM_DIRS: Record<string, string> = {
   U: '0',
   g: 'root',
   G: '0',
-};
-
-/** Placeholders for what only the analysing host knows. */
-const HOST_VALUES: Record<string, string> = {
-  H: 'localhost',
-  l: 'localhost',
-  q: 'localhost',
-  m: '00000000000000000000000000000000',
-  b: '00000000000000000000000000000000',
-  v: 'unknown',
-  a: 'x86-64',
-  o: 'unknown',
-  w: 'unknown',
-  W: 'unknown',
-  B: 'unknown',
-  A: 'unknown',
-  M: 'unknown',
-  y: '/',
-  Y: '/',
 };
 
 /** POSSIBLE_SPECIFIERS in src/shared/specifier.c: an unknown one of these is an error. */
@@ -134,7 +233,9 @@ export function expandSpecifiers(value: string, ctx: SpecifierContext): Specifie
           out += '%';
           break;
         }
-        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
+        const host = hostValue(s, ctx);
+        if (host === null) return { ok: false, specifier: `%${s}` };
+        const known = SYSTEM_DIRS[s] ?? host ?? ctx.extra?.[s];
         if (known !== undefined) out += known;
         else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
         else out += `%${s}`;
