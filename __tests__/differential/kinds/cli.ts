@@ -188,7 +188,8 @@ const longWord = fc
     const prefix = name.slice(0, 1 + (cut % name.length));
     const targets = resolves(prefix).filter((t) => t !== '?');
     if (targets.some((t) => OWN_TEXT.has(t))) return [] as string[];
-    if (form === 'none' && targets.some((t) => NO_BARE.has(t))) return [] as string[];
+    // A separate value after an option taking an optional one is a unit name: bare as well.
+    if (form !== 'joined' && form !== 'stray' && targets.some((t) => NO_BARE.has(t))) return [] as string[];
     if (form === 'stray' && targets.some((t) => NO_STRAY.has(t))) return [] as string[];
     const values = [...new Set(targets.flatMap((t) => OPTION_VALUES[t] ?? []))];
     const value = values.length > 0 ? (values[pick % values.length] as string) : 'x';
