@@ -3469,7 +3469,7 @@ __export(cli_exports, {
   runCliAsync: () => runCliAsync
 });
 module.exports = __toCommonJS(cli_exports);
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 var import_node_tty = require("node:tty");
 
 // node_modules/commander/esm.mjs
@@ -4803,6 +4803,67 @@ var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", 
 var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
 
 // src/core/unit/specifiers.ts
+var PLACEHOLDER_HOST_FACTS = {
+  hostName: "localhost",
+  machineId: "00000000000000000000000000000000",
+  bootId: "00000000000000000000000000000000",
+  kernelRelease: "unknown",
+  architecture: "x86-64",
+  osRelease: {
+    ID: "unknown",
+    VERSION_ID: "unknown",
+    VARIANT_ID: "unknown",
+    BUILD_ID: "unknown",
+    IMAGE_ID: "unknown",
+    IMAGE_VERSION: "unknown"
+  }
+};
+var OS_RELEASE_FIELDS = {
+  o: "ID",
+  w: "VERSION_ID",
+  W: "VARIANT_ID",
+  B: "BUILD_ID",
+  M: "IMAGE_ID",
+  A: "IMAGE_VERSION"
+};
+function hostValue(s, ctx) {
+  const host = ctx.host ?? PLACEHOLDER_HOST_FACTS;
+  switch (s) {
+    case "H":
+      return host.hostName ?? null;
+    case "l":
+      return host.hostName === void 0 ? null : shortHostName(host.hostName);
+    case "q":
+      if (host.prettyHostName) return host.prettyHostName;
+      return host.hostName === void 0 ? null : shortHostName(host.hostName);
+    case "m":
+      return host.machineId ?? null;
+    case "b":
+      return host.bootId ?? null;
+    case "v":
+      return host.kernelRelease ?? null;
+    case "a":
+      return host.architecture ?? null;
+    case "y":
+    case "Y": {
+      if (!ctx.unitFilePath) return "/";
+      const path = ctx.unitFilePath();
+      if (path === void 0) return null;
+      return s === "y" ? path : parentDirectory(path);
+    }
+  }
+  const field = OS_RELEASE_FIELDS[s];
+  if (field === void 0) return void 0;
+  return host.osRelease === void 0 ? null : host.osRelease[field] ?? "";
+}
+function shortHostName(name) {
+  const dot = name.indexOf(".");
+  return dot < 0 ? name : name.slice(0, dot);
+}
+function parentDirectory(path) {
+  const slash = path.lastIndexOf("/");
+  return slash <= 0 ? "/" : path.slice(0, slash);
+}
 var SYSTEM_DIRS = {
   t: "/run",
   S: "/var/lib",
@@ -4817,23 +4878,6 @@ var SYSTEM_DIRS = {
   U: "0",
   g: "root",
   G: "0"
-};
-var HOST_VALUES = {
-  H: "localhost",
-  l: "localhost",
-  q: "localhost",
-  m: "00000000000000000000000000000000",
-  b: "00000000000000000000000000000000",
-  v: "unknown",
-  a: "x86-64",
-  o: "unknown",
-  w: "unknown",
-  W: "unknown",
-  B: "unknown",
-  A: "unknown",
-  M: "unknown",
-  y: "/",
-  Y: "/"
 };
 var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
 function expandSpecifiers(value, ctx) {
@@ -4900,7 +4944,9 @@ function expandSpecifiers(value, ctx) {
           out += "%";
           break;
         }
-        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
+        const host = hostValue(s, ctx);
+        if (host === null) return { ok: false, specifier: `%${s}` };
+        const known = SYSTEM_DIRS[s] ?? host ?? ctx.extra?.[s];
         if (known !== void 0) out += known;
         else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
         else out += `%${s}`;
@@ -21154,38 +21200,38 @@ function patchExecContext(ctx) {
 
 // src/core/security/settings.ts
 var releaseCaches = /* @__PURE__ */ new WeakMap();
-function releaseCache(release) {
-  let c = releaseCaches.get(release);
+function releaseCache(release2) {
+  let c = releaseCaches.get(release2);
   if (!c) {
     const capabilityNames2 = /* @__PURE__ */ new Map();
     let known = 0n;
-    for (const [name, bit] of Object.entries(release.data.capabilities)) {
+    for (const [name, bit] of Object.entries(release2.data.capabilities)) {
       capabilityNames2.set(name.toUpperCase(), bit);
       known |= 1n << BigInt(bit);
     }
     const families = /* @__PURE__ */ new Map();
-    for (const [name, af] of Object.entries(release.data.addressFamilies))
+    for (const [name, af] of Object.entries(release2.data.addressFamilies))
       families.set(name.toUpperCase(), af);
     c = {
       capabilityNames: capabilityNames2,
       known,
       families,
-      archs: new Set(release.data.syscallArchitectures),
-      syscalls: new Set(release.data.knownSyscalls),
-      groups: new Map(Object.entries(release.data.syscallGroups))
+      archs: new Set(release2.data.syscallArchitectures),
+      syscalls: new Set(release2.data.knownSyscalls),
+      groups: new Map(Object.entries(release2.data.syscallGroups))
     };
-    releaseCaches.set(release, c);
+    releaseCaches.set(release2, c);
   }
   return c;
 }
-function deriveSecuritySettings(unit2, release) {
-  const traits = release.traits;
-  const cache = releaseCache(release);
+function deriveSecuritySettings(unit2, release2, host) {
+  const traits = release2.traits;
+  const cache = releaseCache(release2);
   const s = defaultSettings(unit2, traits);
   const ctx = {
     unit: unit2,
     traits,
-    profile: release,
+    profile: release2,
     s,
     facts: {
       type: void 0,
@@ -21226,7 +21272,12 @@ function deriveSecuritySettings(unit2, release) {
     syscallGroups: cache.groups,
     ipPrefixes: { allow: [], deny: [] },
     ipFilterPaths: { ingress: 0, egress: 0 },
-    specifierContext: { unitName: unit2.id, scope: "system", extra: traits.extraSpecifiers },
+    specifierContext: {
+      unitName: unit2.id,
+      scope: "system",
+      extra: traits.extraSpecifiers,
+      ...host ? { host: host.facts, unitFilePath: () => host.realPath(unit2.fragmentPath) } : {}
+    },
     inMainFile: true
   };
   const ownSection = TYPE_SECTION[unit2.type];
@@ -21751,8 +21802,8 @@ function rowAt(c, index) {
     exposure: c.exposure[index]
   };
 }
-function levelFor(exposure2, release) {
-  const levels = release.data.levels;
+function levelFor(exposure2, release2) {
+  const levels = release2.data.levels;
   return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
 }
 var AssessmentAbort = class extends Error {
@@ -21916,8 +21967,8 @@ var RULES = {
     if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
     return ABI_MULTIPLE;
   },
-  system_call_filter: (a, release) => {
-    const v = groupVerdicts(release, a.syscallGroup ?? "");
+  system_call_filter: (a, release2) => {
+    const v = groupVerdicts(release2, a.syscallGroup ?? "");
     const members = v.members;
     return (s) => {
       const filter = s.systemCallFilter;
@@ -21971,44 +22022,44 @@ function syscallGroupVerdicts(group, members) {
   };
 }
 var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
-function groupVerdicts(release, group) {
-  let byGroup = GROUP_VERDICTS.get(release);
+function groupVerdicts(release2, group) {
+  let byGroup = GROUP_VERDICTS.get(release2);
   if (!byGroup) {
     byGroup = /* @__PURE__ */ new Map();
-    GROUP_VERDICTS.set(release, byGroup);
+    GROUP_VERDICTS.set(release2, byGroup);
   }
   let v = byGroup.get(group);
   if (!v) {
-    v = syscallGroupVerdicts(group, release.data.assessedGroups[group] ?? []);
+    v = syscallGroupVerdicts(group, release2.data.assessedGroups[group] ?? []);
     byGroup.set(group, v);
   }
   return v;
 }
 var TABLES = /* @__PURE__ */ new WeakMap();
 var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
-function assessTable(release, policy) {
+function assessTable(release2, policy) {
   if (policy === void 0 || policy.size === 0) {
-    let t2 = TABLES.get(release);
+    let t2 = TABLES.get(release2);
     if (!t2) {
-      t2 = buildTable(release, void 0);
-      TABLES.set(release, t2);
+      t2 = buildTable(release2, void 0);
+      TABLES.set(release2, t2);
     }
     return t2;
   }
-  let byPolicy = POLICY_TABLES.get(release);
+  let byPolicy = POLICY_TABLES.get(release2);
   if (!byPolicy) {
     byPolicy = /* @__PURE__ */ new WeakMap();
-    POLICY_TABLES.set(release, byPolicy);
+    POLICY_TABLES.set(release2, byPolicy);
   }
   let t = byPolicy.get(policy);
   if (!t) {
-    t = buildTable(release, policy);
+    t = buildTable(release2, policy);
     byPolicy.set(policy, t);
   }
   return t;
 }
-function buildTable(release, policy) {
-  const assessors = release.data.assessors;
+function buildTable(release2, policy) {
+  const assessors = release2.data.assessors;
   const n = assessors.length;
   const overrides = assessors.map((a) => policy?.get(a.jsonField));
   const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
@@ -22022,7 +22073,7 @@ function buildTable(release, policy) {
   for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
   for (const a of assessors) {
     if (a.kind !== "system_call_filter") continue;
-    const v = groupVerdicts(release, a.syscallGroup ?? "");
+    const v = groupVerdicts(release2, a.syscallGroup ?? "");
     for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
       if (x.description !== void 0) texts.add(x.description);
   }
@@ -22050,10 +22101,10 @@ function buildTable(release, policy) {
   const nameRank = new Array(n);
   byNameRank.forEach((index, rank) => nameRank[index] = rank);
   const levelOf = [];
-  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, release));
+  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, release2));
   return {
     assessors,
-    rule: assessors.map((a) => RULES[a.kind](a, release)),
+    rule: assessors.map((a) => RULES[a.kind](a, release2)),
     defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
     weight,
     range,
@@ -22087,8 +22138,8 @@ function formatTenths(x) {
   if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
   return `${x / 10n}.${x % 10n}`;
 }
-function assessUnit(s, release, policy) {
-  const t = assessTable(release, policy);
+function assessUnit(s, release2, policy) {
+  const t = assessTable(release2, policy);
   const assessors = t.assessors;
   const cap = s.capabilityBoundingSet;
   const c = {
@@ -22198,9 +22249,9 @@ function assessUnit(s, release, policy) {
   };
   columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
     Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
-    release.traits.emptyDescriptionSortsFirst
+    release2.traits.emptyDescriptionSortsFirst
   ).map((r) => r.index);
-  const level = t.levelOf[exposure2] ?? levelFor(exposure2, release);
+  const level = t.levelOf[exposure2] ?? levelFor(exposure2, release2);
   return new ScoredAssessment(s.unitId, exposure2, level, columns);
 }
 function strcmp(a, b) {
@@ -22304,10 +22355,10 @@ function scoreUnitInTree(request) {
       failure: loaded.failure,
       diagnostics: []
     };
-  return scoreLoadedUnit(loaded.unit, request.systemd, request.overrides);
+  return scoreLoadedUnit(loaded.unit, request.systemd, request.overrides, request.host);
 }
-function scoreLoadedUnit(unit2, systemd, overrides) {
-  const derived = deriveSecuritySettings(unit2, systemd);
+function scoreLoadedUnit(unit2, systemd, overrides, host) {
+  const derived = deriveSecuritySettings(unit2, systemd, host);
   if (!derived.settings) {
     return {
       ok: false,
@@ -23065,8 +23116,8 @@ function prepare(argument, cwd, instance) {
   return { argument, name, dir };
 }
 function runSecurityCommand(options, env) {
-  const release = systemdRelease(options.version);
-  const instance = options.instance ?? release.traits.templateInstance;
+  const release2 = systemdRelease(options.version);
+  const instance = options.instance ?? release2.traits.templateInstance;
   let stdout = "";
   let stderr = "";
   const reports = [];
@@ -23076,7 +23127,7 @@ function runSecurityCommand(options, env) {
     if ("error" in parsed) return { exitCode: 1, stdout, stderr: parsed.error + "\n", reports };
     profile = parsed;
   }
-  if (options.units.length === 0 && release.traits.requiresUnitArguments) {
+  if (options.units.length === 0 && release2.traits.requiresUnitArguments) {
     return {
       exitCode: 1,
       stdout,
@@ -23095,9 +23146,9 @@ function runSecurityCommand(options, env) {
       return { exitCode: 1, stdout, stderr: `Failed to parse '${path}' at 0:0: ${reason}
 `, reports };
     }
-    const inexact = release.traits.jsonExp10Inexact;
+    const inexact = release2.traits.jsonExp10Inexact;
     const parsed = parseSecurityPolicy(bytes, path, {
-      rejectNonObject: release.traits.securityPolicyRejectsNonObject,
+      rejectNonObject: release2.traits.securityPolicyRejectsNonObject,
       exp10: (n) => {
         const v = inexact[String(n)];
         return v !== void 0 ? Number(v) : exactExp10(n);
@@ -23128,13 +23179,13 @@ function runSecurityCommand(options, env) {
   let profileFailure;
   if (profile !== void 0) {
     let first;
-    const second = release.traits.portableProfileSecondUnit;
+    const second = release2.traits.portableProfileSecondUnit;
     for (const [at2, p] of prepared.entries()) {
       if ("error" in p) continue;
       const text = "name" in profile && first !== void 0 ? second === "first-unit-profile" ? first : { error: `Failed to copy: ${second.copyError}` } : portableProfileText(
         profile,
         p.name.slice(p.name.lastIndexOf(".") + 1),
-        release.data.portableProfiles
+        release2.data.portableProfiles
       );
       if ("error" in text) {
         profileFailure = { at: at2, message: text.error };
@@ -23153,10 +23204,20 @@ function runSecurityCommand(options, env) {
       if (candidates.some((n) => tree.lstat(import_node_path2.posix.join(q.dir, n)) !== void 0)) argumentDirs.push(q.dir);
     }
   }
-  const searchPath = [...argumentDirs, ...release.traits.searchPath.filter((d2) => !argumentDirs.includes(d2))];
+  const searchPath = [...argumentDirs, ...release2.traits.searchPath.filter((d2) => !argumentDirs.includes(d2))];
   if (profile !== void 0 && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
   const loader = new UnitLoader(tree, searchPath);
   const hostPrefix = root === void 0 || root === "/" ? "" : root;
+  const analysingHost = {
+    facts: env.host,
+    realPath: (treePath) => {
+      try {
+        return (0, import_node_fs2.realpathSync)(hostPrefix + treePath);
+      } catch {
+        return void 0;
+      }
+    }
+  };
   let nameMapBuilt = false;
   const buildNameMap = () => {
     if (nameMapBuilt) return;
@@ -23196,9 +23257,10 @@ function runSecurityCommand(options, env) {
       tree,
       unitName: p.name,
       searchPath: [],
-      systemd: release,
+      systemd: release2,
       overrides: policy,
-      loader
+      loader,
+      host: analysingHost
     });
     const loadedId = outcome.ok ? outcome.unit.id : outcome.unit?.id;
     const loadedBefore = loaded.has(loadedId ?? `\0${p.name}`);
@@ -23503,21 +23565,21 @@ var FIRST_VIOLATION_KINDS = [
 ];
 
 // src/core/policy/profile-checks.ts
-function capabilityMask(words, release) {
+function capabilityMask(words, release2) {
   let mask = 0n;
   for (const w2 of words) {
-    const bit = release.data.capabilities[w2.toUpperCase()];
+    const bit = release2.data.capabilities[w2.toUpperCase()];
     if (bit !== void 0) mask |= 1n << BigInt(bit);
   }
   return mask;
 }
-function capabilityNames(mask, release) {
-  return Object.entries(release.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+function capabilityNames(mask, release2) {
+  return Object.entries(release2.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
 }
 function lastValue(s, key) {
   return s.provenance.get(key)?.at(-1)?.value;
 }
-function checkRequirement(requirement, s, release) {
+function checkRequirement(requirement, s, release2) {
   const eq = requirement.indexOf("=");
   const key = requirement.slice(0, eq);
   const want = requirement.slice(eq + 1).trim();
@@ -23547,7 +23609,7 @@ function checkRequirement(requirement, s, release) {
     }
     case "SystemCallFilter": {
       const filter = s.systemCallFilter;
-      const groups = release.data.syscallGroups;
+      const groups = release2.data.syscallGroups;
       const deny = want.startsWith("~");
       const names = extractWords(deny ? want.slice(1) : want, false).words;
       const wanted = /* @__PURE__ */ new Set();
@@ -23565,9 +23627,9 @@ function checkRequirement(requirement, s, release) {
     case "CapabilityBoundingSet":
     case "AmbientCapabilities": {
       const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
-      const allowed = capabilityMask(extractWords(want, true).words, release);
+      const allowed = capabilityMask(extractWords(want, true).words, release2);
       const extra = have & ~allowed;
-      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, release).join(" ")}` };
+      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, release2).join(" ")}` };
     }
     case "RestrictNamespaces": {
       const have = s.restrictNamespaces;
@@ -23581,7 +23643,7 @@ function checkRequirement(requirement, s, release) {
     case "RestrictAddressFamilies": {
       const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
       const allowed = new Set(
-        allowedFamilies.map((f) => release.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
+        allowedFamilies.map((f) => release2.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
       );
       const af = s.addressFamilies;
       if (!s.addressFamiliesAllowList)
@@ -23589,7 +23651,7 @@ function checkRequirement(requirement, s, release) {
       const have = [...af?.families ?? []];
       return {
         met: have.every((f) => allowed.has(f)),
-        actual: `${key}=${familyNames(have, release).join(" ") || "none"}`
+        actual: `${key}=${familyNames(have, release2).join(" ") || "none"}`
       };
     }
     case "UMask": {
@@ -23619,23 +23681,23 @@ function namespaceMask(value) {
 function namespaceNames(mask) {
   return Object.entries(NAMESPACE_FLAGS).filter(([, flag]) => (mask & flag) !== 0).map(([name]) => name);
 }
-function familyNames(families, release) {
+function familyNames(families, release2) {
   const byNumber = /* @__PURE__ */ new Map();
-  for (const [name, n] of Object.entries(release.data.addressFamilies)) {
+  for (const [name, n] of Object.entries(release2.data.addressFamilies)) {
     if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
   }
   return families.map((f) => byNumber.get(f) ?? String(f)).sort();
 }
-function forbiddenCapabilities(s, allowed, release) {
-  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, release);
-  return capabilityNames(keep, release);
+function forbiddenCapabilities(s, allowed, release2) {
+  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, release2);
+  return capabilityNames(keep, release2);
 }
-function forbiddenAddressFamilies(s, allowed, release) {
+function forbiddenAddressFamilies(s, allowed, release2) {
   if (!s.addressFamiliesAllowList) return ["(any)"];
-  const ok = new Set(allowed.map((f) => release.data.addressFamilies[f.toUpperCase()]));
+  const ok = new Set(allowed.map((f) => release2.data.addressFamilies[f.toUpperCase()]));
   return familyNames(
     [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
-    release
+    release2
   );
 }
 
@@ -25278,6 +25340,98 @@ var FILE_FORMATS = REPORT_FORMATS.filter(
   (f) => "actionInput" in f
 );
 
+// src/io/host-facts.ts
+var import_node_fs3 = require("node:fs");
+var import_node_os = require("node:os");
+var import_node_path3 = require("node:path");
+var ARCHITECTURES = {
+  x86_64: "x86-64",
+  i386: "x86",
+  i486: "x86",
+  i586: "x86",
+  i686: "x86",
+  aarch64: "arm64",
+  aarch64_be: "arm64-be",
+  armv5tel: "arm",
+  armv6l: "arm",
+  armv7l: "arm",
+  armv8l: "arm",
+  ppc64le: "ppc64-le",
+  ppc64: "ppc64",
+  ppc: "ppc",
+  s390x: "s390x",
+  s390: "s390",
+  riscv64: "riscv64",
+  riscv32: "riscv32",
+  loongarch64: "loongarch64",
+  sparc64: "sparc64",
+  alpha: "alpha",
+  ia64: "ia64",
+  m68k: "m68k"
+};
+function readText(path) {
+  try {
+    return (0, import_node_fs3.readFileSync)(path, "utf8");
+  } catch {
+    return void 0;
+  }
+}
+function parseEnvFile(text) {
+  const out = {};
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (line === "" || line.startsWith("#") || line.startsWith(";")) continue;
+    const eq = line.indexOf("=");
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq).trim();
+    const rest = line.slice(eq + 1).trim();
+    let value = "";
+    for (let i = 0; i < rest.length; i++) {
+      const c = rest[i];
+      if (c === '"') {
+        for (i++; i < rest.length && rest[i] !== '"'; i++) {
+          const d2 = rest[i];
+          if (d2 === "\\" && i + 1 < rest.length && '"\\`$'.includes(rest[i + 1]))
+            value += rest[++i];
+          else value += d2;
+        }
+      } else if (c === "'") {
+        for (i++; i < rest.length && rest[i] !== "'"; i++) value += rest[i];
+      } else if (c === "\\" && i + 1 < rest.length) value += rest[++i];
+      else value += c;
+    }
+    out[key] = value;
+  }
+  return out;
+}
+function plainId128(text) {
+  const m = /^([0-9a-fA-F]{32})\n?$/.exec(text ?? "");
+  const id = m?.[1]?.toLowerCase();
+  return id === void 0 || /^0+$/.test(id) ? void 0 : id;
+}
+function bootId() {
+  const text = readText("/proc/sys/kernel/random/boot_id")?.trim().replaceAll("-", "");
+  return text !== void 0 && /^[0-9a-fA-F]{32}$/.test(text) ? text.toLowerCase() : void 0;
+}
+function readHostFacts(fileSystemRoot = "/") {
+  const osRelease = readText((0, import_node_path3.join)(fileSystemRoot, "etc/os-release")) ?? readText((0, import_node_path3.join)(fileSystemRoot, "usr/lib/os-release"));
+  const machineInfo = readText((0, import_node_path3.join)(fileSystemRoot, "etc/machine-info"));
+  const prettyHostName = machineInfo !== void 0 ? parseEnvFile(machineInfo).PRETTY_HOSTNAME : void 0;
+  return {
+    hostName: (0, import_node_os.hostname)(),
+    ...prettyHostName ? { prettyHostName } : {},
+    machineId: plainId128(readText((0, import_node_path3.join)(fileSystemRoot, "etc/machine-id"))),
+    bootId: bootId(),
+    kernelRelease: (0, import_node_os.release)(),
+    architecture: ARCHITECTURES[(0, import_node_os.machine)()] ?? (0, import_node_os.machine)(),
+    osRelease: osRelease !== void 0 ? parseEnvFile(osRelease) : void 0
+  };
+}
+var thisMachine;
+function thisMachineFacts() {
+  return thisMachine ??= readHostFacts();
+}
+
 // src/cli.ts
 function reviewCommands() {
   return require("./cli-review.js");
@@ -25420,7 +25574,8 @@ function buildProgram(cli, result, pending) {
         cwd: cli.cwd,
         utf8: isUtf8Locale(cli.env),
         colors: json2 === "off" && colorsEnabled(cli),
-        emoji: emojiEnabled(cli.env)
+        emoji: emojiEnabled(cli.env),
+        host: cli.hostFacts ?? thisMachineFacts()
       }
     );
     result.stdout += r.stdout;
@@ -25609,7 +25764,7 @@ function writeAll(fd, data) {
   let buf = data;
   while (buf.length > 0 && !outputClosed) {
     try {
-      const n = (0, import_node_fs3.writeSync)(fd, buf);
+      const n = (0, import_node_fs4.writeSync)(fd, buf);
       buf = buf.subarray(n);
     } catch (e) {
       const code = e.code;

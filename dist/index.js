@@ -45575,6 +45575,67 @@ var HAS_CGROUP_CONTEXT = /* @__PURE__ */ new Set(["service", "socket", "mount", 
 var CAN_DELEGATE = /* @__PURE__ */ new Set(["service", "scope"]);
 
 // src/core/unit/specifiers.ts
+var PLACEHOLDER_HOST_FACTS = {
+  hostName: "localhost",
+  machineId: "00000000000000000000000000000000",
+  bootId: "00000000000000000000000000000000",
+  kernelRelease: "unknown",
+  architecture: "x86-64",
+  osRelease: {
+    ID: "unknown",
+    VERSION_ID: "unknown",
+    VARIANT_ID: "unknown",
+    BUILD_ID: "unknown",
+    IMAGE_ID: "unknown",
+    IMAGE_VERSION: "unknown"
+  }
+};
+var OS_RELEASE_FIELDS = {
+  o: "ID",
+  w: "VERSION_ID",
+  W: "VARIANT_ID",
+  B: "BUILD_ID",
+  M: "IMAGE_ID",
+  A: "IMAGE_VERSION"
+};
+function hostValue(s, ctx) {
+  const host = ctx.host ?? PLACEHOLDER_HOST_FACTS;
+  switch (s) {
+    case "H":
+      return host.hostName ?? null;
+    case "l":
+      return host.hostName === void 0 ? null : shortHostName(host.hostName);
+    case "q":
+      if (host.prettyHostName) return host.prettyHostName;
+      return host.hostName === void 0 ? null : shortHostName(host.hostName);
+    case "m":
+      return host.machineId ?? null;
+    case "b":
+      return host.bootId ?? null;
+    case "v":
+      return host.kernelRelease ?? null;
+    case "a":
+      return host.architecture ?? null;
+    case "y":
+    case "Y": {
+      if (!ctx.unitFilePath) return "/";
+      const path = ctx.unitFilePath();
+      if (path === void 0) return null;
+      return s === "y" ? path : parentDirectory(path);
+    }
+  }
+  const field = OS_RELEASE_FIELDS[s];
+  if (field === void 0) return void 0;
+  return host.osRelease === void 0 ? null : host.osRelease[field] ?? "";
+}
+function shortHostName(name) {
+  const dot = name.indexOf(".");
+  return dot < 0 ? name : name.slice(0, dot);
+}
+function parentDirectory(path) {
+  const slash = path.lastIndexOf("/");
+  return slash <= 0 ? "/" : path.slice(0, slash);
+}
 var SYSTEM_DIRS = {
   t: "/run",
   S: "/var/lib",
@@ -45589,23 +45650,6 @@ var SYSTEM_DIRS = {
   U: "0",
   g: "root",
   G: "0"
-};
-var HOST_VALUES = {
-  H: "localhost",
-  l: "localhost",
-  q: "localhost",
-  m: "00000000000000000000000000000000",
-  b: "00000000000000000000000000000000",
-  v: "unknown",
-  a: "x86-64",
-  o: "unknown",
-  w: "unknown",
-  W: "unknown",
-  B: "unknown",
-  A: "unknown",
-  M: "unknown",
-  y: "/",
-  Y: "/"
 };
 var POSSIBLE_SPECIFIERS = /^[0-9A-Za-z%]$/;
 function expandSpecifiers(value, ctx) {
@@ -45672,7 +45716,9 @@ function expandSpecifiers(value, ctx) {
           out += "%";
           break;
         }
-        const known = SYSTEM_DIRS[s] ?? HOST_VALUES[s] ?? ctx.extra?.[s];
+        const host = hostValue(s, ctx);
+        if (host === null) return { ok: false, specifier: `%${s}` };
+        const known = SYSTEM_DIRS[s] ?? host ?? ctx.extra?.[s];
         if (known !== void 0) out += known;
         else if (POSSIBLE_SPECIFIERS.test(s)) return { ok: false, specifier: `%${s}` };
         else out += `%${s}`;
@@ -49561,7 +49607,7 @@ function releaseCache(release) {
   }
   return c;
 }
-function deriveSecuritySettings(unit3, release) {
+function deriveSecuritySettings(unit3, release, host) {
   const traits = release.traits;
   const cache2 = releaseCache(release);
   const s = defaultSettings(unit3, traits);
@@ -49609,7 +49655,12 @@ function deriveSecuritySettings(unit3, release) {
     syscallGroups: cache2.groups,
     ipPrefixes: { allow: [], deny: [] },
     ipFilterPaths: { ingress: 0, egress: 0 },
-    specifierContext: { unitName: unit3.id, scope: "system", extra: traits.extraSpecifiers },
+    specifierContext: {
+      unitName: unit3.id,
+      scope: "system",
+      extra: traits.extraSpecifiers,
+      ...host ? { host: host.facts, unitFilePath: () => host.realPath(unit3.fragmentPath) } : {}
+    },
     inMainFile: true
   };
   const ownSection = TYPE_SECTION[unit3.type];
@@ -49716,10 +49767,10 @@ function scoreUnitInTree(request2) {
       failure: loaded.failure,
       diagnostics: []
     };
-  return scoreLoadedUnit(loaded.unit, request2.systemd, request2.overrides);
+  return scoreLoadedUnit(loaded.unit, request2.systemd, request2.overrides, request2.host);
 }
-function scoreLoadedUnit(unit3, systemd, overrides) {
-  const derived = deriveSecuritySettings(unit3, systemd);
+function scoreLoadedUnit(unit3, systemd, overrides, host) {
+  const derived = deriveSecuritySettings(unit3, systemd, host);
   if (!derived.settings) {
     return {
       ok: false,

@@ -4,10 +4,10 @@
 import { writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import { Command, CommanderError, Option } from 'commander';
-import { runSecurityCommand, type CommandResult, type JsonOutput } from './cli/security-command';
+import { runSecurityCommand, type CommandResult } from './cli/security-command';
 import type * as ReviewCommands from './cli/review-commands';
 import type { TrendFormat } from './cli/trend-command';
-import { parseThreshold } from './cli/parse-values';
+import { parseSecurityCommandLine } from './cli/security-command-line';
 import { UNITGATE_VERSION } from './version';
 import { CLI_FORMATS } from './core/report/formats';
 import { parseBoolean } from './core/unit/parse-boolean';
@@ -148,88 +148,9 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
       ).default(String(DEFAULT_VERSION)),
     )
     .addOption(new Option('--no-pager', 'accepted for compatibility; output is never paged'))
-    .action((units: string[], opts: Record<string, string | boolean | undefined>) => {
-      const version = Number(opts.systemdVersion);
-      if (!isSupportedVersion(version)) {
-        throw new UsageError(
-          `Unsupported --systemd-version=${String(opts.systemdVersion)}; choose one of ${SUPPORTED_VERSIONS.join(', ')}.`,
-        );
-      }
-      const traits = systemdRelease(version).traits;
-      // parse_argv() of src/analyze/analyze.c, in its order of checks.
-      if (opts.instance !== undefined && !traits.instanceOption)
-        throw new UsageError(`systemd-analyze: unrecognized option '--instance=${String(opts.instance)}'`);
-      if (opts.legend === false && traits.noLegendOption === 'unknown')
-        throw new UsageError("systemd-analyze: unrecognized option '--no-legend'");
-      // parse_boolean_argument() (v262 quotes the option and drops the full stop).
-      const booleanArgument = (name: string, value: string | boolean | undefined): boolean => {
-        if (value === undefined || value === true) return true;
-        if (value === false) return false;
-        const b = parseBoolean(value);
-        if (b === undefined)
-          throw new UsageError(
-            traits.booleanArgumentQuoted
-              ? `Failed to parse boolean argument to '--${name}': ${value}`
-              : `Failed to parse boolean argument to --${name}: ${value}.`,
-          );
-        return b;
-      };
-      booleanArgument('man', opts.man);
-      booleanArgument('generators', opts.generators);
-      const recursive = opts.recursiveErrors;
-      if (recursive === 'help') {
-        result.stdout += 'yes\nno\none\n';
-        return;
-      }
-      if (typeof recursive === 'string' && !['yes', 'no', 'one'].includes(recursive))
-        throw new UsageError(`Unknown mode passed to --recursive-errors='${recursive}'.`);
-      const json = opts.json as string;
-      if (json === 'help') {
-        result.stdout += 'pretty\nshort\noff\n';
-        return;
-      }
-      if (!['off', 'short', 'pretty'].includes(json))
-        throw new UsageError(`Unknown argument to --json= switch: ${json}`);
-      // Unset, --offline is false for systemd-analyze: --root= then is refused. unitgate is offline anyway.
-      const offline = opts.offline === undefined ? undefined : booleanArgument('offline', opts.offline);
-      const threshold = parseThreshold(String(opts.threshold ?? '100'));
-      if (threshold === undefined)
-        throw new UsageError(`Failed to parse threshold: ${String(opts.threshold)}`);
-      if (opts.root !== undefined && offline !== true)
-        throw new UsageError(
-          `Options --root= and --image= are only supported for ${traits.offlineRootVerbs} when used with --offline= right now.`,
-        );
-      if (offline === false)
-        throw new UsageError(
-          'unitgate only works offline (it never asks a running systemd); drop --offline=false.',
-        );
-      if (opts.legend === false && traits.noLegendOption === 'plot-only')
-        throw new UsageError('Option --no-legend is only supported for plot with either --table or --json=.');
-      const r = runSecurityCommand(
-        {
-          units,
-          root: opts.root as string | undefined,
-          json: json as JsonOutput,
-          threshold,
-          securityPolicy: opts.securityPolicy as string | undefined,
-          portableProfile: opts.profile as string | undefined,
-          instance: opts.instance as string | undefined,
-          version: version as SystemdVersion,
-          ...(cli.write ? { write: cli.write } : {}),
-          ...(cli.write && cli.writeEncoded ? { writeEncoded: cli.writeEncoded } : {}),
-        },
-        {
-          cwd: cli.cwd,
-          utf8: isUtf8Locale(cli.env),
-          colors: json === 'off' && colorsEnabled(cli),
-          emoji: emojiEnabled(cli.env),
-          host: cli.hostFacts ?? thisMachineFacts(),
-        },
-      );
-      result.stdout += r.stdout;
-      result.stderr += r.stderr;
-      result.exitCode = r.exitCode;
-    });
+    // Never parsed by commander: parseInto() reads `security`'s arguments as systemd-analyze does
+    // (runSecurity()); this definition gives `unitgate security --help` its text.
+    .helpOption('-h, --help', 'print this help');
   program
     .command('suggest')
     .description(
@@ -435,20 +356,76 @@ export async function runCliAsync(argv: string[], cli: CliEnvironment): Promise<
   return result;
 }
 
-/** Options whose argument is optional (getopt's optional_argument): only `--opt=value` gives one. */
-const OPTIONAL_ARGUMENT_OPTIONS = ['--man', '--generators'];
+/** The release whose command line to read: `--systemd-version=` (or the next word), before `--`. */
+function requestedVersion(argv: readonly string[]): string {
+  let requested = String(DEFAULT_VERSION);
+  for (let i = 0; i < argv.length && argv[i] !== '--'; i++) {
+    const arg = argv[i] as string;
+    if (arg.startsWith('--systemd-version=')) requested = arg.slice('--systemd-version='.length);
+    else if (arg === '--systemd-version' && i + 1 < argv.length) requested = argv[++i] as string;
+  }
+  return requested;
+}
+
+/** `unitgate security ARGS`: the arguments read by systemd-analyze's rules, then the units scored. */
+function runSecurity(
+  argv: readonly string[],
+  cli: CliEnvironment,
+  program: Command,
+  result: CommandResult,
+): void {
+  const requested = requestedVersion(argv);
+  const version = Number(requested);
+  if (!isSupportedVersion(version))
+    throw new UsageError(
+      `Unsupported --systemd-version=${requested}; choose one of ${SUPPORTED_VERSIONS.join(', ')}.`,
+    );
+  const traits = systemdRelease(version).traits;
+  const line = parseSecurityCommandLine(argv, traits, cli.cwd, cli.env);
+  if ('exitCode' in line) {
+    if (line.help) result.stdout += securityCommand(program).helpInformation();
+    if (line.version) result.stdout += `${UNITGATE_VERSION}\n`;
+    result.stdout += line.stdout;
+    result.stderr += line.stderr;
+    result.exitCode = line.exitCode;
+    return;
+  }
+  const r = runSecurityCommand(
+    {
+      units: line.units,
+      ...(line.root !== undefined ? { root: line.root } : {}),
+      json: line.json,
+      threshold: line.threshold,
+      ...(line.securityPolicy !== undefined ? { securityPolicy: line.securityPolicy } : {}),
+      ...(line.portableProfile !== undefined ? { portableProfile: line.portableProfile } : {}),
+      ...(line.instance !== undefined ? { instance: line.instance } : {}),
+      version,
+      ...(cli.write ? { write: cli.write } : {}),
+      ...(cli.write && cli.writeEncoded ? { writeEncoded: cli.writeEncoded } : {}),
+    },
+    {
+      cwd: cli.cwd,
+      utf8: isUtf8Locale(cli.env),
+      colors: line.json === 'off' && colorsEnabled(cli),
+      emoji: emojiEnabled(cli.env),
+      host: cli.hostFacts ?? thisMachineFacts(),
+    },
+  );
+  result.stdout += r.stdout;
+  result.stderr += line.notices + r.stderr;
+  result.exitCode = r.exitCode;
+}
+
+function securityCommand(program: Command): Command {
+  return program.commands.find((c) => c.name() === 'security') as Command;
+}
 
 function parseInto(argv: string[], cli: CliEnvironment, pending: Promise<void>[]): CommandResult {
   const result: CommandResult = { exitCode: 0, stdout: '', stderr: '' };
   const program = buildProgram(cli, result, pending);
-  // getopt never takes the next word as an optional argument; commander would (`--man unit.service`).
-  const end = argv.indexOf('--');
-  const words =
-    argv[0] === 'security'
-      ? argv.map((a, i) => ((end < 0 || i < end) && OPTIONAL_ARGUMENT_OPTIONS.includes(a) ? `${a}=yes` : a))
-      : argv;
   try {
-    program.parse(words, { from: 'user' });
+    if (argv[0] === 'security') runSecurity(argv.slice(1), cli, program, result);
+    else program.parse(argv, { from: 'user' });
   } catch (e) {
     // Usage errors exit 1, as systemd-analyze does; but `check` exits 1 when CI would fail, so there a
     // usage error (which decides nothing) exits 2, like its other errors.

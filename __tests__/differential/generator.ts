@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import type { CaseFile, DifferentialCase } from './cases';
 import { checksCase } from './kinds/checks';
-import { cliCase } from './kinds/cli';
+import { cliCase, cliOptionVectorCase } from './kinds/cli';
 import { verifyCase } from './kinds/verify';
 import { syntaxCase } from './kinds/syntax';
 import { loadingCase } from './kinds/loading';
@@ -468,6 +468,7 @@ export const differentialCase: fc.Arbitrary<DifferentialCase> = fc.oneof(
   { weight: 2, arbitrary: optionsCase },
   { weight: 2, arbitrary: checksCase },
   { weight: 1, arbitrary: cliCase },
+  { weight: 1, arbitrary: cliOptionVectorCase },
   { weight: 2, arbitrary: verifyCase },
   { weight: 2, arbitrary: syntaxCase },
   { weight: 2, arbitrary: loadingCase },
@@ -484,6 +485,7 @@ export const CASE_KINDS: Record<string, fc.Arbitrary<DifferentialCase>> = {
   options: optionsCase,
   checks: checksCase,
   cli: cliCase,
+  getopt: cliOptionVectorCase,
   verify: verifyCase,
   syntax: syntaxCase,
   loading: loadingCase,

@@ -63,6 +63,6 @@ describe('image_policy_from_string()', () => {
     [262, 'nope=verity', undefined],
     [262, 'root=verity:root=signed', 'Name not unique on network'],
   ] as const)('%s %j → %s', (version, v, reason) =>
-    expect(imagePolicyProblem(ctx(version), v)?.reason).toBe(reason),
+    expect(imagePolicyProblem(ctx(version).traits, v)?.reason).toBe(reason),
   );
 });

@@ -4,6 +4,7 @@
 // through the policy's description_* fields, which the table and the JSON print).
 import fc from 'fast-check';
 import type { CaseFile, DifferentialCase } from '../cases';
+import { SUPPORTED_VERSIONS, systemdRelease } from '../../../src/core/security/versions';
 
 const UNIT = '[Service]\nExecStart=/bin/true\nPrivateTmp=yes\nUser=svc\n';
 const UNIT_OPEN = '[Service]\nExecStart=/bin/true\n';
@@ -182,3 +183,134 @@ const optionsCase: fc.Arbitrary<DifferentialCase> = fc
   });
 
 export const cliCase: fc.Arbitrary<DifferentialCase> = fc.oneof(optionsCase, profileCase);
+// Option vectors as getopt_long() (v252, v257) and option_parse() (v262) split them: abbreviations of
+// every option of the program (ambiguous ones included), unknown options, missing values, options after
+// the units, `--`, clusters of short options and values joined to them. Left out: what unitgate answers
+// with its own text (--help, --version, --user, --introspect-cli, --image=PATH, --offline=false,
+// --profile=NAME, --generators=yes: generators run) or does not check (--base-time= values, v262's
+// --host=/--machine= checks). An option taking a value is not left bare where it would take a unit as its
+// value in a way unitgate cannot follow (an image, a root, a time), nor given a stray value there.
+const OWN_TEXT = new Set(['help', 'version', 'user', 'introspect-cli']);
+const NO_BARE = new Set(['image', 'base-time', 'host', 'machine', 'root', 'generators', 'profile']);
+const NO_STRAY = new Set(['image', 'base-time', 'root', 'profile']);
+const ALL_LONG = [
+  ...new Set(SUPPORTED_VERSIONS.flatMap((v) => systemdRelease(v).traits.analyzeOptions.map((o) => o.long))),
+];
+/** Values per option; an option missing here takes none. */
+const OPTION_VALUES: Record<string, string[]> = {
+  json: ['off', 'short', 'pretty', 'help', 'bogus'],
+  threshold: ['0', '50', '100', '101', 'x'],
+  offline: ['true', 'yes', '1', 'bogus'],
+  man: ['yes', 'no', 'bogus'],
+  generators: ['no', 'bogus'],
+  'recursive-errors': ['yes', 'one', 'help', 'bogus'],
+  root: ['', '/'],
+  image: [''],
+  'image-policy': ['*', 'bogus', 'root=verity'],
+  'security-policy': [''],
+  profile: ['', './x', './x.conf.d'],
+  iterations: ['1', 'x', '0x10'],
+  'base-time': ['now'],
+  unit: ['', 'x.service'],
+  fuzz: ['1', '2s', 'bogus'],
+  instance: ['foo'],
+  'scale-svg': ['2'],
+  host: ['h'],
+  machine: ['m'],
+  'from-pattern': ['x'],
+  'to-pattern': ['x'],
+  'drm-device': ['x'],
+  debugger: ['gdb'],
+  'debugger-arguments': ['x'],
+};
+
+/** What a word names in each release: an option's long name, `?` (ambiguous or unknown). */
+function resolves(prefix: string): string[] {
+  return SUPPORTED_VERSIONS.map((v) => {
+    const table = systemdRelease(v).traits.analyzeOptions;
+    const exact = table.find((o) => o.long === prefix);
+    if (exact) return exact.long;
+    const partial = table.filter((o) => o.long.startsWith(prefix));
+    return partial.length === 1 ? (partial[0] as { long: string }).long : '?';
+  });
+}
+
+const longWord = fc
+  .tuple(
+    fc.constantFrom(...ALL_LONG),
+    fc.nat(),
+    fc.constantFrom('joined', 'separate', 'none', 'stray'),
+    fc.nat(),
+  )
+  .map(([name, cut, form, pick]) => {
+    const prefix = name.slice(0, 1 + (cut % name.length));
+    const targets = resolves(prefix).filter((t) => t !== '?');
+    if (targets.some((t) => OWN_TEXT.has(t))) return [] as string[];
+    // A separate value after an option taking an optional one is a unit name: bare as well.
+    if (form !== 'joined' && form !== 'stray' && targets.some((t) => NO_BARE.has(t))) return [] as string[];
+    if (form === 'stray' && targets.some((t) => NO_STRAY.has(t))) return [] as string[];
+    const values = [...new Set(targets.flatMap((t) => OPTION_VALUES[t] ?? []))];
+    const value = values.length > 0 ? (values[pick % values.length] as string) : 'x';
+    if (form === 'joined') return [`--${prefix}=${value}`];
+    if (form === 'separate' && values.length > 0) return [`--${prefix}`, value];
+    if (form === 'stray') return [`--${prefix}=x`];
+    return [`--${prefix}`];
+  });
+
+const oddWord = fc.constantFrom(
+  ['--bogus'],
+  ['--foo=bar'],
+  ['-z'],
+  ['-qz'],
+  ['-q'],
+  ['-qq'],
+  ['-qm'],
+  ['-m'],
+  ['-A', 'x'],
+  ['-Hh'],
+  ['-qH', 'h'],
+  ['-qU', 'x.service'],
+  ['-U'],
+  ['-Ux.service'],
+  ['-q-'],
+  ['--=x'],
+  ['--='],
+  ['---x'],
+  ['-'],
+  ['--json'],
+  ['--threshold'],
+  ['--no-legend'],
+  ['--table'],
+  ['--global'],
+  ['--mask'],
+);
+
+export const cliOptionVectorCase: fc.Arbitrary<DifferentialCase> = fc
+  .record({
+    words: fc.array(fc.oneof({ weight: 3, arbitrary: longWord }, { weight: 2, arbitrary: oddWord }), {
+      minLength: 1,
+      maxLength: 4,
+    }),
+    offline: fc.constantFrom('--offline=true', '--offline=yes', '--off=true', '--offl=1', '--offline'),
+    unitAt: fc.nat(),
+    dashDash: fc.boolean(),
+    two: fc.boolean(),
+  })
+  .map(({ words, offline, unitAt, dashDash, two }) => {
+    const options = words.filter((w) => w.length > 0);
+    // --offline first: a bare option before it would take it as its value (and systemd then asks the
+    // running manager, which unitgate never does).
+    options.unshift(offline === '--offline' ? ['--offline', 'true'] : [offline]);
+    const units = [
+      ...(dashDash ? ['--'] : []),
+      '$DIR/ug-cli.service',
+      ...(two ? ['$DIR/ug-two.service'] : []),
+    ];
+    // The units anywhere among the options (getopt permutes), or after `--`, which ends them.
+    const at = dashDash ? options.length : unitAt % (options.length + 1);
+    options.splice(at, 0, units);
+    return {
+      files: { 'ug-cli.service': UNIT_OPEN, 'ug-two.service': UNIT },
+      args: options.flat(),
+    };
+  });

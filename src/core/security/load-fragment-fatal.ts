@@ -4,7 +4,8 @@
 import type { Assignment } from '../unit/parse-unit-file';
 import { simplifyAndCheckPath } from '../unit/path-util';
 import { isValidRelaxedUserName } from '../unit/unit-name';
-import { expand, fatal, warn, type Context, type Handler } from './conf-parser';
+import { expand, fatal, warn, type Handler } from './conf-parser';
+import type { VersionTraits } from './versions';
 
 /**
  * config_parse_working_directory(): `~` is the user's home; a leading `-` makes a bad path a warning
@@ -114,11 +115,11 @@ const PARTITION_POLICY_FLAGS = new Set([
  * message, or undefined when the policy parses.
  */
 export function imagePolicyProblem(
-  ctx: Context,
+  traits: Pick<VersionTraits, 'imagePolicyIgnoresUnknown'>,
   value: string,
 ): { message: string; reason: string } | undefined {
   if (['*', '-', '~'].includes(value)) return undefined;
-  const lenient = ctx.traits.imagePolicyIgnoresUnknown;
+  const lenient = traits.imagePolicyIgnoresUnknown;
   const seen = new Set<string>();
   for (const rule of value.split(':')) {
     const eq = rule.indexOf('=');
@@ -144,6 +145,6 @@ export function imagePolicyProblem(
 /** config_parse_image_policy() (RootImagePolicy=, MountImagePolicy=, ExtensionImagePolicy=), v254+. */
 export const handleImagePolicy: Handler = (ctx, a: Assignment) => {
   if (a.value === '') return 'ok';
-  const problem = imagePolicyProblem(ctx, a.value);
+  const problem = imagePolicyProblem(ctx.traits, a.value);
   return problem ? fatal(ctx, a, `${problem.message}: ${a.value}`, problem.reason) : 'ok';
 };

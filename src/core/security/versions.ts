@@ -71,6 +71,14 @@ export interface SystemdData {
   portableProfiles: Record<string, Record<string, string>>;
 }
 
+/** One entry of systemd-analyze's option table: `struct option` (getopt_long) or `Option` (v262). */
+export interface AnalyzeOption {
+  long: string;
+  /** The one-letter form, when there is one (`-h`, `-q`, `-H`…). */
+  short?: string;
+  argument: 'none' | 'required' | 'optional';
+}
+
 /** Behaviour switches; each names the release that introduced it. */
 export interface VersionTraits {
   /**
@@ -169,10 +177,22 @@ export interface VersionTraits {
    * exponents, so `"weight": 1e3` is not an integer there and is ignored; later glibc is exact.
    */
   jsonExp10Inexact: Readonly<Record<string, string>>;
-  /** `--instance=` (v257 has it; v252 does not know the option). */
-  instanceOption: boolean;
-  /** `--no-legend`: unknown to v252, refused outside `plot` by v257, accepted (no effect) by v262. */
-  noLegendOption: 'unknown' | 'plot-only' | 'accepted';
+  /**
+   * The options of systemd-analyze's parse_argv() (src/analyze/analyze.c), in its table's order: the whole
+   * program's, since they are parsed before the verb is known. Probed on each release's binary (v262:
+   * its `--introspect-cli`); the order decides how an ambiguous abbreviation lists its possibilities.
+   */
+  analyzeOptions: readonly AnalyzeOption[];
+  /**
+   * How the command line is split into options: glibc's getopt_long() (permutation, abbreviations, its
+   * own error texts) up to v261; v262's own option_parse() (src/shared/options.c), which words its errors
+   * with the option as typed and lists possibilities as `--a, --b`.
+   */
+  optionParser: 'getopt_long' | 'option_parse';
+  /** `--no-legend` outside `plot`: refused by v257, accepted (no effect) by v262 (v252 lacks the option). */
+  noLegendOption: 'plot-only' | 'accepted';
+  /** The verbs the refusal of `--global` names: v252 `verbs dot, unit-paths, verify`, v257+ `verb unit-paths`. */
+  globalOptionVerbs: string;
   /** v262: parse_boolean_argument() quotes the option and drops the full stop. */
   booleanArgumentQuoted: boolean;
   /** The verbs named by the refusal of `--root=` without `--offline=true` (v262 adds unit-gdb). */
@@ -254,6 +274,38 @@ const EMERGENCY_ACTIONS_255 = [
   'halt-immediate',
 ];
 
+/** An option table row: `name`, `name=` (takes a value), `name[=]` (an optional one); `/x` adds `-x`. */
+function analyzeOptions(rows: string): AnalyzeOption[] {
+  return rows
+    .trim()
+    .split(/\s+/)
+    .map((row) => {
+      const [spec = '', short] = row.split('/');
+      const argument = spec.endsWith('[=]') ? 'optional' : spec.endsWith('=') ? 'required' : 'none';
+      const long = spec.replace(/\[?=\]?$/, '');
+      return short === undefined ? { long, argument } : { long, short, argument };
+    });
+}
+
+// Probed with `systemd-analyze --=x` (glibc lists every option as a possibility, in table order), then
+// `--NAME=x` ("doesn't allow an argument") and a trailing `--NAME` ("requires an argument") per option,
+// and `-X` for every letter and digit.
+const ANALYZE_OPTIONS_252 = analyzeOptions(`
+  help/h version quiet/q order require root= image= recursive-errors= offline= threshold=
+  security-policy= system user global from-pattern= to-pattern= fuzz= no-pager man[=] generators[=]
+  host=/H machine=/M iterations= base-time= unit=/U json= profile=`);
+const ANALYZE_OPTIONS_257 = analyzeOptions(`
+  help/h version quiet/q order require root= image= image-policy= recursive-errors= offline= threshold=
+  security-policy= system user global from-pattern= to-pattern= fuzz= no-pager man[=] generators[=]
+  instance= host=/H machine=/M iterations= base-time= unit=/U json= profile= table[=] no-legend[=] tldr
+  mask/m scale-svg= detailed`);
+// v262's order is its `--introspect-cli` listing (which the ambiguity messages follow).
+const ANALYZE_OPTIONS_262 = analyzeOptions(`
+  help/h version quiet/q recursive-errors= root= image= image-policy= system user global order require
+  from-pattern= to-pattern= fuzz= no-pager host=/H machine=/M man[=] generators[=] instance= offline=
+  threshold= security-policy= json= iterations= base-time= profile= unit=/U table no-legend tldr mask/m
+  scale-svg= detailed drm-device= debugger= debugger-arguments=/A introspect-cli`);
+
 const SERVICE_TYPES_252 = ['simple', 'exec', 'forking', 'oneshot', 'dbus', 'notify', 'idle'];
 const SERVICE_TYPES_253 = [...SERVICE_TYPES_252, 'notify-reload'];
 
@@ -324,8 +376,10 @@ const VERSIONS = {
       securityPolicyRejectsNonObject: false,
       cgroupControllers: CGROUP_CONTROLLERS_252,
       jsonExp10Inexact: glibc236Exp10.exp10,
-      instanceOption: false,
-      noLegendOption: 'unknown',
+      analyzeOptions: ANALYZE_OPTIONS_252,
+      optionParser: 'getopt_long',
+      noLegendOption: 'plot-only',
+      globalOptionVerbs: 'verbs dot, unit-paths, verify',
       booleanArgumentQuoted: false,
       offlineRootVerbs: 'cat-config, verify, condition and security',
       imagePolicyParsed: false,
@@ -367,8 +421,8 @@ const VERSIONS = {
       extraSpecifiers: { D: '/usr/share' },
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
-      instanceOption: true,
-      noLegendOption: 'plot-only',
+      analyzeOptions: ANALYZE_OPTIONS_257,
+      globalOptionVerbs: 'verb unit-paths',
       swapWhatRelativeKept: true,
       maxConnectionsCheckedAlways: true,
       verifiesExecContexts: true,
@@ -393,6 +447,8 @@ const VERSIONS = {
       cgroupDeprecated: {},
       securityPolicyRejectsNonObject: true,
       cgroupControllers: [...CGROUP_CONTROLLERS_252, 'bpf-bind-network-interface'],
+      analyzeOptions: ANALYZE_OPTIONS_262,
+      optionParser: 'option_parse',
       noLegendOption: 'accepted',
       booleanArgumentQuoted: true,
       offlineRootVerbs: 'cat-config, verify, condition, unit-gdb, and security',
