@@ -110,6 +110,10 @@ for (const [version, v] of Object.entries(VERSIONS)) {
     version: Number(version),
     describe: v.describe,
     libseccomp: v.libseccomp,
+    // The live oracle the differential tests run (scripts/systemd-oracle.sh), or null when no reachable
+    // archive ships the release: its behaviour then rests on the spec's facts alone, which every place
+    // the version is chosen says.
+    liveOracle: v.oracle ? { debianSuite: v.oracle.debianSuite } : null,
     assessors: rows,
     // Walk order used by the assessor (nested groups inlined, duplicates kept, non-existent calls dropped).
     assessedGroups,

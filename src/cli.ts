@@ -17,9 +17,16 @@ import {
   DEFAULT_VERSION,
   SUPPORTED_VERSIONS,
   isSupportedVersion,
+  liveOracleNotice,
   systemdRelease,
   type SystemdVersion,
 } from './core/security/versions';
+
+/** The releases `--systemd-version` takes, with the notice for those no live systemd-analyze checks. */
+function versionChoices(extra?: string): string {
+  const notice = liveOracleNotice();
+  return [SUPPORTED_VERSIONS.join(', '), extra, notice].filter((part) => part).join('; ');
+}
 
 /**
  * The `check`, `trend` and `suggest` commands, loaded when one of them runs (see
@@ -144,7 +151,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     .addOption(
       new Option(
         '--systemd-version <version>',
-        `systemd version whose behaviour to reproduce (${SUPPORTED_VERSIONS.join(', ')})`,
+        `systemd version whose behaviour to reproduce (${versionChoices()})`,
       ).default(String(DEFAULT_VERSION)),
     )
     .addOption(new Option('--no-pager', 'accepted for compatibility; output is never paged'))
@@ -172,7 +179,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     .addOption(
       new Option(
         '--systemd-version <version>',
-        `systemd version to score for (${SUPPORTED_VERSIONS.join(', ')}; default: the policy's)`,
+        `systemd version to score for (${versionChoices("default: the policy's")})`,
       ),
     )
     .action((unit: string, opts: Record<string, string | undefined>, command: Command) => {
@@ -235,7 +242,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     .addOption(
       new Option(
         '--systemd-version <version>',
-        `systemd version to score for (${SUPPORTED_VERSIONS.join(', ')}; default: the policy's)`,
+        `systemd version to score for (${versionChoices("default: the policy's")})`,
       ),
     )
     .addOption(

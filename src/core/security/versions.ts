@@ -58,6 +58,11 @@ export interface SystemdData {
   version: number;
   describe: string;
   libseccomp: string;
+  /**
+   * The Debian suite whose systemd package the differential tests run as this release's live oracle,
+   * or null when no reachable archive ships the release (its behaviour rests on the spec's facts).
+   */
+  liveOracle: { debianSuite: string } | null;
   assessors: AssessorData[];
   assessedGroups: Record<string, string[]>;
   syscallGroups: Record<string, string[]>;
@@ -485,4 +490,28 @@ const PROFILES = new Map<SystemdVersion, SystemdRelease>();
 /** The data and switches for one systemd version (built once, shared). */
 export function systemdRelease(version: SystemdVersion): SystemdRelease {
   return PROFILES.get(version) as SystemdRelease;
+}
+
+/** The supported releases no live systemd-analyze checks: no reachable archive ships their systemd. */
+export const RELEASES_WITHOUT_LIVE_ORACLE: readonly SystemdVersion[] = SUPPORTED_VERSIONS.filter(
+  (version) => systemdRelease(version).data.liveOracle === null,
+);
+
+/**
+ * What every place that lets a user choose the release says about the ones without a live oracle
+ * (empty when every release has one): a user picking such a release should know that its behaviour
+ * was never compared with the real tool, only derived from the spec's facts about it.
+ */
+export function liveOracleNotice(): string {
+  const missing = RELEASES_WITHOUT_LIVE_ORACLE;
+  if (missing.length === 0) return '';
+  const names =
+    missing.length === 1
+      ? String(missing[0])
+      : `${missing.slice(0, -1).join(', ')} and ${String(missing[missing.length - 1])}`;
+  const verb = missing.length === 1 ? 'is' : 'are';
+  return (
+    `${names} ${verb} not checked against a live systemd-analyze (no reachable archive ships ` +
+    `${missing.length === 1 ? 'it' : 'them'}): only through the spec's facts`
+  );
 }
