@@ -406,6 +406,7 @@ function runSecurity(
       ...(line.securityPolicy !== undefined ? { securityPolicy: line.securityPolicy } : {}),
       ...(line.portableProfile !== undefined ? { portableProfile: line.portableProfile } : {}),
       ...(line.instance !== undefined ? { instance: line.instance } : {}),
+      scope: line.scope,
       version,
       ...(cli.write ? { write: cli.write } : {}),
       ...(cli.write && cli.writeEncoded ? { writeEncoded: cli.writeEncoded } : {}),
@@ -416,6 +417,7 @@ function runSecurity(
       colors: line.json === 'off' && colorsEnabled(cli),
       emoji: emojiEnabled(cli.env),
       host: cli.hostFacts ?? thisMachineFacts(),
+      vars: cli.env,
     },
   );
   result.stdout += r.stdout;

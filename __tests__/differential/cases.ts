@@ -17,6 +17,11 @@ export interface DifferentialCase {
   files: Record<string, CaseFile>;
   /** The arguments after `systemd-analyze security`; `$DIR` stands for the case directory. */
   args: string[];
+  /**
+   * Extra environment both tools get (`$DIR` stands for the case directory): HOME and XDG_RUNTIME_DIR
+   * for `--user`, whose manager refuses to start without a runtime directory.
+   */
+  env?: Record<string, string>;
 }
 
 export interface CaseOutcome {
@@ -54,10 +59,13 @@ function oracleHostFacts(oracle: Oracle): HostFacts {
 /** Runs the case (already written under `dir`) with both tools. */
 export function runCase(c: DifferentialCase, dir: string, oracle: Oracle): CaseOutcome {
   const args = c.args.map((a) => a.replaceAll('$DIR', dir));
-  const real = oracle.analyze(['security', ...args], [dir]);
+  const extra = Object.fromEntries(
+    Object.entries(c.env ?? {}).map(([k, v]) => [k, v.replaceAll('$DIR', dir)]),
+  );
+  const real = oracle.analyze(['security', ...args], [dir], extra);
   const ours = runCli(['security', `--systemd-version=${oracle.version}`, ...args], {
     cwd: '/',
-    env: { ...ORACLE_ENV },
+    env: { ...ORACLE_ENV, ...extra },
     stdoutIsTTY: false,
     hostFacts: oracleHostFacts(oracle),
   });

@@ -26,6 +26,8 @@ export interface SecurityCommandLine {
   instance?: string;
   /** `--systemd-version=` as given (checked by the caller, which chose the release from it). */
   systemdVersion?: string;
+  /** Whose manager loads the units: `--user` and `--system`, the last one given (arg_runtime_scope). */
+  scope: 'system' | 'user';
   /** What parse_argv() logged without failing, printed before the units' output. */
   notices: string;
 }
@@ -96,7 +98,7 @@ export function parseSecurityCommandLine(
       : `Failed to parse boolean argument to --${name}: ${value}.`;
   };
 
-  const line: SecurityCommandLine = { units: [], json: 'off', threshold: 100, notices: '' };
+  const line: SecurityCommandLine = { units: [], json: 'off', threshold: 100, notices: '', scope: 'system' };
   let offline: boolean | undefined;
   let image: string | undefined;
   const given = new Set<string>();
@@ -118,6 +120,10 @@ export function parseSecurityCommandLine(
         return { ...listing(''), version: true };
       case 'systemd-version':
         line.systemdVersion = value;
+        break;
+      case 'user':
+      case 'system':
+        line.scope = name;
         break;
       case 'recursive-errors':
         if (value === 'help') return listing('yes\nno\none\n');
@@ -210,7 +216,6 @@ export function parseSecurityCommandLine(
     return fail('unitgate only works offline (it never asks a running systemd); drop --offline=false.');
   if (image !== undefined)
     return fail('unitgate reads unit files, not disk images: --image= is not supported; use --root=.');
-  if (given.has('user')) return fail("unitgate scores the system manager's units: --user is not supported.");
   if (given.has('introspect-cli'))
     return fail('unitgate does not describe its command line: --introspect-cli is not supported.');
   line.notices = notices;

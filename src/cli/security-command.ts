@@ -11,7 +11,7 @@ import type { Assessment } from '../core/security/assess';
 import { parseSecurityPolicy, type SecurityPolicy } from '../core/security/security-policy';
 import { exactExp10 } from '../core/security/systemd-json';
 import { encodeJsonShort, renderJson, renderTable } from '../core/security/render-security';
-import { systemdRelease, type SystemdVersion } from '../core/security/versions';
+import { systemdRelease, userManagerRelease, type SystemdVersion } from '../core/security/versions';
 import { createRealTree } from '../io/node-unit-tree';
 import { withFiles } from '../core/unit/unit-tree';
 import type { HostFacts } from '../core/unit/specifiers';
@@ -30,6 +30,8 @@ export interface SecurityOptions {
   portableProfile?: string;
   instance?: string;
   version: SystemdVersion;
+  /** `--user`: the user manager loads the units (its search path, its defaults). */
+  scope?: 'system' | 'user';
   /** Keep every unit's load result and assessment in `reports` (costs memory on big runs). */
   collectReports?: boolean;
   /** Receives output as it is produced instead of collecting it in `stdout`. */
@@ -116,6 +118,28 @@ export interface CommandEnvironment {
   emoji: boolean;
   /** The analysing machine's facts, for the host specifiers (%H, %m, %b, %o, …). */
   host: HostFacts;
+  /** The caller's environment: the user manager's directories (HOME, XDG_*) come from it. */
+  vars?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The user manager's own directories, as lookup_paths_init() finds them for RUNTIME_SCOPE_USER:
+ * XDG_RUNTIME_DIR must be set and absolute (xdg_user_runtime_dir(): -ENXIO, which the manager reports
+ * as "Failed to lookup RuntimeDirectory path"); XDG_CONFIG_HOME and XDG_DATA_HOME default to
+ * $HOME/.config and $HOME/.local/share.
+ */
+function userDirectories(
+  vars: Readonly<Record<string, string | undefined>>,
+): Record<'$XDG_CONFIG_HOME' | '$XDG_RUNTIME_DIR' | '$XDG_DATA_HOME', string> | undefined {
+  const runtime = vars.XDG_RUNTIME_DIR;
+  if (!runtime || !runtime.startsWith('/')) return undefined;
+  const home = vars.HOME ?? '';
+  const absolute = (v: string | undefined): v is string => v !== undefined && v.startsWith('/');
+  return {
+    $XDG_CONFIG_HOME: absolute(vars.XDG_CONFIG_HOME) ? vars.XDG_CONFIG_HOME : `${home}/.config`,
+    $XDG_RUNTIME_DIR: runtime,
+    $XDG_DATA_HOME: absolute(vars.XDG_DATA_HOME) ? vars.XDG_DATA_HOME : `${home}/.local/share`,
+  };
 }
 
 export interface CommandResult {
@@ -166,7 +190,8 @@ export function runSecurityCommand(
   options: SecurityOptions,
   env: CommandEnvironment,
 ): CommandResult & { reports: UnitReport[] } {
-  const release = systemdRelease(options.version);
+  const release =
+    options.scope === 'user' ? userManagerRelease(options.version) : systemdRelease(options.version);
   const instance = options.instance ?? release.traits.templateInstance;
   let stdout = '';
   let stderr = '';
@@ -284,7 +309,21 @@ export function runSecurityCommand(
       if (candidates.some((n) => tree.lstat(posix.join(q.dir, n)) !== undefined)) argumentDirs.push(q.dir);
     }
   }
-  const searchPath = [...argumentDirs, ...release.traits.searchPath.filter((d) => !argumentDirs.includes(d))];
+  let managerPath = release.traits.searchPath;
+  if (options.scope === 'user') {
+    const dirs = userDirectories(env.vars ?? {});
+    if (!dirs) {
+      // manager_new() fails in lookup_paths_init() before any unit is loaded (252.38, 257.13, 262.1).
+      stderr +=
+        'Failed to lookup RuntimeDirectory path: No such device or address\n' +
+        'Failed to initialize manager: No such device or address\n';
+      return { exitCode: 1, stdout, stderr, reports };
+    }
+    managerPath = release.traits.userSearchPath.map((p) =>
+      p.replace(/^\$XDG_[A-Z_]+/, (name) => dirs[name as keyof typeof dirs]),
+    );
+  }
+  const searchPath = [...argumentDirs, ...managerPath.filter((d) => !argumentDirs.includes(d))];
   // The profile drop-in has the lowest priority: its directory comes last.
   if (profile !== undefined && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
   const loader = new UnitLoader(tree, searchPath);

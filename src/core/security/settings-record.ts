@@ -33,7 +33,7 @@ function isPerpetual(unit: LoadedUnit): boolean {
 export interface SettingsRecord extends SecuritySettings {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class SettingsRecord {
-  constructor(unit: LoadedUnit, traits: VersionTraits) {
+  constructor(unit: LoadedUnit, traits: VersionTraits, scope: 'system' | 'user') {
     const type = unit.type;
     const exec = HAS_EXEC_CONTEXT.has(type);
     this.unitId = unit.id;
@@ -47,8 +47,16 @@ export class SettingsRecord {
     this.supplementaryGroups = [];
     this.ambientCapabilities = 0n;
     this.capabilityBoundingSet = CAP_ALL;
-    // service_init() makes system services private; exec_context_init() leaves others shared.
-    this.keyringMode = exec ? (type === 'service' ? 'private' : 'shared') : 'inherit';
+    // service_init() makes system services private and a user manager's services inherit
+    // (MANAGER_IS_SYSTEM() ? EXEC_KEYRING_PRIVATE : EXEC_KEYRING_INHERIT, v252 to v262);
+    // exec_context_init() leaves others shared.
+    this.keyringMode = exec
+      ? type === 'service'
+        ? scope === 'user'
+          ? 'inherit'
+          : 'private'
+        : 'shared'
+      : 'inherit';
     this.protectProc = 'default';
     this.procSubset = 'all';
     this.privateDevices = false;
@@ -152,6 +160,10 @@ export class SettingsRecord {
   }
 }
 
-export function defaultSettings(unit: LoadedUnit, traits: VersionTraits): SettingsRecord {
-  return new SettingsRecord(unit, traits);
+export function defaultSettings(
+  unit: LoadedUnit,
+  traits: VersionTraits,
+  scope: 'system' | 'user' = 'system',
+): SettingsRecord {
+  return new SettingsRecord(unit, traits, scope);
 }

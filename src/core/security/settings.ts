@@ -152,7 +152,7 @@ export function deriveSecuritySettings(
 ): Derivation {
   const traits = release.traits;
   const cache = releaseCache(release);
-  const s = defaultSettings(unit, traits);
+  const s = defaultSettings(unit, traits, release.scope ?? 'system');
   const ctx: Context = {
     unit,
     traits,

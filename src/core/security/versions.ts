@@ -91,6 +91,13 @@ export interface VersionTraits {
    * first (`systemd-analyze unit-paths` without the generator and transient directories).
    */
   searchPath: readonly string[];
+  /**
+   * The user manager's search path (`systemd-analyze --user unit-paths` without the generator and
+   * transient directories; lookup_paths_init() for RUNTIME_SCOPE_USER), highest priority first, with
+   * `$XDG_CONFIG_HOME`, `$XDG_RUNTIME_DIR` and `$XDG_DATA_HOME` for the caller's directories. 252 still
+   * reads XDG_CONFIG_DIRS (`/etc/xdg/systemd/user`); v262 adds the `.attached` directories.
+   */
+  userSearchPath: readonly string[];
   /** Instance used when a template is analysed: `i` up to v256, `test_instance` from v257. */
   templateInstance: string;
   /** v254+: PrivateMounts= is a tri-state and offline treats "unset" as set. */
@@ -236,6 +243,8 @@ export interface SystemdRelease {
   version: SystemdVersion;
   data: SystemdData;
   traits: VersionTraits;
+  /** Whose manager loads the units: the system's (the default) or a user's (`--user`). */
+  scope?: 'user';
 }
 
 // The system manager's search path as `systemd-analyze --offline` sees it. It runs the manager in test
@@ -255,6 +264,27 @@ const SEARCH_PATH_SPLIT_USR = [
   '/usr/lib/systemd/system',
 ];
 const SEARCH_PATH_MERGED_USR = SEARCH_PATH_SPLIT_USR.filter((p) => p !== '/lib/systemd/system');
+
+// As `systemd-analyze --user unit-paths` lists them on 252.38, 257.13 and 262.1 (XDG_CONFIG_DIRS and
+// XDG_DATA_DIRS unset: /etc/xdg and /usr/local/share:/usr/share).
+const USER_SEARCH_PATH_252 = [
+  '$XDG_CONFIG_HOME/systemd/user.control',
+  '$XDG_RUNTIME_DIR/systemd/user.control',
+  '$XDG_CONFIG_HOME/systemd/user',
+  '/etc/xdg/systemd/user',
+  '/etc/systemd/user',
+  '$XDG_RUNTIME_DIR/systemd/user',
+  '/run/systemd/user',
+  '$XDG_DATA_HOME/systemd/user',
+  '/usr/local/share/systemd/user',
+  '/usr/share/systemd/user',
+  '/usr/local/lib/systemd/user',
+  '/usr/lib/systemd/user',
+];
+const USER_SEARCH_PATH_257 = USER_SEARCH_PATH_252.filter((p) => p !== '/etc/xdg/systemd/user');
+const USER_SEARCH_PATH_262 = USER_SEARCH_PATH_257.flatMap((p) =>
+  p === '$XDG_CONFIG_HOME/systemd/user' || p === '$XDG_RUNTIME_DIR/systemd/user' ? [p, `${p}.attached`] : [p],
+);
 
 const EMERGENCY_ACTIONS_252 = [
   'none',
@@ -353,6 +383,7 @@ const VERSIONS = {
     data: data252 as SystemdData,
     traits: {
       searchPath: SEARCH_PATH_SPLIT_USR,
+      userSearchPath: USER_SEARCH_PATH_252,
       templateInstance: 'i',
       privateMountsTristate: false,
       privateTmpWords: [],
@@ -403,6 +434,8 @@ const VERSIONS = {
     data: data255 as SystemdData,
     traits: {
       searchPath: SEARCH_PATH_MERGED_USR,
+      // Without a live oracle for 255, its user path is taken as 257's (no XDG_CONFIG_DIRS entry).
+      userSearchPath: USER_SEARCH_PATH_257,
       privateMountsTristate: true,
       tpmDeviceAllow: { path: 'char-tpm', permissions: 'rw' },
       capabilityListRelaxed: true,
@@ -438,6 +471,7 @@ const VERSIONS = {
   262: {
     data: data262 as SystemdData,
     traits: {
+      userSearchPath: USER_SEARCH_PATH_262,
       privateUsersWords: ['self', 'identity', 'full', 'managed'],
       protectHostnameEnum: true,
       emptyDescriptionSortsFirst: true,
@@ -490,6 +524,15 @@ const PROFILES = new Map<SystemdVersion, SystemdRelease>();
 /** The data and switches for one systemd version (built once, shared). */
 export function systemdRelease(version: SystemdVersion): SystemdRelease {
   return PROFILES.get(version) as SystemdRelease;
+}
+
+const USER_MANAGERS = new Map<SystemdVersion, SystemdRelease>();
+
+/** The release as the user manager (`--user`) loads units with it (built once, shared). */
+export function userManagerRelease(version: SystemdVersion): SystemdRelease {
+  let r = USER_MANAGERS.get(version);
+  if (!r) USER_MANAGERS.set(version, (r = { ...systemdRelease(version), scope: 'user' }));
+  return r;
 }
 
 /** The supported releases no live systemd-analyze checks: no reachable archive ships their systemd. */
