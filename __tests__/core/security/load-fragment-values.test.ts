@@ -1,7 +1,7 @@
 // The number, time-span and signal parsers behind the value checks of load-fragment-values.ts, as tables;
 // each row was checked against systemd-analyze 252, 257 and 262 (a rejected row printed the error named).
-import { parseMode, safeAtoi, safeAtou } from '../../../src/core/security/parse-number';
-import { signalError } from '../../../src/core/security/load-fragment-values';
+import { parseMode, safeAtoi, safeAtou, safeAtou64 } from '../../../src/core/security/parse-number';
+import { isPermyriad, signalError } from '../../../src/core/security/load-fragment-values';
 import { parseTimeSpan } from '../../../src/core/security/time-spec';
 
 const verdict = (p: { value: bigint } | { error: string }): string => ('error' in p ? p.error : 'ok');
@@ -91,4 +91,34 @@ describe('signal_from_string()', () => {
     ['99', 'ERANGE'],
     ['RTMIN+31', 'ERANGE'],
   ])('%j → %s', (v, r) => expect(signalError(v)).toBe(r));
+});
+
+describe('safe_atou64() (TasksMax=)', () => {
+  it.each([
+    ['0x10', 'ok'],
+    ['18446744073709551615', 'ok'],
+    ['18446744073709551616', 'ERANGE'],
+    ['-1', 'ERANGE'],
+    ['5k', 'EINVAL'],
+    ['', 'EINVAL'],
+  ])('%j → %s', (v, r) => expect(verdict(safeAtou64(v))).toBe(r));
+});
+
+describe('parse_permyriad() (TasksMax=)', () => {
+  it.each([
+    ['0%', true],
+    ['100%', true],
+    ['50.5%', true],
+    ['1.25%', true],
+    ['50\u2030', true],
+    ['5.5\u2030', true],
+    ['10000\u2031', true],
+    ['12345\u2031', false],
+    ['101%', false],
+    ['1.234%', false],
+    ['%', false],
+    ['.5%', false],
+    ['-1%', false],
+    ['5', false],
+  ])('%j → %s', (v, r) => expect(isPermyriad(v)).toBe(r));
 });

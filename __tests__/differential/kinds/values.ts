@@ -1,7 +1,8 @@
 // Case kind `values`: the value parsers that change no score but log a rejected value (time spans,
 // counters, file modes, signals, nice/OOM/IO/CPU scheduling, EnvironmentFile=, the booleans of sockets,
 // mounts, timers and paths), with valid, invalid, out-of-range, empty, prefixed (0x, 0o, +, -) and
-// specifier-bearing values, in the unit of each type that has the key and in a drop-in.
+// specifier-bearing values, the exec directories' SOURCE:DESTINATION:FLAGS words, TasksMax= and
+// StandardInput=, in the unit of each type that has the key and in a drop-in.
 import fc from 'fast-check';
 import type { CaseFile, DifferentialCase } from '../cases';
 
@@ -38,6 +39,65 @@ const SIGNAL = [
   '',
 ];
 const BOOL = ['yes', 'no', 'maybe', ''];
+/** RuntimeDirectory= & co.: sources, destinations and flags, valid and not, in v252's and v256's syntax. */
+const DIRECTORY = [
+  'foo',
+  'foo bar/baz',
+  '/abs',
+  '../x',
+  'a/../b',
+  'private',
+  'private/x',
+  'privatex',
+  'a:b',
+  'a:/abs',
+  'a:../b',
+  'a:b:ro',
+  'a::ro',
+  'a::bogus',
+  'a:b:c:d',
+  ':y',
+  'x:',
+  '::',
+  '""',
+  '%n:%i',
+  '%z',
+  'a:%z',
+  '"unbal',
+  'a b:c /d',
+  '',
+];
+const TASKS_MAX = [
+  '5',
+  '0',
+  '-1',
+  '0x10',
+  '18446744073709551615',
+  '50%',
+  '50.5%',
+  '1.234%',
+  '101%',
+  '50\u2030',
+  '12345\u2031',
+  'infinity',
+  '5k',
+  '',
+];
+const STANDARD_INPUT = [
+  'null',
+  'tty',
+  'data',
+  'bogus',
+  'fd:foo',
+  'fd:',
+  'fd:a:b',
+  'file:/x',
+  'file:rel',
+  'file:',
+  'file:/a/../b',
+  'file:%z',
+  '',
+];
 
 /** [Unit] keys every type has. */
 const UNIT_VALUES: Record<string, string[]> = {
@@ -62,6 +122,12 @@ const EXEC_VALUES: Record<string, string[]> = {
   FinalKillSignal: SIGNAL,
   WatchdogSignal: SIGNAL,
   CPUSchedulingResetOnFork: BOOL,
+  RuntimeDirectory: DIRECTORY,
+  StateDirectory: DIRECTORY,
+  CacheDirectory: DIRECTORY,
+  LogsDirectory: DIRECTORY,
+  ConfigurationDirectory: DIRECTORY,
+  StandardInput: STANDARD_INPUT,
 };
 
 interface TypeSpec {
@@ -85,6 +151,7 @@ const TYPES: Record<string, TypeSpec> = {
       FileDescriptorStoreMax: UNSIGNED,
       PermissionsStartOnly: BOOL,
       NonBlocking: BOOL,
+      TasksMax: TASKS_MAX,
     },
   },
   socket: {
@@ -99,6 +166,7 @@ const TYPES: Record<string, TypeSpec> = {
       PassCredentials: BOOL,
       RemoveOnStop: BOOL,
       ReusePort: BOOL,
+      TasksMax: TASKS_MAX,
     },
   },
   mount: {

@@ -6,7 +6,7 @@
 import type { Assignment } from '../unit/parse-unit-file';
 import { simplifyAndCheckPath } from '../unit/path-util';
 import { expand, rejectValue, STRERROR, warn, type Handler, type Outcome } from './conf-parser';
-import { parseMode, safeAtoi, safeAtou, type Parsed } from './parse-number';
+import { parseMode, safeAtoi, safeAtou, safeAtou64, type Parsed } from './parse-number';
 import { parseTimeSpan } from './time-spec';
 
 function failed(p: Parsed): p is { error: 'EINVAL' | 'ERANGE' } {
@@ -190,3 +190,76 @@ function checkPath(ctx: Parameters<Handler>[0], a: Assignment, path: string): Ou
   const checked = simplifyAndCheckPath(path, a.key, 'absolute');
   return checked.ok ? 'ok' : warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
 }
+
+/**
+ * parse_permyriad() (src/basic/percent-util.c, v252–v262): `N‱`, `N[.d]‰` or `N[.d[d]]%`, the whole
+ * part by safe_atoi() (not negative), at most 100%. Whether the text is one.
+ */
+export function isPermyriad(text: string): boolean {
+  const forms: [string, number, number][] = [
+    ['‱', 0, 1],
+    ['‰', 1, 10],
+    ['%', 2, 100],
+  ];
+  for (const [symbol, places, perUnit] of forms) {
+    if (!text.endsWith(symbol)) continue;
+    const body = text.slice(0, -symbol.length);
+    const dot = places > 0 ? body.indexOf('.') : -1;
+    const whole = dot < 0 ? body : body.slice(0, dot);
+    const fraction = dot < 0 ? '' : body.slice(dot + 1);
+    if (dot >= 0 && (fraction.length === 0 || fraction.length > places || !/^[0-9]+$/.test(fraction)))
+      return false;
+    const n = safeAtoi(whole);
+    if (failed(n) || n.value < 0n) return false;
+    return n.value * BigInt(perUnit) + BigInt(fraction.padEnd(places, '0') || '0') <= 10000n;
+  }
+  return false;
+}
+
+/**
+ * config_parse_tasks_max() (load-fragment.c, v252–v262, its own words in every release): an empty
+ * value resets, `infinity` lifts the limit, a percentage (parse_permyriad()) is taken as is; anything
+ * else through safe_atou64(), which must give 1…UINT64_MAX-1.
+ */
+export const handleTasksMax: Handler = (ctx, a) => {
+  if (a.value === '' || a.value === 'infinity' || isPermyriad(a.value)) return 'ok';
+  const r = safeAtou64(a.value);
+  if (failed(r))
+    return warn(ctx, a, `Invalid maximum tasks value '${a.value}', ignoring: ${STRERROR[r.error]}`);
+  if (r.value === 0n || r.value === 2n ** 64n - 1n)
+    return warn(ctx, a, `Maximum tasks value '${a.value}' out of range, ignoring.`);
+  return 'ok';
+};
+
+/** exec_input_table (src/core/execute.c, v252–v262) without `fd` and `file`, which take an argument. */
+const EXEC_INPUTS = ['null', 'tty', 'tty-force', 'tty-fail', 'socket', 'data'];
+
+/** fdname_is_valid() (src/basic/fd-util.c … fdset.c): printable ASCII but `:`, at most 255 bytes. */
+function isFdName(s: string): boolean {
+  return /^[\x20-\x39\x3b-\x7e]*$/.test(s) && s.length <= 255;
+}
+
+/**
+ * config_parse_exec_input() (load-fragment.c, v252–v262, its own words in every release): `fd:NAME`
+ * (unit_fd_printf(), fdname_is_valid()), `file:PATH` (unit_path_printf(), path_simplify_and_warn() with
+ * PATH_CHECK_ABSOLUTE|PATH_CHECK_FATAL, whose message says nothing of ignoring, though the parser goes
+ * on) or a word of exec_input_table; an empty value is no word of it.
+ */
+export const handleStandardInput: Handler = (ctx, a) => {
+  const fd = a.value.startsWith('fd:') ? a.value.slice(3) : undefined;
+  const file = a.value.startsWith('file:') ? a.value.slice(5) : undefined;
+  const argument = fd ?? file;
+  if (argument === undefined)
+    return EXEC_INPUTS.includes(a.value)
+      ? 'ok'
+      : warn(ctx, a, `Failed to parse input specifier, ignoring: ${a.value}`, 'invalid-value');
+  const r = expand(ctx, argument);
+  if (!r.ok)
+    return warn(ctx, a, `Failed to resolve unit specifiers in '${argument}', ignoring: Invalid slot`);
+  if (fd !== undefined)
+    return isFdName(r.value)
+      ? 'ok'
+      : warn(ctx, a, `Invalid file descriptor name, ignoring: ${r.value}`, 'invalid-value');
+  const checked = simplifyAndCheckPath(r.value, a.key, 'absolute');
+  return checked.ok ? 'ok' : warn(ctx, a, checked.message, 'invalid-value');
+};

@@ -76,8 +76,11 @@ import {
   handleSecFix0,
   handleServiceTimeout,
   handleSignal,
+  handleStandardInput,
+  handleTasksMax,
   handleUnsigned,
 } from './load-fragment-values';
+import { EXEC_DIRECTORY_KEYS, handleExecDirectories } from './load-fragment-exec-directories';
 import {
   fatalPath,
   handleImagePolicy,
@@ -589,6 +592,9 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   CPUAccounting: w('cgroup', handleLegacyCgroupOption),
   DefaultMemoryLow: w('cgroup', handleLegacyCgroupOption),
   Documentation: w('unit', handleDocumentation),
+  TasksMax: w('cgroup', handleTasksMax),
+  StandardInput: w('exec', handleStandardInput),
+  ...Object.fromEntries(EXEC_DIRECTORY_KEYS.map((k) => [k, w('exec', handleExecDirectories)])),
   TemporaryFileSystem: w('exec', handleTemporaryFileSystem),
   ...Object.fromEntries(CONDITION_PATH_KEYS.map((k) => [k, w('unit', handleConditionPath)])),
   ...Object.fromEntries(UNIT_DEPENDENCY_KEYS.map((k) => [k, w('unit', handleUnitDeps)])),

@@ -78,6 +78,16 @@ export function safeAtou(text: string, base = 0, refusePlusMinus = false): Parse
   return { value: n.magnitude };
 }
 
+/** safe_atou64(): an unsigned 64-bit number, with mangle_base() and C's prefixes. */
+export function safeAtou64(text: string): Parsed {
+  const { s, base } = mangleBase(text.replace(LEADING_SPACE, ''));
+  const n = strtoNumber(s, base);
+  if (!n) return { error: 'EINVAL' };
+  if (n.magnitude > ULONG_MAX) return { error: 'ERANGE' };
+  if (n.negative && n.magnitude !== 0n) return { error: 'ERANGE' };
+  return { value: n.magnitude };
+}
+
 /** parse_mode(): octal, no sign, at most 07777. */
 export function parseMode(text: string): Parsed {
   const r = safeAtou(text, 8, true);

@@ -225,6 +225,12 @@ export interface VersionTraits {
    * WorkingDirectory=~ with DynamicUser=yes.
    */
   verifiesExecContexts: boolean;
+  /**
+   * v256+: config_parse_exec_directories() (load-fragment.c) splits `SOURCE:DESTINATION:FLAGS` keeping
+   * empty fields and reads the flags (`ro`); v252 coalesces the colons, reads two fields and words a
+   * ConfigurationDirectory= destination "Destination parameter" (later: "Additional parameter").
+   */
+  execDirectoryFlags: boolean;
   /** v262: ExecReloadPost= (an Exec*= list) and RootMStack= (a fatal path) exist. */
   execReloadPost: boolean;
   rootMStack: boolean;
@@ -421,6 +427,7 @@ const VERSIONS = {
       imagePolicyParsed: false,
       imagePolicyIgnoresUnknown: false,
       swapWhatRelativeKept: false,
+      execDirectoryFlags: false,
       maxConnectionsCheckedAlways: false,
       verifiesExecContexts: false,
       execReloadPost: false,
@@ -462,6 +469,7 @@ const VERSIONS = {
       analyzeOptions: ANALYZE_OPTIONS_257,
       globalOptionVerbs: 'verb unit-paths',
       swapWhatRelativeKept: true,
+      execDirectoryFlags: true,
       maxConnectionsCheckedAlways: true,
       verifiesExecContexts: true,
       valueErrorWording: 'parse-error',

@@ -84,7 +84,7 @@ export function pathEqual(a: string, b: string): boolean {
   return pathStartsWith(a, b) === '' && pathStartsWith(b, a) === '';
 }
 
-export type PathCheck = 'absolute' | 'any';
+export type PathCheck = 'absolute' | 'relative' | 'any';
 
 /**
  * path_simplify_and_warn(): the simplified path, or why systemd refuses it (the message it logs,
@@ -98,6 +98,8 @@ export function simplifyAndCheckPath(
   if (path.includes('\uFFFD')) return { ok: false, message: `${key}= path is not valid UTF-8: ${path}` };
   if (check === 'absolute' && !path.startsWith('/'))
     return { ok: false, message: `${key}= path is not absolute: ${path}` };
+  if (check === 'relative' && path.startsWith('/'))
+    return { ok: false, message: `${key}= path is absolute: ${path}` };
   const simplified = simplifyPath(path);
   if (!isValidPath(simplified))
     return {

@@ -1,0 +1,91 @@
+// RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory= and ConfigurationDirectory=:
+// config_parse_exec_directories() (src/core/load-fragment.c, v252–v262). They change no score; what
+// matters is what systemd logs about each word. Checked against systemd-analyze 252, 257 and 262.
+import type { Assignment } from '../unit/parse-unit-file';
+import { EXTRACT_UNQUOTE, extractAllWords } from '../unit/extract-word';
+import { pathStartsWith, simplifyAndCheckPath } from '../unit/path-util';
+import { expand, warn, type Context, type Handler } from './conf-parser';
+
+/**
+ * A message of path_simplify_and_warn() without PATH_CHECK_FATAL: ", ignoring" goes before the path
+ * (", ignoring." ends the invalid-length message, which names no path).
+ */
+export function ignoredPath(message: string): string {
+  return message.includes(': ') ? message.replace(': ', ', ignoring: ') : `${message}, ignoring.`;
+}
+
+/**
+ * The fields of one `SOURCE[:DESTINATION[:FLAGS]]` word. v252 splits with extract_many_words() over
+ * ":" coalescing separators (so `:y` is `y`, and a word of colons only has no field); from v256
+ * (VersionTraits execDirectoryFlags) it keeps empty fields and reads a third, the flags.
+ */
+function tupleFields(word: string, keepEmpty: boolean): string[] {
+  const parts = word.split(':');
+  if (keepEmpty) return parts.slice(0, 3);
+  return parts.filter((p) => p !== '').slice(0, 2);
+}
+
+/** unit_path_printf() of one field; logs and answers undefined when a specifier does not resolve. */
+function printfField(ctx: Context, a: Assignment, field: string): string | undefined {
+  const r = expand(ctx, field);
+  if (r.ok) return r.value;
+  warn(ctx, a, `Failed to resolve unit specifiers in "${field}", ignoring: Invalid slot`);
+  return undefined;
+}
+
+/** A relative path field through path_simplify_and_warn(PATH_CHECK_RELATIVE): the simplified path. */
+function relativePath(ctx: Context, a: Assignment, field: string): string | undefined {
+  const checked = simplifyAndCheckPath(field, a.key, 'relative');
+  if (checked.ok) return checked.path;
+  warn(ctx, a, ignoredPath(checked.message));
+  return undefined;
+}
+
+/**
+ * config_parse_exec_directories(): an empty value resets the list; each word (unquoted; an unbalanced
+ * quote ends the line after the words before it) is a source, relative and not below `private`, an
+ * optional destination (a relative path, refused for ConfigurationDirectory=) and, from v256, flags
+ * (`ro`). A bad field skips its word; a word without any field (v252) ends the line.
+ */
+export const handleExecDirectories: Handler = (ctx, a) => {
+  if (a.value === '') return 'ok';
+  const withFlags = ctx.traits.execDirectoryFlags;
+  const { words, invalid } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const tuple of words) {
+    const [rawSource, rawDestination, flags] = tupleFields(tuple, withFlags);
+    if (rawSource === undefined)
+      return warn(ctx, a, `Invalid syntax in ${a.key}=, ignoring: ${tuple}`, 'invalid-value');
+    const sourceExpanded = printfField(ctx, a, rawSource);
+    if (sourceExpanded === undefined) continue;
+    const source = relativePath(ctx, a, sourceExpanded);
+    if (source === undefined) continue;
+    if (pathStartsWith(source, 'private') !== undefined) {
+      warn(ctx, a, `${a.key}= path can't be 'private', ignoring assignment: ${tuple}`);
+      continue;
+    }
+    if (rawDestination !== undefined && rawDestination !== '') {
+      if (a.key === 'ConfigurationDirectory') {
+        const what = withFlags ? 'Additional' : 'Destination';
+        warn(ctx, a, `${what} parameter is not supported for ConfigurationDirectory, ignoring: ${tuple}`);
+        continue;
+      }
+      const destination = printfField(ctx, a, rawDestination);
+      if (destination === undefined || relativePath(ctx, a, destination) === undefined) continue;
+    }
+    // exec_directory_flags_from_string(): `ro` is the only flag.
+    if (flags !== undefined && flags !== '' && flags !== 'ro')
+      warn(ctx, a, `Invalid flags for ${a.key}=, ignoring: ${flags}`);
+  }
+  if (invalid)
+    warn(ctx, a, `Invalid syntax ${a.key}=${a.value}, ignoring: Invalid argument`, 'invalid-value');
+  return 'ok';
+};
+
+/** The keys config_parse_exec_directories() parses (load-fragment-gperf.gperf.in, v252–v262). */
+export const EXEC_DIRECTORY_KEYS: readonly string[] = [
+  'RuntimeDirectory',
+  'StateDirectory',
+  'CacheDirectory',
+  'LogsDirectory',
+  'ConfigurationDirectory',
+];
