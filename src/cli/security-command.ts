@@ -363,7 +363,10 @@ export function runSecurityCommand(
     });
     // systemd loads a unit once: an argument naming a unit loaded before (by any of its names, or
     // the same name that failed) finds it in the manager, and what loading logged is not logged again.
-    const loadedId = outcome.ok ? outcome.unit.id : outcome.unit?.id;
+    // A unit whose main file fails keeps only the name it was asked by (see LoadedUnit.requestedName).
+    const loadedId = outcome.ok
+      ? outcome.unit.id
+      : outcome.unit && (outcome.failure?.unitName ?? outcome.unit.id);
     const loadedBefore = loaded.has(loadedId ?? `\0${p.name}`);
     loaded.add(loadedId ?? `\0${p.name}`);
     if (!outcome.ok && outcome.stage === 'load') {
