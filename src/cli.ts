@@ -409,6 +409,7 @@ function runSecurity(
       colors: line.json === 'off' && colorsEnabled(cli),
       emoji: emojiEnabled(cli.env),
       host: cli.hostFacts ?? thisMachineFacts(),
+      unitPathVariable: cli.env.SYSTEMD_UNIT_PATH,
     },
   );
   result.stdout += r.stdout;

@@ -14,6 +14,7 @@ import { encodeJsonShort, renderJson, renderTable } from '../core/security/rende
 import { systemdRelease, type SystemdVersion } from '../core/security/versions';
 import { createRealTree } from '../io/node-unit-tree';
 import { withFiles } from '../core/unit/unit-tree';
+import { unitSearchPath } from '../core/unit/unit-search-path';
 import type { HostFacts } from '../core/unit/specifiers';
 import type { AnalysingHost } from '../core/security/settings';
 
@@ -116,6 +117,8 @@ export interface CommandEnvironment {
   emoji: boolean;
   /** The analysing machine's facts, for the host specifiers (%H, %m, %b, %o, …). */
   host: HostFacts;
+  /** SYSTEMD_UNIT_PATH: the search path systemd-analyze loads through (see unitSearchPath()). */
+  unitPathVariable?: string | undefined;
 }
 
 export interface CommandResult {
@@ -237,7 +240,7 @@ export function runSecurityCommand(
   // costs N, not N². With --root, the tree is the root and every argument is looked up by its name
   // alone: a path names a unit, not a file. Without it, the tree is the host's file system and the
   // directory of each argument (the working directory for a bare name) that holds its file goes before
-  // the search path, for every unit (verify_set_unit_path(), via SYSTEMD_UNIT_PATH with a trailing `:`).
+  // the search path, for every unit (verify_set_unit_path(), via SYSTEMD_UNIT_PATH: unitSearchPath()).
   const overlay = new Map<string, string>();
   // The profile drop-in of each unit (in the overlay before the tree is made: its listings include
   // the overlay's files), copied before the unit is loaded; the first unit it cannot be
@@ -284,7 +287,21 @@ export function runSecurityCommand(
       if (candidates.some((n) => tree.lstat(posix.join(q.dir, n)) !== undefined)) argumentDirs.push(q.dir);
     }
   }
-  const searchPath = [...argumentDirs, ...release.traits.searchPath.filter((d) => !argumentDirs.includes(d))];
+  const searchPath = unitSearchPath({
+    argumentDirs,
+    unitPathVariable: env.unitPathVariable,
+    defaults: release.traits.searchPath,
+    cwd: env.cwd,
+    emptyComponentRefused: release.traits.unitPathEmptyComponentRefused,
+  });
+  if ('error' in searchPath) {
+    // offline_security_checks(): verify_set_unit_path(), then manager_new()'s lookup_paths_init_or_warn().
+    const message =
+      searchPath.error === 'set-unit-path'
+        ? 'Failed to set unit load path: Invalid argument'
+        : `Failed to initialize unit search paths${root !== undefined ? ` for root directory ${root}` : ''}: Invalid argument`;
+    return { exitCode: 1, stdout, stderr: stderr + message + '\n', reports };
+  }
   // The profile drop-in has the lowest priority: its directory comes last.
   if (profile !== undefined && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
   const loader = new UnitLoader(tree, searchPath);

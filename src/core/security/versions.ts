@@ -126,6 +126,12 @@ export interface VersionTraits {
    * old check and lack path_implies_directory(); v257's have both.
    */
   execPathImpliesDirectory: boolean;
+  /**
+   * v262 (not v257): SYSTEMD_UNIT_PATH with an empty entry besides one trailing `:` (`::`, `:/a`,
+   * `/a::`) is refused with EINVAL before any unit is loaded (unitSearchPath()); up to v257 empty
+   * entries are dropped (path_split_and_make_absolute(), path-lookup.c).
+   */
+  unitPathEmptyComponentRefused: boolean;
   /** Specifiers added after v252, with the value they expand to (v256+: `%D`, the shared data dir). */
   extraSpecifiers: Readonly<Record<string, string>>;
   /** v254+: a repeated DeviceAllow= path updates its entry instead of adding another. */
@@ -371,6 +377,7 @@ const VERSIONS = {
       capabilityListRelaxed: false,
       execCommandExtraPrefixes: '',
       execPathImpliesDirectory: false,
+      unitPathEmptyComponentRefused: false,
       extraSpecifiers: {},
       deviceAllowMergesSamePath: false,
       emergencyActions: EMERGENCY_ACTIONS_252,
@@ -452,6 +459,7 @@ const VERSIONS = {
       maxCapabilityNumber: 62,
       tpmDeviceAllow: undefined,
       execCommandExtraPrefixes: '|',
+      unitPathEmptyComponentRefused: true,
       namespaceAllIncludesTime: true,
       execDoubleBangObsolete: true,
       cgroupRemovedOptions: CGROUP_REMOVED_262,
