@@ -17,6 +17,8 @@ export interface DifferentialCase {
   files: Record<string, CaseFile>;
   /** The arguments after `systemd-analyze security`; `$DIR` stands for the case directory. */
   args: string[];
+  /** Environment variables both tools run with (SYSTEMD_UNIT_PATH…); `$DIR` as in `args`. */
+  env?: Record<string, string>;
 }
 
 export interface CaseOutcome {
@@ -54,10 +56,13 @@ function oracleHostFacts(oracle: Oracle): HostFacts {
 /** Runs the case (already written under `dir`) with both tools. */
 export function runCase(c: DifferentialCase, dir: string, oracle: Oracle): CaseOutcome {
   const args = c.args.map((a) => a.replaceAll('$DIR', dir));
-  const real = oracle.analyze(['security', ...args], [dir]);
+  const env = c.env
+    ? Object.fromEntries(Object.entries(c.env).map(([k, v]) => [k, v.replaceAll('$DIR', dir)]))
+    : undefined;
+  const real = oracle.analyze(['security', ...args], [dir], env);
   const ours = runCli(['security', `--systemd-version=${oracle.version}`, ...args], {
     cwd: '/',
-    env: { ...ORACLE_ENV },
+    env: { ...ORACLE_ENV, ...env },
     stdoutIsTTY: false,
     hostFacts: oracleHostFacts(oracle),
   });
@@ -77,7 +82,8 @@ export function describeDifference(
 ): string {
   const lines = [`unitgate differs from ${oracle.describe} (${outcome.differs.join(', ')})`];
   lines.push(`case: ${JSON.stringify(c)}`);
-  lines.push(`command: systemd-analyze security ${c.args.join(' ')}   ($DIR = ${dir})`);
+  const env = Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${v} `);
+  lines.push(`command: ${env.join('')}systemd-analyze security ${c.args.join(' ')}   ($DIR = ${dir})`);
   if (outcome.differs.includes('exit'))
     lines.push(`exit: systemd-analyze ${outcome.oracle.exitCode}, unitgate ${outcome.unitgate.exitCode}`);
   for (const stream of ['stdout', 'stderr'] as const) {

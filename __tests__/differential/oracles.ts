@@ -23,8 +23,11 @@ export interface Oracle {
   describe: string;
   /** Where the tool's file system starts: `/` for the host's tool, else the chroot. */
   root: string;
-  /** Runs `systemd-analyze ARGS` from `/`; each of `binds` (absolute) is visible at the same path. */
-  analyze(args: readonly string[], binds: readonly string[]): ToolRun;
+  /**
+   * Runs `systemd-analyze ARGS` from `/`; each of `binds` (absolute) is visible at the same path;
+   * `env` is added to ORACLE_ENV.
+   */
+  analyze(args: readonly string[], binds: readonly string[], env?: Readonly<Record<string, string>>): ToolRun;
 }
 
 function script(args: string[]): ToolRun {
@@ -44,12 +47,17 @@ function oracleOf(version: number): Oracle | { reason: string; buildable: boolea
   const reason = where.stderr.trim().replace(/^systemd-oracle: /, '');
   if (where.exitCode !== 0) return { reason, buildable: where.exitCode !== 2 };
   const root = where.stdout.trim();
-  const run = (args: readonly string[], binds: readonly string[]): ToolRun =>
+  const run = (
+    args: readonly string[],
+    binds: readonly string[],
+    env?: Readonly<Record<string, string>>,
+  ): ToolRun =>
     script([
       'run',
       String(version),
       ...binds.flatMap((b) => ['--bind', b]),
       '--',
+      ...(env ? ['env', ...Object.entries(env).map(([k, v]) => `${k}=${v}`)] : []),
       'systemd-analyze',
       ...args,
     ]);
