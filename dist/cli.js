@@ -4064,6 +4064,8 @@ function simplifyAndCheckPath(path, key, check) {
   if (path.includes("�")) return { ok: false, message: `${key}= path is not valid UTF-8: ${path}` };
   if (check === "absolute" && !path.startsWith("/"))
     return { ok: false, message: `${key}= path is not absolute: ${path}` };
+  if (check === "relative" && path.startsWith("/"))
+    return { ok: false, message: `${key}= path is absolute: ${path}` };
   const simplified = simplifyPath(path);
   if (!isValidPath(simplified))
     return {
@@ -4113,6 +4115,9 @@ function parseUnitName(name) {
   for (let i = 0; i < at2; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
   for (let i = at2 + 1; i < dot; i++) if (!isValidInstanceChar(name.charCodeAt(i))) return void 0;
   return { prefix: name.slice(0, at2), instance: name.slice(at2 + 1, dot), type };
+}
+function isValidUnitName(name) {
+  return parseUnitName(name) !== void 0;
 }
 function isTemplateName(name) {
   return parseUnitName(name)?.instance === "";
@@ -6207,6 +6212,9 @@ var systemd_252_default = {
   version: 252,
   describe: "systemd 252.38 (Debian 12)",
   libseccomp: "2.5.4 (Debian 12)",
+  liveOracle: {
+    debianSuite: "bookworm"
+  },
   assessors: [
     {
       name: "User=/DynamicUser=",
@@ -9099,6 +9107,7 @@ var systemd_255_default = {
   version: 255,
   describe: "systemd 255 (upstream tag; Ubuntu 24.04 base)",
   libseccomp: "2.5.4 (Debian 12)",
+  liveOracle: null,
   assessors: [
     {
       name: "User=/DynamicUser=",
@@ -11999,6 +12008,9 @@ var systemd_257_default = {
   version: 257,
   describe: "systemd 257.13 (Debian 13)",
   libseccomp: "2.6.0 (Debian 13)",
+  liveOracle: {
+    debianSuite: "trixie"
+  },
   assessors: [
     {
       name: "User=/DynamicUser=",
@@ -14953,6 +14965,9 @@ var systemd_262_default = {
   version: 262,
   describe: "systemd 262 (Debian forky)",
   libseccomp: "2.6.1 (Debian forky)",
+  liveOracle: {
+    debianSuite: "sid"
+  },
   assessors: [
     {
       name: "User=/DynamicUser=",
@@ -18156,6 +18171,24 @@ var SEARCH_PATH_SPLIT_USR = [
   "/usr/lib/systemd/system"
 ];
 var SEARCH_PATH_MERGED_USR = SEARCH_PATH_SPLIT_USR.filter((p) => p !== "/lib/systemd/system");
+var USER_SEARCH_PATH_252 = [
+  "$XDG_CONFIG_HOME/systemd/user.control",
+  "$XDG_RUNTIME_DIR/systemd/user.control",
+  "$XDG_CONFIG_HOME/systemd/user",
+  "/etc/xdg/systemd/user",
+  "/etc/systemd/user",
+  "$XDG_RUNTIME_DIR/systemd/user",
+  "/run/systemd/user",
+  "$XDG_DATA_HOME/systemd/user",
+  "/usr/local/share/systemd/user",
+  "/usr/share/systemd/user",
+  "/usr/local/lib/systemd/user",
+  "/usr/lib/systemd/user"
+];
+var USER_SEARCH_PATH_257 = USER_SEARCH_PATH_252.filter((p) => p !== "/etc/xdg/systemd/user");
+var USER_SEARCH_PATH_262 = USER_SEARCH_PATH_257.flatMap(
+  (p) => p === "$XDG_CONFIG_HOME/systemd/user" || p === "$XDG_RUNTIME_DIR/systemd/user" ? [p, `${p}.attached`] : [p]
+);
 var EMERGENCY_ACTIONS_252 = [
   "none",
   "reboot",
@@ -18177,6 +18210,28 @@ var EMERGENCY_ACTIONS_255 = [
   "halt-force",
   "halt-immediate"
 ];
+function analyzeOptions(rows) {
+  return rows.trim().split(/\s+/).map((row) => {
+    const [spec = "", short] = row.split("/");
+    const argument = spec.endsWith("[=]") ? "optional" : spec.endsWith("=") ? "required" : "none";
+    const long = spec.replace(/\[?=\]?$/, "");
+    return short === void 0 ? { long, argument } : { long, short, argument };
+  });
+}
+var ANALYZE_OPTIONS_252 = analyzeOptions(`
+  help/h version quiet/q order require root= image= recursive-errors= offline= threshold=
+  security-policy= system user global from-pattern= to-pattern= fuzz= no-pager man[=] generators[=]
+  host=/H machine=/M iterations= base-time= unit=/U json= profile=`);
+var ANALYZE_OPTIONS_257 = analyzeOptions(`
+  help/h version quiet/q order require root= image= image-policy= recursive-errors= offline= threshold=
+  security-policy= system user global from-pattern= to-pattern= fuzz= no-pager man[=] generators[=]
+  instance= host=/H machine=/M iterations= base-time= unit=/U json= profile= table[=] no-legend[=] tldr
+  mask/m scale-svg= detailed`);
+var ANALYZE_OPTIONS_262 = analyzeOptions(`
+  help/h version quiet/q recursive-errors= root= image= image-policy= system user global order require
+  from-pattern= to-pattern= fuzz= no-pager host=/H machine=/M man[=] generators[=] instance= offline=
+  threshold= security-policy= json= iterations= base-time= profile= unit=/U table no-legend tldr mask/m
+  scale-svg= detailed drm-device= debugger= debugger-arguments=/A introspect-cli`);
 var SERVICE_TYPES_252 = ["simple", "exec", "forking", "oneshot", "dbus", "notify", "idle"];
 var SERVICE_TYPES_253 = [...SERVICE_TYPES_252, "notify-reload"];
 var CGROUP_V1_DEPRECATED = {
@@ -18204,6 +18259,7 @@ var VERSIONS = {
     data: systemd_252_default,
     traits: {
       searchPath: SEARCH_PATH_SPLIT_USR,
+      userSearchPath: USER_SEARCH_PATH_252,
       templateInstance: "i",
       privateMountsTristate: false,
       privateTmpWords: [],
@@ -18232,13 +18288,16 @@ var VERSIONS = {
       securityPolicyRejectsNonObject: false,
       cgroupControllers: CGROUP_CONTROLLERS_252,
       jsonExp10Inexact: glibc_2_36_exp10_default.exp10,
-      instanceOption: false,
-      noLegendOption: "unknown",
+      analyzeOptions: ANALYZE_OPTIONS_252,
+      optionParser: "getopt_long",
+      noLegendOption: "plot-only",
+      globalOptionVerbs: "verbs dot, unit-paths, verify",
       booleanArgumentQuoted: false,
       offlineRootVerbs: "cat-config, verify, condition and security",
       imagePolicyParsed: false,
       imagePolicyIgnoresUnknown: false,
       swapWhatRelativeKept: false,
+      execDirectoryFlags: false,
       maxConnectionsCheckedAlways: false,
       verifiesExecContexts: false,
       execReloadPost: false,
@@ -18252,6 +18311,8 @@ var VERSIONS = {
     data: systemd_255_default,
     traits: {
       searchPath: SEARCH_PATH_MERGED_USR,
+      // Without a live oracle for 255, its user path is taken as 257's (no XDG_CONFIG_DIRS entry).
+      userSearchPath: USER_SEARCH_PATH_257,
       privateMountsTristate: true,
       tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
       capabilityListRelaxed: true,
@@ -18275,9 +18336,10 @@ var VERSIONS = {
       extraSpecifiers: { D: "/usr/share" },
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
-      instanceOption: true,
-      noLegendOption: "plot-only",
+      analyzeOptions: ANALYZE_OPTIONS_257,
+      globalOptionVerbs: "verb unit-paths",
       swapWhatRelativeKept: true,
+      execDirectoryFlags: true,
       maxConnectionsCheckedAlways: true,
       verifiesExecContexts: true,
       valueErrorWording: "parse-error",
@@ -18287,6 +18349,7 @@ var VERSIONS = {
   262: {
     data: systemd_262_default,
     traits: {
+      userSearchPath: USER_SEARCH_PATH_262,
       privateUsersWords: ["self", "identity", "full", "managed"],
       protectHostnameEnum: true,
       emptyDescriptionSortsFirst: true,
@@ -18301,6 +18364,8 @@ var VERSIONS = {
       cgroupDeprecated: {},
       securityPolicyRejectsNonObject: true,
       cgroupControllers: [...CGROUP_CONTROLLERS_252, "bpf-bind-network-interface"],
+      analyzeOptions: ANALYZE_OPTIONS_262,
+      optionParser: "option_parse",
       noLegendOption: "accepted",
       booleanArgumentQuoted: true,
       offlineRootVerbs: "cat-config, verify, condition, unit-gdb, and security",
@@ -18329,6 +18394,22 @@ var PROFILES = /* @__PURE__ */ new Map();
 }
 function systemdRelease(version2) {
   return PROFILES.get(version2);
+}
+var USER_MANAGERS = /* @__PURE__ */ new Map();
+function userManagerRelease(version2) {
+  let r = USER_MANAGERS.get(version2);
+  if (!r) USER_MANAGERS.set(version2, r = { ...systemdRelease(version2), scope: "user" });
+  return r;
+}
+var RELEASES_WITHOUT_LIVE_ORACLE = SUPPORTED_VERSIONS.filter(
+  (version2) => systemdRelease(version2).data.liveOracle === null
+);
+function liveOracleNotice() {
+  const missing = RELEASES_WITHOUT_LIVE_ORACLE;
+  if (missing.length === 0) return "";
+  const names = missing.length === 1 ? String(missing[0]) : `${missing.slice(0, -1).join(", ")} and ${String(missing[missing.length - 1])}`;
+  const verb = missing.length === 1 ? "is" : "are";
+  return `${names} ${verb} not checked against a live systemd-analyze (no reachable archive ships ${missing.length === 1 ? "it" : "them"}): only through the spec's facts`;
 }
 
 // src/core/security/unit-keys.ts
@@ -20086,6 +20167,14 @@ function safeAtou(text, base = 0, refusePlusMinus = false) {
   if (n.magnitude > UINT_MAX) return { error: "ERANGE" };
   return { value: n.magnitude };
 }
+function safeAtou64(text) {
+  const { s, base } = mangleBase(text.replace(LEADING_SPACE, ""));
+  const n = strtoNumber(s, base);
+  if (!n) return { error: "EINVAL" };
+  if (n.magnitude > ULONG_MAX) return { error: "ERANGE" };
+  if (n.negative && n.magnitude !== 0n) return { error: "ERANGE" };
+  return { value: n.magnitude };
+}
 function parseMode(text) {
   const r = safeAtou(text, 8, true);
   if ("value" in r && r.value > 0o7777n) return { error: "ERANGE" };
@@ -20205,6 +20294,114 @@ function checkPath(ctx, a, path) {
   const checked = simplifyAndCheckPath(path, a.key, "absolute");
   return checked.ok ? "ok" : warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
 }
+function isPermyriad(text) {
+  const forms = [
+    ["‱", 0, 1],
+    ["‰", 1, 10],
+    ["%", 2, 100]
+  ];
+  for (const [symbol, places, perUnit] of forms) {
+    if (!text.endsWith(symbol)) continue;
+    const body = text.slice(0, -symbol.length);
+    const dot = places > 0 ? body.indexOf(".") : -1;
+    const whole = dot < 0 ? body : body.slice(0, dot);
+    const fraction = dot < 0 ? "" : body.slice(dot + 1);
+    if (dot >= 0 && (fraction.length === 0 || fraction.length > places || !/^[0-9]+$/.test(fraction)))
+      return false;
+    const n = safeAtoi(whole);
+    if (failed(n) || n.value < 0n) return false;
+    return n.value * BigInt(perUnit) + BigInt(fraction.padEnd(places, "0") || "0") <= 10000n;
+  }
+  return false;
+}
+var handleTasksMax = (ctx, a) => {
+  if (a.value === "" || a.value === "infinity" || isPermyriad(a.value)) return "ok";
+  const r = safeAtou64(a.value);
+  if (failed(r))
+    return warn(ctx, a, `Invalid maximum tasks value '${a.value}', ignoring: ${STRERROR[r.error]}`);
+  if (r.value === 0n || r.value === 2n ** 64n - 1n)
+    return warn(ctx, a, `Maximum tasks value '${a.value}' out of range, ignoring.`);
+  return "ok";
+};
+var EXEC_INPUTS = ["null", "tty", "tty-force", "tty-fail", "socket", "data"];
+function isFdName(s) {
+  return /^[\x20-\x39\x3b-\x7e]*$/.test(s) && s.length <= 255;
+}
+var handleStandardInput = (ctx, a) => {
+  const fd = a.value.startsWith("fd:") ? a.value.slice(3) : void 0;
+  const file = a.value.startsWith("file:") ? a.value.slice(5) : void 0;
+  const argument = fd ?? file;
+  if (argument === void 0)
+    return EXEC_INPUTS.includes(a.value) ? "ok" : warn(ctx, a, `Failed to parse input specifier, ignoring: ${a.value}`, "invalid-value");
+  const r = expand(ctx, argument);
+  if (!r.ok)
+    return warn(ctx, a, `Failed to resolve unit specifiers in '${argument}', ignoring: Invalid slot`);
+  if (fd !== void 0)
+    return isFdName(r.value) ? "ok" : warn(ctx, a, `Invalid file descriptor name, ignoring: ${r.value}`, "invalid-value");
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  return checked.ok ? "ok" : warn(ctx, a, checked.message, "invalid-value");
+};
+
+// src/core/security/load-fragment-exec-directories.ts
+function ignoredPath(message) {
+  return message.includes(": ") ? message.replace(": ", ", ignoring: ") : `${message}, ignoring.`;
+}
+function tupleFields(word, keepEmpty) {
+  const parts = word.split(":");
+  if (keepEmpty) return parts.slice(0, 3);
+  return parts.filter((p) => p !== "").slice(0, 2);
+}
+function printfField(ctx, a, field) {
+  const r = expand(ctx, field);
+  if (r.ok) return r.value;
+  warn(ctx, a, `Failed to resolve unit specifiers in "${field}", ignoring: Invalid slot`);
+  return void 0;
+}
+function relativePath(ctx, a, field) {
+  const checked = simplifyAndCheckPath(field, a.key, "relative");
+  if (checked.ok) return checked.path;
+  warn(ctx, a, ignoredPath(checked.message));
+  return void 0;
+}
+var handleExecDirectories = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const withFlags = ctx.traits.execDirectoryFlags;
+  const { words, invalid } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const tuple of words) {
+    const [rawSource, rawDestination, flags] = tupleFields(tuple, withFlags);
+    if (rawSource === void 0)
+      return warn(ctx, a, `Invalid syntax in ${a.key}=, ignoring: ${tuple}`, "invalid-value");
+    const sourceExpanded = printfField(ctx, a, rawSource);
+    if (sourceExpanded === void 0) continue;
+    const source = relativePath(ctx, a, sourceExpanded);
+    if (source === void 0) continue;
+    if (pathStartsWith(source, "private") !== void 0) {
+      warn(ctx, a, `${a.key}= path can't be 'private', ignoring assignment: ${tuple}`);
+      continue;
+    }
+    if (rawDestination !== void 0 && rawDestination !== "") {
+      if (a.key === "ConfigurationDirectory") {
+        const what = withFlags ? "Additional" : "Destination";
+        warn(ctx, a, `${what} parameter is not supported for ConfigurationDirectory, ignoring: ${tuple}`);
+        continue;
+      }
+      const destination = printfField(ctx, a, rawDestination);
+      if (destination === void 0 || relativePath(ctx, a, destination) === void 0) continue;
+    }
+    if (flags !== void 0 && flags !== "" && flags !== "ro")
+      warn(ctx, a, `Invalid flags for ${a.key}=, ignoring: ${flags}`);
+  }
+  if (invalid)
+    warn(ctx, a, `Invalid syntax ${a.key}=${a.value}, ignoring: Invalid argument`, "invalid-value");
+  return "ok";
+};
+var EXEC_DIRECTORY_KEYS = [
+  "RuntimeDirectory",
+  "StateDirectory",
+  "CacheDirectory",
+  "LogsDirectory",
+  "ConfigurationDirectory"
+];
 
 // src/core/security/load-fragment-fatal.ts
 var handleWorkingDirectory = (ctx, a) => {
@@ -20281,9 +20478,9 @@ var PARTITION_POLICY_FLAGS = /* @__PURE__ */ new Set([
   "growfs-on",
   "growfs-off"
 ]);
-function imagePolicyProblem(ctx, value) {
+function imagePolicyProblem(traits, value) {
   if (["*", "-", "~"].includes(value)) return void 0;
-  const lenient = ctx.traits.imagePolicyIgnoresUnknown;
+  const lenient = traits.imagePolicyIgnoresUnknown;
   const seen = /* @__PURE__ */ new Set();
   for (const rule of value.split(":")) {
     const eq = rule.indexOf("=");
@@ -20307,7 +20504,7 @@ function imagePolicyProblem(ctx, value) {
 }
 var handleImagePolicy = (ctx, a) => {
   if (a.value === "") return "ok";
-  const problem = imagePolicyProblem(ctx, a.value);
+  const problem = imagePolicyProblem(ctx.traits, a.value);
   return problem ? fatal(ctx, a, `${problem.message}: ${a.value}`, problem.reason) : "ok";
 };
 
@@ -20719,6 +20916,9 @@ var DIRECTIVES = {
   CPUAccounting: w("cgroup", handleLegacyCgroupOption),
   DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption),
   Documentation: w("unit", handleDocumentation),
+  TasksMax: w("cgroup", handleTasksMax),
+  StandardInput: w("exec", handleStandardInput),
+  ...Object.fromEntries(EXEC_DIRECTORY_KEYS.map((k) => [k, w("exec", handleExecDirectories)])),
   TemporaryFileSystem: w("exec", handleTemporaryFileSystem),
   ...Object.fromEntries(CONDITION_PATH_KEYS.map((k) => [k, w("unit", handleConditionPath)])),
   ...Object.fromEntries(UNIT_DEPENDENCY_KEYS.map((k) => [k, w("unit", handleUnitDeps)])),
@@ -20794,7 +20994,7 @@ function isPerpetual(unit2) {
   return PERPETUAL_UNITS.some((n) => unit2.names.includes(n) && n.endsWith(`.${unit2.type}`));
 }
 var SettingsRecord = class {
-  constructor(unit2, traits) {
+  constructor(unit2, traits, scope) {
     const type = unit2.type;
     const exec = HAS_EXEC_CONTEXT.has(type);
     this.unitId = unit2.id;
@@ -20808,7 +21008,7 @@ var SettingsRecord = class {
     this.supplementaryGroups = [];
     this.ambientCapabilities = 0n;
     this.capabilityBoundingSet = CAP_ALL;
-    this.keyringMode = exec ? type === "service" ? "private" : "shared" : "inherit";
+    this.keyringMode = exec ? type === "service" ? scope === "user" ? "inherit" : "private" : "shared" : "inherit";
     this.protectProc = "default";
     this.procSubset = "all";
     this.privateDevices = false;
@@ -20901,8 +21101,8 @@ var SettingsRecord = class {
     else provenance.set(a.key, [a]);
   }
 };
-function defaultSettings(unit2, traits) {
-  return new SettingsRecord(unit2, traits);
+function defaultSettings(unit2, traits, scope = "system") {
+  return new SettingsRecord(unit2, traits, scope);
 }
 
 // src/core/security/unit-verify.ts
@@ -21227,7 +21427,7 @@ function releaseCache(release2) {
 function deriveSecuritySettings(unit2, release2, host) {
   const traits = release2.traits;
   const cache = releaseCache(release2);
-  const s = defaultSettings(unit2, traits);
+  const s = defaultSettings(unit2, traits, release2.scope ?? "system");
   const ctx = {
     unit: unit2,
     traits,
@@ -23096,6 +23296,17 @@ function portableProfileText(profile, unitType, shipped) {
   if (text !== void 0) return { text };
   return { error: `Failed to find portable profile ${profile.name}: No such file or directory` };
 }
+function userDirectories(vars) {
+  const runtime = vars.XDG_RUNTIME_DIR;
+  if (!runtime || !runtime.startsWith("/")) return void 0;
+  const home = vars.HOME ?? "";
+  const absolute = (v) => v !== void 0 && v.startsWith("/");
+  return {
+    $XDG_CONFIG_HOME: absolute(vars.XDG_CONFIG_HOME) ? vars.XDG_CONFIG_HOME : `${home}/.config`,
+    $XDG_RUNTIME_DIR: runtime,
+    $XDG_DATA_HOME: absolute(vars.XDG_DATA_HOME) ? vars.XDG_DATA_HOME : `${home}/.local/share`
+  };
+}
 function errnoText(code) {
   const texts = {
     ENOENT: "No such file or directory",
@@ -23116,7 +23327,7 @@ function prepare(argument, cwd, instance) {
   return { argument, name, dir };
 }
 function runSecurityCommand(options, env) {
-  const release2 = systemdRelease(options.version);
+  const release2 = options.scope === "user" ? userManagerRelease(options.version) : systemdRelease(options.version);
   const instance = options.instance ?? release2.traits.templateInstance;
   let stdout = "";
   let stderr = "";
@@ -23204,7 +23415,18 @@ function runSecurityCommand(options, env) {
       if (candidates.some((n) => tree.lstat(import_node_path2.posix.join(q.dir, n)) !== void 0)) argumentDirs.push(q.dir);
     }
   }
-  const searchPath = [...argumentDirs, ...release2.traits.searchPath.filter((d2) => !argumentDirs.includes(d2))];
+  let managerPath = release2.traits.searchPath;
+  if (options.scope === "user") {
+    const dirs = userDirectories(env.vars ?? {});
+    if (!dirs) {
+      stderr += "Failed to lookup RuntimeDirectory path: No such device or address\nFailed to initialize manager: No such device or address\n";
+      return { exitCode: 1, stdout, stderr, reports };
+    }
+    managerPath = release2.traits.userSearchPath.map(
+      (p) => p.replace(/^\$XDG_[A-Z_]+/, (name) => dirs[name])
+    );
+  }
+  const searchPath = [...argumentDirs, ...managerPath.filter((d2) => !argumentDirs.includes(d2))];
   if (profile !== void 0 && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
   const loader = new UnitLoader(tree, searchPath);
   const hostPrefix = root === void 0 || root === "/" ? "" : root;
@@ -23311,6 +23533,119 @@ function runSecurityCommand(options, env) {
   return { exitCode: loadFailed || overThreshold ? 1 : 0, stdout, stderr, reports };
 }
 
+// src/cli/analyze-argv.ts
+var PROGRAM = "systemd-analyze";
+var AnalyzeArgv = class {
+  /**
+   * @param extra options of unitgate's own, matched exactly before the release's table (never by an
+   *   abbreviation, so that they cannot make one of systemd's abbreviations ambiguous)
+   * @param posixlyCorrect glibc stops at the first non-option when $POSIXLY_CORRECT is set (v262's
+   *   parser ignores it)
+   */
+  constructor(argv, traits, extra = [], posixlyCorrect = false) {
+    this.argv = argv;
+    this.traits = traits;
+    this.extra = extra;
+    this.posixlyCorrect = posixlyCorrect;
+  }
+  argv;
+  traits;
+  extra;
+  posixlyCorrect;
+  index = 0;
+  /** The rest of a short-option cluster being read (`-qH` after `q`: `H`). */
+  cluster = "";
+  positional = [];
+  stopped = false;
+  next() {
+    if (this.cluster !== "") return this.shortOption();
+    for (; ; ) {
+      const arg2 = this.argv[this.index];
+      if (arg2 === void 0) return { kind: "end", positional: this.positional };
+      if (this.stopped) {
+        this.positional.push(arg2);
+        this.index++;
+        continue;
+      }
+      if (arg2 === "--") {
+        this.stopped = true;
+        this.index++;
+        continue;
+      }
+      if (arg2.startsWith("-") && arg2 !== "-") break;
+      this.positional.push(arg2);
+      this.index++;
+      if (this.posixlyCorrect && this.traits.optionParser === "getopt_long") this.stopped = true;
+    }
+    const arg = this.argv[this.index];
+    this.index++;
+    if (arg.startsWith("--")) return this.longOption(arg);
+    this.cluster = arg.slice(1);
+    return this.shortOption();
+  }
+  /** The argument after the current one, as a required value (`--root DIR`), if there is one. */
+  takeNext() {
+    const value = this.argv[this.index];
+    if (value !== void 0) this.index++;
+    return value;
+  }
+  longOption(arg) {
+    const glibc = this.traits.optionParser === "getopt_long";
+    const text = arg.slice(2);
+    const eq = text.indexOf("=");
+    const name = eq < 0 ? text : text.slice(0, eq);
+    const joined2 = eq < 0 ? void 0 : text.slice(eq + 1);
+    const typed = glibc ? arg : arg.slice(0, eq < 0 ? arg.length : eq + 2);
+    let option = this.extra.find((o) => o.long === name);
+    if (option === void 0) {
+      const table = this.traits.analyzeOptions;
+      option = table.find((o) => o.long === name);
+      if (option === void 0) {
+        const partial = glibc || name !== "" ? table.filter((o) => o.long.startsWith(name)) : [];
+        if (partial.length === 0) return this.error(`unrecognized option '${typed}'`);
+        if (partial.length > 1) {
+          const possibilities = glibc ? partial.map((o) => `'--${o.long}'`).join(" ") : partial.map((o) => `--${o.long}`).join(", ");
+          return this.error(`option '${typed}' is ambiguous; possibilities: ${possibilities}`);
+        }
+        option = partial[0];
+      }
+    }
+    const shown = glibc ? `--${option.long}` : `--${name}`;
+    if (joined2 !== void 0) {
+      if (option.argument === "none") return this.error(`option '${shown}' doesn't allow an argument`);
+      return { kind: "option", option, value: joined2 };
+    }
+    if (option.argument !== "required") return { kind: "option", option, value: void 0 };
+    const value = this.takeNext();
+    if (value === void 0) return this.error(`option '${shown}' requires an argument`);
+    return { kind: "option", option, value };
+  }
+  shortOption() {
+    const glibc = this.traits.optionParser === "getopt_long";
+    const letter = this.cluster[0];
+    const rest = this.cluster.slice(1);
+    this.cluster = rest;
+    const option = this.traits.analyzeOptions.find((o) => o.short === letter);
+    if (option === void 0) {
+      this.cluster = "";
+      return this.error(glibc ? `invalid option -- '${letter}'` : `unrecognized option '-${letter}'`);
+    }
+    if (option.argument === "none") return { kind: "option", option, value: void 0 };
+    this.cluster = "";
+    if (rest !== "") return { kind: "option", option, value: rest };
+    if (option.argument === "optional") return { kind: "option", option, value: void 0 };
+    const value = this.takeNext();
+    if (value === void 0)
+      return this.error(
+        glibc ? `option requires an argument -- '${letter}'` : `option '-${letter}' requires an argument`
+      );
+    return { kind: "option", option, value };
+  }
+  error(message) {
+    return { kind: "error", message: `${PROGRAM}: ${message}` };
+  }
+};
+
 // src/cli/parse-values.ts
 function parseUnsignedAuto(value) {
   const v = value.replace(/^[ \t\n\r]+/, "");
@@ -23324,6 +23659,160 @@ function parseUnsignedAuto(value) {
 function parseThreshold(value) {
   const n = parseUnsignedAuto(value);
   return n === void 0 || n > 100 ? void 0 : n;
+}
+
+// src/cli/security-command-line.ts
+var UNITGATE_SECURITY_OPTIONS = [
+  { long: "systemd-version", argument: "required" }
+];
+function absolutePath(cwd, path) {
+  const joined2 = path.startsWith("/") ? path : `${cwd}/${path}`;
+  const parts = joined2.split("/").filter((p) => p !== "" && p !== ".");
+  return "/" + parts.join("/");
+}
+function mangleUnitName(name, warn2) {
+  if (name === "") return false;
+  if (name.startsWith("/") || isValidUnitName(name)) return true;
+  let escaped = "";
+  for (const byte of Buffer.from(name, "utf8")) {
+    const c = String.fromCharCode(byte);
+    escaped += /[A-Za-z0-9:_.\\@-]/.test(c) ? c : `\\x${byte.toString(16).padStart(2, "0")}`;
+  }
+  if (escaped !== name)
+    warn2(`Invalid unit name "${name}" escaped as "${escaped}" (maybe you should use systemd-escape?).`);
+  return isValidUnitName(escaped) || isValidUnitName(`${escaped}.service`);
+}
+function parseSecurityCommandLine(argv, traits, cwd, env) {
+  let notices = "";
+  const fail2 = (message) => ({
+    exitCode: 1,
+    stdout: "",
+    stderr: notices + (message === "" ? "" : `${message}
+`)
+  });
+  const listing = (text) => ({ exitCode: 0, stdout: text, stderr: "" });
+  const booleanArgument = (name, value) => {
+    if (value === void 0) return true;
+    const b = parseBoolean(value);
+    if (b !== void 0) return b;
+    return traits.booleanArgumentQuoted ? `Failed to parse boolean argument to '--${name}': ${value}` : `Failed to parse boolean argument to --${name}: ${value}.`;
+  };
+  const line = { units: [], json: "off", threshold: 100, notices: "", scope: "system" };
+  let offline;
+  let image;
+  const given = /* @__PURE__ */ new Set();
+  const args = new AnalyzeArgv(argv, traits, UNITGATE_SECURITY_OPTIONS, env.POSIXLY_CORRECT !== void 0);
+  for (; ; ) {
+    const item = args.next();
+    if (item.kind === "error") return fail2(item.message);
+    if (item.kind === "end") {
+      line.units = item.positional;
+      break;
+    }
+    const value = item.value;
+    const name = item.option.long;
+    given.add(name);
+    switch (name) {
+      case "help":
+        return { ...listing(""), help: true };
+      case "version":
+        return { ...listing(""), version: true };
+      case "systemd-version":
+        line.systemdVersion = value;
+        break;
+      case "user":
+      case "system":
+        line.scope = name;
+        break;
+      case "recursive-errors":
+        if (value === "help") return listing("yes\nno\none\n");
+        if (!["yes", "no", "one"].includes(value ?? ""))
+          return fail2(`Unknown mode passed to --recursive-errors='${value}'.`);
+        break;
+      case "root":
+        line.root = value ? absolutePath(cwd, value) : void 0;
+        if (line.root === "/") line.root = void 0;
+        break;
+      case "image":
+        image = value ? absolutePath(cwd, value) : void 0;
+        break;
+      case "image-policy": {
+        const problem = imagePolicyProblem(traits, value ?? "");
+        if (problem) return fail2(`Failed to parse image policy: ${value}`);
+        break;
+      }
+      case "fuzz":
+        if (!isTimeSpan(value ?? "")) return fail2("");
+        break;
+      case "man":
+      case "generators":
+      case "offline": {
+        const b = booleanArgument(name, value);
+        if (typeof b === "string") return fail2(b);
+        if (name === "offline") offline = b;
+        break;
+      }
+      case "threshold": {
+        const threshold = parseThreshold(value ?? "");
+        if (threshold === void 0) return fail2(`Failed to parse threshold: ${value}`);
+        line.threshold = threshold;
+        break;
+      }
+      case "security-policy":
+        line.securityPolicy = value ? absolutePath(cwd, value) : void 0;
+        break;
+      case "json":
+        if (value === "help") return listing("pretty\nshort\noff\n");
+        if (value !== "off" && value !== "short" && value !== "pretty")
+          return fail2(`Unknown argument to --json= switch: ${value}`);
+        line.json = value;
+        break;
+      case "iterations": {
+        const n = parseUnsignedAuto(value ?? "");
+        if (n === void 0 || n > 4294967295) return fail2(`Failed to parse iterations: ${value}`);
+        break;
+      }
+      case "profile":
+        if (!value) return fail2("Profile file name is empty");
+        if (value.includes("/")) {
+          const path = absolutePath(cwd, value);
+          if (!path.endsWith(".conf")) return fail2(`Profile file name must end with .conf: ${path}`);
+          line.portableProfile = path;
+        } else line.portableProfile = value;
+        break;
+      case "unit":
+        if (!mangleUnitName(value ?? "", (notice) => notices += `${notice}
+`))
+          return fail2(`Failed to mangle unit name ${value}: Invalid argument`);
+        break;
+      case "instance":
+        line.instance = value;
+        break;
+    }
+  }
+  if (offline === true && line.units.length === 0 && traits.requiresUnitArguments)
+    return fail2("Option --offline= requires one or more units to perform a security review.");
+  if (given.has("global")) return fail2(`Option --global only makes sense with ${traits.globalOptionVerbs}.`);
+  if ((line.root !== void 0 || image !== void 0) && offline !== true)
+    return fail2(
+      `Options --root= and --image= are only supported for ${traits.offlineRootVerbs} when used with --offline= right now.`
+    );
+  if (line.root !== void 0 && image !== void 0)
+    return fail2("Please specify either --root= or --image=, the combination of both is not supported.");
+  if (given.has("unit")) return fail2("Option --unit= is only supported for condition");
+  if (given.has("no-legend") && traits.noLegendOption === "plot-only")
+    return fail2("Option --no-legend is only supported for plot with either --table or --json=.");
+  if (given.has("table")) return fail2("Option --table is only supported for plot right now.");
+  if (given.has("mask")) return fail2("Option --mask is only supported for capability.");
+  if (given.has("drm-device")) return fail2("Option --drm-device is only supported for chid right now.");
+  if (offline === false)
+    return fail2("unitgate only works offline (it never asks a running systemd); drop --offline=false.");
+  if (image !== void 0)
+    return fail2("unitgate reads unit files, not disk images: --image= is not supported; use --root=.");
+  if (given.has("introspect-cli"))
+    return fail2("unitgate does not describe its command line: --introspect-cli is not supported.");
+  line.notices = notices;
+  return line;
 }
 
 // package.json
@@ -25433,6 +25922,10 @@ function thisMachineFacts() {
 }
 
 // src/cli.ts
+function versionChoices(extra) {
+  const notice = liveOracleNotice();
+  return [SUPPORTED_VERSIONS.join(", "), extra, notice].filter((part) => part).join("; ");
+}
 function reviewCommands() {
   return require("./cli-review.js");
 }
@@ -25503,85 +25996,9 @@ function buildProgram(cli, result, pending) {
   ).addOption(new Option("--instance <name>", "instance name used when analysing a template unit")).addOption(new Option("-q, --quiet", "accepted for compatibility")).addOption(new Option("--system", "analyse system units (the default)")).addOption(new Option("--man [bool]", "accepted for compatibility (no effect offline)")).addOption(new Option("--generators [bool]", "accepted for compatibility (no effect offline)")).addOption(new Option("--recursive-errors <mode>", "accepted for compatibility: yes, no or one")).addOption(new Option("--no-legend", "accepted where systemd-analyze accepts it")).addOption(
     new Option(
       "--systemd-version <version>",
-      `systemd version whose behaviour to reproduce (${SUPPORTED_VERSIONS.join(", ")})`
+      `systemd version whose behaviour to reproduce (${versionChoices()})`
     ).default(String(DEFAULT_VERSION))
-  ).addOption(new Option("--no-pager", "accepted for compatibility; output is never paged")).action((units, opts) => {
-    const version2 = Number(opts.systemdVersion);
-    if (!isSupportedVersion(version2)) {
-      throw new UsageError(
-        `Unsupported --systemd-version=${String(opts.systemdVersion)}; choose one of ${SUPPORTED_VERSIONS.join(", ")}.`
-      );
-    }
-    const traits = systemdRelease(version2).traits;
-    if (opts.instance !== void 0 && !traits.instanceOption)
-      throw new UsageError(`systemd-analyze: unrecognized option '--instance=${String(opts.instance)}'`);
-    if (opts.legend === false && traits.noLegendOption === "unknown")
-      throw new UsageError("systemd-analyze: unrecognized option '--no-legend'");
-    const booleanArgument = (name, value) => {
-      if (value === void 0 || value === true) return true;
-      if (value === false) return false;
-      const b = parseBoolean(value);
-      if (b === void 0)
-        throw new UsageError(
-          traits.booleanArgumentQuoted ? `Failed to parse boolean argument to '--${name}': ${value}` : `Failed to parse boolean argument to --${name}: ${value}.`
-        );
-      return b;
-    };
-    booleanArgument("man", opts.man);
-    booleanArgument("generators", opts.generators);
-    const recursive = opts.recursiveErrors;
-    if (recursive === "help") {
-      result.stdout += "yes\nno\none\n";
-      return;
-    }
-    if (typeof recursive === "string" && !["yes", "no", "one"].includes(recursive))
-      throw new UsageError(`Unknown mode passed to --recursive-errors='${recursive}'.`);
-    const json2 = opts.json;
-    if (json2 === "help") {
-      result.stdout += "pretty\nshort\noff\n";
-      return;
-    }
-    if (!["off", "short", "pretty"].includes(json2))
-      throw new UsageError(`Unknown argument to --json= switch: ${json2}`);
-    const offline = opts.offline === void 0 ? void 0 : booleanArgument("offline", opts.offline);
-    const threshold = parseThreshold(String(opts.threshold ?? "100"));
-    if (threshold === void 0)
-      throw new UsageError(`Failed to parse threshold: ${String(opts.threshold)}`);
-    if (opts.root !== void 0 && offline !== true)
-      throw new UsageError(
-        `Options --root= and --image= are only supported for ${traits.offlineRootVerbs} when used with --offline= right now.`
-      );
-    if (offline === false)
-      throw new UsageError(
-        "unitgate only works offline (it never asks a running systemd); drop --offline=false."
-      );
-    if (opts.legend === false && traits.noLegendOption === "plot-only")
-      throw new UsageError("Option --no-legend is only supported for plot with either --table or --json=.");
-    const r = runSecurityCommand(
-      {
-        units,
-        root: opts.root,
-        json: json2,
-        threshold,
-        securityPolicy: opts.securityPolicy,
-        portableProfile: opts.profile,
-        instance: opts.instance,
-        version: version2,
-        ...cli.write ? { write: cli.write } : {},
-        ...cli.write && cli.writeEncoded ? { writeEncoded: cli.writeEncoded } : {}
-      },
-      {
-        cwd: cli.cwd,
-        utf8: isUtf8Locale(cli.env),
-        colors: json2 === "off" && colorsEnabled(cli),
-        emoji: emojiEnabled(cli.env),
-        host: cli.hostFacts ?? thisMachineFacts()
-      }
-    );
-    result.stdout += r.stdout;
-    result.stderr += r.stderr;
-    result.exitCode = r.exitCode;
-  });
+  ).addOption(new Option("--no-pager", "accepted for compatibility; output is never paged")).helpOption("-h, --help", "print this help");
   program2.command("suggest").description(
     "Print a hardened drop-in for a unit file: the directives that fix every failing assessor row and every requirement of the unit's profile, with where to save it and the exposure before and after."
   ).argument("<unit>", "the unit file (its NAME.d/ drop-ins beside it are applied)").addOption(
@@ -25592,7 +26009,7 @@ function buildProgram(cli, result, pending) {
   ).addOption(new Option("--profile [name]").hideHelp()).addOption(new Option("--policy <file>", "policy file (default: .github/unitgate.json when present)")).addOption(
     new Option(
       "--systemd-version <version>",
-      `systemd version to score for (${SUPPORTED_VERSIONS.join(", ")}; default: the policy's)`
+      `systemd version to score for (${versionChoices("default: the policy's")})`
     )
   ).action((unit2, opts, command) => {
     if (opts.profile !== void 0) {
@@ -25643,7 +26060,7 @@ function buildProgram(cli, result, pending) {
   ).addOption(
     new Option(
       "--systemd-version <version>",
-      `systemd version to score for (${SUPPORTED_VERSIONS.join(", ")}; default: the policy's)`
+      `systemd version to score for (${versionChoices("default: the policy's")})`
     )
   ).addOption(
     new Option(
@@ -25736,14 +26153,69 @@ async function runCliAsync(argv, cli) {
   }
   return result;
 }
-var OPTIONAL_ARGUMENT_OPTIONS = ["--man", "--generators"];
+function requestedVersion(argv) {
+  let requested = String(DEFAULT_VERSION);
+  for (let i = 0; i < argv.length && argv[i] !== "--"; i++) {
+    const arg = argv[i];
+    if (arg.startsWith("--systemd-version=")) requested = arg.slice("--systemd-version=".length);
+    else if (arg === "--systemd-version" && i + 1 < argv.length) requested = argv[++i];
+  }
+  return requested;
+}
+function runSecurity(argv, cli, program2, result) {
+  const requested = requestedVersion(argv);
+  const version2 = Number(requested);
+  if (!isSupportedVersion(version2))
+    throw new UsageError(
+      `Unsupported --systemd-version=${requested}; choose one of ${SUPPORTED_VERSIONS.join(", ")}.`
+    );
+  const traits = systemdRelease(version2).traits;
+  const line = parseSecurityCommandLine(argv, traits, cli.cwd, cli.env);
+  if ("exitCode" in line) {
+    if (line.help) result.stdout += securityCommand(program2).helpInformation();
+    if (line.version) result.stdout += `${UNITGATE_VERSION}
+`;
+    result.stdout += line.stdout;
+    result.stderr += line.stderr;
+    result.exitCode = line.exitCode;
+    return;
+  }
+  const r = runSecurityCommand(
+    {
+      units: line.units,
+      ...line.root !== void 0 ? { root: line.root } : {},
+      json: line.json,
+      threshold: line.threshold,
+      ...line.securityPolicy !== void 0 ? { securityPolicy: line.securityPolicy } : {},
+      ...line.portableProfile !== void 0 ? { portableProfile: line.portableProfile } : {},
+      ...line.instance !== void 0 ? { instance: line.instance } : {},
+      scope: line.scope,
+      version: version2,
+      ...cli.write ? { write: cli.write } : {},
+      ...cli.write && cli.writeEncoded ? { writeEncoded: cli.writeEncoded } : {}
+    },
+    {
+      cwd: cli.cwd,
+      utf8: isUtf8Locale(cli.env),
+      colors: line.json === "off" && colorsEnabled(cli),
+      emoji: emojiEnabled(cli.env),
+      host: cli.hostFacts ?? thisMachineFacts(),
+      vars: cli.env
+    }
+  );
+  result.stdout += r.stdout;
+  result.stderr += line.notices + r.stderr;
+  result.exitCode = r.exitCode;
+}
+function securityCommand(program2) {
+  return program2.commands.find((c) => c.name() === "security");
+}
 function parseInto(argv, cli, pending) {
   const result = { exitCode: 0, stdout: "", stderr: "" };
   const program2 = buildProgram(cli, result, pending);
-  const end = argv.indexOf("--");
-  const words = argv[0] === "security" ? argv.map((a, i) => (end < 0 || i < end) && OPTIONAL_ARGUMENT_OPTIONS.includes(a) ? `${a}=yes` : a) : argv;
   try {
-    program2.parse(words, { from: "user" });
+    if (argv[0] === "security") runSecurity(argv.slice(1), cli, program2, result);
+    else program2.parse(argv, { from: "user" });
   } catch (e) {
     const usageStatus = argv[0] === "check" ? 2 : 1;
     if (e instanceof CommanderError) {

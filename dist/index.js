@@ -30405,6 +30405,9 @@ var systemd_252_default = {
   version: 252,
   describe: "systemd 252.38 (Debian 12)",
   libseccomp: "2.5.4 (Debian 12)",
+  liveOracle: {
+    debianSuite: "bookworm"
+  },
   assessors: [
     {
       name: "User=/DynamicUser=",
@@ -33297,6 +33300,7 @@ var systemd_255_default = {
   version: 255,
   describe: "systemd 255 (upstream tag; Ubuntu 24.04 base)",
   libseccomp: "2.5.4 (Debian 12)",
+  liveOracle: null,
   assessors: [
     {
       name: "User=/DynamicUser=",
@@ -36197,6 +36201,9 @@ var systemd_257_default = {
   version: 257,
   describe: "systemd 257.13 (Debian 13)",
   libseccomp: "2.6.0 (Debian 13)",
+  liveOracle: {
+    debianSuite: "trixie"
+  },
   assessors: [
     {
       name: "User=/DynamicUser=",
@@ -39151,6 +39158,9 @@ var systemd_262_default = {
   version: 262,
   describe: "systemd 262 (Debian forky)",
   libseccomp: "2.6.1 (Debian forky)",
+  liveOracle: {
+    debianSuite: "sid"
+  },
   assessors: [
     {
       name: "User=/DynamicUser=",
@@ -42354,6 +42364,24 @@ var SEARCH_PATH_SPLIT_USR = [
   "/usr/lib/systemd/system"
 ];
 var SEARCH_PATH_MERGED_USR = SEARCH_PATH_SPLIT_USR.filter((p) => p !== "/lib/systemd/system");
+var USER_SEARCH_PATH_252 = [
+  "$XDG_CONFIG_HOME/systemd/user.control",
+  "$XDG_RUNTIME_DIR/systemd/user.control",
+  "$XDG_CONFIG_HOME/systemd/user",
+  "/etc/xdg/systemd/user",
+  "/etc/systemd/user",
+  "$XDG_RUNTIME_DIR/systemd/user",
+  "/run/systemd/user",
+  "$XDG_DATA_HOME/systemd/user",
+  "/usr/local/share/systemd/user",
+  "/usr/share/systemd/user",
+  "/usr/local/lib/systemd/user",
+  "/usr/lib/systemd/user"
+];
+var USER_SEARCH_PATH_257 = USER_SEARCH_PATH_252.filter((p) => p !== "/etc/xdg/systemd/user");
+var USER_SEARCH_PATH_262 = USER_SEARCH_PATH_257.flatMap(
+  (p) => p === "$XDG_CONFIG_HOME/systemd/user" || p === "$XDG_RUNTIME_DIR/systemd/user" ? [p, `${p}.attached`] : [p]
+);
 var EMERGENCY_ACTIONS_252 = [
   "none",
   "reboot",
@@ -42375,6 +42403,28 @@ var EMERGENCY_ACTIONS_255 = [
   "halt-force",
   "halt-immediate"
 ];
+function analyzeOptions(rows) {
+  return rows.trim().split(/\s+/).map((row) => {
+    const [spec = "", short] = row.split("/");
+    const argument = spec.endsWith("[=]") ? "optional" : spec.endsWith("=") ? "required" : "none";
+    const long = spec.replace(/\[?=\]?$/, "");
+    return short === void 0 ? { long, argument } : { long, short, argument };
+  });
+}
+var ANALYZE_OPTIONS_252 = analyzeOptions(`
+  help/h version quiet/q order require root= image= recursive-errors= offline= threshold=
+  security-policy= system user global from-pattern= to-pattern= fuzz= no-pager man[=] generators[=]
+  host=/H machine=/M iterations= base-time= unit=/U json= profile=`);
+var ANALYZE_OPTIONS_257 = analyzeOptions(`
+  help/h version quiet/q order require root= image= image-policy= recursive-errors= offline= threshold=
+  security-policy= system user global from-pattern= to-pattern= fuzz= no-pager man[=] generators[=]
+  instance= host=/H machine=/M iterations= base-time= unit=/U json= profile= table[=] no-legend[=] tldr
+  mask/m scale-svg= detailed`);
+var ANALYZE_OPTIONS_262 = analyzeOptions(`
+  help/h version quiet/q recursive-errors= root= image= image-policy= system user global order require
+  from-pattern= to-pattern= fuzz= no-pager host=/H machine=/M man[=] generators[=] instance= offline=
+  threshold= security-policy= json= iterations= base-time= profile= unit=/U table no-legend tldr mask/m
+  scale-svg= detailed drm-device= debugger= debugger-arguments=/A introspect-cli`);
 var SERVICE_TYPES_252 = ["simple", "exec", "forking", "oneshot", "dbus", "notify", "idle"];
 var SERVICE_TYPES_253 = [...SERVICE_TYPES_252, "notify-reload"];
 var CGROUP_V1_DEPRECATED = {
@@ -42402,6 +42452,7 @@ var VERSIONS = {
     data: systemd_252_default,
     traits: {
       searchPath: SEARCH_PATH_SPLIT_USR,
+      userSearchPath: USER_SEARCH_PATH_252,
       templateInstance: "i",
       privateMountsTristate: false,
       privateTmpWords: [],
@@ -42430,13 +42481,16 @@ var VERSIONS = {
       securityPolicyRejectsNonObject: false,
       cgroupControllers: CGROUP_CONTROLLERS_252,
       jsonExp10Inexact: glibc_2_36_exp10_default.exp10,
-      instanceOption: false,
-      noLegendOption: "unknown",
+      analyzeOptions: ANALYZE_OPTIONS_252,
+      optionParser: "getopt_long",
+      noLegendOption: "plot-only",
+      globalOptionVerbs: "verbs dot, unit-paths, verify",
       booleanArgumentQuoted: false,
       offlineRootVerbs: "cat-config, verify, condition and security",
       imagePolicyParsed: false,
       imagePolicyIgnoresUnknown: false,
       swapWhatRelativeKept: false,
+      execDirectoryFlags: false,
       maxConnectionsCheckedAlways: false,
       verifiesExecContexts: false,
       execReloadPost: false,
@@ -42450,6 +42504,8 @@ var VERSIONS = {
     data: systemd_255_default,
     traits: {
       searchPath: SEARCH_PATH_MERGED_USR,
+      // Without a live oracle for 255, its user path is taken as 257's (no XDG_CONFIG_DIRS entry).
+      userSearchPath: USER_SEARCH_PATH_257,
       privateMountsTristate: true,
       tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
       capabilityListRelaxed: true,
@@ -42473,9 +42529,10 @@ var VERSIONS = {
       extraSpecifiers: { D: "/usr/share" },
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
-      instanceOption: true,
-      noLegendOption: "plot-only",
+      analyzeOptions: ANALYZE_OPTIONS_257,
+      globalOptionVerbs: "verb unit-paths",
       swapWhatRelativeKept: true,
+      execDirectoryFlags: true,
       maxConnectionsCheckedAlways: true,
       verifiesExecContexts: true,
       valueErrorWording: "parse-error",
@@ -42485,6 +42542,7 @@ var VERSIONS = {
   262: {
     data: systemd_262_default,
     traits: {
+      userSearchPath: USER_SEARCH_PATH_262,
       privateUsersWords: ["self", "identity", "full", "managed"],
       protectHostnameEnum: true,
       emptyDescriptionSortsFirst: true,
@@ -42499,6 +42557,8 @@ var VERSIONS = {
       cgroupDeprecated: {},
       securityPolicyRejectsNonObject: true,
       cgroupControllers: [...CGROUP_CONTROLLERS_252, "bpf-bind-network-interface"],
+      analyzeOptions: ANALYZE_OPTIONS_262,
+      optionParser: "option_parse",
       noLegendOption: "accepted",
       booleanArgumentQuoted: true,
       offlineRootVerbs: "cat-config, verify, condition, unit-gdb, and security",
@@ -42528,6 +42588,9 @@ var PROFILES = /* @__PURE__ */ new Map();
 function systemdRelease(version2) {
   return PROFILES.get(version2);
 }
+var RELEASES_WITHOUT_LIVE_ORACLE = SUPPORTED_VERSIONS.filter(
+  (version2) => systemdRelease(version2).data.liveOracle === null
+);
 
 // src/core/gate/findings.ts
 var NO_LOCATION = { file: "", line: 0, column: 0 };
@@ -44807,6 +44870,8 @@ function simplifyAndCheckPath(path, key, check) {
   if (path.includes("�")) return { ok: false, message: `${key}= path is not valid UTF-8: ${path}` };
   if (check === "absolute" && !path.startsWith("/"))
     return { ok: false, message: `${key}= path is not absolute: ${path}` };
+  if (check === "relative" && path.startsWith("/"))
+    return { ok: false, message: `${key}= path is absolute: ${path}` };
   const simplified = simplifyPath(path);
   if (!isValidPath(simplified))
     return {
@@ -48469,6 +48534,14 @@ function safeAtou(text2, base = 0, refusePlusMinus = false) {
   if (n.magnitude > UINT_MAX) return { error: "ERANGE" };
   return { value: n.magnitude };
 }
+function safeAtou64(text2) {
+  const { s, base } = mangleBase(text2.replace(LEADING_SPACE, ""));
+  const n = strtoNumber(s, base);
+  if (!n) return { error: "EINVAL" };
+  if (n.magnitude > ULONG_MAX) return { error: "ERANGE" };
+  if (n.negative && n.magnitude !== 0n) return { error: "ERANGE" };
+  return { value: n.magnitude };
+}
 function parseMode(text2) {
   const r = safeAtou(text2, 8, true);
   if ("value" in r && r.value > 0o7777n) return { error: "ERANGE" };
@@ -48588,6 +48661,114 @@ function checkPath(ctx, a, path) {
   const checked = simplifyAndCheckPath(path, a.key, "absolute");
   return checked.ok ? "ok" : warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
 }
+function isPermyriad(text2) {
+  const forms = [
+    ["‱", 0, 1],
+    ["‰", 1, 10],
+    ["%", 2, 100]
+  ];
+  for (const [symbol, places, perUnit] of forms) {
+    if (!text2.endsWith(symbol)) continue;
+    const body = text2.slice(0, -symbol.length);
+    const dot = places > 0 ? body.indexOf(".") : -1;
+    const whole = dot < 0 ? body : body.slice(0, dot);
+    const fraction = dot < 0 ? "" : body.slice(dot + 1);
+    if (dot >= 0 && (fraction.length === 0 || fraction.length > places || !/^[0-9]+$/.test(fraction)))
+      return false;
+    const n = safeAtoi(whole);
+    if (failed(n) || n.value < 0n) return false;
+    return n.value * BigInt(perUnit) + BigInt(fraction.padEnd(places, "0") || "0") <= 10000n;
+  }
+  return false;
+}
+var handleTasksMax = (ctx, a) => {
+  if (a.value === "" || a.value === "infinity" || isPermyriad(a.value)) return "ok";
+  const r = safeAtou64(a.value);
+  if (failed(r))
+    return warn(ctx, a, `Invalid maximum tasks value '${a.value}', ignoring: ${STRERROR[r.error]}`);
+  if (r.value === 0n || r.value === 2n ** 64n - 1n)
+    return warn(ctx, a, `Maximum tasks value '${a.value}' out of range, ignoring.`);
+  return "ok";
+};
+var EXEC_INPUTS = ["null", "tty", "tty-force", "tty-fail", "socket", "data"];
+function isFdName(s) {
+  return /^[\x20-\x39\x3b-\x7e]*$/.test(s) && s.length <= 255;
+}
+var handleStandardInput = (ctx, a) => {
+  const fd = a.value.startsWith("fd:") ? a.value.slice(3) : void 0;
+  const file = a.value.startsWith("file:") ? a.value.slice(5) : void 0;
+  const argument = fd ?? file;
+  if (argument === void 0)
+    return EXEC_INPUTS.includes(a.value) ? "ok" : warn(ctx, a, `Failed to parse input specifier, ignoring: ${a.value}`, "invalid-value");
+  const r = expand(ctx, argument);
+  if (!r.ok)
+    return warn(ctx, a, `Failed to resolve unit specifiers in '${argument}', ignoring: Invalid slot`);
+  if (fd !== void 0)
+    return isFdName(r.value) ? "ok" : warn(ctx, a, `Invalid file descriptor name, ignoring: ${r.value}`, "invalid-value");
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  return checked.ok ? "ok" : warn(ctx, a, checked.message, "invalid-value");
+};
+
+// src/core/security/load-fragment-exec-directories.ts
+function ignoredPath(message) {
+  return message.includes(": ") ? message.replace(": ", ", ignoring: ") : `${message}, ignoring.`;
+}
+function tupleFields(word, keepEmpty) {
+  const parts = word.split(":");
+  if (keepEmpty) return parts.slice(0, 3);
+  return parts.filter((p) => p !== "").slice(0, 2);
+}
+function printfField(ctx, a, field) {
+  const r = expand(ctx, field);
+  if (r.ok) return r.value;
+  warn(ctx, a, `Failed to resolve unit specifiers in "${field}", ignoring: Invalid slot`);
+  return void 0;
+}
+function relativePath(ctx, a, field) {
+  const checked = simplifyAndCheckPath(field, a.key, "relative");
+  if (checked.ok) return checked.path;
+  warn(ctx, a, ignoredPath(checked.message));
+  return void 0;
+}
+var handleExecDirectories = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const withFlags = ctx.traits.execDirectoryFlags;
+  const { words, invalid } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  for (const tuple of words) {
+    const [rawSource, rawDestination, flags] = tupleFields(tuple, withFlags);
+    if (rawSource === void 0)
+      return warn(ctx, a, `Invalid syntax in ${a.key}=, ignoring: ${tuple}`, "invalid-value");
+    const sourceExpanded = printfField(ctx, a, rawSource);
+    if (sourceExpanded === void 0) continue;
+    const source = relativePath(ctx, a, sourceExpanded);
+    if (source === void 0) continue;
+    if (pathStartsWith(source, "private") !== void 0) {
+      warn(ctx, a, `${a.key}= path can't be 'private', ignoring assignment: ${tuple}`);
+      continue;
+    }
+    if (rawDestination !== void 0 && rawDestination !== "") {
+      if (a.key === "ConfigurationDirectory") {
+        const what = withFlags ? "Additional" : "Destination";
+        warn(ctx, a, `${what} parameter is not supported for ConfigurationDirectory, ignoring: ${tuple}`);
+        continue;
+      }
+      const destination = printfField(ctx, a, rawDestination);
+      if (destination === void 0 || relativePath(ctx, a, destination) === void 0) continue;
+    }
+    if (flags !== void 0 && flags !== "" && flags !== "ro")
+      warn(ctx, a, `Invalid flags for ${a.key}=, ignoring: ${flags}`);
+  }
+  if (invalid)
+    warn(ctx, a, `Invalid syntax ${a.key}=${a.value}, ignoring: Invalid argument`, "invalid-value");
+  return "ok";
+};
+var EXEC_DIRECTORY_KEYS = [
+  "RuntimeDirectory",
+  "StateDirectory",
+  "CacheDirectory",
+  "LogsDirectory",
+  "ConfigurationDirectory"
+];
 
 // src/core/security/load-fragment-fatal.ts
 var handleWorkingDirectory = (ctx, a) => {
@@ -48664,9 +48845,9 @@ var PARTITION_POLICY_FLAGS = /* @__PURE__ */ new Set([
   "growfs-on",
   "growfs-off"
 ]);
-function imagePolicyProblem(ctx, value) {
+function imagePolicyProblem(traits, value) {
   if (["*", "-", "~"].includes(value)) return void 0;
-  const lenient = ctx.traits.imagePolicyIgnoresUnknown;
+  const lenient = traits.imagePolicyIgnoresUnknown;
   const seen = /* @__PURE__ */ new Set();
   for (const rule of value.split(":")) {
     const eq = rule.indexOf("=");
@@ -48690,7 +48871,7 @@ function imagePolicyProblem(ctx, value) {
 }
 var handleImagePolicy = (ctx, a) => {
   if (a.value === "") return "ok";
-  const problem = imagePolicyProblem(ctx, a.value);
+  const problem = imagePolicyProblem(ctx.traits, a.value);
   return problem ? fatal(ctx, a, `${problem.message}: ${a.value}`, problem.reason) : "ok";
 };
 
@@ -49102,6 +49283,9 @@ var DIRECTIVES = {
   CPUAccounting: w("cgroup", handleLegacyCgroupOption),
   DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption),
   Documentation: w("unit", handleDocumentation),
+  TasksMax: w("cgroup", handleTasksMax),
+  StandardInput: w("exec", handleStandardInput),
+  ...Object.fromEntries(EXEC_DIRECTORY_KEYS.map((k) => [k, w("exec", handleExecDirectories)])),
   TemporaryFileSystem: w("exec", handleTemporaryFileSystem),
   ...Object.fromEntries(CONDITION_PATH_KEYS.map((k) => [k, w("unit", handleConditionPath)])),
   ...Object.fromEntries(UNIT_DEPENDENCY_KEYS.map((k) => [k, w("unit", handleUnitDeps)])),
@@ -49177,7 +49361,7 @@ function isPerpetual(unit3) {
   return PERPETUAL_UNITS.some((n) => unit3.names.includes(n) && n.endsWith(`.${unit3.type}`));
 }
 var SettingsRecord = class {
-  constructor(unit3, traits) {
+  constructor(unit3, traits, scope) {
     const type = unit3.type;
     const exec = HAS_EXEC_CONTEXT.has(type);
     this.unitId = unit3.id;
@@ -49191,7 +49375,7 @@ var SettingsRecord = class {
     this.supplementaryGroups = [];
     this.ambientCapabilities = 0n;
     this.capabilityBoundingSet = CAP_ALL;
-    this.keyringMode = exec ? type === "service" ? "private" : "shared" : "inherit";
+    this.keyringMode = exec ? type === "service" ? scope === "user" ? "inherit" : "private" : "shared" : "inherit";
     this.protectProc = "default";
     this.procSubset = "all";
     this.privateDevices = false;
@@ -49284,8 +49468,8 @@ var SettingsRecord = class {
     else provenance.set(a.key, [a]);
   }
 };
-function defaultSettings(unit3, traits) {
-  return new SettingsRecord(unit3, traits);
+function defaultSettings(unit3, traits, scope = "system") {
+  return new SettingsRecord(unit3, traits, scope);
 }
 
 // src/core/security/unit-verify.ts
@@ -49610,7 +49794,7 @@ function releaseCache(release) {
 function deriveSecuritySettings(unit3, release, host) {
   const traits = release.traits;
   const cache2 = releaseCache(release);
-  const s = defaultSettings(unit3, traits);
+  const s = defaultSettings(unit3, traits, release.scope ?? "system");
   const ctx = {
     unit: unit3,
     traits,

@@ -19,7 +19,7 @@ export interface DifferentialCase {
   args: string[];
   /**
    * Extra environment both tools get (`$DIR` stands for the case directory): HOME and XDG_RUNTIME_DIR
-   * for `--user`, whose manager refuses to start without a runtime directory.
+   * for `--user`, whose manager refuses to start without a runtime directory; SYSTEMD_UNIT_PATH.
    */
   env?: Record<string, string>;
 }
@@ -85,7 +85,8 @@ export function describeDifference(
 ): string {
   const lines = [`unitgate differs from ${oracle.describe} (${outcome.differs.join(', ')})`];
   lines.push(`case: ${JSON.stringify(c)}`);
-  lines.push(`command: systemd-analyze security ${c.args.join(' ')}   ($DIR = ${dir})`);
+  const env = Object.entries(c.env ?? {}).map(([k, v]) => `${k}=${v} `);
+  lines.push(`command: ${env.join('')}systemd-analyze security ${c.args.join(' ')}   ($DIR = ${dir})`);
   if (outcome.differs.includes('exit'))
     lines.push(`exit: systemd-analyze ${outcome.oracle.exitCode}, unitgate ${outcome.unitgate.exitCode}`);
   for (const stream of ['stdout', 'stderr'] as const) {

@@ -13,6 +13,7 @@ import { syntaxCase } from './kinds/syntax';
 import { loadingCase } from './kinds/loading';
 import { valuesCase } from './kinds/values';
 import { hostCase } from './kinds/host';
+import { pathsCase } from './kinds/paths';
 
 const BOOL = ['yes', 'no', 'true', 'false', '1', '0', 'on', 'off', 'Yes', 'bogus', ''];
 const BOOLEAN_KEYS = [
@@ -474,6 +475,7 @@ export const differentialCase: fc.Arbitrary<DifferentialCase> = fc.oneof(
   { weight: 2, arbitrary: loadingCase },
   { weight: 2, arbitrary: valuesCase },
   { weight: 1, arbitrary: hostCase },
+  { weight: 1, arbitrary: pathsCase },
 );
 
 /** The case kinds by name, for campaigns that aim at one. */
@@ -491,4 +493,5 @@ export const CASE_KINDS: Record<string, fc.Arbitrary<DifferentialCase>> = {
   loading: loadingCase,
   values: valuesCase,
   host: hostCase,
+  paths: pathsCase,
 };

@@ -14,6 +14,7 @@ import { encodeJsonShort, renderJson, renderTable } from '../core/security/rende
 import { systemdRelease, userManagerRelease, type SystemdVersion } from '../core/security/versions';
 import { createRealTree } from '../io/node-unit-tree';
 import { withFiles } from '../core/unit/unit-tree';
+import { unitSearchPath } from '../core/unit/unit-search-path';
 import type { HostFacts } from '../core/unit/specifiers';
 import type { AnalysingHost } from '../core/security/settings';
 
@@ -118,7 +119,10 @@ export interface CommandEnvironment {
   emoji: boolean;
   /** The analysing machine's facts, for the host specifiers (%H, %m, %b, %o, …). */
   host: HostFacts;
-  /** The caller's environment: the user manager's directories (HOME, XDG_*) come from it. */
+  /**
+   * The caller's environment: the user manager's directories (HOME, XDG_*) and SYSTEMD_UNIT_PATH (the
+   * search path systemd-analyze loads through, see unitSearchPath()) come from it.
+   */
   vars?: Readonly<Record<string, string | undefined>>;
 }
 
@@ -262,7 +266,7 @@ export function runSecurityCommand(
   // costs N, not N². With --root, the tree is the root and every argument is looked up by its name
   // alone: a path names a unit, not a file. Without it, the tree is the host's file system and the
   // directory of each argument (the working directory for a bare name) that holds its file goes before
-  // the search path, for every unit (verify_set_unit_path(), via SYSTEMD_UNIT_PATH with a trailing `:`).
+  // the search path, for every unit (verify_set_unit_path(), via SYSTEMD_UNIT_PATH: unitSearchPath()).
   const overlay = new Map<string, string>();
   // The profile drop-in of each unit (in the overlay before the tree is made: its listings include
   // the overlay's files), copied before the unit is loaded; the first unit it cannot be
@@ -323,7 +327,21 @@ export function runSecurityCommand(
       p.replace(/^\$XDG_[A-Z_]+/, (name) => dirs[name as keyof typeof dirs]),
     );
   }
-  const searchPath = [...argumentDirs, ...managerPath.filter((d) => !argumentDirs.includes(d))];
+  const searchPath = unitSearchPath({
+    argumentDirs,
+    unitPathVariable: env.vars?.SYSTEMD_UNIT_PATH,
+    defaults: managerPath,
+    cwd: env.cwd,
+    emptyComponentRefused: release.traits.unitPathEmptyComponentRefused,
+  });
+  if ('error' in searchPath) {
+    // offline_security_checks(): verify_set_unit_path(), then manager_new()'s lookup_paths_init_or_warn().
+    const message =
+      searchPath.error === 'set-unit-path'
+        ? 'Failed to set unit load path: Invalid argument'
+        : `Failed to initialize unit search paths${root !== undefined ? ` for root directory ${root}` : ''}: Invalid argument`;
+    return { exitCode: 1, stdout, stderr: stderr + message + '\n', reports };
+  }
   // The profile drop-in has the lowest priority: its directory comes last.
   if (profile !== undefined && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
   const loader = new UnitLoader(tree, searchPath);
@@ -402,7 +420,10 @@ export function runSecurityCommand(
     });
     // systemd loads a unit once: an argument naming a unit loaded before (by any of its names, or
     // the same name that failed) finds it in the manager, and what loading logged is not logged again.
-    const loadedId = outcome.ok ? outcome.unit.id : outcome.unit?.id;
+    // A unit whose main file fails keeps only the name it was asked by (see LoadedUnit.requestedName).
+    const loadedId = outcome.ok
+      ? outcome.unit.id
+      : outcome.unit && (outcome.failure?.unitName ?? outcome.unit.id);
     const loadedBefore = loaded.has(loadedId ?? `\0${p.name}`);
     loaded.add(loadedId ?? `\0${p.name}`);
     if (!outcome.ok && outcome.stage === 'load') {

@@ -3,8 +3,9 @@
 import { parseExecLine, type ExecLineOptions } from '../../../src/core/security/exec-command';
 import { expandSpecifiers } from '../../../src/core/unit/specifiers';
 
-const options = (extraPrefixes = ''): ExecLineOptions => ({
+const options = (extraPrefixes = '', pathImpliesDirectory = false): ExecLineOptions => ({
   extraPrefixes,
+  pathImpliesDirectory,
   expand: (text) => expandSpecifiers(text, { unitName: 'x.service', scope: 'system' }),
 });
 const parse = (value: string, extraPrefixes = '') => parseExecLine(value, options(extraPrefixes));
@@ -81,6 +82,53 @@ describe('prefixes: each at most once, + and !/!! exclusive', () => {
       fatal: false,
       messages: [{ severity: 'warning', message }],
     });
+  });
+
+  // Each row compared with systemd-analyze 252.39, 257.13 and 262.1.
+  it.each([
+    [
+      '.',
+      'Neither a valid executable name nor an absolute path: .',
+      'Executable path specifies a directory: .',
+    ],
+    [
+      '..',
+      'Neither a valid executable name nor an absolute path: ..',
+      'Executable path specifies a directory: ..',
+    ],
+    [
+      'a/.',
+      'Neither a valid executable name nor an absolute path: a/.',
+      'Executable path specifies a directory: a/.',
+    ],
+    [
+      'a/..',
+      'Neither a valid executable name nor an absolute path: a/..',
+      'Executable path specifies a directory: a/..',
+    ],
+    ['/a/.', undefined, 'Executable path specifies a directory: /a/.'],
+    ['/a/b/..', undefined, 'Executable path specifies a directory: /a/b/..'],
+    ['/.', undefined, 'Executable path specifies a directory: /.'],
+    [
+      '/bin/a\\x27b',
+      "Executable name contains special characters: /bin/a'b",
+      "Executable path contains special characters: /bin/a'b",
+    ],
+    ['/a/./b', undefined, undefined],
+    [
+      './a',
+      'Neither a valid executable name nor an absolute path: ./a',
+      'Neither a valid executable name nor an absolute path: ./a',
+    ],
+  ])('%j: up to v255 %j, from v256 %j (path_implies_directory())', (value, before, after) => {
+    for (const [implies, message] of [
+      [false, before],
+      [true, after],
+    ] as const) {
+      const r = parseExecLine(value, options('', implies));
+      if (message === undefined) expect(r).toMatchObject({ commands: 1, fatal: false, messages: [] });
+      else expect(r).toMatchObject({ commands: 0, fatal: true, messages: [{ severity: 'error', message }] });
+    }
   });
 
   it('a refused command after a separator keeps the ones before it', () => {

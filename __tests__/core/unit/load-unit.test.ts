@@ -186,6 +186,23 @@ describe('aliases', () => {
     },
   );
 
+  // unit_load_fragment() parses the main file before merge_by_names(): its specifiers see the name
+  // asked for (checked with systemd-analyze 252, 257 and 262).
+  it.each([
+    ['alias.service', 'real.service', 'alias.service'],
+    ['real.service', 'real.service', 'real.service'],
+  ])('asked as %s: reported as %s, the main file parsed as %s', (name, id, requestedName) => {
+    expect(loaded(files, name)).toMatchObject({ id, requestedName });
+  });
+
+  it('an alias of a template keeps the instance in the name asked for', () => {
+    const unit = loaded(
+      { [`${LIB}/t@.service`]: SERVICE, [`${LIB}/u@.service`]: { symlink: 't@.service' } },
+      'u@x.service',
+    );
+    expect(unit).toMatchObject({ id: 't@x.service', requestedName: 'u@x.service', instance: 'x' });
+  });
+
   it('follows a relative alias link by name through the search path', () => {
     const unit = loaded(
       { [`${LIB}/real.service`]: SERVICE, [`${ETC}/alias.service`]: { symlink: 'real.service' } },

@@ -260,7 +260,7 @@ export function expand(ctx: Context, value: string): SpecifierResult {
       unlocatedWarn(
         ctx,
         ctx.current,
-        `${ctx.unit.id}: Specifier '${specifier}' used in unit configuration, which is deprecated. ` +
+        `${ctx.specifierContext.unitName}: Specifier '${specifier}' used in unit configuration, which is deprecated. ` +
           'Please update your unit file, as it does not work as intended.',
       );
   return r;

@@ -29,6 +29,8 @@ export interface ExecLineResult {
 export interface ExecLineOptions {
   /** Prefix characters this version accepts besides `-@:+!` (v258+: `|`). */
   extraPrefixes: string;
+  /** v256+: path_implies_directory() refuses `.`, `..`, `/a/.`, `/a/..` too (VersionTraits). */
+  pathImpliesDirectory: boolean;
   /** unit_full_printf() for this unit. */
   expand: (text: string) => SpecifierResult;
 }
@@ -76,6 +78,14 @@ function isValidExecutablePath(path: string): boolean {
   return path.length <= SHORT_PATH_UNITS || isValidPath(path);
 }
 const SHORT_PATH_UNITS = Math.floor(255 /* NAME_MAX */ / 3);
+
+/**
+ * path_implies_directory() (src/basic/path-util.c, v256+): the path is `.` or `..`, or ends in `/`,
+ * `/.` or `/..`, so it can only name a directory.
+ */
+export function pathImpliesDirectory(path: string): boolean {
+  return path === '.' || path === '..' || path.endsWith('/') || path.endsWith('/.') || path.endsWith('/..');
+}
 
 /** systemd's wording for a refused command: "<what>[, ignoring]: <detail>"; fatal unless `-`. */
 function refuse(result: ExecLineResult, ignore: boolean, what: string, detail: string): ExecLineResult {
@@ -144,8 +154,14 @@ export function parseExecLine(rvalue: string, options: ExecLineOptions): ExecLin
       // With `|` (v258+) the word is the start of a shell command line, run by /bin/sh.
       if (path === '') return refuse(result, ignore, 'Empty path in command line', `'${rvalue}'`);
       if (!isSafeString(path))
-        return refuse(result, ignore, 'Executable name contains special characters', path);
-      if (path.endsWith('/')) return refuse(result, ignore, 'Executable path specifies a directory', path);
+        return refuse(
+          result,
+          ignore,
+          `Executable ${options.pathImpliesDirectory ? 'path' : 'name'} contains special characters`,
+          path,
+        );
+      if (options.pathImpliesDirectory ? pathImpliesDirectory(path) : path.endsWith('/'))
+        return refuse(result, ignore, 'Executable path specifies a directory', path);
       if (!(path.startsWith('/') ? isValidExecutablePath(path) : isValidFilename(path)))
         return refuse(result, ignore, 'Neither a valid executable name nor an absolute path', path);
     }

@@ -338,6 +338,7 @@ export function rootPath(field: 'rootDirectory' | 'rootImage'): Handler {
 function execOptions(ctx: Context): ExecLineOptions {
   return (ctx.execOptions ??= {
     extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+    pathImpliesDirectory: ctx.traits.execPathImpliesDirectory,
     expand: (text) => expand(ctx, text),
   });
 }

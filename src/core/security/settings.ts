@@ -198,7 +198,8 @@ export function deriveSecuritySettings(
     ipPrefixes: { allow: [], deny: [] },
     ipFilterPaths: { ingress: 0, egress: 0 },
     specifierContext: {
-      unitName: unit.id,
+      // The main file is parsed under the name asked for (see LoadedUnit.requestedName).
+      unitName: unit.requestedName,
       scope: 'system',
       extra: traits.extraSpecifiers,
       ...(host ? { host: host.facts, unitFilePath: () => host.realPath(unit.fragmentPath) } : {}),
@@ -213,6 +214,8 @@ export function deriveSecuritySettings(
     const file = unit.files[fileIndex];
     if (!file) continue;
     ctx.inMainFile = fileIndex === 0;
+    if (fileIndex === 1 && unit.requestedName !== unit.id)
+      ctx.specifierContext = { ...ctx.specifierContext, unitName: unit.id };
     // config_parse() parses and applies line by line: the file's syntax messages (unknown section,
     // missing '=') come in line order between the messages of the assignments around them.
     const syntax = file.diagnostics;
@@ -255,11 +258,11 @@ export function deriveSecuritySettings(
         line: first?.line ?? 1,
         column: 1,
         severity: 'notice',
-        message: `${unit.id}: Unit configuration has fatal error, unit will not be started.`,
+        message: `${unit.requestedName}: Unit configuration has fatal error, unit will not be started.`,
         unlocated: true,
         kind: 'other',
       });
-      return badSetting(ctx, `Unit ${unit.id} has a bad unit file setting.`);
+      return badSetting(ctx, `Unit ${unit.requestedName} has a bad unit file setting.`);
     }
     ctx.fatalReason = undefined;
     if (fileIndex === 0 && file.fatal) {
@@ -278,13 +281,18 @@ export function deriveSecuritySettings(
   return { settings: s, diagnostics: ctx.diagnostics };
 }
 
-/** A load error: the unit fails with `reason` (strerror() of the error config_parse() returned). */
+/**
+ * A load error: the unit fails with `reason` (strerror() of the error config_parse() returned). Only
+ * the main file fails a unit, and unit_load_fragment() returns before merge_by_names(): the unit keeps
+ * the name it was asked by (LoadedUnit.requestedName), and no other name.
+ */
 function loadFailure(ctx: Context, reason: string): Derivation {
+  const name = ctx.unit.requestedName;
   return {
     failure: {
       kind: 'error',
-      unitName: ctx.unit.id,
-      message: `Unit ${ctx.unit.id} failed to load properly, please adjust/correct and reload service manager: ${reason}`,
+      unitName: name,
+      message: `Unit ${name} failed to load properly, please adjust/correct and reload service manager: ${reason}`,
     },
     diagnostics: ctx.diagnostics,
   };
@@ -295,9 +303,10 @@ function loggedLine(d: Diagnostic): number {
   return d.logLine ?? d.line;
 }
 
+/** A fatal setting in the main file: as loadFailure(), the unit keeps the name it was asked by. */
 function badSetting(ctx: Context, message: string): Derivation {
   return {
-    failure: { kind: 'bad-setting', unitName: ctx.unit.id, message },
+    failure: { kind: 'bad-setting', unitName: ctx.unit.requestedName, message },
     diagnostics: ctx.diagnostics,
   };
 }

@@ -129,6 +129,21 @@ export interface VersionTraits {
   capabilityListRelaxed: boolean;
   /** Exec*= command prefixes beyond `-@:+!` (v258+: `|`, run via the shell). */
   execCommandExtraPrefixes: string;
+  /**
+   * v256+: config_parse_exec() (load-fragment.c) refuses an executable path that implies a directory
+   * (path_implies_directory(): `.`, `..`, or ending in `/`, `/.` or `/..`) as "Executable path specifies
+   * a directory", and calls an unsafe one "Executable path contains special characters". v252–v255
+   * check only a trailing `/` and say "Executable name contains special characters"; v255 is taken
+   * from the v255 stable tree (systemd-stable), whose load-fragment.c and path-util.h still have the
+   * old check and lack path_implies_directory(); v257's have both.
+   */
+  execPathImpliesDirectory: boolean;
+  /**
+   * v262 (not v257): SYSTEMD_UNIT_PATH with an empty entry besides one trailing `:` (`::`, `:/a`,
+   * `/a::`) is refused with EINVAL before any unit is loaded (unitSearchPath()); up to v257 empty
+   * entries are dropped (path_split_and_make_absolute(), path-lookup.c).
+   */
+  unitPathEmptyComponentRefused: boolean;
   /** Specifiers added after v252, with the value they expand to (v256+: `%D`, the shared data dir). */
   extraSpecifiers: Readonly<Record<string, string>>;
   /** v254+: a repeated DeviceAllow= path updates its entry instead of adding another. */
@@ -403,6 +418,8 @@ const VERSIONS = {
       tpmDeviceAllow: { path: '/dev/tpmrm0', permissions: 'rw' },
       capabilityListRelaxed: false,
       execCommandExtraPrefixes: '',
+      execPathImpliesDirectory: false,
+      unitPathEmptyComponentRefused: false,
       extraSpecifiers: {},
       deviceAllowMergesSamePath: false,
       emergencyActions: EMERGENCY_ACTIONS_252,
@@ -464,6 +481,7 @@ const VERSIONS = {
       privateUsersWords: ['self', 'identity'],
       protectControlGroupsWords: ['private', 'strict'],
       extraSpecifiers: { D: '/usr/share' },
+      execPathImpliesDirectory: true,
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
       analyzeOptions: ANALYZE_OPTIONS_257,
@@ -488,6 +506,7 @@ const VERSIONS = {
       maxCapabilityNumber: 62,
       tpmDeviceAllow: undefined,
       execCommandExtraPrefixes: '|',
+      unitPathEmptyComponentRefused: true,
       namespaceAllIncludesTime: true,
       execDoubleBangObsolete: true,
       cgroupRemovedOptions: CGROUP_REMOVED_262,

@@ -60,6 +60,13 @@ export function tooLargeMessage(size: number): string {
 export interface LoadedUnit {
   /** The name systemd reports: the alias target's name, or the template instance. */
   id: string;
+  /**
+   * The name the unit was asked for (an alias, or an instance of one). unit_load_fragment()
+   * (src/core/load-fragment.c, v252–v262) parses the main file while the unit's id is still this name
+   * and merges it into `id` only after, before unit_load_dropin(): the main file's specifiers (%n, %N,
+   * %p, %i, %f, %j…) expand from this name, the drop-ins' from `id`.
+   */
+  requestedName: string;
   type: UnitType;
   /** `undefined` for plain units. */
   instance: string | undefined;
@@ -400,6 +407,7 @@ export function aliasProblem(alias: string, target: string): string | 'self' | u
 class LoadedUnitRecord implements LoadedUnit {
   constructor(
     public id: string,
+    public requestedName: string,
     public type: UnitType,
     public instance: string | undefined,
     public fragmentPath: string,
@@ -501,7 +509,7 @@ export class UnitLoader {
         return fail('not-found', unitName, `Unit ${unitName} not found.`);
       // A slice or device without a unit file loads all the same, with its drop-ins.
       const empty = parseUnitFile('', '', UNIT_SECTIONS[parts.type]);
-      return this.withDropIns(unitName, parts, parts.type, instance, '', [unitName], empty);
+      return this.withDropIns(unitName, unitName, parts, parts.type, instance, '', [unitName], empty);
     }
     const fragmentPath = fragment.path;
     const mainText = this.readFragment(fragment);
@@ -552,6 +560,7 @@ export class UnitLoader {
     const main = parseUnitFile(mainText.text, fragmentPath, UNIT_SECTIONS[type]);
     return this.withDropIns(
       id,
+      unitName,
       id === unitName ? parts : undefined,
       type,
       instance,
@@ -564,6 +573,7 @@ export class UnitLoader {
   /** The unit with its main file and its drop-ins (unit_load_dropin()). */
   private withDropIns(
     id: string,
+    requestedName: string,
     idParts: UnitNameParts | undefined,
     type: UnitType,
     instance: string | undefined,
@@ -589,7 +599,10 @@ export class UnitLoader {
         );
       files.push(parseUnitFile(text.text, dropIn.path, sections));
     }
-    return { ok: true, unit: new LoadedUnitRecord(id, type, instance, fragmentPath, allNames, files) };
+    return {
+      ok: true,
+      unit: new LoadedUnitRecord(id, requestedName, type, instance, fragmentPath, allNames, files),
+    };
   }
 
   /** A drop-in's text; `undefined` when it is masked (a link to /dev/null) or no regular file. */
