@@ -4497,8 +4497,9 @@ function aliasProblem(alias, target) {
   return void 0;
 }
 var LoadedUnitRecord = class {
-  constructor(id, type, instance, fragmentPath, names, files) {
+  constructor(id, requestedName, type, instance, fragmentPath, names, files) {
     this.id = id;
+    this.requestedName = requestedName;
     this.type = type;
     this.instance = instance;
     this.fragmentPath = fragmentPath;
@@ -4506,6 +4507,7 @@ var LoadedUnitRecord = class {
     this.files = files;
   }
   id;
+  requestedName;
   type;
   instance;
   fragmentPath;
@@ -4580,7 +4582,7 @@ var UnitLoader = class {
       if (!FRAGMENT_OPTIONAL.has(parts.type))
         return fail("not-found", unitName, `Unit ${unitName} not found.`);
       const empty = parseUnitFile("", "", UNIT_SECTIONS[parts.type]);
-      return this.withDropIns(unitName, parts, parts.type, instance, "", [unitName], empty);
+      return this.withDropIns(unitName, unitName, parts, parts.type, instance, "", [unitName], empty);
     }
     const fragmentPath = fragment.path;
     const mainText = this.readFragment(fragment);
@@ -4626,6 +4628,7 @@ var UnitLoader = class {
     const main2 = parseUnitFile(mainText.text, fragmentPath, UNIT_SECTIONS[type]);
     return this.withDropIns(
       id,
+      unitName,
       id === unitName ? parts : void 0,
       type,
       instance,
@@ -4635,7 +4638,7 @@ var UnitLoader = class {
     );
   }
   /** The unit with its main file and its drop-ins (unit_load_dropin()). */
-  withDropIns(id, idParts, type, instance, fragmentPath, allNames, main2) {
+  withDropIns(id, requestedName, idParts, type, instance, fragmentPath, allNames, main2) {
     const sections = UNIT_SECTIONS[type];
     const files = new Array();
     files.push(main2);
@@ -4651,7 +4654,10 @@ var UnitLoader = class {
         );
       files.push(parseUnitFile(text.text, dropIn.path, sections));
     }
-    return { ok: true, unit: new LoadedUnitRecord(id, type, instance, fragmentPath, allNames, files) };
+    return {
+      ok: true,
+      unit: new LoadedUnitRecord(id, requestedName, type, instance, fragmentPath, allNames, files)
+    };
   }
   /** A drop-in's text; `undefined` when it is masked (a link to /dev/null) or no regular file. */
   readDropIn(dropIn) {
@@ -18273,6 +18279,8 @@ var VERSIONS = {
       tpmDeviceAllow: { path: "/dev/tpmrm0", permissions: "rw" },
       capabilityListRelaxed: false,
       execCommandExtraPrefixes: "",
+      execPathImpliesDirectory: false,
+      unitPathEmptyComponentRefused: false,
       extraSpecifiers: {},
       deviceAllowMergesSamePath: false,
       emergencyActions: EMERGENCY_ACTIONS_252,
@@ -18334,6 +18342,7 @@ var VERSIONS = {
       privateUsersWords: ["self", "identity"],
       protectControlGroupsWords: ["private", "strict"],
       extraSpecifiers: { D: "/usr/share" },
+      execPathImpliesDirectory: true,
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
       analyzeOptions: ANALYZE_OPTIONS_257,
@@ -18358,6 +18367,7 @@ var VERSIONS = {
       maxCapabilityNumber: 62,
       tpmDeviceAllow: void 0,
       execCommandExtraPrefixes: "|",
+      unitPathEmptyComponentRefused: true,
       namespaceAllIncludesTime: true,
       execDoubleBangObsolete: true,
       cgroupRemovedOptions: CGROUP_REMOVED_262,
@@ -18593,7 +18603,7 @@ function expand(ctx, value) {
       unlocatedWarn(
         ctx,
         ctx.current,
-        `${ctx.unit.id}: Specifier '${specifier}' used in unit configuration, which is deprecated. Please update your unit file, as it does not work as intended.`
+        `${ctx.specifierContext.unitName}: Specifier '${specifier}' used in unit configuration, which is deprecated. Please update your unit file, as it does not work as intended.`
       );
   return r;
 }
@@ -19025,6 +19035,9 @@ function isValidExecutablePath(path) {
   return path.length <= SHORT_PATH_UNITS || isValidPath(path);
 }
 var SHORT_PATH_UNITS = Math.floor(255 / 3);
+function pathImpliesDirectory(path) {
+  return path === "." || path === ".." || path.endsWith("/") || path.endsWith("/.") || path.endsWith("/..");
+}
 function refuse(result, ignore, what, detail) {
   result.messages.push({
     severity: ignore ? "warning" : "error",
@@ -19076,8 +19089,14 @@ function parseExecLine(rvalue, options) {
     if (!viaShell) {
       if (path === "") return refuse(result, ignore, "Empty path in command line", `'${rvalue}'`);
       if (!isSafeString2(path))
-        return refuse(result, ignore, "Executable name contains special characters", path);
-      if (path.endsWith("/")) return refuse(result, ignore, "Executable path specifies a directory", path);
+        return refuse(
+          result,
+          ignore,
+          `Executable ${options.pathImpliesDirectory ? "path" : "name"} contains special characters`,
+          path
+        );
+      if (options.pathImpliesDirectory ? pathImpliesDirectory(path) : path.endsWith("/"))
+        return refuse(result, ignore, "Executable path specifies a directory", path);
       if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
         return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
     }
@@ -19493,6 +19512,7 @@ function rootPath(field) {
 function execOptions(ctx) {
   return ctx.execOptions ??= {
     extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+    pathImpliesDirectory: ctx.traits.execPathImpliesDirectory,
     expand: (text) => expand(ctx, text)
   };
 }
@@ -21473,7 +21493,8 @@ function deriveSecuritySettings(unit2, release2, host) {
     ipPrefixes: { allow: [], deny: [] },
     ipFilterPaths: { ingress: 0, egress: 0 },
     specifierContext: {
-      unitName: unit2.id,
+      // The main file is parsed under the name asked for (see LoadedUnit.requestedName).
+      unitName: unit2.requestedName,
       scope: "system",
       extra: traits.extraSpecifiers,
       ...host ? { host: host.facts, unitFilePath: () => host.realPath(unit2.fragmentPath) } : {}
@@ -21487,6 +21508,8 @@ function deriveSecuritySettings(unit2, release2, host) {
     const file = unit2.files[fileIndex];
     if (!file) continue;
     ctx.inMainFile = fileIndex === 0;
+    if (fileIndex === 1 && unit2.requestedName !== unit2.id)
+      ctx.specifierContext = { ...ctx.specifierContext, unitName: unit2.id };
     const syntax = file.diagnostics;
     let nextSyntax = 0;
     if (fileIndex === 0 && ownSection) {
@@ -21522,11 +21545,11 @@ function deriveSecuritySettings(unit2, release2, host) {
         line: first?.line ?? 1,
         column: 1,
         severity: "notice",
-        message: `${unit2.id}: Unit configuration has fatal error, unit will not be started.`,
+        message: `${unit2.requestedName}: Unit configuration has fatal error, unit will not be started.`,
         unlocated: true,
         kind: "other"
       });
-      return badSetting(ctx, `Unit ${unit2.id} has a bad unit file setting.`);
+      return badSetting(ctx, `Unit ${unit2.requestedName} has a bad unit file setting.`);
     }
     ctx.fatalReason = void 0;
     if (fileIndex === 0 && file.fatal) {
@@ -21542,11 +21565,12 @@ function deriveSecuritySettings(unit2, release2, host) {
   return { settings: s, diagnostics: ctx.diagnostics };
 }
 function loadFailure(ctx, reason) {
+  const name = ctx.unit.requestedName;
   return {
     failure: {
       kind: "error",
-      unitName: ctx.unit.id,
-      message: `Unit ${ctx.unit.id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
+      unitName: name,
+      message: `Unit ${name} failed to load properly, please adjust/correct and reload service manager: ${reason}`
     },
     diagnostics: ctx.diagnostics
   };
@@ -21556,7 +21580,7 @@ function loggedLine(d2) {
 }
 function badSetting(ctx, message) {
   return {
-    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
+    failure: { kind: "bad-setting", unitName: ctx.unit.requestedName, message },
     diagnostics: ctx.diagnostics
   };
 }
@@ -23257,6 +23281,34 @@ function direntType(d2) {
   return "other";
 }
 
+// src/core/unit/unit-search-path.ts
+function unitSearchPath(input) {
+  const { argumentDirs, defaults, cwd } = input;
+  let variable = input.unitPathVariable;
+  if (input.emptyComponentRefused && variable !== void 0) {
+    const entries2 = variable.endsWith(":") ? variable.slice(0, -1) : variable;
+    if (entries2 !== "" && entries2.split(":").includes(""))
+      return { error: argumentDirs.length > 0 ? "set-unit-path" : "init-search-paths" };
+  }
+  if (argumentDirs.length > 0) {
+    const joined2 = [...new Set(argumentDirs)].join(":");
+    variable = variable === "" ? joined2 : `${joined2}:${variable ?? ""}`;
+  }
+  const entries = [];
+  if (variable !== void 0) {
+    for (const part of variable.split(":")) {
+      if (part !== "") entries.push(makeAbsolute(part, cwd));
+    }
+  }
+  if (variable === void 0 || variable.endsWith(":")) entries.push(...defaults);
+  return [...new Set(entries)];
+}
+function makeAbsolute(path, cwd) {
+  const absolute = path.startsWith("/") ? path : `${cwd}/${path}`;
+  const parts = absolute.split("/").filter((c) => c !== "" && c !== ".");
+  return "/" + parts.join("/");
+}
+
 // src/cli/security-command.ts
 var PROFILE_DIR = "/tmp/systemd-temporary-profile";
 var PORTABLE_PROFILE_HOST_DIRS = [
@@ -23426,7 +23478,17 @@ function runSecurityCommand(options, env) {
       (p) => p.replace(/^\$XDG_[A-Z_]+/, (name) => dirs[name])
     );
   }
-  const searchPath = [...argumentDirs, ...managerPath.filter((d2) => !argumentDirs.includes(d2))];
+  const searchPath = unitSearchPath({
+    argumentDirs,
+    unitPathVariable: env.vars?.SYSTEMD_UNIT_PATH,
+    defaults: managerPath,
+    cwd: env.cwd,
+    emptyComponentRefused: release2.traits.unitPathEmptyComponentRefused
+  });
+  if ("error" in searchPath) {
+    const message = searchPath.error === "set-unit-path" ? "Failed to set unit load path: Invalid argument" : `Failed to initialize unit search paths${root !== void 0 ? ` for root directory ${root}` : ""}: Invalid argument`;
+    return { exitCode: 1, stdout, stderr: stderr + message + "\n", reports };
+  }
   if (profile !== void 0 && !searchPath.includes(PROFILE_DIR)) searchPath.push(PROFILE_DIR);
   const loader = new UnitLoader(tree, searchPath);
   const hostPrefix = root === void 0 || root === "/" ? "" : root;
@@ -23484,7 +23546,7 @@ function runSecurityCommand(options, env) {
       loader,
       host: analysingHost
     });
-    const loadedId = outcome.ok ? outcome.unit.id : outcome.unit?.id;
+    const loadedId = outcome.ok ? outcome.unit.id : outcome.unit && (outcome.failure?.unitName ?? outcome.unit.id);
     const loadedBefore = loaded.has(loadedId ?? `\0${p.name}`);
     loaded.add(loadedId ?? `\0${p.name}`);
     if (!outcome.ok && outcome.stage === "load") {

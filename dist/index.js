@@ -42466,6 +42466,8 @@ var VERSIONS = {
       tpmDeviceAllow: { path: "/dev/tpmrm0", permissions: "rw" },
       capabilityListRelaxed: false,
       execCommandExtraPrefixes: "",
+      execPathImpliesDirectory: false,
+      unitPathEmptyComponentRefused: false,
       extraSpecifiers: {},
       deviceAllowMergesSamePath: false,
       emergencyActions: EMERGENCY_ACTIONS_252,
@@ -42527,6 +42529,7 @@ var VERSIONS = {
       privateUsersWords: ["self", "identity"],
       protectControlGroupsWords: ["private", "strict"],
       extraSpecifiers: { D: "/usr/share" },
+      execPathImpliesDirectory: true,
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
       analyzeOptions: ANALYZE_OPTIONS_257,
@@ -42551,6 +42554,7 @@ var VERSIONS = {
       maxCapabilityNumber: 62,
       tpmDeviceAllow: void 0,
       execCommandExtraPrefixes: "|",
+      unitPathEmptyComponentRefused: true,
       namespaceAllIncludesTime: true,
       execDoubleBangObsolete: true,
       cgroupRemovedOptions: CGROUP_REMOVED_262,
@@ -45326,8 +45330,9 @@ function aliasProblem(alias, target) {
   return void 0;
 }
 var LoadedUnitRecord = class {
-  constructor(id, type, instance, fragmentPath, names, files) {
+  constructor(id, requestedName, type, instance, fragmentPath, names, files) {
     this.id = id;
+    this.requestedName = requestedName;
     this.type = type;
     this.instance = instance;
     this.fragmentPath = fragmentPath;
@@ -45335,6 +45340,7 @@ var LoadedUnitRecord = class {
     this.files = files;
   }
   id;
+  requestedName;
   type;
   instance;
   fragmentPath;
@@ -45409,7 +45415,7 @@ var UnitLoader = class {
       if (!FRAGMENT_OPTIONAL.has(parts.type))
         return fail("not-found", unitName, `Unit ${unitName} not found.`);
       const empty = parseUnitFile("", "", UNIT_SECTIONS[parts.type]);
-      return this.withDropIns(unitName, parts, parts.type, instance, "", [unitName], empty);
+      return this.withDropIns(unitName, unitName, parts, parts.type, instance, "", [unitName], empty);
     }
     const fragmentPath = fragment.path;
     const mainText = this.readFragment(fragment);
@@ -45455,6 +45461,7 @@ var UnitLoader = class {
     const main2 = parseUnitFile(mainText.text, fragmentPath, UNIT_SECTIONS[type]);
     return this.withDropIns(
       id,
+      unitName,
       id === unitName ? parts : void 0,
       type,
       instance,
@@ -45464,7 +45471,7 @@ var UnitLoader = class {
     );
   }
   /** The unit with its main file and its drop-ins (unit_load_dropin()). */
-  withDropIns(id, idParts, type, instance, fragmentPath, allNames, main2) {
+  withDropIns(id, requestedName, idParts, type, instance, fragmentPath, allNames, main2) {
     const sections = UNIT_SECTIONS[type];
     const files = new Array();
     files.push(main2);
@@ -45480,7 +45487,10 @@ var UnitLoader = class {
         );
       files.push(parseUnitFile(text2.text, dropIn.path, sections));
     }
-    return { ok: true, unit: new LoadedUnitRecord(id, type, instance, fragmentPath, allNames, files) };
+    return {
+      ok: true,
+      unit: new LoadedUnitRecord(id, requestedName, type, instance, fragmentPath, allNames, files)
+    };
   }
   /** A drop-in's text; `undefined` when it is masked (a link to /dev/null) or no regular file. */
   readDropIn(dropIn) {
@@ -47205,7 +47215,7 @@ function expand(ctx, value) {
       unlocatedWarn(
         ctx,
         ctx.current,
-        `${ctx.unit.id}: Specifier '${specifier}' used in unit configuration, which is deprecated. Please update your unit file, as it does not work as intended.`
+        `${ctx.specifierContext.unitName}: Specifier '${specifier}' used in unit configuration, which is deprecated. Please update your unit file, as it does not work as intended.`
       );
   return r;
 }
@@ -47405,6 +47415,9 @@ function isValidExecutablePath(path) {
   return path.length <= SHORT_PATH_UNITS || isValidPath(path);
 }
 var SHORT_PATH_UNITS = Math.floor(255 / 3);
+function pathImpliesDirectory(path) {
+  return path === "." || path === ".." || path.endsWith("/") || path.endsWith("/.") || path.endsWith("/..");
+}
 function refuse(result, ignore, what, detail) {
   result.messages.push({
     severity: ignore ? "warning" : "error",
@@ -47456,8 +47469,14 @@ function parseExecLine(rvalue, options) {
     if (!viaShell) {
       if (path === "") return refuse(result, ignore, "Empty path in command line", `'${rvalue}'`);
       if (!isSafeString2(path))
-        return refuse(result, ignore, "Executable name contains special characters", path);
-      if (path.endsWith("/")) return refuse(result, ignore, "Executable path specifies a directory", path);
+        return refuse(
+          result,
+          ignore,
+          `Executable ${options.pathImpliesDirectory ? "path" : "name"} contains special characters`,
+          path
+        );
+      if (options.pathImpliesDirectory ? pathImpliesDirectory(path) : path.endsWith("/"))
+        return refuse(result, ignore, "Executable path specifies a directory", path);
       if (!(path.startsWith("/") ? isValidExecutablePath(path) : isValidFilename(path)))
         return refuse(result, ignore, "Neither a valid executable name nor an absolute path", path);
     }
@@ -47860,6 +47879,7 @@ function rootPath(field) {
 function execOptions(ctx) {
   return ctx.execOptions ??= {
     extraPrefixes: ctx.traits.execCommandExtraPrefixes,
+    pathImpliesDirectory: ctx.traits.execPathImpliesDirectory,
     expand: (text2) => expand(ctx, text2)
   };
 }
@@ -49840,7 +49860,8 @@ function deriveSecuritySettings(unit3, release, host) {
     ipPrefixes: { allow: [], deny: [] },
     ipFilterPaths: { ingress: 0, egress: 0 },
     specifierContext: {
-      unitName: unit3.id,
+      // The main file is parsed under the name asked for (see LoadedUnit.requestedName).
+      unitName: unit3.requestedName,
       scope: "system",
       extra: traits.extraSpecifiers,
       ...host ? { host: host.facts, unitFilePath: () => host.realPath(unit3.fragmentPath) } : {}
@@ -49854,6 +49875,8 @@ function deriveSecuritySettings(unit3, release, host) {
     const file = unit3.files[fileIndex];
     if (!file) continue;
     ctx.inMainFile = fileIndex === 0;
+    if (fileIndex === 1 && unit3.requestedName !== unit3.id)
+      ctx.specifierContext = { ...ctx.specifierContext, unitName: unit3.id };
     const syntax = file.diagnostics;
     let nextSyntax = 0;
     if (fileIndex === 0 && ownSection) {
@@ -49889,11 +49912,11 @@ function deriveSecuritySettings(unit3, release, host) {
         line: first?.line ?? 1,
         column: 1,
         severity: "notice",
-        message: `${unit3.id}: Unit configuration has fatal error, unit will not be started.`,
+        message: `${unit3.requestedName}: Unit configuration has fatal error, unit will not be started.`,
         unlocated: true,
         kind: "other"
       });
-      return badSetting(ctx, `Unit ${unit3.id} has a bad unit file setting.`);
+      return badSetting(ctx, `Unit ${unit3.requestedName} has a bad unit file setting.`);
     }
     ctx.fatalReason = void 0;
     if (fileIndex === 0 && file.fatal) {
@@ -49909,11 +49932,12 @@ function deriveSecuritySettings(unit3, release, host) {
   return { settings: s, diagnostics: ctx.diagnostics };
 }
 function loadFailure(ctx, reason) {
+  const name = ctx.unit.requestedName;
   return {
     failure: {
       kind: "error",
-      unitName: ctx.unit.id,
-      message: `Unit ${ctx.unit.id} failed to load properly, please adjust/correct and reload service manager: ${reason}`
+      unitName: name,
+      message: `Unit ${name} failed to load properly, please adjust/correct and reload service manager: ${reason}`
     },
     diagnostics: ctx.diagnostics
   };
@@ -49923,7 +49947,7 @@ function loggedLine(d2) {
 }
 function badSetting(ctx, message) {
   return {
-    failure: { kind: "bad-setting", unitName: ctx.unit.id, message },
+    failure: { kind: "bad-setting", unitName: ctx.unit.requestedName, message },
     diagnostics: ctx.diagnostics
   };
 }

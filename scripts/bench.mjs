@@ -3,9 +3,9 @@
 // This file reads the options and runs the sections; the sections and their machinery are in bench/.
 //
 // usage: npm run bench -- [--only security,engine,trend] [--units 2000] [--per-unit-sample 200]
-//                         [--repeat 3] [--timeout 120] [--engine-ms 1000] [--profile | --no-profile]
+//                         [--repeat 3] [--timeout 120] [--engine-ms 1000] [--cpu-profile | --no-cpu-profile]
 //                         [--trend-units 200] [--trend-tags 20] [--gate-changed 20] [--gate-untouched 100]
-//                         [--profile-stages pipeline,assess,render] [--profile-cli] [--corpus DIR]
+//                         [--cpu-profile-stages pipeline,assess,render] [--cpu-profile-cli] [--corpus DIR]
 //                         [--json-out FILE] [--no-gnu-time] [--keep] [--list]
 //
 // Sections (run in this order; --only picks some; each module's header says what it measures and why):
@@ -58,7 +58,7 @@ const sectionNames = () => SECTIONS.map((s) => s.name).join(', ');
 
 // ---------------------------------------------------------------------------------------------------
 // Options: node:util parseArgs reads them; `apply` checks a value and sets it, in command-line order
-// (so that of --profile, --no-profile and --profile-stages the last one given wins).
+// (so that of --cpu-profile, --no-cpu-profile and --cpu-profile-stages the last one given wins).
 
 const positive = (name, v) => {
   const n = Number(v);
@@ -103,13 +103,13 @@ const OPTIONS = {
     help: 'minimum measured time of each engine stage (1000)',
     apply: (o, v, n) => (o.engineMs = positive(n, v)),
   },
-  profile: {
-    help: 'profile the engine and gate sections even when they meet their goal',
-    apply: (o) => (o.profile = 'always'),
+  'cpu-profile': {
+    help: 'CPU-profile the engine and gate sections even when they meet their goal',
+    apply: (o) => (o.cpuProfile = 'always'),
   },
-  'no-profile': {
-    help: 'never profile (default: profile what misses its goal)',
-    apply: (o) => (o.profile = 'never'),
+  'no-cpu-profile': {
+    help: 'never CPU-profile (default: CPU-profile what misses its goal)',
+    apply: (o) => (o.cpuProfile = 'never'),
   },
   'trend-units': {
     value: 'N',
@@ -131,17 +131,17 @@ const OPTIONS = {
     help: 'units of the gate section the pull request leaves alone (100)',
     apply: (o, v, n) => (o.gateUntouched = whole(n, v)),
   },
-  'profile-stages': {
+  'cpu-profile-stages': {
     value: 'A,B',
-    help: 'engine stages to profile (pipeline); implies --profile',
+    help: 'engine stages to CPU-profile (pipeline); implies --cpu-profile',
     apply: (o, v) => {
-      o.profile = 'always';
-      o.profileStages = list(v);
+      o.cpuProfile = 'always';
+      o.cpuProfileStages = list(v);
     },
   },
-  'profile-cli': {
-    help: 'profile `unitgate security` on all units (security section)',
-    apply: (o) => (o.profileCli = true),
+  'cpu-profile-cli': {
+    help: 'CPU-profile `unitgate security` on all units (security section)',
+    apply: (o) => (o.cpuProfileCli = true),
   },
   corpus: {
     value: 'DIR',
@@ -178,9 +178,9 @@ function parseOptions(argv) {
     trendTags: 20,
     gateChanged: 20,
     gateUntouched: 100,
-    profile: 'auto',
-    profileStages: ['pipeline'],
-    profileCli: false,
+    cpuProfile: 'auto',
+    cpuProfileStages: ['pipeline'],
+    cpuProfileCli: false,
     corpus: join(REPO, '..', 'shared', 'corpus'),
     jsonOut: undefined,
     keep: false,

@@ -1,7 +1,7 @@
 // Section engine: the scoring engine in process (src/ bundled with esbuild from engine-child.ts): load +
 // derive + assess, and each stage alone (parse, load, derive, assess, render) — the cost of scoring
 // without node start-up or I/O. When it misses its goal, the measured passes are profiled (V8's CPU
-// profiler, as node --cpu-prof) and the hottest functions are printed (--profile-stages picks others).
+// profiler, as node --cpu-prof) and the hottest functions are printed (--cpu-profile-stages picks others).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
@@ -96,8 +96,8 @@ export async function engineSection(ctx) {
       `each stage: warm-up ≥ ${warmupMs} ms, then ≥ ${opts.engineMs} ms of whole passes; child peak RSS ${fmtMiB(r.maxRssKiB)}`,
   );
   const missed = (r.results.pipeline?.unitsPerSecond ?? 0) < goal;
-  if (opts.profile === 'always' || (opts.profile === 'auto' && missed)) {
-    for (const stage of opts.profileStages) {
+  if (opts.cpuProfile === 'always' || (opts.cpuProfile === 'auto' && missed)) {
+    for (const stage of opts.cpuProfileStages) {
       if (!stages.includes(stage)) {
         ctx.note(`no stage ${stage} to profile (have: ${stages.join(', ')})`);
         continue;

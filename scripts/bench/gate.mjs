@@ -280,8 +280,8 @@ export async function gateSection(ctx) {
     await stub.close();
   }
 
-  // 4. A profile when it misses (or with --profile): V8's CPU profiler over one whole run.
-  if (opts.profile === 'always' || (opts.profile === 'auto' && missed)) {
+  // 4. A CPU profile when it misses (or with --cpu-profile): V8's CPU profiler over one whole run.
+  if (opts.cpuProfile === 'always' || (opts.cpuProfile === 'auto' && missed)) {
     log('profiling one run (node --cpu-prof)…');
     const profDir = join(work, 'gate-prof');
     rmSync(profDir, { recursive: true, force: true });

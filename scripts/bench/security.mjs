@@ -240,7 +240,7 @@ for (let n = 0, total = Number(bytes); n < total; n += chunk.length)
   }
   if (ugAll.batches > 1) ctx.note(`unitgate "1 process" figure is ${ugAll.batches} processes (ARG_MAX)`);
 
-  if (opts.profileCli) {
+  if (opts.cpuProfileCli) {
     log(`profiling unitgate on all ${n} units (node --cpu-prof)…`);
     const dir = join(work, 'cli-prof');
     mkdirSync(dir, { recursive: true });
