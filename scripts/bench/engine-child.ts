@@ -45,7 +45,7 @@ interface Stage {
 }
 
 const cfg = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as EngineConfig;
-const profile = systemdRelease(cfg.version);
+const release = systemdRelease(cfg.version);
 
 // What the CLI does with --json=short: each unit's array encoded as UTF-8 into its output batch.
 const batch = new Uint8Array(1 << 20);
@@ -71,9 +71,9 @@ let t = performance.now();
 const tree = memoryTree(files);
 const treeMs = performance.now() - t;
 // As the CLI does with --root: the arguments' directory first, then systemd's search path.
-const searchPath = [cfg.dir, ...profile.traits.searchPath.filter((d: string) => d !== cfg.dir)];
+const searchPath = [cfg.dir, ...release.traits.searchPath.filter((d: string) => d !== cfg.dir)];
 const names: string[] = cfg.units.map((u) =>
-  isTemplateName(u) ? replaceInstance(u, profile.traits.templateInstance) : u,
+  isTemplateName(u) ? replaceInstance(u, release.traits.templateInstance) : u,
 );
 let sink = 0;
 
@@ -104,13 +104,13 @@ const prepare = (): void => {
         text: (tree.readFile(f.file) as { text: string }).text ?? '',
       })),
     );
-    const d = deriveSecuritySettings(o.unit, profile);
+    const d = deriveSecuritySettings(o.unit, release);
     if (!d.settings) {
       failures++;
       continue;
     }
     settings.push(d.settings);
-    assessments.push(assessUnit(d.settings, profile));
+    assessments.push(assessUnit(d.settings, release));
   }
 };
 
@@ -125,8 +125,8 @@ const stages: Record<string, Stage> = {
       for (const name of names) {
         const o = loader.load(name);
         if (!o.ok) continue;
-        const d = deriveSecuritySettings(o.unit, profile);
-        if (d.settings) sink += assessUnit(d.settings, profile).exposure;
+        const d = deriveSecuritySettings(o.unit, release);
+        if (d.settings) sink += assessUnit(d.settings, release).exposure;
       }
     },
   },
@@ -137,8 +137,8 @@ const stages: Record<string, Stage> = {
       for (const name of names) {
         const o = loader.load(name);
         if (!o.ok) continue;
-        const d = deriveSecuritySettings(o.unit, profile);
-        if (d.settings) sink += encode(assessUnit(d.settings, profile));
+        const d = deriveSecuritySettings(o.unit, release);
+        if (d.settings) sink += encode(assessUnit(d.settings, release));
       }
     },
   },
@@ -161,14 +161,14 @@ const stages: Record<string, Stage> = {
     units: () => loaded.length,
     prepared: true,
     pass: () => {
-      for (const u of loaded) sink += deriveSecuritySettings(u, profile).diagnostics.length;
+      for (const u of loaded) sink += deriveSecuritySettings(u, release).diagnostics.length;
     },
   },
   assess: {
     units: () => settings.length,
     prepared: true,
     pass: () => {
-      for (const s of settings) sink += assessUnit(s, profile).exposure;
+      for (const s of settings) sink += assessUnit(s, release).exposure;
     },
   },
   render: {
