@@ -43427,6 +43427,7 @@ var EXTRACT_UNESCAPE_RELAX = 1 << 2;
 var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
 var EXTRACT_UNQUOTE = 1 << 5;
 var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
+var EXTRACT_RETAIN_ESCAPE = 1 << 7;
 var WHITESPACE = " 	\n\r";
 var HEX = "0123456789abcdefABCDEF";
 var SIMPLE_ESCAPES = {
@@ -43549,7 +43550,7 @@ var WordReader = class {
             word += c;
           else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
           else return "error";
-        } else word += c;
+        } else word += flags & EXTRACT_RETAIN_ESCAPE ? "\\" + c : c;
         backslash = false;
         i++;
         continue;
@@ -48734,9 +48735,16 @@ function ignoredPath(message) {
   return message.includes(": ") ? message.replace(": ", ", ignoring: ") : `${message}, ignoring.`;
 }
 function tupleFields(word, keepEmpty) {
-  const parts = word.split(":");
-  if (keepEmpty) return parts.slice(0, 3);
-  return parts.filter((p) => p !== "").slice(0, 2);
+  const flags = EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS | (keepEmpty ? EXTRACT_DONT_COALESCE_SEPARATORS : 0);
+  const fields = [];
+  let rest = word;
+  while (rest !== void 0 && fields.length < (keepEmpty ? 3 : 2)) {
+    const step = extractFirstWordRaw(rest, flags, ":");
+    if (step.kind !== "word") break;
+    fields.push(step.word);
+    rest = step.rest;
+  }
+  return fields;
 }
 function printfField(ctx, a, field) {
   const r = expand(ctx, field);
@@ -48753,7 +48761,7 @@ function relativePath(ctx, a, field) {
 var handleExecDirectories = (ctx, a) => {
   if (a.value === "") return "ok";
   const withFlags = ctx.traits.execDirectoryFlags;
-  const { words, invalid } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  const { words, invalid } = extractAllWords(a.value, EXTRACT_UNQUOTE | EXTRACT_RETAIN_ESCAPE);
   for (const tuple of words) {
     const [rawSource, rawDestination, flags] = tupleFields(tuple, withFlags);
     if (rawSource === void 0)

@@ -2,7 +2,15 @@
 // config_parse_exec_directories() (src/core/load-fragment.c, v252–v262). They change no score; what
 // matters is what systemd logs about each word. Checked against systemd-analyze 252, 257 and 262.
 import type { Assignment } from '../unit/parse-unit-file';
-import { EXTRACT_UNQUOTE, extractAllWords } from '../unit/extract-word';
+import {
+  EXTRACT_CUNESCAPE,
+  EXTRACT_DONT_COALESCE_SEPARATORS,
+  EXTRACT_RETAIN_ESCAPE,
+  EXTRACT_UNESCAPE_SEPARATORS,
+  EXTRACT_UNQUOTE,
+  extractAllWords,
+  extractFirstWordRaw,
+} from '../unit/extract-word';
 import { pathStartsWith, simplifyAndCheckPath } from '../unit/path-util';
 import { expand, warn, type Context, type Handler } from './conf-parser';
 
@@ -15,14 +23,24 @@ export function ignoredPath(message: string): string {
 }
 
 /**
- * The fields of one `SOURCE[:DESTINATION[:FLAGS]]` word. v252 splits with extract_many_words() over
- * ":" coalescing separators (so `:y` is `y`, and a word of colons only has no field); from v256
- * (VersionTraits execDirectoryFlags) it keeps empty fields and reads a third, the flags.
+ * The fields of one `SOURCE[:DESTINATION[:FLAGS]]` word: extract_many_words() over ":" with
+ * EXTRACT_CUNESCAPE|EXTRACT_UNESCAPE_SEPARATORS, so `\:` is a colon inside a field. v252 coalesces
+ * separators (so `:y` is `y`, and a word of colons only has no field) and reads two fields; from v256
+ * (VersionTraits execDirectoryFlags) it keeps empty fields (EXTRACT_DONT_COALESCE_SEPARATORS) and
+ * reads a third, the flags.
  */
 function tupleFields(word: string, keepEmpty: boolean): string[] {
-  const parts = word.split(':');
-  if (keepEmpty) return parts.slice(0, 3);
-  return parts.filter((p) => p !== '').slice(0, 2);
+  const flags =
+    EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS | (keepEmpty ? EXTRACT_DONT_COALESCE_SEPARATORS : 0);
+  const fields: string[] = [];
+  let rest: string | undefined = word;
+  while (rest !== undefined && fields.length < (keepEmpty ? 3 : 2)) {
+    const step = extractFirstWordRaw(rest, flags, ':');
+    if (step.kind !== 'word') break;
+    fields.push(step.word);
+    rest = step.rest;
+  }
+  return fields;
 }
 
 /** unit_path_printf() of one field; logs and answers undefined when a specifier does not resolve. */
@@ -50,7 +68,8 @@ function relativePath(ctx: Context, a: Assignment, field: string): string | unde
 export const handleExecDirectories: Handler = (ctx, a) => {
   if (a.value === '') return 'ok';
   const withFlags = ctx.traits.execDirectoryFlags;
-  const { words, invalid } = extractAllWords(a.value, EXTRACT_UNQUOTE);
+  // The word keeps its escapes (EXTRACT_RETAIN_ESCAPE): `\:` is unescaped by the split into fields.
+  const { words, invalid } = extractAllWords(a.value, EXTRACT_UNQUOTE | EXTRACT_RETAIN_ESCAPE);
   for (const tuple of words) {
     const [rawSource, rawDestination, flags] = tupleFields(tuple, withFlags);
     if (rawSource === undefined)

@@ -9,6 +9,8 @@ export const EXTRACT_UNESCAPE_RELAX = 1 << 2;
 export const EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
 export const EXTRACT_UNQUOTE = 1 << 5;
 export const EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
+/** Keeps a backslash and the character after it as they are (for a later split that unescapes). */
+export const EXTRACT_RETAIN_ESCAPE = 1 << 7;
 
 /** WHITESPACE in systemd. */
 export const WHITESPACE = ' \t\n\r';
@@ -175,7 +177,7 @@ export class WordReader {
             word += c;
           else if (flags & EXTRACT_UNESCAPE_RELAX) word += '\\' + c;
           else return 'error';
-        } else word += c;
+        } else word += flags & EXTRACT_RETAIN_ESCAPE ? '\\' + c : c;
         backslash = false;
         i++;
         continue;
