@@ -2,7 +2,7 @@
 // Ported from src/basic/path-util.c (path_simplify_full(), path_is_normalized(), path_is_valid_full(),
 // path_startswith_full(), filename_is_valid()) and src/shared/parse-helpers.c
 // (path_simplify_and_warn()), v252–v256; lengths are counted in UTF-8 bytes like systemd does.
-import { utf8Length } from './utf8';
+import { utf8Length, utf8LongerThan } from './utf8';
 
 /** NAME_MAX and PATH_MAX of Linux. */
 const NAME_MAX = 255;
@@ -26,7 +26,7 @@ export function simplifyPath(p: string): string {
   for (let i = 0; i < parts.length; i++) {
     const c = parts[i] as string;
     if (c === '' || c === '.') continue;
-    if (utf8Length(c) > NAME_MAX) {
+    if (utf8LongerThan(c, NAME_MAX)) {
       // The invalid remainder is kept verbatim from this component on.
       const rest = parts.slice(i).join('/');
       return (absolute ? '/' : '') + [...out, rest].join('/');
@@ -40,7 +40,7 @@ export function simplifyPath(p: string): string {
 /** path_is_valid_full(): non-empty, every component ≤ NAME_MAX, shorter than PATH_MAX; `..` optional. */
 export function isValidPath(p: string, acceptDotDot = true): boolean {
   if (p === '') return false;
-  if (utf8Length(p) >= PATH_MAX) return false;
+  if (utf8LongerThan(p, PATH_MAX - 1)) return false;
   // Each component p[start, i) between slashes (empty ones and `.` cannot be too long or `..`).
   for (let start = 0, i = 0; i <= p.length; i++) {
     if (i < p.length && p.charCodeAt(i) !== 0x2f /* / */) continue;
@@ -63,7 +63,7 @@ export function isNormalizedPath(p: string): boolean {
 export function isValidFilename(p: string): boolean {
   if (p === '' || p === '.' || p === '..') return false;
   if (p.includes('/')) return false;
-  return utf8Length(p) <= NAME_MAX;
+  return !utf8LongerThan(p, NAME_MAX);
 }
 
 /**

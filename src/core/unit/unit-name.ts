@@ -1,7 +1,7 @@
 // Unit names: validation, type, template/instance and prefix handling, escaping.
 // Ported from systemd's src/basic/unit-name.c (unit_name_is_valid, unit_name_to_prefix, …), v252–v262.
 import { isNormalizedPath, pathEqual, simplifyPath } from './path-util';
-import { utf8Length } from './utf8';
+import { utf8LongerThan } from './utf8';
 
 export const UNIT_TYPES = [
   'service',
@@ -186,7 +186,7 @@ export function unitNameFromPath(path: string, type: UnitType): string | 'hashed
     escaped = escapeUnitNamePart(p.replace(/\/+$/, '').replace(/^\/+/, ''));
   }
   const name = `${escaped}.${type}`;
-  if (utf8Length(name) >= UNIT_NAME_MAX) return 'hashed';
+  if (utf8LongerThan(name, UNIT_NAME_MAX - 1)) return 'hashed';
   const parts = parseUnitName(name);
   return parts && parts.instance === undefined ? name : undefined;
 }
