@@ -22888,6 +22888,10 @@ var encoder = new TextEncoder();
 function utf8Length(s, from = 0, to = s.length) {
   return encoder.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
 }
+function utf8LongerThan(s, max) {
+  if (s.length * 3 <= max) return false;
+  return utf8Length(s) > max;
+}
 
 // src/core/unit/unit-tree.ts
 var import_path = require("path");
@@ -23109,7 +23113,7 @@ function simplifyPath(p) {
   for (let i = 0; i < parts.length; i++) {
     const c = parts[i];
     if (c === "" || c === ".") continue;
-    if (utf8Length(c) > NAME_MAX) {
+    if (utf8LongerThan(c, NAME_MAX)) {
       const rest = parts.slice(i).join("/");
       return (absolute ? "/" : "") + [...out, rest].join("/");
     }
@@ -23120,7 +23124,7 @@ function simplifyPath(p) {
 }
 function isValidPath(p, acceptDotDot = true) {
   if (p === "") return false;
-  if (utf8Length(p) >= PATH_MAX) return false;
+  if (utf8LongerThan(p, PATH_MAX - 1)) return false;
   for (let start = 0, i = 0; i <= p.length; i++) {
     if (i < p.length && p.charCodeAt(i) !== 47) continue;
     if (i - start > NAME_MAX / 3 && utf8Length(p, start, i) > NAME_MAX) return false;
@@ -23138,7 +23142,7 @@ function isNormalizedPath(p) {
 function isValidFilename(p) {
   if (p === "" || p === "." || p === "..") return false;
   if (p.includes("/")) return false;
-  return utf8Length(p) <= NAME_MAX;
+  return !utf8LongerThan(p, NAME_MAX);
 }
 function pathStartsWith(path, prefix) {
   if (path.startsWith("/") !== prefix.startsWith("/")) return void 0;
@@ -23288,7 +23292,7 @@ function unitNameFromPath(path, type) {
     escaped = escapeUnitNamePart(p.replace(/\/+$/, "").replace(/^\/+/, ""));
   }
   const name = `${escaped}.${type}`;
-  if (utf8Length(name) >= UNIT_NAME_MAX) return "hashed";
+  if (utf8LongerThan(name, UNIT_NAME_MAX - 1)) return "hashed";
   const parts = parseUnitName(name);
   return parts && parts.instance === void 0 ? name : void 0;
 }
