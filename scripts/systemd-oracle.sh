@@ -164,9 +164,11 @@ build() {
   safe_remove "$root"
   echo "systemd-oracle: building Debian $suite (systemd $version) in $root" >&2
   # debootstrap mounts /proc and /sys in the target while it configures packages: in a private mount
-  # namespace, those mounts cannot outlive it even when it is killed.
+  # namespace, those mounts cannot outlive it even when it is killed. Only systemd goes in with
+  # debootstrap (its configuration of systemd-container fails in a minbase target); the rest of
+  # PACKAGES is installed with apt afterwards, at the same systemd version.
   unshare --mount --propagation private -- \
-    debootstrap --variant=minbase --include="$(IFS=,; echo "${PACKAGES[*]}")" --cache-dir="$dir/debs" \
+    debootstrap --variant=minbase --include="${PACKAGES[0]}" --cache-dir="$dir/debs" \
     "$suite" "$building" "$MIRROR" >"$dir/debootstrap.log" 2>&1 ||
     die "debootstrap of Debian $suite failed; see $dir/debootstrap.log"
   local major
@@ -175,6 +177,9 @@ build() {
     safe_remove "$building"
     die "Debian $suite now ships systemd ${major:-?}, not $version. A new systemd release is a version to add to unitgate (its data file and traits); the recorded corpus stays the fixed $version reference."
   fi
+  mkdir -p "$dir/debs/partial"
+  install_missing "$building" "$dir/debs" ||
+    die "could not install $(missing_packages "$building" | tr '\n' ' ')into the new chroot; see $dir/install.log"
   mv "$building" "$root"
   trap - EXIT
   echo "$root"
