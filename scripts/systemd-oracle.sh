@@ -19,6 +19,8 @@
 #        scripts/systemd-oracle.sh run VERSION [--bind DIR]... -- COMMAND [ARG...]
 #                                                       runs COMMAND in the chroot; each DIR (absolute)
 #                                                       is visible at the same path inside it
+#        scripts/systemd-oracle.sh run-in ROOT [--bind DIR]... -- COMMAND [ARG...]
+#                                                       the same in the oracle `root` printed (no lookup)
 #        scripts/systemd-oracle.sh remove VERSION       unmounts and deletes the chroot (keeps the .debs)
 #        scripts/systemd-oracle.sh versions             the versions with a live oracle, one per line
 #
@@ -209,17 +211,23 @@ root_of() {
 run() {
   local version="$1"
   shift
+  run_in "$(root_of "$version")" "$@"
+}
+
+# Runs a command in the oracle whose root is $1 (as `root` printed it: / for the host's tool), with the
+# --bind directories; callers that run many commands resolve the root once and use this directly.
+run_in() {
+  local root="$1"
+  shift
   local binds=()
   while [ $# -gt 0 ]; do
     case "$1" in
       --bind) [ $# -ge 2 ] || die "--bind needs a directory"; binds+=("$2"); shift 2 ;;
       --) shift; break ;;
-      *) die "unexpected '$1' (run VERSION [--bind DIR]... -- COMMAND...)" ;;
+      *) die "unexpected '$1' ([--bind DIR]... -- COMMAND...)" ;;
     esac
   done
   [ $# -gt 0 ] || die "run needs a command after --"
-  local root
-  root="$(root_of "$version")"
   if [ "$root" = / ]; then
     exec "$@"
   fi
@@ -250,6 +258,7 @@ case "${1:-}" in
   build) [ $# = 2 ] || die "usage: build VERSION"; build "$2" ;;
   root) [ $# = 2 ] || die "usage: root VERSION"; root_of "$2" ;;
   run) [ $# -ge 2 ] || die "usage: run VERSION [--bind DIR]... -- COMMAND..."; v="$2"; shift 2; run "$v" "$@" ;;
+  run-in) [ $# -ge 2 ] || die "usage: run-in ROOT [--bind DIR]... -- COMMAND..."; r="$2"; shift 2; run_in "$r" "$@" ;;
   remove) [ $# = 2 ] || die "usage: remove VERSION"; remove "$2" ;;
   versions) list_versions ;;
   *) die "usage: systemd-oracle.sh build|root|run|remove|versions …" ;;

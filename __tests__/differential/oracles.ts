@@ -52,9 +52,10 @@ function oracleOf(version: number): Oracle | { reason: string; buildable: boolea
     binds: readonly string[],
     env: Readonly<Record<string, string>> = {},
   ): ToolRun =>
+    // The root was resolved once above: each run goes straight to it (`run-in`), without the lookup.
     script([
-      'run',
-      String(version),
+      'run-in',
+      root,
       ...binds.flatMap((b) => ['--bind', b]),
       '--',
       // env(1) inside the chroot: the script passes only its own environment through.
