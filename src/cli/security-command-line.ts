@@ -9,25 +9,22 @@ import { imagePolicyProblem } from '../core/security/load-fragment-fatal';
 import { isTimeSpan } from '../core/security/time-spec';
 import { isValidUnitName } from '../core/unit/unit-name';
 import type { AnalyzeOption, VersionTraits } from '../core/security/versions';
-import type { JsonOutput } from './security-command';
+import type { SecurityOptions } from './security-command';
 
 /** unitgate's own options, matched exactly (see AnalyzeArgv). */
 export const UNITGATE_SECURITY_OPTIONS: readonly AnalyzeOption[] = [
   { long: 'systemd-version', argument: 'required' },
 ];
 
-export interface SecurityCommandLine {
-  units: string[];
-  root?: string;
-  json: JsonOutput;
-  threshold: number;
-  securityPolicy?: string;
-  portableProfile?: string;
-  instance?: string;
+/** The options runSecurityCommand() takes, as the command line gives them, and what only parsing knows. */
+export interface SecurityCommandLine extends Pick<
+  SecurityOptions,
+  'units' | 'root' | 'json' | 'threshold' | 'securityPolicy' | 'portableProfile' | 'instance'
+> {
   /** `--systemd-version=` as given (checked by the caller, which chose the release from it). */
   systemdVersion?: string;
   /** Whose manager loads the units: `--user` and `--system`, the last one given (arg_runtime_scope). */
-  scope: 'system' | 'user';
+  scope: NonNullable<SecurityOptions['scope']>;
   /** What parse_argv() logged without failing, printed before the units' output. */
   notices: string;
 }
