@@ -3,7 +3,6 @@
 // fails its load (any other error). load-fragment.c, v252–v262; the version's switches say which exist.
 import type { Assignment } from '../unit/parse-unit-file';
 import { simplifyAndCheckPath } from '../unit/path-util';
-import { isValidRelaxedUserName } from '../unit/unit-name';
 import { expand, fatal, warn, type Handler } from './conf-parser';
 import type { VersionTraits } from './versions';
 
@@ -64,16 +63,6 @@ export const handleSecurityLabel: Handler = (ctx, a) => {
   return ignore
     ? warn(ctx, a, `Failed to resolve unit specifiers in '${value}', ignoring: Invalid slot`, 'invalid-value')
     : fatal(ctx, a, `Failed to resolve unit specifiers in '${value}': Invalid slot`);
-};
-
-/** config_parse_user_group_compat() for SocketUser=/SocketGroup=: an invalid name refuses the unit. */
-export const handleSocketUserGroup: Handler = (ctx, a) => {
-  if (a.value === '') return 'ok';
-  const r = expand(ctx, a.value);
-  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
-  if (!isValidRelaxedUserName(r.value))
-    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-  return 'ok';
 };
 
 /** partition_designator_from_string() (src/shared/gpt.c, v257). */

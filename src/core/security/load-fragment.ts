@@ -85,7 +85,6 @@ import {
   fatalPath,
   handleImagePolicy,
   handleSecurityLabel,
-  handleSocketUserGroup,
   handleWorkingDirectory,
 } from './load-fragment-fatal';
 
@@ -513,8 +512,9 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   Service: w('socket', handleSocketService),
   MaxConnections: w('socket', handleMaxConnections),
   Symlinks: w('socket', handleSymlinks),
-  SocketUser: w('socket', handleSocketUserGroup),
-  SocketGroup: w('socket', handleSocketUserGroup),
+  // config_parse_user_group_compat(), as for Group=: an invalid name refuses the unit, a relaxed one is noted.
+  SocketUser: w('socket', handleGroup),
+  SocketGroup: w('socket', handleGroup),
   OnActiveSec: d('timer', timerValue(false)),
   OnBootSec: d('timer', timerValue(false)),
   OnStartupSec: d('timer', timerValue(false)),
