@@ -48840,14 +48840,6 @@ var handleSecurityLabel = (ctx, a) => {
   if (r.ok) return "ok";
   return ignore ? warn(ctx, a, `Failed to resolve unit specifiers in '${value}', ignoring: Invalid slot`, "invalid-value") : fatal(ctx, a, `Failed to resolve unit specifiers in '${value}': Invalid slot`);
 };
-var handleSocketUserGroup = (ctx, a) => {
-  if (a.value === "") return "ok";
-  const r = expand(ctx, a.value);
-  if (!r.ok) return fatal(ctx, a, `Failed to resolve unit specifiers in ${a.value}`);
-  if (!isValidRelaxedUserName(r.value))
-    return fatal(ctx, a, `Invalid user/group name or numeric ID: ${r.value}`);
-  return "ok";
-};
 var PARTITION_DESIGNATORS = /* @__PURE__ */ new Set([
   "root",
   "usr",
@@ -49235,8 +49227,9 @@ var DIRECTIVES = {
   Service: w("socket", handleSocketService),
   MaxConnections: w("socket", handleMaxConnections),
   Symlinks: w("socket", handleSymlinks),
-  SocketUser: w("socket", handleSocketUserGroup),
-  SocketGroup: w("socket", handleSocketUserGroup),
+  // config_parse_user_group_compat(), as for Group=: an invalid name refuses the unit, a relaxed one is noted.
+  SocketUser: w("socket", handleGroup),
+  SocketGroup: w("socket", handleGroup),
   OnActiveSec: d("timer", timerValue(false)),
   OnBootSec: d("timer", timerValue(false)),
   OnStartupSec: d("timer", timerValue(false)),
