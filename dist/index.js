@@ -44826,7 +44826,7 @@ function components(p) {
   return p.split("/").filter((c) => c !== "" && c !== ".");
 }
 function simplifyPath(p) {
-  if (p === "") return p;
+  if (p === "" || isSimplePath(p)) return p;
   const absolute = p.startsWith("/");
   const out = [];
   const parts = p.split("/");
@@ -44842,8 +44842,23 @@ function simplifyPath(p) {
   if (out.length === 0) return absolute ? "/" : ".";
   return (absolute ? "/" : "") + out.join("/");
 }
+function isSimplePath(p) {
+  const n = p.length;
+  if (n * 3 > NAME_MAX) return false;
+  if (n === 1) return true;
+  if (p.charCodeAt(n - 1) === 47) return false;
+  for (let i = 0, start = 0; i <= n; i++) {
+    if (i < n && p.charCodeAt(i) !== 47) continue;
+    const length = i - start;
+    if (length === 0 && i > 0) return false;
+    if (length === 1 && p.charCodeAt(start) === 46) return false;
+    start = i + 1;
+  }
+  return true;
+}
 function isValidPath(p, acceptDotDot = true) {
   if (p === "") return false;
+  if (acceptDotDot && p.length * 3 <= NAME_MAX) return true;
   if (utf8LongerThan(p, PATH_MAX - 1)) return false;
   for (let start = 0, i = 0; i <= p.length; i++) {
     if (i < p.length && p.charCodeAt(i) !== 47) continue;

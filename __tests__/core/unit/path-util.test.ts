@@ -10,6 +10,7 @@ import {
   simplifyPath,
 } from '../../../src/core/unit/path-util';
 import { utf8Length } from '../../../src/core/unit/utf8';
+import fc from 'fast-check';
 
 describe('simplifyPath (path_simplify())', () => {
   it.each([
@@ -26,6 +27,41 @@ describe('simplifyPath (path_simplify())', () => {
     ['', ''],
   ])('%j → %j', (input, expected) => {
     expect(simplifyPath(input)).toBe(expected);
+  });
+
+  // simplifyPath() returns an already-simple path without rebuilding it: the shortcut must agree with
+  // path_simplify()'s component walk on every path, near the NAME_MAX edge and with multi-byte names.
+  it('matches the component walk on random paths', () => {
+    const walk = (p: string): string => {
+      if (p === '') return p;
+      const parts = p.split('/').filter((c) => c !== '' && c !== '.');
+      for (let i = 0; i < parts.length; i++)
+        if (utf8Length(parts[i] as string) > 255)
+          return (
+            (p.startsWith('/') ? '/' : '') +
+            [
+              ...parts.slice(0, i),
+              p
+                .split('/')
+                .filter((c) => c !== '' && c !== '.')
+                .slice(i)
+                .join('/'),
+            ].join('/')
+          );
+      if (parts.length === 0) return p.startsWith('/') ? '/' : '.';
+      return (p.startsWith('/') ? '/' : '') + parts.join('/');
+    };
+    const component = fc.oneof(
+      fc.constantFrom('', '.', '..', 'a', 'é', 'usr'),
+      fc.string({ unit: fc.constantFrom('a', 'é', '.'), minLength: 80, maxLength: 130 }),
+    );
+    fc.assert(
+      fc.property(fc.array(component, { maxLength: 6 }), (parts) => {
+        const p = parts.join('/');
+        expect(simplifyPath(p)).toBe(walk(p));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

@@ -19,7 +19,7 @@ function components(p: string): string[] {
  * NAME_MAX stops the simplification there, as in systemd.
  */
 export function simplifyPath(p: string): string {
-  if (p === '') return p;
+  if (p === '' || isSimplePath(p)) return p;
   const absolute = p.startsWith('/');
   const out: string[] = [];
   const parts = p.split('/');
@@ -37,9 +37,32 @@ export function simplifyPath(p: string): string {
   return (absolute ? '/' : '') + out.join('/');
 }
 
+/**
+ * Whether path_simplify() leaves `p` as it is: no empty or `.` component, no trailing slash, and too
+ * short for a component over NAME_MAX. Nearly every path in a unit file is; one scan answers it.
+ */
+function isSimplePath(p: string): boolean {
+  const n = p.length;
+  if (n * 3 > NAME_MAX) return false;
+  // `.` alone and `/` alone are already simple; otherwise neither may end in `/`.
+  if (n === 1) return true;
+  if (p.charCodeAt(n - 1) === 0x2f /* / */) return false;
+  for (let i = 0, start = 0; i <= n; i++) {
+    if (i < n && p.charCodeAt(i) !== 0x2f) continue;
+    const length = i - start;
+    // An empty component (`//`, or a leading `/` is fine) or a `.` one.
+    if (length === 0 && i > 0) return false;
+    if (length === 1 && p.charCodeAt(start) === 0x2e /* . */) return false;
+    start = i + 1;
+  }
+  return true;
+}
+
 /** path_is_valid_full(): non-empty, every component ≤ NAME_MAX, shorter than PATH_MAX; `..` optional. */
 export function isValidPath(p: string, acceptDotDot = true): boolean {
   if (p === '') return false;
+  // No component of a path this short can pass NAME_MAX bytes.
+  if (acceptDotDot && p.length * 3 <= NAME_MAX) return true;
   if (utf8LongerThan(p, PATH_MAX - 1)) return false;
   // Each component p[start, i) between slashes (empty ones and `.` cannot be too long or `..`).
   for (let start = 0, i = 0; i <= p.length; i++) {
