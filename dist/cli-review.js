@@ -20853,7 +20853,8 @@ var VERSIONS = {
       verifiesExecContexts: false,
       execReloadPost: false,
       rootMStack: false,
-      portableProfileSecondUnit: { copyError: "No such file or directory" }
+      portableProfileSecondUnit: { copyError: "No such file or directory" },
+      maskedUnitReadsDropIns: true
     }
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -20895,7 +20896,8 @@ var VERSIONS = {
       maxConnectionsCheckedAlways: true,
       verifiesExecContexts: true,
       valueErrorWording: "parse-error",
-      portableProfileSecondUnit: "first-unit-profile"
+      portableProfileSecondUnit: "first-unit-profile",
+      maskedUnitReadsDropIns: false
     }
   },
   262: {
@@ -23719,7 +23721,6 @@ var UnitLoader = class {
     }
     const fragmentPath = fragment.path;
     const mainText = this.readFragment(fragment);
-    if (mainText === "masked") return fail("masked", unitName, `Unit ${unitName} is masked.`);
     if (mainText === "not-found") return fail("not-found", unitName, `Unit ${unitName} not found.`);
     if (mainText === "dangling") {
       const failure = {
@@ -23744,6 +23745,7 @@ var UnitLoader = class {
     else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
     else if (idParts.instance === void 0) instance = void 0;
     const type = parts.type;
+    if (mainText === "masked") return this.masked(id, unitName, parts, idParts, type, instance, fragmentPath);
     const allNames = new Array();
     allNames.push(id);
     if (unitName !== id) allNames.push(unitName);
@@ -23769,6 +23771,24 @@ var UnitLoader = class {
       allNames,
       main
     );
+  }
+  /** A masked unit: the failure, and the drop-ins systemd 252 still reads (LoadFailure.maskedWithDropIns). */
+  masked(id, unitName, parts, idParts, type, instance, fragmentPath) {
+    const empty = parseUnitFile("", fragmentPath, UNIT_SECTIONS[type]);
+    const names = id === unitName ? [id] : [id, unitName];
+    const withDropIns = this.withDropIns(
+      id,
+      unitName,
+      id === unitName ? parts : idParts,
+      type,
+      instance,
+      fragmentPath,
+      names,
+      empty
+    );
+    const failure = { kind: "masked", unitName: id, message: `Unit ${id} is masked.` };
+    if (withDropIns.ok) failure.maskedWithDropIns = withDropIns.unit;
+    return { ok: false, failure };
   }
   /** The unit with its main file and its drop-ins (unit_load_dropin()). */
   withDropIns(id, requestedName, idParts, type, instance, fragmentPath, allNames, main) {
@@ -25694,6 +25714,73 @@ var ERRNO_NAMES = new Set(
   "EPERM ENOENT ESRCH EINTR EIO ENXIO E2BIG ENOEXEC EBADF ECHILD EAGAIN ENOMEM EACCES EFAULT ENOTBLK EBUSY EEXIST EXDEV ENODEV ENOTDIR EISDIR EINVAL ENFILE EMFILE ENOTTY ETXTBSY EFBIG ENOSPC ESPIPE EROFS EMLINK EPIPE EDOM ERANGE EDEADLK ENAMETOOLONG ENOLCK ENOSYS ENOTEMPTY ELOOP EWOULDBLOCK ENOMSG EIDRM ECHRNG EL2NSYNC EL3HLT EL3RST ELNRNG EUNATCH ENOCSI EL2HLT EBADE EBADR EXFULL ENOANO EBADRQC EBADSLT EDEADLOCK EBFONT ENOSTR ENODATA ETIME ENOSR ENONET ENOPKG EREMOTE ENOLINK EADV ESRMNT ECOMM EPROTO EMULTIHOP EDOTDOT EBADMSG EOVERFLOW ENOTUNIQ EBADFD EREMCHG ELIBACC ELIBBAD ELIBSCN ELIBMAX ELIBEXEC EILSEQ ERESTART ESTRPIPE EUSERS ENOTSOCK EDESTADDRREQ EMSGSIZE EPROTOTYPE ENOPROTOOPT EPROTONOSUPPORT ESOCKTNOSUPPORT EOPNOTSUPP ENOTSUP EPFNOSUPPORT EAFNOSUPPORT EADDRINUSE EADDRNOTAVAIL ENETDOWN ENETUNREACH ENETRESET ECONNABORTED ECONNRESET ENOBUFS EISCONN ENOTCONN ESHUTDOWN ETOOMANYREFS ETIMEDOUT ECONNREFUSED EHOSTDOWN EHOSTUNREACH EALREADY EINPROGRESS ESTALE EUCLEAN ENOTNAM ENAVAIL EISNAM EREMOTEIO EDQUOT ENOMEDIUM EMEDIUMTYPE ECANCELED ENOKEY EKEYEXPIRED EKEYREVOKED EKEYREJECTED EOWNERDEAD ENOTRECOVERABLE ERFKILL EHWPOISON".split(" ")
 );
 
+// src/core/security/parse-number.ts
+var LEADING_SPACE = /^[ \t\n\v\f\r]*/;
+var INT_MIN = -(2n ** 31n);
+var INT_MAX = 2n ** 31n - 1n;
+var UINT_MAX = 2n ** 32n - 1n;
+var LONG_MAX = 2n ** 63n - 1n;
+var ULONG_MAX = 2n ** 64n - 1n;
+var DIGITS = { 2: /^[01]+/, 8: /^[0-7]+/, 10: /^[0-9]+/, 16: /^[0-9A-Fa-f]+/ };
+function strtoNumber(s, base) {
+  let rest = s;
+  let negative = false;
+  if (rest.startsWith("+") || rest.startsWith("-")) {
+    negative = rest.startsWith("-");
+    rest = rest.slice(1);
+  }
+  let b = base;
+  if (b === 0 || b === 16) {
+    if (/^0[xX][0-9A-Fa-f]/.test(rest)) {
+      rest = rest.slice(2);
+      b = 16;
+    } else if (b === 0) b = rest.startsWith("0") ? 8 : 10;
+  }
+  const m = DIGITS[b].exec(rest);
+  if (!m || m[0].length !== rest.length) return void 0;
+  const digits = m[0];
+  const prefix = b === 16 ? "0x" : b === 8 ? "0o" : b === 2 ? "0b" : "";
+  return { negative, magnitude: BigInt(prefix + digits) };
+}
+function mangleBase(s) {
+  if (/^0[bB]/.test(s)) return { s: s.slice(2), base: 2 };
+  if (/^0[oO]/.test(s)) return { s: s.slice(2), base: 8 };
+  return { s, base: 0 };
+}
+function safeAtoi(text) {
+  const { s, base } = mangleBase(text.replace(LEADING_SPACE, ""));
+  const n = strtoNumber(s, base);
+  if (!n) return { error: "EINVAL" };
+  const value = n.negative ? -n.magnitude : n.magnitude;
+  if (n.magnitude > LONG_MAX + 1n || value < INT_MIN || value > INT_MAX) return { error: "ERANGE" };
+  return { value };
+}
+function safeAtou(text, base = 0, refusePlusMinus = false) {
+  let s = text.replace(LEADING_SPACE, "");
+  if (refusePlusMinus && (s.startsWith("+") || s.startsWith("-"))) return { error: "EINVAL" };
+  let b = base;
+  if (b === 0) ({ s, base: b } = mangleBase(s));
+  const n = strtoNumber(s, b);
+  if (!n) return { error: "EINVAL" };
+  if (n.magnitude > ULONG_MAX) return { error: "ERANGE" };
+  if (n.negative && n.magnitude !== 0n) return { error: "ERANGE" };
+  if (n.magnitude > UINT_MAX) return { error: "ERANGE" };
+  return { value: n.magnitude };
+}
+function safeAtou64(text) {
+  const { s, base } = mangleBase(text.replace(LEADING_SPACE, ""));
+  const n = strtoNumber(s, base);
+  if (!n) return { error: "EINVAL" };
+  if (n.magnitude > ULONG_MAX) return { error: "ERANGE" };
+  if (n.negative && n.magnitude !== 0n) return { error: "ERANGE" };
+  return { value: n.magnitude };
+}
+function parseMode(text) {
+  const r = safeAtou(text, 8, true);
+  if ("value" in r && r.value > 0o7777n) return { error: "ERANGE" };
+  return r;
+}
+
 // src/core/security/exec-command.ts
 function isSafeString2(s) {
   return !/[\x01-\x1f"'\\\x7f]/.test(s);
@@ -26019,8 +26106,9 @@ var handleRestrictAddressFamilies = (ctx, a) => {
   for (const word of words) {
     const af = ctx.familyNames.get(word.toUpperCase());
     if (af === void 0) {
+      if (ctx.traits.addressFamilyUnknownStopsLine)
+        return warn(ctx, a, `Failed to parse address family, ignoring: ${a.value}`);
       warn(ctx, a, `Failed to parse address family, ignoring: ${word}`);
-      if (ctx.traits.addressFamilyUnknownStopsLine) return "ok";
       continue;
     }
     if (!invert === s.addressFamiliesAllowList) s.addressFamilies.families.add(af);
@@ -26152,10 +26240,9 @@ var handleSystemCallFilter = (ctx, a) => {
   return "ok";
 };
 var handleUMask = (ctx, a) => {
-  if (!/^[0-7]+$/.test(a.value) || parseInt(a.value, 8) > 4095) {
-    return rejectValue(ctx, a, { ownWords: "Failed to parse mode value" });
-  }
-  ctx.s.umask = parseInt(a.value, 8);
+  const r = parseMode(a.value);
+  if ("error" in r) return rejectValue(ctx, a, { ownWords: "Failed to parse mode value", errno: r.error });
+  ctx.s.umask = Number(r.value);
   return "ok";
 };
 function rootPath(field) {
@@ -26437,7 +26524,11 @@ function ipPrefixList(field) {
       for (const w2 of expanded) {
         const p = parseAddressPrefix(w2);
         if (!p) {
-          warn(ctx, a, `Address prefix is invalid, ignoring assignment: ${w2}`);
+          warn(
+            ctx,
+            a,
+            ctx.traits.valueErrorWording === "parse-error" ? `Invalid address prefix is specified in [${a.section}] ${a.key}=, ignoring assignment: ${w2}` : `Address prefix is invalid, ignoring assignment: ${w2}`
+          );
           continue;
         }
         list.push(p);
@@ -26800,73 +26891,6 @@ var pathSpec = (ctx, a) => {
   ctx.facts.pathTriggers++;
   return "ok";
 };
-
-// src/core/security/parse-number.ts
-var LEADING_SPACE = /^[ \t\n\v\f\r]*/;
-var INT_MIN = -(2n ** 31n);
-var INT_MAX = 2n ** 31n - 1n;
-var UINT_MAX = 2n ** 32n - 1n;
-var LONG_MAX = 2n ** 63n - 1n;
-var ULONG_MAX = 2n ** 64n - 1n;
-var DIGITS = { 2: /^[01]+/, 8: /^[0-7]+/, 10: /^[0-9]+/, 16: /^[0-9A-Fa-f]+/ };
-function strtoNumber(s, base) {
-  let rest = s;
-  let negative = false;
-  if (rest.startsWith("+") || rest.startsWith("-")) {
-    negative = rest.startsWith("-");
-    rest = rest.slice(1);
-  }
-  let b = base;
-  if (b === 0 || b === 16) {
-    if (/^0[xX][0-9A-Fa-f]/.test(rest)) {
-      rest = rest.slice(2);
-      b = 16;
-    } else if (b === 0) b = rest.startsWith("0") ? 8 : 10;
-  }
-  const m = DIGITS[b].exec(rest);
-  if (!m || m[0].length !== rest.length) return void 0;
-  const digits = m[0];
-  const prefix = b === 16 ? "0x" : b === 8 ? "0o" : b === 2 ? "0b" : "";
-  return { negative, magnitude: BigInt(prefix + digits) };
-}
-function mangleBase(s) {
-  if (/^0[bB]/.test(s)) return { s: s.slice(2), base: 2 };
-  if (/^0[oO]/.test(s)) return { s: s.slice(2), base: 8 };
-  return { s, base: 0 };
-}
-function safeAtoi(text) {
-  const { s, base } = mangleBase(text.replace(LEADING_SPACE, ""));
-  const n = strtoNumber(s, base);
-  if (!n) return { error: "EINVAL" };
-  const value = n.negative ? -n.magnitude : n.magnitude;
-  if (n.magnitude > LONG_MAX + 1n || value < INT_MIN || value > INT_MAX) return { error: "ERANGE" };
-  return { value };
-}
-function safeAtou(text, base = 0, refusePlusMinus = false) {
-  let s = text.replace(LEADING_SPACE, "");
-  if (refusePlusMinus && (s.startsWith("+") || s.startsWith("-"))) return { error: "EINVAL" };
-  let b = base;
-  if (b === 0) ({ s, base: b } = mangleBase(s));
-  const n = strtoNumber(s, b);
-  if (!n) return { error: "EINVAL" };
-  if (n.magnitude > ULONG_MAX) return { error: "ERANGE" };
-  if (n.negative && n.magnitude !== 0n) return { error: "ERANGE" };
-  if (n.magnitude > UINT_MAX) return { error: "ERANGE" };
-  return { value: n.magnitude };
-}
-function safeAtou64(text) {
-  const { s, base } = mangleBase(text.replace(LEADING_SPACE, ""));
-  const n = strtoNumber(s, base);
-  if (!n) return { error: "EINVAL" };
-  if (n.magnitude > ULONG_MAX) return { error: "ERANGE" };
-  if (n.negative && n.magnitude !== 0n) return { error: "ERANGE" };
-  return { value: n.magnitude };
-}
-function parseMode(text) {
-  const r = safeAtou(text, 8, true);
-  if ("value" in r && r.value > 0o7777n) return { error: "ERANGE" };
-  return r;
-}
 
 // src/core/security/load-fragment-values.ts
 function failed(p) {
@@ -28112,6 +28136,21 @@ function releaseCache(release) {
   return c;
 }
 function deriveSecuritySettings(unit2, release, host) {
+  const ctx = newContext(unit2, release, host);
+  const failed2 = applyFiles(ctx);
+  if (failed2) return failed2;
+  const verifyError = verifyUnit(ctx);
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
+  if (ctx.s.hasExecContext) patchExecContext(ctx);
+  finishRecord(ctx);
+  return { settings: ctx.s, diagnostics: ctx.diagnostics };
+}
+function maskedUnitDiagnostics(unit2, release, host) {
+  const ctx = newContext(unit2, release, host);
+  applyFiles(ctx);
+  return ctx.diagnostics;
+}
+function newContext(unit2, release, host) {
   const traits = release.traits;
   const cache2 = releaseCache(release);
   const s = defaultSettings(unit2, traits, release.scope ?? "system");
@@ -28168,6 +28207,10 @@ function deriveSecuritySettings(unit2, release, host) {
     },
     inMainFile: true
   };
+  return ctx;
+}
+function applyFiles(ctx) {
+  const { unit: unit2, s, traits } = ctx;
   const ownSection = TYPE_SECTION[unit2.type];
   const directives = directivesFor(traits, unit2.type);
   const sections = ["Unit", unit2.type.charAt(0).toUpperCase() + unit2.type.slice(1), "Install"];
@@ -28225,11 +28268,7 @@ function deriveSecuritySettings(unit2, release, host) {
     }
     if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
   }
-  const verifyError = verifyUnit(ctx);
-  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
-  if (s.hasExecContext) patchExecContext(ctx);
-  finishRecord(ctx);
-  return { settings: s, diagnostics: ctx.diagnostics };
+  return void 0;
 }
 function loadFailure(ctx, reason) {
   const name = ctx.unit.requestedName;
@@ -28267,14 +28306,17 @@ function finishRecord(ctx) {
 function scoreUnitInTree(request) {
   const loader = request.loader ?? new UnitLoader(request.tree, request.searchPath);
   const loaded = loader.load(request.unitName);
-  if (!loaded.ok)
+  if (!loaded.ok) {
+    const masked = loaded.failure.maskedWithDropIns;
+    const diagnostics = masked && request.systemd.traits.maskedUnitReadsDropIns ? maskedUnitDiagnostics(masked, request.systemd, request.host) : [];
     return {
       ok: false,
       stage: "load",
       message: loaded.failure.message,
       failure: loaded.failure,
-      diagnostics: []
+      diagnostics
     };
+  }
   return scoreLoadedUnit(loaded.unit, request.systemd, request.overrides, request.host);
 }
 function scoreLoadedUnit(unit2, systemd, overrides, host) {

@@ -16,6 +16,7 @@ import { createRealTree } from '../io/node-unit-tree';
 import { withFiles } from '../core/unit/unit-tree';
 import { unitSearchPath } from '../core/unit/unit-search-path';
 import type { HostFacts } from '../core/unit/specifiers';
+import type { Diagnostic } from '../core/unit/parse-unit-file';
 import type { AnalysingHost } from '../core/security/settings';
 
 export type JsonOutput = 'off' | 'short' | 'pretty';
@@ -421,12 +422,18 @@ export function runSecurityCommand(
     // systemd loads a unit once: an argument naming a unit loaded before (by any of its names, or
     // the same name that failed) finds it in the manager, and what loading logged is not logged again.
     // A unit whose main file fails keeps only the name it was asked by (see LoadedUnit.requestedName).
+    // A masked unit is known by its fragment's name too (LoadFailure.unitName).
     const loadedId = outcome.ok
       ? outcome.unit.id
-      : outcome.unit && (outcome.failure?.unitName ?? outcome.unit.id);
+      : outcome.unit
+        ? (outcome.failure?.unitName ?? outcome.unit.id)
+        : outcome.failure?.kind === 'masked'
+          ? outcome.failure.unitName
+          : undefined;
     const loadedBefore = loaded.has(loadedId ?? `\0${p.name}`);
     loaded.add(loadedId ?? `\0${p.name}`);
     if (!outcome.ok && outcome.stage === 'load') {
+      for (const d of loadedBefore ? [] : outcome.diagnostics) stderr += diagnosticLine(d, hostPrefix);
       // Only with --root: without it, systemd-analyze (252.38) says "not found" alone.
       const open = root !== undefined ? outcome.failure?.openFailure : undefined;
       if (open && !loadedBefore)
@@ -436,13 +443,7 @@ export function runSecurityCommand(
       loadFailed = true;
       continue;
     }
-    for (const d of loadedBefore ? [] : outcome.diagnostics) {
-      // Notices too: systemd-analyze logs at LOG_NOTICE and above ("Unit configuration has fatal error").
-      if (d.severity === 'error' || d.severity === 'warning' || d.severity === 'notice')
-        stderr += d.unlocated
-          ? `${d.message}\n`
-          : `${hostPrefix}${d.file}:${d.logLine ?? d.line}: ${d.message}\n`;
-    }
+    for (const d of loadedBefore ? [] : outcome.diagnostics) stderr += diagnosticLine(d, hostPrefix);
     // A profile that cannot be copied for a later unit ends the run before any unit is scored (a
     // unit that fails to load has said so already).
     if (profileFailure !== undefined && (outcome.ok || outcome.stage === 'overrides')) continue;
@@ -476,4 +477,13 @@ export function runSecurityCommand(
     if (assessment.exposure > options.threshold) overThreshold = true;
   }
   return { exitCode: loadFailed || overThreshold ? 1 : 0, stdout, stderr, reports };
+}
+
+/**
+ * What systemd-analyze logs of a diagnostic: notices too (it logs at LOG_NOTICE and above, "Unit
+ * configuration has fatal error"), nothing of lower severity.
+ */
+function diagnosticLine(d: Diagnostic, hostPrefix: string): string {
+  if (d.severity !== 'error' && d.severity !== 'warning' && d.severity !== 'notice') return '';
+  return d.unlocated ? `${d.message}\n` : `${hostPrefix}${d.file}:${d.logLine ?? d.line}: ${d.message}\n`;
 }

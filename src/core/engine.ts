@@ -6,7 +6,12 @@
 import { UnitLoader, type LoadedUnit, type LoadFailure } from './unit/load-unit';
 import type { Diagnostic } from './unit/parse-unit-file';
 import type { UnitTree } from './unit/unit-tree';
-import { deriveSecuritySettings, type AnalysingHost, type SecuritySettings } from './security/settings';
+import {
+  deriveSecuritySettings,
+  maskedUnitDiagnostics,
+  type AnalysingHost,
+  type SecuritySettings,
+} from './security/settings';
 import { assessUnit, AssessmentAbort, type Assessment } from './security/assess';
 import type { SecurityPolicy } from './security/security-policy';
 import type { SystemdRelease } from './security/versions';
@@ -56,14 +61,21 @@ export type ScoreOutcome =
 export function scoreUnitInTree(request: ScoreRequest): ScoreOutcome {
   const loader = request.loader ?? new UnitLoader(request.tree, request.searchPath);
   const loaded = loader.load(request.unitName);
-  if (!loaded.ok)
+  if (!loaded.ok) {
+    // systemd 252 reads a masked unit's drop-ins, so what they log comes before "masked".
+    const masked = loaded.failure.maskedWithDropIns;
+    const diagnostics =
+      masked && request.systemd.traits.maskedUnitReadsDropIns
+        ? maskedUnitDiagnostics(masked, request.systemd, request.host)
+        : [];
     return {
       ok: false,
       stage: 'load',
       message: loaded.failure.message,
       failure: loaded.failure,
-      diagnostics: [],
+      diagnostics,
     };
+  }
   return scoreLoadedUnit(loaded.unit, request.systemd, request.overrides, request.host);
 }
 

@@ -128,7 +128,14 @@ export function ipPrefixList(field: 'allow' | 'deny'): Handler {
       for (const w of expanded) {
         const p = parseAddressPrefix(w);
         if (!p) {
-          warn(ctx, a, `Address prefix is invalid, ignoring assignment: ${w}`);
+          // config_parse_in_addr_prefixes() (src/shared/in-addr-prefix-util.c): v257 names the setting.
+          warn(
+            ctx,
+            a,
+            ctx.traits.valueErrorWording === 'parse-error'
+              ? `Invalid address prefix is specified in [${a.section}] ${a.key}=, ignoring assignment: ${w}`
+              : `Address prefix is invalid, ignoring assignment: ${w}`,
+          );
           continue;
         }
         list.push(p);

@@ -14,6 +14,7 @@ import {
 import { simplifyAndCheckPath } from '../unit/path-util';
 import type { VersionTraits } from './versions';
 import { ERRNO_NAMES } from './errno-names';
+import { parseMode } from './parse-number';
 import { parseExecLine, type ExecLineOptions } from './exec-command';
 import { applyLoadCredential, applySetCredential } from './credentials';
 import { CAP_ALL, U64, type CapabilityMask } from './capability-util';
@@ -151,8 +152,10 @@ export const handleRestrictAddressFamilies: Handler = (ctx, a) => {
   for (const word of words) {
     const af = ctx.familyNames.get(word.toUpperCase());
     if (af === undefined) {
+      // v262 returns from the line at the first unknown word, and its message names the whole value.
+      if (ctx.traits.addressFamilyUnknownStopsLine)
+        return warn(ctx, a, `Failed to parse address family, ignoring: ${a.value}`);
       warn(ctx, a, `Failed to parse address family, ignoring: ${word}`);
-      if (ctx.traits.addressFamilyUnknownStopsLine) return 'ok';
       continue;
     }
     if (!invert === s.addressFamiliesAllowList) s.addressFamilies.families.add(af);
@@ -305,11 +308,11 @@ export const handleSystemCallFilter: Handler = (ctx, a) => {
   return 'ok';
 };
 
+/** config_parse_mode() for UMask=: parse_mode(), whose -ERANGE (above 07777) v257 names. */
 export const handleUMask: Handler = (ctx, a) => {
-  if (!/^[0-7]+$/.test(a.value) || parseInt(a.value, 8) > 0o7777) {
-    return rejectValue(ctx, a, { ownWords: 'Failed to parse mode value' });
-  }
-  ctx.s.umask = parseInt(a.value, 8);
+  const r = parseMode(a.value);
+  if ('error' in r) return rejectValue(ctx, a, { ownWords: 'Failed to parse mode value', errno: r.error });
+  ctx.s.umask = Number(r.value);
   return 'ok';
 };
 

@@ -150,6 +150,34 @@ export function deriveSecuritySettings(
   release: SystemdRelease,
   host?: AnalysingHost,
 ): Derivation {
+  const ctx = newContext(unit, release, host);
+  const failed = applyFiles(ctx);
+  if (failed) return failed;
+
+  const verifyError = verifyUnit(ctx);
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
+
+  if (ctx.s.hasExecContext) patchExecContext(ctx);
+  finishRecord(ctx);
+  return { settings: ctx.s, diagnostics: ctx.diagnostics };
+}
+
+/**
+ * What applying a masked unit's drop-ins logs (LoadFailure.maskedWithDropIns, systemd 252): the
+ * assignments are parsed and applied, and nothing is verified — a masked unit is never verified
+ * (service_load() and the others stop at a load state other than UNIT_LOADED).
+ */
+export function maskedUnitDiagnostics(
+  unit: LoadedUnit,
+  release: SystemdRelease,
+  host?: AnalysingHost,
+): Diagnostic[] {
+  const ctx = newContext(unit, release, host);
+  applyFiles(ctx);
+  return ctx.diagnostics;
+}
+
+function newContext(unit: LoadedUnit, release: SystemdRelease, host: AnalysingHost | undefined): Context {
   const traits = release.traits;
   const cache = releaseCache(release);
   const s = defaultSettings(unit, traits, release.scope ?? 'system');
@@ -206,6 +234,12 @@ export function deriveSecuritySettings(
     },
     inMainFile: true,
   };
+  return ctx;
+}
+
+/** Applies every file's assignments in order (config_parse() per file); a load failure ends it. */
+function applyFiles(ctx: Context): Derivation | undefined {
+  const { unit, s, traits } = ctx;
   const ownSection = TYPE_SECTION[unit.type];
   const directives = directivesFor(traits, unit.type);
   const sections = ['Unit', unit.type.charAt(0).toUpperCase() + unit.type.slice(1), 'Install'];
@@ -272,13 +306,7 @@ export function deriveSecuritySettings(
     // A drop-in that config_parse() cannot read only loses its lines from there on.
     if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: 'invalid-value' });
   }
-
-  const verifyError = verifyUnit(ctx);
-  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
-
-  if (s.hasExecContext) patchExecContext(ctx);
-  finishRecord(ctx);
-  return { settings: s, diagnostics: ctx.diagnostics };
+  return undefined;
 }
 
 /**

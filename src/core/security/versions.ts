@@ -258,6 +258,12 @@ export interface VersionTraits {
    * copies that file again, v262 always fails with EISDIR.
    */
   portableProfileSecondUnit: { copyError: string } | 'first-unit-profile';
+  /**
+   * v252: unit_load_fragment_and_dropin() reads a masked unit's drop-ins all the same (unit.c), so
+   * their warnings are logged before "Unit X is masked."; 257 (checked with 257.13) reads none. 255
+   * has no live oracle and is taken as 252.
+   */
+  maskedUnitReadsDropIns: boolean;
 }
 
 export interface SystemdRelease {
@@ -450,6 +456,7 @@ const VERSIONS = {
       execReloadPost: false,
       rootMStack: false,
       portableProfileSecondUnit: { copyError: 'No such file or directory' },
+      maskedUnitReadsDropIns: true,
     } satisfies VersionTraits,
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -492,6 +499,7 @@ const VERSIONS = {
       verifiesExecContexts: true,
       valueErrorWording: 'parse-error',
       portableProfileSecondUnit: 'first-unit-profile',
+      maskedUnitReadsDropIns: false,
     },
   },
   262: {

@@ -89,6 +89,11 @@ export interface LoadFailure {
    * REASON` before the message (unit_load_fragment(), log_unit_notice_errno()). `path` is in the tree.
    */
   openFailure?: { path: string; reason: string };
+  /**
+   * A masked unit (kind `masked`) with its drop-ins and no main file: systemd 252 still reads them
+   * (VersionTraits.maskedUnitReadsDropIns), so what they log is logged before the "masked" message.
+   */
+  maskedWithDropIns?: LoadedUnit;
 }
 
 export type LoadOutcome = { ok: true; unit: LoadedUnit } | { ok: false; failure: LoadFailure };
@@ -513,7 +518,6 @@ export class UnitLoader {
     }
     const fragmentPath = fragment.path;
     const mainText = this.readFragment(fragment);
-    if (mainText === 'masked') return fail('masked', unitName, `Unit ${unitName} is masked.`);
     if (mainText === 'not-found') return fail('not-found', unitName, `Unit ${unitName} not found.`);
     if (mainText === 'dangling') {
       const failure: LoadFailure = {
@@ -541,6 +545,8 @@ export class UnitLoader {
     else if (idParts.instance === '' && instance !== undefined) id = replaceInstance(id, instance);
     else if (idParts.instance === undefined) instance = undefined;
     const type = parts.type;
+    // A mask is reported under the name the fragment gives too: merge_by_names() runs for it as well.
+    if (mainText === 'masked') return this.masked(id, unitName, parts, idParts, type, instance, fragmentPath);
 
     const allNames = new Array<string>();
     allNames.push(id);
@@ -568,6 +574,33 @@ export class UnitLoader {
       allNames,
       main,
     );
+  }
+
+  /** A masked unit: the failure, and the drop-ins systemd 252 still reads (LoadFailure.maskedWithDropIns). */
+  private masked(
+    id: string,
+    unitName: string,
+    parts: UnitNameParts,
+    idParts: UnitNameParts | undefined,
+    type: UnitType,
+    instance: string | undefined,
+    fragmentPath: string,
+  ): LoadOutcome {
+    const empty = parseUnitFile('', fragmentPath, UNIT_SECTIONS[type]);
+    const names = id === unitName ? [id] : [id, unitName];
+    const withDropIns = this.withDropIns(
+      id,
+      unitName,
+      id === unitName ? parts : idParts,
+      type,
+      instance,
+      fragmentPath,
+      names,
+      empty,
+    );
+    const failure: LoadFailure = { kind: 'masked', unitName: id, message: `Unit ${id} is masked.` };
+    if (withDropIns.ok) failure.maskedWithDropIns = withDropIns.unit;
+    return { ok: false, failure };
   }
 
   /** The unit with its main file and its drop-ins (unit_load_dropin()). */
