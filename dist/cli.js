@@ -18317,6 +18317,7 @@ var VERSIONS = {
       capabilityListRelaxed: false,
       execCommandExtraPrefixes: "",
       execPathImpliesDirectory: false,
+      execEmptyPathValueQuoted: true,
       unitPathEmptyComponentRefused: false,
       extraSpecifiers: {},
       deviceAllowMergesSamePath: false,
@@ -18381,6 +18382,7 @@ var VERSIONS = {
       protectControlGroupsWords: ["private", "strict"],
       extraSpecifiers: { D: "/usr/share" },
       execPathImpliesDirectory: true,
+      execEmptyPathValueQuoted: false,
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
       analyzeOptions: ANALYZE_OPTIONS_257,
@@ -19194,7 +19196,13 @@ function parseExecLine(rvalue, options) {
       return refuse(result, ignore, `Failed to resolve unit specifiers in '${f}'`, "unknown specifier");
     const path = expanded === void 0 ? f : expanded.value;
     if (!viaShell) {
-      if (path === "") return refuse(result, ignore, "Empty path in command line", `'${rvalue}'`);
+      if (path === "")
+        return refuse(
+          result,
+          ignore,
+          "Empty path in command line",
+          options.emptyPathValueQuoted ? `'${rvalue}'` : rvalue
+        );
       if (!isSafeString2(path))
         return refuse(
           result,
@@ -19620,6 +19628,7 @@ function execOptions(ctx) {
   return ctx.execOptions ??= {
     extraPrefixes: ctx.traits.execCommandExtraPrefixes,
     pathImpliesDirectory: ctx.traits.execPathImpliesDirectory,
+    emptyPathValueQuoted: ctx.traits.execEmptyPathValueQuoted,
     expand: (text) => expand(ctx, text)
   };
 }
@@ -20547,19 +20556,19 @@ function imagePolicyProblem(traits, value) {
   const seen = /* @__PURE__ */ new Set();
   for (const rule of value.split(":")) {
     const eq = rule.indexOf("=");
-    if (eq < 0) return { message: "Failed to parse image policy, refusing", reason: "Invalid argument" };
+    if (eq < 0) return { message: "Failed to parse image policy", reason: "Invalid argument" };
     const designator = rule.slice(0, eq);
     if (designator !== "" && !PARTITION_DESIGNATORS.has(designator)) {
       if (lenient) continue;
-      return { message: "Unknown partition type in image policy, refusing", reason: "Invalid slot" };
+      return { message: "Unknown partition type in image policy", reason: "Invalid slot" };
     }
     if (seen.has(designator))
-      return { message: "Duplicate rule in image policy, refusing", reason: "Name not unique on network" };
+      return { message: "Duplicate rule in image policy", reason: "Name not unique on network" };
     seen.add(designator);
     const flags = rule.slice(eq + 1).split("+");
     if (!lenient && flags.some((f) => f !== "" && !PARTITION_POLICY_FLAGS.has(f)))
       return {
-        message: "Unknown partition policy flag in image policy, refusing",
+        message: "Unknown partition policy flag in image policy",
         reason: "Invalid request code"
       };
   }
@@ -20568,7 +20577,7 @@ function imagePolicyProblem(traits, value) {
 var handleImagePolicy = (ctx, a) => {
   if (a.value === "") return "ok";
   const problem = imagePolicyProblem(ctx.traits, a.value);
-  return problem ? fatal(ctx, a, `${problem.message}: ${a.value}`, problem.reason) : "ok";
+  return problem ? fatal(ctx, a, `${problem.message}, refusing: ${a.value}`, problem.reason) : "ok";
 };
 
 // src/core/security/load-fragment.ts
@@ -23863,8 +23872,8 @@ function parseSecurityCommandLine(argv, traits, cwd, env) {
         image = value ? absolutePath(cwd, value) : void 0;
         break;
       case "image-policy": {
-        const problem = imagePolicyProblem(traits, value ?? "");
-        if (problem) return fail2(`Failed to parse image policy: ${value}`);
+        const problem = imagePolicyProblem({ imagePolicyIgnoresUnknown: false }, value ?? "");
+        if (problem) return fail2(`${problem.message}: ${value}`);
         break;
       }
       case "fuzz":

@@ -136,8 +136,10 @@ export function parseSecurityCommandLine(
         image = value ? absolutePath(cwd, value) : undefined;
         break;
       case 'image-policy': {
-        const problem = imagePolicyProblem(traits, value ?? '');
-        if (problem) return fail(`Failed to parse image policy: ${value}`);
+        // parse_image_policy_argument() (src/shared/parse-argument.c, v257/v262) is strict even where
+        // a unit file's policy ignores unknown words (v262), and names what is wrong.
+        const problem = imagePolicyProblem({ imagePolicyIgnoresUnknown: false }, value ?? '');
+        if (problem) return fail(`${problem.message}: ${value}`);
         break;
       }
       case 'fuzz':

@@ -6,6 +6,7 @@ import { expandSpecifiers } from '../../../src/core/unit/specifiers';
 const options = (extraPrefixes = '', pathImpliesDirectory = false): ExecLineOptions => ({
   extraPrefixes,
   pathImpliesDirectory,
+  emptyPathValueQuoted: !pathImpliesDirectory,
   expand: (text) => expandSpecifiers(text, { unitName: 'x.service', scope: 'system' }),
 });
 const parse = (value: string, extraPrefixes = '') => parseExecLine(value, options(extraPrefixes));

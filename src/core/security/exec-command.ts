@@ -31,6 +31,8 @@ export interface ExecLineOptions {
   extraPrefixes: string;
   /** v256+: path_implies_directory() refuses `.`, `..`, `/a/.`, `/a/..` too (VersionTraits). */
   pathImpliesDirectory: boolean;
+  /** The empty-path message quotes the value (VersionTraits.execEmptyPathValueQuoted). */
+  emptyPathValueQuoted: boolean;
   /** unit_full_printf() for this unit. */
   expand: (text: string) => SpecifierResult;
 }
@@ -152,7 +154,13 @@ export function parseExecLine(rvalue: string, options: ExecLineOptions): ExecLin
     const path = expanded === undefined ? f : expanded.value;
     if (!viaShell) {
       // With `|` (v258+) the word is the start of a shell command line, run by /bin/sh.
-      if (path === '') return refuse(result, ignore, 'Empty path in command line', `'${rvalue}'`);
+      if (path === '')
+        return refuse(
+          result,
+          ignore,
+          'Empty path in command line',
+          options.emptyPathValueQuoted ? `'${rvalue}'` : rvalue,
+        );
       if (!isSafeString(path))
         return refuse(
           result,

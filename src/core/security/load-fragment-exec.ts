@@ -342,6 +342,7 @@ function execOptions(ctx: Context): ExecLineOptions {
   return (ctx.execOptions ??= {
     extraPrefixes: ctx.traits.execCommandExtraPrefixes,
     pathImpliesDirectory: ctx.traits.execPathImpliesDirectory,
+    emptyPathValueQuoted: ctx.traits.execEmptyPathValueQuoted,
     expand: (text) => expand(ctx, text),
   });
 }

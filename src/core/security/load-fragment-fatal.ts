@@ -100,8 +100,8 @@ const PARTITION_POLICY_FLAGS = new Set([
 
 /**
  * image_policy_from_string() (src/shared/image-policy.c, v257/v262): `*`, `-`, `~`, or
- * `[DESIGNATOR]=FLAG[+FLAG…]` rules separated by `:`. Returns the strerror() text of the failure and its
- * message, or undefined when the policy parses.
+ * `[DESIGNATOR]=FLAG[+FLAG…]` rules separated by `:`. Returns the strerror() text of the failure and what
+ * it says of the policy, or undefined when the policy parses.
  */
 export function imagePolicyProblem(
   traits: Pick<VersionTraits, 'imagePolicyIgnoresUnknown'>,
@@ -112,19 +112,19 @@ export function imagePolicyProblem(
   const seen = new Set<string>();
   for (const rule of value.split(':')) {
     const eq = rule.indexOf('=');
-    if (eq < 0) return { message: 'Failed to parse image policy, refusing', reason: 'Invalid argument' };
+    if (eq < 0) return { message: 'Failed to parse image policy', reason: 'Invalid argument' };
     const designator = rule.slice(0, eq);
     if (designator !== '' && !PARTITION_DESIGNATORS.has(designator)) {
       if (lenient) continue;
-      return { message: 'Unknown partition type in image policy, refusing', reason: 'Invalid slot' };
+      return { message: 'Unknown partition type in image policy', reason: 'Invalid slot' };
     }
     if (seen.has(designator))
-      return { message: 'Duplicate rule in image policy, refusing', reason: 'Name not unique on network' };
+      return { message: 'Duplicate rule in image policy', reason: 'Name not unique on network' };
     seen.add(designator);
     const flags = rule.slice(eq + 1).split('+');
     if (!lenient && flags.some((f) => f !== '' && !PARTITION_POLICY_FLAGS.has(f)))
       return {
-        message: 'Unknown partition policy flag in image policy, refusing',
+        message: 'Unknown partition policy flag in image policy',
         reason: 'Invalid request code',
       };
   }
@@ -135,5 +135,5 @@ export function imagePolicyProblem(
 export const handleImagePolicy: Handler = (ctx, a: Assignment) => {
   if (a.value === '') return 'ok';
   const problem = imagePolicyProblem(ctx.traits, a.value);
-  return problem ? fatal(ctx, a, `${problem.message}: ${a.value}`, problem.reason) : 'ok';
+  return problem ? fatal(ctx, a, `${problem.message}, refusing: ${a.value}`, problem.reason) : 'ok';
 };

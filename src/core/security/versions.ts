@@ -139,6 +139,11 @@ export interface VersionTraits {
    */
   execPathImpliesDirectory: boolean;
   /**
+   * config_parse_exec() names the value of an Exec*= line with an empty path in quotes (v252:
+   * `'-"" x'`); 257 and 262 print it bare (checked with 257.13 and 262.1). 255 is taken as 252.
+   */
+  execEmptyPathValueQuoted: boolean;
+  /**
    * v262 (not v257): SYSTEMD_UNIT_PATH with an empty entry besides one trailing `:` (`::`, `:/a`,
    * `/a::`) is refused with EINVAL before any unit is loaded (unitSearchPath()); up to v257 empty
    * entries are dropped (path_split_and_make_absolute(), path-lookup.c).
@@ -425,6 +430,7 @@ const VERSIONS = {
       capabilityListRelaxed: false,
       execCommandExtraPrefixes: '',
       execPathImpliesDirectory: false,
+      execEmptyPathValueQuoted: true,
       unitPathEmptyComponentRefused: false,
       extraSpecifiers: {},
       deviceAllowMergesSamePath: false,
@@ -489,6 +495,7 @@ const VERSIONS = {
       protectControlGroupsWords: ['private', 'strict'],
       extraSpecifiers: { D: '/usr/share' },
       execPathImpliesDirectory: true,
+      execEmptyPathValueQuoted: false,
       requiresUnitArguments: true,
       pidFileVarRunWarns: true,
       analyzeOptions: ANALYZE_OPTIONS_257,
