@@ -20855,7 +20855,9 @@ var VERSIONS = {
       execReloadPost: false,
       rootMStack: false,
       portableProfileSecondUnit: { copyError: "No such file or directory" },
-      maskedUnitReadsDropIns: true
+      maskedUnitReadsDropIns: true,
+      assessAssertions: { style: "systemd", lines: { "range > 0": 1797, "weight_sum > 0": 1859 } },
+      tableTabCells: 1
     }
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -20864,6 +20866,8 @@ var VERSIONS = {
     data: systemd_255_default,
     traits: {
       searchPath: SEARCH_PATH_MERGED_USR,
+      // No live oracle to read the assertion lines off.
+      assessAssertions: void 0,
       // Without a live oracle for 255, its user path is taken as 257's (no XDG_CONFIG_DIRS entry).
       userSearchPath: USER_SEARCH_PATH_257,
       privateMountsTristate: true,
@@ -20899,13 +20903,16 @@ var VERSIONS = {
       verifiesExecContexts: true,
       valueErrorWording: "parse-error",
       portableProfileSecondUnit: "first-unit-profile",
-      maskedUnitReadsDropIns: false
+      maskedUnitReadsDropIns: false,
+      assessAssertions: { style: "systemd", lines: { "range > 0": 1785, "weight_sum > 0": 1847 } }
     }
   },
   262: {
     data: systemd_262_default,
     traits: {
       userSearchPath: USER_SEARCH_PATH_262,
+      assessAssertions: { style: "glibc", lines: { "range > 0": 1814, "weight_sum > 0": 1876 } },
+      tableTabCells: 8,
       privateUsersWords: ["self", "identity", "full", "managed"],
       protectHostnameEnum: true,
       emptyDescriptionSortsFirst: true,
@@ -21480,6 +21487,13 @@ function levelFor(exposure3, release) {
   return levels.find((l) => exposure3 >= l.min) ?? levels[levels.length - 1];
 }
 var AssessmentAbort = class extends Error {
+  constructor(assertion, row) {
+    super(`Assertion '${assertion}' failed${row === void 0 ? "" : ` for ${row}`}`);
+    this.assertion = assertion;
+    this.row = row;
+  }
+  assertion;
+  row;
 };
 var NOBODY = "nobody";
 var CONSTANT_TEXTS = [];
@@ -21837,10 +21851,10 @@ function assessUnit(s, release, policy) {
     if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
     else if (weight === 0) v = EXCLUDED;
     else v = t.rule[index](s, c);
-    if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
+    if (range === 0) throw new AssessmentAbort("range > 0", a.jsonField);
     const badness = v.badness;
     if (badness !== void 0 && badness > range) {
-      throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
+      throw new AssessmentAbort("badness <= range", a.jsonField);
     }
     let description;
     let rank;
@@ -21881,7 +21895,7 @@ function assessUnit(s, release, policy) {
   }
   let exposure3;
   if (!t.bigArithmetic) {
-    if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    if (weightSum === 0) throw new AssessmentAbort("weight_sum > 0");
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
@@ -21901,7 +21915,7 @@ function assessUnit(s, release, policy) {
       badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U64, t.exactRange[i]) & U64;
       weightSum2 = weightSum2 + weight & U64;
     }
-    if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    if (weightSum2 === 0n) throw new AssessmentAbort("weight_sum > 0");
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
@@ -23184,7 +23198,8 @@ function simplifyAndCheckPath(path, key, check) {
   if (!isValidPath(simplified))
     return {
       ok: false,
-      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes)`
+      // The one message without the path, so it ends in a full stop (", ignoring." when not fatal).
+      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes).`
     };
   if (!isNormalizedPath(simplified))
     return { ok: false, message: `${key}= path is not normalized: ${simplified}` };
@@ -25552,6 +25567,9 @@ function specifiers(ctx, a, value) {
   );
   return void 0;
 }
+function ignoredPath(message) {
+  return message.includes(": ") ? message.replace(": ", ", ignoring: ") : `${message.endsWith(".") ? message.slice(0, -1) : message}, ignoring.`;
+}
 
 // src/core/security/in-addr-prefix.ts
 function parseIPv4(s) {
@@ -25661,7 +25679,7 @@ var handleConditionPath = (ctx, a) => {
   const r = expand(ctx, value);
   if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in ${value}, ignoring: Invalid slot`);
   const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
   return "ok";
 };
 var CONDITION_PATH_KEYS = [
@@ -26391,7 +26409,7 @@ var handleNamespacePaths = (ctx, a) => {
     const resolved = specifiers(ctx, a, w2);
     if (resolved === void 0) continue;
     const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) warn(ctx, a, ignoredPath(checked.message));
   }
   return "ok";
 };
@@ -26414,7 +26432,7 @@ var handleTemporaryFileSystem = (ctx, a) => {
       continue;
     }
     const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) warn(ctx, a, ignoredPath(checked.message));
   }
   if (invalid) warn(ctx, a, `Failed to extract first word, ignoring: ${a.value}`);
   return "ok";
@@ -26496,7 +26514,7 @@ var handleDeviceAllow = (ctx, a) => {
   let path = resolved;
   if (!path.startsWith("block-") && !path.startsWith("char-")) {
     const checked = simplifyAndCheckPath(path, a.key, "any");
-    if (!checked.ok) return warn(ctx, a, `${checked.message.replace(/: /, ", ignoring: ")}`);
+    if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
     path = checked.path;
     if (!isValidDeviceNodePath(path)) return warn(ctx, a, `Invalid device node path '${path}', ignoring.`);
   }
@@ -26556,7 +26574,7 @@ function ipFilterPath(field) {
     const v = specifiers(ctx, a, a.value);
     if (v === void 0) return "ok";
     const checked = simplifyAndCheckPath(v, a.key, "absolute");
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
     ctx.ipFilterPaths[field]++;
     return "ok";
   };
@@ -26828,7 +26846,7 @@ function listen(kind) {
     }
     if (!socketKind) {
       const checked = simplifyAndCheckPath(v, a.key, "absolute");
-      if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+      if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
       ctx.facts.ports.push({ accepting: false, node: kind === "fifo" ? checked.path : void 0 });
       return "ok";
     }
@@ -26853,7 +26871,7 @@ var handleSymlinks = (ctx, a) => {
       continue;
     }
     const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) warn(ctx, a, ignoredPath(checked.message));
     else ctx.facts.symlinks++;
   }
   return "ok";
@@ -26896,7 +26914,7 @@ var pathSpec = (ctx, a) => {
   const v = expandOrWarn(ctx, a, false);
   if (v === void 0) return "ok";
   const checked = simplifyAndCheckPath(v, a.key, "absolute");
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
   ctx.facts.pathTriggers++;
   return "ok";
 };
@@ -27012,7 +27030,7 @@ var handleEnvironmentFile = (ctx, a) => {
 };
 function checkPath(ctx, a, path) {
   const checked = simplifyAndCheckPath(path, a.key, "absolute");
-  return checked.ok ? "ok" : warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  return checked.ok ? "ok" : warn(ctx, a, ignoredPath(checked.message));
 }
 function isPermyriad(text) {
   const forms = [
@@ -27063,9 +27081,6 @@ var handleStandardInput = (ctx, a) => {
 };
 
 // src/core/security/load-fragment-exec-directories.ts
-function ignoredPath(message) {
-  return message.includes(": ") ? message.replace(": ", ", ignoring: ") : `${message}, ignoring.`;
-}
 function tupleFields(word, keepEmpty) {
   const flags = EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS | (keepEmpty ? EXTRACT_DONT_COALESCE_SEPARATORS : 0);
   const fields = [];
@@ -27149,7 +27164,7 @@ var handleWorkingDirectory = (ctx, a) => {
   }
   const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
   if (!checked.ok)
-    return missingOk ? warn(ctx, a, checked.message.replace(/: /, ", ignoring: ")) : fatal(ctx, a, checked.message);
+    return missingOk ? warn(ctx, a, ignoredPath(checked.message)) : fatal(ctx, a, checked.message);
   ctx.facts.workingDirectoryHome = false;
   return "ok";
 };
@@ -27380,7 +27395,7 @@ function factPath(field) {
       return "ok";
     }
     const checked = simplifyAndCheckPath(v, a.key, "absolute");
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
     ctx.facts[field] = checked.path;
     return "ok";
   };
@@ -27393,11 +27408,13 @@ function factCounter(field) {
   };
 }
 var handlePidFile = (ctx, a) => {
-  if (a.value === "" || !ctx.traits.pidFileVarRunWarns) return "ok";
+  if (a.value === "") return "ok";
   const r = expand(ctx, a.value);
-  if (!r.ok || !r.value.startsWith("/")) return "ok";
-  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: Invalid slot`);
+  const path = r.value.startsWith("/") ? r.value : `/run/${r.value}`;
+  const checked = simplifyAndCheckPath(path, a.key, "absolute");
+  if (!checked.ok) return fatal(ctx, a, ignoredPath(checked.message), STRERROR.EINVAL);
+  if (!ctx.traits.pidFileVarRunWarns || !r.value.startsWith("/")) return "ok";
   const rest = pathStartsWith(checked.path, "/var/run");
   if (rest === void 0 || rest === "") return "ok";
   return warn(
@@ -28345,7 +28362,14 @@ function scoreLoadedUnit(unit2, systemd, overrides, host) {
     return { ok: true, unit: unit2, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
   } catch (e) {
     if (!(e instanceof AssessmentAbort)) throw e;
-    return { ok: false, stage: "overrides", message: e.message, unit: unit2, diagnostics: derived.diagnostics };
+    return {
+      ok: false,
+      stage: "overrides",
+      message: e.message,
+      assertion: e.assertion,
+      unit: unit2,
+      diagnostics: derived.diagnostics
+    };
   }
 }
 

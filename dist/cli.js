@@ -4089,7 +4089,8 @@ function simplifyAndCheckPath(path, key, check) {
   if (!isValidPath(simplified))
     return {
       ok: false,
-      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes)`
+      // The one message without the path, so it ends in a full stop (", ignoring." when not fatal).
+      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes).`
     };
   if (!isNormalizedPath(simplified))
     return { ok: false, message: `${key}= path is not normalized: ${simplified}` };
@@ -18349,7 +18350,9 @@ var VERSIONS = {
       execReloadPost: false,
       rootMStack: false,
       portableProfileSecondUnit: { copyError: "No such file or directory" },
-      maskedUnitReadsDropIns: true
+      maskedUnitReadsDropIns: true,
+      assessAssertions: { style: "systemd", lines: { "range > 0": 1797, "weight_sum > 0": 1859 } },
+      tableTabCells: 1
     }
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -18358,6 +18361,8 @@ var VERSIONS = {
     data: systemd_255_default,
     traits: {
       searchPath: SEARCH_PATH_MERGED_USR,
+      // No live oracle to read the assertion lines off.
+      assessAssertions: void 0,
       // Without a live oracle for 255, its user path is taken as 257's (no XDG_CONFIG_DIRS entry).
       userSearchPath: USER_SEARCH_PATH_257,
       privateMountsTristate: true,
@@ -18393,13 +18398,16 @@ var VERSIONS = {
       verifiesExecContexts: true,
       valueErrorWording: "parse-error",
       portableProfileSecondUnit: "first-unit-profile",
-      maskedUnitReadsDropIns: false
+      maskedUnitReadsDropIns: false,
+      assessAssertions: { style: "systemd", lines: { "range > 0": 1785, "weight_sum > 0": 1847 } }
     }
   },
   262: {
     data: systemd_262_default,
     traits: {
       userSearchPath: USER_SEARCH_PATH_262,
+      assessAssertions: { style: "glibc", lines: { "range > 0": 1814, "weight_sum > 0": 1876 } },
+      tableTabCells: 8,
       privateUsersWords: ["self", "identity", "full", "managed"],
       protectHostnameEnum: true,
       emptyDescriptionSortsFirst: true,
@@ -18658,6 +18666,9 @@ function specifiers(ctx, a, value) {
     "invalid-value"
   );
   return void 0;
+}
+function ignoredPath(message) {
+  return message.includes(": ") ? message.replace(": ", ", ignoring: ") : `${message.endsWith(".") ? message.slice(0, -1) : message}, ignoring.`;
 }
 
 // src/core/security/in-addr-prefix.ts
@@ -19001,7 +19012,7 @@ var handleConditionPath = (ctx, a) => {
   const r = expand(ctx, value);
   if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in ${value}, ignoring: Invalid slot`);
   const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
   return "ok";
 };
 var CONDITION_PATH_KEYS = [
@@ -19744,7 +19755,7 @@ var handleNamespacePaths = (ctx, a) => {
     const resolved = specifiers(ctx, a, w2);
     if (resolved === void 0) continue;
     const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) warn(ctx, a, ignoredPath(checked.message));
   }
   return "ok";
 };
@@ -19767,7 +19778,7 @@ var handleTemporaryFileSystem = (ctx, a) => {
       continue;
     }
     const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) warn(ctx, a, ignoredPath(checked.message));
   }
   if (invalid) warn(ctx, a, `Failed to extract first word, ignoring: ${a.value}`);
   return "ok";
@@ -19849,7 +19860,7 @@ var handleDeviceAllow = (ctx, a) => {
   let path = resolved;
   if (!path.startsWith("block-") && !path.startsWith("char-")) {
     const checked = simplifyAndCheckPath(path, a.key, "any");
-    if (!checked.ok) return warn(ctx, a, `${checked.message.replace(/: /, ", ignoring: ")}`);
+    if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
     path = checked.path;
     if (!isValidDeviceNodePath(path)) return warn(ctx, a, `Invalid device node path '${path}', ignoring.`);
   }
@@ -19909,7 +19920,7 @@ function ipFilterPath(field) {
     const v = specifiers(ctx, a, a.value);
     if (v === void 0) return "ok";
     const checked = simplifyAndCheckPath(v, a.key, "absolute");
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
     ctx.ipFilterPaths[field]++;
     return "ok";
   };
@@ -20181,7 +20192,7 @@ function listen(kind) {
     }
     if (!socketKind) {
       const checked = simplifyAndCheckPath(v, a.key, "absolute");
-      if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+      if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
       ctx.facts.ports.push({ accepting: false, node: kind === "fifo" ? checked.path : void 0 });
       return "ok";
     }
@@ -20206,7 +20217,7 @@ var handleSymlinks = (ctx, a) => {
       continue;
     }
     const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) warn(ctx, a, ignoredPath(checked.message));
     else ctx.facts.symlinks++;
   }
   return "ok";
@@ -20249,7 +20260,7 @@ var pathSpec = (ctx, a) => {
   const v = expandOrWarn(ctx, a, false);
   if (v === void 0) return "ok";
   const checked = simplifyAndCheckPath(v, a.key, "absolute");
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
   ctx.facts.pathTriggers++;
   return "ok";
 };
@@ -20365,7 +20376,7 @@ var handleEnvironmentFile = (ctx, a) => {
 };
 function checkPath(ctx, a, path) {
   const checked = simplifyAndCheckPath(path, a.key, "absolute");
-  return checked.ok ? "ok" : warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  return checked.ok ? "ok" : warn(ctx, a, ignoredPath(checked.message));
 }
 function isPermyriad(text) {
   const forms = [
@@ -20416,9 +20427,6 @@ var handleStandardInput = (ctx, a) => {
 };
 
 // src/core/security/load-fragment-exec-directories.ts
-function ignoredPath(message) {
-  return message.includes(": ") ? message.replace(": ", ", ignoring: ") : `${message}, ignoring.`;
-}
 function tupleFields(word, keepEmpty) {
   const flags = EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS | (keepEmpty ? EXTRACT_DONT_COALESCE_SEPARATORS : 0);
   const fields = [];
@@ -20502,7 +20510,7 @@ var handleWorkingDirectory = (ctx, a) => {
   }
   const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
   if (!checked.ok)
-    return missingOk ? warn(ctx, a, checked.message.replace(/: /, ", ignoring: ")) : fatal(ctx, a, checked.message);
+    return missingOk ? warn(ctx, a, ignoredPath(checked.message)) : fatal(ctx, a, checked.message);
   ctx.facts.workingDirectoryHome = false;
   return "ok";
 };
@@ -20733,7 +20741,7 @@ function factPath(field) {
       return "ok";
     }
     const checked = simplifyAndCheckPath(v, a.key, "absolute");
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
     ctx.facts[field] = checked.path;
     return "ok";
   };
@@ -20746,11 +20754,13 @@ function factCounter(field) {
   };
 }
 var handlePidFile = (ctx, a) => {
-  if (a.value === "" || !ctx.traits.pidFileVarRunWarns) return "ok";
+  if (a.value === "") return "ok";
   const r = expand(ctx, a.value);
-  if (!r.ok || !r.value.startsWith("/")) return "ok";
-  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: Invalid slot`);
+  const path = r.value.startsWith("/") ? r.value : `/run/${r.value}`;
+  const checked = simplifyAndCheckPath(path, a.key, "absolute");
+  if (!checked.ok) return fatal(ctx, a, ignoredPath(checked.message), STRERROR.EINVAL);
+  if (!ctx.traits.pidFileVarRunWarns || !r.value.startsWith("/")) return "ok";
   const rest = pathStartsWith(checked.path, "/var/run");
   if (rest === void 0 || rest === "") return "ok";
   return warn(
@@ -22099,6 +22109,13 @@ function levelFor(exposure2, release2) {
   return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
 }
 var AssessmentAbort = class extends Error {
+  constructor(assertion, row) {
+    super(`Assertion '${assertion}' failed${row === void 0 ? "" : ` for ${row}`}`);
+    this.assertion = assertion;
+    this.row = row;
+  }
+  assertion;
+  row;
 };
 var NOBODY = "nobody";
 var CONSTANT_TEXTS = [];
@@ -22456,10 +22473,10 @@ function assessUnit(s, release2, policy) {
     if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
     else if (weight === 0) v = EXCLUDED;
     else v = t.rule[index](s, c);
-    if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
+    if (range === 0) throw new AssessmentAbort("range > 0", a.jsonField);
     const badness = v.badness;
     if (badness !== void 0 && badness > range) {
-      throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
+      throw new AssessmentAbort("badness <= range", a.jsonField);
     }
     let description;
     let rank;
@@ -22500,7 +22517,7 @@ function assessUnit(s, release2, policy) {
   }
   let exposure2;
   if (!t.bigArithmetic) {
-    if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    if (weightSum === 0) throw new AssessmentAbort("weight_sum > 0");
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
@@ -22520,7 +22537,7 @@ function assessUnit(s, release2, policy) {
       badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, t.exactRange[i]) & U642;
       weightSum2 = weightSum2 + weight & U642;
     }
-    if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    if (weightSum2 === 0n) throw new AssessmentAbort("weight_sum > 0");
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
@@ -22669,7 +22686,14 @@ function scoreLoadedUnit(unit2, systemd, overrides, host) {
     return { ok: true, unit: unit2, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
   } catch (e) {
     if (!(e instanceof AssessmentAbort)) throw e;
-    return { ok: false, stage: "overrides", message: e.message, unit: unit2, diagnostics: derived.diagnostics };
+    return {
+      ok: false,
+      stage: "overrides",
+      message: e.message,
+      assertion: e.assertion,
+      unit: unit2,
+      diagnostics: derived.diagnostics
+    };
   }
 }
 
@@ -22678,10 +22702,12 @@ var exactExp10 = (n) => n > 400 ? Infinity : n < -400 ? 0 : Number(`1e${n}`);
 var UINT64_MAX = (1n << 64n) - 1n;
 var INT64_MIN = -(1n << 63n);
 var JsonError = class {
-  constructor(position) {
+  constructor(position, reason = "Invalid argument") {
     this.position = position;
+    this.reason = reason;
   }
   position;
+  reason;
 };
 function expectedLength(c) {
   if (c < 128) return 1;
@@ -22760,9 +22786,11 @@ function parseSystemdJson(bytes, options = {}) {
       }
     }
   };
+  let stringInvalidUtf8 = false;
   const parseString = () => {
     let c = p + 1;
     const out = [];
+    stringInvalidUtf8 = false;
     for (; ; ) {
       if (c >= end) throw new JsonError("token");
       const ch = b[c];
@@ -22802,6 +22830,7 @@ function parseSystemdJson(bytes, options = {}) {
           if (y < 56320 || y > 57343) throw new JsonError("token");
           u = 65536 + (x - 55296 << 10) + (y - 56320);
         }
+        if (!isValidUnichar(u)) stringInvalidUtf8 = true;
         out.push(...new TextEncoder().encode(String.fromCodePoint(u)));
         continue;
       }
@@ -22972,7 +23001,10 @@ function parseSystemdJson(bytes, options = {}) {
         }
         case "value": {
           const v = t.value;
-          if (v.type === "string" && (f.expect === "first-key" || f.expect === "next-key")) {
+          const key = f.expect === "first-key" || f.expect === "next-key";
+          if (v.type === "string" && stringInvalidUtf8 && (key || acceptsValue(f.expect)))
+            throw new JsonError("after", "Structure needs cleaning");
+          if (v.type === "string" && key) {
             f.keys.push(v.value);
             f.expect = "colon";
             break;
@@ -22986,7 +23018,7 @@ function parseSystemdJson(bytes, options = {}) {
     }
   } catch (e) {
     if (!(e instanceof JsonError)) throw e;
-    return { ok: false, line, column, error: "Invalid argument" };
+    return { ok: false, line, column, error: e.reason };
   }
 }
 function memberOf(v, key) {
@@ -23184,23 +23216,76 @@ function encodeJsonShort(assessment, out, offset) {
   out[p++] = 10;
   return p;
 }
-function displayWidth(s) {
+function consoleWidth(s, tabCells = 1) {
   let w2 = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0);
-    if (c < 32 || c >= 127 && c < 160 || c >= 768 && c < 880 || c === 8203) continue;
-    if (c >= 4352 && c <= 4447 || c >= 11904 && c <= 42191 || c >= 44032 && c <= 55203 || c >= 63744 && c <= 64255 || c >= 65072 && c <= 65103 || c >= 65280 && c <= 65376 || c >= 65504 && c <= 65510 || c >= 127744 && c <= 129791 || c >= 131072 && c <= 262141) {
-      w2 += 2;
-    } else w2 += 1;
+    w2 += c === 9 ? tabCells : isWide(c) ? 2 : 1;
   }
   return w2;
 }
-function cellWidth(s) {
+var WIDE_RANGES = [
+  [4352, 4447],
+  [9001, 9002],
+  [11904, 11929],
+  [11931, 12019],
+  [12032, 12245],
+  [12272, 12283],
+  [12288, 12350],
+  [12353, 12438],
+  [12441, 12543],
+  [12549, 12589],
+  [12593, 12686],
+  [12688, 12730],
+  [12736, 12771],
+  [12784, 12830],
+  [12832, 12871],
+  [12880, 13054],
+  [13056, 19903],
+  [19968, 42124],
+  [42128, 42182],
+  [43360, 43388],
+  [44032, 55203],
+  [63744, 64255],
+  [65040, 65049],
+  [65072, 65106],
+  [65108, 65126],
+  [65128, 65131],
+  [65281, 65376],
+  [65504, 65510],
+  [110592, 110593],
+  [127488, 127490],
+  [127504, 127546],
+  [127552, 127560],
+  [127568, 127569],
+  [127744, 128359],
+  [131072, 196605],
+  [196608, 262141]
+];
+function isWide(c) {
+  if (c < 4352) return false;
+  let lo = 0;
+  let hi = WIDE_RANGES.length - 1;
+  while (lo <= hi) {
+    const mid = lo + hi >> 1;
+    const [first, last] = WIDE_RANGES[mid];
+    if (c < first) hi = mid - 1;
+    else if (c > last) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+function cellWidth(s, tabCells) {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 32 || c >= 127) return displayWidth(s);
+    if (c < 32 || c >= 127) return consoleWidth(s, tabCells);
   }
   return s.length;
+}
+function cellLines(s) {
+  const lines = s.split("\n");
+  if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+  return lines;
 }
 var SPACES = " ".repeat(256);
 function pad(width, used) {
@@ -23212,6 +23297,7 @@ function renderTable(assessment, options) {
   const cross = options.utf8 ? "✗" : "-";
   const c = columnsOf(assessment);
   const n = c.order.length;
+  const tabCells = options.tabCells ?? 1;
   const nameWidths = [];
   const descriptionWidths = [];
   const exposureWidths = [];
@@ -23222,9 +23308,13 @@ function renderTable(assessment, options) {
   for (let i = 0; i < n; i++) {
     const index = c.order[i];
     if (markWidth === 0 && setOf(c, index) !== null) markWidth = 1;
-    const name = cellWidth(c.assessors[index].name);
-    const description = cellWidth(c.description[index] ?? "");
-    const exposure2 = cellWidth(c.exposure[index] ?? "");
+    const name = cellWidth(c.assessors[index].name, tabCells);
+    const text = c.description[index] ?? "";
+    let description = 0;
+    if (text.includes("\n"))
+      for (const line of cellLines(text)) description = Math.max(description, cellWidth(line, tabCells));
+    else description = cellWidth(text, tabCells);
+    const exposure2 = cellWidth(c.exposure[index] ?? "", tabCells);
     nameWidths.push(name);
     descriptionWidths.push(description);
     exposureWidths.push(exposure2);
@@ -23238,15 +23328,25 @@ function renderTable(assessment, options) {
 ` : header + "\n";
   for (let i = 0; i < n; i++) {
     const index = c.order[i];
+    const assessor = c.assessors[index];
     const set = setOf(c, index);
     if (set === null) out += pad(markWidth, 0);
     else if (options.colors)
       out += (set ? ANSI["highlight green"] + check : ANSI["highlight red"] + cross) + ANSI.normal;
     else out += set ? check : cross;
-    out += " " + c.assessors[index].name + pad(nameWidth, nameWidths[i]);
-    out += " " + (c.description[index] ?? "") + pad(descriptionWidth, descriptionWidths[i]);
+    out += " " + assessor.name + pad(nameWidth, nameWidths[i]);
+    const text = c.description[index] ?? "";
+    const lines = text.includes("\n") ? cellLines(text) : void 0;
+    const first = lines ? lines[0] : text;
+    out += " " + first + pad(descriptionWidth, lines ? cellWidth(first, tabCells) : descriptionWidths[i]);
     const exposure2 = c.exposure[index] ?? "";
     out += exposure2 === "" ? " \n" : " " + pad(exposureWidth, exposureWidths[i]) + exposure2 + "\n";
+    if (lines)
+      for (let k = 1; k < lines.length; k++) {
+        const line = lines[k];
+        out += pad(markWidth, 0) + " " + assessor.url + pad(nameWidth, 0);
+        out += " " + line + pad(descriptionWidth, cellWidth(line, tabCells)) + " \n";
+      }
   }
   return out + renderOverallLine(assessment, options);
 }
@@ -23634,8 +23734,7 @@ function runSecurityCommand(options, env) {
     for (const d2 of loadedBefore ? [] : outcome.diagnostics) stderr += diagnosticLine(d2, hostPrefix);
     if (profileFailure !== void 0 && (outcome.ok || outcome.stage === "overrides")) continue;
     if (!outcome.ok && outcome.stage === "overrides") {
-      stderr += `${outcome.message}. Aborting.
-`;
+      stderr += abortMessage(release2.traits.assessAssertions, outcome.assertion, outcome.message);
       return { exitCode: 134, stdout, stderr, reports };
     }
     if (!outcome.ok) {
@@ -23653,7 +23752,12 @@ function runSecurityCommand(options, env) {
       const scored = assessment;
       options.writeEncoded((into, at3) => encodeJsonShort(scored, into, at3));
     } else {
-      const out = options.json === "off" ? renderTable(assessment, { utf8: env.utf8, colors: env.colors, emoji: env.emoji }) : renderJson(assessment, options.json);
+      const out = options.json === "off" ? renderTable(assessment, {
+        utf8: env.utf8,
+        colors: env.colors,
+        emoji: env.emoji,
+        tabCells: release2.traits.tableTabCells
+      }) : renderJson(assessment, options.json);
       if (options.write) options.write(out);
       else stdout += out;
     }
@@ -23665,6 +23769,15 @@ function diagnosticLine(d2, hostPrefix) {
   if (d2.severity !== "error" && d2.severity !== "warning" && d2.severity !== "notice") return "";
   return d2.unlocated ? `${d2.message}
 ` : `${hostPrefix}${d2.file}:${d2.logLine ?? d2.line}: ${d2.message}
+`;
+}
+function abortMessage(how, assertion, message) {
+  const line = assertion !== void 0 ? how?.lines[assertion] : void 0;
+  if (how === void 0 || assertion === void 0 || line === void 0) return `${message}. Aborting.
+`;
+  const file = "src/analyze/analyze-security.c";
+  return how.style === "glibc" ? `systemd-analyze: ../${file}:${line}: assess: Assertion \`${assertion}' failed.
+` : `Assertion '${assertion}' failed at ${file}:${line}, function assess(). Aborting.
 `;
 }
 

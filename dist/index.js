@@ -42499,7 +42499,9 @@ var VERSIONS = {
       execReloadPost: false,
       rootMStack: false,
       portableProfileSecondUnit: { copyError: "No such file or directory" },
-      maskedUnitReadsDropIns: true
+      maskedUnitReadsDropIns: true,
+      assessAssertions: { style: "systemd", lines: { "range > 0": 1797, "weight_sum > 0": 1859 } },
+      tableTabCells: 1
     }
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -42508,6 +42510,8 @@ var VERSIONS = {
     data: systemd_255_default,
     traits: {
       searchPath: SEARCH_PATH_MERGED_USR,
+      // No live oracle to read the assertion lines off.
+      assessAssertions: void 0,
       // Without a live oracle for 255, its user path is taken as 257's (no XDG_CONFIG_DIRS entry).
       userSearchPath: USER_SEARCH_PATH_257,
       privateMountsTristate: true,
@@ -42543,13 +42547,16 @@ var VERSIONS = {
       verifiesExecContexts: true,
       valueErrorWording: "parse-error",
       portableProfileSecondUnit: "first-unit-profile",
-      maskedUnitReadsDropIns: false
+      maskedUnitReadsDropIns: false,
+      assessAssertions: { style: "systemd", lines: { "range > 0": 1785, "weight_sum > 0": 1847 } }
     }
   },
   262: {
     data: systemd_262_default,
     traits: {
       userSearchPath: USER_SEARCH_PATH_262,
+      assessAssertions: { style: "glibc", lines: { "range > 0": 1814, "weight_sum > 0": 1876 } },
+      tableTabCells: 8,
       privateUsersWords: ["self", "identity", "full", "managed"],
       protectHostnameEnum: true,
       emptyDescriptionSortsFirst: true,
@@ -43822,6 +43829,13 @@ function levelFor(exposure2, release) {
   return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
 }
 var AssessmentAbort = class extends Error {
+  constructor(assertion, row) {
+    super(`Assertion '${assertion}' failed${row === void 0 ? "" : ` for ${row}`}`);
+    this.assertion = assertion;
+    this.row = row;
+  }
+  assertion;
+  row;
 };
 var NOBODY = "nobody";
 var CONSTANT_TEXTS = [];
@@ -44179,10 +44193,10 @@ function assessUnit(s, release, policy) {
     if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
     else if (weight === 0) v = EXCLUDED;
     else v = t.rule[index](s, c);
-    if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
+    if (range === 0) throw new AssessmentAbort("range > 0", a.jsonField);
     const badness = v.badness;
     if (badness !== void 0 && badness > range) {
-      throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
+      throw new AssessmentAbort("badness <= range", a.jsonField);
     }
     let description;
     let rank;
@@ -44223,7 +44237,7 @@ function assessUnit(s, release, policy) {
   }
   let exposure2;
   if (!t.bigArithmetic) {
-    if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    if (weightSum === 0) throw new AssessmentAbort("weight_sum > 0");
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
@@ -44243,7 +44257,7 @@ function assessUnit(s, release, policy) {
       badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U64, t.exactRange[i]) & U64;
       weightSum2 = weightSum2 + weight & U64;
     }
-    if (weightSum2 === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    if (weightSum2 === 0n) throw new AssessmentAbort("weight_sum > 0");
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
@@ -44904,7 +44918,8 @@ function simplifyAndCheckPath(path, key, check) {
   if (!isValidPath(simplified))
     return {
       ok: false,
-      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes)`
+      // The one message without the path, so it ends in a full stop (", ignoring." when not fatal).
+      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes).`
     };
   if (!isNormalizedPath(simplified))
     return { ok: false, message: `${key}= path is not normalized: ${simplified}` };
@@ -47272,6 +47287,9 @@ function specifiers(ctx, a, value) {
   );
   return void 0;
 }
+function ignoredPath(message) {
+  return message.includes(": ") ? message.replace(": ", ", ignoring: ") : `${message.endsWith(".") ? message.slice(0, -1) : message}, ignoring.`;
+}
 
 // src/core/security/in-addr-prefix.ts
 function parseIPv4(s) {
@@ -47381,7 +47399,7 @@ var handleConditionPath = (ctx, a) => {
   const r = expand(ctx, value);
   if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in ${value}, ignoring: Invalid slot`);
   const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
   return "ok";
 };
 var CONDITION_PATH_KEYS = [
@@ -48111,7 +48129,7 @@ var handleNamespacePaths = (ctx, a) => {
     const resolved = specifiers(ctx, a, w2);
     if (resolved === void 0) continue;
     const checked = simplifyAndCheckPath(resolved, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) warn(ctx, a, ignoredPath(checked.message));
   }
   return "ok";
 };
@@ -48134,7 +48152,7 @@ var handleTemporaryFileSystem = (ctx, a) => {
       continue;
     }
     const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) warn(ctx, a, ignoredPath(checked.message));
   }
   if (invalid) warn(ctx, a, `Failed to extract first word, ignoring: ${a.value}`);
   return "ok";
@@ -48216,7 +48234,7 @@ var handleDeviceAllow = (ctx, a) => {
   let path = resolved;
   if (!path.startsWith("block-") && !path.startsWith("char-")) {
     const checked = simplifyAndCheckPath(path, a.key, "any");
-    if (!checked.ok) return warn(ctx, a, `${checked.message.replace(/: /, ", ignoring: ")}`);
+    if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
     path = checked.path;
     if (!isValidDeviceNodePath(path)) return warn(ctx, a, `Invalid device node path '${path}', ignoring.`);
   }
@@ -48276,7 +48294,7 @@ function ipFilterPath(field) {
     const v = specifiers(ctx, a, a.value);
     if (v === void 0) return "ok";
     const checked = simplifyAndCheckPath(v, a.key, "absolute");
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
     ctx.ipFilterPaths[field]++;
     return "ok";
   };
@@ -48548,7 +48566,7 @@ function listen(kind) {
     }
     if (!socketKind) {
       const checked = simplifyAndCheckPath(v, a.key, "absolute");
-      if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+      if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
       ctx.facts.ports.push({ accepting: false, node: kind === "fifo" ? checked.path : void 0 });
       return "ok";
     }
@@ -48573,7 +48591,7 @@ var handleSymlinks = (ctx, a) => {
       continue;
     }
     const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) warn(ctx, a, ignoredPath(checked.message));
     else ctx.facts.symlinks++;
   }
   return "ok";
@@ -48616,7 +48634,7 @@ var pathSpec = (ctx, a) => {
   const v = expandOrWarn(ctx, a, false);
   if (v === void 0) return "ok";
   const checked = simplifyAndCheckPath(v, a.key, "absolute");
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
   ctx.facts.pathTriggers++;
   return "ok";
 };
@@ -48732,7 +48750,7 @@ var handleEnvironmentFile = (ctx, a) => {
 };
 function checkPath(ctx, a, path) {
   const checked = simplifyAndCheckPath(path, a.key, "absolute");
-  return checked.ok ? "ok" : warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  return checked.ok ? "ok" : warn(ctx, a, ignoredPath(checked.message));
 }
 function isPermyriad(text2) {
   const forms = [
@@ -48783,9 +48801,6 @@ var handleStandardInput = (ctx, a) => {
 };
 
 // src/core/security/load-fragment-exec-directories.ts
-function ignoredPath(message) {
-  return message.includes(": ") ? message.replace(": ", ", ignoring: ") : `${message}, ignoring.`;
-}
 function tupleFields(word, keepEmpty) {
   const flags = EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS | (keepEmpty ? EXTRACT_DONT_COALESCE_SEPARATORS : 0);
   const fields = [];
@@ -48869,7 +48884,7 @@ var handleWorkingDirectory = (ctx, a) => {
   }
   const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
   if (!checked.ok)
-    return missingOk ? warn(ctx, a, checked.message.replace(/: /, ", ignoring: ")) : fatal(ctx, a, checked.message);
+    return missingOk ? warn(ctx, a, ignoredPath(checked.message)) : fatal(ctx, a, checked.message);
   ctx.facts.workingDirectoryHome = false;
   return "ok";
 };
@@ -49100,7 +49115,7 @@ function factPath(field) {
       return "ok";
     }
     const checked = simplifyAndCheckPath(v, a.key, "absolute");
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+    if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
     ctx.facts[field] = checked.path;
     return "ok";
   };
@@ -49113,11 +49128,13 @@ function factCounter(field) {
   };
 }
 var handlePidFile = (ctx, a) => {
-  if (a.value === "" || !ctx.traits.pidFileVarRunWarns) return "ok";
+  if (a.value === "") return "ok";
   const r = expand(ctx, a.value);
-  if (!r.ok || !r.value.startsWith("/")) return "ok";
-  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ", ignoring: "));
+  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: Invalid slot`);
+  const path = r.value.startsWith("/") ? r.value : `/run/${r.value}`;
+  const checked = simplifyAndCheckPath(path, a.key, "absolute");
+  if (!checked.ok) return fatal(ctx, a, ignoredPath(checked.message), STRERROR.EINVAL);
+  if (!ctx.traits.pidFileVarRunWarns || !r.value.startsWith("/")) return "ok";
   const rest = pathStartsWith(checked.path, "/var/run");
   if (rest === void 0 || rest === "") return "ok";
   return warn(
@@ -50065,7 +50082,14 @@ function scoreLoadedUnit(unit3, systemd, overrides, host) {
     return { ok: true, unit: unit3, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
   } catch (e) {
     if (!(e instanceof AssessmentAbort)) throw e;
-    return { ok: false, stage: "overrides", message: e.message, unit: unit3, diagnostics: derived.diagnostics };
+    return {
+      ok: false,
+      stage: "overrides",
+      message: e.message,
+      assertion: e.assertion,
+      unit: unit3,
+      diagnostics: derived.diagnostics
+    };
   }
 }
 

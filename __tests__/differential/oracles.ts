@@ -2,6 +2,7 @@
 // scripts/systemd-oracle.sh (the host's own tool when it is that release, else a Debian chroot the
 // script built and cached). A release whose oracle is missing is reported with the reason, so that the
 // tests can skip it with a notice on a laptop and fail on CI (UNITGATE_REQUIRE_ORACLES).
+import { constants } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { SUPPORTED_VERSIONS } from '../../src/core/security/versions';
@@ -38,7 +39,16 @@ function script(args: string[]): ToolRun {
     maxBuffer: 64 * 1024 * 1024,
   });
   if (r.error) throw r.error;
-  return { exitCode: r.status, stdout: r.stdout, stderr: r.stderr };
+  return { exitCode: shellStatus(r.status, r.signal), stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * The status a shell reports: a tool killed by a signal (systemd-analyze aborting on an assertion:
+ * SIGABRT) is 128 + the signal's number, as `unitgate security` exits in its place (134).
+ */
+function shellStatus(status: number | null, signal: NodeJS.Signals | null): number | null {
+  if (status !== null || signal === null) return status;
+  return 128 + (constants.signals[signal] ?? 0);
 }
 
 /** The release's oracle; else why not, and whether one could be built (exit 2: no archive ships it). */

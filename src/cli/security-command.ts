@@ -7,11 +7,16 @@ import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { TYPES_MAY_TEMPLATE, UnitLoader, type LoadedUnit } from '../core/unit/load-unit';
 import { parseUnitName, isTemplateName, replaceInstance, templateOf } from '../core/unit/unit-name';
 import { scoreUnitInTree } from '../core/engine';
-import type { Assessment } from '../core/security/assess';
+import type { AssessAssertion, Assessment } from '../core/security/assess';
 import { parseSecurityPolicy, type SecurityPolicy } from '../core/security/security-policy';
 import { exactExp10 } from '../core/security/systemd-json';
 import { encodeJsonShort, renderJson, renderTable } from '../core/security/render-security';
-import { systemdRelease, userManagerRelease, type SystemdVersion } from '../core/security/versions';
+import {
+  systemdRelease,
+  userManagerRelease,
+  type SystemdVersion,
+  type VersionTraits,
+} from '../core/security/versions';
 import { createRealTree } from '../io/node-unit-tree';
 import { withFiles } from '../core/unit/unit-tree';
 import { unitSearchPath } from '../core/unit/unit-search-path';
@@ -449,7 +454,7 @@ export function runSecurityCommand(
     if (profileFailure !== undefined && (outcome.ok || outcome.stage === 'overrides')) continue;
     if (!outcome.ok && outcome.stage === 'overrides') {
       // systemd hits an assertion and aborts (SIGABRT, shell status 134) on such policies.
-      stderr += `${outcome.message}. Aborting.\n`;
+      stderr += abortMessage(release.traits.assessAssertions, outcome.assertion, outcome.message);
       return { exitCode: 134, stdout, stderr, reports };
     }
     if (!outcome.ok) {
@@ -469,7 +474,12 @@ export function runSecurityCommand(
     } else {
       const out =
         options.json === 'off'
-          ? renderTable(assessment, { utf8: env.utf8, colors: env.colors, emoji: env.emoji })
+          ? renderTable(assessment, {
+              utf8: env.utf8,
+              colors: env.colors,
+              emoji: env.emoji,
+              tabCells: release.traits.tableTabCells,
+            })
           : renderJson(assessment, options.json);
       if (options.write) options.write(out);
       else stdout += out;
@@ -486,4 +496,18 @@ export function runSecurityCommand(
 function diagnosticLine(d: Diagnostic, hostPrefix: string): string {
   if (d.severity !== 'error' && d.severity !== 'warning' && d.severity !== 'notice') return '';
   return d.unlocated ? `${d.message}\n` : `${hostPrefix}${d.file}:${d.logLine ?? d.line}: ${d.message}\n`;
+}
+
+/** What systemd-analyze prints as it aborts on an assertion of assess() (VersionTraits.assessAssertions). */
+function abortMessage(
+  how: VersionTraits['assessAssertions'],
+  assertion: AssessAssertion | undefined,
+  message: string,
+): string {
+  const line = assertion !== undefined ? how?.lines[assertion] : undefined;
+  if (how === undefined || assertion === undefined || line === undefined) return `${message}. Aborting.\n`;
+  const file = 'src/analyze/analyze-security.c';
+  return how.style === 'glibc'
+    ? `systemd-analyze: ../${file}:${line}: assess: Assertion \`${assertion}' failed.\n`
+    : `Assertion '${assertion}' failed at ${file}:${line}, function assess(). Aborting.\n`;
 }

@@ -12,7 +12,7 @@ import {
   type AnalysingHost,
   type SecuritySettings,
 } from './security/settings';
-import { assessUnit, AssessmentAbort, type Assessment } from './security/assess';
+import { assessUnit, AssessmentAbort, type AssessAssertion, type Assessment } from './security/assess';
 import type { SecurityPolicy } from './security/security-policy';
 import type { SystemdRelease } from './security/versions';
 
@@ -54,6 +54,8 @@ export type ScoreOutcome =
       /** Set when the unit loaded but its settings are refused or cannot be assessed. */
       unit?: LoadedUnit;
       failure?: LoadFailure;
+      /** Stage `overrides`: the assertion of assess() the policy breaks. */
+      assertion?: AssessAssertion;
       diagnostics: Diagnostic[];
     };
 
@@ -106,6 +108,13 @@ export function scoreLoadedUnit(
   } catch (e) {
     // systemd asserts and aborts on such overrides (assess(), 252+): a policy error, not a unit's.
     if (!(e instanceof AssessmentAbort)) throw e;
-    return { ok: false, stage: 'overrides', message: e.message, unit, diagnostics: derived.diagnostics };
+    return {
+      ok: false,
+      stage: 'overrides',
+      message: e.message,
+      assertion: e.assertion,
+      unit,
+      diagnostics: derived.diagnostics,
+    };
   }
 }

@@ -6,7 +6,7 @@ import { deriveSecuritySettings } from '../../../src/core/security/settings';
 import { systemdRelease } from '../../../src/core/security/versions';
 import { assessUnit, type AssessedRow, type Assessment } from '../../../src/core/security/assess';
 import {
-  displayWidth,
+  consoleWidth,
   encodeJsonShort,
   formatExposure,
   renderJson,
@@ -190,7 +190,9 @@ describe('renderTable', () => {
     expect(out[6]).toBe('-> Overall exposure level for x.service: 9.6 UNSAFE :-{');
   });
 
-  it('measures wide characters by their display width', () => {
+  // Widths as systemd-analyze 252–262 measure them (utf8_console_width()): CJK two cells, the
+  // emoticons block one, a combining mark one cell of its own.
+  it('measures wide characters as systemd does', () => {
     const out = renderTable(
       assessment([row('日本=', false, 'x', '0.1'), row('A=', true, '😀', null)]),
       PLAIN,
@@ -198,18 +200,40 @@ describe('renderTable', () => {
     expect(out.slice(0, 3)).toEqual([
       '  NAME  DESCRIPTION EXPOSURE',
       '✗ 日本= x                0.1',
-      '✓ A=    😀          ',
+      '✓ A=    😀           ',
     ]);
   });
 
-  it('measures combining marks as zero cells and pads past 256 spaces', () => {
+  it('counts a combining mark as a cell and pads past 256 spaces', () => {
     const long = 'y'.repeat(300);
     const out = renderTable(
       assessment([row('A=', false, 'e\u0301', '0.1'), row('B=', false, long, '0.2')]),
       PLAIN,
     ).split('\n');
-    expect(out[1]).toBe(`✗ A=   e\u0301${' '.repeat(299)}      0.1`);
+    expect(out[1]).toBe(`✗ A=   e\u0301${' '.repeat(298)}      0.1`);
     expect(out[2]).toBe(`✗ B=   ${long}      0.2`);
+  });
+
+  it('counts a tab as the release does (one cell, eight on 262)', () => {
+    const rows = [row('A=', false, 'a\tb', '0.1'), row('B=', false, 'c', '0.2')];
+    expect(renderTable(assessment(rows), PLAIN).split('\n')[1]).toBe(`✗ A=   a\tb${' '.repeat(14)}0.1`);
+    expect(renderTable(assessment(rows), { ...PLAIN, tabCells: 8 }).split('\n')[1]).toBe(
+      `✗ A=   a\tb${' '.repeat(7)}0.1`,
+    );
+    const wide = [row('A=', false, 'a\tbcdefghijk', '0.1')];
+    expect(renderTable(assessment(wide), { ...PLAIN, tabCells: 8 }).split('\n')[0]).toBe(
+      `  NAME DESCRIPTION${' '.repeat(8)} EXPOSURE`,
+    );
+  });
+
+  // A description of several lines (a security policy's): the row's further lines show the row's URL
+  // in the NAME column, padded as an empty cell, as systemd-analyze 252–262 print them.
+  it('prints a description of several lines as systemd does', () => {
+    const out = renderTable(assessment([row('A=', false, 'one\ntwo', '0.1')]), PLAIN).split('\n');
+    expect(out.slice(1, 3)).toEqual([
+      `✗ A=   one${' '.repeat(14)}0.1`,
+      `  https://example.invalid/     two         `,
+    ]);
   });
 
   it('grows the EXPOSURE column for wider values, its header left-aligned (table.c, as systemd prints it)', () => {
@@ -271,18 +295,24 @@ describe('formatExposure', () => {
   });
 });
 
-describe('displayWidth', () => {
+// Read off systemd-analyze 252, 257 and 262 through table cells: every code point is at least one
+// cell (marks, zero-width and control characters too), emoji past U+1F567 are narrow, a tab is one
+// cell (eight on 262).
+describe('consoleWidth (utf8_console_width())', () => {
   it.each([
-    ['', 0],
-    ['abc', 3],
-    ['✓✗→…', 4],
-    ['😀', 2],
-    ['日本', 4],
-    ['한', 2],
-    ['e\u0301', 1],
-    ['\x1b', 0],
-    ['a\u200bb', 2],
-  ])('%j → %d', (s, w) => {
-    expect(displayWidth(s)).toBe(w);
+    ['', 1, 0],
+    ['abc', 1, 3],
+    ['✓✗→…', 1, 4],
+    ['😀', 1, 1],
+    ['🌀', 1, 2],
+    ['日本', 1, 4],
+    ['한', 1, 2],
+    ['e\u0301', 1, 2],
+    ['\x1b', 1, 1],
+    ['a\u200bb', 1, 3],
+    ['a\tb', 1, 3],
+    ['a\tb', 8, 10],
+  ])('%j (tab %d cells) → %d', (s, tab, w) => {
+    expect(consoleWidth(s, tab)).toBe(w);
   });
 });

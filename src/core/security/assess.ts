@@ -127,7 +127,18 @@ export function levelFor(exposure: number, release: SystemdRelease): LevelData {
 }
 
 /** A policy that cannot be applied: systemd aborts on these (exit status 134). */
-export class AssessmentAbort extends Error {}
+/** The assertions of assess() (src/analyze/analyze-security.c) a security policy can break. */
+export type AssessAssertion = 'range > 0' | 'badness <= range' | 'weight_sum > 0';
+
+/** Where systemd would abort: the assertion that fails and, for a row's, the row's JSON field. */
+export class AssessmentAbort extends Error {
+  constructor(
+    readonly assertion: AssessAssertion,
+    readonly row?: string,
+  ) {
+    super(`Assertion '${assertion}' failed${row === undefined ? '' : ` for ${row}`}`);
+  }
+}
 
 /** What a rule reads besides the settings: per-unit values computed once for all rows. */
 interface RuleContext {
@@ -620,10 +631,10 @@ export function assessUnit(
     if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
     else if (weight === 0) v = EXCLUDED;
     else v = (t.rule[index] as Rule)(s, c);
-    if (range === 0) throw new AssessmentAbort(`Assertion 'range > 0' failed for ${a.jsonField}`);
+    if (range === 0) throw new AssessmentAbort('range > 0', a.jsonField);
     const badness = v.badness;
     if (badness !== undefined && badness > range) {
-      throw new AssessmentAbort(`Assertion 'badness <= range' failed for ${a.jsonField}`);
+      throw new AssessmentAbort('badness <= range', a.jsonField);
     }
     let description: string | null;
     let rank: number;
@@ -674,7 +685,7 @@ export function assessUnit(
 
   let exposure: number;
   if (!t.bigArithmetic) {
-    if (weightSum === 0) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    if (weightSum === 0) throw new AssessmentAbort('weight_sum > 0');
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === undefined || b === 0) continue;
@@ -698,7 +709,7 @@ export function assessUnit(
       badnessSum = (badnessSum + up((BigInt(b) * weight) & U64, t.exactRange[i] as bigint)) & U64;
       weightSum = (weightSum + weight) & U64;
     }
-    if (weightSum === 0n) throw new AssessmentAbort("Assertion 'weight_sum > 0' failed");
+    if (weightSum === 0n) throw new AssessmentAbort('weight_sum > 0');
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === undefined || b === 0) continue;

@@ -277,3 +277,13 @@ export function specifiers(ctx: Context, a: Assignment, value: string): string |
   );
   return undefined;
 }
+
+/**
+ * A message of path_simplify_and_warn() without PATH_CHECK_FATAL: ", ignoring" goes before the path
+ * (", ignoring." ends the invalid-length message, which names no path).
+ */
+export function ignoredPath(message: string): string {
+  return message.includes(': ')
+    ? message.replace(': ', ', ignoring: ')
+    : `${message.endsWith('.') ? message.slice(0, -1) : message}, ignoring.`;
+}

@@ -7,7 +7,7 @@ import { EXTRACT_UNQUOTE, extractFirstWordRaw, extractWords } from '../unit/extr
 import { pathStartsWith, simplifyAndCheckPath } from '../unit/path-util';
 import { CAN_DELEGATE } from './unit-vtable';
 import { parseAddressPrefix } from './in-addr-prefix';
-import { rejectValue, specifiers, warn, type Context, type Handler } from './conf-parser';
+import { rejectValue, specifiers, warn, type Context, type Handler, ignoredPath } from './conf-parser';
 
 export const handleDelegate: Handler = (ctx, a) => {
   if (!CAN_DELEGATE.has(ctx.unit.type))
@@ -74,7 +74,7 @@ export const handleDeviceAllow: Handler = (ctx, a) => {
   let path = resolved;
   if (!path.startsWith('block-') && !path.startsWith('char-')) {
     const checked = simplifyAndCheckPath(path, a.key, 'any');
-    if (!checked.ok) return warn(ctx, a, `${checked.message.replace(/: /, ', ignoring: ')}`);
+    if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
     path = checked.path;
     if (!isValidDeviceNodePath(path)) return warn(ctx, a, `Invalid device node path '${path}', ignoring.`);
   }
@@ -156,7 +156,7 @@ export function ipFilterPath(field: 'ingress' | 'egress'): Handler {
     if (v === undefined) return 'ok';
     // path_simplify_and_warn(PATH_CHECK_ABSOLUTE): relative or non-normalized paths are ignored.
     const checked = simplifyAndCheckPath(v, a.key, 'absolute');
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+    if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
     ctx.ipFilterPaths[field]++;
     return 'ok';
   };

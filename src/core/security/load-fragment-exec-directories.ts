@@ -12,15 +12,7 @@ import {
   extractFirstWordRaw,
 } from '../unit/extract-word';
 import { pathStartsWith, simplifyAndCheckPath } from '../unit/path-util';
-import { expand, warn, type Context, type Handler } from './conf-parser';
-
-/**
- * A message of path_simplify_and_warn() without PATH_CHECK_FATAL: ", ignoring" goes before the path
- * (", ignoring." ends the invalid-length message, which names no path).
- */
-export function ignoredPath(message: string): string {
-  return message.includes(': ') ? message.replace(': ', ', ignoring: ') : `${message}, ignoring.`;
-}
+import { expand, ignoredPath, warn, type Context, type Handler } from './conf-parser';
 
 /**
  * The fields of one `SOURCE[:DESTINATION[:FLAGS]]` word: extract_many_words() over ":" with

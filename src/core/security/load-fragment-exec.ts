@@ -28,6 +28,7 @@ import {
   warn,
   type Context,
   type Handler,
+  ignoredPath,
 } from './conf-parser';
 
 export const handleUser: Handler = (ctx, a) => {
@@ -520,7 +521,7 @@ export const handleNamespacePaths: Handler = (ctx, a) => {
     const resolved = specifiers(ctx, a, w);
     if (resolved === undefined) continue;
     const checked = simplifyAndCheckPath(resolved, a.key, 'absolute');
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+    if (!checked.ok) warn(ctx, a, ignoredPath(checked.message));
   }
   return 'ok';
 };
@@ -550,7 +551,7 @@ export const handleTemporaryFileSystem: Handler = (ctx, a) => {
       continue;
     }
     const checked = simplifyAndCheckPath(r.value, a.key, 'absolute');
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+    if (!checked.ok) warn(ctx, a, ignoredPath(checked.message));
   }
   if (invalid) warn(ctx, a, `Failed to extract first word, ignoring: ${a.value}`);
   return 'ok';

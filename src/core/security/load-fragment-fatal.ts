@@ -3,7 +3,7 @@
 // fails its load (any other error). load-fragment.c, v252–v262; the version's switches say which exist.
 import type { Assignment } from '../unit/parse-unit-file';
 import { simplifyAndCheckPath } from '../unit/path-util';
-import { expand, fatal, warn, type Handler } from './conf-parser';
+import { expand, fatal, warn, type Handler, ignoredPath } from './conf-parser';
 import type { VersionTraits } from './versions';
 
 /**
@@ -30,9 +30,7 @@ export const handleWorkingDirectory: Handler = (ctx, a) => {
   }
   const checked = simplifyAndCheckPath(r.value, a.key, 'absolute');
   if (!checked.ok)
-    return missingOk
-      ? warn(ctx, a, checked.message.replace(/: /, ', ignoring: '))
-      : fatal(ctx, a, checked.message);
+    return missingOk ? warn(ctx, a, ignoredPath(checked.message)) : fatal(ctx, a, checked.message);
   ctx.facts.workingDirectoryHome = false;
   return 'ok';
 };

@@ -7,7 +7,15 @@ import type { Assignment } from '../unit/parse-unit-file';
 import { parseBoolean } from '../unit/parse-boolean';
 import { simplifyAndCheckPath } from '../unit/path-util';
 import { isTemplateName, parseUnitName } from '../unit/unit-name';
-import { expand, rejectValue, warn, type Context, type Handler, type Outcome } from './conf-parser';
+import {
+  expand,
+  rejectValue,
+  warn,
+  type Context,
+  type Handler,
+  type Outcome,
+  ignoredPath,
+} from './conf-parser';
 import { isCalendarSpec, isTimeSpan } from './time-spec';
 
 /** What systemd keeps of a Listen*= line (a SocketPort): its kind, and what socket_verify() reads of it. */
@@ -145,7 +153,7 @@ export function listen(kind: ListenKind): Handler {
     }
     if (!socketKind) {
       const checked = simplifyAndCheckPath(v, a.key, 'absolute');
-      if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+      if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
       ctx.facts.ports.push({ accepting: false, node: kind === 'fifo' ? checked.path : undefined });
       return 'ok';
     }
@@ -172,7 +180,7 @@ export const handleSymlinks: Handler = (ctx, a) => {
       continue;
     }
     const checked = simplifyAndCheckPath(r.value, a.key, 'absolute');
-    if (!checked.ok) warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+    if (!checked.ok) warn(ctx, a, ignoredPath(checked.message));
     else ctx.facts.symlinks++;
   }
   return 'ok';
@@ -232,7 +240,7 @@ export const pathSpec: Handler = (ctx, a): Outcome => {
   const v = expandOrWarn(ctx, a, false);
   if (v === undefined) return 'ok';
   const checked = simplifyAndCheckPath(v, a.key, 'absolute');
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+  if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
   ctx.facts.pathTriggers++;
   return 'ok';
 };

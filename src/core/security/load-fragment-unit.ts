@@ -4,7 +4,7 @@
 // config_parse_unit_deps() of src/core/load-fragment.c, v252–v262.
 import { EXTRACT_UNQUOTE, extractAllWords } from '../unit/extract-word';
 import { simplifyAndCheckPath } from '../unit/path-util';
-import { expand, rejectValue, warn, type Handler } from './conf-parser';
+import { expand, rejectValue, warn, type Handler, ignoredPath } from './conf-parser';
 
 /** ascii_is_valid() (src/basic/utf8.c): every character below 0x80 (the value holds no NUL). */
 function isAscii(s: string): boolean {
@@ -60,7 +60,7 @@ export const handleConditionPath: Handler = (ctx, a) => {
   const r = expand(ctx, value);
   if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in ${value}, ignoring: Invalid slot`);
   const checked = simplifyAndCheckPath(r.value, a.key, 'absolute');
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+  if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
   return 'ok';
 };
 

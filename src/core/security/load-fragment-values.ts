@@ -5,7 +5,7 @@
 // log_syntax_parse_error() in v257 (rejectValue()), the load-fragment.c ones kept their own words.
 import type { Assignment } from '../unit/parse-unit-file';
 import { simplifyAndCheckPath } from '../unit/path-util';
-import { expand, rejectValue, STRERROR, warn, type Handler, type Outcome } from './conf-parser';
+import { expand, rejectValue, STRERROR, warn, type Handler, type Outcome, ignoredPath } from './conf-parser';
 import { parseMode, safeAtoi, safeAtou, safeAtou64, type Parsed } from './parse-number';
 import { parseTimeSpan } from './time-spec';
 
@@ -188,7 +188,7 @@ export const handleEnvironmentFile: Handler = (ctx, a): Outcome => {
 
 function checkPath(ctx: Parameters<Handler>[0], a: Assignment, path: string): Outcome {
   const checked = simplifyAndCheckPath(path, a.key, 'absolute');
-  return checked.ok ? 'ok' : warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+  return checked.ok ? 'ok' : warn(ctx, a, ignoredPath(checked.message));
 }
 
 /**

@@ -17,6 +17,9 @@ import {
   type Handler,
   type Outcome,
   type RejectedValue,
+  ignoredPath,
+  fatal,
+  STRERROR,
 } from './conf-parser';
 import {
   CONDITION_PATH_KEYS,
@@ -285,7 +288,7 @@ function factPath(field: 'what' | 'where'): Handler {
       return 'ok';
     }
     const checked = simplifyAndCheckPath(v, a.key, 'absolute');
-    if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+    if (!checked.ok) return warn(ctx, a, ignoredPath(checked.message));
     ctx.facts[field] = checked.path;
     return 'ok';
   };
@@ -304,17 +307,20 @@ function factCounter(field: 'mountImages'): Handler {
 // recorded as applied settings).
 
 /**
- * PIDFile= (config_parse_pid_file() and patch_var_run(), load-fragment.c): a relative path is taken
- * below /run (path_make_absolute()), a path below /var/run/ is moved to /run/, logged at LOG_WARNING
- * from v257 (at LOG_NOTICE, not shown, in v252).
+ * PIDFile= (config_parse_pid_file() and patch_var_run(), load-fragment.c, v252–v262): a relative path is
+ * taken below /run (path_make_absolute()); path_simplify_and_warn() then logs a bad path as "ignoring"
+ * but config_parse_pid_file() returns its error, so the unit fails to load (Invalid argument). A path
+ * below /var/run/ is moved to /run/, logged at LOG_WARNING from v257 (at LOG_NOTICE, not shown, in v252).
  */
 const handlePidFile: Handler = (ctx, a) => {
-  if (a.value === '' || !ctx.traits.pidFileVarRunWarns) return 'ok';
+  if (a.value === '') return 'ok';
   const r = expand(ctx, a.value);
+  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: Invalid slot`);
+  const path = r.value.startsWith('/') ? r.value : `/run/${r.value}`;
+  const checked = simplifyAndCheckPath(path, a.key, 'absolute');
+  if (!checked.ok) return fatal(ctx, a, ignoredPath(checked.message), STRERROR.EINVAL);
   // A relative path ends up below /run, never below /var/run.
-  if (!r.ok || !r.value.startsWith('/')) return 'ok';
-  const checked = simplifyAndCheckPath(r.value, a.key, 'absolute');
-  if (!checked.ok) return warn(ctx, a, checked.message.replace(/: /, ', ignoring: '));
+  if (!ctx.traits.pidFileVarRunWarns || !r.value.startsWith('/')) return 'ok';
   const rest = pathStartsWith(checked.path, '/var/run');
   if (rest === undefined || rest === '') return 'ok';
   return warn(

@@ -12,6 +12,8 @@ export interface TextOptions {
   colors: boolean;
   /** Emoji smileys (systemd's emoji_enabled(): a UTF-8 locale and a TERM that is set, not dumb/linux). */
   emoji: boolean;
+  /** The cells a tab takes in a table cell (VersionTraits.tableTabCells); 1 when not given. */
+  tabCells?: number;
 }
 
 const ANSI = {
@@ -201,39 +203,98 @@ export function encodeJsonShort(assessment: Assessment, out: Uint8Array, offset:
   return p;
 }
 
-/** Terminal cell width of a string (wide East Asian and emoji code points take two cells). */
-export function displayWidth(s: string): number {
+/**
+ * utf8_console_width() (src/basic/utf8.c): every code point takes one cell, a wide one
+ * (unichar_iswide()) two, a tab `tabCells` — control characters and combining marks included.
+ */
+export function consoleWidth(s: string, tabCells = 1): number {
   let w = 0;
   for (const ch of s) {
     const c = ch.codePointAt(0) as number;
-    if (c < 0x20 || (c >= 0x7f && c < 0xa0) || (c >= 0x300 && c < 0x370) || c === 0x200b) continue;
-    if (
-      (c >= 0x1100 && c <= 0x115f) ||
-      (c >= 0x2e80 && c <= 0xa4cf) ||
-      (c >= 0xac00 && c <= 0xd7a3) ||
-      (c >= 0xf900 && c <= 0xfaff) ||
-      (c >= 0xfe30 && c <= 0xfe4f) ||
-      (c >= 0xff00 && c <= 0xff60) ||
-      (c >= 0xffe0 && c <= 0xffe6) ||
-      (c >= 0x1f300 && c <= 0x1faff) ||
-      (c >= 0x20000 && c <= 0x3fffd)
-    ) {
-      w += 2;
-    } else w += 1;
+    w += c === 0x09 ? tabCells : isWide(c) ? 2 : 1;
   }
   return w;
 }
 
 /**
- * displayWidth() without the code point walk for the usual cell, printable ASCII (one cell per
+ * unichar_iswide() as systemd-analyze answers it: read off the live oracles of 252 and 262 (identical),
+ * every code point from U+00A0 to U+3FFFF probed as a table cell through a security policy's
+ * descriptions. Noncharacters (U+FDD0–U+FDEF, U+xFFFE/F) cannot be probed: the JSON parser refuses
+ * them, so no description holds one.
+ */
+const WIDE_RANGES: readonly (readonly [number, number])[] = [
+  [0x1100, 0x115f],
+  [0x2329, 0x232a],
+  [0x2e80, 0x2e99],
+  [0x2e9b, 0x2ef3],
+  [0x2f00, 0x2fd5],
+  [0x2ff0, 0x2ffb],
+  [0x3000, 0x303e],
+  [0x3041, 0x3096],
+  [0x3099, 0x30ff],
+  [0x3105, 0x312d],
+  [0x3131, 0x318e],
+  [0x3190, 0x31ba],
+  [0x31c0, 0x31e3],
+  [0x31f0, 0x321e],
+  [0x3220, 0x3247],
+  [0x3250, 0x32fe],
+  [0x3300, 0x4dbf],
+  [0x4e00, 0xa48c],
+  [0xa490, 0xa4c6],
+  [0xa960, 0xa97c],
+  [0xac00, 0xd7a3],
+  [0xf900, 0xfaff],
+  [0xfe10, 0xfe19],
+  [0xfe30, 0xfe52],
+  [0xfe54, 0xfe66],
+  [0xfe68, 0xfe6b],
+  [0xff01, 0xff60],
+  [0xffe0, 0xffe6],
+  [0x1b000, 0x1b001],
+  [0x1f200, 0x1f202],
+  [0x1f210, 0x1f23a],
+  [0x1f240, 0x1f248],
+  [0x1f250, 0x1f251],
+  [0x1f300, 0x1f567],
+  [0x20000, 0x2fffd],
+  [0x30000, 0x3fffd],
+];
+
+function isWide(c: number): boolean {
+  if (c < 0x1100) return false;
+  let lo = 0;
+  let hi = WIDE_RANGES.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [first, last] = WIDE_RANGES[mid] as readonly [number, number];
+    if (c < first) hi = mid - 1;
+    else if (c > last) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+/**
+ * consoleWidth() without the code point walk for the usual cell, printable ASCII (one cell per
  * character): only other text pays for the width table.
  */
-function cellWidth(s: string): number {
+function cellWidth(s: string, tabCells: number): number {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c >= 0x7f) return displayWidth(s);
+    if (c < 0x20 || c >= 0x7f) return consoleWidth(s, tabCells);
   }
   return s.length;
+}
+
+/**
+ * The lines format-table prints of a cell (string_extract_line()): split at newlines, a final newline
+ * adding no line. A description can have several (a security policy's); the built-in ones have one.
+ */
+function cellLines(s: string): string[] {
+  const lines = s.split('\n');
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
 }
 
 const SPACES = ' '.repeat(256);
@@ -251,6 +312,7 @@ export function renderTable(assessment: Assessment, options: TextOptions): strin
   // Read from the columns (no row objects); each cell's width is found once, each line built once.
   const c = columnsOf(assessment);
   const n = c.order.length;
+  const tabCells = options.tabCells ?? 1;
   const nameWidths: number[] = [];
   const descriptionWidths: number[] = [];
   const exposureWidths: number[] = [];
@@ -263,9 +325,14 @@ export function renderTable(assessment: Assessment, options: TextOptions): strin
     const index = c.order[i] as number;
     // A mark (✓ ✗ + -) is one cell wide.
     if (markWidth === 0 && setOf(c, index) !== null) markWidth = 1;
-    const name = cellWidth((c.assessors[index] as AssessorData).name);
-    const description = cellWidth(c.description[index] ?? '');
-    const exposure = cellWidth(c.exposure[index] ?? '');
+    const name = cellWidth((c.assessors[index] as AssessorData).name, tabCells);
+    const text = c.description[index] ?? '';
+    // A cell of several lines is as wide as its widest line.
+    let description = 0;
+    if (text.includes('\n'))
+      for (const line of cellLines(text)) description = Math.max(description, cellWidth(line, tabCells));
+    else description = cellWidth(text, tabCells);
+    const exposure = cellWidth(c.exposure[index] ?? '', tabCells);
     nameWidths.push(name);
     descriptionWidths.push(description);
     exposureWidths.push(exposure);
@@ -285,16 +352,31 @@ export function renderTable(assessment: Assessment, options: TextOptions): strin
   let out = options.colors ? `\x1b[4m${header}${ANSI.normal}\n` : header + '\n';
   for (let i = 0; i < n; i++) {
     const index = c.order[i] as number;
+    const assessor = c.assessors[index] as AssessorData;
     const set = setOf(c, index);
     if (set === null) out += pad(markWidth, 0);
     else if (options.colors)
       out += (set ? ANSI['highlight green'] + check : ANSI['highlight red'] + cross) + ANSI.normal;
     else out += set ? check : cross;
-    out += ' ' + (c.assessors[index] as AssessorData).name + pad(nameWidth, nameWidths[i] as number);
-    out += ' ' + (c.description[index] ?? '') + pad(descriptionWidth, descriptionWidths[i] as number);
+    out += ' ' + assessor.name + pad(nameWidth, nameWidths[i] as number);
+    const text = c.description[index] ?? '';
+    const lines = text.includes('\n') ? cellLines(text) : undefined;
+    const first = lines ? (lines[0] as string) : text;
+    out +=
+      ' ' +
+      first +
+      pad(descriptionWidth, lines ? cellWidth(first, tabCells) : (descriptionWidths[i] as number));
     // The last column is right-aligned; an empty last cell is not padded (format-table.c).
     const exposure = c.exposure[index] ?? '';
     out += exposure === '' ? ' \n' : ' ' + pad(exposureWidth, exposureWidths[i] as number) + exposure + '\n';
+    // A row's further lines (systemd-analyze 252–262 as measured): the name cell shows the row's URL
+    // there, padded as an empty cell; the other cells their next line, or nothing.
+    if (lines)
+      for (let k = 1; k < lines.length; k++) {
+        const line = lines[k] as string;
+        out += pad(markWidth, 0) + ' ' + assessor.url + pad(nameWidth, 0);
+        out += ' ' + line + pad(descriptionWidth, cellWidth(line, tabCells)) + ' \n';
+      }
   }
   return out + renderOverallLine(assessment, options);
 }

@@ -31,7 +31,11 @@ const UINT64_MAX = (1n << 64n) - 1n;
 const INT64_MIN = -(1n << 63n);
 
 class JsonError {
-  constructor(readonly position: 'token' | 'after') {}
+  constructor(
+    readonly position: 'token' | 'after',
+    /** strerror() of the error: -EINVAL, or -EUCLEAN for a string that is not valid UTF-8. */
+    readonly reason = 'Invalid argument',
+  ) {}
 }
 
 /** utf8_encoded_expected_len() (src/basic/utf8.c). */
@@ -144,9 +148,16 @@ export function parseSystemdJson(
     }
   };
 
+  /**
+   * Set by parseString() when a `\\u` escape made a code point unichar_is_valid() refuses (a
+   * noncharacter such as U+FDD0 or U+FFFF): json_variant_new_stringn() then refuses the string
+   * (utf8_is_valid_n(): -EUCLEAN) once the token is read.
+   */
+  let stringInvalidUtf8 = false;
   const parseString = (): string => {
     let c = p + 1;
     const out: number[] = [];
+    stringInvalidUtf8 = false;
     for (;;) {
       if (c >= end) throw new JsonError('token');
       const ch = b[c] as number;
@@ -186,6 +197,7 @@ export function parseSystemdJson(
           if (y < 0xdc00 || y > 0xdfff) throw new JsonError('token');
           u = 0x10000 + ((x - 0xd800) << 10) + (y - 0xdc00);
         }
+        if (!isValidUnichar(u)) stringInvalidUtf8 = true;
         out.push(...new TextEncoder().encode(String.fromCodePoint(u)));
         continue;
       }
@@ -382,7 +394,11 @@ export function parseSystemdJson(
         }
         case 'value': {
           const v = t.value;
-          if (v.type === 'string' && (f.expect === 'first-key' || f.expect === 'next-key')) {
+          const key = f.expect === 'first-key' || f.expect === 'next-key';
+          // json_parse_internal(): the token must be expected (-EINVAL) before its variant is made.
+          if (v.type === 'string' && stringInvalidUtf8 && (key || acceptsValue(f.expect)))
+            throw new JsonError('after', 'Structure needs cleaning');
+          if (v.type === 'string' && key) {
             f.keys.push(v.value);
             f.expect = 'colon';
             break;
@@ -396,7 +412,7 @@ export function parseSystemdJson(
     }
   } catch (e) {
     if (!(e instanceof JsonError)) throw e;
-    return { ok: false, line, column, error: 'Invalid argument' };
+    return { ok: false, line, column, error: e.reason };
   }
 }
 

@@ -6,6 +6,7 @@ import data255 from './data/systemd-255.json';
 import data257 from './data/systemd-257.json';
 import data262 from './data/systemd-262.json';
 import glibc236Exp10 from './data/glibc-2.36-exp10.json';
+import type { AssessAssertion } from './assess';
 
 export type AssessorKind =
   | 'user'
@@ -269,6 +270,20 @@ export interface VersionTraits {
    * has no live oracle and is taken as 252.
    */
   maskedUnitReadsDropIns: boolean;
+  /**
+   * How systemd-analyze dies on an assertion of assess() a security policy breaks (SIGABRT): systemd's
+   * own assert() up to 257 ("Assertion 'X' failed at FILE:LINE, function assess(). Aborting."), glibc's
+   * from 262 ("systemd-analyze: ../FILE:LINE: assess: Assertion `X' failed."), with the line of each
+   * assertion in that release's analyze-security.c (read off the live oracles). Undefined where it was
+   * not read (255), and a missing line: unitgate then says which assertion, in its own words.
+   */
+  assessAssertions:
+    { style: 'systemd' | 'glibc'; lines: Partial<Record<AssessAssertion, number>> } | undefined;
+  /**
+   * The cells a tab takes in the table (utf8_console_width(), src/basic/utf8.c): one, like any other
+   * code point, up to 257; 262 counts eight (measured with 262.1 at several positions: not tab stops).
+   */
+  tableTabCells: number;
 }
 
 export interface SystemdRelease {
@@ -463,6 +478,8 @@ const VERSIONS = {
       rootMStack: false,
       portableProfileSecondUnit: { copyError: 'No such file or directory' },
       maskedUnitReadsDropIns: true,
+      assessAssertions: { style: 'systemd', lines: { 'range > 0': 1797, 'weight_sum > 0': 1859 } },
+      tableTabCells: 1,
     } satisfies VersionTraits,
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -471,6 +488,8 @@ const VERSIONS = {
     data: data255 as SystemdData,
     traits: {
       searchPath: SEARCH_PATH_MERGED_USR,
+      // No live oracle to read the assertion lines off.
+      assessAssertions: undefined,
       // Without a live oracle for 255, its user path is taken as 257's (no XDG_CONFIG_DIRS entry).
       userSearchPath: USER_SEARCH_PATH_257,
       privateMountsTristate: true,
@@ -507,12 +526,15 @@ const VERSIONS = {
       valueErrorWording: 'parse-error',
       portableProfileSecondUnit: 'first-unit-profile',
       maskedUnitReadsDropIns: false,
+      assessAssertions: { style: 'systemd', lines: { 'range > 0': 1785, 'weight_sum > 0': 1847 } },
     },
   },
   262: {
     data: data262 as SystemdData,
     traits: {
       userSearchPath: USER_SEARCH_PATH_262,
+      assessAssertions: { style: 'glibc', lines: { 'range > 0': 1814, 'weight_sum > 0': 1876 } },
+      tableTabCells: 8,
       privateUsersWords: ['self', 'identity', 'full', 'managed'],
       protectHostnameEnum: true,
       emptyDescriptionSortsFirst: true,

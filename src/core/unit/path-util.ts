@@ -127,7 +127,8 @@ export function simplifyAndCheckPath(
   if (!isValidPath(simplified))
     return {
       ok: false,
-      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes)`,
+      // The one message without the path, so it ends in a full stop (", ignoring." when not fatal).
+      message: `${key}= path has invalid length (${utf8Length(simplified)} bytes).`,
     };
   if (!isNormalizedPath(simplified))
     return { ok: false, message: `${key}= path is not normalized: ${simplified}` };
