@@ -18321,7 +18321,6 @@ var VERSIONS = {
       execEmptyPathValueQuoted: true,
       unitPathEmptyComponentRefused: false,
       extraSpecifiers: {},
-      deviceAllowMergesSamePath: false,
       emergencyActions: EMERGENCY_ACTIONS_252,
       serviceTypes: SERVICE_TYPES_252,
       namespaceAllIncludesTime: false,
@@ -18368,7 +18367,6 @@ var VERSIONS = {
       privateMountsTristate: true,
       tpmDeviceAllow: { path: "char-tpm", permissions: "rw" },
       capabilityListRelaxed: true,
-      deviceAllowMergesSamePath: true,
       emergencyActions: EMERGENCY_ACTIONS_255,
       serviceTypes: SERVICE_TYPES_253,
       // Ubuntu 24.04's glibc 2.39 (255 has no live oracle: taken as exact, like Debian 13's 2.41).
@@ -19838,13 +19836,6 @@ var handleDevicePolicy = (ctx, a) => {
 };
 function addDeviceAllow(ctx, path, permissions, location2) {
   const perms = permissions === "" ? "rwm" : ["r", "w", "m"].filter((c) => permissions.includes(c)).join("");
-  if (ctx.traits.deviceAllowMergesSamePath) {
-    const existing = ctx.s.deviceAllow.find((e) => e.path === path);
-    if (existing) {
-      existing.permissions = ["r", "w", "m"].filter((c) => existing.permissions.includes(c) || perms.includes(c)).join("");
-      return;
-    }
-  }
   ctx.s.deviceAllow.unshift(location2 ? { path, permissions: perms, location: location2 } : { path, permissions: perms });
 }
 var handleDeviceAllow = (ctx, a) => {
@@ -21274,19 +21265,38 @@ function verifyUnit(ctx) {
   return verifyExecContext(ctx) ?? verifyUnitType(ctx);
 }
 function verifyExecContext(ctx) {
-  if (!ctx.traits.verifiesExecContexts || !ctx.s.hasExecContext) return void 0;
+  const why = execContextProblem(ctx);
+  if (why === void 0) return void 0;
   const id = ctx.unit.id;
-  const refuse2 = (why) => ({
+  return {
     kind: "bad-setting",
     unitName: id,
     message: `${id}: ${why}
 Unit ${id} has a bad unit file setting.`
-  });
+  };
+}
+function execContextProblem(ctx) {
+  if (!ctx.traits.verifiesExecContexts || !ctx.s.hasExecContext) return void 0;
   if (ctx.s.dynamicUser && ctx.facts.workingDirectoryHome)
-    return refuse2("WorkingDirectory=~ is not allowed under DynamicUser=yes. Refusing.");
+    return "WorkingDirectory=~ is not allowed under DynamicUser=yes. Refusing.";
   if (ctx.facts.privatePids && ctx.unit.type !== "service")
-    return refuse2("PrivatePIDs= setting is only supported for service units. Refusing.");
+    return "PrivatePIDs= setting is only supported for service units. Refusing.";
   return void 0;
+}
+function noteExecContextAfterFailedFile(ctx) {
+  if (ctx.unit.type !== "mount" && ctx.unit.type !== "swap") return;
+  const why = execContextProblem(ctx);
+  if (why === void 0) return;
+  const main2 = ctx.unit.files[0];
+  ctx.diagnostics.push({
+    file: main2?.file ?? "",
+    line: 1,
+    column: 1,
+    severity: "error",
+    message: `${ctx.unit.id}: ${why}`,
+    unlocated: true,
+    kind: "refused-unit"
+  });
 }
 function verifyUnitType(ctx) {
   const { unit: unit2, facts } = ctx;
@@ -21620,7 +21630,10 @@ function applyFiles(ctx) {
     }
     if (!stopped) while (nextSyntax < syntax.length) ctx.diagnostics.push(syntax[nextSyntax++]);
     if (fileIndex === 0 && stopped) {
-      if (ctx.fatalReason !== void 0) return loadFailure(ctx, ctx.fatalReason);
+      if (ctx.fatalReason !== void 0) {
+        noteExecContextAfterFailedFile(ctx);
+        return loadFailure(ctx, ctx.fatalReason);
+      }
       const first = file.assignments[0];
       ctx.diagnostics.push({
         file: file.file,
@@ -21631,11 +21644,13 @@ function applyFiles(ctx) {
         unlocated: true,
         kind: "other"
       });
+      noteExecContextAfterFailedFile(ctx);
       return badSetting(ctx, `Unit ${unit2.requestedName} has a bad unit file setting.`);
     }
     ctx.fatalReason = void 0;
     if (fileIndex === 0 && file.fatal) {
       ctx.diagnostics.push(file.fatal);
+      noteExecContextAfterFailedFile(ctx);
       return loadFailure(ctx, file.fatalReason ?? "Bad message");
     }
     if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });

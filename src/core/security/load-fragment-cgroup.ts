@@ -41,6 +41,11 @@ export const handleDevicePolicy: Handler = (ctx, a) => {
   return 'ok';
 };
 
+/**
+ * Adds a device ACL entry, newest first. An entry of a path already listed is added again, whether a
+ * DeviceAllow= line or another setting adds it (checked with 252.38, 257.13 and 262.1:
+ * `char-rtc:r /dev/null:rw char-rtc:w`).
+ */
 export function addDeviceAllow(
   ctx: Context,
   path: string,
@@ -48,15 +53,6 @@ export function addDeviceAllow(
   location?: SourceLocation,
 ): void {
   const perms = permissions === '' ? 'rwm' : ['r', 'w', 'm'].filter((c) => permissions.includes(c)).join('');
-  if (ctx.traits.deviceAllowMergesSamePath) {
-    const existing = ctx.s.deviceAllow.find((e) => e.path === path);
-    if (existing) {
-      existing.permissions = ['r', 'w', 'm']
-        .filter((c) => existing.permissions.includes(c) || perms.includes(c))
-        .join('');
-      return;
-    }
-  }
   ctx.s.deviceAllow.unshift(location ? { path, permissions: perms, location } : { path, permissions: perms });
 }
 

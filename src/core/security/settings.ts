@@ -14,7 +14,7 @@ import { unknownKey, type Context } from './conf-parser';
 import { isAnyPrefix, isLocalhostPrefix } from './in-addr-prefix';
 import { directivesFor } from './load-fragment';
 import { defaultSettings } from './settings-record';
-import { verifyUnit } from './unit-verify';
+import { noteExecContextAfterFailedFile, verifyUnit } from './unit-verify';
 import { patchExecContext } from './unit-patch-contexts';
 
 export interface DeviceAllowEntry {
@@ -284,7 +284,10 @@ function applyFiles(ctx: Context): Derivation | undefined {
     // A fatal directive (-ENOEXEC) is a "bad setting"; a file config_parse() cannot read (-EBADMSG for
     // a bad section header) a load error. Assignments stop at the bad line, so `stopped` came first.
     if (fileIndex === 0 && stopped) {
-      if (ctx.fatalReason !== undefined) return loadFailure(ctx, ctx.fatalReason);
+      if (ctx.fatalReason !== undefined) {
+        noteExecContextAfterFailedFile(ctx);
+        return loadFailure(ctx, ctx.fatalReason);
+      }
       // unit_load_fragment() (src/core/load-fragment.c, v252–v262): log_unit_notice_errno() on -ENOEXEC.
       const first = file.assignments[0];
       ctx.diagnostics.push({
@@ -296,11 +299,13 @@ function applyFiles(ctx: Context): Derivation | undefined {
         unlocated: true,
         kind: 'other',
       });
+      noteExecContextAfterFailedFile(ctx);
       return badSetting(ctx, `Unit ${unit.requestedName} has a bad unit file setting.`);
     }
     ctx.fatalReason = undefined;
     if (fileIndex === 0 && file.fatal) {
       ctx.diagnostics.push(file.fatal);
+      noteExecContextAfterFailedFile(ctx);
       return loadFailure(ctx, file.fatalReason ?? 'Bad message');
     }
     // A drop-in that config_parse() cannot read only loses its lines from there on.

@@ -133,19 +133,47 @@ export function verifyUnit(ctx: Context): LoadFailure | undefined {
  * execution context that no unit of this kind may combine.
  */
 function verifyExecContext(ctx: Context): LoadFailure | undefined {
-  if (!ctx.traits.verifiesExecContexts || !ctx.s.hasExecContext) return undefined;
+  const why = execContextProblem(ctx);
+  if (why === undefined) return undefined;
   const id = ctx.unit.id;
-  const refuse = (why: string): LoadFailure => ({
+  return {
     kind: 'bad-setting',
     unitName: id,
     message: `${id}: ${why}\nUnit ${id} has a bad unit file setting.`,
-  });
+  };
+}
+
+/** What unit_verify_contexts() refuses in the unit's execution context, in its words (v257+). */
+function execContextProblem(ctx: Context): string | undefined {
+  if (!ctx.traits.verifiesExecContexts || !ctx.s.hasExecContext) return undefined;
   if (ctx.s.dynamicUser && ctx.facts.workingDirectoryHome)
-    return refuse('WorkingDirectory=~ is not allowed under DynamicUser=yes. Refusing.');
+    return 'WorkingDirectory=~ is not allowed under DynamicUser=yes. Refusing.';
   // exec_needs_pid_namespace(): only services can hand their main PID over (notify_pidref).
   if (ctx.facts.privatePids && ctx.unit.type !== 'service')
-    return refuse('PrivatePIDs= setting is only supported for service units. Refusing.');
+    return 'PrivatePIDs= setting is only supported for service units. Refusing.';
   return undefined;
+}
+
+/**
+ * What a mount or swap unit whose main file failed still logs (v257+): unit_load_fragment() marks the
+ * unit loaded before it parses the file, so mount_load()/swap_load() add the type's extras all the
+ * same, and unit_verify_contexts() logs its refusal; the load then fails with the file's error.
+ * Services and the other types return at the error. Checked with systemd-analyze 257.13.
+ */
+export function noteExecContextAfterFailedFile(ctx: Context): void {
+  if (ctx.unit.type !== 'mount' && ctx.unit.type !== 'swap') return;
+  const why = execContextProblem(ctx);
+  if (why === undefined) return;
+  const main = ctx.unit.files[0];
+  ctx.diagnostics.push({
+    file: main?.file ?? '',
+    line: 1,
+    column: 1,
+    severity: 'error',
+    message: `${ctx.unit.id}: ${why}`,
+    unlocated: true,
+    kind: 'refused-unit',
+  });
 }
 
 function verifyUnitType(ctx: Context): LoadFailure | undefined {

@@ -152,8 +152,6 @@ export interface VersionTraits {
   unitPathEmptyComponentRefused: boolean;
   /** Specifiers added after v252, with the value they expand to (v256+: `%D`, the shared data dir). */
   extraSpecifiers: Readonly<Record<string, string>>;
-  /** v254+: a repeated DeviceAllow= path updates its entry instead of adding another. */
-  deviceAllowMergesSamePath: boolean;
   /** Values SuccessAction= accepts in the system manager. */
   emergencyActions: readonly string[];
   /** Service Type= values. */
@@ -448,7 +446,6 @@ const VERSIONS = {
       execEmptyPathValueQuoted: true,
       unitPathEmptyComponentRefused: false,
       extraSpecifiers: {},
-      deviceAllowMergesSamePath: false,
       emergencyActions: EMERGENCY_ACTIONS_252,
       serviceTypes: SERVICE_TYPES_252,
       namespaceAllIncludesTime: false,
@@ -495,7 +492,6 @@ const VERSIONS = {
       privateMountsTristate: true,
       tpmDeviceAllow: { path: 'char-tpm', permissions: 'rw' },
       capabilityListRelaxed: true,
-      deviceAllowMergesSamePath: true,
       emergencyActions: EMERGENCY_ACTIONS_255,
       serviceTypes: SERVICE_TYPES_253,
       // Ubuntu 24.04's glibc 2.39 (255 has no live oracle: taken as exact, like Debian 13's 2.41).
