@@ -18351,7 +18351,8 @@ var VERSIONS = {
       portableProfileSecondUnit: { copyError: "No such file or directory" },
       maskedUnitReadsDropIns: true,
       assessAssertions: { style: "systemd", lines: { "range > 0": 1797, "weight_sum > 0": 1859 } },
-      tableTabCells: 1
+      tableTabCells: 1,
+      userManagerRows: false
     }
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -18406,6 +18407,7 @@ var VERSIONS = {
       userSearchPath: USER_SEARCH_PATH_262,
       assessAssertions: { style: "glibc", lines: { "range > 0": 1814, "weight_sum > 0": 1876 } },
       tableTabCells: 8,
+      userManagerRows: true,
       privateUsersWords: ["self", "identity", "full", "managed"],
       protectHostnameEnum: true,
       emptyDescriptionSortsFirst: true,
@@ -21277,6 +21279,8 @@ Unit ${id} has a bad unit file setting.`
 }
 function execContextProblem(ctx) {
   if (!ctx.traits.verifiesExecContexts || !ctx.s.hasExecContext) return void 0;
+  if (ctx.s.dynamicUser && ctx.profile.scope === "user")
+    return "DynamicUser= enabled for user unit, which is not supported. Refusing.";
   if (ctx.s.dynamicUser && ctx.facts.workingDirectoryHome)
     return "WorkingDirectory=~ is not allowed under DynamicUser=yes. Refusing.";
   if (ctx.facts.privatePids && ctx.unit.type !== "service")
@@ -22143,6 +22147,9 @@ var NOT_APPLICABLE = verdict(void 0);
 var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
 var GOOD = BADNESS[0];
 var BAD = BADNESS[1];
+function isUserManager(release2) {
+  return release2.scope === "user" && release2.traits.userManagerRows;
+}
 function runsPrivileged(s) {
   if (s.user === "0" || s.user === "root") return true;
   if (s.dynamicUser) return false;
@@ -22166,6 +22173,8 @@ var USER_NOBODY = verdict(
 );
 var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
 var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
+var USER_CALLER = verdict(0, "Service runs under the calling user's identity");
+var REMOVE_IPC_PER_USER = verdict(void 0, "RemoveIPC= has no effect on per-user services");
 var HOME_YES = verdict(0, "Service has no access to home directories");
 var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
 var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
@@ -22211,20 +22220,29 @@ var RULES = {
     if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
     return (s) => flag(s) ? GOOD : BAD;
   },
-  user: () => (s) => {
-    if (s.user === NOBODY) return USER_NOBODY;
-    const isRoot = s.user === "0" || s.user === "root";
-    if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
-    if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
-    return BADNESS[10];
+  user: (_a, release2) => {
+    const root = isUserManager(release2) ? USER_CALLER : BADNESS[10];
+    return (s) => {
+      if (s.user === NOBODY) return USER_NOBODY;
+      const isRoot = s.user === "0" || s.user === "root";
+      if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
+      if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
+      return root;
+    };
   },
-  supplementary_groups: () => (s) => {
-    if (runsPrivileged(s)) return NOT_APPLICABLE;
-    return s.supplementaryGroups.length > 0 ? BAD : GOOD;
+  supplementary_groups: (_a, release2) => {
+    const perUser = isUserManager(release2);
+    return (s) => {
+      if (!perUser && runsPrivileged(s)) return NOT_APPLICABLE;
+      return s.supplementaryGroups.length > 0 ? BAD : GOOD;
+    };
   },
-  remove_ipc: () => (s) => {
-    if (runsPrivileged(s)) return NOT_APPLICABLE;
-    return s.removeIpc ? GOOD : BAD;
+  remove_ipc: (_a, release2) => {
+    if (isUserManager(release2)) return () => REMOVE_IPC_PER_USER;
+    return (s) => {
+      if (runsPrivileged(s)) return NOT_APPLICABLE;
+      return s.removeIpc ? GOOD : BAD;
+    };
   },
   protect_home: () => (s) => {
     switch (s.protectHome) {

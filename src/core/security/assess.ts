@@ -168,6 +168,14 @@ const GOOD = BADNESS[0] as Readonly<AssessorVerdict>;
 const BAD = BADNESS[1] as Readonly<AssessorVerdict>;
 
 /** security_info_runs_privileged(). */
+/**
+ * Whether the rows of a user manager apply (v262, `--user`; VersionTraits.userManagerRows): earlier
+ * releases assess a user's services like the system's.
+ */
+function isUserManager(release: SystemdRelease): boolean {
+  return release.scope === 'user' && release.traits.userManagerRows;
+}
+
 export function runsPrivileged(s: SecuritySettings): boolean {
   if (s.user === '0' || s.user === 'root') return true;
   if (s.dynamicUser) return false;
@@ -203,6 +211,8 @@ const USER_NOBODY = verdict(
 );
 const USER_DYNAMIC = verdict(0, 'Service runs under a transient non-root user identity');
 const USER_STATIC = verdict(0, 'Service runs under a static non-root user identity');
+const USER_CALLER = verdict(0, "Service runs under the calling user's identity");
+const REMOVE_IPC_PER_USER = verdict(undefined, 'RemoveIPC= has no effect on per-user services');
 const HOME_YES = verdict(0, 'Service has no access to home directories');
 const HOME_READ_ONLY = verdict(5, 'Service has read-only access to home directories');
 const HOME_TMPFS = verdict(1, 'Service has access to fake empty home directories');
@@ -256,20 +266,30 @@ const RULES: Record<AssessorData['kind'], (a: AssessorData, release: SystemdRele
     if (a.jsonField === 'Delegate') return (s) => (flag(s) ? BAD : GOOD);
     return (s) => (flag(s) ? GOOD : BAD);
   },
-  user: () => (s) => {
-    if (s.user === NOBODY) return USER_NOBODY;
-    const isRoot = s.user === '0' || s.user === 'root';
-    if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
-    if (s.user !== undefined && s.user !== '' && !isRoot) return USER_STATIC;
-    return BADNESS[10] as Readonly<AssessorVerdict>;
+  user: (_a, release) => {
+    // A user manager's service runs as the user who runs it (VersionTraits.userManagerRows).
+    const root = isUserManager(release) ? USER_CALLER : (BADNESS[10] as Readonly<AssessorVerdict>);
+    return (s) => {
+      if (s.user === NOBODY) return USER_NOBODY;
+      const isRoot = s.user === '0' || s.user === 'root';
+      if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
+      if (s.user !== undefined && s.user !== '' && !isRoot) return USER_STATIC;
+      return root;
+    };
   },
-  supplementary_groups: () => (s) => {
-    if (runsPrivileged(s)) return NOT_APPLICABLE;
-    return s.supplementaryGroups.length > 0 ? BAD : GOOD;
+  supplementary_groups: (_a, release) => {
+    const perUser = isUserManager(release);
+    return (s) => {
+      if (!perUser && runsPrivileged(s)) return NOT_APPLICABLE;
+      return s.supplementaryGroups.length > 0 ? BAD : GOOD;
+    };
   },
-  remove_ipc: () => (s) => {
-    if (runsPrivileged(s)) return NOT_APPLICABLE;
-    return s.removeIpc ? GOOD : BAD;
+  remove_ipc: (_a, release) => {
+    if (isUserManager(release)) return () => REMOVE_IPC_PER_USER;
+    return (s) => {
+      if (runsPrivileged(s)) return NOT_APPLICABLE;
+      return s.removeIpc ? GOOD : BAD;
+    };
   },
   protect_home: () => (s) => {
     switch (s.protectHome) {

@@ -146,6 +146,9 @@ function verifyExecContext(ctx: Context): LoadFailure | undefined {
 /** What unit_verify_contexts() refuses in the unit's execution context, in its words (v257+). */
 function execContextProblem(ctx: Context): string | undefined {
   if (!ctx.traits.verifiesExecContexts || !ctx.s.hasExecContext) return undefined;
+  // A user manager cannot allocate users (checked with 257.13 and 262.1; 252 scores such a unit).
+  if (ctx.s.dynamicUser && ctx.profile.scope === 'user')
+    return 'DynamicUser= enabled for user unit, which is not supported. Refusing.';
   if (ctx.s.dynamicUser && ctx.facts.workingDirectoryHome)
     return 'WorkingDirectory=~ is not allowed under DynamicUser=yes. Refusing.';
   // exec_needs_pid_namespace(): only services can hand their main PID over (notify_pidref).

@@ -282,6 +282,13 @@ export interface VersionTraits {
    * code point, up to 257; 262 counts eight (measured with 262.1 at several positions: not tab stops).
    */
   tableTabCells: number;
+  /**
+   * v262, `--user`: assess_user() takes a service without User= (or root) as running under the calling
+   * user's identity (good), assess_supplementary_groups() assesses it too, and assess_remove_ipc() is
+   * not applicable ("RemoveIPC= has no effect on per-user services"). 257 assesses them as for the system
+   * manager (both checked with the live oracles).
+   */
+  userManagerRows: boolean;
 }
 
 export interface SystemdRelease {
@@ -477,6 +484,7 @@ const VERSIONS = {
       maskedUnitReadsDropIns: true,
       assessAssertions: { style: 'systemd', lines: { 'range > 0': 1797, 'weight_sum > 0': 1859 } },
       tableTabCells: 1,
+      userManagerRows: false,
     } satisfies VersionTraits,
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -531,6 +539,7 @@ const VERSIONS = {
       userSearchPath: USER_SEARCH_PATH_262,
       assessAssertions: { style: 'glibc', lines: { 'range > 0': 1814, 'weight_sum > 0': 1876 } },
       tableTabCells: 8,
+      userManagerRows: true,
       privateUsersWords: ['self', 'identity', 'full', 'managed'],
       protectHostnameEnum: true,
       emptyDescriptionSortsFirst: true,
