@@ -23776,7 +23776,10 @@ var UnitLoader = class {
     else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
     else if (idParts.instance === void 0) instance = void 0;
     const type = parts.type;
-    if (mainText === "masked") return this.masked(id, unitName, parts, idParts, type, instance, fragmentPath);
+    if (mainText === "masked") {
+      const name = lookupName !== unitName ? unitName : id;
+      return this.masked(name, unitName, parts, name === id ? idParts : parts, type, instance, fragmentPath);
+    }
     const allNames = new Array();
     allNames.push(id);
     if (unitName !== id) allNames.push(unitName);

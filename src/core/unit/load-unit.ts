@@ -545,8 +545,13 @@ export class UnitLoader {
     else if (idParts.instance === '' && instance !== undefined) id = replaceInstance(id, instance);
     else if (idParts.instance === undefined) instance = undefined;
     const type = parts.type;
-    // A mask is reported under the name the fragment gives too: merge_by_names() runs for it as well.
-    if (mainText === 'masked') return this.masked(id, unitName, parts, idParts, type, instance, fragmentPath);
+    // A mask is reported under the name the fragment gives too (merge_by_names() runs for it as well),
+    // unless the instance was found through its template's name: then under the name asked for
+    // (systemd-analyze 252.38, 257.13 and 262.1 agree).
+    if (mainText === 'masked') {
+      const name = lookupName !== unitName ? unitName : id;
+      return this.masked(name, unitName, parts, name === id ? idParts : parts, type, instance, fragmentPath);
+    }
 
     const allNames = new Array<string>();
     allNames.push(id);
