@@ -20857,7 +20857,8 @@ var VERSIONS = {
       maskedUnitReadsDropIns: true,
       assessAssertions: { style: "systemd", lines: { "range > 0": 1797, "weight_sum > 0": 1859 } },
       tableTabCells: 1,
-      userManagerRows: false
+      userManagerRows: false,
+      timestampForms: { iso8601: false }
     }
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -20903,6 +20904,7 @@ var VERSIONS = {
       valueErrorWording: "parse-error",
       portableProfileSecondUnit: "first-unit-profile",
       maskedUnitReadsDropIns: false,
+      timestampForms: { iso8601: true },
       assessAssertions: { style: "systemd", lines: { "range > 0": 1785, "weight_sum > 0": 1847 } }
     }
   },

@@ -18355,7 +18355,8 @@ var VERSIONS = {
       maskedUnitReadsDropIns: true,
       assessAssertions: { style: "systemd", lines: { "range > 0": 1797, "weight_sum > 0": 1859 } },
       tableTabCells: 1,
-      userManagerRows: false
+      userManagerRows: false,
+      timestampForms: { iso8601: false }
     }
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -18401,6 +18402,7 @@ var VERSIONS = {
       valueErrorWording: "parse-error",
       portableProfileSecondUnit: "first-unit-profile",
       maskedUnitReadsDropIns: false,
+      timestampForms: { iso8601: true },
       assessAssertions: { style: "systemd", lines: { "range > 0": 1785, "weight_sum > 0": 1847 } }
     }
   },
@@ -20085,6 +20087,66 @@ function isCalendarSpec(text) {
   if (rest.length === 2) return isDate(rest[0] ?? "") && isTime(rest[1] ?? "");
   const only = rest[0] ?? "";
   return only.includes(":") ? isTime(only) : isDate(only);
+}
+var WEEKDAY_ABBREVIATIONS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+var WEEKDAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+var TIMESTAMP_MAX_SECONDS = 253402214399;
+function isTimestamp(text, forms) {
+  if (text === "now") return true;
+  if (text.startsWith("+") || text.startsWith("-") || text.startsWith("@")) return isTimeSpan(text.slice(1));
+  for (const suffix of [" ago", " left"])
+    if (text.endsWith(suffix)) return isTimeSpan(text.slice(0, -suffix.length));
+  let rest = text;
+  const lastSpace = rest.lastIndexOf(" ");
+  if (lastSpace > 0 && isTimeZoneWord(rest.slice(lastSpace + 1), forms)) rest = rest.slice(0, lastSpace);
+  if (rest === "today" || rest === "yesterday" || rest === "tomorrow") return true;
+  return isDateTime(rest, forms);
+}
+function isTimeZoneWord(word, forms) {
+  if (!forms.iso8601) return word.toUpperCase() === "UTC";
+  if (word === "UTC" || word === "GMT") return true;
+  if (/^[+-]\d\d:?\d\d$/.test(word)) return true;
+  return /^[A-Z][A-Za-z_-]*(\/[A-Za-z0-9_+-]+)+$/.test(word);
+}
+function isDateTime(text, forms) {
+  let rest = text;
+  let weekday;
+  const first = /^([A-Za-z]+) +/.exec(rest);
+  if (first) {
+    const word = first[1].toLowerCase();
+    const day2 = WEEKDAY_ABBREVIATIONS.includes(word) ? WEEKDAY_ABBREVIATIONS.indexOf(word) : WEEKDAY_NAMES.indexOf(word);
+    if (day2 < 0) return false;
+    weekday = day2;
+    rest = rest.slice(first[0].length);
+  }
+  const date = /^(\d{2}|\d{4})-(\d{1,2})-(\d{1,2})/.exec(rest);
+  if (!date) return weekday === void 0 && timeOfDay(rest, forms) !== void 0;
+  rest = rest.slice(date[0].length);
+  let year = Number(date[1]);
+  if (date[1].length === 2) year += year < 69 ? 2e3 : 1900;
+  const month = Number(date[2]);
+  const day = Number(date[3]);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  let seconds = 0;
+  if (rest !== "") {
+    const separator = forms.iso8601 ? /^( +|T)/.exec(rest) : /^ +/.exec(rest);
+    if (!separator) return false;
+    const time = timeOfDay(rest.slice(separator[0].length), forms);
+    if (time === void 0) return false;
+    seconds = time;
+  }
+  const epoch = Date.UTC(year, month - 1, day) / 1e3 + seconds;
+  if (epoch < 0 || epoch > TIMESTAMP_MAX_SECONDS) return false;
+  return weekday === void 0 || new Date(Date.UTC(year, month - 1, day)).getUTCDay() === weekday;
+}
+function timeOfDay(text, forms) {
+  const m = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?(Z|z)?$/.exec(text);
+  if (!m || m[5] !== void 0 && !forms.iso8601) return void 0;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  const s = m[3] === void 0 ? 0 : Number(m[3]);
+  if (h > 23 || min > 59 || s > 61) return void 0;
+  return h * 3600 + min * 60 + s;
 }
 
 // src/core/security/load-fragment-triggers.ts
@@ -24027,6 +24089,10 @@ function parseSecurityCommandLine(argv, traits, cwd, env) {
       }
       case "fuzz":
         if (!isTimeSpan(value ?? "")) return fail2("");
+        break;
+      case "base-time":
+        if (!isTimestamp(value ?? "", traits.timestampForms))
+          return fail2(`Failed to parse --base-time= parameter: ${value}`);
         break;
       case "man":
       case "generators":

@@ -6,7 +6,7 @@ import { AnalyzeArgv } from './analyze-argv';
 import { parseThreshold, parseUnsignedAuto } from './parse-values';
 import { parseBoolean } from '../core/unit/parse-boolean';
 import { imagePolicyProblem } from '../core/security/load-fragment-fatal';
-import { isTimeSpan } from '../core/security/time-spec';
+import { isTimeSpan, isTimestamp } from '../core/security/time-spec';
 import { isValidUnitName } from '../core/unit/unit-name';
 import type { AnalyzeOption, VersionTraits } from '../core/security/versions';
 import type { SecurityOptions } from './security-command';
@@ -145,6 +145,10 @@ export function parseSecurityCommandLine(
       case 'fuzz':
         // parse_sec() fails without a message: parse_argv() returns its error as it is.
         if (!isTimeSpan(value ?? '')) return fail('');
+        break;
+      case 'base-time':
+        if (!isTimestamp(value ?? '', traits.timestampForms))
+          return fail(`Failed to parse --base-time= parameter: ${value}`);
         break;
       case 'man':
       case 'generators':

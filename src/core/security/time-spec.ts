@@ -197,3 +197,94 @@ export function isCalendarSpec(text: string): boolean {
   const only = rest[0] ?? '';
   return only.includes(':') ? isTime(only) : isDate(only);
 }
+
+/** What parse_timestamp() accepts besides v252's forms (VersionTraits.timestampForms). */
+export interface TimestampForms {
+  /**
+   * v257+ (checked with 257.13 and 262.1): `T` between date and time, a `Z` right after the time, a
+   * numeric offset (`+0100`, `-09:30`) or a time zone name as the last word; v252 knows `UTC` (in any
+   * case) and the local zone's abbreviation only.
+   */
+  iso8601: boolean;
+}
+
+const WEEKDAY_ABBREVIATIONS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'];
+const WEEKDAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+/** USEC_TIMESTAMP_FORMATTABLE_MAX (time-util.h): 9999-12-30 23:59:59 UTC, in seconds. */
+const TIMESTAMP_MAX_SECONDS = 253_402_214_399;
+
+/**
+ * Whether parse_timestamp() (src/basic/time-util.c) accepts `text`, as `--base-time=` is checked:
+ * `now`, `±SPAN`, `SPAN ago`, `SPAN left`, `@SPAN`; else `today`, `yesterday`, `tomorrow` or
+ * `[WEEKDAY ]DATE[ TIME]` / `TIME`, with an optional time zone as the last word. Dates count from
+ * 1970 up to USEC_TIMESTAMP_FORMATTABLE_MAX, read in UTC (the zone of the machines the oracles run
+ * on; a local zone east or west of it moves the first and last accepted second). Time zone names are
+ * judged by their shape, not against the machine's tzdata.
+ */
+export function isTimestamp(text: string, forms: TimestampForms): boolean {
+  if (text === 'now') return true;
+  if (text.startsWith('+') || text.startsWith('-') || text.startsWith('@')) return isTimeSpan(text.slice(1));
+  for (const suffix of [' ago', ' left'])
+    if (text.endsWith(suffix)) return isTimeSpan(text.slice(0, -suffix.length));
+  let rest = text;
+  const lastSpace = rest.lastIndexOf(' ');
+  if (lastSpace > 0 && isTimeZoneWord(rest.slice(lastSpace + 1), forms)) rest = rest.slice(0, lastSpace);
+  if (rest === 'today' || rest === 'yesterday' || rest === 'tomorrow') return true;
+  return isDateTime(rest, forms);
+}
+
+function isTimeZoneWord(word: string, forms: TimestampForms): boolean {
+  if (!forms.iso8601) return word.toUpperCase() === 'UTC';
+  if (word === 'UTC' || word === 'GMT') return true;
+  if (/^[+-]\d\d:?\d\d$/.test(word)) return true;
+  // An IANA zone name (Area/Location): its shape only.
+  return /^[A-Z][A-Za-z_-]*(\/[A-Za-z0-9_+-]+)+$/.test(word);
+}
+
+/** `[WEEKDAY ]YYYY-MM-DD[ HH:MM[:SS[.FRACTION]]]` or `HH:MM[:SS[.FRACTION]]` (strptime() formats). */
+function isDateTime(text: string, forms: TimestampForms): boolean {
+  let rest = text;
+  let weekday: number | undefined;
+  const first = /^([A-Za-z]+) +/.exec(rest);
+  if (first) {
+    const word = (first[1] as string).toLowerCase();
+    const day = WEEKDAY_ABBREVIATIONS.includes(word)
+      ? WEEKDAY_ABBREVIATIONS.indexOf(word)
+      : WEEKDAY_NAMES.indexOf(word);
+    if (day < 0) return false;
+    weekday = day;
+    rest = rest.slice(first[0].length);
+  }
+  const date = /^(\d{2}|\d{4})-(\d{1,2})-(\d{1,2})/.exec(rest);
+  if (!date) return weekday === undefined && timeOfDay(rest, forms) !== undefined;
+  rest = rest.slice(date[0].length);
+  let year = Number(date[1]);
+  if ((date[1] as string).length === 2) year += year < 69 ? 2000 : 1900;
+  const month = Number(date[2]);
+  const day = Number(date[3]);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  let seconds = 0;
+  if (rest !== '') {
+    const separator = forms.iso8601 ? /^( +|T)/.exec(rest) : /^ +/.exec(rest);
+    if (!separator) return false;
+    const time = timeOfDay(rest.slice(separator[0].length), forms);
+    if (time === undefined) return false;
+    seconds = time;
+  }
+  // mktime() normalises a day past the month's end (2020-02-30 is 2020-03-01).
+  const epoch = Date.UTC(year, month - 1, day) / 1000 + seconds;
+  if (epoch < 0 || epoch > TIMESTAMP_MAX_SECONDS) return false;
+  return weekday === undefined || new Date(Date.UTC(year, month - 1, day)).getUTCDay() === weekday;
+}
+
+/** `HH:MM[:SS[.FRACTION]]` (and on v257+ a `Z` after it): its seconds, or undefined. */
+function timeOfDay(text: string, forms: TimestampForms): number | undefined {
+  const m = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?(Z|z)?$/.exec(text);
+  if (!m || (m[5] !== undefined && !forms.iso8601)) return undefined;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  const s = m[3] === undefined ? 0 : Number(m[3]);
+  // strptime()'s %S takes up to 61 (leap seconds).
+  if (h > 23 || min > 59 || s > 61) return undefined;
+  return h * 3600 + min * 60 + s;
+}

@@ -7,6 +7,7 @@ import data257 from './data/systemd-257.json';
 import data262 from './data/systemd-262.json';
 import glibc236Exp10 from './data/glibc-2.36-exp10.json';
 import type { AssessAssertion } from './assess';
+import type { TimestampForms } from './time-spec';
 
 export type AssessorKind =
   | 'user'
@@ -289,6 +290,8 @@ export interface VersionTraits {
    * manager (both checked with the live oracles).
    */
   userManagerRows: boolean;
+  /** What parse_timestamp() accepts for `--base-time=` beyond v252's forms (time-spec.ts). */
+  timestampForms: TimestampForms;
 }
 
 export interface SystemdRelease {
@@ -485,6 +488,7 @@ const VERSIONS = {
       assessAssertions: { style: 'systemd', lines: { 'range > 0': 1797, 'weight_sum > 0': 1859 } },
       tableTabCells: 1,
       userManagerRows: false,
+      timestampForms: { iso8601: false },
     } satisfies VersionTraits,
   },
   // Keys v252 does not know: OpenFile= (v253), ImportCredential=, RestartSteps=, RestartMaxDelaySec=,
@@ -530,6 +534,7 @@ const VERSIONS = {
       valueErrorWording: 'parse-error',
       portableProfileSecondUnit: 'first-unit-profile',
       maskedUnitReadsDropIns: false,
+      timestampForms: { iso8601: true },
       assessAssertions: { style: 'systemd', lines: { 'range > 0': 1785, 'weight_sum > 0': 1847 } },
     },
   },
