@@ -35,9 +35,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// node_modules/picomatch/lib/constants.js
+// ../main/node_modules/picomatch/lib/constants.js
 var require_constants = __commonJS({
-  "node_modules/picomatch/lib/constants.js"(exports2, module2) {
+  "../main/node_modules/picomatch/lib/constants.js"(exports2, module2) {
     "use strict";
     var WIN_SLASH = "\\\\/";
     var WIN_NO_SLASH = `[^${WIN_SLASH}]`;
@@ -237,9 +237,9 @@ var require_constants = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/utils.js
+// ../main/node_modules/picomatch/lib/utils.js
 var require_utils = __commonJS({
-  "node_modules/picomatch/lib/utils.js"(exports2) {
+  "../main/node_modules/picomatch/lib/utils.js"(exports2) {
     "use strict";
     var {
       REGEX_BACKSLASH,
@@ -301,9 +301,9 @@ var require_utils = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/scan.js
+// ../main/node_modules/picomatch/lib/scan.js
 var require_scan = __commonJS({
-  "node_modules/picomatch/lib/scan.js"(exports2, module2) {
+  "../main/node_modules/picomatch/lib/scan.js"(exports2, module2) {
     "use strict";
     var utils = require_utils();
     var {
@@ -639,9 +639,9 @@ var require_scan = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/parse.js
+// ../main/node_modules/picomatch/lib/parse.js
 var require_parse = __commonJS({
-  "node_modules/picomatch/lib/parse.js"(exports2, module2) {
+  "../main/node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
     var constants2 = require_constants();
     var utils = require_utils();
@@ -1654,9 +1654,9 @@ var require_parse = __commonJS({
   }
 });
 
-// node_modules/picomatch/lib/picomatch.js
+// ../main/node_modules/picomatch/lib/picomatch.js
 var require_picomatch = __commonJS({
-  "node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
+  "../main/node_modules/picomatch/lib/picomatch.js"(exports2, module2) {
     "use strict";
     var scan = require_scan();
     var parse = require_parse();
@@ -1794,17 +1794,17 @@ var require_picomatch = __commonJS({
   }
 });
 
-// node_modules/picomatch/posix.js
+// ../main/node_modules/picomatch/posix.js
 var require_posix = __commonJS({
-  "node_modules/picomatch/posix.js"(exports2, module2) {
+  "../main/node_modules/picomatch/posix.js"(exports2, module2) {
     "use strict";
     module2.exports = require_picomatch();
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/code.js
+// ../main/node_modules/ajv/dist/compile/codegen/code.js
 var require_code = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.regexpCode = exports2.getEsmExportName = exports2.getProperty = exports2.safeStringify = exports2.stringify = exports2.strConcat = exports2.addCodeArg = exports2.str = exports2._ = exports2.nil = exports2._Code = exports2.Name = exports2.IDENTIFIER = exports2._CodeOrName = void 0;
@@ -1956,9 +1956,9 @@ var require_code = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/scope.js
+// ../main/node_modules/ajv/dist/compile/codegen/scope.js
 var require_scope = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/scope.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.ValueScope = exports2.ValueScopeName = exports2.Scope = exports2.varKinds = exports2.UsedValueState = void 0;
@@ -2101,9 +2101,9 @@ var require_scope = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/codegen/index.js
+// ../main/node_modules/ajv/dist/compile/codegen/index.js
 var require_codegen = __commonJS({
-  "node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/codegen/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.or = exports2.and = exports2.not = exports2.CodeGen = exports2.operators = exports2.varKinds = exports2.ValueScopeName = exports2.ValueScope = exports2.Scope = exports2.Name = exports2.regexpCode = exports2.stringify = exports2.getProperty = exports2.nil = exports2.strConcat = exports2.str = exports2._ = void 0;
@@ -2821,9 +2821,9 @@ var require_codegen = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/util.js
+// ../main/node_modules/ajv/dist/compile/util.js
 var require_util = __commonJS({
-  "node_modules/ajv/dist/compile/util.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/util.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.checkStrictMode = exports2.getErrorPath = exports2.Type = exports2.useFunc = exports2.setEvaluated = exports2.evaluatedPropsToName = exports2.mergeEvaluated = exports2.eachItem = exports2.unescapeJsonPointer = exports2.escapeJsonPointer = exports2.escapeFragment = exports2.unescapeFragment = exports2.schemaRefOrVal = exports2.schemaHasRulesButRef = exports2.schemaHasRules = exports2.checkUnknownRules = exports2.alwaysValidSchema = exports2.toHash = void 0;
@@ -2988,9 +2988,9 @@ var require_util = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/names.js
+// ../main/node_modules/ajv/dist/compile/names.js
 var require_names = __commonJS({
-  "node_modules/ajv/dist/compile/names.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/names.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -3027,9 +3027,9 @@ var require_names = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/errors.js
+// ../main/node_modules/ajv/dist/compile/errors.js
 var require_errors = __commonJS({
-  "node_modules/ajv/dist/compile/errors.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/errors.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendErrors = exports2.resetErrorsCount = exports2.reportExtraError = exports2.reportError = exports2.keyword$DataError = exports2.keywordError = void 0;
@@ -3149,9 +3149,9 @@ var require_errors = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/boolSchema.js
+// ../main/node_modules/ajv/dist/compile/validate/boolSchema.js
 var require_boolSchema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/boolSchema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.boolOrEmptySchema = exports2.topBoolOrEmptySchema = void 0;
@@ -3200,9 +3200,9 @@ var require_boolSchema = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/rules.js
+// ../main/node_modules/ajv/dist/compile/rules.js
 var require_rules = __commonJS({
-  "node_modules/ajv/dist/compile/rules.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/rules.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getRules = exports2.isJSONType = void 0;
@@ -3231,9 +3231,9 @@ var require_rules = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/applicability.js
+// ../main/node_modules/ajv/dist/compile/validate/applicability.js
 var require_applicability = __commonJS({
-  "node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/applicability.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.shouldUseRule = exports2.shouldUseGroup = exports2.schemaHasRulesForType = void 0;
@@ -3254,9 +3254,9 @@ var require_applicability = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/dataType.js
+// ../main/node_modules/ajv/dist/compile/validate/dataType.js
 var require_dataType = __commonJS({
-  "node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/dataType.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.reportTypeError = exports2.checkDataTypes = exports2.checkDataType = exports2.coerceAndCheckDataType = exports2.getJSONTypes = exports2.getSchemaTypes = exports2.DataType = void 0;
@@ -3438,9 +3438,9 @@ var require_dataType = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/defaults.js
+// ../main/node_modules/ajv/dist/compile/validate/defaults.js
 var require_defaults = __commonJS({
-  "node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/defaults.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.assignDefaults = void 0;
@@ -3475,9 +3475,9 @@ var require_defaults = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/code.js
+// ../main/node_modules/ajv/dist/vocabularies/code.js
 var require_code2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/code.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/code.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateUnion = exports2.validateArray = exports2.usePattern = exports2.callValidateCode = exports2.schemaProperties = exports2.allSchemaProperties = exports2.noPropertyInData = exports2.propertyInData = exports2.isOwnProperty = exports2.hasPropFunc = exports2.reportMissingProp = exports2.checkMissingProp = exports2.checkReportMissingProp = void 0;
@@ -3608,9 +3608,9 @@ var require_code2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/keyword.js
+// ../main/node_modules/ajv/dist/compile/validate/keyword.js
 var require_keyword = __commonJS({
-  "node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/keyword.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateKeywordUsage = exports2.validSchemaType = exports2.funcKeywordCode = exports2.macroKeywordCode = void 0;
@@ -3726,9 +3726,9 @@ var require_keyword = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/subschema.js
+// ../main/node_modules/ajv/dist/compile/validate/subschema.js
 var require_subschema = __commonJS({
-  "node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/subschema.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.extendSubschemaMode = exports2.extendSubschemaData = exports2.getSubschema = void 0;
@@ -3809,9 +3809,9 @@ var require_subschema = __commonJS({
   }
 });
 
-// node_modules/fast-deep-equal/index.js
+// ../main/node_modules/fast-deep-equal/index.js
 var require_fast_deep_equal = __commonJS({
-  "node_modules/fast-deep-equal/index.js"(exports2, module2) {
+  "../main/node_modules/fast-deep-equal/index.js"(exports2, module2) {
     "use strict";
     module2.exports = function equal(a, b) {
       if (a === b) return true;
@@ -3844,9 +3844,9 @@ var require_fast_deep_equal = __commonJS({
   }
 });
 
-// node_modules/json-schema-traverse/index.js
+// ../main/node_modules/json-schema-traverse/index.js
 var require_json_schema_traverse = __commonJS({
-  "node_modules/json-schema-traverse/index.js"(exports2, module2) {
+  "../main/node_modules/json-schema-traverse/index.js"(exports2, module2) {
     "use strict";
     var traverse = module2.exports = function(schema, opts, cb) {
       if (typeof opts == "function") {
@@ -3932,9 +3932,9 @@ var require_json_schema_traverse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/resolve.js
+// ../main/node_modules/ajv/dist/compile/resolve.js
 var require_resolve = __commonJS({
-  "node_modules/ajv/dist/compile/resolve.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/resolve.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getSchemaRefs = exports2.resolveUrl = exports2.normalizeId = exports2._getFullPath = exports2.getFullPath = exports2.inlineRef = void 0;
@@ -4088,9 +4088,9 @@ var require_resolve = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/validate/index.js
+// ../main/node_modules/ajv/dist/compile/validate/index.js
 var require_validate = __commonJS({
-  "node_modules/ajv/dist/compile/validate/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/validate/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.getData = exports2.KeywordCxt = exports2.validateFunctionCode = void 0;
@@ -4596,9 +4596,9 @@ var require_validate = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/validation_error.js
+// ../main/node_modules/ajv/dist/runtime/validation_error.js
 var require_validation_error = __commonJS({
-  "node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/validation_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var ValidationError = class extends Error {
@@ -4612,9 +4612,9 @@ var require_validation_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/ref_error.js
+// ../main/node_modules/ajv/dist/compile/ref_error.js
 var require_ref_error = __commonJS({
-  "node_modules/ajv/dist/compile/ref_error.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/ref_error.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var resolve_1 = require_resolve();
@@ -4629,9 +4629,9 @@ var require_ref_error = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/compile/index.js
+// ../main/node_modules/ajv/dist/compile/index.js
 var require_compile = __commonJS({
-  "node_modules/ajv/dist/compile/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/compile/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.resolveSchema = exports2.getCompilingSchema = exports2.resolveRef = exports2.compileSchema = exports2.SchemaEnv = void 0;
@@ -4853,9 +4853,9 @@ var require_compile = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/data.json
+// ../main/node_modules/ajv/dist/refs/data.json
 var require_data = __commonJS({
-  "node_modules/ajv/dist/refs/data.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/data.json"(exports2, module2) {
     module2.exports = {
       $id: "https://raw.githubusercontent.com/ajv-validator/ajv/master/lib/refs/data.json#",
       description: "Meta-schema for $data reference (JSON AnySchema extension proposal)",
@@ -4872,9 +4872,9 @@ var require_data = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/utils.js
+// ../main/node_modules/fast-uri/lib/utils.js
 var require_utils2 = __commonJS({
-  "node_modules/fast-uri/lib/utils.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/utils.js"(exports2, module2) {
     "use strict";
     var isUUID = RegExp.prototype.test.bind(/^[\da-f]{8}-[\da-f]{4}-[\da-f]{4}-[\da-f]{4}-[\da-f]{12}$/iu);
     var isIPv4 = RegExp.prototype.test.bind(/^(?:(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d{2}|[1-9]\d|\d)$/u);
@@ -5406,9 +5406,9 @@ var require_utils2 = __commonJS({
   }
 });
 
-// node_modules/fast-uri/lib/schemes.js
+// ../main/node_modules/fast-uri/lib/schemes.js
 var require_schemes = __commonJS({
-  "node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/lib/schemes.js"(exports2, module2) {
     "use strict";
     var { isUUID } = require_utils2();
     var URN_REG = /^([\da-z][\d\-a-z]{0,31}):((?:[\w!$'()*+,\-./:;=@]|%[\da-f]{2})+)$/iu;
@@ -5617,9 +5617,9 @@ var require_schemes = __commonJS({
   }
 });
 
-// node_modules/fast-uri/index.js
+// ../main/node_modules/fast-uri/index.js
 var require_fast_uri = __commonJS({
-  "node_modules/fast-uri/index.js"(exports2, module2) {
+  "../main/node_modules/fast-uri/index.js"(exports2, module2) {
     "use strict";
     var { normalizeIPv6, removeDotSegments, removeDotSegmentsRelative, recomposeAuthority, normalizePercentEncoding, normalizePathEncoding, serializePathEncoding, normalizeQueryFragmentEncoding, encodeQuery, encodeFragment, reescapeHostDelimiters, isIPv4, nonSimpleDomain } = require_utils2();
     var { SCHEMES, getSchemeHandler } = require_schemes();
@@ -6047,9 +6047,9 @@ var require_fast_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/uri.js
+// ../main/node_modules/ajv/dist/runtime/uri.js
 var require_uri = __commonJS({
-  "node_modules/ajv/dist/runtime/uri.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/uri.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var uri = require_fast_uri();
@@ -6058,9 +6058,9 @@ var require_uri = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/core.js
+// ../main/node_modules/ajv/dist/core.js
 var require_core = __commonJS({
-  "node_modules/ajv/dist/core.js"(exports2) {
+  "../main/node_modules/ajv/dist/core.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = void 0;
@@ -6669,9 +6669,9 @@ var require_core = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/id.js
+// ../main/node_modules/ajv/dist/vocabularies/core/id.js
 var require_id = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/id.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var def = {
@@ -6684,9 +6684,9 @@ var require_id = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/ref.js
+// ../main/node_modules/ajv/dist/vocabularies/core/ref.js
 var require_ref = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/ref.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.callRef = exports2.getValidate = void 0;
@@ -6806,9 +6806,9 @@ var require_ref = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/core/index.js
+// ../main/node_modules/ajv/dist/vocabularies/core/index.js
 var require_core2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/core/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var id_1 = require_id();
@@ -6827,9 +6827,9 @@ var require_core2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitNumber.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js
 var require_limitNumber = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitNumber.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6859,9 +6859,9 @@ var require_limitNumber = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/multipleOf.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js
 var require_multipleOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/multipleOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6887,9 +6887,9 @@ var require_multipleOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/ucs2length.js
+// ../main/node_modules/ajv/dist/runtime/ucs2length.js
 var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     function ucs2length(str) {
@@ -6913,9 +6913,9 @@ var require_ucs2length = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitLength.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js
 var require_limitLength = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitLength.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -6945,9 +6945,9 @@ var require_limitLength = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/pattern.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/pattern.js
 var require_pattern = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/pattern.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -6982,9 +6982,9 @@ var require_pattern = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js
 var require_limitProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7011,9 +7011,9 @@ var require_limitProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/required.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/required.js
 var require_required = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/required.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -7093,9 +7093,9 @@ var require_required = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/limitItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js
 var require_limitItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/limitItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7122,9 +7122,9 @@ var require_limitItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/runtime/equal.js
+// ../main/node_modules/ajv/dist/runtime/equal.js
 var require_equal = __commonJS({
-  "node_modules/ajv/dist/runtime/equal.js"(exports2) {
+  "../main/node_modules/ajv/dist/runtime/equal.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var equal = require_fast_deep_equal();
@@ -7133,9 +7133,9 @@ var require_equal = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js
 var require_uniqueItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/uniqueItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var dataType_1 = require_dataType();
@@ -7200,9 +7200,9 @@ var require_uniqueItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/const.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/const.js
 var require_const = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/const.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7229,9 +7229,9 @@ var require_const = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/enum.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/enum.js
 var require_enum = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/enum.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7278,9 +7278,9 @@ var require_enum = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/validation/index.js
+// ../main/node_modules/ajv/dist/vocabularies/validation/index.js
 var require_validation = __commonJS({
-  "node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/validation/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var limitNumber_1 = require_limitNumber();
@@ -7316,9 +7316,9 @@ var require_validation = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js
 var require_additionalItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateAdditionalItems = void 0;
@@ -7369,9 +7369,9 @@ var require_additionalItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items.js
 var require_items = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateTuple = void 0;
@@ -7426,9 +7426,9 @@ var require_items = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js
 var require_prefixItems = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/prefixItems.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var items_1 = require_items();
@@ -7443,9 +7443,9 @@ var require_prefixItems = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/items2020.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js
 var require_items2020 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/items2020.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7478,9 +7478,9 @@ var require_items2020 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/contains.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/contains.js
 var require_contains = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/contains.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7572,9 +7572,9 @@ var require_contains = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/dependencies.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js
 var require_dependencies = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/dependencies.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.validateSchemaDeps = exports2.validatePropertyDeps = exports2.error = void 0;
@@ -7666,9 +7666,9 @@ var require_dependencies = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js
 var require_propertyNames = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/propertyNames.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -7709,9 +7709,9 @@ var require_propertyNames = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js
 var require_additionalProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/additionalProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -7815,9 +7815,9 @@ var require_additionalProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/properties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/properties.js
 var require_properties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/properties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var validate_1 = require_validate();
@@ -7873,9 +7873,9 @@ var require_properties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js
 var require_patternProperties = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/patternProperties.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -7947,9 +7947,9 @@ var require_patternProperties = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/not.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/not.js
 var require_not = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/not.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -7978,9 +7978,9 @@ var require_not = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/anyOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js
 var require_anyOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/anyOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var code_1 = require_code2();
@@ -7995,9 +7995,9 @@ var require_anyOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/oneOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js
 var require_oneOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/oneOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -8053,9 +8053,9 @@ var require_oneOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/allOf.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js
 var require_allOf = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/allOf.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -8080,9 +8080,9 @@ var require_allOf = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/if.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/if.js
 var require_if = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/if.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -8149,9 +8149,9 @@ var require_if = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/thenElse.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js
 var require_thenElse = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/thenElse.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var util_1 = require_util();
@@ -8167,9 +8167,9 @@ var require_thenElse = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/applicator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/applicator/index.js
 var require_applicator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/applicator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var additionalItems_1 = require_additionalItems();
@@ -8215,9 +8215,9 @@ var require_applicator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/format.js
+// ../main/node_modules/ajv/dist/vocabularies/format/format.js
 var require_format = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/format.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -8305,9 +8305,9 @@ var require_format = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/format/index.js
+// ../main/node_modules/ajv/dist/vocabularies/format/index.js
 var require_format2 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/format/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var format_1 = require_format();
@@ -8316,9 +8316,9 @@ var require_format2 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/metadata.js
+// ../main/node_modules/ajv/dist/vocabularies/metadata.js
 var require_metadata = __commonJS({
-  "node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/metadata.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.contentVocabulary = exports2.metadataVocabulary = void 0;
@@ -8339,9 +8339,9 @@ var require_metadata = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/draft7.js
+// ../main/node_modules/ajv/dist/vocabularies/draft7.js
 var require_draft7 = __commonJS({
-  "node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/draft7.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var core_1 = require_core2();
@@ -8361,9 +8361,9 @@ var require_draft7 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/types.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/types.js
 var require_types = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/types.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.DiscrError = void 0;
@@ -8375,9 +8375,9 @@ var require_types = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/vocabularies/discriminator/index.js
+// ../main/node_modules/ajv/dist/vocabularies/discriminator/index.js
 var require_discriminator = __commonJS({
-  "node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
+  "../main/node_modules/ajv/dist/vocabularies/discriminator/index.js"(exports2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     var codegen_1 = require_codegen();
@@ -8480,9 +8480,9 @@ var require_discriminator = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/refs/json-schema-draft-07.json
+// ../main/node_modules/ajv/dist/refs/json-schema-draft-07.json
 var require_json_schema_draft_07 = __commonJS({
-  "node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
+  "../main/node_modules/ajv/dist/refs/json-schema-draft-07.json"(exports2, module2) {
     module2.exports = {
       $schema: "http://json-schema.org/draft-07/schema#",
       $id: "http://json-schema.org/draft-07/schema#",
@@ -8637,9 +8637,9 @@ var require_json_schema_draft_07 = __commonJS({
   }
 });
 
-// node_modules/ajv/dist/ajv.js
+// ../main/node_modules/ajv/dist/ajv.js
 var require_ajv = __commonJS({
-  "node_modules/ajv/dist/ajv.js"(exports2, module2) {
+  "../main/node_modules/ajv/dist/ajv.js"(exports2, module2) {
     "use strict";
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.MissingRefError = exports2.ValidationError = exports2.CodeGen = exports2.Name = exports2.nil = exports2.stringify = exports2.str = exports2._ = exports2.KeywordCxt = exports2.Ajv = void 0;
@@ -20846,6 +20846,8 @@ var VERSIONS = {
       booleanArgumentQuoted: false,
       offlineRootVerbs: "cat-config, verify, condition and security",
       imagePolicyParsed: false,
+      memoryZSwapMax: false,
+      cpuSetSkipsBadWords: false,
       imagePolicyIgnoresUnknown: false,
       swapWhatRelativeKept: false,
       execDirectoryFlags: false,
@@ -20880,7 +20882,9 @@ var VERSIONS = {
       jsonExp10Inexact: {},
       // Image policies came with v254 (NEWS).
       imagePolicyParsed: true,
-      valueErrorWording: "enum-key"
+      valueErrorWording: "enum-key",
+      // MemoryZSwapMax= came with v253 (NEWS).
+      memoryZSwapMax: true
     }
   },
   257: {
@@ -20936,6 +20940,7 @@ var VERSIONS = {
       booleanArgumentQuoted: true,
       offlineRootVerbs: "cat-config, verify, condition, unit-gdb, and security",
       imagePolicyIgnoresUnknown: true,
+      cpuSetSkipsBadWords: true,
       execReloadPost: true,
       rootMStack: true,
       portableProfileSecondUnit: { copyError: "Is a directory" },
@@ -25405,6 +25410,7 @@ var KEYS_ADDED_AFTER_252 = {
   RootImagePolicy: 255,
   MountImagePolicy: 255,
   ExtensionImagePolicy: 255,
+  MemoryZSwapMax: 255,
   PrivatePIDs: 257,
   // Both in the portable profiles the releases ship (`--profile=default`): v257 and v258.
   BindLogSockets: 257,
@@ -26640,13 +26646,17 @@ var USEC_INFINITY = 2n ** 64n - 1n;
 var LLONG_MAX = 2n ** 63n - 1n;
 var WHITESPACE2 = /^[ \t\n\r]*/;
 function parseTimeSpan(text) {
+  const r = parseTime(text);
+  return typeof r === "bigint" ? "ok" : r;
+}
+function parseTime(text, defaultUnit = 1000000n) {
   let p = text.replace(WHITESPACE2, "");
-  if (p.startsWith("infinity")) return p.slice(8).replace(WHITESPACE2, "") === "" ? "ok" : "EINVAL";
+  if (p.startsWith("infinity")) return p.slice(8).replace(WHITESPACE2, "") === "" ? USEC_INFINITY : "EINVAL";
   let total = 0n;
   let something = false;
   for (; ; ) {
     p = p.replace(WHITESPACE2, "");
-    if (p === "") return something ? "ok" : "EINVAL";
+    if (p === "") return something ? total : "EINVAL";
     if (p.startsWith("-")) return "ERANGE";
     const number = /^\+?(\d+)/.exec(p);
     const whole = number ? BigInt(number[1]) : 0n;
@@ -26659,7 +26669,7 @@ function parseTimeSpan(text) {
     } else if (!number) return "EINVAL";
     const afterSpace = rest.replace(WHITESPACE2, "");
     const unit2 = TIME_MULTIPLIERS.find(([name]) => afterSpace.startsWith(name));
-    const multiplier = unit2 ? unit2[1] : 1000000n;
+    const multiplier = unit2 ? unit2[1] : defaultUnit;
     const next = unit2 ? afterSpace.slice(unit2[0].length) : afterSpace;
     if (!unit2 && next === rest && next !== "") return "EINVAL";
     p = next;
@@ -27157,6 +27167,233 @@ var EXEC_DIRECTORY_KEYS = [
   "ConfigurationDirectory"
 ];
 
+// src/core/security/load-fragment-limits.ts
+var UINT64_MAX = 2n ** 64n - 1n;
+var INFINITY = UINT64_MAX;
+var INT_MAX2 = 2n ** 31n - 1n;
+function failed2(p) {
+  return "error" in p;
+}
+var IEC_SUFFIXES = [
+  ["E", 1024n ** 6n],
+  ["P", 1024n ** 5n],
+  ["T", 1024n ** 4n],
+  ["G", 1024n ** 3n],
+  ["M", 1024n ** 2n],
+  ["K", 1024n],
+  ["B", 1n],
+  ["", 1n]
+];
+var LEADING_WHITESPACE = /^[ \t\n\r]*/;
+function parseSize(text) {
+  let p = text;
+  let total = 0n;
+  let start = 0;
+  do {
+    p = p.replace(LEADING_WHITESPACE, "");
+    const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/.exec(p);
+    if (m && BigInt(m[2]) > UINT64_MAX) return { error: "ERANGE" };
+    if (!m) return { error: "EINVAL" };
+    if (m[1] === "-") return { error: "ERANGE" };
+    const whole = BigInt(m[2]);
+    let e = p.slice(m[0].length);
+    let fraction = 0;
+    if (e.startsWith(".")) {
+      e = e.slice(1);
+      const digits = /^[0-9]+/.exec(e)?.[0];
+      if (digits !== void 0) {
+        if (BigInt(digits) > UINT64_MAX) return { error: "ERANGE" };
+        fraction = Number(BigInt(digits));
+        for (let i2 = 0; i2 < digits.length; i2++) fraction /= 10;
+        e = e.slice(digits.length);
+      }
+    }
+    e = e.replace(LEADING_WHITESPACE, "");
+    let i = start;
+    while (i < IEC_SUFFIXES.length && !e.startsWith(IEC_SUFFIXES[i][0])) i++;
+    const entry = IEC_SUFFIXES[i];
+    if (entry === void 0) return { error: "EINVAL" };
+    const [suffix, factor] = entry;
+    if (whole + (fraction > 0 ? 1n : 0n) > UINT64_MAX / factor) return { error: "ERANGE" };
+    const part = whole * factor + BigInt(Math.trunc(fraction * Number(factor)));
+    if (part > UINT64_MAX - total) return { error: "ERANGE" };
+    total += part;
+    p = e.slice(suffix.length);
+    start = i + 1;
+  } while (p !== "");
+  return { value: total };
+}
+function parsePermyriadUnbounded(text) {
+  const forms = [
+    ["‱", 0, 1n],
+    ["‰", 1, 10n],
+    ["%", 2, 100n]
+  ];
+  for (const [symbol, places, perUnit] of forms) {
+    if (!text.endsWith(symbol)) {
+      if (symbol === "%") return { error: "EINVAL" };
+      continue;
+    }
+    const body = text.slice(0, -symbol.length);
+    const dot = places > 0 ? body.indexOf(".") : -1;
+    const fraction = dot < 0 ? "" : body.slice(dot + 1);
+    if (dot >= 0 && (fraction.length === 0 || fraction.length > places || !/^[0-9]+$/.test(fraction)))
+      return { error: "EINVAL" };
+    const n = safeAtoi(dot < 0 ? body : body.slice(0, dot));
+    if (failed2(n)) return n;
+    if (n.value < 0n) return { error: "ERANGE" };
+    const q = BigInt(fraction.padEnd(places, "0") || "0");
+    if (n.value > (INT_MAX2 - q) / perUnit) return { error: "ERANGE" };
+    return { value: n.value * perUnit + q };
+  }
+  return { error: "EINVAL" };
+}
+function parsePermyriad(text) {
+  const r = parsePermyriadUnbounded(text);
+  return !failed2(r) && r.value > 10000n ? { error: "ERANGE" } : r;
+}
+function belowInfinity(r) {
+  return !failed2(r) && r.value >= INFINITY ? { error: "ERANGE" } : r;
+}
+var rlimitSize = (s) => s === "infinity" ? { value: INFINITY } : belowInfinity(parseSize(s));
+var rlimitU64 = (s) => s === "infinity" ? { value: INFINITY } : belowInfinity(safeAtou64(s));
+function rlimitTime(unit2) {
+  return (s) => {
+    const t = parseTime(s, unit2);
+    if (typeof t !== "bigint") return { error: t };
+    if (t === INFINITY) return { value: INFINITY };
+    return belowInfinity({ value: (t + unit2 - 1n) / unit2 });
+  };
+}
+var rlimitNice = (s) => {
+  const sign = s.startsWith("+") || s.startsWith("-") ? s.charAt(0) : "";
+  const r = safeAtou64(sign === "" ? s : s.slice(1));
+  if (failed2(r)) return r;
+  if (sign === "+") return r.value >= 20n ? { error: "ERANGE" } : { value: 20n - r.value };
+  if (sign === "-") return r.value > 20n ? { error: "ERANGE" } : { value: 20n + r.value };
+  return r.value > 40n ? { error: "ERANGE" } : r;
+};
+var RLIMIT_VALUES = {
+  LimitCPU: rlimitTime(1000000n),
+  LimitFSIZE: rlimitSize,
+  LimitDATA: rlimitSize,
+  LimitSTACK: rlimitSize,
+  LimitCORE: rlimitSize,
+  LimitRSS: rlimitSize,
+  LimitNOFILE: rlimitU64,
+  LimitAS: rlimitSize,
+  LimitNPROC: rlimitU64,
+  LimitMEMLOCK: rlimitSize,
+  LimitLOCKS: rlimitU64,
+  LimitSIGPENDING: rlimitU64,
+  LimitMSGQUEUE: rlimitSize,
+  LimitNICE: rlimitNice,
+  LimitRTPRIO: rlimitU64,
+  LimitRTTIME: rlimitTime(1n)
+};
+var RLIMIT_KEYS = Object.keys(RLIMIT_VALUES);
+var handleRlimit = (ctx, a) => {
+  const parse = RLIMIT_VALUES[a.key];
+  if (parse === void 0) return "ok";
+  const colon = a.value.indexOf(":");
+  const soft = parse(colon < 0 ? a.value : a.value.slice(0, colon));
+  const hard = failed2(soft) || colon < 0 ? soft : parse(a.value.slice(colon + 1));
+  if (failed2(soft) || failed2(hard))
+    return rejectValue(ctx, a, {
+      ownWords: "Failed to parse resource value",
+      errno: failed2(soft) ? soft.error : hard.error
+    });
+  if (soft.value > hard.value)
+    return warn(ctx, a, `Soft resource limit chosen higher than hard limit, ignoring: ${a.value}`);
+  return "ok";
+};
+var MEMORY_ZERO_ALLOWED = /* @__PURE__ */ new Set(["MemoryMin", "MemoryLow", "MemorySwapMax", "MemoryZSwapMax"]);
+var handleMemoryLimit = (ctx, a) => {
+  if (a.value === "" || a.value === "infinity") return "ok";
+  const share = parsePermyriad(a.value);
+  let bytes;
+  if (!failed2(share)) bytes = share.value;
+  else {
+    const size = parseSize(a.value);
+    if (failed2(size))
+      return warn(ctx, a, `Invalid memory limit '${a.value}', ignoring: ${STRERROR[size.error]}`);
+    bytes = size.value;
+  }
+  if (bytes >= UINT64_MAX || bytes === 0n && !MEMORY_ZERO_ALLOWED.has(a.key))
+    return warn(ctx, a, `Memory limit '${a.value}' out of range, ignoring.`);
+  return "ok";
+};
+var handleCpuQuota = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = parsePermyriadUnbounded(a.value);
+  return !failed2(r) && r.value > 0n ? "ok" : warn(ctx, a, `Invalid CPU quota '${a.value}', ignoring.`);
+};
+function cgroupWeight(cpu) {
+  return (ctx, a) => {
+    if (a.value === "" || cpu && a.value === "idle") return "ok";
+    const r = safeAtou64(a.value);
+    const errno = failed2(r) ? r.error : r.value < 1n || r.value > 10000n ? "ERANGE" : void 0;
+    return errno === void 0 ? "ok" : rejectValue(ctx, a, { ownWords: cpu ? "Invalid CPU weight" : "Invalid weight", errno });
+  };
+}
+var handleIoWeight = cgroupWeight(false);
+var handleCpuWeight = cgroupWeight(true);
+var CPU_SET_SIZE = 8192;
+function parseRange(word) {
+  const reader = new WordReader(word);
+  if (reader.read(EXTRACT_DONT_COALESCE_SEPARATORS, "-") !== "word") return void 0;
+  const lower = safeAtou(reader.word);
+  if (failed2(lower)) return void 0;
+  if (reader.pos < 0) return { lower: lower.value, upper: lower.value };
+  const rest = word.slice(reader.pos);
+  if (rest === "") return void 0;
+  const upper = safeAtou(rest);
+  return failed2(upper) ? void 0 : { lower: lower.value, upper: upper.value };
+}
+function cpuSet(numa) {
+  return (ctx, a) => {
+    if (numa && a.value === "numa") return "ok";
+    const r = expand(ctx, a.value);
+    if (!r.ok)
+      return warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: Invalid slot`);
+    const value = r.value;
+    const perWord = ctx.traits.cpuSetSkipsBadWords;
+    const reader = new WordReader(value);
+    for (; ; ) {
+      const kind = reader.read(EXTRACT_UNQUOTE, WHITESPACE + ",");
+      if (kind === "end") return "ok";
+      if (kind === "error")
+        return warn(
+          ctx,
+          a,
+          perWord ? `Failed to parse ${a.key}= setting, ignoring assignment: ${value}` : `Invalid value for ${a.key}: ${value}`,
+          "invalid-value"
+        );
+      const word = reader.word;
+      const range = parseRange(word);
+      if (range === void 0) {
+        if (!perWord) return warn(ctx, a, `Failed to parse CPU affinity '${word}'`, "invalid-value");
+        warn(ctx, a, `Failed to parse CPU range, ignoring assignment: ${word}`);
+      } else if (range.lower > range.upper) {
+        warn(
+          ctx,
+          a,
+          perWord ? `Invalid CPU range (${range.lower} > ${range.upper}), ignoring assignment: ${word}` : `Range '${word}' is invalid, ${range.lower} > ${range.upper}, ignoring.`
+        );
+      } else if (range.upper >= BigInt(CPU_SET_SIZE)) {
+        if (!perWord)
+          return warn(ctx, a, `Cannot add CPU ${range.upper} to set: ${STRERROR.ERANGE}`, "invalid-value");
+        warn(ctx, a, `Failed to set CPU(s), ignoring assignment: ${word}`);
+      }
+    }
+  };
+}
+var handleCpuAffinity = cpuSet(true);
+var handleCpuSet = cpuSet(false);
+var handleManagedOomMode = (ctx, a) => ["", "auto", "kill"].includes(a.value) ? "ok" : warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+var handleManagedOomPressureLimit = (ctx, a) => a.value === "" || !failed2(parsePermyriad(a.value)) ? "ok" : warn(ctx, a, `Failed to parse memory pressure limit value, ignoring: ${a.value}`);
+var handleManagedOomPreference = (ctx, a) => ["none", "avoid", "omit"].includes(a.value) ? "ok" : rejectValue(ctx, a, { ownWords: "Failed to parse ManagedOOMPreference=", enumParser: true });
+
 // src/core/security/load-fragment-fatal.ts
 var handleWorkingDirectory = (ctx, a) => {
   if (a.value === "") {
@@ -27460,6 +27697,8 @@ var wSince = (scope, since, handler) => ({
   ...dv(scope, (t) => t[since] ? handler : void 0),
   record: false
 });
+var MEMORY_LIMIT_KEYS = ["MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax"];
+var CPU_SET_KEYS = ["AllowedCPUs", "StartupAllowedCPUs", "AllowedMemoryNodes", "StartupAllowedMemoryNodes"];
 var DIRECTIVES = {
   DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
   SuccessAction: d(
@@ -27666,6 +27905,21 @@ var DIRECTIVES = {
   DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption),
   Documentation: w("unit", handleDocumentation),
   TasksMax: w("cgroup", handleTasksMax),
+  // Resource limits and cgroup values (load-fragment-limits.ts).
+  ...Object.fromEntries(RLIMIT_KEYS.map((k) => [k, w("exec", handleRlimit)])),
+  ...Object.fromEntries(MEMORY_LIMIT_KEYS.map((k) => [k, w("cgroup", handleMemoryLimit)])),
+  MemoryZSwapMax: wSince("cgroup", "memoryZSwapMax", handleMemoryLimit),
+  CPUQuota: w("cgroup", handleCpuQuota),
+  IOWeight: w("cgroup", handleIoWeight),
+  StartupIOWeight: w("cgroup", handleIoWeight),
+  CPUWeight: w("cgroup", handleCpuWeight),
+  StartupCPUWeight: w("cgroup", handleCpuWeight),
+  CPUAffinity: w("exec", handleCpuAffinity),
+  ...Object.fromEntries(CPU_SET_KEYS.map((k) => [k, w("cgroup", handleCpuSet)])),
+  ManagedOOMSwap: w("cgroup", handleManagedOomMode),
+  ManagedOOMMemoryPressure: w("cgroup", handleManagedOomMode),
+  ManagedOOMMemoryPressureLimit: w("cgroup", handleManagedOomPressureLimit),
+  ManagedOOMPreference: w("cgroup", handleManagedOomPreference),
   StandardInput: w("exec", handleStandardInput),
   ...Object.fromEntries(EXEC_DIRECTORY_KEYS.map((k) => [k, w("exec", handleExecDirectories)])),
   TemporaryFileSystem: w("exec", handleTemporaryFileSystem),
@@ -28196,8 +28450,8 @@ function releaseCache(release) {
 }
 function deriveSecuritySettings(unit2, release, host) {
   const ctx = newContext(unit2, release, host);
-  const failed2 = applyFiles(ctx);
-  if (failed2) return failed2;
+  const failed3 = applyFiles(ctx);
+  if (failed3) return failed3;
   const verifyError = verifyUnit(ctx);
   if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
   if (ctx.s.hasExecContext) patchExecContext(ctx);

@@ -36,9 +36,9 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
 ));
 var __toCommonJS = (mod) => __copyProps(__defProp({}, "__esModule", { value: true }), mod);
 
-// node_modules/commander/lib/error.js
+// ../main/node_modules/commander/lib/error.js
 var require_error = __commonJS({
-  "node_modules/commander/lib/error.js"(exports2) {
+  "../main/node_modules/commander/lib/error.js"(exports2) {
     var CommanderError2 = class extends Error {
       /**
        * Constructs the CommanderError class
@@ -71,9 +71,9 @@ var require_error = __commonJS({
   }
 });
 
-// node_modules/commander/lib/argument.js
+// ../main/node_modules/commander/lib/argument.js
 var require_argument = __commonJS({
-  "node_modules/commander/lib/argument.js"(exports2) {
+  "../main/node_modules/commander/lib/argument.js"(exports2) {
     var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
     var Argument2 = class {
       /**
@@ -199,9 +199,9 @@ var require_argument = __commonJS({
   }
 });
 
-// node_modules/commander/lib/help.js
+// ../main/node_modules/commander/lib/help.js
 var require_help = __commonJS({
-  "node_modules/commander/lib/help.js"(exports2) {
+  "../main/node_modules/commander/lib/help.js"(exports2) {
     var { humanReadableArgName } = require_argument();
     var Help2 = class {
       constructor() {
@@ -801,9 +801,9 @@ ${itemIndentStr}`);
   }
 });
 
-// node_modules/commander/lib/option.js
+// ../main/node_modules/commander/lib/option.js
 var require_option = __commonJS({
-  "node_modules/commander/lib/option.js"(exports2) {
+  "../main/node_modules/commander/lib/option.js"(exports2) {
     var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
     var Option2 = class {
       /**
@@ -1114,9 +1114,9 @@ var require_option = __commonJS({
   }
 });
 
-// node_modules/commander/lib/suggestSimilar.js
+// ../main/node_modules/commander/lib/suggestSimilar.js
 var require_suggestSimilar = __commonJS({
-  "node_modules/commander/lib/suggestSimilar.js"(exports2) {
+  "../main/node_modules/commander/lib/suggestSimilar.js"(exports2) {
     var maxDistance = 3;
     function editDistance2(a, b) {
       if (Math.abs(a.length - b.length) > maxDistance)
@@ -1194,9 +1194,9 @@ var require_suggestSimilar = __commonJS({
   }
 });
 
-// node_modules/commander/lib/command.js
+// ../main/node_modules/commander/lib/command.js
 var require_command = __commonJS({
-  "node_modules/commander/lib/command.js"(exports2) {
+  "../main/node_modules/commander/lib/command.js"(exports2) {
     var EventEmitter = require("node:events").EventEmitter;
     var childProcess = require("node:child_process");
     var path = require("node:path");
@@ -3440,9 +3440,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
   }
 });
 
-// node_modules/commander/index.js
+// ../main/node_modules/commander/index.js
 var require_commander = __commonJS({
-  "node_modules/commander/index.js"(exports2) {
+  "../main/node_modules/commander/index.js"(exports2) {
     var { Argument: Argument2 } = require_argument();
     var { Command: Command2 } = require_command();
     var { CommanderError: CommanderError2, InvalidArgumentError: InvalidArgumentError2 } = require_error();
@@ -3472,7 +3472,7 @@ module.exports = __toCommonJS(cli_exports);
 var import_node_fs4 = require("node:fs");
 var import_node_tty = require("node:tty");
 
-// node_modules/commander/esm.mjs
+// ../main/node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
   program,
@@ -18344,6 +18344,8 @@ var VERSIONS = {
       booleanArgumentQuoted: false,
       offlineRootVerbs: "cat-config, verify, condition and security",
       imagePolicyParsed: false,
+      memoryZSwapMax: false,
+      cpuSetSkipsBadWords: false,
       imagePolicyIgnoresUnknown: false,
       swapWhatRelativeKept: false,
       execDirectoryFlags: false,
@@ -18378,7 +18380,9 @@ var VERSIONS = {
       jsonExp10Inexact: {},
       // Image policies came with v254 (NEWS).
       imagePolicyParsed: true,
-      valueErrorWording: "enum-key"
+      valueErrorWording: "enum-key",
+      // MemoryZSwapMax= came with v253 (NEWS).
+      memoryZSwapMax: true
     }
   },
   257: {
@@ -18434,6 +18438,7 @@ var VERSIONS = {
       booleanArgumentQuoted: true,
       offlineRootVerbs: "cat-config, verify, condition, unit-gdb, and security",
       imagePolicyIgnoresUnknown: true,
+      cpuSetSkipsBadWords: true,
       execReloadPost: true,
       rootMStack: true,
       portableProfileSecondUnit: { copyError: "Is a directory" },
@@ -18491,6 +18496,7 @@ var KEYS_ADDED_AFTER_252 = {
   RootImagePolicy: 255,
   MountImagePolicy: 255,
   ExtensionImagePolicy: 255,
+  MemoryZSwapMax: 255,
   PrivatePIDs: 257,
   // Both in the portable profiles the releases ship (`--profile=default`): v257 and v258.
   BindLogSockets: 257,
@@ -19972,13 +19978,17 @@ var USEC_INFINITY = 2n ** 64n - 1n;
 var LLONG_MAX = 2n ** 63n - 1n;
 var WHITESPACE2 = /^[ \t\n\r]*/;
 function parseTimeSpan(text) {
+  const r = parseTime(text);
+  return typeof r === "bigint" ? "ok" : r;
+}
+function parseTime(text, defaultUnit = 1000000n) {
   let p = text.replace(WHITESPACE2, "");
-  if (p.startsWith("infinity")) return p.slice(8).replace(WHITESPACE2, "") === "" ? "ok" : "EINVAL";
+  if (p.startsWith("infinity")) return p.slice(8).replace(WHITESPACE2, "") === "" ? USEC_INFINITY : "EINVAL";
   let total = 0n;
   let something = false;
   for (; ; ) {
     p = p.replace(WHITESPACE2, "");
-    if (p === "") return something ? "ok" : "EINVAL";
+    if (p === "") return something ? total : "EINVAL";
     if (p.startsWith("-")) return "ERANGE";
     const number = /^\+?(\d+)/.exec(p);
     const whole = number ? BigInt(number[1]) : 0n;
@@ -19991,7 +20001,7 @@ function parseTimeSpan(text) {
     } else if (!number) return "EINVAL";
     const afterSpace = rest.replace(WHITESPACE2, "");
     const unit2 = TIME_MULTIPLIERS.find(([name]) => afterSpace.startsWith(name));
-    const multiplier = unit2 ? unit2[1] : 1000000n;
+    const multiplier = unit2 ? unit2[1] : defaultUnit;
     const next = unit2 ? afterSpace.slice(unit2[0].length) : afterSpace;
     if (!unit2 && next === rest && next !== "") return "EINVAL";
     p = next;
@@ -20549,6 +20559,233 @@ var EXEC_DIRECTORY_KEYS = [
   "ConfigurationDirectory"
 ];
 
+// src/core/security/load-fragment-limits.ts
+var UINT64_MAX = 2n ** 64n - 1n;
+var INFINITY = UINT64_MAX;
+var INT_MAX2 = 2n ** 31n - 1n;
+function failed2(p) {
+  return "error" in p;
+}
+var IEC_SUFFIXES = [
+  ["E", 1024n ** 6n],
+  ["P", 1024n ** 5n],
+  ["T", 1024n ** 4n],
+  ["G", 1024n ** 3n],
+  ["M", 1024n ** 2n],
+  ["K", 1024n],
+  ["B", 1n],
+  ["", 1n]
+];
+var LEADING_WHITESPACE = /^[ \t\n\r]*/;
+function parseSize(text) {
+  let p = text;
+  let total = 0n;
+  let start = 0;
+  do {
+    p = p.replace(LEADING_WHITESPACE, "");
+    const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/.exec(p);
+    if (m && BigInt(m[2]) > UINT64_MAX) return { error: "ERANGE" };
+    if (!m) return { error: "EINVAL" };
+    if (m[1] === "-") return { error: "ERANGE" };
+    const whole = BigInt(m[2]);
+    let e = p.slice(m[0].length);
+    let fraction = 0;
+    if (e.startsWith(".")) {
+      e = e.slice(1);
+      const digits = /^[0-9]+/.exec(e)?.[0];
+      if (digits !== void 0) {
+        if (BigInt(digits) > UINT64_MAX) return { error: "ERANGE" };
+        fraction = Number(BigInt(digits));
+        for (let i2 = 0; i2 < digits.length; i2++) fraction /= 10;
+        e = e.slice(digits.length);
+      }
+    }
+    e = e.replace(LEADING_WHITESPACE, "");
+    let i = start;
+    while (i < IEC_SUFFIXES.length && !e.startsWith(IEC_SUFFIXES[i][0])) i++;
+    const entry = IEC_SUFFIXES[i];
+    if (entry === void 0) return { error: "EINVAL" };
+    const [suffix, factor] = entry;
+    if (whole + (fraction > 0 ? 1n : 0n) > UINT64_MAX / factor) return { error: "ERANGE" };
+    const part = whole * factor + BigInt(Math.trunc(fraction * Number(factor)));
+    if (part > UINT64_MAX - total) return { error: "ERANGE" };
+    total += part;
+    p = e.slice(suffix.length);
+    start = i + 1;
+  } while (p !== "");
+  return { value: total };
+}
+function parsePermyriadUnbounded(text) {
+  const forms = [
+    ["‱", 0, 1n],
+    ["‰", 1, 10n],
+    ["%", 2, 100n]
+  ];
+  for (const [symbol, places, perUnit] of forms) {
+    if (!text.endsWith(symbol)) {
+      if (symbol === "%") return { error: "EINVAL" };
+      continue;
+    }
+    const body = text.slice(0, -symbol.length);
+    const dot = places > 0 ? body.indexOf(".") : -1;
+    const fraction = dot < 0 ? "" : body.slice(dot + 1);
+    if (dot >= 0 && (fraction.length === 0 || fraction.length > places || !/^[0-9]+$/.test(fraction)))
+      return { error: "EINVAL" };
+    const n = safeAtoi(dot < 0 ? body : body.slice(0, dot));
+    if (failed2(n)) return n;
+    if (n.value < 0n) return { error: "ERANGE" };
+    const q = BigInt(fraction.padEnd(places, "0") || "0");
+    if (n.value > (INT_MAX2 - q) / perUnit) return { error: "ERANGE" };
+    return { value: n.value * perUnit + q };
+  }
+  return { error: "EINVAL" };
+}
+function parsePermyriad(text) {
+  const r = parsePermyriadUnbounded(text);
+  return !failed2(r) && r.value > 10000n ? { error: "ERANGE" } : r;
+}
+function belowInfinity(r) {
+  return !failed2(r) && r.value >= INFINITY ? { error: "ERANGE" } : r;
+}
+var rlimitSize = (s) => s === "infinity" ? { value: INFINITY } : belowInfinity(parseSize(s));
+var rlimitU64 = (s) => s === "infinity" ? { value: INFINITY } : belowInfinity(safeAtou64(s));
+function rlimitTime(unit2) {
+  return (s) => {
+    const t = parseTime(s, unit2);
+    if (typeof t !== "bigint") return { error: t };
+    if (t === INFINITY) return { value: INFINITY };
+    return belowInfinity({ value: (t + unit2 - 1n) / unit2 });
+  };
+}
+var rlimitNice = (s) => {
+  const sign = s.startsWith("+") || s.startsWith("-") ? s.charAt(0) : "";
+  const r = safeAtou64(sign === "" ? s : s.slice(1));
+  if (failed2(r)) return r;
+  if (sign === "+") return r.value >= 20n ? { error: "ERANGE" } : { value: 20n - r.value };
+  if (sign === "-") return r.value > 20n ? { error: "ERANGE" } : { value: 20n + r.value };
+  return r.value > 40n ? { error: "ERANGE" } : r;
+};
+var RLIMIT_VALUES = {
+  LimitCPU: rlimitTime(1000000n),
+  LimitFSIZE: rlimitSize,
+  LimitDATA: rlimitSize,
+  LimitSTACK: rlimitSize,
+  LimitCORE: rlimitSize,
+  LimitRSS: rlimitSize,
+  LimitNOFILE: rlimitU64,
+  LimitAS: rlimitSize,
+  LimitNPROC: rlimitU64,
+  LimitMEMLOCK: rlimitSize,
+  LimitLOCKS: rlimitU64,
+  LimitSIGPENDING: rlimitU64,
+  LimitMSGQUEUE: rlimitSize,
+  LimitNICE: rlimitNice,
+  LimitRTPRIO: rlimitU64,
+  LimitRTTIME: rlimitTime(1n)
+};
+var RLIMIT_KEYS = Object.keys(RLIMIT_VALUES);
+var handleRlimit = (ctx, a) => {
+  const parse = RLIMIT_VALUES[a.key];
+  if (parse === void 0) return "ok";
+  const colon = a.value.indexOf(":");
+  const soft = parse(colon < 0 ? a.value : a.value.slice(0, colon));
+  const hard = failed2(soft) || colon < 0 ? soft : parse(a.value.slice(colon + 1));
+  if (failed2(soft) || failed2(hard))
+    return rejectValue(ctx, a, {
+      ownWords: "Failed to parse resource value",
+      errno: failed2(soft) ? soft.error : hard.error
+    });
+  if (soft.value > hard.value)
+    return warn(ctx, a, `Soft resource limit chosen higher than hard limit, ignoring: ${a.value}`);
+  return "ok";
+};
+var MEMORY_ZERO_ALLOWED = /* @__PURE__ */ new Set(["MemoryMin", "MemoryLow", "MemorySwapMax", "MemoryZSwapMax"]);
+var handleMemoryLimit = (ctx, a) => {
+  if (a.value === "" || a.value === "infinity") return "ok";
+  const share = parsePermyriad(a.value);
+  let bytes;
+  if (!failed2(share)) bytes = share.value;
+  else {
+    const size = parseSize(a.value);
+    if (failed2(size))
+      return warn(ctx, a, `Invalid memory limit '${a.value}', ignoring: ${STRERROR[size.error]}`);
+    bytes = size.value;
+  }
+  if (bytes >= UINT64_MAX || bytes === 0n && !MEMORY_ZERO_ALLOWED.has(a.key))
+    return warn(ctx, a, `Memory limit '${a.value}' out of range, ignoring.`);
+  return "ok";
+};
+var handleCpuQuota = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = parsePermyriadUnbounded(a.value);
+  return !failed2(r) && r.value > 0n ? "ok" : warn(ctx, a, `Invalid CPU quota '${a.value}', ignoring.`);
+};
+function cgroupWeight(cpu) {
+  return (ctx, a) => {
+    if (a.value === "" || cpu && a.value === "idle") return "ok";
+    const r = safeAtou64(a.value);
+    const errno = failed2(r) ? r.error : r.value < 1n || r.value > 10000n ? "ERANGE" : void 0;
+    return errno === void 0 ? "ok" : rejectValue(ctx, a, { ownWords: cpu ? "Invalid CPU weight" : "Invalid weight", errno });
+  };
+}
+var handleIoWeight = cgroupWeight(false);
+var handleCpuWeight = cgroupWeight(true);
+var CPU_SET_SIZE = 8192;
+function parseRange(word) {
+  const reader = new WordReader(word);
+  if (reader.read(EXTRACT_DONT_COALESCE_SEPARATORS, "-") !== "word") return void 0;
+  const lower = safeAtou(reader.word);
+  if (failed2(lower)) return void 0;
+  if (reader.pos < 0) return { lower: lower.value, upper: lower.value };
+  const rest = word.slice(reader.pos);
+  if (rest === "") return void 0;
+  const upper = safeAtou(rest);
+  return failed2(upper) ? void 0 : { lower: lower.value, upper: upper.value };
+}
+function cpuSet(numa) {
+  return (ctx, a) => {
+    if (numa && a.value === "numa") return "ok";
+    const r = expand(ctx, a.value);
+    if (!r.ok)
+      return warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: Invalid slot`);
+    const value = r.value;
+    const perWord = ctx.traits.cpuSetSkipsBadWords;
+    const reader = new WordReader(value);
+    for (; ; ) {
+      const kind = reader.read(EXTRACT_UNQUOTE, WHITESPACE + ",");
+      if (kind === "end") return "ok";
+      if (kind === "error")
+        return warn(
+          ctx,
+          a,
+          perWord ? `Failed to parse ${a.key}= setting, ignoring assignment: ${value}` : `Invalid value for ${a.key}: ${value}`,
+          "invalid-value"
+        );
+      const word = reader.word;
+      const range = parseRange(word);
+      if (range === void 0) {
+        if (!perWord) return warn(ctx, a, `Failed to parse CPU affinity '${word}'`, "invalid-value");
+        warn(ctx, a, `Failed to parse CPU range, ignoring assignment: ${word}`);
+      } else if (range.lower > range.upper) {
+        warn(
+          ctx,
+          a,
+          perWord ? `Invalid CPU range (${range.lower} > ${range.upper}), ignoring assignment: ${word}` : `Range '${word}' is invalid, ${range.lower} > ${range.upper}, ignoring.`
+        );
+      } else if (range.upper >= BigInt(CPU_SET_SIZE)) {
+        if (!perWord)
+          return warn(ctx, a, `Cannot add CPU ${range.upper} to set: ${STRERROR.ERANGE}`, "invalid-value");
+        warn(ctx, a, `Failed to set CPU(s), ignoring assignment: ${word}`);
+      }
+    }
+  };
+}
+var handleCpuAffinity = cpuSet(true);
+var handleCpuSet = cpuSet(false);
+var handleManagedOomMode = (ctx, a) => ["", "auto", "kill"].includes(a.value) ? "ok" : warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+var handleManagedOomPressureLimit = (ctx, a) => a.value === "" || !failed2(parsePermyriad(a.value)) ? "ok" : warn(ctx, a, `Failed to parse memory pressure limit value, ignoring: ${a.value}`);
+var handleManagedOomPreference = (ctx, a) => ["none", "avoid", "omit"].includes(a.value) ? "ok" : rejectValue(ctx, a, { ownWords: "Failed to parse ManagedOOMPreference=", enumParser: true });
+
 // src/core/security/load-fragment-fatal.ts
 var handleWorkingDirectory = (ctx, a) => {
   if (a.value === "") {
@@ -20852,6 +21089,8 @@ var wSince = (scope, since, handler) => ({
   ...dv(scope, (t) => t[since] ? handler : void 0),
   record: false
 });
+var MEMORY_LIMIT_KEYS = ["MemoryMin", "MemoryLow", "MemoryHigh", "MemoryMax", "MemorySwapMax"];
+var CPU_SET_KEYS = ["AllowedCPUs", "StartupAllowedCPUs", "AllowedMemoryNodes", "StartupAllowedMemoryNodes"];
 var DIRECTIVES = {
   DefaultDependencies: d("unit", boolSetting("defaultDependencies")),
   SuccessAction: d(
@@ -21058,6 +21297,21 @@ var DIRECTIVES = {
   DefaultMemoryLow: w("cgroup", handleLegacyCgroupOption),
   Documentation: w("unit", handleDocumentation),
   TasksMax: w("cgroup", handleTasksMax),
+  // Resource limits and cgroup values (load-fragment-limits.ts).
+  ...Object.fromEntries(RLIMIT_KEYS.map((k) => [k, w("exec", handleRlimit)])),
+  ...Object.fromEntries(MEMORY_LIMIT_KEYS.map((k) => [k, w("cgroup", handleMemoryLimit)])),
+  MemoryZSwapMax: wSince("cgroup", "memoryZSwapMax", handleMemoryLimit),
+  CPUQuota: w("cgroup", handleCpuQuota),
+  IOWeight: w("cgroup", handleIoWeight),
+  StartupIOWeight: w("cgroup", handleIoWeight),
+  CPUWeight: w("cgroup", handleCpuWeight),
+  StartupCPUWeight: w("cgroup", handleCpuWeight),
+  CPUAffinity: w("exec", handleCpuAffinity),
+  ...Object.fromEntries(CPU_SET_KEYS.map((k) => [k, w("cgroup", handleCpuSet)])),
+  ManagedOOMSwap: w("cgroup", handleManagedOomMode),
+  ManagedOOMMemoryPressure: w("cgroup", handleManagedOomMode),
+  ManagedOOMMemoryPressureLimit: w("cgroup", handleManagedOomPressureLimit),
+  ManagedOOMPreference: w("cgroup", handleManagedOomPreference),
   StandardInput: w("exec", handleStandardInput),
   ...Object.fromEntries(EXEC_DIRECTORY_KEYS.map((k) => [k, w("exec", handleExecDirectories)])),
   TemporaryFileSystem: w("exec", handleTemporaryFileSystem),
@@ -21588,8 +21842,8 @@ function releaseCache(release2) {
 }
 function deriveSecuritySettings(unit2, release2, host) {
   const ctx = newContext(unit2, release2, host);
-  const failed2 = applyFiles(ctx);
-  if (failed2) return failed2;
+  const failed3 = applyFiles(ctx);
+  if (failed3) return failed3;
   const verifyError = verifyUnit(ctx);
   if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
   if (ctx.s.hasExecContext) patchExecContext(ctx);
@@ -22797,7 +23051,7 @@ function scoreLoadedUnit(unit2, systemd, overrides, host) {
 
 // src/core/security/systemd-json.ts
 var exactExp10 = (n) => n > 400 ? Infinity : n < -400 ? 0 : Number(`1e${n}`);
-var UINT64_MAX = (1n << 64n) - 1n;
+var UINT64_MAX2 = (1n << 64n) - 1n;
 var INT64_MIN = -(1n << 63n);
 var JsonError = class {
   constructor(position, reason = "Invalid argument") {
@@ -22965,7 +23219,7 @@ function parseSystemdJson(bytes, options = {}) {
             else i = t;
           } else {
             const t = 10n * u + BigInt(d2);
-            if (t > UINT64_MAX) isReal = true;
+            if (t > UINT64_MAX2) isReal = true;
             else u = t;
           }
         }

@@ -85,6 +85,19 @@ import {
 } from './load-fragment-values';
 import { EXEC_DIRECTORY_KEYS, handleExecDirectories } from './load-fragment-exec-directories';
 import {
+  handleCpuAffinity,
+  handleCpuQuota,
+  handleCpuSet,
+  handleCpuWeight,
+  handleIoWeight,
+  handleManagedOomMode,
+  handleManagedOomPreference,
+  handleManagedOomPressureLimit,
+  handleMemoryLimit,
+  handleRlimit,
+  RLIMIT_KEYS,
+} from './load-fragment-limits';
+import {
   fatalPath,
   handleImagePolicy,
   handleSecurityLabel,
@@ -393,6 +406,9 @@ const wSince = (scope: Scope, since: keyof VersionTraits, handler: Handler): Dir
   record: false,
 });
 
+const MEMORY_LIMIT_KEYS = ['MemoryMin', 'MemoryLow', 'MemoryHigh', 'MemoryMax', 'MemorySwapMax'];
+const CPU_SET_KEYS = ['AllowedCPUs', 'StartupAllowedCPUs', 'AllowedMemoryNodes', 'StartupAllowedMemoryNodes'];
+
 /** Every directive that can change a score or the load result. Unlisted keys are not scored. */
 const DIRECTIVES: Record<string, DirectiveSpec> = {
   DefaultDependencies: d('unit', boolSetting('defaultDependencies')),
@@ -599,6 +615,21 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   DefaultMemoryLow: w('cgroup', handleLegacyCgroupOption),
   Documentation: w('unit', handleDocumentation),
   TasksMax: w('cgroup', handleTasksMax),
+  // Resource limits and cgroup values (load-fragment-limits.ts).
+  ...Object.fromEntries(RLIMIT_KEYS.map((k) => [k, w('exec', handleRlimit)])),
+  ...Object.fromEntries(MEMORY_LIMIT_KEYS.map((k) => [k, w('cgroup', handleMemoryLimit)])),
+  MemoryZSwapMax: wSince('cgroup', 'memoryZSwapMax', handleMemoryLimit),
+  CPUQuota: w('cgroup', handleCpuQuota),
+  IOWeight: w('cgroup', handleIoWeight),
+  StartupIOWeight: w('cgroup', handleIoWeight),
+  CPUWeight: w('cgroup', handleCpuWeight),
+  StartupCPUWeight: w('cgroup', handleCpuWeight),
+  CPUAffinity: w('exec', handleCpuAffinity),
+  ...Object.fromEntries(CPU_SET_KEYS.map((k) => [k, w('cgroup', handleCpuSet)])),
+  ManagedOOMSwap: w('cgroup', handleManagedOomMode),
+  ManagedOOMMemoryPressure: w('cgroup', handleManagedOomMode),
+  ManagedOOMMemoryPressureLimit: w('cgroup', handleManagedOomPressureLimit),
+  ManagedOOMPreference: w('cgroup', handleManagedOomPreference),
   StandardInput: w('exec', handleStandardInput),
   ...Object.fromEntries(EXEC_DIRECTORY_KEYS.map((k) => [k, w('exec', handleExecDirectories)])),
   TemporaryFileSystem: w('exec', handleTemporaryFileSystem),

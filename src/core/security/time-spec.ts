@@ -48,13 +48,22 @@ const WHITESPACE = /^[ \t\n\r]*/;
  * -EINVAL for anything else it cannot read.
  */
 export function parseTimeSpan(text: string): 'ok' | 'EINVAL' | 'ERANGE' {
+  const r = parseTime(text);
+  return typeof r === 'bigint' ? 'ok' : r;
+}
+
+/**
+ * parse_time(t, &usec, default_unit) (time-util.c, v252–v262): the span in microseconds (`infinity`:
+ * USEC_INFINITY), a number without a unit counting `defaultUnit` microseconds; or the error.
+ */
+export function parseTime(text: string, defaultUnit = 1_000_000n): bigint | 'EINVAL' | 'ERANGE' {
   let p = text.replace(WHITESPACE, '');
-  if (p.startsWith('infinity')) return p.slice(8).replace(WHITESPACE, '') === '' ? 'ok' : 'EINVAL';
+  if (p.startsWith('infinity')) return p.slice(8).replace(WHITESPACE, '') === '' ? USEC_INFINITY : 'EINVAL';
   let total = 0n;
   let something = false;
   for (;;) {
     p = p.replace(WHITESPACE, '');
-    if (p === '') return something ? 'ok' : 'EINVAL';
+    if (p === '') return something ? total : 'EINVAL';
     if (p.startsWith('-')) return 'ERANGE';
     // strtoll(p, &e, 10): an optional '+' then decimal digits.
     const number = /^\+?(\d+)/.exec(p);
@@ -68,7 +77,7 @@ export function parseTimeSpan(text: string): 'ok' | 'EINVAL' | 'ERANGE' {
     } else if (!number) return 'EINVAL';
     const afterSpace = rest.replace(WHITESPACE, '');
     const unit = TIME_MULTIPLIERS.find(([name]) => afterSpace.startsWith(name));
-    const multiplier = unit ? unit[1] : 1_000_000n;
+    const multiplier = unit ? unit[1] : defaultUnit;
     const next = unit ? afterSpace.slice(unit[0].length) : afterSpace;
     // "12.34.56" is refused, "12.34 .56" and "12.34s.56" are not.
     if (!unit && next === rest && next !== '') return 'EINVAL';

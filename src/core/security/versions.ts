@@ -236,6 +236,14 @@ export interface VersionTraits {
   imagePolicyParsed: boolean;
   /** v262: an unknown partition designator or flag in an image policy is ignored (v257: refused). */
   imagePolicyIgnoresUnknown: boolean;
+  /** v253+: MemoryZSwapMax= is parsed (config_parse_memory_limit()); v252 does not know the key. */
+  memoryZSwapMax: boolean;
+  /**
+   * v262: CPU and NUMA node sets (CPUAffinity=, AllowedCPUs=, …) are parsed by config_parse_cpu_set(),
+   * which words each bad word its own way and goes on; v252/v257's parse_cpu_set_extend() stops at the
+   * first word it cannot use ("Failed to parse CPU affinity 'WORD'").
+   */
+  cpuSetSkipsBadWords: boolean;
   /** v257+: a relative Swap What= is kept (swap_load() then fails: -EINVAL); v252 ignores it with a warning. */
   swapWhatRelativeKept: boolean;
   /** v257+: socket_verify() refuses MaxConnections=0 even without Accept=yes. */
@@ -476,6 +484,8 @@ const VERSIONS = {
       booleanArgumentQuoted: false,
       offlineRootVerbs: 'cat-config, verify, condition and security',
       imagePolicyParsed: false,
+      memoryZSwapMax: false,
+      cpuSetSkipsBadWords: false,
       imagePolicyIgnoresUnknown: false,
       swapWhatRelativeKept: false,
       execDirectoryFlags: false,
@@ -511,6 +521,8 @@ const VERSIONS = {
       // Image policies came with v254 (NEWS).
       imagePolicyParsed: true,
       valueErrorWording: 'enum-key',
+      // MemoryZSwapMax= came with v253 (NEWS).
+      memoryZSwapMax: true,
     },
   },
   257: {
@@ -566,6 +578,7 @@ const VERSIONS = {
       booleanArgumentQuoted: true,
       offlineRootVerbs: 'cat-config, verify, condition, unit-gdb, and security',
       imagePolicyIgnoresUnknown: true,
+      cpuSetSkipsBadWords: true,
       execReloadPost: true,
       rootMStack: true,
       portableProfileSecondUnit: { copyError: 'Is a directory' },
