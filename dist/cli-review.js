@@ -28452,11 +28452,12 @@ function deriveSecuritySettings(unit2, release, host) {
   const ctx = newContext(unit2, release, host);
   const failed3 = applyFiles(ctx);
   if (failed3) return failed3;
+  const busName = unit2.type === "service" && ctx.facts.busName ? { busName: ctx.facts.busName } : {};
   const verifyError = verifyUnit(ctx);
-  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics, ...busName };
   if (ctx.s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
-  return { settings: ctx.s, diagnostics: ctx.diagnostics };
+  return { settings: ctx.s, diagnostics: ctx.diagnostics, ...busName };
 }
 function maskedUnitDiagnostics(unit2, release, host) {
   const ctx = newContext(unit2, release, host);
@@ -28639,6 +28640,7 @@ function scoreUnitInTree(request) {
 }
 function scoreLoadedUnit(unit2, systemd, overrides, host) {
   const derived = deriveSecuritySettings(unit2, systemd, host);
+  const busName = derived.busName !== void 0 ? { busName: derived.busName } : {};
   if (!derived.settings) {
     return {
       ok: false,
@@ -28646,12 +28648,20 @@ function scoreLoadedUnit(unit2, systemd, overrides, host) {
       message: derived.failure?.message ?? `Unit ${unit2.id} failed to load.`,
       unit: unit2,
       ...derived.failure ? { failure: derived.failure } : {},
-      diagnostics: derived.diagnostics
+      diagnostics: derived.diagnostics,
+      ...busName
     };
   }
   try {
     const assessment = assessUnit(derived.settings, systemd, overrides);
-    return { ok: true, unit: unit2, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
+    return {
+      ok: true,
+      unit: unit2,
+      settings: derived.settings,
+      assessment,
+      diagnostics: derived.diagnostics,
+      ...busName
+    };
   } catch (e) {
     if (!(e instanceof AssessmentAbort)) throw e;
     return {
@@ -28660,7 +28670,8 @@ function scoreLoadedUnit(unit2, systemd, overrides, host) {
       message: e.message,
       assertion: e.assertion,
       unit: unit2,
-      diagnostics: derived.diagnostics
+      diagnostics: derived.diagnostics,
+      ...busName
     };
   }
 }

@@ -21844,11 +21844,12 @@ function deriveSecuritySettings(unit2, release2, host) {
   const ctx = newContext(unit2, release2, host);
   const failed3 = applyFiles(ctx);
   if (failed3) return failed3;
+  const busName = unit2.type === "service" && ctx.facts.busName ? { busName: ctx.facts.busName } : {};
   const verifyError = verifyUnit(ctx);
-  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics, ...busName };
   if (ctx.s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
-  return { settings: ctx.s, diagnostics: ctx.diagnostics };
+  return { settings: ctx.s, diagnostics: ctx.diagnostics, ...busName };
 }
 function maskedUnitDiagnostics(unit2, release2, host) {
   const ctx = newContext(unit2, release2, host);
@@ -23023,6 +23024,7 @@ function scoreUnitInTree(request) {
 }
 function scoreLoadedUnit(unit2, systemd, overrides, host) {
   const derived = deriveSecuritySettings(unit2, systemd, host);
+  const busName = derived.busName !== void 0 ? { busName: derived.busName } : {};
   if (!derived.settings) {
     return {
       ok: false,
@@ -23030,12 +23032,20 @@ function scoreLoadedUnit(unit2, systemd, overrides, host) {
       message: derived.failure?.message ?? `Unit ${unit2.id} failed to load.`,
       unit: unit2,
       ...derived.failure ? { failure: derived.failure } : {},
-      diagnostics: derived.diagnostics
+      diagnostics: derived.diagnostics,
+      ...busName
     };
   }
   try {
     const assessment = assessUnit(derived.settings, systemd, overrides);
-    return { ok: true, unit: unit2, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
+    return {
+      ok: true,
+      unit: unit2,
+      settings: derived.settings,
+      assessment,
+      diagnostics: derived.diagnostics,
+      ...busName
+    };
   } catch (e) {
     if (!(e instanceof AssessmentAbort)) throw e;
     return {
@@ -23044,7 +23054,8 @@ function scoreLoadedUnit(unit2, systemd, overrides, host) {
       message: e.message,
       assertion: e.assertion,
       unit: unit2,
-      diagnostics: derived.diagnostics
+      diagnostics: derived.diagnostics,
+      ...busName
     };
   }
 }
@@ -24035,8 +24046,30 @@ function runSecurityCommand(options, env) {
 `;
   };
   const loaded = /* @__PURE__ */ new Set();
+  const busNames = /* @__PURE__ */ new Map();
+  const busNameConflicts = /* @__PURE__ */ new Map();
   let loadFailed = false;
   let overThreshold = false;
+  const busNameConflict = (outcome, id, before) => {
+    if (id === void 0) return void 0;
+    const known = busNameConflicts.get(id);
+    if (known !== void 0) return { log: before ? `${known}
+` : "", message: known };
+    const bus = outcome.busName;
+    if (bus === void 0 || before) return void 0;
+    const owner = busNames.get(bus);
+    if (owner === void 0 || owner === id) {
+      busNames.set(bus, id);
+      return void 0;
+    }
+    const message = `Unit ${id} failed to load properly, please adjust/correct and reload service manager: File exists`;
+    busNameConflicts.set(id, message);
+    const log = `Failed to put bus name to hashmap: File exists
+${id}: Two services allocated for the same bus name ${bus}, refusing operation.
+${message}
+`;
+    return { log, message };
+  };
   for (const [at2, p] of prepared.entries()) {
     const report = { argument: p.argument };
     if (options.collectReports) reports.push(report);
@@ -24080,6 +24113,14 @@ function runSecurityCommand(options, env) {
 `;
       stderr += outcome.message + "\n";
       report.error = outcome.message;
+      loadFailed = true;
+      continue;
+    }
+    const conflict = busNameConflict(outcome, loadedId, loadedBefore);
+    if (conflict !== void 0) {
+      for (const d2 of loadedBefore ? [] : outcome.diagnostics) stderr += diagnosticLine(d2, hostPrefix);
+      stderr += conflict.log;
+      report.error = conflict.message;
       loadFailed = true;
       continue;
     }

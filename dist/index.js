@@ -50172,11 +50172,12 @@ function deriveSecuritySettings(unit3, release, host) {
   const ctx = newContext(unit3, release, host);
   const failed3 = applyFiles(ctx);
   if (failed3) return failed3;
+  const busName = unit3.type === "service" && ctx.facts.busName ? { busName: ctx.facts.busName } : {};
   const verifyError = verifyUnit(ctx);
-  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics, ...busName };
   if (ctx.s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
-  return { settings: ctx.s, diagnostics: ctx.diagnostics };
+  return { settings: ctx.s, diagnostics: ctx.diagnostics, ...busName };
 }
 function maskedUnitDiagnostics(unit3, release, host) {
   const ctx = newContext(unit3, release, host);
@@ -50359,6 +50360,7 @@ function scoreUnitInTree(request2) {
 }
 function scoreLoadedUnit(unit3, systemd, overrides, host) {
   const derived = deriveSecuritySettings(unit3, systemd, host);
+  const busName = derived.busName !== void 0 ? { busName: derived.busName } : {};
   if (!derived.settings) {
     return {
       ok: false,
@@ -50366,12 +50368,20 @@ function scoreLoadedUnit(unit3, systemd, overrides, host) {
       message: derived.failure?.message ?? `Unit ${unit3.id} failed to load.`,
       unit: unit3,
       ...derived.failure ? { failure: derived.failure } : {},
-      diagnostics: derived.diagnostics
+      diagnostics: derived.diagnostics,
+      ...busName
     };
   }
   try {
     const assessment = assessUnit(derived.settings, systemd, overrides);
-    return { ok: true, unit: unit3, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
+    return {
+      ok: true,
+      unit: unit3,
+      settings: derived.settings,
+      assessment,
+      diagnostics: derived.diagnostics,
+      ...busName
+    };
   } catch (e) {
     if (!(e instanceof AssessmentAbort)) throw e;
     return {
@@ -50380,7 +50390,8 @@ function scoreLoadedUnit(unit3, systemd, overrides, host) {
       message: e.message,
       assertion: e.assertion,
       unit: unit3,
-      diagnostics: derived.diagnostics
+      diagnostics: derived.diagnostics,
+      ...busName
     };
   }
 }

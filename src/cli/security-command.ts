@@ -381,12 +381,40 @@ export function runSecurityCommand(
 
   /** The ids of the units loaded so far (`\0NAME` for a name that failed to load). */
   const loaded = new Set<string>();
+  // service_add_extras() (src/core/service.c, v252–v262) registers each service's BusName= with the
+  // one manager of the run: a later service with the same name fails to load (EEXIST). By bus name,
+  // the unit that holds it; by unit, the failure of one refused for that reason.
+  const busNames = new Map<string, string>();
+  const busNameConflicts = new Map<string, string>();
   // systemd-analyze loads every unit before it prints any table; only the order of messages on
   // stderr could tell the difference, so each unit is scored and printed as soon as it is loaded and
   // then dropped (large runs stay small in memory). The exit status gathers load failures, then each
   // unit's exposure against the threshold.
   let loadFailed = false;
   let overThreshold = false;
+  /** The bus name conflict that fails this unit, with what systemd-analyze logs of it (once). */
+  const busNameConflict = (
+    outcome: ReturnType<typeof scoreUnitInTree>,
+    id: string | undefined,
+    before: boolean,
+  ): { log: string; message: string } | undefined => {
+    if (id === undefined) return undefined;
+    const known = busNameConflicts.get(id);
+    if (known !== undefined) return { log: before ? `${known}\n` : '', message: known };
+    const bus = outcome.busName;
+    if (bus === undefined || before) return undefined;
+    const owner = busNames.get(bus);
+    if (owner === undefined || owner === id) {
+      busNames.set(bus, id);
+      return undefined;
+    }
+    const message = `Unit ${id} failed to load properly, please adjust/correct and reload service manager: File exists`;
+    busNameConflicts.set(id, message);
+    const log =
+      'Failed to put bus name to hashmap: File exists\n' +
+      `${id}: Two services allocated for the same bus name ${bus}, refusing operation.\n${message}\n`;
+    return { log, message };
+  };
   for (const [at, p] of prepared.entries()) {
     const report: UnitReport = { argument: p.argument };
     if (options.collectReports) reports.push(report);
@@ -445,6 +473,14 @@ export function runSecurityCommand(
         stderr += `${p.name}: Failed to open ${hostPrefix}${open.path}: ${open.reason}\n`;
       stderr += outcome.message + '\n';
       report.error = outcome.message;
+      loadFailed = true;
+      continue;
+    }
+    const conflict = busNameConflict(outcome, loadedId, loadedBefore);
+    if (conflict !== undefined) {
+      for (const d of loadedBefore ? [] : outcome.diagnostics) stderr += diagnosticLine(d, hostPrefix);
+      stderr += conflict.log;
+      report.error = conflict.message;
       loadFailed = true;
       continue;
     }

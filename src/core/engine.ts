@@ -45,6 +45,8 @@ export type ScoreOutcome =
       assessment: Assessment;
       /** Everything systemd would log while loading the unit, in its order (the CLI prints these). */
       diagnostics: Diagnostic[];
+      /** The service's BusName= (Derivation.busName): one run's services cannot share one. */
+      busName?: string;
     }
   | {
       ok: false;
@@ -57,6 +59,7 @@ export type ScoreOutcome =
       /** Stage `overrides`: the assertion of assess() the policy breaks. */
       assertion?: AssessAssertion;
       diagnostics: Diagnostic[];
+      busName?: string;
     };
 
 /** Loads `unitName` from the tree and scores it. */
@@ -92,6 +95,7 @@ export function scoreLoadedUnit(
   host?: AnalysingHost,
 ): ScoreOutcome {
   const derived = deriveSecuritySettings(unit, systemd, host);
+  const busName = derived.busName !== undefined ? { busName: derived.busName } : {};
   if (!derived.settings) {
     return {
       ok: false,
@@ -100,11 +104,19 @@ export function scoreLoadedUnit(
       unit,
       ...(derived.failure ? { failure: derived.failure } : {}),
       diagnostics: derived.diagnostics,
+      ...busName,
     };
   }
   try {
     const assessment = assessUnit(derived.settings, systemd, overrides);
-    return { ok: true, unit, settings: derived.settings, assessment, diagnostics: derived.diagnostics };
+    return {
+      ok: true,
+      unit,
+      settings: derived.settings,
+      assessment,
+      diagnostics: derived.diagnostics,
+      ...busName,
+    };
   } catch (e) {
     // systemd asserts and aborts on such overrides (assess(), 252+): a policy error, not a unit's.
     if (!(e instanceof AssessmentAbort)) throw e;
@@ -115,6 +127,7 @@ export function scoreLoadedUnit(
       assertion: e.assertion,
       unit,
       diagnostics: derived.diagnostics,
+      ...busName,
     };
   }
 }

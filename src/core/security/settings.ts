@@ -89,6 +89,11 @@ export interface Derivation {
   settings?: SecuritySettings;
   failure?: LoadFailure;
   diagnostics: Diagnostic[];
+  /**
+   * A service's BusName= once its files are applied: service_add_extras() registers it with the
+   * manager before service_verify() runs, so a unit refused by verification holds it too.
+   */
+  busName?: string;
 }
 
 const releaseCaches = new WeakMap<
@@ -153,13 +158,14 @@ export function deriveSecuritySettings(
   const ctx = newContext(unit, release, host);
   const failed = applyFiles(ctx);
   if (failed) return failed;
+  const busName = unit.type === 'service' && ctx.facts.busName ? { busName: ctx.facts.busName } : {};
 
   const verifyError = verifyUnit(ctx);
-  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics };
+  if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics, ...busName };
 
   if (ctx.s.hasExecContext) patchExecContext(ctx);
   finishRecord(ctx);
-  return { settings: ctx.s, diagnostics: ctx.diagnostics };
+  return { settings: ctx.s, diagnostics: ctx.diagnostics, ...busName };
 }
 
 /**
