@@ -48,6 +48,29 @@ const WHITESPACE = /^[ \t\n\r]*/;
  * -EINVAL for anything else it cannot read.
  */
 export function parseTimeSpan(text: string): 'ok' | 'EINVAL' | 'ERANGE' {
+  return parseSpan(text, TIME_MULTIPLIERS, 1_000_000n);
+}
+
+/** extract_nsec_multiplier()'s table (time-util.c, v252–v262): the same names, in nanoseconds, then ns. */
+const NSEC_MULTIPLIERS: readonly (readonly [string, bigint])[] = [
+  ...TIME_MULTIPLIERS.map(([name, usec]) => [name, usec * 1000n] as const),
+  ['nsec', 1n],
+  ['ns', 1n],
+];
+
+/**
+ * parse_nsec() (time-util.c, v252–v262; TimerSlackNSec=): parse_sec()'s grammar with nanosecond units,
+ * a bare number in nanoseconds.
+ */
+export function parseNsec(text: string): 'ok' | 'EINVAL' | 'ERANGE' {
+  return parseSpan(text, NSEC_MULTIPLIERS, 1n);
+}
+
+function parseSpan(
+  text: string,
+  multipliers: readonly (readonly [string, bigint])[],
+  defaultMultiplier: bigint,
+): 'ok' | 'EINVAL' | 'ERANGE' {
   let p = text.replace(WHITESPACE, '');
   if (p.startsWith('infinity')) return p.slice(8).replace(WHITESPACE, '') === '' ? 'ok' : 'EINVAL';
   let total = 0n;
@@ -67,8 +90,8 @@ export function parseTimeSpan(text: string): 'ok' | 'EINVAL' | 'ERANGE' {
       rest = rest.slice(1 + fraction.length);
     } else if (!number) return 'EINVAL';
     const afterSpace = rest.replace(WHITESPACE, '');
-    const unit = TIME_MULTIPLIERS.find(([name]) => afterSpace.startsWith(name));
-    const multiplier = unit ? unit[1] : 1_000_000n;
+    const unit = multipliers.find(([name]) => afterSpace.startsWith(name));
+    const multiplier = unit ? unit[1] : defaultMultiplier;
     const next = unit ? afterSpace.slice(unit[0].length) : afterSpace;
     // "12.34.56" is refused, "12.34 .56" and "12.34s.56" are not.
     if (!unit && next === rest && next !== '') return 'EINVAL';
