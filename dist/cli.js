@@ -18330,6 +18330,9 @@ var VERSIONS = {
       requiresUnitArguments: false,
       valueErrorWording: "own-words",
       pidFileVarRunWarns: false,
+      extraExitStatusNames: [],
+      logFilterPatterns: false,
+      base64UrlAlphabet: false,
       ioprioClassNumberMax: 8,
       execDoubleBangObsolete: false,
       cgroupRemovedOptions: [],
@@ -18382,7 +18385,10 @@ var VERSIONS = {
       imagePolicyParsed: true,
       valueErrorWording: "enum-key",
       // MemoryZSwapMax= came with v253 (NEWS).
-      memoryZSwapMax: true
+      memoryZSwapMax: true,
+      extraExitStatusNames: ["KSM"],
+      logFilterPatterns: true,
+      base64UrlAlphabet: true
     }
   },
   257: {
@@ -18497,6 +18503,8 @@ var KEYS_ADDED_AFTER_252 = {
   MountImagePolicy: 255,
   ExtensionImagePolicy: 255,
   MemoryZSwapMax: 255,
+  // v253 (NEWS); 255 is the first supported release after 252.
+  LogFilterPatterns: 255,
   PrivatePIDs: 257,
   // Both in the portable profiles the releases ship (`--profile=default`): v257 and v258.
   BindLogSockets: 257,
@@ -18982,6 +18990,21 @@ function extractAllWords(value, flags) {
 function extractWords(value, unquote) {
   return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
 }
+function cunescape(s) {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const u = cunescapeOne(s, i + 1);
+    if (!u) return void 0;
+    out += u.char;
+    i += u.length;
+  }
+  return out;
+}
 function hasValidCEscapes(s) {
   for (let i = 0; i < s.length; i++) {
     if (s[i] !== "\\") continue;
@@ -19381,6 +19404,397 @@ var NAMESPACE_FLAGS = {
 };
 var NAMESPACES_UNSET = -1;
 
+// src/core/security/time-spec.ts
+var TIME_MULTIPLIERS = [
+  ["seconds", 1000000n],
+  ["second", 1000000n],
+  ["sec", 1000000n],
+  ["s", 1000000n],
+  ["minutes", 60000000n],
+  ["minute", 60000000n],
+  ["min", 60000000n],
+  ["months", 2629800000000n],
+  ["month", 2629800000000n],
+  ["M", 2629800000000n],
+  ["msec", 1000n],
+  ["ms", 1000n],
+  ["m", 60000000n],
+  ["hours", 3600000000n],
+  ["hour", 3600000000n],
+  ["hr", 3600000000n],
+  ["h", 3600000000n],
+  ["days", 86400000000n],
+  ["day", 86400000000n],
+  ["d", 86400000000n],
+  ["weeks", 604800000000n],
+  ["week", 604800000000n],
+  ["w", 604800000000n],
+  ["years", 31557600000000n],
+  ["year", 31557600000000n],
+  ["y", 31557600000000n],
+  ["usec", 1n],
+  ["us", 1n],
+  ["μs", 1n],
+  ["µs", 1n]
+];
+var USEC_INFINITY = 2n ** 64n - 1n;
+var LLONG_MAX = 2n ** 63n - 1n;
+var WHITESPACE2 = /^[ \t\n\r]*/;
+function parseTimeSpan(text) {
+  const r = parseTime(text);
+  return typeof r === "bigint" ? "ok" : r;
+}
+function parseTime(text, defaultUnit = 1000000n) {
+  return parseSpan(text, TIME_MULTIPLIERS, defaultUnit);
+}
+var NSEC_MULTIPLIERS = [
+  ...TIME_MULTIPLIERS.map(([name, usec]) => [name, usec * 1000n]),
+  ["nsec", 1n],
+  ["ns", 1n]
+];
+function parseNsec(text) {
+  const r = parseSpan(text, NSEC_MULTIPLIERS, 1n);
+  return typeof r === "bigint" ? "ok" : r;
+}
+function parseSpan(text, multipliers, defaultMultiplier) {
+  let p = text.replace(WHITESPACE2, "");
+  if (p.startsWith("infinity")) return p.slice(8).replace(WHITESPACE2, "") === "" ? USEC_INFINITY : "EINVAL";
+  let total = 0n;
+  let something = false;
+  for (; ; ) {
+    p = p.replace(WHITESPACE2, "");
+    if (p === "") return something ? total : "EINVAL";
+    if (p.startsWith("-")) return "ERANGE";
+    const number = /^\+?(\d+)/.exec(p);
+    const whole = number ? BigInt(number[1]) : 0n;
+    if (whole > LLONG_MAX) return "ERANGE";
+    let rest = number ? p.slice(number[0].length) : p;
+    let fraction;
+    if (rest.startsWith(".")) {
+      fraction = /^\d*/.exec(rest.slice(1))[0];
+      rest = rest.slice(1 + fraction.length);
+    } else if (!number) return "EINVAL";
+    const afterSpace = rest.replace(WHITESPACE2, "");
+    const unit2 = multipliers.find(([name]) => afterSpace.startsWith(name));
+    const multiplier = unit2 ? unit2[1] : defaultMultiplier;
+    const next = unit2 ? afterSpace.slice(unit2[0].length) : afterSpace;
+    if (!unit2 && next === rest && next !== "") return "EINVAL";
+    p = next;
+    if (whole >= USEC_INFINITY / multiplier) return "ERANGE";
+    const k = whole * multiplier;
+    if (k >= USEC_INFINITY - total) return "ERANGE";
+    total += k;
+    something = true;
+    if (fraction !== void 0) {
+      let m = multiplier / 10n;
+      for (const digit of fraction) {
+        const f = BigInt(digit) * m;
+        if (f >= USEC_INFINITY - total) return "ERANGE";
+        total += f;
+        m /= 10n;
+      }
+      if (fraction === "") return "EINVAL";
+    }
+  }
+}
+function isTimeSpan(text) {
+  return parseTimeSpan(text) === "ok";
+}
+var CALENDAR_WORDS = /* @__PURE__ */ new Set([
+  "minutely",
+  "hourly",
+  "daily",
+  "monthly",
+  "weekly",
+  "yearly",
+  "annually",
+  "quarterly",
+  "semiannually",
+  "semi-annually"
+]);
+var WEEKDAYS = [
+  ["mon", "monday"],
+  ["tue", "tuesday"],
+  ["wed", "wednesday"],
+  ["thu", "thursday"],
+  ["fri", "friday"],
+  ["sat", "saturday"],
+  ["sun", "sunday"]
+];
+function isWeekday(w2) {
+  const l = w2.toLowerCase();
+  return WEEKDAYS.some((names) => names.includes(l));
+}
+function isWeekdayList(s) {
+  return s.split(",").every((item) => {
+    const range = item.split("..");
+    return range.length <= 2 && range.every(isWeekday);
+  });
+}
+function isChain(s, min, max, fraction = false) {
+  if (s === "*") return true;
+  return s.split(",").every((item) => {
+    const m = fraction ? /^(\d+)(?:\.\d+)?(?:\.\.(\d+)(?:\.\d+)?)?(?:\/(\d+)(?:\.\d+)?)?$/.exec(item) : /^(\d+)(?:\.\.(\d+))?(?:\/(\d+))?$/.exec(item);
+    if (!m) return /^\*\/\d+$/.test(item);
+    const a = Number(m[1]);
+    const b = m[2] === void 0 ? a : Number(m[2]);
+    if (m[3] !== void 0 && Number(m[3]) === 0) return false;
+    return a >= min && a <= max && b >= min && b <= max && a <= b;
+  });
+}
+function isDate(s) {
+  const parts = s.split("-");
+  if (parts.length === 3)
+    return isChain(parts[0] ?? "", 1970, 2199) && isChain(parts[1] ?? "", 1, 12) && isChain(parts[2] ?? "", 1, 31);
+  if (parts.length === 2) return isChain(parts[0] ?? "", 1, 12) && isChain(parts[1] ?? "", 1, 31);
+  return false;
+}
+function isTime(s) {
+  const parts = s.split(":");
+  if (parts.length < 2 || parts.length > 3) return false;
+  return isChain(parts[0] ?? "", 0, 23) && isChain(parts[1] ?? "", 0, 59) && (parts[2] === void 0 || isChain(parts[2], 0, 59, true));
+}
+function isCalendarSpec(text) {
+  let s = text.trim();
+  if (s === "") return false;
+  if (/ UTC$/.test(s)) s = s.slice(0, -4).trimEnd();
+  if (CALENDAR_WORDS.has(s)) return true;
+  if (/^@\d+$/.test(s)) return true;
+  const words = s.split(/\s+/);
+  if (words.length > 3) return false;
+  let i = 0;
+  if (/^[A-Za-z]/.test(words[0] ?? "")) {
+    if (!isWeekdayList(words[0] ?? "")) return false;
+    i++;
+  }
+  const rest = words.slice(i);
+  if (rest.length === 0) return i > 0;
+  if (rest.length === 2) return isDate(rest[0] ?? "") && isTime(rest[1] ?? "");
+  const only = rest[0] ?? "";
+  return only.includes(":") ? isTime(only) : isDate(only);
+}
+var WEEKDAY_ABBREVIATIONS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
+var WEEKDAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
+var TIMESTAMP_MAX_SECONDS = 253402214399;
+function isTimestamp(text, forms) {
+  if (text === "now") return true;
+  if (text.startsWith("+") || text.startsWith("-") || text.startsWith("@")) return isTimeSpan(text.slice(1));
+  for (const suffix of [" ago", " left"])
+    if (text.endsWith(suffix)) return isTimeSpan(text.slice(0, -suffix.length));
+  let rest = text;
+  const lastSpace = rest.lastIndexOf(" ");
+  if (lastSpace > 0 && isTimeZoneWord(rest.slice(lastSpace + 1), forms)) rest = rest.slice(0, lastSpace);
+  if (rest === "today" || rest === "yesterday" || rest === "tomorrow") return true;
+  return isDateTime(rest, forms);
+}
+function isTimeZoneWord(word, forms) {
+  if (!forms.iso8601) return word.toUpperCase() === "UTC";
+  if (word === "UTC" || word === "GMT") return true;
+  if (/^[+-]\d\d:?\d\d$/.test(word)) return true;
+  return /^[A-Z][A-Za-z_-]*(\/[A-Za-z0-9_+-]+)+$/.test(word);
+}
+function isDateTime(text, forms) {
+  let rest = text;
+  let weekday;
+  const first = /^([A-Za-z]+) +/.exec(rest);
+  if (first) {
+    const word = first[1].toLowerCase();
+    const day2 = WEEKDAY_ABBREVIATIONS.includes(word) ? WEEKDAY_ABBREVIATIONS.indexOf(word) : WEEKDAY_NAMES.indexOf(word);
+    if (day2 < 0) return false;
+    weekday = day2;
+    rest = rest.slice(first[0].length);
+  }
+  const date = /^(\d{2}|\d{4})-(\d{1,2})-(\d{1,2})/.exec(rest);
+  if (!date) return weekday === void 0 && timeOfDay(rest, forms) !== void 0;
+  rest = rest.slice(date[0].length);
+  let year = Number(date[1]);
+  if (date[1].length === 2) year += year < 69 ? 2e3 : 1900;
+  const month = Number(date[2]);
+  const day = Number(date[3]);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
+  let seconds = 0;
+  if (rest !== "") {
+    const separator = forms.iso8601 ? /^( +|T)/.exec(rest) : /^ +/.exec(rest);
+    if (!separator) return false;
+    const time = timeOfDay(rest.slice(separator[0].length), forms);
+    if (time === void 0) return false;
+    seconds = time;
+  }
+  const epoch = Date.UTC(year, month - 1, day) / 1e3 + seconds;
+  if (epoch < 0 || epoch > TIMESTAMP_MAX_SECONDS) return false;
+  return weekday === void 0 || new Date(Date.UTC(year, month - 1, day)).getUTCDay() === weekday;
+}
+function timeOfDay(text, forms) {
+  const m = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?(Z|z)?$/.exec(text);
+  if (!m || m[5] !== void 0 && !forms.iso8601) return void 0;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  const s = m[3] === void 0 ? 0 : Number(m[3]);
+  if (h > 23 || min > 59 || s > 61) return void 0;
+  return h * 3600 + min * 60 + s;
+}
+
+// src/core/security/load-fragment-values.ts
+function failed(p) {
+  return "error" in p;
+}
+function timeSpan(ownWords) {
+  return (ctx, a) => {
+    const r = parseTimeSpan(a.value);
+    return r === "ok" ? "ok" : rejectValue(ctx, a, { ownWords, errno: r });
+  };
+}
+var handleSec = timeSpan("Failed to parse sec value");
+var handleSecFix0 = timeSpan("Failed to parse time value");
+var handleServiceTimeout = (ctx, a) => parseTimeSpan(a.value) === "ok" ? "ok" : warn(ctx, a, `Failed to parse ${a.key}= parameter, ignoring: ${a.value}`, "invalid-value");
+var handleUnsigned = (ctx, a) => {
+  const r = safeAtou(a.value);
+  return failed(r) ? rejectValue(ctx, a, { ownWords: "Failed to parse unsigned value", errno: r.error }) : "ok";
+};
+var handleMode = (ctx, a) => {
+  const r = parseMode(a.value);
+  return failed(r) ? rejectValue(ctx, a, { ownWords: "Failed to parse mode value", errno: r.error }) : "ok";
+};
+var SIGNAL_NAMES = new Set(
+  "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS".split(
+    " "
+  )
+);
+var SIGNAL_MAX = 64n;
+var REALTIME_SPAN = 30n;
+function signalError(text) {
+  const n = safeAtoi(text);
+  if (!failed(n)) return n.value >= 1n && n.value <= SIGNAL_MAX ? void 0 : "ERANGE";
+  const s = text.startsWith("SIG") ? text.slice(3) : text;
+  if (SIGNAL_NAMES.has(s)) return void 0;
+  for (const [base, sign] of [
+    ["RTMIN", "+"],
+    ["RTMAX", "-"]
+  ]) {
+    if (!s.startsWith(base)) continue;
+    const rest = s.slice(base.length);
+    if (rest === "") return void 0;
+    if (!rest.startsWith(sign)) return "EINVAL";
+    const offset = safeAtoi(rest);
+    if (failed(offset)) return offset.error;
+    const within = sign === "+" ? offset.value >= 0n && offset.value <= REALTIME_SPAN : offset.value <= 0n && offset.value >= -REALTIME_SPAN;
+    return within ? void 0 : "ERANGE";
+  }
+  return "EINVAL";
+}
+var handleSignal = (ctx, a) => {
+  const e = signalError(a.value);
+  return e === void 0 ? "ok" : rejectValue(ctx, a, { ownWords: "Failed to parse signal name", errno: e });
+};
+function boundedInteger(min, max, outOfRange, unparsable) {
+  return (ctx, a) => {
+    if (a.value === "") return "ok";
+    const r = safeAtoi(a.value);
+    if (!failed(r) && r.value >= min && r.value <= max) return "ok";
+    if (!failed(r) || r.error === "ERANGE") return warn(ctx, a, `${outOfRange}, ignoring: ${a.value}`);
+    return warn(ctx, a, `${unparsable} '${a.value}', ignoring: ${STRERROR[r.error]}`);
+  };
+}
+var handleNice = boundedInteger(
+  -20n,
+  19n,
+  "Nice priority out of range",
+  "Failed to parse nice priority"
+);
+var handleOomScoreAdjust = boundedInteger(
+  -1000n,
+  1000n,
+  "OOM score adjust value out of range",
+  "Failed to parse the OOM score adjust value"
+);
+function tableOrNumber(names, max) {
+  return (s) => {
+    if (names.includes(s)) return true;
+    const r = safeAtou(s);
+    return !failed(r) && r.value <= max;
+  };
+}
+function checkedWord(valid, ownWords) {
+  return (ctx, a) => a.value === "" || valid(a.value) ? "ok" : warn(ctx, a, `${ownWords}, ignoring: ${a.value}`);
+}
+var IOPRIO_CLASSES = ["none", "realtime", "best-effort", "idle"];
+var handleIoSchedulingClass = (ctx, a) => checkedWord(
+  tableOrNumber(IOPRIO_CLASSES, BigInt(ctx.traits.ioprioClassNumberMax)),
+  "Failed to parse IO scheduling class"
+)(ctx, a);
+var handleIoSchedulingPriority = checkedWord((s) => {
+  const r = safeAtoi(s);
+  return !failed(r) && r.value >= 0n && r.value <= 7n;
+}, "Failed to parse IO priority");
+var handleCpuSchedulingPolicy = checkedWord(
+  tableOrNumber(["other", "batch", "idle", "fifo", "rr"], 2n ** 31n - 1n),
+  "Failed to parse CPU scheduling policy"
+);
+var handleCpuSchedulingPriority = (ctx, a) => {
+  const r = safeAtoi(a.value);
+  if (failed(r)) return warn(ctx, a, `Failed to parse CPU scheduling priority, ignoring: ${a.value}`);
+  if (r.value < 0n || r.value > 99n)
+    return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
+  return "ok";
+};
+var handleEnvironmentFile = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: Invalid slot`);
+  return checkPath(ctx, a, r.value.startsWith("-") ? r.value.slice(1) : r.value);
+};
+function checkPath(ctx, a, path) {
+  const checked = simplifyAndCheckPath(path, a.key, "absolute");
+  return checked.ok ? "ok" : warn(ctx, a, ignoredPath(checked.message));
+}
+function isPermyriad(text) {
+  const forms = [
+    ["‱", 0, 1],
+    ["‰", 1, 10],
+    ["%", 2, 100]
+  ];
+  for (const [symbol, places, perUnit] of forms) {
+    if (!text.endsWith(symbol)) continue;
+    const body = text.slice(0, -symbol.length);
+    const dot = places > 0 ? body.indexOf(".") : -1;
+    const whole = dot < 0 ? body : body.slice(0, dot);
+    const fraction = dot < 0 ? "" : body.slice(dot + 1);
+    if (dot >= 0 && (fraction.length === 0 || fraction.length > places || !/^[0-9]+$/.test(fraction)))
+      return false;
+    const n = safeAtoi(whole);
+    if (failed(n) || n.value < 0n) return false;
+    return n.value * BigInt(perUnit) + BigInt(fraction.padEnd(places, "0") || "0") <= 10000n;
+  }
+  return false;
+}
+var handleTasksMax = (ctx, a) => {
+  if (a.value === "" || a.value === "infinity" || isPermyriad(a.value)) return "ok";
+  const r = safeAtou64(a.value);
+  if (failed(r))
+    return warn(ctx, a, `Invalid maximum tasks value '${a.value}', ignoring: ${STRERROR[r.error]}`);
+  if (r.value === 0n || r.value === 2n ** 64n - 1n)
+    return warn(ctx, a, `Maximum tasks value '${a.value}' out of range, ignoring.`);
+  return "ok";
+};
+var EXEC_INPUTS = ["null", "tty", "tty-force", "tty-fail", "socket", "data"];
+function isFdName(s) {
+  return /^[\x20-\x39\x3b-\x7e]*$/.test(s) && s.length <= 255;
+}
+var handleStandardInput = (ctx, a) => {
+  const fd = a.value.startsWith("fd:") ? a.value.slice(3) : void 0;
+  const file = a.value.startsWith("file:") ? a.value.slice(5) : void 0;
+  const argument = fd ?? file;
+  if (argument === void 0)
+    return EXEC_INPUTS.includes(a.value) ? "ok" : warn(ctx, a, `Failed to parse input specifier, ignoring: ${a.value}`, "invalid-value");
+  const r = expand(ctx, argument);
+  if (!r.ok)
+    return warn(ctx, a, `Failed to resolve unit specifiers in '${argument}', ignoring: Invalid slot`);
+  if (fd !== void 0)
+    return isFdName(r.value) ? "ok" : warn(ctx, a, `Invalid file descriptor name, ignoring: ${r.value}`, "invalid-value");
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  return checked.ok ? "ok" : warn(ctx, a, checked.message, "invalid-value");
+};
+
 // src/core/security/load-fragment-exec.ts
 var handleUser = (ctx, a) => {
   if (a.value === "") {
@@ -19724,9 +20138,38 @@ var PROTECT_HOSTNAME_ENUM = (ctx, a) => {
   ctx.s.protectHostname = mode;
   return "ok";
 };
+var EXEC_OUTPUTS = [
+  "inherit",
+  "null",
+  "tty",
+  "journal",
+  "kmsg",
+  "journal+console",
+  "kmsg+console",
+  "socket",
+  "fd",
+  "file",
+  "append",
+  "truncate"
+];
 var handleStandardOutput = (ctx, a) => {
+  const colon = a.value.indexOf(":");
+  const head = colon < 0 ? "" : a.value.slice(0, colon);
+  if (head === "fd" || head === "file" || head === "append" || head === "truncate") {
+    const argument = a.value.slice(colon + 1);
+    const r = expand(ctx, argument);
+    if (head === "fd") {
+      if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in ${argument}: Invalid slot`);
+      return r.value === "" || isFdName(r.value) ? "ok" : warn(ctx, a, `Invalid file descriptor name, ignoring: ${r.value}`);
+    }
+    if (!r.ok)
+      return warn(ctx, a, `Failed to resolve unit specifiers in ${argument}, ignoring: Invalid slot`);
+    const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+    return checked.ok ? "ok" : warn(ctx, a, checked.message, "invalid-value");
+  }
+  if (EXEC_OUTPUTS.includes(a.value)) return "ok";
   const journal = a.value === "syslog" ? "journal" : a.value === "syslog+console" ? "journal+console" : "";
-  if (journal === "") return "ok";
+  if (journal === "") return warn(ctx, a, `Failed to parse output specifier, ignoring: ${a.value}`);
   return warn(
     ctx,
     a,
@@ -19941,224 +20384,6 @@ var handleLegacyCgroupOption = (ctx, a) => {
   );
 };
 
-// src/core/security/time-spec.ts
-var TIME_MULTIPLIERS = [
-  ["seconds", 1000000n],
-  ["second", 1000000n],
-  ["sec", 1000000n],
-  ["s", 1000000n],
-  ["minutes", 60000000n],
-  ["minute", 60000000n],
-  ["min", 60000000n],
-  ["months", 2629800000000n],
-  ["month", 2629800000000n],
-  ["M", 2629800000000n],
-  ["msec", 1000n],
-  ["ms", 1000n],
-  ["m", 60000000n],
-  ["hours", 3600000000n],
-  ["hour", 3600000000n],
-  ["hr", 3600000000n],
-  ["h", 3600000000n],
-  ["days", 86400000000n],
-  ["day", 86400000000n],
-  ["d", 86400000000n],
-  ["weeks", 604800000000n],
-  ["week", 604800000000n],
-  ["w", 604800000000n],
-  ["years", 31557600000000n],
-  ["year", 31557600000000n],
-  ["y", 31557600000000n],
-  ["usec", 1n],
-  ["us", 1n],
-  ["μs", 1n],
-  ["µs", 1n]
-];
-var USEC_INFINITY = 2n ** 64n - 1n;
-var LLONG_MAX = 2n ** 63n - 1n;
-var WHITESPACE2 = /^[ \t\n\r]*/;
-function parseTimeSpan(text) {
-  const r = parseTime(text);
-  return typeof r === "bigint" ? "ok" : r;
-}
-function parseTime(text, defaultUnit = 1000000n) {
-  let p = text.replace(WHITESPACE2, "");
-  if (p.startsWith("infinity")) return p.slice(8).replace(WHITESPACE2, "") === "" ? USEC_INFINITY : "EINVAL";
-  let total = 0n;
-  let something = false;
-  for (; ; ) {
-    p = p.replace(WHITESPACE2, "");
-    if (p === "") return something ? total : "EINVAL";
-    if (p.startsWith("-")) return "ERANGE";
-    const number = /^\+?(\d+)/.exec(p);
-    const whole = number ? BigInt(number[1]) : 0n;
-    if (whole > LLONG_MAX) return "ERANGE";
-    let rest = number ? p.slice(number[0].length) : p;
-    let fraction;
-    if (rest.startsWith(".")) {
-      fraction = /^\d*/.exec(rest.slice(1))[0];
-      rest = rest.slice(1 + fraction.length);
-    } else if (!number) return "EINVAL";
-    const afterSpace = rest.replace(WHITESPACE2, "");
-    const unit2 = TIME_MULTIPLIERS.find(([name]) => afterSpace.startsWith(name));
-    const multiplier = unit2 ? unit2[1] : defaultUnit;
-    const next = unit2 ? afterSpace.slice(unit2[0].length) : afterSpace;
-    if (!unit2 && next === rest && next !== "") return "EINVAL";
-    p = next;
-    if (whole >= USEC_INFINITY / multiplier) return "ERANGE";
-    const k = whole * multiplier;
-    if (k >= USEC_INFINITY - total) return "ERANGE";
-    total += k;
-    something = true;
-    if (fraction !== void 0) {
-      let m = multiplier / 10n;
-      for (const digit of fraction) {
-        const f = BigInt(digit) * m;
-        if (f >= USEC_INFINITY - total) return "ERANGE";
-        total += f;
-        m /= 10n;
-      }
-      if (fraction === "") return "EINVAL";
-    }
-  }
-}
-function isTimeSpan(text) {
-  return parseTimeSpan(text) === "ok";
-}
-var CALENDAR_WORDS = /* @__PURE__ */ new Set([
-  "minutely",
-  "hourly",
-  "daily",
-  "monthly",
-  "weekly",
-  "yearly",
-  "annually",
-  "quarterly",
-  "semiannually",
-  "semi-annually"
-]);
-var WEEKDAYS = [
-  ["mon", "monday"],
-  ["tue", "tuesday"],
-  ["wed", "wednesday"],
-  ["thu", "thursday"],
-  ["fri", "friday"],
-  ["sat", "saturday"],
-  ["sun", "sunday"]
-];
-function isWeekday(w2) {
-  const l = w2.toLowerCase();
-  return WEEKDAYS.some((names) => names.includes(l));
-}
-function isWeekdayList(s) {
-  return s.split(",").every((item) => {
-    const range = item.split("..");
-    return range.length <= 2 && range.every(isWeekday);
-  });
-}
-function isChain(s, min, max, fraction = false) {
-  if (s === "*") return true;
-  return s.split(",").every((item) => {
-    const m = fraction ? /^(\d+)(?:\.\d+)?(?:\.\.(\d+)(?:\.\d+)?)?(?:\/(\d+)(?:\.\d+)?)?$/.exec(item) : /^(\d+)(?:\.\.(\d+))?(?:\/(\d+))?$/.exec(item);
-    if (!m) return /^\*\/\d+$/.test(item);
-    const a = Number(m[1]);
-    const b = m[2] === void 0 ? a : Number(m[2]);
-    if (m[3] !== void 0 && Number(m[3]) === 0) return false;
-    return a >= min && a <= max && b >= min && b <= max && a <= b;
-  });
-}
-function isDate(s) {
-  const parts = s.split("-");
-  if (parts.length === 3)
-    return isChain(parts[0] ?? "", 1970, 2199) && isChain(parts[1] ?? "", 1, 12) && isChain(parts[2] ?? "", 1, 31);
-  if (parts.length === 2) return isChain(parts[0] ?? "", 1, 12) && isChain(parts[1] ?? "", 1, 31);
-  return false;
-}
-function isTime(s) {
-  const parts = s.split(":");
-  if (parts.length < 2 || parts.length > 3) return false;
-  return isChain(parts[0] ?? "", 0, 23) && isChain(parts[1] ?? "", 0, 59) && (parts[2] === void 0 || isChain(parts[2], 0, 59, true));
-}
-function isCalendarSpec(text) {
-  let s = text.trim();
-  if (s === "") return false;
-  if (/ UTC$/.test(s)) s = s.slice(0, -4).trimEnd();
-  if (CALENDAR_WORDS.has(s)) return true;
-  if (/^@\d+$/.test(s)) return true;
-  const words = s.split(/\s+/);
-  if (words.length > 3) return false;
-  let i = 0;
-  if (/^[A-Za-z]/.test(words[0] ?? "")) {
-    if (!isWeekdayList(words[0] ?? "")) return false;
-    i++;
-  }
-  const rest = words.slice(i);
-  if (rest.length === 0) return i > 0;
-  if (rest.length === 2) return isDate(rest[0] ?? "") && isTime(rest[1] ?? "");
-  const only = rest[0] ?? "";
-  return only.includes(":") ? isTime(only) : isDate(only);
-}
-var WEEKDAY_ABBREVIATIONS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];
-var WEEKDAY_NAMES = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"];
-var TIMESTAMP_MAX_SECONDS = 253402214399;
-function isTimestamp(text, forms) {
-  if (text === "now") return true;
-  if (text.startsWith("+") || text.startsWith("-") || text.startsWith("@")) return isTimeSpan(text.slice(1));
-  for (const suffix of [" ago", " left"])
-    if (text.endsWith(suffix)) return isTimeSpan(text.slice(0, -suffix.length));
-  let rest = text;
-  const lastSpace = rest.lastIndexOf(" ");
-  if (lastSpace > 0 && isTimeZoneWord(rest.slice(lastSpace + 1), forms)) rest = rest.slice(0, lastSpace);
-  if (rest === "today" || rest === "yesterday" || rest === "tomorrow") return true;
-  return isDateTime(rest, forms);
-}
-function isTimeZoneWord(word, forms) {
-  if (!forms.iso8601) return word.toUpperCase() === "UTC";
-  if (word === "UTC" || word === "GMT") return true;
-  if (/^[+-]\d\d:?\d\d$/.test(word)) return true;
-  return /^[A-Z][A-Za-z_-]*(\/[A-Za-z0-9_+-]+)+$/.test(word);
-}
-function isDateTime(text, forms) {
-  let rest = text;
-  let weekday;
-  const first = /^([A-Za-z]+) +/.exec(rest);
-  if (first) {
-    const word = first[1].toLowerCase();
-    const day2 = WEEKDAY_ABBREVIATIONS.includes(word) ? WEEKDAY_ABBREVIATIONS.indexOf(word) : WEEKDAY_NAMES.indexOf(word);
-    if (day2 < 0) return false;
-    weekday = day2;
-    rest = rest.slice(first[0].length);
-  }
-  const date = /^(\d{2}|\d{4})-(\d{1,2})-(\d{1,2})/.exec(rest);
-  if (!date) return weekday === void 0 && timeOfDay(rest, forms) !== void 0;
-  rest = rest.slice(date[0].length);
-  let year = Number(date[1]);
-  if (date[1].length === 2) year += year < 69 ? 2e3 : 1900;
-  const month = Number(date[2]);
-  const day = Number(date[3]);
-  if (month < 1 || month > 12 || day < 1 || day > 31) return false;
-  let seconds = 0;
-  if (rest !== "") {
-    const separator = forms.iso8601 ? /^( +|T)/.exec(rest) : /^ +/.exec(rest);
-    if (!separator) return false;
-    const time = timeOfDay(rest.slice(separator[0].length), forms);
-    if (time === void 0) return false;
-    seconds = time;
-  }
-  const epoch = Date.UTC(year, month - 1, day) / 1e3 + seconds;
-  if (epoch < 0 || epoch > TIMESTAMP_MAX_SECONDS) return false;
-  return weekday === void 0 || new Date(Date.UTC(year, month - 1, day)).getUTCDay() === weekday;
-}
-function timeOfDay(text, forms) {
-  const m = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d+))?)?(Z|z)?$/.exec(text);
-  if (!m || m[5] !== void 0 && !forms.iso8601) return void 0;
-  const h = Number(m[1]);
-  const min = Number(m[2]);
-  const s = m[3] === void 0 ? 0 : Number(m[3]);
-  if (h > 23 || min > 59 || s > 61) return void 0;
-  return h * 3600 + min * 60 + s;
-}
-
 // src/core/security/load-fragment-triggers.ts
 function factBool(field) {
   return (ctx, a) => {
@@ -20333,166 +20558,276 @@ var pathSpec = (ctx, a) => {
   return "ok";
 };
 
-// src/core/security/load-fragment-values.ts
-function failed(p) {
-  return "error" in p;
-}
-function timeSpan(ownWords) {
-  return (ctx, a) => {
-    const r = parseTimeSpan(a.value);
-    return r === "ok" ? "ok" : rejectValue(ctx, a, { ownWords, errno: r });
-  };
-}
-var handleSec = timeSpan("Failed to parse sec value");
-var handleSecFix0 = timeSpan("Failed to parse time value");
-var handleServiceTimeout = (ctx, a) => parseTimeSpan(a.value) === "ok" ? "ok" : warn(ctx, a, `Failed to parse ${a.key}= parameter, ignoring: ${a.value}`, "invalid-value");
-var handleUnsigned = (ctx, a) => {
-  const r = safeAtou(a.value);
-  return failed(r) ? rejectValue(ctx, a, { ownWords: "Failed to parse unsigned value", errno: r.error }) : "ok";
-};
-var handleMode = (ctx, a) => {
-  const r = parseMode(a.value);
-  return failed(r) ? rejectValue(ctx, a, { ownWords: "Failed to parse mode value", errno: r.error }) : "ok";
-};
-var SIGNAL_NAMES = new Set(
-  "HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT CHLD CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO PWR SYS".split(
-    " "
-  )
+// src/core/security/load-fragment-logging.ts
+var INVALID_SLOT = "Invalid slot";
+var EXIT_STATUS_NAMES = new Set(
+  "SUCCESS FAILURE INVALIDARGUMENT NOTIMPLEMENTED NOPERMISSION NOTINSTALLED NOTCONFIGURED NOTRUNNING USAGE DATAERR NOINPUT NOUSER NOHOST UNAVAILABLE SOFTWARE OSERR OSFILE CANTCREAT IOERR TEMPFAIL PROTOCOL NOPERM CONFIG CHDIR NICE FDS EXEC MEMORY LIMITS OOM_ADJUST SIGNAL_MASK STDIN STDOUT CHROOT IOPRIO TIMERSLACK SECUREBITS SETSCHEDULER CPUAFFINITY GROUP USER CAPABILITIES CGROUP SETSID CONFIRM STDERR PAM NETWORK NAMESPACE NO_NEW_PRIVILEGES SECCOMP SELINUX_CONTEXT PERSONALITY APPARMOR ADDRESS_FAMILIES RUNTIME_DIRECTORY CHOWN SMACK_PROCESS_LABEL KEYRING STATE_DIRECTORY CACHE_DIRECTORY LOGS_DIRECTORY CONFIGURATION_DIRECTORY NUMA_POLICY CREDENTIALS BPF EXCEPTION".split(" ")
 );
-var SIGNAL_MAX = 64n;
-var REALTIME_SPAN = 30n;
-function signalError(text) {
-  const n = safeAtoi(text);
-  if (!failed(n)) return n.value >= 1n && n.value <= SIGNAL_MAX ? void 0 : "ERANGE";
-  const s = text.startsWith("SIG") ? text.slice(3) : text;
-  if (SIGNAL_NAMES.has(s)) return void 0;
-  for (const [base, sign] of [
-    ["RTMIN", "+"],
-    ["RTMAX", "-"]
-  ]) {
-    if (!s.startsWith(base)) continue;
-    const rest = s.slice(base.length);
-    if (rest === "") return void 0;
-    if (!rest.startsWith(sign)) return "EINVAL";
-    const offset = safeAtoi(rest);
-    if (failed(offset)) return offset.error;
-    const within = sign === "+" ? offset.value >= 0n && offset.value <= REALTIME_SPAN : offset.value <= 0n && offset.value >= -REALTIME_SPAN;
-    return within ? void 0 : "ERANGE";
+var handleExitStatusSet = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const extra = ctx.traits.extraExitStatusNames;
+  const reader = new WordReader(a.value);
+  for (; ; ) {
+    const kind = reader.read(0);
+    if (kind === "end") return "ok";
+    if (kind === "error") return warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+    const word = reader.word;
+    if (EXIT_STATUS_NAMES.has(word) || extra.includes(word)) continue;
+    const n = safeAtou(word);
+    if ("value" in n && n.value <= 255n) continue;
+    if (signalError(word) === void 0) continue;
+    warn(ctx, a, `Failed to parse value, ignoring: ${word}`);
   }
-  return "EINVAL";
-}
-var handleSignal = (ctx, a) => {
-  const e = signalError(a.value);
-  return e === void 0 ? "ok" : rejectValue(ctx, a, { ownWords: "Failed to parse signal name", errno: e });
 };
-function boundedInteger(min, max, outOfRange, unparsable) {
-  return (ctx, a) => {
-    if (a.value === "") return "ok";
-    const r = safeAtoi(a.value);
-    if (!failed(r) && r.value >= min && r.value <= max) return "ok";
-    if (!failed(r) || r.error === "ERANGE") return warn(ctx, a, `${outOfRange}, ignoring: ${a.value}`);
-    return warn(ctx, a, `${unparsable} '${a.value}', ignoring: ${STRERROR[r.error]}`);
-  };
+var FACILITIES = [
+  "kern",
+  "user",
+  "mail",
+  "daemon",
+  "auth",
+  "syslog",
+  "lpr",
+  "news",
+  "uucp",
+  "cron",
+  "authpriv",
+  "ftp",
+  ...[0, 1, 2, 3, 4, 5, 6, 7].map((n) => `local${n}`)
+];
+var LEVELS = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"];
+function nameOrNumber(names, max, s) {
+  if (names.includes(s)) return true;
+  const r = safeAtou(s);
+  return "value" in r && r.value <= max;
 }
-var handleNice = boundedInteger(
-  -20n,
-  19n,
-  "Nice priority out of range",
-  "Failed to parse nice priority"
-);
-var handleOomScoreAdjust = boundedInteger(
-  -1000n,
-  1000n,
-  "OOM score adjust value out of range",
-  "Failed to parse the OOM score adjust value"
-);
-function tableOrNumber(names, max) {
-  return (s) => {
-    if (names.includes(s)) return true;
-    const r = safeAtou(s);
-    return !failed(r) && r.value <= max;
-  };
-}
-function checkedWord(valid, ownWords) {
-  return (ctx, a) => a.value === "" || valid(a.value) ? "ok" : warn(ctx, a, `${ownWords}, ignoring: ${a.value}`);
-}
-var IOPRIO_CLASSES = ["none", "realtime", "best-effort", "idle"];
-var handleIoSchedulingClass = (ctx, a) => checkedWord(
-  tableOrNumber(IOPRIO_CLASSES, BigInt(ctx.traits.ioprioClassNumberMax)),
-  "Failed to parse IO scheduling class"
-)(ctx, a);
-var handleIoSchedulingPriority = checkedWord((s) => {
-  const r = safeAtoi(s);
-  return !failed(r) && r.value >= 0n && r.value <= 7n;
-}, "Failed to parse IO priority");
-var handleCpuSchedulingPolicy = checkedWord(
-  tableOrNumber(["other", "batch", "idle", "fifo", "rr"], 2n ** 31n - 1n),
-  "Failed to parse CPU scheduling policy"
-);
-var handleCpuSchedulingPriority = (ctx, a) => {
-  const r = safeAtoi(a.value);
-  if (failed(r)) return warn(ctx, a, `Failed to parse CPU scheduling priority, ignoring: ${a.value}`);
-  if (r.value < 0n || r.value > 99n)
-    return warn(ctx, a, `CPU scheduling priority is out of range, ignoring: ${a.value}`);
-  return "ok";
+var handleSyslogFacility = (ctx, a) => nameOrNumber(FACILITIES, 127n, a.value) ? "ok" : rejectValue(ctx, a, { ownWords: "Failed to parse log facility" });
+var handleLogLevel = (ctx, a) => nameOrNumber(LEVELS, 7n, a.value) ? "ok" : rejectValue(ctx, a, { ownWords: "Failed to parse log level" });
+var handleSyslogIdentifier = (ctx, a) => {
+  const r = expand(ctx, a.value);
+  return r.ok ? "ok" : warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: ${INVALID_SLOT}`);
 };
-var handleEnvironmentFile = (ctx, a) => {
+function isJournalFieldName(name) {
+  return /^[A-Z][A-Z0-9_]{0,63}$/.test(name);
+}
+var handleLogExtraFields = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const reader = new WordReader(a.value);
+  for (; ; ) {
+    const kind = reader.read(EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
+    if (kind === "end") return "ok";
+    if (kind === "error") return warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
+    const word = reader.word;
+    const r = expand(ctx, word);
+    if (!r.ok) {
+      warn(ctx, a, `Failed to resolve unit specifiers in ${word}, ignoring: ${INVALID_SLOT}`);
+      continue;
+    }
+    const eq = r.value.indexOf("=");
+    if (eq < 0) warn(ctx, a, `Log field lacks '=' character, ignoring: ${r.value}`);
+    else if (!isJournalFieldName(r.value.slice(0, eq)))
+      warn(ctx, a, `Log field name is invalid, ignoring: ${r.value}`);
+  }
+};
+function isLogNamespace(s) {
+  return /^[A-Za-z0-9:_.@-]{1,222}$/.test(s) && s !== "." && s !== "..";
+}
+var handleLogNamespace = (ctx, a) => {
   if (a.value === "") return "ok";
   const r = expand(ctx, a.value);
-  if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: Invalid slot`);
-  return checkPath(ctx, a, r.value.startsWith("-") ? r.value.slice(1) : r.value);
-};
-function checkPath(ctx, a, path) {
-  const checked = simplifyAndCheckPath(path, a.key, "absolute");
-  return checked.ok ? "ok" : warn(ctx, a, ignoredPath(checked.message));
-}
-function isPermyriad(text) {
-  const forms = [
-    ["‱", 0, 1],
-    ["‰", 1, 10],
-    ["%", 2, 100]
-  ];
-  for (const [symbol, places, perUnit] of forms) {
-    if (!text.endsWith(symbol)) continue;
-    const body = text.slice(0, -symbol.length);
-    const dot = places > 0 ? body.indexOf(".") : -1;
-    const whole = dot < 0 ? body : body.slice(0, dot);
-    const fraction = dot < 0 ? "" : body.slice(dot + 1);
-    if (dot >= 0 && (fraction.length === 0 || fraction.length > places || !/^[0-9]+$/.test(fraction)))
-      return false;
-    const n = safeAtoi(whole);
-    if (failed(n) || n.value < 0n) return false;
-    return n.value * BigInt(perUnit) + BigInt(fraction.padEnd(places, "0") || "0") <= 10000n;
-  }
-  return false;
-}
-var handleTasksMax = (ctx, a) => {
-  if (a.value === "" || a.value === "infinity" || isPermyriad(a.value)) return "ok";
-  const r = safeAtou64(a.value);
-  if (failed(r))
-    return warn(ctx, a, `Invalid maximum tasks value '${a.value}', ignoring: ${STRERROR[r.error]}`);
-  if (r.value === 0n || r.value === 2n ** 64n - 1n)
-    return warn(ctx, a, `Maximum tasks value '${a.value}' out of range, ignoring.`);
-  return "ok";
-};
-var EXEC_INPUTS = ["null", "tty", "tty-force", "tty-fail", "socket", "data"];
-function isFdName(s) {
-  return /^[\x20-\x39\x3b-\x7e]*$/.test(s) && s.length <= 255;
-}
-var handleStandardInput = (ctx, a) => {
-  const fd = a.value.startsWith("fd:") ? a.value.slice(3) : void 0;
-  const file = a.value.startsWith("file:") ? a.value.slice(5) : void 0;
-  const argument = fd ?? file;
-  if (argument === void 0)
-    return EXEC_INPUTS.includes(a.value) ? "ok" : warn(ctx, a, `Failed to parse input specifier, ignoring: ${a.value}`, "invalid-value");
-  const r = expand(ctx, argument);
   if (!r.ok)
-    return warn(ctx, a, `Failed to resolve unit specifiers in '${argument}', ignoring: Invalid slot`);
-  if (fd !== void 0)
-    return isFdName(r.value) ? "ok" : warn(ctx, a, `Invalid file descriptor name, ignoring: ${r.value}`, "invalid-value");
-  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
-  return checked.ok ? "ok" : warn(ctx, a, checked.message, "invalid-value");
+    return warn(ctx, a, `Failed to resolve unit specifiers in ${a.value}, ignoring: ${INVALID_SLOT}`);
+  return isLogNamespace(r.value) ? "ok" : warn(ctx, a, `Specified log namespace name is not valid, ignoring: ${r.value}`);
 };
+var QUANTIFIER_ERROR = "quantifier does not follow a repeatable item";
+var POSIX_CLASSES = new Set(
+  "alpha lower upper alnum ascii blank cntrl digit graph print punct space word xdigit".split(" ")
+);
+function pcre2Error(p) {
+  let state = "start";
+  let depth = 0;
+  let groups = 0;
+  let maxReference = 0;
+  let i = 0;
+  const quantifier = () => {
+    if (state === "unknown") return void 0;
+    return state === "atom" ? "ok" : QUANTIFIER_ERROR;
+  };
+  while (i < p.length) {
+    const c = p[i];
+    if (c === "\\") {
+      const n = p[i + 1];
+      if (n === void 0) return "\\ at end of pattern";
+      if (n === "k") {
+        if (!["{", "<", "'"].includes(p[i + 2] ?? ""))
+          return "\\k is not followed by a braced, angle-bracketed, or quoted name";
+        return void 0;
+      }
+      if (n >= "1" && n <= "9") {
+        if (/[0-9]/.test(p[i + 2] ?? "")) return void 0;
+        maxReference = Math.max(maxReference, Number(n));
+        state = "atom";
+      } else if ("bBAzZG".includes(n)) state = "unknown";
+      else if ("dDwWsShHvVRnrtfeaxX0".includes(n) || !/[A-Za-z0-9]/.test(n)) state = "atom";
+      else return void 0;
+      i += 2;
+      continue;
+    }
+    if (c === "[") {
+      let j = i + 1;
+      if (p[j] === "^") j++;
+      if (p[j] === "]") j++;
+      for (; j < p.length && p[j] !== "]"; j++) {
+        if (p[j] === "\\") {
+          j++;
+          continue;
+        }
+        if (p[j] !== "[") continue;
+        const next = p[j + 1];
+        if (next === "." || next === "=") return void 0;
+        if (next !== ":") continue;
+        const m = /^\[:(\^?)([A-Za-z]*):\]/.exec(p.slice(j));
+        if (!m) continue;
+        if (!POSIX_CLASSES.has(m[2])) return "unknown POSIX class name";
+        j += m[0].length - 1;
+      }
+      if (j >= p.length) return "missing terminating ] for character class";
+      i = j + 1;
+      state = "atom";
+      continue;
+    }
+    if (c === "(") {
+      const next = p[i + 1];
+      if (next === "*") return void 0;
+      if (next === "?") {
+        const rest = p.slice(i + 2);
+        if (rest === "") return "missing closing parenthesis";
+        if (/^<[0-9]/.test(rest)) return "subpattern name must start with a non-digit";
+        const named = /^<[A-Za-z_][A-Za-z0-9_]*/.exec(rest);
+        if (named) {
+          if (rest[named[0].length] !== ">") return "syntax error in subpattern name (missing terminator?)";
+          groups++;
+          i += 3 + named[0].length;
+        } else {
+          const m = /^(?:[:=!>|]|<[=!])/.exec(rest);
+          if (!m) return void 0;
+          i += 2 + m[0].length;
+        }
+      } else {
+        groups++;
+        i++;
+      }
+      depth++;
+      state = "start";
+      continue;
+    }
+    if (c === ")") {
+      if (depth === 0) return "unmatched closing parenthesis";
+      depth--;
+      i++;
+      state = "atom";
+      continue;
+    }
+    if (c === "|") {
+      state = "start";
+      i++;
+      continue;
+    }
+    if (c === "^" || c === "$") {
+      state = "start";
+      i++;
+      continue;
+    }
+    if (c === "*" || c === "+" || c === "?") {
+      if (state === "quantified" && c !== "*") state = "done";
+      else {
+        const q = quantifier();
+        if (q !== "ok") return q;
+        state = "quantified";
+      }
+      i++;
+      continue;
+    }
+    if (c === "{") {
+      const m = /^\{(\d+)(?:,(\d*))?\}/.exec(p.slice(i));
+      if (m) {
+        const q = quantifier();
+        if (q !== "ok") return q;
+        const min = Number(m[1]);
+        const max = m[2] === void 0 || m[2] === "" ? void 0 : Number(m[2]);
+        if (min > 65535 || max !== void 0 && max > 65535) return "number too big in {} quantifier";
+        if (max !== void 0 && min > max) return "numbers out of order in {} quantifier";
+        state = "quantified";
+        i += m[0].length;
+        continue;
+      }
+      if (p[i + 1] === ",") return void 0;
+    }
+    state = "atom";
+    i++;
+  }
+  if (depth > 0) return "missing closing parenthesis";
+  if (maxReference > groups) return "reference to non-existent subpattern";
+  return void 0;
+}
+var handleLogFilterPatterns = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const pattern = a.value.startsWith("~") ? a.value.slice(1) : a.value;
+  if (pattern === "") return warn(ctx, a, `Regex pattern invalid, ignoring: ${a.key}=${a.value}`);
+  const error = pcre2Error(pattern);
+  return error === void 0 ? "ok" : unlocatedWarn(ctx, a, `Bad pattern "${pattern}": ${error}`);
+};
+var handleSystemCallErrorNumber = (ctx, a) => {
+  if (a.value === "" || a.value === "kill" || ERRNO_NAMES.has(a.value.toUpperCase())) return "ok";
+  const r = safeAtoi(a.value);
+  if ("value" in r && r.value === 0n) return warn(ctx, a, `Invalid error number, ignoring: ${a.value}`);
+  if ("value" in r && r.value > 0n && r.value < 4096n) return "ok";
+  return warn(ctx, a, `Failed to parse error number, ignoring: ${a.value}`);
+};
+var handleUtmpMode = (ctx, a) => ["init", "login", "user"].includes(a.value) ? "ok" : rejectValue(ctx, a, { ownWords: "Failed to parse utmp mode", enumParser: true });
+var handleTimerSlackNSec = (ctx, a) => {
+  const r = parseNsec(a.value);
+  return r === "ok" ? "ok" : rejectValue(ctx, a, { ownWords: "Failed to parse nsec value", errno: r });
+};
+var handleTtyPath = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const r = expand(ctx, a.value);
+  if (!r.ok)
+    return warn(ctx, a, `Failed to resolve unit specifiers in '${a.value}', ignoring: ${INVALID_SLOT}`);
+  const checked = simplifyAndCheckPath(r.value, a.key, "absolute");
+  return checked.ok ? "ok" : warn(ctx, a, ignoredPath(checked.message));
+};
+var handleTtySize = (ctx, a) => a.value === "" ? "ok" : handleUnsigned(ctx, a);
+var handleStandardInputText = (ctx, a) => {
+  if (a.value === "") return "ok";
+  const text = cunescape(a.value);
+  if (text === void 0)
+    return warn(ctx, a, `Failed to decode C escaped text '${a.value}', ignoring: Invalid argument`);
+  const r = expand(ctx, text);
+  return r.ok ? "ok" : warn(ctx, a, `Failed to resolve unit specifiers in '${text}', ignoring: ${INVALID_SLOT}`);
+};
+var BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+function isBase64(text, urlSafe) {
+  const chars = [...text].filter((c) => !" 	\n\r".includes(c));
+  const value = (c) => {
+    if (c === void 0) return void 0;
+    if (c === "=") return 64;
+    const v = BASE64.indexOf(c);
+    if (v >= 0) return v;
+    if (urlSafe && c === "-") return 62;
+    if (urlSafe && c === "_") return 63;
+    return void 0;
+  };
+  for (let i = 0; i < chars.length; i += 4) {
+    const [a, b, c, d2] = [0, 1, 2, 3].map((k) => value(chars[i + k]));
+    if (a === void 0 || b === void 0 || c === void 0 || d2 === void 0) return false;
+    if (a === 64 || b === 64) return false;
+    const last = i + 4 >= chars.length;
+    if (c === 64) return d2 === 64 && (b & 15) === 0 && last;
+    if (d2 === 64) return (c & 3) === 0 && last;
+  }
+  return true;
+}
+var handleStandardInputData = (ctx, a) => a.value === "" || isBase64(a.value, ctx.traits.base64UrlAlphabet) ? "ok" : warn(ctx, a, `Failed to decode base64 data, ignoring: ${a.value}`);
 
 // src/core/security/load-fragment-exec-directories.ts
 function tupleFields(word, keepEmpty) {
@@ -21276,8 +21611,8 @@ var DIRECTIVES = {
   FinalKillSignal: w("kill", handleSignal),
   WatchdogSignal: w("kill", handleSignal),
   StartLimitIntervalSec: w("unit", handleSec),
-  StartLimitInterval: w("unit", handleSec),
-  StartLimitBurst: w("unit", handleUnsigned),
+  StartLimitInterval: { ...w("unit", handleSec), alsoInService: true },
+  StartLimitBurst: { ...w("unit", handleUnsigned), alsoInService: true },
   RestartSec: w("service", handleSec),
   RuntimeMaxSec: w("service", handleSec),
   WatchdogSec: w("service", handleSec),
@@ -21313,6 +21648,26 @@ var DIRECTIVES = {
   ManagedOOMMemoryPressureLimit: w("cgroup", handleManagedOomPressureLimit),
   ManagedOOMPreference: w("cgroup", handleManagedOomPreference),
   StandardInput: w("exec", handleStandardInput),
+  StandardInputText: w("exec", handleStandardInputText),
+  StandardInputData: w("exec", handleStandardInputData),
+  SuccessExitStatus: w("service", handleExitStatusSet),
+  RestartPreventExitStatus: w("service", handleExitStatusSet),
+  RestartForceExitStatus: w("service", handleExitStatusSet),
+  SyslogFacility: w("exec", handleSyslogFacility),
+  SyslogLevel: w("exec", handleLogLevel),
+  LogLevelMax: w("exec", handleLogLevel),
+  SyslogIdentifier: w("exec", handleSyslogIdentifier),
+  LogRateLimitIntervalSec: w("exec", handleSec),
+  LogRateLimitBurst: w("exec", handleUnsigned),
+  LogExtraFields: w("exec", handleLogExtraFields),
+  LogNamespace: w("exec", handleLogNamespace),
+  LogFilterPatterns: wSince("exec", "logFilterPatterns", handleLogFilterPatterns),
+  SystemCallErrorNumber: w("exec", handleSystemCallErrorNumber),
+  UtmpMode: w("exec", handleUtmpMode),
+  TimerSlackNSec: w("exec", handleTimerSlackNSec),
+  TTYPath: w("exec", handleTtyPath),
+  TTYRows: w("exec", handleTtySize),
+  TTYColumns: w("exec", handleTtySize),
   ...Object.fromEntries(EXEC_DIRECTORY_KEYS.map((k) => [k, w("exec", handleExecDirectories)])),
   TemporaryFileSystem: w("exec", handleTemporaryFileSystem),
   ...Object.fromEntries(CONDITION_PATH_KEYS.map((k) => [k, w("unit", handleConditionPath)])),
@@ -21375,7 +21730,13 @@ function directivesFor(traits, type) {
       const section = scopeSection(spec.scope, type);
       const handler = spec.handler(traits);
       if (section !== void 0 && handler !== void 0)
-        table.set(name, { name, section, handler, record: spec.record });
+        table.set(name, {
+          name,
+          section,
+          handler,
+          record: spec.record,
+          ...spec.alsoInService && type === "service" ? { alsoSection: "Service" } : {}
+        });
     }
     byType.set(type, table);
   }
@@ -21941,7 +22302,7 @@ function applyFiles(ctx) {
       while (nextSyntax < syntax.length && loggedLine(syntax[nextSyntax]) < at2)
         ctx.diagnostics.push(syntax[nextSyntax++]);
       const directive = directives.get(a.key);
-      if (directive === void 0 || a.section !== directive.section) {
+      if (directive === void 0 || a.section !== directive.section && a.section !== directive.alsoSection) {
         unknownKey(ctx, a, sections);
         continue;
       }

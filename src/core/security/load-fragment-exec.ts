@@ -30,6 +30,7 @@ import {
   type Handler,
   ignoredPath,
 } from './conf-parser';
+import { isFdName } from './load-fragment-values';
 
 export const handleUser: Handler = (ctx, a) => {
   if (a.value === '') {
@@ -444,14 +445,50 @@ export const PROTECT_HOSTNAME_ENUM: Handler = (ctx, a) => {
 // Directives that change no score but make systemd warn while parsing (load-fragment.ts does not record
 // their assignments as applied settings).
 
+/** exec_output_table (src/core/execute.c, v252–v262): the words StandardOutput= takes as they are. */
+const EXEC_OUTPUTS = [
+  'inherit',
+  'null',
+  'tty',
+  'journal',
+  'kmsg',
+  'journal+console',
+  'kmsg+console',
+  'socket',
+  'fd',
+  'file',
+  'append',
+  'truncate',
+];
+
 /**
- * StandardOutput=/StandardError= (config_parse_exec_output(), load-fragment.c, v252–v262): the obsolete
+ * StandardOutput=/StandardError= (config_parse_exec_output(), load-fragment.c, v252–v262, its own words in
+ * every release): `fd:NAME` (unit_fd_printf(), an empty name taken, fdname_is_valid()), `file:`,
+ * `append:` or `truncate:PATH` (unit_path_printf(), path_simplify_and_warn() with PATH_CHECK_ABSOLUTE|
+ * PATH_CHECK_FATAL, whose message says nothing of ignoring) or a word of exec_output_table; the obsolete
  * syslog types are turned into their journal counterparts, with a warning (worded "Standard output" for
  * both keys).
  */
 export const handleStandardOutput: Handler = (ctx, a) => {
+  const colon = a.value.indexOf(':');
+  const head = colon < 0 ? '' : a.value.slice(0, colon);
+  if (head === 'fd' || head === 'file' || head === 'append' || head === 'truncate') {
+    const argument = a.value.slice(colon + 1);
+    const r = expand(ctx, argument);
+    if (head === 'fd') {
+      if (!r.ok) return warn(ctx, a, `Failed to resolve unit specifiers in ${argument}: Invalid slot`);
+      return r.value === '' || isFdName(r.value)
+        ? 'ok'
+        : warn(ctx, a, `Invalid file descriptor name, ignoring: ${r.value}`);
+    }
+    if (!r.ok)
+      return warn(ctx, a, `Failed to resolve unit specifiers in ${argument}, ignoring: Invalid slot`);
+    const checked = simplifyAndCheckPath(r.value, a.key, 'absolute');
+    return checked.ok ? 'ok' : warn(ctx, a, checked.message, 'invalid-value');
+  }
+  if (EXEC_OUTPUTS.includes(a.value)) return 'ok';
   const journal = a.value === 'syslog' ? 'journal' : a.value === 'syslog+console' ? 'journal+console' : '';
-  if (journal === '') return 'ok';
+  if (journal === '') return warn(ctx, a, `Failed to parse output specifier, ignoring: ${a.value}`);
   return warn(
     ctx,
     a,

@@ -235,7 +235,7 @@ export const handleTasksMax: Handler = (ctx, a) => {
 const EXEC_INPUTS = ['null', 'tty', 'tty-force', 'tty-fail', 'socket', 'data'];
 
 /** fdname_is_valid() (src/basic/fd-util.c … fdset.c): printable ASCII but `:`, at most 255 bytes. */
-function isFdName(s: string): boolean {
+export function isFdName(s: string): boolean {
   return /^[\x20-\x39\x3b-\x7e]*$/.test(s) && s.length <= 255;
 }
 

@@ -83,6 +83,22 @@ import {
   handleTasksMax,
   handleUnsigned,
 } from './load-fragment-values';
+import {
+  handleExitStatusSet,
+  handleLogExtraFields,
+  handleLogFilterPatterns,
+  handleLogLevel,
+  handleLogNamespace,
+  handleStandardInputData,
+  handleStandardInputText,
+  handleSyslogFacility,
+  handleSyslogIdentifier,
+  handleSystemCallErrorNumber,
+  handleTimerSlackNSec,
+  handleTtyPath,
+  handleTtySize,
+  handleUtmpMode,
+} from './load-fragment-logging';
 import { EXEC_DIRECTORY_KEYS, handleExecDirectories } from './load-fragment-exec-directories';
 import {
   handleCpuAffinity,
@@ -390,6 +406,8 @@ interface DirectiveSpec {
   handler: (t: VersionTraits) => Handler | undefined;
   /** Whether an assignment counts as an applied setting (false: parsed only for its warnings). */
   record: boolean;
+  /** Also parsed in a service's [Service] (the deprecated aliases of load-fragment-gperf.gperf.in). */
+  alsoInService?: boolean;
 }
 
 const dv = (scope: Scope, handler: (t: VersionTraits) => Handler | undefined): DirectiveSpec => ({
@@ -595,8 +613,8 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   FinalKillSignal: w('kill', handleSignal),
   WatchdogSignal: w('kill', handleSignal),
   StartLimitIntervalSec: w('unit', handleSec),
-  StartLimitInterval: w('unit', handleSec),
-  StartLimitBurst: w('unit', handleUnsigned),
+  StartLimitInterval: { ...w('unit', handleSec), alsoInService: true },
+  StartLimitBurst: { ...w('unit', handleUnsigned), alsoInService: true },
   RestartSec: w('service', handleSec),
   RuntimeMaxSec: w('service', handleSec),
   WatchdogSec: w('service', handleSec),
@@ -631,6 +649,26 @@ const DIRECTIVES: Record<string, DirectiveSpec> = {
   ManagedOOMMemoryPressureLimit: w('cgroup', handleManagedOomPressureLimit),
   ManagedOOMPreference: w('cgroup', handleManagedOomPreference),
   StandardInput: w('exec', handleStandardInput),
+  StandardInputText: w('exec', handleStandardInputText),
+  StandardInputData: w('exec', handleStandardInputData),
+  SuccessExitStatus: w('service', handleExitStatusSet),
+  RestartPreventExitStatus: w('service', handleExitStatusSet),
+  RestartForceExitStatus: w('service', handleExitStatusSet),
+  SyslogFacility: w('exec', handleSyslogFacility),
+  SyslogLevel: w('exec', handleLogLevel),
+  LogLevelMax: w('exec', handleLogLevel),
+  SyslogIdentifier: w('exec', handleSyslogIdentifier),
+  LogRateLimitIntervalSec: w('exec', handleSec),
+  LogRateLimitBurst: w('exec', handleUnsigned),
+  LogExtraFields: w('exec', handleLogExtraFields),
+  LogNamespace: w('exec', handleLogNamespace),
+  LogFilterPatterns: wSince('exec', 'logFilterPatterns', handleLogFilterPatterns),
+  SystemCallErrorNumber: w('exec', handleSystemCallErrorNumber),
+  UtmpMode: w('exec', handleUtmpMode),
+  TimerSlackNSec: w('exec', handleTimerSlackNSec),
+  TTYPath: w('exec', handleTtyPath),
+  TTYRows: w('exec', handleTtySize),
+  TTYColumns: w('exec', handleTtySize),
   ...Object.fromEntries(EXEC_DIRECTORY_KEYS.map((k) => [k, w('exec', handleExecDirectories)])),
   TemporaryFileSystem: w('exec', handleTemporaryFileSystem),
   ...Object.fromEntries(CONDITION_PATH_KEYS.map((k) => [k, w('unit', handleConditionPath)])),
@@ -697,6 +735,8 @@ function scopeSection(scope: Scope, type: UnitType): string | undefined {
 interface Directive {
   name: string;
   section: string;
+  /** A second section that parses it (a service's [Service] for the deprecated aliases). */
+  alsoSection?: string;
   handler: Handler;
   record: boolean;
 }
@@ -721,7 +761,13 @@ export function directivesFor(traits: VersionTraits, type: UnitType): Map<string
       const section = scopeSection(spec.scope, type);
       const handler = spec.handler(traits);
       if (section !== undefined && handler !== undefined)
-        table.set(name, { name, section, handler, record: spec.record });
+        table.set(name, {
+          name,
+          section,
+          handler,
+          record: spec.record,
+          ...(spec.alsoInService && type === 'service' ? { alsoSection: 'Service' } : {}),
+        });
     }
     byType.set(type, table);
   }

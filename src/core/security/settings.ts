@@ -273,7 +273,10 @@ function applyFiles(ctx: Context): Derivation | undefined {
       while (nextSyntax < syntax.length && loggedLine(syntax[nextSyntax] as Diagnostic) < at)
         ctx.diagnostics.push(syntax[nextSyntax++] as Diagnostic);
       const directive = directives.get(a.key);
-      if (directive === undefined || a.section !== directive.section) {
+      if (
+        directive === undefined ||
+        (a.section !== directive.section && a.section !== directive.alsoSection)
+      ) {
         unknownKey(ctx, a, sections);
         continue;
       }

@@ -57,6 +57,31 @@ export function parseTimeSpan(text: string): 'ok' | 'EINVAL' | 'ERANGE' {
  * USEC_INFINITY), a number without a unit counting `defaultUnit` microseconds; or the error.
  */
 export function parseTime(text: string, defaultUnit = 1_000_000n): bigint | 'EINVAL' | 'ERANGE' {
+  return parseSpan(text, TIME_MULTIPLIERS, defaultUnit);
+}
+
+/** extract_nsec_multiplier()'s table (time-util.c, v252–v262): the same names, in nanoseconds, then ns. */
+const NSEC_MULTIPLIERS: readonly (readonly [string, bigint])[] = [
+  ...TIME_MULTIPLIERS.map(([name, usec]) => [name, usec * 1000n] as const),
+  ['nsec', 1n],
+  ['ns', 1n],
+];
+
+/**
+ * parse_nsec() (time-util.c, v252–v262; TimerSlackNSec=): parse_sec()'s grammar with nanosecond units,
+ * a bare number in nanoseconds.
+ */
+export function parseNsec(text: string): 'ok' | 'EINVAL' | 'ERANGE' {
+  const r = parseSpan(text, NSEC_MULTIPLIERS, 1n);
+  return typeof r === 'bigint' ? 'ok' : r;
+}
+
+/** The loop of parse_time() and parse_nsec(): the span in the table's unit, or the error. */
+function parseSpan(
+  text: string,
+  multipliers: readonly (readonly [string, bigint])[],
+  defaultMultiplier: bigint,
+): bigint | 'EINVAL' | 'ERANGE' {
   let p = text.replace(WHITESPACE, '');
   if (p.startsWith('infinity')) return p.slice(8).replace(WHITESPACE, '') === '' ? USEC_INFINITY : 'EINVAL';
   let total = 0n;
@@ -76,8 +101,8 @@ export function parseTime(text: string, defaultUnit = 1_000_000n): bigint | 'EIN
       rest = rest.slice(1 + fraction.length);
     } else if (!number) return 'EINVAL';
     const afterSpace = rest.replace(WHITESPACE, '');
-    const unit = TIME_MULTIPLIERS.find(([name]) => afterSpace.startsWith(name));
-    const multiplier = unit ? unit[1] : defaultUnit;
+    const unit = multipliers.find(([name]) => afterSpace.startsWith(name));
+    const multiplier = unit ? unit[1] : defaultMultiplier;
     const next = unit ? afterSpace.slice(unit[0].length) : afterSpace;
     // "12.34.56" is refused, "12.34 .56" and "12.34s.56" are not.
     if (!unit && next === rest && next !== '') return 'EINVAL';

@@ -24,6 +24,8 @@ export const KEYS_ADDED_AFTER_252: Readonly<Record<string, SystemdVersion>> = {
   MountImagePolicy: 255,
   ExtensionImagePolicy: 255,
   MemoryZSwapMax: 255,
+  // v253 (NEWS); 255 is the first supported release after 252.
+  LogFilterPatterns: 255,
   PrivatePIDs: 257,
   // Both in the portable profiles the releases ship (`--profile=default`): v257 and v258.
   BindLogSockets: 257,

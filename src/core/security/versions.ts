@@ -178,6 +178,21 @@ export interface VersionTraits {
    */
   pidFileVarRunWarns: boolean;
   /**
+   * Exit status names exit_status_from_string() (src/basic/exit-status.c) knows beyond v252's table
+   * (SuccessExitStatus= & co.): v254 added KSM (checked: 252 refuses it, 257 and 262 take it).
+   */
+  extraExitStatusNames: readonly string[];
+  /**
+   * v253+: LogFilterPatterns= is parsed (config_parse_log_filter_patterns(), load-fragment.c); v252 does
+   * not know the key.
+   */
+  logFilterPatterns: boolean;
+  /**
+   * After v252 (on from 255, the next supported release): unbase64mem() takes the URL-safe alphabet
+   * (`-`, `_`) too (StandardInputData=; checked: 252 refuses `a-_b`, 257 and 262 take it).
+   */
+  base64UrlAlphabet: boolean;
+  /**
    * The highest number IOSchedulingClass= accepts in place of a class name (ioprio_class_from_string(),
    * a string table with a numeric fallback up to IOPRIO_N_CLASSES): 8 in v252 and v257, 7 in v262
    * (checked with systemd-analyze 262.1, which refuses 8).
@@ -470,6 +485,9 @@ const VERSIONS = {
       requiresUnitArguments: false,
       valueErrorWording: 'own-words',
       pidFileVarRunWarns: false,
+      extraExitStatusNames: [],
+      logFilterPatterns: false,
+      base64UrlAlphabet: false,
       ioprioClassNumberMax: 8,
       execDoubleBangObsolete: false,
       cgroupRemovedOptions: [],
@@ -523,6 +541,9 @@ const VERSIONS = {
       valueErrorWording: 'enum-key',
       // MemoryZSwapMax= came with v253 (NEWS).
       memoryZSwapMax: true,
+      extraExitStatusNames: ['KSM'],
+      logFilterPatterns: true,
+      base64UrlAlphabet: true,
     },
   },
   257: {

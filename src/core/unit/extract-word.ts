@@ -278,6 +278,23 @@ export function extractWords(value: string, unquote: boolean): ExtractResult {
   return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
 }
 
+/** cunescape() with no flags: the decoded string, or undefined for a bad escape (a NUL one included). */
+export function cunescape(s: string): string | undefined {
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] as string;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const u = cunescapeOne(s, i + 1);
+    if (!u) return undefined;
+    out += u.char;
+    i += u.length;
+  }
+  return out;
+}
+
 /** Whether cunescape() accepts the string (every backslash starts a valid C escape; NUL allowed). */
 export function hasValidCEscapes(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
