@@ -47568,6 +47568,38 @@ function parseMode(text2) {
   if ("value" in r && r.value > 0o7777n) return { error: "ERANGE" };
   return r;
 }
+function failed(p) {
+  return "error" in p;
+}
+function parsePermyriadUnbounded(text2) {
+  const forms = [
+    ["‱", 0, 1n],
+    ["‰", 1, 10n],
+    ["%", 2, 100n]
+  ];
+  for (const [symbol, places, perUnit] of forms) {
+    if (!text2.endsWith(symbol)) {
+      if (symbol === "%") return { error: "EINVAL" };
+      continue;
+    }
+    const body = text2.slice(0, -symbol.length);
+    const dot = places > 0 ? body.indexOf(".") : -1;
+    const fraction = dot < 0 ? "" : body.slice(dot + 1);
+    if (dot >= 0 && (fraction.length === 0 || fraction.length > places || !/^[0-9]+$/.test(fraction)))
+      return { error: "EINVAL" };
+    const n = safeAtoi(dot < 0 ? body : body.slice(0, dot));
+    if (failed(n)) return n;
+    if (n.value < 0n) return { error: "ERANGE" };
+    const q = BigInt(fraction.padEnd(places, "0") || "0");
+    if (n.value > (INT_MAX - q) / perUnit) return { error: "ERANGE" };
+    return { value: n.value * perUnit + q };
+  }
+  return { error: "EINVAL" };
+}
+function parsePermyriad(text2) {
+  const r = parsePermyriadUnbounded(text2);
+  return !failed(r) && r.value > 10000n ? { error: "ERANGE" } : r;
+}
 
 // src/core/security/exec-command.ts
 function isSafeString2(s) {
@@ -47963,9 +47995,6 @@ function isCalendarSpec(text2) {
 }
 
 // src/core/security/load-fragment-values.ts
-function failed(p) {
-  return "error" in p;
-}
 function timeSpan(ownWords) {
   return (ctx, a) => {
     const r = parseTimeSpan(a.value);
@@ -48075,28 +48104,8 @@ function checkPath(ctx, a, path) {
   const checked = simplifyAndCheckPath(path, a.key, "absolute");
   return checked.ok ? "ok" : warn(ctx, a, ignoredPath(checked.message));
 }
-function isPermyriad(text2) {
-  const forms = [
-    ["‱", 0, 1],
-    ["‰", 1, 10],
-    ["%", 2, 100]
-  ];
-  for (const [symbol, places, perUnit] of forms) {
-    if (!text2.endsWith(symbol)) continue;
-    const body = text2.slice(0, -symbol.length);
-    const dot = places > 0 ? body.indexOf(".") : -1;
-    const whole = dot < 0 ? body : body.slice(0, dot);
-    const fraction = dot < 0 ? "" : body.slice(dot + 1);
-    if (dot >= 0 && (fraction.length === 0 || fraction.length > places || !/^[0-9]+$/.test(fraction)))
-      return false;
-    const n = safeAtoi(whole);
-    if (failed(n) || n.value < 0n) return false;
-    return n.value * BigInt(perUnit) + BigInt(fraction.padEnd(places, "0") || "0") <= 10000n;
-  }
-  return false;
-}
 var handleTasksMax = (ctx, a) => {
-  if (a.value === "" || a.value === "infinity" || isPermyriad(a.value)) return "ok";
+  if (a.value === "" || a.value === "infinity" || !failed(parsePermyriad(a.value))) return "ok";
   const r = safeAtou64(a.value);
   if (failed(r))
     return warn(ctx, a, `Invalid maximum tasks value '${a.value}', ignoring: ${STRERROR[r.error]}`);
@@ -49225,10 +49234,6 @@ var EXEC_DIRECTORY_KEYS = [
 // src/core/security/load-fragment-limits.ts
 var UINT64_MAX = 2n ** 64n - 1n;
 var INFINITY = UINT64_MAX;
-var INT_MAX2 = 2n ** 31n - 1n;
-function failed2(p) {
-  return "error" in p;
-}
 var IEC_SUFFIXES = [
   ["E", 1024n ** 6n],
   ["P", 1024n ** 5n],
@@ -49278,37 +49283,8 @@ function parseSize(text2) {
   } while (p !== "");
   return { value: total };
 }
-function parsePermyriadUnbounded(text2) {
-  const forms = [
-    ["‱", 0, 1n],
-    ["‰", 1, 10n],
-    ["%", 2, 100n]
-  ];
-  for (const [symbol, places, perUnit] of forms) {
-    if (!text2.endsWith(symbol)) {
-      if (symbol === "%") return { error: "EINVAL" };
-      continue;
-    }
-    const body = text2.slice(0, -symbol.length);
-    const dot = places > 0 ? body.indexOf(".") : -1;
-    const fraction = dot < 0 ? "" : body.slice(dot + 1);
-    if (dot >= 0 && (fraction.length === 0 || fraction.length > places || !/^[0-9]+$/.test(fraction)))
-      return { error: "EINVAL" };
-    const n = safeAtoi(dot < 0 ? body : body.slice(0, dot));
-    if (failed2(n)) return n;
-    if (n.value < 0n) return { error: "ERANGE" };
-    const q = BigInt(fraction.padEnd(places, "0") || "0");
-    if (n.value > (INT_MAX2 - q) / perUnit) return { error: "ERANGE" };
-    return { value: n.value * perUnit + q };
-  }
-  return { error: "EINVAL" };
-}
-function parsePermyriad(text2) {
-  const r = parsePermyriadUnbounded(text2);
-  return !failed2(r) && r.value > 10000n ? { error: "ERANGE" } : r;
-}
 function belowInfinity(r) {
-  return !failed2(r) && r.value >= INFINITY ? { error: "ERANGE" } : r;
+  return !failed(r) && r.value >= INFINITY ? { error: "ERANGE" } : r;
 }
 var rlimitSize = (s) => s === "infinity" ? { value: INFINITY } : belowInfinity(parseSize(s));
 var rlimitU64 = (s) => s === "infinity" ? { value: INFINITY } : belowInfinity(safeAtou64(s));
@@ -49323,7 +49299,7 @@ function rlimitTime(unit3) {
 var rlimitNice = (s) => {
   const sign = s.startsWith("+") || s.startsWith("-") ? s.charAt(0) : "";
   const r = safeAtou64(sign === "" ? s : s.slice(1));
-  if (failed2(r)) return r;
+  if (failed(r)) return r;
   if (sign === "+") return r.value >= 20n ? { error: "ERANGE" } : { value: 20n - r.value };
   if (sign === "-") return r.value > 20n ? { error: "ERANGE" } : { value: 20n + r.value };
   return r.value > 40n ? { error: "ERANGE" } : r;
@@ -49352,11 +49328,11 @@ var handleRlimit = (ctx, a) => {
   if (parse3 === void 0) return "ok";
   const colon = a.value.indexOf(":");
   const soft = parse3(colon < 0 ? a.value : a.value.slice(0, colon));
-  const hard = failed2(soft) || colon < 0 ? soft : parse3(a.value.slice(colon + 1));
-  if (failed2(soft) || failed2(hard))
+  const hard = failed(soft) || colon < 0 ? soft : parse3(a.value.slice(colon + 1));
+  if (failed(soft) || failed(hard))
     return rejectValue(ctx, a, {
       ownWords: "Failed to parse resource value",
-      errno: failed2(soft) ? soft.error : hard.error
+      errno: failed(soft) ? soft.error : hard.error
     });
   if (soft.value > hard.value)
     return warn(ctx, a, `Soft resource limit chosen higher than hard limit, ignoring: ${a.value}`);
@@ -49367,10 +49343,10 @@ var handleMemoryLimit = (ctx, a) => {
   if (a.value === "" || a.value === "infinity") return "ok";
   const share = parsePermyriad(a.value);
   let bytes;
-  if (!failed2(share)) bytes = share.value;
+  if (!failed(share)) bytes = share.value;
   else {
     const size = parseSize(a.value);
-    if (failed2(size))
+    if (failed(size))
       return warn(ctx, a, `Invalid memory limit '${a.value}', ignoring: ${STRERROR[size.error]}`);
     bytes = size.value;
   }
@@ -49381,13 +49357,13 @@ var handleMemoryLimit = (ctx, a) => {
 var handleCpuQuota = (ctx, a) => {
   if (a.value === "") return "ok";
   const r = parsePermyriadUnbounded(a.value);
-  return !failed2(r) && r.value > 0n ? "ok" : warn(ctx, a, `Invalid CPU quota '${a.value}', ignoring.`);
+  return !failed(r) && r.value > 0n ? "ok" : warn(ctx, a, `Invalid CPU quota '${a.value}', ignoring.`);
 };
 function cgroupWeight(cpu) {
   return (ctx, a) => {
     if (a.value === "" || cpu && a.value === "idle") return "ok";
     const r = safeAtou64(a.value);
-    const errno = failed2(r) ? r.error : r.value < 1n || r.value > 10000n ? "ERANGE" : void 0;
+    const errno = failed(r) ? r.error : r.value < 1n || r.value > 10000n ? "ERANGE" : void 0;
     return errno === void 0 ? "ok" : rejectValue(ctx, a, { ownWords: cpu ? "Invalid CPU weight" : "Invalid weight", errno });
   };
 }
@@ -49398,12 +49374,12 @@ function parseRange(word) {
   const reader = new WordReader(word);
   if (reader.read(EXTRACT_DONT_COALESCE_SEPARATORS, "-") !== "word") return void 0;
   const lower = safeAtou(reader.word);
-  if (failed2(lower)) return void 0;
+  if (failed(lower)) return void 0;
   if (reader.pos < 0) return { lower: lower.value, upper: lower.value };
   const rest = word.slice(reader.pos);
   if (rest === "") return void 0;
   const upper = safeAtou(rest);
-  return failed2(upper) ? void 0 : { lower: lower.value, upper: upper.value };
+  return failed(upper) ? void 0 : { lower: lower.value, upper: upper.value };
 }
 function cpuSet(numa) {
   return (ctx, a) => {
@@ -49446,7 +49422,7 @@ function cpuSet(numa) {
 var handleCpuAffinity = cpuSet(true);
 var handleCpuSet = cpuSet(false);
 var handleManagedOomMode = (ctx, a) => ["", "auto", "kill"].includes(a.value) ? "ok" : warn(ctx, a, `Invalid syntax, ignoring: ${a.value}`);
-var handleManagedOomPressureLimit = (ctx, a) => a.value === "" || !failed2(parsePermyriad(a.value)) ? "ok" : warn(ctx, a, `Failed to parse memory pressure limit value, ignoring: ${a.value}`);
+var handleManagedOomPressureLimit = (ctx, a) => a.value === "" || !failed(parsePermyriad(a.value)) ? "ok" : warn(ctx, a, `Failed to parse memory pressure limit value, ignoring: ${a.value}`);
 var handleManagedOomPreference = (ctx, a) => ["none", "avoid", "omit"].includes(a.value) ? "ok" : rejectValue(ctx, a, { ownWords: "Failed to parse ManagedOOMPreference=", enumParser: true });
 
 // src/core/security/load-fragment-fatal.ts
@@ -50531,8 +50507,8 @@ function releaseCache(release) {
 }
 function deriveSecuritySettings(unit3, release, host) {
   const ctx = newContext(unit3, release, host);
-  const failed3 = applyFiles(ctx);
-  if (failed3) return failed3;
+  const failed2 = applyFiles(ctx);
+  if (failed2) return failed2;
   const busName = unit3.type === "service" && ctx.facts.busName ? { busName: ctx.facts.busName } : {};
   const verifyError = verifyUnit(ctx);
   if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics, ...busName };
@@ -61999,11 +61975,11 @@ function withAnnotationBudget(runner, limits) {
 }
 function verdictLine(verdict2) {
   if (verdict2.result !== "fail") return void 0;
-  const failed3 = failedUnits(verdict2);
+  const failed2 = failedUnits(verdict2);
   const runErrors = (verdict2.runFindings ?? []).filter((f) => f.level === "error").length;
-  if (failed3.length === 0)
+  if (failed2.length === 0)
     return `unitgate: the run has ${runErrors} error${runErrors === 1 ? "" : "s"}; the gate failed`;
-  return `unitgate: ${failed3.length} unit${failed3.length === 1 ? "" : "s"} failed the hardening gate: ${failed3.join(", ")}`;
+  return `unitgate: ${failed2.length} unit${failed2.length === 1 ? "" : "s"} failed the hardening gate: ${failed2.join(", ")}`;
 }
 async function writeRunnerReports(c) {
   const { verdict: verdict2, settings, deps, scope } = c;

@@ -1,7 +1,10 @@
 // The number, time-span and signal parsers behind the value checks of load-fragment-values.ts, as tables;
 // each row was checked against systemd-analyze 252, 257 and 262 (a rejected row printed the error named).
 import { parseMode, safeAtoi, safeAtou, safeAtou64 } from '../../../src/core/security/parse-number';
-import { isPermyriad, signalError } from '../../../src/core/security/load-fragment-values';
+import { signalError } from '../../../src/core/security/load-fragment-values';
+import { failed, parsePermyriad } from '../../../src/core/security/parse-number';
+
+const isPermyriad = (v: string): boolean => !failed(parsePermyriad(v));
 import { parseTimeSpan } from '../../../src/core/security/time-spec';
 
 const verdict = (p: { value: bigint } | { error: string }): string => ('error' in p ? p.error : 'ok');

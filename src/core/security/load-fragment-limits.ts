@@ -10,17 +10,19 @@ import {
   WHITESPACE,
 } from '../unit/extract-word';
 import { expand, rejectValue, STRERROR, warn, type Handler, type Outcome } from './conf-parser';
-import { safeAtoi, safeAtou, safeAtou64, type Parsed } from './parse-number';
+import {
+  failed,
+  parsePermyriad,
+  parsePermyriadUnbounded,
+  safeAtou,
+  safeAtou64,
+  type Parsed,
+} from './parse-number';
 import { parseTime } from './time-spec';
 
 const UINT64_MAX = 2n ** 64n - 1n;
 /** RLIM_INFINITY on Linux, and USEC_INFINITY: both UINT64_MAX. */
 const INFINITY = UINT64_MAX;
-const INT_MAX = 2n ** 31n - 1n;
-
-function failed(p: Parsed): p is { error: 'EINVAL' | 'ERANGE' } {
-  return 'error' in p;
-}
 
 /** parse_size()'s IEC table (base 1024, src/basic/parse-util.c, v252–v262), largest first. */
 const IEC_SUFFIXES: readonly (readonly [string, bigint])[] = [
@@ -78,42 +80,6 @@ export function parseSize(text: string): Parsed {
     start = i + 1;
   } while (p !== '');
   return { value: total };
-}
-
-/**
- * parse_permyriad_unbounded() (src/basic/percent-util.c, v252–v262): `N‱`, `N[.d]‰` or `N[.d[d]]%`,
- * the whole part by safe_atoi(), not negative; the value in permyriad, or the error.
- */
-export function parsePermyriadUnbounded(text: string): Parsed {
-  const forms: [string, number, bigint][] = [
-    ['‱', 0, 1n],
-    ['‰', 1, 10n],
-    ['%', 2, 100n],
-  ];
-  for (const [symbol, places, perUnit] of forms) {
-    if (!text.endsWith(symbol)) {
-      if (symbol === '%') return { error: 'EINVAL' };
-      continue;
-    }
-    const body = text.slice(0, -symbol.length);
-    const dot = places > 0 ? body.indexOf('.') : -1;
-    const fraction = dot < 0 ? '' : body.slice(dot + 1);
-    if (dot >= 0 && (fraction.length === 0 || fraction.length > places || !/^[0-9]+$/.test(fraction)))
-      return { error: 'EINVAL' };
-    const n = safeAtoi(dot < 0 ? body : body.slice(0, dot));
-    if (failed(n)) return n;
-    if (n.value < 0n) return { error: 'ERANGE' };
-    const q = BigInt(fraction.padEnd(places, '0') || '0');
-    if (n.value > (INT_MAX - q) / perUnit) return { error: 'ERANGE' };
-    return { value: n.value * perUnit + q };
-  }
-  return { error: 'EINVAL' };
-}
-
-/** parse_permyriad(): parse_permyriad_unbounded() at most 100%. */
-export function parsePermyriad(text: string): Parsed {
-  const r = parsePermyriadUnbounded(text);
-  return !failed(r) && r.value > 10000n ? { error: 'ERANGE' } : r;
 }
 
 // ---------------------------------------------------------------------------------------------

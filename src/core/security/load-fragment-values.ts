@@ -6,12 +6,8 @@
 import type { Assignment } from '../unit/parse-unit-file';
 import { simplifyAndCheckPath } from '../unit/path-util';
 import { expand, rejectValue, STRERROR, warn, type Handler, type Outcome, ignoredPath } from './conf-parser';
-import { parseMode, safeAtoi, safeAtou, safeAtou64, type Parsed } from './parse-number';
+import { failed, parseMode, parsePermyriad, safeAtoi, safeAtou, safeAtou64 } from './parse-number';
 import { parseTimeSpan } from './time-spec';
-
-function failed(p: Parsed): p is { error: 'EINVAL' | 'ERANGE' } {
-  return 'error' in p;
-}
 
 /**
  * config_parse_sec() and config_parse_sec_fix_0() (DEFINE_PARSER(sec) / DEFINE_CONFIG_PARSE_PTR(),
@@ -192,37 +188,12 @@ function checkPath(ctx: Parameters<Handler>[0], a: Assignment, path: string): Ou
 }
 
 /**
- * parse_permyriad() (src/basic/percent-util.c, v252–v262): `N‱`, `N[.d]‰` or `N[.d[d]]%`, the whole
- * part by safe_atoi() (not negative), at most 100%. Whether the text is one.
- */
-export function isPermyriad(text: string): boolean {
-  const forms: [string, number, number][] = [
-    ['‱', 0, 1],
-    ['‰', 1, 10],
-    ['%', 2, 100],
-  ];
-  for (const [symbol, places, perUnit] of forms) {
-    if (!text.endsWith(symbol)) continue;
-    const body = text.slice(0, -symbol.length);
-    const dot = places > 0 ? body.indexOf('.') : -1;
-    const whole = dot < 0 ? body : body.slice(0, dot);
-    const fraction = dot < 0 ? '' : body.slice(dot + 1);
-    if (dot >= 0 && (fraction.length === 0 || fraction.length > places || !/^[0-9]+$/.test(fraction)))
-      return false;
-    const n = safeAtoi(whole);
-    if (failed(n) || n.value < 0n) return false;
-    return n.value * BigInt(perUnit) + BigInt(fraction.padEnd(places, '0') || '0') <= 10000n;
-  }
-  return false;
-}
-
-/**
  * config_parse_tasks_max() (load-fragment.c, v252–v262, its own words in every release): an empty
  * value resets, `infinity` lifts the limit, a percentage (parse_permyriad()) is taken as is; anything
  * else through safe_atou64(), which must give 1…UINT64_MAX-1.
  */
 export const handleTasksMax: Handler = (ctx, a) => {
-  if (a.value === '' || a.value === 'infinity' || isPermyriad(a.value)) return 'ok';
+  if (a.value === '' || a.value === 'infinity' || !failed(parsePermyriad(a.value))) return 'ok';
   const r = safeAtou64(a.value);
   if (failed(r))
     return warn(ctx, a, `Invalid maximum tasks value '${a.value}', ignoring: ${STRERROR[r.error]}`);
