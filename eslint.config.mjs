@@ -74,7 +74,7 @@ const STAGES = [
 ];
 
 export default defineConfig(
-  globalIgnores(['dist/', 'node_modules/', 'coverage/', '__tests__/fixtures/']),
+  globalIgnores(['dist/', 'node_modules/', 'coverage/', '__tests__/fixtures/', '**/*.generated.ts']),
   js.configs.recommended,
   tseslint.configs.recommended,
   {

@@ -4547,6 +4547,16 @@ var UnitLoader = class {
   names;
   resolved = /* @__PURE__ */ new Map();
   dropIns;
+  /**
+   * The drop-in files of a unit, in application order: every `*.conf` of every `NAME.d/` directory
+   * (the unit's names, their templates and dash prefixes, then the per-type directory) in every search
+   * directory, one per file name — the earliest directory wins — sorted by file name. Uses this
+   * loader's directory listings, so asking for every unit of a tree stays linear.
+   */
+  dropInPaths(unit2) {
+    this.dropIns ??= new DropInFinder(this.tree, this.searchPath, this.resolve);
+    return this.dropIns.findFiles(unit2.id, void 0, unit2.names, unit2.type).map((f) => f.path);
+  }
   resolve = (path) => {
     let r = this.resolved.get(path);
     if (!r) {

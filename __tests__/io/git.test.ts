@@ -1,9 +1,11 @@
 // git.ts on real repositories in temporary directories: trees of commits and of the index, changed
 // files, merge bases, and fetching a base commit a shallow clone lacks.
 import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { makeGitRepo, type GitRepo } from '../e2e/make-git-repo';
 import {
+  BlobReader,
   diffNames,
   ensureCommit,
   fetchHistory,
@@ -187,5 +189,34 @@ describe('git and readBlobs', () => {
     expect([...blobs.keys()]).toEqual([oid]);
     expect(blobs.get(oid)?.toString()).toBe(HEAD['units/new.service']);
     await expect(readBlobs(r.workspace, [])).resolves.toEqual(new Map());
+  });
+
+  it('a BlobReader serves many reads, in any order and at once, through one process', async () => {
+    const r = await repo({ shallow: false });
+    const reader = new BlobReader(r.workspace);
+    try {
+      const names = [`${r.headSha}:units/new.service`, `${r.baseSha}:units/old.service`, `${r.headSha}:nope`];
+      const [first, second] = await Promise.all([
+        reader.readAll(names),
+        reader.readAll([`${r.baseSha}:units/api.service`, names[0] as string]),
+      ]);
+      expect([...first.keys()]).toEqual(names.slice(0, 2));
+      expect(first.get(names[0] as string)?.toString()).toBe(HEAD['units/new.service']);
+      expect(first.get(names[1] as string)?.toString()).toBe(BASE['units/old.service']);
+      expect(second.get(`${r.baseSha}:units/api.service`)?.toString()).toBe(BASE['units/api.service']);
+      // The same name is read once: the second read shares the first one's buffer.
+      expect(second.get(names[0] as string)).toBe(first.get(names[0] as string));
+      await expect(reader.readAll([`${r.headSha}:units/new.service\nHEAD`])).rejects.toThrow(GitError);
+    } finally {
+      await reader.close();
+    }
+    // After close, nothing more can be read: a read then fails rather than answering "missing".
+    await expect(reader.readAll([`${r.headSha}:units/api.service`])).rejects.toThrow(/has ended/);
+  });
+
+  it('a BlobReader whose git fails fails every read', async () => {
+    const reader = new BlobReader(path.join(tmpdir(), 'unitgate-no-such-directory'));
+    await expect(reader.readAll(['HEAD:x'])).rejects.toThrow(GitError);
+    await reader.close();
   });
 });

@@ -34,7 +34,16 @@ import {
   type StickyCommentOptions,
 } from '../io/sticky-comment';
 import { commitSource, runGatePipeline, type TreeSource } from '../io/gate-pipeline';
-import { diffNames, ensureCommit, fetchHistory, GitError, hasCommit, isAncestor, mergeBase } from '../io/git';
+import {
+  BlobReader,
+  diffNames,
+  ensureCommit,
+  fetchHistory,
+  GitError,
+  hasCommit,
+  isAncestor,
+  mergeBase,
+} from '../io/git';
 import {
   getPull,
   headCommitLogins,
@@ -565,8 +574,16 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
     ),
   );
 
-  const head: TreeSource = await commitSource(workspace, scope.headSha);
-  const base = scope.baseSha ? await commitSource(workspace, scope.baseSha) : undefined;
+  // One git process reads the blobs of both commits; a file the change leaves alone is read once.
+  const blobs = new BlobReader(workspace);
+  let head: TreeSource;
+  let base: TreeSource | undefined;
+  try {
+    head = await commitSource(workspace, scope.headSha, blobs);
+    base = scope.baseSha ? await commitSource(workspace, scope.baseSha, blobs) : undefined;
+  } finally {
+    await blobs.close();
+  }
   let pathFilters = settings.paths;
   if (pathFilters.length > 0 && scope.pullRequestEvent) {
     // Which units a change is judged on is the policy's decision (its `exclude`), not the workflow's.

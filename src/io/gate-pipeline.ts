@@ -12,7 +12,7 @@ import {
 } from '../core/gate/evaluate-gate';
 import type { GateVerdict } from '../core/gate/gate-types';
 import { systemdRelease } from '../core/security/versions';
-import { git, gitTree, indexTree, type ChangedFile } from './git';
+import { git, gitTree, indexTree, type BlobReader, type ChangedFile } from './git';
 import { createRealTree } from './node-unit-tree';
 
 export { scoreAll, type TreeSource };
@@ -23,8 +23,9 @@ export { scoreAll, type TreeSource };
  */
 const UNIT_RELATED = /\.(service|socket|mount|swap|slice|timer|path|target|automount|scope|conf)$/;
 
-export async function commitSource(repoDir: string, sha: string): Promise<TreeSource> {
-  const t = await gitTree(repoDir, sha, (p) => UNIT_RELATED.test(p));
+/** A commit's tree; `blobs` shares one reader between the commits of a run (the caller closes it). */
+export async function commitSource(repoDir: string, sha: string, blobs?: BlobReader): Promise<TreeSource> {
+  const t = await gitTree(repoDir, sha, (p) => UNIT_RELATED.test(p), blobs);
   return { tree: t, paths: t.paths };
 }
 

@@ -70,73 +70,154 @@ export async function listTree(cwd: string, commit: string): Promise<TreeListing
 }
 
 /**
- * Reads many blobs with one `git cat-file --batch` process. The output is parsed as it arrives and each
- * blob is copied once into a buffer of its own size: memory stays at the blobs asked for, not twice
- * that plus the stream.
+ * Reads blobs (or any `git cat-file` object name, such as `COMMIT:PATH`) through one long-lived
+ * `git cat-file --batch` process, each name once: the trend reads every release of a repository
+ * through one reader, so a file unchanged across releases is read once and a release costs no extra
+ * process. Answers come in request order; the output is parsed as it arrives and each blob is copied
+ * once into a buffer of its own size. A name git reports missing has no entry in the result. Should the
+ * process fail, every read waiting on it, and every later one, fails with a GitError.
  */
-export function readBlobs(cwd: string, oids: string[]): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
+export class BlobReader {
+  private child: ReturnType<typeof spawn> | undefined;
+  private readonly read = new Map<string, Promise<Buffer | undefined>>();
+  /** Requests written and not yet answered, in order. */
+  private readonly waiting: {
+    name: string;
+    done: (blob: Buffer | undefined) => void;
+    fail: (e: Error) => void;
+  }[] = [];
+  private failure: GitError | undefined;
+  private exited: Promise<void> | undefined;
+  // Parser state: bytes of an incomplete header line, the blob being filled, the newline after a blob.
+  private header = Buffer.alloc(0);
+  private blob: Buffer | undefined;
+  private filled = 0;
+  private skipNewline = false;
+
+  constructor(private readonly cwd: string) {}
+
+  /** The blobs named, by name; names git does not know are left out. */
+  async readAll(names: readonly string[]): Promise<Map<string, Buffer>> {
+    const pending = names.map((name) => this.readOne(name));
+    const blobs = await Promise.all(pending);
     const result = new Map<string, Buffer>();
-    if (oids.length === 0) return resolve(result);
-    const child = spawn('git', ['cat-file', '--batch'], { cwd, env: { ...process.env, LC_ALL: 'C' } });
-    let next = 0; // index in `oids` of the blob being read
-    let header = Buffer.alloc(0); // bytes of an incomplete header line
-    let blob: Buffer | undefined; // the blob being filled
-    let filled = 0;
-    let skip = 0; // the newline after a blob still to skip
-    const take = (c: Buffer): void => {
-      let pos = 0;
-      while (pos < c.length && next < oids.length) {
-        if (skip > 0) {
-          pos++;
-          skip = 0;
-          continue;
-        }
-        if (blob) {
-          const n = Math.min(blob.length - filled, c.length - pos);
-          c.copy(blob, filled, pos, pos + n);
-          filled += n;
-          pos += n;
-          if (filled === blob.length) {
-            result.set(oids[next] as string, blob);
-            blob = undefined;
-            next++;
-            skip = 1;
-          }
-          continue;
-        }
-        const nl = c.indexOf(0x0a, pos);
-        if (nl < 0) {
-          header = Buffer.concat([header, c.subarray(pos)]);
-          return;
-        }
-        const line = Buffer.concat([header, c.subarray(pos, nl)])
-          .toString('utf8')
-          .split(' ');
-        header = Buffer.alloc(0);
-        pos = nl + 1;
-        if (line[1] === 'missing') {
-          next++;
-          continue;
-        }
-        blob = Buffer.allocUnsafe(Number(line[2]));
-        filled = 0;
-        if (blob.length === 0) {
-          result.set(oids[next] as string, blob);
-          blob = undefined;
-          next++;
-          skip = 1;
-        }
-      }
-    };
-    child.stdout.on('data', take);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new GitError(`git cat-file --batch exited with ${code}`));
-      resolve(result);
+    names.forEach((name, i) => {
+      const blob = blobs[i];
+      if (blob) result.set(name, blob);
     });
-    child.stdin.end(oids.join('\n') + '\n');
-  });
+    return result;
+  }
+
+  /** Ends the process; resolves when it has exited (a failure after the last answer is not reported). */
+  async close(): Promise<void> {
+    if (!this.child) return;
+    this.child.stdin?.end();
+    await this.exited;
+  }
+
+  private readOne(name: string): Promise<Buffer | undefined> {
+    let p = this.read.get(name);
+    if (!p) {
+      // git reads one object name per line: a name with a line break would be two requests.
+      if (/[\n\r]/.test(name))
+        p = Promise.reject(new GitError(`not an object name: ${JSON.stringify(name)}`));
+      else if (this.failure) p = Promise.reject(this.failure);
+      else
+        p = new Promise((done, fail) => {
+          this.waiting.push({ name, done, fail });
+          this.process().stdin?.write(name + '\n');
+        });
+      p.catch(() => undefined); // the caller awaits it; a failure shared by later reads is not "unhandled"
+      this.read.set(name, p);
+    }
+    return p;
+  }
+
+  private process(): ReturnType<typeof spawn> {
+    if (this.child) return this.child;
+    const child = spawn('git', ['cat-file', '--batch'], {
+      cwd: this.cwd,
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    this.child = child;
+    child.stdout?.on('data', (c: Buffer) => this.take(c));
+    child.stdin?.on('error', () => undefined); // reported by 'close' below, with the exit status
+    this.exited = new Promise((resolve) => {
+      let settled = false;
+      const end = (why: string): void => {
+        if (settled) return;
+        settled = true;
+        this.failure = new GitError(why);
+        for (const w of this.waiting.splice(0)) w.fail(this.failure);
+        resolve();
+      };
+      child.on('error', (e) => end(`git cat-file --batch failed: ${e.message}`));
+      child.on('close', (code) =>
+        end(code === 0 ? 'git cat-file --batch has ended' : `git cat-file --batch exited with ${code}`),
+      );
+    });
+    return child;
+  }
+
+  private answer(blob: Buffer | undefined): void {
+    this.waiting.shift()?.done(blob);
+  }
+
+  private take(c: Buffer): void {
+    let pos = 0;
+    while (pos < c.length) {
+      if (this.skipNewline) {
+        pos++;
+        this.skipNewline = false;
+        continue;
+      }
+      if (this.blob) {
+        const n = Math.min(this.blob.length - this.filled, c.length - pos);
+        c.copy(this.blob, this.filled, pos, pos + n);
+        this.filled += n;
+        pos += n;
+        if (this.filled === this.blob.length) {
+          this.answer(this.blob);
+          this.blob = undefined;
+          this.skipNewline = true;
+        }
+        continue;
+      }
+      const nl = c.indexOf(0x0a, pos);
+      if (nl < 0) {
+        this.header = Buffer.concat([this.header, c.subarray(pos)]);
+        return;
+      }
+      const line = Buffer.concat([this.header, c.subarray(pos, nl)])
+        .toString('utf8')
+        .split(' ');
+      this.header = Buffer.alloc(0);
+      pos = nl + 1;
+      if (line[line.length - 1] === 'missing' || line[line.length - 1] === 'ambiguous') {
+        this.answer(undefined);
+        continue;
+      }
+      const blob = Buffer.allocUnsafe(Number(line[2]));
+      if (blob.length === 0) {
+        this.answer(blob);
+        this.skipNewline = true;
+      } else {
+        this.blob = blob;
+        this.filled = 0;
+      }
+    }
+  }
+}
+
+/** Reads many blobs with one `git cat-file --batch` process (a BlobReader used once). */
+export async function readBlobs(cwd: string, oids: string[]): Promise<Map<string, Buffer>> {
+  if (oids.length === 0) return new Map();
+  const reader = new BlobReader(cwd);
+  try {
+    return await reader.readAll(oids);
+  } finally {
+    await reader.close();
+  }
 }
 
 export interface GitTree extends UnitTree {
@@ -156,8 +237,17 @@ export async function gitTree(
   cwd: string,
   commit: string,
   wanted: (path: string) => boolean,
+  /** A reader shared with other trees of the repository (the caller closes it); else one of its own. */
+  blobs?: BlobReader,
 ): Promise<GitTree> {
-  return treeOfListing(cwd, commit, await listTree(cwd, commit), wanted);
+  const listing = await listTree(cwd, commit);
+  if (blobs) return treeOfListing(commit, listing, wanted, blobs);
+  const own = new BlobReader(cwd);
+  try {
+    return await treeOfListing(commit, listing, wanted, own);
+  } finally {
+    await own.close();
+  }
 }
 
 /**
@@ -196,14 +286,20 @@ export async function listIndex(cwd: string): Promise<TreeListingEntry[]> {
 
 /** A UnitTree over the index, read like gitTree() reads a commit: never through the working tree. */
 export async function indexTree(cwd: string, wanted: (path: string) => boolean): Promise<GitTree> {
-  return treeOfListing(cwd, 'index', await listIndex(cwd), wanted);
+  const listing = await listIndex(cwd);
+  const blobs = new BlobReader(cwd);
+  try {
+    return await treeOfListing('index', listing, wanted, blobs);
+  } finally {
+    await blobs.close();
+  }
 }
 
 async function treeOfListing(
-  cwd: string,
   commit: string,
   listing: TreeListingEntry[],
   wanted: (path: string) => boolean,
+  reader: BlobReader,
 ): Promise<GitTree> {
   const entries = new Map<string, TreeEntry>();
   const children = new Map<string, Set<string>>();
@@ -236,7 +332,7 @@ async function treeOfListing(
     }
   }
   const contents = new Map<string, string>();
-  const linkBlobs = await readBlobs(cwd, [...new Set(links.map((e) => e.oid))]);
+  const linkBlobs = await reader.readAll([...new Set(links.map((e) => e.oid))]);
   for (const e of links) {
     const blob = linkBlobs.get(e.oid);
     if (blob) entries.set('/' + e.path, { type: 'symlink', target: blob.toString('utf8') });
@@ -265,7 +361,7 @@ async function treeOfListing(
     if (oid !== undefined) targets.set(r.path, oid);
   }
   const wantedOids = [...new Set([...files.map((e) => e.oid), ...targets.values()])];
-  const blobs = await readBlobs(cwd, wantedOids);
+  const blobs = await reader.readAll(wantedOids);
   for (const e of files) {
     const blob = blobs.get(e.oid);
     if (blob) contents.set('/' + e.path, blob.toString('utf8'));

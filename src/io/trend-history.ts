@@ -6,7 +6,7 @@ import type { GatePolicy } from '../core/policy/policy-types';
 import { createScoreCache } from '../core/trend/score-cache';
 import { buildTrend, type Trend, type TrendColumnKind, type TrendSnapshot } from '../core/trend/trend';
 import { commitSource, scoreAll, type TreeSource } from './gate-pipeline';
-import { git, GitError, readBlobs } from './git';
+import { BlobReader, git, GitError } from './git';
 
 export const DEFAULT_TAG_PATTERN = 'v*';
 export const DEFAULT_TAG_LIMIT = 10;
@@ -99,9 +99,9 @@ async function resolveCommit(repoDir: string, rev: string): Promise<string | und
   return out.trim() || undefined;
 }
 
-/** The policy of each commit, read with one git process; the same text is loaded once. */
+/** The policy of each commit; the same text is loaded once. */
 async function policiesAt(
-  repoDir: string,
+  blobReader: BlobReader,
   commits: string[],
   options: CollectTrendOptions,
 ): Promise<Map<string, GatePolicy>> {
@@ -112,7 +112,7 @@ async function policiesAt(
     return result;
   }
   const names = commits.map((c) => `${c}:${path}`);
-  const blobs = await readBlobs(repoDir, [...new Set(names)]);
+  const blobs = await blobReader.readAll([...new Set(names)]);
   const loaded = new Map<string, GatePolicy | undefined>();
   for (const [i, c] of commits.entries()) {
     const blob = blobs.get(names[i] as string);
@@ -161,6 +161,20 @@ function selects(paths: readonly string[], files: readonly string[]): boolean {
  * as the gate would (discoverUnits + scoreUnit under the policy), and builds the trend.
  */
 export async function collectTrend(repoDir: string, options: CollectTrendOptions): Promise<Trend> {
+  // One git process reads the blobs of every release: a file unchanged between releases is read once.
+  const blobs = new BlobReader(repoDir);
+  try {
+    return await collectTrendWith(repoDir, options, blobs);
+  } finally {
+    await blobs.close();
+  }
+}
+
+async function collectTrendWith(
+  repoDir: string,
+  options: CollectTrendOptions,
+  blobs: BlobReader,
+): Promise<Trend> {
   const pattern = options.pattern ?? DEFAULT_TAG_PATTERN;
   const tags = await listReleaseTags(repoDir, pattern, options.limit ?? DEFAULT_TAG_LIMIT);
   if (tags.length === 0) options.messages?.push(`No tag matches ${pattern}: the trend has no releases.`);
@@ -179,13 +193,13 @@ export async function collectTrend(repoDir: string, options: CollectTrendOptions
   if (head) columns.push({ kind: 'head', label: 'head', commit: head });
 
   const policies = await policiesAt(
-    repoDir,
+    blobs,
     columns.map((c) => c.commit),
     options,
   );
   // Git reads overlap (a few processes at a time); scoring stays in release order for the cache.
   const commits = [...new Set(columns.map((c) => c.commit))];
-  const reads = inFlight(commits, GIT_READS_IN_FLIGHT, (c) => commitSource(repoDir, c));
+  const reads = inFlight(commits, GIT_READS_IN_FLIGHT, (c) => commitSource(repoDir, c, blobs));
   const sources = new Map(commits.map((c, i) => [c, reads[i] as Promise<TreeSource>]));
   const cache = createScoreCache();
   const byCommit = new Map<string, ReturnType<typeof scoreAll>>();

@@ -5,11 +5,12 @@ import {
   builtInPolicy,
   formatPolicyError,
   loadPolicy,
-  policySchemaAjv,
   thresholdToExposure,
   type PolicyError,
 } from '../../../src/core/policy/load-policy';
 import type { GatePolicy, Profile } from '../../../src/core/policy/policy-types';
+import { POLICY_VALIDATOR_OPTIONS, policySchemaAjv } from '../../../src/core/policy/policy-schema-ajv';
+import { validate as generatedValidator } from '../../../src/core/policy/policy-validator.generated';
 import { SUPPORTED_VERSIONS, systemdRelease } from '../../../src/core/security/versions';
 import { assessorFields } from '../../../src/core/security/assessor-knowledge';
 
@@ -798,6 +799,24 @@ describe('policies/schema.json', () => {
     const union = SUPPORTED_VERSIONS.flatMap((v) => systemdRelease(v).data.assessors.map((a) => a.jsonField));
     expect(schema.properties.assessorOverrides.propertyNames.enum).toEqual(assessorFields());
     expect(new Set(assessorFields())).toEqual(new Set(union));
+  });
+});
+
+describe('the ahead-of-time policy validator (policy-validator.generated.ts)', () => {
+  // scripts/generate-validators.mjs --check (in CI) proves the file is what the generator writes; this
+  // proves it judges documents as ajv compiling the schema now would, errors and all.
+  const compiled = policySchemaAjv(POLICY_VALIDATOR_OPTIONS).compile(schema);
+  const generated = generatedValidator as unknown as typeof compiled;
+  it.each([
+    ['an empty policy', {}],
+    ['a wrong type and an unknown key', { threshold: 'high', tresholds: 3 }],
+    ['a bad profile', { profiles: { api: { extends: 7, threshold: 11, forbiddenDirectives: [1] } } }],
+    ['a bad unit entry', { units: [{ match: '', profile: 'x', extra: true }] }],
+    ['a bad deviation policy', { deviations: { maxExpiryDays: -1, owners: 'me' } }],
+    ['not an object', [1, 2]],
+  ])('%s', (_name, doc) => {
+    expect(generated(doc)).toBe(compiled(doc));
+    expect(generated.errors ?? null).toEqual(compiled.errors ?? null);
   });
 });
 

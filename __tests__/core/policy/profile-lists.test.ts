@@ -1,7 +1,7 @@
 // The annotations of the rules' lists in policies/schema.json (x-unitgate-list, x-unitgate-names): only
 // known values, only on the profile's keys, and the inheritance they drive.
 import schema from '../../../policies/schema.json';
-import { policySchemaAjv } from '../../../src/core/policy/load-policy';
+import { policySchemaAjv } from '../../../src/core/policy/policy-schema-ajv';
 import {
   inheritLists,
   LIST_ANNOTATION,

@@ -2,9 +2,9 @@
 // masks, aliases, templates) and which drop-ins it applies, in which order (spec §4.1).
 import {
   compareBytes,
-  findDropIns,
   loadUnit,
   MAX_UNIT_FILE_BYTES,
+  UnitLoader,
   type LoadOutcome,
 } from '../../../src/core/unit/load-unit';
 import { memoryTree, type EntryType, type UnitTree } from '../../../src/core/unit/unit-tree';
@@ -530,9 +530,29 @@ describe('search directories', () => {
   });
 });
 
-describe('findDropIns', () => {
+describe('UnitLoader.dropInPaths', () => {
   it('finds nothing when there are no directories', () => {
-    expect(findDropIns(memoryTree({}), SEARCH_PATH, 'x.service', [], 'service')).toEqual([]);
+    const loader = new UnitLoader(memoryTree({}), SEARCH_PATH);
+    expect(loader.dropInPaths({ id: 'x.service', names: ['x.service'], type: 'service' })).toEqual([]);
+  });
+
+  it('lists the drop-ins of every name, in the order systemd applies them', () => {
+    const loader = new UnitLoader(
+      memoryTree({
+        [`${LIB}/a.service`]: '[Service]\nExecStart=/bin/true\n',
+        [`${LIB}/a.service.d/20-b.conf`]: '[Service]\n',
+        [`${ETC}/alias.service.d/10-a.conf`]: '[Service]\n',
+        [`${LIB}/service.d/05-all.conf`]: '[Service]\n',
+      }),
+      SEARCH_PATH,
+    );
+    expect(
+      loader.dropInPaths({ id: 'a.service', names: ['a.service', 'alias.service'], type: 'service' }),
+    ).toEqual([
+      `${LIB}/service.d/05-all.conf`,
+      `${ETC}/alias.service.d/10-a.conf`,
+      `${LIB}/a.service.d/20-b.conf`,
+    ]);
   });
 });
 

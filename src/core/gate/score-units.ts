@@ -1,6 +1,6 @@
 // Loads and scores located units from a tree (a commit or a working directory): the gate's view of
 // one side of a change. Pure over the UnitTree interface.
-import { findDropIns, type UnitLoader, type LoadedUnit } from '../unit/load-unit';
+import { UnitLoader, type LoadedUnit } from '../unit/load-unit';
 import { dropInNames, parseUnitName, templateOf } from '../unit/unit-name';
 import { posix } from 'path';
 import { linkTargetPath, resolvePath, type UnitTree } from '../unit/unit-tree';
@@ -130,13 +130,14 @@ function escapingDropIns(
   tree: UnitTree,
   searchPath: readonly string[],
   unit: LoadedUnit,
+  loader: UnitLoader,
 ): { path: string; target: string }[] {
   const candidates: string[] = [];
   for (const dir of searchPath) {
     for (const name of unit.names) for (const n of dropInNames(name)) candidates.push(`${dir}/${n}.d`);
     candidates.push(`${dir}/${unit.type}.d`);
   }
-  candidates.push(...findDropIns(tree, searchPath, unit.id, unit.names.slice(1), unit.type));
+  candidates.push(...loader.dropInPaths(unit));
   const refused: { path: string; target: string }[] = [];
   const window = repositoryWindow(tree);
   for (const path of new Set(candidates)) {
@@ -169,13 +170,14 @@ export function scoreUnit(
       side: { path: locator.repoPath, error: refused, texts: [] },
       files: readByName(),
     };
+  const unitLoader = loader ?? new UnitLoader(tree, locator.searchPath);
   const outcome = scoreUnitInTree({
     tree,
     unitName: locator.unitName,
     searchPath: locator.searchPath,
     systemd,
     overrides,
-    loader,
+    loader: unitLoader,
   });
   if (!outcome.ok && outcome.stage === 'load') {
     return {
@@ -185,7 +187,7 @@ export function scoreUnit(
     };
   }
   const unit = outcome.unit as LoadedUnit;
-  const escaping = escapingDropIns(tree, locator.searchPath, unit);
+  const escaping = escapingDropIns(tree, locator.searchPath, unit, unitLoader);
   if (escaping.length > 0) {
     const error = escaping
       .map(

@@ -1,8 +1,7 @@
 // Turns the text of a policy file into a GatePolicy: JSON with positions, ajv validation against
 // policies/schema.json, the checks a schema cannot express (profile names, extends cycles, capability
 // and address family names), then defaults and the merge of the user's profiles over the built-in ones.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
-import schema from '../../../policies/schema.json';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import baselineProfile from '../../../policies/profiles/baseline.json';
 import apiServiceProfile from '../../../policies/profiles/api-service.json';
 import workerProfile from '../../../policies/profiles/worker.json';
@@ -12,7 +11,8 @@ import { DEFAULT_VERSION, systemdRelease, type SystemdRelease } from '../securit
 import { globError } from './match-glob';
 import { lineKey } from '../unit/directive-key';
 import { formatJsonPath, parseJsonDocument, type JsonPathSegment } from './parse-json-document';
-import { inheritLists, NAME_SETS, PROFILE_LIST_KEYWORDS, PROFILE_LISTS } from './profile-lists';
+import { inheritLists, NAME_SETS, PROFILE_LISTS } from './profile-lists';
+import { validate as generatedValidator } from './policy-validator.generated';
 import type {
   DeviationPolicy,
   GateMode,
@@ -64,22 +64,9 @@ export const POLICY_DEFAULTS = {
 
 export const BUILT_IN_POLICY_SOURCE = 'built-in baseline';
 
-// Compiled once, on first use (commands that never read a policy do not pay for it): validating is then
-// a plain function call. `verbose` gives each error its schema and data, which the messages below use
-// (allowed keys, examples, the offending value).
-let compiled: ValidateFunction<PolicyDocument> | undefined;
-function validateDocument(doc: unknown): doc is PolicyDocument {
-  compiled ??= policySchemaAjv({ allErrors: true, verbose: true }).compile<PolicyDocument>(schema);
-  const ok = compiled(doc);
-  validateDocument.errors = compiled.errors;
-  return ok;
-}
-validateDocument.errors = undefined as ValidateFunction['errors'];
-
-/** An ajv in strict mode that knows the schema's annotations of the rules' lists (profile-lists.ts). */
-export function policySchemaAjv(options: { allErrors?: boolean; verbose?: boolean } = {}): Ajv {
-  return new Ajv({ ...options, strict: true, keywords: [...PROFILE_LIST_KEYWORDS] });
-}
+// Compiled from policies/schema.json ahead of time by scripts/generate-validators.mjs, with
+// POLICY_VALIDATOR_OPTIONS (policy-schema-ajv.ts): validating is a plain function call.
+const validateDocument = generatedValidator as unknown as ValidateFunction<PolicyDocument>;
 
 /** The policy's 0.0–10.0 threshold on systemd's 0…100 exposure scale, rounded to the nearest tenth. */
 export function thresholdToExposure(threshold: number): number {

@@ -445,6 +445,17 @@ export class UnitLoader {
     this.names = new NameMap(this.tree, searchPath);
   }
 
+  /**
+   * The drop-in files of a unit, in application order: every `*.conf` of every `NAME.d/` directory
+   * (the unit's names, their templates and dash prefixes, then the per-type directory) in every search
+   * directory, one per file name — the earliest directory wins — sorted by file name. Uses this
+   * loader's directory listings, so asking for every unit of a tree stays linear.
+   */
+  dropInPaths(unit: Pick<LoadedUnit, 'id' | 'names' | 'type'>): string[] {
+    this.dropIns ??= new DropInFinder(this.tree, this.searchPath, this.resolve);
+    return this.dropIns.findFiles(unit.id, undefined, unit.names, unit.type).map((f) => f.path);
+  }
+
   private readonly resolve = (path: string): Resolved => {
     let r = this.resolved.get(path);
     if (!r) {
@@ -710,24 +721,6 @@ const BACKUP_SUFFIXES = [
 
 function isHiddenOrBackup(name: string): boolean {
   return name.startsWith('.') || BACKUP_SUFFIXES.some((s) => name.endsWith(s));
-}
-
-/**
- * The drop-in files of a unit, in application order: every `*.conf` of every `NAME.d/` directory
- * (the unit's names, their templates and dash prefixes, then the per-type directory) in every search
- * directory, one per file name — the earliest directory wins — sorted by file name.
- */
-export function findDropIns(
-  tree: UnitTree,
-  searchPath: readonly string[],
-  id: string,
-  aliases: readonly string[],
-  type: UnitType,
-  resolve: (path: string) => Resolved = (p) => resolvePath(tree, p),
-): string[] {
-  return new DropInFinder(tree, searchPath, resolve)
-    .findFiles(id, undefined, [id, ...aliases], type)
-    .map((f) => f.path);
 }
 
 /**
