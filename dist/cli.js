@@ -23986,12 +23986,22 @@ function isWide(c) {
   return false;
 }
 function cellWidth(s, tabCells) {
+  const cache = tabCells === 1 ? widthCache : void 0;
+  let w2 = cache?.get(s);
+  if (w2 !== void 0) return w2;
+  w2 = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 32 || c >= 127) return consoleWidth(s, tabCells);
+    if (c < 32 || c >= 127) {
+      w2 = consoleWidth(s, tabCells);
+      break;
+    }
   }
-  return s.length;
+  if (cache && cache.size < WIDTH_CACHE_SIZE) cache.set(s, w2);
+  return w2;
 }
+var WIDTH_CACHE_SIZE = 4096;
+var widthCache = /* @__PURE__ */ new Map();
 function cellLines(s) {
   const lines = s.split("\n");
   if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
@@ -24002,22 +24012,19 @@ function pad(width, used) {
   if (used >= width) return "";
   return width - used <= SPACES.length ? SPACES.slice(0, width - used) : " ".repeat(width - used);
 }
-function renderTable(assessment, options) {
-  const check = options.utf8 ? "✓" : "+";
-  const cross = options.utf8 ? "✗" : "-";
-  const c = columnsOf(assessment);
-  const n = c.order.length;
-  const tabCells = options.tabCells ?? 1;
-  const nameWidths = [];
-  const descriptionWidths = [];
-  const exposureWidths = [];
-  let markWidth = 0;
-  let nameWidth = 4;
-  let descriptionWidth = 11;
-  let exposureWidth = 8;
-  for (let i = 0; i < n; i++) {
+function tableLayout(c, tabCells) {
+  const t = {
+    markWidth: 0,
+    nameWidth: 4,
+    descriptionWidth: 11,
+    exposureWidth: 8,
+    nameWidths: [],
+    descriptionWidths: [],
+    exposureWidths: []
+  };
+  for (let i = 0; i < c.order.length; i++) {
     const index = c.order[i];
-    if (markWidth === 0 && setOf(c, index) !== null) markWidth = 1;
+    if (t.markWidth === 0 && setOf(c, index) !== null) t.markWidth = 1;
     const name = cellWidth(c.assessors[index].name, tabCells);
     const text = c.description[index] ?? "";
     let description = 0;
@@ -24025,41 +24032,116 @@ function renderTable(assessment, options) {
       for (const line of cellLines(text)) description = Math.max(description, cellWidth(line, tabCells));
     else description = cellWidth(text, tabCells);
     const exposure2 = cellWidth(c.exposure[index] ?? "", tabCells);
-    nameWidths.push(name);
-    descriptionWidths.push(description);
-    exposureWidths.push(exposure2);
-    if (name > nameWidth) nameWidth = name;
-    if (description > descriptionWidth) descriptionWidth = description;
-    if (exposure2 > exposureWidth) exposureWidth = exposure2;
+    t.nameWidths.push(name);
+    t.descriptionWidths.push(description);
+    t.exposureWidths.push(exposure2);
+    if (name > t.nameWidth) t.nameWidth = name;
+    if (description > t.descriptionWidth) t.descriptionWidth = description;
+    if (exposure2 > t.exposureWidth) t.exposureWidth = exposure2;
   }
-  const header = pad(markWidth, 0) + " NAME" + pad(nameWidth, 4) + " DESCRIPTION" + pad(descriptionWidth, 11) + // Header cells are left-aligned, and the last column is not padded after its text (format-table.c).
+  return t;
+}
+function tableHeader(t, options) {
+  const header = pad(t.markWidth, 0) + " NAME" + pad(t.nameWidth, 4) + " DESCRIPTION" + pad(t.descriptionWidth, 11) + // Header cells are left-aligned, and the last column is not padded after its text (format-table.c).
   " EXPOSURE";
-  let out = options.colors ? `\x1B[4m${header}${ANSI.normal}
+  return options.colors ? `\x1B[4m${header}${ANSI.normal}
 ` : header + "\n";
-  for (let i = 0; i < n; i++) {
-    const index = c.order[i];
-    const assessor = c.assessors[index];
-    const set = setOf(c, index);
-    if (set === null) out += pad(markWidth, 0);
-    else if (options.colors)
-      out += (set ? ANSI["highlight green"] + check : ANSI["highlight red"] + cross) + ANSI.normal;
-    else out += set ? check : cross;
-    out += " " + assessor.name + pad(nameWidth, nameWidths[i]);
-    const text = c.description[index] ?? "";
-    const lines = text.includes("\n") ? cellLines(text) : void 0;
-    const first = lines ? lines[0] : text;
-    out += " " + first + pad(descriptionWidth, lines ? cellWidth(first, tabCells) : descriptionWidths[i]);
-    const exposure2 = c.exposure[index] ?? "";
-    out += exposure2 === "" ? " \n" : " " + pad(exposureWidth, exposureWidths[i]) + exposure2 + "\n";
-    if (lines)
-      for (let k = 1; k < lines.length; k++) {
-        const line = lines[k];
-        out += pad(markWidth, 0) + " " + assessor.url + pad(nameWidth, 0);
-        out += " " + line + pad(descriptionWidth, cellWidth(line, tabCells)) + " \n";
-      }
-  }
+}
+function tableRow(c, t, i, index, options) {
+  const tabCells = options.tabCells ?? 1;
+  const assessor = c.assessors[index];
+  const set = setOf(c, index);
+  const mark = options.utf8 ? 0 : 1;
+  let out;
+  if (set === null) out = pad(t.markWidth, 0);
+  else if (options.colors)
+    out = (set ? ANSI["highlight green"] + CHECK[mark] : ANSI["highlight red"] + CROSS[mark]) + ANSI.normal;
+  else out = set ? CHECK[mark] : CROSS[mark];
+  out += " " + assessor.name + pad(t.nameWidth, t.nameWidths[i]);
+  const text = c.description[index] ?? "";
+  const lines = text.includes("\n") ? cellLines(text) : void 0;
+  const first = lines ? lines[0] : text;
+  out += " " + first + pad(t.descriptionWidth, lines ? cellWidth(first, tabCells) : t.descriptionWidths[i]);
+  const exposure2 = c.exposure[index] ?? "";
+  out += exposure2 === "" ? " \n" : " " + pad(t.exposureWidth, t.exposureWidths[i]) + exposure2 + "\n";
+  if (lines)
+    for (let k = 1; k < lines.length; k++) {
+      const line = lines[k];
+      out += pad(t.markWidth, 0) + " " + assessor.url + pad(t.nameWidth, 0);
+      out += " " + line + pad(t.descriptionWidth, cellWidth(line, tabCells)) + " \n";
+    }
+  return out;
+}
+var CHECK = ["✓", "+"];
+var CROSS = ["✗", "-"];
+function renderTable(assessment, options) {
+  const c = columnsOf(assessment);
+  const t = tableLayout(c, options.tabCells ?? 1);
+  let out = tableHeader(t, options);
+  for (let i = 0; i < c.order.length; i++) out += tableRow(c, t, i, c.order[i], options);
   return out + renderOverallLine(assessment, options);
 }
+var TABLE_ROWS = /* @__PURE__ */ new WeakMap();
+function tableRowMemo(assessors) {
+  let memo = TABLE_ROWS.get(assessors);
+  if (memo === void 0) {
+    memo = {
+      last: new Array(assessors.length).fill(void 0),
+      seen: Array.from({ length: assessors.length }, () => /* @__PURE__ */ new Map())
+    };
+    TABLE_ROWS.set(assessors, memo);
+  }
+  return memo;
+}
+function encodeTable(assessment, options, out, offset) {
+  const c = columnsOf(assessment);
+  const t = tableLayout(c, options.tabCells ?? 1);
+  const memo = tableRowMemo(c.assessors);
+  const tabCells = options.tabCells ?? 1;
+  const shape = t.nameWidth < 256 && t.descriptionWidth < 65536 && t.exposureWidth < 256 && (tabCells === 1 || tabCells === 8) ? (((t.descriptionWidth * 256 + t.nameWidth) * 256 + t.exposureWidth) * 2 + t.markWidth) * 8 + (options.utf8 ? 4 : 0) + (options.colors ? 2 : 0) + (tabCells === 1 ? 1 : 0) : -1;
+  let p = offset;
+  const put = (bytes) => {
+    if (p + bytes.length > out.length) return false;
+    out.set(bytes, p);
+    p += bytes.length;
+    return true;
+  };
+  if (!put(textBytes(tableHeader(t, options)))) return -1;
+  for (let i = 0; i < c.order.length; i++) {
+    const index = c.order[i];
+    const set = setOf(c, index);
+    const description = c.description[index] ?? null;
+    const exposure2 = c.exposure[index] ?? null;
+    const last = memo.last[index];
+    let bytes;
+    if (last !== void 0 && shape >= 0 && last.widths === shape && last.set === set && last.description === description && last.exposure === exposure2)
+      bytes = last.bytes;
+    else {
+      const seen = memo.seen[index];
+      const key = shape < 0 ? void 0 : `${shape}|${set}|${exposure2}|${description}`;
+      bytes = key === void 0 ? void 0 : seen.get(key);
+      if (bytes === void 0) {
+        bytes = utf8.encode(tableRow(c, t, i, index, options));
+        if (key !== void 0 && seen.size < MAX_PIECES_PER_ROW) seen.set(key, bytes);
+      }
+      if (shape >= 0) memo.last[index] = { set, description, exposure: exposure2, widths: shape, bytes };
+    }
+    if (!put(bytes)) return -1;
+  }
+  const overall = renderOverallLine(assessment, options);
+  const r = utf8.encodeInto(overall, out.subarray(p));
+  if (r.read < overall.length) return -1;
+  return p + r.written;
+}
+function textBytes(s) {
+  let bytes = TEXT_BYTES.get(s);
+  if (bytes === void 0) {
+    bytes = utf8.encode(s);
+    if (TEXT_BYTES.size < MAX_PIECES_PER_ROW) TEXT_BYTES.set(s, bytes);
+  }
+  return bytes;
+}
+var TEXT_BYTES = /* @__PURE__ */ new Map();
 function renderOverallLine(assessment, options) {
   const { exposure: exposure2, level } = assessment;
   const arrow = options.utf8 ? "→" : "->";
@@ -24262,6 +24344,12 @@ function prepare(argument, cwd, instance) {
 function runSecurityCommand(options, env) {
   const release2 = options.scope === "user" ? userManagerRelease(options.version) : systemdRelease(options.version);
   const instance = options.instance ?? release2.traits.templateInstance;
+  const textOptions = {
+    utf8: env.utf8,
+    colors: env.colors,
+    emoji: env.emoji,
+    tabCells: release2.traits.tableTabCells
+  };
   let stdout = "";
   let stderr = "";
   const reports = [];
@@ -24488,16 +24576,13 @@ ${message}
       report.unit = unit2;
       report.assessment = assessment;
     }
+    const scored = assessment;
     if (options.json === "short" && options.writeEncoded) {
-      const scored = assessment;
       options.writeEncoded((into, at3) => encodeJsonShort(scored, into, at3));
+    } else if (options.json === "off" && options.writeEncoded) {
+      options.writeEncoded((into, at3) => encodeTable(scored, textOptions, into, at3));
     } else {
-      const out = options.json === "off" ? renderTable(assessment, {
-        utf8: env.utf8,
-        colors: env.colors,
-        emoji: env.emoji,
-        tabCells: release2.traits.tableTabCells
-      }) : renderJson(assessment, options.json);
+      const out = options.json === "off" ? renderTable(assessment, textOptions) : renderJson(assessment, options.json);
       if (options.write) options.write(out);
       else stdout += out;
     }

@@ -10,7 +10,13 @@ import { scoreUnitInTree } from '../core/engine';
 import type { AssessAssertion, Assessment } from '../core/security/assess';
 import { parseSecurityPolicy, type SecurityPolicy } from '../core/security/security-policy';
 import { exactExp10 } from '../core/security/systemd-json';
-import { encodeJsonShort, renderJson, renderTable } from '../core/security/render-security';
+import {
+  encodeJsonShort,
+  encodeTable,
+  renderJson,
+  renderTable,
+  type TextOptions,
+} from '../core/security/render-security';
 import {
   systemdRelease,
   userManagerRelease,
@@ -203,6 +209,12 @@ export function runSecurityCommand(
   const release =
     options.scope === 'user' ? userManagerRelease(options.version) : systemdRelease(options.version);
   const instance = options.instance ?? release.traits.templateInstance;
+  const textOptions: TextOptions = {
+    utf8: env.utf8,
+    colors: env.colors,
+    emoji: env.emoji,
+    tabCells: release.traits.tableTabCells,
+  };
   let stdout = '';
   let stderr = '';
   const reports: UnitReport[] = [];
@@ -504,19 +516,14 @@ export function runSecurityCommand(
       report.unit = unit;
       report.assessment = assessment;
     }
+    const scored = assessment;
     if (options.json === 'short' && options.writeEncoded) {
-      const scored = assessment;
       options.writeEncoded((into, at) => encodeJsonShort(scored, into, at));
+    } else if (options.json === 'off' && options.writeEncoded) {
+      options.writeEncoded((into, at) => encodeTable(scored, textOptions, into, at));
     } else {
       const out =
-        options.json === 'off'
-          ? renderTable(assessment, {
-              utf8: env.utf8,
-              colors: env.colors,
-              emoji: env.emoji,
-              tabCells: release.traits.tableTabCells,
-            })
-          : renderJson(assessment, options.json);
+        options.json === 'off' ? renderTable(assessment, textOptions) : renderJson(assessment, options.json);
       if (options.write) options.write(out);
       else stdout += out;
     }

@@ -8,6 +8,7 @@ import { assessUnit, type AssessedRow, type Assessment } from '../../../src/core
 import {
   consoleWidth,
   encodeJsonShort,
+  encodeTable,
   formatExposure,
   renderJson,
   renderOverallLine,
@@ -314,5 +315,56 @@ describe('consoleWidth (utf8_console_width())', () => {
     ['a\tb', 8, 10],
   ])('%j (tab %d cells) → %d', (s, tab, w) => {
     expect(consoleWidth(s, tab)).toBe(w);
+  });
+});
+
+describe('encodeTable', () => {
+  const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
+  const encoded = (a: Assessment, options: TextOptions, size = 1 << 16, offset = 0): Uint8Array | -1 => {
+    const out = new Uint8Array(size);
+    const end = encodeTable(a, options, out, offset);
+    return end < 0 ? -1 : out.subarray(offset, end);
+  };
+  const scored = (text: string, version: 252 | 262 = 262): Assessment => {
+    const loaded = loadUnit(memoryTree({ '/u/x.service': text }), 'x.service', { searchPath: ['/u'] });
+    if (!loaded.ok) throw new Error(loaded.failure.message);
+    const release = systemdRelease(version);
+    return assessUnit(deriveSecuritySettings(loaded.unit, release).settings!, release);
+  };
+  // Real units share their release's assessor table, so the row memo carries over from one to the next.
+  const bare = scored('[Service]\nExecStart=/bin/true\n');
+  const hardened = scored(
+    '[Service]\nExecStart=/bin/true\nDynamicUser=yes\nPrivateNetwork=yes\nDeviceAllow=/dev/null rw\nDeviceAllow=/dev/zero r\n',
+  );
+  const OPTIONS: [string, TextOptions][] = [
+    ['UTF-8', PLAIN],
+    ['ASCII', { utf8: false, colors: false, emoji: false }],
+    ['colours', { utf8: true, colors: true, emoji: true }],
+    ['tabs of eight cells', { ...PLAIN, tabCells: 8 }],
+  ];
+
+  it.each(OPTIONS)('%s: the UTF-8 of renderTable(), whatever was encoded before', (_name, options) => {
+    for (const a of [bare, hardened, bare, SAMPLE, hardened, bare])
+      expect(encoded(a, options)).toEqual(utf8(renderTable(a, options)));
+  });
+
+  it('several-line descriptions, wide and tab characters, and a lone surrogate', () => {
+    const a = assessment([
+      row('A=', false, 'first line\nsecond, longer line\n', '0.5'),
+      row('B\t=', true, '漢字 ✓ and a lone \ud800', null),
+      row('C=', null, null, null),
+    ]);
+    for (const options of OPTIONS.map(([, o]) => o))
+      expect(encoded(a, options)).toEqual(utf8(renderTable(a, options)));
+  });
+
+  it('writes from the offset it is given; -1 when the buffer cannot hold it all', () => {
+    const expected = utf8(renderTable(bare, PLAIN));
+    const out = new Uint8Array(expected.length + 100).fill(0x7e);
+    expect(encodeTable(bare, PLAIN, out, 100)).toBe(100 + expected.length);
+    expect(out.subarray(100)).toEqual(expected);
+    expect(out.subarray(0, 100).every((b) => b === 0x7e)).toBe(true);
+    expect(encoded(bare, PLAIN, expected.length - 1)).toBe(-1);
+    expect(encoded(bare, PLAIN, expected.length + 10, 11)).toBe(-1);
   });
 });

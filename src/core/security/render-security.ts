@@ -1,6 +1,6 @@
 // Text and JSON output of an assessment, byte for byte as `systemd-analyze security` prints it
 // (format-table.c table_print()/table_print_json() and the summary printf() of assess(), v252–v262).
-import { columnsOf, setOf, type Assessment } from './assess';
+import { columnsOf, setOf, type Assessment, type AssessmentColumns } from './assess';
 import type { AssessorData } from './versions';
 
 export type JsonMode = 'short' | 'pretty';
@@ -280,12 +280,26 @@ function isWide(c: number): boolean {
  * character): only other text pays for the width table.
  */
 function cellWidth(s: string, tabCells: number): number {
+  // Names and descriptions are mostly the release's own few hundred texts, one string object each: a
+  // width looked up by string (whose hash V8 keeps) costs less than a scan of its characters. Bounded,
+  // as a policy can bring texts of its own.
+  const cache = tabCells === 1 ? widthCache : undefined;
+  let w = cache?.get(s);
+  if (w !== undefined) return w;
+  w = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c >= 0x7f) return consoleWidth(s, tabCells);
+    if (c < 0x20 || c >= 0x7f) {
+      w = consoleWidth(s, tabCells);
+      break;
+    }
   }
-  return s.length;
+  if (cache && cache.size < WIDTH_CACHE_SIZE) cache.set(s, w);
+  return w;
 }
+
+const WIDTH_CACHE_SIZE = 4096;
+const widthCache = new Map<string, number>();
 
 /**
  * The lines format-table prints of a cell (string_extract_line()): split at newlines, a final newline
@@ -305,26 +319,32 @@ function pad(width: number, used: number): string {
   return width - used <= SPACES.length ? SPACES.slice(0, width - used) : ' '.repeat(width - used);
 }
 
-/** The table plus the overall line, as printed without `--json`. */
-export function renderTable(assessment: Assessment, options: TextOptions): string {
-  const check = options.utf8 ? '✓' : '+';
-  const cross = options.utf8 ? '✗' : '-';
-  // Read from the columns (no row objects); each cell's width is found once, each line built once.
-  const c = columnsOf(assessment);
-  const n = c.order.length;
-  const tabCells = options.tabCells ?? 1;
-  const nameWidths: number[] = [];
-  const descriptionWidths: number[] = [];
-  const exposureWidths: number[] = [];
+/** The widths of a table's columns, and of each row's cells (in print order). */
+interface TableLayout {
+  markWidth: number;
+  nameWidth: number;
+  descriptionWidth: number;
+  exposureWidth: number;
+  nameWidths: number[];
+  descriptionWidths: number[];
+  exposureWidths: number[];
+}
+
+function tableLayout(c: AssessmentColumns, tabCells: number): TableLayout {
   // The header's cells ('', NAME, DESCRIPTION, EXPOSURE) start the column widths.
-  let markWidth = 0;
-  let nameWidth = 4;
-  let descriptionWidth = 11;
-  let exposureWidth = 8;
-  for (let i = 0; i < n; i++) {
+  const t: TableLayout = {
+    markWidth: 0,
+    nameWidth: 4,
+    descriptionWidth: 11,
+    exposureWidth: 8,
+    nameWidths: [],
+    descriptionWidths: [],
+    exposureWidths: [],
+  };
+  for (let i = 0; i < c.order.length; i++) {
     const index = c.order[i] as number;
     // A mark (✓ ✗ + -) is one cell wide.
-    if (markWidth === 0 && setOf(c, index) !== null) markWidth = 1;
+    if (t.markWidth === 0 && setOf(c, index) !== null) t.markWidth = 1;
     const name = cellWidth((c.assessors[index] as AssessorData).name, tabCells);
     const text = c.description[index] ?? '';
     // A cell of several lines is as wide as its widest line.
@@ -333,53 +353,195 @@ export function renderTable(assessment: Assessment, options: TextOptions): strin
       for (const line of cellLines(text)) description = Math.max(description, cellWidth(line, tabCells));
     else description = cellWidth(text, tabCells);
     const exposure = cellWidth(c.exposure[index] ?? '', tabCells);
-    nameWidths.push(name);
-    descriptionWidths.push(description);
-    exposureWidths.push(exposure);
-    if (name > nameWidth) nameWidth = name;
-    if (description > descriptionWidth) descriptionWidth = description;
-    if (exposure > exposureWidth) exposureWidth = exposure;
+    t.nameWidths.push(name);
+    t.descriptionWidths.push(description);
+    t.exposureWidths.push(exposure);
+    if (name > t.nameWidth) t.nameWidth = name;
+    if (description > t.descriptionWidth) t.descriptionWidth = description;
+    if (exposure > t.exposureWidth) t.exposureWidth = exposure;
   }
+  return t;
+}
 
+function tableHeader(t: TableLayout, options: TextOptions): string {
   const header =
-    pad(markWidth, 0) +
+    pad(t.markWidth, 0) +
     ' NAME' +
-    pad(nameWidth, 4) +
+    pad(t.nameWidth, 4) +
     ' DESCRIPTION' +
-    pad(descriptionWidth, 11) +
+    pad(t.descriptionWidth, 11) +
     // Header cells are left-aligned, and the last column is not padded after its text (format-table.c).
     ' EXPOSURE';
-  let out = options.colors ? `\x1b[4m${header}${ANSI.normal}\n` : header + '\n';
-  for (let i = 0; i < n; i++) {
-    const index = c.order[i] as number;
-    const assessor = c.assessors[index] as AssessorData;
-    const set = setOf(c, index);
-    if (set === null) out += pad(markWidth, 0);
-    else if (options.colors)
-      out += (set ? ANSI['highlight green'] + check : ANSI['highlight red'] + cross) + ANSI.normal;
-    else out += set ? check : cross;
-    out += ' ' + assessor.name + pad(nameWidth, nameWidths[i] as number);
-    const text = c.description[index] ?? '';
-    const lines = text.includes('\n') ? cellLines(text) : undefined;
-    const first = lines ? (lines[0] as string) : text;
-    out +=
-      ' ' +
-      first +
-      pad(descriptionWidth, lines ? cellWidth(first, tabCells) : (descriptionWidths[i] as number));
-    // The last column is right-aligned; an empty last cell is not padded (format-table.c).
-    const exposure = c.exposure[index] ?? '';
-    out += exposure === '' ? ' \n' : ' ' + pad(exposureWidth, exposureWidths[i] as number) + exposure + '\n';
-    // A row's further lines (systemd-analyze 252–262 as measured): the name cell shows the row's URL
-    // there, padded as an empty cell; the other cells their next line, or nothing.
-    if (lines)
-      for (let k = 1; k < lines.length; k++) {
-        const line = lines[k] as string;
-        out += pad(markWidth, 0) + ' ' + assessor.url + pad(nameWidth, 0);
-        out += ' ' + line + pad(descriptionWidth, cellWidth(line, tabCells)) + ' \n';
-      }
-  }
+  return options.colors ? `\x1b[4m${header}${ANSI.normal}\n` : header + '\n';
+}
+
+/** The lines of the row printed `i`-th (assessor `index`), each ending in a newline. */
+function tableRow(
+  c: AssessmentColumns,
+  t: TableLayout,
+  i: number,
+  index: number,
+  options: TextOptions,
+): string {
+  const tabCells = options.tabCells ?? 1;
+  const assessor = c.assessors[index] as AssessorData;
+  const set = setOf(c, index);
+  const mark = options.utf8 ? 0 : 1;
+  let out: string;
+  if (set === null) out = pad(t.markWidth, 0);
+  else if (options.colors)
+    out = (set ? ANSI['highlight green'] + CHECK[mark] : ANSI['highlight red'] + CROSS[mark]) + ANSI.normal;
+  else out = set ? CHECK[mark] : CROSS[mark];
+  out += ' ' + assessor.name + pad(t.nameWidth, t.nameWidths[i] as number);
+  const text = c.description[index] ?? '';
+  const lines = text.includes('\n') ? cellLines(text) : undefined;
+  const first = lines ? (lines[0] as string) : text;
+  out +=
+    ' ' +
+    first +
+    pad(t.descriptionWidth, lines ? cellWidth(first, tabCells) : (t.descriptionWidths[i] as number));
+  // The last column is right-aligned; an empty last cell is not padded (format-table.c).
+  const exposure = c.exposure[index] ?? '';
+  out +=
+    exposure === '' ? ' \n' : ' ' + pad(t.exposureWidth, t.exposureWidths[i] as number) + exposure + '\n';
+  // A row's further lines (systemd-analyze 252–262 as measured): the name cell shows the row's URL
+  // there, padded as an empty cell; the other cells their next line, or nothing.
+  if (lines)
+    for (let k = 1; k < lines.length; k++) {
+      const line = lines[k] as string;
+      out += pad(t.markWidth, 0) + ' ' + assessor.url + pad(t.nameWidth, 0);
+      out += ' ' + line + pad(t.descriptionWidth, cellWidth(line, tabCells)) + ' \n';
+    }
+  return out;
+}
+
+/** The marks of a set and an unset row: UTF-8, ASCII. */
+const CHECK = ['✓', '+'] as const;
+const CROSS = ['✗', '-'] as const;
+
+/** The table plus the overall line, as printed without `--json`. */
+export function renderTable(assessment: Assessment, options: TextOptions): string {
+  const c = columnsOf(assessment);
+  const t = tableLayout(c, options.tabCells ?? 1);
+  let out = tableHeader(t, options);
+  for (let i = 0; i < c.order.length; i++) out += tableRow(c, t, i, c.order[i] as number, options);
   return out + renderOverallLine(assessment, options);
 }
+
+/**
+ * The UTF-8 of table rows, per assessor table and row: the row the previous unit printed (most units
+ * print most rows as the one before), else one of the row's earlier lines (bounded). Encoding each
+ * table's text again cost `unitgate security` a tenth of its time on a big run.
+ */
+interface TableRowMemo {
+  /** Per row: what it printed last (set, description, exposure, the column widths), and its bytes. */
+  last: (
+    | {
+        set: boolean | null;
+        description: string | null;
+        exposure: string | null;
+        widths: number;
+        bytes: Uint8Array;
+      }
+    | undefined
+  )[];
+  seen: Map<string, Uint8Array>[];
+}
+
+const TABLE_ROWS = new WeakMap<readonly AssessorData[], TableRowMemo>();
+
+function tableRowMemo(assessors: readonly AssessorData[]): TableRowMemo {
+  let memo = TABLE_ROWS.get(assessors);
+  if (memo === undefined) {
+    memo = {
+      last: new Array<undefined>(assessors.length).fill(undefined),
+      seen: Array.from({ length: assessors.length }, () => new Map<string, Uint8Array>()),
+    };
+    TABLE_ROWS.set(assessors, memo);
+  }
+  return memo;
+}
+
+/**
+ * renderTable() as UTF-8, written into `out` from `offset`: the same bytes, each row copied from its
+ * memo when it printed the same before with the same widths. Returns the offset after the last byte,
+ * or -1 when `out` has no room for all of it.
+ */
+export function encodeTable(
+  assessment: Assessment,
+  options: TextOptions,
+  out: Uint8Array,
+  offset: number,
+): number {
+  const c = columnsOf(assessment);
+  const t = tableLayout(c, options.tabCells ?? 1);
+  const memo = tableRowMemo(c.assessors);
+  // The options and the column widths that shape a row, as one number (widths beyond 0xffff, from a
+  // policy's long texts, are simply not memoized).
+  const tabCells = options.tabCells ?? 1;
+  const shape =
+    t.nameWidth < 0x100 &&
+    t.descriptionWidth < 0x10000 &&
+    t.exposureWidth < 0x100 &&
+    (tabCells === 1 || tabCells === 8)
+      ? (((t.descriptionWidth * 0x100 + t.nameWidth) * 0x100 + t.exposureWidth) * 2 + t.markWidth) * 8 +
+        (options.utf8 ? 4 : 0) +
+        (options.colors ? 2 : 0) +
+        (tabCells === 1 ? 1 : 0)
+      : -1;
+  let p = offset;
+  const put = (bytes: Uint8Array): boolean => {
+    if (p + bytes.length > out.length) return false;
+    out.set(bytes, p);
+    p += bytes.length;
+    return true;
+  };
+  if (!put(textBytes(tableHeader(t, options)))) return -1;
+  for (let i = 0; i < c.order.length; i++) {
+    const index = c.order[i] as number;
+    const set = setOf(c, index);
+    const description = c.description[index] ?? null;
+    const exposure = c.exposure[index] ?? null;
+    const last = memo.last[index];
+    let bytes: Uint8Array | undefined;
+    if (
+      last !== undefined &&
+      shape >= 0 &&
+      last.widths === shape &&
+      last.set === set &&
+      last.description === description &&
+      last.exposure === exposure
+    )
+      bytes = last.bytes;
+    else {
+      const seen = memo.seen[index] as Map<string, Uint8Array>;
+      const key = shape < 0 ? undefined : `${shape}|${set}|${exposure}|${description}`;
+      bytes = key === undefined ? undefined : seen.get(key);
+      if (bytes === undefined) {
+        bytes = utf8.encode(tableRow(c, t, i, index, options));
+        if (key !== undefined && seen.size < MAX_PIECES_PER_ROW) seen.set(key, bytes);
+      }
+      if (shape >= 0) memo.last[index] = { set, description, exposure, widths: shape, bytes };
+    }
+    if (!put(bytes)) return -1;
+  }
+  const overall = renderOverallLine(assessment, options);
+  const r = utf8.encodeInto(overall, out.subarray(p));
+  if (r.read < overall.length) return -1;
+  return p + r.written;
+}
+
+/** The UTF-8 of a header, encoded once per distinct header (bounded). */
+function textBytes(s: string): Uint8Array {
+  let bytes = TEXT_BYTES.get(s);
+  if (bytes === undefined) {
+    bytes = utf8.encode(s);
+    if (TEXT_BYTES.size < MAX_PIECES_PER_ROW) TEXT_BYTES.set(s, bytes);
+  }
+  return bytes;
+}
+
+const TEXT_BYTES = new Map<string, Uint8Array>();
 
 /** `\n→ Overall exposure level for NAME: X.Y LEVEL 😀\n` */
 export function renderOverallLine(assessment: Assessment, options: TextOptions): string {
