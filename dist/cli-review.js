@@ -24458,22 +24458,15 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
       files: readByName()
     };
   const unitLoader = loader ?? new UnitLoader(tree, locator.searchPath);
-  const outcome = scoreUnitInTree({
-    tree,
-    unitName: locator.unitName,
-    searchPath: locator.searchPath,
-    systemd,
-    overrides,
-    loader: unitLoader
-  });
-  if (!outcome.ok && outcome.stage === "load") {
+  const loaded = unitLoader.load(locator.unitName);
+  if (!loaded.ok) {
     return {
       locator,
-      side: { path: locator.repoPath, error: outcome.message, texts: [] },
+      side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
       files: readByName()
     };
   }
-  const unit2 = outcome.unit;
+  const unit2 = loaded.unit;
   const escaping = escapingDropIns(tree, locator.searchPath, unit2, unitLoader);
   if (escaping.length > 0) {
     const error = escaping.map(
@@ -24501,23 +24494,34 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
     unit2.type,
     unit2.files.map((f) => f.file)
   );
-  const side = {
-    path: repoPathOf(unit2.fragmentPath),
-    unit: unit2,
-    texts,
-    ...overrides ? { overrides } : {}
+  const scoredSide = () => {
+    const outcome = scoreLoadedUnit(unit2, systemd, overrides);
+    const side2 = {
+      path: repoPathOf(unit2.fragmentPath),
+      unit: unit2,
+      texts,
+      ...overrides ? { overrides } : {}
+    };
+    side2.diagnostics = outcome.diagnostics;
+    if (outcome.ok) {
+      side2.settings = outcome.settings;
+      side2.assessment = outcome.assessment;
+    } else if (outcome.stage === "overrides") {
+      side2.error = `the assessor overrides cannot be applied: ${outcome.message}`;
+    } else {
+      side2.error = outcome.message.split("\n")[0] ?? "the unit failed to load";
+    }
+    toRepoPaths(side2);
+    return side2;
   };
-  side.diagnostics = outcome.diagnostics;
-  if (outcome.ok) {
-    side.settings = outcome.settings;
-    side.assessment = outcome.assessment;
-  } else if (outcome.stage === "overrides") {
-    side.error = `the assessor overrides cannot be applied: ${outcome.message}`;
-  } else {
-    side.error = outcome.message.split("\n")[0] ?? "the unit failed to load";
-  }
-  toRepoPaths(side);
-  return { locator, side, files };
+  let side;
+  return {
+    locator,
+    files,
+    get side() {
+      return side ??= scoredSide();
+    }
+  };
 }
 
 // src/core/gate/scope.ts

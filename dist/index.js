@@ -24845,11 +24845,6 @@ function deriveSecuritySettings(unit3, release, host) {
   finishRecord(ctx);
   return { settings: ctx.s, diagnostics: ctx.diagnostics, ...busName };
 }
-function maskedUnitDiagnostics(unit3, release, host) {
-  const ctx = newContext(unit3, release, host);
-  applyFiles(ctx);
-  return ctx.diagnostics;
-}
 function newContext(unit3, release, host) {
   const traits = release.traits;
   const cache2 = releaseCache(release);
@@ -25008,22 +25003,6 @@ function finishRecord(ctx) {
 }
 
 // src/core/engine.ts
-function scoreUnitInTree(request2) {
-  const loader = request2.loader ?? new UnitLoader(request2.tree, request2.searchPath);
-  const loaded = loader.load(request2.unitName);
-  if (!loaded.ok) {
-    const masked = loaded.failure.maskedWithDropIns;
-    const diagnostics = masked && request2.systemd.traits.maskedUnitReadsDropIns ? maskedUnitDiagnostics(masked, request2.systemd, request2.host) : [];
-    return {
-      ok: false,
-      stage: "load",
-      message: loaded.failure.message,
-      failure: loaded.failure,
-      diagnostics
-    };
-  }
-  return scoreLoadedUnit(loaded.unit, request2.systemd, request2.overrides, request2.host);
-}
 function scoreLoadedUnit(unit3, systemd, overrides, host) {
   const derived = deriveSecuritySettings(unit3, systemd, host);
   const busName = derived.busName !== void 0 ? { busName: derived.busName } : {};
@@ -33087,22 +33066,15 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
       files: readByName()
     };
   const unitLoader = loader ?? new UnitLoader(tree, locator.searchPath);
-  const outcome = scoreUnitInTree({
-    tree,
-    unitName: locator.unitName,
-    searchPath: locator.searchPath,
-    systemd,
-    overrides,
-    loader: unitLoader
-  });
-  if (!outcome.ok && outcome.stage === "load") {
+  const loaded = unitLoader.load(locator.unitName);
+  if (!loaded.ok) {
     return {
       locator,
-      side: { path: locator.repoPath, error: outcome.message, texts: [] },
+      side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
       files: readByName()
     };
   }
-  const unit3 = outcome.unit;
+  const unit3 = loaded.unit;
   const escaping = escapingDropIns(tree, locator.searchPath, unit3, unitLoader);
   if (escaping.length > 0) {
     const error = escaping.map(
@@ -33130,23 +33102,34 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
     unit3.type,
     unit3.files.map((f) => f.file)
   );
-  const side2 = {
-    path: repoPathOf(unit3.fragmentPath),
-    unit: unit3,
-    texts,
-    ...overrides ? { overrides } : {}
+  const scoredSide = () => {
+    const outcome = scoreLoadedUnit(unit3, systemd, overrides);
+    const side3 = {
+      path: repoPathOf(unit3.fragmentPath),
+      unit: unit3,
+      texts,
+      ...overrides ? { overrides } : {}
+    };
+    side3.diagnostics = outcome.diagnostics;
+    if (outcome.ok) {
+      side3.settings = outcome.settings;
+      side3.assessment = outcome.assessment;
+    } else if (outcome.stage === "overrides") {
+      side3.error = `the assessor overrides cannot be applied: ${outcome.message}`;
+    } else {
+      side3.error = outcome.message.split("\n")[0] ?? "the unit failed to load";
+    }
+    toRepoPaths(side3);
+    return side3;
   };
-  side2.diagnostics = outcome.diagnostics;
-  if (outcome.ok) {
-    side2.settings = outcome.settings;
-    side2.assessment = outcome.assessment;
-  } else if (outcome.stage === "overrides") {
-    side2.error = `the assessor overrides cannot be applied: ${outcome.message}`;
-  } else {
-    side2.error = outcome.message.split("\n")[0] ?? "the unit failed to load";
-  }
-  toRepoPaths(side2);
-  return { locator, side: side2, files };
+  let side2;
+  return {
+    locator,
+    files,
+    get side() {
+      return side2 ??= scoredSide();
+    }
+  };
 }
 
 // src/core/trend/score-cache.ts

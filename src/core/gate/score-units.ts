@@ -4,7 +4,7 @@ import { UnitLoader, type LoadedUnit } from '../unit/load-unit';
 import { dropInNames, parseUnitName, templateOf } from '../unit/unit-name';
 import { posix } from 'path';
 import { linkTargetPath, resolvePath, type UnitTree } from '../unit/unit-tree';
-import { scoreUnitInTree } from '../engine';
+import { scoreLoadedUnit } from '../engine';
 import type { SecurityPolicy } from '../security/security-policy';
 import type { SystemdRelease } from '../security/versions';
 import { repoPathOf, type UnitLocator } from './discover-units';
@@ -12,7 +12,8 @@ import type { UnitSide } from './evaluate-gate';
 
 export interface ScoredUnit {
   locator: UnitLocator;
-  side: UnitSide;
+  /** The unit's side of the change, scored when first read (scoreUnit()). */
+  readonly side: UnitSide;
   /**
    * Repository paths of every file systemd reads, or would read, to load the unit: see
    * unitReadPaths(). A change to any of them changes the unit.
@@ -171,22 +172,15 @@ export function scoreUnit(
       files: readByName(),
     };
   const unitLoader = loader ?? new UnitLoader(tree, locator.searchPath);
-  const outcome = scoreUnitInTree({
-    tree,
-    unitName: locator.unitName,
-    searchPath: locator.searchPath,
-    systemd,
-    overrides,
-    loader: unitLoader,
-  });
-  if (!outcome.ok && outcome.stage === 'load') {
+  const loaded = unitLoader.load(locator.unitName);
+  if (!loaded.ok) {
     return {
       locator,
-      side: { path: locator.repoPath, error: outcome.message, texts: [] },
+      side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
       files: readByName(),
     };
   }
-  const unit = outcome.unit as LoadedUnit;
+  const unit = loaded.unit;
   const escaping = escapingDropIns(tree, locator.searchPath, unit, unitLoader);
   if (escaping.length > 0) {
     const error = escaping
@@ -200,6 +194,7 @@ export function scoreUnit(
       files: [...new Set([...readByName(), ...escaping.map((d) => d.path)])],
     };
   }
+  // Everything read from the tree is read now (a memoising caller records the reads of this call).
   const texts: { path: string; text: string }[] = [];
   for (const f of unit.files) {
     const read = tree.readFile(f.file);
@@ -220,21 +215,34 @@ export function scoreUnit(
     unit.type,
     unit.files.map((f) => f.file),
   );
-  const side: UnitSide = {
-    path: repoPathOf(unit.fragmentPath),
-    unit,
-    texts,
-    ...(overrides ? { overrides } : {}),
+  // The score itself (derivation and assessment, which read nothing more) is made when the side is
+  // first asked for: the scope stage needs every unit's files, but the scores of the units in scope only.
+  const scoredSide = (): UnitSide => {
+    const outcome = scoreLoadedUnit(unit, systemd, overrides);
+    const side: UnitSide = {
+      path: repoPathOf(unit.fragmentPath),
+      unit,
+      texts,
+      ...(overrides ? { overrides } : {}),
+    };
+    side.diagnostics = outcome.diagnostics;
+    if (outcome.ok) {
+      side.settings = outcome.settings;
+      side.assessment = outcome.assessment;
+    } else if (outcome.stage === 'overrides') {
+      side.error = `the assessor overrides cannot be applied: ${outcome.message}`;
+    } else {
+      side.error = outcome.message.split('\n')[0] ?? 'the unit failed to load';
+    }
+    toRepoPaths(side);
+    return side;
   };
-  side.diagnostics = outcome.diagnostics;
-  if (outcome.ok) {
-    side.settings = outcome.settings;
-    side.assessment = outcome.assessment;
-  } else if (outcome.stage === 'overrides') {
-    side.error = `the assessor overrides cannot be applied: ${outcome.message}`;
-  } else {
-    side.error = outcome.message.split('\n')[0] ?? 'the unit failed to load';
-  }
-  toRepoPaths(side);
-  return { locator, side, files };
+  let side: UnitSide | undefined;
+  return {
+    locator,
+    files,
+    get side(): UnitSide {
+      return (side ??= scoredSide());
+    },
+  };
 }
