@@ -4070,6 +4070,12 @@ function isValidFilename(p) {
 }
 function pathStartsWith(path, prefix) {
   if (path.startsWith("/") !== prefix.startsWith("/")) return void 0;
+  if (path !== "" && prefix !== "" && path !== "." && prefix !== "." && isSimplePath(path) && isSimplePath(prefix)) {
+    if (prefix === "/") return path.slice(1);
+    if (!path.startsWith(prefix)) return void 0;
+    if (path.length === prefix.length) return "";
+    return path.charCodeAt(prefix.length) === 47 ? path.slice(prefix.length + 1) : void 0;
+  }
   const a = components(path);
   const b = components(prefix);
   if (b.length > a.length) return void 0;
@@ -20850,6 +20856,7 @@ var handleStandardInputData = (ctx, a) => a.value === "" || isBase64(a.value, ct
 
 // src/core/security/load-fragment-exec-directories.ts
 function tupleFields(word, keepEmpty) {
+  if (word !== "" && word.indexOf(":") < 0 && word.indexOf("\\") < 0) return [word];
   const flags = EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS | (keepEmpty ? EXTRACT_DONT_COALESCE_SEPARATORS : 0);
   const fields = [];
   let rest = word;

@@ -119,6 +119,29 @@ describe('pathStartsWith / pathEqual (component-wise)', () => {
     expect(pathStartsWith(path, prefix)).toBe(rest);
   });
 
+  it('answers as a comparison of components (path_find_first_component()), whatever the spelling', () => {
+    // The reference: components with empty and `.` ones skipped, the remainder joined by slashes.
+    const parts = (p: string): string[] => p.split('/').filter((c) => c !== '' && c !== '.');
+    const reference = (path: string, prefix: string): string | undefined => {
+      if (path.startsWith('/') !== prefix.startsWith('/')) return undefined;
+      const a = parts(path);
+      const b = parts(prefix);
+      return b.length <= a.length && b.every((c, i) => a[i] === c) ? a.slice(b.length).join('/') : undefined;
+    };
+    const path = fc
+      .tuple(
+        fc.boolean(),
+        fc.array(fc.constantFrom('a', 'ab', 'b', '.', '..', '', 'private'), { maxLength: 5 }),
+      )
+      .map(([absolute, cs]) => (absolute ? '/' : '') + cs.join('/'));
+    fc.assert(
+      fc.property(path, path, (p, prefix) => {
+        expect(pathStartsWith(p, prefix)).toBe(reference(p, prefix));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('pathEqual ignores duplicate and trailing slashes', () => {
     expect(pathEqual('/a//b/', '/a/b')).toBe(true);
     expect(pathEqual('/a/b', '/a')).toBe(false);

@@ -22,6 +22,8 @@ import { expand, ignoredPath, warn, type Context, type Handler } from './conf-pa
  * reads a third, the flags.
  */
 function tupleFields(word: string, keepEmpty: boolean): string[] {
+  // A word without separator or escape is one field, itself (most are: `foo`, `foo/bar`).
+  if (word !== '' && word.indexOf(':') < 0 && word.indexOf('\\') < 0) return [word];
   const flags =
     EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS | (keepEmpty ? EXTRACT_DONT_COALESCE_SEPARATORS : 0);
   const fields: string[] = [];

@@ -95,6 +95,20 @@ export function isValidFilename(p: string): boolean {
  */
 export function pathStartsWith(path: string, prefix: string): string | undefined {
   if (path.startsWith('/') !== prefix.startsWith('/')) return undefined;
+  // Two simplified paths (most are) compare as strings: the prefix, then the end or a slash.
+  if (
+    path !== '' &&
+    prefix !== '' &&
+    path !== '.' &&
+    prefix !== '.' &&
+    isSimplePath(path) &&
+    isSimplePath(prefix)
+  ) {
+    if (prefix === '/') return path.slice(1);
+    if (!path.startsWith(prefix)) return undefined;
+    if (path.length === prefix.length) return '';
+    return path.charCodeAt(prefix.length) === 0x2f /* / */ ? path.slice(prefix.length + 1) : undefined;
+  }
   const a = components(path);
   const b = components(prefix);
   if (b.length > a.length) return undefined;
