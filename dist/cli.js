@@ -24094,7 +24094,8 @@ function tableRowMemo(assessors) {
   if (memo === void 0) {
     memo = {
       last: new Array(assessors.length).fill(void 0),
-      seen: Array.from({ length: assessors.length }, () => /* @__PURE__ */ new Map())
+      seen: Array.from({ length: assessors.length }, () => /* @__PURE__ */ new Map()),
+      seenCount: new Array(assessors.length).fill(0)
     };
     TABLE_ROWS.set(assessors, memo);
   }
@@ -24125,11 +24126,19 @@ function encodeTable(assessment, options, out, offset) {
       bytes = last.bytes;
     else {
       const seen = memo.seen[index];
-      const key = shape < 0 ? void 0 : `${shape}|${set}|${exposure2}|${description}`;
-      bytes = key === void 0 ? void 0 : seen.get(key);
+      const shapeAndSet = shape * 4 + (set === null ? 0 : set ? 1 : 2);
+      if (shape >= 0)
+        bytes = seen.get(description ?? "")?.get(exposure2 ?? "")?.get(shapeAndSet);
       if (bytes === void 0) {
         bytes = utf8.encode(tableRow(c, t, i, index, options));
-        if (key !== void 0 && seen.size < MAX_PIECES_PER_ROW) seen.set(key, bytes);
+        if (shape >= 0 && memo.seenCount[index] < MAX_PIECES_PER_ROW) {
+          let byExposure = seen.get(description ?? "");
+          if (byExposure === void 0) seen.set(description ?? "", byExposure = /* @__PURE__ */ new Map());
+          let byShape = byExposure.get(exposure2 ?? "");
+          if (byShape === void 0) byExposure.set(exposure2 ?? "", byShape = /* @__PURE__ */ new Map());
+          byShape.set(shapeAndSet, bytes);
+          memo.seenCount[index] = memo.seenCount[index] + 1;
+        }
       }
       if (shape >= 0) memo.last[index] = { set, description, exposure: exposure2, widths: shape, bytes };
     }

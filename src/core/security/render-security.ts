@@ -445,7 +445,13 @@ interface TableRowMemo {
       }
     | undefined
   )[];
-  seen: Map<string, Uint8Array>[];
+  /**
+   * Per row: every line made so far, by description, exposure (each `''` when absent: the table prints
+   * nothing for both) and then shape and set as one number, and how many there are. Nested maps keyed
+   * by the row's own strings: no key is built per row.
+   */
+  seen: Map<string, Map<string, Map<number, Uint8Array>>>[];
+  seenCount: number[];
 }
 
 const TABLE_ROWS = new WeakMap<readonly AssessorData[], TableRowMemo>();
@@ -455,7 +461,8 @@ function tableRowMemo(assessors: readonly AssessorData[]): TableRowMemo {
   if (memo === undefined) {
     memo = {
       last: new Array<undefined>(assessors.length).fill(undefined),
-      seen: Array.from({ length: assessors.length }, () => new Map<string, Uint8Array>()),
+      seen: Array.from({ length: assessors.length }, () => new Map()),
+      seenCount: new Array<number>(assessors.length).fill(0),
     };
     TABLE_ROWS.set(assessors, memo);
   }
@@ -514,12 +521,23 @@ export function encodeTable(
     )
       bytes = last.bytes;
     else {
-      const seen = memo.seen[index] as Map<string, Uint8Array>;
-      const key = shape < 0 ? undefined : `${shape}|${set}|${exposure}|${description}`;
-      bytes = key === undefined ? undefined : seen.get(key);
+      const seen = memo.seen[index] as Map<string, Map<string, Map<number, Uint8Array>>>;
+      const shapeAndSet = shape * 4 + (set === null ? 0 : set ? 1 : 2);
+      if (shape >= 0)
+        bytes = seen
+          .get(description ?? '')
+          ?.get(exposure ?? '')
+          ?.get(shapeAndSet);
       if (bytes === undefined) {
         bytes = utf8.encode(tableRow(c, t, i, index, options));
-        if (key !== undefined && seen.size < MAX_PIECES_PER_ROW) seen.set(key, bytes);
+        if (shape >= 0 && (memo.seenCount[index] as number) < MAX_PIECES_PER_ROW) {
+          let byExposure = seen.get(description ?? '');
+          if (byExposure === undefined) seen.set(description ?? '', (byExposure = new Map()));
+          let byShape = byExposure.get(exposure ?? '');
+          if (byShape === undefined) byExposure.set(exposure ?? '', (byShape = new Map()));
+          byShape.set(shapeAndSet, bytes);
+          memo.seenCount[index] = (memo.seenCount[index] as number) + 1;
+        }
       }
       if (shape >= 0) memo.last[index] = { set, description, exposure, widths: shape, bytes };
     }
