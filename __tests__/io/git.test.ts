@@ -57,6 +57,11 @@ describe('gitTree', () => {
     expect(tree.readFile('/docs/notes.txt')).toEqual({ text: HEAD['docs/notes.txt'] });
     expect(tree.readFile('/units/big.service')).toEqual({ error: expect.stringMatching(/bytes/) });
     expect(tree.readFile('/units/missing.service')).toEqual({ error: 'not a unit file or drop-in' });
+    // The listing carries each entry's type, as lstat() gives it.
+    const listed = tree.listDirectory?.('/units');
+    expect([...(listed?.keys() ?? [])]).toEqual(tree.readDirectory('/units'));
+    for (const [name, type] of listed ?? []) expect(type).toBe(tree.lstat(`/units/${name}`)?.type);
+    expect(listed?.get('api.service.d')).toBe('directory');
     expect(tree.readDirectory('/units')).toEqual([
       'api.service',
       'api.service.d',

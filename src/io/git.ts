@@ -3,7 +3,7 @@
 // fetching a missing base commit. Nothing from the repository is ever executed.
 import { execFile, spawn } from 'node:child_process';
 import { posix } from 'node:path';
-import { resolvePath, type TreeEntry, type UnitTree } from '../core/unit/unit-tree';
+import { resolvePath, typedListing, type TreeEntry, type UnitTree } from '../core/unit/unit-tree';
 import { MAX_UNIT_FILE_BYTES, tooLargeMessage } from '../core/unit/load-unit';
 
 export class GitError extends Error {}
@@ -337,11 +337,15 @@ async function treeOfListing(
     const blob = linkBlobs.get(e.oid);
     if (blob) entries.set('/' + e.path, { type: 'symlink', target: blob.toString('utf8') });
   }
+  const readDirectory = (p: string): string[] | undefined =>
+    children.has(p) ? [...(children.get(p) as Set<string>)].sort() : undefined;
   const tree: GitTree = {
     commit,
     paths: listing.filter((e) => e.type === 'blob').map((e) => e.path),
     lstat: (p) => entries.get(p),
-    readDirectory: (p) => (children.has(p) ? [...(children.get(p) as Set<string>)].sort() : undefined),
+    readDirectory,
+    // git's listing gives every entry's type, as a directory listing with d_type does.
+    listDirectory: (p) => typedListing(p, readDirectory(p), entries),
     readFile: (p) => {
       const text = contents.get(p);
       if (text !== undefined) return { text };

@@ -18,8 +18,21 @@ const CONF = '[Service]\nUser=a\n';
 
 type Files = Record<string, string | { symlink: string }>;
 
-const load = (files: Files, name: string): LoadOutcome =>
-  loadUnit(memoryTree(files), name, { searchPath: SEARCH_PATH });
+/**
+ * loadUnit() over a memory tree, whose listings carry each entry's type (as getdents(2)'s d_type), and
+ * over the same tree without them (where the loader asks lstat() instead): both must load alike.
+ */
+const load = (files: Files, name: string): LoadOutcome => {
+  const typed = memoryTree(files);
+  const untyped: UnitTree = {
+    lstat: (p) => typed.lstat(p),
+    readDirectory: (p) => typed.readDirectory(p),
+    readFile: (p) => typed.readFile(p),
+  };
+  const outcome = loadUnit(typed, name, { searchPath: SEARCH_PATH });
+  expect(loadUnit(untyped, name, { searchPath: SEARCH_PATH })).toEqual(outcome);
+  return outcome;
+};
 
 function loaded(files: Files, name: string) {
   const r = load(files, name);

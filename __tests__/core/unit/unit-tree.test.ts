@@ -212,6 +212,19 @@ describe('memoryTree', () => {
     expect(tree.readDirectory('/nope')).toBeUndefined();
   });
 
+  it('lists a directory with each entry’s type, in readDirectory()’s order', () => {
+    const listed = tree.listDirectory?.('/etc/systemd/system');
+    expect([...(listed?.keys() ?? [])]).toEqual(tree.readDirectory('/etc/systemd/system'));
+    for (const [name, type] of listed ?? [])
+      expect(type).toBe(tree.lstat(`/etc/systemd/system/${name}`)?.type);
+    expect(Object.fromEntries(tree.listDirectory?.('/') ?? [])).toEqual({
+      etc: 'directory',
+      srv: 'directory',
+      usr: 'directory',
+    });
+    expect(tree.listDirectory?.('/nope')).toBeUndefined();
+  });
+
   it('accepts paths without a leading slash', () => {
     const t = memoryTree({ 'a/b.service': 'x' });
     expect(t.lstat('/a/b.service')).toEqual({ type: 'file', size: 1 });
