@@ -23993,22 +23993,26 @@ function isWide(c) {
   return false;
 }
 function cellWidth(s, tabCells) {
-  const cache = tabCells === 1 ? widthCache : void 0;
-  let w2 = cache?.get(s);
-  if (w2 !== void 0) return w2;
-  w2 = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 32 || c >= 127) {
-      w2 = consoleWidth(s, tabCells);
-      break;
-    }
+    if (c < 32 || c >= 127) return consoleWidth(s, tabCells);
   }
+  return s.length;
+}
+function cellBlockWidth(s, tabCells) {
+  const cache = tabCells === 1 ? widthCache : tabCells === 8 ? wideTabWidthCache : void 0;
+  let w2 = cache?.get(s);
+  if (w2 !== void 0) return w2;
+  if (s.includes("\n")) {
+    w2 = 0;
+    for (const line of cellLines(s)) w2 = Math.max(w2, cellWidth(line, tabCells));
+  } else w2 = cellWidth(s, tabCells);
   if (cache && cache.size < WIDTH_CACHE_SIZE) cache.set(s, w2);
   return w2;
 }
 var WIDTH_CACHE_SIZE = 4096;
 var widthCache = /* @__PURE__ */ new Map();
+var wideTabWidthCache = /* @__PURE__ */ new Map();
 function cellLines(s) {
   const lines = s.split("\n");
   if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
@@ -24032,13 +24036,9 @@ function tableLayout(c, tabCells) {
   for (let i = 0; i < c.order.length; i++) {
     const index = c.order[i];
     if (t.markWidth === 0 && setOf(c, index) !== null) t.markWidth = 1;
-    const name = cellWidth(c.assessors[index].name, tabCells);
-    const text = c.description[index] ?? "";
-    let description = 0;
-    if (text.includes("\n"))
-      for (const line of cellLines(text)) description = Math.max(description, cellWidth(line, tabCells));
-    else description = cellWidth(text, tabCells);
-    const exposure2 = cellWidth(c.exposure[index] ?? "", tabCells);
+    const name = cellBlockWidth(c.assessors[index].name, tabCells);
+    const description = cellBlockWidth(c.description[index] ?? "", tabCells);
+    const exposure2 = cellBlockWidth(c.exposure[index] ?? "", tabCells);
     t.nameWidths.push(name);
     t.descriptionWidths.push(description);
     t.exposureWidths.push(exposure2);

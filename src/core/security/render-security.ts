@@ -280,26 +280,33 @@ function isWide(c: number): boolean {
  * character): only other text pays for the width table.
  */
 function cellWidth(s: string, tabCells: number): number {
-  // Names and descriptions are mostly the release's own few hundred texts, one string object each: a
-  // width looked up by string (whose hash V8 keeps) costs less than a scan of its characters. Bounded,
-  // as a policy can bring texts of its own.
-  const cache = tabCells === 1 ? widthCache : undefined;
-  let w = cache?.get(s);
-  if (w !== undefined) return w;
-  w = s.length;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 0x20 || c >= 0x7f) {
-      w = consoleWidth(s, tabCells);
-      break;
-    }
+    if (c < 0x20 || c >= 0x7f) return consoleWidth(s, tabCells);
   }
+  return s.length;
+}
+
+/**
+ * The width of a cell holding `s`: its widest line. Names, descriptions and exposures are mostly the
+ * release's own few hundred strings, one string object each: a width looked up by string (whose hash
+ * V8 keeps) costs less than a scan of its characters. Bounded, as a policy can bring texts of its own.
+ */
+function cellBlockWidth(s: string, tabCells: number): number {
+  const cache = tabCells === 1 ? widthCache : tabCells === 8 ? wideTabWidthCache : undefined;
+  let w = cache?.get(s);
+  if (w !== undefined) return w;
+  if (s.includes('\n')) {
+    w = 0;
+    for (const line of cellLines(s)) w = Math.max(w, cellWidth(line, tabCells));
+  } else w = cellWidth(s, tabCells);
   if (cache && cache.size < WIDTH_CACHE_SIZE) cache.set(s, w);
   return w;
 }
 
 const WIDTH_CACHE_SIZE = 4096;
 const widthCache = new Map<string, number>();
+const wideTabWidthCache = new Map<string, number>();
 
 /**
  * The lines format-table prints of a cell (string_extract_line()): split at newlines, a final newline
@@ -345,14 +352,10 @@ function tableLayout(c: AssessmentColumns, tabCells: number): TableLayout {
     const index = c.order[i] as number;
     // A mark (✓ ✗ + -) is one cell wide.
     if (t.markWidth === 0 && setOf(c, index) !== null) t.markWidth = 1;
-    const name = cellWidth((c.assessors[index] as AssessorData).name, tabCells);
-    const text = c.description[index] ?? '';
+    const name = cellBlockWidth((c.assessors[index] as AssessorData).name, tabCells);
     // A cell of several lines is as wide as its widest line.
-    let description = 0;
-    if (text.includes('\n'))
-      for (const line of cellLines(text)) description = Math.max(description, cellWidth(line, tabCells));
-    else description = cellWidth(text, tabCells);
-    const exposure = cellWidth(c.exposure[index] ?? '', tabCells);
+    const description = cellBlockWidth(c.description[index] ?? '', tabCells);
+    const exposure = cellBlockWidth(c.exposure[index] ?? '', tabCells);
     t.nameWidths.push(name);
     t.descriptionWidths.push(description);
     t.exposureWidths.push(exposure);
