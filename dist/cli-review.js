@@ -15649,7 +15649,7 @@ function extractAllWords(value, flags) {
 function extractWords(value, unquote) {
   return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
 }
-function cunescape(s) {
+function cunescape(s, acceptNul = false) {
   let out = "";
   for (let i = 0; i < s.length; i++) {
     const c = s[i];
@@ -15657,21 +15657,12 @@ function cunescape(s) {
       out += c;
       continue;
     }
-    const u = cunescapeOne(s, i + 1);
+    const u = cunescapeOne(s, i + 1, acceptNul);
     if (!u) return void 0;
     out += u.char;
     i += u.length;
   }
   return out;
-}
-function hasValidCEscapes(s) {
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] !== "\\") continue;
-    const u = cunescapeOne(s, i + 1, true);
-    if (!u) return false;
-    i += u.length;
-  }
-  return true;
 }
 
 // src/core/policy/profile-checks.ts
@@ -19070,6 +19061,55 @@ function parsePermyriad(text) {
   const r = parsePermyriadUnbounded(text);
   return !failed(r) && r.value > 10000n ? { error: "ERANGE" } : r;
 }
+var IEC_SUFFIXES = [
+  ["E", 1024n ** 6n],
+  ["P", 1024n ** 5n],
+  ["T", 1024n ** 4n],
+  ["G", 1024n ** 3n],
+  ["M", 1024n ** 2n],
+  ["K", 1024n],
+  ["B", 1n],
+  ["", 1n]
+];
+var LEADING_WHITESPACE = /^[ \t\n\r]*/;
+function parseSize(text) {
+  let p = text;
+  let total = 0n;
+  let start = 0;
+  do {
+    p = p.replace(LEADING_WHITESPACE, "");
+    const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/.exec(p);
+    if (m && BigInt(m[2]) > ULONG_MAX) return { error: "ERANGE" };
+    if (!m) return { error: "EINVAL" };
+    if (m[1] === "-") return { error: "ERANGE" };
+    const whole = BigInt(m[2]);
+    let e = p.slice(m[0].length);
+    let fraction = 0;
+    if (e.startsWith(".")) {
+      e = e.slice(1);
+      const digits = /^[0-9]+/.exec(e)?.[0];
+      if (digits !== void 0) {
+        if (BigInt(digits) > ULONG_MAX) return { error: "ERANGE" };
+        fraction = Number(BigInt(digits));
+        for (let i2 = 0; i2 < digits.length; i2++) fraction /= 10;
+        e = e.slice(digits.length);
+      }
+    }
+    e = e.replace(LEADING_WHITESPACE, "");
+    let i = start;
+    while (i < IEC_SUFFIXES.length && !e.startsWith(IEC_SUFFIXES[i][0])) i++;
+    const entry = IEC_SUFFIXES[i];
+    if (entry === void 0) return { error: "EINVAL" };
+    const [suffix, factor] = entry;
+    if (whole + (fraction > 0 ? 1n : 0n) > ULONG_MAX / factor) return { error: "ERANGE" };
+    const part = whole * factor + BigInt(Math.trunc(fraction * Number(factor)));
+    if (part > ULONG_MAX - total) return { error: "ERANGE" };
+    total += part;
+    p = e.slice(suffix.length);
+    start = i + 1;
+  } while (p !== "");
+  return { value: total };
+}
 
 // src/core/security/exec-command.ts
 function isSafeString2(s) {
@@ -19281,7 +19321,7 @@ function applySetCredential(map, value, encrypted, expand2) {
   if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
   if (!isValidCredentialName(id.value))
     return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
-  if (encrypted ? !isValidBase64(first.rest) : !hasValidCEscapes(first.rest))
+  if (encrypted ? !isValidBase64(first.rest) : cunescape(first.rest, true) === void 0)
     return {
       ok: false,
       message: encrypted ? "Encrypted credential data not valid Base64 data, ignoring." : `Can't unescape "${first.rest}", ignoring`
@@ -20705,55 +20745,6 @@ var EXEC_DIRECTORY_KEYS = [
 // src/core/security/load-fragment-limits.ts
 var UINT64_MAX = 2n ** 64n - 1n;
 var INFINITY = UINT64_MAX;
-var IEC_SUFFIXES = [
-  ["E", 1024n ** 6n],
-  ["P", 1024n ** 5n],
-  ["T", 1024n ** 4n],
-  ["G", 1024n ** 3n],
-  ["M", 1024n ** 2n],
-  ["K", 1024n],
-  ["B", 1n],
-  ["", 1n]
-];
-var LEADING_WHITESPACE = /^[ \t\n\r]*/;
-function parseSize(text) {
-  let p = text;
-  let total = 0n;
-  let start = 0;
-  do {
-    p = p.replace(LEADING_WHITESPACE, "");
-    const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/.exec(p);
-    if (m && BigInt(m[2]) > UINT64_MAX) return { error: "ERANGE" };
-    if (!m) return { error: "EINVAL" };
-    if (m[1] === "-") return { error: "ERANGE" };
-    const whole = BigInt(m[2]);
-    let e = p.slice(m[0].length);
-    let fraction = 0;
-    if (e.startsWith(".")) {
-      e = e.slice(1);
-      const digits = /^[0-9]+/.exec(e)?.[0];
-      if (digits !== void 0) {
-        if (BigInt(digits) > UINT64_MAX) return { error: "ERANGE" };
-        fraction = Number(BigInt(digits));
-        for (let i2 = 0; i2 < digits.length; i2++) fraction /= 10;
-        e = e.slice(digits.length);
-      }
-    }
-    e = e.replace(LEADING_WHITESPACE, "");
-    let i = start;
-    while (i < IEC_SUFFIXES.length && !e.startsWith(IEC_SUFFIXES[i][0])) i++;
-    const entry = IEC_SUFFIXES[i];
-    if (entry === void 0) return { error: "EINVAL" };
-    const [suffix, factor] = entry;
-    if (whole + (fraction > 0 ? 1n : 0n) > UINT64_MAX / factor) return { error: "ERANGE" };
-    const part = whole * factor + BigInt(Math.trunc(fraction * Number(factor)));
-    if (part > UINT64_MAX - total) return { error: "ERANGE" };
-    total += part;
-    p = e.slice(suffix.length);
-    start = i + 1;
-  } while (p !== "");
-  return { value: total };
-}
 function belowInfinity(r) {
   return !failed(r) && r.value >= INFINITY ? { error: "ERANGE" } : r;
 }
@@ -22089,31 +22080,37 @@ function applyFiles(ctx) {
       }
     }
     if (!stopped) while (nextSyntax < syntax.length) ctx.diagnostics.push(syntax[nextSyntax++]);
-    if (fileIndex === 0 && stopped) {
-      if (ctx.fatalReason !== void 0) {
+    if (fileIndex === 0) {
+      const failed2 = mainFileFailure(ctx, file, stopped);
+      if (failed2) {
         noteExecContextAfterFailedFile(ctx);
-        return loadFailure(ctx, ctx.fatalReason);
+        return failed2.kind === "load" ? loadFailure(ctx, failed2.reason) : badSetting(ctx, failed2.reason);
       }
-      const first = file.assignments[0];
-      ctx.diagnostics.push({
-        file: file.file,
-        line: first?.line ?? 1,
-        column: 1,
-        severity: "notice",
-        message: `${unit2.requestedName}: Unit configuration has fatal error, unit will not be started.`,
-        unlocated: true,
-        kind: "other"
-      });
-      noteExecContextAfterFailedFile(ctx);
-      return badSetting(ctx, `Unit ${unit2.requestedName} has a bad unit file setting.`);
     }
     ctx.fatalReason = void 0;
-    if (fileIndex === 0 && file.fatal) {
-      ctx.diagnostics.push(file.fatal);
-      noteExecContextAfterFailedFile(ctx);
-      return loadFailure(ctx, file.fatalReason ?? "Bad message");
-    }
-    if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
+    if (fileIndex > 0 && file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: "invalid-value" });
+  }
+  return void 0;
+}
+function mainFileFailure(ctx, file, stopped) {
+  const { unit: unit2 } = ctx;
+  if (stopped) {
+    if (ctx.fatalReason !== void 0) return { kind: "load", reason: ctx.fatalReason };
+    const first = file.assignments[0];
+    ctx.diagnostics.push({
+      file: file.file,
+      line: first?.line ?? 1,
+      column: 1,
+      severity: "notice",
+      message: `${unit2.requestedName}: Unit configuration has fatal error, unit will not be started.`,
+      unlocated: true,
+      kind: "other"
+    });
+    return { kind: "bad-setting", reason: `Unit ${unit2.requestedName} has a bad unit file setting.` };
+  }
+  if (file.fatal) {
+    ctx.diagnostics.push(file.fatal);
+    return { kind: "load", reason: file.fatalReason ?? "Bad message" };
   }
   return void 0;
 }

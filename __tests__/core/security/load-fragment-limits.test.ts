@@ -1,7 +1,7 @@
 // parse_size(), parse_permyriad_unbounded() and parse_time() with a default unit, behind the Limit*=,
 // Memory*= and CPUQuota= checks of load-fragment-limits.ts. The verdicts were read off systemd-analyze
 // 252, 257 and 262 (the counterexamples limits-*.json replay them); the values follow from them.
-import { parseSize } from '../../../src/core/security/load-fragment-limits';
+import { parseSize } from '../../../src/core/security/parse-number';
 import { parsePermyriadUnbounded } from '../../../src/core/security/parse-number';
 import { parseTime } from '../../../src/core/security/time-spec';
 

@@ -9,7 +9,7 @@ import {
   extractAllWords,
   extractFirstWordRaw,
   extractWords,
-  hasValidCEscapes,
+  cunescape,
 } from '../../../src/core/unit/extract-word';
 
 describe('extractWords', () => {
@@ -117,12 +117,13 @@ describe('extractFirstWordRaw (extract_first_word() with flags)', () => {
   });
 
   it.each([
-    ['plain', true],
-    ['a\\nb', true],
-    ['a\\x00b', true],
-    ['a\\qb', false],
-    ['a\\', false],
-  ])('hasValidCEscapes(%j) → %s', (s, ok) => {
-    expect(hasValidCEscapes(s)).toBe(ok);
+    ['plain', 'plain', 'plain'],
+    ['a\\nb', 'a\nb', 'a\nb'],
+    ['a\\x00b', undefined, 'a\0b'],
+    ['a\\qb', undefined, undefined],
+    ['a\\', undefined, undefined],
+  ])('cunescape(%j) → %j, with NUL accepted %j', (s, plain, withNul) => {
+    expect(cunescape(s)).toBe(plain);
+    expect(cunescape(s, true)).toBe(withNul);
   });
 });

@@ -3,11 +3,7 @@
 // config_parse_load_credential() and config_parse_set_credential() (src/core/load-fragment.c, v252–v256):
 // credentials are keyed by name, a later line for the same name replaces the earlier one (and its
 // "encrypted" flag), an empty value clears the list, invalid lines are ignored with a warning.
-import {
-  extractFirstWordRaw,
-  EXTRACT_DONT_COALESCE_SEPARATORS,
-  hasValidCEscapes,
-} from '../unit/extract-word';
+import { extractFirstWordRaw, EXTRACT_DONT_COALESCE_SEPARATORS, cunescape } from '../unit/extract-word';
 import { isNormalizedPath, isValidFilename } from '../unit/path-util';
 import type { SpecifierResult } from '../unit/specifiers';
 
@@ -102,7 +98,7 @@ export function applySetCredential(
   if (!id.ok) return { ok: false, message: `Failed to resolve unit specifiers in "${first.word}", ignoring` };
   if (!isValidCredentialName(id.value))
     return { ok: false, message: `Credential name "${id.value}" not valid, ignoring.` };
-  if (encrypted ? !isValidBase64(first.rest) : !hasValidCEscapes(first.rest))
+  if (encrypted ? !isValidBase64(first.rest) : cunescape(first.rest, true) === undefined)
     return {
       ok: false,
       message: encrypted

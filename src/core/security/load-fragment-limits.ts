@@ -14,6 +14,7 @@ import {
   failed,
   parsePermyriad,
   parsePermyriadUnbounded,
+  parseSize,
   safeAtou,
   safeAtou64,
   type Parsed,
@@ -23,64 +24,6 @@ import { parseTime } from './time-spec';
 const UINT64_MAX = 2n ** 64n - 1n;
 /** RLIM_INFINITY on Linux, and USEC_INFINITY: both UINT64_MAX. */
 const INFINITY = UINT64_MAX;
-
-/** parse_size()'s IEC table (base 1024, src/basic/parse-util.c, v252–v262), largest first. */
-const IEC_SUFFIXES: readonly (readonly [string, bigint])[] = [
-  ['E', 1024n ** 6n],
-  ['P', 1024n ** 5n],
-  ['T', 1024n ** 4n],
-  ['G', 1024n ** 3n],
-  ['M', 1024n ** 2n],
-  ['K', 1024n],
-  ['B', 1n],
-  ['', 1n],
-];
-const LEADING_WHITESPACE = /^[ \t\n\r]*/;
-
-/**
- * parse_size(t, 1024) (parse-util.c, v252–v262): one or more `NUMBER[.FRACTION][SUFFIX]` parts, the
- * suffixes in falling order (`1G 512M`), a part without a suffix last. A minus sign is -ERANGE, a sum
- * beyond UINT64_MAX too; anything else unreadable -EINVAL.
- */
-export function parseSize(text: string): Parsed {
-  let p = text;
-  let total = 0n;
-  let start = 0;
-  do {
-    p = p.replace(LEADING_WHITESPACE, '');
-    // strtoull(p, &e, 10): more white space, an optional sign, decimal digits.
-    const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/.exec(p);
-    if (m && BigInt(m[2] as string) > UINT64_MAX) return { error: 'ERANGE' };
-    if (!m) return { error: 'EINVAL' };
-    if (m[1] === '-') return { error: 'ERANGE' };
-    const whole = BigInt(m[2] as string);
-    let e = p.slice(m[0].length);
-    let fraction = 0;
-    if (e.startsWith('.')) {
-      e = e.slice(1);
-      const digits = /^[0-9]+/.exec(e)?.[0];
-      if (digits !== undefined) {
-        if (BigInt(digits) > UINT64_MAX) return { error: 'ERANGE' };
-        fraction = Number(BigInt(digits));
-        for (let i = 0; i < digits.length; i++) fraction /= 10;
-        e = e.slice(digits.length);
-      }
-    }
-    e = e.replace(LEADING_WHITESPACE, '');
-    let i = start;
-    while (i < IEC_SUFFIXES.length && !e.startsWith((IEC_SUFFIXES[i] as readonly [string, bigint])[0])) i++;
-    const entry = IEC_SUFFIXES[i];
-    if (entry === undefined) return { error: 'EINVAL' };
-    const [suffix, factor] = entry;
-    if (whole + (fraction > 0 ? 1n : 0n) > UINT64_MAX / factor) return { error: 'ERANGE' };
-    const part = whole * factor + BigInt(Math.trunc(fraction * Number(factor)));
-    if (part > UINT64_MAX - total) return { error: 'ERANGE' };
-    total += part;
-    p = e.slice(suffix.length);
-    start = i + 1;
-  } while (p !== '');
-  return { value: total };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Limit*=

@@ -1,6 +1,7 @@
-// The integer parsers systemd's value parsers are built on: safe_atoi(), safe_atou_full() and
-// parse_mode() of src/basic/parse-util.c (v252–v262), over glibc's strtol()/strtoul(). Each answers the
-// value or the error the parser returns (-EINVAL: not a number; -ERANGE: a number that does not fit).
+// The number parsers systemd's value parsers are built on: safe_atoi(), safe_atou_full(), parse_mode()
+// and parse_size() of src/basic/parse-util.c, parse_permyriad() of src/basic/percent-util.c (v252–v262),
+// over glibc's strtol()/strtoul(). Each answers the value or the error the parser returns (-EINVAL: not a number;
+// -ERANGE: a number that does not fit).
 import type { Errno } from './conf-parser';
 
 export type Parsed = { value: bigint } | { error: Errno };
@@ -134,4 +135,63 @@ export function parsePermyriadUnbounded(text: string): Parsed {
 export function parsePermyriad(text: string): Parsed {
   const r = parsePermyriadUnbounded(text);
   return !failed(r) && r.value > 10000n ? { error: 'ERANGE' } : r;
+}
+
+/** parse_size()'s IEC table (base 1024, src/basic/parse-util.c, v252–v262), largest first. */
+const IEC_SUFFIXES: readonly (readonly [string, bigint])[] = [
+  ['E', 1024n ** 6n],
+  ['P', 1024n ** 5n],
+  ['T', 1024n ** 4n],
+  ['G', 1024n ** 3n],
+  ['M', 1024n ** 2n],
+  ['K', 1024n],
+  ['B', 1n],
+  ['', 1n],
+];
+/** strspn(p, WHITESPACE): systemd's WHITESPACE is space, tab, newline and carriage return. */
+const LEADING_WHITESPACE = /^[ \t\n\r]*/;
+
+/**
+ * parse_size(t, 1024) (parse-util.c, v252–v262): one or more `NUMBER[.FRACTION][SUFFIX]` parts, the
+ * suffixes in falling order (`1G 512M`), a part without a suffix last. A minus sign is -ERANGE, a sum
+ * beyond ULONG_MAX too; anything else unreadable -EINVAL.
+ */
+export function parseSize(text: string): Parsed {
+  let p = text;
+  let total = 0n;
+  let start = 0;
+  do {
+    p = p.replace(LEADING_WHITESPACE, '');
+    // strtoull(p, &e, 10): more white space, an optional sign, decimal digits.
+    const m = /^[ \t\n\v\f\r]*([+-]?)([0-9]+)/.exec(p);
+    if (m && BigInt(m[2] as string) > ULONG_MAX) return { error: 'ERANGE' };
+    if (!m) return { error: 'EINVAL' };
+    if (m[1] === '-') return { error: 'ERANGE' };
+    const whole = BigInt(m[2] as string);
+    let e = p.slice(m[0].length);
+    let fraction = 0;
+    if (e.startsWith('.')) {
+      e = e.slice(1);
+      const digits = /^[0-9]+/.exec(e)?.[0];
+      if (digits !== undefined) {
+        if (BigInt(digits) > ULONG_MAX) return { error: 'ERANGE' };
+        fraction = Number(BigInt(digits));
+        for (let i = 0; i < digits.length; i++) fraction /= 10;
+        e = e.slice(digits.length);
+      }
+    }
+    e = e.replace(LEADING_WHITESPACE, '');
+    let i = start;
+    while (i < IEC_SUFFIXES.length && !e.startsWith((IEC_SUFFIXES[i] as readonly [string, bigint])[0])) i++;
+    const entry = IEC_SUFFIXES[i];
+    if (entry === undefined) return { error: 'EINVAL' };
+    const [suffix, factor] = entry;
+    if (whole + (fraction > 0 ? 1n : 0n) > ULONG_MAX / factor) return { error: 'ERANGE' };
+    const part = whole * factor + BigInt(Math.trunc(fraction * Number(factor)));
+    if (part > ULONG_MAX - total) return { error: 'ERANGE' };
+    total += part;
+    p = e.slice(suffix.length);
+    start = i + 1;
+  } while (p !== '');
+  return { value: total };
 }

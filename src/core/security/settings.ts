@@ -3,7 +3,7 @@
 // parsers (load-fragment.ts), the load checks (unit-verify.ts) and the implied settings
 // (unit-patch-contexts.ts), then the last steps of get_security_info() (src/analyze/analyze-security.c),
 // v252–v262, as selected by VersionTraits.
-import type { Assignment, Diagnostic, SourceLocation } from '../unit/parse-unit-file';
+import type { Assignment, Diagnostic, ParsedUnitFile, SourceLocation } from '../unit/parse-unit-file';
 import type { LoadedUnit, LoadFailure } from '../unit/load-unit';
 import type { UnitType } from '../unit/unit-name';
 import type { HostFacts } from '../unit/specifiers';
@@ -290,35 +290,49 @@ function applyFiles(ctx: Context): Derivation | undefined {
     // After a fatal directive systemd reads no further line of the file, so logs nothing more of it.
     if (!stopped) while (nextSyntax < syntax.length) ctx.diagnostics.push(syntax[nextSyntax++] as Diagnostic);
     // systemd refuses a unit whose main file has a fatal error, but ignores the rest of a broken drop-in.
-    // A fatal directive (-ENOEXEC) is a "bad setting"; a file config_parse() cannot read (-EBADMSG for
-    // a bad section header) a load error. Assignments stop at the bad line, so `stopped` came first.
-    if (fileIndex === 0 && stopped) {
-      if (ctx.fatalReason !== undefined) {
+    if (fileIndex === 0) {
+      const failed = mainFileFailure(ctx, file, stopped);
+      if (failed) {
         noteExecContextAfterFailedFile(ctx);
-        return loadFailure(ctx, ctx.fatalReason);
+        return failed.kind === 'load' ? loadFailure(ctx, failed.reason) : badSetting(ctx, failed.reason);
       }
-      // unit_load_fragment() (src/core/load-fragment.c, v252–v262): log_unit_notice_errno() on -ENOEXEC.
-      const first = file.assignments[0];
-      ctx.diagnostics.push({
-        file: file.file,
-        line: first?.line ?? 1,
-        column: 1,
-        severity: 'notice',
-        message: `${unit.requestedName}: Unit configuration has fatal error, unit will not be started.`,
-        unlocated: true,
-        kind: 'other',
-      });
-      noteExecContextAfterFailedFile(ctx);
-      return badSetting(ctx, `Unit ${unit.requestedName} has a bad unit file setting.`);
     }
     ctx.fatalReason = undefined;
-    if (fileIndex === 0 && file.fatal) {
-      ctx.diagnostics.push(file.fatal);
-      noteExecContextAfterFailedFile(ctx);
-      return loadFailure(ctx, file.fatalReason ?? 'Bad message');
-    }
     // A drop-in that config_parse() cannot read only loses its lines from there on.
-    if (file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: 'invalid-value' });
+    if (fileIndex > 0 && file.fatal) ctx.diagnostics.push({ ...file.fatal, kind: 'invalid-value' });
+  }
+  return undefined;
+}
+
+/**
+ * Why the main file, once applied, fails the unit, if it does. A fatal directive (-ENOEXEC) is a "bad
+ * setting"; a file config_parse() cannot read (-EBADMSG for a bad section header) a load error.
+ * Assignments stop at the bad line, so `stopped` (a fatal directive) comes first.
+ */
+function mainFileFailure(
+  ctx: Context,
+  file: ParsedUnitFile,
+  stopped: boolean,
+): { kind: 'load' | 'bad-setting'; reason: string } | undefined {
+  const { unit } = ctx;
+  if (stopped) {
+    if (ctx.fatalReason !== undefined) return { kind: 'load', reason: ctx.fatalReason };
+    // unit_load_fragment() (src/core/load-fragment.c, v252–v262): log_unit_notice_errno() on -ENOEXEC.
+    const first = file.assignments[0];
+    ctx.diagnostics.push({
+      file: file.file,
+      line: first?.line ?? 1,
+      column: 1,
+      severity: 'notice',
+      message: `${unit.requestedName}: Unit configuration has fatal error, unit will not be started.`,
+      unlocated: true,
+      kind: 'other',
+    });
+    return { kind: 'bad-setting', reason: `Unit ${unit.requestedName} has a bad unit file setting.` };
+  }
+  if (file.fatal) {
+    ctx.diagnostics.push(file.fatal);
+    return { kind: 'load', reason: file.fatalReason ?? 'Bad message' };
   }
   return undefined;
 }

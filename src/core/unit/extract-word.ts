@@ -278,8 +278,11 @@ export function extractWords(value: string, unquote: boolean): ExtractResult {
   return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
 }
 
-/** cunescape() with no flags: the decoded string, or undefined for a bad escape (a NUL one included). */
-export function cunescape(s: string): string | undefined {
+/**
+ * cunescape() (src/basic/escape.c): the decoded string, or undefined for a bad escape. An escape of
+ * NUL is a bad one unless `acceptNul` (UNESCAPE_ACCEPT_NUL).
+ */
+export function cunescape(s: string, acceptNul = false): string | undefined {
   let out = '';
   for (let i = 0; i < s.length; i++) {
     const c = s[i] as string;
@@ -287,21 +290,10 @@ export function cunescape(s: string): string | undefined {
       out += c;
       continue;
     }
-    const u = cunescapeOne(s, i + 1);
+    const u = cunescapeOne(s, i + 1, acceptNul);
     if (!u) return undefined;
     out += u.char;
     i += u.length;
   }
   return out;
-}
-
-/** Whether cunescape() accepts the string (every backslash starts a valid C escape; NUL allowed). */
-export function hasValidCEscapes(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    if (s[i] !== '\\') continue;
-    const u = cunescapeOne(s, i + 1, true);
-    if (!u) return false;
-    i += u.length;
-  }
-  return true;
 }
