@@ -15,6 +15,7 @@ import {
   batchesFor,
   countArrays,
   peakRssMethod,
+  interleavedWithin,
   repeatWithin,
   summarize,
   timeBatched,
@@ -56,28 +57,35 @@ export async function securitySection(ctx) {
   await timeProcess('node', [...ugFixed, set.paths[0]], { work, node: true, timeoutMs });
   if (sa) await timeProcess('systemd-analyze', [...saFixed, ...set.paths.slice(0, 50)], { work, timeoutMs });
 
-  // 1 + 2: all units in one process.
-  const batchRuns = async (command, fixed, node) =>
-    await repeatWithin(opts.repeat, 15000, () =>
-      timeBatched(command, fixed, set.paths, { work, node, timeoutMs }),
+  // 1 + 2: all units in one process, systemd-analyze and unitgate in turn (the ratios are the floors).
+  const batchRun = (command, fixed, node) => () =>
+    timeBatched(command, fixed, set.paths, { work, node, timeoutMs });
+  const compared = async (what, saArgs, ugArgs) => {
+    if (!sa) {
+      log(`unitgate, ${n} units in one process${what} (up to ${opts.repeat} runs)…`);
+      return [
+        undefined,
+        summarize(await repeatWithin(opts.repeat, 15000, batchRun('node', ugArgs, true)), n),
+      ];
+    }
+    log(
+      `systemd-analyze and unitgate in turn, ${n} units in one process${what} (up to ${opts.repeat} runs each)…`,
     );
-  let saAll;
-  if (sa) {
-    log(`systemd-analyze, ${n} units in one process (up to ${opts.repeat} runs)…`);
-    saAll = summarize(await batchRuns('systemd-analyze', saFixed, false), n);
-  }
-  log(`unitgate, ${n} units in one process (up to ${opts.repeat} runs)…`);
-  const ugAll = summarize(await batchRuns('node', ugFixed, true), n);
+    const [saRuns, ugRuns] = await interleavedWithin(
+      opts.repeat,
+      30000,
+      batchRun('systemd-analyze', saArgs, false),
+      batchRun('node', ugArgs, true),
+    );
+    return [summarize(saRuns, n), summarize(ugRuns, n)];
+  };
+  const [saAll, ugAll] = await compared('', saFixed, ugFixed);
   // The same without --json=short: the table a person reads (its own floor).
-  const ugTableFixed = ugFixed.filter((a) => a !== '--json=short');
-  const saTableFixed = saFixed.filter((a) => a !== '--json=short');
-  let saTable;
-  if (sa) {
-    log(`systemd-analyze, ${n} units in one process, table output (up to ${opts.repeat} runs)…`);
-    saTable = summarize(await batchRuns('systemd-analyze', saTableFixed, false), n);
-  }
-  log(`unitgate, ${n} units in one process, table output (up to ${opts.repeat} runs)…`);
-  const ugTable = summarize(await batchRuns('node', ugTableFixed, true), n);
+  const [saTable, ugTable] = await compared(
+    ', table output',
+    saFixed.filter((a) => a !== '--json=short'),
+    ugFixed.filter((a) => a !== '--json=short'),
+  );
 
   // The least any Node.js implementation takes: a process that reads the same unit files and writes as
   // many bytes as unitgate printed, scoring nothing (what node start-up, file reads and the output

@@ -139,6 +139,25 @@ export async function repeatWithin(max, budgetMs, once) {
   return runs;
 }
 
+/**
+ * repeatWithin() for two commands compared with each other, run in turn (A B A B …): a slow stretch
+ * of a shared machine then falls on both sides alike instead of on whichever ran during it.
+ */
+export async function interleavedWithin(max, budgetMs, onceA, onceB) {
+  const a = [];
+  const b = [];
+  let spent = 0;
+  while (a.length < max && (a.length === 0 || spent < budgetMs)) {
+    const ra = await onceA();
+    a.push(ra);
+    const rb = await onceB();
+    b.push(rb);
+    spent += ra.wallMs + rb.wallMs;
+    if (ra.timedOut || ra.error || rb.timedOut || rb.error) break;
+  }
+  return [a, b];
+}
+
 export const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
