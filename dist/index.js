@@ -19135,7 +19135,7 @@ function memoizeTree(tree) {
   const typedListings = /* @__PURE__ */ new Map();
   const files = /* @__PURE__ */ new Map();
   const listDirectory = tree.listDirectory?.bind(tree);
-  const typedListing2 = (path) => {
+  const typedListing = (path) => {
     let l = typedListings.get(path);
     if (l === void 0) {
       l = listDirectory(path) ?? null;
@@ -19168,14 +19168,14 @@ function memoizeTree(tree) {
       let l = listings.get(path);
       if (l === void 0) {
         if (listDirectory) {
-          const typed = typedListing2(path);
+          const typed = typedListing(path);
           l = typed ? [...typed.keys()] : null;
         } else l = tree.readDirectory(path) ?? null;
         listings.set(path, l);
       }
       return l ?? void 0;
     },
-    ...listDirectory ? { listDirectory: typedListing2 } : {},
+    ...listDirectory ? { listDirectory: typedListing } : {},
     readFile(path) {
       let f = files.get(path);
       if (!f) {
@@ -19191,15 +19191,23 @@ function memoizeTree(tree) {
 function linkTargetPath(linkDir, target) {
   return import_path.posix.normalize(target.startsWith("/") ? target : import_path.posix.join(linkDir, target));
 }
-function typedListing(dir, names, entries) {
-  if (names === void 0) return void 0;
-  const types = /* @__PURE__ */ new Map();
-  const prefix = dir === "/" ? "/" : dir + "/";
-  for (const name of names) {
-    const entry = entries.get(prefix + name);
-    if (entry) types.set(name, entry.type);
-  }
-  return types;
+function heldListings(children, entries) {
+  const readDirectory = (dir) => {
+    const names = children.get(dir);
+    return names ? [...names].sort() : void 0;
+  };
+  const listDirectory = (dir) => {
+    const names = readDirectory(dir);
+    if (names === void 0) return void 0;
+    const types = /* @__PURE__ */ new Map();
+    const prefix = dir === "/" ? "/" : dir + "/";
+    for (const name of names) {
+      const entry = entries.get(prefix + name);
+      if (entry) types.set(name, entry.type);
+    }
+    return types;
+  };
+  return { readDirectory, listDirectory };
 }
 
 // src/core/unit/path-util.ts
@@ -34482,14 +34490,12 @@ async function treeOfListing(commit, listing, wanted, reader) {
     const blob = linkBlobs.get(e.oid);
     if (blob) entries.set("/" + e.path, { type: "symlink", target: blob.toString("utf8") });
   }
-  const readDirectory = (p) => children.has(p) ? [...children.get(p)].sort() : void 0;
   const tree = {
     commit,
     paths: listing.filter((e) => e.type === "blob").map((e) => e.path),
     lstat: (p) => entries.get(p),
-    readDirectory,
     // git's listing gives every entry's type, as a directory listing with d_type does.
-    listDirectory: (p) => typedListing(p, readDirectory(p), entries),
+    ...heldListings(children, entries),
     readFile: (p) => {
       const text2 = contents.get(p);
       if (text2 !== void 0) return { text: text2 };

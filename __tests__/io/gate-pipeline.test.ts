@@ -3,9 +3,19 @@
 // working tree (`unitgate check`) and a commit (CI) score the same unit the same way.
 import { builtInPolicy } from '../../src/core/policy/load-policy';
 import { commitSource, runGatePipeline, worktreeSource } from '../../src/io/gate-pipeline';
-import { diffNames, readBlobs } from '../../src/io/git';
+import { BlobReader, diffNames } from '../../src/io/git';
 import { MAX_UNIT_FILE_BYTES } from '../../src/core/unit/load-unit';
 import { makeGitRepo, runGit, type FileTree, type GitRepo } from '../e2e/make-git-repo';
+
+/** What a run reads through one BlobReader, closed after. */
+async function readBlobs(cwd: string, names: string[]): Promise<Map<string, Buffer>> {
+  const reader = new BlobReader(cwd);
+  try {
+    return await reader.readAll(names);
+  } finally {
+    await reader.close();
+  }
+}
 
 const UNIT = '[Service]\nExecStart=/bin/true\nProtectSystem=strict\nPrivateTmp=yes\nNoNewPrivileges=yes\n';
 const WEAK = '[Service]\nProtectSystem=no\nPrivateTmp=no\nNoNewPrivileges=no\n';

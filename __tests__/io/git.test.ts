@@ -17,9 +17,18 @@ import {
   isAncestor,
   listIndex,
   mergeBase,
-  readBlobs,
 } from '../../src/io/git';
 import { MAX_UNIT_FILE_BYTES } from '../../src/core/unit/load-unit';
+
+/** What a run reads through one BlobReader, closed after. */
+async function readBlobs(cwd: string, names: string[]): Promise<Map<string, Buffer>> {
+  const reader = new BlobReader(cwd);
+  try {
+    return await reader.readAll(names);
+  } finally {
+    await reader.close();
+  }
+}
 
 const BASE = {
   'units/api.service': '[Service]\nExecStart=/bin/api\n',

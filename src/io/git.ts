@@ -3,7 +3,7 @@
 // fetching a missing base commit. Nothing from the repository is ever executed.
 import { execFile, spawn } from 'node:child_process';
 import { posix } from 'node:path';
-import { resolvePath, typedListing, type TreeEntry, type UnitTree } from '../core/unit/unit-tree';
+import { heldListings, resolvePath, type TreeEntry, type UnitTree } from '../core/unit/unit-tree';
 import { MAX_UNIT_FILE_BYTES, tooLargeMessage } from '../core/unit/load-unit';
 
 export class GitError extends Error {}
@@ -209,17 +209,6 @@ export class BlobReader {
   }
 }
 
-/** Reads many blobs with one `git cat-file --batch` process (a BlobReader used once). */
-export async function readBlobs(cwd: string, oids: string[]): Promise<Map<string, Buffer>> {
-  if (oids.length === 0) return new Map();
-  const reader = new BlobReader(cwd);
-  try {
-    return await reader.readAll(oids);
-  } finally {
-    await reader.close();
-  }
-}
-
 export interface GitTree extends UnitTree {
   /** Repository paths of every file (blobs and symlinks) in the commit. */
   paths: string[];
@@ -337,15 +326,12 @@ async function treeOfListing(
     const blob = linkBlobs.get(e.oid);
     if (blob) entries.set('/' + e.path, { type: 'symlink', target: blob.toString('utf8') });
   }
-  const readDirectory = (p: string): string[] | undefined =>
-    children.has(p) ? [...(children.get(p) as Set<string>)].sort() : undefined;
   const tree: GitTree = {
     commit,
     paths: listing.filter((e) => e.type === 'blob').map((e) => e.path),
     lstat: (p) => entries.get(p),
-    readDirectory,
     // git's listing gives every entry's type, as a directory listing with d_type does.
-    listDirectory: (p) => typedListing(p, readDirectory(p), entries),
+    ...heldListings(children, entries),
     readFile: (p) => {
       const text = contents.get(p);
       if (text !== undefined) return { text };

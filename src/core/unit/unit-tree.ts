@@ -332,13 +332,9 @@ export function memoryTree(files: Record<string, string | { symlink: string }>):
       contents.set(path, value);
     } else entries.set(path, { type: 'symlink', target: value.symlink });
   }
-  const readDirectory = (p: string): string[] | undefined =>
-    children.has(p) ? [...(children.get(p) as Set<string>)].sort() : undefined;
   return {
     lstat: (p) => entries.get(p),
-    readDirectory,
-    // The tree knows every entry's type, as a directory listing with d_type does.
-    listDirectory: (p) => typedListing(p, readDirectory(p), entries),
+    ...heldListings(children, entries),
     readFile: (p) => {
       const text = contents.get(p);
       return text === undefined ? { error: 'No such file or directory' } : { text };
@@ -347,20 +343,27 @@ export function memoryTree(files: Record<string, string | { symlink: string }>):
 }
 
 /**
- * UnitTree.listDirectory() of a tree that holds every entry: `names` (readDirectory()'s answer, in its
- * order), each with its entry's type.
+ * readDirectory() and listDirectory() of a tree that holds every entry: each directory's names
+ * (sorted), each with its entry's type, as a directory listing with d_type gives them.
  */
-export function typedListing(
-  dir: string,
-  names: readonly string[] | undefined,
+export function heldListings(
+  children: ReadonlyMap<string, ReadonlySet<string>>,
   entries: ReadonlyMap<string, TreeEntry>,
-): ReadonlyMap<string, EntryType> | undefined {
-  if (names === undefined) return undefined;
-  const types = new Map<string, EntryType>();
-  const prefix = dir === '/' ? '/' : dir + '/';
-  for (const name of names) {
-    const entry = entries.get(prefix + name);
-    if (entry) types.set(name, entry.type);
-  }
-  return types;
+): Required<Pick<UnitTree, 'readDirectory' | 'listDirectory'>> {
+  const readDirectory = (dir: string): string[] | undefined => {
+    const names = children.get(dir);
+    return names ? [...names].sort() : undefined;
+  };
+  const listDirectory = (dir: string): ReadonlyMap<string, EntryType> | undefined => {
+    const names = readDirectory(dir);
+    if (names === undefined) return undefined;
+    const types = new Map<string, EntryType>();
+    const prefix = dir === '/' ? '/' : dir + '/';
+    for (const name of names) {
+      const entry = entries.get(prefix + name);
+      if (entry) types.set(name, entry.type);
+    }
+    return types;
+  };
+  return { readDirectory, listDirectory };
 }
