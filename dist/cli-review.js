@@ -28422,28 +28422,28 @@ function createRealTree(rootDir, options = {}) {
       return types;
     },
     readFile(path) {
-      let fd;
+      const file = real(path);
+      let text;
       try {
-        fd = (0, import_node_fs.openSync)(real(path), import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NOFOLLOW | import_node_fs.constants.O_NONBLOCK);
-        const st = (0, import_node_fs.fstatSync)(fd);
-        if (!st.isFile()) return { error: "not a regular file" };
-        if (st.size > MAX_UNIT_FILE_BYTES) return { error: tooLargeMessage(st.size) };
-        const buf = Buffer.alloc(st.size);
-        let off = 0;
-        while (off < st.size) {
-          const n = (0, import_node_fs.readSync)(fd, buf, off, st.size - off, off);
-          if (n <= 0) break;
-          off += n;
-        }
-        return { text: buf.subarray(0, off).toString("utf8") };
+        text = (0, import_node_fs.readFileSync)(file, { encoding: "utf8", flag: READ_FLAGS });
       } catch (e) {
-        return { error: e.code ?? String(e) };
-      } finally {
-        if (fd !== void 0) (0, import_node_fs.closeSync)(fd);
+        const code = e.code;
+        return { error: code === "EISDIR" ? NOT_REGULAR : code ?? String(e) };
       }
+      if (text === "") {
+        const st = (0, import_node_fs.lstatSync)(file, { throwIfNoEntry: false });
+        if (!st?.isFile()) return { error: NOT_REGULAR };
+      }
+      if (text.length > MAX_UNIT_FILE_BYTES / 3) {
+        const size = Buffer.byteLength(text, "utf8");
+        if (size > MAX_UNIT_FILE_BYTES) return { error: tooLargeMessage(size) };
+      }
+      return { text };
     }
   };
 }
+var READ_FLAGS = import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NOFOLLOW | import_node_fs.constants.O_NONBLOCK;
+var NOT_REGULAR = "not a regular file";
 function direntType(d2) {
   if (d2.isFile()) return "file";
   if (d2.isDirectory()) return "directory";

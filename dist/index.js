@@ -933,7 +933,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -941,7 +941,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants4;
+    } = constants5;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -1150,7 +1150,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants4.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants5.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -1196,8 +1196,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants4.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants4.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants5.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants5.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1893,7 +1893,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants4.globChars(opts.windows);
+      } = constants5.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1951,7 +1951,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse3 = require_parse();
     var utils = require_utils();
-    var constants4 = require_constants();
+    var constants5 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -2079,7 +2079,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants4;
+    picomatch2.constants = constants5;
     module2.exports = picomatch2;
   }
 });
@@ -4700,11 +4700,11 @@ function setOutput(name, value) {
 }
 
 // src/main.ts
-var import_node_fs4 = require("node:fs");
+var import_node_fs5 = require("node:fs");
 var import_node_path6 = require("node:path");
 
 // src/action/run.ts
-var import_node_fs3 = require("node:fs");
+var import_node_fs4 = require("node:fs");
 var import_node_path5 = require("node:path");
 
 // src/core/security/data/systemd-252.json
@@ -34579,6 +34579,10 @@ async function isAncestor(cwd, ancestor, descendant) {
   return base === (await git(cwd, ["rev-parse", "--verify", "--quiet", `${ancestor}^{commit}`], { allowFailure: true })).trim();
 }
 
+// src/io/node-unit-tree.ts
+var import_node_fs = require("node:fs");
+var READ_FLAGS = import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NOFOLLOW | import_node_fs.constants.O_NONBLOCK;
+
 // src/io/gate-pipeline.ts
 var UNIT_RELATED = /\.(service|socket|mount|swap|slice|timer|path|target|automount|scope|conf)$/;
 async function commitSource(repoDir, sha, blobs) {
@@ -39862,7 +39866,7 @@ async function resolveEventScope(event, git2, github, messages) {
 }
 
 // src/action/output-files.ts
-var import_node_fs = require("node:fs");
+var import_node_fs2 = require("node:fs");
 var import_node_path3 = require("node:path");
 
 // src/io/confined-path.ts
@@ -39882,20 +39886,20 @@ function confinedPath(roots, path, what) {
 
 // src/action/output-files.ts
 function outputRoots(workspace, runnerTemp) {
-  return runnerTemp && (0, import_node_fs.existsSync)(runnerTemp) ? [workspace, runnerTemp] : [workspace];
+  return runnerTemp && (0, import_node_fs2.existsSync)(runnerTemp) ? [workspace, runnerTemp] : [workspace];
 }
 function writeConfined(roots, path, what, text2) {
   const full = confinedPath(roots, path, what);
-  const realRoots = roots.map((r) => (0, import_node_fs.realpathSync)(r));
-  const outside = (dir2) => !realRoots.some((r) => isInside(r, (0, import_node_fs.realpathSync)(dir2)));
+  const realRoots = roots.map((r) => (0, import_node_fs2.realpathSync)(r));
+  const outside = (dir2) => !realRoots.some((r) => isInside(r, (0, import_node_fs2.realpathSync)(dir2)));
   let existing = (0, import_node_path3.dirname)(full);
-  while (!(0, import_node_fs.existsSync)(existing)) existing = (0, import_node_path3.dirname)(existing);
+  while (!(0, import_node_fs2.existsSync)(existing)) existing = (0, import_node_path3.dirname)(existing);
   const where3 = roots.length > 1 ? "the workspace and RUNNER_TEMP" : "the workspace";
   if (outside(existing)) throw new ConfigError(`${what} "${path}" leads outside ${where3} through a symlink`);
   let dir;
   try {
-    (0, import_node_fs.mkdirSync)((0, import_node_path3.dirname)(full), { recursive: true });
-    dir = (0, import_node_fs.realpathSync)((0, import_node_path3.dirname)(full));
+    (0, import_node_fs2.mkdirSync)((0, import_node_path3.dirname)(full), { recursive: true });
+    dir = (0, import_node_fs2.realpathSync)((0, import_node_path3.dirname)(full));
   } catch (e) {
     throw new ConfigError(
       `cannot write ${what} "${path}": ${e.code ?? String(e)}`
@@ -39904,9 +39908,9 @@ function writeConfined(roots, path, what, text2) {
   if (outside(dir)) throw new ConfigError(`${what} "${path}" leads outside ${where3} through a symlink`);
   let fd;
   try {
-    fd = (0, import_node_fs.openSync)(
+    fd = (0, import_node_fs2.openSync)(
       (0, import_node_path3.join)(dir, (0, import_node_path3.basename)(full)),
-      import_node_fs.constants.O_WRONLY | import_node_fs.constants.O_CREAT | import_node_fs.constants.O_TRUNC | import_node_fs.constants.O_NOFOLLOW,
+      import_node_fs2.constants.O_WRONLY | import_node_fs2.constants.O_CREAT | import_node_fs2.constants.O_TRUNC | import_node_fs2.constants.O_NOFOLLOW,
       420
     );
   } catch (e) {
@@ -39916,9 +39920,9 @@ function writeConfined(roots, path, what, text2) {
     throw new ConfigError(`cannot write ${what} "${path}": ${code ?? String(e)}`);
   }
   try {
-    (0, import_node_fs.writeSync)(fd, text2);
+    (0, import_node_fs2.writeSync)(fd, text2);
   } finally {
-    (0, import_node_fs.closeSync)(fd);
+    (0, import_node_fs2.closeSync)(fd);
   }
   return full;
 }
@@ -40038,16 +40042,16 @@ function comparePolicies(base, proposed) {
 }
 
 // src/io/read-policy-file.ts
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var MAX_POLICY_BYTES = 1024 * 1024;
 function readPolicyFile(full, shown) {
   try {
-    const st = (0, import_node_fs2.lstatSync)(full);
+    const st = (0, import_node_fs3.lstatSync)(full);
     if (st.isSymbolicLink())
       return { ok: false, message: `policy ${shown} is a symlink; refusing to follow it` };
     if (!st.isFile()) return { ok: false, message: `policy ${shown} is not a regular file` };
     if (st.size > MAX_POLICY_BYTES) return { ok: false, message: `policy ${shown} is larger than 1 MiB` };
-    return { ok: true, text: (0, import_node_fs2.readFileSync)(full, "utf8") };
+    return { ok: true, text: (0, import_node_fs3.readFileSync)(full, "utf8") };
   } catch (e) {
     return {
       ok: false,
@@ -40383,11 +40387,11 @@ async function publishFromArtifact(settings, deps) {
   const file = (0, import_node_path5.join)(confinedPath([deps.workspace], settings.publishDir, "publish-dir"), PUBLISH_BUNDLE_FILE);
   let text2;
   try {
-    const st = (0, import_node_fs3.lstatSync)(file);
+    const st = (0, import_node_fs4.lstatSync)(file);
     if (!st.isFile()) throw new ConfigError(`${file} is not a regular file`);
     if (st.size > MAX_BUNDLE_BYTES)
       throw new ConfigError(`the publish bundle is larger than ${MAX_BUNDLE_BYTES} bytes`);
-    text2 = (0, import_node_fs3.readFileSync)(file, "utf8");
+    text2 = (0, import_node_fs4.readFileSync)(file, "utf8");
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(
@@ -40708,7 +40712,7 @@ function readEvent() {
   let payload = {};
   if (path) {
     try {
-      payload = JSON.parse((0, import_node_fs4.readFileSync)(path, "utf8"));
+      payload = JSON.parse((0, import_node_fs5.readFileSync)(path, "utf8"));
     } catch (e) {
       throw new ConfigError(`cannot read the event payload ${path}: ${e.message}`);
     }

@@ -16,6 +16,9 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'etc/systemd/system/big.service'), 'x'.repeat(MAX_UNIT_FILE_BYTES + 1));
   await symlink('/etc/passwd', path.join(dir, 'etc/systemd/system/out.service'));
   await symlink('/dev/null', path.join(dir, 'etc/systemd/system/masked.service'));
+  await writeFile(path.join(dir, 'etc/systemd/system/empty.service'), '');
+  // Fewer UTF-16 units than the byte limit, more UTF-8 bytes than it.
+  await writeFile(path.join(dir, 'etc/systemd/system/wide.service'), 'é'.repeat(MAX_UNIT_FILE_BYTES / 2 + 1));
   execFileSync('mkfifo', [path.join(dir, 'etc/systemd/system/fifo.service')]);
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -44,7 +47,15 @@ describe('createRealTree', () => {
     ['api.service', { text: '[Service]\n' }],
     ['big.service', { error: expect.stringMatching(/bytes/) }],
     ['out.service', { error: 'ELOOP' }], // O_NOFOLLOW: a link is never followed here
-    ['fifo.service', { error: 'not a regular file' }],
+    ['fifo.service', { error: 'not a regular file' }], // reads as empty: checked again
+    ['empty.service', { text: '' }], // a real empty file (a mask)
+    [
+      'wide.service',
+      {
+        error: `file is ${MAX_UNIT_FILE_BYTES + 2} bytes, larger than the ${MAX_UNIT_FILE_BYTES} bytes unitgate reads`,
+      },
+    ],
+    ['../system', { error: 'not a regular file' }], // a directory
     ['missing.service', { error: 'ENOENT' }],
   ])('readFile %s', (name, expected) => {
     expect(tree().readFile(unit(name))).toEqual(expected);
@@ -55,16 +66,20 @@ describe('createRealTree', () => {
     expect(t.readDirectory?.('/etc/systemd/system')?.sort()).toEqual([
       'api.service',
       'big.service',
+      'empty.service',
       'fifo.service',
       'masked.service',
       'out.service',
+      'wide.service',
     ]);
     expect(Object.fromEntries(t.listDirectory?.('/etc/systemd/system') ?? [])).toEqual({
       'api.service': 'file',
       'big.service': 'file',
+      'empty.service': 'file',
       'fifo.service': 'other',
       'masked.service': 'symlink',
       'out.service': 'symlink',
+      'wide.service': 'file',
     });
     expect(t.readDirectory?.('/nowhere')).toBeUndefined();
     expect(t.listDirectory?.('/nowhere')).toBeUndefined();
