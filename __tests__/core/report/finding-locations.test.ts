@@ -128,7 +128,7 @@ describe.each(['enforce', 'report'] as const)('a finding on a removed line (%s m
   });
 
   it('GitLab Code Quality: at the head anchor, naming the base line, fingerprints unique', () => {
-    const issues = JSON.parse(render('code-quality', v)) as {
+    const issues = JSON.parse(render('codequality', v)) as {
       description: string;
       fingerprint: string;
       severity: string;

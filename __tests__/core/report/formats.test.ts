@@ -49,7 +49,8 @@ describe('REPORT_FORMATS', () => {
       'sarif',
       'markdown',
       'comment',
-      'code-quality',
+      'codequality',
+      'junit',
     ]);
   });
 

@@ -9,6 +9,7 @@ import { renderCheckText } from './check-text';
 import { renderCodeQuality } from './code-quality';
 import { renderJobSummary } from './job-summary';
 import { renderJsonReport, type JsonReportMeta } from './json-report';
+import { renderJunit } from './junit';
 import { renderPullRequestComment } from './pr-comment';
 import { renderSarif } from './sarif';
 
@@ -104,10 +105,18 @@ export const REPORT_FORMATS = [
     render: (i) => renderPullRequestComment(i.verdict, links(i), i.findings) + '\n',
   },
   {
-    name: 'code-quality',
-    description: 'a GitLab Code Quality report',
+    // GitLab's own name for it (`artifacts: reports: codequality:`).
+    name: 'codequality',
+    description: 'a GitLab Code Quality report (docs/ci/gitlab.md)',
     cli: true,
     render: (i) => json(renderCodeQuality(i.findings), 2),
+  },
+  {
+    // CLI only: in GitHub the action's annotations, check run and SARIF show the same, on the lines.
+    name: 'junit',
+    description: 'JUnit XML, one testcase per unit, failed with the check and file:line (docs/ci/generic.md)',
+    cli: true,
+    render: (i) => renderJunit(i.verdict, i.findings),
   },
   {
     name: 'badge',
