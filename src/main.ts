@@ -53,6 +53,7 @@ async function main(): Promise<number> {
     runner,
     octokit: settings.token ? createOctokit(settings.token, (m) => runner.info(m)) : undefined,
     now: () => new Date(),
+    platform: process.platform,
   });
   return result.exitCode;
 }

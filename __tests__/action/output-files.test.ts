@@ -1,9 +1,17 @@
 // Where the action may write its files: the workspace and RUNNER_TEMP (where workflows usually put
 // outputs), never through a symlink and never anywhere else.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { outputRoots, writeConfined } from '../../src/action/output-files';
+import { outputPath, outputRoots, writeConfined } from '../../src/action/output-files';
 import { ConfigError } from '../../src/action/settings';
 
 let root: string;
@@ -73,5 +81,55 @@ describe('writeConfined() with RUNNER_TEMP', () => {
     const written = writeConfined(outputRoots(workspace, link), path.join(link, 'badge.json'), 'badge', '{}');
     expect(readFileSync(path.join(runnerTemp, 'badge.json'), 'utf8')).toBe('{}');
     expect(written).toBe(path.join(link, 'badge.json'));
+  });
+});
+
+describe('outputPath(): where a report goes', () => {
+  it('keeps a path the workflow gave', () => {
+    const roots = outputRoots(workspace, runnerTemp);
+    expect(outputPath(roots, workspace, runnerTemp, { path: 'out/r.json' })).toBe('out/r.json');
+    expect(() => readFileSync(path.join(workspace, '.unitgate', '.gitignore'))).toThrow();
+  });
+
+  it('puts a default report under $RUNNER_TEMP/unitgate/ on a runner', () => {
+    const roots = outputRoots(workspace, runnerTemp);
+    const file = outputPath(roots, workspace, runnerTemp, { defaultName: 'unitgate.sarif' });
+    expect(file).toBe(path.join(runnerTemp, 'unitgate', 'unitgate.sarif'));
+    expect(writeConfined(roots, file, 'sarif', '{}')).toBe(file);
+  });
+
+  it.each([
+    ['no RUNNER_TEMP', undefined],
+    ['a RUNNER_TEMP that does not exist', 'missing'],
+  ])('puts a default report in the self-ignoring .unitgate/ with %s', (_name, temp) => {
+    const t = temp === undefined ? undefined : path.join(root, temp);
+    const roots = outputRoots(workspace, t);
+    const file = outputPath(roots, workspace, t, { defaultName: 'unitgate-report.json' });
+    expect(file).toBe(path.join('.unitgate', 'unitgate-report.json'));
+    expect(readFileSync(path.join(workspace, '.unitgate', '.gitignore'), 'utf8')).toMatch(/^\*$/m);
+  });
+
+  it('leaves a .gitignore that is already there as it is', () => {
+    mkdirSync(path.join(workspace, '.unitgate'));
+    writeFileSync(path.join(workspace, '.unitgate', '.gitignore'), '*.json\n');
+    outputPath([workspace], workspace, undefined, { defaultName: 'unitgate.sarif' });
+    expect(readFileSync(path.join(workspace, '.unitgate', '.gitignore'), 'utf8')).toBe('*.json\n');
+  });
+
+  it('refuses a .unitgate that links elsewhere', () => {
+    symlinkSync(elsewhere, path.join(workspace, '.unitgate'));
+    expect(() => {
+      const file = outputPath([workspace], workspace, undefined, { defaultName: 'unitgate.sarif' });
+      writeConfined([workspace], file, 'sarif', '{}');
+    }).toThrow(/leads outside the workspace through a symlink/);
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
+
+  it('never writes through a .unitgate/.gitignore that links elsewhere', () => {
+    mkdirSync(path.join(workspace, '.unitgate'));
+    symlinkSync(path.join(elsewhere, 'missing'), path.join(workspace, '.unitgate', '.gitignore'));
+    const file = outputPath([workspace], workspace, undefined, { defaultName: 'unitgate.sarif' });
+    writeConfined([workspace], file, 'sarif', '{}');
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 });

@@ -95,7 +95,17 @@ async function runGate(
     ...(options.sha ? { sha: options.sha } : {}),
     token: options.token ?? fake.token,
     apiUrl: fake.url,
+    // The reports go to RUNNER_TEMP by default: read them before the runner's temp directory goes.
+    keepTemp: true,
   });
+  try {
+    return checkedRun(fake, run);
+  } finally {
+    rmSync(run.tempDir, { recursive: true, force: true });
+  }
+}
+
+function checkedRun(fake: FakeGitHub, run: Awaited<ReturnType<typeof runAction>>): GateRun {
   expect(run.timedOut).toBe(false);
   expect([0, 1, 2]).toContain(run.exitCode);
   expect(run.stderr).toBe('');
@@ -119,10 +129,12 @@ function read(file: string): string {
   return readFileSync(file, 'utf8');
 }
 
-/** The outputs every completed gate run sets: the report and SARIF in the workspace. */
+/** The outputs every completed gate run sets: the report and SARIF under RUNNER_TEMP, not in the checkout. */
 function expectFileOutputs(run: GateRun, repo: GitRepo): void {
-  expect(run.outputs.report).toBe(path.join(repo.workspace, 'unitgate-report.json'));
-  expect(run.outputs['sarif-file']).toBe(path.join(repo.workspace, 'unitgate.sarif'));
+  const folder = path.join(run.tempDir, 'runner-temp', 'unitgate');
+  expect(run.outputs.report).toBe(path.join(folder, 'unitgate-report.json'));
+  expect(run.outputs['sarif-file']).toBe(path.join(folder, 'unitgate.sarif'));
+  expect(existsSync(path.join(repo.workspace, 'unitgate-report.json'))).toBe(false);
   expect(run.report?.version).toBe('unitgate-report/1');
   expect(run.sarif?.version).toBe('2.1.0');
 }
@@ -700,7 +712,10 @@ describe('unitgate end to end', () => {
           inputs: { report: 'reports/gate.json' },
           message: 'report "reports/gate.json" leads outside the workspace and RUNNER_TEMP through a symlink',
         },
-        { inputs: {}, message: 'sarif "unitgate.sarif" is a symlink; refusing to write through it' },
+        {
+          inputs: { sarif: 'unitgate.sarif' },
+          message: 'sarif "unitgate.sarif" is a symlink; refusing to write through it',
+        },
       ]) {
         await withFake(async (fake) => {
           addPull(fake, repo);

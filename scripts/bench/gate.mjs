@@ -140,7 +140,10 @@ async function timeAction(ctx, repo, env, timeoutMs, beforeEach = () => undefine
 /** What the last run wrote: the JSON report's units and verdict, the job summary's size. */
 function gateOutcome(repo, runDir) {
   try {
-    const report = JSON.parse(readFileSync(join(repo.dir, 'unitgate-report.json'), 'utf8'));
+    // The action's default reports folder on a runner: $RUNNER_TEMP/unitgate/.
+    const report = JSON.parse(
+      readFileSync(join(runDir, 'runner-temp', 'unitgate', 'unitgate-report.json'), 'utf8'),
+    );
     const summary = readFileSync(join(runDir, 'summary'), 'utf8');
     return { units: report.units.length, result: report.result, summaryBytes: Buffer.byteLength(summary) };
   } catch (e) {

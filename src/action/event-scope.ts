@@ -23,6 +23,8 @@ export interface ScopeGit {
   mergeBase(a: string, b: string): Promise<string | undefined>;
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
   diffNames(base: string, head: string): Promise<ChangedFile[]>;
+  /** The commit a branch, tag or commit name stands for (fetched when missing), or undefined. */
+  resolveCommit(ref: string): Promise<string | undefined>;
 }
 
 /** What the scope stage needs of GitHub (absent without a token). */
@@ -140,11 +142,17 @@ async function pullOfCommit(
   }
 }
 
+/**
+ * `baseRef` (the `base-ref` input) replaces the base of events that are not a pull request's or a
+ * release's: the change is the one from the merge base of that ref and head, judged by the policy at
+ * the ref. Pull-request events ignore it (their base is GitHub's, and their workflow is the author's).
+ */
 export async function resolveEventScope(
   event: ActionEvent,
   git: ScopeGit,
   github: ScopeGitHub | undefined,
   messages: string[],
+  baseRef = '',
 ): Promise<EventScope> {
   const payload = event.payload;
   const pr = payload.pull_request as PullPayload | undefined;
@@ -234,6 +242,29 @@ export async function resolveEventScope(
   if (event.name === 'release' || (event.name === 'push' && tag !== undefined)) {
     // A release: every unit at the tagged commit is scored; the trend puts it next to earlier releases.
     return { headSha: event.sha, release: release ?? tag ?? event.sha.slice(0, 12), pullRequestEvent: false };
+  }
+
+  if (baseRef !== '') {
+    const headSha = event.sha;
+    const target = await git.resolveCommit(baseRef);
+    if (!target)
+      throw new ConfigError(
+        `input "base-ref": "${baseRef}" is no branch, tag or commit of this checkout or of origin (check out with \`fetch-depth: 0\`)`,
+      );
+    await git.ensureCommit(headSha);
+    const baseSha = await requireMergeBase(git, target, headSha);
+    messages.push(
+      `Compared with ${baseSha.slice(0, 12)}, the merge base of base-ref ${baseRef} (${target.slice(0, 12)}) and ${headSha.slice(0, 12)}; judged by the policy at ${target.slice(0, 12)}.`,
+    );
+    const pull = event.name === 'push' ? await pullOfCommit(github, headSha, messages) : undefined;
+    return {
+      headSha,
+      baseSha,
+      policySha: target,
+      ...pull,
+      pullRequestEvent: false,
+      changed: await changedBetween(git, baseSha, headSha, undefined, messages),
+    };
   }
 
   if (event.name === 'push') {

@@ -43,6 +43,7 @@ import {
   hasCommit,
   isAncestor,
   mergeBase,
+  resolveCommit,
 } from '../io/git';
 import {
   getPull,
@@ -62,7 +63,9 @@ import {
   type ScopeGit,
   type ScopeGitHub,
 } from './event-scope';
-import { outputRoots, writeConfined } from './output-files';
+import { outputPath, outputRoots, writeConfined } from './output-files';
+import { applyFailOn, levelFails, type FailOn } from '../core/gate/fail-on';
+import { unsupportedRunner } from './platform';
 import { confinedPath } from '../io/confined-path';
 import { proposedPolicyChange, readGoverningPolicy, workspacePolicyText } from '../io/governing-policy';
 import type { AnnotationProperties, Runner, RunnerEnvironment } from './runner';
@@ -79,6 +82,8 @@ export interface ActionDeps {
   octokit?: Octokit | undefined;
   /** Today as YYYY-MM-DD (deviation notes expire) and the time for report stamps. */
   now(): Date;
+  /** The runner's operating system (process.platform); some are refused before anything runs. */
+  platform?: NodeJS.Platform;
 }
 
 /** What a run ended with, for the entry point (exit status) and for in-process tests. */
@@ -118,6 +123,7 @@ function scopeGit(workspace: string): ScopeGit {
     mergeBase: (a, b) => mergeBase(workspace, a, b),
     isAncestor: (a, b) => isAncestor(workspace, a, b),
     diffNames: (a, b) => diffNames(workspace, a, b),
+    resolveCommit: (ref) => resolveCommit(workspace, ref),
   };
 }
 
@@ -194,10 +200,14 @@ function withAnnotationBudget(
 }
 
 /** The verdict's own error line counts against the ten error annotations GitHub shows. */
-function verdictLine(verdict: GateVerdict): string | undefined {
+function verdictLine(verdict: GateVerdict, failOn: FailOn = 'error'): string | undefined {
   if (verdict.result !== 'fail') return undefined;
   const failed = failedUnits(verdict);
   const runErrors = (verdict.runFindings ?? []).filter((f) => f.level === 'error').length;
+  if (failed.length === 0 && runErrors === 0 && failOn !== 'error') {
+    const failing = collectFindings(verdict).filter((f) => levelFails(f.level, failOn)).length;
+    return `unitgate: the run has ${failing} finding${failing === 1 ? '' : 's'} that fail the gate (fail-on: ${failOn})`;
+  }
   if (failed.length === 0)
     return `unitgate: the run has ${runErrors} error${runErrors === 1 ? '' : 's'}; the gate failed`;
   return `unitgate: ${failed.length} unit${failed.length === 1 ? '' : 's'} failed the hardening gate: ${failed.join(', ')}`;
@@ -209,7 +219,7 @@ async function writeRunnerReports(c: Context): Promise<void> {
   const runner = deps.runner;
   const roots = outputRoots(deps.workspace, deps.environment.runnerTemp);
   const findings = collectFindings(verdict);
-  const verdictError = verdictLine(verdict);
+  const verdictError = verdictLine(verdict, settings.failOn);
   const used = { error: verdictError ? 1 : 0, warning: 0 };
   let omitted = 0;
   for (const f of findings) {
@@ -286,9 +296,15 @@ async function writeRunnerReports(c: Context): Promise<void> {
   };
   // Every format the action writes to a file, as its input names it (REPORT_FORMATS).
   for (const format of FILE_FORMATS) {
-    const file = settings.files[format.name] ?? '';
-    const written =
-      file !== '' ? writeConfined(roots, file, format.actionInput.name, format.render(input)) : '';
+    const file = settings.files[format.name];
+    const written = file
+      ? writeConfined(
+          roots,
+          outputPath(roots, deps.workspace, deps.environment.runnerTemp, file),
+          format.actionInput.name,
+          format.render(input),
+        )
+      : '';
     if (format.actionInput.output) runner.setOutput(format.actionInput.output, written);
   }
 }
@@ -544,7 +560,20 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
     scopeGit(workspace),
     scopeGitHub(deps.octokit, ref),
     messages,
+    settings.baseRef,
   );
+  // base-ref, exclude and working-directory follow the rule of every input (core/policy/workflow-inputs.ts):
+  // on pull-request events the workflow is the author's, so an input may only tighten the base policy.
+  if (settings.baseRef !== '' && scope.pullRequestEvent)
+    runFindings.push({
+      kind: 'input-loosens-policy',
+      level: 'warning',
+      message: `The workflow input base-ref (${settings.baseRef}) is ignored on pull requests: a pull request is compared with the merge base of its base branch, which its workflow cannot choose.`,
+    });
+  if (settings.baseRef !== '' && scope.release !== undefined)
+    messages.push(
+      `The workflow input base-ref (${settings.baseRef}) is ignored on releases: a release scores every unit.`,
+    );
   const governing = await readGoverningPolicy(
     workspace,
     settings.policy,
@@ -584,6 +613,31 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
   } finally {
     await blobs.close();
   }
+  if (settings.exclude.length > 0) {
+    if (scope.pullRequestEvent)
+      runFindings.push({
+        kind: 'input-loosens-policy',
+        level: 'warning',
+        message: `The workflow input exclude (${settings.exclude.join(', ')}) would leave units out of the gate; on pull requests every unit the change touches is gated. Use the policy's "exclude" on the base branch instead.`,
+      });
+    else
+      policy.exclude.push(
+        ...settings.exclude.map((match) => ({
+          match,
+          reason: `excluded by the workflow input exclude (${match})`,
+        })),
+      );
+  }
+  // working-directory narrows the gate to a directory except on pull-request events, where every unit
+  // the change touches is gated wherever it is (a pull request's workflow cannot move a changed unit
+  // out of scope by pointing elsewhere); units outside it are then named in a warning.
+  const directory = scope.pullRequestEvent ? '' : settings.workingDirectory;
+  if (directory !== '' && !head.paths.some((p) => p.startsWith(`${directory}/`)))
+    runFindings.push({
+      kind: 'paths-match-nothing',
+      level: 'error',
+      message: `The working-directory "${directory}" has no file in the repository: check it for a typo (no unit would be gated).`,
+    });
   let pathFilters = settings.paths;
   if (pathFilters.length > 0 && scope.pullRequestEvent) {
     // Which units a change is judged on is the policy's decision (its `exclude`), not the workflow's.
@@ -619,9 +673,21 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
     today: deps.now().toISOString().slice(0, 10),
     messages,
     pathFilters,
+    ...(directory !== '' ? { directory } : {}),
   });
+  const wd = settings.workingDirectory;
+  const outside =
+    scope.pullRequestEvent && wd !== '' ? verdict.units.filter((u) => !u.path.startsWith(`${wd}/`)) : [];
+  if (outside.length > 0)
+    runFindings.push({
+      kind: 'input-loosens-policy',
+      level: 'warning',
+      message: `The workflow input working-directory (${wd}) would leave ${outside.map((u) => u.path).join(', ')} out of the gate; on pull requests every unit the change touches is gated.`,
+    });
   verdict.runFindings = [...runFindings, ...(verdict.runFindings ?? [])];
   if (verdict.mode !== 'report' && runFindings.some((f) => f.level === 'error')) verdict.result = 'fail';
+  // After the run findings: fail-on counts them too (a refused input is a warning like any other).
+  applyFailOn(verdict, settings.failOn);
 
   let trend: Trend | undefined;
   if (settings.trend && (scope.pullNumber !== undefined || scope.release)) {
@@ -648,7 +714,7 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
 
   // The result first: whatever happens to the optional writes below, the workflow can read it.
   setResultOutputs(runner, verdict);
-  const failLine = verdictLine(verdict);
+  const failLine = verdictLine(verdict, settings.failOn);
   // Every annotation until the verdict line goes through the budget, which keeps that line its place.
   const budgeted: ActionDeps = {
     ...deps,
@@ -715,6 +781,8 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
 /** Runs the action; never throws (a configuration or tool error is exit status 2 with its reason). */
 export async function run(settings: ActionSettings, deps: ActionDeps): Promise<ActionResult> {
   try {
+    const unsupported = deps.platform !== undefined ? unsupportedRunner(deps.platform) : undefined;
+    if (unsupported !== undefined) throw new ConfigError(unsupported);
     if (settings.publish === 'from-artifact') return { exitCode: await publishFromArtifact(settings, deps) };
     return await runGate(settings, deps);
   } catch (e) {

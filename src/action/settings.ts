@@ -6,12 +6,16 @@ import { thresholdToExposure } from '../core/policy/load-policy';
 import { globError } from '../core/policy/match-glob';
 import { parseBoolean } from '../core/unit/parse-boolean';
 import { FILE_FORMATS } from '../core/report/formats';
+import { FAIL_ON_LEVELS, type FailOn } from '../core/gate/fail-on';
 
 import { ConfigError } from '../io/config-error';
 
 export { ConfigError };
 
 export type PublishMode = 'direct' | 'artifact' | 'from-artifact';
+
+/** A report file the action writes: a path the workflow gave, or its name in the default folder. */
+export type OutputFile = { path: string } | { defaultName: string };
 
 export interface ActionSettings {
   /** Repository path of the policy file ('' = the default path, or the built-in policy). */
@@ -22,13 +26,24 @@ export interface ActionSettings {
   threshold?: number;
   systemdVersion?: SystemdVersion;
   paths: string[];
+  /** Globs of unit files left out besides the policy's `exclude` (ignored on pull requests). */
+  exclude: string[];
+  /**
+   * The directory (repository-relative, '' for the root) whose units a run gates. On pull requests it
+   * narrows nothing (see run.ts).
+   */
+  workingDirectory: string;
+  /** The finding levels that fail the gate besides `error`, which always does. */
+  failOn: FailOn;
+  /** A ref or commit to compare with instead of the event's base (ignored on pull requests). */
+  baseRef: string;
   comment: boolean;
   checkRun: boolean;
   /**
    * Per report format the action writes to a file (FILE_FORMATS: `json`, `sarif`, `badge`, …): the path
-   * its input names, '' to skip it.
+   * its input names, its name in the default reports folder (`true`), or absent to skip it.
    */
-  files: Record<string, string>;
+  files: Record<string, OutputFile>;
   token: string;
   suggestions: boolean;
   trend: boolean;
@@ -39,6 +54,30 @@ export interface ActionSettings {
 }
 
 export const GATE_MODES: readonly GateMode[] = ['enforce', 'ratchet', 'report'];
+
+/**
+ * The `working-directory` input as a repository path without `./` or a trailing slash ('' for the
+ * root); it must stay inside the repository.
+ */
+function workingDirectory(value: string): string {
+  const dir = value
+    .replace(/\/+$/, '')
+    .split('/')
+    .filter((part) => part !== '' && part !== '.')
+    .join('/');
+  if (value.startsWith('/') || dir.split('/').includes('..'))
+    throw new ConfigError(
+      `input "working-directory" must be a directory inside the repository, relative to its root, not "${value}"`,
+    );
+  return dir;
+}
+
+/** The `base-ref` input: a branch, tag or commit; never something git would read as an option. */
+function gitRef(value: string): string {
+  if (value !== '' && (value.startsWith('-') || /[\s~^:?*[\\]|\.\.|@\{/.test(value)))
+    throw new ConfigError(`input "base-ref" must be a branch, tag or commit, not "${value}"`);
+  return value;
+}
 
 /**
  * Reads every input through `getInput` (the runner fills in action.yml's defaults; an unset input
@@ -61,17 +100,34 @@ export function parseActionSettings(getInput: (name: string) => string): ActionS
       throw new ConfigError(`input "${name}" must be one of ${values.join(', ')}, not "${v}"`);
     return v as T;
   };
-  const settings: ActionSettings = {
-    policy: text('policy'),
-    paths: getInput('paths')
+  const globs = (name: string): string[] => {
+    const list = getInput(name)
       .split(/[\n,]/)
       .map((p) => p.trim())
-      .filter((p) => p !== ''),
+      .filter((p) => p !== '');
+    for (const glob of list) {
+      const invalid = globError(glob);
+      if (invalid !== undefined) throw new ConfigError(`input "${name}": ${invalid}`);
+    }
+    return list;
+  };
+  const files: Record<string, OutputFile> = {};
+  for (const f of FILE_FORMATS) {
+    const v = text(f.actionInput.name);
+    // `true` and `false` are never taken for file names: a file called "true" is a typo, not a wish.
+    if (v === 'false' || (v === '' && !f.actionInput.emptyIsDefault)) continue;
+    files[f.name] = v === 'true' || v === '' ? { defaultName: f.actionInput.fileName } : { path: v };
+  }
+  const settings: ActionSettings = {
+    policy: text('policy'),
+    paths: globs('paths'),
+    exclude: globs('exclude'),
+    workingDirectory: workingDirectory(text('working-directory')),
+    failOn: oneOf('fail-on', FAIL_ON_LEVELS, 'error'),
+    baseRef: gitRef(text('base-ref')),
     comment: bool('comment', true),
     checkRun: bool('check-run', true),
-    files: Object.fromEntries(
-      FILE_FORMATS.map((f) => [f.name, text(f.actionInput.name) || (f.actionInput.fallback ?? '')]),
-    ),
+    files,
     token: text('token'),
     suggestions: bool('suggestions', false),
     trend: bool('trend', true),
@@ -80,10 +136,6 @@ export function parseActionSettings(getInput: (name: string) => string): ActionS
     publish: oneOf('publish', ['direct', 'artifact', 'from-artifact'], 'direct'),
     publishDir: text('publish-dir') || 'unitgate-publish',
   };
-  for (const glob of settings.paths) {
-    const invalid = globError(glob);
-    if (invalid !== undefined) throw new ConfigError(`input "paths": ${invalid}`);
-  }
   const limit = text('trend-limit');
   if (limit !== '') {
     if (!/^[1-9][0-9]{0,2}$/.test(limit))

@@ -63,6 +63,8 @@ export interface PipelineInput {
   messages: string[];
   /** Globs over repository paths; when given, only units whose main file matches one are considered. */
   pathFilters?: string[];
+  /** A repository directory; when given, only units whose main file is under it are considered. */
+  directory?: string;
   /** `unitgate check` without reviews: notes awaiting an owner's approval (GateInput.awaitApproval). */
   awaitApproval?: 'pending' | 'required';
 }
@@ -76,6 +78,7 @@ export function runGatePipeline(input: PipelineInput): { verdict: GateVerdict; s
     policy,
     ...(input.policyPath !== undefined ? { policyPath: input.policyPath } : {}),
     ...(input.pathFilters ? { pathFilters: input.pathFilters } : {}),
+    ...(input.directory ? { directory: input.directory } : {}),
     messages: input.messages,
   });
   const verdict = evaluateGate({

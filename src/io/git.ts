@@ -389,6 +389,30 @@ export async function ensureCommit(cwd: string, sha: string, remote = 'origin'):
   );
 }
 
+/**
+ * The commit a branch, tag or commit name stands for: as the checkout knows it, as origin's branch,
+ * else fetched from origin by that name (a shallow checkout has neither). Undefined when none works.
+ * The caller refuses names that start with `-` (the `base-ref` input does), so none reads as an option.
+ */
+export async function resolveCommit(
+  cwd: string,
+  ref: string,
+  remote = 'origin',
+): Promise<string | undefined> {
+  const verify = async (name: string): Promise<string | undefined> =>
+    (
+      await git(cwd, ['rev-parse', '--verify', '--quiet', `${name}^{commit}`], {
+        allowFailure: true,
+      })
+    ).trim() || undefined;
+  const known = (await verify(ref)) ?? (await verify(`refs/remotes/${remote}/${ref}`));
+  if (known) return known;
+  await git(cwd, ['fetch', '--no-tags', '--no-recurse-submodules', '--depth=100', remote, ref], {
+    allowFailure: true,
+  });
+  return verify('FETCH_HEAD');
+}
+
 export async function mergeBase(cwd: string, a: string, b: string): Promise<string | undefined> {
   const out = await git(cwd, ['merge-base', a, b], { allowFailure: true });
   return out.trim() || undefined;

@@ -32,9 +32,15 @@ describe('REPORT_FORMATS', () => {
     }
   });
 
-  it('gives the action settings one path per file format, the fallback when the input is empty', () => {
-    const settings = parseActionSettings((name) => (name === 'sarif' ? 'out/u.sarif' : ''));
-    expect(settings.files).toEqual({ json: 'unitgate-report.json', sarif: 'out/u.sarif', badge: '' });
+  it('gives the action settings the file of each format its input names, the default folder for `true`', () => {
+    const settings = parseActionSettings((name) =>
+      name === 'sarif' ? 'out/u.sarif' : name === 'badge' ? 'true' : '',
+    );
+    expect(settings.files).toEqual({
+      json: { defaultName: 'unitgate-report.json' },
+      sarif: { path: 'out/u.sarif' },
+      badge: { defaultName: 'unitgate-badge.json' },
+    });
   });
 
   it("lists every format in the README's generated table", () => {

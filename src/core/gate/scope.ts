@@ -35,6 +35,8 @@ export interface ScopeInput {
   policyPath?: string;
   /** Globs over repository paths; when given, only units whose main file matches one are considered. */
   pathFilters?: readonly string[];
+  /** A repository directory ('' or absent: the root); when given, only units whose main file is under it are considered. */
+  directory?: string;
   /** Receives what the run should say (a changed policy, files systemd would not load). */
   messages: string[];
 }
@@ -108,7 +110,9 @@ export function selectScope(input: ScopeInput): GateUnitInput[] {
   if (policyChanged) input.messages.push(`The policy ${input.policyPath} changed: every unit is in scope.`);
   const touches = (u: ScoredUnit | undefined): boolean => !!u && u.files.some((f) => changedPaths.has(f));
   const filters = input.pathFilters ?? [];
-  const wanted = (path: string): boolean => filters.length === 0 || filters.some((g) => matchesGlob(g, path));
+  const directory = input.directory ? `${input.directory}/` : '';
+  const wanted = (path: string): boolean =>
+    path.startsWith(directory) && (filters.length === 0 || filters.some((g) => matchesGlob(g, path)));
 
   // Files with a unit suffix that systemd would not load: said, never skipped without a word.
   for (const s of skipped) {

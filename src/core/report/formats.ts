@@ -35,11 +35,16 @@ export interface ReportFormat {
   description: string;
   /** Offered by `unitgate check --format`. */
   cli: boolean;
-  /** The action input naming the file the action writes ('' or unset skips it), when it writes one. */
+  /**
+   * The action input naming the file the action writes, when it writes one: a path, `true` for
+   * `fileName` in the default reports folder (the action's output-files.ts), `false` or '' to skip it.
+   */
   actionInput?: {
     name: string;
-    /** Used when the input is empty: the file is then always written. */
-    fallback?: string;
+    /** The file's name in the default reports folder. */
+    fileName: string;
+    /** An empty input writes the file to the default reports folder instead of skipping it. */
+    emptyIsDefault?: boolean;
     /** The action output that receives the written path ('' when skipped). */
     output?: string;
   };
@@ -67,7 +72,7 @@ export const REPORT_FORMATS = [
     name: 'json',
     description: 'the JSON report (schema: schemas/unitgate-report-1.schema.json)',
     cli: true,
-    actionInput: { name: 'report', fallback: 'unitgate-report.json', output: 'report' },
+    actionInput: { name: 'report', fileName: 'unitgate-report.json', emptyIsDefault: true, output: 'report' },
     render: (i) =>
       json(
         {
@@ -81,7 +86,7 @@ export const REPORT_FORMATS = [
     name: 'sarif',
     description: 'SARIF 2.1.0 for code scanning',
     cli: true,
-    actionInput: { name: 'sarif', output: 'sarif-file' },
+    actionInput: { name: 'sarif', fileName: 'unitgate.sarif', output: 'sarif-file' },
     render: (i) =>
       json(
         renderSarif(
@@ -122,7 +127,7 @@ export const REPORT_FORMATS = [
     name: 'badge',
     description: 'a shields.io endpoint badge with the highest exposure',
     cli: false,
-    actionInput: { name: 'badge' },
+    actionInput: { name: 'badge', fileName: 'unitgate-badge.json' },
     render: (i) => json(renderBadge(i.verdict)),
   },
 ] as const satisfies readonly ReportFormat[];
