@@ -26102,6 +26102,7 @@ var SEVERITY = {
   warning: "minor",
   notice: "info"
 };
+var oneLine = (text) => text.replace(/\r\n|[\n\r\u2028\u2029]/g, " ");
 function renderCodeQuality(findings) {
   const seen = /* @__PURE__ */ new Map();
   return findings.filter(isUnitFinding).map((f) => {
@@ -26109,12 +26110,13 @@ function renderCodeQuality(findings) {
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
     const at2 = headPlace(locationOf(f));
-    const accepted = f.level === "notice" ? `accepted deviation (approved by ${f.acceptedBy ?? "?"}): ` : "";
+    const accepted = f.level !== "notice" ? "" : f.pendingApproval !== void 0 ? `pending deviation (needs ${f.pendingApproval}): ` : `accepted deviation (approved by ${f.acceptedBy ?? "?"}): `;
     return {
-      description: accepted + f.message + baseLineNote(locationOf(f)),
+      description: oneLine(accepted + f.message + baseLineNote(locationOf(f))),
       check_name: f.ruleId,
       fingerprint: fnv1a64(n === 0 ? key : `${key}\0${n}`),
       severity: SEVERITY[f.level],
+      // A path relative to the repository root, lines counted from 1, as GitLab and Code Climate ask.
       location: { path: at2.file.replace(/^(\.\/)+/, ""), lines: { begin: Math.max(1, at2.line) } }
     };
   });
@@ -26586,6 +26588,135 @@ function renderJsonReport(verdict2, meta, findings = collectFindings(verdict2)) 
   };
 }
 
+// src/core/report/junit.ts
+var NOT_XML_CHAR = (
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+);
+function xmlSafe(text) {
+  return text.replace(NOT_XML_CHAR, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 32 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16)}`;
+  });
+}
+function xmlText(text) {
+  return xmlSafe(text).replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c] ?? c);
+}
+function xmlAttribute(text) {
+  return xmlSafe(text).replace(/[&<>"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c] ?? c);
+}
+var TEXT_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;" };
+var ATTRIBUTE_ESCAPES = {
+  ...TEXT_ESCAPES,
+  '"': "&quot;",
+  "	": "&#9;",
+  "\n": "&#10;"
+};
+function place(f) {
+  if (f.file === "") return "";
+  return f.side === "base" ? `${f.file}:${f.line} (removed line, at the base commit)` : `${f.file}:${f.line}`;
+}
+function findingLine(f) {
+  const where2 = place(f);
+  return `${where2 ? `${where2}: ` : ""}${f.check}: ${f.message}`;
+}
+function failureOf(errors) {
+  const first = errors[0];
+  if (!first) return void 0;
+  const where2 = place(first);
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+  const details = errors.flatMap((f) => [
+    findingLine(f),
+    ...f.fix && f.fix.directives.length > 0 ? [`  fix: ${f.fix.directives.join("  ")}`] : []
+  ]);
+  return {
+    message: `${first.check}${where2 ? ` at ${where2}` : ""}: ${first.message}${more}`,
+    type: first.ruleId,
+    details: details.join("\n")
+  };
+}
+function advisoryLines(findings) {
+  const lines = [];
+  for (const f of findings) {
+    if (f.level === "warning") lines.push(`warning: ${findingLine(f)}`);
+    else if (f.level === "notice") {
+      const note2 = `${f.note?.owner ?? "no owner"}, expires ${f.note?.expires ?? "?"}`;
+      lines.push(
+        f.pendingApproval !== void 0 ? `pending deviation (${note2}, needs ${f.pendingApproval}): ${findingLine(f)}` : `accepted deviation (${note2}, approved by ${f.acceptedBy ?? "?"}): ${findingLine(f)}`
+      );
+    }
+  }
+  return lines;
+}
+var classOf = (profile) => `unitgate.${(profile || "none").replace(/\./g, "_")}`;
+function unitCase(u, findings) {
+  const exposure2 = u.head ? `${u.base ? `${formatExposure(u.base.exposure)} → ` : ""}${formatExposure(u.head.exposure)} ${u.head.level}` : "—";
+  const summary = `${u.status}: profile ${u.profile}, threshold ${formatExposure(u.threshold)}, exposure ${exposure2}` + (u.previousPath !== void 0 ? `, renamed from ${u.previousPath}` : "") + (u.note ? ` — ${u.note}` : "");
+  const failure = failureOf(findings.filter((f) => f.level === "error"));
+  return {
+    name: u.path,
+    classname: classOf(u.profile),
+    ...failure ? { failure } : {},
+    ...!failure && u.status === "excluded" ? { skipped: `excluded: ${u.note ?? ""}` } : {},
+    out: [summary, ...advisoryLines(findings)]
+  };
+}
+function renderCase(c) {
+  const lines = [`    <testcase name="${xmlAttribute(c.name)}" classname="${xmlAttribute(c.classname)}">`];
+  if (c.failure)
+    lines.push(
+      `      <failure message="${xmlAttribute(c.failure.message)}" type="${xmlAttribute(c.failure.type)}">${xmlText(c.failure.details)}</failure>`
+    );
+  if (c.skipped !== void 0) lines.push(`      <skipped message="${xmlAttribute(c.skipped)}"/>`);
+  if (c.out.length > 0) lines.push(`      <system-out>${xmlText(c.out.join("\n"))}</system-out>`);
+  lines.push("    </testcase>");
+  return lines;
+}
+function renderJunit(verdict2, findings) {
+  const byUnit = findingsByUnit(findings);
+  const cases = [];
+  const run = findings.filter((f) => !isUnitFinding(f));
+  if (run.length > 0) {
+    const failure = failureOf(run.filter((f) => f.level === "error"));
+    cases.push({
+      name: "policy, inputs and scope of the run",
+      classname: "unitgate.run",
+      ...failure ? { failure } : {},
+      out: advisoryLines(run)
+    });
+  }
+  for (const u of verdict2.units) cases.push(unitCase(u, byUnit.get(u.path) ?? []));
+  const failures = cases.filter((c) => c.failure).length;
+  const skipped = cases.filter((c) => c.skipped !== void 0).length;
+  const counts = `tests="${cases.length}" failures="${failures}" errors="0"`;
+  const properties = [
+    ["result", verdict2.result],
+    ["mode", verdict2.mode],
+    ["systemd-version", String(verdict2.systemdVersion)],
+    ...verdict2.maxExposure !== void 0 ? [["max-exposure", formatExposure(verdict2.maxExposure)]] : []
+  ];
+  const suiteOut = [
+    ...verdict2.notes.filter((n) => n.problems.length > 0).map((n) => `invalid deviation note for ${n.unit || "?"}: ${n.problems.join("; ")}`),
+    ...verdict2.messages,
+    `${verdict2.result.toUpperCase()}: ${verdict2.units.length} unit${verdict2.units.length === 1 ? "" : "s"} in scope (mode ${verdict2.mode}, systemd ${verdict2.systemdVersion})`
+  ];
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="unitgate" ${counts}>`,
+    `  <testsuite name="unitgate" ${counts} skipped="${skipped}">`,
+    "    <properties>",
+    ...properties.map(
+      ([name, value]) => `      <property name="${xmlAttribute(name)}" value="${xmlAttribute(value)}"/>`
+    ),
+    "    </properties>",
+    ...cases.flatMap(renderCase),
+    `    <system-out>${xmlText(suiteOut.join("\n"))}</system-out>`,
+    "  </testsuite>",
+    "</testsuites>",
+    ""
+  ].join("\n");
+}
+
 // src/core/report/causes.ts
 var NOT_ACCEPTABLE = /* @__PURE__ */ new Set(["load-error", "invalid-deviation", "signoff-required"]);
 function groupByCause(findings) {
@@ -26865,7 +26996,7 @@ var REPORT_FORMATS = [
     name: "json",
     description: "the JSON report (schema: schemas/unitgate-report-1.schema.json)",
     cli: true,
-    actionInput: { name: "report", fallback: "unitgate-report.json", output: "report" },
+    actionInput: { name: "report", fileName: "unitgate-report.json", emptyIsDefault: true, output: "report" },
     render: (i) => json(
       {
         ...renderJsonReport(i.verdict, i.meta, i.findings),
@@ -26878,7 +27009,7 @@ var REPORT_FORMATS = [
     name: "sarif",
     description: "SARIF 2.1.0 for code scanning",
     cli: true,
-    actionInput: { name: "sarif", output: "sarif-file" },
+    actionInput: { name: "sarif", fileName: "unitgate.sarif", output: "sarif-file" },
     render: (i) => json(
       renderSarif(
         i.verdict,
@@ -26901,16 +27032,24 @@ var REPORT_FORMATS = [
     render: (i) => renderPullRequestComment(i.verdict, links(i), i.findings) + "\n"
   },
   {
-    name: "code-quality",
-    description: "a GitLab Code Quality report",
+    // GitLab's own name for it (`artifacts: reports: codequality:`).
+    name: "codequality",
+    description: "a GitLab Code Quality report (docs/ci/gitlab.md)",
     cli: true,
     render: (i) => json(renderCodeQuality(i.findings), 2)
+  },
+  {
+    // CLI only: in GitHub the action's annotations, check run and SARIF show the same, on the lines.
+    name: "junit",
+    description: "JUnit XML, one testcase per unit, failed with the check and file:line (docs/ci/generic.md)",
+    cli: true,
+    render: (i) => renderJunit(i.verdict, i.findings)
   },
   {
     name: "badge",
     description: "a shields.io endpoint badge with the highest exposure",
     cli: false,
-    actionInput: { name: "badge" },
+    actionInput: { name: "badge", fileName: "unitgate-badge.json" },
     render: (i) => json(renderBadge(i.verdict))
   }
 ];

@@ -2910,6 +2910,145 @@ var require_lib = __commonJS({
   }
 });
 
+// node_modules/@octokit/request/node_modules/content-type/dist/index.js
+var require_dist = __commonJS({
+  "node_modules/@octokit/request/node_modules/content-type/dist/index.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    exports2.format = format;
+    exports2.parse = parse3;
+    var TEXT_REGEXP = /^[\u0009\u0020-\u007e\u0080-\u00ff]*$/;
+    var TOKEN_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    var QUOTE_REGEXP = /[\\"]/g;
+    var TYPE_REGEXP = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+    var NullObject = /* @__PURE__ */ (() => {
+      const C = function() {
+      };
+      C.prototype = /* @__PURE__ */ Object.create(null);
+      return C;
+    })();
+    function format(obj) {
+      const { type, parameters } = obj;
+      if (!type || !TYPE_REGEXP.test(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+      }
+      let result = type;
+      if (parameters) {
+        for (const param of Object.keys(parameters)) {
+          if (!TOKEN_REGEXP.test(param)) {
+            throw new TypeError(`Invalid parameter name: ${param}`);
+          }
+          result += `; ${param}=${qstring(parameters[param])}`;
+        }
+      }
+      return result;
+    }
+    function parse3(header, options) {
+      const stopChar = options?.comma === true ? COMMA : 65536;
+      const len = header.length;
+      let index = skipOWS(header, options?.start ?? 0, len);
+      const valueStart = index;
+      index = skipValue(header, index, len, stopChar);
+      const valueEnd = trailingOWS(header, valueStart, index);
+      const type = header.slice(valueStart, valueEnd).toLowerCase();
+      if (options?.parameters === false) {
+        return { type, index, parameters: new NullObject() };
+      }
+      return parseParameters(header, type, index, len, stopChar);
+    }
+    var SP = 32;
+    var HTAB = 9;
+    var SEMI = 59;
+    var EQ = 61;
+    var DQUOTE = 34;
+    var BSLASH = 92;
+    var COMMA = 44;
+    function parseParameters(header, type, index, len, stopChar) {
+      const parameters = new NullObject();
+      parameter: while (index < len) {
+        if (header.charCodeAt(index) === stopChar)
+          break;
+        index = skipOWS(header, index + 1, len);
+        const keyStart = index;
+        while (index < len) {
+          const code = header.charCodeAt(index);
+          if (code === stopChar)
+            break parameter;
+          if (code === SEMI)
+            continue parameter;
+          if (code === EQ) {
+            const keyEnd = trailingOWS(header, keyStart, index);
+            const key = header.slice(keyStart, keyEnd).toLowerCase();
+            index = skipOWS(header, index + 1, len);
+            if (index < len && header.charCodeAt(index) === DQUOTE) {
+              index++;
+              let value = "";
+              while (index < len) {
+                const code2 = header.charCodeAt(index++);
+                if (code2 === DQUOTE) {
+                  index = skipValue(header, index, len, stopChar);
+                  if (parameters[key] === void 0)
+                    parameters[key] = value;
+                  break;
+                }
+                if (code2 === BSLASH && index < len) {
+                  value += header[index++];
+                  continue;
+                }
+                value += String.fromCharCode(code2);
+              }
+              continue parameter;
+            }
+            const valueStart = index;
+            index = skipValue(header, index, len, stopChar);
+            if (parameters[key] === void 0) {
+              const valueEnd = trailingOWS(header, valueStart, index);
+              parameters[key] = header.slice(valueStart, valueEnd);
+            }
+            continue parameter;
+          }
+          index++;
+        }
+      }
+      return { type, index, parameters };
+    }
+    function skipValue(str, index, len, stopChar) {
+      while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code === SEMI || code === stopChar)
+          break;
+        index++;
+      }
+      return index;
+    }
+    function skipOWS(header, index, len) {
+      while (index < len) {
+        const char = header.charCodeAt(index);
+        if (char !== SP && char !== HTAB)
+          break;
+        index++;
+      }
+      return index;
+    }
+    function trailingOWS(header, start, end) {
+      while (end > start) {
+        const char = header.charCodeAt(end - 1);
+        if (char !== SP && char !== HTAB)
+          break;
+        end--;
+      }
+      return end;
+    }
+    function qstring(str) {
+      if (TOKEN_REGEXP.test(str))
+        return str;
+      if (TEXT_REGEXP.test(str))
+        return `"${str.replace(QUOTE_REGEXP, "\\$&")}"`;
+      throw new TypeError(`Invalid parameter value: ${str}`);
+    }
+  }
+});
+
 // node_modules/bottleneck/light.js
 var require_light = __commonJS({
   "node_modules/bottleneck/light.js"(exports2, module2) {
@@ -25802,7 +25941,7 @@ var LEVELS2 = {
 function fromFinding(f) {
   const loc = locationOf(f);
   const at2 = headPlace(loc);
-  const place = {
+  const place2 = {
     path: normalizePath(at2.file),
     startLine: Math.max(1, at2.line),
     endLine: Math.max(1, at2.line),
@@ -25811,7 +25950,7 @@ function fromFinding(f) {
   if (f.level === "notice") {
     return {
       level: "notice",
-      ...place,
+      ...place2,
       title: `Accepted deviation: ${titleOfKind(f.kind)} (${f.unitId})`,
       message: `accepted deviation: ${f.message}${baseLineNote(loc)} — ${describeNote(f.note ?? {})}; approved by ${f.acceptedBy ?? "nobody"}`
     };
@@ -25819,7 +25958,7 @@ function fromFinding(f) {
   const fix2 = fixText(f);
   return {
     level: LEVELS2[f.level],
-    ...place,
+    ...place2,
     title: findingTitle(f),
     message: f.message + baseLineNote(loc) + fix2.text,
     ...fix2.raw ? { rawDetails: fix2.raw } : {}
@@ -26451,6 +26590,7 @@ var SEVERITY = {
   warning: "minor",
   notice: "info"
 };
+var oneLine = (text2) => text2.replace(/\r\n|[\n\r\u2028\u2029]/g, " ");
 function renderCodeQuality(findings) {
   const seen = /* @__PURE__ */ new Map();
   return findings.filter(isUnitFinding).map((f) => {
@@ -26458,12 +26598,13 @@ function renderCodeQuality(findings) {
     const n = seen.get(key) ?? 0;
     seen.set(key, n + 1);
     const at2 = headPlace(locationOf(f));
-    const accepted = f.level === "notice" ? `accepted deviation (approved by ${f.acceptedBy ?? "?"}): ` : "";
+    const accepted = f.level !== "notice" ? "" : f.pendingApproval !== void 0 ? `pending deviation (needs ${f.pendingApproval}): ` : `accepted deviation (approved by ${f.acceptedBy ?? "?"}): `;
     return {
-      description: accepted + f.message + baseLineNote(locationOf(f)),
+      description: oneLine(accepted + f.message + baseLineNote(locationOf(f))),
       check_name: f.ruleId,
       fingerprint: fnv1a64(n === 0 ? key : `${key}\0${n}`),
       severity: SEVERITY[f.level],
+      // A path relative to the repository root, lines counted from 1, as GitLab and Code Climate ask.
       location: { path: at2.file.replace(/^(\.\/)+/, ""), lines: { begin: Math.max(1, at2.line) } }
     };
   });
@@ -26616,6 +26757,135 @@ function renderJsonReport(verdict2, meta, findings = collectFindings(verdict2)) 
     findings: findings.map(finding),
     runFindings: (verdict2.runFindings ?? []).map(runFinding)
   };
+}
+
+// src/core/report/junit.ts
+var NOT_XML_CHAR = (
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+);
+function xmlSafe(text2) {
+  return text2.replace(NOT_XML_CHAR, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 32 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u${code.toString(16)}`;
+  });
+}
+function xmlText(text2) {
+  return xmlSafe(text2).replace(/[&<>\r]/g, (c) => TEXT_ESCAPES[c] ?? c);
+}
+function xmlAttribute(text2) {
+  return xmlSafe(text2).replace(/[&<>"\t\n\r]/g, (c) => ATTRIBUTE_ESCAPES[c] ?? c);
+}
+var TEXT_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;" };
+var ATTRIBUTE_ESCAPES = {
+  ...TEXT_ESCAPES,
+  '"': "&quot;",
+  "	": "&#9;",
+  "\n": "&#10;"
+};
+function place(f) {
+  if (f.file === "") return "";
+  return f.side === "base" ? `${f.file}:${f.line} (removed line, at the base commit)` : `${f.file}:${f.line}`;
+}
+function findingLine(f) {
+  const where3 = place(f);
+  return `${where3 ? `${where3}: ` : ""}${f.check}: ${f.message}`;
+}
+function failureOf(errors) {
+  const first = errors[0];
+  if (!first) return void 0;
+  const where3 = place(first);
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
+  const details = errors.flatMap((f) => [
+    findingLine(f),
+    ...f.fix && f.fix.directives.length > 0 ? [`  fix: ${f.fix.directives.join("  ")}`] : []
+  ]);
+  return {
+    message: `${first.check}${where3 ? ` at ${where3}` : ""}: ${first.message}${more}`,
+    type: first.ruleId,
+    details: details.join("\n")
+  };
+}
+function advisoryLines(findings) {
+  const lines = [];
+  for (const f of findings) {
+    if (f.level === "warning") lines.push(`warning: ${findingLine(f)}`);
+    else if (f.level === "notice") {
+      const note3 = `${f.note?.owner ?? "no owner"}, expires ${f.note?.expires ?? "?"}`;
+      lines.push(
+        f.pendingApproval !== void 0 ? `pending deviation (${note3}, needs ${f.pendingApproval}): ${findingLine(f)}` : `accepted deviation (${note3}, approved by ${f.acceptedBy ?? "?"}): ${findingLine(f)}`
+      );
+    }
+  }
+  return lines;
+}
+var classOf = (profile) => `unitgate.${(profile || "none").replace(/\./g, "_")}`;
+function unitCase(u, findings) {
+  const exposure2 = u.head ? `${u.base ? `${formatExposure(u.base.exposure)} → ` : ""}${formatExposure(u.head.exposure)} ${u.head.level}` : "—";
+  const summary2 = `${u.status}: profile ${u.profile}, threshold ${formatExposure(u.threshold)}, exposure ${exposure2}` + (u.previousPath !== void 0 ? `, renamed from ${u.previousPath}` : "") + (u.note ? ` — ${u.note}` : "");
+  const failure = failureOf(findings.filter((f) => f.level === "error"));
+  return {
+    name: u.path,
+    classname: classOf(u.profile),
+    ...failure ? { failure } : {},
+    ...!failure && u.status === "excluded" ? { skipped: `excluded: ${u.note ?? ""}` } : {},
+    out: [summary2, ...advisoryLines(findings)]
+  };
+}
+function renderCase(c) {
+  const lines = [`    <testcase name="${xmlAttribute(c.name)}" classname="${xmlAttribute(c.classname)}">`];
+  if (c.failure)
+    lines.push(
+      `      <failure message="${xmlAttribute(c.failure.message)}" type="${xmlAttribute(c.failure.type)}">${xmlText(c.failure.details)}</failure>`
+    );
+  if (c.skipped !== void 0) lines.push(`      <skipped message="${xmlAttribute(c.skipped)}"/>`);
+  if (c.out.length > 0) lines.push(`      <system-out>${xmlText(c.out.join("\n"))}</system-out>`);
+  lines.push("    </testcase>");
+  return lines;
+}
+function renderJunit(verdict2, findings) {
+  const byUnit = findingsByUnit(findings);
+  const cases = [];
+  const run2 = findings.filter((f) => !isUnitFinding(f));
+  if (run2.length > 0) {
+    const failure = failureOf(run2.filter((f) => f.level === "error"));
+    cases.push({
+      name: "policy, inputs and scope of the run",
+      classname: "unitgate.run",
+      ...failure ? { failure } : {},
+      out: advisoryLines(run2)
+    });
+  }
+  for (const u of verdict2.units) cases.push(unitCase(u, byUnit.get(u.path) ?? []));
+  const failures = cases.filter((c) => c.failure).length;
+  const skipped = cases.filter((c) => c.skipped !== void 0).length;
+  const counts = `tests="${cases.length}" failures="${failures}" errors="0"`;
+  const properties = [
+    ["result", verdict2.result],
+    ["mode", verdict2.mode],
+    ["systemd-version", String(verdict2.systemdVersion)],
+    ...verdict2.maxExposure !== void 0 ? [["max-exposure", formatExposure(verdict2.maxExposure)]] : []
+  ];
+  const suiteOut = [
+    ...verdict2.notes.filter((n) => n.problems.length > 0).map((n) => `invalid deviation note for ${n.unit || "?"}: ${n.problems.join("; ")}`),
+    ...verdict2.messages,
+    `${verdict2.result.toUpperCase()}: ${verdict2.units.length} unit${verdict2.units.length === 1 ? "" : "s"} in scope (mode ${verdict2.mode}, systemd ${verdict2.systemdVersion})`
+  ];
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="unitgate" ${counts}>`,
+    `  <testsuite name="unitgate" ${counts} skipped="${skipped}">`,
+    "    <properties>",
+    ...properties.map(
+      ([name, value]) => `      <property name="${xmlAttribute(name)}" value="${xmlAttribute(value)}"/>`
+    ),
+    "    </properties>",
+    ...cases.flatMap(renderCase),
+    `    <system-out>${xmlText(suiteOut.join("\n"))}</system-out>`,
+    "  </testsuite>",
+    "</testsuites>",
+    ""
+  ].join("\n");
 }
 
 // src/core/report/causes.ts
@@ -26908,7 +27178,7 @@ var REPORT_FORMATS = [
     name: "json",
     description: "the JSON report (schema: schemas/unitgate-report-1.schema.json)",
     cli: true,
-    actionInput: { name: "report", fallback: "unitgate-report.json", output: "report" },
+    actionInput: { name: "report", fileName: "unitgate-report.json", emptyIsDefault: true, output: "report" },
     render: (i) => json(
       {
         ...renderJsonReport(i.verdict, i.meta, i.findings),
@@ -26921,7 +27191,7 @@ var REPORT_FORMATS = [
     name: "sarif",
     description: "SARIF 2.1.0 for code scanning",
     cli: true,
-    actionInput: { name: "sarif", output: "sarif-file" },
+    actionInput: { name: "sarif", fileName: "unitgate.sarif", output: "sarif-file" },
     render: (i) => json(
       renderSarif(
         i.verdict,
@@ -26944,16 +27214,24 @@ var REPORT_FORMATS = [
     render: (i) => renderPullRequestComment(i.verdict, links(i), i.findings) + "\n"
   },
   {
-    name: "code-quality",
-    description: "a GitLab Code Quality report",
+    // GitLab's own name for it (`artifacts: reports: codequality:`).
+    name: "codequality",
+    description: "a GitLab Code Quality report (docs/ci/gitlab.md)",
     cli: true,
     render: (i) => json(renderCodeQuality(i.findings), 2)
+  },
+  {
+    // CLI only: in GitHub the action's annotations, check run and SARIF show the same, on the lines.
+    name: "junit",
+    description: "JUnit XML, one testcase per unit, failed with the check and file:line (docs/ci/generic.md)",
+    cli: true,
+    render: (i) => renderJunit(i.verdict, i.findings)
   },
   {
     name: "badge",
     description: "a shields.io endpoint badge with the highest exposure",
     cli: false,
-    actionInput: { name: "badge" },
+    actionInput: { name: "badge", fileName: "unitgate-badge.json" },
     render: (i) => json(renderBadge(i.verdict))
   }
 ];
@@ -33481,7 +33759,8 @@ function selectScope(input) {
   if (policyChanged) input.messages.push(`The policy ${input.policyPath} changed: every unit is in scope.`);
   const touches = (u) => !!u && u.files.some((f) => changedPaths.has(f));
   const filters = input.pathFilters ?? [];
-  const wanted = (path) => filters.length === 0 || filters.some((g) => matchesGlob(g, path));
+  const directory = input.directory ? `${input.directory}/` : "";
+  const wanted = (path) => path.startsWith(directory) && (filters.length === 0 || filters.some((g) => matchesGlob(g, path)));
   for (const s of skipped) {
     if (!wanted(s.repoPath) || changed !== void 0 && !changedPaths.has(s.repoPath)) continue;
     input.messages.push(`${s.repoPath}: not scored: ${s.reason}.`);
@@ -34542,6 +34821,17 @@ async function ensureCommit(cwd, sha, remote = "origin") {
     `the base commit ${sha.slice(0, 12)} is not in this checkout and could not be fetched from ${remote}. Check out with \`fetch-depth: 0\` (actions/checkout) or give the job \`contents: read\` so the base can be fetched.`
   );
 }
+async function resolveCommit(cwd, ref2, remote = "origin") {
+  const verify = async (name) => (await git(cwd, ["rev-parse", "--verify", "--quiet", `${name}^{commit}`], {
+    allowFailure: true
+  })).trim() || void 0;
+  const known = await verify(ref2) ?? await verify(`refs/remotes/${remote}/${ref2}`);
+  if (known) return known;
+  await git(cwd, ["fetch", "--no-tags", "--no-recurse-submodules", "--depth=100", remote, ref2], {
+    allowFailure: true
+  });
+  return verify("FETCH_HEAD");
+}
 async function mergeBase(cwd, a, b) {
   const out = await git(cwd, ["merge-base", a, b], { allowFailure: true });
   return out.trim() || void 0;
@@ -34598,6 +34888,7 @@ function runGatePipeline(input) {
     policy,
     ...input.policyPath !== void 0 ? { policyPath: input.policyPath } : {},
     ...input.pathFilters ? { pathFilters: input.pathFilters } : {},
+    ...input.directory ? { directory: input.directory } : {},
     messages: input.messages
   });
   const verdict2 = evaluateGate({
@@ -34648,7 +34939,7 @@ async function listReleaseTags(repoDir, pattern = DEFAULT_TAG_PATTERN, limit = D
   });
   return tags.slice(-limit);
 }
-async function resolveCommit(repoDir, rev) {
+async function resolveCommit2(repoDir, rev) {
   const out = await git(
     repoDir,
     ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`],
@@ -34720,10 +35011,10 @@ async function collectTrendWith(repoDir, options, blobs) {
     label: t.name,
     commit: t.commit
   }));
-  const head = await resolveCommit(repoDir, options.head ?? "HEAD");
+  const head = await resolveCommit2(repoDir, options.head ?? "HEAD");
   if (options.head !== void 0 && !head) throw new GitError(`unknown revision ${options.head}`);
   if (options.base !== void 0) {
-    const base = await resolveCommit(repoDir, options.base);
+    const base = await resolveCommit2(repoDir, options.base);
     if (!base) throw new GitError(`unknown revision ${options.base}`);
     if (base !== head) columns.push({ kind: "base", label: "base", commit: base });
   }
@@ -35559,189 +35850,8 @@ function withDefaults(oldDefaults, newDefaults) {
 }
 var endpoint = withDefaults(null, DEFAULTS);
 
-// node_modules/content-type/dist/index.js
-var SP = 32;
-var HTAB = 9;
-var SEMI = 59;
-var EQ = 61;
-var DQUOTE = 34;
-var BSLASH = 92;
-var COMMA = 44;
-var LOWER_CASE = 1;
-var OWS = 2;
-var SEMI_FLAG = 4;
-var COMMA_FLAG = 8;
-var TOKEN_FLAG = 16;
-var NON_ASCII = 65280;
-var CASE_FLAGS = LOWER_CASE | NON_ASCII;
-var CHAR_MAP = new Uint8Array(256);
-CHAR_MAP[HTAB] |= OWS;
-CHAR_MAP[SP] |= OWS;
-CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
-for (let code = 128; code <= 255; code++) {
-  CHAR_MAP[code] |= LOWER_CASE;
-}
-for (const char of "!#$%&'*+-.^_`|~") {
-  CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
-}
-for (let code = 48; code <= 57; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
-}
-for (let code = 65; code <= 90; code++) {
-  CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
-}
-for (let code = 97; code <= 122; code++) {
-  CHAR_MAP[code] |= TOKEN_FLAG;
-}
-var NullObject = /* @__PURE__ */ (() => {
-  const C = function() {
-  };
-  C.prototype = /* @__PURE__ */ Object.create(null);
-  return C;
-})();
-function parse2(header, options) {
-  const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
-  const len = header.length;
-  let valueStart = options?.start ?? 0;
-  while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
-    valueStart++;
-  }
-  let index = valueStart;
-  let typeFlags = 0;
-  let whitespace = -1;
-  let stop = options?.parameters === false ? COMMA_FLAG : 0;
-  while (index < len) {
-    const code = header.charCodeAt(index);
-    const flags = CHAR_MAP[code];
-    if ((flags & stopFlags) !== 0) {
-      stop |= flags & COMMA_FLAG;
-      break;
-    }
-    if ((flags & OWS) !== 0) {
-      if (whitespace === -1)
-        whitespace = index;
-    } else {
-      whitespace = -1;
-    }
-    typeFlags |= code & NON_ASCII | flags;
-    index++;
-  }
-  const valueEnd = whitespace === -1 ? index : whitespace;
-  const value = header.slice(valueStart, valueEnd);
-  const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-  if (index === len || stop !== 0) {
-    return { type, index, parameters: new NullObject() };
-  }
-  return parseParameters(header, type, index, len, stopFlags);
-}
-function parseParameters(header, type, index, len, stopFlags) {
-  const parameters = new NullObject();
-  parameter: while (index < len) {
-    index++;
-    while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-      index++;
-    }
-    const keyStart = index;
-    let keyFlags = 0;
-    let keyWhitespace = -1;
-    while (index < len) {
-      const code = header.charCodeAt(index);
-      const flags = CHAR_MAP[code];
-      if ((flags & stopFlags) !== 0) {
-        if ((flags & COMMA_FLAG) !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if (code === EQ) {
-        const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
-        const value = header.slice(keyStart, keyEnd);
-        const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
-        index++;
-        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
-          index++;
-        }
-        if (index < len && header.charCodeAt(index) === DQUOTE) {
-          const quotedStart = ++index;
-          let escaped = false;
-          while (index < len) {
-            const code2 = header.charCodeAt(index);
-            if (code2 === DQUOTE) {
-              if (parameters[key] === void 0) {
-                parameters[key] = escaped ? unescapeQuotedPairs(header, quotedStart, index) : header.slice(quotedStart, index);
-              }
-              index++;
-              let stop2 = 0;
-              while (index < len) {
-                const code3 = header.charCodeAt(index);
-                const flags2 = CHAR_MAP[code3];
-                if ((flags2 & stopFlags) !== 0) {
-                  stop2 = flags2 & COMMA_FLAG;
-                  break;
-                }
-                index++;
-              }
-              if (stop2 !== 0)
-                break parameter;
-              continue parameter;
-            }
-            if (code2 === BSLASH && index + 1 < len) {
-              escaped = true;
-              index += 2;
-              continue;
-            }
-            index++;
-          }
-          continue parameter;
-        }
-        const valueStart = index;
-        let stop = 0;
-        let valueWhitespace = -1;
-        while (index < len) {
-          const code2 = header.charCodeAt(index);
-          const flags2 = CHAR_MAP[code2];
-          if ((flags2 & stopFlags) !== 0) {
-            stop = flags2 & COMMA_FLAG;
-            break;
-          }
-          if ((flags2 & OWS) !== 0) {
-            if (valueWhitespace === -1)
-              valueWhitespace = index;
-          } else {
-            valueWhitespace = -1;
-          }
-          index++;
-        }
-        if (parameters[key] === void 0) {
-          const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
-          parameters[key] = header.slice(valueStart, valueEnd);
-        }
-        if (stop !== 0)
-          break parameter;
-        continue parameter;
-      }
-      if ((flags & OWS) !== 0) {
-        if (keyWhitespace === -1)
-          keyWhitespace = index;
-      } else {
-        keyWhitespace = -1;
-      }
-      keyFlags |= code & NON_ASCII | flags;
-      index++;
-    }
-  }
-  return { type, index, parameters };
-}
-function unescapeQuotedPairs(str, start, end) {
-  let result = "";
-  for (let index = start; index < end; index++) {
-    if (str.charCodeAt(index) === BSLASH) {
-      result += str.slice(start, index);
-      start = ++index;
-    }
-  }
-  return result + str.slice(start, end);
-}
+// node_modules/@octokit/request/dist-bundle/index.js
+var import_content_type = __toESM(require_dist(), 1);
 
 // node_modules/json-with-bigint/json-with-bigint.js
 var intRegex = /^-?\d+$/;
@@ -36236,7 +36346,7 @@ async function getResponseData(response) {
   if (!contentType) {
     return response.text().catch(noop);
   }
-  const mimetype = parse2(contentType);
+  const mimetype = (0, import_content_type.parse)(contentType);
   if (isJSONResponse(mimetype)) {
     let text2 = "";
     try {
@@ -39634,12 +39744,46 @@ Only ${i * 50} annotations could be added: ${e.message}`
   return data.id;
 }
 
+// src/core/gate/fail-on.ts
+var FAIL_ON_LEVELS = ["error", "warning", "notice"];
+var RANK = { error: 0, warning: 1, notice: 2 };
+function levelFails(level, failOn) {
+  return RANK[level] <= RANK[failOn];
+}
+function applyFailOn(verdict2, failOn) {
+  if (failOn === "error") return [];
+  const added = collectFindings(verdict2).filter((f) => f.level !== "error" && levelFails(f.level, failOn));
+  if (added.length === 0) return [];
+  const units = new Set(added.map((f) => f.unit).filter((u) => u !== ""));
+  for (const u of verdict2.units)
+    if (units.has(u.path) && (u.status === "pass" || u.status === "accepted")) u.status = "fail";
+  verdict2.result = "fail";
+  const levels = FAIL_ON_LEVELS.filter((l) => l !== "error" && levelFails(l, failOn)).join(" or ");
+  verdict2.messages.push(
+    `fail-on: ${failOn}: ${added.length} finding${added.length === 1 ? "" : "s"} of level ${levels} fail${added.length === 1 ? "s" : ""} the gate.`
+  );
+  return added;
+}
+
 // src/io/config-error.ts
 var ConfigError = class extends Error {
 };
 
 // src/action/settings.ts
 var GATE_MODES = ["enforce", "ratchet", "report"];
+function workingDirectory(value) {
+  const dir = value.replace(/\/+$/, "").split("/").filter((part) => part !== "" && part !== ".").join("/");
+  if (value.startsWith("/") || dir.split("/").includes(".."))
+    throw new ConfigError(
+      `input "working-directory" must be a directory inside the repository, relative to its root, not "${value}"`
+    );
+  return dir;
+}
+function gitRef(value) {
+  if (value !== "" && (value.startsWith("-") || /[\s~^:?*[\\]|\.\.|@\{/.test(value)))
+    throw new ConfigError(`input "base-ref" must be a branch, tag or commit, not "${value}"`);
+  return value;
+}
 function parseActionSettings(getInput2) {
   const text2 = (name) => getInput2(name).trim();
   const bool = (name, fallback) => {
@@ -39656,14 +39800,30 @@ function parseActionSettings(getInput2) {
       throw new ConfigError(`input "${name}" must be one of ${values.join(", ")}, not "${v}"`);
     return v;
   };
+  const globs = (name) => {
+    const list = getInput2(name).split(/[\n,]/).map((p) => p.trim()).filter((p) => p !== "");
+    for (const glob of list) {
+      const invalid = globError(glob);
+      if (invalid !== void 0) throw new ConfigError(`input "${name}": ${invalid}`);
+    }
+    return list;
+  };
+  const files = {};
+  for (const f of FILE_FORMATS) {
+    const v = text2(f.actionInput.name);
+    if (v === "false" || v === "" && !f.actionInput.emptyIsDefault) continue;
+    files[f.name] = v === "true" || v === "" ? { defaultName: f.actionInput.fileName } : { path: v };
+  }
   const settings = {
     policy: text2("policy"),
-    paths: getInput2("paths").split(/[\n,]/).map((p) => p.trim()).filter((p) => p !== ""),
+    paths: globs("paths"),
+    exclude: globs("exclude"),
+    workingDirectory: workingDirectory(text2("working-directory")),
+    failOn: oneOf("fail-on", FAIL_ON_LEVELS, "error"),
+    baseRef: gitRef(text2("base-ref")),
     comment: bool("comment", true),
     checkRun: bool("check-run", true),
-    files: Object.fromEntries(
-      FILE_FORMATS.map((f) => [f.name, text2(f.actionInput.name) || (f.actionInput.fallback ?? "")])
-    ),
+    files,
     token: text2("token"),
     suggestions: bool("suggestions", false),
     trend: bool("trend", true),
@@ -39672,10 +39832,6 @@ function parseActionSettings(getInput2) {
     publish: oneOf("publish", ["direct", "artifact", "from-artifact"], "direct"),
     publishDir: text2("publish-dir") || "unitgate-publish"
   };
-  for (const glob of settings.paths) {
-    const invalid = globError(glob);
-    if (invalid !== void 0) throw new ConfigError(`input "paths": ${invalid}`);
-  }
   const limit = text2("trend-limit");
   if (limit !== "") {
     if (!/^[1-9][0-9]{0,2}$/.test(limit))
@@ -39754,7 +39910,7 @@ async function pullOfCommit(github, sha, messages) {
     return void 0;
   }
 }
-async function resolveEventScope(event, git2, github, messages) {
+async function resolveEventScope(event, git2, github, messages, baseRef = "") {
   const payload = event.payload;
   const pr = payload.pull_request;
   if (PULL_EVENTS.has(event.name)) {
@@ -39836,6 +39992,28 @@ async function resolveEventScope(event, git2, github, messages) {
   if (event.name === "release" || event.name === "push" && tag !== void 0) {
     return { headSha: event.sha, release: release ?? tag ?? event.sha.slice(0, 12), pullRequestEvent: false };
   }
+  if (baseRef !== "") {
+    const headSha = event.sha;
+    const target = await git2.resolveCommit(baseRef);
+    if (!target)
+      throw new ConfigError(
+        `input "base-ref": "${baseRef}" is no branch, tag or commit of this checkout or of origin (check out with \`fetch-depth: 0\`)`
+      );
+    await git2.ensureCommit(headSha);
+    const baseSha = await requireMergeBase(git2, target, headSha);
+    messages.push(
+      `Compared with ${baseSha.slice(0, 12)}, the merge base of base-ref ${baseRef} (${target.slice(0, 12)}) and ${headSha.slice(0, 12)}; judged by the policy at ${target.slice(0, 12)}.`
+    );
+    const pull = event.name === "push" ? await pullOfCommit(github, headSha, messages) : void 0;
+    return {
+      headSha,
+      baseSha,
+      policySha: target,
+      ...pull,
+      pullRequestEvent: false,
+      changed: await changedBetween(git2, baseSha, headSha, void 0, messages)
+    };
+  }
   if (event.name === "push") {
     const before = String(payload.before ?? "");
     const headSha = event.sha;
@@ -39885,6 +40063,7 @@ function confinedPath(roots, path, what) {
 }
 
 // src/action/output-files.ts
+var LOCAL_REPORTS_DIR = ".unitgate";
 function outputRoots(workspace, runnerTemp) {
   return runnerTemp && (0, import_node_fs2.existsSync)(runnerTemp) ? [workspace, runnerTemp] : [workspace];
 }
@@ -39925,6 +40104,27 @@ function writeConfined(roots, path, what, text2) {
     (0, import_node_fs2.closeSync)(fd);
   }
   return full;
+}
+function outputPath(roots, workspace, runnerTemp, file) {
+  if ("path" in file) return file.path;
+  if (runnerTemp !== void 0 && roots.includes(runnerTemp))
+    return (0, import_node_path3.join)(runnerTemp, "unitgate", file.defaultName);
+  const ignore = (0, import_node_path3.join)(LOCAL_REPORTS_DIR, ".gitignore");
+  let missing = false;
+  try {
+    (0, import_node_fs2.lstatSync)((0, import_node_path3.join)(workspace, ignore));
+  } catch (e) {
+    missing = e.code === "ENOENT";
+  }
+  if (missing)
+    writeConfined(roots, ignore, "reports folder", "# unitgate reports of local runs: never committed\n*\n");
+  return (0, import_node_path3.join)(LOCAL_REPORTS_DIR, file.defaultName);
+}
+
+// src/action/platform.ts
+function unsupportedRunner(platform2) {
+  if (platform2 !== "win32") return void 0;
+  return "unitgate runs on Linux or macOS runners, not on Windows: use `runs-on: ubuntu-latest` (or macos-latest) for its job";
 }
 
 // src/io/governing-policy.ts
@@ -40162,7 +40362,8 @@ function scopeGit(workspace) {
     deepen: (sha) => fetchHistory(workspace, sha),
     mergeBase: (a, b) => mergeBase(workspace, a, b),
     isAncestor: (a, b) => isAncestor(workspace, a, b),
-    diffNames: (a, b) => diffNames(workspace, a, b)
+    diffNames: (a, b) => diffNames(workspace, a, b),
+    resolveCommit: (ref2) => resolveCommit(workspace, ref2)
   };
 }
 function scopeGitHub(octokit, ref2) {
@@ -40210,10 +40411,14 @@ function withAnnotationBudget(runner, limits) {
     notice: annotate("notice")
   };
 }
-function verdictLine(verdict2) {
+function verdictLine(verdict2, failOn = "error") {
   if (verdict2.result !== "fail") return void 0;
   const failed2 = failedUnits(verdict2);
   const runErrors = (verdict2.runFindings ?? []).filter((f) => f.level === "error").length;
+  if (failed2.length === 0 && runErrors === 0 && failOn !== "error") {
+    const failing = collectFindings(verdict2).filter((f) => levelFails(f.level, failOn)).length;
+    return `unitgate: the run has ${failing} finding${failing === 1 ? "" : "s"} that fail the gate (fail-on: ${failOn})`;
+  }
   if (failed2.length === 0)
     return `unitgate: the run has ${runErrors} error${runErrors === 1 ? "" : "s"}; the gate failed`;
   return `unitgate: ${failed2.length} unit${failed2.length === 1 ? "" : "s"} failed the hardening gate: ${failed2.join(", ")}`;
@@ -40223,7 +40428,7 @@ async function writeRunnerReports(c) {
   const runner = deps.runner;
   const roots = outputRoots(deps.workspace, deps.environment.runnerTemp);
   const findings = collectFindings(verdict2);
-  const verdictError = verdictLine(verdict2);
+  const verdictError = verdictLine(verdict2, settings.failOn);
   const used = { error: verdictError ? 1 : 0, warning: 0 };
   let omitted = 0;
   for (const f of findings) {
@@ -40294,8 +40499,13 @@ ${trendMarkdown}
     ...baseBlobUrl ? { baseBlobUrl } : {}
   };
   for (const format of FILE_FORMATS) {
-    const file = settings.files[format.name] ?? "";
-    const written = file !== "" ? writeConfined(roots, file, format.actionInput.name, format.render(input)) : "";
+    const file = settings.files[format.name];
+    const written = file ? writeConfined(
+      roots,
+      outputPath(roots, deps.workspace, deps.environment.runnerTemp, file),
+      format.actionInput.name,
+      format.render(input)
+    ) : "";
     if (format.actionInput.output) runner.setOutput(format.actionInput.output, written);
   }
 }
@@ -40491,8 +40701,19 @@ async function runGate(settings, deps) {
     deps.event,
     scopeGit(workspace),
     scopeGitHub(deps.octokit, ref2),
-    messages
+    messages,
+    settings.baseRef
   );
+  if (settings.baseRef !== "" && scope.pullRequestEvent)
+    runFindings.push({
+      kind: "input-loosens-policy",
+      level: "warning",
+      message: `The workflow input base-ref (${settings.baseRef}) is ignored on pull requests: a pull request is compared with the merge base of its base branch, which its workflow cannot choose.`
+    });
+  if (settings.baseRef !== "" && scope.release !== void 0)
+    messages.push(
+      `The workflow input base-ref (${settings.baseRef}) is ignored on releases: a release scores every unit.`
+    );
   const governing = await readGoverningPolicy(
     workspace,
     settings.policy,
@@ -40527,6 +40748,28 @@ async function runGate(settings, deps) {
   } finally {
     await blobs.close();
   }
+  if (settings.exclude.length > 0) {
+    if (scope.pullRequestEvent)
+      runFindings.push({
+        kind: "input-loosens-policy",
+        level: "warning",
+        message: `The workflow input exclude (${settings.exclude.join(", ")}) would leave units out of the gate; on pull requests every unit the change touches is gated. Use the policy's "exclude" on the base branch instead.`
+      });
+    else
+      policy.exclude.push(
+        ...settings.exclude.map((match) => ({
+          match,
+          reason: `excluded by the workflow input exclude (${match})`
+        }))
+      );
+  }
+  const directory = scope.pullRequestEvent ? "" : settings.workingDirectory;
+  if (directory !== "" && !head.paths.some((p) => p.startsWith(`${directory}/`)))
+    runFindings.push({
+      kind: "paths-match-nothing",
+      level: "error",
+      message: `The working-directory "${directory}" has no file in the repository: check it for a typo (no unit would be gated).`
+    });
   let pathFilters = settings.paths;
   if (pathFilters.length > 0 && scope.pullRequestEvent) {
     runFindings.push({
@@ -40556,10 +40799,20 @@ async function runGate(settings, deps) {
     ...policyChange ? { policyChange } : {},
     today: deps.now().toISOString().slice(0, 10),
     messages,
-    pathFilters
+    pathFilters,
+    ...directory !== "" ? { directory } : {}
   });
+  const wd = settings.workingDirectory;
+  const outside = scope.pullRequestEvent && wd !== "" ? verdict2.units.filter((u) => !u.path.startsWith(`${wd}/`)) : [];
+  if (outside.length > 0)
+    runFindings.push({
+      kind: "input-loosens-policy",
+      level: "warning",
+      message: `The workflow input working-directory (${wd}) would leave ${outside.map((u) => u.path).join(", ")} out of the gate; on pull requests every unit the change touches is gated.`
+    });
   verdict2.runFindings = [...runFindings, ...verdict2.runFindings ?? []];
   if (verdict2.mode !== "report" && runFindings.some((f) => f.level === "error")) verdict2.result = "fail";
+  applyFailOn(verdict2, settings.failOn);
   let trend;
   if (settings.trend && (scope.pullNumber !== void 0 || scope.release)) {
     const trendMessages = [];
@@ -40581,7 +40834,7 @@ async function runGate(settings, deps) {
     }
   }
   setResultOutputs(runner, verdict2);
-  const failLine = verdictLine(verdict2);
+  const failLine = verdictLine(verdict2, settings.failOn);
   const budgeted = {
     ...deps,
     runner: withAnnotationBudget(runner, {
@@ -40645,6 +40898,8 @@ async function runGate(settings, deps) {
 }
 async function run(settings, deps) {
   try {
+    const unsupported = deps.platform !== void 0 ? unsupportedRunner(deps.platform) : void 0;
+    if (unsupported !== void 0) throw new ConfigError(unsupported);
     if (settings.publish === "from-artifact") return { exitCode: await publishFromArtifact(settings, deps) };
     return await runGate(settings, deps);
   } catch (e) {
@@ -40748,7 +41003,8 @@ async function main() {
     },
     runner,
     octokit: settings.token ? createOctokit(settings.token, (m) => runner.info(m)) : void 0,
-    now: () => /* @__PURE__ */ new Date()
+    now: () => /* @__PURE__ */ new Date(),
+    platform: process.platform
   });
   return result.exitCode;
 }
