@@ -27,6 +27,7 @@ export const CHECKS = [
   { step: 'check-dist', command: ['npm', 'run', 'check-dist'] },
   { step: 'docs', command: ['node', 'scripts/generate-docs.mjs', '--check'] },
   { step: 'validators', command: ['node', 'scripts/generate-validators.mjs', '--check'] },
+  { step: 'systemd-data', command: ['node', 'scripts/generate-systemd-data.mjs', '--check'] },
   { step: 'test', command: ['npm', 'test'] },
 ];
 export const BUNDLE = { step: 'bundle', command: ['npm', 'run', 'bundle'] };

@@ -170,6 +170,7 @@ describe('scripts/release.mjs in a scratch clone', () => {
         `check-dist ${version}`,
         `docs ${version}`,
         `validators ${version}`,
+        `systemd-data ${version}`,
         `bundle ${NEXT}`,
       ]);
       expect(result.stdout).toContain(
