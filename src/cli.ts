@@ -221,7 +221,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     .argument(
       '[paths...]',
       'limit the check to the units these files, directories (every file under them) or globs belong to; ' +
-        'one that matches nothing exits 2',
+        'one that matches nothing exits 2 (not with --cached, which checks everything staged)',
     )
     .addOption(
       new Option(
@@ -231,7 +231,11 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
       ),
     )
     .addOption(
-      new Option('--cached', 'check the index (staged content, as pre-commit does), not the working tree'),
+      new Option(
+        '--cached',
+        'check the index (staged content, as pre-commit does), not the working tree; the scope is every unit the ' +
+          'staged change affects, so it takes no paths',
+      ),
     )
     .addOption(
       new Option(

@@ -262,7 +262,7 @@ describe('unitgate check --cached', () => {
     await repo.write({ 'deploy/api.service': staged });
     await repo.git('add', 'deploy/api.service');
     await repo.write({ 'deploy/api.service': worktree });
-    const cached = await repo.check('--cached', 'deploy/api.service');
+    const cached = await repo.check('--cached');
     expect(cached.stderr).toBe('');
     expect(cached.exitCode).toBe(cachedExit);
     expect(cached.stdout).toContain('(checking the index)');
@@ -304,6 +304,121 @@ describe('unitgate check --cached', () => {
     const r = await repo.check('--cached');
     expect(r.stdout).toMatch(/^PASS +deploy\/new\.service/m);
   });
+});
+
+describe('unitgate check --cached: the staged change is the scope', () => {
+  /** The units a run printed, in order of the report. */
+  const unitsOf = (stdout: string): string[] =>
+    [...stdout.matchAll(/^(?:PASS|FAIL|DELETED) +(\S+)/gm)].map((m) => m[1] as string);
+  const SHARED = '[Service]\nProtectSystem=strict\nPrivateTmp=yes\n';
+  const BARE = '[Service]\nExecStart=/usr/bin/api\nNoNewPrivileges=yes\n';
+
+  it('a staged drop-in puts its unit in scope (an unstaged one does not count)', async () => {
+    const repo = await featureRepo({ 'deploy/api.service': HARD, 'deploy/worker.service': HARD });
+    await repo.write({ 'deploy/api.service.d/50-loosen.conf': '[Service]\nProtectSystem=no\n' });
+    await repo.git('add', 'deploy/api.service.d/50-loosen.conf');
+    await repo.write({ 'deploy/worker.service.d/50-loosen.conf': '[Service]\nProtectSystem=no\n' });
+    const r = await repo.check('--cached');
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(1);
+    expect(unitsOf(r.stdout)).toEqual(['deploy/api.service']);
+    expect(r.stdout).toMatch(/^FAIL +deploy\/api\.service/m);
+  });
+
+  it('a staged change to a file a drop-in links to puts every unit using it in scope', async () => {
+    const repo = await makeRepo({
+      'deploy/api.service': BARE,
+      'deploy/worker.service': BARE,
+      'deploy/other.service': BARE,
+      'shared/hardening.txt': SHARED,
+    });
+    for (const unit of ['api', 'worker']) {
+      await mkdir(join(repo.dir, `deploy/${unit}.service.d`));
+      await symlink(
+        '../../shared/hardening.txt',
+        join(repo.dir, `deploy/${unit}.service.d/10-hardening.conf`),
+      );
+    }
+    await repo.commit({}, 'share the hardening');
+    await repo.git('checkout', '-q', '-b', 'feature');
+    // Only the shared file changes, and its name is no unit's: the links decide the scope.
+    await repo.write({ 'shared/hardening.txt': '[Service]\nPrivateTmp=yes\n' });
+    await repo.git('add', 'shared/hardening.txt');
+    const r = await repo.check('--cached');
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(1);
+    expect(unitsOf(r.stdout).sort()).toEqual(['deploy/api.service', 'deploy/worker.service']);
+  });
+
+  it('a staged symlink change (a drop-in retargeted) is read from the index, not the working tree', async () => {
+    const repo = await makeRepo({
+      'deploy/api.service': BARE,
+      'shared/strict.txt': SHARED,
+      'shared/loose.txt': '[Service]\nPrivateTmp=yes\n',
+    });
+    await mkdir(join(repo.dir, 'deploy/api.service.d'));
+    const link = join(repo.dir, 'deploy/api.service.d/10-hardening.conf');
+    await symlink('../../shared/strict.txt', link);
+    await repo.commit({}, 'link the hardening');
+    await repo.git('checkout', '-q', '-b', 'feature');
+    await rm(link);
+    await symlink('../../shared/loose.txt', link);
+    await repo.git('add', 'deploy/api.service.d/10-hardening.conf');
+    // The working tree goes back to the strict target: only the staged link is checked.
+    await rm(link);
+    await symlink('../../shared/strict.txt', link);
+    const cached = await repo.check('--cached');
+    expect(cached.stderr).toBe('');
+    expect(unitsOf(cached.stdout)).toEqual(['deploy/api.service']);
+    expect(cached.exitCode).toBe(1);
+    const work = await repo.check();
+    expect(work.exitCode).toBe(0);
+  });
+
+  it('a staged policy change puts every unit in scope, judged by the base policy', async () => {
+    const repo = await featureRepo({
+      '.github/unitgate.json': '{}',
+      'deploy/api.service': HARD,
+      'deploy/worker.service': HARD,
+    });
+    await repo.write({ '.github/unitgate.json': '{"threshold": 9.4}' });
+    await repo.git('add', '.github/unitgate.json');
+    const r = await repo.check('--cached');
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(unitsOf(r.stdout).sort()).toEqual(['deploy/api.service', 'deploy/worker.service']);
+    expect(r.stdout).toContain('This change edits .github/unitgate.json');
+  });
+
+  it('nothing staged: no unit in scope, whatever the working tree holds', async () => {
+    const repo = await featureRepo({ 'deploy/api.service': HARD });
+    await repo.write({ 'deploy/api.service': WEAK });
+    const r = await repo.check('--cached');
+    expect(r.exitCode).toBe(0);
+    expect(unitsOf(r.stdout)).toEqual([]);
+  });
+
+  it.each([
+    ['one file name', ['deploy/api.service'], '(got "deploy/api.service")'],
+    [
+      'file names after the options',
+      ['deploy/api.service', 'deploy/api.service.d/50-x.conf'],
+      '(got 2 paths)',
+    ],
+  ])(
+    '%s with --cached (a pre-commit that passes file names): exit 2, nothing checked',
+    async (_n, names, got) => {
+      const repo = await featureRepo({ 'deploy/api.service': HARD });
+      await repo.write({ 'deploy/api.service': WEAK });
+      await repo.git('add', 'deploy/api.service');
+      const r = await repo.check('--cached', ...names);
+      expect(r.exitCode).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain(`--cached checks everything staged and takes no paths ${got}`);
+      expect(r.stderr).toContain('pass_filenames: false');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    },
+  );
 });
 
 describe('unitgate check --systemd-version', () => {

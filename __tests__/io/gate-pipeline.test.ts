@@ -120,3 +120,44 @@ describe('readBlobs', () => {
     expect(blobs.size).toBe(3);
   });
 });
+
+describe('worktreeSource: paths that differ only in case', () => {
+  const files: FileTree = {
+    'deploy/API.service': UNIT,
+    'deploy/api.service': WEAK,
+    'deploy/web.service': UNIT,
+  };
+
+  it('on a case-sensitive file system both are there, each read as itself', async () => {
+    const repo = await makeGitRepo(files, files, { shallow: false, checkout: 'head' });
+    repos.push(repo);
+    const source = await worktreeSource(repo.workspace);
+    expect(source.paths).toEqual(expect.arrayContaining(['deploy/API.service', 'deploy/api.service']));
+    expect(source.tree.readFile('/deploy/API.service')).toEqual({ text: UNIT });
+    expect(source.tree.readFile('/deploy/api.service')).toEqual({ text: WEAK });
+  });
+
+  it('where the file system stores them as one, the working tree is refused naming both', async () => {
+    const repo = await makeGitRepo(files, files, { shallow: false, checkout: 'head' });
+    repos.push(repo);
+    const asked: string[][] = [];
+    // What a case-insensitive file system answers: the two names are one entry.
+    const folding = (_dir: string, a: string, b: string) => {
+      asked.push([a, b]);
+      return a.toLowerCase() === b.toLowerCase();
+    };
+    await expect(worktreeSource(repo.workspace, folding)).rejects.toThrow(
+      /^deploy\/API\.service and deploy\/api\.service differ only in letter case .*\(--cached\)/,
+    );
+    expect(asked).toEqual([['deploy/API.service', 'deploy/api.service']]);
+  });
+
+  it('directories that differ only in case are named with the paths under them', async () => {
+    const tree: FileTree = { 'Deploy/a.service': UNIT, 'deploy/b.service': UNIT };
+    const repo = await makeGitRepo(tree, tree, { shallow: false, checkout: 'head' });
+    repos.push(repo);
+    await expect(worktreeSource(repo.workspace, () => true)).rejects.toThrow(
+      'Deploy/a.service and deploy/b.service differ only in letter case or Unicode form (Deploy and deploy)',
+    );
+  });
+});

@@ -27,7 +27,10 @@ export interface CheckOptions {
   policy?: string;
   /** A format of REPORT_FORMATS that the CLI offers (`text`, `json`, …). */
   format: string;
-  /** Files, directories and globs (relative to the working directory) the check is limited to. */
+  /**
+   * Files, directories and globs (relative to the working directory) the check is limited to; none
+   * with `cached` (the staged change as a whole is the scope).
+   */
   paths: string[];
   /** Check the index (what `git commit` would record) instead of the working tree. */
   cached?: boolean;
@@ -155,6 +158,18 @@ export async function runCheckCommand(options: CheckOptions, where: string): Pro
     repoDir = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
   } catch {
     return { exitCode: 2, stdout: '', stderr: 'unitgate check: not inside a git repository.\n' };
+  }
+  if (options.cached && options.paths.length > 0) {
+    // A pre-commit configuration that passes file names would make them a scope: a staged drop-in,
+    // linked file or policy also changes units those names leave out, so they are refused, not used.
+    const named = options.paths.length === 1 ? `"${options.paths[0]}"` : `${options.paths.length} paths`;
+    return {
+      exitCode: 2,
+      stdout: '',
+      stderr:
+        `unitgate check: --cached checks everything staged and takes no paths (got ${named}): a staged drop-in, ` +
+        'linked file or policy affects units a list of files leaves out. Drop the paths (pre-commit: pass_filenames: false).\n',
+    };
   }
   try {
     const base = await resolveBase(repoDir, options.base);

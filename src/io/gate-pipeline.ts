@@ -1,6 +1,8 @@
 // The gate from repository to verdict, shared by the action and `unitgate check`: reads both sides
 // of the change through git (or the working tree) and hands them, as values, to the pure scope stage
 // (core/gate/scope.ts: which units the change affects, scored at head and base) and the pure gate.
+import { lstatSync } from 'node:fs';
+import { join } from 'node:path';
 import type { GatePolicy } from '../core/policy/policy-types';
 import { selectScope, scoreAll, type TreeSource } from '../core/gate/scope';
 import {
@@ -14,6 +16,8 @@ import type { GateVerdict } from '../core/gate/gate-types';
 import { systemdRelease } from '../core/security/versions';
 import { git, gitTree, indexTree, type BlobReader, type ChangedFile } from './git';
 import { createRealTree } from './node-unit-tree';
+import { ConfigError } from './config-error';
+import { foldedCollisions } from './exact-name-tree';
 
 export { scoreAll, type TreeSource };
 
@@ -35,14 +39,41 @@ export async function indexSource(repoDir: string): Promise<TreeSource> {
   return { tree: t, paths: t.paths };
 }
 
-/** The working tree (tracked and untracked, not ignored files), read with the confined reader. */
-export async function worktreeSource(repoDir: string): Promise<TreeSource> {
+/** Whether two repository paths are one entry of the working tree (a file system that folds names). */
+export type SameEntry = (repoDir: string, a: string, b: string) => boolean;
+
+const sameEntryOnDisk: SameEntry = (repoDir, a, b) => {
+  const stat = (p: string) => lstatSync(join(repoDir, p), { throwIfNoEntry: false, bigint: true });
+  const sa = stat(a);
+  const sb = stat(b);
+  return sa !== undefined && sb !== undefined && sa.dev === sb.dev && sa.ino === sb.ino;
+};
+
+/**
+ * The working tree (tracked and untracked, not ignored files), read with the confined reader. Paths
+ * that differ only in case (or Unicode normalization) are one file on a file system that folds names:
+ * the working tree then holds one of them, with either's content, so it cannot be checked (ConfigError).
+ */
+export async function worktreeSource(
+  repoDir: string,
+  sameEntry: SameEntry = sameEntryOnDisk,
+): Promise<TreeSource> {
   const list = async (...args: string[]): Promise<string[]> =>
     (await git(repoDir, ['ls-files', '-z', ...args])).split('\0').filter((p) => p !== '');
   // A tracked file deleted from the working tree is not there: its unit is deleted, not unreadable.
   const deleted = new Set(await list('--deleted'));
-  const paths = (await list('--cached', '--others', '--exclude-standard')).filter((p) => !deleted.has(p));
-  return { tree: createRealTree(repoDir), paths: [...new Set(paths)] };
+  const paths = [
+    ...new Set((await list('--cached', '--others', '--exclude-standard')).filter((p) => !deleted.has(p))),
+  ];
+  for (const c of foldedCollisions(paths)) {
+    if (!sameEntry(repoDir, c.aPrefix, c.bPrefix)) continue;
+    const where = c.aPrefix === c.a && c.bPrefix === c.b ? '' : ` (${c.aPrefix} and ${c.bPrefix})`;
+    throw new ConfigError(
+      `${c.a} and ${c.b} differ only in letter case or Unicode form${where}, and this working tree's file system ` +
+        'stores them as one: systemd tells them apart, so check the index (--cached) or a case-sensitive checkout',
+    );
+  }
+  return { tree: createRealTree(repoDir), paths };
 }
 
 export interface PipelineInput {

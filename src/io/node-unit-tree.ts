@@ -1,6 +1,7 @@
 // UnitTree over a real directory: every path the core asks for is looked up *inside* that directory,
 // symlinks are never followed by the OS (the core resolves them inside the tree), and file sizes are
 // bounded. This is what makes `--root=DIR` and the action's workspace reads safe on hostile input.
+// Names are matched exactly, also where the file system folds case (see exact-name-tree.ts).
 import {
   lstatSync,
   readdirSync,
@@ -15,6 +16,7 @@ import {
 import { posix } from 'node:path';
 import type { EntryType, TreeEntry, UnitTree } from '../core/unit/unit-tree';
 import { MAX_UNIT_FILE_BYTES, tooLargeMessage } from '../core/unit/load-unit';
+import { withExactNames } from './exact-name-tree';
 
 export interface RealTreeOptions {
   /**
@@ -37,7 +39,8 @@ export function createRealTree(rootDir: string, options: RealTreeOptions = {}): 
     }
   }
   const real = (p: string): string => root + posix.normalize(p);
-  return {
+  // Unit names are case-sensitive; the directory's file system may not be.
+  return withExactNames({
     ...(hostDirectory !== undefined ? { hostDirectory } : {}),
     lstat(path: string): TreeEntry | undefined {
       let st;
@@ -104,7 +107,7 @@ export function createRealTree(rootDir: string, options: RealTreeOptions = {}): 
       }
       return { text };
     },
-  };
+  });
 }
 
 /** How unit files are opened (see readFile()); node takes numeric flags, its types only strings. */
