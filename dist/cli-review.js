@@ -1161,9 +1161,9 @@ var require_parse = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix9 = POSIX_REGEX_SOURCE[rest2];
-                if (posix9) {
-                  prev.value = pre + posix9;
+                const posix10 = POSIX_REGEX_SOURCE[rest2];
+                if (posix10) {
+                  prev.value = pre + posix10;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -1680,7 +1680,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix9 = opts.windows;
+      const posix10 = opts.windows;
       const regex = isState ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
       const state = regex.state;
       delete regex.state;
@@ -1690,8 +1690,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input, returnObject = false) => {
-        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix9 });
-        const result = { glob, state, regex, posix: posix9, input, output, match, isMatch };
+        const { isMatch, match, output } = picomatch2.test(input, regex, options, { glob, posix: posix10 });
+        const result = { glob, state, regex, posix: posix10, input, output, match, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -1716,7 +1716,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input, regex, options, { glob, posix: posix9 } = {}) => {
+    picomatch2.test = (input, regex, options, { glob, posix: posix10 } = {}) => {
       if (typeof input !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -1724,7 +1724,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format = opts.format || (posix9 ? utils.toPosixSlashes : null);
+      const format = opts.format || (posix10 ? utils.toPosixSlashes : null);
       let match = input === glob;
       let output = match && format ? format(input) : input;
       if (match === false) {
@@ -1733,16 +1733,16 @@ var require_picomatch = __commonJS({
       }
       if (match === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match = picomatch2.matchBase(input, regex, options, posix9);
+          match = picomatch2.matchBase(input, regex, options, posix10);
         } else {
           match = regex.exec(output);
         }
       }
       return { isMatch: Boolean(match), match, output };
     };
-    picomatch2.matchBase = (input, glob, options, posix9 = options && options.windows) => {
+    picomatch2.matchBase = (input, glob, options, posix10 = options && options.windows) => {
       const regex = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
-      return regex.test(utils.basename(input, { windows: posix9 }));
+      return regex.test(utils.basename(input, { windows: posix10 }));
     };
     picomatch2.isMatch = (str, patterns, options) => picomatch2(patterns, options)(str);
     picomatch2.parse = (pattern, options) => {
@@ -1884,8 +1884,8 @@ __export(review_commands_exports, {
 module.exports = __toCommonJS(review_commands_exports);
 
 // src/cli/check-command.ts
-var import_node_fs3 = require("node:fs");
-var import_node_path5 = require("node:path");
+var import_node_fs4 = require("node:fs");
+var import_node_path7 = require("node:path");
 
 // src/io/confined-path.ts
 var import_node_path = require("node:path");
@@ -24388,6 +24388,10 @@ function matchesGlob(glob, subject) {
   return re.test(subject.replace(/^(?:\.\/)+/, ""));
 }
 
+// src/io/gate-pipeline.ts
+var import_node_fs2 = require("node:fs");
+var import_node_path5 = require("node:path");
+
 // src/core/gate/scope.ts
 var import_path5 = require("path");
 
@@ -28509,7 +28513,96 @@ async function diffNames(cwd, base, head) {
 
 // src/io/node-unit-tree.ts
 var import_node_fs = require("node:fs");
+var import_node_path4 = require("node:path");
+
+// src/io/exact-name-tree.ts
 var import_node_path3 = require("node:path");
+function flipAsciiCase(name) {
+  return name.replace(/[A-Za-z]/g, (c) => c <= "Z" ? c.toLowerCase() : c.toUpperCase());
+}
+function otherNormalization(name) {
+  const nfd = name.normalize("NFD");
+  return nfd !== name ? nfd : name.normalize("NFC");
+}
+function directoryFoldsNames(names, exists) {
+  const probes = [
+    [(n) => /[A-Za-z]/.test(n), flipAsciiCase],
+    [(n) => NON_ASCII.test(n), otherNormalization]
+  ];
+  for (const [candidate, variantOf] of probes) {
+    const name = names.find((n) => candidate(n) && variantOf(n) !== n && !names.includes(variantOf(n)));
+    if (name !== void 0 && exists(variantOf(name))) return true;
+  }
+  return false;
+}
+var NON_ASCII = /[^\p{ASCII}]/u;
+function withExactNames(tree) {
+  const folds = /* @__PURE__ */ new Map();
+  const foldingListing = (dir) => {
+    let known = folds.get(dir);
+    if (known === void 0) {
+      const names = tree.readDirectory(dir);
+      const folding = names !== void 0 && directoryFoldsNames(names, (n) => tree.lstat(dir === "/" ? `/${n}` : `${dir}/${n}`) !== void 0);
+      known = folding ? new Set(names) : null;
+      folds.set(dir, known);
+    }
+    return known;
+  };
+  const exactDirs = /* @__PURE__ */ new Map([["/", true]]);
+  const exactIn = (dir, name) => exactDir(dir) && (foldingListing(dir)?.has(name) ?? true);
+  const exactDir = (dir) => {
+    let known = exactDirs.get(dir);
+    if (known === void 0) {
+      const slash = dir.lastIndexOf("/");
+      known = exactIn(slash === 0 ? "/" : dir.slice(0, slash), dir.slice(slash + 1));
+      exactDirs.set(dir, known);
+    }
+    return known;
+  };
+  const exact = (path) => {
+    let p = path;
+    if (!p.startsWith("/") || p.includes("//") || p.includes("/.") || p.length > 1 && p.endsWith("/")) {
+      p = import_node_path3.posix.normalize(`/${p}`);
+      if (p.length > 1 && p.endsWith("/")) p = p.slice(0, -1);
+    }
+    if (p === "/") return true;
+    const slash = p.lastIndexOf("/");
+    return exactIn(slash === 0 ? "/" : p.slice(0, slash), p.slice(slash + 1));
+  };
+  const listDirectory = tree.listDirectory?.bind(tree);
+  return {
+    ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {},
+    lstat: (path) => exact(path) ? tree.lstat(path) : void 0,
+    readDirectory: (path) => exact(path) ? tree.readDirectory(path) : void 0,
+    ...listDirectory ? { listDirectory: (path) => exact(path) ? listDirectory(path) : void 0 } : {},
+    readFile: (path) => exact(path) ? tree.readFile(path) : { error: "ENOENT" }
+  };
+}
+function foldKey(name) {
+  return name.normalize("NFD").toUpperCase().toLowerCase();
+}
+function foldedCollisions(paths) {
+  const seen = /* @__PURE__ */ new Map();
+  const found = /* @__PURE__ */ new Map();
+  for (const path of paths) {
+    let prefix = "";
+    let key = "";
+    for (const component of path.split("/")) {
+      prefix = prefix === "" ? component : `${prefix}/${component}`;
+      key = key === "" ? foldKey(component) : `${key}/${foldKey(component)}`;
+      const first = seen.get(key);
+      if (first === void 0) seen.set(key, { prefix, path });
+      else if (first.prefix !== prefix) {
+        const id = `${first.prefix}\0${prefix}`;
+        if (!found.has(id)) found.set(id, { a: first.path, b: path, aPrefix: first.prefix, bPrefix: prefix });
+        break;
+      }
+    }
+  }
+  return [...found.values()];
+}
+
+// src/io/node-unit-tree.ts
 function createRealTree(rootDir, options = {}) {
   const root = rootDir === "/" ? "" : rootDir.replace(/\/+$/, "");
   let hostDirectory;
@@ -28517,11 +28610,11 @@ function createRealTree(rootDir, options = {}) {
     try {
       hostDirectory = (0, import_node_fs.realpathSync)(rootDir);
     } catch {
-      hostDirectory = import_node_path3.posix.resolve(rootDir);
+      hostDirectory = import_node_path4.posix.resolve(rootDir);
     }
   }
-  const real = (p) => root + import_node_path3.posix.normalize(p);
-  return {
+  const real = (p) => root + import_node_path4.posix.normalize(p);
+  return withExactNames({
     ...hostDirectory !== void 0 ? { hostDirectory } : {},
     lstat(path) {
       let st;
@@ -28580,7 +28673,7 @@ function createRealTree(rootDir, options = {}) {
       }
       return { text };
     }
-  };
+  });
 }
 var READ_FLAGS = import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NOFOLLOW | import_node_fs.constants.O_NONBLOCK;
 var NOT_REGULAR = "not a regular file";
@@ -28601,11 +28694,26 @@ async function indexSource(repoDir) {
   const t = await indexTree(repoDir, (p) => UNIT_RELATED.test(p));
   return { tree: t, paths: t.paths };
 }
-async function worktreeSource(repoDir) {
+var sameEntryOnDisk = (repoDir, a, b) => {
+  const stat = (p) => (0, import_node_fs2.lstatSync)((0, import_node_path5.join)(repoDir, p), { throwIfNoEntry: false, bigint: true });
+  const sa = stat(a);
+  const sb = stat(b);
+  return sa !== void 0 && sb !== void 0 && sa.dev === sb.dev && sa.ino === sb.ino;
+};
+async function worktreeSource(repoDir, sameEntry = sameEntryOnDisk) {
   const list = async (...args) => (await git(repoDir, ["ls-files", "-z", ...args])).split("\0").filter((p) => p !== "");
   const deleted = new Set(await list("--deleted"));
-  const paths = (await list("--cached", "--others", "--exclude-standard")).filter((p) => !deleted.has(p));
-  return { tree: createRealTree(repoDir), paths: [...new Set(paths)] };
+  const paths = [
+    ...new Set((await list("--cached", "--others", "--exclude-standard")).filter((p) => !deleted.has(p)))
+  ];
+  for (const c of foldedCollisions(paths)) {
+    if (!sameEntry(repoDir, c.aPrefix, c.bPrefix)) continue;
+    const where3 = c.aPrefix === c.a && c.bPrefix === c.b ? "" : ` (${c.aPrefix} and ${c.bPrefix})`;
+    throw new ConfigError(
+      `${c.a} and ${c.b} differ only in letter case or Unicode form${where3}, and this working tree's file system stores them as one: systemd tells them apart, so check the index (--cached) or a case-sensitive checkout`
+    );
+  }
+  return { tree: createRealTree(repoDir), paths };
 }
 function runGatePipeline(input) {
   const { policy } = input;
@@ -28635,7 +28743,7 @@ function runGatePipeline(input) {
 }
 
 // src/io/governing-policy.ts
-var import_node_path4 = require("node:path");
+var import_node_path6 = require("node:path");
 
 // src/core/policy/policy-types.ts
 var DEFAULT_POLICY_PATH = ".github/unitgate.json";
@@ -28753,16 +28861,16 @@ function comparePolicies(base, proposed) {
 }
 
 // src/io/read-policy-file.ts
-var import_node_fs2 = require("node:fs");
+var import_node_fs3 = require("node:fs");
 var MAX_POLICY_BYTES = 1024 * 1024;
 function readPolicyFile(full, shown) {
   try {
-    const st = (0, import_node_fs2.lstatSync)(full);
+    const st = (0, import_node_fs3.lstatSync)(full);
     if (st.isSymbolicLink())
       return { ok: false, message: `policy ${shown} is a symlink; refusing to follow it` };
     if (!st.isFile()) return { ok: false, message: `policy ${shown} is not a regular file` };
     if (st.size > MAX_POLICY_BYTES) return { ok: false, message: `policy ${shown} is larger than 1 MiB` };
-    return { ok: true, text: (0, import_node_fs2.readFileSync)(full, "utf8") };
+    return { ok: true, text: (0, import_node_fs3.readFileSync)(full, "utf8") };
   } catch (e) {
     return {
       ok: false,
@@ -28840,7 +28948,7 @@ function proposedPolicyChange(governing, proposed) {
   return { path: governing.path, differences: comparePolicies(governing.policy, next) };
 }
 function workspacePolicyText(workspace, path) {
-  const read = readPolicyFile((0, import_node_path4.join)(workspace, path), path);
+  const read = readPolicyFile((0, import_node_path6.join)(workspace, path), path);
   return read.ok ? read.text : void 0;
 }
 async function indexPolicyText(workspace, path) {
@@ -28916,9 +29024,9 @@ function selectPaths(args, candidates, repoDir, cwd, where3) {
   const wanted = /* @__PURE__ */ new Set();
   const unmatched = [];
   for (const arg of args) {
-    const full = (0, import_node_path5.resolve)(cwd, arg);
+    const full = (0, import_node_path7.resolve)(cwd, arg);
     if (!isInside(repoDir, full)) throw new ConfigError(`${arg} is outside the repository`);
-    const rel = (0, import_node_path5.relative)(repoDir, full).split(import_node_path5.sep).join("/");
+    const rel = (0, import_node_path7.relative)(repoDir, full).split(import_node_path7.sep).join("/");
     const isGlob = /[*?[{]/.test(arg);
     const invalid = isGlob ? globError(rel) : void 0;
     if (invalid !== void 0) throw new ConfigError(invalid);
@@ -28939,18 +29047,27 @@ async function runCheckCommand(options, where3) {
   let repoDir;
   let cwd;
   try {
-    cwd = (0, import_node_fs3.realpathSync)(where3);
+    cwd = (0, import_node_fs4.realpathSync)(where3);
     repoDir = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
   } catch {
     return { exitCode: 2, stdout: "", stderr: "unitgate check: not inside a git repository.\n" };
   }
+  if (options.cached && options.paths.length > 0) {
+    const named = options.paths.length === 1 ? `"${options.paths[0]}"` : `${options.paths.length} paths`;
+    return {
+      exitCode: 2,
+      stdout: "",
+      stderr: `unitgate check: --cached checks everything staged and takes no paths (got ${named}): a staged drop-in, linked file or policy affects units a list of files leaves out. Drop the paths (pre-commit: pass_filenames: false).
+`
+    };
+  }
   try {
     const base = await resolveBase(repoDir, options.base);
     const findings = [];
-    const requested = options.policy !== void 0 ? (0, import_node_path5.relative)(repoDir, (0, import_node_path5.resolve)(cwd, options.policy)) : "";
+    const requested = options.policy !== void 0 ? (0, import_node_path7.relative)(repoDir, (0, import_node_path7.resolve)(cwd, options.policy)) : "";
     const governing = await readGoverningPolicy(
       repoDir,
-      requested.split(import_node_path5.sep).join("/"),
+      requested.split(import_node_path7.sep).join("/"),
       base.tip,
       false,
       findings
@@ -29020,8 +29137,8 @@ async function runCheckCommand(options, where3) {
 }
 
 // src/cli/suggest-command.ts
-var import_node_fs4 = require("node:fs");
-var import_node_path6 = require("node:path");
+var import_node_fs5 = require("node:fs");
+var import_node_path8 = require("node:path");
 
 // src/core/advice/hardening-drop-in.ts
 var HARDENING_DROP_IN_NAME = "50-unitgate-hardening.conf";
@@ -29286,9 +29403,9 @@ function fail2(message) {
 ` };
 }
 function readPolicy(options, cwd) {
-  const path = options.policy ?? ((0, import_node_fs4.existsSync)(import_node_path6.posix.join(cwd, DEFAULT_POLICY_PATH)) ? DEFAULT_POLICY_PATH : void 0);
+  const path = options.policy ?? ((0, import_node_fs5.existsSync)(import_node_path8.posix.join(cwd, DEFAULT_POLICY_PATH)) ? DEFAULT_POLICY_PATH : void 0);
   if (path === void 0) return builtInPolicy();
-  const read = readPolicyFile(import_node_path6.posix.resolve(cwd, path), path);
+  const read = readPolicyFile(import_node_path8.posix.resolve(cwd, path), path);
   if (!read.ok) return fail2(read.message);
   const loaded = loadPolicy(read.text, path);
   if (!loaded.ok) {
@@ -29304,11 +29421,11 @@ function runSuggestCommand(options, cwd) {
   if ("exitCode" in policy) return policy;
   const version2 = options.systemdVersion ?? policy.systemdVersion;
   const systemd = systemdRelease(version2);
-  const abs = import_node_path6.posix.resolve(cwd, options.unit);
-  const fileName = import_node_path6.posix.basename(abs);
+  const abs = import_node_path8.posix.resolve(cwd, options.unit);
+  const fileName = import_node_path8.posix.basename(abs);
   if (!parseUnitName(fileName)) return fail2(`${options.unit} is not a unit file name`);
   const unitName = isTemplateName(fileName) ? replaceInstance(fileName, systemd.traits.templateInstance) : fileName;
-  const tree = createRealTree(import_node_path6.posix.dirname(abs));
+  const tree = createRealTree(import_node_path8.posix.dirname(abs));
   const dropInPath = `/${fileName}.d/${HARDENING_DROP_IN_NAME}`;
   let profile;
   if (options.policyProfile !== void 0) {
@@ -29322,11 +29439,11 @@ function runSuggestCommand(options, cwd) {
   } else {
     let text;
     try {
-      text = (0, import_node_fs4.readFileSync)(abs, "utf8");
+      text = (0, import_node_fs5.readFileSync)(abs, "utf8");
     } catch (e) {
       return fail2(`cannot read ${options.unit}: ${e.code ?? e}`);
     }
-    const relative4 = import_node_path6.posix.relative(cwd, abs);
+    const relative4 = import_node_path8.posix.relative(cwd, abs);
     const resolved = resolveProfile(policy, relative4, unitName, [{ path: relative4, text }]);
     if ("error" in resolved) return fail2(`${options.unit}: ${resolved.error}`);
     profile = resolved.profile;
@@ -29341,7 +29458,7 @@ function runSuggestCommand(options, cwd) {
     ...policy.assessorOverrides.size > 0 ? { overrides: policy.assessorOverrides } : {}
   });
   if ("error" in plan) return fail2(plan.error);
-  const savePath = import_node_path6.posix.join(import_node_path6.posix.dirname(options.unit), `${fileName}.d`, HARDENING_DROP_IN_NAME);
+  const savePath = import_node_path8.posix.join(import_node_path8.posix.dirname(options.unit), `${fileName}.d`, HARDENING_DROP_IN_NAME);
   return {
     exitCode: 0,
     stdout: renderHardeningDropIn(plan, {
@@ -29355,7 +29472,7 @@ function runSuggestCommand(options, cwd) {
 }
 
 // src/cli/trend-command.ts
-var import_node_path7 = require("node:path");
+var import_node_path9 = require("node:path");
 
 // src/core/trend/trend.ts
 var byCodeUnit = (a, b) => a < b ? -1 : a > b ? 1 : 0;
@@ -29932,7 +30049,7 @@ async function runTrendCommand(options, cwd) {
   }
   let policy = builtInPolicy();
   if (options.policy !== void 0) {
-    const read = readPolicyFile((0, import_node_path7.resolve)(cwd, options.policy), options.policy);
+    const read = readPolicyFile((0, import_node_path9.resolve)(cwd, options.policy), options.policy);
     if (!read.ok) return { exitCode: 2, stdout: "", stderr: `unitgate trend: ${read.message}
 ` };
     const loaded = loadPolicy(read.text, options.policy);
@@ -29947,7 +30064,7 @@ ${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
     }
     policy = loaded.policy;
   }
-  const unitPaths = options.paths.map((p) => (0, import_node_path7.relative)(repoDir, (0, import_node_path7.resolve)(cwd, p)));
+  const unitPaths = options.paths.map((p) => (0, import_node_path9.relative)(repoDir, (0, import_node_path9.resolve)(cwd, p)));
   const messages = [];
   try {
     const trend = await collectTrend(repoDir, {

@@ -3490,7 +3490,7 @@ var {
 } = import_index.default;
 
 // src/cli/security-command.ts
-var import_node_path2 = require("node:path");
+var import_node_path3 = require("node:path");
 var import_node_fs2 = require("node:fs");
 
 // src/core/unit/load-unit.ts
@@ -24175,7 +24175,73 @@ function formatExposure(exposure2) {
 
 // src/io/node-unit-tree.ts
 var import_node_fs = require("node:fs");
+var import_node_path2 = require("node:path");
+
+// src/io/exact-name-tree.ts
 var import_node_path = require("node:path");
+function flipAsciiCase(name) {
+  return name.replace(/[A-Za-z]/g, (c) => c <= "Z" ? c.toLowerCase() : c.toUpperCase());
+}
+function otherNormalization(name) {
+  const nfd = name.normalize("NFD");
+  return nfd !== name ? nfd : name.normalize("NFC");
+}
+function directoryFoldsNames(names, exists) {
+  const probes = [
+    [(n) => /[A-Za-z]/.test(n), flipAsciiCase],
+    [(n) => NON_ASCII.test(n), otherNormalization]
+  ];
+  for (const [candidate, variantOf] of probes) {
+    const name = names.find((n) => candidate(n) && variantOf(n) !== n && !names.includes(variantOf(n)));
+    if (name !== void 0 && exists(variantOf(name))) return true;
+  }
+  return false;
+}
+var NON_ASCII = /[^\p{ASCII}]/u;
+function withExactNames(tree) {
+  const folds = /* @__PURE__ */ new Map();
+  const foldingListing = (dir) => {
+    let known = folds.get(dir);
+    if (known === void 0) {
+      const names = tree.readDirectory(dir);
+      const folding = names !== void 0 && directoryFoldsNames(names, (n) => tree.lstat(dir === "/" ? `/${n}` : `${dir}/${n}`) !== void 0);
+      known = folding ? new Set(names) : null;
+      folds.set(dir, known);
+    }
+    return known;
+  };
+  const exactDirs = /* @__PURE__ */ new Map([["/", true]]);
+  const exactIn = (dir, name) => exactDir(dir) && (foldingListing(dir)?.has(name) ?? true);
+  const exactDir = (dir) => {
+    let known = exactDirs.get(dir);
+    if (known === void 0) {
+      const slash = dir.lastIndexOf("/");
+      known = exactIn(slash === 0 ? "/" : dir.slice(0, slash), dir.slice(slash + 1));
+      exactDirs.set(dir, known);
+    }
+    return known;
+  };
+  const exact = (path) => {
+    let p = path;
+    if (!p.startsWith("/") || p.includes("//") || p.includes("/.") || p.length > 1 && p.endsWith("/")) {
+      p = import_node_path.posix.normalize(`/${p}`);
+      if (p.length > 1 && p.endsWith("/")) p = p.slice(0, -1);
+    }
+    if (p === "/") return true;
+    const slash = p.lastIndexOf("/");
+    return exactIn(slash === 0 ? "/" : p.slice(0, slash), p.slice(slash + 1));
+  };
+  const listDirectory = tree.listDirectory?.bind(tree);
+  return {
+    ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {},
+    lstat: (path) => exact(path) ? tree.lstat(path) : void 0,
+    readDirectory: (path) => exact(path) ? tree.readDirectory(path) : void 0,
+    ...listDirectory ? { listDirectory: (path) => exact(path) ? listDirectory(path) : void 0 } : {},
+    readFile: (path) => exact(path) ? tree.readFile(path) : { error: "ENOENT" }
+  };
+}
+
+// src/io/node-unit-tree.ts
 function createRealTree(rootDir, options = {}) {
   const root = rootDir === "/" ? "" : rootDir.replace(/\/+$/, "");
   let hostDirectory;
@@ -24183,11 +24249,11 @@ function createRealTree(rootDir, options = {}) {
     try {
       hostDirectory = (0, import_node_fs.realpathSync)(rootDir);
     } catch {
-      hostDirectory = import_node_path.posix.resolve(rootDir);
+      hostDirectory = import_node_path2.posix.resolve(rootDir);
     }
   }
-  const real = (p) => root + import_node_path.posix.normalize(p);
-  return {
+  const real = (p) => root + import_node_path2.posix.normalize(p);
+  return withExactNames({
     ...hostDirectory !== void 0 ? { hostDirectory } : {},
     lstat(path) {
       let st;
@@ -24246,7 +24312,7 @@ function createRealTree(rootDir, options = {}) {
       }
       return { text };
     }
-  };
+  });
 }
 var READ_FLAGS = import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NOFOLLOW | import_node_fs.constants.O_NONBLOCK;
 var NOT_REGULAR = "not a regular file";
@@ -24295,7 +24361,7 @@ var PORTABLE_PROFILE_HOST_DIRS = [
 function parsePortableProfile(value, cwd) {
   if (value === "") return { error: "Profile file name is empty" };
   if (!value.includes("/")) return { name: value };
-  const path = import_node_path2.posix.resolve(cwd, value);
+  const path = import_node_path3.posix.resolve(cwd, value);
   if (!path.endsWith(".conf")) return { error: `Profile file name must end with .conf: ${path}` };
   return { path };
 }
@@ -24347,11 +24413,11 @@ function errnoText(code) {
   return (code !== void 0 ? texts[code] : void 0) ?? `Input/output error`;
 }
 function prepare(argument, cwd, instance) {
-  const abs = import_node_path2.posix.resolve(cwd, argument);
-  let name = import_node_path2.posix.basename(abs);
+  const abs = import_node_path3.posix.resolve(cwd, argument);
+  let name = import_node_path3.posix.basename(abs);
   if (!parseUnitName(name)) return { error: `Failed to prepare filename ${argument}: Invalid argument` };
   if (isTemplateName(name)) name = replaceInstance(name, instance);
-  const dir = import_node_path2.posix.dirname(abs);
+  const dir = import_node_path3.posix.dirname(abs);
   return { argument, name, dir };
 }
 function runSecurityCommand(options, env) {
@@ -24382,7 +24448,7 @@ function runSecurityCommand(options, env) {
   }
   let policy;
   if (options.securityPolicy !== void 0) {
-    const path = import_node_path2.posix.resolve(env.cwd, options.securityPolicy);
+    const path = import_node_path3.posix.resolve(env.cwd, options.securityPolicy);
     let bytes;
     try {
       bytes = (0, import_node_fs2.readFileSync)(path);
@@ -24406,7 +24472,7 @@ function runSecurityCommand(options, env) {
     const p = prepare(u, env.cwd, instance);
     return "error" in p ? { ...p, argument: u } : p;
   });
-  const root = options.root !== void 0 ? import_node_path2.posix.resolve(env.cwd, options.root) : void 0;
+  const root = options.root !== void 0 ? import_node_path3.posix.resolve(env.cwd, options.root) : void 0;
   if (root !== void 0) {
     try {
       if (!(0, import_node_fs2.statSync)(root).isDirectory()) throw new Error("not a directory");
@@ -24436,7 +24502,7 @@ function runSecurityCommand(options, env) {
         profileFailure = { at: at2, message: text.error };
         break;
       }
-      overlay.set(import_node_path2.posix.join(PROFILE_DIR, `${p.name}.d`, "profile.conf"), text.text);
+      overlay.set(import_node_path3.posix.join(PROFILE_DIR, `${p.name}.d`, "profile.conf"), text.text);
       first ??= text;
     }
   }
@@ -24446,7 +24512,7 @@ function runSecurityCommand(options, env) {
     for (const q of prepared) {
       if ("error" in q || argumentDirs.includes(q.dir)) continue;
       const candidates = [q.name, templateOf(q.name)];
-      if (candidates.some((n) => tree.lstat(import_node_path2.posix.join(q.dir, n)) !== void 0)) argumentDirs.push(q.dir);
+      if (candidates.some((n) => tree.lstat(import_node_path3.posix.join(q.dir, n)) !== void 0)) argumentDirs.push(q.dir);
     }
   }
   let managerPath = release2.traits.searchPath;
@@ -24534,7 +24600,7 @@ ${message}
     if (profile !== void 0) loadFailed = false;
     const parts = parseUnitName(p.name);
     if (parts && parts.instance !== void 0 && !TYPES_MAY_TEMPLATE.has(parts.type)) {
-      const message = `Failed to load unit file ${import_node_path2.posix.join(p.dir, p.name)}: Invalid argument`;
+      const message = `Failed to load unit file ${import_node_path3.posix.join(p.dir, p.name)}: Invalid argument`;
       stderr += message + "\n";
       report.error = message;
       loadFailed = true;
@@ -27061,7 +27127,7 @@ var FILE_FORMATS = REPORT_FORMATS.filter(
 // src/io/host-facts.ts
 var import_node_fs3 = require("node:fs");
 var import_node_os = require("node:os");
-var import_node_path3 = require("node:path");
+var import_node_path4 = require("node:path");
 var ARCHITECTURES = {
   x86_64: "x86-64",
   i386: "x86",
@@ -27132,13 +27198,13 @@ function bootId() {
   return text !== void 0 && /^[0-9a-fA-F]{32}$/.test(text) ? text.toLowerCase() : void 0;
 }
 function readHostFacts(fileSystemRoot = "/") {
-  const osRelease = readText((0, import_node_path3.join)(fileSystemRoot, "etc/os-release")) ?? readText((0, import_node_path3.join)(fileSystemRoot, "usr/lib/os-release"));
-  const machineInfo = readText((0, import_node_path3.join)(fileSystemRoot, "etc/machine-info"));
+  const osRelease = readText((0, import_node_path4.join)(fileSystemRoot, "etc/os-release")) ?? readText((0, import_node_path4.join)(fileSystemRoot, "usr/lib/os-release"));
+  const machineInfo = readText((0, import_node_path4.join)(fileSystemRoot, "etc/machine-info"));
   const prettyHostName = machineInfo !== void 0 ? parseEnvFile(machineInfo).PRETTY_HOSTNAME : void 0;
   return {
     hostName: (0, import_node_os.hostname)(),
     ...prettyHostName ? { prettyHostName } : {},
-    machineId: plainId128(readText((0, import_node_path3.join)(fileSystemRoot, "etc/machine-id"))),
+    machineId: plainId128(readText((0, import_node_path4.join)(fileSystemRoot, "etc/machine-id"))),
     bootId: bootId(),
     kernelRelease: (0, import_node_os.release)(),
     architecture: ARCHITECTURES[(0, import_node_os.machine)()] ?? (0, import_node_os.machine)(),
@@ -27273,14 +27339,17 @@ function buildProgram(cli, result, pending) {
     "Run the pull-request gate locally and exit 1 when CI would fail: compare the working tree (or the index) with the merge base of the base branch and HEAD, under the base branch's policy (.github/unitgate.json or the built-in baseline). For laptops and pre-commit."
   ).argument(
     "[paths...]",
-    "limit the check to the units these files, directories (every file under them) or globs belong to; one that matches nothing exits 2"
+    "limit the check to the units these files, directories (every file under them) or globs belong to; one that matches nothing exits 2 (not with --cached, which checks everything staged)"
   ).addOption(
     new Option(
       "--base <rev>",
       "the branch the change goes into; compared at its merge base with HEAD, judged by its tip's policy (default: origin/HEAD, origin/main, origin/master, main or master)"
     )
   ).addOption(
-    new Option("--cached", "check the index (staged content, as pre-commit does), not the working tree")
+    new Option(
+      "--cached",
+      "check the index (staged content, as pre-commit does), not the working tree; the scope is every unit the staged change affects, so it takes no paths"
+    )
   ).addOption(
     new Option(
       "--policy <file>",

@@ -34873,6 +34873,10 @@ async function isAncestor(cwd, ancestor, descendant) {
 var import_node_fs = require("node:fs");
 var READ_FLAGS = import_node_fs.constants.O_RDONLY | import_node_fs.constants.O_NOFOLLOW | import_node_fs.constants.O_NONBLOCK;
 
+// src/io/config-error.ts
+var ConfigError = class extends Error {
+};
+
 // src/io/gate-pipeline.ts
 var UNIT_RELATED = /\.(service|socket|mount|swap|slice|timer|path|target|automount|scope|conf)$/;
 async function commitSource(repoDir, sha, blobs) {
@@ -39764,10 +39768,6 @@ function applyFailOn(verdict2, failOn) {
   );
   return added;
 }
-
-// src/io/config-error.ts
-var ConfigError = class extends Error {
-};
 
 // src/action/settings.ts
 var GATE_MODES = ["enforce", "ratchet", "report"];

@@ -23,14 +23,21 @@ function otherNormalization(name: string): string {
  * directory holding no name with such a variant cannot confuse one name with another of its entries.
  */
 export function directoryFoldsNames(names: readonly string[], exists: (name: string) => boolean): boolean {
-  const listed = new Set(names);
-  for (const variantOf of [flipAsciiCase, otherNormalization]) {
-    // One probe per kind decides it: a file system folds all names of a directory or none.
-    const name = names.find((n) => variantOf(n) !== n && !listed.has(variantOf(n)));
+  // One probe per kind decides it: a file system folds all names of a directory or none. Only names
+  // with a non-ASCII character can have another normalization form (a search directory lists
+  // thousands of ASCII names: they are not normalized one by one).
+  const probes: [(n: string) => boolean, (n: string) => string][] = [
+    [(n) => /[A-Za-z]/.test(n), flipAsciiCase],
+    [(n) => NON_ASCII.test(n), otherNormalization],
+  ];
+  for (const [candidate, variantOf] of probes) {
+    const name = names.find((n) => candidate(n) && variantOf(n) !== n && !names.includes(variantOf(n)));
     if (name !== undefined && exists(variantOf(name))) return true;
   }
   return false;
 }
+
+const NON_ASCII = /[^\p{ASCII}]/u;
 
 /**
  * The tree with every lookup held to exact names: in a directory that folds names, a path whose
