@@ -6,7 +6,6 @@
 // real git repositories, the bundled action (dist/index.js) as a real process with a runner's
 // environment, and the fake GitHub API validating every request against GitHub's OpenAPI description.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -136,10 +135,8 @@ async function runReview(
   expect(run.stderr).toBe('');
   expect(run.stdout).not.toMatch(STACK_FRAME);
   fake.expectNoViolations();
-  const report =
-    run.outputs.report && existsSync(run.outputs.report)
-      ? (JSON.parse(readFileSync(run.outputs.report, 'utf8')) as ReviewRun['report'])
-      : undefined;
+  const reportText = run.outputFiles.report;
+  const report = reportText !== undefined ? (JSON.parse(reportText) as ReviewRun['report']) : undefined;
   return { ...run, report };
 }
 

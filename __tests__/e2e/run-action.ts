@@ -97,6 +97,11 @@ export interface ActionRun {
   env: Record<string, string>;
   /** The temp directory (RUNNER_TEMP is `${tempDir}/runner-temp`); removed unless keepTemp. */
   tempDir: string;
+  /**
+   * The text of each file an output names (`report`, `sarif-file`…), read before the temp directory
+   * goes: the action writes its reports under RUNNER_TEMP by default.
+   */
+  outputFiles: Record<string, string>;
 }
 
 export interface ActionInput {
@@ -372,7 +377,13 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
     addedPaths: (await readFile(files.path, 'utf8')).split(/\r?\n/).filter((line) => line !== ''),
     env,
     tempDir,
+    outputFiles: {},
   };
+  for (const [name, value] of Object.entries(run.outputs)) {
+    if (!path.isAbsolute(value) || !existsSync(value)) continue;
+    const text = await readFile(value, 'utf8').catch(() => undefined);
+    if (text !== undefined) run.outputFiles[name] = text;
+  }
   if (!options.keepTemp) await rm(tempDir, { recursive: true, force: true });
   return run;
 }
