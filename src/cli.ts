@@ -306,9 +306,19 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     .addOption(new Option('--tags <pattern>', 'glob over tag names that mark releases').default('v*'))
     .addOption(new Option('--limit <n>', 'how many of the newest matching tags').default('10'))
     .addOption(
-      new Option('--format <format>', 'output: markdown, json or csv')
-        .choices(['markdown', 'json', 'csv'])
+      new Option(
+        '--format <format>',
+        'output: markdown, json, csv, or html (a self-contained dashboard page)',
+      )
+        .choices(['markdown', 'json', 'csv', 'html'])
         .default('markdown'),
+    )
+    .addOption(new Option('--output <file>', 'write the output to this file instead of standard output'))
+    .addOption(
+      new Option(
+        '--repository-url <url>',
+        "the repository's web address for the html format's file:line links (default: the origin remote's)",
+      ),
     )
     .addOption(
       new Option(
@@ -320,6 +330,8 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
       const limit = Number(opts.limit);
       if (!/^\d+$/.test(opts.limit ?? '') || limit < 1 || limit > 1000)
         throw new UsageError(`--limit takes a number of tags from 1 to 1000, not ${opts.limit}`);
+      if (opts.repositoryUrl !== undefined && !/^https?:\/\/[^\s"'<>`@]+$/i.test(opts.repositoryUrl))
+        throw new UsageError(`--repository-url takes an http(s) address, not ${opts.repositoryUrl}`);
       pending.push(
         reviewCommands()
           .runTrendCommand(
@@ -329,6 +341,8 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
               limit,
               format: (opts.format ?? 'markdown') as TrendFormat,
               ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
+              ...(opts.output !== undefined ? { output: opts.output } : {}),
+              ...(opts.repositoryUrl !== undefined ? { repositoryUrl: opts.repositoryUrl } : {}),
             },
             cli.cwd,
           )

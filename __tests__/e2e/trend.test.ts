@@ -301,7 +301,12 @@ describe('unitgate trend (other formats and options)', () => {
   it.each([
     [['trend', '--limit', '0'], 1, /--limit takes a number/],
     [['trend', '--limit', 'x'], 1, /--limit takes a number/],
-    [['trend', '--format', 'html'], 1, /invalid/],
+    [['trend', '--format', 'xml'], 1, /invalid/],
+    [
+      ['trend', '--format', 'html', '--repository-url', 'javascript:alert(1)'],
+      1,
+      /--repository-url takes an http\(s\) address/,
+    ],
     [['trend', '--tags', 'a b'], 2, /invalid tag pattern/],
     [['trend', '--tags', '../heads/*'], 2, /invalid tag pattern/],
     [['trend', '--policy', 'missing.json'], 2, /cannot read policy/],

@@ -4,7 +4,16 @@
 import { loadPolicy, formatPolicyError } from '../core/policy/load-policy';
 import type { GatePolicy } from '../core/policy/policy-types';
 import { createScoreCache } from '../core/trend/score-cache';
-import { buildTrend, type Trend, type TrendColumnKind, type TrendSnapshot } from '../core/trend/trend';
+import type { ScoredUnit } from '../core/gate/score-units';
+import { isExcluded, resolveProfile } from '../core/policy/resolve-profile';
+import { trendMoves, type SnapshotSide } from '../core/trend/moves';
+import {
+  buildTrend,
+  type SnapshotUnit,
+  type Trend,
+  type TrendColumnKind,
+  type TrendSnapshot,
+} from '../core/trend/trend';
 import { commitSource, scoreAll, type TreeSource } from './gate-pipeline';
 import { BlobReader, git, GitError } from './git';
 
@@ -156,6 +165,14 @@ function selects(paths: readonly string[], files: readonly string[]): boolean {
   return files.some((f) => paths.some((p) => f === p || f.startsWith(p.endsWith('/') ? p : `${p}/`)));
 }
 
+/** The profile the gate would judge the unit by under `policy`, and its threshold (none when excluded). */
+function thresholdOf(policy: GatePolicy, u: ScoredUnit): { profile?: string; threshold?: number } {
+  const name = u.side.unit?.id ?? u.locator.unitName;
+  if (isExcluded(policy, u.locator.repoPath, name)) return {};
+  const r = resolveProfile(policy, u.locator.repoPath, name, u.side.texts);
+  return 'profile' in r ? { profile: r.profile.name, threshold: r.profile.threshold } : {};
+}
+
 /**
  * Scores every unit at each of the last `limit` tags matching `pattern`, then at `base` and `head`,
  * as the gate would (discoverUnits + scoreUnit under the policy), and builds the trend.
@@ -235,22 +252,29 @@ async function collectTrendWith(
       for (const u of s.units.values())
         if (selects(wanted, [u.locator.repoPath, ...u.files])) keep.add(u.locator.repoPath);
   }
+  // Each unit's side at the snapshot before, so that every point can say why its score moved.
+  let previous = new Map<string, SnapshotSide>();
   const snapshots: TrendSnapshot[] = scored.map(({ column, policy, units }) => {
-    const map = new Map<
-      string,
-      { unitId: string; exposure: number | null; level: string | null; error?: string }
-    >();
+    const map = new Map<string, SnapshotUnit>();
+    const sides = new Map<string, SnapshotSide>();
     for (const u of units.values()) {
       const path = u.locator.repoPath;
       if (keep && !keep.has(path)) continue;
       const a = u.side.assessment;
+      const here: SnapshotSide = { side: u.side, commit: column.commit, label: column.label };
+      sides.set(path, here);
+      const before = previous.get(path);
+      const moves = a && before ? trendMoves(before, here) : [];
       map.set(path, {
         unitId: a?.unitId ?? u.side.unit?.id ?? u.locator.unitName,
         exposure: a ? a.exposure : null,
         level: a ? a.level.name : null,
         ...(!a ? { error: u.side.error ?? 'not scored' } : {}),
+        ...thresholdOf(policy, u),
+        ...(moves.length > 0 ? { moves } : {}),
       });
     }
+    previous = sides;
     return { ...column, systemdVersion: policy.systemdVersion, units: map };
   });
   return buildTrend(pattern, snapshots);

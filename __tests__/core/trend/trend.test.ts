@@ -375,3 +375,53 @@ describe('renderTrendCsv()', () => {
     expect(row).toBe('"\'=cmd|""/c calc""!A0.service","\'-x,""y"".service",v1,v1-sha,252,1.0,MEDIUM,');
   });
 });
+
+describe('buildTrend() profile, threshold and moves', () => {
+  const move = {
+    check: 'ProtectSystem',
+    name: 'ProtectSystem=',
+    delta: 2,
+    summary: '`ProtectSystem=strict` removed',
+    file: 'a.service',
+    line: 3,
+    commit: 'c1',
+    label: 'v1',
+  };
+  const t = buildTrend('v*', [
+    {
+      kind: 'tag',
+      label: 'v1',
+      commit: 'c1',
+      systemdVersion: 252,
+      units: new Map([
+        ['a.service', { unitId: 'a.service', exposure: 50, level: 'MEDIUM', profile: 'api', threshold: 50 }],
+      ]),
+    },
+    {
+      kind: 'tag',
+      label: 'v2',
+      commit: 'c2',
+      systemdVersion: 252,
+      units: new Map([
+        [
+          'a.service',
+          {
+            unitId: 'a.service',
+            exposure: 70,
+            level: 'MEDIUM',
+            profile: 'api',
+            threshold: 60,
+            moves: [move],
+          },
+        ],
+      ]),
+    },
+  ]);
+
+  it('keeps each point’s profile, threshold and the rows that moved it', () => {
+    expect(t.units[0]?.points.map((p) => [p.profile, p.threshold, p.moves])).toEqual([
+      ['api', 50, undefined],
+      ['api', 60, [move]],
+    ]);
+  });
+});

@@ -191,7 +191,11 @@ function removedAssignments(directives: string[], base: UnitSide, head: UnitSide
   return out;
 }
 
-function rowChanges(base: UnitSide, head: UnitSide): RowChange[] {
+/**
+ * The assessor rows whose badness differs between two scored sides, each with the line that moved it,
+ * biggest movements first. The gate compares base and head; the trend compares consecutive releases.
+ */
+export function rowChanges(base: UnitSide, head: UnitSide): RowChange[] {
   const b = base.assessment as Assessment;
   const h = head.assessment as Assessment;
   const baseRows = new Map(b.rows.map((r) => [r.assessor.jsonField, r]));

@@ -15,6 +15,42 @@ export interface TrendPoint {
   systemdVersion: number;
   /** Why the unit could not be scored there (absent units have no error). */
   error?: string;
+  /** The profile the policy committed there gives the unit, and its threshold (0…100); absent when none applies. */
+  profile?: string;
+  threshold?: number;
+  /** Why the score differs from the snapshot before (both scored), biggest movements first. */
+  moves?: TrendMove[];
+}
+
+/**
+ * One assessor row that moved a unit's score between two consecutive snapshots, with the line that
+ * moved it: at this snapshot's commit, or — for a line that was removed — at the snapshot before.
+ */
+export interface TrendMove {
+  /** The assessor's JSON field (its check name) and its printed name. */
+  check: string;
+  name: string;
+  /** How far the row's share of the exposure moved (0…100 scale; positive = worse). */
+  delta: number;
+  /** What changed, e.g. "`ProtectSystem=strict` removed" (names in Markdown inline code). */
+  summary: string;
+  /** Repository path and line of the cause. */
+  file: string;
+  line: number;
+  /** The commit and label (tag, `base`, `head`) where that line is. */
+  commit: string;
+  label: string;
+}
+
+/** What a snapshot knows about one unit (see TrendPoint). */
+export interface SnapshotUnit {
+  unitId: string;
+  exposure: number | null;
+  level: string | null;
+  error?: string;
+  profile?: string;
+  threshold?: number;
+  moves?: TrendMove[];
 }
 
 export interface UnitTrend {
@@ -56,10 +92,7 @@ export interface TrendSnapshot {
   commit: string;
   systemdVersion: number;
   /** Scores by repository path of the unit's main file. */
-  units: ReadonlyMap<
-    string,
-    { unitId: string; exposure: number | null; level: string | null; error?: string }
-  >;
+  units: ReadonlyMap<string, SnapshotUnit>;
 }
 
 const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -82,6 +115,9 @@ export function buildTrend(pattern: string, snapshots: readonly TrendSnapshot[])
         level: u?.exposure === null || u === undefined ? null : u.level,
         systemdVersion: s.systemdVersion,
         ...(u?.error !== undefined && u.exposure === null ? { error: u.error } : {}),
+        ...(u?.profile !== undefined ? { profile: u.profile } : {}),
+        ...(u?.threshold !== undefined ? { threshold: u.threshold } : {}),
+        ...(u?.moves !== undefined && u.moves.length > 0 && u.exposure !== null ? { moves: u.moves } : {}),
       };
     });
     return { unitPath, unitId, points };
