@@ -20,7 +20,7 @@ import { FIX_PLANNERS, POLICY_RULES, VIOLATION_KINDS } from './rules';
 import type { RuleContext } from './rules/policy-rule';
 import type { RunFinding } from './gate-types';
 import type { PolicyDifference } from '../policy/compare-policies';
-import { listVersions } from '../policy/load-policy';
+import { listVersions } from '../security/versions';
 import type {
   AcceptedDeviation,
   DeviationNote,

@@ -9,6 +9,7 @@ import schedulerProfile from '../../../policies/profiles/scheduler.json';
 import type { AssessorOverride } from '../security/security-policy';
 import {
   DEFAULT_VERSION,
+  listVersions,
   systemdRelease,
   type SystemdRelease,
   type SystemdVersion,
@@ -308,12 +309,6 @@ function describeAjvError(e: ErrorObject, data: unknown): Problem[] {
 
 // ---------------------------------------------------------------------------------------------------
 // After the schema: names, the extends graph, the merge and the defaults.
-
-/** "252", "252 and 257", "252, 255 and 257". */
-export function listVersions(versions: readonly number[]): string {
-  if (versions.length <= 1) return versions.map(String).join('');
-  return `${versions.slice(0, -1).join(', ')} and ${String(versions[versions.length - 1])}`;
-}
 
 /**
  * Items of a profile's lists that must be names of the policy's releases (`x-unitgate-names`: their
