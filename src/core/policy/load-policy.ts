@@ -297,9 +297,12 @@ function describeAjvError(e: ErrorObject, data: unknown): Problem[] {
       return [
         { path, message: `must list at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}` },
       ];
-    case 'uniqueItems':
-      // ajv scans from the end: `j` is the later copy, `i` the earlier one.
-      return [{ path: [...path, Number(params.j)], message: `duplicate of item ${String(params.i)}` }];
+    case 'uniqueItems': {
+      // Which of `i` and `j` is the later copy depends on how ajv compared the items (it scans
+      // primitive items of an enum or scalar type otherwise than objects): the later is the larger.
+      const [i, j] = [Number(params.i), Number(params.j)];
+      return [{ path: [...path, Math.max(i, j)], message: `duplicate of item ${Math.min(i, j)}` }];
+    }
     case 'pattern':
       return [{ path, message: `${show(e.data)} is not valid: it must be ${expectation(parent)}` }];
     default:
