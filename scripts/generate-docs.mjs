@@ -160,14 +160,18 @@ function renderProfile(name, profile, measurement) {
 }
 
 /**
- * policies/schema.json with its `systemdVersion` enum listing `versions` and its `assessorOverrides`
- * key enum listing `fields` (the file's other bytes kept). Throws when an enum is not where this
- * expects it, rather than leave a stale list in place.
+ * policies/schema.json with its `systemdVersion` and `systemdVersions` enums listing `versions` and its
+ * `assessorOverrides` key enum listing `fields` (the file's other bytes kept). Throws when an enum is
+ * not where this expects it, rather than leave a stale list in place.
  */
 export function renderSchema(text, versions, fields) {
   const at = /("systemdVersion": \{\s*"enum": )\[[^\]]*\]/;
   if (!at.test(text)) throw new Error('policies/schema.json: no `systemdVersion.enum` to write');
-  const withVersions = text.replace(at, (_, head) => `${head}[${versions.join(', ')}]`);
+  const listed = /("systemdVersions": \{[^{]*"items": \{\s*"enum": )\[[^\]]*\]/;
+  if (!listed.test(text)) throw new Error('policies/schema.json: no `systemdVersions.items.enum` to write');
+  const withVersions = text
+    .replace(at, (_, head) => `${head}[${versions.join(', ')}]`)
+    .replace(listed, (_, head) => `${head}[${versions.join(', ')}]`);
   const keys = /("assessorOverrides": \{[^{]*"propertyNames": \{[^{]*?"enum": )\[[^\]]*\]/;
   const found = keys.exec(withVersions);
   if (!found) throw new Error('policies/schema.json: no `assessorOverrides.propertyNames.enum` to write');

@@ -600,6 +600,7 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
         ...(settings.systemdVersion ? { systemdVersion: settings.systemdVersion } : {}),
       },
       scope.pullRequestEvent,
+      messages,
     ),
   );
 

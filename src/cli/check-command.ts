@@ -196,7 +196,12 @@ export async function runCheckCommand(options: CheckOptions, where: string): Pro
     }
     const policy =
       options.systemdVersion !== undefined
-        ? { ...governing.policy, systemdVersion: options.systemdVersion }
+        ? {
+            ...governing.policy,
+            // An explicit release on the command line is the one scored (a mixed fleet's list too).
+            systemdVersion: options.systemdVersion,
+            systemdVersions: [options.systemdVersion],
+          }
         : governing.policy;
 
     const head = options.cached ? await indexSource(repoDir) : await worktreeSource(repoDir);

@@ -134,9 +134,14 @@ describe('schemas/unitgate-report-1.schema.json', () => {
     }
     expect(open).toEqual([]);
     expect(optional).toEqual([
+      // A mixed fleet's fields (several systemd releases scored) are there only for one.
+      '#/properties/systemdVersions',
       '#/properties/trend',
       '#/$defs/location/properties/side',
       '#/$defs/location/properties/headAnchor',
+      '#/$defs/violation/properties/systemdVersions',
+      '#/$defs/unit/properties/releases',
+      '#/$defs/finding/properties/systemdVersions',
       '#/$defs/trendPoint/properties/error',
     ]);
   });

@@ -117,6 +117,31 @@ export function discoverUnits(
   return found;
 }
 
+/**
+ * The same unit file as another release loads it: a root tree's search path and a template's
+ * instance differ between releases (split /usr in 252, `test_instance` from 257), the file does not.
+ */
+export function locatorOn(
+  l: UnitLocator,
+  searchPath: readonly string[],
+  templateInstance: string,
+): UnitLocator {
+  const parts = parseUnitName(l.fileName);
+  const unitName =
+    parts && parts.instance === '' ? `${parts.prefix}@${templateInstance}.${parts.type}` : l.unitName;
+  const root = l.root;
+  return {
+    ...l,
+    unitName,
+    searchPath: root !== undefined ? searchPath.map((d) => root + d) : [...l.searchPath],
+  };
+}
+
+/** Whether two locators load the same way (same name asked through the same search path). */
+export function sameLoading(a: UnitLocator, b: UnitLocator): boolean {
+  return a.unitName === b.unitName && a.searchPath.join('\0') === b.searchPath.join('\0');
+}
+
 /** Repository path of a tree path (`/deploy/x.service` → `deploy/x.service`). */
 export function repoPathOf(treePath: string): string {
   return treePath.replace(/^\/+/, '');

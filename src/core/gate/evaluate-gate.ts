@@ -20,11 +20,13 @@ import { FIX_PLANNERS, POLICY_RULES, VIOLATION_KINDS } from './rules';
 import type { RuleContext } from './rules/policy-rule';
 import type { RunFinding } from './gate-types';
 import type { PolicyDifference } from '../policy/compare-policies';
+import { listVersions } from '../security/versions';
 import type {
   AcceptedDeviation,
   DeviationNote,
   Fix,
   GateVerdict,
+  ReleaseScore,
   RemovedAssignment,
   RowChange,
   ScoredSide,
@@ -50,6 +52,13 @@ export interface UnitSide {
   overrides?: SecurityPolicy;
 }
 
+/** One more release of a mixed fleet: the unit's sides as that release loads and scores them. */
+export interface ReleaseSides {
+  systemd: SystemdRelease;
+  readonly head?: UnitSide | undefined;
+  readonly base?: UnitSide | undefined;
+}
+
 export interface GateUnitInput {
   path: string;
   previousPath?: string;
@@ -64,6 +73,11 @@ export interface GateUnitInput {
   excluded?: { reason: string };
   head?: UnitSide;
   base?: UnitSide;
+  /**
+   * A mixed fleet: the unit on each release the policy scores besides the primary (`head` and `base`
+   * are the primary's). A release the policy lists and this lacks fails the unit: it was not scored.
+   */
+  releases?: ReleaseSides[];
 }
 
 /**
@@ -448,11 +462,11 @@ function noteTargets(note: DeviationNote, units: GateUnitInput[]): GateUnitInput
 /** Names a note's `check:` may use: assessors, directives, `exposure` and violation kinds. */
 function checkNames(
   policy: GatePolicy,
-  systemd: SystemdRelease,
+  releases: readonly (SystemdRelease | undefined)[],
 ): { names: string[]; byName: Map<string, string> } {
   const names = new Set<string>(['exposure', ...VIOLATION_KINDS]);
   const byName = new Map<string, string>();
-  for (const a of systemd.data.assessors) {
+  for (const a of releases.flatMap((r) => r?.data.assessors ?? [])) {
     names.add(a.jsonField);
     const name = a.name.replace(/=$/, '');
     names.add(name);
@@ -609,12 +623,167 @@ function ownersFor(policy: GatePolicy, profile: Profile): string[] {
   return [...new Set([...policy.deviations.owners, ...(profile.owners ?? [])])];
 }
 
+/** systemd would not load (or not score) the unit: nothing else about it can be judged. */
+function loadErrorViolation(unitId: string, note: string, head: UnitSide): Violation {
+  const refused = refusal(head);
+  return {
+    kind: 'load-error',
+    check: 'load',
+    directives: [],
+    message: `${unitId}: systemd would refuse this unit: ${note}${refused.message ? ` (${refused.message})` : ''}`,
+    location: refused.location,
+    weight: 100,
+    advisory: false,
+  };
+}
+
+/** A finding's identity across releases: the same words on the same line are one finding. */
+function findingKey(v: Violation): string {
+  const l = v.location;
+  return [v.kind, v.check, v.message, l.file, l.line, l.column, l.side ?? 'head'].join('\0');
+}
+
+/** "api.service on systemd 257: …": the releases a finding holds for, where the reader starts. */
+function tagReleases(v: Violation, unitId: string, versions: number[]): void {
+  v.systemdVersions = versions;
+  const on = `on systemd ${listVersions(versions)}`;
+  v.message = v.message.startsWith(`${unitId}: `)
+    ? `${unitId} ${on}: ${v.message.slice(unitId.length + 2)}`
+    : `${v.message} (${on})`;
+}
+
+interface FleetContext {
+  unitId: string;
+  primary: SystemdRelease;
+  /** Every release the policy scores, oldest first. */
+  versions: readonly number[];
+  profile: Profile;
+  policy: GatePolicy;
+  /** Whether fixes are still computed for this unit (MAX_UNITS_WITH_FIXES). */
+  withFixes: boolean;
+}
+
+/**
+ * A mixed fleet: the unit judged on every other release as on the primary one (its lines systemd
+ * ignores, the profile's rules, regressions against the same release's base). A finding every
+ * release makes alike is said once; one that holds for some releases only names them (its message
+ * too). Returns the findings the primary release did not make, and every release's scores.
+ */
+function judgeOtherReleases(
+  u: GateUnitInput,
+  onPrimary: readonly Violation[],
+  ctx: FleetContext,
+): { violations: Violation[]; scores: ReleaseScore[] } {
+  const { unitId, policy, profile } = ctx;
+  const mode = policy.mode;
+  const holds = new Map<string, { v: Violation; versions: number[] }>();
+  for (const v of onPrimary) {
+    const key = findingKey(v);
+    if (!holds.has(key)) holds.set(key, { v, versions: [ctx.primary.version] });
+  }
+  const scores: ReleaseScore[] = [
+    {
+      systemdVersion: ctx.primary.version,
+      ...(u.base?.assessment ? { base: scored(u.base.assessment) } : {}),
+      ...(u.head?.assessment ? { head: scored(u.head.assessment) } : {}),
+    },
+  ];
+  const fresh: Violation[] = [];
+  for (const version of ctx.versions) {
+    if (version === ctx.primary.version) continue;
+    const sides = u.releases?.find((r) => r.systemd.version === version);
+    const head = sides?.head;
+    const base = sides?.base;
+    const found: Violation[] = [];
+    let changes: RowChange[] = [];
+    if (!sides || !head) {
+      // The shell scores every release the policy lists; one it did not is never taken as a pass.
+      found.push({
+        kind: 'load-error',
+        check: 'load',
+        directives: [],
+        message: `${unitId}: the unit was not scored on systemd ${version}, one of the policy's systemdVersions`,
+        location: fallbackLocation(u.head),
+        weight: 100,
+        advisory: false,
+      });
+    } else if (!head.assessment || !head.settings) {
+      found.push(loadErrorViolation(unitId, head.error ?? 'the unit could not be scored', head));
+    } else {
+      if (base?.assessment) changes = rowChanges(base, head);
+      const profileViolations = evaluateProfile(profile, head, sides.systemd, mode === 'report');
+      if (mode === 'ratchet') {
+        const before = new Set(
+          base?.assessment && base.settings
+            ? evaluateProfile(profile, base, sides.systemd, true).map((v) => `${v.kind}\0${v.check}`)
+            : [],
+        );
+        for (const v of profileViolations) v.advisory = before.has(`${v.kind}\0${v.check}`);
+      }
+      found.push(...profileViolations);
+      if (base?.assessment) found.push(...evaluateRegression({ ...u, head, base }, policy, changes));
+    }
+    if (head) found.push(...phantomViolations(unitId, head, base, version, mode));
+    scores.push({
+      systemdVersion: version,
+      ...(base?.assessment ? { base: scored(base.assessment) } : {}),
+      ...(head?.assessment ? { head: scored(head.assessment) } : {}),
+    });
+
+    const added: Violation[] = [];
+    for (const v of found) {
+      const key = findingKey(v);
+      const known = holds.get(key);
+      if (known) {
+        if (!known.versions.includes(version)) known.versions.push(version);
+        continue;
+      }
+      holds.set(key, { v, versions: [version] });
+      added.push(v);
+    }
+    // Fixes for what this release alone found, verified by re-scoring on this release.
+    if (added.length > 0 && head?.unit && head.assessment) {
+      if (ctx.withFixes)
+        adviseFixes(
+          added,
+          {
+            unit: head.unit,
+            systemd: sides?.systemd ?? ctx.primary,
+            overrides: overridesOf(policy),
+            profile,
+          },
+          changes,
+          base?.assessment?.exposure,
+          FIX_PLANNERS,
+        );
+      else withoutFixes(added, FIX_PLANNERS);
+    }
+    fresh.push(...added);
+  }
+  for (const { v, versions } of holds.values()) {
+    if (versions.length < ctx.versions.length)
+      tagReleases(
+        v,
+        unitId,
+        [...versions].sort((a, b) => a - b),
+      );
+  }
+  return { violations: fresh, scores: scores.sort((a, b) => a.systemdVersion - b.systemdVersion) };
+}
+
 /** Runs the gate over every unit in scope. */
 export function evaluateGate(input: GateInput): GateVerdict {
   const { policy } = input;
   const mode = policy.mode;
   const messages = [...(input.messages ?? [])];
-  const checks = checkNames(policy, input.systemd);
+  // A mixed fleet's other releases (the primary is input.systemd).
+  const otherVersions = policy.systemdVersions.filter((v) => v !== input.systemd.version);
+  const checks = checkNames(policy, [
+    input.systemd,
+    ...otherVersions.map(
+      (v) => input.units.flatMap((u) => u.releases ?? []).find((r) => r.systemd.version === v)?.systemd,
+    ),
+  ]);
 
   // Deviation notes from both sources, validated against the policy.
   const rawNotes: DeviationNote[] = [];
@@ -717,6 +886,8 @@ export function evaluateGate(input: GateInput): GateVerdict {
     }
     // Lines systemd ignores, on their line (errors when the unit cannot load).
     const phantoms = phantomViolations(result.unitId, u.head, u.base, input.systemd.version, mode);
+    // What the primary release found that another release may find otherwise (a mixed fleet).
+    const onPrimary: Violation[] = [...phantoms];
     if (movedIntoExclusion) {
       result.violations.push({
         kind: 'profile-change',
@@ -738,16 +909,9 @@ export function evaluateGate(input: GateInput): GateVerdict {
     } else if (!u.head.assessment || !u.head.settings) {
       result.status = 'error';
       result.note = u.head.error ?? 'the unit could not be scored';
-      const refused = refusal(u.head);
-      result.violations.push({
-        kind: 'load-error',
-        check: 'load',
-        directives: [],
-        message: `${result.unitId}: systemd would refuse this unit: ${result.note}${refused.message ? ` (${refused.message})` : ''}`,
-        location: refused.location,
-        weight: 100,
-        advisory: false,
-      });
+      const loadError = loadErrorViolation(result.unitId, result.note, u.head);
+      result.violations.push(loadError);
+      onPrimary.push(loadError);
     } else {
       if (u.base?.assessment) result.changes = rowChanges(u.base, u.head);
       const profileViolations = evaluateProfile(profile, u.head, input.systemd, mode === 'report');
@@ -762,7 +926,12 @@ export function evaluateGate(input: GateInput): GateVerdict {
         for (const v of profileViolations) v.advisory = before.has(`${v.kind}\0${v.check}`);
       }
       result.violations.push(...profileViolations);
-      if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
+      onPrimary.push(...profileViolations);
+      if (u.base?.assessment) {
+        const regressions = evaluateRegression(u, policy, result.changes);
+        result.violations.push(...regressions);
+        onPrimary.push(...regressions);
+      }
       if (u.head.unit && result.violations.length > 0 && advised++ >= MAX_UNITS_WITH_FIXES)
         withoutFixes(result.violations, FIX_PLANNERS);
       else if (u.head.unit)
@@ -778,6 +947,18 @@ export function evaluateGate(input: GateInput): GateVerdict {
       messages.push(...signoff.approvedMessages);
     }
     result.violations.push(...phantoms);
+    if (otherVersions.length > 0 && !movedIntoExclusion) {
+      const fleet = judgeOtherReleases(u, onPrimary, {
+        unitId: result.unitId,
+        primary: input.systemd,
+        versions: policy.systemdVersions,
+        profile,
+        policy,
+        withFixes: advised <= MAX_UNITS_WITH_FIXES,
+      });
+      result.violations.push(...fleet.violations);
+      result.releases = fleet.scores;
+    }
 
     for (const n of unitNotes.filter((n) => n.problems.length > 0)) {
       result.violations.push({
@@ -853,6 +1034,7 @@ export function evaluateGate(input: GateInput): GateVerdict {
     result: mode === 'report' ? 'pass' : anyFailure ? 'fail' : 'pass',
     mode,
     systemdVersion: input.systemd.version,
+    ...(policy.systemdVersions.length > 1 ? { systemdVersions: [...policy.systemdVersions] } : {}),
     ...(heads.length > 0 ? { maxExposure: Math.max(...heads) } : {}),
     units: results,
     notes,

@@ -54,6 +54,8 @@ export interface Finding {
   note?: DeviationNote;
   /** Local checks only: the approval the accepting note still needs. */
   pendingApproval?: string;
+  /** A mixed fleet: the releases it holds for, when not every scored one (Violation.systemdVersions). */
+  systemdVersions?: number[];
 }
 
 /** A unit finding (one that came from a violation). */
@@ -90,6 +92,7 @@ function fromViolation(
     ...(v.cause !== undefined ? { cause: v.cause } : {}),
     message: v.message,
     ...(v.fix ? { fix: v.fix } : {}),
+    ...(v.systemdVersions ? { systemdVersions: [...v.systemdVersions] } : {}),
     ...(accepted
       ? {
           acceptedBy: accepted.acceptedBy,

@@ -79,6 +79,11 @@ export interface Violation {
   cause?: string;
   /** Reported but not failing (profile rules in `report` and `ratchet` modes). */
   advisory: boolean;
+  /**
+   * A mixed fleet (the policy scores several releases): the releases it holds for, oldest first, when
+   * not all of them (the message names them too). Absent when it holds for every scored release.
+   */
+  systemdVersions?: number[];
 }
 
 export interface DeviationNote {
@@ -153,6 +158,13 @@ export interface ScoredSide {
   badness: Record<string, number | null>;
 }
 
+/** A unit's scores on one release of a mixed fleet. */
+export interface ReleaseScore {
+  systemdVersion: number;
+  base?: ScoredSide;
+  head?: ScoredSide;
+}
+
 export interface UnitResult {
   /** Repository path of the main unit file at head (or at base for deleted units). */
   path: string;
@@ -170,13 +182,21 @@ export interface UnitResult {
   changes: RowChange[];
   /** Why the unit is excluded, failed to load, etc. */
   note?: string;
+  /**
+   * A mixed fleet: the unit's scores on every release the policy scores, oldest first (`base`, `head`
+   * and `changes` are the primary release's). Absent when one release is scored.
+   */
+  releases?: ReleaseScore[];
 }
 
 export interface GateVerdict {
   result: 'pass' | 'fail';
   mode: GateMode;
+  /** The primary release (the policy's `systemdVersion`). */
   systemdVersion: number;
-  /** Highest head exposure among scored units (0…100), or undefined when none was scored. */
+  /** A mixed fleet: every release scored, oldest first. Absent when one release is scored. */
+  systemdVersions?: number[];
+  /** Highest head exposure among scored units on the primary release (0…100), or undefined when none was scored. */
   maxExposure?: number;
   units: UnitResult[];
   /** Deviation notes found anywhere, valid or not. */

@@ -6,12 +6,19 @@ import { posix } from 'path';
 import type { GatePolicy } from '../policy/policy-types';
 import { isExcluded } from '../policy/resolve-profile';
 import { matchesGlob } from '../policy/match-glob';
-import { systemdRelease } from '../security/versions';
+import { systemdRelease, type SystemdRelease } from '../security/versions';
+import type { SecurityPolicy } from '../security/security-policy';
 import { UnitLoader } from '../unit/load-unit';
 import type { UnitTree } from '../unit/unit-tree';
-import { discoverUnits, type SkippedUnitFile, type UnitLocator } from './discover-units';
+import {
+  discoverUnits,
+  locatorOn,
+  sameLoading,
+  type SkippedUnitFile,
+  type UnitLocator,
+} from './discover-units';
 import { scoreUnit, type ScoredUnit } from './score-units';
-import type { GateUnitInput } from './evaluate-gate';
+import type { GateUnitInput, ReleaseSides, UnitSide } from './evaluate-gate';
 
 /** One side of a change: its files as a tree, and the repository paths of all of them. */
 export interface TreeSource {
@@ -85,6 +92,72 @@ export function scoreAll(
   return out;
 }
 
+/**
+ * A mixed fleet's other releases (the policy's `systemdVersions` besides the primary): how each loads
+ * and scores the units the primary release found. A unit loads the same way on most releases and is
+ * then only scored again (ScoredUnit.sideOn); a root tree's unit (252 splits /usr) or a template (its
+ * instance) may load otherwise and is then loaded again, its files counted for the scope too. Nothing
+ * is scored before the gate asks for it, and only units in scope are.
+ */
+class OtherReleases {
+  readonly releases: SystemdRelease[];
+  private readonly loadedOtherwise = new Map<ScoredUnit, Map<number, ScoredUnit | undefined>>();
+
+  constructor(
+    policy: GatePolicy,
+    private readonly overrides: SecurityPolicy | undefined,
+  ) {
+    this.releases = policy.systemdVersions.filter((v) => v !== policy.systemdVersion).map(systemdRelease);
+  }
+
+  /** The unit as `release` loads it, when that differs from how the primary release did. */
+  private otherwise(tree: UnitTree, u: ScoredUnit, release: SystemdRelease): ScoredUnit | undefined {
+    let byRelease = this.loadedOtherwise.get(u);
+    if (!byRelease) this.loadedOtherwise.set(u, (byRelease = new Map()));
+    if (!byRelease.has(release.version)) {
+      const l = locatorOn(u.locator, release.traits.searchPath, release.traits.templateInstance);
+      byRelease.set(
+        release.version,
+        sameLoading(l, u.locator) ? undefined : scoreUnit(tree, l, release, this.overrides),
+      );
+    }
+    return byRelease.get(release.version);
+  }
+
+  /** Files the other releases read for the unit beyond those the primary reads. */
+  files(tree: UnitTree, u: ScoredUnit): string[] {
+    return this.releases.flatMap((r) => this.otherwise(tree, u, r)?.files ?? []);
+  }
+
+  private side(tree: UnitTree, u: ScoredUnit, release: SystemdRelease): UnitSide {
+    const other = this.otherwise(tree, u, release);
+    if (other) return other.side;
+    return u.sideOn ? u.sideOn(release) : scoreUnit(tree, u.locator, release, this.overrides).side;
+  }
+
+  /** The unit's sides on each other release, each scored when first read. */
+  sides(
+    head: { tree: UnitTree; unit: ScoredUnit },
+    base: { tree: UnitTree; unit: ScoredUnit } | undefined,
+  ): ReleaseSides[] {
+    return this.releases.map((systemd) => {
+      let h: UnitSide | undefined;
+      let b: UnitSide | undefined;
+      const side = (at: { tree: UnitTree; unit: ScoredUnit }): UnitSide =>
+        this.side(at.tree, at.unit, systemd);
+      return {
+        systemd,
+        get head(): UnitSide {
+          return (h ??= side(head));
+        },
+        get base(): UnitSide | undefined {
+          return base ? (b ??= side(base)) : undefined;
+        },
+      };
+    });
+  }
+}
+
 function comparePaths(a: { path: string }, b: { path: string }): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
@@ -108,7 +181,18 @@ export function selectScope(input: ScopeInput): GateUnitInput[] {
   }
   const policyChanged = input.policyPath !== undefined && changedPaths.has(input.policyPath);
   if (policyChanged) input.messages.push(`The policy ${input.policyPath} changed: every unit is in scope.`);
-  const touches = (u: ScoredUnit | undefined): boolean => !!u && u.files.some((f) => changedPaths.has(f));
+  const others = new OtherReleases(
+    policy,
+    policy.assessorOverrides.size > 0 ? policy.assessorOverrides : undefined,
+  );
+  const treeOf = new Map<ScoredUnit, UnitTree>();
+  for (const u of heads.values()) treeOf.set(u, input.head.tree);
+  if (input.base) for (const u of bases.values()) treeOf.set(u, input.base.tree);
+  const touches = (u: ScoredUnit | undefined): boolean =>
+    !!u &&
+    (u.files.some((f) => changedPaths.has(f)) ||
+      (others.releases.length > 0 &&
+        others.files(treeOf.get(u) as UnitTree, u).some((f) => changedPaths.has(f))));
   const filters = input.pathFilters ?? [];
   const directory = input.directory ? `${input.directory}/` : '';
   const wanted = (path: string): boolean =>
@@ -176,6 +260,14 @@ export function selectScope(input: ScopeInput): GateUnitInput[] {
       ...(exclusion ? { excluded: { reason: exclusion.reason } } : {}),
       head: head.side,
       ...(base ? { base: base.side } : {}),
+      ...(others.releases.length > 0
+        ? {
+            releases: others.sides(
+              { tree: input.head.tree, unit: head },
+              base && input.base ? { tree: input.base.tree, unit: base } : undefined,
+            ),
+          }
+        : {}),
     });
   }
   // Units that exist only at base and whose file the change removed.

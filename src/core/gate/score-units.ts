@@ -19,6 +19,13 @@ export interface ScoredUnit {
    * unitReadPaths(). A change to any of them changes the unit.
    */
   files: string[];
+  /**
+   * The same loaded unit scored as another release does (a mixed fleet), when first asked for and
+   * once per release: loading does not depend on the release when the name and search path are the
+   * same (see sameLoading()), so only derivation and assessment run again. Absent from scorers that
+   * cannot (the trend's cache): the caller then loads the unit again.
+   */
+  sideOn?(systemd: SystemdRelease): UnitSide;
 }
 
 /**
@@ -166,19 +173,19 @@ export function scoreUnit(
   };
   const refused = escapingSymlink(tree, locator);
   if (refused)
-    return {
+    return withSameSide({
       locator,
       side: { path: locator.repoPath, error: refused, texts: [] },
       files: readByName(),
-    };
+    });
   const unitLoader = loader ?? new UnitLoader(tree, locator.searchPath);
   const loaded = unitLoader.load(locator.unitName);
   if (!loaded.ok) {
-    return {
+    return withSameSide({
       locator,
       side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
       files: readByName(),
-    };
+    });
   }
   const unit = loaded.unit;
   const escaping = escapingDropIns(tree, locator.searchPath, unit, unitLoader);
@@ -188,11 +195,11 @@ export function scoreUnit(
         (d) => `the drop-in ${d.path} is a symlink to ${d.target}, which is not in this repository; refused`,
       )
       .join('; ');
-    return {
+    return withSameSide({
       locator,
       side: { path: locator.repoPath, error, texts: [] },
       files: [...new Set([...readByName(), ...escaping.map((d) => d.path)])],
-    };
+    });
   }
   // Everything read from the tree is read now (a memoising caller records the reads of this call).
   const texts: { path: string; text: string }[] = [];
@@ -217,8 +224,8 @@ export function scoreUnit(
   );
   // The score itself (derivation and assessment, which read nothing more) is made when the side is
   // first asked for: the scope stage needs every unit's files, but the scores of the units in scope only.
-  const scoredSide = (): UnitSide => {
-    const outcome = scoreLoadedUnit(unit, systemd, overrides);
+  const scoredSide = (release: SystemdRelease): UnitSide => {
+    const outcome = scoreLoadedUnit(unit, release, overrides);
     const side: UnitSide = {
       path: repoPathOf(unit.fragmentPath),
       unit,
@@ -237,12 +244,23 @@ export function scoreUnit(
     toRepoPaths(side);
     return side;
   };
-  let side: UnitSide | undefined;
+  const sides = new Map<number, UnitSide>();
+  const sideOn = (release: SystemdRelease): UnitSide => {
+    let side = sides.get(release.version);
+    if (!side) sides.set(release.version, (side = scoredSide(release)));
+    return side;
+  };
   return {
     locator,
     files,
     get side(): UnitSide {
-      return (side ??= scoredSide());
+      return sideOn(systemd);
     },
+    sideOn,
   };
+}
+
+/** A unit that did not load: systemd refuses it before any release's rules apply, on every release. */
+function withSameSide(scored: Omit<ScoredUnit, 'sideOn'>): ScoredUnit {
+  return { ...scored, sideOn: () => scored.side };
 }

@@ -107,8 +107,26 @@ export function comparePolicies(base: GatePolicy, proposed: GatePolicy): PolicyD
     if (show(before) !== show(after)) out.push({ path, before: show(before), after: show(after), loosens });
   };
   push('mode', base.mode, proposed.mode, MODE_STRICTNESS[proposed.mode] < MODE_STRICTNESS[base.mode]);
-  // Another version scores other rows and knows other settings: not a direction anyone can tell.
-  push('systemdVersion', base.systemdVersion, proposed.systemdVersion, true);
+  // Another version scores other rows and knows other settings: not a direction anyone can tell,
+  // unless the base's release is still scored (a mixed fleet's primary changed among its releases).
+  push(
+    'systemdVersion',
+    base.systemdVersion,
+    proposed.systemdVersion,
+    !proposed.systemdVersions.includes(base.systemdVersion),
+  );
+  // A mixed fleet: a release scored more can only fail more units, a release scored no more lets
+  // through what fails on it alone. Shown only when either side scores several (a single release's
+  // change is the line above).
+  if (base.systemdVersions.length > 1 || proposed.systemdVersions.length > 1)
+    out.push(
+      ...listChange(
+        'systemdVersions',
+        base.systemdVersions.map(String),
+        proposed.systemdVersions.map(String),
+        'removed',
+      ),
+    );
   push('defaultProfile', base.defaultProfile, proposed.defaultProfile, true);
   for (const name of new Set([...base.profiles.keys(), ...proposed.profiles.keys()]))
     out.push(...compareProfile(name, base.profiles.get(name), proposed.profiles.get(name)));

@@ -7,7 +7,13 @@ import apiServiceProfile from '../../../policies/profiles/api-service.json';
 import workerProfile from '../../../policies/profiles/worker.json';
 import schedulerProfile from '../../../policies/profiles/scheduler.json';
 import type { AssessorOverride } from '../security/security-policy';
-import { DEFAULT_VERSION, systemdRelease, type SystemdRelease } from '../security/versions';
+import {
+  DEFAULT_VERSION,
+  listVersions,
+  systemdRelease,
+  type SystemdRelease,
+  type SystemdVersion,
+} from '../security/versions';
 import { globError } from './match-glob';
 import { lineKey } from '../unit/directive-key';
 import { formatJsonPath, parseJsonDocument, type JsonPathSegment } from './parse-json-document';
@@ -291,9 +297,12 @@ function describeAjvError(e: ErrorObject, data: unknown): Problem[] {
       return [
         { path, message: `must list at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}` },
       ];
-    case 'uniqueItems':
-      // ajv scans from the end: `j` is the later copy, `i` the earlier one.
-      return [{ path: [...path, Number(params.j)], message: `duplicate of item ${String(params.i)}` }];
+    case 'uniqueItems': {
+      // Which of `i` and `j` is the later copy depends on how ajv compared the items (it scans
+      // primitive items of an enum or scalar type otherwise than objects): the later is the larger.
+      const [i, j] = [Number(params.i), Number(params.j)];
+      return [{ path: [...path, Math.max(i, j)], message: `duplicate of item ${Math.min(i, j)}` }];
+    }
     case 'pattern':
       return [{ path, message: `${show(e.data)} is not valid: it must be ${expectation(parent)}` }];
     default:
@@ -305,24 +314,48 @@ function describeAjvError(e: ErrorObject, data: unknown): Problem[] {
 // After the schema: names, the extends graph, the merge and the defaults.
 
 /**
- * Items of a profile's lists that must be names of the policy's release (`x-unitgate-names`: its
- * capabilities, its address families) and are not: the schema only checks their spelling.
+ * Items of a profile's lists that must be names of the policy's releases (`x-unitgate-names`: their
+ * capabilities, their address families) and are not, in one release or more: the schema only checks
+ * their spelling, and a name a release does not know would be checked against nothing on its hosts.
  */
-function unknownNames(name: string, p: ProfileDocument, release: SystemdRelease): Problem[] {
+function unknownNames(name: string, p: ProfileDocument, releases: readonly SystemdRelease[]): Problem[] {
   return PROFILE_LISTS.flatMap(({ key, names }) => {
     if (names === undefined) return [];
-    const known = release.data[names];
-    return (p[key] ?? []).flatMap((item, i) =>
-      item in known
-        ? []
-        : [
-            {
-              path: ['profiles', name, key, i],
-              message: `unknown ${NAME_SETS[names]} '${item}' in systemd ${release.version}${hint(item, Object.keys(known))}`,
-            },
-          ],
-    );
+    return (p[key] ?? []).flatMap((item, i) => {
+      const missing = releases.filter((r) => !(item in r.data[names]));
+      const first = missing[0];
+      if (first === undefined) return [];
+      const known = Object.keys(first.data[names]);
+      return [
+        {
+          path: ['profiles', name, key, i],
+          message: `unknown ${NAME_SETS[names]} '${item}' in systemd ${listVersions(missing.map((r) => r.version))}${hint(item, known)}`,
+        },
+      ];
+    });
   });
+}
+
+/**
+ * The primary release and every release the policy scores (oldest first), or the problem with them:
+ * `systemdVersion` alone, `systemdVersions` alone (its first item is the primary), or both, when the
+ * primary is one of the list. Anything else is a contradiction, refused on the key that names it.
+ */
+function releasesOf(
+  doc: PolicyDocument,
+): { primary: SystemdVersion; versions: SystemdVersion[] } | { problem: Problem } {
+  const list = doc.systemdVersions;
+  const primary = doc.systemdVersion ?? list?.[0] ?? POLICY_DEFAULTS.systemdVersion;
+  if (list === undefined) return { primary, versions: [primary] };
+  if (!list.includes(primary)) {
+    return {
+      problem: {
+        path: ['systemdVersion'],
+        message: `systemd ${primary} is not one of systemdVersions [${list.join(', ')}]: add it there, or leave systemdVersion out (the first of systemdVersions is then the primary release)`,
+      },
+    };
+  }
+  return { primary, versions: [...list].sort((a, b) => a - b) };
 }
 
 type Parent =
@@ -340,8 +373,10 @@ function profileFromBuiltIn(name: string, doc: ProfileDocument, defaultThreshold
 
 function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy } | { problems: Problem[] } {
   const problems: Problem[] = [];
-  const systemdVersion = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
-  const release = systemdRelease(systemdVersion);
+  const chosen = releasesOf(doc);
+  if ('problem' in chosen) return { problems: [chosen.problem] };
+  const { primary: systemdVersion, versions: systemdVersions } = chosen;
+  const releases = systemdVersions.map(systemdRelease);
   const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
   const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
 
@@ -349,14 +384,14 @@ function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy 
   for (const [name, d] of BUILT_IN_PROFILES)
     builtIns.set(name, profileFromBuiltIn(name, d, defaultThreshold));
 
-  for (const [name, p] of userProfiles) problems.push(...unknownNames(name, p, release));
+  for (const [name, p] of userProfiles) problems.push(...unknownNames(name, p, releases));
 
-  // The schema accepts the json_fields of every supported release; the policy's release must have it
-  // (a row only some releases have), or the override would silently change nothing.
-  const fields = release.data.assessors.map((a) => a.jsonField);
+  // The schema accepts the json_fields of every supported release; one of the policy's releases must
+  // have it (a row only some releases have), or the override would silently change nothing.
+  const fields = [...new Set(releases.flatMap((r) => r.data.assessors.map((a) => a.jsonField)))];
   for (const field of Object.keys(doc.assessorOverrides ?? {})) {
     if (!fields.includes(field)) {
-      const message = `systemd ${systemdVersion} has no assessor '${field}'${hint(field, fields)}`;
+      const message = `systemd ${listVersions(systemdVersions)} has no assessor '${field}'${hint(field, fields)}`;
       problems.push({ path: ['assessorOverrides', field], message });
     }
   }
@@ -489,6 +524,7 @@ function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy 
     policy: {
       source,
       systemdVersion,
+      systemdVersions,
       mode: doc.mode ?? POLICY_DEFAULTS.mode,
       defaultProfile,
       profiles: resolved,

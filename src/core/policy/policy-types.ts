@@ -80,7 +80,16 @@ export interface RegressionRule {
 export interface GatePolicy {
   /** Where the policy came from (a path, or `built-in baseline`). */
   source: string;
+  /**
+   * The primary release: the one reports, the trend and suggestions lead with (the gate's `systemd`).
+   * Always one of `systemdVersions`.
+   */
   systemdVersion: SystemdVersion;
+  /**
+   * Every release the gate scores each unit for (a mixed fleet), oldest first; `[systemdVersion]` when
+   * the policy names one. A unit fails when it fails on any of them.
+   */
+  systemdVersions: SystemdVersion[];
   mode: GateMode;
   /** Profile used for units no assignment matches. */
   defaultProfile: string;
@@ -120,6 +129,7 @@ export interface AssessorOverrideDocument {
 export interface PolicyDocument {
   $schema?: string;
   systemdVersion?: SystemdVersion;
+  systemdVersions?: SystemdVersion[];
   mode?: GateMode;
   threshold?: number;
   defaultProfile?: string;

@@ -22,6 +22,8 @@ export function applyWorkflowInputs(
   policy: GatePolicy,
   inputs: WorkflowInputs,
   fromPullRequest: boolean,
+  /** Receives what the inputs changed that is no refusal (a release a pull request's input adds). */
+  messages?: string[],
 ): RunFinding[] {
   const findings: RunFinding[] = [];
   const refuse = (message: string): void => {
@@ -45,14 +47,25 @@ export function applyWorkflowInputs(
       profile.threshold = inputs.threshold;
     }
   }
-  if (inputs.systemdVersion !== undefined && inputs.systemdVersion !== policy.systemdVersion) {
-    // Another version scores other rows and knows other settings: which one the services run on is
-    // the policy's decision, not the pull request's.
-    if (fromPullRequest)
-      refuse(
-        `The workflow input systemd-version: ${inputs.systemdVersion} differs from the policy's ${policy.systemdVersion}; on pull requests the policy's version applies. Set "systemdVersion" in the policy file on the base branch instead.`,
+  const version = inputs.systemdVersion;
+  if (version !== undefined && fromPullRequest) {
+    // Which releases the hosts run is the base policy's to say: a pull request's workflow may add one
+    // (every unit is then scored on it too and fails when it fails there) but never drop or replace
+    // one, and the primary release the reports lead with stays the policy's.
+    if (!policy.systemdVersions.includes(version)) {
+      policy.systemdVersions = [...policy.systemdVersions, version].sort((a, b) => a - b);
+      messages?.push(
+        `The workflow input systemd-version: ${version} adds systemd ${version} to the releases the policy scores (${policy.systemdVersions.join(', ')}); on pull requests an input may add a release, never replace one. Set "systemdVersions" in the policy file on the base branch to keep it.`,
       );
-    else policy.systemdVersion = inputs.systemdVersion;
+    }
+  } else if (
+    version !== undefined &&
+    (version !== policy.systemdVersion || policy.systemdVersions.length > 1)
+  ) {
+    // The repository's own workflow (push, dispatch, schedule) chooses the one release it scores, as
+    // a job per release of a matrix does.
+    policy.systemdVersion = version;
+    policy.systemdVersions = [version];
   }
   return findings;
 }

@@ -12,6 +12,7 @@ import {
   type UnitFinding,
 } from '../gate/findings';
 import { formatExposure } from '../security/render-security';
+import { listVersions } from '../security/versions';
 import { describeNote, titleOfFinding, titleOfKind } from './annotations';
 import {
   codeBlock,
@@ -178,15 +179,22 @@ export function renderUnitRow(u: UnitResult, findings: readonly UnitFinding[]): 
   const unitName = u.previousPath
     ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})`
     : codeCell(u.path);
-  const exposure =
-    u.base && u.head
-      ? `${exposureText(u.base)} → ${exposureText(u.head)}`
-      : u.head
-        ? `new → ${exposureText(u.head)}`
-        : u.base
-          ? `${exposureText(u.base)} → —`
+  const exposureOf = (r: Pick<UnitResult, 'base' | 'head'>): string =>
+    r.base && r.head
+      ? `${exposureText(r.base)} → ${exposureText(r.head)}`
+      : r.head
+        ? `new → ${exposureText(r.head)}`
+        : r.base
+          ? `${exposureText(r.base)} → —`
           : '—';
-  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : '—';
+  const deltaOf = (r: Pick<UnitResult, 'base' | 'head'>): string =>
+    r.base && r.head ? signedExposure(r.head.exposure - r.base.exposure) : '—';
+  // A mixed fleet: each release's numbers, named, in one cell (the table keeps its columns).
+  const perRelease = (of: (r: Pick<UnitResult, 'base' | 'head'>) => string): string =>
+    (u.releases ?? []).map((r) => `${of(r)} (${r.systemdVersion})`).join(' · ');
+  const several = (u.releases?.length ?? 0) > 1;
+  const exposure = several ? perRelease(exposureOf) : exposureOf(u);
+  const delta = several ? perRelease(deltaOf) : deltaOf(u);
   return `| ${unitName} | ${cell(u.profile)} | ${exposure} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u, findings)} |`;
 }
 
@@ -297,11 +305,16 @@ export function renderHeadline(verdict: GateVerdict, all: readonly Finding[]): s
   else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, 'finding')}`;
   else title = '✅ unitgate: hardening gate passed';
   const top = verdict.units.find((u) => u.head && u.head.exposure === verdict.maxExposure);
+  const fleet = (verdict.systemdVersions?.length ?? 0) > 1 ? verdict.systemdVersions : undefined;
   const facts = [
     `mode ${inlineCode(verdict.mode)}${verdict.mode === 'report' ? ' (never fails)' : ''}`,
-    `systemd ${verdict.systemdVersion}`,
+    fleet
+      ? `systemd ${listVersions(fleet)} (each unit scored on every one)`
+      : `systemd ${verdict.systemdVersion}`,
     verdict.maxExposure !== undefined
-      ? `highest exposure **${formatExposure(verdict.maxExposure)}${top ? ` ${md(top.head?.level ?? '')}` : ''}**`
+      ? `highest exposure **${formatExposure(verdict.maxExposure)}${top ? ` ${md(top.head?.level ?? '')}` : ''}**${
+          fleet ? ` on systemd ${verdict.systemdVersion}` : ''
+        }`
       : 'no unit scored',
     `${plural(verdict.units.length, 'unit')} checked`,
     ...(accepted > 0 ? [`${plural(accepted, 'unit')} with accepted deviations`] : []),

@@ -96,6 +96,8 @@ export interface JsonViolation {
   location: JsonLocation;
   /** What to add; null when no directive fixes it (sign-off, load errors, invalid notes). */
   fix: JsonFix | null;
+  /** A mixed fleet: the releases it holds for, when not every scored one; absent otherwise. */
+  systemdVersions?: number[];
 }
 
 export interface JsonNote {
@@ -166,6 +168,8 @@ export interface JsonFinding {
   fix: JsonFix | null;
   /** Who accepted a `notice` finding; null otherwise. */
   acceptedBy: string | null;
+  /** A mixed fleet: the releases it holds for, when not every scored one; absent otherwise. */
+  systemdVersions?: number[];
 }
 
 /** A finding about the run itself rather than a unit (its inputs, its scope, the policy file). */
@@ -194,6 +198,20 @@ export interface JsonUnit {
   accepted: JsonAcceptedDeviation[];
   /** Assessor rows whose badness differs between base and head. */
   changes: JsonRowChange[];
+  /**
+   * A mixed fleet: the unit's scores on every release scored, oldest first (`base` and `head` above
+   * are the primary release's); absent when one release is scored.
+   */
+  releases?: JsonReleaseScore[];
+}
+
+/** A unit's scores on one release of a mixed fleet. */
+export interface JsonReleaseScore {
+  systemdVersion: number;
+  base: JsonScore | null;
+  head: JsonScore | null;
+  /** head − base exposure (0…100 scale) on this release, null unless both were scored. */
+  delta: number | null;
 }
 
 export interface JsonReport {
@@ -211,7 +229,10 @@ export interface JsonReport {
   };
   result: 'pass' | 'fail';
   mode: GateMode;
+  /** The primary release (the policy's `systemdVersion`); `maxExposure` is its. */
   systemdVersion: number;
+  /** A mixed fleet: every release scored, oldest first; absent when one release is scored. */
+  systemdVersions?: number[];
   maxExposure: (JsonExposure & { level: string | null }) | null;
   counts: {
     units: number;
@@ -276,6 +297,7 @@ function violation(v: Violation): JsonViolation {
     weight: v.weight,
     location: where(v.location),
     fix: jsonFix(fixForViolation(v)),
+    ...(v.systemdVersions ? { systemdVersions: [...v.systemdVersions] } : {}),
   };
 }
 
@@ -293,6 +315,7 @@ function finding(f: Finding): JsonFinding {
     message: f.message,
     fix: jsonFix(f.fix),
     acceptedBy: f.acceptedBy ?? null,
+    ...(f.systemdVersions ? { systemdVersions: [...f.systemdVersions] } : {}),
   };
 }
 
@@ -350,6 +373,16 @@ function unit(u: UnitResult): JsonUnit {
       pendingApproval: a.pendingApproval ?? null,
     })),
     changes: u.changes.map(change),
+    ...(u.releases
+      ? {
+          releases: u.releases.map((r) => ({
+            systemdVersion: r.systemdVersion,
+            base: score(r.base),
+            head: score(r.head),
+            delta: r.base && r.head ? r.head.exposure - r.base.exposure : null,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -377,6 +410,7 @@ export function renderJsonReport(
     result: verdict.result,
     mode: verdict.mode,
     systemdVersion: verdict.systemdVersion,
+    ...(verdict.systemdVersions ? { systemdVersions: [...verdict.systemdVersions] } : {}),
     maxExposure:
       verdict.maxExposure === undefined
         ? null

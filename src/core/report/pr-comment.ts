@@ -141,12 +141,22 @@ function unitDetails(
     violations.length > 0 ? plural(violations.length, 'violation') : '',
     accepted.length > 0 ? `${accepted.length} accepted` : '',
   ].filter(Boolean);
-  const exposure =
-    u.base && u.head
-      ? ` · ${formatExposure(u.base.exposure)} → ${formatExposure(u.head.exposure)} (${signedExposure(
-          u.head.exposure - u.base.exposure,
+  const moved = (r: Pick<UnitResult, 'base' | 'head'>): string =>
+    r.base && r.head
+      ? `${formatExposure(r.base.exposure)} → ${formatExposure(r.head.exposure)} (${signedExposure(
+          r.head.exposure - r.base.exposure,
         )})`
       : '';
+  // A mixed fleet: each release's move, named (`252: 4.2 → 5.1 (+0.9) · 257: …`).
+  const exposure =
+    (u.releases?.length ?? 0) > 1
+      ? (u.releases ?? [])
+          .filter((r) => r.base && r.head)
+          .map((r) => ` · ${r.systemdVersion}: ${moved(r)}`)
+          .join('')
+      : u.base && u.head
+        ? ` · ${moved(u)}`
+        : '';
   const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${escapeHtml(
     exposure,
   )} — ${counts.join(', ')}`;

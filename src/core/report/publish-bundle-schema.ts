@@ -56,6 +56,7 @@ const violation = {
     fix: ref('fix'),
     cause: text(200),
     advisory: { type: 'boolean' },
+    systemdVersions: { type: 'array', maxItems: 10, uniqueItems: true, items: systemdVersion },
   },
   additionalProperties: false,
 };
@@ -132,6 +133,16 @@ const unit = {
     },
     changes: { type: 'array', maxItems: 200, items: ref('change') },
     note: text(),
+    releases: {
+      type: 'array',
+      maxItems: 10,
+      items: {
+        type: 'object',
+        required: ['systemdVersion'],
+        properties: { systemdVersion, base: ref('side'), head: ref('side') },
+        additionalProperties: false,
+      },
+    },
   },
   additionalProperties: false,
 };
@@ -223,6 +234,7 @@ export const PUBLISH_BUNDLE_SCHEMA = {
         result: { enum: ['pass', 'fail'] },
         mode: { enum: ['enforce', 'report', 'ratchet'] },
         systemdVersion,
+        systemdVersions: { type: 'array', maxItems: 10, uniqueItems: true, items: systemdVersion },
         maxExposure: { type: 'integer', minimum: 0, maximum: 100 },
         units: { type: 'array', maxItems: 5000, items: ref('unit') },
         notes: { type: 'array', maxItems: 1000, items: ref('note') },

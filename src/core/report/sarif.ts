@@ -247,6 +247,7 @@ export function renderSarif(
         directives: f.directives,
         advisory: f.advisory,
         weight: f.weight,
+        ...(f.systemdVersions ? { systemdVersions: f.systemdVersions } : {}),
       },
     };
     if (f.level === 'notice')
@@ -294,6 +295,7 @@ export function renderSarif(
           result: verdict.result,
           mode: verdict.mode,
           systemdVersion: verdict.systemdVersion,
+          ...(verdict.systemdVersions ? { systemdVersions: verdict.systemdVersions } : {}),
           ...(verdict.maxExposure !== undefined ? { maxExposure: verdict.maxExposure } : {}),
         },
       },

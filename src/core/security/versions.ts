@@ -643,6 +643,12 @@ export function userManagerRelease(version: SystemdVersion): SystemdRelease {
   return r;
 }
 
+/** Releases in a sentence: "252", "252 and 257", "252, 255 and 257". */
+export function listVersions(versions: readonly number[]): string {
+  if (versions.length <= 1) return versions.map(String).join('');
+  return `${versions.slice(0, -1).join(', ')} and ${String(versions[versions.length - 1])}`;
+}
+
 /** The supported releases no live systemd-analyze checks: no reachable archive ships their systemd. */
 export const RELEASES_WITHOUT_LIVE_ORACLE: readonly SystemdVersion[] = SUPPORTED_VERSIONS.filter(
   (version) => systemdRelease(version).data.liveOracle === null,
