@@ -173,6 +173,21 @@ describe('a live Debian 12 host', () => {
     expect(of(report, null, 'version-difference')).toEqual([]);
     expect(d.exitCode).toBe(0);
   });
+  it('asks the real systemd-analyze with --ask-systemd, which agrees', async () => {
+    const analyze = spawnSync('systemd-analyze', ['--version'], { encoding: 'utf8' });
+    if (analyze.status !== 0) {
+      console.warn('--ask-systemd SKIPPED: no systemd-analyze on this machine');
+      return;
+    }
+    const r = await cli(['snapshot', '--only', '--ask-systemd', ...UNITS], work);
+    expect(r.exitCode).toBe(0);
+    const snapshot = JSON.parse(r.stdout) as Snapshot;
+    expect(validateSnapshot(snapshot)).toBe(true);
+    expect(snapshot.systemdAnalyze?.version).toMatch(/^systemd 252/);
+    expect(snapshot.units.map((u) => u.name)).toEqual([...UNITS].sort());
+    for (const unit of snapshot.units)
+      expect(unit.systemdAnalyze).toEqual({ exposure: unit.exposure, error: null, disagreements: [] });
+  });
 });
 
 describe('a copied Debian 12 root with planted drift', () => {
