@@ -4,7 +4,9 @@
 //   - src/core/policy/policy-validator.generated.ts, from policies/schema.json, with policySchemaAjv()
 //     and POLICY_VALIDATOR_OPTIONS (src/core/policy/policy-schema-ajv.ts);
 //   - src/core/report/publish-bundle-validator.generated.ts, from PUBLISH_BUNDLE_SCHEMA, with
-//     publishBundleAjv() (src/core/report/publish-bundle-schema.ts).
+//     publishBundleAjv() (src/core/report/publish-bundle-schema.ts);
+//   - src/core/drift/snapshot-validator.generated.ts, from schemas/unitgate-snapshot-1.schema.json, with
+//     snapshotAjv() (src/core/drift/snapshot-schema-ajv.ts).
 // The schemas and ajv's options are read from those modules (bundled on the fly with esbuild), so the
 // validators cannot drift from what the tests compile.
 //   node scripts/generate-validators.mjs           rewrite them
@@ -30,6 +32,8 @@ async function loadSchemaModules() {
         "export { policySchemaAjv, POLICY_VALIDATOR_OPTIONS } from './src/core/policy/policy-schema-ajv';",
         "export { default as policySchema } from './policies/schema.json';",
         "export { publishBundleAjv, PUBLISH_BUNDLE_SCHEMA } from './src/core/report/publish-bundle-schema';",
+        "export { snapshotAjv } from './src/core/drift/snapshot-schema-ajv';",
+        "export { default as snapshotSchema } from './schemas/unitgate-snapshot-1.schema.json';",
       ].join('\n'),
       resolveDir: ROOT,
       sourcefile: 'validator-inputs.ts',
@@ -77,6 +81,14 @@ async function main() {
         m.publishBundleAjv(standalone),
         m.PUBLISH_BUNDLE_SCHEMA,
         'PUBLISH_BUNDLE_SCHEMA (src/core/report/publish-bundle-schema.ts)',
+      ),
+    },
+    {
+      file: 'src/core/drift/snapshot-validator.generated.ts',
+      text: validatorModule(
+        m.snapshotAjv(standalone),
+        m.snapshotSchema,
+        'schemas/unitgate-snapshot-1.schema.json',
       ),
     },
   ];

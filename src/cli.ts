@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { runSecurityCommand, type CommandResult } from './cli/security-command';
 import type * as ReviewCommands from './cli/review-commands';
 import type { TrendFormat } from './cli/trend-command';
+import type { DriftFormat } from './cli/drift-command';
 import { parseSecurityCommandLine } from './cli/security-command-line';
 import { UNITGATE_VERSION } from './version';
 import { CLI_FORMATS } from './core/report/formats';
@@ -42,6 +43,8 @@ export interface CliEnvironment {
   cwd: string;
   /** YYYY-MM-DD for deviation expiry (defaults to the clock). */
   today?: string;
+  /** ISO 8601 time a snapshot is taken at (defaults to the clock). */
+  now?: string;
   /** Streams command output (large `security` runs) instead of collecting it in the result. */
   write?: (chunk: string) => void;
   /** With `write`: streams output given as bytes (see SecurityOptions.writeEncoded). */
@@ -353,6 +356,119 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
           }),
       );
     });
+  program
+    .command('snapshot')
+    .description(
+      'Record what a host runs, as JSON (schemas/unitgate-snapshot-1.schema.json): every unit of the scanned types in ' +
+        "systemd's search path (or the named ones), the files that define each with their sha256, size and " +
+        'directives (values that can carry a secret kept as their sha256 only), the systemd version read off the ' +
+        "tree, and each unit's exposure and rows scored for the nearest supported release at or below it. " +
+        'Read-only; files it cannot read are recorded as unreadable, which `unitgate drift` fails on. The ' +
+        "snapshot shows the host's weak spots: keep it private.",
+    )
+    .argument('[units...]', 'unit names to record (with --only, no others; else in addition to the scan)')
+    .addOption(new Option('--root <dir>', 'read the units of this root tree (a mounted image) instead of /'))
+    .addOption(new Option('--output <file>', 'write the snapshot here (mode 0600) instead of stdout'))
+    .addOption(
+      new Option(
+        '--ask-systemd',
+        'also run the real `systemd-analyze security --offline=true --json=short` on each unit and record where it disagrees',
+      ),
+    )
+    .addOption(new Option('--only', 'record only the units named on the command line'))
+    .addOption(
+      new Option('--host <name>', "the host's name in the snapshot (default: the root's /etc/hostname)"),
+    )
+    .addOption(
+      new Option('--types <suffixes>', 'comma-separated unit file suffixes to scan for').default('.service'),
+    )
+    .addOption(
+      new Option(
+        '--systemd-version <version>',
+        `release to score for when the host's version cannot be read (${versionChoices(`default: ${DEFAULT_VERSION}`)})`,
+      ),
+    )
+    .action((units: string[], opts: Record<string, string | boolean | undefined>) => {
+      let fallbackVersion: SystemdVersion | undefined;
+      if (opts.systemdVersion !== undefined) {
+        const version = Number(opts.systemdVersion);
+        if (!isSupportedVersion(version))
+          throw new UsageError(
+            `Unsupported --systemd-version=${String(opts.systemdVersion)}; choose one of ${SUPPORTED_VERSIONS.join(', ')}.`,
+          );
+        fallbackVersion = version;
+      }
+      const types = String(opts.types ?? '.service')
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== '');
+      const bad = types.find((t) => !/^\.[a-z]+$/.test(t));
+      if (bad !== undefined || types.length === 0)
+        throw new UsageError(
+          `--types takes unit file suffixes such as .service, not ${String(bad ?? opts.types)}`,
+        );
+      if (opts.only === true && units.length === 0) throw new UsageError('--only needs unit names');
+      const r = reviewCommands().runSnapshotCommand(
+        {
+          units,
+          ...(typeof opts.root === 'string' ? { root: opts.root } : {}),
+          ...(typeof opts.output === 'string' ? { output: opts.output } : {}),
+          askSystemd: opts.askSystemd === true,
+          ...(typeof opts.host === 'string' ? { hostName: opts.host } : {}),
+          unitTypes: types,
+          ...(fallbackVersion !== undefined ? { fallbackVersion } : {}),
+          onlyRequested: opts.only === true,
+          takenAt: cli.now ?? new Date().toISOString(),
+          env: cli.env,
+        },
+        cli.cwd,
+      );
+      result.stdout += r.stdout;
+      result.stderr += r.stderr;
+      result.exitCode = r.exitCode;
+    });
+  program
+    .command('drift')
+    .description(
+      "Compare host snapshots (`unitgate snapshot`) with the repository's units at a commit: exposure and row " +
+        'differences and their causes (host-only drop-ins, changed or unreadable files, another systemd version, ' +
+        "units the repository does not define). Exit 1 when a difference fails the policy's `drift` rules, 0 when " +
+        'none does, 2 on errors. A drift report shows where hosts are weak: publish it with care.',
+    )
+    .requiredOption('--snapshot <files...>', 'snapshot files, one per host')
+    .addOption(new Option('--ref <rev>', 'the commit whose units and policy to compare with').default('HEAD'))
+    .addOption(
+      new Option(
+        '--policy <file>',
+        'policy file in the repository, read at --ref (default: .github/unitgate.json there, else the built-in baseline)',
+      ),
+    )
+    .addOption(
+      new Option('--format <format>', 'output: text, json, markdown or sarif')
+        .choices(['text', 'json', 'markdown', 'sarif'])
+        .default('text'),
+    )
+    .action((opts: Record<string, string | string[] | undefined>) => {
+      const snapshots = Array.isArray(opts.snapshot) ? opts.snapshot : [];
+      pending.push(
+        reviewCommands()
+          .runDriftCommand(
+            {
+              snapshots,
+              ref: typeof opts.ref === 'string' ? opts.ref : 'HEAD',
+              ...(typeof opts.policy === 'string' ? { policy: opts.policy } : {}),
+              format: (typeof opts.format === 'string' ? opts.format : 'text') as DriftFormat,
+              today: cli.today ?? new Date().toISOString().slice(0, 10),
+            },
+            cli.cwd,
+          )
+          .then((r) => {
+            result.stdout += r.stdout;
+            result.stderr += r.stderr;
+            result.exitCode = r.exitCode;
+          }),
+      );
+    });
   return program;
 }
 
@@ -454,9 +570,10 @@ function parseInto(argv: string[], cli: CliEnvironment, pending: Promise<void>[]
     if (argv[0] === 'security') runSecurity(argv.slice(1), cli, program, result);
     else program.parse(argv, { from: 'user' });
   } catch (e) {
-    // Usage errors exit 1, as systemd-analyze does; but `check` exits 1 when CI would fail, so there a
-    // usage error (which decides nothing) exits 2, like its other errors.
-    const usageStatus = argv[0] === 'check' ? 2 : 1;
+    // Usage errors exit 1, as systemd-analyze does; but `check` and `drift` exit 1 when something fails
+    // (and `snapshot` shares their statuses), so there a usage error (which decides nothing) exits 2,
+    // like their other errors.
+    const usageStatus = ['check', 'snapshot', 'drift'].includes(argv[0] ?? '') ? 2 : 1;
     if (e instanceof CommanderError) {
       // --help and --version exit 0.
       result.exitCode = e.exitCode === 0 ? 0 : usageStatus;

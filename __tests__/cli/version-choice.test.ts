@@ -27,7 +27,7 @@ describe('releases without a live oracle', () => {
     );
   });
 
-  it.each([['check'], ['suggest']])(
+  it.each([['check'], ['suggest'], ['snapshot']])(
     "are named by `unitgate %s --help`'s --systemd-version",
     async (command) => {
       const r = await runCliAsync([command, '--help'], cli);

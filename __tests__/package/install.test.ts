@@ -84,7 +84,9 @@ describe('the npm package', () => {
       'dist/cli.js',
       'package.json',
       'policies/schema.json',
+      'schemas/unitgate-drift-1.schema.json',
       'schemas/unitgate-report-1.schema.json',
+      'schemas/unitgate-snapshot-1.schema.json',
     ]);
   });
 

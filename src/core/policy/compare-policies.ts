@@ -185,5 +185,13 @@ export function comparePolicies(base: GatePolicy, proposed: GatePolicy): PolicyD
   const overrides = (p: GatePolicy): string[] =>
     [...p.assessorOverrides].map(([field, o]) => `${field}=${JSON.stringify(o)}`).sort();
   push('assessorOverrides', overrides(base), overrides(proposed), true);
+  // A kind that no longer fails, or a host-only drop-in accepted (or accepted longer, or by another
+  // glob), lets drift through that the base policy stops.
+  out.push(...listChange('drift.fail', base.drift.fail, proposed.drift.fail, 'removed'));
+  const allowances = (p: GatePolicy): string[] =>
+    p.drift.allowHostDropIns.map(
+      (a) => `${a.match}${a.expires !== undefined ? ` (until ${a.expires})` : ''}`,
+    );
+  out.push(...listChange('drift.allowHostDropIns', allowances(base), allowances(proposed), 'added'));
   return out;
 }

@@ -21,6 +21,7 @@ import { inheritLists, NAME_SETS, PROFILE_LISTS } from './profile-lists';
 import { validate as generatedValidator } from './policy-validator.generated';
 import type {
   DeviationPolicy,
+  DriftKind,
   GateMode,
   GatePolicy,
   PolicyDocument,
@@ -66,6 +67,9 @@ export const POLICY_DEFAULTS = {
     maxExpiryDays: 180,
   } as DeviationPolicy,
   unitTypes: ['.service'],
+  drift: {
+    fail: ['exposure-increase', 'host-only-file', 'changed-file', 'unreadable-file', 'unit-error'],
+  } as { fail: readonly DriftKind[] },
 } as const;
 
 export const BUILT_IN_POLICY_SOURCE = 'built-in baseline';
@@ -492,6 +496,11 @@ function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy 
       message: `unknown profile '${defaultProfile}'${hint(defaultProfile, knownNames)}`,
     });
   }
+  doc.drift?.allowHostDropIns?.forEach((entry, i) => {
+    const error = globError(entry.match);
+    if (error !== undefined)
+      problems.push({ path: ['drift', 'allowHostDropIns', i, 'match'], message: error });
+  });
   // An invalid glob fails the policy: it would match nothing and assign or exclude nothing unnoticed.
   for (const key of ['units', 'exclude'] as const) {
     doc[key]?.forEach((entry, i) => {
@@ -543,6 +552,13 @@ function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy 
       })),
       unitTypes: [...(doc.unitTypes ?? POLICY_DEFAULTS.unitTypes)],
       assessorOverrides,
+      drift: {
+        // What cannot be read on a host is never clean: unreadable files fail whatever the list says.
+        fail: [
+          ...new Set<DriftKind>([...(doc.drift?.fail ?? POLICY_DEFAULTS.drift.fail), 'unreadable-file']),
+        ],
+        allowHostDropIns: (doc.drift?.allowHostDropIns ?? []).map((a) => ({ ...a })),
+      },
     },
   };
 }

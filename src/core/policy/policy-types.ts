@@ -77,6 +77,41 @@ export interface RegressionRule {
   rows: boolean;
 }
 
+/**
+ * The kinds of difference `unitgate drift` finds between a host and the repository (policies/schema.json,
+ * `drift.fail`); append-only, as SARIF keys its rules on them.
+ */
+export const DRIFT_KINDS = [
+  'exposure-increase',
+  'exposure-decrease',
+  'row-worse',
+  'host-only-file',
+  'changed-file',
+  'missing-file',
+  'unreadable-file',
+  'unit-error',
+  'version-difference',
+  'unknown-unit',
+  'engine-disagreement',
+] as const;
+export type DriftKind = (typeof DRIFT_KINDS)[number];
+
+/** A host-only drop-in accepted on purpose (`drift.allowHostDropIns`). */
+export interface HostDropInAllowance {
+  /** Glob over the drop-in's path on the host. */
+  match: string;
+  reason: string;
+  owner?: string;
+  /** YYYY-MM-DD: the last day it is accepted. */
+  expires?: string;
+}
+
+export interface DriftPolicy {
+  /** The kinds that fail; `unreadable-file` is always among them. */
+  fail: DriftKind[];
+  allowHostDropIns: HostDropInAllowance[];
+}
+
 export interface GatePolicy {
   /** Where the policy came from (a path, or `built-in baseline`). */
   source: string;
@@ -103,6 +138,8 @@ export interface GatePolicy {
   unitTypes: string[];
   /** Assessor overrides in systemd's --security-policy format, keyed by json_field. */
   assessorOverrides: Map<string, AssessorOverride>;
+  /** What `unitgate drift` fails on. */
+  drift: DriftPolicy;
 }
 
 /** A profile as written in a policy file or policies/profiles/*.json (threshold on the 0.0–10.0 scale). */
@@ -141,4 +178,5 @@ export interface PolicyDocument {
   signoff?: SignoffRule[];
   unitTypes?: string[];
   assessorOverrides?: Record<string, AssessorOverrideDocument>;
+  drift?: { fail?: DriftKind[]; allowHostDropIns?: HostDropInAllowance[] };
 }
