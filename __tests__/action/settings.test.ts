@@ -26,6 +26,7 @@ describe('parseActionSettings', () => {
       trendLimit: 5,
       publish: 'direct',
       publishDir: 'unitgate-publish',
+      driftSnapshots: [],
     });
     expect(settingsOf({}).threshold).toBeUndefined();
     expect(settingsOf({}).mode).toBeUndefined();
@@ -58,6 +59,11 @@ describe('parseActionSettings', () => {
     ['systemd-version', '257', { systemdVersion: 257 }],
     ['trend-limit', '12', { trendLimit: 12 }],
     ['exclude', 'legacy/**\n old.service ', { exclude: ['legacy/**', 'old.service'] }],
+    [
+      'drift-snapshots',
+      'snapshots/*.json,\n /runner/_temp/drift/**/*.json ',
+      { driftSnapshots: ['snapshots/*.json', '/runner/_temp/drift/**/*.json'] },
+    ],
     ['working-directory', './services/api/', { workingDirectory: 'services/api' }],
     ['working-directory', '.', { workingDirectory: '' }],
     ['fail-on', 'warning', { failOn: 'warning' }],

@@ -92,6 +92,23 @@ export interface FakeIssueComment {
   updatedAt: string;
 }
 
+/** An issue (not a pull request; the two share one numbering, as on GitHub). */
+export interface FakeIssue {
+  id: number;
+  number: number;
+  title: string;
+  body: string | null;
+  user: string;
+  state: 'open' | 'closed';
+  stateReason: 'completed' | 'not_planned' | 'duplicate' | 'reopened' | null;
+  labels: string[];
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  /** Who closed it (the token's login), when closed. */
+  closedBy: string | null;
+}
+
 /** A check-run annotation exactly as received (`output.annotations[]` of a create or update). */
 export interface FakeAnnotation {
   path: string;
@@ -489,6 +506,55 @@ export function issueComment(ctx: ResourceContext, c: FakeIssueComment): Json {
     issue_url: `${api}/issues/${c.issueNumber}`,
     author_association: c.user.endsWith('[bot]') ? 'NONE' : 'CONTRIBUTOR',
     performed_via_github_app: null,
+  };
+}
+
+/** A label as GitHub lists it on an issue (ids and colours derived from the name). */
+function label(ctx: ResourceContext, name: string): Json {
+  const id = Number.parseInt(createHash('sha1').update(name).digest('hex').slice(0, 8), 16);
+  return {
+    id,
+    node_id: nodeId('Label', id),
+    url: `${ctx.apiUrl}/repos/${ctx.repo.owner}/${ctx.repo.name}/labels/${encodeURIComponent(name)}`,
+    name,
+    description: null,
+    color: 'ededed',
+    default: false,
+  };
+}
+
+export function issue(ctx: ResourceContext, i: FakeIssue, comments: number): Json {
+  const repo = `${ctx.repo.owner}/${ctx.repo.name}`;
+  const api = `${ctx.apiUrl}/repos/${repo}`;
+  const url = `${api}/issues/${i.number}`;
+  return {
+    id: i.id,
+    node_id: nodeId('Issue', i.id),
+    url,
+    repository_url: api,
+    labels_url: `${url}/labels{/name}`,
+    comments_url: `${url}/comments`,
+    events_url: `${url}/events`,
+    html_url: `${HTML}/${repo}/issues/${i.number}`,
+    number: i.number,
+    state: i.state,
+    state_reason: i.stateReason,
+    title: i.title,
+    body: i.body,
+    user: simpleUser(ctx, i.user),
+    labels: i.labels.map((name) => label(ctx, name)),
+    assignee: null,
+    assignees: [],
+    milestone: null,
+    locked: false,
+    active_lock_reason: null,
+    comments,
+    closed_at: i.closedAt,
+    created_at: i.createdAt,
+    updated_at: i.updatedAt,
+    closed_by: i.closedBy === null ? null : simpleUser(ctx, i.closedBy),
+    author_association: i.user.endsWith('[bot]') ? 'NONE' : 'CONTRIBUTOR',
+    timeline_url: `${url}/timeline`,
   };
 }
 

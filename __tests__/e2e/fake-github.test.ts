@@ -282,6 +282,37 @@ describe('routing and validation against the OpenAPI description', () => {
     fake.expectNoViolations();
   });
 
+  it('keeps issues: numbered with the pull requests, listed by state, labels and creator, edited and closed', async () => {
+    fake.addPullRequest({ number: 1 });
+    const theirs = fake.addIssue({ title: 'a bug', user: 'alice', labels: ['bug'] });
+    expect(theirs.number).toBe(2);
+
+    const created = await call('POST', `${REPO}/issues`, {
+      body: { title: 'unitgate: drift', body: 'drifted', labels: ['unitgate'] },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({
+      number: 3,
+      state: 'open',
+      user: { login: 'github-actions[bot]' },
+      labels: [expect.objectContaining({ name: 'unitgate' })],
+    });
+    const titles = async (query: string) =>
+      ((await call('GET', `${REPO}/issues${query}`)).json as Array<{ title: string }>).map((i) => i.title);
+    expect(await titles('')).toEqual(['unitgate: drift', 'a bug']);
+    expect(await titles('?labels=unitgate')).toEqual(['unitgate: drift']);
+    expect(await titles('?creator=alice')).toEqual(['a bug']);
+    expect(await titles('?labels=unitgate,bug')).toEqual([]);
+
+    expect((await call('POST', `${REPO}/issues/3/comments`, { body: { body: 'gone' } })).status).toBe(201);
+    const closed = await call('PATCH', `${REPO}/issues/3`, { body: { state: 'closed' } });
+    expect(closed.json).toMatchObject({ state: 'closed', state_reason: 'completed', comments: 1 });
+    expect(await titles('')).toEqual(['a bug']);
+    expect(await titles('?state=closed')).toEqual(['unitgate: drift']);
+    expect((await call('PATCH', `${REPO}/issues/1`, { body: { state: 'closed' } })).status).toBe(404);
+    fake.expectNoViolations();
+  });
+
   it("rejects review comments outside the diff and approving one's own pull request, as GitHub does", async () => {
     const pr = fake.addPullRequest({
       number: 2,

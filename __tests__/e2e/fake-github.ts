@@ -19,6 +19,7 @@ import {
   diffEntry,
   errorBody,
   fakeSha,
+  issue,
   issueComment,
   pullRequest,
   pullRequestSimple,
@@ -33,6 +34,7 @@ import {
   type FakeCommit,
   type FakeCheckRun,
   type FakeFile,
+  type FakeIssue,
   type FakeIssueComment,
   type FakePullRequest,
   type FakeRepository,
@@ -62,6 +64,9 @@ export type OperationId =
   | 'issues/create-comment'
   | 'issues/update-comment'
   | 'issues/delete-comment'
+  | 'issues/list-for-repo'
+  | 'issues/create'
+  | 'issues/update'
   | 'actions/list-workflow-run-artifacts'
   | 'repos/list-pull-requests-associated-with-commit'
   | 'repos/get-commit';
@@ -105,6 +110,9 @@ const REQUIRED_ACCESS: Record<OperationId, { scopes: PermissionScope[]; access: 
   'issues/create-comment': { scopes: ['issues', 'pull_requests'], access: 'write' },
   'issues/update-comment': { scopes: ['issues', 'pull_requests'], access: 'write' },
   'issues/delete-comment': { scopes: ['issues', 'pull_requests'], access: 'write' },
+  'issues/list-for-repo': { scopes: ['issues'], access: 'read' },
+  'issues/create': { scopes: ['issues'], access: 'write' },
+  'issues/update': { scopes: ['issues'], access: 'write' },
   'actions/list-workflow-run-artifacts': { scopes: ['actions'], access: 'read' },
   'repos/list-pull-requests-associated-with-commit': { scopes: ['contents'], access: 'read' },
   'repos/get-commit': { scopes: ['contents'], access: 'read' },
@@ -301,6 +309,8 @@ export class FakeGitHub {
   reviews: FakeReview[] = [];
   reviewComments: FakeReviewComment[] = [];
   issueComments: FakeIssueComment[] = [];
+  /** Issues (not pull requests) by number; pull requests and issues share the numbering. */
+  issues = new Map<number, FakeIssue>();
   checkRuns: FakeCheckRun[] = [];
   /** Commits `repos/get-commit` knows besides pull requests' heads (see setCommit). */
   commits = new Map<string, FakeCommit>();
@@ -368,6 +378,7 @@ export class FakeGitHub {
     this.reviews = [];
     this.reviewComments = [];
     this.issueComments = [];
+    this.issues = new Map();
     this.checkRuns = [];
     this.artifacts = [];
     this.commits = new Map();
@@ -400,7 +411,7 @@ export class FakeGitHub {
 
   /** Adds a pull request; every field has a default (number: next free, files: none). */
   addPullRequest(init: PullRequestInit = {}): FakePullRequest {
-    const number = init.number ?? Math.max(0, ...this.pullRequests.keys()) + 1;
+    const number = init.number ?? this.nextNumber();
     const headSha = init.head?.sha ?? fakeSha(`head-${number}`);
     const pr: FakePullRequest = {
       number,
@@ -462,6 +473,30 @@ export class FakeGitHub {
     };
     this.reviews.push(r);
     return r;
+  }
+
+  /** Adds an issue (open, by github-actions[bot], unless `init` says otherwise). */
+  addIssue(
+    init: Partial<Pick<FakeIssue, 'title' | 'body' | 'user' | 'state' | 'labels'>> & { number?: number } = {},
+  ): FakeIssue {
+    const at = this.now();
+    const state = init.state ?? 'open';
+    const i: FakeIssue = {
+      id: this.newId(),
+      number: init.number ?? this.nextNumber(),
+      title: init.title ?? 'An issue',
+      body: init.body === undefined ? '' : init.body,
+      user: init.user ?? ACTIONS_BOT,
+      state,
+      stateReason: state === 'closed' ? 'completed' : null,
+      labels: init.labels ?? [],
+      createdAt: at,
+      updatedAt: at,
+      closedAt: state === 'closed' ? at : null,
+      closedBy: state === 'closed' ? (init.user ?? ACTIONS_BOT) : null,
+    };
+    this.issues.set(i.number, i);
+    return i;
   }
 
   addIssueComment(issueNumber: number, body: string, user = ACTIONS_BOT): FakeIssueComment {
@@ -860,17 +895,17 @@ export class FakeGitHub {
         return this.writeCheckRun(call, run);
       }
       case 'issues/list-comments': {
-        const pr = this.pull(p.issue_number);
+        const number = this.issueOrPull(p.issue_number);
         const since = call.query.since === undefined ? undefined : Date.parse(call.query.since);
         const comments = this.issueComments.filter(
-          (c) => c.issueNumber === pr.number && (since === undefined || Date.parse(c.updatedAt) >= since),
+          (c) => c.issueNumber === number && (since === undefined || Date.parse(c.updatedAt) >= since),
         );
         return this.paginate(call, comments, (c) => issueComment(this.ctx, c));
       }
       case 'issues/create-comment': {
-        const pr = this.pull(p.issue_number);
+        const number = this.issueOrPull(p.issue_number);
         const body = this.checkBody(call.body.body, 'IssueComment');
-        const c = this.addIssueComment(pr.number, body, call.login);
+        const c = this.addIssueComment(number, body, call.login);
         const rendered = issueComment(this.ctx, c);
         return { status: 201, body: rendered, headers: { location: String(rendered.url) } };
       }
@@ -884,6 +919,46 @@ export class FakeGitHub {
         const c = this.issueComment(p.comment_id);
         this.issueComments = this.issueComments.filter((other) => other !== c);
         return { status: 204 };
+      }
+      case 'issues/list-for-repo':
+        return this.listIssues(call);
+      case 'issues/create': {
+        const b = call.body;
+        const labels = ((b.labels ?? []) as Array<string | { name?: string }>).map((l) =>
+          typeof l === 'string' ? l : String(l.name ?? ''),
+        );
+        const i = this.addIssue({
+          title: String(b.title),
+          body: b.body === undefined || b.body === null ? null : this.checkBody(b.body, 'Issue'),
+          user: call.login,
+          labels,
+        });
+        const rendered = issue(this.ctx, i, 0);
+        return { status: 201, body: rendered, headers: { location: String(rendered.url) } };
+      }
+      case 'issues/update': {
+        const i = this.issues.get(Number(p.issue_number));
+        if (!i) throw new HttpError(404, 'Not Found');
+        const b = call.body;
+        if (typeof b.title === 'string' || typeof b.title === 'number') i.title = String(b.title);
+        if (b.body !== undefined) i.body = b.body === null ? null : this.checkBody(b.body, 'Issue');
+        if (Array.isArray(b.labels))
+          i.labels = (b.labels as Array<string | { name?: string }>).map((l) =>
+            typeof l === 'string' ? l : String(l.name ?? ''),
+          );
+        const at = this.now();
+        if ((b.state === 'open' || b.state === 'closed') && b.state !== i.state) {
+          i.state = b.state;
+          // GitHub's default reasons: closing completes, reopening reopens.
+          i.stateReason =
+            b.state === 'closed'
+              ? ((b.state_reason as FakeIssue['stateReason'] | undefined) ?? 'completed')
+              : 'reopened';
+          i.closedAt = b.state === 'closed' ? at : null;
+          i.closedBy = b.state === 'closed' ? call.login : null;
+        }
+        i.updatedAt = at;
+        return { status: 200, body: issue(this.ctx, i, this.commentCount(i.number)) };
       }
       case 'actions/list-workflow-run-artifacts': {
         let list = this.artifacts.filter((a) => a.runId === Number(p.run_id));
@@ -908,6 +983,44 @@ export class FakeGitHub {
         return this.paginate(call, pulls, (pr) => pullRequestSimple(this.ctx, pr));
       }
     }
+  }
+
+  /**
+   * `issues/list-for-repo`: GitHub lists pull requests here too (with a `pull_request` key); the fake's
+   * pull requests are left out of this list, which is what a client filtering them out would keep.
+   * Filters: `state` (default open), `labels` (every one named), `creator`; newest first by default.
+   */
+  private listIssues(call: Call): Reply {
+    const q = call.query;
+    const state = q.state ?? 'open';
+    const labels = (q.labels ?? '')
+      .split(',')
+      .map((l) => l.trim())
+      .filter((l) => l !== '');
+    let list = [...this.issues.values()].filter(
+      (i) =>
+        (state === 'all' || i.state === state) &&
+        labels.every((l) => i.labels.some((own) => own.toLowerCase() === l.toLowerCase())) &&
+        (q.creator === undefined || i.user.toLowerCase() === q.creator.toLowerCase()),
+    );
+    list = list.sort((a, b) => (q.direction === 'asc' ? a.number - b.number : b.number - a.number));
+    return this.paginate(call, list, (i) => issue(this.ctx, i, this.commentCount(i.number)));
+  }
+
+  private commentCount(issueNumber: number): number {
+    return this.issueComments.filter((c) => c.issueNumber === issueNumber).length;
+  }
+
+  /** The number of an issue or pull request (one numbering); 404 for neither. */
+  private issueOrPull(number: string | undefined): number {
+    const n = Number(number);
+    if (!this.issues.has(n) && !this.pullRequests.has(n)) throw new HttpError(404, 'Not Found');
+    return n;
+  }
+
+  /** The next free number of the repository's issues and pull requests. */
+  private nextNumber(): number {
+    return Math.max(0, ...this.pullRequests.keys(), ...this.issues.keys()) + 1;
   }
 
   private listFiles(call: Call): Reply {

@@ -19,7 +19,15 @@ export {
 } from './make-git-repo';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
-export const ACTION_ENTRY = path.join(REPO_ROOT, 'dist', 'index.js');
+/**
+ * The bundled action: dist/index.js, or the file UNITGATE_ACTION_ENTRY names. That variable lets a
+ * change be tried end to end without rebuilding the committed dist/: bundle into a scratch directory
+ * (`node -e "import('./scripts/bundle.mjs').then((m) => m.bundle({ outDir: '/tmp/x' }))"`) and run
+ * `UNITGATE_ACTION_ENTRY=/tmp/x/index.js npx jest __tests__/e2e/…`.
+ */
+export const ACTION_ENTRY = process.env.UNITGATE_ACTION_ENTRY
+  ? path.resolve(process.env.UNITGATE_ACTION_ENTRY)
+  : path.join(REPO_ROOT, 'dist', 'index.js');
 export const ACTION_YML = path.join(REPO_ROOT, 'action.yml');
 
 export interface RunActionOptions {

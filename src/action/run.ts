@@ -71,6 +71,17 @@ import { proposedPolicyChange, readGoverningPolicy, workspacePolicyText } from '
 import type { AnnotationProperties, Runner, RunnerEnvironment } from './runner';
 import { ConfigError, type ActionSettings } from './settings';
 import { UNITGATE_VERSION } from '../version';
+import { expiringNotes, type ExpiringNote } from '../core/gate/note-expiry';
+import { selectScope } from '../core/gate/scope';
+import {
+  publishDriftReport,
+  readSnapshotFiles,
+  runDriftReport,
+  type DriftContext,
+  type DriftEngine,
+  type DriftOutcome,
+} from './drift-mode';
+import { isScheduledRun, otherBranch, publishNoteExpiry } from './scheduled-reports';
 
 export interface ActionDeps {
   /** GITHUB_WORKSPACE: the checked-out repository. */
@@ -84,6 +95,11 @@ export interface ActionDeps {
   now(): Date;
   /** The runner's operating system (process.platform); some are refused before anything runs. */
   platform?: NodeJS.Platform;
+  /**
+   * The drift engine that `drift-snapshots` hands the snapshot files to on scheduled runs; without
+   * one, that input is a configuration error.
+   */
+  driftEngine?: DriftEngine<unknown, unknown, DriftContext>;
 }
 
 /** What a run ended with, for the entry point (exit status) and for in-process tests. */
@@ -150,9 +166,12 @@ function failedUnits(verdict: GateVerdict): string[] {
   return verdict.units.filter((u) => u.status === 'fail' || u.status === 'error').map((u) => u.path);
 }
 
-/** The action's outputs: set before anything optional is published, `result` first. */
-function setResultOutputs(runner: Runner, verdict: GateVerdict): void {
-  runner.setOutput('result', verdict.result);
+/**
+ * The action's outputs: set before anything optional is published, `result` first (`fail` too when a
+ * scheduled run's drift fails, whatever the gate said).
+ */
+function setResultOutputs(runner: Runner, verdict: GateVerdict, driftFails = false): void {
+  runner.setOutput('result', driftFails ? 'fail' : verdict.result);
   runner.setOutput(
     'max-exposure',
     verdict.maxExposure !== undefined ? formatExposure(verdict.maxExposure) : '',
@@ -690,6 +709,28 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
   // After the run findings: fail-on counts them too (a refused input is a warning like any other).
   applyFailOn(verdict, settings.failOn);
 
+  // Scheduled runs: drift is computed before any output, so that a snapshot that cannot be read ends
+  // the run (status 2) before anything says "pass"; it is published with the rest further down.
+  const today = deps.now().toISOString().slice(0, 10);
+  const scheduled = isScheduledRun(deps.event);
+  let drift: DriftOutcome | undefined;
+  if (settings.driftSnapshots.length > 0 && !scheduled)
+    verdict.messages.push(
+      `The input drift-snapshots is ignored on ${deps.event.name || 'this'} events: post-deploy drift is reported by schedule and workflow_dispatch runs, not by changes.`,
+    );
+  else if (settings.driftSnapshots.length > 0) {
+    const runnerTemp = deps.environment.runnerTemp;
+    const files = readSnapshotFiles(
+      settings.driftSnapshots,
+      outputRoots(workspace, runnerTemp),
+      workspace,
+      runnerTemp,
+    );
+    if (!deps.driftEngine)
+      throw new ConfigError('input "drift-snapshots": this build of unitgate has no drift engine');
+    drift = runDriftReport(files, deps.driftEngine, { head, policy, commit: scope.headSha, today });
+  }
+
   let trend: Trend | undefined;
   if (settings.trend && (scope.pullNumber !== undefined || scope.release)) {
     const trendMessages: string[] = [];
@@ -714,13 +755,16 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
   }
 
   // The result first: whatever happens to the optional writes below, the workflow can read it.
-  setResultOutputs(runner, verdict);
+  setResultOutputs(runner, verdict, drift?.fails);
   const failLine = verdictLine(verdict, settings.failOn);
+  const driftLine = drift?.fails
+    ? 'unitgate: the deployed units drift from the repository (see the job summary)'
+    : undefined;
   // Every annotation until the verdict line goes through the budget, which keeps that line its place.
   const budgeted: ActionDeps = {
     ...deps,
     runner: withAnnotationBudget(runner, {
-      error: ANNOTATIONS_PER_LEVEL - (failLine ? 1 : 0),
+      error: ANNOTATIONS_PER_LEVEL - (failLine ? 1 : 0) - (driftLine ? 1 : 0),
       warning: ANNOTATIONS_PER_LEVEL,
       notice: ANNOTATIONS_PER_LEVEL,
     }),
@@ -768,15 +812,77 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
       gateScope,
     });
   }
+  if (scheduled) {
+    // The whole repository's notes, whatever the inputs narrowed the gate to.
+    const whole = scope.changed === undefined && pathFilters.length === 0 && directory === '';
+    const units = (whole ? gateScope : selectScope({ head, policy, messages: [] })).filter(
+      (u) => !u.excluded,
+    );
+    await publishScheduled(budgeted, {
+      notes: expiringNotes(units, policy.deviations, today),
+      warningDays: policy.deviations.expiryWarningDays,
+      blobUrl: blobUrlFor(deps.environment, scope.headSha),
+      ...(drift ? { drift } : {}),
+    });
+  }
   for (const m of verdict.messages) runner.info(m);
-  if (failLine) {
-    runner.error(failLine);
+  if (failLine || driftLine) {
+    if (failLine) runner.error(failLine);
+    if (driftLine) runner.error(driftLine);
     return { exitCode: 1, verdict };
   }
   runner.info(
     `unitgate: ${verdict.units.length} unit${verdict.units.length === 1 ? '' : 's'} in scope, gate passed (${verdict.mode}).`,
   );
   return { exitCode: 0, verdict };
+}
+
+/**
+ * A scheduled run's reminders: the expiring deviation notes and the drift (when computed), each to the
+ * job summary and its sticky issue. The issue writes are optional: failures are warnings.
+ */
+async function publishScheduled(
+  deps: ActionDeps,
+  r: { notes: ExpiringNote[]; warningDays: number; blobUrl: string; drift?: DriftOutcome },
+): Promise<void> {
+  const { runner, octokit, event, environment } = deps;
+  const ref = repoRef(environment);
+  const runUrl = currentRunUrl(environment);
+  let author: string | undefined;
+  if (octokit)
+    author = await tokenLogin(octokit).catch((e: unknown) => {
+      runner.info(
+        `Could not tell who the token acts as (${(e as Error).message}); only issues by github-actions[bot] are taken for unitgate's.`,
+      );
+      return undefined;
+    });
+  const branch = otherBranch(event);
+  const defaultBranch = (event.payload.repository as { default_branch?: unknown } | undefined)
+    ?.default_branch;
+  await publishNoteExpiry({
+    notes: r.notes,
+    warningDays: r.warningDays,
+    runner,
+    octokit,
+    ref,
+    ...(author ? { author } : {}),
+    blobUrl: r.blobUrl,
+    ...(typeof defaultBranch === 'string'
+      ? {
+          issueBlobUrl: `${environment.serverUrl}/${environment.repository}/blob/${encodeURIComponent(defaultBranch)}/`,
+        }
+      : {}),
+    ...(runUrl ? { runUrl } : {}),
+    ...(branch !== undefined ? { branch } : {}),
+  });
+  if (r.drift)
+    await publishDriftReport(r.drift, {
+      runner,
+      octokit,
+      ref,
+      ...(author ? { author } : {}),
+      ...(runUrl ? { runUrl } : {}),
+    });
 }
 
 /** Runs the action; never throws (a configuration or tool error is exit status 2 with its reason). */

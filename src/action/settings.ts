@@ -51,6 +51,11 @@ export interface ActionSettings {
   trendLimit: number;
   publish: PublishMode;
   publishDir: string;
+  /**
+   * Globs of drift snapshot files (workspace-relative, or absolute inside RUNNER_TEMP), read on
+   * `schedule` and `workflow_dispatch` runs only (drift-mode.ts); empty: no drift report.
+   */
+  driftSnapshots: string[];
 }
 
 export const GATE_MODES: readonly GateMode[] = ['enforce', 'ratchet', 'report'];
@@ -135,6 +140,7 @@ export function parseActionSettings(getInput: (name: string) => string): ActionS
     trendLimit: 5,
     publish: oneOf('publish', ['direct', 'artifact', 'from-artifact'], 'direct'),
     publishDir: text('publish-dir') || 'unitgate-publish',
+    driftSnapshots: globs('drift-snapshots'),
   };
   const limit = text('trend-limit');
   if (limit !== '') {

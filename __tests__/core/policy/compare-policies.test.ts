@@ -93,6 +93,18 @@ describe('comparePolicies', () => {
       'deviations.maxExpiryDays',
       false,
     ],
+    [
+      'a shorter expiry warning',
+      { deviations: { owners: ['@acme/security'], maxExpiryDays: 90, expiryWarningDays: 3 } },
+      'deviations.expiryWarningDays',
+      true,
+    ],
+    [
+      'a longer expiry warning',
+      { deviations: { owners: ['@acme/security'], maxExpiryDays: 90, expiryWarningDays: 30 } },
+      'deviations.expiryWarningDays',
+      false,
+    ],
     ['a sign-off rule dropped', { signoff: [] }, 'signoff', true],
     [
       'a sign-off rule added',

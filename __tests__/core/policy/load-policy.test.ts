@@ -51,6 +51,7 @@ describe('loadPolicy: defaults', () => {
         sources: ['pr-body', 'unit-file'],
         requiredFields: ['reason', 'owner', 'expires'],
         maxExpiryDays: 180,
+        expiryWarningDays: 14,
       },
       signoff: [],
       unitTypes: ['.service'],
@@ -71,10 +72,16 @@ describe('loadPolicy: defaults', () => {
     expect(schema.definitions.regression.default).toEqual(POLICY_DEFAULTS.regression);
     expect(schema.definitions.deviations.default).toEqual(POLICY_DEFAULTS.deviations);
     const d = schema.definitions.deviations.properties;
-    expect([d.sources.default, d.requiredFields.default, d.maxExpiryDays.default]).toEqual([
+    expect([
+      d.sources.default,
+      d.requiredFields.default,
+      d.maxExpiryDays.default,
+      d.expiryWarningDays.default,
+    ]).toEqual([
       POLICY_DEFAULTS.deviations.sources,
       POLICY_DEFAULTS.deviations.requiredFields,
       POLICY_DEFAULTS.deviations.maxExpiryDays,
+      POLICY_DEFAULTS.deviations.expiryWarningDays,
     ]);
   });
 
@@ -86,6 +93,7 @@ describe('loadPolicy: defaults', () => {
       sources: ['pr-body'],
       requiredFields: ['reason', 'owner', 'expires'],
       maxExpiryDays: 180,
+      expiryWarningDays: 14,
     });
   });
 

@@ -173,6 +173,13 @@ export function comparePolicies(base: GatePolicy, proposed: GatePolicy): PolicyD
     proposed.deviations.maxExpiryDays,
     proposed.deviations.maxExpiryDays > base.deviations.maxExpiryDays,
   );
+  // A shorter warning window tells owners later that a note runs out: less time to renew or fix it.
+  push(
+    'deviations.expiryWarningDays',
+    base.deviations.expiryWarningDays,
+    proposed.deviations.expiryWarningDays,
+    proposed.deviations.expiryWarningDays < base.deviations.expiryWarningDays,
+  );
   const rules = (p: GatePolicy): string[] =>
     p.signoff.map((r) => `${[...r.directives].sort().join(' ')} by ${[...r.approvers].sort().join(' ')}`);
   out.push(...listChange('signoff', rules(base), rules(proposed), 'removed'));

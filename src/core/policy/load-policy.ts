@@ -65,6 +65,7 @@ export const POLICY_DEFAULTS = {
     sources: ['pr-body', 'unit-file'],
     requiredFields: ['reason', 'owner', 'expires'],
     maxExpiryDays: 180,
+    expiryWarningDays: 14,
   } as DeviationPolicy,
   unitTypes: ['.service'],
   drift: {
@@ -545,6 +546,7 @@ function buildPolicy(doc: PolicyDocument, source: string): { policy: GatePolicy 
         sources: [...(doc.deviations?.sources ?? POLICY_DEFAULTS.deviations.sources)],
         requiredFields: [...(doc.deviations?.requiredFields ?? POLICY_DEFAULTS.deviations.requiredFields)],
         maxExpiryDays: doc.deviations?.maxExpiryDays ?? POLICY_DEFAULTS.deviations.maxExpiryDays,
+        expiryWarningDays: doc.deviations?.expiryWarningDays ?? POLICY_DEFAULTS.deviations.expiryWarningDays,
       },
       signoff: (doc.signoff ?? []).map((rule) => ({
         directives: [...new Set(rule.directives.map((d) => d.replace(/=$/, '')))],

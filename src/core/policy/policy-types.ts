@@ -68,6 +68,11 @@ export interface DeviationPolicy {
   requiredFields: DeviationField[];
   /** Longest allowed distance between today and `expires`, in days. */
   maxExpiryDays: number;
+  /**
+   * How many days before `expires` a scheduled run lists a unit file's note as expiring (expired ones
+   * are always listed): the warning comes while there is time to renew the note or fix the unit.
+   */
+  expiryWarningDays: number;
 }
 
 export interface RegressionRule {
