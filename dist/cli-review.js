@@ -643,7 +643,7 @@ var require_scan = __commonJS({
 var require_parse = __commonJS({
   "node_modules/picomatch/lib/parse.js"(exports2, module2) {
     "use strict";
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var utils = require_utils();
     var {
       MAX_LENGTH,
@@ -651,7 +651,7 @@ var require_parse = __commonJS({
       REGEX_NON_SPECIAL_CHARS,
       REGEX_SPECIAL_CHARS_BACKREF,
       REPLACEMENTS
-    } = constants2;
+    } = constants3;
     var expandRange = (args, options) => {
       if (typeof options.expandRange === "function") {
         return options.expandRange(...args, options);
@@ -860,7 +860,7 @@ var require_parse = __commonJS({
       if (options.maxExtglobRecursion === false) {
         return { risky: false };
       }
-      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants2.DEFAULT_MAX_EXTGLOB_RECURSION;
+      const max = typeof options.maxExtglobRecursion === "number" ? options.maxExtglobRecursion : constants3.DEFAULT_MAX_EXTGLOB_RECURSION;
       const branches = splitTopLevel(body).map((branch) => branch.trim());
       if (branches.length > 1) {
         if (branches.some((branch) => branch === "") || branches.some((branch) => /^[*?]+$/.test(branch)) || hasRepeatedCharPrefixOverlap(branches)) {
@@ -906,8 +906,8 @@ var require_parse = __commonJS({
       const bos = { type: "bos", value: "", output: opts.prepend || "" };
       const tokens = [bos];
       const capture = opts.capture ? "" : "?:";
-      const PLATFORM_CHARS = constants2.globChars(opts.windows);
-      const EXTGLOB_CHARS = constants2.extglobChars(PLATFORM_CHARS);
+      const PLATFORM_CHARS = constants3.globChars(opts.windows);
+      const EXTGLOB_CHARS = constants3.extglobChars(PLATFORM_CHARS);
       const {
         DOT_LITERAL,
         PLUS_LITERAL,
@@ -1603,7 +1603,7 @@ var require_parse = __commonJS({
         NO_DOTS_SLASH,
         STAR,
         START_ANCHOR
-      } = constants2.globChars(opts.windows);
+      } = constants3.globChars(opts.windows);
       const nodot = opts.dot ? NO_DOTS : NO_DOT;
       const slashDot = opts.dot ? NO_DOTS_SLASH : NO_DOT;
       const capture = opts.capture ? "" : "?:";
@@ -1661,7 +1661,7 @@ var require_picomatch = __commonJS({
     var scan = require_scan();
     var parse = require_parse();
     var utils = require_utils();
-    var constants2 = require_constants();
+    var constants3 = require_constants();
     var isObject = (val) => val && typeof val === "object" && !Array.isArray(val);
     var picomatch2 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
@@ -1789,7 +1789,7 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants2;
+    picomatch2.constants = constants3;
     module2.exports = picomatch2;
   }
 });
@@ -1799,32 +1799,6 @@ var require_posix = __commonJS({
   "node_modules/picomatch/posix.js"(exports2, module2) {
     "use strict";
     module2.exports = require_picomatch();
-  }
-});
-
-// node_modules/ajv/dist/runtime/ucs2length.js
-var require_ucs2length = __commonJS({
-  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
-    "use strict";
-    Object.defineProperty(exports2, "__esModule", { value: true });
-    function ucs2length(str) {
-      const len = str.length;
-      let length = 0;
-      let pos = 0;
-      let value;
-      while (pos < len) {
-        length++;
-        value = str.charCodeAt(pos++);
-        if (value >= 55296 && value <= 56319 && pos < len) {
-          value = str.charCodeAt(pos);
-          if ((value & 64512) === 56320)
-            pos++;
-        }
-      }
-      return length;
-    }
-    exports2.default = ucs2length;
-    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
   }
 });
 
@@ -1874,10 +1848,38 @@ var require_equal = __commonJS({
   }
 });
 
+// node_modules/ajv/dist/runtime/ucs2length.js
+var require_ucs2length = __commonJS({
+  "node_modules/ajv/dist/runtime/ucs2length.js"(exports2) {
+    "use strict";
+    Object.defineProperty(exports2, "__esModule", { value: true });
+    function ucs2length(str) {
+      const len = str.length;
+      let length = 0;
+      let pos = 0;
+      let value;
+      while (pos < len) {
+        length++;
+        value = str.charCodeAt(pos++);
+        if (value >= 55296 && value <= 56319 && pos < len) {
+          value = str.charCodeAt(pos);
+          if ((value & 64512) === 56320)
+            pos++;
+        }
+      }
+      return length;
+    }
+    exports2.default = ucs2length;
+    ucs2length.code = 'require("ajv/dist/runtime/ucs2length").default';
+  }
+});
+
 // src/cli/review-commands.ts
 var review_commands_exports = {};
 __export(review_commands_exports, {
   runCheckCommand: () => runCheckCommand,
+  runDriftCommand: () => runDriftCommand,
+  runSnapshotCommand: () => runSnapshotCommand,
   runSuggestCommand: () => runSuggestCommand,
   runTrendCommand: () => runTrendCommand
 });
@@ -14139,6 +14141,10 @@ var PROFILES = /* @__PURE__ */ new Map();
 function systemdRelease(version2) {
   return PROFILES.get(version2);
 }
+function listVersions(versions) {
+  if (versions.length <= 1) return versions.map(String).join("");
+  return `${versions.slice(0, -1).join(", ")} and ${String(versions[versions.length - 1])}`;
+}
 var RELEASES_WITHOUT_LIVE_ORACLE = SUPPORTED_VERSIONS.filter(
   (version2) => systemdRelease(version2).data.liveOracle === null
 );
@@ -14167,6 +14173,7 @@ function fromViolation(u, v, level, assessorFields, accepted) {
     ...v.cause !== void 0 ? { cause: v.cause } : {},
     message: v.message,
     ...v.fix ? { fix: v.fix } : {},
+    ...v.systemdVersions ? { systemdVersions: [...v.systemdVersions] } : {},
     ...accepted ? {
       acceptedBy: accepted.acceptedBy,
       note: accepted.note,
@@ -14632,6 +14639,20 @@ function setOf(c, index) {
   if (c.set) return c.set[index];
   const badness = c.badness[index];
   return badness === void 0 ? null : badness === 0;
+}
+function columnsOf(a) {
+  if (a.columns) return a.columns;
+  const rows = a.rows;
+  return {
+    assessors: rows.map((r) => r.assessor),
+    weight: rows.map((r) => r.weight),
+    range: rows.map((r) => r.range),
+    order: rows.map((_r, i) => i),
+    badness: rows.map((r) => r.badness),
+    description: rows.map((r) => r.description),
+    set: rows.map((r) => r.set),
+    exposure: rows.map((r) => r.exposure)
+  };
 }
 var ScoredAssessment = class {
   constructor(unitId, exposure3, level, columns) {
@@ -15909,14 +15930,14 @@ var UnitFileParser = class {
   nextInvalid;
   /** Where the next `=` in the text is, at or after the assignment last looked at (see firstEquals()). */
   nextEquals = -1;
-  warn(line, column, message, lastLine = line) {
+  warn(line, column, message, lastLine2 = line) {
     const d2 = new DiagnosticRecord(this.file, line, column, "warning", message);
-    if (lastLine !== line) d2.logLine = lastLine;
+    if (lastLine2 !== line) d2.logLine = lastLine2;
     this.result.diagnostics.push(d2);
   }
-  fail(line, column, message, reason, lastLine = line) {
+  fail(line, column, message, reason, lastLine2 = line) {
     const d2 = new DiagnosticRecord(this.file, line, column, "error", message, "refused-unit");
-    if (lastLine !== line) d2.logLine = lastLine;
+    if (lastLine2 !== line) d2.logLine = lastLine2;
     this.result.fatal = d2;
     this.result.fatalReason = reason;
     return false;
@@ -15938,8 +15959,8 @@ var UnitFileParser = class {
    * parseLine() of a line joined from continued ones, which starts at `startLine`:`startColumn` and
    * ends on `lastLine`.
    */
-  parseJoinedLine(logical, startLine, startColumn, lastLine) {
-    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn, lastLine);
+  parseJoinedLine(logical, startLine, startColumn, lastLine2) {
+    return this.parseLine(logical, false, 0, logical.length, startLine, startColumn, lastLine2);
   }
   /**
    * parse_line() (src/shared/conf-parser.c, v252–v262) on the logical line `src[from, to)`, which
@@ -15947,7 +15968,7 @@ var UnitFileParser = class {
    * place), not a joined line; `lastLine` is the line it ends on, the one systemd's messages name.
    * False when the line makes systemd refuse the whole file.
    */
-  parseLine(src, inText, from, to, startLine, startColumn, lastLine) {
+  parseLine(src, inText, from, to, startLine, startColumn, lastLine2) {
     let begin = from;
     let end = to;
     while (begin < end && isBlank(src.charCodeAt(begin))) begin++;
@@ -15960,22 +15981,22 @@ var UnitFileParser = class {
         column,
         `String is not UTF-8 clean, ignoring assignment: ${src.slice(begin, end)}`,
         "Invalid argument",
-        lastLine
+        lastLine2
       );
     if (src.charCodeAt(begin) === 91)
-      return this.sectionHeader(src.slice(begin, end), startLine, column, lastLine);
+      return this.sectionHeader(src.slice(begin, end), startLine, column, lastLine2);
     if (this.section === null) {
       if (!this.sectionIgnored)
-        this.warn(startLine, column, "Assignment outside of section. Ignoring.", lastLine);
+        this.warn(startLine, column, "Assignment outside of section. Ignoring.", lastLine2);
       return true;
     }
     const eq = this.firstEquals(src, inText, begin, end);
     if (eq === end) {
-      this.warn(startLine, column, "Missing '=', ignoring line.", lastLine);
+      this.warn(startLine, column, "Missing '=', ignoring line.", lastLine2);
       return true;
     }
     if (eq === begin) {
-      this.warn(startLine, column, "Missing key name before '=', ignoring line.", lastLine);
+      this.warn(startLine, column, "Missing key name before '=', ignoring line.", lastLine2);
       return true;
     }
     let keyEnd = eq;
@@ -15991,7 +16012,7 @@ var UnitFileParser = class {
       src.slice(begin, keyEnd),
       src.slice(valueBegin, end)
     );
-    if (lastLine !== startLine) assignment.lastLine = lastLine;
+    if (lastLine2 !== startLine) assignment.lastLine = lastLine2;
     this.result.assignments.push(assignment);
     return true;
   }
@@ -16008,19 +16029,19 @@ var UnitFileParser = class {
     return this.nextEquals < to ? this.nextEquals : to;
   }
   /** A `[Section]` line `l` (stripped); false when systemd refuses the file for it. */
-  sectionHeader(l, line, column, lastLine) {
+  sectionHeader(l, line, column, lastLine2) {
     if (l.charCodeAt(l.length - 1) !== 93)
-      return this.fail(line, column, `Invalid section header '${l}'`, "Bad message", lastLine);
+      return this.fail(line, column, `Invalid section header '${l}'`, "Bad message", lastLine2);
     const name = l.slice(1, -1);
     if (!isSafeString(name))
-      return this.fail(line, column, `Bad characters in section header '${l}'`, "Bad message", lastLine);
+      return this.fail(line, column, `Bad characters in section header '${l}'`, "Bad message", lastLine2);
     if (this.knownSections.includes(name)) {
       this.section = name;
       this.sectionLine = line;
       this.sectionIgnored = false;
       this.result.sections.push(new SectionRecord(name, line));
     } else {
-      if (!name.startsWith("X-")) this.warn(line, column, `Unknown section '${name}'. Ignoring.`, lastLine);
+      if (!name.startsWith("X-")) this.warn(line, column, `Unknown section '${name}'. Ignoring.`, lastLine2);
       this.section = null;
       this.sectionIgnored = true;
     }
@@ -16952,32 +16973,32 @@ var UnitLoader = class {
     return this.names.notices();
   }
   /** Loads one unit; template names must already carry their instance. */
-  load(unitName) {
+  load(unitName2) {
     const names = this.names;
-    const parts = parseUnitName(unitName);
-    if (!parts) return fail("error", unitName, `Failed to prepare filename ${unitName}: Invalid argument`);
-    if (parts.type === "scope") return fail("not-found", unitName, `Unit ${unitName} not found.`);
-    let fragment = names.fragmentOf(unitName);
+    const parts = parseUnitName(unitName2);
+    if (!parts) return fail("error", unitName2, `Failed to prepare filename ${unitName2}: Invalid argument`);
+    if (parts.type === "scope") return fail("not-found", unitName2, `Unit ${unitName2} not found.`);
+    let fragment = names.fragmentOf(unitName2);
     let instance = parts.instance === "" ? void 0 : parts.instance;
-    let lookupName = unitName;
+    let lookupName = unitName2;
     if (!fragment && instance !== void 0) {
-      lookupName = templateOf(unitName);
+      lookupName = templateOf(unitName2);
       fragment = names.fragmentOf(lookupName);
     }
     if (!fragment) {
       if (!FRAGMENT_OPTIONAL.has(parts.type))
-        return fail("not-found", unitName, `Unit ${unitName} not found.`);
+        return fail("not-found", unitName2, `Unit ${unitName2} not found.`);
       const empty = parseUnitFile("", "", UNIT_SECTIONS[parts.type]);
-      return this.withDropIns(unitName, unitName, parts, parts.type, instance, "", [unitName], empty);
+      return this.withDropIns(unitName2, unitName2, parts, parts.type, instance, "", [unitName2], empty);
     }
     const fragmentPath = fragment.path;
     const mainText = this.readFragment(fragment);
-    if (mainText === "not-found") return fail("not-found", unitName, `Unit ${unitName} not found.`);
+    if (mainText === "not-found") return fail("not-found", unitName2, `Unit ${unitName2} not found.`);
     if (mainText === "dangling") {
       const failure = {
         kind: "not-found",
-        unitName,
-        message: `Unit ${unitName} not found.`,
+        unitName: unitName2,
+        message: `Unit ${unitName2} not found.`,
         openFailure: { path: fragmentPath, reason: "No such file or directory" }
       };
       return { ok: false, failure };
@@ -16985,31 +17006,31 @@ var UnitLoader = class {
     if (mainText === "directory") {
       return fail(
         "error",
-        unitName,
-        `Unit ${unitName} failed to load properly, please adjust/correct and reload service manager: Is a directory`
+        unitName2,
+        `Unit ${unitName2} failed to load properly, please adjust/correct and reload service manager: Is a directory`
       );
     }
     const fragmentName = fragmentPath.slice(fragmentPath.lastIndexOf("/") + 1);
     let id = fragmentName;
-    const idParts = id === unitName ? parts : parseUnitName(id);
-    if (!idParts || idParts.type !== parts.type) id = unitName;
+    const idParts = id === unitName2 ? parts : parseUnitName(id);
+    if (!idParts || idParts.type !== parts.type) id = unitName2;
     else if (idParts.instance === "" && instance !== void 0) id = replaceInstance(id, instance);
     else if (idParts.instance === void 0) instance = void 0;
     const type = parts.type;
     if (mainText === "masked") {
-      const name = lookupName !== unitName ? unitName : id;
-      return this.masked(name, unitName, parts, name === id ? idParts : parts, type, instance, fragmentPath);
+      const name = lookupName !== unitName2 ? unitName2 : id;
+      return this.masked(name, unitName2, parts, name === id ? idParts : parts, type, instance, fragmentPath);
     }
     const allNames = new Array();
     allNames.push(id);
-    if (unitName !== id) allNames.push(unitName);
+    if (unitName2 !== id) allNames.push(unitName2);
     for (const alias of names.aliasesOf(fragmentName)) {
       addName(
         allNames,
         instance !== void 0 && alias.includes("@") ? replaceInstance(alias, instance) : alias
       );
     }
-    if (lookupName !== unitName) {
+    if (lookupName !== unitName2) {
       for (const alias of names.aliasesOf(lookupName))
         addName(allNames, replaceInstance(alias, instance ?? ""));
     }
@@ -17017,8 +17038,8 @@ var UnitLoader = class {
     const main = parseUnitFile(mainText.text, fragmentPath, UNIT_SECTIONS[type]);
     return this.withDropIns(
       id,
-      unitName,
-      id === unitName ? parts : void 0,
+      unitName2,
+      id === unitName2 ? parts : void 0,
       type,
       instance,
       fragmentPath,
@@ -17027,13 +17048,13 @@ var UnitLoader = class {
     );
   }
   /** A masked unit: the failure, and the drop-ins systemd 252 still reads (LoadFailure.maskedWithDropIns). */
-  masked(id, unitName, parts, idParts, type, instance, fragmentPath) {
+  masked(id, unitName2, parts, idParts, type, instance, fragmentPath) {
     const empty = parseUnitFile("", fragmentPath, UNIT_SECTIONS[type]);
-    const names = id === unitName ? [id] : [id, unitName];
+    const names = id === unitName2 ? [id] : [id, unitName2];
     const withDropIns = this.withDropIns(
       id,
-      unitName,
-      id === unitName ? parts : idParts,
+      unitName2,
+      id === unitName2 ? parts : idParts,
       type,
       instance,
       fragmentPath,
@@ -17091,8 +17112,8 @@ function readUnitText(tree, path, size) {
   if (size > MAX_UNIT_FILE_BYTES) return { error: tooLargeMessage(size) };
   return tree.readFile(path);
 }
-function fail(kind, unitName, message) {
-  return { ok: false, failure: { kind, unitName, message } };
+function fail(kind, unitName2, message) {
+  return { ok: false, failure: { kind, unitName: unitName2, message } };
 }
 var BACKUP_SUFFIXES = [
   "~",
@@ -17126,11 +17147,11 @@ function nameHead(name) {
   return name;
 }
 var DropInFinder = class {
-  constructor(tree, searchPath, resolve4) {
+  constructor(tree, searchPath, resolve6) {
     this.tree = tree;
-    this.resolve = resolve4;
+    this.resolve = resolve6;
     for (const dir of searchPath) {
-      const r = resolve4(dir);
+      const r = resolve6(dir);
       if (r.kind !== "directory") continue;
       const entries = tree.readDirectory(r.path);
       if (entries === void 0) continue;
@@ -17377,9 +17398,9 @@ function expandSpecifiers(value, ctx) {
 function cgEscape(id) {
   return id.startsWith("_") || id.startsWith(".") ? `_${id}` : id;
 }
-function unitNameParts(unitName) {
-  const parts = parseUnitName(unitName);
-  const prefix = parts?.prefix ?? unitName;
+function unitNameParts(unitName2) {
+  const parts = parseUnitName(unitName2);
+  const prefix = parts?.prefix ?? unitName2;
   const dash = prefix.lastIndexOf("-");
   return {
     prefix,
@@ -21697,7 +21718,7 @@ function fstabTestOption(options, names) {
   words.push(word);
   return words.some((w2) => names.some((n) => w2 === n || w2.startsWith(`${n}=`)));
 }
-function mountDependencyError(facts, where3) {
+function mountDependencyError(facts, where4) {
   const what = facts.what;
   if (what === void 0) return void 0;
   const bind = fstabTestOption(facts.options, ["bind", "rbind"]) || ["bind", "rbind"].includes(facts.fstype ?? "");
@@ -21705,7 +21726,7 @@ function mountDependencyError(facts, where3) {
     const rest = pathStartsWith(what, p);
     return rest !== void 0 && rest !== "";
   });
-  if (!bind && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where3, "/")) {
+  if (!bind && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where4, "/")) {
     if (unitNameFromPath(what, "device") === void 0) return "EINVAL";
   }
   const fstype = facts.fstype?.replace(/^fuse\./, "");
@@ -21811,16 +21832,16 @@ Unit ${id} has a bad unit file setting.`
       return void 0;
     }
     case "mount": {
-      const where3 = facts.where ?? unitNameToPath(id);
-      if (where3 === void 0) return loadError("Invalid argument");
-      const extrasError = mountDependencyError(facts, where3);
+      const where4 = facts.where ?? unitNameToPath(id);
+      if (where4 === void 0) return loadError("Invalid argument");
+      const extrasError = mountDependencyError(facts, where4);
       if (extrasError === "EINVAL") return loadError("Invalid argument");
       if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
-      const matches = hasNameFor(where3);
+      const matches = hasNameFor(where4);
       if (matches === void 0) return loadError("Invalid argument");
       if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
-      if (isApiMountPoint(where3))
-        return refuse2(`Cannot create mount unit for API file system ${where3}. Refusing.`);
+      if (isApiMountPoint(where4))
+        return refuse2(`Cannot create mount unit for API file system ${where4}. Refusing.`);
       const perpetual = unit2.names.includes("-.mount");
       if (facts.what === void 0 && !perpetual) return refuse2("What= setting is missing. Refusing.");
       if (facts.pamName && facts.killMode !== "control-group")
@@ -21838,10 +21859,10 @@ Unit ${id} has a bad unit file setting.`
       return void 0;
     }
     case "automount": {
-      const where3 = facts.where ?? unitNameToPath(id);
-      if (where3 === void 0) return loadError("Invalid argument");
-      if (pathEqual(where3, "/")) return loadError("Cannot assign requested address");
-      const matches = hasNameFor(where3);
+      const where4 = facts.where ?? unitNameToPath(id);
+      if (where4 === void 0) return loadError("Invalid argument");
+      if (pathEqual(where4, "/")) return loadError("Cannot assign requested address");
+      const matches = hasNameFor(where4);
       if (matches === void 0) return loadError("Invalid argument");
       if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
       const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
@@ -21977,8 +21998,8 @@ function releaseCache(release) {
 }
 function deriveSecuritySettings(unit2, release, host) {
   const ctx = newContext(unit2, release, host);
-  const failed2 = applyFiles(ctx);
-  if (failed2) return failed2;
+  const failed3 = applyFiles(ctx);
+  if (failed3) return failed3;
   const busName = unit2.type === "service" && ctx.facts.busName ? { busName: ctx.facts.busName } : {};
   const verifyError = verifyUnit(ctx);
   if (verifyError) return { failure: verifyError, diagnostics: ctx.diagnostics, ...busName };
@@ -22089,10 +22110,10 @@ function applyFiles(ctx) {
     }
     if (!stopped) while (nextSyntax < syntax.length) ctx.diagnostics.push(syntax[nextSyntax++]);
     if (fileIndex === 0) {
-      const failed2 = mainFileFailure(ctx, file, stopped);
-      if (failed2) {
+      const failed3 = mainFileFailure(ctx, file, stopped);
+      if (failed3) {
         noteExecContextAfterFailedFile(ctx);
-        return failed2.kind === "load" ? loadFailure(ctx, failed2.reason) : badSetting(ctx, failed2.reason);
+        return failed3.kind === "load" ? loadFailure(ctx, failed3.reason) : badSetting(ctx, failed3.reason);
       }
     }
     ctx.fatalReason = void 0;
@@ -22671,7 +22692,7 @@ var allowedAddressFamiliesRule = {
     if (!profile.allowedAddressFamilies) return [];
     const extra = forbiddenAddressFamilies(s, profile.allowedAddressFamilies, systemd);
     if (extra.length === 0) return [];
-    const where3 = lastApplied(s, ["RestrictAddressFamilies"]);
+    const where4 = lastApplied(s, ["RestrictAddressFamilies"]);
     const list = profile.allowedAddressFamilies.join(" ") || "none";
     return [
       {
@@ -22679,7 +22700,7 @@ var allowedAddressFamiliesRule = {
         check: "RestrictAddressFamilies",
         directives: ["RestrictAddressFamilies"],
         message: extra[0] === "(any)" ? `${s.unitId}: may open sockets of any address family; the ${profile.name} profile allows ${list}` : `${s.unitId}: may use address families the ${profile.name} profile does not allow: ${extra.join(", ")}`,
-        location: where3 ? pointAt(where3) : fallback,
+        location: where4 ? pointAt(where4) : fallback,
         weight: 3,
         fix: { directives: [`RestrictAddressFamilies=${list}`], explanation: `Allow only ${list}.` },
         advisory
@@ -22711,7 +22732,7 @@ var allowedCapabilitiesRule = {
     if (!profile.allowedCapabilities) return [];
     const extra = forbiddenCapabilities(s, profile.allowedCapabilities, systemd);
     if (extra.length === 0) return [];
-    const where3 = capabilityGrantLine(s, extra, systemd);
+    const where4 = capabilityGrantLine(s, extra, systemd);
     const list = profile.allowedCapabilities.join(" ");
     return [
       {
@@ -22719,7 +22740,7 @@ var allowedCapabilitiesRule = {
         check: "CapabilityBoundingSet",
         directives: ["CapabilityBoundingSet", "AmbientCapabilities"],
         message: `${s.unitId}: keeps ${extra.length} capabilit${extra.length === 1 ? "y" : "ies"} the ${profile.name} profile does not allow: ${extra.slice(0, 8).join(", ")}${extra.length > 8 ? ", …" : ""}`,
-        location: where3 ? pointAt(where3) : fallback,
+        location: where4 ? pointAt(where4) : fallback,
         weight: Math.min(extra.length, 20),
         fix: {
           directives: [
@@ -22883,15 +22904,15 @@ var requiredDirectivesRule = {
       const r = checkRequirement(requirement, s, systemd);
       if (r.met) return [];
       const key = lineKey(requirement);
-      const where3 = lastApplied(s, [key]);
+      const where4 = lastApplied(s, [key]);
       const phantom = phantomFor(head, key);
       return [
         {
           kind: "missing-directive",
           check: key,
           directives: [key],
-          message: `${s.unitId}: the ${profile.name} profile requires \`${requirement}\`, the unit has ${where3 ? `\`${r.actual}\`` : "no such setting"}${phantom ? `; ${phantom.file}:${phantom.line} does not count: ${phantomReason(phantom, systemd.version)}` : ""}`,
-          location: phantom ? pointAt(phantom) : where3 ? pointAt(where3) : fallback,
+          message: `${s.unitId}: the ${profile.name} profile requires \`${requirement}\`, the unit has ${where4 ? `\`${r.actual}\`` : "no such setting"}${phantom ? `; ${phantom.file}:${phantom.line} does not count: ${phantomReason(phantom, systemd.version)}` : ""}`,
+          location: phantom ? pointAt(phantom) : where4 ? pointAt(where4) : fallback,
           weight: 5,
           fix: {
             directives: [requirement],
@@ -23243,7 +23264,8 @@ function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
         check: f.check,
         directives: f.directives,
         advisory: f.advisory,
-        weight: f.weight
+        weight: f.weight,
+        ...f.systemdVersions ? { systemdVersions: f.systemdVersions } : {}
       }
     };
     if (f.level === "notice")
@@ -23284,6 +23306,7 @@ function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
           result: verdict2.result,
           mode: verdict2.mode,
           systemdVersion: verdict2.systemdVersion,
+          ...verdict2.systemdVersions ? { systemdVersions: verdict2.systemdVersions } : {},
           ...verdict2.maxExposure !== void 0 ? { maxExposure: verdict2.maxExposure } : {}
         }
       }
@@ -23440,10 +23463,14 @@ function verdictCell(u, findings) {
   return parts.join("<br>");
 }
 function renderUnitRow(u, findings) {
-  const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
-  const exposure3 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
-  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
-  return `| ${unitName} | ${cell(u.profile)} | ${exposure3} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u, findings)} |`;
+  const unitName2 = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
+  const exposureOf = (r) => r.base && r.head ? `${exposureText(r.base)} → ${exposureText(r.head)}` : r.head ? `new → ${exposureText(r.head)}` : r.base ? `${exposureText(r.base)} → —` : "—";
+  const deltaOf = (r) => r.base && r.head ? signedExposure(r.head.exposure - r.base.exposure) : "—";
+  const perRelease = (of) => (u.releases ?? []).map((r) => `${of(r)} (${r.systemdVersion})`).join(" · ");
+  const several = (u.releases?.length ?? 0) > 1;
+  const exposure3 = several ? perRelease(exposureOf) : exposureOf(u);
+  const delta = several ? perRelease(deltaOf) : deltaOf(u);
+  return `| ${unitName2} | ${cell(u.profile)} | ${exposure3} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u, findings)} |`;
 }
 var UNIT_TABLE_HEADER = [
   "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
@@ -23529,10 +23556,11 @@ function renderHeadline(verdict2, all) {
   else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
   else title = "✅ unitgate: hardening gate passed";
   const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
+  const fleet = (verdict2.systemdVersions?.length ?? 0) > 1 ? verdict2.systemdVersions : void 0;
   const facts = [
     `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
-    `systemd ${verdict2.systemdVersion}`,
-    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
+    fleet ? `systemd ${listVersions(fleet)} (each unit scored on every one)` : `systemd ${verdict2.systemdVersion}`,
+    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**${fleet ? ` on systemd ${verdict2.systemdVersion}` : ""}` : "no unit scored",
     `${plural(verdict2.units.length, "unit")} checked`,
     ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
   ];
@@ -23543,9 +23571,9 @@ function notesSection(verdict2) {
   if (invalid.length === 0) return [];
   const out = ["### Invalid deviation notes", ""];
   for (const n of invalid.slice(0, 200)) {
-    const where3 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
+    const where4 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
     out.push(
-      `- ${where3}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
+      `- ${where4}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
     );
   }
   if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
@@ -23670,7 +23698,8 @@ function violation(v) {
     advisory: v.advisory,
     weight: v.weight,
     location: where2(v.location),
-    fix: jsonFix(fixForViolation(v))
+    fix: jsonFix(fixForViolation(v)),
+    ...v.systemdVersions ? { systemdVersions: [...v.systemdVersions] } : {}
   };
 }
 function finding(f) {
@@ -23686,7 +23715,8 @@ function finding(f) {
     level: f.level,
     message: f.message,
     fix: jsonFix(f.fix),
-    acceptedBy: f.acceptedBy ?? null
+    acceptedBy: f.acceptedBy ?? null,
+    ...f.systemdVersions ? { systemdVersions: [...f.systemdVersions] } : {}
   };
 }
 function runFinding(f) {
@@ -23739,7 +23769,15 @@ function unit(u) {
       acceptedBy: a.acceptedBy,
       pendingApproval: a.pendingApproval ?? null
     })),
-    changes: u.changes.map(change)
+    changes: u.changes.map(change),
+    ...u.releases ? {
+      releases: u.releases.map((r) => ({
+        systemdVersion: r.systemdVersion,
+        base: score(r.base),
+        head: score(r.head),
+        delta: r.base && r.head ? r.head.exposure - r.base.exposure : null
+      }))
+    } : {}
   };
 }
 function renderJsonReport(verdict2, meta, findings = collectFindings(verdict2)) {
@@ -23761,6 +23799,7 @@ function renderJsonReport(verdict2, meta, findings = collectFindings(verdict2)) 
     result: verdict2.result,
     mode: verdict2.mode,
     systemdVersion: verdict2.systemdVersion,
+    ...verdict2.systemdVersions ? { systemdVersions: [...verdict2.systemdVersions] } : {},
     maxExposure: verdict2.maxExposure === void 0 ? null : { ...exposure(verdict2.maxExposure), level: top?.head?.level ?? null },
     counts: {
       units: verdict2.units.length,
@@ -23812,20 +23851,20 @@ function place(f) {
   return f.side === "base" ? `${f.file}:${f.line} (removed line, at the base commit)` : `${f.file}:${f.line}`;
 }
 function findingLine(f) {
-  const where3 = place(f);
-  return `${where3 ? `${where3}: ` : ""}${f.check}: ${f.message}`;
+  const where4 = place(f);
+  return `${where4 ? `${where4}: ` : ""}${f.check}: ${f.message}`;
 }
 function failureOf(errors) {
   const first = errors[0];
   if (!first) return void 0;
-  const where3 = place(first);
+  const where4 = place(first);
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
   const details = errors.flatMap((f) => [
     findingLine(f),
     ...f.fix && f.fix.directives.length > 0 ? [`  fix: ${f.fix.directives.join("  ")}`] : []
   ]);
   return {
-    message: `${first.check}${where3 ? ` at ${where3}` : ""}: ${first.message}${more}`,
+    message: `${first.check}${where4 ? ` at ${where4}` : ""}: ${first.message}${more}`,
     type: first.ruleId,
     details: details.join("\n")
   };
@@ -23980,8 +24019,8 @@ function mdCode2(text) {
   return escapeMarkdownKeepingCode(truncateText(text, MAX_FIELD_CHARS2));
 }
 function movedLine(c, options) {
-  const where3 = `${c.location.side === "base" ? "in" : "at"} ${renderLocation(c.location, options)}`;
-  return `- ${mdCode2(c.summary)} ${where3} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
+  const where4 = `${c.location.side === "base" ? "in" : "at"} ${renderLocation(c.location, options)}`;
+  return `- ${mdCode2(c.summary)} ${where4} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
 }
 function causeItem(item, options) {
   const first = item.findings[0];
@@ -24017,9 +24056,10 @@ function unitDetails2(u, findings, options, open, latestExpiry) {
     violations.length > 0 ? plural2(violations.length, "violation") : "",
     accepted.length > 0 ? `${accepted.length} accepted` : ""
   ].filter(Boolean);
-  const exposure3 = u.base && u.head ? ` · ${formatExposure(u.base.exposure)} → ${formatExposure(u.head.exposure)} (${signedExposure(
-    u.head.exposure - u.base.exposure
+  const moved = (r) => r.base && r.head ? `${formatExposure(r.base.exposure)} → ${formatExposure(r.head.exposure)} (${signedExposure(
+    r.head.exposure - r.base.exposure
   )})` : "";
+  const exposure3 = (u.releases?.length ?? 0) > 1 ? (u.releases ?? []).filter((r) => r.base && r.head).map((r) => ` · ${r.systemdVersion}: ${moved(r)}`).join("") : u.base && u.head ? ` · ${moved(u)}` : "";
   const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS2))}</code>${escapeHtml(
     exposure3
   )} — ${counts.join(", ")}`;
@@ -24066,9 +24106,9 @@ function invalidNotes(notes) {
   if (invalid.length === 0) return void 0;
   const out = ["**Invalid deviation notes**", ""];
   for (const n of invalid.slice(0, MAX_ITEMS_PER_UNIT)) {
-    const where3 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
+    const where4 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
     out.push(
-      `- ${where3}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
+      `- ${where4}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
         truncateText(n.problems.join("; "), MAX_FIELD_CHARS2 * 2)
       )}`
     );
@@ -24418,7 +24458,7 @@ function findProfileComments(repoPath, files) {
   }
   return found;
 }
-function resolveProfile(policy, repoPath, unitName, files) {
+function resolveProfile(policy, repoPath, unitName2, files) {
   const comment = findProfileComments(repoPath, files).pop();
   if (comment) {
     if (comment.name === void 0) {
@@ -24438,7 +24478,7 @@ function resolveProfile(policy, repoPath, unitName, files) {
     return { profile: profile2, how: "comment", location: comment.location };
   }
   for (const assignment of policy.units) {
-    if (!matchesUnit(assignment.match, repoPath, unitName)) continue;
+    if (!matchesUnit(assignment.match, repoPath, unitName2)) continue;
     const profile2 = policy.profiles.get(assignment.profile);
     if (!profile2) throw new Error(`policy assigns unknown profile '${assignment.profile}'`);
     return { profile: profile2, how: "glob", match: assignment.match };
@@ -24447,11 +24487,11 @@ function resolveProfile(policy, repoPath, unitName, files) {
   if (!profile) throw new Error(`policy's default profile '${policy.defaultProfile}' does not exist`);
   return { profile, how: "default" };
 }
-function isExcluded(policy, repoPath, unitName) {
-  return policy.exclude.find((x) => matchesUnit(x.match, repoPath, unitName));
+function isExcluded(policy, repoPath, unitName2) {
+  return policy.exclude.find((x) => matchesUnit(x.match, repoPath, unitName2));
 }
-function matchesUnit(glob, repoPath, unitName) {
-  return matchesGlob(glob, repoPath) || matchesGlob(glob, unitName);
+function matchesUnit(glob, repoPath, unitName2) {
+  return matchesGlob(glob, repoPath) || matchesGlob(glob, unitName2);
 }
 
 // src/core/gate/discover-units.ts
@@ -24503,24 +24543,37 @@ function discoverUnits(paths, unitTypes, searchPath, templateInstance, skipped) 
       });
       continue;
     }
-    const unitName = parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : fileName;
+    const unitName2 = parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : fileName;
     const layout = rootOf(repoPath);
     if (layout) {
       const key = `${layout.root}\0${fileName}`;
       if (seenInRoot.has(key)) continue;
       seenInRoot.add(key);
       found.push({
-        unitName,
+        unitName: unitName2,
         fileName,
         repoPath,
         root: layout.root,
         searchPath: searchPath.map((d2) => layout.root + d2)
       });
     } else {
-      found.push({ unitName, fileName, repoPath, searchPath: [dir] });
+      found.push({ unitName: unitName2, fileName, repoPath, searchPath: [dir] });
     }
   }
   return found;
+}
+function locatorOn(l, searchPath, templateInstance) {
+  const parts = parseUnitName(l.fileName);
+  const unitName2 = parts && parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : l.unitName;
+  const root = l.root;
+  return {
+    ...l,
+    unitName: unitName2,
+    searchPath: root !== void 0 ? searchPath.map((d2) => root + d2) : [...l.searchPath]
+  };
+}
+function sameLoading(a, b) {
+  return a.unitName === b.unitName && a.searchPath.join("\0") === b.searchPath.join("\0");
 }
 function repoPathOf(treePath) {
   return treePath.replace(/^\/+/, "");
@@ -24617,19 +24670,19 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
   };
   const refused = escapingSymlink(tree, locator);
   if (refused)
-    return {
+    return withSameSide({
       locator,
       side: { path: locator.repoPath, error: refused, texts: [] },
       files: readByName()
-    };
+    });
   const unitLoader = loader ?? new UnitLoader(tree, locator.searchPath);
   const loaded = unitLoader.load(locator.unitName);
   if (!loaded.ok) {
-    return {
+    return withSameSide({
       locator,
       side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
       files: readByName()
-    };
+    });
   }
   const unit2 = loaded.unit;
   const escaping = escapingDropIns(tree, locator.searchPath, unit2, unitLoader);
@@ -24637,11 +24690,11 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
     const error = escaping.map(
       (d2) => `the drop-in ${d2.path} is a symlink to ${d2.target}, which is not in this repository; refused`
     ).join("; ");
-    return {
+    return withSameSide({
       locator,
       side: { path: locator.repoPath, error, texts: [] },
       files: [.../* @__PURE__ */ new Set([...readByName(), ...escaping.map((d2) => d2.path)])]
-    };
+    });
   }
   const texts = [];
   for (const f of unit2.files) {
@@ -24659,34 +24712,43 @@ function scoreUnit(tree, locator, systemd, overrides, loader) {
     unit2.type,
     unit2.files.map((f) => f.file)
   );
-  const scoredSide = () => {
-    const outcome = scoreLoadedUnit(unit2, systemd, overrides);
-    const side2 = {
+  const scoredSide = (release) => {
+    const outcome = scoreLoadedUnit(unit2, release, overrides);
+    const side = {
       path: repoPathOf(unit2.fragmentPath),
       unit: unit2,
       texts,
       ...overrides ? { overrides } : {}
     };
-    side2.diagnostics = outcome.diagnostics;
+    side.diagnostics = outcome.diagnostics;
     if (outcome.ok) {
-      side2.settings = outcome.settings;
-      side2.assessment = outcome.assessment;
+      side.settings = outcome.settings;
+      side.assessment = outcome.assessment;
     } else if (outcome.stage === "overrides") {
-      side2.error = `the assessor overrides cannot be applied: ${outcome.message}`;
+      side.error = `the assessor overrides cannot be applied: ${outcome.message}`;
     } else {
-      side2.error = outcome.message.split("\n")[0] ?? "the unit failed to load";
+      side.error = outcome.message.split("\n")[0] ?? "the unit failed to load";
     }
-    toRepoPaths(side2);
-    return side2;
+    toRepoPaths(side);
+    return side;
   };
-  let side;
+  const sides = /* @__PURE__ */ new Map();
+  const sideOn = (release) => {
+    let side = sides.get(release.version);
+    if (!side) sides.set(release.version, side = scoredSide(release));
+    return side;
+  };
   return {
     locator,
     files,
     get side() {
-      return side ??= scoredSide();
-    }
+      return sideOn(systemd);
+    },
+    sideOn
   };
+}
+function withSameSide(scored2) {
+  return { ...scored2, sideOn: () => scored2.side };
 }
 
 // src/core/gate/scope.ts
@@ -24720,6 +24782,54 @@ function scoreAll(source, policy, score3 = scoreUnit, skipped) {
   }
   return out;
 }
+var OtherReleases = class {
+  constructor(policy, overrides) {
+    this.overrides = overrides;
+    this.releases = policy.systemdVersions.filter((v) => v !== policy.systemdVersion).map(systemdRelease);
+  }
+  overrides;
+  releases;
+  loadedOtherwise = /* @__PURE__ */ new Map();
+  /** The unit as `release` loads it, when that differs from how the primary release did. */
+  otherwise(tree, u, release) {
+    let byRelease = this.loadedOtherwise.get(u);
+    if (!byRelease) this.loadedOtherwise.set(u, byRelease = /* @__PURE__ */ new Map());
+    if (!byRelease.has(release.version)) {
+      const l = locatorOn(u.locator, release.traits.searchPath, release.traits.templateInstance);
+      byRelease.set(
+        release.version,
+        sameLoading(l, u.locator) ? void 0 : scoreUnit(tree, l, release, this.overrides)
+      );
+    }
+    return byRelease.get(release.version);
+  }
+  /** Files the other releases read for the unit beyond those the primary reads. */
+  files(tree, u) {
+    return this.releases.flatMap((r) => this.otherwise(tree, u, r)?.files ?? []);
+  }
+  side(tree, u, release) {
+    const other = this.otherwise(tree, u, release);
+    if (other) return other.side;
+    return u.sideOn ? u.sideOn(release) : scoreUnit(tree, u.locator, release, this.overrides).side;
+  }
+  /** The unit's sides on each other release, each scored when first read. */
+  sides(head, base) {
+    return this.releases.map((systemd) => {
+      let h;
+      let b;
+      const side = (at2) => this.side(at2.tree, at2.unit, systemd);
+      return {
+        systemd,
+        get head() {
+          return h ??= side(head);
+        },
+        get base() {
+          return base ? b ??= side(base) : void 0;
+        }
+      };
+    });
+  }
+};
 function comparePaths(a, b) {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
@@ -24740,7 +24850,14 @@ function selectScope(input) {
   }
   const policyChanged = input.policyPath !== void 0 && changedPaths.has(input.policyPath);
   if (policyChanged) input.messages.push(`The policy ${input.policyPath} changed: every unit is in scope.`);
-  const touches = (u) => !!u && u.files.some((f) => changedPaths.has(f));
+  const others = new OtherReleases(
+    policy,
+    policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0
+  );
+  const treeOf = /* @__PURE__ */ new Map();
+  for (const u of heads.values()) treeOf.set(u, input.head.tree);
+  if (input.base) for (const u of bases.values()) treeOf.set(u, input.base.tree);
+  const touches = (u) => !!u && (u.files.some((f) => changedPaths.has(f)) || others.releases.length > 0 && others.files(treeOf.get(u), u).some((f) => changedPaths.has(f)));
   const filters = input.pathFilters ?? [];
   const directory = input.directory ? `${input.directory}/` : "";
   const wanted = (path) => path.startsWith(directory) && (filters.length === 0 || filters.some((g) => matchesGlob(g, path)));
@@ -24783,15 +24900,21 @@ function selectScope(input) {
       input.messages.push(
         `${head.locator.repoPath}: compared with ${previous} at base (the same unit name, moved).`
       );
-    const unitName = head.side.unit?.id ?? head.locator.unitName;
-    const exclusion = isExcluded(policy, head.locator.repoPath, unitName);
+    const unitName2 = head.side.unit?.id ?? head.locator.unitName;
+    const exclusion = isExcluded(policy, head.locator.repoPath, unitName2);
     scope.push({
       path: head.locator.repoPath,
       ...previous !== void 0 ? { previousPath: previous } : {},
       change: !base ? "added" : previous !== void 0 ? "renamed" : touches(head) || touches(base) ? "modified" : "policy",
       ...exclusion ? { excluded: { reason: exclusion.reason } } : {},
       head: head.side,
-      ...base ? { base: base.side } : {}
+      ...base ? { base: base.side } : {},
+      ...others.releases.length > 0 ? {
+        releases: others.sides(
+          { tree: input.head.tree, unit: head },
+          base && input.base ? { tree: input.base.tree, unit: base } : void 0
+        )
+      } : {}
     });
   }
   for (const [key, base] of bases) {
@@ -25101,7 +25224,18 @@ var schema_default = {
     systemdVersion: {
       enum: [252, 255, 257, 262],
       default: 252,
-      description: "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run."
+      description: "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run. With `systemdVersions`, the primary release: the one reports, the trend and `unitgate suggest` lead with; it must be one of `systemdVersions` (without it, the first of them is)."
+    },
+    systemdVersions: {
+      type: "array",
+      description: "Every systemd release the hosts run (a mixed fleet): the gate scores each unit, at head and at the base commit, as each of these releases does, and a unit fails when it fails on any of them; findings name the releases they hold for. Policy-wide, not per profile. Adding a release tightens the policy, removing one loosens it. Without this key, only `systemdVersion` is scored.",
+      items: {
+        enum: [252, 255, 257, 262],
+        description: "A supported systemd release."
+      },
+      minItems: 1,
+      uniqueItems: true,
+      examples: [[252, 257]]
     },
     mode: {
       enum: ["enforce", "report", "ratchet"],
@@ -25281,7 +25415,8 @@ var schema_default = {
         $ref: "#/definitions/assessorOverride"
       },
       default: {}
-    }
+    },
+    drift: { $ref: "#/definitions/drift" }
   },
   definitions: {
     profile: {
@@ -25480,13 +25615,21 @@ var schema_default = {
           maximum: 3650,
           default: 180,
           description: "Longest allowed time, in days, between the run's date and a note's `expires` date."
+        },
+        expiryWarningDays: {
+          type: "integer",
+          minimum: 0,
+          maximum: 365,
+          default: 14,
+          description: "How many days ahead of a note's `expires` date the action's scheduled runs (`schedule`, `workflow_dispatch`) list it as expiring, in the job summary and in one issue kept up to date (needs `issues: write`). Notes already expired are always listed; 0 lists only those."
         }
       },
       default: {
         owners: [],
         sources: ["pr-body", "unit-file"],
         requiredFields: ["reason", "owner", "expires"],
-        maxExpiryDays: 180
+        maxExpiryDays: 180,
+        expiryWarningDays: 14
       }
     },
     signoffRule: {
@@ -25549,6 +25692,74 @@ var schema_default = {
           description: "Text shown when the assessor does not apply."
         }
       }
+    },
+    drift: {
+      type: "object",
+      description: "What `unitgate drift` fails on when it compares the snapshots of running hosts (`unitgate snapshot`) with what the repository predicts: which kinds of difference fail (the rest are warnings), and which host-only drop-ins are accepted. Read from the policy at the compared ref (or `--policy`). A file that could not be read on a host always fails: what cannot be seen is never clean.",
+      additionalProperties: false,
+      properties: {
+        fail: {
+          type: "array",
+          description: "Kinds of difference that fail the run (exit 1); every other kind is reported as a warning. `exposure-increase`: the host's exposure is above the repository's prediction; `exposure-decrease`: below it; `row-worse`: an assessor row is worse on the host; `host-only-file`: a unit file or drop-in the host has and the repository does not (unless `allowHostDropIns` accepts it); `changed-file`: a file both have, with other content; `missing-file`: a file of the repository's unit the host does not have; `unreadable-file`: a file or directory the snapshot could not read (always fails, listed or not); `unit-error`: the unit did not load or score on the host (masked, not found, refused); `version-difference`: the host's systemd is not the policy's `systemdVersion`; `unknown-unit`: a unit of the host the repository does not define; `engine-disagreement`: the real systemd-analyze scored the unit otherwise than unitgate (`unitgate snapshot --ask-systemd`).",
+          items: {
+            enum: [
+              "exposure-increase",
+              "exposure-decrease",
+              "row-worse",
+              "host-only-file",
+              "changed-file",
+              "missing-file",
+              "unreadable-file",
+              "unit-error",
+              "version-difference",
+              "unknown-unit",
+              "engine-disagreement"
+            ],
+            description: "A kind of drift."
+          },
+          uniqueItems: true,
+          default: ["exposure-increase", "host-only-file", "changed-file", "unreadable-file", "unit-error"]
+        },
+        allowHostDropIns: {
+          type: "array",
+          description: "Host-only drop-ins accepted on purpose (a package's own drop-in, a site setting), each with the reason. An accepted drop-in is listed as allowed, not as drift; its effect on the exposure is still compared. An entry whose `expires` date has passed accepts nothing.",
+          items: {
+            $ref: "#/definitions/hostDropInAllowance"
+          },
+          default: []
+        }
+      }
+    },
+    hostDropInAllowance: {
+      type: "object",
+      description: "A host-only drop-in that is accepted, and why.",
+      additionalProperties: false,
+      required: ["match", "reason"],
+      properties: {
+        match: {
+          type: "string",
+          minLength: 1,
+          description: "A glob over the drop-in's path on the host (`*` stays within one directory, `**` spans several).",
+          examples: ["/etc/systemd/system/*.service.d/50-site.conf"]
+        },
+        reason: {
+          type: "string",
+          minLength: 1,
+          description: "Why the drop-in is accepted; shown in the report."
+        },
+        owner: {
+          type: "string",
+          pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
+          description: "Who answers for it: a GitHub user (`@alice`) or team (`@org/team`).",
+          examples: ["@acme/ops"]
+        },
+        expires: {
+          type: "string",
+          pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+          description: "The last day it is accepted (YYYY-MM-DD).",
+          examples: ["2026-06-30"]
+        }
+      }
     }
   }
 };
@@ -25594,17 +25805,17 @@ function inheritLists(own, parent = {}) {
 
 // src/core/policy/policy-validator.generated.ts
 var validate = validate12;
-var schema13 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/unitgate/unitgate/blob/main/policies/schema.json", "title": "unitgate policy", "description": "The policy file of unitgate (`.github/unitgate.json`): which hardening profile each systemd unit must follow, what counts as a regression, which deviations may be accepted and who must approve changes to sensitive directives. Every key is optional; a missing policy file means the built-in defaults.", "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string", "description": "The schema this file follows, for editors: `https://github.com/unitgate/unitgate/blob/main/policies/schema.json`. Ignored by unitgate." }, "systemdVersion": { "enum": [252, 255, 257, 262], "default": 252, "description": "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run." }, "mode": { "enum": ["enforce", "report", "ratchet"], "default": "enforce", "description": "`enforce`: every violation without an accepted deviation note fails the check. `report`: violations are reported (annotations, comment, summary) but the check never fails. `ratchet`: only what the pull request makes worse fails (regressions, and violations the base commit did not have); existing violations are reported." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for profiles that set no `threshold` along their `extends` chain: `baseline` and the profiles built on it. On the 0.0 (best) to 10.0 (worst) scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth. The default, 9.6, lets a unit without any hardening pass (systemd 252 rates a bare root service 9.6), so only regressions fail it. The built-in `api-service`, `worker` and `scheduler` profiles have their own thresholds.", "examples": [3.5], "default": 9.6 }, "defaultProfile": { "type": "string", "minLength": 1, "default": "baseline", "description": "The profile for units that neither a `# unitgate: profile=NAME` comment nor an entry of `units` assigns. A built-in profile name or a key of `profiles`." }, "profiles": { "type": "object", "description": "Hardening profiles by name, in addition to the built-in `baseline`, `api-service`, `worker` and `scheduler`. A profile named like a built-in one changes that built-in profile.", "propertyNames": { "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$", "description": "A profile name: letters, digits, `.`, `_` and `-`, starting with a letter or digit.", "examples": ["api-internal"] }, "additionalProperties": { "$ref": "#/definitions/profile" }, "default": {} }, "units": { "type": "array", "description": "Assigns profiles to units by glob, first match wins. A `# unitgate: profile=NAME` comment in the unit file or a drop-in takes precedence over this list.", "items": { "$ref": "#/definitions/unitAssignment" }, "default": [] }, "exclude": { "type": "array", "description": "Units the gate does not score, each with the reason why (shown in the report).", "items": { "$ref": "#/definitions/exclusion" }, "default": [] }, "regression": { "$ref": "#/definitions/regression" }, "deviations": { "$ref": "#/definitions/deviations" }, "signoff": { "type": "array", "description": "Owner sign-off rules: a change to one of the listed directives passes only with an approving review from one of the listed users or teams.", "items": { "$ref": "#/definitions/signoffRule" }, "default": [] }, "unitTypes": { "type": "array", "description": "Unit file name suffixes the gate scores.", "items": { "enum": [".service", ".socket", ".mount", ".swap", ".timer", ".path", ".slice", ".scope", ".target", ".device", ".automount"], "description": "A unit type suffix, with its dot." }, "minItems": 1, "uniqueItems": true, "default": [".service"] }, "assessorOverrides": { "type": "object", "description": "Changes to assessor weights, ranges and texts in the format of systemd's `systemd-analyze security --security-policy=FILE`, keyed by the assessor's JSON field name (the `json_field` of `--json` output). A weight of 0 turns an assessor off.", "propertyNames": { "description": "An assessor's JSON field name, as in the `json_field` of `--json` output.", "enum": ["UserOrDynamicUser", "SupplementaryGroups", "PrivateDevices", "PrivateMounts", "PrivateNetwork", "PrivateTmp", "PrivateUsers", "ProtectControlGroups", "ProtectKernelModules", "ProtectKernelTunables", "ProtectKernelLogs", "ProtectClock", "ProtectHome", "ProtectHostname", "ProtectSystem", "RootDirectoryOrRootImage", "LockPersonality", "MemoryDenyWriteExecute", "NoNewPrivileges", "CapabilityBoundingSet_CAP_SYS_ADMIN", "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP", "CapabilityBoundingSet_CAP_SYS_PTRACE", "CapabilityBoundingSet_CAP_SYS_TIME", "CapabilityBoundingSet_CAP_NET_ADMIN", "CapabilityBoundingSet_CAP_SYS_RAWIO", "CapabilityBoundingSet_CAP_SYS_MODULE", "CapabilityBoundingSet_CAP_AUDIT", "CapabilityBoundingSet_CAP_SYSLOG", "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE", "CapabilityBoundingSet_CAP_MKNOD", "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP", "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER", "CapabilityBoundingSet_CAP_KILL", "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)", "CapabilityBoundingSet_CAP_SYS_BOOT", "CapabilityBoundingSet_CAP_MAC", "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE", "CapabilityBoundingSet_CAP_IPC_LOCK", "CapabilityBoundingSet_CAP_SYS_CHROOT", "CapabilityBoundingSet_CAP_BLOCK_SUSPEND", "CapabilityBoundingSet_CAP_WAKE_ALARM", "CapabilityBoundingSet_CAP_LEASE", "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG", "CapabilityBoundingSet_CAP_SYS_PACCT", "CapabilityBoundingSet_CAP_BPF", "UMask", "KeyringMode", "ProtectProc", "ProcSubset", "NotifyAccess", "RemoveIPC", "Delegate", "RestrictRealtime", "RestrictSUIDSGID", "RestrictNamespaces_user", "RestrictNamespaces_mnt", "RestrictNamespaces_ipc", "RestrictNamespaces_pid", "RestrictNamespaces_cgroup", "RestrictNamespaces_net", "RestrictNamespaces_uts", "RestrictAddressFamilies_AF_INET_INET6", "RestrictAddressFamilies_AF_UNIX", "RestrictAddressFamilies_AF_NETLINK", "RestrictAddressFamilies_AF_PACKET", "RestrictAddressFamilies_OTHER", "SystemCallArchitectures", "SystemCallFilter_swap", "SystemCallFilter_obsolete", "SystemCallFilter_clock", "SystemCallFilter_cpu_emulation", "SystemCallFilter_debug", "SystemCallFilter_mount", "SystemCallFilter_module", "SystemCallFilter_raw_io", "SystemCallFilter_reboot", "SystemCallFilter_privileged", "SystemCallFilter_resources", "IPAddressDeny", "DeviceAllow", "AmbientCapabilities"] }, "additionalProperties": { "$ref": "#/definitions/assessorOverride" }, "default": {} } }, "definitions": { "profile": { "type": "object", "description": "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.", "additionalProperties": false, "properties": { "extends": { "type": "string", "minLength": 1, "description": "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)." }, "description": { "type": "string", "description": "What kind of unit the profile is for; shown in reports." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.", "examples": [3.5] }, "requiredDirectives": { "type": "array", "description": "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.", "items": { "type": "string", "pattern": "^[A-Za-z]+=.*$", "description": "A `Directive=value` line.", "examples": ["ProtectSystem=strict"] }, "uniqueItems": true }, "removeDirectives": { "type": "array", "description": "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.", "items": { "type": "string", "pattern": "^[A-Za-z]+$", "description": "A directive name, without `=`.", "examples": ["MemoryDenyWriteExecute"] }, "uniqueItems": true }, "allowedCapabilities": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "capabilities", "description": "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.", "items": { "type": "string", "pattern": "^CAP_[A-Z_]+$", "description": "A capability name as in capabilities(7).", "examples": ["CAP_NET_BIND_SERVICE"] }, "uniqueItems": true }, "allowedAddressFamilies": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "addressFamilies", "description": "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.", "items": { "type": "string", "pattern": "^AF_[A-Za-z0-9]+$", "description": "An address family name as in address_families(7).", "examples": ["AF_UNIX"] }, "uniqueItems": true }, "forbiddenDirectives": { "type": "array", "x-unitgate-list": "deny", "description": "Directives the unit must not set, e.g. `PrivateNetwork` for a service that needs the network, or `NoNewPrivileges=no`. A bare name forbids any value; `Directive=value` forbids that value (booleans compared as booleans: `no` also matches `false`, `0`, `off`). Checked against the line systemd applies last among the unit's files and drop-ins: a line systemd ignores (an invalid value, an empty boolean) does not count, an empty assignment of another directive resets it. The finding names the line to remove; no drop-in line can unset a boolean. Absent: not checked.", "items": { "type": "string", "pattern": "^[A-Za-z]+(=.*)?$", "description": "A directive name, or a `Directive=value` line.", "examples": ["PrivateNetwork", "NoNewPrivileges=no"] }, "uniqueItems": true }, "owners": { "type": "array", "description": "Who may approve deviation notes for units with this profile, in addition to `deviations.owners`: GitHub users (`@alice`) or teams (`@org/team`). Inherited from the parent profile unless set. A change of a unit's profile is approved by the owners of the profile it had at the base commit.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true } } }, "unitAssignment": { "type": "object", "description": "Assigns a profile to the units a glob matches.", "additionalProperties": false, "required": ["match", "profile"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.", "examples": ["deploy/api/**"] }, "profile": { "type": "string", "minLength": 1, "description": "The profile name (built-in or from `profiles`)." } } }, "exclusion": { "type": "object", "description": "A unit, or units, the gate does not score.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over repository paths and unit names, as in `units`.", "examples": ["vendor/**"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the unit is not scored; shown in the report." } } }, "regression": { "type": "object", "description": "What counts as a regression compared with the base commit of the pull request.", "additionalProperties": false, "properties": { "exposure": { "type": "boolean", "default": true, "description": "Fail when a unit's overall exposure rises." }, "rows": { "type": "boolean", "default": true, "description": "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)." } }, "default": { "exposure": true, "rows": true } }, "deviations": { "type": "object", "description": "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.", "additionalProperties": false, "properties": { "owners": { "type": "array", "description": "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true, "default": [] }, "sources": { "type": "array", "description": "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.", "items": { "enum": ["pr-body", "unit-file"], "description": "A place deviation notes are read from." }, "uniqueItems": true, "default": ["pr-body", "unit-file"] }, "requiredFields": { "type": "array", "description": "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.", "items": { "enum": ["reason", "owner", "expires", "ticket", "check"], "description": "A deviation note field." }, "uniqueItems": true, "default": ["reason", "owner", "expires"] }, "maxExpiryDays": { "type": "integer", "minimum": 1, "maximum": 3650, "default": 180, "description": "Longest allowed time, in days, between the run's date and a note's `expires` date." } }, "default": { "owners": [], "sources": ["pr-body", "unit-file"], "requiredFields": ["reason", "owner", "expires"], "maxExpiryDays": 180 } }, "signoffRule": { "type": "object", "description": "Directives whose changes need an approving review from a listed owner.", "additionalProperties": false, "required": ["directives", "approvers"], "properties": { "directives": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).", "items": { "type": "string", "pattern": "^[A-Za-z]+=?$", "description": "A directive name (a trailing `=` is allowed).", "examples": ["SystemCallFilter"] } }, "approvers": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts. The same rules as for deviation notes apply: the reviewer's latest review approves the current head commit, and the reviewer is neither the pull request's author nor the author or committer of the head commit. A deviation note never replaces sign-off.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@platform/runtime-owners"] } } } }, "assessorOverride": { "type": "object", "description": "One assessor's changes, as in systemd's `--security-policy` file.", "additionalProperties": false, "properties": { "weight": { "type": "integer", "minimum": 0, "description": "The assessor's weight in the exposure sum; 0 makes the row N/A." }, "range": { "type": "integer", "minimum": 1, "description": "The highest badness the assessor can report; its badness is divided by this." }, "description_good": { "type": "string", "description": "Text shown when the setting is good." }, "description_bad": { "type": "string", "description": "Text shown when the setting is bad." }, "description_na": { "type": "string", "description": "Text shown when the assessor does not apply." } } } } };
+var schema13 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/unitgate/unitgate/blob/main/policies/schema.json", "title": "unitgate policy", "description": "The policy file of unitgate (`.github/unitgate.json`): which hardening profile each systemd unit must follow, what counts as a regression, which deviations may be accepted and who must approve changes to sensitive directives. Every key is optional; a missing policy file means the built-in defaults.", "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string", "description": "The schema this file follows, for editors: `https://github.com/unitgate/unitgate/blob/main/policies/schema.json`. Ignored by unitgate." }, "systemdVersion": { "enum": [252, 255, 257, 262], "default": 252, "description": "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run. With `systemdVersions`, the primary release: the one reports, the trend and `unitgate suggest` lead with; it must be one of `systemdVersions` (without it, the first of them is)." }, "systemdVersions": { "type": "array", "description": "Every systemd release the hosts run (a mixed fleet): the gate scores each unit, at head and at the base commit, as each of these releases does, and a unit fails when it fails on any of them; findings name the releases they hold for. Policy-wide, not per profile. Adding a release tightens the policy, removing one loosens it. Without this key, only `systemdVersion` is scored.", "items": { "enum": [252, 255, 257, 262], "description": "A supported systemd release." }, "minItems": 1, "uniqueItems": true, "examples": [[252, 257]] }, "mode": { "enum": ["enforce", "report", "ratchet"], "default": "enforce", "description": "`enforce`: every violation without an accepted deviation note fails the check. `report`: violations are reported (annotations, comment, summary) but the check never fails. `ratchet`: only what the pull request makes worse fails (regressions, and violations the base commit did not have); existing violations are reported." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for profiles that set no `threshold` along their `extends` chain: `baseline` and the profiles built on it. On the 0.0 (best) to 10.0 (worst) scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth. The default, 9.6, lets a unit without any hardening pass (systemd 252 rates a bare root service 9.6), so only regressions fail it. The built-in `api-service`, `worker` and `scheduler` profiles have their own thresholds.", "examples": [3.5], "default": 9.6 }, "defaultProfile": { "type": "string", "minLength": 1, "default": "baseline", "description": "The profile for units that neither a `# unitgate: profile=NAME` comment nor an entry of `units` assigns. A built-in profile name or a key of `profiles`." }, "profiles": { "type": "object", "description": "Hardening profiles by name, in addition to the built-in `baseline`, `api-service`, `worker` and `scheduler`. A profile named like a built-in one changes that built-in profile.", "propertyNames": { "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$", "description": "A profile name: letters, digits, `.`, `_` and `-`, starting with a letter or digit.", "examples": ["api-internal"] }, "additionalProperties": { "$ref": "#/definitions/profile" }, "default": {} }, "units": { "type": "array", "description": "Assigns profiles to units by glob, first match wins. A `# unitgate: profile=NAME` comment in the unit file or a drop-in takes precedence over this list.", "items": { "$ref": "#/definitions/unitAssignment" }, "default": [] }, "exclude": { "type": "array", "description": "Units the gate does not score, each with the reason why (shown in the report).", "items": { "$ref": "#/definitions/exclusion" }, "default": [] }, "regression": { "$ref": "#/definitions/regression" }, "deviations": { "$ref": "#/definitions/deviations" }, "signoff": { "type": "array", "description": "Owner sign-off rules: a change to one of the listed directives passes only with an approving review from one of the listed users or teams.", "items": { "$ref": "#/definitions/signoffRule" }, "default": [] }, "unitTypes": { "type": "array", "description": "Unit file name suffixes the gate scores.", "items": { "enum": [".service", ".socket", ".mount", ".swap", ".timer", ".path", ".slice", ".scope", ".target", ".device", ".automount"], "description": "A unit type suffix, with its dot." }, "minItems": 1, "uniqueItems": true, "default": [".service"] }, "assessorOverrides": { "type": "object", "description": "Changes to assessor weights, ranges and texts in the format of systemd's `systemd-analyze security --security-policy=FILE`, keyed by the assessor's JSON field name (the `json_field` of `--json` output). A weight of 0 turns an assessor off.", "propertyNames": { "description": "An assessor's JSON field name, as in the `json_field` of `--json` output.", "enum": ["UserOrDynamicUser", "SupplementaryGroups", "PrivateDevices", "PrivateMounts", "PrivateNetwork", "PrivateTmp", "PrivateUsers", "ProtectControlGroups", "ProtectKernelModules", "ProtectKernelTunables", "ProtectKernelLogs", "ProtectClock", "ProtectHome", "ProtectHostname", "ProtectSystem", "RootDirectoryOrRootImage", "LockPersonality", "MemoryDenyWriteExecute", "NoNewPrivileges", "CapabilityBoundingSet_CAP_SYS_ADMIN", "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP", "CapabilityBoundingSet_CAP_SYS_PTRACE", "CapabilityBoundingSet_CAP_SYS_TIME", "CapabilityBoundingSet_CAP_NET_ADMIN", "CapabilityBoundingSet_CAP_SYS_RAWIO", "CapabilityBoundingSet_CAP_SYS_MODULE", "CapabilityBoundingSet_CAP_AUDIT", "CapabilityBoundingSet_CAP_SYSLOG", "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE", "CapabilityBoundingSet_CAP_MKNOD", "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP", "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER", "CapabilityBoundingSet_CAP_KILL", "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)", "CapabilityBoundingSet_CAP_SYS_BOOT", "CapabilityBoundingSet_CAP_MAC", "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE", "CapabilityBoundingSet_CAP_IPC_LOCK", "CapabilityBoundingSet_CAP_SYS_CHROOT", "CapabilityBoundingSet_CAP_BLOCK_SUSPEND", "CapabilityBoundingSet_CAP_WAKE_ALARM", "CapabilityBoundingSet_CAP_LEASE", "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG", "CapabilityBoundingSet_CAP_SYS_PACCT", "CapabilityBoundingSet_CAP_BPF", "UMask", "KeyringMode", "ProtectProc", "ProcSubset", "NotifyAccess", "RemoveIPC", "Delegate", "RestrictRealtime", "RestrictSUIDSGID", "RestrictNamespaces_user", "RestrictNamespaces_mnt", "RestrictNamespaces_ipc", "RestrictNamespaces_pid", "RestrictNamespaces_cgroup", "RestrictNamespaces_net", "RestrictNamespaces_uts", "RestrictAddressFamilies_AF_INET_INET6", "RestrictAddressFamilies_AF_UNIX", "RestrictAddressFamilies_AF_NETLINK", "RestrictAddressFamilies_AF_PACKET", "RestrictAddressFamilies_OTHER", "SystemCallArchitectures", "SystemCallFilter_swap", "SystemCallFilter_obsolete", "SystemCallFilter_clock", "SystemCallFilter_cpu_emulation", "SystemCallFilter_debug", "SystemCallFilter_mount", "SystemCallFilter_module", "SystemCallFilter_raw_io", "SystemCallFilter_reboot", "SystemCallFilter_privileged", "SystemCallFilter_resources", "IPAddressDeny", "DeviceAllow", "AmbientCapabilities"] }, "additionalProperties": { "$ref": "#/definitions/assessorOverride" }, "default": {} }, "drift": { "$ref": "#/definitions/drift" } }, "definitions": { "profile": { "type": "object", "description": "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.", "additionalProperties": false, "properties": { "extends": { "type": "string", "minLength": 1, "description": "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)." }, "description": { "type": "string", "description": "What kind of unit the profile is for; shown in reports." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.", "examples": [3.5] }, "requiredDirectives": { "type": "array", "description": "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.", "items": { "type": "string", "pattern": "^[A-Za-z]+=.*$", "description": "A `Directive=value` line.", "examples": ["ProtectSystem=strict"] }, "uniqueItems": true }, "removeDirectives": { "type": "array", "description": "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.", "items": { "type": "string", "pattern": "^[A-Za-z]+$", "description": "A directive name, without `=`.", "examples": ["MemoryDenyWriteExecute"] }, "uniqueItems": true }, "allowedCapabilities": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "capabilities", "description": "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.", "items": { "type": "string", "pattern": "^CAP_[A-Z_]+$", "description": "A capability name as in capabilities(7).", "examples": ["CAP_NET_BIND_SERVICE"] }, "uniqueItems": true }, "allowedAddressFamilies": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "addressFamilies", "description": "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.", "items": { "type": "string", "pattern": "^AF_[A-Za-z0-9]+$", "description": "An address family name as in address_families(7).", "examples": ["AF_UNIX"] }, "uniqueItems": true }, "forbiddenDirectives": { "type": "array", "x-unitgate-list": "deny", "description": "Directives the unit must not set, e.g. `PrivateNetwork` for a service that needs the network, or `NoNewPrivileges=no`. A bare name forbids any value; `Directive=value` forbids that value (booleans compared as booleans: `no` also matches `false`, `0`, `off`). Checked against the line systemd applies last among the unit's files and drop-ins: a line systemd ignores (an invalid value, an empty boolean) does not count, an empty assignment of another directive resets it. The finding names the line to remove; no drop-in line can unset a boolean. Absent: not checked.", "items": { "type": "string", "pattern": "^[A-Za-z]+(=.*)?$", "description": "A directive name, or a `Directive=value` line.", "examples": ["PrivateNetwork", "NoNewPrivileges=no"] }, "uniqueItems": true }, "owners": { "type": "array", "description": "Who may approve deviation notes for units with this profile, in addition to `deviations.owners`: GitHub users (`@alice`) or teams (`@org/team`). Inherited from the parent profile unless set. A change of a unit's profile is approved by the owners of the profile it had at the base commit.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true } } }, "unitAssignment": { "type": "object", "description": "Assigns a profile to the units a glob matches.", "additionalProperties": false, "required": ["match", "profile"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.", "examples": ["deploy/api/**"] }, "profile": { "type": "string", "minLength": 1, "description": "The profile name (built-in or from `profiles`)." } } }, "exclusion": { "type": "object", "description": "A unit, or units, the gate does not score.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over repository paths and unit names, as in `units`.", "examples": ["vendor/**"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the unit is not scored; shown in the report." } } }, "regression": { "type": "object", "description": "What counts as a regression compared with the base commit of the pull request.", "additionalProperties": false, "properties": { "exposure": { "type": "boolean", "default": true, "description": "Fail when a unit's overall exposure rises." }, "rows": { "type": "boolean", "default": true, "description": "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)." } }, "default": { "exposure": true, "rows": true } }, "deviations": { "type": "object", "description": "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.", "additionalProperties": false, "properties": { "owners": { "type": "array", "description": "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true, "default": [] }, "sources": { "type": "array", "description": "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.", "items": { "enum": ["pr-body", "unit-file"], "description": "A place deviation notes are read from." }, "uniqueItems": true, "default": ["pr-body", "unit-file"] }, "requiredFields": { "type": "array", "description": "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.", "items": { "enum": ["reason", "owner", "expires", "ticket", "check"], "description": "A deviation note field." }, "uniqueItems": true, "default": ["reason", "owner", "expires"] }, "maxExpiryDays": { "type": "integer", "minimum": 1, "maximum": 3650, "default": 180, "description": "Longest allowed time, in days, between the run's date and a note's `expires` date." }, "expiryWarningDays": { "type": "integer", "minimum": 0, "maximum": 365, "default": 14, "description": "How many days ahead of a note's `expires` date the action's scheduled runs (`schedule`, `workflow_dispatch`) list it as expiring, in the job summary and in one issue kept up to date (needs `issues: write`). Notes already expired are always listed; 0 lists only those." } }, "default": { "owners": [], "sources": ["pr-body", "unit-file"], "requiredFields": ["reason", "owner", "expires"], "maxExpiryDays": 180, "expiryWarningDays": 14 } }, "signoffRule": { "type": "object", "description": "Directives whose changes need an approving review from a listed owner.", "additionalProperties": false, "required": ["directives", "approvers"], "properties": { "directives": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).", "items": { "type": "string", "pattern": "^[A-Za-z]+=?$", "description": "A directive name (a trailing `=` is allowed).", "examples": ["SystemCallFilter"] } }, "approvers": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts. The same rules as for deviation notes apply: the reviewer's latest review approves the current head commit, and the reviewer is neither the pull request's author nor the author or committer of the head commit. A deviation note never replaces sign-off.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@platform/runtime-owners"] } } } }, "assessorOverride": { "type": "object", "description": "One assessor's changes, as in systemd's `--security-policy` file.", "additionalProperties": false, "properties": { "weight": { "type": "integer", "minimum": 0, "description": "The assessor's weight in the exposure sum; 0 makes the row N/A." }, "range": { "type": "integer", "minimum": 1, "description": "The highest badness the assessor can report; its badness is divided by this." }, "description_good": { "type": "string", "description": "Text shown when the setting is good." }, "description_bad": { "type": "string", "description": "Text shown when the setting is bad." }, "description_na": { "type": "string", "description": "Text shown when the assessor does not apply." } } }, "drift": { "type": "object", "description": "What `unitgate drift` fails on when it compares the snapshots of running hosts (`unitgate snapshot`) with what the repository predicts: which kinds of difference fail (the rest are warnings), and which host-only drop-ins are accepted. Read from the policy at the compared ref (or `--policy`). A file that could not be read on a host always fails: what cannot be seen is never clean.", "additionalProperties": false, "properties": { "fail": { "type": "array", "description": "Kinds of difference that fail the run (exit 1); every other kind is reported as a warning. `exposure-increase`: the host's exposure is above the repository's prediction; `exposure-decrease`: below it; `row-worse`: an assessor row is worse on the host; `host-only-file`: a unit file or drop-in the host has and the repository does not (unless `allowHostDropIns` accepts it); `changed-file`: a file both have, with other content; `missing-file`: a file of the repository's unit the host does not have; `unreadable-file`: a file or directory the snapshot could not read (always fails, listed or not); `unit-error`: the unit did not load or score on the host (masked, not found, refused); `version-difference`: the host's systemd is not the policy's `systemdVersion`; `unknown-unit`: a unit of the host the repository does not define; `engine-disagreement`: the real systemd-analyze scored the unit otherwise than unitgate (`unitgate snapshot --ask-systemd`).", "items": { "enum": ["exposure-increase", "exposure-decrease", "row-worse", "host-only-file", "changed-file", "missing-file", "unreadable-file", "unit-error", "version-difference", "unknown-unit", "engine-disagreement"], "description": "A kind of drift." }, "uniqueItems": true, "default": ["exposure-increase", "host-only-file", "changed-file", "unreadable-file", "unit-error"] }, "allowHostDropIns": { "type": "array", "description": "Host-only drop-ins accepted on purpose (a package's own drop-in, a site setting), each with the reason. An accepted drop-in is listed as allowed, not as drift; its effect on the exposure is still compared. An entry whose `expires` date has passed accepts nothing.", "items": { "$ref": "#/definitions/hostDropInAllowance" }, "default": [] } } }, "hostDropInAllowance": { "type": "object", "description": "A host-only drop-in that is accepted, and why.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over the drop-in's path on the host (`*` stays within one directory, `**` spans several).", "examples": ["/etc/systemd/system/*.service.d/50-site.conf"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the drop-in is accepted; shown in the report." }, "owner": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "Who answers for it: a GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/ops"] }, "expires": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "description": "The last day it is accepted (YYYY-MM-DD).", "examples": ["2026-06-30"] } } } } };
 var schema14 = { "type": "object", "description": "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.", "additionalProperties": false, "properties": { "extends": { "type": "string", "minLength": 1, "description": "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)." }, "description": { "type": "string", "description": "What kind of unit the profile is for; shown in reports." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.", "examples": [3.5] }, "requiredDirectives": { "type": "array", "description": "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.", "items": { "type": "string", "pattern": "^[A-Za-z]+=.*$", "description": "A `Directive=value` line.", "examples": ["ProtectSystem=strict"] }, "uniqueItems": true }, "removeDirectives": { "type": "array", "description": "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.", "items": { "type": "string", "pattern": "^[A-Za-z]+$", "description": "A directive name, without `=`.", "examples": ["MemoryDenyWriteExecute"] }, "uniqueItems": true }, "allowedCapabilities": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "capabilities", "description": "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.", "items": { "type": "string", "pattern": "^CAP_[A-Z_]+$", "description": "A capability name as in capabilities(7).", "examples": ["CAP_NET_BIND_SERVICE"] }, "uniqueItems": true }, "allowedAddressFamilies": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "addressFamilies", "description": "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.", "items": { "type": "string", "pattern": "^AF_[A-Za-z0-9]+$", "description": "An address family name as in address_families(7).", "examples": ["AF_UNIX"] }, "uniqueItems": true }, "forbiddenDirectives": { "type": "array", "x-unitgate-list": "deny", "description": "Directives the unit must not set, e.g. `PrivateNetwork` for a service that needs the network, or `NoNewPrivileges=no`. A bare name forbids any value; `Directive=value` forbids that value (booleans compared as booleans: `no` also matches `false`, `0`, `off`). Checked against the line systemd applies last among the unit's files and drop-ins: a line systemd ignores (an invalid value, an empty boolean) does not count, an empty assignment of another directive resets it. The finding names the line to remove; no drop-in line can unset a boolean. Absent: not checked.", "items": { "type": "string", "pattern": "^[A-Za-z]+(=.*)?$", "description": "A directive name, or a `Directive=value` line.", "examples": ["PrivateNetwork", "NoNewPrivileges=no"] }, "uniqueItems": true }, "owners": { "type": "array", "description": "Who may approve deviation notes for units with this profile, in addition to `deviations.owners`: GitHub users (`@alice`) or teams (`@org/team`). Inherited from the parent profile unless set. A change of a unit's profile is approved by the owners of the profile it had at the base commit.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true } } };
 var schema15 = { "type": "object", "description": "Assigns a profile to the units a glob matches.", "additionalProperties": false, "required": ["match", "profile"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.", "examples": ["deploy/api/**"] }, "profile": { "type": "string", "minLength": 1, "description": "The profile name (built-in or from `profiles`)." } } };
 var schema16 = { "type": "object", "description": "A unit, or units, the gate does not score.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over repository paths and unit names, as in `units`.", "examples": ["vendor/**"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the unit is not scored; shown in the report." } } };
 var schema17 = { "type": "object", "description": "What counts as a regression compared with the base commit of the pull request.", "additionalProperties": false, "properties": { "exposure": { "type": "boolean", "default": true, "description": "Fail when a unit's overall exposure rises." }, "rows": { "type": "boolean", "default": true, "description": "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)." } }, "default": { "exposure": true, "rows": true } };
-var schema18 = { "type": "object", "description": "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.", "additionalProperties": false, "properties": { "owners": { "type": "array", "description": "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true, "default": [] }, "sources": { "type": "array", "description": "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.", "items": { "enum": ["pr-body", "unit-file"], "description": "A place deviation notes are read from." }, "uniqueItems": true, "default": ["pr-body", "unit-file"] }, "requiredFields": { "type": "array", "description": "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.", "items": { "enum": ["reason", "owner", "expires", "ticket", "check"], "description": "A deviation note field." }, "uniqueItems": true, "default": ["reason", "owner", "expires"] }, "maxExpiryDays": { "type": "integer", "minimum": 1, "maximum": 3650, "default": 180, "description": "Longest allowed time, in days, between the run's date and a note's `expires` date." } }, "default": { "owners": [], "sources": ["pr-body", "unit-file"], "requiredFields": ["reason", "owner", "expires"], "maxExpiryDays": 180 } };
+var schema18 = { "type": "object", "description": "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.", "additionalProperties": false, "properties": { "owners": { "type": "array", "description": "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true, "default": [] }, "sources": { "type": "array", "description": "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.", "items": { "enum": ["pr-body", "unit-file"], "description": "A place deviation notes are read from." }, "uniqueItems": true, "default": ["pr-body", "unit-file"] }, "requiredFields": { "type": "array", "description": "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.", "items": { "enum": ["reason", "owner", "expires", "ticket", "check"], "description": "A deviation note field." }, "uniqueItems": true, "default": ["reason", "owner", "expires"] }, "maxExpiryDays": { "type": "integer", "minimum": 1, "maximum": 3650, "default": 180, "description": "Longest allowed time, in days, between the run's date and a note's `expires` date." }, "expiryWarningDays": { "type": "integer", "minimum": 0, "maximum": 365, "default": 14, "description": "How many days ahead of a note's `expires` date the action's scheduled runs (`schedule`, `workflow_dispatch`) list it as expiring, in the job summary and in one issue kept up to date (needs `issues: write`). Notes already expired are always listed; 0 lists only those." } }, "default": { "owners": [], "sources": ["pr-body", "unit-file"], "requiredFields": ["reason", "owner", "expires"], "maxExpiryDays": 180, "expiryWarningDays": 14 } };
 var schema19 = { "type": "object", "description": "Directives whose changes need an approving review from a listed owner.", "additionalProperties": false, "required": ["directives", "approvers"], "properties": { "directives": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).", "items": { "type": "string", "pattern": "^[A-Za-z]+=?$", "description": "A directive name (a trailing `=` is allowed).", "examples": ["SystemCallFilter"] } }, "approvers": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts. The same rules as for deviation notes apply: the reviewer's latest review approves the current head commit, and the reviewer is neither the pull request's author nor the author or committer of the head commit. A deviation note never replaces sign-off.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@platform/runtime-owners"] } } } };
 var schema20 = { "type": "object", "description": "One assessor's changes, as in systemd's `--security-policy` file.", "additionalProperties": false, "properties": { "weight": { "type": "integer", "minimum": 0, "description": "The assessor's weight in the exposure sum; 0 makes the row N/A." }, "range": { "type": "integer", "minimum": 1, "description": "The highest badness the assessor can report; its badness is divided by this." }, "description_good": { "type": "string", "description": "Text shown when the setting is good." }, "description_bad": { "type": "string", "description": "Text shown when the setting is bad." }, "description_na": { "type": "string", "description": "Text shown when the assessor does not apply." } } };
 var func2 = Object.prototype.hasOwnProperty;
-var func3 = require_ucs2length().default;
 var func0 = require_equal().default;
+var func4 = require_ucs2length().default;
 var pattern0 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
 var pattern1 = new RegExp("^[A-Za-z]+=.*$", "u");
 var pattern2 = new RegExp("^[A-Za-z]+$", "u");
@@ -25613,6 +25824,224 @@ var pattern4 = new RegExp("^AF_[A-Za-z0-9]+$", "u");
 var pattern5 = new RegExp("^[A-Za-z]+(=.*)?$", "u");
 var pattern6 = new RegExp("^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "u");
 var pattern8 = new RegExp("^[A-Za-z]+=?$", "u");
+var schema21 = { "type": "object", "description": "What `unitgate drift` fails on when it compares the snapshots of running hosts (`unitgate snapshot`) with what the repository predicts: which kinds of difference fail (the rest are warnings), and which host-only drop-ins are accepted. Read from the policy at the compared ref (or `--policy`). A file that could not be read on a host always fails: what cannot be seen is never clean.", "additionalProperties": false, "properties": { "fail": { "type": "array", "description": "Kinds of difference that fail the run (exit 1); every other kind is reported as a warning. `exposure-increase`: the host's exposure is above the repository's prediction; `exposure-decrease`: below it; `row-worse`: an assessor row is worse on the host; `host-only-file`: a unit file or drop-in the host has and the repository does not (unless `allowHostDropIns` accepts it); `changed-file`: a file both have, with other content; `missing-file`: a file of the repository's unit the host does not have; `unreadable-file`: a file or directory the snapshot could not read (always fails, listed or not); `unit-error`: the unit did not load or score on the host (masked, not found, refused); `version-difference`: the host's systemd is not the policy's `systemdVersion`; `unknown-unit`: a unit of the host the repository does not define; `engine-disagreement`: the real systemd-analyze scored the unit otherwise than unitgate (`unitgate snapshot --ask-systemd`).", "items": { "enum": ["exposure-increase", "exposure-decrease", "row-worse", "host-only-file", "changed-file", "missing-file", "unreadable-file", "unit-error", "version-difference", "unknown-unit", "engine-disagreement"], "description": "A kind of drift." }, "uniqueItems": true, "default": ["exposure-increase", "host-only-file", "changed-file", "unreadable-file", "unit-error"] }, "allowHostDropIns": { "type": "array", "description": "Host-only drop-ins accepted on purpose (a package's own drop-in, a site setting), each with the reason. An accepted drop-in is listed as allowed, not as drift; its effect on the exposure is still compared. An entry whose `expires` date has passed accepts nothing.", "items": { "$ref": "#/definitions/hostDropInAllowance" }, "default": [] } } };
+var schema22 = { "type": "object", "description": "A host-only drop-in that is accepted, and why.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over the drop-in's path on the host (`*` stays within one directory, `**` spans several).", "examples": ["/etc/systemd/system/*.service.d/50-site.conf"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the drop-in is accepted; shown in the report." }, "owner": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "Who answers for it: a GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/ops"] }, "expires": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "description": "The last day it is accepted (YYYY-MM-DD).", "examples": ["2026-06-30"] } } };
+var pattern11 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
+function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    for (const key0 in data) {
+      if (!(key0 === "fail" || key0 === "allowHostDropIns")) {
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema21, data };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    if (data.fail !== void 0) {
+      let data0 = data.fail;
+      if (Array.isArray(data0)) {
+        const len0 = data0.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data1 = data0[i0];
+          if (!(data1 === "exposure-increase" || data1 === "exposure-decrease" || data1 === "row-worse" || data1 === "host-only-file" || data1 === "changed-file" || data1 === "missing-file" || data1 === "unreadable-file" || data1 === "unit-error" || data1 === "version-difference" || data1 === "unknown-unit" || data1 === "engine-disagreement")) {
+            const err1 = { instancePath: instancePath + "/fail/" + i0, schemaPath: "#/properties/fail/items/enum", keyword: "enum", params: { allowedValues: schema21.properties.fail.items.enum }, message: "must be equal to one of the allowed values", schema: schema21.properties.fail.items.enum, parentSchema: schema21.properties.fail.items, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        }
+        let i1 = data0.length;
+        let j0;
+        if (i1 > 1) {
+          outer0: for (; i1--; ) {
+            for (j0 = i1; j0--; ) {
+              if (func0(data0[i1], data0[j0])) {
+                const err2 = { instancePath: instancePath + "/fail", schemaPath: "#/properties/fail/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema21.properties.fail, data: data0 };
+                if (vErrors === null) {
+                  vErrors = [err2];
+                } else {
+                  vErrors.push(err2);
+                }
+                errors++;
+                break outer0;
+              }
+            }
+          }
+        }
+      } else {
+        const err3 = { instancePath: instancePath + "/fail", schemaPath: "#/properties/fail/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema21.properties.fail.type, parentSchema: schema21.properties.fail, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.allowHostDropIns !== void 0) {
+      let data2 = data.allowHostDropIns;
+      if (Array.isArray(data2)) {
+        const len1 = data2.length;
+        for (let i2 = 0; i2 < len1; i2++) {
+          let data3 = data2[i2];
+          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+            if (data3.match === void 0) {
+              const err4 = { instancePath: instancePath + "/allowHostDropIns/" + i2, schemaPath: "#/definitions/hostDropInAllowance/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'", schema: schema22.required, parentSchema: schema22, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+            if (data3.reason === void 0) {
+              const err5 = { instancePath: instancePath + "/allowHostDropIns/" + i2, schemaPath: "#/definitions/hostDropInAllowance/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema22.required, parentSchema: schema22, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+            for (const key1 in data3) {
+              if (!(key1 === "match" || key1 === "reason" || key1 === "owner" || key1 === "expires")) {
+                const err6 = { instancePath: instancePath + "/allowHostDropIns/" + i2, schemaPath: "#/definitions/hostDropInAllowance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema22, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err6];
+                } else {
+                  vErrors.push(err6);
+                }
+                errors++;
+              }
+            }
+            if (data3.match !== void 0) {
+              let data4 = data3.match;
+              if (typeof data4 === "string") {
+                if (func4(data4) < 1) {
+                  const err7 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/match", schemaPath: "#/definitions/hostDropInAllowance/properties/match/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema22.properties.match, data: data4 };
+                  if (vErrors === null) {
+                    vErrors = [err7];
+                  } else {
+                    vErrors.push(err7);
+                  }
+                  errors++;
+                }
+              } else {
+                const err8 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/match", schemaPath: "#/definitions/hostDropInAllowance/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.properties.match.type, parentSchema: schema22.properties.match, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data3.reason !== void 0) {
+              let data5 = data3.reason;
+              if (typeof data5 === "string") {
+                if (func4(data5) < 1) {
+                  const err9 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/reason", schemaPath: "#/definitions/hostDropInAllowance/properties/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema22.properties.reason, data: data5 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+              } else {
+                const err10 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/reason", schemaPath: "#/definitions/hostDropInAllowance/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.properties.reason.type, parentSchema: schema22.properties.reason, data: data5 };
+                if (vErrors === null) {
+                  vErrors = [err10];
+                } else {
+                  vErrors.push(err10);
+                }
+                errors++;
+              }
+            }
+            if (data3.owner !== void 0) {
+              let data6 = data3.owner;
+              if (typeof data6 === "string") {
+                if (!pattern6.test(data6)) {
+                  const err11 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/owner", schemaPath: "#/definitions/hostDropInAllowance/properties/owner/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema22.properties.owner, data: data6 };
+                  if (vErrors === null) {
+                    vErrors = [err11];
+                  } else {
+                    vErrors.push(err11);
+                  }
+                  errors++;
+                }
+              } else {
+                const err12 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/owner", schemaPath: "#/definitions/hostDropInAllowance/properties/owner/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.properties.owner.type, parentSchema: schema22.properties.owner, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+            }
+            if (data3.expires !== void 0) {
+              let data7 = data3.expires;
+              if (typeof data7 === "string") {
+                if (!pattern11.test(data7)) {
+                  const err13 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/expires", schemaPath: "#/definitions/hostDropInAllowance/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"', schema: "^\\d{4}-\\d{2}-\\d{2}$", parentSchema: schema22.properties.expires, data: data7 };
+                  if (vErrors === null) {
+                    vErrors = [err13];
+                  } else {
+                    vErrors.push(err13);
+                  }
+                  errors++;
+                }
+              } else {
+                const err14 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/expires", schemaPath: "#/definitions/hostDropInAllowance/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.properties.expires.type, parentSchema: schema22.properties.expires, data: data7 };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err15 = { instancePath: instancePath + "/allowHostDropIns/" + i2, schemaPath: "#/definitions/hostDropInAllowance/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema22.type, parentSchema: schema22, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err16 = { instancePath: instancePath + "/allowHostDropIns", schemaPath: "#/properties/allowHostDropIns/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema21.properties.allowHostDropIns.type, parentSchema: schema21.properties.allowHostDropIns, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema21.type, parentSchema: schema21, data };
+    if (vErrors === null) {
+      vErrors = [err17];
+    } else {
+      vErrors.push(err17);
+    }
+    errors++;
+  }
+  validate13.errors = vErrors;
+  return errors === 0;
+}
 function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
@@ -25653,41 +26082,51 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.mode !== void 0) {
-      let data2 = data.mode;
-      if (!(data2 === "enforce" || data2 === "report" || data2 === "ratchet")) {
-        const err3 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema13.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema13.properties.mode.enum, parentSchema: schema13.properties.mode, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.threshold !== void 0) {
-      let data3 = data.threshold;
-      if (typeof data3 == "number" && isFinite(data3)) {
-        if (data3 > 10 || isNaN(data3)) {
-          const err4 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema13.properties.threshold, data: data3 };
+    if (data.systemdVersions !== void 0) {
+      let data2 = data.systemdVersions;
+      if (Array.isArray(data2)) {
+        if (data2.length < 1) {
+          const err3 = { instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema13.properties.systemdVersions, data: data2 };
           if (vErrors === null) {
-            vErrors = [err4];
+            vErrors = [err3];
           } else {
-            vErrors.push(err4);
+            vErrors.push(err3);
           }
           errors++;
         }
-        if (data3 < 0 || isNaN(data3)) {
-          const err5 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema13.properties.threshold, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
+        const len0 = data2.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data3 = data2[i0];
+          if (!(data3 === 252 || data3 === 255 || data3 === 257 || data3 === 262)) {
+            const err4 = { instancePath: instancePath + "/systemdVersions/" + i0, schemaPath: "#/properties/systemdVersions/items/enum", keyword: "enum", params: { allowedValues: schema13.properties.systemdVersions.items.enum }, message: "must be equal to one of the allowed values", schema: schema13.properties.systemdVersions.items.enum, parentSchema: schema13.properties.systemdVersions.items, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
           }
-          errors++;
+        }
+        let i1 = data2.length;
+        let j0;
+        if (i1 > 1) {
+          outer0: for (; i1--; ) {
+            for (j0 = i1; j0--; ) {
+              if (func0(data2[i1], data2[j0])) {
+                const err5 = { instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema13.properties.systemdVersions, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err5];
+                } else {
+                  vErrors.push(err5);
+                }
+                errors++;
+                break outer0;
+              }
+            }
+          }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema13.properties.threshold.type, parentSchema: schema13.properties.threshold, data: data3 };
+        const err6 = { instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema13.properties.systemdVersions.type, parentSchema: schema13.properties.systemdVersions, data: data2 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -25696,117 +26135,117 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.defaultProfile !== void 0) {
-      let data4 = data.defaultProfile;
-      if (typeof data4 === "string") {
-        if (func3(data4) < 1) {
-          const err7 = { instancePath: instancePath + "/defaultProfile", schemaPath: "#/properties/defaultProfile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema13.properties.defaultProfile, data: data4 };
+    if (data.mode !== void 0) {
+      let data4 = data.mode;
+      if (!(data4 === "enforce" || data4 === "report" || data4 === "ratchet")) {
+        const err7 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema13.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema13.properties.mode.enum, parentSchema: schema13.properties.mode, data: data4 };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.threshold !== void 0) {
+      let data5 = data.threshold;
+      if (typeof data5 == "number" && isFinite(data5)) {
+        if (data5 > 10 || isNaN(data5)) {
+          const err8 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema13.properties.threshold, data: data5 };
           if (vErrors === null) {
-            vErrors = [err7];
+            vErrors = [err8];
           } else {
-            vErrors.push(err7);
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+        if (data5 < 0 || isNaN(data5)) {
+          const err9 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema13.properties.threshold, data: data5 };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
           }
           errors++;
         }
       } else {
-        const err8 = { instancePath: instancePath + "/defaultProfile", schemaPath: "#/properties/defaultProfile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema13.properties.defaultProfile.type, parentSchema: schema13.properties.defaultProfile, data: data4 };
+        const err10 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema13.properties.threshold.type, parentSchema: schema13.properties.threshold, data: data5 };
         if (vErrors === null) {
-          vErrors = [err8];
+          vErrors = [err10];
         } else {
-          vErrors.push(err8);
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.defaultProfile !== void 0) {
+      let data6 = data.defaultProfile;
+      if (typeof data6 === "string") {
+        if (func4(data6) < 1) {
+          const err11 = { instancePath: instancePath + "/defaultProfile", schemaPath: "#/properties/defaultProfile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema13.properties.defaultProfile, data: data6 };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      } else {
+        const err12 = { instancePath: instancePath + "/defaultProfile", schemaPath: "#/properties/defaultProfile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema13.properties.defaultProfile.type, parentSchema: schema13.properties.defaultProfile, data: data6 };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
         }
         errors++;
       }
     }
     if (data.profiles !== void 0) {
-      let data5 = data.profiles;
-      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
-        for (const key1 in data5) {
-          const _errs12 = errors;
+      let data7 = data.profiles;
+      if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+        for (const key1 in data7) {
+          const _errs15 = errors;
           if (typeof key1 === "string") {
             if (!pattern0.test(key1)) {
-              const err9 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]*$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]*$", parentSchema: schema13.properties.profiles.propertyNames, data: key1, propertyName: key1 };
+              const err13 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]*$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]*$", parentSchema: schema13.properties.profiles.propertyNames, data: key1, propertyName: key1 };
               if (vErrors === null) {
-                vErrors = [err9];
+                vErrors = [err13];
               } else {
-                vErrors.push(err9);
+                vErrors.push(err13);
               }
               errors++;
             }
           }
-          var valid1 = _errs12 === errors;
-          if (!valid1) {
-            const err10 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema13.properties.profiles.propertyNames, parentSchema: schema13.properties.profiles, data: data5 };
+          var valid4 = _errs15 === errors;
+          if (!valid4) {
+            const err14 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema13.properties.profiles.propertyNames, parentSchema: schema13.properties.profiles, data: data7 };
             if (vErrors === null) {
-              vErrors = [err10];
+              vErrors = [err14];
             } else {
-              vErrors.push(err10);
+              vErrors.push(err14);
             }
             errors++;
           }
         }
-        for (const key2 in data5) {
-          let data6 = data5[key2];
-          if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
-            for (const key3 in data6) {
+        for (const key2 in data7) {
+          let data8 = data7[key2];
+          if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+            for (const key3 in data8) {
               if (!func2.call(schema14.properties, key3)) {
-                const err11 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/profile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema14, data: data6 };
+                const err15 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/profile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema14, data: data8 };
                 if (vErrors === null) {
-                  vErrors = [err11];
+                  vErrors = [err15];
                 } else {
-                  vErrors.push(err11);
+                  vErrors.push(err15);
                 }
                 errors++;
               }
             }
-            if (data6.extends !== void 0) {
-              let data7 = data6.extends;
-              if (typeof data7 === "string") {
-                if (func3(data7) < 1) {
-                  const err12 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/extends", schemaPath: "#/definitions/profile/properties/extends/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema14.properties.extends, data: data7 };
-                  if (vErrors === null) {
-                    vErrors = [err12];
-                  } else {
-                    vErrors.push(err12);
-                  }
-                  errors++;
-                }
-              } else {
-                const err13 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/extends", schemaPath: "#/definitions/profile/properties/extends/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.extends.type, parentSchema: schema14.properties.extends, data: data7 };
-                if (vErrors === null) {
-                  vErrors = [err13];
-                } else {
-                  vErrors.push(err13);
-                }
-                errors++;
-              }
-            }
-            if (data6.description !== void 0) {
-              let data8 = data6.description;
-              if (typeof data8 !== "string") {
-                const err14 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/description", schemaPath: "#/definitions/profile/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.description.type, parentSchema: schema14.properties.description, data: data8 };
-                if (vErrors === null) {
-                  vErrors = [err14];
-                } else {
-                  vErrors.push(err14);
-                }
-                errors++;
-              }
-            }
-            if (data6.threshold !== void 0) {
-              let data9 = data6.threshold;
-              if (typeof data9 == "number" && isFinite(data9)) {
-                if (data9 > 10 || isNaN(data9)) {
-                  const err15 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/threshold", schemaPath: "#/definitions/profile/properties/threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema14.properties.threshold, data: data9 };
-                  if (vErrors === null) {
-                    vErrors = [err15];
-                  } else {
-                    vErrors.push(err15);
-                  }
-                  errors++;
-                }
-                if (data9 < 0 || isNaN(data9)) {
-                  const err16 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/threshold", schemaPath: "#/definitions/profile/properties/threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema14.properties.threshold, data: data9 };
+            if (data8.extends !== void 0) {
+              let data9 = data8.extends;
+              if (typeof data9 === "string") {
+                if (func4(data9) < 1) {
+                  const err16 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/extends", schemaPath: "#/definitions/profile/properties/extends/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema14.properties.extends, data: data9 };
                   if (vErrors === null) {
                     vErrors = [err16];
                   } else {
@@ -25815,7 +26254,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err17 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/threshold", schemaPath: "#/definitions/profile/properties/threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema14.properties.threshold.type, parentSchema: schema14.properties.threshold, data: data9 };
+                const err17 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/extends", schemaPath: "#/definitions/profile/properties/extends/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.extends.type, parentSchema: schema14.properties.extends, data: data9 };
                 if (vErrors === null) {
                   vErrors = [err17];
                 } else {
@@ -25824,57 +26263,41 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.requiredDirectives !== void 0) {
-              let data10 = data6.requiredDirectives;
-              if (Array.isArray(data10)) {
-                const len0 = data10.length;
-                for (let i0 = 0; i0 < len0; i0++) {
-                  let data11 = data10[i0];
-                  if (typeof data11 === "string") {
-                    if (!pattern1.test(data11)) {
-                      const err18 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives/" + i0, schemaPath: "#/definitions/profile/properties/requiredDirectives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+=.*$" }, message: 'must match pattern "^[A-Za-z]+=.*$"', schema: "^[A-Za-z]+=.*$", parentSchema: schema14.properties.requiredDirectives.items, data: data11 };
-                      if (vErrors === null) {
-                        vErrors = [err18];
-                      } else {
-                        vErrors.push(err18);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err19 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives/" + i0, schemaPath: "#/definitions/profile/properties/requiredDirectives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.requiredDirectives.items.type, parentSchema: schema14.properties.requiredDirectives.items, data: data11 };
-                    if (vErrors === null) {
-                      vErrors = [err19];
-                    } else {
-                      vErrors.push(err19);
-                    }
-                    errors++;
-                  }
+            if (data8.description !== void 0) {
+              let data10 = data8.description;
+              if (typeof data10 !== "string") {
+                const err18 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/description", schemaPath: "#/definitions/profile/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.description.type, parentSchema: schema14.properties.description, data: data10 };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
                 }
-                let i1 = data10.length;
-                let j0;
-                if (i1 > 1) {
-                  const indices0 = {};
-                  for (; i1--; ) {
-                    let item0 = data10[i1];
-                    if (typeof item0 !== "string") {
-                      continue;
-                    }
-                    if (typeof indices0[item0] == "number") {
-                      j0 = indices0[item0];
-                      const err20 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives", schemaPath: "#/definitions/profile/properties/requiredDirectives/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema14.properties.requiredDirectives, data: data10 };
-                      if (vErrors === null) {
-                        vErrors = [err20];
-                      } else {
-                        vErrors.push(err20);
-                      }
-                      errors++;
-                      break;
-                    }
-                    indices0[item0] = i1;
+                errors++;
+              }
+            }
+            if (data8.threshold !== void 0) {
+              let data11 = data8.threshold;
+              if (typeof data11 == "number" && isFinite(data11)) {
+                if (data11 > 10 || isNaN(data11)) {
+                  const err19 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/threshold", schemaPath: "#/definitions/profile/properties/threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema14.properties.threshold, data: data11 };
+                  if (vErrors === null) {
+                    vErrors = [err19];
+                  } else {
+                    vErrors.push(err19);
                   }
+                  errors++;
+                }
+                if (data11 < 0 || isNaN(data11)) {
+                  const err20 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/threshold", schemaPath: "#/definitions/profile/properties/threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema14.properties.threshold, data: data11 };
+                  if (vErrors === null) {
+                    vErrors = [err20];
+                  } else {
+                    vErrors.push(err20);
+                  }
+                  errors++;
                 }
               } else {
-                const err21 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives", schemaPath: "#/definitions/profile/properties/requiredDirectives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.requiredDirectives.type, parentSchema: schema14.properties.requiredDirectives, data: data10 };
+                const err21 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/threshold", schemaPath: "#/definitions/profile/properties/threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema14.properties.threshold.type, parentSchema: schema14.properties.threshold, data: data11 };
                 if (vErrors === null) {
                   vErrors = [err21];
                 } else {
@@ -25883,15 +26306,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.removeDirectives !== void 0) {
-              let data12 = data6.removeDirectives;
+            if (data8.requiredDirectives !== void 0) {
+              let data12 = data8.requiredDirectives;
               if (Array.isArray(data12)) {
                 const len1 = data12.length;
                 for (let i2 = 0; i2 < len1; i2++) {
                   let data13 = data12[i2];
                   if (typeof data13 === "string") {
-                    if (!pattern2.test(data13)) {
-                      const err22 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives/" + i2, schemaPath: "#/definitions/profile/properties/removeDirectives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+$" }, message: 'must match pattern "^[A-Za-z]+$"', schema: "^[A-Za-z]+$", parentSchema: schema14.properties.removeDirectives.items, data: data13 };
+                    if (!pattern1.test(data13)) {
+                      const err22 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives/" + i2, schemaPath: "#/definitions/profile/properties/requiredDirectives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+=.*$" }, message: 'must match pattern "^[A-Za-z]+=.*$"', schema: "^[A-Za-z]+=.*$", parentSchema: schema14.properties.requiredDirectives.items, data: data13 };
                       if (vErrors === null) {
                         vErrors = [err22];
                       } else {
@@ -25900,7 +26323,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err23 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives/" + i2, schemaPath: "#/definitions/profile/properties/removeDirectives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.removeDirectives.items.type, parentSchema: schema14.properties.removeDirectives.items, data: data13 };
+                    const err23 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives/" + i2, schemaPath: "#/definitions/profile/properties/requiredDirectives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.requiredDirectives.items.type, parentSchema: schema14.properties.requiredDirectives.items, data: data13 };
                     if (vErrors === null) {
                       vErrors = [err23];
                     } else {
@@ -25912,15 +26335,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 let i3 = data12.length;
                 let j1;
                 if (i3 > 1) {
-                  const indices1 = {};
+                  const indices0 = {};
                   for (; i3--; ) {
-                    let item1 = data12[i3];
-                    if (typeof item1 !== "string") {
+                    let item0 = data12[i3];
+                    if (typeof item0 !== "string") {
                       continue;
                     }
-                    if (typeof indices1[item1] == "number") {
-                      j1 = indices1[item1];
-                      const err24 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives", schemaPath: "#/definitions/profile/properties/removeDirectives/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema14.properties.removeDirectives, data: data12 };
+                    if (typeof indices0[item0] == "number") {
+                      j1 = indices0[item0];
+                      const err24 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives", schemaPath: "#/definitions/profile/properties/requiredDirectives/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema14.properties.requiredDirectives, data: data12 };
                       if (vErrors === null) {
                         vErrors = [err24];
                       } else {
@@ -25929,11 +26352,11 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                       break;
                     }
-                    indices1[item1] = i3;
+                    indices0[item0] = i3;
                   }
                 }
               } else {
-                const err25 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives", schemaPath: "#/definitions/profile/properties/removeDirectives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.removeDirectives.type, parentSchema: schema14.properties.removeDirectives, data: data12 };
+                const err25 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives", schemaPath: "#/definitions/profile/properties/requiredDirectives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.requiredDirectives.type, parentSchema: schema14.properties.requiredDirectives, data: data12 };
                 if (vErrors === null) {
                   vErrors = [err25];
                 } else {
@@ -25942,15 +26365,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.allowedCapabilities !== void 0) {
-              let data14 = data6.allowedCapabilities;
+            if (data8.removeDirectives !== void 0) {
+              let data14 = data8.removeDirectives;
               if (Array.isArray(data14)) {
                 const len2 = data14.length;
                 for (let i4 = 0; i4 < len2; i4++) {
                   let data15 = data14[i4];
                   if (typeof data15 === "string") {
-                    if (!pattern3.test(data15)) {
-                      const err26 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities/" + i4, schemaPath: "#/definitions/profile/properties/allowedCapabilities/items/pattern", keyword: "pattern", params: { pattern: "^CAP_[A-Z_]+$" }, message: 'must match pattern "^CAP_[A-Z_]+$"', schema: "^CAP_[A-Z_]+$", parentSchema: schema14.properties.allowedCapabilities.items, data: data15 };
+                    if (!pattern2.test(data15)) {
+                      const err26 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives/" + i4, schemaPath: "#/definitions/profile/properties/removeDirectives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+$" }, message: 'must match pattern "^[A-Za-z]+$"', schema: "^[A-Za-z]+$", parentSchema: schema14.properties.removeDirectives.items, data: data15 };
                       if (vErrors === null) {
                         vErrors = [err26];
                       } else {
@@ -25959,7 +26382,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err27 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities/" + i4, schemaPath: "#/definitions/profile/properties/allowedCapabilities/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.allowedCapabilities.items.type, parentSchema: schema14.properties.allowedCapabilities.items, data: data15 };
+                    const err27 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives/" + i4, schemaPath: "#/definitions/profile/properties/removeDirectives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.removeDirectives.items.type, parentSchema: schema14.properties.removeDirectives.items, data: data15 };
                     if (vErrors === null) {
                       vErrors = [err27];
                     } else {
@@ -25971,15 +26394,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 let i5 = data14.length;
                 let j2;
                 if (i5 > 1) {
-                  const indices2 = {};
+                  const indices1 = {};
                   for (; i5--; ) {
-                    let item2 = data14[i5];
-                    if (typeof item2 !== "string") {
+                    let item1 = data14[i5];
+                    if (typeof item1 !== "string") {
                       continue;
                     }
-                    if (typeof indices2[item2] == "number") {
-                      j2 = indices2[item2];
-                      const err28 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities", schemaPath: "#/definitions/profile/properties/allowedCapabilities/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema14.properties.allowedCapabilities, data: data14 };
+                    if (typeof indices1[item1] == "number") {
+                      j2 = indices1[item1];
+                      const err28 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives", schemaPath: "#/definitions/profile/properties/removeDirectives/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema14.properties.removeDirectives, data: data14 };
                       if (vErrors === null) {
                         vErrors = [err28];
                       } else {
@@ -25988,11 +26411,11 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                       break;
                     }
-                    indices2[item2] = i5;
+                    indices1[item1] = i5;
                   }
                 }
               } else {
-                const err29 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities", schemaPath: "#/definitions/profile/properties/allowedCapabilities/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.allowedCapabilities.type, parentSchema: schema14.properties.allowedCapabilities, data: data14 };
+                const err29 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives", schemaPath: "#/definitions/profile/properties/removeDirectives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.removeDirectives.type, parentSchema: schema14.properties.removeDirectives, data: data14 };
                 if (vErrors === null) {
                   vErrors = [err29];
                 } else {
@@ -26001,15 +26424,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.allowedAddressFamilies !== void 0) {
-              let data16 = data6.allowedAddressFamilies;
+            if (data8.allowedCapabilities !== void 0) {
+              let data16 = data8.allowedCapabilities;
               if (Array.isArray(data16)) {
                 const len3 = data16.length;
                 for (let i6 = 0; i6 < len3; i6++) {
                   let data17 = data16[i6];
                   if (typeof data17 === "string") {
-                    if (!pattern4.test(data17)) {
-                      const err30 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies/" + i6, schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/items/pattern", keyword: "pattern", params: { pattern: "^AF_[A-Za-z0-9]+$" }, message: 'must match pattern "^AF_[A-Za-z0-9]+$"', schema: "^AF_[A-Za-z0-9]+$", parentSchema: schema14.properties.allowedAddressFamilies.items, data: data17 };
+                    if (!pattern3.test(data17)) {
+                      const err30 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities/" + i6, schemaPath: "#/definitions/profile/properties/allowedCapabilities/items/pattern", keyword: "pattern", params: { pattern: "^CAP_[A-Z_]+$" }, message: 'must match pattern "^CAP_[A-Z_]+$"', schema: "^CAP_[A-Z_]+$", parentSchema: schema14.properties.allowedCapabilities.items, data: data17 };
                       if (vErrors === null) {
                         vErrors = [err30];
                       } else {
@@ -26018,7 +26441,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err31 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies/" + i6, schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.allowedAddressFamilies.items.type, parentSchema: schema14.properties.allowedAddressFamilies.items, data: data17 };
+                    const err31 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities/" + i6, schemaPath: "#/definitions/profile/properties/allowedCapabilities/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.allowedCapabilities.items.type, parentSchema: schema14.properties.allowedCapabilities.items, data: data17 };
                     if (vErrors === null) {
                       vErrors = [err31];
                     } else {
@@ -26030,15 +26453,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 let i7 = data16.length;
                 let j3;
                 if (i7 > 1) {
-                  const indices3 = {};
+                  const indices2 = {};
                   for (; i7--; ) {
-                    let item3 = data16[i7];
-                    if (typeof item3 !== "string") {
+                    let item2 = data16[i7];
+                    if (typeof item2 !== "string") {
                       continue;
                     }
-                    if (typeof indices3[item3] == "number") {
-                      j3 = indices3[item3];
-                      const err32 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies", schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)", schema: true, parentSchema: schema14.properties.allowedAddressFamilies, data: data16 };
+                    if (typeof indices2[item2] == "number") {
+                      j3 = indices2[item2];
+                      const err32 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities", schemaPath: "#/definitions/profile/properties/allowedCapabilities/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)", schema: true, parentSchema: schema14.properties.allowedCapabilities, data: data16 };
                       if (vErrors === null) {
                         vErrors = [err32];
                       } else {
@@ -26047,11 +26470,11 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                       break;
                     }
-                    indices3[item3] = i7;
+                    indices2[item2] = i7;
                   }
                 }
               } else {
-                const err33 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies", schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.allowedAddressFamilies.type, parentSchema: schema14.properties.allowedAddressFamilies, data: data16 };
+                const err33 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities", schemaPath: "#/definitions/profile/properties/allowedCapabilities/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.allowedCapabilities.type, parentSchema: schema14.properties.allowedCapabilities, data: data16 };
                 if (vErrors === null) {
                   vErrors = [err33];
                 } else {
@@ -26060,15 +26483,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.forbiddenDirectives !== void 0) {
-              let data18 = data6.forbiddenDirectives;
+            if (data8.allowedAddressFamilies !== void 0) {
+              let data18 = data8.allowedAddressFamilies;
               if (Array.isArray(data18)) {
                 const len4 = data18.length;
                 for (let i8 = 0; i8 < len4; i8++) {
                   let data19 = data18[i8];
                   if (typeof data19 === "string") {
-                    if (!pattern5.test(data19)) {
-                      const err34 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives/" + i8, schemaPath: "#/definitions/profile/properties/forbiddenDirectives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+(=.*)?$" }, message: 'must match pattern "^[A-Za-z]+(=.*)?$"', schema: "^[A-Za-z]+(=.*)?$", parentSchema: schema14.properties.forbiddenDirectives.items, data: data19 };
+                    if (!pattern4.test(data19)) {
+                      const err34 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies/" + i8, schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/items/pattern", keyword: "pattern", params: { pattern: "^AF_[A-Za-z0-9]+$" }, message: 'must match pattern "^AF_[A-Za-z0-9]+$"', schema: "^AF_[A-Za-z0-9]+$", parentSchema: schema14.properties.allowedAddressFamilies.items, data: data19 };
                       if (vErrors === null) {
                         vErrors = [err34];
                       } else {
@@ -26077,7 +26500,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err35 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives/" + i8, schemaPath: "#/definitions/profile/properties/forbiddenDirectives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.forbiddenDirectives.items.type, parentSchema: schema14.properties.forbiddenDirectives.items, data: data19 };
+                    const err35 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies/" + i8, schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.allowedAddressFamilies.items.type, parentSchema: schema14.properties.allowedAddressFamilies.items, data: data19 };
                     if (vErrors === null) {
                       vErrors = [err35];
                     } else {
@@ -26089,15 +26512,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 let i9 = data18.length;
                 let j4;
                 if (i9 > 1) {
-                  const indices4 = {};
+                  const indices3 = {};
                   for (; i9--; ) {
-                    let item4 = data18[i9];
-                    if (typeof item4 !== "string") {
+                    let item3 = data18[i9];
+                    if (typeof item3 !== "string") {
                       continue;
                     }
-                    if (typeof indices4[item4] == "number") {
-                      j4 = indices4[item4];
-                      const err36 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives", schemaPath: "#/definitions/profile/properties/forbiddenDirectives/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j4 }, message: "must NOT have duplicate items (items ## " + j4 + " and " + i9 + " are identical)", schema: true, parentSchema: schema14.properties.forbiddenDirectives, data: data18 };
+                    if (typeof indices3[item3] == "number") {
+                      j4 = indices3[item3];
+                      const err36 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies", schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j4 }, message: "must NOT have duplicate items (items ## " + j4 + " and " + i9 + " are identical)", schema: true, parentSchema: schema14.properties.allowedAddressFamilies, data: data18 };
                       if (vErrors === null) {
                         vErrors = [err36];
                       } else {
@@ -26106,11 +26529,11 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                       break;
                     }
-                    indices4[item4] = i9;
+                    indices3[item3] = i9;
                   }
                 }
               } else {
-                const err37 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives", schemaPath: "#/definitions/profile/properties/forbiddenDirectives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.forbiddenDirectives.type, parentSchema: schema14.properties.forbiddenDirectives, data: data18 };
+                const err37 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies", schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.allowedAddressFamilies.type, parentSchema: schema14.properties.allowedAddressFamilies, data: data18 };
                 if (vErrors === null) {
                   vErrors = [err37];
                 } else {
@@ -26119,15 +26542,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.owners !== void 0) {
-              let data20 = data6.owners;
+            if (data8.forbiddenDirectives !== void 0) {
+              let data20 = data8.forbiddenDirectives;
               if (Array.isArray(data20)) {
                 const len5 = data20.length;
                 for (let i10 = 0; i10 < len5; i10++) {
                   let data21 = data20[i10];
                   if (typeof data21 === "string") {
-                    if (!pattern6.test(data21)) {
-                      const err38 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners/" + i10, schemaPath: "#/definitions/profile/properties/owners/items/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema14.properties.owners.items, data: data21 };
+                    if (!pattern5.test(data21)) {
+                      const err38 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives/" + i10, schemaPath: "#/definitions/profile/properties/forbiddenDirectives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+(=.*)?$" }, message: 'must match pattern "^[A-Za-z]+(=.*)?$"', schema: "^[A-Za-z]+(=.*)?$", parentSchema: schema14.properties.forbiddenDirectives.items, data: data21 };
                       if (vErrors === null) {
                         vErrors = [err38];
                       } else {
@@ -26136,7 +26559,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err39 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners/" + i10, schemaPath: "#/definitions/profile/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.owners.items.type, parentSchema: schema14.properties.owners.items, data: data21 };
+                    const err39 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives/" + i10, schemaPath: "#/definitions/profile/properties/forbiddenDirectives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.forbiddenDirectives.items.type, parentSchema: schema14.properties.forbiddenDirectives.items, data: data21 };
                     if (vErrors === null) {
                       vErrors = [err39];
                     } else {
@@ -26148,15 +26571,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 let i11 = data20.length;
                 let j5;
                 if (i11 > 1) {
-                  const indices5 = {};
+                  const indices4 = {};
                   for (; i11--; ) {
-                    let item5 = data20[i11];
-                    if (typeof item5 !== "string") {
+                    let item4 = data20[i11];
+                    if (typeof item4 !== "string") {
                       continue;
                     }
-                    if (typeof indices5[item5] == "number") {
-                      j5 = indices5[item5];
-                      const err40 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners", schemaPath: "#/definitions/profile/properties/owners/uniqueItems", keyword: "uniqueItems", params: { i: i11, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i11 + " are identical)", schema: true, parentSchema: schema14.properties.owners, data: data20 };
+                    if (typeof indices4[item4] == "number") {
+                      j5 = indices4[item4];
+                      const err40 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives", schemaPath: "#/definitions/profile/properties/forbiddenDirectives/uniqueItems", keyword: "uniqueItems", params: { i: i11, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i11 + " are identical)", schema: true, parentSchema: schema14.properties.forbiddenDirectives, data: data20 };
                       if (vErrors === null) {
                         vErrors = [err40];
                       } else {
@@ -26165,11 +26588,11 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                       break;
                     }
-                    indices5[item5] = i11;
+                    indices4[item4] = i11;
                   }
                 }
               } else {
-                const err41 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners", schemaPath: "#/definitions/profile/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.owners.type, parentSchema: schema14.properties.owners, data: data20 };
+                const err41 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives", schemaPath: "#/definitions/profile/properties/forbiddenDirectives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.forbiddenDirectives.type, parentSchema: schema14.properties.forbiddenDirectives, data: data20 };
                 if (vErrors === null) {
                   vErrors = [err41];
                 } else {
@@ -26178,98 +26601,113 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data8.owners !== void 0) {
+              let data22 = data8.owners;
+              if (Array.isArray(data22)) {
+                const len6 = data22.length;
+                for (let i12 = 0; i12 < len6; i12++) {
+                  let data23 = data22[i12];
+                  if (typeof data23 === "string") {
+                    if (!pattern6.test(data23)) {
+                      const err42 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners/" + i12, schemaPath: "#/definitions/profile/properties/owners/items/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema14.properties.owners.items, data: data23 };
+                      if (vErrors === null) {
+                        vErrors = [err42];
+                      } else {
+                        vErrors.push(err42);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err43 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners/" + i12, schemaPath: "#/definitions/profile/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.owners.items.type, parentSchema: schema14.properties.owners.items, data: data23 };
+                    if (vErrors === null) {
+                      vErrors = [err43];
+                    } else {
+                      vErrors.push(err43);
+                    }
+                    errors++;
+                  }
+                }
+                let i13 = data22.length;
+                let j6;
+                if (i13 > 1) {
+                  const indices5 = {};
+                  for (; i13--; ) {
+                    let item5 = data22[i13];
+                    if (typeof item5 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices5[item5] == "number") {
+                      j6 = indices5[item5];
+                      const err44 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners", schemaPath: "#/definitions/profile/properties/owners/uniqueItems", keyword: "uniqueItems", params: { i: i13, j: j6 }, message: "must NOT have duplicate items (items ## " + j6 + " and " + i13 + " are identical)", schema: true, parentSchema: schema14.properties.owners, data: data22 };
+                      if (vErrors === null) {
+                        vErrors = [err44];
+                      } else {
+                        vErrors.push(err44);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices5[item5] = i13;
+                  }
+                }
+              } else {
+                const err45 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners", schemaPath: "#/definitions/profile/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.owners.type, parentSchema: schema14.properties.owners, data: data22 };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err42 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/profile/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data6 };
+            const err46 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/profile/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data8 };
             if (vErrors === null) {
-              vErrors = [err42];
+              vErrors = [err46];
             } else {
-              vErrors.push(err42);
+              vErrors.push(err46);
             }
             errors++;
           }
         }
       } else {
-        const err43 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema13.properties.profiles.type, parentSchema: schema13.properties.profiles, data: data5 };
+        const err47 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema13.properties.profiles.type, parentSchema: schema13.properties.profiles, data: data7 };
         if (vErrors === null) {
-          vErrors = [err43];
+          vErrors = [err47];
         } else {
-          vErrors.push(err43);
+          vErrors.push(err47);
         }
         errors++;
       }
     }
     if (data.units !== void 0) {
-      let data22 = data.units;
-      if (Array.isArray(data22)) {
-        const len6 = data22.length;
-        for (let i12 = 0; i12 < len6; i12++) {
-          let data23 = data22[i12];
-          if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
-            if (data23.match === void 0) {
-              const err44 = { instancePath: instancePath + "/units/" + i12, schemaPath: "#/definitions/unitAssignment/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'", schema: schema15.required, parentSchema: schema15, data: data23 };
+      let data24 = data.units;
+      if (Array.isArray(data24)) {
+        const len7 = data24.length;
+        for (let i14 = 0; i14 < len7; i14++) {
+          let data25 = data24[i14];
+          if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
+            if (data25.match === void 0) {
+              const err48 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'", schema: schema15.required, parentSchema: schema15, data: data25 };
               if (vErrors === null) {
-                vErrors = [err44];
+                vErrors = [err48];
               } else {
-                vErrors.push(err44);
+                vErrors.push(err48);
               }
               errors++;
             }
-            if (data23.profile === void 0) {
-              const err45 = { instancePath: instancePath + "/units/" + i12, schemaPath: "#/definitions/unitAssignment/required", keyword: "required", params: { missingProperty: "profile" }, message: "must have required property 'profile'", schema: schema15.required, parentSchema: schema15, data: data23 };
+            if (data25.profile === void 0) {
+              const err49 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/required", keyword: "required", params: { missingProperty: "profile" }, message: "must have required property 'profile'", schema: schema15.required, parentSchema: schema15, data: data25 };
               if (vErrors === null) {
-                vErrors = [err45];
+                vErrors = [err49];
               } else {
-                vErrors.push(err45);
+                vErrors.push(err49);
               }
               errors++;
             }
-            for (const key4 in data23) {
+            for (const key4 in data25) {
               if (!(key4 === "match" || key4 === "profile")) {
-                const err46 = { instancePath: instancePath + "/units/" + i12, schemaPath: "#/definitions/unitAssignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema15, data: data23 };
-                if (vErrors === null) {
-                  vErrors = [err46];
-                } else {
-                  vErrors.push(err46);
-                }
-                errors++;
-              }
-            }
-            if (data23.match !== void 0) {
-              let data24 = data23.match;
-              if (typeof data24 === "string") {
-                if (func3(data24) < 1) {
-                  const err47 = { instancePath: instancePath + "/units/" + i12 + "/match", schemaPath: "#/definitions/unitAssignment/properties/match/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema15.properties.match, data: data24 };
-                  if (vErrors === null) {
-                    vErrors = [err47];
-                  } else {
-                    vErrors.push(err47);
-                  }
-                  errors++;
-                }
-              } else {
-                const err48 = { instancePath: instancePath + "/units/" + i12 + "/match", schemaPath: "#/definitions/unitAssignment/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.properties.match.type, parentSchema: schema15.properties.match, data: data24 };
-                if (vErrors === null) {
-                  vErrors = [err48];
-                } else {
-                  vErrors.push(err48);
-                }
-                errors++;
-              }
-            }
-            if (data23.profile !== void 0) {
-              let data25 = data23.profile;
-              if (typeof data25 === "string") {
-                if (func3(data25) < 1) {
-                  const err49 = { instancePath: instancePath + "/units/" + i12 + "/profile", schemaPath: "#/definitions/unitAssignment/properties/profile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema15.properties.profile, data: data25 };
-                  if (vErrors === null) {
-                    vErrors = [err49];
-                  } else {
-                    vErrors.push(err49);
-                  }
-                  errors++;
-                }
-              } else {
-                const err50 = { instancePath: instancePath + "/units/" + i12 + "/profile", schemaPath: "#/definitions/unitAssignment/properties/profile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.properties.profile.type, parentSchema: schema15.properties.profile, data: data25 };
+                const err50 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema15, data: data25 };
                 if (vErrors === null) {
                   vErrors = [err50];
                 } else {
@@ -26278,98 +26716,98 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data25.match !== void 0) {
+              let data26 = data25.match;
+              if (typeof data26 === "string") {
+                if (func4(data26) < 1) {
+                  const err51 = { instancePath: instancePath + "/units/" + i14 + "/match", schemaPath: "#/definitions/unitAssignment/properties/match/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema15.properties.match, data: data26 };
+                  if (vErrors === null) {
+                    vErrors = [err51];
+                  } else {
+                    vErrors.push(err51);
+                  }
+                  errors++;
+                }
+              } else {
+                const err52 = { instancePath: instancePath + "/units/" + i14 + "/match", schemaPath: "#/definitions/unitAssignment/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.properties.match.type, parentSchema: schema15.properties.match, data: data26 };
+                if (vErrors === null) {
+                  vErrors = [err52];
+                } else {
+                  vErrors.push(err52);
+                }
+                errors++;
+              }
+            }
+            if (data25.profile !== void 0) {
+              let data27 = data25.profile;
+              if (typeof data27 === "string") {
+                if (func4(data27) < 1) {
+                  const err53 = { instancePath: instancePath + "/units/" + i14 + "/profile", schemaPath: "#/definitions/unitAssignment/properties/profile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema15.properties.profile, data: data27 };
+                  if (vErrors === null) {
+                    vErrors = [err53];
+                  } else {
+                    vErrors.push(err53);
+                  }
+                  errors++;
+                }
+              } else {
+                const err54 = { instancePath: instancePath + "/units/" + i14 + "/profile", schemaPath: "#/definitions/unitAssignment/properties/profile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.properties.profile.type, parentSchema: schema15.properties.profile, data: data27 };
+                if (vErrors === null) {
+                  vErrors = [err54];
+                } else {
+                  vErrors.push(err54);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err51 = { instancePath: instancePath + "/units/" + i12, schemaPath: "#/definitions/unitAssignment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema15.type, parentSchema: schema15, data: data23 };
+            const err55 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema15.type, parentSchema: schema15, data: data25 };
             if (vErrors === null) {
-              vErrors = [err51];
+              vErrors = [err55];
             } else {
-              vErrors.push(err51);
+              vErrors.push(err55);
             }
             errors++;
           }
         }
       } else {
-        const err52 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema13.properties.units.type, parentSchema: schema13.properties.units, data: data22 };
+        const err56 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema13.properties.units.type, parentSchema: schema13.properties.units, data: data24 };
         if (vErrors === null) {
-          vErrors = [err52];
+          vErrors = [err56];
         } else {
-          vErrors.push(err52);
+          vErrors.push(err56);
         }
         errors++;
       }
     }
     if (data.exclude !== void 0) {
-      let data26 = data.exclude;
-      if (Array.isArray(data26)) {
-        const len7 = data26.length;
-        for (let i13 = 0; i13 < len7; i13++) {
-          let data27 = data26[i13];
-          if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
-            if (data27.match === void 0) {
-              const err53 = { instancePath: instancePath + "/exclude/" + i13, schemaPath: "#/definitions/exclusion/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'", schema: schema16.required, parentSchema: schema16, data: data27 };
+      let data28 = data.exclude;
+      if (Array.isArray(data28)) {
+        const len8 = data28.length;
+        for (let i15 = 0; i15 < len8; i15++) {
+          let data29 = data28[i15];
+          if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+            if (data29.match === void 0) {
+              const err57 = { instancePath: instancePath + "/exclude/" + i15, schemaPath: "#/definitions/exclusion/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'", schema: schema16.required, parentSchema: schema16, data: data29 };
               if (vErrors === null) {
-                vErrors = [err53];
+                vErrors = [err57];
               } else {
-                vErrors.push(err53);
+                vErrors.push(err57);
               }
               errors++;
             }
-            if (data27.reason === void 0) {
-              const err54 = { instancePath: instancePath + "/exclude/" + i13, schemaPath: "#/definitions/exclusion/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema16.required, parentSchema: schema16, data: data27 };
+            if (data29.reason === void 0) {
+              const err58 = { instancePath: instancePath + "/exclude/" + i15, schemaPath: "#/definitions/exclusion/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema16.required, parentSchema: schema16, data: data29 };
               if (vErrors === null) {
-                vErrors = [err54];
+                vErrors = [err58];
               } else {
-                vErrors.push(err54);
+                vErrors.push(err58);
               }
               errors++;
             }
-            for (const key5 in data27) {
+            for (const key5 in data29) {
               if (!(key5 === "match" || key5 === "reason")) {
-                const err55 = { instancePath: instancePath + "/exclude/" + i13, schemaPath: "#/definitions/exclusion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema16, data: data27 };
-                if (vErrors === null) {
-                  vErrors = [err55];
-                } else {
-                  vErrors.push(err55);
-                }
-                errors++;
-              }
-            }
-            if (data27.match !== void 0) {
-              let data28 = data27.match;
-              if (typeof data28 === "string") {
-                if (func3(data28) < 1) {
-                  const err56 = { instancePath: instancePath + "/exclude/" + i13 + "/match", schemaPath: "#/definitions/exclusion/properties/match/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema16.properties.match, data: data28 };
-                  if (vErrors === null) {
-                    vErrors = [err56];
-                  } else {
-                    vErrors.push(err56);
-                  }
-                  errors++;
-                }
-              } else {
-                const err57 = { instancePath: instancePath + "/exclude/" + i13 + "/match", schemaPath: "#/definitions/exclusion/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.match.type, parentSchema: schema16.properties.match, data: data28 };
-                if (vErrors === null) {
-                  vErrors = [err57];
-                } else {
-                  vErrors.push(err57);
-                }
-                errors++;
-              }
-            }
-            if (data27.reason !== void 0) {
-              let data29 = data27.reason;
-              if (typeof data29 === "string") {
-                if (func3(data29) < 1) {
-                  const err58 = { instancePath: instancePath + "/exclude/" + i13 + "/reason", schemaPath: "#/definitions/exclusion/properties/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema16.properties.reason, data: data29 };
-                  if (vErrors === null) {
-                    vErrors = [err58];
-                  } else {
-                    vErrors.push(err58);
-                  }
-                  errors++;
-                }
-              } else {
-                const err59 = { instancePath: instancePath + "/exclude/" + i13 + "/reason", schemaPath: "#/definitions/exclusion/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.reason.type, parentSchema: schema16.properties.reason, data: data29 };
+                const err59 = { instancePath: instancePath + "/exclude/" + i15, schemaPath: "#/definitions/exclusion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema16, data: data29 };
                 if (vErrors === null) {
                   vErrors = [err59];
                 } else {
@@ -26378,56 +26816,52 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data29.match !== void 0) {
+              let data30 = data29.match;
+              if (typeof data30 === "string") {
+                if (func4(data30) < 1) {
+                  const err60 = { instancePath: instancePath + "/exclude/" + i15 + "/match", schemaPath: "#/definitions/exclusion/properties/match/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema16.properties.match, data: data30 };
+                  if (vErrors === null) {
+                    vErrors = [err60];
+                  } else {
+                    vErrors.push(err60);
+                  }
+                  errors++;
+                }
+              } else {
+                const err61 = { instancePath: instancePath + "/exclude/" + i15 + "/match", schemaPath: "#/definitions/exclusion/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.match.type, parentSchema: schema16.properties.match, data: data30 };
+                if (vErrors === null) {
+                  vErrors = [err61];
+                } else {
+                  vErrors.push(err61);
+                }
+                errors++;
+              }
+            }
+            if (data29.reason !== void 0) {
+              let data31 = data29.reason;
+              if (typeof data31 === "string") {
+                if (func4(data31) < 1) {
+                  const err62 = { instancePath: instancePath + "/exclude/" + i15 + "/reason", schemaPath: "#/definitions/exclusion/properties/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema16.properties.reason, data: data31 };
+                  if (vErrors === null) {
+                    vErrors = [err62];
+                  } else {
+                    vErrors.push(err62);
+                  }
+                  errors++;
+                }
+              } else {
+                const err63 = { instancePath: instancePath + "/exclude/" + i15 + "/reason", schemaPath: "#/definitions/exclusion/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.reason.type, parentSchema: schema16.properties.reason, data: data31 };
+                if (vErrors === null) {
+                  vErrors = [err63];
+                } else {
+                  vErrors.push(err63);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err60 = { instancePath: instancePath + "/exclude/" + i13, schemaPath: "#/definitions/exclusion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema16.type, parentSchema: schema16, data: data27 };
-            if (vErrors === null) {
-              vErrors = [err60];
-            } else {
-              vErrors.push(err60);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err61 = { instancePath: instancePath + "/exclude", schemaPath: "#/properties/exclude/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema13.properties.exclude.type, parentSchema: schema13.properties.exclude, data: data26 };
-        if (vErrors === null) {
-          vErrors = [err61];
-        } else {
-          vErrors.push(err61);
-        }
-        errors++;
-      }
-    }
-    if (data.regression !== void 0) {
-      let data30 = data.regression;
-      if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
-        for (const key6 in data30) {
-          if (!(key6 === "exposure" || key6 === "rows")) {
-            const err62 = { instancePath: instancePath + "/regression", schemaPath: "#/definitions/regression/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties", schema: false, parentSchema: schema17, data: data30 };
-            if (vErrors === null) {
-              vErrors = [err62];
-            } else {
-              vErrors.push(err62);
-            }
-            errors++;
-          }
-        }
-        if (data30.exposure !== void 0) {
-          let data31 = data30.exposure;
-          if (typeof data31 !== "boolean") {
-            const err63 = { instancePath: instancePath + "/regression/exposure", schemaPath: "#/definitions/regression/properties/exposure/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema17.properties.exposure.type, parentSchema: schema17.properties.exposure, data: data31 };
-            if (vErrors === null) {
-              vErrors = [err63];
-            } else {
-              vErrors.push(err63);
-            }
-            errors++;
-          }
-        }
-        if (data30.rows !== void 0) {
-          let data32 = data30.rows;
-          if (typeof data32 !== "boolean") {
-            const err64 = { instancePath: instancePath + "/regression/rows", schemaPath: "#/definitions/regression/properties/rows/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema17.properties.rows.type, parentSchema: schema17.properties.rows, data: data32 };
+            const err64 = { instancePath: instancePath + "/exclude/" + i15, schemaPath: "#/definitions/exclusion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema16.type, parentSchema: schema16, data: data29 };
             if (vErrors === null) {
               vErrors = [err64];
             } else {
@@ -26437,7 +26871,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err65 = { instancePath: instancePath + "/regression", schemaPath: "#/definitions/regression/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema17.type, parentSchema: schema17, data: data30 };
+        const err65 = { instancePath: instancePath + "/exclude", schemaPath: "#/properties/exclude/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema13.properties.exclude.type, parentSchema: schema13.properties.exclude, data: data28 };
         if (vErrors === null) {
           vErrors = [err65];
         } else {
@@ -26446,12 +26880,12 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.deviations !== void 0) {
-      let data33 = data.deviations;
-      if (data33 && typeof data33 == "object" && !Array.isArray(data33)) {
-        for (const key7 in data33) {
-          if (!(key7 === "owners" || key7 === "sources" || key7 === "requiredFields" || key7 === "maxExpiryDays")) {
-            const err66 = { instancePath: instancePath + "/deviations", schemaPath: "#/definitions/deviations/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18, data: data33 };
+    if (data.regression !== void 0) {
+      let data32 = data.regression;
+      if (data32 && typeof data32 == "object" && !Array.isArray(data32)) {
+        for (const key6 in data32) {
+          if (!(key6 === "exposure" || key6 === "rows")) {
+            const err66 = { instancePath: instancePath + "/regression", schemaPath: "#/definitions/regression/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties", schema: false, parentSchema: schema17, data: data32 };
             if (vErrors === null) {
               vErrors = [err66];
             } else {
@@ -26460,57 +26894,46 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data33.owners !== void 0) {
-          let data34 = data33.owners;
-          if (Array.isArray(data34)) {
-            const len8 = data34.length;
-            for (let i14 = 0; i14 < len8; i14++) {
-              let data35 = data34[i14];
-              if (typeof data35 === "string") {
-                if (!pattern6.test(data35)) {
-                  const err67 = { instancePath: instancePath + "/deviations/owners/" + i14, schemaPath: "#/definitions/deviations/properties/owners/items/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema18.properties.owners.items, data: data35 };
-                  if (vErrors === null) {
-                    vErrors = [err67];
-                  } else {
-                    vErrors.push(err67);
-                  }
-                  errors++;
-                }
-              } else {
-                const err68 = { instancePath: instancePath + "/deviations/owners/" + i14, schemaPath: "#/definitions/deviations/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.owners.items.type, parentSchema: schema18.properties.owners.items, data: data35 };
-                if (vErrors === null) {
-                  vErrors = [err68];
-                } else {
-                  vErrors.push(err68);
-                }
-                errors++;
-              }
+        if (data32.exposure !== void 0) {
+          let data33 = data32.exposure;
+          if (typeof data33 !== "boolean") {
+            const err67 = { instancePath: instancePath + "/regression/exposure", schemaPath: "#/definitions/regression/properties/exposure/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema17.properties.exposure.type, parentSchema: schema17.properties.exposure, data: data33 };
+            if (vErrors === null) {
+              vErrors = [err67];
+            } else {
+              vErrors.push(err67);
             }
-            let i15 = data34.length;
-            let j6;
-            if (i15 > 1) {
-              const indices6 = {};
-              for (; i15--; ) {
-                let item6 = data34[i15];
-                if (typeof item6 !== "string") {
-                  continue;
-                }
-                if (typeof indices6[item6] == "number") {
-                  j6 = indices6[item6];
-                  const err69 = { instancePath: instancePath + "/deviations/owners", schemaPath: "#/definitions/deviations/properties/owners/uniqueItems", keyword: "uniqueItems", params: { i: i15, j: j6 }, message: "must NOT have duplicate items (items ## " + j6 + " and " + i15 + " are identical)", schema: true, parentSchema: schema18.properties.owners, data: data34 };
-                  if (vErrors === null) {
-                    vErrors = [err69];
-                  } else {
-                    vErrors.push(err69);
-                  }
-                  errors++;
-                  break;
-                }
-                indices6[item6] = i15;
-              }
+            errors++;
+          }
+        }
+        if (data32.rows !== void 0) {
+          let data34 = data32.rows;
+          if (typeof data34 !== "boolean") {
+            const err68 = { instancePath: instancePath + "/regression/rows", schemaPath: "#/definitions/regression/properties/rows/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema17.properties.rows.type, parentSchema: schema17.properties.rows, data: data34 };
+            if (vErrors === null) {
+              vErrors = [err68];
+            } else {
+              vErrors.push(err68);
             }
-          } else {
-            const err70 = { instancePath: instancePath + "/deviations/owners", schemaPath: "#/definitions/deviations/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.owners.type, parentSchema: schema18.properties.owners, data: data34 };
+            errors++;
+          }
+        }
+      } else {
+        const err69 = { instancePath: instancePath + "/regression", schemaPath: "#/definitions/regression/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema17.type, parentSchema: schema17, data: data32 };
+        if (vErrors === null) {
+          vErrors = [err69];
+        } else {
+          vErrors.push(err69);
+        }
+        errors++;
+      }
+    }
+    if (data.deviations !== void 0) {
+      let data35 = data.deviations;
+      if (data35 && typeof data35 == "object" && !Array.isArray(data35)) {
+        for (const key7 in data35) {
+          if (!(key7 === "owners" || key7 === "sources" || key7 === "requiredFields" || key7 === "maxExpiryDays" || key7 === "expiryWarningDays")) {
+            const err70 = { instancePath: instancePath + "/deviations", schemaPath: "#/definitions/deviations/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18, data: data35 };
             if (vErrors === null) {
               vErrors = [err70];
             } else {
@@ -26519,18 +26942,28 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data33.sources !== void 0) {
-          let data36 = data33.sources;
+        if (data35.owners !== void 0) {
+          let data36 = data35.owners;
           if (Array.isArray(data36)) {
             const len9 = data36.length;
             for (let i16 = 0; i16 < len9; i16++) {
               let data37 = data36[i16];
-              if (!(data37 === "pr-body" || data37 === "unit-file")) {
-                const err71 = { instancePath: instancePath + "/deviations/sources/" + i16, schemaPath: "#/definitions/deviations/properties/sources/items/enum", keyword: "enum", params: { allowedValues: schema18.properties.sources.items.enum }, message: "must be equal to one of the allowed values", schema: schema18.properties.sources.items.enum, parentSchema: schema18.properties.sources.items, data: data37 };
+              if (typeof data37 === "string") {
+                if (!pattern6.test(data37)) {
+                  const err71 = { instancePath: instancePath + "/deviations/owners/" + i16, schemaPath: "#/definitions/deviations/properties/owners/items/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema18.properties.owners.items, data: data37 };
+                  if (vErrors === null) {
+                    vErrors = [err71];
+                  } else {
+                    vErrors.push(err71);
+                  }
+                  errors++;
+                }
+              } else {
+                const err72 = { instancePath: instancePath + "/deviations/owners/" + i16, schemaPath: "#/definitions/deviations/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.owners.items.type, parentSchema: schema18.properties.owners.items, data: data37 };
                 if (vErrors === null) {
-                  vErrors = [err71];
+                  vErrors = [err72];
                 } else {
-                  vErrors.push(err71);
+                  vErrors.push(err72);
                 }
                 errors++;
               }
@@ -26538,43 +26971,48 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             let i17 = data36.length;
             let j7;
             if (i17 > 1) {
-              outer0: for (; i17--; ) {
-                for (j7 = i17; j7--; ) {
-                  if (func0(data36[i17], data36[j7])) {
-                    const err72 = { instancePath: instancePath + "/deviations/sources", schemaPath: "#/definitions/deviations/properties/sources/uniqueItems", keyword: "uniqueItems", params: { i: i17, j: j7 }, message: "must NOT have duplicate items (items ## " + j7 + " and " + i17 + " are identical)", schema: true, parentSchema: schema18.properties.sources, data: data36 };
-                    if (vErrors === null) {
-                      vErrors = [err72];
-                    } else {
-                      vErrors.push(err72);
-                    }
-                    errors++;
-                    break outer0;
-                  }
+              const indices6 = {};
+              for (; i17--; ) {
+                let item6 = data36[i17];
+                if (typeof item6 !== "string") {
+                  continue;
                 }
+                if (typeof indices6[item6] == "number") {
+                  j7 = indices6[item6];
+                  const err73 = { instancePath: instancePath + "/deviations/owners", schemaPath: "#/definitions/deviations/properties/owners/uniqueItems", keyword: "uniqueItems", params: { i: i17, j: j7 }, message: "must NOT have duplicate items (items ## " + j7 + " and " + i17 + " are identical)", schema: true, parentSchema: schema18.properties.owners, data: data36 };
+                  if (vErrors === null) {
+                    vErrors = [err73];
+                  } else {
+                    vErrors.push(err73);
+                  }
+                  errors++;
+                  break;
+                }
+                indices6[item6] = i17;
               }
             }
           } else {
-            const err73 = { instancePath: instancePath + "/deviations/sources", schemaPath: "#/definitions/deviations/properties/sources/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.sources.type, parentSchema: schema18.properties.sources, data: data36 };
+            const err74 = { instancePath: instancePath + "/deviations/owners", schemaPath: "#/definitions/deviations/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.owners.type, parentSchema: schema18.properties.owners, data: data36 };
             if (vErrors === null) {
-              vErrors = [err73];
+              vErrors = [err74];
             } else {
-              vErrors.push(err73);
+              vErrors.push(err74);
             }
             errors++;
           }
         }
-        if (data33.requiredFields !== void 0) {
-          let data38 = data33.requiredFields;
+        if (data35.sources !== void 0) {
+          let data38 = data35.sources;
           if (Array.isArray(data38)) {
             const len10 = data38.length;
             for (let i18 = 0; i18 < len10; i18++) {
               let data39 = data38[i18];
-              if (!(data39 === "reason" || data39 === "owner" || data39 === "expires" || data39 === "ticket" || data39 === "check")) {
-                const err74 = { instancePath: instancePath + "/deviations/requiredFields/" + i18, schemaPath: "#/definitions/deviations/properties/requiredFields/items/enum", keyword: "enum", params: { allowedValues: schema18.properties.requiredFields.items.enum }, message: "must be equal to one of the allowed values", schema: schema18.properties.requiredFields.items.enum, parentSchema: schema18.properties.requiredFields.items, data: data39 };
+              if (!(data39 === "pr-body" || data39 === "unit-file")) {
+                const err75 = { instancePath: instancePath + "/deviations/sources/" + i18, schemaPath: "#/definitions/deviations/properties/sources/items/enum", keyword: "enum", params: { allowedValues: schema18.properties.sources.items.enum }, message: "must be equal to one of the allowed values", schema: schema18.properties.sources.items.enum, parentSchema: schema18.properties.sources.items, data: data39 };
                 if (vErrors === null) {
-                  vErrors = [err74];
+                  vErrors = [err75];
                 } else {
-                  vErrors.push(err74);
+                  vErrors.push(err75);
                 }
                 errors++;
               }
@@ -26585,11 +27023,11 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               outer1: for (; i19--; ) {
                 for (j8 = i19; j8--; ) {
                   if (func0(data38[i19], data38[j8])) {
-                    const err75 = { instancePath: instancePath + "/deviations/requiredFields", schemaPath: "#/definitions/deviations/properties/requiredFields/uniqueItems", keyword: "uniqueItems", params: { i: i19, j: j8 }, message: "must NOT have duplicate items (items ## " + j8 + " and " + i19 + " are identical)", schema: true, parentSchema: schema18.properties.requiredFields, data: data38 };
+                    const err76 = { instancePath: instancePath + "/deviations/sources", schemaPath: "#/definitions/deviations/properties/sources/uniqueItems", keyword: "uniqueItems", params: { i: i19, j: j8 }, message: "must NOT have duplicate items (items ## " + j8 + " and " + i19 + " are identical)", schema: true, parentSchema: schema18.properties.sources, data: data38 };
                     if (vErrors === null) {
-                      vErrors = [err75];
+                      vErrors = [err76];
                     } else {
-                      vErrors.push(err75);
+                      vErrors.push(err76);
                     }
                     errors++;
                     break outer1;
@@ -26598,19 +27036,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err76 = { instancePath: instancePath + "/deviations/requiredFields", schemaPath: "#/definitions/deviations/properties/requiredFields/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.requiredFields.type, parentSchema: schema18.properties.requiredFields, data: data38 };
-            if (vErrors === null) {
-              vErrors = [err76];
-            } else {
-              vErrors.push(err76);
-            }
-            errors++;
-          }
-        }
-        if (data33.maxExpiryDays !== void 0) {
-          let data40 = data33.maxExpiryDays;
-          if (!(typeof data40 == "number" && (!(data40 % 1) && !isNaN(data40)) && isFinite(data40))) {
-            const err77 = { instancePath: instancePath + "/deviations/maxExpiryDays", schemaPath: "#/definitions/deviations/properties/maxExpiryDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema18.properties.maxExpiryDays.type, parentSchema: schema18.properties.maxExpiryDays, data: data40 };
+            const err77 = { instancePath: instancePath + "/deviations/sources", schemaPath: "#/definitions/deviations/properties/sources/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.sources.type, parentSchema: schema18.properties.sources, data: data38 };
             if (vErrors === null) {
               vErrors = [err77];
             } else {
@@ -26618,55 +27044,65 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data40 == "number" && isFinite(data40)) {
-            if (data40 > 3650 || isNaN(data40)) {
-              const err78 = { instancePath: instancePath + "/deviations/maxExpiryDays", schemaPath: "#/definitions/deviations/properties/maxExpiryDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema18.properties.maxExpiryDays, data: data40 };
-              if (vErrors === null) {
-                vErrors = [err78];
-              } else {
-                vErrors.push(err78);
+        }
+        if (data35.requiredFields !== void 0) {
+          let data40 = data35.requiredFields;
+          if (Array.isArray(data40)) {
+            const len11 = data40.length;
+            for (let i20 = 0; i20 < len11; i20++) {
+              let data41 = data40[i20];
+              if (!(data41 === "reason" || data41 === "owner" || data41 === "expires" || data41 === "ticket" || data41 === "check")) {
+                const err78 = { instancePath: instancePath + "/deviations/requiredFields/" + i20, schemaPath: "#/definitions/deviations/properties/requiredFields/items/enum", keyword: "enum", params: { allowedValues: schema18.properties.requiredFields.items.enum }, message: "must be equal to one of the allowed values", schema: schema18.properties.requiredFields.items.enum, parentSchema: schema18.properties.requiredFields.items, data: data41 };
+                if (vErrors === null) {
+                  vErrors = [err78];
+                } else {
+                  vErrors.push(err78);
+                }
+                errors++;
               }
-              errors++;
             }
-            if (data40 < 1 || isNaN(data40)) {
-              const err79 = { instancePath: instancePath + "/deviations/maxExpiryDays", schemaPath: "#/definitions/deviations/properties/maxExpiryDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema18.properties.maxExpiryDays, data: data40 };
-              if (vErrors === null) {
-                vErrors = [err79];
-              } else {
-                vErrors.push(err79);
+            let i21 = data40.length;
+            let j9;
+            if (i21 > 1) {
+              outer2: for (; i21--; ) {
+                for (j9 = i21; j9--; ) {
+                  if (func0(data40[i21], data40[j9])) {
+                    const err79 = { instancePath: instancePath + "/deviations/requiredFields", schemaPath: "#/definitions/deviations/properties/requiredFields/uniqueItems", keyword: "uniqueItems", params: { i: i21, j: j9 }, message: "must NOT have duplicate items (items ## " + j9 + " and " + i21 + " are identical)", schema: true, parentSchema: schema18.properties.requiredFields, data: data40 };
+                    if (vErrors === null) {
+                      vErrors = [err79];
+                    } else {
+                      vErrors.push(err79);
+                    }
+                    errors++;
+                    break outer2;
+                  }
+                }
               }
-              errors++;
             }
+          } else {
+            const err80 = { instancePath: instancePath + "/deviations/requiredFields", schemaPath: "#/definitions/deviations/properties/requiredFields/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.requiredFields.type, parentSchema: schema18.properties.requiredFields, data: data40 };
+            if (vErrors === null) {
+              vErrors = [err80];
+            } else {
+              vErrors.push(err80);
+            }
+            errors++;
           }
         }
-      } else {
-        const err80 = { instancePath: instancePath + "/deviations", schemaPath: "#/definitions/deviations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data: data33 };
-        if (vErrors === null) {
-          vErrors = [err80];
-        } else {
-          vErrors.push(err80);
-        }
-        errors++;
-      }
-    }
-    if (data.signoff !== void 0) {
-      let data41 = data.signoff;
-      if (Array.isArray(data41)) {
-        const len11 = data41.length;
-        for (let i20 = 0; i20 < len11; i20++) {
-          let data42 = data41[i20];
-          if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
-            if (data42.directives === void 0) {
-              const err81 = { instancePath: instancePath + "/signoff/" + i20, schemaPath: "#/definitions/signoffRule/required", keyword: "required", params: { missingProperty: "directives" }, message: "must have required property 'directives'", schema: schema19.required, parentSchema: schema19, data: data42 };
-              if (vErrors === null) {
-                vErrors = [err81];
-              } else {
-                vErrors.push(err81);
-              }
-              errors++;
+        if (data35.maxExpiryDays !== void 0) {
+          let data42 = data35.maxExpiryDays;
+          if (!(typeof data42 == "number" && (!(data42 % 1) && !isNaN(data42)) && isFinite(data42))) {
+            const err81 = { instancePath: instancePath + "/deviations/maxExpiryDays", schemaPath: "#/definitions/deviations/properties/maxExpiryDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema18.properties.maxExpiryDays.type, parentSchema: schema18.properties.maxExpiryDays, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err81];
+            } else {
+              vErrors.push(err81);
             }
-            if (data42.approvers === void 0) {
-              const err82 = { instancePath: instancePath + "/signoff/" + i20, schemaPath: "#/definitions/signoffRule/required", keyword: "required", params: { missingProperty: "approvers" }, message: "must have required property 'approvers'", schema: schema19.required, parentSchema: schema19, data: data42 };
+            errors++;
+          }
+          if (typeof data42 == "number" && isFinite(data42)) {
+            if (data42 > 3650 || isNaN(data42)) {
+              const err82 = { instancePath: instancePath + "/deviations/maxExpiryDays", schemaPath: "#/definitions/deviations/properties/maxExpiryDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema18.properties.maxExpiryDays, data: data42 };
               if (vErrors === null) {
                 vErrors = [err82];
               } else {
@@ -26674,243 +27110,233 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            for (const key8 in data42) {
-              if (!(key8 === "directives" || key8 === "approvers")) {
-                const err83 = { instancePath: instancePath + "/signoff/" + i20, schemaPath: "#/definitions/signoffRule/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19, data: data42 };
-                if (vErrors === null) {
-                  vErrors = [err83];
-                } else {
-                  vErrors.push(err83);
-                }
-                errors++;
-              }
-            }
-            if (data42.directives !== void 0) {
-              let data43 = data42.directives;
-              if (Array.isArray(data43)) {
-                if (data43.length < 1) {
-                  const err84 = { instancePath: instancePath + "/signoff/" + i20 + "/directives", schemaPath: "#/definitions/signoffRule/properties/directives/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema19.properties.directives, data: data43 };
-                  if (vErrors === null) {
-                    vErrors = [err84];
-                  } else {
-                    vErrors.push(err84);
-                  }
-                  errors++;
-                }
-                const len12 = data43.length;
-                for (let i21 = 0; i21 < len12; i21++) {
-                  let data44 = data43[i21];
-                  if (typeof data44 === "string") {
-                    if (!pattern8.test(data44)) {
-                      const err85 = { instancePath: instancePath + "/signoff/" + i20 + "/directives/" + i21, schemaPath: "#/definitions/signoffRule/properties/directives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+=?$" }, message: 'must match pattern "^[A-Za-z]+=?$"', schema: "^[A-Za-z]+=?$", parentSchema: schema19.properties.directives.items, data: data44 };
-                      if (vErrors === null) {
-                        vErrors = [err85];
-                      } else {
-                        vErrors.push(err85);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err86 = { instancePath: instancePath + "/signoff/" + i20 + "/directives/" + i21, schemaPath: "#/definitions/signoffRule/properties/directives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.directives.items.type, parentSchema: schema19.properties.directives.items, data: data44 };
-                    if (vErrors === null) {
-                      vErrors = [err86];
-                    } else {
-                      vErrors.push(err86);
-                    }
-                    errors++;
-                  }
-                }
-                let i22 = data43.length;
-                let j9;
-                if (i22 > 1) {
-                  const indices7 = {};
-                  for (; i22--; ) {
-                    let item7 = data43[i22];
-                    if (typeof item7 !== "string") {
-                      continue;
-                    }
-                    if (typeof indices7[item7] == "number") {
-                      j9 = indices7[item7];
-                      const err87 = { instancePath: instancePath + "/signoff/" + i20 + "/directives", schemaPath: "#/definitions/signoffRule/properties/directives/uniqueItems", keyword: "uniqueItems", params: { i: i22, j: j9 }, message: "must NOT have duplicate items (items ## " + j9 + " and " + i22 + " are identical)", schema: true, parentSchema: schema19.properties.directives, data: data43 };
-                      if (vErrors === null) {
-                        vErrors = [err87];
-                      } else {
-                        vErrors.push(err87);
-                      }
-                      errors++;
-                      break;
-                    }
-                    indices7[item7] = i22;
-                  }
-                }
+            if (data42 < 1 || isNaN(data42)) {
+              const err83 = { instancePath: instancePath + "/deviations/maxExpiryDays", schemaPath: "#/definitions/deviations/properties/maxExpiryDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema18.properties.maxExpiryDays, data: data42 };
+              if (vErrors === null) {
+                vErrors = [err83];
               } else {
-                const err88 = { instancePath: instancePath + "/signoff/" + i20 + "/directives", schemaPath: "#/definitions/signoffRule/properties/directives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.properties.directives.type, parentSchema: schema19.properties.directives, data: data43 };
+                vErrors.push(err83);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data35.expiryWarningDays !== void 0) {
+          let data43 = data35.expiryWarningDays;
+          if (!(typeof data43 == "number" && (!(data43 % 1) && !isNaN(data43)) && isFinite(data43))) {
+            const err84 = { instancePath: instancePath + "/deviations/expiryWarningDays", schemaPath: "#/definitions/deviations/properties/expiryWarningDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema18.properties.expiryWarningDays.type, parentSchema: schema18.properties.expiryWarningDays, data: data43 };
+            if (vErrors === null) {
+              vErrors = [err84];
+            } else {
+              vErrors.push(err84);
+            }
+            errors++;
+          }
+          if (typeof data43 == "number" && isFinite(data43)) {
+            if (data43 > 365 || isNaN(data43)) {
+              const err85 = { instancePath: instancePath + "/deviations/expiryWarningDays", schemaPath: "#/definitions/deviations/properties/expiryWarningDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema18.properties.expiryWarningDays, data: data43 };
+              if (vErrors === null) {
+                vErrors = [err85];
+              } else {
+                vErrors.push(err85);
+              }
+              errors++;
+            }
+            if (data43 < 0 || isNaN(data43)) {
+              const err86 = { instancePath: instancePath + "/deviations/expiryWarningDays", schemaPath: "#/definitions/deviations/properties/expiryWarningDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema18.properties.expiryWarningDays, data: data43 };
+              if (vErrors === null) {
+                vErrors = [err86];
+              } else {
+                vErrors.push(err86);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err87 = { instancePath: instancePath + "/deviations", schemaPath: "#/definitions/deviations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data: data35 };
+        if (vErrors === null) {
+          vErrors = [err87];
+        } else {
+          vErrors.push(err87);
+        }
+        errors++;
+      }
+    }
+    if (data.signoff !== void 0) {
+      let data44 = data.signoff;
+      if (Array.isArray(data44)) {
+        const len12 = data44.length;
+        for (let i22 = 0; i22 < len12; i22++) {
+          let data45 = data44[i22];
+          if (data45 && typeof data45 == "object" && !Array.isArray(data45)) {
+            if (data45.directives === void 0) {
+              const err88 = { instancePath: instancePath + "/signoff/" + i22, schemaPath: "#/definitions/signoffRule/required", keyword: "required", params: { missingProperty: "directives" }, message: "must have required property 'directives'", schema: schema19.required, parentSchema: schema19, data: data45 };
+              if (vErrors === null) {
+                vErrors = [err88];
+              } else {
+                vErrors.push(err88);
+              }
+              errors++;
+            }
+            if (data45.approvers === void 0) {
+              const err89 = { instancePath: instancePath + "/signoff/" + i22, schemaPath: "#/definitions/signoffRule/required", keyword: "required", params: { missingProperty: "approvers" }, message: "must have required property 'approvers'", schema: schema19.required, parentSchema: schema19, data: data45 };
+              if (vErrors === null) {
+                vErrors = [err89];
+              } else {
+                vErrors.push(err89);
+              }
+              errors++;
+            }
+            for (const key8 in data45) {
+              if (!(key8 === "directives" || key8 === "approvers")) {
+                const err90 = { instancePath: instancePath + "/signoff/" + i22, schemaPath: "#/definitions/signoffRule/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19, data: data45 };
                 if (vErrors === null) {
-                  vErrors = [err88];
+                  vErrors = [err90];
                 } else {
-                  vErrors.push(err88);
+                  vErrors.push(err90);
                 }
                 errors++;
               }
             }
-            if (data42.approvers !== void 0) {
-              let data45 = data42.approvers;
-              if (Array.isArray(data45)) {
-                if (data45.length < 1) {
-                  const err89 = { instancePath: instancePath + "/signoff/" + i20 + "/approvers", schemaPath: "#/definitions/signoffRule/properties/approvers/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema19.properties.approvers, data: data45 };
+            if (data45.directives !== void 0) {
+              let data46 = data45.directives;
+              if (Array.isArray(data46)) {
+                if (data46.length < 1) {
+                  const err91 = { instancePath: instancePath + "/signoff/" + i22 + "/directives", schemaPath: "#/definitions/signoffRule/properties/directives/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema19.properties.directives, data: data46 };
                   if (vErrors === null) {
-                    vErrors = [err89];
+                    vErrors = [err91];
                   } else {
-                    vErrors.push(err89);
+                    vErrors.push(err91);
                   }
                   errors++;
                 }
-                const len13 = data45.length;
+                const len13 = data46.length;
                 for (let i23 = 0; i23 < len13; i23++) {
-                  let data46 = data45[i23];
-                  if (typeof data46 === "string") {
-                    if (!pattern6.test(data46)) {
-                      const err90 = { instancePath: instancePath + "/signoff/" + i20 + "/approvers/" + i23, schemaPath: "#/definitions/signoffRule/properties/approvers/items/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema19.properties.approvers.items, data: data46 };
-                      if (vErrors === null) {
-                        vErrors = [err90];
-                      } else {
-                        vErrors.push(err90);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err91 = { instancePath: instancePath + "/signoff/" + i20 + "/approvers/" + i23, schemaPath: "#/definitions/signoffRule/properties/approvers/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.approvers.items.type, parentSchema: schema19.properties.approvers.items, data: data46 };
-                    if (vErrors === null) {
-                      vErrors = [err91];
-                    } else {
-                      vErrors.push(err91);
-                    }
-                    errors++;
-                  }
-                }
-                let i24 = data45.length;
-                let j10;
-                if (i24 > 1) {
-                  const indices8 = {};
-                  for (; i24--; ) {
-                    let item8 = data45[i24];
-                    if (typeof item8 !== "string") {
-                      continue;
-                    }
-                    if (typeof indices8[item8] == "number") {
-                      j10 = indices8[item8];
-                      const err92 = { instancePath: instancePath + "/signoff/" + i20 + "/approvers", schemaPath: "#/definitions/signoffRule/properties/approvers/uniqueItems", keyword: "uniqueItems", params: { i: i24, j: j10 }, message: "must NOT have duplicate items (items ## " + j10 + " and " + i24 + " are identical)", schema: true, parentSchema: schema19.properties.approvers, data: data45 };
+                  let data47 = data46[i23];
+                  if (typeof data47 === "string") {
+                    if (!pattern8.test(data47)) {
+                      const err92 = { instancePath: instancePath + "/signoff/" + i22 + "/directives/" + i23, schemaPath: "#/definitions/signoffRule/properties/directives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+=?$" }, message: 'must match pattern "^[A-Za-z]+=?$"', schema: "^[A-Za-z]+=?$", parentSchema: schema19.properties.directives.items, data: data47 };
                       if (vErrors === null) {
                         vErrors = [err92];
                       } else {
                         vErrors.push(err92);
                       }
                       errors++;
+                    }
+                  } else {
+                    const err93 = { instancePath: instancePath + "/signoff/" + i22 + "/directives/" + i23, schemaPath: "#/definitions/signoffRule/properties/directives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.directives.items.type, parentSchema: schema19.properties.directives.items, data: data47 };
+                    if (vErrors === null) {
+                      vErrors = [err93];
+                    } else {
+                      vErrors.push(err93);
+                    }
+                    errors++;
+                  }
+                }
+                let i24 = data46.length;
+                let j10;
+                if (i24 > 1) {
+                  const indices7 = {};
+                  for (; i24--; ) {
+                    let item7 = data46[i24];
+                    if (typeof item7 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices7[item7] == "number") {
+                      j10 = indices7[item7];
+                      const err94 = { instancePath: instancePath + "/signoff/" + i22 + "/directives", schemaPath: "#/definitions/signoffRule/properties/directives/uniqueItems", keyword: "uniqueItems", params: { i: i24, j: j10 }, message: "must NOT have duplicate items (items ## " + j10 + " and " + i24 + " are identical)", schema: true, parentSchema: schema19.properties.directives, data: data46 };
+                      if (vErrors === null) {
+                        vErrors = [err94];
+                      } else {
+                        vErrors.push(err94);
+                      }
+                      errors++;
                       break;
                     }
-                    indices8[item8] = i24;
+                    indices7[item7] = i24;
                   }
                 }
               } else {
-                const err93 = { instancePath: instancePath + "/signoff/" + i20 + "/approvers", schemaPath: "#/definitions/signoffRule/properties/approvers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.properties.approvers.type, parentSchema: schema19.properties.approvers, data: data45 };
+                const err95 = { instancePath: instancePath + "/signoff/" + i22 + "/directives", schemaPath: "#/definitions/signoffRule/properties/directives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.properties.directives.type, parentSchema: schema19.properties.directives, data: data46 };
                 if (vErrors === null) {
-                  vErrors = [err93];
+                  vErrors = [err95];
                 } else {
-                  vErrors.push(err93);
+                  vErrors.push(err95);
+                }
+                errors++;
+              }
+            }
+            if (data45.approvers !== void 0) {
+              let data48 = data45.approvers;
+              if (Array.isArray(data48)) {
+                if (data48.length < 1) {
+                  const err96 = { instancePath: instancePath + "/signoff/" + i22 + "/approvers", schemaPath: "#/definitions/signoffRule/properties/approvers/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema19.properties.approvers, data: data48 };
+                  if (vErrors === null) {
+                    vErrors = [err96];
+                  } else {
+                    vErrors.push(err96);
+                  }
+                  errors++;
+                }
+                const len14 = data48.length;
+                for (let i25 = 0; i25 < len14; i25++) {
+                  let data49 = data48[i25];
+                  if (typeof data49 === "string") {
+                    if (!pattern6.test(data49)) {
+                      const err97 = { instancePath: instancePath + "/signoff/" + i22 + "/approvers/" + i25, schemaPath: "#/definitions/signoffRule/properties/approvers/items/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema19.properties.approvers.items, data: data49 };
+                      if (vErrors === null) {
+                        vErrors = [err97];
+                      } else {
+                        vErrors.push(err97);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err98 = { instancePath: instancePath + "/signoff/" + i22 + "/approvers/" + i25, schemaPath: "#/definitions/signoffRule/properties/approvers/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.approvers.items.type, parentSchema: schema19.properties.approvers.items, data: data49 };
+                    if (vErrors === null) {
+                      vErrors = [err98];
+                    } else {
+                      vErrors.push(err98);
+                    }
+                    errors++;
+                  }
+                }
+                let i26 = data48.length;
+                let j11;
+                if (i26 > 1) {
+                  const indices8 = {};
+                  for (; i26--; ) {
+                    let item8 = data48[i26];
+                    if (typeof item8 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices8[item8] == "number") {
+                      j11 = indices8[item8];
+                      const err99 = { instancePath: instancePath + "/signoff/" + i22 + "/approvers", schemaPath: "#/definitions/signoffRule/properties/approvers/uniqueItems", keyword: "uniqueItems", params: { i: i26, j: j11 }, message: "must NOT have duplicate items (items ## " + j11 + " and " + i26 + " are identical)", schema: true, parentSchema: schema19.properties.approvers, data: data48 };
+                      if (vErrors === null) {
+                        vErrors = [err99];
+                      } else {
+                        vErrors.push(err99);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices8[item8] = i26;
+                  }
+                }
+              } else {
+                const err100 = { instancePath: instancePath + "/signoff/" + i22 + "/approvers", schemaPath: "#/definitions/signoffRule/properties/approvers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.properties.approvers.type, parentSchema: schema19.properties.approvers, data: data48 };
+                if (vErrors === null) {
+                  vErrors = [err100];
+                } else {
+                  vErrors.push(err100);
                 }
                 errors++;
               }
             }
           } else {
-            const err94 = { instancePath: instancePath + "/signoff/" + i20, schemaPath: "#/definitions/signoffRule/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data: data42 };
-            if (vErrors === null) {
-              vErrors = [err94];
-            } else {
-              vErrors.push(err94);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err95 = { instancePath: instancePath + "/signoff", schemaPath: "#/properties/signoff/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema13.properties.signoff.type, parentSchema: schema13.properties.signoff, data: data41 };
-        if (vErrors === null) {
-          vErrors = [err95];
-        } else {
-          vErrors.push(err95);
-        }
-        errors++;
-      }
-    }
-    if (data.unitTypes !== void 0) {
-      let data47 = data.unitTypes;
-      if (Array.isArray(data47)) {
-        if (data47.length < 1) {
-          const err96 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema13.properties.unitTypes, data: data47 };
-          if (vErrors === null) {
-            vErrors = [err96];
-          } else {
-            vErrors.push(err96);
-          }
-          errors++;
-        }
-        const len14 = data47.length;
-        for (let i25 = 0; i25 < len14; i25++) {
-          let data48 = data47[i25];
-          if (!(data48 === ".service" || data48 === ".socket" || data48 === ".mount" || data48 === ".swap" || data48 === ".timer" || data48 === ".path" || data48 === ".slice" || data48 === ".scope" || data48 === ".target" || data48 === ".device" || data48 === ".automount")) {
-            const err97 = { instancePath: instancePath + "/unitTypes/" + i25, schemaPath: "#/properties/unitTypes/items/enum", keyword: "enum", params: { allowedValues: schema13.properties.unitTypes.items.enum }, message: "must be equal to one of the allowed values", schema: schema13.properties.unitTypes.items.enum, parentSchema: schema13.properties.unitTypes.items, data: data48 };
-            if (vErrors === null) {
-              vErrors = [err97];
-            } else {
-              vErrors.push(err97);
-            }
-            errors++;
-          }
-        }
-        let i26 = data47.length;
-        let j11;
-        if (i26 > 1) {
-          outer2: for (; i26--; ) {
-            for (j11 = i26; j11--; ) {
-              if (func0(data47[i26], data47[j11])) {
-                const err98 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/uniqueItems", keyword: "uniqueItems", params: { i: i26, j: j11 }, message: "must NOT have duplicate items (items ## " + j11 + " and " + i26 + " are identical)", schema: true, parentSchema: schema13.properties.unitTypes, data: data47 };
-                if (vErrors === null) {
-                  vErrors = [err98];
-                } else {
-                  vErrors.push(err98);
-                }
-                errors++;
-                break outer2;
-              }
-            }
-          }
-        }
-      } else {
-        const err99 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema13.properties.unitTypes.type, parentSchema: schema13.properties.unitTypes, data: data47 };
-        if (vErrors === null) {
-          vErrors = [err99];
-        } else {
-          vErrors.push(err99);
-        }
-        errors++;
-      }
-    }
-    if (data.assessorOverrides !== void 0) {
-      let data49 = data.assessorOverrides;
-      if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
-        for (const key9 in data49) {
-          const _errs116 = errors;
-          if (!(key9 === "UserOrDynamicUser" || key9 === "SupplementaryGroups" || key9 === "PrivateDevices" || key9 === "PrivateMounts" || key9 === "PrivateNetwork" || key9 === "PrivateTmp" || key9 === "PrivateUsers" || key9 === "ProtectControlGroups" || key9 === "ProtectKernelModules" || key9 === "ProtectKernelTunables" || key9 === "ProtectKernelLogs" || key9 === "ProtectClock" || key9 === "ProtectHome" || key9 === "ProtectHostname" || key9 === "ProtectSystem" || key9 === "RootDirectoryOrRootImage" || key9 === "LockPersonality" || key9 === "MemoryDenyWriteExecute" || key9 === "NoNewPrivileges" || key9 === "CapabilityBoundingSet_CAP_SYS_ADMIN" || key9 === "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP" || key9 === "CapabilityBoundingSet_CAP_SYS_PTRACE" || key9 === "CapabilityBoundingSet_CAP_SYS_TIME" || key9 === "CapabilityBoundingSet_CAP_NET_ADMIN" || key9 === "CapabilityBoundingSet_CAP_SYS_RAWIO" || key9 === "CapabilityBoundingSet_CAP_SYS_MODULE" || key9 === "CapabilityBoundingSet_CAP_AUDIT" || key9 === "CapabilityBoundingSet_CAP_SYSLOG" || key9 === "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE" || key9 === "CapabilityBoundingSet_CAP_MKNOD" || key9 === "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP" || key9 === "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER" || key9 === "CapabilityBoundingSet_CAP_KILL" || key9 === "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)" || key9 === "CapabilityBoundingSet_CAP_SYS_BOOT" || key9 === "CapabilityBoundingSet_CAP_MAC" || key9 === "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE" || key9 === "CapabilityBoundingSet_CAP_IPC_LOCK" || key9 === "CapabilityBoundingSet_CAP_SYS_CHROOT" || key9 === "CapabilityBoundingSet_CAP_BLOCK_SUSPEND" || key9 === "CapabilityBoundingSet_CAP_WAKE_ALARM" || key9 === "CapabilityBoundingSet_CAP_LEASE" || key9 === "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG" || key9 === "CapabilityBoundingSet_CAP_SYS_PACCT" || key9 === "CapabilityBoundingSet_CAP_BPF" || key9 === "UMask" || key9 === "KeyringMode" || key9 === "ProtectProc" || key9 === "ProcSubset" || key9 === "NotifyAccess" || key9 === "RemoveIPC" || key9 === "Delegate" || key9 === "RestrictRealtime" || key9 === "RestrictSUIDSGID" || key9 === "RestrictNamespaces_user" || key9 === "RestrictNamespaces_mnt" || key9 === "RestrictNamespaces_ipc" || key9 === "RestrictNamespaces_pid" || key9 === "RestrictNamespaces_cgroup" || key9 === "RestrictNamespaces_net" || key9 === "RestrictNamespaces_uts" || key9 === "RestrictAddressFamilies_AF_INET_INET6" || key9 === "RestrictAddressFamilies_AF_UNIX" || key9 === "RestrictAddressFamilies_AF_NETLINK" || key9 === "RestrictAddressFamilies_AF_PACKET" || key9 === "RestrictAddressFamilies_OTHER" || key9 === "SystemCallArchitectures" || key9 === "SystemCallFilter_swap" || key9 === "SystemCallFilter_obsolete" || key9 === "SystemCallFilter_clock" || key9 === "SystemCallFilter_cpu_emulation" || key9 === "SystemCallFilter_debug" || key9 === "SystemCallFilter_mount" || key9 === "SystemCallFilter_module" || key9 === "SystemCallFilter_raw_io" || key9 === "SystemCallFilter_reboot" || key9 === "SystemCallFilter_privileged" || key9 === "SystemCallFilter_resources" || key9 === "IPAddressDeny" || key9 === "DeviceAllow" || key9 === "AmbientCapabilities")) {
-            const err100 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/propertyNames/enum", keyword: "enum", params: { allowedValues: schema13.properties.assessorOverrides.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema13.properties.assessorOverrides.propertyNames.enum, parentSchema: schema13.properties.assessorOverrides.propertyNames, data: key9, propertyName: key9 };
-            if (vErrors === null) {
-              vErrors = [err100];
-            } else {
-              vErrors.push(err100);
-            }
-            errors++;
-          }
-          var valid57 = _errs116 === errors;
-          if (!valid57) {
-            const err101 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/propertyNames", keyword: "propertyNames", params: { propertyName: key9 }, message: "property name must be valid", schema: schema13.properties.assessorOverrides.propertyNames, parentSchema: schema13.properties.assessorOverrides, data: data49 };
+            const err101 = { instancePath: instancePath + "/signoff/" + i22, schemaPath: "#/definitions/signoffRule/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data: data45 };
             if (vErrors === null) {
               vErrors = [err101];
             } else {
@@ -26919,94 +27345,100 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        for (const key10 in data49) {
-          let data50 = data49[key10];
-          if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
-            for (const key11 in data50) {
-              if (!(key11 === "weight" || key11 === "range" || key11 === "description_good" || key11 === "description_bad" || key11 === "description_na")) {
-                const err102 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/assessorOverride/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema20, data: data50 };
-                if (vErrors === null) {
-                  vErrors = [err102];
-                } else {
-                  vErrors.push(err102);
-                }
-                errors++;
-              }
+      } else {
+        const err102 = { instancePath: instancePath + "/signoff", schemaPath: "#/properties/signoff/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema13.properties.signoff.type, parentSchema: schema13.properties.signoff, data: data44 };
+        if (vErrors === null) {
+          vErrors = [err102];
+        } else {
+          vErrors.push(err102);
+        }
+        errors++;
+      }
+    }
+    if (data.unitTypes !== void 0) {
+      let data50 = data.unitTypes;
+      if (Array.isArray(data50)) {
+        if (data50.length < 1) {
+          const err103 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema13.properties.unitTypes, data: data50 };
+          if (vErrors === null) {
+            vErrors = [err103];
+          } else {
+            vErrors.push(err103);
+          }
+          errors++;
+        }
+        const len15 = data50.length;
+        for (let i27 = 0; i27 < len15; i27++) {
+          let data51 = data50[i27];
+          if (!(data51 === ".service" || data51 === ".socket" || data51 === ".mount" || data51 === ".swap" || data51 === ".timer" || data51 === ".path" || data51 === ".slice" || data51 === ".scope" || data51 === ".target" || data51 === ".device" || data51 === ".automount")) {
+            const err104 = { instancePath: instancePath + "/unitTypes/" + i27, schemaPath: "#/properties/unitTypes/items/enum", keyword: "enum", params: { allowedValues: schema13.properties.unitTypes.items.enum }, message: "must be equal to one of the allowed values", schema: schema13.properties.unitTypes.items.enum, parentSchema: schema13.properties.unitTypes.items, data: data51 };
+            if (vErrors === null) {
+              vErrors = [err104];
+            } else {
+              vErrors.push(err104);
             }
-            if (data50.weight !== void 0) {
-              let data51 = data50.weight;
-              if (!(typeof data51 == "number" && (!(data51 % 1) && !isNaN(data51)) && isFinite(data51))) {
-                const err103 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/weight", schemaPath: "#/definitions/assessorOverride/properties/weight/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema20.properties.weight.type, parentSchema: schema20.properties.weight, data: data51 };
-                if (vErrors === null) {
-                  vErrors = [err103];
-                } else {
-                  vErrors.push(err103);
-                }
-                errors++;
-              }
-              if (typeof data51 == "number" && isFinite(data51)) {
-                if (data51 < 0 || isNaN(data51)) {
-                  const err104 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/weight", schemaPath: "#/definitions/assessorOverride/properties/weight/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema20.properties.weight, data: data51 };
-                  if (vErrors === null) {
-                    vErrors = [err104];
-                  } else {
-                    vErrors.push(err104);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data50.range !== void 0) {
-              let data52 = data50.range;
-              if (!(typeof data52 == "number" && (!(data52 % 1) && !isNaN(data52)) && isFinite(data52))) {
-                const err105 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/range", schemaPath: "#/definitions/assessorOverride/properties/range/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema20.properties.range.type, parentSchema: schema20.properties.range, data: data52 };
+            errors++;
+          }
+        }
+        let i28 = data50.length;
+        let j12;
+        if (i28 > 1) {
+          outer3: for (; i28--; ) {
+            for (j12 = i28; j12--; ) {
+              if (func0(data50[i28], data50[j12])) {
+                const err105 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/uniqueItems", keyword: "uniqueItems", params: { i: i28, j: j12 }, message: "must NOT have duplicate items (items ## " + j12 + " and " + i28 + " are identical)", schema: true, parentSchema: schema13.properties.unitTypes, data: data50 };
                 if (vErrors === null) {
                   vErrors = [err105];
                 } else {
                   vErrors.push(err105);
                 }
                 errors++;
-              }
-              if (typeof data52 == "number" && isFinite(data52)) {
-                if (data52 < 1 || isNaN(data52)) {
-                  const err106 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/range", schemaPath: "#/definitions/assessorOverride/properties/range/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema20.properties.range, data: data52 };
-                  if (vErrors === null) {
-                    vErrors = [err106];
-                  } else {
-                    vErrors.push(err106);
-                  }
-                  errors++;
-                }
+                break outer3;
               }
             }
-            if (data50.description_good !== void 0) {
-              let data53 = data50.description_good;
-              if (typeof data53 !== "string") {
-                const err107 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/description_good", schemaPath: "#/definitions/assessorOverride/properties/description_good/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema20.properties.description_good.type, parentSchema: schema20.properties.description_good, data: data53 };
-                if (vErrors === null) {
-                  vErrors = [err107];
-                } else {
-                  vErrors.push(err107);
-                }
-                errors++;
-              }
+          }
+        }
+      } else {
+        const err106 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema13.properties.unitTypes.type, parentSchema: schema13.properties.unitTypes, data: data50 };
+        if (vErrors === null) {
+          vErrors = [err106];
+        } else {
+          vErrors.push(err106);
+        }
+        errors++;
+      }
+    }
+    if (data.assessorOverrides !== void 0) {
+      let data52 = data.assessorOverrides;
+      if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
+        for (const key9 in data52) {
+          const _errs121 = errors;
+          if (!(key9 === "UserOrDynamicUser" || key9 === "SupplementaryGroups" || key9 === "PrivateDevices" || key9 === "PrivateMounts" || key9 === "PrivateNetwork" || key9 === "PrivateTmp" || key9 === "PrivateUsers" || key9 === "ProtectControlGroups" || key9 === "ProtectKernelModules" || key9 === "ProtectKernelTunables" || key9 === "ProtectKernelLogs" || key9 === "ProtectClock" || key9 === "ProtectHome" || key9 === "ProtectHostname" || key9 === "ProtectSystem" || key9 === "RootDirectoryOrRootImage" || key9 === "LockPersonality" || key9 === "MemoryDenyWriteExecute" || key9 === "NoNewPrivileges" || key9 === "CapabilityBoundingSet_CAP_SYS_ADMIN" || key9 === "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP" || key9 === "CapabilityBoundingSet_CAP_SYS_PTRACE" || key9 === "CapabilityBoundingSet_CAP_SYS_TIME" || key9 === "CapabilityBoundingSet_CAP_NET_ADMIN" || key9 === "CapabilityBoundingSet_CAP_SYS_RAWIO" || key9 === "CapabilityBoundingSet_CAP_SYS_MODULE" || key9 === "CapabilityBoundingSet_CAP_AUDIT" || key9 === "CapabilityBoundingSet_CAP_SYSLOG" || key9 === "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE" || key9 === "CapabilityBoundingSet_CAP_MKNOD" || key9 === "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP" || key9 === "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER" || key9 === "CapabilityBoundingSet_CAP_KILL" || key9 === "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)" || key9 === "CapabilityBoundingSet_CAP_SYS_BOOT" || key9 === "CapabilityBoundingSet_CAP_MAC" || key9 === "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE" || key9 === "CapabilityBoundingSet_CAP_IPC_LOCK" || key9 === "CapabilityBoundingSet_CAP_SYS_CHROOT" || key9 === "CapabilityBoundingSet_CAP_BLOCK_SUSPEND" || key9 === "CapabilityBoundingSet_CAP_WAKE_ALARM" || key9 === "CapabilityBoundingSet_CAP_LEASE" || key9 === "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG" || key9 === "CapabilityBoundingSet_CAP_SYS_PACCT" || key9 === "CapabilityBoundingSet_CAP_BPF" || key9 === "UMask" || key9 === "KeyringMode" || key9 === "ProtectProc" || key9 === "ProcSubset" || key9 === "NotifyAccess" || key9 === "RemoveIPC" || key9 === "Delegate" || key9 === "RestrictRealtime" || key9 === "RestrictSUIDSGID" || key9 === "RestrictNamespaces_user" || key9 === "RestrictNamespaces_mnt" || key9 === "RestrictNamespaces_ipc" || key9 === "RestrictNamespaces_pid" || key9 === "RestrictNamespaces_cgroup" || key9 === "RestrictNamespaces_net" || key9 === "RestrictNamespaces_uts" || key9 === "RestrictAddressFamilies_AF_INET_INET6" || key9 === "RestrictAddressFamilies_AF_UNIX" || key9 === "RestrictAddressFamilies_AF_NETLINK" || key9 === "RestrictAddressFamilies_AF_PACKET" || key9 === "RestrictAddressFamilies_OTHER" || key9 === "SystemCallArchitectures" || key9 === "SystemCallFilter_swap" || key9 === "SystemCallFilter_obsolete" || key9 === "SystemCallFilter_clock" || key9 === "SystemCallFilter_cpu_emulation" || key9 === "SystemCallFilter_debug" || key9 === "SystemCallFilter_mount" || key9 === "SystemCallFilter_module" || key9 === "SystemCallFilter_raw_io" || key9 === "SystemCallFilter_reboot" || key9 === "SystemCallFilter_privileged" || key9 === "SystemCallFilter_resources" || key9 === "IPAddressDeny" || key9 === "DeviceAllow" || key9 === "AmbientCapabilities")) {
+            const err107 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/propertyNames/enum", keyword: "enum", params: { allowedValues: schema13.properties.assessorOverrides.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema13.properties.assessorOverrides.propertyNames.enum, parentSchema: schema13.properties.assessorOverrides.propertyNames, data: key9, propertyName: key9 };
+            if (vErrors === null) {
+              vErrors = [err107];
+            } else {
+              vErrors.push(err107);
             }
-            if (data50.description_bad !== void 0) {
-              let data54 = data50.description_bad;
-              if (typeof data54 !== "string") {
-                const err108 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/description_bad", schemaPath: "#/definitions/assessorOverride/properties/description_bad/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema20.properties.description_bad.type, parentSchema: schema20.properties.description_bad, data: data54 };
-                if (vErrors === null) {
-                  vErrors = [err108];
-                } else {
-                  vErrors.push(err108);
-                }
-                errors++;
-              }
+            errors++;
+          }
+          var valid60 = _errs121 === errors;
+          if (!valid60) {
+            const err108 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/propertyNames", keyword: "propertyNames", params: { propertyName: key9 }, message: "property name must be valid", schema: schema13.properties.assessorOverrides.propertyNames, parentSchema: schema13.properties.assessorOverrides, data: data52 };
+            if (vErrors === null) {
+              vErrors = [err108];
+            } else {
+              vErrors.push(err108);
             }
-            if (data50.description_na !== void 0) {
-              let data55 = data50.description_na;
-              if (typeof data55 !== "string") {
-                const err109 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/description_na", schemaPath: "#/definitions/assessorOverride/properties/description_na/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema20.properties.description_na.type, parentSchema: schema20.properties.description_na, data: data55 };
+            errors++;
+          }
+        }
+        for (const key10 in data52) {
+          let data53 = data52[key10];
+          if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
+            for (const key11 in data53) {
+              if (!(key11 === "weight" || key11 === "range" || key11 === "description_good" || key11 === "description_bad" || key11 === "description_na")) {
+                const err109 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/assessorOverride/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema20, data: data53 };
                 if (vErrors === null) {
                   vErrors = [err109];
                 } else {
@@ -27015,32 +27447,120 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data53.weight !== void 0) {
+              let data54 = data53.weight;
+              if (!(typeof data54 == "number" && (!(data54 % 1) && !isNaN(data54)) && isFinite(data54))) {
+                const err110 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/weight", schemaPath: "#/definitions/assessorOverride/properties/weight/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema20.properties.weight.type, parentSchema: schema20.properties.weight, data: data54 };
+                if (vErrors === null) {
+                  vErrors = [err110];
+                } else {
+                  vErrors.push(err110);
+                }
+                errors++;
+              }
+              if (typeof data54 == "number" && isFinite(data54)) {
+                if (data54 < 0 || isNaN(data54)) {
+                  const err111 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/weight", schemaPath: "#/definitions/assessorOverride/properties/weight/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema20.properties.weight, data: data54 };
+                  if (vErrors === null) {
+                    vErrors = [err111];
+                  } else {
+                    vErrors.push(err111);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data53.range !== void 0) {
+              let data55 = data53.range;
+              if (!(typeof data55 == "number" && (!(data55 % 1) && !isNaN(data55)) && isFinite(data55))) {
+                const err112 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/range", schemaPath: "#/definitions/assessorOverride/properties/range/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema20.properties.range.type, parentSchema: schema20.properties.range, data: data55 };
+                if (vErrors === null) {
+                  vErrors = [err112];
+                } else {
+                  vErrors.push(err112);
+                }
+                errors++;
+              }
+              if (typeof data55 == "number" && isFinite(data55)) {
+                if (data55 < 1 || isNaN(data55)) {
+                  const err113 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/range", schemaPath: "#/definitions/assessorOverride/properties/range/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema20.properties.range, data: data55 };
+                  if (vErrors === null) {
+                    vErrors = [err113];
+                  } else {
+                    vErrors.push(err113);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data53.description_good !== void 0) {
+              let data56 = data53.description_good;
+              if (typeof data56 !== "string") {
+                const err114 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/description_good", schemaPath: "#/definitions/assessorOverride/properties/description_good/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema20.properties.description_good.type, parentSchema: schema20.properties.description_good, data: data56 };
+                if (vErrors === null) {
+                  vErrors = [err114];
+                } else {
+                  vErrors.push(err114);
+                }
+                errors++;
+              }
+            }
+            if (data53.description_bad !== void 0) {
+              let data57 = data53.description_bad;
+              if (typeof data57 !== "string") {
+                const err115 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/description_bad", schemaPath: "#/definitions/assessorOverride/properties/description_bad/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema20.properties.description_bad.type, parentSchema: schema20.properties.description_bad, data: data57 };
+                if (vErrors === null) {
+                  vErrors = [err115];
+                } else {
+                  vErrors.push(err115);
+                }
+                errors++;
+              }
+            }
+            if (data53.description_na !== void 0) {
+              let data58 = data53.description_na;
+              if (typeof data58 !== "string") {
+                const err116 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/description_na", schemaPath: "#/definitions/assessorOverride/properties/description_na/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema20.properties.description_na.type, parentSchema: schema20.properties.description_na, data: data58 };
+                if (vErrors === null) {
+                  vErrors = [err116];
+                } else {
+                  vErrors.push(err116);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err110 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/assessorOverride/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema20.type, parentSchema: schema20, data: data50 };
+            const err117 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/assessorOverride/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema20.type, parentSchema: schema20, data: data53 };
             if (vErrors === null) {
-              vErrors = [err110];
+              vErrors = [err117];
             } else {
-              vErrors.push(err110);
+              vErrors.push(err117);
             }
             errors++;
           }
         }
       } else {
-        const err111 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema13.properties.assessorOverrides.type, parentSchema: schema13.properties.assessorOverrides, data: data49 };
+        const err118 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema13.properties.assessorOverrides.type, parentSchema: schema13.properties.assessorOverrides, data: data52 };
         if (vErrors === null) {
-          vErrors = [err111];
+          vErrors = [err118];
         } else {
-          vErrors.push(err111);
+          vErrors.push(err118);
         }
         errors++;
       }
     }
+    if (data.drift !== void 0) {
+      if (!validate13(data.drift, { instancePath: instancePath + "/drift", parentData: data, parentDataProperty: "drift", rootData })) {
+        vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+        errors = vErrors.length;
+      }
+    }
   } else {
-    const err112 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema13.type, parentSchema: schema13, data };
+    const err119 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema13.type, parentSchema: schema13, data };
     if (vErrors === null) {
-      vErrors = [err112];
+      vErrors = [err119];
     } else {
-      vErrors.push(err112);
+      vErrors.push(err119);
     }
     errors++;
   }
@@ -27066,9 +27586,13 @@ var POLICY_DEFAULTS = {
     owners: [],
     sources: ["pr-body", "unit-file"],
     requiredFields: ["reason", "owner", "expires"],
-    maxExpiryDays: 180
+    maxExpiryDays: 180,
+    expiryWarningDays: 14
   },
-  unitTypes: [".service"]
+  unitTypes: [".service"],
+  drift: {
+    fail: ["exposure-increase", "host-only-file", "changed-file", "unreadable-file", "unit-error"]
+  }
 };
 var BUILT_IN_POLICY_SOURCE = "built-in baseline";
 var validateDocument = validate;
@@ -27110,8 +27634,8 @@ function builtInPolicy() {
   return built.policy;
 }
 function formatPolicyError(error) {
-  const where3 = error.line !== void 0 ? `${error.file}:${error.line}:${error.column ?? 1}` : error.file;
-  return `${where3}: ${error.path}: ${error.message}`;
+  const where4 = error.line !== void 0 ? `${error.file}:${error.line}:${error.column ?? 1}` : error.file;
+  return `${where4}: ${error.path}: ${error.message}`;
 }
 function sortByPosition(errors) {
   const key = (e) => (e.line ?? 0) * 1e6 + (e.column ?? 0);
@@ -27250,27 +27774,46 @@ function describeAjvError(e, data) {
       return [
         { path, message: `must list at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}` }
       ];
-    case "uniqueItems":
-      return [{ path: [...path, Number(params.j)], message: `duplicate of item ${String(params.i)}` }];
+    case "uniqueItems": {
+      const [i, j] = [Number(params.i), Number(params.j)];
+      return [{ path: [...path, Math.max(i, j)], message: `duplicate of item ${Math.min(i, j)}` }];
+    }
     case "pattern":
       return [{ path, message: `${show(e.data)} is not valid: it must be ${expectation(parent)}` }];
     default:
       return [{ path, message: e.message ?? `fails the schema keyword '${e.keyword}'` }];
   }
 }
-function unknownNames(name, p, release) {
+function unknownNames(name, p, releases) {
   return PROFILE_LISTS.flatMap(({ key, names }) => {
     if (names === void 0) return [];
-    const known = release.data[names];
-    return (p[key] ?? []).flatMap(
-      (item, i) => item in known ? [] : [
+    return (p[key] ?? []).flatMap((item, i) => {
+      const missing = releases.filter((r) => !(item in r.data[names]));
+      const first = missing[0];
+      if (first === void 0) return [];
+      const known = Object.keys(first.data[names]);
+      return [
         {
           path: ["profiles", name, key, i],
-          message: `unknown ${NAME_SETS[names]} '${item}' in systemd ${release.version}${hint(item, Object.keys(known))}`
+          message: `unknown ${NAME_SETS[names]} '${item}' in systemd ${listVersions(missing.map((r) => r.version))}${hint(item, known)}`
         }
-      ]
-    );
+      ];
+    });
   });
+}
+function releasesOf(doc) {
+  const list = doc.systemdVersions;
+  const primary = doc.systemdVersion ?? list?.[0] ?? POLICY_DEFAULTS.systemdVersion;
+  if (list === void 0) return { primary, versions: [primary] };
+  if (!list.includes(primary)) {
+    return {
+      problem: {
+        path: ["systemdVersion"],
+        message: `systemd ${primary} is not one of systemdVersions [${list.join(", ")}]: add it there, or leave systemdVersion out (the first of systemdVersions is then the primary release)`
+      }
+    };
+  }
+  return { primary, versions: [...list].sort((a, b) => a - b) };
 }
 function profileFromBuiltIn(name, doc, defaultThreshold) {
   return {
@@ -27283,18 +27826,20 @@ function profileFromBuiltIn(name, doc, defaultThreshold) {
 }
 function buildPolicy(doc, source) {
   const problems = [];
-  const systemdVersion = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
-  const release = systemdRelease(systemdVersion);
+  const chosen = releasesOf(doc);
+  if ("problem" in chosen) return { problems: [chosen.problem] };
+  const { primary: systemdVersion, versions: systemdVersions } = chosen;
+  const releases = systemdVersions.map(systemdRelease);
   const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
   const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
   const builtIns = /* @__PURE__ */ new Map();
   for (const [name, d2] of BUILT_IN_PROFILES)
     builtIns.set(name, profileFromBuiltIn(name, d2, defaultThreshold));
-  for (const [name, p] of userProfiles) problems.push(...unknownNames(name, p, release));
-  const fields = release.data.assessors.map((a) => a.jsonField);
+  for (const [name, p] of userProfiles) problems.push(...unknownNames(name, p, releases));
+  const fields = [...new Set(releases.flatMap((r) => r.data.assessors.map((a) => a.jsonField)))];
   for (const field of Object.keys(doc.assessorOverrides ?? {})) {
     if (!fields.includes(field)) {
-      const message = `systemd ${systemdVersion} has no assessor '${field}'${hint(field, fields)}`;
+      const message = `systemd ${listVersions(systemdVersions)} has no assessor '${field}'${hint(field, fields)}`;
       problems.push({ path: ["assessorOverrides", field], message });
     }
   }
@@ -27384,6 +27929,11 @@ function buildPolicy(doc, source) {
       message: `unknown profile '${defaultProfile}'${hint(defaultProfile, knownNames)}`
     });
   }
+  doc.drift?.allowHostDropIns?.forEach((entry, i) => {
+    const error = globError(entry.match);
+    if (error !== void 0)
+      problems.push({ path: ["drift", "allowHostDropIns", i, "match"], message: error });
+  });
   for (const key of ["units", "exclude"]) {
     doc[key]?.forEach((entry, i) => {
       const error = globError(entry.match);
@@ -27413,6 +27963,7 @@ function buildPolicy(doc, source) {
     policy: {
       source,
       systemdVersion,
+      systemdVersions,
       mode: doc.mode ?? POLICY_DEFAULTS.mode,
       defaultProfile,
       profiles: resolved,
@@ -27423,14 +27974,22 @@ function buildPolicy(doc, source) {
         owners: [...doc.deviations?.owners ?? POLICY_DEFAULTS.deviations.owners],
         sources: [...doc.deviations?.sources ?? POLICY_DEFAULTS.deviations.sources],
         requiredFields: [...doc.deviations?.requiredFields ?? POLICY_DEFAULTS.deviations.requiredFields],
-        maxExpiryDays: doc.deviations?.maxExpiryDays ?? POLICY_DEFAULTS.deviations.maxExpiryDays
+        maxExpiryDays: doc.deviations?.maxExpiryDays ?? POLICY_DEFAULTS.deviations.maxExpiryDays,
+        expiryWarningDays: doc.deviations?.expiryWarningDays ?? POLICY_DEFAULTS.deviations.expiryWarningDays
       },
       signoff: (doc.signoff ?? []).map((rule) => ({
         directives: [...new Set(rule.directives.map((d2) => d2.replace(/=$/, "")))],
         approvers: [...rule.approvers]
       })),
       unitTypes: [...doc.unitTypes ?? POLICY_DEFAULTS.unitTypes],
-      assessorOverrides
+      assessorOverrides,
+      drift: {
+        // What cannot be read on a host is never clean: unreadable files fail whatever the list says.
+        fail: [
+          .../* @__PURE__ */ new Set([...doc.drift?.fail ?? POLICY_DEFAULTS.drift.fail, "unreadable-file"])
+        ],
+        allowHostDropIns: (doc.drift?.allowHostDropIns ?? []).map((a) => ({ ...a }))
+      }
     }
   };
 }
@@ -27807,7 +28366,7 @@ function evaluateSignoff(u, input) {
       approvedMessages.push(`${id}: change to ${changed.join(", ")} approved by ${check.by}`);
       continue;
     }
-    const where3 = lastApplied(u.head?.settings, changed);
+    const where4 = lastApplied(u.head?.settings, changed);
     violations.push({
       kind: "signoff-required",
       check: changed[0],
@@ -27815,7 +28374,7 @@ function evaluateSignoff(u, input) {
       message: `${id}: ${changed.map((d2) => `${d2}=`).join(", ")} changed; the policy requires an approving review of the head commit from ${rule.approvers.join(
         " or "
       )} (${check.reasons.join("; ")}); a deviation note cannot replace it`,
-      location: where3 ? locate(where3) : fallbackLocation(u.head ?? u.base),
+      location: where4 ? locate(where4) : fallbackLocation(u.head ?? u.base),
       weight: 50,
       advisory: false
     });
@@ -27840,10 +28399,10 @@ function noteTargets(note2, units) {
   if (byPath.length > 0) return byPath;
   return units.filter((u) => namesOf(u).includes(target));
 }
-function checkNames(policy, systemd) {
+function checkNames(policy, releases) {
   const names = /* @__PURE__ */ new Set(["exposure", ...VIOLATION_KINDS]);
   const byName = /* @__PURE__ */ new Map();
-  for (const a of systemd.data.assessors) {
+  for (const a of releases.flatMap((r) => r?.data.assessors ?? [])) {
     names.add(a.jsonField);
     const name = a.name.replace(/=$/, "");
     names.add(name);
@@ -27951,11 +28510,130 @@ function acceptance(violation2, note2) {
 function ownersFor(policy, profile) {
   return [.../* @__PURE__ */ new Set([...policy.deviations.owners, ...profile.owners ?? []])];
 }
+function loadErrorViolation(unitId, note2, head) {
+  const refused = refusal(head);
+  return {
+    kind: "load-error",
+    check: "load",
+    directives: [],
+    message: `${unitId}: systemd would refuse this unit: ${note2}${refused.message ? ` (${refused.message})` : ""}`,
+    location: refused.location,
+    weight: 100,
+    advisory: false
+  };
+}
+function findingKey(v) {
+  const l = v.location;
+  return [v.kind, v.check, v.message, l.file, l.line, l.column, l.side ?? "head"].join("\0");
+}
+function tagReleases(v, unitId, versions) {
+  v.systemdVersions = versions;
+  const on = `on systemd ${listVersions(versions)}`;
+  v.message = v.message.startsWith(`${unitId}: `) ? `${unitId} ${on}: ${v.message.slice(unitId.length + 2)}` : `${v.message} (${on})`;
+}
+function judgeOtherReleases(u, onPrimary, ctx) {
+  const { unitId, policy, profile } = ctx;
+  const mode = policy.mode;
+  const holds = /* @__PURE__ */ new Map();
+  for (const v of onPrimary) {
+    const key = findingKey(v);
+    if (!holds.has(key)) holds.set(key, { v, versions: [ctx.primary.version] });
+  }
+  const scores = [
+    {
+      systemdVersion: ctx.primary.version,
+      ...u.base?.assessment ? { base: scored(u.base.assessment) } : {},
+      ...u.head?.assessment ? { head: scored(u.head.assessment) } : {}
+    }
+  ];
+  const fresh = [];
+  for (const version2 of ctx.versions) {
+    if (version2 === ctx.primary.version) continue;
+    const sides = u.releases?.find((r) => r.systemd.version === version2);
+    const head = sides?.head;
+    const base = sides?.base;
+    const found = [];
+    let changes = [];
+    if (!sides || !head) {
+      found.push({
+        kind: "load-error",
+        check: "load",
+        directives: [],
+        message: `${unitId}: the unit was not scored on systemd ${version2}, one of the policy's systemdVersions`,
+        location: fallbackLocation(u.head),
+        weight: 100,
+        advisory: false
+      });
+    } else if (!head.assessment || !head.settings) {
+      found.push(loadErrorViolation(unitId, head.error ?? "the unit could not be scored", head));
+    } else {
+      if (base?.assessment) changes = rowChanges(base, head);
+      const profileViolations = evaluateProfile(profile, head, sides.systemd, mode === "report");
+      if (mode === "ratchet") {
+        const before = new Set(
+          base?.assessment && base.settings ? evaluateProfile(profile, base, sides.systemd, true).map((v) => `${v.kind}\0${v.check}`) : []
+        );
+        for (const v of profileViolations) v.advisory = before.has(`${v.kind}\0${v.check}`);
+      }
+      found.push(...profileViolations);
+      if (base?.assessment) found.push(...evaluateRegression({ ...u, head, base }, policy, changes));
+    }
+    if (head) found.push(...phantomViolations(unitId, head, base, version2, mode));
+    scores.push({
+      systemdVersion: version2,
+      ...base?.assessment ? { base: scored(base.assessment) } : {},
+      ...head?.assessment ? { head: scored(head.assessment) } : {}
+    });
+    const added = [];
+    for (const v of found) {
+      const key = findingKey(v);
+      const known = holds.get(key);
+      if (known) {
+        if (!known.versions.includes(version2)) known.versions.push(version2);
+        continue;
+      }
+      holds.set(key, { v, versions: [version2] });
+      added.push(v);
+    }
+    if (added.length > 0 && head?.unit && head.assessment) {
+      if (ctx.withFixes)
+        adviseFixes(
+          added,
+          {
+            unit: head.unit,
+            systemd: sides?.systemd ?? ctx.primary,
+            overrides: overridesOf(policy),
+            profile
+          },
+          changes,
+          base?.assessment?.exposure,
+          FIX_PLANNERS
+        );
+      else withoutFixes(added, FIX_PLANNERS);
+    }
+    fresh.push(...added);
+  }
+  for (const { v, versions } of holds.values()) {
+    if (versions.length < ctx.versions.length)
+      tagReleases(
+        v,
+        unitId,
+        [...versions].sort((a, b) => a - b)
+      );
+  }
+  return { violations: fresh, scores: scores.sort((a, b) => a.systemdVersion - b.systemdVersion) };
+}
 function evaluateGate(input) {
   const { policy } = input;
   const mode = policy.mode;
   const messages = [...input.messages ?? []];
-  const checks = checkNames(policy, input.systemd);
+  const otherVersions = policy.systemdVersions.filter((v) => v !== input.systemd.version);
+  const checks = checkNames(policy, [
+    input.systemd,
+    ...otherVersions.map(
+      (v) => input.units.flatMap((u) => u.releases ?? []).find((r) => r.systemd.version === v)?.systemd
+    )
+  ]);
   const rawNotes = [];
   if (input.pullRequestBody) rawNotes.push(...parsePullRequestNotes(input.pullRequestBody));
   for (const u of input.units) {
@@ -28034,6 +28712,7 @@ function evaluateGate(input) {
       continue;
     }
     const phantoms = phantomViolations(result.unitId, u.head, u.base, input.systemd.version, mode);
+    const onPrimary = [...phantoms];
     if (movedIntoExclusion) {
       result.violations.push({
         kind: "profile-change",
@@ -28051,16 +28730,9 @@ function evaluateGate(input) {
     } else if (!u.head.assessment || !u.head.settings) {
       result.status = "error";
       result.note = u.head.error ?? "the unit could not be scored";
-      const refused = refusal(u.head);
-      result.violations.push({
-        kind: "load-error",
-        check: "load",
-        directives: [],
-        message: `${result.unitId}: systemd would refuse this unit: ${result.note}${refused.message ? ` (${refused.message})` : ""}`,
-        location: refused.location,
-        weight: 100,
-        advisory: false
-      });
+      const loadError = loadErrorViolation(result.unitId, result.note, u.head);
+      result.violations.push(loadError);
+      onPrimary.push(loadError);
     } else {
       if (u.base?.assessment) result.changes = rowChanges(u.base, u.head);
       const profileViolations = evaluateProfile(profile, u.head, input.systemd, mode === "report");
@@ -28071,7 +28743,12 @@ function evaluateGate(input) {
         for (const v of profileViolations) v.advisory = before.has(`${v.kind}\0${v.check}`);
       }
       result.violations.push(...profileViolations);
-      if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
+      onPrimary.push(...profileViolations);
+      if (u.base?.assessment) {
+        const regressions = evaluateRegression(u, policy, result.changes);
+        result.violations.push(...regressions);
+        onPrimary.push(...regressions);
+      }
       if (u.head.unit && result.violations.length > 0 && advised++ >= MAX_UNITS_WITH_FIXES)
         withoutFixes(result.violations, FIX_PLANNERS);
       else if (u.head.unit)
@@ -28087,6 +28764,18 @@ function evaluateGate(input) {
       messages.push(...signoff.approvedMessages);
     }
     result.violations.push(...phantoms);
+    if (otherVersions.length > 0 && !movedIntoExclusion) {
+      const fleet = judgeOtherReleases(u, onPrimary, {
+        unitId: result.unitId,
+        primary: input.systemd,
+        versions: policy.systemdVersions,
+        profile,
+        policy,
+        withFixes: advised <= MAX_UNITS_WITH_FIXES
+      });
+      result.violations.push(...fleet.violations);
+      result.releases = fleet.scores;
+    }
     for (const n of unitNotes.filter((n2) => n2.problems.length > 0)) {
       result.violations.push({
         kind: "invalid-deviation",
@@ -28149,6 +28838,7 @@ function evaluateGate(input) {
     result: mode === "report" ? "pass" : anyFailure ? "fail" : "pass",
     mode,
     systemdVersion: input.systemd.version,
+    ...policy.systemdVersions.length > 1 ? { systemdVersions: [...policy.systemdVersions] } : {},
     ...heads.length > 0 ? { maxExposure: Math.max(...heads) } : {},
     units: results,
     notes,
@@ -28193,7 +28883,7 @@ var import_node_path2 = require("node:path");
 var GitError = class extends Error {
 };
 function git(cwd, args, options = {}) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve6, reject) => {
     const child = (0, import_node_child_process.execFile)(
       "git",
       [
@@ -28214,7 +28904,7 @@ function git(cwd, args, options = {}) {
       (error, stdout, stderr) => {
         if (error && !options.allowFailure)
           reject(new GitError(`git ${args.join(" ")} failed: ${(stderr || error.message).trim()}`));
-        else resolve4(error ? "" : stdout);
+        else resolve6(error ? "" : stdout);
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -28295,14 +28985,14 @@ var BlobReader = class {
     this.child = child;
     child.stdout?.on("data", (c) => this.take(c));
     child.stdin?.on("error", () => void 0);
-    this.exited = new Promise((resolve4) => {
+    this.exited = new Promise((resolve6) => {
       let settled = false;
       const end = (why) => {
         if (settled) return;
         settled = true;
         this.failure = new GitError(why);
         for (const w2 of this.waiting.splice(0)) w2.fail(this.failure);
-        resolve4();
+        resolve6();
       };
       child.on("error", (e) => end(`git cat-file --batch failed: ${e.message}`));
       child.on(
@@ -28708,9 +29398,9 @@ async function worktreeSource(repoDir, sameEntry = sameEntryOnDisk) {
   ];
   for (const c of foldedCollisions(paths)) {
     if (!sameEntry(repoDir, c.aPrefix, c.bPrefix)) continue;
-    const where3 = c.aPrefix === c.a && c.bPrefix === c.b ? "" : ` (${c.aPrefix} and ${c.bPrefix})`;
+    const where4 = c.aPrefix === c.a && c.bPrefix === c.b ? "" : ` (${c.aPrefix} and ${c.bPrefix})`;
     throw new ConfigError(
-      `${c.a} and ${c.b} differ only in letter case or Unicode form${where3}, and this working tree's file system stores them as one: systemd tells them apart, so check the index (--cached) or a case-sensitive checkout`
+      `${c.a} and ${c.b} differ only in letter case or Unicode form${where4}, and this working tree's file system stores them as one: systemd tells them apart, so check the index (--cached) or a case-sensitive checkout`
     );
   }
   return { tree: createRealTree(repoDir), paths };
@@ -28748,6 +29438,19 @@ var import_node_path6 = require("node:path");
 // src/core/policy/policy-types.ts
 var DEFAULT_POLICY_PATH = ".github/unitgate.json";
 var MODE_STRICTNESS = { report: 0, ratchet: 1, enforce: 2 };
+var DRIFT_KINDS = [
+  "exposure-increase",
+  "exposure-decrease",
+  "row-worse",
+  "host-only-file",
+  "changed-file",
+  "missing-file",
+  "unreadable-file",
+  "unit-error",
+  "version-difference",
+  "unknown-unit",
+  "engine-disagreement"
+];
 
 // src/core/policy/compare-policies.ts
 var show2 = (value) => value === void 0 ? "(not set)" : Array.isArray(value) ? `[${value.join(", ")}]` : String(value);
@@ -28802,7 +29505,21 @@ function comparePolicies(base, proposed) {
     if (show2(before) !== show2(after)) out.push({ path, before: show2(before), after: show2(after), loosens });
   };
   push("mode", base.mode, proposed.mode, MODE_STRICTNESS[proposed.mode] < MODE_STRICTNESS[base.mode]);
-  push("systemdVersion", base.systemdVersion, proposed.systemdVersion, true);
+  push(
+    "systemdVersion",
+    base.systemdVersion,
+    proposed.systemdVersion,
+    !proposed.systemdVersions.includes(base.systemdVersion)
+  );
+  if (base.systemdVersions.length > 1 || proposed.systemdVersions.length > 1)
+    out.push(
+      ...listChange(
+        "systemdVersions",
+        base.systemdVersions.map(String),
+        proposed.systemdVersions.map(String),
+        "removed"
+      )
+    );
   push("defaultProfile", base.defaultProfile, proposed.defaultProfile, true);
   for (const name of /* @__PURE__ */ new Set([...base.profiles.keys(), ...proposed.profiles.keys()]))
     out.push(...compareProfile(name, base.profiles.get(name), proposed.profiles.get(name)));
@@ -28847,6 +29564,12 @@ function comparePolicies(base, proposed) {
     proposed.deviations.maxExpiryDays,
     proposed.deviations.maxExpiryDays > base.deviations.maxExpiryDays
   );
+  push(
+    "deviations.expiryWarningDays",
+    base.deviations.expiryWarningDays,
+    proposed.deviations.expiryWarningDays,
+    proposed.deviations.expiryWarningDays < base.deviations.expiryWarningDays
+  );
   const rules = (p) => p.signoff.map((r) => `${[...r.directives].sort().join(" ")} by ${[...r.approvers].sort().join(" ")}`);
   out.push(...listChange("signoff", rules(base), rules(proposed), "removed"));
   push(
@@ -28857,6 +29580,11 @@ function comparePolicies(base, proposed) {
   );
   const overrides = (p) => [...p.assessorOverrides].map(([field, o]) => `${field}=${JSON.stringify(o)}`).sort();
   push("assessorOverrides", overrides(base), overrides(proposed), true);
+  out.push(...listChange("drift.fail", base.drift.fail, proposed.drift.fail, "removed"));
+  const allowances = (p) => p.drift.allowHostDropIns.map(
+    (a) => `${a.match}${a.expires !== void 0 ? ` (until ${a.expires})` : ""}`
+  );
+  out.push(...listChange("drift.allowHostDropIns", allowances(base), allowances(proposed), "added"));
   return out;
 }
 
@@ -29020,7 +29748,7 @@ async function resolveBase(repoDir, requested) {
     throw new ConfigError(`${name} and HEAD have no common ancestor: there is no fork point to compare with`);
   return { name, tip, forkPoint };
 }
-function selectPaths(args, candidates, repoDir, cwd, where3) {
+function selectPaths(args, candidates, repoDir, cwd, where4) {
   const wanted = /* @__PURE__ */ new Set();
   const unmatched = [];
   for (const arg of args) {
@@ -29039,15 +29767,15 @@ function selectPaths(args, candidates, repoDir, cwd, where3) {
   }
   if (unmatched.length > 0)
     throw new ConfigError(
-      `${unmatched.map((a) => `"${a}"`).join(", ")} ${unmatched.length === 1 ? "matches" : "match"} no file of ${where3} or of the base`
+      `${unmatched.map((a) => `"${a}"`).join(", ")} ${unmatched.length === 1 ? "matches" : "match"} no file of ${where4} or of the base`
     );
   return wanted;
 }
-async function runCheckCommand(options, where3) {
+async function runCheckCommand(options, where4) {
   let repoDir;
   let cwd;
   try {
-    cwd = (0, import_node_fs4.realpathSync)(where3);
+    cwd = (0, import_node_fs4.realpathSync)(where4);
     repoDir = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
   } catch {
     return { exitCode: 2, stdout: "", stderr: "unitgate check: not inside a git repository.\n" };
@@ -29080,7 +29808,12 @@ async function runCheckCommand(options, where3) {
         `This change edits ${governing.path}; it is judged by the policy of ${base.name}, and the new policy applies once merged.`
       );
     }
-    const policy = options.systemdVersion !== void 0 ? { ...governing.policy, systemdVersion: options.systemdVersion } : governing.policy;
+    const policy = options.systemdVersion !== void 0 ? {
+      ...governing.policy,
+      // An explicit release on the command line is the one scored (a mixed fleet's list too).
+      systemdVersion: options.systemdVersion,
+      systemdVersions: [options.systemdVersion]
+    } : governing.policy;
     const head = options.cached ? await indexSource(repoDir) : await worktreeSource(repoDir);
     const baseSource = await commitSource(repoDir, base.forkPoint);
     let changed;
@@ -29092,8 +29825,8 @@ async function runCheckCommand(options, where3) {
     }
     if (options.paths.length > 0) {
       const candidates = [.../* @__PURE__ */ new Set([...head.paths, ...baseSource.paths])];
-      const where4 = options.cached ? "the index" : "the working tree";
-      const wanted = selectPaths(options.paths, candidates, repoDir, cwd, where4);
+      const where5 = options.cached ? "the index" : "the working tree";
+      const wanted = selectPaths(options.paths, candidates, repoDir, cwd, where5);
       changed = changed.filter(
         (f) => wanted.has(f.path) || f.previousPath !== void 0 && wanted.has(f.previousPath)
       );
@@ -29424,7 +30157,7 @@ function runSuggestCommand(options, cwd) {
   const abs = import_node_path8.posix.resolve(cwd, options.unit);
   const fileName = import_node_path8.posix.basename(abs);
   if (!parseUnitName(fileName)) return fail2(`${options.unit} is not a unit file name`);
-  const unitName = isTemplateName(fileName) ? replaceInstance(fileName, systemd.traits.templateInstance) : fileName;
+  const unitName2 = isTemplateName(fileName) ? replaceInstance(fileName, systemd.traits.templateInstance) : fileName;
   const tree = createRealTree(import_node_path8.posix.dirname(abs));
   const dropInPath = `/${fileName}.d/${HARDENING_DROP_IN_NAME}`;
   let profile;
@@ -29443,14 +30176,14 @@ function runSuggestCommand(options, cwd) {
     } catch (e) {
       return fail2(`cannot read ${options.unit}: ${e.code ?? e}`);
     }
-    const relative4 = import_node_path8.posix.relative(cwd, abs);
-    const resolved = resolveProfile(policy, relative4, unitName, [{ path: relative4, text }]);
+    const relative5 = import_node_path8.posix.relative(cwd, abs);
+    const resolved = resolveProfile(policy, relative5, unitName2, [{ path: relative5, text }]);
     if ("error" in resolved) return fail2(`${options.unit}: ${resolved.error}`);
     profile = resolved.profile;
   }
   const plan = planHardeningDropIn({
     tree,
-    unitName,
+    unitName: unitName2,
     searchPath: ["/"],
     dropInPath,
     profile,
@@ -29472,6 +30205,7 @@ function runSuggestCommand(options, cwd) {
 }
 
 // src/cli/trend-command.ts
+var import_node_fs6 = require("node:fs");
 var import_node_path9 = require("node:path");
 
 // src/core/trend/trend.ts
@@ -29492,7 +30226,10 @@ function buildTrend(pattern, snapshots) {
         exposure: u?.exposure ?? null,
         level: u?.exposure === null || u === void 0 ? null : u.level,
         systemdVersion: s.systemdVersion,
-        ...u?.error !== void 0 && u.exposure === null ? { error: u.error } : {}
+        ...u?.error !== void 0 && u.exposure === null ? { error: u.error } : {},
+        ...u?.profile !== void 0 ? { profile: u.profile } : {},
+        ...u?.threshold !== void 0 ? { threshold: u.threshold } : {},
+        ...u?.moves !== void 0 && u.moves.length > 0 && u.exposure !== null ? { moves: u.moves } : {}
       };
     });
     return { unitPath, unitId, points };
@@ -29658,6 +30395,469 @@ function renderTrendCsv(trend) {
     }
   }
   return rows.map((r) => r.map(csvField).join(",") + "\r\n").join("");
+}
+
+// src/core/report/trend-dashboard.ts
+function escapeHtml2(text) {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+function codeSpans(text) {
+  return escapeHtml2(text).replace(/`([^`]*)`/g, "<code>$1</code>");
+}
+var LEVEL_CLASSES = ["PERFECT", "SAFE", "OK", "MEDIUM", "EXPOSED", "UNSAFE", "DANGEROUS"];
+function levelClass(level) {
+  return level !== null && LEVEL_CLASSES.includes(level) ? `lv-${level.toLowerCase()}` : "lv-none";
+}
+function signed(d2) {
+  return `${d2 > 0 ? "+" : d2 < 0 ? "−" : "±"}${formatExposure(Math.abs(d2))}`;
+}
+function signedShare2(d2) {
+  const v = Math.abs(d2) / 10;
+  const text = v < 0.05 ? d2 === 0 ? "0.0" : "<0.1" : v.toFixed(1);
+  return `${d2 > 0 ? "+" : d2 < 0 ? "−" : "±"}${text}`;
+}
+function webBase(url) {
+  if (url === void 0) return void 0;
+  const trimmed = url.trim().replace(/\/+$/, "").replace(/\.git$/, "");
+  return /^https?:\/\/[^\s"'<>`@]+$/i.test(trimmed) ? trimmed : void 0;
+}
+function fileLink(base, file, line, commit, label) {
+  const text = `${escapeHtml2(file)}:${line}`;
+  const at2 = ` at <span class="tag">${escapeHtml2(label)}</span>`;
+  if (base === void 0 || !/^[0-9a-f]{7,64}$/.test(commit)) return `<span class="loc">${text}</span>${at2}`;
+  const path = file.split("/").map(encodeURIComponent).join("/");
+  const href = `${base}/blob/${commit}/${path}#L${line}`;
+  return `<a class="loc" href="${escapeHtml2(href)}">${text}</a>${at2}`;
+}
+function unitName(u) {
+  return u.unitId || (u.unitPath.split("/").at(-1) ?? u.unitPath);
+}
+function pointText(p) {
+  if (p.exposure === null) return p.error !== void 0 ? "failed" : "absent";
+  return `${formatExposure(p.exposure)} ${p.level ?? ""}`.trim();
+}
+function overThreshold(p) {
+  return p.exposure !== null && p.threshold !== void 0 && p.exposure > p.threshold;
+}
+function pointTip(u, p) {
+  const parts = [`${unitName(u)} at ${p.label}: ${pointText(p)}`];
+  if (p.error !== void 0) parts.push(p.error);
+  if (p.threshold !== void 0 && p.exposure !== null)
+    parts.push(
+      `threshold ${formatExposure(p.threshold)}${p.profile !== void 0 ? ` (profile ${p.profile})` : ""}` + (overThreshold(p) ? ": over the threshold" : ": within")
+    );
+  parts.push(`systemd ${p.systemdVersion}`);
+  return parts.join("; ");
+}
+function slug(i) {
+  return `u${i}`;
+}
+var DASHBOARD_SCRIPT = `(function () {
+  'use strict';
+  var grid = document.getElementById('heat');
+  var detail = document.getElementById('heat-detail');
+  function cellsOf(row) { return Array.prototype.slice.call(row.querySelectorAll('td')); }
+  if (grid) {
+    grid.addEventListener('focusin', function (e) {
+      var t = e.target;
+      if (detail && t && t.getAttribute && t.getAttribute('data-tip')) detail.textContent = t.getAttribute('data-tip');
+    });
+    grid.addEventListener('keydown', function (e) {
+      var cell = e.target;
+      if (!cell || cell.tagName !== 'TD') return;
+      var row = cell.parentNode;
+      var rows = Array.prototype.slice.call(grid.tBodies[0].rows).filter(function (r) { return !r.hidden; });
+      var cells = cellsOf(row);
+      var x = cells.indexOf(cell);
+      var y = rows.indexOf(row);
+      var next = null;
+      if (e.key === 'ArrowRight') next = cells[x + 1];
+      else if (e.key === 'ArrowLeft') next = cells[x - 1];
+      else if (e.key === 'ArrowDown' && rows[y + 1]) next = cellsOf(rows[y + 1])[x];
+      else if (e.key === 'ArrowUp' && rows[y - 1]) next = cellsOf(rows[y - 1])[x];
+      else if (e.key === 'Home') next = cells[0];
+      else if (e.key === 'End') next = cells[cells.length - 1];
+      if (next) { e.preventDefault(); next.focus(); }
+    });
+  }
+  Array.prototype.forEach.call(document.querySelectorAll('figure.chart'), function (fig) {
+    var out = fig.querySelector('.point-detail');
+    fig.addEventListener('focusin', function (e) {
+      var title = e.target && e.target.querySelector ? e.target.querySelector('title') : null;
+      if (out && title) out.textContent = title.textContent;
+    });
+  });
+  var filter = document.getElementById('filter');
+  if (filter) {
+    filter.parentNode.hidden = false;
+    var input = filter.querySelector('input');
+    var count = filter.querySelector('output');
+    input.addEventListener('input', function () {
+      var q = input.value.trim().toLowerCase();
+      var shown = 0;
+      var seen = {};
+      Array.prototype.forEach.call(document.querySelectorAll('[data-unit]'), function (el) {
+        var hit = q === '' || el.getAttribute('data-unit').toLowerCase().indexOf(q) >= 0;
+        el.hidden = !hit;
+        if (hit && el.tagName === 'TR' && !seen[el.id]) { seen[el.id] = true; shown++; }
+      });
+      count.textContent = shown + (shown === 1 ? ' unit shown' : ' units shown');
+    });
+  }
+})();`;
+var DASHBOARD_SCRIPT_SHA256 = "wr1KBh0w8gg7003gw2lWXMOch4gRINABVikmwz+P0c4=";
+var DASHBOARD_STYLE = `:root {
+  color-scheme: light dark;
+  --bg: #ffffff; --fg: #1b1f24; --muted: #57606a; --line: #d0d7de; --card: #f6f8fa; --focus: #0550ae;
+  --link: #0550ae; --threshold: #a40e26; --plot: #0969da;
+  --lv-perfect: #b7f0c4; --lv-safe: #c9f2d0; --lv-ok: #e3f5c6; --lv-medium: #fff1a8;
+  --lv-exposed: #ffc98a; --lv-unsafe: #ff9f9f; --lv-dangerous: #e86a6a; --lv-none: transparent;
+  --hatch: rgba(0, 0, 0, .09);
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #0d1117; --fg: #e6edf3; --muted: #9da7b3; --line: #30363d; --card: #161b22; --focus: #79c0ff;
+    --link: #79c0ff; --threshold: #ff7b72; --plot: #58a6ff;
+    --lv-perfect: #1f5130; --lv-safe: #24552f; --lv-ok: #3b4f1e; --lv-medium: #5c4d0b;
+    --lv-exposed: #6e3d0a; --lv-unsafe: #7a1f1f; --lv-dangerous: #9b1c1c; --hatch: rgba(255, 255, 255, .1);
+  }
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; background: var(--bg); color: var(--fg); line-height: 1.45;
+  font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", sans-serif; }
+header, main, footer { max-width: 72rem; margin: 0 auto; padding: 0 1rem; }
+header { padding-top: 1rem; }
+h1 { font-size: 1.6rem; margin: .5rem 0; }
+h2 { font-size: 1.3rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; }
+h3 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
+a { color: var(--link); }
+code, .mono, .loc { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .9em; }
+p, li, dd, td, th, figcaption, summary { overflow-wrap: anywhere; }
+:focus-visible { outline: 3px solid var(--focus); outline-offset: 2px; }
+.skip { position: absolute; left: -999px; top: 0; }
+.skip:focus { left: 1rem; background: var(--bg); padding: .5rem; z-index: 1; }
+nav ul { list-style: none; padding: 0; margin: .5rem 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+.muted, small { color: var(--muted); }
+.stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(100%, 10rem), 1fr)); gap: .5rem; margin: 0; }
+.stats div { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .5rem .75rem; }
+.stats dt { color: var(--muted); font-size: .85rem; }
+.stats dd { margin: 0; font-size: 1.4rem; font-weight: 600; }
+.scroll { overflow-x: auto; max-width: 100%; border: 1px solid var(--line); border-radius: 6px; }
+table.heat { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+table.heat caption { text-align: left; padding: .5rem; color: var(--muted); caption-side: top; }
+table.heat th, table.heat td { border: 1px solid var(--line); padding: .3rem .45rem; text-align: right; white-space: nowrap; }
+table.heat thead th { background: var(--card); }
+table.heat thead th:first-child { text-align: left; }
+table.heat tbody th { text-align: left; position: sticky; left: 0; background: var(--bg); font-weight: 500;
+  min-width: 9rem; max-width: 14rem; white-space: normal; z-index: 1; }
+table.heat td .v { font-weight: 600; }
+table.heat td .lv { display: block; font-size: .72rem; letter-spacing: .02em; }
+table.heat td .over { font-weight: 700; }
+.lv-perfect { background: var(--lv-perfect); } .lv-safe { background: var(--lv-safe); }
+.lv-ok { background: var(--lv-ok); } .lv-medium { background: var(--lv-medium); }
+/* Patterns as well as colours: EXPOSED is hatched, UNSAFE and DANGEROUS cross-hatched. */
+.lv-exposed { background: repeating-linear-gradient(45deg, var(--hatch) 0 2px, transparent 2px 7px), var(--lv-exposed); }
+.lv-unsafe { background: repeating-linear-gradient(45deg, var(--hatch) 0 2px, transparent 2px 7px),
+  repeating-linear-gradient(-45deg, var(--hatch) 0 2px, transparent 2px 7px), var(--lv-unsafe); }
+.lv-dangerous { background: repeating-linear-gradient(45deg, var(--hatch) 0 3px, transparent 3px 6px),
+  repeating-linear-gradient(-45deg, var(--hatch) 0 3px, transparent 3px 6px), var(--lv-dangerous); }
+.lv-none { color: var(--muted); }
+.legend { display: flex; flex-wrap: wrap; gap: .35rem; padding: 0; list-style: none; font-size: .85rem; }
+.legend li { border: 1px solid var(--line); border-radius: 4px; padding: .1rem .4rem; }
+.detail { min-height: 1.5em; }
+.filter[hidden] { display: none; }
+.filter input { font: inherit; padding: .3rem .5rem; max-width: 100%; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 20rem), 1fr)); gap: 1rem; }
+figure.chart { margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: .5rem; min-width: 0; }
+figure.chart figcaption { font-weight: 600; }
+figure.chart svg { width: 100%; height: auto; display: block; }
+svg .axis { stroke: var(--line); } svg text { fill: var(--muted); font-size: 10px; font-family: inherit; }
+svg .series { stroke: var(--plot); fill: none; stroke-width: 2; }
+svg .pt { fill: var(--plot); stroke: var(--bg); stroke-width: 1; }
+svg .pt.over { fill: var(--threshold); }
+svg .threshold { stroke: var(--threshold); stroke-dasharray: 5 3; fill: none; stroke-width: 1.5; }
+svg [tabindex]:focus { outline: none; stroke: var(--focus); stroke-width: 3; }
+.release { border-left: 3px solid var(--line); padding-left: .75rem; margin-bottom: 1rem; }
+ul.moved { padding-left: 1.1rem; }
+ul.moved > li { margin: .35rem 0; }
+ul.causes { padding-left: 1.1rem; margin: .25rem 0 .5rem; }
+.worse { font-weight: 700; } .better { font-weight: 600; }
+table.drift { border-collapse: collapse; width: 100%; }
+table.drift th, table.drift td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
+footer { margin: 2rem auto 1rem; color: var(--muted); font-size: .85rem; }
+@media (max-width: 40rem) { h1 { font-size: 1.3rem; } table.heat tbody th { min-width: 7.5rem; max-width: 9rem; } }
+@media print { .filter, nav { display: none; } }`;
+var DASHBOARD_STYLE_SHA256 = "wjf7dIfxAVLP/ycmZZYF6HyE4YwCPHV7KMgaoYkfRLQ=";
+function trendSymbol(before, p) {
+  if (!before || before.exposure === null || p.exposure === null || before.exposure === p.exposure)
+    return void 0;
+  return p.exposure > before.exposure ? { symbol: "▲", words: "worse" } : { symbol: "▼", words: "better" };
+}
+function renderHeatMap(trend, marks) {
+  const out = [];
+  out.push(
+    '<div class="scroll" role="region" aria-labelledby="heatmap-h" tabindex="0">',
+    '<table class="heat" id="heat">',
+    "<caption>Exposure of each unit at each release: 0.0 best … 10.0 worst, with systemd's level. ▲ worse and ▼ better than the release before; ⚠ over the profile's threshold.</caption>",
+    '<thead><tr><th scope="col">Unit</th>'
+  );
+  trend.releases.forEach((r, i) => {
+    const mark = marks[i] ? ` <span title="scored with systemd ${r.systemdVersion}">${marks[i]}</span>` : "";
+    out.push(
+      `<th scope="col" title="${escapeHtml2(`${r.label}: ${r.commit.slice(0, 12)}, systemd ${r.systemdVersion}`)}">${escapeHtml2(r.label)}${mark}</th>`
+    );
+  });
+  out.push("</tr></thead><tbody>");
+  trend.units.forEach((u, ui) => {
+    const name = unitName(u);
+    const sub = u.unitPath !== name ? `<br><small class="mono">${escapeHtml2(u.unitPath)}</small>` : "";
+    out.push(
+      `<tr id="row-${slug(ui)}" data-unit="${escapeHtml2(`${name} ${u.unitPath}`)}"><th scope="row"><a href="#chart-${slug(ui)}">${escapeHtml2(name)}</a>${sub}</th>`
+    );
+    u.points.forEach((p, i) => {
+      const tip = pointTip(u, p);
+      const move = trendSymbol(u.points[i - 1], p);
+      const body = p.exposure === null ? `<span class="v">${p.error !== void 0 ? "failed" : "—"}</span><span class="lv">${p.error !== void 0 ? "FAILED" : "absent"}</span>` : `<span class="v">${formatExposure(p.exposure)}</span>` + (move ? ` <span class="move" aria-label="${move.words}">${move.symbol}</span>` : "") + (overThreshold(p) ? ' <span class="over" aria-label="over the threshold">⚠</span>' : "") + `<span class="lv">${escapeHtml2(p.level ?? "")}</span>`;
+      out.push(
+        `<td class="${levelClass(p.level)}" tabindex="0" data-release="${escapeHtml2(p.label)}" data-exposure="${p.exposure === null ? "" : formatExposure(p.exposure)}" data-level="${escapeHtml2(p.level ?? "")}" title="${escapeHtml2(tip)}" data-tip="${escapeHtml2(tip)}">${body}</td>`
+      );
+    });
+    out.push("</tr>");
+  });
+  out.push("</tbody></table></div>");
+  out.push(
+    '<p class="detail muted" id="heat-detail" aria-live="polite">Focus a cell (Tab, then arrow keys) to read it here.</p>'
+  );
+  return out.join("\n");
+}
+var W = 320;
+var H = 170;
+var M = { left: 30, right: 10, top: 10, bottom: 46 };
+function renderChart2(trend, u, ui) {
+  const n = trend.releases.length;
+  const plotW = W - M.left - M.right;
+  const plotH = H - M.top - M.bottom;
+  const x = (i) => M.left + (n <= 1 ? plotW / 2 : plotW * i / (n - 1));
+  const y = (e) => M.top + plotH - plotH * e / 100;
+  const f = (v) => v.toFixed(1);
+  const id = `chart-${slug(ui)}`;
+  const name = unitName(u);
+  const scored2 = u.points.filter((p) => p.exposure !== null);
+  const desc = scored2.length === 0 ? "Never scored in these releases." : `From ${pointText(scored2[0])} at ${scored2[0].label} to ${pointText(scored2.at(-1))} at ${scored2.at(-1).label}.`;
+  const parts = [];
+  parts.push(
+    `<svg viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="${id}-t ${id}-d" focusable="false">`,
+    `<title id="${id}-t">Exposure of ${escapeHtml2(name)} over the releases</title>`,
+    `<desc id="${id}-d">${escapeHtml2(desc)}</desc>`
+  );
+  for (const tick of [0, 50, 100]) {
+    parts.push(
+      `<line class="axis" x1="${M.left}" x2="${W - M.right}" y1="${f(y(tick))}" y2="${f(y(tick))}"/>`,
+      `<text x="${M.left - 4}" y="${f(y(tick) + 3)}" text-anchor="end">${formatExposure(tick)}</text>`
+    );
+  }
+  trend.releases.forEach((r, i) => {
+    const label = r.label.length > 10 ? `${r.label.slice(0, 9)}…` : r.label;
+    parts.push(
+      `<text x="${f(x(i))}" y="${H - M.bottom + 12}" text-anchor="end" transform="rotate(-35 ${f(x(i))} ${H - M.bottom + 12})">${escapeHtml2(label)}</text>`
+    );
+  });
+  const steps = [];
+  u.points.forEach((p, i) => {
+    if (p.threshold === void 0) return;
+    const half = n <= 1 ? plotW / 2 : plotW / (n - 1) / 2;
+    const x0 = Math.max(M.left, x(i) - half);
+    const x1 = Math.min(W - M.right, x(i) + half);
+    steps.push(`M${f(x0)} ${f(y(p.threshold))}H${f(x1)}`);
+  });
+  if (steps.length > 0) {
+    const t = u.points.find((p) => p.threshold !== void 0)?.threshold;
+    parts.push(
+      `<path class="threshold" d="${steps.join("")}"><title>threshold ${formatExposure(t)}</title></path>`
+    );
+  }
+  let run = [];
+  const runs = [];
+  u.points.forEach((p, i) => {
+    if (p.exposure === null) {
+      if (run.length > 0) runs.push(run);
+      run = [];
+    } else run.push(`${f(x(i))},${f(y(p.exposure))}`);
+  });
+  if (run.length > 0) runs.push(run);
+  for (const r of runs) if (r.length > 1) parts.push(`<polyline class="series" points="${r.join(" ")}"/>`);
+  u.points.forEach((p, i) => {
+    if (p.exposure === null) return;
+    const over = overThreshold(p);
+    const cx = f(x(i));
+    const cy = f(y(p.exposure));
+    const tip = `<title>${escapeHtml2(pointTip(u, p))}</title>`;
+    parts.push(
+      over ? `<rect class="pt over" tabindex="0" x="${f(x(i) - 4.5)}" y="${f(y(p.exposure) - 4.5)}" width="9" height="9" data-release="${escapeHtml2(p.label)}">${tip}</rect>` : `<circle class="pt" tabindex="0" cx="${cx}" cy="${cy}" r="4.5" data-release="${escapeHtml2(p.label)}">${tip}</circle>`
+    );
+  });
+  parts.push("</svg>");
+  const threshold = [...u.points].reverse().find((p) => p.threshold !== void 0);
+  const caption = `<figcaption id="${id}-h">${escapeHtml2(name)}` + (u.unitPath !== name ? ` <small class="mono">${escapeHtml2(u.unitPath)}</small>` : "") + (threshold?.threshold !== void 0 ? `<br><small>threshold ${formatExposure(threshold.threshold)}${threshold.profile !== void 0 ? ` (profile ${escapeHtml2(threshold.profile)})` : ""}; ● within, ■ over</small>` : "") + "</figcaption>";
+  return `<figure class="chart" id="${id}" data-unit="${escapeHtml2(`${name} ${u.unitPath}`)}">${caption}${parts.join("")}<p class="point-detail muted" aria-live="polite">${escapeHtml2(desc)}</p></figure>`;
+}
+function renderMoves(moves, base, max) {
+  const shown = moves.slice(0, max);
+  const items = shown.map(
+    (m) => `<li><span class="mono">${escapeHtml2(m.check)}</span> ${signedShare2(m.delta)}: ${codeSpans(m.summary)} — ${fileLink(base, m.file, m.line, m.commit, m.label)}</li>`
+  );
+  if (moves.length > shown.length)
+    items.push(`<li class="muted">and ${moves.length - shown.length} more rows</li>`);
+  return `<ul class="causes">${items.join("")}</ul>`;
+}
+function renderReleases(trend, marks, base, max) {
+  const out = [];
+  for (let i = trend.releases.length - 1; i >= 0; i--) {
+    const r = trend.releases[i];
+    if (!r) continue;
+    const previous = trend.releases[i - 1];
+    const items = [];
+    trend.units.forEach((u, ui) => {
+      const p = u.points[i];
+      const before = u.points[i - 1];
+      const name = `<a href="#chart-${slug(ui)}">${escapeHtml2(unitName(u))}</a>`;
+      const attrs = ` data-unit="${escapeHtml2(`${unitName(u)} ${u.unitPath}`)}"`;
+      if (!before) return;
+      if (before.exposure === null && p.exposure === null) {
+        if (p.error !== void 0 && before.error === void 0)
+          items.push(`<li${attrs}>${name}: <strong>failed</strong> to load: ${escapeHtml2(p.error)}</li>`);
+        return;
+      }
+      if (p.exposure === null) {
+        items.push(
+          `<li${attrs}>${name}: ${p.error !== void 0 ? `<strong>failed</strong> to load: ${escapeHtml2(p.error)}` : "removed"} (was ${escapeHtml2(pointText(before))})</li>`
+        );
+        return;
+      }
+      if (before.exposure === null) {
+        items.push(
+          `<li${attrs}>${name}: ${before.error !== void 0 ? "loads again" : "added"}, ${escapeHtml2(pointText(p))}${overThreshold(p) ? " <strong>⚠ over the threshold</strong>" : ""}</li>`
+        );
+        return;
+      }
+      const d2 = p.exposure - before.exposure;
+      if (d2 === 0 && !(p.moves && p.moves.length > 0)) return;
+      const dir = d2 > 0 ? '<span class="worse">▲ worse</span>' : d2 < 0 ? '<span class="better">▼ better</span>' : "rows moved, same total";
+      items.push(
+        `<li${attrs}>${name}: ${formatExposure(before.exposure)} → ${escapeHtml2(pointText(p))} (${signed(d2)}, ${dir})${overThreshold(p) ? " <strong>⚠ over the threshold</strong>" : ""}` + (p.moves && p.moves.length > 0 ? renderMoves(p.moves, base, max) : "") + "</li>"
+      );
+    });
+    const version2 = marks[i] && previous ? `<p>${marks[i]} Scored with systemd ${r.systemdVersion} (before: ${previous.systemdVersion}): a change of scoring version can move scores although the units did not change.</p>` : "";
+    out.push(
+      `<section class="release" aria-labelledby="rel-${i}"><h3 id="rel-${i}">${escapeHtml2(r.label)} <small class="mono">${escapeHtml2(r.commit.slice(0, 12))}, systemd ${r.systemdVersion}</small></h3>` + version2 + (!previous ? '<p class="muted">The first release shown: nothing to compare with.</p>' : items.length > 0 ? `<p>Since ${escapeHtml2(previous.label)}:</p><ul class="moved">${items.join("")}</ul>` : `<p class="muted">No unit moved since ${escapeHtml2(previous.label)}.</p>`) + "</section>"
+    );
+  }
+  return out.join("\n");
+}
+function renderDrift(drift) {
+  if (drift.length === 0) return "<p>No deployed unit differs from its committed copy.</p>";
+  const rows = drift.map(
+    (d2) => `<tr><th scope="row">${escapeHtml2(d2.unit)}</th><td>${escapeHtml2(d2.host)}</td><td class="mono">${signed(Math.round(d2.exposureDifference))} ${d2.exposureDifference > 0 ? "▲ worse on the host" : d2.exposureDifference < 0 ? "▼ better on the host" : ""}</td><td>${d2.causes.length > 0 ? `<ul class="causes">${d2.causes.map((c) => `<li>${escapeHtml2(c)}</li>`).join("")}</ul>` : "—"}</td></tr>`
+  );
+  return `<div class="scroll"><table class="drift"><caption class="muted">Deployed units that differ from the committed ones</caption><thead><tr><th scope="col">Unit</th><th scope="col">Host</th><th scope="col">Exposure difference</th><th scope="col">Causes</th></tr></thead><tbody>${rows.join("")}</tbody></table></div>`;
+}
+function renderTrendDashboard(trend, options = {}) {
+  const title = options.title ?? "Hardening dashboard";
+  const base = webBase(options.repositoryUrl);
+  const maxMoves = options.maxMovesPerUnit ?? 8;
+  const marks = versionChangeMarks(trend);
+  const last = trend.releases.length - 1;
+  const latest = trend.releases[last];
+  const scoredNow = trend.units.filter(
+    (u) => u.points[last]?.exposure !== null && u.points[last] !== void 0
+  );
+  const overNow = scoredNow.filter((u) => overThreshold(u.points[last]));
+  const failedNow = trend.units.filter((u) => u.points[last]?.error !== void 0);
+  const movedNow = trend.units.filter((u) => {
+    const p = u.points[last];
+    const b = u.points[last - 1];
+    return p !== void 0 && b !== void 0 && p.exposure !== b.exposure;
+  });
+  const tags = trend.releases.filter((r) => r.kind === "tag").length;
+  const body = [];
+  body.push(
+    '<a class="skip" href="#main">Skip to the dashboard</a>',
+    "<header>",
+    `<h1>${escapeHtml2(title)}</h1>`,
+    `<p class="muted">Overall exposure of each systemd unit (0.0 best … 10.0 worst, scored as <code>systemd-analyze security --offline=true</code> does) over the last ${tags} release${tags === 1 ? "" : "s"} (tags matching <code>${escapeHtml2(trend.pattern)}</code>)${trend.releases.some((r) => r.kind !== "tag") ? " and the current commit" : ""}; systemd ${trend.versions.map(String).join(", ") || "—"}.</p>`,
+    '<nav aria-label="Sections"><ul><li><a href="#overview">Overview</a></li><li><a href="#heatmap">Units × releases</a></li><li><a href="#charts">Exposure over releases</a></li><li><a href="#releases">What moved and why</a></li>' + (options.drift !== void 0 ? '<li><a href="#drift">Drift on hosts</a></li>' : "") + "</ul></nav>",
+    "</header>",
+    '<main id="main" tabindex="-1">'
+  );
+  body.push(
+    '<section id="overview" aria-labelledby="overview-h"><h2 id="overview-h">Overview</h2>',
+    '<dl class="stats">',
+    `<div><dt>Units</dt><dd>${trend.units.length}</dd></div>`,
+    `<div><dt>Releases</dt><dd>${trend.releases.length}</dd></div>`,
+    `<div><dt>Over threshold at ${escapeHtml2(latest?.label ?? "—")}</dt><dd>${overNow.length}</dd></div>`,
+    `<div><dt>Failed to load at ${escapeHtml2(latest?.label ?? "—")}</dt><dd>${failedNow.length}</dd></div>`,
+    `<div><dt>Moved at ${escapeHtml2(latest?.label ?? "—")}</dt><dd>${movedNow.length}</dd></div>`,
+    ...options.drift !== void 0 ? [`<div><dt>Drifted on hosts</dt><dd>${options.drift.length}</dd></div>`] : [],
+    "</dl>",
+    '<p class="filter" hidden><label id="filter">Filter units: <input type="search" autocomplete="off"> <output aria-live="polite"></output></label></p>',
+    "</section>"
+  );
+  body.push('<section id="heatmap" aria-labelledby="heatmap-h"><h2 id="heatmap-h">Units × releases</h2>');
+  if (trend.units.length === 0) body.push("<p>No units found in these commits.</p>");
+  else {
+    body.push(
+      '<ul class="legend" aria-label="Levels">' + LEVEL_CLASSES.map((l) => `<li class="${levelClass(l)}">${l}</li>`).join("") + '<li class="lv-none">— absent</li><li class="lv-none">failed: did not load</li></ul>',
+      renderHeatMap(trend, marks)
+    );
+    const notes = trend.releases.map((r, i) => {
+      const previous = trend.releases[i - 1];
+      return marks[i] && previous ? `<li>${marks[i]} from ${escapeHtml2(r.label)} on, scored with systemd ${r.systemdVersion} (before: ${previous.systemdVersion}): a change of scoring version, not of the units.</li>` : "";
+    }).filter((x) => x !== "");
+    if (notes.length > 0) body.push(`<ul class="muted">${notes.join("")}</ul>`);
+  }
+  body.push("</section>");
+  body.push(
+    '<section id="charts" aria-labelledby="charts-h"><h2 id="charts-h">Exposure over releases</h2>',
+    `<p class="muted">Each unit's exposure at each release; the dashed line is its profile's threshold. A gap: the unit was absent or failed to load.</p>`,
+    `<div class="charts">${trend.units.map((u, i) => renderChart2(trend, u, i)).join("\n")}</div>`,
+    "</section>"
+  );
+  body.push(
+    '<section id="releases" aria-labelledby="releases-h"><h2 id="releases-h">What moved and why</h2>',
+    `<p class="muted">Newest first. Each cause is the assessor row that changed and the line that changed it${base ? ", linked at that release" : ""}.</p>`,
+    renderReleases(trend, marks, base, maxMoves),
+    "</section>"
+  );
+  if (options.drift !== void 0)
+    body.push(
+      '<section id="drift" aria-labelledby="drift-h"><h2 id="drift-h">Drift on hosts</h2>',
+      renderDrift(options.drift),
+      "</section>"
+    );
+  body.push("</main>");
+  body.push(
+    `<footer><p>Generated${options.generator !== void 0 ? ` by ${escapeHtml2(options.generator)}` : ""} from git history; this page makes no network requests.</p></footer>`
+  );
+  const csp = `default-src 'none'; style-src 'sha256-${DASHBOARD_STYLE_SHA256}'; script-src 'sha256-${DASHBOARD_SCRIPT_SHA256}'; img-src data:; base-uri 'none'; form-action 'none'`;
+  return [
+    "<!DOCTYPE html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">`,
+    '<meta name="referrer" content="no-referrer">',
+    `<title>${escapeHtml2(title)}</title>`,
+    `<style>${DASHBOARD_STYLE}</style>`,
+    "</head>",
+    "<body>",
+    ...body,
+    `<script>${DASHBOARD_SCRIPT}</script>`,
+    "</body>",
+    "</html>",
+    ""
+  ].join("\n");
 }
 
 // src/core/trend/score-cache.ts
@@ -29872,6 +31072,25 @@ function createScoreCache(variants2 = 4) {
   return { score: score3, stats };
 }
 
+// src/core/trend/moves.ts
+function trendMoves(before, after) {
+  if (!before.side.assessment || !after.side.assessment) return [];
+  if (before.side === after.side) return [];
+  return rowChanges(before.side, after.side).map((c) => {
+    const at2 = c.location.side === "base" ? before : after;
+    return {
+      check: c.jsonField,
+      name: c.name,
+      delta: c.delta,
+      summary: c.summary,
+      file: c.location.file,
+      line: c.location.line,
+      commit: at2.commit,
+      label: at2.label
+    };
+  });
+}
+
 // src/io/trend-history.ts
 var DEFAULT_TAG_PATTERN = "v*";
 var DEFAULT_TAG_LIMIT = 10;
@@ -29960,6 +31179,12 @@ function inFlight(items, limit, start) {
 function selects(paths, files) {
   return files.some((f) => paths.some((p) => f === p || f.startsWith(p.endsWith("/") ? p : `${p}/`)));
 }
+function thresholdOf(policy, u) {
+  const name = u.side.unit?.id ?? u.locator.unitName;
+  if (isExcluded(policy, u.locator.repoPath, name)) return {};
+  const r = resolveProfile(policy, u.locator.repoPath, name, u.side.texts);
+  return "profile" in r ? { profile: r.profile.name, threshold: r.profile.threshold } : {};
+}
 async function collectTrend(repoDir, options) {
   const blobs = new BlobReader(repoDir);
   try {
@@ -30021,25 +31246,47 @@ async function collectTrendWith(repoDir, options, blobs) {
       for (const u of s.units.values())
         if (selects(wanted, [u.locator.repoPath, ...u.files])) keep.add(u.locator.repoPath);
   }
+  let previous = /* @__PURE__ */ new Map();
   const snapshots = scored2.map(({ column, policy, units }) => {
     const map = /* @__PURE__ */ new Map();
+    const sides = /* @__PURE__ */ new Map();
     for (const u of units.values()) {
       const path = u.locator.repoPath;
       if (keep && !keep.has(path)) continue;
       const a = u.side.assessment;
+      const here = { side: u.side, commit: column.commit, label: column.label };
+      sides.set(path, here);
+      const before = previous.get(path);
+      const moves = a && before ? trendMoves(before, here) : [];
       map.set(path, {
         unitId: a?.unitId ?? u.side.unit?.id ?? u.locator.unitName,
         exposure: a ? a.exposure : null,
         level: a ? a.level.name : null,
-        ...!a ? { error: u.side.error ?? "not scored" } : {}
+        ...!a ? { error: u.side.error ?? "not scored" } : {},
+        ...thresholdOf(policy, u),
+        ...moves.length > 0 ? { moves } : {}
       });
     }
+    previous = sides;
     return { ...column, systemdVersion: policy.systemdVersion, units: map };
   });
   return buildTrend(pattern, snapshots);
 }
 
 // src/cli/trend-command.ts
+function remoteWebUrl(remote) {
+  const r = remote.trim();
+  let host;
+  let path;
+  const url = /^(?:https?|ssh|git):\/\/(?:[^@/]*@)?([^/:]+)(?::\d+)?\/(.+)$/i.exec(r);
+  const scp = /^(?:[^@/]+@)?([^/:]+):(?!\/)(.+)$/.exec(r);
+  if (url) [host, path] = [url[1], url[2]];
+  else if (scp) [host, path] = [scp[1], scp[2]];
+  else return void 0;
+  path = path.replace(/\/+$/, "").replace(/\.git$/, "");
+  if (!/^[A-Za-z0-9.-]+$/.test(host) || !/^[A-Za-z0-9._~/-]+$/.test(path)) return void 0;
+  return `https://${host.toLowerCase()}/${path}`;
+}
 async function runTrendCommand(options, cwd) {
   let repoDir;
   try {
@@ -30075,18 +31322,3507 @@ ${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
       ...unitPaths.length > 0 && !unitPaths.includes("") ? { unitPaths } : {},
       messages
     });
-    const stdout = options.format === "json" ? renderTrendJson(trend) : options.format === "csv" ? renderTrendCsv(trend) : renderTrendMarkdown(trend, { maxUnits: Number.POSITIVE_INFINITY });
-    return { exitCode: 0, stdout, stderr: messages.map((m) => `unitgate trend: ${m}
-`).join("") };
+    let repositoryUrl = options.repositoryUrl;
+    if (options.format === "html" && repositoryUrl === void 0) {
+      const remote = await git(repoDir, ["config", "--get", "remote.origin.url"], { allowFailure: true });
+      repositoryUrl = remoteWebUrl(remote);
+    }
+    const stdout = options.format === "json" ? renderTrendJson(trend) : options.format === "csv" ? renderTrendCsv(trend) : options.format === "html" ? renderTrendDashboard(trend, {
+      ...repositoryUrl !== void 0 ? { repositoryUrl } : {},
+      generator: `unitgate ${UNITGATE_VERSION}`
+    }) : renderTrendMarkdown(trend, { maxUnits: Number.POSITIVE_INFINITY });
+    const stderr = messages.map((m) => `unitgate trend: ${m}
+`).join("");
+    if (options.output === void 0) return { exitCode: 0, stdout, stderr };
+    try {
+      (0, import_node_fs6.writeFileSync)((0, import_node_path9.resolve)(cwd, options.output), stdout);
+    } catch (e) {
+      return {
+        exitCode: 2,
+        stdout: "",
+        stderr: `${stderr}unitgate trend: cannot write ${options.output}: ${e.message}
+`
+      };
+    }
+    return { exitCode: 0, stdout: "", stderr: `${stderr}unitgate trend: wrote ${options.output}
+` };
   } catch (e) {
     if (e instanceof GitError) return { exitCode: 2, stdout: "", stderr: `unitgate trend: ${e.message}
 ` };
     throw e;
   }
 }
+
+// src/cli/snapshot-command.ts
+var import_node_fs8 = require("node:fs");
+var import_node_path10 = require("node:path");
+
+// src/io/host-snapshot.ts
+var import_node_child_process2 = require("node:child_process");
+var import_node_fs7 = require("node:fs");
+
+// src/core/drift/redact.ts
+var import_node_crypto = require("node:crypto");
+var SECRET_BEARING_KEYS = /* @__PURE__ */ new Set([
+  "Environment",
+  "UnsetEnvironment",
+  "SetCredential",
+  "SetCredentialEncrypted",
+  "LoadCredential",
+  "LoadCredentialEncrypted",
+  "LogExtraFields",
+  "ExecStart",
+  "ExecStartPre",
+  "ExecStartPost",
+  "ExecCondition",
+  "ExecReload",
+  "ExecStop",
+  "ExecStopPost",
+  "Options"
+]);
+function sha256Hex(text) {
+  return (0, import_node_crypto.createHash)("sha256").update(text, "utf8").digest("hex");
+}
+function fileDirectives(text, path, sections) {
+  return parseUnitFile(text, path, sections).assignments.map(
+    (a) => SECRET_BEARING_KEYS.has(a.key) ? { section: a.section, key: a.key, line: a.line, valueSha256: sha256Hex(a.value) } : { section: a.section, key: a.key, line: a.line, value: a.value }
+  );
+}
+function fileKey(role, path) {
+  if (role === "fragment") return "fragment";
+  const parts = path.split("/").filter((p) => p !== "");
+  return role === "drop-in-directory" ? `${parts.at(-1) ?? ""}/` : parts.slice(-2).join("/");
+}
+
+// src/core/drift/take-snapshot.ts
+var CANNOT_LIST = "cannot be listed";
+function unitsInSearchPath(tree, searchPath, unitTypes, instance, unreadable) {
+  const names = /* @__PURE__ */ new Set();
+  for (const dir of searchPath) {
+    const resolved = resolvePath(tree, dir);
+    if (resolved.kind !== "directory") continue;
+    const listing = tree.readDirectory(resolved.path);
+    if (listing === void 0) {
+      unreadable.push({ path: dir, error: CANNOT_LIST });
+      continue;
+    }
+    for (const file of listing) {
+      if (!unitTypes.some((t) => file.endsWith(t))) continue;
+      const parts = parseUnitName(file);
+      if (!parts) continue;
+      names.add(isTemplateName(file) ? replaceInstance(file, instance) : file);
+    }
+  }
+  return [...names].sort();
+}
+function fragmentEntry(tree, searchPath, name) {
+  const parts = parseUnitName(name);
+  const candidates = parts?.instance ? [name, templateOf(name)] : [name];
+  for (const candidate of candidates)
+    for (const dir of searchPath) {
+      const path = `${dir}/${candidate}`;
+      if (tree.lstat(path) !== void 0) return path;
+    }
+  return void 0;
+}
+function readFileRecord(tree, role, path, sections) {
+  const resolved = resolvePath(tree, path);
+  if (resolved.kind !== "file") return void 0;
+  const read = tree.readFile(resolved.path);
+  const key = fileKey(role, path);
+  if ("error" in read) return { path, role, key, readable: false, error: read.error };
+  return {
+    path,
+    role,
+    key,
+    readable: true,
+    sha256: sha256Hex(read.text),
+    size: utf8Length(read.text),
+    directives: fileDirectives(read.text, path, sections)
+  };
+}
+function unlistedDropInDirectories(tree, searchPath, names, type) {
+  const dirNames = /* @__PURE__ */ new Set();
+  for (const n of names) for (const d2 of dropInNames(n)) dirNames.add(d2);
+  dirNames.add(type);
+  const out = [];
+  for (const dir of searchPath)
+    for (const d2 of dirNames) {
+      const path = `${dir}/${d2}.d`;
+      const resolved = resolvePath(tree, path);
+      if (resolved.kind !== "directory" || tree.readDirectory(resolved.path) !== void 0) continue;
+      out.push({
+        path,
+        role: "drop-in-directory",
+        key: fileKey("drop-in-directory", path),
+        readable: false,
+        error: CANNOT_LIST
+      });
+    }
+  return out;
+}
+function rowsOf(assessment) {
+  const c = columnsOf(assessment);
+  return c.order.map((index) => {
+    const assessor = c.assessors[index];
+    return {
+      field: assessor?.jsonField ?? "",
+      name: assessor?.name ?? "",
+      set: setOf(c, index),
+      description: c.description[index] ?? null,
+      exposure: c.exposure[index] ?? null
+    };
+  });
+}
+function takeSnapshot(input) {
+  const { tree, systemd } = input;
+  const searchPath = [...systemd.traits.searchPath];
+  const unreadableDirectories = [];
+  const instance = systemd.traits.templateInstance;
+  const found = input.onlyRequested ? [] : unitsInSearchPath(tree, searchPath, input.unitTypes, instance, unreadableDirectories);
+  const requested = input.requested.map((n) => isTemplateName(n) ? replaceInstance(n, instance) : n);
+  const loader = new UnitLoader(tree, searchPath);
+  const units = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const name of [.../* @__PURE__ */ new Set([...requested, ...found])]) {
+    const parts = parseUnitName(name);
+    if (!parts) {
+      units.push(failed2(name, requested.includes(name), "error", `invalid unit name "${name}"`));
+      continue;
+    }
+    const sections = UNIT_SECTIONS[parts.type];
+    const outcome = scoreUnitInTree({ tree, unitName: name, searchPath, systemd, loader });
+    const unit2 = outcome.unit ?? (outcome.ok ? void 0 : outcome.failure?.maskedWithDropIns);
+    const id = outcome.unit?.id ?? name;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const names = unit2?.names ?? [name];
+    const files = [];
+    const fragment = unit2?.fragmentPath || fragmentEntry(tree, searchPath, name);
+    if (fragment) {
+      const record = readFileRecord(tree, "fragment", fragment, sections);
+      if (record) files.push(record);
+    }
+    const dropIns = loader.dropInPaths({ id, names, type: parts.type });
+    for (const path of dropIns) {
+      const record = readFileRecord(tree, "drop-in", path, sections);
+      if (record) files.push(record);
+    }
+    files.push(...unlistedDropInDirectories(tree, searchPath, names, parts.type));
+    const requestedName = requested.includes(name);
+    if (outcome.ok) {
+      units.push({
+        name: id,
+        names,
+        requested: requestedName,
+        state: "loaded",
+        files,
+        exposure: outcome.assessment.exposure,
+        level: outcome.assessment.level.name,
+        rows: rowsOf(outcome.assessment),
+        error: null
+      });
+      continue;
+    }
+    const state = outcome.failure?.kind === "masked" ? "masked" : outcome.failure?.kind === "not-found" ? "not-found" : "error";
+    units.push({ ...failed2(name, requestedName, state, outcome.message.split("\n")[0] ?? ""), names, files });
+  }
+  units.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return { searchPath, unreadableDirectories, units };
+}
+function failed2(name, requested, state, error) {
+  return { name, names: [name], requested, state, files: [], exposure: null, level: null, rows: [], error };
+}
+
+// src/core/drift/host-version.ts
+var LIBRARY = /^libsystemd-shared-(\d+)(?:[.-][^/]*)?\.so(?:\.\d+)*$/;
+function dpkgSystemdVersion(text) {
+  for (const stanza of text.split(/\n\s*\n/)) {
+    const field = (name) => new RegExp(`^${name}:[ \\t]*(.*)$`, "m").exec(stanza)?.[1]?.trim();
+    if (field("Package") !== "systemd") continue;
+    const status = field("Status") ?? "";
+    if (!/\binstalled$/.test(status)) continue;
+    return field("Version");
+  }
+  return void 0;
+}
+function majorOf(version2) {
+  const m = /^(?:\d+:)?(\d+)/.exec(version2);
+  return m ? Number(m[1]) : void 0;
+}
+function detectSystemdVersion(evidence) {
+  const notes = [];
+  const libraries = evidence.libraryFiles.map((path) => ({ path, major: LIBRARY.exec(path.slice(path.lastIndexOf("/") + 1))?.[1] })).filter((l) => l.major !== void 0).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const majors = [...new Set(libraries.map((l) => Number(l.major)))];
+  if (majors.length > 1)
+    notes.push(`several systemd libraries are installed (${libraries.map((l) => l.path).join(", ")})`);
+  let dpkg;
+  const status = evidence.dpkgStatus;
+  if (status && "error" in status) notes.push(`${status.path} could not be read: ${status.error}`);
+  else if (status) {
+    const version2 = dpkgSystemdVersion(status.text);
+    if (version2 !== void 0) dpkg = { version: version2, major: majorOf(version2), path: status.path };
+  }
+  const library = majors.length === 1 ? libraries[0] : void 0;
+  if (library) {
+    const major = Number(library.major);
+    if (dpkg && dpkg.major !== major)
+      notes.push(`${dpkg.path} says systemd ${dpkg.version}, the library says ${major}`);
+    return {
+      major,
+      full: dpkg && dpkg.major === major ? dpkg.version : null,
+      source: "libsystemd-shared",
+      evidence: library.path,
+      notes
+    };
+  }
+  if (dpkg && dpkg.major !== void 0)
+    return { major: dpkg.major, full: dpkg.version, source: "dpkg-status", evidence: dpkg.path, notes };
+  return { major: null, full: null, source: "unknown", evidence: null, notes };
+}
+function releaseForHost(major, fallback = DEFAULT_VERSION) {
+  if (major === null)
+    return {
+      version: fallback,
+      differs: true,
+      reason: `the host's systemd version is unknown: scored for ${fallback}`
+    };
+  const atOrBelow = SUPPORTED_VERSIONS.filter((v) => v <= major);
+  const chosen = atOrBelow.at(-1);
+  if (chosen === void 0) {
+    const oldest = SUPPORTED_VERSIONS[0];
+    return {
+      version: oldest,
+      differs: true,
+      reason: `systemd ${major} is older than every supported release: scored for ${oldest}`
+    };
+  }
+  if (chosen === major) return { version: chosen, differs: false, reason: `systemd ${major} is supported` };
+  return {
+    version: chosen,
+    differs: true,
+    reason: `systemd ${major} is not a supported release: scored for ${chosen}, the nearest below it`
+  };
+}
+
+// src/core/drift/snapshot-types.ts
+var SNAPSHOT_FORMAT = "unitgate-snapshot/1";
+
+// src/io/host-snapshot.ts
+var MAX_STATUS_BYTES = 64 * 1024 * 1024;
+function readConfined(root, treePath) {
+  let fd;
+  try {
+    fd = (0, import_node_fs7.openSync)(
+      `${root === "/" ? "" : root}${treePath}`,
+      import_node_fs7.constants.O_RDONLY | import_node_fs7.constants.O_NOFOLLOW | import_node_fs7.constants.O_NONBLOCK
+    );
+    const st = (0, import_node_fs7.fstatSync)(fd);
+    if (!st.isFile()) return { error: "not a regular file" };
+    if (st.size > MAX_STATUS_BYTES) return { error: `larger than ${MAX_STATUS_BYTES} bytes` };
+    const buffer = Buffer.alloc(st.size);
+    let at2 = 0;
+    while (at2 < buffer.length) {
+      const n = (0, import_node_fs7.readSync)(fd, buffer, at2, buffer.length - at2, at2);
+      if (n === 0) break;
+      at2 += n;
+    }
+    return { text: buffer.subarray(0, at2).toString("utf8") };
+  } catch (e) {
+    return { error: e.code ?? String(e) };
+  } finally {
+    if (fd !== void 0) (0, import_node_fs7.closeSync)(fd);
+  }
+}
+function versionEvidence(tree, root) {
+  const libraryFiles = /* @__PURE__ */ new Set();
+  const dirs = ["/usr/lib/systemd", "/usr/lib64/systemd", "/lib/systemd"];
+  const usrLib = resolvePath(tree, "/usr/lib");
+  if (usrLib.kind === "directory")
+    for (const name of tree.readDirectory(usrLib.path) ?? []) dirs.push(`/usr/lib/${name}/systemd`);
+  for (const dir of dirs) {
+    const r = resolvePath(tree, dir);
+    if (r.kind !== "directory") continue;
+    for (const name of tree.readDirectory(r.path) ?? [])
+      if (name.startsWith("libsystemd-shared-")) libraryFiles.add(`${r.path}/${name}`);
+  }
+  const evidence = { libraryFiles: [...libraryFiles] };
+  const status = resolvePath(tree, "/var/lib/dpkg/status");
+  if (status.kind === "file") {
+    const read = readConfined(root, status.path);
+    evidence.dpkgStatus = { path: status.path, ...read };
+  }
+  return evidence;
+}
+function hostNameOf(tree) {
+  const r = resolvePath(tree, "/etc/hostname");
+  if (r.kind !== "file") return null;
+  const read = tree.readFile(r.path);
+  if ("error" in read) return null;
+  const name = read.text.split("\n").map((l) => l.trim()).find((l) => l !== "" && !l.startsWith("#"));
+  return name ?? null;
+}
+function snapshotHost(options) {
+  const confined = createRealTree(options.root);
+  const detected = detectSystemdVersion(versionEvidence(confined, options.root));
+  const release = releaseForHost(detected.major, options.fallbackVersion);
+  const systemd = systemdRelease(release.version);
+  const tree = createRealTree(options.root, { hostView: true });
+  const taken = takeSnapshot({
+    tree,
+    systemd,
+    unitTypes: options.unitTypes,
+    requested: options.units,
+    onlyRequested: options.onlyRequested
+  });
+  const snapshot = {
+    schema: SNAPSHOT_FORMAT,
+    tool: { name: "unitgate", version: options.toolVersion },
+    takenAt: options.takenAt,
+    host: { name: options.hostName ?? hostNameOf(confined), root: options.root },
+    systemd: { detected, scoredWith: release.version, differs: release.differs, reason: release.reason },
+    unitTypes: [...options.unitTypes],
+    searchPath: taken.searchPath,
+    unreadableDirectories: taken.unreadableDirectories,
+    units: taken.units
+  };
+  if (options.askSystemd) askSystemd(snapshot, options);
+  return snapshot;
+}
+function runAnalyze(binary, args, env) {
+  const r = (0, import_node_child_process2.spawnSync)(binary, args, {
+    encoding: "utf8",
+    cwd: "/",
+    // Nothing of the caller's environment that changes what systemd-analyze loads (SYSTEMD_UNIT_PATH).
+    env: { PATH: env.PATH ?? "/usr/bin:/bin", LC_ALL: "C.UTF-8", SYSTEMD_COLORS: "0", SYSTEMD_PAGER: "cat" },
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 6e4
+  });
+  if (r.error)
+    return {
+      status: null,
+      stdout: "",
+      stderr: "",
+      error: r.error.code ?? r.error.message
+    };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+function askSystemd(snapshot, options) {
+  const binary = options.systemdAnalyze ?? "systemd-analyze";
+  const version2 = runAnalyze(binary, ["--version"], options.env);
+  if (version2.error !== void 0 || version2.status !== 0) {
+    snapshot.systemdAnalyze = {
+      version: null,
+      error: `${binary} could not be run: ${version2.error ?? version2.stderr.trim().split("\n").at(-1) ?? `exit ${version2.status}`}`
+    };
+    return;
+  }
+  snapshot.systemdAnalyze = { version: version2.stdout.split("\n")[0] ?? "", error: null };
+  const rootArgs = options.root === "/" ? [] : [`--root=${options.root}`];
+  for (const unit2 of snapshot.units) {
+    if (unit2.state !== "loaded") continue;
+    unit2.systemdAnalyze = compareWithSystemd(
+      unit2,
+      (extra) => runAnalyze(
+        binary,
+        ["security", "--offline=true", ...rootArgs, "--no-pager", ...extra, unit2.name],
+        options.env
+      )
+    );
+  }
+}
+function lastLine(run) {
+  return run.error ?? run.stderr.trim().split("\n").at(-1) ?? `exit ${run.status}`;
+}
+function compareWithSystemd(unit2, run) {
+  const table = run([]);
+  const overall = /Overall exposure level for \S+: (\d+)\.(\d)/.exec(table.stdout);
+  if (!overall) return { exposure: null, error: lastLine(table), disagreements: [] };
+  const exposure3 = Number(overall[1]) * 10 + Number(overall[2]);
+  const disagreements = [];
+  if (exposure3 !== unit2.exposure)
+    disagreements.push({ what: "exposure", unitgate: String(unit2.exposure), systemd: String(exposure3) });
+  const json2 = run(["--json=short"]);
+  let rows;
+  try {
+    rows = JSON.parse(json2.stdout);
+    if (!Array.isArray(rows)) throw new Error("not an array");
+  } catch {
+    return { exposure: exposure3, error: `its --json=short output could not be read: ${lastLine(json2)}`, disagreements };
+  }
+  const ours = new Map(unit2.rows.map((r) => [r.field, r]));
+  const theirs = /* @__PURE__ */ new Set();
+  for (const row of rows) {
+    const field = String(row.json_field ?? "");
+    theirs.add(field);
+    const mine = ours.get(field);
+    if (!mine) {
+      disagreements.push({ what: `row ${field}`, unitgate: "(no row)", systemd: JSON.stringify(row) });
+      continue;
+    }
+    for (const key of ["set", "exposure", "description"]) {
+      const a = JSON.stringify(mine[key] ?? null);
+      const b = JSON.stringify(row[key] ?? null);
+      if (a !== b) disagreements.push({ what: `row ${field} ${key}`, unitgate: a, systemd: b });
+    }
+  }
+  for (const field of ours.keys())
+    if (!theirs.has(field))
+      disagreements.push({ what: `row ${field}`, unitgate: "present", systemd: "(no row)" });
+  return { exposure: exposure3, error: null, disagreements };
+}
+
+// src/cli/snapshot-command.ts
+function runSnapshotCommand(options, cwd) {
+  const root = (0, import_node_path10.resolve)(cwd, options.root ?? "/");
+  try {
+    if (!(0, import_node_fs8.statSync)(root).isDirectory()) throw new Error("not a directory");
+  } catch {
+    return {
+      exitCode: 2,
+      stdout: "",
+      stderr: `unitgate snapshot: root directory ${options.root ?? "/"} does not exist or is not a directory
+`
+    };
+  }
+  const snapshot = snapshotHost({
+    root,
+    units: options.units,
+    onlyRequested: options.onlyRequested,
+    unitTypes: options.unitTypes,
+    ...options.hostName !== void 0 ? { hostName: options.hostName } : {},
+    ...options.fallbackVersion !== void 0 ? { fallbackVersion: options.fallbackVersion } : {},
+    askSystemd: options.askSystemd,
+    toolVersion: UNITGATE_VERSION,
+    takenAt: options.takenAt,
+    env: options.env
+  });
+  const text = JSON.stringify(snapshot, null, 2) + "\n";
+  let stderr = "";
+  const unreadable = snapshot.unreadableDirectories.length + snapshot.units.reduce((n, u) => n + u.files.filter((f) => !f.readable).length, 0);
+  if (unreadable > 0)
+    stderr += `unitgate snapshot: ${unreadable} file${unreadable === 1 ? "" : "s"} or director${unreadable === 1 ? "y" : "ies"} could not be read; recorded as unreadable (drift fails on them)
+`;
+  const d2 = snapshot.systemd;
+  stderr += `unitgate snapshot: ${snapshot.units.length} units; systemd ${d2.detected.major ?? "unknown"} (${d2.detected.source}${d2.detected.evidence ? `: ${d2.detected.evidence}` : ""}), scored for ${d2.scoredWith}
+`;
+  if (snapshot.systemdAnalyze?.error)
+    stderr += `unitgate snapshot: --ask-systemd: ${snapshot.systemdAnalyze.error}
+`;
+  if (options.output === void 0) return { exitCode: 0, stdout: text, stderr };
+  try {
+    (0, import_node_fs8.writeFileSync)((0, import_node_path10.resolve)(cwd, options.output), text, { mode: 384 });
+  } catch (e) {
+    return {
+      exitCode: 2,
+      stdout: "",
+      stderr: `unitgate snapshot: cannot write ${options.output}: ${e.code ?? String(e)}
+`
+    };
+  }
+  return { exitCode: 0, stdout: "", stderr };
+}
+
+// src/cli/drift-command.ts
+var import_node_fs9 = require("node:fs");
+var import_node_path11 = require("node:path");
+
+// src/core/drift/snapshot-validator.generated.ts
+var validate2 = validate10;
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/unitgate/unitgate/blob/main/schemas/unitgate-snapshot-1.schema.json", "title": "unitgate snapshot, version 1", "description": "What `unitgate snapshot` records about one host: its systemd units, the files that define each (content hashes, sizes and directives, with secret-bearing values replaced by their sha256), the host's systemd version and the release the units were scored for, each unit's exposure and assessor rows, and what could not be read. `unitgate drift` compares snapshots with the repository. Fields are only ever added within `unitgate-snapshot/1`; a breaking change makes `unitgate-snapshot/2`. A snapshot shows a host's weak spots: keep it where the host's own configuration is kept.", "type": "object", "additionalProperties": false, "required": ["schema", "tool", "takenAt", "host", "systemd", "unitTypes", "searchPath", "unreadableDirectories", "units"], "properties": { "schema": { "description": "The format and its major version.", "const": "unitgate-snapshot/1" }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "unitgate" }, "version": { "type": "string", "maxLength": 100 } } }, "takenAt": { "description": "When the snapshot was taken (ISO 8601).", "type": "string", "maxLength": 40 }, "host": { "type": "object", "additionalProperties": false, "required": ["name", "root"], "properties": { "name": { "description": "The host's name (`--host`, else the root's /etc/hostname), or null.", "type": ["string", "null"], "maxLength": 255 }, "root": { "description": "The directory the units were read from (`/` on the host itself).", "type": "string", "maxLength": 4096 } } }, "systemd": { "type": "object", "additionalProperties": false, "required": ["detected", "scoredWith", "differs", "reason"], "properties": { "detected": { "type": "object", "additionalProperties": false, "required": ["major", "full", "source", "evidence", "notes"], "properties": { "major": { "description": "The host's systemd major version, or null when no source tells it.", "type": ["integer", "null"], "minimum": 1 }, "full": { "description": "The full version when a source gives one (`252.39-1~deb12u2`).", "type": ["string", "null"], "maxLength": 200 }, "source": { "description": "Where the version was read: the name of systemd's private library, dpkg's status database, or nowhere.", "enum": ["libsystemd-shared", "dpkg-status", "unknown"] }, "evidence": { "description": "The file (inside the root) that told the version.", "type": ["string", "null"], "maxLength": 4096 }, "notes": { "type": "array", "maxItems": 100, "items": { "type": "string", "maxLength": 4096 } } } }, "scoredWith": { "description": "The supported release the units were scored for.", "type": "integer", "minimum": 1 }, "differs": { "description": "The release scored for is not the host's version (or that version is unknown).", "type": "boolean" }, "reason": { "type": "string", "maxLength": 1e3 } } }, "unitTypes": { "type": "array", "maxItems": 20, "items": { "type": "string", "pattern": "^\\.[a-z]+$" } }, "searchPath": { "type": "array", "maxItems": 100, "items": { "type": "string", "maxLength": 4096 } }, "unreadableDirectories": { "description": "Directories of the search path that exist but could not be listed: the units in them are unknown.", "type": "array", "maxItems": 100, "items": { "type": "object", "additionalProperties": false, "required": ["path", "error"], "properties": { "path": { "type": "string", "maxLength": 4096 }, "error": { "type": "string", "maxLength": 1e3 } } } }, "units": { "type": "array", "maxItems": 1e5, "items": { "$ref": "#/definitions/unit" } }, "systemdAnalyze": { "description": "With `--ask-systemd`: the systemd-analyze that was asked (its `--version` line), or why none was.", "type": "object", "additionalProperties": false, "required": ["version", "error"], "properties": { "version": { "type": ["string", "null"], "maxLength": 1e3 }, "error": { "type": ["string", "null"], "maxLength": 4e3 } } } }, "definitions": { "unit": { "type": "object", "additionalProperties": false, "required": ["name", "names", "requested", "state", "files", "exposure", "level", "rows", "error"], "properties": { "name": { "description": "The unit name (a template carries the scored release's instance).", "type": "string", "minLength": 1, "maxLength": 256 }, "names": { "type": "array", "maxItems": 1e3, "items": { "type": "string", "maxLength": 256 } }, "requested": { "description": "Named on the command line.", "type": "boolean" }, "state": { "enum": ["loaded", "masked", "not-found", "error"] }, "files": { "type": "array", "maxItems": 1e4, "items": { "$ref": "#/definitions/file" } }, "exposure": { "description": "0…100 (systemd prints 9.6 for 96); null when not scored.", "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "level": { "type": ["string", "null"], "maxLength": 100 }, "rows": { "type": "array", "maxItems": 1e3, "items": { "$ref": "#/definitions/row" } }, "error": { "description": "Why the unit was not scored.", "type": ["string", "null"], "maxLength": 4e3 }, "systemdAnalyze": { "type": "object", "additionalProperties": false, "required": ["exposure", "error", "disagreements"], "properties": { "exposure": { "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "error": { "type": ["string", "null"], "maxLength": 4e3 }, "disagreements": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "additionalProperties": false, "required": ["what", "unitgate", "systemd"], "properties": { "what": { "type": "string", "maxLength": 300 }, "unitgate": { "type": "string", "maxLength": 4e3 }, "systemd": { "type": "string", "maxLength": 4e3 } } } } } } } }, "file": { "description": "A file that defines the unit: read (hash, size, directives) or not readable (why).", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "sha256", "size", "directives"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in"] }, "readable": { "const": true }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "size": { "type": "integer", "minimum": 0 }, "directives": { "type": "array", "maxItems": 1e5, "items": { "$ref": "#/definitions/directive" } } } }, { "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "error"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in", "drop-in-directory"] }, "readable": { "const": false }, "error": { "type": "string", "maxLength": 1e3 } } }] }, "directive": { "description": "One `Key=Value` line; for keys that can carry a secret, only the value's sha256.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["section", "key", "line", "value"], "properties": { "section": { "type": "string", "maxLength": 300 }, "key": { "type": "string", "maxLength": 300 }, "line": { "type": "integer", "minimum": 1 }, "value": { "type": "string", "maxLength": 1048576 } } }, { "type": "object", "additionalProperties": false, "required": ["section", "key", "line", "valueSha256"], "properties": { "section": { "type": "string", "maxLength": 300 }, "key": { "type": "string", "maxLength": 300 }, "line": { "type": "integer", "minimum": 1 }, "valueSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" } } }] }, "row": { "description": "An assessor row as `systemd-analyze security --json=short` prints it (`field` is its json_field).", "type": "object", "additionalProperties": false, "required": ["field", "name", "set", "description", "exposure"], "properties": { "field": { "type": "string", "maxLength": 200 }, "name": { "type": "string", "maxLength": 300 }, "set": { "type": ["boolean", "null"] }, "description": { "type": ["string", "null"], "maxLength": 4e3 }, "exposure": { "type": ["string", "null"], "pattern": "^\\d+\\.\\d$" } } } } };
+var func22 = Object.prototype.hasOwnProperty;
+var func3 = require_ucs2length().default;
+var pattern02 = new RegExp("^\\.[a-z]+$", "u");
+var schema12 = { "type": "object", "additionalProperties": false, "required": ["name", "names", "requested", "state", "files", "exposure", "level", "rows", "error"], "properties": { "name": { "description": "The unit name (a template carries the scored release's instance).", "type": "string", "minLength": 1, "maxLength": 256 }, "names": { "type": "array", "maxItems": 1e3, "items": { "type": "string", "maxLength": 256 } }, "requested": { "description": "Named on the command line.", "type": "boolean" }, "state": { "enum": ["loaded", "masked", "not-found", "error"] }, "files": { "type": "array", "maxItems": 1e4, "items": { "$ref": "#/definitions/file" } }, "exposure": { "description": "0…100 (systemd prints 9.6 for 96); null when not scored.", "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "level": { "type": ["string", "null"], "maxLength": 100 }, "rows": { "type": "array", "maxItems": 1e3, "items": { "$ref": "#/definitions/row" } }, "error": { "description": "Why the unit was not scored.", "type": ["string", "null"], "maxLength": 4e3 }, "systemdAnalyze": { "type": "object", "additionalProperties": false, "required": ["exposure", "error", "disagreements"], "properties": { "exposure": { "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "error": { "type": ["string", "null"], "maxLength": 4e3 }, "disagreements": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "additionalProperties": false, "required": ["what", "unitgate", "systemd"], "properties": { "what": { "type": "string", "maxLength": 300 }, "unitgate": { "type": "string", "maxLength": 4e3 }, "systemd": { "type": "string", "maxLength": 4e3 } } } } } } } };
+var schema152 = { "description": "An assessor row as `systemd-analyze security --json=short` prints it (`field` is its json_field).", "type": "object", "additionalProperties": false, "required": ["field", "name", "set", "description", "exposure"], "properties": { "field": { "type": "string", "maxLength": 200 }, "name": { "type": "string", "maxLength": 300 }, "set": { "type": ["boolean", "null"] }, "description": { "type": ["string", "null"], "maxLength": 4e3 }, "exposure": { "type": ["string", "null"], "pattern": "^\\d+\\.\\d$" } } };
+var schema132 = { "description": "A file that defines the unit: read (hash, size, directives) or not readable (why).", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "sha256", "size", "directives"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in"] }, "readable": { "const": true }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "size": { "type": "integer", "minimum": 0 }, "directives": { "type": "array", "maxItems": 1e5, "items": { "$ref": "#/definitions/directive" } } } }, { "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "error"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in", "drop-in-directory"] }, "readable": { "const": false }, "error": { "type": "string", "maxLength": 1e3 } } }] };
+var pattern12 = new RegExp("^[0-9a-f]{64}$", "u");
+function validate122(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  let valid0 = false;
+  let passing0 = null;
+  const _errs1 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.path === void 0) {
+      const err0 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.role === void 0) {
+      const err1 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.key === void 0) {
+      const err2 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.readable === void 0) {
+      const err3 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "readable" }, message: "must have required property 'readable'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.sha256 === void 0) {
+      const err4 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.size === void 0) {
+      const err5 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.directives === void 0) {
+      const err6 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "directives" }, message: "must have required property 'directives'" };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "path" || key0 === "key" || key0 === "role" || key0 === "readable" || key0 === "sha256" || key0 === "size" || key0 === "directives")) {
+        const err7 = { instancePath, schemaPath: "#/oneOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.path !== void 0) {
+      let data0 = data.path;
+      if (typeof data0 === "string") {
+        if (func3(data0) > 4096) {
+          const err8 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/0/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/0/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.key !== void 0) {
+      let data1 = data.key;
+      if (typeof data1 === "string") {
+        if (func3(data1) > 600) {
+          const err10 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/0/properties/key/maxLength", keyword: "maxLength", params: { limit: 600 }, message: "must NOT have more than 600 characters" };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      } else {
+        const err11 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/0/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.role !== void 0) {
+      let data2 = data.role;
+      if (!(data2 === "fragment" || data2 === "drop-in")) {
+        const err12 = { instancePath: instancePath + "/role", schemaPath: "#/oneOf/0/properties/role/enum", keyword: "enum", params: { allowedValues: schema132.oneOf[0].properties.role.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.readable !== void 0) {
+      if (true !== data.readable) {
+        const err13 = { instancePath: instancePath + "/readable", schemaPath: "#/oneOf/0/properties/readable/const", keyword: "const", params: { allowedValue: true }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.sha256 !== void 0) {
+      let data4 = data.sha256;
+      if (typeof data4 === "string") {
+        if (!pattern12.test(data4)) {
+          const err14 = { instancePath: instancePath + "/sha256", schemaPath: "#/oneOf/0/properties/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      } else {
+        const err15 = { instancePath: instancePath + "/sha256", schemaPath: "#/oneOf/0/properties/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.size !== void 0) {
+      let data5 = data.size;
+      if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
+        const err16 = { instancePath: instancePath + "/size", schemaPath: "#/oneOf/0/properties/size/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+      if (typeof data5 == "number" && isFinite(data5)) {
+        if (data5 < 0 || isNaN(data5)) {
+          const err17 = { instancePath: instancePath + "/size", schemaPath: "#/oneOf/0/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.directives !== void 0) {
+      let data6 = data.directives;
+      if (Array.isArray(data6)) {
+        if (data6.length > 1e5) {
+          const err18 = { instancePath: instancePath + "/directives", schemaPath: "#/oneOf/0/properties/directives/maxItems", keyword: "maxItems", params: { limit: 1e5 }, message: "must NOT have more than 100000 items" };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        const len0 = data6.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data7 = data6[i0];
+          const _errs18 = errors;
+          let valid5 = false;
+          let passing1 = null;
+          const _errs19 = errors;
+          if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+            if (data7.section === void 0) {
+              const err19 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "section" }, message: "must have required property 'section'" };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+            if (data7.key === void 0) {
+              const err20 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+            if (data7.line === void 0) {
+              const err21 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "line" }, message: "must have required property 'line'" };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+            if (data7.value === void 0) {
+              const err22 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "value" }, message: "must have required property 'value'" };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+            for (const key1 in data7) {
+              if (!(key1 === "section" || key1 === "key" || key1 === "line" || key1 === "value")) {
+                const err23 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+            }
+            if (data7.section !== void 0) {
+              let data8 = data7.section;
+              if (typeof data8 === "string") {
+                if (func3(data8) > 300) {
+                  const err24 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/0/properties/section/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+              } else {
+                const err25 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/0/properties/section/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+            }
+            if (data7.key !== void 0) {
+              let data9 = data7.key;
+              if (typeof data9 === "string") {
+                if (func3(data9) > 300) {
+                  const err26 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/0/properties/key/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err26];
+                  } else {
+                    vErrors.push(err26);
+                  }
+                  errors++;
+                }
+              } else {
+                const err27 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/0/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err27];
+                } else {
+                  vErrors.push(err27);
+                }
+                errors++;
+              }
+            }
+            if (data7.line !== void 0) {
+              let data10 = data7.line;
+              if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
+                const err28 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/0/properties/line/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+              if (typeof data10 == "number" && isFinite(data10)) {
+                if (data10 < 1 || isNaN(data10)) {
+                  const err29 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/0/properties/line/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err29];
+                  } else {
+                    vErrors.push(err29);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data7.value !== void 0) {
+              let data11 = data7.value;
+              if (typeof data11 === "string") {
+                if (func3(data11) > 1048576) {
+                  const err30 = { instancePath: instancePath + "/directives/" + i0 + "/value", schemaPath: "#/definitions/directive/oneOf/0/properties/value/maxLength", keyword: "maxLength", params: { limit: 1048576 }, message: "must NOT have more than 1048576 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err30];
+                  } else {
+                    vErrors.push(err30);
+                  }
+                  errors++;
+                }
+              } else {
+                const err31 = { instancePath: instancePath + "/directives/" + i0 + "/value", schemaPath: "#/definitions/directive/oneOf/0/properties/value/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err31];
+                } else {
+                  vErrors.push(err31);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err32 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+          var _valid1 = _errs19 === errors;
+          if (_valid1) {
+            valid5 = true;
+            passing1 = 0;
+          }
+          const _errs30 = errors;
+          if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+            if (data7.section === void 0) {
+              const err33 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "section" }, message: "must have required property 'section'" };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+            if (data7.key === void 0) {
+              const err34 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+            if (data7.line === void 0) {
+              const err35 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "line" }, message: "must have required property 'line'" };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+            if (data7.valueSha256 === void 0) {
+              const err36 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "valueSha256" }, message: "must have required property 'valueSha256'" };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+            for (const key2 in data7) {
+              if (!(key2 === "section" || key2 === "key" || key2 === "line" || key2 === "valueSha256")) {
+                const err37 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err37];
+                } else {
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+            }
+            if (data7.section !== void 0) {
+              let data12 = data7.section;
+              if (typeof data12 === "string") {
+                if (func3(data12) > 300) {
+                  const err38 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/1/properties/section/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err38];
+                  } else {
+                    vErrors.push(err38);
+                  }
+                  errors++;
+                }
+              } else {
+                const err39 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/1/properties/section/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+              }
+            }
+            if (data7.key !== void 0) {
+              let data13 = data7.key;
+              if (typeof data13 === "string") {
+                if (func3(data13) > 300) {
+                  const err40 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/1/properties/key/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                }
+              } else {
+                const err41 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/1/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err41];
+                } else {
+                  vErrors.push(err41);
+                }
+                errors++;
+              }
+            }
+            if (data7.line !== void 0) {
+              let data14 = data7.line;
+              if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14))) {
+                const err42 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/1/properties/line/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err42];
+                } else {
+                  vErrors.push(err42);
+                }
+                errors++;
+              }
+              if (typeof data14 == "number" && isFinite(data14)) {
+                if (data14 < 1 || isNaN(data14)) {
+                  const err43 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/1/properties/line/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err43];
+                  } else {
+                    vErrors.push(err43);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data7.valueSha256 !== void 0) {
+              let data15 = data7.valueSha256;
+              if (typeof data15 === "string") {
+                if (!pattern12.test(data15)) {
+                  const err44 = { instancePath: instancePath + "/directives/" + i0 + "/valueSha256", schemaPath: "#/definitions/directive/oneOf/1/properties/valueSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err44];
+                  } else {
+                    vErrors.push(err44);
+                  }
+                  errors++;
+                }
+              } else {
+                const err45 = { instancePath: instancePath + "/directives/" + i0 + "/valueSha256", schemaPath: "#/definitions/directive/oneOf/1/properties/valueSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err46 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+          var _valid1 = _errs30 === errors;
+          if (_valid1 && valid5) {
+            valid5 = false;
+            passing1 = [passing1, 1];
+          } else {
+            if (_valid1) {
+              valid5 = true;
+              passing1 = 1;
+            }
+          }
+          if (!valid5) {
+            const err47 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf" };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          } else {
+            errors = _errs18;
+            if (vErrors !== null) {
+              if (_errs18) {
+                vErrors.length = _errs18;
+              } else {
+                vErrors = null;
+              }
+            }
+          }
+        }
+      } else {
+        const err48 = { instancePath: instancePath + "/directives", schemaPath: "#/oneOf/0/properties/directives/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err48];
+        } else {
+          vErrors.push(err48);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err49 = { instancePath, schemaPath: "#/oneOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err49];
+    } else {
+      vErrors.push(err49);
+    }
+    errors++;
+  }
+  var _valid0 = _errs1 === errors;
+  if (_valid0) {
+    valid0 = true;
+    passing0 = 0;
+  }
+  const _errs41 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.path === void 0) {
+      const err50 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+      if (vErrors === null) {
+        vErrors = [err50];
+      } else {
+        vErrors.push(err50);
+      }
+      errors++;
+    }
+    if (data.role === void 0) {
+      const err51 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'" };
+      if (vErrors === null) {
+        vErrors = [err51];
+      } else {
+        vErrors.push(err51);
+      }
+      errors++;
+    }
+    if (data.key === void 0) {
+      const err52 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
+      if (vErrors === null) {
+        vErrors = [err52];
+      } else {
+        vErrors.push(err52);
+      }
+      errors++;
+    }
+    if (data.readable === void 0) {
+      const err53 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "readable" }, message: "must have required property 'readable'" };
+      if (vErrors === null) {
+        vErrors = [err53];
+      } else {
+        vErrors.push(err53);
+      }
+      errors++;
+    }
+    if (data.error === void 0) {
+      const err54 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+      if (vErrors === null) {
+        vErrors = [err54];
+      } else {
+        vErrors.push(err54);
+      }
+      errors++;
+    }
+    for (const key3 in data) {
+      if (!(key3 === "path" || key3 === "key" || key3 === "role" || key3 === "readable" || key3 === "error")) {
+        const err55 = { instancePath, schemaPath: "#/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err55];
+        } else {
+          vErrors.push(err55);
+        }
+        errors++;
+      }
+    }
+    if (data.path !== void 0) {
+      let data16 = data.path;
+      if (typeof data16 === "string") {
+        if (func3(data16) > 4096) {
+          const err56 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/1/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+          if (vErrors === null) {
+            vErrors = [err56];
+          } else {
+            vErrors.push(err56);
+          }
+          errors++;
+        }
+      } else {
+        const err57 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/1/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err57];
+        } else {
+          vErrors.push(err57);
+        }
+        errors++;
+      }
+    }
+    if (data.key !== void 0) {
+      let data17 = data.key;
+      if (typeof data17 === "string") {
+        if (func3(data17) > 600) {
+          const err58 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/1/properties/key/maxLength", keyword: "maxLength", params: { limit: 600 }, message: "must NOT have more than 600 characters" };
+          if (vErrors === null) {
+            vErrors = [err58];
+          } else {
+            vErrors.push(err58);
+          }
+          errors++;
+        }
+      } else {
+        const err59 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/1/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err59];
+        } else {
+          vErrors.push(err59);
+        }
+        errors++;
+      }
+    }
+    if (data.role !== void 0) {
+      let data18 = data.role;
+      if (!(data18 === "fragment" || data18 === "drop-in" || data18 === "drop-in-directory")) {
+        const err60 = { instancePath: instancePath + "/role", schemaPath: "#/oneOf/1/properties/role/enum", keyword: "enum", params: { allowedValues: schema132.oneOf[1].properties.role.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err60];
+        } else {
+          vErrors.push(err60);
+        }
+        errors++;
+      }
+    }
+    if (data.readable !== void 0) {
+      if (false !== data.readable) {
+        const err61 = { instancePath: instancePath + "/readable", schemaPath: "#/oneOf/1/properties/readable/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err61];
+        } else {
+          vErrors.push(err61);
+        }
+        errors++;
+      }
+    }
+    if (data.error !== void 0) {
+      let data20 = data.error;
+      if (typeof data20 === "string") {
+        if (func3(data20) > 1e3) {
+          const err62 = { instancePath: instancePath + "/error", schemaPath: "#/oneOf/1/properties/error/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+          if (vErrors === null) {
+            vErrors = [err62];
+          } else {
+            vErrors.push(err62);
+          }
+          errors++;
+        }
+      } else {
+        const err63 = { instancePath: instancePath + "/error", schemaPath: "#/oneOf/1/properties/error/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err63];
+        } else {
+          vErrors.push(err63);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err64 = { instancePath, schemaPath: "#/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err64];
+    } else {
+      vErrors.push(err64);
+    }
+    errors++;
+  }
+  var _valid0 = _errs41 === errors;
+  if (_valid0 && valid0) {
+    valid0 = false;
+    passing0 = [passing0, 1];
+  } else {
+    if (_valid0) {
+      valid0 = true;
+      passing0 = 1;
+    }
+  }
+  if (!valid0) {
+    const err65 = { instancePath, schemaPath: "#/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
+    if (vErrors === null) {
+      vErrors = [err65];
+    } else {
+      vErrors.push(err65);
+    }
+    errors++;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
+  }
+  validate122.errors = vErrors;
+  return errors === 0;
+}
+var pattern32 = new RegExp("^\\d+\\.\\d$", "u");
+function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.name === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.names === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "names" }, message: "must have required property 'names'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.requested === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "requested" }, message: "must have required property 'requested'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.state === void 0) {
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "state" }, message: "must have required property 'state'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.files === void 0) {
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.exposure === void 0) {
+      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "exposure" }, message: "must have required property 'exposure'" };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.level === void 0) {
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "level" }, message: "must have required property 'level'" };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.rows === void 0) {
+      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "rows" }, message: "must have required property 'rows'" };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.error === void 0) {
+      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func22.call(schema12.properties, key0)) {
+        const err9 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== void 0) {
+      let data0 = data.name;
+      if (typeof data0 === "string") {
+        if (func3(data0) > 256) {
+          const err10 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+        if (func3(data0) < 1) {
+          const err11 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      } else {
+        const err12 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.names !== void 0) {
+      let data1 = data.names;
+      if (Array.isArray(data1)) {
+        if (data1.length > 1e3) {
+          const err13 = { instancePath: instancePath + "/names", schemaPath: "#/properties/names/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+        const len0 = data1.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data2 = data1[i0];
+          if (typeof data2 === "string") {
+            if (func3(data2) > 256) {
+              const err14 = { instancePath: instancePath + "/names/" + i0, schemaPath: "#/properties/names/items/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+          } else {
+            const err15 = { instancePath: instancePath + "/names/" + i0, schemaPath: "#/properties/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err16 = { instancePath: instancePath + "/names", schemaPath: "#/properties/names/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+    if (data.requested !== void 0) {
+      if (typeof data.requested !== "boolean") {
+        const err17 = { instancePath: instancePath + "/requested", schemaPath: "#/properties/requested/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (data.state !== void 0) {
+      let data4 = data.state;
+      if (!(data4 === "loaded" || data4 === "masked" || data4 === "not-found" || data4 === "error")) {
+        const err18 = { instancePath: instancePath + "/state", schemaPath: "#/properties/state/enum", keyword: "enum", params: { allowedValues: schema12.properties.state.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
+    if (data.files !== void 0) {
+      let data5 = data.files;
+      if (Array.isArray(data5)) {
+        if (data5.length > 1e4) {
+          const err19 = { instancePath: instancePath + "/files", schemaPath: "#/properties/files/maxItems", keyword: "maxItems", params: { limit: 1e4 }, message: "must NOT have more than 10000 items" };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+        const len1 = data5.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          if (!validate122(data5[i1], { instancePath: instancePath + "/files/" + i1, parentData: data5, parentDataProperty: i1, rootData })) {
+            vErrors = vErrors === null ? validate122.errors : vErrors.concat(validate122.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err20 = { instancePath: instancePath + "/files", schemaPath: "#/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+    }
+    if (data.exposure !== void 0) {
+      let data7 = data.exposure;
+      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7)) && data7 !== null) {
+        const err21 = { instancePath: instancePath + "/exposure", schemaPath: "#/properties/exposure/type", keyword: "type", params: { type: schema12.properties.exposure.type }, message: "must be integer,null" };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+      if (typeof data7 == "number" && isFinite(data7)) {
+        if (data7 > 100 || isNaN(data7)) {
+          const err22 = { instancePath: instancePath + "/exposure", schemaPath: "#/properties/exposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+        if (data7 < 0 || isNaN(data7)) {
+          const err23 = { instancePath: instancePath + "/exposure", schemaPath: "#/properties/exposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+          if (vErrors === null) {
+            vErrors = [err23];
+          } else {
+            vErrors.push(err23);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.level !== void 0) {
+      let data8 = data.level;
+      if (typeof data8 !== "string" && data8 !== null) {
+        const err24 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/type", keyword: "type", params: { type: schema12.properties.level.type }, message: "must be string,null" };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+      if (typeof data8 === "string") {
+        if (func3(data8) > 100) {
+          const err25 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.rows !== void 0) {
+      let data9 = data.rows;
+      if (Array.isArray(data9)) {
+        if (data9.length > 1e3) {
+          const err26 = { instancePath: instancePath + "/rows", schemaPath: "#/properties/rows/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" };
+          if (vErrors === null) {
+            vErrors = [err26];
+          } else {
+            vErrors.push(err26);
+          }
+          errors++;
+        }
+        const len2 = data9.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          let data10 = data9[i2];
+          if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+            if (data10.field === void 0) {
+              const err27 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "field" }, message: "must have required property 'field'" };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+            if (data10.name === void 0) {
+              const err28 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+            if (data10.set === void 0) {
+              const err29 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "set" }, message: "must have required property 'set'" };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+            if (data10.description === void 0) {
+              const err30 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "description" }, message: "must have required property 'description'" };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+            if (data10.exposure === void 0) {
+              const err31 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "exposure" }, message: "must have required property 'exposure'" };
+              if (vErrors === null) {
+                vErrors = [err31];
+              } else {
+                vErrors.push(err31);
+              }
+              errors++;
+            }
+            for (const key1 in data10) {
+              if (!(key1 === "field" || key1 === "name" || key1 === "set" || key1 === "description" || key1 === "exposure")) {
+                const err32 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
+            }
+            if (data10.field !== void 0) {
+              let data11 = data10.field;
+              if (typeof data11 === "string") {
+                if (func3(data11) > 200) {
+                  const err33 = { instancePath: instancePath + "/rows/" + i2 + "/field", schemaPath: "#/definitions/row/properties/field/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err33];
+                  } else {
+                    vErrors.push(err33);
+                  }
+                  errors++;
+                }
+              } else {
+                const err34 = { instancePath: instancePath + "/rows/" + i2 + "/field", schemaPath: "#/definitions/row/properties/field/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err34];
+                } else {
+                  vErrors.push(err34);
+                }
+                errors++;
+              }
+            }
+            if (data10.name !== void 0) {
+              let data12 = data10.name;
+              if (typeof data12 === "string") {
+                if (func3(data12) > 300) {
+                  const err35 = { instancePath: instancePath + "/rows/" + i2 + "/name", schemaPath: "#/definitions/row/properties/name/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err35];
+                  } else {
+                    vErrors.push(err35);
+                  }
+                  errors++;
+                }
+              } else {
+                const err36 = { instancePath: instancePath + "/rows/" + i2 + "/name", schemaPath: "#/definitions/row/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err36];
+                } else {
+                  vErrors.push(err36);
+                }
+                errors++;
+              }
+            }
+            if (data10.set !== void 0) {
+              let data13 = data10.set;
+              if (typeof data13 !== "boolean" && data13 !== null) {
+                const err37 = { instancePath: instancePath + "/rows/" + i2 + "/set", schemaPath: "#/definitions/row/properties/set/type", keyword: "type", params: { type: schema152.properties.set.type }, message: "must be boolean,null" };
+                if (vErrors === null) {
+                  vErrors = [err37];
+                } else {
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+            }
+            if (data10.description !== void 0) {
+              let data14 = data10.description;
+              if (typeof data14 !== "string" && data14 !== null) {
+                const err38 = { instancePath: instancePath + "/rows/" + i2 + "/description", schemaPath: "#/definitions/row/properties/description/type", keyword: "type", params: { type: schema152.properties.description.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+              }
+              if (typeof data14 === "string") {
+                if (func3(data14) > 4e3) {
+                  const err39 = { instancePath: instancePath + "/rows/" + i2 + "/description", schemaPath: "#/definitions/row/properties/description/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err39];
+                  } else {
+                    vErrors.push(err39);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data10.exposure !== void 0) {
+              let data15 = data10.exposure;
+              if (typeof data15 !== "string" && data15 !== null) {
+                const err40 = { instancePath: instancePath + "/rows/" + i2 + "/exposure", schemaPath: "#/definitions/row/properties/exposure/type", keyword: "type", params: { type: schema152.properties.exposure.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err40];
+                } else {
+                  vErrors.push(err40);
+                }
+                errors++;
+              }
+              if (typeof data15 === "string") {
+                if (!pattern32.test(data15)) {
+                  const err41 = { instancePath: instancePath + "/rows/" + i2 + "/exposure", schemaPath: "#/definitions/row/properties/exposure/pattern", keyword: "pattern", params: { pattern: "^\\d+\\.\\d$" }, message: 'must match pattern "^\\d+\\.\\d$"' };
+                  if (vErrors === null) {
+                    vErrors = [err41];
+                  } else {
+                    vErrors.push(err41);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err42 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err42];
+            } else {
+              vErrors.push(err42);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err43 = { instancePath: instancePath + "/rows", schemaPath: "#/properties/rows/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err43];
+        } else {
+          vErrors.push(err43);
+        }
+        errors++;
+      }
+    }
+    if (data.error !== void 0) {
+      let data16 = data.error;
+      if (typeof data16 !== "string" && data16 !== null) {
+        const err44 = { instancePath: instancePath + "/error", schemaPath: "#/properties/error/type", keyword: "type", params: { type: schema12.properties.error.type }, message: "must be string,null" };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+      if (typeof data16 === "string") {
+        if (func3(data16) > 4e3) {
+          const err45 = { instancePath: instancePath + "/error", schemaPath: "#/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+          if (vErrors === null) {
+            vErrors = [err45];
+          } else {
+            vErrors.push(err45);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.systemdAnalyze !== void 0) {
+      let data17 = data.systemdAnalyze;
+      if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+        if (data17.exposure === void 0) {
+          const err46 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "exposure" }, message: "must have required property 'exposure'" };
+          if (vErrors === null) {
+            vErrors = [err46];
+          } else {
+            vErrors.push(err46);
+          }
+          errors++;
+        }
+        if (data17.error === void 0) {
+          const err47 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+          if (vErrors === null) {
+            vErrors = [err47];
+          } else {
+            vErrors.push(err47);
+          }
+          errors++;
+        }
+        if (data17.disagreements === void 0) {
+          const err48 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "disagreements" }, message: "must have required property 'disagreements'" };
+          if (vErrors === null) {
+            vErrors = [err48];
+          } else {
+            vErrors.push(err48);
+          }
+          errors++;
+        }
+        for (const key2 in data17) {
+          if (!(key2 === "exposure" || key2 === "error" || key2 === "disagreements")) {
+            const err49 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+        }
+        if (data17.exposure !== void 0) {
+          let data18 = data17.exposure;
+          if (!(typeof data18 == "number" && (!(data18 % 1) && !isNaN(data18)) && isFinite(data18)) && data18 !== null) {
+            const err50 = { instancePath: instancePath + "/systemdAnalyze/exposure", schemaPath: "#/properties/systemdAnalyze/properties/exposure/type", keyword: "type", params: { type: schema12.properties.systemdAnalyze.properties.exposure.type }, message: "must be integer,null" };
+            if (vErrors === null) {
+              vErrors = [err50];
+            } else {
+              vErrors.push(err50);
+            }
+            errors++;
+          }
+          if (typeof data18 == "number" && isFinite(data18)) {
+            if (data18 > 100 || isNaN(data18)) {
+              const err51 = { instancePath: instancePath + "/systemdAnalyze/exposure", schemaPath: "#/properties/systemdAnalyze/properties/exposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" };
+              if (vErrors === null) {
+                vErrors = [err51];
+              } else {
+                vErrors.push(err51);
+              }
+              errors++;
+            }
+            if (data18 < 0 || isNaN(data18)) {
+              const err52 = { instancePath: instancePath + "/systemdAnalyze/exposure", schemaPath: "#/properties/systemdAnalyze/properties/exposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err52];
+              } else {
+                vErrors.push(err52);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data17.error !== void 0) {
+          let data19 = data17.error;
+          if (typeof data19 !== "string" && data19 !== null) {
+            const err53 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/type", keyword: "type", params: { type: schema12.properties.systemdAnalyze.properties.error.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err53];
+            } else {
+              vErrors.push(err53);
+            }
+            errors++;
+          }
+          if (typeof data19 === "string") {
+            if (func3(data19) > 4e3) {
+              const err54 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data17.disagreements !== void 0) {
+          let data20 = data17.disagreements;
+          if (Array.isArray(data20)) {
+            if (data20.length > 1e3) {
+              const err55 = { instancePath: instancePath + "/systemdAnalyze/disagreements", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" };
+              if (vErrors === null) {
+                vErrors = [err55];
+              } else {
+                vErrors.push(err55);
+              }
+              errors++;
+            }
+            const len3 = data20.length;
+            for (let i3 = 0; i3 < len3; i3++) {
+              let data21 = data20[i3];
+              if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
+                if (data21.what === void 0) {
+                  const err56 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/required", keyword: "required", params: { missingProperty: "what" }, message: "must have required property 'what'" };
+                  if (vErrors === null) {
+                    vErrors = [err56];
+                  } else {
+                    vErrors.push(err56);
+                  }
+                  errors++;
+                }
+                if (data21.unitgate === void 0) {
+                  const err57 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/required", keyword: "required", params: { missingProperty: "unitgate" }, message: "must have required property 'unitgate'" };
+                  if (vErrors === null) {
+                    vErrors = [err57];
+                  } else {
+                    vErrors.push(err57);
+                  }
+                  errors++;
+                }
+                if (data21.systemd === void 0) {
+                  const err58 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/required", keyword: "required", params: { missingProperty: "systemd" }, message: "must have required property 'systemd'" };
+                  if (vErrors === null) {
+                    vErrors = [err58];
+                  } else {
+                    vErrors.push(err58);
+                  }
+                  errors++;
+                }
+                for (const key3 in data21) {
+                  if (!(key3 === "what" || key3 === "unitgate" || key3 === "systemd")) {
+                    const err59 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err59];
+                    } else {
+                      vErrors.push(err59);
+                    }
+                    errors++;
+                  }
+                }
+                if (data21.what !== void 0) {
+                  let data22 = data21.what;
+                  if (typeof data22 === "string") {
+                    if (func3(data22) > 300) {
+                      const err60 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/what", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/what/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err60];
+                      } else {
+                        vErrors.push(err60);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err61 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/what", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/what/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err61];
+                    } else {
+                      vErrors.push(err61);
+                    }
+                    errors++;
+                  }
+                }
+                if (data21.unitgate !== void 0) {
+                  let data23 = data21.unitgate;
+                  if (typeof data23 === "string") {
+                    if (func3(data23) > 4e3) {
+                      const err62 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/unitgate", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/unitgate/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err62];
+                      } else {
+                        vErrors.push(err62);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err63 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/unitgate", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/unitgate/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err63];
+                    } else {
+                      vErrors.push(err63);
+                    }
+                    errors++;
+                  }
+                }
+                if (data21.systemd !== void 0) {
+                  let data24 = data21.systemd;
+                  if (typeof data24 === "string") {
+                    if (func3(data24) > 4e3) {
+                      const err64 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/systemd", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/systemd/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err64];
+                      } else {
+                        vErrors.push(err64);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err65 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/systemd", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/systemd/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err65];
+                    } else {
+                      vErrors.push(err65);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err66 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err67 = { instancePath: instancePath + "/systemdAnalyze/disagreements", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err67];
+            } else {
+              vErrors.push(err67);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err68 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err68];
+        } else {
+          vErrors.push(err68);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err69 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err69];
+    } else {
+      vErrors.push(err69);
+    }
+    errors++;
+  }
+  validate11.errors = vErrors;
+  return errors === 0;
+}
+function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.schema === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "schema" }, message: "must have required property 'schema'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.tool === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tool" }, message: "must have required property 'tool'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.takenAt === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "takenAt" }, message: "must have required property 'takenAt'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.host === void 0) {
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.systemd === void 0) {
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "systemd" }, message: "must have required property 'systemd'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.unitTypes === void 0) {
+      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "unitTypes" }, message: "must have required property 'unitTypes'" };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.searchPath === void 0) {
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "searchPath" }, message: "must have required property 'searchPath'" };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.unreadableDirectories === void 0) {
+      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "unreadableDirectories" }, message: "must have required property 'unreadableDirectories'" };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.units === void 0) {
+      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "units" }, message: "must have required property 'units'" };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func22.call(schema11.properties, key0)) {
+        const err9 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.schema !== void 0) {
+      if ("unitgate-snapshot/1" !== data.schema) {
+        const err10 = { instancePath: instancePath + "/schema", schemaPath: "#/properties/schema/const", keyword: "const", params: { allowedValue: "unitgate-snapshot/1" }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.tool !== void 0) {
+      let data1 = data.tool;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.name === void 0) {
+          const err11 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+        if (data1.version === void 0) {
+          const err12 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'" };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+        for (const key1 in data1) {
+          if (!(key1 === "name" || key1 === "version")) {
+            const err13 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
+        if (data1.name !== void 0) {
+          if ("unitgate" !== data1.name) {
+            const err14 = { instancePath: instancePath + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "unitgate" }, message: "must be equal to constant" };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data1.version !== void 0) {
+          let data3 = data1.version;
+          if (typeof data3 === "string") {
+            if (func3(data3) > 100) {
+              const err15 = { instancePath: instancePath + "/tool/version", schemaPath: "#/properties/tool/properties/version/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/tool/version", schemaPath: "#/properties/tool/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err17 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (data.takenAt !== void 0) {
+      let data4 = data.takenAt;
+      if (typeof data4 === "string") {
+        if (func3(data4) > 40) {
+          const err18 = { instancePath: instancePath + "/takenAt", schemaPath: "#/properties/takenAt/maxLength", keyword: "maxLength", params: { limit: 40 }, message: "must NOT have more than 40 characters" };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+      } else {
+        const err19 = { instancePath: instancePath + "/takenAt", schemaPath: "#/properties/takenAt/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.host !== void 0) {
+      let data5 = data.host;
+      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+        if (data5.name === void 0) {
+          const err20 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+          if (vErrors === null) {
+            vErrors = [err20];
+          } else {
+            vErrors.push(err20);
+          }
+          errors++;
+        }
+        if (data5.root === void 0) {
+          const err21 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/required", keyword: "required", params: { missingProperty: "root" }, message: "must have required property 'root'" };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+        for (const key2 in data5) {
+          if (!(key2 === "name" || key2 === "root")) {
+            const err22 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data5.name !== void 0) {
+          let data6 = data5.name;
+          if (typeof data6 !== "string" && data6 !== null) {
+            const err23 = { instancePath: instancePath + "/host/name", schemaPath: "#/properties/host/properties/name/type", keyword: "type", params: { type: schema11.properties.host.properties.name.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          if (typeof data6 === "string") {
+            if (func3(data6) > 255) {
+              const err24 = { instancePath: instancePath + "/host/name", schemaPath: "#/properties/host/properties/name/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters" };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data5.root !== void 0) {
+          let data7 = data5.root;
+          if (typeof data7 === "string") {
+            if (func3(data7) > 4096) {
+              const err25 = { instancePath: instancePath + "/host/root", schemaPath: "#/properties/host/properties/root/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+          } else {
+            const err26 = { instancePath: instancePath + "/host/root", schemaPath: "#/properties/host/properties/root/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err27 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+    }
+    if (data.systemd !== void 0) {
+      let data8 = data.systemd;
+      if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+        if (data8.detected === void 0) {
+          const err28 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "detected" }, message: "must have required property 'detected'" };
+          if (vErrors === null) {
+            vErrors = [err28];
+          } else {
+            vErrors.push(err28);
+          }
+          errors++;
+        }
+        if (data8.scoredWith === void 0) {
+          const err29 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "scoredWith" }, message: "must have required property 'scoredWith'" };
+          if (vErrors === null) {
+            vErrors = [err29];
+          } else {
+            vErrors.push(err29);
+          }
+          errors++;
+        }
+        if (data8.differs === void 0) {
+          const err30 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "differs" }, message: "must have required property 'differs'" };
+          if (vErrors === null) {
+            vErrors = [err30];
+          } else {
+            vErrors.push(err30);
+          }
+          errors++;
+        }
+        if (data8.reason === void 0) {
+          const err31 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+          if (vErrors === null) {
+            vErrors = [err31];
+          } else {
+            vErrors.push(err31);
+          }
+          errors++;
+        }
+        for (const key3 in data8) {
+          if (!(key3 === "detected" || key3 === "scoredWith" || key3 === "differs" || key3 === "reason")) {
+            const err32 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+        if (data8.detected !== void 0) {
+          let data9 = data8.detected;
+          if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+            if (data9.major === void 0) {
+              const err33 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "major" }, message: "must have required property 'major'" };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+            if (data9.full === void 0) {
+              const err34 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "full" }, message: "must have required property 'full'" };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+            if (data9.source === void 0) {
+              const err35 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "source" }, message: "must have required property 'source'" };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+            if (data9.evidence === void 0) {
+              const err36 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "evidence" }, message: "must have required property 'evidence'" };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+            if (data9.notes === void 0) {
+              const err37 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "notes" }, message: "must have required property 'notes'" };
+              if (vErrors === null) {
+                vErrors = [err37];
+              } else {
+                vErrors.push(err37);
+              }
+              errors++;
+            }
+            for (const key4 in data9) {
+              if (!(key4 === "major" || key4 === "full" || key4 === "source" || key4 === "evidence" || key4 === "notes")) {
+                const err38 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+              }
+            }
+            if (data9.major !== void 0) {
+              let data10 = data9.major;
+              if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10)) && data10 !== null) {
+                const err39 = { instancePath: instancePath + "/systemd/detected/major", schemaPath: "#/properties/systemd/properties/detected/properties/major/type", keyword: "type", params: { type: schema11.properties.systemd.properties.detected.properties.major.type }, message: "must be integer,null" };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+              }
+              if (typeof data10 == "number" && isFinite(data10)) {
+                if (data10 < 1 || isNaN(data10)) {
+                  const err40 = { instancePath: instancePath + "/systemd/detected/major", schemaPath: "#/properties/systemd/properties/detected/properties/major/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data9.full !== void 0) {
+              let data11 = data9.full;
+              if (typeof data11 !== "string" && data11 !== null) {
+                const err41 = { instancePath: instancePath + "/systemd/detected/full", schemaPath: "#/properties/systemd/properties/detected/properties/full/type", keyword: "type", params: { type: schema11.properties.systemd.properties.detected.properties.full.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err41];
+                } else {
+                  vErrors.push(err41);
+                }
+                errors++;
+              }
+              if (typeof data11 === "string") {
+                if (func3(data11) > 200) {
+                  const err42 = { instancePath: instancePath + "/systemd/detected/full", schemaPath: "#/properties/systemd/properties/detected/properties/full/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err42];
+                  } else {
+                    vErrors.push(err42);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data9.source !== void 0) {
+              let data12 = data9.source;
+              if (!(data12 === "libsystemd-shared" || data12 === "dpkg-status" || data12 === "unknown")) {
+                const err43 = { instancePath: instancePath + "/systemd/detected/source", schemaPath: "#/properties/systemd/properties/detected/properties/source/enum", keyword: "enum", params: { allowedValues: schema11.properties.systemd.properties.detected.properties.source.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err43];
+                } else {
+                  vErrors.push(err43);
+                }
+                errors++;
+              }
+            }
+            if (data9.evidence !== void 0) {
+              let data13 = data9.evidence;
+              if (typeof data13 !== "string" && data13 !== null) {
+                const err44 = { instancePath: instancePath + "/systemd/detected/evidence", schemaPath: "#/properties/systemd/properties/detected/properties/evidence/type", keyword: "type", params: { type: schema11.properties.systemd.properties.detected.properties.evidence.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
+              }
+              if (typeof data13 === "string") {
+                if (func3(data13) > 4096) {
+                  const err45 = { instancePath: instancePath + "/systemd/detected/evidence", schemaPath: "#/properties/systemd/properties/detected/properties/evidence/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err45];
+                  } else {
+                    vErrors.push(err45);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data9.notes !== void 0) {
+              let data14 = data9.notes;
+              if (Array.isArray(data14)) {
+                if (data14.length > 100) {
+                  const err46 = { instancePath: instancePath + "/systemd/detected/notes", schemaPath: "#/properties/systemd/properties/detected/properties/notes/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items" };
+                  if (vErrors === null) {
+                    vErrors = [err46];
+                  } else {
+                    vErrors.push(err46);
+                  }
+                  errors++;
+                }
+                const len0 = data14.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data15 = data14[i0];
+                  if (typeof data15 === "string") {
+                    if (func3(data15) > 4096) {
+                      const err47 = { instancePath: instancePath + "/systemd/detected/notes/" + i0, schemaPath: "#/properties/systemd/properties/detected/properties/notes/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err47];
+                      } else {
+                        vErrors.push(err47);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err48 = { instancePath: instancePath + "/systemd/detected/notes/" + i0, schemaPath: "#/properties/systemd/properties/detected/properties/notes/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err48];
+                    } else {
+                      vErrors.push(err48);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err49 = { instancePath: instancePath + "/systemd/detected/notes", schemaPath: "#/properties/systemd/properties/detected/properties/notes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err49];
+                } else {
+                  vErrors.push(err49);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err50 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err50];
+            } else {
+              vErrors.push(err50);
+            }
+            errors++;
+          }
+        }
+        if (data8.scoredWith !== void 0) {
+          let data16 = data8.scoredWith;
+          if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16))) {
+            const err51 = { instancePath: instancePath + "/systemd/scoredWith", schemaPath: "#/properties/systemd/properties/scoredWith/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err51];
+            } else {
+              vErrors.push(err51);
+            }
+            errors++;
+          }
+          if (typeof data16 == "number" && isFinite(data16)) {
+            if (data16 < 1 || isNaN(data16)) {
+              const err52 = { instancePath: instancePath + "/systemd/scoredWith", schemaPath: "#/properties/systemd/properties/scoredWith/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+              if (vErrors === null) {
+                vErrors = [err52];
+              } else {
+                vErrors.push(err52);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data8.differs !== void 0) {
+          if (typeof data8.differs !== "boolean") {
+            const err53 = { instancePath: instancePath + "/systemd/differs", schemaPath: "#/properties/systemd/properties/differs/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+            if (vErrors === null) {
+              vErrors = [err53];
+            } else {
+              vErrors.push(err53);
+            }
+            errors++;
+          }
+        }
+        if (data8.reason !== void 0) {
+          let data18 = data8.reason;
+          if (typeof data18 === "string") {
+            if (func3(data18) > 1e3) {
+              const err54 = { instancePath: instancePath + "/systemd/reason", schemaPath: "#/properties/systemd/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+          } else {
+            const err55 = { instancePath: instancePath + "/systemd/reason", schemaPath: "#/properties/systemd/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err55];
+            } else {
+              vErrors.push(err55);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err56 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err56];
+        } else {
+          vErrors.push(err56);
+        }
+        errors++;
+      }
+    }
+    if (data.unitTypes !== void 0) {
+      let data19 = data.unitTypes;
+      if (Array.isArray(data19)) {
+        if (data19.length > 20) {
+          const err57 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items" };
+          if (vErrors === null) {
+            vErrors = [err57];
+          } else {
+            vErrors.push(err57);
+          }
+          errors++;
+        }
+        const len1 = data19.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data20 = data19[i1];
+          if (typeof data20 === "string") {
+            if (!pattern02.test(data20)) {
+              const err58 = { instancePath: instancePath + "/unitTypes/" + i1, schemaPath: "#/properties/unitTypes/items/pattern", keyword: "pattern", params: { pattern: "^\\.[a-z]+$" }, message: 'must match pattern "^\\.[a-z]+$"' };
+              if (vErrors === null) {
+                vErrors = [err58];
+              } else {
+                vErrors.push(err58);
+              }
+              errors++;
+            }
+          } else {
+            const err59 = { instancePath: instancePath + "/unitTypes/" + i1, schemaPath: "#/properties/unitTypes/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err59];
+            } else {
+              vErrors.push(err59);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err60 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err60];
+        } else {
+          vErrors.push(err60);
+        }
+        errors++;
+      }
+    }
+    if (data.searchPath !== void 0) {
+      let data21 = data.searchPath;
+      if (Array.isArray(data21)) {
+        if (data21.length > 100) {
+          const err61 = { instancePath: instancePath + "/searchPath", schemaPath: "#/properties/searchPath/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items" };
+          if (vErrors === null) {
+            vErrors = [err61];
+          } else {
+            vErrors.push(err61);
+          }
+          errors++;
+        }
+        const len2 = data21.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          let data22 = data21[i2];
+          if (typeof data22 === "string") {
+            if (func3(data22) > 4096) {
+              const err62 = { instancePath: instancePath + "/searchPath/" + i2, schemaPath: "#/properties/searchPath/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+              if (vErrors === null) {
+                vErrors = [err62];
+              } else {
+                vErrors.push(err62);
+              }
+              errors++;
+            }
+          } else {
+            const err63 = { instancePath: instancePath + "/searchPath/" + i2, schemaPath: "#/properties/searchPath/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err63];
+            } else {
+              vErrors.push(err63);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err64 = { instancePath: instancePath + "/searchPath", schemaPath: "#/properties/searchPath/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err64];
+        } else {
+          vErrors.push(err64);
+        }
+        errors++;
+      }
+    }
+    if (data.unreadableDirectories !== void 0) {
+      let data23 = data.unreadableDirectories;
+      if (Array.isArray(data23)) {
+        if (data23.length > 100) {
+          const err65 = { instancePath: instancePath + "/unreadableDirectories", schemaPath: "#/properties/unreadableDirectories/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items" };
+          if (vErrors === null) {
+            vErrors = [err65];
+          } else {
+            vErrors.push(err65);
+          }
+          errors++;
+        }
+        const len3 = data23.length;
+        for (let i3 = 0; i3 < len3; i3++) {
+          let data24 = data23[i3];
+          if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+            if (data24.path === void 0) {
+              const err66 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+              if (vErrors === null) {
+                vErrors = [err66];
+              } else {
+                vErrors.push(err66);
+              }
+              errors++;
+            }
+            if (data24.error === void 0) {
+              const err67 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+              if (vErrors === null) {
+                vErrors = [err67];
+              } else {
+                vErrors.push(err67);
+              }
+              errors++;
+            }
+            for (const key5 in data24) {
+              if (!(key5 === "path" || key5 === "error")) {
+                const err68 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
+                }
+                errors++;
+              }
+            }
+            if (data24.path !== void 0) {
+              let data25 = data24.path;
+              if (typeof data25 === "string") {
+                if (func3(data25) > 4096) {
+                  const err69 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/path", schemaPath: "#/properties/unreadableDirectories/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err69];
+                  } else {
+                    vErrors.push(err69);
+                  }
+                  errors++;
+                }
+              } else {
+                const err70 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/path", schemaPath: "#/properties/unreadableDirectories/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err70];
+                } else {
+                  vErrors.push(err70);
+                }
+                errors++;
+              }
+            }
+            if (data24.error !== void 0) {
+              let data26 = data24.error;
+              if (typeof data26 === "string") {
+                if (func3(data26) > 1e3) {
+                  const err71 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/error", schemaPath: "#/properties/unreadableDirectories/items/properties/error/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err71];
+                  } else {
+                    vErrors.push(err71);
+                  }
+                  errors++;
+                }
+              } else {
+                const err72 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/error", schemaPath: "#/properties/unreadableDirectories/items/properties/error/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err72];
+                } else {
+                  vErrors.push(err72);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err73 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err73];
+            } else {
+              vErrors.push(err73);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err74 = { instancePath: instancePath + "/unreadableDirectories", schemaPath: "#/properties/unreadableDirectories/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err74];
+        } else {
+          vErrors.push(err74);
+        }
+        errors++;
+      }
+    }
+    if (data.units !== void 0) {
+      let data27 = data.units;
+      if (Array.isArray(data27)) {
+        if (data27.length > 1e5) {
+          const err75 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/maxItems", keyword: "maxItems", params: { limit: 1e5 }, message: "must NOT have more than 100000 items" };
+          if (vErrors === null) {
+            vErrors = [err75];
+          } else {
+            vErrors.push(err75);
+          }
+          errors++;
+        }
+        const len4 = data27.length;
+        for (let i4 = 0; i4 < len4; i4++) {
+          if (!validate11(data27[i4], { instancePath: instancePath + "/units/" + i4, parentData: data27, parentDataProperty: i4, rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err76 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err76];
+        } else {
+          vErrors.push(err76);
+        }
+        errors++;
+      }
+    }
+    if (data.systemdAnalyze !== void 0) {
+      let data29 = data.systemdAnalyze;
+      if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+        if (data29.version === void 0) {
+          const err77 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'" };
+          if (vErrors === null) {
+            vErrors = [err77];
+          } else {
+            vErrors.push(err77);
+          }
+          errors++;
+        }
+        if (data29.error === void 0) {
+          const err78 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+          if (vErrors === null) {
+            vErrors = [err78];
+          } else {
+            vErrors.push(err78);
+          }
+          errors++;
+        }
+        for (const key6 in data29) {
+          if (!(key6 === "version" || key6 === "error")) {
+            const err79 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          }
+        }
+        if (data29.version !== void 0) {
+          let data30 = data29.version;
+          if (typeof data30 !== "string" && data30 !== null) {
+            const err80 = { instancePath: instancePath + "/systemdAnalyze/version", schemaPath: "#/properties/systemdAnalyze/properties/version/type", keyword: "type", params: { type: schema11.properties.systemdAnalyze.properties.version.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err80];
+            } else {
+              vErrors.push(err80);
+            }
+            errors++;
+          }
+          if (typeof data30 === "string") {
+            if (func3(data30) > 1e3) {
+              const err81 = { instancePath: instancePath + "/systemdAnalyze/version", schemaPath: "#/properties/systemdAnalyze/properties/version/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+              if (vErrors === null) {
+                vErrors = [err81];
+              } else {
+                vErrors.push(err81);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data29.error !== void 0) {
+          let data31 = data29.error;
+          if (typeof data31 !== "string" && data31 !== null) {
+            const err82 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/type", keyword: "type", params: { type: schema11.properties.systemdAnalyze.properties.error.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err82];
+            } else {
+              vErrors.push(err82);
+            }
+            errors++;
+          }
+          if (typeof data31 === "string") {
+            if (func3(data31) > 4e3) {
+              const err83 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+              if (vErrors === null) {
+                vErrors = [err83];
+              } else {
+                vErrors.push(err83);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err84 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err84];
+        } else {
+          vErrors.push(err84);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err85 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err85];
+    } else {
+      vErrors.push(err85);
+    }
+    errors++;
+  }
+  validate10.errors = vErrors;
+  return errors === 0;
+}
+
+// src/core/drift/parse-snapshot.ts
+var validateSnapshot = validate2;
+function pathOf(pointer2) {
+  if (pointer2 === "") return [];
+  return pointer2.slice(1).split("/").map((raw) => raw.replace(/~1/g, "/").replace(/~0/g, "~")).map((k) => /^\d+$/.test(k) ? Number(k) : k);
+}
+function mostTelling(errors) {
+  const concrete = errors.filter((e) => e.keyword !== "oneOf" && e.keyword !== "anyOf");
+  const pool = concrete.length > 0 ? concrete : errors;
+  return [...pool].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+}
+function describe(e) {
+  const path = pathOf(e.instancePath);
+  const params = e.params;
+  switch (e.keyword) {
+    case "additionalProperties":
+      return { path: [...path, String(params.additionalProperty)], message: "unknown key" };
+    case "required":
+      return { path, message: `missing required key '${String(params.missingProperty)}'` };
+    case "const":
+      return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case "enum":
+      return {
+        path,
+        message: `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`
+      };
+    default:
+      return { path, message: e.message ?? `fails the schema keyword '${e.keyword}'` };
+  }
+}
+function parseSnapshot(text, fileName) {
+  const fail3 = (path, message, line) => ({
+    ok: false,
+    message: `${fileName}${line !== void 0 ? `:${line}` : ""}: ${formatJsonPath(path)}: ${message}`
+  });
+  const parsed = parseJsonDocument(text);
+  if (!parsed.ok) return fail3([], `not valid JSON: ${parsed.message}`, parsed.position.line);
+  const { value, positions } = parsed.document;
+  const schema = value?.schema;
+  if (typeof value === "object" && value !== null && schema !== SNAPSHOT_FORMAT)
+    return fail3(
+      ["schema"],
+      `not a unitgate snapshot of this format (expected "${SNAPSHOT_FORMAT}", found ${JSON.stringify(schema ?? null)})`
+    );
+  if (!validateSnapshot(value)) {
+    const e = mostTelling(validateSnapshot.errors ?? []);
+    if (!e) return fail3([], "does not match the snapshot schema");
+    const d2 = describe(e);
+    return fail3(d2.path, d2.message, positions.get(formatJsonPath(d2.path))?.line);
+  }
+  const scored2 = value.systemd.scoredWith;
+  if (!isSupportedVersion(scored2))
+    return fail3(
+      ["systemd", "scoredWith"],
+      `scored for systemd ${scored2}, which this unitgate does not score (it scores ${SUPPORTED_VERSIONS.join(", ")})`
+    );
+  return { ok: true, snapshot: value };
+}
+
+// src/core/drift/compute-drift.ts
+var DRIFT_REPORT_FORMAT = "unitgate-drift/1";
+function repositoryUnits(input, version2, messages) {
+  const policy = { ...input.policy, systemdVersion: version2, assessorOverrides: /* @__PURE__ */ new Map() };
+  const out = /* @__PURE__ */ new Map();
+  for (const scored2 of scoreAll(input.repository, policy).values()) {
+    const name = scored2.locator.unitName;
+    const previous = out.get(name);
+    if (previous) {
+      const message = `${name} is defined more than once in the repository (${previous.scored.locator.repoPath}, ${scored2.locator.repoPath}): compared with ${previous.scored.locator.repoPath}`;
+      if (!messages.includes(message)) messages.push(message);
+      continue;
+    }
+    const side = scored2.side;
+    const texts = new Map(side.texts.map((t) => [t.path, t.text]));
+    const files = /* @__PURE__ */ new Map();
+    side.unit?.files.forEach((f, i) => {
+      const text = texts.get(f.file);
+      if (text === void 0 || i === 0 && side.unit?.fragmentPath === "") return;
+      files.set(fileKey(i === 0 ? "fragment" : "drop-in", f.file), { path: f.file, text });
+    });
+    out.set(name, { scored: scored2, files });
+  }
+  return out;
+}
+function directiveText(d2) {
+  return `[${d2.section}] ${d2.key}=${"value" in d2 ? d2.value : `sha256:${d2.valueSha256}`}`;
+}
+function addedDirectives(host, repo) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const d2 of repo) counts.set(directiveText(d2), (counts.get(directiveText(d2)) ?? 0) + 1);
+  return host.filter((d2) => {
+    const n = counts.get(directiveText(d2)) ?? 0;
+    if (n > 0) counts.set(directiveText(d2), n - 1);
+    return n === 0;
+  });
+}
+function isExpired(allowance, today) {
+  return allowance.expires !== void 0 && allowance.expires < today;
+}
+function computeDrift(input) {
+  const messages = [];
+  const failing = new Set(input.policy.drift.fail);
+  const differences = [];
+  const byRelease = /* @__PURE__ */ new Map();
+  const hosts = [];
+  for (const { fileName, snapshot } of input.snapshots) {
+    const host = snapshot.host.name ?? fileName;
+    const scoredWith = snapshot.systemd.scoredWith;
+    if (!isSupportedVersion(scoredWith)) throw new Error(`${fileName}: unsupported release ${scoredWith}`);
+    let repo = byRelease.get(scoredWith);
+    if (!repo) {
+      repo = repositoryUnits(input, scoredWith, messages);
+      byRelease.set(scoredWith, repo);
+    }
+    const add = (d2) => {
+      const difference = {
+        level: failing.has(d2.kind) ? "fail" : "warning",
+        snapshot: fileName,
+        host,
+        repoPath: null,
+        hostPath: null,
+        expected: null,
+        actual: null,
+        directives: [],
+        allowance: null,
+        ...d2
+      };
+      differences.push(difference);
+      return difference;
+    };
+    const detected = snapshot.systemd.detected;
+    const policyVersion = input.policy.systemdVersion;
+    if (detected.major !== policyVersion)
+      add({
+        kind: "version-difference",
+        unit: null,
+        message: detected.major === null ? `the host's systemd version is unknown (the policy assumes ${policyVersion}); scored for ${scoredWith}` : `the host runs systemd ${detected.full ?? detected.major} (${detected.source}), the policy assumes ${policyVersion}; scored for ${scoredWith}`,
+        expected: String(policyVersion),
+        actual: detected.major === null ? "unknown" : String(detected.major)
+      });
+    for (const dir of snapshot.unreadableDirectories)
+      add({
+        kind: "unreadable-file",
+        unit: null,
+        message: `the search directory ${dir.path} could not be listed on the host (${dir.error}): its units are unknown`,
+        hostPath: dir.path
+      });
+    const units = [];
+    const unknownUnits = [];
+    for (const unit2 of snapshot.units) {
+      const repoUnit = repo.get(unit2.name) ?? unit2.names.map((n) => repo.get(n)).find((u) => u !== void 0);
+      const repoPath = repoUnit?.scored.locator.repoPath ?? null;
+      const before = differences.length;
+      for (const f of unit2.files)
+        if (!f.readable)
+          add({
+            kind: "unreadable-file",
+            unit: unit2.name,
+            repoPath,
+            hostPath: f.path,
+            message: `${f.path} could not be read on the host (${f.error}): what it sets is unknown`
+          });
+      if (!repoUnit) {
+        unknownUnits.push(unit2.name);
+        continue;
+      }
+      compareUnit(unit2, repoUnit, repoPath, add, input.policy.drift.allowHostDropIns, input.today);
+      const side = repoUnit.scored.side;
+      units.push({
+        unit: unit2.name,
+        repoPath,
+        hostExposure: unit2.exposure,
+        predictedExposure: side.assessment?.exposure ?? null,
+        differences: differences.length - before
+      });
+    }
+    if (unknownUnits.length > 0)
+      add({
+        kind: "unknown-unit",
+        unit: null,
+        message: `${unknownUnits.length} unit${unknownUnits.length === 1 ? "" : "s"} of the host ${unknownUnits.length === 1 ? "is" : "are"} not defined in the repository: ${unknownUnits.join(", ")}`
+      });
+    hosts.push({
+      snapshot: fileName,
+      host,
+      takenAt: snapshot.takenAt,
+      systemd: {
+        detected: detected.major,
+        full: detected.full,
+        source: detected.source,
+        scoredWith,
+        policy: policyVersion
+      },
+      units,
+      unknownUnits
+    });
+  }
+  const counts = { fail: 0, warning: 0, allowed: 0 };
+  for (const d2 of differences) counts[d2.level]++;
+  return {
+    schema: DRIFT_REPORT_FORMAT,
+    ref: input.ref,
+    commit: input.commit ?? null,
+    policy: {
+      source: input.policy.source,
+      systemdVersion: input.policy.systemdVersion,
+      fail: [...input.policy.drift.fail]
+    },
+    result: counts.fail > 0 ? "drift" : "clean",
+    counts,
+    hosts,
+    differences,
+    messages
+  };
+}
+function driftFails(report) {
+  return report.differences.some((d2) => d2.level === "fail");
+}
+function compareUnit(unit2, repoUnit, repoPath, add, allowances, today) {
+  const side = repoUnit.scored.side;
+  const name = unit2.name;
+  const sections = UNIT_SECTIONS[parseUnitName(name)?.type ?? "service"];
+  if (unit2.state !== "loaded" || unit2.exposure === null) {
+    add({
+      kind: "unit-error",
+      unit: name,
+      repoPath,
+      message: `the unit did not load on the host (${unit2.state}): ${unit2.error ?? "no reason recorded"}`,
+      expected: side.assessment ? formatExposure(side.assessment.exposure) : null,
+      actual: unit2.state
+    });
+  } else if (!side.assessment) {
+    add({
+      kind: "unit-error",
+      unit: name,
+      repoPath,
+      message: `the repository's unit could not be scored (${side.error ?? "unknown reason"}), the host's scores ${formatExposure(unit2.exposure)}`,
+      actual: formatExposure(unit2.exposure)
+    });
+  } else {
+    const predicted = side.assessment.exposure;
+    if (unit2.exposure !== predicted)
+      add({
+        kind: unit2.exposure > predicted ? "exposure-increase" : "exposure-decrease",
+        unit: name,
+        repoPath,
+        message: `exposure on the host is ${formatExposure(unit2.exposure)}, the repository predicts ${formatExposure(predicted)}`,
+        expected: formatExposure(predicted),
+        actual: formatExposure(unit2.exposure)
+      });
+    const c = columnsOf(side.assessment);
+    const predictedRows = /* @__PURE__ */ new Map();
+    for (const index of c.order)
+      predictedRows.set(c.assessors[index]?.jsonField ?? "", c.exposure[index] ?? null);
+    for (const row of unit2.rows) {
+      if (!predictedRows.has(row.field)) continue;
+      const expected = predictedRows.get(row.field) ?? null;
+      if (Number(row.exposure ?? 0) > Number(expected ?? 0))
+        add({
+          kind: "row-worse",
+          unit: name,
+          repoPath,
+          message: `${row.name} is worse on the host (${row.exposure ?? "0.0"}, predicted ${expected ?? "0.0"}): ${row.description ?? ""}`,
+          expected: expected ?? "0.0",
+          actual: row.exposure ?? "0.0"
+        });
+    }
+  }
+  const hostKeys = /* @__PURE__ */ new Set();
+  for (const f of unit2.files) {
+    if (!f.readable) continue;
+    hostKeys.add(f.key);
+    const repoFile = repoUnit.files.get(f.key);
+    if (!repoFile) {
+      const allowance = f.role === "drop-in" ? allowances.find(
+        (a) => matchesGlob(a.match, f.path.replace(/^\/+/, "")) || matchesGlob(a.match, f.path)
+      ) : void 0;
+      const expired = allowance !== void 0 && isExpired(allowance, today);
+      const d2 = add({
+        kind: "host-only-file",
+        unit: name,
+        repoPath,
+        hostPath: f.path,
+        message: `${f.path} is on the host, not in the repository` + (f.directives.length > 0 ? `; it sets ${f.directives.map(directiveText).join(", ")}` : "; it sets nothing") + (allowance && !expired ? ` (accepted: ${allowance.reason})` : "") + (allowance && expired ? ` (its acceptance expired on ${allowance.expires})` : ""),
+        actual: f.sha256,
+        directives: f.directives,
+        allowance: allowance ?? null
+      });
+      if (allowance && !expired) d2.level = "allowed";
+      continue;
+    }
+    const expectedHash = sha256Hex(repoFile.text);
+    if (expectedHash !== f.sha256) {
+      const repoDirectives = fileDirectives(repoFile.text, repoFile.path, sections);
+      const added = addedDirectives(f.directives, repoDirectives);
+      const removed = addedDirectives(repoDirectives, f.directives);
+      add({
+        kind: "changed-file",
+        unit: name,
+        repoPath,
+        hostPath: f.path,
+        message: `${f.path} differs from ${repoFile.path}` + (added.length > 0 ? `; the host's sets ${added.map(directiveText).join(", ")}` : "") + (removed.length > 0 ? `; the host's lacks ${removed.map(directiveText).join(", ")}` : "") + (added.length === 0 && removed.length === 0 ? " (comments or layout only)" : ""),
+        expected: expectedHash,
+        actual: f.sha256,
+        directives: added
+      });
+    }
+  }
+  for (const [key, repoFile] of repoUnit.files)
+    if (!hostKeys.has(key) && !unit2.files.some((f) => f.key === key))
+      add({
+        kind: "missing-file",
+        unit: name,
+        repoPath,
+        message: `${repoFile.path} is in the repository, the host has no ${key === "fragment" ? "unit file" : key} for it`,
+        expected: sha256Hex(repoFile.text)
+      });
+  const asked = unit2.systemdAnalyze;
+  if (asked && (asked.error !== null || asked.disagreements.length > 0))
+    add({
+      kind: "engine-disagreement",
+      unit: name,
+      repoPath,
+      message: asked.error !== null ? `systemd-analyze on the host failed on the unit: ${asked.error}` : `systemd-analyze on the host disagrees with unitgate: ${asked.disagreements.map((d2) => `${d2.what} ${d2.systemd} (unitgate ${d2.unitgate})`).join("; ")}`
+    });
+}
+
+// src/core/drift/render-drift.ts
+var DRIFT_KIND_TITLES = {
+  "exposure-increase": "Exposure higher on the host than the repository predicts",
+  "exposure-decrease": "Exposure lower on the host than the repository predicts",
+  "row-worse": "An assessor row is worse on the host",
+  "host-only-file": "A unit file or drop-in only the host has",
+  "changed-file": "A unit file or drop-in whose content differs on the host",
+  "missing-file": "A file of the repository's unit that the host does not have",
+  "unreadable-file": "A file or directory the snapshot could not read",
+  "unit-error": "The unit did not load or score on the host",
+  "version-difference": "The host's systemd is not the policy's release",
+  "unknown-unit": "Units of the host that the repository does not define",
+  "engine-disagreement": "The real systemd-analyze disagrees with unitgate"
+};
+var LEVEL_WORD = { fail: "FAIL", warning: "warn", allowed: "allowed" };
+function where3(d2) {
+  return d2.unit === null ? d2.host : `${d2.host} ${d2.unit}`;
+}
+function summaryLine(report) {
+  const { fail: fail3, warning, allowed } = report.counts;
+  const verdict2 = report.result === "drift" ? "drift found" : "no failing drift";
+  return `${verdict2}: ${fail3} failing, ${warning} warning${warning === 1 ? "" : "s"}, ${allowed} allowed`;
+}
+function renderDriftText(report) {
+  const lines = [];
+  lines.push(
+    `unitgate drift: ${report.hosts.length} snapshot${report.hosts.length === 1 ? "" : "s"} against ${report.ref}${report.commit ? ` (${report.commit.slice(0, 12)})` : ""}, policy ${report.policy.source}`
+  );
+  for (const h of report.hosts) {
+    const version2 = h.systemd.detected === null ? "systemd unknown" : `systemd ${h.systemd.full ?? h.systemd.detected}`;
+    lines.push("", `${h.host} (${h.snapshot}; ${version2}, scored for ${h.systemd.scoredWith}):`);
+    for (const u of h.units) {
+      const exposure3 = (n) => n === null ? "-" : formatExposure(n);
+      lines.push(
+        `  ${u.differences === 0 ? "ok   " : "DRIFT"} ${u.unit}  host ${exposure3(u.hostExposure)}  predicted ${exposure3(u.predictedExposure)}  (${u.repoPath})`
+      );
+    }
+    for (const d2 of report.differences.filter((x) => x.snapshot === h.snapshot))
+      lines.push(
+        `  ${LEVEL_WORD[d2.level].padEnd(7)} ${d2.kind}: ${d2.unit !== null ? `${d2.unit}: ` : ""}${stripControls(d2.message)}`
+      );
+  }
+  for (const m of report.messages) lines.push("", `note: ${m}`);
+  lines.push("", summaryLine(report));
+  return lines.join("\n") + "\n";
+}
+function renderDriftMarkdown(report) {
+  const out = [];
+  const icon = report.result === "drift" ? "❌" : "✅";
+  out.push(`## ${icon} unitgate drift`, "");
+  out.push(
+    `${report.hosts.length} host snapshot${report.hosts.length === 1 ? "" : "s"} compared with ${inlineCode(report.ref)}${report.commit ? ` (${inlineCode(report.commit.slice(0, 12))})` : ""} under the policy ${inlineCode(report.policy.source)}: ${escapeMarkdown(summaryLine(report))}.`,
+    ""
+  );
+  out.push("| host | systemd | scored for | units compared | drifting units |", "|---|---|---|---|---|");
+  for (const h of report.hosts) {
+    const version2 = h.systemd.detected === null ? "unknown" : escapeMarkdown(h.systemd.full ?? String(h.systemd.detected));
+    const drifting = h.units.filter((u) => u.differences > 0).map((u) => inlineCode(u.unit));
+    out.push(
+      `| ${escapeMarkdown(h.host)} | ${version2} | ${h.systemd.scoredWith} | ${h.units.length} | ${drifting.join(", ") || "–"} |`
+    );
+  }
+  out.push("");
+  if (report.differences.length > 0) {
+    out.push("| level | kind | host | unit | what |", "|---|---|---|---|---|");
+    for (const d2 of report.differences)
+      out.push(
+        `| ${LEVEL_WORD[d2.level]} | ${d2.kind} | ${escapeMarkdown(d2.host)} | ${d2.unit !== null ? inlineCode(d2.unit) : "–"} | ${escapeMarkdown(stripControls(d2.message)).replace(/\|/g, "\\|")} |`
+      );
+    out.push("");
+  }
+  for (const m of report.messages) out.push(`> ${escapeMarkdown(m)}`, "");
+  out.push(
+    "> A drift report shows where hosts are weaker than the repository says: publish it only where the hosts' own configuration may be read."
+  );
+  return out.join("\n") + "\n";
+}
+function renderDriftJson(report) {
+  return JSON.stringify(report, null, 2) + "\n";
+}
+var SARIF_LEVEL = { fail: "error", warning: "warning", allowed: "note" };
+function renderDriftSarif(report, options) {
+  const rules = DRIFT_KINDS.map((kind) => ({
+    id: `drift/${kind}`,
+    name: kind.replace(/(^|-)([a-z])/g, (_m, _d, c) => c.toUpperCase()),
+    shortDescription: { text: DRIFT_KIND_TITLES[kind] },
+    fullDescription: { text: `${DRIFT_KIND_TITLES[kind]} (unitgate drift, difference kind \`${kind}\`).` },
+    helpUri: options.informationUri,
+    defaultConfiguration: { level: report.policy.fail.includes(kind) ? "error" : "warning" },
+    properties: { tags: ["security", "systemd", "drift"] }
+  }));
+  const results = report.differences.map((d2) => {
+    const ruleIndex = DRIFT_KINDS.indexOf(d2.kind);
+    const text = `${where3(d2)}: ${stripControls(d2.message)}`;
+    return {
+      ruleId: `drift/${d2.kind}`,
+      ruleIndex,
+      level: SARIF_LEVEL[d2.level],
+      message: { text },
+      ...d2.repoPath !== null ? {
+        locations: [
+          {
+            physicalLocation: {
+              artifactLocation: { uri: encodeUriPath(d2.repoPath), uriBaseId: SRCROOT },
+              region: { startLine: 1 }
+            }
+          }
+        ]
+      } : {},
+      partialFingerprints: {
+        "unitgate-drift/v1": sha256Hex(
+          [d2.kind, d2.host, d2.unit ?? "", d2.hostPath ?? "", d2.actual ?? ""].join("\0")
+        ).slice(0, 32)
+      },
+      ...d2.level === "allowed" && d2.allowance ? { suppressions: [{ kind: "external", status: "accepted", justification: d2.allowance.reason }] } : {},
+      properties: {
+        host: d2.host,
+        snapshot: d2.snapshot,
+        unit: d2.unit,
+        hostPath: d2.hostPath,
+        expected: d2.expected,
+        actual: d2.actual
+      }
+    };
+  });
+  const log = {
+    $schema: SARIF_SCHEMA_URI,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "unitgate",
+            version: options.toolVersion,
+            informationUri: options.informationUri,
+            rules
+          }
+        },
+        automationDetails: { id: `${options.category ?? "unitgate-drift"}/` },
+        originalUriBaseIds: { [SRCROOT]: { description: { text: "The repository root." } } },
+        results
+      }
+    ]
+  };
+  return JSON.stringify(log, null, 2) + "\n";
+}
+
+// src/cli/drift-command.ts
+var MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
+function readSnapshot(path, shown) {
+  try {
+    const st = (0, import_node_fs9.lstatSync)(path);
+    if (!st.isFile()) return { error: `${shown}: not a regular file` };
+    if (st.size > MAX_SNAPSHOT_BYTES) return { error: `${shown}: larger than ${MAX_SNAPSHOT_BYTES} bytes` };
+    const parsed = parseSnapshot((0, import_node_fs9.readFileSync)(path, "utf8"), shown);
+    return parsed.ok ? { snapshot: parsed.snapshot } : { error: parsed.message };
+  } catch (e) {
+    return { error: `${shown}: cannot be read: ${e.code ?? String(e)}` };
+  }
+}
+async function runDriftCommand(options, cwd) {
+  const fail3 = (message) => ({
+    exitCode: 2,
+    stdout: "",
+    stderr: `unitgate drift: ${message}
+`
+  });
+  if (options.snapshots.length === 0) return fail3("give at least one --snapshot FILE");
+  const snapshots = [];
+  for (const file of options.snapshots) {
+    const read = readSnapshot((0, import_node_path11.resolve)(cwd, file), file);
+    if ("error" in read) return fail3(read.error);
+    snapshots.push({ fileName: file, snapshot: read.snapshot });
+  }
+  let repoDir;
+  try {
+    repoDir = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    return fail3("not inside a git repository");
+  }
+  if (options.ref.startsWith("-")) return fail3(`--ref ${options.ref} is not a revision`);
+  try {
+    const commit = (await git(repoDir, ["rev-parse", "--verify", "--quiet", `${options.ref}^{commit}`], {
+      allowFailure: true
+    })).trim();
+    if (commit === "") return fail3(`--ref ${options.ref} names no commit of this repository`);
+    const findings = [];
+    const requested = options.policy !== void 0 ? (0, import_node_path11.relative)(repoDir, (0, import_node_path11.resolve)(cwd, options.policy)) : "";
+    const governing = await readGoverningPolicy(
+      repoDir,
+      requested.split(import_node_path11.sep).join("/"),
+      commit,
+      false,
+      findings
+    );
+    const repository = await commitSource(repoDir, commit);
+    const report = computeDrift({
+      snapshots,
+      repository,
+      ref: options.ref,
+      commit,
+      policy: governing.policy,
+      today: options.today
+    });
+    const stdout = options.format === "json" ? renderDriftJson(report) : options.format === "markdown" ? renderDriftMarkdown(report) : options.format === "sarif" ? renderDriftSarif(report, {
+      toolVersion: UNITGATE_VERSION,
+      informationUri: "https://github.com/unitgate/unitgate/blob/main/docs/drift.md"
+    }) : renderDriftText(report);
+    const stderr = [...findings.map((f) => f.message), `policy: ${governing.description}`].map((m) => `unitgate drift: ${m}
+`).join("");
+    return { exitCode: driftFails(report) ? 1 : 0, stdout, stderr: options.format === "text" ? "" : stderr };
+  } catch (e) {
+    if (e instanceof GitError || e instanceof ConfigError) return fail3(e.message);
+    throw e;
+  }
+}
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
   runCheckCommand,
+  runDriftCommand,
+  runSnapshotCommand,
   runSuggestCommand,
   runTrendCommand
 });

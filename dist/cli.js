@@ -18492,6 +18492,10 @@ function userManagerRelease(version2) {
   if (!r) USER_MANAGERS.set(version2, r = { ...systemdRelease(version2), scope: "user" });
   return r;
 }
+function listVersions(versions) {
+  if (versions.length <= 1) return versions.map(String).join("");
+  return `${versions.slice(0, -1).join(", ")} and ${String(versions[versions.length - 1])}`;
+}
 var RELEASES_WITHOUT_LIVE_ORACLE = SUPPORTED_VERSIONS.filter(
   (version2) => systemdRelease(version2).data.liveOracle === null
 );
@@ -25023,6 +25027,7 @@ function fromViolation(u, v, level, assessorFields, accepted) {
     ...v.cause !== void 0 ? { cause: v.cause } : {},
     message: v.message,
     ...v.fix ? { fix: v.fix } : {},
+    ...v.systemdVersions ? { systemdVersions: [...v.systemdVersions] } : {},
     ...accepted ? {
       acceptedBy: accepted.acceptedBy,
       note: accepted.note,
@@ -26114,7 +26119,8 @@ function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
         check: f.check,
         directives: f.directives,
         advisory: f.advisory,
-        weight: f.weight
+        weight: f.weight,
+        ...f.systemdVersions ? { systemdVersions: f.systemdVersions } : {}
       }
     };
     if (f.level === "notice")
@@ -26155,6 +26161,7 @@ function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
           result: verdict2.result,
           mode: verdict2.mode,
           systemdVersion: verdict2.systemdVersion,
+          ...verdict2.systemdVersions ? { systemdVersions: verdict2.systemdVersions } : {},
           ...verdict2.maxExposure !== void 0 ? { maxExposure: verdict2.maxExposure } : {}
         }
       }
@@ -26312,8 +26319,12 @@ function verdictCell(u, findings) {
 }
 function renderUnitRow(u, findings) {
   const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
-  const exposure2 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
-  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
+  const exposureOf = (r) => r.base && r.head ? `${exposureText(r.base)} → ${exposureText(r.head)}` : r.head ? `new → ${exposureText(r.head)}` : r.base ? `${exposureText(r.base)} → —` : "—";
+  const deltaOf = (r) => r.base && r.head ? signedExposure(r.head.exposure - r.base.exposure) : "—";
+  const perRelease = (of) => (u.releases ?? []).map((r) => `${of(r)} (${r.systemdVersion})`).join(" · ");
+  const several = (u.releases?.length ?? 0) > 1;
+  const exposure2 = several ? perRelease(exposureOf) : exposureOf(u);
+  const delta = several ? perRelease(deltaOf) : deltaOf(u);
   return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u, findings)} |`;
 }
 var UNIT_TABLE_HEADER = [
@@ -26400,10 +26411,11 @@ function renderHeadline(verdict2, all) {
   else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
   else title = "✅ unitgate: hardening gate passed";
   const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
+  const fleet = (verdict2.systemdVersions?.length ?? 0) > 1 ? verdict2.systemdVersions : void 0;
   const facts = [
     `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
-    `systemd ${verdict2.systemdVersion}`,
-    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
+    fleet ? `systemd ${listVersions(fleet)} (each unit scored on every one)` : `systemd ${verdict2.systemdVersion}`,
+    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**${fleet ? ` on systemd ${verdict2.systemdVersion}` : ""}` : "no unit scored",
     `${plural(verdict2.units.length, "unit")} checked`,
     ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
   ];
@@ -26541,7 +26553,8 @@ function violation(v) {
     advisory: v.advisory,
     weight: v.weight,
     location: where(v.location),
-    fix: jsonFix(fixForViolation(v))
+    fix: jsonFix(fixForViolation(v)),
+    ...v.systemdVersions ? { systemdVersions: [...v.systemdVersions] } : {}
   };
 }
 function finding(f) {
@@ -26557,7 +26570,8 @@ function finding(f) {
     level: f.level,
     message: f.message,
     fix: jsonFix(f.fix),
-    acceptedBy: f.acceptedBy ?? null
+    acceptedBy: f.acceptedBy ?? null,
+    ...f.systemdVersions ? { systemdVersions: [...f.systemdVersions] } : {}
   };
 }
 function runFinding(f) {
@@ -26610,7 +26624,15 @@ function unit(u) {
       acceptedBy: a.acceptedBy,
       pendingApproval: a.pendingApproval ?? null
     })),
-    changes: u.changes.map(change)
+    changes: u.changes.map(change),
+    ...u.releases ? {
+      releases: u.releases.map((r) => ({
+        systemdVersion: r.systemdVersion,
+        base: score(r.base),
+        head: score(r.head),
+        delta: r.base && r.head ? r.head.exposure - r.base.exposure : null
+      }))
+    } : {}
   };
 }
 function renderJsonReport(verdict2, meta, findings = collectFindings(verdict2)) {
@@ -26632,6 +26654,7 @@ function renderJsonReport(verdict2, meta, findings = collectFindings(verdict2)) 
     result: verdict2.result,
     mode: verdict2.mode,
     systemdVersion: verdict2.systemdVersion,
+    ...verdict2.systemdVersions ? { systemdVersions: [...verdict2.systemdVersions] } : {},
     maxExposure: verdict2.maxExposure === void 0 ? null : { ...exposure(verdict2.maxExposure), level: top?.head?.level ?? null },
     counts: {
       units: verdict2.units.length,
@@ -26888,9 +26911,10 @@ function unitDetails2(u, findings, options, open, latestExpiry) {
     violations.length > 0 ? plural2(violations.length, "violation") : "",
     accepted.length > 0 ? `${accepted.length} accepted` : ""
   ].filter(Boolean);
-  const exposure2 = u.base && u.head ? ` · ${formatExposure(u.base.exposure)} → ${formatExposure(u.head.exposure)} (${signedExposure(
-    u.head.exposure - u.base.exposure
+  const moved = (r) => r.base && r.head ? `${formatExposure(r.base.exposure)} → ${formatExposure(r.head.exposure)} (${signedExposure(
+    r.head.exposure - r.base.exposure
   )})` : "";
+  const exposure2 = (u.releases?.length ?? 0) > 1 ? (u.releases ?? []).filter((r) => r.base && r.head).map((r) => ` · ${r.systemdVersion}: ${moved(r)}`).join("") : u.base && u.head ? ` · ${moved(u)}` : "";
   const summary = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS2))}</code>${escapeHtml(
     exposure2
   )} — ${counts.join(", ")}`;
@@ -27404,7 +27428,15 @@ function buildProgram(cli, result, pending) {
   program2.command("trend").description(
     "Show each unit's exposure across the last release tags and HEAD, computed from git history: every tag is scored as the gate scores it (under the policy committed there), labelled with its systemd version."
   ).argument("[paths...]", "only units whose files are these paths or lie under these directories").addOption(new Option("--tags <pattern>", "glob over tag names that mark releases").default("v*")).addOption(new Option("--limit <n>", "how many of the newest matching tags").default("10")).addOption(
-    new Option("--format <format>", "output: markdown, json or csv").choices(["markdown", "json", "csv"]).default("markdown")
+    new Option(
+      "--format <format>",
+      "output: markdown, json, csv, or html (a self-contained dashboard page)"
+    ).choices(["markdown", "json", "csv", "html"]).default("markdown")
+  ).addOption(new Option("--output <file>", "write the output to this file instead of standard output")).addOption(
+    new Option(
+      "--repository-url <url>",
+      "the repository's web address for the html format's file:line links (default: the origin remote's)"
+    )
   ).addOption(
     new Option(
       "--policy <file>",
@@ -27414,6 +27446,8 @@ function buildProgram(cli, result, pending) {
     const limit = Number(opts.limit);
     if (!/^\d+$/.test(opts.limit ?? "") || limit < 1 || limit > 1e3)
       throw new UsageError(`--limit takes a number of tags from 1 to 1000, not ${opts.limit}`);
+    if (opts.repositoryUrl !== void 0 && !/^https?:\/\/[^\s"'<>`@]+$/i.test(opts.repositoryUrl))
+      throw new UsageError(`--repository-url takes an http(s) address, not ${opts.repositoryUrl}`);
     pending.push(
       reviewCommands().runTrendCommand(
         {
@@ -27421,7 +27455,89 @@ function buildProgram(cli, result, pending) {
           tags: opts.tags ?? "v*",
           limit,
           format: opts.format ?? "markdown",
-          ...opts.policy !== void 0 ? { policy: opts.policy } : {}
+          ...opts.policy !== void 0 ? { policy: opts.policy } : {},
+          ...opts.output !== void 0 ? { output: opts.output } : {},
+          ...opts.repositoryUrl !== void 0 ? { repositoryUrl: opts.repositoryUrl } : {}
+        },
+        cli.cwd
+      ).then((r) => {
+        result.stdout += r.stdout;
+        result.stderr += r.stderr;
+        result.exitCode = r.exitCode;
+      })
+    );
+  });
+  program2.command("snapshot").description(
+    "Record what a host runs, as JSON (schemas/unitgate-snapshot-1.schema.json): every unit of the scanned types in systemd's search path (or the named ones), the files that define each with their sha256, size and directives (values that can carry a secret kept as their sha256 only), the systemd version read off the tree, and each unit's exposure and rows scored for the nearest supported release at or below it. Read-only; files it cannot read are recorded as unreadable, which `unitgate drift` fails on. The snapshot shows the host's weak spots: keep it private."
+  ).argument("[units...]", "unit names to record (with --only, no others; else in addition to the scan)").addOption(new Option("--root <dir>", "read the units of this root tree (a mounted image) instead of /")).addOption(new Option("--output <file>", "write the snapshot here (mode 0600) instead of stdout")).addOption(
+    new Option(
+      "--ask-systemd",
+      "also run the real `systemd-analyze security --offline=true --json=short` on each unit and record where it disagrees"
+    )
+  ).addOption(new Option("--only", "record only the units named on the command line")).addOption(
+    new Option("--host <name>", "the host's name in the snapshot (default: the root's /etc/hostname)")
+  ).addOption(
+    new Option("--types <suffixes>", "comma-separated unit file suffixes to scan for").default(".service")
+  ).addOption(
+    new Option(
+      "--systemd-version <version>",
+      `release to score for when the host's version cannot be read (${versionChoices(`default: ${DEFAULT_VERSION}`)})`
+    )
+  ).action((units, opts) => {
+    let fallbackVersion;
+    if (opts.systemdVersion !== void 0) {
+      const version2 = Number(opts.systemdVersion);
+      if (!isSupportedVersion(version2))
+        throw new UsageError(
+          `Unsupported --systemd-version=${String(opts.systemdVersion)}; choose one of ${SUPPORTED_VERSIONS.join(", ")}.`
+        );
+      fallbackVersion = version2;
+    }
+    const types = String(opts.types ?? ".service").split(",").map((t) => t.trim()).filter((t) => t !== "");
+    const bad = types.find((t) => !/^\.[a-z]+$/.test(t));
+    if (bad !== void 0 || types.length === 0)
+      throw new UsageError(
+        `--types takes unit file suffixes such as .service, not ${String(bad ?? opts.types)}`
+      );
+    if (opts.only === true && units.length === 0) throw new UsageError("--only needs unit names");
+    const r = reviewCommands().runSnapshotCommand(
+      {
+        units,
+        ...typeof opts.root === "string" ? { root: opts.root } : {},
+        ...typeof opts.output === "string" ? { output: opts.output } : {},
+        askSystemd: opts.askSystemd === true,
+        ...typeof opts.host === "string" ? { hostName: opts.host } : {},
+        unitTypes: types,
+        ...fallbackVersion !== void 0 ? { fallbackVersion } : {},
+        onlyRequested: opts.only === true,
+        takenAt: cli.now ?? (/* @__PURE__ */ new Date()).toISOString(),
+        env: cli.env
+      },
+      cli.cwd
+    );
+    result.stdout += r.stdout;
+    result.stderr += r.stderr;
+    result.exitCode = r.exitCode;
+  });
+  program2.command("drift").description(
+    "Compare host snapshots (`unitgate snapshot`) with the repository's units at a commit: exposure and row differences and their causes (host-only drop-ins, changed or unreadable files, another systemd version, units the repository does not define). Exit 1 when a difference fails the policy's `drift` rules, 0 when none does, 2 on errors. A drift report shows where hosts are weak: publish it with care."
+  ).requiredOption("--snapshot <files...>", "snapshot files, one per host").addOption(new Option("--ref <rev>", "the commit whose units and policy to compare with").default("HEAD")).addOption(
+    new Option(
+      "--policy <file>",
+      "policy file in the repository, read at --ref (default: .github/unitgate.json there, else the built-in baseline)"
+    )
+  ).addOption(
+    new Option("--format <format>", "output: text, json, markdown or sarif").choices(["text", "json", "markdown", "sarif"]).default("text")
+  ).action((opts) => {
+    const snapshots = Array.isArray(opts.snapshot) ? opts.snapshot : [];
+    pending.push(
+      reviewCommands().runDriftCommand(
+        {
+          snapshots,
+          ref: typeof opts.ref === "string" ? opts.ref : "HEAD",
+          ...typeof opts.policy === "string" ? { policy: opts.policy } : {},
+          format: typeof opts.format === "string" ? opts.format : "text",
+          today: cli.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
         },
         cli.cwd
       ).then((r) => {
@@ -27515,7 +27631,7 @@ function parseInto(argv, cli, pending) {
     if (argv[0] === "security") runSecurity(argv.slice(1), cli, program2, result);
     else program2.parse(argv, { from: "user" });
   } catch (e) {
-    const usageStatus = argv[0] === "check" ? 2 : 1;
+    const usageStatus = ["check", "snapshot", "drift"].includes(argv[0] ?? "") ? 2 : 1;
     if (e instanceof CommanderError) {
       result.exitCode = e.exitCode === 0 ? 0 : usageStatus;
     } else if (e instanceof UsageError) {

@@ -2262,11 +2262,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter3 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve3) {
-          resolve3(value);
+        return value instanceof P ? value : new P(function(resolve4) {
+          resolve4(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve3, reject) {
+      return new (P || (P = Promise))(function(resolve4, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -2282,7 +2282,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -2369,26 +2369,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve4) => __awaiter3(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve3(output.toString());
+              resolve4(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve4) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve3(Buffer.concat(chunks));
+              resolve4(Buffer.concat(chunks));
             });
           }));
         });
@@ -2596,14 +2596,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve3(res);
+                resolve4(res);
               }
             }
             this.requestRawWithCallback(info, data, callbackForResult);
@@ -2847,12 +2847,12 @@ var require_lib = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve3) => setTimeout(() => resolve3(), ms));
+          return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
         });
       }
       _processResponse(res, options) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve3, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve4, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -2860,7 +2860,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve3(response);
+              resolve4(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -2899,7 +2899,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve3(response);
+              resolve4(response);
             }
           }));
         });
@@ -3502,8 +3502,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve3, reject) {
-            return setTimeout(resolve3, t);
+          return new this.Promise(function(resolve4, reject) {
+            return setTimeout(resolve4, t);
           });
         }
         computePenalty() {
@@ -3714,15 +3714,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error, reject, resolve3, returned, task;
+          var args, cb, error, reject, resolve4, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve3, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve3(returned);
+                  return resolve4(returned);
                 };
               } catch (error1) {
                 error = error1;
@@ -3737,13 +3737,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve3;
-          resolve3 = reject = null;
+          var promise, reject, resolve4;
+          resolve4 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve3 = _resolve;
+            resolve4 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve3, reject });
+          this._queue.push({ task, args, resolve: resolve4, reject });
           this._tryToRun();
           return promise;
         }
@@ -4144,14 +4144,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at2;
               };
-              return new this.Promise((resolve3, reject) => {
+              return new this.Promise((resolve4, reject) => {
                 if (finished()) {
-                  return resolve3();
+                  return resolve4();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve3();
+                      return resolve4();
                     }
                   });
                 }
@@ -4244,9 +4244,9 @@ var require_light = __commonJS({
               options = parser$5.load(options, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve3, reject) {
+              return new this.Promise(function(resolve4, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve3)(args3);
+                  return (args3[0] != null ? reject : resolve4)(args3);
                 });
               });
             };
@@ -4517,11 +4517,11 @@ var import_os = require("os");
 var import_fs = require("fs");
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -4537,7 +4537,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -4839,12 +4839,204 @@ function setOutput(name, value) {
 }
 
 // src/main.ts
-var import_node_fs5 = require("node:fs");
-var import_node_path6 = require("node:path");
+var import_node_fs6 = require("node:fs");
+var import_node_path7 = require("node:path");
 
-// src/action/run.ts
-var import_node_fs4 = require("node:fs");
-var import_node_path5 = require("node:path");
+// src/core/policy/parse-json-document.ts
+var MAX_DEPTH = 256;
+var IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
+var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+function formatJsonPath(path) {
+  let out = "$";
+  for (const segment of path) {
+    if (typeof segment === "number") out += `[${segment}]`;
+    else out += IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
+  }
+  return out;
+}
+var JsonSyntaxError = class {
+  constructor(message, offset) {
+    this.message = message;
+    this.offset = offset;
+  }
+  message;
+  offset;
+};
+var Parser = class {
+  constructor(text2) {
+    this.text = text2;
+    for (let k = 0; k < text2.length; k++) if (text2.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
+  }
+  text;
+  i = 0;
+  lineStarts = [0];
+  positions = /* @__PURE__ */ new Map();
+  duplicateKeys = [];
+  position(offset) {
+    let lo = 0;
+    let hi = this.lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
+  }
+  parseDocument() {
+    this.skipWhitespace();
+    if (this.i >= this.text.length) throw new JsonSyntaxError("the file is empty; expected a JSON object", 0);
+    const value = this.parseValue([], 0, this.i);
+    this.skipWhitespace();
+    if (this.i < this.text.length) {
+      throw new JsonSyntaxError("unexpected content after the end of the JSON value", this.i);
+    }
+    return value;
+  }
+  skipWhitespace() {
+    while (this.i < this.text.length) {
+      const c = this.text[this.i];
+      if (c === " " || c === "	" || c === "\n" || c === "\r") this.i++;
+      else break;
+    }
+  }
+  unexpected(expected) {
+    const c = this.text[this.i];
+    if (c === void 0) throw new JsonSyntaxError(`unexpected end of file; expected ${expected}`, this.i);
+    if (c === "/") throw new JsonSyntaxError("comments are not allowed in JSON", this.i);
+    if (c === "'") throw new JsonSyntaxError('strings and keys need double quotes (") in JSON', this.i);
+    const shown = /[\x20-\x7e]/.test(c) ? `'${c}'` : `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
+    throw new JsonSyntaxError(`unexpected character ${shown}; expected ${expected}`, this.i);
+  }
+  /** `at` is where the position of this value is recorded (the key of an object member). */
+  parseValue(path, depth, at2) {
+    this.positions.set(formatJsonPath(path), this.position(at2));
+    const c = this.text[this.i];
+    if (c === "{" || c === "[") {
+      if (depth >= MAX_DEPTH) throw new JsonSyntaxError(`nested deeper than ${MAX_DEPTH} levels`, this.i);
+      return c === "{" ? this.parseObject(path, depth + 1) : this.parseArray(path, depth + 1);
+    }
+    if (c === '"') return this.parseString();
+    for (const [word, value] of [
+      ["true", true],
+      ["false", false],
+      ["null", null]
+    ]) {
+      if (this.text.startsWith(word, this.i)) {
+        this.i += word.length;
+        return value;
+      }
+    }
+    NUMBER.lastIndex = this.i;
+    const m = NUMBER.exec(this.text);
+    if (m) {
+      this.i += m[0].length;
+      return Number(m[0]);
+    }
+    return this.unexpected("a value");
+  }
+  parseObject(path, depth) {
+    const object = {};
+    const seen = /* @__PURE__ */ new Set();
+    this.i++;
+    this.skipWhitespace();
+    if (this.text[this.i] === "}") {
+      this.i++;
+      return object;
+    }
+    for (; ; ) {
+      if (this.text[this.i] !== '"') this.unexpected("a key in double quotes");
+      const keyOffset = this.i;
+      const key = this.parseString();
+      const memberPath = [...path, key];
+      if (seen.has(key)) {
+        this.duplicateKeys.push({ path: memberPath, position: this.position(keyOffset) });
+      }
+      seen.add(key);
+      this.skipWhitespace();
+      if (this.text[this.i] !== ":") this.unexpected(`':' after the key "${key}"`);
+      this.i++;
+      this.skipWhitespace();
+      Object.defineProperty(object, key, {
+        value: this.parseValue(memberPath, depth, keyOffset),
+        enumerable: true,
+        writable: true,
+        configurable: true
+      });
+      this.skipWhitespace();
+      if (this.text[this.i] === "}") {
+        this.i++;
+        return object;
+      }
+      if (this.text[this.i] !== ",") this.unexpected("',' or '}'");
+      const comma = this.i;
+      this.i++;
+      this.skipWhitespace();
+      if (this.text[this.i] === "}") throw new JsonSyntaxError("trailing comma before '}'", comma);
+    }
+  }
+  parseArray(path, depth) {
+    const array = [];
+    this.i++;
+    this.skipWhitespace();
+    if (this.text[this.i] === "]") {
+      this.i++;
+      return array;
+    }
+    for (; ; ) {
+      array.push(this.parseValue([...path, array.length], depth, this.i));
+      this.skipWhitespace();
+      if (this.text[this.i] === "]") {
+        this.i++;
+        return array;
+      }
+      if (this.text[this.i] !== ",") this.unexpected("',' or ']'");
+      const comma = this.i;
+      this.i++;
+      this.skipWhitespace();
+      if (this.text[this.i] === "]") throw new JsonSyntaxError("trailing comma before ']'", comma);
+    }
+  }
+  parseString() {
+    const start = this.i;
+    this.i++;
+    for (; ; ) {
+      const c = this.text[this.i];
+      if (c === void 0 || c === "\n" || c === "\r") {
+        throw new JsonSyntaxError("string not closed before the end of the line", start);
+      }
+      if (c === '"') break;
+      if (c === "\\") {
+        const e = this.text[this.i + 1] ?? "";
+        if (e === "u" && /^[0-9a-fA-F]{4}$/.test(this.text.slice(this.i + 2, this.i + 6))) this.i += 6;
+        else if ('"\\/bfnrt'.includes(e) && e !== "") this.i += 2;
+        else throw new JsonSyntaxError(`invalid escape sequence '\\${e}' in string`, this.i);
+        continue;
+      }
+      if (c < " ")
+        throw new JsonSyntaxError(
+          "control character in string; write it as an escape (\\t, \\u0000)",
+          this.i
+        );
+      this.i++;
+    }
+    this.i++;
+    return JSON.parse(this.text.slice(start, this.i));
+  }
+};
+function parseJsonDocument(text2) {
+  const body = text2.startsWith("\uFEFF") ? text2.slice(1) : text2;
+  const parser = new Parser(body);
+  try {
+    const value = parser.parseDocument();
+    return {
+      ok: true,
+      document: { value, positions: parser.positions, duplicateKeys: parser.duplicateKeys }
+    };
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    return { ok: false, message: e.message, position: parser.position(e.offset) };
+  }
+}
 
 // src/core/security/data/systemd-252.json
 var systemd_252_default = {
@@ -17077,1800 +17269,2716 @@ var PROFILES = /* @__PURE__ */ new Map();
 function systemdRelease(version2) {
   return PROFILES.get(version2);
 }
+function listVersions(versions) {
+  if (versions.length <= 1) return versions.map(String).join("");
+  return `${versions.slice(0, -1).join(", ")} and ${String(versions[versions.length - 1])}`;
+}
 var RELEASES_WITHOUT_LIVE_ORACLE = SUPPORTED_VERSIONS.filter(
   (version2) => systemdRelease(version2).data.liveOracle === null
 );
 
-// src/core/gate/findings.ts
-var NO_LOCATION = { file: "", line: 0, column: 0 };
-function ruleIdOf(kind, check, assessorFields) {
-  return kind === "regression-row" && assessorFields.has(check) ? `systemd/${check}` : `unitgate/${kind}`;
-}
-function fromViolation(u, v, level, assessorFields, accepted) {
-  return {
-    unit: u.path,
-    unitId: u.unitId,
-    file: v.location.file,
-    line: v.location.line,
-    column: v.location.column,
-    side: v.location.side ?? "head",
-    ...v.location.side === "base" && v.location.headAnchor ? { headAnchor: v.location.headAnchor } : {},
-    kind: v.kind,
-    check: v.check,
-    ruleId: ruleIdOf(v.kind, v.check, assessorFields),
-    directives: v.directives,
-    level,
-    advisory: v.advisory,
-    weight: v.weight,
-    ...v.cause !== void 0 ? { cause: v.cause } : {},
-    message: v.message,
-    ...v.fix ? { fix: v.fix } : {},
-    ...accepted ? {
-      acceptedBy: accepted.acceptedBy,
-      note: accepted.note,
-      ...accepted.pendingApproval !== void 0 ? { pendingApproval: accepted.pendingApproval } : {}
-    } : {}
-  };
-}
-var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
-function collectFindings(verdict2) {
-  const report = verdict2.mode === "report";
-  const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
-  const assessorFields = new Set(systemdRelease(version2).data.assessors.map((a) => a.jsonField));
-  const out = [];
-  for (const f of verdict2.runFindings ?? []) {
-    out.push({
-      unit: "",
-      unitId: "",
-      ...NO_LOCATION,
-      side: "head",
-      kind: f.kind,
-      check: f.kind,
-      ruleId: `unitgate/${f.kind}`,
-      directives: [],
-      level: report ? "warning" : f.level,
-      advisory: false,
-      weight: 0,
-      message: f.message
-    });
-  }
-  for (const u of verdict2.units) {
-    const unitFindings = [];
-    for (const v of u.violations)
-      unitFindings.push(fromViolation(u, v, v.advisory || report ? "warning" : "error", assessorFields));
-    for (const a of u.accepted) unitFindings.push(fromViolation(u, a.violation, "notice", assessorFields, a));
-    unitFindings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
-    out.push(...unitFindings);
-  }
-  return out;
-}
-function isUnitFinding(f) {
-  return f.unit !== "";
-}
-function findingsByUnit(findings) {
-  const by = /* @__PURE__ */ new Map();
-  for (const f of findings) {
-    if (!isUnitFinding(f)) continue;
-    const list = by.get(f.unit);
-    if (list) list.push(f);
-    else by.set(f.unit, [f]);
-  }
-  return by;
-}
-function locationOf(f) {
-  return {
-    file: f.file,
-    line: f.line,
-    column: f.column,
-    ...f.side === "base" ? { side: "base" } : {},
-    ...f.headAnchor ? { headAnchor: f.headAnchor } : {}
-  };
-}
-
-// src/core/security/assessor-knowledge.ts
-var ALWAYS_ASK = { takesAway: [], appliedWhenProfileForbids: false };
-var IP = ["AF_INET", "AF_INET6"];
-function flagRow(directive, flag, explanation, impliedBy = []) {
-  return {
-    reads: [directive, ...impliedBy],
-    flags: { [directive]: flag },
-    fix: { directives: [`${directive}=yes`], explanation }
-  };
-}
-function capabilityRow(...droppedBy) {
-  return {
-    reads: ["CapabilityBoundingSet", ...droppedBy],
-    fix: (row, data) => {
-      const names = (row.capabilityBits ?? []).map((bit) => capabilityName(bit, data));
-      return {
-        directives: [`CapabilityBoundingSet=~${names.join(" ")}`],
-        explanation: `Drops ${names.join(", ")} from the capability bounding set; if the service really needs ${names.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
-      };
-    }
-  };
-}
-function capabilityName(bit, data) {
-  const name = Object.keys(data.capabilities).find((n) => data.capabilities[n] === bit);
-  if (name === void 0) throw new Error(`systemd ${data.version} has no capability ${bit}`);
-  return name;
-}
-var NAMESPACE_ROW = {
-  reads: ["RestrictNamespaces"],
-  fix: (row) => ({
-    directives: [`RestrictNamespaces=~${row.namespace ?? ""}`],
-    explanation: `Forbids the service to create ${row.namespace ?? ""} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
-  })
-};
-var SYSCALL_FILTER_ROW = {
-  reads: ["SystemCallFilter"],
-  fix: (row) => ({
-    directives: [`SystemCallFilter=~${row.syscallGroup ?? ""}`],
-    explanation: `Denies the ${row.syscallGroup ?? ""} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
-  })
-};
-var SYSTEM_SERVICE_FILTER_ROW = {
-  reads: ["SystemCallFilter"],
-  fix: {
-    directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
-    explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
-  }
-};
-function addressFamilyRow(families, explanation, judgement) {
-  return {
-    reads: ["RestrictAddressFamilies"],
-    fix: { directives: [`RestrictAddressFamilies=~${families}`], explanation },
-    ...judgement ? { judgement } : {}
-  };
-}
-var KNOWLEDGE = {
-  UserOrDynamicUser: {
-    reads: ["User", "DynamicUser"],
-    flags: { DynamicUser: (s) => s.dynamicUser },
-    fix: {
-      directives: ["DynamicUser=yes"],
-      explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
-    },
-    judgement: ALWAYS_ASK
-  },
-  SupplementaryGroups: {
-    reads: ["SupplementaryGroups", "User", "DynamicUser"],
-    fix: {
-      directives: ["SupplementaryGroups="],
-      explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
-    }
-  },
-  PrivateDevices: flagRow(
-    "PrivateDevices",
-    (s) => s.privateDevices,
-    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
-  ),
-  PrivateMounts: flagRow(
-    "PrivateMounts",
-    (s) => s.privateMounts !== false,
-    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
-  ),
-  PrivateNetwork: {
-    ...flagRow(
-      "PrivateNetwork",
-      (s) => s.privateNetwork,
-      "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
-    ),
-    judgement: { takesAway: IP, appliedWhenProfileForbids: true }
-  },
-  PrivateTmp: flagRow(
-    "PrivateTmp",
-    (s) => s.privateTmp !== "no",
-    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files.",
-    ["DynamicUser"]
-  ),
-  PrivateUsers: flagRow(
-    "PrivateUsers",
-    (s) => s.privateUsers !== "no",
-    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
-  ),
-  ProtectControlGroups: flagRow(
-    "ProtectControlGroups",
-    (s) => s.protectControlGroups !== "no",
-    "Makes the control group file system read-only for the service."
-  ),
-  ProtectKernelModules: flagRow(
-    "ProtectKernelModules",
-    (s) => s.protectKernelModules,
-    "Forbids loading kernel modules and hides their files from the service."
-  ),
-  ProtectKernelTunables: flagRow(
-    "ProtectKernelTunables",
-    (s) => s.protectKernelTunables,
-    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
-  ),
-  ProtectKernelLogs: flagRow(
-    "ProtectKernelLogs",
-    (s) => s.protectKernelLogs,
-    "Denies the service access to the kernel log ring buffer."
-  ),
-  ProtectClock: flagRow(
-    "ProtectClock",
-    (s) => s.protectClock,
-    "Denies the service writes to the system and hardware clock."
-  ),
-  ProtectHome: {
-    reads: ["ProtectHome", "DynamicUser"],
-    ranks: { ProtectHome: { of: (s) => s.protectHome, order: ["no", "read-only", "tmpfs", "yes"] } },
-    fix: {
-      directives: ["ProtectHome=yes"],
-      explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
-    }
-  },
-  ProtectHostname: flagRow(
-    "ProtectHostname",
-    (s) => s.protectHostname !== "no",
-    "Stops the service from changing the host or domain name."
-  ),
-  ProtectSystem: {
-    reads: ["ProtectSystem", "DynamicUser"],
-    ranks: {
-      ProtectSystem: { of: (s) => s.protectSystem, order: ["no", "yes", "full", "strict"] }
-    },
-    fix: {
-      directives: ["ProtectSystem=strict"],
-      explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
-    }
-  },
-  RootDirectoryOrRootImage: {
-    reads: ["RootDirectory", "RootImage"],
-    fix: {
-      directives: ["RootDirectory=/path/to/service/root"],
-      explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
-    },
-    judgement: ALWAYS_ASK,
-    placeholder: true
-  },
-  LockPersonality: flagRow(
-    "LockPersonality",
-    (s) => s.lockPersonality,
-    "Stops the service from switching its execution domain (personality())."
-  ),
-  MemoryDenyWriteExecute: flagRow(
-    "MemoryDenyWriteExecute",
-    (s) => s.memoryDenyWriteExecute,
-    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
-  ),
-  NoNewPrivileges: flagRow(
-    "NoNewPrivileges",
-    (s) => s.noNewPrivileges,
-    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities.",
-    ["DynamicUser"]
-  ),
-  CapabilityBoundingSet_CAP_SYS_ADMIN: capabilityRow(),
-  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_PTRACE: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_TIME: capabilityRow("ProtectClock"),
-  CapabilityBoundingSet_CAP_NET_ADMIN: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_RAWIO: capabilityRow("PrivateDevices"),
-  CapabilityBoundingSet_CAP_SYS_MODULE: capabilityRow("ProtectKernelModules"),
-  CapabilityBoundingSet_CAP_AUDIT: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYSLOG: capabilityRow("ProtectKernelLogs"),
-  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: capabilityRow(),
-  CapabilityBoundingSet_CAP_MKNOD: capabilityRow("PrivateDevices"),
-  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: capabilityRow(),
-  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: capabilityRow(),
-  CapabilityBoundingSet_CAP_KILL: capabilityRow(),
-  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
-  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_BOOT: capabilityRow(),
-  CapabilityBoundingSet_CAP_MAC: capabilityRow(),
-  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: capabilityRow(),
-  CapabilityBoundingSet_CAP_IPC_LOCK: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_CHROOT: capabilityRow(),
-  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: capabilityRow(),
-  CapabilityBoundingSet_CAP_WAKE_ALARM: capabilityRow("ProtectClock"),
-  CapabilityBoundingSet_CAP_LEASE: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: capabilityRow(),
-  CapabilityBoundingSet_CAP_SYS_PACCT: capabilityRow(),
-  CapabilityBoundingSet_CAP_BPF: capabilityRow(),
-  UMask: {
-    reads: ["UMask"],
-    fix: {
-      directives: ["UMask=0077"],
-      explanation: "Makes files the service creates readable and writable by its own user only."
-    }
-  },
-  KeyringMode: {
-    reads: ["KeyringMode"],
-    ranks: {
-      KeyringMode: { of: (s) => s.keyringMode, order: ["shared", "inherit", "private"] }
-    },
-    fix: {
-      directives: ["KeyringMode=private"],
-      explanation: "Gives the service its own kernel session keyring, not linked to any other."
-    }
-  },
-  ProtectProc: {
-    reads: ["ProtectProc"],
-    ranks: {
-      ProtectProc: {
-        of: (s) => s.protectProc,
-        order: ["default", "noaccess", "ptraceable", "invisible"]
+// src/core/drift/snapshot-validator.generated.ts
+var validate = validate10;
+var schema11 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/unitgate/unitgate/blob/main/schemas/unitgate-snapshot-1.schema.json", "title": "unitgate snapshot, version 1", "description": "What `unitgate snapshot` records about one host: its systemd units, the files that define each (content hashes, sizes and directives, with secret-bearing values replaced by their sha256), the host's systemd version and the release the units were scored for, each unit's exposure and assessor rows, and what could not be read. `unitgate drift` compares snapshots with the repository. Fields are only ever added within `unitgate-snapshot/1`; a breaking change makes `unitgate-snapshot/2`. A snapshot shows a host's weak spots: keep it where the host's own configuration is kept.", "type": "object", "additionalProperties": false, "required": ["schema", "tool", "takenAt", "host", "systemd", "unitTypes", "searchPath", "unreadableDirectories", "units"], "properties": { "schema": { "description": "The format and its major version.", "const": "unitgate-snapshot/1" }, "tool": { "type": "object", "additionalProperties": false, "required": ["name", "version"], "properties": { "name": { "const": "unitgate" }, "version": { "type": "string", "maxLength": 100 } } }, "takenAt": { "description": "When the snapshot was taken (ISO 8601).", "type": "string", "maxLength": 40 }, "host": { "type": "object", "additionalProperties": false, "required": ["name", "root"], "properties": { "name": { "description": "The host's name (`--host`, else the root's /etc/hostname), or null.", "type": ["string", "null"], "maxLength": 255 }, "root": { "description": "The directory the units were read from (`/` on the host itself).", "type": "string", "maxLength": 4096 } } }, "systemd": { "type": "object", "additionalProperties": false, "required": ["detected", "scoredWith", "differs", "reason"], "properties": { "detected": { "type": "object", "additionalProperties": false, "required": ["major", "full", "source", "evidence", "notes"], "properties": { "major": { "description": "The host's systemd major version, or null when no source tells it.", "type": ["integer", "null"], "minimum": 1 }, "full": { "description": "The full version when a source gives one (`252.39-1~deb12u2`).", "type": ["string", "null"], "maxLength": 200 }, "source": { "description": "Where the version was read: the name of systemd's private library, dpkg's status database, or nowhere.", "enum": ["libsystemd-shared", "dpkg-status", "unknown"] }, "evidence": { "description": "The file (inside the root) that told the version.", "type": ["string", "null"], "maxLength": 4096 }, "notes": { "type": "array", "maxItems": 100, "items": { "type": "string", "maxLength": 4096 } } } }, "scoredWith": { "description": "The supported release the units were scored for.", "type": "integer", "minimum": 1 }, "differs": { "description": "The release scored for is not the host's version (or that version is unknown).", "type": "boolean" }, "reason": { "type": "string", "maxLength": 1e3 } } }, "unitTypes": { "type": "array", "maxItems": 20, "items": { "type": "string", "pattern": "^\\.[a-z]+$" } }, "searchPath": { "type": "array", "maxItems": 100, "items": { "type": "string", "maxLength": 4096 } }, "unreadableDirectories": { "description": "Directories of the search path that exist but could not be listed: the units in them are unknown.", "type": "array", "maxItems": 100, "items": { "type": "object", "additionalProperties": false, "required": ["path", "error"], "properties": { "path": { "type": "string", "maxLength": 4096 }, "error": { "type": "string", "maxLength": 1e3 } } } }, "units": { "type": "array", "maxItems": 1e5, "items": { "$ref": "#/definitions/unit" } }, "systemdAnalyze": { "description": "With `--ask-systemd`: the systemd-analyze that was asked (its `--version` line), or why none was.", "type": "object", "additionalProperties": false, "required": ["version", "error"], "properties": { "version": { "type": ["string", "null"], "maxLength": 1e3 }, "error": { "type": ["string", "null"], "maxLength": 4e3 } } } }, "definitions": { "unit": { "type": "object", "additionalProperties": false, "required": ["name", "names", "requested", "state", "files", "exposure", "level", "rows", "error"], "properties": { "name": { "description": "The unit name (a template carries the scored release's instance).", "type": "string", "minLength": 1, "maxLength": 256 }, "names": { "type": "array", "maxItems": 1e3, "items": { "type": "string", "maxLength": 256 } }, "requested": { "description": "Named on the command line.", "type": "boolean" }, "state": { "enum": ["loaded", "masked", "not-found", "error"] }, "files": { "type": "array", "maxItems": 1e4, "items": { "$ref": "#/definitions/file" } }, "exposure": { "description": "0…100 (systemd prints 9.6 for 96); null when not scored.", "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "level": { "type": ["string", "null"], "maxLength": 100 }, "rows": { "type": "array", "maxItems": 1e3, "items": { "$ref": "#/definitions/row" } }, "error": { "description": "Why the unit was not scored.", "type": ["string", "null"], "maxLength": 4e3 }, "systemdAnalyze": { "type": "object", "additionalProperties": false, "required": ["exposure", "error", "disagreements"], "properties": { "exposure": { "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "error": { "type": ["string", "null"], "maxLength": 4e3 }, "disagreements": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "additionalProperties": false, "required": ["what", "unitgate", "systemd"], "properties": { "what": { "type": "string", "maxLength": 300 }, "unitgate": { "type": "string", "maxLength": 4e3 }, "systemd": { "type": "string", "maxLength": 4e3 } } } } } } } }, "file": { "description": "A file that defines the unit: read (hash, size, directives) or not readable (why).", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "sha256", "size", "directives"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in"] }, "readable": { "const": true }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "size": { "type": "integer", "minimum": 0 }, "directives": { "type": "array", "maxItems": 1e5, "items": { "$ref": "#/definitions/directive" } } } }, { "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "error"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in", "drop-in-directory"] }, "readable": { "const": false }, "error": { "type": "string", "maxLength": 1e3 } } }] }, "directive": { "description": "One `Key=Value` line; for keys that can carry a secret, only the value's sha256.", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["section", "key", "line", "value"], "properties": { "section": { "type": "string", "maxLength": 300 }, "key": { "type": "string", "maxLength": 300 }, "line": { "type": "integer", "minimum": 1 }, "value": { "type": "string", "maxLength": 1048576 } } }, { "type": "object", "additionalProperties": false, "required": ["section", "key", "line", "valueSha256"], "properties": { "section": { "type": "string", "maxLength": 300 }, "key": { "type": "string", "maxLength": 300 }, "line": { "type": "integer", "minimum": 1 }, "valueSha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" } } }] }, "row": { "description": "An assessor row as `systemd-analyze security --json=short` prints it (`field` is its json_field).", "type": "object", "additionalProperties": false, "required": ["field", "name", "set", "description", "exposure"], "properties": { "field": { "type": "string", "maxLength": 200 }, "name": { "type": "string", "maxLength": 300 }, "set": { "type": ["boolean", "null"] }, "description": { "type": ["string", "null"], "maxLength": 4e3 }, "exposure": { "type": ["string", "null"], "pattern": "^\\d+\\.\\d$" } } } } };
+var func2 = Object.prototype.hasOwnProperty;
+var func3 = require_ucs2length().default;
+var pattern0 = new RegExp("^\\.[a-z]+$", "u");
+var schema12 = { "type": "object", "additionalProperties": false, "required": ["name", "names", "requested", "state", "files", "exposure", "level", "rows", "error"], "properties": { "name": { "description": "The unit name (a template carries the scored release's instance).", "type": "string", "minLength": 1, "maxLength": 256 }, "names": { "type": "array", "maxItems": 1e3, "items": { "type": "string", "maxLength": 256 } }, "requested": { "description": "Named on the command line.", "type": "boolean" }, "state": { "enum": ["loaded", "masked", "not-found", "error"] }, "files": { "type": "array", "maxItems": 1e4, "items": { "$ref": "#/definitions/file" } }, "exposure": { "description": "0…100 (systemd prints 9.6 for 96); null when not scored.", "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "level": { "type": ["string", "null"], "maxLength": 100 }, "rows": { "type": "array", "maxItems": 1e3, "items": { "$ref": "#/definitions/row" } }, "error": { "description": "Why the unit was not scored.", "type": ["string", "null"], "maxLength": 4e3 }, "systemdAnalyze": { "type": "object", "additionalProperties": false, "required": ["exposure", "error", "disagreements"], "properties": { "exposure": { "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "error": { "type": ["string", "null"], "maxLength": 4e3 }, "disagreements": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "additionalProperties": false, "required": ["what", "unitgate", "systemd"], "properties": { "what": { "type": "string", "maxLength": 300 }, "unitgate": { "type": "string", "maxLength": 4e3 }, "systemd": { "type": "string", "maxLength": 4e3 } } } } } } } };
+var schema15 = { "description": "An assessor row as `systemd-analyze security --json=short` prints it (`field` is its json_field).", "type": "object", "additionalProperties": false, "required": ["field", "name", "set", "description", "exposure"], "properties": { "field": { "type": "string", "maxLength": 200 }, "name": { "type": "string", "maxLength": 300 }, "set": { "type": ["boolean", "null"] }, "description": { "type": ["string", "null"], "maxLength": 4e3 }, "exposure": { "type": ["string", "null"], "pattern": "^\\d+\\.\\d$" } } };
+var schema13 = { "description": "A file that defines the unit: read (hash, size, directives) or not readable (why).", "oneOf": [{ "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "sha256", "size", "directives"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in"] }, "readable": { "const": true }, "sha256": { "type": "string", "pattern": "^[0-9a-f]{64}$" }, "size": { "type": "integer", "minimum": 0 }, "directives": { "type": "array", "maxItems": 1e5, "items": { "$ref": "#/definitions/directive" } } } }, { "type": "object", "additionalProperties": false, "required": ["path", "role", "key", "readable", "error"], "properties": { "path": { "description": "The path inside the root.", "type": "string", "maxLength": 4096 }, "key": { "description": "`fragment`, or `NAME.d/FILE.conf` for a drop-in (`NAME.d/` for a directory).", "type": "string", "maxLength": 600 }, "role": { "enum": ["fragment", "drop-in", "drop-in-directory"] }, "readable": { "const": false }, "error": { "type": "string", "maxLength": 1e3 } } }] };
+var pattern1 = new RegExp("^[0-9a-f]{64}$", "u");
+function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  let valid0 = false;
+  let passing0 = null;
+  const _errs1 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.path === void 0) {
+      const err0 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
       }
-    },
-    fix: {
-      directives: ["ProtectProc=invisible"],
-      explanation: "Hides the processes of other users in /proc from the service."
+      errors++;
     }
-  },
-  ProcSubset: {
-    reads: ["ProcSubset"],
-    ranks: { ProcSubset: { of: (s) => s.procSubset, order: ["all", "pid"] } },
-    fix: {
-      directives: ["ProcSubset=pid"],
-      explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
-    }
-  },
-  NotifyAccess: {
-    reads: ["NotifyAccess"],
-    ranks: {
-      NotifyAccess: { of: (s) => s.notifyAccess, order: ["all", "exec", "main", "none"] }
-    },
-    fix: {
-      directives: ["NotifyAccess=main"],
-      explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
-    }
-  },
-  RemoveIPC: flagRow(
-    "RemoveIPC",
-    (s) => s.removeIpc,
-    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops.",
-    ["User", "DynamicUser"]
-  ),
-  Delegate: {
-    reads: ["Delegate"],
-    flags: { Delegate: (s) => s.delegate },
-    fix: {
-      directives: ["Delegate=no"],
-      explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
-    }
-  },
-  RestrictRealtime: flagRow(
-    "RestrictRealtime",
-    (s) => s.restrictRealtime,
-    "Denies the service realtime scheduling, which could starve the system."
-  ),
-  RestrictSUIDSGID: flagRow(
-    "RestrictSUIDSGID",
-    (s) => s.restrictSuidSgid,
-    "Forbids the service to create setuid or setgid files.",
-    ["DynamicUser"]
-  ),
-  RestrictNamespaces_user: NAMESPACE_ROW,
-  RestrictNamespaces_mnt: NAMESPACE_ROW,
-  RestrictNamespaces_ipc: NAMESPACE_ROW,
-  RestrictNamespaces_pid: NAMESPACE_ROW,
-  RestrictNamespaces_cgroup: NAMESPACE_ROW,
-  RestrictNamespaces_net: NAMESPACE_ROW,
-  RestrictNamespaces_uts: NAMESPACE_ROW,
-  RestrictAddressFamilies_AF_INET_INET6: addressFamilyRow(
-    "AF_INET AF_INET6",
-    "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation).",
-    { takesAway: IP, appliedWhenProfileForbids: true }
-  ),
-  RestrictAddressFamilies_AF_UNIX: addressFamilyRow(
-    "AF_UNIX",
-    "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation.",
-    { takesAway: ["AF_UNIX"], appliedWhenProfileForbids: true }
-  ),
-  RestrictAddressFamilies_AF_NETLINK: addressFamilyRow(
-    "AF_NETLINK",
-    "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
-  ),
-  RestrictAddressFamilies_AF_PACKET: addressFamilyRow(
-    "AF_PACKET",
-    "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
-  ),
-  RestrictAddressFamilies_OTHER: {
-    reads: ["RestrictAddressFamilies"],
-    fix: {
-      directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
-      explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
-    }
-  },
-  SystemCallArchitectures: {
-    reads: ["SystemCallArchitectures"],
-    fix: {
-      directives: ["SystemCallArchitectures=native"],
-      explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
-    }
-  },
-  SystemCallFilter_swap: SYSCALL_FILTER_ROW,
-  SystemCallFilter_obsolete: SYSCALL_FILTER_ROW,
-  SystemCallFilter_clock: SYSCALL_FILTER_ROW,
-  SystemCallFilter_cpu_emulation: SYSCALL_FILTER_ROW,
-  SystemCallFilter_debug: SYSCALL_FILTER_ROW,
-  SystemCallFilter_mount: SYSCALL_FILTER_ROW,
-  SystemCallFilter_module: SYSCALL_FILTER_ROW,
-  SystemCallFilter_raw_io: SYSCALL_FILTER_ROW,
-  SystemCallFilter_reboot: SYSCALL_FILTER_ROW,
-  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER_ROW,
-  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER_ROW,
-  IPAddressDeny: {
-    reads: ["IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath"],
-    fix: {
-      directives: ["IPAddressDeny=any"],
-      explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
-    },
-    // Not applied even when the profile forbids IP sockets: IPAddressAllow= entries may be what it needs.
-    judgement: { takesAway: IP, appliedWhenProfileForbids: false }
-  },
-  DeviceAllow: {
-    reads: ["DevicePolicy", "DeviceAllow", "PrivateDevices", "ProtectClock", "RootImage"],
-    ranks: {
-      DevicePolicy: { of: (s) => s.devicePolicy ?? "auto", order: ["auto", "closed", "strict"] }
-    },
-    fix: {
-      directives: ["DevicePolicy=closed"],
-      explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
-    }
-  },
-  AmbientCapabilities: {
-    reads: ["AmbientCapabilities"],
-    fix: {
-      directives: ["AmbientCapabilities="],
-      explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
-    }
-  }
-};
-var KNOWN_ASSESSORS = Object.freeze(Object.keys(KNOWLEDGE));
-function knowledgeOf(jsonField) {
-  return Object.hasOwn(KNOWLEDGE, jsonField) ? KNOWLEDGE[jsonField] : void 0;
-}
-function directivesOfAssessor(a) {
-  const known = knowledgeOf(a.jsonField);
-  return known ? [...known.reads] : [a.name.split("=")[0]];
-}
-function newestRow(jsonField) {
-  for (const version2 of [...SUPPORTED_VERSIONS].reverse()) {
-    const data = systemdRelease(version2).data;
-    const row = data.assessors.find((a) => a.jsonField === jsonField);
-    if (row) return { row, data };
-  }
-  return void 0;
-}
-var FIXES = /* @__PURE__ */ new Map();
-function fixLinesOf(jsonField) {
-  if (!FIXES.has(jsonField)) {
-    const fix2 = knowledgeOf(jsonField)?.fix;
-    const found = newestRow(jsonField);
-    FIXES.set(jsonField, typeof fix2 === "function" ? found ? fix2(found.row, found.data) : void 0 : fix2);
-  }
-  return FIXES.get(jsonField);
-}
-var EFFECTIVE_FLAGS = Object.assign(
-  {},
-  ...Object.values(KNOWLEDGE).map((k) => k.flags ?? {})
-);
-var STRENGTH_ORDERS = Object.assign(
-  {},
-  ...Object.values(KNOWLEDGE).map((k) => k.ranks ?? {})
-);
-
-// src/core/unit/directive-key.ts
-var DIRECTIVE_KEY = /^[ \t]*([A-Za-z0-9_]+)[ \t]*=/;
-function directiveKey(line) {
-  return DIRECTIVE_KEY.exec(line)?.[1];
-}
-function lineKey(line) {
-  return directiveKey(line) ?? line;
-}
-
-// src/core/advice/fixes.ts
-var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
-  "AF_UNIX",
-  "AF_LOCAL",
-  "AF_FILE",
-  "AF_INET",
-  "AF_INET6",
-  "AF_NETLINK",
-  "AF_PACKET"
-]);
-function copy(fix2) {
-  return { directives: [...fix2.directives], explanation: fix2.explanation };
-}
-function fixForRow(jsonField, hint2) {
-  const fix2 = fixLinesOf(jsonField);
-  if (!fix2) return void 0;
-  if (jsonField === "RestrictAddressFamilies_OTHER" && hint2?.addressFamilies) {
-    const families = hint2.addressFamilies.filter((f) => NON_EXOTIC_FAMILIES.has(f));
-    if (families.length > 0) {
-      return {
-        directives: [`RestrictAddressFamilies=${families.join(" ")}`],
-        explanation: `An allow list of the families the profile allows; it must replace any deny-list (\`RestrictAddressFamilies=~…\`) line, which an allow list after it cannot undo.`
-      };
-    }
-  }
-  return copy(fix2);
-}
-function fixForViolation(violation3, hint2) {
-  if (violation3.fix) return violation3.fix.directives.length > 0 ? violation3.fix : void 0;
-  const row = fixForRow(violation3.check, hint2);
-  if (row) return row;
-  if (violation3.kind === "missing-directive" && violation3.check.includes("=")) {
-    return { directives: [violation3.check], explanation: `The profile requires \`${violation3.check}\`.` };
-  }
-  if (violation3.kind === "forbidden-capability" && /^CAP_[A-Z_]+$/.test(violation3.check)) {
-    return {
-      directives: [`CapabilityBoundingSet=~${violation3.check}`, `AmbientCapabilities=~${violation3.check}`],
-      explanation: `Drops ${violation3.check}, which the profile does not allow.`
-    };
-  }
-  if (violation3.kind === "forbidden-address-family" && /^AF_[A-Z0-9_]+$/.test(violation3.check)) {
-    return {
-      directives: [`RestrictAddressFamilies=~${violation3.check}`],
-      explanation: `Forbids ${violation3.check} sockets, which the profile does not allow.`
-    };
-  }
-  return violation3.fix;
-}
-function pasteRank(line) {
-  const value = line.slice(line.indexOf("=") + 1);
-  if (value === "") return 0;
-  return value.startsWith("~") ? 2 : 1;
-}
-function mergeFixes(fixes) {
-  const lines = [];
-  for (const f of fixes) for (const d2 of f.directives) if (!lines.includes(d2)) lines.push(d2);
-  const firstSeen = /* @__PURE__ */ new Map();
-  lines.forEach((l, i) => {
-    const key = lineKey(l);
-    if (!firstSeen.has(key)) firstSeen.set(key, i);
-  });
-  return lines.map((line, i) => ({ line, i, key: firstSeen.get(lineKey(line)) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
-}
-
-// src/core/report/escape-markdown.ts
-var ZWSP = "​";
-var INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-function stripControls(text2) {
-  return text2.replace(INVISIBLE, " ");
-}
-function neutralizeMentions(text2) {
-  return text2.replace(/@/g, `@${ZWSP}`);
-}
-var MARKDOWN_ESCAPES = {
-  "\\": "\\\\",
-  "`": "\\`",
-  "*": "\\*",
-  _: "\\_",
-  "[": "\\[",
-  "]": "\\]",
-  "|": "\\|",
-  "#": "\\#",
-  "~": "\\~",
-  $: "\\$",
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;"
-};
-var LINE_START = /^(\s*)([-+=]|\d+(?=[.)]))/;
-function escapeMarkdown(text2) {
-  let out = "";
-  for (const ch of neutralizeMentions(stripControls(text2))) out += MARKDOWN_ESCAPES[ch] ?? ch;
-  return out.replace(
-    LINE_START,
-    (_m, space, mark) => /^\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`
-  );
-}
-function longestRun(text2, ch) {
-  let best = 0;
-  let run2 = 0;
-  for (const c of text2) {
-    run2 = c === ch ? run2 + 1 : 0;
-    if (run2 > best) best = run2;
-  }
-  return best;
-}
-function inlineCode(text2, context3 = {}) {
-  let body = stripControls(text2);
-  if (context3.table) body = body.replace(/\\(?=\|)/g, `\\${ZWSP}`).replace(/\|/g, "\\|");
-  const fence = "`".repeat(longestRun(body, "`") + 1);
-  if (/^ *$/.test(body)) return `\`${body || " "}\``;
-  const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
-function codeBlock(lines, language = "", options = {}) {
-  const clean = (l) => options.keepTabs ? l.split("	").map(stripControls).join("	") : stripControls(l);
-  const body = lines.map(clean).join("\n");
-  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
-  return `${fence}${language}
-${body}
-${fence}`;
-}
-function escapeHtml(text2) {
-  return neutralizeMentions(stripControls(text2)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-function escapeMarkdownKeepingCode(text2, context3 = {}) {
-  const parts = text2.split("`");
-  let out = "";
-  for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    const closed = i % 2 === 1 && i < parts.length - 1;
-    if (closed) out += part === "" ? "\\`\\`" : inlineCode(part, context3);
-    else if (i % 2 === 1) out += escapeMarkdown("`" + part);
-    else out += escapeMarkdown(part);
-  }
-  return out;
-}
-function truncateText(text2, max) {
-  if (text2.length <= max) return text2;
-  let end = Math.max(0, max - 1);
-  const code = text2.charCodeAt(end - 1);
-  if (code >= 55296 && code <= 56319) end--;
-  return text2.slice(0, end) + "…";
-}
-var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-function encodeUriPath(path) {
-  return path.replace(LONE_SURROGATE, "�").split("/").map(
-    (segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%40/g, "@")
-  ).join("/");
-}
-
-// src/core/unit/utf8.ts
-var encoder = new TextEncoder();
-function utf8Length(s, from = 0, to = s.length) {
-  return encoder.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
-}
-function utf8LongerThan(s, max) {
-  if (s.length * 3 <= max) return false;
-  return utf8Length(s) > max;
-}
-
-// src/core/report/utf8.ts
-var encoder2 = new TextEncoder();
-function truncateUtf8(text2, maxBytes) {
-  if (utf8Length(text2) <= maxBytes) return text2;
-  const { read } = encoder2.encodeInto(text2, new Uint8Array(Math.max(0, maxBytes - 3)));
-  return text2.slice(0, read) + "…";
-}
-function utf8Bytes(text2) {
-  return Array.from(encoder2.encode(text2));
-}
-
-// src/core/gate/locations.ts
-function plain(a) {
-  return { file: a.file, line: a.line, column: a.column };
-}
-function headerOf(side2) {
-  const t = side2?.settings?.typeSection;
-  return t ? plain(t) : { file: side2?.path ?? "", line: 1, column: 1 };
-}
-function lastApplied(s, directives) {
-  let best;
-  for (const d2 of directives) {
-    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
-    if (!a) continue;
-    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
-  }
-  return best;
-}
-function headAnchorOf(base, head) {
-  const s = head?.settings;
-  if (!s || s.typeSection?.file === base.file) return headerOf(head);
-  const section = s.unitType.charAt(0).toUpperCase() + s.unitType.slice(1);
-  let anchor;
-  for (const list of s.provenance.values()) {
-    for (const a of list) {
-      if (a.file !== base.file || a.section !== section) continue;
-      if (!anchor || a.sectionLine < anchor.line) anchor = { file: a.file, line: a.sectionLine, column: 1 };
-    }
-  }
-  return anchor ?? headerOf(head);
-}
-function headPlace(loc) {
-  if (loc.side !== "base") return plain(loc);
-  return loc.headAnchor ? plain(loc.headAnchor) : plain(loc);
-}
-function baseLineNote(loc) {
-  return loc.side === "base" ? ` (removed line ${loc.file}:${loc.line} at the base commit)` : "";
-}
-function baseLocation(at2, head) {
-  return { ...plain(at2), side: "base", headAnchor: headAnchorOf(at2, head) };
-}
-function assignmentsText(s, directives) {
-  const out = [];
-  for (const d2 of directives) for (const a of s?.provenance.get(d2) ?? []) out.push(`${a.key}=${a.value}`);
-  return out;
-}
-function lastAdded(base, head, directives) {
-  const left = assignmentsText(base, directives);
-  let best;
-  for (const d2 of directives) {
-    for (const a of head?.provenance.get(d2) ?? []) {
-      const i = left.indexOf(`${a.key}=${a.value}`);
-      if (i >= 0) {
-        left.splice(i, 1);
-        continue;
+    if (data.role === void 0) {
+      const err1 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
       }
-      if (!best || (head?.applied.get(a) ?? -1) > (head?.applied.get(best) ?? -1)) best = a;
+      errors++;
     }
-  }
-  return best;
-}
-function rowChangeLocation(directives, base, head, removed) {
-  const added = lastAdded(base.settings, head.settings, directives);
-  if (added) return plain(added);
-  const at2 = lastApplied(head.settings, directives);
-  if (at2 && removed.length === 0) return plain(at2);
-  const last = removed.at(-1);
-  if (last) return baseLocation(last.location, head);
-  return headerOf(head);
-}
-function capabilityBits(value, systemd) {
-  let mask = 0n;
-  for (const w2 of value.split(/\s+/)) {
-    const bit = systemd.data.capabilities[w2.toUpperCase()];
-    if (bit !== void 0) mask |= 1n << BigInt(bit);
-  }
-  return mask;
-}
-function capabilityGrantLine(s, forbidden, systemd) {
-  const wanted = capabilityBits(forbidden.join(" "), systemd);
-  const all = (1n << 64n) - 1n;
-  let best;
-  for (const [key, initial, final] of [
-    ["CapabilityBoundingSet", all, s.capabilityBoundingSet],
-    ["AmbientCapabilities", 0n, s.ambientCapabilities]
-  ]) {
-    let current = initial;
-    const grantedBy = /* @__PURE__ */ new Map();
-    for (const a of s.provenance.get(key) ?? []) {
-      const invert = a.value.startsWith("~");
-      const sum = capabilityBits(invert ? a.value.slice(1) : a.value, systemd);
-      const replace = sum === 0n || current === initial;
-      const next = replace ? invert ? ~sum & all : sum : invert ? current & ~sum & all : current | sum;
-      for (let bit = 0n; bit < 64n; bit++) {
-        const m = 1n << bit;
-        if ((wanted & m) === 0n || (next & m) === 0n) continue;
-        if (replace || (current & m) === 0n) grantedBy.set(bit, a);
+    if (data.key === void 0) {
+      const err2 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
       }
-      current = next;
+      errors++;
     }
-    for (const [bit, a] of grantedBy) {
-      if ((final & 1n << bit) === 0n) continue;
-      if (!best || (s.applied.get(a) ?? -1) > (s.applied.get(best) ?? -1)) best = a;
-    }
-  }
-  return best;
-}
-
-// src/core/gate/gate-types.ts
-var FIRST_VIOLATION_KINDS = [
-  "threshold",
-  // exposure above the profile's threshold
-  "regression-exposure",
-  // exposure rose compared with the base commit
-  "regression-row",
-  // one assessor row got worse compared with the base commit
-  "missing-directive",
-  // a directive the profile requires is missing or weaker
-  "forbidden-capability",
-  // a capability outside the profile's allowed set
-  "forbidden-address-family",
-  // an address family outside the profile's allowed set
-  "signoff-required",
-  // a guarded directive changed without an approving review
-  "load-error",
-  // systemd would refuse the unit at head
-  "invalid-deviation",
-  // a deviation note that is expired, incomplete or not allowed
-  "phantom-setting",
-  // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
-  "profile-change",
-  // the unit's profile differs from the base commit's, or a new unit's profile comment
-  "unknown-profile",
-  // a profile comment names no profile of the policy (never a silent default)
-  "forbidden-directive"
-  // a directive the profile forbids is set
-];
-var RUN_FINDING_KINDS = [
-  "input-loosens-policy",
-  // a workflow input tried to loosen the base branch's policy
-  "paths-match-nothing",
-  // a `paths` glob that matches no unit file (a typo filters out every unit)
-  "scope-incomplete",
-  // the changed files could not be verified
-  "policy-loosened"
-  // the change loosens the policy file for later pull requests without an owner's approval
-];
-
-// src/core/security/nsflags.ts
-var NAMESPACE_FLAGS = {
-  cgroup: 33554432,
-  ipc: 134217728,
-  net: 1073741824,
-  mnt: 131072,
-  pid: 536870912,
-  user: 268435456,
-  uts: 67108864,
-  time: 128
-};
-var NAMESPACES_UNSET = -1;
-
-// src/core/unit/parse-boolean.ts
-var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
-var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
-var BOOLEAN_WORDS = new Map([
-  ...[...TRUE_WORDS].map((w2) => [w2, true]),
-  ...[...FALSE_WORDS].map((w2) => [w2, false])
-]);
-function parseBoolean(value) {
-  const exact = BOOLEAN_WORDS.get(value);
-  if (exact !== void 0) return exact;
-  const v = value.toLowerCase();
-  if (TRUE_WORDS.has(v)) return true;
-  if (FALSE_WORDS.has(v)) return false;
-  return void 0;
-}
-
-// src/core/unit/extract-word.ts
-var EXTRACT_RELAX = 1 << 0;
-var EXTRACT_CUNESCAPE = 1 << 1;
-var EXTRACT_UNESCAPE_RELAX = 1 << 2;
-var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
-var EXTRACT_UNQUOTE = 1 << 5;
-var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
-var EXTRACT_RETAIN_ESCAPE = 1 << 7;
-var WHITESPACE = " 	\n\r";
-var HEX = "0123456789abcdefABCDEF";
-var SIMPLE_ESCAPES = {
-  a: "\x07",
-  b: "\b",
-  f: "\f",
-  n: "\n",
-  r: "\r",
-  t: "	",
-  v: "\v",
-  "\\": "\\",
-  '"': '"',
-  "'": "'",
-  s: " "
-};
-function cunescapeOne(s, at2, acceptNul = false) {
-  const c = s[at2];
-  if (c === void 0) return void 0;
-  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
-  if (one !== void 0) return { char: one, length: 1 };
-  const hexRun = (n) => {
-    const digits = s.slice(at2 + 1, at2 + 1 + n);
-    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
-    return parseInt(digits, 16);
-  };
-  if (c === "x") {
-    const v = hexRun(2);
-    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
-  }
-  if (c === "u" || c === "U") {
-    const n = c === "u" ? 4 : 8;
-    const v = hexRun(n);
-    if (v === void 0 || v === 0 && !acceptNul) return void 0;
-    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
-    return { char: String.fromCodePoint(v), length: n + 1 };
-  }
-  if (c >= "0" && c <= "7") {
-    const digits = s.slice(at2, at2 + 3);
-    if (!/^[0-7]{3}$/.test(digits)) return void 0;
-    const v = parseInt(digits, 8);
-    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
-  }
-  return void 0;
-}
-var WordReader = class {
-  constructor(input, pos = 0) {
-    this.input = input;
-    this.pos = pos;
-  }
-  input;
-  /**
-   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
-   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
-   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
-   */
-  pos;
-  /** The word of the last read() that returned `word`. */
-  word = "";
-  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
-  hasRest() {
-    return this.pos >= 0 && this.pos < this.input.length;
-  }
-  /** The unparsed rest as a string (`undefined` for NULL). */
-  rest() {
-    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
-  }
-  /**
-   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
-   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
-   */
-  read(flags = 0, separators = WHITESPACE) {
-    const input = this.input;
-    const n = input.length;
-    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
-    let i = this.pos;
-    if (i < 0) return "end";
-    for (; ; i++) {
-      if (i >= n) {
-        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
-        return this.found("", -1);
+    if (data.readable === void 0) {
+      const err3 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "readable" }, message: "must have required property 'readable'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
       }
-      if (!isSeparator(separators, input.charCodeAt(i))) break;
-      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
+      errors++;
     }
-    let word = "";
-    let quote = null;
-    let backslash = false;
-    for (; ; ) {
-      if (!backslash) {
-        const start = i;
-        if (quote === null) {
-          for (; i < n; i++) {
-            const code = input.charCodeAt(i);
-            if (code === 92 || isSeparator(separators, code)) break;
-            if (unquote && (code === 34 || code === 39)) break;
-          }
+    if (data.sha256 === void 0) {
+      const err4 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "sha256" }, message: "must have required property 'sha256'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.size === void 0) {
+      const err5 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "size" }, message: "must have required property 'size'" };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.directives === void 0) {
+      const err6 = { instancePath, schemaPath: "#/oneOf/0/required", keyword: "required", params: { missingProperty: "directives" }, message: "must have required property 'directives'" };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!(key0 === "path" || key0 === "key" || key0 === "role" || key0 === "readable" || key0 === "sha256" || key0 === "size" || key0 === "directives")) {
+        const err7 = { instancePath, schemaPath: "#/oneOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err7];
         } else {
-          const q = quote.charCodeAt(0);
-          for (; i < n; i++) {
-            const code = input.charCodeAt(i);
-            if (code === q || code === 92) break;
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.path !== void 0) {
+      let data0 = data.path;
+      if (typeof data0 === "string") {
+        if (func3(data0) > 4096) {
+          const err8 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/0/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+          if (vErrors === null) {
+            vErrors = [err8];
+          } else {
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+      } else {
+        const err9 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/0/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.key !== void 0) {
+      let data1 = data.key;
+      if (typeof data1 === "string") {
+        if (func3(data1) > 600) {
+          const err10 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/0/properties/key/maxLength", keyword: "maxLength", params: { limit: 600 }, message: "must NOT have more than 600 characters" };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+      } else {
+        const err11 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/0/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err11];
+        } else {
+          vErrors.push(err11);
+        }
+        errors++;
+      }
+    }
+    if (data.role !== void 0) {
+      let data2 = data.role;
+      if (!(data2 === "fragment" || data2 === "drop-in")) {
+        const err12 = { instancePath: instancePath + "/role", schemaPath: "#/oneOf/0/properties/role/enum", keyword: "enum", params: { allowedValues: schema13.oneOf[0].properties.role.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.readable !== void 0) {
+      if (true !== data.readable) {
+        const err13 = { instancePath: instancePath + "/readable", schemaPath: "#/oneOf/0/properties/readable/const", keyword: "const", params: { allowedValue: true }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err13];
+        } else {
+          vErrors.push(err13);
+        }
+        errors++;
+      }
+    }
+    if (data.sha256 !== void 0) {
+      let data4 = data.sha256;
+      if (typeof data4 === "string") {
+        if (!pattern1.test(data4)) {
+          const err14 = { instancePath: instancePath + "/sha256", schemaPath: "#/oneOf/0/properties/sha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+          if (vErrors === null) {
+            vErrors = [err14];
+          } else {
+            vErrors.push(err14);
+          }
+          errors++;
+        }
+      } else {
+        const err15 = { instancePath: instancePath + "/sha256", schemaPath: "#/oneOf/0/properties/sha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err15];
+        } else {
+          vErrors.push(err15);
+        }
+        errors++;
+      }
+    }
+    if (data.size !== void 0) {
+      let data5 = data.size;
+      if (!(typeof data5 == "number" && (!(data5 % 1) && !isNaN(data5)) && isFinite(data5))) {
+        const err16 = { instancePath: instancePath + "/size", schemaPath: "#/oneOf/0/properties/size/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+      if (typeof data5 == "number" && isFinite(data5)) {
+        if (data5 < 0 || isNaN(data5)) {
+          const err17 = { instancePath: instancePath + "/size", schemaPath: "#/oneOf/0/properties/size/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+          if (vErrors === null) {
+            vErrors = [err17];
+          } else {
+            vErrors.push(err17);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.directives !== void 0) {
+      let data6 = data.directives;
+      if (Array.isArray(data6)) {
+        if (data6.length > 1e5) {
+          const err18 = { instancePath: instancePath + "/directives", schemaPath: "#/oneOf/0/properties/directives/maxItems", keyword: "maxItems", params: { limit: 1e5 }, message: "must NOT have more than 100000 items" };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+        const len0 = data6.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data7 = data6[i0];
+          const _errs18 = errors;
+          let valid5 = false;
+          let passing1 = null;
+          const _errs19 = errors;
+          if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+            if (data7.section === void 0) {
+              const err19 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "section" }, message: "must have required property 'section'" };
+              if (vErrors === null) {
+                vErrors = [err19];
+              } else {
+                vErrors.push(err19);
+              }
+              errors++;
+            }
+            if (data7.key === void 0) {
+              const err20 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
+              if (vErrors === null) {
+                vErrors = [err20];
+              } else {
+                vErrors.push(err20);
+              }
+              errors++;
+            }
+            if (data7.line === void 0) {
+              const err21 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "line" }, message: "must have required property 'line'" };
+              if (vErrors === null) {
+                vErrors = [err21];
+              } else {
+                vErrors.push(err21);
+              }
+              errors++;
+            }
+            if (data7.value === void 0) {
+              const err22 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/required", keyword: "required", params: { missingProperty: "value" }, message: "must have required property 'value'" };
+              if (vErrors === null) {
+                vErrors = [err22];
+              } else {
+                vErrors.push(err22);
+              }
+              errors++;
+            }
+            for (const key1 in data7) {
+              if (!(key1 === "section" || key1 === "key" || key1 === "line" || key1 === "value")) {
+                const err23 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err23];
+                } else {
+                  vErrors.push(err23);
+                }
+                errors++;
+              }
+            }
+            if (data7.section !== void 0) {
+              let data8 = data7.section;
+              if (typeof data8 === "string") {
+                if (func3(data8) > 300) {
+                  const err24 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/0/properties/section/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err24];
+                  } else {
+                    vErrors.push(err24);
+                  }
+                  errors++;
+                }
+              } else {
+                const err25 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/0/properties/section/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err25];
+                } else {
+                  vErrors.push(err25);
+                }
+                errors++;
+              }
+            }
+            if (data7.key !== void 0) {
+              let data9 = data7.key;
+              if (typeof data9 === "string") {
+                if (func3(data9) > 300) {
+                  const err26 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/0/properties/key/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err26];
+                  } else {
+                    vErrors.push(err26);
+                  }
+                  errors++;
+                }
+              } else {
+                const err27 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/0/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err27];
+                } else {
+                  vErrors.push(err27);
+                }
+                errors++;
+              }
+            }
+            if (data7.line !== void 0) {
+              let data10 = data7.line;
+              if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10))) {
+                const err28 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/0/properties/line/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err28];
+                } else {
+                  vErrors.push(err28);
+                }
+                errors++;
+              }
+              if (typeof data10 == "number" && isFinite(data10)) {
+                if (data10 < 1 || isNaN(data10)) {
+                  const err29 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/0/properties/line/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err29];
+                  } else {
+                    vErrors.push(err29);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data7.value !== void 0) {
+              let data11 = data7.value;
+              if (typeof data11 === "string") {
+                if (func3(data11) > 1048576) {
+                  const err30 = { instancePath: instancePath + "/directives/" + i0 + "/value", schemaPath: "#/definitions/directive/oneOf/0/properties/value/maxLength", keyword: "maxLength", params: { limit: 1048576 }, message: "must NOT have more than 1048576 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err30];
+                  } else {
+                    vErrors.push(err30);
+                  }
+                  errors++;
+                }
+              } else {
+                const err31 = { instancePath: instancePath + "/directives/" + i0 + "/value", schemaPath: "#/definitions/directive/oneOf/0/properties/value/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err31];
+                } else {
+                  vErrors.push(err31);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err32 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+          var _valid1 = _errs19 === errors;
+          if (_valid1) {
+            valid5 = true;
+            passing1 = 0;
+          }
+          const _errs30 = errors;
+          if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+            if (data7.section === void 0) {
+              const err33 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "section" }, message: "must have required property 'section'" };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+            if (data7.key === void 0) {
+              const err34 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+            if (data7.line === void 0) {
+              const err35 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "line" }, message: "must have required property 'line'" };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+            if (data7.valueSha256 === void 0) {
+              const err36 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/required", keyword: "required", params: { missingProperty: "valueSha256" }, message: "must have required property 'valueSha256'" };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+            for (const key2 in data7) {
+              if (!(key2 === "section" || key2 === "key" || key2 === "line" || key2 === "valueSha256")) {
+                const err37 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err37];
+                } else {
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+            }
+            if (data7.section !== void 0) {
+              let data12 = data7.section;
+              if (typeof data12 === "string") {
+                if (func3(data12) > 300) {
+                  const err38 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/1/properties/section/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err38];
+                  } else {
+                    vErrors.push(err38);
+                  }
+                  errors++;
+                }
+              } else {
+                const err39 = { instancePath: instancePath + "/directives/" + i0 + "/section", schemaPath: "#/definitions/directive/oneOf/1/properties/section/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+              }
+            }
+            if (data7.key !== void 0) {
+              let data13 = data7.key;
+              if (typeof data13 === "string") {
+                if (func3(data13) > 300) {
+                  const err40 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/1/properties/key/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                }
+              } else {
+                const err41 = { instancePath: instancePath + "/directives/" + i0 + "/key", schemaPath: "#/definitions/directive/oneOf/1/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err41];
+                } else {
+                  vErrors.push(err41);
+                }
+                errors++;
+              }
+            }
+            if (data7.line !== void 0) {
+              let data14 = data7.line;
+              if (!(typeof data14 == "number" && (!(data14 % 1) && !isNaN(data14)) && isFinite(data14))) {
+                const err42 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/1/properties/line/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+                if (vErrors === null) {
+                  vErrors = [err42];
+                } else {
+                  vErrors.push(err42);
+                }
+                errors++;
+              }
+              if (typeof data14 == "number" && isFinite(data14)) {
+                if (data14 < 1 || isNaN(data14)) {
+                  const err43 = { instancePath: instancePath + "/directives/" + i0 + "/line", schemaPath: "#/definitions/directive/oneOf/1/properties/line/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err43];
+                  } else {
+                    vErrors.push(err43);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data7.valueSha256 !== void 0) {
+              let data15 = data7.valueSha256;
+              if (typeof data15 === "string") {
+                if (!pattern1.test(data15)) {
+                  const err44 = { instancePath: instancePath + "/directives/" + i0 + "/valueSha256", schemaPath: "#/definitions/directive/oneOf/1/properties/valueSha256/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{64}$" }, message: 'must match pattern "^[0-9a-f]{64}$"' };
+                  if (vErrors === null) {
+                    vErrors = [err44];
+                  } else {
+                    vErrors.push(err44);
+                  }
+                  errors++;
+                }
+              } else {
+                const err45 = { instancePath: instancePath + "/directives/" + i0 + "/valueSha256", schemaPath: "#/definitions/directive/oneOf/1/properties/valueSha256/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err46 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err46];
+            } else {
+              vErrors.push(err46);
+            }
+            errors++;
+          }
+          var _valid1 = _errs30 === errors;
+          if (_valid1 && valid5) {
+            valid5 = false;
+            passing1 = [passing1, 1];
+          } else {
+            if (_valid1) {
+              valid5 = true;
+              passing1 = 1;
+            }
+          }
+          if (!valid5) {
+            const err47 = { instancePath: instancePath + "/directives/" + i0, schemaPath: "#/definitions/directive/oneOf", keyword: "oneOf", params: { passingSchemas: passing1 }, message: "must match exactly one schema in oneOf" };
+            if (vErrors === null) {
+              vErrors = [err47];
+            } else {
+              vErrors.push(err47);
+            }
+            errors++;
+          } else {
+            errors = _errs18;
+            if (vErrors !== null) {
+              if (_errs18) {
+                vErrors.length = _errs18;
+              } else {
+                vErrors = null;
+              }
+            }
           }
         }
-        if (i > start) word += input.slice(start, i);
-      }
-      const c = input[i];
-      if (backslash) {
-        if (c === void 0) {
-          if (flags & EXTRACT_UNESCAPE_RELAX && (quote === null || flags & EXTRACT_RELAX))
-            return this.found(word + "\\", -1);
-          if (flags & EXTRACT_RELAX) return this.found(word, -1);
-          return "error";
-        }
-        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
-          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
-          if (u) {
-            word += u.char;
-            i += u.length - 1;
-          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
-            word += c;
-          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
-          else return "error";
-        } else word += flags & EXTRACT_RETAIN_ESCAPE ? "\\" + c : c;
-        backslash = false;
-        i++;
-        continue;
-      }
-      if (quote !== null) {
-        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
-        i++;
-        if (c === quote) quote = null;
-        else backslash = true;
-        continue;
-      }
-      if (c === void 0) return this.found(word, -1);
-      i++;
-      if ((c === '"' || c === "'") && unquote) quote = c;
-      else if (c === "\\") backslash = true;
-      else {
-        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
-        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
-        return this.found(word, i >= n ? -1 : i);
-      }
-    }
-  }
-  /**
-   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
-   * whatever the other flags, a word is then just a run of other characters, and this scans it with
-   * fewer checks per character.
-   */
-  readPlain() {
-    const input = this.input;
-    const n = input.length;
-    let i = this.pos;
-    if (i < 0) return "end";
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
-    if (i >= n) return "end";
-    const start = i;
-    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
-    const word = input.slice(start, i);
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
-    return this.found(word, i >= n ? -1 : i);
-  }
-  found(word, pos) {
-    this.word = word;
-    this.pos = pos;
-    return "word";
-  }
-};
-var END_STEP = Object.freeze({ kind: "end" });
-var ERROR_STEP = Object.freeze({ kind: "error" });
-function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
-  const reader = new WordReader(input);
-  const kind = reader.read(flags, separators);
-  if (kind === "end") return END_STEP;
-  if (kind === "error") return ERROR_STEP;
-  return { kind: "word", word: reader.word, rest: reader.rest() };
-}
-function isWhitespaceCode(code) {
-  return code === 32 || code === 9 || code === 10 || code === 13;
-}
-function isSeparator(separators, code) {
-  if (separators === WHITESPACE) return isWhitespaceCode(code);
-  return separators.indexOf(String.fromCharCode(code)) >= 0;
-}
-function extractAllWords(value, flags) {
-  const words = [];
-  const reader = new WordReader(value);
-  for (; ; ) {
-    const kind = reader.read(flags);
-    if (kind === "end") break;
-    if (kind === "error") return { words, invalid: true };
-    words.push(reader.word);
-  }
-  return { words, invalid: false };
-}
-function extractWords(value, unquote) {
-  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
-}
-function cunescape(s, acceptNul = false) {
-  let out = "";
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c !== "\\") {
-      out += c;
-      continue;
-    }
-    const u = cunescapeOne(s, i + 1, acceptNul);
-    if (!u) return void 0;
-    out += u.char;
-    i += u.length;
-  }
-  return out;
-}
-
-// src/core/policy/profile-checks.ts
-function capabilityMask(words, release) {
-  let mask = 0n;
-  for (const w2 of words) {
-    const bit = release.data.capabilities[w2.toUpperCase()];
-    if (bit !== void 0) mask |= 1n << BigInt(bit);
-  }
-  return mask;
-}
-function capabilityNames(mask, release) {
-  return Object.entries(release.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
-}
-function lastValue(s, key) {
-  return s.provenance.get(key)?.at(-1)?.value;
-}
-function checkRequirement(requirement, s, release) {
-  const eq = requirement.indexOf("=");
-  const key = requirement.slice(0, eq);
-  const want = requirement.slice(eq + 1).trim();
-  const boolGetter = EFFECTIVE_FLAGS[key];
-  if (boolGetter) {
-    const b = parseBoolean(want);
-    const have = boolGetter(s);
-    return {
-      met: b === void 0 ? lastValue(s, key) === want : have === b,
-      actual: `${key}=${have ? "yes" : "no"}`
-    };
-  }
-  const rank = STRENGTH_ORDERS[key];
-  if (rank) {
-    const have = rank.of(s);
-    const wanted = parseBoolean(want) === true ? "yes" : parseBoolean(want) === false ? "no" : want;
-    const hi = rank.order.indexOf(have);
-    const wi = rank.order.indexOf(wanted);
-    return { met: wi >= 0 && hi >= wi, actual: `${key}=${have}` };
-  }
-  switch (key) {
-    case "SystemCallArchitectures": {
-      const want2 = new Set(extractWords(requirement.slice(eq + 1), true).words);
-      const have = s.systemCallArchitectures;
-      const met = have.size > 0 && [...have].every((a) => want2.has(a));
-      return { met, actual: `${key}=${[...have].join(" ")}` };
-    }
-    case "SystemCallFilter": {
-      const filter = s.systemCallFilter;
-      const groups2 = release.data.syscallGroups;
-      const deny = want.startsWith("~");
-      const names = extractWords(deny ? want.slice(1) : want, false).words;
-      const wanted = /* @__PURE__ */ new Set();
-      for (const n of names) for (const m of n.startsWith("@") ? groups2[n] ?? [] : [n]) wanted.add(m);
-      const actual = !filter ? `${key}= (no filter)` : `${key}=${filter.allowList ? "allow list" : "deny list"} of ${filter.names.size}`;
-      if (!filter) return { met: false, actual };
-      if (deny) {
-        const met2 = [...wanted].every((n) => filter.allowList ? !filter.names.has(n) : filter.names.has(n));
-        return { met: met2, actual };
-      }
-      const allowed = /* @__PURE__ */ new Set([...wanted, ...groups2["@default"] ?? []]);
-      const met = filter.allowList && [...filter.names].every((n) => allowed.has(n));
-      return { met, actual };
-    }
-    case "CapabilityBoundingSet":
-    case "AmbientCapabilities": {
-      const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
-      const allowed = capabilityMask(extractWords(want, true).words, release);
-      const extra = have & ~allowed;
-      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, release).join(" ")}` };
-    }
-    case "RestrictNamespaces": {
-      const have = s.restrictNamespaces;
-      const actual = `${key}=${have === NAMESPACES_UNSET ? "(unset)" : have === 0 ? "yes" : namespaceNames(have).join(" ")}`;
-      if (have === NAMESPACES_UNSET) return { met: false, actual };
-      const b = parseBoolean(want);
-      if (b === false) return { met: true, actual };
-      const allowed = b === true ? 0 : namespaceMask(want);
-      return { met: allowed !== void 0 && (have & ~allowed) === 0, actual };
-    }
-    case "RestrictAddressFamilies": {
-      const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
-      const allowed = new Set(
-        allowedFamilies.map((f) => release.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
-      );
-      const af = s.addressFamilies;
-      if (!s.addressFamiliesAllowList)
-        return { met: false, actual: `${key}= (${af ? "deny list" : "not restricted"})` };
-      const have = [...af?.families ?? []];
-      return {
-        met: have.every((f) => allowed.has(f)),
-        actual: `${key}=${familyNames(have, release).join(" ") || "none"}`
-      };
-    }
-    case "UMask": {
-      const wantMask = /^[0-7]+$/.test(want) ? parseInt(want, 8) : NaN;
-      return {
-        met: Number.isFinite(wantMask) && (s.umask & wantMask) === wantMask,
-        actual: `${key}=${s.umask.toString(8).padStart(4, "0")}`
-      };
-    }
-    default: {
-      const have = lastValue(s, key);
-      return { met: have === want, actual: have === void 0 ? `${key} not set` : `${key}=${have}` };
-    }
-  }
-}
-function namespaceMask(value) {
-  const invert = value.startsWith("~");
-  let flags = 0;
-  for (const word of extractWords(invert ? value.slice(1) : value, false).words) {
-    const flag = NAMESPACE_FLAGS[word];
-    if (flag === void 0) return void 0;
-    flags |= flag;
-  }
-  const all = Object.values(NAMESPACE_FLAGS).reduce((m, f) => m | f, 0);
-  return invert ? all & ~flags : flags;
-}
-function namespaceNames(mask) {
-  return Object.entries(NAMESPACE_FLAGS).filter(([, flag]) => (mask & flag) !== 0).map(([name]) => name);
-}
-function familyNames(families, release) {
-  const byNumber = /* @__PURE__ */ new Map();
-  for (const [name, n] of Object.entries(release.data.addressFamilies)) {
-    if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
-  }
-  return families.map((f) => byNumber.get(f) ?? String(f)).sort();
-}
-function forbiddenCapabilities(s, allowed, release) {
-  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, release);
-  return capabilityNames(keep, release);
-}
-function forbiddenAddressFamilies(s, allowed, release) {
-  if (!s.addressFamiliesAllowList) return ["(any)"];
-  const ok = new Set(allowed.map((f) => release.data.addressFamilies[f.toUpperCase()]));
-  return familyNames(
-    [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
-    release
-  );
-}
-
-// src/core/security/assess.ts
-function setOf(c, index) {
-  if (c.set) return c.set[index];
-  const badness = c.badness[index];
-  return badness === void 0 ? null : badness === 0;
-}
-var ScoredAssessment = class {
-  constructor(unitId, exposure2, level, columns) {
-    this.unitId = unitId;
-    this.exposure = exposure2;
-    this.level = level;
-    this.columns = columns;
-  }
-  unitId;
-  exposure;
-  level;
-  columns;
-  madeRows;
-  get rows() {
-    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
-    return this.madeRows;
-  }
-};
-function rowAt(c, index) {
-  return {
-    assessor: c.assessors[index],
-    index,
-    badness: c.badness[index],
-    description: c.description[index],
-    weight: c.weight[index],
-    range: c.range[index],
-    set: setOf(c, index),
-    exposure: c.exposure[index]
-  };
-}
-function levelFor(exposure2, release) {
-  const levels = release.data.levels;
-  return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
-}
-var AssessmentAbort = class extends Error {
-  constructor(assertion, row) {
-    super(`Assertion '${assertion}' failed${row === void 0 ? "" : ` for ${row}`}`);
-    this.assertion = assertion;
-    this.row = row;
-  }
-  assertion;
-  row;
-};
-var NOBODY = "nobody";
-var CONSTANT_TEXTS = [];
-function verdict(badness, description) {
-  if (description === void 0) return { badness };
-  CONSTANT_TEXTS.push(description);
-  return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
-}
-var NOT_APPLICABLE = verdict(void 0);
-var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
-var GOOD = BADNESS[0];
-var BAD = BADNESS[1];
-function isUserManager(release) {
-  return release.scope === "user" && release.traits.userManagerRows;
-}
-function runsPrivileged(s) {
-  if (s.user === "0" || s.user === "root") return true;
-  if (s.dynamicUser) return false;
-  return s.user === void 0 || s.user === "";
-}
-function familyClassRestricted(s, cls) {
-  const allowList = s.addressFamiliesAllowList;
-  let restricted = allowList;
-  const families = s.addressFamilies?.families;
-  if (families === void 0) return restricted;
-  for (const af of families) {
-    if (af === 0) continue;
-    const c = af === 2 || af === 10 ? "inet" : af === 1 ? "unix" : af === 16 ? "netlink" : af === 17 ? "packet" : "other";
-    if (c === cls) restricted = !allowList;
-  }
-  return restricted;
-}
-var USER_NOBODY = verdict(
-  9,
-  `Service runs under as '${NOBODY}' user, which should not be used for services`
-);
-var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
-var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
-var USER_CALLER = verdict(0, "Service runs under the calling user's identity");
-var REMOVE_IPC_PER_USER = verdict(void 0, "RemoveIPC= has no effect on per-user services");
-var HOME_YES = verdict(0, "Service has no access to home directories");
-var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
-var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
-var HOME_NO = verdict(10, "Service has full access to home directories");
-var SYSTEM_STRICT = verdict(0, "Service has strict read-only access to the OS file hierarchy");
-var SYSTEM_FULL = verdict(3, "Service has very limited write access to the OS file hierarchy");
-var SYSTEM_YES = verdict(5, "Service has limited write access to the OS file hierarchy");
-var SYSTEM_NO = verdict(10, "Service has full access to the OS file hierarchy");
-var UMASK_VERDICTS = [
-  verdict(10, "Files created by service are world-writable by default"),
-  verdict(5, "Files created by service are world-readable by default"),
-  verdict(2, "Files created by service are group-writable by default"),
-  verdict(1, "Files created by service are group-readable by default"),
-  verdict(0, "Files created by service are accessible only by service's own user by default")
-];
-var ABI_ALL = verdict(10, "Service may execute system calls with all ABIs");
-var ABI_NATIVE = verdict(0, "Service may execute system calls only with native ABI");
-var ABI_MULTIPLE = verdict(8, "Service may execute system calls with multiple ABIs");
-var SYSCALLS_UNFILTERED = verdict(10, "Service does not filter system calls");
-var IP_CUSTOM = verdict(0, "Service defines custom ingress/egress IP filters with BPF programs");
-var IP_NO_ALLOW_LIST = verdict(10, "Service does not define an IP address allow list");
-var IP_ALLOW_OTHER = verdict(5, "Service defines IP address allow list with non-localhost entries");
-var IP_ALLOW_LOCALHOST = verdict(2, "Service defines IP address allow list with only localhost entries");
-var IP_BLOCK_ALL = verdict(0, "Service blocks all IP address ranges");
-var DEVICE_MINIMAL_ACL = verdict(0, "Service has a minimal device ACL");
-var DEVICE_NO_ACL = verdict(10, "Service has no device ACL");
-var BOOT_PHASE = verdict(void 0, "Service runs in special boot phase, option is not appropriate");
-var EXCLUDED = verdict(void 0, "Option excluded by policy, skipping");
-function capabilityHalves(bits) {
-  let lo = 0;
-  let hi = 0;
-  for (const bit of bits) {
-    if (bit < 32) lo |= 1 << bit;
-    else if (bit < 64) hi |= 1 << bit - 32;
-  }
-  return { lo, hi };
-}
-var RULES = {
-  bool: (a) => {
-    const cls = a.familyClass;
-    if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
-    const flag = knowledgeOf(a.jsonField)?.flags?.[a.jsonField] ?? (() => false);
-    if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
-    return (s) => flag(s) ? GOOD : BAD;
-  },
-  user: (_a, release) => {
-    const root = isUserManager(release) ? USER_CALLER : BADNESS[10];
-    return (s) => {
-      if (s.user === NOBODY) return USER_NOBODY;
-      const isRoot = s.user === "0" || s.user === "root";
-      if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
-      if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
-      return root;
-    };
-  },
-  supplementary_groups: (_a, release) => {
-    const perUser = isUserManager(release);
-    return (s) => {
-      if (!perUser && runsPrivileged(s)) return NOT_APPLICABLE;
-      return s.supplementaryGroups.length > 0 ? BAD : GOOD;
-    };
-  },
-  remove_ipc: (_a, release) => {
-    if (isUserManager(release)) return () => REMOVE_IPC_PER_USER;
-    return (s) => {
-      if (runsPrivileged(s)) return NOT_APPLICABLE;
-      return s.removeIpc ? GOOD : BAD;
-    };
-  },
-  protect_home: () => (s) => {
-    switch (s.protectHome) {
-      case "yes":
-        return HOME_YES;
-      case "read-only":
-        return HOME_READ_ONLY;
-      case "tmpfs":
-        return HOME_TMPFS;
-      default:
-        return HOME_NO;
-    }
-  },
-  protect_system: () => (s) => {
-    switch (s.protectSystem) {
-      case "strict":
-        return SYSTEM_STRICT;
-      case "full":
-        return SYSTEM_FULL;
-      case "yes":
-        return SYSTEM_YES;
-      default:
-        return SYSTEM_NO;
-    }
-  },
-  root_directory: () => (s) => {
-    const unset = (p) => p === void 0 || p === "" || p === "/";
-    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
-  },
-  capability_bounding_set: (a) => {
-    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
-    return (_s, c) => (c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD;
-  },
-  ambient_capabilities: () => (s) => s.ambientCapabilities !== 0n ? BAD : GOOD,
-  umask: () => (s) => {
-    const m = s.umask;
-    if (!(m & 2)) return UMASK_VERDICTS[0];
-    if (!(m & 4)) return UMASK_VERDICTS[1];
-    if (!(m & 16)) return UMASK_VERDICTS[2];
-    if (!(m & 32)) return UMASK_VERDICTS[3];
-    return UMASK_VERDICTS[4];
-  },
-  keyring_mode: () => (s) => s.keyringMode === "private" ? GOOD : BAD,
-  protect_proc: () => (s) => {
-    switch (s.protectProc) {
-      case "noaccess":
-        return BAD;
-      case "invisible":
-      case "ptraceable":
-        return GOOD;
-      default:
-        return BADNESS[3];
-    }
-  },
-  proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
-  notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
-  restrict_namespaces: (a) => {
-    const flag = NAMESPACE_FLAGS[a.namespace ?? ""] ?? 0;
-    return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
-  },
-  system_call_architectures: () => (s) => {
-    const archs = s.systemCallArchitectures;
-    if (archs.size === 0) return ABI_ALL;
-    if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
-    return ABI_MULTIPLE;
-  },
-  system_call_filter: (a, release) => {
-    const v = groupVerdicts(release, a.syscallGroup ?? "");
-    const members = v.members;
-    return (s) => {
-      const filter = s.systemCallFilter;
-      if (!filter || !filter.allowList && filter.names.size === 0) return SYSCALLS_UNFILTERED;
-      const names = filter.names;
-      if (filter.allowList) {
-        for (let i = 0; i < members.length; i++)
-          if (names.has(members[i])) return v.allowIncluded[i];
-        return v.allowExcluded;
-      }
-      for (let i = 0; i < members.length; i++)
-        if (!names.has(members[i])) return v.denyExcluded[i];
-      return v.denyIncluded;
-    };
-  },
-  ip_address_allow: () => (s) => {
-    if (s.ipCustomFilters) return IP_CUSTOM;
-    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
-    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
-    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
-    return IP_BLOCK_ALL;
-  },
-  device_allow: () => (s) => {
-    if (s.devicePolicy === "strict" || s.devicePolicy === "closed") {
-      if (s.deviceAllow.length > 0) {
-        const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(" ");
-        return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
-      }
-      return DEVICE_MINIMAL_ACL;
-    }
-    return DEVICE_NO_ACL;
-  }
-};
-function syscallGroupVerdicts(group, members) {
-  return {
-    members,
-    allowIncluded: members.map(
-      (offender) => verdict(
-        9,
-        `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
-      )
-    ),
-    allowExcluded: verdict(0, `System call allow list defined for service, and ${group} is not included`),
-    denyExcluded: members.map(
-      (offender) => verdict(
-        10,
-        `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
-      )
-    ),
-    denyIncluded: verdict(0, `System call deny list defined for service, and ${group} is included`)
-  };
-}
-var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
-function groupVerdicts(release, group) {
-  let byGroup = GROUP_VERDICTS.get(release);
-  if (!byGroup) {
-    byGroup = /* @__PURE__ */ new Map();
-    GROUP_VERDICTS.set(release, byGroup);
-  }
-  let v = byGroup.get(group);
-  if (!v) {
-    v = syscallGroupVerdicts(group, release.data.assessedGroups[group] ?? []);
-    byGroup.set(group, v);
-  }
-  return v;
-}
-var TABLES = /* @__PURE__ */ new WeakMap();
-var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
-function assessTable(release, policy) {
-  if (policy === void 0 || policy.size === 0) {
-    let t2 = TABLES.get(release);
-    if (!t2) {
-      t2 = buildTable(release, void 0);
-      TABLES.set(release, t2);
-    }
-    return t2;
-  }
-  let byPolicy = POLICY_TABLES.get(release);
-  if (!byPolicy) {
-    byPolicy = /* @__PURE__ */ new WeakMap();
-    POLICY_TABLES.set(release, byPolicy);
-  }
-  let t = byPolicy.get(policy);
-  if (!t) {
-    t = buildTable(release, policy);
-    byPolicy.set(policy, t);
-  }
-  return t;
-}
-function buildTable(release, policy) {
-  const assessors = release.data.assessors;
-  const n = assessors.length;
-  const overrides = assessors.map((a) => policy?.get(a.jsonField));
-  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
-  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
-  const exactWeight = assessors.map((_a, i) => overrides[i]?.exactWeight ?? BigInt(weight[i]));
-  const exactRange = assessors.map((_a, i) => overrides[i]?.exactRange ?? BigInt(range[i]));
-  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
-  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
-  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
-  const texts = new Set(CONSTANT_TEXTS);
-  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
-  for (const a of assessors) {
-    if (a.kind !== "system_call_filter") continue;
-    const v = groupVerdicts(release, a.syscallGroup ?? "");
-    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
-      if (x.description !== void 0) texts.add(x.description);
-  }
-  const sortedTexts = [...texts].sort(strcmp);
-  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
-  const rankOf = (t) => t === null ? -1 : textRank.get(t);
-  let weightSum = 0;
-  let bigArithmetic = false;
-  for (let i = 0; i < n; i++) {
-    if (weight[i] > 4294967295 || range[i] > 4294967295) bigArithmetic = true;
-    weightSum += weight[i];
-  }
-  if (weightSum > 4294967295) bigArithmetic = true;
-  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
-  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
-  for (let i = 0; i < n; i++) {
-    for (let b = 0; b < BADNESS_SLOTS; b++) {
-      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i], range[i]);
-      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i] * 100, range[i]);
-    }
-  }
-  const byNameRank = assessors.map((_a, i) => i).sort(
-    (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
-  );
-  const nameRank = new Array(n);
-  byNameRank.forEach((index, rank) => nameRank[index] = rank);
-  const levelOf = [];
-  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, release));
-  return {
-    assessors,
-    rule: assessors.map((a) => RULES[a.kind](a, release)),
-    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
-    weight,
-    range,
-    exactWeight,
-    exactRange,
-    builtinRange: assessors.map((a) => a.range),
-    good,
-    bad,
-    na,
-    goodRank: good.map(rankOf),
-    badRank: bad.map(rankOf),
-    naRank: na.map(rankOf),
-    bigArithmetic,
-    badnessShare,
-    scaledShare,
-    texts: sortedTexts,
-    textRank,
-    textIdRank: Int32Array.from(CONSTANT_TEXTS, (text2) => textRank.get(text2)),
-    nameRank,
-    byNameRank,
-    levelOf
-  };
-}
-var BADNESS_SLOTS = 11;
-function divRoundUp(a, b) {
-  return Math.floor((a + b - 1) / b);
-}
-var U64 = (1n << 64n) - 1n;
-var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
-function formatTenths(x) {
-  if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
-  return `${x / 10n}.${x % 10n}`;
-}
-function assessUnit(s, release, policy) {
-  const t = assessTable(release, policy);
-  const assessors = t.assessors;
-  const cap = s.capabilityBoundingSet;
-  const c = {
-    capLo: Number(cap & 0xffffffffn),
-    capHi: Number(cap >> 32n & 0xffffffffn)
-  };
-  const n = assessors.length;
-  const badnessColumn = new Array(n);
-  const descriptionColumn = new Array(n);
-  const exposureColumn = new Array(n);
-  if (orderKeys.length < n) orderKeys = new Float64Array(n);
-  const keys = orderKeys;
-  let keyed = n <= MAX_KEYED_ROWS;
-  let unitTexts;
-  let badnessSum = 0;
-  let weightSum = 0;
-  for (let index = 0; index < n; index++) {
-    const a = assessors[index];
-    const weight = t.weight[index];
-    const range = t.range[index];
-    let v;
-    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
-    else if (weight === 0) v = EXCLUDED;
-    else v = t.rule[index](s, c);
-    if (range === 0) throw new AssessmentAbort("range > 0", a.jsonField);
-    const badness = v.badness;
-    if (badness !== void 0 && badness > range) {
-      throw new AssessmentAbort("badness <= range", a.jsonField);
-    }
-    let description;
-    let rank;
-    if (badness === void 0) {
-      description = t.na[index];
-      rank = t.naRank[index];
-    } else {
-      if (badness === t.builtinRange[index]) {
-        description = t.bad[index];
-        rank = t.badRank[index];
-      } else if (badness === 0) {
-        description = t.good[index];
-        rank = t.goodRank[index];
       } else {
-        description = null;
-        rank = -1;
-      }
-      badnessSum += badness < BADNESS_SLOTS ? t.badnessShare[index * BADNESS_SLOTS + badness] : divRoundUp(badness * weight, range);
-      weightSum += weight;
-    }
-    if (v.description !== void 0) {
-      description = v.description;
-      const id = v.textId;
-      rank = id !== void 0 && id < t.textIdRank.length ? t.textIdRank[id] : t.textRank.get(description) ?? -1;
-      if (rank < 0 && keyed) {
-        rank = gapRank(t.texts, description);
-        unitTexts ??= /* @__PURE__ */ new Map();
-        const other = unitTexts.get(rank);
-        if (other === void 0) unitTexts.set(rank, description);
-        else if (other !== description) keyed = false;
+        const err48 = { instancePath: instancePath + "/directives", schemaPath: "#/oneOf/0/properties/directives/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err48];
+        } else {
+          vErrors.push(err48);
+        }
+        errors++;
       }
     }
-    if (rank < 0) keyed = false;
-    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
-    badnessColumn[index] = badness;
-    descriptionColumn[index] = description;
-    exposureColumn[index] = null;
-  }
-  let exposure2;
-  if (!t.bigArithmetic) {
-    if (weightSum === 0) throw new AssessmentAbort("weight_sum > 0");
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0 || b === 0) continue;
-      const scaled = b < BADNESS_SLOTS ? t.scaledShare[i * BADNESS_SLOTS + b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
-      const share = divRoundUp(scaled, weightSum);
-      exposureColumn[i] = formatTenths(share);
-    }
-    exposure2 = divRoundUp(badnessSum * 100, weightSum);
   } else {
-    const up = (x, y) => x / y + (x % y !== 0n ? 1n : 0n);
-    let badnessSum2 = 0n;
-    let weightSum2 = 0n;
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0) continue;
-      const weight = t.exactWeight[i];
-      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U64, t.exactRange[i]) & U64;
-      weightSum2 = weightSum2 + weight & U64;
+    const err49 = { instancePath, schemaPath: "#/oneOf/0/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err49];
+    } else {
+      vErrors.push(err49);
     }
-    if (weightSum2 === 0n) throw new AssessmentAbort("weight_sum > 0");
-    for (let i = 0; i < n; i++) {
-      const b = badnessColumn[i];
-      if (b === void 0 || b === 0) continue;
-      const weight = t.exactWeight[i];
-      const x = up(up(BigInt(b) * weight * 100n & U64, t.exactRange[i]), weightSum2);
-      exposureColumn[i] = formatTenths(x);
+    errors++;
+  }
+  var _valid0 = _errs1 === errors;
+  if (_valid0) {
+    valid0 = true;
+    passing0 = 0;
+  }
+  const _errs41 = errors;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.path === void 0) {
+      const err50 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+      if (vErrors === null) {
+        vErrors = [err50];
+      } else {
+        vErrors.push(err50);
+      }
+      errors++;
     }
-    exposure2 = Number(up(badnessSum2 * 100n & U64, weightSum2));
+    if (data.role === void 0) {
+      const err51 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "role" }, message: "must have required property 'role'" };
+      if (vErrors === null) {
+        vErrors = [err51];
+      } else {
+        vErrors.push(err51);
+      }
+      errors++;
+    }
+    if (data.key === void 0) {
+      const err52 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "key" }, message: "must have required property 'key'" };
+      if (vErrors === null) {
+        vErrors = [err52];
+      } else {
+        vErrors.push(err52);
+      }
+      errors++;
+    }
+    if (data.readable === void 0) {
+      const err53 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "readable" }, message: "must have required property 'readable'" };
+      if (vErrors === null) {
+        vErrors = [err53];
+      } else {
+        vErrors.push(err53);
+      }
+      errors++;
+    }
+    if (data.error === void 0) {
+      const err54 = { instancePath, schemaPath: "#/oneOf/1/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+      if (vErrors === null) {
+        vErrors = [err54];
+      } else {
+        vErrors.push(err54);
+      }
+      errors++;
+    }
+    for (const key3 in data) {
+      if (!(key3 === "path" || key3 === "key" || key3 === "role" || key3 === "readable" || key3 === "error")) {
+        const err55 = { instancePath, schemaPath: "#/oneOf/1/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err55];
+        } else {
+          vErrors.push(err55);
+        }
+        errors++;
+      }
+    }
+    if (data.path !== void 0) {
+      let data16 = data.path;
+      if (typeof data16 === "string") {
+        if (func3(data16) > 4096) {
+          const err56 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/1/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+          if (vErrors === null) {
+            vErrors = [err56];
+          } else {
+            vErrors.push(err56);
+          }
+          errors++;
+        }
+      } else {
+        const err57 = { instancePath: instancePath + "/path", schemaPath: "#/oneOf/1/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err57];
+        } else {
+          vErrors.push(err57);
+        }
+        errors++;
+      }
+    }
+    if (data.key !== void 0) {
+      let data17 = data.key;
+      if (typeof data17 === "string") {
+        if (func3(data17) > 600) {
+          const err58 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/1/properties/key/maxLength", keyword: "maxLength", params: { limit: 600 }, message: "must NOT have more than 600 characters" };
+          if (vErrors === null) {
+            vErrors = [err58];
+          } else {
+            vErrors.push(err58);
+          }
+          errors++;
+        }
+      } else {
+        const err59 = { instancePath: instancePath + "/key", schemaPath: "#/oneOf/1/properties/key/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err59];
+        } else {
+          vErrors.push(err59);
+        }
+        errors++;
+      }
+    }
+    if (data.role !== void 0) {
+      let data18 = data.role;
+      if (!(data18 === "fragment" || data18 === "drop-in" || data18 === "drop-in-directory")) {
+        const err60 = { instancePath: instancePath + "/role", schemaPath: "#/oneOf/1/properties/role/enum", keyword: "enum", params: { allowedValues: schema13.oneOf[1].properties.role.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err60];
+        } else {
+          vErrors.push(err60);
+        }
+        errors++;
+      }
+    }
+    if (data.readable !== void 0) {
+      if (false !== data.readable) {
+        const err61 = { instancePath: instancePath + "/readable", schemaPath: "#/oneOf/1/properties/readable/const", keyword: "const", params: { allowedValue: false }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err61];
+        } else {
+          vErrors.push(err61);
+        }
+        errors++;
+      }
+    }
+    if (data.error !== void 0) {
+      let data20 = data.error;
+      if (typeof data20 === "string") {
+        if (func3(data20) > 1e3) {
+          const err62 = { instancePath: instancePath + "/error", schemaPath: "#/oneOf/1/properties/error/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+          if (vErrors === null) {
+            vErrors = [err62];
+          } else {
+            vErrors.push(err62);
+          }
+          errors++;
+        }
+      } else {
+        const err63 = { instancePath: instancePath + "/error", schemaPath: "#/oneOf/1/properties/error/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err63];
+        } else {
+          vErrors.push(err63);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err64 = { instancePath, schemaPath: "#/oneOf/1/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err64];
+    } else {
+      vErrors.push(err64);
+    }
+    errors++;
   }
-  const columns = {
-    assessors,
-    weight: t.weight,
-    range: t.range,
-    order: [],
-    badness: badnessColumn,
-    description: descriptionColumn,
-    exposure: exposureColumn
-  };
-  columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
-    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
-    release.traits.emptyDescriptionSortsFirst
-  ).map((r) => r.index);
-  const level = t.levelOf[exposure2] ?? levelFor(exposure2, release);
-  return new ScoredAssessment(s.unitId, exposure2, level, columns);
-}
-function strcmp(a, b) {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-var MAX_KEYED_ROWS = 65536;
-var orderKeys = new Float64Array(128);
-function gapRank(texts, text2) {
-  let lo = 0;
-  let hi = texts.length;
-  while (lo < hi) {
-    const mid = lo + hi >>> 1;
-    if (texts[mid] < text2) lo = mid + 1;
-    else hi = mid;
+  var _valid0 = _errs41 === errors;
+  if (_valid0 && valid0) {
+    valid0 = false;
+    passing0 = [passing0, 1];
+  } else {
+    if (_valid0) {
+      valid0 = true;
+      passing0 = 1;
+    }
   }
-  return 2 * lo + 1;
-}
-var lastOrder = new Int32Array(0);
-function orderByKeys(n, keys, t) {
-  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
-  const order = lastOrder;
-  for (let i = 1; i < n; i++) {
-    const row = order[i];
-    const key = keys[row];
-    let j = i - 1;
-    for (; j >= 0 && keys[order[j]] > key; j--) order[j + 1] = order[j];
-    order[j + 1] = row;
+  if (!valid0) {
+    const err65 = { instancePath, schemaPath: "#/oneOf", keyword: "oneOf", params: { passingSchemas: passing0 }, message: "must match exactly one schema in oneOf" };
+    if (vErrors === null) {
+      vErrors = [err65];
+    } else {
+      vErrors.push(err65);
+    }
+    errors++;
+  } else {
+    errors = _errs0;
+    if (vErrors !== null) {
+      if (_errs0) {
+        vErrors.length = _errs0;
+      } else {
+        vErrors = null;
+      }
+    }
   }
-  const out = new Array(n);
-  for (let k = 0; k < n; k++) out[k] = order[k];
+  validate12.errors = vErrors;
+  return errors === 0;
+}
+var pattern3 = new RegExp("^\\d+\\.\\d$", "u");
+function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.name === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.names === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "names" }, message: "must have required property 'names'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.requested === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "requested" }, message: "must have required property 'requested'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.state === void 0) {
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "state" }, message: "must have required property 'state'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.files === void 0) {
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "files" }, message: "must have required property 'files'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.exposure === void 0) {
+      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "exposure" }, message: "must have required property 'exposure'" };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.level === void 0) {
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "level" }, message: "must have required property 'level'" };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.rows === void 0) {
+      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "rows" }, message: "must have required property 'rows'" };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.error === void 0) {
+      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func2.call(schema12.properties, key0)) {
+        const err9 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.name !== void 0) {
+      let data0 = data.name;
+      if (typeof data0 === "string") {
+        if (func3(data0) > 256) {
+          const err10 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+          if (vErrors === null) {
+            vErrors = [err10];
+          } else {
+            vErrors.push(err10);
+          }
+          errors++;
+        }
+        if (func3(data0) < 1) {
+          const err11 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters" };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      } else {
+        const err12 = { instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
+        }
+        errors++;
+      }
+    }
+    if (data.names !== void 0) {
+      let data1 = data.names;
+      if (Array.isArray(data1)) {
+        if (data1.length > 1e3) {
+          const err13 = { instancePath: instancePath + "/names", schemaPath: "#/properties/names/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" };
+          if (vErrors === null) {
+            vErrors = [err13];
+          } else {
+            vErrors.push(err13);
+          }
+          errors++;
+        }
+        const len0 = data1.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data2 = data1[i0];
+          if (typeof data2 === "string") {
+            if (func3(data2) > 256) {
+              const err14 = { instancePath: instancePath + "/names/" + i0, schemaPath: "#/properties/names/items/maxLength", keyword: "maxLength", params: { limit: 256 }, message: "must NOT have more than 256 characters" };
+              if (vErrors === null) {
+                vErrors = [err14];
+              } else {
+                vErrors.push(err14);
+              }
+              errors++;
+            }
+          } else {
+            const err15 = { instancePath: instancePath + "/names/" + i0, schemaPath: "#/properties/names/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err16 = { instancePath: instancePath + "/names", schemaPath: "#/properties/names/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+    if (data.requested !== void 0) {
+      if (typeof data.requested !== "boolean") {
+        const err17 = { instancePath: instancePath + "/requested", schemaPath: "#/properties/requested/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (data.state !== void 0) {
+      let data4 = data.state;
+      if (!(data4 === "loaded" || data4 === "masked" || data4 === "not-found" || data4 === "error")) {
+        const err18 = { instancePath: instancePath + "/state", schemaPath: "#/properties/state/enum", keyword: "enum", params: { allowedValues: schema12.properties.state.enum }, message: "must be equal to one of the allowed values" };
+        if (vErrors === null) {
+          vErrors = [err18];
+        } else {
+          vErrors.push(err18);
+        }
+        errors++;
+      }
+    }
+    if (data.files !== void 0) {
+      let data5 = data.files;
+      if (Array.isArray(data5)) {
+        if (data5.length > 1e4) {
+          const err19 = { instancePath: instancePath + "/files", schemaPath: "#/properties/files/maxItems", keyword: "maxItems", params: { limit: 1e4 }, message: "must NOT have more than 10000 items" };
+          if (vErrors === null) {
+            vErrors = [err19];
+          } else {
+            vErrors.push(err19);
+          }
+          errors++;
+        }
+        const len1 = data5.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          if (!validate12(data5[i1], { instancePath: instancePath + "/files/" + i1, parentData: data5, parentDataProperty: i1, rootData })) {
+            vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err20 = { instancePath: instancePath + "/files", schemaPath: "#/properties/files/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err20];
+        } else {
+          vErrors.push(err20);
+        }
+        errors++;
+      }
+    }
+    if (data.exposure !== void 0) {
+      let data7 = data.exposure;
+      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7)) && data7 !== null) {
+        const err21 = { instancePath: instancePath + "/exposure", schemaPath: "#/properties/exposure/type", keyword: "type", params: { type: schema12.properties.exposure.type }, message: "must be integer,null" };
+        if (vErrors === null) {
+          vErrors = [err21];
+        } else {
+          vErrors.push(err21);
+        }
+        errors++;
+      }
+      if (typeof data7 == "number" && isFinite(data7)) {
+        if (data7 > 100 || isNaN(data7)) {
+          const err22 = { instancePath: instancePath + "/exposure", schemaPath: "#/properties/exposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" };
+          if (vErrors === null) {
+            vErrors = [err22];
+          } else {
+            vErrors.push(err22);
+          }
+          errors++;
+        }
+        if (data7 < 0 || isNaN(data7)) {
+          const err23 = { instancePath: instancePath + "/exposure", schemaPath: "#/properties/exposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+          if (vErrors === null) {
+            vErrors = [err23];
+          } else {
+            vErrors.push(err23);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.level !== void 0) {
+      let data8 = data.level;
+      if (typeof data8 !== "string" && data8 !== null) {
+        const err24 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/type", keyword: "type", params: { type: schema12.properties.level.type }, message: "must be string,null" };
+        if (vErrors === null) {
+          vErrors = [err24];
+        } else {
+          vErrors.push(err24);
+        }
+        errors++;
+      }
+      if (typeof data8 === "string") {
+        if (func3(data8) > 100) {
+          const err25 = { instancePath: instancePath + "/level", schemaPath: "#/properties/level/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+          if (vErrors === null) {
+            vErrors = [err25];
+          } else {
+            vErrors.push(err25);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.rows !== void 0) {
+      let data9 = data.rows;
+      if (Array.isArray(data9)) {
+        if (data9.length > 1e3) {
+          const err26 = { instancePath: instancePath + "/rows", schemaPath: "#/properties/rows/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" };
+          if (vErrors === null) {
+            vErrors = [err26];
+          } else {
+            vErrors.push(err26);
+          }
+          errors++;
+        }
+        const len2 = data9.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          let data10 = data9[i2];
+          if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+            if (data10.field === void 0) {
+              const err27 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "field" }, message: "must have required property 'field'" };
+              if (vErrors === null) {
+                vErrors = [err27];
+              } else {
+                vErrors.push(err27);
+              }
+              errors++;
+            }
+            if (data10.name === void 0) {
+              const err28 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+              if (vErrors === null) {
+                vErrors = [err28];
+              } else {
+                vErrors.push(err28);
+              }
+              errors++;
+            }
+            if (data10.set === void 0) {
+              const err29 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "set" }, message: "must have required property 'set'" };
+              if (vErrors === null) {
+                vErrors = [err29];
+              } else {
+                vErrors.push(err29);
+              }
+              errors++;
+            }
+            if (data10.description === void 0) {
+              const err30 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "description" }, message: "must have required property 'description'" };
+              if (vErrors === null) {
+                vErrors = [err30];
+              } else {
+                vErrors.push(err30);
+              }
+              errors++;
+            }
+            if (data10.exposure === void 0) {
+              const err31 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/required", keyword: "required", params: { missingProperty: "exposure" }, message: "must have required property 'exposure'" };
+              if (vErrors === null) {
+                vErrors = [err31];
+              } else {
+                vErrors.push(err31);
+              }
+              errors++;
+            }
+            for (const key1 in data10) {
+              if (!(key1 === "field" || key1 === "name" || key1 === "set" || key1 === "description" || key1 === "exposure")) {
+                const err32 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err32];
+                } else {
+                  vErrors.push(err32);
+                }
+                errors++;
+              }
+            }
+            if (data10.field !== void 0) {
+              let data11 = data10.field;
+              if (typeof data11 === "string") {
+                if (func3(data11) > 200) {
+                  const err33 = { instancePath: instancePath + "/rows/" + i2 + "/field", schemaPath: "#/definitions/row/properties/field/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err33];
+                  } else {
+                    vErrors.push(err33);
+                  }
+                  errors++;
+                }
+              } else {
+                const err34 = { instancePath: instancePath + "/rows/" + i2 + "/field", schemaPath: "#/definitions/row/properties/field/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err34];
+                } else {
+                  vErrors.push(err34);
+                }
+                errors++;
+              }
+            }
+            if (data10.name !== void 0) {
+              let data12 = data10.name;
+              if (typeof data12 === "string") {
+                if (func3(data12) > 300) {
+                  const err35 = { instancePath: instancePath + "/rows/" + i2 + "/name", schemaPath: "#/definitions/row/properties/name/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err35];
+                  } else {
+                    vErrors.push(err35);
+                  }
+                  errors++;
+                }
+              } else {
+                const err36 = { instancePath: instancePath + "/rows/" + i2 + "/name", schemaPath: "#/definitions/row/properties/name/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err36];
+                } else {
+                  vErrors.push(err36);
+                }
+                errors++;
+              }
+            }
+            if (data10.set !== void 0) {
+              let data13 = data10.set;
+              if (typeof data13 !== "boolean" && data13 !== null) {
+                const err37 = { instancePath: instancePath + "/rows/" + i2 + "/set", schemaPath: "#/definitions/row/properties/set/type", keyword: "type", params: { type: schema15.properties.set.type }, message: "must be boolean,null" };
+                if (vErrors === null) {
+                  vErrors = [err37];
+                } else {
+                  vErrors.push(err37);
+                }
+                errors++;
+              }
+            }
+            if (data10.description !== void 0) {
+              let data14 = data10.description;
+              if (typeof data14 !== "string" && data14 !== null) {
+                const err38 = { instancePath: instancePath + "/rows/" + i2 + "/description", schemaPath: "#/definitions/row/properties/description/type", keyword: "type", params: { type: schema15.properties.description.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+              }
+              if (typeof data14 === "string") {
+                if (func3(data14) > 4e3) {
+                  const err39 = { instancePath: instancePath + "/rows/" + i2 + "/description", schemaPath: "#/definitions/row/properties/description/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err39];
+                  } else {
+                    vErrors.push(err39);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data10.exposure !== void 0) {
+              let data15 = data10.exposure;
+              if (typeof data15 !== "string" && data15 !== null) {
+                const err40 = { instancePath: instancePath + "/rows/" + i2 + "/exposure", schemaPath: "#/definitions/row/properties/exposure/type", keyword: "type", params: { type: schema15.properties.exposure.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err40];
+                } else {
+                  vErrors.push(err40);
+                }
+                errors++;
+              }
+              if (typeof data15 === "string") {
+                if (!pattern3.test(data15)) {
+                  const err41 = { instancePath: instancePath + "/rows/" + i2 + "/exposure", schemaPath: "#/definitions/row/properties/exposure/pattern", keyword: "pattern", params: { pattern: "^\\d+\\.\\d$" }, message: 'must match pattern "^\\d+\\.\\d$"' };
+                  if (vErrors === null) {
+                    vErrors = [err41];
+                  } else {
+                    vErrors.push(err41);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err42 = { instancePath: instancePath + "/rows/" + i2, schemaPath: "#/definitions/row/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err42];
+            } else {
+              vErrors.push(err42);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err43 = { instancePath: instancePath + "/rows", schemaPath: "#/properties/rows/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err43];
+        } else {
+          vErrors.push(err43);
+        }
+        errors++;
+      }
+    }
+    if (data.error !== void 0) {
+      let data16 = data.error;
+      if (typeof data16 !== "string" && data16 !== null) {
+        const err44 = { instancePath: instancePath + "/error", schemaPath: "#/properties/error/type", keyword: "type", params: { type: schema12.properties.error.type }, message: "must be string,null" };
+        if (vErrors === null) {
+          vErrors = [err44];
+        } else {
+          vErrors.push(err44);
+        }
+        errors++;
+      }
+      if (typeof data16 === "string") {
+        if (func3(data16) > 4e3) {
+          const err45 = { instancePath: instancePath + "/error", schemaPath: "#/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+          if (vErrors === null) {
+            vErrors = [err45];
+          } else {
+            vErrors.push(err45);
+          }
+          errors++;
+        }
+      }
+    }
+    if (data.systemdAnalyze !== void 0) {
+      let data17 = data.systemdAnalyze;
+      if (data17 && typeof data17 == "object" && !Array.isArray(data17)) {
+        if (data17.exposure === void 0) {
+          const err46 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "exposure" }, message: "must have required property 'exposure'" };
+          if (vErrors === null) {
+            vErrors = [err46];
+          } else {
+            vErrors.push(err46);
+          }
+          errors++;
+        }
+        if (data17.error === void 0) {
+          const err47 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+          if (vErrors === null) {
+            vErrors = [err47];
+          } else {
+            vErrors.push(err47);
+          }
+          errors++;
+        }
+        if (data17.disagreements === void 0) {
+          const err48 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "disagreements" }, message: "must have required property 'disagreements'" };
+          if (vErrors === null) {
+            vErrors = [err48];
+          } else {
+            vErrors.push(err48);
+          }
+          errors++;
+        }
+        for (const key2 in data17) {
+          if (!(key2 === "exposure" || key2 === "error" || key2 === "disagreements")) {
+            const err49 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err49];
+            } else {
+              vErrors.push(err49);
+            }
+            errors++;
+          }
+        }
+        if (data17.exposure !== void 0) {
+          let data18 = data17.exposure;
+          if (!(typeof data18 == "number" && (!(data18 % 1) && !isNaN(data18)) && isFinite(data18)) && data18 !== null) {
+            const err50 = { instancePath: instancePath + "/systemdAnalyze/exposure", schemaPath: "#/properties/systemdAnalyze/properties/exposure/type", keyword: "type", params: { type: schema12.properties.systemdAnalyze.properties.exposure.type }, message: "must be integer,null" };
+            if (vErrors === null) {
+              vErrors = [err50];
+            } else {
+              vErrors.push(err50);
+            }
+            errors++;
+          }
+          if (typeof data18 == "number" && isFinite(data18)) {
+            if (data18 > 100 || isNaN(data18)) {
+              const err51 = { instancePath: instancePath + "/systemdAnalyze/exposure", schemaPath: "#/properties/systemdAnalyze/properties/exposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" };
+              if (vErrors === null) {
+                vErrors = [err51];
+              } else {
+                vErrors.push(err51);
+              }
+              errors++;
+            }
+            if (data18 < 0 || isNaN(data18)) {
+              const err52 = { instancePath: instancePath + "/systemdAnalyze/exposure", schemaPath: "#/properties/systemdAnalyze/properties/exposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" };
+              if (vErrors === null) {
+                vErrors = [err52];
+              } else {
+                vErrors.push(err52);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data17.error !== void 0) {
+          let data19 = data17.error;
+          if (typeof data19 !== "string" && data19 !== null) {
+            const err53 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/type", keyword: "type", params: { type: schema12.properties.systemdAnalyze.properties.error.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err53];
+            } else {
+              vErrors.push(err53);
+            }
+            errors++;
+          }
+          if (typeof data19 === "string") {
+            if (func3(data19) > 4e3) {
+              const err54 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data17.disagreements !== void 0) {
+          let data20 = data17.disagreements;
+          if (Array.isArray(data20)) {
+            if (data20.length > 1e3) {
+              const err55 = { instancePath: instancePath + "/systemdAnalyze/disagreements", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" };
+              if (vErrors === null) {
+                vErrors = [err55];
+              } else {
+                vErrors.push(err55);
+              }
+              errors++;
+            }
+            const len3 = data20.length;
+            for (let i3 = 0; i3 < len3; i3++) {
+              let data21 = data20[i3];
+              if (data21 && typeof data21 == "object" && !Array.isArray(data21)) {
+                if (data21.what === void 0) {
+                  const err56 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/required", keyword: "required", params: { missingProperty: "what" }, message: "must have required property 'what'" };
+                  if (vErrors === null) {
+                    vErrors = [err56];
+                  } else {
+                    vErrors.push(err56);
+                  }
+                  errors++;
+                }
+                if (data21.unitgate === void 0) {
+                  const err57 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/required", keyword: "required", params: { missingProperty: "unitgate" }, message: "must have required property 'unitgate'" };
+                  if (vErrors === null) {
+                    vErrors = [err57];
+                  } else {
+                    vErrors.push(err57);
+                  }
+                  errors++;
+                }
+                if (data21.systemd === void 0) {
+                  const err58 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/required", keyword: "required", params: { missingProperty: "systemd" }, message: "must have required property 'systemd'" };
+                  if (vErrors === null) {
+                    vErrors = [err58];
+                  } else {
+                    vErrors.push(err58);
+                  }
+                  errors++;
+                }
+                for (const key3 in data21) {
+                  if (!(key3 === "what" || key3 === "unitgate" || key3 === "systemd")) {
+                    const err59 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+                    if (vErrors === null) {
+                      vErrors = [err59];
+                    } else {
+                      vErrors.push(err59);
+                    }
+                    errors++;
+                  }
+                }
+                if (data21.what !== void 0) {
+                  let data22 = data21.what;
+                  if (typeof data22 === "string") {
+                    if (func3(data22) > 300) {
+                      const err60 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/what", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/what/maxLength", keyword: "maxLength", params: { limit: 300 }, message: "must NOT have more than 300 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err60];
+                      } else {
+                        vErrors.push(err60);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err61 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/what", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/what/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err61];
+                    } else {
+                      vErrors.push(err61);
+                    }
+                    errors++;
+                  }
+                }
+                if (data21.unitgate !== void 0) {
+                  let data23 = data21.unitgate;
+                  if (typeof data23 === "string") {
+                    if (func3(data23) > 4e3) {
+                      const err62 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/unitgate", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/unitgate/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err62];
+                      } else {
+                        vErrors.push(err62);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err63 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/unitgate", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/unitgate/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err63];
+                    } else {
+                      vErrors.push(err63);
+                    }
+                    errors++;
+                  }
+                }
+                if (data21.systemd !== void 0) {
+                  let data24 = data21.systemd;
+                  if (typeof data24 === "string") {
+                    if (func3(data24) > 4e3) {
+                      const err64 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/systemd", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/systemd/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err64];
+                      } else {
+                        vErrors.push(err64);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err65 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3 + "/systemd", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/properties/systemd/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err65];
+                    } else {
+                      vErrors.push(err65);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err66 = { instancePath: instancePath + "/systemdAnalyze/disagreements/" + i3, schemaPath: "#/properties/systemdAnalyze/properties/disagreements/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+                if (vErrors === null) {
+                  vErrors = [err66];
+                } else {
+                  vErrors.push(err66);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err67 = { instancePath: instancePath + "/systemdAnalyze/disagreements", schemaPath: "#/properties/systemdAnalyze/properties/disagreements/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+            if (vErrors === null) {
+              vErrors = [err67];
+            } else {
+              vErrors.push(err67);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err68 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err68];
+        } else {
+          vErrors.push(err68);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err69 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err69];
+    } else {
+      vErrors.push(err69);
+    }
+    errors++;
+  }
+  validate11.errors = vErrors;
+  return errors === 0;
+}
+function validate10(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  ;
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    if (data.schema === void 0) {
+      const err0 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "schema" }, message: "must have required property 'schema'" };
+      if (vErrors === null) {
+        vErrors = [err0];
+      } else {
+        vErrors.push(err0);
+      }
+      errors++;
+    }
+    if (data.tool === void 0) {
+      const err1 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "tool" }, message: "must have required property 'tool'" };
+      if (vErrors === null) {
+        vErrors = [err1];
+      } else {
+        vErrors.push(err1);
+      }
+      errors++;
+    }
+    if (data.takenAt === void 0) {
+      const err2 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "takenAt" }, message: "must have required property 'takenAt'" };
+      if (vErrors === null) {
+        vErrors = [err2];
+      } else {
+        vErrors.push(err2);
+      }
+      errors++;
+    }
+    if (data.host === void 0) {
+      const err3 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "host" }, message: "must have required property 'host'" };
+      if (vErrors === null) {
+        vErrors = [err3];
+      } else {
+        vErrors.push(err3);
+      }
+      errors++;
+    }
+    if (data.systemd === void 0) {
+      const err4 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "systemd" }, message: "must have required property 'systemd'" };
+      if (vErrors === null) {
+        vErrors = [err4];
+      } else {
+        vErrors.push(err4);
+      }
+      errors++;
+    }
+    if (data.unitTypes === void 0) {
+      const err5 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "unitTypes" }, message: "must have required property 'unitTypes'" };
+      if (vErrors === null) {
+        vErrors = [err5];
+      } else {
+        vErrors.push(err5);
+      }
+      errors++;
+    }
+    if (data.searchPath === void 0) {
+      const err6 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "searchPath" }, message: "must have required property 'searchPath'" };
+      if (vErrors === null) {
+        vErrors = [err6];
+      } else {
+        vErrors.push(err6);
+      }
+      errors++;
+    }
+    if (data.unreadableDirectories === void 0) {
+      const err7 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "unreadableDirectories" }, message: "must have required property 'unreadableDirectories'" };
+      if (vErrors === null) {
+        vErrors = [err7];
+      } else {
+        vErrors.push(err7);
+      }
+      errors++;
+    }
+    if (data.units === void 0) {
+      const err8 = { instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: "units" }, message: "must have required property 'units'" };
+      if (vErrors === null) {
+        vErrors = [err8];
+      } else {
+        vErrors.push(err8);
+      }
+      errors++;
+    }
+    for (const key0 in data) {
+      if (!func2.call(schema11.properties, key0)) {
+        const err9 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" };
+        if (vErrors === null) {
+          vErrors = [err9];
+        } else {
+          vErrors.push(err9);
+        }
+        errors++;
+      }
+    }
+    if (data.schema !== void 0) {
+      if ("unitgate-snapshot/1" !== data.schema) {
+        const err10 = { instancePath: instancePath + "/schema", schemaPath: "#/properties/schema/const", keyword: "const", params: { allowedValue: "unitgate-snapshot/1" }, message: "must be equal to constant" };
+        if (vErrors === null) {
+          vErrors = [err10];
+        } else {
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.tool !== void 0) {
+      let data1 = data.tool;
+      if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
+        if (data1.name === void 0) {
+          const err11 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+        if (data1.version === void 0) {
+          const err12 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'" };
+          if (vErrors === null) {
+            vErrors = [err12];
+          } else {
+            vErrors.push(err12);
+          }
+          errors++;
+        }
+        for (const key1 in data1) {
+          if (!(key1 === "name" || key1 === "version")) {
+            const err13 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err13];
+            } else {
+              vErrors.push(err13);
+            }
+            errors++;
+          }
+        }
+        if (data1.name !== void 0) {
+          if ("unitgate" !== data1.name) {
+            const err14 = { instancePath: instancePath + "/tool/name", schemaPath: "#/properties/tool/properties/name/const", keyword: "const", params: { allowedValue: "unitgate" }, message: "must be equal to constant" };
+            if (vErrors === null) {
+              vErrors = [err14];
+            } else {
+              vErrors.push(err14);
+            }
+            errors++;
+          }
+        }
+        if (data1.version !== void 0) {
+          let data3 = data1.version;
+          if (typeof data3 === "string") {
+            if (func3(data3) > 100) {
+              const err15 = { instancePath: instancePath + "/tool/version", schemaPath: "#/properties/tool/properties/version/maxLength", keyword: "maxLength", params: { limit: 100 }, message: "must NOT have more than 100 characters" };
+              if (vErrors === null) {
+                vErrors = [err15];
+              } else {
+                vErrors.push(err15);
+              }
+              errors++;
+            }
+          } else {
+            const err16 = { instancePath: instancePath + "/tool/version", schemaPath: "#/properties/tool/properties/version/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err16];
+            } else {
+              vErrors.push(err16);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err17 = { instancePath: instancePath + "/tool", schemaPath: "#/properties/tool/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err17];
+        } else {
+          vErrors.push(err17);
+        }
+        errors++;
+      }
+    }
+    if (data.takenAt !== void 0) {
+      let data4 = data.takenAt;
+      if (typeof data4 === "string") {
+        if (func3(data4) > 40) {
+          const err18 = { instancePath: instancePath + "/takenAt", schemaPath: "#/properties/takenAt/maxLength", keyword: "maxLength", params: { limit: 40 }, message: "must NOT have more than 40 characters" };
+          if (vErrors === null) {
+            vErrors = [err18];
+          } else {
+            vErrors.push(err18);
+          }
+          errors++;
+        }
+      } else {
+        const err19 = { instancePath: instancePath + "/takenAt", schemaPath: "#/properties/takenAt/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+        if (vErrors === null) {
+          vErrors = [err19];
+        } else {
+          vErrors.push(err19);
+        }
+        errors++;
+      }
+    }
+    if (data.host !== void 0) {
+      let data5 = data.host;
+      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+        if (data5.name === void 0) {
+          const err20 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/required", keyword: "required", params: { missingProperty: "name" }, message: "must have required property 'name'" };
+          if (vErrors === null) {
+            vErrors = [err20];
+          } else {
+            vErrors.push(err20);
+          }
+          errors++;
+        }
+        if (data5.root === void 0) {
+          const err21 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/required", keyword: "required", params: { missingProperty: "root" }, message: "must have required property 'root'" };
+          if (vErrors === null) {
+            vErrors = [err21];
+          } else {
+            vErrors.push(err21);
+          }
+          errors++;
+        }
+        for (const key2 in data5) {
+          if (!(key2 === "name" || key2 === "root")) {
+            const err22 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err22];
+            } else {
+              vErrors.push(err22);
+            }
+            errors++;
+          }
+        }
+        if (data5.name !== void 0) {
+          let data6 = data5.name;
+          if (typeof data6 !== "string" && data6 !== null) {
+            const err23 = { instancePath: instancePath + "/host/name", schemaPath: "#/properties/host/properties/name/type", keyword: "type", params: { type: schema11.properties.host.properties.name.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err23];
+            } else {
+              vErrors.push(err23);
+            }
+            errors++;
+          }
+          if (typeof data6 === "string") {
+            if (func3(data6) > 255) {
+              const err24 = { instancePath: instancePath + "/host/name", schemaPath: "#/properties/host/properties/name/maxLength", keyword: "maxLength", params: { limit: 255 }, message: "must NOT have more than 255 characters" };
+              if (vErrors === null) {
+                vErrors = [err24];
+              } else {
+                vErrors.push(err24);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data5.root !== void 0) {
+          let data7 = data5.root;
+          if (typeof data7 === "string") {
+            if (func3(data7) > 4096) {
+              const err25 = { instancePath: instancePath + "/host/root", schemaPath: "#/properties/host/properties/root/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+              if (vErrors === null) {
+                vErrors = [err25];
+              } else {
+                vErrors.push(err25);
+              }
+              errors++;
+            }
+          } else {
+            const err26 = { instancePath: instancePath + "/host/root", schemaPath: "#/properties/host/properties/root/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err26];
+            } else {
+              vErrors.push(err26);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err27 = { instancePath: instancePath + "/host", schemaPath: "#/properties/host/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err27];
+        } else {
+          vErrors.push(err27);
+        }
+        errors++;
+      }
+    }
+    if (data.systemd !== void 0) {
+      let data8 = data.systemd;
+      if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+        if (data8.detected === void 0) {
+          const err28 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "detected" }, message: "must have required property 'detected'" };
+          if (vErrors === null) {
+            vErrors = [err28];
+          } else {
+            vErrors.push(err28);
+          }
+          errors++;
+        }
+        if (data8.scoredWith === void 0) {
+          const err29 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "scoredWith" }, message: "must have required property 'scoredWith'" };
+          if (vErrors === null) {
+            vErrors = [err29];
+          } else {
+            vErrors.push(err29);
+          }
+          errors++;
+        }
+        if (data8.differs === void 0) {
+          const err30 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "differs" }, message: "must have required property 'differs'" };
+          if (vErrors === null) {
+            vErrors = [err30];
+          } else {
+            vErrors.push(err30);
+          }
+          errors++;
+        }
+        if (data8.reason === void 0) {
+          const err31 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'" };
+          if (vErrors === null) {
+            vErrors = [err31];
+          } else {
+            vErrors.push(err31);
+          }
+          errors++;
+        }
+        for (const key3 in data8) {
+          if (!(key3 === "detected" || key3 === "scoredWith" || key3 === "differs" || key3 === "reason")) {
+            const err32 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err32];
+            } else {
+              vErrors.push(err32);
+            }
+            errors++;
+          }
+        }
+        if (data8.detected !== void 0) {
+          let data9 = data8.detected;
+          if (data9 && typeof data9 == "object" && !Array.isArray(data9)) {
+            if (data9.major === void 0) {
+              const err33 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "major" }, message: "must have required property 'major'" };
+              if (vErrors === null) {
+                vErrors = [err33];
+              } else {
+                vErrors.push(err33);
+              }
+              errors++;
+            }
+            if (data9.full === void 0) {
+              const err34 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "full" }, message: "must have required property 'full'" };
+              if (vErrors === null) {
+                vErrors = [err34];
+              } else {
+                vErrors.push(err34);
+              }
+              errors++;
+            }
+            if (data9.source === void 0) {
+              const err35 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "source" }, message: "must have required property 'source'" };
+              if (vErrors === null) {
+                vErrors = [err35];
+              } else {
+                vErrors.push(err35);
+              }
+              errors++;
+            }
+            if (data9.evidence === void 0) {
+              const err36 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "evidence" }, message: "must have required property 'evidence'" };
+              if (vErrors === null) {
+                vErrors = [err36];
+              } else {
+                vErrors.push(err36);
+              }
+              errors++;
+            }
+            if (data9.notes === void 0) {
+              const err37 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/required", keyword: "required", params: { missingProperty: "notes" }, message: "must have required property 'notes'" };
+              if (vErrors === null) {
+                vErrors = [err37];
+              } else {
+                vErrors.push(err37);
+              }
+              errors++;
+            }
+            for (const key4 in data9) {
+              if (!(key4 === "major" || key4 === "full" || key4 === "source" || key4 === "evidence" || key4 === "notes")) {
+                const err38 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err38];
+                } else {
+                  vErrors.push(err38);
+                }
+                errors++;
+              }
+            }
+            if (data9.major !== void 0) {
+              let data10 = data9.major;
+              if (!(typeof data10 == "number" && (!(data10 % 1) && !isNaN(data10)) && isFinite(data10)) && data10 !== null) {
+                const err39 = { instancePath: instancePath + "/systemd/detected/major", schemaPath: "#/properties/systemd/properties/detected/properties/major/type", keyword: "type", params: { type: schema11.properties.systemd.properties.detected.properties.major.type }, message: "must be integer,null" };
+                if (vErrors === null) {
+                  vErrors = [err39];
+                } else {
+                  vErrors.push(err39);
+                }
+                errors++;
+              }
+              if (typeof data10 == "number" && isFinite(data10)) {
+                if (data10 < 1 || isNaN(data10)) {
+                  const err40 = { instancePath: instancePath + "/systemd/detected/major", schemaPath: "#/properties/systemd/properties/detected/properties/major/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+                  if (vErrors === null) {
+                    vErrors = [err40];
+                  } else {
+                    vErrors.push(err40);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data9.full !== void 0) {
+              let data11 = data9.full;
+              if (typeof data11 !== "string" && data11 !== null) {
+                const err41 = { instancePath: instancePath + "/systemd/detected/full", schemaPath: "#/properties/systemd/properties/detected/properties/full/type", keyword: "type", params: { type: schema11.properties.systemd.properties.detected.properties.full.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err41];
+                } else {
+                  vErrors.push(err41);
+                }
+                errors++;
+              }
+              if (typeof data11 === "string") {
+                if (func3(data11) > 200) {
+                  const err42 = { instancePath: instancePath + "/systemd/detected/full", schemaPath: "#/properties/systemd/properties/detected/properties/full/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err42];
+                  } else {
+                    vErrors.push(err42);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data9.source !== void 0) {
+              let data12 = data9.source;
+              if (!(data12 === "libsystemd-shared" || data12 === "dpkg-status" || data12 === "unknown")) {
+                const err43 = { instancePath: instancePath + "/systemd/detected/source", schemaPath: "#/properties/systemd/properties/detected/properties/source/enum", keyword: "enum", params: { allowedValues: schema11.properties.systemd.properties.detected.properties.source.enum }, message: "must be equal to one of the allowed values" };
+                if (vErrors === null) {
+                  vErrors = [err43];
+                } else {
+                  vErrors.push(err43);
+                }
+                errors++;
+              }
+            }
+            if (data9.evidence !== void 0) {
+              let data13 = data9.evidence;
+              if (typeof data13 !== "string" && data13 !== null) {
+                const err44 = { instancePath: instancePath + "/systemd/detected/evidence", schemaPath: "#/properties/systemd/properties/detected/properties/evidence/type", keyword: "type", params: { type: schema11.properties.systemd.properties.detected.properties.evidence.type }, message: "must be string,null" };
+                if (vErrors === null) {
+                  vErrors = [err44];
+                } else {
+                  vErrors.push(err44);
+                }
+                errors++;
+              }
+              if (typeof data13 === "string") {
+                if (func3(data13) > 4096) {
+                  const err45 = { instancePath: instancePath + "/systemd/detected/evidence", schemaPath: "#/properties/systemd/properties/detected/properties/evidence/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err45];
+                  } else {
+                    vErrors.push(err45);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data9.notes !== void 0) {
+              let data14 = data9.notes;
+              if (Array.isArray(data14)) {
+                if (data14.length > 100) {
+                  const err46 = { instancePath: instancePath + "/systemd/detected/notes", schemaPath: "#/properties/systemd/properties/detected/properties/notes/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items" };
+                  if (vErrors === null) {
+                    vErrors = [err46];
+                  } else {
+                    vErrors.push(err46);
+                  }
+                  errors++;
+                }
+                const len0 = data14.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  let data15 = data14[i0];
+                  if (typeof data15 === "string") {
+                    if (func3(data15) > 4096) {
+                      const err47 = { instancePath: instancePath + "/systemd/detected/notes/" + i0, schemaPath: "#/properties/systemd/properties/detected/properties/notes/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+                      if (vErrors === null) {
+                        vErrors = [err47];
+                      } else {
+                        vErrors.push(err47);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err48 = { instancePath: instancePath + "/systemd/detected/notes/" + i0, schemaPath: "#/properties/systemd/properties/detected/properties/notes/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                    if (vErrors === null) {
+                      vErrors = [err48];
+                    } else {
+                      vErrors.push(err48);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err49 = { instancePath: instancePath + "/systemd/detected/notes", schemaPath: "#/properties/systemd/properties/detected/properties/notes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+                if (vErrors === null) {
+                  vErrors = [err49];
+                } else {
+                  vErrors.push(err49);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err50 = { instancePath: instancePath + "/systemd/detected", schemaPath: "#/properties/systemd/properties/detected/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err50];
+            } else {
+              vErrors.push(err50);
+            }
+            errors++;
+          }
+        }
+        if (data8.scoredWith !== void 0) {
+          let data16 = data8.scoredWith;
+          if (!(typeof data16 == "number" && (!(data16 % 1) && !isNaN(data16)) && isFinite(data16))) {
+            const err51 = { instancePath: instancePath + "/systemd/scoredWith", schemaPath: "#/properties/systemd/properties/scoredWith/type", keyword: "type", params: { type: "integer" }, message: "must be integer" };
+            if (vErrors === null) {
+              vErrors = [err51];
+            } else {
+              vErrors.push(err51);
+            }
+            errors++;
+          }
+          if (typeof data16 == "number" && isFinite(data16)) {
+            if (data16 < 1 || isNaN(data16)) {
+              const err52 = { instancePath: instancePath + "/systemd/scoredWith", schemaPath: "#/properties/systemd/properties/scoredWith/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1" };
+              if (vErrors === null) {
+                vErrors = [err52];
+              } else {
+                vErrors.push(err52);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data8.differs !== void 0) {
+          if (typeof data8.differs !== "boolean") {
+            const err53 = { instancePath: instancePath + "/systemd/differs", schemaPath: "#/properties/systemd/properties/differs/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean" };
+            if (vErrors === null) {
+              vErrors = [err53];
+            } else {
+              vErrors.push(err53);
+            }
+            errors++;
+          }
+        }
+        if (data8.reason !== void 0) {
+          let data18 = data8.reason;
+          if (typeof data18 === "string") {
+            if (func3(data18) > 1e3) {
+              const err54 = { instancePath: instancePath + "/systemd/reason", schemaPath: "#/properties/systemd/properties/reason/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+              if (vErrors === null) {
+                vErrors = [err54];
+              } else {
+                vErrors.push(err54);
+              }
+              errors++;
+            }
+          } else {
+            const err55 = { instancePath: instancePath + "/systemd/reason", schemaPath: "#/properties/systemd/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err55];
+            } else {
+              vErrors.push(err55);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err56 = { instancePath: instancePath + "/systemd", schemaPath: "#/properties/systemd/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err56];
+        } else {
+          vErrors.push(err56);
+        }
+        errors++;
+      }
+    }
+    if (data.unitTypes !== void 0) {
+      let data19 = data.unitTypes;
+      if (Array.isArray(data19)) {
+        if (data19.length > 20) {
+          const err57 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/maxItems", keyword: "maxItems", params: { limit: 20 }, message: "must NOT have more than 20 items" };
+          if (vErrors === null) {
+            vErrors = [err57];
+          } else {
+            vErrors.push(err57);
+          }
+          errors++;
+        }
+        const len1 = data19.length;
+        for (let i1 = 0; i1 < len1; i1++) {
+          let data20 = data19[i1];
+          if (typeof data20 === "string") {
+            if (!pattern0.test(data20)) {
+              const err58 = { instancePath: instancePath + "/unitTypes/" + i1, schemaPath: "#/properties/unitTypes/items/pattern", keyword: "pattern", params: { pattern: "^\\.[a-z]+$" }, message: 'must match pattern "^\\.[a-z]+$"' };
+              if (vErrors === null) {
+                vErrors = [err58];
+              } else {
+                vErrors.push(err58);
+              }
+              errors++;
+            }
+          } else {
+            const err59 = { instancePath: instancePath + "/unitTypes/" + i1, schemaPath: "#/properties/unitTypes/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err59];
+            } else {
+              vErrors.push(err59);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err60 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err60];
+        } else {
+          vErrors.push(err60);
+        }
+        errors++;
+      }
+    }
+    if (data.searchPath !== void 0) {
+      let data21 = data.searchPath;
+      if (Array.isArray(data21)) {
+        if (data21.length > 100) {
+          const err61 = { instancePath: instancePath + "/searchPath", schemaPath: "#/properties/searchPath/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items" };
+          if (vErrors === null) {
+            vErrors = [err61];
+          } else {
+            vErrors.push(err61);
+          }
+          errors++;
+        }
+        const len2 = data21.length;
+        for (let i2 = 0; i2 < len2; i2++) {
+          let data22 = data21[i2];
+          if (typeof data22 === "string") {
+            if (func3(data22) > 4096) {
+              const err62 = { instancePath: instancePath + "/searchPath/" + i2, schemaPath: "#/properties/searchPath/items/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+              if (vErrors === null) {
+                vErrors = [err62];
+              } else {
+                vErrors.push(err62);
+              }
+              errors++;
+            }
+          } else {
+            const err63 = { instancePath: instancePath + "/searchPath/" + i2, schemaPath: "#/properties/searchPath/items/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+            if (vErrors === null) {
+              vErrors = [err63];
+            } else {
+              vErrors.push(err63);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err64 = { instancePath: instancePath + "/searchPath", schemaPath: "#/properties/searchPath/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err64];
+        } else {
+          vErrors.push(err64);
+        }
+        errors++;
+      }
+    }
+    if (data.unreadableDirectories !== void 0) {
+      let data23 = data.unreadableDirectories;
+      if (Array.isArray(data23)) {
+        if (data23.length > 100) {
+          const err65 = { instancePath: instancePath + "/unreadableDirectories", schemaPath: "#/properties/unreadableDirectories/maxItems", keyword: "maxItems", params: { limit: 100 }, message: "must NOT have more than 100 items" };
+          if (vErrors === null) {
+            vErrors = [err65];
+          } else {
+            vErrors.push(err65);
+          }
+          errors++;
+        }
+        const len3 = data23.length;
+        for (let i3 = 0; i3 < len3; i3++) {
+          let data24 = data23[i3];
+          if (data24 && typeof data24 == "object" && !Array.isArray(data24)) {
+            if (data24.path === void 0) {
+              const err66 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/required", keyword: "required", params: { missingProperty: "path" }, message: "must have required property 'path'" };
+              if (vErrors === null) {
+                vErrors = [err66];
+              } else {
+                vErrors.push(err66);
+              }
+              errors++;
+            }
+            if (data24.error === void 0) {
+              const err67 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+              if (vErrors === null) {
+                vErrors = [err67];
+              } else {
+                vErrors.push(err67);
+              }
+              errors++;
+            }
+            for (const key5 in data24) {
+              if (!(key5 === "path" || key5 === "error")) {
+                const err68 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" };
+                if (vErrors === null) {
+                  vErrors = [err68];
+                } else {
+                  vErrors.push(err68);
+                }
+                errors++;
+              }
+            }
+            if (data24.path !== void 0) {
+              let data25 = data24.path;
+              if (typeof data25 === "string") {
+                if (func3(data25) > 4096) {
+                  const err69 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/path", schemaPath: "#/properties/unreadableDirectories/items/properties/path/maxLength", keyword: "maxLength", params: { limit: 4096 }, message: "must NOT have more than 4096 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err69];
+                  } else {
+                    vErrors.push(err69);
+                  }
+                  errors++;
+                }
+              } else {
+                const err70 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/path", schemaPath: "#/properties/unreadableDirectories/items/properties/path/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err70];
+                } else {
+                  vErrors.push(err70);
+                }
+                errors++;
+              }
+            }
+            if (data24.error !== void 0) {
+              let data26 = data24.error;
+              if (typeof data26 === "string") {
+                if (func3(data26) > 1e3) {
+                  const err71 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/error", schemaPath: "#/properties/unreadableDirectories/items/properties/error/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+                  if (vErrors === null) {
+                    vErrors = [err71];
+                  } else {
+                    vErrors.push(err71);
+                  }
+                  errors++;
+                }
+              } else {
+                const err72 = { instancePath: instancePath + "/unreadableDirectories/" + i3 + "/error", schemaPath: "#/properties/unreadableDirectories/items/properties/error/type", keyword: "type", params: { type: "string" }, message: "must be string" };
+                if (vErrors === null) {
+                  vErrors = [err72];
+                } else {
+                  vErrors.push(err72);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err73 = { instancePath: instancePath + "/unreadableDirectories/" + i3, schemaPath: "#/properties/unreadableDirectories/items/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+            if (vErrors === null) {
+              vErrors = [err73];
+            } else {
+              vErrors.push(err73);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err74 = { instancePath: instancePath + "/unreadableDirectories", schemaPath: "#/properties/unreadableDirectories/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err74];
+        } else {
+          vErrors.push(err74);
+        }
+        errors++;
+      }
+    }
+    if (data.units !== void 0) {
+      let data27 = data.units;
+      if (Array.isArray(data27)) {
+        if (data27.length > 1e5) {
+          const err75 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/maxItems", keyword: "maxItems", params: { limit: 1e5 }, message: "must NOT have more than 100000 items" };
+          if (vErrors === null) {
+            vErrors = [err75];
+          } else {
+            vErrors.push(err75);
+          }
+          errors++;
+        }
+        const len4 = data27.length;
+        for (let i4 = 0; i4 < len4; i4++) {
+          if (!validate11(data27[i4], { instancePath: instancePath + "/units/" + i4, parentData: data27, parentDataProperty: i4, rootData })) {
+            vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+            errors = vErrors.length;
+          }
+        }
+      } else {
+        const err76 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/type", keyword: "type", params: { type: "array" }, message: "must be array" };
+        if (vErrors === null) {
+          vErrors = [err76];
+        } else {
+          vErrors.push(err76);
+        }
+        errors++;
+      }
+    }
+    if (data.systemdAnalyze !== void 0) {
+      let data29 = data.systemdAnalyze;
+      if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+        if (data29.version === void 0) {
+          const err77 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "version" }, message: "must have required property 'version'" };
+          if (vErrors === null) {
+            vErrors = [err77];
+          } else {
+            vErrors.push(err77);
+          }
+          errors++;
+        }
+        if (data29.error === void 0) {
+          const err78 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/required", keyword: "required", params: { missingProperty: "error" }, message: "must have required property 'error'" };
+          if (vErrors === null) {
+            vErrors = [err78];
+          } else {
+            vErrors.push(err78);
+          }
+          errors++;
+        }
+        for (const key6 in data29) {
+          if (!(key6 === "version" || key6 === "error")) {
+            const err79 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" };
+            if (vErrors === null) {
+              vErrors = [err79];
+            } else {
+              vErrors.push(err79);
+            }
+            errors++;
+          }
+        }
+        if (data29.version !== void 0) {
+          let data30 = data29.version;
+          if (typeof data30 !== "string" && data30 !== null) {
+            const err80 = { instancePath: instancePath + "/systemdAnalyze/version", schemaPath: "#/properties/systemdAnalyze/properties/version/type", keyword: "type", params: { type: schema11.properties.systemdAnalyze.properties.version.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err80];
+            } else {
+              vErrors.push(err80);
+            }
+            errors++;
+          }
+          if (typeof data30 === "string") {
+            if (func3(data30) > 1e3) {
+              const err81 = { instancePath: instancePath + "/systemdAnalyze/version", schemaPath: "#/properties/systemdAnalyze/properties/version/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" };
+              if (vErrors === null) {
+                vErrors = [err81];
+              } else {
+                vErrors.push(err81);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data29.error !== void 0) {
+          let data31 = data29.error;
+          if (typeof data31 !== "string" && data31 !== null) {
+            const err82 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/type", keyword: "type", params: { type: schema11.properties.systemdAnalyze.properties.error.type }, message: "must be string,null" };
+            if (vErrors === null) {
+              vErrors = [err82];
+            } else {
+              vErrors.push(err82);
+            }
+            errors++;
+          }
+          if (typeof data31 === "string") {
+            if (func3(data31) > 4e3) {
+              const err83 = { instancePath: instancePath + "/systemdAnalyze/error", schemaPath: "#/properties/systemdAnalyze/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" };
+              if (vErrors === null) {
+                vErrors = [err83];
+              } else {
+                vErrors.push(err83);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err84 = { instancePath: instancePath + "/systemdAnalyze", schemaPath: "#/properties/systemdAnalyze/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+        if (vErrors === null) {
+          vErrors = [err84];
+        } else {
+          vErrors.push(err84);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err85 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object" };
+    if (vErrors === null) {
+      vErrors = [err85];
+    } else {
+      vErrors.push(err85);
+    }
+    errors++;
+  }
+  validate10.errors = vErrors;
+  return errors === 0;
+}
+
+// src/core/drift/snapshot-types.ts
+var SNAPSHOT_FORMAT = "unitgate-snapshot/1";
+
+// src/core/drift/parse-snapshot.ts
+var validateSnapshot = validate;
+function pathOf(pointer2) {
+  if (pointer2 === "") return [];
+  return pointer2.slice(1).split("/").map((raw) => raw.replace(/~1/g, "/").replace(/~0/g, "~")).map((k) => /^\d+$/.test(k) ? Number(k) : k);
+}
+function mostTelling(errors) {
+  const concrete = errors.filter((e) => e.keyword !== "oneOf" && e.keyword !== "anyOf");
+  const pool = concrete.length > 0 ? concrete : errors;
+  return [...pool].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+}
+function describe(e) {
+  const path = pathOf(e.instancePath);
+  const params = e.params;
+  switch (e.keyword) {
+    case "additionalProperties":
+      return { path: [...path, String(params.additionalProperty)], message: "unknown key" };
+    case "required":
+      return { path, message: `missing required key '${String(params.missingProperty)}'` };
+    case "const":
+      return { path, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case "enum":
+      return {
+        path,
+        message: `must be one of ${params.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`
+      };
+    default:
+      return { path, message: e.message ?? `fails the schema keyword '${e.keyword}'` };
+  }
+}
+function parseSnapshot(text2, fileName) {
+  const fail2 = (path, message, line) => ({
+    ok: false,
+    message: `${fileName}${line !== void 0 ? `:${line}` : ""}: ${formatJsonPath(path)}: ${message}`
+  });
+  const parsed = parseJsonDocument(text2);
+  if (!parsed.ok) return fail2([], `not valid JSON: ${parsed.message}`, parsed.position.line);
+  const { value, positions } = parsed.document;
+  const schema = value?.schema;
+  if (typeof value === "object" && value !== null && schema !== SNAPSHOT_FORMAT)
+    return fail2(
+      ["schema"],
+      `not a unitgate snapshot of this format (expected "${SNAPSHOT_FORMAT}", found ${JSON.stringify(schema ?? null)})`
+    );
+  if (!validateSnapshot(value)) {
+    const e = mostTelling(validateSnapshot.errors ?? []);
+    if (!e) return fail2([], "does not match the snapshot schema");
+    const d2 = describe(e);
+    return fail2(d2.path, d2.message, positions.get(formatJsonPath(d2.path))?.line);
+  }
+  const scored2 = value.systemd.scoredWith;
+  if (!isSupportedVersion(scored2))
+    return fail2(
+      ["systemd", "scoredWith"],
+      `scored for systemd ${scored2}, which this unitgate does not score (it scores ${SUPPORTED_VERSIONS.join(", ")})`
+    );
+  return { ok: true, snapshot: value };
+}
+
+// src/core/gate/scope.ts
+var import_path5 = require("path");
+
+// src/core/policy/match-glob.ts
+var import_posix = __toESM(require_posix());
+var OPTIONS = {
+  dot: true,
+  noextglob: true,
+  nonegate: true,
+  posix: true,
+  strictSlashes: true,
+  debug: true
+  // an invalid regular expression throws instead of silently matching nothing
+};
+function classEnd(glob, open2) {
+  let k = open2 + 1;
+  if (glob[k] === "!" || glob[k] === "^") k++;
+  if (glob[k] === "]") k++;
+  for (; k < glob.length; k++) {
+    if (glob[k] === "\\") k++;
+    else if (glob[k] === "]") return k;
+  }
+  return -1;
+}
+function groupEnd(glob, open2) {
+  let depth = 0;
+  for (let k = open2; k < glob.length; k++) {
+    if (glob[k] === "\\") k++;
+    else if (glob[k] === "{") depth++;
+    else if (glob[k] === "}" && --depth === 0) return k;
+  }
+  return -1;
+}
+function hasAlternatives(body) {
+  let depth = 0;
+  for (let k = 0; k < body.length; k++) {
+    if (body[k] === "\\") k++;
+    else if (body[k] === "{") depth++;
+    else if (body[k] === "}") depth--;
+    else if (body[k] === "," && depth === 0) return true;
+  }
+  return false;
+}
+function translate(glob) {
+  let out = "";
+  const groups2 = [];
+  let segmentStart = true;
+  for (let k = 0; k < glob.length; k++) {
+    const c = glob[k];
+    const group = groups2[groups2.length - 1];
+    const startsHere = segmentStart;
+    segmentStart = false;
+    if (c === "\\") {
+      k++;
+      const quoted = glob[k] ?? "\\";
+      if (groups2.length > 0 && (quoted === "{" || quoted === "}"))
+        throw new Error("a literal brace inside {…} is not supported");
+      if (quoted === "\\") throw new Error("a literal backslash is not supported (match it with `?`)");
+      out += `\\${quoted}`;
+    } else if (c === "/") {
+      out += "/";
+      segmentStart = true;
+    } else if (c === "*") {
+      let run2 = 1;
+      while (glob[k + run2] === "*") run2++;
+      const next = glob[k + run2];
+      const endsSegment = next === "/" || next === void 0 || group !== void 0 && (next === "," || k + run2 === group.end);
+      if (run2 === 2 && startsHere && endsSegment) {
+        if (group !== void 0)
+          throw new Error("`**` inside {…} is not supported: write the alternatives out");
+        if (next === "/") {
+          if (!out.endsWith("**/")) out += "**/";
+          k += run2;
+          segmentStart = true;
+          continue;
+        }
+        out += "**/*";
+      } else {
+        out += "*";
+      }
+      k += run2 - 1;
+    } else if (c === "[" && group !== void 0 && !/^[^,{}]*$/.test(glob.slice(k, classEnd(glob, k) + 1 || group.end))) {
+      throw new Error("a `[` inside {…} that does not close a class free of `,{}` is not supported");
+    } else if (c === "[" && classEnd(glob, k) !== -1) {
+      const end = classEnd(glob, k);
+      const body = glob.slice(k + 1, end);
+      if (/[\\"]|\[:/.test(body))
+        throw new Error(`[${body}]: a backslash, a quote or \`[:\` in a class is not supported`);
+      out += `[${body}]`;
+      k = end;
+    } else if (c === "{" && groupEnd(glob, k) !== -1 && hasAlternatives(glob.slice(k + 1, groupEnd(glob, k)))) {
+      groups2.push({ end: groupEnd(glob, k), segmentStart: startsHere });
+      out += "{";
+      segmentStart = startsHere;
+    } else if (group !== void 0 && c === ",") {
+      out += ",";
+      segmentStart = group.segmentStart;
+    } else if (group !== void 0 && k === group.end) {
+      groups2.pop();
+      out += "}";
+    } else if (group !== void 0 && (c === "{" || c === "}")) {
+      throw new Error("a literal brace inside {…} is not supported");
+    } else if (c === "?") {
+      out += "?";
+    } else {
+      out += /[A-Za-z0-9_.@-]/.test(c) ? c : `\\${c}`;
+    }
+  }
   return out;
 }
-function sortRows(rows, emptyDescriptionFirst) {
-  if (rows.every((r) => r.description !== null)) {
-    return [...rows].sort((a, b) => {
-      const da = a.description;
-      const db = b.description;
-      if (da !== db) return da < db ? 1 : -1;
-      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
+var cache = /* @__PURE__ */ new Map();
+function compile(glob) {
+  let re = cache.get(glob);
+  if (!re) {
+    const rooted = glob.replace(/^(?:\.\/|\/)+/, "");
+    try {
+      if (rooted === "") throw new Error("it names no path");
+      re = import_posix.default.makeRe(translate(rooted), OPTIONS);
+    } catch (e) {
+      re = new Error(`invalid glob "${glob}": ${e instanceof Error ? e.message : String(e)}`);
+    }
+    cache.set(glob, re);
+  }
+  return re;
+}
+function globError(glob) {
+  const re = compile(glob);
+  return re instanceof Error ? re.message : void 0;
+}
+function matchesGlob(glob, subject) {
+  const re = compile(glob);
+  if (re instanceof Error) throw re;
+  return re.test(subject.replace(/^(?:\.\/)+/, ""));
+}
+
+// src/core/policy/resolve-profile.ts
+var PROFILE_COMMENT = /^([ \t]*[#;][ \t]*unitgate:[ \t]*profile\b)(.*)$/;
+var PROFILE_VALUE = /^[ \t]*=[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*$/;
+function findProfileComments(repoPath, files) {
+  const found = [];
+  for (const f of files) {
+    const { path, text: text2 } = typeof f === "string" ? { path: repoPath, text: f } : f;
+    text2.split("\n").forEach((raw, index) => {
+      const line = raw.replace(/\r$/, "");
+      const m = PROFILE_COMMENT.exec(line);
+      if (!m) return;
+      const prefix = m[1];
+      const value = PROFILE_VALUE.exec(m[2]);
+      const name = value?.[1];
+      const column = name !== void 0 ? line.indexOf(name, prefix.length) + 1 : prefix.length + 1;
+      found.push({
+        ...name !== void 0 ? { name } : {},
+        location: { file: path, line: index + 1, column }
+      });
     });
   }
-  const compare = (x, y) => {
-    if (x === 0 && y === 0) return 0;
-    if (x === 0) return -1;
-    if (y === 0) return 1;
-    const a = rows[x - 1];
-    const b = rows[y - 1];
-    let r;
-    if (a.description !== null && b.description !== null) r = strcmp(a.description, b.description);
-    else if (emptyDescriptionFirst) r = a.description === null ? b.description === null ? 0 : 1 : -1;
-    else r = x < y ? -1 : x > y ? 1 : 0;
-    if (r !== 0) return -r;
-    r = strcmp(a.assessor.name, b.assessor.name);
-    if (r !== 0) return r;
-    return x - y;
-  };
-  const order = Array.from({ length: rows.length + 1 }, (_, i) => i);
-  mergeSort(order, compare);
-  return order.slice(1).map((i) => rows[i - 1]);
+  return found;
 }
-function mergeSort(items, compare) {
-  const tmp = new Array(items.length);
-  const sort = (lo, n) => {
-    if (n <= 1) return;
-    const n1 = Math.floor(n / 2);
-    const n2 = n - n1;
-    sort(lo, n1);
-    sort(lo + n1, n2);
-    let i = lo;
-    let j = lo + n1;
-    let k = 0;
-    let left = n1;
-    let right = n2;
-    while (left > 0 && right > 0) {
-      if (compare(items[i], items[j]) <= 0) {
-        tmp[k++] = items[i++];
-        left--;
-      } else {
-        tmp[k++] = items[j++];
-        right--;
-      }
+function resolveProfile(policy, repoPath, unitName, files) {
+  const comment = findProfileComments(repoPath, files).pop();
+  if (comment) {
+    if (comment.name === void 0) {
+      return {
+        error: "malformed profile comment: write `# unitgate: profile=NAME`",
+        location: comment.location
+      };
     }
-    while (left > 0) {
-      tmp[k++] = items[i++];
-      left--;
+    const profile2 = policy.profiles.get(comment.name);
+    if (!profile2) {
+      const known = [...policy.profiles.keys()].join(", ");
+      return {
+        error: `unknown profile '${comment.name}' in the unit's profile comment (the policy has: ${known})`,
+        location: comment.location
+      };
     }
-    for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
-  };
-  sort(0, items.length);
+    return { profile: profile2, how: "comment", location: comment.location };
+  }
+  for (const assignment of policy.units) {
+    if (!matchesUnit(assignment.match, repoPath, unitName)) continue;
+    const profile2 = policy.profiles.get(assignment.profile);
+    if (!profile2) throw new Error(`policy assigns unknown profile '${assignment.profile}'`);
+    return { profile: profile2, how: "glob", match: assignment.match };
+  }
+  const profile = policy.profiles.get(policy.defaultProfile);
+  if (!profile) throw new Error(`policy's default profile '${policy.defaultProfile}' does not exist`);
+  return { profile, how: "default" };
 }
-
-// src/core/security/render-security.ts
-var utf8 = new TextEncoder();
-var SPACES = " ".repeat(256);
-function formatExposure(exposure2) {
-  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
+function isExcluded(policy, repoPath, unitName) {
+  return policy.exclude.find((x) => matchesUnit(x.match, repoPath, unitName));
+}
+function matchesUnit(glob, repoPath, unitName) {
+  return matchesGlob(glob, repoPath) || matchesGlob(glob, unitName);
 }
 
 // src/core/unit/load-unit.ts
@@ -19170,6 +20278,16 @@ function parseUnitFile(text2, file, knownSections) {
   if (continuation !== null)
     parser.parseJoinedLine(continuation, continuationLine, continuationColumn, lineCount + 1);
   return result;
+}
+
+// src/core/unit/utf8.ts
+var encoder = new TextEncoder();
+function utf8Length(s, from = 0, to = s.length) {
+  return encoder.encode(from === 0 && to === s.length ? s : s.slice(from, to)).length;
+}
+function utf8LongerThan(s, max) {
+  if (s.length * 3 <= max) return false;
+  return utf8Length(s) > max;
 }
 
 // src/core/unit/unit-tree.ts
@@ -20140,11 +21258,11 @@ function nameHead(name) {
   return name;
 }
 var DropInFinder = class {
-  constructor(tree, searchPath, resolve3) {
+  constructor(tree, searchPath, resolve4) {
     this.tree = tree;
-    this.resolve = resolve3;
+    this.resolve = resolve4;
     for (const dir of searchPath) {
-      const r = resolve3(dir);
+      const r = resolve4(dir);
       if (r.kind !== "directory") continue;
       const entries = tree.readDirectory(r.path);
       if (entries === void 0) continue;
@@ -20220,6 +21338,94 @@ var DropInFinder = class {
 function compareBytes(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+// src/core/gate/discover-units.ts
+var import_path3 = require("path");
+var ROOT_UNIT_DIRS = [
+  "/etc/systemd/system/",
+  "/run/systemd/system/",
+  "/usr/local/lib/systemd/system/",
+  "/usr/lib/systemd/system/",
+  "/lib/systemd/system/"
+];
+function rootOf(repoPath) {
+  const p = "/" + repoPath;
+  for (const dir of ROOT_UNIT_DIRS) {
+    const i = p.lastIndexOf(dir);
+    if (i >= 0 && !p.slice(i + dir.length).includes("/"))
+      return { root: p.slice(0, i), unitDir: dir.slice(0, -1) };
+  }
+  return void 0;
+}
+function isDropInDirectoryName(name) {
+  if (!name.endsWith(".d")) return false;
+  const stem = name.slice(0, -2);
+  return UNIT_TYPES.includes(stem) || parseUnitName(stem) !== void 0;
+}
+function isIgnoredDirectory(repoPath) {
+  return repoPath.split("/").some((c) => c === "node_modules" || c === ".git");
+}
+function discoverUnits(paths, unitTypes, searchPath, templateInstance, skipped) {
+  const found = [];
+  const seenInRoot = /* @__PURE__ */ new Set();
+  for (const repoPath of paths) {
+    if (isIgnoredDirectory(repoPath)) continue;
+    const fileName = import_path3.posix.basename(repoPath);
+    if (!unitTypes.some((t) => fileName.endsWith(t))) continue;
+    const parts = parseUnitName(fileName);
+    if (!parts) {
+      skipped?.push({
+        repoPath,
+        reason: `systemd rejects the unit name "${fileName}" and never loads this file: ${unitNameProblem(fileName) ?? "invalid"}`
+      });
+      continue;
+    }
+    const dir = import_path3.posix.dirname("/" + repoPath);
+    if (isDropInDirectoryName(import_path3.posix.basename(dir))) {
+      skipped?.push({
+        repoPath,
+        reason: `systemd does not load a unit file inside the drop-in directory ${import_path3.posix.basename(dir)}/ (only its *.conf files apply to that unit)`
+      });
+      continue;
+    }
+    const unitName = parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : fileName;
+    const layout = rootOf(repoPath);
+    if (layout) {
+      const key = `${layout.root}\0${fileName}`;
+      if (seenInRoot.has(key)) continue;
+      seenInRoot.add(key);
+      found.push({
+        unitName,
+        fileName,
+        repoPath,
+        root: layout.root,
+        searchPath: searchPath.map((d2) => layout.root + d2)
+      });
+    } else {
+      found.push({ unitName, fileName, repoPath, searchPath: [dir] });
+    }
+  }
+  return found;
+}
+function locatorOn(l, searchPath, templateInstance) {
+  const parts = parseUnitName(l.fileName);
+  const unitName = parts && parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : l.unitName;
+  const root = l.root;
+  return {
+    ...l,
+    unitName,
+    searchPath: root !== void 0 ? searchPath.map((d2) => root + d2) : [...l.searchPath]
+  };
+}
+function sameLoading(a, b) {
+  return a.unitName === b.unitName && a.searchPath.join("\0") === b.searchPath.join("\0");
+}
+function repoPathOf(treePath) {
+  return treePath.replace(/^\/+/, "");
+}
+
+// src/core/gate/score-units.ts
+var import_path4 = require("path");
 
 // src/core/security/unit-vtable.ts
 var TYPE_SECTION = {
@@ -21899,6 +23105,245 @@ function isAnyPrefix(p) {
   return p.prefixLength === 0;
 }
 
+// src/core/unit/parse-boolean.ts
+var TRUE_WORDS = /* @__PURE__ */ new Set(["1", "yes", "y", "true", "t", "on"]);
+var FALSE_WORDS = /* @__PURE__ */ new Set(["0", "no", "n", "false", "f", "off"]);
+var BOOLEAN_WORDS = new Map([
+  ...[...TRUE_WORDS].map((w2) => [w2, true]),
+  ...[...FALSE_WORDS].map((w2) => [w2, false])
+]);
+function parseBoolean(value) {
+  const exact = BOOLEAN_WORDS.get(value);
+  if (exact !== void 0) return exact;
+  const v = value.toLowerCase();
+  if (TRUE_WORDS.has(v)) return true;
+  if (FALSE_WORDS.has(v)) return false;
+  return void 0;
+}
+
+// src/core/unit/extract-word.ts
+var EXTRACT_RELAX = 1 << 0;
+var EXTRACT_CUNESCAPE = 1 << 1;
+var EXTRACT_UNESCAPE_RELAX = 1 << 2;
+var EXTRACT_UNESCAPE_SEPARATORS = 1 << 3;
+var EXTRACT_UNQUOTE = 1 << 5;
+var EXTRACT_DONT_COALESCE_SEPARATORS = 1 << 6;
+var EXTRACT_RETAIN_ESCAPE = 1 << 7;
+var WHITESPACE = " 	\n\r";
+var HEX = "0123456789abcdefABCDEF";
+var SIMPLE_ESCAPES = {
+  a: "\x07",
+  b: "\b",
+  f: "\f",
+  n: "\n",
+  r: "\r",
+  t: "	",
+  v: "\v",
+  "\\": "\\",
+  '"': '"',
+  "'": "'",
+  s: " "
+};
+function cunescapeOne(s, at2, acceptNul = false) {
+  const c = s[at2];
+  if (c === void 0) return void 0;
+  const one = Object.hasOwn(SIMPLE_ESCAPES, c) ? SIMPLE_ESCAPES[c] : void 0;
+  if (one !== void 0) return { char: one, length: 1 };
+  const hexRun = (n) => {
+    const digits = s.slice(at2 + 1, at2 + 1 + n);
+    if (digits.length !== n || [...digits].some((d2) => !HEX.includes(d2))) return void 0;
+    return parseInt(digits, 16);
+  };
+  if (c === "x") {
+    const v = hexRun(2);
+    return v === void 0 || v === 0 && !acceptNul ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  if (c === "u" || c === "U") {
+    const n = c === "u" ? 4 : 8;
+    const v = hexRun(n);
+    if (v === void 0 || v === 0 && !acceptNul) return void 0;
+    if (c === "U" && (v > 1114111 || v >= 55296 && v <= 57343)) return void 0;
+    return { char: String.fromCodePoint(v), length: n + 1 };
+  }
+  if (c >= "0" && c <= "7") {
+    const digits = s.slice(at2, at2 + 3);
+    if (!/^[0-7]{3}$/.test(digits)) return void 0;
+    const v = parseInt(digits, 8);
+    return v === 0 && !acceptNul || v > 255 ? void 0 : { char: String.fromCharCode(v), length: 3 };
+  }
+  return void 0;
+}
+var WordReader = class {
+  constructor(input, pos = 0) {
+    this.input = input;
+    this.pos = pos;
+  }
+  input;
+  /**
+   * Where the unparsed rest starts (systemd's `*p`), or -1 where systemd sets the cursor to NULL: the
+   * input is used up. `input.length` is the empty rest `""`, which only a parser without coalescing
+   * (EXTRACT_DONT_COALESCE_SEPARATORS) tells apart from NULL.
+   */
+  pos;
+  /** The word of the last read() that returned `word`. */
+  word = "";
+  /** Whether anything is left to parse (the rest is neither NULL nor `""`). */
+  hasRest() {
+    return this.pos >= 0 && this.pos < this.input.length;
+  }
+  /** The unparsed rest as a string (`undefined` for NULL). */
+  rest() {
+    return this.pos < 0 ? void 0 : this.input.slice(this.pos);
+  }
+  /**
+   * One extract_first_word() call under `flags`, including its treatment of an unbalanced quote (error,
+   * or with EXTRACT_RELAX the word so far). On `error` the cursor does not move.
+   */
+  read(flags = 0, separators = WHITESPACE) {
+    const input = this.input;
+    const n = input.length;
+    const unquote = (flags & EXTRACT_UNQUOTE) !== 0;
+    let i = this.pos;
+    if (i < 0) return "end";
+    for (; ; i++) {
+      if (i >= n) {
+        if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
+        return this.found("", -1);
+      }
+      if (!isSeparator(separators, input.charCodeAt(i))) break;
+      if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
+    }
+    let word = "";
+    let quote = null;
+    let backslash = false;
+    for (; ; ) {
+      if (!backslash) {
+        const start = i;
+        if (quote === null) {
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === 92 || isSeparator(separators, code)) break;
+            if (unquote && (code === 34 || code === 39)) break;
+          }
+        } else {
+          const q = quote.charCodeAt(0);
+          for (; i < n; i++) {
+            const code = input.charCodeAt(i);
+            if (code === q || code === 92) break;
+          }
+        }
+        if (i > start) word += input.slice(start, i);
+      }
+      const c = input[i];
+      if (backslash) {
+        if (c === void 0) {
+          if (flags & EXTRACT_UNESCAPE_RELAX && (quote === null || flags & EXTRACT_RELAX))
+            return this.found(word + "\\", -1);
+          if (flags & EXTRACT_RELAX) return this.found(word, -1);
+          return "error";
+        }
+        if (flags & (EXTRACT_CUNESCAPE | EXTRACT_UNESCAPE_SEPARATORS)) {
+          const u = flags & EXTRACT_CUNESCAPE ? cunescapeOne(input, i) : void 0;
+          if (u) {
+            word += u.char;
+            i += u.length - 1;
+          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
+            word += c;
+          else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
+          else return "error";
+        } else word += flags & EXTRACT_RETAIN_ESCAPE ? "\\" + c : c;
+        backslash = false;
+        i++;
+        continue;
+      }
+      if (quote !== null) {
+        if (c === void 0) return flags & EXTRACT_RELAX ? this.found(word, -1) : "error";
+        i++;
+        if (c === quote) quote = null;
+        else backslash = true;
+        continue;
+      }
+      if (c === void 0) return this.found(word, -1);
+      i++;
+      if ((c === '"' || c === "'") && unquote) quote = c;
+      else if (c === "\\") backslash = true;
+      else {
+        if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
+        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
+        return this.found(word, i >= n ? -1 : i);
+      }
+    }
+  }
+  /**
+   * read() for an input known to hold no quote and no backslash, with WHITESPACE separators (coalesced):
+   * whatever the other flags, a word is then just a run of other characters, and this scans it with
+   * fewer checks per character.
+   */
+  readPlain() {
+    const input = this.input;
+    const n = input.length;
+    let i = this.pos;
+    if (i < 0) return "end";
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    if (i >= n) return "end";
+    const start = i;
+    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
+    const word = input.slice(start, i);
+    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    return this.found(word, i >= n ? -1 : i);
+  }
+  found(word, pos) {
+    this.word = word;
+    this.pos = pos;
+    return "word";
+  }
+};
+var END_STEP = Object.freeze({ kind: "end" });
+var ERROR_STEP = Object.freeze({ kind: "error" });
+function extractFirstWordRaw(input, flags = 0, separators = WHITESPACE) {
+  const reader = new WordReader(input);
+  const kind = reader.read(flags, separators);
+  if (kind === "end") return END_STEP;
+  if (kind === "error") return ERROR_STEP;
+  return { kind: "word", word: reader.word, rest: reader.rest() };
+}
+function isWhitespaceCode(code) {
+  return code === 32 || code === 9 || code === 10 || code === 13;
+}
+function isSeparator(separators, code) {
+  if (separators === WHITESPACE) return isWhitespaceCode(code);
+  return separators.indexOf(String.fromCharCode(code)) >= 0;
+}
+function extractAllWords(value, flags) {
+  const words = [];
+  const reader = new WordReader(value);
+  for (; ; ) {
+    const kind = reader.read(flags);
+    if (kind === "end") break;
+    if (kind === "error") return { words, invalid: true };
+    words.push(reader.word);
+  }
+  return { words, invalid: false };
+}
+function extractWords(value, unquote) {
+  return extractAllWords(value, unquote ? EXTRACT_UNQUOTE : 0);
+}
+function cunescape(s, acceptNul = false) {
+  let out = "";
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c !== "\\") {
+      out += c;
+      continue;
+    }
+    const u = cunescapeOne(s, i + 1, acceptNul);
+    if (!u) return void 0;
+    out += u.char;
+    i += u.length;
+  }
+  return out;
+}
+
 // src/core/security/load-fragment-unit.ts
 function isAscii(s) {
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) >= 128) return false;
@@ -22354,7 +23799,20 @@ function applySetCredential(map, value, encrypted, expand3) {
 
 // src/core/security/capability-util.ts
 var CAP_ALL = 0xffffffffffffffffn;
-var U642 = 0xffffffffffffffffn;
+var U64 = 0xffffffffffffffffn;
+
+// src/core/security/nsflags.ts
+var NAMESPACE_FLAGS = {
+  cgroup: 33554432,
+  ipc: 134217728,
+  net: 1073741824,
+  mnt: 131072,
+  pid: 536870912,
+  user: 268435456,
+  uts: 67108864,
+  time: 128
+};
+var NAMESPACES_UNSET = -1;
 
 // src/core/security/time-spec.ts
 var TIME_MULTIPLIERS = [
@@ -22739,10 +24197,10 @@ function capabilitySet(field) {
     const sum = parseCapabilities(ctx, value);
     const current = ctx.s[field];
     if (sum === 0n || current === initial) {
-      let next = invert ? ~sum & U642 : sum;
+      let next = invert ? ~sum & U64 : sum;
       if (invert && sum === 0n && ctx.traits.capabilityTildeAloneIsKnownSet) next = ctx.knownCapabilityMask;
       ctx.s[field] = next;
-    } else ctx.s[field] = invert ? current & ~sum & U642 : current | sum;
+    } else ctx.s[field] = invert ? current & ~sum & U64 : current | sum;
     return "ok";
   };
 }
@@ -24711,7 +26169,7 @@ function fstabTestOption(options, names) {
   words.push(word);
   return words.some((w2) => names.some((n) => w2 === n || w2.startsWith(`${n}=`)));
 }
-function mountDependencyError(facts, where3) {
+function mountDependencyError(facts, where5) {
   const what = facts.what;
   if (what === void 0) return void 0;
   const bind2 = fstabTestOption(facts.options, ["bind", "rbind"]) || ["bind", "rbind"].includes(facts.fstype ?? "");
@@ -24719,7 +26177,7 @@ function mountDependencyError(facts, where3) {
     const rest = pathStartsWith(what, p);
     return rest !== void 0 && rest !== "";
   });
-  if (!bind2 && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where3, "/")) {
+  if (!bind2 && isDevicePath && !["/dev/root", "/dev/nfs"].some((p) => pathEqual(what, p)) && !pathEqual(where5, "/")) {
     if (unitNameFromPath(what, "device") === void 0) return "EINVAL";
   }
   const fstype = facts.fstype?.replace(/^fuse\./, "");
@@ -24825,16 +26283,16 @@ Unit ${id} has a bad unit file setting.`
       return void 0;
     }
     case "mount": {
-      const where3 = facts.where ?? unitNameToPath(id);
-      if (where3 === void 0) return loadError("Invalid argument");
-      const extrasError = mountDependencyError(facts, where3);
+      const where5 = facts.where ?? unitNameToPath(id);
+      if (where5 === void 0) return loadError("Invalid argument");
+      const extrasError = mountDependencyError(facts, where5);
       if (extrasError === "EINVAL") return loadError("Invalid argument");
       if (extrasError === "EPERM") return { kind: "error", unitName: id, message: "Access denied" };
-      const matches = hasNameFor(where3);
+      const matches = hasNameFor(where5);
       if (matches === void 0) return loadError("Invalid argument");
       if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
-      if (isApiMountPoint(where3))
-        return refuse2(`Cannot create mount unit for API file system ${where3}. Refusing.`);
+      if (isApiMountPoint(where5))
+        return refuse2(`Cannot create mount unit for API file system ${where5}. Refusing.`);
       const perpetual = unit3.names.includes("-.mount");
       if (facts.what === void 0 && !perpetual) return refuse2("What= setting is missing. Refusing.");
       if (facts.pamName && facts.killMode !== "control-group")
@@ -24852,10 +26310,10 @@ Unit ${id} has a bad unit file setting.`
       return void 0;
     }
     case "automount": {
-      const where3 = facts.where ?? unitNameToPath(id);
-      if (where3 === void 0) return loadError("Invalid argument");
-      if (pathEqual(where3, "/")) return loadError("Cannot assign requested address");
-      const matches = hasNameFor(where3);
+      const where5 = facts.where ?? unitNameToPath(id);
+      if (where5 === void 0) return loadError("Invalid argument");
+      if (pathEqual(where5, "/")) return loadError("Cannot assign requested address");
+      const matches = hasNameFor(where5);
       if (matches === void 0) return loadError("Invalid argument");
       if (!matches) return refuse2("Where= setting doesn't match unit name. Refusing.");
       const reserved = AUTOMOUNT_RESERVED_OPTIONS.find((o) => fstabTestOption(facts.extraOptions, [o]));
@@ -24904,10 +26362,10 @@ var CAP_SYS_MODULE = 16;
 var CAP_SYSLOG = 34;
 var CAP_SYS_TIME = 25;
 var CAP_WAKE_ALARM = 35;
-var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U642;
-var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U642;
-var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U642;
-var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U642;
+var KEEP_WITHOUT_DEVICES = ~(CAP(CAP_MKNOD) | CAP(CAP_SYS_RAWIO)) & U64;
+var KEEP_WITHOUT_MODULES = ~CAP(CAP_SYS_MODULE) & U64;
+var KEEP_WITHOUT_SYSLOG = ~CAP(CAP_SYSLOG) & U64;
+var KEEP_WITHOUT_CLOCK = ~(CAP(CAP_SYS_TIME) | CAP(CAP_WAKE_ALARM)) & U64;
 function patchExecContext(ctx) {
   const { s, traits, facts } = ctx;
   const imply = (setting, cause) => {
@@ -25163,6 +26621,1002 @@ function finishRecord(ctx) {
   if (s.protectSystem === void 0) s.protectSystem = "no";
 }
 
+// src/core/security/assessor-knowledge.ts
+var ALWAYS_ASK = { takesAway: [], appliedWhenProfileForbids: false };
+var IP = ["AF_INET", "AF_INET6"];
+function flagRow(directive, flag, explanation, impliedBy = []) {
+  return {
+    reads: [directive, ...impliedBy],
+    flags: { [directive]: flag },
+    fix: { directives: [`${directive}=yes`], explanation }
+  };
+}
+function capabilityRow(...droppedBy) {
+  return {
+    reads: ["CapabilityBoundingSet", ...droppedBy],
+    fix: (row, data) => {
+      const names = (row.capabilityBits ?? []).map((bit) => capabilityName(bit, data));
+      return {
+        directives: [`CapabilityBoundingSet=~${names.join(" ")}`],
+        explanation: `Drops ${names.join(", ")} from the capability bounding set; if the service really needs ${names.length === 1 ? "it" : "them"}, record an accepted deviation instead.`
+      };
+    }
+  };
+}
+function capabilityName(bit, data) {
+  const name = Object.keys(data.capabilities).find((n) => data.capabilities[n] === bit);
+  if (name === void 0) throw new Error(`systemd ${data.version} has no capability ${bit}`);
+  return name;
+}
+var NAMESPACE_ROW = {
+  reads: ["RestrictNamespaces"],
+  fix: (row) => ({
+    directives: [`RestrictNamespaces=~${row.namespace ?? ""}`],
+    explanation: `Forbids the service to create ${row.namespace ?? ""} namespaces (\`RestrictNamespaces=yes\` forbids all kinds).`
+  })
+};
+var SYSCALL_FILTER_ROW = {
+  reads: ["SystemCallFilter"],
+  fix: (row) => ({
+    directives: [`SystemCallFilter=~${row.syscallGroup ?? ""}`],
+    explanation: `Denies the ${row.syscallGroup ?? ""} system calls (a stricter base is \`SystemCallFilter=@system-service\` followed by \`SystemCallFilter=~@privileged @resources\`).`
+  })
+};
+var SYSTEM_SERVICE_FILTER_ROW = {
+  reads: ["SystemCallFilter"],
+  fix: {
+    directives: ["SystemCallFilter=@system-service", "SystemCallFilter=~@privileged @resources"],
+    explanation: "Allows only the system calls of ordinary system services and then removes the privileged and resource-control ones; a service that fails with SIGSYS needs the missing group added to the allow list."
+  }
+};
+function addressFamilyRow(families, explanation, judgement) {
+  return {
+    reads: ["RestrictAddressFamilies"],
+    fix: { directives: [`RestrictAddressFamilies=~${families}`], explanation },
+    ...judgement ? { judgement } : {}
+  };
+}
+var KNOWLEDGE = {
+  UserOrDynamicUser: {
+    reads: ["User", "DynamicUser"],
+    flags: { DynamicUser: (s) => s.dynamicUser },
+    fix: {
+      directives: ["DynamicUser=yes"],
+      explanation: "Needs a judgement: runs the service as a transient user allocated at start (state belongs in StateDirectory=); if it must own files or talk to peers as a fixed identity, set User= to a dedicated system account instead (never `nobody`)."
+    },
+    judgement: ALWAYS_ASK
+  },
+  SupplementaryGroups: {
+    reads: ["SupplementaryGroups", "User", "DynamicUser"],
+    fix: {
+      directives: ["SupplementaryGroups="],
+      explanation: "Empties the supplementary group list, so the service user gets no extra group access (the row only applies to services that do not run as root)."
+    }
+  },
+  PrivateDevices: flagRow(
+    "PrivateDevices",
+    (s) => s.privateDevices,
+    "Gives the service a private /dev with only pseudo devices (null, zero, random…); not for services that drive hardware."
+  ),
+  PrivateMounts: flagRow(
+    "PrivateMounts",
+    (s) => s.privateMounts !== false,
+    "Runs the service in its own mount namespace so mounts it makes stay invisible to the host."
+  ),
+  PrivateNetwork: {
+    ...flagRow(
+      "PrivateNetwork",
+      (s) => s.privateNetwork,
+      "Cuts the service off from every network but a private loopback; only for services that need no network (otherwise record an accepted deviation and restrict it with IPAddressDeny= and RestrictAddressFamilies=)."
+    ),
+    judgement: { takesAway: IP, appliedWhenProfileForbids: true }
+  },
+  PrivateTmp: flagRow(
+    "PrivateTmp",
+    (s) => s.privateTmp !== "no",
+    "Gives the service its own /tmp and /var/tmp, so it cannot see or plant other programs’ temporary files.",
+    ["DynamicUser"]
+  ),
+  PrivateUsers: flagRow(
+    "PrivateUsers",
+    (s) => s.privateUsers !== "no",
+    "Runs the service in a user namespace that maps only root and its own user; not for services that switch users themselves."
+  ),
+  ProtectControlGroups: flagRow(
+    "ProtectControlGroups",
+    (s) => s.protectControlGroups !== "no",
+    "Makes the control group file system read-only for the service."
+  ),
+  ProtectKernelModules: flagRow(
+    "ProtectKernelModules",
+    (s) => s.protectKernelModules,
+    "Forbids loading kernel modules and hides their files from the service."
+  ),
+  ProtectKernelTunables: flagRow(
+    "ProtectKernelTunables",
+    (s) => s.protectKernelTunables,
+    "Makes /proc/sys, /sys and similar kernel tunables read-only for the service."
+  ),
+  ProtectKernelLogs: flagRow(
+    "ProtectKernelLogs",
+    (s) => s.protectKernelLogs,
+    "Denies the service access to the kernel log ring buffer."
+  ),
+  ProtectClock: flagRow(
+    "ProtectClock",
+    (s) => s.protectClock,
+    "Denies the service writes to the system and hardware clock."
+  ),
+  ProtectHome: {
+    reads: ["ProtectHome", "DynamicUser"],
+    ranks: { ProtectHome: { of: (s) => s.protectHome, order: ["no", "read-only", "tmpfs", "yes"] } },
+    fix: {
+      directives: ["ProtectHome=yes"],
+      explanation: "Hides /home, /root and /run/user from the service (`read-only` or `tmpfs` earn partial credit when it needs them)."
+    }
+  },
+  ProtectHostname: flagRow(
+    "ProtectHostname",
+    (s) => s.protectHostname !== "no",
+    "Stops the service from changing the host or domain name."
+  ),
+  ProtectSystem: {
+    reads: ["ProtectSystem", "DynamicUser"],
+    ranks: {
+      ProtectSystem: { of: (s) => s.protectSystem, order: ["no", "yes", "full", "strict"] }
+    },
+    fix: {
+      directives: ["ProtectSystem=strict"],
+      explanation: "Mounts the whole OS file hierarchy read-only for the service; list the paths it must write in ReadWritePaths= or use StateDirectory=/CacheDirectory=/LogsDirectory=."
+    }
+  },
+  RootDirectoryOrRootImage: {
+    reads: ["RootDirectory", "RootImage"],
+    fix: {
+      directives: ["RootDirectory=/path/to/service/root"],
+      explanation: "Needs a judgement: runs the service chrooted into a directory (or RootImage= for a disk image) that must contain everything it needs; usually only worth it for self-contained services — otherwise record an accepted deviation."
+    },
+    judgement: ALWAYS_ASK,
+    placeholder: true
+  },
+  LockPersonality: flagRow(
+    "LockPersonality",
+    (s) => s.lockPersonality,
+    "Stops the service from switching its execution domain (personality())."
+  ),
+  MemoryDenyWriteExecute: flagRow(
+    "MemoryDenyWriteExecute",
+    (s) => s.memoryDenyWriteExecute,
+    "Forbids memory that is both writable and executable; breaks JIT compilers (Java, Node.js, LuaJIT…)."
+  ),
+  NoNewPrivileges: flagRow(
+    "NoNewPrivileges",
+    (s) => s.noNewPrivileges,
+    "Stops the service and its children from gaining privileges through setuid binaries or file capabilities.",
+    ["DynamicUser"]
+  ),
+  CapabilityBoundingSet_CAP_SYS_ADMIN: capabilityRow(),
+  CapabilityBoundingSet_CAP_SET_UID_GID_PCAP: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_PTRACE: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_TIME: capabilityRow("ProtectClock"),
+  CapabilityBoundingSet_CAP_NET_ADMIN: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_RAWIO: capabilityRow("PrivateDevices"),
+  CapabilityBoundingSet_CAP_SYS_MODULE: capabilityRow("ProtectKernelModules"),
+  CapabilityBoundingSet_CAP_AUDIT: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYSLOG: capabilityRow("ProtectKernelLogs"),
+  CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE: capabilityRow(),
+  CapabilityBoundingSet_CAP_MKNOD: capabilityRow("PrivateDevices"),
+  CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP: capabilityRow(),
+  CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER: capabilityRow(),
+  CapabilityBoundingSet_CAP_KILL: capabilityRow(),
+  // The stray `)` is systemd's own json_field (analyze-security.c), kept so users can diff.
+  "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)": capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_BOOT: capabilityRow(),
+  CapabilityBoundingSet_CAP_MAC: capabilityRow(),
+  CapabilityBoundingSet_CAP_LINUX_IMMUTABLE: capabilityRow(),
+  CapabilityBoundingSet_CAP_IPC_LOCK: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_CHROOT: capabilityRow(),
+  CapabilityBoundingSet_CAP_BLOCK_SUSPEND: capabilityRow(),
+  CapabilityBoundingSet_CAP_WAKE_ALARM: capabilityRow("ProtectClock"),
+  CapabilityBoundingSet_CAP_LEASE: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_TTY_CONFIG: capabilityRow(),
+  CapabilityBoundingSet_CAP_SYS_PACCT: capabilityRow(),
+  CapabilityBoundingSet_CAP_BPF: capabilityRow(),
+  UMask: {
+    reads: ["UMask"],
+    fix: {
+      directives: ["UMask=0077"],
+      explanation: "Makes files the service creates readable and writable by its own user only."
+    }
+  },
+  KeyringMode: {
+    reads: ["KeyringMode"],
+    ranks: {
+      KeyringMode: { of: (s) => s.keyringMode, order: ["shared", "inherit", "private"] }
+    },
+    fix: {
+      directives: ["KeyringMode=private"],
+      explanation: "Gives the service its own kernel session keyring, not linked to any other."
+    }
+  },
+  ProtectProc: {
+    reads: ["ProtectProc"],
+    ranks: {
+      ProtectProc: {
+        of: (s) => s.protectProc,
+        order: ["default", "noaccess", "ptraceable", "invisible"]
+      }
+    },
+    fix: {
+      directives: ["ProtectProc=invisible"],
+      explanation: "Hides the processes of other users in /proc from the service."
+    }
+  },
+  ProcSubset: {
+    reads: ["ProcSubset"],
+    ranks: { ProcSubset: { of: (s) => s.procSubset, order: ["all", "pid"] } },
+    fix: {
+      directives: ["ProcSubset=pid"],
+      explanation: "Shows the service only the per-process directories of /proc, not the system-wide files."
+    }
+  },
+  NotifyAccess: {
+    reads: ["NotifyAccess"],
+    ranks: {
+      NotifyAccess: { of: (s) => s.notifyAccess, order: ["all", "exec", "main", "none"] }
+    },
+    fix: {
+      directives: ["NotifyAccess=main"],
+      explanation: "Accepts sd_notify() status messages from the main process only, not from any child."
+    }
+  },
+  RemoveIPC: flagRow(
+    "RemoveIPC",
+    (s) => s.removeIpc,
+    "Removes the SysV IPC objects and POSIX message queues of the service user when the service stops.",
+    ["User", "DynamicUser"]
+  ),
+  Delegate: {
+    reads: ["Delegate"],
+    flags: { Delegate: (s) => s.delegate },
+    fix: {
+      directives: ["Delegate=no"],
+      explanation: "Stops delegating a control group subtree to the service (only container managers need it)."
+    }
+  },
+  RestrictRealtime: flagRow(
+    "RestrictRealtime",
+    (s) => s.restrictRealtime,
+    "Denies the service realtime scheduling, which could starve the system."
+  ),
+  RestrictSUIDSGID: flagRow(
+    "RestrictSUIDSGID",
+    (s) => s.restrictSuidSgid,
+    "Forbids the service to create setuid or setgid files.",
+    ["DynamicUser"]
+  ),
+  RestrictNamespaces_user: NAMESPACE_ROW,
+  RestrictNamespaces_mnt: NAMESPACE_ROW,
+  RestrictNamespaces_ipc: NAMESPACE_ROW,
+  RestrictNamespaces_pid: NAMESPACE_ROW,
+  RestrictNamespaces_cgroup: NAMESPACE_ROW,
+  RestrictNamespaces_net: NAMESPACE_ROW,
+  RestrictNamespaces_uts: NAMESPACE_ROW,
+  RestrictAddressFamilies_AF_INET_INET6: addressFamilyRow(
+    "AF_INET AF_INET6",
+    "Forbids IPv4 and IPv6 sockets; only for services that do not use the network (otherwise record an accepted deviation).",
+    { takesAway: IP, appliedWhenProfileForbids: true }
+  ),
+  RestrictAddressFamilies_AF_UNIX: addressFamilyRow(
+    "AF_UNIX",
+    "Forbids local (AF_UNIX) sockets; only for services that talk to nothing local — syslog(), D-Bus and most daemons need them, so this row is usually an accepted deviation.",
+    { takesAway: ["AF_UNIX"], appliedWhenProfileForbids: true }
+  ),
+  RestrictAddressFamilies_AF_NETLINK: addressFamilyRow(
+    "AF_NETLINK",
+    "Forbids netlink sockets (kernel interfaces such as routing and udev events)."
+  ),
+  RestrictAddressFamilies_AF_PACKET: addressFamilyRow(
+    "AF_PACKET",
+    "Forbids raw packet sockets (sniffing and crafting link-layer frames)."
+  ),
+  RestrictAddressFamilies_OTHER: {
+    reads: ["RestrictAddressFamilies"],
+    fix: {
+      directives: ["RestrictAddressFamilies=AF_UNIX AF_INET AF_INET6"],
+      explanation: "An allow list: the service may open only local and IP sockets; it must replace any deny-list (`RestrictAddressFamilies=~…`) line, which an allow list after it cannot undo."
+    }
+  },
+  SystemCallArchitectures: {
+    reads: ["SystemCallArchitectures"],
+    fix: {
+      directives: ["SystemCallArchitectures=native"],
+      explanation: "Allows system calls of the native ABI only (no 32-bit compatibility entry points)."
+    }
+  },
+  SystemCallFilter_swap: SYSCALL_FILTER_ROW,
+  SystemCallFilter_obsolete: SYSCALL_FILTER_ROW,
+  SystemCallFilter_clock: SYSCALL_FILTER_ROW,
+  SystemCallFilter_cpu_emulation: SYSCALL_FILTER_ROW,
+  SystemCallFilter_debug: SYSCALL_FILTER_ROW,
+  SystemCallFilter_mount: SYSCALL_FILTER_ROW,
+  SystemCallFilter_module: SYSCALL_FILTER_ROW,
+  SystemCallFilter_raw_io: SYSCALL_FILTER_ROW,
+  SystemCallFilter_reboot: SYSCALL_FILTER_ROW,
+  SystemCallFilter_privileged: SYSTEM_SERVICE_FILTER_ROW,
+  SystemCallFilter_resources: SYSTEM_SERVICE_FILTER_ROW,
+  IPAddressDeny: {
+    reads: ["IPAddressDeny", "IPAddressAllow", "IPIngressFilterPath", "IPEgressFilterPath"],
+    fix: {
+      directives: ["IPAddressDeny=any"],
+      explanation: "Blocks all IP traffic of the service; one that needs the network adds IPAddressAllow= entries (`localhost` or specific ranges), which earns partial credit."
+    },
+    // Not applied even when the profile forbids IP sockets: IPAddressAllow= entries may be what it needs.
+    judgement: { takesAway: IP, appliedWhenProfileForbids: false }
+  },
+  DeviceAllow: {
+    reads: ["DevicePolicy", "DeviceAllow", "PrivateDevices", "ProtectClock", "RootImage"],
+    ranks: {
+      DevicePolicy: { of: (s) => s.devicePolicy ?? "auto", order: ["auto", "closed", "strict"] }
+    },
+    fix: {
+      directives: ["DevicePolicy=closed"],
+      explanation: "Allows only the standard pseudo devices (/dev/null, /dev/zero, /dev/random…); devices the service needs go in DeviceAllow=, which earns partial credit (so does ProtectClock=yes, which adds the RTC)."
+    }
+  },
+  AmbientCapabilities: {
+    reads: ["AmbientCapabilities"],
+    fix: {
+      directives: ["AmbientCapabilities="],
+      explanation: "Empties the ambient capability set, so the service does not inherit capabilities as a non-root user."
+    }
+  }
+};
+var KNOWN_ASSESSORS = Object.freeze(Object.keys(KNOWLEDGE));
+function knowledgeOf(jsonField) {
+  return Object.hasOwn(KNOWLEDGE, jsonField) ? KNOWLEDGE[jsonField] : void 0;
+}
+function directivesOfAssessor(a) {
+  const known = knowledgeOf(a.jsonField);
+  return known ? [...known.reads] : [a.name.split("=")[0]];
+}
+function newestRow(jsonField) {
+  for (const version2 of [...SUPPORTED_VERSIONS].reverse()) {
+    const data = systemdRelease(version2).data;
+    const row = data.assessors.find((a) => a.jsonField === jsonField);
+    if (row) return { row, data };
+  }
+  return void 0;
+}
+var FIXES = /* @__PURE__ */ new Map();
+function fixLinesOf(jsonField) {
+  if (!FIXES.has(jsonField)) {
+    const fix2 = knowledgeOf(jsonField)?.fix;
+    const found = newestRow(jsonField);
+    FIXES.set(jsonField, typeof fix2 === "function" ? found ? fix2(found.row, found.data) : void 0 : fix2);
+  }
+  return FIXES.get(jsonField);
+}
+var EFFECTIVE_FLAGS = Object.assign(
+  {},
+  ...Object.values(KNOWLEDGE).map((k) => k.flags ?? {})
+);
+var STRENGTH_ORDERS = Object.assign(
+  {},
+  ...Object.values(KNOWLEDGE).map((k) => k.ranks ?? {})
+);
+
+// src/core/security/assess.ts
+function setOf(c, index) {
+  if (c.set) return c.set[index];
+  const badness = c.badness[index];
+  return badness === void 0 ? null : badness === 0;
+}
+function columnsOf(a) {
+  if (a.columns) return a.columns;
+  const rows = a.rows;
+  return {
+    assessors: rows.map((r) => r.assessor),
+    weight: rows.map((r) => r.weight),
+    range: rows.map((r) => r.range),
+    order: rows.map((_r, i) => i),
+    badness: rows.map((r) => r.badness),
+    description: rows.map((r) => r.description),
+    set: rows.map((r) => r.set),
+    exposure: rows.map((r) => r.exposure)
+  };
+}
+var ScoredAssessment = class {
+  constructor(unitId, exposure2, level, columns) {
+    this.unitId = unitId;
+    this.exposure = exposure2;
+    this.level = level;
+    this.columns = columns;
+  }
+  unitId;
+  exposure;
+  level;
+  columns;
+  madeRows;
+  get rows() {
+    this.madeRows ??= this.columns.order.map((index) => rowAt(this.columns, index));
+    return this.madeRows;
+  }
+};
+function rowAt(c, index) {
+  return {
+    assessor: c.assessors[index],
+    index,
+    badness: c.badness[index],
+    description: c.description[index],
+    weight: c.weight[index],
+    range: c.range[index],
+    set: setOf(c, index),
+    exposure: c.exposure[index]
+  };
+}
+function levelFor(exposure2, release) {
+  const levels = release.data.levels;
+  return levels.find((l) => exposure2 >= l.min) ?? levels[levels.length - 1];
+}
+var AssessmentAbort = class extends Error {
+  constructor(assertion, row) {
+    super(`Assertion '${assertion}' failed${row === void 0 ? "" : ` for ${row}`}`);
+    this.assertion = assertion;
+    this.row = row;
+  }
+  assertion;
+  row;
+};
+var NOBODY = "nobody";
+var CONSTANT_TEXTS = [];
+function verdict(badness, description) {
+  if (description === void 0) return { badness };
+  CONSTANT_TEXTS.push(description);
+  return { badness, description, textId: CONSTANT_TEXTS.length - 1 };
+}
+var NOT_APPLICABLE = verdict(void 0);
+var BADNESS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((b) => verdict(b));
+var GOOD = BADNESS[0];
+var BAD = BADNESS[1];
+function isUserManager(release) {
+  return release.scope === "user" && release.traits.userManagerRows;
+}
+function runsPrivileged(s) {
+  if (s.user === "0" || s.user === "root") return true;
+  if (s.dynamicUser) return false;
+  return s.user === void 0 || s.user === "";
+}
+function familyClassRestricted(s, cls) {
+  const allowList = s.addressFamiliesAllowList;
+  let restricted = allowList;
+  const families = s.addressFamilies?.families;
+  if (families === void 0) return restricted;
+  for (const af of families) {
+    if (af === 0) continue;
+    const c = af === 2 || af === 10 ? "inet" : af === 1 ? "unix" : af === 16 ? "netlink" : af === 17 ? "packet" : "other";
+    if (c === cls) restricted = !allowList;
+  }
+  return restricted;
+}
+var USER_NOBODY = verdict(
+  9,
+  `Service runs under as '${NOBODY}' user, which should not be used for services`
+);
+var USER_DYNAMIC = verdict(0, "Service runs under a transient non-root user identity");
+var USER_STATIC = verdict(0, "Service runs under a static non-root user identity");
+var USER_CALLER = verdict(0, "Service runs under the calling user's identity");
+var REMOVE_IPC_PER_USER = verdict(void 0, "RemoveIPC= has no effect on per-user services");
+var HOME_YES = verdict(0, "Service has no access to home directories");
+var HOME_READ_ONLY = verdict(5, "Service has read-only access to home directories");
+var HOME_TMPFS = verdict(1, "Service has access to fake empty home directories");
+var HOME_NO = verdict(10, "Service has full access to home directories");
+var SYSTEM_STRICT = verdict(0, "Service has strict read-only access to the OS file hierarchy");
+var SYSTEM_FULL = verdict(3, "Service has very limited write access to the OS file hierarchy");
+var SYSTEM_YES = verdict(5, "Service has limited write access to the OS file hierarchy");
+var SYSTEM_NO = verdict(10, "Service has full access to the OS file hierarchy");
+var UMASK_VERDICTS = [
+  verdict(10, "Files created by service are world-writable by default"),
+  verdict(5, "Files created by service are world-readable by default"),
+  verdict(2, "Files created by service are group-writable by default"),
+  verdict(1, "Files created by service are group-readable by default"),
+  verdict(0, "Files created by service are accessible only by service's own user by default")
+];
+var ABI_ALL = verdict(10, "Service may execute system calls with all ABIs");
+var ABI_NATIVE = verdict(0, "Service may execute system calls only with native ABI");
+var ABI_MULTIPLE = verdict(8, "Service may execute system calls with multiple ABIs");
+var SYSCALLS_UNFILTERED = verdict(10, "Service does not filter system calls");
+var IP_CUSTOM = verdict(0, "Service defines custom ingress/egress IP filters with BPF programs");
+var IP_NO_ALLOW_LIST = verdict(10, "Service does not define an IP address allow list");
+var IP_ALLOW_OTHER = verdict(5, "Service defines IP address allow list with non-localhost entries");
+var IP_ALLOW_LOCALHOST = verdict(2, "Service defines IP address allow list with only localhost entries");
+var IP_BLOCK_ALL = verdict(0, "Service blocks all IP address ranges");
+var DEVICE_MINIMAL_ACL = verdict(0, "Service has a minimal device ACL");
+var DEVICE_NO_ACL = verdict(10, "Service has no device ACL");
+var BOOT_PHASE = verdict(void 0, "Service runs in special boot phase, option is not appropriate");
+var EXCLUDED = verdict(void 0, "Option excluded by policy, skipping");
+function capabilityHalves(bits) {
+  let lo = 0;
+  let hi = 0;
+  for (const bit of bits) {
+    if (bit < 32) lo |= 1 << bit;
+    else if (bit < 64) hi |= 1 << bit - 32;
+  }
+  return { lo, hi };
+}
+var RULES = {
+  bool: (a) => {
+    const cls = a.familyClass;
+    if (cls) return (s) => familyClassRestricted(s, cls) ? GOOD : BAD;
+    const flag = knowledgeOf(a.jsonField)?.flags?.[a.jsonField] ?? (() => false);
+    if (a.jsonField === "Delegate") return (s) => flag(s) ? BAD : GOOD;
+    return (s) => flag(s) ? GOOD : BAD;
+  },
+  user: (_a, release) => {
+    const root = isUserManager(release) ? USER_CALLER : BADNESS[10];
+    return (s) => {
+      if (s.user === NOBODY) return USER_NOBODY;
+      const isRoot = s.user === "0" || s.user === "root";
+      if (s.dynamicUser && !isRoot) return USER_DYNAMIC;
+      if (s.user !== void 0 && s.user !== "" && !isRoot) return USER_STATIC;
+      return root;
+    };
+  },
+  supplementary_groups: (_a, release) => {
+    const perUser = isUserManager(release);
+    return (s) => {
+      if (!perUser && runsPrivileged(s)) return NOT_APPLICABLE;
+      return s.supplementaryGroups.length > 0 ? BAD : GOOD;
+    };
+  },
+  remove_ipc: (_a, release) => {
+    if (isUserManager(release)) return () => REMOVE_IPC_PER_USER;
+    return (s) => {
+      if (runsPrivileged(s)) return NOT_APPLICABLE;
+      return s.removeIpc ? GOOD : BAD;
+    };
+  },
+  protect_home: () => (s) => {
+    switch (s.protectHome) {
+      case "yes":
+        return HOME_YES;
+      case "read-only":
+        return HOME_READ_ONLY;
+      case "tmpfs":
+        return HOME_TMPFS;
+      default:
+        return HOME_NO;
+    }
+  },
+  protect_system: () => (s) => {
+    switch (s.protectSystem) {
+      case "strict":
+        return SYSTEM_STRICT;
+      case "full":
+        return SYSTEM_FULL;
+      case "yes":
+        return SYSTEM_YES;
+      default:
+        return SYSTEM_NO;
+    }
+  },
+  root_directory: () => (s) => {
+    const unset = (p) => p === void 0 || p === "" || p === "/";
+    return unset(s.rootDirectory) && unset(s.rootImage) ? BAD : GOOD;
+  },
+  capability_bounding_set: (a) => {
+    const { lo, hi } = capabilityHalves(a.capabilityBits ?? []);
+    return (_s, c) => (c.capLo & lo) !== 0 || (c.capHi & hi) !== 0 ? BAD : GOOD;
+  },
+  ambient_capabilities: () => (s) => s.ambientCapabilities !== 0n ? BAD : GOOD,
+  umask: () => (s) => {
+    const m = s.umask;
+    if (!(m & 2)) return UMASK_VERDICTS[0];
+    if (!(m & 4)) return UMASK_VERDICTS[1];
+    if (!(m & 16)) return UMASK_VERDICTS[2];
+    if (!(m & 32)) return UMASK_VERDICTS[3];
+    return UMASK_VERDICTS[4];
+  },
+  keyring_mode: () => (s) => s.keyringMode === "private" ? GOOD : BAD,
+  protect_proc: () => (s) => {
+    switch (s.protectProc) {
+      case "noaccess":
+        return BAD;
+      case "invisible":
+      case "ptraceable":
+        return GOOD;
+      default:
+        return BADNESS[3];
+    }
+  },
+  proc_subset: () => (s) => s.procSubset === "pid" ? GOOD : BAD,
+  notify_access: () => (s) => s.notifyAccess === "all" ? BAD : GOOD,
+  restrict_namespaces: (a) => {
+    const flag = NAMESPACE_FLAGS[a.namespace ?? ""] ?? 0;
+    return (s) => s.restrictNamespaces === NAMESPACES_UNSET || (s.restrictNamespaces & flag) !== 0 ? BAD : GOOD;
+  },
+  system_call_architectures: () => (s) => {
+    const archs = s.systemCallArchitectures;
+    if (archs.size === 0) return ABI_ALL;
+    if (archs.size === 1 && archs.has("native")) return ABI_NATIVE;
+    return ABI_MULTIPLE;
+  },
+  system_call_filter: (a, release) => {
+    const v = groupVerdicts(release, a.syscallGroup ?? "");
+    const members = v.members;
+    return (s) => {
+      const filter = s.systemCallFilter;
+      if (!filter || !filter.allowList && filter.names.size === 0) return SYSCALLS_UNFILTERED;
+      const names = filter.names;
+      if (filter.allowList) {
+        for (let i = 0; i < members.length; i++)
+          if (names.has(members[i])) return v.allowIncluded[i];
+        return v.allowExcluded;
+      }
+      for (let i = 0; i < members.length; i++)
+        if (!names.has(members[i])) return v.denyExcluded[i];
+      return v.denyIncluded;
+    };
+  },
+  ip_address_allow: () => (s) => {
+    if (s.ipCustomFilters) return IP_CUSTOM;
+    if (!s.ipAddressDenyAll) return IP_NO_ALLOW_LIST;
+    if (s.ipAddressAllowOther) return IP_ALLOW_OTHER;
+    if (s.ipAddressAllowLocalhost) return IP_ALLOW_LOCALHOST;
+    return IP_BLOCK_ALL;
+  },
+  device_allow: () => (s) => {
+    if (s.devicePolicy === "strict" || s.devicePolicy === "closed") {
+      if (s.deviceAllow.length > 0) {
+        const list = s.deviceAllow.map((e) => `${e.path}:${e.permissions}`).join(" ");
+        return { badness: 5, description: `Service has a device ACL with some special devices: ${list}` };
+      }
+      return DEVICE_MINIMAL_ACL;
+    }
+    return DEVICE_NO_ACL;
+  }
+};
+function syscallGroupVerdicts(group, members) {
+  return {
+    members,
+    allowIncluded: members.map(
+      (offender) => verdict(
+        9,
+        `System call allow list defined for service, and ${group} is included (e.g. ${offender} is allowed)`
+      )
+    ),
+    allowExcluded: verdict(0, `System call allow list defined for service, and ${group} is not included`),
+    denyExcluded: members.map(
+      (offender) => verdict(
+        10,
+        `System call deny list defined for service, and ${group} is not included (e.g. ${offender} is allowed)`
+      )
+    ),
+    denyIncluded: verdict(0, `System call deny list defined for service, and ${group} is included`)
+  };
+}
+var GROUP_VERDICTS = /* @__PURE__ */ new WeakMap();
+function groupVerdicts(release, group) {
+  let byGroup = GROUP_VERDICTS.get(release);
+  if (!byGroup) {
+    byGroup = /* @__PURE__ */ new Map();
+    GROUP_VERDICTS.set(release, byGroup);
+  }
+  let v = byGroup.get(group);
+  if (!v) {
+    v = syscallGroupVerdicts(group, release.data.assessedGroups[group] ?? []);
+    byGroup.set(group, v);
+  }
+  return v;
+}
+var TABLES = /* @__PURE__ */ new WeakMap();
+var POLICY_TABLES = /* @__PURE__ */ new WeakMap();
+function assessTable(release, policy) {
+  if (policy === void 0 || policy.size === 0) {
+    let t2 = TABLES.get(release);
+    if (!t2) {
+      t2 = buildTable(release, void 0);
+      TABLES.set(release, t2);
+    }
+    return t2;
+  }
+  let byPolicy = POLICY_TABLES.get(release);
+  if (!byPolicy) {
+    byPolicy = /* @__PURE__ */ new WeakMap();
+    POLICY_TABLES.set(release, byPolicy);
+  }
+  let t = byPolicy.get(policy);
+  if (!t) {
+    t = buildTable(release, policy);
+    byPolicy.set(policy, t);
+  }
+  return t;
+}
+function buildTable(release, policy) {
+  const assessors = release.data.assessors;
+  const n = assessors.length;
+  const overrides = assessors.map((a) => policy?.get(a.jsonField));
+  const weight = assessors.map((a, i) => overrides[i]?.weight ?? a.weight);
+  const range = assessors.map((a, i) => overrides[i]?.range ?? a.range);
+  const exactWeight = assessors.map((_a, i) => overrides[i]?.exactWeight ?? BigInt(weight[i]));
+  const exactRange = assessors.map((_a, i) => overrides[i]?.exactRange ?? BigInt(range[i]));
+  const good = assessors.map((a, i) => overrides[i]?.descriptionGood ?? a.descriptionGood);
+  const bad = assessors.map((a, i) => overrides[i]?.descriptionBad ?? a.descriptionBad);
+  const na = assessors.map((a, i) => overrides[i]?.descriptionNa ?? a.descriptionNa);
+  const texts = new Set(CONSTANT_TEXTS);
+  for (const list of [good, bad, na]) for (const t of list) if (t !== null) texts.add(t);
+  for (const a of assessors) {
+    if (a.kind !== "system_call_filter") continue;
+    const v = groupVerdicts(release, a.syscallGroup ?? "");
+    for (const x of [...v.allowIncluded, v.allowExcluded, ...v.denyExcluded, v.denyIncluded])
+      if (x.description !== void 0) texts.add(x.description);
+  }
+  const sortedTexts = [...texts].sort(strcmp);
+  const textRank = new Map(sortedTexts.map((t, i) => [t, 2 * i + 2]));
+  const rankOf = (t) => t === null ? -1 : textRank.get(t);
+  let weightSum = 0;
+  let bigArithmetic = false;
+  for (let i = 0; i < n; i++) {
+    if (weight[i] > 4294967295 || range[i] > 4294967295) bigArithmetic = true;
+    weightSum += weight[i];
+  }
+  if (weightSum > 4294967295) bigArithmetic = true;
+  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
+  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
+  for (let i = 0; i < n; i++) {
+    for (let b = 0; b < BADNESS_SLOTS; b++) {
+      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i], range[i]);
+      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i] * 100, range[i]);
+    }
+  }
+  const byNameRank = assessors.map((_a, i) => i).sort(
+    (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
+  );
+  const nameRank = new Array(n);
+  byNameRank.forEach((index, rank) => nameRank[index] = rank);
+  const levelOf = [];
+  for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, release));
+  return {
+    assessors,
+    rule: assessors.map((a) => RULES[a.kind](a, release)),
+    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
+    weight,
+    range,
+    exactWeight,
+    exactRange,
+    builtinRange: assessors.map((a) => a.range),
+    good,
+    bad,
+    na,
+    goodRank: good.map(rankOf),
+    badRank: bad.map(rankOf),
+    naRank: na.map(rankOf),
+    bigArithmetic,
+    badnessShare,
+    scaledShare,
+    texts: sortedTexts,
+    textRank,
+    textIdRank: Int32Array.from(CONSTANT_TEXTS, (text2) => textRank.get(text2)),
+    nameRank,
+    byNameRank,
+    levelOf
+  };
+}
+var BADNESS_SLOTS = 11;
+function divRoundUp(a, b) {
+  return Math.floor((a + b - 1) / b);
+}
+var U642 = (1n << 64n) - 1n;
+var TENTHS = Array.from({ length: 101 }, (_, x) => `${Math.floor(x / 10)}.${x % 10}`);
+function formatTenths(x) {
+  if (typeof x === "number") return TENTHS[x] ?? `${Math.floor(x / 10)}.${x % 10}`;
+  return `${x / 10n}.${x % 10n}`;
+}
+function assessUnit(s, release, policy) {
+  const t = assessTable(release, policy);
+  const assessors = t.assessors;
+  const cap = s.capabilityBoundingSet;
+  const c = {
+    capLo: Number(cap & 0xffffffffn),
+    capHi: Number(cap >> 32n & 0xffffffffn)
+  };
+  const n = assessors.length;
+  const badnessColumn = new Array(n);
+  const descriptionColumn = new Array(n);
+  const exposureColumn = new Array(n);
+  if (orderKeys.length < n) orderKeys = new Float64Array(n);
+  const keys = orderKeys;
+  let keyed = n <= MAX_KEYED_ROWS;
+  let unitTexts;
+  let badnessSum = 0;
+  let weightSum = 0;
+  for (let index = 0; index < n; index++) {
+    const a = assessors[index];
+    const weight = t.weight[index];
+    const range = t.range[index];
+    let v;
+    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
+    else if (weight === 0) v = EXCLUDED;
+    else v = t.rule[index](s, c);
+    if (range === 0) throw new AssessmentAbort("range > 0", a.jsonField);
+    const badness = v.badness;
+    if (badness !== void 0 && badness > range) {
+      throw new AssessmentAbort("badness <= range", a.jsonField);
+    }
+    let description;
+    let rank;
+    if (badness === void 0) {
+      description = t.na[index];
+      rank = t.naRank[index];
+    } else {
+      if (badness === t.builtinRange[index]) {
+        description = t.bad[index];
+        rank = t.badRank[index];
+      } else if (badness === 0) {
+        description = t.good[index];
+        rank = t.goodRank[index];
+      } else {
+        description = null;
+        rank = -1;
+      }
+      badnessSum += badness < BADNESS_SLOTS ? t.badnessShare[index * BADNESS_SLOTS + badness] : divRoundUp(badness * weight, range);
+      weightSum += weight;
+    }
+    if (v.description !== void 0) {
+      description = v.description;
+      const id = v.textId;
+      rank = id !== void 0 && id < t.textIdRank.length ? t.textIdRank[id] : t.textRank.get(description) ?? -1;
+      if (rank < 0 && keyed) {
+        rank = gapRank(t.texts, description);
+        unitTexts ??= /* @__PURE__ */ new Map();
+        const other = unitTexts.get(rank);
+        if (other === void 0) unitTexts.set(rank, description);
+        else if (other !== description) keyed = false;
+      }
+    }
+    if (rank < 0) keyed = false;
+    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
+    badnessColumn[index] = badness;
+    descriptionColumn[index] = description;
+    exposureColumn[index] = null;
+  }
+  let exposure2;
+  if (!t.bigArithmetic) {
+    if (weightSum === 0) throw new AssessmentAbort("weight_sum > 0");
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const scaled = b < BADNESS_SLOTS ? t.scaledShare[i * BADNESS_SLOTS + b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
+      const share = divRoundUp(scaled, weightSum);
+      exposureColumn[i] = formatTenths(share);
+    }
+    exposure2 = divRoundUp(badnessSum * 100, weightSum);
+  } else {
+    const up = (x, y) => x / y + (x % y !== 0n ? 1n : 0n);
+    let badnessSum2 = 0n;
+    let weightSum2 = 0n;
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0) continue;
+      const weight = t.exactWeight[i];
+      badnessSum2 = badnessSum2 + up(BigInt(b) * weight & U642, t.exactRange[i]) & U642;
+      weightSum2 = weightSum2 + weight & U642;
+    }
+    if (weightSum2 === 0n) throw new AssessmentAbort("weight_sum > 0");
+    for (let i = 0; i < n; i++) {
+      const b = badnessColumn[i];
+      if (b === void 0 || b === 0) continue;
+      const weight = t.exactWeight[i];
+      const x = up(up(BigInt(b) * weight * 100n & U642, t.exactRange[i]), weightSum2);
+      exposureColumn[i] = formatTenths(x);
+    }
+    exposure2 = Number(up(badnessSum2 * 100n & U642, weightSum2));
+  }
+  const columns = {
+    assessors,
+    weight: t.weight,
+    range: t.range,
+    order: [],
+    badness: badnessColumn,
+    description: descriptionColumn,
+    exposure: exposureColumn
+  };
+  columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
+    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
+    release.traits.emptyDescriptionSortsFirst
+  ).map((r) => r.index);
+  const level = t.levelOf[exposure2] ?? levelFor(exposure2, release);
+  return new ScoredAssessment(s.unitId, exposure2, level, columns);
+}
+function strcmp(a, b) {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+var MAX_KEYED_ROWS = 65536;
+var orderKeys = new Float64Array(128);
+function gapRank(texts, text2) {
+  let lo = 0;
+  let hi = texts.length;
+  while (lo < hi) {
+    const mid = lo + hi >>> 1;
+    if (texts[mid] < text2) lo = mid + 1;
+    else hi = mid;
+  }
+  return 2 * lo + 1;
+}
+var lastOrder = new Int32Array(0);
+function orderByKeys(n, keys, t) {
+  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
+  const order = lastOrder;
+  for (let i = 1; i < n; i++) {
+    const row = order[i];
+    const key = keys[row];
+    let j = i - 1;
+    for (; j >= 0 && keys[order[j]] > key; j--) order[j + 1] = order[j];
+    order[j + 1] = row;
+  }
+  const out = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = order[k];
+  return out;
+}
+function sortRows(rows, emptyDescriptionFirst) {
+  if (rows.every((r) => r.description !== null)) {
+    return [...rows].sort((a, b) => {
+      const da = a.description;
+      const db = b.description;
+      if (da !== db) return da < db ? 1 : -1;
+      return strcmp(a.assessor.name, b.assessor.name) || a.index - b.index;
+    });
+  }
+  const compare = (x, y) => {
+    if (x === 0 && y === 0) return 0;
+    if (x === 0) return -1;
+    if (y === 0) return 1;
+    const a = rows[x - 1];
+    const b = rows[y - 1];
+    let r;
+    if (a.description !== null && b.description !== null) r = strcmp(a.description, b.description);
+    else if (emptyDescriptionFirst) r = a.description === null ? b.description === null ? 0 : 1 : -1;
+    else r = x < y ? -1 : x > y ? 1 : 0;
+    if (r !== 0) return -r;
+    r = strcmp(a.assessor.name, b.assessor.name);
+    if (r !== 0) return r;
+    return x - y;
+  };
+  const order = Array.from({ length: rows.length + 1 }, (_, i) => i);
+  mergeSort(order, compare);
+  return order.slice(1).map((i) => rows[i - 1]);
+}
+function mergeSort(items, compare) {
+  const tmp = new Array(items.length);
+  const sort = (lo, n) => {
+    if (n <= 1) return;
+    const n1 = Math.floor(n / 2);
+    const n2 = n - n1;
+    sort(lo, n1);
+    sort(lo + n1, n2);
+    let i = lo;
+    let j = lo + n1;
+    let k = 0;
+    let left = n1;
+    let right = n2;
+    while (left > 0 && right > 0) {
+      if (compare(items[i], items[j]) <= 0) {
+        tmp[k++] = items[i++];
+        left--;
+      } else {
+        tmp[k++] = items[j++];
+        right--;
+      }
+    }
+    while (left > 0) {
+      tmp[k++] = items[i++];
+      left--;
+    }
+    for (let m = 0; m < k; m++) items[lo + m] = tmp[m];
+  };
+  sort(0, items.length);
+}
+
 // src/core/engine.ts
 function scoreLoadedUnit(unit3, systemd, overrides, host) {
   const derived = deriveSecuritySettings(unit3, systemd, host);
@@ -25200,6 +27654,1202 @@ function scoreLoadedUnit(unit3, systemd, overrides, host) {
       ...busName
     };
   }
+}
+
+// src/core/gate/score-units.ts
+function unitReadPaths(tree, searchPath, names, type, extra = []) {
+  const out = /* @__PURE__ */ new Set();
+  const withTarget = (path) => {
+    const entry = tree.lstat(path);
+    if (!entry) return;
+    out.add(path);
+    if (entry.type !== "symlink") return;
+    const r = resolvePath(tree, path);
+    if (r.kind === "file" || r.kind === "directory" || r.kind === "other") out.add(r.path);
+  };
+  const dirNames = /* @__PURE__ */ new Set();
+  for (const n of names) for (const d2 of dropInNames(n)) dirNames.add(d2);
+  dirNames.add(type);
+  for (const dir of searchPath) {
+    for (const n of names) withTarget(`${dir}/${n}`);
+    for (const d2 of dirNames) {
+      const path = `${dir}/${d2}.d`;
+      const entry = tree.lstat(path);
+      if (!entry) continue;
+      out.add(path);
+      const r = resolvePath(tree, path);
+      if (r.kind !== "directory") continue;
+      const prefix = r.path === "/" ? "" : r.path;
+      for (const f of tree.readDirectory(r.path) ?? []) if (f.endsWith(".conf")) withTarget(`${prefix}/${f}`);
+    }
+  }
+  for (const p of extra) withTarget(p);
+  return [...out].map(repoPathOf);
+}
+function toRepoPaths(side2) {
+  for (const file of side2.unit?.files ?? []) {
+    file.file = repoPathOf(file.file);
+    for (const a of file.assignments) a.file = repoPathOf(a.file);
+    for (const d2 of file.diagnostics) d2.file = repoPathOf(d2.file);
+  }
+  if (side2.settings?.typeSection) side2.settings.typeSection.file = repoPathOf(side2.settings.typeSection.file);
+  for (const d2 of side2.diagnostics ?? []) d2.file = repoPathOf(d2.file);
+}
+function repositoryWindow(tree) {
+  return {
+    lstat: (p) => tree.lstat(p),
+    readDirectory: (p) => tree.readDirectory(p),
+    readFile: (p) => tree.readFile(p),
+    hostDirectory: "/\0repository"
+  };
+}
+function leaves(window2, path) {
+  const r = resolvePath(window2, path);
+  return r.kind === "missing" || r.kind === "loop" || r.kind === "other";
+}
+function escapingSymlink(tree, locator) {
+  const path = "/" + locator.repoPath;
+  const entry = tree.lstat(path);
+  if (entry?.type !== "symlink") return void 0;
+  if (locator.root !== void 0) {
+    const target = entry.target.startsWith("/") ? import_path4.posix.normalize(locator.root + entry.target) : linkTargetPath(import_path4.posix.dirname(path), entry.target);
+    const alias = locator.searchPath.some((d2) => target.startsWith(d2 + "/"));
+    if (alias && tree.lstat(target) !== void 0) return void 0;
+  }
+  if (leaves(repositoryWindow(tree), path)) {
+    return `${locator.repoPath} is a symlink to ${entry.target}, which is not a file in this repository; refused`;
+  }
+  return void 0;
+}
+function escapingDropIns(tree, searchPath, unit3, loader) {
+  const candidates = [];
+  for (const dir of searchPath) {
+    for (const name of unit3.names) for (const n of dropInNames(name)) candidates.push(`${dir}/${n}.d`);
+    candidates.push(`${dir}/${unit3.type}.d`);
+  }
+  candidates.push(...loader.dropInPaths(unit3));
+  const refused = [];
+  const window2 = repositoryWindow(tree);
+  for (const path of new Set(candidates)) {
+    const entry = tree.lstat(path);
+    if (entry?.type !== "symlink") continue;
+    if (leaves(window2, path)) refused.push({ path: repoPathOf(path), target: entry.target });
+  }
+  return refused;
+}
+function scoreUnit(tree, locator, systemd, overrides, loader) {
+  const readByName = () => {
+    const parts = parseUnitName(locator.unitName);
+    const names = [locator.unitName];
+    if (parts?.instance) names.push(templateOf(locator.unitName));
+    return unitReadPaths(tree, locator.searchPath, names, parts?.type ?? "service", ["/" + locator.repoPath]);
+  };
+  const refused = escapingSymlink(tree, locator);
+  if (refused)
+    return withSameSide({
+      locator,
+      side: { path: locator.repoPath, error: refused, texts: [] },
+      files: readByName()
+    });
+  const unitLoader = loader ?? new UnitLoader(tree, locator.searchPath);
+  const loaded = unitLoader.load(locator.unitName);
+  if (!loaded.ok) {
+    return withSameSide({
+      locator,
+      side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
+      files: readByName()
+    });
+  }
+  const unit3 = loaded.unit;
+  const escaping = escapingDropIns(tree, locator.searchPath, unit3, unitLoader);
+  if (escaping.length > 0) {
+    const error = escaping.map(
+      (d2) => `the drop-in ${d2.path} is a symlink to ${d2.target}, which is not in this repository; refused`
+    ).join("; ");
+    return withSameSide({
+      locator,
+      side: { path: locator.repoPath, error, texts: [] },
+      files: [.../* @__PURE__ */ new Set([...readByName(), ...escaping.map((d2) => d2.path)])]
+    });
+  }
+  const texts = [];
+  for (const f of unit3.files) {
+    const read = tree.readFile(f.file);
+    const r = "text" in read ? read : (() => {
+      const resolved = resolvePath(tree, f.file);
+      return resolved.kind === "file" ? tree.readFile(resolved.path) : read;
+    })();
+    if ("text" in r) texts.push({ path: repoPathOf(f.file), text: r.text });
+  }
+  const files = unitReadPaths(
+    tree,
+    locator.searchPath,
+    unit3.names,
+    unit3.type,
+    unit3.files.map((f) => f.file)
+  );
+  const scoredSide = (release) => {
+    const outcome = scoreLoadedUnit(unit3, release, overrides);
+    const side2 = {
+      path: repoPathOf(unit3.fragmentPath),
+      unit: unit3,
+      texts,
+      ...overrides ? { overrides } : {}
+    };
+    side2.diagnostics = outcome.diagnostics;
+    if (outcome.ok) {
+      side2.settings = outcome.settings;
+      side2.assessment = outcome.assessment;
+    } else if (outcome.stage === "overrides") {
+      side2.error = `the assessor overrides cannot be applied: ${outcome.message}`;
+    } else {
+      side2.error = outcome.message.split("\n")[0] ?? "the unit failed to load";
+    }
+    toRepoPaths(side2);
+    return side2;
+  };
+  const sides = /* @__PURE__ */ new Map();
+  const sideOn = (release) => {
+    let side2 = sides.get(release.version);
+    if (!side2) sides.set(release.version, side2 = scoredSide(release));
+    return side2;
+  };
+  return {
+    locator,
+    files,
+    get side() {
+      return sideOn(systemd);
+    },
+    sideOn
+  };
+}
+function withSameSide(scored2) {
+  return { ...scored2, sideOn: () => scored2.side };
+}
+
+// src/core/gate/scope.ts
+function unitKey(l) {
+  return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
+}
+function scoreAll(source, policy, score2 = scoreUnit, skipped) {
+  const systemd = systemdRelease(policy.systemdVersion);
+  const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
+  const locators = discoverUnits(
+    source.paths,
+    policy.unitTypes,
+    systemd.traits.searchPath,
+    systemd.traits.templateInstance,
+    skipped
+  );
+  const out = /* @__PURE__ */ new Map();
+  const loaders = /* @__PURE__ */ new Map();
+  for (const l of locators) {
+    if (score2 !== scoreUnit) {
+      out.set(unitKey(l), score2(source.tree, l, systemd, overrides));
+      continue;
+    }
+    const key = l.searchPath.join("\0");
+    let loader = loaders.get(key);
+    if (!loader) {
+      loader = new UnitLoader(source.tree, l.searchPath);
+      loaders.set(key, loader);
+    }
+    out.set(unitKey(l), scoreUnit(source.tree, l, systemd, overrides, loader));
+  }
+  return out;
+}
+var OtherReleases = class {
+  constructor(policy, overrides) {
+    this.overrides = overrides;
+    this.releases = policy.systemdVersions.filter((v) => v !== policy.systemdVersion).map(systemdRelease);
+  }
+  overrides;
+  releases;
+  loadedOtherwise = /* @__PURE__ */ new Map();
+  /** The unit as `release` loads it, when that differs from how the primary release did. */
+  otherwise(tree, u, release) {
+    let byRelease = this.loadedOtherwise.get(u);
+    if (!byRelease) this.loadedOtherwise.set(u, byRelease = /* @__PURE__ */ new Map());
+    if (!byRelease.has(release.version)) {
+      const l = locatorOn(u.locator, release.traits.searchPath, release.traits.templateInstance);
+      byRelease.set(
+        release.version,
+        sameLoading(l, u.locator) ? void 0 : scoreUnit(tree, l, release, this.overrides)
+      );
+    }
+    return byRelease.get(release.version);
+  }
+  /** Files the other releases read for the unit beyond those the primary reads. */
+  files(tree, u) {
+    return this.releases.flatMap((r) => this.otherwise(tree, u, r)?.files ?? []);
+  }
+  side(tree, u, release) {
+    const other = this.otherwise(tree, u, release);
+    if (other) return other.side;
+    return u.sideOn ? u.sideOn(release) : scoreUnit(tree, u.locator, release, this.overrides).side;
+  }
+  /** The unit's sides on each other release, each scored when first read. */
+  sides(head, base) {
+    return this.releases.map((systemd) => {
+      let h;
+      let b;
+      const side2 = (at2) => this.side(at2.tree, at2.unit, systemd);
+      return {
+        systemd,
+        get head() {
+          return h ??= side2(head);
+        },
+        get base() {
+          return base ? b ??= side2(base) : void 0;
+        }
+      };
+    });
+  }
+};
+function comparePaths(a, b) {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+function selectScope(input) {
+  const { policy } = input;
+  const skipped = [];
+  const heads = scoreAll(input.head, policy, scoreUnit, skipped);
+  const bases = input.base ? scoreAll(input.base, policy) : /* @__PURE__ */ new Map();
+  const changed = input.changed;
+  const changedPaths = /* @__PURE__ */ new Set();
+  const renamedFrom = /* @__PURE__ */ new Map();
+  for (const f of changed ?? []) {
+    changedPaths.add(f.path);
+    if (f.previousPath) {
+      changedPaths.add(f.previousPath);
+      renamedFrom.set(f.path, f.previousPath);
+    }
+  }
+  const policyChanged = input.policyPath !== void 0 && changedPaths.has(input.policyPath);
+  if (policyChanged) input.messages.push(`The policy ${input.policyPath} changed: every unit is in scope.`);
+  const others = new OtherReleases(
+    policy,
+    policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0
+  );
+  const treeOf = /* @__PURE__ */ new Map();
+  for (const u of heads.values()) treeOf.set(u, input.head.tree);
+  if (input.base) for (const u of bases.values()) treeOf.set(u, input.base.tree);
+  const touches = (u) => !!u && (u.files.some((f) => changedPaths.has(f)) || others.releases.length > 0 && others.files(treeOf.get(u), u).some((f) => changedPaths.has(f)));
+  const filters = input.pathFilters ?? [];
+  const directory = input.directory ? `${input.directory}/` : "";
+  const wanted = (path) => path.startsWith(directory) && (filters.length === 0 || filters.some((g) => matchesGlob(g, path)));
+  for (const s of skipped) {
+    if (!wanted(s.repoPath) || changed !== void 0 && !changedPaths.has(s.repoPath)) continue;
+    input.messages.push(`${s.repoPath}: not scored: ${s.reason}.`);
+  }
+  const baseKeyByPath = /* @__PURE__ */ new Map();
+  const baseKeysByName = /* @__PURE__ */ new Map();
+  for (const [key, base] of bases) {
+    baseKeyByPath.set(base.locator.repoPath, key);
+    const list = baseKeysByName.get(base.locator.fileName) ?? [];
+    list.push(key);
+    baseKeysByName.set(base.locator.fileName, list);
+  }
+  const usedBase = /* @__PURE__ */ new Set();
+  for (const key of heads.keys()) if (bases.has(key)) usedBase.add(key);
+  const previousOf = (key, head) => {
+    if (bases.has(key)) return void 0;
+    const renamed = renamedFrom.get(head.locator.repoPath);
+    const byRename = renamed !== void 0 ? baseKeyByPath.get(renamed) : void 0;
+    if (byRename !== void 0 && !usedBase.has(byRename)) return byRename;
+    for (const candidate of baseKeysByName.get(head.locator.fileName) ?? [])
+      if (!usedBase.has(candidate) && !heads.has(candidate)) return candidate;
+    return void 0;
+  };
+  const scope = [];
+  for (const [key, head] of [...heads].sort(
+    (a, b) => comparePaths({ path: a[1].locator.repoPath }, { path: b[1].locator.repoPath })
+  )) {
+    if (!wanted(head.locator.repoPath)) continue;
+    const previousKey = previousOf(key, head);
+    const baseKey = previousKey ?? key;
+    const base = bases.get(baseKey);
+    const inScope = changed === void 0 || policyChanged || touches(head) || touches(base);
+    if (!inScope) continue;
+    if (base) usedBase.add(baseKey);
+    const previous = previousKey !== void 0 ? base?.locator.repoPath : void 0;
+    if (previous !== void 0 && !renamedFrom.has(head.locator.repoPath))
+      input.messages.push(
+        `${head.locator.repoPath}: compared with ${previous} at base (the same unit name, moved).`
+      );
+    const unitName = head.side.unit?.id ?? head.locator.unitName;
+    const exclusion = isExcluded(policy, head.locator.repoPath, unitName);
+    scope.push({
+      path: head.locator.repoPath,
+      ...previous !== void 0 ? { previousPath: previous } : {},
+      change: !base ? "added" : previous !== void 0 ? "renamed" : touches(head) || touches(base) ? "modified" : "policy",
+      ...exclusion ? { excluded: { reason: exclusion.reason } } : {},
+      head: head.side,
+      ...base ? { base: base.side } : {},
+      ...others.releases.length > 0 ? {
+        releases: others.sides(
+          { tree: input.head.tree, unit: head },
+          base && input.base ? { tree: input.base.tree, unit: base } : void 0
+        )
+      } : {}
+    });
+  }
+  for (const [key, base] of bases) {
+    if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
+    if (changed !== void 0 && !touches(base)) continue;
+    const elsewhere = [...heads.values()].find(
+      (h) => import_path5.posix.basename(h.locator.repoPath) === base.locator.fileName
+    );
+    if (elsewhere)
+      input.messages.push(
+        `${base.locator.repoPath}: removed; a unit of the same name remains at ${elsewhere.locator.repoPath}.`
+      );
+    scope.push({ path: base.locator.repoPath, change: "deleted", base: base.side });
+  }
+  scope.sort(comparePaths);
+  return scope;
+}
+
+// src/core/security/render-security.ts
+var utf8 = new TextEncoder();
+var SPACES = " ".repeat(256);
+function formatExposure(exposure2) {
+  return `${Math.floor(exposure2 / 10)}.${exposure2 % 10}`;
+}
+
+// src/core/drift/redact.ts
+var import_node_crypto = require("node:crypto");
+var SECRET_BEARING_KEYS = /* @__PURE__ */ new Set([
+  "Environment",
+  "UnsetEnvironment",
+  "SetCredential",
+  "SetCredentialEncrypted",
+  "LoadCredential",
+  "LoadCredentialEncrypted",
+  "LogExtraFields",
+  "ExecStart",
+  "ExecStartPre",
+  "ExecStartPost",
+  "ExecCondition",
+  "ExecReload",
+  "ExecStop",
+  "ExecStopPost",
+  "Options"
+]);
+function sha256Hex(text2) {
+  return (0, import_node_crypto.createHash)("sha256").update(text2, "utf8").digest("hex");
+}
+function fileDirectives(text2, path, sections) {
+  return parseUnitFile(text2, path, sections).assignments.map(
+    (a) => SECRET_BEARING_KEYS.has(a.key) ? { section: a.section, key: a.key, line: a.line, valueSha256: sha256Hex(a.value) } : { section: a.section, key: a.key, line: a.line, value: a.value }
+  );
+}
+function fileKey(role, path) {
+  if (role === "fragment") return "fragment";
+  const parts = path.split("/").filter((p) => p !== "");
+  return role === "drop-in-directory" ? `${parts.at(-1) ?? ""}/` : parts.slice(-2).join("/");
+}
+
+// src/core/drift/compute-drift.ts
+var DRIFT_REPORT_FORMAT = "unitgate-drift/1";
+function repositoryUnits(input, version2, messages) {
+  const policy = { ...input.policy, systemdVersion: version2, assessorOverrides: /* @__PURE__ */ new Map() };
+  const out = /* @__PURE__ */ new Map();
+  for (const scored2 of scoreAll(input.repository, policy).values()) {
+    const name = scored2.locator.unitName;
+    const previous = out.get(name);
+    if (previous) {
+      const message = `${name} is defined more than once in the repository (${previous.scored.locator.repoPath}, ${scored2.locator.repoPath}): compared with ${previous.scored.locator.repoPath}`;
+      if (!messages.includes(message)) messages.push(message);
+      continue;
+    }
+    const side2 = scored2.side;
+    const texts = new Map(side2.texts.map((t) => [t.path, t.text]));
+    const files = /* @__PURE__ */ new Map();
+    side2.unit?.files.forEach((f, i) => {
+      const text2 = texts.get(f.file);
+      if (text2 === void 0 || i === 0 && side2.unit?.fragmentPath === "") return;
+      files.set(fileKey(i === 0 ? "fragment" : "drop-in", f.file), { path: f.file, text: text2 });
+    });
+    out.set(name, { scored: scored2, files });
+  }
+  return out;
+}
+function directiveText(d2) {
+  return `[${d2.section}] ${d2.key}=${"value" in d2 ? d2.value : `sha256:${d2.valueSha256}`}`;
+}
+function addedDirectives(host, repo) {
+  const counts = /* @__PURE__ */ new Map();
+  for (const d2 of repo) counts.set(directiveText(d2), (counts.get(directiveText(d2)) ?? 0) + 1);
+  return host.filter((d2) => {
+    const n = counts.get(directiveText(d2)) ?? 0;
+    if (n > 0) counts.set(directiveText(d2), n - 1);
+    return n === 0;
+  });
+}
+function isExpired(allowance, today) {
+  return allowance.expires !== void 0 && allowance.expires < today;
+}
+function computeDrift(input) {
+  const messages = [];
+  const failing = new Set(input.policy.drift.fail);
+  const differences = [];
+  const byRelease = /* @__PURE__ */ new Map();
+  const hosts = [];
+  for (const { fileName, snapshot } of input.snapshots) {
+    const host = snapshot.host.name ?? fileName;
+    const scoredWith = snapshot.systemd.scoredWith;
+    if (!isSupportedVersion(scoredWith)) throw new Error(`${fileName}: unsupported release ${scoredWith}`);
+    let repo = byRelease.get(scoredWith);
+    if (!repo) {
+      repo = repositoryUnits(input, scoredWith, messages);
+      byRelease.set(scoredWith, repo);
+    }
+    const add = (d2) => {
+      const difference = {
+        level: failing.has(d2.kind) ? "fail" : "warning",
+        snapshot: fileName,
+        host,
+        repoPath: null,
+        hostPath: null,
+        expected: null,
+        actual: null,
+        directives: [],
+        allowance: null,
+        ...d2
+      };
+      differences.push(difference);
+      return difference;
+    };
+    const detected = snapshot.systemd.detected;
+    const policyVersion = input.policy.systemdVersion;
+    if (detected.major !== policyVersion)
+      add({
+        kind: "version-difference",
+        unit: null,
+        message: detected.major === null ? `the host's systemd version is unknown (the policy assumes ${policyVersion}); scored for ${scoredWith}` : `the host runs systemd ${detected.full ?? detected.major} (${detected.source}), the policy assumes ${policyVersion}; scored for ${scoredWith}`,
+        expected: String(policyVersion),
+        actual: detected.major === null ? "unknown" : String(detected.major)
+      });
+    for (const dir of snapshot.unreadableDirectories)
+      add({
+        kind: "unreadable-file",
+        unit: null,
+        message: `the search directory ${dir.path} could not be listed on the host (${dir.error}): its units are unknown`,
+        hostPath: dir.path
+      });
+    const units = [];
+    const unknownUnits = [];
+    for (const unit3 of snapshot.units) {
+      const repoUnit = repo.get(unit3.name) ?? unit3.names.map((n) => repo.get(n)).find((u) => u !== void 0);
+      const repoPath = repoUnit?.scored.locator.repoPath ?? null;
+      const before = differences.length;
+      for (const f of unit3.files)
+        if (!f.readable)
+          add({
+            kind: "unreadable-file",
+            unit: unit3.name,
+            repoPath,
+            hostPath: f.path,
+            message: `${f.path} could not be read on the host (${f.error}): what it sets is unknown`
+          });
+      if (!repoUnit) {
+        unknownUnits.push(unit3.name);
+        continue;
+      }
+      compareUnit(unit3, repoUnit, repoPath, add, input.policy.drift.allowHostDropIns, input.today);
+      const side2 = repoUnit.scored.side;
+      units.push({
+        unit: unit3.name,
+        repoPath,
+        hostExposure: unit3.exposure,
+        predictedExposure: side2.assessment?.exposure ?? null,
+        differences: differences.length - before
+      });
+    }
+    if (unknownUnits.length > 0)
+      add({
+        kind: "unknown-unit",
+        unit: null,
+        message: `${unknownUnits.length} unit${unknownUnits.length === 1 ? "" : "s"} of the host ${unknownUnits.length === 1 ? "is" : "are"} not defined in the repository: ${unknownUnits.join(", ")}`
+      });
+    hosts.push({
+      snapshot: fileName,
+      host,
+      takenAt: snapshot.takenAt,
+      systemd: {
+        detected: detected.major,
+        full: detected.full,
+        source: detected.source,
+        scoredWith,
+        policy: policyVersion
+      },
+      units,
+      unknownUnits
+    });
+  }
+  const counts = { fail: 0, warning: 0, allowed: 0 };
+  for (const d2 of differences) counts[d2.level]++;
+  return {
+    schema: DRIFT_REPORT_FORMAT,
+    ref: input.ref,
+    commit: input.commit ?? null,
+    policy: {
+      source: input.policy.source,
+      systemdVersion: input.policy.systemdVersion,
+      fail: [...input.policy.drift.fail]
+    },
+    result: counts.fail > 0 ? "drift" : "clean",
+    counts,
+    hosts,
+    differences,
+    messages
+  };
+}
+function driftFails(report) {
+  return report.differences.some((d2) => d2.level === "fail");
+}
+function compareUnit(unit3, repoUnit, repoPath, add, allowances, today) {
+  const side2 = repoUnit.scored.side;
+  const name = unit3.name;
+  const sections = UNIT_SECTIONS[parseUnitName(name)?.type ?? "service"];
+  if (unit3.state !== "loaded" || unit3.exposure === null) {
+    add({
+      kind: "unit-error",
+      unit: name,
+      repoPath,
+      message: `the unit did not load on the host (${unit3.state}): ${unit3.error ?? "no reason recorded"}`,
+      expected: side2.assessment ? formatExposure(side2.assessment.exposure) : null,
+      actual: unit3.state
+    });
+  } else if (!side2.assessment) {
+    add({
+      kind: "unit-error",
+      unit: name,
+      repoPath,
+      message: `the repository's unit could not be scored (${side2.error ?? "unknown reason"}), the host's scores ${formatExposure(unit3.exposure)}`,
+      actual: formatExposure(unit3.exposure)
+    });
+  } else {
+    const predicted = side2.assessment.exposure;
+    if (unit3.exposure !== predicted)
+      add({
+        kind: unit3.exposure > predicted ? "exposure-increase" : "exposure-decrease",
+        unit: name,
+        repoPath,
+        message: `exposure on the host is ${formatExposure(unit3.exposure)}, the repository predicts ${formatExposure(predicted)}`,
+        expected: formatExposure(predicted),
+        actual: formatExposure(unit3.exposure)
+      });
+    const c = columnsOf(side2.assessment);
+    const predictedRows = /* @__PURE__ */ new Map();
+    for (const index of c.order)
+      predictedRows.set(c.assessors[index]?.jsonField ?? "", c.exposure[index] ?? null);
+    for (const row of unit3.rows) {
+      if (!predictedRows.has(row.field)) continue;
+      const expected = predictedRows.get(row.field) ?? null;
+      if (Number(row.exposure ?? 0) > Number(expected ?? 0))
+        add({
+          kind: "row-worse",
+          unit: name,
+          repoPath,
+          message: `${row.name} is worse on the host (${row.exposure ?? "0.0"}, predicted ${expected ?? "0.0"}): ${row.description ?? ""}`,
+          expected: expected ?? "0.0",
+          actual: row.exposure ?? "0.0"
+        });
+    }
+  }
+  const hostKeys = /* @__PURE__ */ new Set();
+  for (const f of unit3.files) {
+    if (!f.readable) continue;
+    hostKeys.add(f.key);
+    const repoFile = repoUnit.files.get(f.key);
+    if (!repoFile) {
+      const allowance = f.role === "drop-in" ? allowances.find(
+        (a) => matchesGlob(a.match, f.path.replace(/^\/+/, "")) || matchesGlob(a.match, f.path)
+      ) : void 0;
+      const expired = allowance !== void 0 && isExpired(allowance, today);
+      const d2 = add({
+        kind: "host-only-file",
+        unit: name,
+        repoPath,
+        hostPath: f.path,
+        message: `${f.path} is on the host, not in the repository` + (f.directives.length > 0 ? `; it sets ${f.directives.map(directiveText).join(", ")}` : "; it sets nothing") + (allowance && !expired ? ` (accepted: ${allowance.reason})` : "") + (allowance && expired ? ` (its acceptance expired on ${allowance.expires})` : ""),
+        actual: f.sha256,
+        directives: f.directives,
+        allowance: allowance ?? null
+      });
+      if (allowance && !expired) d2.level = "allowed";
+      continue;
+    }
+    const expectedHash = sha256Hex(repoFile.text);
+    if (expectedHash !== f.sha256) {
+      const repoDirectives = fileDirectives(repoFile.text, repoFile.path, sections);
+      const added = addedDirectives(f.directives, repoDirectives);
+      const removed = addedDirectives(repoDirectives, f.directives);
+      add({
+        kind: "changed-file",
+        unit: name,
+        repoPath,
+        hostPath: f.path,
+        message: `${f.path} differs from ${repoFile.path}` + (added.length > 0 ? `; the host's sets ${added.map(directiveText).join(", ")}` : "") + (removed.length > 0 ? `; the host's lacks ${removed.map(directiveText).join(", ")}` : "") + (added.length === 0 && removed.length === 0 ? " (comments or layout only)" : ""),
+        expected: expectedHash,
+        actual: f.sha256,
+        directives: added
+      });
+    }
+  }
+  for (const [key, repoFile] of repoUnit.files)
+    if (!hostKeys.has(key) && !unit3.files.some((f) => f.key === key))
+      add({
+        kind: "missing-file",
+        unit: name,
+        repoPath,
+        message: `${repoFile.path} is in the repository, the host has no ${key === "fragment" ? "unit file" : key} for it`,
+        expected: sha256Hex(repoFile.text)
+      });
+  const asked = unit3.systemdAnalyze;
+  if (asked && (asked.error !== null || asked.disagreements.length > 0))
+    add({
+      kind: "engine-disagreement",
+      unit: name,
+      repoPath,
+      message: asked.error !== null ? `systemd-analyze on the host failed on the unit: ${asked.error}` : `systemd-analyze on the host disagrees with unitgate: ${asked.disagreements.map((d2) => `${d2.what} ${d2.systemd} (unitgate ${d2.unitgate})`).join("; ")}`
+    });
+}
+
+// src/core/policy/policy-types.ts
+var DEFAULT_POLICY_PATH = ".github/unitgate.json";
+var MODE_STRICTNESS = { report: 0, ratchet: 1, enforce: 2 };
+
+// src/core/report/escape-markdown.ts
+var ZWSP = "​";
+var INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+function stripControls(text2) {
+  return text2.replace(INVISIBLE, " ");
+}
+function neutralizeMentions(text2) {
+  return text2.replace(/@/g, `@${ZWSP}`);
+}
+var MARKDOWN_ESCAPES = {
+  "\\": "\\\\",
+  "`": "\\`",
+  "*": "\\*",
+  _: "\\_",
+  "[": "\\[",
+  "]": "\\]",
+  "|": "\\|",
+  "#": "\\#",
+  "~": "\\~",
+  $: "\\$",
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;"
+};
+var LINE_START = /^(\s*)([-+=]|\d+(?=[.)]))/;
+function escapeMarkdown(text2) {
+  let out = "";
+  for (const ch of neutralizeMentions(stripControls(text2))) out += MARKDOWN_ESCAPES[ch] ?? ch;
+  return out.replace(
+    LINE_START,
+    (_m, space, mark) => /^\d/.test(mark) ? `${space}${mark}\\` : `${space}\\${mark}`
+  );
+}
+function longestRun(text2, ch) {
+  let best = 0;
+  let run2 = 0;
+  for (const c of text2) {
+    run2 = c === ch ? run2 + 1 : 0;
+    if (run2 > best) best = run2;
+  }
+  return best;
+}
+function inlineCode(text2, context3 = {}) {
+  let body = stripControls(text2);
+  if (context3.table) body = body.replace(/\\(?=\|)/g, `\\${ZWSP}`).replace(/\|/g, "\\|");
+  const fence = "`".repeat(longestRun(body, "`") + 1);
+  if (/^ *$/.test(body)) return `\`${body || " "}\``;
+  const pad = /^[` ]|[` ]$/.test(body) ? " " : "";
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+function codeBlock(lines, language = "", options = {}) {
+  const clean = (l) => options.keepTabs ? l.split("	").map(stripControls).join("	") : stripControls(l);
+  const body = lines.map(clean).join("\n");
+  const fence = "`".repeat(Math.max(3, longestRun(body, "`") + 1));
+  return `${fence}${language}
+${body}
+${fence}`;
+}
+function escapeHtml(text2) {
+  return neutralizeMentions(stripControls(text2)).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+function escapeMarkdownKeepingCode(text2, context3 = {}) {
+  const parts = text2.split("`");
+  let out = "";
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const closed = i % 2 === 1 && i < parts.length - 1;
+    if (closed) out += part === "" ? "\\`\\`" : inlineCode(part, context3);
+    else if (i % 2 === 1) out += escapeMarkdown("`" + part);
+    else out += escapeMarkdown(part);
+  }
+  return out;
+}
+function truncateText(text2, max) {
+  if (text2.length <= max) return text2;
+  let end = Math.max(0, max - 1);
+  const code = text2.charCodeAt(end - 1);
+  if (code >= 55296 && code <= 56319) end--;
+  return text2.slice(0, end) + "…";
+}
+var LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+function encodeUriPath(path) {
+  return path.replace(LONE_SURROGATE, "�").split("/").map(
+    (segment) => encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`).replace(/%40/g, "@")
+  ).join("/");
+}
+
+// src/core/gate/findings.ts
+var NO_LOCATION = { file: "", line: 0, column: 0 };
+function ruleIdOf(kind, check, assessorFields) {
+  return kind === "regression-row" && assessorFields.has(check) ? `systemd/${check}` : `unitgate/${kind}`;
+}
+function fromViolation(u, v, level, assessorFields, accepted) {
+  return {
+    unit: u.path,
+    unitId: u.unitId,
+    file: v.location.file,
+    line: v.location.line,
+    column: v.location.column,
+    side: v.location.side ?? "head",
+    ...v.location.side === "base" && v.location.headAnchor ? { headAnchor: v.location.headAnchor } : {},
+    kind: v.kind,
+    check: v.check,
+    ruleId: ruleIdOf(v.kind, v.check, assessorFields),
+    directives: v.directives,
+    level,
+    advisory: v.advisory,
+    weight: v.weight,
+    ...v.cause !== void 0 ? { cause: v.cause } : {},
+    message: v.message,
+    ...v.fix ? { fix: v.fix } : {},
+    ...v.systemdVersions ? { systemdVersions: [...v.systemdVersions] } : {},
+    ...accepted ? {
+      acceptedBy: accepted.acceptedBy,
+      note: accepted.note,
+      ...accepted.pendingApproval !== void 0 ? { pendingApproval: accepted.pendingApproval } : {}
+    } : {}
+  };
+}
+var LEVEL_ORDER = { error: 0, warning: 1, notice: 2 };
+function collectFindings(verdict2) {
+  const report = verdict2.mode === "report";
+  const version2 = isSupportedVersion(verdict2.systemdVersion) ? verdict2.systemdVersion : 252;
+  const assessorFields = new Set(systemdRelease(version2).data.assessors.map((a) => a.jsonField));
+  const out = [];
+  for (const f of verdict2.runFindings ?? []) {
+    out.push({
+      unit: "",
+      unitId: "",
+      ...NO_LOCATION,
+      side: "head",
+      kind: f.kind,
+      check: f.kind,
+      ruleId: `unitgate/${f.kind}`,
+      directives: [],
+      level: report ? "warning" : f.level,
+      advisory: false,
+      weight: 0,
+      message: f.message
+    });
+  }
+  for (const u of verdict2.units) {
+    const unitFindings = [];
+    for (const v of u.violations)
+      unitFindings.push(fromViolation(u, v, v.advisory || report ? "warning" : "error", assessorFields));
+    for (const a of u.accepted) unitFindings.push(fromViolation(u, a.violation, "notice", assessorFields, a));
+    unitFindings.sort((a, b) => LEVEL_ORDER[a.level] - LEVEL_ORDER[b.level]);
+    out.push(...unitFindings);
+  }
+  return out;
+}
+function isUnitFinding(f) {
+  return f.unit !== "";
+}
+function findingsByUnit(findings) {
+  const by = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    if (!isUnitFinding(f)) continue;
+    const list = by.get(f.unit);
+    if (list) list.push(f);
+    else by.set(f.unit, [f]);
+  }
+  return by;
+}
+function locationOf(f) {
+  return {
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    ...f.side === "base" ? { side: "base" } : {},
+    ...f.headAnchor ? { headAnchor: f.headAnchor } : {}
+  };
+}
+
+// src/core/gate/locations.ts
+function plain(a) {
+  return { file: a.file, line: a.line, column: a.column };
+}
+function headerOf(side2) {
+  const t = side2?.settings?.typeSection;
+  return t ? plain(t) : { file: side2?.path ?? "", line: 1, column: 1 };
+}
+function lastApplied(s, directives) {
+  let best;
+  for (const d2 of directives) {
+    const a = s?.provenance.get(d2)?.at(-1) ?? s?.implied.get(d2);
+    if (!a) continue;
+    if (!best || (s?.applied.get(a) ?? -1) > (s?.applied.get(best) ?? -1)) best = a;
+  }
+  return best;
+}
+function headAnchorOf(base, head) {
+  const s = head?.settings;
+  if (!s || s.typeSection?.file === base.file) return headerOf(head);
+  const section = s.unitType.charAt(0).toUpperCase() + s.unitType.slice(1);
+  let anchor;
+  for (const list of s.provenance.values()) {
+    for (const a of list) {
+      if (a.file !== base.file || a.section !== section) continue;
+      if (!anchor || a.sectionLine < anchor.line) anchor = { file: a.file, line: a.sectionLine, column: 1 };
+    }
+  }
+  return anchor ?? headerOf(head);
+}
+function headPlace(loc) {
+  if (loc.side !== "base") return plain(loc);
+  return loc.headAnchor ? plain(loc.headAnchor) : plain(loc);
+}
+function baseLineNote(loc) {
+  return loc.side === "base" ? ` (removed line ${loc.file}:${loc.line} at the base commit)` : "";
+}
+function baseLocation(at2, head) {
+  return { ...plain(at2), side: "base", headAnchor: headAnchorOf(at2, head) };
+}
+function assignmentsText(s, directives) {
+  const out = [];
+  for (const d2 of directives) for (const a of s?.provenance.get(d2) ?? []) out.push(`${a.key}=${a.value}`);
+  return out;
+}
+function lastAdded(base, head, directives) {
+  const left = assignmentsText(base, directives);
+  let best;
+  for (const d2 of directives) {
+    for (const a of head?.provenance.get(d2) ?? []) {
+      const i = left.indexOf(`${a.key}=${a.value}`);
+      if (i >= 0) {
+        left.splice(i, 1);
+        continue;
+      }
+      if (!best || (head?.applied.get(a) ?? -1) > (head?.applied.get(best) ?? -1)) best = a;
+    }
+  }
+  return best;
+}
+function rowChangeLocation(directives, base, head, removed) {
+  const added = lastAdded(base.settings, head.settings, directives);
+  if (added) return plain(added);
+  const at2 = lastApplied(head.settings, directives);
+  if (at2 && removed.length === 0) return plain(at2);
+  const last = removed.at(-1);
+  if (last) return baseLocation(last.location, head);
+  return headerOf(head);
+}
+function capabilityBits(value, systemd) {
+  let mask = 0n;
+  for (const w2 of value.split(/\s+/)) {
+    const bit = systemd.data.capabilities[w2.toUpperCase()];
+    if (bit !== void 0) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+function capabilityGrantLine(s, forbidden, systemd) {
+  const wanted = capabilityBits(forbidden.join(" "), systemd);
+  const all = (1n << 64n) - 1n;
+  let best;
+  for (const [key, initial, final] of [
+    ["CapabilityBoundingSet", all, s.capabilityBoundingSet],
+    ["AmbientCapabilities", 0n, s.ambientCapabilities]
+  ]) {
+    let current = initial;
+    const grantedBy = /* @__PURE__ */ new Map();
+    for (const a of s.provenance.get(key) ?? []) {
+      const invert = a.value.startsWith("~");
+      const sum = capabilityBits(invert ? a.value.slice(1) : a.value, systemd);
+      const replace = sum === 0n || current === initial;
+      const next = replace ? invert ? ~sum & all : sum : invert ? current & ~sum & all : current | sum;
+      for (let bit = 0n; bit < 64n; bit++) {
+        const m = 1n << bit;
+        if ((wanted & m) === 0n || (next & m) === 0n) continue;
+        if (replace || (current & m) === 0n) grantedBy.set(bit, a);
+      }
+      current = next;
+    }
+    for (const [bit, a] of grantedBy) {
+      if ((final & 1n << bit) === 0n) continue;
+      if (!best || (s.applied.get(a) ?? -1) > (s.applied.get(best) ?? -1)) best = a;
+    }
+  }
+  return best;
+}
+
+// src/core/gate/gate-types.ts
+var FIRST_VIOLATION_KINDS = [
+  "threshold",
+  // exposure above the profile's threshold
+  "regression-exposure",
+  // exposure rose compared with the base commit
+  "regression-row",
+  // one assessor row got worse compared with the base commit
+  "missing-directive",
+  // a directive the profile requires is missing or weaker
+  "forbidden-capability",
+  // a capability outside the profile's allowed set
+  "forbidden-address-family",
+  // an address family outside the profile's allowed set
+  "signoff-required",
+  // a guarded directive changed without an approving review
+  "load-error",
+  // systemd would refuse the unit at head
+  "invalid-deviation",
+  // a deviation note that is expired, incomplete or not allowed
+  "phantom-setting",
+  // a line systemd ignores: unknown key, key of a later version, wrong section, invalid value
+  "profile-change",
+  // the unit's profile differs from the base commit's, or a new unit's profile comment
+  "unknown-profile",
+  // a profile comment names no profile of the policy (never a silent default)
+  "forbidden-directive"
+  // a directive the profile forbids is set
+];
+var RUN_FINDING_KINDS = [
+  "input-loosens-policy",
+  // a workflow input tried to loosen the base branch's policy
+  "paths-match-nothing",
+  // a `paths` glob that matches no unit file (a typo filters out every unit)
+  "scope-incomplete",
+  // the changed files could not be verified
+  "policy-loosened"
+  // the change loosens the policy file for later pull requests without an owner's approval
+];
+
+// src/core/policy/profile-checks.ts
+function capabilityMask(words, release) {
+  let mask = 0n;
+  for (const w2 of words) {
+    const bit = release.data.capabilities[w2.toUpperCase()];
+    if (bit !== void 0) mask |= 1n << BigInt(bit);
+  }
+  return mask;
+}
+function capabilityNames(mask, release) {
+  return Object.entries(release.data.capabilities).filter(([, bit]) => (mask & 1n << BigInt(bit)) !== 0n).sort((a, b) => a[1] - b[1]).map(([name]) => name);
+}
+function lastValue(s, key) {
+  return s.provenance.get(key)?.at(-1)?.value;
+}
+function checkRequirement(requirement, s, release) {
+  const eq = requirement.indexOf("=");
+  const key = requirement.slice(0, eq);
+  const want = requirement.slice(eq + 1).trim();
+  const boolGetter = EFFECTIVE_FLAGS[key];
+  if (boolGetter) {
+    const b = parseBoolean(want);
+    const have = boolGetter(s);
+    return {
+      met: b === void 0 ? lastValue(s, key) === want : have === b,
+      actual: `${key}=${have ? "yes" : "no"}`
+    };
+  }
+  const rank = STRENGTH_ORDERS[key];
+  if (rank) {
+    const have = rank.of(s);
+    const wanted = parseBoolean(want) === true ? "yes" : parseBoolean(want) === false ? "no" : want;
+    const hi = rank.order.indexOf(have);
+    const wi = rank.order.indexOf(wanted);
+    return { met: wi >= 0 && hi >= wi, actual: `${key}=${have}` };
+  }
+  switch (key) {
+    case "SystemCallArchitectures": {
+      const want2 = new Set(extractWords(requirement.slice(eq + 1), true).words);
+      const have = s.systemCallArchitectures;
+      const met = have.size > 0 && [...have].every((a) => want2.has(a));
+      return { met, actual: `${key}=${[...have].join(" ")}` };
+    }
+    case "SystemCallFilter": {
+      const filter = s.systemCallFilter;
+      const groups2 = release.data.syscallGroups;
+      const deny = want.startsWith("~");
+      const names = extractWords(deny ? want.slice(1) : want, false).words;
+      const wanted = /* @__PURE__ */ new Set();
+      for (const n of names) for (const m of n.startsWith("@") ? groups2[n] ?? [] : [n]) wanted.add(m);
+      const actual = !filter ? `${key}= (no filter)` : `${key}=${filter.allowList ? "allow list" : "deny list"} of ${filter.names.size}`;
+      if (!filter) return { met: false, actual };
+      if (deny) {
+        const met2 = [...wanted].every((n) => filter.allowList ? !filter.names.has(n) : filter.names.has(n));
+        return { met: met2, actual };
+      }
+      const allowed = /* @__PURE__ */ new Set([...wanted, ...groups2["@default"] ?? []]);
+      const met = filter.allowList && [...filter.names].every((n) => allowed.has(n));
+      return { met, actual };
+    }
+    case "CapabilityBoundingSet":
+    case "AmbientCapabilities": {
+      const have = key === "CapabilityBoundingSet" ? s.capabilityBoundingSet : s.ambientCapabilities;
+      const allowed = capabilityMask(extractWords(want, true).words, release);
+      const extra = have & ~allowed;
+      return { met: extra === 0n, actual: `${key}=${capabilityNames(have, release).join(" ")}` };
+    }
+    case "RestrictNamespaces": {
+      const have = s.restrictNamespaces;
+      const actual = `${key}=${have === NAMESPACES_UNSET ? "(unset)" : have === 0 ? "yes" : namespaceNames(have).join(" ")}`;
+      if (have === NAMESPACES_UNSET) return { met: false, actual };
+      const b = parseBoolean(want);
+      if (b === false) return { met: true, actual };
+      const allowed = b === true ? 0 : namespaceMask(want);
+      return { met: allowed !== void 0 && (have & ~allowed) === 0, actual };
+    }
+    case "RestrictAddressFamilies": {
+      const allowedFamilies = want === "none" ? [] : extractWords(want, true).words;
+      const allowed = new Set(
+        allowedFamilies.map((f) => release.data.addressFamilies[f.toUpperCase()]).filter((n) => n !== void 0)
+      );
+      const af = s.addressFamilies;
+      if (!s.addressFamiliesAllowList)
+        return { met: false, actual: `${key}= (${af ? "deny list" : "not restricted"})` };
+      const have = [...af?.families ?? []];
+      return {
+        met: have.every((f) => allowed.has(f)),
+        actual: `${key}=${familyNames(have, release).join(" ") || "none"}`
+      };
+    }
+    case "UMask": {
+      const wantMask = /^[0-7]+$/.test(want) ? parseInt(want, 8) : NaN;
+      return {
+        met: Number.isFinite(wantMask) && (s.umask & wantMask) === wantMask,
+        actual: `${key}=${s.umask.toString(8).padStart(4, "0")}`
+      };
+    }
+    default: {
+      const have = lastValue(s, key);
+      return { met: have === want, actual: have === void 0 ? `${key} not set` : `${key}=${have}` };
+    }
+  }
+}
+function namespaceMask(value) {
+  const invert = value.startsWith("~");
+  let flags = 0;
+  for (const word of extractWords(invert ? value.slice(1) : value, false).words) {
+    const flag = NAMESPACE_FLAGS[word];
+    if (flag === void 0) return void 0;
+    flags |= flag;
+  }
+  const all = Object.values(NAMESPACE_FLAGS).reduce((m, f) => m | f, 0);
+  return invert ? all & ~flags : flags;
+}
+function namespaceNames(mask) {
+  return Object.entries(NAMESPACE_FLAGS).filter(([, flag]) => (mask & flag) !== 0).map(([name]) => name);
+}
+function familyNames(families, release) {
+  const byNumber = /* @__PURE__ */ new Map();
+  for (const [name, n] of Object.entries(release.data.addressFamilies)) {
+    if (!byNumber.has(n) || name === "AF_UNIX" || name === "AF_NETLINK") byNumber.set(n, name);
+  }
+  return families.map((f) => byNumber.get(f) ?? String(f)).sort();
+}
+function forbiddenCapabilities(s, allowed, release) {
+  const keep = (s.capabilityBoundingSet | s.ambientCapabilities) & ~capabilityMask(allowed, release);
+  return capabilityNames(keep, release);
+}
+function forbiddenAddressFamilies(s, allowed, release) {
+  if (!s.addressFamiliesAllowList) return ["(any)"];
+  const ok = new Set(allowed.map((f) => release.data.addressFamilies[f.toUpperCase()]));
+  return familyNames(
+    [...s.addressFamilies?.families ?? []].filter((f) => !ok.has(f)),
+    release
+  );
+}
+
+// src/core/unit/directive-key.ts
+var DIRECTIVE_KEY = /^[ \t]*([A-Za-z0-9_]+)[ \t]*=/;
+function directiveKey(line) {
+  return DIRECTIVE_KEY.exec(line)?.[1];
+}
+function lineKey(line) {
+  return directiveKey(line) ?? line;
+}
+
+// src/core/advice/fixes.ts
+var NON_EXOTIC_FAMILIES = /* @__PURE__ */ new Set([
+  "AF_UNIX",
+  "AF_LOCAL",
+  "AF_FILE",
+  "AF_INET",
+  "AF_INET6",
+  "AF_NETLINK",
+  "AF_PACKET"
+]);
+function copy(fix2) {
+  return { directives: [...fix2.directives], explanation: fix2.explanation };
+}
+function fixForRow(jsonField, hint2) {
+  const fix2 = fixLinesOf(jsonField);
+  if (!fix2) return void 0;
+  if (jsonField === "RestrictAddressFamilies_OTHER" && hint2?.addressFamilies) {
+    const families = hint2.addressFamilies.filter((f) => NON_EXOTIC_FAMILIES.has(f));
+    if (families.length > 0) {
+      return {
+        directives: [`RestrictAddressFamilies=${families.join(" ")}`],
+        explanation: `An allow list of the families the profile allows; it must replace any deny-list (\`RestrictAddressFamilies=~…\`) line, which an allow list after it cannot undo.`
+      };
+    }
+  }
+  return copy(fix2);
+}
+function fixForViolation(violation3, hint2) {
+  if (violation3.fix) return violation3.fix.directives.length > 0 ? violation3.fix : void 0;
+  const row = fixForRow(violation3.check, hint2);
+  if (row) return row;
+  if (violation3.kind === "missing-directive" && violation3.check.includes("=")) {
+    return { directives: [violation3.check], explanation: `The profile requires \`${violation3.check}\`.` };
+  }
+  if (violation3.kind === "forbidden-capability" && /^CAP_[A-Z_]+$/.test(violation3.check)) {
+    return {
+      directives: [`CapabilityBoundingSet=~${violation3.check}`, `AmbientCapabilities=~${violation3.check}`],
+      explanation: `Drops ${violation3.check}, which the profile does not allow.`
+    };
+  }
+  if (violation3.kind === "forbidden-address-family" && /^AF_[A-Z0-9_]+$/.test(violation3.check)) {
+    return {
+      directives: [`RestrictAddressFamilies=~${violation3.check}`],
+      explanation: `Forbids ${violation3.check} sockets, which the profile does not allow.`
+    };
+  }
+  return violation3.fix;
+}
+function pasteRank(line) {
+  const value = line.slice(line.indexOf("=") + 1);
+  if (value === "") return 0;
+  return value.startsWith("~") ? 2 : 1;
+}
+function mergeFixes(fixes) {
+  const lines = [];
+  for (const f of fixes) for (const d2 of f.directives) if (!lines.includes(d2)) lines.push(d2);
+  const firstSeen = /* @__PURE__ */ new Map();
+  lines.forEach((l, i) => {
+    const key = lineKey(l);
+    if (!firstSeen.has(key)) firstSeen.set(key, i);
+  });
+  return lines.map((line, i) => ({ line, i, key: firstSeen.get(lineKey(line)) ?? i })).sort((a, b) => a.key - b.key || pasteRank(a.line) - pasteRank(b.line) || a.i - b.i).map((x) => x.line);
 }
 
 // src/core/advice/verify-fixes.ts
@@ -25591,7 +29241,7 @@ var allowedAddressFamiliesRule = {
     if (!profile.allowedAddressFamilies) return [];
     const extra = forbiddenAddressFamilies(s, profile.allowedAddressFamilies, systemd);
     if (extra.length === 0) return [];
-    const where3 = lastApplied(s, ["RestrictAddressFamilies"]);
+    const where5 = lastApplied(s, ["RestrictAddressFamilies"]);
     const list = profile.allowedAddressFamilies.join(" ") || "none";
     return [
       {
@@ -25599,7 +29249,7 @@ var allowedAddressFamiliesRule = {
         check: "RestrictAddressFamilies",
         directives: ["RestrictAddressFamilies"],
         message: extra[0] === "(any)" ? `${s.unitId}: may open sockets of any address family; the ${profile.name} profile allows ${list}` : `${s.unitId}: may use address families the ${profile.name} profile does not allow: ${extra.join(", ")}`,
-        location: where3 ? pointAt(where3) : fallback,
+        location: where5 ? pointAt(where5) : fallback,
         weight: 3,
         fix: { directives: [`RestrictAddressFamilies=${list}`], explanation: `Allow only ${list}.` },
         advisory
@@ -25631,7 +29281,7 @@ var allowedCapabilitiesRule = {
     if (!profile.allowedCapabilities) return [];
     const extra = forbiddenCapabilities(s, profile.allowedCapabilities, systemd);
     if (extra.length === 0) return [];
-    const where3 = capabilityGrantLine(s, extra, systemd);
+    const where5 = capabilityGrantLine(s, extra, systemd);
     const list = profile.allowedCapabilities.join(" ");
     return [
       {
@@ -25639,7 +29289,7 @@ var allowedCapabilitiesRule = {
         check: "CapabilityBoundingSet",
         directives: ["CapabilityBoundingSet", "AmbientCapabilities"],
         message: `${s.unitId}: keeps ${extra.length} capabilit${extra.length === 1 ? "y" : "ies"} the ${profile.name} profile does not allow: ${extra.slice(0, 8).join(", ")}${extra.length > 8 ? ", …" : ""}`,
-        location: where3 ? pointAt(where3) : fallback,
+        location: where5 ? pointAt(where5) : fallback,
         weight: Math.min(extra.length, 20),
         fix: {
           directives: [
@@ -25803,15 +29453,15 @@ var requiredDirectivesRule = {
       const r = checkRequirement(requirement, s, systemd);
       if (r.met) return [];
       const key = lineKey(requirement);
-      const where3 = lastApplied(s, [key]);
+      const where5 = lastApplied(s, [key]);
       const phantom = phantomFor(head, key);
       return [
         {
           kind: "missing-directive",
           check: key,
           directives: [key],
-          message: `${s.unitId}: the ${profile.name} profile requires \`${requirement}\`, the unit has ${where3 ? `\`${r.actual}\`` : "no such setting"}${phantom ? `; ${phantom.file}:${phantom.line} does not count: ${phantomReason(phantom, systemd.version)}` : ""}`,
-          location: phantom ? pointAt(phantom) : where3 ? pointAt(where3) : fallback,
+          message: `${s.unitId}: the ${profile.name} profile requires \`${requirement}\`, the unit has ${where5 ? `\`${r.actual}\`` : "no such setting"}${phantom ? `; ${phantom.file}:${phantom.line} does not count: ${phantomReason(phantom, systemd.version)}` : ""}`,
+          location: phantom ? pointAt(phantom) : where5 ? pointAt(where5) : fallback,
           weight: 5,
           fix: {
             directives: [requirement],
@@ -25893,6 +29543,17 @@ function ruleOfKind(kind) {
 var FIX_PLANNERS = new Map(
   POLICY_RULES.flatMap((r) => r.fix ? [[r.kind, r.fix]] : [])
 );
+
+// src/core/report/utf8.ts
+var encoder2 = new TextEncoder();
+function truncateUtf8(text2, maxBytes) {
+  if (utf8Length(text2) <= maxBytes) return text2;
+  const { read } = encoder2.encodeInto(text2, new Uint8Array(Math.max(0, maxBytes - 3)));
+  return text2.slice(0, read) + "…";
+}
+function utf8Bytes(text2) {
+  return Array.from(encoder2.encode(text2));
+}
 
 // src/core/report/annotations.ts
 var RUNNER_ANNOTATIONS_PER_LEVEL = 10;
@@ -26011,381 +29672,6 @@ function checkRunBatches(annotations, size = CHECK_RUN_BATCH_SIZE) {
     batches.push(annotations.slice(i, i + size).map(toCheckRunAnnotation));
   }
   return batches;
-}
-
-// src/core/report/run-findings.ts
-var TITLES = {
-  "input-loosens-policy": "Workflow input ignored",
-  "paths-match-nothing": "Glob matches nothing",
-  "scope-incomplete": "Changed files not verified",
-  "policy-loosened": "Policy loosened"
-};
-var MAX_SHOWN = 20;
-function renderRunFindings(all) {
-  const findings = all.filter((f) => !isUnitFinding(f));
-  if (findings.length === 0) return [];
-  const out = ["### This run", ""];
-  for (const f of findings.slice(0, MAX_SHOWN)) {
-    const [first = "", ...rest] = f.message.split("\n");
-    const icon = f.level === "error" ? "❌" : "⚠️";
-    out.push(
-      `- ${icon} **${TITLES[f.kind]}** — ${escapeMarkdown(truncateText(first, 2e3))}`
-    );
-    if (rest.length > 0) out.push("", codeBlock(rest.slice(0, 100).map((l) => truncateText(l, 300))), "");
-  }
-  if (findings.length > MAX_SHOWN)
-    out.push(`- … and ${findings.length - MAX_SHOWN} more (see the JSON report)`);
-  out.push("");
-  return out;
-}
-
-// src/core/report/job-summary.ts
-var JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
-var JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
-var STATUS_ICON = {
-  fail: "❌",
-  error: "💥",
-  accepted: "⚠️",
-  pass: "✅",
-  excluded: "⏭️",
-  deleted: "🗑️"
-};
-var STATUS_RANK = {
-  error: 0,
-  fail: 1,
-  accepted: 2,
-  pass: 3,
-  excluded: 4,
-  deleted: 5
-};
-var MAX_FIELD_CHARS = 500;
-var MAX_MESSAGE_CHARS = 4e3;
-function md(text2) {
-  return escapeMarkdown(truncateText(text2, MAX_MESSAGE_CHARS));
-}
-function mdCode(text2) {
-  return escapeMarkdownKeepingCode(truncateText(text2, MAX_MESSAGE_CHARS));
-}
-function cell(text2) {
-  return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
-}
-function codeCell(text2) {
-  return inlineCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
-}
-function plural(n, word, many = `${word}s`) {
-  return `${n} ${n === 1 ? word : many}`;
-}
-function exposureText(side2) {
-  return side2 ? `${formatExposure(side2.exposure)} ${side2.level}` : "";
-}
-function signedExposure(delta) {
-  if (delta === 0) return "±0.0";
-  return `${delta > 0 ? "+" : "−"}${formatExposure(Math.abs(delta))}`;
-}
-function signedShare(points) {
-  const tenths = Math.abs(points) / 10;
-  if (points === 0) return "±0.0";
-  const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
-  return `${points > 0 ? "+" : "−"}${shown}`;
-}
-function renderLocation(loc, options, table = false) {
-  const base = loc.side === "base";
-  const text2 = inlineCode(`${truncateText(loc.file, MAX_FIELD_CHARS)}:${loc.line}`, { table });
-  const url = base ? options.baseBlobUrl : options.blobUrl;
-  const linked = url ? `[${text2}](${url}${encodeUriPath(loc.file)}#L${loc.line})` : text2;
-  return base ? `${linked} (base)` : linked;
-}
-function location(loc, options, table = false) {
-  return renderLocation(loc, options, table);
-}
-function split(findings) {
-  return {
-    open: findings.filter((f) => f.level !== "notice"),
-    accepted: findings.filter((f) => f.level === "notice")
-  };
-}
-function acceptedText(accepted) {
-  return accepted.map(
-    (f) => `⚠️ accepted: ${cell(f.check)} — ${cell(describeNote({ owner: f.note?.owner, expires: f.note?.expires }))}`
-  );
-}
-function verdictCell(u, findings) {
-  const { open: shown, accepted } = split(findings);
-  const open2 = shown.filter((f) => !f.advisory).length;
-  const advisory = shown.length - open2;
-  const parts = [];
-  switch (u.status) {
-    case "fail":
-      parts.push(`❌ fail — ${plural(open2, "violation")}${advisory ? `, ${advisory} advisory` : ""}`);
-      break;
-    case "error":
-      parts.push(`💥 error${u.note ? `: ${cell(u.note)}` : ""}`);
-      break;
-    case "excluded":
-      parts.push(`⏭️ excluded${u.note ? `: ${cell(u.note)}` : ""}`);
-      break;
-    case "deleted":
-      parts.push("🗑️ deleted");
-      break;
-    case "accepted":
-    case "pass":
-      parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ""}`);
-      break;
-  }
-  parts.push(...acceptedText(accepted));
-  return parts.join("<br>");
-}
-function renderUnitRow(u, findings) {
-  const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
-  const exposure2 = u.base && u.head ? `${exposureText(u.base)} → ${exposureText(u.head)}` : u.head ? `new → ${exposureText(u.head)}` : u.base ? `${exposureText(u.base)} → —` : "—";
-  const delta = u.base && u.head ? signedExposure(u.head.exposure - u.base.exposure) : "—";
-  return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u, findings)} |`;
-}
-var UNIT_TABLE_HEADER = [
-  "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
-  "|---|---|---|---:|---:|---|"
-];
-function indent(block, spaces = 2) {
-  const pad = " ".repeat(spaces);
-  return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
-}
-function renderViolationItem(f, options) {
-  const title = titleOfFinding(f);
-  const lines = [
-    `- **${md(title)}**${f.advisory ? " (advisory)" : ""} at ${location(locationOf(f), options)} — ${mdCode(f.message)}`
-  ];
-  const fix2 = fixForViolation(f);
-  if (fix2 && fix2.directives.length > 0) {
-    lines.push("", indent(`Fix: ${mdCode(fix2.explanation)}`), "", indent(codeBlock(fix2.directives, "ini")));
-  }
-  return lines.join("\n");
-}
-function renderAcceptedItem(f, options) {
-  const note3 = f.note ?? {};
-  return `- **${md(titleOfKind(f.kind))}** at ${location(locationOf(f), options)} — ${mdCode(f.message)} — ${md(describeNote(note3))} (noted in the ${f.note?.source === "pr-body" ? "PR description" : "unit file"})`;
-}
-function changeRow(c, options) {
-  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location, options, true)} |`;
-}
-function unitDetails(u, findings, options) {
-  const { open: open2, accepted } = split(findings);
-  if (open2.length === 0 && accepted.length === 0 && u.changes.length === 0) return void 0;
-  const max = options.maxViolationsPerUnit ?? 100;
-  const counts = [
-    open2.length > 0 ? plural(open2.length, "violation") : "",
-    accepted.length > 0 ? `${accepted.length} accepted` : "",
-    u.changes.length > 0 ? plural(u.changes.length, "row change") : ""
-  ].filter(Boolean);
-  const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${counts.length > 0 ? ` — ${counts.join(", ")}` : ""}`;
-  const out = [`<details><summary>${summary2}</summary>`, ""];
-  if (u.note) out.push(`${md(u.note)}`, "");
-  if (open2.length > 0) {
-    out.push("#### Violations", "");
-    for (const f of open2.slice(0, max)) out.push(renderViolationItem(f, options));
-    if (open2.length > max) out.push(`- … and ${open2.length - max} more (see the JSON report)`);
-    out.push("");
-  }
-  if (accepted.length > 0) {
-    out.push("#### Accepted deviations", "");
-    for (const f of accepted.slice(0, max)) out.push(renderAcceptedItem(f, options));
-    if (accepted.length > max) out.push(`- … and ${accepted.length - max} more (see the JSON report)`);
-    out.push("");
-  }
-  if (u.changes.length > 0) {
-    out.push("#### Why it moved", "", "| Row | Change | Δ | Where |", "|---|---|---:|---|");
-    for (const c of u.changes.slice(0, max)) out.push(changeRow(c, options));
-    if (u.changes.length > max)
-      out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
-    out.push("");
-  }
-  const fixes = open2.map((f) => fixForViolation(f)).filter((f) => f !== void 0);
-  const all = mergeFixes(fixes);
-  if (fixes.length > 1 && all.length > 0) {
-    out.push(
-      `#### All fixes for ${inlineCode(truncateText(u.unitId, MAX_FIELD_CHARS))}`,
-      "",
-      codeBlock(all, "ini"),
-      ""
-    );
-  }
-  out.push("</details>", "");
-  return out.join("\n");
-}
-function renderHeadline(verdict2, all) {
-  const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
-  const unitFindings = [...findingsByUnit(all).values()];
-  const accepted = unitFindings.filter((list) => list.some((f) => f.level === "notice")).length;
-  const findings = unitFindings.reduce((n, list) => n + list.filter((f) => f.level !== "notice").length, 0);
-  let title;
-  const runErrors = all.filter((f) => !isUnitFinding(f) && f.level === "error").length;
-  if (verdict2.result === "fail" && failing === 0 && runErrors > 0)
-    title = `❌ unitgate: hardening gate failed — ${plural(runErrors, "problem")} with this run`;
-  else if (verdict2.result === "fail")
-    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
-  else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
-  else title = "✅ unitgate: hardening gate passed";
-  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
-  const facts = [
-    `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
-    `systemd ${verdict2.systemdVersion}`,
-    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**` : "no unit scored",
-    `${plural(verdict2.units.length, "unit")} checked`,
-    ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
-  ];
-  return [`## ${title}`, "", facts.join(" · "), ""];
-}
-function notesSection(verdict2) {
-  const invalid = verdict2.notes.filter((n) => n.problems.length > 0);
-  if (invalid.length === 0) return [];
-  const out = ["### Invalid deviation notes", ""];
-  for (const n of invalid.slice(0, 200)) {
-    const where3 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
-    out.push(
-      `- ${where3}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
-    );
-  }
-  if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
-  out.push("");
-  return out;
-}
-function messagesSection(verdict2, options) {
-  const lines = verdict2.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
-  if (verdict2.messages.length > 200)
-    lines.push(`- … and ${verdict2.messages.length - 200} more (see the JSON report)`);
-  if (options.omittedAnnotations) {
-    lines.push(
-      `- ${plural(options.omittedAnnotations, "finding")} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`
-    );
-  }
-  return lines.length > 0 ? ["### Messages", "", ...lines, ""] : [];
-}
-function joined(parts) {
-  return parts.join("\n");
-}
-function renderJobSummary(verdict2, options = {}, findings = collectFindings(verdict2)) {
-  const byUnit = findingsByUnit(findings);
-  const of = (u) => byUnit.get(u.path) ?? [];
-  const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
-  const units = [...verdict2.units].sort(
-    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
-  );
-  const reserve = 512;
-  const head = joined([...renderHeadline(verdict2, findings), ...renderRunFindings(findings)]);
-  let table = joined([...UNIT_TABLE_HEADER, ...units.map((u) => renderUnitRow(u, of(u)))]) + "\n";
-  if (utf8Length(head) + utf8Length(table) + reserve > maxBytes) {
-    const rows = [];
-    let size = utf8Length(head) + utf8Length(joined(UNIT_TABLE_HEADER)) + reserve + 2;
-    for (const u of units) {
-      const row = renderUnitRow(u, of(u));
-      const n = utf8Length(row) + 1;
-      if (size + n > maxBytes) break;
-      rows.push(row);
-      size += n;
-    }
-    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
-
-_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
-`;
-  }
-  let used = utf8Length(head) + 1 + utf8Length(table) + 1 + reserve;
-  const details = [];
-  let omittedDetails = 0;
-  for (const u of units) {
-    const d2 = unitDetails(u, of(u), options);
-    if (d2 === void 0) continue;
-    const n = utf8Length(d2) + 1;
-    if (omittedDetails === 0 && used + n <= maxBytes) {
-      details.push(d2);
-      used += n;
-    } else omittedDetails++;
-  }
-  const tail = [];
-  let omittedSections = 0;
-  for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
-    if (section.length === 0) continue;
-    const text2 = joined(section);
-    const n = utf8Length(text2) + 1;
-    if (used + n <= maxBytes) {
-      tail.push(text2);
-      used += n;
-    } else omittedSections++;
-  }
-  const parts = [head, table];
-  if (details.length > 0) parts.push("### Details", "", ...details);
-  if (omittedDetails > 0) {
-    parts.push(
-      `_Details of ${plural(omittedDetails, "unit")} omitted to keep this summary under 1 MiB; the JSON report and SARIF have every finding._`,
-      ""
-    );
-  }
-  parts.push(...tail);
-  if (omittedSections > 0) {
-    parts.push(
-      "_Deviation notes or messages omitted to keep this summary under 1 MiB; see the JSON report._",
-      ""
-    );
-  }
-  let out = joined(parts).replace(/\n{3,}/g, "\n\n");
-  if (!out.endsWith("\n")) out += "\n";
-  return out;
-}
-
-// src/core/report/badge.ts
-var COLORS = {
-  DANGEROUS: "red",
-  UNSAFE: "red",
-  EXPOSED: "orange",
-  MEDIUM: "yellow",
-  OK: "yellowgreen",
-  SAFE: "green",
-  PERFECT: "brightgreen"
-};
-function renderBadge(verdict2, label = "unit exposure") {
-  if (verdict2.maxExposure === void 0)
-    return { schemaVersion: 1, label, message: "no units", color: "lightgrey" };
-  const level = levelFor(verdict2.maxExposure, systemdRelease(verdict2.systemdVersion)).name;
-  return {
-    schemaVersion: 1,
-    label,
-    message: `${formatExposure(verdict2.maxExposure)} ${level}`,
-    color: COLORS[level]
-  };
-}
-
-// src/core/report/check-text.ts
-function renderCheckText(verdict2, header, findings = collectFindings(verdict2)) {
-  const lines = [...header];
-  const byUnit = findingsByUnit(findings);
-  const pendingOf = (u) => (byUnit.get(u.path) ?? []).filter((f) => f.pendingApproval !== void 0);
-  for (const f of findings) if (!isUnitFinding(f)) lines.push(`${f.level}: ${f.message}`);
-  for (const u of verdict2.units) {
-    const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : "—";
-    const base = u.base ? `${formatExposure(u.base.exposure)} → ` : "";
-    const status = u.status === "accepted" && pendingOf(u).length > 0 ? "pending" : u.status;
-    lines.push(
-      `${status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ""}`
-    );
-    for (const f of byUnit.get(u.path) ?? []) {
-      if (f.level !== "notice") {
-        lines.push(`  ${f.file}:${f.line}${f.side === "base" ? " (base)" : ""}: ${f.level}: ${f.message}`);
-        if (f.fix && f.fix.directives.length > 0) lines.push(`    fix: ${f.fix.directives.join("  ")}`);
-        continue;
-      }
-      const note3 = `${f.note?.owner ?? "no owner"}, expires ${f.note?.expires ?? "?"}`;
-      if (f.pendingApproval !== void 0)
-        lines.push(`  PENDING deviation (${note3}): ${f.message} — needs ${f.pendingApproval}`);
-      else lines.push(`  accepted deviation (${note3}, approved by ${f.acceptedBy}): ${f.message}`);
-    }
-  }
-  for (const n of verdict2.notes.filter((n2) => n2.problems.length > 0))
-    lines.push(`invalid deviation note for ${n.unit || "?"}: ${n.problems.join("; ")}`);
-  for (const m of verdict2.messages) lines.push(m);
-  const scored2 = verdict2.units.length;
-  const pending = verdict2.units.filter((u) => pendingOf(u).length > 0).length;
-  lines.push(
-    `${verdict2.result === "pass" ? "PASS" : "FAIL"}: ${scored2} unit${scored2 === 1 ? "" : "s"} in scope${pending > 0 ? `, ${pending} pending an owner's approval of a deviation note (CI fails until then)` : ""} (mode ${verdict2.mode}, systemd ${verdict2.systemdVersion})`
-  );
-  return lines.join("\n") + "\n";
 }
 
 // src/core/report/sarif.ts
@@ -26536,7 +29822,8 @@ function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
         check: f.check,
         directives: f.directives,
         advisory: f.advisory,
-        weight: f.weight
+        weight: f.weight,
+        ...f.systemdVersions ? { systemdVersions: f.systemdVersions } : {}
       }
     };
     if (f.level === "notice")
@@ -26577,11 +29864,456 @@ function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
           result: verdict2.result,
           mode: verdict2.mode,
           systemdVersion: verdict2.systemdVersion,
+          ...verdict2.systemdVersions ? { systemdVersions: verdict2.systemdVersions } : {},
           ...verdict2.maxExposure !== void 0 ? { maxExposure: verdict2.maxExposure } : {}
         }
       }
     ]
   };
+}
+
+// src/core/drift/render-drift.ts
+var LEVEL_WORD = { fail: "FAIL", warning: "warn", allowed: "allowed" };
+function summaryLine(report) {
+  const { fail: fail2, warning, allowed } = report.counts;
+  const verdict2 = report.result === "drift" ? "drift found" : "no failing drift";
+  return `${verdict2}: ${fail2} failing, ${warning} warning${warning === 1 ? "" : "s"}, ${allowed} allowed`;
+}
+function renderDriftMarkdown(report) {
+  const out = [];
+  const icon = report.result === "drift" ? "❌" : "✅";
+  out.push(`## ${icon} unitgate drift`, "");
+  out.push(
+    `${report.hosts.length} host snapshot${report.hosts.length === 1 ? "" : "s"} compared with ${inlineCode(report.ref)}${report.commit ? ` (${inlineCode(report.commit.slice(0, 12))})` : ""} under the policy ${inlineCode(report.policy.source)}: ${escapeMarkdown(summaryLine(report))}.`,
+    ""
+  );
+  out.push("| host | systemd | scored for | units compared | drifting units |", "|---|---|---|---|---|");
+  for (const h of report.hosts) {
+    const version2 = h.systemd.detected === null ? "unknown" : escapeMarkdown(h.systemd.full ?? String(h.systemd.detected));
+    const drifting = h.units.filter((u) => u.differences > 0).map((u) => inlineCode(u.unit));
+    out.push(
+      `| ${escapeMarkdown(h.host)} | ${version2} | ${h.systemd.scoredWith} | ${h.units.length} | ${drifting.join(", ") || "–"} |`
+    );
+  }
+  out.push("");
+  if (report.differences.length > 0) {
+    out.push("| level | kind | host | unit | what |", "|---|---|---|---|---|");
+    for (const d2 of report.differences)
+      out.push(
+        `| ${LEVEL_WORD[d2.level]} | ${d2.kind} | ${escapeMarkdown(d2.host)} | ${d2.unit !== null ? inlineCode(d2.unit) : "–"} | ${escapeMarkdown(stripControls(d2.message)).replace(/\|/g, "\\|")} |`
+      );
+    out.push("");
+  }
+  for (const m of report.messages) out.push(`> ${escapeMarkdown(m)}`, "");
+  out.push(
+    "> A drift report shows where hosts are weaker than the repository says: publish it only where the hosts' own configuration may be read."
+  );
+  return out.join("\n") + "\n";
+}
+
+// src/action/drift-engine.ts
+var CORE_DRIFT_ENGINE = {
+  parseSnapshot(text2, fileName) {
+    const parsed = parseSnapshot(text2, fileName);
+    if (!parsed.ok) throw new Error(parsed.message);
+    return { fileName, snapshot: parsed.snapshot };
+  },
+  computeDrift: ({ snapshots, context: context3 }) => computeDrift({
+    snapshots,
+    repository: context3.head,
+    ref: context3.commit,
+    commit: context3.commit,
+    policy: context3.policy,
+    today: context3.today
+  }),
+  renderDriftMarkdown,
+  driftFails,
+  // Drift worth an issue: any difference but a host-only drop-in the policy allows.
+  hasDrift: (report) => report.differences.some((d2) => d2.level !== "allowed")
+};
+
+// src/action/run.ts
+var import_node_fs5 = require("node:fs");
+var import_node_path6 = require("node:path");
+
+// src/core/report/run-findings.ts
+var TITLES = {
+  "input-loosens-policy": "Workflow input ignored",
+  "paths-match-nothing": "Glob matches nothing",
+  "scope-incomplete": "Changed files not verified",
+  "policy-loosened": "Policy loosened"
+};
+var MAX_SHOWN = 20;
+function renderRunFindings(all) {
+  const findings = all.filter((f) => !isUnitFinding(f));
+  if (findings.length === 0) return [];
+  const out = ["### This run", ""];
+  for (const f of findings.slice(0, MAX_SHOWN)) {
+    const [first = "", ...rest] = f.message.split("\n");
+    const icon = f.level === "error" ? "❌" : "⚠️";
+    out.push(
+      `- ${icon} **${TITLES[f.kind]}** — ${escapeMarkdown(truncateText(first, 2e3))}`
+    );
+    if (rest.length > 0) out.push("", codeBlock(rest.slice(0, 100).map((l) => truncateText(l, 300))), "");
+  }
+  if (findings.length > MAX_SHOWN)
+    out.push(`- … and ${findings.length - MAX_SHOWN} more (see the JSON report)`);
+  out.push("");
+  return out;
+}
+
+// src/core/report/job-summary.ts
+var JOB_SUMMARY_LIMIT_BYTES = 1024 * 1024;
+var JOB_SUMMARY_DEFAULT_MAX_BYTES = JOB_SUMMARY_LIMIT_BYTES - 1024;
+var STATUS_ICON = {
+  fail: "❌",
+  error: "💥",
+  accepted: "⚠️",
+  pass: "✅",
+  excluded: "⏭️",
+  deleted: "🗑️"
+};
+var STATUS_RANK = {
+  error: 0,
+  fail: 1,
+  accepted: 2,
+  pass: 3,
+  excluded: 4,
+  deleted: 5
+};
+var MAX_FIELD_CHARS = 500;
+var MAX_MESSAGE_CHARS = 4e3;
+function md(text2) {
+  return escapeMarkdown(truncateText(text2, MAX_MESSAGE_CHARS));
+}
+function mdCode(text2) {
+  return escapeMarkdownKeepingCode(truncateText(text2, MAX_MESSAGE_CHARS));
+}
+function cell(text2) {
+  return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
+}
+function codeCell(text2) {
+  return inlineCode(truncateText(text2, MAX_FIELD_CHARS), { table: true });
+}
+function plural(n, word, many = `${word}s`) {
+  return `${n} ${n === 1 ? word : many}`;
+}
+function exposureText(side2) {
+  return side2 ? `${formatExposure(side2.exposure)} ${side2.level}` : "";
+}
+function signedExposure(delta) {
+  if (delta === 0) return "±0.0";
+  return `${delta > 0 ? "+" : "−"}${formatExposure(Math.abs(delta))}`;
+}
+function signedShare(points) {
+  const tenths = Math.abs(points) / 10;
+  if (points === 0) return "±0.0";
+  const shown = tenths < 0.05 ? "<0.1" : tenths.toFixed(1);
+  return `${points > 0 ? "+" : "−"}${shown}`;
+}
+function renderLocation(loc, options, table = false) {
+  const base = loc.side === "base";
+  const text2 = inlineCode(`${truncateText(loc.file, MAX_FIELD_CHARS)}:${loc.line}`, { table });
+  const url = base ? options.baseBlobUrl : options.blobUrl;
+  const linked = url ? `[${text2}](${url}${encodeUriPath(loc.file)}#L${loc.line})` : text2;
+  return base ? `${linked} (base)` : linked;
+}
+function location(loc, options, table = false) {
+  return renderLocation(loc, options, table);
+}
+function split(findings) {
+  return {
+    open: findings.filter((f) => f.level !== "notice"),
+    accepted: findings.filter((f) => f.level === "notice")
+  };
+}
+function acceptedText(accepted) {
+  return accepted.map(
+    (f) => `⚠️ accepted: ${cell(f.check)} — ${cell(describeNote({ owner: f.note?.owner, expires: f.note?.expires }))}`
+  );
+}
+function verdictCell(u, findings) {
+  const { open: shown, accepted } = split(findings);
+  const open2 = shown.filter((f) => !f.advisory).length;
+  const advisory = shown.length - open2;
+  const parts = [];
+  switch (u.status) {
+    case "fail":
+      parts.push(`❌ fail — ${plural(open2, "violation")}${advisory ? `, ${advisory} advisory` : ""}`);
+      break;
+    case "error":
+      parts.push(`💥 error${u.note ? `: ${cell(u.note)}` : ""}`);
+      break;
+    case "excluded":
+      parts.push(`⏭️ excluded${u.note ? `: ${cell(u.note)}` : ""}`);
+      break;
+    case "deleted":
+      parts.push("🗑️ deleted");
+      break;
+    case "accepted":
+    case "pass":
+      parts.push(`✅ pass${advisory ? ` (${advisory} advisory)` : ""}`);
+      break;
+  }
+  parts.push(...acceptedText(accepted));
+  return parts.join("<br>");
+}
+function renderUnitRow(u, findings) {
+  const unitName = u.previousPath ? `${codeCell(u.path)} (was ${codeCell(u.previousPath)})` : codeCell(u.path);
+  const exposureOf = (r) => r.base && r.head ? `${exposureText(r.base)} → ${exposureText(r.head)}` : r.head ? `new → ${exposureText(r.head)}` : r.base ? `${exposureText(r.base)} → —` : "—";
+  const deltaOf = (r) => r.base && r.head ? signedExposure(r.head.exposure - r.base.exposure) : "—";
+  const perRelease = (of) => (u.releases ?? []).map((r) => `${of(r)} (${r.systemdVersion})`).join(" · ");
+  const several = (u.releases?.length ?? 0) > 1;
+  const exposure2 = several ? perRelease(exposureOf) : exposureOf(u);
+  const delta = several ? perRelease(deltaOf) : deltaOf(u);
+  return `| ${unitName} | ${cell(u.profile)} | ${exposure2} | ${delta} | ${formatExposure(u.threshold)} | ${verdictCell(u, findings)} |`;
+}
+var UNIT_TABLE_HEADER = [
+  "| Unit | Profile | Exposure (base → head) | Δ | Threshold | Verdict |",
+  "|---|---|---|---:|---:|---|"
+];
+function indent(block, spaces = 2) {
+  const pad = " ".repeat(spaces);
+  return block.split("\n").map((l) => l === "" ? l : pad + l).join("\n");
+}
+function renderViolationItem(f, options) {
+  const title = titleOfFinding(f);
+  const lines = [
+    `- **${md(title)}**${f.advisory ? " (advisory)" : ""} at ${location(locationOf(f), options)} — ${mdCode(f.message)}`
+  ];
+  const fix2 = fixForViolation(f);
+  if (fix2 && fix2.directives.length > 0) {
+    lines.push("", indent(`Fix: ${mdCode(fix2.explanation)}`), "", indent(codeBlock(fix2.directives, "ini")));
+  }
+  return lines.join("\n");
+}
+function renderAcceptedItem(f, options) {
+  const note3 = f.note ?? {};
+  return `- **${md(titleOfKind(f.kind))}** at ${location(locationOf(f), options)} — ${mdCode(f.message)} — ${md(describeNote(note3))} (noted in the ${f.note?.source === "pr-body" ? "PR description" : "unit file"})`;
+}
+function changeRow(c, options) {
+  return `| ${codeCell(c.name)} | ${cell(c.summary)} | ${signedShare(c.delta)} | ${location(c.location, options, true)} |`;
+}
+function unitDetails(u, findings, options) {
+  const { open: open2, accepted } = split(findings);
+  if (open2.length === 0 && accepted.length === 0 && u.changes.length === 0) return void 0;
+  const max = options.maxViolationsPerUnit ?? 100;
+  const counts = [
+    open2.length > 0 ? plural(open2.length, "violation") : "",
+    accepted.length > 0 ? `${accepted.length} accepted` : "",
+    u.changes.length > 0 ? plural(u.changes.length, "row change") : ""
+  ].filter(Boolean);
+  const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS))}</code>${counts.length > 0 ? ` — ${counts.join(", ")}` : ""}`;
+  const out = [`<details><summary>${summary2}</summary>`, ""];
+  if (u.note) out.push(`${md(u.note)}`, "");
+  if (open2.length > 0) {
+    out.push("#### Violations", "");
+    for (const f of open2.slice(0, max)) out.push(renderViolationItem(f, options));
+    if (open2.length > max) out.push(`- … and ${open2.length - max} more (see the JSON report)`);
+    out.push("");
+  }
+  if (accepted.length > 0) {
+    out.push("#### Accepted deviations", "");
+    for (const f of accepted.slice(0, max)) out.push(renderAcceptedItem(f, options));
+    if (accepted.length > max) out.push(`- … and ${accepted.length - max} more (see the JSON report)`);
+    out.push("");
+  }
+  if (u.changes.length > 0) {
+    out.push("#### Why it moved", "", "| Row | Change | Δ | Where |", "|---|---|---:|---|");
+    for (const c of u.changes.slice(0, max)) out.push(changeRow(c, options));
+    if (u.changes.length > max)
+      out.push(`| … | ${u.changes.length - max} more rows (see the JSON report) | | |`);
+    out.push("");
+  }
+  const fixes = open2.map((f) => fixForViolation(f)).filter((f) => f !== void 0);
+  const all = mergeFixes(fixes);
+  if (fixes.length > 1 && all.length > 0) {
+    out.push(
+      `#### All fixes for ${inlineCode(truncateText(u.unitId, MAX_FIELD_CHARS))}`,
+      "",
+      codeBlock(all, "ini"),
+      ""
+    );
+  }
+  out.push("</details>", "");
+  return out.join("\n");
+}
+function renderHeadline(verdict2, all) {
+  const failing = verdict2.units.filter((u) => u.status === "fail" || u.status === "error").length;
+  const unitFindings = [...findingsByUnit(all).values()];
+  const accepted = unitFindings.filter((list) => list.some((f) => f.level === "notice")).length;
+  const findings = unitFindings.reduce((n, list) => n + list.filter((f) => f.level !== "notice").length, 0);
+  let title;
+  const runErrors = all.filter((f) => !isUnitFinding(f) && f.level === "error").length;
+  if (verdict2.result === "fail" && failing === 0 && runErrors > 0)
+    title = `❌ unitgate: hardening gate failed — ${plural(runErrors, "problem")} with this run`;
+  else if (verdict2.result === "fail")
+    title = `❌ unitgate: hardening gate failed — ${plural(failing, "unit")} of ${verdict2.units.length}`;
+  else if (findings > 0) title = `⚠️ unitgate: hardening gate passed with ${plural(findings, "finding")}`;
+  else title = "✅ unitgate: hardening gate passed";
+  const top = verdict2.units.find((u) => u.head && u.head.exposure === verdict2.maxExposure);
+  const fleet = (verdict2.systemdVersions?.length ?? 0) > 1 ? verdict2.systemdVersions : void 0;
+  const facts = [
+    `mode ${inlineCode(verdict2.mode)}${verdict2.mode === "report" ? " (never fails)" : ""}`,
+    fleet ? `systemd ${listVersions(fleet)} (each unit scored on every one)` : `systemd ${verdict2.systemdVersion}`,
+    verdict2.maxExposure !== void 0 ? `highest exposure **${formatExposure(verdict2.maxExposure)}${top ? ` ${md(top.head?.level ?? "")}` : ""}**${fleet ? ` on systemd ${verdict2.systemdVersion}` : ""}` : "no unit scored",
+    `${plural(verdict2.units.length, "unit")} checked`,
+    ...accepted > 0 ? [`${plural(accepted, "unit")} with accepted deviations`] : []
+  ];
+  return [`## ${title}`, "", facts.join(" · "), ""];
+}
+function notesSection(verdict2) {
+  const invalid = verdict2.notes.filter((n) => n.problems.length > 0);
+  if (invalid.length === 0) return [];
+  const out = ["### Invalid deviation notes", ""];
+  for (const n of invalid.slice(0, 200)) {
+    const where5 = n.location ? `${inlineCode(`${n.location.file}:${n.location.line}`)}` : "the PR description";
+    out.push(
+      `- ${where5}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS))}${n.check ? ` (${inlineCode(truncateText(n.check, MAX_FIELD_CHARS))})` : ""} — ${md(n.problems.join("; "))}`
+    );
+  }
+  if (invalid.length > 200) out.push(`- … and ${invalid.length - 200} more (see the JSON report)`);
+  out.push("");
+  return out;
+}
+function messagesSection(verdict2, options) {
+  const lines = verdict2.messages.slice(0, 200).map((m) => `- ${mdCode(m)}`);
+  if (verdict2.messages.length > 200)
+    lines.push(`- … and ${verdict2.messages.length - 200} more (see the JSON report)`);
+  if (options.omittedAnnotations) {
+    lines.push(
+      `- ${plural(options.omittedAnnotations, "finding")} could not be shown as annotations (the runner shows 10 per level); all of them are listed here, in the check run and in the reports.`
+    );
+  }
+  return lines.length > 0 ? ["### Messages", "", ...lines, ""] : [];
+}
+function joined(parts) {
+  return parts.join("\n");
+}
+function renderJobSummary(verdict2, options = {}, findings = collectFindings(verdict2)) {
+  const byUnit = findingsByUnit(findings);
+  const of = (u) => byUnit.get(u.path) ?? [];
+  const maxBytes = options.maxBytes ?? JOB_SUMMARY_DEFAULT_MAX_BYTES;
+  const units = [...verdict2.units].sort(
+    (a, b) => STATUS_RANK[a.status] - STATUS_RANK[b.status] || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
+  );
+  const reserve = 512;
+  const head = joined([...renderHeadline(verdict2, findings), ...renderRunFindings(findings)]);
+  let table = joined([...UNIT_TABLE_HEADER, ...units.map((u) => renderUnitRow(u, of(u)))]) + "\n";
+  if (utf8Length(head) + utf8Length(table) + reserve > maxBytes) {
+    const rows = [];
+    let size = utf8Length(head) + utf8Length(joined(UNIT_TABLE_HEADER)) + reserve + 2;
+    for (const u of units) {
+      const row = renderUnitRow(u, of(u));
+      const n = utf8Length(row) + 1;
+      if (size + n > maxBytes) break;
+      rows.push(row);
+      size += n;
+    }
+    table = joined([...UNIT_TABLE_HEADER, ...rows]) + `
+
+_${units.length - rows.length} more units are not shown: the summary is limited to 1 MiB. The JSON report and SARIF list every unit._
+`;
+  }
+  let used = utf8Length(head) + 1 + utf8Length(table) + 1 + reserve;
+  const details = [];
+  let omittedDetails = 0;
+  for (const u of units) {
+    const d2 = unitDetails(u, of(u), options);
+    if (d2 === void 0) continue;
+    const n = utf8Length(d2) + 1;
+    if (omittedDetails === 0 && used + n <= maxBytes) {
+      details.push(d2);
+      used += n;
+    } else omittedDetails++;
+  }
+  const tail = [];
+  let omittedSections = 0;
+  for (const section of [notesSection(verdict2), messagesSection(verdict2, options)]) {
+    if (section.length === 0) continue;
+    const text2 = joined(section);
+    const n = utf8Length(text2) + 1;
+    if (used + n <= maxBytes) {
+      tail.push(text2);
+      used += n;
+    } else omittedSections++;
+  }
+  const parts = [head, table];
+  if (details.length > 0) parts.push("### Details", "", ...details);
+  if (omittedDetails > 0) {
+    parts.push(
+      `_Details of ${plural(omittedDetails, "unit")} omitted to keep this summary under 1 MiB; the JSON report and SARIF have every finding._`,
+      ""
+    );
+  }
+  parts.push(...tail);
+  if (omittedSections > 0) {
+    parts.push(
+      "_Deviation notes or messages omitted to keep this summary under 1 MiB; see the JSON report._",
+      ""
+    );
+  }
+  let out = joined(parts).replace(/\n{3,}/g, "\n\n");
+  if (!out.endsWith("\n")) out += "\n";
+  return out;
+}
+
+// src/core/report/badge.ts
+var COLORS = {
+  DANGEROUS: "red",
+  UNSAFE: "red",
+  EXPOSED: "orange",
+  MEDIUM: "yellow",
+  OK: "yellowgreen",
+  SAFE: "green",
+  PERFECT: "brightgreen"
+};
+function renderBadge(verdict2, label = "unit exposure") {
+  if (verdict2.maxExposure === void 0)
+    return { schemaVersion: 1, label, message: "no units", color: "lightgrey" };
+  const level = levelFor(verdict2.maxExposure, systemdRelease(verdict2.systemdVersion)).name;
+  return {
+    schemaVersion: 1,
+    label,
+    message: `${formatExposure(verdict2.maxExposure)} ${level}`,
+    color: COLORS[level]
+  };
+}
+
+// src/core/report/check-text.ts
+function renderCheckText(verdict2, header, findings = collectFindings(verdict2)) {
+  const lines = [...header];
+  const byUnit = findingsByUnit(findings);
+  const pendingOf = (u) => (byUnit.get(u.path) ?? []).filter((f) => f.pendingApproval !== void 0);
+  for (const f of findings) if (!isUnitFinding(f)) lines.push(`${f.level}: ${f.message}`);
+  for (const u of verdict2.units) {
+    const head = u.head ? `${formatExposure(u.head.exposure)} ${u.head.level}` : "—";
+    const base = u.base ? `${formatExposure(u.base.exposure)} → ` : "";
+    const status = u.status === "accepted" && pendingOf(u).length > 0 ? "pending" : u.status;
+    lines.push(
+      `${status.toUpperCase().padEnd(8)} ${u.path} (${u.profile}, threshold ${formatExposure(u.threshold)}): ${base}${head}${u.note ? ` — ${u.note}` : ""}`
+    );
+    for (const f of byUnit.get(u.path) ?? []) {
+      if (f.level !== "notice") {
+        lines.push(`  ${f.file}:${f.line}${f.side === "base" ? " (base)" : ""}: ${f.level}: ${f.message}`);
+        if (f.fix && f.fix.directives.length > 0) lines.push(`    fix: ${f.fix.directives.join("  ")}`);
+        continue;
+      }
+      const note3 = `${f.note?.owner ?? "no owner"}, expires ${f.note?.expires ?? "?"}`;
+      if (f.pendingApproval !== void 0)
+        lines.push(`  PENDING deviation (${note3}): ${f.message} — needs ${f.pendingApproval}`);
+      else lines.push(`  accepted deviation (${note3}, approved by ${f.acceptedBy}): ${f.message}`);
+    }
+  }
+  for (const n of verdict2.notes.filter((n2) => n2.problems.length > 0))
+    lines.push(`invalid deviation note for ${n.unit || "?"}: ${n.problems.join("; ")}`);
+  for (const m of verdict2.messages) lines.push(m);
+  const scored2 = verdict2.units.length;
+  const pending = verdict2.units.filter((u) => pendingOf(u).length > 0).length;
+  lines.push(
+    `${verdict2.result === "pass" ? "PASS" : "FAIL"}: ${scored2} unit${scored2 === 1 ? "" : "s"} in scope${pending > 0 ? `, ${pending} pending an owner's approval of a deviation note (CI fails until then)` : ""} (mode ${verdict2.mode}, systemd ${verdict2.systemdVersion})`
+  );
+  return lines.join("\n") + "\n";
 }
 
 // src/core/report/code-quality.ts
@@ -26646,7 +30378,8 @@ function violation(v) {
     advisory: v.advisory,
     weight: v.weight,
     location: where2(v.location),
-    fix: jsonFix(fixForViolation(v))
+    fix: jsonFix(fixForViolation(v)),
+    ...v.systemdVersions ? { systemdVersions: [...v.systemdVersions] } : {}
   };
 }
 function finding(f) {
@@ -26662,7 +30395,8 @@ function finding(f) {
     level: f.level,
     message: f.message,
     fix: jsonFix(f.fix),
-    acceptedBy: f.acceptedBy ?? null
+    acceptedBy: f.acceptedBy ?? null,
+    ...f.systemdVersions ? { systemdVersions: [...f.systemdVersions] } : {}
   };
 }
 function runFinding(f) {
@@ -26715,7 +30449,15 @@ function unit(u) {
       acceptedBy: a.acceptedBy,
       pendingApproval: a.pendingApproval ?? null
     })),
-    changes: u.changes.map(change)
+    changes: u.changes.map(change),
+    ...u.releases ? {
+      releases: u.releases.map((r) => ({
+        systemdVersion: r.systemdVersion,
+        base: score(r.base),
+        head: score(r.head),
+        delta: r.base && r.head ? r.head.exposure - r.base.exposure : null
+      }))
+    } : {}
   };
 }
 function renderJsonReport(verdict2, meta, findings = collectFindings(verdict2)) {
@@ -26737,6 +30479,7 @@ function renderJsonReport(verdict2, meta, findings = collectFindings(verdict2)) 
     result: verdict2.result,
     mode: verdict2.mode,
     systemdVersion: verdict2.systemdVersion,
+    ...verdict2.systemdVersions ? { systemdVersions: [...verdict2.systemdVersions] } : {},
     maxExposure: verdict2.maxExposure === void 0 ? null : { ...exposure(verdict2.maxExposure), level: top?.head?.level ?? null },
     counts: {
       units: verdict2.units.length,
@@ -26788,20 +30531,20 @@ function place(f) {
   return f.side === "base" ? `${f.file}:${f.line} (removed line, at the base commit)` : `${f.file}:${f.line}`;
 }
 function findingLine(f) {
-  const where3 = place(f);
-  return `${where3 ? `${where3}: ` : ""}${f.check}: ${f.message}`;
+  const where5 = place(f);
+  return `${where5 ? `${where5}: ` : ""}${f.check}: ${f.message}`;
 }
 function failureOf(errors) {
   const first = errors[0];
   if (!first) return void 0;
-  const where3 = place(first);
+  const where5 = place(first);
   const more = errors.length > 1 ? ` (and ${errors.length - 1} more)` : "";
   const details = errors.flatMap((f) => [
     findingLine(f),
     ...f.fix && f.fix.directives.length > 0 ? [`  fix: ${f.fix.directives.join("  ")}`] : []
   ]);
   return {
-    message: `${first.check}${where3 ? ` at ${where3}` : ""}: ${first.message}${more}`,
+    message: `${first.check}${where5 ? ` at ${where5}` : ""}: ${first.message}${more}`,
     type: first.ruleId,
     details: details.join("\n")
   };
@@ -26956,8 +30699,8 @@ function mdCode2(text2) {
   return escapeMarkdownKeepingCode(truncateText(text2, MAX_FIELD_CHARS2));
 }
 function movedLine(c, options) {
-  const where3 = `${c.location.side === "base" ? "in" : "at"} ${renderLocation(c.location, options)}`;
-  return `- ${mdCode2(c.summary)} ${where3} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
+  const where5 = `${c.location.side === "base" ? "in" : "at"} ${renderLocation(c.location, options)}`;
+  return `- ${mdCode2(c.summary)} ${where5} → ${signedShare(c.delta)} (${inlineCode(truncateText(c.name, MAX_FIELD_CHARS2))})`;
 }
 function causeItem(item, options) {
   const first = item.findings[0];
@@ -26993,9 +30736,10 @@ function unitDetails2(u, findings, options, open2, latestExpiry) {
     violations.length > 0 ? plural2(violations.length, "violation") : "",
     accepted.length > 0 ? `${accepted.length} accepted` : ""
   ].filter(Boolean);
-  const exposure2 = u.base && u.head ? ` · ${formatExposure(u.base.exposure)} → ${formatExposure(u.head.exposure)} (${signedExposure(
-    u.head.exposure - u.base.exposure
+  const moved = (r) => r.base && r.head ? `${formatExposure(r.base.exposure)} → ${formatExposure(r.head.exposure)} (${signedExposure(
+    r.head.exposure - r.base.exposure
   )})` : "";
+  const exposure2 = (u.releases?.length ?? 0) > 1 ? (u.releases ?? []).filter((r) => r.base && r.head).map((r) => ` · ${r.systemdVersion}: ${moved(r)}`).join("") : u.base && u.head ? ` · ${moved(u)}` : "";
   const summary2 = `${STATUS_ICON[u.status]} <code>${escapeHtml(truncateText(u.path, MAX_FIELD_CHARS2))}</code>${escapeHtml(
     exposure2
   )} — ${counts.join(", ")}`;
@@ -27042,9 +30786,9 @@ function invalidNotes(notes) {
   if (invalid.length === 0) return void 0;
   const out = ["**Invalid deviation notes**", ""];
   for (const n of invalid.slice(0, MAX_ITEMS_PER_UNIT)) {
-    const where3 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
+    const where5 = n.location ? inlineCode(`${n.location.file}:${n.location.line}`) : "the PR description";
     out.push(
-      `- ${where3}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
+      `- ${where5}: note for ${inlineCode(truncateText(n.unit || "(no unit)", MAX_FIELD_CHARS2))} — ${escapeMarkdown(
         truncateText(n.problems.join("; "), MAX_FIELD_CHARS2 * 2)
       )}`
     );
@@ -27438,7 +31182,7 @@ function listItems(items, max = 10) {
   if (items.length > max) shown.push(`- … and ${items.length - max} more`);
   return shown;
 }
-function describe(edit) {
+function describe2(edit) {
   const code = (t) => inlineCode(truncateText(t, 200));
   const out = [SUGGESTION_MARKER];
   for (const p of edit.purposes) {
@@ -27547,7 +31291,7 @@ function planSuggestions(verdict2, scope, patches, options = {}) {
     line: e.line,
     ...e.startLine !== e.line ? { startLine: e.startLine } : {},
     side: "RIGHT",
-    body: describe(e),
+    body: describe2(e),
     replacement: e.replacement
   }));
   return out;
@@ -27598,7 +31342,8 @@ var violation2 = {
     weight: { type: "number" },
     fix: ref("fix"),
     cause: text(200),
-    advisory: { type: "boolean" }
+    advisory: { type: "boolean" },
+    systemdVersions: { type: "array", maxItems: 10, uniqueItems: true, items: systemdVersion }
   },
   additionalProperties: false
 };
@@ -27674,7 +31419,17 @@ var unit2 = {
       }
     },
     changes: { type: "array", maxItems: 200, items: ref("change") },
-    note: text()
+    note: text(),
+    releases: {
+      type: "array",
+      maxItems: 10,
+      items: {
+        type: "object",
+        required: ["systemdVersion"],
+        properties: { systemdVersion, base: ref("side"), head: ref("side") },
+        additionalProperties: false
+      }
+    }
   },
   additionalProperties: false
 };
@@ -27765,6 +31520,7 @@ var PUBLISH_BUNDLE_SCHEMA = {
         result: { enum: ["pass", "fail"] },
         mode: { enum: ["enforce", "report", "ratchet"] },
         systemdVersion,
+        systemdVersions: { type: "array", maxItems: 10, uniqueItems: true, items: systemdVersion },
         maxExposure: { type: "integer", minimum: 0, maximum: 100 },
         units: { type: "array", maxItems: 5e3, items: ref("unit") },
         notes: { type: "array", maxItems: 1e3, items: ref("note") },
@@ -27792,15 +31548,16 @@ var PUBLISH_BUNDLE_SCHEMA = {
 };
 
 // src/core/report/publish-bundle-validator.generated.ts
-var validate = validate21;
-var schema6 = { "definitions": { "sourceLocation": { "type": "object", "required": ["file", "line", "column"], "properties": { "file": { "type": "string", "maxLength": 1024 }, "line": { "type": "integer", "minimum": 0 }, "column": { "type": "integer", "minimum": 0 } }, "additionalProperties": false }, "location": { "type": "object", "required": ["file", "line", "column"], "properties": { "file": { "type": "string", "maxLength": 1024 }, "line": { "type": "integer", "minimum": 0 }, "column": { "type": "integer", "minimum": 0 }, "side": { "enum": ["base", "head"] }, "headAnchor": { "$ref": "#/definitions/sourceLocation" } }, "additionalProperties": false }, "fix": { "type": "object", "required": ["directives", "explanation"], "properties": { "directives": { "type": "array", "maxItems": 200, "items": { "type": "string", "maxLength": 1e3 } }, "explanation": { "type": "string", "maxLength": 4e3 }, "exposureAfter": { "type": "integer", "minimum": 0, "maximum": 100 } }, "additionalProperties": false }, "violation": { "type": "object", "required": ["kind", "check", "directives", "message", "location", "weight", "advisory"], "properties": { "kind": { "enum": ["threshold", "regression-exposure", "regression-row", "missing-directive", "forbidden-capability", "forbidden-address-family", "signoff-required", "load-error", "invalid-deviation", "phantom-setting", "profile-change", "unknown-profile", "forbidden-directive"] }, "check": { "type": "string", "maxLength": 200 }, "directives": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 200 } }, "message": { "type": "string", "maxLength": 4e3 }, "location": { "$ref": "#/definitions/location" }, "weight": { "type": "number" }, "fix": { "$ref": "#/definitions/fix" }, "cause": { "type": "string", "maxLength": 200 }, "advisory": { "type": "boolean" } }, "additionalProperties": false }, "note": { "type": "object", "required": ["source", "unit", "problems"], "properties": { "source": { "enum": ["pr-body", "unit-file"] }, "unit": { "type": "string", "maxLength": 1024 }, "check": { "type": "string", "maxLength": 200 }, "reason": { "type": "string", "maxLength": 4e3 }, "owner": { "type": "string", "maxLength": 200 }, "expires": { "type": "string", "maxLength": 40 }, "ticket": { "type": "string", "maxLength": 200 }, "location": { "$ref": "#/definitions/sourceLocation" }, "problems": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 4e3 } }, "approvedBy": { "type": "string", "maxLength": 400 }, "unapproved": { "type": "string", "maxLength": 4e3 }, "pendingApproval": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false }, "side": { "type": "object", "required": ["exposure", "level", "badness"], "properties": { "exposure": { "type": "integer", "minimum": 0, "maximum": 100 }, "level": { "type": "string", "maxLength": 20 }, "badness": { "type": "object", "maxProperties": 200, "additionalProperties": { "type": ["integer", "null"] } } }, "additionalProperties": false }, "change": { "type": "object", "required": ["jsonField", "name", "delta", "location", "summary"], "properties": { "jsonField": { "type": "string", "maxLength": 200 }, "name": { "type": "string", "maxLength": 200 }, "baseBadness": { "type": "integer" }, "headBadness": { "type": "integer" }, "delta": { "type": "number" }, "location": { "$ref": "#/definitions/location" }, "summary": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": true }, "unit": { "type": "object", "required": ["path", "unitId", "profile", "threshold", "status", "violations", "accepted", "changes"], "properties": { "path": { "type": "string", "maxLength": 1024 }, "previousPath": { "type": "string", "maxLength": 1024 }, "unitId": { "type": "string", "maxLength": 512 }, "profile": { "type": "string", "maxLength": 200 }, "threshold": { "type": "integer", "minimum": 0, "maximum": 100 }, "base": { "$ref": "#/definitions/side" }, "head": { "$ref": "#/definitions/side" }, "status": { "enum": ["pass", "fail", "accepted", "excluded", "deleted", "error"] }, "violations": { "type": "array", "maxItems": 500, "items": { "$ref": "#/definitions/violation" } }, "accepted": { "type": "array", "maxItems": 500, "items": { "type": "object", "required": ["violation", "note", "acceptedBy"], "properties": { "violation": { "$ref": "#/definitions/violation" }, "note": { "$ref": "#/definitions/note" }, "acceptedBy": { "type": "string", "maxLength": 400 }, "pendingApproval": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false } }, "changes": { "type": "array", "maxItems": 200, "items": { "$ref": "#/definitions/change" } }, "note": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false } }, "type": "object", "required": ["version", "repository", "pullNumber", "headSha", "verdict"], "properties": { "version": { "const": "unitgate-publish/1" }, "repository": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$" }, "pullNumber": { "type": "integer", "minimum": 1 }, "headSha": { "type": "string", "pattern": "^[0-9a-f]{40}$" }, "baseSha": { "type": "string", "pattern": "^[0-9a-f]{40}$" }, "runUrl": { "type": "string", "maxLength": 500, "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+$" }, "runId": { "type": "integer", "minimum": 1 }, "trend": { "type": "object", "required": ["pattern", "versions", "releases", "units"], "properties": { "pattern": { "type": "string", "maxLength": 200 }, "versions": { "type": "array", "maxItems": 10, "items": { "enum": [252, 255, 257, 262] } }, "releases": { "type": "array", "maxItems": 60, "items": { "type": "object", "required": ["kind", "label", "commit", "systemdVersion"], "properties": { "kind": { "enum": ["tag", "base", "head"] }, "label": { "type": "string", "maxLength": 200 }, "commit": { "type": "string", "pattern": "^[0-9a-f]{40}$" }, "systemdVersion": { "enum": [252, 255, 257, 262] } }, "additionalProperties": false } }, "units": { "type": "array", "maxItems": 2e3, "items": { "type": "object", "required": ["unitPath", "unitId", "points"], "properties": { "unitPath": { "type": "string", "maxLength": 1024 }, "unitId": { "type": "string", "maxLength": 512 }, "points": { "type": "array", "maxItems": 60, "items": { "type": "object", "required": ["label", "commit", "exposure", "level", "systemdVersion"], "properties": { "label": { "type": "string", "maxLength": 200 }, "commit": { "type": "string", "pattern": "^[0-9a-f]{40}$" }, "exposure": { "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "level": { "type": ["string", "null"], "maxLength": 20 }, "systemdVersion": { "enum": [252, 255, 257, 262] }, "error": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false } } }, "additionalProperties": false } } }, "additionalProperties": false }, "verdict": { "type": "object", "required": ["result", "mode", "systemdVersion", "units", "notes", "messages"], "properties": { "result": { "enum": ["pass", "fail"] }, "mode": { "enum": ["enforce", "report", "ratchet"] }, "systemdVersion": { "enum": [252, 255, 257, 262] }, "maxExposure": { "type": "integer", "minimum": 0, "maximum": 100 }, "units": { "type": "array", "maxItems": 5e3, "items": { "$ref": "#/definitions/unit" } }, "notes": { "type": "array", "maxItems": 1e3, "items": { "$ref": "#/definitions/note" } }, "messages": { "type": "array", "maxItems": 1e3, "items": { "type": "string", "maxLength": 4e3 } }, "latestExpiry": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" }, "runFindings": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "required": ["kind", "level", "message"], "properties": { "kind": { "enum": ["input-loosens-policy", "paths-match-nothing", "scope-incomplete", "policy-loosened"] }, "level": { "enum": ["error", "warning"] }, "message": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false } } }, "additionalProperties": false } }, "additionalProperties": false };
-var func2 = Object.prototype.hasOwnProperty;
-var func3 = require_ucs2length().default;
-var pattern0 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
-var pattern1 = new RegExp("^[0-9a-f]{40}$", "u");
-var pattern3 = new RegExp("^https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+$", "u");
+var validate2 = validate21;
+var schema6 = { "definitions": { "sourceLocation": { "type": "object", "required": ["file", "line", "column"], "properties": { "file": { "type": "string", "maxLength": 1024 }, "line": { "type": "integer", "minimum": 0 }, "column": { "type": "integer", "minimum": 0 } }, "additionalProperties": false }, "location": { "type": "object", "required": ["file", "line", "column"], "properties": { "file": { "type": "string", "maxLength": 1024 }, "line": { "type": "integer", "minimum": 0 }, "column": { "type": "integer", "minimum": 0 }, "side": { "enum": ["base", "head"] }, "headAnchor": { "$ref": "#/definitions/sourceLocation" } }, "additionalProperties": false }, "fix": { "type": "object", "required": ["directives", "explanation"], "properties": { "directives": { "type": "array", "maxItems": 200, "items": { "type": "string", "maxLength": 1e3 } }, "explanation": { "type": "string", "maxLength": 4e3 }, "exposureAfter": { "type": "integer", "minimum": 0, "maximum": 100 } }, "additionalProperties": false }, "violation": { "type": "object", "required": ["kind", "check", "directives", "message", "location", "weight", "advisory"], "properties": { "kind": { "enum": ["threshold", "regression-exposure", "regression-row", "missing-directive", "forbidden-capability", "forbidden-address-family", "signoff-required", "load-error", "invalid-deviation", "phantom-setting", "profile-change", "unknown-profile", "forbidden-directive"] }, "check": { "type": "string", "maxLength": 200 }, "directives": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 200 } }, "message": { "type": "string", "maxLength": 4e3 }, "location": { "$ref": "#/definitions/location" }, "weight": { "type": "number" }, "fix": { "$ref": "#/definitions/fix" }, "cause": { "type": "string", "maxLength": 200 }, "advisory": { "type": "boolean" }, "systemdVersions": { "type": "array", "maxItems": 10, "uniqueItems": true, "items": { "enum": [252, 255, 257, 262] } } }, "additionalProperties": false }, "note": { "type": "object", "required": ["source", "unit", "problems"], "properties": { "source": { "enum": ["pr-body", "unit-file"] }, "unit": { "type": "string", "maxLength": 1024 }, "check": { "type": "string", "maxLength": 200 }, "reason": { "type": "string", "maxLength": 4e3 }, "owner": { "type": "string", "maxLength": 200 }, "expires": { "type": "string", "maxLength": 40 }, "ticket": { "type": "string", "maxLength": 200 }, "location": { "$ref": "#/definitions/sourceLocation" }, "problems": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 4e3 } }, "approvedBy": { "type": "string", "maxLength": 400 }, "unapproved": { "type": "string", "maxLength": 4e3 }, "pendingApproval": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false }, "side": { "type": "object", "required": ["exposure", "level", "badness"], "properties": { "exposure": { "type": "integer", "minimum": 0, "maximum": 100 }, "level": { "type": "string", "maxLength": 20 }, "badness": { "type": "object", "maxProperties": 200, "additionalProperties": { "type": ["integer", "null"] } } }, "additionalProperties": false }, "change": { "type": "object", "required": ["jsonField", "name", "delta", "location", "summary"], "properties": { "jsonField": { "type": "string", "maxLength": 200 }, "name": { "type": "string", "maxLength": 200 }, "baseBadness": { "type": "integer" }, "headBadness": { "type": "integer" }, "delta": { "type": "number" }, "location": { "$ref": "#/definitions/location" }, "summary": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": true }, "unit": { "type": "object", "required": ["path", "unitId", "profile", "threshold", "status", "violations", "accepted", "changes"], "properties": { "path": { "type": "string", "maxLength": 1024 }, "previousPath": { "type": "string", "maxLength": 1024 }, "unitId": { "type": "string", "maxLength": 512 }, "profile": { "type": "string", "maxLength": 200 }, "threshold": { "type": "integer", "minimum": 0, "maximum": 100 }, "base": { "$ref": "#/definitions/side" }, "head": { "$ref": "#/definitions/side" }, "status": { "enum": ["pass", "fail", "accepted", "excluded", "deleted", "error"] }, "violations": { "type": "array", "maxItems": 500, "items": { "$ref": "#/definitions/violation" } }, "accepted": { "type": "array", "maxItems": 500, "items": { "type": "object", "required": ["violation", "note", "acceptedBy"], "properties": { "violation": { "$ref": "#/definitions/violation" }, "note": { "$ref": "#/definitions/note" }, "acceptedBy": { "type": "string", "maxLength": 400 }, "pendingApproval": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false } }, "changes": { "type": "array", "maxItems": 200, "items": { "$ref": "#/definitions/change" } }, "note": { "type": "string", "maxLength": 4e3 }, "releases": { "type": "array", "maxItems": 10, "items": { "type": "object", "required": ["systemdVersion"], "properties": { "systemdVersion": { "enum": [252, 255, 257, 262] }, "base": { "$ref": "#/definitions/side" }, "head": { "$ref": "#/definitions/side" } }, "additionalProperties": false } } }, "additionalProperties": false } }, "type": "object", "required": ["version", "repository", "pullNumber", "headSha", "verdict"], "properties": { "version": { "const": "unitgate-publish/1" }, "repository": { "type": "string", "pattern": "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$" }, "pullNumber": { "type": "integer", "minimum": 1 }, "headSha": { "type": "string", "pattern": "^[0-9a-f]{40}$" }, "baseSha": { "type": "string", "pattern": "^[0-9a-f]{40}$" }, "runUrl": { "type": "string", "maxLength": 500, "pattern": "^https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+$" }, "runId": { "type": "integer", "minimum": 1 }, "trend": { "type": "object", "required": ["pattern", "versions", "releases", "units"], "properties": { "pattern": { "type": "string", "maxLength": 200 }, "versions": { "type": "array", "maxItems": 10, "items": { "enum": [252, 255, 257, 262] } }, "releases": { "type": "array", "maxItems": 60, "items": { "type": "object", "required": ["kind", "label", "commit", "systemdVersion"], "properties": { "kind": { "enum": ["tag", "base", "head"] }, "label": { "type": "string", "maxLength": 200 }, "commit": { "type": "string", "pattern": "^[0-9a-f]{40}$" }, "systemdVersion": { "enum": [252, 255, 257, 262] } }, "additionalProperties": false } }, "units": { "type": "array", "maxItems": 2e3, "items": { "type": "object", "required": ["unitPath", "unitId", "points"], "properties": { "unitPath": { "type": "string", "maxLength": 1024 }, "unitId": { "type": "string", "maxLength": 512 }, "points": { "type": "array", "maxItems": 60, "items": { "type": "object", "required": ["label", "commit", "exposure", "level", "systemdVersion"], "properties": { "label": { "type": "string", "maxLength": 200 }, "commit": { "type": "string", "pattern": "^[0-9a-f]{40}$" }, "exposure": { "type": ["integer", "null"], "minimum": 0, "maximum": 100 }, "level": { "type": ["string", "null"], "maxLength": 20 }, "systemdVersion": { "enum": [252, 255, 257, 262] }, "error": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false } } }, "additionalProperties": false } } }, "additionalProperties": false }, "verdict": { "type": "object", "required": ["result", "mode", "systemdVersion", "units", "notes", "messages"], "properties": { "result": { "enum": ["pass", "fail"] }, "mode": { "enum": ["enforce", "report", "ratchet"] }, "systemdVersion": { "enum": [252, 255, 257, 262] }, "systemdVersions": { "type": "array", "maxItems": 10, "uniqueItems": true, "items": { "enum": [252, 255, 257, 262] } }, "maxExposure": { "type": "integer", "minimum": 0, "maximum": 100 }, "units": { "type": "array", "maxItems": 5e3, "items": { "$ref": "#/definitions/unit" } }, "notes": { "type": "array", "maxItems": 1e3, "items": { "$ref": "#/definitions/note" } }, "messages": { "type": "array", "maxItems": 1e3, "items": { "type": "string", "maxLength": 4e3 } }, "latestExpiry": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$" }, "runFindings": { "type": "array", "maxItems": 1e3, "items": { "type": "object", "required": ["kind", "level", "message"], "properties": { "kind": { "enum": ["input-loosens-policy", "paths-match-nothing", "scope-incomplete", "policy-loosened"] }, "level": { "enum": ["error", "warning"] }, "message": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false } } }, "additionalProperties": false } }, "additionalProperties": false };
+var func22 = Object.prototype.hasOwnProperty;
+var func32 = require_ucs2length().default;
+var func0 = require_equal().default;
+var pattern02 = new RegExp("^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", "u");
+var pattern12 = new RegExp("^[0-9a-f]{40}$", "u");
+var pattern32 = new RegExp("^https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+$", "u");
 var pattern6 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
-var schema7 = { "type": "object", "required": ["path", "unitId", "profile", "threshold", "status", "violations", "accepted", "changes"], "properties": { "path": { "type": "string", "maxLength": 1024 }, "previousPath": { "type": "string", "maxLength": 1024 }, "unitId": { "type": "string", "maxLength": 512 }, "profile": { "type": "string", "maxLength": 200 }, "threshold": { "type": "integer", "minimum": 0, "maximum": 100 }, "base": { "$ref": "#/definitions/side" }, "head": { "$ref": "#/definitions/side" }, "status": { "enum": ["pass", "fail", "accepted", "excluded", "deleted", "error"] }, "violations": { "type": "array", "maxItems": 500, "items": { "$ref": "#/definitions/violation" } }, "accepted": { "type": "array", "maxItems": 500, "items": { "type": "object", "required": ["violation", "note", "acceptedBy"], "properties": { "violation": { "$ref": "#/definitions/violation" }, "note": { "$ref": "#/definitions/note" }, "acceptedBy": { "type": "string", "maxLength": 400 }, "pendingApproval": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false } }, "changes": { "type": "array", "maxItems": 200, "items": { "$ref": "#/definitions/change" } }, "note": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false };
+var schema7 = { "type": "object", "required": ["path", "unitId", "profile", "threshold", "status", "violations", "accepted", "changes"], "properties": { "path": { "type": "string", "maxLength": 1024 }, "previousPath": { "type": "string", "maxLength": 1024 }, "unitId": { "type": "string", "maxLength": 512 }, "profile": { "type": "string", "maxLength": 200 }, "threshold": { "type": "integer", "minimum": 0, "maximum": 100 }, "base": { "$ref": "#/definitions/side" }, "head": { "$ref": "#/definitions/side" }, "status": { "enum": ["pass", "fail", "accepted", "excluded", "deleted", "error"] }, "violations": { "type": "array", "maxItems": 500, "items": { "$ref": "#/definitions/violation" } }, "accepted": { "type": "array", "maxItems": 500, "items": { "type": "object", "required": ["violation", "note", "acceptedBy"], "properties": { "violation": { "$ref": "#/definitions/violation" }, "note": { "$ref": "#/definitions/note" }, "acceptedBy": { "type": "string", "maxLength": 400 }, "pendingApproval": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false } }, "changes": { "type": "array", "maxItems": 200, "items": { "$ref": "#/definitions/change" } }, "note": { "type": "string", "maxLength": 4e3 }, "releases": { "type": "array", "maxItems": 10, "items": { "type": "object", "required": ["systemdVersion"], "properties": { "systemdVersion": { "enum": [252, 255, 257, 262] }, "base": { "$ref": "#/definitions/side" }, "head": { "$ref": "#/definitions/side" } }, "additionalProperties": false } } }, "additionalProperties": false };
 var schema8 = { "type": "object", "required": ["exposure", "level", "badness"], "properties": { "exposure": { "type": "integer", "minimum": 0, "maximum": 100 }, "level": { "type": "string", "maxLength": 20 }, "badness": { "type": "object", "maxProperties": 200, "additionalProperties": { "type": ["integer", "null"] } } }, "additionalProperties": false };
 function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
@@ -27851,7 +31608,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs4 = errors;
               if (errors === _errs4) {
                 if (typeof data1 === "string") {
-                  if (func3(data1) > 20) {
+                  if (func32(data1) > 20) {
                     validate23.errors = [{ instancePath: instancePath + "/level", schemaPath: "#/properties/level/maxLength", keyword: "maxLength", params: { limit: 20 }, message: "must NOT have more than 20 characters" }];
                     return false;
                   }
@@ -27908,7 +31665,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
   validate23.errors = vErrors;
   return errors === 0;
 }
-var schema9 = { "type": "object", "required": ["kind", "check", "directives", "message", "location", "weight", "advisory"], "properties": { "kind": { "enum": ["threshold", "regression-exposure", "regression-row", "missing-directive", "forbidden-capability", "forbidden-address-family", "signoff-required", "load-error", "invalid-deviation", "phantom-setting", "profile-change", "unknown-profile", "forbidden-directive"] }, "check": { "type": "string", "maxLength": 200 }, "directives": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 200 } }, "message": { "type": "string", "maxLength": 4e3 }, "location": { "$ref": "#/definitions/location" }, "weight": { "type": "number" }, "fix": { "$ref": "#/definitions/fix" }, "cause": { "type": "string", "maxLength": 200 }, "advisory": { "type": "boolean" } }, "additionalProperties": false };
+var schema9 = { "type": "object", "required": ["kind", "check", "directives", "message", "location", "weight", "advisory"], "properties": { "kind": { "enum": ["threshold", "regression-exposure", "regression-row", "missing-directive", "forbidden-capability", "forbidden-address-family", "signoff-required", "load-error", "invalid-deviation", "phantom-setting", "profile-change", "unknown-profile", "forbidden-directive"] }, "check": { "type": "string", "maxLength": 200 }, "directives": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 200 } }, "message": { "type": "string", "maxLength": 4e3 }, "location": { "$ref": "#/definitions/location" }, "weight": { "type": "number" }, "fix": { "$ref": "#/definitions/fix" }, "cause": { "type": "string", "maxLength": 200 }, "advisory": { "type": "boolean" }, "systemdVersions": { "type": "array", "maxItems": 10, "uniqueItems": true, "items": { "enum": [252, 255, 257, 262] } } }, "additionalProperties": false };
 var schema10 = { "type": "object", "required": ["file", "line", "column"], "properties": { "file": { "type": "string", "maxLength": 1024 }, "line": { "type": "integer", "minimum": 0 }, "column": { "type": "integer", "minimum": 0 }, "side": { "enum": ["base", "head"] }, "headAnchor": { "$ref": "#/definitions/sourceLocation" } }, "additionalProperties": false };
 function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
@@ -27934,7 +31691,7 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs2 = errors;
             if (errors === _errs2) {
               if (typeof data0 === "string") {
-                if (func3(data0) > 1024) {
+                if (func32(data0) > 1024) {
                   validate28.errors = [{ instancePath: instancePath + "/file", schemaPath: "#/properties/file/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" }];
                   return false;
                 }
@@ -28023,7 +31780,7 @@ function validate27(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs2 = errors;
             if (errors === _errs2) {
               if (typeof data0 === "string") {
-                if (func3(data0) > 1024) {
+                if (func32(data0) > 1024) {
                   validate27.errors = [{ instancePath: instancePath + "/file", schemaPath: "#/properties/file/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" }];
                   return false;
                 }
@@ -28148,7 +31905,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                     const _errs4 = errors;
                     if (errors === _errs4) {
                       if (typeof data1 === "string") {
-                        if (func3(data1) > 1e3) {
+                        if (func32(data1) > 1e3) {
                           validate31.errors = [{ instancePath: instancePath + "/directives/" + i0, schemaPath: "#/properties/directives/items/maxLength", keyword: "maxLength", params: { limit: 1e3 }, message: "must NOT have more than 1000 characters" }];
                           return false;
                         }
@@ -28178,7 +31935,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs6 = errors;
               if (errors === _errs6) {
                 if (typeof data2 === "string") {
-                  if (func3(data2) > 4e3) {
+                  if (func32(data2) > 4e3) {
                     validate31.errors = [{ instancePath: instancePath + "/explanation", schemaPath: "#/properties/explanation/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                     return false;
                   }
@@ -28240,7 +31997,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
-          if (!func2.call(schema9.properties, key0)) {
+          if (!func22.call(schema9.properties, key0)) {
             validate26.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" }];
             return false;
             break;
@@ -28264,7 +32021,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs3 = errors;
               if (errors === _errs3) {
                 if (typeof data1 === "string") {
-                  if (func3(data1) > 200) {
+                  if (func32(data1) > 200) {
                     validate26.errors = [{ instancePath: instancePath + "/check", schemaPath: "#/properties/check/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                     return false;
                   }
@@ -28294,7 +32051,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                         const _errs7 = errors;
                         if (errors === _errs7) {
                           if (typeof data3 === "string") {
-                            if (func3(data3) > 200) {
+                            if (func32(data3) > 200) {
                               validate26.errors = [{ instancePath: instancePath + "/directives/" + i0, schemaPath: "#/properties/directives/items/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                               return false;
                             }
@@ -28324,7 +32081,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs9 = errors;
                   if (errors === _errs9) {
                     if (typeof data4 === "string") {
-                      if (func3(data4) > 4e3) {
+                      if (func32(data4) > 4e3) {
                         validate26.errors = [{ instancePath: instancePath + "/message", schemaPath: "#/properties/message/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                         return false;
                       }
@@ -28377,7 +32134,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                           const _errs15 = errors;
                           if (errors === _errs15) {
                             if (typeof data8 === "string") {
-                              if (func3(data8) > 200) {
+                              if (func32(data8) > 200) {
                                 validate26.errors = [{ instancePath: instancePath + "/cause", schemaPath: "#/properties/cause/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                                 return false;
                               }
@@ -28401,6 +32158,56 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
                           } else {
                             var valid0 = true;
                           }
+                          if (valid0) {
+                            if (data.systemdVersions !== void 0) {
+                              let data10 = data.systemdVersions;
+                              const _errs19 = errors;
+                              if (errors === _errs19) {
+                                if (Array.isArray(data10)) {
+                                  if (data10.length > 10) {
+                                    validate26.errors = [{ instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/maxItems", keyword: "maxItems", params: { limit: 10 }, message: "must NOT have more than 10 items" }];
+                                    return false;
+                                  } else {
+                                    var valid2 = true;
+                                    const len1 = data10.length;
+                                    for (let i1 = 0; i1 < len1; i1++) {
+                                      let data11 = data10[i1];
+                                      const _errs21 = errors;
+                                      if (!(data11 === 252 || data11 === 255 || data11 === 257 || data11 === 262)) {
+                                        validate26.errors = [{ instancePath: instancePath + "/systemdVersions/" + i1, schemaPath: "#/properties/systemdVersions/items/enum", keyword: "enum", params: { allowedValues: schema9.properties.systemdVersions.items.enum }, message: "must be equal to one of the allowed values" }];
+                                        return false;
+                                      }
+                                      var valid2 = _errs21 === errors;
+                                      if (!valid2) {
+                                        break;
+                                      }
+                                    }
+                                    if (valid2) {
+                                      let i2 = data10.length;
+                                      let j0;
+                                      if (i2 > 1) {
+                                        outer0: for (; i2--; ) {
+                                          for (j0 = i2; j0--; ) {
+                                            if (func0(data10[i2], data10[j0])) {
+                                              validate26.errors = [{ instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/uniqueItems", keyword: "uniqueItems", params: { i: i2, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i2 + " are identical)" }];
+                                              return false;
+                                              break outer0;
+                                            }
+                                          }
+                                        }
+                                      }
+                                    }
+                                  }
+                                } else {
+                                  validate26.errors = [{ instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                  return false;
+                                }
+                              }
+                              var valid0 = _errs19 === errors;
+                            } else {
+                              var valid0 = true;
+                            }
+                          }
                         }
                       }
                     }
@@ -28419,7 +32226,7 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
   validate26.errors = vErrors;
   return errors === 0;
 }
-var schema13 = { "type": "object", "required": ["source", "unit", "problems"], "properties": { "source": { "enum": ["pr-body", "unit-file"] }, "unit": { "type": "string", "maxLength": 1024 }, "check": { "type": "string", "maxLength": 200 }, "reason": { "type": "string", "maxLength": 4e3 }, "owner": { "type": "string", "maxLength": 200 }, "expires": { "type": "string", "maxLength": 40 }, "ticket": { "type": "string", "maxLength": 200 }, "location": { "$ref": "#/definitions/sourceLocation" }, "problems": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 4e3 } }, "approvedBy": { "type": "string", "maxLength": 400 }, "unapproved": { "type": "string", "maxLength": 4e3 }, "pendingApproval": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false };
+var schema132 = { "type": "object", "required": ["source", "unit", "problems"], "properties": { "source": { "enum": ["pr-body", "unit-file"] }, "unit": { "type": "string", "maxLength": 1024 }, "check": { "type": "string", "maxLength": 200 }, "reason": { "type": "string", "maxLength": 4e3 }, "owner": { "type": "string", "maxLength": 200 }, "expires": { "type": "string", "maxLength": 40 }, "ticket": { "type": "string", "maxLength": 200 }, "location": { "$ref": "#/definitions/sourceLocation" }, "problems": { "type": "array", "maxItems": 50, "items": { "type": "string", "maxLength": 4e3 } }, "approvedBy": { "type": "string", "maxLength": 400 }, "unapproved": { "type": "string", "maxLength": 4e3 }, "pendingApproval": { "type": "string", "maxLength": 4e3 } }, "additionalProperties": false };
 function validate35(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -28432,7 +32239,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
-          if (!func2.call(schema13.properties, key0)) {
+          if (!func22.call(schema132.properties, key0)) {
             validate35.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" }];
             return false;
             break;
@@ -28443,7 +32250,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.source;
             const _errs2 = errors;
             if (!(data0 === "pr-body" || data0 === "unit-file")) {
-              validate35.errors = [{ instancePath: instancePath + "/source", schemaPath: "#/properties/source/enum", keyword: "enum", params: { allowedValues: schema13.properties.source.enum }, message: "must be equal to one of the allowed values" }];
+              validate35.errors = [{ instancePath: instancePath + "/source", schemaPath: "#/properties/source/enum", keyword: "enum", params: { allowedValues: schema132.properties.source.enum }, message: "must be equal to one of the allowed values" }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -28456,7 +32263,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs3 = errors;
               if (errors === _errs3) {
                 if (typeof data1 === "string") {
-                  if (func3(data1) > 1024) {
+                  if (func32(data1) > 1024) {
                     validate35.errors = [{ instancePath: instancePath + "/unit", schemaPath: "#/properties/unit/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" }];
                     return false;
                   }
@@ -28475,7 +32282,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                 const _errs5 = errors;
                 if (errors === _errs5) {
                   if (typeof data2 === "string") {
-                    if (func3(data2) > 200) {
+                    if (func32(data2) > 200) {
                       validate35.errors = [{ instancePath: instancePath + "/check", schemaPath: "#/properties/check/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                       return false;
                     }
@@ -28494,7 +32301,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs7 = errors;
                   if (errors === _errs7) {
                     if (typeof data3 === "string") {
-                      if (func3(data3) > 4e3) {
+                      if (func32(data3) > 4e3) {
                         validate35.errors = [{ instancePath: instancePath + "/reason", schemaPath: "#/properties/reason/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                         return false;
                       }
@@ -28513,7 +32320,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                     const _errs9 = errors;
                     if (errors === _errs9) {
                       if (typeof data4 === "string") {
-                        if (func3(data4) > 200) {
+                        if (func32(data4) > 200) {
                           validate35.errors = [{ instancePath: instancePath + "/owner", schemaPath: "#/properties/owner/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                           return false;
                         }
@@ -28532,7 +32339,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                       const _errs11 = errors;
                       if (errors === _errs11) {
                         if (typeof data5 === "string") {
-                          if (func3(data5) > 40) {
+                          if (func32(data5) > 40) {
                             validate35.errors = [{ instancePath: instancePath + "/expires", schemaPath: "#/properties/expires/maxLength", keyword: "maxLength", params: { limit: 40 }, message: "must NOT have more than 40 characters" }];
                             return false;
                           }
@@ -28551,7 +32358,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                         const _errs13 = errors;
                         if (errors === _errs13) {
                           if (typeof data6 === "string") {
-                            if (func3(data6) > 200) {
+                            if (func32(data6) > 200) {
                               validate35.errors = [{ instancePath: instancePath + "/ticket", schemaPath: "#/properties/ticket/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                               return false;
                             }
@@ -28592,7 +32399,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                                     const _errs18 = errors;
                                     if (errors === _errs18) {
                                       if (typeof data9 === "string") {
-                                        if (func3(data9) > 4e3) {
+                                        if (func32(data9) > 4e3) {
                                           validate35.errors = [{ instancePath: instancePath + "/problems/" + i0, schemaPath: "#/properties/problems/items/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                           return false;
                                         }
@@ -28622,7 +32429,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                               const _errs20 = errors;
                               if (errors === _errs20) {
                                 if (typeof data10 === "string") {
-                                  if (func3(data10) > 400) {
+                                  if (func32(data10) > 400) {
                                     validate35.errors = [{ instancePath: instancePath + "/approvedBy", schemaPath: "#/properties/approvedBy/maxLength", keyword: "maxLength", params: { limit: 400 }, message: "must NOT have more than 400 characters" }];
                                     return false;
                                   }
@@ -28641,7 +32448,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                                 const _errs22 = errors;
                                 if (errors === _errs22) {
                                   if (typeof data11 === "string") {
-                                    if (func3(data11) > 4e3) {
+                                    if (func32(data11) > 4e3) {
                                       validate35.errors = [{ instancePath: instancePath + "/unapproved", schemaPath: "#/properties/unapproved/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                       return false;
                                     }
@@ -28660,7 +32467,7 @@ function validate35(data, { instancePath = "", parentData, parentDataProperty, r
                                   const _errs24 = errors;
                                   if (errors === _errs24) {
                                     if (typeof data12 === "string") {
-                                      if (func3(data12) > 4e3) {
+                                      if (func32(data12) > 4e3) {
                                         validate35.errors = [{ instancePath: instancePath + "/pendingApproval", schemaPath: "#/properties/pendingApproval/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                         return false;
                                       }
@@ -28709,7 +32516,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
           const _errs2 = errors;
           if (errors === _errs2) {
             if (typeof data0 === "string") {
-              if (func3(data0) > 200) {
+              if (func32(data0) > 200) {
                 validate38.errors = [{ instancePath: instancePath + "/jsonField", schemaPath: "#/properties/jsonField/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                 return false;
               }
@@ -28728,7 +32535,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs4 = errors;
             if (errors === _errs4) {
               if (typeof data1 === "string") {
-                if (func3(data1) > 200) {
+                if (func32(data1) > 200) {
                   validate38.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                   return false;
                 }
@@ -28794,7 +32601,7 @@ function validate38(data, { instancePath = "", parentData, parentDataProperty, r
                       const _errs13 = errors;
                       if (errors === _errs13) {
                         if (typeof data6 === "string") {
-                          if (func3(data6) > 4e3) {
+                          if (func32(data6) > 4e3) {
                             validate38.errors = [{ instancePath: instancePath + "/summary", schemaPath: "#/properties/summary/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                             return false;
                           }
@@ -28834,7 +32641,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
-          if (!func2.call(schema7.properties, key0)) {
+          if (!func22.call(schema7.properties, key0)) {
             validate22.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" }];
             return false;
             break;
@@ -28846,7 +32653,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             const _errs2 = errors;
             if (errors === _errs2) {
               if (typeof data0 === "string") {
-                if (func3(data0) > 1024) {
+                if (func32(data0) > 1024) {
                   validate22.errors = [{ instancePath: instancePath + "/path", schemaPath: "#/properties/path/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" }];
                   return false;
                 }
@@ -28865,7 +32672,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs4 = errors;
               if (errors === _errs4) {
                 if (typeof data1 === "string") {
-                  if (func3(data1) > 1024) {
+                  if (func32(data1) > 1024) {
                     validate22.errors = [{ instancePath: instancePath + "/previousPath", schemaPath: "#/properties/previousPath/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" }];
                     return false;
                   }
@@ -28884,7 +32691,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                 const _errs6 = errors;
                 if (errors === _errs6) {
                   if (typeof data2 === "string") {
-                    if (func3(data2) > 512) {
+                    if (func32(data2) > 512) {
                       validate22.errors = [{ instancePath: instancePath + "/unitId", schemaPath: "#/properties/unitId/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters" }];
                       return false;
                     }
@@ -28903,7 +32710,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs8 = errors;
                   if (errors === _errs8) {
                     if (typeof data3 === "string") {
-                      if (func3(data3) > 200) {
+                      if (func32(data3) > 200) {
                         validate22.errors = [{ instancePath: instancePath + "/profile", schemaPath: "#/properties/profile/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                         return false;
                       }
@@ -29066,7 +32873,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                                                     const _errs25 = errors;
                                                     if (errors === _errs25) {
                                                       if (typeof data14 === "string") {
-                                                        if (func3(data14) > 400) {
+                                                        if (func32(data14) > 400) {
                                                           validate22.errors = [{ instancePath: instancePath + "/accepted/" + i1 + "/acceptedBy", schemaPath: "#/properties/accepted/items/properties/acceptedBy/maxLength", keyword: "maxLength", params: { limit: 400 }, message: "must NOT have more than 400 characters" }];
                                                           return false;
                                                         }
@@ -29085,7 +32892,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                                                       const _errs27 = errors;
                                                       if (errors === _errs27) {
                                                         if (typeof data15 === "string") {
-                                                          if (func3(data15) > 4e3) {
+                                                          if (func32(data15) > 4e3) {
                                                             validate22.errors = [{ instancePath: instancePath + "/accepted/" + i1 + "/pendingApproval", schemaPath: "#/properties/accepted/items/properties/pendingApproval/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                                             return false;
                                                           }
@@ -29162,7 +32969,7 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                                   const _errs32 = errors;
                                   if (errors === _errs32) {
                                     if (typeof data18 === "string") {
-                                      if (func3(data18) > 4e3) {
+                                      if (func32(data18) > 4e3) {
                                         validate22.errors = [{ instancePath: instancePath + "/note", schemaPath: "#/properties/note/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                         return false;
                                       }
@@ -29174,6 +32981,95 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                                   var valid0 = _errs32 === errors;
                                 } else {
                                   var valid0 = true;
+                                }
+                                if (valid0) {
+                                  if (data.releases !== void 0) {
+                                    let data19 = data.releases;
+                                    const _errs34 = errors;
+                                    if (errors === _errs34) {
+                                      if (Array.isArray(data19)) {
+                                        if (data19.length > 10) {
+                                          validate22.errors = [{ instancePath: instancePath + "/releases", schemaPath: "#/properties/releases/maxItems", keyword: "maxItems", params: { limit: 10 }, message: "must NOT have more than 10 items" }];
+                                          return false;
+                                        } else {
+                                          var valid5 = true;
+                                          const len3 = data19.length;
+                                          for (let i3 = 0; i3 < len3; i3++) {
+                                            let data20 = data19[i3];
+                                            const _errs36 = errors;
+                                            if (errors === _errs36) {
+                                              if (data20 && typeof data20 == "object" && !Array.isArray(data20)) {
+                                                let missing2;
+                                                if (data20.systemdVersion === void 0 && (missing2 = "systemdVersion")) {
+                                                  validate22.errors = [{ instancePath: instancePath + "/releases/" + i3, schemaPath: "#/properties/releases/items/required", keyword: "required", params: { missingProperty: missing2 }, message: "must have required property '" + missing2 + "'" }];
+                                                  return false;
+                                                } else {
+                                                  const _errs38 = errors;
+                                                  for (const key2 in data20) {
+                                                    if (!(key2 === "systemdVersion" || key2 === "base" || key2 === "head")) {
+                                                      validate22.errors = [{ instancePath: instancePath + "/releases/" + i3, schemaPath: "#/properties/releases/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key2 }, message: "must NOT have additional properties" }];
+                                                      return false;
+                                                      break;
+                                                    }
+                                                  }
+                                                  if (_errs38 === errors) {
+                                                    if (data20.systemdVersion !== void 0) {
+                                                      let data21 = data20.systemdVersion;
+                                                      const _errs39 = errors;
+                                                      if (!(data21 === 252 || data21 === 255 || data21 === 257 || data21 === 262)) {
+                                                        validate22.errors = [{ instancePath: instancePath + "/releases/" + i3 + "/systemdVersion", schemaPath: "#/properties/releases/items/properties/systemdVersion/enum", keyword: "enum", params: { allowedValues: schema7.properties.releases.items.properties.systemdVersion.enum }, message: "must be equal to one of the allowed values" }];
+                                                        return false;
+                                                      }
+                                                      var valid6 = _errs39 === errors;
+                                                    } else {
+                                                      var valid6 = true;
+                                                    }
+                                                    if (valid6) {
+                                                      if (data20.base !== void 0) {
+                                                        const _errs40 = errors;
+                                                        if (!validate23(data20.base, { instancePath: instancePath + "/releases/" + i3 + "/base", parentData: data20, parentDataProperty: "base", rootData })) {
+                                                          vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+                                                          errors = vErrors.length;
+                                                        }
+                                                        var valid6 = _errs40 === errors;
+                                                      } else {
+                                                        var valid6 = true;
+                                                      }
+                                                      if (valid6) {
+                                                        if (data20.head !== void 0) {
+                                                          const _errs41 = errors;
+                                                          if (!validate23(data20.head, { instancePath: instancePath + "/releases/" + i3 + "/head", parentData: data20, parentDataProperty: "head", rootData })) {
+                                                            vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+                                                            errors = vErrors.length;
+                                                          }
+                                                          var valid6 = _errs41 === errors;
+                                                        } else {
+                                                          var valid6 = true;
+                                                        }
+                                                      }
+                                                    }
+                                                  }
+                                                }
+                                              } else {
+                                                validate22.errors = [{ instancePath: instancePath + "/releases/" + i3, schemaPath: "#/properties/releases/items/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                return false;
+                                              }
+                                            }
+                                            var valid5 = _errs36 === errors;
+                                            if (!valid5) {
+                                              break;
+                                            }
+                                          }
+                                        }
+                                      } else {
+                                        validate22.errors = [{ instancePath: instancePath + "/releases", schemaPath: "#/properties/releases/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                        return false;
+                                      }
+                                    }
+                                    var valid0 = _errs34 === errors;
+                                  } else {
+                                    var valid0 = true;
+                                  }
                                 }
                               }
                             }
@@ -29208,7 +33104,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
-          if (!func2.call(schema6.properties, key0)) {
+          if (!func22.call(schema6.properties, key0)) {
             validate21.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties" }];
             return false;
             break;
@@ -29231,7 +33127,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
               const _errs3 = errors;
               if (errors === _errs3) {
                 if (typeof data1 === "string") {
-                  if (!pattern0.test(data1)) {
+                  if (!pattern02.test(data1)) {
                     validate21.errors = [{ instancePath: instancePath + "/repository", schemaPath: "#/properties/repository/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$" }, message: 'must match pattern "^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"' }];
                     return false;
                   }
@@ -29270,7 +33166,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs7 = errors;
                   if (errors === _errs7) {
                     if (typeof data3 === "string") {
-                      if (!pattern1.test(data3)) {
+                      if (!pattern12.test(data3)) {
                         validate21.errors = [{ instancePath: instancePath + "/headSha", schemaPath: "#/properties/headSha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' }];
                         return false;
                       }
@@ -29289,7 +33185,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                     const _errs9 = errors;
                     if (errors === _errs9) {
                       if (typeof data4 === "string") {
-                        if (!pattern1.test(data4)) {
+                        if (!pattern12.test(data4)) {
                           validate21.errors = [{ instancePath: instancePath + "/baseSha", schemaPath: "#/properties/baseSha/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' }];
                           return false;
                         }
@@ -29308,11 +33204,11 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                       const _errs11 = errors;
                       if (errors === _errs11) {
                         if (typeof data5 === "string") {
-                          if (func3(data5) > 500) {
+                          if (func32(data5) > 500) {
                             validate21.errors = [{ instancePath: instancePath + "/runUrl", schemaPath: "#/properties/runUrl/maxLength", keyword: "maxLength", params: { limit: 500 }, message: "must NOT have more than 500 characters" }];
                             return false;
                           } else {
-                            if (!pattern3.test(data5)) {
+                            if (!pattern32.test(data5)) {
                               validate21.errors = [{ instancePath: instancePath + "/runUrl", schemaPath: "#/properties/runUrl/pattern", keyword: "pattern", params: { pattern: "^https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+$" }, message: 'must match pattern "^https://[A-Za-z0-9.-]+(:[0-9]+)?/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+$"' }];
                               return false;
                             }
@@ -29371,7 +33267,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                     const _errs18 = errors;
                                     if (errors === _errs18) {
                                       if (typeof data8 === "string") {
-                                        if (func3(data8) > 200) {
+                                        if (func32(data8) > 200) {
                                           validate21.errors = [{ instancePath: instancePath + "/trend/pattern", schemaPath: "#/properties/trend/properties/pattern/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                                           return false;
                                         }
@@ -29466,7 +33362,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                             const _errs29 = errors;
                                                             if (errors === _errs29) {
                                                               if (typeof data14 === "string") {
-                                                                if (func3(data14) > 200) {
+                                                                if (func32(data14) > 200) {
                                                                   validate21.errors = [{ instancePath: instancePath + "/trend/releases/" + i1 + "/label", schemaPath: "#/properties/trend/properties/releases/items/properties/label/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                                                                   return false;
                                                                 }
@@ -29485,7 +33381,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                               const _errs31 = errors;
                                                               if (errors === _errs31) {
                                                                 if (typeof data15 === "string") {
-                                                                  if (!pattern1.test(data15)) {
+                                                                  if (!pattern12.test(data15)) {
                                                                     validate21.errors = [{ instancePath: instancePath + "/trend/releases/" + i1 + "/commit", schemaPath: "#/properties/trend/properties/releases/items/properties/commit/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' }];
                                                                     return false;
                                                                   }
@@ -29571,7 +33467,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                             const _errs39 = errors;
                                                             if (errors === _errs39) {
                                                               if (typeof data19 === "string") {
-                                                                if (func3(data19) > 1024) {
+                                                                if (func32(data19) > 1024) {
                                                                   validate21.errors = [{ instancePath: instancePath + "/trend/units/" + i2 + "/unitPath", schemaPath: "#/properties/trend/properties/units/items/properties/unitPath/maxLength", keyword: "maxLength", params: { limit: 1024 }, message: "must NOT have more than 1024 characters" }];
                                                                   return false;
                                                                 }
@@ -29590,7 +33486,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                               const _errs41 = errors;
                                                               if (errors === _errs41) {
                                                                 if (typeof data20 === "string") {
-                                                                  if (func3(data20) > 512) {
+                                                                  if (func32(data20) > 512) {
                                                                     validate21.errors = [{ instancePath: instancePath + "/trend/units/" + i2 + "/unitId", schemaPath: "#/properties/trend/properties/units/items/properties/unitId/maxLength", keyword: "maxLength", params: { limit: 512 }, message: "must NOT have more than 512 characters" }];
                                                                     return false;
                                                                   }
@@ -29639,7 +33535,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                                                   const _errs48 = errors;
                                                                                   if (errors === _errs48) {
                                                                                     if (typeof data23 === "string") {
-                                                                                      if (func3(data23) > 200) {
+                                                                                      if (func32(data23) > 200) {
                                                                                         validate21.errors = [{ instancePath: instancePath + "/trend/units/" + i2 + "/points/" + i3 + "/label", schemaPath: "#/properties/trend/properties/units/items/properties/points/items/properties/label/maxLength", keyword: "maxLength", params: { limit: 200 }, message: "must NOT have more than 200 characters" }];
                                                                                         return false;
                                                                                       }
@@ -29658,7 +33554,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                                                     const _errs50 = errors;
                                                                                     if (errors === _errs50) {
                                                                                       if (typeof data24 === "string") {
-                                                                                        if (!pattern1.test(data24)) {
+                                                                                        if (!pattern12.test(data24)) {
                                                                                           validate21.errors = [{ instancePath: instancePath + "/trend/units/" + i2 + "/points/" + i3 + "/commit", schemaPath: "#/properties/trend/properties/units/items/properties/points/items/properties/commit/pattern", keyword: "pattern", params: { pattern: "^[0-9a-f]{40}$" }, message: 'must match pattern "^[0-9a-f]{40}$"' }];
                                                                                           return false;
                                                                                         }
@@ -29706,7 +33602,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                                                         }
                                                                                         if (errors === _errs54) {
                                                                                           if (typeof data26 === "string") {
-                                                                                            if (func3(data26) > 20) {
+                                                                                            if (func32(data26) > 20) {
                                                                                               validate21.errors = [{ instancePath: instancePath + "/trend/units/" + i2 + "/points/" + i3 + "/level", schemaPath: "#/properties/trend/properties/units/items/properties/points/items/properties/level/maxLength", keyword: "maxLength", params: { limit: 20 }, message: "must NOT have more than 20 characters" }];
                                                                                               return false;
                                                                                             }
@@ -29734,7 +33630,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                                                             const _errs57 = errors;
                                                                                             if (errors === _errs57) {
                                                                                               if (typeof data28 === "string") {
-                                                                                                if (func3(data28) > 4e3) {
+                                                                                                if (func32(data28) > 4e3) {
                                                                                                   validate21.errors = [{ instancePath: instancePath + "/trend/units/" + i2 + "/points/" + i3 + "/error", schemaPath: "#/properties/trend/properties/units/items/properties/points/items/properties/error/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
                                                                                                   return false;
                                                                                                 }
@@ -29825,7 +33721,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                 } else {
                                   const _errs61 = errors;
                                   for (const key5 in data29) {
-                                    if (!func2.call(schema6.properties.verdict.properties, key5)) {
+                                    if (!func22.call(schema6.properties.verdict.properties, key5)) {
                                       validate21.errors = [{ instancePath: instancePath + "/verdict", schemaPath: "#/properties/verdict/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties" }];
                                       return false;
                                       break;
@@ -29868,24 +33764,48 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                           var valid9 = true;
                                         }
                                         if (valid9) {
-                                          if (data29.maxExposure !== void 0) {
-                                            let data33 = data29.maxExposure;
+                                          if (data29.systemdVersions !== void 0) {
+                                            let data33 = data29.systemdVersions;
                                             const _errs65 = errors;
-                                            if (!(typeof data33 == "number" && (!(data33 % 1) && !isNaN(data33)) && isFinite(data33))) {
-                                              validate21.errors = [{ instancePath: instancePath + "/verdict/maxExposure", schemaPath: "#/properties/verdict/properties/maxExposure/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
-                                              return false;
-                                            }
                                             if (errors === _errs65) {
-                                              if (typeof data33 == "number" && isFinite(data33)) {
-                                                if (data33 > 100 || isNaN(data33)) {
-                                                  validate21.errors = [{ instancePath: instancePath + "/verdict/maxExposure", schemaPath: "#/properties/verdict/properties/maxExposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" }];
+                                              if (Array.isArray(data33)) {
+                                                if (data33.length > 10) {
+                                                  validate21.errors = [{ instancePath: instancePath + "/verdict/systemdVersions", schemaPath: "#/properties/verdict/properties/systemdVersions/maxItems", keyword: "maxItems", params: { limit: 10 }, message: "must NOT have more than 10 items" }];
                                                   return false;
                                                 } else {
-                                                  if (data33 < 0 || isNaN(data33)) {
-                                                    validate21.errors = [{ instancePath: instancePath + "/verdict/maxExposure", schemaPath: "#/properties/verdict/properties/maxExposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
-                                                    return false;
+                                                  var valid10 = true;
+                                                  const len4 = data33.length;
+                                                  for (let i4 = 0; i4 < len4; i4++) {
+                                                    let data34 = data33[i4];
+                                                    const _errs67 = errors;
+                                                    if (!(data34 === 252 || data34 === 255 || data34 === 257 || data34 === 262)) {
+                                                      validate21.errors = [{ instancePath: instancePath + "/verdict/systemdVersions/" + i4, schemaPath: "#/properties/verdict/properties/systemdVersions/items/enum", keyword: "enum", params: { allowedValues: schema6.properties.verdict.properties.systemdVersions.items.enum }, message: "must be equal to one of the allowed values" }];
+                                                      return false;
+                                                    }
+                                                    var valid10 = _errs67 === errors;
+                                                    if (!valid10) {
+                                                      break;
+                                                    }
+                                                  }
+                                                  if (valid10) {
+                                                    let i5 = data33.length;
+                                                    let j0;
+                                                    if (i5 > 1) {
+                                                      outer0: for (; i5--; ) {
+                                                        for (j0 = i5; j0--; ) {
+                                                          if (func0(data33[i5], data33[j0])) {
+                                                            validate21.errors = [{ instancePath: instancePath + "/verdict/systemdVersions", schemaPath: "#/properties/verdict/properties/systemdVersions/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i5 + " are identical)" }];
+                                                            return false;
+                                                            break outer0;
+                                                          }
+                                                        }
+                                                      }
+                                                    }
                                                   }
                                                 }
+                                              } else {
+                                                validate21.errors = [{ instancePath: instancePath + "/verdict/systemdVersions", schemaPath: "#/properties/verdict/properties/systemdVersions/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                return false;
                                               }
                                             }
                                             var valid9 = _errs65 === errors;
@@ -29893,64 +33813,56 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                             var valid9 = true;
                                           }
                                           if (valid9) {
-                                            if (data29.units !== void 0) {
-                                              let data34 = data29.units;
-                                              const _errs67 = errors;
-                                              if (errors === _errs67) {
-                                                if (Array.isArray(data34)) {
-                                                  if (data34.length > 5e3) {
-                                                    validate21.errors = [{ instancePath: instancePath + "/verdict/units", schemaPath: "#/properties/verdict/properties/units/maxItems", keyword: "maxItems", params: { limit: 5e3 }, message: "must NOT have more than 5000 items" }];
+                                            if (data29.maxExposure !== void 0) {
+                                              let data35 = data29.maxExposure;
+                                              const _errs68 = errors;
+                                              if (!(typeof data35 == "number" && (!(data35 % 1) && !isNaN(data35)) && isFinite(data35))) {
+                                                validate21.errors = [{ instancePath: instancePath + "/verdict/maxExposure", schemaPath: "#/properties/verdict/properties/maxExposure/type", keyword: "type", params: { type: "integer" }, message: "must be integer" }];
+                                                return false;
+                                              }
+                                              if (errors === _errs68) {
+                                                if (typeof data35 == "number" && isFinite(data35)) {
+                                                  if (data35 > 100 || isNaN(data35)) {
+                                                    validate21.errors = [{ instancePath: instancePath + "/verdict/maxExposure", schemaPath: "#/properties/verdict/properties/maxExposure/maximum", keyword: "maximum", params: { comparison: "<=", limit: 100 }, message: "must be <= 100" }];
                                                     return false;
                                                   } else {
-                                                    var valid10 = true;
-                                                    const len4 = data34.length;
-                                                    for (let i4 = 0; i4 < len4; i4++) {
-                                                      const _errs69 = errors;
-                                                      if (!validate22(data34[i4], { instancePath: instancePath + "/verdict/units/" + i4, parentData: data34, parentDataProperty: i4, rootData })) {
-                                                        vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
-                                                        errors = vErrors.length;
-                                                      }
-                                                      var valid10 = _errs69 === errors;
-                                                      if (!valid10) {
-                                                        break;
-                                                      }
+                                                    if (data35 < 0 || isNaN(data35)) {
+                                                      validate21.errors = [{ instancePath: instancePath + "/verdict/maxExposure", schemaPath: "#/properties/verdict/properties/maxExposure/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0" }];
+                                                      return false;
                                                     }
                                                   }
-                                                } else {
-                                                  validate21.errors = [{ instancePath: instancePath + "/verdict/units", schemaPath: "#/properties/verdict/properties/units/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
-                                                  return false;
                                                 }
                                               }
-                                              var valid9 = _errs67 === errors;
+                                              var valid9 = _errs68 === errors;
                                             } else {
                                               var valid9 = true;
                                             }
                                             if (valid9) {
-                                              if (data29.notes !== void 0) {
-                                                let data36 = data29.notes;
+                                              if (data29.units !== void 0) {
+                                                let data36 = data29.units;
                                                 const _errs70 = errors;
                                                 if (errors === _errs70) {
                                                   if (Array.isArray(data36)) {
-                                                    if (data36.length > 1e3) {
-                                                      validate21.errors = [{ instancePath: instancePath + "/verdict/notes", schemaPath: "#/properties/verdict/properties/notes/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" }];
+                                                    if (data36.length > 5e3) {
+                                                      validate21.errors = [{ instancePath: instancePath + "/verdict/units", schemaPath: "#/properties/verdict/properties/units/maxItems", keyword: "maxItems", params: { limit: 5e3 }, message: "must NOT have more than 5000 items" }];
                                                       return false;
                                                     } else {
-                                                      var valid11 = true;
+                                                      var valid12 = true;
                                                       const len5 = data36.length;
-                                                      for (let i5 = 0; i5 < len5; i5++) {
+                                                      for (let i6 = 0; i6 < len5; i6++) {
                                                         const _errs72 = errors;
-                                                        if (!validate35(data36[i5], { instancePath: instancePath + "/verdict/notes/" + i5, parentData: data36, parentDataProperty: i5, rootData })) {
-                                                          vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+                                                        if (!validate22(data36[i6], { instancePath: instancePath + "/verdict/units/" + i6, parentData: data36, parentDataProperty: i6, rootData })) {
+                                                          vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
                                                           errors = vErrors.length;
                                                         }
-                                                        var valid11 = _errs72 === errors;
-                                                        if (!valid11) {
+                                                        var valid12 = _errs72 === errors;
+                                                        if (!valid12) {
                                                           break;
                                                         }
                                                       }
                                                     }
                                                   } else {
-                                                    validate21.errors = [{ instancePath: instancePath + "/verdict/notes", schemaPath: "#/properties/verdict/properties/notes/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                    validate21.errors = [{ instancePath: instancePath + "/verdict/units", schemaPath: "#/properties/verdict/properties/units/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
                                                     return false;
                                                   }
                                                 }
@@ -29959,39 +33871,31 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                 var valid9 = true;
                                               }
                                               if (valid9) {
-                                                if (data29.messages !== void 0) {
-                                                  let data38 = data29.messages;
+                                                if (data29.notes !== void 0) {
+                                                  let data38 = data29.notes;
                                                   const _errs73 = errors;
                                                   if (errors === _errs73) {
                                                     if (Array.isArray(data38)) {
                                                       if (data38.length > 1e3) {
-                                                        validate21.errors = [{ instancePath: instancePath + "/verdict/messages", schemaPath: "#/properties/verdict/properties/messages/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" }];
+                                                        validate21.errors = [{ instancePath: instancePath + "/verdict/notes", schemaPath: "#/properties/verdict/properties/notes/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" }];
                                                         return false;
                                                       } else {
-                                                        var valid12 = true;
+                                                        var valid13 = true;
                                                         const len6 = data38.length;
-                                                        for (let i6 = 0; i6 < len6; i6++) {
-                                                          let data39 = data38[i6];
+                                                        for (let i7 = 0; i7 < len6; i7++) {
                                                           const _errs75 = errors;
-                                                          if (errors === _errs75) {
-                                                            if (typeof data39 === "string") {
-                                                              if (func3(data39) > 4e3) {
-                                                                validate21.errors = [{ instancePath: instancePath + "/verdict/messages/" + i6, schemaPath: "#/properties/verdict/properties/messages/items/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
-                                                                return false;
-                                                              }
-                                                            } else {
-                                                              validate21.errors = [{ instancePath: instancePath + "/verdict/messages/" + i6, schemaPath: "#/properties/verdict/properties/messages/items/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
-                                                              return false;
-                                                            }
+                                                          if (!validate35(data38[i7], { instancePath: instancePath + "/verdict/notes/" + i7, parentData: data38, parentDataProperty: i7, rootData })) {
+                                                            vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+                                                            errors = vErrors.length;
                                                           }
-                                                          var valid12 = _errs75 === errors;
-                                                          if (!valid12) {
+                                                          var valid13 = _errs75 === errors;
+                                                          if (!valid13) {
                                                             break;
                                                           }
                                                         }
                                                       }
                                                     } else {
-                                                      validate21.errors = [{ instancePath: instancePath + "/verdict/messages", schemaPath: "#/properties/verdict/properties/messages/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                      validate21.errors = [{ instancePath: instancePath + "/verdict/notes", schemaPath: "#/properties/verdict/properties/notes/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
                                                       return false;
                                                     }
                                                   }
@@ -30000,120 +33904,162 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
                                                   var valid9 = true;
                                                 }
                                                 if (valid9) {
-                                                  if (data29.latestExpiry !== void 0) {
-                                                    let data40 = data29.latestExpiry;
-                                                    const _errs77 = errors;
-                                                    if (errors === _errs77) {
-                                                      if (typeof data40 === "string") {
-                                                        if (!pattern6.test(data40)) {
-                                                          validate21.errors = [{ instancePath: instancePath + "/verdict/latestExpiry", schemaPath: "#/properties/verdict/properties/latestExpiry/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' }];
+                                                  if (data29.messages !== void 0) {
+                                                    let data40 = data29.messages;
+                                                    const _errs76 = errors;
+                                                    if (errors === _errs76) {
+                                                      if (Array.isArray(data40)) {
+                                                        if (data40.length > 1e3) {
+                                                          validate21.errors = [{ instancePath: instancePath + "/verdict/messages", schemaPath: "#/properties/verdict/properties/messages/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" }];
                                                           return false;
+                                                        } else {
+                                                          var valid14 = true;
+                                                          const len7 = data40.length;
+                                                          for (let i8 = 0; i8 < len7; i8++) {
+                                                            let data41 = data40[i8];
+                                                            const _errs78 = errors;
+                                                            if (errors === _errs78) {
+                                                              if (typeof data41 === "string") {
+                                                                if (func32(data41) > 4e3) {
+                                                                  validate21.errors = [{ instancePath: instancePath + "/verdict/messages/" + i8, schemaPath: "#/properties/verdict/properties/messages/items/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
+                                                                  return false;
+                                                                }
+                                                              } else {
+                                                                validate21.errors = [{ instancePath: instancePath + "/verdict/messages/" + i8, schemaPath: "#/properties/verdict/properties/messages/items/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
+                                                                return false;
+                                                              }
+                                                            }
+                                                            var valid14 = _errs78 === errors;
+                                                            if (!valid14) {
+                                                              break;
+                                                            }
+                                                          }
                                                         }
                                                       } else {
-                                                        validate21.errors = [{ instancePath: instancePath + "/verdict/latestExpiry", schemaPath: "#/properties/verdict/properties/latestExpiry/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
+                                                        validate21.errors = [{ instancePath: instancePath + "/verdict/messages", schemaPath: "#/properties/verdict/properties/messages/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
                                                         return false;
                                                       }
                                                     }
-                                                    var valid9 = _errs77 === errors;
+                                                    var valid9 = _errs76 === errors;
                                                   } else {
                                                     var valid9 = true;
                                                   }
                                                   if (valid9) {
-                                                    if (data29.runFindings !== void 0) {
-                                                      let data41 = data29.runFindings;
-                                                      const _errs79 = errors;
-                                                      if (errors === _errs79) {
-                                                        if (Array.isArray(data41)) {
-                                                          if (data41.length > 1e3) {
-                                                            validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings", schemaPath: "#/properties/verdict/properties/runFindings/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" }];
+                                                    if (data29.latestExpiry !== void 0) {
+                                                      let data42 = data29.latestExpiry;
+                                                      const _errs80 = errors;
+                                                      if (errors === _errs80) {
+                                                        if (typeof data42 === "string") {
+                                                          if (!pattern6.test(data42)) {
+                                                            validate21.errors = [{ instancePath: instancePath + "/verdict/latestExpiry", schemaPath: "#/properties/verdict/properties/latestExpiry/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"' }];
                                                             return false;
-                                                          } else {
-                                                            var valid13 = true;
-                                                            const len7 = data41.length;
-                                                            for (let i7 = 0; i7 < len7; i7++) {
-                                                              let data42 = data41[i7];
-                                                              const _errs81 = errors;
-                                                              if (errors === _errs81) {
-                                                                if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
-                                                                  let missing6;
-                                                                  if (data42.kind === void 0 && (missing6 = "kind") || data42.level === void 0 && (missing6 = "level") || data42.message === void 0 && (missing6 = "message")) {
-                                                                    validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i7, schemaPath: "#/properties/verdict/properties/runFindings/items/required", keyword: "required", params: { missingProperty: missing6 }, message: "must have required property '" + missing6 + "'" }];
-                                                                    return false;
-                                                                  } else {
-                                                                    const _errs83 = errors;
-                                                                    for (const key6 in data42) {
-                                                                      if (!(key6 === "kind" || key6 === "level" || key6 === "message")) {
-                                                                        validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i7, schemaPath: "#/properties/verdict/properties/runFindings/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" }];
-                                                                        return false;
-                                                                        break;
-                                                                      }
-                                                                    }
-                                                                    if (_errs83 === errors) {
-                                                                      if (data42.kind !== void 0) {
-                                                                        let data43 = data42.kind;
-                                                                        const _errs84 = errors;
-                                                                        if (!(data43 === "input-loosens-policy" || data43 === "paths-match-nothing" || data43 === "scope-incomplete" || data43 === "policy-loosened")) {
-                                                                          validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i7 + "/kind", schemaPath: "#/properties/verdict/properties/runFindings/items/properties/kind/enum", keyword: "enum", params: { allowedValues: schema6.properties.verdict.properties.runFindings.items.properties.kind.enum }, message: "must be equal to one of the allowed values" }];
-                                                                          return false;
-                                                                        }
-                                                                        var valid14 = _errs84 === errors;
-                                                                      } else {
-                                                                        var valid14 = true;
-                                                                      }
-                                                                      if (valid14) {
-                                                                        if (data42.level !== void 0) {
-                                                                          let data44 = data42.level;
-                                                                          const _errs85 = errors;
-                                                                          if (!(data44 === "error" || data44 === "warning")) {
-                                                                            validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i7 + "/level", schemaPath: "#/properties/verdict/properties/runFindings/items/properties/level/enum", keyword: "enum", params: { allowedValues: schema6.properties.verdict.properties.runFindings.items.properties.level.enum }, message: "must be equal to one of the allowed values" }];
-                                                                            return false;
-                                                                          }
-                                                                          var valid14 = _errs85 === errors;
-                                                                        } else {
-                                                                          var valid14 = true;
-                                                                        }
-                                                                        if (valid14) {
-                                                                          if (data42.message !== void 0) {
-                                                                            let data45 = data42.message;
-                                                                            const _errs86 = errors;
-                                                                            if (errors === _errs86) {
-                                                                              if (typeof data45 === "string") {
-                                                                                if (func3(data45) > 4e3) {
-                                                                                  validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i7 + "/message", schemaPath: "#/properties/verdict/properties/runFindings/items/properties/message/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
-                                                                                  return false;
-                                                                                }
-                                                                              } else {
-                                                                                validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i7 + "/message", schemaPath: "#/properties/verdict/properties/runFindings/items/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
-                                                                                return false;
-                                                                              }
-                                                                            }
-                                                                            var valid14 = _errs86 === errors;
-                                                                          } else {
-                                                                            var valid14 = true;
-                                                                          }
-                                                                        }
-                                                                      }
-                                                                    }
-                                                                  }
-                                                                } else {
-                                                                  validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i7, schemaPath: "#/properties/verdict/properties/runFindings/items/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
-                                                                  return false;
-                                                                }
-                                                              }
-                                                              var valid13 = _errs81 === errors;
-                                                              if (!valid13) {
-                                                                break;
-                                                              }
-                                                            }
                                                           }
                                                         } else {
-                                                          validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings", schemaPath: "#/properties/verdict/properties/runFindings/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                          validate21.errors = [{ instancePath: instancePath + "/verdict/latestExpiry", schemaPath: "#/properties/verdict/properties/latestExpiry/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
                                                           return false;
                                                         }
                                                       }
-                                                      var valid9 = _errs79 === errors;
+                                                      var valid9 = _errs80 === errors;
                                                     } else {
                                                       var valid9 = true;
+                                                    }
+                                                    if (valid9) {
+                                                      if (data29.runFindings !== void 0) {
+                                                        let data43 = data29.runFindings;
+                                                        const _errs82 = errors;
+                                                        if (errors === _errs82) {
+                                                          if (Array.isArray(data43)) {
+                                                            if (data43.length > 1e3) {
+                                                              validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings", schemaPath: "#/properties/verdict/properties/runFindings/maxItems", keyword: "maxItems", params: { limit: 1e3 }, message: "must NOT have more than 1000 items" }];
+                                                              return false;
+                                                            } else {
+                                                              var valid15 = true;
+                                                              const len8 = data43.length;
+                                                              for (let i9 = 0; i9 < len8; i9++) {
+                                                                let data44 = data43[i9];
+                                                                const _errs84 = errors;
+                                                                if (errors === _errs84) {
+                                                                  if (data44 && typeof data44 == "object" && !Array.isArray(data44)) {
+                                                                    let missing6;
+                                                                    if (data44.kind === void 0 && (missing6 = "kind") || data44.level === void 0 && (missing6 = "level") || data44.message === void 0 && (missing6 = "message")) {
+                                                                      validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i9, schemaPath: "#/properties/verdict/properties/runFindings/items/required", keyword: "required", params: { missingProperty: missing6 }, message: "must have required property '" + missing6 + "'" }];
+                                                                      return false;
+                                                                    } else {
+                                                                      const _errs86 = errors;
+                                                                      for (const key6 in data44) {
+                                                                        if (!(key6 === "kind" || key6 === "level" || key6 === "message")) {
+                                                                          validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i9, schemaPath: "#/properties/verdict/properties/runFindings/items/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties" }];
+                                                                          return false;
+                                                                          break;
+                                                                        }
+                                                                      }
+                                                                      if (_errs86 === errors) {
+                                                                        if (data44.kind !== void 0) {
+                                                                          let data45 = data44.kind;
+                                                                          const _errs87 = errors;
+                                                                          if (!(data45 === "input-loosens-policy" || data45 === "paths-match-nothing" || data45 === "scope-incomplete" || data45 === "policy-loosened")) {
+                                                                            validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i9 + "/kind", schemaPath: "#/properties/verdict/properties/runFindings/items/properties/kind/enum", keyword: "enum", params: { allowedValues: schema6.properties.verdict.properties.runFindings.items.properties.kind.enum }, message: "must be equal to one of the allowed values" }];
+                                                                            return false;
+                                                                          }
+                                                                          var valid16 = _errs87 === errors;
+                                                                        } else {
+                                                                          var valid16 = true;
+                                                                        }
+                                                                        if (valid16) {
+                                                                          if (data44.level !== void 0) {
+                                                                            let data46 = data44.level;
+                                                                            const _errs88 = errors;
+                                                                            if (!(data46 === "error" || data46 === "warning")) {
+                                                                              validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i9 + "/level", schemaPath: "#/properties/verdict/properties/runFindings/items/properties/level/enum", keyword: "enum", params: { allowedValues: schema6.properties.verdict.properties.runFindings.items.properties.level.enum }, message: "must be equal to one of the allowed values" }];
+                                                                              return false;
+                                                                            }
+                                                                            var valid16 = _errs88 === errors;
+                                                                          } else {
+                                                                            var valid16 = true;
+                                                                          }
+                                                                          if (valid16) {
+                                                                            if (data44.message !== void 0) {
+                                                                              let data47 = data44.message;
+                                                                              const _errs89 = errors;
+                                                                              if (errors === _errs89) {
+                                                                                if (typeof data47 === "string") {
+                                                                                  if (func32(data47) > 4e3) {
+                                                                                    validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i9 + "/message", schemaPath: "#/properties/verdict/properties/runFindings/items/properties/message/maxLength", keyword: "maxLength", params: { limit: 4e3 }, message: "must NOT have more than 4000 characters" }];
+                                                                                    return false;
+                                                                                  }
+                                                                                } else {
+                                                                                  validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i9 + "/message", schemaPath: "#/properties/verdict/properties/runFindings/items/properties/message/type", keyword: "type", params: { type: "string" }, message: "must be string" }];
+                                                                                  return false;
+                                                                                }
+                                                                              }
+                                                                              var valid16 = _errs89 === errors;
+                                                                            } else {
+                                                                              var valid16 = true;
+                                                                            }
+                                                                          }
+                                                                        }
+                                                                      }
+                                                                    }
+                                                                  } else {
+                                                                    validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings/" + i9, schemaPath: "#/properties/verdict/properties/runFindings/items/type", keyword: "type", params: { type: "object" }, message: "must be object" }];
+                                                                    return false;
+                                                                  }
+                                                                }
+                                                                var valid15 = _errs84 === errors;
+                                                                if (!valid15) {
+                                                                  break;
+                                                                }
+                                                              }
+                                                            }
+                                                          } else {
+                                                            validate21.errors = [{ instancePath: instancePath + "/verdict/runFindings", schemaPath: "#/properties/verdict/properties/runFindings/type", keyword: "type", params: { type: "array" }, message: "must be array" }];
+                                                            return false;
+                                                          }
+                                                        }
+                                                        var valid9 = _errs82 === errors;
+                                                      } else {
+                                                        var valid9 = true;
+                                                      }
                                                     }
                                                   }
                                                 }
@@ -30156,7 +34102,7 @@ function validate21(data, { instancePath = "", parentData, parentDataProperty, r
 // src/core/report/publish-bundle.ts
 var PUBLISH_BUNDLE_FILE = "unitgate-publish.json";
 var MAX_BUNDLE_BYTES = 8 * 1024 * 1024;
-var validate2 = validate;
+var validate3 = validate2;
 function createPublishBundle(verdict2, meta) {
   return {
     version: PUBLISH_BUNDLE_VERSION,
@@ -30181,8 +34127,8 @@ function parsePublishBundle(text2, expected) {
   } catch (e) {
     return { ok: false, error: `the bundle is not JSON: ${e.message}` };
   }
-  if (!validate2(doc)) {
-    const first = validate2.errors?.[0];
+  if (!validate3(doc)) {
+    const first = validate3.errors?.[0];
     return {
       ok: false,
       error: `the bundle is malformed at ${first?.instancePath || "/"}: ${first?.message ?? "invalid"}`
@@ -30228,7 +34174,10 @@ function buildTrend(pattern, snapshots) {
         exposure: u?.exposure ?? null,
         level: u?.exposure === null || u === void 0 ? null : u.level,
         systemdVersion: s.systemdVersion,
-        ...u?.error !== void 0 && u.exposure === null ? { error: u.error } : {}
+        ...u?.error !== void 0 && u.exposure === null ? { error: u.error } : {},
+        ...u?.profile !== void 0 ? { profile: u.profile } : {},
+        ...u?.threshold !== void 0 ? { threshold: u.threshold } : {},
+        ...u?.moves !== void 0 && u.moves.length > 0 && u.exposure !== null ? { moves: u.moves } : {}
       };
     });
     return { unitPath, unitId, points };
@@ -30372,144 +34321,8 @@ function renderTrendJson(trend) {
   return JSON.stringify(doc, null, 2) + "\n";
 }
 
-// src/core/policy/match-glob.ts
-var import_posix = __toESM(require_posix());
-var OPTIONS = {
-  dot: true,
-  noextglob: true,
-  nonegate: true,
-  posix: true,
-  strictSlashes: true,
-  debug: true
-  // an invalid regular expression throws instead of silently matching nothing
-};
-function classEnd(glob, open2) {
-  let k = open2 + 1;
-  if (glob[k] === "!" || glob[k] === "^") k++;
-  if (glob[k] === "]") k++;
-  for (; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "]") return k;
-  }
-  return -1;
-}
-function groupEnd(glob, open2) {
-  let depth = 0;
-  for (let k = open2; k < glob.length; k++) {
-    if (glob[k] === "\\") k++;
-    else if (glob[k] === "{") depth++;
-    else if (glob[k] === "}" && --depth === 0) return k;
-  }
-  return -1;
-}
-function hasAlternatives(body) {
-  let depth = 0;
-  for (let k = 0; k < body.length; k++) {
-    if (body[k] === "\\") k++;
-    else if (body[k] === "{") depth++;
-    else if (body[k] === "}") depth--;
-    else if (body[k] === "," && depth === 0) return true;
-  }
-  return false;
-}
-function translate(glob) {
-  let out = "";
-  const groups2 = [];
-  let segmentStart = true;
-  for (let k = 0; k < glob.length; k++) {
-    const c = glob[k];
-    const group = groups2[groups2.length - 1];
-    const startsHere = segmentStart;
-    segmentStart = false;
-    if (c === "\\") {
-      k++;
-      const quoted = glob[k] ?? "\\";
-      if (groups2.length > 0 && (quoted === "{" || quoted === "}"))
-        throw new Error("a literal brace inside {…} is not supported");
-      if (quoted === "\\") throw new Error("a literal backslash is not supported (match it with `?`)");
-      out += `\\${quoted}`;
-    } else if (c === "/") {
-      out += "/";
-      segmentStart = true;
-    } else if (c === "*") {
-      let run2 = 1;
-      while (glob[k + run2] === "*") run2++;
-      const next = glob[k + run2];
-      const endsSegment = next === "/" || next === void 0 || group !== void 0 && (next === "," || k + run2 === group.end);
-      if (run2 === 2 && startsHere && endsSegment) {
-        if (group !== void 0)
-          throw new Error("`**` inside {…} is not supported: write the alternatives out");
-        if (next === "/") {
-          if (!out.endsWith("**/")) out += "**/";
-          k += run2;
-          segmentStart = true;
-          continue;
-        }
-        out += "**/*";
-      } else {
-        out += "*";
-      }
-      k += run2 - 1;
-    } else if (c === "[" && group !== void 0 && !/^[^,{}]*$/.test(glob.slice(k, classEnd(glob, k) + 1 || group.end))) {
-      throw new Error("a `[` inside {…} that does not close a class free of `,{}` is not supported");
-    } else if (c === "[" && classEnd(glob, k) !== -1) {
-      const end = classEnd(glob, k);
-      const body = glob.slice(k + 1, end);
-      if (/[\\"]|\[:/.test(body))
-        throw new Error(`[${body}]: a backslash, a quote or \`[:\` in a class is not supported`);
-      out += `[${body}]`;
-      k = end;
-    } else if (c === "{" && groupEnd(glob, k) !== -1 && hasAlternatives(glob.slice(k + 1, groupEnd(glob, k)))) {
-      groups2.push({ end: groupEnd(glob, k), segmentStart: startsHere });
-      out += "{";
-      segmentStart = startsHere;
-    } else if (group !== void 0 && c === ",") {
-      out += ",";
-      segmentStart = group.segmentStart;
-    } else if (group !== void 0 && k === group.end) {
-      groups2.pop();
-      out += "}";
-    } else if (group !== void 0 && (c === "{" || c === "}")) {
-      throw new Error("a literal brace inside {…} is not supported");
-    } else if (c === "?") {
-      out += "?";
-    } else {
-      out += /[A-Za-z0-9_.@-]/.test(c) ? c : `\\${c}`;
-    }
-  }
-  return out;
-}
-var cache = /* @__PURE__ */ new Map();
-function compile(glob) {
-  let re = cache.get(glob);
-  if (!re) {
-    const rooted = glob.replace(/^(?:\.\/|\/)+/, "");
-    try {
-      if (rooted === "") throw new Error("it names no path");
-      re = import_posix.default.makeRe(translate(rooted), OPTIONS);
-    } catch (e) {
-      re = new Error(`invalid glob "${glob}": ${e instanceof Error ? e.message : String(e)}`);
-    }
-    cache.set(glob, re);
-  }
-  return re;
-}
-function globError(glob) {
-  const re = compile(glob);
-  return re instanceof Error ? re.message : void 0;
-}
-function matchesGlob(glob, subject) {
-  const re = compile(glob);
-  if (re instanceof Error) throw re;
-  return re.test(subject.replace(/^(?:\.\/)+/, ""));
-}
-
-// src/core/policy/policy-types.ts
-var DEFAULT_POLICY_PATH = ".github/unitgate.json";
-var MODE_STRICTNESS = { report: 0, ratchet: 1, enforce: 2 };
-
 // src/core/policy/workflow-inputs.ts
-function applyWorkflowInputs(policy, inputs, fromPullRequest) {
+function applyWorkflowInputs(policy, inputs, fromPullRequest, messages) {
   const findings = [];
   const refuse2 = (message) => {
     findings.push({ kind: "input-loosens-policy", level: "warning", message });
@@ -30532,12 +34345,17 @@ function applyWorkflowInputs(policy, inputs, fromPullRequest) {
       profile.threshold = inputs.threshold;
     }
   }
-  if (inputs.systemdVersion !== void 0 && inputs.systemdVersion !== policy.systemdVersion) {
-    if (fromPullRequest)
-      refuse2(
-        `The workflow input systemd-version: ${inputs.systemdVersion} differs from the policy's ${policy.systemdVersion}; on pull requests the policy's version applies. Set "systemdVersion" in the policy file on the base branch instead.`
+  const version2 = inputs.systemdVersion;
+  if (version2 !== void 0 && fromPullRequest) {
+    if (!policy.systemdVersions.includes(version2)) {
+      policy.systemdVersions = [...policy.systemdVersions, version2].sort((a, b) => a - b);
+      messages?.push(
+        `The workflow input systemd-version: ${version2} adds systemd ${version2} to the releases the policy scores (${policy.systemdVersions.join(", ")}); on pull requests an input may add a release, never replace one. Set "systemdVersions" in the policy file on the base branch to keep it.`
       );
-    else policy.systemdVersion = inputs.systemdVersion;
+    }
+  } else if (version2 !== void 0 && (version2 !== policy.systemdVersion || policy.systemdVersions.length > 1)) {
+    policy.systemdVersion = version2;
+    policy.systemdVersions = [version2];
   }
   return findings;
 }
@@ -30621,202 +34439,6 @@ var scheduler_default = {
   allowedAddressFamilies: ["AF_UNIX", "AF_INET", "AF_INET6"]
 };
 
-// src/core/policy/parse-json-document.ts
-var MAX_DEPTH = 256;
-var IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-var NUMBER = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
-function formatJsonPath(path) {
-  let out = "$";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else out += IDENTIFIER.test(segment) ? `.${segment}` : `[${JSON.stringify(segment)}]`;
-  }
-  return out;
-}
-var JsonSyntaxError = class {
-  constructor(message, offset) {
-    this.message = message;
-    this.offset = offset;
-  }
-  message;
-  offset;
-};
-var Parser = class {
-  constructor(text2) {
-    this.text = text2;
-    for (let k = 0; k < text2.length; k++) if (text2.charCodeAt(k) === 10) this.lineStarts.push(k + 1);
-  }
-  text;
-  i = 0;
-  lineStarts = [0];
-  positions = /* @__PURE__ */ new Map();
-  duplicateKeys = [];
-  position(offset) {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = lo + hi + 1 >> 1;
-      if ((this.lineStarts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - (this.lineStarts[lo] ?? 0) + 1 };
-  }
-  parseDocument() {
-    this.skipWhitespace();
-    if (this.i >= this.text.length) throw new JsonSyntaxError("the file is empty; expected a JSON object", 0);
-    const value = this.parseValue([], 0, this.i);
-    this.skipWhitespace();
-    if (this.i < this.text.length) {
-      throw new JsonSyntaxError("unexpected content after the end of the JSON value", this.i);
-    }
-    return value;
-  }
-  skipWhitespace() {
-    while (this.i < this.text.length) {
-      const c = this.text[this.i];
-      if (c === " " || c === "	" || c === "\n" || c === "\r") this.i++;
-      else break;
-    }
-  }
-  unexpected(expected) {
-    const c = this.text[this.i];
-    if (c === void 0) throw new JsonSyntaxError(`unexpected end of file; expected ${expected}`, this.i);
-    if (c === "/") throw new JsonSyntaxError("comments are not allowed in JSON", this.i);
-    if (c === "'") throw new JsonSyntaxError('strings and keys need double quotes (") in JSON', this.i);
-    const shown = /[\x20-\x7e]/.test(c) ? `'${c}'` : `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`;
-    throw new JsonSyntaxError(`unexpected character ${shown}; expected ${expected}`, this.i);
-  }
-  /** `at` is where the position of this value is recorded (the key of an object member). */
-  parseValue(path, depth, at2) {
-    this.positions.set(formatJsonPath(path), this.position(at2));
-    const c = this.text[this.i];
-    if (c === "{" || c === "[") {
-      if (depth >= MAX_DEPTH) throw new JsonSyntaxError(`nested deeper than ${MAX_DEPTH} levels`, this.i);
-      return c === "{" ? this.parseObject(path, depth + 1) : this.parseArray(path, depth + 1);
-    }
-    if (c === '"') return this.parseString();
-    for (const [word, value] of [
-      ["true", true],
-      ["false", false],
-      ["null", null]
-    ]) {
-      if (this.text.startsWith(word, this.i)) {
-        this.i += word.length;
-        return value;
-      }
-    }
-    NUMBER.lastIndex = this.i;
-    const m = NUMBER.exec(this.text);
-    if (m) {
-      this.i += m[0].length;
-      return Number(m[0]);
-    }
-    return this.unexpected("a value");
-  }
-  parseObject(path, depth) {
-    const object = {};
-    const seen = /* @__PURE__ */ new Set();
-    this.i++;
-    this.skipWhitespace();
-    if (this.text[this.i] === "}") {
-      this.i++;
-      return object;
-    }
-    for (; ; ) {
-      if (this.text[this.i] !== '"') this.unexpected("a key in double quotes");
-      const keyOffset = this.i;
-      const key = this.parseString();
-      const memberPath = [...path, key];
-      if (seen.has(key)) {
-        this.duplicateKeys.push({ path: memberPath, position: this.position(keyOffset) });
-      }
-      seen.add(key);
-      this.skipWhitespace();
-      if (this.text[this.i] !== ":") this.unexpected(`':' after the key "${key}"`);
-      this.i++;
-      this.skipWhitespace();
-      Object.defineProperty(object, key, {
-        value: this.parseValue(memberPath, depth, keyOffset),
-        enumerable: true,
-        writable: true,
-        configurable: true
-      });
-      this.skipWhitespace();
-      if (this.text[this.i] === "}") {
-        this.i++;
-        return object;
-      }
-      if (this.text[this.i] !== ",") this.unexpected("',' or '}'");
-      const comma = this.i;
-      this.i++;
-      this.skipWhitespace();
-      if (this.text[this.i] === "}") throw new JsonSyntaxError("trailing comma before '}'", comma);
-    }
-  }
-  parseArray(path, depth) {
-    const array = [];
-    this.i++;
-    this.skipWhitespace();
-    if (this.text[this.i] === "]") {
-      this.i++;
-      return array;
-    }
-    for (; ; ) {
-      array.push(this.parseValue([...path, array.length], depth, this.i));
-      this.skipWhitespace();
-      if (this.text[this.i] === "]") {
-        this.i++;
-        return array;
-      }
-      if (this.text[this.i] !== ",") this.unexpected("',' or ']'");
-      const comma = this.i;
-      this.i++;
-      this.skipWhitespace();
-      if (this.text[this.i] === "]") throw new JsonSyntaxError("trailing comma before ']'", comma);
-    }
-  }
-  parseString() {
-    const start = this.i;
-    this.i++;
-    for (; ; ) {
-      const c = this.text[this.i];
-      if (c === void 0 || c === "\n" || c === "\r") {
-        throw new JsonSyntaxError("string not closed before the end of the line", start);
-      }
-      if (c === '"') break;
-      if (c === "\\") {
-        const e = this.text[this.i + 1] ?? "";
-        if (e === "u" && /^[0-9a-fA-F]{4}$/.test(this.text.slice(this.i + 2, this.i + 6))) this.i += 6;
-        else if ('"\\/bfnrt'.includes(e) && e !== "") this.i += 2;
-        else throw new JsonSyntaxError(`invalid escape sequence '\\${e}' in string`, this.i);
-        continue;
-      }
-      if (c < " ")
-        throw new JsonSyntaxError(
-          "control character in string; write it as an escape (\\t, \\u0000)",
-          this.i
-        );
-      this.i++;
-    }
-    this.i++;
-    return JSON.parse(this.text.slice(start, this.i));
-  }
-};
-function parseJsonDocument(text2) {
-  const body = text2.startsWith("\uFEFF") ? text2.slice(1) : text2;
-  const parser = new Parser(body);
-  try {
-    const value = parser.parseDocument();
-    return {
-      ok: true,
-      document: { value, positions: parser.positions, duplicateKeys: parser.duplicateKeys }
-    };
-  } catch (e) {
-    if (!(e instanceof JsonSyntaxError)) throw e;
-    return { ok: false, message: e.message, position: parser.position(e.offset) };
-  }
-}
-
 // policies/schema.json
 var schema_default = {
   $schema: "http://json-schema.org/draft-07/schema#",
@@ -30833,7 +34455,18 @@ var schema_default = {
     systemdVersion: {
       enum: [252, 255, 257, 262],
       default: 252,
-      description: "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run."
+      description: "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run. With `systemdVersions`, the primary release: the one reports, the trend and `unitgate suggest` lead with; it must be one of `systemdVersions` (without it, the first of them is)."
+    },
+    systemdVersions: {
+      type: "array",
+      description: "Every systemd release the hosts run (a mixed fleet): the gate scores each unit, at head and at the base commit, as each of these releases does, and a unit fails when it fails on any of them; findings name the releases they hold for. Policy-wide, not per profile. Adding a release tightens the policy, removing one loosens it. Without this key, only `systemdVersion` is scored.",
+      items: {
+        enum: [252, 255, 257, 262],
+        description: "A supported systemd release."
+      },
+      minItems: 1,
+      uniqueItems: true,
+      examples: [[252, 257]]
     },
     mode: {
       enum: ["enforce", "report", "ratchet"],
@@ -31013,7 +34646,8 @@ var schema_default = {
         $ref: "#/definitions/assessorOverride"
       },
       default: {}
-    }
+    },
+    drift: { $ref: "#/definitions/drift" }
   },
   definitions: {
     profile: {
@@ -31212,13 +34846,21 @@ var schema_default = {
           maximum: 3650,
           default: 180,
           description: "Longest allowed time, in days, between the run's date and a note's `expires` date."
+        },
+        expiryWarningDays: {
+          type: "integer",
+          minimum: 0,
+          maximum: 365,
+          default: 14,
+          description: "How many days ahead of a note's `expires` date the action's scheduled runs (`schedule`, `workflow_dispatch`) list it as expiring, in the job summary and in one issue kept up to date (needs `issues: write`). Notes already expired are always listed; 0 lists only those."
         }
       },
       default: {
         owners: [],
         sources: ["pr-body", "unit-file"],
         requiredFields: ["reason", "owner", "expires"],
-        maxExpiryDays: 180
+        maxExpiryDays: 180,
+        expiryWarningDays: 14
       }
     },
     signoffRule: {
@@ -31281,6 +34923,74 @@ var schema_default = {
           description: "Text shown when the assessor does not apply."
         }
       }
+    },
+    drift: {
+      type: "object",
+      description: "What `unitgate drift` fails on when it compares the snapshots of running hosts (`unitgate snapshot`) with what the repository predicts: which kinds of difference fail (the rest are warnings), and which host-only drop-ins are accepted. Read from the policy at the compared ref (or `--policy`). A file that could not be read on a host always fails: what cannot be seen is never clean.",
+      additionalProperties: false,
+      properties: {
+        fail: {
+          type: "array",
+          description: "Kinds of difference that fail the run (exit 1); every other kind is reported as a warning. `exposure-increase`: the host's exposure is above the repository's prediction; `exposure-decrease`: below it; `row-worse`: an assessor row is worse on the host; `host-only-file`: a unit file or drop-in the host has and the repository does not (unless `allowHostDropIns` accepts it); `changed-file`: a file both have, with other content; `missing-file`: a file of the repository's unit the host does not have; `unreadable-file`: a file or directory the snapshot could not read (always fails, listed or not); `unit-error`: the unit did not load or score on the host (masked, not found, refused); `version-difference`: the host's systemd is not the policy's `systemdVersion`; `unknown-unit`: a unit of the host the repository does not define; `engine-disagreement`: the real systemd-analyze scored the unit otherwise than unitgate (`unitgate snapshot --ask-systemd`).",
+          items: {
+            enum: [
+              "exposure-increase",
+              "exposure-decrease",
+              "row-worse",
+              "host-only-file",
+              "changed-file",
+              "missing-file",
+              "unreadable-file",
+              "unit-error",
+              "version-difference",
+              "unknown-unit",
+              "engine-disagreement"
+            ],
+            description: "A kind of drift."
+          },
+          uniqueItems: true,
+          default: ["exposure-increase", "host-only-file", "changed-file", "unreadable-file", "unit-error"]
+        },
+        allowHostDropIns: {
+          type: "array",
+          description: "Host-only drop-ins accepted on purpose (a package's own drop-in, a site setting), each with the reason. An accepted drop-in is listed as allowed, not as drift; its effect on the exposure is still compared. An entry whose `expires` date has passed accepts nothing.",
+          items: {
+            $ref: "#/definitions/hostDropInAllowance"
+          },
+          default: []
+        }
+      }
+    },
+    hostDropInAllowance: {
+      type: "object",
+      description: "A host-only drop-in that is accepted, and why.",
+      additionalProperties: false,
+      required: ["match", "reason"],
+      properties: {
+        match: {
+          type: "string",
+          minLength: 1,
+          description: "A glob over the drop-in's path on the host (`*` stays within one directory, `**` spans several).",
+          examples: ["/etc/systemd/system/*.service.d/50-site.conf"]
+        },
+        reason: {
+          type: "string",
+          minLength: 1,
+          description: "Why the drop-in is accepted; shown in the report."
+        },
+        owner: {
+          type: "string",
+          pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$",
+          description: "Who answers for it: a GitHub user (`@alice`) or team (`@org/team`).",
+          examples: ["@acme/ops"]
+        },
+        expires: {
+          type: "string",
+          pattern: "^\\d{4}-\\d{2}-\\d{2}$",
+          description: "The last day it is accepted (YYYY-MM-DD).",
+          examples: ["2026-06-30"]
+        }
+      }
     }
   }
 };
@@ -31325,34 +35035,252 @@ function inheritLists(own, parent = {}) {
 }
 
 // src/core/policy/policy-validator.generated.ts
-var validate3 = validate12;
-var schema132 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/unitgate/unitgate/blob/main/policies/schema.json", "title": "unitgate policy", "description": "The policy file of unitgate (`.github/unitgate.json`): which hardening profile each systemd unit must follow, what counts as a regression, which deviations may be accepted and who must approve changes to sensitive directives. Every key is optional; a missing policy file means the built-in defaults.", "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string", "description": "The schema this file follows, for editors: `https://github.com/unitgate/unitgate/blob/main/policies/schema.json`. Ignored by unitgate." }, "systemdVersion": { "enum": [252, 255, 257, 262], "default": 252, "description": "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run." }, "mode": { "enum": ["enforce", "report", "ratchet"], "default": "enforce", "description": "`enforce`: every violation without an accepted deviation note fails the check. `report`: violations are reported (annotations, comment, summary) but the check never fails. `ratchet`: only what the pull request makes worse fails (regressions, and violations the base commit did not have); existing violations are reported." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for profiles that set no `threshold` along their `extends` chain: `baseline` and the profiles built on it. On the 0.0 (best) to 10.0 (worst) scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth. The default, 9.6, lets a unit without any hardening pass (systemd 252 rates a bare root service 9.6), so only regressions fail it. The built-in `api-service`, `worker` and `scheduler` profiles have their own thresholds.", "examples": [3.5], "default": 9.6 }, "defaultProfile": { "type": "string", "minLength": 1, "default": "baseline", "description": "The profile for units that neither a `# unitgate: profile=NAME` comment nor an entry of `units` assigns. A built-in profile name or a key of `profiles`." }, "profiles": { "type": "object", "description": "Hardening profiles by name, in addition to the built-in `baseline`, `api-service`, `worker` and `scheduler`. A profile named like a built-in one changes that built-in profile.", "propertyNames": { "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$", "description": "A profile name: letters, digits, `.`, `_` and `-`, starting with a letter or digit.", "examples": ["api-internal"] }, "additionalProperties": { "$ref": "#/definitions/profile" }, "default": {} }, "units": { "type": "array", "description": "Assigns profiles to units by glob, first match wins. A `# unitgate: profile=NAME` comment in the unit file or a drop-in takes precedence over this list.", "items": { "$ref": "#/definitions/unitAssignment" }, "default": [] }, "exclude": { "type": "array", "description": "Units the gate does not score, each with the reason why (shown in the report).", "items": { "$ref": "#/definitions/exclusion" }, "default": [] }, "regression": { "$ref": "#/definitions/regression" }, "deviations": { "$ref": "#/definitions/deviations" }, "signoff": { "type": "array", "description": "Owner sign-off rules: a change to one of the listed directives passes only with an approving review from one of the listed users or teams.", "items": { "$ref": "#/definitions/signoffRule" }, "default": [] }, "unitTypes": { "type": "array", "description": "Unit file name suffixes the gate scores.", "items": { "enum": [".service", ".socket", ".mount", ".swap", ".timer", ".path", ".slice", ".scope", ".target", ".device", ".automount"], "description": "A unit type suffix, with its dot." }, "minItems": 1, "uniqueItems": true, "default": [".service"] }, "assessorOverrides": { "type": "object", "description": "Changes to assessor weights, ranges and texts in the format of systemd's `systemd-analyze security --security-policy=FILE`, keyed by the assessor's JSON field name (the `json_field` of `--json` output). A weight of 0 turns an assessor off.", "propertyNames": { "description": "An assessor's JSON field name, as in the `json_field` of `--json` output.", "enum": ["UserOrDynamicUser", "SupplementaryGroups", "PrivateDevices", "PrivateMounts", "PrivateNetwork", "PrivateTmp", "PrivateUsers", "ProtectControlGroups", "ProtectKernelModules", "ProtectKernelTunables", "ProtectKernelLogs", "ProtectClock", "ProtectHome", "ProtectHostname", "ProtectSystem", "RootDirectoryOrRootImage", "LockPersonality", "MemoryDenyWriteExecute", "NoNewPrivileges", "CapabilityBoundingSet_CAP_SYS_ADMIN", "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP", "CapabilityBoundingSet_CAP_SYS_PTRACE", "CapabilityBoundingSet_CAP_SYS_TIME", "CapabilityBoundingSet_CAP_NET_ADMIN", "CapabilityBoundingSet_CAP_SYS_RAWIO", "CapabilityBoundingSet_CAP_SYS_MODULE", "CapabilityBoundingSet_CAP_AUDIT", "CapabilityBoundingSet_CAP_SYSLOG", "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE", "CapabilityBoundingSet_CAP_MKNOD", "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP", "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER", "CapabilityBoundingSet_CAP_KILL", "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)", "CapabilityBoundingSet_CAP_SYS_BOOT", "CapabilityBoundingSet_CAP_MAC", "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE", "CapabilityBoundingSet_CAP_IPC_LOCK", "CapabilityBoundingSet_CAP_SYS_CHROOT", "CapabilityBoundingSet_CAP_BLOCK_SUSPEND", "CapabilityBoundingSet_CAP_WAKE_ALARM", "CapabilityBoundingSet_CAP_LEASE", "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG", "CapabilityBoundingSet_CAP_SYS_PACCT", "CapabilityBoundingSet_CAP_BPF", "UMask", "KeyringMode", "ProtectProc", "ProcSubset", "NotifyAccess", "RemoveIPC", "Delegate", "RestrictRealtime", "RestrictSUIDSGID", "RestrictNamespaces_user", "RestrictNamespaces_mnt", "RestrictNamespaces_ipc", "RestrictNamespaces_pid", "RestrictNamespaces_cgroup", "RestrictNamespaces_net", "RestrictNamespaces_uts", "RestrictAddressFamilies_AF_INET_INET6", "RestrictAddressFamilies_AF_UNIX", "RestrictAddressFamilies_AF_NETLINK", "RestrictAddressFamilies_AF_PACKET", "RestrictAddressFamilies_OTHER", "SystemCallArchitectures", "SystemCallFilter_swap", "SystemCallFilter_obsolete", "SystemCallFilter_clock", "SystemCallFilter_cpu_emulation", "SystemCallFilter_debug", "SystemCallFilter_mount", "SystemCallFilter_module", "SystemCallFilter_raw_io", "SystemCallFilter_reboot", "SystemCallFilter_privileged", "SystemCallFilter_resources", "IPAddressDeny", "DeviceAllow", "AmbientCapabilities"] }, "additionalProperties": { "$ref": "#/definitions/assessorOverride" }, "default": {} } }, "definitions": { "profile": { "type": "object", "description": "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.", "additionalProperties": false, "properties": { "extends": { "type": "string", "minLength": 1, "description": "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)." }, "description": { "type": "string", "description": "What kind of unit the profile is for; shown in reports." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.", "examples": [3.5] }, "requiredDirectives": { "type": "array", "description": "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.", "items": { "type": "string", "pattern": "^[A-Za-z]+=.*$", "description": "A `Directive=value` line.", "examples": ["ProtectSystem=strict"] }, "uniqueItems": true }, "removeDirectives": { "type": "array", "description": "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.", "items": { "type": "string", "pattern": "^[A-Za-z]+$", "description": "A directive name, without `=`.", "examples": ["MemoryDenyWriteExecute"] }, "uniqueItems": true }, "allowedCapabilities": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "capabilities", "description": "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.", "items": { "type": "string", "pattern": "^CAP_[A-Z_]+$", "description": "A capability name as in capabilities(7).", "examples": ["CAP_NET_BIND_SERVICE"] }, "uniqueItems": true }, "allowedAddressFamilies": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "addressFamilies", "description": "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.", "items": { "type": "string", "pattern": "^AF_[A-Za-z0-9]+$", "description": "An address family name as in address_families(7).", "examples": ["AF_UNIX"] }, "uniqueItems": true }, "forbiddenDirectives": { "type": "array", "x-unitgate-list": "deny", "description": "Directives the unit must not set, e.g. `PrivateNetwork` for a service that needs the network, or `NoNewPrivileges=no`. A bare name forbids any value; `Directive=value` forbids that value (booleans compared as booleans: `no` also matches `false`, `0`, `off`). Checked against the line systemd applies last among the unit's files and drop-ins: a line systemd ignores (an invalid value, an empty boolean) does not count, an empty assignment of another directive resets it. The finding names the line to remove; no drop-in line can unset a boolean. Absent: not checked.", "items": { "type": "string", "pattern": "^[A-Za-z]+(=.*)?$", "description": "A directive name, or a `Directive=value` line.", "examples": ["PrivateNetwork", "NoNewPrivileges=no"] }, "uniqueItems": true }, "owners": { "type": "array", "description": "Who may approve deviation notes for units with this profile, in addition to `deviations.owners`: GitHub users (`@alice`) or teams (`@org/team`). Inherited from the parent profile unless set. A change of a unit's profile is approved by the owners of the profile it had at the base commit.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true } } }, "unitAssignment": { "type": "object", "description": "Assigns a profile to the units a glob matches.", "additionalProperties": false, "required": ["match", "profile"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.", "examples": ["deploy/api/**"] }, "profile": { "type": "string", "minLength": 1, "description": "The profile name (built-in or from `profiles`)." } } }, "exclusion": { "type": "object", "description": "A unit, or units, the gate does not score.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over repository paths and unit names, as in `units`.", "examples": ["vendor/**"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the unit is not scored; shown in the report." } } }, "regression": { "type": "object", "description": "What counts as a regression compared with the base commit of the pull request.", "additionalProperties": false, "properties": { "exposure": { "type": "boolean", "default": true, "description": "Fail when a unit's overall exposure rises." }, "rows": { "type": "boolean", "default": true, "description": "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)." } }, "default": { "exposure": true, "rows": true } }, "deviations": { "type": "object", "description": "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.", "additionalProperties": false, "properties": { "owners": { "type": "array", "description": "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true, "default": [] }, "sources": { "type": "array", "description": "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.", "items": { "enum": ["pr-body", "unit-file"], "description": "A place deviation notes are read from." }, "uniqueItems": true, "default": ["pr-body", "unit-file"] }, "requiredFields": { "type": "array", "description": "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.", "items": { "enum": ["reason", "owner", "expires", "ticket", "check"], "description": "A deviation note field." }, "uniqueItems": true, "default": ["reason", "owner", "expires"] }, "maxExpiryDays": { "type": "integer", "minimum": 1, "maximum": 3650, "default": 180, "description": "Longest allowed time, in days, between the run's date and a note's `expires` date." } }, "default": { "owners": [], "sources": ["pr-body", "unit-file"], "requiredFields": ["reason", "owner", "expires"], "maxExpiryDays": 180 } }, "signoffRule": { "type": "object", "description": "Directives whose changes need an approving review from a listed owner.", "additionalProperties": false, "required": ["directives", "approvers"], "properties": { "directives": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).", "items": { "type": "string", "pattern": "^[A-Za-z]+=?$", "description": "A directive name (a trailing `=` is allowed).", "examples": ["SystemCallFilter"] } }, "approvers": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts. The same rules as for deviation notes apply: the reviewer's latest review approves the current head commit, and the reviewer is neither the pull request's author nor the author or committer of the head commit. A deviation note never replaces sign-off.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@platform/runtime-owners"] } } } }, "assessorOverride": { "type": "object", "description": "One assessor's changes, as in systemd's `--security-policy` file.", "additionalProperties": false, "properties": { "weight": { "type": "integer", "minimum": 0, "description": "The assessor's weight in the exposure sum; 0 makes the row N/A." }, "range": { "type": "integer", "minimum": 1, "description": "The highest badness the assessor can report; its badness is divided by this." }, "description_good": { "type": "string", "description": "Text shown when the setting is good." }, "description_bad": { "type": "string", "description": "Text shown when the setting is bad." }, "description_na": { "type": "string", "description": "Text shown when the assessor does not apply." } } } } };
+var validate4 = validate122;
+var schema133 = { "$schema": "http://json-schema.org/draft-07/schema#", "$id": "https://github.com/unitgate/unitgate/blob/main/policies/schema.json", "title": "unitgate policy", "description": "The policy file of unitgate (`.github/unitgate.json`): which hardening profile each systemd unit must follow, what counts as a regression, which deviations may be accepted and who must approve changes to sensitive directives. Every key is optional; a missing policy file means the built-in defaults.", "type": "object", "additionalProperties": false, "properties": { "$schema": { "type": "string", "description": "The schema this file follows, for editors: `https://github.com/unitgate/unitgate/blob/main/policies/schema.json`. Ignored by unitgate." }, "systemdVersion": { "enum": [252, 255, 257, 262], "default": 252, "description": "The systemd release whose `systemd-analyze security --offline=true` scoring is reproduced: syscall groups, known directives and scores differ between releases. Use the release your hosts run. With `systemdVersions`, the primary release: the one reports, the trend and `unitgate suggest` lead with; it must be one of `systemdVersions` (without it, the first of them is)." }, "systemdVersions": { "type": "array", "description": "Every systemd release the hosts run (a mixed fleet): the gate scores each unit, at head and at the base commit, as each of these releases does, and a unit fails when it fails on any of them; findings name the releases they hold for. Policy-wide, not per profile. Adding a release tightens the policy, removing one loosens it. Without this key, only `systemdVersion` is scored.", "items": { "enum": [252, 255, 257, 262], "description": "A supported systemd release." }, "minItems": 1, "uniqueItems": true, "examples": [[252, 257]] }, "mode": { "enum": ["enforce", "report", "ratchet"], "default": "enforce", "description": "`enforce`: every violation without an accepted deviation note fails the check. `report`: violations are reported (annotations, comment, summary) but the check never fails. `ratchet`: only what the pull request makes worse fails (regressions, and violations the base commit did not have); existing violations are reported." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for profiles that set no `threshold` along their `extends` chain: `baseline` and the profiles built on it. On the 0.0 (best) to 10.0 (worst) scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth. The default, 9.6, lets a unit without any hardening pass (systemd 252 rates a bare root service 9.6), so only regressions fail it. The built-in `api-service`, `worker` and `scheduler` profiles have their own thresholds.", "examples": [3.5], "default": 9.6 }, "defaultProfile": { "type": "string", "minLength": 1, "default": "baseline", "description": "The profile for units that neither a `# unitgate: profile=NAME` comment nor an entry of `units` assigns. A built-in profile name or a key of `profiles`." }, "profiles": { "type": "object", "description": "Hardening profiles by name, in addition to the built-in `baseline`, `api-service`, `worker` and `scheduler`. A profile named like a built-in one changes that built-in profile.", "propertyNames": { "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$", "description": "A profile name: letters, digits, `.`, `_` and `-`, starting with a letter or digit.", "examples": ["api-internal"] }, "additionalProperties": { "$ref": "#/definitions/profile" }, "default": {} }, "units": { "type": "array", "description": "Assigns profiles to units by glob, first match wins. A `# unitgate: profile=NAME` comment in the unit file or a drop-in takes precedence over this list.", "items": { "$ref": "#/definitions/unitAssignment" }, "default": [] }, "exclude": { "type": "array", "description": "Units the gate does not score, each with the reason why (shown in the report).", "items": { "$ref": "#/definitions/exclusion" }, "default": [] }, "regression": { "$ref": "#/definitions/regression" }, "deviations": { "$ref": "#/definitions/deviations" }, "signoff": { "type": "array", "description": "Owner sign-off rules: a change to one of the listed directives passes only with an approving review from one of the listed users or teams.", "items": { "$ref": "#/definitions/signoffRule" }, "default": [] }, "unitTypes": { "type": "array", "description": "Unit file name suffixes the gate scores.", "items": { "enum": [".service", ".socket", ".mount", ".swap", ".timer", ".path", ".slice", ".scope", ".target", ".device", ".automount"], "description": "A unit type suffix, with its dot." }, "minItems": 1, "uniqueItems": true, "default": [".service"] }, "assessorOverrides": { "type": "object", "description": "Changes to assessor weights, ranges and texts in the format of systemd's `systemd-analyze security --security-policy=FILE`, keyed by the assessor's JSON field name (the `json_field` of `--json` output). A weight of 0 turns an assessor off.", "propertyNames": { "description": "An assessor's JSON field name, as in the `json_field` of `--json` output.", "enum": ["UserOrDynamicUser", "SupplementaryGroups", "PrivateDevices", "PrivateMounts", "PrivateNetwork", "PrivateTmp", "PrivateUsers", "ProtectControlGroups", "ProtectKernelModules", "ProtectKernelTunables", "ProtectKernelLogs", "ProtectClock", "ProtectHome", "ProtectHostname", "ProtectSystem", "RootDirectoryOrRootImage", "LockPersonality", "MemoryDenyWriteExecute", "NoNewPrivileges", "CapabilityBoundingSet_CAP_SYS_ADMIN", "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP", "CapabilityBoundingSet_CAP_SYS_PTRACE", "CapabilityBoundingSet_CAP_SYS_TIME", "CapabilityBoundingSet_CAP_NET_ADMIN", "CapabilityBoundingSet_CAP_SYS_RAWIO", "CapabilityBoundingSet_CAP_SYS_MODULE", "CapabilityBoundingSet_CAP_AUDIT", "CapabilityBoundingSet_CAP_SYSLOG", "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE", "CapabilityBoundingSet_CAP_MKNOD", "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP", "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER", "CapabilityBoundingSet_CAP_KILL", "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)", "CapabilityBoundingSet_CAP_SYS_BOOT", "CapabilityBoundingSet_CAP_MAC", "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE", "CapabilityBoundingSet_CAP_IPC_LOCK", "CapabilityBoundingSet_CAP_SYS_CHROOT", "CapabilityBoundingSet_CAP_BLOCK_SUSPEND", "CapabilityBoundingSet_CAP_WAKE_ALARM", "CapabilityBoundingSet_CAP_LEASE", "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG", "CapabilityBoundingSet_CAP_SYS_PACCT", "CapabilityBoundingSet_CAP_BPF", "UMask", "KeyringMode", "ProtectProc", "ProcSubset", "NotifyAccess", "RemoveIPC", "Delegate", "RestrictRealtime", "RestrictSUIDSGID", "RestrictNamespaces_user", "RestrictNamespaces_mnt", "RestrictNamespaces_ipc", "RestrictNamespaces_pid", "RestrictNamespaces_cgroup", "RestrictNamespaces_net", "RestrictNamespaces_uts", "RestrictAddressFamilies_AF_INET_INET6", "RestrictAddressFamilies_AF_UNIX", "RestrictAddressFamilies_AF_NETLINK", "RestrictAddressFamilies_AF_PACKET", "RestrictAddressFamilies_OTHER", "SystemCallArchitectures", "SystemCallFilter_swap", "SystemCallFilter_obsolete", "SystemCallFilter_clock", "SystemCallFilter_cpu_emulation", "SystemCallFilter_debug", "SystemCallFilter_mount", "SystemCallFilter_module", "SystemCallFilter_raw_io", "SystemCallFilter_reboot", "SystemCallFilter_privileged", "SystemCallFilter_resources", "IPAddressDeny", "DeviceAllow", "AmbientCapabilities"] }, "additionalProperties": { "$ref": "#/definitions/assessorOverride" }, "default": {} }, "drift": { "$ref": "#/definitions/drift" } }, "definitions": { "profile": { "type": "object", "description": "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.", "additionalProperties": false, "properties": { "extends": { "type": "string", "minLength": 1, "description": "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)." }, "description": { "type": "string", "description": "What kind of unit the profile is for; shown in reports." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.", "examples": [3.5] }, "requiredDirectives": { "type": "array", "description": "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.", "items": { "type": "string", "pattern": "^[A-Za-z]+=.*$", "description": "A `Directive=value` line.", "examples": ["ProtectSystem=strict"] }, "uniqueItems": true }, "removeDirectives": { "type": "array", "description": "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.", "items": { "type": "string", "pattern": "^[A-Za-z]+$", "description": "A directive name, without `=`.", "examples": ["MemoryDenyWriteExecute"] }, "uniqueItems": true }, "allowedCapabilities": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "capabilities", "description": "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.", "items": { "type": "string", "pattern": "^CAP_[A-Z_]+$", "description": "A capability name as in capabilities(7).", "examples": ["CAP_NET_BIND_SERVICE"] }, "uniqueItems": true }, "allowedAddressFamilies": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "addressFamilies", "description": "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.", "items": { "type": "string", "pattern": "^AF_[A-Za-z0-9]+$", "description": "An address family name as in address_families(7).", "examples": ["AF_UNIX"] }, "uniqueItems": true }, "forbiddenDirectives": { "type": "array", "x-unitgate-list": "deny", "description": "Directives the unit must not set, e.g. `PrivateNetwork` for a service that needs the network, or `NoNewPrivileges=no`. A bare name forbids any value; `Directive=value` forbids that value (booleans compared as booleans: `no` also matches `false`, `0`, `off`). Checked against the line systemd applies last among the unit's files and drop-ins: a line systemd ignores (an invalid value, an empty boolean) does not count, an empty assignment of another directive resets it. The finding names the line to remove; no drop-in line can unset a boolean. Absent: not checked.", "items": { "type": "string", "pattern": "^[A-Za-z]+(=.*)?$", "description": "A directive name, or a `Directive=value` line.", "examples": ["PrivateNetwork", "NoNewPrivileges=no"] }, "uniqueItems": true }, "owners": { "type": "array", "description": "Who may approve deviation notes for units with this profile, in addition to `deviations.owners`: GitHub users (`@alice`) or teams (`@org/team`). Inherited from the parent profile unless set. A change of a unit's profile is approved by the owners of the profile it had at the base commit.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true } } }, "unitAssignment": { "type": "object", "description": "Assigns a profile to the units a glob matches.", "additionalProperties": false, "required": ["match", "profile"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.", "examples": ["deploy/api/**"] }, "profile": { "type": "string", "minLength": 1, "description": "The profile name (built-in or from `profiles`)." } } }, "exclusion": { "type": "object", "description": "A unit, or units, the gate does not score.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over repository paths and unit names, as in `units`.", "examples": ["vendor/**"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the unit is not scored; shown in the report." } } }, "regression": { "type": "object", "description": "What counts as a regression compared with the base commit of the pull request.", "additionalProperties": false, "properties": { "exposure": { "type": "boolean", "default": true, "description": "Fail when a unit's overall exposure rises." }, "rows": { "type": "boolean", "default": true, "description": "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)." } }, "default": { "exposure": true, "rows": true } }, "deviations": { "type": "object", "description": "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.", "additionalProperties": false, "properties": { "owners": { "type": "array", "description": "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true, "default": [] }, "sources": { "type": "array", "description": "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.", "items": { "enum": ["pr-body", "unit-file"], "description": "A place deviation notes are read from." }, "uniqueItems": true, "default": ["pr-body", "unit-file"] }, "requiredFields": { "type": "array", "description": "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.", "items": { "enum": ["reason", "owner", "expires", "ticket", "check"], "description": "A deviation note field." }, "uniqueItems": true, "default": ["reason", "owner", "expires"] }, "maxExpiryDays": { "type": "integer", "minimum": 1, "maximum": 3650, "default": 180, "description": "Longest allowed time, in days, between the run's date and a note's `expires` date." }, "expiryWarningDays": { "type": "integer", "minimum": 0, "maximum": 365, "default": 14, "description": "How many days ahead of a note's `expires` date the action's scheduled runs (`schedule`, `workflow_dispatch`) list it as expiring, in the job summary and in one issue kept up to date (needs `issues: write`). Notes already expired are always listed; 0 lists only those." } }, "default": { "owners": [], "sources": ["pr-body", "unit-file"], "requiredFields": ["reason", "owner", "expires"], "maxExpiryDays": 180, "expiryWarningDays": 14 } }, "signoffRule": { "type": "object", "description": "Directives whose changes need an approving review from a listed owner.", "additionalProperties": false, "required": ["directives", "approvers"], "properties": { "directives": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).", "items": { "type": "string", "pattern": "^[A-Za-z]+=?$", "description": "A directive name (a trailing `=` is allowed).", "examples": ["SystemCallFilter"] } }, "approvers": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts. The same rules as for deviation notes apply: the reviewer's latest review approves the current head commit, and the reviewer is neither the pull request's author nor the author or committer of the head commit. A deviation note never replaces sign-off.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@platform/runtime-owners"] } } } }, "assessorOverride": { "type": "object", "description": "One assessor's changes, as in systemd's `--security-policy` file.", "additionalProperties": false, "properties": { "weight": { "type": "integer", "minimum": 0, "description": "The assessor's weight in the exposure sum; 0 makes the row N/A." }, "range": { "type": "integer", "minimum": 1, "description": "The highest badness the assessor can report; its badness is divided by this." }, "description_good": { "type": "string", "description": "Text shown when the setting is good." }, "description_bad": { "type": "string", "description": "Text shown when the setting is bad." }, "description_na": { "type": "string", "description": "Text shown when the assessor does not apply." } } }, "drift": { "type": "object", "description": "What `unitgate drift` fails on when it compares the snapshots of running hosts (`unitgate snapshot`) with what the repository predicts: which kinds of difference fail (the rest are warnings), and which host-only drop-ins are accepted. Read from the policy at the compared ref (or `--policy`). A file that could not be read on a host always fails: what cannot be seen is never clean.", "additionalProperties": false, "properties": { "fail": { "type": "array", "description": "Kinds of difference that fail the run (exit 1); every other kind is reported as a warning. `exposure-increase`: the host's exposure is above the repository's prediction; `exposure-decrease`: below it; `row-worse`: an assessor row is worse on the host; `host-only-file`: a unit file or drop-in the host has and the repository does not (unless `allowHostDropIns` accepts it); `changed-file`: a file both have, with other content; `missing-file`: a file of the repository's unit the host does not have; `unreadable-file`: a file or directory the snapshot could not read (always fails, listed or not); `unit-error`: the unit did not load or score on the host (masked, not found, refused); `version-difference`: the host's systemd is not the policy's `systemdVersion`; `unknown-unit`: a unit of the host the repository does not define; `engine-disagreement`: the real systemd-analyze scored the unit otherwise than unitgate (`unitgate snapshot --ask-systemd`).", "items": { "enum": ["exposure-increase", "exposure-decrease", "row-worse", "host-only-file", "changed-file", "missing-file", "unreadable-file", "unit-error", "version-difference", "unknown-unit", "engine-disagreement"], "description": "A kind of drift." }, "uniqueItems": true, "default": ["exposure-increase", "host-only-file", "changed-file", "unreadable-file", "unit-error"] }, "allowHostDropIns": { "type": "array", "description": "Host-only drop-ins accepted on purpose (a package's own drop-in, a site setting), each with the reason. An accepted drop-in is listed as allowed, not as drift; its effect on the exposure is still compared. An entry whose `expires` date has passed accepts nothing.", "items": { "$ref": "#/definitions/hostDropInAllowance" }, "default": [] } } }, "hostDropInAllowance": { "type": "object", "description": "A host-only drop-in that is accepted, and why.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over the drop-in's path on the host (`*` stays within one directory, `**` spans several).", "examples": ["/etc/systemd/system/*.service.d/50-site.conf"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the drop-in is accepted; shown in the report." }, "owner": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "Who answers for it: a GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/ops"] }, "expires": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "description": "The last day it is accepted (YYYY-MM-DD).", "examples": ["2026-06-30"] } } } } };
 var schema14 = { "type": "object", "description": "A hardening profile: the exposure a unit may reach and the directives and privileges it must or may have.", "additionalProperties": false, "properties": { "extends": { "type": "string", "minLength": 1, "description": "The profile this one starts from (built-in or from `profiles`). Its threshold, directives and allow-lists apply unless this profile sets its own; `requiredDirectives` are added to the parent's, replacing the parent's lines for the same directive. Without `extends`, a profile starts from `baseline` (or, when it is named like a built-in profile, from that profile)." }, "description": { "type": "string", "description": "What kind of unit the profile is for; shown in reports." }, "threshold": { "type": "number", "minimum": 0, "maximum": 10, "description": "Highest allowed exposure for units with this profile, on the 0.0–10.0 scale `systemd-analyze security` prints; a unit fails when its exposure is greater. Rounded to the nearest tenth.", "examples": [3.5] }, "requiredDirectives": { "type": "array", "description": "Directives the unit must set, as `Directive=value` lines the way they are written in a unit file, e.g. `NoNewPrivileges=yes`, `ProtectSystem=strict`.", "items": { "type": "string", "pattern": "^[A-Za-z]+=.*$", "description": "A `Directive=value` line.", "examples": ["ProtectSystem=strict"] }, "uniqueItems": true }, "removeDirectives": { "type": "array", "description": "Names of directives to drop from the parent profile's `requiredDirectives`, e.g. `MemoryDenyWriteExecute` for a runtime with a JIT compiler.", "items": { "type": "string", "pattern": "^[A-Za-z]+$", "description": "A directive name, without `=`.", "examples": ["MemoryDenyWriteExecute"] }, "uniqueItems": true }, "allowedCapabilities": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "capabilities", "description": "Capabilities the unit may keep in its bounding and ambient sets (`CapabilityBoundingSet=`, `AmbientCapabilities=`). An empty list requires both sets to be empty. Absent: not checked.", "items": { "type": "string", "pattern": "^CAP_[A-Z_]+$", "description": "A capability name as in capabilities(7).", "examples": ["CAP_NET_BIND_SERVICE"] }, "uniqueItems": true }, "allowedAddressFamilies": { "type": "array", "x-unitgate-list": "allow", "x-unitgate-names": "addressFamilies", "description": "Socket address families the unit may use: the unit must restrict `RestrictAddressFamilies=` to these (or fewer). Absent: not checked.", "items": { "type": "string", "pattern": "^AF_[A-Za-z0-9]+$", "description": "An address family name as in address_families(7).", "examples": ["AF_UNIX"] }, "uniqueItems": true }, "forbiddenDirectives": { "type": "array", "x-unitgate-list": "deny", "description": "Directives the unit must not set, e.g. `PrivateNetwork` for a service that needs the network, or `NoNewPrivileges=no`. A bare name forbids any value; `Directive=value` forbids that value (booleans compared as booleans: `no` also matches `false`, `0`, `off`). Checked against the line systemd applies last among the unit's files and drop-ins: a line systemd ignores (an invalid value, an empty boolean) does not count, an empty assignment of another directive resets it. The finding names the line to remove; no drop-in line can unset a boolean. Absent: not checked.", "items": { "type": "string", "pattern": "^[A-Za-z]+(=.*)?$", "description": "A directive name, or a `Directive=value` line.", "examples": ["PrivateNetwork", "NoNewPrivileges=no"] }, "uniqueItems": true }, "owners": { "type": "array", "description": "Who may approve deviation notes for units with this profile, in addition to `deviations.owners`: GitHub users (`@alice`) or teams (`@org/team`). Inherited from the parent profile unless set. A change of a unit's profile is approved by the owners of the profile it had at the base commit.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true } } };
-var schema15 = { "type": "object", "description": "Assigns a profile to the units a glob matches.", "additionalProperties": false, "required": ["match", "profile"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.", "examples": ["deploy/api/**"] }, "profile": { "type": "string", "minLength": 1, "description": "The profile name (built-in or from `profiles`)." } } };
+var schema152 = { "type": "object", "description": "Assigns a profile to the units a glob matches.", "additionalProperties": false, "required": ["match", "profile"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob matched against the unit file's repository path and against the unit name: `*` and `?` within one path segment, `**` across segments, `[abc]`/`[!abc]` character classes, `{a,b}` alternatives. E.g. `deploy/api/**`, `*-worker.service`.", "examples": ["deploy/api/**"] }, "profile": { "type": "string", "minLength": 1, "description": "The profile name (built-in or from `profiles`)." } } };
 var schema16 = { "type": "object", "description": "A unit, or units, the gate does not score.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over repository paths and unit names, as in `units`.", "examples": ["vendor/**"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the unit is not scored; shown in the report." } } };
 var schema17 = { "type": "object", "description": "What counts as a regression compared with the base commit of the pull request.", "additionalProperties": false, "properties": { "exposure": { "type": "boolean", "default": true, "description": "Fail when a unit's overall exposure rises." }, "rows": { "type": "boolean", "default": true, "description": "Fail when any single assessor row gets worse, even if the overall exposure does not rise (a loss hidden by a gain elsewhere)." } }, "default": { "exposure": true, "rows": true } };
-var schema18 = { "type": "object", "description": "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.", "additionalProperties": false, "properties": { "owners": { "type": "array", "description": "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true, "default": [] }, "sources": { "type": "array", "description": "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.", "items": { "enum": ["pr-body", "unit-file"], "description": "A place deviation notes are read from." }, "uniqueItems": true, "default": ["pr-body", "unit-file"] }, "requiredFields": { "type": "array", "description": "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.", "items": { "enum": ["reason", "owner", "expires", "ticket", "check"], "description": "A deviation note field." }, "uniqueItems": true, "default": ["reason", "owner", "expires"] }, "maxExpiryDays": { "type": "integer", "minimum": 1, "maximum": 3650, "default": 180, "description": "Longest allowed time, in days, between the run's date and a note's `expires` date." } }, "default": { "owners": [], "sources": ["pr-body", "unit-file"], "requiredFields": ["reason", "owner", "expires"], "maxExpiryDays": 180 } };
+var schema18 = { "type": "object", "description": "Deviation notes: written justifications that accept a violation for a unit, in the pull request description (a fenced `unitgate-deviation` block) or as a comment in the unit file. A note counts only when an owner named here (or in the unit's profile `owners`) approved it: the note's `owner:` must be one of these owners, and that owner (the user, or a member of the team) must have submitted an APPROVED review of the pull request's current head commit. The approver may be neither the pull request's author nor the author or committer of the head commit; a note in the pull request description also needs an approval given after the description's last edit. Notes inside HTML comments do not count. Every note must name its `check:` (an assessor, a directive, `exposure` or a violation kind); a note never waives a `signoff` rule. With no owners configured, no note is accepted. The gate re-decides when approvals or the description change: run it on `pull_request` (`opened`, `synchronize`, `reopened`, `edited`) and `pull_request_review` (`submitted`, `dismissed`). These rules can turn a passing repository red: set `owners`, then adopt with `mode: report` or `ratchet` before `enforce`.", "additionalProperties": false, "properties": { "owners": { "type": "array", "description": "Who may approve deviation notes for every unit: GitHub users (`@alice`) or teams (`@org/team`). Read from the policy of the base branch, never from the pull request. A profile's `owners` add to these for the units of that profile. Empty (the default): no deviation note is accepted. Team membership is checked with the workflow's token, which needs `members: read` (GitHub App) or `read:org` (personal access token); a team the token cannot read counts as not approved.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/security"] }, "uniqueItems": true, "default": [] }, "sources": { "type": "array", "description": "Where notes count: `pr-body` (fenced `unitgate-deviation` blocks in the pull request description), `unit-file` (comments in the unit file or its drop-ins). An empty list accepts no deviations.", "items": { "enum": ["pr-body", "unit-file"], "description": "A place deviation notes are read from." }, "uniqueItems": true, "default": ["pr-body", "unit-file"] }, "requiredFields": { "type": "array", "description": "Fields a note must have to be valid, besides the unit it is about. `check` is always required, listed or not: a note without it would accept every violation of the unit.", "items": { "enum": ["reason", "owner", "expires", "ticket", "check"], "description": "A deviation note field." }, "uniqueItems": true, "default": ["reason", "owner", "expires"] }, "maxExpiryDays": { "type": "integer", "minimum": 1, "maximum": 3650, "default": 180, "description": "Longest allowed time, in days, between the run's date and a note's `expires` date." }, "expiryWarningDays": { "type": "integer", "minimum": 0, "maximum": 365, "default": 14, "description": "How many days ahead of a note's `expires` date the action's scheduled runs (`schedule`, `workflow_dispatch`) list it as expiring, in the job summary and in one issue kept up to date (needs `issues: write`). Notes already expired are always listed; 0 lists only those." } }, "default": { "owners": [], "sources": ["pr-body", "unit-file"], "requiredFields": ["reason", "owner", "expires"], "maxExpiryDays": 180, "expiryWarningDays": 14 } };
 var schema19 = { "type": "object", "description": "Directives whose changes need an approving review from a listed owner.", "additionalProperties": false, "required": ["directives", "approvers"], "properties": { "directives": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "Directive names, e.g. `SystemCallFilter`, `CapabilityBoundingSet` (a trailing `=` is allowed).", "items": { "type": "string", "pattern": "^[A-Za-z]+=?$", "description": "A directive name (a trailing `=` is allowed).", "examples": ["SystemCallFilter"] } }, "approvers": { "type": "array", "minItems": 1, "uniqueItems": true, "description": "GitHub users (`@alice`) or teams (`@org/team`) whose approving review counts. The same rules as for deviation notes apply: the reviewer's latest review approves the current head commit, and the reviewer is neither the pull request's author nor the author or committer of the head commit. A deviation note never replaces sign-off.", "items": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "A GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@platform/runtime-owners"] } } } };
 var schema20 = { "type": "object", "description": "One assessor's changes, as in systemd's `--security-policy` file.", "additionalProperties": false, "properties": { "weight": { "type": "integer", "minimum": 0, "description": "The assessor's weight in the exposure sum; 0 makes the row N/A." }, "range": { "type": "integer", "minimum": 1, "description": "The highest badness the assessor can report; its badness is divided by this." }, "description_good": { "type": "string", "description": "Text shown when the setting is good." }, "description_bad": { "type": "string", "description": "Text shown when the setting is bad." }, "description_na": { "type": "string", "description": "Text shown when the assessor does not apply." } } };
-var func22 = Object.prototype.hasOwnProperty;
-var func32 = require_ucs2length().default;
-var func0 = require_equal().default;
-var pattern02 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
-var pattern12 = new RegExp("^[A-Za-z]+=.*$", "u");
+var func23 = Object.prototype.hasOwnProperty;
+var func02 = require_equal().default;
+var func4 = require_ucs2length().default;
+var pattern03 = new RegExp("^[A-Za-z0-9][A-Za-z0-9._-]*$", "u");
+var pattern13 = new RegExp("^[A-Za-z]+=.*$", "u");
 var pattern2 = new RegExp("^[A-Za-z]+$", "u");
-var pattern32 = new RegExp("^CAP_[A-Z_]+$", "u");
+var pattern33 = new RegExp("^CAP_[A-Z_]+$", "u");
 var pattern4 = new RegExp("^AF_[A-Za-z0-9]+$", "u");
 var pattern5 = new RegExp("^[A-Za-z]+(=.*)?$", "u");
 var pattern62 = new RegExp("^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "u");
 var pattern8 = new RegExp("^[A-Za-z]+=?$", "u");
-function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+var schema21 = { "type": "object", "description": "What `unitgate drift` fails on when it compares the snapshots of running hosts (`unitgate snapshot`) with what the repository predicts: which kinds of difference fail (the rest are warnings), and which host-only drop-ins are accepted. Read from the policy at the compared ref (or `--policy`). A file that could not be read on a host always fails: what cannot be seen is never clean.", "additionalProperties": false, "properties": { "fail": { "type": "array", "description": "Kinds of difference that fail the run (exit 1); every other kind is reported as a warning. `exposure-increase`: the host's exposure is above the repository's prediction; `exposure-decrease`: below it; `row-worse`: an assessor row is worse on the host; `host-only-file`: a unit file or drop-in the host has and the repository does not (unless `allowHostDropIns` accepts it); `changed-file`: a file both have, with other content; `missing-file`: a file of the repository's unit the host does not have; `unreadable-file`: a file or directory the snapshot could not read (always fails, listed or not); `unit-error`: the unit did not load or score on the host (masked, not found, refused); `version-difference`: the host's systemd is not the policy's `systemdVersion`; `unknown-unit`: a unit of the host the repository does not define; `engine-disagreement`: the real systemd-analyze scored the unit otherwise than unitgate (`unitgate snapshot --ask-systemd`).", "items": { "enum": ["exposure-increase", "exposure-decrease", "row-worse", "host-only-file", "changed-file", "missing-file", "unreadable-file", "unit-error", "version-difference", "unknown-unit", "engine-disagreement"], "description": "A kind of drift." }, "uniqueItems": true, "default": ["exposure-increase", "host-only-file", "changed-file", "unreadable-file", "unit-error"] }, "allowHostDropIns": { "type": "array", "description": "Host-only drop-ins accepted on purpose (a package's own drop-in, a site setting), each with the reason. An accepted drop-in is listed as allowed, not as drift; its effect on the exposure is still compared. An entry whose `expires` date has passed accepts nothing.", "items": { "$ref": "#/definitions/hostDropInAllowance" }, "default": [] } } };
+var schema22 = { "type": "object", "description": "A host-only drop-in that is accepted, and why.", "additionalProperties": false, "required": ["match", "reason"], "properties": { "match": { "type": "string", "minLength": 1, "description": "A glob over the drop-in's path on the host (`*` stays within one directory, `**` spans several).", "examples": ["/etc/systemd/system/*.service.d/50-site.conf"] }, "reason": { "type": "string", "minLength": 1, "description": "Why the drop-in is accepted; shown in the report." }, "owner": { "type": "string", "pattern": "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", "description": "Who answers for it: a GitHub user (`@alice`) or team (`@org/team`).", "examples": ["@acme/ops"] }, "expires": { "type": "string", "pattern": "^\\d{4}-\\d{2}-\\d{2}$", "description": "The last day it is accepted (YYYY-MM-DD).", "examples": ["2026-06-30"] } } };
+var pattern11 = new RegExp("^\\d{4}-\\d{2}-\\d{2}$", "u");
+function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (data && typeof data == "object" && !Array.isArray(data)) {
+    for (const key0 in data) {
+      if (!(key0 === "fail" || key0 === "allowHostDropIns")) {
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema21, data };
+        if (vErrors === null) {
+          vErrors = [err0];
+        } else {
+          vErrors.push(err0);
+        }
+        errors++;
+      }
+    }
+    if (data.fail !== void 0) {
+      let data0 = data.fail;
+      if (Array.isArray(data0)) {
+        const len0 = data0.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data1 = data0[i0];
+          if (!(data1 === "exposure-increase" || data1 === "exposure-decrease" || data1 === "row-worse" || data1 === "host-only-file" || data1 === "changed-file" || data1 === "missing-file" || data1 === "unreadable-file" || data1 === "unit-error" || data1 === "version-difference" || data1 === "unknown-unit" || data1 === "engine-disagreement")) {
+            const err1 = { instancePath: instancePath + "/fail/" + i0, schemaPath: "#/properties/fail/items/enum", keyword: "enum", params: { allowedValues: schema21.properties.fail.items.enum }, message: "must be equal to one of the allowed values", schema: schema21.properties.fail.items.enum, parentSchema: schema21.properties.fail.items, data: data1 };
+            if (vErrors === null) {
+              vErrors = [err1];
+            } else {
+              vErrors.push(err1);
+            }
+            errors++;
+          }
+        }
+        let i1 = data0.length;
+        let j0;
+        if (i1 > 1) {
+          outer0: for (; i1--; ) {
+            for (j0 = i1; j0--; ) {
+              if (func02(data0[i1], data0[j0])) {
+                const err2 = { instancePath: instancePath + "/fail", schemaPath: "#/properties/fail/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema21.properties.fail, data: data0 };
+                if (vErrors === null) {
+                  vErrors = [err2];
+                } else {
+                  vErrors.push(err2);
+                }
+                errors++;
+                break outer0;
+              }
+            }
+          }
+        }
+      } else {
+        const err3 = { instancePath: instancePath + "/fail", schemaPath: "#/properties/fail/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema21.properties.fail.type, parentSchema: schema21.properties.fail, data: data0 };
+        if (vErrors === null) {
+          vErrors = [err3];
+        } else {
+          vErrors.push(err3);
+        }
+        errors++;
+      }
+    }
+    if (data.allowHostDropIns !== void 0) {
+      let data2 = data.allowHostDropIns;
+      if (Array.isArray(data2)) {
+        const len1 = data2.length;
+        for (let i2 = 0; i2 < len1; i2++) {
+          let data3 = data2[i2];
+          if (data3 && typeof data3 == "object" && !Array.isArray(data3)) {
+            if (data3.match === void 0) {
+              const err4 = { instancePath: instancePath + "/allowHostDropIns/" + i2, schemaPath: "#/definitions/hostDropInAllowance/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'", schema: schema22.required, parentSchema: schema22, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err4];
+              } else {
+                vErrors.push(err4);
+              }
+              errors++;
+            }
+            if (data3.reason === void 0) {
+              const err5 = { instancePath: instancePath + "/allowHostDropIns/" + i2, schemaPath: "#/definitions/hostDropInAllowance/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema22.required, parentSchema: schema22, data: data3 };
+              if (vErrors === null) {
+                vErrors = [err5];
+              } else {
+                vErrors.push(err5);
+              }
+              errors++;
+            }
+            for (const key1 in data3) {
+              if (!(key1 === "match" || key1 === "reason" || key1 === "owner" || key1 === "expires")) {
+                const err6 = { instancePath: instancePath + "/allowHostDropIns/" + i2, schemaPath: "#/definitions/hostDropInAllowance/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 }, message: "must NOT have additional properties", schema: false, parentSchema: schema22, data: data3 };
+                if (vErrors === null) {
+                  vErrors = [err6];
+                } else {
+                  vErrors.push(err6);
+                }
+                errors++;
+              }
+            }
+            if (data3.match !== void 0) {
+              let data4 = data3.match;
+              if (typeof data4 === "string") {
+                if (func4(data4) < 1) {
+                  const err7 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/match", schemaPath: "#/definitions/hostDropInAllowance/properties/match/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema22.properties.match, data: data4 };
+                  if (vErrors === null) {
+                    vErrors = [err7];
+                  } else {
+                    vErrors.push(err7);
+                  }
+                  errors++;
+                }
+              } else {
+                const err8 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/match", schemaPath: "#/definitions/hostDropInAllowance/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.properties.match.type, parentSchema: schema22.properties.match, data: data4 };
+                if (vErrors === null) {
+                  vErrors = [err8];
+                } else {
+                  vErrors.push(err8);
+                }
+                errors++;
+              }
+            }
+            if (data3.reason !== void 0) {
+              let data5 = data3.reason;
+              if (typeof data5 === "string") {
+                if (func4(data5) < 1) {
+                  const err9 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/reason", schemaPath: "#/definitions/hostDropInAllowance/properties/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema22.properties.reason, data: data5 };
+                  if (vErrors === null) {
+                    vErrors = [err9];
+                  } else {
+                    vErrors.push(err9);
+                  }
+                  errors++;
+                }
+              } else {
+                const err10 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/reason", schemaPath: "#/definitions/hostDropInAllowance/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.properties.reason.type, parentSchema: schema22.properties.reason, data: data5 };
+                if (vErrors === null) {
+                  vErrors = [err10];
+                } else {
+                  vErrors.push(err10);
+                }
+                errors++;
+              }
+            }
+            if (data3.owner !== void 0) {
+              let data6 = data3.owner;
+              if (typeof data6 === "string") {
+                if (!pattern62.test(data6)) {
+                  const err11 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/owner", schemaPath: "#/definitions/hostDropInAllowance/properties/owner/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema22.properties.owner, data: data6 };
+                  if (vErrors === null) {
+                    vErrors = [err11];
+                  } else {
+                    vErrors.push(err11);
+                  }
+                  errors++;
+                }
+              } else {
+                const err12 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/owner", schemaPath: "#/definitions/hostDropInAllowance/properties/owner/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.properties.owner.type, parentSchema: schema22.properties.owner, data: data6 };
+                if (vErrors === null) {
+                  vErrors = [err12];
+                } else {
+                  vErrors.push(err12);
+                }
+                errors++;
+              }
+            }
+            if (data3.expires !== void 0) {
+              let data7 = data3.expires;
+              if (typeof data7 === "string") {
+                if (!pattern11.test(data7)) {
+                  const err13 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/expires", schemaPath: "#/definitions/hostDropInAllowance/properties/expires/pattern", keyword: "pattern", params: { pattern: "^\\d{4}-\\d{2}-\\d{2}$" }, message: 'must match pattern "^\\d{4}-\\d{2}-\\d{2}$"', schema: "^\\d{4}-\\d{2}-\\d{2}$", parentSchema: schema22.properties.expires, data: data7 };
+                  if (vErrors === null) {
+                    vErrors = [err13];
+                  } else {
+                    vErrors.push(err13);
+                  }
+                  errors++;
+                }
+              } else {
+                const err14 = { instancePath: instancePath + "/allowHostDropIns/" + i2 + "/expires", schemaPath: "#/definitions/hostDropInAllowance/properties/expires/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema22.properties.expires.type, parentSchema: schema22.properties.expires, data: data7 };
+                if (vErrors === null) {
+                  vErrors = [err14];
+                } else {
+                  vErrors.push(err14);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err15 = { instancePath: instancePath + "/allowHostDropIns/" + i2, schemaPath: "#/definitions/hostDropInAllowance/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema22.type, parentSchema: schema22, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err15];
+            } else {
+              vErrors.push(err15);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err16 = { instancePath: instancePath + "/allowHostDropIns", schemaPath: "#/properties/allowHostDropIns/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema21.properties.allowHostDropIns.type, parentSchema: schema21.properties.allowHostDropIns, data: data2 };
+        if (vErrors === null) {
+          vErrors = [err16];
+        } else {
+          vErrors.push(err16);
+        }
+        errors++;
+      }
+    }
+  } else {
+    const err17 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema21.type, parentSchema: schema21, data };
+    if (vErrors === null) {
+      vErrors = [err17];
+    } else {
+      vErrors.push(err17);
+    }
+    errors++;
+  }
+  validate13.errors = vErrors;
+  return errors === 0;
+}
+function validate122(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   ;
   let vErrors = null;
   let errors = 0;
   if (data && typeof data == "object" && !Array.isArray(data)) {
     for (const key0 in data) {
-      if (!func22.call(schema132.properties, key0)) {
-        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema132, data };
+      if (!func23.call(schema133.properties, key0)) {
+        const err0 = { instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 }, message: "must NOT have additional properties", schema: false, parentSchema: schema133, data };
         if (vErrors === null) {
           vErrors = [err0];
         } else {
@@ -31364,7 +35292,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.$schema !== void 0) {
       let data0 = data.$schema;
       if (typeof data0 !== "string") {
-        const err1 = { instancePath: instancePath + "/$schema", schemaPath: "#/properties/%24schema/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema132.properties.$schema.type, parentSchema: schema132.properties.$schema, data: data0 };
+        const err1 = { instancePath: instancePath + "/$schema", schemaPath: "#/properties/%24schema/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema133.properties.$schema.type, parentSchema: schema133.properties.$schema, data: data0 };
         if (vErrors === null) {
           vErrors = [err1];
         } else {
@@ -31376,7 +35304,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
     if (data.systemdVersion !== void 0) {
       let data1 = data.systemdVersion;
       if (!(data1 === 252 || data1 === 255 || data1 === 257 || data1 === 262)) {
-        const err2 = { instancePath: instancePath + "/systemdVersion", schemaPath: "#/properties/systemdVersion/enum", keyword: "enum", params: { allowedValues: schema132.properties.systemdVersion.enum }, message: "must be equal to one of the allowed values", schema: schema132.properties.systemdVersion.enum, parentSchema: schema132.properties.systemdVersion, data: data1 };
+        const err2 = { instancePath: instancePath + "/systemdVersion", schemaPath: "#/properties/systemdVersion/enum", keyword: "enum", params: { allowedValues: schema133.properties.systemdVersion.enum }, message: "must be equal to one of the allowed values", schema: schema133.properties.systemdVersion.enum, parentSchema: schema133.properties.systemdVersion, data: data1 };
         if (vErrors === null) {
           vErrors = [err2];
         } else {
@@ -31385,41 +35313,51 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.mode !== void 0) {
-      let data2 = data.mode;
-      if (!(data2 === "enforce" || data2 === "report" || data2 === "ratchet")) {
-        const err3 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema132.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema132.properties.mode.enum, parentSchema: schema132.properties.mode, data: data2 };
-        if (vErrors === null) {
-          vErrors = [err3];
-        } else {
-          vErrors.push(err3);
-        }
-        errors++;
-      }
-    }
-    if (data.threshold !== void 0) {
-      let data3 = data.threshold;
-      if (typeof data3 == "number" && isFinite(data3)) {
-        if (data3 > 10 || isNaN(data3)) {
-          const err4 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema132.properties.threshold, data: data3 };
+    if (data.systemdVersions !== void 0) {
+      let data2 = data.systemdVersions;
+      if (Array.isArray(data2)) {
+        if (data2.length < 1) {
+          const err3 = { instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema133.properties.systemdVersions, data: data2 };
           if (vErrors === null) {
-            vErrors = [err4];
+            vErrors = [err3];
           } else {
-            vErrors.push(err4);
+            vErrors.push(err3);
           }
           errors++;
         }
-        if (data3 < 0 || isNaN(data3)) {
-          const err5 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema132.properties.threshold, data: data3 };
-          if (vErrors === null) {
-            vErrors = [err5];
-          } else {
-            vErrors.push(err5);
+        const len0 = data2.length;
+        for (let i0 = 0; i0 < len0; i0++) {
+          let data3 = data2[i0];
+          if (!(data3 === 252 || data3 === 255 || data3 === 257 || data3 === 262)) {
+            const err4 = { instancePath: instancePath + "/systemdVersions/" + i0, schemaPath: "#/properties/systemdVersions/items/enum", keyword: "enum", params: { allowedValues: schema133.properties.systemdVersions.items.enum }, message: "must be equal to one of the allowed values", schema: schema133.properties.systemdVersions.items.enum, parentSchema: schema133.properties.systemdVersions.items, data: data3 };
+            if (vErrors === null) {
+              vErrors = [err4];
+            } else {
+              vErrors.push(err4);
+            }
+            errors++;
           }
-          errors++;
+        }
+        let i1 = data2.length;
+        let j0;
+        if (i1 > 1) {
+          outer0: for (; i1--; ) {
+            for (j0 = i1; j0--; ) {
+              if (func02(data2[i1], data2[j0])) {
+                const err5 = { instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema133.properties.systemdVersions, data: data2 };
+                if (vErrors === null) {
+                  vErrors = [err5];
+                } else {
+                  vErrors.push(err5);
+                }
+                errors++;
+                break outer0;
+              }
+            }
+          }
         }
       } else {
-        const err6 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema132.properties.threshold.type, parentSchema: schema132.properties.threshold, data: data3 };
+        const err6 = { instancePath: instancePath + "/systemdVersions", schemaPath: "#/properties/systemdVersions/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema133.properties.systemdVersions.type, parentSchema: schema133.properties.systemdVersions, data: data2 };
         if (vErrors === null) {
           vErrors = [err6];
         } else {
@@ -31428,117 +35366,117 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.defaultProfile !== void 0) {
-      let data4 = data.defaultProfile;
-      if (typeof data4 === "string") {
-        if (func32(data4) < 1) {
-          const err7 = { instancePath: instancePath + "/defaultProfile", schemaPath: "#/properties/defaultProfile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema132.properties.defaultProfile, data: data4 };
+    if (data.mode !== void 0) {
+      let data4 = data.mode;
+      if (!(data4 === "enforce" || data4 === "report" || data4 === "ratchet")) {
+        const err7 = { instancePath: instancePath + "/mode", schemaPath: "#/properties/mode/enum", keyword: "enum", params: { allowedValues: schema133.properties.mode.enum }, message: "must be equal to one of the allowed values", schema: schema133.properties.mode.enum, parentSchema: schema133.properties.mode, data: data4 };
+        if (vErrors === null) {
+          vErrors = [err7];
+        } else {
+          vErrors.push(err7);
+        }
+        errors++;
+      }
+    }
+    if (data.threshold !== void 0) {
+      let data5 = data.threshold;
+      if (typeof data5 == "number" && isFinite(data5)) {
+        if (data5 > 10 || isNaN(data5)) {
+          const err8 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema133.properties.threshold, data: data5 };
           if (vErrors === null) {
-            vErrors = [err7];
+            vErrors = [err8];
           } else {
-            vErrors.push(err7);
+            vErrors.push(err8);
+          }
+          errors++;
+        }
+        if (data5 < 0 || isNaN(data5)) {
+          const err9 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema133.properties.threshold, data: data5 };
+          if (vErrors === null) {
+            vErrors = [err9];
+          } else {
+            vErrors.push(err9);
           }
           errors++;
         }
       } else {
-        const err8 = { instancePath: instancePath + "/defaultProfile", schemaPath: "#/properties/defaultProfile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema132.properties.defaultProfile.type, parentSchema: schema132.properties.defaultProfile, data: data4 };
+        const err10 = { instancePath: instancePath + "/threshold", schemaPath: "#/properties/threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema133.properties.threshold.type, parentSchema: schema133.properties.threshold, data: data5 };
         if (vErrors === null) {
-          vErrors = [err8];
+          vErrors = [err10];
         } else {
-          vErrors.push(err8);
+          vErrors.push(err10);
+        }
+        errors++;
+      }
+    }
+    if (data.defaultProfile !== void 0) {
+      let data6 = data.defaultProfile;
+      if (typeof data6 === "string") {
+        if (func4(data6) < 1) {
+          const err11 = { instancePath: instancePath + "/defaultProfile", schemaPath: "#/properties/defaultProfile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema133.properties.defaultProfile, data: data6 };
+          if (vErrors === null) {
+            vErrors = [err11];
+          } else {
+            vErrors.push(err11);
+          }
+          errors++;
+        }
+      } else {
+        const err12 = { instancePath: instancePath + "/defaultProfile", schemaPath: "#/properties/defaultProfile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema133.properties.defaultProfile.type, parentSchema: schema133.properties.defaultProfile, data: data6 };
+        if (vErrors === null) {
+          vErrors = [err12];
+        } else {
+          vErrors.push(err12);
         }
         errors++;
       }
     }
     if (data.profiles !== void 0) {
-      let data5 = data.profiles;
-      if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
-        for (const key1 in data5) {
-          const _errs12 = errors;
+      let data7 = data.profiles;
+      if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+        for (const key1 in data7) {
+          const _errs15 = errors;
           if (typeof key1 === "string") {
-            if (!pattern02.test(key1)) {
-              const err9 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]*$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]*$", parentSchema: schema132.properties.profiles.propertyNames, data: key1, propertyName: key1 };
+            if (!pattern03.test(key1)) {
+              const err13 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/propertyNames/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$" }, message: 'must match pattern "^[A-Za-z0-9][A-Za-z0-9._-]*$"', schema: "^[A-Za-z0-9][A-Za-z0-9._-]*$", parentSchema: schema133.properties.profiles.propertyNames, data: key1, propertyName: key1 };
               if (vErrors === null) {
-                vErrors = [err9];
+                vErrors = [err13];
               } else {
-                vErrors.push(err9);
+                vErrors.push(err13);
               }
               errors++;
             }
           }
-          var valid1 = _errs12 === errors;
-          if (!valid1) {
-            const err10 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema132.properties.profiles.propertyNames, parentSchema: schema132.properties.profiles, data: data5 };
+          var valid4 = _errs15 === errors;
+          if (!valid4) {
+            const err14 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/propertyNames", keyword: "propertyNames", params: { propertyName: key1 }, message: "property name must be valid", schema: schema133.properties.profiles.propertyNames, parentSchema: schema133.properties.profiles, data: data7 };
             if (vErrors === null) {
-              vErrors = [err10];
+              vErrors = [err14];
             } else {
-              vErrors.push(err10);
+              vErrors.push(err14);
             }
             errors++;
           }
         }
-        for (const key2 in data5) {
-          let data6 = data5[key2];
-          if (data6 && typeof data6 == "object" && !Array.isArray(data6)) {
-            for (const key3 in data6) {
-              if (!func22.call(schema14.properties, key3)) {
-                const err11 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/profile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema14, data: data6 };
+        for (const key2 in data7) {
+          let data8 = data7[key2];
+          if (data8 && typeof data8 == "object" && !Array.isArray(data8)) {
+            for (const key3 in data8) {
+              if (!func23.call(schema14.properties, key3)) {
+                const err15 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/profile/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key3 }, message: "must NOT have additional properties", schema: false, parentSchema: schema14, data: data8 };
                 if (vErrors === null) {
-                  vErrors = [err11];
+                  vErrors = [err15];
                 } else {
-                  vErrors.push(err11);
+                  vErrors.push(err15);
                 }
                 errors++;
               }
             }
-            if (data6.extends !== void 0) {
-              let data7 = data6.extends;
-              if (typeof data7 === "string") {
-                if (func32(data7) < 1) {
-                  const err12 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/extends", schemaPath: "#/definitions/profile/properties/extends/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema14.properties.extends, data: data7 };
-                  if (vErrors === null) {
-                    vErrors = [err12];
-                  } else {
-                    vErrors.push(err12);
-                  }
-                  errors++;
-                }
-              } else {
-                const err13 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/extends", schemaPath: "#/definitions/profile/properties/extends/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.extends.type, parentSchema: schema14.properties.extends, data: data7 };
-                if (vErrors === null) {
-                  vErrors = [err13];
-                } else {
-                  vErrors.push(err13);
-                }
-                errors++;
-              }
-            }
-            if (data6.description !== void 0) {
-              let data8 = data6.description;
-              if (typeof data8 !== "string") {
-                const err14 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/description", schemaPath: "#/definitions/profile/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.description.type, parentSchema: schema14.properties.description, data: data8 };
-                if (vErrors === null) {
-                  vErrors = [err14];
-                } else {
-                  vErrors.push(err14);
-                }
-                errors++;
-              }
-            }
-            if (data6.threshold !== void 0) {
-              let data9 = data6.threshold;
-              if (typeof data9 == "number" && isFinite(data9)) {
-                if (data9 > 10 || isNaN(data9)) {
-                  const err15 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/threshold", schemaPath: "#/definitions/profile/properties/threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema14.properties.threshold, data: data9 };
-                  if (vErrors === null) {
-                    vErrors = [err15];
-                  } else {
-                    vErrors.push(err15);
-                  }
-                  errors++;
-                }
-                if (data9 < 0 || isNaN(data9)) {
-                  const err16 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/threshold", schemaPath: "#/definitions/profile/properties/threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema14.properties.threshold, data: data9 };
+            if (data8.extends !== void 0) {
+              let data9 = data8.extends;
+              if (typeof data9 === "string") {
+                if (func4(data9) < 1) {
+                  const err16 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/extends", schemaPath: "#/definitions/profile/properties/extends/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema14.properties.extends, data: data9 };
                   if (vErrors === null) {
                     vErrors = [err16];
                   } else {
@@ -31547,7 +35485,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                   errors++;
                 }
               } else {
-                const err17 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/threshold", schemaPath: "#/definitions/profile/properties/threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema14.properties.threshold.type, parentSchema: schema14.properties.threshold, data: data9 };
+                const err17 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/extends", schemaPath: "#/definitions/profile/properties/extends/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.extends.type, parentSchema: schema14.properties.extends, data: data9 };
                 if (vErrors === null) {
                   vErrors = [err17];
                 } else {
@@ -31556,57 +35494,41 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.requiredDirectives !== void 0) {
-              let data10 = data6.requiredDirectives;
-              if (Array.isArray(data10)) {
-                const len0 = data10.length;
-                for (let i0 = 0; i0 < len0; i0++) {
-                  let data11 = data10[i0];
-                  if (typeof data11 === "string") {
-                    if (!pattern12.test(data11)) {
-                      const err18 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives/" + i0, schemaPath: "#/definitions/profile/properties/requiredDirectives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+=.*$" }, message: 'must match pattern "^[A-Za-z]+=.*$"', schema: "^[A-Za-z]+=.*$", parentSchema: schema14.properties.requiredDirectives.items, data: data11 };
-                      if (vErrors === null) {
-                        vErrors = [err18];
-                      } else {
-                        vErrors.push(err18);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err19 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives/" + i0, schemaPath: "#/definitions/profile/properties/requiredDirectives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.requiredDirectives.items.type, parentSchema: schema14.properties.requiredDirectives.items, data: data11 };
-                    if (vErrors === null) {
-                      vErrors = [err19];
-                    } else {
-                      vErrors.push(err19);
-                    }
-                    errors++;
-                  }
+            if (data8.description !== void 0) {
+              let data10 = data8.description;
+              if (typeof data10 !== "string") {
+                const err18 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/description", schemaPath: "#/definitions/profile/properties/description/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.description.type, parentSchema: schema14.properties.description, data: data10 };
+                if (vErrors === null) {
+                  vErrors = [err18];
+                } else {
+                  vErrors.push(err18);
                 }
-                let i1 = data10.length;
-                let j0;
-                if (i1 > 1) {
-                  const indices0 = {};
-                  for (; i1--; ) {
-                    let item0 = data10[i1];
-                    if (typeof item0 !== "string") {
-                      continue;
-                    }
-                    if (typeof indices0[item0] == "number") {
-                      j0 = indices0[item0];
-                      const err20 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives", schemaPath: "#/definitions/profile/properties/requiredDirectives/uniqueItems", keyword: "uniqueItems", params: { i: i1, j: j0 }, message: "must NOT have duplicate items (items ## " + j0 + " and " + i1 + " are identical)", schema: true, parentSchema: schema14.properties.requiredDirectives, data: data10 };
-                      if (vErrors === null) {
-                        vErrors = [err20];
-                      } else {
-                        vErrors.push(err20);
-                      }
-                      errors++;
-                      break;
-                    }
-                    indices0[item0] = i1;
+                errors++;
+              }
+            }
+            if (data8.threshold !== void 0) {
+              let data11 = data8.threshold;
+              if (typeof data11 == "number" && isFinite(data11)) {
+                if (data11 > 10 || isNaN(data11)) {
+                  const err19 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/threshold", schemaPath: "#/definitions/profile/properties/threshold/maximum", keyword: "maximum", params: { comparison: "<=", limit: 10 }, message: "must be <= 10", schema: 10, parentSchema: schema14.properties.threshold, data: data11 };
+                  if (vErrors === null) {
+                    vErrors = [err19];
+                  } else {
+                    vErrors.push(err19);
                   }
+                  errors++;
+                }
+                if (data11 < 0 || isNaN(data11)) {
+                  const err20 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/threshold", schemaPath: "#/definitions/profile/properties/threshold/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema14.properties.threshold, data: data11 };
+                  if (vErrors === null) {
+                    vErrors = [err20];
+                  } else {
+                    vErrors.push(err20);
+                  }
+                  errors++;
                 }
               } else {
-                const err21 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives", schemaPath: "#/definitions/profile/properties/requiredDirectives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.requiredDirectives.type, parentSchema: schema14.properties.requiredDirectives, data: data10 };
+                const err21 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/threshold", schemaPath: "#/definitions/profile/properties/threshold/type", keyword: "type", params: { type: "number" }, message: "must be number", schema: schema14.properties.threshold.type, parentSchema: schema14.properties.threshold, data: data11 };
                 if (vErrors === null) {
                   vErrors = [err21];
                 } else {
@@ -31615,15 +35537,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.removeDirectives !== void 0) {
-              let data12 = data6.removeDirectives;
+            if (data8.requiredDirectives !== void 0) {
+              let data12 = data8.requiredDirectives;
               if (Array.isArray(data12)) {
                 const len1 = data12.length;
                 for (let i2 = 0; i2 < len1; i2++) {
                   let data13 = data12[i2];
                   if (typeof data13 === "string") {
-                    if (!pattern2.test(data13)) {
-                      const err22 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives/" + i2, schemaPath: "#/definitions/profile/properties/removeDirectives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+$" }, message: 'must match pattern "^[A-Za-z]+$"', schema: "^[A-Za-z]+$", parentSchema: schema14.properties.removeDirectives.items, data: data13 };
+                    if (!pattern13.test(data13)) {
+                      const err22 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives/" + i2, schemaPath: "#/definitions/profile/properties/requiredDirectives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+=.*$" }, message: 'must match pattern "^[A-Za-z]+=.*$"', schema: "^[A-Za-z]+=.*$", parentSchema: schema14.properties.requiredDirectives.items, data: data13 };
                       if (vErrors === null) {
                         vErrors = [err22];
                       } else {
@@ -31632,7 +35554,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err23 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives/" + i2, schemaPath: "#/definitions/profile/properties/removeDirectives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.removeDirectives.items.type, parentSchema: schema14.properties.removeDirectives.items, data: data13 };
+                    const err23 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives/" + i2, schemaPath: "#/definitions/profile/properties/requiredDirectives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.requiredDirectives.items.type, parentSchema: schema14.properties.requiredDirectives.items, data: data13 };
                     if (vErrors === null) {
                       vErrors = [err23];
                     } else {
@@ -31644,15 +35566,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 let i3 = data12.length;
                 let j1;
                 if (i3 > 1) {
-                  const indices1 = {};
+                  const indices0 = {};
                   for (; i3--; ) {
-                    let item1 = data12[i3];
-                    if (typeof item1 !== "string") {
+                    let item0 = data12[i3];
+                    if (typeof item0 !== "string") {
                       continue;
                     }
-                    if (typeof indices1[item1] == "number") {
-                      j1 = indices1[item1];
-                      const err24 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives", schemaPath: "#/definitions/profile/properties/removeDirectives/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema14.properties.removeDirectives, data: data12 };
+                    if (typeof indices0[item0] == "number") {
+                      j1 = indices0[item0];
+                      const err24 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives", schemaPath: "#/definitions/profile/properties/requiredDirectives/uniqueItems", keyword: "uniqueItems", params: { i: i3, j: j1 }, message: "must NOT have duplicate items (items ## " + j1 + " and " + i3 + " are identical)", schema: true, parentSchema: schema14.properties.requiredDirectives, data: data12 };
                       if (vErrors === null) {
                         vErrors = [err24];
                       } else {
@@ -31661,11 +35583,11 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                       break;
                     }
-                    indices1[item1] = i3;
+                    indices0[item0] = i3;
                   }
                 }
               } else {
-                const err25 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives", schemaPath: "#/definitions/profile/properties/removeDirectives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.removeDirectives.type, parentSchema: schema14.properties.removeDirectives, data: data12 };
+                const err25 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/requiredDirectives", schemaPath: "#/definitions/profile/properties/requiredDirectives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.requiredDirectives.type, parentSchema: schema14.properties.requiredDirectives, data: data12 };
                 if (vErrors === null) {
                   vErrors = [err25];
                 } else {
@@ -31674,15 +35596,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.allowedCapabilities !== void 0) {
-              let data14 = data6.allowedCapabilities;
+            if (data8.removeDirectives !== void 0) {
+              let data14 = data8.removeDirectives;
               if (Array.isArray(data14)) {
                 const len2 = data14.length;
                 for (let i4 = 0; i4 < len2; i4++) {
                   let data15 = data14[i4];
                   if (typeof data15 === "string") {
-                    if (!pattern32.test(data15)) {
-                      const err26 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities/" + i4, schemaPath: "#/definitions/profile/properties/allowedCapabilities/items/pattern", keyword: "pattern", params: { pattern: "^CAP_[A-Z_]+$" }, message: 'must match pattern "^CAP_[A-Z_]+$"', schema: "^CAP_[A-Z_]+$", parentSchema: schema14.properties.allowedCapabilities.items, data: data15 };
+                    if (!pattern2.test(data15)) {
+                      const err26 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives/" + i4, schemaPath: "#/definitions/profile/properties/removeDirectives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+$" }, message: 'must match pattern "^[A-Za-z]+$"', schema: "^[A-Za-z]+$", parentSchema: schema14.properties.removeDirectives.items, data: data15 };
                       if (vErrors === null) {
                         vErrors = [err26];
                       } else {
@@ -31691,7 +35613,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err27 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities/" + i4, schemaPath: "#/definitions/profile/properties/allowedCapabilities/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.allowedCapabilities.items.type, parentSchema: schema14.properties.allowedCapabilities.items, data: data15 };
+                    const err27 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives/" + i4, schemaPath: "#/definitions/profile/properties/removeDirectives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.removeDirectives.items.type, parentSchema: schema14.properties.removeDirectives.items, data: data15 };
                     if (vErrors === null) {
                       vErrors = [err27];
                     } else {
@@ -31703,15 +35625,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 let i5 = data14.length;
                 let j2;
                 if (i5 > 1) {
-                  const indices2 = {};
+                  const indices1 = {};
                   for (; i5--; ) {
-                    let item2 = data14[i5];
-                    if (typeof item2 !== "string") {
+                    let item1 = data14[i5];
+                    if (typeof item1 !== "string") {
                       continue;
                     }
-                    if (typeof indices2[item2] == "number") {
-                      j2 = indices2[item2];
-                      const err28 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities", schemaPath: "#/definitions/profile/properties/allowedCapabilities/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema14.properties.allowedCapabilities, data: data14 };
+                    if (typeof indices1[item1] == "number") {
+                      j2 = indices1[item1];
+                      const err28 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives", schemaPath: "#/definitions/profile/properties/removeDirectives/uniqueItems", keyword: "uniqueItems", params: { i: i5, j: j2 }, message: "must NOT have duplicate items (items ## " + j2 + " and " + i5 + " are identical)", schema: true, parentSchema: schema14.properties.removeDirectives, data: data14 };
                       if (vErrors === null) {
                         vErrors = [err28];
                       } else {
@@ -31720,11 +35642,11 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                       break;
                     }
-                    indices2[item2] = i5;
+                    indices1[item1] = i5;
                   }
                 }
               } else {
-                const err29 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities", schemaPath: "#/definitions/profile/properties/allowedCapabilities/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.allowedCapabilities.type, parentSchema: schema14.properties.allowedCapabilities, data: data14 };
+                const err29 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/removeDirectives", schemaPath: "#/definitions/profile/properties/removeDirectives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.removeDirectives.type, parentSchema: schema14.properties.removeDirectives, data: data14 };
                 if (vErrors === null) {
                   vErrors = [err29];
                 } else {
@@ -31733,15 +35655,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.allowedAddressFamilies !== void 0) {
-              let data16 = data6.allowedAddressFamilies;
+            if (data8.allowedCapabilities !== void 0) {
+              let data16 = data8.allowedCapabilities;
               if (Array.isArray(data16)) {
                 const len3 = data16.length;
                 for (let i6 = 0; i6 < len3; i6++) {
                   let data17 = data16[i6];
                   if (typeof data17 === "string") {
-                    if (!pattern4.test(data17)) {
-                      const err30 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies/" + i6, schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/items/pattern", keyword: "pattern", params: { pattern: "^AF_[A-Za-z0-9]+$" }, message: 'must match pattern "^AF_[A-Za-z0-9]+$"', schema: "^AF_[A-Za-z0-9]+$", parentSchema: schema14.properties.allowedAddressFamilies.items, data: data17 };
+                    if (!pattern33.test(data17)) {
+                      const err30 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities/" + i6, schemaPath: "#/definitions/profile/properties/allowedCapabilities/items/pattern", keyword: "pattern", params: { pattern: "^CAP_[A-Z_]+$" }, message: 'must match pattern "^CAP_[A-Z_]+$"', schema: "^CAP_[A-Z_]+$", parentSchema: schema14.properties.allowedCapabilities.items, data: data17 };
                       if (vErrors === null) {
                         vErrors = [err30];
                       } else {
@@ -31750,7 +35672,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err31 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies/" + i6, schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.allowedAddressFamilies.items.type, parentSchema: schema14.properties.allowedAddressFamilies.items, data: data17 };
+                    const err31 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities/" + i6, schemaPath: "#/definitions/profile/properties/allowedCapabilities/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.allowedCapabilities.items.type, parentSchema: schema14.properties.allowedCapabilities.items, data: data17 };
                     if (vErrors === null) {
                       vErrors = [err31];
                     } else {
@@ -31762,15 +35684,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 let i7 = data16.length;
                 let j3;
                 if (i7 > 1) {
-                  const indices3 = {};
+                  const indices2 = {};
                   for (; i7--; ) {
-                    let item3 = data16[i7];
-                    if (typeof item3 !== "string") {
+                    let item2 = data16[i7];
+                    if (typeof item2 !== "string") {
                       continue;
                     }
-                    if (typeof indices3[item3] == "number") {
-                      j3 = indices3[item3];
-                      const err32 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies", schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)", schema: true, parentSchema: schema14.properties.allowedAddressFamilies, data: data16 };
+                    if (typeof indices2[item2] == "number") {
+                      j3 = indices2[item2];
+                      const err32 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities", schemaPath: "#/definitions/profile/properties/allowedCapabilities/uniqueItems", keyword: "uniqueItems", params: { i: i7, j: j3 }, message: "must NOT have duplicate items (items ## " + j3 + " and " + i7 + " are identical)", schema: true, parentSchema: schema14.properties.allowedCapabilities, data: data16 };
                       if (vErrors === null) {
                         vErrors = [err32];
                       } else {
@@ -31779,11 +35701,11 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                       break;
                     }
-                    indices3[item3] = i7;
+                    indices2[item2] = i7;
                   }
                 }
               } else {
-                const err33 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies", schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.allowedAddressFamilies.type, parentSchema: schema14.properties.allowedAddressFamilies, data: data16 };
+                const err33 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedCapabilities", schemaPath: "#/definitions/profile/properties/allowedCapabilities/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.allowedCapabilities.type, parentSchema: schema14.properties.allowedCapabilities, data: data16 };
                 if (vErrors === null) {
                   vErrors = [err33];
                 } else {
@@ -31792,15 +35714,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.forbiddenDirectives !== void 0) {
-              let data18 = data6.forbiddenDirectives;
+            if (data8.allowedAddressFamilies !== void 0) {
+              let data18 = data8.allowedAddressFamilies;
               if (Array.isArray(data18)) {
                 const len4 = data18.length;
                 for (let i8 = 0; i8 < len4; i8++) {
                   let data19 = data18[i8];
                   if (typeof data19 === "string") {
-                    if (!pattern5.test(data19)) {
-                      const err34 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives/" + i8, schemaPath: "#/definitions/profile/properties/forbiddenDirectives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+(=.*)?$" }, message: 'must match pattern "^[A-Za-z]+(=.*)?$"', schema: "^[A-Za-z]+(=.*)?$", parentSchema: schema14.properties.forbiddenDirectives.items, data: data19 };
+                    if (!pattern4.test(data19)) {
+                      const err34 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies/" + i8, schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/items/pattern", keyword: "pattern", params: { pattern: "^AF_[A-Za-z0-9]+$" }, message: 'must match pattern "^AF_[A-Za-z0-9]+$"', schema: "^AF_[A-Za-z0-9]+$", parentSchema: schema14.properties.allowedAddressFamilies.items, data: data19 };
                       if (vErrors === null) {
                         vErrors = [err34];
                       } else {
@@ -31809,7 +35731,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err35 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives/" + i8, schemaPath: "#/definitions/profile/properties/forbiddenDirectives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.forbiddenDirectives.items.type, parentSchema: schema14.properties.forbiddenDirectives.items, data: data19 };
+                    const err35 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies/" + i8, schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.allowedAddressFamilies.items.type, parentSchema: schema14.properties.allowedAddressFamilies.items, data: data19 };
                     if (vErrors === null) {
                       vErrors = [err35];
                     } else {
@@ -31821,15 +35743,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 let i9 = data18.length;
                 let j4;
                 if (i9 > 1) {
-                  const indices4 = {};
+                  const indices3 = {};
                   for (; i9--; ) {
-                    let item4 = data18[i9];
-                    if (typeof item4 !== "string") {
+                    let item3 = data18[i9];
+                    if (typeof item3 !== "string") {
                       continue;
                     }
-                    if (typeof indices4[item4] == "number") {
-                      j4 = indices4[item4];
-                      const err36 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives", schemaPath: "#/definitions/profile/properties/forbiddenDirectives/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j4 }, message: "must NOT have duplicate items (items ## " + j4 + " and " + i9 + " are identical)", schema: true, parentSchema: schema14.properties.forbiddenDirectives, data: data18 };
+                    if (typeof indices3[item3] == "number") {
+                      j4 = indices3[item3];
+                      const err36 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies", schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/uniqueItems", keyword: "uniqueItems", params: { i: i9, j: j4 }, message: "must NOT have duplicate items (items ## " + j4 + " and " + i9 + " are identical)", schema: true, parentSchema: schema14.properties.allowedAddressFamilies, data: data18 };
                       if (vErrors === null) {
                         vErrors = [err36];
                       } else {
@@ -31838,11 +35760,11 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                       break;
                     }
-                    indices4[item4] = i9;
+                    indices3[item3] = i9;
                   }
                 }
               } else {
-                const err37 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives", schemaPath: "#/definitions/profile/properties/forbiddenDirectives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.forbiddenDirectives.type, parentSchema: schema14.properties.forbiddenDirectives, data: data18 };
+                const err37 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/allowedAddressFamilies", schemaPath: "#/definitions/profile/properties/allowedAddressFamilies/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.allowedAddressFamilies.type, parentSchema: schema14.properties.allowedAddressFamilies, data: data18 };
                 if (vErrors === null) {
                   vErrors = [err37];
                 } else {
@@ -31851,15 +35773,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
-            if (data6.owners !== void 0) {
-              let data20 = data6.owners;
+            if (data8.forbiddenDirectives !== void 0) {
+              let data20 = data8.forbiddenDirectives;
               if (Array.isArray(data20)) {
                 const len5 = data20.length;
                 for (let i10 = 0; i10 < len5; i10++) {
                   let data21 = data20[i10];
                   if (typeof data21 === "string") {
-                    if (!pattern62.test(data21)) {
-                      const err38 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners/" + i10, schemaPath: "#/definitions/profile/properties/owners/items/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema14.properties.owners.items, data: data21 };
+                    if (!pattern5.test(data21)) {
+                      const err38 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives/" + i10, schemaPath: "#/definitions/profile/properties/forbiddenDirectives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+(=.*)?$" }, message: 'must match pattern "^[A-Za-z]+(=.*)?$"', schema: "^[A-Za-z]+(=.*)?$", parentSchema: schema14.properties.forbiddenDirectives.items, data: data21 };
                       if (vErrors === null) {
                         vErrors = [err38];
                       } else {
@@ -31868,7 +35790,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                     }
                   } else {
-                    const err39 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners/" + i10, schemaPath: "#/definitions/profile/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.owners.items.type, parentSchema: schema14.properties.owners.items, data: data21 };
+                    const err39 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives/" + i10, schemaPath: "#/definitions/profile/properties/forbiddenDirectives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.forbiddenDirectives.items.type, parentSchema: schema14.properties.forbiddenDirectives.items, data: data21 };
                     if (vErrors === null) {
                       vErrors = [err39];
                     } else {
@@ -31880,15 +35802,15 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 let i11 = data20.length;
                 let j5;
                 if (i11 > 1) {
-                  const indices5 = {};
+                  const indices4 = {};
                   for (; i11--; ) {
-                    let item5 = data20[i11];
-                    if (typeof item5 !== "string") {
+                    let item4 = data20[i11];
+                    if (typeof item4 !== "string") {
                       continue;
                     }
-                    if (typeof indices5[item5] == "number") {
-                      j5 = indices5[item5];
-                      const err40 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners", schemaPath: "#/definitions/profile/properties/owners/uniqueItems", keyword: "uniqueItems", params: { i: i11, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i11 + " are identical)", schema: true, parentSchema: schema14.properties.owners, data: data20 };
+                    if (typeof indices4[item4] == "number") {
+                      j5 = indices4[item4];
+                      const err40 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives", schemaPath: "#/definitions/profile/properties/forbiddenDirectives/uniqueItems", keyword: "uniqueItems", params: { i: i11, j: j5 }, message: "must NOT have duplicate items (items ## " + j5 + " and " + i11 + " are identical)", schema: true, parentSchema: schema14.properties.forbiddenDirectives, data: data20 };
                       if (vErrors === null) {
                         vErrors = [err40];
                       } else {
@@ -31897,11 +35819,11 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                       errors++;
                       break;
                     }
-                    indices5[item5] = i11;
+                    indices4[item4] = i11;
                   }
                 }
               } else {
-                const err41 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners", schemaPath: "#/definitions/profile/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.owners.type, parentSchema: schema14.properties.owners, data: data20 };
+                const err41 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/forbiddenDirectives", schemaPath: "#/definitions/profile/properties/forbiddenDirectives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.forbiddenDirectives.type, parentSchema: schema14.properties.forbiddenDirectives, data: data20 };
                 if (vErrors === null) {
                   vErrors = [err41];
                 } else {
@@ -31910,98 +35832,113 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data8.owners !== void 0) {
+              let data22 = data8.owners;
+              if (Array.isArray(data22)) {
+                const len6 = data22.length;
+                for (let i12 = 0; i12 < len6; i12++) {
+                  let data23 = data22[i12];
+                  if (typeof data23 === "string") {
+                    if (!pattern62.test(data23)) {
+                      const err42 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners/" + i12, schemaPath: "#/definitions/profile/properties/owners/items/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema14.properties.owners.items, data: data23 };
+                      if (vErrors === null) {
+                        vErrors = [err42];
+                      } else {
+                        vErrors.push(err42);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err43 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners/" + i12, schemaPath: "#/definitions/profile/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema14.properties.owners.items.type, parentSchema: schema14.properties.owners.items, data: data23 };
+                    if (vErrors === null) {
+                      vErrors = [err43];
+                    } else {
+                      vErrors.push(err43);
+                    }
+                    errors++;
+                  }
+                }
+                let i13 = data22.length;
+                let j6;
+                if (i13 > 1) {
+                  const indices5 = {};
+                  for (; i13--; ) {
+                    let item5 = data22[i13];
+                    if (typeof item5 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices5[item5] == "number") {
+                      j6 = indices5[item5];
+                      const err44 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners", schemaPath: "#/definitions/profile/properties/owners/uniqueItems", keyword: "uniqueItems", params: { i: i13, j: j6 }, message: "must NOT have duplicate items (items ## " + j6 + " and " + i13 + " are identical)", schema: true, parentSchema: schema14.properties.owners, data: data22 };
+                      if (vErrors === null) {
+                        vErrors = [err44];
+                      } else {
+                        vErrors.push(err44);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices5[item5] = i13;
+                  }
+                }
+              } else {
+                const err45 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") + "/owners", schemaPath: "#/definitions/profile/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema14.properties.owners.type, parentSchema: schema14.properties.owners, data: data22 };
+                if (vErrors === null) {
+                  vErrors = [err45];
+                } else {
+                  vErrors.push(err45);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err42 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/profile/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data6 };
+            const err46 = { instancePath: instancePath + "/profiles/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/profile/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema14.type, parentSchema: schema14, data: data8 };
             if (vErrors === null) {
-              vErrors = [err42];
+              vErrors = [err46];
             } else {
-              vErrors.push(err42);
+              vErrors.push(err46);
             }
             errors++;
           }
         }
       } else {
-        const err43 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema132.properties.profiles.type, parentSchema: schema132.properties.profiles, data: data5 };
+        const err47 = { instancePath: instancePath + "/profiles", schemaPath: "#/properties/profiles/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema133.properties.profiles.type, parentSchema: schema133.properties.profiles, data: data7 };
         if (vErrors === null) {
-          vErrors = [err43];
+          vErrors = [err47];
         } else {
-          vErrors.push(err43);
+          vErrors.push(err47);
         }
         errors++;
       }
     }
     if (data.units !== void 0) {
-      let data22 = data.units;
-      if (Array.isArray(data22)) {
-        const len6 = data22.length;
-        for (let i12 = 0; i12 < len6; i12++) {
-          let data23 = data22[i12];
-          if (data23 && typeof data23 == "object" && !Array.isArray(data23)) {
-            if (data23.match === void 0) {
-              const err44 = { instancePath: instancePath + "/units/" + i12, schemaPath: "#/definitions/unitAssignment/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'", schema: schema15.required, parentSchema: schema15, data: data23 };
+      let data24 = data.units;
+      if (Array.isArray(data24)) {
+        const len7 = data24.length;
+        for (let i14 = 0; i14 < len7; i14++) {
+          let data25 = data24[i14];
+          if (data25 && typeof data25 == "object" && !Array.isArray(data25)) {
+            if (data25.match === void 0) {
+              const err48 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'", schema: schema152.required, parentSchema: schema152, data: data25 };
               if (vErrors === null) {
-                vErrors = [err44];
+                vErrors = [err48];
               } else {
-                vErrors.push(err44);
+                vErrors.push(err48);
               }
               errors++;
             }
-            if (data23.profile === void 0) {
-              const err45 = { instancePath: instancePath + "/units/" + i12, schemaPath: "#/definitions/unitAssignment/required", keyword: "required", params: { missingProperty: "profile" }, message: "must have required property 'profile'", schema: schema15.required, parentSchema: schema15, data: data23 };
+            if (data25.profile === void 0) {
+              const err49 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/required", keyword: "required", params: { missingProperty: "profile" }, message: "must have required property 'profile'", schema: schema152.required, parentSchema: schema152, data: data25 };
               if (vErrors === null) {
-                vErrors = [err45];
+                vErrors = [err49];
               } else {
-                vErrors.push(err45);
+                vErrors.push(err49);
               }
               errors++;
             }
-            for (const key4 in data23) {
+            for (const key4 in data25) {
               if (!(key4 === "match" || key4 === "profile")) {
-                const err46 = { instancePath: instancePath + "/units/" + i12, schemaPath: "#/definitions/unitAssignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema15, data: data23 };
-                if (vErrors === null) {
-                  vErrors = [err46];
-                } else {
-                  vErrors.push(err46);
-                }
-                errors++;
-              }
-            }
-            if (data23.match !== void 0) {
-              let data24 = data23.match;
-              if (typeof data24 === "string") {
-                if (func32(data24) < 1) {
-                  const err47 = { instancePath: instancePath + "/units/" + i12 + "/match", schemaPath: "#/definitions/unitAssignment/properties/match/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema15.properties.match, data: data24 };
-                  if (vErrors === null) {
-                    vErrors = [err47];
-                  } else {
-                    vErrors.push(err47);
-                  }
-                  errors++;
-                }
-              } else {
-                const err48 = { instancePath: instancePath + "/units/" + i12 + "/match", schemaPath: "#/definitions/unitAssignment/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.properties.match.type, parentSchema: schema15.properties.match, data: data24 };
-                if (vErrors === null) {
-                  vErrors = [err48];
-                } else {
-                  vErrors.push(err48);
-                }
-                errors++;
-              }
-            }
-            if (data23.profile !== void 0) {
-              let data25 = data23.profile;
-              if (typeof data25 === "string") {
-                if (func32(data25) < 1) {
-                  const err49 = { instancePath: instancePath + "/units/" + i12 + "/profile", schemaPath: "#/definitions/unitAssignment/properties/profile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema15.properties.profile, data: data25 };
-                  if (vErrors === null) {
-                    vErrors = [err49];
-                  } else {
-                    vErrors.push(err49);
-                  }
-                  errors++;
-                }
-              } else {
-                const err50 = { instancePath: instancePath + "/units/" + i12 + "/profile", schemaPath: "#/definitions/unitAssignment/properties/profile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema15.properties.profile.type, parentSchema: schema15.properties.profile, data: data25 };
+                const err50 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key4 }, message: "must NOT have additional properties", schema: false, parentSchema: schema152, data: data25 };
                 if (vErrors === null) {
                   vErrors = [err50];
                 } else {
@@ -32010,98 +35947,98 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data25.match !== void 0) {
+              let data26 = data25.match;
+              if (typeof data26 === "string") {
+                if (func4(data26) < 1) {
+                  const err51 = { instancePath: instancePath + "/units/" + i14 + "/match", schemaPath: "#/definitions/unitAssignment/properties/match/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema152.properties.match, data: data26 };
+                  if (vErrors === null) {
+                    vErrors = [err51];
+                  } else {
+                    vErrors.push(err51);
+                  }
+                  errors++;
+                }
+              } else {
+                const err52 = { instancePath: instancePath + "/units/" + i14 + "/match", schemaPath: "#/definitions/unitAssignment/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema152.properties.match.type, parentSchema: schema152.properties.match, data: data26 };
+                if (vErrors === null) {
+                  vErrors = [err52];
+                } else {
+                  vErrors.push(err52);
+                }
+                errors++;
+              }
+            }
+            if (data25.profile !== void 0) {
+              let data27 = data25.profile;
+              if (typeof data27 === "string") {
+                if (func4(data27) < 1) {
+                  const err53 = { instancePath: instancePath + "/units/" + i14 + "/profile", schemaPath: "#/definitions/unitAssignment/properties/profile/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema152.properties.profile, data: data27 };
+                  if (vErrors === null) {
+                    vErrors = [err53];
+                  } else {
+                    vErrors.push(err53);
+                  }
+                  errors++;
+                }
+              } else {
+                const err54 = { instancePath: instancePath + "/units/" + i14 + "/profile", schemaPath: "#/definitions/unitAssignment/properties/profile/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema152.properties.profile.type, parentSchema: schema152.properties.profile, data: data27 };
+                if (vErrors === null) {
+                  vErrors = [err54];
+                } else {
+                  vErrors.push(err54);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err51 = { instancePath: instancePath + "/units/" + i12, schemaPath: "#/definitions/unitAssignment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema15.type, parentSchema: schema15, data: data23 };
+            const err55 = { instancePath: instancePath + "/units/" + i14, schemaPath: "#/definitions/unitAssignment/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema152.type, parentSchema: schema152, data: data25 };
             if (vErrors === null) {
-              vErrors = [err51];
+              vErrors = [err55];
             } else {
-              vErrors.push(err51);
+              vErrors.push(err55);
             }
             errors++;
           }
         }
       } else {
-        const err52 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema132.properties.units.type, parentSchema: schema132.properties.units, data: data22 };
+        const err56 = { instancePath: instancePath + "/units", schemaPath: "#/properties/units/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema133.properties.units.type, parentSchema: schema133.properties.units, data: data24 };
         if (vErrors === null) {
-          vErrors = [err52];
+          vErrors = [err56];
         } else {
-          vErrors.push(err52);
+          vErrors.push(err56);
         }
         errors++;
       }
     }
     if (data.exclude !== void 0) {
-      let data26 = data.exclude;
-      if (Array.isArray(data26)) {
-        const len7 = data26.length;
-        for (let i13 = 0; i13 < len7; i13++) {
-          let data27 = data26[i13];
-          if (data27 && typeof data27 == "object" && !Array.isArray(data27)) {
-            if (data27.match === void 0) {
-              const err53 = { instancePath: instancePath + "/exclude/" + i13, schemaPath: "#/definitions/exclusion/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'", schema: schema16.required, parentSchema: schema16, data: data27 };
+      let data28 = data.exclude;
+      if (Array.isArray(data28)) {
+        const len8 = data28.length;
+        for (let i15 = 0; i15 < len8; i15++) {
+          let data29 = data28[i15];
+          if (data29 && typeof data29 == "object" && !Array.isArray(data29)) {
+            if (data29.match === void 0) {
+              const err57 = { instancePath: instancePath + "/exclude/" + i15, schemaPath: "#/definitions/exclusion/required", keyword: "required", params: { missingProperty: "match" }, message: "must have required property 'match'", schema: schema16.required, parentSchema: schema16, data: data29 };
               if (vErrors === null) {
-                vErrors = [err53];
+                vErrors = [err57];
               } else {
-                vErrors.push(err53);
+                vErrors.push(err57);
               }
               errors++;
             }
-            if (data27.reason === void 0) {
-              const err54 = { instancePath: instancePath + "/exclude/" + i13, schemaPath: "#/definitions/exclusion/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema16.required, parentSchema: schema16, data: data27 };
+            if (data29.reason === void 0) {
+              const err58 = { instancePath: instancePath + "/exclude/" + i15, schemaPath: "#/definitions/exclusion/required", keyword: "required", params: { missingProperty: "reason" }, message: "must have required property 'reason'", schema: schema16.required, parentSchema: schema16, data: data29 };
               if (vErrors === null) {
-                vErrors = [err54];
+                vErrors = [err58];
               } else {
-                vErrors.push(err54);
+                vErrors.push(err58);
               }
               errors++;
             }
-            for (const key5 in data27) {
+            for (const key5 in data29) {
               if (!(key5 === "match" || key5 === "reason")) {
-                const err55 = { instancePath: instancePath + "/exclude/" + i13, schemaPath: "#/definitions/exclusion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema16, data: data27 };
-                if (vErrors === null) {
-                  vErrors = [err55];
-                } else {
-                  vErrors.push(err55);
-                }
-                errors++;
-              }
-            }
-            if (data27.match !== void 0) {
-              let data28 = data27.match;
-              if (typeof data28 === "string") {
-                if (func32(data28) < 1) {
-                  const err56 = { instancePath: instancePath + "/exclude/" + i13 + "/match", schemaPath: "#/definitions/exclusion/properties/match/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema16.properties.match, data: data28 };
-                  if (vErrors === null) {
-                    vErrors = [err56];
-                  } else {
-                    vErrors.push(err56);
-                  }
-                  errors++;
-                }
-              } else {
-                const err57 = { instancePath: instancePath + "/exclude/" + i13 + "/match", schemaPath: "#/definitions/exclusion/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.match.type, parentSchema: schema16.properties.match, data: data28 };
-                if (vErrors === null) {
-                  vErrors = [err57];
-                } else {
-                  vErrors.push(err57);
-                }
-                errors++;
-              }
-            }
-            if (data27.reason !== void 0) {
-              let data29 = data27.reason;
-              if (typeof data29 === "string") {
-                if (func32(data29) < 1) {
-                  const err58 = { instancePath: instancePath + "/exclude/" + i13 + "/reason", schemaPath: "#/definitions/exclusion/properties/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema16.properties.reason, data: data29 };
-                  if (vErrors === null) {
-                    vErrors = [err58];
-                  } else {
-                    vErrors.push(err58);
-                  }
-                  errors++;
-                }
-              } else {
-                const err59 = { instancePath: instancePath + "/exclude/" + i13 + "/reason", schemaPath: "#/definitions/exclusion/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.reason.type, parentSchema: schema16.properties.reason, data: data29 };
+                const err59 = { instancePath: instancePath + "/exclude/" + i15, schemaPath: "#/definitions/exclusion/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key5 }, message: "must NOT have additional properties", schema: false, parentSchema: schema16, data: data29 };
                 if (vErrors === null) {
                   vErrors = [err59];
                 } else {
@@ -32110,56 +36047,52 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data29.match !== void 0) {
+              let data30 = data29.match;
+              if (typeof data30 === "string") {
+                if (func4(data30) < 1) {
+                  const err60 = { instancePath: instancePath + "/exclude/" + i15 + "/match", schemaPath: "#/definitions/exclusion/properties/match/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema16.properties.match, data: data30 };
+                  if (vErrors === null) {
+                    vErrors = [err60];
+                  } else {
+                    vErrors.push(err60);
+                  }
+                  errors++;
+                }
+              } else {
+                const err61 = { instancePath: instancePath + "/exclude/" + i15 + "/match", schemaPath: "#/definitions/exclusion/properties/match/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.match.type, parentSchema: schema16.properties.match, data: data30 };
+                if (vErrors === null) {
+                  vErrors = [err61];
+                } else {
+                  vErrors.push(err61);
+                }
+                errors++;
+              }
+            }
+            if (data29.reason !== void 0) {
+              let data31 = data29.reason;
+              if (typeof data31 === "string") {
+                if (func4(data31) < 1) {
+                  const err62 = { instancePath: instancePath + "/exclude/" + i15 + "/reason", schemaPath: "#/definitions/exclusion/properties/reason/minLength", keyword: "minLength", params: { limit: 1 }, message: "must NOT have fewer than 1 characters", schema: 1, parentSchema: schema16.properties.reason, data: data31 };
+                  if (vErrors === null) {
+                    vErrors = [err62];
+                  } else {
+                    vErrors.push(err62);
+                  }
+                  errors++;
+                }
+              } else {
+                const err63 = { instancePath: instancePath + "/exclude/" + i15 + "/reason", schemaPath: "#/definitions/exclusion/properties/reason/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema16.properties.reason.type, parentSchema: schema16.properties.reason, data: data31 };
+                if (vErrors === null) {
+                  vErrors = [err63];
+                } else {
+                  vErrors.push(err63);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err60 = { instancePath: instancePath + "/exclude/" + i13, schemaPath: "#/definitions/exclusion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema16.type, parentSchema: schema16, data: data27 };
-            if (vErrors === null) {
-              vErrors = [err60];
-            } else {
-              vErrors.push(err60);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err61 = { instancePath: instancePath + "/exclude", schemaPath: "#/properties/exclude/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema132.properties.exclude.type, parentSchema: schema132.properties.exclude, data: data26 };
-        if (vErrors === null) {
-          vErrors = [err61];
-        } else {
-          vErrors.push(err61);
-        }
-        errors++;
-      }
-    }
-    if (data.regression !== void 0) {
-      let data30 = data.regression;
-      if (data30 && typeof data30 == "object" && !Array.isArray(data30)) {
-        for (const key6 in data30) {
-          if (!(key6 === "exposure" || key6 === "rows")) {
-            const err62 = { instancePath: instancePath + "/regression", schemaPath: "#/definitions/regression/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties", schema: false, parentSchema: schema17, data: data30 };
-            if (vErrors === null) {
-              vErrors = [err62];
-            } else {
-              vErrors.push(err62);
-            }
-            errors++;
-          }
-        }
-        if (data30.exposure !== void 0) {
-          let data31 = data30.exposure;
-          if (typeof data31 !== "boolean") {
-            const err63 = { instancePath: instancePath + "/regression/exposure", schemaPath: "#/definitions/regression/properties/exposure/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema17.properties.exposure.type, parentSchema: schema17.properties.exposure, data: data31 };
-            if (vErrors === null) {
-              vErrors = [err63];
-            } else {
-              vErrors.push(err63);
-            }
-            errors++;
-          }
-        }
-        if (data30.rows !== void 0) {
-          let data32 = data30.rows;
-          if (typeof data32 !== "boolean") {
-            const err64 = { instancePath: instancePath + "/regression/rows", schemaPath: "#/definitions/regression/properties/rows/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema17.properties.rows.type, parentSchema: schema17.properties.rows, data: data32 };
+            const err64 = { instancePath: instancePath + "/exclude/" + i15, schemaPath: "#/definitions/exclusion/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema16.type, parentSchema: schema16, data: data29 };
             if (vErrors === null) {
               vErrors = [err64];
             } else {
@@ -32169,7 +36102,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        const err65 = { instancePath: instancePath + "/regression", schemaPath: "#/definitions/regression/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema17.type, parentSchema: schema17, data: data30 };
+        const err65 = { instancePath: instancePath + "/exclude", schemaPath: "#/properties/exclude/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema133.properties.exclude.type, parentSchema: schema133.properties.exclude, data: data28 };
         if (vErrors === null) {
           vErrors = [err65];
         } else {
@@ -32178,12 +36111,12 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         errors++;
       }
     }
-    if (data.deviations !== void 0) {
-      let data33 = data.deviations;
-      if (data33 && typeof data33 == "object" && !Array.isArray(data33)) {
-        for (const key7 in data33) {
-          if (!(key7 === "owners" || key7 === "sources" || key7 === "requiredFields" || key7 === "maxExpiryDays")) {
-            const err66 = { instancePath: instancePath + "/deviations", schemaPath: "#/definitions/deviations/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18, data: data33 };
+    if (data.regression !== void 0) {
+      let data32 = data.regression;
+      if (data32 && typeof data32 == "object" && !Array.isArray(data32)) {
+        for (const key6 in data32) {
+          if (!(key6 === "exposure" || key6 === "rows")) {
+            const err66 = { instancePath: instancePath + "/regression", schemaPath: "#/definitions/regression/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key6 }, message: "must NOT have additional properties", schema: false, parentSchema: schema17, data: data32 };
             if (vErrors === null) {
               vErrors = [err66];
             } else {
@@ -32192,57 +36125,46 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data33.owners !== void 0) {
-          let data34 = data33.owners;
-          if (Array.isArray(data34)) {
-            const len8 = data34.length;
-            for (let i14 = 0; i14 < len8; i14++) {
-              let data35 = data34[i14];
-              if (typeof data35 === "string") {
-                if (!pattern62.test(data35)) {
-                  const err67 = { instancePath: instancePath + "/deviations/owners/" + i14, schemaPath: "#/definitions/deviations/properties/owners/items/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema18.properties.owners.items, data: data35 };
-                  if (vErrors === null) {
-                    vErrors = [err67];
-                  } else {
-                    vErrors.push(err67);
-                  }
-                  errors++;
-                }
-              } else {
-                const err68 = { instancePath: instancePath + "/deviations/owners/" + i14, schemaPath: "#/definitions/deviations/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.owners.items.type, parentSchema: schema18.properties.owners.items, data: data35 };
-                if (vErrors === null) {
-                  vErrors = [err68];
-                } else {
-                  vErrors.push(err68);
-                }
-                errors++;
-              }
+        if (data32.exposure !== void 0) {
+          let data33 = data32.exposure;
+          if (typeof data33 !== "boolean") {
+            const err67 = { instancePath: instancePath + "/regression/exposure", schemaPath: "#/definitions/regression/properties/exposure/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema17.properties.exposure.type, parentSchema: schema17.properties.exposure, data: data33 };
+            if (vErrors === null) {
+              vErrors = [err67];
+            } else {
+              vErrors.push(err67);
             }
-            let i15 = data34.length;
-            let j6;
-            if (i15 > 1) {
-              const indices6 = {};
-              for (; i15--; ) {
-                let item6 = data34[i15];
-                if (typeof item6 !== "string") {
-                  continue;
-                }
-                if (typeof indices6[item6] == "number") {
-                  j6 = indices6[item6];
-                  const err69 = { instancePath: instancePath + "/deviations/owners", schemaPath: "#/definitions/deviations/properties/owners/uniqueItems", keyword: "uniqueItems", params: { i: i15, j: j6 }, message: "must NOT have duplicate items (items ## " + j6 + " and " + i15 + " are identical)", schema: true, parentSchema: schema18.properties.owners, data: data34 };
-                  if (vErrors === null) {
-                    vErrors = [err69];
-                  } else {
-                    vErrors.push(err69);
-                  }
-                  errors++;
-                  break;
-                }
-                indices6[item6] = i15;
-              }
+            errors++;
+          }
+        }
+        if (data32.rows !== void 0) {
+          let data34 = data32.rows;
+          if (typeof data34 !== "boolean") {
+            const err68 = { instancePath: instancePath + "/regression/rows", schemaPath: "#/definitions/regression/properties/rows/type", keyword: "type", params: { type: "boolean" }, message: "must be boolean", schema: schema17.properties.rows.type, parentSchema: schema17.properties.rows, data: data34 };
+            if (vErrors === null) {
+              vErrors = [err68];
+            } else {
+              vErrors.push(err68);
             }
-          } else {
-            const err70 = { instancePath: instancePath + "/deviations/owners", schemaPath: "#/definitions/deviations/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.owners.type, parentSchema: schema18.properties.owners, data: data34 };
+            errors++;
+          }
+        }
+      } else {
+        const err69 = { instancePath: instancePath + "/regression", schemaPath: "#/definitions/regression/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema17.type, parentSchema: schema17, data: data32 };
+        if (vErrors === null) {
+          vErrors = [err69];
+        } else {
+          vErrors.push(err69);
+        }
+        errors++;
+      }
+    }
+    if (data.deviations !== void 0) {
+      let data35 = data.deviations;
+      if (data35 && typeof data35 == "object" && !Array.isArray(data35)) {
+        for (const key7 in data35) {
+          if (!(key7 === "owners" || key7 === "sources" || key7 === "requiredFields" || key7 === "maxExpiryDays" || key7 === "expiryWarningDays")) {
+            const err70 = { instancePath: instancePath + "/deviations", schemaPath: "#/definitions/deviations/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key7 }, message: "must NOT have additional properties", schema: false, parentSchema: schema18, data: data35 };
             if (vErrors === null) {
               vErrors = [err70];
             } else {
@@ -32251,18 +36173,28 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        if (data33.sources !== void 0) {
-          let data36 = data33.sources;
+        if (data35.owners !== void 0) {
+          let data36 = data35.owners;
           if (Array.isArray(data36)) {
             const len9 = data36.length;
             for (let i16 = 0; i16 < len9; i16++) {
               let data37 = data36[i16];
-              if (!(data37 === "pr-body" || data37 === "unit-file")) {
-                const err71 = { instancePath: instancePath + "/deviations/sources/" + i16, schemaPath: "#/definitions/deviations/properties/sources/items/enum", keyword: "enum", params: { allowedValues: schema18.properties.sources.items.enum }, message: "must be equal to one of the allowed values", schema: schema18.properties.sources.items.enum, parentSchema: schema18.properties.sources.items, data: data37 };
+              if (typeof data37 === "string") {
+                if (!pattern62.test(data37)) {
+                  const err71 = { instancePath: instancePath + "/deviations/owners/" + i16, schemaPath: "#/definitions/deviations/properties/owners/items/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema18.properties.owners.items, data: data37 };
+                  if (vErrors === null) {
+                    vErrors = [err71];
+                  } else {
+                    vErrors.push(err71);
+                  }
+                  errors++;
+                }
+              } else {
+                const err72 = { instancePath: instancePath + "/deviations/owners/" + i16, schemaPath: "#/definitions/deviations/properties/owners/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema18.properties.owners.items.type, parentSchema: schema18.properties.owners.items, data: data37 };
                 if (vErrors === null) {
-                  vErrors = [err71];
+                  vErrors = [err72];
                 } else {
-                  vErrors.push(err71);
+                  vErrors.push(err72);
                 }
                 errors++;
               }
@@ -32270,43 +36202,48 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             let i17 = data36.length;
             let j7;
             if (i17 > 1) {
-              outer0: for (; i17--; ) {
-                for (j7 = i17; j7--; ) {
-                  if (func0(data36[i17], data36[j7])) {
-                    const err72 = { instancePath: instancePath + "/deviations/sources", schemaPath: "#/definitions/deviations/properties/sources/uniqueItems", keyword: "uniqueItems", params: { i: i17, j: j7 }, message: "must NOT have duplicate items (items ## " + j7 + " and " + i17 + " are identical)", schema: true, parentSchema: schema18.properties.sources, data: data36 };
-                    if (vErrors === null) {
-                      vErrors = [err72];
-                    } else {
-                      vErrors.push(err72);
-                    }
-                    errors++;
-                    break outer0;
-                  }
+              const indices6 = {};
+              for (; i17--; ) {
+                let item6 = data36[i17];
+                if (typeof item6 !== "string") {
+                  continue;
                 }
+                if (typeof indices6[item6] == "number") {
+                  j7 = indices6[item6];
+                  const err73 = { instancePath: instancePath + "/deviations/owners", schemaPath: "#/definitions/deviations/properties/owners/uniqueItems", keyword: "uniqueItems", params: { i: i17, j: j7 }, message: "must NOT have duplicate items (items ## " + j7 + " and " + i17 + " are identical)", schema: true, parentSchema: schema18.properties.owners, data: data36 };
+                  if (vErrors === null) {
+                    vErrors = [err73];
+                  } else {
+                    vErrors.push(err73);
+                  }
+                  errors++;
+                  break;
+                }
+                indices6[item6] = i17;
               }
             }
           } else {
-            const err73 = { instancePath: instancePath + "/deviations/sources", schemaPath: "#/definitions/deviations/properties/sources/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.sources.type, parentSchema: schema18.properties.sources, data: data36 };
+            const err74 = { instancePath: instancePath + "/deviations/owners", schemaPath: "#/definitions/deviations/properties/owners/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.owners.type, parentSchema: schema18.properties.owners, data: data36 };
             if (vErrors === null) {
-              vErrors = [err73];
+              vErrors = [err74];
             } else {
-              vErrors.push(err73);
+              vErrors.push(err74);
             }
             errors++;
           }
         }
-        if (data33.requiredFields !== void 0) {
-          let data38 = data33.requiredFields;
+        if (data35.sources !== void 0) {
+          let data38 = data35.sources;
           if (Array.isArray(data38)) {
             const len10 = data38.length;
             for (let i18 = 0; i18 < len10; i18++) {
               let data39 = data38[i18];
-              if (!(data39 === "reason" || data39 === "owner" || data39 === "expires" || data39 === "ticket" || data39 === "check")) {
-                const err74 = { instancePath: instancePath + "/deviations/requiredFields/" + i18, schemaPath: "#/definitions/deviations/properties/requiredFields/items/enum", keyword: "enum", params: { allowedValues: schema18.properties.requiredFields.items.enum }, message: "must be equal to one of the allowed values", schema: schema18.properties.requiredFields.items.enum, parentSchema: schema18.properties.requiredFields.items, data: data39 };
+              if (!(data39 === "pr-body" || data39 === "unit-file")) {
+                const err75 = { instancePath: instancePath + "/deviations/sources/" + i18, schemaPath: "#/definitions/deviations/properties/sources/items/enum", keyword: "enum", params: { allowedValues: schema18.properties.sources.items.enum }, message: "must be equal to one of the allowed values", schema: schema18.properties.sources.items.enum, parentSchema: schema18.properties.sources.items, data: data39 };
                 if (vErrors === null) {
-                  vErrors = [err74];
+                  vErrors = [err75];
                 } else {
-                  vErrors.push(err74);
+                  vErrors.push(err75);
                 }
                 errors++;
               }
@@ -32316,12 +36253,12 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             if (i19 > 1) {
               outer1: for (; i19--; ) {
                 for (j8 = i19; j8--; ) {
-                  if (func0(data38[i19], data38[j8])) {
-                    const err75 = { instancePath: instancePath + "/deviations/requiredFields", schemaPath: "#/definitions/deviations/properties/requiredFields/uniqueItems", keyword: "uniqueItems", params: { i: i19, j: j8 }, message: "must NOT have duplicate items (items ## " + j8 + " and " + i19 + " are identical)", schema: true, parentSchema: schema18.properties.requiredFields, data: data38 };
+                  if (func02(data38[i19], data38[j8])) {
+                    const err76 = { instancePath: instancePath + "/deviations/sources", schemaPath: "#/definitions/deviations/properties/sources/uniqueItems", keyword: "uniqueItems", params: { i: i19, j: j8 }, message: "must NOT have duplicate items (items ## " + j8 + " and " + i19 + " are identical)", schema: true, parentSchema: schema18.properties.sources, data: data38 };
                     if (vErrors === null) {
-                      vErrors = [err75];
+                      vErrors = [err76];
                     } else {
-                      vErrors.push(err75);
+                      vErrors.push(err76);
                     }
                     errors++;
                     break outer1;
@@ -32330,19 +36267,7 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               }
             }
           } else {
-            const err76 = { instancePath: instancePath + "/deviations/requiredFields", schemaPath: "#/definitions/deviations/properties/requiredFields/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.requiredFields.type, parentSchema: schema18.properties.requiredFields, data: data38 };
-            if (vErrors === null) {
-              vErrors = [err76];
-            } else {
-              vErrors.push(err76);
-            }
-            errors++;
-          }
-        }
-        if (data33.maxExpiryDays !== void 0) {
-          let data40 = data33.maxExpiryDays;
-          if (!(typeof data40 == "number" && (!(data40 % 1) && !isNaN(data40)) && isFinite(data40))) {
-            const err77 = { instancePath: instancePath + "/deviations/maxExpiryDays", schemaPath: "#/definitions/deviations/properties/maxExpiryDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema18.properties.maxExpiryDays.type, parentSchema: schema18.properties.maxExpiryDays, data: data40 };
+            const err77 = { instancePath: instancePath + "/deviations/sources", schemaPath: "#/definitions/deviations/properties/sources/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.sources.type, parentSchema: schema18.properties.sources, data: data38 };
             if (vErrors === null) {
               vErrors = [err77];
             } else {
@@ -32350,55 +36275,65 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             }
             errors++;
           }
-          if (typeof data40 == "number" && isFinite(data40)) {
-            if (data40 > 3650 || isNaN(data40)) {
-              const err78 = { instancePath: instancePath + "/deviations/maxExpiryDays", schemaPath: "#/definitions/deviations/properties/maxExpiryDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema18.properties.maxExpiryDays, data: data40 };
-              if (vErrors === null) {
-                vErrors = [err78];
-              } else {
-                vErrors.push(err78);
+        }
+        if (data35.requiredFields !== void 0) {
+          let data40 = data35.requiredFields;
+          if (Array.isArray(data40)) {
+            const len11 = data40.length;
+            for (let i20 = 0; i20 < len11; i20++) {
+              let data41 = data40[i20];
+              if (!(data41 === "reason" || data41 === "owner" || data41 === "expires" || data41 === "ticket" || data41 === "check")) {
+                const err78 = { instancePath: instancePath + "/deviations/requiredFields/" + i20, schemaPath: "#/definitions/deviations/properties/requiredFields/items/enum", keyword: "enum", params: { allowedValues: schema18.properties.requiredFields.items.enum }, message: "must be equal to one of the allowed values", schema: schema18.properties.requiredFields.items.enum, parentSchema: schema18.properties.requiredFields.items, data: data41 };
+                if (vErrors === null) {
+                  vErrors = [err78];
+                } else {
+                  vErrors.push(err78);
+                }
+                errors++;
               }
-              errors++;
             }
-            if (data40 < 1 || isNaN(data40)) {
-              const err79 = { instancePath: instancePath + "/deviations/maxExpiryDays", schemaPath: "#/definitions/deviations/properties/maxExpiryDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema18.properties.maxExpiryDays, data: data40 };
-              if (vErrors === null) {
-                vErrors = [err79];
-              } else {
-                vErrors.push(err79);
+            let i21 = data40.length;
+            let j9;
+            if (i21 > 1) {
+              outer2: for (; i21--; ) {
+                for (j9 = i21; j9--; ) {
+                  if (func02(data40[i21], data40[j9])) {
+                    const err79 = { instancePath: instancePath + "/deviations/requiredFields", schemaPath: "#/definitions/deviations/properties/requiredFields/uniqueItems", keyword: "uniqueItems", params: { i: i21, j: j9 }, message: "must NOT have duplicate items (items ## " + j9 + " and " + i21 + " are identical)", schema: true, parentSchema: schema18.properties.requiredFields, data: data40 };
+                    if (vErrors === null) {
+                      vErrors = [err79];
+                    } else {
+                      vErrors.push(err79);
+                    }
+                    errors++;
+                    break outer2;
+                  }
+                }
               }
-              errors++;
             }
+          } else {
+            const err80 = { instancePath: instancePath + "/deviations/requiredFields", schemaPath: "#/definitions/deviations/properties/requiredFields/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema18.properties.requiredFields.type, parentSchema: schema18.properties.requiredFields, data: data40 };
+            if (vErrors === null) {
+              vErrors = [err80];
+            } else {
+              vErrors.push(err80);
+            }
+            errors++;
           }
         }
-      } else {
-        const err80 = { instancePath: instancePath + "/deviations", schemaPath: "#/definitions/deviations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data: data33 };
-        if (vErrors === null) {
-          vErrors = [err80];
-        } else {
-          vErrors.push(err80);
-        }
-        errors++;
-      }
-    }
-    if (data.signoff !== void 0) {
-      let data41 = data.signoff;
-      if (Array.isArray(data41)) {
-        const len11 = data41.length;
-        for (let i20 = 0; i20 < len11; i20++) {
-          let data42 = data41[i20];
-          if (data42 && typeof data42 == "object" && !Array.isArray(data42)) {
-            if (data42.directives === void 0) {
-              const err81 = { instancePath: instancePath + "/signoff/" + i20, schemaPath: "#/definitions/signoffRule/required", keyword: "required", params: { missingProperty: "directives" }, message: "must have required property 'directives'", schema: schema19.required, parentSchema: schema19, data: data42 };
-              if (vErrors === null) {
-                vErrors = [err81];
-              } else {
-                vErrors.push(err81);
-              }
-              errors++;
+        if (data35.maxExpiryDays !== void 0) {
+          let data42 = data35.maxExpiryDays;
+          if (!(typeof data42 == "number" && (!(data42 % 1) && !isNaN(data42)) && isFinite(data42))) {
+            const err81 = { instancePath: instancePath + "/deviations/maxExpiryDays", schemaPath: "#/definitions/deviations/properties/maxExpiryDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema18.properties.maxExpiryDays.type, parentSchema: schema18.properties.maxExpiryDays, data: data42 };
+            if (vErrors === null) {
+              vErrors = [err81];
+            } else {
+              vErrors.push(err81);
             }
-            if (data42.approvers === void 0) {
-              const err82 = { instancePath: instancePath + "/signoff/" + i20, schemaPath: "#/definitions/signoffRule/required", keyword: "required", params: { missingProperty: "approvers" }, message: "must have required property 'approvers'", schema: schema19.required, parentSchema: schema19, data: data42 };
+            errors++;
+          }
+          if (typeof data42 == "number" && isFinite(data42)) {
+            if (data42 > 3650 || isNaN(data42)) {
+              const err82 = { instancePath: instancePath + "/deviations/maxExpiryDays", schemaPath: "#/definitions/deviations/properties/maxExpiryDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 3650 }, message: "must be <= 3650", schema: 3650, parentSchema: schema18.properties.maxExpiryDays, data: data42 };
               if (vErrors === null) {
                 vErrors = [err82];
               } else {
@@ -32406,243 +36341,233 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
               }
               errors++;
             }
-            for (const key8 in data42) {
-              if (!(key8 === "directives" || key8 === "approvers")) {
-                const err83 = { instancePath: instancePath + "/signoff/" + i20, schemaPath: "#/definitions/signoffRule/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19, data: data42 };
-                if (vErrors === null) {
-                  vErrors = [err83];
-                } else {
-                  vErrors.push(err83);
-                }
-                errors++;
-              }
-            }
-            if (data42.directives !== void 0) {
-              let data43 = data42.directives;
-              if (Array.isArray(data43)) {
-                if (data43.length < 1) {
-                  const err84 = { instancePath: instancePath + "/signoff/" + i20 + "/directives", schemaPath: "#/definitions/signoffRule/properties/directives/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema19.properties.directives, data: data43 };
-                  if (vErrors === null) {
-                    vErrors = [err84];
-                  } else {
-                    vErrors.push(err84);
-                  }
-                  errors++;
-                }
-                const len12 = data43.length;
-                for (let i21 = 0; i21 < len12; i21++) {
-                  let data44 = data43[i21];
-                  if (typeof data44 === "string") {
-                    if (!pattern8.test(data44)) {
-                      const err85 = { instancePath: instancePath + "/signoff/" + i20 + "/directives/" + i21, schemaPath: "#/definitions/signoffRule/properties/directives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+=?$" }, message: 'must match pattern "^[A-Za-z]+=?$"', schema: "^[A-Za-z]+=?$", parentSchema: schema19.properties.directives.items, data: data44 };
-                      if (vErrors === null) {
-                        vErrors = [err85];
-                      } else {
-                        vErrors.push(err85);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err86 = { instancePath: instancePath + "/signoff/" + i20 + "/directives/" + i21, schemaPath: "#/definitions/signoffRule/properties/directives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.directives.items.type, parentSchema: schema19.properties.directives.items, data: data44 };
-                    if (vErrors === null) {
-                      vErrors = [err86];
-                    } else {
-                      vErrors.push(err86);
-                    }
-                    errors++;
-                  }
-                }
-                let i22 = data43.length;
-                let j9;
-                if (i22 > 1) {
-                  const indices7 = {};
-                  for (; i22--; ) {
-                    let item7 = data43[i22];
-                    if (typeof item7 !== "string") {
-                      continue;
-                    }
-                    if (typeof indices7[item7] == "number") {
-                      j9 = indices7[item7];
-                      const err87 = { instancePath: instancePath + "/signoff/" + i20 + "/directives", schemaPath: "#/definitions/signoffRule/properties/directives/uniqueItems", keyword: "uniqueItems", params: { i: i22, j: j9 }, message: "must NOT have duplicate items (items ## " + j9 + " and " + i22 + " are identical)", schema: true, parentSchema: schema19.properties.directives, data: data43 };
-                      if (vErrors === null) {
-                        vErrors = [err87];
-                      } else {
-                        vErrors.push(err87);
-                      }
-                      errors++;
-                      break;
-                    }
-                    indices7[item7] = i22;
-                  }
-                }
+            if (data42 < 1 || isNaN(data42)) {
+              const err83 = { instancePath: instancePath + "/deviations/maxExpiryDays", schemaPath: "#/definitions/deviations/properties/maxExpiryDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema18.properties.maxExpiryDays, data: data42 };
+              if (vErrors === null) {
+                vErrors = [err83];
               } else {
-                const err88 = { instancePath: instancePath + "/signoff/" + i20 + "/directives", schemaPath: "#/definitions/signoffRule/properties/directives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.properties.directives.type, parentSchema: schema19.properties.directives, data: data43 };
+                vErrors.push(err83);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data35.expiryWarningDays !== void 0) {
+          let data43 = data35.expiryWarningDays;
+          if (!(typeof data43 == "number" && (!(data43 % 1) && !isNaN(data43)) && isFinite(data43))) {
+            const err84 = { instancePath: instancePath + "/deviations/expiryWarningDays", schemaPath: "#/definitions/deviations/properties/expiryWarningDays/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema18.properties.expiryWarningDays.type, parentSchema: schema18.properties.expiryWarningDays, data: data43 };
+            if (vErrors === null) {
+              vErrors = [err84];
+            } else {
+              vErrors.push(err84);
+            }
+            errors++;
+          }
+          if (typeof data43 == "number" && isFinite(data43)) {
+            if (data43 > 365 || isNaN(data43)) {
+              const err85 = { instancePath: instancePath + "/deviations/expiryWarningDays", schemaPath: "#/definitions/deviations/properties/expiryWarningDays/maximum", keyword: "maximum", params: { comparison: "<=", limit: 365 }, message: "must be <= 365", schema: 365, parentSchema: schema18.properties.expiryWarningDays, data: data43 };
+              if (vErrors === null) {
+                vErrors = [err85];
+              } else {
+                vErrors.push(err85);
+              }
+              errors++;
+            }
+            if (data43 < 0 || isNaN(data43)) {
+              const err86 = { instancePath: instancePath + "/deviations/expiryWarningDays", schemaPath: "#/definitions/deviations/properties/expiryWarningDays/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema18.properties.expiryWarningDays, data: data43 };
+              if (vErrors === null) {
+                vErrors = [err86];
+              } else {
+                vErrors.push(err86);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err87 = { instancePath: instancePath + "/deviations", schemaPath: "#/definitions/deviations/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema18.type, parentSchema: schema18, data: data35 };
+        if (vErrors === null) {
+          vErrors = [err87];
+        } else {
+          vErrors.push(err87);
+        }
+        errors++;
+      }
+    }
+    if (data.signoff !== void 0) {
+      let data44 = data.signoff;
+      if (Array.isArray(data44)) {
+        const len12 = data44.length;
+        for (let i22 = 0; i22 < len12; i22++) {
+          let data45 = data44[i22];
+          if (data45 && typeof data45 == "object" && !Array.isArray(data45)) {
+            if (data45.directives === void 0) {
+              const err88 = { instancePath: instancePath + "/signoff/" + i22, schemaPath: "#/definitions/signoffRule/required", keyword: "required", params: { missingProperty: "directives" }, message: "must have required property 'directives'", schema: schema19.required, parentSchema: schema19, data: data45 };
+              if (vErrors === null) {
+                vErrors = [err88];
+              } else {
+                vErrors.push(err88);
+              }
+              errors++;
+            }
+            if (data45.approvers === void 0) {
+              const err89 = { instancePath: instancePath + "/signoff/" + i22, schemaPath: "#/definitions/signoffRule/required", keyword: "required", params: { missingProperty: "approvers" }, message: "must have required property 'approvers'", schema: schema19.required, parentSchema: schema19, data: data45 };
+              if (vErrors === null) {
+                vErrors = [err89];
+              } else {
+                vErrors.push(err89);
+              }
+              errors++;
+            }
+            for (const key8 in data45) {
+              if (!(key8 === "directives" || key8 === "approvers")) {
+                const err90 = { instancePath: instancePath + "/signoff/" + i22, schemaPath: "#/definitions/signoffRule/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key8 }, message: "must NOT have additional properties", schema: false, parentSchema: schema19, data: data45 };
                 if (vErrors === null) {
-                  vErrors = [err88];
+                  vErrors = [err90];
                 } else {
-                  vErrors.push(err88);
+                  vErrors.push(err90);
                 }
                 errors++;
               }
             }
-            if (data42.approvers !== void 0) {
-              let data45 = data42.approvers;
-              if (Array.isArray(data45)) {
-                if (data45.length < 1) {
-                  const err89 = { instancePath: instancePath + "/signoff/" + i20 + "/approvers", schemaPath: "#/definitions/signoffRule/properties/approvers/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema19.properties.approvers, data: data45 };
+            if (data45.directives !== void 0) {
+              let data46 = data45.directives;
+              if (Array.isArray(data46)) {
+                if (data46.length < 1) {
+                  const err91 = { instancePath: instancePath + "/signoff/" + i22 + "/directives", schemaPath: "#/definitions/signoffRule/properties/directives/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema19.properties.directives, data: data46 };
                   if (vErrors === null) {
-                    vErrors = [err89];
+                    vErrors = [err91];
                   } else {
-                    vErrors.push(err89);
+                    vErrors.push(err91);
                   }
                   errors++;
                 }
-                const len13 = data45.length;
+                const len13 = data46.length;
                 for (let i23 = 0; i23 < len13; i23++) {
-                  let data46 = data45[i23];
-                  if (typeof data46 === "string") {
-                    if (!pattern62.test(data46)) {
-                      const err90 = { instancePath: instancePath + "/signoff/" + i20 + "/approvers/" + i23, schemaPath: "#/definitions/signoffRule/properties/approvers/items/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema19.properties.approvers.items, data: data46 };
-                      if (vErrors === null) {
-                        vErrors = [err90];
-                      } else {
-                        vErrors.push(err90);
-                      }
-                      errors++;
-                    }
-                  } else {
-                    const err91 = { instancePath: instancePath + "/signoff/" + i20 + "/approvers/" + i23, schemaPath: "#/definitions/signoffRule/properties/approvers/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.approvers.items.type, parentSchema: schema19.properties.approvers.items, data: data46 };
-                    if (vErrors === null) {
-                      vErrors = [err91];
-                    } else {
-                      vErrors.push(err91);
-                    }
-                    errors++;
-                  }
-                }
-                let i24 = data45.length;
-                let j10;
-                if (i24 > 1) {
-                  const indices8 = {};
-                  for (; i24--; ) {
-                    let item8 = data45[i24];
-                    if (typeof item8 !== "string") {
-                      continue;
-                    }
-                    if (typeof indices8[item8] == "number") {
-                      j10 = indices8[item8];
-                      const err92 = { instancePath: instancePath + "/signoff/" + i20 + "/approvers", schemaPath: "#/definitions/signoffRule/properties/approvers/uniqueItems", keyword: "uniqueItems", params: { i: i24, j: j10 }, message: "must NOT have duplicate items (items ## " + j10 + " and " + i24 + " are identical)", schema: true, parentSchema: schema19.properties.approvers, data: data45 };
+                  let data47 = data46[i23];
+                  if (typeof data47 === "string") {
+                    if (!pattern8.test(data47)) {
+                      const err92 = { instancePath: instancePath + "/signoff/" + i22 + "/directives/" + i23, schemaPath: "#/definitions/signoffRule/properties/directives/items/pattern", keyword: "pattern", params: { pattern: "^[A-Za-z]+=?$" }, message: 'must match pattern "^[A-Za-z]+=?$"', schema: "^[A-Za-z]+=?$", parentSchema: schema19.properties.directives.items, data: data47 };
                       if (vErrors === null) {
                         vErrors = [err92];
                       } else {
                         vErrors.push(err92);
                       }
                       errors++;
+                    }
+                  } else {
+                    const err93 = { instancePath: instancePath + "/signoff/" + i22 + "/directives/" + i23, schemaPath: "#/definitions/signoffRule/properties/directives/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.directives.items.type, parentSchema: schema19.properties.directives.items, data: data47 };
+                    if (vErrors === null) {
+                      vErrors = [err93];
+                    } else {
+                      vErrors.push(err93);
+                    }
+                    errors++;
+                  }
+                }
+                let i24 = data46.length;
+                let j10;
+                if (i24 > 1) {
+                  const indices7 = {};
+                  for (; i24--; ) {
+                    let item7 = data46[i24];
+                    if (typeof item7 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices7[item7] == "number") {
+                      j10 = indices7[item7];
+                      const err94 = { instancePath: instancePath + "/signoff/" + i22 + "/directives", schemaPath: "#/definitions/signoffRule/properties/directives/uniqueItems", keyword: "uniqueItems", params: { i: i24, j: j10 }, message: "must NOT have duplicate items (items ## " + j10 + " and " + i24 + " are identical)", schema: true, parentSchema: schema19.properties.directives, data: data46 };
+                      if (vErrors === null) {
+                        vErrors = [err94];
+                      } else {
+                        vErrors.push(err94);
+                      }
+                      errors++;
                       break;
                     }
-                    indices8[item8] = i24;
+                    indices7[item7] = i24;
                   }
                 }
               } else {
-                const err93 = { instancePath: instancePath + "/signoff/" + i20 + "/approvers", schemaPath: "#/definitions/signoffRule/properties/approvers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.properties.approvers.type, parentSchema: schema19.properties.approvers, data: data45 };
+                const err95 = { instancePath: instancePath + "/signoff/" + i22 + "/directives", schemaPath: "#/definitions/signoffRule/properties/directives/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.properties.directives.type, parentSchema: schema19.properties.directives, data: data46 };
                 if (vErrors === null) {
-                  vErrors = [err93];
+                  vErrors = [err95];
                 } else {
-                  vErrors.push(err93);
+                  vErrors.push(err95);
+                }
+                errors++;
+              }
+            }
+            if (data45.approvers !== void 0) {
+              let data48 = data45.approvers;
+              if (Array.isArray(data48)) {
+                if (data48.length < 1) {
+                  const err96 = { instancePath: instancePath + "/signoff/" + i22 + "/approvers", schemaPath: "#/definitions/signoffRule/properties/approvers/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema19.properties.approvers, data: data48 };
+                  if (vErrors === null) {
+                    vErrors = [err96];
+                  } else {
+                    vErrors.push(err96);
+                  }
+                  errors++;
+                }
+                const len14 = data48.length;
+                for (let i25 = 0; i25 < len14; i25++) {
+                  let data49 = data48[i25];
+                  if (typeof data49 === "string") {
+                    if (!pattern62.test(data49)) {
+                      const err97 = { instancePath: instancePath + "/signoff/" + i22 + "/approvers/" + i25, schemaPath: "#/definitions/signoffRule/properties/approvers/items/pattern", keyword: "pattern", params: { pattern: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$" }, message: 'must match pattern "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$"', schema: "^@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?$", parentSchema: schema19.properties.approvers.items, data: data49 };
+                      if (vErrors === null) {
+                        vErrors = [err97];
+                      } else {
+                        vErrors.push(err97);
+                      }
+                      errors++;
+                    }
+                  } else {
+                    const err98 = { instancePath: instancePath + "/signoff/" + i22 + "/approvers/" + i25, schemaPath: "#/definitions/signoffRule/properties/approvers/items/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema19.properties.approvers.items.type, parentSchema: schema19.properties.approvers.items, data: data49 };
+                    if (vErrors === null) {
+                      vErrors = [err98];
+                    } else {
+                      vErrors.push(err98);
+                    }
+                    errors++;
+                  }
+                }
+                let i26 = data48.length;
+                let j11;
+                if (i26 > 1) {
+                  const indices8 = {};
+                  for (; i26--; ) {
+                    let item8 = data48[i26];
+                    if (typeof item8 !== "string") {
+                      continue;
+                    }
+                    if (typeof indices8[item8] == "number") {
+                      j11 = indices8[item8];
+                      const err99 = { instancePath: instancePath + "/signoff/" + i22 + "/approvers", schemaPath: "#/definitions/signoffRule/properties/approvers/uniqueItems", keyword: "uniqueItems", params: { i: i26, j: j11 }, message: "must NOT have duplicate items (items ## " + j11 + " and " + i26 + " are identical)", schema: true, parentSchema: schema19.properties.approvers, data: data48 };
+                      if (vErrors === null) {
+                        vErrors = [err99];
+                      } else {
+                        vErrors.push(err99);
+                      }
+                      errors++;
+                      break;
+                    }
+                    indices8[item8] = i26;
+                  }
+                }
+              } else {
+                const err100 = { instancePath: instancePath + "/signoff/" + i22 + "/approvers", schemaPath: "#/definitions/signoffRule/properties/approvers/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema19.properties.approvers.type, parentSchema: schema19.properties.approvers, data: data48 };
+                if (vErrors === null) {
+                  vErrors = [err100];
+                } else {
+                  vErrors.push(err100);
                 }
                 errors++;
               }
             }
           } else {
-            const err94 = { instancePath: instancePath + "/signoff/" + i20, schemaPath: "#/definitions/signoffRule/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data: data42 };
-            if (vErrors === null) {
-              vErrors = [err94];
-            } else {
-              vErrors.push(err94);
-            }
-            errors++;
-          }
-        }
-      } else {
-        const err95 = { instancePath: instancePath + "/signoff", schemaPath: "#/properties/signoff/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema132.properties.signoff.type, parentSchema: schema132.properties.signoff, data: data41 };
-        if (vErrors === null) {
-          vErrors = [err95];
-        } else {
-          vErrors.push(err95);
-        }
-        errors++;
-      }
-    }
-    if (data.unitTypes !== void 0) {
-      let data47 = data.unitTypes;
-      if (Array.isArray(data47)) {
-        if (data47.length < 1) {
-          const err96 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema132.properties.unitTypes, data: data47 };
-          if (vErrors === null) {
-            vErrors = [err96];
-          } else {
-            vErrors.push(err96);
-          }
-          errors++;
-        }
-        const len14 = data47.length;
-        for (let i25 = 0; i25 < len14; i25++) {
-          let data48 = data47[i25];
-          if (!(data48 === ".service" || data48 === ".socket" || data48 === ".mount" || data48 === ".swap" || data48 === ".timer" || data48 === ".path" || data48 === ".slice" || data48 === ".scope" || data48 === ".target" || data48 === ".device" || data48 === ".automount")) {
-            const err97 = { instancePath: instancePath + "/unitTypes/" + i25, schemaPath: "#/properties/unitTypes/items/enum", keyword: "enum", params: { allowedValues: schema132.properties.unitTypes.items.enum }, message: "must be equal to one of the allowed values", schema: schema132.properties.unitTypes.items.enum, parentSchema: schema132.properties.unitTypes.items, data: data48 };
-            if (vErrors === null) {
-              vErrors = [err97];
-            } else {
-              vErrors.push(err97);
-            }
-            errors++;
-          }
-        }
-        let i26 = data47.length;
-        let j11;
-        if (i26 > 1) {
-          outer2: for (; i26--; ) {
-            for (j11 = i26; j11--; ) {
-              if (func0(data47[i26], data47[j11])) {
-                const err98 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/uniqueItems", keyword: "uniqueItems", params: { i: i26, j: j11 }, message: "must NOT have duplicate items (items ## " + j11 + " and " + i26 + " are identical)", schema: true, parentSchema: schema132.properties.unitTypes, data: data47 };
-                if (vErrors === null) {
-                  vErrors = [err98];
-                } else {
-                  vErrors.push(err98);
-                }
-                errors++;
-                break outer2;
-              }
-            }
-          }
-        }
-      } else {
-        const err99 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema132.properties.unitTypes.type, parentSchema: schema132.properties.unitTypes, data: data47 };
-        if (vErrors === null) {
-          vErrors = [err99];
-        } else {
-          vErrors.push(err99);
-        }
-        errors++;
-      }
-    }
-    if (data.assessorOverrides !== void 0) {
-      let data49 = data.assessorOverrides;
-      if (data49 && typeof data49 == "object" && !Array.isArray(data49)) {
-        for (const key9 in data49) {
-          const _errs116 = errors;
-          if (!(key9 === "UserOrDynamicUser" || key9 === "SupplementaryGroups" || key9 === "PrivateDevices" || key9 === "PrivateMounts" || key9 === "PrivateNetwork" || key9 === "PrivateTmp" || key9 === "PrivateUsers" || key9 === "ProtectControlGroups" || key9 === "ProtectKernelModules" || key9 === "ProtectKernelTunables" || key9 === "ProtectKernelLogs" || key9 === "ProtectClock" || key9 === "ProtectHome" || key9 === "ProtectHostname" || key9 === "ProtectSystem" || key9 === "RootDirectoryOrRootImage" || key9 === "LockPersonality" || key9 === "MemoryDenyWriteExecute" || key9 === "NoNewPrivileges" || key9 === "CapabilityBoundingSet_CAP_SYS_ADMIN" || key9 === "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP" || key9 === "CapabilityBoundingSet_CAP_SYS_PTRACE" || key9 === "CapabilityBoundingSet_CAP_SYS_TIME" || key9 === "CapabilityBoundingSet_CAP_NET_ADMIN" || key9 === "CapabilityBoundingSet_CAP_SYS_RAWIO" || key9 === "CapabilityBoundingSet_CAP_SYS_MODULE" || key9 === "CapabilityBoundingSet_CAP_AUDIT" || key9 === "CapabilityBoundingSet_CAP_SYSLOG" || key9 === "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE" || key9 === "CapabilityBoundingSet_CAP_MKNOD" || key9 === "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP" || key9 === "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER" || key9 === "CapabilityBoundingSet_CAP_KILL" || key9 === "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)" || key9 === "CapabilityBoundingSet_CAP_SYS_BOOT" || key9 === "CapabilityBoundingSet_CAP_MAC" || key9 === "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE" || key9 === "CapabilityBoundingSet_CAP_IPC_LOCK" || key9 === "CapabilityBoundingSet_CAP_SYS_CHROOT" || key9 === "CapabilityBoundingSet_CAP_BLOCK_SUSPEND" || key9 === "CapabilityBoundingSet_CAP_WAKE_ALARM" || key9 === "CapabilityBoundingSet_CAP_LEASE" || key9 === "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG" || key9 === "CapabilityBoundingSet_CAP_SYS_PACCT" || key9 === "CapabilityBoundingSet_CAP_BPF" || key9 === "UMask" || key9 === "KeyringMode" || key9 === "ProtectProc" || key9 === "ProcSubset" || key9 === "NotifyAccess" || key9 === "RemoveIPC" || key9 === "Delegate" || key9 === "RestrictRealtime" || key9 === "RestrictSUIDSGID" || key9 === "RestrictNamespaces_user" || key9 === "RestrictNamespaces_mnt" || key9 === "RestrictNamespaces_ipc" || key9 === "RestrictNamespaces_pid" || key9 === "RestrictNamespaces_cgroup" || key9 === "RestrictNamespaces_net" || key9 === "RestrictNamespaces_uts" || key9 === "RestrictAddressFamilies_AF_INET_INET6" || key9 === "RestrictAddressFamilies_AF_UNIX" || key9 === "RestrictAddressFamilies_AF_NETLINK" || key9 === "RestrictAddressFamilies_AF_PACKET" || key9 === "RestrictAddressFamilies_OTHER" || key9 === "SystemCallArchitectures" || key9 === "SystemCallFilter_swap" || key9 === "SystemCallFilter_obsolete" || key9 === "SystemCallFilter_clock" || key9 === "SystemCallFilter_cpu_emulation" || key9 === "SystemCallFilter_debug" || key9 === "SystemCallFilter_mount" || key9 === "SystemCallFilter_module" || key9 === "SystemCallFilter_raw_io" || key9 === "SystemCallFilter_reboot" || key9 === "SystemCallFilter_privileged" || key9 === "SystemCallFilter_resources" || key9 === "IPAddressDeny" || key9 === "DeviceAllow" || key9 === "AmbientCapabilities")) {
-            const err100 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/propertyNames/enum", keyword: "enum", params: { allowedValues: schema132.properties.assessorOverrides.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema132.properties.assessorOverrides.propertyNames.enum, parentSchema: schema132.properties.assessorOverrides.propertyNames, data: key9, propertyName: key9 };
-            if (vErrors === null) {
-              vErrors = [err100];
-            } else {
-              vErrors.push(err100);
-            }
-            errors++;
-          }
-          var valid57 = _errs116 === errors;
-          if (!valid57) {
-            const err101 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/propertyNames", keyword: "propertyNames", params: { propertyName: key9 }, message: "property name must be valid", schema: schema132.properties.assessorOverrides.propertyNames, parentSchema: schema132.properties.assessorOverrides, data: data49 };
+            const err101 = { instancePath: instancePath + "/signoff/" + i22, schemaPath: "#/definitions/signoffRule/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema19.type, parentSchema: schema19, data: data45 };
             if (vErrors === null) {
               vErrors = [err101];
             } else {
@@ -32651,94 +36576,100 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
             errors++;
           }
         }
-        for (const key10 in data49) {
-          let data50 = data49[key10];
-          if (data50 && typeof data50 == "object" && !Array.isArray(data50)) {
-            for (const key11 in data50) {
-              if (!(key11 === "weight" || key11 === "range" || key11 === "description_good" || key11 === "description_bad" || key11 === "description_na")) {
-                const err102 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/assessorOverride/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema20, data: data50 };
-                if (vErrors === null) {
-                  vErrors = [err102];
-                } else {
-                  vErrors.push(err102);
-                }
-                errors++;
-              }
+      } else {
+        const err102 = { instancePath: instancePath + "/signoff", schemaPath: "#/properties/signoff/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema133.properties.signoff.type, parentSchema: schema133.properties.signoff, data: data44 };
+        if (vErrors === null) {
+          vErrors = [err102];
+        } else {
+          vErrors.push(err102);
+        }
+        errors++;
+      }
+    }
+    if (data.unitTypes !== void 0) {
+      let data50 = data.unitTypes;
+      if (Array.isArray(data50)) {
+        if (data50.length < 1) {
+          const err103 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/minItems", keyword: "minItems", params: { limit: 1 }, message: "must NOT have fewer than 1 items", schema: 1, parentSchema: schema133.properties.unitTypes, data: data50 };
+          if (vErrors === null) {
+            vErrors = [err103];
+          } else {
+            vErrors.push(err103);
+          }
+          errors++;
+        }
+        const len15 = data50.length;
+        for (let i27 = 0; i27 < len15; i27++) {
+          let data51 = data50[i27];
+          if (!(data51 === ".service" || data51 === ".socket" || data51 === ".mount" || data51 === ".swap" || data51 === ".timer" || data51 === ".path" || data51 === ".slice" || data51 === ".scope" || data51 === ".target" || data51 === ".device" || data51 === ".automount")) {
+            const err104 = { instancePath: instancePath + "/unitTypes/" + i27, schemaPath: "#/properties/unitTypes/items/enum", keyword: "enum", params: { allowedValues: schema133.properties.unitTypes.items.enum }, message: "must be equal to one of the allowed values", schema: schema133.properties.unitTypes.items.enum, parentSchema: schema133.properties.unitTypes.items, data: data51 };
+            if (vErrors === null) {
+              vErrors = [err104];
+            } else {
+              vErrors.push(err104);
             }
-            if (data50.weight !== void 0) {
-              let data51 = data50.weight;
-              if (!(typeof data51 == "number" && (!(data51 % 1) && !isNaN(data51)) && isFinite(data51))) {
-                const err103 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/weight", schemaPath: "#/definitions/assessorOverride/properties/weight/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema20.properties.weight.type, parentSchema: schema20.properties.weight, data: data51 };
-                if (vErrors === null) {
-                  vErrors = [err103];
-                } else {
-                  vErrors.push(err103);
-                }
-                errors++;
-              }
-              if (typeof data51 == "number" && isFinite(data51)) {
-                if (data51 < 0 || isNaN(data51)) {
-                  const err104 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/weight", schemaPath: "#/definitions/assessorOverride/properties/weight/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema20.properties.weight, data: data51 };
-                  if (vErrors === null) {
-                    vErrors = [err104];
-                  } else {
-                    vErrors.push(err104);
-                  }
-                  errors++;
-                }
-              }
-            }
-            if (data50.range !== void 0) {
-              let data52 = data50.range;
-              if (!(typeof data52 == "number" && (!(data52 % 1) && !isNaN(data52)) && isFinite(data52))) {
-                const err105 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/range", schemaPath: "#/definitions/assessorOverride/properties/range/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema20.properties.range.type, parentSchema: schema20.properties.range, data: data52 };
+            errors++;
+          }
+        }
+        let i28 = data50.length;
+        let j12;
+        if (i28 > 1) {
+          outer3: for (; i28--; ) {
+            for (j12 = i28; j12--; ) {
+              if (func02(data50[i28], data50[j12])) {
+                const err105 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/uniqueItems", keyword: "uniqueItems", params: { i: i28, j: j12 }, message: "must NOT have duplicate items (items ## " + j12 + " and " + i28 + " are identical)", schema: true, parentSchema: schema133.properties.unitTypes, data: data50 };
                 if (vErrors === null) {
                   vErrors = [err105];
                 } else {
                   vErrors.push(err105);
                 }
                 errors++;
-              }
-              if (typeof data52 == "number" && isFinite(data52)) {
-                if (data52 < 1 || isNaN(data52)) {
-                  const err106 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/range", schemaPath: "#/definitions/assessorOverride/properties/range/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema20.properties.range, data: data52 };
-                  if (vErrors === null) {
-                    vErrors = [err106];
-                  } else {
-                    vErrors.push(err106);
-                  }
-                  errors++;
-                }
+                break outer3;
               }
             }
-            if (data50.description_good !== void 0) {
-              let data53 = data50.description_good;
-              if (typeof data53 !== "string") {
-                const err107 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/description_good", schemaPath: "#/definitions/assessorOverride/properties/description_good/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema20.properties.description_good.type, parentSchema: schema20.properties.description_good, data: data53 };
-                if (vErrors === null) {
-                  vErrors = [err107];
-                } else {
-                  vErrors.push(err107);
-                }
-                errors++;
-              }
+          }
+        }
+      } else {
+        const err106 = { instancePath: instancePath + "/unitTypes", schemaPath: "#/properties/unitTypes/type", keyword: "type", params: { type: "array" }, message: "must be array", schema: schema133.properties.unitTypes.type, parentSchema: schema133.properties.unitTypes, data: data50 };
+        if (vErrors === null) {
+          vErrors = [err106];
+        } else {
+          vErrors.push(err106);
+        }
+        errors++;
+      }
+    }
+    if (data.assessorOverrides !== void 0) {
+      let data52 = data.assessorOverrides;
+      if (data52 && typeof data52 == "object" && !Array.isArray(data52)) {
+        for (const key9 in data52) {
+          const _errs121 = errors;
+          if (!(key9 === "UserOrDynamicUser" || key9 === "SupplementaryGroups" || key9 === "PrivateDevices" || key9 === "PrivateMounts" || key9 === "PrivateNetwork" || key9 === "PrivateTmp" || key9 === "PrivateUsers" || key9 === "ProtectControlGroups" || key9 === "ProtectKernelModules" || key9 === "ProtectKernelTunables" || key9 === "ProtectKernelLogs" || key9 === "ProtectClock" || key9 === "ProtectHome" || key9 === "ProtectHostname" || key9 === "ProtectSystem" || key9 === "RootDirectoryOrRootImage" || key9 === "LockPersonality" || key9 === "MemoryDenyWriteExecute" || key9 === "NoNewPrivileges" || key9 === "CapabilityBoundingSet_CAP_SYS_ADMIN" || key9 === "CapabilityBoundingSet_CAP_SET_UID_GID_PCAP" || key9 === "CapabilityBoundingSet_CAP_SYS_PTRACE" || key9 === "CapabilityBoundingSet_CAP_SYS_TIME" || key9 === "CapabilityBoundingSet_CAP_NET_ADMIN" || key9 === "CapabilityBoundingSet_CAP_SYS_RAWIO" || key9 === "CapabilityBoundingSet_CAP_SYS_MODULE" || key9 === "CapabilityBoundingSet_CAP_AUDIT" || key9 === "CapabilityBoundingSet_CAP_SYSLOG" || key9 === "CapabilityBoundingSet_CAP_SYS_NICE_RESOURCE" || key9 === "CapabilityBoundingSet_CAP_MKNOD" || key9 === "CapabilityBoundingSet_CAP_CHOWN_FSETID_SETFCAP" || key9 === "CapabilityBoundingSet_CAP_DAC_FOWNER_IPC_OWNER" || key9 === "CapabilityBoundingSet_CAP_KILL" || key9 === "CapabilityBoundingSet_CAP_NET_BIND_SERVICE_BROADCAST_RAW)" || key9 === "CapabilityBoundingSet_CAP_SYS_BOOT" || key9 === "CapabilityBoundingSet_CAP_MAC" || key9 === "CapabilityBoundingSet_CAP_LINUX_IMMUTABLE" || key9 === "CapabilityBoundingSet_CAP_IPC_LOCK" || key9 === "CapabilityBoundingSet_CAP_SYS_CHROOT" || key9 === "CapabilityBoundingSet_CAP_BLOCK_SUSPEND" || key9 === "CapabilityBoundingSet_CAP_WAKE_ALARM" || key9 === "CapabilityBoundingSet_CAP_LEASE" || key9 === "CapabilityBoundingSet_CAP_SYS_TTY_CONFIG" || key9 === "CapabilityBoundingSet_CAP_SYS_PACCT" || key9 === "CapabilityBoundingSet_CAP_BPF" || key9 === "UMask" || key9 === "KeyringMode" || key9 === "ProtectProc" || key9 === "ProcSubset" || key9 === "NotifyAccess" || key9 === "RemoveIPC" || key9 === "Delegate" || key9 === "RestrictRealtime" || key9 === "RestrictSUIDSGID" || key9 === "RestrictNamespaces_user" || key9 === "RestrictNamespaces_mnt" || key9 === "RestrictNamespaces_ipc" || key9 === "RestrictNamespaces_pid" || key9 === "RestrictNamespaces_cgroup" || key9 === "RestrictNamespaces_net" || key9 === "RestrictNamespaces_uts" || key9 === "RestrictAddressFamilies_AF_INET_INET6" || key9 === "RestrictAddressFamilies_AF_UNIX" || key9 === "RestrictAddressFamilies_AF_NETLINK" || key9 === "RestrictAddressFamilies_AF_PACKET" || key9 === "RestrictAddressFamilies_OTHER" || key9 === "SystemCallArchitectures" || key9 === "SystemCallFilter_swap" || key9 === "SystemCallFilter_obsolete" || key9 === "SystemCallFilter_clock" || key9 === "SystemCallFilter_cpu_emulation" || key9 === "SystemCallFilter_debug" || key9 === "SystemCallFilter_mount" || key9 === "SystemCallFilter_module" || key9 === "SystemCallFilter_raw_io" || key9 === "SystemCallFilter_reboot" || key9 === "SystemCallFilter_privileged" || key9 === "SystemCallFilter_resources" || key9 === "IPAddressDeny" || key9 === "DeviceAllow" || key9 === "AmbientCapabilities")) {
+            const err107 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/propertyNames/enum", keyword: "enum", params: { allowedValues: schema133.properties.assessorOverrides.propertyNames.enum }, message: "must be equal to one of the allowed values", schema: schema133.properties.assessorOverrides.propertyNames.enum, parentSchema: schema133.properties.assessorOverrides.propertyNames, data: key9, propertyName: key9 };
+            if (vErrors === null) {
+              vErrors = [err107];
+            } else {
+              vErrors.push(err107);
             }
-            if (data50.description_bad !== void 0) {
-              let data54 = data50.description_bad;
-              if (typeof data54 !== "string") {
-                const err108 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/description_bad", schemaPath: "#/definitions/assessorOverride/properties/description_bad/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema20.properties.description_bad.type, parentSchema: schema20.properties.description_bad, data: data54 };
-                if (vErrors === null) {
-                  vErrors = [err108];
-                } else {
-                  vErrors.push(err108);
-                }
-                errors++;
-              }
+            errors++;
+          }
+          var valid60 = _errs121 === errors;
+          if (!valid60) {
+            const err108 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/propertyNames", keyword: "propertyNames", params: { propertyName: key9 }, message: "property name must be valid", schema: schema133.properties.assessorOverrides.propertyNames, parentSchema: schema133.properties.assessorOverrides, data: data52 };
+            if (vErrors === null) {
+              vErrors = [err108];
+            } else {
+              vErrors.push(err108);
             }
-            if (data50.description_na !== void 0) {
-              let data55 = data50.description_na;
-              if (typeof data55 !== "string") {
-                const err109 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/description_na", schemaPath: "#/definitions/assessorOverride/properties/description_na/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema20.properties.description_na.type, parentSchema: schema20.properties.description_na, data: data55 };
+            errors++;
+          }
+        }
+        for (const key10 in data52) {
+          let data53 = data52[key10];
+          if (data53 && typeof data53 == "object" && !Array.isArray(data53)) {
+            for (const key11 in data53) {
+              if (!(key11 === "weight" || key11 === "range" || key11 === "description_good" || key11 === "description_bad" || key11 === "description_na")) {
+                const err109 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/assessorOverride/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key11 }, message: "must NOT have additional properties", schema: false, parentSchema: schema20, data: data53 };
                 if (vErrors === null) {
                   vErrors = [err109];
                 } else {
@@ -32747,36 +36678,124 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
                 errors++;
               }
             }
+            if (data53.weight !== void 0) {
+              let data54 = data53.weight;
+              if (!(typeof data54 == "number" && (!(data54 % 1) && !isNaN(data54)) && isFinite(data54))) {
+                const err110 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/weight", schemaPath: "#/definitions/assessorOverride/properties/weight/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema20.properties.weight.type, parentSchema: schema20.properties.weight, data: data54 };
+                if (vErrors === null) {
+                  vErrors = [err110];
+                } else {
+                  vErrors.push(err110);
+                }
+                errors++;
+              }
+              if (typeof data54 == "number" && isFinite(data54)) {
+                if (data54 < 0 || isNaN(data54)) {
+                  const err111 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/weight", schemaPath: "#/definitions/assessorOverride/properties/weight/minimum", keyword: "minimum", params: { comparison: ">=", limit: 0 }, message: "must be >= 0", schema: 0, parentSchema: schema20.properties.weight, data: data54 };
+                  if (vErrors === null) {
+                    vErrors = [err111];
+                  } else {
+                    vErrors.push(err111);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data53.range !== void 0) {
+              let data55 = data53.range;
+              if (!(typeof data55 == "number" && (!(data55 % 1) && !isNaN(data55)) && isFinite(data55))) {
+                const err112 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/range", schemaPath: "#/definitions/assessorOverride/properties/range/type", keyword: "type", params: { type: "integer" }, message: "must be integer", schema: schema20.properties.range.type, parentSchema: schema20.properties.range, data: data55 };
+                if (vErrors === null) {
+                  vErrors = [err112];
+                } else {
+                  vErrors.push(err112);
+                }
+                errors++;
+              }
+              if (typeof data55 == "number" && isFinite(data55)) {
+                if (data55 < 1 || isNaN(data55)) {
+                  const err113 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/range", schemaPath: "#/definitions/assessorOverride/properties/range/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 }, message: "must be >= 1", schema: 1, parentSchema: schema20.properties.range, data: data55 };
+                  if (vErrors === null) {
+                    vErrors = [err113];
+                  } else {
+                    vErrors.push(err113);
+                  }
+                  errors++;
+                }
+              }
+            }
+            if (data53.description_good !== void 0) {
+              let data56 = data53.description_good;
+              if (typeof data56 !== "string") {
+                const err114 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/description_good", schemaPath: "#/definitions/assessorOverride/properties/description_good/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema20.properties.description_good.type, parentSchema: schema20.properties.description_good, data: data56 };
+                if (vErrors === null) {
+                  vErrors = [err114];
+                } else {
+                  vErrors.push(err114);
+                }
+                errors++;
+              }
+            }
+            if (data53.description_bad !== void 0) {
+              let data57 = data53.description_bad;
+              if (typeof data57 !== "string") {
+                const err115 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/description_bad", schemaPath: "#/definitions/assessorOverride/properties/description_bad/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema20.properties.description_bad.type, parentSchema: schema20.properties.description_bad, data: data57 };
+                if (vErrors === null) {
+                  vErrors = [err115];
+                } else {
+                  vErrors.push(err115);
+                }
+                errors++;
+              }
+            }
+            if (data53.description_na !== void 0) {
+              let data58 = data53.description_na;
+              if (typeof data58 !== "string") {
+                const err116 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1") + "/description_na", schemaPath: "#/definitions/assessorOverride/properties/description_na/type", keyword: "type", params: { type: "string" }, message: "must be string", schema: schema20.properties.description_na.type, parentSchema: schema20.properties.description_na, data: data58 };
+                if (vErrors === null) {
+                  vErrors = [err116];
+                } else {
+                  vErrors.push(err116);
+                }
+                errors++;
+              }
+            }
           } else {
-            const err110 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/assessorOverride/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema20.type, parentSchema: schema20, data: data50 };
+            const err117 = { instancePath: instancePath + "/assessorOverrides/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/definitions/assessorOverride/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema20.type, parentSchema: schema20, data: data53 };
             if (vErrors === null) {
-              vErrors = [err110];
+              vErrors = [err117];
             } else {
-              vErrors.push(err110);
+              vErrors.push(err117);
             }
             errors++;
           }
         }
       } else {
-        const err111 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema132.properties.assessorOverrides.type, parentSchema: schema132.properties.assessorOverrides, data: data49 };
+        const err118 = { instancePath: instancePath + "/assessorOverrides", schemaPath: "#/properties/assessorOverrides/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema133.properties.assessorOverrides.type, parentSchema: schema133.properties.assessorOverrides, data: data52 };
         if (vErrors === null) {
-          vErrors = [err111];
+          vErrors = [err118];
         } else {
-          vErrors.push(err111);
+          vErrors.push(err118);
         }
         errors++;
       }
     }
+    if (data.drift !== void 0) {
+      if (!validate13(data.drift, { instancePath: instancePath + "/drift", parentData: data, parentDataProperty: "drift", rootData })) {
+        vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+        errors = vErrors.length;
+      }
+    }
   } else {
-    const err112 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema132.type, parentSchema: schema132, data };
+    const err119 = { instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" }, message: "must be object", schema: schema133.type, parentSchema: schema133, data };
     if (vErrors === null) {
-      vErrors = [err112];
+      vErrors = [err119];
     } else {
-      vErrors.push(err112);
+      vErrors.push(err119);
     }
     errors++;
   }
-  validate12.errors = vErrors;
+  validate122.errors = vErrors;
   return errors === 0;
 }
 
@@ -32798,12 +36817,16 @@ var POLICY_DEFAULTS = {
     owners: [],
     sources: ["pr-body", "unit-file"],
     requiredFields: ["reason", "owner", "expires"],
-    maxExpiryDays: 180
+    maxExpiryDays: 180,
+    expiryWarningDays: 14
   },
-  unitTypes: [".service"]
+  unitTypes: [".service"],
+  drift: {
+    fail: ["exposure-increase", "host-only-file", "changed-file", "unreadable-file", "unit-error"]
+  }
 };
 var BUILT_IN_POLICY_SOURCE = "built-in baseline";
-var validateDocument = validate3;
+var validateDocument = validate4;
 function thresholdToExposure(threshold) {
   return Math.round(Number((threshold * 10).toFixed(6)));
 }
@@ -32842,8 +36865,8 @@ function builtInPolicy() {
   return built.policy;
 }
 function formatPolicyError(error) {
-  const where3 = error.line !== void 0 ? `${error.file}:${error.line}:${error.column ?? 1}` : error.file;
-  return `${where3}: ${error.path}: ${error.message}`;
+  const where5 = error.line !== void 0 ? `${error.file}:${error.line}:${error.column ?? 1}` : error.file;
+  return `${where5}: ${error.path}: ${error.message}`;
 }
 function sortByPosition(errors) {
   const key = (e) => (e.line ?? 0) * 1e6 + (e.column ?? 0);
@@ -32982,27 +37005,46 @@ function describeAjvError(e, data) {
       return [
         { path, message: `must list at least ${String(params.limit)} item${params.limit === 1 ? "" : "s"}` }
       ];
-    case "uniqueItems":
-      return [{ path: [...path, Number(params.j)], message: `duplicate of item ${String(params.i)}` }];
+    case "uniqueItems": {
+      const [i, j] = [Number(params.i), Number(params.j)];
+      return [{ path: [...path, Math.max(i, j)], message: `duplicate of item ${Math.min(i, j)}` }];
+    }
     case "pattern":
       return [{ path, message: `${show(e.data)} is not valid: it must be ${expectation(parent)}` }];
     default:
       return [{ path, message: e.message ?? `fails the schema keyword '${e.keyword}'` }];
   }
 }
-function unknownNames(name, p, release) {
+function unknownNames(name, p, releases) {
   return PROFILE_LISTS.flatMap(({ key, names }) => {
     if (names === void 0) return [];
-    const known = release.data[names];
-    return (p[key] ?? []).flatMap(
-      (item, i) => item in known ? [] : [
+    return (p[key] ?? []).flatMap((item, i) => {
+      const missing = releases.filter((r) => !(item in r.data[names]));
+      const first = missing[0];
+      if (first === void 0) return [];
+      const known = Object.keys(first.data[names]);
+      return [
         {
           path: ["profiles", name, key, i],
-          message: `unknown ${NAME_SETS[names]} '${item}' in systemd ${release.version}${hint(item, Object.keys(known))}`
+          message: `unknown ${NAME_SETS[names]} '${item}' in systemd ${listVersions(missing.map((r) => r.version))}${hint(item, known)}`
         }
-      ]
-    );
+      ];
+    });
   });
+}
+function releasesOf(doc) {
+  const list = doc.systemdVersions;
+  const primary = doc.systemdVersion ?? list?.[0] ?? POLICY_DEFAULTS.systemdVersion;
+  if (list === void 0) return { primary, versions: [primary] };
+  if (!list.includes(primary)) {
+    return {
+      problem: {
+        path: ["systemdVersion"],
+        message: `systemd ${primary} is not one of systemdVersions [${list.join(", ")}]: add it there, or leave systemdVersion out (the first of systemdVersions is then the primary release)`
+      }
+    };
+  }
+  return { primary, versions: [...list].sort((a, b) => a - b) };
 }
 function profileFromBuiltIn(name, doc, defaultThreshold) {
   return {
@@ -33015,18 +37057,20 @@ function profileFromBuiltIn(name, doc, defaultThreshold) {
 }
 function buildPolicy(doc, source) {
   const problems = [];
-  const systemdVersion2 = doc.systemdVersion ?? POLICY_DEFAULTS.systemdVersion;
-  const release = systemdRelease(systemdVersion2);
+  const chosen = releasesOf(doc);
+  if ("problem" in chosen) return { problems: [chosen.problem] };
+  const { primary: systemdVersion2, versions: systemdVersions } = chosen;
+  const releases = systemdVersions.map(systemdRelease);
   const defaultThreshold = thresholdToExposure(doc.threshold ?? POLICY_DEFAULTS.threshold);
   const userProfiles = new Map(Object.entries(doc.profiles ?? {}));
   const builtIns = /* @__PURE__ */ new Map();
   for (const [name, d2] of BUILT_IN_PROFILES)
     builtIns.set(name, profileFromBuiltIn(name, d2, defaultThreshold));
-  for (const [name, p] of userProfiles) problems.push(...unknownNames(name, p, release));
-  const fields = release.data.assessors.map((a) => a.jsonField);
+  for (const [name, p] of userProfiles) problems.push(...unknownNames(name, p, releases));
+  const fields = [...new Set(releases.flatMap((r) => r.data.assessors.map((a) => a.jsonField)))];
   for (const field of Object.keys(doc.assessorOverrides ?? {})) {
     if (!fields.includes(field)) {
-      const message = `systemd ${systemdVersion2} has no assessor '${field}'${hint(field, fields)}`;
+      const message = `systemd ${listVersions(systemdVersions)} has no assessor '${field}'${hint(field, fields)}`;
       problems.push({ path: ["assessorOverrides", field], message });
     }
   }
@@ -33116,6 +37160,11 @@ function buildPolicy(doc, source) {
       message: `unknown profile '${defaultProfile}'${hint(defaultProfile, knownNames)}`
     });
   }
+  doc.drift?.allowHostDropIns?.forEach((entry, i) => {
+    const error = globError(entry.match);
+    if (error !== void 0)
+      problems.push({ path: ["drift", "allowHostDropIns", i, "match"], message: error });
+  });
   for (const key of ["units", "exclude"]) {
     doc[key]?.forEach((entry, i) => {
       const error = globError(entry.match);
@@ -33145,6 +37194,7 @@ function buildPolicy(doc, source) {
     policy: {
       source,
       systemdVersion: systemdVersion2,
+      systemdVersions,
       mode: doc.mode ?? POLICY_DEFAULTS.mode,
       defaultProfile,
       profiles: resolved,
@@ -33155,14 +37205,22 @@ function buildPolicy(doc, source) {
         owners: [...doc.deviations?.owners ?? POLICY_DEFAULTS.deviations.owners],
         sources: [...doc.deviations?.sources ?? POLICY_DEFAULTS.deviations.sources],
         requiredFields: [...doc.deviations?.requiredFields ?? POLICY_DEFAULTS.deviations.requiredFields],
-        maxExpiryDays: doc.deviations?.maxExpiryDays ?? POLICY_DEFAULTS.deviations.maxExpiryDays
+        maxExpiryDays: doc.deviations?.maxExpiryDays ?? POLICY_DEFAULTS.deviations.maxExpiryDays,
+        expiryWarningDays: doc.deviations?.expiryWarningDays ?? POLICY_DEFAULTS.deviations.expiryWarningDays
       },
       signoff: (doc.signoff ?? []).map((rule) => ({
         directives: [...new Set(rule.directives.map((d2) => d2.replace(/=$/, "")))],
         approvers: [...rule.approvers]
       })),
       unitTypes: [...doc.unitTypes ?? POLICY_DEFAULTS.unitTypes],
-      assessorOverrides
+      assessorOverrides,
+      drift: {
+        // What cannot be read on a host is never clean: unreadable files fail whatever the list says.
+        fail: [
+          .../* @__PURE__ */ new Set([...doc.drift?.fail ?? POLICY_DEFAULTS.drift.fail, "unreadable-file"])
+        ],
+        allowHostDropIns: (doc.drift?.allowHostDropIns ?? []).map((a) => ({ ...a }))
+      }
     }
   };
 }
@@ -33192,243 +37250,6 @@ function mergeProfile(name, p, parent, overridesBuiltIn, problems) {
     requiredDirectives: [...inherited, ...own],
     ...inheritLists(p, parent),
     ...owners ? { owners: [...owners] } : {}
-  };
-}
-
-// src/core/gate/score-units.ts
-var import_path4 = require("path");
-
-// src/core/gate/discover-units.ts
-var import_path3 = require("path");
-var ROOT_UNIT_DIRS = [
-  "/etc/systemd/system/",
-  "/run/systemd/system/",
-  "/usr/local/lib/systemd/system/",
-  "/usr/lib/systemd/system/",
-  "/lib/systemd/system/"
-];
-function rootOf(repoPath) {
-  const p = "/" + repoPath;
-  for (const dir of ROOT_UNIT_DIRS) {
-    const i = p.lastIndexOf(dir);
-    if (i >= 0 && !p.slice(i + dir.length).includes("/"))
-      return { root: p.slice(0, i), unitDir: dir.slice(0, -1) };
-  }
-  return void 0;
-}
-function isDropInDirectoryName(name) {
-  if (!name.endsWith(".d")) return false;
-  const stem = name.slice(0, -2);
-  return UNIT_TYPES.includes(stem) || parseUnitName(stem) !== void 0;
-}
-function isIgnoredDirectory(repoPath) {
-  return repoPath.split("/").some((c) => c === "node_modules" || c === ".git");
-}
-function discoverUnits(paths, unitTypes, searchPath, templateInstance, skipped) {
-  const found = [];
-  const seenInRoot = /* @__PURE__ */ new Set();
-  for (const repoPath of paths) {
-    if (isIgnoredDirectory(repoPath)) continue;
-    const fileName = import_path3.posix.basename(repoPath);
-    if (!unitTypes.some((t) => fileName.endsWith(t))) continue;
-    const parts = parseUnitName(fileName);
-    if (!parts) {
-      skipped?.push({
-        repoPath,
-        reason: `systemd rejects the unit name "${fileName}" and never loads this file: ${unitNameProblem(fileName) ?? "invalid"}`
-      });
-      continue;
-    }
-    const dir = import_path3.posix.dirname("/" + repoPath);
-    if (isDropInDirectoryName(import_path3.posix.basename(dir))) {
-      skipped?.push({
-        repoPath,
-        reason: `systemd does not load a unit file inside the drop-in directory ${import_path3.posix.basename(dir)}/ (only its *.conf files apply to that unit)`
-      });
-      continue;
-    }
-    const unitName = parts.instance === "" ? `${parts.prefix}@${templateInstance}.${parts.type}` : fileName;
-    const layout = rootOf(repoPath);
-    if (layout) {
-      const key = `${layout.root}\0${fileName}`;
-      if (seenInRoot.has(key)) continue;
-      seenInRoot.add(key);
-      found.push({
-        unitName,
-        fileName,
-        repoPath,
-        root: layout.root,
-        searchPath: searchPath.map((d2) => layout.root + d2)
-      });
-    } else {
-      found.push({ unitName, fileName, repoPath, searchPath: [dir] });
-    }
-  }
-  return found;
-}
-function repoPathOf(treePath) {
-  return treePath.replace(/^\/+/, "");
-}
-
-// src/core/gate/score-units.ts
-function unitReadPaths(tree, searchPath, names, type, extra = []) {
-  const out = /* @__PURE__ */ new Set();
-  const withTarget = (path) => {
-    const entry = tree.lstat(path);
-    if (!entry) return;
-    out.add(path);
-    if (entry.type !== "symlink") return;
-    const r = resolvePath(tree, path);
-    if (r.kind === "file" || r.kind === "directory" || r.kind === "other") out.add(r.path);
-  };
-  const dirNames = /* @__PURE__ */ new Set();
-  for (const n of names) for (const d2 of dropInNames(n)) dirNames.add(d2);
-  dirNames.add(type);
-  for (const dir of searchPath) {
-    for (const n of names) withTarget(`${dir}/${n}`);
-    for (const d2 of dirNames) {
-      const path = `${dir}/${d2}.d`;
-      const entry = tree.lstat(path);
-      if (!entry) continue;
-      out.add(path);
-      const r = resolvePath(tree, path);
-      if (r.kind !== "directory") continue;
-      const prefix = r.path === "/" ? "" : r.path;
-      for (const f of tree.readDirectory(r.path) ?? []) if (f.endsWith(".conf")) withTarget(`${prefix}/${f}`);
-    }
-  }
-  for (const p of extra) withTarget(p);
-  return [...out].map(repoPathOf);
-}
-function toRepoPaths(side2) {
-  for (const file of side2.unit?.files ?? []) {
-    file.file = repoPathOf(file.file);
-    for (const a of file.assignments) a.file = repoPathOf(a.file);
-    for (const d2 of file.diagnostics) d2.file = repoPathOf(d2.file);
-  }
-  if (side2.settings?.typeSection) side2.settings.typeSection.file = repoPathOf(side2.settings.typeSection.file);
-  for (const d2 of side2.diagnostics ?? []) d2.file = repoPathOf(d2.file);
-}
-function repositoryWindow(tree) {
-  return {
-    lstat: (p) => tree.lstat(p),
-    readDirectory: (p) => tree.readDirectory(p),
-    readFile: (p) => tree.readFile(p),
-    hostDirectory: "/\0repository"
-  };
-}
-function leaves(window2, path) {
-  const r = resolvePath(window2, path);
-  return r.kind === "missing" || r.kind === "loop" || r.kind === "other";
-}
-function escapingSymlink(tree, locator) {
-  const path = "/" + locator.repoPath;
-  const entry = tree.lstat(path);
-  if (entry?.type !== "symlink") return void 0;
-  if (locator.root !== void 0) {
-    const target = entry.target.startsWith("/") ? import_path4.posix.normalize(locator.root + entry.target) : linkTargetPath(import_path4.posix.dirname(path), entry.target);
-    const alias = locator.searchPath.some((d2) => target.startsWith(d2 + "/"));
-    if (alias && tree.lstat(target) !== void 0) return void 0;
-  }
-  if (leaves(repositoryWindow(tree), path)) {
-    return `${locator.repoPath} is a symlink to ${entry.target}, which is not a file in this repository; refused`;
-  }
-  return void 0;
-}
-function escapingDropIns(tree, searchPath, unit3, loader) {
-  const candidates = [];
-  for (const dir of searchPath) {
-    for (const name of unit3.names) for (const n of dropInNames(name)) candidates.push(`${dir}/${n}.d`);
-    candidates.push(`${dir}/${unit3.type}.d`);
-  }
-  candidates.push(...loader.dropInPaths(unit3));
-  const refused = [];
-  const window2 = repositoryWindow(tree);
-  for (const path of new Set(candidates)) {
-    const entry = tree.lstat(path);
-    if (entry?.type !== "symlink") continue;
-    if (leaves(window2, path)) refused.push({ path: repoPathOf(path), target: entry.target });
-  }
-  return refused;
-}
-function scoreUnit(tree, locator, systemd, overrides, loader) {
-  const readByName = () => {
-    const parts = parseUnitName(locator.unitName);
-    const names = [locator.unitName];
-    if (parts?.instance) names.push(templateOf(locator.unitName));
-    return unitReadPaths(tree, locator.searchPath, names, parts?.type ?? "service", ["/" + locator.repoPath]);
-  };
-  const refused = escapingSymlink(tree, locator);
-  if (refused)
-    return {
-      locator,
-      side: { path: locator.repoPath, error: refused, texts: [] },
-      files: readByName()
-    };
-  const unitLoader = loader ?? new UnitLoader(tree, locator.searchPath);
-  const loaded = unitLoader.load(locator.unitName);
-  if (!loaded.ok) {
-    return {
-      locator,
-      side: { path: locator.repoPath, error: loaded.failure.message, texts: [] },
-      files: readByName()
-    };
-  }
-  const unit3 = loaded.unit;
-  const escaping = escapingDropIns(tree, locator.searchPath, unit3, unitLoader);
-  if (escaping.length > 0) {
-    const error = escaping.map(
-      (d2) => `the drop-in ${d2.path} is a symlink to ${d2.target}, which is not in this repository; refused`
-    ).join("; ");
-    return {
-      locator,
-      side: { path: locator.repoPath, error, texts: [] },
-      files: [.../* @__PURE__ */ new Set([...readByName(), ...escaping.map((d2) => d2.path)])]
-    };
-  }
-  const texts = [];
-  for (const f of unit3.files) {
-    const read = tree.readFile(f.file);
-    const r = "text" in read ? read : (() => {
-      const resolved = resolvePath(tree, f.file);
-      return resolved.kind === "file" ? tree.readFile(resolved.path) : read;
-    })();
-    if ("text" in r) texts.push({ path: repoPathOf(f.file), text: r.text });
-  }
-  const files = unitReadPaths(
-    tree,
-    locator.searchPath,
-    unit3.names,
-    unit3.type,
-    unit3.files.map((f) => f.file)
-  );
-  const scoredSide = () => {
-    const outcome = scoreLoadedUnit(unit3, systemd, overrides);
-    const side3 = {
-      path: repoPathOf(unit3.fragmentPath),
-      unit: unit3,
-      texts,
-      ...overrides ? { overrides } : {}
-    };
-    side3.diagnostics = outcome.diagnostics;
-    if (outcome.ok) {
-      side3.settings = outcome.settings;
-      side3.assessment = outcome.assessment;
-    } else if (outcome.stage === "overrides") {
-      side3.error = `the assessor overrides cannot be applied: ${outcome.message}`;
-    } else {
-      side3.error = outcome.message.split("\n")[0] ?? "the unit failed to load";
-    }
-    toRepoPaths(side3);
-    return side3;
-  };
-  let side2;
-  return {
-    locator,
-    files,
-    get side() {
-      return side2 ??= scoredSide();
-    }
   };
 }
 
@@ -33642,189 +37463,6 @@ function createScoreCache(variants2 = 4) {
     return result;
   };
   return { score: score2, stats };
-}
-
-// src/core/gate/scope.ts
-var import_path5 = require("path");
-
-// src/core/policy/resolve-profile.ts
-var PROFILE_COMMENT = /^([ \t]*[#;][ \t]*unitgate:[ \t]*profile\b)(.*)$/;
-var PROFILE_VALUE = /^[ \t]*=[ \t]*([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*$/;
-function findProfileComments(repoPath, files) {
-  const found = [];
-  for (const f of files) {
-    const { path, text: text2 } = typeof f === "string" ? { path: repoPath, text: f } : f;
-    text2.split("\n").forEach((raw, index) => {
-      const line = raw.replace(/\r$/, "");
-      const m = PROFILE_COMMENT.exec(line);
-      if (!m) return;
-      const prefix = m[1];
-      const value = PROFILE_VALUE.exec(m[2]);
-      const name = value?.[1];
-      const column = name !== void 0 ? line.indexOf(name, prefix.length) + 1 : prefix.length + 1;
-      found.push({
-        ...name !== void 0 ? { name } : {},
-        location: { file: path, line: index + 1, column }
-      });
-    });
-  }
-  return found;
-}
-function resolveProfile(policy, repoPath, unitName, files) {
-  const comment = findProfileComments(repoPath, files).pop();
-  if (comment) {
-    if (comment.name === void 0) {
-      return {
-        error: "malformed profile comment: write `# unitgate: profile=NAME`",
-        location: comment.location
-      };
-    }
-    const profile2 = policy.profiles.get(comment.name);
-    if (!profile2) {
-      const known = [...policy.profiles.keys()].join(", ");
-      return {
-        error: `unknown profile '${comment.name}' in the unit's profile comment (the policy has: ${known})`,
-        location: comment.location
-      };
-    }
-    return { profile: profile2, how: "comment", location: comment.location };
-  }
-  for (const assignment of policy.units) {
-    if (!matchesUnit(assignment.match, repoPath, unitName)) continue;
-    const profile2 = policy.profiles.get(assignment.profile);
-    if (!profile2) throw new Error(`policy assigns unknown profile '${assignment.profile}'`);
-    return { profile: profile2, how: "glob", match: assignment.match };
-  }
-  const profile = policy.profiles.get(policy.defaultProfile);
-  if (!profile) throw new Error(`policy's default profile '${policy.defaultProfile}' does not exist`);
-  return { profile, how: "default" };
-}
-function isExcluded(policy, repoPath, unitName) {
-  return policy.exclude.find((x) => matchesUnit(x.match, repoPath, unitName));
-}
-function matchesUnit(glob, repoPath, unitName) {
-  return matchesGlob(glob, repoPath) || matchesGlob(glob, unitName);
-}
-
-// src/core/gate/scope.ts
-function unitKey(l) {
-  return l.root !== void 0 ? `${l.root}\0${l.fileName}` : l.repoPath;
-}
-function scoreAll(source, policy, score2 = scoreUnit, skipped) {
-  const systemd = systemdRelease(policy.systemdVersion);
-  const overrides = policy.assessorOverrides.size > 0 ? policy.assessorOverrides : void 0;
-  const locators = discoverUnits(
-    source.paths,
-    policy.unitTypes,
-    systemd.traits.searchPath,
-    systemd.traits.templateInstance,
-    skipped
-  );
-  const out = /* @__PURE__ */ new Map();
-  const loaders = /* @__PURE__ */ new Map();
-  for (const l of locators) {
-    if (score2 !== scoreUnit) {
-      out.set(unitKey(l), score2(source.tree, l, systemd, overrides));
-      continue;
-    }
-    const key = l.searchPath.join("\0");
-    let loader = loaders.get(key);
-    if (!loader) {
-      loader = new UnitLoader(source.tree, l.searchPath);
-      loaders.set(key, loader);
-    }
-    out.set(unitKey(l), scoreUnit(source.tree, l, systemd, overrides, loader));
-  }
-  return out;
-}
-function comparePaths(a, b) {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
-}
-function selectScope(input) {
-  const { policy } = input;
-  const skipped = [];
-  const heads = scoreAll(input.head, policy, scoreUnit, skipped);
-  const bases = input.base ? scoreAll(input.base, policy) : /* @__PURE__ */ new Map();
-  const changed = input.changed;
-  const changedPaths = /* @__PURE__ */ new Set();
-  const renamedFrom = /* @__PURE__ */ new Map();
-  for (const f of changed ?? []) {
-    changedPaths.add(f.path);
-    if (f.previousPath) {
-      changedPaths.add(f.previousPath);
-      renamedFrom.set(f.path, f.previousPath);
-    }
-  }
-  const policyChanged = input.policyPath !== void 0 && changedPaths.has(input.policyPath);
-  if (policyChanged) input.messages.push(`The policy ${input.policyPath} changed: every unit is in scope.`);
-  const touches = (u) => !!u && u.files.some((f) => changedPaths.has(f));
-  const filters = input.pathFilters ?? [];
-  const directory = input.directory ? `${input.directory}/` : "";
-  const wanted = (path) => path.startsWith(directory) && (filters.length === 0 || filters.some((g) => matchesGlob(g, path)));
-  for (const s of skipped) {
-    if (!wanted(s.repoPath) || changed !== void 0 && !changedPaths.has(s.repoPath)) continue;
-    input.messages.push(`${s.repoPath}: not scored: ${s.reason}.`);
-  }
-  const baseKeyByPath = /* @__PURE__ */ new Map();
-  const baseKeysByName = /* @__PURE__ */ new Map();
-  for (const [key, base] of bases) {
-    baseKeyByPath.set(base.locator.repoPath, key);
-    const list = baseKeysByName.get(base.locator.fileName) ?? [];
-    list.push(key);
-    baseKeysByName.set(base.locator.fileName, list);
-  }
-  const usedBase = /* @__PURE__ */ new Set();
-  for (const key of heads.keys()) if (bases.has(key)) usedBase.add(key);
-  const previousOf = (key, head) => {
-    if (bases.has(key)) return void 0;
-    const renamed = renamedFrom.get(head.locator.repoPath);
-    const byRename = renamed !== void 0 ? baseKeyByPath.get(renamed) : void 0;
-    if (byRename !== void 0 && !usedBase.has(byRename)) return byRename;
-    for (const candidate of baseKeysByName.get(head.locator.fileName) ?? [])
-      if (!usedBase.has(candidate) && !heads.has(candidate)) return candidate;
-    return void 0;
-  };
-  const scope = [];
-  for (const [key, head] of [...heads].sort(
-    (a, b) => comparePaths({ path: a[1].locator.repoPath }, { path: b[1].locator.repoPath })
-  )) {
-    if (!wanted(head.locator.repoPath)) continue;
-    const previousKey = previousOf(key, head);
-    const baseKey = previousKey ?? key;
-    const base = bases.get(baseKey);
-    const inScope = changed === void 0 || policyChanged || touches(head) || touches(base);
-    if (!inScope) continue;
-    if (base) usedBase.add(baseKey);
-    const previous = previousKey !== void 0 ? base?.locator.repoPath : void 0;
-    if (previous !== void 0 && !renamedFrom.has(head.locator.repoPath))
-      input.messages.push(
-        `${head.locator.repoPath}: compared with ${previous} at base (the same unit name, moved).`
-      );
-    const unitName = head.side.unit?.id ?? head.locator.unitName;
-    const exclusion = isExcluded(policy, head.locator.repoPath, unitName);
-    scope.push({
-      path: head.locator.repoPath,
-      ...previous !== void 0 ? { previousPath: previous } : {},
-      change: !base ? "added" : previous !== void 0 ? "renamed" : touches(head) || touches(base) ? "modified" : "policy",
-      ...exclusion ? { excluded: { reason: exclusion.reason } } : {},
-      head: head.side,
-      ...base ? { base: base.side } : {}
-    });
-  }
-  for (const [key, base] of bases) {
-    if (usedBase.has(key) || heads.has(key) || !wanted(base.locator.repoPath)) continue;
-    if (changed !== void 0 && !touches(base)) continue;
-    const elsewhere = [...heads.values()].find(
-      (h) => import_path5.posix.basename(h.locator.repoPath) === base.locator.fileName
-    );
-    if (elsewhere)
-      input.messages.push(
-        `${base.locator.repoPath}: removed; a unit of the same name remains at ${elsewhere.locator.repoPath}.`
-      );
-    scope.push({ path: base.locator.repoPath, change: "deleted", base: base.side });
-  }
-  scope.sort(comparePaths);
-  return scope;
 }
 
 // src/core/gate/deviation-notes.ts
@@ -34171,7 +37809,7 @@ function evaluateSignoff(u, input) {
       approvedMessages.push(`${id}: change to ${changed.join(", ")} approved by ${check.by}`);
       continue;
     }
-    const where3 = lastApplied(u.head?.settings, changed);
+    const where5 = lastApplied(u.head?.settings, changed);
     violations.push({
       kind: "signoff-required",
       check: changed[0],
@@ -34179,7 +37817,7 @@ function evaluateSignoff(u, input) {
       message: `${id}: ${changed.map((d2) => `${d2}=`).join(", ")} changed; the policy requires an approving review of the head commit from ${rule.approvers.join(
         " or "
       )} (${check.reasons.join("; ")}); a deviation note cannot replace it`,
-      location: where3 ? locate(where3) : fallbackLocation(u.head ?? u.base),
+      location: where5 ? locate(where5) : fallbackLocation(u.head ?? u.base),
       weight: 50,
       advisory: false
     });
@@ -34204,10 +37842,10 @@ function noteTargets(note3, units) {
   if (byPath.length > 0) return byPath;
   return units.filter((u) => namesOf(u).includes(target));
 }
-function checkNames(policy, systemd) {
+function checkNames(policy, releases) {
   const names = /* @__PURE__ */ new Set(["exposure", ...VIOLATION_KINDS]);
   const byName = /* @__PURE__ */ new Map();
-  for (const a of systemd.data.assessors) {
+  for (const a of releases.flatMap((r) => r?.data.assessors ?? [])) {
     names.add(a.jsonField);
     const name = a.name.replace(/=$/, "");
     names.add(name);
@@ -34315,11 +37953,130 @@ function acceptance(violation3, note3) {
 function ownersFor(policy, profile) {
   return [.../* @__PURE__ */ new Set([...policy.deviations.owners, ...profile.owners ?? []])];
 }
+function loadErrorViolation(unitId, note3, head) {
+  const refused = refusal(head);
+  return {
+    kind: "load-error",
+    check: "load",
+    directives: [],
+    message: `${unitId}: systemd would refuse this unit: ${note3}${refused.message ? ` (${refused.message})` : ""}`,
+    location: refused.location,
+    weight: 100,
+    advisory: false
+  };
+}
+function findingKey(v) {
+  const l = v.location;
+  return [v.kind, v.check, v.message, l.file, l.line, l.column, l.side ?? "head"].join("\0");
+}
+function tagReleases(v, unitId, versions) {
+  v.systemdVersions = versions;
+  const on = `on systemd ${listVersions(versions)}`;
+  v.message = v.message.startsWith(`${unitId}: `) ? `${unitId} ${on}: ${v.message.slice(unitId.length + 2)}` : `${v.message} (${on})`;
+}
+function judgeOtherReleases(u, onPrimary, ctx) {
+  const { unitId, policy, profile } = ctx;
+  const mode = policy.mode;
+  const holds = /* @__PURE__ */ new Map();
+  for (const v of onPrimary) {
+    const key = findingKey(v);
+    if (!holds.has(key)) holds.set(key, { v, versions: [ctx.primary.version] });
+  }
+  const scores = [
+    {
+      systemdVersion: ctx.primary.version,
+      ...u.base?.assessment ? { base: scored(u.base.assessment) } : {},
+      ...u.head?.assessment ? { head: scored(u.head.assessment) } : {}
+    }
+  ];
+  const fresh = [];
+  for (const version2 of ctx.versions) {
+    if (version2 === ctx.primary.version) continue;
+    const sides = u.releases?.find((r) => r.systemd.version === version2);
+    const head = sides?.head;
+    const base = sides?.base;
+    const found = [];
+    let changes = [];
+    if (!sides || !head) {
+      found.push({
+        kind: "load-error",
+        check: "load",
+        directives: [],
+        message: `${unitId}: the unit was not scored on systemd ${version2}, one of the policy's systemdVersions`,
+        location: fallbackLocation(u.head),
+        weight: 100,
+        advisory: false
+      });
+    } else if (!head.assessment || !head.settings) {
+      found.push(loadErrorViolation(unitId, head.error ?? "the unit could not be scored", head));
+    } else {
+      if (base?.assessment) changes = rowChanges(base, head);
+      const profileViolations = evaluateProfile(profile, head, sides.systemd, mode === "report");
+      if (mode === "ratchet") {
+        const before = new Set(
+          base?.assessment && base.settings ? evaluateProfile(profile, base, sides.systemd, true).map((v) => `${v.kind}\0${v.check}`) : []
+        );
+        for (const v of profileViolations) v.advisory = before.has(`${v.kind}\0${v.check}`);
+      }
+      found.push(...profileViolations);
+      if (base?.assessment) found.push(...evaluateRegression({ ...u, head, base }, policy, changes));
+    }
+    if (head) found.push(...phantomViolations(unitId, head, base, version2, mode));
+    scores.push({
+      systemdVersion: version2,
+      ...base?.assessment ? { base: scored(base.assessment) } : {},
+      ...head?.assessment ? { head: scored(head.assessment) } : {}
+    });
+    const added = [];
+    for (const v of found) {
+      const key = findingKey(v);
+      const known = holds.get(key);
+      if (known) {
+        if (!known.versions.includes(version2)) known.versions.push(version2);
+        continue;
+      }
+      holds.set(key, { v, versions: [version2] });
+      added.push(v);
+    }
+    if (added.length > 0 && head?.unit && head.assessment) {
+      if (ctx.withFixes)
+        adviseFixes(
+          added,
+          {
+            unit: head.unit,
+            systemd: sides?.systemd ?? ctx.primary,
+            overrides: overridesOf(policy),
+            profile
+          },
+          changes,
+          base?.assessment?.exposure,
+          FIX_PLANNERS
+        );
+      else withoutFixes(added, FIX_PLANNERS);
+    }
+    fresh.push(...added);
+  }
+  for (const { v, versions } of holds.values()) {
+    if (versions.length < ctx.versions.length)
+      tagReleases(
+        v,
+        unitId,
+        [...versions].sort((a, b) => a - b)
+      );
+  }
+  return { violations: fresh, scores: scores.sort((a, b) => a.systemdVersion - b.systemdVersion) };
+}
 function evaluateGate(input) {
   const { policy } = input;
   const mode = policy.mode;
   const messages = [...input.messages ?? []];
-  const checks = checkNames(policy, input.systemd);
+  const otherVersions = policy.systemdVersions.filter((v) => v !== input.systemd.version);
+  const checks = checkNames(policy, [
+    input.systemd,
+    ...otherVersions.map(
+      (v) => input.units.flatMap((u) => u.releases ?? []).find((r) => r.systemd.version === v)?.systemd
+    )
+  ]);
   const rawNotes = [];
   if (input.pullRequestBody) rawNotes.push(...parsePullRequestNotes(input.pullRequestBody));
   for (const u of input.units) {
@@ -34398,6 +38155,7 @@ function evaluateGate(input) {
       continue;
     }
     const phantoms = phantomViolations(result.unitId, u.head, u.base, input.systemd.version, mode);
+    const onPrimary = [...phantoms];
     if (movedIntoExclusion) {
       result.violations.push({
         kind: "profile-change",
@@ -34415,16 +38173,9 @@ function evaluateGate(input) {
     } else if (!u.head.assessment || !u.head.settings) {
       result.status = "error";
       result.note = u.head.error ?? "the unit could not be scored";
-      const refused = refusal(u.head);
-      result.violations.push({
-        kind: "load-error",
-        check: "load",
-        directives: [],
-        message: `${result.unitId}: systemd would refuse this unit: ${result.note}${refused.message ? ` (${refused.message})` : ""}`,
-        location: refused.location,
-        weight: 100,
-        advisory: false
-      });
+      const loadError = loadErrorViolation(result.unitId, result.note, u.head);
+      result.violations.push(loadError);
+      onPrimary.push(loadError);
     } else {
       if (u.base?.assessment) result.changes = rowChanges(u.base, u.head);
       const profileViolations = evaluateProfile(profile, u.head, input.systemd, mode === "report");
@@ -34435,7 +38186,12 @@ function evaluateGate(input) {
         for (const v of profileViolations) v.advisory = before.has(`${v.kind}\0${v.check}`);
       }
       result.violations.push(...profileViolations);
-      if (u.base?.assessment) result.violations.push(...evaluateRegression(u, policy, result.changes));
+      onPrimary.push(...profileViolations);
+      if (u.base?.assessment) {
+        const regressions = evaluateRegression(u, policy, result.changes);
+        result.violations.push(...regressions);
+        onPrimary.push(...regressions);
+      }
       if (u.head.unit && result.violations.length > 0 && advised++ >= MAX_UNITS_WITH_FIXES)
         withoutFixes(result.violations, FIX_PLANNERS);
       else if (u.head.unit)
@@ -34451,6 +38207,18 @@ function evaluateGate(input) {
       messages.push(...signoff.approvedMessages);
     }
     result.violations.push(...phantoms);
+    if (otherVersions.length > 0 && !movedIntoExclusion) {
+      const fleet = judgeOtherReleases(u, onPrimary, {
+        unitId: result.unitId,
+        primary: input.systemd,
+        versions: policy.systemdVersions,
+        profile,
+        policy,
+        withFixes: advised <= MAX_UNITS_WITH_FIXES
+      });
+      result.violations.push(...fleet.violations);
+      result.releases = fleet.scores;
+    }
     for (const n of unitNotes.filter((n2) => n2.problems.length > 0)) {
       result.violations.push({
         kind: "invalid-deviation",
@@ -34513,6 +38281,7 @@ function evaluateGate(input) {
     result: mode === "report" ? "pass" : anyFailure ? "fail" : "pass",
     mode,
     systemdVersion: input.systemd.version,
+    ...policy.systemdVersions.length > 1 ? { systemdVersions: [...policy.systemdVersions] } : {},
     ...heads.length > 0 ? { maxExposure: Math.max(...heads) } : {},
     units: results,
     notes,
@@ -34551,13 +38320,32 @@ ${lines.join("\n")}`
   ];
 }
 
+// src/core/trend/moves.ts
+function trendMoves(before, after) {
+  if (!before.side.assessment || !after.side.assessment) return [];
+  if (before.side === after.side) return [];
+  return rowChanges(before.side, after.side).map((c) => {
+    const at2 = c.location.side === "base" ? before : after;
+    return {
+      check: c.jsonField,
+      name: c.name,
+      delta: c.delta,
+      summary: c.summary,
+      file: c.location.file,
+      line: c.location.line,
+      commit: at2.commit,
+      label: at2.label
+    };
+  });
+}
+
 // src/io/git.ts
 var import_node_child_process = require("node:child_process");
 var import_node_path = require("node:path");
 var GitError = class extends Error {
 };
 function git(cwd, args, options = {}) {
-  return new Promise((resolve3, reject) => {
+  return new Promise((resolve4, reject) => {
     const child = (0, import_node_child_process.execFile)(
       "git",
       [
@@ -34578,7 +38366,7 @@ function git(cwd, args, options = {}) {
       (error, stdout, stderr) => {
         if (error && !options.allowFailure)
           reject(new GitError(`git ${args.join(" ")} failed: ${(stderr || error.message).trim()}`));
-        else resolve3(error ? "" : stdout);
+        else resolve4(error ? "" : stdout);
       }
     );
     if (options.input !== void 0) child.stdin?.end(options.input);
@@ -34659,14 +38447,14 @@ var BlobReader = class {
     this.child = child;
     child.stdout?.on("data", (c) => this.take(c));
     child.stdin?.on("error", () => void 0);
-    this.exited = new Promise((resolve3) => {
+    this.exited = new Promise((resolve4) => {
       let settled = false;
       const end = (why) => {
         if (settled) return;
         settled = true;
         this.failure = new GitError(why);
         for (const w2 of this.waiting.splice(0)) w2.fail(this.failure);
-        resolve3();
+        resolve4();
       };
       child.on("error", (e) => end(`git cat-file --batch failed: ${e.message}`));
       child.on(
@@ -34998,6 +38786,12 @@ function inFlight(items, limit, start) {
 function selects(paths, files) {
   return files.some((f) => paths.some((p) => f === p || f.startsWith(p.endsWith("/") ? p : `${p}/`)));
 }
+function thresholdOf(policy, u) {
+  const name = u.side.unit?.id ?? u.locator.unitName;
+  if (isExcluded(policy, u.locator.repoPath, name)) return {};
+  const r = resolveProfile(policy, u.locator.repoPath, name, u.side.texts);
+  return "profile" in r ? { profile: r.profile.name, threshold: r.profile.threshold } : {};
+}
 async function collectTrend(repoDir, options) {
   const blobs = new BlobReader(repoDir);
   try {
@@ -35059,19 +38853,28 @@ async function collectTrendWith(repoDir, options, blobs) {
       for (const u of s.units.values())
         if (selects(wanted, [u.locator.repoPath, ...u.files])) keep.add(u.locator.repoPath);
   }
+  let previous = /* @__PURE__ */ new Map();
   const snapshots = scored2.map(({ column, policy, units }) => {
     const map = /* @__PURE__ */ new Map();
+    const sides = /* @__PURE__ */ new Map();
     for (const u of units.values()) {
       const path = u.locator.repoPath;
       if (keep && !keep.has(path)) continue;
       const a = u.side.assessment;
+      const here = { side: u.side, commit: column.commit, label: column.label };
+      sides.set(path, here);
+      const before = previous.get(path);
+      const moves = a && before ? trendMoves(before, here) : [];
       map.set(path, {
         unitId: a?.unitId ?? u.side.unit?.id ?? u.locator.unitName,
         exposure: a ? a.exposure : null,
         level: a ? a.level.name : null,
-        ...!a ? { error: u.side.error ?? "not scored" } : {}
+        ...!a ? { error: u.side.error ?? "not scored" } : {},
+        ...thresholdOf(policy, u),
+        ...moves.length > 0 ? { moves } : {}
       });
     }
+    previous = sides;
     return { ...column, systemdVersion: policy.systemdVersion, units: map };
   });
   return buildTrend(pattern, snapshots);
@@ -35359,11 +39162,11 @@ var httpClient = __toESM(require_lib(), 1);
 init_undici();
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve3) {
-      resolve3(value);
+    return value instanceof P ? value : new P(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve3, reject) {
+  return new (P || (P = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -35379,7 +39182,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -39830,7 +43633,8 @@ function parseActionSettings(getInput2) {
     trendTags: text2("trend-tags") || "v*",
     trendLimit: 5,
     publish: oneOf("publish", ["direct", "artifact", "from-artifact"], "direct"),
-    publishDir: text2("publish-dir") || "unitgate-publish"
+    publishDir: text2("publish-dir") || "unitgate-publish",
+    driftSnapshots: globs("drift-snapshots")
   };
   const limit = text2("trend-limit");
   if (limit !== "") {
@@ -40073,8 +43877,8 @@ function writeConfined(roots, path, what, text2) {
   const outside = (dir2) => !realRoots.some((r) => isInside(r, (0, import_node_fs2.realpathSync)(dir2)));
   let existing = (0, import_node_path3.dirname)(full);
   while (!(0, import_node_fs2.existsSync)(existing)) existing = (0, import_node_path3.dirname)(existing);
-  const where3 = roots.length > 1 ? "the workspace and RUNNER_TEMP" : "the workspace";
-  if (outside(existing)) throw new ConfigError(`${what} "${path}" leads outside ${where3} through a symlink`);
+  const where5 = roots.length > 1 ? "the workspace and RUNNER_TEMP" : "the workspace";
+  if (outside(existing)) throw new ConfigError(`${what} "${path}" leads outside ${where5} through a symlink`);
   let dir;
   try {
     (0, import_node_fs2.mkdirSync)((0, import_node_path3.dirname)(full), { recursive: true });
@@ -40084,7 +43888,7 @@ function writeConfined(roots, path, what, text2) {
       `cannot write ${what} "${path}": ${e.code ?? String(e)}`
     );
   }
-  if (outside(dir)) throw new ConfigError(`${what} "${path}" leads outside ${where3} through a symlink`);
+  if (outside(dir)) throw new ConfigError(`${what} "${path}" leads outside ${where5} through a symlink`);
   let fd;
   try {
     fd = (0, import_node_fs2.openSync)(
@@ -40183,7 +43987,21 @@ function comparePolicies(base, proposed) {
     if (show2(before) !== show2(after)) out.push({ path, before: show2(before), after: show2(after), loosens });
   };
   push("mode", base.mode, proposed.mode, MODE_STRICTNESS[proposed.mode] < MODE_STRICTNESS[base.mode]);
-  push("systemdVersion", base.systemdVersion, proposed.systemdVersion, true);
+  push(
+    "systemdVersion",
+    base.systemdVersion,
+    proposed.systemdVersion,
+    !proposed.systemdVersions.includes(base.systemdVersion)
+  );
+  if (base.systemdVersions.length > 1 || proposed.systemdVersions.length > 1)
+    out.push(
+      ...listChange(
+        "systemdVersions",
+        base.systemdVersions.map(String),
+        proposed.systemdVersions.map(String),
+        "removed"
+      )
+    );
   push("defaultProfile", base.defaultProfile, proposed.defaultProfile, true);
   for (const name of /* @__PURE__ */ new Set([...base.profiles.keys(), ...proposed.profiles.keys()]))
     out.push(...compareProfile(name, base.profiles.get(name), proposed.profiles.get(name)));
@@ -40228,6 +44046,12 @@ function comparePolicies(base, proposed) {
     proposed.deviations.maxExpiryDays,
     proposed.deviations.maxExpiryDays > base.deviations.maxExpiryDays
   );
+  push(
+    "deviations.expiryWarningDays",
+    base.deviations.expiryWarningDays,
+    proposed.deviations.expiryWarningDays,
+    proposed.deviations.expiryWarningDays < base.deviations.expiryWarningDays
+  );
   const rules = (p) => p.signoff.map((r) => `${[...r.directives].sort().join(" ")} by ${[...r.approvers].sort().join(" ")}`);
   out.push(...listChange("signoff", rules(base), rules(proposed), "removed"));
   push(
@@ -40238,6 +44062,11 @@ function comparePolicies(base, proposed) {
   );
   const overrides = (p) => [...p.assessorOverrides].map(([field, o]) => `${field}=${JSON.stringify(o)}`).sort();
   push("assessorOverrides", overrides(base), overrides(proposed), true);
+  out.push(...listChange("drift.fail", base.drift.fail, proposed.drift.fail, "removed"));
+  const allowances = (p) => p.drift.allowHostDropIns.map(
+    (a) => `${a.match}${a.expires !== void 0 ? ` (until ${a.expires})` : ""}`
+  );
+  out.push(...listChange("drift.allowHostDropIns", allowances(base), allowances(proposed), "added"));
   return out;
 }
 
@@ -40339,6 +44168,397 @@ var version = "0.1.0";
 // src/version.ts
 var UNITGATE_VERSION = version;
 
+// src/core/gate/note-expiry.ts
+var DAY_MS2 = 864e5;
+function expiringNotes(units, policy, today) {
+  const now = calendarDay(today);
+  if (now === void 0) throw new Error(`today "${today}" is not a calendar date (YYYY-MM-DD)`);
+  if (!policy.sources.includes("unit-file")) return [];
+  const seen = /* @__PURE__ */ new Set();
+  const out = [];
+  for (const u of units) {
+    for (const t of u.head?.texts ?? []) {
+      if (seen.has(t.path)) continue;
+      seen.add(t.path);
+      for (const note3 of parseUnitFileNotes(t.text, t.path, u.path)) {
+        const day = note3.expires === void 0 ? void 0 : calendarDay(note3.expires);
+        if (day === void 0 || note3.location === void 0) continue;
+        const daysLeft = Math.round((day - now) / DAY_MS2);
+        if (daysLeft > policy.expiryWarningDays) continue;
+        out.push({
+          unit: u.path,
+          file: note3.location.file,
+          line: note3.location.line,
+          ...note3.check !== void 0 ? { check: note3.check } : {},
+          ...note3.owner !== void 0 ? { owner: note3.owner } : {},
+          ...note3.ticket !== void 0 ? { ticket: note3.ticket } : {},
+          expires: note3.expires,
+          daysLeft
+        });
+      }
+    }
+  }
+  return out.sort((a, b) => a.daysLeft - b.daysLeft || a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+// src/action/drift-mode.ts
+var import_node_fs4 = require("node:fs");
+var import_node_path5 = require("node:path");
+
+// src/io/sticky-issue.ts
+var ISSUE_LABEL = "unitgate";
+function issueMarker(purpose) {
+  return `<!-- unitgate:issue ${purpose} -->`;
+}
+var MAX_BODY_CHARACTERS = 65e3;
+function statusOf2(e) {
+  const status = e.status;
+  return typeof status === "number" ? status : void 0;
+}
+function describeFailure2(what, e) {
+  const status = statusOf2(e);
+  const message = e instanceof Error ? e.message : String(e);
+  const denied = status === 401 || status === 403 || status === 404 ? " The token cannot write issues here: give the workflow `permissions: issues: write`." : "";
+  return `Could not ${what} (HTTP ${status ?? "?"}: ${message}).${denied}`;
+}
+function issueBody(purpose, body) {
+  const text2 = `${issueMarker(purpose)}
+${body}`;
+  const chars = [...text2];
+  if (chars.length <= MAX_BODY_CHARACTERS) return text2;
+  return `${chars.slice(0, MAX_BODY_CHARACTERS - 200).join("")}
+
+…cut here: the full report is in the job summary of the run.
+`;
+}
+function isOurs2(issue2, purpose, options) {
+  if (issue2.pull_request !== void 0 || !issue2.user) return false;
+  if (!(issue2.body ?? "").startsWith(issueMarker(purpose))) return false;
+  return issue2.user.login.toLowerCase() === (options.author ?? ACTIONS_BOT_LOGIN).toLowerCase();
+}
+function oldestFirst2(a, b) {
+  return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.number - b.number;
+}
+async function listOurs(octokit, ref2, purpose, options) {
+  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
+    ...ref2,
+    state: "open",
+    labels: ISSUE_LABEL,
+    per_page: 100
+  });
+  return issues.filter((i) => isOurs2(i, purpose, options)).sort(oldestFirst2);
+}
+async function close(octokit, ref2, issueNumber, comment, reason) {
+  await octokit.rest.issues.createComment({ ...ref2, issue_number: issueNumber, body: comment });
+  await octokit.rest.issues.update({
+    ...ref2,
+    issue_number: issueNumber,
+    state: "closed",
+    state_reason: reason
+  });
+}
+async function syncStickyIssue(octokit, ref2, purpose, content, log, options = {}) {
+  let step = "list the open issues";
+  try {
+    const ours = await listOurs(octokit, ref2, purpose, options);
+    const [existing, ...others] = ours;
+    if (content === void 0) {
+      if (!existing) return { action: "none" };
+      step = "close the issue";
+      const comment = options.closingComment ?? "Nothing to report any more: closed by unitgate.";
+      for (const i of ours) await close(octokit, ref2, i.number, comment, "completed");
+      log(`unitgate issue #${existing.number} closed: nothing to report`);
+      return { action: "closed", issueNumber: existing.number };
+    }
+    const body = issueBody(purpose, content.body);
+    let action;
+    let issueNumber;
+    if (!existing) {
+      step = "open the issue";
+      const { data } = await octokit.rest.issues.create({
+        ...ref2,
+        title: content.title,
+        body,
+        labels: [ISSUE_LABEL]
+      });
+      action = "created";
+      issueNumber = data.number;
+    } else {
+      issueNumber = existing.number;
+      if (existing.body === body && existing.title === content.title) action = "unchanged";
+      else {
+        step = "update the issue";
+        await octokit.rest.issues.update({ ...ref2, issue_number: issueNumber, title: content.title, body });
+        action = "updated";
+      }
+    }
+    let duplicates = others;
+    if (action === "created") {
+      step = "list the open issues";
+      const again = await listOurs(octokit, ref2, purpose, options);
+      const [keep, ...rest] = again;
+      if (keep && keep.number !== issueNumber) {
+        step = "update the issue";
+        await octokit.rest.issues.update({ ...ref2, issue_number: keep.number, title: content.title, body });
+        issueNumber = keep.number;
+        action = "updated";
+      }
+      duplicates = rest;
+    }
+    if (duplicates.length > 0) {
+      step = "close duplicate issues";
+      for (const d2 of duplicates)
+        await close(octokit, ref2, d2.number, `Duplicate of #${issueNumber}: closed by unitgate.`, "duplicate");
+    }
+    log(`unitgate issue #${issueNumber} ${action}`);
+    return {
+      action,
+      issueNumber,
+      ...duplicates.length > 0 ? { closedDuplicates: duplicates.length } : {}
+    };
+  } catch (e) {
+    return { action: "failed", warning: describeFailure2(step, e) };
+  }
+}
+
+// src/action/drift-mode.ts
+var MAX_ENTRIES = 2e4;
+var MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
+var GLOB_CHARS = /[*?[\]{}]/;
+function staticBase(glob) {
+  const segments = glob.split("/");
+  const first = segments.findIndex((s) => GLOB_CHARS.test(s));
+  if (first < 0) return { base: glob, rest: "" };
+  return {
+    base: segments.slice(0, first).join("/") || (glob.startsWith("/") ? "/" : "."),
+    rest: segments.slice(first).join("/")
+  };
+}
+function where3(roots) {
+  return roots.length > 1 ? "the workspace and RUNNER_TEMP" : "the workspace";
+}
+function walk(dir, glob) {
+  const out = [];
+  let seen = 0;
+  const visit = (rel) => {
+    let entries;
+    try {
+      entries = (0, import_node_fs4.readdirSync)((0, import_node_path5.join)(dir, rel), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (++seen > MAX_ENTRIES)
+        throw new ConfigError(
+          `input "drift-snapshots": "${glob}" walks more than ${MAX_ENTRIES} files; give a narrower glob`
+        );
+      const path = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (e.isDirectory()) {
+        if (e.name !== ".git") visit(path);
+      } else if (e.isFile() || e.isSymbolicLink()) out.push(path);
+    }
+  };
+  visit("");
+  return out;
+}
+function displayName(full, workspace, runnerTemp) {
+  if (runnerTemp !== void 0 && isInside((0, import_node_path5.resolve)(runnerTemp), full) && !isInside((0, import_node_path5.resolve)(workspace), full))
+    return `$RUNNER_TEMP/${(0, import_node_path5.relative)((0, import_node_path5.resolve)(runnerTemp), full).split(import_node_path5.sep).join("/")}`;
+  return (0, import_node_path5.relative)((0, import_node_path5.resolve)(workspace), full).split(import_node_path5.sep).join("/");
+}
+function readSnapshotFiles(globs, roots, workspace, runnerTemp) {
+  const realRoots = roots.map((r) => (0, import_node_fs4.realpathSync)(r));
+  const files = /* @__PURE__ */ new Map();
+  for (const glob of globs) {
+    const normalized = glob.replace(/\\/g, "/");
+    const { base, rest } = staticBase(normalized);
+    const baseDir = confinedPath(roots, base, 'input "drift-snapshots":');
+    const candidates = rest === "" ? [baseDir] : walk(baseDir, glob).filter((p) => matchesGlob(rest, p)).map((p) => (0, import_node_path5.join)(baseDir, p));
+    const matched = candidates.filter((full) => {
+      try {
+        return (0, import_node_fs4.statSync)(full).isFile();
+      } catch {
+        return false;
+      }
+    });
+    if (matched.length === 0)
+      throw new ConfigError(
+        `input "drift-snapshots": "${glob}" matches no file in ${where3(roots)} (did the artifact download?)`
+      );
+    for (const full of matched.sort()) {
+      const real = (0, import_node_fs4.realpathSync)(full);
+      if (!realRoots.some((r) => isInside(r, real)))
+        throw new ConfigError(
+          `input "drift-snapshots": "${displayName(full, workspace, runnerTemp)}" leads outside ${where3(roots)} through a symlink`
+        );
+      const size = (0, import_node_fs4.lstatSync)(real).size;
+      if (size > MAX_SNAPSHOT_BYTES)
+        throw new ConfigError(
+          `input "drift-snapshots": "${displayName(full, workspace, runnerTemp)}" has ${size} bytes, more than the ${MAX_SNAPSHOT_BYTES} a snapshot may have`
+        );
+      const name = displayName(full, workspace, runnerTemp);
+      if (!files.has(real)) files.set(real, { name, text: (0, import_node_fs4.readFileSync)(real, "utf8") });
+    }
+  }
+  return [...files.values()];
+}
+function runDriftReport(files, engine, context3) {
+  const snapshots = files.map((f) => {
+    try {
+      return engine.parseSnapshot(f.text, f.name);
+    } catch (e) {
+      const message = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+      throw new ConfigError(`drift snapshot "${f.name}": ${message}`);
+    }
+  });
+  const report = engine.computeDrift({ snapshots, context: context3 });
+  const fails = engine.driftFails(report);
+  return {
+    files: files.map((f) => f.name),
+    markdown: engine.renderDriftMarkdown(report),
+    fails,
+    drift: engine.hasDrift ? engine.hasDrift(report) || fails : fails
+  };
+}
+function driftSummary(outcome) {
+  const read = outcome.files.map((f) => `\`${f.replace(/`/g, "'")}\``).join(", ");
+  return `
+${outcome.markdown.trim()}
+
+<sub>Snapshots read: ${read}.</sub>
+`;
+}
+async function publishDriftReport(outcome, p) {
+  await p.runner.appendSummary(driftSummary(outcome));
+  if (!p.octokit) return void 0;
+  const result = await syncStickyIssue(
+    p.octokit,
+    p.ref,
+    "drift",
+    outcome.drift ? {
+      title: "unitgate: deployed units drift from the repository",
+      body: `${outcome.markdown.trim()}
+
+Kept up to date by unitgate's scheduled runs: edited when the drift changes, closed when it is gone.
+`
+    } : void 0,
+    (m) => p.runner.info(m),
+    {
+      ...p.author ? { author: p.author } : {},
+      closingComment: `The deployed units match the repository again${p.runUrl ? ` ([run](${p.runUrl}))` : ""}: closed by unitgate.`
+    }
+  );
+  if (result.warning) p.runner.warning(`Drift issue: ${result.warning}`);
+  return result;
+}
+
+// src/core/report/note-expiry.ts
+function when(n, countDays) {
+  if (!countDays) return n.daysLeft < 0 ? "**expired**" : "expires soon";
+  if (n.daysLeft < 0) {
+    const ago = -n.daysLeft;
+    return `**expired** ${ago} day${ago === 1 ? "" : "s"} ago`;
+  }
+  if (n.daysLeft === 0) return "expires **today**";
+  return `expires in ${n.daysLeft} day${n.daysLeft === 1 ? "" : "s"}`;
+}
+function where4(n, blobUrl) {
+  const text2 = escapeMarkdown(`${n.file}:${n.line}`);
+  if (blobUrl === void 0) return text2;
+  const path = n.file.split("/").map(encodeURIComponent).join("/");
+  return `[${text2}](${blobUrl}${path}#L${n.line})`;
+}
+function noteExpiryTitle(notes) {
+  const expired = notes.filter((n) => n.daysLeft < 0).length;
+  const soon = notes.length - expired;
+  const parts = [
+    ...expired > 0 ? [`${expired} expired`] : [],
+    ...soon > 0 ? [`${soon} expiring soon`] : []
+  ];
+  return `unitgate: deviation notes ${parts.join(", ")}`;
+}
+function renderNoteExpiryMarkdown(notes, options) {
+  const heading = "#".repeat(options.headingLevel ?? 2);
+  const window2 = `${options.warningDays} day${options.warningDays === 1 ? "" : "s"}`;
+  const lines = [`${heading} Deviation notes that expire`, ""];
+  if (notes.length === 0) {
+    lines.push(`No deviation note in a unit file has expired or expires within ${window2}.`, "");
+    return lines.join("\n");
+  }
+  lines.push(
+    `An expired note accepts nothing: the next pull request that touches its unit fails on what the note accepted. Renew the note (a new \`expires=\`, approved by its owner) or fix the unit. Listed: notes expired or expiring within ${window2} (the policy's \`deviations.expiryWarningDays\`).`,
+    "",
+    "| When | Unit | Check | Owner | Expires | Where |",
+    "|---|---|---|---|---|---|"
+  );
+  for (const n of notes) {
+    const cells = [
+      when(n, options.countDays ?? true),
+      inlineCode(n.unit, { table: true }),
+      n.check !== void 0 ? inlineCode(n.check, { table: true }) : "",
+      n.owner !== void 0 ? escapeMarkdown(n.owner) : "",
+      escapeMarkdown(n.expires),
+      where4(n, options.blobUrl)
+    ];
+    lines.push(`| ${cells.join(" | ")} |`);
+  }
+  lines.push("");
+  return lines.join("\n");
+}
+
+// src/action/scheduled-reports.ts
+var SCHEDULED_EVENTS = /* @__PURE__ */ new Set(["schedule", "workflow_dispatch"]);
+function isScheduledRun(event) {
+  return SCHEDULED_EVENTS.has(event.name);
+}
+function otherBranch(event) {
+  const repository = event.payload.repository;
+  const defaultBranch = typeof repository?.default_branch === "string" ? repository.default_branch : void 0;
+  if (defaultBranch === void 0 || !event.ref.startsWith("refs/heads/")) return void 0;
+  const branch = event.ref.slice("refs/heads/".length);
+  return branch === defaultBranch ? void 0 : branch;
+}
+async function publishNoteExpiry(p) {
+  const options = { warningDays: p.warningDays, blobUrl: p.blobUrl };
+  await p.runner.appendSummary(`
+${renderNoteExpiryMarkdown(p.notes, { ...options, headingLevel: 2 })}`);
+  const expired = p.notes.filter((n) => n.daysLeft < 0).length;
+  if (expired > 0)
+    p.runner.warning(
+      `unitgate: ${expired} deviation note${expired === 1 ? " has" : "s have"} expired and accept${expired === 1 ? "s" : ""} nothing any more (see the job summary)`
+    );
+  if (p.branch !== void 0) {
+    p.runner.info(
+      `The deviation notes issue follows the default branch; this run is on ${p.branch}, so only the job summary lists its notes.`
+    );
+    return void 0;
+  }
+  if (!p.octokit) return void 0;
+  const result = await syncStickyIssue(
+    p.octokit,
+    p.ref,
+    "deviation-notes",
+    p.notes.length > 0 ? {
+      title: noteExpiryTitle(p.notes),
+      body: `${renderNoteExpiryMarkdown(p.notes, {
+        warningDays: p.warningDays,
+        blobUrl: p.issueBlobUrl ?? p.blobUrl,
+        headingLevel: 2,
+        countDays: false
+      })}
+Kept up to date by unitgate's scheduled runs: edited when the list changes, closed when it is empty.
+`
+    } : void 0,
+    (m) => p.runner.info(m),
+    {
+      ...p.author ? { author: p.author } : {},
+      closingComment: `No deviation note expired or expires within ${p.warningDays} days any more${p.runUrl ? ` ([run](${p.runUrl}))` : ""}: closed by unitgate.`
+    }
+  );
+  if (result.warning) p.runner.warning(`Deviation notes issue: ${result.warning}`);
+  return result;
+}
+
 // src/action/run.ts
 var ANNOTATIONS_PER_LEVEL = 10;
 function isWriteDenied(e) {
@@ -40385,8 +44605,8 @@ function unmatchedGlobs(globs, paths) {
 function failedUnits(verdict2) {
   return verdict2.units.filter((u) => u.status === "fail" || u.status === "error").map((u) => u.path);
 }
-function setResultOutputs(runner, verdict2) {
-  runner.setOutput("result", verdict2.result);
+function setResultOutputs(runner, verdict2, driftFails2 = false) {
+  runner.setOutput("result", driftFails2 ? "fail" : verdict2.result);
   runner.setOutput(
     "max-exposure",
     verdict2.maxExposure !== void 0 ? formatExposure(verdict2.maxExposure) : ""
@@ -40594,14 +44814,14 @@ async function publishFromArtifact(settings, deps) {
       "publish: from-artifact runs on the workflow_run event (the event has no workflow_run)"
     );
   const ref2 = repoRef(deps.environment);
-  const file = (0, import_node_path5.join)(confinedPath([deps.workspace], settings.publishDir, "publish-dir"), PUBLISH_BUNDLE_FILE);
+  const file = (0, import_node_path6.join)(confinedPath([deps.workspace], settings.publishDir, "publish-dir"), PUBLISH_BUNDLE_FILE);
   let text2;
   try {
-    const st = (0, import_node_fs4.lstatSync)(file);
+    const st = (0, import_node_fs5.lstatSync)(file);
     if (!st.isFile()) throw new ConfigError(`${file} is not a regular file`);
     if (st.size > MAX_BUNDLE_BYTES)
       throw new ConfigError(`the publish bundle is larger than ${MAX_BUNDLE_BYTES} bytes`);
-    text2 = (0, import_node_fs4.readFileSync)(file, "utf8");
+    text2 = (0, import_node_fs5.readFileSync)(file, "utf8");
   } catch (e) {
     if (e instanceof ConfigError) throw e;
     throw new ConfigError(
@@ -40736,7 +44956,8 @@ async function runGate(settings, deps) {
         ...settings.threshold !== void 0 ? { threshold: settings.threshold } : {},
         ...settings.systemdVersion ? { systemdVersion: settings.systemdVersion } : {}
       },
-      scope.pullRequestEvent
+      scope.pullRequestEvent,
+      messages
     )
   );
   const blobs = new BlobReader(workspace);
@@ -40813,6 +45034,28 @@ async function runGate(settings, deps) {
   verdict2.runFindings = [...runFindings, ...verdict2.runFindings ?? []];
   if (verdict2.mode !== "report" && runFindings.some((f) => f.level === "error")) verdict2.result = "fail";
   applyFailOn(verdict2, settings.failOn);
+  const today = deps.now().toISOString().slice(0, 10);
+  const scheduled = isScheduledRun(deps.event);
+  let drift;
+  if (settings.driftSnapshots.length > 0 && !scheduled)
+    verdict2.messages.push(
+      `The input drift-snapshots is ignored on ${deps.event.name || "this"} events: post-deploy drift is reported by schedule and workflow_dispatch runs, not by changes.`
+    );
+  else if (settings.driftSnapshots.length > 0) {
+    const runnerTemp = deps.environment.runnerTemp;
+    const files = readSnapshotFiles(
+      settings.driftSnapshots,
+      outputRoots(workspace, runnerTemp),
+      workspace,
+      runnerTemp
+    );
+    drift = runDriftReport(files, deps.driftEngine ?? CORE_DRIFT_ENGINE, {
+      head,
+      policy,
+      commit: scope.headSha,
+      today
+    });
+  }
   let trend;
   if (settings.trend && (scope.pullNumber !== void 0 || scope.release)) {
     const trendMessages = [];
@@ -40833,12 +45076,13 @@ async function runGate(settings, deps) {
       verdict2.messages.push(`The trend across releases is not available: ${e.message}`);
     }
   }
-  setResultOutputs(runner, verdict2);
+  setResultOutputs(runner, verdict2, drift?.fails);
   const failLine = verdictLine(verdict2, settings.failOn);
+  const driftLine = drift?.fails ? "unitgate: the deployed units drift from the repository (see the job summary)" : void 0;
   const budgeted = {
     ...deps,
     runner: withAnnotationBudget(runner, {
-      error: ANNOTATIONS_PER_LEVEL - (failLine ? 1 : 0),
+      error: ANNOTATIONS_PER_LEVEL - (failLine ? 1 : 0) - (driftLine ? 1 : 0),
       warning: ANNOTATIONS_PER_LEVEL,
       notice: ANNOTATIONS_PER_LEVEL
     })
@@ -40869,7 +45113,7 @@ async function runGate(settings, deps) {
     });
     const written = writeConfined(
       outputRoots(workspace, deps.environment.runnerTemp),
-      (0, import_node_path5.join)(settings.publishDir, PUBLISH_BUNDLE_FILE),
+      (0, import_node_path6.join)(settings.publishDir, PUBLISH_BUNDLE_FILE),
       "publish bundle",
       JSON.stringify(bundle) + "\n"
     );
@@ -40886,15 +45130,65 @@ async function runGate(settings, deps) {
       gateScope
     });
   }
+  if (scheduled) {
+    const whole = scope.changed === void 0 && pathFilters.length === 0 && directory === "";
+    const units = (whole ? gateScope : selectScope({ head, policy, messages: [] })).filter(
+      (u) => !u.excluded
+    );
+    await publishScheduled(budgeted, {
+      notes: expiringNotes(units, policy.deviations, today),
+      warningDays: policy.deviations.expiryWarningDays,
+      blobUrl: blobUrlFor(deps.environment, scope.headSha),
+      ...drift ? { drift } : {}
+    });
+  }
   for (const m of verdict2.messages) runner.info(m);
-  if (failLine) {
-    runner.error(failLine);
+  if (failLine || driftLine) {
+    if (failLine) runner.error(failLine);
+    if (driftLine) runner.error(driftLine);
     return { exitCode: 1, verdict: verdict2 };
   }
   runner.info(
     `unitgate: ${verdict2.units.length} unit${verdict2.units.length === 1 ? "" : "s"} in scope, gate passed (${verdict2.mode}).`
   );
   return { exitCode: 0, verdict: verdict2 };
+}
+async function publishScheduled(deps, r) {
+  const { runner, octokit, event, environment } = deps;
+  const ref2 = repoRef(environment);
+  const runUrl = currentRunUrl(environment);
+  let author;
+  if (octokit)
+    author = await tokenLogin(octokit).catch((e) => {
+      runner.info(
+        `Could not tell who the token acts as (${e.message}); only issues by github-actions[bot] are taken for unitgate's.`
+      );
+      return void 0;
+    });
+  const branch = otherBranch(event);
+  const defaultBranch = event.payload.repository?.default_branch;
+  await publishNoteExpiry({
+    notes: r.notes,
+    warningDays: r.warningDays,
+    runner,
+    octokit,
+    ref: ref2,
+    ...author ? { author } : {},
+    blobUrl: r.blobUrl,
+    ...typeof defaultBranch === "string" ? {
+      issueBlobUrl: `${environment.serverUrl}/${environment.repository}/blob/${encodeURIComponent(defaultBranch)}/`
+    } : {},
+    ...runUrl ? { runUrl } : {},
+    ...branch !== void 0 ? { branch } : {}
+  });
+  if (r.drift)
+    await publishDriftReport(r.drift, {
+      runner,
+      octokit,
+      ref: ref2,
+      ...author ? { author } : {},
+      ...runUrl ? { runUrl } : {}
+    });
 }
 async function run(settings, deps) {
   try {
@@ -40916,7 +45210,7 @@ async function run(settings, deps) {
 var import_node_os = require("node:os");
 
 // src/action/workflow-commands.ts
-var import_node_crypto = require("node:crypto");
+var import_node_crypto2 = require("node:crypto");
 function escapeData2(text2) {
   return text2.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }
@@ -40937,7 +45231,7 @@ function annotationCommand(command, message, p = {}) {
 function debugCommand(message) {
   return `::debug::${escapeData2(message)}`;
 }
-function inertLines(message, token = import_node_crypto.randomUUID) {
+function inertLines(message, token = import_node_crypto2.randomUUID) {
   if (!message.includes("::") && !message.includes("##[")) return [message];
   const t = token();
   return [`::stop-commands::${t}`, message, `::${t}::`];
@@ -40967,7 +45261,7 @@ function readEvent() {
   let payload = {};
   if (path) {
     try {
-      payload = JSON.parse((0, import_node_fs5.readFileSync)(path, "utf8"));
+      payload = JSON.parse((0, import_node_fs6.readFileSync)(path, "utf8"));
     } catch (e) {
       throw new ConfigError(`cannot read the event payload ${path}: ${e.message}`);
     }
@@ -40993,7 +45287,7 @@ async function main() {
   }
   const runId = Number(process.env.GITHUB_RUN_ID);
   const result = await run(settings, {
-    workspace: (0, import_node_path6.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd()),
+    workspace: (0, import_node_path7.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd()),
     event,
     environment: {
       repository: process.env.GITHUB_REPOSITORY ?? "",

@@ -321,11 +321,16 @@ describe('run() with drift-snapshots', () => {
     expect(runner.text).not.toMatch(/at parseSnapshot/);
   });
 
-  it('without an engine the input is a configuration error', async () => {
+  it('without an injected engine, the real one reads the file: a text that is no snapshot is refused', async () => {
     const { result, runner } = await scheduled('api.service=7.5\n', { engine: null });
     expect(result.exitCode).toBe(2);
     expect(runner.annotations).toEqual([
-      { level: 'error', message: 'input "drift-snapshots": this build of unitgate has no drift engine' },
+      {
+        level: 'error',
+        message: expect.stringMatching(
+          /^drift snapshot "snapshot-web-1\.txt": snapshot-web-1\.txt:1: .*not valid JSON/,
+        ),
+      },
     ]);
   });
 

@@ -1,21 +1,18 @@
 // The action's drift mode end to end: the bundled action (dist/index.js, or UNITGATE_ACTION_ENTRY: see
 // run-action.ts) on `schedule` runs against the fake GitHub, with snapshot files a deployment pipeline
-// uploaded. What does not need the drift engine runs now: where snapshots may be read from, that a
-// glob matching nothing is an error (exit 2, one line, no stack), that pull requests ignore the input.
-//
-// The lifecycle of the drift issue needs the real engine (src/core/drift/, wired into src/main.ts as
-// the `driftEngine` of run()'s deps) and real snapshot files (`unitgate snapshot`'s format): its
-// `describe` is skipped until then. To enable it after merging the engine: write makeSnapshot()
-// below (snapshot files as `unitgate snapshot` writes them, e.g. by running dist/cli.js), drop the
-// `.skip`, and adjust the engine-specific expectations marked "engine".
+// uploaded: where snapshots may be read from, that a glob matching nothing is an error (exit 2, one
+// line, no stack), that pull requests ignore the input, and the drift issue's life over three scheduled
+// runs, with snapshots `unitgate snapshot` (dist/cli.js) took of a scratch host root.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { issueMarker } from '../../src/io/sticky-issue';
 import { startFakeGitHub, type FakeGitHub, type FakeIssue } from './fake-github';
 import * as F from './gate-fixtures';
-import { makeGitRepo, runAction, type ActionRun, type FileTree, type GitRepo } from './run-action';
+import { makeGitRepo, REPO_ROOT, runAction, type ActionRun, type FileTree, type GitRepo } from './run-action';
 
+const CLI_ENTRY = path.join(REPO_ROOT, 'dist', 'cli.js');
 const STACK_FRAME = /^\s+at .+(:\d+:\d+\)?|\(native\)|\(<anonymous>\))$/m;
 const TREE: FileTree = { ...F.REPO_FILES, [F.API_PATH]: F.API_HARDENED, [F.WORKER_PATH]: F.WORKER };
 
@@ -122,18 +119,30 @@ describe('drift-snapshots: where snapshots are read from', () => {
 
 /**
  * Writes the snapshot of one host whose deployed unit files are `units` (repository path → text) into
- * `dir`, in the format `unitgate snapshot` writes, and returns the file's path. To be written when the
- * drift engine and `unitgate snapshot` are merged.
+ * `dir`, as a deployment pipeline would: the units are installed in a scratch root (with the file that
+ * tells the host's systemd release) and the bundled `unitgate snapshot` reads it. Returns its path.
  */
 function makeSnapshot(dir: string, host: string, units: Record<string, string>): string {
-  void dir;
-  void host;
-  void units;
-  throw new Error('makeSnapshot(): write snapshots in the format of `unitgate snapshot` (drift engine)');
+  const root = mkdtempSync(path.join(tmpdir(), 'unitgate-host-'));
+  try {
+    mkdirSync(path.join(root, 'etc/systemd/system'), { recursive: true });
+    mkdirSync(path.join(root, 'usr/lib/systemd/system'), { recursive: true });
+    writeFileSync(path.join(root, 'usr/lib/systemd/libsystemd-shared-252.so'), '');
+    for (const [repoPath, text] of Object.entries(units))
+      writeFileSync(path.join(root, 'etc/systemd/system', path.basename(repoPath)), text);
+    const file = path.join(dir, `${host}.json`);
+    execFileSync(
+      process.execPath,
+      [CLI_ENTRY, 'snapshot', '--root', root, '--host', host, '--output', file],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    return file;
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 }
 
-// Enable once the drift engine is wired into src/main.ts (see the header).
-describe.skip('drift mode: the drift issue over three scheduled runs (needs the drift engine)', () => {
+describe('drift mode: the drift issue over three scheduled runs (needs the drift engine)', () => {
   const drifted = (): FakeIssue[] =>
     [...fake.issues.values()].filter((i) => (i.body ?? '').startsWith(issueMarker('drift')));
 

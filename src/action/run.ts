@@ -3,6 +3,7 @@
 // talks to the fake GitHub. Exit status: 0 pass, 1 gate failed, 2 tool or configuration error.
 // Outputs (`result` first) are set before anything optional is published; optional writes (check
 // run, comment) that fail are warnings, never failures.
+import { CORE_DRIFT_ENGINE } from './drift-engine';
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { collectFindings, isUnitFinding } from '../core/gate/findings';
@@ -96,8 +97,8 @@ export interface ActionDeps {
   /** The runner's operating system (process.platform); some are refused before anything runs. */
   platform?: NodeJS.Platform;
   /**
-   * The drift engine that `drift-snapshots` hands the snapshot files to on scheduled runs; without
-   * one, that input is a configuration error.
+   * The drift engine that `drift-snapshots` hands the snapshot files to on scheduled runs (default:
+   * core/drift's, CORE_DRIFT_ENGINE; unit tests put a double here).
    */
   driftEngine?: DriftEngine<unknown, unknown, DriftContext>;
 }
@@ -726,9 +727,12 @@ async function runGate(settings: ActionSettings, deps: ActionDeps): Promise<Acti
       workspace,
       runnerTemp,
     );
-    if (!deps.driftEngine)
-      throw new ConfigError('input "drift-snapshots": this build of unitgate has no drift engine');
-    drift = runDriftReport(files, deps.driftEngine, { head, policy, commit: scope.headSha, today });
+    drift = runDriftReport(files, deps.driftEngine ?? CORE_DRIFT_ENGINE, {
+      head,
+      policy,
+      commit: scope.headSha,
+      today,
+    });
   }
 
   let trend: Trend | undefined;
