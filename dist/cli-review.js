@@ -30205,8 +30205,8 @@ function runSuggestCommand(options, cwd) {
 }
 
 // src/cli/trend-command.ts
-var import_node_fs6 = require("node:fs");
-var import_node_path9 = require("node:path");
+var import_node_fs7 = require("node:fs");
+var import_node_path10 = require("node:path");
 
 // src/core/trend/trend.ts
 var byCodeUnit = (a, b) => a < b ? -1 : a > b ? 1 : 0;
@@ -30860,972 +30860,9 @@ function renderTrendDashboard(trend, options = {}) {
   ].join("\n");
 }
 
-// src/core/trend/score-cache.ts
-var LSTAT = "l";
-var READ = "r";
-var LISTING = "d";
-var SEARCH_LISTING = "s";
-var UNUSUAL_PATH = /\/\.{0,2}(\/|$)/;
-var childPath = (dir, name) => dir === "/" ? `/${name}` : `${dir}/${name}`;
-function lstatAnswer(tree, path) {
-  const e = tree.lstat(path);
-  if (!e) return "-";
-  switch (e.type) {
-    case "symlink":
-      return `l${e.target}`;
-    case "file":
-      return e.size === 0 ? "f0" : e.size > MAX_UNIT_FILE_BYTES ? `f${e.size}` : "f";
-    default:
-      return e.type;
-  }
-}
-var TreeAnswers = class {
-  constructor(tree) {
-    this.tree = tree;
-  }
-  tree;
-  memo = /* @__PURE__ */ new Map();
-  listings = /* @__PURE__ */ new Map();
-  lstatKeys = /* @__PURE__ */ new Map();
-  get(key) {
-    let a = this.memo.get(key);
-    if (a === void 0) {
-      a = this.compute(key[0], key.slice(1));
-      this.memo.set(key, a);
-    }
-    return a;
-  }
-  compute(op, path) {
-    switch (op) {
-      case READ: {
-        const r = this.tree.readFile(path);
-        return "text" in r ? `t${r.text}` : `e${r.error}`;
-      }
-      case LISTING:
-      case SEARCH_LISTING: {
-        const types = this.listing(path);
-        if (!types) return "-";
-        const kept = [];
-        for (const [name, type] of types) {
-          if (op === SEARCH_LISTING && type === "file" && parseUnitName(name)) continue;
-          kept.push([name, this.get(LSTAT + childPath(path, name))]);
-        }
-        return JSON.stringify(kept);
-      }
-      default:
-        return lstatAnswer(this.tree, path);
-    }
-  }
-  /**
-   * A directory's names with the type lstat() gives each (what a tree's listDirectory() answers). A
-   * name lstat() does not find is left out: the loader passes over it either way.
-   */
-  listing(path) {
-    let types = this.listings.get(path);
-    if (types === void 0) {
-      const names = this.tree.readDirectory(path);
-      types = null;
-      if (names) {
-        const found = /* @__PURE__ */ new Map();
-        for (const name of names) {
-          const e = this.tree.lstat(childPath(path, name));
-          if (e) found.set(name, e.type);
-        }
-        types = found;
-      }
-      this.listings.set(path, types);
-    }
-    return types ?? void 0;
-  }
-  /**
-   * The key that decides lstat(path): nothing exists under a missing directory, so there the
-   * parent's absence decides it (one key for the many names looked up in a missing search directory).
-   */
-  lstatKey(path) {
-    let key = this.lstatKeys.get(path);
-    if (key === void 0) {
-      key = LSTAT + path;
-      const slash = path.lastIndexOf("/");
-      if (slash >= 0 && path !== "/" && !UNUSUAL_PATH.test(path)) {
-        const parent = LSTAT + (slash === 0 ? "/" : path.slice(0, slash));
-        if (this.get(parent) === "-") key = parent;
-      }
-      this.lstatKeys.set(path, key);
-    }
-    return key;
-  }
-};
-var RecordedListing = class {
-  constructor(types, dir, listingKey, note2) {
-    this.types = types;
-    this.dir = dir;
-    this.listingKey = listingKey;
-    this.note = note2;
-  }
-  types;
-  dir;
-  listingKey;
-  note;
-  has(name) {
-    this.note(LSTAT + childPath(this.dir, name));
-    return this.types.has(name);
-  }
-  get(name) {
-    this.note(LSTAT + childPath(this.dir, name));
-    return this.types.get(name);
-  }
-  get size() {
-    this.note(LISTING + this.dir);
-    return this.types.size;
-  }
-  forEach(callback, thisArg) {
-    for (const [name, type] of this.entries()) callback.call(thisArg, type, name, this);
-  }
-  entries() {
-    this.note(this.listingKey);
-    return this.types.entries();
-  }
-  keys() {
-    this.note(this.listingKey);
-    return this.types.keys();
-  }
-  values() {
-    this.note(this.listingKey);
-    return this.types.values();
-  }
-  [Symbol.iterator]() {
-    return this.entries();
-  }
-};
-function createScoreCache(variants2 = 4) {
-  const trees = /* @__PURE__ */ new WeakMap();
-  const overrideIds = /* @__PURE__ */ new WeakMap();
-  const entries = /* @__PURE__ */ new Map();
-  const stats = { scored: 0, reused: 0 };
-  const answersOf = (tree) => {
-    let a = trees.get(tree);
-    if (!a) {
-      a = new TreeAnswers(tree);
-      trees.set(tree, a);
-    }
-    return a;
-  };
-  let nextId = 1;
-  const overridesId = (o) => {
-    if (!o) return 0;
-    let id = overrideIds.get(o);
-    if (id === void 0) {
-      id = nextId++;
-      overrideIds.set(o, id);
-    }
-    return id;
-  };
-  const score3 = (tree, locator, systemd, overrides) => {
-    const key = [
-      tree.hostDirectory ?? "",
-      systemd.version,
-      overridesId(overrides),
-      locator.unitName,
-      locator.fileName,
-      locator.repoPath,
-      locator.root ?? "",
-      ...locator.searchPath
-    ].join("\0");
-    const answers = answersOf(tree);
-    const list = entries.get(key) ?? [];
-    for (const e of list) {
-      let same2 = true;
-      for (const [k, a] of e.reads) {
-        if (answers.get(k) !== a) {
-          same2 = false;
-          break;
-        }
-      }
-      if (same2) {
-        stats.reused++;
-        return e.result;
-      }
-    }
-    const reads = /* @__PURE__ */ new Map();
-    const note2 = (key2) => {
-      if (!reads.has(key2)) reads.set(key2, answers.get(key2));
-    };
-    const listingKey = (dir) => (locator.searchPath.includes(dir) ? SEARCH_LISTING : LISTING) + dir;
-    const recording = {
-      ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {},
-      lstat: (p) => (note2(answers.lstatKey(p)), tree.lstat(p)),
-      readDirectory: (p) => (note2(listingKey(p)), tree.readDirectory(p)),
-      listDirectory: (p) => {
-        const types = answers.listing(p);
-        if (!types) return note2(listingKey(p)), void 0;
-        return new RecordedListing(types, p, listingKey(p), note2);
-      },
-      readFile: (p) => (note2(READ + p), tree.readFile(p))
-    };
-    const result = scoreUnit(recording, locator, systemd, overrides);
-    stats.scored++;
-    list.unshift({ reads, result });
-    if (list.length > variants2) list.length = variants2;
-    entries.set(key, list);
-    return result;
-  };
-  return { score: score3, stats };
-}
-
-// src/core/trend/moves.ts
-function trendMoves(before, after) {
-  if (!before.side.assessment || !after.side.assessment) return [];
-  if (before.side === after.side) return [];
-  return rowChanges(before.side, after.side).map((c) => {
-    const at2 = c.location.side === "base" ? before : after;
-    return {
-      check: c.jsonField,
-      name: c.name,
-      delta: c.delta,
-      summary: c.summary,
-      file: c.location.file,
-      line: c.location.line,
-      commit: at2.commit,
-      label: at2.label
-    };
-  });
-}
-
-// src/io/trend-history.ts
-var DEFAULT_TAG_PATTERN = "v*";
-var DEFAULT_TAG_LIMIT = 10;
-var GIT_READS_IN_FLIGHT = 4;
-function checkTagPattern(pattern) {
-  if (pattern === "" || /[\u0000-\u0020\u007f~^:\\]/.test(pattern) || pattern.includes(".."))
-    return `invalid tag pattern ${JSON.stringify(pattern)}: a glob over tag names such as v* or release-*`;
-  return void 0;
-}
-async function listReleaseTags(repoDir, pattern = DEFAULT_TAG_PATTERN, limit = DEFAULT_TAG_LIMIT) {
-  const problem = checkTagPattern(pattern);
-  if (problem) throw new GitError(problem);
-  const out = await git(repoDir, [
-    "-c",
-    "versionsort.suffix=-",
-    "for-each-ref",
-    "--sort=version:refname",
-    "--format=%(refname)",
-    `refs/tags/${pattern}`
-  ]);
-  const refs = out.split("\n").filter((r) => r.startsWith("refs/tags/"));
-  if (refs.length === 0 || limit <= 0) return [];
-  const peeled = await git(repoDir, ["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
-    input: refs.map((r) => `${r}^{commit}`).join("\n") + "\n"
-  });
-  const tags = [];
-  peeled.split("\n").forEach((line, i) => {
-    const ref = refs[i];
-    const [oid, type] = line.split(" ");
-    if (ref !== void 0 && type === "commit" && oid) tags.push({ name: ref.slice(10), commit: oid });
-  });
-  return tags.slice(-limit);
-}
-async function resolveCommit(repoDir, rev) {
-  const out = await git(
-    repoDir,
-    ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`],
-    {
-      allowFailure: true
-    }
-  );
-  return out.trim() || void 0;
-}
-async function policiesAt(blobReader, commits, options) {
-  const result = /* @__PURE__ */ new Map();
-  const path = options.policyPath;
-  if (path === void 0 || /[\s]/.test(path)) {
-    for (const c of commits) result.set(c, options.policy);
-    return result;
-  }
-  const names = commits.map((c) => `${c}:${path}`);
-  const blobs = await blobReader.readAll([...new Set(names)]);
-  const loaded = /* @__PURE__ */ new Map();
-  for (const [i, c] of commits.entries()) {
-    const blob = blobs.get(names[i]);
-    if (!blob) {
-      result.set(c, options.policy);
-      continue;
-    }
-    const text = blob.toString("utf8");
-    if (!loaded.has(text)) {
-      const r = loadPolicy(text, path);
-      if (!r.ok)
-        options.messages?.push(
-          `${path} at ${c.slice(0, 12)} is not a valid policy (${r.errors.map(formatPolicyError).join("; ")}); scored under ${options.policy.source} there.`
-        );
-      loaded.set(text, r.ok ? r.policy : void 0);
-    }
-    result.set(c, loaded.get(text) ?? options.policy);
-  }
-  return result;
-}
-function inFlight(items, limit, start) {
-  const out = [];
-  items.forEach((item, i) => {
-    const before = out[i - limit];
-    const p = before ? before.then(
-      () => start(item),
-      () => start(item)
-    ) : start(item);
-    p.catch(() => void 0);
-    out.push(p);
-  });
-  return out;
-}
-function selects(paths, files) {
-  return files.some((f) => paths.some((p) => f === p || f.startsWith(p.endsWith("/") ? p : `${p}/`)));
-}
-function thresholdOf(policy, u) {
-  const name = u.side.unit?.id ?? u.locator.unitName;
-  if (isExcluded(policy, u.locator.repoPath, name)) return {};
-  const r = resolveProfile(policy, u.locator.repoPath, name, u.side.texts);
-  return "profile" in r ? { profile: r.profile.name, threshold: r.profile.threshold } : {};
-}
-async function collectTrend(repoDir, options) {
-  const blobs = new BlobReader(repoDir);
-  try {
-    return await collectTrendWith(repoDir, options, blobs);
-  } finally {
-    await blobs.close();
-  }
-}
-async function collectTrendWith(repoDir, options, blobs) {
-  const pattern = options.pattern ?? DEFAULT_TAG_PATTERN;
-  const tags = await listReleaseTags(repoDir, pattern, options.limit ?? DEFAULT_TAG_LIMIT);
-  if (tags.length === 0) options.messages?.push(`No tag matches ${pattern}: the trend has no releases.`);
-  const columns = tags.map((t) => ({
-    kind: "tag",
-    label: t.name,
-    commit: t.commit
-  }));
-  const head = await resolveCommit(repoDir, options.head ?? "HEAD");
-  if (options.head !== void 0 && !head) throw new GitError(`unknown revision ${options.head}`);
-  if (options.base !== void 0) {
-    const base = await resolveCommit(repoDir, options.base);
-    if (!base) throw new GitError(`unknown revision ${options.base}`);
-    if (base !== head) columns.push({ kind: "base", label: "base", commit: base });
-  }
-  if (head) columns.push({ kind: "head", label: "head", commit: head });
-  const policies = await policiesAt(
-    blobs,
-    columns.map((c) => c.commit),
-    options
-  );
-  const commits = [...new Set(columns.map((c) => c.commit))];
-  const reads = inFlight(commits, GIT_READS_IN_FLIGHT, (c) => commitSource(repoDir, c, blobs));
-  const sources = new Map(commits.map((c, i) => [c, reads[i]]));
-  const cache2 = createScoreCache();
-  const byCommit = /* @__PURE__ */ new Map();
-  const scored2 = [];
-  for (const column of columns) {
-    const policy = policies.get(column.commit) ?? options.policy;
-    let units = byCommit.get(column.commit);
-    if (!units) {
-      let source;
-      try {
-        source = await sources.get(column.commit);
-      } catch (e) {
-        if (!(e instanceof GitError) || column.kind !== "tag") throw e;
-        options.messages?.push(`${column.label} left out: ${e.message}`);
-        continue;
-      }
-      units = scoreAll(source, policy, cache2.score);
-      byCommit.set(column.commit, units);
-    }
-    scored2.push({ column, policy, units });
-  }
-  const wanted = options.unitPaths;
-  let keep;
-  if (wanted !== void 0) {
-    keep = /* @__PURE__ */ new Set();
-    for (const s of scored2)
-      for (const u of s.units.values())
-        if (selects(wanted, [u.locator.repoPath, ...u.files])) keep.add(u.locator.repoPath);
-  }
-  let previous = /* @__PURE__ */ new Map();
-  const snapshots = scored2.map(({ column, policy, units }) => {
-    const map = /* @__PURE__ */ new Map();
-    const sides = /* @__PURE__ */ new Map();
-    for (const u of units.values()) {
-      const path = u.locator.repoPath;
-      if (keep && !keep.has(path)) continue;
-      const a = u.side.assessment;
-      const here = { side: u.side, commit: column.commit, label: column.label };
-      sides.set(path, here);
-      const before = previous.get(path);
-      const moves = a && before ? trendMoves(before, here) : [];
-      map.set(path, {
-        unitId: a?.unitId ?? u.side.unit?.id ?? u.locator.unitName,
-        exposure: a ? a.exposure : null,
-        level: a ? a.level.name : null,
-        ...!a ? { error: u.side.error ?? "not scored" } : {},
-        ...thresholdOf(policy, u),
-        ...moves.length > 0 ? { moves } : {}
-      });
-    }
-    previous = sides;
-    return { ...column, systemdVersion: policy.systemdVersion, units: map };
-  });
-  return buildTrend(pattern, snapshots);
-}
-
-// src/cli/trend-command.ts
-function remoteWebUrl(remote) {
-  const r = remote.trim();
-  let host;
-  let path;
-  const url = /^(?:https?|ssh|git):\/\/(?:[^@/]*@)?([^/:]+)(?::\d+)?\/(.+)$/i.exec(r);
-  const scp = /^(?:[^@/]+@)?([^/:]+):(?!\/)(.+)$/.exec(r);
-  if (url) [host, path] = [url[1], url[2]];
-  else if (scp) [host, path] = [scp[1], scp[2]];
-  else return void 0;
-  path = path.replace(/\/+$/, "").replace(/\.git$/, "");
-  if (!/^[A-Za-z0-9.-]+$/.test(host) || !/^[A-Za-z0-9._~/-]+$/.test(path)) return void 0;
-  return `https://${host.toLowerCase()}/${path}`;
-}
-async function runTrendCommand(options, cwd) {
-  let repoDir;
-  try {
-    repoDir = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
-  } catch {
-    return { exitCode: 2, stdout: "", stderr: "unitgate trend: not inside a git repository.\n" };
-  }
-  let policy = builtInPolicy();
-  if (options.policy !== void 0) {
-    const read = readPolicyFile((0, import_node_path9.resolve)(cwd, options.policy), options.policy);
-    if (!read.ok) return { exitCode: 2, stdout: "", stderr: `unitgate trend: ${read.message}
-` };
-    const loaded = loadPolicy(read.text, options.policy);
-    if (!loaded.ok) {
-      return {
-        exitCode: 2,
-        stdout: "",
-        stderr: `unitgate trend: invalid policy ${options.policy}:
-${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
-`
-      };
-    }
-    policy = loaded.policy;
-  }
-  const unitPaths = options.paths.map((p) => (0, import_node_path9.relative)(repoDir, (0, import_node_path9.resolve)(cwd, p)));
-  const messages = [];
-  try {
-    const trend = await collectTrend(repoDir, {
-      pattern: options.tags,
-      limit: options.limit,
-      policy,
-      ...options.policy === void 0 ? { policyPath: DEFAULT_POLICY_PATH } : {},
-      ...unitPaths.length > 0 && !unitPaths.includes("") ? { unitPaths } : {},
-      messages
-    });
-    let repositoryUrl = options.repositoryUrl;
-    if (options.format === "html" && repositoryUrl === void 0) {
-      const remote = await git(repoDir, ["config", "--get", "remote.origin.url"], { allowFailure: true });
-      repositoryUrl = remoteWebUrl(remote);
-    }
-    const stdout = options.format === "json" ? renderTrendJson(trend) : options.format === "csv" ? renderTrendCsv(trend) : options.format === "html" ? renderTrendDashboard(trend, {
-      ...repositoryUrl !== void 0 ? { repositoryUrl } : {},
-      generator: `unitgate ${UNITGATE_VERSION}`
-    }) : renderTrendMarkdown(trend, { maxUnits: Number.POSITIVE_INFINITY });
-    const stderr = messages.map((m) => `unitgate trend: ${m}
-`).join("");
-    if (options.output === void 0) return { exitCode: 0, stdout, stderr };
-    try {
-      (0, import_node_fs6.writeFileSync)((0, import_node_path9.resolve)(cwd, options.output), stdout);
-    } catch (e) {
-      return {
-        exitCode: 2,
-        stdout: "",
-        stderr: `${stderr}unitgate trend: cannot write ${options.output}: ${e.message}
-`
-      };
-    }
-    return { exitCode: 0, stdout: "", stderr: `${stderr}unitgate trend: wrote ${options.output}
-` };
-  } catch (e) {
-    if (e instanceof GitError) return { exitCode: 2, stdout: "", stderr: `unitgate trend: ${e.message}
-` };
-    throw e;
-  }
-}
-
-// src/cli/snapshot-command.ts
-var import_node_fs8 = require("node:fs");
-var import_node_path10 = require("node:path");
-
-// src/io/host-snapshot.ts
-var import_node_child_process2 = require("node:child_process");
-var import_node_fs7 = require("node:fs");
-
-// src/core/drift/redact.ts
-var import_node_crypto = require("node:crypto");
-var SECRET_BEARING_KEYS = /* @__PURE__ */ new Set([
-  "Environment",
-  "UnsetEnvironment",
-  "SetCredential",
-  "SetCredentialEncrypted",
-  "LoadCredential",
-  "LoadCredentialEncrypted",
-  "LogExtraFields",
-  "ExecStart",
-  "ExecStartPre",
-  "ExecStartPost",
-  "ExecCondition",
-  "ExecReload",
-  "ExecStop",
-  "ExecStopPost",
-  "Options"
-]);
-function sha256Hex(text) {
-  return (0, import_node_crypto.createHash)("sha256").update(text, "utf8").digest("hex");
-}
-function fileDirectives(text, path, sections) {
-  return parseUnitFile(text, path, sections).assignments.map(
-    (a) => SECRET_BEARING_KEYS.has(a.key) ? { section: a.section, key: a.key, line: a.line, valueSha256: sha256Hex(a.value) } : { section: a.section, key: a.key, line: a.line, value: a.value }
-  );
-}
-function fileKey(role, path) {
-  if (role === "fragment") return "fragment";
-  const parts = path.split("/").filter((p) => p !== "");
-  return role === "drop-in-directory" ? `${parts.at(-1) ?? ""}/` : parts.slice(-2).join("/");
-}
-
-// src/core/drift/take-snapshot.ts
-var CANNOT_LIST = "cannot be listed";
-function unitsInSearchPath(tree, searchPath, unitTypes, instance, unreadable) {
-  const names = /* @__PURE__ */ new Set();
-  for (const dir of searchPath) {
-    const resolved = resolvePath(tree, dir);
-    if (resolved.kind !== "directory") continue;
-    const listing = tree.readDirectory(resolved.path);
-    if (listing === void 0) {
-      unreadable.push({ path: dir, error: CANNOT_LIST });
-      continue;
-    }
-    for (const file of listing) {
-      if (!unitTypes.some((t) => file.endsWith(t))) continue;
-      const parts = parseUnitName(file);
-      if (!parts) continue;
-      names.add(isTemplateName(file) ? replaceInstance(file, instance) : file);
-    }
-  }
-  return [...names].sort();
-}
-function fragmentEntry(tree, searchPath, name) {
-  const parts = parseUnitName(name);
-  const candidates = parts?.instance ? [name, templateOf(name)] : [name];
-  for (const candidate of candidates)
-    for (const dir of searchPath) {
-      const path = `${dir}/${candidate}`;
-      if (tree.lstat(path) !== void 0) return path;
-    }
-  return void 0;
-}
-function readFileRecord(tree, role, path, sections) {
-  const resolved = resolvePath(tree, path);
-  if (resolved.kind !== "file") return void 0;
-  const read = tree.readFile(resolved.path);
-  const key = fileKey(role, path);
-  if ("error" in read) return { path, role, key, readable: false, error: read.error };
-  return {
-    path,
-    role,
-    key,
-    readable: true,
-    sha256: sha256Hex(read.text),
-    size: utf8Length(read.text),
-    directives: fileDirectives(read.text, path, sections)
-  };
-}
-function unlistedDropInDirectories(tree, searchPath, names, type) {
-  const dirNames = /* @__PURE__ */ new Set();
-  for (const n of names) for (const d2 of dropInNames(n)) dirNames.add(d2);
-  dirNames.add(type);
-  const out = [];
-  for (const dir of searchPath)
-    for (const d2 of dirNames) {
-      const path = `${dir}/${d2}.d`;
-      const resolved = resolvePath(tree, path);
-      if (resolved.kind !== "directory" || tree.readDirectory(resolved.path) !== void 0) continue;
-      out.push({
-        path,
-        role: "drop-in-directory",
-        key: fileKey("drop-in-directory", path),
-        readable: false,
-        error: CANNOT_LIST
-      });
-    }
-  return out;
-}
-function rowsOf(assessment) {
-  const c = columnsOf(assessment);
-  return c.order.map((index) => {
-    const assessor = c.assessors[index];
-    return {
-      field: assessor?.jsonField ?? "",
-      name: assessor?.name ?? "",
-      set: setOf(c, index),
-      description: c.description[index] ?? null,
-      exposure: c.exposure[index] ?? null
-    };
-  });
-}
-function takeSnapshot(input) {
-  const { tree, systemd } = input;
-  const searchPath = [...systemd.traits.searchPath];
-  const unreadableDirectories = [];
-  const instance = systemd.traits.templateInstance;
-  const found = input.onlyRequested ? [] : unitsInSearchPath(tree, searchPath, input.unitTypes, instance, unreadableDirectories);
-  const requested = input.requested.map((n) => isTemplateName(n) ? replaceInstance(n, instance) : n);
-  const loader = new UnitLoader(tree, searchPath);
-  const units = [];
-  const seen = /* @__PURE__ */ new Set();
-  for (const name of [.../* @__PURE__ */ new Set([...requested, ...found])]) {
-    const parts = parseUnitName(name);
-    if (!parts) {
-      units.push(failed2(name, requested.includes(name), "error", `invalid unit name "${name}"`));
-      continue;
-    }
-    const sections = UNIT_SECTIONS[parts.type];
-    const outcome = scoreUnitInTree({ tree, unitName: name, searchPath, systemd, loader });
-    const unit2 = outcome.unit ?? (outcome.ok ? void 0 : outcome.failure?.maskedWithDropIns);
-    const id = outcome.unit?.id ?? name;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    const names = unit2?.names ?? [name];
-    const files = [];
-    const fragment = unit2?.fragmentPath || fragmentEntry(tree, searchPath, name);
-    if (fragment) {
-      const record = readFileRecord(tree, "fragment", fragment, sections);
-      if (record) files.push(record);
-    }
-    const dropIns = loader.dropInPaths({ id, names, type: parts.type });
-    for (const path of dropIns) {
-      const record = readFileRecord(tree, "drop-in", path, sections);
-      if (record) files.push(record);
-    }
-    files.push(...unlistedDropInDirectories(tree, searchPath, names, parts.type));
-    const requestedName = requested.includes(name);
-    if (outcome.ok) {
-      units.push({
-        name: id,
-        names,
-        requested: requestedName,
-        state: "loaded",
-        files,
-        exposure: outcome.assessment.exposure,
-        level: outcome.assessment.level.name,
-        rows: rowsOf(outcome.assessment),
-        error: null
-      });
-      continue;
-    }
-    const state = outcome.failure?.kind === "masked" ? "masked" : outcome.failure?.kind === "not-found" ? "not-found" : "error";
-    units.push({ ...failed2(name, requestedName, state, outcome.message.split("\n")[0] ?? ""), names, files });
-  }
-  units.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-  return { searchPath, unreadableDirectories, units };
-}
-function failed2(name, requested, state, error) {
-  return { name, names: [name], requested, state, files: [], exposure: null, level: null, rows: [], error };
-}
-
-// src/core/drift/host-version.ts
-var LIBRARY = /^libsystemd-shared-(\d+)(?:[.-][^/]*)?\.so(?:\.\d+)*$/;
-function dpkgSystemdVersion(text) {
-  for (const stanza of text.split(/\n\s*\n/)) {
-    const field = (name) => new RegExp(`^${name}:[ \\t]*(.*)$`, "m").exec(stanza)?.[1]?.trim();
-    if (field("Package") !== "systemd") continue;
-    const status = field("Status") ?? "";
-    if (!/\binstalled$/.test(status)) continue;
-    return field("Version");
-  }
-  return void 0;
-}
-function majorOf(version2) {
-  const m = /^(?:\d+:)?(\d+)/.exec(version2);
-  return m ? Number(m[1]) : void 0;
-}
-function detectSystemdVersion(evidence) {
-  const notes = [];
-  const libraries = evidence.libraryFiles.map((path) => ({ path, major: LIBRARY.exec(path.slice(path.lastIndexOf("/") + 1))?.[1] })).filter((l) => l.major !== void 0).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-  const majors = [...new Set(libraries.map((l) => Number(l.major)))];
-  if (majors.length > 1)
-    notes.push(`several systemd libraries are installed (${libraries.map((l) => l.path).join(", ")})`);
-  let dpkg;
-  const status = evidence.dpkgStatus;
-  if (status && "error" in status) notes.push(`${status.path} could not be read: ${status.error}`);
-  else if (status) {
-    const version2 = dpkgSystemdVersion(status.text);
-    if (version2 !== void 0) dpkg = { version: version2, major: majorOf(version2), path: status.path };
-  }
-  const library = majors.length === 1 ? libraries[0] : void 0;
-  if (library) {
-    const major = Number(library.major);
-    if (dpkg && dpkg.major !== major)
-      notes.push(`${dpkg.path} says systemd ${dpkg.version}, the library says ${major}`);
-    return {
-      major,
-      full: dpkg && dpkg.major === major ? dpkg.version : null,
-      source: "libsystemd-shared",
-      evidence: library.path,
-      notes
-    };
-  }
-  if (dpkg && dpkg.major !== void 0)
-    return { major: dpkg.major, full: dpkg.version, source: "dpkg-status", evidence: dpkg.path, notes };
-  return { major: null, full: null, source: "unknown", evidence: null, notes };
-}
-function releaseForHost(major, fallback = DEFAULT_VERSION) {
-  if (major === null)
-    return {
-      version: fallback,
-      differs: true,
-      reason: `the host's systemd version is unknown: scored for ${fallback}`
-    };
-  const atOrBelow = SUPPORTED_VERSIONS.filter((v) => v <= major);
-  const chosen = atOrBelow.at(-1);
-  if (chosen === void 0) {
-    const oldest = SUPPORTED_VERSIONS[0];
-    return {
-      version: oldest,
-      differs: true,
-      reason: `systemd ${major} is older than every supported release: scored for ${oldest}`
-    };
-  }
-  if (chosen === major) return { version: chosen, differs: false, reason: `systemd ${major} is supported` };
-  return {
-    version: chosen,
-    differs: true,
-    reason: `systemd ${major} is not a supported release: scored for ${chosen}, the nearest below it`
-  };
-}
-
-// src/core/drift/snapshot-types.ts
-var SNAPSHOT_FORMAT = "unitgate-snapshot/1";
-
-// src/io/host-snapshot.ts
-var MAX_STATUS_BYTES = 64 * 1024 * 1024;
-function readConfined(root, treePath) {
-  let fd;
-  try {
-    fd = (0, import_node_fs7.openSync)(
-      `${root === "/" ? "" : root}${treePath}`,
-      import_node_fs7.constants.O_RDONLY | import_node_fs7.constants.O_NOFOLLOW | import_node_fs7.constants.O_NONBLOCK
-    );
-    const st = (0, import_node_fs7.fstatSync)(fd);
-    if (!st.isFile()) return { error: "not a regular file" };
-    if (st.size > MAX_STATUS_BYTES) return { error: `larger than ${MAX_STATUS_BYTES} bytes` };
-    const buffer = Buffer.alloc(st.size);
-    let at2 = 0;
-    while (at2 < buffer.length) {
-      const n = (0, import_node_fs7.readSync)(fd, buffer, at2, buffer.length - at2, at2);
-      if (n === 0) break;
-      at2 += n;
-    }
-    return { text: buffer.subarray(0, at2).toString("utf8") };
-  } catch (e) {
-    return { error: e.code ?? String(e) };
-  } finally {
-    if (fd !== void 0) (0, import_node_fs7.closeSync)(fd);
-  }
-}
-function versionEvidence(tree, root) {
-  const libraryFiles = /* @__PURE__ */ new Set();
-  const dirs = ["/usr/lib/systemd", "/usr/lib64/systemd", "/lib/systemd"];
-  const usrLib = resolvePath(tree, "/usr/lib");
-  if (usrLib.kind === "directory")
-    for (const name of tree.readDirectory(usrLib.path) ?? []) dirs.push(`/usr/lib/${name}/systemd`);
-  for (const dir of dirs) {
-    const r = resolvePath(tree, dir);
-    if (r.kind !== "directory") continue;
-    for (const name of tree.readDirectory(r.path) ?? [])
-      if (name.startsWith("libsystemd-shared-")) libraryFiles.add(`${r.path}/${name}`);
-  }
-  const evidence = { libraryFiles: [...libraryFiles] };
-  const status = resolvePath(tree, "/var/lib/dpkg/status");
-  if (status.kind === "file") {
-    const read = readConfined(root, status.path);
-    evidence.dpkgStatus = { path: status.path, ...read };
-  }
-  return evidence;
-}
-function hostNameOf(tree) {
-  const r = resolvePath(tree, "/etc/hostname");
-  if (r.kind !== "file") return null;
-  const read = tree.readFile(r.path);
-  if ("error" in read) return null;
-  const name = read.text.split("\n").map((l) => l.trim()).find((l) => l !== "" && !l.startsWith("#"));
-  return name ?? null;
-}
-function snapshotHost(options) {
-  const confined = createRealTree(options.root);
-  const detected = detectSystemdVersion(versionEvidence(confined, options.root));
-  const release = releaseForHost(detected.major, options.fallbackVersion);
-  const systemd = systemdRelease(release.version);
-  const tree = createRealTree(options.root, { hostView: true });
-  const taken = takeSnapshot({
-    tree,
-    systemd,
-    unitTypes: options.unitTypes,
-    requested: options.units,
-    onlyRequested: options.onlyRequested
-  });
-  const snapshot = {
-    schema: SNAPSHOT_FORMAT,
-    tool: { name: "unitgate", version: options.toolVersion },
-    takenAt: options.takenAt,
-    host: { name: options.hostName ?? hostNameOf(confined), root: options.root },
-    systemd: { detected, scoredWith: release.version, differs: release.differs, reason: release.reason },
-    unitTypes: [...options.unitTypes],
-    searchPath: taken.searchPath,
-    unreadableDirectories: taken.unreadableDirectories,
-    units: taken.units
-  };
-  if (options.askSystemd) askSystemd(snapshot, options);
-  return snapshot;
-}
-function runAnalyze(binary, args, env) {
-  const r = (0, import_node_child_process2.spawnSync)(binary, args, {
-    encoding: "utf8",
-    cwd: "/",
-    // Nothing of the caller's environment that changes what systemd-analyze loads (SYSTEMD_UNIT_PATH).
-    env: { PATH: env.PATH ?? "/usr/bin:/bin", LC_ALL: "C.UTF-8", SYSTEMD_COLORS: "0", SYSTEMD_PAGER: "cat" },
-    maxBuffer: 64 * 1024 * 1024,
-    timeout: 6e4
-  });
-  if (r.error)
-    return {
-      status: null,
-      stdout: "",
-      stderr: "",
-      error: r.error.code ?? r.error.message
-    };
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-function askSystemd(snapshot, options) {
-  const binary = options.systemdAnalyze ?? "systemd-analyze";
-  const version2 = runAnalyze(binary, ["--version"], options.env);
-  if (version2.error !== void 0 || version2.status !== 0) {
-    snapshot.systemdAnalyze = {
-      version: null,
-      error: `${binary} could not be run: ${version2.error ?? version2.stderr.trim().split("\n").at(-1) ?? `exit ${version2.status}`}`
-    };
-    return;
-  }
-  snapshot.systemdAnalyze = { version: version2.stdout.split("\n")[0] ?? "", error: null };
-  const rootArgs = options.root === "/" ? [] : [`--root=${options.root}`];
-  for (const unit2 of snapshot.units) {
-    if (unit2.state !== "loaded") continue;
-    unit2.systemdAnalyze = compareWithSystemd(
-      unit2,
-      (extra) => runAnalyze(
-        binary,
-        ["security", "--offline=true", ...rootArgs, "--no-pager", ...extra, unit2.name],
-        options.env
-      )
-    );
-  }
-}
-function lastLine(run) {
-  return run.error ?? run.stderr.trim().split("\n").at(-1) ?? `exit ${run.status}`;
-}
-function compareWithSystemd(unit2, run) {
-  const table = run([]);
-  const overall = /Overall exposure level for \S+: (\d+)\.(\d)/.exec(table.stdout);
-  if (!overall) return { exposure: null, error: lastLine(table), disagreements: [] };
-  const exposure3 = Number(overall[1]) * 10 + Number(overall[2]);
-  const disagreements = [];
-  if (exposure3 !== unit2.exposure)
-    disagreements.push({ what: "exposure", unitgate: String(unit2.exposure), systemd: String(exposure3) });
-  const json2 = run(["--json=short"]);
-  let rows;
-  try {
-    rows = JSON.parse(json2.stdout);
-    if (!Array.isArray(rows)) throw new Error("not an array");
-  } catch {
-    return { exposure: exposure3, error: `its --json=short output could not be read: ${lastLine(json2)}`, disagreements };
-  }
-  const ours = new Map(unit2.rows.map((r) => [r.field, r]));
-  const theirs = /* @__PURE__ */ new Set();
-  for (const row of rows) {
-    const field = String(row.json_field ?? "");
-    theirs.add(field);
-    const mine = ours.get(field);
-    if (!mine) {
-      disagreements.push({ what: `row ${field}`, unitgate: "(no row)", systemd: JSON.stringify(row) });
-      continue;
-    }
-    for (const key of ["set", "exposure", "description"]) {
-      const a = JSON.stringify(mine[key] ?? null);
-      const b = JSON.stringify(row[key] ?? null);
-      if (a !== b) disagreements.push({ what: `row ${field} ${key}`, unitgate: a, systemd: b });
-    }
-  }
-  for (const field of ours.keys())
-    if (!theirs.has(field))
-      disagreements.push({ what: `row ${field}`, unitgate: "present", systemd: "(no row)" });
-  return { exposure: exposure3, error: null, disagreements };
-}
-
-// src/cli/snapshot-command.ts
-function runSnapshotCommand(options, cwd) {
-  const root = (0, import_node_path10.resolve)(cwd, options.root ?? "/");
-  try {
-    if (!(0, import_node_fs8.statSync)(root).isDirectory()) throw new Error("not a directory");
-  } catch {
-    return {
-      exitCode: 2,
-      stdout: "",
-      stderr: `unitgate snapshot: root directory ${options.root ?? "/"} does not exist or is not a directory
-`
-    };
-  }
-  const snapshot = snapshotHost({
-    root,
-    units: options.units,
-    onlyRequested: options.onlyRequested,
-    unitTypes: options.unitTypes,
-    ...options.hostName !== void 0 ? { hostName: options.hostName } : {},
-    ...options.fallbackVersion !== void 0 ? { fallbackVersion: options.fallbackVersion } : {},
-    askSystemd: options.askSystemd,
-    toolVersion: UNITGATE_VERSION,
-    takenAt: options.takenAt,
-    env: options.env
-  });
-  const text = JSON.stringify(snapshot, null, 2) + "\n";
-  let stderr = "";
-  const unreadable = snapshot.unreadableDirectories.length + snapshot.units.reduce((n, u) => n + u.files.filter((f) => !f.readable).length, 0);
-  if (unreadable > 0)
-    stderr += `unitgate snapshot: ${unreadable} file${unreadable === 1 ? "" : "s"} or director${unreadable === 1 ? "y" : "ies"} could not be read; recorded as unreadable (drift fails on them)
-`;
-  const d2 = snapshot.systemd;
-  stderr += `unitgate snapshot: ${snapshot.units.length} units; systemd ${d2.detected.major ?? "unknown"} (${d2.detected.source}${d2.detected.evidence ? `: ${d2.detected.evidence}` : ""}), scored for ${d2.scoredWith}
-`;
-  if (snapshot.systemdAnalyze?.error)
-    stderr += `unitgate snapshot: --ask-systemd: ${snapshot.systemdAnalyze.error}
-`;
-  if (options.output === void 0) return { exitCode: 0, stdout: text, stderr };
-  try {
-    (0, import_node_fs8.writeFileSync)((0, import_node_path10.resolve)(cwd, options.output), text, { mode: 384 });
-  } catch (e) {
-    return {
-      exitCode: 2,
-      stdout: "",
-      stderr: `unitgate snapshot: cannot write ${options.output}: ${e.code ?? String(e)}
-`
-    };
-  }
-  return { exitCode: 0, stdout: "", stderr };
-}
-
 // src/cli/drift-command.ts
-var import_node_fs9 = require("node:fs");
-var import_node_path11 = require("node:path");
+var import_node_fs6 = require("node:fs");
+var import_node_path9 = require("node:path");
 
 // src/core/drift/snapshot-validator.generated.ts
 var validate2 = validate10;
@@ -34275,6 +33312,9 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
   return errors === 0;
 }
 
+// src/core/drift/snapshot-types.ts
+var SNAPSHOT_FORMAT = "unitgate-snapshot/1";
+
 // src/core/drift/parse-snapshot.ts
 var validateSnapshot = validate2;
 function pathOf(pointer2) {
@@ -34332,6 +33372,39 @@ function parseSnapshot(text, fileName) {
       `scored for systemd ${scored2}, which this unitgate does not score (it scores ${SUPPORTED_VERSIONS.join(", ")})`
     );
   return { ok: true, snapshot: value };
+}
+
+// src/core/drift/redact.ts
+var import_node_crypto = require("node:crypto");
+var SECRET_BEARING_KEYS = /* @__PURE__ */ new Set([
+  "Environment",
+  "UnsetEnvironment",
+  "SetCredential",
+  "SetCredentialEncrypted",
+  "LoadCredential",
+  "LoadCredentialEncrypted",
+  "LogExtraFields",
+  "ExecStart",
+  "ExecStartPre",
+  "ExecStartPost",
+  "ExecCondition",
+  "ExecReload",
+  "ExecStop",
+  "ExecStopPost",
+  "Options"
+]);
+function sha256Hex(text) {
+  return (0, import_node_crypto.createHash)("sha256").update(text, "utf8").digest("hex");
+}
+function fileDirectives(text, path, sections) {
+  return parseUnitFile(text, path, sections).assignments.map(
+    (a) => SECRET_BEARING_KEYS.has(a.key) ? { section: a.section, key: a.key, line: a.line, valueSha256: sha256Hex(a.value) } : { section: a.section, key: a.key, line: a.line, value: a.value }
+  );
+}
+function fileKey(role, path) {
+  if (role === "fragment") return "fragment";
+  const parts = path.split("/").filter((p) => p !== "");
+  return role === "drop-in-directory" ? `${parts.at(-1) ?? ""}/` : parts.slice(-2).join("/");
 }
 
 // src/core/drift/compute-drift.ts
@@ -34753,70 +33826,1033 @@ function renderDriftSarif(report, options) {
 var MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 function readSnapshot(path, shown) {
   try {
-    const st = (0, import_node_fs9.lstatSync)(path);
+    const st = (0, import_node_fs6.lstatSync)(path);
     if (!st.isFile()) return { error: `${shown}: not a regular file` };
     if (st.size > MAX_SNAPSHOT_BYTES) return { error: `${shown}: larger than ${MAX_SNAPSHOT_BYTES} bytes` };
-    const parsed = parseSnapshot((0, import_node_fs9.readFileSync)(path, "utf8"), shown);
+    const parsed = parseSnapshot((0, import_node_fs6.readFileSync)(path, "utf8"), shown);
     return parsed.ok ? { snapshot: parsed.snapshot } : { error: parsed.message };
   } catch (e) {
     return { error: `${shown}: cannot be read: ${e.code ?? String(e)}` };
   }
 }
-async function runDriftCommand(options, cwd) {
-  const fail3 = (message) => ({
-    exitCode: 2,
-    stdout: "",
-    stderr: `unitgate drift: ${message}
-`
-  });
-  if (options.snapshots.length === 0) return fail3("give at least one --snapshot FILE");
+async function driftAtRef(options, cwd) {
+  if (options.snapshots.length === 0) throw new ConfigError("give at least one --snapshot FILE");
   const snapshots = [];
   for (const file of options.snapshots) {
-    const read = readSnapshot((0, import_node_path11.resolve)(cwd, file), file);
-    if ("error" in read) return fail3(read.error);
+    const read = readSnapshot((0, import_node_path9.resolve)(cwd, file), file);
+    if ("error" in read) throw new ConfigError(read.error);
     snapshots.push({ fileName: file, snapshot: read.snapshot });
   }
   let repoDir;
   try {
     repoDir = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
   } catch {
-    return fail3("not inside a git repository");
+    throw new ConfigError("not inside a git repository");
   }
-  if (options.ref.startsWith("-")) return fail3(`--ref ${options.ref} is not a revision`);
+  if (options.ref.startsWith("-")) throw new ConfigError(`--ref ${options.ref} is not a revision`);
+  const commit = (await git(repoDir, ["rev-parse", "--verify", "--quiet", `${options.ref}^{commit}`], {
+    allowFailure: true
+  })).trim();
+  if (commit === "") throw new ConfigError(`--ref ${options.ref} names no commit of this repository`);
+  const findings = [];
+  const requested = options.policy !== void 0 ? (0, import_node_path9.relative)(repoDir, (0, import_node_path9.resolve)(cwd, options.policy)) : "";
+  const governing = await readGoverningPolicy(
+    repoDir,
+    requested.split(import_node_path9.sep).join("/"),
+    commit,
+    false,
+    findings
+  );
+  const repository = await commitSource(repoDir, commit);
+  const report = computeDrift({
+    snapshots,
+    repository,
+    ref: options.ref,
+    commit,
+    policy: governing.policy,
+    today: options.today
+  });
+  return { report, notes: [...findings.map((f) => f.message), `policy: ${governing.description}`] };
+}
+async function runDriftCommand(options, cwd) {
   try {
-    const commit = (await git(repoDir, ["rev-parse", "--verify", "--quiet", `${options.ref}^{commit}`], {
-      allowFailure: true
-    })).trim();
-    if (commit === "") return fail3(`--ref ${options.ref} names no commit of this repository`);
-    const findings = [];
-    const requested = options.policy !== void 0 ? (0, import_node_path11.relative)(repoDir, (0, import_node_path11.resolve)(cwd, options.policy)) : "";
-    const governing = await readGoverningPolicy(
-      repoDir,
-      requested.split(import_node_path11.sep).join("/"),
-      commit,
-      false,
-      findings
-    );
-    const repository = await commitSource(repoDir, commit);
-    const report = computeDrift({
-      snapshots,
-      repository,
-      ref: options.ref,
-      commit,
-      policy: governing.policy,
-      today: options.today
-    });
+    const { report, notes } = await driftAtRef(options, cwd);
     const stdout = options.format === "json" ? renderDriftJson(report) : options.format === "markdown" ? renderDriftMarkdown(report) : options.format === "sarif" ? renderDriftSarif(report, {
       toolVersion: UNITGATE_VERSION,
       informationUri: "https://github.com/unitgate/unitgate/blob/main/docs/drift.md"
     }) : renderDriftText(report);
-    const stderr = [...findings.map((f) => f.message), `policy: ${governing.description}`].map((m) => `unitgate drift: ${m}
+    const stderr = notes.map((m) => `unitgate drift: ${m}
 `).join("");
     return { exitCode: driftFails(report) ? 1 : 0, stdout, stderr: options.format === "text" ? "" : stderr };
   } catch (e) {
-    if (e instanceof GitError || e instanceof ConfigError) return fail3(e.message);
+    if (e instanceof GitError || e instanceof ConfigError)
+      return { exitCode: 2, stdout: "", stderr: `unitgate drift: ${e.message}
+` };
     throw e;
   }
+}
+
+// src/core/trend/score-cache.ts
+var LSTAT = "l";
+var READ = "r";
+var LISTING = "d";
+var SEARCH_LISTING = "s";
+var UNUSUAL_PATH = /\/\.{0,2}(\/|$)/;
+var childPath = (dir, name) => dir === "/" ? `/${name}` : `${dir}/${name}`;
+function lstatAnswer(tree, path) {
+  const e = tree.lstat(path);
+  if (!e) return "-";
+  switch (e.type) {
+    case "symlink":
+      return `l${e.target}`;
+    case "file":
+      return e.size === 0 ? "f0" : e.size > MAX_UNIT_FILE_BYTES ? `f${e.size}` : "f";
+    default:
+      return e.type;
+  }
+}
+var TreeAnswers = class {
+  constructor(tree) {
+    this.tree = tree;
+  }
+  tree;
+  memo = /* @__PURE__ */ new Map();
+  listings = /* @__PURE__ */ new Map();
+  lstatKeys = /* @__PURE__ */ new Map();
+  get(key) {
+    let a = this.memo.get(key);
+    if (a === void 0) {
+      a = this.compute(key[0], key.slice(1));
+      this.memo.set(key, a);
+    }
+    return a;
+  }
+  compute(op, path) {
+    switch (op) {
+      case READ: {
+        const r = this.tree.readFile(path);
+        return "text" in r ? `t${r.text}` : `e${r.error}`;
+      }
+      case LISTING:
+      case SEARCH_LISTING: {
+        const types = this.listing(path);
+        if (!types) return "-";
+        const kept = [];
+        for (const [name, type] of types) {
+          if (op === SEARCH_LISTING && type === "file" && parseUnitName(name)) continue;
+          kept.push([name, this.get(LSTAT + childPath(path, name))]);
+        }
+        return JSON.stringify(kept);
+      }
+      default:
+        return lstatAnswer(this.tree, path);
+    }
+  }
+  /**
+   * A directory's names with the type lstat() gives each (what a tree's listDirectory() answers). A
+   * name lstat() does not find is left out: the loader passes over it either way.
+   */
+  listing(path) {
+    let types = this.listings.get(path);
+    if (types === void 0) {
+      const names = this.tree.readDirectory(path);
+      types = null;
+      if (names) {
+        const found = /* @__PURE__ */ new Map();
+        for (const name of names) {
+          const e = this.tree.lstat(childPath(path, name));
+          if (e) found.set(name, e.type);
+        }
+        types = found;
+      }
+      this.listings.set(path, types);
+    }
+    return types ?? void 0;
+  }
+  /**
+   * The key that decides lstat(path): nothing exists under a missing directory, so there the
+   * parent's absence decides it (one key for the many names looked up in a missing search directory).
+   */
+  lstatKey(path) {
+    let key = this.lstatKeys.get(path);
+    if (key === void 0) {
+      key = LSTAT + path;
+      const slash = path.lastIndexOf("/");
+      if (slash >= 0 && path !== "/" && !UNUSUAL_PATH.test(path)) {
+        const parent = LSTAT + (slash === 0 ? "/" : path.slice(0, slash));
+        if (this.get(parent) === "-") key = parent;
+      }
+      this.lstatKeys.set(path, key);
+    }
+    return key;
+  }
+};
+var RecordedListing = class {
+  constructor(types, dir, listingKey, note2) {
+    this.types = types;
+    this.dir = dir;
+    this.listingKey = listingKey;
+    this.note = note2;
+  }
+  types;
+  dir;
+  listingKey;
+  note;
+  has(name) {
+    this.note(LSTAT + childPath(this.dir, name));
+    return this.types.has(name);
+  }
+  get(name) {
+    this.note(LSTAT + childPath(this.dir, name));
+    return this.types.get(name);
+  }
+  get size() {
+    this.note(LISTING + this.dir);
+    return this.types.size;
+  }
+  forEach(callback, thisArg) {
+    for (const [name, type] of this.entries()) callback.call(thisArg, type, name, this);
+  }
+  entries() {
+    this.note(this.listingKey);
+    return this.types.entries();
+  }
+  keys() {
+    this.note(this.listingKey);
+    return this.types.keys();
+  }
+  values() {
+    this.note(this.listingKey);
+    return this.types.values();
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+};
+function createScoreCache(variants2 = 4) {
+  const trees = /* @__PURE__ */ new WeakMap();
+  const overrideIds = /* @__PURE__ */ new WeakMap();
+  const entries = /* @__PURE__ */ new Map();
+  const stats = { scored: 0, reused: 0 };
+  const answersOf = (tree) => {
+    let a = trees.get(tree);
+    if (!a) {
+      a = new TreeAnswers(tree);
+      trees.set(tree, a);
+    }
+    return a;
+  };
+  let nextId = 1;
+  const overridesId = (o) => {
+    if (!o) return 0;
+    let id = overrideIds.get(o);
+    if (id === void 0) {
+      id = nextId++;
+      overrideIds.set(o, id);
+    }
+    return id;
+  };
+  const score3 = (tree, locator, systemd, overrides) => {
+    const key = [
+      tree.hostDirectory ?? "",
+      systemd.version,
+      overridesId(overrides),
+      locator.unitName,
+      locator.fileName,
+      locator.repoPath,
+      locator.root ?? "",
+      ...locator.searchPath
+    ].join("\0");
+    const answers = answersOf(tree);
+    const list = entries.get(key) ?? [];
+    for (const e of list) {
+      let same2 = true;
+      for (const [k, a] of e.reads) {
+        if (answers.get(k) !== a) {
+          same2 = false;
+          break;
+        }
+      }
+      if (same2) {
+        stats.reused++;
+        return e.result;
+      }
+    }
+    const reads = /* @__PURE__ */ new Map();
+    const note2 = (key2) => {
+      if (!reads.has(key2)) reads.set(key2, answers.get(key2));
+    };
+    const listingKey = (dir) => (locator.searchPath.includes(dir) ? SEARCH_LISTING : LISTING) + dir;
+    const recording = {
+      ...tree.hostDirectory !== void 0 ? { hostDirectory: tree.hostDirectory } : {},
+      lstat: (p) => (note2(answers.lstatKey(p)), tree.lstat(p)),
+      readDirectory: (p) => (note2(listingKey(p)), tree.readDirectory(p)),
+      listDirectory: (p) => {
+        const types = answers.listing(p);
+        if (!types) return note2(listingKey(p)), void 0;
+        return new RecordedListing(types, p, listingKey(p), note2);
+      },
+      readFile: (p) => (note2(READ + p), tree.readFile(p))
+    };
+    const result = scoreUnit(recording, locator, systemd, overrides);
+    stats.scored++;
+    list.unshift({ reads, result });
+    if (list.length > variants2) list.length = variants2;
+    entries.set(key, list);
+    return result;
+  };
+  return { score: score3, stats };
+}
+
+// src/core/trend/moves.ts
+function trendMoves(before, after) {
+  if (!before.side.assessment || !after.side.assessment) return [];
+  if (before.side === after.side) return [];
+  return rowChanges(before.side, after.side).map((c) => {
+    const at2 = c.location.side === "base" ? before : after;
+    return {
+      check: c.jsonField,
+      name: c.name,
+      delta: c.delta,
+      summary: c.summary,
+      file: c.location.file,
+      line: c.location.line,
+      commit: at2.commit,
+      label: at2.label
+    };
+  });
+}
+
+// src/io/trend-history.ts
+var DEFAULT_TAG_PATTERN = "v*";
+var DEFAULT_TAG_LIMIT = 10;
+var GIT_READS_IN_FLIGHT = 4;
+function checkTagPattern(pattern) {
+  if (pattern === "" || /[\u0000-\u0020\u007f~^:\\]/.test(pattern) || pattern.includes(".."))
+    return `invalid tag pattern ${JSON.stringify(pattern)}: a glob over tag names such as v* or release-*`;
+  return void 0;
+}
+async function listReleaseTags(repoDir, pattern = DEFAULT_TAG_PATTERN, limit = DEFAULT_TAG_LIMIT) {
+  const problem = checkTagPattern(pattern);
+  if (problem) throw new GitError(problem);
+  const out = await git(repoDir, [
+    "-c",
+    "versionsort.suffix=-",
+    "for-each-ref",
+    "--sort=version:refname",
+    "--format=%(refname)",
+    `refs/tags/${pattern}`
+  ]);
+  const refs = out.split("\n").filter((r) => r.startsWith("refs/tags/"));
+  if (refs.length === 0 || limit <= 0) return [];
+  const peeled = await git(repoDir, ["cat-file", "--batch-check=%(objectname) %(objecttype)"], {
+    input: refs.map((r) => `${r}^{commit}`).join("\n") + "\n"
+  });
+  const tags = [];
+  peeled.split("\n").forEach((line, i) => {
+    const ref = refs[i];
+    const [oid, type] = line.split(" ");
+    if (ref !== void 0 && type === "commit" && oid) tags.push({ name: ref.slice(10), commit: oid });
+  });
+  return tags.slice(-limit);
+}
+async function resolveCommit(repoDir, rev) {
+  const out = await git(
+    repoDir,
+    ["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`],
+    {
+      allowFailure: true
+    }
+  );
+  return out.trim() || void 0;
+}
+async function policiesAt(blobReader, commits, options) {
+  const result = /* @__PURE__ */ new Map();
+  const path = options.policyPath;
+  if (path === void 0 || /[\s]/.test(path)) {
+    for (const c of commits) result.set(c, options.policy);
+    return result;
+  }
+  const names = commits.map((c) => `${c}:${path}`);
+  const blobs = await blobReader.readAll([...new Set(names)]);
+  const loaded = /* @__PURE__ */ new Map();
+  for (const [i, c] of commits.entries()) {
+    const blob = blobs.get(names[i]);
+    if (!blob) {
+      result.set(c, options.policy);
+      continue;
+    }
+    const text = blob.toString("utf8");
+    if (!loaded.has(text)) {
+      const r = loadPolicy(text, path);
+      if (!r.ok)
+        options.messages?.push(
+          `${path} at ${c.slice(0, 12)} is not a valid policy (${r.errors.map(formatPolicyError).join("; ")}); scored under ${options.policy.source} there.`
+        );
+      loaded.set(text, r.ok ? r.policy : void 0);
+    }
+    result.set(c, loaded.get(text) ?? options.policy);
+  }
+  return result;
+}
+function inFlight(items, limit, start) {
+  const out = [];
+  items.forEach((item, i) => {
+    const before = out[i - limit];
+    const p = before ? before.then(
+      () => start(item),
+      () => start(item)
+    ) : start(item);
+    p.catch(() => void 0);
+    out.push(p);
+  });
+  return out;
+}
+function selects(paths, files) {
+  return files.some((f) => paths.some((p) => f === p || f.startsWith(p.endsWith("/") ? p : `${p}/`)));
+}
+function thresholdOf(policy, u) {
+  const name = u.side.unit?.id ?? u.locator.unitName;
+  if (isExcluded(policy, u.locator.repoPath, name)) return {};
+  const r = resolveProfile(policy, u.locator.repoPath, name, u.side.texts);
+  return "profile" in r ? { profile: r.profile.name, threshold: r.profile.threshold } : {};
+}
+async function collectTrend(repoDir, options) {
+  const blobs = new BlobReader(repoDir);
+  try {
+    return await collectTrendWith(repoDir, options, blobs);
+  } finally {
+    await blobs.close();
+  }
+}
+async function collectTrendWith(repoDir, options, blobs) {
+  const pattern = options.pattern ?? DEFAULT_TAG_PATTERN;
+  const tags = await listReleaseTags(repoDir, pattern, options.limit ?? DEFAULT_TAG_LIMIT);
+  if (tags.length === 0) options.messages?.push(`No tag matches ${pattern}: the trend has no releases.`);
+  const columns = tags.map((t) => ({
+    kind: "tag",
+    label: t.name,
+    commit: t.commit
+  }));
+  const head = await resolveCommit(repoDir, options.head ?? "HEAD");
+  if (options.head !== void 0 && !head) throw new GitError(`unknown revision ${options.head}`);
+  if (options.base !== void 0) {
+    const base = await resolveCommit(repoDir, options.base);
+    if (!base) throw new GitError(`unknown revision ${options.base}`);
+    if (base !== head) columns.push({ kind: "base", label: "base", commit: base });
+  }
+  if (head) columns.push({ kind: "head", label: "head", commit: head });
+  const policies = await policiesAt(
+    blobs,
+    columns.map((c) => c.commit),
+    options
+  );
+  const commits = [...new Set(columns.map((c) => c.commit))];
+  const reads = inFlight(commits, GIT_READS_IN_FLIGHT, (c) => commitSource(repoDir, c, blobs));
+  const sources = new Map(commits.map((c, i) => [c, reads[i]]));
+  const cache2 = createScoreCache();
+  const byCommit = /* @__PURE__ */ new Map();
+  const scored2 = [];
+  for (const column of columns) {
+    const policy = policies.get(column.commit) ?? options.policy;
+    let units = byCommit.get(column.commit);
+    if (!units) {
+      let source;
+      try {
+        source = await sources.get(column.commit);
+      } catch (e) {
+        if (!(e instanceof GitError) || column.kind !== "tag") throw e;
+        options.messages?.push(`${column.label} left out: ${e.message}`);
+        continue;
+      }
+      units = scoreAll(source, policy, cache2.score);
+      byCommit.set(column.commit, units);
+    }
+    scored2.push({ column, policy, units });
+  }
+  const wanted = options.unitPaths;
+  let keep;
+  if (wanted !== void 0) {
+    keep = /* @__PURE__ */ new Set();
+    for (const s of scored2)
+      for (const u of s.units.values())
+        if (selects(wanted, [u.locator.repoPath, ...u.files])) keep.add(u.locator.repoPath);
+  }
+  let previous = /* @__PURE__ */ new Map();
+  const snapshots = scored2.map(({ column, policy, units }) => {
+    const map = /* @__PURE__ */ new Map();
+    const sides = /* @__PURE__ */ new Map();
+    for (const u of units.values()) {
+      const path = u.locator.repoPath;
+      if (keep && !keep.has(path)) continue;
+      const a = u.side.assessment;
+      const here = { side: u.side, commit: column.commit, label: column.label };
+      sides.set(path, here);
+      const before = previous.get(path);
+      const moves = a && before ? trendMoves(before, here) : [];
+      map.set(path, {
+        unitId: a?.unitId ?? u.side.unit?.id ?? u.locator.unitName,
+        exposure: a ? a.exposure : null,
+        level: a ? a.level.name : null,
+        ...!a ? { error: u.side.error ?? "not scored" } : {},
+        ...thresholdOf(policy, u),
+        ...moves.length > 0 ? { moves } : {}
+      });
+    }
+    previous = sides;
+    return { ...column, systemdVersion: policy.systemdVersion, units: map };
+  });
+  return buildTrend(pattern, snapshots);
+}
+
+// src/cli/trend-command.ts
+function dashboardDrift(report) {
+  const out = [];
+  for (const host of report.hosts) {
+    for (const unit2 of host.units) {
+      const causes = report.differences.filter((d2) => d2.host === host.host && d2.snapshot === host.snapshot && d2.unit === unit2.unit).map((d2) => `${d2.level}: ${d2.message}`);
+      const difference = unit2.hostExposure !== null && unit2.predictedExposure !== null ? unit2.hostExposure - unit2.predictedExposure : 0;
+      if (causes.length > 0)
+        out.push({ unit: unit2.unit, host: host.host, exposureDifference: difference, causes });
+    }
+    const hostWide = report.differences.filter((d2) => d2.host === host.host && d2.snapshot === host.snapshot && d2.unit === null).map((d2) => `${d2.level}: ${d2.message}`);
+    if (hostWide.length > 0)
+      out.push({ unit: "(host)", host: host.host, exposureDifference: 0, causes: hostWide });
+  }
+  return out;
+}
+function remoteWebUrl(remote) {
+  const r = remote.trim();
+  let host;
+  let path;
+  const url = /^(?:https?|ssh|git):\/\/(?:[^@/]*@)?([^/:]+)(?::\d+)?\/(.+)$/i.exec(r);
+  const scp = /^(?:[^@/]+@)?([^/:]+):(?!\/)(.+)$/.exec(r);
+  if (url) [host, path] = [url[1], url[2]];
+  else if (scp) [host, path] = [scp[1], scp[2]];
+  else return void 0;
+  path = path.replace(/\/+$/, "").replace(/\.git$/, "");
+  if (!/^[A-Za-z0-9.-]+$/.test(host) || !/^[A-Za-z0-9._~/-]+$/.test(path)) return void 0;
+  return `https://${host.toLowerCase()}/${path}`;
+}
+async function runTrendCommand(options, cwd) {
+  let repoDir;
+  try {
+    repoDir = (await git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  } catch {
+    return { exitCode: 2, stdout: "", stderr: "unitgate trend: not inside a git repository.\n" };
+  }
+  let policy = builtInPolicy();
+  if (options.policy !== void 0) {
+    const read = readPolicyFile((0, import_node_path10.resolve)(cwd, options.policy), options.policy);
+    if (!read.ok) return { exitCode: 2, stdout: "", stderr: `unitgate trend: ${read.message}
+` };
+    const loaded = loadPolicy(read.text, options.policy);
+    if (!loaded.ok) {
+      return {
+        exitCode: 2,
+        stdout: "",
+        stderr: `unitgate trend: invalid policy ${options.policy}:
+${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
+`
+      };
+    }
+    policy = loaded.policy;
+  }
+  const unitPaths = options.paths.map((p) => (0, import_node_path10.relative)(repoDir, (0, import_node_path10.resolve)(cwd, p)));
+  const messages = [];
+  try {
+    const trend = await collectTrend(repoDir, {
+      pattern: options.tags,
+      limit: options.limit,
+      policy,
+      ...options.policy === void 0 ? { policyPath: DEFAULT_POLICY_PATH } : {},
+      ...unitPaths.length > 0 && !unitPaths.includes("") ? { unitPaths } : {},
+      messages
+    });
+    let drift;
+    if (options.snapshots !== void 0 && options.snapshots.length > 0) {
+      if (options.format !== "html")
+        return {
+          exitCode: 2,
+          stdout: "",
+          stderr: "unitgate trend: --snapshot is shown by --format html only.\n"
+        };
+      const { report, notes } = await driftAtRef(
+        {
+          snapshots: options.snapshots,
+          ref: "HEAD",
+          today: options.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
+        },
+        cwd
+      );
+      messages.push(...notes.map((n) => `drift: ${n}`));
+      drift = dashboardDrift(report);
+    }
+    let repositoryUrl = options.repositoryUrl;
+    if (options.format === "html" && repositoryUrl === void 0) {
+      const remote = await git(repoDir, ["config", "--get", "remote.origin.url"], { allowFailure: true });
+      repositoryUrl = remoteWebUrl(remote);
+    }
+    const stdout = options.format === "json" ? renderTrendJson(trend) : options.format === "csv" ? renderTrendCsv(trend) : options.format === "html" ? renderTrendDashboard(trend, {
+      ...repositoryUrl !== void 0 ? { repositoryUrl } : {},
+      generator: `unitgate ${UNITGATE_VERSION}`,
+      ...drift !== void 0 ? { drift } : {}
+    }) : renderTrendMarkdown(trend, { maxUnits: Number.POSITIVE_INFINITY });
+    const stderr = messages.map((m) => `unitgate trend: ${m}
+`).join("");
+    if (options.output === void 0) return { exitCode: 0, stdout, stderr };
+    try {
+      (0, import_node_fs7.writeFileSync)((0, import_node_path10.resolve)(cwd, options.output), stdout);
+    } catch (e) {
+      return {
+        exitCode: 2,
+        stdout: "",
+        stderr: `${stderr}unitgate trend: cannot write ${options.output}: ${e.message}
+`
+      };
+    }
+    return { exitCode: 0, stdout: "", stderr: `${stderr}unitgate trend: wrote ${options.output}
+` };
+  } catch (e) {
+    if (e instanceof GitError || e instanceof ConfigError)
+      return { exitCode: 2, stdout: "", stderr: `unitgate trend: ${e.message}
+` };
+    throw e;
+  }
+}
+
+// src/cli/snapshot-command.ts
+var import_node_fs9 = require("node:fs");
+var import_node_path11 = require("node:path");
+
+// src/io/host-snapshot.ts
+var import_node_child_process2 = require("node:child_process");
+var import_node_fs8 = require("node:fs");
+
+// src/core/drift/take-snapshot.ts
+var CANNOT_LIST = "cannot be listed";
+function unitsInSearchPath(tree, searchPath, unitTypes, instance, unreadable) {
+  const names = /* @__PURE__ */ new Set();
+  for (const dir of searchPath) {
+    const resolved = resolvePath(tree, dir);
+    if (resolved.kind !== "directory") continue;
+    const listing = tree.readDirectory(resolved.path);
+    if (listing === void 0) {
+      unreadable.push({ path: dir, error: CANNOT_LIST });
+      continue;
+    }
+    for (const file of listing) {
+      if (!unitTypes.some((t) => file.endsWith(t))) continue;
+      const parts = parseUnitName(file);
+      if (!parts) continue;
+      names.add(isTemplateName(file) ? replaceInstance(file, instance) : file);
+    }
+  }
+  return [...names].sort();
+}
+function fragmentEntry(tree, searchPath, name) {
+  const parts = parseUnitName(name);
+  const candidates = parts?.instance ? [name, templateOf(name)] : [name];
+  for (const candidate of candidates)
+    for (const dir of searchPath) {
+      const path = `${dir}/${candidate}`;
+      if (tree.lstat(path) !== void 0) return path;
+    }
+  return void 0;
+}
+function readFileRecord(tree, role, path, sections) {
+  const resolved = resolvePath(tree, path);
+  if (resolved.kind !== "file") return void 0;
+  const read = tree.readFile(resolved.path);
+  const key = fileKey(role, path);
+  if ("error" in read) return { path, role, key, readable: false, error: read.error };
+  return {
+    path,
+    role,
+    key,
+    readable: true,
+    sha256: sha256Hex(read.text),
+    size: utf8Length(read.text),
+    directives: fileDirectives(read.text, path, sections)
+  };
+}
+function unlistedDropInDirectories(tree, searchPath, names, type) {
+  const dirNames = /* @__PURE__ */ new Set();
+  for (const n of names) for (const d2 of dropInNames(n)) dirNames.add(d2);
+  dirNames.add(type);
+  const out = [];
+  for (const dir of searchPath)
+    for (const d2 of dirNames) {
+      const path = `${dir}/${d2}.d`;
+      const resolved = resolvePath(tree, path);
+      if (resolved.kind !== "directory" || tree.readDirectory(resolved.path) !== void 0) continue;
+      out.push({
+        path,
+        role: "drop-in-directory",
+        key: fileKey("drop-in-directory", path),
+        readable: false,
+        error: CANNOT_LIST
+      });
+    }
+  return out;
+}
+function rowsOf(assessment) {
+  const c = columnsOf(assessment);
+  return c.order.map((index) => {
+    const assessor = c.assessors[index];
+    return {
+      field: assessor?.jsonField ?? "",
+      name: assessor?.name ?? "",
+      set: setOf(c, index),
+      description: c.description[index] ?? null,
+      exposure: c.exposure[index] ?? null
+    };
+  });
+}
+function takeSnapshot(input) {
+  const { tree, systemd } = input;
+  const searchPath = [...systemd.traits.searchPath];
+  const unreadableDirectories = [];
+  const instance = systemd.traits.templateInstance;
+  const found = input.onlyRequested ? [] : unitsInSearchPath(tree, searchPath, input.unitTypes, instance, unreadableDirectories);
+  const requested = input.requested.map((n) => isTemplateName(n) ? replaceInstance(n, instance) : n);
+  const loader = new UnitLoader(tree, searchPath);
+  const units = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const name of [.../* @__PURE__ */ new Set([...requested, ...found])]) {
+    const parts = parseUnitName(name);
+    if (!parts) {
+      units.push(failed2(name, requested.includes(name), "error", `invalid unit name "${name}"`));
+      continue;
+    }
+    const sections = UNIT_SECTIONS[parts.type];
+    const outcome = scoreUnitInTree({ tree, unitName: name, searchPath, systemd, loader });
+    const unit2 = outcome.unit ?? (outcome.ok ? void 0 : outcome.failure?.maskedWithDropIns);
+    const id = outcome.unit?.id ?? name;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const names = unit2?.names ?? [name];
+    const files = [];
+    const fragment = unit2?.fragmentPath || fragmentEntry(tree, searchPath, name);
+    if (fragment) {
+      const record = readFileRecord(tree, "fragment", fragment, sections);
+      if (record) files.push(record);
+    }
+    const dropIns = loader.dropInPaths({ id, names, type: parts.type });
+    for (const path of dropIns) {
+      const record = readFileRecord(tree, "drop-in", path, sections);
+      if (record) files.push(record);
+    }
+    files.push(...unlistedDropInDirectories(tree, searchPath, names, parts.type));
+    const requestedName = requested.includes(name);
+    if (outcome.ok) {
+      units.push({
+        name: id,
+        names,
+        requested: requestedName,
+        state: "loaded",
+        files,
+        exposure: outcome.assessment.exposure,
+        level: outcome.assessment.level.name,
+        rows: rowsOf(outcome.assessment),
+        error: null
+      });
+      continue;
+    }
+    const state = outcome.failure?.kind === "masked" ? "masked" : outcome.failure?.kind === "not-found" ? "not-found" : "error";
+    units.push({ ...failed2(name, requestedName, state, outcome.message.split("\n")[0] ?? ""), names, files });
+  }
+  units.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return { searchPath, unreadableDirectories, units };
+}
+function failed2(name, requested, state, error) {
+  return { name, names: [name], requested, state, files: [], exposure: null, level: null, rows: [], error };
+}
+
+// src/core/drift/host-version.ts
+var LIBRARY = /^libsystemd-shared-(\d+)(?:[.-][^/]*)?\.so(?:\.\d+)*$/;
+function dpkgSystemdVersion(text) {
+  for (const stanza of text.split(/\n\s*\n/)) {
+    const field = (name) => new RegExp(`^${name}:[ \\t]*(.*)$`, "m").exec(stanza)?.[1]?.trim();
+    if (field("Package") !== "systemd") continue;
+    const status = field("Status") ?? "";
+    if (!/\binstalled$/.test(status)) continue;
+    return field("Version");
+  }
+  return void 0;
+}
+function majorOf(version2) {
+  const m = /^(?:\d+:)?(\d+)/.exec(version2);
+  return m ? Number(m[1]) : void 0;
+}
+function detectSystemdVersion(evidence) {
+  const notes = [];
+  const libraries = evidence.libraryFiles.map((path) => ({ path, major: LIBRARY.exec(path.slice(path.lastIndexOf("/") + 1))?.[1] })).filter((l) => l.major !== void 0).sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  const majors = [...new Set(libraries.map((l) => Number(l.major)))];
+  if (majors.length > 1)
+    notes.push(`several systemd libraries are installed (${libraries.map((l) => l.path).join(", ")})`);
+  let dpkg;
+  const status = evidence.dpkgStatus;
+  if (status && "error" in status) notes.push(`${status.path} could not be read: ${status.error}`);
+  else if (status) {
+    const version2 = dpkgSystemdVersion(status.text);
+    if (version2 !== void 0) dpkg = { version: version2, major: majorOf(version2), path: status.path };
+  }
+  const library = majors.length === 1 ? libraries[0] : void 0;
+  if (library) {
+    const major = Number(library.major);
+    if (dpkg && dpkg.major !== major)
+      notes.push(`${dpkg.path} says systemd ${dpkg.version}, the library says ${major}`);
+    return {
+      major,
+      full: dpkg && dpkg.major === major ? dpkg.version : null,
+      source: "libsystemd-shared",
+      evidence: library.path,
+      notes
+    };
+  }
+  if (dpkg && dpkg.major !== void 0)
+    return { major: dpkg.major, full: dpkg.version, source: "dpkg-status", evidence: dpkg.path, notes };
+  return { major: null, full: null, source: "unknown", evidence: null, notes };
+}
+function releaseForHost(major, fallback = DEFAULT_VERSION) {
+  if (major === null)
+    return {
+      version: fallback,
+      differs: true,
+      reason: `the host's systemd version is unknown: scored for ${fallback}`
+    };
+  const atOrBelow = SUPPORTED_VERSIONS.filter((v) => v <= major);
+  const chosen = atOrBelow.at(-1);
+  if (chosen === void 0) {
+    const oldest = SUPPORTED_VERSIONS[0];
+    return {
+      version: oldest,
+      differs: true,
+      reason: `systemd ${major} is older than every supported release: scored for ${oldest}`
+    };
+  }
+  if (chosen === major) return { version: chosen, differs: false, reason: `systemd ${major} is supported` };
+  return {
+    version: chosen,
+    differs: true,
+    reason: `systemd ${major} is not a supported release: scored for ${chosen}, the nearest below it`
+  };
+}
+
+// src/io/host-snapshot.ts
+var MAX_STATUS_BYTES = 64 * 1024 * 1024;
+function readConfined(root, treePath) {
+  let fd;
+  try {
+    fd = (0, import_node_fs8.openSync)(
+      `${root === "/" ? "" : root}${treePath}`,
+      import_node_fs8.constants.O_RDONLY | import_node_fs8.constants.O_NOFOLLOW | import_node_fs8.constants.O_NONBLOCK
+    );
+    const st = (0, import_node_fs8.fstatSync)(fd);
+    if (!st.isFile()) return { error: "not a regular file" };
+    if (st.size > MAX_STATUS_BYTES) return { error: `larger than ${MAX_STATUS_BYTES} bytes` };
+    const buffer = Buffer.alloc(st.size);
+    let at2 = 0;
+    while (at2 < buffer.length) {
+      const n = (0, import_node_fs8.readSync)(fd, buffer, at2, buffer.length - at2, at2);
+      if (n === 0) break;
+      at2 += n;
+    }
+    return { text: buffer.subarray(0, at2).toString("utf8") };
+  } catch (e) {
+    return { error: e.code ?? String(e) };
+  } finally {
+    if (fd !== void 0) (0, import_node_fs8.closeSync)(fd);
+  }
+}
+function versionEvidence(tree, root) {
+  const libraryFiles = /* @__PURE__ */ new Set();
+  const dirs = ["/usr/lib/systemd", "/usr/lib64/systemd", "/lib/systemd"];
+  const usrLib = resolvePath(tree, "/usr/lib");
+  if (usrLib.kind === "directory")
+    for (const name of tree.readDirectory(usrLib.path) ?? []) dirs.push(`/usr/lib/${name}/systemd`);
+  for (const dir of dirs) {
+    const r = resolvePath(tree, dir);
+    if (r.kind !== "directory") continue;
+    for (const name of tree.readDirectory(r.path) ?? [])
+      if (name.startsWith("libsystemd-shared-")) libraryFiles.add(`${r.path}/${name}`);
+  }
+  const evidence = { libraryFiles: [...libraryFiles] };
+  const status = resolvePath(tree, "/var/lib/dpkg/status");
+  if (status.kind === "file") {
+    const read = readConfined(root, status.path);
+    evidence.dpkgStatus = { path: status.path, ...read };
+  }
+  return evidence;
+}
+function hostNameOf(tree) {
+  const r = resolvePath(tree, "/etc/hostname");
+  if (r.kind !== "file") return null;
+  const read = tree.readFile(r.path);
+  if ("error" in read) return null;
+  const name = read.text.split("\n").map((l) => l.trim()).find((l) => l !== "" && !l.startsWith("#"));
+  return name ?? null;
+}
+function snapshotHost(options) {
+  const confined = createRealTree(options.root);
+  const detected = detectSystemdVersion(versionEvidence(confined, options.root));
+  const release = releaseForHost(detected.major, options.fallbackVersion);
+  const systemd = systemdRelease(release.version);
+  const tree = createRealTree(options.root, { hostView: true });
+  const taken = takeSnapshot({
+    tree,
+    systemd,
+    unitTypes: options.unitTypes,
+    requested: options.units,
+    onlyRequested: options.onlyRequested
+  });
+  const snapshot = {
+    schema: SNAPSHOT_FORMAT,
+    tool: { name: "unitgate", version: options.toolVersion },
+    takenAt: options.takenAt,
+    host: { name: options.hostName ?? hostNameOf(confined), root: options.root },
+    systemd: { detected, scoredWith: release.version, differs: release.differs, reason: release.reason },
+    unitTypes: [...options.unitTypes],
+    searchPath: taken.searchPath,
+    unreadableDirectories: taken.unreadableDirectories,
+    units: taken.units
+  };
+  if (options.askSystemd) askSystemd(snapshot, options);
+  return snapshot;
+}
+function runAnalyze(binary, args, env) {
+  const r = (0, import_node_child_process2.spawnSync)(binary, args, {
+    encoding: "utf8",
+    cwd: "/",
+    // Nothing of the caller's environment that changes what systemd-analyze loads (SYSTEMD_UNIT_PATH).
+    env: { PATH: env.PATH ?? "/usr/bin:/bin", LC_ALL: "C.UTF-8", SYSTEMD_COLORS: "0", SYSTEMD_PAGER: "cat" },
+    maxBuffer: 64 * 1024 * 1024,
+    timeout: 6e4
+  });
+  if (r.error)
+    return {
+      status: null,
+      stdout: "",
+      stderr: "",
+      error: r.error.code ?? r.error.message
+    };
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+function askSystemd(snapshot, options) {
+  const binary = options.systemdAnalyze ?? "systemd-analyze";
+  const version2 = runAnalyze(binary, ["--version"], options.env);
+  if (version2.error !== void 0 || version2.status !== 0) {
+    snapshot.systemdAnalyze = {
+      version: null,
+      error: `${binary} could not be run: ${version2.error ?? version2.stderr.trim().split("\n").at(-1) ?? `exit ${version2.status}`}`
+    };
+    return;
+  }
+  snapshot.systemdAnalyze = { version: version2.stdout.split("\n")[0] ?? "", error: null };
+  const rootArgs = options.root === "/" ? [] : [`--root=${options.root}`];
+  for (const unit2 of snapshot.units) {
+    if (unit2.state !== "loaded") continue;
+    unit2.systemdAnalyze = compareWithSystemd(
+      unit2,
+      (extra) => runAnalyze(
+        binary,
+        ["security", "--offline=true", ...rootArgs, "--no-pager", ...extra, unit2.name],
+        options.env
+      )
+    );
+  }
+}
+function lastLine(run) {
+  return run.error ?? run.stderr.trim().split("\n").at(-1) ?? `exit ${run.status}`;
+}
+function compareWithSystemd(unit2, run) {
+  const table = run([]);
+  const overall = /Overall exposure level for \S+: (\d+)\.(\d)/.exec(table.stdout);
+  if (!overall) return { exposure: null, error: lastLine(table), disagreements: [] };
+  const exposure3 = Number(overall[1]) * 10 + Number(overall[2]);
+  const disagreements = [];
+  if (exposure3 !== unit2.exposure)
+    disagreements.push({ what: "exposure", unitgate: String(unit2.exposure), systemd: String(exposure3) });
+  const json2 = run(["--json=short"]);
+  let rows;
+  try {
+    rows = JSON.parse(json2.stdout);
+    if (!Array.isArray(rows)) throw new Error("not an array");
+  } catch {
+    return { exposure: exposure3, error: `its --json=short output could not be read: ${lastLine(json2)}`, disagreements };
+  }
+  const ours = new Map(unit2.rows.map((r) => [r.field, r]));
+  const theirs = /* @__PURE__ */ new Set();
+  for (const row of rows) {
+    const field = String(row.json_field ?? "");
+    theirs.add(field);
+    const mine = ours.get(field);
+    if (!mine) {
+      disagreements.push({ what: `row ${field}`, unitgate: "(no row)", systemd: JSON.stringify(row) });
+      continue;
+    }
+    for (const key of ["set", "exposure", "description"]) {
+      const a = JSON.stringify(mine[key] ?? null);
+      const b = JSON.stringify(row[key] ?? null);
+      if (a !== b) disagreements.push({ what: `row ${field} ${key}`, unitgate: a, systemd: b });
+    }
+  }
+  for (const field of ours.keys())
+    if (!theirs.has(field))
+      disagreements.push({ what: `row ${field}`, unitgate: "present", systemd: "(no row)" });
+  return { exposure: exposure3, error: null, disagreements };
+}
+
+// src/cli/snapshot-command.ts
+function runSnapshotCommand(options, cwd) {
+  const root = (0, import_node_path11.resolve)(cwd, options.root ?? "/");
+  try {
+    if (!(0, import_node_fs9.statSync)(root).isDirectory()) throw new Error("not a directory");
+  } catch {
+    return {
+      exitCode: 2,
+      stdout: "",
+      stderr: `unitgate snapshot: root directory ${options.root ?? "/"} does not exist or is not a directory
+`
+    };
+  }
+  const snapshot = snapshotHost({
+    root,
+    units: options.units,
+    onlyRequested: options.onlyRequested,
+    unitTypes: options.unitTypes,
+    ...options.hostName !== void 0 ? { hostName: options.hostName } : {},
+    ...options.fallbackVersion !== void 0 ? { fallbackVersion: options.fallbackVersion } : {},
+    askSystemd: options.askSystemd,
+    toolVersion: UNITGATE_VERSION,
+    takenAt: options.takenAt,
+    env: options.env
+  });
+  const text = JSON.stringify(snapshot, null, 2) + "\n";
+  let stderr = "";
+  const unreadable = snapshot.unreadableDirectories.length + snapshot.units.reduce((n, u) => n + u.files.filter((f) => !f.readable).length, 0);
+  if (unreadable > 0)
+    stderr += `unitgate snapshot: ${unreadable} file${unreadable === 1 ? "" : "s"} or director${unreadable === 1 ? "y" : "ies"} could not be read; recorded as unreadable (drift fails on them)
+`;
+  const d2 = snapshot.systemd;
+  stderr += `unitgate snapshot: ${snapshot.units.length} units; systemd ${d2.detected.major ?? "unknown"} (${d2.detected.source}${d2.detected.evidence ? `: ${d2.detected.evidence}` : ""}), scored for ${d2.scoredWith}
+`;
+  if (snapshot.systemdAnalyze?.error)
+    stderr += `unitgate snapshot: --ask-systemd: ${snapshot.systemdAnalyze.error}
+`;
+  if (options.output === void 0) return { exitCode: 0, stdout: text, stderr };
+  try {
+    (0, import_node_fs9.writeFileSync)((0, import_node_path11.resolve)(cwd, options.output), text, { mode: 384 });
+  } catch (e) {
+    return {
+      exitCode: 2,
+      stdout: "",
+      stderr: `unitgate snapshot: cannot write ${options.output}: ${e.code ?? String(e)}
+`
+    };
+  }
+  return { exitCode: 0, stdout: "", stderr };
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {

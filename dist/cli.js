@@ -27442,7 +27442,13 @@ function buildProgram(cli, result, pending) {
       "--policy <file>",
       "policy file for every commit (default: each commit's own .github/unitgate.json, else the built-in baseline)"
     )
+  ).addOption(
+    new Option(
+      "--snapshot <file...>",
+      "html format: snapshot files of hosts (unitgate snapshot); their drift from HEAD is shown on the page"
+    )
   ).action((paths, opts) => {
+    const snapshots = opts.snapshot;
     const limit = Number(opts.limit);
     if (!/^\d+$/.test(opts.limit ?? "") || limit < 1 || limit > 1e3)
       throw new UsageError(`--limit takes a number of tags from 1 to 1000, not ${opts.limit}`);
@@ -27457,7 +27463,8 @@ function buildProgram(cli, result, pending) {
           format: opts.format ?? "markdown",
           ...opts.policy !== void 0 ? { policy: opts.policy } : {},
           ...opts.output !== void 0 ? { output: opts.output } : {},
-          ...opts.repositoryUrl !== void 0 ? { repositoryUrl: opts.repositoryUrl } : {}
+          ...opts.repositoryUrl !== void 0 ? { repositoryUrl: opts.repositoryUrl } : {},
+          ...snapshots !== void 0 ? { snapshots, today: cli.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10) } : {}
         },
         cli.cwd
       ).then((r) => {

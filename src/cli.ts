@@ -329,7 +329,15 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
         "policy file for every commit (default: each commit's own .github/unitgate.json, else the built-in baseline)",
       ),
     )
+    .addOption(
+      new Option(
+        '--snapshot <file...>',
+        'html format: snapshot files of hosts (unitgate snapshot); their drift from HEAD is shown on the page',
+      ),
+    )
     .action((paths: string[], opts: Record<string, string | undefined>) => {
+      // A variadic option: commander gives its values as an array.
+      const snapshots = (opts as Record<string, unknown>).snapshot as string[] | undefined;
       const limit = Number(opts.limit);
       if (!/^\d+$/.test(opts.limit ?? '') || limit < 1 || limit > 1000)
         throw new UsageError(`--limit takes a number of tags from 1 to 1000, not ${opts.limit}`);
@@ -346,6 +354,9 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
               ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
               ...(opts.output !== undefined ? { output: opts.output } : {}),
               ...(opts.repositoryUrl !== undefined ? { repositoryUrl: opts.repositoryUrl } : {}),
+              ...(snapshots !== undefined
+                ? { snapshots, today: cli.today ?? new Date().toISOString().slice(0, 10) }
+                : {}),
             },
             cli.cwd,
           )

@@ -326,6 +326,33 @@ describe('a copied Debian 12 root with planted drift', () => {
   });
 });
 
+describe('the hardening dashboard with the snapshot (trend --format html --snapshot)', () => {
+  it("lists the host's drift per unit, with its causes, and no secret", async () => {
+    const snapshotFile = path.join(work, 'deb12.json');
+    const out = path.join(work, 'dashboard.html');
+    const r = await cli(
+      ['trend', '--format', 'html', '--snapshot', snapshotFile, '--output', out],
+      repo.workspace,
+    );
+    expect(r.exitCode).toBe(0);
+    const html = readFileSync(out, 'utf8');
+    expect(html).toContain('copied-host');
+    expect(html).toContain('systemd-logind.service');
+    expect(html).toContain('/etc/systemd/system/systemd-logind.service.d/override.conf');
+    expect(html).toMatch(/fail: [^<]*systemd-networkd\.service\.d\/10-local\.conf/);
+    expect(html).not.toContain('hunter2');
+    expect(html).not.toContain('systemd-journald.service</td><td>copied-host');
+  });
+
+  it('is refused with another format', async () => {
+    const r = await cli(['trend', '--snapshot', path.join(work, 'deb12.json')], repo.workspace);
+    expect(r).toMatchObject({
+      exitCode: 2,
+      stderr: 'unitgate trend: --snapshot is shown by --format html only.\n',
+    });
+  });
+});
+
 describe('a copied Debian 13 root with planted drift', () => {
   const chroot = oracleRoot(257);
   if (typeof chroot !== 'string') {

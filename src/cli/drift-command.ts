@@ -11,6 +11,7 @@ import {
   renderDriftMarkdown,
   renderDriftSarif,
   renderDriftText,
+  type DriftReport,
 } from '../core/drift';
 import type { Snapshot } from '../core/drift/snapshot-types';
 import type { RunFinding } from '../core/gate/gate-types';
@@ -48,51 +49,65 @@ function readSnapshot(path: string, shown: string): { snapshot: Snapshot } | { e
   }
 }
 
-export async function runDriftCommand(options: DriftOptions, cwd: string): Promise<CommandResult> {
-  const fail = (message: string): CommandResult => ({
-    exitCode: 2,
-    stdout: '',
-    stderr: `unitgate drift: ${message}\n`,
-  });
-  if (options.snapshots.length === 0) return fail('give at least one --snapshot FILE');
+/** A drift report of the repository at `ref` against snapshot files, and what was said about its policy. */
+export interface DriftAtRef {
+  report: DriftReport;
+  /** Run findings of reading the policy, then the policy's description. */
+  notes: string[];
+}
+
+/**
+ * Reads the snapshot files and compares them with the repository at `ref` under the policy committed
+ * there (`unitgate drift`, and the dashboard of `unitgate trend --snapshot`). Throws ConfigError.
+ */
+export async function driftAtRef(
+  options: Pick<DriftOptions, 'snapshots' | 'ref' | 'policy' | 'today'>,
+  cwd: string,
+): Promise<DriftAtRef> {
+  if (options.snapshots.length === 0) throw new ConfigError('give at least one --snapshot FILE');
   const snapshots: { fileName: string; snapshot: Snapshot }[] = [];
   for (const file of options.snapshots) {
     const read = readSnapshot(resolve(cwd, file), file);
-    if ('error' in read) return fail(read.error);
+    if ('error' in read) throw new ConfigError(read.error);
     snapshots.push({ fileName: file, snapshot: read.snapshot });
   }
   let repoDir: string;
   try {
     repoDir = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
   } catch {
-    return fail('not inside a git repository');
+    throw new ConfigError('not inside a git repository');
   }
-  if (options.ref.startsWith('-')) return fail(`--ref ${options.ref} is not a revision`);
+  if (options.ref.startsWith('-')) throw new ConfigError(`--ref ${options.ref} is not a revision`);
+  const commit = (
+    await git(repoDir, ['rev-parse', '--verify', '--quiet', `${options.ref}^{commit}`], {
+      allowFailure: true,
+    })
+  ).trim();
+  if (commit === '') throw new ConfigError(`--ref ${options.ref} names no commit of this repository`);
+  const findings: RunFinding[] = [];
+  const requested = options.policy !== undefined ? relative(repoDir, resolve(cwd, options.policy)) : '';
+  const governing = await readGoverningPolicy(
+    repoDir,
+    requested.split(sep).join('/'),
+    commit,
+    false,
+    findings,
+  );
+  const repository = await commitSource(repoDir, commit);
+  const report = computeDrift({
+    snapshots,
+    repository,
+    ref: options.ref,
+    commit,
+    policy: governing.policy,
+    today: options.today,
+  });
+  return { report, notes: [...findings.map((f) => f.message), `policy: ${governing.description}`] };
+}
+
+export async function runDriftCommand(options: DriftOptions, cwd: string): Promise<CommandResult> {
   try {
-    const commit = (
-      await git(repoDir, ['rev-parse', '--verify', '--quiet', `${options.ref}^{commit}`], {
-        allowFailure: true,
-      })
-    ).trim();
-    if (commit === '') return fail(`--ref ${options.ref} names no commit of this repository`);
-    const findings: RunFinding[] = [];
-    const requested = options.policy !== undefined ? relative(repoDir, resolve(cwd, options.policy)) : '';
-    const governing = await readGoverningPolicy(
-      repoDir,
-      requested.split(sep).join('/'),
-      commit,
-      false,
-      findings,
-    );
-    const repository = await commitSource(repoDir, commit);
-    const report = computeDrift({
-      snapshots,
-      repository,
-      ref: options.ref,
-      commit,
-      policy: governing.policy,
-      today: options.today,
-    });
+    const { report, notes } = await driftAtRef(options, cwd);
     const stdout =
       options.format === 'json'
         ? renderDriftJson(report)
@@ -104,12 +119,11 @@ export async function runDriftCommand(options: DriftOptions, cwd: string): Promi
                 informationUri: 'https://github.com/unitgate/unitgate/blob/main/docs/drift.md',
               })
             : renderDriftText(report);
-    const stderr = [...findings.map((f) => f.message), `policy: ${governing.description}`]
-      .map((m) => `unitgate drift: ${m}\n`)
-      .join('');
+    const stderr = notes.map((m) => `unitgate drift: ${m}\n`).join('');
     return { exitCode: driftFails(report) ? 1 : 0, stdout, stderr: options.format === 'text' ? '' : stderr };
   } catch (e) {
-    if (e instanceof GitError || e instanceof ConfigError) return fail(e.message);
+    if (e instanceof GitError || e instanceof ConfigError)
+      return { exitCode: 2, stdout: '', stderr: `unitgate drift: ${e.message}\n` };
     throw e;
   }
 }

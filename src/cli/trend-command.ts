@@ -7,7 +7,10 @@ import { relative, resolve } from 'node:path';
 import { builtInPolicy, formatPolicyError, loadPolicy } from '../core/policy/load-policy';
 import { DEFAULT_POLICY_PATH, type GatePolicy } from '../core/policy/policy-types';
 import { renderTrendCsv, renderTrendJson, renderTrendMarkdown } from '../core/report/trend-report';
-import { renderTrendDashboard } from '../core/report/trend-dashboard';
+import { renderTrendDashboard, type DashboardDrift } from '../core/report/trend-dashboard';
+import type { DriftReport } from '../core/drift';
+import { ConfigError } from '../io/config-error';
+import { driftAtRef } from './drift-command';
 import { UNITGATE_VERSION } from '../version';
 import { git, GitError } from '../io/git';
 import { collectTrend } from '../io/trend-history';
@@ -32,6 +35,37 @@ export interface TrendOptions {
    * when it is an http(s) or ssh address of a forge.
    */
   repositoryUrl?: string;
+  /** Snapshot files of hosts (`unitgate snapshot`): their drift from HEAD joins the dashboard (html only). */
+  snapshots?: string[];
+  /** YYYY-MM-DD, for the drift policy's allowances (the CLI's clock). */
+  today?: string;
+}
+
+/**
+ * The drift report as the dashboard lists it: per host and unit, the exposure difference (host minus
+ * repository) and one line per difference.
+ */
+export function dashboardDrift(report: DriftReport): DashboardDrift[] {
+  const out: DashboardDrift[] = [];
+  for (const host of report.hosts) {
+    for (const unit of host.units) {
+      const causes = report.differences
+        .filter((d) => d.host === host.host && d.snapshot === host.snapshot && d.unit === unit.unit)
+        .map((d) => `${d.level}: ${d.message}`);
+      const difference =
+        unit.hostExposure !== null && unit.predictedExposure !== null
+          ? unit.hostExposure - unit.predictedExposure
+          : 0;
+      if (causes.length > 0)
+        out.push({ unit: unit.unit, host: host.host, exposureDifference: difference, causes });
+    }
+    const hostWide = report.differences
+      .filter((d) => d.host === host.host && d.snapshot === host.snapshot && d.unit === null)
+      .map((d) => `${d.level}: ${d.message}`);
+    if (hostWide.length > 0)
+      out.push({ unit: '(host)', host: host.host, exposureDifference: 0, causes: hostWide });
+  }
+  return out;
 }
 
 /**
@@ -88,6 +122,25 @@ export async function runTrendCommand(options: TrendOptions, cwd: string): Promi
       ...(unitPaths.length > 0 && !unitPaths.includes('') ? { unitPaths } : {}),
       messages,
     });
+    let drift: DashboardDrift[] | undefined;
+    if (options.snapshots !== undefined && options.snapshots.length > 0) {
+      if (options.format !== 'html')
+        return {
+          exitCode: 2,
+          stdout: '',
+          stderr: 'unitgate trend: --snapshot is shown by --format html only.\n',
+        };
+      const { report, notes } = await driftAtRef(
+        {
+          snapshots: options.snapshots,
+          ref: 'HEAD',
+          today: options.today ?? new Date().toISOString().slice(0, 10),
+        },
+        cwd,
+      );
+      messages.push(...notes.map((n) => `drift: ${n}`));
+      drift = dashboardDrift(report);
+    }
     let repositoryUrl = options.repositoryUrl;
     if (options.format === 'html' && repositoryUrl === undefined) {
       const remote = await git(repoDir, ['config', '--get', 'remote.origin.url'], { allowFailure: true });
@@ -102,6 +155,7 @@ export async function runTrendCommand(options: TrendOptions, cwd: string): Promi
             ? renderTrendDashboard(trend, {
                 ...(repositoryUrl !== undefined ? { repositoryUrl } : {}),
                 generator: `unitgate ${UNITGATE_VERSION}`,
+                ...(drift !== undefined ? { drift } : {}),
               })
             : renderTrendMarkdown(trend, { maxUnits: Number.POSITIVE_INFINITY });
     const stderr = messages.map((m) => `unitgate trend: ${m}\n`).join('');
@@ -117,7 +171,8 @@ export async function runTrendCommand(options: TrendOptions, cwd: string): Promi
     }
     return { exitCode: 0, stdout: '', stderr: `${stderr}unitgate trend: wrote ${options.output}\n` };
   } catch (e) {
-    if (e instanceof GitError) return { exitCode: 2, stdout: '', stderr: `unitgate trend: ${e.message}\n` };
+    if (e instanceof GitError || e instanceof ConfigError)
+      return { exitCode: 2, stdout: '', stderr: `unitgate trend: ${e.message}\n` };
     throw e;
   }
 }
