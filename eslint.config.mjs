@@ -71,6 +71,8 @@ const STAGES = [
   { folder: 'advice', forbidden: ['report', 'trend'] },
   { folder: 'gate', forbidden: ['report', 'trend'] },
   { folder: 'trend', forbidden: ['advice', 'report'] },
+  // Drift scores (through the engine) and renders its own report with the report folder's escapers.
+  { folder: 'drift', forbidden: ['advice', 'trend'] },
 ];
 
 export default defineConfig(
