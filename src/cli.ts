@@ -89,6 +89,17 @@ function colorsEnabled(cli: CliEnvironment): boolean {
 }
 
 function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promise<void>[]): Command {
+  /** What a command printed and its status become the run's. */
+  const settle = (r: CommandResult): void => {
+    result.stdout += r.stdout;
+    result.stderr += r.stderr;
+    result.exitCode = r.exitCode;
+  };
+  /** The same for an asynchronous command, once it ends (runCliAsync() awaits `pending`). */
+  const settleLater = (run: Promise<CommandResult>): void => {
+    pending.push(run.then(settle));
+  };
+  const today = (): string => cli.today ?? new Date().toISOString().slice(0, 10);
   const program = new Command('unitgate')
     .description(
       'Score and gate systemd service hardening, exactly like systemd-analyze security --offline=true.',
@@ -210,9 +221,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
         },
         cli.cwd,
       );
-      result.stdout += r.stdout;
-      result.stderr += r.stderr;
-      result.exitCode = r.exitCode;
+      settle(r);
     });
   program
     .command('check')
@@ -277,26 +286,20 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
         }
         systemdVersion = version;
       }
-      pending.push(
-        reviewCommands()
-          .runCheckCommand(
-            {
-              paths,
-              ...(typeof opts.base === 'string' ? { base: opts.base } : {}),
-              ...(typeof opts.policy === 'string' ? { policy: opts.policy } : {}),
-              ...(systemdVersion !== undefined ? { systemdVersion } : {}),
-              cached: opts.cached === true,
-              requireApproval: opts.requireApproval === true,
-              format: typeof opts.format === 'string' ? opts.format : 'text',
-              today: cli.today ?? new Date().toISOString().slice(0, 10),
-            },
-            cli.cwd,
-          )
-          .then((r) => {
-            result.stdout += r.stdout;
-            result.stderr += r.stderr;
-            result.exitCode = r.exitCode;
-          }),
+      settleLater(
+        reviewCommands().runCheckCommand(
+          {
+            paths,
+            ...(typeof opts.base === 'string' ? { base: opts.base } : {}),
+            ...(typeof opts.policy === 'string' ? { policy: opts.policy } : {}),
+            ...(systemdVersion !== undefined ? { systemdVersion } : {}),
+            cached: opts.cached === true,
+            requireApproval: opts.requireApproval === true,
+            format: typeof opts.format === 'string' ? opts.format : 'text',
+            today: today(),
+          },
+          cli.cwd,
+        ),
       );
     });
   program
@@ -343,28 +346,20 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
         throw new UsageError(`--limit takes a number of tags from 1 to 1000, not ${opts.limit}`);
       if (opts.repositoryUrl !== undefined && !/^https?:\/\/[^\s"'<>`@]+$/i.test(opts.repositoryUrl))
         throw new UsageError(`--repository-url takes an http(s) address, not ${opts.repositoryUrl}`);
-      pending.push(
-        reviewCommands()
-          .runTrendCommand(
-            {
-              paths,
-              tags: opts.tags ?? 'v*',
-              limit,
-              format: (opts.format ?? 'markdown') as TrendFormat,
-              ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
-              ...(opts.output !== undefined ? { output: opts.output } : {}),
-              ...(opts.repositoryUrl !== undefined ? { repositoryUrl: opts.repositoryUrl } : {}),
-              ...(snapshots !== undefined
-                ? { snapshots, today: cli.today ?? new Date().toISOString().slice(0, 10) }
-                : {}),
-            },
-            cli.cwd,
-          )
-          .then((r) => {
-            result.stdout += r.stdout;
-            result.stderr += r.stderr;
-            result.exitCode = r.exitCode;
-          }),
+      settleLater(
+        reviewCommands().runTrendCommand(
+          {
+            paths,
+            tags: opts.tags ?? 'v*',
+            limit,
+            format: (opts.format ?? 'markdown') as TrendFormat,
+            ...(opts.policy !== undefined ? { policy: opts.policy } : {}),
+            ...(opts.output !== undefined ? { output: opts.output } : {}),
+            ...(opts.repositoryUrl !== undefined ? { repositoryUrl: opts.repositoryUrl } : {}),
+            ...(snapshots !== undefined ? { snapshots, today: today() } : {}),
+          },
+          cli.cwd,
+        ),
       );
     });
   program
@@ -434,9 +429,7 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
         },
         cli.cwd,
       );
-      result.stdout += r.stdout;
-      result.stderr += r.stderr;
-      result.exitCode = r.exitCode;
+      settle(r);
     });
   program
     .command('drift')
@@ -461,23 +454,17 @@ function buildProgram(cli: CliEnvironment, result: CommandResult, pending: Promi
     )
     .action((opts: Record<string, string | string[] | undefined>) => {
       const snapshots = Array.isArray(opts.snapshot) ? opts.snapshot : [];
-      pending.push(
-        reviewCommands()
-          .runDriftCommand(
-            {
-              snapshots,
-              ref: typeof opts.ref === 'string' ? opts.ref : 'HEAD',
-              ...(typeof opts.policy === 'string' ? { policy: opts.policy } : {}),
-              format: (typeof opts.format === 'string' ? opts.format : 'text') as DriftFormat,
-              today: cli.today ?? new Date().toISOString().slice(0, 10),
-            },
-            cli.cwd,
-          )
-          .then((r) => {
-            result.stdout += r.stdout;
-            result.stderr += r.stderr;
-            result.exitCode = r.exitCode;
-          }),
+      settleLater(
+        reviewCommands().runDriftCommand(
+          {
+            snapshots,
+            ref: typeof opts.ref === 'string' ? opts.ref : 'HEAD',
+            ...(typeof opts.policy === 'string' ? { policy: opts.policy } : {}),
+            format: (typeof opts.format === 'string' ? opts.format : 'text') as DriftFormat,
+            today: today(),
+          },
+          cli.cwd,
+        ),
       );
     });
   return program;

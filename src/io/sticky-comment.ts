@@ -89,13 +89,25 @@ function revisionOf(body: string | null | undefined): number | undefined {
 /** The identity of the workflow's own GITHUB_TOKEN. */
 export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
 
-function isOurs(c: IssueComment, options: StickyCommentOptions): boolean {
-  if (!c.body?.startsWith(STICKY_MARKER) || !c.user) return false;
-  return c.user.login.toLowerCase() === (options.author ?? ACTIONS_BOT_LOGIN).toLowerCase();
+/**
+ * Whether `user` wrote it as unitgate: the token's own login (`author`), else the Actions bot. A marker
+ * alone proves nothing: anyone can paste it.
+ */
+export function writtenByUs(user: { login: string } | null | undefined, author: string | undefined): boolean {
+  return (
+    user !== null &&
+    user !== undefined &&
+    user.login.toLowerCase() === (author ?? ACTIONS_BOT_LOGIN).toLowerCase()
+  );
 }
 
-function oldestFirst(a: IssueComment, b: IssueComment): number {
-  return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id - b.id;
+/** Oldest first; equal times by `id` (comment id or issue number: both grow with time). */
+export function oldestFirst<T extends { created_at: string }>(id: (x: T) => number): (a: T, b: T) => number {
+  return (a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : id(a) - id(b));
+}
+
+function isOurs(c: IssueComment, options: StickyCommentOptions): boolean {
+  return (c.body?.startsWith(STICKY_MARKER) ?? false) && writtenByUs(c.user, options.author);
 }
 
 async function listSticky(
@@ -109,7 +121,7 @@ async function listSticky(
     issue_number: prNumber,
     per_page: 100,
   })) as IssueComment[];
-  return comments.filter((c) => isOurs(c, options)).sort(oldestFirst);
+  return comments.filter((c) => isOurs(c, options)).sort(oldestFirst((c) => c.id));
 }
 
 async function deleteComment(octokit: Octokit, ref: RepoRef, id: number): Promise<void> {

@@ -4,7 +4,7 @@
 // is empty. Optional output: every failure comes back as a warning, never a throw, so the gate's
 // result never depends on whether the issue could be written.
 import type { Octokit, RepoRef } from './github';
-import { ACTIONS_BOT_LOGIN } from './sticky-comment';
+import { oldestFirst, writtenByUs } from './sticky-comment';
 
 /** What an issue reports: each purpose has its own issue. */
 export type IssuePurpose = 'drift' | 'deviation-notes';
@@ -82,13 +82,8 @@ function issueBody(purpose: IssuePurpose, body: string): string {
 }
 
 function isOurs(issue: ListedIssue, purpose: IssuePurpose, options: StickyIssueOptions): boolean {
-  if (issue.pull_request !== undefined || !issue.user) return false;
-  if (!(issue.body ?? '').startsWith(issueMarker(purpose))) return false;
-  return issue.user.login.toLowerCase() === (options.author ?? ACTIONS_BOT_LOGIN).toLowerCase();
-}
-
-function oldestFirst(a: ListedIssue, b: ListedIssue): number {
-  return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.number - b.number;
+  if (issue.pull_request !== undefined) return false;
+  return (issue.body ?? '').startsWith(issueMarker(purpose)) && writtenByUs(issue.user, options.author);
 }
 
 async function listOurs(
@@ -103,7 +98,7 @@ async function listOurs(
     labels: ISSUE_LABEL,
     per_page: 100,
   })) as ListedIssue[];
-  return issues.filter((i) => isOurs(i, purpose, options)).sort(oldestFirst);
+  return issues.filter((i) => isOurs(i, purpose, options)).sort(oldestFirst((i) => i.number));
 }
 
 async function close(
