@@ -34289,13 +34289,13 @@ async function collectTrendWith(repoDir, options, blobs) {
       const here = { side: u.side, commit: column.commit, label: column.label };
       sides.set(path, here);
       const before = previous.get(path);
-      const moves = a && before ? trendMoves(before, here) : [];
+      const moves = options.explain && a && before ? trendMoves(before, here) : [];
       map.set(path, {
         unitId: a?.unitId ?? u.side.unit?.id ?? u.locator.unitName,
         exposure: a ? a.exposure : null,
         level: a ? a.level.name : null,
         ...!a ? { error: u.side.error ?? "not scored" } : {},
-        ...thresholdOf(policy, u),
+        ...options.explain ? thresholdOf(policy, u) : {},
         ...moves.length > 0 ? { moves } : {}
       });
     }
@@ -34367,7 +34367,8 @@ ${loaded.errors.map((e) => `  ${formatPolicyError(e)}`).join("\n")}
       policy,
       ...options.policy === void 0 ? { policyPath: DEFAULT_POLICY_PATH } : {},
       ...unitPaths.length > 0 && !unitPaths.includes("") ? { unitPaths } : {},
-      messages
+      messages,
+      explain: options.format === "html"
     });
     let drift;
     if (options.snapshots !== void 0 && options.snapshots.length > 0) {

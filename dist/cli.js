@@ -27275,6 +27275,15 @@ function colorsEnabled(cli) {
   return cli.stdoutIsTTY && env.TERM !== "dumb";
 }
 function buildProgram(cli, result, pending) {
+  const settle = (r) => {
+    result.stdout += r.stdout;
+    result.stderr += r.stderr;
+    result.exitCode = r.exitCode;
+  };
+  const settleLater = (run) => {
+    pending.push(run.then(settle));
+  };
+  const today = () => cli.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10);
   const program2 = new Command("unitgate").description(
     "Score and gate systemd service hardening, exactly like systemd-analyze security --offline=true."
   ).version(UNITGATE_VERSION, "-V, --version", "print the unitgate version").exitOverride().configureOutput({
@@ -27355,9 +27364,7 @@ function buildProgram(cli, result, pending) {
       },
       cli.cwd
     );
-    result.stdout += r.stdout;
-    result.stderr += r.stderr;
-    result.exitCode = r.exitCode;
+    settle(r);
   });
   program2.command("check").description(
     "Run the pull-request gate locally and exit 1 when CI would fail: compare the working tree (or the index) with the merge base of the base branch and HEAD, under the base branch's policy (.github/unitgate.json or the built-in baseline). For laptops and pre-commit."
@@ -27405,7 +27412,7 @@ function buildProgram(cli, result, pending) {
       }
       systemdVersion = version2;
     }
-    pending.push(
+    settleLater(
       reviewCommands().runCheckCommand(
         {
           paths,
@@ -27415,14 +27422,10 @@ function buildProgram(cli, result, pending) {
           cached: opts.cached === true,
           requireApproval: opts.requireApproval === true,
           format: typeof opts.format === "string" ? opts.format : "text",
-          today: cli.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
+          today: today()
         },
         cli.cwd
-      ).then((r) => {
-        result.stdout += r.stdout;
-        result.stderr += r.stderr;
-        result.exitCode = r.exitCode;
-      })
+      )
     );
   });
   program2.command("trend").description(
@@ -27454,7 +27457,7 @@ function buildProgram(cli, result, pending) {
       throw new UsageError(`--limit takes a number of tags from 1 to 1000, not ${opts.limit}`);
     if (opts.repositoryUrl !== void 0 && !/^https?:\/\/[^\s"'<>`@]+$/i.test(opts.repositoryUrl))
       throw new UsageError(`--repository-url takes an http(s) address, not ${opts.repositoryUrl}`);
-    pending.push(
+    settleLater(
       reviewCommands().runTrendCommand(
         {
           paths,
@@ -27464,14 +27467,10 @@ function buildProgram(cli, result, pending) {
           ...opts.policy !== void 0 ? { policy: opts.policy } : {},
           ...opts.output !== void 0 ? { output: opts.output } : {},
           ...opts.repositoryUrl !== void 0 ? { repositoryUrl: opts.repositoryUrl } : {},
-          ...snapshots !== void 0 ? { snapshots, today: cli.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10) } : {}
+          ...snapshots !== void 0 ? { snapshots, today: today() } : {}
         },
         cli.cwd
-      ).then((r) => {
-        result.stdout += r.stdout;
-        result.stderr += r.stderr;
-        result.exitCode = r.exitCode;
-      })
+      )
     );
   });
   program2.command("snapshot").description(
@@ -27522,9 +27521,7 @@ function buildProgram(cli, result, pending) {
       },
       cli.cwd
     );
-    result.stdout += r.stdout;
-    result.stderr += r.stderr;
-    result.exitCode = r.exitCode;
+    settle(r);
   });
   program2.command("drift").description(
     "Compare host snapshots (`unitgate snapshot`) with the repository's units at a commit: exposure and row differences and their causes (host-only drop-ins, changed or unreadable files, another systemd version, units the repository does not define). Exit 1 when a difference fails the policy's `drift` rules, 0 when none does, 2 on errors. A drift report shows where hosts are weak: publish it with care."
@@ -27537,21 +27534,17 @@ function buildProgram(cli, result, pending) {
     new Option("--format <format>", "output: text, json, markdown or sarif").choices(["text", "json", "markdown", "sarif"]).default("text")
   ).action((opts) => {
     const snapshots = Array.isArray(opts.snapshot) ? opts.snapshot : [];
-    pending.push(
+    settleLater(
       reviewCommands().runDriftCommand(
         {
           snapshots,
           ref: typeof opts.ref === "string" ? opts.ref : "HEAD",
           ...typeof opts.policy === "string" ? { policy: opts.policy } : {},
           format: typeof opts.format === "string" ? opts.format : "text",
-          today: cli.today ?? (/* @__PURE__ */ new Date()).toISOString().slice(0, 10)
+          today: today()
         },
         cli.cwd
-      ).then((r) => {
-        result.stdout += r.stdout;
-        result.stderr += r.stderr;
-        result.exitCode = r.exitCode;
-      })
+      )
     );
   });
   return program2;

@@ -38864,13 +38864,13 @@ async function collectTrendWith(repoDir, options, blobs) {
       const here = { side: u.side, commit: column.commit, label: column.label };
       sides.set(path, here);
       const before = previous.get(path);
-      const moves = a && before ? trendMoves(before, here) : [];
+      const moves = options.explain && a && before ? trendMoves(before, here) : [];
       map.set(path, {
         unitId: a?.unitId ?? u.side.unit?.id ?? u.locator.unitName,
         exposure: a ? a.exposure : null,
         level: a ? a.level.name : null,
         ...!a ? { error: u.side.error ?? "not scored" } : {},
-        ...thresholdOf(policy, u),
+        ...options.explain ? thresholdOf(policy, u) : {},
         ...moves.length > 0 ? { moves } : {}
       });
     }
@@ -38902,12 +38902,14 @@ function revisionOf(body) {
   return m ? Number(m[1]) : void 0;
 }
 var ACTIONS_BOT_LOGIN = "github-actions[bot]";
-function isOurs(c, options) {
-  if (!c.body?.startsWith(STICKY_MARKER) || !c.user) return false;
-  return c.user.login.toLowerCase() === (options.author ?? ACTIONS_BOT_LOGIN).toLowerCase();
+function writtenByUs(user, author) {
+  return user !== null && user !== void 0 && user.login.toLowerCase() === (author ?? ACTIONS_BOT_LOGIN).toLowerCase();
 }
-function oldestFirst(a, b) {
-  return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id - b.id;
+function oldestFirst(id) {
+  return (a, b) => a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : id(a) - id(b);
+}
+function isOurs(c, options) {
+  return (c.body?.startsWith(STICKY_MARKER) ?? false) && writtenByUs(c.user, options.author);
 }
 async function listSticky(octokit, ref2, prNumber, options) {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
@@ -38915,7 +38917,7 @@ async function listSticky(octokit, ref2, prNumber, options) {
     issue_number: prNumber,
     per_page: 100
   });
-  return comments.filter((c) => isOurs(c, options)).sort(oldestFirst);
+  return comments.filter((c) => isOurs(c, options)).sort(oldestFirst((c) => c.id));
 }
 async function deleteComment(octokit, ref2, id) {
   try {
@@ -44232,12 +44234,8 @@ ${body}`;
 `;
 }
 function isOurs2(issue2, purpose, options) {
-  if (issue2.pull_request !== void 0 || !issue2.user) return false;
-  if (!(issue2.body ?? "").startsWith(issueMarker(purpose))) return false;
-  return issue2.user.login.toLowerCase() === (options.author ?? ACTIONS_BOT_LOGIN).toLowerCase();
-}
-function oldestFirst2(a, b) {
-  return a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.number - b.number;
+  if (issue2.pull_request !== void 0) return false;
+  return (issue2.body ?? "").startsWith(issueMarker(purpose)) && writtenByUs(issue2.user, options.author);
 }
 async function listOurs(octokit, ref2, purpose, options) {
   const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
@@ -44246,7 +44244,7 @@ async function listOurs(octokit, ref2, purpose, options) {
     labels: ISSUE_LABEL,
     per_page: 100
   });
-  return issues.filter((i) => isOurs2(i, purpose, options)).sort(oldestFirst2);
+  return issues.filter((i) => isOurs2(i, purpose, options)).sort(oldestFirst((i) => i.number));
 }
 async function close(octokit, ref2, issueNumber, comment, reason) {
   await octokit.rest.issues.createComment({ ...ref2, issue_number: issueNumber, body: comment });

@@ -121,6 +121,7 @@ export async function runTrendCommand(options: TrendOptions, cwd: string): Promi
       ...(options.policy === undefined ? { policyPath: DEFAULT_POLICY_PATH } : {}),
       ...(unitPaths.length > 0 && !unitPaths.includes('') ? { unitPaths } : {}),
       messages,
+      explain: options.format === 'html',
     });
     let drift: DashboardDrift[] | undefined;
     if (options.snapshots !== undefined && options.snapshots.length > 0) {

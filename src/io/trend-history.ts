@@ -95,6 +95,11 @@ export interface CollectTrendOptions {
   unitPaths?: string[];
   /** Receives what the caller should show: policies that could not be used, missing tags. */
   messages?: string[];
+  /**
+   * Each point's profile, threshold and moves (why its score moved), which the dashboard shows: they
+   * cost a profile resolution and a row comparison per unit and snapshot, so other outputs skip them.
+   */
+  explain?: boolean;
 }
 
 async function resolveCommit(repoDir: string, rev: string): Promise<string | undefined> {
@@ -264,13 +269,13 @@ async function collectTrendWith(
       const here: SnapshotSide = { side: u.side, commit: column.commit, label: column.label };
       sides.set(path, here);
       const before = previous.get(path);
-      const moves = a && before ? trendMoves(before, here) : [];
+      const moves = options.explain && a && before ? trendMoves(before, here) : [];
       map.set(path, {
         unitId: a?.unitId ?? u.side.unit?.id ?? u.locator.unitName,
         exposure: a ? a.exposure : null,
         level: a ? a.level.name : null,
         ...(!a ? { error: u.side.error ?? 'not scored' } : {}),
-        ...thresholdOf(policy, u),
+        ...(options.explain ? thresholdOf(policy, u) : {}),
         ...(moves.length > 0 ? { moves } : {}),
       });
     }
