@@ -27398,7 +27398,6 @@ function buildTable(release, policy) {
     textRank,
     textIdRank: Int32Array.from(CONSTANT_TEXTS, (text2) => textRank.get(text2)),
     nameRank,
-    byNameRank,
     levelOf
   };
 }
@@ -27521,7 +27520,7 @@ function assessUnit(s, release, policy) {
     description: descriptionColumn,
     exposure: exposureColumn
   };
-  columns.order = keyed ? orderByKeys(n, keys, t) : sortRows(
+  columns.order = keyed ? orderByKeys(n, keys) : sortRows(
     Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
     release.traits.emptyDescriptionSortsFirst
   ).map((r) => r.index);
@@ -27543,19 +27542,17 @@ function gapRank(texts, text2) {
   }
   return 2 * lo + 1;
 }
-var lastOrder = new Int32Array(0);
-function orderByKeys(n, keys, t) {
-  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
-  const order = lastOrder;
-  for (let i = 1; i < n; i++) {
-    const row = order[i];
-    const key = keys[row];
-    let j = i - 1;
-    for (; j >= 0 && keys[order[j]] > key; j--) order[j + 1] = order[j];
-    order[j + 1] = row;
-  }
+var packedKeys = new Float64Array(128);
+function orderByKeys(n, keys) {
+  if (packedKeys.length < n) packedKeys = new Float64Array(n);
+  const packed = packedKeys.subarray(0, n);
+  for (let row = 0; row < n; row++) packed[row] = keys[row] * MAX_KEYED_ROWS + row;
+  packed.sort();
   const out = new Array(n);
-  for (let k = 0; k < n; k++) out[k] = order[k];
+  for (let k = 0; k < n; k++) {
+    const p = packed[k];
+    out[k] = p - Math.floor(p / MAX_KEYED_ROWS) * MAX_KEYED_ROWS;
+  }
   return out;
 }
 function sortRows(rows, emptyDescriptionFirst) {

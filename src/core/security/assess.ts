@@ -481,9 +481,8 @@ interface AssessTable {
   textRank: Map<string, number>;
   /** The rank of each constant text by its textId, for the constant texts registered when the table was made. */
   textIdRank: Int32Array;
-  /** The rows ordered by (name, index): the tie-breakers after the description. */
+  /** Each row's place in (name, index) order: the tie-breakers after the description. */
   nameRank: number[];
-  byNameRank: number[];
   /** The level of each exposure 0…100. */
   levelOf: LevelData[];
 }
@@ -592,7 +591,6 @@ function buildTable(release: SystemdRelease, policy: SecurityPolicy | undefined)
     textRank,
     textIdRank: Int32Array.from(CONSTANT_TEXTS, (text) => textRank.get(text) as number),
     nameRank,
-    byNameRank,
     levelOf,
   };
 }
@@ -750,7 +748,7 @@ export function assessUnit(
     exposure: exposureColumn,
   };
   columns.order = keyed
-    ? orderByKeys(n, keys, t)
+    ? orderByKeys(n, keys)
     : sortRows(
         Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
         release.traits.emptyDescriptionSortsFirst,
@@ -784,28 +782,26 @@ function gapRank(texts: readonly string[], text: string): number {
   return 2 * lo + 1;
 }
 
-/** The row order of the last unit, where the next sort starts (see orderByKeys()). */
-let lastOrder = new Int32Array(0);
+/** Scratch space for orderByKeys(): each row's key with the row's index packed below it. */
+let packedKeys = new Float64Array(128);
 
 /**
  * sortRows() for the usual case, without comparing a single string: when every row's text has a
  * rank (see textRank and gapRank()), a row's place is given by its text's rank (descending) and its
- * (name, index) rank, packed into one number per row. Units are alike, so their orders are too: an
- * insertion sort that starts from the previous unit's order moves few rows (measured faster than
- * a native sort of the 81 keys). A row without text (ProtectProc=noaccess) is left to sortRows().
+ * (name, index) rank, packed into one number per row. The keys are distinct integers well inside a
+ * double's exact range, so each carries its row index below it (× MAX_KEYED_ROWS + row) and one
+ * numeric sort of a typed array (no comparator) orders the rows.
  */
-function orderByKeys(n: number, keys: Float64Array, t: AssessTable): number[] {
-  if (lastOrder.length !== n) lastOrder = Int32Array.from(t.byNameRank);
-  const order = lastOrder;
-  for (let i = 1; i < n; i++) {
-    const row = order[i] as number;
-    const key = keys[row] as number;
-    let j = i - 1;
-    for (; j >= 0 && (keys[order[j] as number] as number) > key; j--) order[j + 1] = order[j] as number;
-    order[j + 1] = row;
-  }
+function orderByKeys(n: number, keys: Float64Array): number[] {
+  if (packedKeys.length < n) packedKeys = new Float64Array(n);
+  const packed = packedKeys.subarray(0, n);
+  for (let row = 0; row < n; row++) packed[row] = (keys[row] as number) * MAX_KEYED_ROWS + row;
+  packed.sort();
   const out = new Array<number>(n);
-  for (let k = 0; k < n; k++) out[k] = order[k] as number;
+  for (let k = 0; k < n; k++) {
+    const p = packed[k] as number;
+    out[k] = p - Math.floor(p / MAX_KEYED_ROWS) * MAX_KEYED_ROWS;
+  }
   return out;
 }
 
