@@ -38883,11 +38883,15 @@ function statusOf(e) {
   const status = e.status;
   return typeof status === "number" ? status : void 0;
 }
-function describeFailure(what, e) {
+function requestFailure(what, e, deniedHint) {
   const status = statusOf(e);
   const message = e instanceof Error ? e.message : String(e);
-  const readOnly = status === 403 || status === 404 ? " The token cannot write here: on pull requests from forks GITHUB_TOKEN is read-only (grant `pull-requests: write`, or run the comment step from a `workflow_run` workflow)." : "";
-  return `Could not ${what} (HTTP ${status ?? "?"}: ${message}).${readOnly}`;
+  const denied = status === 403 || status === 404 ? ` ${deniedHint}` : "";
+  return `Could not ${what} (HTTP ${status ?? "?"}: ${message}).${denied}`;
+}
+var READ_ONLY_HINT = "The token cannot write here: on pull requests from forks GITHUB_TOKEN is read-only (grant `pull-requests: write`, or run the comment step from a `workflow_run` workflow).";
+function describeFailure(what, e) {
+  return requestFailure(what, e, READ_ONLY_HINT);
 }
 function stamped(body, revision) {
   if (revision === void 0 || !body.startsWith(STICKY_MARKER)) return body;
@@ -44210,15 +44214,12 @@ function issueMarker(purpose) {
   return `<!-- unitgate:issue ${purpose} -->`;
 }
 var MAX_BODY_CHARACTERS = 65e3;
-function statusOf2(e) {
-  const status = e.status;
-  return typeof status === "number" ? status : void 0;
-}
 function describeFailure2(what, e) {
-  const status = statusOf2(e);
-  const message = e instanceof Error ? e.message : String(e);
-  const denied = status === 401 || status === 403 || status === 404 ? " The token cannot write issues here: give the workflow `permissions: issues: write`." : "";
-  return `Could not ${what} (HTTP ${status ?? "?"}: ${message}).${denied}`;
+  return requestFailure(
+    what,
+    e,
+    "The token cannot write issues here: give the workflow `permissions: issues: write`."
+  );
 }
 function issueBody(purpose, body) {
   const text2 = `${issueMarker(purpose)}

@@ -64,15 +64,22 @@ function statusOf(e: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
-/** A warning for a failed request; 403/404 on a write mean the token may not write (fork pull requests). */
-function describeFailure(what: string, e: unknown): string {
+/**
+ * A warning for a failed request to GitHub; `deniedHint` is added on 403/404, which on a write mean
+ * the token may not write there (a missing permission, a fork's read-only token).
+ */
+export function requestFailure(what: string, e: unknown, deniedHint: string): string {
   const status = statusOf(e);
   const message = e instanceof Error ? e.message : String(e);
-  const readOnly =
-    status === 403 || status === 404
-      ? ' The token cannot write here: on pull requests from forks GITHUB_TOKEN is read-only (grant `pull-requests: write`, or run the comment step from a `workflow_run` workflow).'
-      : '';
-  return `Could not ${what} (HTTP ${status ?? '?'}: ${message}).${readOnly}`;
+  const denied = status === 403 || status === 404 ? ` ${deniedHint}` : '';
+  return `Could not ${what} (HTTP ${status ?? '?'}: ${message}).${denied}`;
+}
+
+const READ_ONLY_HINT =
+  'The token cannot write here: on pull requests from forks GITHUB_TOKEN is read-only (grant `pull-requests: write`, or run the comment step from a `workflow_run` workflow).';
+
+function describeFailure(what: string, e: unknown): string {
+  return requestFailure(what, e, READ_ONLY_HINT);
 }
 
 /** The body with this run's revision stamped on the line after the marker. */

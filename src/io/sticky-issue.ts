@@ -4,7 +4,7 @@
 // is empty. Optional output: every failure comes back as a warning, never a throw, so the gate's
 // result never depends on whether the issue could be written.
 import type { Octokit, RepoRef } from './github';
-import { oldestFirst, writtenByUs } from './sticky-comment';
+import { oldestFirst, requestFailure, writtenByUs } from './sticky-comment';
 
 /** What an issue reports: each purpose has its own issue. */
 export type IssuePurpose = 'drift' | 'deviation-notes';
@@ -58,19 +58,12 @@ interface ListedIssue {
 /** GitHub counts characters; a body must stay below its 65,536. */
 const MAX_BODY_CHARACTERS = 65_000;
 
-function statusOf(e: unknown): number | undefined {
-  const status = (e as { status?: unknown }).status;
-  return typeof status === 'number' ? status : undefined;
-}
-
 function describeFailure(what: string, e: unknown): string {
-  const status = statusOf(e);
-  const message = e instanceof Error ? e.message : String(e);
-  const denied =
-    status === 401 || status === 403 || status === 404
-      ? ' The token cannot write issues here: give the workflow `permissions: issues: write`.'
-      : '';
-  return `Could not ${what} (HTTP ${status ?? '?'}: ${message}).${denied}`;
+  return requestFailure(
+    what,
+    e,
+    'The token cannot write issues here: give the workflow `permissions: issues: write`.',
+  );
 }
 
 /** The body as written: the marker, then the text, cut (by characters) below GitHub's limit. */
