@@ -33311,6 +33311,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
 
 // src/core/drift/snapshot-types.ts
 var SNAPSHOT_FORMAT = "unitgate-snapshot/1";
+var MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 
 // src/core/drift/parse-snapshot.ts
 var validateSnapshot = validate2;
@@ -33820,7 +33821,6 @@ function renderDriftSarif(report, options) {
 }
 
 // src/cli/drift-command.ts
-var MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 function readSnapshot(path, shown) {
   try {
     const st = (0, import_node_fs6.lstatSync)(path);

@@ -19727,6 +19727,7 @@ function validate10(data, { instancePath = "", parentData, parentDataProperty, r
 
 // src/core/drift/snapshot-types.ts
 var SNAPSHOT_FORMAT = "unitgate-snapshot/1";
+var MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
 
 // src/core/drift/parse-snapshot.ts
 var validateSnapshot = validate;
@@ -44319,7 +44320,6 @@ async function syncStickyIssue(octokit, ref2, purpose, content, log, options = {
 
 // src/action/drift-mode.ts
 var MAX_ENTRIES = 2e4;
-var MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
 var GLOB_CHARS = /[*?[\]{}]/;
 function staticBase(glob) {
   const segments = glob.split("/");

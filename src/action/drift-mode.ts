@@ -5,6 +5,7 @@
 // (`DriftEngine`), so this shell does not depend on how drift is computed.
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
+import { MAX_SNAPSHOT_BYTES } from '../core/drift';
 import { matchesGlob } from '../core/policy/match-glob';
 import { ConfigError } from '../io/config-error';
 import { confinedPath, isInside } from '../io/confined-path';
@@ -57,8 +58,6 @@ export interface DriftOutcome {
 
 /** Files the walk of one glob may look at before it gives up (a glob over a huge tree is a mistake). */
 const MAX_ENTRIES = 20_000;
-/** Bytes one snapshot may have; a larger file is refused, not read into memory. */
-export const MAX_SNAPSHOT_BYTES = 16 * 1024 * 1024;
 
 const GLOB_CHARS = /[*?[\]{}]/;
 

@@ -6,6 +6,7 @@ import { relative, resolve, sep } from 'node:path';
 import {
   computeDrift,
   driftFails,
+  MAX_SNAPSHOT_BYTES,
   parseSnapshot,
   renderDriftJson,
   renderDriftMarkdown,
@@ -33,9 +34,6 @@ export interface DriftOptions {
   format: DriftFormat;
   today: string;
 }
-
-/** A snapshot of a large host is a few MiB; far more is not one. */
-const MAX_SNAPSHOT_BYTES = 256 * 1024 * 1024;
 
 function readSnapshot(path: string, shown: string): { snapshot: Snapshot } | { error: string } {
   try {

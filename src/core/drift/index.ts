@@ -20,5 +20,11 @@ export {
   DRIFT_KIND_TITLES,
   type DriftSarifOptions,
 } from './render-drift';
-export { SNAPSHOT_FORMAT, type Snapshot, type SnapshotUnit, type SnapshotFile } from './snapshot-types';
+export {
+  MAX_SNAPSHOT_BYTES,
+  SNAPSHOT_FORMAT,
+  type Snapshot,
+  type SnapshotUnit,
+  type SnapshotFile,
+} from './snapshot-types';
 export { SECRET_BEARING_KEYS } from './redact';

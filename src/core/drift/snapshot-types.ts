@@ -6,6 +6,12 @@
 
 export const SNAPSHOT_FORMAT = 'unitgate-snapshot/1';
 
+/**
+ * The most bytes a snapshot file may have, for `unitgate drift` and the action alike: a host of a
+ * thousand units makes a few tens of MiB; far more is not a snapshot, and is refused before it is read.
+ */
+export const MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024;
+
 /** Where the host's systemd version was read from (`unknown`: nowhere, and nothing is assumed). */
 export type VersionSource = 'libsystemd-shared' | 'dpkg-status' | 'unknown';
 
