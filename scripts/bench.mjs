@@ -103,6 +103,11 @@ const OPTIONS = {
     help: 'minimum measured time of each engine stage (1000)',
     apply: (o, v, n) => (o.engineMs = positive(n, v)),
   },
+  'engine-warmup-ms': {
+    value: 'MS',
+    help: 'warm-up of each engine stage before it is measured (2000)',
+    apply: (o, v, n) => (o.engineWarmupMs = positive(n, v)),
+  },
   'cpu-profile': {
     help: 'CPU-profile the engine and gate sections even when they meet their goal',
     apply: (o) => (o.cpuProfile = 'always'),
@@ -174,6 +179,7 @@ function parseOptions(argv) {
     repeat: 3,
     timeoutS: 120,
     engineMs: 1000,
+    engineWarmupMs: 2000,
     trendUnits: 200,
     trendTags: 20,
     gateChanged: 20,
