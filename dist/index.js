@@ -20468,6 +20468,12 @@ function heldListings(children, entries) {
   return { readDirectory, listDirectory };
 }
 
+// src/core/unit/code-at.ts
+var stringCharCodeAt = String.prototype.charCodeAt;
+function codeAt(s, i) {
+  return stringCharCodeAt.call(s, i);
+}
+
 // src/core/unit/path-util.ts
 var NAME_MAX = 255;
 var PATH_MAX = 4096;
@@ -20495,12 +20501,12 @@ function isSimplePath(p) {
   const n = p.length;
   if (n * 3 > NAME_MAX) return false;
   if (n === 1) return true;
-  if (p.charCodeAt(n - 1) === 47) return false;
+  if (codeAt(p, n - 1) === 47) return false;
   for (let i = 0, start = 0; i <= n; i++) {
-    if (i < n && p.charCodeAt(i) !== 47) continue;
+    if (i < n && codeAt(p, i) !== 47) continue;
     const length = i - start;
     if (length === 0 && i > 0) return false;
-    if (length === 1 && p.charCodeAt(start) === 46) return false;
+    if (length === 1 && codeAt(p, start) === 46) return false;
     start = i + 1;
   }
   return true;
@@ -20509,8 +20515,9 @@ function isValidPath(p, acceptDotDot = true) {
   if (p === "") return false;
   if (acceptDotDot && p.length * 3 <= NAME_MAX) return true;
   if (utf8LongerThan(p, PATH_MAX - 1)) return false;
-  for (let start = 0, i = 0; i <= p.length; i++) {
-    if (i < p.length && p.charCodeAt(i) !== 47) continue;
+  const n = p.length;
+  for (let start = 0, i = 0; i <= n; i++) {
+    if (i < n && codeAt(p, i) !== 47) continue;
     if (i - start > NAME_MAX / 3 && utf8Length(p, start, i) > NAME_MAX) return false;
     if (!acceptDotDot && i - start === 2 && p.startsWith("..", start)) return false;
     start = i + 1;
@@ -20594,12 +20601,12 @@ function parseUnitName(name) {
   const at2 = name.indexOf("@");
   if (at2 === 0) return void 0;
   if (at2 < 0) {
-    for (let i = 0; i < dot; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
+    for (let i = 0; i < dot; i++) if (!isValidNameChar(codeAt(name, i))) return void 0;
     return { prefix: name.slice(0, dot), instance: void 0, type };
   }
   if (at2 > dot) return void 0;
-  for (let i = 0; i < at2; i++) if (!isValidNameChar(name.charCodeAt(i))) return void 0;
-  for (let i = at2 + 1; i < dot; i++) if (!isValidInstanceChar(name.charCodeAt(i))) return void 0;
+  for (let i = 0; i < at2; i++) if (!isValidNameChar(codeAt(name, i))) return void 0;
+  for (let i = at2 + 1; i < dot; i++) if (!isValidInstanceChar(codeAt(name, i))) return void 0;
   return { prefix: name.slice(0, at2), instance: name.slice(at2 + 1, dot), type };
 }
 function unitNameProblem(name) {
@@ -20614,11 +20621,11 @@ function unitNameProblem(name) {
   if (at2 > dot) return '"@" comes after the type suffix';
   const end = at2 < 0 ? dot : at2;
   for (let i = 0; i < end; i++) {
-    if (!isValidNameChar(name.charCodeAt(i)))
+    if (!isValidNameChar(codeAt(name, i)))
       return `${JSON.stringify(name[i])} is not allowed in a unit name, only letters, digits and ":-_.\\"`;
   }
   for (let i = at2 + 1; i < dot; i++) {
-    if (!isValidInstanceChar(name.charCodeAt(i)))
+    if (!isValidInstanceChar(codeAt(name, i)))
       return `${JSON.stringify(name[i])} is not allowed in an instance name`;
   }
   return "systemd does not accept this name";
@@ -23211,7 +23218,7 @@ var WordReader = class {
         if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return "end";
         return this.found("", -1);
       }
-      if (!isSeparator(separators, input.charCodeAt(i))) break;
+      if (!isSeparator(separators, codeAt(input, i))) break;
       if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found("", i + 1);
     }
     let word = "";
@@ -23222,14 +23229,14 @@ var WordReader = class {
         const start = i;
         if (quote === null) {
           for (; i < n; i++) {
-            const code = input.charCodeAt(i);
+            const code = codeAt(input, i);
             if (code === 92 || isSeparator(separators, code)) break;
             if (unquote && (code === 34 || code === 39)) break;
           }
         } else {
           const q = quote.charCodeAt(0);
           for (; i < n; i++) {
-            const code = input.charCodeAt(i);
+            const code = codeAt(input, i);
             if (code === q || code === 92) break;
           }
         }
@@ -23248,7 +23255,7 @@ var WordReader = class {
           if (u) {
             word += u.char;
             i += u.length - 1;
-          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, input.charCodeAt(i)) || c === "\\"))
+          } else if (flags & EXTRACT_UNESCAPE_SEPARATORS && (isSeparator(separators, codeAt(input, i)) || c === "\\"))
             word += c;
           else if (flags & EXTRACT_UNESCAPE_RELAX) word += "\\" + c;
           else return "error";
@@ -23270,7 +23277,7 @@ var WordReader = class {
       else if (c === "\\") backslash = true;
       else {
         if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
-        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
+        while (i < n && isSeparator(separators, codeAt(input, i))) i++;
         return this.found(word, i >= n ? -1 : i);
       }
     }
@@ -23285,12 +23292,12 @@ var WordReader = class {
     const n = input.length;
     let i = this.pos;
     if (i < 0) return "end";
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    while (i < n && isWhitespaceCode(codeAt(input, i))) i++;
     if (i >= n) return "end";
     const start = i;
-    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
+    while (i < n && !isWhitespaceCode(codeAt(input, i))) i++;
     const word = input.slice(start, i);
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    while (i < n && isWhitespaceCode(codeAt(input, i))) i++;
     return this.found(word, i >= n ? -1 : i);
   }
   found(word, pos) {
@@ -23612,7 +23619,7 @@ function refuse(result, ignore, what, detail) {
   return result;
 }
 function isLoneAt(input, at2) {
-  return at2 === input.length || isWhitespaceCode(input.charCodeAt(at2));
+  return at2 === input.length || isWhitespaceCode(codeAt(input, at2));
 }
 var SPECIAL_CHARACTERS = /["'\\%;]/;
 function parseExecLine(rvalue, options) {
@@ -23680,13 +23687,13 @@ function parseExecLine(rvalue, options) {
     let argc = separateArgv0 ? 0 : 1;
     while (reader.hasRest()) {
       const at2 = reader.pos;
-      const c = rvalue.charCodeAt(at2);
+      const c = codeAt(rvalue, at2);
       if (c === 59 && isLoneAt(rvalue, at2 + 1)) {
         reader.pos = skipWhitespace(rvalue, at2 + 1);
         semicolon = true;
         break;
       }
-      if (c === 92 && rvalue.charCodeAt(at2 + 1) === 59 && isLoneAt(rvalue, at2 + 2)) {
+      if (c === 92 && codeAt(rvalue, at2 + 1) === 59 && isLoneAt(rvalue, at2 + 2)) {
         reader.pos = skipWhitespace(rvalue, at2 + 2);
         argc++;
         continue;
@@ -23716,7 +23723,7 @@ function parseExecLine(rvalue, options) {
 }
 function plainWordEnd(s, at2) {
   for (let i = at2; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+    const c = codeAt(s, i);
     if (isWhitespaceCode(c)) return i;
     if (c === 34 || c === 39 || c === 92 || c === 37) return -1;
   }
@@ -23724,7 +23731,7 @@ function plainWordEnd(s, at2) {
 }
 function skipWhitespace(s, from) {
   let i = from;
-  while (i < s.length && isWhitespaceCode(s.charCodeAt(i))) i++;
+  while (i < s.length && isWhitespaceCode(codeAt(s, i))) i++;
   return i;
 }
 
@@ -26514,7 +26521,12 @@ function newContext(unit3, release, host) {
       extra: traits.extraSpecifiers,
       ...host ? { host: host.facts, unitFilePath: () => host.realPath(unit3.fragmentPath) } : {}
     },
-    inMainFile: true
+    inMainFile: true,
+    // Set later, present from the start: the context keeps one shape while it is used (code that V8
+    // optimized for the first shape would otherwise be thrown away when these are added).
+    execOptions: void 0,
+    current: void 0,
+    fatalReason: void 0
   };
   return ctx;
 }
@@ -27362,44 +27374,48 @@ function buildTable(release, policy) {
     weightSum += weight[i];
   }
   if (weightSum > 4294967295) bigArithmetic = true;
-  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
-  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
-  for (let i = 0; i < n; i++) {
-    for (let b = 0; b < BADNESS_SLOTS; b++) {
-      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i], range[i]);
-      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * weight[i] * 100, range[i]);
-    }
-  }
   const byNameRank = assessors.map((_a, i) => i).sort(
     (x, y) => strcmp(assessors[x].name, assessors[y].name) || x - y
   );
   const nameRank = new Array(n);
   byNameRank.forEach((index, rank) => nameRank[index] = rank);
+  const rows = assessors.map((a, i) => {
+    const w2 = weight[i];
+    const r = range[i];
+    const badnesses = Array.from({ length: BADNESS_SLOTS }, (_x, b) => b);
+    return {
+      rule: RULES[a.kind](a, release),
+      defaultDependenciesOnly: a.defaultDependenciesOnly === true,
+      weight: w2,
+      range: r,
+      builtinRange: a.range,
+      good: good[i],
+      bad: bad[i],
+      na: na[i],
+      goodRank: rankOf(good[i]),
+      badRank: rankOf(bad[i]),
+      naRank: rankOf(na[i]),
+      nameRank: nameRank[i],
+      badnessShare: badnesses.map((b) => divRoundUp(b * w2, r)),
+      scaledShare: badnesses.map((b) => divRoundUp(b * w2 * 100, r))
+    };
+  });
   const levelOf = [];
   for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, release));
   return {
     assessors,
-    rule: assessors.map((a) => RULES[a.kind](a, release)),
-    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
+    rows,
     weight,
     range,
     exactWeight,
     exactRange,
-    builtinRange: assessors.map((a) => a.range),
-    good,
-    bad,
-    na,
-    goodRank: good.map(rankOf),
-    badRank: bad.map(rankOf),
-    naRank: na.map(rankOf),
     bigArithmetic,
-    badnessShare,
-    scaledShare,
     texts: sortedTexts,
     textRank,
     textIdRank: Int32Array.from(CONSTANT_TEXTS, (text2) => textRank.get(text2)),
-    nameRank,
-    levelOf
+    levelOf,
+    topRank: 2 * sortedTexts.length + 1,
+    orderKeys: new Int32Array(n)
   };
 }
 var BADNESS_SLOTS = 11;
@@ -27415,6 +27431,7 @@ function formatTenths(x) {
 function assessUnit(s, release, policy) {
   const t = assessTable(release, policy);
   const assessors = t.assessors;
+  const rows = t.rows;
   const cap = s.capabilityBoundingSet;
   const c = {
     capLo: Number(cap & 0xffffffffn),
@@ -27424,42 +27441,41 @@ function assessUnit(s, release, policy) {
   const badnessColumn = new Array(n);
   const descriptionColumn = new Array(n);
   const exposureColumn = new Array(n);
-  if (orderKeys.length < n) orderKeys = new Float64Array(n);
-  const keys = orderKeys;
-  let keyed = n <= MAX_KEYED_ROWS;
+  const keys = t.orderKeys;
+  let keyed = n <= MAX_KEYED_ROWS && t.topRank < MAX_KEYED_RANK;
   let unitTexts;
   let badnessSum = 0;
   let weightSum = 0;
   for (let index = 0; index < n; index++) {
-    const a = assessors[index];
-    const weight = t.weight[index];
-    const range = t.range[index];
+    const row = rows[index];
+    const weight = row.weight;
+    const range = row.range;
     let v;
-    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
+    if (row.defaultDependenciesOnly && !s.defaultDependencies) v = BOOT_PHASE;
     else if (weight === 0) v = EXCLUDED;
-    else v = t.rule[index](s, c);
-    if (range === 0) throw new AssessmentAbort("range > 0", a.jsonField);
+    else v = row.rule(s, c);
+    if (range === 0) throw new AssessmentAbort("range > 0", assessors[index].jsonField);
     const badness = v.badness;
     if (badness !== void 0 && badness > range) {
-      throw new AssessmentAbort("badness <= range", a.jsonField);
+      throw new AssessmentAbort("badness <= range", assessors[index].jsonField);
     }
     let description;
     let rank;
     if (badness === void 0) {
-      description = t.na[index];
-      rank = t.naRank[index];
+      description = row.na;
+      rank = row.naRank;
     } else {
-      if (badness === t.builtinRange[index]) {
-        description = t.bad[index];
-        rank = t.badRank[index];
+      if (badness === row.builtinRange) {
+        description = row.bad;
+        rank = row.badRank;
       } else if (badness === 0) {
-        description = t.good[index];
-        rank = t.goodRank[index];
+        description = row.good;
+        rank = row.goodRank;
       } else {
         description = null;
         rank = -1;
       }
-      badnessSum += badness < BADNESS_SLOTS ? t.badnessShare[index * BADNESS_SLOTS + badness] : divRoundUp(badness * weight, range);
+      badnessSum += badness < BADNESS_SLOTS ? row.badnessShare[badness] : divRoundUp(badness * weight, range);
       weightSum += weight;
     }
     if (v.description !== void 0) {
@@ -27475,7 +27491,8 @@ function assessUnit(s, release, policy) {
       }
     }
     if (rank < 0) keyed = false;
-    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + t.nameRank[index];
+    else if (keyed)
+      keys[index] = ((t.topRank - rank) * MAX_KEYED_ROWS + row.nameRank) * MAX_KEYED_ROWS + index;
     badnessColumn[index] = badness;
     descriptionColumn[index] = description;
     exposureColumn[index] = null;
@@ -27486,7 +27503,7 @@ function assessUnit(s, release, policy) {
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
-      const scaled = b < BADNESS_SLOTS ? t.scaledShare[i * BADNESS_SLOTS + b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
+      const scaled = b < BADNESS_SLOTS ? rows[i].scaledShare[b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
       const share = divRoundUp(scaled, weightSum);
       exposureColumn[i] = formatTenths(share);
     }
@@ -27521,7 +27538,7 @@ function assessUnit(s, release, policy) {
     description: descriptionColumn,
     exposure: exposureColumn
   };
-  columns.order = keyed ? orderByKeys(n, keys) : sortRows(
+  columns.order = keyed ? orderByKeys(keys) : sortRows(
     Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
     release.traits.emptyDescriptionSortsFirst
   ).map((r) => r.index);
@@ -27531,8 +27548,8 @@ function assessUnit(s, release, policy) {
 function strcmp(a, b) {
   return a < b ? -1 : a > b ? 1 : 0;
 }
-var MAX_KEYED_ROWS = 65536;
-var orderKeys = new Float64Array(128);
+var MAX_KEYED_ROWS = 128;
+var MAX_KEYED_RANK = 2 ** 31 / (MAX_KEYED_ROWS * MAX_KEYED_ROWS);
 function gapRank(texts, text2) {
   let lo = 0;
   let hi = texts.length;
@@ -27543,17 +27560,10 @@ function gapRank(texts, text2) {
   }
   return 2 * lo + 1;
 }
-var packedKeys = new Float64Array(128);
-function orderByKeys(n, keys) {
-  if (packedKeys.length < n) packedKeys = new Float64Array(n);
-  const packed = packedKeys.subarray(0, n);
-  for (let row = 0; row < n; row++) packed[row] = keys[row] * MAX_KEYED_ROWS + row;
-  packed.sort();
-  const out = new Array(n);
-  for (let k = 0; k < n; k++) {
-    const p = packed[k];
-    out[k] = p - Math.floor(p / MAX_KEYED_ROWS) * MAX_KEYED_ROWS;
-  }
+function orderByKeys(keys) {
+  keys.sort();
+  const out = new Array(keys.length);
+  for (let k = 0; k < keys.length; k++) out[k] = keys[k] % MAX_KEYED_ROWS;
   return out;
 }
 function sortRows(rows, emptyDescriptionFirst) {

@@ -449,42 +449,55 @@ function groupVerdicts(release: SystemdRelease, group: string): SyscallGroupVerd
  */
 interface AssessTable {
   assessors: readonly AssessorData[];
-  rule: Rule[];
-  /** The row only applies to units with default dependencies (not in a special boot phase). */
-  defaultDependenciesOnly: boolean[];
+  /** Each row's rule, weight, range and texts in one object: the loop over a unit's rows reads one. */
+  rows: TableRow[];
+  /** The weights and ranges in effect, by row (the assessment's columns share these arrays). */
   weight: number[];
   range: number[];
   /** The weights and ranges exactly (a policy's can exceed 2^53), for the uint64_t arithmetic. */
   exactWeight: bigint[];
   exactRange: bigint[];
-  /** The table's own range: a badness equal to it is "bad" whatever the policy says. */
-  builtinRange: number[];
-  good: (string | null)[];
-  bad: (string | null)[];
-  na: (string | null)[];
-  /** The ranks (see textRank) of good, bad and na; -1 for no text. */
-  goodRank: number[];
-  badRank: number[];
-  naRank: number[];
   /** Some weight, range or the weight sum is beyond 2^32: systemd's uint64_t arithmetic is needed. */
   bigArithmetic: boolean;
-  /**
-   * By row × badness (0…10, the badnesses rules give): DIV_ROUND_UP(badness * weight, range), the
-   * row's part of the badness sum, and DIV_ROUND_UP(badness * weight * 100, range), its share before
-   * the division by the weight sum.
-   */
-  badnessShare: Float64Array;
-  scaledShare: Float64Array;
   /** Every text known in advance, in ascending string order. */
   texts: string[];
   /** Every known text → its rank: 2, 4, 6, … in ascending string order (gapRank() gives the odd ones). */
   textRank: Map<string, number>;
   /** The rank of each constant text by its textId, for the constant texts registered when the table was made. */
   textIdRank: Int32Array;
-  /** Each row's place in (name, index) order: the tie-breakers after the description. */
-  nameRank: number[];
   /** The level of each exposure 0…100. */
   levelOf: LevelData[];
+  /** The highest rank a text can have (gapRank() of a text after every known one). */
+  topRank: number;
+  /** Scratch space for the sort keys of orderByKeys(), one per row (every unit overwrites them). */
+  orderKeys: Int32Array;
+}
+
+/** One row of an AssessTable: what assessUnit() reads of it for every unit. */
+interface TableRow {
+  rule: Rule;
+  /** The row only applies to units with default dependencies (not in a special boot phase). */
+  defaultDependenciesOnly: boolean;
+  weight: number;
+  range: number;
+  /** The table's own range: a badness equal to it is "bad" whatever the policy says. */
+  builtinRange: number;
+  good: string | null;
+  bad: string | null;
+  na: string | null;
+  /** The ranks (see textRank) of good, bad and na; -1 for no text. */
+  goodRank: number;
+  badRank: number;
+  naRank: number;
+  /** The row's place in (name, index) order: the tie-breakers after the description. */
+  nameRank: number;
+  /**
+   * By badness (0…10, the badnesses rules give): DIV_ROUND_UP(badness * weight, range), the row's part
+   * of the badness sum, and DIV_ROUND_UP(badness * weight * 100, range), its share before the division
+   * by the weight sum.
+   */
+  badnessShare: number[];
+  scaledShare: number[];
 }
 
 const TABLES = new WeakMap<SystemdRelease, AssessTable>();
@@ -547,17 +560,6 @@ function buildTable(release: SystemdRelease, policy: SecurityPolicy | undefined)
   }
   if (weightSum > 0xffffffff) bigArithmetic = true;
 
-  // Each row's two divisions for every badness a rule can give: a table lookup instead of two
-  // divisions per row and unit.
-  const badnessShare = new Float64Array(n * BADNESS_SLOTS);
-  const scaledShare = new Float64Array(n * BADNESS_SLOTS);
-  for (let i = 0; i < n; i++) {
-    for (let b = 0; b < BADNESS_SLOTS; b++) {
-      badnessShare[i * BADNESS_SLOTS + b] = divRoundUp(b * (weight[i] as number), range[i] as number);
-      scaledShare[i * BADNESS_SLOTS + b] = divRoundUp(b * (weight[i] as number) * 100, range[i] as number);
-    }
-  }
-
   const byNameRank = assessors
     .map((_a, i) => i)
     .sort(
@@ -566,32 +568,47 @@ function buildTable(release: SystemdRelease, policy: SecurityPolicy | undefined)
   const nameRank = new Array<number>(n);
   byNameRank.forEach((index, rank) => (nameRank[index] = rank));
 
+  const rows = assessors.map((a, i): TableRow => {
+    const w = weight[i] as number;
+    const r = range[i] as number;
+    // Each row's two divisions for every badness a rule can give: a lookup instead of two divisions
+    // per row and unit.
+    const badnesses = Array.from({ length: BADNESS_SLOTS }, (_x, b) => b);
+    return {
+      rule: RULES[a.kind](a, release),
+      defaultDependenciesOnly: a.defaultDependenciesOnly === true,
+      weight: w,
+      range: r,
+      builtinRange: a.range,
+      good: good[i] as string | null,
+      bad: bad[i] as string | null,
+      na: na[i] as string | null,
+      goodRank: rankOf(good[i] as string | null),
+      badRank: rankOf(bad[i] as string | null),
+      naRank: rankOf(na[i] as string | null),
+      nameRank: nameRank[i] as number,
+      badnessShare: badnesses.map((b) => divRoundUp(b * w, r)),
+      scaledShare: badnesses.map((b) => divRoundUp(b * w * 100, r)),
+    };
+  });
+
   const levelOf: LevelData[] = [];
   for (let e = 0; e <= 100; e++) levelOf.push(levelFor(e, release));
 
   return {
     assessors,
-    rule: assessors.map((a) => RULES[a.kind](a, release)),
-    defaultDependenciesOnly: assessors.map((a) => a.defaultDependenciesOnly === true),
+    rows,
     weight,
     range,
     exactWeight,
     exactRange,
-    builtinRange: assessors.map((a) => a.range),
-    good,
-    bad,
-    na,
-    goodRank: good.map(rankOf),
-    badRank: bad.map(rankOf),
-    naRank: na.map(rankOf),
     bigArithmetic,
-    badnessShare,
-    scaledShare,
     texts: sortedTexts,
     textRank,
     textIdRank: Int32Array.from(CONSTANT_TEXTS, (text) => textRank.get(text) as number),
-    nameRank,
     levelOf,
+    topRank: 2 * sortedTexts.length + 1,
+    orderKeys: new Int32Array(n),
   };
 }
 
@@ -624,6 +641,7 @@ export function assessUnit(
 ): Assessment {
   const t = assessTable(release, policy);
   const assessors = t.assessors;
+  const rows = t.rows;
   const cap = s.capabilityBoundingSet;
   const c: RuleContext = {
     capLo: Number(cap & 0xffffffffn),
@@ -634,46 +652,43 @@ export function assessUnit(
   const descriptionColumn = new Array<string | null>(n);
   const exposureColumn = new Array<string | null>(n);
   // The sort keys of orderByKeys(), while every row has a text and they can be ranked.
-  if (orderKeys.length < n) orderKeys = new Float64Array(n);
-  const keys = orderKeys;
-  let keyed = n <= MAX_KEYED_ROWS;
+  const keys = t.orderKeys;
+  let keyed = n <= MAX_KEYED_ROWS && t.topRank < MAX_KEYED_RANK;
   /** Texts made for this unit, by their gap rank. */
   let unitTexts: Map<number, string> | undefined;
   let badnessSum = 0;
   let weightSum = 0;
   for (let index = 0; index < n; index++) {
-    const a = assessors[index] as AssessorData;
-    const weight = t.weight[index] as number;
-    const range = t.range[index] as number;
+    const row = rows[index] as TableRow;
+    const weight = row.weight;
+    const range = row.range;
     let v: Readonly<AssessorVerdict>;
-    if (t.defaultDependenciesOnly[index] && !s.defaultDependencies) v = BOOT_PHASE;
+    if (row.defaultDependenciesOnly && !s.defaultDependencies) v = BOOT_PHASE;
     else if (weight === 0) v = EXCLUDED;
-    else v = (t.rule[index] as Rule)(s, c);
-    if (range === 0) throw new AssessmentAbort('range > 0', a.jsonField);
+    else v = row.rule(s, c);
+    if (range === 0) throw new AssessmentAbort('range > 0', (assessors[index] as AssessorData).jsonField);
     const badness = v.badness;
     if (badness !== undefined && badness > range) {
-      throw new AssessmentAbort('badness <= range', a.jsonField);
+      throw new AssessmentAbort('badness <= range', (assessors[index] as AssessorData).jsonField);
     }
     let description: string | null;
     let rank: number;
     if (badness === undefined) {
-      description = t.na[index] as string | null;
-      rank = t.naRank[index] as number;
+      description = row.na;
+      rank = row.naRank;
     } else {
-      if (badness === t.builtinRange[index]) {
-        description = t.bad[index] as string | null;
-        rank = t.badRank[index] as number;
+      if (badness === row.builtinRange) {
+        description = row.bad;
+        rank = row.badRank;
       } else if (badness === 0) {
-        description = t.good[index] as string | null;
-        rank = t.goodRank[index] as number;
+        description = row.good;
+        rank = row.goodRank;
       } else {
         description = null;
         rank = -1;
       }
       badnessSum +=
-        badness < BADNESS_SLOTS
-          ? (t.badnessShare[index * BADNESS_SLOTS + badness] as number)
-          : divRoundUp(badness * weight, range);
+        badness < BADNESS_SLOTS ? (row.badnessShare[badness] as number) : divRoundUp(badness * weight, range);
       weightSum += weight;
     }
     if (v.description !== undefined) {
@@ -695,7 +710,8 @@ export function assessUnit(
     }
     if (rank < 0) keyed = false;
     // Description descending, then (name, index) ascending.
-    else if (keyed) keys[index] = -rank * MAX_KEYED_ROWS + (t.nameRank[index] as number);
+    else if (keyed)
+      keys[index] = ((t.topRank - rank) * MAX_KEYED_ROWS + row.nameRank) * MAX_KEYED_ROWS + index;
     badnessColumn[index] = badness;
     descriptionColumn[index] = description;
     exposureColumn[index] = null;
@@ -709,7 +725,7 @@ export function assessUnit(
       if (b === undefined || b === 0) continue;
       const scaled =
         b < BADNESS_SLOTS
-          ? (t.scaledShare[i * BADNESS_SLOTS + b] as number)
+          ? ((rows[i] as TableRow).scaledShare[b] as number)
           : divRoundUp(b * (t.weight[i] as number) * 100, t.range[i] as number);
       const share = divRoundUp(scaled, weightSum);
       exposureColumn[i] = formatTenths(share);
@@ -748,7 +764,7 @@ export function assessUnit(
     exposure: exposureColumn,
   };
   columns.order = keyed
-    ? orderByKeys(n, keys)
+    ? orderByKeys(keys)
     : sortRows(
         Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
         release.traits.emptyDescriptionSortsFirst,
@@ -761,11 +777,12 @@ function strcmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Keys pack a text rank and a name rank; this bounds the name rank (and so the rows). */
-const MAX_KEYED_ROWS = 0x10000;
-
-/** Scratch space for the sort keys (grown as needed; every call overwrites what it uses). */
-let orderKeys = new Float64Array(128);
+/**
+ * Keys pack a text rank, a name rank and a row index into one 32-bit integer: this bounds the rows
+ * (and so the name ranks) and the ranks.
+ */
+const MAX_KEYED_ROWS = 128;
+const MAX_KEYED_RANK = 2 ** 31 / (MAX_KEYED_ROWS * MAX_KEYED_ROWS);
 
 /**
  * The rank of a text that is not among the known `texts` (which have the even ranks 2, 4, …): the odd
@@ -782,26 +799,16 @@ function gapRank(texts: readonly string[], text: string): number {
   return 2 * lo + 1;
 }
 
-/** Scratch space for orderByKeys(): each row's key with the row's index packed below it. */
-let packedKeys = new Float64Array(128);
-
 /**
  * sortRows() for the usual case, without comparing a single string: when every row's text has a
  * rank (see textRank and gapRank()), a row's place is given by its text's rank (descending) and its
- * (name, index) rank, packed into one number per row. The keys are distinct integers well inside a
- * double's exact range, so each carries its row index below it (× MAX_KEYED_ROWS + row) and one
- * numeric sort of a typed array (no comparator) orders the rows.
+ * (name, index) rank, packed into one integer per row with the row's index below them, so one
+ * numeric sort of the keys orders the rows and each key's low bits name its row.
  */
-function orderByKeys(n: number, keys: Float64Array): number[] {
-  if (packedKeys.length < n) packedKeys = new Float64Array(n);
-  const packed = packedKeys.subarray(0, n);
-  for (let row = 0; row < n; row++) packed[row] = (keys[row] as number) * MAX_KEYED_ROWS + row;
-  packed.sort();
-  const out = new Array<number>(n);
-  for (let k = 0; k < n; k++) {
-    const p = packed[k] as number;
-    out[k] = p - Math.floor(p / MAX_KEYED_ROWS) * MAX_KEYED_ROWS;
-  }
+function orderByKeys(keys: Int32Array): number[] {
+  keys.sort();
+  const out = new Array<number>(keys.length);
+  for (let k = 0; k < keys.length; k++) out[k] = (keys[k] as number) % MAX_KEYED_ROWS;
   return out;
 }
 

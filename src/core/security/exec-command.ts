@@ -14,6 +14,7 @@ import {
 } from '../unit/extract-word';
 import { isValidFilename, isValidPath } from '../unit/path-util';
 import type { SpecifierResult } from '../unit/specifiers';
+import { codeAt } from '../unit/code-at';
 
 export interface ExecLineResult {
   /** Commands the line added (those before a refused one stay added, as in systemd). */
@@ -101,7 +102,7 @@ function refuse(result: ExecLineResult, ignore: boolean, what: string, detail: s
 
 /** Whether the rest starts with a lone `;` (the character at `at + 1` ends the word). */
 function isLoneAt(input: string, at: number): boolean {
-  return at === input.length || isWhitespaceCode(input.charCodeAt(at));
+  return at === input.length || isWhitespaceCode(codeAt(input, at));
 }
 
 /**
@@ -186,14 +187,14 @@ export function parseExecLine(rvalue: string, options: ExecLineOptions): ExecLin
     let argc = separateArgv0 ? 0 : 1;
     while (reader.hasRest()) {
       const at = reader.pos;
-      const c = rvalue.charCodeAt(at);
+      const c = codeAt(rvalue, at);
       // An unquoted lone ";" ends this command; "\;" is a literal ";" argument.
       if (c === 0x3b /* ; */ && isLoneAt(rvalue, at + 1)) {
         reader.pos = skipWhitespace(rvalue, at + 1);
         semicolon = true;
         break;
       }
-      if (c === 0x5c /* \ */ && rvalue.charCodeAt(at + 1) === 0x3b && isLoneAt(rvalue, at + 2)) {
+      if (c === 0x5c /* \ */ && codeAt(rvalue, at + 1) === 0x3b && isLoneAt(rvalue, at + 2)) {
         reader.pos = skipWhitespace(rvalue, at + 2);
         argc++;
         continue;
@@ -230,7 +231,7 @@ export function parseExecLine(rvalue: string, options: ExecLineOptions): ExecLin
  */
 function plainWordEnd(s: string, at: number): number {
   for (let i = at; i < s.length; i++) {
-    const c = s.charCodeAt(i);
+    const c = codeAt(s, i);
     if (isWhitespaceCode(c)) return i;
     if (c === 0x22 /* " */ || c === 0x27 /* ' */ || c === 0x5c /* \\ */ || c === 0x25 /* % */) return -1;
   }
@@ -240,6 +241,6 @@ function plainWordEnd(s: string, at: number): number {
 /** The index of the first non-WHITESPACE character at or after `from` (the input's length if none). */
 function skipWhitespace(s: string, from: number): number {
   let i = from;
-  while (i < s.length && isWhitespaceCode(s.charCodeAt(i))) i++;
+  while (i < s.length && isWhitespaceCode(codeAt(s, i))) i++;
   return i;
 }

@@ -239,6 +239,11 @@ function newContext(unit: LoadedUnit, release: SystemdRelease, host: AnalysingHo
       ...(host ? { host: host.facts, unitFilePath: () => host.realPath(unit.fragmentPath) } : {}),
     },
     inMainFile: true,
+    // Set later, present from the start: the context keeps one shape while it is used (code that V8
+    // optimized for the first shape would otherwise be thrown away when these are added).
+    execOptions: undefined,
+    current: undefined,
+    fatalReason: undefined,
   };
   return ctx;
 }

@@ -1,6 +1,7 @@
 // Word splitting as systemd's extract_first_word() does it (src/basic/extract-word.c, v252–v256):
 // separators, backslash escapes, optional C unescaping and quote removal, each directive picking its
 // own flags — which decide what happens to a stray quote or backslash, and so which words survive.
+import { codeAt } from './code-at';
 
 /** ExtractFlags of src/basic/extract-word.h (only the ones unit-file parsers use). */
 export const EXTRACT_RELAX = 1 << 0;
@@ -131,7 +132,7 @@ export class WordReader {
         if (!(flags & EXTRACT_DONT_COALESCE_SEPARATORS)) return 'end';
         return this.found('', -1);
       }
-      if (!isSeparator(separators, input.charCodeAt(i))) break;
+      if (!isSeparator(separators, codeAt(input, i))) break;
       if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found('', i + 1);
     }
 
@@ -144,14 +145,14 @@ export class WordReader {
         const start = i;
         if (quote === null) {
           for (; i < n; i++) {
-            const code = input.charCodeAt(i);
+            const code = codeAt(input, i);
             if (code === 0x5c /* \\ */ || isSeparator(separators, code)) break;
             if (unquote && (code === 0x22 /* " */ || code === 0x27) /* ' */) break;
           }
         } else {
           const q = quote.charCodeAt(0);
           for (; i < n; i++) {
-            const code = input.charCodeAt(i);
+            const code = codeAt(input, i);
             if (code === q || code === 0x5c) break;
           }
         }
@@ -172,7 +173,7 @@ export class WordReader {
             i += u.length - 1;
           } else if (
             flags & EXTRACT_UNESCAPE_SEPARATORS &&
-            (isSeparator(separators, input.charCodeAt(i)) || c === '\\')
+            (isSeparator(separators, codeAt(input, i)) || c === '\\')
           )
             word += c;
           else if (flags & EXTRACT_UNESCAPE_RELAX) word += '\\' + c;
@@ -196,7 +197,7 @@ export class WordReader {
       else {
         // A separator (the run above stopped at it).
         if (flags & EXTRACT_DONT_COALESCE_SEPARATORS) return this.found(word, i);
-        while (i < n && isSeparator(separators, input.charCodeAt(i))) i++;
+        while (i < n && isSeparator(separators, codeAt(input, i))) i++;
         return this.found(word, i >= n ? -1 : i);
       }
     }
@@ -212,12 +213,12 @@ export class WordReader {
     const n = input.length;
     let i = this.pos;
     if (i < 0) return 'end';
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    while (i < n && isWhitespaceCode(codeAt(input, i))) i++;
     if (i >= n) return 'end';
     const start = i;
-    while (i < n && !isWhitespaceCode(input.charCodeAt(i))) i++;
+    while (i < n && !isWhitespaceCode(codeAt(input, i))) i++;
     const word = input.slice(start, i);
-    while (i < n && isWhitespaceCode(input.charCodeAt(i))) i++;
+    while (i < n && isWhitespaceCode(codeAt(input, i))) i++;
     return this.found(word, i >= n ? -1 : i);
   }
 

@@ -3,6 +3,7 @@
 // path_startswith_full(), filename_is_valid()) and src/shared/parse-helpers.c
 // (path_simplify_and_warn()), v252–v256; lengths are counted in UTF-8 bytes like systemd does.
 import { utf8Length, utf8LongerThan } from './utf8';
+import { codeAt } from './code-at';
 
 /** NAME_MAX and PATH_MAX of Linux. */
 const NAME_MAX = 255;
@@ -46,13 +47,13 @@ function isSimplePath(p: string): boolean {
   if (n * 3 > NAME_MAX) return false;
   // `.` alone and `/` alone are already simple; otherwise neither may end in `/`.
   if (n === 1) return true;
-  if (p.charCodeAt(n - 1) === 0x2f /* / */) return false;
+  if (codeAt(p, n - 1) === 0x2f /* / */) return false;
   for (let i = 0, start = 0; i <= n; i++) {
-    if (i < n && p.charCodeAt(i) !== 0x2f) continue;
+    if (i < n && codeAt(p, i) !== 0x2f) continue;
     const length = i - start;
     // An empty component (`//`, or a leading `/` is fine) or a `.` one.
     if (length === 0 && i > 0) return false;
-    if (length === 1 && p.charCodeAt(start) === 0x2e /* . */) return false;
+    if (length === 1 && codeAt(p, start) === 0x2e /* . */) return false;
     start = i + 1;
   }
   return true;
@@ -65,8 +66,9 @@ export function isValidPath(p: string, acceptDotDot = true): boolean {
   if (acceptDotDot && p.length * 3 <= NAME_MAX) return true;
   if (utf8LongerThan(p, PATH_MAX - 1)) return false;
   // Each component p[start, i) between slashes (empty ones and `.` cannot be too long or `..`).
-  for (let start = 0, i = 0; i <= p.length; i++) {
-    if (i < p.length && p.charCodeAt(i) !== 0x2f /* / */) continue;
+  const n = p.length;
+  for (let start = 0, i = 0; i <= n; i++) {
+    if (i < n && codeAt(p, i) !== 0x2f /* / */) continue;
     if (i - start > NAME_MAX / 3 && utf8Length(p, start, i) > NAME_MAX) return false;
     if (!acceptDotDot && i - start === 2 && p.startsWith('..', start)) return false;
     start = i + 1;

@@ -2,6 +2,7 @@
 // Ported from systemd's src/basic/unit-name.c (unit_name_is_valid, unit_name_to_prefix, …), v252–v262.
 import { isNormalizedPath, pathEqual, simplifyPath } from './path-util';
 import { utf8LongerThan } from './utf8';
+import { codeAt } from './code-at';
 
 export const UNIT_TYPES = [
   'service',
@@ -59,12 +60,12 @@ export function parseUnitName(name: string): UnitNameParts | undefined {
   const at = name.indexOf('@');
   if (at === 0) return undefined;
   if (at < 0) {
-    for (let i = 0; i < dot; i++) if (!isValidNameChar(name.charCodeAt(i))) return undefined;
+    for (let i = 0; i < dot; i++) if (!isValidNameChar(codeAt(name, i))) return undefined;
     return { prefix: name.slice(0, dot), instance: undefined, type };
   }
   if (at > dot) return undefined;
-  for (let i = 0; i < at; i++) if (!isValidNameChar(name.charCodeAt(i))) return undefined;
-  for (let i = at + 1; i < dot; i++) if (!isValidInstanceChar(name.charCodeAt(i))) return undefined;
+  for (let i = 0; i < at; i++) if (!isValidNameChar(codeAt(name, i))) return undefined;
+  for (let i = at + 1; i < dot; i++) if (!isValidInstanceChar(codeAt(name, i))) return undefined;
   return { prefix: name.slice(0, at), instance: name.slice(at + 1, dot), type };
 }
 
@@ -84,11 +85,11 @@ export function unitNameProblem(name: string): string | undefined {
   if (at > dot) return '"@" comes after the type suffix';
   const end = at < 0 ? dot : at;
   for (let i = 0; i < end; i++) {
-    if (!isValidNameChar(name.charCodeAt(i)))
+    if (!isValidNameChar(codeAt(name, i)))
       return `${JSON.stringify(name[i])} is not allowed in a unit name, only letters, digits and ":-_.\\"`;
   }
   for (let i = at + 1; i < dot; i++) {
-    if (!isValidInstanceChar(name.charCodeAt(i)))
+    if (!isValidInstanceChar(codeAt(name, i)))
       return `${JSON.stringify(name[i])} is not allowed in an instance name`;
   }
   return 'systemd does not accept this name';
