@@ -23121,22 +23121,25 @@ function buildTable(release2, policy) {
   );
   const nameRank = new Array(n);
   byNameRank.forEach((index, rank) => nameRank[index] = rank);
+  const badnesses = Array.from({ length: BADNESS_SLOTS }, (_x, b) => b);
   const rows = assessors.map((a, i) => {
     const w2 = weight[i];
     const r = range[i];
-    const badnesses = Array.from({ length: BADNESS_SLOTS }, (_x, b) => b);
+    const texts2 = {
+      good: good[i],
+      bad: bad[i],
+      na: na[i]
+    };
     return {
       rule: RULES[a.kind](a, release2),
       defaultDependenciesOnly: a.defaultDependenciesOnly === true,
       weight: w2,
       range: r,
       builtinRange: a.range,
-      good: good[i],
-      bad: bad[i],
-      na: na[i],
-      goodRank: rankOf(good[i]),
-      badRank: rankOf(bad[i]),
-      naRank: rankOf(na[i]),
+      ...texts2,
+      goodRank: rankOf(texts2.good),
+      badRank: rankOf(texts2.bad),
+      naRank: rankOf(texts2.na),
       nameRank: nameRank[i],
       badnessShare: badnesses.map((b) => divRoundUp(b * w2, r)),
       scaledShare: badnesses.map((b) => divRoundUp(b * w2 * 100, r))
@@ -23245,7 +23248,8 @@ function assessUnit(s, release2, policy) {
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === void 0 || b === 0) continue;
-      const scaled = b < BADNESS_SLOTS ? rows[i].scaledShare[b] : divRoundUp(b * t.weight[i] * 100, t.range[i]);
+      const row = rows[i];
+      const scaled = b < BADNESS_SLOTS ? row.scaledShare[b] : divRoundUp(b * row.weight * 100, row.range);
       const share = divRoundUp(scaled, weightSum);
       exposureColumn[i] = formatTenths(share);
     }
@@ -25982,6 +25986,24 @@ function describeNote(note2) {
 var SARIF_SCHEMA_URI = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json";
 var SRCROOT = "%SRCROOT%";
 var FINGERPRINT_KEY = "unitgate/v1";
+function sarifRunHead(options, rules) {
+  const srcRoot = options.srcRoot ? options.srcRoot.endsWith("/") ? options.srcRoot : options.srcRoot + "/" : void 0;
+  return {
+    tool: {
+      driver: {
+        name: "unitgate",
+        version: options.toolVersion,
+        .../^\d+\.\d+\.\d+/.test(options.toolVersion) ? { semanticVersion: options.toolVersion } : {},
+        informationUri: options.informationUri,
+        rules
+      }
+    },
+    automationDetails: { id: `${options.category}/` },
+    originalUriBaseIds: {
+      [SRCROOT]: srcRoot ? { uri: srcRoot } : { description: { text: "The root of the repository checkout." } }
+    }
+  };
+}
 var KINDS = VIOLATION_KINDS;
 var KIND_RULES = {
   "regression-exposure": {
@@ -26136,26 +26158,13 @@ function renderSarif(verdict2, options, all = collectFindings(verdict2)) {
       ];
     return result;
   });
-  const srcRoot = options.srcRoot ? options.srcRoot.endsWith("/") ? options.srcRoot : options.srcRoot + "/" : void 0;
   const notifications = verdict2.messages.map((m) => ({ level: "note", message: { text: m } }));
   return {
     $schema: SARIF_SCHEMA_URI,
     version: "2.1.0",
     runs: [
       {
-        tool: {
-          driver: {
-            name: "unitgate",
-            version: options.toolVersion,
-            .../^\d+\.\d+\.\d+/.test(options.toolVersion) ? { semanticVersion: options.toolVersion } : {},
-            informationUri: options.informationUri,
-            rules
-          }
-        },
-        automationDetails: { id: `${options.category}/` },
-        originalUriBaseIds: {
-          [SRCROOT]: srcRoot ? { uri: srcRoot } : { description: { text: "The root of the repository checkout." } }
-        },
+        ...sarifRunHead(options, rules),
         invocations: [
           {
             executionSuccessful: true,

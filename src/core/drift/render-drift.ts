@@ -4,7 +4,7 @@
 // values) is escaped for its format: a hostile file name must not inject Markdown or mentions.
 import { DRIFT_KINDS, type DriftKind } from '../policy/policy-types';
 import { encodeUriPath, escapeMarkdown, inlineCode, stripControls } from '../report/escape-markdown';
-import { SARIF_SCHEMA_URI, SRCROOT, type SarifLevel } from '../report/sarif';
+import { SARIF_SCHEMA_URI, SRCROOT, sarifRunHead, type SarifLevel } from '../report/sarif';
 import { formatExposure } from '../security/render-security';
 import { sha256Hex } from './redact';
 import type { DriftDifference, DriftLevel, DriftReport } from './compute-drift';
@@ -162,16 +162,7 @@ export function renderDriftSarif(report: DriftReport, options: DriftSarifOptions
     version: '2.1.0',
     runs: [
       {
-        tool: {
-          driver: {
-            name: 'unitgate',
-            version: options.toolVersion,
-            informationUri: options.informationUri,
-            rules,
-          },
-        },
-        automationDetails: { id: `${options.category ?? 'unitgate-drift'}/` },
-        originalUriBaseIds: { [SRCROOT]: { description: { text: 'The repository root.' } } },
+        ...sarifRunHead({ ...options, category: options.category ?? 'unitgate-drift' }, rules),
         results,
       },
     ],

@@ -31,6 +31,35 @@ export interface SarifOptions {
 
 export type SarifLevel = 'error' | 'warning' | 'note' | 'none';
 
+/**
+ * What every SARIF run unitgate writes starts with (the gate's and drift's): the tool with its rules,
+ * the code scanning category, and %SRCROOT% (a `file:` URI when known, else only described).
+ */
+export function sarifRunHead<Rule>(options: SarifOptions, rules: Rule[]) {
+  const srcRoot = options.srcRoot
+    ? options.srcRoot.endsWith('/')
+      ? options.srcRoot
+      : options.srcRoot + '/'
+    : undefined;
+  return {
+    tool: {
+      driver: {
+        name: 'unitgate',
+        version: options.toolVersion,
+        ...(/^\d+\.\d+\.\d+/.test(options.toolVersion) ? { semanticVersion: options.toolVersion } : {}),
+        informationUri: options.informationUri,
+        rules,
+      },
+    },
+    automationDetails: { id: `${options.category}/` },
+    originalUriBaseIds: {
+      [SRCROOT]: srcRoot
+        ? { uri: srcRoot }
+        : { description: { text: 'The root of the repository checkout.' } },
+    },
+  };
+}
+
 export interface SarifMessage {
   text: string;
   markdown?: string;
@@ -257,32 +286,13 @@ export function renderSarif(
     return result;
   });
 
-  const srcRoot = options.srcRoot
-    ? options.srcRoot.endsWith('/')
-      ? options.srcRoot
-      : options.srcRoot + '/'
-    : undefined;
   const notifications = verdict.messages.map((m) => ({ level: 'note' as const, message: { text: m } }));
   return {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [
       {
-        tool: {
-          driver: {
-            name: 'unitgate',
-            version: options.toolVersion,
-            ...(/^\d+\.\d+\.\d+/.test(options.toolVersion) ? { semanticVersion: options.toolVersion } : {}),
-            informationUri: options.informationUri,
-            rules,
-          },
-        },
-        automationDetails: { id: `${options.category}/` },
-        originalUriBaseIds: {
-          [SRCROOT]: srcRoot
-            ? { uri: srcRoot }
-            : { description: { text: 'The root of the repository checkout.' } },
-        },
+        ...sarifRunHead(options, rules),
         invocations: [
           {
             executionSuccessful: true,

@@ -568,24 +568,27 @@ function buildTable(release: SystemdRelease, policy: SecurityPolicy | undefined)
   const nameRank = new Array<number>(n);
   byNameRank.forEach((index, rank) => (nameRank[index] = rank));
 
+  // Each row's two divisions for every badness a rule can give: a lookup instead of two divisions
+  // per row and unit.
+  const badnesses = Array.from({ length: BADNESS_SLOTS }, (_x, b) => b);
   const rows = assessors.map((a, i): TableRow => {
     const w = weight[i] as number;
     const r = range[i] as number;
-    // Each row's two divisions for every badness a rule can give: a lookup instead of two divisions
-    // per row and unit.
-    const badnesses = Array.from({ length: BADNESS_SLOTS }, (_x, b) => b);
+    const texts = {
+      good: good[i] as string | null,
+      bad: bad[i] as string | null,
+      na: na[i] as string | null,
+    };
     return {
       rule: RULES[a.kind](a, release),
       defaultDependenciesOnly: a.defaultDependenciesOnly === true,
       weight: w,
       range: r,
       builtinRange: a.range,
-      good: good[i] as string | null,
-      bad: bad[i] as string | null,
-      na: na[i] as string | null,
-      goodRank: rankOf(good[i] as string | null),
-      badRank: rankOf(bad[i] as string | null),
-      naRank: rankOf(na[i] as string | null),
+      ...texts,
+      goodRank: rankOf(texts.good),
+      badRank: rankOf(texts.bad),
+      naRank: rankOf(texts.na),
       nameRank: nameRank[i] as number,
       badnessShare: badnesses.map((b) => divRoundUp(b * w, r)),
       scaledShare: badnesses.map((b) => divRoundUp(b * w * 100, r)),
@@ -723,10 +726,9 @@ export function assessUnit(
     for (let i = 0; i < n; i++) {
       const b = badnessColumn[i];
       if (b === undefined || b === 0) continue;
+      const row = rows[i] as TableRow;
       const scaled =
-        b < BADNESS_SLOTS
-          ? ((rows[i] as TableRow).scaledShare[b] as number)
-          : divRoundUp(b * (t.weight[i] as number) * 100, t.range[i] as number);
+        b < BADNESS_SLOTS ? (row.scaledShare[b] as number) : divRoundUp(b * row.weight * 100, row.range);
       const share = divRoundUp(scaled, weightSum);
       exposureColumn[i] = formatTenths(share);
     }
