@@ -30414,6 +30414,33 @@ function renderTrendCsv(trend) {
 }
 
 // src/core/report/trend-dashboard.ts
+function dashboardDrift(report) {
+  const hostKey = (snapshot, host) => `${snapshot}\0${host}`;
+  const byHost = /* @__PURE__ */ new Map();
+  for (const d2 of report.differences) {
+    let byUnit = byHost.get(hostKey(d2.snapshot, d2.host));
+    if (byUnit === void 0) byHost.set(hostKey(d2.snapshot, d2.host), byUnit = /* @__PURE__ */ new Map());
+    const key = d2.unit ?? "";
+    const causes = byUnit.get(key);
+    const line = `${d2.level}: ${d2.message}`;
+    if (causes === void 0) byUnit.set(key, [line]);
+    else causes.push(line);
+  }
+  const out = [];
+  for (const host of report.hosts) {
+    const byUnit = byHost.get(hostKey(host.snapshot, host.host));
+    for (const unit2 of host.units) {
+      const causes = byUnit?.get(unit2.unit);
+      if (causes === void 0) continue;
+      const difference = unit2.hostExposure !== null && unit2.predictedExposure !== null ? unit2.hostExposure - unit2.predictedExposure : 0;
+      out.push({ unit: unit2.unit, host: host.host, exposureDifference: difference, causes });
+    }
+    const hostWide = byUnit?.get("");
+    if (hostWide !== void 0)
+      out.push({ unit: "(host)", host: host.host, exposureDifference: 0, causes: hostWide });
+  }
+  return out;
+}
 function escapeHtml2(text) {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -34313,21 +34340,6 @@ async function collectTrendWith(repoDir, options, blobs) {
 }
 
 // src/cli/trend-command.ts
-function dashboardDrift(report) {
-  const out = [];
-  for (const host of report.hosts) {
-    for (const unit2 of host.units) {
-      const causes = report.differences.filter((d2) => d2.host === host.host && d2.snapshot === host.snapshot && d2.unit === unit2.unit).map((d2) => `${d2.level}: ${d2.message}`);
-      const difference = unit2.hostExposure !== null && unit2.predictedExposure !== null ? unit2.hostExposure - unit2.predictedExposure : 0;
-      if (causes.length > 0)
-        out.push({ unit: unit2.unit, host: host.host, exposureDifference: difference, causes });
-    }
-    const hostWide = report.differences.filter((d2) => d2.host === host.host && d2.snapshot === host.snapshot && d2.unit === null).map((d2) => `${d2.level}: ${d2.message}`);
-    if (hostWide.length > 0)
-      out.push({ unit: "(host)", host: host.host, exposureDifference: 0, causes: hostWide });
-  }
-  return out;
-}
 function remoteWebUrl(remote) {
   const r = remote.trim();
   let host;

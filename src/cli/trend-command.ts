@@ -7,8 +7,7 @@ import { relative, resolve } from 'node:path';
 import { builtInPolicy, formatPolicyError, loadPolicy } from '../core/policy/load-policy';
 import { DEFAULT_POLICY_PATH, type GatePolicy } from '../core/policy/policy-types';
 import { renderTrendCsv, renderTrendJson, renderTrendMarkdown } from '../core/report/trend-report';
-import { renderTrendDashboard, type DashboardDrift } from '../core/report/trend-dashboard';
-import type { DriftReport } from '../core/drift';
+import { dashboardDrift, renderTrendDashboard, type DashboardDrift } from '../core/report/trend-dashboard';
 import { ConfigError } from '../io/config-error';
 import { driftAtRef } from './drift-command';
 import { UNITGATE_VERSION } from '../version';
@@ -39,33 +38,6 @@ export interface TrendOptions {
   snapshots?: string[];
   /** YYYY-MM-DD, for the drift policy's allowances (the CLI's clock). */
   today?: string;
-}
-
-/**
- * The drift report as the dashboard lists it: per host and unit, the exposure difference (host minus
- * repository) and one line per difference.
- */
-export function dashboardDrift(report: DriftReport): DashboardDrift[] {
-  const out: DashboardDrift[] = [];
-  for (const host of report.hosts) {
-    for (const unit of host.units) {
-      const causes = report.differences
-        .filter((d) => d.host === host.host && d.snapshot === host.snapshot && d.unit === unit.unit)
-        .map((d) => `${d.level}: ${d.message}`);
-      const difference =
-        unit.hostExposure !== null && unit.predictedExposure !== null
-          ? unit.hostExposure - unit.predictedExposure
-          : 0;
-      if (causes.length > 0)
-        out.push({ unit: unit.unit, host: host.host, exposureDifference: difference, causes });
-    }
-    const hostWide = report.differences
-      .filter((d) => d.host === host.host && d.snapshot === host.snapshot && d.unit === null)
-      .map((d) => `${d.level}: ${d.message}`);
-    if (hostWide.length > 0)
-      out.push({ unit: '(host)', host: host.host, exposureDifference: 0, causes: hostWide });
-  }
-  return out;
 }
 
 /**

@@ -6,11 +6,13 @@ import {
   DASHBOARD_SCRIPT_SHA256,
   DASHBOARD_STYLE,
   DASHBOARD_STYLE_SHA256,
+  dashboardDrift,
   escapeHtml,
   renderTrendDashboard,
   type DashboardDrift,
 } from '../../../src/core/report/trend-dashboard';
 import type { Trend, TrendPoint } from '../../../src/core/trend/trend';
+import type { DriftDifference, DriftHostResult, DriftReport } from '../../../src/core/drift';
 
 const C1 = 'a'.repeat(40);
 const C2 = 'b'.repeat(40);
@@ -165,5 +167,121 @@ describe('renderTrendDashboard()', () => {
     expect(versions).toContain(
       'from v2&#34;&#60;script&#62;alert(1)&#60;/script&#62; on, scored with systemd 257 (before: 252)',
     );
+  });
+});
+
+describe('dashboardDrift', () => {
+  const difference = (
+    d: Partial<DriftDifference> & Pick<DriftDifference, 'snapshot' | 'host'>,
+  ): DriftDifference => ({
+    kind: 'changed-file',
+    level: 'fail',
+    unit: 'api.service',
+    message: 'a message',
+    repoPath: null,
+    hostPath: null,
+    expected: null,
+    actual: null,
+    directives: [],
+    allowance: null,
+    ...d,
+  });
+  const host = (snapshot: string, name: string, units: DriftHostResult['units']): DriftHostResult => ({
+    snapshot,
+    host: name,
+    takenAt: '2026-12-01T00:00:00Z',
+    systemd: { detected: 252, full: '252', source: 'systemctl', scoredWith: 252, policy: 252 },
+    units,
+    unknownUnits: [],
+  });
+  const unit = (name: string, hostExposure: number | null, predictedExposure: number | null) => ({
+    unit: name,
+    repoPath: `units/${name}`,
+    hostExposure,
+    predictedExposure,
+    differences: 0,
+  });
+  const report = (hosts: DriftHostResult[], differences: DriftDifference[]): DriftReport => ({
+    schema: 'unitgate-drift/1',
+    ref: 'HEAD',
+    commit: null,
+    policy: { source: 'built-in', systemdVersion: 252, fail: ['changed-file'] },
+    result: 'drift',
+    counts: { fail: 0, warning: 0, allowed: 0 },
+    hosts,
+    differences,
+    messages: [],
+  });
+
+  it("lists each host's units with differences in the report's order, then what concerns the whole host", () => {
+    const drift = dashboardDrift(
+      report(
+        [
+          host('a.json', 'web-1', [
+            unit('api.service', 84, 72),
+            unit('quiet.service', 50, 50),
+            unit('db.service', null, 40),
+          ]),
+          host('b.json', 'web-2', [unit('api.service', 60, 72)]),
+        ],
+        [
+          difference({
+            snapshot: 'a.json',
+            host: 'web-1',
+            unit: null,
+            kind: 'version-difference',
+            level: 'warning',
+            message: 'systemd 257 on the host',
+          }),
+          difference({
+            snapshot: 'a.json',
+            host: 'web-1',
+            unit: 'db.service',
+            kind: 'unit-error',
+            message: 'cannot be scored',
+          }),
+          difference({ snapshot: 'a.json', host: 'web-1', message: 'drop-in changed' }),
+          difference({
+            snapshot: 'b.json',
+            host: 'web-2',
+            kind: 'exposure-decrease',
+            level: 'allowed',
+            message: 'better',
+          }),
+          difference({
+            snapshot: 'a.json',
+            host: 'web-1',
+            kind: 'row-worse',
+            level: 'warning',
+            message: 'PrivateTmp= lost',
+          }),
+        ],
+      ),
+    );
+    expect(drift).toEqual([
+      {
+        unit: 'api.service',
+        host: 'web-1',
+        exposureDifference: 12,
+        causes: ['fail: drop-in changed', 'warning: PrivateTmp= lost'],
+      },
+      { unit: 'db.service', host: 'web-1', exposureDifference: 0, causes: ['fail: cannot be scored'] },
+      { unit: '(host)', host: 'web-1', exposureDifference: 0, causes: ['warning: systemd 257 on the host'] },
+      { unit: 'api.service', host: 'web-2', exposureDifference: -12, causes: ['allowed: better'] },
+    ]);
+  });
+
+  it('keeps two snapshots of one host apart, and lists nothing for a clean report', () => {
+    const hosts = [
+      host('monday.json', 'web-1', [unit('api.service', 80, 72)]),
+      host('tuesday.json', 'web-1', [unit('api.service', 72, 72)]),
+    ];
+    const drift = dashboardDrift(
+      report(hosts, [difference({ snapshot: 'monday.json', host: 'web-1', message: 'changed on monday' })]),
+    );
+    expect(drift).toEqual([
+      { unit: 'api.service', host: 'web-1', exposureDifference: 8, causes: ['fail: changed on monday'] },
+    ]);
+    expect(dashboardDrift(report(hosts, []))).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 // release and why (linked to the line at that tag), and drift from deployed hosts when given. Styles
 // and the small script are inline and allowed by hash only (the page's Content-Security-Policy
 // forbids every network request), and everything is readable with the script off.
+import type { DriftReport } from '../drift';
 import { formatExposure } from '../security/render-security';
 import {
   type Trend,
@@ -25,6 +26,43 @@ export interface DashboardDrift {
   exposureDifference: number;
   /** What differs, one short line each (e.g. "ProtectSystem=strict missing on the host"). */
   causes: string[];
+}
+
+/**
+ * A drift report (`unitgate drift`) as the dashboard lists it: per host and unit, in the report's
+ * order, the exposure difference (host minus repository) and one line per difference; what concerns
+ * the whole host comes last as the unit "(host)". Units without differences are left out.
+ */
+export function dashboardDrift(report: DriftReport): DashboardDrift[] {
+  // The differences by snapshot and host, then unit ('' for the host-wide ones), in the report's order.
+  const hostKey = (snapshot: string, host: string): string => `${snapshot}\0${host}`;
+  const byHost = new Map<string, Map<string, string[]>>();
+  for (const d of report.differences) {
+    let byUnit = byHost.get(hostKey(d.snapshot, d.host));
+    if (byUnit === undefined) byHost.set(hostKey(d.snapshot, d.host), (byUnit = new Map()));
+    const key = d.unit ?? '';
+    const causes = byUnit.get(key);
+    const line = `${d.level}: ${d.message}`;
+    if (causes === undefined) byUnit.set(key, [line]);
+    else causes.push(line);
+  }
+  const out: DashboardDrift[] = [];
+  for (const host of report.hosts) {
+    const byUnit = byHost.get(hostKey(host.snapshot, host.host));
+    for (const unit of host.units) {
+      const causes = byUnit?.get(unit.unit);
+      if (causes === undefined) continue;
+      const difference =
+        unit.hostExposure !== null && unit.predictedExposure !== null
+          ? unit.hostExposure - unit.predictedExposure
+          : 0;
+      out.push({ unit: unit.unit, host: host.host, exposureDifference: difference, causes });
+    }
+    const hostWide = byUnit?.get('');
+    if (hostWide !== undefined)
+      out.push({ unit: '(host)', host: host.host, exposureDifference: 0, causes: hostWide });
+  }
+  return out;
 }
 
 export interface TrendDashboardOptions {
