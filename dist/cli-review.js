@@ -15157,10 +15157,12 @@ function assessUnit(s, release, policy) {
     description: descriptionColumn,
     exposure: exposureColumn
   };
-  columns.order = keyed ? orderByKeys(keys) : sortRows(
-    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
-    release.traits.emptyDescriptionSortsFirst
-  ).map((r) => r.index);
+  columns.order = keyed ? orderByKeys(keys) : packedIndexes(
+    sortRows(
+      Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
+      release.traits.emptyDescriptionSortsFirst
+    )
+  );
   const level = t.levelOf[exposure3] ?? levelFor(exposure3, release);
   return new ScoredAssessment(s.unitId, exposure3, level, columns);
 }
@@ -15181,8 +15183,13 @@ function gapRank(texts, text) {
 }
 function orderByKeys(keys) {
   keys.sort();
-  const out = new Array(keys.length);
-  for (let k = 0; k < keys.length; k++) out[k] = keys[k] % MAX_KEYED_ROWS;
+  const out = [];
+  for (let k = 0; k < keys.length; k++) out.push(keys[k] % MAX_KEYED_ROWS);
+  return out;
+}
+function packedIndexes(rows) {
+  const out = [];
+  for (const r of rows) out.push(r.index);
   return out;
 }
 function sortRows(rows, emptyDescriptionFirst) {

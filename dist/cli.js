@@ -23284,10 +23284,12 @@ function assessUnit(s, release2, policy) {
     description: descriptionColumn,
     exposure: exposureColumn
   };
-  columns.order = keyed ? orderByKeys(keys) : sortRows(
-    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
-    release2.traits.emptyDescriptionSortsFirst
-  ).map((r) => r.index);
+  columns.order = keyed ? orderByKeys(keys) : packedIndexes(
+    sortRows(
+      Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
+      release2.traits.emptyDescriptionSortsFirst
+    )
+  );
   const level = t.levelOf[exposure2] ?? levelFor(exposure2, release2);
   return new ScoredAssessment(s.unitId, exposure2, level, columns);
 }
@@ -23308,8 +23310,13 @@ function gapRank(texts, text) {
 }
 function orderByKeys(keys) {
   keys.sort();
-  const out = new Array(keys.length);
-  for (let k = 0; k < keys.length; k++) out[k] = keys[k] % MAX_KEYED_ROWS;
+  const out = [];
+  for (let k = 0; k < keys.length; k++) out.push(keys[k] % MAX_KEYED_ROWS);
+  return out;
+}
+function packedIndexes(rows) {
+  const out = [];
+  for (const r of rows) out.push(r.index);
   return out;
 }
 function sortRows(rows, emptyDescriptionFirst) {
@@ -24036,29 +24043,40 @@ function pad(width, used) {
   return width - used <= SPACES.length ? SPACES.slice(0, width - used) : " ".repeat(width - used);
 }
 function tableLayout(c, tabCells) {
-  const t = {
-    markWidth: 0,
-    nameWidth: 4,
-    descriptionWidth: 11,
-    exposureWidth: 8,
-    nameWidths: [],
-    descriptionWidths: [],
-    exposureWidths: []
-  };
+  const nameWidths = assessorNameWidths(c.assessors, tabCells);
+  let markWidth = 0;
+  let nameWidth = 4;
+  let descriptionWidth = 11;
+  let exposureWidth = 8;
   for (let i = 0; i < c.order.length; i++) {
     const index = c.order[i];
-    if (t.markWidth === 0 && setOf(c, index) !== null) t.markWidth = 1;
-    const name = cellBlockWidth(c.assessors[index].name, tabCells);
+    if (markWidth === 0 && setOf(c, index) !== null) markWidth = 1;
+    const name = nameWidths[index];
     const description = cellBlockWidth(c.description[index] ?? "", tabCells);
-    const exposure2 = cellBlockWidth(c.exposure[index] ?? "", tabCells);
-    t.nameWidths.push(name);
-    t.descriptionWidths.push(description);
-    t.exposureWidths.push(exposure2);
-    if (name > t.nameWidth) t.nameWidth = name;
-    if (description > t.descriptionWidth) t.descriptionWidth = description;
-    if (exposure2 > t.exposureWidth) t.exposureWidth = exposure2;
+    const exposure2 = exposureWidthOf(c.exposure[index] ?? "", tabCells);
+    if (name > nameWidth) nameWidth = name;
+    if (description > descriptionWidth) descriptionWidth = description;
+    if (exposure2 > exposureWidth) exposureWidth = exposure2;
   }
-  return t;
+  return { markWidth, nameWidth, descriptionWidth, exposureWidth, nameWidths };
+}
+function assessorNameWidths(assessors, tabCells) {
+  let byTab = NAME_WIDTHS.get(assessors);
+  if (byTab === void 0) NAME_WIDTHS.set(assessors, byTab = /* @__PURE__ */ new Map());
+  let widths = byTab.get(tabCells);
+  if (widths === void 0) {
+    widths = assessors.map((a) => cellBlockWidth(a.name, tabCells));
+    byTab.set(tabCells, widths);
+  }
+  return widths;
+}
+var NAME_WIDTHS = /* @__PURE__ */ new WeakMap();
+function exposureWidthOf(s, tabCells) {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 32 || c >= 127) return cellBlockWidth(s, tabCells);
+  }
+  return s.length;
 }
 function tableHeader(t, options) {
   const header = pad(t.markWidth, 0) + " NAME" + pad(t.nameWidth, 4) + " DESCRIPTION" + pad(t.descriptionWidth, 11) + // Header cells are left-aligned, and the last column is not padded after its text (format-table.c).
@@ -24066,7 +24084,7 @@ function tableHeader(t, options) {
   return options.colors ? `\x1B[4m${header}${ANSI.normal}
 ` : header + "\n";
 }
-function tableRow(c, t, i, index, options) {
+function tableRow(c, t, index, options) {
   const tabCells = options.tabCells ?? 1;
   const assessor = c.assessors[index];
   const set = setOf(c, index);
@@ -24076,13 +24094,13 @@ function tableRow(c, t, i, index, options) {
   else if (options.colors)
     out = (set ? ANSI["highlight green"] + CHECK[mark] : ANSI["highlight red"] + CROSS[mark]) + ANSI.normal;
   else out = set ? CHECK[mark] : CROSS[mark];
-  out += " " + assessor.name + pad(t.nameWidth, t.nameWidths[i]);
+  out += " " + assessor.name + pad(t.nameWidth, t.nameWidths[index]);
   const text = c.description[index] ?? "";
   const lines = text.includes("\n") ? cellLines(text) : void 0;
   const first = lines ? lines[0] : text;
-  out += " " + first + pad(t.descriptionWidth, lines ? cellWidth(first, tabCells) : t.descriptionWidths[i]);
+  out += " " + first + pad(t.descriptionWidth, lines ? cellWidth(first, tabCells) : cellBlockWidth(text, tabCells));
   const exposure2 = c.exposure[index] ?? "";
-  out += exposure2 === "" ? " \n" : " " + pad(t.exposureWidth, t.exposureWidths[i]) + exposure2 + "\n";
+  out += exposure2 === "" ? " \n" : " " + pad(t.exposureWidth, exposureWidthOf(exposure2, tabCells)) + exposure2 + "\n";
   if (lines)
     for (let k = 1; k < lines.length; k++) {
       const line = lines[k];
@@ -24097,7 +24115,7 @@ function renderTable(assessment, options) {
   const c = columnsOf(assessment);
   const t = tableLayout(c, options.tabCells ?? 1);
   let out = tableHeader(t, options);
-  for (let i = 0; i < c.order.length; i++) out += tableRow(c, t, i, c.order[i], options);
+  for (let i = 0; i < c.order.length; i++) out += tableRow(c, t, c.order[i], options);
   return out + renderOverallLine(assessment, options);
 }
 var TABLE_ROWS = /* @__PURE__ */ new WeakMap();
@@ -24120,13 +24138,10 @@ function encodeTable(assessment, options, out, offset) {
   const tabCells = options.tabCells ?? 1;
   const shape = t.nameWidth < 256 && t.descriptionWidth < 65536 && t.exposureWidth < 256 && (tabCells === 1 || tabCells === 8) ? (((t.descriptionWidth * 256 + t.nameWidth) * 256 + t.exposureWidth) * 2 + t.markWidth) * 8 + (options.utf8 ? 4 : 0) + (options.colors ? 2 : 0) + (tabCells === 1 ? 1 : 0) : -1;
   let p = offset;
-  const put = (bytes) => {
-    if (p + bytes.length > out.length) return false;
-    out.set(bytes, p);
-    p += bytes.length;
-    return true;
-  };
-  if (!put(textBytes(tableHeader(t, options)))) return -1;
+  const header = textBytes(tableHeader(t, options));
+  if (p + header.length > out.length) return -1;
+  out.set(header, p);
+  p += header.length;
   for (let i = 0; i < c.order.length; i++) {
     const index = c.order[i];
     const set = setOf(c, index);
@@ -24142,7 +24157,7 @@ function encodeTable(assessment, options, out, offset) {
       if (shape >= 0)
         bytes = seen.get(description ?? "")?.get(exposure2 ?? "")?.get(shapeAndSet);
       if (bytes === void 0) {
-        bytes = utf8.encode(tableRow(c, t, i, index, options));
+        bytes = utf8.encode(tableRow(c, t, index, options));
         if (shape >= 0 && memo.seenCount[index] < MAX_PIECES_PER_ROW) {
           let byExposure = seen.get(description ?? "");
           if (byExposure === void 0) seen.set(description ?? "", byExposure = /* @__PURE__ */ new Map());
@@ -24154,7 +24169,9 @@ function encodeTable(assessment, options, out, offset) {
       }
       if (shape >= 0) memo.last[index] = { set, description, exposure: exposure2, widths: shape, bytes };
     }
-    if (!put(bytes)) return -1;
+    if (p + bytes.length > out.length) return -1;
+    out.set(bytes, p);
+    p += bytes.length;
   }
   const overall = renderOverallLine(assessment, options);
   const r = utf8.encodeInto(overall, out.subarray(p));

@@ -27542,10 +27542,12 @@ function assessUnit(s, release, policy) {
     description: descriptionColumn,
     exposure: exposureColumn
   };
-  columns.order = keyed ? orderByKeys(keys) : sortRows(
-    Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
-    release.traits.emptyDescriptionSortsFirst
-  ).map((r) => r.index);
+  columns.order = keyed ? orderByKeys(keys) : packedIndexes(
+    sortRows(
+      Array.from({ length: n }, (_x, index) => rowAt(columns, index)),
+      release.traits.emptyDescriptionSortsFirst
+    )
+  );
   const level = t.levelOf[exposure2] ?? levelFor(exposure2, release);
   return new ScoredAssessment(s.unitId, exposure2, level, columns);
 }
@@ -27566,8 +27568,13 @@ function gapRank(texts, text2) {
 }
 function orderByKeys(keys) {
   keys.sort();
-  const out = new Array(keys.length);
-  for (let k = 0; k < keys.length; k++) out[k] = keys[k] % MAX_KEYED_ROWS;
+  const out = [];
+  for (let k = 0; k < keys.length; k++) out.push(keys[k] % MAX_KEYED_ROWS);
+  return out;
+}
+function packedIndexes(rows) {
+  const out = [];
+  for (const r of rows) out.push(r.index);
   return out;
 }
 function sortRows(rows, emptyDescriptionFirst) {

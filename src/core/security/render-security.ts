@@ -326,44 +326,62 @@ function pad(width: number, used: number): string {
   return width - used <= SPACES.length ? SPACES.slice(0, width - used) : ' '.repeat(width - used);
 }
 
-/** The widths of a table's columns, and of each row's cells (in print order). */
+/** The widths of a table's columns. */
 interface TableLayout {
   markWidth: number;
   nameWidth: number;
   descriptionWidth: number;
   exposureWidth: number;
-  nameWidths: number[];
-  descriptionWidths: number[];
-  exposureWidths: number[];
+  /** Each assessor's name width, by table position (assessorNameWidths()). */
+  nameWidths: readonly number[];
 }
 
 function tableLayout(c: AssessmentColumns, tabCells: number): TableLayout {
+  const nameWidths = assessorNameWidths(c.assessors, tabCells);
   // The header's cells ('', NAME, DESCRIPTION, EXPOSURE) start the column widths.
-  const t: TableLayout = {
-    markWidth: 0,
-    nameWidth: 4,
-    descriptionWidth: 11,
-    exposureWidth: 8,
-    nameWidths: [],
-    descriptionWidths: [],
-    exposureWidths: [],
-  };
+  let markWidth = 0;
+  let nameWidth = 4;
+  let descriptionWidth = 11;
+  let exposureWidth = 8;
   for (let i = 0; i < c.order.length; i++) {
     const index = c.order[i] as number;
     // A mark (✓ ✗ + -) is one cell wide.
-    if (t.markWidth === 0 && setOf(c, index) !== null) t.markWidth = 1;
-    const name = cellBlockWidth((c.assessors[index] as AssessorData).name, tabCells);
+    if (markWidth === 0 && setOf(c, index) !== null) markWidth = 1;
+    const name = nameWidths[index] as number;
     // A cell of several lines is as wide as its widest line.
     const description = cellBlockWidth(c.description[index] ?? '', tabCells);
-    const exposure = cellBlockWidth(c.exposure[index] ?? '', tabCells);
-    t.nameWidths.push(name);
-    t.descriptionWidths.push(description);
-    t.exposureWidths.push(exposure);
-    if (name > t.nameWidth) t.nameWidth = name;
-    if (description > t.descriptionWidth) t.descriptionWidth = description;
-    if (exposure > t.exposureWidth) t.exposureWidth = exposure;
+    const exposure = exposureWidthOf(c.exposure[index] ?? '', tabCells);
+    if (name > nameWidth) nameWidth = name;
+    if (description > descriptionWidth) descriptionWidth = description;
+    if (exposure > exposureWidth) exposureWidth = exposure;
   }
-  return t;
+  return { markWidth, nameWidth, descriptionWidth, exposureWidth, nameWidths };
+}
+
+/**
+ * The width of each assessor's name, by table position: names are the table's own, so they are
+ * measured once per assessor table (and tab width), not once per unit.
+ */
+function assessorNameWidths(assessors: readonly AssessorData[], tabCells: number): readonly number[] {
+  let byTab = NAME_WIDTHS.get(assessors);
+  if (byTab === undefined) NAME_WIDTHS.set(assessors, (byTab = new Map()));
+  let widths = byTab.get(tabCells);
+  if (widths === undefined) {
+    widths = assessors.map((a) => cellBlockWidth(a.name, tabCells));
+    byTab.set(tabCells, widths);
+  }
+  return widths;
+}
+
+const NAME_WIDTHS = new WeakMap<readonly AssessorData[], Map<number, readonly number[]>>();
+
+/** An exposure cell's width: its length for the usual `X.Y` (printable ASCII, no cache needed). */
+function exposureWidthOf(s: string, tabCells: number): number {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f) return cellBlockWidth(s, tabCells);
+  }
+  return s.length;
 }
 
 function tableHeader(t: TableLayout, options: TextOptions): string {
@@ -378,14 +396,8 @@ function tableHeader(t: TableLayout, options: TextOptions): string {
   return options.colors ? `\x1b[4m${header}${ANSI.normal}\n` : header + '\n';
 }
 
-/** The lines of the row printed `i`-th (assessor `index`), each ending in a newline. */
-function tableRow(
-  c: AssessmentColumns,
-  t: TableLayout,
-  i: number,
-  index: number,
-  options: TextOptions,
-): string {
+/** The lines of assessor `index`'s row, each ending in a newline. */
+function tableRow(c: AssessmentColumns, t: TableLayout, index: number, options: TextOptions): string {
   const tabCells = options.tabCells ?? 1;
   const assessor = c.assessors[index] as AssessorData;
   const set = setOf(c, index);
@@ -395,18 +407,20 @@ function tableRow(
   else if (options.colors)
     out = (set ? ANSI['highlight green'] + CHECK[mark] : ANSI['highlight red'] + CROSS[mark]) + ANSI.normal;
   else out = set ? CHECK[mark] : CROSS[mark];
-  out += ' ' + assessor.name + pad(t.nameWidth, t.nameWidths[i] as number);
+  out += ' ' + assessor.name + pad(t.nameWidth, t.nameWidths[index] as number);
   const text = c.description[index] ?? '';
   const lines = text.includes('\n') ? cellLines(text) : undefined;
   const first = lines ? (lines[0] as string) : text;
   out +=
     ' ' +
     first +
-    pad(t.descriptionWidth, lines ? cellWidth(first, tabCells) : (t.descriptionWidths[i] as number));
+    pad(t.descriptionWidth, lines ? cellWidth(first, tabCells) : cellBlockWidth(text, tabCells));
   // The last column is right-aligned; an empty last cell is not padded (format-table.c).
   const exposure = c.exposure[index] ?? '';
   out +=
-    exposure === '' ? ' \n' : ' ' + pad(t.exposureWidth, t.exposureWidths[i] as number) + exposure + '\n';
+    exposure === ''
+      ? ' \n'
+      : ' ' + pad(t.exposureWidth, exposureWidthOf(exposure, tabCells)) + exposure + '\n';
   // A row's further lines (systemd-analyze 252–262 as measured): the name cell shows the row's URL
   // there, padded as an empty cell; the other cells their next line, or nothing.
   if (lines)
@@ -427,7 +441,7 @@ export function renderTable(assessment: Assessment, options: TextOptions): strin
   const c = columnsOf(assessment);
   const t = tableLayout(c, options.tabCells ?? 1);
   let out = tableHeader(t, options);
-  for (let i = 0; i < c.order.length; i++) out += tableRow(c, t, i, c.order[i] as number, options);
+  for (let i = 0; i < c.order.length; i++) out += tableRow(c, t, c.order[i] as number, options);
   return out + renderOverallLine(assessment, options);
 }
 
@@ -500,13 +514,10 @@ export function encodeTable(
         (tabCells === 1 ? 1 : 0)
       : -1;
   let p = offset;
-  const put = (bytes: Uint8Array): boolean => {
-    if (p + bytes.length > out.length) return false;
-    out.set(bytes, p);
-    p += bytes.length;
-    return true;
-  };
-  if (!put(textBytes(tableHeader(t, options)))) return -1;
+  const header = textBytes(tableHeader(t, options));
+  if (p + header.length > out.length) return -1;
+  out.set(header, p);
+  p += header.length;
   for (let i = 0; i < c.order.length; i++) {
     const index = c.order[i] as number;
     const set = setOf(c, index);
@@ -532,7 +543,7 @@ export function encodeTable(
           ?.get(exposure ?? '')
           ?.get(shapeAndSet);
       if (bytes === undefined) {
-        bytes = utf8.encode(tableRow(c, t, i, index, options));
+        bytes = utf8.encode(tableRow(c, t, index, options));
         if (shape >= 0 && (memo.seenCount[index] as number) < MAX_PIECES_PER_ROW) {
           let byExposure = seen.get(description ?? '');
           if (byExposure === undefined) seen.set(description ?? '', (byExposure = new Map()));
@@ -544,7 +555,9 @@ export function encodeTable(
       }
       if (shape >= 0) memo.last[index] = { set, description, exposure, widths: shape, bytes };
     }
-    if (!put(bytes)) return -1;
+    if (p + bytes.length > out.length) return -1;
+    out.set(bytes, p);
+    p += bytes.length;
   }
   const overall = renderOverallLine(assessment, options);
   const r = utf8.encodeInto(overall, out.subarray(p));
